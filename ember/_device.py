@@ -1,0 +1,64 @@
+"""ember.device: parsing 'cpu' / 'cuda' / 'cuda:N', and the same-device check every op shares."""
+
+
+class device:
+    __slots__ = ('type', 'index')
+
+    def __init__(self, type, index=None):
+        if isinstance(type, device):
+            self.type, self.index = type.type, type.index
+            return
+        if isinstance(type, int) and not isinstance(type, bool):
+            type, index = 'cuda', type
+        if not isinstance(type, str):
+            raise TypeError(f"device() received an invalid combination of arguments - got ({type.__class__.__name__})")
+        if ':' in type:
+            if index is not None:
+                raise RuntimeError(f"type (string) must not include an index because index was passed explicitly: {type}")
+            type, _, idx = type.partition(':')
+            if not idx.isdigit():
+                raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
+            index = int(idx)
+        if type not in ('cpu', 'cuda', 'meta'):
+            raise RuntimeError("Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, "
+                               "ve, fpga, maia, xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone "
+                               f"device type at start of device string: {type}")
+        if index is not None and index < 0:
+            raise RuntimeError(f"Device index must not be negative")
+        self.type, self.index = type, index
+
+    def __str__(self):
+        return self.type if self.index is None else f'{self.type}:{self.index}'
+
+    def __repr__(self):
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and self.type == other.type and self.index == other.index
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+    def __reduce__(self):
+        return (device, (self.type, self.index))
+
+
+CPU = device('cpu')
+
+
+def as_device(d):
+    """A concrete device: None -> cpu, 'cuda' -> cuda:<current>."""
+    if d is None:
+        return CPU
+    if not isinstance(d, device):
+        d = device(d)
+    if d.type == 'cuda' and d.index is None:
+        from ember.backend import current_cuda_index
+        return device('cuda', current_cuda_index())
+    if d.type == 'cpu' and d.index is not None:
+        return CPU
+    return d

@@ -1,0 +1,172 @@
+"""dtype objects, the default dtype, and PyTorch's type-promotion rules.
+
+PyTorch promotes differently from NumPy: operands fall into three priority
+groups (tensors with dimensions, zero-dim tensors, Python scalars) and a lower
+group only changes the result when it brings a higher *category*
+(bool < integer < floating < complex).  ``result_type`` implements exactly that.
+"""
+import numpy as np
+
+_BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
+
+
+class dtype:
+    __slots__ = ('name', 'np_dtype', 'itemsize', 'category', 'is_signed', '_legacy')
+
+    def __init__(self, name, np_dtype, category, legacy):
+        self.name = name
+        self.np_dtype = np.dtype(np_dtype)
+        self.itemsize = self.np_dtype.itemsize
+        self.category = category
+        self.is_signed = category != _BOOL and name != 'uint8'
+        self._legacy = legacy
+
+    @property
+    def is_floating_point(self):
+        return self.category == _FLOAT
+
+    @property
+    def is_complex(self):
+        return self.category == _COMPLEX
+
+    def to_complex(self):
+        return {'float32': complex64, 'float64': complex128}.get(self.name, complex64)
+
+    def to_real(self):
+        return {'complex64': float32, 'complex128': float64}.get(self.name, self)
+
+    def __repr__(self):
+        return 'ember.' + self.name
+
+    def __reduce__(self):
+        return (_dtype_by_name, (self.name,))
+
+
+bool_ = dtype('bool', np.bool_, _BOOL, 'BoolTensor')
+uint8 = dtype('uint8', np.uint8, _INT, 'ByteTensor')
+int8 = dtype('int8', np.int8, _INT, 'CharTensor')
+int16 = dtype('int16', np.int16, _INT, 'ShortTensor')
+int32 = dtype('int32', np.int32, _INT, 'IntTensor')
+int64 = dtype('int64', np.int64, _INT, 'LongTensor')
+float16 = dtype('float16', np.float16, _FLOAT, 'HalfTensor')
+float32 = dtype('float32', np.float32, _FLOAT, 'FloatTensor')
+float64 = dtype('float64', np.float64, _FLOAT, 'DoubleTensor')
+complex64 = dtype('complex64', np.complex64, _COMPLEX, 'ComplexFloatTensor')
+complex128 = dtype('complex128', np.complex128, _COMPLEX, 'ComplexDoubleTensor')
+
+ALL_DTYPES = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64,
+              complex64, complex128)
+_BY_NP = {d.np_dtype: d for d in ALL_DTYPES}
+_BY_NAME = {d.name: d for d in ALL_DTYPES}
+
+# PyTorch's aliases
+half, float, double = float16, float32, float64
+short, int, long = int16, int32, int64
+cfloat, cdouble = complex64, complex128
+bool = bool_
+
+_default = float32
+
+
+def _dtype_by_name(name):
+    return _BY_NAME[name]
+
+
+def from_numpy_dtype(np_dtype):
+    """The ember dtype of a NumPy dtype; TypeError for types ember lacks."""
+    try:
+        return _BY_NP[np.dtype(np_dtype)]
+    except (KeyError, TypeError):
+        raise TypeError(f"can't convert np.ndarray of type {np.dtype(np_dtype)}. The only "
+                        "supported types are: float64, float32, float16, complex64, complex128, "
+                        "int64, int32, int16, int8, uint8, and bool.") from None
+
+
+def to_dtype(d):
+    """Accept an ember dtype, a NumPy dtype, or a Python type (``float``, ``int``, ``bool``)."""
+    if isinstance(d, dtype):
+        return d
+    import builtins
+    if d is builtins.float:
+        return float64
+    if d is builtins.int:
+        return int64
+    if d is builtins.bool:
+        return bool_
+    if d is builtins.complex:
+        return complex128
+    return from_numpy_dtype(d)
+
+
+def get_default_dtype():
+    return _default
+
+
+def set_default_dtype(d):
+    global _default
+    d = to_dtype(d)
+    if d not in (float16, float32, float64):
+        raise TypeError("only floating-point types are supported as the default type")
+    _default = d
+
+
+def default_complex_dtype():
+    return complex128 if _default is float64 else complex64
+
+
+def promote_types(a, b):
+    """PyTorch's pairwise promotion of two dtypes."""
+    if a is b:
+        return a
+    if a.category != b.category:
+        hi, lo = (a, b) if a.category > b.category else (b, a)
+        if hi.category == _COMPLEX and lo is float64:
+            return complex128
+        return hi
+    if a.category == _INT:
+        # uint8 mixed with a signed type needs a wider signed type to hold both ranges
+        if a is uint8 or b is uint8:
+            other = b if a is uint8 else a
+            return int16 if other is int8 else other
+    return a if a.itemsize >= b.itemsize else b
+
+
+def _combine(higher, lower):
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    if higher.category >= _FLOAT:
+        return higher
+    if higher is bool_ or lower.category >= _FLOAT:
+        return promote_types(higher, lower)
+    return higher
+
+
+def scalar_dtype(value):
+    """dtype a Python scalar takes when it stands alone (ember.tensor(2.5) -> float32)."""
+    import builtins
+    if isinstance(value, builtins.bool):
+        return bool_
+    if isinstance(value, builtins.int):
+        return int64
+    if isinstance(value, builtins.complex):
+        return default_complex_dtype()
+    return _default
+
+
+def result_type(*operands):
+    """Result dtype of an op over Tensors and Python scalars, by PyTorch's rules."""
+    from ember._tensor import Tensor
+    dim = zero = wrapped = None
+    for x in operands:
+        if isinstance(x, Tensor):
+            d = x.dtype
+            if x._data.ndim:
+                dim = d if dim is None else promote_types(dim, d)
+            else:
+                zero = d if zero is None else promote_types(zero, d)
+        elif x is not None:
+            d = scalar_dtype(x) if not isinstance(x, np.generic) else from_numpy_dtype(x.dtype)
+            wrapped = d if wrapped is None else promote_types(wrapped, d)
+    return _combine(dim, _combine(zero, wrapped))

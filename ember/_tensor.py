@@ -1,0 +1,490 @@
+"""class Tensor: an array, a device, and the autograd fields.
+
+Methods here are one-liners that call ``ember.ops``; printing lives in ``_tensor_str``,
+serialization in ``serialization``, device logic in ``_device``/``backend``.
+"""
+import warnings
+
+import numpy as np
+
+from ember import backend
+from ember._device import CPU, as_device, device as _device_cls
+from ember._dtype import ALL_DTYPES, _BY_NP, dtype as _dtype_cls, get_default_dtype, to_dtype
+
+_new = object.__new__
+
+
+class _Version:
+    """Version counter shared by a tensor and its views; in-place ops bump it."""
+    __slots__ = ('value',)
+
+    def __init__(self):
+        self.value = 0
+
+
+class Size(tuple):
+    """The shape of a tensor (a tuple subclass, as in PyTorch)."""
+
+    def __repr__(self):
+        return f"ember.Size([{', '.join(str(s) for s in self)}])"
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, item):
+        r = tuple.__getitem__(self, item)
+        return Size(r) if isinstance(item, slice) else r
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, tuple(other)))
+
+    def __reduce__(self):
+        return (Size, (tuple(self),))
+
+
+class Tensor:
+    __slots__ = ('_data', '_device', '_requires_grad', '_grad', '_grad_fn', '_output_nr', '_version',
+                 '_base', '_view_fn', '_grad_acc', '_retains_grad', '_is_param', '__dict__', '__weakref__')
+    __array_priority__ = 1000  # make NumPy defer to Tensor's reflected operators
+
+    def __new__(cls, *args, device=None, dtype=None):
+        # legacy constructor: Tensor([1, 2]) copies data; Tensor(2, 3) allocates a float tensor
+        from ember.ops import creation
+        dt = get_default_dtype() if dtype is None else to_dtype(dtype)
+        if len(args) == 1 and not isinstance(args[0], int):
+            src = args[0]
+            if isinstance(src, Tensor):
+                t = src
+            else:
+                t = creation.tensor(src, dtype=dt, device=device)
+        else:
+            size = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+            t = creation.empty(*size, dtype=dt, device=device)
+        if cls is not Tensor:
+            return cls._from(t)
+        return t
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    @classmethod
+    def _from(cls, t):
+        out = _new(cls)
+        out._data, out._device = t._data, t._device
+        out._requires_grad, out._grad, out._grad_fn, out._output_nr = False, None, None, 0
+        out._version, out._base, out._view_fn, out._grad_acc = _Version(), None, None, None
+        out._retains_grad = False
+        out._is_param = False
+        return out
+
+    @staticmethod
+    def _make(data, device=CPU, requires_grad=False, grad_fn=None, output_nr=0):
+        t = _new(Tensor)
+        t._data = data
+        t._device = device
+        t._requires_grad = requires_grad
+        t._grad = None
+        t._grad_fn = grad_fn
+        t._output_nr = output_nr
+        t._version = _Version()
+        t._base = None
+        t._view_fn = None
+        t._grad_acc = None
+        t._retains_grad = False
+        t._is_param = False
+        return t
+
+    # ---------------------------------------------------------------- metadata
+    @property
+    def _xp(self):
+        return backend.get_array_module(self._device)
+
+    @property
+    def dtype(self):
+        return _BY_NP[self._data.dtype]
+
+    @property
+    def device(self):
+        return self._device
+
+    @property
+    def is_cuda(self):
+        return self._device.type == 'cuda'
+
+    @property
+    def is_cpu(self):
+        return self._device.type == 'cpu'
+
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def numel(self):
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self):
+        return self._data.itemsize
+
+    def stride(self, dim=None):
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
+
+    def storage_offset(self):
+        base = self._data
+        while isinstance(base, np.ndarray) and base.base is not None and isinstance(base.base, np.ndarray):
+            base = base.base
+        if base is self._data:
+            return 0
+        return (self._data.__array_interface__['data'][0] - base.__array_interface__['data'][0]) // self._data.itemsize
+
+    def data_ptr(self):
+        if isinstance(self._data, np.ndarray):
+            return self._data.__array_interface__['data'][0]
+        return self._data.data.ptr
+
+    def is_contiguous(self, memory_format=None):
+        return self._data.flags.c_contiguous
+
+    def is_floating_point(self):
+        return self.dtype.is_floating_point
+
+    def is_complex(self):
+        return self.dtype.is_complex
+
+    def is_signed(self):
+        return self.dtype.is_signed
+
+    @property
+    def is_leaf(self):
+        return self._grad_fn is None
+
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if self._grad_fn is not None:
+            if not value:
+                raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to "
+                                   "use a computed variable in a subgraph that doesn't require differentiation "
+                                   "use var_no_grad = var.detach().")
+            return
+        if value and not (self.dtype.is_floating_point or self.dtype.is_complex):
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad=True):
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def grad_fn(self):
+        return self._grad_fn
+
+    @property
+    def output_nr(self):
+        return self._output_nr
+
+    @property
+    def grad(self):
+        if self._grad_fn is not None and not self._retains_grad:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+                "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+                "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+                "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+                "instead. See github.com/pytorch/pytorch/pull/30531 for more informations.",
+                UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value.dtype is not self.dtype:
+                raise RuntimeError("attempting to assign a gradient with dtype "
+                                   f"'{_scalar_type_name(value.dtype)}' to a tensor with dtype "
+                                   f"'{_scalar_type_name(self.dtype)}'. Please ensure that the gradient "
+                                   "and the tensor have the same dtype")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a "
+                                   f"tensor of size '{list(self.shape)}'. Please ensure that the gradient "
+                                   "and the tensor are the same size")
+            if value._device != self._device:
+                raise RuntimeError("attempting to assign a gradient located on device with index '...' "
+                                   "to a tensor located on device with index '...'. Please ensure that "
+                                   "the gradient and the tensor are on the same device")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
+
+    @property
+    def is_shared(self):
+        return False
+
+    @property
+    def _version_value(self):
+        return self._version.value
+
+    # public alias, like PyTorch's tensor._version
+    def _get_version(self):
+        return self._version.value
+
+    # ------------------------------------------------------------- autograd API
+    def _grad_accumulator(self):
+        from ember.autograd.function import AccumulateGrad
+        acc = self._grad_acc() if self._grad_acc is not None else None
+        if acc is None:
+            import weakref
+            acc = AccumulateGrad(self)
+            self._grad_acc = weakref.ref(acc)
+        return acc
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        from ember.autograd.engine import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def register_hook(self, hook):
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._grad_fn is not None:
+            return self._grad_fn._register_tensor_hook(self._output_nr, hook)
+        return self._grad_accumulator()._register_tensor_hook(0, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        if self._grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        acc = self._grad_accumulator()
+        var = self
+        return acc.register_hook(lambda gi, go: hook(var))
+
+    def retain_grad(self):
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self._grad_fn is None or self._retains_grad:
+            return
+        import weakref
+        ref = weakref.ref(self)
+
+        def retain(g):
+            t = ref()
+            if t is None:
+                return
+            if t._grad is None:
+                t._grad = Tensor._make(g._data.copy(), g._device)
+            else:
+                t._grad = t._grad + g.detach()
+        retain._retains_grad = True
+        self._grad_fn._register_tensor_hook(self._output_nr, retain)
+        self._retains_grad = True
+
+    def detach(self):
+        t = Tensor._make(self._data, self._device)
+        t._version = self._version  # detach() shares the version counter (so in-place is detected)
+        return t
+
+    def detach_(self):
+        if self._base is not None and self._grad_fn is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self):
+        return Tensor._make(self._data, self._device)
+
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, not {type(value).__name__}")
+        self._data = value._data
+        self._device = value._device
+
+    # ---------------------------------------------------------------- conversion
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return backend.to_numpy(self._data).reshape(()).item()
+
+    def tolist(self):
+        return backend.to_numpy(self._data).tolist()
+
+    def numpy(self, force=False):
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                               "instead.")
+        if self._device.type != 'cpu' and not force:
+            raise TypeError(f"can't convert {self._device} device type tensor to numpy. Use Tensor.cpu() to "
+                            "copy the tensor to host memory first.")
+        return backend.to_numpy(self._data)
+
+    def __array__(self, dtype=None, copy=None):
+        arr = backend.to_numpy(self._data)
+        return arr if dtype is None else arr.astype(dtype, copy=False)
+
+    def type(self, dtype=None, non_blocking=False):
+        if dtype is None:
+            name = self.dtype._legacy
+            return f'ember.cuda.{name}' if self._device.type == 'cuda' else f'ember.{name}'
+        if isinstance(dtype, str):
+            name = dtype.rsplit('.', 1)[-1]
+            dtype = next(d for d in ALL_DTYPES if d._legacy == name)
+        elif isinstance(dtype, type) and hasattr(dtype, '_ember_dtype'):
+            dtype = dtype._ember_dtype
+        return self.to(dtype)
+
+    def to(self, *args, **kwargs):
+        from ember.ops.convert import to
+        return to(self, *args, **kwargs)
+
+    def cpu(self, memory_format=None):
+        return self.to('cpu')
+
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        return self.to(_device_cls('cuda', device) if isinstance(device, int) else (device or 'cuda'))
+
+    def float(self, memory_format=None):
+        return self.to(_d.float32)
+
+    def double(self, memory_format=None):
+        return self.to(_d.float64)
+
+    def half(self, memory_format=None):
+        return self.to(_d.float16)
+
+    def long(self, memory_format=None):
+        return self.to(_d.int64)
+
+    def int(self, memory_format=None):
+        return self.to(_d.int32)
+
+    def short(self, memory_format=None):
+        return self.to(_d.int16)
+
+    def char(self, memory_format=None):
+        return self.to(_d.int8)
+
+    def byte(self, memory_format=None):
+        return self.to(_d.uint8)
+
+    def bool(self, memory_format=None):
+        return self.to(_d.bool_)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self.dtype.category > 1 or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __hash__(self):
+        return id(self)
+
+    def __repr__(self, *, tensor_contents=None):
+        from ember._tensor_str import tensor_repr
+        return tensor_repr(self)
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __reduce_ex__(self, proto):
+        from ember.serialization import _reduce_tensor
+        return _reduce_tensor(self)
+
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        if self._grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the "
+                               "deepcopy protocol at the moment.  If you were attempting to deepcopy a "
+                               "module, this may be because of a torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        new = type(self)._from(Tensor._make(self._data.copy(), self._device)) if type(self) is not Tensor \
+            else Tensor._make(self._data.copy(), self._device)
+        new._requires_grad = self._requires_grad
+        if type(self) is not Tensor:
+            new._is_param = self._is_param
+            new.__dict__.update({k: v for k, v in self.__dict__.items()})
+        if self._grad is not None:
+            import copy
+            new._grad = copy.deepcopy(self._grad, memo)
+        memo[id(self)] = new
+        return new
+
+    def __contains__(self, element):
+        return bool((self == element).any().item())
+
+    def __dlpack__(self, stream=None):
+        return self._data.__dlpack__()
+
+
+def _wrap_dim(dim, ndim):
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim + n if dim < 0 else dim
+
+
+def _scalar_type_name(d):
+    return {'float32': 'Float', 'float64': 'Double', 'float16': 'Half', 'int64': 'Long', 'int32': 'Int',
+            'int16': 'Short', 'int8': 'Char', 'uint8': 'Byte', 'bool': 'Bool', 'complex64': 'ComplexFloat',
+            'complex128': 'ComplexDouble'}[d.name]
+
+
+from ember import _dtype as _d  # noqa: E402

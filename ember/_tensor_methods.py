@@ -1,0 +1,162 @@
+"""Binds ember.ops functions to Tensor as methods and operators.
+
+Every method is the op function itself (its first argument is the tensor), so a method and
+``ember.<op>`` can never disagree.  In-place variants go through ``ops.inplace``.
+"""
+from ember._tensor import Tensor
+from ember.ops import (activation, arith, compare, convert, creation, index, inplace, linalg, random,
+                       reduce, shape, unary)
+
+_METHODS = {
+    arith: 'add sub subtract mul multiply div divide true_divide floor_divide remainder fmod pow float_power '
+           'maximum minimum fmax fmin atan2 arctan2 hypot lerp addcmul addcdiv square xlogy rsub',
+    unary: 'neg negative exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan asin acos atan sinh cosh '
+           'tanh asinh acosh atanh arcsin arccos arctan arcsinh arccosh arctanh sigmoid reciprocal abs absolute '
+           'erf erfc erfinv sign sgn floor ceil trunc fix frac round logit sinc',
+    compare: 'eq ne lt le gt ge not_equal less less_equal greater greater_equal logical_and logical_or '
+             'logical_xor logical_not bitwise_and bitwise_or bitwise_xor bitwise_not bitwise_left_shift '
+             'bitwise_right_shift isclose allclose equal isnan isinf isposinf isneginf isfinite isreal signbit',
+    reduce: 'sum nansum mean nanmean prod max min amax amin aminmax argmax argmin var std norm logsumexp cumsum '
+            'cumprod cummax cummin logcumsumexp all any sort argsort msort topk kthvalue median mode unique '
+            'bincount histc',
+    shape: 'view view_as reshape reshape_as flatten unflatten expand expand_as broadcast_to sum_to_size squeeze '
+           'unsqueeze permute transpose swapaxes swapdims t adjoint movedim moveaxis contiguous narrow split '
+           'tensor_split chunk select unbind flip fliplr flipud roll repeat tile repeat_interleave diagonal diag '
+           'diag_embed tril triu unfold',
+    index: 'gather scatter scatter_add scatter_reduce index_select index_add index_fill index_put take '
+           'take_along_dim masked_fill masked_select masked_scatter nonzero argwhere count_nonzero',
+    linalg: 'matmul mm mv dot bmm outer ger inner addmm addmv baddbmm addbmm tensordot inverse det slogdet '
+            'trace cross',
+    activation: 'relu softmax log_softmax clamp clip clamp_min clamp_max nan_to_num',
+    creation: 'clone',
+}
+
+# out-of-place ops whose in-place form is ``name_``
+_INPLACE = ('add sub mul div true_divide floor_divide remainder fmod pow atan2 lerp addcmul addcdiv neg exp '
+            'exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan asin acos atan sinh cosh tanh asinh acosh '
+            'atanh sigmoid reciprocal abs erf erfc erfinv sign floor ceil trunc frac round clamp clip clamp_min '
+            'clamp_max masked_fill index_fill scatter scatter_add index_add index_put tril triu square '
+            'logical_and logical_or logical_not bitwise_and bitwise_or bitwise_xor bitwise_not nan_to_num '
+            'maximum minimum logit hypot xlogy subtract multiply divide')
+
+_UFUNCS = {'add': 'add', 'sub': 'subtract', 'mul': 'multiply', 'div': 'true_divide', 'subtract': 'subtract',
+           'multiply': 'multiply', 'divide': 'true_divide', 'true_divide': 'true_divide'}
+
+
+def _install():
+    for module, names in _METHODS.items():
+        for name in names.split():
+            setattr(Tensor, name, getattr(module, name))
+    for name in _INPLACE.split():
+        fn = getattr(Tensor, name, None)
+        if fn is None:
+            continue
+        ufunc = _UFUNCS.get(name)
+        if ufunc is not None:
+            import numpy as np
+            method = inplace._binary_inplace(name + '_', fn, getattr(np, ufunc))
+        else:
+            method = inplace._unary_inplace(name + '_', fn)
+        setattr(Tensor, name + '_', method)
+
+    Tensor.relu_ = activation.relu_
+    Tensor.zero_ = inplace.zero_
+    Tensor.fill_ = inplace.fill_
+    Tensor.copy_ = inplace.copy_
+    Tensor.set_ = _set_
+    for name in ('uniform_', 'normal_', 'bernoulli_', 'random_', 'exponential_', 'geometric_', 'log_normal_',
+                 'cauchy_'):
+        setattr(Tensor, name, getattr(random, name))
+    Tensor.bernoulli = lambda self, p=None, generator=None: random.bernoulli(self, p, generator=generator)
+    Tensor.multinomial = random.multinomial
+    Tensor.new_tensor = _new_tensor
+    Tensor.new_zeros = lambda self, *size, dtype=None, device=None, requires_grad=False: creation.zeros(
+        *size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+    Tensor.new_ones = lambda self, *size, dtype=None, device=None, requires_grad=False: creation.ones(
+        *size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+    Tensor.new_empty = lambda self, *size, dtype=None, device=None, requires_grad=False: creation.empty(
+        *size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+    Tensor.new_full = lambda self, size, fill_value, dtype=None, device=None, requires_grad=False: creation.full(
+        size, fill_value, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+    Tensor.T = property(_T)
+    Tensor.mT = property(lambda self: shape.transpose(self, -2, -1))
+    Tensor.H = property(lambda self: shape.t(self).conj() if hasattr(self, 'conj') else shape.t(self))
+    Tensor.mH = Tensor.mT
+    Tensor.conj = lambda self: self
+    Tensor.resolve_conj = lambda self: self
+    Tensor.resolve_neg = lambda self: self
+    Tensor.real = property(lambda self: self)
+    Tensor.is_conj = lambda self: False
+    Tensor.to = convert.to
+
+    # operators
+    Tensor.__add__ = arith.add
+    Tensor.__radd__ = lambda self, other: arith.add(other, self)
+    Tensor.__iadd__ = Tensor.add_
+    Tensor.__sub__ = arith.sub
+    Tensor.__rsub__ = lambda self, other: arith.sub(other, self)
+    Tensor.__isub__ = Tensor.sub_
+    Tensor.__mul__ = arith.mul
+    Tensor.__rmul__ = lambda self, other: arith.mul(other, self)
+    Tensor.__imul__ = Tensor.mul_
+    Tensor.__truediv__ = arith.div
+    Tensor.__rtruediv__ = lambda self, other: arith.div(other, self)
+    Tensor.__itruediv__ = Tensor.div_
+    Tensor.__floordiv__ = arith.floor_divide
+    Tensor.__rfloordiv__ = lambda self, other: arith.floor_divide(other, self)
+    Tensor.__ifloordiv__ = Tensor.floor_divide_
+    Tensor.__mod__ = arith.remainder
+    Tensor.__rmod__ = lambda self, other: arith.remainder(other, self)
+    Tensor.__imod__ = Tensor.remainder_
+    Tensor.__pow__ = arith.pow
+    Tensor.__rpow__ = lambda self, other: arith.pow(other, self)
+    Tensor.__ipow__ = Tensor.pow_
+    Tensor.__matmul__ = linalg.matmul
+    Tensor.__rmatmul__ = lambda self, other: linalg.matmul(other, self)
+    Tensor.__neg__ = unary.neg
+    Tensor.__pos__ = lambda self: self
+    Tensor.__abs__ = unary.abs
+    Tensor.__invert__ = compare.bitwise_not
+    Tensor.__and__ = compare.bitwise_and
+    Tensor.__rand__ = lambda self, other: compare.bitwise_and(other, self)
+    Tensor.__iand__ = Tensor.bitwise_and_
+    Tensor.__or__ = compare.bitwise_or
+    Tensor.__ror__ = lambda self, other: compare.bitwise_or(other, self)
+    Tensor.__ior__ = Tensor.bitwise_or_
+    Tensor.__xor__ = compare.bitwise_xor
+    Tensor.__rxor__ = lambda self, other: compare.bitwise_xor(other, self)
+    Tensor.__ixor__ = Tensor.bitwise_xor_
+    Tensor.__lshift__ = compare.bitwise_left_shift
+    Tensor.__rshift__ = compare.bitwise_right_shift
+    Tensor.__eq__ = compare.eq
+    Tensor.__ne__ = compare.ne
+    Tensor.__lt__ = compare.lt
+    Tensor.__le__ = compare.le
+    Tensor.__gt__ = compare.gt
+    Tensor.__ge__ = compare.ge
+    Tensor.__getitem__ = index.getitem
+    Tensor.__setitem__ = index.setitem
+
+
+def _T(self):
+    if self.ndim != 2 and self.ndim != 0 and self.ndim != 1:
+        import warnings
+        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+                      "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
+                      "batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
+                      "dimensions of a tensor.", UserWarning, stacklevel=2)
+    return shape.permute(self, tuple(range(self.ndim - 1, -1, -1)))
+
+
+def _new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+    return creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device,
+                           requires_grad=requires_grad)
+
+
+def _set_(self, source=None):
+    self._data = source._data
+    self._version = source._version
+    return self
+
+
+_install()

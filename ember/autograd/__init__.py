@@ -1,0 +1,24 @@
+"""Reverse-mode automatic differentiation (PyTorch's ``torch.autograd``)."""
+from ember.autograd.function import Function, once_differentiable, Context
+from ember.autograd.function import Context as FunctionCtx
+from ember.autograd.engine import backward, grad
+from ember.autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
+                                      is_inference_mode_enabled)
+from ember.autograd import functional
+from ember.autograd.gradcheck import gradcheck, gradgradcheck
+from ember.autograd.anomaly_mode import detect_anomaly, set_detect_anomaly, is_anomaly_enabled
+from ember.autograd import graph
+
+Variable = None  # replaced below: the legacy wrapper is just Tensor
+
+
+def _variable(data, requires_grad=False, volatile=False):
+    t = data.detach()
+    t.requires_grad_(requires_grad)
+    return t
+
+
+Variable = _variable
+
+__all__ = ['Function', 'once_differentiable', 'backward', 'grad', 'no_grad', 'enable_grad', 'set_grad_enabled',
+           'inference_mode', 'functional', 'gradcheck', 'gradgradcheck', 'detect_anomaly', 'set_detect_anomaly']

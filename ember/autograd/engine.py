@@ -1,0 +1,275 @@
+"""The backward engine: runs the recorded graph in reverse, as PyTorch's does.
+
+Nodes run in dependency order (a node runs once every consumer of its outputs has passed
+its gradient back); among ready nodes the most recently created runs first, which is the
+order PyTorch's engine uses and so the order users see hooks fire in.
+"""
+import heapq
+import sys
+import warnings
+
+from ember._tensor import Tensor
+from ember.autograd import grad_mode
+from ember.autograd.function import AccumulateGrad
+
+
+def _as_tuple(x):
+    if x is None:
+        return ()
+    if isinstance(x, Tensor):
+        return (x,)
+    return tuple(x)
+
+
+def _make_grads(outputs, grads, is_grads_batched=False):
+    result = []
+    for out, g in zip(outputs, grads):
+        if g is None:
+            if out._requires_grad:
+                if out._data.size != 1:
+                    raise RuntimeError("grad can be implicitly created only for scalar outputs")
+                if not out.dtype.is_floating_point:
+                    raise RuntimeError("grad can be implicitly created only for real scalar outputs but got "
+                                       f"{out.dtype}")
+                xp = out._xp
+                g = Tensor._make(xp.ones(out._data.shape, out._data.dtype), out._device)
+        else:
+            if not isinstance(g, Tensor):
+                from ember.ops.creation import as_tensor
+                g = as_tensor(g, dtype=out.dtype, device=out._device)
+            if g._data.shape != out._data.shape:
+                raise RuntimeError(f"Mismatch in shape: grad_output[{len(result)}] has a shape of "
+                                   f"{_size(g)} and output[{len(result)}] has a shape of {_size(out)}.")
+            if g.dtype.is_complex != out.dtype.is_complex:
+                raise RuntimeError("For complex Tensors, both grad_output and output are required to have "
+                                   "the same dtype.")
+        result.append(g)
+    return result
+
+
+def _size(t):
+    return f"torch.Size([{', '.join(str(s) for s in t.shape)}])".replace('torch', 'ember')
+
+
+def _root_edge(t):
+    if t._grad_fn is not None:
+        return t._grad_fn, t._output_nr
+    return t._grad_accumulator(), 0
+
+
+def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), allow_unused=False,
+                 accumulate=True):
+    """Run backward from ``outputs``; accumulate into leaves' ``.grad`` or return input grads."""
+    roots = []
+    for i, out in enumerate(outputs):
+        if not out._requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        roots.append(_root_edge(out))
+
+    # every node reachable from the roots, and how many edges point at it
+    deps = {}
+    order = []
+    stack = [n for n, _ in roots]
+    seen = set(stack)
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        for nxt, _ in node.next_functions:
+            if nxt is not None:
+                deps[nxt] = deps.get(nxt, 0) + 1
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+
+    # where to capture gradients for ``inputs``: a leaf's accumulator or a non-leaf's producer
+    captures = {}
+    for k, t in enumerate(inputs):
+        if t._grad_fn is not None:
+            captures.setdefault((t._grad_fn, t._output_nr), []).append(k)
+        elif t._requires_grad:
+            captures.setdefault((t._grad_accumulator(), 0), []).append(k)
+        else:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    captured = [None] * len(inputs)
+    needed = None
+    if inputs:
+        # only nodes from which a captured input is reachable need to run
+        targets = {n for n, _ in captures}
+        needed = set()
+        for node in reversed(_topo_order(order)):
+            if node in targets or any(n in needed for n, _ in node.next_functions if n is not None):
+                needed.add(node)
+
+    buffers = {}
+    for (node, nr), g in zip(roots, grad_outputs):
+        _accumulate_buffer(buffers, node, nr, g)
+
+    ready = []
+    for node, _ in roots:
+        if deps.get(node, 0) == 0 and node not in [r for r, _, _ in ready]:
+            heapq.heappush(ready, (-node._seq, id(node), node))
+
+    with grad_mode.set_grad_enabled(create_graph):
+        while ready:
+            _, _, node = heapq.heappop(ready)
+            grads = buffers.pop(node, None)
+            if grads is None:
+                grads = [None]
+            if node._pre_hooks:
+                grads = _run_pre_hooks(node, grads)
+            for nr, g in enumerate(grads):
+                ks = captures.get((node, nr))
+                if ks:
+                    for k in ks:
+                        captured[k] = g
+            if isinstance(node, AccumulateGrad):
+                if accumulate and not inputs and grads[0] is not None:
+                    _accumulate_into_leaf(node.variable, grads[0], create_graph)
+                if node._hooks:
+                    for h in node._hooks:
+                        h(grads, grads)
+                continue
+            if needed is not None and node not in needed:
+                continue
+            if all(g is None for g in grads):
+                in_grads = [None] * len(node.next_functions)
+            else:
+                in_grads = node.apply(tuple(grads))
+            if node._hooks:
+                for h in node._hooks:
+                    r = h(tuple(in_grads), tuple(grads))
+                    if r is not None:
+                        in_grads = list(r)
+            if not retain_graph:
+                node._release()
+            for (nxt, nr), g in zip(node.next_functions, in_grads):
+                if nxt is None:
+                    continue
+                if g is not None:
+                    _accumulate_buffer(buffers, nxt, nr, g)
+                d = deps[nxt] - 1
+                deps[nxt] = d
+                if d == 0:
+                    heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
+
+    if inputs and accumulate:
+        for t, g in zip(inputs, captured):
+            if g is not None:
+                _accumulate_into_leaf(t, g, create_graph)
+    elif inputs:
+        for k, g in enumerate(captured):
+            if g is None and not allow_unused:
+                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the "
+                                   "graph. Set allow_unused=True if this is the desired behavior.")
+    return captured
+
+
+def _topo_order(nodes):
+    """Nodes ordered so that every node comes before the nodes it feeds gradients to."""
+    indeg = {}
+    for n in nodes:
+        for nxt, _ in n.next_functions:
+            if nxt is not None:
+                indeg[nxt] = indeg.get(nxt, 0) + 1
+    out = [n for n in nodes if indeg.get(n, 0) == 0]
+    i = 0
+    while i < len(out):
+        for nxt, _ in out[i].next_functions:
+            if nxt is not None:
+                indeg[nxt] -= 1
+                if indeg[nxt] == 0:
+                    out.append(nxt)
+        i += 1
+    return out
+
+
+def _accumulate_buffer(buffers, node, nr, g):
+    buf = buffers.get(node)
+    if buf is None:
+        n = max(len(node._out_meta), nr + 1) if not isinstance(node, AccumulateGrad) else 1
+        buf = buffers[node] = [None] * n
+    old = buf[nr]
+    buf[nr] = g if old is None else old + g
+
+
+def _run_pre_hooks(node, grads):
+    grads = list(grads)
+    retains = []
+    for nr, fn in list(node._pre_hooks):
+        if nr is None:  # a node pre-hook sees all output grads
+            r = fn(tuple(grads))
+            if r is not None:
+                grads = list(r)
+        elif getattr(fn, '_retains_grad', False):
+            retains.append((nr, fn))
+        elif grads[nr] is not None:
+            r = fn(grads[nr])
+            if r is not None:
+                grads[nr] = r
+    for nr, fn in retains:  # retain_grad sees the gradient after all other hooks
+        if grads[nr] is not None:
+            fn(grads[nr])
+    return grads
+
+
+def _fresh(arr):
+    """True when nothing but the engine holds ``arr``: it can become ``.grad`` without a copy."""
+    return arr.flags.owndata and arr.flags.writeable and sys.getrefcount(arr) <= _FRESH_REFS
+
+
+_FRESH_REFS = 4  # the Tensor's slot, the local name, getrefcount's argument, and the caller's temporary
+
+
+def _accumulate_into_leaf(var, g, create_graph):
+    if var._grad is None:
+        if create_graph:
+            var._grad = g
+        else:
+            arr = g._data
+            var._grad = Tensor._make(arr if _fresh(arr) else arr.copy(), g._device)
+    elif create_graph or var._grad._requires_grad:
+        var._grad = var._grad + g
+    else:
+        var._grad._data += g._data
+        var._grad._version.value += 1
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None,
+             inputs=None):
+    """Compute the sum of gradients of ``tensors`` w.r.t. graph leaves, into their ``.grad``."""
+    tensors = _as_tuple(tensors)
+    if grad_tensors is None:
+        grad_tensors = grad_variables
+    grads = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(tensors)
+    if len(grads) != len(tensors):
+        raise RuntimeError(f"got {len(grads)} tensors and {len(tensors)} gradients")
+    if inputs is not None and not isinstance(inputs, Tensor) and len(inputs) == 0:
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    inputs = _as_tuple(inputs)
+    if retain_graph is None:
+        retain_graph = create_graph
+    grads = _make_grads(tensors, grads)
+    run_backward(tensors, grads, retain_graph, create_graph, inputs=inputs, accumulate=True)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
+         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """Gradients of ``outputs`` w.r.t. ``inputs``, returned (not accumulated into ``.grad``)."""
+    outputs = _as_tuple(outputs)
+    single_input = isinstance(inputs, Tensor)
+    inputs = _as_tuple(inputs)
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    grads = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
+    if len(grads) != len(outputs):
+        raise RuntimeError(f"grad requires one grad_output per output: got {len(grads)} grad_outputs "
+                           f"and {len(outputs)} outputs")
+    if retain_graph is None:
+        retain_graph = create_graph
+    grads = _make_grads(outputs, grads)
+    result = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs,
+                          allow_unused=allow_unused, accumulate=False)
+    if materialize_grads:
+        from ember.ops.creation import zeros_like
+        result = [g if g is not None else zeros_like(t) for g, t in zip(result, inputs)]
+    return tuple(result)

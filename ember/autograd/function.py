@@ -1,0 +1,452 @@
+"""Function, Context and the graph node: one mechanism for built-in ops and users' Functions.
+
+``Function.apply`` unwraps inputs, checks devices, runs ``forward``, wraps the result and,
+when grad mode is on and an input requires grad, records a node (``grad_fn``) named like
+PyTorch's (``MulBackward0``).  Built-in ops subclass ``Primitive``: their ``forward`` sees raw
+arrays (NumPy or CuPy through ``ctx.xp``); a user's ``Function.forward`` sees Tensors, as in
+PyTorch.  Either way ``backward`` receives and returns Tensors, written with ember ops, so
+gradients of gradients need nothing extra.
+"""
+import itertools
+
+import numpy as _np
+import weakref
+
+from ember import backend
+from ember._device import CPU
+from ember._dtype import get_default_dtype, result_type
+from ember._tensor import Tensor
+from ember.autograd import grad_mode
+
+_BACKWARD_TWICE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward.")
+
+_sequence = itertools.count()
+
+
+class _Saved:
+    """A saved tensor plus the version it had, so in-place changes are caught at backward."""
+    __slots__ = ('tensor', 'version', 'is_output')
+
+    def __init__(self, tensor, is_output=0):
+        if is_output:
+            # keep the data and version counter only: holding the output itself would make a cycle
+            light = Tensor._make(tensor._data, tensor._device)
+            light._version = tensor._version
+            tensor = light
+        self.tensor = tensor
+        self.version = tensor._version.value
+        self.is_output = is_output
+
+
+class _SavedValue:
+    """A non-tensor value saved for backward (a Python scalar): no version to check."""
+    __slots__ = ('tensor',)
+    is_output = 0
+
+    def __init__(self, value):
+        self.tensor = value
+
+
+class Context:
+    """What ``forward`` leaves for ``backward`` (PyTorch's ``ctx``)."""
+
+    def __init__(self):
+        self.xp = None
+        self.needs_input_grad = ()
+        self.materialize_grads = True
+        self._to_save = ()
+        self._saved = None
+        self._freed = False
+        self._non_differentiable = ()
+        self._dirty = ()
+        self._node = None
+
+    def save_for_backward(self, *items):
+        self._to_save = items
+
+    def save_for_backward_outputs(self, *arrays):
+        """Alias kept for DESIGN's Sigmoid example: outputs are recognised automatically."""
+        self._to_save = self._to_save + arrays
+
+    def mark_non_differentiable(self, *outputs):
+        self._non_differentiable = outputs
+
+    def mark_dirty(self, *tensors):
+        self._dirty = tensors
+
+    def set_materialize_grads(self, value):
+        self.materialize_grads = bool(value)
+
+    @property
+    def saved_tensors(self):
+        if self._freed:
+            raise RuntimeError(_BACKWARD_TWICE)
+        if not self._saved:
+            return ()
+        out = []
+        for s in self._saved:
+            if s is None:
+                out.append(None)
+                continue
+            t = s.tensor
+            if type(s) is _SavedValue:
+                out.append(t)
+                continue
+            if t._version.value != s.version:
+                raise RuntimeError(_modified_message(t, s, self._node()))
+            if s.is_output:
+                # the output again, with this node as its history, for double backward
+                node = self._node()
+                t = Tensor._make(t._data, t._device, node is not None, node, s.is_output - 1)
+            out.append(t)
+        return tuple(out)
+
+    saved_outputs = saved_tensors
+    saved_variables = saved_tensors
+
+
+def _modified_message(t, saved, node):
+    desc = f"[{t.type()} [{', '.join(str(s) for s in t.shape)}]]"
+    if saved.is_output:
+        desc += f", which is output {saved.is_output - 1} of {node.name()},"
+    elif t._grad_fn is not None:
+        desc += f", which is output {t._output_nr} of {t._grad_fn.name()},"
+    return ("one of the variables needed for gradient computation has been modified by an inplace "
+            f"operation: {desc} is at version {t._version.value}; expected version {saved.version} "
+            "instead. Hint: enable anomaly detection to find the operation that failed to compute its "
+            "gradient, with ember.autograd.set_detect_anomaly(True).")
+
+
+class Node:
+    """A node of the backward graph: what ``tensor.grad_fn`` is."""
+    __slots__ = ('ctx', 'next_functions', '_fn', '_arg_slots', '_input_meta', '_out_meta',
+                 '_pre_hooks', '_hooks', '_seq', 'metadata', '__weakref__')
+
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        return f'<{type(self).__name__} object at {hex(id(self))}>'
+
+    def register_hook(self, fn):
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(fn)
+        return _RemovableHandle(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        return _add_pre_hook(self, None, fn)
+
+    def _register_tensor_hook(self, output_nr, fn):
+        return _add_pre_hook(self, output_nr, fn)
+
+    def _release(self):
+        self.ctx._freed = self.ctx._saved is not None and len(self.ctx._saved) > 0
+        self.ctx._saved = None
+
+    def apply(self, grads):
+        """Input gradients from output gradients, shaped and typed like the inputs."""
+        ctx = self.ctx
+        if ctx.materialize_grads and any(g is None for g in grads):
+            grads = tuple(g if g is not None else _zeros(m) for g, m in zip(grads, self._out_meta))
+        res = self._fn.backward(ctx, *grads)
+        if not isinstance(res, tuple):
+            res = (res,)
+        slots = self._arg_slots
+        if len(res) < len(slots) or (len(res) != ctx._n_args and not self._fn._lenient):
+            raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
+                               f"(expected {ctx._n_args}, got {len(res)})")
+        out = []
+        for slot, meta in zip(slots, self._input_meta):
+            g = res[slot]
+            if g is not None and not isinstance(g, Tensor):
+                raise TypeError(f"function {self.name()} returned a gradient different than None at "
+                                f"position {slot + 1}, but the corresponding forward input was not a Variable")
+            out.append(_validate(g, meta, self) if g is not None else None)
+        return out
+
+    __call__ = lambda self, *grads: self.apply(grads)
+
+
+class _RemovableHandle:
+    def __init__(self, container, item):
+        self._container, self._item = container, item
+
+    def remove(self):
+        try:
+            self._container.remove(self._item)
+        except ValueError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _add_pre_hook(node, output_nr, fn):
+    if node._pre_hooks is None:
+        node._pre_hooks = []
+    entry = (output_nr, fn)
+    node._pre_hooks.append(entry)
+    return _RemovableHandle(node._pre_hooks, entry)
+
+
+class AccumulateGrad(Node):
+    """The node at a leaf: adds the incoming gradient into ``variable.grad``."""
+    __slots__ = ('variable',)
+
+    def __init__(self, variable):
+        self.variable = variable
+        self.next_functions = ()
+        self.ctx = None
+        self._pre_hooks = None
+        self._hooks = None
+        self._seq = -1
+        self.metadata = {}
+
+    def _release(self):
+        pass
+
+
+def _zeros(meta):
+    shape, dtype, device = meta
+    xp = backend.get_array_module(device)
+    return Tensor._make(xp.zeros(shape, dtype.np_dtype), device)
+
+
+def _validate(g, meta, node):
+    shape, dtype, device = meta
+    if g._data.shape != shape:
+        from ember.ops.shape import sum_to_size
+        try:
+            g = sum_to_size(g, shape)
+        except RuntimeError:
+            raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index 0 - got "
+                               f"{list(g.shape)} but expected shape compatible with {list(shape)}") from None
+    if g.dtype is not dtype:
+        g = g.to(dtype)
+    if g._device != device:
+        g = g.to(device)
+    return g
+
+
+_node_classes = {}
+
+
+def _node_class(name):
+    cls = _node_classes.get(name)
+    if cls is None:
+        cls = _node_classes[name] = type(name, (Node,), {'__slots__': ()})
+    return cls
+
+
+def _next_edge(t):
+    """The (node, input_nr) an input tensor passes its gradient to."""
+    fn = t._grad_fn
+    if fn is not None:
+        return (fn, t._output_nr)
+    if t._requires_grad:
+        return (t._grad_accumulator(), 0)
+    return (None, 0)
+
+
+class _FunctionMeta(type):
+    def __init__(cls, name, bases, ns):
+        super().__init__(name, bases, ns)
+        if 'node_name' not in ns:
+            cls.node_name = name + 'Backward'
+        cls._node_cls = _node_class(cls.node_name)
+
+
+class Function(metaclass=_FunctionMeta):
+    """Base class of differentiable operations (PyTorch's ``torch.autograd.Function``).
+
+    Example::
+
+        class Exp(ember.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                y = x.exp()
+                ctx.save_for_backward(y)
+                return y
+
+            @staticmethod
+            def backward(ctx, grad):
+                y, = ctx.saved_tensors
+                return grad * y
+    """
+    _raw = False          # forward sees arrays (Primitive) or Tensors (user Functions)
+    _promote = False      # cast tensor inputs to the promoted dtype before forward
+    _lenient = True       # allow extra trailing Nones from backward
+    _view = False         # outputs are views of input 0 (share storage and version counter)
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise NotImplementedError("You must implement either the backward or vjp method for your "
+                                  "custom autograd.Function to use it with backward mode AD.")
+
+    vjp = backward
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        tensors = []
+        slots = []
+        device = None
+        for i, a in enumerate(args):
+            if isinstance(a, Tensor):
+                tensors.append(a)
+                slots.append(i)
+                d = a._device
+                if device is None:
+                    device = d
+                elif d is not device and d != device:
+                    device = _check_devices(tensors)
+        if device is None:
+            device = CPU
+        ctx = Context()
+        ctx.xp = backend.get_array_module(device)
+        ctx._n_args = len(args)
+        record = grad_mode._state.enabled and any(t._requires_grad for t in tensors)
+        if record:
+            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        else:
+            ctx.needs_input_grad = tuple(False for _ in args)
+
+        if cls._raw:
+            if cls._promote:
+                dt = result_type(*args)
+                if cls._promote == 'float' and dt.category < 2:
+                    dt = get_default_dtype()
+                dt = dt.np_dtype
+                raw = [a._data.astype(dt, copy=False) if isinstance(a, Tensor) else a for a in args]
+            else:
+                raw = [a._data if isinstance(a, Tensor) else a for a in args]
+            out = cls.forward(ctx, *raw, **kwargs)
+            multi = isinstance(out, tuple)
+            outs = out if multi else (out,)
+            results = [None if o is None else
+                       Tensor._make(o if not isinstance(o, _np.generic) else _np.asarray(o), device)
+                       for o in outs]
+        else:
+            with grad_mode.no_grad():
+                out = cls.forward(ctx, *args, **kwargs)
+            multi = isinstance(out, tuple)
+            outs = out if multi else (out,)
+            results = [Tensor._make(o._data, o._device) if isinstance(o, Tensor) else o for o in outs]
+
+        if cls._view:
+            src = tensors[0]
+            base = src._base if src._base is not None else src
+            view_args = args[1:]
+            parent_fn = src._view_fn
+            fn = (lambda t: cls.apply(t, *view_args)) if parent_fn is None else \
+                (lambda t: cls.apply(parent_fn(t), *view_args))
+            for r in results:
+                if r is not None:
+                    r._base = base
+                    r._version = src._version
+                    r._view_fn = fn
+
+        if record:
+            node = cls._node_cls.__new__(cls._node_cls)
+            node.ctx = ctx
+            node._fn = cls
+            node._arg_slots = slots
+            node.next_functions = tuple(_next_edge(t) for t in tensors)
+            node._input_meta = [(t._data.shape, t.dtype, t._device) for t in tensors]
+            node._pre_hooks = None
+            node._hooks = None
+            node._seq = next(_sequence)
+            node.metadata = {}
+            ctx._node = weakref.ref(node)
+            non_diff = ctx._non_differentiable
+            out_meta = []
+            for i, r in enumerate(results):
+                if isinstance(r, Tensor):
+                    out_meta.append((r._data.shape, r.dtype, device))
+                    if r.dtype.category >= 2 and not any(n is outs[i] for n in non_diff):
+                        r._grad_fn = node
+                        r._output_nr = i
+                        r._requires_grad = True
+                else:
+                    out_meta.append(None)
+            node._out_meta = out_meta
+            _resolve_saved(ctx, args, tensors, outs, results)
+        elif ctx._to_save:
+            _resolve_saved(ctx, args, tensors, outs, results)
+        return tuple(results) if multi else results[0]
+
+
+def _resolve_saved(ctx, args, tensors, outs, results):
+    saved = []
+    for item in ctx._to_save:
+        if item is None:
+            saved.append(None)
+            continue
+        if isinstance(item, Tensor):
+            for j, o in enumerate(outs):
+                if o is item:
+                    saved.append(_Saved(results[j], j + 1))
+                    break
+            else:
+                saved.append(_Saved(item))
+            continue
+        if not hasattr(item, 'shape'):
+            saved.append(_SavedValue(item))
+            continue
+        for t in tensors:
+            if t._data is item:
+                saved.append(_Saved(t))
+                break
+        else:
+            for j, o in enumerate(outs):
+                if o is item:
+                    saved.append(_Saved(results[j], j + 1))
+                    break
+            else:
+                saved.append(_Saved(Tensor._make(item, results[0]._device if results and isinstance(results[0], Tensor) else tensors[0]._device)))
+    ctx._saved = saved
+    ctx._to_save = ()
+
+
+def _check_devices(tensors):
+    devs = []
+    for t in tensors:
+        if t._data.ndim == 0 and t._device.type == 'cpu':
+            continue  # PyTorch lets 0-dim CPU tensors mix with any device
+        if t._device not in devs:
+            devs.append(t._device)
+    if len(devs) > 1:
+        a, b = devs[0], devs[1]
+        if a.type == 'cpu':
+            a, b = b, a
+        raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices, "
+                           f"{a} and {b}!")
+    return devs[0] if devs else CPU
+
+
+class Primitive(Function):
+    """A built-in op: ``forward`` works on raw arrays through ``ctx.xp``."""
+    _raw = True
+    _lenient = True
+
+
+def once_differentiable(fn):
+    """Mark a backward that is not itself differentiable: it runs without recording a graph."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(ctx, *grads):
+        with grad_mode.no_grad():
+            return fn(ctx, *grads)
+    return wrapper

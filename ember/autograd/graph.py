@@ -1,0 +1,2 @@
+"""Graph inspection types (PyTorch's ``torch.autograd.graph``)."""
+from ember.autograd.function import Node  # noqa: F401

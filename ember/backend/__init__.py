@@ -1,0 +1,78 @@
+"""The only module that knows CuPy exists.
+
+Ops receive ``ctx.xp`` (NumPy or CuPy) and write array code once for both;
+anything that must differ per device sits behind a function here.
+"""
+import numpy as np
+
+try:  # CuPy is an optional extra; without a GPU it is simply absent
+    import cupy as _cupy
+except Exception:  # noqa: BLE001 - a broken CUDA install must not break CPU use
+    _cupy = None
+
+_current_cuda = 0
+
+
+def cuda_available():
+    if _cupy is None:
+        return False
+    try:
+        return _cupy.cuda.runtime.getDeviceCount() > 0
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def cuda_device_count():
+    return _cupy.cuda.runtime.getDeviceCount() if cuda_available() else 0
+
+
+def current_cuda_index():
+    return _current_cuda
+
+
+def set_current_cuda_index(i):
+    global _current_cuda
+    _current_cuda = i
+
+
+def _require_cuda():
+    if not cuda_available():
+        raise AssertionError("Torch not compiled with CUDA enabled" if _cupy is None
+                             else "Found no NVIDIA driver on your system.")
+
+
+def get_array_module(device):
+    """numpy for 'cpu', cupy for 'cuda'."""
+    if device.type == 'cpu':
+        return np
+    _require_cuda()
+    return _cupy
+
+
+def array_module_of(arr):
+    return np if isinstance(arr, np.ndarray) or _cupy is None else _cupy.get_array_module(arr)
+
+
+def to_numpy(arr):
+    """A NumPy view (CPU) or copy (GPU) of an array of either module."""
+    if isinstance(arr, np.ndarray):
+        return arr
+    if _cupy is not None and isinstance(arr, _cupy.ndarray):
+        return _cupy.asnumpy(arr)
+    return np.asarray(arr)
+
+
+def move(arr, device):
+    """The array on ``device`` (a no-op when it already lives there)."""
+    if device.type == 'cpu':
+        return to_numpy(arr)
+    _require_cuda()
+    with _cupy.cuda.Device(device.index or 0):
+        return _cupy.asarray(arr)
+
+
+def device_of(arr):
+    from ember._device import CPU, device
+    if isinstance(arr, np.ndarray):
+        return CPU
+    return device('cuda', arr.device.id)

@@ -1,0 +1,421 @@
+"""Binary arithmetic with broadcasting and PyTorch's type promotion."""
+from ember._tensor import Tensor
+from ember.autograd.function import Primitive
+from ember.ops._util import elementwise
+
+
+class Add(Primitive):
+    node_name = 'AddBackward0'
+    _promote = True
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, a, b, alpha=1):
+        ctx.alpha = alpha
+        return ctx.xp.add(a, b) if alpha == 1 else ctx.xp.add(a, b * alpha)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, (g if ctx.alpha == 1 else g * ctx.alpha), None
+
+
+class Sub(Primitive):
+    node_name = 'SubBackward0'
+    _promote = True
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, a, b, alpha=1):
+        if getattr(a, 'dtype', None) == bool and getattr(b, 'dtype', None) == bool:
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. If you "
+                               "are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        ctx.alpha = alpha
+        return ctx.xp.subtract(a, b) if alpha == 1 else ctx.xp.subtract(a, b * alpha)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, (-g if ctx.alpha == 1 else g * -ctx.alpha), None
+
+
+class RSub(Primitive):
+    """scalar - tensor (PyTorch records it as RsubBackward1)."""
+    node_name = 'RsubBackward1'
+    _promote = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return ctx.xp.subtract(b, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g, None
+
+
+class Mul(Primitive):
+    node_name = 'MulBackward0'
+    _promote = True
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, a, b):
+        need_a, need_b = ctx.needs_input_grad[:2]
+        ctx.save_for_backward(b if need_a else None, a if need_b else None)
+        return ctx.xp.multiply(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        b, a = ctx.saved_tensors
+        return (g * b if b is not None else None), (g * a if a is not None else None)
+
+
+class Div(Primitive):
+    node_name = 'DivBackward0'
+    _promote = 'float'
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, a, b):
+        need_a, need_b = ctx.needs_input_grad[:2]
+        ctx.save_for_backward(a if need_b else None, b)
+        return ctx.xp.true_divide(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        ga = g / b if ctx.needs_input_grad[0] else None
+        gb = -g * a / (b * b) if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+
+class RDiv(Primitive):
+    """scalar / tensor."""
+    node_name = 'DivBackward0'
+    _promote = 'float'
+
+    @staticmethod
+    def forward(ctx, a, s):
+        out = ctx.xp.true_divide(s, a)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, out = ctx.saved_tensors
+        return -g * out / a, None
+
+
+class PowScalar(Primitive):
+    node_name = 'PowBackward0'
+    _promote = True
+
+    @staticmethod
+    def forward(ctx, a, e):
+        ctx.save_for_backward(a, e)
+        xp = ctx.xp
+        if isinstance(e, int) and a.dtype.kind in 'iu' and e < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if e == 2:
+            return xp.multiply(a, a)
+        return xp.power(a, e)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, e = ctx.saved_tensors
+        if e == 0:
+            return g * 0, None
+        if e == 2:
+            return g * (a * 2), None
+        return g * (e * a ** (e - 1)), None
+
+
+class Pow(Primitive):
+    node_name = 'PowBackward1'
+    _promote = True
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, a, b):
+        out = ctx.xp.power(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, out = ctx.saved_tensors
+        ga = g * b * a ** (b - 1) if ctx.needs_input_grad[0] else None
+        gb = None
+        if ctx.needs_input_grad[1]:
+            from ember.ops.index import where
+            gb = g * where((a == 0) & (b >= 0), 0.0, out * a.log())
+        return ga, gb
+
+
+class RPow(Primitive):
+    """scalar ** tensor."""
+    node_name = 'PowBackward2'
+    _promote = True
+
+    @staticmethod
+    def forward(ctx, b, s):
+        out = ctx.xp.power(s, b)
+        ctx.save_for_backward(out, s)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        out, s = ctx.saved_tensors
+        import math
+        return (g * out * math.log(s) if s != 0 else g * 0), None
+
+
+def _scalar_or_tensor(x):
+    return x
+
+
+def add(input, other, *, alpha=1, out=None):
+    if not isinstance(input, Tensor):
+        return Add.apply(other, input, alpha) if alpha == 1 else Add.apply(input, other, alpha)
+    return _out(Add.apply(input, other, alpha), out)
+
+
+def sub(input, other, *, alpha=1, out=None):
+    if not isinstance(input, Tensor):
+        return RSub.apply(other, input) if alpha == 1 else Sub.apply(input, other, alpha)
+    return _out(Sub.apply(input, other, alpha), out)
+
+
+subtract = sub
+
+
+def rsub(input, other, *, alpha=1):
+    return sub(other, input, alpha=alpha)
+
+
+def mul(input, other, *, out=None):
+    if not isinstance(input, Tensor):
+        input, other = other, input
+    return _out(Mul.apply(input, other), out)
+
+
+multiply = mul
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    if rounding_mode is None:
+        res = Div.apply(input, other) if isinstance(input, Tensor) else RDiv.apply(other, input)
+    elif rounding_mode == 'trunc':
+        res = trunc_divide(input, other)
+    elif rounding_mode == 'floor':
+        res = floor_divide(input, other)
+    else:
+        raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                           f"'{rounding_mode}'")
+    return _out(res, out)
+
+
+divide = true_divide = div
+
+
+def pow(input, exponent, *, out=None):
+    if not isinstance(input, Tensor):
+        return RPow.apply(exponent, input)
+    if isinstance(exponent, Tensor):
+        return _out(Pow.apply(input, exponent), out)
+    return _out(PowScalar.apply(input, exponent), out)
+
+
+def float_power(input, exponent):
+    input = input.double() if isinstance(input, Tensor) else input
+    exponent = exponent.double() if isinstance(exponent, Tensor) else exponent
+    return pow(input, exponent)
+
+
+class _RoundedDivide(Primitive):
+    """floor/trunc division: piecewise constant, so its gradient is zero."""
+    _promote = True
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, a, b, mode):
+        xp = ctx.xp
+        if a.dtype.kind in 'iub' if hasattr(a, 'dtype') else False:
+            if (xp.asarray(b) == 0).any():
+                raise RuntimeError("ZeroDivisionError")
+            q = xp.floor_divide(a, b)
+            if mode == 'trunc':
+                r = xp.remainder(a, b)
+                q = q + ((r != 0) & ((xp.asarray(a) < 0) != (xp.asarray(b) < 0)))
+            return q
+        q = xp.true_divide(a, b)
+        return xp.floor(q) if mode == 'floor' else xp.trunc(q)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0, None, None
+
+
+class FloorDivide(_RoundedDivide):
+    node_name = 'DivBackward3'
+
+
+def floor_divide(input, other):
+    if not isinstance(input, Tensor):
+        from ember.ops.creation import as_tensor
+        input = as_tensor(input)
+    return FloorDivide.apply(input, other, 'floor')
+
+
+def trunc_divide(input, other):
+    if not isinstance(input, Tensor):
+        from ember.ops.creation import as_tensor
+        input = as_tensor(input)
+    return FloorDivide.apply(input, other, 'trunc')
+
+
+class Remainder(Primitive):
+    node_name = 'RemainderBackward0'
+    _promote = True
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.xp.remainder(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        gb = -g * floor_divide(a, b) if isinstance(b, Tensor) and ctx.needs_input_grad[1] else None
+        return g, gb
+
+
+class Fmod(Primitive):
+    node_name = 'FmodBackward0'
+    _promote = True
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.xp.fmod(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        gb = -g * trunc_divide(a, b) if isinstance(b, Tensor) and ctx.needs_input_grad[1] else None
+        return g, gb
+
+
+def remainder(input, other):
+    if not isinstance(input, Tensor):
+        from ember.ops.creation import as_tensor
+        input = as_tensor(input)
+    return Remainder.apply(input, other)
+
+
+def fmod(input, other):
+    return Fmod.apply(input, other)
+
+
+class _MinMax(Primitive):
+    _promote = True
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, a, b, take_max):
+        xp = ctx.xp
+        out = xp.maximum(a, b) if take_max else xp.minimum(a, b)
+        ctx.save_for_backward(a, b)
+        ctx.take_max = take_max
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        # ties share the gradient equally, as PyTorch does
+        from ember.ops.index import where
+        wins = (a > b) if ctx.take_max else (a < b)
+        tie = (a == b).to(g.dtype) * 0.5
+        wa = wins.to(g.dtype) + tie
+        return g * wa, g * (1 - wa), None
+
+
+class Maximum(_MinMax):
+    node_name = 'MaximumBackward0'
+
+
+class Minimum(_MinMax):
+    node_name = 'MinimumBackward0'
+
+
+def maximum(input, other):
+    return Maximum.apply(input, other, True)
+
+
+def minimum(input, other):
+    return Minimum.apply(input, other, False)
+
+
+def fmax(input, other):
+    return maximum(input, other)
+
+
+def fmin(input, other):
+    return minimum(input, other)
+
+
+class Atan2(Primitive):
+    node_name = 'Atan2Backward0'
+    _promote = 'float'
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.xp.arctan2(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        denom = a * a + b * b
+        return g * b / denom, g * -a / denom
+
+
+def atan2(input, other):
+    return Atan2.apply(input, other)
+
+
+arctan2 = atan2
+
+
+def hypot(input, other):
+    return (input * input + other * other).sqrt()
+
+
+def lerp(input, end, weight):
+    return input + weight * (end - input)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    return input + value * tensor1 * tensor2 if value != 1 else input + tensor1 * tensor2
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    return input + value * (tensor1 / tensor2) if value != 1 else input + tensor1 / tensor2
+
+
+def square(input):
+    return PowScalar.apply(input, 2)
+
+
+def xlogy(input, other):
+    from ember.ops.index import where
+    return where(input == 0, 0.0, input * other.log() if isinstance(other, Tensor) else input * __import__('math').log(other))
+
+
+def _out(res, out):
+    """Honour ``out=``: write the result into ``out`` (resized like PyTorch when empty)."""
+    if out is None:
+        return res
+    from ember.ops.inplace import copy_into_out
+    return copy_into_out(out, res)

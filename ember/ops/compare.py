@@ -1,0 +1,164 @@
+"""Comparisons, logical and bitwise ops, isclose/allclose/equal: results carry no gradient."""
+import numpy as np
+
+from ember._dtype import bool_, result_type
+from ember._tensor import Tensor
+from ember.autograd.function import Primitive
+from ember.ops._util import elementwise
+
+
+def _cmp(name, fn):
+    def forward(ctx, a, b):
+        return fn(ctx.xp, a, b)
+    return type(name, (Primitive,), {'node_name': name + 'Backward0', '_promote': True,
+                                     'forward': staticmethod(elementwise(forward)),
+                                     'backward': staticmethod(lambda ctx, g: (None, None))})
+
+
+Eq = _cmp('Eq', lambda xp, a, b: xp.equal(a, b))
+Ne = _cmp('Ne', lambda xp, a, b: xp.not_equal(a, b))
+Lt = _cmp('Lt', lambda xp, a, b: xp.less(a, b))
+Le = _cmp('Le', lambda xp, a, b: xp.less_equal(a, b))
+Gt = _cmp('Gt', lambda xp, a, b: xp.greater(a, b))
+Ge = _cmp('Ge', lambda xp, a, b: xp.greater_equal(a, b))
+
+
+def _rel(cls, reflected=None):
+    def fn(input, other):
+        if not isinstance(input, Tensor):
+            return (reflected or cls).apply(other, input)
+        return cls.apply(input, other)
+    return fn
+
+
+eq = _rel(Eq)
+ne = _rel(Ne)
+lt = _rel(Lt, Gt)
+le = _rel(Le, Ge)
+gt = _rel(Gt, Lt)
+ge = _rel(Ge, Le)
+not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
+
+
+def _logic(name, fn):
+    def forward(ctx, a, b):
+        return fn(ctx.xp, a, b)
+    return type(name, (Primitive,), {'node_name': name + 'Backward0',
+                                     'forward': staticmethod(elementwise(forward)),
+                                     'backward': staticmethod(lambda ctx, g: (None, None))})
+
+
+_LogicalAnd = _logic('LogicalAnd', lambda xp, a, b: xp.logical_and(a, b))
+_LogicalOr = _logic('LogicalOr', lambda xp, a, b: xp.logical_or(a, b))
+_LogicalXor = _logic('LogicalXor', lambda xp, a, b: xp.logical_xor(a, b))
+
+
+def logical_and(input, other):
+    return _LogicalAnd.apply(input, other)
+
+
+def logical_or(input, other):
+    return _LogicalOr.apply(input, other)
+
+
+def logical_xor(input, other):
+    return _LogicalXor.apply(input, other)
+
+
+def logical_not(input):
+    return Tensor._make(input._xp.logical_not(input._data), input._device)
+
+
+def _bitwise(name, ufunc):
+    def forward(ctx, a, b):
+        if any(getattr(x, 'dtype', np.dtype('i8')).kind == 'f' or isinstance(x, float) for x in (a, b)):
+            raise RuntimeError(f'"{name}_cpu" not implemented for \'Float\'')
+        return getattr(ctx.xp, ufunc)(a, b)
+    return type(name, (Primitive,), {'node_name': name, '_promote': True,
+                                     'forward': staticmethod(elementwise(forward)),
+                                     'backward': staticmethod(lambda ctx, g: (None, None))})
+
+
+_And = _bitwise('bitwise_and', 'bitwise_and')
+_Or = _bitwise('bitwise_or', 'bitwise_or')
+_Xor = _bitwise('bitwise_xor', 'bitwise_xor')
+_Lshift = _bitwise('bitwise_left_shift', 'left_shift')
+_Rshift = _bitwise('bitwise_right_shift', 'right_shift')
+
+
+def bitwise_and(input, other):
+    return _And.apply(input, other) if isinstance(input, Tensor) else _And.apply(other, input)
+
+
+def bitwise_or(input, other):
+    return _Or.apply(input, other) if isinstance(input, Tensor) else _Or.apply(other, input)
+
+
+def bitwise_xor(input, other):
+    return _Xor.apply(input, other) if isinstance(input, Tensor) else _Xor.apply(other, input)
+
+
+def bitwise_left_shift(input, other):
+    return _Lshift.apply(input, other)
+
+
+def bitwise_right_shift(input, other):
+    return _Rshift.apply(input, other)
+
+
+def bitwise_not(input):
+    if input.dtype.category >= 2:
+        raise RuntimeError("\"bitwise_not_cpu\" not implemented for 'Float'")
+    xp = input._xp
+    return Tensor._make(xp.logical_not(input._data) if input.dtype is bool_ else xp.invert(input._data),
+                        input._device)
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    if isinstance(other, Tensor) and input.dtype is not other.dtype:
+        raise RuntimeError(f"{input.dtype} did not match {other.dtype}".replace('ember.', ''))
+    xp = input._xp
+    b = other._data if isinstance(other, Tensor) else other
+    return Tensor._make(xp.isclose(input._data, b, rtol=rtol, atol=atol, equal_nan=equal_nan), input._device)
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+def equal(input, other):
+    return input.shape == other.shape and bool((input._data == other._data).all())
+
+
+def isnan(input):
+    return Tensor._make(input._xp.isnan(input._data), input._device)
+
+
+def isinf(input):
+    return Tensor._make(input._xp.isinf(input._data), input._device)
+
+
+def isposinf(input):
+    return Tensor._make(input._xp.isposinf(input._data), input._device)
+
+
+def isneginf(input):
+    return Tensor._make(input._xp.isneginf(input._data), input._device)
+
+
+def isfinite(input):
+    return Tensor._make(input._xp.isfinite(input._data), input._device)
+
+
+def isreal(input):
+    return Tensor._make(input._xp.isreal(input._data), input._device)
+
+
+def signbit(input):
+    return Tensor._make(input._xp.signbit(input._data), input._device)
+
+
+def is_nonzero(input):
+    if input.numel() != 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(input.item())

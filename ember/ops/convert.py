@@ -1,0 +1,54 @@
+"""Tensor.to: dtype and device conversion (differentiable, PyTorch's ToCopyBackward0)."""
+from ember import backend
+from ember._device import as_device, device as device_cls
+from ember._dtype import dtype as dtype_cls, to_dtype
+from ember._tensor import Tensor
+from ember.autograd.function import Primitive
+
+
+class ToCopy(Primitive):
+    node_name = 'ToCopyBackward0'
+
+    @staticmethod
+    def forward(ctx, x, np_dtype, dev, src_dev, copy):
+        ctx.back = (x.dtype, src_dev)
+        out = backend.move(x, dev) if dev != src_dev else x
+        out = out.astype(np_dtype, copy=copy or out is x)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        src_dtype, src_dev = ctx.back
+        from ember._dtype import from_numpy_dtype
+        return g.to(device=src_dev, dtype=from_numpy_dtype(src_dtype)), None, None, None, None
+
+
+def _parse(args, kwargs):
+    dev = kwargs.pop('device', None)
+    dt = kwargs.pop('dtype', None)
+    copy = kwargs.pop('copy', False)
+    kwargs.pop('non_blocking', None)
+    kwargs.pop('memory_format', None)
+    for a in args:
+        if isinstance(a, Tensor):
+            dev, dt = a.device, a.dtype
+        elif isinstance(a, dtype_cls):
+            dt = a
+        elif isinstance(a, (str, device_cls, int)) and not isinstance(a, bool):
+            dev = a
+        elif isinstance(a, bool):
+            continue
+        elif a is not None:
+            dt = to_dtype(a)
+    return dev, dt, copy
+
+
+def to(self, *args, **kwargs):
+    dev, dt, copy = _parse(args, dict(kwargs))
+    dev = as_device(dev) if dev is not None else self._device
+    dt = to_dtype(dt) if dt is not None else self.dtype
+    if dev == self._device and dt is self.dtype and not copy:
+        return self
+    if dev.type == 'cuda':
+        backend.get_array_module(dev)  # raises a clear error without CUDA
+    return ToCopy.apply(self, dt.np_dtype, dev, self._device, copy)

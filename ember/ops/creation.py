@@ -1,0 +1,264 @@
+"""Tensor creation: from data, from NumPy, constant fills, ranges."""
+import builtins
+import math
+
+import numpy as np
+
+from ember import backend
+from ember._device import as_device
+from ember._dtype import from_numpy_dtype, get_default_dtype, scalar_dtype, to_dtype, _BY_NP
+from ember._tensor import Tensor
+from ember.ops._util import shape_arg
+
+
+def _infer_dtype(data):
+    """The dtype ember.tensor(data) gets: Python floats -> default dtype, ints -> int64, bools -> bool."""
+    if isinstance(data, Tensor):
+        return data.dtype
+    if isinstance(data, np.ndarray):
+        return from_numpy_dtype(data.dtype)
+    if isinstance(data, np.generic):
+        return from_numpy_dtype(data.dtype)
+    if isinstance(data, (list, tuple)):
+        best = None
+        for item in data:
+            d = _infer_dtype(item)
+            if d is None:
+                continue
+            if best is None or d.category > best.category or (
+                    d.category == best.category and d.category == 1 and d.itemsize > best.itemsize):
+                best = d
+            elif d.category == best.category and d.category >= 2 and not isinstance(item, (builtins.float, list, tuple)):
+                best = d if d.itemsize > best.itemsize else best
+        return best
+    if isinstance(data, (builtins.bool, builtins.int, builtins.float, builtins.complex)):
+        return scalar_dtype(data)
+    raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+
+
+def _to_nested_list(data):
+    if isinstance(data, Tensor):
+        return backend.to_numpy(data._data)
+    if isinstance(data, (list, tuple)):
+        return [_to_nested_list(d) for d in data]
+    return data
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """A new tensor holding a copy of ``data`` (nested lists, scalars, NumPy arrays, tensors)."""
+    dev = as_device(device if device is not None else (data.device if isinstance(data, Tensor) else None))
+    if dtype is None:
+        dt = _infer_dtype(data)
+        if dt is None:  # empty list
+            dt = get_default_dtype()
+    else:
+        dt = to_dtype(dtype)
+    if isinstance(data, Tensor):
+        arr = backend.to_numpy(data._data).astype(dt.np_dtype, copy=True)
+    else:
+        if isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in _flatten_once(data)):
+            data = _to_nested_list(data)
+        try:
+            arr = np.array(data, dtype=dt.np_dtype)
+        except ValueError as e:
+            if 'inhomogeneous' in str(e) or 'sequence' in str(e):
+                raise ValueError(f"expected sequence of length {len(data[0])} at dim 1 (got "
+                                 f"{_first_bad_len(data)})") from None
+            raise
+    t = Tensor._make(backend.move(arr, dev), dev)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _flatten_once(data):
+    for d in data:
+        if isinstance(d, (list, tuple)):
+            yield from _flatten_once(d)
+        else:
+            yield d
+
+
+def _first_bad_len(data):
+    n = len(data[0])
+    for d in data:
+        if len(d) != n:
+            return len(d)
+    return n
+
+
+def as_tensor(data, dtype=None, device=None):
+    """A tensor sharing memory with ``data`` when it already fits (a tensor or NumPy array)."""
+    dt = to_dtype(dtype) if dtype is not None else None
+    if isinstance(data, Tensor):
+        if (dt is None or dt is data.dtype) and (device is None or as_device(device) == data._device):
+            return data
+        return data.to(device=device, dtype=dt)
+    if isinstance(data, np.ndarray) and (device is None or as_device(device).type == 'cpu'):
+        t = from_numpy(data)
+        return t if dt is None or dt is t.dtype else t.to(dt)
+    return tensor(data, dtype=dt, device=device)
+
+
+asarray = as_tensor
+
+
+def from_numpy(ndarray):
+    """A tensor that shares memory with ``ndarray`` (changes to one show in the other)."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    if ndarray.dtype not in _BY_NP:
+        from_numpy_dtype(ndarray.dtype)
+    return Tensor._make(ndarray, as_device(None))
+
+
+def _fill(size, value, dtype, device, requires_grad, default_dtype=None):
+    shape = shape_arg(size)
+    for s in shape:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
+    dt = to_dtype(dtype) if dtype is not None else (default_dtype or get_default_dtype())
+    dev = as_device(device)
+    xp = backend.get_array_module(dev)
+    if value is None:
+        arr = xp.empty(shape, dt.np_dtype)
+    elif value == 0:
+        arr = xp.zeros(shape, dt.np_dtype)
+    else:
+        arr = xp.full(shape, value, dt.np_dtype)
+    t = Tensor._make(arr, dev)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    return _fill(size, 0, dtype, device, requires_grad)
+
+
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    return _fill(size, 1, dtype, device, requires_grad)
+
+
+def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+          memory_format=None):
+    return _fill(size, 0, dtype, device, requires_grad)  # zero-filled: deterministic "uninitialised" memory
+
+
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    if dtype is None:
+        dtype = scalar_dtype(fill_value) if not isinstance(fill_value, Tensor) else fill_value.dtype
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    return _fill((size,) if isinstance(size, int) else tuple(size), fill_value, dtype, device, requires_grad)
+
+
+def _like(input, value, dtype, device, requires_grad):
+    dt = dtype if dtype is not None else input.dtype
+    dev = device if device is not None else input.device
+    return _fill(tuple(input.shape), value, dt, dev, requires_grad)
+
+
+def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return _like(input, 0, dtype, device, requires_grad)
+
+
+def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return _like(input, 1, dtype, device, requires_grad)
+
+
+def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    return _like(input, 0, dtype, device, requires_grad)
+
+
+def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None):
+    return _like(input, fill_value, dtype, device, requires_grad)
+
+
+def _num(x):
+    return x.item() if isinstance(x, Tensor) else x
+
+
+def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    start, end, step = _num(start), _num(end), _num(step)
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    if dtype is None:
+        dt = get_default_dtype() if any(isinstance(v, builtins.float) for v in (start, end, step)) else to_dtype(builtins.int)
+    else:
+        dt = to_dtype(dtype)
+    n = builtins.max(0, math.ceil((end - start) / step))
+    dev = as_device(device)
+    xp = backend.get_array_module(dev)
+    # computed in float64 then cast, so float32 ranges match PyTorch's values
+    if dt.category >= 2:
+        arr = start + xp.arange(n, dtype=np.float64) * step
+    else:
+        arr = xp.arange(start, end, step, dtype=np.int64)[:n]
+    return _finish(arr, dt, dev, requires_grad)
+
+
+def range_(start, end, step=1, *, dtype=None, device=None, requires_grad=False):
+    return arange(start, end + step * 0.5 if step > 0 else end - 0.5 * -step, step, dtype=dtype or get_default_dtype(),
+                  device=device, requires_grad=requires_grad)
+
+
+def _linspace_array(xp, start, end, steps):
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    if steps == 1:
+        return xp.asarray([start], dtype=np.float64)
+    # PyTorch fills the first half from start and the second half from end (symmetric rounding)
+    step = (end - start) / (steps - 1)
+    idx = xp.arange(steps, dtype=np.float64)
+    return xp.where(idx < steps // 2, start + step * idx, end - step * (steps - 1 - idx))
+
+
+def _finish(arr, dt, dev, requires_grad):
+    t = Tensor._make(arr.astype(dt.np_dtype), dev)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
+    dev = as_device(device)
+    xp = backend.get_array_module(dev)
+    arr = _linspace_array(xp, _num(start), _num(end), steps)
+    if dt.category < 2:
+        arr = xp.trunc(arr)
+    return _finish(arr, dt, dev, requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False):
+    dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
+    dev = as_device(device)
+    xp = backend.get_array_module(dev)
+    return _finish(xp.power(base, _linspace_array(xp, _num(start), _num(end), steps)), dt, dev, requires_grad)
+
+
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
+    dev = as_device(device)
+    xp = backend.get_array_module(dev)
+    return _finish(xp.eye(n, n if m is None else m, dtype=dt.np_dtype), dt, dev, requires_grad)
+
+
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
+    return tensor(s, dtype=dtype or get_default_dtype(), device=device, requires_grad=requires_grad)
+
+
+def clone(input, *, memory_format=None):
+    from ember.ops.shape import Clone
+    return Clone.apply(input)
+
+
+def complex(real, imag):
+    return real + imag * 1j

@@ -1,0 +1,221 @@
+"""In-place ops: one mechanism that writes a new value into a tensor and rebases its history.
+
+Under grad recording the new value is computed out of place from a snapshot carrying the
+tensor's old history, written into the tensor's memory, and the tensor takes the new node
+as its ``grad_fn``.  For a view, the base's history is rebased through ``CopySlices`` (as in
+PyTorch) so gradients flow to the base correctly.  Without recording, the value is written
+directly.  Every path bumps the shared version counter, which is how a saved tensor that was
+later modified is detected at backward time.
+"""
+from ember._tensor import Tensor, _scalar_type_name
+from ember.autograd import grad_mode
+from ember.autograd.function import Primitive
+
+
+def check_inplace(t):
+    if grad_mode._state.enabled:
+        if t._grad_fn is None and t._requires_grad:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        base = t._base
+        if base is not None and base._grad_fn is None and base._requires_grad:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                               "operation.")
+
+
+def _write(t, res):
+    if res._data.shape != t._data.shape:
+        raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the broadcast shape "
+                           f"{list(res._data.shape)}")
+    if res.dtype is not t.dtype and res.dtype.category > t.dtype.category:
+        raise RuntimeError(f"result type {_scalar_type_name(res.dtype)} can't be cast to the desired output "
+                           f"type {_scalar_type_name(t.dtype)}")
+    if res._data is not t._data:
+        t._data[...] = res._data
+    t._version.value += 1
+
+
+def apply_inplace(t, compute, *args, fast=None):
+    """Make ``t`` hold ``compute(t, *args)``, in place, with correct autograd history.
+
+    ``fast(t, *args)``, when given, writes the new value straight into ``t._data`` (used when
+    no graph is recorded).
+    """
+    check_inplace(t)
+    recording = grad_mode._state.enabled and (
+        t._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
+    if not recording:
+        if fast is not None:
+            fast(t, *args)
+            t._version.value += 1
+        else:
+            with grad_mode.no_grad():
+                res = compute(t, *args)
+            _write(t, res)
+        return t
+    # the old value with the old history: what the out-of-place op differentiates through
+    snap = Tensor._make(t._data.copy(), t._device, t._requires_grad, t._grad_fn, t._output_nr)
+    res = compute(snap, *args)
+    _write(t, res)
+    if t._base is None:
+        t._grad_fn, t._output_nr, t._requires_grad = res._grad_fn, res._output_nr, True
+    else:
+        _rebase_view(t, res)
+    return t
+
+
+def _rebase_view(view, res):
+    base = view._base
+    old_base = Tensor._make(base._data, base._device, base._requires_grad, base._grad_fn, base._output_nr)
+    new_base = CopySlices.apply(old_base, res, view._view_fn)
+    base._grad_fn, base._output_nr, base._requires_grad = new_base._grad_fn, new_base._output_nr, True
+    again = view._view_fn(base)
+    view._grad_fn, view._output_nr, view._requires_grad = again._grad_fn, again._output_nr, True
+
+
+class CopySlices(Primitive):
+    """The base after one of its views was overwritten (the data is already in place)."""
+    node_name = 'CopySlices'
+
+    @staticmethod
+    def forward(ctx, base, value, view_fn):
+        ctx.view_fn = view_fn
+        return base
+
+    @staticmethod
+    def backward(ctx, g):
+        return ScatterView.apply(g, 0.0, ctx.view_fn), ctx.view_fn(g), None
+
+
+class ScatterView(Primitive):
+    """Out of place: ``base`` with the region ``view_fn`` selects set to ``value``."""
+    node_name = 'SliceScatterBackward0'
+
+    @staticmethod
+    def forward(ctx, base, value, view_fn):
+        ctx.view_fn = view_fn
+        out = base.copy()
+        region = view_fn(Tensor._make(out))
+        region._data[...] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        gv = ctx.view_fn(g) if ctx.needs_input_grad[1] else None
+        return ScatterView.apply(g, 0.0, ctx.view_fn), gv, None
+
+
+def copy_into_out(out, res):
+    """Implements ``out=``: resize an empty ``out`` like PyTorch, then copy."""
+    if out._data.shape != res._data.shape:
+        if out._data.size == 0:
+            out._data = out._xp.empty(res._data.shape, out._data.dtype)
+        else:
+            out._data = out._xp.empty(res._data.shape, out._data.dtype)
+    out._data[...] = res._data
+    out._version.value += 1
+    return out
+
+
+# ---------------------------------------------------------- the in-place API
+def _binary_inplace(name, op, ufunc):
+    def method(self, other, *args, **kwargs):
+        def fast(t, o):
+            data = o._data if isinstance(o, Tensor) else o
+            if isinstance(o, Tensor) and o._device != t._device and o._data.ndim:
+                raise RuntimeError("Expected all tensors to be on the same device, but found at least two "
+                                   f"devices, {t._device} and {o._device}!")
+            if kwargs.get('alpha', 1) != 1:
+                data = data * kwargs['alpha']
+            try:
+                if t.dtype.category < 2 and (isinstance(o, float) or (isinstance(o, Tensor) and o.dtype.category >= 2)):
+                    raise TypeError
+                ufunc(t._data, data, out=t._data, casting='unsafe')
+            except TypeError:
+                with grad_mode.no_grad():
+                    _write_nobump(t, op(t, o, *args, **kwargs))
+            except ValueError:
+                from ember.ops._util import broadcast_error
+                shape = getattr(data, 'shape', ())
+                try:
+                    import numpy as np
+                    bshape = np.broadcast_shapes(t._data.shape, shape)
+                except ValueError:
+                    raise broadcast_error(t._data.shape, shape) from None
+                raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the broadcast shape "
+                                   f"{list(bshape)}") from None
+        return apply_inplace(self, lambda t, o: op(t, o, *args, **kwargs), other,
+                             fast=fast if ufunc is not None else None)
+    method.__name__ = name
+    return method
+
+
+def _write_nobump(t, res):
+    _write(t, res)
+    t._version.value -= 1
+
+
+def _unary_inplace(name, op):
+    def method(self, *args, **kwargs):
+        return apply_inplace(self, lambda t: op(t, *args, **kwargs))
+    method.__name__ = name
+    return method
+
+
+class Fill(Primitive):
+    node_name = 'FillBackward0'
+
+    @staticmethod
+    def forward(ctx, x, value):
+        ctx.value_is_tensor = hasattr(value, 'shape')
+        return ctx.xp.full(x.shape, value, x.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return None, (g.sum() if ctx.value_is_tensor else None)
+
+
+class CopyFrom(Primitive):
+    node_name = 'CopyBackwards'
+
+    @staticmethod
+    def forward(ctx, x, src):
+        ctx.src_meta = (src.shape, src.dtype)
+        try:
+            return ctx.xp.broadcast_to(src, x.shape).astype(x.dtype)
+        except ValueError:
+            from ember.ops._util import broadcast_error
+            raise broadcast_error(x.shape, src.shape) from None
+
+    @staticmethod
+    def backward(ctx, g):
+        return None, g
+
+
+def zero_(t):
+    return fill_(t, 0)
+
+
+def fill_(t, value):
+    if isinstance(value, Tensor) and value.ndim != 0:
+        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
+                           "dimensions.")
+
+    def fast(x, v):
+        x._data[...] = v._data if isinstance(v, Tensor) else v
+    return apply_inplace(t, Fill.apply, value, fast=fast)
+
+
+def copy_(t, src, non_blocking=False):
+    from ember import backend
+
+    def compute(x, s):
+        return CopyFrom.apply(x, s.to(device=x.device))
+
+    def fast(x, s):
+        data = backend.move(s._data, x._device) if isinstance(s, Tensor) else s
+        try:
+            x._data[...] = data
+        except ValueError:
+            from ember.ops._util import broadcast_error
+            raise broadcast_error(x._data.shape, data.shape) from None
+    return apply_inplace(t, compute, src, fast=fast)

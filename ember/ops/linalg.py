@@ -1,0 +1,400 @@
+"""Matrix products (matmul family, einsum) and a little linear algebra."""
+import string
+
+import numpy as np
+
+from ember._tensor import Tensor
+from ember.autograd.function import Primitive
+
+
+def _mm_error(a, b):
+    return RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a[0]}x{a[1]} and {b[0]}x{b[1]})")
+
+
+class Mm(Primitive):
+    node_name = 'MmBackward0'
+    _promote = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        need_a, need_b = ctx.needs_input_grad[:2]
+        ctx.save_for_backward(a if need_b else None, b if need_a else None)
+        return ctx.xp.matmul(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        ga = g.mm(b.t()) if b is not None else None
+        gb = a.t().mm(g) if a is not None else None
+        return ga, gb
+
+
+def mm(input, mat2):
+    if input.ndim != 2:
+        raise RuntimeError(f"self must be a matrix")
+    if mat2.ndim != 2:
+        raise RuntimeError(f"mat2 must be a matrix")
+    if input.shape[1] != mat2.shape[0]:
+        raise _mm_error(input.shape, mat2.shape)
+    _check_dtypes(input, mat2)
+    return Mm.apply(input, mat2)
+
+
+def _check_dtypes(a, b):
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_nm(a.dtype)} != {_nm(b.dtype)}")
+
+
+def _nm(d):
+    return {'float32': 'float', 'float64': 'double', 'float16': 'c10::Half', 'int64': 'long int',
+            'int32': 'int'}.get(d.name, d.name)
+
+
+class Mv(Primitive):
+    node_name = 'MvBackward0'
+
+    @staticmethod
+    def forward(ctx, a, v):
+        ctx.save_for_backward(a, v)
+        return ctx.xp.matmul(a, v)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, v = ctx.saved_tensors
+        return g.unsqueeze(1) * v.unsqueeze(0) if ctx.needs_input_grad[0] else None, \
+            a.t().mv(g) if ctx.needs_input_grad[1] else None
+
+
+def mv(input, vec):
+    if input.shape[-1] != vec.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x{input.shape[1]}), "
+                           f"vec ({vec.shape[0]})")
+    _check_dtypes(input, vec)
+    return Mv.apply(input, vec)
+
+
+class Dot(Primitive):
+    node_name = 'DotBackward0'
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.xp.asarray(ctx.xp.dot(a, b))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return g * b, g * a
+
+
+def dot(input, other):
+    if input.ndim != 1 or other.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
+    if input.shape[0] != other.shape[0]:
+        raise RuntimeError("inconsistent tensor size, expected tensor [%d] and src [%d] to have the same number of "
+                           "elements, but got %d and %d elements respectively"
+                           % (input.shape[0], other.shape[0], input.shape[0], other.shape[0]))
+    if input.dtype is not other.dtype:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_nm(input.dtype).title()} "
+                           f"and {_nm(other.dtype).title()}")
+    return Dot.apply(input, other)
+
+
+class Bmm(Primitive):
+    node_name = 'BmmBackward0'
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.xp.matmul(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        ga = g.matmul(b.transpose(-1, -2)) if ctx.needs_input_grad[0] else None
+        gb = a.transpose(-1, -2).matmul(g) if ctx.needs_input_grad[1] else None
+        return ga, gb
+
+
+def bmm(input, mat2):
+    if input.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{input.shape[0]}, "
+                           f"{input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
+    return Bmm.apply(input, mat2)
+
+
+class BatchedMatmul(Bmm):
+    """matmul with broadcasting batch dims: the engine sums gradients back to each input's shape."""
+    node_name = 'UnsafeViewBackward0'
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.xp.matmul(a, b)
+
+
+def matmul(input, other):
+    da, db = input.ndim, other.ndim
+    if da == 0 or db == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
+    if da == 2 and db == 2:
+        return mm(input, other)
+    if da == 1 and db == 1:
+        return dot(input, other)
+    if da == 2 and db == 1:
+        return mv(input, other)
+    if da == 1 and db == 2:
+        if input.shape[0] != other.shape[0]:
+            raise _mm_error((1, input.shape[0]), other.shape)
+        return mm(input.unsqueeze(0), other).squeeze(0)
+    # batched: promote 1-D operands, broadcast batch dims
+    a = input.unsqueeze(0) if da == 1 else input
+    b = other.unsqueeze(-1) if db == 1 else other
+    if a.shape[-1] != b.shape[-2]:
+        m = int(np.prod(a.shape[:-1]))
+        raise _mm_error((m, a.shape[-1]), (b.shape[-2], b.shape[-1]))
+    _check_dtypes(a, b)
+    if a.ndim == 3 and b.ndim == 3 and a.shape[0] == b.shape[0]:
+        out = Bmm.apply(a, b)
+    else:
+        try:
+            np.broadcast_shapes(tuple(a.shape[:-2]), tuple(b.shape[:-2]))
+        except ValueError:
+            from ember.ops._util import broadcast_error
+            raise broadcast_error(a.shape[:-2], b.shape[:-2]) from None
+        out = BatchedMatmul.apply(a, b)
+    if da == 1:
+        out = out.squeeze(-2)
+    if db == 1:
+        out = out.squeeze(-1)
+    return out
+
+
+def outer(input, vec2):
+    return input.unsqueeze(1) * vec2.unsqueeze(0)
+
+
+ger = outer
+
+
+def inner(input, other):
+    if input.ndim == 0 or other.ndim == 0:
+        return input * other
+    return einsum('...i,...i->...', input, other) if input.ndim == other.ndim == 1 else \
+        tensordot(input, other, ([-1], [-1]))
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    prod = mm(mat1, mat2)
+    if alpha != 1:
+        prod = prod * alpha
+    if beta == 0:
+        return prod
+    return (input if beta == 1 else input * beta) + prod
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):
+    prod = mv(mat, vec)
+    return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    prod = bmm(batch1, batch2)
+    return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    prod = bmm(batch1, batch2).sum(0)
+    return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
+
+
+def tensordot(a, b, dims=2):
+    if isinstance(dims, int):
+        da = list(range(a.ndim - dims, a.ndim))
+        db = list(range(dims))
+    else:
+        da, db = dims
+        da = [d % a.ndim for d in ([da] if isinstance(da, int) else da)]
+        db = [d % b.ndim for d in ([db] if isinstance(db, int) else db)]
+    letters = iter(string.ascii_letters)
+    sa = [next(letters) for _ in range(a.ndim)]
+    sb = [next(letters) for _ in range(b.ndim)]
+    for i, j in zip(da, db):
+        sb[j] = sa[i]
+    out = [c for i, c in enumerate(sa) if i not in da] + [c for j, c in enumerate(sb) if j not in db]
+    return einsum(f"{''.join(sa)},{''.join(sb)}->{''.join(out)}", a, b)
+
+
+# --------------------------------------------------------------------- einsum
+def _parse_einsum(equation, operands):
+    eq = equation.replace(' ', '')
+    if '->' in eq:
+        lhs, rhs = eq.split('->')
+    else:
+        lhs, rhs = eq, None
+    terms = lhs.split(',')
+    if len(terms) != len(operands):
+        raise RuntimeError(f"einsum(): more operands were provided than specified in the equation"
+                           if len(terms) < len(operands) else
+                           "einsum(): fewer operands were provided than specified in the equation")
+    used = set(c for c in eq if c.isalpha())
+    free = [c for c in string.ascii_letters if c not in used]
+    ell_dims = 0
+    for t, op in zip(terms, operands):
+        if '...' in t:
+            ell_dims = max(ell_dims, op.ndim - (len(t) - 3))
+    ell = ''.join(free[:ell_dims])
+    new_terms = []
+    for t, op in zip(terms, operands):
+        if '...' in t:
+            n = op.ndim - (len(t) - 3)
+            t = t.replace('...', ell[ell_dims - n:] if n else '')
+        if len(t) != op.ndim:
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(t)}) does not match the "
+                               f"number of dimensions ({op.ndim}) for operand {len(new_terms)} and no ellipsis was "
+                               "given")
+        new_terms.append(t)
+    if rhs is None:
+        counts = {}
+        for t in new_terms:
+            for c in t:
+                counts[c] = counts.get(c, 0) + 1
+        rhs = ell + ''.join(sorted(c for c, n in counts.items() if n == 1 and c not in ell))
+    else:
+        rhs = rhs.replace('...', ell)
+    return new_terms, rhs
+
+
+class Einsum(Primitive):
+    node_name = 'EinsumBackward0'
+    _promote = True
+
+    @staticmethod
+    def forward(ctx, terms, rhs, *ops):
+        ctx.spec = (terms, rhs)
+        ctx.save_for_backward(*ops)
+        try:
+            return ctx.xp.einsum(','.join(terms) + '->' + rhs, *ops, optimize=len(ops) > 2)
+        except ValueError as e:
+            raise RuntimeError(f"einsum(): {e}") from None
+
+    @staticmethod
+    def backward(ctx, g):
+        terms, rhs = ctx.spec
+        ops = ctx.saved_tensors
+        grads = [None, None]
+        for k, (t, op) in enumerate(zip(terms, ops)):
+            if not ctx.needs_input_grad[k + 2]:
+                grads.append(None)
+                continue
+            others = [(terms[j], ops[j]) for j in range(len(ops)) if j != k]
+            avail = set(rhs) | set(c for s, _ in others for c in s)
+            keep = ''.join(c for c in dict.fromkeys(t) if c in avail)
+            gk = Einsum.apply([rhs] + [s for s, _ in others], keep, g, *[o for _, o in others])
+            if keep != t:
+                if len(set(t)) != len(t):
+                    raise RuntimeError("einsum backward with repeated subscripts in one operand is not supported")
+                shape = []
+                for c in t:
+                    shape.append(op.shape[t.index(c)] if c in keep else 1)
+                perm_src = [c for c in t if c in keep]
+                gk = gk.permute([keep.index(c) for c in perm_src]) if perm_src != list(keep) else gk
+                gk = gk.reshape(tuple(s if c in keep else 1 for c, s in zip(t, op.shape))).expand(tuple(op.shape))
+            grads.append(gk)
+        return tuple(grads)
+
+
+def einsum(equation, *operands):
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    terms, rhs = _parse_einsum(equation, operands)
+    return Einsum.apply(terms, rhs, *operands)
+
+
+# ------------------------------------------------------------- linear algebra
+class Inverse(Primitive):
+    node_name = 'LinalgInvExBackward0'
+
+    @staticmethod
+    def forward(ctx, a):
+        try:
+            out = ctx.xp.linalg.inv(a)
+        except np.linalg.LinAlgError:
+            raise RuntimeError("linalg.inv: The diagonal element 1 is zero, the inversion could not be completed "
+                               "because the input matrix is singular.") from None
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        inv, = ctx.saved_tensors
+        it = inv.transpose(-1, -2)
+        return -(it.matmul(g).matmul(it))
+
+
+def inv(A):
+    return Inverse.apply(A)
+
+
+inverse = inv
+
+
+class Det(Primitive):
+    node_name = 'LinalgDetBackward0'
+
+    @staticmethod
+    def forward(ctx, a):
+        out = ctx.xp.linalg.det(a)
+        ctx.save_for_backward(a, out)
+        return ctx.xp.asarray(out)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, d = ctx.saved_tensors
+        return (g * d).unsqueeze(-1).unsqueeze(-1) * inv(a).transpose(-1, -2)
+
+
+def det(A):
+    return Det.apply(A)
+
+
+def slogdet(A):
+    d = det(A)
+    return d.sign(), d.abs().log()
+
+
+def solve(A, B):
+    return inv(A).matmul(B)
+
+
+def matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False):
+    if ord == 'fro':
+        return (A * A).sum(dim, keepdim=keepdim).sqrt()
+    if ord == 'nuc':
+        from ember._tensor import Tensor as T
+        s = np.linalg.svd(A.detach().numpy(), compute_uv=False)
+        return T._make(np.asarray(s.sum(-1), dtype=A._data.dtype), A._device)
+    raise NotImplementedError(f"matrix_norm ord={ord}")
+
+
+def trace(input):
+    return input.diagonal().sum()
+
+
+def cross(input, other, dim=None):
+    if dim is None:
+        dim = next(i for i, s in enumerate(input.shape) if s == 3)
+    a = [input.select(dim, i) for i in range(3)]
+    b = [other.select(dim, i) for i in range(3)]
+    from ember.ops.shape import stack
+    return stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]], dim)
+
+
+def cdist(x1, x2, p=2.0):
+    diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    from ember.ops.reduce import vector_norm
+    return vector_norm(diff, p, dim=-1)

@@ -1,0 +1,702 @@
+"""Reductions: sum, mean, prod, max/min, var/std, norm, logsumexp, cumulative ops, sort/topk."""
+import collections
+import math
+
+import numpy as np
+
+from ember._dtype import bool_, get_default_dtype, int64, to_dtype
+from ember._tensor import Tensor
+from ember.autograd.function import Primitive
+from ember.ops._util import wrap_dim, wrap_dims
+
+
+def _dims(dim, ndim):
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        return None
+    return wrap_dims(dim, ndim)
+
+
+def _keep_shape(in_shape, dims):
+    """The shape with reduced dims kept as 1 (how a gradient is broadcast back)."""
+    if dims is None:
+        return (1,) * len(in_shape)
+    return tuple(1 if i in dims else s for i, s in enumerate(in_shape))
+
+
+def _expand_back(g, in_shape, dims, keepdim):
+    if not keepdim:
+        g = g.reshape(_keep_shape(in_shape, dims))
+    return g.expand(in_shape)
+
+
+class Sum(Primitive):
+    node_name = 'SumBackward0'
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim, np_dtype):
+        ctx.args = (x.shape, dims, keepdim)
+        if np_dtype is None and x.dtype.kind in 'biu':
+            np_dtype = np.int64
+        return ctx.xp.sum(x, axis=dims, keepdims=keepdim, dtype=np_dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dims, keepdim = ctx.args
+        return _expand_back(g, shape, dims, keepdim), None, None, None
+
+
+class SumDim(Sum):
+    node_name = 'SumBackward1'
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None):
+    if isinstance(input, (list, tuple)) or not isinstance(input, Tensor):
+        import builtins
+        return builtins.sum(input) if dim is None else builtins.sum(input, dim)
+    dt = to_dtype(dtype).np_dtype if dtype is not None else None
+    dims = _dims(dim, input.ndim)
+    if dims is None and dim is None:
+        return Sum.apply(input, None, keepdim, dt)
+    return SumDim.apply(input, dims, keepdim, dt)
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    from ember.ops.index import where
+    return sum(where(input.isnan(), 0.0, input), dim, keepdim, dtype=dtype)
+
+
+class Mean(Primitive):
+    node_name = 'MeanBackward0'
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        ctx.args = (x.shape, dims, keepdim)
+        n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
+        ctx.n = n
+        return ctx.xp.mean(x, axis=dims, keepdims=keepdim).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dims, keepdim = ctx.args
+        return _expand_back(g / ctx.n, shape, dims, keepdim), None, None
+
+
+class MeanDim(Mean):
+    node_name = 'MeanBackward1'
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    if input.dtype.category < 2:
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
+                           f"complex dtype. Got: {_name(input.dtype)}")
+    dims = _dims(dim, input.ndim)
+    if dim is None:
+        return Mean.apply(input, None, keepdim)
+    return MeanDim.apply(input, dims, keepdim)
+
+
+def nanmean(input, dim=None, keepdim=False):
+    from ember.ops.index import where
+    mask = ~input.isnan()
+    return sum(where(mask, input, 0.0), dim, keepdim) / sum(mask, dim, keepdim)
+
+
+def _name(d):
+    from ember._tensor import _scalar_type_name
+    return _scalar_type_name(d)
+
+
+class Prod(Primitive):
+    node_name = 'ProdBackward0'
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim):
+        ctx.args = (x.shape, dim, keepdim)
+        out = ctx.xp.prod(x, axis=dim, keepdims=keepdim, dtype=np.int64 if x.dtype.kind in 'biu' else None)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        shape, dim, keepdim = ctx.args
+        dims = None if dim is None else (dim,)
+        # product of all other elements: exclusive cumprods from both sides (exact with zeros)
+        if dim is None:
+            flat = x.reshape(-1)
+            others = _prod_others(flat, 0).reshape(shape)
+        else:
+            others = _prod_others(x, dim)
+        return _expand_back(g, shape, dims, keepdim) * others, None, None
+
+
+class ProdDim(Prod):
+    node_name = 'ProdBackward1'
+
+
+def _prod_others(x, dim):
+    from ember.ops.creation import ones
+    from ember.ops.shape import cat, narrow
+    n = x.shape[dim]
+    if n == 0:
+        return x
+    one_shape = list(x.shape)
+    one_shape[dim] = 1
+    one = ones(*one_shape, dtype=x.dtype, device=x.device)
+    left = cat([one, narrow(x, dim, 0, n - 1).cumprod(dim)], dim) if n > 1 else one
+    rev = x.flip(dim)
+    right = cat([one, narrow(rev, dim, 0, n - 1).cumprod(dim)], dim).flip(dim) if n > 1 else one
+    return left * right
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    if dim is None:
+        return Prod.apply(input, None, False)
+    return ProdDim.apply(input, wrap_dim(dim, input.ndim), keepdim)
+
+
+# --------------------------------------------------------------- max / min
+_ValuesIndices = {}
+
+
+def _named(name):
+    cls = _ValuesIndices.get(name)
+    if cls is None:
+        base = collections.namedtuple(name, ['values', 'indices'])
+
+        def __repr__(self):
+            return f"ember.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+        cls = _ValuesIndices[name] = type(name, (base,), {'__repr__': __repr__, '__slots__': ()})
+        cls.__module__ = 'ember.return_types'
+    return cls
+
+
+class _ExtremeAll(Primitive):
+    """max()/min() over all elements: ties share the gradient evenly (PyTorch's rule)."""
+
+    @staticmethod
+    def forward(ctx, x, take_max):
+        if x.size == 0:
+            raise RuntimeError("max(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+                               "reduction dim with the 'dim' argument.")
+        out = ctx.xp.max(x) if take_max else ctx.xp.min(x)
+        if x.dtype.kind == 'f' and ctx.xp.isnan(x).any():
+            out = ctx.xp.asarray(ctx.xp.nan, dtype=x.dtype)
+        ctx.save_for_backward(x, out)
+        return ctx.xp.asarray(out)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        mask = (x == out).to(g.dtype)
+        return g * mask / mask.sum(), None
+
+
+class MaxAll(_ExtremeAll):
+    node_name = 'MaxBackward1'
+
+
+class MinAll(_ExtremeAll):
+    node_name = 'MinBackward1'
+
+
+class _ExtremeDim(Primitive):
+    @staticmethod
+    def forward(ctx, x, dim, keepdim, take_max):
+        xp = ctx.xp
+        if x.shape[dim] == 0:
+            raise IndexError(f"max(): Expected reduction dim {dim} to have non-zero size.")
+        idx = xp.argmax(x, axis=dim) if take_max else xp.argmin(x, axis=dim)
+        if x.dtype.kind == 'f':
+            nan = xp.isnan(x)
+            if nan.any():
+                idx = xp.where(nan.any(axis=dim), xp.argmax(nan, axis=dim), idx)
+        idx = xp.expand_dims(idx, dim)
+        vals = xp.take_along_axis(x, idx, axis=dim)
+        if not keepdim:
+            vals, idx = vals.squeeze(dim), idx.squeeze(dim)
+        ctx.args = (x.shape, dim, keepdim)
+        ctx.save_for_backward(idx)
+        ctx.mark_non_differentiable(idx)
+        return vals, idx.astype(np.int64)
+
+    @staticmethod
+    def backward(ctx, g, gi):
+        idx, = ctx.saved_tensors
+        shape, dim, keepdim = ctx.args
+        from ember.ops.creation import zeros
+        if not keepdim:
+            g, idx = g.unsqueeze(dim), idx.unsqueeze(dim)
+        return zeros(*shape, dtype=g.dtype, device=g.device).scatter(dim, idx, g), None, None, None
+
+
+class MaxDim(_ExtremeDim):
+    node_name = 'MaxBackward0'
+
+
+class MinDim(_ExtremeDim):
+    node_name = 'MinBackward0'
+
+
+def _extreme(input, dim, keepdim, other, take_max):
+    if isinstance(dim, Tensor):
+        other, dim = dim, None
+    if other is not None:
+        from ember.ops.arith import maximum, minimum
+        return maximum(input, other) if take_max else minimum(input, other)
+    if dim is None:
+        return (MaxAll if take_max else MinAll).apply(input, take_max)
+    dim = wrap_dim(dim, input.ndim)
+    if input.ndim == 0:
+        return _named('max' if take_max else 'min')(input.clone(), Tensor._make(input._xp.zeros((), np.int64)))
+    v, i = (MaxDim if take_max else MinDim).apply(input, dim, keepdim, take_max)
+    return _named('max' if take_max else 'min')(v, i)
+
+
+def max(input, dim=None, keepdim=False, *, other=None):
+    return _extreme(input, dim, keepdim, other, True)
+
+
+def min(input, dim=None, keepdim=False, *, other=None):
+    return _extreme(input, dim, keepdim, other, False)
+
+
+class _AmaxAmin(Primitive):
+    @staticmethod
+    def forward(ctx, x, dims, keepdim, take_max):
+        out = (ctx.xp.amax if take_max else ctx.xp.amin)(x, axis=dims, keepdims=True)
+        ctx.save_for_backward(x, out)
+        ctx.args = (x.shape, dims, keepdim)
+        return out if keepdim else out.reshape([s for i, s in enumerate(x.shape) if i not in (dims if dims is not None else range(x.ndim))])
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        shape, dims, keepdim = ctx.args
+        mask = (x == out).to(g.dtype)
+        count = mask.sum(dims if dims is not None else None, keepdim=True)
+        return _expand_back(g, shape, dims, keepdim) * mask / count, None, None, None
+
+
+class Amax(_AmaxAmin):
+    node_name = 'AmaxBackward0'
+
+
+class Amin(_AmaxAmin):
+    node_name = 'AminBackward0'
+
+
+def amax(input, dim=(), keepdim=False):
+    return Amax.apply(input, _dims(dim, input.ndim), keepdim, True)
+
+
+def amin(input, dim=(), keepdim=False):
+    return Amin.apply(input, _dims(dim, input.ndim), keepdim, False)
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    cls = collections.namedtuple('aminmax', ['min', 'max'])
+    d = () if dim is None else dim
+    return cls(amin(input, d, keepdim), amax(input, d, keepdim))
+
+
+def _arg(input, dim, keepdim, take_max):
+    xp = input._xp
+    data = input._data
+    fn = xp.argmax if take_max else xp.argmin
+    if dim is None:
+        r = fn(data.reshape(-1))
+        if data.dtype.kind == 'f' and xp.isnan(data).any():
+            r = xp.argmax(xp.isnan(data.reshape(-1)))
+        out = xp.asarray(r, dtype=np.int64)
+        if keepdim:
+            out = out.reshape((1,) * data.ndim)
+        return Tensor._make(out, input._device)
+    dim = wrap_dim(dim, data.ndim)
+    if data.ndim == 0:
+        return Tensor._make(xp.zeros((), np.int64), input._device)
+    r = fn(data, axis=dim)
+    if data.dtype.kind == 'f':
+        nan = xp.isnan(data)
+        if nan.any():
+            r = xp.where(nan.any(axis=dim), xp.argmax(nan, axis=dim), r)
+    if keepdim:
+        r = xp.expand_dims(r, dim)
+    return Tensor._make(r.astype(np.int64), input._device)
+
+
+def argmax(input, dim=None, keepdim=False):
+    return _arg(input, dim, keepdim, True)
+
+
+def argmin(input, dim=None, keepdim=False):
+    return _arg(input, dim, keepdim, False)
+
+
+# ---------------------------------------------------------------- var / std
+class Var(Primitive):
+    node_name = 'VarBackward0'
+
+    @staticmethod
+    def forward(ctx, x, dims, correction, keepdim):
+        ctx.args = (x.shape, dims, correction, keepdim)
+        n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
+        ctx.denom = max(n - correction, 0)
+        ctx.save_for_backward(x)
+        return ctx.xp.var(x, axis=dims, ddof=correction, keepdims=keepdim).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        shape, dims, correction, keepdim = ctx.args
+        centered = x - x.mean(dims, keepdim=True)
+        return _expand_back(g, shape, dims, keepdim) * centered * (2.0 / ctx.denom), None, None, None
+
+
+class Std(Primitive):
+    node_name = 'StdBackward0'
+
+    @staticmethod
+    def forward(ctx, x, dims, correction, keepdim):
+        ctx.args = (x.shape, dims, correction, keepdim)
+        n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
+        ctx.denom = max(n - correction, 0)
+        out = ctx.xp.std(x, axis=dims, ddof=correction, keepdims=keepdim).astype(x.dtype, copy=False)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        shape, dims, correction, keepdim = ctx.args
+        centered = x - x.mean(dims, keepdim=True)
+        return (_expand_back(g / out, shape, dims, keepdim) * centered / ctx.denom), None, None, None
+
+
+def _var_args(input, dim, unbiased, correction, keepdim):
+    if isinstance(dim, bool):  # var(x, unbiased) positional form
+        unbiased, dim = dim, None
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    return _dims(dim, input.ndim), correction, keepdim
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    dims, c, keepdim = _var_args(input, dim, unbiased, correction, keepdim)
+    return Var.apply(input, dims, c, keepdim)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    dims, c, keepdim = _var_args(input, dim, unbiased, correction, keepdim)
+    return Std.apply(input, dims, c, keepdim)
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
+
+
+# --------------------------------------------------------------------- norm
+class VectorNorm(Primitive):
+    node_name = 'LinalgVectorNormBackward0'
+
+    @staticmethod
+    def forward(ctx, x, p, dims, keepdim):
+        xp = ctx.xp
+        a = xp.abs(x)
+        if p == 2:
+            out = xp.sqrt(xp.sum(a * a, axis=dims, keepdims=True))
+        elif p == math.inf:
+            out = xp.max(a, axis=dims, keepdims=True)
+        elif p == -math.inf:
+            out = xp.min(a, axis=dims, keepdims=True)
+        elif p == 0:
+            out = xp.sum(a != 0, axis=dims, keepdims=True).astype(x.dtype)
+        elif p == 1:
+            out = xp.sum(a, axis=dims, keepdims=True)
+        else:
+            out = xp.sum(a ** p, axis=dims, keepdims=True) ** (1.0 / p)
+        ctx.save_for_backward(x, out)
+        ctx.args = (x.shape, p, dims, keepdim)
+        if not keepdim:
+            out = out.reshape([s for i, s in enumerate(x.shape) if dims is not None and i not in dims])
+        return out.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        shape, p, dims, keepdim = ctx.args
+        from ember.ops.index import where
+        g = g.reshape(out.shape) if not keepdim else g
+        if p == 2:
+            grad = x * (g / where(out == 0, 1.0, out))
+        elif p == 1:
+            grad = x.sign() * g
+        elif p in (math.inf, -math.inf):
+            mask = (x.abs() == out).to(g.dtype)
+            grad = x.sign() * mask * g / mask.sum(dims, keepdim=True)
+        elif p == 0:
+            grad = x * 0
+        else:
+            grad = x * x.abs().pow(p - 2) * g / where(out == 0, 1.0, out).pow(p - 1)
+        return grad, None, None, None
+
+
+def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    if input.dtype.category < 2:
+        raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+                           f"{_name(input.dtype)}")
+    return VectorNorm.apply(input, ord, _dims(dim, input.ndim), keepdim)
+
+
+def norm(input, p='fro', dim=None, keepdim=False, dtype=None):
+    if p == 'fro' or p is None:
+        p = 2
+    if p == 'nuc':
+        from ember.ops.linalg import matrix_norm
+        return matrix_norm(input, 'nuc', dim if dim is not None else (-2, -1), keepdim)
+    return vector_norm(input, p, dim, keepdim, dtype=dtype)
+
+
+class LogSumExp(Primitive):
+    node_name = 'LogsumexpBackward0'
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        xp = ctx.xp
+        m = xp.max(x, axis=dims, keepdims=True) if x.size else xp.zeros((1,) * x.ndim, x.dtype)
+        m = xp.where(xp.isfinite(m), m, 0)
+        out = xp.log(xp.sum(xp.exp(x - m), axis=dims, keepdims=True)) + m
+        ctx.args = (x.shape, dims, keepdim)
+        ctx.save_for_backward(x, out)
+        return out if keepdim else out.reshape([s for i, s in enumerate(x.shape) if i not in dims])
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        shape, dims, keepdim = ctx.args
+        return _expand_back(g, shape, dims, keepdim) * (x - out).exp(), None, None
+
+
+def logsumexp(input, dim, keepdim=False):
+    if input.dtype.category < 2:
+        input = input.to(get_default_dtype())
+    return LogSumExp.apply(input, wrap_dims(dim, input.ndim), keepdim)
+
+
+# ------------------------------------------------------------- cumulative ops
+class Cumsum(Primitive):
+    node_name = 'CumsumBackward0'
+
+    @staticmethod
+    def forward(ctx, x, dim, np_dtype):
+        ctx.dim = dim
+        if np_dtype is None and x.dtype.kind in 'biu':
+            np_dtype = np.int64
+        return ctx.xp.cumsum(x, axis=dim, dtype=np_dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim), None, None
+
+
+def cumsum(input, dim, *, dtype=None):
+    dt = to_dtype(dtype).np_dtype if dtype is not None else None
+    if input.ndim == 0:
+        return input.clone()
+    return Cumsum.apply(input, wrap_dim(dim, input.ndim), dt)
+
+
+class Cumprod(Primitive):
+    node_name = 'CumprodBackward0'
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        out = ctx.xp.cumprod(x, axis=dim, dtype=np.int64 if x.dtype.kind in 'biu' else None)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, out = ctx.saved_tensors
+        d = ctx.dim
+        # d out_j / d x_i = out_j / x_i for j >= i (valid where x has no zeros)
+        return (g * out).flip(d).cumsum(d).flip(d) / x, None
+
+
+def cumprod(input, dim, *, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    if input.ndim == 0:
+        return input.clone()
+    return Cumprod.apply(input, wrap_dim(dim, input.ndim))
+
+
+def _cum_extreme(input, dim, take_max):
+    xp = input._xp
+    dim = wrap_dim(dim, input.ndim)
+    data = input._data
+    acc = (np.maximum if take_max else np.minimum).accumulate(data, axis=dim) if xp is np else None
+    n = data.shape[dim]
+    ar = xp.arange(n).reshape([-1 if i == dim else 1 for i in range(data.ndim)])
+    idx = np.maximum.accumulate(xp.where(data == acc, ar, 0), axis=dim)
+    idx_t = Tensor._make(idx.astype(np.int64), input._device)
+    name = 'cummax' if take_max else 'cummin'
+    return _named(name)(input.gather(dim, idx_t), idx_t)
+
+
+def cummax(input, dim):
+    return _cum_extreme(input, dim, True)
+
+
+def cummin(input, dim):
+    return _cum_extreme(input, dim, False)
+
+
+def logcumsumexp(input, dim):
+    m = input.detach().max()
+    return (input - m).exp().cumsum(dim).log() + m
+
+
+# ------------------------------------------------------------- all / any
+def all(input, dim=None, keepdim=False):
+    xp = input._xp
+    axis = _dims(dim, input.ndim)
+    return Tensor._make(xp.asarray(xp.all(input._data, axis=axis, keepdims=keepdim)), input._device)
+
+
+def any(input, dim=None, keepdim=False):
+    xp = input._xp
+    axis = _dims(dim, input.ndim)
+    return Tensor._make(xp.asarray(xp.any(input._data, axis=axis, keepdims=keepdim)), input._device)
+
+
+# ------------------------------------------------------------ sort / topk
+def sort(input, dim=-1, descending=False, stable=False):
+    if isinstance(dim, bool):
+        descending, dim = dim, -1
+    if input.ndim == 0:
+        return _named('sort')(input.clone(), Tensor._make(input._xp.zeros((), np.int64), input._device))
+    dim = wrap_dim(dim, input.ndim)
+    idx = _argsort(input, dim, descending)
+    return _named('sort')(input.gather(dim, idx), idx)
+
+
+def _argsort(input, dim, descending):
+    xp = input._xp
+    data = input._data
+    if descending:
+        # stable descending: sort the negated order of a reversed copy, keeping first occurrences first
+        if data.dtype == np.bool_:
+            data = data.astype(np.int8)
+        n = data.shape[dim]
+        rev = xp.flip(data, axis=dim)
+        idx = xp.argsort(rev, axis=dim, kind='stable')
+        idx = xp.flip(idx, axis=dim)
+        idx = n - 1 - idx
+        # NaN sorts as largest in PyTorch: argsort puts NaN last, so reversing puts it first
+    else:
+        idx = xp.argsort(data, axis=dim, kind='stable')
+    return Tensor._make(idx.astype(np.int64), input._device)
+
+
+def argsort(input, dim=-1, descending=False, stable=False):
+    if input.ndim == 0:
+        return Tensor._make(input._xp.zeros((), np.int64), input._device)
+    return _argsort(input, wrap_dim(dim, input.ndim), descending)
+
+
+def msort(input):
+    return sort(input, 0).values
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    dim = wrap_dim(dim, input.ndim) if input.ndim else 0
+    size = input.shape[dim] if input.ndim else 1
+    if k > size or k < 0:
+        raise RuntimeError("selected index k out of range")
+    idx = _argsort(input, dim, largest)
+    from ember.ops.shape import narrow
+    idx = narrow(idx, dim, 0, k)
+    return _named('topk')(input.gather(dim, idx), idx)
+
+
+def kthvalue(input, k, dim=-1, keepdim=False):
+    dim = wrap_dim(dim, input.ndim)
+    idx = _argsort(input, dim, False)
+    from ember.ops.shape import narrow
+    idx = narrow(idx, dim, k - 1, 1)
+    vals = input.gather(dim, idx)
+    if not keepdim:
+        vals, idx = vals.squeeze(dim), idx.squeeze(dim)
+    return _named('kthvalue')(vals, idx)
+
+
+def median(input, dim=None, keepdim=False):
+    if dim is None:
+        flat = input.reshape(-1)
+        k = (flat.shape[0] - 1) // 2
+        return sort(flat).values[k]
+    dim = wrap_dim(dim, input.ndim)
+    k = (input.shape[dim] - 1) // 2
+    r = kthvalue(input, k + 1, dim, keepdim)
+    return _named('median')(r.values, r.indices)
+
+
+def mode(input, dim=-1, keepdim=False):
+    xp = input._xp
+    dim = wrap_dim(dim, input.ndim)
+    data = xp.moveaxis(input._data, dim, -1)
+    flat = data.reshape(-1, data.shape[-1])
+    vals, idxs = [], []
+    for row in flat:
+        u, c = np.unique(row, return_counts=True)
+        v = u[np.argmax(c)]
+        vals.append(v)
+        idxs.append(np.nonzero(row == v)[0][-1])
+    shape = data.shape[:-1]
+    v = Tensor._make(xp.asarray(vals, dtype=data.dtype).reshape(shape), input._device)
+    i = Tensor._make(xp.asarray(idxs, dtype=np.int64).reshape(shape), input._device)
+    if keepdim:
+        v, i = v.unsqueeze(dim), i.unsqueeze(dim)
+    return _named('mode')(v, i)
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    xp = input._xp
+    res = xp.unique(input._data, return_inverse=return_inverse, return_counts=return_counts, axis=dim)
+    if not (return_inverse or return_counts):
+        return Tensor._make(res, input._device)
+    out = [Tensor._make(res[0], input._device)]
+    k = 1
+    if return_inverse:
+        out.append(Tensor._make(res[k].reshape(input.shape).astype(np.int64), input._device))
+        k += 1
+    if return_counts:
+        out.append(Tensor._make(res[k].astype(np.int64), input._device))
+    return tuple(out)
+
+
+def bincount(input, weights=None, minlength=0):
+    xp = input._xp
+    w = weights._data if weights is not None else None
+    r = xp.bincount(input._data, weights=w, minlength=minlength)
+    return Tensor._make(r if w is not None else r.astype(np.int64), input._device)
+
+
+def histc(input, bins=100, min=0, max=0):
+    xp = input._xp
+    data = input._data
+    lo, hi = (data.min(), data.max()) if min == 0 and max == 0 else (min, max)
+    h, _ = np.histogram(data, bins=bins, range=(float(lo), float(hi)))
+    return Tensor._make(xp.asarray(h, dtype=data.dtype), input._device)

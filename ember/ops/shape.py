@@ -1,0 +1,850 @@
+"""Shape ops: views (share storage and version counter with their base) and copies."""
+import numpy as np
+
+from ember._tensor import Tensor
+from ember.autograd.function import Primitive
+from ember.ops._util import shape_arg, wrap_dim, wrap_dims
+
+
+def _infer_shape(shape, numel):
+    shape = list(shape)
+    neg = [i for i, s in enumerate(shape) if s == -1]
+    if len(neg) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    for s in shape:
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s}")
+    if neg:
+        known = 1
+        for i, s in enumerate(shape):
+            if i != neg[0]:
+                known *= s
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{_fmt(shape)}' is invalid for input of size {numel}")
+        shape[neg[0]] = numel // known
+    n = 1
+    for s in shape:
+        n *= s
+    if n != numel:
+        raise RuntimeError(f"shape '{_fmt(shape)}' is invalid for input of size {numel}")
+    return tuple(shape)
+
+
+def _fmt(shape):
+    return '[' + ', '.join(str(s) for s in shape) + ']'
+
+
+class View(Primitive):
+    node_name = 'ViewBackward0'
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        shape = _infer_shape(shape, x.size)
+        try:
+            return x.reshape(shape, copy=False)
+        except (ValueError, TypeError):
+            out = x.view()
+            try:
+                out.shape = shape
+            except AttributeError:
+                raise RuntimeError("view size is not compatible with input tensor's size and stride (at least "
+                                   "one dimension spans across two contiguous subspaces). Use .reshape(...) "
+                                   "instead.") from None
+            return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.in_shape), None
+
+
+class UnsafeView(Primitive):
+    """reshape that had to copy: the result is a new tensor, not a view."""
+    node_name = 'UnsafeViewBackward0'
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        return ctx.xp.ascontiguousarray(x).reshape(_infer_shape(shape, x.size))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.in_shape), None
+
+
+def view(input, *shape):
+    if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)) and shape[0] is not None:
+        from ember._dtype import to_dtype
+        return view_dtype(input, to_dtype(shape[0]))
+    return View.apply(input, shape_arg(shape))
+
+
+def view_dtype(input, dtype):
+    if dtype.itemsize != input.dtype.itemsize:
+        raise RuntimeError("view dtype with a different element size is not supported")
+    out = Tensor._make(input._data.view(dtype.np_dtype), input._device)
+    out._version = input._version
+    return out
+
+
+def reshape(input, *shape):
+    shape = shape_arg(shape)
+    x = input._data
+    if x.flags.c_contiguous or _can_view(x, _infer_shape(shape, x.size)):
+        return View.apply(input, shape)
+    return UnsafeView.apply(input, shape)
+
+
+def _can_view(x, shape):
+    try:
+        x.reshape(shape, copy=False)
+        return True
+    except (ValueError, TypeError):
+        return False
+
+
+def view_as(input, other):
+    return view(input, tuple(other.shape))
+
+
+def reshape_as(input, other):
+    return reshape(input, tuple(other.shape))
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    nd = input.ndim
+    if nd == 0:
+        return reshape(input, (1,))
+    s, e = wrap_dim(start_dim, nd), wrap_dim(end_dim, nd)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    shape = input.shape
+    n = 1
+    for d in shape[s:e + 1]:
+        n *= d
+    return reshape(input, tuple(shape[:s]) + (n,) + tuple(shape[e + 1:]))
+
+
+def unflatten(input, dim, sizes):
+    dim = wrap_dim(dim, input.ndim)
+    shape = tuple(input.shape)
+    sizes = list(sizes)
+    if -1 in sizes:
+        known = 1
+        for s in sizes:
+            if s != -1:
+                known *= s
+        sizes[sizes.index(-1)] = shape[dim] // known if known else 0
+    n = 1
+    for s in sizes:
+        n *= s
+    if n != shape[dim]:
+        raise RuntimeError(f"unflatten: Provided sizes {_fmt(sizes)} don't multiply up to the size of dim "
+                           f"{dim} ({shape[dim]}) in the input tensor")
+    return view(input, shape[:dim] + tuple(sizes) + shape[dim + 1:])
+
+
+class Expand(Primitive):
+    node_name = 'ExpandBackward0'
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        return ctx.xp.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return sum_to_size(g, ctx.in_shape), None
+
+
+def expand(input, *sizes):
+    sizes = shape_arg(sizes)
+    shape = input.shape
+    if len(sizes) < len(shape):
+        raise RuntimeError(f"expand(torch.FloatTensor{{{_fmt(shape)}}}, size={_fmt(sizes)}): the number of "
+                           "sizes provided (%d) must be greater or equal to the number of dimensions in the "
+                           "tensor (%d)" % (len(sizes), len(shape)))
+    lead = len(sizes) - len(shape)
+    final = []
+    for i, s in enumerate(sizes):
+        if i < lead:
+            if s < 0:
+                raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a leading, "
+                                   "non-existing dimension 0")
+            final.append(s)
+            continue
+        cur = shape[i - lead]
+        if s == -1:
+            s = cur
+        elif cur != s and cur != 1:
+            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
+                               f"non-singleton dimension {i}.  Target sizes: {_fmt(sizes)}.  Tensor sizes: "
+                               f"{_fmt(shape)}")
+        final.append(s)
+    final = tuple(final)
+    if final == tuple(shape):
+        return Expand.apply(input, final) if input.requires_grad else input
+    return Expand.apply(input, final)
+
+
+def expand_as(input, other):
+    return expand(input, tuple(other.shape))
+
+
+def broadcast_to(input, size):
+    return expand(input, tuple(size))
+
+
+def broadcast_shapes(*shapes):
+    try:
+        return tuple(np.broadcast_shapes(*[tuple(s) for s in shapes]))
+    except ValueError:
+        from ember.ops._util import broadcast_error
+        raise broadcast_error(shapes[0], shapes[1]) from None
+
+
+def broadcast_tensors(*tensors):
+    shape = broadcast_shapes(*[t.shape for t in tensors])
+    return tuple(expand(t, shape) for t in tensors)
+
+
+class SumToSize(Primitive):
+    node_name = 'SumToSizeBackward0'
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        return _sum_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return expand(g, ctx.in_shape), None
+
+
+def _sum_to(x, shape):
+    shape = tuple(shape)
+    if x.shape == shape:
+        return x
+    lead = x.ndim - len(shape)
+    if lead < 0:
+        raise RuntimeError(f"size {{{_fmt(shape)}}} is not expandable to size {{{_fmt(x.shape)}}}.")
+    axes = list(range(lead))
+    for i, s in enumerate(shape):
+        if s == 1 and x.shape[lead + i] != 1:
+            axes.append(lead + i)
+        elif s != x.shape[lead + i]:
+            raise RuntimeError(f"size {{{_fmt(shape)}}} is not expandable to size {{{_fmt(x.shape)}}}.")
+    out = x.sum(axis=tuple(axes), keepdims=True) if axes else x
+    return out.reshape(shape)
+
+
+def sum_to_size(input, *size):
+    size = shape_arg(size)
+    if tuple(input.shape) == size:
+        return input
+    return SumToSize.apply(input, size)
+
+
+class Squeeze(Primitive):
+    node_name = 'SqueezeBackward0'
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.in_shape = x.shape
+        if dims is None:
+            return x.reshape([s for s in x.shape if s != 1])
+        keep = [s for i, s in enumerate(x.shape) if not (i in dims and s == 1)]
+        return x.reshape(keep)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.in_shape), None
+
+
+class SqueezeDim(Squeeze):
+    node_name = 'SqueezeBackward1'
+
+
+class SqueezeDims(Squeeze):
+    node_name = 'SqueezeBackward2'
+
+
+def squeeze(input, dim=None):
+    if dim is None:
+        return Squeeze.apply(input, None)
+    if isinstance(dim, int):
+        return SqueezeDim.apply(input, wrap_dims(dim, input.ndim))
+    return SqueezeDims.apply(input, wrap_dims(tuple(dim), input.ndim))
+
+
+class Unsqueeze(Primitive):
+    node_name = 'UnsqueezeBackward0'
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        return ctx.xp.expand_dims(x, dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.squeeze(ctx.dim), None
+
+
+def unsqueeze(input, dim):
+    return Unsqueeze.apply(input, wrap_dim(dim, input.ndim + 1))
+
+
+class Permute(Primitive):
+    node_name = 'PermuteBackward0'
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return x.transpose(dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.permute(tuple(np.argsort(ctx.dims).tolist())), None
+
+
+def permute(input, *dims):
+    dims = shape_arg(dims)
+    if len(dims) != input.ndim:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
+                           f"length of the desired ordering of dimensions i.e. input.dim() = {input.ndim} is not "
+                           f"equal to len(dims) = {len(dims)}")
+    return Permute.apply(input, wrap_dims(dims, input.ndim))
+
+
+class Transpose(Primitive):
+    node_name = 'TransposeBackward0'
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, d0, d1):
+        ctx.d = (d0, d1)
+        return ctx.xp.swapaxes(x, d0, d1)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.transpose(*ctx.d), None, None
+
+
+class T(Transpose):
+    node_name = 'TBackward0'
+
+
+def transpose(input, dim0, dim1):
+    nd = input.ndim
+    return Transpose.apply(input, wrap_dim(dim0, nd), wrap_dim(dim1, nd))
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input):
+    if input.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
+    if input.ndim < 2:
+        return T.apply(input, 0, 0)
+    return T.apply(input, 0, 1)
+
+
+def adjoint(input):
+    return transpose(input, -2, -1)
+
+
+def movedim(input, source, destination):
+    nd = input.ndim
+    src = wrap_dims(source if isinstance(source, (tuple, list)) else (source,), nd)
+    dst = wrap_dims(destination if isinstance(destination, (tuple, list)) else (destination,), nd)
+    order = [d for d in range(nd) if d not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return Permute.apply(input, tuple(order))
+
+
+moveaxis = movedim
+
+
+class Clone(Primitive):
+    node_name = 'CloneBackward0'
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+def contiguous(input, memory_format=None):
+    if input._data.flags.c_contiguous:
+        return input
+    return Clone.apply(input)
+
+
+class Cat(Primitive):
+    node_name = 'CatBackward0'
+    _promote = True
+
+    @staticmethod
+    def forward(ctx, dim, *xs):
+        ctx.sizes = [x.shape[dim] if x.ndim else 0 for x in xs]
+        ctx.dim = dim
+        return ctx.xp.concatenate([x for x in xs if not (x.ndim == 1 and x.shape[0] == 0)] or xs[:1], axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        out = [None]
+        start = 0
+        for n in ctx.sizes:
+            out.append(g.narrow(ctx.dim, start, n))
+            start += n
+        return tuple(out)
+
+
+def cat(tensors, dim=0, *, out=None):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    ref = next((t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)), tensors[0])
+    nd = ref.ndim
+    if nd == 0:
+        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    dim = wrap_dim(dim, nd)
+    for i, t in enumerate(tensors):
+        if t.ndim == 1 and t.shape[0] == 0:
+            continue
+        if t.ndim != nd:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {nd} and {t.ndim}")
+        for d in range(nd):
+            if d != dim and t.shape[d] != ref.shape[d]:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {dim}. Expected size "
+                                   f"{ref.shape[d]} but got size {t.shape[d]} for tensor number {i} in the list.")
+    return Cat.apply(dim, *tensors)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0, *, out=None):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    shape = tensors[0].shape
+    for i, t in enumerate(tensors):
+        if t.shape != shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {_fmt(shape)} at entry 0 "
+                               f"and {_fmt(t.shape)} at entry {i}")
+    dim = wrap_dim(dim, len(shape) + 1)
+    res = Stack.apply(dim, *tensors)
+    return res
+
+
+class Stack(Primitive):
+    node_name = 'StackBackward0'
+    _promote = True
+
+    @staticmethod
+    def forward(ctx, dim, *xs):
+        ctx.dim = dim
+        ctx.n = len(xs)
+        return ctx.xp.stack(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (None,) + tuple(g.unbind(ctx.dim))
+
+
+def hstack(tensors):
+    tensors = [atleast_1d(t) for t in tensors]
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors):
+    return cat([atleast_2d(t) for t in tensors], 0)
+
+
+row_stack = vstack
+
+
+def dstack(tensors):
+    return cat([atleast_3d(t) for t in tensors], 2)
+
+
+def column_stack(tensors):
+    return hstack([t.reshape(-1, 1) if t.ndim <= 1 else t for t in tensors])
+
+
+def atleast_1d(t):
+    return t.reshape(1) if t.ndim == 0 else t
+
+
+def atleast_2d(t):
+    return t.reshape(1, -1) if t.ndim < 2 else t
+
+
+def atleast_3d(t):
+    if t.ndim == 0:
+        return t.reshape(1, 1, 1)
+    if t.ndim == 1:
+        return t.reshape(1, -1, 1)
+    if t.ndim == 2:
+        return t.unsqueeze(-1)
+    return t
+
+
+class Narrow(Primitive):
+    node_name = 'SliceBackward0'
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, dim, start, length):
+        ctx.args = (x.shape, dim, start)
+        idx = [slice(None)] * x.ndim
+        idx[dim] = slice(start, start + length)
+        return x[tuple(idx)]
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dim, start = ctx.args
+        return _pad_dim(g, shape, dim, start), None, None, None
+
+
+def _pad_dim(g, shape, dim, start):
+    """Put ``g`` at ``start`` along ``dim`` of a zero tensor of ``shape`` (differentiably)."""
+    from ember.ops.creation import zeros
+    parts = []
+    n = g.shape[dim]
+    if start > 0:
+        s = list(shape)
+        s[dim] = start
+        parts.append(zeros(*s, dtype=g.dtype, device=g.device))
+    parts.append(g)
+    rest = shape[dim] - start - n
+    if rest > 0:
+        s = list(shape)
+        s[dim] = rest
+        parts.append(zeros(*s, dtype=g.dtype, device=g.device))
+    return cat(parts, dim) if len(parts) > 1 else g
+
+
+def narrow(input, dim, start, length):
+    dim = wrap_dim(dim, input.ndim)
+    size = input.shape[dim]
+    start = start.item() if isinstance(start, Tensor) else start
+    if start < 0:
+        start += size
+    if not (0 <= start <= size and 0 <= length and start + length <= size):
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return Narrow.apply(input, dim, start, length)
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    dim = wrap_dim(dim, tensor.ndim)
+    size = tensor.shape[dim]
+    if isinstance(split_size_or_sections, int):
+        step = split_size_or_sections
+        if step <= 0 and size:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
+        sizes = [min(step, size - i) for i in range(0, size, step)] if size else [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if sum(sizes) != size:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
+                               f"size at dimension {dim}), but got split_sizes={_fmt(sizes)}")
+    out, start = [], 0
+    for n in sizes:
+        out.append(narrow(tensor, dim, start, n))
+        start += n
+    return tuple(out)
+
+
+def tensor_split(input, indices_or_sections, dim=0):
+    dim = wrap_dim(dim, input.ndim)
+    size = input.shape[dim]
+    if isinstance(indices_or_sections, int):
+        n = indices_or_sections
+        q, r = divmod(size, n)
+        sizes = [q + 1] * r + [q] * (n - r)
+    else:
+        bounds = [0] + [min(max(i, 0), size) for i in indices_or_sections] + [size]
+        sizes = [max(b - a, 0) for a, b in zip(bounds, bounds[1:])]
+    out, start = [], 0
+    for n in sizes:
+        out.append(narrow(input, dim, start, n))
+        start += n
+    return tuple(out)
+
+
+def chunk(input, chunks, dim=0):
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+    size = input.shape[wrap_dim(dim, input.ndim)]
+    step = max(1, -(-size // chunks))
+    return split(input, step, dim)
+
+
+class Select(Primitive):
+    node_name = 'SelectBackward0'
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, dim, index):
+        ctx.args = (x.shape, dim, index)
+        idx = [slice(None)] * x.ndim
+        idx[dim] = index
+        return x[tuple(idx)]
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dim, index = ctx.args
+        return _pad_dim(g.unsqueeze(dim), shape, dim, index % shape[dim]), None, None
+
+
+def select(input, dim, index):
+    dim = wrap_dim(dim, input.ndim)
+    size = input.shape[dim]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {_fmt(input.shape)} at "
+                         f"dimension {dim}")
+    return Select.apply(input, dim, index)
+
+
+def unbind(input, dim=0):
+    dim = wrap_dim(dim, input.ndim)
+    return tuple(select(input, dim, i) for i in range(input.shape[dim]))
+
+
+class Flip(Primitive):
+    node_name = 'FlipBackward0'
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return ctx.xp.flip(x, dims).copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.flip(ctx.dims), None
+
+
+def flip(input, *dims):
+    dims = shape_arg(dims)
+    return Flip.apply(input, wrap_dims(dims, input.ndim))
+
+
+def fliplr(input):
+    return flip(input, 1)
+
+
+def flipud(input):
+    return flip(input, 0)
+
+
+class Roll(Primitive):
+    node_name = 'RollBackward0'
+
+    @staticmethod
+    def forward(ctx, x, shifts, dims):
+        ctx.args = (shifts, dims)
+        return ctx.xp.roll(x, shifts, dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        shifts, dims = ctx.args
+        neg = tuple(-s for s in shifts) if isinstance(shifts, tuple) else -shifts
+        return roll(g, neg, dims), None, None
+
+
+def roll(input, shifts, dims=None):
+    if dims is None:
+        return Roll.apply(input.flatten(), shifts, 0).view(tuple(input.shape))
+    return Roll.apply(input, shifts, dims)
+
+
+class Repeat(Primitive):
+    node_name = 'RepeatBackward0'
+
+    @staticmethod
+    def forward(ctx, x, reps):
+        if len(reps) < x.ndim:
+            raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions "
+                               "of tensor")
+        ctx.args = (x.shape, reps)
+        x = x.reshape((1,) * (len(reps) - x.ndim) + x.shape)
+        return ctx.xp.tile(x, reps)
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, reps = ctx.args
+        full = (1,) * (len(reps) - len(shape)) + tuple(shape)
+        # split each dim into (rep, size) and sum over the reps
+        inter = []
+        for r, s in zip(reps, full):
+            inter += [r, s]
+        g = g.reshape(tuple(inter)).sum(tuple(range(0, 2 * len(full), 2)))
+        return g.reshape(shape), None
+
+
+def repeat(input, *sizes):
+    return Repeat.apply(input, shape_arg(sizes))
+
+
+def tile(input, dims):
+    dims = tuple(dims)
+    if len(dims) < input.ndim:
+        dims = (1,) * (input.ndim - len(dims)) + dims
+    return repeat(input, dims)
+
+
+def repeat_interleave(input, repeats, dim=None):
+    from ember.ops.index import index_select
+    from ember.ops.creation import arange, tensor as mk
+    if dim is None:
+        input = input.flatten()
+        dim = 0
+    dim = wrap_dim(dim, input.ndim)
+    n = input.shape[dim]
+    reps = repeats.tolist() if isinstance(repeats, Tensor) else repeats
+    if isinstance(reps, int):
+        reps = [reps] * n
+    idx = np.repeat(np.arange(n), reps)
+    return index_select(input, dim, mk(idx, device=input.device))
+
+
+class Diagonal(Primitive):
+    node_name = 'DiagonalBackward0'
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, offset, d1, d2):
+        ctx.args = (x.shape, offset, d1, d2)
+        return ctx.xp.diagonal(x, offset, d1, d2)
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, offset, d1, d2 = ctx.args
+        return DiagonalScatter.apply(g, shape, offset, d1, d2), None, None, None
+
+
+class DiagonalScatter(Primitive):
+    node_name = 'DiagonalBackwardBackward0'
+
+    @staticmethod
+    def forward(ctx, g, shape, offset, d1, d2):
+        ctx.args = (offset, d1, d2)
+        out = ctx.xp.zeros(shape, g.dtype)
+        _diag_assign(ctx.xp, out, g, offset, d1, d2)
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        offset, d1, d2 = ctx.args
+        return gg.diagonal(offset, d1, d2), None, None, None, None
+
+
+def _diag_assign(xp, out, values, offset, d1, d2):
+    n = values.shape[-1]
+    i = xp.arange(n)
+    r = i + max(-offset, 0)
+    c = i + max(offset, 0)
+    # move the two dims to the end for simple fancy indexing
+    moved = xp.moveaxis(out, (d1, d2), (-2, -1))
+    moved[..., r, c] = values
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    nd = input.ndim
+    return Diagonal.apply(input, offset, wrap_dim(dim1, nd), wrap_dim(dim2, nd))
+
+
+def diag(input, diagonal=0):
+    if input.ndim == 1:
+        n = input.shape[0] + abs(diagonal)
+        return DiagonalScatter.apply(input, (n, n), diagonal, 0, 1)
+    if input.ndim == 2:
+        return Diagonal.apply(input, diagonal, 0, 1).clone()
+    raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{input.ndim}D")
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    n = input.shape[-1] + abs(offset)
+    shape = tuple(input.shape[:-1]) + (n, n)
+    return DiagonalScatter.apply(input, shape, offset, len(shape) - 2, len(shape) - 1)
+
+
+class _Tri(Primitive):
+    @staticmethod
+    def forward(ctx, x, k, upper):
+        ctx.args = (k, upper)
+        return ctx.xp.triu(x, k) if upper else ctx.xp.tril(x, k)
+
+    @staticmethod
+    def backward(ctx, g):
+        k, upper = ctx.args
+        return (g.triu(k) if upper else g.tril(k)), None, None
+
+
+class Tril(_Tri):
+    node_name = 'TrilBackward0'
+
+
+class Triu(_Tri):
+    node_name = 'TriuBackward0'
+
+
+def tril(input, diagonal=0):
+    if input.ndim < 2:
+        raise RuntimeError("tril: input tensor must have at least 2 dimensions")
+    return Tril.apply(input, diagonal, False)
+
+
+def triu(input, diagonal=0):
+    if input.ndim < 2:
+        raise RuntimeError("triu: input tensor must have at least 2 dimensions")
+    return Triu.apply(input, diagonal, True)
+
+
+def unfold(input, dimension, size, step):
+    dim = wrap_dim(dimension, input.ndim)
+    return Unfold.apply(input, dim, size, step)
+
+
+class Unfold(Primitive):
+    node_name = 'UnfoldBackward0'
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, dim, size, step):
+        ctx.args = (x.shape, dim, size, step)
+        n = (x.shape[dim] - size) // step + 1
+        xp = ctx.xp
+        win = xp.lib.stride_tricks.sliding_window_view(x, size, axis=dim) if xp is np else None
+        idx = [slice(None)] * win.ndim
+        idx[dim] = slice(0, n * step, step)
+        return win[tuple(idx)]
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dim, size, step = ctx.args
+        from ember.ops.creation import zeros
+        from ember.ops.index import index_add
+        n = g.shape[dim]
+        out = zeros(*shape, dtype=g.dtype, device=g.device)
+        positions = (np.arange(n)[:, None] * step + np.arange(size)[None, :]).reshape(-1)
+        # g: [..., n, ..., size] -> move window axis next to dim, flatten both into positions
+        gm = g.movedim(-1, dim + 1)
+        gshape = list(gm.shape)
+        gm = gm.reshape(tuple(gshape[:dim]) + (n * size,) + tuple(gshape[dim + 2:]))
+        from ember.ops.creation import tensor as mk
+        return index_add(out, dim, mk(positions, device=g.device), gm), None, None, None
