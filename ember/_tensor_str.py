@@ -172,36 +172,38 @@ def _complex_str(value, real_fmt, imag_fmt):
     return real + imag if imag[0] in '+-' else real + '+' + imag
 
 
-def _shown_indices(shape, summarize):
-    """Per dimension: the indices printed, and whether '...' stands between them."""
-    e = PRINT_OPTS.edgeitems
-    picks, cuts = [], []
-    for n in shape:
-        cut = summarize and n > 2 * e
-        picks.append(np.r_[0:e, n - e:n] if cut else np.arange(n))
-        cuts.append(cut)
-    return picks, cuts
+def _take_edges(data, cuts, e):
+    """The first and last ``e`` entries along each cut dimension, on the array's own device.
+
+    Done before the copy to the host, so printing a large GPU tensor moves only what is shown.
+    """
+    from ember.backend import array_module_of
+    xp = array_module_of(data)
+    for axis, cut in enumerate(cuts):
+        if cut:
+            lead = (slice(None),) * axis
+            data = xp.concatenate([data[lead + (slice(0, e),)], data[lead + (slice(-e, None),)]],
+                                  axis=axis)
+    return data
 
 
-def _body(arr, indent):
-    """The bracketed contents of a non-empty array, as PyTorch lays them out."""
-    summarize = arr.size > PRINT_OPTS.threshold
+def _body(data, indent):
+    """The bracketed contents of a non-empty array, laid out as PyTorch lays them out."""
+    summarize = data.size > PRINT_OPTS.threshold
     e = PRINT_OPTS.edgeitems
-    if arr.dtype == np.float16:
-        arr = arr.astype(np.float32)
-    nd = arr.ndim
+    nd = data.ndim
     if nd and summarize and not e:
         return '[...]'
-    picks, cuts = _shown_indices(arr.shape, summarize)
-    shown = arr[np.ix_(*picks)] if nd else arr
+    cuts = [summarize and n > 2 * e for n in data.shape]
+    shown = _to_numpy(_take_edges(data, cuts, e))
 
-    if arr.dtype.kind == 'c':
+    if shown.dtype.kind == 'c':
         real_fmt = _Formatter(shown.real, True)
         imag_fmt = _Formatter(shown.imag, True)
         items = [_complex_str(v, real_fmt, imag_fmt) for v in shown.reshape(-1).tolist()]
         element_width = real_fmt.width + 2 + imag_fmt.width + 1
     else:
-        fmt = _Formatter(shown, arr.dtype.kind == 'f')
+        fmt = _Formatter(shown, shown.dtype.kind == 'f')
         items = [fmt.format(v) for v in shown.reshape(-1).tolist()]
         element_width = fmt.width + 2
     if nd == 0:
@@ -252,45 +254,46 @@ def _add_suffixes(text, suffixes, indent):
 # ----------------------------------------------------------------------------- the repr
 
 def _to_numpy(arr):
-    try:
-        from ember.backend import to_numpy
-    except ImportError:  # pragma: no cover - only before the backend exists
-        return np.asarray(arr)
+    from ember.backend import to_numpy
     return to_numpy(arr)
 
 
 def _default_dtypes():
+    """The default float dtype, and the dtypes a non-empty tensor prints without a suffix."""
     from ember import _dtype
     default = _dtype.get_default_dtype()
-    complex_default = _dtype.complex128 if default is _dtype.float64 else _dtype.complex64
-    return default, (default, complex_default, _dtype.int64, _dtype.bool_)
+    return default, (default, _dtype.default_complex_dtype(), _dtype.int64, _dtype.bool_)
 
 
 def _device_suffix(device):
-    """PyTorch prints the device unless it is the default one (the current GPU for cuda)."""
-    default_type = 'cpu'
-    try:
-        from ember import _device
-        get_default = getattr(_device, 'get_default_device', None)
-        if get_default is not None and get_default() is not None:
-            default_type = getattr(get_default(), 'type', str(get_default()).split(':')[0])
-    except ImportError:  # pragma: no cover
-        pass
-    show = device.type != default_type
-    if not show and device.type == 'cuda':
+    """PyTorch names the device unless it is the default one (and, for cuda, the current one)."""
+    from ember import _device
+    # NOTE: the default is the CPU until ember grows set_default_device (PyTorch's
+    # torch.set_default_device); then _device.get_default_device is consulted.
+    get_default = getattr(_device, 'get_default_device', None)
+    default = get_default() if get_default is not None else None
+    default_type = 'cpu' if default is None else _device.device(default).type
+    if device.type != default_type:
+        return f"device='{device}'"
+    if device.type == 'cuda':
         from ember.backend import current_cuda_index
-        show = device.index is not None and device.index != current_cuda_index()
-    return f"device='{device}'" if show else None
+        if device.index != current_cuda_index():
+            return f"device='{device}'"
+    return None
 
 
 def _prefix(t):
-    """'tensor(' for Tensor and Parameter, the class name for other subclasses."""
+    """('tensor(' or the subclass name + '(', whether to wrap the whole in 'Parameter(...)').
+
+    Tensor and nn.Parameter print as 'tensor(...)'; other subclasses under their own class
+    name, and subclasses of Parameter additionally inside 'Parameter(...)', as in PyTorch.
+    """
+    from ember._tensor import Tensor
     cls = type(t)
-    is_param = any(c.__name__ == 'Parameter' and c.__module__.startswith('ember')
-                   for c in cls.__mro__)
-    exact_param = cls.__name__ == 'Parameter' and cls.__module__.startswith('ember')
-    plain = exact_param or (cls.__name__ == 'Tensor' and cls.__module__ == 'ember._tensor')
-    return ('tensor(' if plain else cls.__name__ + '('), is_param and not plain
+    param = next((c for c in cls.__mro__
+                  if c.__name__ == 'Parameter' and c.__module__.startswith('ember.')), None)
+    plain = cls is Tensor or cls is param
+    return ('tensor(' if plain else cls.__name__ + '('), param is not None and not plain
 
 
 def tensor_repr(t, *, tensor_contents=None):
@@ -315,27 +318,25 @@ def tensor_repr(t, *, tensor_contents=None):
         suffixes.append(device_suffix)
 
     shape = tuple(t.shape)
-    if device.type == 'meta':
-        # no values to show
+    body = tensor_contents
+    if device.type == 'meta':  # no values to show
         suffixes.append(f'size={shape}')
         if dtype is not default_dtype:
             suffixes.append(f'dtype={dtype}')
-        body = '...'
+        body = body if body is not None else '...'
     elif math.prod(shape) == 0:
         if len(shape) != 1:
             suffixes.append(f'size={shape}')
-        # nothing to infer the dtype from, so anything but the default float dtype is shown
+        # no values to tell an int64 tensor from a float one: any dtype but the default is shown
         if dtype is not default_dtype:
             suffixes.append(f'dtype={dtype}')
-        body = '[]'
+        body = body if body is not None else '[]'
     else:
         if not PRINT_OPTS.edgeitems:
             suffixes.append(f'size={shape}')
         if dtype not in plain_dtypes:
             suffixes.append(f'dtype={dtype}')
-        body = None if tensor_contents is not None else _body(_to_numpy(t._data), indent)
-    if tensor_contents is not None:
-        body = tensor_contents
+        body = body if body is not None else _body(t._data, indent)
 
     try:
         grad_fn = t.grad_fn

@@ -112,9 +112,10 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
 
     def first_derivative(*args):
         ins, gos = args[:n_in], args[n_in:]
-        outs = [o for o in _as_tuple(func(*ins)) if o.requires_grad]
-        diff_in = [ins[i] for i in diff]
-        gs = _grad(outs, diff_in, gos, create_graph=True, allow_unused=True)
+        with enable_grad():  # also when the numerical pass evaluates this under no_grad
+            outs = [o for o in _as_tuple(func(*ins)) if o.requires_grad]
+            diff_in = [ins[i] for i in diff]
+            gs = _grad(outs, diff_in, gos, create_graph=True, allow_unused=True)
         from ember.ops.creation import zeros_like
         return tuple(g if g is not None else zeros_like(x) for g, x in zip(gs, diff_in))
 
