@@ -4,6 +4,7 @@ Methods here are one-liners that call ``ember.ops``; printing lives in ``_tensor
 serialization in ``serialization``, device logic in ``_device``/``backend``.
 """
 import warnings
+import weakref
 
 import numpy as np
 
@@ -190,7 +191,7 @@ class Tensor:
                                    "use var_no_grad = var.detach().")
             return
         if value and not (self.dtype.is_floating_point or self.dtype.is_complex):
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad=True):
@@ -213,7 +214,7 @@ class Tensor:
                 "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
                 "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
                 "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
-                "instead. See github.com/pytorch/pytorch/pull/30531 for more informations.",
+                "instead. See github.com/pytorch/pytorch/pull/30531 for more information.",
                 UserWarning, stacklevel=2)
         return self._grad
 
@@ -260,12 +261,14 @@ class Tensor:
 
     # ------------------------------------------------------------- autograd API
     def _grad_accumulator(self):
+        ref = self._grad_acc
+        if ref is not None:
+            acc = ref()
+            if acc is not None:
+                return acc
         from ember.autograd.function import AccumulateGrad
-        acc = self._grad_acc() if self._grad_acc is not None else None
-        if acc is None:
-            import weakref
-            acc = AccumulateGrad(self)
-            self._grad_acc = weakref.ref(acc)
+        acc = AccumulateGrad(self)
+        self._grad_acc = weakref.ref(acc)
         return acc
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):

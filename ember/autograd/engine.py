@@ -159,8 +159,8 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
     elif inputs:
         for k, g in enumerate(captured):
             if g is None and not allow_unused:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the "
-                                   "graph. Set allow_unused=True if this is the desired behavior.")
+                raise RuntimeError(f"The differentiated Tensor at index {k} appears to not have been used in "
+                                   "the graph. Set allow_unused=True if this is the desired behavior.")
     return captured
 
 

@@ -14,7 +14,7 @@ import weakref
 
 from ember import backend
 from ember._device import CPU
-from ember._dtype import get_default_dtype, result_type
+from ember._dtype import from_numpy_dtype, get_default_dtype, result_type
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 
@@ -53,17 +53,16 @@ class _SavedValue:
 
 class Context:
     """What ``forward`` leaves for ``backward`` (PyTorch's ``ctx``)."""
-
-    def __init__(self):
-        self.xp = None
-        self.needs_input_grad = ()
-        self.materialize_grads = True
-        self._to_save = ()
-        self._saved = None
-        self._freed = False
-        self._non_differentiable = ()
-        self._dirty = ()
-        self._node = None
+    # class-level defaults: creating a Context per op then costs almost nothing
+    xp = None
+    needs_input_grad = ()
+    materialize_grads = True
+    _to_save = ()
+    _saved = None
+    _freed = False
+    _non_differentiable = ()
+    _dirty = ()
+    _node = None
 
     def save_for_backward(self, *items):
         self._to_save = items
@@ -110,21 +109,36 @@ class Context:
 
 
 def _modified_message(t, saved, node):
+    """PyTorch's text: an output is named by the node that saved it, an input by its current producer."""
     desc = f"[{t.type()} [{', '.join(str(s) for s in t.shape)}]]"
-    if saved.is_output:
-        desc += f", which is output {saved.is_output - 1} of {node.name()},"
-    elif t._grad_fn is not None:
-        desc += f", which is output {t._output_nr} of {t._grad_fn.name()},"
+    producer = node if saved.is_output else t._grad_fn
+    if producer is not None:
+        nr = saved.is_output - 1 if saved.is_output else t._output_nr
+        desc += f", which is output {nr} of {_short_name(producer.name())},"
     return ("one of the variables needed for gradient computation has been modified by an inplace "
             f"operation: {desc} is at version {t._version.value}; expected version {saved.version} "
             "instead. Hint: enable anomaly detection to find the operation that failed to compute its "
-            "gradient, with ember.autograd.set_detect_anomaly(True).")
+            "gradient, with ember.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def _short_name(name):
+    """'SigmoidBackward0' -> 'Sigmoid' (how PyTorch names a node in this message)."""
+    import re
+    return re.sub(r'Backward\d*$', '', name)
 
 
 class Node:
     """A node of the backward graph: what ``tensor.grad_fn`` is."""
     __slots__ = ('ctx', 'next_functions', '_fn', '_arg_slots', '_input_meta', '_out_meta',
-                 '_pre_hooks', '_hooks', '_seq', 'metadata', '__weakref__')
+                 '_pre_hooks', '_hooks', '_seq', '_metadata', '__weakref__')
+
+    @property
+    def metadata(self):
+        try:
+            return self._metadata
+        except AttributeError:
+            self._metadata = {}
+            return self._metadata
 
     def name(self):
         return type(self).__name__
@@ -163,6 +177,9 @@ class Node:
         out = []
         for slot, meta in zip(slots, self._input_meta):
             g = res[slot]
+            if meta is None:  # a Python-number operand
+                out.append(None)
+                continue
             if g is not None and not isinstance(g, Tensor):
                 raise TypeError(f"function {self.name()} returned a gradient different than None at "
                                 f"position {slot + 1}, but the corresponding forward input was not a Variable")
@@ -201,6 +218,9 @@ class AccumulateGrad(Node):
     """The node at a leaf: adds the incoming gradient into ``variable.grad``."""
     __slots__ = ('variable',)
 
+    def name(self):
+        return 'ember::autograd::AccumulateGrad'
+
     def __init__(self, variable):
         self.variable = variable
         self.next_functions = ()
@@ -208,20 +228,20 @@ class AccumulateGrad(Node):
         self._pre_hooks = None
         self._hooks = None
         self._seq = -1
-        self.metadata = {}
 
     def _release(self):
         pass
 
 
 def _zeros(meta):
-    shape, dtype, device = meta
+    shape, np_dtype, device = meta
     xp = backend.get_array_module(device)
-    return Tensor._make(xp.zeros(shape, dtype.np_dtype), device)
+    return Tensor._make(xp.zeros(shape, np_dtype), device)
 
 
 def _validate(g, meta, node):
-    shape, dtype, device = meta
+    """Shape, dtype and device of an input gradient made to match the input (as PyTorch does)."""
+    shape, np_dtype, device = meta
     if g._data.shape != shape:
         from ember.ops.shape import sum_to_size
         try:
@@ -229,8 +249,8 @@ def _validate(g, meta, node):
         except RuntimeError:
             raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index 0 - got "
                                f"{list(g.shape)} but expected shape compatible with {list(shape)}") from None
-    if g.dtype is not dtype:
-        g = g.to(dtype)
+    if g._data.dtype != np_dtype:
+        g = g.to(from_numpy_dtype(np_dtype))
     if g._device != device:
         g = g.to(device)
     return g
@@ -285,6 +305,7 @@ class Function(metaclass=_FunctionMeta):
     _promote = False      # cast tensor inputs to the promoted dtype before forward
     _lenient = True       # allow extra trailing Nones from backward
     _view = False         # outputs are views of input 0 (share storage and version counter)
+    _scalar_edges = False  # Python-number operands appear in next_functions as (None, 0)
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -299,44 +320,57 @@ class Function(metaclass=_FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
+        # NOTE: this is the per-op hot path; plain loops beat generator expressions here.
         tensors = []
         slots = []
         device = None
-        for i, a in enumerate(args):
+        record = False
+        i = 0
+        for a in args:
             if isinstance(a, Tensor):
                 tensors.append(a)
                 slots.append(i)
+                if a._requires_grad:
+                    record = True
                 d = a._device
                 if device is None:
                     device = d
                 elif d is not device and d != device:
                     device = _check_devices(tensors)
+            i += 1
         if device is None:
             device = CPU
         ctx = Context()
-        ctx.xp = backend.get_array_module(device)
-        ctx._n_args = len(args)
-        record = grad_mode._state.enabled and any(t._requires_grad for t in tensors)
+        ctx.xp = _np if device is CPU else backend.get_array_module(device)
+        ctx._n_args = i
+        record = record and grad_mode._state.enabled
         if record:
-            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+            ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
         else:
-            ctx.needs_input_grad = tuple(False for _ in args)
+            ctx.needs_input_grad = (False,) * i
 
         if cls._raw:
             if cls._promote:
-                dt = result_type(*args)
-                if cls._promote == 'float' and dt.category < 2:
-                    dt = get_default_dtype()
-                dt = dt.np_dtype
-                raw = [a._data.astype(dt, copy=False) if isinstance(a, Tensor) else a for a in args]
+                dt = _promoted(args, cls._promote)
+                raw = [a if not isinstance(a, Tensor) else
+                       (a._data if a._data.dtype == dt else a._data.astype(dt)) for a in args] \
+                    if len(tensors) < i else \
+                    [a._data if a._data.dtype == dt else a._data.astype(dt) for a in args]
+            elif len(tensors) == i:
+                raw = [a._data for a in args]
             else:
                 raw = [a._data if isinstance(a, Tensor) else a for a in args]
             out = cls.forward(ctx, *raw, **kwargs)
-            multi = isinstance(out, tuple)
-            outs = out if multi else (out,)
-            results = [None if o is None else
-                       Tensor._make(o if not isinstance(o, _np.generic) else _np.asarray(o), device)
-                       for o in outs]
+            if type(out) is tuple:
+                multi = True
+                outs = out
+                results = [None if o is None else
+                           Tensor._make(o if not isinstance(o, _np.generic) else _np.asarray(o), device)
+                           for o in outs]
+            else:
+                multi = False
+                outs = (out,)
+                results = [Tensor._make(out if not isinstance(out, _np.generic) else _np.asarray(out), device)]
         else:
             with grad_mode.no_grad():
                 out = cls.forward(ctx, *args, **kwargs)
@@ -345,46 +379,110 @@ class Function(metaclass=_FunctionMeta):
             results = [Tensor._make(o._data, o._device) if isinstance(o, Tensor) else o for o in outs]
 
         if cls._view:
-            src = tensors[0]
-            base = src._base if src._base is not None else src
-            view_args = args[1:]
-            parent_fn = src._view_fn
-            fn = (lambda t: cls.apply(t, *view_args)) if parent_fn is None else \
-                (lambda t: cls.apply(parent_fn(t), *view_args))
-            for r in results:
-                if r is not None:
-                    r._base = base
-                    r._version = src._version
-                    r._view_fn = fn
+            _mark_views(cls, tensors[0], args[1:], results)
 
         if record:
             node = cls._node_cls.__new__(cls._node_cls)
             node.ctx = ctx
             node._fn = cls
             node._arg_slots = slots
-            node.next_functions = tuple(_next_edge(t) for t in tensors)
-            node._input_meta = [(t._data.shape, t.dtype, t._device) for t in tensors]
+            edges = []
+            meta = []
+            for t in tensors:
+                fn = t._grad_fn
+                if fn is not None:
+                    edges.append((fn, t._output_nr))
+                elif t._requires_grad:
+                    edges.append((t._grad_accumulator(), 0))
+                else:
+                    edges.append(_NO_EDGE)
+                meta.append((t._data.shape, t._data.dtype, t._device))
+            if cls._scalar_edges and len(tensors) < i:
+                # PyTorch wraps a Python-number operand into a tensor: it shows as a (None, 0) edge
+                slots, edges, meta = _with_scalar_edges(args, edges, meta)
+                node._arg_slots = slots
+            node.next_functions = tuple(edges)
+            node._input_meta = meta
             node._pre_hooks = None
             node._hooks = None
             node._seq = next(_sequence)
-            node.metadata = {}
             ctx._node = weakref.ref(node)
             non_diff = ctx._non_differentiable
             out_meta = []
-            for i, r in enumerate(results):
+            k = 0
+            for r in results:
                 if isinstance(r, Tensor):
-                    out_meta.append((r._data.shape, r.dtype, device))
-                    if r.dtype.category >= 2 and not any(n is outs[i] for n in non_diff):
+                    data = r._data
+                    out_meta.append((data.shape, data.dtype, device))
+                    if data.dtype.kind in 'fc' and not (non_diff and any(n is outs[k] for n in non_diff)):
                         r._grad_fn = node
-                        r._output_nr = i
+                        r._output_nr = k
                         r._requires_grad = True
                 else:
                     out_meta.append(None)
+                k += 1
             node._out_meta = out_meta
-            _resolve_saved(ctx, args, tensors, outs, results)
-        elif ctx._to_save:
-            _resolve_saved(ctx, args, tensors, outs, results)
+            if ctx._to_save:
+                _resolve_saved(ctx, args, tensors, outs, results)
         return tuple(results) if multi else results[0]
+
+
+_NO_EDGE = (None, 0)
+
+
+def _with_scalar_edges(args, edges, meta):
+    slots, all_edges, all_meta = [], [], []
+    it_e, it_m = iter(edges), iter(meta)
+    for k, a in enumerate(args):
+        if isinstance(a, Tensor):
+            slots.append(k)
+            all_edges.append(next(it_e))
+            all_meta.append(next(it_m))
+        elif isinstance(a, (int, float)):
+            slots.append(k)
+            all_edges.append(_NO_EDGE)
+            all_meta.append(None)
+    return slots, all_edges, all_meta
+
+
+def _promoted(args, mode):
+    """The numpy dtype every tensor input is cast to (PyTorch's promotion, see _dtype)."""
+    first = None
+    same = True
+    for a in args:
+        if isinstance(a, Tensor):
+            if first is None:
+                first = a._data.dtype
+            elif a._data.dtype != first:
+                same = False
+                break
+        elif a is not None and not isinstance(a, float) or isinstance(a, bool):
+            same = False
+            break
+    if same and first is not None and (first.kind in 'fc' or not any(isinstance(a, float) for a in args)):
+        dt = first
+    else:
+        dt = result_type(*args).np_dtype
+    if mode == 'float' and dt.kind not in 'fc':
+        dt = get_default_dtype().np_dtype
+    return dt
+
+
+def _mark_views(cls, src, view_args, results):
+    """Outputs of a view op share the base's storage and version counter."""
+    base = src._base if src._base is not None else src
+    parent_fn = src._view_fn
+    if parent_fn is None:
+        def fn(t):
+            return cls.apply(t, *view_args)
+    else:
+        def fn(t):
+            return cls.apply(parent_fn(t), *view_args)
+    for r in results:
+        if r is not None:
+            r._base = base
+            r._version = src._version
+            r._view_fn = fn
 
 
 def _resolve_saved(ctx, args, tensors, outs, results):

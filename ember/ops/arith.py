@@ -6,6 +6,7 @@ from ember.ops._util import elementwise
 
 class Add(Primitive):
     node_name = 'AddBackward0'
+    _scalar_edges = True
     _promote = True
 
     @staticmethod
@@ -21,6 +22,7 @@ class Add(Primitive):
 
 class Sub(Primitive):
     node_name = 'SubBackward0'
+    _scalar_edges = True
     _promote = True
 
     @staticmethod
@@ -53,6 +55,7 @@ class RSub(Primitive):
 
 class Mul(Primitive):
     node_name = 'MulBackward0'
+    _scalar_edges = True
     _promote = True
 
     @staticmethod
@@ -70,6 +73,7 @@ class Mul(Primitive):
 
 class Div(Primitive):
     node_name = 'DivBackward0'
+    _scalar_edges = True
     _promote = 'float'
 
     @staticmethod
@@ -174,14 +178,14 @@ def _scalar_or_tensor(x):
 
 def add(input, other, *, alpha=1, out=None):
     if not isinstance(input, Tensor):
-        return Add.apply(other, input, alpha) if alpha == 1 else Add.apply(input, other, alpha)
-    return _out(Add.apply(input, other, alpha), out)
+        return Add.apply(other, input) if alpha == 1 else Add.apply(input, other, alpha)
+    return _out(Add.apply(input, other) if alpha == 1 else Add.apply(input, other, alpha), out)
 
 
 def sub(input, other, *, alpha=1, out=None):
     if not isinstance(input, Tensor):
         return RSub.apply(other, input) if alpha == 1 else Sub.apply(input, other, alpha)
-    return _out(Sub.apply(input, other, alpha), out)
+    return _out(Sub.apply(input, other) if alpha == 1 else Sub.apply(input, other, alpha), out)
 
 
 subtract = sub

@@ -4,6 +4,7 @@ import numpy as np
 from ember import backend
 from ember._dtype import result_type, bool_, int64
 from ember._tensor import Tensor
+from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import wrap_dim, broadcast_error
 
@@ -164,7 +165,10 @@ def _setitem_shape_error(out, key, value):
 
 def setitem(input, key, value):
     from ember.ops.inplace import apply_inplace
-    k, _ = _convert_key(key, input._xp)
+    k, basic = _convert_key(key, input._xp)
+    if basic and grad_mode._state.enabled and input._grad_fn is None and input._requires_grad:
+        # PyTorch indexes first (a view of the leaf), then copies into it
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     if isinstance(value, Tensor) and value._device != input._device and value.ndim:
         raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices, "
                            f"{input.device} and {value.device}!")
