@@ -491,3 +491,8 @@ def _scalar_type_name(d):
 
 
 from ember import _dtype as _d  # noqa: E402
+
+# PyTorch users see these types as torch.Tensor / torch.Size: show them as ember.Tensor / ember.Size
+Tensor.__module__ = 'ember'
+Size.__module__ = 'ember'
+

@@ -336,12 +336,11 @@ class _MinMax(Primitive):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        # ties share the gradient equally, as PyTorch does
-        from ember.ops.index import where
-        wins = (a > b) if ctx.take_max else (a < b)
-        tie = (a == b).to(g.dtype) * 0.5
-        wa = wins.to(g.dtype) + tie
-        return g * wa, g * (1 - wa), None
+        # ties share the gradient equally; a NaN (no order either way) passes it to both, as in PyTorch
+        dt = g.dtype
+        tie = (a == b).to(dt) * 0.5
+        lose_a, lose_b = ((a < b), (a > b)) if ctx.take_max else ((a > b), (a < b))
+        return g * (1 - lose_a.to(dt) - tie), g * (1 - lose_b.to(dt) - tie), None
 
 
 class Maximum(_MinMax):
@@ -360,12 +359,40 @@ def minimum(input, other):
     return Minimum.apply(input, other, False)
 
 
+class _FMinMax(Primitive):
+    """fmax/fmin: like maximum/minimum but a NaN loses to a number (NumPy's fmax/fmin)."""
+    _promote = True
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, a, b, take_max):
+        ctx.save_for_backward(a, b)
+        ctx.take_max = take_max
+        return ctx.xp.fmax(a, b) if take_max else ctx.xp.fmin(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        # NOTE: unlike maximum, a tie sends the whole gradient to `input` (PyTorch's formula)
+        wins = ((a >= b) if ctx.take_max else (a <= b)) | b.isnan()
+        wa = wins.to(g.dtype)
+        return g * wa, g * (1 - wa), None
+
+
+class Fmax(_FMinMax):
+    node_name = 'FmaxBackward0'
+
+
+class Fmin(_FMinMax):
+    node_name = 'FminBackward0'
+
+
 def fmax(input, other):
-    return maximum(input, other)
+    return Fmax.apply(input, other, True)
 
 
 def fmin(input, other):
-    return minimum(input, other)
+    return Fmin.apply(input, other, False)
 
 
 class Atan2(Primitive):

@@ -1,4 +1,5 @@
 """Reductions: sum, mean, prod, max/min, var/std, norm, logsumexp, cumulative ops, sort/topk."""
+import builtins
 import collections
 import math
 
@@ -345,7 +346,7 @@ class Var(Primitive):
     def forward(ctx, x, dims, correction, keepdim):
         ctx.args = (x.shape, dims, correction, keepdim)
         n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
-        ctx.denom = max(n - correction, 0)
+        ctx.denom = builtins.max(n - correction, 0)
         ctx.save_for_backward(x)
         return ctx.xp.var(x, axis=dims, ddof=correction, keepdims=keepdim).astype(x.dtype, copy=False)
 
@@ -364,7 +365,7 @@ class Std(Primitive):
     def forward(ctx, x, dims, correction, keepdim):
         ctx.args = (x.shape, dims, correction, keepdim)
         n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
-        ctx.denom = max(n - correction, 0)
+        ctx.denom = builtins.max(n - correction, 0)
         out = ctx.xp.std(x, axis=dims, ddof=correction, keepdims=keepdim).astype(x.dtype, copy=False)
         ctx.save_for_backward(x, out)
         return out
@@ -373,8 +374,12 @@ class Std(Primitive):
     def backward(ctx, g):
         x, out = ctx.saved_tensors
         shape, dims, correction, keepdim = ctx.args
+        from ember.ops.index import where
         centered = x - x.mean(dims, keepdim=True)
-        return (_expand_back(g / out, shape, dims, keepdim) * centered / ctx.denom), None, None, None
+        # a constant slice has std 0: PyTorch defines its gradient as 0 rather than inf/nan
+        zero = out == 0
+        scaled = where(zero, 0.0, g / where(zero, 1.0, out))
+        return (_expand_back(scaled, shape, dims, keepdim) * centered / ctx.denom), None, None, None
 
 
 def _var_args(input, dim, unbiased, correction, keepdim):
@@ -423,20 +428,26 @@ class VectorNorm(Primitive):
             out = xp.sum(a, axis=dims, keepdims=True)
         else:
             out = xp.sum(a ** p, axis=dims, keepdims=True) ** (1.0 / p)
-        ctx.save_for_backward(x, out)
-        ctx.args = (x.shape, p, dims, keepdim)
+        ctx.args = (x.shape, p, dims, keepdim, out.shape)
         if not keepdim:
             out = out.reshape([s for i, s in enumerate(x.shape) if dims is not None and i not in dims])
-        return out.astype(x.dtype, copy=False)
+        out = out.astype(x.dtype, copy=False)
+        # NOTE: save the returned array itself: it then comes back as the output with its history,
+        # which double backward needs (a reshaped copy would be a constant)
+        ctx.save_for_backward(x, out)
+        return out
 
     @staticmethod
     def backward(ctx, g):
         x, out = ctx.saved_tensors
-        shape, p, dims, keepdim = ctx.args
+        shape, p, dims, keepdim, kept = ctx.args
         from ember.ops.index import where
-        g = g.reshape(out.shape) if not keepdim else g
+        if not keepdim:
+            g, out = g.reshape(kept), out.reshape(kept)
+        # a zero norm (all-zero slice) gets a zero gradient, as in PyTorch
+        safe_out = where(out == 0, 1.0, out)
         if p == 2:
-            grad = x * (g / where(out == 0, 1.0, out))
+            grad = x * (g / safe_out)
         elif p == 1:
             grad = x.sign() * g
         elif p in (math.inf, -math.inf):
@@ -445,7 +456,9 @@ class VectorNorm(Primitive):
         elif p == 0:
             grad = x * 0
         else:
-            grad = x * x.abs().pow(p - 2) * g / where(out == 0, 1.0, out).pow(p - 1)
+            # sign(x)|x|^(p-1) rather than x|x|^(p-2): finite at x == 0 for every p
+            safe_abs = where(x == 0, 1.0, x.abs())
+            grad = x.sign() * safe_abs.pow(p - 1) * g / safe_out.pow(p - 1)
         return grad, None, None, None
 
 
@@ -476,14 +489,18 @@ class LogSumExp(Primitive):
         m = xp.max(x, axis=dims, keepdims=True) if x.size else xp.zeros((1,) * x.ndim, x.dtype)
         m = xp.where(xp.isfinite(m), m, 0)
         out = xp.log(xp.sum(xp.exp(x - m), axis=dims, keepdims=True)) + m
-        ctx.args = (x.shape, dims, keepdim)
-        ctx.save_for_backward(x, out)
-        return out if keepdim else out.reshape([s for i, s in enumerate(x.shape) if i not in dims])
+        ctx.args = (x.shape, dims, keepdim, out.shape)
+        if not keepdim:
+            out = out.reshape([s for i, s in enumerate(x.shape) if i not in dims])
+        ctx.save_for_backward(x, out)  # the returned array: double backward sees its history
+        return out
 
     @staticmethod
     def backward(ctx, g):
         x, out = ctx.saved_tensors
-        shape, dims, keepdim = ctx.args
+        shape, dims, keepdim, kept = ctx.args
+        if not keepdim:
+            out = out.reshape(kept)
         return _expand_back(g, shape, dims, keepdim) * (x - out).exp(), None, None
 
 
