@@ -15,15 +15,25 @@ def test_forward_matches_reference(info):
             args, kwargs = to_ember(sample, dtype, requires_grad=False)
             out = pick(info.op(*args, **kwargs), info.output_index)
             nargs, nkwargs = to_numpy_args(sample, dtype)
-            expected = np.asarray(info.ref(*nargs, **nkwargs))
-            got = out.detach().numpy() if isinstance(out, ember.Tensor) else np.asarray(out)
-            assert got.shape == expected.shape, (sample, got.shape, expected.shape)
-            tol = dict(atol=info.atol, rtol=info.rtol) if dtype == 'float64' else dict(atol=1e-4, rtol=1e-4)
-            np.testing.assert_allclose(got.astype(np.float64) if got.dtype.kind != 'b' else got, expected,
-                                       err_msg=f'{info.name} {sample} {dtype}', **tol)
-            if isinstance(out, ember.Tensor) and got.dtype.kind == 'f' and np.dtype(dtype).kind == 'f' \
-                    and expected.dtype.kind == 'f':
-                assert got.dtype == np.dtype(dtype), f'{info.name}: dtype {got.dtype} for {dtype} inputs'
+            expected = info.ref(*nargs, **nkwargs)
+            if isinstance(out, (tuple, list)):  # split, chunk, unbind...: compare part by part
+                assert isinstance(expected, (tuple, list)) and len(out) == len(expected), (sample, len(out))
+                for o, e in zip(out, expected):
+                    _compare(info, sample, dtype, o, e)
+            else:
+                _compare(info, sample, dtype, out, expected)
+
+
+def _compare(info, sample, dtype, out, expected):
+    expected = np.asarray(expected)
+    got = out.detach().numpy() if isinstance(out, ember.Tensor) else np.asarray(out)
+    assert got.shape == expected.shape, (sample, got.shape, expected.shape)
+    tol = dict(atol=info.atol, rtol=info.rtol) if dtype == 'float64' else dict(atol=1e-4, rtol=1e-4)
+    np.testing.assert_allclose(got.astype(np.float64) if got.dtype.kind != 'b' else got, expected,
+                               err_msg=f'{info.name} {sample} {dtype}', **tol)
+    if isinstance(out, ember.Tensor) and got.dtype.kind == 'f' and np.dtype(dtype).kind == 'f' \
+            and expected.dtype.kind == 'f':
+        assert got.dtype == np.dtype(dtype), f'{info.name}: dtype {got.dtype} for {dtype} inputs'
 
 
 @pytest.mark.parametrize('info', [op for op in OPS if op.grad], ids=lambda op: op.name)
@@ -32,6 +42,7 @@ def test_backward_records_graph(info):
     sample = info.samples(rng)[0]
     args, kwargs = to_ember(sample, 'float32', requires_grad=True)
     out = pick(info.op(*args, **kwargs), info.output_index)
-    assert out.requires_grad and out.grad_fn is not None
-    assert out.grad_fn.name().endswith(tuple('0123456789')) or 'Backward' in out.grad_fn.name() \
-        or out.grad_fn.name() == 'CopySlices'
+    for o in (out if isinstance(out, (tuple, list)) else (out,)):
+        assert o.requires_grad and o.grad_fn is not None
+        assert o.grad_fn.name().endswith(tuple('0123456789')) or 'Backward' in o.grad_fn.name() \
+            or o.grad_fn.name() == 'CopySlices'

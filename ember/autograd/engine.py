@@ -105,24 +105,27 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
         _accumulate_buffer(buffers, node, nr, g)
 
     ready = []
+    queued = set()
     for node, _ in roots:
-        if deps.get(node, 0) == 0 and node not in [r for r, _, _ in ready]:
+        if deps.get(node, 0) == 0 and node not in queued:
+            queued.add(node)
             heapq.heappush(ready, (-node._seq, id(node), node))
 
     with grad_mode.set_grad_enabled(create_graph):
         while ready:
-            _, _, node = heapq.heappop(ready)
+            node = heapq.heappop(ready)[2]
             grads = buffers.pop(node, None)
             if grads is None:
                 grads = [None]
             if node._pre_hooks:
                 grads = _run_pre_hooks(node, grads)
-            for nr, g in enumerate(grads):
-                ks = captures.get((node, nr))
-                if ks:
-                    for k in ks:
-                        captured[k] = g
-            if isinstance(node, AccumulateGrad):
+            if captures:
+                for nr, g in enumerate(grads):
+                    ks = captures.get((node, nr))
+                    if ks:
+                        for k in ks:
+                            captured[k] = g
+            if type(node) is AccumulateGrad:
                 if accumulate and not inputs and grads[0] is not None:
                     _accumulate_into_leaf(node.variable, grads[0], create_graph)
                 if node._hooks:
@@ -131,10 +134,12 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
                 continue
             if needed is not None and node not in needed:
                 continue
-            if all(g is None for g in grads):
-                in_grads = [None] * len(node.next_functions)
+            for g in grads:
+                if g is not None:
+                    in_grads = node.apply(tuple(grads))
+                    break
             else:
-                in_grads = node.apply(tuple(grads))
+                in_grads = [None] * len(node.next_functions)
             if node._hooks:
                 for h in node._hooks:
                     r = h(tuple(in_grads), tuple(grads))
@@ -146,7 +151,12 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
                 if nxt is None:
                     continue
                 if g is not None:
-                    _accumulate_buffer(buffers, nxt, nr, g)
+                    buf = buffers.get(nxt)
+                    if buf is None:
+                        buf = buffers[nxt] = [None] * (1 if type(nxt) is AccumulateGrad else
+                                                       max(len(nxt._out_meta), nr + 1))
+                    old = buf[nr]
+                    buf[nr] = g if old is None else old + g
                 d = deps[nxt] - 1
                 deps[nxt] = d
                 if d == 0:

@@ -159,16 +159,21 @@ class Node:
         return _add_pre_hook(self, output_nr, fn)
 
     def _release(self):
-        self.ctx._freed = self.ctx._saved is not None and len(self.ctx._saved) > 0
-        self.ctx._saved = None
+        ctx = self.ctx
+        if ctx._saved:
+            ctx._freed = True
+            ctx._saved = None
 
     def apply(self, grads):
         """Input gradients from output gradients, shaped and typed like the inputs."""
         ctx = self.ctx
-        if ctx.materialize_grads and any(g is None for g in grads):
-            grads = tuple(g if g is not None else _zeros(m) for g, m in zip(grads, self._out_meta))
+        if ctx.materialize_grads:
+            for g in grads:
+                if g is None:
+                    grads = tuple([g if g is not None else _zeros(m) for g, m in zip(grads, self._out_meta)])
+                    break
         res = self._fn.backward(ctx, *grads)
-        if not isinstance(res, tuple):
+        if type(res) is not tuple:
             res = (res,)
         slots = self._arg_slots
         if len(res) < len(slots) or (len(res) != ctx._n_args and not self._fn._lenient):
@@ -177,13 +182,17 @@ class Node:
         out = []
         for slot, meta in zip(slots, self._input_meta):
             g = res[slot]
-            if meta is None:  # a Python-number operand
+            if g is None or meta is None:  # no gradient, or a Python-number operand
                 out.append(None)
                 continue
-            if g is not None and not isinstance(g, Tensor):
+            if not isinstance(g, Tensor):
                 raise TypeError(f"function {self.name()} returned a gradient different than None at "
                                 f"position {slot + 1}, but the corresponding forward input was not a Variable")
-            out.append(_validate(g, meta, self) if g is not None else None)
+            data = g._data
+            if data.shape == meta[0] and data.dtype == meta[1] and g._device is meta[2]:
+                out.append(g)
+            else:
+                out.append(_validate(g, meta, self))
         return out
 
     __call__ = lambda self, *grads: self.apply(grads)
@@ -251,7 +260,7 @@ def _validate(g, meta, node):
                                f"{list(g.shape)} but expected shape compatible with {list(shape)}") from None
     if g._data.dtype != np_dtype:
         g = g.to(from_numpy_dtype(np_dtype))
-    if g._device != device:
+    if g._device is not device and g._device != device:
         g = g.to(device)
     return g
 

@@ -547,8 +547,42 @@ class Cumprod(Primitive):
     def backward(ctx, g):
         x, out = ctx.saved_tensors
         d = ctx.dim
-        # d out_j / d x_i = out_j / x_i for j >= i (valid where x has no zeros)
-        return (g * out).flip(d).cumsum(d).flip(d) / x, None
+        if not bool((x._data == 0).any()):
+            # d out_j / d x_i = out_j / x_i for j >= i: exact (and analytic) while x has no zeros
+            return (g * out).flip(d).cumsum(d).flip(d) / x, None
+        return _cumprod_grad_with_zeros(x, out, g, d), None
+
+
+def _shift(t, dim, k, fill):
+    """``t`` moved k places up along ``dim``, the first k places set to ``fill``."""
+    from ember.ops.creation import full
+    from ember.ops.shape import cat, narrow
+    n = t.shape[dim]
+    k = builtins.min(k, n)
+    pad_shape = list(t.shape)
+    pad_shape[dim] = k
+    pad = full(pad_shape, fill, dtype=t.dtype, device=t.device)
+    return cat([pad, narrow(t, dim, 0, n - k)], dim) if k < n else pad
+
+
+def _cumprod_grad_with_zeros(x, out, g, d):
+    """cumprod's input gradient without dividing by x, so zeros are handled exactly.
+
+    grad_i = L_i * s_i with L_i the product of the elements before i (an exclusive cumprod)
+    and s_i = g_i + x_{i+1} s_{i+1}, a linear recurrence solved by a parallel prefix scan
+    (log2(n) rounds of whole-tensor ops), so it is vectorised and differentiable again.
+    """
+    n = x.shape[d]
+    # scan from the end: b_i = h_i + a_i b_{i-1} with h = flip(g), a_i = flip(x)_{i-1}
+    b = g.flip(d)
+    a = _shift(x.flip(d), d, 1, 0.0)
+    k = 1
+    while k < n:
+        b = b + a * _shift(b, d, k, 0.0)
+        a = a * _shift(a, d, k, 0.0)
+        k *= 2
+    before = _shift(out, d, 1, 1.0)
+    return before * b.flip(d)
 
 
 def cumprod(input, dim, *, dtype=None):

@@ -18,6 +18,8 @@ from collections import OrderedDict, defaultdict
 from copy import deepcopy
 from itertools import chain
 
+import numpy as np
+
 from ember._tensor import Tensor
 from ember._legacy import typename
 from ember.autograd import grad_mode as _grad_mode
@@ -119,6 +121,27 @@ def _get_scalar_dtype():
     """PyTorch keeps ``state['step']`` in float64 only when that is the default dtype."""
     from ember._dtype import float32, float64, get_default_dtype
     return float64 if get_default_dtype() is float64 else float32
+
+
+def _new_step():
+    """A fresh ``state['step']``: a 0-dim CPU tensor, float32 (float64 under that default dtype)."""
+    return Tensor._make(np.zeros((), dtype=_get_scalar_dtype().np_dtype))
+
+
+def _steps_to_tensors(optimizer):
+    """State saved by old PyTorch versions holds 'step' as a number; make it the 0-dim tensor used now."""
+    for p_state in optimizer.state.values():
+        if isinstance(p_state, dict) and 'step' in p_state and not isinstance(p_state['step'], Tensor):
+            step = _new_step()
+            step._data.fill(float(p_state['step']))
+            p_state['step'] = step
+
+
+def _zeros_like_param(p, fill=0):
+    """State buffer shaped and placed like ``p`` (a plain Tensor, no grad), filled with ``fill``."""
+    xp = p._xp
+    arr = xp.zeros_like(p._data) if fill == 0 else xp.full_like(p._data, fill)
+    return Tensor._make(arr, p._device)
 
 
 def _check_differentiable(differentiable):
