@@ -2,8 +2,7 @@
 from ember._tensor import Tensor
 from ember.autograd.grad_mode import enable_grad as _enable_grad
 from ember.optim._functional import adam
-from ember.optim.optimizer import (Optimizer, _check_differentiable, _new_step, _steps_to_tensors,
-                                   _to_scalar,
+from ember.optim.optimizer import (Optimizer, _check_differentiable, _new_step, _steps_to_tensors, _to_scalar,
                                    _use_grad_for_differentiable, _zeros_like_param)
 
 __all__ = ['Adam', 'adam']
