@@ -337,8 +337,18 @@ class Transpose(Primitive):
         return g.transpose(*ctx.d), None, None
 
 
-class T(Transpose):
+class T(Primitive):
+    """t(): swaps the two dims of a matrix; a 0-D or 1-D tensor comes back as a view of itself."""
     node_name = 'TBackward0'
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.T if x.ndim == 2 else x.view()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.t()
 
 
 def transpose(input, dim0, dim1):
@@ -352,9 +362,7 @@ swapaxes = swapdims = transpose
 def t(input):
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    if input.ndim < 2:
-        return T.apply(input, 0, 0)
-    return T.apply(input, 0, 1)
+    return T.apply(input)
 
 
 def adjoint(input):
@@ -398,15 +406,22 @@ class Cat(Primitive):
 
     @staticmethod
     def forward(ctx, dim, *xs):
-        ctx.sizes = [x.shape[dim] if x.ndim else 0 for x in xs]
+        # NOTE: PyTorch skips legacy empty 1-D tensors (shape [0]) whatever the other shapes are
+        skip = [x.ndim == 1 and x.shape[0] == 0 for x in xs]
+        ctx.sizes = [None if sk else x.shape[dim] for x, sk in zip(xs, skip)]
         ctx.dim = dim
-        return ctx.xp.concatenate([x for x in xs if not (x.ndim == 1 and x.shape[0] == 0)] or xs[:1], axis=dim)
+        kept = [x for x, sk in zip(xs, skip) if not sk]
+        return ctx.xp.concatenate(kept or xs[:1], axis=dim if kept else 0)
 
     @staticmethod
     def backward(ctx, g):
+        from ember.ops.creation import zeros
         out = [None]
         start = 0
         for n in ctx.sizes:
+            if n is None:
+                out.append(zeros(0, dtype=g.dtype, device=g.device))
+                continue
             out.append(g.narrow(ctx.dim, start, n))
             start += n
         return tuple(out)
@@ -778,9 +793,16 @@ def diag(input, diagonal=0):
 
 
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    nd = input.ndim + 1
+    d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     n = input.shape[-1] + abs(offset)
     shape = tuple(input.shape[:-1]) + (n, n)
-    return DiagonalScatter.apply(input, shape, offset, len(shape) - 2, len(shape) - 1)
+    out = DiagonalScatter.apply(input, shape, offset, nd - 2, nd - 1)
+    if (d1, d2) != (nd - 2, nd - 1):
+        out = movedim(out, (nd - 2, nd - 1), (d1, d2))
+    return out
 
 
 class _Tri(Primitive):

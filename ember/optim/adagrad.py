@@ -61,9 +61,6 @@ class Adagrad(Optimizer):
             group.setdefault('fused', None)
         _steps_to_tensors(self)
 
-    def share_memory(self):
-        """Kept for API parity: NumPy state is process-local, so there is nothing to share."""
-
     @_use_grad_for_differentiable
     def step(self, closure=None):
         """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
