@@ -62,7 +62,6 @@ class Context:
     _freed = False
     _non_differentiable = ()
     _dirty = ()
-    _node = None
 
     def save_for_backward(self, *items):
         self._to_save = items
@@ -96,11 +95,11 @@ class Context:
                 out.append(t)
                 continue
             if t._version.value != s.version:
-                raise RuntimeError(_modified_message(t, s, self._node()))
+                raise RuntimeError(_modified_message(t, s, self))
             if s.is_output:
                 # the output again, with this node as its history, for double backward
-                node = self._node()
-                t = Tensor._make(t._data, t._device, node is not None, node, s.is_output - 1)
+                recorded = isinstance(self, Node)
+                t = Tensor._make(t._data, t._device, recorded, self if recorded else None, s.is_output - 1)
             out.append(t)
         return tuple(out)
 
@@ -127,10 +126,22 @@ def _short_name(name):
     return re.sub(r'Backward\d*$', '', name)
 
 
-class Node:
-    """A node of the backward graph: what ``tensor.grad_fn`` is."""
-    __slots__ = ('ctx', 'next_functions', '_fn', '_arg_slots', '_input_meta', '_out_meta',
-                 '_pre_hooks', '_hooks', '_seq', '_metadata', '__weakref__')
+class Node(Context):
+    """A node of the backward graph: what ``tensor.grad_fn`` is.
+
+    NOTE: as in PyTorch, the node is also the ``ctx`` its Function's forward and backward see:
+    one object per op instead of two, and saved outputs need no back-reference to it.
+    """
+    _pre_hooks = None
+    _hooks = None
+    _seq = -1
+    _input_meta = ()
+    _out_meta = ()
+    next_functions = ()
+
+    @property
+    def ctx(self):
+        return self
 
     @property
     def metadata(self):
@@ -159,14 +170,13 @@ class Node:
         return _add_pre_hook(self, output_nr, fn)
 
     def _release(self):
-        ctx = self.ctx
-        if ctx._saved:
-            ctx._freed = True
-            ctx._saved = None
+        if self._saved:
+            self._freed = True
+            self._saved = None
 
     def apply(self, grads):
         """Input gradients from output gradients, shaped and typed like the inputs."""
-        ctx = self.ctx
+        ctx = self
         if ctx.materialize_grads:
             for g in grads:
                 if g is None:
@@ -225,18 +235,12 @@ def _add_pre_hook(node, output_nr, fn):
 
 class AccumulateGrad(Node):
     """The node at a leaf: adds the incoming gradient into ``variable.grad``."""
-    __slots__ = ('variable',)
 
     def name(self):
         return 'ember::autograd::AccumulateGrad'
 
     def __init__(self, variable):
         self.variable = variable
-        self.next_functions = ()
-        self.ctx = None
-        self._pre_hooks = None
-        self._hooks = None
-        self._seq = -1
 
     def _release(self):
         pass
@@ -271,7 +275,7 @@ _node_classes = {}
 def _node_class(name):
     cls = _node_classes.get(name)
     if cls is None:
-        cls = _node_classes[name] = type(name, (Node,), {'__slots__': ()})
+        cls = _node_classes[name] = type(name, (Node,), {})
     return cls
 
 
@@ -349,7 +353,8 @@ class Function(metaclass=_FunctionMeta):
             i += 1
         if device is None:
             device = CPU
-        ctx = Context()
+        node_cls = cls._node_cls
+        ctx = node_cls.__new__(node_cls)
         ctx.xp = _np if device is CPU else backend.get_array_module(device)
         ctx._n_args = i
         record = record and grad_mode._state.enabled
@@ -391,8 +396,7 @@ class Function(metaclass=_FunctionMeta):
             _mark_views(cls, tensors[0], args[1:], results)
 
         if record:
-            node = cls._node_cls.__new__(cls._node_cls)
-            node.ctx = ctx
+            node = ctx
             node._fn = cls
             node._arg_slots = slots
             edges = []
@@ -412,10 +416,7 @@ class Function(metaclass=_FunctionMeta):
                 node._arg_slots = slots
             node.next_functions = tuple(edges)
             node._input_meta = meta
-            node._pre_hooks = None
-            node._hooks = None
             node._seq = next(_sequence)
-            ctx._node = weakref.ref(node)
             non_diff = ctx._non_differentiable
             out_meta = []
             k = 0

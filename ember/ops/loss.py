@@ -1,2 +1,921 @@
-"""(being written)"""
-__all__ = []
+"""Loss functions: nn.functional's ``*_loss``, ``cross_entropy`` and friends.
+
+A loss whose PyTorch ``grad_fn`` is a kernel of its own (``MseLossBackward0``, ``NllLossBackward0``,
+``BinaryCrossEntropyBackward0`` ...) is a Primitive here, with a backward written in ember ops so
+that gradients of gradients work; a loss that PyTorch composes from other ops is composed here too.
+``cross_entropy`` is one fused Primitive (log-softmax and the negative log-likelihood together):
+it is the hot path of every classifier, and fusing keeps it one pass and numerically stable.
+
+>>> import ember
+>>> import ember.ops.loss as L
+>>> L.cross_entropy(ember.tensor([[2.0, 0.5, -1.0]]), ember.tensor([0]))
+tensor(0.2413)
+"""
+import math
+import warnings
+
+import numpy as np
+
+from ember import _dtype
+from ember._tensor import Tensor, _scalar_type_name
+from ember.autograd import grad_mode
+from ember.autograd.function import Primitive
+from ember.ops._util import elementwise
+
+__all__ = ['mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss', 'cross_entropy', 'nll_loss',
+           'binary_cross_entropy', 'binary_cross_entropy_with_logits', 'kl_div', 'cosine_embedding_loss',
+           'margin_ranking_loss', 'hinge_embedding_loss', 'soft_margin_loss', 'multilabel_soft_margin_loss',
+           'poisson_nll_loss', 'gaussian_nll_loss', 'triplet_margin_loss', 'triplet_margin_with_distance_loss',
+           'multi_margin_loss']
+
+
+# ----------------------------------------------------------------------------------------------
+# reductions (PyTorch's torch.nn._reduction)
+
+def _get_enum(reduction):
+    """Validate a ``reduction`` string the way PyTorch's kernels do."""
+    if reduction == 'elementwise_mean':
+        warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
+                      stacklevel=3)
+        return 'mean'
+    if reduction not in ('none', 'mean', 'sum'):
+        raise ValueError(f'{reduction} is not a valid value for reduction')
+    return reduction
+
+
+def legacy_get_string(size_average, reduce, emit_warning=True):
+    """Map the deprecated ``size_average``/``reduce`` pair onto a ``reduction`` string."""
+    if size_average is None:
+        size_average = True
+    if reduce is None:
+        reduce = True
+    ret = 'none' if not reduce else ('mean' if size_average else 'sum')
+    if emit_warning:
+        warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.",
+                      stacklevel=3)
+    return ret
+
+
+def _resolve(size_average, reduce, reduction):
+    if size_average is not None or reduce is not None:
+        return legacy_get_string(size_average, reduce)
+    return _get_enum(reduction)
+
+
+def _reduce(loss, reduction):
+    """Apply a reduction to an elementwise loss made of ember ops."""
+    if reduction == 'mean':
+        return loss.mean()
+    if reduction == 'sum':
+        return loss.sum()
+    return loss
+
+
+def _reduce_raw(xp, loss, reduction):
+    if reduction == 'none':
+        return loss
+    if reduction == 'sum':
+        return loss.sum()
+    if loss.size == 0:
+        return xp.full((), xp.nan, loss.dtype)
+    return loss.mean()
+
+
+def _scale(g, reduction, n):
+    """The incoming gradient spread over the elements a reduction consumed."""
+    return g / n if reduction == 'mean' and n else g
+
+
+def _size_warning(input, target):
+    if target.shape != input.shape:
+        warnings.warn(f'Using a target size ({target.size()}) that is different to the input size ({input.size()}). '
+                      'This will likely lead to incorrect results due to broadcasting. '
+                      'Please ensure they have the same size.', stacklevel=3)
+
+
+def _common(input, target):
+    """Cast input and target to their promoted dtype (an integer target joins a float input)."""
+    dt = _dtype.result_type(input, target)
+    if dt.category < 2:
+        dt = _dtype.get_default_dtype() if input.dtype.category < 2 else input.dtype
+    if input.dtype is not dt:
+        input = input.to(dt)
+    if target.dtype is not dt:
+        target = target.to(dt)
+    return input, target
+
+
+def _need(ctx, i, value):
+    return value if ctx.needs_input_grad[i] else None
+
+
+def _weighted(errors, weight, input, reduction):
+    """The ``weight=`` form of mse/l1/huber: elementwise weights, mean normalised by their sum."""
+    if weight.shape != input.shape:
+        raise ValueError('Weights and input must have the same size.')
+    errors = errors * weight
+    if reduction == 'none':
+        return errors
+    if reduction == 'sum':
+        return errors.sum()
+    if reduction == 'mean':
+        return errors.sum() / weight.sum()
+    raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
+
+
+# ----------------------------------------------------------------------------------------------
+# regression losses
+
+class MseLoss(Primitive):
+    node_name = 'MseLossBackward0'
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, x, t, reduction):
+        d = x - t
+        ctx.reduction, ctx.n = reduction, d.size
+        ctx.save_for_backward(x, t)
+        return _reduce_raw(ctx.xp, d * d, reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, t = ctx.saved_tensors
+        gx = 2 * (x - t) * _scale(g, ctx.reduction, ctx.n)
+        return _need(ctx, 0, gx), _need(ctx, 1, -gx), None
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None):
+    """Mean squared error; ``weight`` (input-shaped) weighs each element."""
+    _size_warning(input, target)
+    reduction = _resolve(size_average, reduce, reduction)
+    input, target = _common(input, target)
+    if weight is not None:
+        from ember.ops.shape import broadcast_tensors
+        i, t = broadcast_tensors(input, target)
+        return _weighted((i - t) ** 2, weight, input, reduction)
+    return MseLoss.apply(input, target, reduction)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None):
+    """Mean absolute error (composed, as in PyTorch: its grad_fn is the reduction's)."""
+    _size_warning(input, target)
+    reduction = _resolve(size_average, reduce, reduction)
+    input, target = _common(input, target)
+    if weight is not None:
+        from ember.ops.shape import broadcast_tensors
+        i, t = broadcast_tensors(input, target)
+        return _weighted((i - t).abs(), weight, input, reduction)
+    return _reduce((input - target).abs(), reduction)
+
+
+class _PiecewiseQuadratic(Primitive):
+    """Quadratic within ``width`` of zero and linear outside: smooth L1 (``scale=1/beta``) and
+    Huber (``scale=1``); the linear part's slope is ``width * scale``."""
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, x, t, reduction, width, scale):
+        xp = ctx.xp
+        d = x - t
+        a = xp.abs(d)
+        loss = xp.where(a < width, 0.5 * scale * d * d, width * scale * (a - 0.5 * width))
+        ctx.reduction, ctx.n, ctx.width, ctx.scale = reduction, d.size, width, scale
+        ctx.save_for_backward(x, t)
+        return _reduce_raw(xp, loss.astype(d.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, t = ctx.saved_tensors
+        d = x - t
+        inside = (d.abs() < ctx.width).to(d.dtype)
+        slope = inside * d * ctx.scale + (1 - inside) * d.sign() * (ctx.width * ctx.scale)
+        gx = slope * _scale(g, ctx.reduction, ctx.n)
+        return _need(ctx, 0, gx), _need(ctx, 1, -gx), None, None, None
+
+
+class SmoothL1Loss(_PiecewiseQuadratic):
+    node_name = 'SmoothL1LossBackward0'
+
+
+class HuberLoss(_PiecewiseQuadratic):
+    node_name = 'HuberLossBackward0'
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mean', beta=1.0):
+    """0.5 * d**2 / beta where |d| < beta, else |d| - 0.5 * beta."""
+    _size_warning(input, target)
+    reduction = _resolve(size_average, reduce, reduction)
+    if beta < 0:
+        raise RuntimeError('smooth_l1_loss does not support negative values for beta.')
+    input, target = _common(input, target)
+    if beta == 0.0:
+        return _reduce((input - target).abs(), reduction)
+    return SmoothL1Loss.apply(input, target, reduction, float(beta), 1.0 / beta)
+
+
+def huber_loss(input, target, reduction='mean', delta=1.0, weight=None):
+    """0.5 * d**2 where |d| < delta, else delta * (|d| - 0.5 * delta)."""
+    _size_warning(input, target)
+    reduction = _get_enum(reduction)
+    if delta <= 0:
+        raise RuntimeError('huber_loss does not support non-positive values for delta.')
+    input, target = _common(input, target)
+    if weight is not None:
+        return _weighted(HuberLoss.apply(input, target, 'none', float(delta), 1.0), weight, input, reduction)
+    return HuberLoss.apply(input, target, reduction, float(delta), 1.0)
+
+
+# ----------------------------------------------------------------------------------------------
+# classification with class indices: nll_loss and the fused cross_entropy
+
+def _check_class_args(input, target, weight, prefix=''):
+    """PyTorch's shape/dtype checks for class-index targets; returns the number of classes."""
+    nd = input.ndim
+    if nd < 1:
+        raise ValueError(f'Expected 1 or more dimensions (got {nd})')
+    if nd != 1 and input.shape[0] != (target.shape[0] if target.ndim else 0):
+        raise ValueError(f'Expected input batch_size ({input.shape[0]}) to match target batch_size '
+                         f'({target.shape[0] if target.ndim else 0}).')
+    if nd == 1:
+        if target.ndim > 1 or (target.ndim == 1 and target.shape[0] != 1):
+            if target.ndim > 1:
+                raise RuntimeError('0D or 1D target tensor expected, multi-target not supported')
+            raise ValueError(f'For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}')
+    elif nd == 2:
+        if target.ndim != 1:
+            raise RuntimeError('0D or 1D target tensor expected, multi-target not supported')
+    else:
+        expected = input.shape[:1] + input.shape[2:]
+        if target.shape != expected:
+            raise RuntimeError(f'Expected target size {list(expected)}, got {list(target.shape)}')
+    if target.dtype.name not in ('int64', 'uint8'):
+        raise RuntimeError(f'expected target dtype to be Long or Byte, but got {_scalar_type_name(target.dtype)}')
+    C = input.shape[0] if nd == 1 else input.shape[1]
+    _check_weight(weight, C, input, prefix)
+    return C
+
+
+def _check_weight(weight, C, input, prefix=''):
+    if weight is None:
+        return
+    if weight.ndim != 1 or weight.shape[0] != C:
+        raise RuntimeError(f'{prefix}weight tensor should be defined either for all {C} classes or no classes but '
+                           f'got weight tensor of shape: {list(weight.shape)}')
+    if weight.dtype is not input.dtype:
+        raise RuntimeError(f'expected scalar type {_scalar_type_name(input.dtype)} but found '
+                           f'{_scalar_type_name(weight.dtype)}')
+
+
+def _as_batch(x, t):
+    """Give a 1-D input (C,) a batch axis: ((1, C), (1,)); class axis is then always 1."""
+    if x.ndim == 1:
+        return x.reshape(1, -1), t.reshape(1)
+    return x, t
+
+
+def _target_weights(xp, t, C, weight, ignore_index, dtype):
+    """Clipped targets (class axis kept, size 1), per-target weights (0 where ignored), and the
+    validity mask; raises PyTorch's IndexError for a class out of range."""
+    valid = t != ignore_index
+    bad = valid & ((t < 0) | (t >= C))
+    if bad.any():
+        raise IndexError(f'Target {int(t[bad].ravel()[0])} is out of bounds.')
+    tc = xp.where(valid, t, 0).astype(np.intp)
+    wt = valid.astype(dtype) if weight is None else weight[tc] * valid
+    return xp.expand_dims(tc, 1), wt, valid
+
+
+def _onehot(xp, tc, C, like):
+    """(N, C, d...) one-hot of targets shaped (N, 1, d...)."""
+    classes = xp.arange(C).reshape((1, C) + (1,) * (tc.ndim - 2))
+    return (classes == tc).astype(like.dtype)
+
+
+def _class_reduce(xp, loss, wt, reduction):
+    """Reduce per-target losses; 'mean' divides by the summed weights of non-ignored targets."""
+    if reduction == 'none':
+        return loss, None
+    total = loss.sum()
+    if reduction == 'sum':
+        return total, None
+    denom = wt.sum()
+    with np.errstate(invalid='ignore', divide='ignore'):
+        return xp.asarray(total / denom, dtype=loss.dtype), denom
+
+
+def _grad_scale(g, ctx):
+    """The incoming gradient shaped to broadcast against (N, C, d...) arrays."""
+    if ctx.reduction == 'none':
+        return g.reshape(ctx.batch_shape).unsqueeze(1)
+    return g / Tensor._make(ctx.xp.asarray(ctx.denom), g._device) if ctx.reduction == 'mean' else g
+
+
+class NllLoss(Primitive):
+    node_name = 'NllLossBackward0'
+
+    @staticmethod
+    def forward(ctx, x, target, weight, ignore_index, reduction):
+        xp = ctx.xp
+        shape = x.shape
+        x, target = _as_batch(x, target)
+        C = x.shape[1]
+        tc, wt, _ = _target_weights(xp, target, C, weight, ignore_index, x.dtype)
+        loss = -(xp.take_along_axis(x, tc, 1)[:, 0] * wt)
+        out, denom = _class_reduce(xp, loss, wt, reduction)
+        if ctx.needs_input_grad[0]:
+            ctx.reduction, ctx.denom, ctx.shape, ctx.batch_shape = reduction, denom, shape, target.shape
+            ctx.q = _onehot(xp, tc, C, x) * xp.expand_dims(wt, 1)
+        return out.reshape(()) if len(shape) == 1 else out
+
+    @staticmethod
+    def backward(ctx, g):
+        q = Tensor._make(ctx.q, g._device)
+        gx = -(q * _grad_scale(g, ctx))
+        return gx.reshape(ctx.shape), None, None, None, None
+
+
+def _nll_node(cls, ndim, reduction, names):
+    """PyTorch names the node by the kernel it ran: (N, C) inputs use NllLoss, 4-D ones NllLoss2d,
+    and other K-dim inputs are viewed as 4-D (so their unreduced loss comes out of a view)."""
+    if ndim <= 2:
+        return cls
+    if ndim == 4 or reduction != 'none':
+        return names['2d']
+    return names['view']
+
+
+_NLL_NAMES = {'2d': type('NllLoss2d', (NllLoss,), {'node_name': 'NllLoss2DBackward0'}),
+              'view': type('NllLossView', (NllLoss,), {'node_name': 'ViewBackward0'})}
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean'):
+    """Negative log-likelihood of class indices: ``-input[n, target[n]]``, weighted and reduced.
+
+    >>> import ember
+    >>> nll_loss(ember.tensor([[-0.5, -1.0], [-2.0, -0.1]]), ember.tensor([0, 1]))
+    tensor(0.3000)
+    """
+    reduction = _resolve(size_average, reduce, reduction)
+    _check_class_args(input, target, weight)
+    cls = _nll_node(NllLoss, input.ndim, reduction, _NLL_NAMES)
+    return cls.apply(input, target, weight, int(ignore_index), reduction)
+
+
+def _softmax_parts(xp, x):
+    """Shifted logits, exp, and log-sum-exp along axis 1 (the max shift keeps exp finite)."""
+    shifted = x - x.max(axis=1, keepdims=True)
+    e = xp.exp(shifted)
+    s = e.sum(axis=1, keepdims=True)
+    return shifted, e, s, xp.log(s)
+
+
+class CrossEntropy(Primitive):
+    """log_softmax + nll_loss over class indices, with optional label smoothing.
+
+    Every per-target loss is ``-sum_c q[c] * log_softmax(x)[c]`` for a fixed weight row ``q``
+    (the target's weight at its class, plus ``smoothing / C`` of every class weight), so the
+    gradient is ``softmax(x) * q.sum() - q``, scaled by the incoming gradient.
+    """
+    node_name = 'NllLossBackward0'
+
+    @staticmethod
+    def forward(ctx, x, target, weight, ignore_index, reduction, smoothing):
+        xp = ctx.xp
+        shape = x.shape
+        x, target = _as_batch(x, target)
+        C = x.shape[1]
+        tc, wt, valid = _target_weights(xp, target, C, weight, ignore_index, x.dtype)
+        shifted, e, s, lse = _softmax_parts(xp, x)
+        loss = (lse - xp.take_along_axis(shifted, tc, 1))[:, 0] * wt
+        if smoothing:
+            wc = 1 if weight is None else weight.reshape((1, C) + (1,) * (x.ndim - 2))
+            smooth = ((lse - shifted) * wc).sum(axis=1) * valid
+            loss = (1 - smoothing) * loss + (smoothing / C) * smooth
+        out, denom = _class_reduce(xp, loss.astype(x.dtype, copy=False), wt, reduction)
+        if ctx.needs_input_grad[0]:
+            q = _onehot(xp, tc, C, x) * xp.expand_dims(wt, 1)
+            if smoothing:
+                wc = xp.ones((1, C), x.dtype) if weight is None else weight.reshape(1, C)
+                wc = wc.reshape((1, C) + (1,) * (x.ndim - 2))
+                q = (1 - smoothing) * q + (smoothing / C) * wc * xp.expand_dims(valid, 1).astype(x.dtype)
+            ctx.reduction, ctx.denom, ctx.shape, ctx.batch_shape = reduction, denom, shape, target.shape
+            ctx.q = q.astype(x.dtype, copy=False)
+            ctx.p = e / s
+            ctx.save_for_backward(x if len(shape) > 1 else None)
+            ctx.x1 = len(shape) == 1
+        return out.reshape(()) if len(shape) == 1 else out
+
+    @staticmethod
+    def backward(ctx, g):
+        xp = ctx.xp
+        q = ctx.q
+        rows = xp.expand_dims(q.sum(axis=1), 1)
+        if not grad_mode.is_grad_enabled():
+            # NOTE: plain backward: one fused array expression, no graph to build
+            gs = _grad_scale(g, ctx)._data
+            gx = (ctx.p * rows - q) * gs
+            return Tensor._make(gx.reshape(ctx.shape), g._device), None, None, None, None, None
+        # create_graph: the same formula in ember ops, so it can be differentiated again
+        from ember.ops.activation import softmax
+        x, = ctx.saved_tensors
+        if x is None:   # a 1-D input was saved as its batch-of-one view
+            x = Tensor._make(ctx.p, g._device)
+            raise RuntimeError('double backward of cross_entropy needs a batched input')
+        p = softmax(x.reshape((x.shape[0], x.shape[1]) + tuple(x.shape[2:])), 1)
+        gx = (p * Tensor._make(rows, g._device) - Tensor._make(q, g._device)) * _grad_scale(g, ctx)
+        return gx.reshape(ctx.shape), None, None, None, None, None
+
+
+_CE_NAMES = {'2d': type('CrossEntropy2d', (CrossEntropy,), {'node_name': 'NllLoss2DBackward0'}),
+             'view': type('CrossEntropyView', (CrossEntropy,), {'node_name': 'ViewBackward0'})}
+# with label smoothing PyTorch's last op is the sum of the two terms
+_CrossEntropySmoothed = type('CrossEntropySmoothed', (CrossEntropy,), {'node_name': 'AddBackward0'})
+
+
+class CrossEntropyProbs(Primitive):
+    """Cross entropy against class probabilities (soft targets), optionally smoothed.
+
+    loss = -sum_c w[c] * t'[c] * log_softmax(x)[c] with t' = t * (1 - eps) + eps / C; both the
+    input and the target get gradients.
+    """
+    node_name = 'NegBackward0'
+
+    @staticmethod
+    def forward(ctx, x, t, weight, reduction, smoothing):
+        xp = ctx.xp
+        C = x.shape[1]
+        shifted, e, s, lse = _softmax_parts(xp, x)
+        logp = shifted - lse
+        wc = xp.ones((1, C), x.dtype) if weight is None else weight.reshape(1, C)
+        wc = wc.reshape((1, C) + (1,) * (x.ndim - 2))
+        ts = t * (1 - smoothing) + smoothing / C if smoothing else t
+        loss = -(logp * ts * wc).sum(axis=1)
+        n = loss.size
+        out = _reduce_raw(xp, loss, reduction) if reduction != 'mean' else \
+            (loss.sum() / n if n else xp.full((), xp.nan, loss.dtype))
+        ctx.reduction, ctx.n, ctx.smoothing, ctx.batch_shape = reduction, n, smoothing, loss.shape
+        ctx.wc = wc
+        ctx.save_for_backward(x, t)
+        return xp.asarray(out, dtype=x.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        from ember.ops.activation import log_softmax
+        x, t = ctx.saved_tensors
+        eps, C = ctx.smoothing, x.shape[1]
+        wc = Tensor._make(ctx.wc, g._device)
+        gs = g.reshape(ctx.batch_shape).unsqueeze(1) if ctx.reduction == 'none' else \
+            (g / ctx.n if ctx.reduction == 'mean' else g)
+        logp = log_softmax(x, 1)
+        ts = t * (1 - eps) + eps / C if eps else t
+        q = ts * wc
+        gx = gt = None
+        if ctx.needs_input_grad[0]:
+            gx = (logp.exp() * q.sum(1, keepdim=True) - q) * gs
+        if ctx.needs_input_grad[1]:
+            gt = -(logp * wc) * gs * (1 - eps)
+        return gx, gt, None, None, None
+
+
+_CrossEntropyProbsMean = type('CrossEntropyProbsMean', (CrossEntropyProbs,), {'node_name': 'DivBackward1'})
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction='mean', label_smoothing=0.0):
+    """Cross entropy between logits and class indices or class probabilities.
+
+    Computed as one fused, numerically stable log-softmax + negative log-likelihood; the input is
+    (C), (N, C) or (N, C, d1, ...), the target class indices (N, d1, ...) or probabilities shaped
+    like the input.
+
+    >>> import ember
+    >>> cross_entropy(ember.tensor([[1e4, 0.0]]), ember.tensor([1]))
+    tensor(10000.)
+    """
+    reduction = _resolve(size_average, reduce, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f'label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}')
+    if input.dtype.category < 2:
+        raise NotImplementedError(f'"log_softmax_lastdim_kernel_impl" not implemented for '
+                                  f"'{_scalar_type_name(input.dtype)}'")
+    if input.shape == target.shape:
+        return _cross_entropy_probs(input, target, weight, ignore_index, reduction, label_smoothing)
+    C = _check_class_args(input, target, weight)
+    del C
+    if label_smoothing > 0:
+        cls = _CrossEntropySmoothed
+    else:
+        cls = _nll_node(CrossEntropy, input.ndim, reduction, _CE_NAMES)
+    return cls.apply(input, target, weight, int(ignore_index), reduction, float(label_smoothing))
+
+
+def _cross_entropy_probs(input, target, weight, ignore_index, reduction, smoothing):
+    if target.dtype.category < 2:
+        raise RuntimeError(f'Expected floating point type for target with class probabilities, got '
+                           f'{_scalar_type_name(target.dtype)}')
+    if ignore_index != -100:
+        raise RuntimeError('ignore_index is not supported for floating point target')
+    C = input.shape[1] if input.ndim > 1 else input.shape[0]
+    _check_weight(weight, C, input, 'cross_entropy: ')
+    input, target = _common(input, target)
+    squeeze = input.ndim == 1
+    if squeeze:
+        input, target = input.unsqueeze(0), target.unsqueeze(0)
+    cls = _CrossEntropyProbsMean if reduction == 'mean' else CrossEntropyProbs
+    out = cls.apply(input, target, weight, reduction, float(smoothing))
+    return out.squeeze(0) if squeeze and reduction == 'none' else out
+
+
+# ----------------------------------------------------------------------------------------------
+# binary classification
+
+_EPSILON = 1e-12    # PyTorch's floor on x * (1 - x) in the BCE gradient
+
+
+class BinaryCrossEntropy(Primitive):
+    node_name = 'BinaryCrossEntropyBackward0'
+
+    @staticmethod
+    def forward(ctx, x, t, w, reduction):
+        xp = ctx.xp
+        if not bool(((x >= 0) & (x <= 1)).all()):
+            raise RuntimeError('all elements of input should be between 0 and 1')
+        with np.errstate(divide='ignore'):
+            # NOTE: PyTorch clamps each log at -100 so that x = 0 or 1 gives a finite loss
+            log_x = xp.maximum(xp.log(x), -100)
+            log_1mx = xp.maximum(xp.log1p(-x), -100)
+        loss = -(t * log_x + (1 - t) * log_1mx)
+        if w is not None:
+            loss = loss * w
+        ctx.reduction, ctx.n = reduction, loss.size
+        ctx.save_for_backward(x, t, w)
+        return _reduce_raw(xp, loss.astype(x.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, t, w = ctx.saved_tensors
+        gs = _scale(g, ctx.reduction, ctx.n)
+        if w is not None:
+            gs = gs * w
+        gx = gt = None
+        if ctx.needs_input_grad[0]:
+            gx = (x - t) / ((1 - x) * x).clamp_min(_EPSILON) * gs
+        if ctx.needs_input_grad[1]:
+            gt = ((-x).log1p().clamp_min(-100) - x.log().clamp_min(-100)) * gs
+        return gx, gt, None, None
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction='mean'):
+    """-w * (t * log(x) + (1 - t) * log(1 - x)) for probabilities x; each log is clamped at -100."""
+    reduction = _resolve(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(f'Using a target size ({target.size()}) that is different to the input size '
+                         f'({input.size()}) is deprecated. Please ensure they have the same size.')
+    if target.dtype is not input.dtype:
+        raise RuntimeError(f'Found dtype {_scalar_type_name(target.dtype)} but expected '
+                           f'{_scalar_type_name(input.dtype)}')
+    if weight is not None:
+        from ember.ops.shape import broadcast_shapes
+        try:
+            shape = broadcast_shapes(target.shape, weight.shape)
+        except RuntimeError:
+            shape = None
+        if shape != tuple(target.shape):
+            raise RuntimeError(f'Attempting to broadcast a dimension of length {_bad_dim(weight.shape, target.shape)}'
+                               f' at -1! Mismatching argument at index 1 had {weight.size()}; but expected shape '
+                               f'should be broadcastable to {list(target.shape)}')
+        weight = weight.expand(target.shape)
+    return BinaryCrossEntropy.apply(input, target, weight, reduction)
+
+
+def _bad_dim(small, big):
+    for a, b in zip(reversed(tuple(small)), reversed(tuple(big))):
+        if a != b and a != 1:
+            return a
+    return small[0] if small else 1
+
+
+def _log_sigmoid(x):
+    """log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)), finite for any x; made of ember ops."""
+    from ember.ops.arith import minimum
+    return minimum(x, x.new_zeros(())) - (-x.abs()).exp().log1p()
+
+
+class BinaryCrossEntropyWithLogits(Primitive):
+    """BCE on logits in the log-sum-exp form: (1 - t) x + (1 + (pw - 1) t) softplus(-x), which is
+    finite for any logit (no sigmoid that saturates to 0 or 1)."""
+    node_name = 'BinaryCrossEntropyWithLogitsBackward0'
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, x, t, w, pw, reduction):
+        xp = ctx.xp
+        softplus_neg = xp.maximum(-x, 0) + xp.log1p(xp.exp(-xp.abs(x)))     # -log(sigmoid(x))
+        if pw is None:
+            loss = (1 - t) * x + softplus_neg
+        else:
+            loss = (1 - t) * x + (1 + (pw - 1) * t) * softplus_neg
+        if w is not None:
+            loss = loss * w
+        ctx.reduction, ctx.n = reduction, loss.size
+        ctx.save_for_backward(x, t, w, pw)
+        return _reduce_raw(xp, loss.astype(x.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        from ember.ops.unary import sigmoid
+        x, t, w, pw = ctx.saved_tensors
+        gs = _scale(g, ctx.reduction, ctx.n)
+        if w is not None:
+            gs = gs * w
+        need = ctx.needs_input_grad
+        gx = gt = gw = gpw = None
+        if need[0]:
+            gx = (sigmoid(x) - t) if pw is None else sigmoid(x) * (1 + (pw - 1) * t) - pw * t
+            gx = gx * gs
+        if need[1] or need[2] or need[3]:
+            sp = -_log_sigmoid(x)
+            if need[1]:
+                gt = (-x if pw is None else (pw - 1) * sp - x) * gs
+            if need[3]:
+                gpw = t * sp * gs
+            if need[2]:
+                raw = (1 - t) * x + (sp if pw is None else (1 + (pw - 1) * t) * sp)
+                gw = raw * _scale(g, ctx.reduction, ctx.n)
+        return gx, gt, gw, gpw, None
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction='mean', pos_weight=None):
+    """Sigmoid + binary cross entropy in one numerically stable step; ``pos_weight`` weighs positives."""
+    reduction = _resolve(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(f'Target size ({target.size()}) must be the same as input size ({input.size()})')
+    input, target = _common(input, target)
+    return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
+
+
+class SoftMarginLoss(Primitive):
+    node_name = 'SoftMarginLossBackward0'
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, x, y, reduction):
+        xp = ctx.xp
+        z = -y * x
+        loss = xp.maximum(z, 0) + xp.log1p(xp.exp(-xp.abs(z)))    # log(1 + exp(-y x)), overflow-free
+        ctx.reduction, ctx.n = reduction, loss.size
+        ctx.save_for_backward(x, y)
+        return _reduce_raw(xp, loss.astype(x.dtype, copy=False), reduction)
+
+    @staticmethod
+    def backward(ctx, g):
+        from ember.ops.unary import sigmoid
+        x, y = ctx.saved_tensors
+        s = sigmoid(-y * x) * _scale(g, ctx.reduction, ctx.n)
+        return _need(ctx, 0, -y * s), _need(ctx, 1, -x * s), None
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'):
+    """log(1 + exp(-target * input)), for targets of +1/-1."""
+    reduction = _resolve(size_average, reduce, reduction)
+    input, target = _common(input, target)
+    return SoftMarginLoss.apply(input, target, reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction='mean'):
+    """Per-sample mean over classes of the binary logistic loss."""
+    if size_average is not None or reduce is not None:
+        reduction = legacy_get_string(size_average, reduce)
+    loss = -(target * _log_sigmoid(input) + (1 - target) * _log_sigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    loss = loss.sum(dim=input.ndim - 1) / input.shape[input.ndim - 1]
+    if reduction == 'none':
+        return loss
+    if reduction in ('mean', 'sum'):
+        return _reduce(loss, reduction)
+    raise ValueError(reduction + ' is not valid')
+
+
+# ----------------------------------------------------------------------------------------------
+# distribution losses
+
+def kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_target=False):
+    """Pointwise KL divergence ``target * (log(target) - input)`` with ``input`` in log space.
+
+    ``reduction='batchmean'`` divides the sum by the batch size (the mathematical KL divergence);
+    'mean' divides by the number of elements and warns, as PyTorch does.
+    """
+    from ember.ops.arith import xlogy
+    if size_average is not None or reduce is not None:
+        reduction = legacy_get_string(size_average, reduce)
+    else:
+        if reduction == 'mean':
+            warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                          "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                          "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                          stacklevel=2)
+        if reduction != 'batchmean':
+            reduction = _get_enum(reduction)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        loss = xlogy(target, target) - target * input
+    if reduction == 'batchmean':
+        return loss.sum() / input.shape[0] if input.ndim else loss.sum()
+    return _reduce(loss, reduction)
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
+                     reduction='mean'):
+    """Negative log-likelihood of a Poisson target: exp(input) - target * input for log rates."""
+    if size_average is not None or reduce is not None:
+        reduction = legacy_get_string(size_average, reduce)
+    if reduction not in ('none', 'mean', 'sum'):
+        raise ValueError(reduction + ' is not a valid value for reduction')
+    if log_input:
+        loss = input.exp() - target * input
+    else:
+        loss = input - target * (input + eps).log()
+    if full:
+        # Stirling's approximation of log(target!), counted only where target > 1
+        stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
+        loss = loss + stirling.masked_fill(target <= 1, 0)
+    return _reduce(loss, reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction='mean'):
+    """Negative log-likelihood of a Gaussian: 0.5 * (log(var) + (input - target)**2 / var)."""
+    from ember.ops.creation import ones_like
+    if isinstance(var, (int, float)) and not isinstance(var, bool):
+        if var < 0:
+            raise ValueError('var has negative entry/entries')
+        var = var * ones_like(input)
+    elif bool((var < 0).any()):
+        raise ValueError('var has negative entry/entries')
+    if var.shape != input.shape:
+        if input.shape[:-1] == var.shape:
+            var = var.unsqueeze(-1)     # one variance per sample (homoscedastic)
+        elif input.ndim == var.ndim and sum(b for a, b in zip(input.shape, var.shape) if a != b) == 1:
+            pass                        # broadcastable along a single size-1 dimension
+        else:
+            raise ValueError('var is of incorrect size')
+    if reduction not in ('none', 'mean', 'sum'):
+        raise ValueError(reduction + ' is not valid')
+    var = var.clone()
+    with grad_mode.no_grad():
+        # NOTE: clamped in place without grad, as PyTorch does: the gradient passes through unclamped
+        var.clamp_(min=eps)
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
+
+
+# ----------------------------------------------------------------------------------------------
+# margin and embedding losses (composed)
+
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean'):
+    """1 - cos(x1, x2) for target 1, max(0, cos(x1, x2) - margin) for target -1."""
+    from ember.ops.index import where
+    reduction = _resolve(size_average, reduce, reduction)
+    if target.ndim > 1:
+        raise RuntimeError('0D or 1D target tensor expected, multi-target not supported')
+    want = 2 if target.ndim == 1 else 1
+    if input1.ndim != want or input2.ndim != want:
+        raise RuntimeError(f'{target.ndim}D target tensor expects {want}D input tensors, but found inputs with sizes '
+                           f'{list(input1.shape)} and {list(input2.shape)}.')
+    dim = want - 1
+    prod = (input1 * input2).sum(dim)
+    mag1 = (input1 * input1).sum(dim) + _EPSILON
+    mag2 = (input2 * input2).sum(dim) + _EPSILON
+    cos = prod / (mag1 * mag2).sqrt()
+    zeros = cos.new_zeros(())
+    loss = where(target == 1, 1 - cos, zeros) + where(target == -1, (cos - margin).clamp_min(0), zeros)
+    return _reduce(loss, reduction)
+
+
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean'):
+    """max(0, -target * (input1 - input2) + margin)."""
+    reduction = _resolve(size_average, reduce, reduction)
+    if input1.ndim != input2.ndim or input1.ndim != target.ndim:
+        raise RuntimeError('margin_ranking_loss : All input tensors should have same dimension but got sizes: '
+                           f'input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} ')
+    return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction='mean'):
+    """input where target is 1, max(0, margin - input) where target is -1."""
+    from ember.ops.index import where
+    reduction = _resolve(size_average, reduce, reduction)
+    zeros = input.new_zeros(())
+    loss = where(target != 1, (margin - input).clamp_min(0), zeros) + where(target != -1, input, zeros)
+    return _reduce(loss, reduction)
+
+
+def _pairwise_distance(x1, x2, p=2.0, eps=1e-6):
+    return (x1 - x2 + eps).norm(p, -1)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
+                        reduce=None, reduction='mean'):
+    """max(0, d(a, p) - d(a, n) + margin) with the p-norm distance."""
+    reduction = _resolve(size_average, reduce, reduction)
+    if margin <= 0:
+        raise ValueError(f'margin must be greater than 0, got {margin}')
+    _check_triplet_dims(anchor, positive, negative)
+    return _triplet(anchor, positive, negative, lambda a, b: _pairwise_distance(a, b, p, eps), margin, swap,
+                    reduction)
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
+                                      swap=False, reduction='mean'):
+    """triplet_margin_loss with any distance function (pairwise L2 distance by default)."""
+    if reduction not in ('mean', 'sum', 'none'):
+        raise ValueError(f'{reduction} is not a valid value for reduction')
+    if margin <= 0:
+        raise ValueError(f'margin must be greater than 0, got {margin}')
+    _check_triplet_dims(anchor, positive, negative)
+    return _triplet(anchor, positive, negative, distance_function or _pairwise_distance, margin, swap, reduction)
+
+
+def _check_triplet_dims(a, p, n):
+    if not a.ndim == p.ndim == n.ndim:
+        raise RuntimeError('The anchor, positive, and negative tensors are expected to have the same number of '
+                           f'dimensions, but got: anchor {a.ndim}D, positive {p.ndim}D, and negative {n.ndim}D inputs')
+
+
+def _triplet(anchor, positive, negative, dist, margin, swap, reduction):
+    from ember.ops.arith import minimum
+    d_pos = dist(anchor, positive)
+    d_neg = dist(anchor, negative)
+    if swap:
+        # the "distance swap" (Balntas et al.): use the harder of the two negatives' distances
+        d_neg = minimum(d_neg, dist(positive, negative))
+    return _reduce((margin + d_pos - d_neg).clamp_min(0), reduction)
+
+
+class MultiMarginLoss(Primitive):
+    """Multi-class hinge loss: sum over j != y of w[y] * max(0, margin - x[y] + x[j])**p / C."""
+    node_name = 'MultiMarginLossBackward0'
+
+    @staticmethod
+    def forward(ctx, x, target, weight, p, margin, reduction):
+        xp = ctx.xp
+        shape = x.shape
+        x2 = x.reshape(1, -1) if x.ndim == 1 else x
+        t = target.reshape(-1).astype(np.intp)
+        C = x2.shape[1]
+        if bool(((t < 0) | (t >= C)).any()):
+            raise RuntimeError('target out of range')
+        tc = t[:, None]
+        z = margin - xp.take_along_axis(x2, tc, 1) + x2
+        others = xp.arange(C)[None, :] != tc
+        active = (z > 0) & others
+        zp = xp.where(active, z if p == 1 else z * z, 0)
+        wy = 1 if weight is None else weight[t][:, None]
+        loss = (zp * wy).sum(axis=1) / C
+        ctx.t, ctx.active, ctx.wy, ctx.C, ctx.p, ctx.margin = tc, active, wy, C, p, margin
+        ctx.reduction, ctx.n, ctx.shape = reduction, loss.size, shape
+        ctx.save_for_backward(x)
+        out = _reduce_raw(xp, loss.astype(x.dtype, copy=False), reduction)
+        return out.reshape(()) if len(shape) == 1 and reduction == 'none' else out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        dev = g._device
+        x2 = x.reshape(1, -1) if x.ndim == 1 else x
+        active = Tensor._make(ctx.active.astype(x._data.dtype), dev)
+        coef = active * (ctx.wy if isinstance(ctx.wy, int) else Tensor._make(ctx.wy, dev)) / ctx.C
+        if ctx.p == 2:
+            z = ctx.margin - x2.gather(1, Tensor._make(ctx.t, dev)) + x2
+            coef = coef * 2 * z
+        gs = g.reshape(-1, 1) if ctx.reduction == 'none' else _scale(g, ctx.reduction, ctx.n)
+        coef = coef * gs
+        onehot = Tensor._make(_onehot(ctx.xp, ctx.t, ctx.C, x._data), dev)
+        gx = coef - onehot * coef.sum(1, keepdim=True)
+        return gx.reshape(ctx.shape), None, None, None, None, None
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
+                      reduction='mean'):
+    """Multi-class classification hinge loss (p = 1 or 2) over class indices."""
+    reduction = _resolve(size_average, reduce, reduction)
+    if p != 1 and p != 2:
+        raise ValueError('only p == 1 and p == 2 supported')
+    if weight is not None and weight.ndim != 1:
+        raise ValueError('weight must be one-dimensional')
+    if input.ndim > 2 or (input.ndim == 2 and input.shape[1] == 0) or input.numel() == 0 and input.ndim < 2:
+        raise RuntimeError('Expected non-empty vector or matrix with optional 0-dim batch size, but got: '
+                           f'{list(input.shape)}')
+    n = input.shape[0] if input.ndim == 2 else 1
+    C = input.shape[-1] if input.ndim else 1
+    if (input.ndim == 2 and (target.ndim != 1 or target.shape[0] != n)) or (input.ndim < 2 and target.numel() != 1):
+        raise RuntimeError('multi_margin_loss: target tensor should be 1-D with size equal to the number of input '
+                           f'samples (batch size). Expected target size [{n}], but got {list(target.shape)}. '
+                           f'Input has shape {list(input.shape)}.')
+    if weight is not None and weight.numel() != C:
+        raise RuntimeError(f'inconsistent weight size, expected {C} but got {list(weight.shape)}')
+    return MultiMarginLoss.apply(input, target, weight, int(p), float(margin), reduction)
