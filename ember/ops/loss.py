@@ -379,10 +379,10 @@ class CrossEntropy(Primitive):
     node_name = 'NllLossBackward0'
 
     @staticmethod
-    def forward(ctx, x, target, weight, ignore_index, reduction, smoothing):
+    def forward(ctx, x_in, target, weight, ignore_index, reduction, smoothing):
         xp = ctx.xp
-        shape = x.shape
-        x, target = _as_batch(x, target)
+        shape = x_in.shape
+        x, target = _as_batch(x_in, target)
         C = x.shape[1]
         tc, wt, valid = _target_weights(xp, target, C, weight, ignore_index, x.dtype)
         shifted, e, s, lse = _softmax_parts(xp, x)
@@ -401,8 +401,7 @@ class CrossEntropy(Primitive):
             ctx.reduction, ctx.denom, ctx.shape, ctx.batch_shape = reduction, denom, shape, target.shape
             ctx.q = q.astype(x.dtype, copy=False)
             ctx.p = e / s
-            ctx.save_for_backward(x if len(shape) > 1 else None)
-            ctx.x1 = len(shape) == 1
+            ctx.save_for_backward(x_in)
         return out.reshape(()) if len(shape) == 1 else out
 
     @staticmethod
@@ -418,10 +417,7 @@ class CrossEntropy(Primitive):
         # create_graph: the same formula in ember ops, so it can be differentiated again
         from ember.ops.activation import softmax
         x, = ctx.saved_tensors
-        if x is None:   # a 1-D input was saved as its batch-of-one view
-            x = Tensor._make(ctx.p, g._device)
-            raise RuntimeError('double backward of cross_entropy needs a batched input')
-        p = softmax(x.reshape((x.shape[0], x.shape[1]) + tuple(x.shape[2:])), 1)
+        p = softmax(x.reshape(1, -1) if x.ndim == 1 else x, 1)
         gx = (p * Tensor._make(rows, g._device) - Tensor._make(q, g._device)) * _grad_scale(g, ctx)
         return gx.reshape(ctx.shape), None, None, None, None, None
 
