@@ -55,6 +55,8 @@ from ember.ops.linalg import (matmul, mm, mv, dot, bmm, outer, ger, inner, addmm
 from ember.ops.activation import (relu, relu_, softmax, log_softmax, clamp, clip, clamp_min, clamp_max,  # noqa
                                   nan_to_num)
 from ember import cuda  # noqa: E402
+from ember import optim  # noqa: E402
+from ember import utils  # noqa: E402  (ember.utils.data after a bare `import ember`, as in PyTorch)
 from ember._tensor_str import set_printoptions, get_printoptions, printoptions  # noqa: E402
 from ember._legacy import (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor,  # noqa
                            CharTensor, ByteTensor, BoolTensor, typename, is_tensor, is_floating_point,
@@ -68,3 +70,6 @@ newaxis = None
 
 strided = 'strided'
 contiguous_format = preserve_format = channels_last = 'contiguous_format'
+
+from ember import serialization  # noqa: E402
+from ember.serialization import save, load  # noqa: E402

@@ -137,6 +137,9 @@ def _combine(higher, lower):
     if lower is None:
         return higher
     if higher.category >= _FLOAT:
+        if higher.category == _FLOAT and lower.category == _COMPLEX:
+            # a complex 0-dim tensor or scalar makes a float tensor complex at the tensor's precision
+            return higher.to_complex()
         return higher
     if higher is bool_ or lower.category >= _FLOAT:
         return promote_types(higher, lower)
@@ -155,6 +158,11 @@ def scalar_dtype(value):
     return _default
 
 
+import builtins as _builtins  # noqa: E402  (this module shadows float/int/bool)
+
+_NUMBERS = (_builtins.bool, _builtins.int, _builtins.float, _builtins.complex)
+
+
 def result_type(*operands):
     """Result dtype of an op over Tensors and Python scalars, by PyTorch's rules."""
     from ember._tensor import Tensor
@@ -166,7 +174,11 @@ def result_type(*operands):
                 dim = d if dim is None else promote_types(dim, d)
             else:
                 zero = d if zero is None else promote_types(zero, d)
-        elif x is not None:
-            d = scalar_dtype(x) if not isinstance(x, np.generic) else from_numpy_dtype(x.dtype)
+        elif isinstance(x, np.generic):
+            d = from_numpy_dtype(x.dtype)
             wrapped = d if wrapped is None else promote_types(wrapped, d)
+        elif isinstance(x, _NUMBERS):
+            d = scalar_dtype(x)
+            wrapped = d if wrapped is None else promote_types(wrapped, d)
+        # anything else (a mode string, a dim, None) does not take part in promotion
     return _combine(dim, _combine(zero, wrapped))

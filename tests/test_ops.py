@@ -29,7 +29,7 @@ def _compare(info, sample, dtype, out, expected):
     got = out.detach().numpy() if isinstance(out, ember.Tensor) else np.asarray(out)
     assert got.shape == expected.shape, (sample, got.shape, expected.shape)
     tol = dict(atol=info.atol, rtol=info.rtol) if dtype == 'float64' else dict(atol=1e-4, rtol=1e-4)
-    np.testing.assert_allclose(got.astype(np.float64) if got.dtype.kind != 'b' else got, expected,
+    np.testing.assert_allclose(got.astype(np.float64) if got.dtype.kind not in 'bc' else got, expected,
                                err_msg=f'{info.name} {sample} {dtype}', **tol)
     if isinstance(out, ember.Tensor) and got.dtype.kind == 'f' and np.dtype(dtype).kind == 'f' \
             and expected.dtype.kind == 'f':

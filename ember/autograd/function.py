@@ -366,7 +366,7 @@ class Function(metaclass=_FunctionMeta):
         if cls._raw:
             if cls._promote:
                 dt = _promoted(args, cls._promote)
-                raw = [a if not isinstance(a, Tensor) else
+                raw = [_scalar_arg(a, dt) if not isinstance(a, Tensor) else
                        (a._data if a._data.dtype == dt else a._data.astype(dt)) for a in args] \
                     if len(tensors) < i else \
                     [a._data if a._data.dtype == dt else a._data.astype(dt) for a in args]
@@ -453,6 +453,16 @@ def _with_scalar_edges(args, edges, meta):
             all_edges.append(_NO_EDGE)
             all_meta.append(None)
     return slots, all_edges, all_meta
+
+
+def _scalar_arg(a, dt):
+    """A Python int meeting an integer tensor wraps to its dtype, as in PyTorch (uint8 + -1 -> 255 + ...);
+    NumPy would raise OverflowError instead."""
+    if type(a) is int and dt.kind in 'iu':
+        info = _np.iinfo(dt)
+        if not info.min <= a <= info.max:
+            return _np.asarray(a).astype(dt)
+    return a
 
 
 def _promoted(args, mode):

@@ -1,7 +1,36 @@
 """Activation functions (ReLU family, softmax family); nn.functional re-exports these."""
+import math
+
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._util import wrap_dim
+
+
+def _piecewise_grad(node_name, factor):
+    """A Primitive ``g * factor(xp, x, *params)`` whose factor is piecewise constant in ``x``.
+
+    It is the backward of the piecewise-linear activations (ReLU, LeakyReLU, Hardtanh, ...) in one
+    NumPy expression instead of three ember ops.  Being linear in ``g`` with zero derivative in
+    ``x``, its own backward is itself, so higher-order gradients still work.
+    """
+    def forward(ctx, g, x, *params):
+        ctx.params = params
+        ctx.save_for_backward(x)
+        f = factor(ctx.xp, x, *params)
+        if f.dtype.kind != 'b':
+            f = f.astype(g.dtype, copy=False)
+        return g * f
+
+    def backward(ctx, gg):
+        x, = ctx.saved_tensors
+        return (cls.apply(gg, x, *ctx.params), None) + (None,) * len(ctx.params)
+
+    cls = type(node_name, (Primitive,), {'node_name': node_name, 'forward': staticmethod(forward),
+                                          'backward': staticmethod(backward)})
+    return cls
+
+
+_ReluGrad = _piecewise_grad('ThresholdBackwardBackward0', lambda xp, y: y > 0)
 
 
 class Relu(Primitive):
@@ -16,7 +45,7 @@ class Relu(Primitive):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
-        return g * (y > 0).to(g.dtype)
+        return _ReluGrad.apply(g, y)
 
 
 def relu(input, inplace=False):
@@ -70,6 +99,11 @@ class LogSoftmax(Primitive):
         return g - y.exp() * g.sum(ctx.dim, keepdim=True), None
 
 
+def _type_name(t):
+    from ember._tensor import _scalar_type_name
+    return _scalar_type_name(t.dtype)
+
+
 def _softmax_dim(input, dim):
     if dim is None:
         dim = 0 if input.ndim in (0, 1, 3) else 1
@@ -80,7 +114,7 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
     if input.dtype.category < 2:
-        raise RuntimeError('"softmax_lastdim_kernel_impl" not implemented for \'Long\'')
+        raise NotImplementedError(f'"softmax_lastdim_kernel_impl" not implemented for \'{_type_name(input)}\'')
     if input.ndim == 0:
         return Softmax.apply(input.reshape(1), 0).reshape(())
     return Softmax.apply(input, _softmax_dim(input, dim))
@@ -89,6 +123,8 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
+    if input.dtype.category < 2:
+        raise NotImplementedError(f'"log_softmax_lastdim_kernel_impl" not implemented for \'{_type_name(input)}\'')
     if input.ndim == 0:
         return LogSoftmax.apply(input.reshape(1), 0).reshape(())
     return LogSoftmax.apply(input, _softmax_dim(input, dim))
@@ -144,7 +180,517 @@ def clamp_max(input, max):
     return clamp(input, None, max)
 
 
+class NanToNum(Primitive):
+    node_name = 'NanToNumBackward0'
+
+    @staticmethod
+    def forward(ctx, x, nan, posinf, neginf):
+        ctx.save_for_backward(x)
+        return ctx.xp.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * x.isfinite().to(g.dtype), None, None, None  # replaced values are constants
+
+
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
-    import numpy as np
-    xp = input._xp
-    return Tensor._make(xp.nan_to_num(input._data, nan=nan, posinf=posinf, neginf=neginf), input._device)
+    return NanToNum.apply(input, nan, posinf, neginf)
+
+
+# ------------------------------------------------------------------ the wider activation family
+# Each is one Primitive (forward in NumPy/CuPy, backward in ember ops so it differentiates again)
+# or a composition of existing ops where PyTorch's own autograd node is the composition's.
+
+def _inplace(input, fn):
+    """Run ``fn(input)`` and write the result into ``input`` (the ``inplace=True`` forms)."""
+    from ember.ops.inplace import apply_inplace
+    return apply_inplace(input, fn)
+
+
+def _where(cond, a, b):
+    from ember.ops.index import where
+    return where(cond, a, b)
+
+
+def _as(mask, like):
+    return mask.to(like.dtype)
+
+
+_LeakyReluGrad = _piecewise_grad('LeakyReluBackwardBackward0',
+                                 lambda xp, x, slope: xp.where(x > 0, 1.0, slope))
+
+
+class LeakyRelu(Primitive):
+    node_name = 'LeakyReluBackward0'
+
+    @staticmethod
+    def forward(ctx, x, slope):
+        ctx.slope = slope
+        ctx.save_for_backward(x)
+        return ctx.xp.where(x > 0, x, x * slope)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return _LeakyReluGrad.apply(g, x, ctx.slope), None
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    if inplace:
+        return leaky_relu_(input, negative_slope)
+    return LeakyRelu.apply(input, negative_slope)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    return _inplace(input, lambda t: LeakyRelu.apply(t, negative_slope))
+
+
+class Elu(Primitive):
+    """scale * (x if x > 0 else alpha * (exp(input_scale * x) - 1)): ELU, SELU and CELU."""
+    node_name = 'EluBackward0'
+
+    @staticmethod
+    def forward(ctx, x, alpha, scale, input_scale):
+        xp = ctx.xp
+        ctx.args = (alpha, scale, input_scale)
+        ctx.save_for_backward(x)
+        # exp of the clamped value: the positive branch never overflows in the unused side
+        neg = alpha * xp.expm1(xp.minimum(x, 0) * input_scale)
+        y = xp.where(x > 0, x, neg)
+        return y * scale if scale != 1 else y
+
+    @staticmethod
+    def backward(ctx, g):
+        alpha, scale, input_scale = ctx.args
+        x, = ctx.saved_tensors
+        neg = g * (x.clamp(max=0) * input_scale).exp() * (alpha * scale * input_scale)
+        return _where(x > 0, g * scale if scale != 1 else g, neg), None, None, None
+
+
+class Celu(Elu):
+    node_name = 'CeluBackward0'
+
+
+def elu(input, alpha=1.0, inplace=False):
+    if inplace:
+        return elu_(input, alpha)
+    return Elu.apply(input, alpha, 1.0, 1.0)
+
+
+def elu_(input, alpha=1.0):
+    return _inplace(input, lambda t: Elu.apply(t, alpha, 1.0, 1.0))
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input, inplace=False):
+    if inplace:
+        return selu_(input)
+    return Elu.apply(input, _SELU_ALPHA, _SELU_SCALE, 1.0)
+
+
+def selu_(input):
+    return _inplace(input, lambda t: Elu.apply(t, _SELU_ALPHA, _SELU_SCALE, 1.0))
+
+
+def celu(input, alpha=1.0, inplace=False):
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError")
+    if inplace:
+        return celu_(input, alpha)
+    return Celu.apply(input, alpha, 1.0, 1.0 / alpha)
+
+
+def celu_(input, alpha=1.0):
+    return _inplace(input, lambda t: Celu.apply(t, alpha, 1.0, 1.0 / alpha))
+
+
+_SQRT_HALF = math.sqrt(0.5)
+_INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
+_TANH_K = math.sqrt(2 / math.pi)
+
+
+class Gelu(Primitive):
+    node_name = 'GeluBackward0'
+
+    @staticmethod
+    def forward(ctx, x, approximate):
+        from ember.ops.unary import _erf
+        xp = ctx.xp
+        ctx.approximate = approximate
+        ctx.save_for_backward(x)
+        if approximate == 'tanh':
+            return 0.5 * x * (1 + xp.tanh(_TANH_K * (x + 0.044715 * x * x * x)))
+        return 0.5 * x * (1 + _erf(xp, x * _SQRT_HALF))
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        if ctx.approximate == 'tanh':
+            x2 = x * x
+            t = ((x + 0.044715 * x2 * x) * _TANH_K).tanh()
+            d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * (_TANH_K * (1 + 3 * 0.044715 * x2))
+            return g * d, None
+        cdf = 0.5 * (1 + (x * _SQRT_HALF).erf())
+        pdf = (x * x * -0.5).exp() * _INV_SQRT_2PI
+        return g * (cdf + x * pdf), None
+
+
+def gelu(input, approximate='none'):
+    if approximate not in ('none', 'tanh'):
+        raise RuntimeError(f"approximate argument must be either none or tanh.")
+    return Gelu.apply(input, approximate)
+
+
+def _sigmoid_array(xp, x):
+    return xp.tanh(x * 0.5) * 0.5 + 0.5
+
+
+class Silu(Primitive):
+    node_name = 'SiluBackward0'
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * _sigmoid_array(ctx.xp, x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        s = x.sigmoid()
+        return g * s * (1 + x * (1 - s))
+
+
+def silu(input, inplace=False):
+    if inplace:
+        return _inplace(input, Silu.apply)
+    return Silu.apply(input)
+
+
+class Mish(Primitive):
+    node_name = 'MishBackward0'
+
+    @staticmethod
+    def forward(ctx, x):
+        xp = ctx.xp
+        ctx.save_for_backward(x)
+        return x * xp.tanh(xp.logaddexp(0, x))
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        t = softplus(x).tanh()
+        return g * (t + x * (1 - t * t) * x.sigmoid())
+
+
+def mish(input, inplace=False):
+    if inplace:
+        return _inplace(input, Mish.apply)
+    return Mish.apply(input)
+
+
+_HardtanhGrad = _piecewise_grad('HardtanhBackwardBackward0',
+                                lambda xp, x, lo, hi: (x > lo) & (x < hi))
+
+
+class Hardtanh(Primitive):
+    node_name = 'HardtanhBackward0'
+
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        ctx.args = (lo, hi)
+        ctx.save_for_backward(x)
+        return ctx.xp.clip(x, lo, hi)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return _HardtanhGrad.apply(g, x, *ctx.args), None, None
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    if inplace:
+        return hardtanh_(input, min_val, max_val)
+    return Hardtanh.apply(input, min_val, max_val)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _inplace(input, lambda t: Hardtanh.apply(t, min_val, max_val))
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+_HardsigmoidGrad = _piecewise_grad('HardsigmoidBackwardBackward0',
+                                   lambda xp, x: xp.where((x > -3) & (x < 3), 1 / 6, 0.0))
+
+
+class Hardsigmoid(Primitive):
+    node_name = 'HardsigmoidBackward0'
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.xp.clip(x / 6 + 0.5, 0, 1)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return _HardsigmoidGrad.apply(g, x)
+
+
+def hardsigmoid(input, inplace=False):
+    if inplace:
+        return _inplace(input, Hardsigmoid.apply)
+    return Hardsigmoid.apply(input)
+
+
+class Hardswish(Primitive):
+    node_name = 'HardswishBackward0'
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * ctx.xp.clip(x / 6 + 0.5, 0, 1)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        mid = _as((x >= -3) & (x <= 3), g)
+        hi = _as(x > 3, g)
+        return g * (mid * (x / 3 + 0.5) + hi)
+
+
+def hardswish(input, inplace=False):
+    if inplace:
+        return _inplace(input, Hardswish.apply)
+    return Hardswish.apply(input)
+
+
+class Softplus(Primitive):
+    node_name = 'SoftplusBackward0'
+
+    @staticmethod
+    def forward(ctx, x, beta, threshold):
+        xp = ctx.xp
+        ctx.args = (beta, threshold)
+        ctx.save_for_backward(x)
+        z = x * beta if beta != 1 else x
+        # logaddexp(0, z) = log(1 + e^z) without overflow; linear above the threshold (PyTorch's rule)
+        soft = xp.logaddexp(0, z)
+        if beta != 1:
+            soft = soft / beta
+        return xp.where(z > threshold, x, soft).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        beta, threshold = ctx.args
+        x, = ctx.saved_tensors
+        z = x * beta if beta != 1 else x
+        return _where(z > threshold, g, g * z.sigmoid()), None, None
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    return Softplus.apply(input, beta, threshold)
+
+
+class LogSigmoid(Primitive):
+    node_name = 'LogSigmoidBackward0'
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return -ctx.xp.logaddexp(0, -x)   # finite for any logit
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * (-x).sigmoid()
+
+
+def logsigmoid(input):
+    return LogSigmoid.apply(input)
+
+
+def softsign(input):
+    return input / (input.abs() + 1)
+
+
+def tanhshrink(input):
+    return input - input.tanh()
+
+
+_ShrinkGrad = _piecewise_grad('ShrinkBackwardBackward0', lambda xp, x, lambd: (x > lambd) | (x < -lambd))
+
+
+class Softshrink(Primitive):
+    node_name = 'SoftshrinkBackward0'
+
+    @staticmethod
+    def forward(ctx, x, lambd):
+        xp = ctx.xp
+        ctx.lambd = lambd
+        ctx.save_for_backward(x)
+        return xp.where(x > lambd, x - lambd, xp.where(x < -lambd, x + lambd, 0)).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return _ShrinkGrad.apply(g, x, ctx.lambd), None
+
+
+class Hardshrink(Softshrink):
+    node_name = 'HardshrinkBackward0'
+
+    @staticmethod
+    def forward(ctx, x, lambd):
+        ctx.lambd = lambd
+        ctx.save_for_backward(x)
+        return ctx.xp.where((x > lambd) | (x < -lambd), x, 0).astype(x.dtype, copy=False)
+
+
+def softshrink(input, lambd=0.5):
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
+    return Softshrink.apply(input, lambd)
+
+
+def hardshrink(input, lambd=0.5):
+    return Hardshrink.apply(input, lambd)
+
+
+_ThresholdGrad = _piecewise_grad('ThresholdBackwardBackward0', lambda xp, x, th: x > th)
+
+
+class Threshold(Primitive):
+    node_name = 'ThresholdBackward0'
+
+    @staticmethod
+    def forward(ctx, x, threshold, value):
+        ctx.threshold = threshold
+        ctx.save_for_backward(x)
+        return ctx.xp.where(x > threshold, x, value).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return _ThresholdGrad.apply(g, x, ctx.threshold), None, None
+
+
+def threshold(input, threshold, value, inplace=False):
+    if inplace:
+        return threshold_(input, threshold, value)
+    return Threshold.apply(input, threshold, value)
+
+
+def threshold_(input, threshold, value):
+    return _inplace(input, lambda t: Threshold.apply(t, threshold, value))
+
+
+class Glu(Primitive):
+    node_name = 'GluBackward0'
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        xp = ctx.xp
+        ctx.dim = dim
+        ctx.save_for_backward(x)
+        a, b = xp.split(x, 2, axis=dim)
+        return a * _sigmoid_array(xp, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        from ember.ops.shape import cat
+        x, = ctx.saved_tensors
+        a, b = x.chunk(2, ctx.dim)
+        s = b.sigmoid()
+        gs = g * s
+        return cat([gs, gs * a * (1 - s)], ctx.dim), None
+
+
+def glu(input, dim=-1):
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = wrap_dim(dim, input.ndim)
+    if input.shape[d] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {input.shape[d]}")
+    return Glu.apply(input, d)
+
+
+def _channel_shape(x, w):
+    """Shape that broadcasts PReLU's per-channel weight along dim 1 of ``x``."""
+    if w.size == 1 or x.ndim < 2:
+        return w.shape if x.ndim >= w.ndim else ()
+    return (w.size,) + (1,) * (x.ndim - 2)
+
+
+class Prelu(Primitive):
+    node_name = 'PreluKernelBackward0'
+
+    @staticmethod
+    def forward(ctx, x, w):
+        wb = w.reshape(_channel_shape(x, w)) if w.size > 1 else w.reshape(())
+        ctx.save_for_backward(x, w)
+        return ctx.xp.where(x > 0, x, wb * x).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w = ctx.saved_tensors
+        shape = _channel_shape(x._data, w._data) if w.numel() > 1 else ()
+        wb = w.reshape(shape)
+        pos = x > 0
+        gx = _where(pos, g, g * wb) if ctx.needs_input_grad[0] else None
+        gw = None
+        if ctx.needs_input_grad[1]:
+            gneg = _where(pos, 0.0, g * x)
+            if w.numel() > 1:
+                dims = [d for d in range(x.ndim) if d != 1]
+                gw = gneg.sum(dims).reshape(w.shape) if dims else gneg.reshape(w.shape)
+            else:
+                gw = gneg.sum().reshape(w.shape)
+        return gx, gw
+
+
+def prelu(input, weight):
+    if weight.numel() != 1:
+        if input.ndim == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        channels = input.shape[1] if input.ndim >= 2 else 1
+        if weight.numel() != channels:
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                               f"{weight.numel()} and channel size = {channels}.")
+    return Prelu.apply(input, weight)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    if not training:
+        return leaky_relu(input, (lower + upper) / 2, inplace)
+    from ember import backend
+    from ember.ops.random import _rng
+    # random slope per element for the negative part (sampled like PyTorch's RReLU in training)
+    slopes = _rng(None).uniform(lower, upper, tuple(input.shape)).astype(input._data.dtype)
+    a = Tensor._make(backend.move(slopes, input._device), input._device)
+
+    def compute(t):
+        return _where(t >= 0, t, t * a)
+    if inplace:
+        return _inplace(input, compute)
+    return compute(input)
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    return rrelu(input, lower, upper, training, inplace=True)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    return softmax(-input, dim)

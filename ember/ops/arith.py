@@ -29,8 +29,8 @@ class Sub(Primitive):
     @elementwise
     def forward(ctx, a, b, alpha=1):
         if getattr(a, 'dtype', None) == bool and getattr(b, 'dtype', None) == bool:
-            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. If you "
-                               "are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
+                               "`^` or `logical_xor()` operator instead.")
         ctx.alpha = alpha
         return ctx.xp.subtract(a, b) if alpha == 1 else ctx.xp.subtract(a, b * alpha)
 
@@ -424,7 +424,18 @@ def hypot(input, other):
 
 
 def lerp(input, end, weight):
+    for name, other in (('end', end), ('weight', weight)):
+        if isinstance(other, Tensor) and other.dtype is not input.dtype:
+            raise RuntimeError(f"expected dtype {_c_name(input.dtype)} for `{name}` but got dtype "
+                               f"{_c_name(other.dtype)}")
     return input + weight * (end - input)
+
+
+def _c_name(d):
+    """The C type name PyTorch's dtype checks print (float, double, long int...)."""
+    return {'float32': 'float', 'float64': 'double', 'float16': 'c10::Half', 'int64': 'long int', 'int32': 'int',
+            'int16': 'short int', 'int8': 'signed char', 'uint8': 'unsigned char', 'bool': 'bool',
+            'complex64': 'c10::complex<float>', 'complex128': 'c10::complex<double>'}[d.name]
 
 
 def addcmul(input, tensor1, tensor2, *, value=1):

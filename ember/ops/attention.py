@@ -1,2 +1,312 @@
-"""(being written)"""
-__all__ = []
+"""Attention: ``scaled_dot_product_attention`` and the multi-head attention forward behind
+nn.MultiheadAttention (PyTorch's ``F.multi_head_attention_forward``).
+
+Composed from ember ops (batched matmul, softmax, masked_fill), so every order of gradient works.
+Layouts follow PyTorch: sequence-first ``(L, N, E)`` inside multi-head attention, heads folded
+into the batch axis as ``(N * num_heads, L, head_dim)``, masks where True (bool) or -inf (float)
+means "do not attend".
+"""
+import math
+
+from ember.ops.activation import softmax
+from ember.ops.linalg import baddbmm, bmm, matmul
+from ember.ops.shape import cat
+
+__all__ = ['scaled_dot_product_attention', 'multi_head_attention_forward']
+
+_CPP_NAMES = {'float32': 'float', 'float64': 'double', 'float16': 'c10::Half', 'int64': 'long int', 'int32': 'int',
+              'int16': 'short int', 'int8': 'signed char', 'uint8': 'unsigned char', 'bool': 'bool'}
+
+
+def _dropout(x, p):
+    """Inverted dropout with a Bernoulli keep-mask drawn from ember's generator."""
+    if p >= 1:
+        return x * 0
+    keep = x.new_empty(tuple(x.shape)).bernoulli_(1 - p)
+    return x * keep / (1 - p)
+
+
+def _safe_softmax(scores):
+    """Softmax over the last axis where a fully masked row (all -inf) gives zeros, not NaN,
+    as PyTorch's math attention does."""
+    dead = (scores == float('-inf')).all(-1, keepdim=True)
+    if not bool(dead.any()):
+        return softmax(scores, -1)
+    return softmax(scores.masked_fill(dead, 0.0), -1).masked_fill(dead, 0.0)
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
+                                 enable_gqa=False):
+    """softmax(Q K^T * scale + mask) V over the last two axes (..., L, E) x (..., S, E) x (..., S, Ev).
+
+    ``attn_mask`` is bool (True = take part) or float (added to the scores); ``is_causal`` masks
+    the upper triangle; ``enable_gqa`` shares each key/value head among a group of query heads.
+
+    >>> import ember
+    >>> q = ember.ones(1, 2, 4)
+    >>> scaled_dot_product_attention(q, q, ember.arange(8.).reshape(1, 2, 4), is_causal=True)
+    tensor([[[0., 1., 2., 3.],
+             [2., 3., 4., 5.]]])
+    """
+    if query.ndim < 2 or key.ndim < 2 or value.ndim < 2:
+        raise RuntimeError('Expected query, key, and value to all be  at least 2 dimensional, but got query.dim: '
+                           f'{query.ndim} key.dim: {key.ndim} and value.dim: {value.ndim} instead.')
+    if is_causal and attn_mask is not None:
+        raise RuntimeError('_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True')
+    if attn_mask is not None and attn_mask.dtype.name != 'bool' and attn_mask.dtype.category < 2:
+        raise RuntimeError('Expected attn_mask dtype to be bool or float or to match query dtype, but got '
+                           f'attn_mask.dtype: {_CPP_NAMES.get(attn_mask.dtype.name, attn_mask.dtype.name)} and  '
+                           f'query.dtype: {_CPP_NAMES.get(query.dtype.name, query.dtype.name)} instead.')
+    L, S = query.shape[-2], key.shape[-2]
+    if scale is None:
+        scale = 1.0 / math.sqrt(query.shape[-1])
+    if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
+        key = key.repeat_interleave(query.shape[-3] // key.shape[-3], -3)
+        value = value.repeat_interleave(query.shape[-3] // value.shape[-3], -3)
+    scores = matmul(query * scale, key.transpose(-2, -1))
+    if is_causal:
+        from ember.ops.creation import ones
+        allowed = ones(L, S, dtype=_bool(), device=query.device).tril()
+        scores = scores.masked_fill(allowed.logical_not(), float('-inf'))
+    elif attn_mask is not None:
+        if attn_mask.dtype.name == 'bool':
+            scores = scores.masked_fill(attn_mask.logical_not(), float('-inf'))
+        else:
+            scores = scores + attn_mask
+    weights = _safe_softmax(scores) if (is_causal or attn_mask is not None) else softmax(scores, -1)
+    if dropout_p > 0.0:
+        weights = _dropout(weights, dropout_p)
+    return matmul(weights, value)
+
+
+def _bool():
+    from ember import _dtype
+    return _dtype.bool_
+
+
+# ----------------------------------------------------------------------------------------------
+# multi-head attention
+
+def _linear(x, w, b=None):
+    y = matmul(x, w.t())
+    return y if b is None else y + b
+
+
+def _check_shapes(query, key, value, key_padding_mask, attn_mask, num_heads):
+    """PyTorch's MHA shape checks; returns whether the input is batched."""
+    if query.ndim == 3:
+        if key.ndim != 3 or value.ndim != 3:
+            raise AssertionError('For batched (3-D) `query`, expected `key` and `value` to be 3-D but found '
+                                 f'{key.ndim}-D and {value.ndim}-D tensors respectively')
+        if key_padding_mask is not None and key_padding_mask.ndim != 2:
+            raise AssertionError('For batched (3-D) `query`, expected `key_padding_mask` to be `None` or 2-D but found '
+                                 f'{key_padding_mask.ndim}-D tensor instead')
+        if attn_mask is not None and attn_mask.ndim not in (2, 3):
+            raise AssertionError('For batched (3-D) `query`, expected `attn_mask` to be `None`, 2-D or 3-D but found '
+                                 f'{attn_mask.ndim}-D tensor instead')
+        return True
+    if query.ndim == 2:
+        if key.ndim != 2 or value.ndim != 2:
+            raise AssertionError('For unbatched (2-D) `query`, expected `key` and `value` to be 2-D but found '
+                                 f'{key.ndim}-D and {value.ndim}-D tensors respectively')
+        if key_padding_mask is not None and key_padding_mask.ndim != 1:
+            raise AssertionError('For unbatched (2-D) `query`, expected `key_padding_mask` to be `None` or 1-D but '
+                                 f'found {key_padding_mask.ndim}-D tensor instead')
+        if attn_mask is not None:
+            if attn_mask.ndim not in (2, 3):
+                raise AssertionError('For unbatched (2-D) `query`, expected `attn_mask` to be `None`, 2-D or 3-D but '
+                                     f'found {attn_mask.ndim}-D tensor instead')
+            if attn_mask.ndim == 3 and tuple(attn_mask.shape) != (num_heads, query.shape[0], key.shape[0]):
+                raise AssertionError(f'Expected `attn_mask` shape to be {(num_heads, query.shape[0], key.shape[0])} '
+                                     f'but got {attn_mask.size()}')
+        return False
+    raise AssertionError(f'query should be unbatched 2D or batched 3D tensor but received {query.ndim}-D query tensor')
+
+
+def _float_mask(mask, name, dtype, other=None, other_name=''):
+    """A bool mask (True = masked) becomes an additive float mask of -inf/0."""
+    if mask is None:
+        return None
+    if mask.dtype.name != 'bool' and mask.dtype.category < 2:
+        raise AssertionError(f'only bool and floating types of {name} are supported')
+    if other is not None and mask.dtype is not other.dtype:
+        import warnings
+        warnings.warn(f'Support for mismatched {name} and {other_name} is deprecated. Use same type for both instead.',
+                      stacklevel=4)
+    if mask.dtype.name == 'bool':
+        from ember.ops.creation import zeros
+        return zeros(tuple(mask.shape), dtype=dtype, device=mask.device).masked_fill(mask, float('-inf'))
+    return mask
+
+
+def _project(query, key, value, E, in_proj_weight, in_proj_bias, separate, q_w, k_w, v_w):
+    """The q, k, v input projections: one matmul for self-attention, two for a shared key/value."""
+    if separate:
+        for w, name in ((q_w, 'q'), (k_w, 'k'), (v_w, 'v')):
+            if w is None:
+                raise AssertionError(f'use_separate_proj_weight is True but {name}_proj_weight is None')
+        b_q = b_k = b_v = None
+        if in_proj_bias is not None:
+            b_q, b_k, b_v = in_proj_bias.chunk(3)
+        return _linear(query, q_w, b_q), _linear(key, k_w, b_k), _linear(value, v_w, b_v)
+    if in_proj_weight is None:
+        raise AssertionError('use_separate_proj_weight is False but in_proj_weight is None')
+    if key is value and query is key:
+        q, k, v = _linear(query, in_proj_weight, in_proj_bias).chunk(3, -1)
+        return q, k, v
+    w_q, w_k, w_v = in_proj_weight.chunk(3)
+    b_q = b_k = b_v = None
+    if in_proj_bias is not None:
+        b_q, b_k, b_v = in_proj_bias.chunk(3)
+    if key is value:
+        from ember.ops.shape import cat as _cat
+        k, v = _linear(key, _cat([w_k, w_v]), None if b_k is None else _cat([b_k, b_v])).chunk(2, -1)
+        return _linear(query, w_q, b_q), k, v
+    return _linear(query, w_q, b_q), _linear(key, w_k, b_k), _linear(value, w_v, b_v)
+
+
+def _pad_last(mask):
+    """One more key position that nothing masks (for bias_k/bias_v and add_zero_attn)."""
+    return cat([mask, mask.new_zeros(tuple(mask.shape[:-1]) + (1,))], -1)
+
+
+def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias,
+                                 bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias,
+                                 training=True, key_padding_mask=None, need_weights=True, attn_mask=None,
+                                 use_separate_proj_weight=False, q_proj_weight=None, k_proj_weight=None,
+                                 v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True,
+                                 is_causal=False):
+    """Multi-head attention on sequence-first inputs (L, N, E) (or unbatched (L, E)).
+
+    Returns ``(attn_output, attn_weights)``; the weights are None unless ``need_weights``, and
+    are averaged over heads when ``average_attn_weights``.
+    """
+    batched = _check_shapes(query, key, value, key_padding_mask, attn_mask, num_heads)
+    if not batched:
+        query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
+        if key_padding_mask is not None:
+            key_padding_mask = key_padding_mask.unsqueeze(0)
+    tgt_len, bsz, embed_dim = query.shape
+    src_len = key.shape[0]
+    key_padding_mask = _float_mask(key_padding_mask, 'key_padding_mask', query.dtype, attn_mask, 'attn_mask')
+    if is_causal and attn_mask is None:
+        raise RuntimeError('Need attn_mask if specifying the is_causal hint. You may use the Transformer module '
+                           'method `generate_square_subsequent_mask` to create this mask.')
+    if is_causal and key_padding_mask is None and not need_weights:
+        attn_mask = None            # the causal hint alone drives attention below
+    else:
+        attn_mask = _float_mask(attn_mask, 'attn_mask', query.dtype)
+        if key_padding_mask is not None:
+            is_causal = False       # the merged mask is no longer purely causal
+    if embed_dim != embed_dim_to_check:
+        raise AssertionError(f'was expecting embedding dimension of {embed_dim_to_check}, but got {embed_dim}')
+    head_dim = embed_dim // num_heads
+    if head_dim * num_heads != embed_dim:
+        raise AssertionError(f'embed_dim {embed_dim} not divisible by num_heads {num_heads}')
+    if use_separate_proj_weight:
+        if tuple(key.shape[:2]) != tuple(value.shape[:2]):
+            raise AssertionError(f"key's sequence and batch dims {key.shape[:2]} do not match value's "
+                                 f'{value.shape[:2]}')
+    elif key.shape != value.shape:
+        raise AssertionError(f'key shape {key.shape} does not match value shape {value.shape}')
+
+    q, k, v = _project(query, key, value, embed_dim, in_proj_weight, in_proj_bias, use_separate_proj_weight,
+                       q_proj_weight, k_proj_weight, v_proj_weight)
+
+    if attn_mask is not None:
+        if attn_mask.ndim == 2:
+            if tuple(attn_mask.shape) != (tgt_len, src_len):
+                raise RuntimeError(f'The shape of the 2D attn_mask is {attn_mask.size()}, but should be '
+                                   f'{(tgt_len, src_len)}.')
+            attn_mask = attn_mask.unsqueeze(0)
+        elif tuple(attn_mask.shape) != (bsz * num_heads, tgt_len, src_len):
+            raise RuntimeError(f'The shape of the 3D attn_mask is {attn_mask.size()}, but should be '
+                               f'{(bsz * num_heads, tgt_len, src_len)}.')
+
+    if bias_k is not None and bias_v is not None:
+        if static_k is not None:
+            raise AssertionError('bias cannot be added to static key.')
+        if static_v is not None:
+            raise AssertionError('bias cannot be added to static value.')
+        k = cat([k, bias_k.repeat(1, bsz, 1)])
+        v = cat([v, bias_v.repeat(1, bsz, 1)])
+        if attn_mask is not None:
+            attn_mask = _pad_last(attn_mask)
+        if key_padding_mask is not None:
+            key_padding_mask = _pad_last(key_padding_mask)
+    elif bias_k is not None:
+        raise AssertionError('bias_k is set but bias_v is None')
+    elif bias_v is not None:
+        raise AssertionError('bias_v is set but bias_k is None')
+
+    # heads folded into the batch: (L, N, E) -> (N * heads, L, head_dim)
+    q = q.reshape(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
+    k = _static(static_k, 'k', bsz * num_heads, head_dim) if static_k is not None else \
+        k.reshape(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
+    v = _static(static_v, 'v', bsz * num_heads, head_dim) if static_v is not None else \
+        v.reshape(v.shape[0], bsz * num_heads, head_dim).transpose(0, 1)
+
+    if add_zero_attn:
+        k = cat([k, k.new_zeros((bsz * num_heads, 1, head_dim))], 1)
+        v = cat([v, v.new_zeros((bsz * num_heads, 1, head_dim))], 1)
+        if attn_mask is not None:
+            attn_mask = _pad_last(attn_mask)
+        if key_padding_mask is not None:
+            key_padding_mask = _pad_last(key_padding_mask)
+    src_len = k.shape[1]
+
+    if key_padding_mask is not None:
+        if key_padding_mask.shape[0] != bsz:
+            raise AssertionError(f'Expected key_padded_mask.shape[0] to be {bsz}, but got {key_padding_mask.shape[0]}')
+        if key_padding_mask.shape[1] != src_len:
+            raise AssertionError(f'Expected key_padded_mask.shape[1] to be {src_len}, but got '
+                                 f'{key_padding_mask.shape[1]}')
+        kpm = key_padding_mask.reshape(bsz, 1, 1, src_len).expand(bsz, num_heads, 1, src_len)
+        kpm = kpm.reshape(bsz * num_heads, 1, src_len)
+        attn_mask = kpm if attn_mask is None else attn_mask + kpm
+
+    if not training:
+        dropout_p = 0.0
+
+    if need_weights:
+        if is_causal and attn_mask is None:
+            raise AssertionError('FIXME: is_causal not implemented for need_weights')
+        q_scaled = q * math.sqrt(1.0 / float(head_dim))
+        if attn_mask is not None:
+            scores = baddbmm(attn_mask.expand(bsz * num_heads, tgt_len, src_len), q_scaled, k.transpose(-2, -1))
+        else:
+            scores = bmm(q_scaled, k.transpose(-2, -1))
+        weights = softmax(scores, -1)
+        if dropout_p > 0.0:
+            weights = _dropout(weights, dropout_p)
+        out = bmm(weights, v)
+        out = out.transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
+        out = _linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
+        weights = weights.reshape(bsz, num_heads, tgt_len, src_len)
+        if average_attn_weights:
+            weights = weights.mean(1)
+        if not batched:
+            out, weights = out.squeeze(1), weights.squeeze(0)
+        return out, weights
+
+    if attn_mask is not None:
+        attn_mask = attn_mask.unsqueeze(0) if attn_mask.shape[0] == 1 else \
+            attn_mask.reshape(bsz, num_heads, -1, src_len)
+    q = q.reshape(bsz, num_heads, tgt_len, head_dim)
+    k = k.reshape(bsz, num_heads, src_len, head_dim)
+    v = v.reshape(bsz, num_heads, src_len, head_dim)
+    out = scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal)
+    out = out.permute(2, 0, 1, 3).reshape(bsz * tgt_len, embed_dim)
+    out = _linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
+    if not batched:
+        out = out.squeeze(1)
+    return out, None
+
+
+def _static(t, name, n, head_dim):
+    if t.shape[0] != n:
+        raise AssertionError(f'expecting static_{name}.size(0) of {n}, but got {t.shape[0]}')
+    if t.shape[2] != head_dim:
+        raise AssertionError(f'expecting static_{name}.size(2) of {head_dim}, but got {t.shape[2]}')
+    return t
+

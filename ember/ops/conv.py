@@ -1,2 +1,555 @@
-"""(being written)"""
-__all__ = []
+"""Convolution: conv1d/2d/3d, their transposes, and unfold/fold (im2col/col2im).
+
+Everything is N-dimensional over the trailing spatial dims and built from three array kernels:
+
+* ``_conv_raw``: strided windows of the padded input (one ``as_strided`` view), copied once into
+  an im2col matrix laid out ``(N, G, C/G * prod(K), prod(out))`` and multiplied by the weight in ONE
+  (batched) matmul whose result is already in ``(N, O, *out)`` order.
+* ``_conv_transpose_raw``: the same convolution applied to the input spread by the stride and
+  padded by ``dilation * (K - 1) - padding`` with the flipped, channel-transposed kernel.
+* ``_conv_weight_raw``: the weight gradient, input windows against the output gradient.
+
+The ``Convolution`` primitive's input gradient is a (transposed) convolution of the output
+gradient and its weight gradient is ``ConvolutionWeight``, whose own backward is again made of
+convolutions, so gradients of any order come from the same three kernels.
+
+Padding is handled internally as ``(low, high)`` pairs per spatial dim (``padding='same'`` with an
+even kernel pads one more on the high side, as PyTorch does).
+"""
+import math
+
+from ember._tensor import Tensor, _scalar_type_name
+from ember.autograd.function import Primitive
+
+__all__ = ['conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d',
+           'unfold', 'fold']
+
+
+# ------------------------------------------------------------------------------- array kernels
+def _spread_raw(xp, x, stride, pads, value=0):
+    """``x`` with ``stride - 1`` fill values between neighbours along each trailing spatial dim,
+    then ``(low, high)`` padding per dim (negative amounts crop)."""
+    n = len(pads)
+    if all(s == 1 for s in stride) and all(lo == 0 and hi == 0 for lo, hi in pads):
+        return x
+    spatial = x.shape[x.ndim - n:]
+    spread = [(size - 1) * s + 1 if size else 0 for size, s in zip(spatial, stride)]
+    lo_p = [max(lo, 0) for lo, _ in pads]
+    hi_p = [max(hi, 0) for _, hi in pads]
+    shape = x.shape[:x.ndim - n] + tuple(lo + size + hi for lo, size, hi in zip(lo_p, spread, hi_p))
+    out = xp.zeros(shape, x.dtype) if value == 0 else xp.full(shape, value, x.dtype)
+    out[(Ellipsis,) + tuple(slice(lo, lo + size, s) for lo, size, s in zip(lo_p, spread, stride))] = x
+    if any(lo < 0 or hi < 0 for lo, hi in pads):
+        out = out[(Ellipsis,) + tuple(slice(max(-lo, 0), out.shape[x.ndim - n + i] - max(-hi, 0))
+                                      for i, (lo, hi) in enumerate(pads))]
+    return out
+
+
+def _windows(xp, x, kernel, stride, dilation, out, kernel_last=False):
+    """A no-copy view ``(*lead, *kernel, *out)`` (or ``(*lead, *out, *kernel)``) of the sliding
+    windows over ``x``'s trailing dims.
+
+    NOTE: ``as_strided`` (NumPy and CuPy spell it the same) rather than ``sliding_window_view``,
+    which CuPy lacks in older versions and which cannot fold stride and dilation into the view."""
+    n = len(kernel)
+    lead = x.ndim - n
+    st = x.strides
+    k_strides = tuple(s * d for s, d in zip(st[lead:], dilation))
+    o_strides = tuple(s * t for s, t in zip(st[lead:], stride))
+    if kernel_last:
+        shape, strides = x.shape[:lead] + tuple(out) + tuple(kernel), st[:lead] + o_strides + k_strides
+    else:
+        shape, strides = x.shape[:lead] + tuple(kernel) + tuple(out), st[:lead] + k_strides + o_strides
+    return xp.lib.stride_tricks.as_strided(x, shape, strides)
+
+
+def _out_size(size, k, s, pad, d):
+    return (size + pad[0] + pad[1] - d * (k - 1) - 1) // s + 1
+
+
+def _columns(xp, x, kernel, stride, dilation, out, groups):
+    """im2col of an already padded ``x`` (N, C, *S): a contiguous ``(N, G, C/G * prod(K), prod(out))``.
+
+    NOTE: the copy keeps the output positions innermost, so for stride 1 each inner run of the
+    copy is a contiguous row of the input and the matmul that follows yields (N, O, L) directly."""
+    N, C = x.shape[:2]
+    cols = xp.ascontiguousarray(_windows(xp, x, kernel, stride, dilation, out))
+    return cols.reshape(N, groups, (C // groups) * math.prod(kernel), math.prod(out))
+
+
+def _conv_raw(xp, x, w, stride, pads, dilation, groups):
+    n = w.ndim - 2
+    kernel = w.shape[2:]
+    x = _spread_raw(xp, x, (1,) * n, pads)
+    N, O = x.shape[0], w.shape[0]
+    out = tuple(_out_size(x.shape[2 + i], kernel[i], stride[i], (0, 0), dilation[i]) for i in range(n))
+    cols = _columns(xp, x, kernel, stride, dilation, out, groups)
+    y = xp.matmul(w.reshape(groups, O // groups, cols.shape[2]), cols)      # (N, G, O/G, L)
+    return y.reshape((N, O) + out)
+
+
+def _flip_transpose(xp, w, groups):
+    """(Cin, Cout/G, *K) -> (Cout, Cin/G, *K) flipped in space: the kernel whose convolution is the
+    transposed convolution with ``w``."""
+    cin, og = w.shape[:2]
+    k = w.shape[2:]
+    wt = w.reshape((groups, cin // groups, og) + k).swapaxes(1, 2).reshape((groups * og, cin // groups) + k)
+    return wt[(Ellipsis,) + (slice(None, None, -1),) * len(k)]
+
+
+def _conv_transpose_raw(xp, x, w, stride, pads, output_padding, dilation, groups):
+    n = w.ndim - 2
+    full = [d * (k - 1) for d, k in zip(dilation, w.shape[2:])]
+    spread = [(f - lo, f - hi + op) for f, (lo, hi), op in zip(full, pads, output_padding)]
+    xs = _spread_raw(xp, x, stride, spread)
+    return _conv_raw(xp, xs, _flip_transpose(xp, w, groups), (1,) * n, ((0, 0),) * n, dilation, groups)
+
+
+def _conv_weight_raw(xp, x, g, kernel, stride, pads, dilation, groups):
+    """d(conv(x, w))/dw contracted with the output gradient ``g``: shape (O, C/G, *K)."""
+    n = len(kernel)
+    x = _spread_raw(xp, x, (1,) * n, pads)
+    N, C = x.shape[:2]
+    O = g.shape[1]
+    og = O // groups
+    out = g.shape[2:]
+    cols = _columns(xp, x, kernel, stride, dilation, out, groups)            # (N, G, CK, L)
+    L = cols.shape[3]
+    gm = g.reshape(N, groups, og, L)
+    if og <= L:
+        # per-sample products summed over the batch: the (N, G, O/G, CK) partials are no larger
+        # than the columns themselves, and no big transpose is copied
+        gw = xp.matmul(gm, cols.swapaxes(2, 3)).sum(0)
+    else:
+        # many output channels over few positions: one product per group over (N * L)
+        a = gm.transpose(1, 2, 0, 3).reshape(groups, og, N * L)
+        b = cols.transpose(1, 0, 3, 2).reshape(groups, N * L, cols.shape[2])
+        gw = xp.matmul(a, b)
+    return gw.reshape((O, C // groups) + tuple(kernel))
+
+
+def _input_leftover(in_shape, g_shape, kernel, stride, pads, dilation):
+    """output_padding that makes the transposed convolution of ``g`` come back to ``in_shape``."""
+    return tuple(in_shape[i] - ((g_shape[i] - 1) * stride[i] - pads[i][0] - pads[i][1] +
+                                dilation[i] * (kernel[i] - 1) + 1) for i in range(len(kernel)))
+
+
+# ------------------------------------------------------------------------------- primitives
+def _crop(t, shape):
+    """``t`` cut to ``shape``'s spatial size: a convolution of a transposed convolution's output
+    can be longer than the transposed convolution's input when output_padding >= stride (allowed
+    when it is below the dilation); those extra positions have no counterpart."""
+    if tuple(t.shape[2:]) == tuple(shape[2:]):
+        return t
+    return t[(Ellipsis,) + tuple(slice(0, s) for s in shape[2:])]
+
+
+class Convolution(Primitive):
+    """PyTorch's ``aten::convolution``: a convolution or transposed convolution plus bias."""
+    node_name = 'ConvolutionBackward0'
+
+    @staticmethod
+    def forward(ctx, x, w, b, stride, pads, dilation, transposed, output_padding, groups):
+        xp = ctx.xp
+        need = ctx.needs_input_grad
+        ctx.args = (stride, pads, dilation, transposed, output_padding, groups)
+        ctx.save_for_backward(x if need[1] else None, w if need[0] else None)
+        ctx.shapes = (x.shape, w.shape)
+        if transposed:
+            y = _conv_transpose_raw(xp, x, w, stride, pads, output_padding, dilation, groups)
+        else:
+            y = _conv_raw(xp, x, w, stride, pads, dilation, groups)
+        if b is not None:
+            y += b.reshape((1, -1) + (1,) * (y.ndim - 2))
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w = ctx.saved_tensors
+        stride, pads, dilation, transposed, output_padding, groups = ctx.args
+        x_shape, w_shape = ctx.shapes
+        need = ctx.needs_input_grad
+        n = len(stride)
+        gx = gw = gb = None
+        if need[0]:
+            if transposed:
+                gx = _crop(_ConvolutionGrad.apply(g, w, None, stride, pads, dilation, False, (0,) * n, groups),
+                           x_shape)
+            else:
+                op = _input_leftover(x_shape[2:], g.shape[2:], w_shape[2:], stride, pads, dilation)
+                gx = _ConvolutionGrad.apply(g, w, None, stride, pads, dilation, True, op, groups)
+        if need[1]:
+            if transposed:   # y = convT(x, w) makes w the weight of conv(g) -> x
+                gw = ConvolutionWeight.apply(g, x, w_shape[2:], stride, pads, dilation, groups)
+            else:
+                gw = ConvolutionWeight.apply(x, g, w_shape[2:], stride, pads, dilation, groups)
+        if len(need) > 2 and need[2]:
+            gb = g.sum((0,) + tuple(range(2, g.ndim)))
+        return gx, gw, gb, None, None, None, None, None, None
+
+
+class _ConvolutionGrad(Convolution):
+    """The input gradient of a convolution (itself a convolution), named as PyTorch names it."""
+    node_name = 'ConvolutionBackwardBackward0'
+
+
+class ConvolutionWeight(Primitive):
+    """The weight gradient of ``conv(x, w)`` for output gradient ``g``; linear in x and in g."""
+    node_name = 'ConvolutionBackwardBackward0'
+
+    @staticmethod
+    def forward(ctx, x, g, kernel, stride, pads, dilation, groups):
+        need = ctx.needs_input_grad
+        ctx.args = (kernel, stride, pads, dilation, groups)
+        ctx.save_for_backward(x if need[1] else None, g if need[0] else None)
+        ctx.x_shape = x.shape
+        return _conv_weight_raw(ctx.xp, x, g, kernel, stride, pads, dilation, groups)
+
+    @staticmethod
+    def backward(ctx, ggw):
+        x, g = ctx.saved_tensors
+        kernel, stride, pads, dilation, groups = ctx.args
+        need = ctx.needs_input_grad
+        gx = gg = None
+        if need[0]:
+            op = _input_leftover(ctx.x_shape[2:], g.shape[2:], kernel, stride, pads, dilation)
+            gx = Convolution.apply(g, ggw, None, stride, pads, dilation, True, op, groups)
+        if need[1]:
+            gg = _crop(Convolution.apply(x, ggw, None, stride, pads, dilation, False, (0,) * len(kernel), groups),
+                       g.shape)
+        return gx, gg, None, None, None, None, None
+
+
+# ------------------------------------------------------------------------------- argument checks
+def _ntuple(value, n, name=None):
+    """An int or sequence as an n-tuple (a 1-element sequence is repeated, as PyTorch does)."""
+    if isinstance(value, Tensor):
+        value = value.tolist()
+    if isinstance(value, (int, float)):
+        return (int(value),) * n
+    value = tuple(int(v) for v in value)
+    if len(value) == 1 and n != 1:
+        return value * n
+    return value
+
+
+def _param(value, k, name):
+    """Check a per-dim parameter's length against the weight's spatial rank ``k``."""
+    if len(value) == 1 and k != 1:
+        value = value * k
+    if len(value) != k:
+        raise RuntimeError(f"expected {name} to be a single integer value or a list of {k} values to match the "
+                           f"convolution dimensions, but got {name}={list(value)}")
+    return value
+
+
+def _same_pads(kernel, dilation):
+    pads = []
+    for k, d in zip(kernel, dilation):
+        total = d * (k - 1)
+        pads.append((total // 2, total - total // 2))
+    return tuple(pads)
+
+
+_CPP_NAMES = {'float32': 'float', 'float64': 'double', 'float16': 'c10::Half', 'int64': 'long int',
+              'int32': 'int'}
+
+
+def _check_dtypes(input, weight, bias):
+    if input.dtype is not weight.dtype:
+        if input.dtype.itemsize > weight.dtype.itemsize and input.dtype.category == weight.dtype.category:
+            raise RuntimeError(f"expected scalar type {_scalar_type_name(input.dtype)} but found "
+                               f"{_scalar_type_name(weight.dtype)}")
+        raise RuntimeError(f"Input type ({input.type()}) and weight type ({weight.type()}) should be the same or "
+                           "input should be a MKLDNN tensor and weight is a dense tensor")
+    if bias is not None and bias.dtype is not input.dtype:
+        raise RuntimeError(f"Input type ({_CPP_NAMES.get(input.dtype.name, input.dtype.name)}) and bias type "
+                           f"({_CPP_NAMES.get(bias.dtype.name, bias.dtype.name)}) should be the same")
+
+
+def _convolution(name, n, input, weight, bias, stride, padding, dilation, groups, transposed=False,
+                 output_padding=0):
+    """Checks shared by every conv entry point (PyTorch's order and wording), then the primitive."""
+    if input.ndim not in (n + 1, n + 2):
+        raise RuntimeError(f"Expected {n + 1}D (unbatched) or {n + 2}D (batched) input to {name}, but got input "
+                           f"of size: {list(input.shape)}")
+    if isinstance(padding, str):
+        if transposed:
+            raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
+        if padding not in ('same', 'valid'):
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
+    unbatched = input.ndim == n + 1
+    if unbatched:
+        input = input.unsqueeze(0)
+    k = weight.ndim - 2
+    stride = _param(_ntuple(stride, n), k, 'stride')
+    dilation = _param(_ntuple(dilation, n), k, 'dilation')
+    if padding == 'same':
+        if any(s != 1 for s in stride):
+            raise RuntimeError("padding='same' is not supported for strided convolutions")
+        pads = _same_pads(weight.shape[2:], dilation) if weight.ndim == input.ndim else ((0, 0),) * k
+    elif padding == 'valid':
+        pads = ((0, 0),) * k
+    else:
+        pads = tuple((p, p) for p in _param(_ntuple(padding, n), k, 'padding'))
+    output_padding = _param(_ntuple(output_padding, n), k, 'output_padding') if transposed else (0,) * k
+    if any(lo < 0 for lo, _ in pads):
+        raise RuntimeError("negative padding is not supported")
+    if any(p < 0 for p in output_padding):
+        raise RuntimeError("negative output_padding is not supported")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError("non-positive dilation is not supported")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    ws = list(weight.shape)
+    if weight.ndim != input.ndim:
+        raise RuntimeError(f"Expected {weight.ndim}-dimensional input for {weight.ndim}-dimensional weight {ws}, "
+                           f"but got {input.ndim}-dimensional input of size {list(input.shape)} instead")
+    if ws[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
+                           f"weight of size {ws} instead")
+    if ws[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but "
+                           f"got weight of size [{ws}] instead")
+    in_shape = list(input.shape)
+    if unbatched:
+        in_shape = in_shape[1:]
+        shown = list(input.shape)
+    else:
+        shown = in_shape
+    if not transposed:
+        if input.shape[1] != ws[1] * groups:
+            raise RuntimeError(f"Given groups={groups}, weight of size {ws}, expected input{shown} to have "
+                               f"{ws[1] * groups} channels, but got {input.shape[1]} channels instead")
+        if bias is not None and (bias.ndim != 1 or bias.shape[0] != ws[0]):
+            raise RuntimeError(f"Given weight of size {ws}, expected bias to be 1-dimensional with {ws[0]} elements, "
+                               f"but got bias of size {list(bias.shape)} instead")
+        padded = [input.shape[2 + i] + pads[i][0] + pads[i][1] for i in range(k)]
+        kernel = [dilation[i] * (ws[2 + i] - 1) + 1 for i in range(k)]
+        if any(p < kk for p, kk in zip(padded, kernel)):
+            raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel "
+                               f"size: ({' x '.join(map(str, kernel))}). Kernel size can't be greater than actual "
+                               "input size")
+    else:
+        if input.shape[1] != ws[0]:
+            raise RuntimeError(f"Given transposed=1, weight of size {ws}, expected input{shown} to have {ws[0]} "
+                               f"channels, but got {input.shape[1]} channels instead")
+        if bias is not None and (bias.ndim != 1 or bias.shape[0] != ws[1] * groups):
+            raise RuntimeError(f"Given transposed=1, weight of size {ws}, expected bias to be 1-dimensional with "
+                               f"{ws[1] * groups} elements, but got bias of size {list(bias.shape)} instead")
+        if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
+            dims = ['depth', 'height', 'width'][3 - max(k, 2):]
+            if k == 1:   # PyTorch reports 1-D as the 2-D case it runs
+                output_padding, stride, dilation = (0,) + output_padding, (1,) + stride, (1,) + dilation
+            parts = ' '.join(f"output_padding_{d}: {v}" for d, v in zip(dims, output_padding)) + ' ' + \
+                ' '.join(f"stride_{d}: {v}" for d, v in zip(dims, stride)) + ' ' + \
+                ' '.join(f"dilation_{d}: {v}" for d, v in zip(dims, dilation))
+            raise RuntimeError(f"output padding must be smaller than either stride or dilation, but got {parts}")
+        out = [(input.shape[2 + i] - 1) * stride[i] - pads[i][0] - pads[i][1] + dilation[i] * (ws[2 + i] - 1) + 1 +
+               output_padding[i] for i in range(k)]
+        if any(o <= 0 for o in out):
+            raise RuntimeError(f"Given input size per channel: ({' x '.join(str(s) for s in input.shape[2:])}). "
+                               f"Calculated output size per channel: ({' x '.join(map(str, out))}). "
+                               "Output size is too small")
+    _check_dtypes(input, weight, bias)
+    out = Convolution.apply(input, weight, bias, stride, pads, dilation, transposed, output_padding, groups)
+    return out.squeeze(0) if unbatched else out
+
+
+# ------------------------------------------------------------------------------- public functions
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """1-D convolution over (N, C, L) (or unbatched (C, L)) input.
+
+    >>> conv1d(ember.ones(1, 1, 4), ember.ones(1, 1, 2)).tolist()
+    [[[2.0, 2.0, 2.0]]]
+    """
+    return _convolution('conv1d', 1, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """2-D convolution (cross-correlation, as in PyTorch) over (N, C, H, W) or (C, H, W) input.
+
+    >>> conv2d(ember.ones(1, 3, 5, 5), ember.ones(6, 3, 3, 3), padding=1).shape
+    ember.Size([1, 6, 5, 5])
+    """
+    return _convolution('conv2d', 2, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _convolution('conv3d', 3, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    return _convolution('conv_transpose1d', 1, input, weight, bias, stride, padding, dilation, groups, True,
+                        output_padding)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """The adjoint of conv2d (a "deconvolution"): weight is (C_in, C_out / groups, kH, kW).
+
+    >>> conv_transpose2d(ember.ones(1, 2, 3, 3), ember.ones(2, 4, 2, 2), stride=2).shape
+    ember.Size([1, 4, 6, 6])
+    """
+    return _convolution('conv_transpose2d', 2, input, weight, bias, stride, padding, dilation, groups, True,
+                        output_padding)
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    return _convolution('conv_transpose3d', 3, input, weight, bias, stride, padding, dilation, groups, True,
+                        output_padding)
+
+
+# ------------------------------------------------------------------------------- unfold / fold
+class Im2Col(Primitive):
+    node_name = 'Im2ColBackward0'
+
+    @staticmethod
+    def forward(ctx, x, kernel, dilation, padding, stride):
+        xp = ctx.xp
+        n = len(kernel)
+        ctx.args = (x.shape[x.ndim - n:], kernel, dilation, padding, stride)
+        if x.ndim == n + 1:   # unbatched (C, H, W)
+            return Im2Col.forward(ctx, x[None], kernel, dilation, padding, stride)[0]
+        pads = tuple((p, p) for p in padding)
+        xpad = _spread_raw(xp, x, (1,) * n, pads)
+        out = tuple(_out_size(xpad.shape[2 + i], kernel[i], stride[i], (0, 0), dilation[i]) for i in range(n))
+        cols = _columns(xp, xpad, kernel, stride, dilation, out, 1)
+        return cols.reshape(x.shape[0], -1, cols.shape[3])
+
+    @staticmethod
+    def backward(ctx, g):
+        size, kernel, dilation, padding, stride = ctx.args
+        return Col2Im.apply(g, size, kernel, dilation, padding, stride), None, None, None, None
+
+
+class Col2Im(Primitive):
+    """Sum of blocks back into an image: a transposed convolution with one-hot kernels, one group
+    per channel (so overlaps add up without a scatter)."""
+    node_name = 'Col2ImBackward0'
+
+    @staticmethod
+    def forward(ctx, cols, size, kernel, dilation, padding, stride):
+        xp = ctx.xp
+        ctx.args = (kernel, dilation, padding, stride)
+        if cols.ndim == 2:    # unbatched (C * prod(K), L)
+            return Col2Im.forward(ctx, cols[None], size, kernel, dilation, padding, stride)[0]
+        n = len(kernel)
+        kk = math.prod(kernel)
+        N, CK, L = cols.shape
+        C = CK // kk
+        blocks = tuple(_out_size(size[i], kernel[i], stride[i], (padding[i], padding[i]), dilation[i])
+                       for i in range(n))
+        onehot = xp.eye(kk, dtype=cols.dtype).reshape((kk, 1) + tuple(kernel))
+        w = xp.broadcast_to(onehot[None], (C,) + onehot.shape).reshape((CK, 1) + tuple(kernel))
+        pads = tuple((p, p) for p in padding)
+        op = _input_leftover(size, blocks, kernel, stride, pads, dilation)
+        return _conv_transpose_raw(xp, cols.reshape((N, CK) + blocks), w, stride, pads, op, dilation, C)
+
+    @staticmethod
+    def backward(ctx, g):
+        kernel, dilation, padding, stride = ctx.args
+        return Im2Col.apply(g, kernel, dilation, padding, stride), None, None, None, None, None
+
+
+def _fold_params(kernel_size, dilation, padding, stride, n=2):
+    return (_ntuple(kernel_size, n), _ntuple(dilation, n), _ntuple(padding, n), _ntuple(stride, n))
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    """Extract sliding local blocks (im2col): (N, C, H, W) -> (N, C * kH * kW, L).
+
+    >>> unfold(ember.arange(16.).reshape(1, 1, 4, 4), 2, stride=2)[0, :, 0].tolist()
+    [0.0, 1.0, 4.0, 5.0]
+    """
+    if input.ndim < 3:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-max(input.ndim, 1)}, "
+                         f"{max(input.ndim, 1) - 1}], but got {input.ndim})")
+    if input.ndim > 4:
+        raise RuntimeError("Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero "
+                           f"dimensions for input, but got: {list(input.shape)}")
+    kernel, dilation, padding, stride = _fold_params(kernel_size, dilation, padding, stride)
+    spatial = input.shape[-2:]
+    blocks = [_out_size(spatial[i], kernel[i], stride[i], (padding[i], padding[i]), dilation[i]) for i in range(2)]
+    if any(b < 1 for b in blocks):
+        raise RuntimeError(f"Given input with spatial size {tuple(spatial)}, kernel_size={kernel}, "
+                           f"dilation={dilation}, padding={padding}, calculated shape of the array of sliding blocks "
+                           f"as {tuple(blocks)}, but its components must be at least one.")
+    return Im2Col.apply(input, kernel, dilation, padding, stride)
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """Combine sliding blocks into an image (col2im), summing overlaps: the adjoint of ``unfold``.
+
+    >>> fold(ember.ones(1, 4, 4), (3, 3), 2).tolist()
+    [[[[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]]]
+    """
+    if input.ndim not in (2, 3):
+        raise RuntimeError("Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
+                           f"dimensions for input, but got: {list(input.shape)}")
+    size = _ntuple(output_size, 2)
+    kernel, dilation, padding, stride = _fold_params(kernel_size, dilation, padding, stride)
+    x = input if input.ndim == 3 else input.unsqueeze(0)   # (a view, for the checks only)
+    kk = math.prod(kernel)
+    if x.shape[1] % kk:
+        raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product of kernel_size, but "
+                           f"got input.size(1)={x.shape[1]} and kernel_size={kernel}.")
+    blocks = [_out_size(size[i], kernel[i], stride[i], (padding[i], padding[i]), dilation[i]) for i in range(2)]
+    if x.shape[2] != math.prod(blocks):
+        raise RuntimeError(f"Given output_size={size}, kernel_size={kernel}, dilation={dilation}, padding={padding}, "
+                           f"stride={stride}, expected size of input's dimension 2 to match the calculated number of "
+                           f"sliding blocks {blocks[0]} * {blocks[1]} = {math.prod(blocks)}, but got "
+                           f"input.size(2)={x.shape[2]}.")
+    return Col2Im.apply(input, size, kernel, dilation, padding, stride)
+
+
+# ------------------------------------------------------------------------------- padding modes
+def _pad(input, pad, mode='constant', value=0.0):
+    """``F.pad`` for the modes Conv layers use: ``pad`` lists (left, right) amounts from the last dim
+    backwards.  reflect/replicate/circular are index selections (their backward is index_add)."""
+    n = len(pad) // 2
+    if mode == 'constant':
+        return PadConstant.apply(input, tuple((pad[2 * i], pad[2 * i + 1]) for i in reversed(range(n))), value)
+    from ember.ops.creation import tensor
+    out = input
+    for i in range(n):
+        dim = input.ndim - 1 - i
+        lo, hi = pad[2 * i], pad[2 * i + 1]
+        size = input.shape[dim]
+        pos = _mode_index(mode, size, lo, hi)
+        out = out.index_select(dim, tensor(pos, device=input.device))
+    return out
+
+
+def _mode_index(mode, size, lo, hi):
+    import numpy as np
+    if mode == 'reflect' and (lo >= size or hi >= size):
+        raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding input dimension, but "
+                           f"got: padding ({lo}, {hi}) at dimension {size} of input {size}")
+    pos = np.arange(-lo, size + hi)
+    if mode == 'reflect':
+        period = 2 * (size - 1) if size > 1 else 1
+        pos = np.abs(pos) % period
+        pos = np.where(pos >= size, period - pos, pos)
+    elif mode == 'replicate':
+        pos = np.clip(pos, 0, size - 1)
+    elif mode == 'circular':
+        pos = pos % size
+    else:
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    return pos.astype(np.int64)
+
+
+class PadConstant(Primitive):
+    node_name = 'ConstantPadNdBackward0'
+
+    @staticmethod
+    def forward(ctx, x, pads, value):
+        ctx.pads = pads
+        return _spread_raw(ctx.xp, x, (1,) * len(pads), pads, value)
+
+    @staticmethod
+    def backward(ctx, g):
+        neg = tuple((-lo, -hi) for lo, hi in ctx.pads)
+        return PadConstant.apply(g, neg, 0), None, None

@@ -260,5 +260,23 @@ def clone(input, *, memory_format=None):
     return Clone.apply(input)
 
 
-def complex(real, imag):
-    return real + imag * 1j
+def complex(real, imag, *, out=None):
+    """A complex tensor from real and imaginary parts (float32 -> complex64, float64 -> complex128)."""
+    names = {'float16': 'Half', 'float32': 'Float', 'float64': 'Double'}
+    if real.dtype.name not in names or imag.dtype.name not in names:
+        from ember._tensor import _scalar_type_name
+        raise RuntimeError("Expected both inputs to be Half, Float or Double tensors but got "
+                           f"{_scalar_type_name(real.dtype)} and {_scalar_type_name(imag.dtype)}")
+    if real.dtype is not imag.dtype:
+        raise RuntimeError(f"Expected object of scalar type {names[real.dtype.name]} but got scalar type "
+                           f"{names[imag.dtype.name]} for second argument")
+    from ember.ops._util import broadcast_error
+    xp = real._xp
+    try:
+        re, im = xp.broadcast_arrays(real._data, imag._data)
+    except ValueError:
+        raise broadcast_error(real.shape, imag.shape) from None
+    cdt = np.complex128 if real.dtype.name == 'float64' else np.complex64
+    arr = re.astype(cdt)
+    arr.imag = im
+    return Tensor._make(arr, real._device)

@@ -10,50 +10,148 @@ from ember.ops._util import wrap_dim, broadcast_error
 
 
 # ------------------------------------------------------------------ tensor[key]
-def _convert_key(key, xp):
-    """A NumPy/CuPy key from a PyTorch-style index; also says whether it is basic (a view)."""
-    if not isinstance(key, tuple):
-        key = (key,)
-    out = []
-    basic = True
-    for k in key:
-        if isinstance(k, Tensor):
-            if k.dtype is bool_ or k.dtype.category == 1:
-                out.append(k._data)
-                basic = False
-                continue
-            if k._data.ndim == 0 and k.dtype.category == 1:
-                out.append(int(k.item()))
-                continue
-            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        if isinstance(k, (list, np.ndarray)):
-            arr = np.asarray(k) if not any(isinstance(e, Tensor) for e in k) else np.asarray([int(e) for e in k])
-            if arr.dtype.kind == 'f':
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-            out.append(xp.asarray(arr))
-            basic = False
-            continue
-        if isinstance(k, bool):
-            out.append(k)
-            basic = False
-            continue
-        if k is None or k is Ellipsis or isinstance(k, (int, slice, np.integer)):
-            if isinstance(k, slice) and k.step is not None and k.step <= 0:
-                raise ValueError("step must be greater than zero")
-            out.append(k)
-            continue
-        raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
-                         "valid indices (got " + type(k).__name__ + ")")
-    return tuple(out), basic
+# NOTE: PyTorch indexes in two steps, and so does ember: first the basic part of the key (ints,
+# slices, None, ...) makes a view, then the advanced part (index tensors, lists, masks) gathers
+# from it.  This differs from NumPy's one-step rule when an int sits between advanced indices:
+# x[0, :, [1, 2]] has shape [4, 2] in PyTorch but (2, 4) in NumPy.  A parsed key is the pair
+# (basic, adv) of NumPy keys, either of which may be None.
+_BAD_INDEX = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+              "indices (got {})")
+_BAD_TENSOR = "tensors used as indices must be long, int, byte or bool tensors"
 
 
-def _index_error(e, shape):
-    msg = str(e)
-    if 'out of bounds' in msg:
-        msg = msg.replace('axis', 'dimension')
-    elif 'too many indices' in msg:
-        msg = f"too many indices for tensor of dimension {len(shape)}"
-    return IndexError(msg)
+def _classify(k, xp):
+    """One element of a key as (kind, value, dims it consumes)."""
+    if isinstance(k, Tensor):
+        if k.dtype is bool_ or k.dtype.name == 'uint8':
+            return 'adv', k._data.astype(bool, copy=False), k._data.ndim
+        if k.dtype.category != 1:
+            raise IndexError(_BAD_TENSOR)
+        if k._data.ndim == 0:
+            return 'int', int(k.item()), 1
+        return 'adv', k._data, 1
+    if isinstance(k, bool):
+        return 'bool', k, 0
+    if isinstance(k, (int, np.integer)):
+        return 'int', int(k), 1
+    if isinstance(k, slice):
+        if k.step is not None and k.step <= 0:
+            raise ValueError("step must be greater than zero")
+        return 'slice', k, 1
+    if k is None:
+        return 'none', None, 0
+    if k is Ellipsis:
+        return 'ellipsis', None, 0
+    if isinstance(k, (list, tuple, np.ndarray)):
+        if isinstance(k, np.ndarray):
+            arr = k
+        elif any(isinstance(e, Tensor) for e in k):
+            arr = np.asarray([e.item() if isinstance(e, Tensor) else e for e in k])
+        else:
+            arr = np.asarray(k)
+        if arr.size == 0 and arr.dtype.kind == 'f':
+            arr = arr.astype(np.int64)  # [] is an empty list of indices, not floats
+        if arr.dtype.kind == 'b':
+            return 'adv', xp.asarray(arr), arr.ndim
+        if arr.dtype.kind not in 'iu':
+            raise IndexError(_BAD_TENSOR)
+        return 'adv', xp.asarray(arr), 1
+    if isinstance(k, str):  # PyTorch tries to make a tensor of it first
+        raise TypeError(f"new(): invalid data type '{type(k).__name__}'")
+    raise IndexError(_BAD_INDEX.format(type(k).__name__))
+
+
+def _parse_key(key, shape, xp):
+    """PyTorch's index ``key`` for a tensor of ``shape`` as a (basic, adv) pair of NumPy keys."""
+    items = [_classify(k, xp) for k in (key if isinstance(key, tuple) else (key,))]
+    used = sum(n for _, _, n in items)
+    if used > len(shape):
+        raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+    basic, adv = [], []
+    dim = 0          # the input dimension the next item applies to
+    n_adv = 0        # advanced indices seen so far (PyTorch names bad ones by this count)
+    for kind, v, n in items:
+        if kind == 'int':
+            size = shape[dim]
+            if not -size <= v < size:
+                raise IndexError(f"index {v} is out of bounds for dimension {dim} with size {size}")
+            basic.append(v)
+        elif kind == 'slice':
+            basic.append(v)
+            adv.append(slice(None))
+        elif kind == 'none':
+            basic.append(None)
+            adv.append(slice(None))
+        elif kind == 'ellipsis':
+            if any(b is Ellipsis for b in basic):
+                continue  # PyTorch lets a second ellipsis through as a no-op
+            span = len(shape) - used
+            basic.append(Ellipsis)
+            adv.extend([slice(None)] * span)
+            dim += span
+        elif kind == 'bool':
+            basic.append(None)  # a new dim of size 1, kept (True) or emptied (False)
+            adv.append(xp.zeros(1 if v else 0, dtype=np.int64))
+            n_adv += 1
+        else:
+            _check_adv(v, n, shape, dim, n_adv)
+            basic.extend([slice(None)] * n)
+            adv.append(v)
+            n_adv += 1
+        dim += n
+    if not n_adv:
+        return tuple(basic), None
+    while adv and isinstance(adv[-1], slice):
+        adv.pop()
+    trivial = all(isinstance(b, slice) and b == slice(None) or b is Ellipsis for b in basic)
+    return (None if trivial else tuple(basic)), tuple(adv)
+
+
+def _check_adv(v, n, shape, dim, ordinal):
+    if v.dtype == bool:
+        for j in range(n):
+            if v.shape[j] != shape[dim + j]:
+                raise IndexError(f"The shape of the mask {list(v.shape)} at index {j} does not match the shape of "
+                                 f"the indexed tensor {list(shape)} at index {dim + j}")
+        return
+    size = shape[dim]
+    if v.size and (int(v.max()) >= size or int(v.min()) < -size):
+        flat = v.reshape(-1)
+        bad = int(flat[((flat >= size) | (flat < -size)).argmax()])
+        raise IndexError(f"index {bad} is out of bounds for dimension {ordinal} with size {size}")
+
+
+def _view_key(basic):
+    # a trailing Ellipsis makes NumPy return a 0-d view rather than a scalar copy
+    return basic if any(b is Ellipsis for b in basic) else basic + (Ellipsis,)
+
+
+def _np_get(x, key, xp):
+    basic, adv = key
+    if basic is not None:
+        x = x[_view_key(basic)]
+    if adv is not None:
+        x = xp.asarray(x[adv])
+    return x
+
+
+def _np_put(x, key, value, xp, accumulate=False):
+    """Write (or add) ``value`` into ``x`` at ``key``, in place."""
+    basic, adv = key
+    view = x[_view_key(basic)] if basic is not None else x
+    if adv is None:
+        if accumulate:
+            view += value
+        else:
+            view[...] = value
+    elif accumulate:
+        if xp is np:
+            np.add.at(view, adv, value)
+        else:
+            import cupyx
+            cupyx.scatter_add(view, adv, value)
+    else:
+        view[adv] = value
 
 
 class _IndexBase(Primitive):
@@ -61,14 +159,7 @@ class _IndexBase(Primitive):
     def forward(ctx, x, key):
         ctx.key = key
         ctx.in_shape = x.shape
-        ctx.dtype = x.dtype
-        try:
-            out = x[key]
-        except IndexError as e:
-            raise _index_error(e, x.shape) from None
-        if not isinstance(out, type(x)):
-            out = ctx.xp.asarray(out)
-        return out
+        return _np_get(x, key, ctx.xp)
 
     @staticmethod
     def backward(ctx, g):
@@ -96,11 +187,7 @@ class IndexAddInto(Primitive):
     def forward(ctx, g, shape, key):
         ctx.key = key
         out = ctx.xp.zeros(shape, g.dtype)
-        if ctx.xp is np:
-            np.add.at(out, key, g)
-        else:
-            import cupyx
-            cupyx.scatter_add(out, key, g)
+        _np_put(out, key, g, ctx.xp, accumulate=True)
         return out
 
     @staticmethod
@@ -109,19 +196,17 @@ class IndexAddInto(Primitive):
 
 
 def _getitem_key(t, key):
-    basic = all(k is None or k is Ellipsis or isinstance(k, (int, slice, np.integer)) for k in key)
-    if basic:
-        if len(key) == 1 and isinstance(key[0], (int, np.integer)):
-            return SelectIndex.apply(t, key)
-        return BasicIndex.apply(t, key)
-    return AdvancedIndex.apply(t, key)
+    basic, adv = key
+    if basic is not None:
+        cls = SelectIndex if len(basic) == 1 and isinstance(basic[0], int) else BasicIndex
+        t = cls.apply(t, (basic, None))
+    if adv is not None:
+        t = AdvancedIndex.apply(t, (None, adv))
+    return t
 
 
 def getitem(input, key):
-    k, basic = _convert_key(key, input._xp)
-    if basic and len(k) == 1 and k[0] is Ellipsis:
-        return BasicIndex.apply(input, k)
-    return _getitem_key(input, k)
+    return _getitem_key(input, _parse_key(key, input.shape, input._xp))
 
 
 class IndexPut(Primitive):
@@ -134,15 +219,7 @@ class IndexPut(Primitive):
         ctx.value_shape = getattr(value, 'shape', ())
         ctx.accumulate = accumulate
         out = x.copy()
-        try:
-            if accumulate:
-                np.add.at(out, key, value) if ctx.xp is np else __import__('cupyx').scatter_add(out, key, value)
-            else:
-                out[key] = value
-        except IndexError as e:
-            raise _index_error(e, x.shape) from None
-        except ValueError as e:
-            raise RuntimeError(_setitem_shape_error(out, key, value)) from None
+        _checked_put(out, key, value, ctx.xp, accumulate)
         return out
 
     @staticmethod
@@ -157,16 +234,36 @@ class IndexPut(Primitive):
         return gx, gv, None, None
 
 
-def _setitem_shape_error(out, key, value):
-    target = out[key].shape
-    return (f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to indexing result of "
-            f"shape {list(target)}")
+def _checked_put(out, key, value, xp, accumulate=False):
+    """_np_put with PyTorch's error when ``value`` does not broadcast to the indexed region."""
+    target = tuple(_np_get(out, key, xp).shape)
+    vshape = tuple(getattr(value, 'shape', ()))
+    core = vshape
+    while core and core[0] == 1:  # PyTorch drops a value's leading 1s before broadcasting
+        core = core[1:]
+    try:
+        ok = np.broadcast_shapes(core, target) == target
+    except ValueError:
+        ok = False
+    if not ok:
+        lead = len(target) - len(core)
+        if key[1] is None and lead >= 0:  # a basic region is a view: PyTorch copies with expand's message
+            for i in range(len(core) - 1, -1, -1):
+                if core[i] != target[lead + i] and core[i] != 1:
+                    raise RuntimeError(f"The expanded size of the tensor ({target[lead + i]}) must match the "
+                                       f"existing size ({core[i]}) at non-singleton dimension {lead + i}.  Target "
+                                       f"sizes: {list(target)}.  Tensor sizes: {list(core)}")
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(vshape)} cannot be broadcast to indexing "
+                           f"result of shape {list(target)}")
+    if core != vshape:
+        value = value.reshape(core)
+    _np_put(out, key, value, xp, accumulate)
 
 
 def setitem(input, key, value):
     from ember.ops.inplace import apply_inplace
-    k, basic = _convert_key(key, input._xp)
-    if basic and grad_mode._state.enabled and input._grad_fn is None and input._requires_grad:
+    k = _parse_key(key, input.shape, input._xp)
+    if k[1] is None and grad_mode._state.enabled and input._grad_fn is None and input._requires_grad:
         # PyTorch indexes first (a view of the leaf), then copies into it
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
     if isinstance(value, Tensor) and value._device != input._device and value.ndim:
@@ -181,17 +278,12 @@ def setitem(input, key, value):
 def _fast_setitem(k):
     def fast(x, v):
         data = v._data if isinstance(v, Tensor) else v
-        try:
-            x._data[k] = data
-        except IndexError as e:
-            raise _index_error(e, x.shape) from None
-        except ValueError:
-            raise RuntimeError(_setitem_shape_error(x._data, k, np.asarray(data))) from None
+        _checked_put(x._data, k, data, x._xp)
     return fast
 
 
 def index_put(input, indices, values, accumulate=False):
-    k, _ = _convert_key(tuple(indices), input._xp)
+    k = _parse_key(tuple(indices), input.shape, input._xp)
     return IndexPut.apply(input, values, k, accumulate)
 
 
@@ -289,7 +381,7 @@ class Scatter(Primitive):
 
     @staticmethod
     def forward(ctx, x, dim, index, src, reduce):
-        ctx.args = (dim, reduce)
+        ctx.args = (dim, reduce, getattr(src, 'shape', None))
         ctx.save_for_backward(index)
         xp = ctx.xp
         out = x.copy()
@@ -308,17 +400,37 @@ class Scatter(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        dim, reduce = ctx.args
+        dim, reduce, src_shape = ctx.args
         index, = ctx.saved_tensors
-        gx = g.scatter(dim, index, 0.0) if reduce is None else g
+        if reduce is not None:  # scatter(..., reduce=) has no derivative in PyTorch either
+            raise RuntimeError("derivative for aten::scatter is not implemented")
+        gx = g.scatter(dim, index, 0.0)
         gsrc = None
         if len(ctx.needs_input_grad) > 3 and ctx.needs_input_grad[3]:
-            gsrc = g.gather(dim, index)
+            gsrc = _pad_to(g.gather(dim, index), src_shape)
         return gx, None, None, gsrc, None
+
+
+def _pad_to(t, shape):
+    """``t`` in the leading corner of a zero tensor of ``shape`` (src may be larger than index)."""
+    from ember.ops.shape import _pad_dim
+    for d, n in enumerate(shape):
+        if t.shape[d] != n:
+            t = _pad_dim(t, tuple(t.shape[:d]) + (n,) + tuple(t.shape[d + 1:]), d, 0)
+    return t
 
 
 class ScatterAdd(Scatter):
     node_name = 'ScatterAddBackward0'
+
+    @staticmethod
+    def backward(ctx, g):
+        dim, _, src_shape = ctx.args
+        index, = ctx.saved_tensors
+        gsrc = None
+        if ctx.needs_input_grad[3]:
+            gsrc = _pad_to(g.gather(dim, index), src_shape)
+        return g, None, None, gsrc, None
 
 
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
@@ -403,9 +515,8 @@ def index_add(input, dim, index, source, *, alpha=1):
 
 def index_fill(input, dim, index, value):
     dim = wrap_dim(dim, input.ndim)
-    key = [slice(None)] * input.ndim
-    key[dim] = index
-    return IndexPut.apply(input, value, tuple(k._data if isinstance(k, Tensor) else k for k in key))
+    key = (slice(None),) * dim + (index.reshape(-1) if index.ndim == 0 else index,)
+    return IndexPut.apply(input, value, _parse_key(key, input.shape, input._xp))
 
 
 def take(input, index):
@@ -465,7 +576,7 @@ def masked_scatter(input, mask, source):
     from ember.ops.shape import broadcast_tensors
     x, m = broadcast_tensors(input, mask)
     n = int(m.sum().item())
-    return IndexPut.apply(x.contiguous(), source.reshape(-1)[:n], (m._data,))
+    return IndexPut.apply(x.contiguous(), source.reshape(-1)[:n], (None, (m._data,)))
 
 
 def nonzero(input, *, as_tuple=False):

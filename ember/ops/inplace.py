@@ -127,8 +127,8 @@ def _binary_inplace(name, op, ufunc):
             if kwargs.get('alpha', 1) != 1:
                 data = data * kwargs['alpha']
             try:
-                if t.dtype.category < 2 and (isinstance(o, float) or (isinstance(o, Tensor) and o.dtype.category >= 2)):
-                    raise TypeError
+                if _needs_checked_path(t, o, ufunc):
+                    raise TypeError  # the out-of-place op, then _write's PyTorch cast check
                 ufunc(t._data, data, out=t._data, casting='unsafe')
             except TypeError:
                 with grad_mode.no_grad():
@@ -147,6 +147,20 @@ def _binary_inplace(name, op, ufunc):
                              fast=fast if ufunc is not None else None)
     method.__name__ = name
     return method
+
+
+def _needs_checked_path(t, o, ufunc):
+    """True when the result type would not fit ``t`` (e.g. int /= 2, bool += 1, float += 1j), or when
+    a Python int is out of ``t``'s range (PyTorch wraps it; NumPy would raise)."""
+    from ember._dtype import result_type
+    import numpy as np
+    cat = t.dtype.category
+    if cat < 2 and ufunc is np.true_divide:
+        return True
+    if type(o) is int and cat == 1:
+        info = np.iinfo(t._data.dtype)
+        return not info.min <= o <= info.max
+    return result_type(t, o).category > cat
 
 
 def _write_nobump(t, res):

@@ -46,8 +46,8 @@ def _check_dtypes(a, b):
 
 
 def _nm(d):
-    return {'float32': 'float', 'float64': 'double', 'float16': 'c10::Half', 'int64': 'long int',
-            'int32': 'int'}.get(d.name, d.name)
+    from ember.ops.arith import _c_name
+    return _c_name(d)
 
 
 class Mv(Primitive):
@@ -95,8 +95,9 @@ def dot(input, other):
                            "elements, but got %d and %d elements respectively"
                            % (input.shape[0], other.shape[0], input.shape[0], other.shape[0]))
     if input.dtype is not other.dtype:
-        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_nm(input.dtype).title()} "
-                           f"and {_nm(other.dtype).title()}")
+        from ember._tensor import _scalar_type_name
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
+                           f"{_scalar_type_name(input.dtype)} and {_scalar_type_name(other.dtype)}")
     return Dot.apply(input, other)
 
 
@@ -292,20 +293,45 @@ class Einsum(Primitive):
                 grads.append(None)
                 continue
             others = [(terms[j], ops[j]) for j in range(len(ops)) if j != k]
-            avail = set(rhs) | set(c for s, _ in others for c in s)
-            keep = ''.join(c for c in dict.fromkeys(t) if c in avail)
-            gk = Einsum.apply([rhs] + [s for s, _ in others], keep, g, *[o for _, o in others])
-            if keep != t:
-                if len(set(t)) != len(t):
-                    raise RuntimeError("einsum backward with repeated subscripts in one operand is not supported")
-                shape = []
-                for c in t:
-                    shape.append(op.shape[t.index(c)] if c in keep else 1)
-                perm_src = [c for c in t if c in keep]
-                gk = gk.permute([keep.index(c) for c in perm_src]) if perm_src != list(keep) else gk
-                gk = gk.reshape(tuple(s if c in keep else 1 for c, s in zip(t, op.shape))).expand(tuple(op.shape))
-            grads.append(gk)
+            grads.append(_einsum_operand_grad(g, rhs, t, op, others))
         return tuple(grads)
+
+
+def _einsum_operand_grad(g, rhs, t, op, others):
+    """The gradient of one einsum operand (subscripts ``t``), itself an einsum of ``g`` and the others.
+
+    Letters of ``t`` found nowhere else were summed inside this operand: the gradient is constant
+    along them (a broadcast).  A letter repeated in ``t`` read a diagonal: the gradient lives on
+    that diagonal (an einsum with identity matrices puts it there).
+    """
+    from ember.ops.creation import eye
+    uniq = ''.join(dict.fromkeys(t))
+    size = {c: op.shape[t.index(c)] for c in uniq}
+    avail = set(rhs) | set(c for s, _ in others for c in s)
+    keep = ''.join(c for c in uniq if c in avail)
+    gk = Einsum.apply([rhs] + [s for s, _ in others], keep, g, *[o for _, o in others])
+    if keep != uniq:
+        # broadcast along the letters summed inside this operand only (``keep`` is ``uniq`` in
+        # order with those letters left out, so a reshape puts size-1 dims in their places)
+        gk = gk.reshape(tuple(size[c] if c in keep else 1 for c in uniq)).expand(tuple(size[c] for c in uniq))
+    if uniq == t:
+        return gk
+    # repeated letters: rename every extra occurrence and tie it to the first with an identity matrix
+    used = set(t) | avail
+    spare = iter(c for c in string.ascii_letters if c not in used)
+    target, eyes, specs = [], [], []
+    seen = set()
+    for c in t:
+        if c in seen:
+            n = next(spare)
+            target.append(n)
+            specs.append(c + n)
+            eyes.append(eye(size[c], dtype=g.dtype, device=g.device))
+        else:
+            seen.add(c)
+            target.append(c)
+    return Einsum.apply([uniq] + specs, ''.join(target), gk, *eyes)
+
 
 
 def einsum(equation, *operands):
@@ -348,9 +374,9 @@ class Det(Primitive):
 
     @staticmethod
     def forward(ctx, a):
-        out = ctx.xp.linalg.det(a)
+        out = ctx.xp.asarray(ctx.xp.linalg.det(a))  # NumPy gives a scalar for one matrix
         ctx.save_for_backward(a, out)
-        return ctx.xp.asarray(out)
+        return out
 
     @staticmethod
     def backward(ctx, g):
@@ -362,9 +388,27 @@ def det(A):
     return Det.apply(A)
 
 
+class Slogdet(Primitive):
+    """(sign, log|det|) straight from the LU factors: no overflow for large determinants."""
+    node_name = 'LinalgSlogdetBackward0'
+
+    @staticmethod
+    def forward(ctx, a):
+        sign, logabs = ctx.xp.linalg.slogdet(a)
+        ctx.save_for_backward(a)
+        return ctx.xp.asarray(sign, dtype=a.dtype), ctx.xp.asarray(logabs, dtype=a.dtype)
+
+    @staticmethod
+    def backward(ctx, g_sign, g_logabs):
+        a, = ctx.saved_tensors
+        # d log|det A| / dA = A^-T; the sign is piecewise constant
+        return g_logabs.unsqueeze(-1).unsqueeze(-1) * inv(a).transpose(-1, -2)
+
+
 def slogdet(A):
-    d = det(A)
-    return d.sign(), d.abs().log()
+    from ember.ops.reduce import _named
+    sign, logabs = Slogdet.apply(A)
+    return _named('slogdet', ('sign', 'logabsdet'))(sign, logabs)
 
 
 def solve(A, B):

@@ -109,8 +109,9 @@ def _need(ctx, i, value):
     return value if ctx.needs_input_grad[i] else None
 
 
-def _weighted(errors, weight, input, reduction):
-    """The ``weight=`` form of mse/l1/huber: elementwise weights, mean normalised by their sum."""
+def _weighted(errors, weight, input, reduction, mean_by_weight=True):
+    """The ``weight=`` form of mse/l1/huber: elementwise weights; PyTorch's mse and l1 divide the
+    'mean' by the summed weights, its huber by the element count."""
     if weight.shape != input.shape:
         raise ValueError('Weights and input must have the same size.')
     errors = errors * weight
@@ -119,7 +120,7 @@ def _weighted(errors, weight, input, reduction):
     if reduction == 'sum':
         return errors.sum()
     if reduction == 'mean':
-        return errors.sum() / weight.sum()
+        return errors.sum() / weight.sum() if mean_by_weight else errors.mean()
     raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
 
 
@@ -221,7 +222,8 @@ def huber_loss(input, target, reduction='mean', delta=1.0, weight=None):
         raise RuntimeError('huber_loss does not support non-positive values for delta.')
     input, target = _common(input, target)
     if weight is not None:
-        return _weighted(HuberLoss.apply(input, target, 'none', float(delta), 1.0), weight, input, reduction)
+        return _weighted(HuberLoss.apply(input, target, 'none', float(delta), 1.0), weight, input, reduction,
+                         mean_by_weight=False)
     return HuberLoss.apply(input, target, reduction, float(delta), 1.0)
 
 

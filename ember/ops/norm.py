@@ -1,2 +1,287 @@
-"""(being written)"""
-__all__ = []
+"""Normalization: batch_norm, layer_norm, group_norm, instance_norm, local_response_norm.
+
+Each of batch/layer/group norm is one primitive whose forward computes the statistics on raw
+arrays in one pass and whose backward is the usual closed form written with ember ops:
+
+    gx = invstd * (gxhat - mean(gxhat) - xhat * mean(gxhat * xhat))      (means over the stats axes)
+
+When a graph is being built for a higher-order gradient the mean and invstd are recomputed from
+``x`` with ember ops, so the formula is differentiated through the statistics as well; otherwise
+the values saved by forward are used as constants (same numbers, less work).
+"""
+import math
+
+from ember._tensor import Tensor
+from ember.autograd import grad_mode
+from ember.autograd.function import Primitive
+
+__all__ = ['batch_norm', 'layer_norm', 'group_norm', 'instance_norm', 'local_response_norm']
+
+
+def _stats_backward(x, gxhat, axes, eps, mean, invstd):
+    """The input gradient of ``xhat = (x - mean(x)) * invstd(x)`` for ``gxhat`` (Tensors); also
+    returns ``xhat`` for the affine weight's gradient."""
+    if grad_mode.is_grad_enabled():
+        mean = x.mean(axes, keepdim=True)
+        xc = x - mean
+        invstd = ((xc * xc).mean(axes, keepdim=True) + eps).rsqrt()
+        xhat = xc * invstd
+    else:
+        xhat = (x - mean) * invstd
+    gx = invstd * (gxhat - gxhat.mean(axes, keepdim=True) - xhat * (gxhat * xhat).mean(axes, keepdim=True))
+    return gx, xhat
+
+
+def _raw_stats(xp, x, axes, eps):
+    mean = x.mean(axis=axes, keepdims=True)
+    xc = x - mean
+    var = (xc * xc).mean(axis=axes, keepdims=True)
+    return mean, var, xc * (1.0 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)
+
+
+# ------------------------------------------------------------------------------- batch norm
+class NativeBatchNorm(Primitive):
+    """Returns (y, batch mean, biased batch var); the statistics are not differentiable outputs."""
+    node_name = 'NativeBatchNormBackward0'
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, running_mean, running_var, training, eps):
+        xp = ctx.xp
+        axes = (0,) + tuple(range(2, x.ndim))
+        shape = (1, -1) + (1,) * (x.ndim - 2)
+        if training:
+            mean, var, xhat = _raw_stats(xp, x, axes, eps)
+        else:
+            mean = running_mean.reshape(shape).astype(x.dtype, copy=False)
+            var = running_var.reshape(shape).astype(x.dtype, copy=False)
+            xhat = (x - mean) * (1.0 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)
+        y = xhat
+        if weight is not None:
+            y = y * weight.reshape(shape)
+        if bias is not None:
+            y = y + bias.reshape(shape)
+        ctx.args = (training, eps, axes, shape)
+        ctx.stats = (mean, 1.0 / xp.sqrt(var + eps))
+        ctx.save_for_backward(x, weight)
+        save_mean, save_var = mean.reshape(-1), var.reshape(-1)
+        ctx.mark_non_differentiable(save_mean, save_var)
+        return y, save_mean, save_var
+
+    @staticmethod
+    def backward(ctx, g, _g_mean, _g_var):
+        x, weight = ctx.saved_tensors
+        training, eps, axes, shape = ctx.args
+        mean, invstd = (Tensor._make(a, g.device) for a in ctx.stats)
+        need = ctx.needs_input_grad
+        gxhat = g if weight is None else g * weight.reshape(shape)
+        if training:
+            gx, xhat = _stats_backward(x, gxhat, axes, eps, mean, invstd)
+        else:   # the statistics are constants here
+            xhat = (x - mean) * invstd
+            gx = gxhat * invstd
+        gw = (g * xhat).sum(axes) if need[1] else None
+        gb = g.sum(axes) if need[2] else None
+        return (gx if need[0] else None), gw, gb, None, None, None, None
+
+
+def _check_size(input, name, tensor):
+    if tensor is not None and tensor.numel() != input.shape[1]:
+        raise RuntimeError(f"{name} should contain {input.shape[1]} elements not {tensor.numel()}")
+
+
+def _verify_batch_size(size):
+    n = size[0] * math.prod(size[2:])
+    if n == 1:
+        from ember._tensor import Size
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {Size(size)}")
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+    """Normalise each channel (dim 1) by batch statistics (training) or running statistics (eval).
+
+    In training the running statistics, when given, are updated in place:
+    ``running = (1 - momentum) * running + momentum * batch_stat`` (unbiased batch variance).
+
+    >>> x = ember.tensor([[1., 2.], [3., 6.]])
+    >>> batch_norm(x, None, None, training=True).tolist()
+    [[-0.9999950000374997, -0.9999987500009765], [0.9999950000374997, 0.9999987500009765]]
+    """
+    if input.ndim < 2:
+        from ember.ops._util import wrap_dim
+        wrap_dim(1, input.ndim)
+    if training:
+        _verify_batch_size(tuple(input.shape))
+    elif running_mean is None or running_var is None:
+        raise RuntimeError("running_mean must be defined in evaluation mode")
+    if input.dtype.category < 2:
+        raise NotImplementedError(f'"batch_norm" not implemented for \'{input.dtype._legacy[:-6]}\'')
+    for name, t in (('weight', weight), ('bias', bias), ('running_mean', running_mean), ('running_var', running_var)):
+        _check_size(input, name, t)
+    y, mean, var = NativeBatchNorm.apply(input, weight, bias, running_mean, running_var, bool(training), eps)
+    if training and running_mean is not None and momentum is not None:
+        n = input.numel() // input.shape[1]
+        with grad_mode.no_grad():
+            unbiased = var * (n / (n - 1)) if n > 1 else var
+            running_mean.mul_(1 - momentum).add_(mean.to(running_mean.dtype) * momentum)
+            if running_var is not None:
+                running_var.mul_(1 - momentum).add_(unbiased.to(running_var.dtype) * momentum)
+    return y
+
+
+# ------------------------------------------------------------------------------- layer norm
+class NativeLayerNorm(Primitive):
+    node_name = 'NativeLayerNormBackward0'
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, k, eps):
+        xp = ctx.xp
+        axes = tuple(range(x.ndim - k, x.ndim))
+        mean, var, y = _raw_stats(xp, x, axes, eps)
+        if weight is not None:
+            y = y * weight
+        if bias is not None:
+            y = y + bias
+        ctx.args = (axes, eps)
+        ctx.stats = (mean, 1.0 / xp.sqrt(var + eps))
+        ctx.save_for_backward(x, weight)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, weight = ctx.saved_tensors
+        axes, eps = ctx.args
+        need = ctx.needs_input_grad
+        mean, invstd = (Tensor._make(a, g.device) for a in ctx.stats)
+        gxhat = g if weight is None else g * weight
+        gx, xhat = _stats_backward(x, gxhat, axes, eps, mean, invstd)
+        lead = tuple(range(g.ndim - len(axes)))
+        total = (lambda t: t.sum(lead)) if lead else (lambda t: t)   # NOTE: sum(()) would sum everything
+        gw = total(g * xhat) if need[1] else None
+        gb = total(g) if need[2] else None
+        return (gx if need[0] else None), gw, gb, None, None
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """Normalise over the trailing ``normalized_shape`` dims, then scale and shift elementwise.
+
+    >>> layer_norm(ember.tensor([[1., 3.]]), (2,)).tolist()
+    [[-0.9999950000374997, 0.9999950000374997]]
+    """
+    if isinstance(normalized_shape, int):
+        raise TypeError("layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, not int")
+    shape = [int(s) for s in normalized_shape]
+    k = len(shape)
+    if weight is not None and list(weight.shape) != shape:
+        raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got weight of shape "
+                           f"{list(weight.shape)} and normalized_shape = {shape}")
+    if bias is not None and list(bias.shape) != shape:
+        raise RuntimeError(f"Expected bias to be of same shape as normalized_shape, but got bias of shape "
+                           f"{list(bias.shape)} and normalized_shape = {shape}")
+    if input.ndim < k or list(input.shape[input.ndim - k:]) != shape:
+        raise RuntimeError(f"Given normalized_shape={shape}, expected input with shape [*, {', '.join(map(str, shape))}], "
+                           f"but got input of size{list(input.shape)}")
+    return NativeLayerNorm.apply(input, weight, bias, k, eps)
+
+
+# ------------------------------------------------------------------------------- group norm
+class NativeGroupNorm(Primitive):
+    node_name = 'NativeGroupNormBackward0'
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, groups, eps):
+        xp = ctx.xp
+        N, C = x.shape[:2]
+        xr = x.reshape(N, groups, -1)
+        mean, var, xhat = _raw_stats(xp, xr, (2,), eps)
+        y = xhat.reshape(x.shape)
+        shape = (1, C) + (1,) * (x.ndim - 2)
+        if weight is not None:
+            y = y * weight.reshape(shape)
+        if bias is not None:
+            y = y + bias.reshape(shape)
+        ctx.args = (groups, eps, shape)
+        ctx.stats = (mean, 1.0 / xp.sqrt(var + eps))
+        ctx.save_for_backward(x, weight)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, weight = ctx.saved_tensors
+        groups, eps, shape = ctx.args
+        need = ctx.needs_input_grad
+        mean, invstd = (Tensor._make(a, g.device) for a in ctx.stats)
+        N = x.shape[0]
+        gxhat = g if weight is None else g * weight.reshape(shape)
+        gx, xhat = _stats_backward(x.reshape(N, groups, -1), gxhat.reshape(N, groups, -1), (2,), eps, mean, invstd)
+        axes = (0,) + tuple(range(2, g.ndim))
+        gw = (g * xhat.reshape(x.shape)).sum(axes) if need[1] else None
+        gb = g.sum(axes) if need[2] else None
+        return (gx.reshape(x.shape) if need[0] else None), gw, gb, None, None
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """Normalise each sample over groups of channels (and all spatial positions).
+
+    >>> group_norm(ember.tensor([[1., 3., 5., 9.]]), 2).tolist()
+    [[-0.9999950000374997, 0.9999950000374997, -0.9999987500009765, 0.9999987500009765]]
+    """
+    if input.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.ndim}")
+    C = input.shape[1]
+    if C % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
+                           f"shape {list(input.shape)} and num_groups={num_groups}")
+    if weight is not None and (weight.ndim != 1 or weight.numel() != C):
+        raise RuntimeError(f"Expected weight to be a vector of size equal to the number of channels in input, but got "
+                           f"weight of shape {list(weight.shape)} and input of shape {list(input.shape)}")
+    if bias is not None and (bias.ndim != 1 or bias.numel() != C):
+        raise RuntimeError(f"Expected bias to be a vector of size equal to the number of channels in input, but got "
+                           f"bias of shape {list(bias.shape)} and input of shape {list(input.shape)}")
+    return NativeGroupNorm.apply(input, weight, bias, int(num_groups), eps)
+
+
+# ------------------------------------------------------------------------------- instance norm
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
+                  momentum=0.1, eps=1e-5):
+    """Normalise each (sample, channel) plane: batch_norm on the input viewed as (1, N * C, ...)."""
+    if use_input_stats:
+        size = tuple(input.shape)
+        if math.prod(size[2:]) == 1:
+            from ember._tensor import Size
+            raise ValueError(f"Expected more than 1 spatial element when training, got input size {Size(size)}")
+    N, C = input.shape[:2]
+    x = input.reshape((1, N * C) + tuple(input.shape[2:]))
+    rep = (lambda t: None if t is None else t.repeat(N))
+    rm, rv = rep(running_mean), rep(running_var)
+    out = batch_norm(x, rm, rv, rep(weight), rep(bias), use_input_stats, momentum, eps)
+    if use_input_stats and running_mean is not None:
+        with grad_mode.no_grad():
+            running_mean.copy_(rm.reshape(N, C).mean(0))
+            if running_var is not None:
+                running_var.copy_(rv.reshape(N, C).mean(0))
+    return out.view(input.shape)
+
+
+# ------------------------------------------------------------------------------- local response norm
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """x / (k + alpha / n * sum of x**2 over ``size`` neighbouring channels) ** beta (AlexNet's LRN)."""
+    from ember.ops.pooling import avg_pool2d, avg_pool3d
+    from ember.ops.conv import _pad
+    dim = input.ndim
+    if dim < 3:
+        # NOTE: the run of spaces is PyTorch's own (a line continuation inside its message)
+        raise ValueError(f"Expected 3D or higher dimensionality{' ' * 26}input (got {dim} dimensions)")
+    if input.numel() == 0:
+        return input
+    div = (input * input).unsqueeze(1)
+    if dim == 3:
+        div = _pad(div, (0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool2d(div, (size, 1), stride=1).squeeze(1)
+    else:
+        sizes = input.shape
+        div = div.view(sizes[0], 1, sizes[1], sizes[2], -1)
+        div = _pad(div, (0, 0, 0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool3d(div, (size, 1, 1), stride=1).squeeze(1)
+        div = div.view(sizes)
+    div = div.mul(alpha).add(k).pow(beta)
+    return input / div

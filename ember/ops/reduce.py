@@ -161,17 +161,19 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 
 
 # --------------------------------------------------------------- max / min
-_ValuesIndices = {}
+_RESULT_TYPES = {}
 
 
-def _named(name):
-    cls = _ValuesIndices.get(name)
+def _named(name, fields=('values', 'indices')):
+    """PyTorch's ``torch.return_types.<name>``: a named tuple printed one field per line."""
+    cls = _RESULT_TYPES.get(name)
     if cls is None:
-        base = collections.namedtuple(name, ['values', 'indices'])
+        base = collections.namedtuple(name, fields)
 
         def __repr__(self):
-            return f"ember.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
-        cls = _ValuesIndices[name] = type(name, (base,), {'__repr__': __repr__, '__slots__': ()})
+            body = ',\n'.join(f'{f}={v!r}' for f, v in zip(self._fields, self))
+            return f"ember.return_types.{name}(\n{body})"
+        cls = _RESULT_TYPES[name] = type(name, (base,), {'__repr__': __repr__, '__slots__': ()})
         cls.__module__ = 'ember.return_types'
     return cls
 
@@ -300,9 +302,8 @@ def amin(input, dim=(), keepdim=False):
 
 
 def aminmax(input, *, dim=None, keepdim=False):
-    cls = collections.namedtuple('aminmax', ['min', 'max'])
     d = () if dim is None else dim
-    return cls(amin(input, d, keepdim), amax(input, d, keepdim))
+    return _named('aminmax', ('min', 'max'))(amin(input, d, keepdim), amax(input, d, keepdim))
 
 
 def _arg(input, dim, keepdim, take_max):

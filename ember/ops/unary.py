@@ -114,6 +114,9 @@ def _erfinv(xp, x):
 
 
 def neg(input):
+    if input.dtype.name == 'bool':
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
     return Neg.apply(input)
 
 
@@ -235,6 +238,8 @@ def erfinv(input):
 
 
 def sign(input):
+    if input.dtype.name == 'bool':  # NumPy has no sign for bool; PyTorch returns the values
+        return input.clone()
     return Sign.apply(input)
 
 

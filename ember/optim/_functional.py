@@ -28,6 +28,14 @@ def _real(arr):
     return arr
 
 
+def _hyper(x):
+    """A hyperparameter as a scalar: a Python float, or for a Tensor a NumPy scalar of its dtype, so that
+    arithmetic on it (bias corrections) rounds like PyTorch's 0-dim tensor arithmetic."""
+    if hasattr(x, '_data'):
+        return x._data.dtype.type(x.item())
+    return float(x)
+
+
 def _check_no_scaler(grad_scale, found_inf):
     if grad_scale is not None or found_inf is not None:
         raise AssertionError("Expected grad_scale and found_inf to be None")
@@ -87,7 +95,7 @@ def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=False, foreach=N
     Missing (None) entries of ``momentum_buffer_list`` are filled with new buffers in place.
     """
     _check_no_scaler(grad_scale, found_inf)
-    lr, weight_decay, momentum, dampening = float(lr), float(weight_decay), float(momentum), float(dampening)
+    lr, weight_decay, momentum, dampening = _hyper(lr), float(weight_decay), float(momentum), float(dampening)
     for i, p in enumerate(params):
         x = p._data
         xp = _xp(x)
@@ -131,7 +139,7 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, for
          decoupled_weight_decay=False, *, amsgrad, beta1, beta2, lr, weight_decay, eps, maximize):
     """Adam (and AdamW when ``decoupled_weight_decay``), with optional AMSGrad and maximize."""
     _check_no_scaler(grad_scale, found_inf)
-    lr, beta1, beta2 = float(lr), float(beta1), float(beta2)
+    lr, beta1, beta2 = _hyper(lr), _hyper(beta1), _hyper(beta2)
     weight_decay, eps = float(weight_decay), float(eps)
     for i, p in enumerate(params):
         x = p._data
@@ -185,7 +193,7 @@ def rmsprop(params, grads, square_avgs, grad_avgs, momentum_buffer_list, state_s
             maximize=False, differentiable=False, capturable=False, has_complex=False, *, lr, alpha, eps,
             weight_decay, momentum, centered):
     """RMSprop with optional centering, momentum, weight decay and maximize."""
-    lr, alpha, eps = float(lr), float(alpha), float(eps)
+    lr, alpha, eps = _hyper(lr), float(alpha), float(eps)
     weight_decay, momentum = float(weight_decay), float(momentum)
     for i, p in enumerate(params):
         x = p._data
@@ -227,7 +235,7 @@ def adagrad(params, grads, state_sums, state_steps, fused=None, grad_scale=None,
             lr_decay, eps, maximize):
     """Adagrad with learning-rate decay, weight decay and maximize."""
     _check_no_scaler(grad_scale, found_inf)
-    lr, weight_decay, lr_decay, eps = float(lr), float(weight_decay), float(lr_decay), float(eps)
+    lr, weight_decay, lr_decay, eps = _hyper(lr), float(weight_decay), float(lr_decay), float(eps)
     for p, grad, state_sum, step_t in zip(params, grads, state_sums, state_steps):
         x = p._data
         xp = _xp(x)
@@ -249,7 +257,7 @@ def adagrad(params, grads, state_sums, state_steps, fused=None, grad_scale=None,
 def adadelta(params, grads, square_avgs, acc_deltas, state_steps, capturable=False, foreach=None,
              differentiable=False, has_complex=False, *, lr, rho, eps, weight_decay, maximize):
     """Adadelta with weight decay and maximize."""
-    lr, rho, eps, weight_decay = float(lr), float(rho), float(eps), float(weight_decay)
+    lr, rho, eps, weight_decay = _hyper(lr), float(rho), float(eps), float(weight_decay)
     for p, grad, square_avg, acc_delta, step_t in zip(params, grads, square_avgs, acc_deltas, state_steps):
         x = p._data
         xp = _xp(x)

@@ -102,7 +102,7 @@ def _use_grad_for_differentiable(step):
     def wrapper(self, *args, **kwargs):
         state = _grad_mode._state
         prev = state.enabled
-        state.enabled = bool(self.defaults['differentiable'])
+        state.enabled = bool(self.defaults.get('differentiable', False))
         try:
             return step(self, *args, **kwargs)
         finally:
@@ -111,9 +111,9 @@ def _use_grad_for_differentiable(step):
 
 
 def _to_scalar(x):
-    """A hyperparameter as a Python number (a 1-element Tensor lr/beta becomes its value)."""
-    if isinstance(x, Tensor):
-        return x.item()
+    """A 1-element Tensor hyperparameter as a 0-dim Tensor; anything else unchanged (PyTorch's rule)."""
+    if isinstance(x, Tensor) and x.dim() != 0:
+        return x.view(())
     return x
 
 
@@ -203,13 +203,15 @@ class Optimizer:
         self.defaults.setdefault('differentiable', False)
 
     def __repr__(self):
-        lines = [self.__class__.__name__ + ' (']
+        # NOTE: each group starts with a newline and each option line ends with one, so groups are
+        # separated by a blank line (PyTorch's layout)
+        text = self.__class__.__name__ + ' ('
         for i, group in enumerate(self.param_groups):
-            lines.append(f'Parameter Group {i}')
+            text += f'\nParameter Group {i}\n'
             for key in sorted(group.keys()):
                 if key != 'params':
-                    lines.append(f'    {key}: {group[key]}')
-        return '\n'.join(lines) + '\n)'
+                    text += f'    {key}: {group[key]}\n'
+        return text + ')'
 
     # ------------------------------------------------------------------ groups
     def add_param_group(self, param_group):

@@ -103,8 +103,10 @@ def _reason(error):
     if isinstance(error, urllib.error.HTTPError):
         return f"HTTP Error {error.code}: {error.reason}"
     if isinstance(error, urllib.error.URLError):
-        return f"{type(error.reason).__name__}: {error.reason}" if isinstance(error.reason, BaseException) \
-            else str(error.reason)
+        reason = error.reason
+        if isinstance(reason, socket.gaierror):
+            return f"cannot resolve the host name (offline?): {reason}"
+        return f"{type(reason).__name__}: {reason}" if isinstance(reason, BaseException) else str(reason)
     return f"{type(error).__name__}: {error}"
 
 

@@ -186,7 +186,7 @@ class MNIST(VisionDataset):
     def __getitem__(self, index):
         img, target = self.data[index], int(self.targets[index])
         # a PIL image, as every torchvision dataset returns, so the same transforms apply
-        img = pil_image().fromarray(img.numpy(), mode="L")
+        img = pil_image().fromarray(img.numpy())  # 2-D uint8: mode "L" (no mode argument: Pillow deprecates it)
         if self.transform is not None:
             img = self.transform(img)
         if self.target_transform is not None:

@@ -1,0 +1,104 @@
+"""Convolution and pooling speed on LeNet's shapes (seed 002: batch 64, 3x32x32), side by side
+with PyTorch when it is importable (set TORCH_PYTHON to a Python that has torch).
+
+    python benchmarks/bench_conv.py
+    TORCH_PYTHON=/path/to/python-with-torch python benchmarks/bench_conv.py
+
+Measures forward+backward of conv1 (3->6, 5x5 on 32x32) and conv2 (6->16, 5x5 on 14x14), each
+with and without an input gradient, the 2x2 max pool, and the whole LeNet train step built from
+functional ops (conv, relu, max_pool, linear, cross_entropy, SGD update by hand).
+"""
+import os
+import subprocess
+import sys
+import timeit
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def _best(fn, number, repeat=5):
+    fn()
+    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number
+
+
+def bench(lib_name):
+    if lib_name == 'ember':
+        sys.path.insert(0, ROOT)
+        import ember as lib
+        from ember.ops.conv import conv2d
+        from ember.ops.pooling import max_pool2d
+        from ember.ops.activation import relu
+    else:
+        import torch as lib
+        lib.set_num_threads(os.cpu_count() or 1)
+        from torch.nn.functional import conv2d, max_pool2d, relu
+    rng = np.random.default_rng(0)
+
+    def t(*shape, grad=False):
+        return lib.tensor(rng.standard_normal(shape).astype(np.float32) * 0.1, requires_grad=grad)
+
+    res = {}
+    x = t(64, 3, 32, 32)
+    xg = t(64, 3, 32, 32, grad=True)
+    w1, b1 = t(6, 3, 5, 5, grad=True), t(6, grad=True)
+    h = t(64, 6, 14, 14, grad=True)
+    w2, b2 = t(16, 6, 5, 5, grad=True), t(16, grad=True)
+
+    def step(inp, w, b):
+        def run():
+            conv2d(inp, w, b).sum().backward()
+        return run
+    res['conv1_fwd_ms'] = _best(lambda: conv2d(x, w1, b1), 20) * 1e3
+    res['conv1_fwd_bwd_ms'] = _best(step(x, w1, b1), 10) * 1e3
+    res['conv1_fwd_bwd_dx_ms'] = _best(step(xg, w1, b1), 10) * 1e3
+    res['conv2_fwd_bwd_dx_ms'] = _best(step(h, w2, b2), 10) * 1e3
+    y = t(64, 6, 28, 28, grad=True)
+    res['maxpool_fwd_bwd_ms'] = _best(lambda: max_pool2d(y, 2, 2).sum().backward(), 20) * 1e3
+
+    params = [w1, b1, w2, b2, t(120, 400, grad=True), t(120, grad=True), t(84, 120, grad=True), t(84, grad=True),
+              t(10, 84, grad=True), t(10, grad=True)]
+    labels = lib.tensor(rng.integers(0, 10, 64))
+
+    def train_step():
+        c1w, c1b, c2w, c2b, f1w, f1b, f2w, f2b, f3w, f3b = params
+        a = max_pool2d(relu(conv2d(x, c1w, c1b)), 2, 2)
+        a = max_pool2d(relu(conv2d(a, c2w, c2b)), 2, 2)
+        a = a.reshape(-1, 400)
+        a = relu(a.matmul(f1w.t()) + f1b)
+        a = relu(a.matmul(f2w.t()) + f2b)
+        logits = a.matmul(f3w.t()) + f3b
+        loss = -(logits.log_softmax(1).gather(1, labels.reshape(-1, 1))).mean()
+        for p in params:
+            p.grad = None
+        loss.backward()
+        with lib.no_grad():
+            for p in params:
+                p.sub_(p.grad * 0.01)
+    res['lenet_train_step_ms'] = _best(train_step, 10) * 1e3
+    return res
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == '--one':
+        print(repr(bench(sys.argv[2])))
+        return
+    ours = eval(subprocess.check_output([sys.executable, __file__, '--one', 'ember'], text=True))
+    theirs = None
+    torch_python = os.environ.get('TORCH_PYTHON', sys.executable)
+    try:
+        theirs = eval(subprocess.check_output([torch_python, __file__, '--one', 'torch'], text=True,
+                                              stderr=subprocess.DEVNULL))
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        pass
+    print(f"{'measure':<24}{'ember':>12}{'torch':>12}{'ratio':>8}")
+    for k, v in ours.items():
+        t = theirs.get(k) if theirs else None
+        ratio = f'{v / t:.2f}' if t else '-'
+        print(f"{k:<24}{v:>12.3f}{(t if t else float('nan')):>12.3f}{ratio:>8}")
+
+
+if __name__ == '__main__':
+    main()

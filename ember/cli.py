@@ -1,0 +1,186 @@
+"""The ``ember`` command: ``ember run script.py [args...]`` runs a PyTorch script on ember,
+``ember run -m module [args...]`` a module, ``ember info`` describes this installation.
+
+``run`` installs the torch -> ember import alias (``ember.compat``), sets ``sys.argv`` and
+``sys.path[0]`` as ``python script.py`` would, and runs the script as ``__main__``: its output, its
+exit code and its tracebacks are what Python gives, with ember's own frames left out.
+"""
+import argparse
+import os
+import platform
+import runpy
+import sys
+import traceback
+
+
+def _parser():
+    import ember
+    parser = argparse.ArgumentParser(
+        prog='ember', description="ember: PyTorch's programming model on NumPy (CPU) and CuPy (CUDA).")
+    parser.add_argument('--version', action='version', version=f'ember {ember.__version__}')
+    sub = parser.add_subparsers(dest='command', metavar='COMMAND')
+    run = sub.add_parser(
+        'run', help='run a PyTorch script with torch/torchvision imports mapped to ember',
+        description="Run a PyTorch script unchanged: 'import torch' imports ember, 'torchvision' ember.vision.",
+        usage='ember run [-h] (script.py | -m module) [args ...]')
+    run.add_argument('args', nargs=argparse.REMAINDER, metavar='script.py | -m module [args ...]',
+                     help='the script (or -m and a module) and the arguments it receives')
+    sub.add_parser('info', help='show versions, backends (CUDA, MPI) and threads',
+                   description='Show the ember, Python and NumPy versions, the CUDA and MPI backends, and threads.')
+    return parser
+
+
+def main(argv=None):
+    """Entry point of the ``ember`` console script and of ``python -m ember``; returns the exit code."""
+    parser = _parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ['run'] and len(argv) > 1 and argv[1] not in ('-h', '--help'):
+        # NOTE: everything after `run` belongs to the script (or to -m); argparse would read the
+        # script's own options (`-m mod --epochs 2`) as ember's
+        return _run(parser, argv[1:])
+    args = parser.parse_args(argv)
+    if args.command == 'run':
+        return _run(parser, args.args)
+    if args.command == 'info':
+        print(info())
+        return 0
+    parser.print_help(sys.stderr)
+    return 2
+
+
+# ------------------------------------------------------------------------------------------ run
+def _run(parser, argv):
+    if not argv:
+        parser.error("run: give a script to run (ember run script.py [args ...]) or -m module")
+    if argv[0] == '-m':
+        if len(argv) < 2:
+            parser.error('run: argument -m: expected a module name')
+        return _execute(argv[1], argv[2:], as_module=True)
+    return _execute(argv[0], argv[1:], as_module=False)
+
+
+def _execute(target, args, as_module):
+    from ember import compat
+    compat.install()
+    # NOTE: sys.path[0] is where `ember`/`python -m ember` was started from; Python puts the script's
+    # directory (or, for -m, the working directory) there instead
+    if as_module:
+        sys.argv = [target, *args]   # runpy replaces argv[0] with the module's file, as python -m does
+        sys.path[0] = os.getcwd()
+    else:
+        if not os.path.exists(target):
+            print(f"ember run: can't open file {os.path.abspath(target)!r}: [Errno 2] No such file or directory",
+                  file=sys.stderr)
+            return 2
+        sys.argv = [target, *args]
+        sys.path[0] = os.path.dirname(os.path.abspath(target))
+    try:
+        if as_module:
+            runpy.run_module(target, run_name='__main__', alter_sys=True)
+        else:
+            runpy.run_path(os.path.abspath(target), run_name='__main__')
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        raise
+    except BaseException as e:  # noqa: BLE001 - print it the way Python would, then exit 1
+        _print_user_traceback(e)
+        return 1
+    finally:
+        sys.stdout.flush()
+    return 0
+
+
+def _print_user_traceback(exc):
+    """The traceback from the user's first frame on: ember's cli and runpy frames add nothing."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_globals.get('__name__') in ('ember.cli', 'runpy'):
+        tb = tb.tb_next
+    if tb is None and isinstance(exc, ImportError) and getattr(exc, 'name', None):
+        tb = exc.__traceback__   # `-m no_such_module`: nothing of the user's ran
+    traceback.print_exception(type(exc), exc, tb)
+
+
+# ----------------------------------------------------------------------------------------- info
+def _version_of(dist_module):
+    try:
+        from importlib import metadata
+        dists = metadata.packages_distributions().get(dist_module) or [dist_module]
+        return metadata.version(dists[0])
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _cuda_line():
+    import importlib.util
+    from ember import cuda
+    if importlib.util.find_spec('cupy') is None:
+        return "CUDA (CuPy): not available (CuPy is not installed: pip install 'ember[cuda]')"
+    version = _version_of('cupy') or '?'
+    if not cuda.is_available():
+        return f'CUDA (CuPy {version}): not available (no CUDA device or driver found)'
+    n = cuda.device_count()
+    names = ', '.join(f'{i}: {cuda.get_device_name(i)}' for i in range(n))
+    return f'CUDA (CuPy {version}): available, {n} device{"s" if n != 1 else ""} ({names})'
+
+
+def _mpi_line():
+    try:
+        import mpi4py
+    except ImportError:
+        return "MPI (mpi4py): not available (mpi4py is not installed: pip install 'ember[mpi]')"
+    try:
+        mpi4py.rc.initialize = False   # describe the library without starting MPI
+        from mpi4py import MPI
+        library = MPI.Get_library_version().strip().splitlines()[0]
+    except Exception as e:  # noqa: BLE001 - a broken MPI install is worth reporting, not crashing on
+        return f'MPI (mpi4py {mpi4py.__version__}): not available ({type(e).__name__}: {e})'
+    return f'MPI (mpi4py {mpi4py.__version__}): available ({library})'
+
+
+def _blas_lines():
+    try:
+        from threadpoolctl import threadpool_info
+        pools = [p for p in threadpool_info() if p.get('user_api') == 'blas']
+    except Exception:  # noqa: BLE001 - threadpoolctl is optional
+        pools = None
+    if pools:
+        return [f"BLAS: {p.get('internal_api')} {p.get('version') or ''}".rstrip() + f", {p.get('num_threads')} threads"
+                for p in pools]
+    name = '?'
+    try:
+        import numpy as np
+        blas = np.show_config(mode='dicts')['Build Dependencies']['blas']
+        name = f"{blas.get('name', '?')} {blas.get('version', '')}".strip()
+    except Exception:  # noqa: BLE001 - older NumPy has no dict form of its config
+        pass
+    env = next((f'{v}={os.environ[v]}' for v in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS')
+                if v in os.environ), None)
+    threads = env or 'thread count unknown (pip install threadpoolctl to see it)'
+    return [f'BLAS: {name}, {threads}']
+
+
+def info():
+    """The lines ``ember info`` prints."""
+    import numpy as np
+    import ember
+    cores = os.cpu_count()
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        usable = cores
+    lines = [
+        f'ember {ember.__version__} ({os.path.dirname(ember.__file__)})',
+        f'Python {platform.python_version()} ({platform.python_implementation()}, {sys.executable})',
+        f'Platform: {platform.platform()}',
+        f'NumPy {np.__version__}',
+        _cuda_line(),
+        _mpi_line(),
+        f'CPU threads: {cores} ({usable} usable by this process)',
+        *_blas_lines(),
+    ]
+    return '\n'.join(lines)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""The torch -> ember import alias: unmodified PyTorch code imports ember.
+
+``install()`` puts a finder first on ``sys.meta_path`` that answers ``import torch`` with ``ember``,
+``torch.X.Y`` with ``ember.X.Y``, ``torchvision`` with ``ember.vision`` and ``torchvision.X`` with
+``ember.vision.X``. The aliases are the ember modules themselves (registered in ``sys.modules``
+under the torch names), so ``import torch.nn as nn``, ``from torch.utils.data import DataLoader``
+and ``torch.nn.functional`` all resolve to ember. ``ember run script.py`` installs it before the
+script runs; in a notebook call it yourself before the first ``import torch``:
+
+>>> import ember.compat
+>>> ember.compat.install()
+>>> import torch
+>>> torch.__name__
+'ember'
+>>> ember.compat.uninstall()
+"""
+import importlib
+import importlib.abc
+import importlib.util
+import sys
+
+# torch names -> ember names, longest first so 'torchvision' is not read as 'torch' + 'vision'
+_ALIASES = (('torchvision', 'ember.vision'), ('torch', 'ember'))
+
+
+def ember_module_name(name):
+    """The ember module that stands for PyTorch module ``name`` (None if it is not torch's)."""
+    for src, dst in _ALIASES:
+        if name == src or name.startswith(src + '.'):
+            return dst + name[len(src):]
+    return None
+
+
+class _AliasLoader(importlib.abc.Loader):
+    def __init__(self, target):
+        self.target = target
+
+    def create_module(self, spec):
+        return importlib.import_module(self.target)
+
+    def exec_module(self, module):
+        pass  # the ember module ran when create_module imported it
+
+
+class TorchAliasFinder(importlib.abc.MetaPathFinder):
+    """Finds ``torch``/``torchvision`` modules as their ember counterparts."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        name = ember_module_name(fullname)
+        if name is None:
+            return None
+        try:
+            found = importlib.util.find_spec(name)
+        except ImportError:
+            found = None
+        if found is None:
+            return None  # the import fails as "No module named 'torch.xyz'": ember has no such module
+        return importlib.util.spec_from_loader(fullname, _AliasLoader(name))
+
+
+def _installed():
+    return next((f for f in sys.meta_path if isinstance(f, TorchAliasFinder)), None)
+
+
+def is_installed():
+    return _installed() is not None
+
+
+def install():
+    """Make ``import torch`` (and torchvision) import ember from now on in this process."""
+    if _installed() is not None:
+        return
+    for name in ('torch', 'torchvision'):
+        mod = sys.modules.get(name)
+        if mod is not None and not getattr(mod, '__name__', '').startswith('ember'):
+            # NOTE: mixing real torch modules (already imported) with ember ones would give objects
+            # of both libraries in one program; refuse rather than half-alias
+            raise RuntimeError(f"ember.compat.install(): the real '{name}' is already imported in this process; "
+                               f"call install() before the first 'import {name}' (restart the kernel/interpreter)")
+    sys.meta_path.insert(0, TorchAliasFinder())
+
+
+def uninstall():
+    """Remove the alias and forget the ``torch*`` entries it registered in ``sys.modules``."""
+    finder = _installed()
+    if finder is not None:
+        sys.meta_path.remove(finder)
+    for name in list(sys.modules):
+        if ember_module_name(name) is not None and getattr(sys.modules[name], '__name__', '').startswith('ember'):
+            del sys.modules[name]

@@ -1,0 +1,131 @@
+"""Dropout family: a random keep-mask multiplied in (one MulBackward0 node, as PyTorch's CPU path).
+
+Masks are drawn from the default generator on the host and moved to the tensor's device, so
+``ember.manual_seed`` makes them reproducible on every device.
+"""
+import warnings
+
+from ember import backend
+from ember._tensor import Tensor
+
+
+def _check_p(p):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _noise(input, p, shape):
+    """Bernoulli(1 - p) keep-mask of ``shape`` (broadcastable to ``input``) as the input's dtype."""
+    from ember.ops.random import _rng
+    np_dtype = input._data.dtype
+    keep = _rng(None).random(shape, dtype='float32' if np_dtype.itemsize <= 4 else 'float64') >= p
+    return Tensor._make(backend.move(keep.astype(np_dtype), input._device), input._device)
+
+
+def _apply_mask(input, mask, inplace):
+    if inplace:
+        return input.mul_(mask)
+    return input * mask
+
+
+def _dropout_impl(input, p, training, inplace, feature):
+    if not training or p == 0 or input.numel() == 0:
+        return input
+    shape = tuple(input.shape)
+    if feature:
+        shape = shape[:2] + (1,) * (len(shape) - 2)
+    if p == 1:
+        mask = Tensor._make(input._xp.zeros(shape, input._data.dtype), input._device)
+        return _apply_mask(input, mask, inplace)
+    mask = _noise(input, p, shape)
+    mask._data *= 1.0 / (1.0 - p)
+    return _apply_mask(input, mask, inplace)
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Zero each element with probability ``p`` and scale the rest by ``1/(1-p)`` (training only)."""
+    _check_p(p)
+    return _dropout_impl(input, p, training, inplace, feature=False)
+
+
+def _feature(input, p, training, inplace, batched):
+    if batched:
+        return _dropout_impl(input, p, training, inplace, feature=True)
+    x = input.unsqueeze(0)
+    out = _dropout_impl(x, p, training, False, feature=True).squeeze(0)
+    if inplace:
+        return input.copy_(out) if out is not input else input
+    return out
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, L) or (C, L) inputs."""
+    _check_p(p)
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. Note that "
+                           "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a "
+                           "channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
+    return _feature(input, p, training, inplace, batched=input.ndim == 3)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, H, W) inputs."""
+    _check_p(p)
+    ndim = input.ndim
+    if ndim not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {ndim}-D input to dropout2d, which is deprecated and will result in "
+                      "an error in a future release. To retain the behavior and silence this warning, please use "
+                      "dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 "
+                      "spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D "
+                      "inputs).", stacklevel=2)
+    if ndim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+                      "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. "
+                      "This behavior will change in a future release to interpret the input as one without a "
+                      "batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, "
+                      "please switch to using dropout1d instead.", stacklevel=2)
+    return _feature(input, p, training, inplace, batched=ndim in (3, 4))
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, D, H, W) inputs."""
+    _check_p(p)
+    ndim = input.ndim
+    if ndim not in (4, 5):
+        warnings.warn(f"dropout3d: Received a {ndim}-D input to dropout3d, which is deprecated and will result in "
+                      "an error in a future release. To retain the behavior and silence this warning, please use "
+                      "dropout instead. Note that dropout3d exists to provide channel-wise dropout on inputs with 3 "
+                      "spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 4D or 5D "
+                      "inputs).", stacklevel=2)
+    return _feature(input, p, training, inplace, batched=ndim == 5)
+
+
+_ALPHA = 1.7580993408473766   # -SELU's negative saturation value, SELU scale * alpha
+
+
+def _alpha_impl(input, p, training, inplace, feature):
+    _check_p(p)
+    if not training or p == 0 or input.numel() == 0:
+        return input
+    shape = tuple(input.shape)
+    if feature:
+        shape = shape[:2] + (1,) * (len(shape) - 2)
+    if p == 1:
+        zero = Tensor._make(input._xp.zeros(shape, input._data.dtype), input._device)
+        return _apply_mask(input, zero, inplace)
+    keep = _noise(input, p, shape)
+    # keeps the SELU fixed point: mean 0 / variance 1 in, mean 0 / variance 1 out
+    a = 1.0 / ((_ALPHA * _ALPHA * p + 1) * (1 - p)) ** 0.5
+    b = Tensor._make((keep._data - 1) * (_ALPHA * a) + _ALPHA * a * p, input._device)
+    keep._data *= a
+    if inplace:
+        return input.mul_(keep).add_(b)
+    return input * keep + b
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    return _alpha_impl(input, p, training, inplace, feature=False)
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    return _alpha_impl(input, p, training, inplace, feature=True)

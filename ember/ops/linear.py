@@ -1,0 +1,115 @@
+"""Affine maps: F.linear (one fused Primitive, the MLP hot path) and F.bilinear."""
+from ember._tensor import Tensor
+from ember.autograd.function import Primitive
+from ember.ops.linalg import Mm
+
+
+class Addmm(Primitive):
+    """``x @ W.T + b`` for 2-D ``x``: one matmul forward, two backward, nothing copied or saved
+    beyond the inputs that the requested gradients need."""
+    node_name = 'AddmmBackward0'
+
+    @staticmethod
+    def forward(ctx, x, w, b=None):
+        need = ctx.needs_input_grad
+        ctx.save_for_backward(x if need[1] else None, w if need[0] else None)
+        y = ctx.xp.matmul(x, w.T)
+        if b is not None:
+            y += b
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        gx = Mm.apply(g, w) if need[0] else None
+        gw = Mm.apply(g.t(), x) if need[1] else None
+        gb = g.sum(0) if len(need) > 2 and need[2] else None
+        return gx, gw, gb
+
+
+class MmT(Addmm):
+    """``x @ W.T`` (linear without bias): PyTorch reports it as MmBackward0."""
+    node_name = 'MmBackward0'
+
+
+def _name(dtype):
+    from ember._tensor import _scalar_type_name
+    return _scalar_type_name(dtype)
+
+
+def linear(input, weight, bias=None):
+    """``input @ weight.T + bias`` over the last dimension of ``input``.
+
+    >>> linear(ember.ones(2, 3), ember.ones(4, 3), ember.zeros(4)).shape
+    ember.Size([2, 4])
+    """
+    xd = input._data
+    wd = weight._data
+    if xd.dtype != wd.dtype or (bias is not None and bias._data.dtype != xd.dtype):
+        other = weight if wd.dtype != xd.dtype else bias
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_name(input.dtype)} and "
+                           f"{_name(other.dtype)}")
+    if wd.ndim != 2 and wd.ndim != 1:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {wd.ndim}D")
+    if xd.ndim == 2:
+        if xd.shape[1] != wd.shape[-1] or wd.ndim == 1:
+            _shape_error(xd.shape, wd)
+        if bias is not None:
+            if bias._data.shape not in ((wd.shape[0],), (), (1,)) and bias._data.ndim <= 1:
+                raise RuntimeError(f"The expanded size of the tensor ({wd.shape[0]}) must match the existing size "
+                                   f"({bias._data.shape[-1]}) at non-singleton dimension 1.  Target sizes: "
+                                   f"[{xd.shape[0]}, {wd.shape[0]}].  Tensor sizes: [{bias._data.shape[-1]}]")
+            return Addmm.apply(input, weight, bias)
+        return MmT.apply(input, weight)
+    if wd.ndim == 1 or xd.ndim == 0:
+        from ember.ops.linalg import matmul
+        out = matmul(input, weight.t() if wd.ndim == 2 else weight)
+        return out + bias if bias is not None else out
+    # batched input: fold the leading dimensions into one matrix product
+    lead = xd.shape[:-1]
+    if xd.shape[-1] != wd.shape[1]:
+        _shape_error((max(1, _prod(lead)), xd.shape[-1]), wd)
+    flat = input.reshape(-1, xd.shape[-1])
+    out = Addmm.apply(flat, weight, bias) if bias is not None else MmT.apply(flat, weight)
+    return out.reshape(*lead, wd.shape[0])
+
+
+def _prod(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def _shape_error(x_shape, w):
+    ws = w._data.shape
+    raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({x_shape[0]}x{x_shape[1]} and "
+                       f"{ws[-1]}x{ws[0] if len(ws) == 2 else 1})")
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """``y[..., o] = sum_ij input1[..., i] * weight[o, i, j] * input2[..., j] + bias[o]``."""
+    if input1.ndim != input2.ndim:
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.ndim} and {input2.ndim}")
+    if tuple(input1.shape[:-1]) != tuple(input2.shape[:-1]):
+        raise RuntimeError(f"bilinear(): input batch dimensions do not match: got {list(input1.shape[:-1])} and "
+                           f"{list(input2.shape[:-1])}")
+    if weight.ndim != 3:
+        raise RuntimeError(f"bilinear(): weight must be three-dimensional, but got {weight.ndim}")
+    out_f, in1, in2 = weight.shape
+    if input1.shape[-1] != in1:
+        raise RuntimeError(f"bilinear(): input1 size does not match weight size: got {input1.shape[-1]} but "
+                           f"expected {in1}")
+    if input2.shape[-1] != in2:
+        raise RuntimeError(f"bilinear(): input2 size does not match weight size: got {input2.shape[-1]} but "
+                           f"expected {in2}")
+    lead = tuple(input1.shape[:-1])
+    x1 = input1.reshape(-1, in1)
+    x2 = input2.reshape(-1, in2)
+    # (N, j) @ (j, o*i) -> (N, o, i), then contract i with input1: two products, no Python loops
+    t = x2.mm(weight.permute(2, 0, 1).reshape(in2, out_f * in1)).reshape(-1, out_f, in1)
+    y = (t * x1.unsqueeze(1)).sum(-1)
+    if bias is not None:
+        y = y + bias
+    return y.reshape(*lead, out_f)

@@ -1,0 +1,1057 @@
+"""Checkpoints: ``ember.save`` / ``ember.load`` in PyTorch's own file format, both ways.
+
+A checkpoint is what ``torch.save`` (1.6+) writes: an uncompressed zip archive ::
+
+    <archive>/data.pkl         the object, pickled (protocol 2). A tensor is the call
+                               torch._utils._rebuild_tensor_v2(storage, offset, size, stride,
+                               requires_grad, backward_hooks), its storage a persistent id
+                               ('storage', torch.FloatStorage, key, location, numel)
+    <archive>/data/<key>       the storage's raw bytes, each entry's data 64-byte aligned
+    <archive>/byteorder ...    'little'; version '3'; .format_version; .storage_alignment;
+                               .data/serialization_id
+
+ember writes the ``torch.*`` global names, so real PyTorch reads ember's files; reading maps them
+back to ember. Tensors that view one buffer (a tensor and its slices) share one storage entry and
+come back as NumPy views of one array. ``weights_only=True`` (the default, as in PyTorch 2.6+)
+unpickles through an allowlist: a malicious checkpoint never runs code.
+
+>>> import io, ember
+>>> buf = io.BytesIO()
+>>> ember.save({'w': ember.ones(2)}, buf)
+>>> _ = buf.seek(0)
+>>> ember.load(buf)
+{'w': tensor([1., 1.])}
+"""
+import _compat_pickle
+import codecs
+import collections
+import contextlib
+import io
+import math
+import mmap as _mmap
+import os
+import pickle
+import pickletools
+import secrets
+import struct
+import sys
+import warnings
+import zipfile
+
+import numpy as np
+
+from ember import backend
+from ember._device import CPU, as_device, device as _device
+from ember._dtype import ALL_DTYPES, dtype as _dtype, float32
+from ember._tensor import Size, Tensor
+
+__all__ = ['save', 'load', 'TypedStorage', 'add_safe_globals', 'get_safe_globals', 'clear_safe_globals',
+           'safe_globals', 'save_safetensors', 'load_safetensors']
+
+DEFAULT_PROTOCOL = 2
+_ALIGNMENT = 64                    # storage data starts on a 64-byte boundary (mmap-friendly), as PyTorch's
+_CHUNK = 1 << 24                   # copy large storages in 16 MiB pieces: no second full-size buffer
+_LEGACY_MAGIC = 0x1950a86a20f9469cfc6c
+_LEGACY_PROTOCOL = 1001
+_STORAGE_NAME = {d: d._legacy.replace('Tensor', 'Storage') for d in ALL_DTYPES}   # float32 -> FloatStorage
+
+
+# ====================================================================================== saving
+class _TorchName:
+    """Stands in for a PyTorch global (``torch._utils._rebuild_tensor_v2``) while ember pickles.
+
+    Pickle normally checks that a global can be imported; this name need only exist in PyTorch, so
+    ``_SavePickler.save_global`` writes it directly."""
+    __slots__ = ('module', 'name')
+
+    def __init__(self, module, name):
+        self.module, self.name = module, name
+
+    def __reduce__(self):
+        return self.name
+
+    def __call__(self, *args):   # pickle's save_reduce insists on a callable; the file's reader calls it
+        raise TypeError(f'{self.module}.{self.name} is a name for PyTorch files, not an ember function')
+
+
+_REBUILD_TENSOR_V2 = _TorchName('torch._utils', '_rebuild_tensor_v2')
+_REBUILD_PARAMETER = _TorchName('torch._utils', '_rebuild_parameter')
+_REBUILD_PARAMETER_WITH_STATE = _TorchName('torch._utils', '_rebuild_parameter_with_state')
+_REBUILD_FROM_TYPE_V2 = _TorchName('torch._tensor', '_rebuild_from_type_v2')
+_TORCH_TENSOR = _TorchName('torch', 'Tensor')
+_TORCH_SIZE = _TorchName('torch', 'Size')
+_TORCH_DEVICE = _TorchName('torch', 'device')
+_STORAGE_TYPE_NAME = {d: _TorchName('torch', n) for d, n in _STORAGE_NAME.items()}
+
+
+class _StorageRef:
+    """One storage being saved: a dense array (the outermost buffer the tensors view) and its id."""
+    __slots__ = ('pid', 'array')
+
+    def __init__(self, pid, array):
+        self.pid, self.array = pid, array
+
+
+def _is_parameter(t):
+    # NOTE: by class name, so saving needs no import of ember.nn (and works for its subclasses too)
+    return t._is_param or any(c.__name__ == 'Parameter' and c.__module__.startswith('ember')
+                              for c in type(t).__mro__)
+
+
+def _data_ptr(a):
+    return a.__array_interface__['data'][0] if isinstance(a, np.ndarray) else a.data.ptr
+
+
+def _dense(a):
+    return a.flags.c_contiguous or a.flags.f_contiguous
+
+
+def _contiguous_strides(shape):
+    strides, step = [], 1
+    for n in reversed(shape):
+        strides.append(step)
+        step *= max(n, 1)
+    return tuple(reversed(strides))
+
+
+def _root_array(arr):
+    """The outermost dense array of arr's dtype among arr and its bases (None if none is dense)."""
+    kind = np.ndarray if isinstance(arr, np.ndarray) else type(arr)
+    root = arr if _dense(arr) else None
+    node = arr
+    # NOTE: stop where the dtype changes (a bit-cast view, or a mmap'd file seen as bytes): PyTorch
+    # cannot store one storage under two dtypes, so such tensors get storages of their own.
+    while isinstance(node.base, kind) and node.base.dtype == arr.dtype:
+        node = node.base
+        if _dense(node):
+            root = node
+    return root
+
+
+def _layout_in(arr, root):
+    """(offset, strides) in elements of arr inside root's memory, or None if PyTorch can't express it."""
+    isz = arr.itemsize
+    offset = _data_ptr(arr) - _data_ptr(root)
+    if offset < 0 or offset % isz:
+        return None
+    offset //= isz
+    strides, last = [], offset
+    for n, s in zip(arr.shape, arr.strides):
+        if n == 1:  # the stride of a length-1 dim never moves; keep it if PyTorch can hold it
+            strides.append(s // isz if s >= 0 and s % isz == 0 else 0)
+            continue
+        if s < 0 or s % isz:  # PyTorch has no negative or fractional strides
+            return None
+        strides.append(s // isz)
+        last += (n - 1) * (s // isz)
+    return (offset, tuple(strides)) if last < root.size else None
+
+
+class _SavePickler(pickle._Pickler):
+    """Pickles like ``torch.save``: tensors become ``_rebuild_tensor_v2`` calls on shared storages.
+
+    NOTE: the pure-Python pickler, because only it lets ``save_global`` write a name (``torch ...``)
+    that is not importable here; tensor bytes never pass through it, so its speed does not matter."""
+
+    def __init__(self, file, protocol, legacy=False):
+        super().__init__(file, protocol)
+        self.legacy = legacy
+        self.storages = {}   # id(root array) -> _StorageRef, in first-seen order (keys '0', '1', ...)
+
+    def persistent_id(self, obj):
+        return obj.pid if type(obj) is _StorageRef else None
+
+    def reducer_override(self, obj):
+        if isinstance(obj, Tensor):
+            return self._reduce_tensor(obj)
+        if isinstance(obj, (_TorchName, _dtype)):
+            return obj.name                     # a bare global: torch.float32, torch.FloatStorage
+        if isinstance(obj, Size):
+            return _TORCH_SIZE, (tuple(obj),)
+        if isinstance(obj, _device):
+            return _TORCH_DEVICE, ((obj.type,) if obj.index is None else (obj.type, obj.index))
+        return NotImplemented
+
+    def save_global(self, obj, name=None):
+        if isinstance(obj, _TorchName):
+            module, name = obj.module, obj.name
+        elif isinstance(obj, _dtype):
+            module, name = 'torch', obj.name
+        else:
+            return super().save_global(obj, name)
+        if self.proto >= 4:
+            self.save(module)
+            self.save(name)
+            self.write(pickle.STACK_GLOBAL)
+        else:
+            self.write(pickle.GLOBAL + f'{module}\n{name}\n'.encode('utf-8'))
+        self.memoize(obj)
+
+    def _reduce_tensor(self, t):
+        if t._device.type == 'meta':
+            raise RuntimeError("ember.save cannot save tensors on the 'meta' device: they hold no data")
+        if _is_parameter(t):
+            data = Tensor._make(t._data, t._device)
+            state = dict(t.__dict__)
+            if state:
+                return _REBUILD_PARAMETER_WITH_STATE, (data, t._requires_grad, collections.OrderedDict(), state)
+            return _REBUILD_PARAMETER, (data, t._requires_grad, collections.OrderedDict())
+        ref, offset, stride = self._storage_of(t._data, t._device)
+        args = (ref, offset, tuple(int(n) for n in t._data.shape), stride, t.requires_grad,
+                collections.OrderedDict())
+        state = dict(t.__dict__)
+        if state or type(t) is not Tensor:  # attributes set on a tensor survive, as in PyTorch
+            new_type = _TORCH_TENSOR if type(t) is Tensor else type(t)
+            return _REBUILD_FROM_TYPE_V2, (_REBUILD_TENSOR_V2, new_type, args, state)
+        return _REBUILD_TENSOR_V2, args
+
+    def _storage_of(self, arr, dev):
+        root = _root_array(arr) if arr.size else None
+        layout = _layout_in(arr, root) if root is not None else None
+        if layout is None:  # not expressible as a strided view of a buffer: save a compact copy
+            xp = backend.array_module_of(arr)
+            root = xp.ascontiguousarray(arr)
+            layout = (0, _contiguous_strides(arr.shape))
+        ref = self.storages.get(id(root))
+        if ref is None:
+            dt = _dtype_of(root)
+            pid = ('storage', _STORAGE_TYPE_NAME[dt], str(len(self.storages)), str(dev), int(root.size))
+            ref = _StorageRef(pid + (None,) if self.legacy else pid, root)
+            self.storages[id(root)] = ref
+        return (ref,) + layout
+
+
+def _dtype_of(arr):
+    from ember._dtype import from_numpy_dtype
+    return from_numpy_dtype(arr.dtype)
+
+
+def _raw_bytes(root):
+    """The bytes of a dense array in memory order, as a flat uint8 NumPy array (a view on the CPU)."""
+    src = root if root.flags.c_contiguous else root.T   # an F-ordered buffer is its transpose in C order
+    host = np.ascontiguousarray(backend.to_numpy(src))
+    if host.dtype.byteorder == ('<' if sys.byteorder == 'big' else '>'):
+        host = host.astype(host.dtype.newbyteorder('='))
+    return host.reshape(-1).view(np.uint8)
+
+
+def _pickle_object(obj, protocol, legacy=False, pickler_base=None):
+    buf = io.BytesIO()
+    cls = _SavePickler if pickler_base is None else type('_Pickler', (_SavePickler, pickler_base), {})
+    pickler = cls(buf, protocol, legacy)
+    pickler.dump(obj)
+    return buf.getvalue(), list(pickler.storages.values())
+
+
+def _write_aligned(zf, name, data):
+    """Add one stored (uncompressed) entry whose data starts on a 64-byte boundary of the file."""
+    view = memoryview(data).cast('B')
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_STORED
+    info.file_size = len(view)
+    zip64 = info.file_size * 1.05 > zipfile.ZIP64_LIMIT       # the test zipfile itself applies
+    header = 30 + len(name.encode('utf-8')) + 4 + (20 if zip64 else 0)
+    pad = -(zf.fp.tell() + header) % _ALIGNMENT
+    # NOTE: the padding lives in an extra field with id 'FB', exactly where PyTorch's writer puts it
+    info.extra = b'FB' + struct.pack('<H', pad) + bytes(pad)
+    with zf.open(info, 'w', force_zip64=zip64) as out:
+        for i in range(0, len(view), _CHUNK):
+            out.write(view[i:i + _CHUNK])
+
+
+def _write_zip(fh, archive, pkl, storages, byteorder_record=True):
+    with zipfile.ZipFile(fh, 'w', zipfile.ZIP_STORED, allowZip64=True) as zf:
+        _write_aligned(zf, f'{archive}/data.pkl', pkl)
+        _write_aligned(zf, f'{archive}/.format_version', b'1')
+        _write_aligned(zf, f'{archive}/.storage_alignment', str(_ALIGNMENT).encode())
+        if byteorder_record:
+            _write_aligned(zf, f'{archive}/byteorder', sys.byteorder.encode())
+        for ref in storages:
+            _write_aligned(zf, f'{archive}/data/{ref.pid[2]}', _raw_bytes(ref.array))
+        _write_aligned(zf, f'{archive}/version', b'3\n')
+        _write_aligned(zf, f'{archive}/.data/serialization_id', f'{secrets.randbelow(10 ** 40):040d}'.encode())
+
+
+def _write_legacy(fh, pkl, storages, protocol):
+    for header in (_LEGACY_MAGIC, _LEGACY_PROTOCOL,
+                   {'protocol_version': _LEGACY_PROTOCOL, 'little_endian': sys.byteorder == 'little',
+                    'type_sizes': {'short': 2, 'int': 4, 'long': 4}}):
+        pickle.dump(header, fh, protocol=protocol)
+    fh.write(pkl)
+    pickle.dump([ref.pid[2] for ref in storages], fh, protocol=protocol)
+    for ref in storages:
+        fh.write(struct.pack('<q', int(ref.array.size)))
+        raw = _raw_bytes(ref.array)
+        for i in range(0, raw.size, _CHUNK):
+            fh.write(memoryview(raw[i:i + _CHUNK]))
+
+
+@contextlib.contextmanager
+def _atomic_file(path):
+    """Write to a temporary file beside ``path``, then rename it over ``path``: a crash at any point
+    leaves the previous file as it was (at worst a stray ``.<name>.*.tmp`` beside it)."""
+    path = os.path.realpath(path) if os.path.islink(path) else path   # write where a symlink points
+    parent = os.path.dirname(path)
+    if parent and not os.path.isdir(parent):
+        raise RuntimeError(f"Parent directory {parent} does not exist.")
+    tmp = os.path.join(parent, f'.{os.path.basename(path)}.{secrets.token_hex(6)}.tmp')
+    # NOTE: os.open with 0o666 honours the umask, so the checkpoint gets ordinary permissions
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_BINARY', 0), 0o666)
+    try:
+        with os.fdopen(fd, 'wb') as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        if os.path.exists(path):
+            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError, AttributeError):   # make the rename itself durable (POSIX)
+        dfd = os.open(parent or '.', os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+def _archive_name(f):
+    if isinstance(f, (str, os.PathLike)):
+        stem = os.path.basename(os.fspath(f))
+        stem = stem.rsplit('.', 1)[0] if '.' in stem else stem
+        return stem or 'archive'
+    return 'archive'
+
+
+def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL, _use_new_zipfile_serialization=True,
+         _disable_byteorder_record=False):
+    """Save ``obj`` (tensors, state_dicts, any picklable object) to the path or file object ``f``.
+
+    The file is PyTorch's format: ``torch.load`` reads it. A path is written atomically.
+
+    >>> import ember, tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), 'w.pt')
+    >>> ember.save({'w': ember.arange(3.)}, path)
+    >>> ember.load(path)['w']
+    tensor([0., 1., 2.])
+    """
+    base = None
+    if pickle_module is not None and pickle_module is not pickle:
+        base = getattr(pickle_module, 'Pickler', None)
+        if not (isinstance(base, type) and issubclass(base, pickle._Pickler)):
+            raise TypeError("ember.save: pickle_module must provide a Pickler derived from the pure-Python "
+                            "pickle._Pickler (as dill's does)")
+    legacy = not _use_new_zipfile_serialization
+    pkl, storages = _pickle_object(obj, pickle_protocol, legacy, base)
+
+    def write(fh):
+        if legacy:
+            _write_legacy(fh, pkl, storages, pickle_protocol)
+        else:
+            _write_zip(fh, _archive_name(f), pkl, storages, not _disable_byteorder_record)
+
+    if isinstance(f, (str, os.PathLike)):
+        with _atomic_file(os.fspath(f)) as fh:
+            write(fh)
+    else:
+        write(f)
+        if hasattr(f, 'flush'):
+            f.flush()
+
+
+# ===================================================================================== loading
+class _StorageType:
+    """What ``torch.FloatStorage`` etc. unpickle to: a named dtype for the storages of a file."""
+    __slots__ = ('name', 'dtype', 'bfloat16')
+
+    def __init__(self, name, dtype, bfloat16=False):
+        self.name, self.dtype, self.bfloat16 = name, dtype, bfloat16
+
+    def __repr__(self):
+        return f'StorageType(torch.{self.name})'
+
+
+_STORAGE_TYPES = {n: _StorageType(n, d) for d, n in _STORAGE_NAME.items()}
+_STORAGE_TYPES['UntypedStorage'] = _StorageType('UntypedStorage', _STORAGE_TYPES['ByteStorage'].dtype)
+# ember has no bfloat16; its bits are the top half of a float32, so widen exactly on load
+_STORAGE_TYPES['BFloat16Storage'] = _StorageType('BFloat16Storage', float32, bfloat16=True)
+
+
+class TypedStorage:
+    """A flat run of one dtype's elements on one device: what a checkpoint's tensors view.
+
+    A ``map_location`` callable receives one, as in PyTorch: ``lambda storage, loc: storage.cuda(1)``."""
+    __slots__ = ('_array', 'dtype', 'device')
+
+    def __init__(self, array, dtype, device=CPU):
+        self._array, self.dtype, self.device = array, dtype, device
+
+    def size(self):
+        return int(self._array.size)
+
+    __len__ = size
+
+    def element_size(self):
+        return self.dtype.itemsize
+
+    def nbytes(self):
+        return self.size() * self.dtype.itemsize
+
+    def to(self, device):
+        d = as_device(device if isinstance(device, _device) else _device(device))
+        if d == self.device:
+            return self
+        return TypedStorage(backend.move(self._array, d), self.dtype, d)
+
+    def cpu(self):
+        return self.to(CPU)
+
+    def cuda(self, device=None, non_blocking=False):
+        return self.to(_device('cuda', device) if isinstance(device, int) else (device or 'cuda'))
+
+    def tolist(self):
+        return backend.to_numpy(self._array).tolist()
+
+    def __repr__(self):
+        body = ' ' + '\n '.join(str(v) for v in self.tolist()) + '\n' if self.size() else ''
+        return f'{body}[ember.storage.TypedStorage(dtype={self.dtype}, device={self.device}) of size {self.size()}]'
+
+
+def _default_restore(storage, location):
+    location = str(location)
+    if location.startswith('cpu'):
+        return storage.cpu()
+    if location.startswith('cuda'):
+        from ember import cuda
+        dev = as_device(_device(location))
+        if not cuda.is_available():
+            raise RuntimeError("Attempting to deserialize object on a CUDA device but ember.cuda.is_available() is "
+                               "False. If you are running on a CPU-only machine, please use ember.load with "
+                               "map_location=ember.device('cpu') to map your storages to the CPU.")
+        count = cuda.device_count()
+        if dev.index >= count:
+            raise RuntimeError(f"Attempting to deserialize object on CUDA device {dev.index} but "
+                               f"ember.cuda.device_count() is {count}. Please use ember.load with map_location "
+                               "to map your storages to an existing device.")
+        return storage.to(dev)
+    raise RuntimeError(f"don't know how to restore data location of ember.storage.UntypedStorage "
+                       f"(tagged with {location})")
+
+
+def _restore_location(map_location):
+    """PyTorch's map_location rules: None, a device or its name, a dict of names, or a callable."""
+    if map_location is None:
+        return _default_restore
+    if isinstance(map_location, dict):
+        return lambda storage, loc: _default_restore(storage, str(map_location.get(loc, loc)))
+    if isinstance(map_location, (str, bytes, _device)):
+        target = map_location.decode() if isinstance(map_location, bytes) else str(map_location)
+        return lambda storage, loc: _default_restore(storage, target)
+    if callable(map_location):
+        def restore(storage, loc):
+            result = map_location(storage, loc)
+            return _default_restore(storage, loc) if result is None else result
+        return restore
+    raise TypeError(f"map_location must be None, a string, an ember.device, a dict or a callable, "
+                    f"not {type(map_location).__name__}")
+
+
+def _view(storage, offset, size, stride):
+    """The array of a tensor at (offset, size, stride) inside storage: a view, never a copy."""
+    if not isinstance(storage, TypedStorage):
+        raise pickle.UnpicklingError(f"expected a storage to rebuild a tensor from, got {type(storage).__name__}")
+    arr = storage._array
+    size, stride, offset = tuple(int(n) for n in size), tuple(int(s) for s in stride), int(offset)
+    if len(size) != len(stride):
+        raise RuntimeError(f"mismatch in length of strides and shape: {list(size)} vs {list(stride)}")
+    if any(n < 0 for n in size):
+        raise RuntimeError(f"Trying to create tensor with negative dimension: {list(size)}")
+    numel = math.prod(size)
+    isz = arr.itemsize
+    if numel:
+        # NOTE: bounds are checked here, not left to the array library: a crafted checkpoint must not
+        # be able to make a view that reads outside its storage
+        needed = offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1
+        if offset < 0 or any(s < 0 for s in stride) or needed > arr.size:
+            raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, "
+                               f"and itemsize {isz} requiring a storage size of {needed * isz} are out of bounds "
+                               f"for storage of size {arr.size * isz}")
+    else:
+        offset = 0
+    byte_strides = tuple(s * isz for s in stride)
+    if isinstance(arr, np.ndarray):
+        return np.ndarray(size, arr.dtype, buffer=arr, offset=offset * isz, strides=byte_strides)
+    xp = backend.array_module_of(arr)
+    return xp.lib.stride_tricks.as_strided(arr[offset:], size, byte_strides)
+
+
+def _rebuild_tensor(storage, storage_offset, size, stride):
+    return Tensor._make(_view(storage, storage_offset, size, stride), storage.device)
+
+
+def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks, metadata=None):
+    t = _rebuild_tensor(storage, storage_offset, size, stride)
+    t.requires_grad = bool(requires_grad)
+    return t
+
+
+def _rebuild_tensor_v3(storage, storage_offset, size, stride, requires_grad, backward_hooks, dtype, metadata=None):
+    if isinstance(dtype, _dtype) and dtype is not storage.dtype:   # the bytes seen as another dtype
+        storage = TypedStorage(storage._array.view(dtype.np_dtype), dtype, storage.device)
+    return _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks, metadata)
+
+
+def _parameter_class():
+    try:
+        from ember.nn.parameter import Parameter
+    except ImportError:
+        return None
+    return Parameter
+
+
+def _rebuild_parameter(data, requires_grad, backward_hooks):
+    cls = _parameter_class()
+    if cls is not None:
+        return cls(data, requires_grad)
+    p = data.detach()             # without ember.nn: a tensor flagged as a parameter
+    p._is_param = True
+    p.requires_grad = bool(requires_grad)
+    return p
+
+
+def _set_state(obj, state):
+    if isinstance(state, tuple) and len(state) == 2:   # (dict state, slots state), as PyTorch writes
+        state, slots = state
+        for k, v in (slots or {}).items():
+            setattr(obj, k, v)
+    for k, v in (state or {}).items():
+        setattr(obj, k, v)
+    return obj
+
+
+def _rebuild_parameter_with_state(data, requires_grad, backward_hooks, state):
+    return _set_state(_rebuild_parameter(data, requires_grad, backward_hooks), state)
+
+
+def _rebuild_from_type_v2(func, new_type, args, state):
+    if func not in _TENSOR_REBUILDERS:   # PyTorch only ever writes its tensor rebuilders here
+        raise pickle.UnpicklingError(f"_rebuild_from_type_v2 expects a tensor rebuild function, got {func!r}")
+    t = func(*args)
+    if isinstance(new_type, type) and issubclass(new_type, Tensor) and type(t) is not new_type:
+        sub = new_type._from(t)
+        sub._requires_grad = t._requires_grad
+        t = sub
+    return _set_state(t, state)
+
+
+_TENSOR_REBUILDERS = (_rebuild_tensor, _rebuild_tensor_v2, _rebuild_tensor_v3, _rebuild_parameter,
+                      _rebuild_parameter_with_state)
+
+
+def _get_layout(name):
+    # NOTE: only the layout name itself: a lookup of any ember attribute by name would hand a crafted
+    # weights-only checkpoint functions such as ember.save to call
+    if name != 'torch.strided':
+        raise pickle.UnpicklingError(f"ember supports only the strided layout, not {name!r}")
+    import ember
+    return ember.strided
+
+
+_TORCH_GLOBALS = {}
+
+
+def _torch_globals():
+    """The PyTorch globals a checkpoint names, as the ember objects that stand for them."""
+    if _TORCH_GLOBALS:
+        return _TORCH_GLOBALS
+    table = {
+        ('torch._utils', '_rebuild_tensor'): _rebuild_tensor,
+        ('torch._utils', '_rebuild_tensor_v2'): _rebuild_tensor_v2,
+        ('torch._utils', '_rebuild_tensor_v3'): _rebuild_tensor_v3,
+        ('torch._utils', '_rebuild_parameter'): _rebuild_parameter,
+        ('torch._utils', '_rebuild_parameter_with_state'): _rebuild_parameter_with_state,
+        ('torch._tensor', '_rebuild_from_type_v2'): _rebuild_from_type_v2,
+        ('torch.serialization', '_get_layout'): _get_layout,
+        ('torch', 'Tensor'): Tensor,
+        ('torch', 'Size'): Size,
+        ('torch', 'device'): _device,
+    }
+    table.update({('torch', n): st for n, st in _STORAGE_TYPES.items()})
+    import ember
+    for d in ALL_DTYPES:
+        table[('torch', d.name)] = d
+    for alias in ('float', 'double', 'half', 'short', 'int', 'long', 'cfloat', 'cdouble'):
+        table[('torch', alias)] = getattr(ember, alias)
+    param = _parameter_class()
+    if param is not None:
+        table[('torch.nn.parameter', 'Parameter')] = param
+        _TORCH_GLOBALS.update(table)   # complete: keep it (without ember.nn, look again next time)
+    return table
+
+
+_SAFE_BUILTINS = {
+    ('collections', 'OrderedDict'): collections.OrderedDict,
+    ('collections', 'Counter'): collections.Counter,
+    ('builtins', 'set'): set, ('builtins', 'frozenset'): frozenset, ('builtins', 'bytearray'): bytearray,
+    ('builtins', 'complex'): complex, ('builtins', 'slice'): slice,
+    ('_codecs', 'encode'): codecs.encode,   # how protocol 2 writes bytes
+}
+
+
+def _python3_name(module, name):
+    """Protocol-2 pickles name builtins as Python 2 did (``__builtin__.set``): read them as Python 3's."""
+    if (module, name) in _compat_pickle.NAME_MAPPING:
+        return _compat_pickle.NAME_MAPPING[(module, name)]
+    return _compat_pickle.IMPORT_MAPPING.get(module, module), name
+
+
+# modules whose globals are refused with PyTorch's "module ... is blocked" wording
+_BLOCKED_MODULES = {'os', 'posix', 'nt', 'sys', 'subprocess', 'shutil', 'socket', 'importlib', 'runpy', 'pty',
+                    'pickle', '_pickle', 'marshal', 'ctypes', 'code', 'codeop', 'webbrowser', 'builtins',
+                    '__builtin__', 'signal', 'multiprocessing', 'asyncio', 'operator', 'functools'}
+_user_safe_globals = {}
+
+
+def _global_name(obj):
+    return f'{getattr(obj, "__module__", "")}.{getattr(obj, "__qualname__", getattr(obj, "__name__", ""))}'
+
+
+def add_safe_globals(safe_globals):
+    """Allow ``weights_only`` loading to build these classes/functions (or ``(obj, 'module.name')`` pairs)."""
+    for g in safe_globals:
+        obj, name = g if isinstance(g, tuple) else (g, _global_name(g))
+        _user_safe_globals[name] = obj
+
+
+def get_safe_globals():
+    return list(_user_safe_globals.values())
+
+
+def clear_safe_globals():
+    _user_safe_globals.clear()
+
+
+class safe_globals:
+    """Context manager: ``with ember.serialization.safe_globals([MyClass]): ember.load(f)``."""
+
+    def __init__(self, safe_globals):
+        self.safe_globals = safe_globals
+
+    def __enter__(self):
+        self._saved = dict(_user_safe_globals)
+        add_safe_globals(self.safe_globals)
+
+    def __exit__(self, *exc):
+        _user_safe_globals.clear()
+        _user_safe_globals.update(self._saved)
+
+
+def _weights_only_error(module, name):
+    g = f'{module}.{name}'
+    if module.split('.')[0] in _BLOCKED_MODULES:
+        detail = (f"Weights only load failed. Re-running `ember.load` with `weights_only` set to `False` will "
+                  "likely succeed, but it can result in arbitrary code execution. Do it only if you got the file "
+                  f"from a trusted source.\n\n\nTrying to load unsupported GLOBAL {g} whose module "
+                  f"{module} is blocked.")
+    else:
+        detail = ("Weights only load failed. This file can still be loaded, to do so you have two options, do those "
+                  "steps only if you trust the source of the checkpoint. \n\t(1) Re-running `ember.load` with "
+                  "`weights_only` set to `False` will likely succeed, but it can result in arbitrary code "
+                  "execution. Do it only if you got the file from a trusted source.\n\t(2) Alternatively, to load "
+                  "with `weights_only=True` please check the recommended steps in the following error message.\n"
+                  f"\tWeightsUnpickler error: Unsupported global: GLOBAL {g} was not an allowed global by default. "
+                  f"Please use `ember.serialization.add_safe_globals([{g}])` or the "
+                  f"`ember.serialization.safe_globals([{g}])` context manager to allowlist this global if you "
+                  "trust this class/function.")
+    return pickle.UnpicklingError(detail + "\n\nCheck the documentation of ember.load to learn more about types "
+                                           "accepted by default with weights_only.")
+
+
+def _import_global(module, name):
+    """``module.name`` with torch/torchvision module names mapped to ember's (for whole pickled objects)."""
+    import importlib
+    from ember.compat import ember_module_name
+    target = ember_module_name(module)
+    if target is None:
+        return None
+    parts = target.split('.')
+    # NOTE: ember's module layout may be flatter than PyTorch's; look the name up in the nearest
+    # ember package that exists (torch.nn.modules.linear.Linear -> ember.nn.modules.linear.Linear
+    # or, failing that, ember.nn.modules.Linear, ember.nn.Linear)
+    for end in range(len(parts), 0, -1):
+        try:
+            mod = importlib.import_module('.'.join(parts[:end]))
+        except ImportError:
+            continue
+        obj = mod
+        try:
+            for attr in name.split('.'):
+                obj = getattr(obj, attr)
+            return obj
+        except AttributeError:
+            continue
+    raise AttributeError(f"ember has no equivalent of {module}.{name}")
+
+
+class _Unpickler(pickle.Unpickler):
+    """Full unpickling, with PyTorch's globals mapped to ember's; tensors come from ``storage_loader``."""
+
+    def __init__(self, file, storage_loader, **kwargs):
+        super().__init__(file, **kwargs)
+        self._storage_loader = storage_loader
+
+    def persistent_load(self, pid):
+        return self._storage_loader(pid)
+
+    def find_class(self, module, name):
+        obj = _torch_globals().get((module, name))
+        if obj is not None:
+            return obj
+        obj = _import_global(module, name)
+        return obj if obj is not None else super().find_class(module, name)
+
+
+class _WeightsUnpickler(pickle._Unpickler):
+    """Builds only tensors, containers, numbers, strings and the allowlisted globals: never runs code.
+
+    NOTE: the pure-Python unpickler, because its opcodes can be checked one at a time: REDUCE and
+    NEWOBJ may call only allowlisted callables (not something an earlier call returned), and BUILD
+    may set state only on dicts and tensors, never on a class or function (which would let a file
+    rewrite ember's behaviour). data.pkl holds no tensor bytes, so its speed does not matter."""
+    dispatch = dict(pickle._Unpickler.dispatch)
+
+    def __init__(self, file, storage_loader, **kwargs):
+        super().__init__(file, **kwargs)
+        self._storage_loader = storage_loader
+        allowed = [*_torch_globals().values(), *_SAFE_BUILTINS.values(), *_user_safe_globals.values()]
+        self._callables = {id(obj) for obj in allowed if callable(obj)}
+        # the classes whose instances may receive state: dicts (OrderedDict._metadata), tensors, and
+        # the classes a user allowlisted
+        self._buildable = (dict, Tensor, *(c for c in _user_safe_globals.values() if isinstance(c, type)))
+
+    def persistent_load(self, pid):
+        return self._storage_loader(pid)
+
+    def find_class(self, module, name):
+        module, name = _python3_name(module, name)
+        obj = _user_safe_globals.get(f'{module}.{name}')
+        if obj is None:
+            obj = _torch_globals().get((module, name))
+        if obj is None:
+            obj = _SAFE_BUILTINS.get((module, name))
+        if obj is None:
+            raise _weights_only_error(module, name)
+        return obj
+
+    def _check_callable(self, func):
+        if id(func) not in self._callables:
+            raise pickle.UnpicklingError(f"Weights only load failed: the checkpoint calls {func!r}, which is not "
+                                         "an allowed global")
+
+    def load_reduce(self):
+        self._check_callable(self.stack[-2])
+        pickle._Unpickler.load_reduce(self)
+
+    def load_newobj(self):
+        self._check_callable(self.stack[-2])
+        pickle._Unpickler.load_newobj(self)
+
+    def load_newobj_ex(self):
+        self._check_callable(self.stack[-3])
+        pickle._Unpickler.load_newobj_ex(self)
+
+    def load_build(self):
+        inst = self.stack[-2]
+        if isinstance(inst, type) or not isinstance(inst, self._buildable):
+            raise pickle.UnpicklingError(f"Weights only load failed: the checkpoint sets the state of a "
+                                         f"{type(inst).__name__}, which is not an allowed global")
+        pickle._Unpickler.load_build(self)
+
+    dispatch[pickle.REDUCE[0]] = load_reduce
+    dispatch[pickle.NEWOBJ[0]] = load_newobj
+    dispatch[pickle.NEWOBJ_EX[0]] = load_newobj_ex
+    dispatch[pickle.BUILD[0]] = load_build
+
+
+def _check_pid(pid, length=5):
+    if not (isinstance(pid, tuple) and len(pid) >= length and pid[0] == 'storage'
+            and isinstance(pid[1], _StorageType) and isinstance(pid[2], str) and isinstance(pid[3], str)
+            and isinstance(pid[4], int)):
+        raise pickle.UnpicklingError(f"unsupported persistent id in checkpoint: {pid!r}")
+    return pid
+
+
+def _widen_bfloat16(arr):
+    """bfloat16 bits (as uint16) -> the float32 with the same value."""
+    return (arr.astype(np.uint32) << 16).view(np.float32)
+
+
+def _native(arr, byteorder):
+    return arr if byteorder == sys.byteorder or arr.itemsize == 1 else arr.byteswap().view(arr.dtype)
+
+
+def _make_storage(raw, stype, location, restore, byteorder):
+    raw = _native(raw, byteorder)
+    if stype.bfloat16:
+        warnings.warn("ember has no bfloat16 dtype: bfloat16 tensors in this checkpoint are loaded as float32",
+                      UserWarning, stacklevel=4)
+        raw = _widen_bfloat16(raw)
+    if stype.dtype is None:
+        raise RuntimeError(f"ember cannot load tensors stored as torch.{stype.name}")
+    result = restore(TypedStorage(raw, stype.dtype, CPU), location)
+    if not isinstance(result, TypedStorage):
+        raise TypeError(f"map_location must return a storage (or None), not {type(result).__name__}")
+    return result
+
+
+def _storage_np_dtype(stype):
+    return np.dtype(np.uint16) if stype.bfloat16 else stype.dtype.np_dtype
+
+
+def _central_directory_error():
+    return RuntimeError("PytorchStreamReader failed reading zip archive: failed finding central directory. The "
+                        "checkpoint file is truncated or is not a checkpoint. This can happen if the checkpoint "
+                        "was not saved properly, was transferred incorrectly, or the file was modified after "
+                        "saving.")
+
+
+def _data_offset(zf, info):
+    """Where an entry's data starts in the file (after its local header)."""
+    zf.fp.seek(info.header_offset)
+    header = zf.fp.read(30)
+    if len(header) != 30 or header[:4] != b'PK\x03\x04':
+        raise RuntimeError(f"PytorchStreamReader failed reading file {info.filename}: invalid header or archive "
+                           "is corrupted")
+    name_len, extra_len = struct.unpack('<HH', header[26:30])
+    return info.header_offset + 30 + name_len + extra_len
+
+
+def _read_entry(zf, name, np_dtype, numel, mapped=None):
+    """Entry ``name`` as a 1-D array of ``numel`` elements: read (checking its CRC) or mmap'd."""
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        raise RuntimeError(f"PytorchStreamReader failed locating file {name}: file not found") from None
+    nbytes = numel * np_dtype.itemsize
+    if info.file_size < nbytes:
+        raise RuntimeError(f"PytorchStreamReader failed reading file {name}: it holds {info.file_size} bytes but "
+                           f"the storage needs {nbytes} ({numel} elements of {np_dtype.itemsize} bytes); the "
+                           "checkpoint is truncated or corrupted")
+    if mapped is not None and info.compress_type == zipfile.ZIP_STORED and numel:
+        return np.ndarray((numel,), np_dtype, buffer=mapped, offset=_data_offset(zf, info))
+    arr = np.empty(numel, np_dtype)
+    out = memoryview(arr.view(np.uint8))
+    try:
+        with zf.open(info) as src:
+            pos = 0
+            while pos < nbytes:
+                chunk = src.read(min(_CHUNK, nbytes - pos))
+                if not chunk:
+                    raise EOFError('unexpected end of data')
+                out[pos:pos + len(chunk)] = chunk
+                pos += len(chunk)
+            if info.file_size == nbytes:
+                src.read(1)   # reach the end, where zipfile verifies the CRC
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as e:
+        raise RuntimeError(f"PytorchStreamReader failed reading file {name}: {e}; the checkpoint is truncated "
+                           "or corrupted") from None
+    return arr
+
+
+def _load_zip(fh, path, restore, unpickler_cls, mmap, pickle_load_args):
+    try:
+        zf = zipfile.ZipFile(fh)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, struct.error):
+        raise _central_directory_error() from None
+    with zf:
+        names = zf.namelist()
+        pkl_name = next((n for n in names if n.endswith('/data.pkl') and n.count('/') == 1), None)
+        if pkl_name is None:
+            if any(n.endswith('/constants.pkl') for n in names):
+                raise RuntimeError("ember.load cannot read TorchScript archives (written by torch.jit.save)")
+            raise RuntimeError("PytorchStreamReader failed locating file data.pkl: file not found")
+        prefix = pkl_name[:-len('data.pkl')]
+        byteorder = zf.read(prefix + 'byteorder').decode() if prefix + 'byteorder' in names else 'little'
+        mapped = None
+        if mmap:
+            with open(path, 'rb') as raw:
+                mapped = _mmap.mmap(raw.fileno(), 0, access=_mmap.ACCESS_COPY)   # copy-on-write, as PyTorch
+        cache = {}
+
+        def load_storage(pid):
+            _, stype, key, location, numel = _check_pid(pid)[:5]
+            if key not in cache:
+                raw = _read_entry(zf, f'{prefix}data/{key}', _storage_np_dtype(stype), numel, mapped)
+                cache[key] = _make_storage(raw, stype, location, restore, byteorder)
+            return cache[key]
+
+        try:
+            data = zf.read(pkl_name)
+        except (zipfile.BadZipFile, OSError) as e:
+            raise RuntimeError(f"PytorchStreamReader failed reading file {pkl_name}: {e}") from None
+        return unpickler_cls(io.BytesIO(data), load_storage, **pickle_load_args).load()
+
+
+def _pickle_end(fh):
+    """Position just past the pickle starting at fh's position, found without running it."""
+    for opcode, _, pos in pickletools.genops(fh):
+        if opcode.name == 'STOP':
+            return pos + 1
+    raise EOFError('Ran out of input')
+
+
+def _load_legacy(fh, restore, unpickler_cls, pickle_load_args):
+    """The format before PyTorch 1.6: magic, protocol, sys info, object pickle, keys, raw storages."""
+    def header():
+        return unpickler_cls(fh, _no_storages, **pickle_load_args).load()
+
+    if header() != _LEGACY_MAGIC:
+        raise RuntimeError("Invalid magic number; corrupt file?")
+    protocol = header()
+    if protocol != _LEGACY_PROTOCOL:
+        raise RuntimeError(f"Invalid protocol version: {protocol}")
+    sys_info = header()
+    byteorder = 'little' if not isinstance(sys_info, dict) or sys_info.get('little_endian', True) else 'big'
+    start = fh.tell()
+    # NOTE: the storages' bytes follow the object pickle, so skip it (parsing, not running it), read
+    # them, then come back and unpickle with every storage at hand
+    fh.seek(_pickle_end(fh))
+    keys = header()
+    storage_start = fh.tell()
+    wanted = {}
+
+    def collect(pid):
+        wanted[pid[2]] = _check_pid(pid, 6)
+        return TypedStorage(np.empty(0, np.uint8), None)
+
+    fh.seek(start)
+    _ScanUnpickler(fh, collect, **pickle_load_args).load()
+    fh.seek(storage_start)
+    storages = {}
+    for key in keys:
+        count = struct.unpack('<q', fh.read(8))[0]
+        if key not in wanted:   # PyTorch writes only storages its pickle references
+            raise RuntimeError(f"corrupt checkpoint: it lists storage {key!r} that no tensor uses")
+        stype = wanted[key][1]
+        dt = _storage_np_dtype(stype)
+        raw = np.frombuffer(bytearray(fh.read(count * dt.itemsize)), dt)
+        if raw.size != count:
+            raise RuntimeError(f"storage {key} is truncated: expected {count} elements, got {raw.size}")
+        storages[key] = _make_storage(raw, stype, wanted[key][3], restore, byteorder)
+
+    def load_storage(pid):
+        _, stype, key, location, numel, view = _check_pid(pid, 6)[:6]
+        st = storages[key]
+        if view is not None:   # PyTorch < 0.4: (view_key, offset, size) inside the root storage
+            _, offset, size = view
+            st = TypedStorage(st._array[offset:offset + size], st.dtype, st.device)
+        return st
+
+    fh.seek(start)
+    return unpickler_cls(fh, load_storage, **pickle_load_args).load()
+
+
+def _no_storages(pid):
+    raise pickle.UnpicklingError('unexpected persistent id in a checkpoint header')
+
+
+class _ScanUnpickler(pickle.Unpickler):
+    """Lists the storages an object pickle uses, building nothing: every global is a no-op."""
+
+    def __init__(self, file, collect, **kwargs):
+        super().__init__(file, **kwargs)
+        self._collect = collect
+
+    def persistent_load(self, pid):
+        return self._collect(pid)
+
+    def find_class(self, module, name):
+        st = _STORAGE_TYPES.get(name) if module == 'torch' else None
+        return st if st is not None else _Inert
+
+
+class _Inert:
+    """Whatever a global is while scanning: it can be called, built, filled, and does nothing."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __setstate__(self, state):
+        pass
+
+    def __setitem__(self, key, value):
+        pass
+
+    def append(self, value):
+        pass
+
+    def extend(self, values):
+        pass
+
+
+def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
+    """Load an object saved by ``ember.save`` or ``torch.save`` from a path or file object.
+
+    ``map_location`` (None, 'cpu', a device, a dict of location names, or ``fn(storage, location)``)
+    says where storages go. ``weights_only=True`` (the default) refuses every global outside an
+    allowlist of tensor, container and number types; pass ``weights_only=False`` only for files you
+    trust. ``mmap=True`` maps the file instead of reading it.
+    """
+    if weights_only is None:
+        weights_only = pickle_module is None
+    if weights_only and pickle_module is not None:
+        raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
+    if weights_only:
+        unpickler_cls = _WeightsUnpickler
+    elif pickle_module is not None and pickle_module is not pickle:
+        unpickler_cls = type('_Unpickler', (_Unpickler, pickle_module.Unpickler), {})
+    else:
+        unpickler_cls = _Unpickler
+    pickle_load_args.setdefault('encoding', 'utf-8')
+    restore = _restore_location(map_location)
+    is_path = isinstance(f, (str, os.PathLike))
+    if mmap and not is_path:
+        raise ValueError("f must be a file path in order to use the mmap argument")
+    with (open(f, 'rb') if is_path else contextlib.nullcontext(f)) as fh:
+        if not fh.seekable():
+            fh = io.BytesIO(fh.read())
+        start = fh.tell()
+        magic = fh.read(4)
+        fh.seek(start)
+        if magic == b'PK\x03\x04':
+            return _load_zip(fh, os.fspath(f) if is_path else None, restore, unpickler_cls, mmap, pickle_load_args)
+        if mmap:
+            raise RuntimeError("mmap can only be used with files saved with `ember.save(_use_new_zipfile_"
+                               "serialization=True), please ember.save your checkpoint with this option in order "
+                               "to use mmap.")
+        if not magic:
+            raise EOFError('Ran out of input: the checkpoint file is empty')
+        if magic[:2] == b'PK':   # a zip whose first header is damaged
+            raise _central_directory_error()
+        return _load_legacy(fh, restore, unpickler_cls, pickle_load_args)
+
+
+# ============================================================================ plain pickling
+def _reduce_tensor(t):
+    """``Tensor.__reduce_ex__``: plain pickle/copy/multiprocessing carry the array itself."""
+    cls = type(t)
+    state = dict(t.__dict__) or None
+    return _rebuild_pickled, (backend.to_numpy(t._data), str(t._device), t._requires_grad,
+                              None if cls is Tensor else cls, _is_parameter(t), state)
+
+
+def _rebuild_pickled(array, device, requires_grad, cls=None, is_param=False, state=None):
+    dev = as_device(device)
+    t = Tensor._make(array if dev.type == 'cpu' else backend.move(array, dev), dev)
+    if cls is not None:
+        t = cls._from(t)
+    t._is_param = is_param
+    t._requires_grad = bool(requires_grad)
+    if state:
+        t.__dict__.update(state)
+    return t
+
+
+from ember._safetensors import load_safetensors, save_safetensors  # noqa: E402

@@ -1,0 +1,15 @@
+"""ember.vision.datasets: torchvision's datasets, reading and writing torchvision's on-disk layout.
+
+>>> from ember.vision import datasets, transforms  # doctest: +SKIP
+>>> train = datasets.MNIST(root="data", train=True, download=True, transform=transforms.ToTensor())
+"""
+from ember.vision.datasets.vision import VisionDataset, StandardTransform  # noqa: F401
+from ember.vision.datasets.mnist import MNIST, FashionMNIST, KMNIST, EMNIST  # noqa: F401
+from ember.vision.datasets.cifar import CIFAR10, CIFAR100  # noqa: F401
+from ember.vision.datasets.folder import DatasetFolder, ImageFolder  # noqa: F401
+from ember.vision.datasets.fakedata import FakeData  # noqa: F401
+from ember.vision.datasets.digits import Digits  # noqa: F401
+from ember.vision.datasets import utils  # noqa: F401
+
+__all__ = ["VisionDataset", "MNIST", "FashionMNIST", "KMNIST", "EMNIST", "CIFAR10", "CIFAR100", "DatasetFolder",
+           "ImageFolder", "FakeData", "Digits"]

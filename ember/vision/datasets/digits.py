@@ -1,0 +1,92 @@
+"""Digits: the 1,797 8x8 handwritten digits that scikit-learn ships inside its wheel.
+
+A small stand-in for MNIST that needs no download (UCI "Optical Recognition of Handwritten
+Digits", the test part, as ``sklearn.datasets.load_digits`` returns it). Same interface as
+MNIST: items are ``(PIL image mode 'L', int label)``, ``data`` a uint8 tensor ``[N, H, W]``,
+``targets`` an int64 tensor.
+
+* Split: deterministic and unshuffled, the first 1,437 images are ``train=True``, the last 360
+  ``train=False`` (an 80/20 cut; every digit appears in both parts, 28 to 37 times in the test).
+* Pixels: the original counts 0..16 are scaled to 0..255 as ``round(v * 255 / 16)``.
+* ``size``: None keeps 8x8; an int or (h, w) upsamples every image once, at load time, with
+  bilinear interpolation (Pillow's filter, rounded to uint8). ``size=28`` makes 28x28 images, so a
+  model written for MNIST runs unchanged.
+"""
+import numpy as np
+
+import ember
+from ember.vision._pil import pil_image
+from ember.vision.datasets.mnist import MNIST
+from ember.vision.datasets.vision import VisionDataset
+
+
+def _load_sklearn_digits():
+    try:
+        from sklearn.datasets import load_digits
+    except ImportError as e:
+        raise ImportError("Digits needs scikit-learn, which ships the 1,797 digit images: "
+                          "pip install scikit-learn (or pip install 'ember[digits]')") from e
+    bunch = load_digits()
+    return bunch.images, bunch.target
+
+
+def _upsample(images, size):
+    """Bilinear resize of a [N, h, w] float stack to ``size`` (vectorised: one einsum)."""
+    from ember.vision.transforms._functional_tensor import _resize_weights
+    out_h, out_w = size
+    wy = _resize_weights(images.shape[1], out_h, "bilinear", antialias=True)
+    wx = _resize_weights(images.shape[2], out_w, "bilinear", antialias=True)
+    return np.einsum("ah,nhw,bw->nab", wy, images, wx)
+
+
+class Digits(VisionDataset):
+    """scikit-learn's 8x8 digits as an MNIST-like dataset (see the module docstring for the split).
+
+    Args:
+        root: unused (the images ship inside scikit-learn); accepted so that code written for
+            ``MNIST(root, ...)`` can switch datasets by changing only the class name.
+        train: the first 1,437 images if True, else the last 360.
+        transform / target_transform: as for MNIST.
+        download: unused, for the same reason as ``root``.
+        size: None (8x8), or an int / (h, w) to upsample to, e.g. 28 for MNIST-shaped images.
+
+    >>> from ember.vision import datasets, transforms  # doctest: +SKIP
+    >>> train = datasets.Digits(train=True, size=28, transform=transforms.ToTensor())
+    >>> len(train), train[0][0].shape
+    (1437, ember.Size([1, 28, 28]))
+    """
+
+    n_train = 1437
+    classes = MNIST.classes
+
+    def __init__(self, root=None, train=True, transform=None, target_transform=None, download=False, size=None):
+        super().__init__(root, transform=transform, target_transform=target_transform)
+        self.train = train
+        self.size = (size, size) if isinstance(size, int) else (None if size is None else tuple(size))
+        images, labels = _load_sklearn_digits()
+        part = slice(0, self.n_train) if train else slice(self.n_train, None)
+        images = images[part] * (255.0 / 16.0)
+        if self.size is not None and self.size != images.shape[1:]:
+            images = _upsample(images, self.size)
+        self.data = ember.from_numpy(np.clip(np.round(images), 0, 255).astype(np.uint8))
+        self.targets = ember.from_numpy(labels[part].astype(np.int64))
+
+    @property
+    def class_to_idx(self):
+        return {_class: i for i, _class in enumerate(self.classes)}
+
+    def __getitem__(self, index):
+        img, target = self.data[index], int(self.targets[index])
+        img = pil_image().fromarray(img.numpy())  # 2-D uint8: mode "L" (no mode argument: Pillow deprecates it)
+        if self.transform is not None:
+            img = self.transform(img)
+        if self.target_transform is not None:
+            target = self.target_transform(target)
+        return img, target
+
+    def __len__(self):
+        return len(self.data)
+
+    def extra_repr(self):
+        h, w = self.data.shape[1:]
+        return f"Split: {'Train' if self.train is True else 'Test'}\nImage size: {h}x{w}"

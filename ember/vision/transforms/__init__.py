@@ -1,0 +1,11 @@
+"""ember.vision.transforms: image transforms (torchvision.transforms).
+
+``from ember.vision.transforms import ToTensor`` and ``import ember.vision.transforms as T`` both
+work, as with torchvision; the functional forms are in ``ember.vision.transforms.functional``.
+"""
+from ember.vision.transforms import functional  # noqa: F401
+from ember.vision.transforms.transforms import (Compose, ToTensor, PILToTensor, ConvertImageDtype,  # noqa: F401
+                                                ToPILImage, Normalize, Resize, CenterCrop, Pad, Lambda,
+                                                RandomCrop, RandomHorizontalFlip, RandomVerticalFlip,
+                                                RandomResizedCrop, Grayscale, InterpolationMode)
+from ember.vision.transforms.transforms import __all__  # noqa: F401

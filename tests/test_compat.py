@@ -1,0 +1,75 @@
+"""ember.compat: the torch -> ember import alias."""
+import sys
+import types
+
+import pytest
+
+import ember
+from ember import compat
+
+
+@pytest.fixture
+def alias(monkeypatch):
+    """Install the alias with no real torch in sys.modules (CI's test venv may have imported it);
+    everything is put back afterwards."""
+    for name in list(sys.modules):
+        if name.split('.')[0] in ('torch', 'torchvision'):
+            monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(sys, 'meta_path', list(sys.meta_path))
+    compat.install()
+    yield
+    compat.uninstall()
+
+
+def test_module_name_mapping():
+    assert compat.ember_module_name('torch') == 'ember'
+    assert compat.ember_module_name('torch.nn.functional') == 'ember.nn.functional'
+    assert compat.ember_module_name('torchvision') == 'ember.vision'
+    assert compat.ember_module_name('torchvision.transforms') == 'ember.vision.transforms'
+    assert compat.ember_module_name('torchaudio') is None
+    assert compat.ember_module_name('torch_geometric') is None
+    assert compat.ember_module_name('numpy') is None
+
+
+def test_import_torch_gives_ember(alias):
+    import torch
+    import torch.autograd.functional as AF
+    from torch.autograd.functional import hessian
+    assert torch is ember and torch.__name__ == 'ember'
+    assert AF is sys.modules['ember.autograd.functional'] and hessian is AF.hessian
+    assert sys.modules['torch.autograd'] is ember.autograd
+    x = torch.tensor([2.], requires_grad=True)
+    (x ** 3).sum().backward()
+    assert x.grad.tolist() == [12.]
+
+
+def test_from_imports_of_submodules(alias):
+    from torch.utils.data import DataLoader
+    import torchvision.transforms as T
+    from torchvision import transforms
+    import ember.utils.data
+    import ember.vision.transforms
+    assert DataLoader is ember.utils.data.DataLoader
+    assert T is transforms is ember.vision.transforms
+
+
+def test_missing_module_fails_like_a_missing_module(alias):
+    with pytest.raises(ModuleNotFoundError, match="No module named 'torch.no_such_module'"):
+        import torch.no_such_module  # noqa: F401
+
+
+def test_install_is_idempotent_and_uninstall_forgets(alias):
+    compat.install()
+    assert sum(isinstance(f, compat.TorchAliasFinder) for f in sys.meta_path) == 1
+    import torch  # noqa: F401
+    assert compat.is_installed() and sys.modules['torch'] is ember
+    compat.uninstall()
+    assert not compat.is_installed() and 'torch' not in sys.modules
+
+
+def test_install_refuses_when_real_torch_is_loaded(monkeypatch):
+    monkeypatch.setitem(sys.modules, 'torch', types.ModuleType('torch'))
+    monkeypatch.setattr(sys, 'meta_path', list(sys.meta_path))
+    with pytest.raises(RuntimeError, match="the real 'torch' is already imported"):
+        compat.install()
+    assert not compat.is_installed()

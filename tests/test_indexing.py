@@ -1,0 +1,269 @@
+"""tensor[key] and tensor[key] = value against cases recorded from PyTorch 2.x.
+
+Keys are written as Python source evaluated with ``T`` = ``ember.tensor``, so the same text ran
+through PyTorch to record the expected shapes, values and error messages below.
+"""
+import numpy as np
+import pytest
+
+import ember
+from ember import tensor as T  # noqa: F401  (used by the key sources)
+
+GET_CASES = [('0', [4, 5], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]),
+ ('-1', [4, 5], [40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59]),
+ ('(1, 2)', [5], [30, 31, 32, 33, 34]), ('(1, 2, 3)', [], [33]),
+ ('slice(1, None)', [2, 4, 5],
+  [20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48,
+   49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59]),
+ ('(Ellipsis, 1)', [3, 4], [1, 6, 11, 16, 21, 26, 31, 36, 41, 46, 51, 56]),
+ ('(None, 0)', [1, 4, 5], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]),
+ ('(0, None, Ellipsis, None)', [1, 4, 5, 1], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]),
+ ('(slice(None), slice(None, None, 2), -1)', [3, 2], [4, 14, 24, 34, 44, 54]),
+ ('[0, 2, 0]', [3, 4, 5],
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50,
+   51, 52, 53, 54, 55, 56, 57, 58, 59, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]),
+ ('([0, 2], [1, 3])', [2, 5], [5, 6, 7, 8, 9, 55, 56, 57, 58, 59]),
+ ('(0, slice(None), [1, 2])', [4, 2], [1, 2, 6, 7, 11, 12, 16, 17]),
+ ('([0, 1], slice(None), 0)', [2, 4], [0, 5, 10, 15, 20, 25, 30, 35]),
+ ('(slice(None), 0, [1, 2])', [3, 2], [1, 2, 21, 22, 41, 42]),
+ ('(None, 0, slice(None), [1, 2])', [1, 4, 2], [1, 2, 6, 7, 11, 12, 16, 17]),
+ ('(0, Ellipsis, [1, 2])', [4, 2], [1, 2, 6, 7, 11, 12, 16, 17]),
+ ('(T(0), slice(None), [1, 2])', [4, 2], [1, 2, 6, 7, 11, 12, 16, 17]),
+ ('(T([[0], [2]]), slice(None), T([1, 4]))', [2, 2, 4], [1, 6, 11, 16, 4, 9, 14, 19, 41, 46, 51, 56, 44, 49, 54, 59]),
+ ('(slice(None), [1], [4])', [3, 1], [9, 29, 49]),
+ ('T([True, False, True])', [2, 4, 5],
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50,
+   51, 52, 53, 54, 55, 56, 57, 58, 59]),
+ ('(slice(None), T([True, False, False, True]))', [3, 2, 5],
+  [0, 1, 2, 3, 4, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 55, 56, 57, 58,
+   59]),
+ ('(T([[True, False, True, True]] * 3),)', [9, 5],
+  [0, 1, 2, 3, 4, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39,
+   40, 41, 42, 43, 44, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59]),
+ ('True', [1, 3, 4, 5],
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+   31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58,
+   59]),
+ ('(False, 0)', [0, 4, 5], []),
+ ('(True, [0, 1])', [2, 4, 5],
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+   31, 32, 33, 34, 35, 36, 37, 38, 39]),
+ ('(Ellipsis, None)', [3, 4, 5, 1],
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+   31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58,
+   59]),
+ ('([],)', [0, 4, 5], []), ('(1, [[0, 1], [2, 3]], slice(1, 3))', [2, 2, 2], [21, 22, 26, 27, 31, 32, 36, 37]),
+ ('([T(0), T(2)],)', [2, 4, 5],
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50,
+   51, 52, 53, 54, 55, 56, 57, 58, 59]),
+ ('(slice(None), [-1, -4])', [3, 2, 5],
+  [15, 16, 17, 18, 19, 0, 1, 2, 3, 4, 35, 36, 37, 38, 39, 20, 21, 22, 23, 24, 55, 56, 57, 58, 59, 40, 41, 42, 43,
+   44]),
+ ('(0, 1, [4, 0])', [2], [9, 5]), ('([2, 0], [3, 3], [4, 1])', [2], [59, 16]), ('(slice(5, 10),)', [0, 4, 5], []),
+ ('(slice(-100, 100),)', [3, 4, 5],
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+   31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58,
+   59]),
+ ('(slice(None), T(2))', [3, 5], [10, 11, 12, 13, 14, 30, 31, 32, 33, 34, 50, 51, 52, 53, 54]),
+ ('(0, [1, 2], [3, 4])', [2], [8, 14]), ('(0, [1, 2], 3)', [2], [8, 13]), ('([1, 2], 0, [3, 4])', [2], [23, 44]),
+ ('(Ellipsis, [0, 1], 2)', [3, 2], [2, 7, 22, 27, 42, 47]),
+ ('(T([0, 1]), None, T([2, 3]))', [2, 1, 5], [10, 11, 12, 13, 14, 35, 36, 37, 38, 39])]
+
+GET_ERRORS = [('5', 'IndexError', 'index 5 is out of bounds for dimension 0 with size 3'),
+ ('(0, 7)', 'IndexError', 'index 7 is out of bounds for dimension 1 with size 4'),
+ ('[0, 5]', 'IndexError', 'index 5 is out of bounds for dimension 0 with size 3'),
+ ('(slice(None), [9])', 'IndexError', 'index 9 is out of bounds for dimension 0 with size 4'),
+ ('(slice(None), slice(None), [9])', 'IndexError', 'index 9 is out of bounds for dimension 0 with size 5'),
+ ('([0], [9])', 'IndexError', 'index 9 is out of bounds for dimension 1 with size 4'),
+ ('(0, [9])', 'IndexError', 'index 9 is out of bounds for dimension 0 with size 4'),
+ ('T([True, False])',
+  'IndexError',
+  'The shape of the mask [2] at index 0 does not match the shape of the indexed tensor [3, 4, 5] at index 0'),
+ ('(0, 0, 0, 0)', 'IndexError', 'too many indices for tensor of dimension 3'),
+ ('1.5',
+  'IndexError',
+  'only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got float)'),
+ ('T([1.])', 'IndexError', 'tensors used as indices must be long, int, byte or bool tensors'),
+ ('(slice(None, None, -1),)', 'ValueError', 'step must be greater than zero'),
+ ('(Ellipsis, Ellipsis)', None, None),
+ ('(slice(None), T([[True, False, True]]))',
+  'IndexError',
+  'The shape of the mask [1, 3] at index 0 does not match the shape of the indexed tensor [3, 4, 5] at index 1'),
+ ("'a'", 'TypeError', "new(): invalid data type 'str'")]
+
+SET_CASES = [('0', '-1',
+  [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 20, 21, 22, 23, 24, 25, 26, 27, 28,
+   29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57,
+   58, 59]),
+ ('(slice(None), 1)', 'T([7, 8, 9, 1, 2])',
+  [0, 1, 2, 3, 4, 7, 8, 9, 1, 2, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 7, 8, 9, 1, 2, 30, 31,
+   32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 7, 8, 9, 1, 2, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59]),
+ ('[0, 2]', 'T(1)',
+  [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33,
+   34, 35, 36, 37, 38, 39, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]),
+ ('([0, 2], [1, 3], [4, 4])', 'T([5, 6])',
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 5, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30,
+   31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58,
+   6]),
+ ('(0, slice(None), [1, 2])', 'T([[1, 2]] * 4)',
+  [0, 1, 2, 3, 4, 5, 1, 2, 8, 9, 10, 1, 2, 13, 14, 15, 1, 2, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+   32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59]),
+ ('T([True, False, True])', '0',
+  [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33,
+   34, 35, 36, 37, 38, 39, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+ ('(Ellipsis, 0)', 'T([[1], [2], [3]])',
+  [1, 1, 2, 3, 4, 1, 6, 7, 8, 9, 1, 11, 12, 13, 14, 1, 16, 17, 18, 19, 2, 21, 22, 23, 24, 2, 26, 27, 28, 29, 2, 31,
+   32, 33, 34, 2, 36, 37, 38, 39, 3, 41, 42, 43, 44, 3, 46, 47, 48, 49, 3, 51, 52, 53, 54, 3, 56, 57, 58, 59]),
+ ('(1, [0, 0])', 'T([[1] * 5, [2] * 5])',
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 2, 2, 2, 2, 2, 25, 26, 27, 28, 29, 30, 31,
+   32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59]),
+ ('(None, 0)', 'T([[[3] * 5] * 4])',
+  [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33,
+   34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59]),
+ ('(slice(None), T([[True, False, True, True, False]] * 4))', 'T(-5)',
+  [-5, 1, -5, -5, 4, -5, 6, -5, -5, 9, -5, 11, -5, -5, 14, -5, 16, -5, -5, 19, -5, 21, -5, -5, 24, -5, 26, -5, -5, 29,
+   -5, 31, -5, -5, 34, -5, 36, -5, -5, 39, -5, 41, -5, -5, 44, -5, 46, -5, -5, 49, -5, 51, -5, -5, 54, -5, 56, -5, -5,
+   59])]
+
+SET_ERRORS = [('slice(0, 2)',
+  'torch.ones(3)',
+  'RuntimeError',
+  'The expanded size of the tensor (5) must match the existing size (3) at non-singleton dimension 2.  Target sizes: '
+  '[2, 4, 5].  Tensor sizes: [3]'),
+ ('[0, 1]',
+  'torch.ones(3)',
+  'RuntimeError',
+  'shape mismatch: value tensor of shape [3] cannot be broadcast to indexing result of shape [2, 4, 5]'),
+ ('0',
+  'torch.ones(5, 4)',
+  'RuntimeError',
+  'The expanded size of the tensor (5) must match the existing size (4) at non-singleton dimension 1.  Target sizes: '
+  '[4, 5].  Tensor sizes: [5, 4]'),
+ ('(0, [0, 1])',
+  'torch.ones(3, 5)',
+  'RuntimeError',
+  'shape mismatch: value tensor of shape [3, 5] cannot be broadcast to indexing result of shape [2, 5]'),
+ ('5', '1', 'IndexError', 'index 5 is out of bounds for dimension 0 with size 3'),
+ ('([0], [9])', '1', 'IndexError', 'index 9 is out of bounds for dimension 1 with size 4'),
+ ('(slice(None), 0)',
+  'torch.ones(1, 3)',
+  'RuntimeError',
+  'The expanded size of the tensor (5) must match the existing size (3) at non-singleton dimension 1.  Target sizes: '
+  '[3, 5].  Tensor sizes: [3]'),
+ ('(slice(None), 1)',
+  'torch.ones(3)',
+  'RuntimeError',
+  'The expanded size of the tensor (5) must match the existing size (3) at non-singleton dimension 1.  Target sizes: '
+  '[3, 5].  Tensor sizes: [3]'),
+ ('(slice(None), T([[True, False, True, True]] * 3))',
+  '1',
+  'IndexError',
+  'The shape of the mask [3, 4] at index 0 does not match the shape of the indexed tensor [3, 4, 5] at index 1')]
+
+
+def _x():
+    return ember.arange(60).reshape(3, 4, 5)
+
+
+@pytest.mark.parametrize('key, shape, values', GET_CASES, ids=[c[0] for c in GET_CASES])
+def test_getitem_matches_pytorch(key, shape, values):
+    r = _x()[eval(key)]
+    assert list(r.shape) == shape
+    assert r.reshape(-1).tolist() == values
+
+
+@pytest.mark.parametrize('key, kind, message', GET_ERRORS, ids=[c[0] for c in GET_ERRORS])
+def test_getitem_errors(key, kind, message):
+    x = _x()
+    if kind is None:
+        x[eval(key)]
+        return
+    with pytest.raises(getattr(__builtins__, kind, None) or eval(kind)) as info:
+        x[eval(key)]
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize('key, value, values', SET_CASES, ids=[c[0] for c in SET_CASES])
+def test_setitem_matches_pytorch(key, value, values):
+    y = _x()
+    y[eval(key)] = eval(value)
+    assert y.reshape(-1).tolist() == values
+
+
+@pytest.mark.parametrize('key, value, kind, message', SET_ERRORS, ids=[c[0] for c in SET_ERRORS])
+def test_setitem_errors_leave_the_tensor_unchanged(key, value, kind, message):
+    torch = ember  # noqa: F841  (the value sources say torch.ones)
+    y = _x().float()
+    before = y.clone()
+    version = y._version.value
+    with pytest.raises(eval(kind)) as info:
+        y[eval(key)] = eval(value)
+    assert str(info.value) == message
+    assert ember.equal(y, before) and y._version.value == version
+
+
+def test_basic_index_is_a_view_sharing_the_version_counter():
+    x = ember.zeros(3, 4)
+    v = x[1, 1:3]
+    v.fill_(5)
+    assert x.tolist()[1] == [0, 5, 5, 0]
+    assert v._version is x._version and x._version.value == 1
+    w = x[[1]]  # advanced: a copy
+    w.fill_(7)
+    assert x.tolist()[1] == [0, 5, 5, 0]
+
+
+def test_getitem_gradient_accumulates_duplicates():
+    x = ember.arange(4.0, requires_grad=True)
+    x[[0, 0, 3, 0]].sum().backward()
+    assert x.grad.tolist() == [3.0, 0.0, 0.0, 1.0]
+    m = ember.arange(6.0).reshape(2, 3).requires_grad_()
+    (m[ember.tensor([[True, False, True], [False, False, True]])] * ember.tensor([1.0, 2.0, 3.0])).sum().backward()
+    assert m.grad.tolist() == [[1.0, 0.0, 2.0], [0.0, 0.0, 3.0]]
+
+
+def test_grad_fn_names():
+    x = ember.zeros(3, 4, requires_grad=True)
+    assert x[1].grad_fn.name() == 'SelectBackward0'
+    assert x[1:].grad_fn.name() == 'SliceBackward0'
+    assert x[[0, 1]].grad_fn.name() == 'IndexBackward0'
+    y = x * 1
+    y[0] = 2.0
+    assert y.grad_fn.name() in ('CopySlices', 'IndexPutBackward0')
+
+
+def test_setitem_records_gradients_for_target_and_value():
+    x = ember.ones(2, 3, requires_grad=True)
+    v = ember.tensor([10.0, 20.0], requires_grad=True)
+    y = x * 2
+    y[:, 1] = v
+    (y * ember.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])).sum().backward()
+    assert x.grad.tolist() == [[2.0, 0.0, 6.0], [8.0, 0.0, 12.0]]
+    assert v.grad.tolist() == [2.0, 5.0]
+
+
+def test_setitem_on_a_leaf_requiring_grad_fails():
+    x = ember.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad"):
+        x[0] = 2.0
+    with ember.no_grad():
+        x[0] = 2.0
+    assert x.tolist() == [2.0, 1.0, 1.0]
+
+
+def test_index_put_accumulate_and_errors():
+    x = ember.zeros(5)
+    r = ember.index_put(x, (ember.tensor([0, 0, 4]),), ember.tensor([1.0, 2.0, 3.0]), accumulate=True)
+    assert r.tolist() == [3.0, 0.0, 0.0, 0.0, 3.0] and x.tolist() == [0.0] * 5
+    x.index_put_((ember.tensor([1, 2]),), ember.tensor(9.0))
+    assert x.tolist() == [0.0, 9.0, 9.0, 0.0, 0.0]
+
+
+def test_zero_dim_tensor_and_numpy_integer_indices():
+    x = _x()
+    assert x[np.int64(2), 1].tolist() == x[2, 1].tolist()
+    assert x[ember.tensor(1)].shape == (4, 5)
+    s = ember.tensor(3.5)
+    assert s[None].shape == (1,) and s[...].item() == 3.5
+    with pytest.raises(IndexError, match="too many indices for tensor of dimension 0"):
+        s[0]
