@@ -73,3 +73,4 @@ contiguous_format = preserve_format = channels_last = 'contiguous_format'
 
 from ember import serialization  # noqa: E402
 from ember.serialization import save, load  # noqa: E402
+from ember import backends  # noqa: E402,F401

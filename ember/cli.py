@@ -96,8 +96,9 @@ def _print_user_traceback(exc):
     tb = exc.__traceback__
     while tb is not None and tb.tb_frame.f_globals.get('__name__') in ('ember.cli', 'runpy'):
         tb = tb.tb_next
-    if tb is None and isinstance(exc, ImportError) and getattr(exc, 'name', None):
-        tb = exc.__traceback__   # `-m no_such_module`: nothing of the user's ran
+    if tb is None:   # nothing of the user's ran (`-m no_such_module`): one line, as python -m says it
+        print(f'ember run: {exc}', file=sys.stderr)
+        return
     traceback.print_exception(type(exc), exc, tb)
 
 

@@ -136,6 +136,8 @@ def test_run_missing_script_and_missing_arguments(tmp_path):
     assert "ember run: can't open file" in proc.stderr and 'nope.py' in proc.stderr
     proc = _ember('run')
     assert proc.returncode == 2 and 'give a script to run' in proc.stderr
+    proc = _ember('run', '-m', 'no_such_module_here', cwd=tmp_path)
+    assert proc.returncode == 1 and proc.stderr == "ember run: No module named no_such_module_here\n"
 
 
 def test_no_command_prints_usage(capsys):

@@ -276,21 +276,37 @@ def _as_batch(x, t):
 
 
 def _target_weights(xp, t, C, weight, ignore_index, dtype):
-    """Clipped targets (class axis kept, size 1), per-target weights (0 where ignored), and the
-    validity mask; raises PyTorch's IndexError for a class out of range."""
+    """Targets made safe to index with (ignored ones point at class 0), per-target weights
+    (0 where ignored) and the validity mask (None when nothing is ignored); raises PyTorch's
+    IndexError for a class out of range."""
+    t = t.astype(np.intp, copy=False)
+    if t.size == 0:
+        return t, xp.zeros(t.shape, dtype), None
+    lo, hi = int(t.min()), int(t.max())
+    if lo >= 0 and hi < C and not lo <= ignore_index <= hi:
+        # NOTE: the common case (every target a real class) skips the masking passes
+        wt = xp.ones(t.shape, dtype) if weight is None else weight[t]
+        return t, wt, None
     valid = t != ignore_index
     bad = valid & ((t < 0) | (t >= C))
     if bad.any():
         raise IndexError(f'Target {int(t[bad].ravel()[0])} is out of bounds.')
-    tc = xp.where(valid, t, 0).astype(np.intp)
+    tc = xp.where(valid, t, 0)
     wt = valid.astype(dtype) if weight is None else weight[tc] * valid
-    return xp.expand_dims(tc, 1), wt, valid
+    return tc, wt, valid
 
 
-def _onehot(xp, tc, C, like):
-    """(N, C, d...) one-hot of targets shaped (N, 1, d...)."""
-    classes = xp.arange(C).reshape((1, C) + (1,) * (tc.ndim - 2))
-    return (classes == tc).astype(like.dtype)
+def _pick(xp, a, t):
+    """a[n, t[n], d...] for a of shape (N, C, d...) and t of shape (N, d...)."""
+    if a.ndim == 2:
+        return a[xp.arange(a.shape[0]), t]
+    return xp.take_along_axis(a, t[:, None], 1)[:, 0]
+
+
+def _onehot(xp, t, C, like):
+    """(N, C, d...) one-hot of targets shaped (N, d...)."""
+    classes = xp.arange(C).reshape((1, C) + (1,) * (t.ndim - 1))
+    return (classes == t[:, None]).astype(like.dtype)
 
 
 def _class_reduce(xp, loss, wt, reduction):
@@ -322,11 +338,11 @@ class NllLoss(Primitive):
         x, target = _as_batch(x, target)
         C = x.shape[1]
         tc, wt, _ = _target_weights(xp, target, C, weight, ignore_index, x.dtype)
-        loss = -(xp.take_along_axis(x, tc, 1)[:, 0] * wt)
+        loss = -(_pick(xp, x, tc) * wt)
         out, denom = _class_reduce(xp, loss, wt, reduction)
         if ctx.needs_input_grad[0]:
             ctx.reduction, ctx.denom, ctx.shape, ctx.batch_shape = reduction, denom, shape, target.shape
-            ctx.q = _onehot(xp, tc, C, x) * xp.expand_dims(wt, 1)
+            ctx.q = _onehot(xp, tc, C, x) * wt[:, None]
         return out.reshape(()) if len(shape) == 1 else out
 
     @staticmethod
@@ -388,40 +404,68 @@ class CrossEntropy(Primitive):
         C = x.shape[1]
         tc, wt, valid = _target_weights(xp, target, C, weight, ignore_index, x.dtype)
         shifted, e, s, lse = _softmax_parts(xp, x)
-        loss = (lse - xp.take_along_axis(shifted, tc, 1))[:, 0] * wt
+        loss = (lse[:, 0] - _pick(xp, shifted, tc)) * wt
         if smoothing:
-            wc = 1 if weight is None else weight.reshape((1, C) + (1,) * (x.ndim - 2))
-            smooth = ((lse - shifted) * wc).sum(axis=1) * valid
+            smooth = ((lse - shifted) * _class_row(xp, weight, C, x)).sum(axis=1)
+            if valid is not None:
+                smooth = smooth * valid
             loss = (1 - smoothing) * loss + (smoothing / C) * smooth
         out, denom = _class_reduce(xp, loss.astype(x.dtype, copy=False), wt, reduction)
         if ctx.needs_input_grad[0]:
-            q = _onehot(xp, tc, C, x) * xp.expand_dims(wt, 1)
-            if smoothing:
-                wc = xp.ones((1, C), x.dtype) if weight is None else weight.reshape(1, C)
-                wc = wc.reshape((1, C) + (1,) * (x.ndim - 2))
-                q = (1 - smoothing) * q + (smoothing / C) * wc * xp.expand_dims(valid, 1).astype(x.dtype)
             ctx.reduction, ctx.denom, ctx.shape, ctx.batch_shape = reduction, denom, shape, target.shape
-            ctx.q = q.astype(x.dtype, copy=False)
+            ctx.t, ctx.wt, ctx.valid, ctx.weight, ctx.smoothing = tc, wt, valid, weight, smoothing
             ctx.p = e / s
             ctx.save_for_backward(x_in)
         return out.reshape(()) if len(shape) == 1 else out
 
     @staticmethod
+    def _weights(ctx, like):
+        """The per-target class weights q (N, C, d...) and their sums over classes (N, 1, d...)."""
+        xp = ctx.xp
+        C, eps = like.shape[1], ctx.smoothing
+        q = _onehot(xp, ctx.t, C, like) * ctx.wt[:, None]
+        rows = ctx.wt[:, None]
+        if eps:
+            wc = _class_row(xp, ctx.weight, C, like)
+            spread = (eps / C) * wc if ctx.valid is None else (eps / C) * wc * ctx.valid[:, None]
+            q = (1 - eps) * q + spread
+            rows = (1 - eps) * rows + spread.sum(axis=1, keepdims=True)
+        return q.astype(like.dtype, copy=False), rows
+
+    @staticmethod
     def backward(ctx, g):
         xp = ctx.xp
-        q = ctx.q
-        rows = xp.expand_dims(q.sum(axis=1), 1)
+        p = ctx.p
         if not grad_mode.is_grad_enabled():
-            # NOTE: plain backward: one fused array expression, no graph to build
-            gs = _grad_scale(g, ctx)._data
-            gx = (ctx.p * rows - q) * gs
-            return Tensor._make(gx.reshape(ctx.shape), g._device), None, None, None, None, None
+            # NOTE: plain backward works on arrays: softmax * (weight * scale), minus that at the target
+            gs = g._data
+            if ctx.reduction == 'mean':
+                gs = gs / ctx.denom
+            elif ctx.reduction == 'none':
+                gs = gs.reshape(ctx.batch_shape)
+            if p.ndim == 2 and not ctx.smoothing:
+                coef = ctx.wt * gs
+                gx = p * coef[:, None]
+                gx[xp.arange(p.shape[0]), ctx.t] -= coef
+            else:
+                q, rows = CrossEntropy._weights(ctx, p)
+                gs = gs[:, None] if ctx.reduction == 'none' else gs
+                gx = (p * rows - q) * gs
+            return Tensor._make(gx.astype(p.dtype, copy=False).reshape(ctx.shape), g._device), \
+                None, None, None, None, None
         # create_graph: the same formula in ember ops, so it can be differentiated again
         from ember.ops.activation import softmax
         x, = ctx.saved_tensors
-        p = softmax(x.reshape(1, -1) if x.ndim == 1 else x, 1)
-        gx = (p * Tensor._make(rows, g._device) - Tensor._make(q, g._device)) * _grad_scale(g, ctx)
+        q, rows = CrossEntropy._weights(ctx, p)
+        sm = softmax(x.reshape(1, -1) if x.ndim == 1 else x, 1)
+        gx = (sm * Tensor._make(rows, g._device) - Tensor._make(q, g._device)) * _grad_scale(g, ctx)
         return gx.reshape(ctx.shape), None, None, None, None, None
+
+
+def _class_row(xp, weight, C, like):
+    """Class weights shaped (1, C, 1, ...) to broadcast against (N, C, d...) (ones if None)."""
+    shape = (1, C) + (1,) * (like.ndim - 2)
+    return xp.ones(shape, like.dtype) if weight is None else weight.reshape(shape)
 
 
 _CE_NAMES = {'2d': type('CrossEntropy2d', (CrossEntropy,), {'node_name': 'NllLoss2DBackward0'}),
@@ -892,7 +936,7 @@ class MultiMarginLoss(Primitive):
             coef = coef * 2 * z
         gs = g.reshape(-1, 1) if ctx.reduction == 'none' else _scale(g, ctx.reduction, ctx.n)
         coef = coef * gs
-        onehot = Tensor._make(_onehot(ctx.xp, ctx.t, ctx.C, x._data), dev)
+        onehot = Tensor._make(_onehot(ctx.xp, ctx.t[:, 0], ctx.C, x._data), dev)
         gx = coef - onehot * coef.sum(1, keepdim=True)
         return gx.reshape(ctx.shape), None, None, None, None, None
 

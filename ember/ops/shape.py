@@ -11,14 +11,17 @@ def _infer_shape(shape, numel):
     neg = [i for i, s in enumerate(shape) if s == -1]
     if len(neg) > 1:
         raise RuntimeError("only one dimension can be inferred")
-    for s in shape:
+    for i, s in enumerate(shape):
         if s < -1:
-            raise RuntimeError(f"invalid shape dimension {s}")
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {_fmt(shape)}")
     if neg:
         known = 1
         for i, s in enumerate(shape):
             if i != neg[0]:
                 known *= s
+        if known == 0 and numel == 0:
+            raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {_fmt(shape)} because the "
+                               "unspecified dimension size -1 can be any value and is ambiguous")
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{_fmt(shape)}' is invalid for input of size {numel}")
         shape[neg[0]] = numel // known
@@ -200,15 +203,37 @@ def broadcast_to(input, size):
 
 
 def broadcast_shapes(*shapes):
-    try:
-        return tuple(np.broadcast_shapes(*[tuple(s) for s in shapes]))
-    except ValueError:
-        from ember.ops._util import broadcast_error
-        raise broadcast_error(shapes[0], shapes[1]) from None
+    """The shape the given shapes broadcast to (an ``ember.Size``), with PyTorch's error text."""
+    from ember._tensor import Size
+    shapes = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
+    result = [1] * max((len(s) for s in shapes), default=0)
+    for idx, shp in enumerate(shapes):
+        for j in range(-1, -len(shp) - 1, -1):
+            d = shp[j]
+            if d == 1 or d == result[j]:
+                continue
+            if result[j] != 1:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {d} at {j}! Mismatching argument "
+                                   f"at index {idx} had {shp}; but expected shape should be broadcastable to "
+                                   f"{_fmt(result)}")
+            result[j] = d
+    return Size(result)
 
 
 def broadcast_tensors(*tensors):
-    shape = broadcast_shapes(*[t.shape for t in tensors])
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    shapes = [tuple(t.shape) for t in tensors]
+    try:
+        shape = np.broadcast_shapes(*shapes)
+    except ValueError:
+        from ember.ops._util import broadcast_error
+        for a in shapes[1:]:  # name the first pair that clashes, as PyTorch's message does
+            try:
+                np.broadcast_shapes(shapes[0], a)
+            except ValueError:
+                raise broadcast_error(shapes[0], a) from None
+        raise broadcast_error(shapes[0], shapes[-1]) from None
     return tuple(expand(t, shape) for t in tensors)
 
 
@@ -320,7 +345,10 @@ def permute(input, *dims):
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
                            f"length of the desired ordering of dimensions i.e. input.dim() = {input.ndim} is not "
                            f"equal to len(dims) = {len(dims)}")
-    return Permute.apply(input, wrap_dims(dims, input.ndim))
+    wrapped = tuple(wrap_dim(d, input.ndim) for d in dims)
+    if len(set(wrapped)) != len(wrapped):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return Permute.apply(input, wrapped)
 
 
 class Transpose(Primitive):
@@ -330,7 +358,7 @@ class Transpose(Primitive):
     @staticmethod
     def forward(ctx, x, d0, d1):
         ctx.d = (d0, d1)
-        return ctx.xp.swapaxes(x, d0, d1)
+        return ctx.xp.swapaxes(x, d0, d1) if x.ndim else x.view()  # a 0-d tensor "transposes" to itself
 
     @staticmethod
     def backward(ctx, g):
@@ -371,8 +399,16 @@ def adjoint(input):
 
 def movedim(input, source, destination):
     nd = input.ndim
-    src = wrap_dims(source if isinstance(source, (tuple, list)) else (source,), nd)
-    dst = wrap_dims(destination if isinstance(destination, (tuple, list)) else (destination,), nd)
+    source = tuple(source) if isinstance(source, (tuple, list)) else (source,)
+    destination = tuple(destination) if isinstance(destination, (tuple, list)) else (destination,)
+    if len(source) != len(destination):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({_fmt(source)} dims) should "
+                           f"contain the same number of dims as destination ({_fmt(destination)} dims)")
+    src = tuple(wrap_dim(d, nd) for d in source)
+    dst = tuple(wrap_dim(d, nd) for d in destination)
+    for name, given, wrapped in (('source', source, src), ('destination', destination, dst)):
+        if len(set(wrapped)) != len(wrapped):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({_fmt(given)})")
     order = [d for d in range(nd) if d not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
@@ -430,7 +466,7 @@ class Cat(Primitive):
 def cat(tensors, dim=0, *, out=None):
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     ref = next((t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)), tensors[0])
     nd = ref.ndim
     if nd == 0:
@@ -480,24 +516,31 @@ class Stack(Primitive):
         return (None,) + tuple(g.unbind(ctx.dim))
 
 
+def _nonempty(tensors, name):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return tensors
+
+
 def hstack(tensors):
-    tensors = [atleast_1d(t) for t in tensors]
+    tensors = [atleast_1d(t) for t in _nonempty(tensors, 'hstack')]
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
 def vstack(tensors):
-    return cat([atleast_2d(t) for t in tensors], 0)
+    return cat([atleast_2d(t) for t in _nonempty(tensors, 'vstack')], 0)
 
 
 row_stack = vstack
 
 
 def dstack(tensors):
-    return cat([atleast_3d(t) for t in tensors], 2)
+    return cat([atleast_3d(t) for t in _nonempty(tensors, 'dstack')], 2)
 
 
 def column_stack(tensors):
-    return hstack([t.reshape(-1, 1) if t.ndim <= 1 else t for t in tensors])
+    return hstack([t.reshape(-1, 1) if t.ndim <= 1 else t for t in _nonempty(tensors, 'column_stack')])
 
 
 def atleast_1d(t):
@@ -557,6 +600,8 @@ def narrow(input, dim, start, length):
     dim = wrap_dim(dim, input.ndim)
     size = input.shape[dim]
     start = start.item() if isinstance(start, Tensor) else start
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
     if start < 0:
         start += size
     if not (0 <= start <= size and 0 <= length and start + length <= size):
@@ -587,8 +632,14 @@ def split(tensor, split_size_or_sections, dim=0):
 def tensor_split(input, indices_or_sections, dim=0):
     dim = wrap_dim(dim, input.ndim)
     size = input.shape[dim]
+    if isinstance(indices_or_sections, Tensor) and indices_or_sections.ndim == 0:
+        indices_or_sections = int(indices_or_sections.item())
+    elif isinstance(indices_or_sections, Tensor):
+        indices_or_sections = indices_or_sections.tolist()
     if isinstance(indices_or_sections, int):
         n = indices_or_sections
+        if n <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {n}")
         q, r = divmod(size, n)
         sizes = [q + 1] * r + [q] * (n - r)
     else:
@@ -683,7 +734,17 @@ class Roll(Primitive):
 
 def roll(input, shifts, dims=None):
     if dims is None:
+        if isinstance(shifts, (tuple, list)) and len(shifts) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
         return Roll.apply(input.flatten(), shifts, 0).view(tuple(input.shape))
+    n_shifts = len(shifts) if isinstance(shifts, (tuple, list)) else 1
+    n_dims = len(dims) if isinstance(dims, (tuple, list)) else 1
+    if n_shifts != n_dims:
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {n_shifts}, dims:{n_dims}")
+    if isinstance(dims, (tuple, list)):
+        dims, shifts = tuple(wrap_dim(d, input.ndim) for d in dims), tuple(shifts)
+    else:
+        dims = wrap_dim(dims, input.ndim)
     return Roll.apply(input, shifts, dims)
 
 
@@ -722,17 +783,26 @@ def tile(input, dims):
     return repeat(input, dims)
 
 
-def repeat_interleave(input, repeats, dim=None):
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     from ember.ops.index import index_select
-    from ember.ops.creation import arange, tensor as mk
+    from ember.ops.creation import tensor as mk
+    if repeats is None:  # repeat_interleave(repeats): each index i repeated repeats[i] times
+        return mk(np.repeat(np.arange(input.shape[0]), input.tolist()), device=input.device)
     if dim is None:
         input = input.flatten()
         dim = 0
     dim = wrap_dim(dim, input.ndim)
     n = input.shape[dim]
     reps = repeats.tolist() if isinstance(repeats, Tensor) else repeats
+    if isinstance(reps, list) and len(reps) == 1:
+        reps = reps[0]
     if isinstance(reps, int):
         reps = [reps] * n
+    if len(reps) != n:
+        raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = "
+                           f"{len(reps)} and input.size(0) = {n}")
+    if any(r < 0 for r in reps):
+        raise RuntimeError("repeats can not be negative")
     idx = np.repeat(np.arange(n), reps)
     return index_select(input, dim, mk(idx, device=input.device))
 
@@ -780,7 +850,10 @@ def _diag_assign(xp, out, values, offset, d1, d2):
 
 def diagonal(input, offset=0, dim1=0, dim2=1):
     nd = input.ndim
-    return Diagonal.apply(input, offset, wrap_dim(dim1, nd), wrap_dim(dim2, nd))
+    d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return Diagonal.apply(input, offset, d1, d2)
 
 
 def diag(input, diagonal=0):
@@ -838,7 +911,13 @@ def triu(input, diagonal=0):
 
 
 def unfold(input, dimension, size, step):
+    if input.ndim == 0:  # a 0-d tensor unfolds as if it were [x]
+        return unfold(input.reshape(1), dimension, size, step)
     dim = wrap_dim(dimension, input.ndim)
+    if size > input.shape[dim]:
+        raise RuntimeError(f"maximum size for tensor at dimension {dim} is {input.shape[dim]} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
     return Unfold.apply(input, dim, size, step)
 
 

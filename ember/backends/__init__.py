@@ -1,0 +1,6 @@
+"""ember.backends: the switches PyTorch scripts commonly set (``torch.backends.cudnn.benchmark = True``).
+
+ember has no cuDNN or MPS kernels; the flags are kept so such scripts run unchanged, and
+``is_available()`` answers truthfully.
+"""
+from ember.backends import cudnn, mps  # noqa: F401

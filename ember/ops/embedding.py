@@ -1,0 +1,222 @@
+"""Lookup tables: F.embedding, F.embedding_bag and F.one_hot."""
+import numpy as np
+
+from ember import backend
+from ember._tensor import Tensor
+from ember.autograd import grad_mode
+from ember.autograd.function import Primitive
+
+
+class Embedding(Primitive):
+    """Rows of ``weight`` picked by integer ``indices``."""
+    node_name = 'EmbeddingBackward0'
+
+    @staticmethod
+    def forward(ctx, weight, indices, padding_idx, scale_grad_by_freq):
+        xp = ctx.xp
+        n = weight.shape[0]
+        if indices.size and (int(indices.min()) < 0 or int(indices.max()) >= n):
+            raise IndexError("index out of range in self")
+        ctx.args = (n, padding_idx, scale_grad_by_freq)
+        ctx.save_for_backward(indices)
+        return xp.take(weight, indices, axis=0)
+
+    @staticmethod
+    def backward(ctx, g):
+        n, padding_idx, scale = ctx.args
+        indices, = ctx.saved_tensors
+        flat = indices._data.reshape(-1)
+        factor = None
+        xp = indices._xp
+        if padding_idx is not None and padding_idx >= 0:
+            factor = (flat != padding_idx).astype(g._data.dtype)
+        if scale:
+            counts = xp.bincount(flat, minlength=n)[flat].astype(g._data.dtype)
+            factor = 1.0 / counts if factor is None else factor / counts
+        f = None if factor is None else Tensor._make(factor[:, None], g._device)
+        return EmbeddingDenseBackward.apply(g.reshape(-1, g.shape[-1]), Tensor._make(flat, g._device), f, n), \
+            None, None, None
+
+
+class EmbeddingDenseBackward(Primitive):
+    """Sum rows of ``g`` (times an optional per-row constant) into an ``(n, dim)`` zero table."""
+    node_name = 'EmbeddingDenseBackwardBackward0'
+
+    @staticmethod
+    def forward(ctx, g, flat, factor, n):
+        xp = ctx.xp
+        ctx.save_for_backward(flat, factor)
+        rows = g * factor if factor is not None else g
+        out = xp.zeros((n, g.shape[1]), g.dtype)
+        if xp is np:
+            np.add.at(out, flat, rows)
+        else:
+            __import__('cupyx').scatter_add(out, flat, rows)
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        flat, factor = ctx.saved_tensors
+        rows = gg.index_select(0, flat)
+        return (rows * factor if factor is not None else rows), None, None, None
+
+
+def _renorm_(weight, indices, max_norm, norm_type):
+    """Scale the looked-up rows of ``weight`` in place so their norm is at most ``max_norm``."""
+    xp = weight._xp
+    rows = xp.unique(indices._data.reshape(-1))
+    w = weight._data
+    sel = w[rows]
+    if norm_type == float('inf'):
+        norms = xp.abs(sel).max(axis=1)
+    else:
+        norms = (xp.abs(sel) ** norm_type).sum(axis=1) ** (1.0 / norm_type)
+    scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(w.dtype)
+    w[rows] = sel * scale[:, None]
+    weight._version.value += 1
+
+
+def _check_indices(input, name='embedding'):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}(): argument 'indices' (position 2) must be Tensor, not {type(input).__name__}")
+    if input.dtype.name not in ('int64', 'int32'):
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got {input.type()} instead (while checking arguments for {name})")
+
+
+def _padding(padding_idx, n):
+    if padding_idx is None:
+        return None
+    if padding_idx > 0:
+        if padding_idx >= n:
+            raise AssertionError("Padding_idx must be within num_embeddings")
+    elif padding_idx < 0:
+        if padding_idx < -n:
+            raise AssertionError("Padding_idx must be within num_embeddings")
+        padding_idx = n + padding_idx
+    return padding_idx
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+              sparse=False):
+    """Look up rows of ``weight`` by the integer tensor ``input``; output shape ``input.shape + (dim,)``.
+
+    ``padding_idx``'s row gets no gradient; ``max_norm`` renormalises the looked-up rows in place.
+    """
+    _check_indices(input)
+    padding_idx = _padding(padding_idx, weight.shape[0])
+    if max_norm is not None:
+        with grad_mode.no_grad():
+            _renorm_(weight, input, max_norm, norm_type)
+    return Embedding.apply(weight, input, padding_idx, scale_grad_by_freq)
+
+
+class _BagMax(Primitive):
+    node_name = 'EmbeddingBagBackward0'
+
+    @staticmethod
+    def forward(ctx, emb, bag, n_bags):
+        xp = ctx.xp
+        out = xp.full((n_bags, emb.shape[1]), -xp.inf, emb.dtype)
+        if xp is np:
+            np.maximum.at(out, bag, emb)
+        else:
+            __import__('cupyx').scatter_max(out, bag, emb)
+        # the first row of each bag reaching the maximum takes the gradient (per column)
+        rows = xp.where(emb == out[bag], xp.arange(emb.shape[0])[:, None], emb.shape[0])
+        winner = xp.full(out.shape, emb.shape[0])
+        if xp is np:
+            np.minimum.at(winner, bag, rows)
+        else:
+            __import__('cupyx').scatter_min(winner, bag, rows)
+        ctx.mask = (rows == winner[bag]).astype(emb.dtype)
+        out[out == -xp.inf] = 0   # empty bags give zeros
+        ctx.save_for_backward(bag)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        bag, = ctx.saved_tensors
+        mask = Tensor._make(ctx.mask, g._device)
+        return g.index_select(0, bag) * mask, None, None
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode='mean',
+                  sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """Sums, means or maxima of bags of embeddings, without materialising each bag separately.
+
+    ``input`` is 2-D (each row a bag) or 1-D with ``offsets`` giving where each bag starts.
+    """
+    from ember.ops.creation import zeros
+    _check_indices(input, 'embedding_bag')
+    if mode not in ('sum', 'mean', 'max'):
+        raise ValueError(f"mode has to be one of sum, mean or max")
+    if per_sample_weights is not None and mode != 'sum':
+        raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. per_sample_weights is only "
+                                  f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
+                                  "the PyTorch GitHub.")
+    xp = input._xp
+    if input.ndim == 2:
+        if offsets is not None:
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
+                             "fixed length sequences. However, found offsets of type Tensor")
+        n_bags, length = input.shape
+        flat = input.reshape(-1)
+        bag_np = np.repeat(np.arange(n_bags), length)
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.reshape(-1)
+    elif input.ndim == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        if offsets.ndim != 1:
+            raise ValueError("offsets has to be a 1D Tensor")
+        flat = input
+        off = backend.to_numpy(offsets._data).astype(np.int64)
+        if include_last_offset:
+            off = off[:-1]
+        n_bags = len(off)
+        bag_np = np.searchsorted(off, np.arange(flat.shape[0]), side='right') - 1
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.ndim}")
+    padding_idx = _padding(padding_idx, weight.shape[0])
+    emb = embedding(flat, weight, None, max_norm, norm_type, scale_grad_by_freq)
+    keep_np = np.ones(flat.shape[0], bool)
+    if padding_idx is not None:
+        keep_np = backend.to_numpy(flat._data) != padding_idx
+    bag_np = bag_np[keep_np]
+    keep = Tensor._make(backend.move(np.nonzero(keep_np)[0], input._device), input._device)
+    if not keep_np.all():
+        emb = emb.index_select(0, keep)
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.index_select(0, keep)
+    bag = Tensor._make(backend.move(bag_np, input._device), input._device)
+    dim = weight.shape[1]
+    if mode == 'max':
+        return _BagMax.apply(emb, bag, n_bags)
+    if per_sample_weights is not None:
+        emb = emb * per_sample_weights.unsqueeze(1)
+    out = zeros(n_bags, dim, dtype=weight.dtype, device=weight.device).index_add(0, bag, emb)
+    if mode == 'mean':
+        counts = np.bincount(bag_np, minlength=n_bags).astype(weight._data.dtype)
+        inv = np.where(counts > 0, 1.0 / np.maximum(counts, 1), 0.0).astype(weight._data.dtype)
+        out = out * Tensor._make(backend.move(inv[:, None], weight._device), weight._device)
+    return out
+
+
+def one_hot(tensor, num_classes=-1):
+    """``(..., num_classes)`` int64 tensor with a 1 at each index of ``tensor``."""
+    if tensor.dtype.name != 'int64':
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    data = tensor._data
+    xp = tensor._xp
+    if num_classes == -1:
+        if data.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(data.max()) + 1
+    if data.size:
+        if int(data.min()) < 0:
+            raise RuntimeError("Class values must be non-negative.")
+        if int(data.max()) >= num_classes:
+            raise RuntimeError("Class values must be smaller than num_classes.")
+    out = (data[..., None] == xp.arange(num_classes)).astype(xp.int64)
+    return Tensor._make(out, tensor._device)

@@ -1,0 +1,192 @@
+"""F.interpolate: resampling along each spatial dimension in turn.
+
+Every mode is separable, so the N-d resize is a sequence of 1-d resizes: nearest modes gather
+rows; linear and cubic modes blend two or four gathered rows with per-position weights; 'area'
+is a (small, dense) averaging matrix.  All are ember ops, so gradients of any order work.
+Source positions follow PyTorch's formulas exactly (nearest in float32, as ATen computes it).
+"""
+import math
+import warnings
+
+import numpy as np
+
+from ember import backend
+from ember._tensor import Tensor
+
+_MODES = ('nearest', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area', 'nearest-exact')
+_NEEDS = {'linear': 3, 'bilinear': 4, 'bicubic': 4, 'trilinear': 5}
+
+
+def _const(arr, like):
+    return Tensor._make(backend.move(arr, like._device), like._device)
+
+
+def _scale(in_size, out_size, scale_factor, align_corners):
+    """ATen's area_pixel_compute_scale: source step per output step."""
+    if align_corners:
+        return (in_size - 1) / (out_size - 1) if out_size > 1 else 0.0
+    if scale_factor is not None and scale_factor > 0:
+        return 1.0 / scale_factor
+    return in_size / out_size
+
+
+def _nearest_index(in_size, out_size, scale_factor, exact):
+    dst = np.arange(out_size)
+    if out_size == in_size:
+        return dst
+    if out_size == 2 * in_size and not exact:
+        return dst >> 1
+    f32 = np.float32
+    scale = f32(1.0 / scale_factor) if scale_factor else f32(in_size) / f32(out_size)
+    offset = 0.5 if exact else 0.0
+    src = np.floor((dst + offset).astype(f32) * scale).astype(np.int64)
+    return np.minimum(src, in_size - 1)
+
+
+def _along(x, dim, index):
+    return x.index_select(dim, _const(index, x))
+
+
+def _weights(w, x, dim):
+    shape = [1] * x.ndim
+    shape[dim] = len(w)
+    return _const(w.astype(x._data.dtype).reshape(shape), x)
+
+
+def _linear_1d(x, dim, out_size, scale_factor, align_corners):
+    n = x.shape[dim]
+    scale = _scale(n, out_size, scale_factor, align_corners)
+    dst = np.arange(out_size, dtype=np.float64)
+    src = dst * scale if align_corners else np.maximum(scale * (dst + 0.5) - 0.5, 0.0)
+    i0 = np.minimum(src.astype(np.int64), n - 1)
+    i1 = np.minimum(i0 + 1, n - 1)
+    l1 = src - i0
+    return _along(x, dim, i0) * _weights(1.0 - l1, x, dim) + _along(x, dim, i1) * _weights(l1, x, dim)
+
+
+def _cubic_coeffs(t, A=-0.75):
+    def near(v):   # |v| <= 1
+        return ((A + 2) * v - (A + 3)) * v * v + 1
+
+    def far(v):    # 1 < |v| < 2
+        return ((A * v - 5 * A) * v + 8 * A) * v - 4 * A
+    return far(t + 1), near(t), near(1 - t), far(2 - t)
+
+
+def _cubic_1d(x, dim, out_size, scale_factor, align_corners):
+    n = x.shape[dim]
+    scale = _scale(n, out_size, scale_factor, align_corners)
+    dst = np.arange(out_size, dtype=np.float64)
+    src = dst * scale if align_corners else scale * (dst + 0.5) - 0.5
+    base = np.floor(src).astype(np.int64)
+    coeffs = _cubic_coeffs(src - base)
+    out = None
+    for k, c in zip(range(-1, 3), coeffs):
+        term = _along(x, dim, np.clip(base + k, 0, n - 1)) * _weights(c, x, dim)
+        out = term if out is None else out + term
+    return out
+
+
+def _area_1d(x, dim, out_size):
+    n = x.shape[dim]
+    i = np.arange(out_size)
+    start = (i * n) // out_size
+    end = -((-(i + 1) * n) // out_size)
+    cols = np.arange(n)
+    m = ((cols >= start[:, None]) & (cols < end[:, None])) / (end - start)[:, None]
+    moved = x.movedim(dim, -1)
+    return moved.matmul(_const(m.T.astype(x._data.dtype), x)).movedim(-1, dim)
+
+
+def _out_sizes(input, size, scale_factor, recompute_scale_factor):
+    spatial = input.ndim - 2
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        if isinstance(size, (list, tuple)):
+            if len(size) != spatial:
+                raise ValueError("Input and output must have the same number of spatial dimensions, but got input "
+                                 f"with spatial dimensions of {list(input.shape[2:])} and output size of {size}. "
+                                 "Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in "
+                                 "(o1, o2, ...,oK) format.")
+            sizes = [int(s) for s in size]
+        else:
+            sizes = [int(size)] * spatial
+        return sizes, [None] * spatial
+    if scale_factor is None:
+        raise ValueError("either size or scale_factor should be defined")
+    if isinstance(scale_factor, (list, tuple)):
+        if len(scale_factor) != spatial:
+            raise ValueError("Input and scale_factor must have the same number of spatial dimensions, but got "
+                             f"input with spatial dimensions of {list(input.shape[2:])} and scale_factor of shape "
+                             f"{scale_factor}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
+                             "scale_factor in (s1, s2, ...,sK) format.")
+        factors = [float(s) for s in scale_factor]
+    else:
+        factors = [float(scale_factor)] * spatial
+    sizes = [int(math.floor(float(input.shape[i + 2]) * f)) for i, f in enumerate(factors)]
+    if recompute_scale_factor:
+        factors = [None] * spatial
+    return sizes, factors
+
+
+def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    """Resize the spatial dimensions of an (N, C, d1, ...) tensor.
+
+    >>> interpolate(ember.tensor([[[1., 2.]]]), scale_factor=2).tolist()
+    [[[1.0, 1.0, 2.0, 2.0]]]
+    """
+    if mode in ('nearest', 'area', 'nearest-exact'):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the interpolating modes: "
+                             "linear | bilinear | bicubic | trilinear")
+    elif align_corners is None:
+        align_corners = False
+    if antialias:
+        raise NotImplementedError("ember's interpolate does not implement antialias=True")
+    if mode not in _MODES or input.ndim not in (3, 4, 5):
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) "
+                                  "for the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area "
+                                  f"| nearest-exact (got {mode})")
+    need = _NEEDS.get(mode)
+    if need is not None and input.ndim != need:
+        raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {need}D input")
+    sizes, factors = _out_sizes(input, size, scale_factor, recompute_scale_factor)
+    if any(s <= 0 for s in sizes) or any(s <= 0 for s in input.shape[2:]):
+        names = 'DHW'[3 - len(sizes):]
+        ins = ', '.join(f'{n}: {s}' for n, s in zip(names, input.shape[2:]))
+        outs = ', '.join(f'{n}: {s}' for n, s in zip(names, sizes))
+        raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({ins}) and output "
+                           f"({outs})")
+    out = input
+    for i, (n_out, f) in enumerate(zip(sizes, factors)):
+        dim = i + 2
+        n_in = input.shape[dim]
+        if mode in ('nearest', 'nearest-exact'):
+            out = _along(out, dim, _nearest_index(n_in, n_out, f, mode == 'nearest-exact'))
+        elif mode == 'area':
+            if n_out != n_in:
+                out = _area_1d(out, dim, n_out)
+        elif mode == 'bicubic':
+            out = _cubic_1d(out, dim, n_out, f, align_corners)
+        else:
+            out = _linear_1d(out, dim, n_out, f, align_corners)
+    return out if out is not input else input.clone()
+
+
+def upsample(input, size=None, scale_factor=None, mode='nearest', align_corners=None):
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
+                  stacklevel=2)
+    return interpolate(input, size, scale_factor, mode='nearest')
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
+                  stacklevel=2)
+    return interpolate(input, size, scale_factor, mode='bilinear', align_corners=True)
