@@ -39,8 +39,8 @@ from ember.ops.compare import (eq, ne, lt, le, gt, ge, not_equal, less, less_equ
                                equal, isnan, isinf, isposinf, isneginf, isfinite, isreal, signbit, is_nonzero)
 from ember.ops.reduce import (sum, nansum, mean, nanmean, prod, max, min, amax, amin, aminmax, argmax, argmin,  # noqa
                               var, std, var_mean, std_mean, norm, logsumexp, cumsum, cumprod, cummax, cummin,
-                              logcumsumexp, all, any, sort, argsort, msort, topk, kthvalue, median, mode, unique,
-                              bincount, histc)
+                              logcumsumexp, all, any, sort, argsort, msort, topk, kthvalue, median, nanmedian, mode,
+                              unique, bincount, histc)
 from ember.ops.shape import (view_as, reshape, flatten, unflatten, broadcast_to, broadcast_shapes,  # noqa
                              broadcast_tensors, squeeze, unsqueeze, permute, transpose, swapaxes, swapdims, t,
                              adjoint, movedim, moveaxis, narrow, split, tensor_split, chunk, select, unbind, flip,

@@ -63,7 +63,7 @@ class Tensor:
                 t = creation.tensor(src, dtype=dt, device=device)
         else:
             size = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
-            t = creation.empty(*size, dtype=dt, device=device)
+            t = creation.empty(*(size or (0,)), dtype=dt, device=device)  # Tensor() is empty, not 0-d
         if cls is not Tensor:
             return cls._from(t)
         return t
@@ -421,6 +421,9 @@ class Tensor:
         return bool(self.item())
 
     def __float__(self):
+        if self._requires_grad:
+            warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+                          "behavior.\nConsider using tensor.detach() first.", UserWarning, stacklevel=2)
         return float(self.item())
 
     def __int__(self):

@@ -17,7 +17,7 @@ _METHODS = {
              'logical_xor logical_not bitwise_and bitwise_or bitwise_xor bitwise_not bitwise_left_shift '
              'bitwise_right_shift isclose allclose equal isnan isinf isposinf isneginf isfinite isreal signbit',
     reduce: 'sum nansum mean nanmean prod max min amax amin aminmax argmax argmin var std norm logsumexp cumsum '
-            'cumprod cummax cummin logcumsumexp all any sort argsort msort topk kthvalue median mode unique '
+            'cumprod cummax cummin logcumsumexp all any sort argsort msort topk kthvalue median nanmedian mode unique '
             'bincount histc',
     shape: 'view view_as reshape reshape_as flatten unflatten expand expand_as broadcast_to sum_to_size squeeze '
            'unsqueeze permute transpose swapaxes swapdims t adjoint movedim moveaxis contiguous narrow split '

@@ -9,21 +9,15 @@ means "do not attend".
 import math
 
 from ember.ops.activation import softmax
+from ember.ops.dropout import dropout as _dropout
 from ember.ops.linalg import baddbmm, bmm, matmul
+from ember.ops.linear import linear as _linear
 from ember.ops.shape import cat
 
 __all__ = ['scaled_dot_product_attention', 'multi_head_attention_forward']
 
 _CPP_NAMES = {'float32': 'float', 'float64': 'double', 'float16': 'c10::Half', 'int64': 'long int', 'int32': 'int',
               'int16': 'short int', 'int8': 'signed char', 'uint8': 'unsigned char', 'bool': 'bool'}
-
-
-def _dropout(x, p):
-    """Inverted dropout with a Bernoulli keep-mask drawn from ember's generator."""
-    if p >= 1:
-        return x * 0
-    keep = x.new_empty(tuple(x.shape)).bernoulli_(1 - p)
-    return x * keep / (1 - p)
 
 
 def _safe_softmax(scores):
@@ -75,7 +69,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
             scores = scores + attn_mask
     weights = _safe_softmax(scores) if (is_causal or attn_mask is not None) else softmax(scores, -1)
     if dropout_p > 0.0:
-        weights = _dropout(weights, dropout_p)
+        weights = _dropout(weights, dropout_p, True)
     return matmul(weights, value)
 
 
@@ -86,11 +80,6 @@ def _bool():
 
 # ----------------------------------------------------------------------------------------------
 # multi-head attention
-
-def _linear(x, w, b=None):
-    y = matmul(x, w.t())
-    return y if b is None else y + b
-
 
 def _check_shapes(query, key, value, key_padding_mask, attn_mask, num_heads):
     """PyTorch's MHA shape checks; returns whether the input is batched."""
@@ -278,7 +267,7 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
             scores = bmm(q_scaled, k.transpose(-2, -1))
         weights = softmax(scores, -1)
         if dropout_p > 0.0:
-            weights = _dropout(weights, dropout_p)
+            weights = _dropout(weights, dropout_p, True)
         out = bmm(weights, v)
         out = out.transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
         out = _linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)

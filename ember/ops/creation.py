@@ -45,7 +45,13 @@ def _to_nested_list(data):
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
-    """A new tensor holding a copy of ``data`` (nested lists, scalars, NumPy arrays, tensors)."""
+    """A new tensor holding a copy of ``data`` (nested lists, scalars, NumPy arrays, tensors).
+
+    >>> ember.tensor([[1, 2], [3, 4.5]]).dtype
+    ember.float32
+    """
+    if isinstance(data, range):
+        data = list(data)
     dev = as_device(device if device is not None else (data.device if isinstance(data, Tensor) else None))
     if dtype is None:
         dt = _infer_dtype(data)
@@ -60,6 +66,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
             data = _to_nested_list(data)
         try:
             arr = np.array(data, dtype=dt.np_dtype)
+        except OverflowError:
+            raise ValueError("Overflow when unpacking long long") from None
         except ValueError as e:
             if 'inhomogeneous' in str(e) or 'sequence' in str(e):
                 raise ValueError(f"expected sequence of length {len(data[0])} at dim 1 (got "
@@ -112,13 +120,35 @@ def from_numpy(ndarray):
     return Tensor._make(ndarray, as_device(None))
 
 
-def _fill(size, value, dtype, device, requires_grad, default_dtype=None):
-    shape = shape_arg(size)
-    for s in shape:
+def size_arg(name, size, size_kw=None):
+    """A shape from f(2, 3), f((2, 3)), f([2, 3]), f(ember.Size(...)) or f(size=...), with PyTorch's
+    errors for non-integer and negative sizes."""
+    if size_kw is not None:
+        size = (size_kw,)
+    nested = len(size) == 1 and isinstance(size[0], (tuple, list))
+    seq = tuple(size[0]) if nested else tuple(size)
+    out = []
+    for pos, s in enumerate(seq):
+        if isinstance(s, Tensor) and s.numel() == 1 and s.dtype.category == 1:
+            s = int(s.item())
+        if isinstance(s, builtins.bool) or not isinstance(s, (builtins.int, np.integer)):
+            kind = type(s).__name__
+            if len(seq) == 1 and not nested:
+                raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, not {kind}")
+            raise TypeError(f"{name}(): argument 'size' failed to unpack the object at pos {pos + 1} with error "
+                            f"\"type must be tuple of ints,but got {kind}\"")
+        out.append(builtins.int(s))
+    for s in out:
         if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
-    dt = to_dtype(dtype) if dtype is not None else (default_dtype or get_default_dtype())
-    dev = as_device(device)
+            if name == 'zeros':
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {out}")
+    return tuple(out)
+
+
+def _fill(shape, value, dtype, device, requires_grad, out=None):
+    dt = to_dtype(dtype) if dtype is not None else (out.dtype if out is not None else get_default_dtype())
+    dev = as_device(device) if device is not None or out is None else out.device
     xp = backend.get_array_module(dev)
     if value is None:
         arr = xp.empty(shape, dt.np_dtype)
@@ -129,20 +159,25 @@ def _fill(size, value, dtype, device, requires_grad, default_dtype=None):
     t = Tensor._make(arr, dev)
     if requires_grad:
         t.requires_grad_(True)
+    if out is not None:
+        from ember.ops.inplace import copy_into_out
+        return copy_into_out(out, t)
     return t
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    return _fill(size, 0, dtype, device, requires_grad)
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+          **kwargs):
+    return _fill(size_arg('zeros', size, kwargs.pop('size', None)), 0, dtype, device, requires_grad, out)
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    return _fill(size, 1, dtype, device, requires_grad)
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kwargs):
+    return _fill(size_arg('ones', size, kwargs.pop('size', None)), 1, dtype, device, requires_grad, out)
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
-          memory_format=None):
-    return _fill(size, 0, dtype, device, requires_grad)  # zero-filled: deterministic "uninitialised" memory
+          memory_format=None, **kwargs):
+    # NOTE: zero-filled, so "uninitialised" memory is deterministic
+    return _fill(size_arg('empty', size, kwargs.pop('size', None)), 0, dtype, device, requires_grad, out)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
@@ -150,7 +185,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
         dtype = scalar_dtype(fill_value) if not isinstance(fill_value, Tensor) else fill_value.dtype
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    return _fill((size,) if isinstance(size, int) else tuple(size), fill_value, dtype, device, requires_grad)
+    return _fill(size_arg('full', (size,)), fill_value, dtype, device, requires_grad, out)
 
 
 def _like(input, value, dtype, device, requires_grad):
@@ -184,14 +219,18 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     start, end, step = _num(start), _num(end), _num(step)
     if end is None:
         start, end = 0, start
-    if step == 0:
-        raise RuntimeError("step must be nonzero")
-    if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     if dtype is None:
         dt = get_default_dtype() if any(isinstance(v, builtins.float) for v in (start, end, step)) else to_dtype(builtins.int)
     else:
         dt = to_dtype(dtype)
+    if dt.category < 2 and builtins.int(step) == 0 and step != 0:
+        raise ValueError("step must be nonzero")  # an integer range truncates a fractional step to 0
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     n = builtins.max(0, math.ceil((end - start) / step))
     dev = as_device(device)
     xp = backend.get_array_module(dev)
@@ -208,15 +247,18 @@ def range_(start, end, step=1, *, dtype=None, device=None, requires_grad=False):
                   device=device, requires_grad=requires_grad)
 
 
-def _linspace_array(xp, start, end, steps):
+def _linspace_array(xp, start, end, steps, np_dtype=np.dtype(np.float64)):
+    """PyTorch's linspace, computed in ``np_dtype`` arithmetic as its kernel does (so float32 results
+    match bit for bit)."""
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
+    start, end = np_dtype.type(start), np_dtype.type(end)
     if steps == 1:
-        return xp.asarray([start], dtype=np.float64)
-    # PyTorch fills the first half from start and the second half from end (symmetric rounding)
-    step = (end - start) / (steps - 1)
-    idx = xp.arange(steps, dtype=np.float64)
-    return xp.where(idx < steps // 2, start + step * idx, end - step * (steps - 1 - idx))
+        return xp.asarray([start], dtype=np_dtype)
+    # the first half counts up from start, the second half down from end (symmetric rounding)
+    step = (end - start) / np_dtype.type(builtins.max(steps - 1, 1))
+    idx = xp.arange(steps, dtype=np_dtype)
+    return xp.where(idx < steps // 2, start + step * idx, end - step * (np_dtype.type(steps - 1) - idx))
 
 
 def _finish(arr, dt, dev, requires_grad):
@@ -230,7 +272,8 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     dev = as_device(device)
     xp = backend.get_array_module(dev)
-    arr = _linspace_array(xp, _num(start), _num(end), steps)
+    work = np.dtype(np.float32) if dt.name in ('float32', 'float16') else np.dtype(np.float64)
+    arr = _linspace_array(xp, _num(start), _num(end), steps, work)
     if dt.category < 2:
         arr = xp.trunc(arr)
     return _finish(arr, dt, dev, requires_grad)
@@ -245,6 +288,9 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    for name, v in (('n', n), ('m', m)):
+        if v is not None and v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     dev = as_device(device)
     xp = backend.get_array_module(dev)

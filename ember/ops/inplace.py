@@ -13,6 +13,9 @@ from ember.autograd.function import Primitive
 
 
 def check_inplace(t):
+    if not getattr(t._data.flags, 'writeable', True):  # an expand()ed tensor: many elements, one location
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                           "single memory location. Please clone() the tensor before performing the operation.")
     if grad_mode._state.enabled:
         if t._grad_fn is None and t._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")

@@ -21,12 +21,14 @@ from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import elementwise
+from ember.ops.activation import logsigmoid
+from ember.ops.distance import pairwise_distance
 
 __all__ = ['mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss', 'cross_entropy', 'nll_loss',
            'binary_cross_entropy', 'binary_cross_entropy_with_logits', 'kl_div', 'cosine_embedding_loss',
            'margin_ranking_loss', 'hinge_embedding_loss', 'soft_margin_loss', 'multilabel_soft_margin_loss',
            'poisson_nll_loss', 'gaussian_nll_loss', 'triplet_margin_loss', 'triplet_margin_with_distance_loss',
-           'multi_margin_loss']
+           'multi_margin_loss', 'multilabel_margin_loss']
 
 
 # ----------------------------------------------------------------------------------------------
@@ -230,8 +232,8 @@ def huber_loss(input, target, reduction='mean', delta=1.0, weight=None):
 # ----------------------------------------------------------------------------------------------
 # classification with class indices: nll_loss and the fused cross_entropy
 
-def _check_class_args(input, target, weight, prefix=''):
-    """PyTorch's shape/dtype checks for class-index targets; returns the number of classes."""
+def _check_class_args(input, target, weight):
+    """PyTorch's shape/dtype checks for class-index targets."""
     nd = input.ndim
     if nd < 1:
         raise ValueError(f'Expected 1 or more dimensions (got {nd})')
@@ -252,9 +254,7 @@ def _check_class_args(input, target, weight, prefix=''):
             raise RuntimeError(f'Expected target size {list(expected)}, got {list(target.shape)}')
     if target.dtype.name not in ('int64', 'uint8'):
         raise RuntimeError(f'expected target dtype to be Long or Byte, but got {_scalar_type_name(target.dtype)}')
-    C = input.shape[0] if nd == 1 else input.shape[1]
-    _check_weight(weight, C, input, prefix)
-    return C
+    _check_weight(weight, input.shape[0] if nd == 1 else input.shape[1], input)
 
 
 def _check_weight(weight, C, input, prefix=''):
@@ -542,8 +542,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                                   f"'{_scalar_type_name(input.dtype)}'")
     if input.shape == target.shape:
         return _cross_entropy_probs(input, target, weight, ignore_index, reduction, label_smoothing)
-    C = _check_class_args(input, target, weight)
-    del C
+    _check_class_args(input, target, weight)
     if label_smoothing > 0:
         cls = _CrossEntropySmoothed
     else:
@@ -637,12 +636,6 @@ def _bad_dim(small, big):
     return small[0] if small else 1
 
 
-def _log_sigmoid(x):
-    """log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)), finite for any x; made of ember ops."""
-    from ember.ops.arith import minimum
-    return minimum(x, x.new_zeros(())) - (-x.abs()).exp().log1p()
-
-
 class BinaryCrossEntropyWithLogits(Primitive):
     """BCE on logits in the log-sum-exp form: (1 - t) x + (1 + (pw - 1) t) softplus(-x), which is
     finite for any logit (no sigmoid that saturates to 0 or 1)."""
@@ -676,7 +669,7 @@ class BinaryCrossEntropyWithLogits(Primitive):
             gx = (sigmoid(x) - t) if pw is None else sigmoid(x) * (1 + (pw - 1) * t) - pw * t
             gx = gx * gs
         if need[1] or need[2] or need[3]:
-            sp = -_log_sigmoid(x)
+            sp = -logsigmoid(x)
             if need[1]:
                 gt = (-x if pw is None else (pw - 1) * sp - x) * gs
             if need[3]:
@@ -729,7 +722,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     """Per-sample mean over classes of the binary logistic loss."""
     if size_average is not None or reduce is not None:
         reduction = legacy_get_string(size_average, reduce)
-    loss = -(target * _log_sigmoid(input) + (1 - target) * _log_sigmoid(-input))
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
         loss = loss * weight
     loss = loss.sum(dim=input.ndim - 1) / input.shape[input.ndim - 1]
@@ -856,10 +849,6 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     return _reduce(loss, reduction)
 
 
-def _pairwise_distance(x1, x2, p=2.0, eps=1e-6):
-    return (x1 - x2 + eps).norm(p, -1)
-
-
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
                         reduce=None, reduction='mean'):
     """max(0, d(a, p) - d(a, n) + margin) with the p-norm distance."""
@@ -867,7 +856,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     if margin <= 0:
         raise ValueError(f'margin must be greater than 0, got {margin}')
     _check_triplet_dims(anchor, positive, negative)
-    return _triplet(anchor, positive, negative, lambda a, b: _pairwise_distance(a, b, p, eps), margin, swap,
+    return _triplet(anchor, positive, negative, lambda a, b: pairwise_distance(a, b, p, eps), margin, swap,
                     reduction)
 
 
@@ -879,7 +868,7 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
     if margin <= 0:
         raise ValueError(f'margin must be greater than 0, got {margin}')
     _check_triplet_dims(anchor, positive, negative)
-    return _triplet(anchor, positive, negative, distance_function or _pairwise_distance, margin, swap, reduction)
+    return _triplet(anchor, positive, negative, distance_function or pairwise_distance, margin, swap, reduction)
 
 
 def _check_triplet_dims(a, p, n):
@@ -961,3 +950,52 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     if weight is not None and weight.numel() != C:
         raise RuntimeError(f'inconsistent weight size, expected {C} but got {list(weight.shape)}')
     return MultiMarginLoss.apply(input, target, weight, int(p), float(margin), reduction)
+
+
+class MultilabelMarginLoss(Primitive):
+    """Multi-label hinge loss: for each listed target class j and each class i not listed,
+    max(0, 1 - (x[j] - x[i])) / C; a target row lists classes up to its first -1."""
+    node_name = 'MultilabelMarginLossBackward0'
+
+    @staticmethod
+    def forward(ctx, x, target, reduction):
+        xp = ctx.xp
+        shape = x.shape
+        x2 = x.reshape(1, -1) if x.ndim <= 1 else x
+        t2 = target.reshape(x2.shape)
+        C = x2.shape[1]
+        listed = xp.cumsum(t2 == -1, axis=1) == 0          # entries before the first -1
+        # how often each class is listed (a class listed twice counts twice, as in PyTorch)
+        counts = ((xp.arange(C) == xp.where(listed, t2, -1)[:, :, None]).sum(axis=1)).astype(x.dtype)
+        others = (counts == 0).astype(x.dtype)
+        z = 1 - x2[:, :, None] + x2[:, None, :]            # z[n, j, i] = 1 - x[j] + x[i]
+        active = counts[:, :, None] * others[:, None, :] * (z > 0) / C
+        loss = (active * z).sum(axis=(1, 2))
+        ctx.active, ctx.reduction, ctx.n, ctx.shape = active, reduction, loss.size, shape
+        out = _reduce_raw(xp, loss.astype(x.dtype, copy=False), reduction)
+        return out.reshape(()) if len(shape) <= 1 and reduction == 'none' else out
+
+    @staticmethod
+    def backward(ctx, g):
+        # the loss is piecewise linear: the gradient is a fixed pattern scaled by g
+        a = ctx.active
+        pattern = Tensor._make(a.sum(axis=1) - a.sum(axis=2), g._device)
+        gs = g.reshape(-1, 1) if ctx.reduction == 'none' else _scale(g, ctx.reduction, ctx.n)
+        return (pattern * gs).reshape(ctx.shape), None, None
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'):
+    """Multi-class multi-label hinge loss; ``target`` holds class indices, ended by -1."""
+    reduction = _resolve(size_average, reduce, reduction)
+    nd = input.ndim
+    if nd > 2 or (nd <= 1 and input.numel() == 0) or (nd == 2 and input.shape[1] == 0):
+        raise RuntimeError('Expected non-empty vector or matrix with optional 0-dim batch size, but got: '
+                           f'{list(input.shape)}')
+    if target.shape != input.shape:
+        raise RuntimeError(f'inconsistent target size: {list(target.shape)} for input of size: {list(input.shape)}')
+    if target.dtype.name != 'int64':
+        raise RuntimeError(f'expected scalar type Long but found {_scalar_type_name(target.dtype)}')
+    C = input.shape[-1] if nd else 1
+    if target.numel() and bool(((target < -1) | (target >= C)).any()):
+        raise RuntimeError("argument #2 'target' is out of range")
+    return MultilabelMarginLoss.apply(input, target, reduction)

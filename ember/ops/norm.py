@@ -115,7 +115,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         raise RuntimeError("running_mean must be defined in evaluation mode")
     if input.dtype.category < 2:
         raise NotImplementedError(f'"batch_norm" not implemented for \'{input.dtype._legacy[:-6]}\'')
-    for name, t in (('weight', weight), ('bias', bias), ('running_mean', running_mean), ('running_var', running_var)):
+    for name, t in (('running_mean', running_mean), ('running_var', running_var), ('weight', weight), ('bias', bias)):
         _check_size(input, name, t)
     y, mean, var = NativeBatchNorm.apply(input, weight, bias, running_mean, running_var, bool(training), eps)
     if training and running_mean is not None and momentum is not None:
@@ -266,7 +266,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
 def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
     """x / (k + alpha / n * sum of x**2 over ``size`` neighbouring channels) ** beta (AlexNet's LRN)."""
     from ember.ops.pooling import avg_pool2d, avg_pool3d
-    from ember.ops.conv import _pad
+    from ember.ops.padding import pad as _pad
     dim = input.ndim
     if dim < 3:
         # NOTE: the run of spaces is PyTorch's own (a line continuation inside its message)

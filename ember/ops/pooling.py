@@ -4,8 +4,7 @@ Fixed-window pools read strided windows of the padded input (``_windows``, no co
 takes one argmax over each window and returns PyTorch's indices (flattened per plane).  Its
 gradient scatters to those positions and the gradient of that scatter is a gather, so higher
 orders need nothing more.  Average pooling's gradient spreads ``g / divisor`` back over each
-window, which is a transposed convolution with a kernel of ones; its adjoint is average pooling
-again.  Adaptive average pooling is separable: per spatial dim a small averaging matrix, applied
+window (col2im of ``g / divisor``); its adjoint is average pooling again.  Adaptive average pooling is separable: per spatial dim a small averaging matrix, applied
 by matmul.  1-D pools are the 2-D ones on an unsqueezed input, as in PyTorch.
 """
 import math
@@ -14,7 +13,7 @@ import numpy as np
 
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
-from ember.ops.conv import _spread_raw, _windows
+from ember.ops.conv import _col2im_raw, _spread_raw, _windows
 
 __all__ = ['max_pool1d', 'max_pool2d', 'max_pool3d', 'max_pool1d_with_indices', 'max_pool2d_with_indices',
            'max_pool3d_with_indices', 'avg_pool1d', 'avg_pool2d', 'avg_pool3d', 'adaptive_avg_pool1d',
@@ -352,8 +351,8 @@ class AvgPool3D(AvgPool):
 
 
 class AvgPoolGrad(Primitive):
-    """Spreads ``g / divisor`` over each window (a transposed convolution with a kernel of ones);
-    the adjoint, and so the gradient, is average pooling again."""
+    """Spreads ``g / divisor`` over each window (col2im); the adjoint, and so the gradient, is
+    average pooling again."""
     node_name = 'AvgPool2DBackwardBackward0'
 
     @staticmethod
@@ -368,11 +367,8 @@ class AvgPoolGrad(Primitive):
         div = _avg_divisor(xp, sizes, out, kernel, stride, padding, count_include_pad, divisor_override, g.dtype)
         gd = (g / div).astype(g.dtype, copy=False)
         lead = shape[:len(shape) - n]
-        full = xp.zeros(lead + tuple(s + lo + hi for s, (lo, hi) in zip(sizes, pads)), g.dtype)
-        win = _windows(xp, full, kernel, stride, ones, out, kernel_last=True)
-        for _, o in _offsets(kernel):   # col2im: each offset's view gets g / divisor added
-            win[(Ellipsis,) + o] += gd
-        return full[(Ellipsis,) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(sizes, pads))]
+        cols = xp.broadcast_to(gd.reshape(lead + ones + tuple(out)), lead + tuple(kernel) + tuple(out))
+        return _col2im_raw(xp, cols, sizes, kernel, stride, pads, ones)
 
     @staticmethod
     def backward(ctx, gg):

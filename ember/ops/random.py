@@ -11,7 +11,7 @@ from ember import backend
 from ember._device import as_device
 from ember._dtype import get_default_dtype, to_dtype, int64, float32
 from ember._tensor import Tensor
-from ember.ops._util import shape_arg
+from ember.ops.creation import size_arg
 
 
 class Generator:
@@ -99,7 +99,7 @@ def _finish(arr, dtype, device, requires_grad):
 def _float_dtype(dtype, name):
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     if dt.category < 2:
-        raise RuntimeError(f"\"{name}\" not implemented for '{_nm(dt)}'")
+        raise NotImplementedError(f"\"{name}\" not implemented for '{_nm(dt)}'")
     return dt
 
 
@@ -116,15 +116,24 @@ def _sample_float(rng, kind, shape, dt):
 
 
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-         pin_memory=False):
+         pin_memory=False, **kwargs):
+    shape = size_arg('rand', size, kwargs.pop('size', None))
     dt = _float_dtype(dtype, 'check_uniform_bounds')
-    return _finish(_sample_float(_rng(generator), 'uniform', shape_arg(size), dt), dt, device, requires_grad)
+    return _out(_finish(_sample_float(_rng(generator), 'uniform', shape, dt), dt, device, requires_grad), out)
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          pin_memory=False):
+          pin_memory=False, **kwargs):
+    shape = size_arg('randn', size, kwargs.pop('size', None))
     dt = _float_dtype(dtype, 'normal_kernel_cpu')
-    return _finish(_sample_float(_rng(generator), 'normal', shape_arg(size), dt), dt, device, requires_grad)
+    return _out(_finish(_sample_float(_rng(generator), 'normal', shape, dt), dt, device, requires_grad), out)
+
+
+def _out(t, out):
+    if out is None:
+        return t
+    from ember.ops.inplace import copy_into_out
+    return copy_into_out(out, t)
 
 
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
@@ -137,17 +146,39 @@ def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
                  requires_grad=requires_grad)
 
 
+_RANDINT_USAGE = (
+    "randint() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+    " * (int high, tuple of ints size, *, ember.Generator generator, Tensor out = None, ember.dtype dtype = None, "
+    "ember.layout layout = None, ember.device device = None, bool pin_memory = False, bool requires_grad = False)\n"
+    " * (int high, tuple of ints size, *, Tensor out = None, ember.dtype dtype = None, ember.layout layout = None, "
+    "ember.device device = None, bool pin_memory = False, bool requires_grad = False)\n"
+    " * (int low, int high, tuple of ints size, *, ember.Generator generator, Tensor out = None, ember.dtype dtype "
+    "= None, ember.layout layout = None, ember.device device = None, bool pin_memory = False, bool requires_grad = "
+    "False)\n"
+    " * (int low, int high, tuple of ints size, *, Tensor out = None, ember.dtype dtype = None, ember.layout layout "
+    "= None, ember.device device = None, bool pin_memory = False, bool requires_grad = False)\n")
+
+_C_INT_NAMES = {'uint8': 'unsigned char', 'int8': 'signed char', 'int16': 'short', 'int32': 'int', 'int64': 'long'}
+
+
 def randint(low, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
             requires_grad=False):
     if size is None:  # randint(high, size)
+        if high is None:
+            raise TypeError(_RANDINT_USAGE.format(got=type(low).__name__))
         low, high, size = 0, low, high
-    if high is None:
-        raise TypeError("randint() received an invalid combination of arguments")
+    shape = size_arg('randint', (size,))
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     dt = to_dtype(dtype) if dtype is not None else int64
-    arr = _rng(generator).integers(low, high, size=tuple(size), dtype=np.int64)
-    return _finish(arr, dt, device, requires_grad)
+    if dt.category == 1:
+        info = np.iinfo(dt.np_dtype)
+        if low < info.min:
+            raise RuntimeError(f"from is out of bounds for {_C_INT_NAMES[dt.name]}")
+        if high - 1 > info.max:
+            raise RuntimeError(f"to - 1 is out of bounds for {_C_INT_NAMES[dt.name]}")
+    arr = _rng(generator).integers(low, high, size=shape, dtype=np.int64)
+    return _out(_finish(arr, dt, device, requires_grad), out)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
@@ -160,67 +191,92 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
              pin_memory=False):
     if n < 0:
-        raise RuntimeError(f"n must be non-negative, got{n}")
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     dt = to_dtype(dtype) if dtype is not None else int64
-    return _finish(_rng(generator).permutation(n), dt, device, requires_grad)
+    return _out(_finish(_rng(generator).permutation(n), dt, device, requires_grad), out)
+
+
+_NORMAL_USAGE = (
+    "normal() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+    " * (Tensor mean, Tensor std, *, ember.Generator generator = None, Tensor out = None)\n"
+    " * (Tensor mean, float std = 1, *, ember.Generator generator = None, Tensor out = None)\n"
+    " * (float mean, Tensor std, *, ember.Generator generator = None, Tensor out = None)\n"
+    " * (float mean, float std, tuple of ints size, *, ember.Generator generator = None, Tensor out = None, "
+    "ember.dtype dtype = None, ember.layout layout = None, ember.device device = None, bool pin_memory = False, "
+    "bool requires_grad = False)\n")
 
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
            requires_grad=False):
+    """The four PyTorch overloads: normal(Tensor, Tensor), normal(Tensor, float), normal(float, Tensor)
+    and normal(float, float, size)."""
     rng = _rng(generator)
     mt, st = isinstance(mean, Tensor), isinstance(std, Tensor)
     if not mt and not st:
         if size is None:
-            raise TypeError("normal() missing required argument 'size'")
+            raise TypeError(_NORMAL_USAGE.format(got=f"{type(mean).__name__}, {type(std).__name__}"))
         if std < 0:
-            raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
         dt = _float_dtype(dtype, 'normal_kernel_cpu')
-        z = _sample_float(rng, 'normal', tuple(size), dt)
-        return _finish(z * np.asarray(std, z.dtype) + np.asarray(mean, z.dtype), dt, device, requires_grad)
+        z = _sample_float(rng, 'normal', size_arg('normal', (size,)), dt)
+        return _out(_finish(z * np.asarray(std, z.dtype) + np.asarray(mean, z.dtype), dt, device, requires_grad),
+                    out)
     ref = mean if mt else std
+    if ref.dtype.category < 2:
+        raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{_nm(ref.dtype)}'")
     if st and (std._data < 0).any():
         raise RuntimeError("normal expects all elements of std >= 0.0")
+    if not st and std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     shape = np.broadcast_shapes(tuple(mean.shape) if mt else (), tuple(std.shape) if st else ())
     dt = ref.dtype
     z = _sample_float(rng, 'normal', shape, dt)
     m = backend.to_numpy(mean._data) if mt else mean
     s = backend.to_numpy(std._data) if st else std
-    return _finish(z * s + m, dt, ref.device, False)
+    return _out(_finish(z * s + m, dt, ref.device, False), out)
 
 
 def bernoulli(input, p=None, *, generator=None, out=None):
+    if input.dtype.category < 2:
+        raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{_nm(input.dtype)}'")
     probs = backend.to_numpy(input._data) if p is None else np.full(tuple(input.shape), p)
     if (probs < 0).any() or (probs > 1).any():
-        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be "
+                           "improved?  If so, please report an enhancement request to PyTorch.)")
     u = _rng(generator).random(probs.shape)
-    return _finish((u < probs), input.dtype, input.device, False)
+    return _out(_finish((u < probs), input.dtype, input.device, False), out)
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    """Samples category indices from each row of (unnormalised) probabilities, vectorised over rows."""
+    if input.dtype.category < 2:
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {_nm(input.dtype)}")
     probs = backend.to_numpy(input._data).astype(np.float64)
     if probs.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
     if (probs < 0).any() or not np.isfinite(probs).all():
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     rows = probs.reshape(-1, probs.shape[-1])
-    if not replacement and num_samples > rows.shape[1]:
+    n_rows, n_cat = rows.shape
+    if not replacement and num_samples > n_cat:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    totals = rows.sum(axis=1, keepdims=True)
+    if (totals <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     rng = _rng(generator)
-    out = np.empty((rows.shape[0], num_samples), np.int64)
-    for r, row in enumerate(rows):  # one row per distribution, vectorised within the row
-        total = row.sum()
-        if total <= 0:
-            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-        if replacement:
-            cdf = np.cumsum(row / total)
-            out[r] = np.minimum(np.searchsorted(cdf, rng.random(num_samples), side='right'), len(row) - 1)
-        else:
-            # Gumbel top-k: sampling without replacement proportional to the weights
-            with np.errstate(divide='ignore'):
-                keys = np.log(row) - np.log(-np.log(rng.random(len(row))))
-            out[r] = np.argsort(-keys, kind='stable')[:num_samples]
-    res = out.reshape(probs.shape[:-1] + (num_samples,))
-    return _finish(res, int64, input.device, False)
+    if replacement:
+        # one sorted search over all rows: row r's CDF is shifted into [r, r + 1]
+        cdf = np.cumsum(rows / totals, axis=1) + np.arange(n_rows)[:, None]
+        u = rng.random((n_rows, num_samples)) + np.arange(n_rows)[:, None]
+        flat = np.searchsorted(cdf.reshape(-1), u.reshape(-1), side='right').reshape(n_rows, num_samples)
+        res = np.minimum(flat - np.arange(n_rows)[:, None] * n_cat, n_cat - 1)
+    else:
+        # Gumbel top-k: the k largest of log(p) + Gumbel noise are a draw without replacement
+        with np.errstate(divide='ignore'):
+            keys = np.log(rows) - np.log(-np.log(rng.random(rows.shape)))
+        res = np.argsort(-keys, axis=1, kind='stable')[:, :num_samples]
+    res = res.reshape(probs.shape[:-1] + (num_samples,))
+    return _out(_finish(res, int64, input.device, False), out)
 
 
 def poisson(input, generator=None):
@@ -240,6 +296,8 @@ def _fill_inplace(t, arr):
 
 
 def uniform_(t, a=0.0, b=1.0, *, generator=None):
+    if t.dtype.category < 2:
+        raise NotImplementedError(f"\"check_uniform_bounds\" not implemented for '{_nm(t.dtype)}'")
     if a > b:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
     u = _rng(generator).random(tuple(t.shape), dtype=np.float64)
@@ -247,8 +305,10 @@ def uniform_(t, a=0.0, b=1.0, *, generator=None):
 
 
 def normal_(t, mean=0.0, std=1.0, *, generator=None):
+    if t.dtype.category < 2:
+        raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{_nm(t.dtype)}'")
     if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     z = _rng(generator).standard_normal(tuple(t.shape))
     return _fill_inplace(t, z * std + mean)
 

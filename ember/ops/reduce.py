@@ -74,6 +74,8 @@ class Mean(Primitive):
         ctx.args = (x.shape, dims, keepdim)
         n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
         ctx.n = n
+        if n == 0:  # the mean of nothing is NaN, quietly (NumPy would warn)
+            return ctx.xp.full(ctx.xp.sum(x, axis=dims, keepdims=keepdim).shape, ctx.xp.nan, x.dtype)
         return ctx.xp.mean(x, axis=dims, keepdims=keepdim).astype(x.dtype, copy=False)
 
     @staticmethod
@@ -293,12 +295,27 @@ class Amin(_AmaxAmin):
     node_name = 'AminBackward0'
 
 
+def _check_nonempty(name, input, dims):
+    if input.numel():
+        return
+    if dims is None:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+                           "reduction dim with the 'dim' argument.")
+    for d in dims:
+        if input.shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
 def amax(input, dim=(), keepdim=False):
-    return Amax.apply(input, _dims(dim, input.ndim), keepdim, True)
+    dims = _dims(dim, input.ndim)
+    _check_nonempty('amax', input, dims)
+    return Amax.apply(input, dims, keepdim, True)
 
 
 def amin(input, dim=(), keepdim=False):
-    return Amin.apply(input, _dims(dim, input.ndim), keepdim, False)
+    dims = _dims(dim, input.ndim)
+    _check_nonempty('amin', input, dims)
+    return Amin.apply(input, dims, keepdim, False)
 
 
 def aminmax(input, *, dim=None, keepdim=False):
@@ -311,6 +328,9 @@ def _arg(input, dim, keepdim, take_max):
     data = input._data
     fn = xp.argmax if take_max else xp.argmin
     if dim is None:
+        if data.size == 0:
+            raise IndexError(f"arg{'max' if take_max else 'min'}(): Expected reduction dim to be specified for "
+                             "input.numel() == 0.")
         r = fn(data.reshape(-1))
         if data.dtype.kind == 'f' and xp.isnan(data).any():
             r = xp.argmax(xp.isnan(data.reshape(-1)))
@@ -321,6 +341,8 @@ def _arg(input, dim, keepdim, take_max):
     dim = wrap_dim(dim, data.ndim)
     if data.ndim == 0:
         return Tensor._make(xp.zeros((), np.int64), input._device)
+    if data.shape[dim] == 0:
+        raise IndexError(f"arg{'max' if take_max else 'min'}(): Expected reduction dim {dim} to have non-zero size.")
     r = fn(data, axis=dim)
     if data.dtype.kind == 'f':
         nan = xp.isnan(data)
@@ -349,7 +371,7 @@ class Var(Primitive):
         n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
         ctx.denom = builtins.max(n - correction, 0)
         ctx.save_for_backward(x)
-        return ctx.xp.var(x, axis=dims, ddof=correction, keepdims=keepdim).astype(x.dtype, copy=False)
+        return _moment(ctx.xp, x, dims, correction, keepdim, ctx.xp.var)
 
     @staticmethod
     def backward(ctx, g):
@@ -367,7 +389,7 @@ class Std(Primitive):
         ctx.args = (x.shape, dims, correction, keepdim)
         n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
         ctx.denom = builtins.max(n - correction, 0)
-        out = ctx.xp.std(x, axis=dims, ddof=correction, keepdims=keepdim).astype(x.dtype, copy=False)
+        out = _moment(ctx.xp, x, dims, correction, keepdim, ctx.xp.std)
         ctx.save_for_backward(x, out)
         return out
 
@@ -383,21 +405,47 @@ class Std(Primitive):
         return (_expand_back(scaled, shape, dims, keepdim) * centered / ctx.denom), None, None, None
 
 
+def _moment(xp, x, dims, correction, keepdim, fn):
+    """var/std in float64 for half and single precision: rounded once, like PyTorch's (Welford) result."""
+    wide = x.astype(np.float64) if x.dtype in (np.float16, np.float32) else x
+    n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
+    if n - correction > 0:
+        return fn(wide, axis=dims, ddof=correction, keepdims=keepdim).astype(x.dtype, copy=False)
+    import warnings
+    with warnings.catch_warnings():  # the caller already gave PyTorch's warning
+        warnings.simplefilter('ignore')
+        with np.errstate(divide='ignore', invalid='ignore'):
+            return fn(wide, axis=dims, ddof=correction, keepdims=keepdim).astype(x.dtype, copy=False)
+
+
 def _var_args(input, dim, unbiased, correction, keepdim):
     if isinstance(dim, bool):  # var(x, unbiased) positional form
         unbiased, dim = dim, None
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
-    return _dims(dim, input.ndim), correction, keepdim
+    if input.dtype.category < 2:
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    dims = _dims(dim, input.ndim)
+    return dims, correction, keepdim
+
+
+def _check_dof(name, input, dims, correction):
+    n = input.numel() if dims is None else int(np.prod([input.shape[d] for d in dims]))
+    if n - correction <= 0:
+        import warnings
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
+                      "factor (input numel divided by output numel).", UserWarning, stacklevel=3)
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dims, c, keepdim = _var_args(input, dim, unbiased, correction, keepdim)
+    _check_dof('var', input, dims, c)
     return Var.apply(input, dims, c, keepdim)
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dims, c, keepdim = _var_args(input, dim, unbiased, correction, keepdim)
+    _check_dof('std', input, dims, c)
     return Std.apply(input, dims, c, keepdim)
 
 
@@ -615,22 +663,64 @@ def cummin(input, dim):
     return _cum_extreme(input, dim, False)
 
 
+class LogCumSumExp(Primitive):
+    node_name = 'LogcumsumexpBackward0'
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        xp = ctx.xp
+        if xp is np:
+            out = np.logaddexp.accumulate(x, axis=dim)  # stable: no exp of large values
+        else:
+            m = xp.max(x, axis=dim, keepdims=True)
+            m = xp.where(xp.isfinite(m), m, 0)
+            out = xp.log(xp.cumsum(xp.exp(x - m), axis=dim)) + m
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        from ember.ops.index import where
+        x, out = ctx.saved_tensors
+        d = ctx.dim
+
+        def rev_lcse(v):
+            return logcumsumexp(v.flip(d), d).flip(d)
+        # grad_j = sum_{i>=j} g_i exp(x_j - out_i), summed in log space for the positive and the
+        # negative parts of g separately, so nothing overflows (every x_j - out_i <= 0)
+        pos, neg = g > 0, g < 0
+        log_pos = where(pos, where(pos, g, 1.0).log(), -math.inf)
+        log_neg = where(neg, where(neg, -g, 1.0).log(), -math.inf)
+        # out_i = -inf only where every x_j (j <= i) is -inf too: those terms are 0, not -inf - -inf
+        out = where(out == -math.inf, 0.0, out)
+        return (x + rev_lcse(log_pos - out)).exp() - (x + rev_lcse(log_neg - out)).exp(), None
+
+
 def logcumsumexp(input, dim):
-    m = input.detach().max()
-    return (input - m).exp().cumsum(dim).log() + m
+    if input.dtype.category < 2:
+        input = input.to(get_default_dtype())
+    if input.ndim == 0:
+        return input.clone()
+    return LogCumSumExp.apply(input, wrap_dim(dim, input.ndim))
 
 
 # ------------------------------------------------------------- all / any
-def all(input, dim=None, keepdim=False):
+def _logical_reduce(fn, input, dim, keepdim):
     xp = input._xp
     axis = _dims(dim, input.ndim)
-    return Tensor._make(xp.asarray(xp.all(input._data, axis=axis, keepdims=keepdim)), input._device)
+    out = xp.asarray(fn(input._data, axis=axis, keepdims=keepdim))
+    if input._data.dtype == np.uint8:  # PyTorch keeps uint8 for uint8 input
+        out = out.astype(np.uint8)
+    return Tensor._make(out, input._device)
+
+
+def all(input, dim=None, keepdim=False):
+    return _logical_reduce(input._xp.all, input, dim, keepdim)
 
 
 def any(input, dim=None, keepdim=False):
-    xp = input._xp
-    axis = _dims(dim, input.ndim)
-    return Tensor._make(xp.asarray(xp.any(input._data, axis=axis, keepdims=keepdim)), input._device)
+    return _logical_reduce(input._xp.any, input, dim, keepdim)
 
 
 # ------------------------------------------------------------ sort / topk
@@ -684,7 +774,14 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):
+    if input.ndim == 0:
+        dim = wrap_dim(dim, 0)
+        if k != 1:
+            raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
+        return _named('kthvalue')(input.clone(), Tensor._make(input._xp.zeros((), np.int64), input._device))
     dim = wrap_dim(dim, input.ndim)
+    if not 1 <= k <= input.shape[dim]:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
     idx = _argsort(input, dim, False)
     from ember.ops.shape import narrow
     idx = narrow(idx, dim, k - 1, 1)
@@ -695,30 +792,72 @@ def kthvalue(input, k, dim=-1, keepdim=False):
 
 
 def median(input, dim=None, keepdim=False):
-    if dim is None:
-        flat = input.reshape(-1)
-        k = (flat.shape[0] - 1) // 2
-        return sort(flat).values[k]
-    dim = wrap_dim(dim, input.ndim)
-    k = (input.shape[dim] - 1) // 2
-    r = kthvalue(input, k + 1, dim, keepdim)
-    return _named('median')(r.values, r.indices)
+    """The lower median; NaN when the slice holds a NaN (use nanmedian to skip them)."""
+    return _median(input, dim, keepdim, skip_nan=False)
+
+
+def nanmedian(input, dim=None, keepdim=False):
+    """The lower median of the non-NaN values."""
+    return _median(input, dim, keepdim, skip_nan=True)
+
+
+def _median(input, dim, keepdim, skip_nan):
+    name = 'nanmedian' if skip_nan else 'median'
+    whole = dim is None
+    x = input.reshape(-1) if whole else input
+    if x.ndim == 0:
+        x = x.reshape(1)
+    d = 0 if whole or input.ndim == 0 else wrap_dim(dim, input.ndim)
+    if x.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size." if not whole else
+                         f"{name}() input tensor cannot be empty")
+    xp = x._xp
+    data = x._data
+    idx = _argsort(x, d, False)._data  # NaNs sort last
+    isnan = xp.isnan(data) if data.dtype.kind == 'f' else xp.zeros(data.shape, bool)
+    n_valid = (~isnan).sum(axis=d, keepdims=True)
+    if skip_nan:
+        k = xp.maximum(n_valid - 1, 0) // 2
+    else:
+        k = xp.full(n_valid.shape, (data.shape[d] - 1) // 2)
+    pos = xp.take_along_axis(idx, k, axis=d)
+    if not skip_nan:  # a NaN anywhere makes the median NaN, at the first NaN's index
+        has_nan = isnan.any(axis=d, keepdims=True)
+        pos = xp.where(has_nan, xp.argmax(isnan, axis=d).reshape(has_nan.shape), pos)
+    pos_t = Tensor._make(pos.astype(np.int64), x._device)
+    vals = x.gather(d, pos_t)
+    if whole:
+        return vals.reshape(())
+    if not keepdim and input.ndim:
+        vals, pos_t = vals.squeeze(d), pos_t.squeeze(d)
+    elif input.ndim == 0:
+        vals, pos_t = vals.reshape(()), pos_t.reshape(())
+    return _named(name)(vals, pos_t)
 
 
 def mode(input, dim=-1, keepdim=False):
+    """The most frequent value along ``dim`` (the smallest among equally frequent ones) and the
+    index of its last occurrence, as PyTorch returns them.  Vectorised: sort, then measure runs."""
     xp = input._xp
+    if input.ndim == 0:
+        return _named('mode')(input.clone(), Tensor._make(xp.zeros((), np.int64), input._device))
     dim = wrap_dim(dim, input.ndim)
     data = xp.moveaxis(input._data, dim, -1)
-    flat = data.reshape(-1, data.shape[-1])
-    vals, idxs = [], []
-    for row in flat:
-        u, c = np.unique(row, return_counts=True)
-        v = u[np.argmax(c)]
-        vals.append(v)
-        idxs.append(np.nonzero(row == v)[0][-1])
-    shape = data.shape[:-1]
-    v = Tensor._make(xp.asarray(vals, dtype=data.dtype).reshape(shape), input._device)
-    i = Tensor._make(xp.asarray(idxs, dtype=np.int64).reshape(shape), input._device)
+    n = data.shape[-1]
+    if n == 0:
+        raise IndexError(f"mode(): Expected reduction dim {dim} to have non-zero size.")
+    s = xp.sort(data, axis=-1)
+    ar = xp.arange(n)
+    new_run = xp.concatenate([xp.ones(s.shape[:-1] + (1,), bool), s[..., 1:] != s[..., :-1]], axis=-1)
+    start = np.maximum.accumulate(xp.where(new_run, ar, 0), axis=-1)
+    ends_run = xp.concatenate([new_run[..., 1:], xp.ones(s.shape[:-1] + (1,), bool)], axis=-1)
+    end = xp.flip(np.minimum.accumulate(xp.flip(xp.where(ends_run, ar, n), axis=-1), axis=-1), axis=-1)
+    count = end - start + 1
+    best = xp.argmax(count, axis=-1)[..., None]  # first maximum: the smallest value
+    value = xp.take_along_axis(s, best, axis=-1)
+    last = xp.max(xp.where(data == value, ar, -1), axis=-1)
+    v = Tensor._make(value[..., 0].copy(), input._device)
+    i = Tensor._make(last.astype(np.int64), input._device)
     if keepdim:
         v, i = v.unsqueeze(dim), i.unsqueeze(dim)
     return _named('mode')(v, i)
@@ -741,9 +880,17 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 def bincount(input, weights=None, minlength=0):
     xp = input._xp
+    data = input._data
+    if data.ndim != 1 or data.dtype.kind not in 'iu' or (data.size and int(data.min()) < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is not None and tuple(weights.shape) != tuple(input.shape):
+        raise RuntimeError("weights should be 1-d and have the same length as input")
     w = weights._data if weights is not None else None
-    r = xp.bincount(input._data, weights=w, minlength=minlength)
-    return Tensor._make(r if w is not None else r.astype(np.int64), input._device)
+    r = xp.bincount(data, weights=w, minlength=minlength)
+    if w is None:
+        return Tensor._make(r.astype(np.int64), input._device)
+    # float weights keep their dtype; other weights count in float64 (PyTorch's rule)
+    return Tensor._make(r.astype(w.dtype if w.dtype.kind == 'f' else np.float64), input._device)
 
 
 def histc(input, bins=100, min=0, max=0):

@@ -1,26 +1,23 @@
 """Recurrent layers as functions: the cells and the multi-layer sequence drivers behind nn.RNN,
 nn.LSTM and nn.GRU (PyTorch's ``torch.rnn_tanh``, ``torch.lstm``, ``torch.gru_cell``, ...).
 
-Everything is composed from ember ops, so gradients of any order come for free.  The loops run
-over layers and time steps only; each layer's input projection for all time steps is one matrix
-product done before the time loop, so a step costs one ``h @ W_hh.T`` plus elementwise gates.
+The loops run over layers and time steps only; each layer's input projection for all time steps
+is one matrix product done before the time loop, so a step costs one ``h @ W_hh.T`` plus the
+elementwise gates, which for LSTM and GRU are one fused Primitive per step (whose backward is
+written again in ember ops when a graph of the gradient is wanted, so every order still works).
 Gate layouts follow PyTorch: LSTM rows are (i, f, g, o), GRU rows are (r, z, n) with
 ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))``.
 """
+from ember._tensor import Tensor
+from ember.autograd import grad_mode
+from ember.autograd.function import Primitive
 from ember.ops.activation import relu
-from ember.ops.linalg import addmm, matmul
+from ember.ops.dropout import dropout as _dropout
+from ember.ops.linear import linear as _linear
 from ember.ops.shape import cat, stack
 from ember.ops.unary import sigmoid, tanh
 
 __all__ = ['rnn_tanh_cell', 'rnn_relu_cell', 'lstm_cell', 'gru_cell', 'rnn_tanh', 'rnn_relu', 'lstm', 'gru']
-
-
-def _linear(x, w, b=None):
-    """x @ w.T + b for x of any rank (2-D inputs take the single addmm path)."""
-    if x.ndim == 2 and b is not None:
-        return addmm(b, x, w.t())
-    y = matmul(x, w.t())
-    return y if b is None else y + b
 
 
 # ----------------------------------------------------------------------------------------------
@@ -30,24 +27,95 @@ def _rnn_step(xg, h, w_hh, b_hh, act):
     return act(xg + _linear(h, w_hh, b_hh))
 
 
+class _LSTMGates(Primitive):
+    """The elementwise half of an LSTM step, fused: from gate pre-activations (i, f, g, o) and the
+    previous cell, the new cell c and the unprojected hidden o * tanh(c).
+
+    One node per step instead of a dozen; the plain backward works on the saved activations,
+    and under create_graph it recomputes them with ember ops so it can be differentiated again.
+    """
+
+    @staticmethod
+    def forward(ctx, gates, c_prev):
+        xp = ctx.xp
+        H = c_prev.shape[-1]
+        sig = xp.tanh(gates * 0.5) * 0.5 + 0.5       # sigmoid without exp overflow
+        i, f, o = sig[..., :H], sig[..., H:2 * H], sig[..., 3 * H:]
+        g = xp.tanh(gates[..., 2 * H:3 * H])
+        c = f * c_prev + i * g
+        tc = xp.tanh(c)
+        ctx.acts = (i, f, g, o, tc)
+        ctx.save_for_backward(gates, c_prev)
+        return o * tc, c
+
+    @staticmethod
+    def backward(ctx, dh, dc):
+        gates, c_prev = ctx.saved_tensors
+        if not grad_mode.is_grad_enabled():
+            xp = ctx.xp
+            i, f, g, o, tc = ctx.acts
+            dh_, dc_ = dh._data, dc._data
+            dct = dc_ + dh_ * o * (1 - tc * tc)
+            da = xp.concatenate([dct * g * i * (1 - i), dct * c_prev._data * f * (1 - f), dct * i * (1 - g * g),
+                                 dh_ * tc * o * (1 - o)], -1)
+            return Tensor._make(da, dh._device), Tensor._make(dct * f, dh._device)
+        a_i, a_f, a_g, a_o = gates.chunk(4, -1)
+        i, f, g, o = sigmoid(a_i), sigmoid(a_f), tanh(a_g), sigmoid(a_o)
+        tc = tanh(f * c_prev + i * g)
+        dct = dc + dh * o * (1 - tc * tc)
+        da = cat([dct * g * i * (1 - i), dct * c_prev * f * (1 - f), dct * i * (1 - g * g),
+                  dh * tc * o * (1 - o)], -1)
+        return da, dct * f
+
+
+class _GRUGates(Primitive):
+    """The elementwise half of a GRU step, fused: from the input's and the hidden state's gate
+    contributions (r, z, n each) and the previous hidden state, the new hidden state."""
+
+    @staticmethod
+    def forward(ctx, xg, hg, h_prev):
+        xp = ctx.xp
+        H = h_prev.shape[-1]
+        rz = xp.tanh((xg[..., :2 * H] + hg[..., :2 * H]) * 0.5) * 0.5 + 0.5
+        r, z = rz[..., :H], rz[..., H:]
+        n = xp.tanh(xg[..., 2 * H:] + r * hg[..., 2 * H:])
+        ctx.acts = (r, z, n)
+        ctx.save_for_backward(xg, hg, h_prev)
+        return n + z * (h_prev - n)
+
+    @staticmethod
+    def backward(ctx, dh):
+        xg, hg, h_prev = ctx.saved_tensors
+        H = h_prev.shape[-1]
+        if not grad_mode.is_grad_enabled():
+            xp = ctx.xp
+            r, z, n = ctx.acts
+            d, hp, hn = dh._data, h_prev._data, hg._data[..., 2 * H:]
+            dan = d * (1 - z) * (1 - n * n)
+            dar = dan * hn * r * (1 - r)
+            daz = d * (hp - n) * z * (1 - z)
+            dev = dh._device
+            return (Tensor._make(xp.concatenate([dar, daz, dan], -1), dev),
+                    Tensor._make(xp.concatenate([dar, daz, dan * r], -1), dev), Tensor._make(d * z, dev))
+        x_r, x_z, x_n = xg.chunk(3, -1)
+        h_r, h_z, h_n = hg.chunk(3, -1)
+        r, z = sigmoid(x_r + h_r), sigmoid(x_z + h_z)
+        n = tanh(x_n + r * h_n)
+        dan = dh * (1 - z) * (1 - n * n)
+        dar = dan * h_n * r * (1 - r)
+        daz = dh * (h_prev - n) * z * (1 - z)
+        return cat([dar, daz, dan], -1), cat([dar, daz, dan * r], -1), dh * z
+
+
 def _lstm_step(xg, h, c, w_hh, b_hh, w_hr=None):
-    gates = xg + _linear(h, w_hh, b_hh)
-    i, f, g, o = gates.chunk(4, -1)
-    c = sigmoid(f) * c + sigmoid(i) * tanh(g)
-    h = sigmoid(o) * tanh(c)
+    h, c = _LSTMGates.apply(xg + _linear(h, w_hh, b_hh), c)
     if w_hr is not None:
         h = _linear(h, w_hr)         # LSTM with projections: the hidden state is projected down
     return h, c
 
 
 def _gru_step(xg, h, w_hh, b_hh):
-    hg = _linear(h, w_hh, b_hh)
-    x_r, x_z, x_n = xg.chunk(3, -1)
-    h_r, h_z, h_n = hg.chunk(3, -1)
-    r = sigmoid(x_r + h_r)
-    z = sigmoid(x_z + h_z)
-    n = tanh(x_n + r * h_n)
-    return n + z * (h - n)           # (1 - z) * n + z * h with one op fewer
+    return _GRUGates.apply(xg, _linear(h, w_hh, b_hh), h)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -117,12 +185,6 @@ def _run_direction(mode, xs, h, c, weights, reverse, act):
     return out, h, c
 
 
-def _dropout(x, p):
-    from ember.ops.creation import empty_like
-    keep = empty_like(x).bernoulli_(1 - p)
-    return x * keep / (1 - p)
-
-
 def _sequence(mode, input, hx, cx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first,
               act=None):
     dirs = 2 if bidirectional else 1
@@ -141,7 +203,7 @@ def _sequence(mode, input, hx, cx, params, has_biases, num_layers, dropout, trai
             c_n.append(c)
         x = outs[0] if dirs == 1 else cat(outs, 2)
         if dropout and train and layer < num_layers - 1:
-            x = _dropout(x, dropout)
+            x = _dropout(x, dropout, True)
     output = x.transpose(0, 1) if batch_first else x
     return output, stack(h_n, 0), (stack(c_n, 0) if mode == 'LSTM' else None)
 

@@ -814,7 +814,7 @@ class Diagonal(Primitive):
     @staticmethod
     def forward(ctx, x, offset, d1, d2):
         ctx.args = (x.shape, offset, d1, d2)
-        return ctx.xp.diagonal(x, offset, d1, d2)
+        return _diagonal_view(ctx.xp, x, offset, d1, d2)
 
     @staticmethod
     def backward(ctx, g):
@@ -836,6 +836,17 @@ class DiagonalScatter(Primitive):
     def backward(ctx, gg):
         offset, d1, d2 = ctx.args
         return gg.diagonal(offset, d1, d2), None, None, None, None
+
+
+def _diagonal_view(xp, x, offset, d1, d2):
+    """A writable strided view of a diagonal (NumPy's own diagonal() view is read-only)."""
+    moved = xp.moveaxis(x, (d1, d2), (-2, -1))
+    r0, c0 = max(-offset, 0), max(offset, 0)
+    rows, cols = moved.shape[-2:]
+    n = max(min(rows - r0, cols - c0), 0)
+    corner = moved[..., min(r0, rows):, min(c0, cols):]
+    return xp.lib.stride_tricks.as_strided(corner, moved.shape[:-2] + (n,),
+                                           moved.strides[:-2] + (moved.strides[-2] + moved.strides[-1],))
 
 
 def _diag_assign(xp, out, values, offset, d1, d2):
@@ -929,11 +940,11 @@ class Unfold(Primitive):
     def forward(ctx, x, dim, size, step):
         ctx.args = (x.shape, dim, size, step)
         n = (x.shape[dim] - size) // step + 1
-        xp = ctx.xp
-        win = xp.lib.stride_tricks.sliding_window_view(x, size, axis=dim) if xp is np else None
-        idx = [slice(None)] * win.ndim
-        idx[dim] = slice(0, n * step, step)
-        return win[tuple(idx)]
+        st = x.strides[dim]
+        # windows as a strided view: dim becomes the window count, a new last dim walks one window
+        shape = x.shape[:dim] + (n,) + x.shape[dim + 1:] + (size,)
+        strides = x.strides[:dim] + (st * step,) + x.strides[dim + 1:] + (st,)
+        return ctx.xp.lib.stride_tricks.as_strided(x, shape, strides)
 
     @staticmethod
     def backward(ctx, g):

@@ -30,16 +30,22 @@ def _scale(in_size, out_size, scale_factor, align_corners):
     return in_size / out_size
 
 
-def _nearest_index(in_size, out_size, scale_factor, exact):
+def _nearest_index(in_size, out_size, scale_factor, exact, shortcuts):
     dst = np.arange(out_size)
-    if out_size == in_size:
+    # ATen's same-size and double-size shortcuts; with a scale_factor its 1-d and 3-d kernels skip
+    # them while the 2-d one keeps them (observed on PyTorch 2.x CPU)
+    if (shortcuts or scale_factor is None) and out_size == in_size:
         return dst
-    if out_size == 2 * in_size and not exact:
+    if (shortcuts or scale_factor is None) and out_size == 2 * in_size and not exact:
         return dst >> 1
     f32 = np.float32
     scale = f32(1.0 / scale_factor) if scale_factor else f32(in_size) / f32(out_size)
-    offset = 0.5 if exact else 0.0
-    src = np.floor((dst + offset).astype(f32) * scale).astype(np.int64)
+    if exact:
+        # ATen: floorf((dst + 0.5) * scale) -- a double product rounded to float, then floored
+        src = np.floor(((dst + 0.5) * np.float64(scale)).astype(f32))
+    else:
+        src = np.floor(dst.astype(f32) * scale)   # int * float in float arithmetic
+    src = src.astype(np.int64)
     return np.minimum(src, in_size - 1)
 
 
@@ -164,7 +170,7 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
         dim = i + 2
         n_in = input.shape[dim]
         if mode in ('nearest', 'nearest-exact'):
-            out = _along(out, dim, _nearest_index(n_in, n_out, f, mode == 'nearest-exact'))
+            out = _along(out, dim, _nearest_index(n_in, n_out, f, mode == 'nearest-exact', input.ndim == 4))
         elif mode == 'area':
             if n_out != n_in:
                 out = _area_1d(out, dim, n_out)

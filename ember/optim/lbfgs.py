@@ -177,14 +177,8 @@ class LBFGS(Optimizer):
         if len(self.param_groups) != 1:
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
         self._params = self.param_groups[0]['params']
-        self._numel_cache = None
 
     # ------------------------------------------------------------ flat-vector views of the params
-    def _numel(self):
-        if self._numel_cache is None:
-            self._numel_cache = sum(2 * p.numel() if p.is_complex() else p.numel() for p in self._params)
-        return self._numel_cache
-
     def _gather_flat_grad(self):
         xp = self._params[0]._xp
         parts = [_real(p._grad._data if p._grad is not None else xp.zeros_like(p._data)).reshape(-1)

@@ -20,8 +20,9 @@ from itertools import chain
 
 import numpy as np
 
-from ember._tensor import Tensor
+from ember._dtype import float32, float64, get_default_dtype
 from ember._legacy import typename
+from ember._tensor import Tensor
 from ember.autograd import grad_mode as _grad_mode
 
 __all__ = ['Optimizer', 'register_optimizer_step_pre_hook', 'register_optimizer_step_post_hook']
@@ -77,23 +78,33 @@ def _with_step_hooks(step):
     """Wrap a ``step`` so registered pre/post hooks run around it (PyTorch's profile_hook_step)."""
     @functools.wraps(step)
     def wrapper(self, *args, **kwargs):
-        # NOTE: the common case has no hooks; test for that first to keep step overhead tiny
-        if self._optimizer_step_pre_hooks or _global_optimizer_pre_hooks:
-            for pre_hook in chain(_global_optimizer_pre_hooks.values(), self._optimizer_step_pre_hooks.values()):
-                result = pre_hook(self, args, kwargs)
-                if result is not None:
-                    if isinstance(result, tuple) and len(result) == 2:
-                        args, kwargs = result
-                    else:
-                        raise RuntimeError(f"{step} must return None or a tuple of (new_args, new_kwargs), "
-                                           f"but got {result}.")
-        out = step(self, *args, **kwargs)
-        if self._optimizer_step_post_hooks or _global_optimizer_post_hooks:
-            for post_hook in chain(self._optimizer_step_post_hooks.values(), _global_optimizer_post_hooks.values()):
-                post_hook(self, args, kwargs)
-        return out
+        # NOTE: the common case has no hooks; test for that first to keep step overhead tiny. A subclass
+        # step calling super().step() reaches a second wrapper: only the outermost one runs the hooks.
+        if not (self._optimizer_step_pre_hooks or _global_optimizer_pre_hooks or self._optimizer_step_post_hooks
+                or _global_optimizer_post_hooks) or self.__dict__.get('_in_hooked_step'):
+            return step(self, *args, **kwargs)
+        self._in_hooked_step = True
+        try:
+            return _run_with_hooks(self, step, args, kwargs)
+        finally:
+            self._in_hooked_step = False
     wrapper.hooked = True
     return wrapper
+
+
+def _run_with_hooks(self, step, args, kwargs):
+    for pre_hook in chain(_global_optimizer_pre_hooks.values(), self._optimizer_step_pre_hooks.values()):
+        result = pre_hook(self, args, kwargs)
+        if result is not None:
+            if isinstance(result, tuple) and len(result) == 2:
+                args, kwargs = result
+            else:
+                raise RuntimeError(f"{step} must return None or a tuple of (new_args, new_kwargs), "
+                                   f"but got {result}.")
+    out = step(self, *args, **kwargs)
+    for post_hook in chain(self._optimizer_step_post_hooks.values(), _global_optimizer_post_hooks.values()):
+        post_hook(self, args, kwargs)
+    return out
 
 
 def _use_grad_for_differentiable(step):
@@ -119,7 +130,6 @@ def _to_scalar(x):
 
 def _get_scalar_dtype():
     """PyTorch keeps ``state['step']`` in float64 only when that is the default dtype."""
-    from ember._dtype import float32, float64, get_default_dtype
     return float64 if get_default_dtype() is float64 else float32
 
 
@@ -363,7 +373,6 @@ class Optimizer:
                 break
         if key == 'step':
             if capturable or fused:
-                from ember._dtype import float32
                 return value.to(dtype=float32, device=param.device)
             return value
         if param.is_floating_point():

@@ -306,3 +306,12 @@ def test_cuda_unavailable():
     if not ember.cuda.is_available():
         with pytest.raises(AssertionError, match='Torch not compiled with CUDA enabled|Found no NVIDIA driver'):
             ember.ones(2).cuda()
+
+
+def test_float_of_tensor_requiring_grad_warns_like_pytorch():
+    x = leaf([1.5])
+    with pytest.warns(UserWarning, match='Converting a tensor with requires_grad=True to a scalar'):
+        assert float(x) == 1.5
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        assert x.item() == 1.5 and int(x) == 1

@@ -40,6 +40,7 @@ INPUTS = {
     'a34': _vals((3, 4), 18.0), 'n34': _vals((3, 4), 19.0),
     'pw4': np.array([1.0, 2.0, 0.5, 3.0]), 'edge01': np.array([0.0, 1.0, 0.5, 1.0]), 'tedge': np.array([1.0, 0.0, 0.5, 1.0]),
     'b01_4': np.array([1.0, 0.0, 1.0, 0.0]),
+    'mlt34': np.array([[3, 0, -1, 1], [1, 1, 2, -1], [-1, 0, 1, 2]]), 'mlt4': np.array([2, 0, -1, 3]),
 }
 
 CASES = []
@@ -97,6 +98,8 @@ for red in ('mean', 'sum', 'none'):
         (f'mmargin_{red}', 'multi_margin_loss', ['x34', 't3'], r, ['x34']),
         (f'mmargin_p2_w_{red}', 'multi_margin_loss', ['x34', 't3'], dict(r, p=2, margin=1.5, weight='@w4'), ['x34']),
         (f'mmargin_1d_{red}', 'multi_margin_loss', ['x4', 't0'], r, ['x4']),
+        (f'mlmargin_{red}', 'multilabel_margin_loss', ['x34', 'mlt34'], r, ['x34']),
+        (f'mlmargin_1d_{red}', 'multilabel_margin_loss', ['x4', 'mlt4'], r, ['x4']),
     ]
 CASES += [
     ('ce_all_ignored', 'cross_entropy', ['x34', 't3all'], {}, []),
@@ -162,6 +165,8 @@ EXPECTED = {
     'mmargin_mean': (1.16210539408, 'MultiMarginLossBackward0', [[[-0.159222748188, 0.0796113740938, 0.0796113740938, 0.0], [0.0796113740938, 0.0796113740938, -0.238834122281, 0.0796113740938], [0.0796113740938, -0.0796113740938, 0.0, 0.0]]]),
     'mmargin_p2_w_mean': (2.3100895328, 'MultiMarginLossBackward0', [[[-0.142416704857, 0.110925063017, 0.0314916418404, 0.0], [0.309527117971, 0.357990344751, -0.79994900524, 0.132431542519], [0.386090084137, -0.451135888941, 0.0, 0.0650458048038]]]),
     'mmargin_1d_mean': (0.829600942386, 'MultiMarginLossBackward0', [[0.238834122281, 0.238834122281, -0.477668244563, 0.0]]),
+    'mlmargin_mean': (1.33180914544, 'MultilabelMarginLossBackward0', [[[-0.159222748188, 0.159222748188, 0.159222748188, -0.159222748188], [0.238834122281, -0.159222748188, -0.159222748188, 0.0796113740938], [0.0, 0.0, 0.0, 0.0]]]),
+    'mlmargin_1d_mean': (1.61548827025, 'MultilabelMarginLossBackward0', [[-0.238834122281, 0.477668244563, -0.238834122281, 0.0]]),
     'mse_sum': (23.2883885425, 'MseLossBackward0', [[[-3.21555174531, 2.15632793641, 2.65988978031, -2.84175224366], [-1.92760151881, 3.33847392945, 1.0673135485, -3.61350887827], [-0.13615210039, 3.64859377531, -0.80405033935, -3.44139885659]], [[3.21555174531, -2.15632793641, -2.65988978031, 2.84175224366], [1.92760151881, -3.33847392945, -1.0673135485, 3.61350887827], [0.13615210039, -3.64859377531, 0.80405033935, 3.44139885659]]]),
     'l1_sum': (15.0997135463, 'SumBackward0', [[[-0.955336489126, 0.955336489126, 0.955336489126, -0.955336489126], [-0.955336489126, 0.955336489126, 0.955336489126, -0.955336489126], [-0.955336489126, 0.955336489126, -0.955336489126, -0.955336489126]], [[0.955336489126, -0.955336489126, -0.955336489126, 0.955336489126], [0.955336489126, -0.955336489126, -0.955336489126, 0.955336489126], [0.955336489126, -0.955336489126, 0.955336489126, 0.955336489126]]]),
     'smoothl1_sum': (11.2520342909, 'SmoothL1LossBackward0', [[[-0.955336489126, 0.955336489126, 0.955336489126, -0.955336489126], [-0.955336489126, 0.955336489126, 0.762366820354, -0.955336489126], [-0.0972515002786, 0.955336489126, -0.574321670964, -0.955336489126]], [[0.955336489126, -0.955336489126, -0.955336489126, 0.955336489126], [0.955336489126, -0.955336489126, -0.762366820354, 0.955336489126], [0.0972515002786, -0.955336489126, 0.574321670964, 0.955336489126]]]),
@@ -211,6 +216,8 @@ EXPECTED = {
     'mmargin_sum': (3.48631618223, 'MultiMarginLossBackward0', [[[-0.477668244563, 0.238834122281, 0.238834122281, 0.0], [0.238834122281, 0.238834122281, -0.716502366844, 0.238834122281], [0.238834122281, -0.238834122281, 0.0, 0.0]]]),
     'mmargin_p2_w_sum': (6.93026859841, 'MultiMarginLossBackward0', [[[-0.427250114572, 0.33277518905, 0.0944749255213, 0.0], [0.928581353912, 1.07397103425, -2.39984701572, 0.397294627557], [1.15827025241, -1.35340766682, 0.0, 0.195137414411]]]),
     'mmargin_1d_sum': (0.829600942386, 'MultiMarginLossBackward0', [[0.238834122281, 0.238834122281, -0.477668244563, 0.0]]),
+    'mlmargin_sum': (3.99542743631, 'MultilabelMarginLossBackward0', [[[-0.477668244563, 0.477668244563, 0.477668244563, -0.477668244563], [0.716502366844, -0.477668244563, -0.477668244563, 0.238834122281], [0.0, 0.0, 0.0, 0.0]]]),
+    'mlmargin_1d_sum': (1.61548827025, 'MultilabelMarginLossBackward0', [[-0.238834122281, 0.477668244563, -0.238834122281, 0.0]]),
     'mse_none': ([[2.83229367309, 1.27366992989, 1.9380035062, 2.21207424771], [1.01779847634, 3.05297504923, 0.312040756094, 3.57672482437], [0.00507780440189, 3.646517503, 0.177089884985, 3.24412288715]], 'MseLossBackward0', [[[-3.21555174531, 0.817892080796, -1.40561468084, 2.94484030542], [1.46472811209, 0.305769829155, 0.932551278531, -3.59420366179], [-0.0494015743456, -1.98325236455, 0.835097495723, 2.57299184755]], [[3.21555174531, -0.817892080796, 1.40561468084, -2.94484030542], [-1.46472811209, -0.305769829155, -0.932551278531, 3.59420366179], [0.0494015743456, 1.98325236455, -0.835097495723, -2.57299184755]]]),
     'l1_none': ([[1.68294196962, 1.12856986044, 1.39212194373, 1.48730435611], [1.00885998847, 1.74727646617, 0.558606083116, 1.89122310275], [0.071258714568, 1.90958568883, 0.420820490216, 1.80114488233]], 'AbsBackward0', [[[-0.955336489126, 0.362357754477, -0.5048461046, 0.9899924966], [0.7259323042, 0.0874989834394, 0.834712784839, -0.950232591959], [-0.346635317835, -0.519288654117, 0.992225325453, 0.714265652027]], [[0.955336489126, -0.362357754477, 0.5048461046, -0.9899924966], [-0.7259323042, -0.0874989834394, -0.834712784839, 0.950232591959], [0.346635317835, 0.519288654117, -0.992225325453, -0.714265652027]]]),
     'smoothl1_none': ([[1.33294196962, 0.778569860437, 1.04212194373, 1.13730435611], [0.658859988472, 1.39727646617, 0.222886254353, 1.54122310275], [0.0036270031442, 1.55958568883, 0.12649277499, 1.45114488233]], 'SmoothL1LossBackward0', [[[-0.955336489126, 0.362357754477, -0.5048461046, 0.9899924966], [0.7259323042, 0.0874989834394, 0.666108056094, -0.950232591959], [-0.0352868388183, -0.519288654117, 0.596498211231, 0.714265652027]], [[0.955336489126, -0.362357754477, 0.5048461046, -0.9899924966], [-0.7259323042, -0.0874989834394, -0.666108056094, 0.950232591959], [0.0352868388183, 0.519288654117, -0.596498211231, -0.714265652027]]]),
@@ -260,6 +267,8 @@ EXPECTED = {
     'mmargin_none': ([0.868061854213, 2.13704370715, 0.481210620863], 'MultiMarginLossBackward0', [[[-0.477668244563, 0.238834122281, 0.238834122281, 0.0], [0.0905894386192, 0.0905894386192, -0.271768315858, 0.0905894386192], [-0.12621152615, 0.12621152615, -0.0, -0.0]]]),
     'mmargin_p2_w_none': ([0.655577182751, 4.76300383683, 1.51168757883], 'MultiMarginLossBackward0', [[[-0.427250114572, 0.33277518905, 0.0944749255213, 0.0], [0.352209570222, 0.407355666589, -0.910258516871, 0.15069328006], [-0.612086141019, 0.715206208816, -0.0, -0.103120067797]]]),
     'mmargin_1d_none': (0.829600942386, 'MultiMarginLossBackward0', [[0.238834122281, 0.238834122281, -0.477668244563, 0.0]]),
+    'mlmargin_none': ([2.66193839075, 1.33348904556, 0.0], 'MultilabelMarginLossBackward0', [[[-0.477668244563, 0.477668244563, 0.477668244563, -0.477668244563], [0.271768315858, -0.181178877238, -0.181178877238, 0.0905894386192], [-0.0, -0.0, -0.0, -0.0]]]),
+    'mlmargin_1d_none': (1.61548827025, 'MultilabelMarginLossBackward0', [[-0.238834122281, 0.477668244563, -0.238834122281, 0.0]]),
     'ce_all_ignored': (nan, None, []),
     'ce_all_ignored_sum': (0.0, None, []),
     'ce_huge': (10000.0, 'NllLossBackward0', [[[0.477668244563, -0.477668244563, 0.0], [-0.477668244563, 0.477668244563, 0.0]]]),
@@ -282,7 +291,7 @@ import ember.ops.loss as F  # noqa: E402
 
 # losses that are Primitives here: their grad_fn name is PyTorch's kernel name, checked exactly
 _NAMED = ('MseLoss', 'SmoothL1Loss', 'HuberLoss', 'NllLoss', 'BinaryCrossEntropy', 'SoftMarginLoss',
-          'MultiMarginLoss')
+          'MultiMarginLoss', 'MultilabelMarginLoss')
 
 
 def _run(cid, fn, args, kwargs, grads):
@@ -410,6 +419,13 @@ ERRORS = [
     (lambda: F.multi_margin_loss(ember.randn(2, 3, 4), _t([0, 1, 2])), RuntimeError,
      'Expected non-empty vector or matrix with optional 0-dim batch size, but got: [2, 3, 4]'),
     (lambda: F.poisson_nll_loss(X34, X34, reduction='foo'), ValueError, 'foo is not a valid value for reduction'),
+    (lambda: F.multilabel_margin_loss(X34, _t([3, 0, -1, 1])), RuntimeError,
+     'inconsistent target size: [4] for input of size: [3, 4]'),
+    (lambda: F.multilabel_margin_loss(X34, _t([[3, 0, -1, 5]] * 3)), RuntimeError, "argument #2 'target' is out of range"),
+    (lambda: F.multilabel_margin_loss(X34, _t([[3, 0, -1, 1]] * 3).float()), RuntimeError,
+     'expected scalar type Long but found Float'),
+    (lambda: F.multilabel_margin_loss(ember.randn(2, 3, 4), ember.zeros(2, 3, 4).long()), RuntimeError,
+     'Expected non-empty vector or matrix with optional 0-dim batch size, but got: [2, 3, 4]'),
 ]
 
 
@@ -494,7 +510,8 @@ def test_cross_entropy_double_backward_matches_plain_backward():
     # create_graph=True takes the ember-op path of the fused kernel; plain backward the array path
     x = ember.tensor(INPUTS['xk4'], requires_grad=True)
     t = ember.tensor(INPUTS['tk4'])
-    for kw in [{}, {'label_smoothing': 0.2, 'weight': ember.tensor([0.3, 1.0, 2.0], dtype=ember.float64)}, {'reduction': 'none'}]:
+    w3 = ember.tensor([0.3, 1.0, 2.0], dtype=ember.float64)
+    for kw in [{}, {'label_smoothing': 0.2, 'weight': w3}, {'reduction': 'none'}]:
         out = F.cross_entropy(x, t, **kw).sum()
         g1, = ember.autograd.grad(out, [x], retain_graph=True)
         g2, = ember.autograd.grad(out, [x], create_graph=True)
@@ -518,3 +535,111 @@ def test_empty_and_all_ignored():
     assert F.cross_entropy(X34, _t([0, 1, 2], dtype=ember.uint8)).item() == pytest.approx(
         F.cross_entropy(X34, _t([0, 1, 2])).item())
 HVP_CE = [[0.0347582026338, 0.0302698080013, -0.0586126396422, -0.00641537099282], [0.160907856771, -0.13731084145, -0.0250728572364, 0.00147584191516], [0.175798065944, -0.177153253611, -0.0138811855746, 0.0152363732411]]
+
+
+# ----------------------------------------------------------------------------------------------
+# modules
+
+from ember.nn.modules import loss as M  # noqa: E402
+
+# (module, the functional call it must equal, arguments)
+_W4 = ember.tensor(INPUTS['w4'])
+MODULE_CASES = [
+    (lambda: M.MSELoss(reduction='sum'), lambda a, b: F.mse_loss(a, b, reduction='sum'), ['x34', 'y34']),
+    (lambda: M.L1Loss(), lambda a, b: F.l1_loss(a, b), ['x34', 'y34']),
+    (lambda: M.SmoothL1Loss(beta=0.5), lambda a, b: F.smooth_l1_loss(a, b, beta=0.5), ['x34', 'y34']),
+    (lambda: M.HuberLoss(reduction='none', delta=0.7), lambda a, b: F.huber_loss(a, b, reduction='none', delta=0.7),
+     ['x34', 'y34']),
+    (lambda: M.CrossEntropyLoss(weight=_W4, ignore_index=2, label_smoothing=0.1),
+     lambda a, b: F.cross_entropy(a, b, weight=_W4, ignore_index=2, label_smoothing=0.1), ['x34', 't3']),
+    (lambda: M.NLLLoss(weight=_W4, reduction='sum'), lambda a, b: F.nll_loss(a, b, weight=_W4, reduction='sum'),
+     ['x34', 't3']),
+    (lambda: M.BCELoss(weight=_W4), lambda a, b: F.binary_cross_entropy(a, b, weight=_W4), ['p34', 'tp34']),
+    (lambda: M.BCEWithLogitsLoss(weight=_W4, pos_weight=_W4 + 1),
+     lambda a, b: F.binary_cross_entropy_with_logits(a, b, weight=_W4, pos_weight=_W4 + 1), ['x34', 'tp34']),
+    (lambda: M.KLDivLoss(reduction='batchmean', log_target=True),
+     lambda a, b: F.kl_div(a, b, reduction='batchmean', log_target=True), ['x34', 'y34']),
+    (lambda: M.SoftMarginLoss(), lambda a, b: F.soft_margin_loss(a, b), ['x34', 'pm1_34']),
+    (lambda: M.MultiLabelSoftMarginLoss(weight=_W4), lambda a, b: F.multilabel_soft_margin_loss(a, b, weight=_W4),
+     ['x34', 'b01_34']),
+    (lambda: M.CosineEmbeddingLoss(margin=0.3), lambda a, b, c: F.cosine_embedding_loss(a, b, c, margin=0.3),
+     ['x34', 'y34', 'pm1_3']),
+    (lambda: M.MarginRankingLoss(margin=0.2), lambda a, b, c: F.margin_ranking_loss(a, b, c, margin=0.2),
+     ['x4', 'x4b', 'pm1_4']),
+    (lambda: M.HingeEmbeddingLoss(margin=2.0), lambda a, b: F.hinge_embedding_loss(a, b, margin=2.0),
+     ['x34', 'pm1_34']),
+    (lambda: M.PoissonNLLLoss(log_input=False, full=True, eps=1e-6),
+     lambda a, b: F.poisson_nll_loss(a, b, log_input=False, full=True, eps=1e-6), ['pos34', 'cnt34']),
+    (lambda: M.GaussianNLLLoss(full=True, eps=0.5), lambda a, b, c: F.gaussian_nll_loss(a, b, c, full=True, eps=0.5),
+     ['x34', 'y34', 'var34']),
+    (lambda: M.TripletMarginLoss(margin=2.0, p=1, swap=True),
+     lambda a, b, c: F.triplet_margin_loss(a, b, c, margin=2.0, p=1, swap=True), ['a34', 'x34', 'n34']),
+    (lambda: M.TripletMarginWithDistanceLoss(distance_function=lambda u, v: (u - v).abs().sum(-1), margin=3.0),
+     lambda a, b, c: F.triplet_margin_loss(a, b, c, margin=3.0, p=1, eps=0.0), ['a34', 'x34', 'n34']),
+    (lambda: M.MultiLabelMarginLoss(), lambda a, b: F.multilabel_margin_loss(a, b), ['x34', 'mlt34']),
+    (lambda: M.MultiMarginLoss(p=2, margin=0.5, weight=_W4),
+     lambda a, b: F.multi_margin_loss(a, b, p=2, margin=0.5, weight=_W4), ['x34', 't3']),
+]
+
+
+@pytest.mark.parametrize('i', range(len(MODULE_CASES)))
+def test_loss_modules_call_their_functional(i):
+    make, fn, names = MODULE_CASES[i]
+    args = [ember.tensor(INPUTS[n]) for n in names]
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        got, want = make()(*args), fn(*args)
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-12)
+    assert repr(make()) == type(make()).__name__ + '()'
+
+
+def test_loss_module_state_and_legacy_arguments():
+    assert list(M.CrossEntropyLoss().state_dict()) == []
+    assert list(M.CrossEntropyLoss(weight=ember.ones(3)).state_dict()) == ['weight']
+    assert list(M.BCEWithLogitsLoss(pos_weight=ember.ones(3)).state_dict()) == ['pos_weight']
+    m = M.CrossEntropyLoss()
+    assert m.ignore_index == -100 and m.label_smoothing == 0.0 and m.reduction == 'mean' and m.weight is None
+    with pytest.warns(UserWarning, match="please use reduction='sum' instead"):
+        assert M.MSELoss(size_average=False).reduction == 'sum'
+    with pytest.warns(UserWarning, match="please use reduction='none' instead"):
+        assert M.NLLLoss(reduce=False).reduction == 'none'
+    with pytest.raises(ValueError, match='^foo is not a valid value for reduction$'):
+        M.NLLLoss(reduction='foo')(ember.randn(2, 3), _t([0, 1]))
+    with pytest.warns(UserWarning, match="reduction: 'mean' divides the total loss"):
+        M.KLDivLoss()(X34, X34)
+
+
+MODULE_ERRORS = [
+    (lambda: M.TripletMarginLoss(margin=0), ValueError,
+     'TripletMarginLoss: expected margin to be greater than 0, got 0 instead'),
+    (lambda: M.TripletMarginWithDistanceLoss(margin=-1), ValueError,
+     'TripletMarginWithDistanceLoss: expected margin to be greater than 0, got -1 instead'),
+    (lambda: M.MultiMarginLoss(p=3), ValueError, 'only p == 1 and p == 2 supported'),
+    (lambda: M.MultiMarginLoss(weight=ember.ones(2, 2)), ValueError,
+     'MultiMarginLoss: expected weight to be None or 1D tensor, got 2D instead'),
+]
+
+
+@pytest.mark.parametrize('i', range(len(MODULE_ERRORS)))
+def test_loss_module_errors(i):
+    fn, exc, msg = MODULE_ERRORS[i]
+    with pytest.raises(exc) as info:
+        fn()
+    assert str(info.value) == msg
+
+
+def test_training_a_classifier_with_cross_entropy_loss_decreases_it():
+    ember.manual_seed(0)
+    x = ember.randn(64, 5)
+    y = x[:, :3].argmax(1)       # linearly separable: the best of the first three features
+    w = ember.zeros(5, 3, requires_grad=True)
+    loss_fn = M.CrossEntropyLoss()
+    first = None
+    for _ in range(200):
+        loss = loss_fn(x @ w, y)
+        first = first if first is not None else loss.item()
+        w.grad = None
+        loss.backward()
+        with ember.no_grad():
+            w -= 1.0 * w.grad
+    assert loss.item() < 0.5 * first

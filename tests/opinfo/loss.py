@@ -69,7 +69,8 @@ OPS = [
     OpInfo('l1_loss', L.l1_loss, _regression),
     OpInfo('smooth_l1_loss', L.smooth_l1_loss,
            lambda rng: [Sample(*_pair(rng), beta=0.5), Sample(*_pair(rng), reduction='none')]),
-    OpInfo('huber_loss', L.huber_loss, lambda rng: [Sample(*_pair(rng), delta=0.6), Sample(*_pair(rng), reduction='sum')]),
+    OpInfo('huber_loss', L.huber_loss,
+           lambda rng: [Sample(*_pair(rng), delta=0.6), Sample(*_pair(rng), reduction='sum')]),
     OpInfo('cross_entropy', L.cross_entropy, _ce),
     OpInfo('cross_entropy_ref', L.cross_entropy, lambda rng: [Sample(rng.standard_normal((3, 4)), np.array([0, 3, 1]))],
            ref=_ref_ce, grad=False),
@@ -108,4 +109,7 @@ OPS = [
         Sample(rng.standard_normal((2, 3)), np.array([0, 2]), margin=2.0),
         Sample(rng.standard_normal((2, 3)), np.array([1, 2]), p=2, margin=2.0, weight=Const(positive(rng, 3)),
                reduction='none')]),
+    OpInfo('multilabel_margin_loss', L.multilabel_margin_loss, lambda rng: [
+        Sample(rng.standard_normal((2, 4)), np.array([[3, 0, -1, 1], [1, 1, 2, -1]])),
+        Sample(rng.standard_normal(4), np.array([2, -1, 0, 0]), reduction='none')]),
 ]

@@ -302,6 +302,12 @@ OPS = [
     OpInfo('kthvalue', ember.kthvalue, _kth_samples, ref=_np_kth, output_index=0),
     OpInfo('median', ember.median, _median_all, ref=_np_median_all),
     OpInfo('median', ember.median, _median_dim, ref=_np_median_dim, output_index=0),
+    OpInfo('nanmedian', ember.nanmedian, _median_all, ref=_np_median_all),
+    OpInfo('nanmedian', ember.nanmedian, _median_dim, ref=_np_median_dim, output_index=0),
+    OpInfo('nanmedian_nan', ember.nanmedian, lambda rng: [Sample(np.array([[1.0, np.nan, 3.0, 2.0], [np.nan] * 4]), 1)],
+           ref=lambda x, dim: np.array([2.0, np.nan]), output_index=0, grad=False),
+    OpInfo('median_nan', ember.median, lambda rng: [Sample(np.array([[1.0, np.nan, 3.0], [3.0, 1.0, 2.0]]), 1)],
+           ref=lambda x, dim: np.array([np.nan, 2.0]), output_index=0, grad=False),
     OpInfo('mode', ember.mode, _mode_samples, ref=_np_mode, output_index=0, grad=False),
     # ------------------------------------------------------- non-differentiable results
     OpInfo('all', ember.all, _bool_or_num, ref=_np_all, grad=False),

@@ -3,8 +3,6 @@
 The sequence ops return (output, h_n[, c_n]); each row checks all of them at once by flattening
 them into one tensor.
 """
-import numpy as np
-
 import ember
 import ember.ops.rnn as R
 from tests.opinfo import OpInfo, Sample
@@ -40,7 +38,8 @@ def _params(rng, gates, in_size, hidden, layers, dirs, bias, proj=0):
     for layer in range(layers):
         n_in = in_size if layer == 0 else h_out * dirs
         for _ in range(dirs):
-            ps += [rng.standard_normal((gates * hidden, n_in)) * 0.5, rng.standard_normal((gates * hidden, h_out)) * 0.5]
+            ps += [rng.standard_normal((gates * hidden, n_in)) * 0.5,
+                   rng.standard_normal((gates * hidden, h_out)) * 0.5]
             if bias:
                 ps += [rng.standard_normal(gates * hidden) * 0.1, rng.standard_normal(gates * hidden) * 0.1]
             if proj:
@@ -50,7 +49,8 @@ def _params(rng, gates, in_size, hidden, layers, dirs, bias, proj=0):
 
 def _seq_samples(gates, lstm=False, stacked=False):
     """One layer with biases (plus a projected LSTM); or, stacked, two bidirectional layers."""
-    configs = [(2, 2, False, True, 0)] if stacked else [(1, 1, True, False, 0)] + ([(1, 1, False, False, 1)] if lstm else [])
+    configs = [(2, 2, False, True, 0)] if stacked else \
+        [(1, 1, True, False, 0)] + ([(1, 1, False, False, 1)] if lstm else [])
 
     def samples(rng):
         out = []

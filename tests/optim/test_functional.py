@@ -91,3 +91,43 @@ def test_float32_agrees_with_pytorch_to_rounding(name, kwargs):
             results.append(p.detach().numpy().copy())
         assert results[1].dtype == np.dtype(dtype)
         np.testing.assert_allclose(results[1], results[0], rtol=tol, atol=tol)
+
+
+BLOCK_CONFIGS = [
+    ('SGD', dict(lr=0.01, momentum=0.5, dampening=0.3, weight_decay=0.1)),
+    ('SGD', dict(lr=0.01, momentum=0.9, nesterov=True, maximize=True)),
+    ('SGD', dict(lr=0.01)),
+    ('Adam', dict(lr=0.01, weight_decay=0.1, amsgrad=True)),
+    ('AdamW', dict(lr=0.01, maximize=True)),
+    ('RMSprop', dict(lr=0.01, momentum=0.5, centered=True, weight_decay=0.1)),
+    ('RMSprop', dict(lr=0.01)),
+    ('Adagrad', dict(lr=0.1, lr_decay=0.1)),
+    ('Adadelta', dict(weight_decay=0.1, maximize=True)),
+]
+
+
+@pytest.mark.parametrize('name, kwargs', BLOCK_CONFIGS, ids=[c[0] for c in BLOCK_CONFIGS])
+def test_large_parameters_updated_block_by_block_give_the_same_bits(name, kwargs, monkeypatch):
+    rng = np.random.default_rng(1)
+    p0 = rng.standard_normal((300, 250)).astype(np.float32)   # 75000 elements: more than 2 blocks
+    grads = [rng.standard_normal((300, 250)).astype(np.float32) for _ in range(3)]
+    small = ember.tensor(rng.standard_normal(5).astype(np.float32))
+
+    def run():
+        p = ember.tensor(p0.copy(), requires_grad=True)
+        q = ember.tensor(small._data.copy(), requires_grad=True)
+        opt = getattr(ember.optim, name)([p, q], **kwargs)
+        for g in grads:
+            p.grad = ember.tensor(g)
+            q.grad = small
+            opt.step()
+        # a non-contiguous gradient takes the whole-array path
+        p.grad = ember.tensor(np.ascontiguousarray(grads[0].T)).t()
+        opt.step()
+        return p._data.copy(), {k: v._data.copy() for k, v in opt.state[p].items()}
+    blocked = run()
+    monkeypatch.setattr(F, '_BLOCK', 10 ** 9)
+    whole = run()
+    assert np.array_equal(blocked[0], whole[0])
+    for key in whole[1]:
+        assert np.array_equal(blocked[1][key], whole[1][key]), key

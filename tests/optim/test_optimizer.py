@@ -321,3 +321,63 @@ def test_docstring_examples_run(module):
     mod = importlib.import_module(f'ember.optim.{module}')
     result = doctest.testmod(mod)
     assert result.attempted > 0 and result.failed == 0
+
+
+def _convert(value, to_tensor):
+    """Recursively rebuild a state dict with another library's tensors (through NumPy)."""
+    if hasattr(value, 'detach') and hasattr(value, 'numpy'):
+        return to_tensor(value.detach().numpy().copy())
+    if isinstance(value, dict):
+        return {k: _convert(v, to_tensor) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_convert(v, to_tensor) for v in value)
+    return value
+
+
+@pytest.mark.parametrize('name, kwargs', [('SGD', dict(lr=0.001, momentum=0.9)), ('Adam', dict(lr=0.05, amsgrad=True)),
+                                          ('RMSprop', dict(lr=0.01, centered=True, momentum=0.2)),
+                                          ('Adagrad', dict(lr=0.1)), ('Adadelta', {}),
+                                          ('LBFGS', dict(line_search_fn='strong_wolfe', max_iter=4))])
+def test_state_dicts_move_between_pytorch_and_ember(name, kwargs):
+    torch = pytest.importorskip('torch')
+    from tests.optim import _problem as P
+
+    def closure_for(opt, params):
+        def closure():
+            opt.zero_grad()
+            loss = P.loss(*params)
+            loss.backward()
+            return loss
+        return closure
+
+    def start(lib):
+        params = P.make_params(lib)
+        opt = getattr(lib.optim, name)(list(params), **kwargs)
+        for _ in range(3):
+            opt.step(closure_for(opt, params))
+        return params, opt
+
+    for src, dst, to_tensor in ((torch, ember, ember.from_numpy), (ember, torch, torch.from_numpy)):
+        params, opt = start(src)
+        moved = [dst.tensor(p.detach().numpy().copy(), requires_grad=True) for p in params]
+        opt2 = getattr(dst.optim, name)(moved, **kwargs)
+        opt2.load_state_dict(_convert(copy.deepcopy(opt.state_dict()), to_tensor))
+        for _ in range(2):
+            opt.step(closure_for(opt, params))
+            opt2.step(closure_for(opt2, moved))
+        for a, b in zip(params, moved):
+            np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=0, atol=1e-12)
+
+
+def test_hooks_run_once_when_a_subclass_step_calls_super():
+    class Logged(ember.optim.SGD):
+        def step(self, closure=None):
+            return super().step(closure)
+    a = leaf(1.)
+    opt = Logged([a], lr=0.1)
+    calls = []
+    opt.register_step_pre_hook(lambda o, args, kwargs: calls.append('pre'))
+    opt.register_step_post_hook(lambda o, args, kwargs: calls.append('post'))
+    a.grad = ember.tensor([1.])
+    opt.step()
+    assert calls == ['pre', 'post'] and a.tolist() == [pytest.approx(0.9)]

@@ -11,7 +11,7 @@ from ember.ops import loss as _L
 __all__ = ['L1Loss', 'MSELoss', 'CrossEntropyLoss', 'NLLLoss', 'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss',
            'SmoothL1Loss', 'HuberLoss', 'SoftMarginLoss', 'MultiLabelSoftMarginLoss', 'CosineEmbeddingLoss',
            'MarginRankingLoss', 'HingeEmbeddingLoss', 'PoissonNLLLoss', 'GaussianNLLLoss', 'TripletMarginLoss',
-           'TripletMarginWithDistanceLoss', 'MultiMarginLoss']
+           'TripletMarginWithDistanceLoss', 'MultiMarginLoss', 'MultiLabelMarginLoss']
 
 
 class _Loss(Module):
@@ -144,6 +144,14 @@ class SoftMarginLoss(_Loss):
 
     def forward(self, input, target):
         return _L.soft_margin_loss(input, target, reduction=self.reduction)
+
+
+class MultiLabelMarginLoss(_Loss):
+    """Multi-class multi-label hinge loss (targets: class indices ended by -1)."""
+    __constants__ = ['reduction']
+
+    def forward(self, input, target):
+        return _L.multilabel_margin_loss(input, target, reduction=self.reduction)
 
 
 class MultiLabelSoftMarginLoss(_WeightedLoss):

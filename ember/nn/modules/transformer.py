@@ -20,7 +20,6 @@ from ember.nn.modules.container import ModuleList
 from ember.nn.modules.dropout import Dropout
 from ember.nn.modules.linear import Linear
 from ember.nn.modules.module import Module
-from ember.nn.modules.normalization import LayerNorm
 from ember.nn.parameter import Parameter
 from ember.ops import attention as _A
 from ember.ops.attention import _float_mask
@@ -265,6 +264,13 @@ class TransformerDecoderLayer(Module):
 
     def _ff_block(self, x):
         return self.dropout3(self.linear2(self.dropout(self.activation(self.linear1(x)))))
+
+
+def LayerNorm(*args, **kwargs):
+    # NOTE: imported when first used so that this module never depends on the import order of
+    # the normalization family
+    from ember.nn.modules.normalization import LayerNorm as _LayerNorm
+    return _LayerNorm(*args, **kwargs)
 
 
 def _get_clones(module, n):

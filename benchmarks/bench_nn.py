@@ -1,0 +1,157 @@
+"""nn training-step speed and memory, side by side with PyTorch when it is importable.
+
+    python benchmarks/bench_nn.py                      # ember, and torch if found
+    TORCH_PYTHON=/tmp/torch/bin/python python benchmarks/bench_nn.py
+
+Measures (each library in its own subprocess, the same code with ``torch`` or ``ember``):
+
+* ``mlp_step_ms``: seed 000's MLP (784-512-512-10, ReLU), batch 64, CrossEntropyLoss, SGD:
+  zero_grad + forward + loss + backward + step.
+* ``mlp_infer_ms``: the same MLP's forward under no_grad.
+* ``lenet_step_ms``: seed 002's LeNet (3x32x32, conv 3->6 k5, maxpool 2, conv 6->16 k5, maxpool 2,
+  fc 400->120->84->10), batch 64, same loop.
+* ``mlp_rss_mb``: growth of the process's peak RSS (``resource.getrusage``) over 50 MLP training
+  steps after the imports, measured in a fresh process per library so both are counted the same way.
+"""
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def _import(lib_name):
+    if lib_name == 'ember':
+        sys.path.insert(0, ROOT)
+        import ember as lib
+        import ember.nn  # noqa: F401  (in case ember's top level does not import nn yet)
+    else:
+        import torch as lib
+        lib.set_num_threads(os.cpu_count() or 1)
+    return lib
+
+
+def _mlp(lib):
+    nn = lib.nn
+    return nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(),
+                         nn.Linear(512, 10))
+
+
+def _lenet(lib):
+    nn = lib.nn
+    F = lib.nn.functional
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(3, 6, 5)
+            self.pool = nn.MaxPool2d(2, 2)
+            self.conv2 = nn.Conv2d(6, 16, 5)
+            self.fc1 = nn.Linear(16 * 5 * 5, 120)
+            self.fc2 = nn.Linear(120, 84)
+            self.fc3 = nn.Linear(84, 10)
+
+        def forward(self, x):
+            x = self.pool(F.relu(self.conv1(x)))
+            x = self.pool(F.relu(self.conv2(x)))
+            x = x.flatten(1)
+            x = F.relu(self.fc1(x))
+            x = F.relu(self.fc2(x))
+            return self.fc3(x)
+    return Net()
+
+
+def _train_step(lib, model, x, y, lr=1e-3):
+    loss_fn = lib.nn.CrossEntropyLoss()
+    opt = lib.optim.SGD(model.parameters(), lr=lr)
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+    return step
+
+
+def _best_ms(fn, number, repeat=5, warmup=3):
+    for _ in range(warmup):
+        fn()
+    best = float('inf')
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(number):
+            fn()
+        best = min(best, (time.perf_counter() - t0) / number)
+    return best * 1e3
+
+
+def bench(lib_name):
+    lib = _import(lib_name)
+    lib.manual_seed(0)
+    res = {}
+    x = lib.rand(64, 1, 28, 28)
+    y = lib.randint(0, 10, (64,))
+    mlp = _mlp(lib)
+    res['mlp_step_ms'] = _best_ms(_train_step(lib, mlp, x, y), 50)
+
+    def infer():
+        with lib.no_grad():
+            return mlp(x)
+    res['mlp_infer_ms'] = _best_ms(infer, 100)
+    xc = lib.rand(64, 3, 32, 32)
+    res['lenet_step_ms'] = _best_ms(_train_step(lib, _lenet(lib), xc, y), 20)
+    return res
+
+
+def memory(lib_name):
+    import resource
+    lib = _import(lib_name)
+    lib.manual_seed(0)
+    x = lib.rand(64, 1, 28, 28)
+    y = lib.randint(0, 10, (64,))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    step = _train_step(lib, _mlp(lib), x, y)
+    for _ in range(50):
+        step()
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {'mlp_rss_mb': (after - before) / 1024}
+
+
+def _torch_python():
+    candidates = [os.environ.get('TORCH_PYTHON'), '/tmp/torch/bin/python', sys.executable]
+    return [c for c in candidates if c and os.path.exists(c)]
+
+
+def _run(python, mode, lib_name):
+    out = subprocess.check_output([python, __file__, mode, lib_name], text=True, stderr=subprocess.DEVNULL,
+                                  cwd=ROOT)
+    return eval(out.strip().splitlines()[-1])
+
+
+def main():
+    if len(sys.argv) > 2 and sys.argv[1] in ('--one', '--mem'):
+        fn = bench if sys.argv[1] == '--one' else memory
+        print(repr(fn(sys.argv[2])))
+        return
+    ours = _run(sys.executable, '--one', 'ember')
+    ours.update(_run(sys.executable, '--mem', 'ember'))
+    theirs = None
+    for python in _torch_python():
+        try:
+            theirs = _run(python, '--one', 'torch')
+            theirs.update(_run(python, '--mem', 'torch'))
+            break
+        except (subprocess.CalledProcessError, FileNotFoundError, SyntaxError):
+            continue
+    print(f"{'measure':<16}{'ember':>10}{'torch':>10}{'ratio':>8}")
+    for k, v in ours.items():
+        t = theirs.get(k) if theirs else None
+        ratio = f'{v / t:.2f}' if t else '-'
+        print(f"{k:<16}{v:>10.2f}{(t if t else float('nan')):>10.2f}{ratio:>8}")
+
+
+if __name__ == '__main__':
+    main()

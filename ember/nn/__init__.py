@@ -1,0 +1,11 @@
+"""ember.nn: layers, containers, parameters, initialisers and the functional API.
+
+>>> import ember.nn as nn
+>>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+"""
+from ember.nn.modules import *  # noqa: F401,F403
+from ember.nn.modules import Module  # noqa: F401
+from ember.nn.parameter import Parameter, Buffer  # noqa: F401
+from ember.nn import init  # noqa: F401
+from ember.nn import functional  # noqa: F401
+from ember.nn import utils  # noqa: F401

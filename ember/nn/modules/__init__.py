@@ -1,0 +1,15 @@
+"""All nn layers, re-exported flat (``ember.nn.Linear``, ``ember.nn.Conv2d``, ...)."""
+from ember.nn.modules.module import Module  # noqa: F401
+from ember.nn.modules.container import Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict  # noqa
+from ember.nn.modules.linear import Identity, Linear, Bilinear  # noqa: F401
+from ember.nn.modules.activation import *  # noqa: F401,F403
+from ember.nn.modules.flatten import Flatten, Unflatten  # noqa: F401
+from ember.nn.modules.dropout import *  # noqa: F401,F403
+from ember.nn.modules.sparse import Embedding, EmbeddingBag  # noqa: F401
+# the other families (written alongside) list their public classes in __all__
+from ember.nn.modules.conv import *  # noqa: F401,F403
+from ember.nn.modules.pooling import *  # noqa: F401,F403
+from ember.nn.modules.normalization import *  # noqa: F401,F403
+from ember.nn.modules.loss import *  # noqa: F401,F403
+from ember.nn.modules.rnn import *  # noqa: F401,F403
+from ember.nn.modules.transformer import *  # noqa: F401,F403

@@ -1,0 +1,56 @@
+"""Distances and normalisation: F.normalize, cosine_similarity, pairwise_distance, pdist.
+
+All are compositions of ember ops (norms, divisions, sums), so they differentiate to any order.
+"""
+import numpy as np
+
+from ember import backend
+from ember._tensor import Tensor
+from ember.ops._util import wrap_dim
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """``input / max(||input||_p, eps)`` along ``dim``."""
+    denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    result = input / denom
+    if out is not None:
+        from ember.ops.inplace import copy_into_out
+        return copy_into_out(out, result)
+    return result
+
+
+def _clamped_norm(x, dim, eps):
+    # the value is clamped below at eps but the gradient is that of the norm itself (ATen clamps
+    # the norm in place under no_grad)
+    n = x.norm(2, dim, keepdim=True)
+    return n + (n.clamp_min(eps) - n).detach()
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """Cosine of the angle between ``x1`` and ``x2`` along ``dim`` (inputs broadcast)."""
+    from ember.ops.shape import broadcast_tensors
+    a, b = broadcast_tensors(x1, x2)
+    d = wrap_dim(dim, a.ndim)
+    return ((a / _clamped_norm(a, d, eps)) * (b / _clamped_norm(b, d, eps))).sum(d)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """``||x1 - x2 + eps||_p`` over the last dimension."""
+    ndim = max(x1.ndim, x2.ndim)
+    if ndim == 0:
+        return ((x1 - x2) + eps).abs()
+    return ((x1 - x2) + eps).norm(p, ndim - 1, keepdim=keepdim)
+
+
+def pdist(input, p=2):
+    """Distances between every pair of rows ``i < j`` of a 2-D ``input``, in row-major order."""
+    if input.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    n = input.shape[0]
+    i, j = np.triu_indices(n, 1)
+    dev = input._device
+    ii = Tensor._make(backend.move(i.astype(np.int64), dev), dev)
+    jj = Tensor._make(backend.move(j.astype(np.int64), dev), dev)
+    return (input.index_select(0, ii) - input.index_select(0, jj)).norm(p, 1)

@@ -1,0 +1,311 @@
+"""Reductions: values, dtypes, tie rules, NaN handling, gradients at zeros and error texts,
+recorded from PyTorch 2.x."""
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import ember as torch  # the cases below ran unchanged under PyTorch to record EXPECTED
+
+nan = float('nan')
+inf = float('inf')
+
+
+def r(f):
+    try:
+        v = f()
+        if isinstance(v, tuple):
+            return [r(lambda: t) for t in v]
+        if hasattr(v, 'dtype'):
+            return [str(v.dtype).split('.')[-1], list(v.shape), v.tolist()]
+        return repr(v)
+    except Exception as e:  # noqa: BLE001  (the error type and text are what is compared)
+        return f'{type(e).__name__}: {e}'
+
+
+def g(fn, x):
+    x = x.clone().double().requires_grad_()
+    fn(x).sum().backward()
+    return x.grad
+x = torch.tensor([[1., 3., 3.], [2., 0., 2.]])
+e = torch.zeros(0, 3)
+i = torch.tensor([[1, 2, 2], [0, 5, 1]])
+n = torch.tensor([1., float('nan'), 3.])
+CASES = {
+ 'sum dim 2': lambda: x.sum(2),
+ 'sum dim -3': lambda: x.sum(-3),
+ 'sum dup dims': lambda: x.sum((0, 0)),
+ 'mean int': lambda: i.mean(),
+ 'mean dtype': lambda: i.mean(dtype=torch.float64),
+ 'sum dtype': lambda: i.sum(dtype=torch.float32),
+ 'sum bool': lambda: torch.tensor([True, True]).sum(),
+ 'sum empty': lambda: e.sum(),
+ 'sum empty dim0': lambda: e.sum(0),
+ 'prod empty': lambda: e.prod(),
+ 'mean empty': lambda: e.mean(),
+ 'max empty': lambda: e.max(),
+ 'max empty dim0': lambda: e.max(0),
+ 'max empty dim1': lambda: e.max(1),
+ 'amax empty': lambda: e.amax(),
+ 'amax empty dim1': lambda: e.amax(1),
+ 'argmax empty': lambda: e.argmax(),
+ 'max ties': lambda: x.max(1),
+ 'min ties': lambda: x.min(1),
+ 'argmax ties': lambda: x.argmax(1),
+ 'argmin ties all': lambda: x.argmin(),
+ 'max all': lambda: x.max(),
+ 'max grad ties': lambda: g(lambda t: t.max(), x),
+ 'amax grad ties': lambda: g(lambda t: t.amax(1), x),
+ 'max dim grad ties': lambda: g(lambda t: t.max(1).values, x),
+ 'median even': lambda: torch.tensor([4., 1., 3., 2.]).median(),
+ 'median dim even': lambda: torch.tensor([[4., 1., 3., 2.]]).median(1),
+ 'median ties idx': lambda: torch.tensor([2., 1., 2., 2.]).median(0),
+ 'median nan': lambda: n.median(),
+ 'nanmedian': lambda: n.nanmedian(),
+ 'mode ties': lambda: torch.tensor([3., 1., 3., 1., 2.]).mode(),
+ 'mode 2d': lambda: torch.tensor([[1., 2., 2., 3.], [4., 4., 5., 5.]]).mode(1),
+ 'kthvalue k big': lambda: x.kthvalue(4, 1),
+ 'kthvalue k0': lambda: x.kthvalue(0, 1),
+ 'kthvalue ties': lambda: torch.tensor([2., 1., 2.]).kthvalue(2),
+ 'topk big': lambda: x.topk(4),
+ 'topk ties': lambda: torch.tensor([1., 3., 3., 2.]).topk(2),
+ 'topk nan': lambda: n.topk(1),
+ 'sort stable': lambda: torch.tensor([2., 1., 2., 1.]).sort(stable=True),
+ 'sort desc stable': lambda: torch.tensor([2., 1., 2., 1.]).sort(descending=True, stable=True),
+ 'sort nan': lambda: torch.tensor([2., float('nan'), -1.]).sort(),
+ 'sort nan desc': lambda: torch.tensor([2., float('nan'), -1.]).sort(descending=True),
+ 'argsort int': lambda: i.argsort(1),
+ 'max nan': lambda: n.max(),
+ 'max nan dim': lambda: n.max(0),
+ 'argmax nan': lambda: n.argmax(),
+ 'amax nan': lambda: n.amax(),
+ 'sum nan': lambda: n.sum(),
+ 'nansum': lambda: n.nansum(),
+ 'nanmean': lambda: n.nanmean(),
+ 'nanmean all nan': lambda: torch.tensor([float('nan')]).nanmean(),
+ 'nansum grad': lambda: g(lambda t: t.nansum(), n),
+ 'var one': lambda: torch.tensor([1.]).var(),
+ 'std one': lambda: torch.tensor([1.]).std(),
+ 'var one c0': lambda: torch.tensor([1.]).var(correction=0),
+ 'var int': lambda: i.var(),
+ 'std unbiased pos': lambda: x.std(1, False),
+ 'var_mean': lambda: x.var_mean(1),
+ 'std_mean keepdim': lambda: x.std_mean(0, keepdim=True),
+ 'std zero grad': lambda: g(lambda t: t.std(), torch.ones(3)),
+ 'norm zero grad': lambda: g(lambda t: t.norm(), torch.zeros(3)),
+ 'norm p1 zero grad': lambda: g(lambda t: t.norm(1), torch.tensor([0., 2., -1.])),
+ 'norm inf grad ties': lambda: g(lambda t: t.norm(float('inf')), torch.tensor([1., -3., 3.])),
+ 'norm int': lambda: i.norm(),
+ 'norm p0': lambda: torch.tensor([0., 2., -1.]).norm(0),
+ 'norm nuc': lambda: x.norm('nuc'),
+ 'norm fro dim': lambda: x.norm('fro', 1),
+ 'prod zero grad': lambda: g(lambda t: t.prod(), torch.tensor([2., 0., 3.])),
+ 'prod two zeros grad': lambda: g(lambda t: t.prod(), torch.tensor([2., 0., 0.])),
+ 'prod dim zero grad': lambda: g(lambda t: t.prod(1), x),
+ 'prod int': lambda: i.prod(1),
+ 'cumprod zero grad': lambda: g(lambda t: t.cumprod(0), torch.tensor([2., 0., 3., 4.])),
+ 'cumprod two zeros grad': lambda: g(lambda t: t.cumprod(0), torch.tensor([2., 0., 3., 0., 5.])),
+ 'cumsum bool': lambda: torch.tensor([True, False, True]).cumsum(0),
+ 'cumsum dtype': lambda: i.cumsum(1, dtype=torch.float32),
+ 'cumsum 0d': lambda: torch.tensor(3.).cumsum(0),
+ 'cummax ties': lambda: torch.tensor([1., 3., 2., 3., 0.]).cummax(0),
+ 'cummin ties': lambda: torch.tensor([3., 1., 2., 1., 4.]).cummin(0),
+ 'logsumexp -inf': lambda: torch.tensor([-math.inf, -math.inf]).logsumexp(0),
+ 'logsumexp inf': lambda: torch.tensor([math.inf, 1.]).logsumexp(0),
+ 'logsumexp int': lambda: i.logsumexp(1),
+ 'logcumsumexp': lambda: torch.tensor([1., 2., 1000.]).logcumsumexp(0),
+ 'all float': lambda: x.all(),
+ 'all uint8': lambda: torch.tensor([1, 2], dtype=torch.uint8).all(),
+ 'any dim': lambda: x.any(1),
+ 'all dims tuple': lambda: x.all((0, 1)),
+ 'count_nonzero': lambda: x.count_nonzero(0),
+ 'count_nonzero tuple': lambda: x.count_nonzero((0, 1)),
+ 'unique': lambda: torch.unique(torch.tensor([3, 1, 3, 2]), return_inverse=True, return_counts=True),
+ 'unique dim': lambda: torch.unique(torch.tensor([[1, 2], [1, 2], [0, 1]]), dim=0),
+ 'bincount weights': lambda: torch.bincount(torch.tensor([0, 2, 2]), torch.tensor([0.5, 1., 2.])),
+ 'bincount neg': lambda: torch.bincount(torch.tensor([-1, 2])),
+ 'histc': lambda: torch.histc(torch.tensor([1., 2., 1., 4.]), bins=4, min=0, max=4),
+ 'histc auto': lambda: torch.histc(torch.tensor([1., 2., 1., 4.]), bins=3),
+ 'aminmax': lambda: x.aminmax(dim=1),
+ 'max other': lambda: torch.max(x, torch.ones(3)),
+ 'min keepdim': lambda: x.min(0, keepdim=True),
+ 'sum keepdim all': lambda: x.sum((0, 1), keepdim=True),
+ 'mean list dims': lambda: x.mean([0, 1]),
+ 'amax list dims': lambda: x.amax([0, -1]),
+ 'std dims': lambda: torch.arange(24.).reshape(2, 3, 4).std((0, 2)),
+}
+
+EXPECTED = {'sum dim 2': 'IndexError: Dimension out of range (expected to be in range of [-2, 1], but got 2)',
+ 'sum dim -3': 'IndexError: Dimension out of range (expected to be in range of [-2, 1], but got -3)',
+ 'sum dup dims': 'RuntimeError: dim 0 appears multiple times in the list of dims',
+ 'mean int': 'RuntimeError: mean(): could not infer output dtype. Input dtype must be either a floating point or '
+             'complex dtype. Got: Long',
+ 'mean dtype': ['float64', [], 1.8333333333333333],
+ 'sum dtype': ['float32', [], 11.0],
+ 'sum bool': ['int64', [], 2],
+ 'sum empty': ['float32', [], 0.0],
+ 'sum empty dim0': ['float32', [3], [0.0, 0.0, 0.0]],
+ 'prod empty': ['float32', [], 1.0],
+ 'mean empty': ['float32', [], nan],
+ 'max empty': 'RuntimeError: max(): Expected reduction dim to be specified for input.numel() == 0. Specify the '
+              "reduction dim with the 'dim' argument.",
+ 'max empty dim0': 'IndexError: max(): Expected reduction dim 0 to have non-zero size.',
+ 'max empty dim1': [['float32', [0], []], ['int64', [0], []]],
+ 'amax empty': 'RuntimeError: amax(): Expected reduction dim to be specified for input.numel() == 0. Specify the '
+               "reduction dim with the 'dim' argument.",
+ 'amax empty dim1': ['float32', [0], []],
+ 'argmax empty': 'IndexError: argmax(): Expected reduction dim to be specified for input.numel() == 0.',
+ 'max ties': [['float32', [2], [3.0, 2.0]], ['int64', [2], [1, 0]]],
+ 'min ties': [['float32', [2], [1.0, 0.0]], ['int64', [2], [0, 1]]],
+ 'argmax ties': ['int64', [2], [1, 0]],
+ 'argmin ties all': ['int64', [], 4],
+ 'max all': ['float32', [], 3.0],
+ 'max grad ties': ['float64', [2, 3], [[0.0, 0.5, 0.5], [0.0, 0.0, 0.0]]],
+ 'amax grad ties': ['float64', [2, 3], [[0.0, 0.5, 0.5], [0.5, 0.0, 0.5]]],
+ 'max dim grad ties': ['float64', [2, 3], [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]],
+ 'median even': ['float32', [], 2.0],
+ 'median dim even': [['float32', [1], [2.0]], ['int64', [1], [3]]],
+ 'median ties idx': [['float32', [], 2.0], ['int64', [], 0]],
+ 'median nan': ['float32', [], nan],
+ 'nanmedian': ['float32', [], 1.0],
+ 'mode ties': [['float32', [], 1.0], ['int64', [], 3]],
+ 'mode 2d': [['float32', [2], [2.0, 4.0]], ['int64', [2], [2, 1]]],
+ 'kthvalue k big': 'RuntimeError: kthvalue(): selected number k out of range for dimension 1',
+ 'kthvalue k0': 'RuntimeError: kthvalue(): selected number k out of range for dimension 1',
+ 'kthvalue ties': [['float32', [], 2.0], ['int64', [], 0]],
+ 'topk big': 'RuntimeError: selected index k out of range',
+ 'topk ties': [['float32', [2], [3.0, 3.0]], ['int64', [2], [1, 2]]],
+ 'topk nan': [['float32', [1], [nan]], ['int64', [1], [1]]],
+ 'sort stable': [['float32', [4], [1.0, 1.0, 2.0, 2.0]], ['int64', [4], [1, 3, 0, 2]]],
+ 'sort desc stable': [['float32', [4], [2.0, 2.0, 1.0, 1.0]], ['int64', [4], [0, 2, 1, 3]]],
+ 'sort nan': [['float32', [3], [-1.0, 2.0, nan]], ['int64', [3], [2, 0, 1]]],
+ 'sort nan desc': [['float32', [3], [nan, 2.0, -1.0]], ['int64', [3], [1, 0, 2]]],
+ 'argsort int': ['int64', [2, 3], [[0, 1, 2], [0, 2, 1]]],
+ 'max nan': ['float32', [], nan],
+ 'max nan dim': [['float32', [], nan], ['int64', [], 1]],
+ 'argmax nan': ['int64', [], 1],
+ 'amax nan': ['float32', [], nan],
+ 'sum nan': ['float32', [], nan],
+ 'nansum': ['float32', [], 4.0],
+ 'nanmean': ['float32', [], 2.0],
+ 'nanmean all nan': ['float32', [], nan],
+ 'nansum grad': ['float64', [3], [1.0, 0.0, 1.0]],
+ 'var one': ['float32', [], nan],
+ 'std one': ['float32', [], nan],
+ 'var one c0': ['float32', [], 0.0],
+ 'var int': 'RuntimeError: std and var only support floating point and complex dtypes',
+ 'std unbiased pos': ['float32', [2], [0.9428090453147888, 0.9428090453147888]],
+ 'var_mean': "AttributeError: 'Tensor' object has no attribute 'var_mean'",
+ 'std_mean keepdim': "AttributeError: 'Tensor' object has no attribute 'std_mean'",
+ 'std zero grad': ['float64', [3], [0.0, 0.0, 0.0]],
+ 'norm zero grad': ['float64', [3], [0.0, 0.0, 0.0]],
+ 'norm p1 zero grad': ['float64', [3], [0.0, 1.0, -1.0]],
+ 'norm inf grad ties': ['float64', [3], [0.0, -0.5, 0.5]],
+ 'norm int': 'RuntimeError: linalg.vector_norm: Expected a floating point or complex tensor as input. Got Long',
+ 'norm p0': ['float32', [], 2.0],
+ 'norm nuc': ['float32', [], 6.764737129211426],
+ 'norm fro dim': ['float32', [2], [4.358899116516113, 2.8284270763397217]],
+ 'prod zero grad': ['float64', [3], [0.0, 6.0, 0.0]],
+ 'prod two zeros grad': ['float64', [3], [0.0, 0.0, 0.0]],
+ 'prod dim zero grad': ['float64', [2, 3], [[9.0, 3.0, 3.0], [0.0, 4.0, 0.0]]],
+ 'prod int': ['int64', [2], [4, 0]],
+ 'cumprod zero grad': ['float64', [4], [1.0, 32.0, 0.0, 0.0]],
+ 'cumprod two zeros grad': ['float64', [5], [1.0, 8.0, 0.0, 0.0, 0.0]],
+ 'cumsum bool': ['int64', [3], [1, 1, 2]],
+ 'cumsum dtype': ['float32', [2, 3], [[1.0, 3.0, 5.0], [0.0, 5.0, 6.0]]],
+ 'cumsum 0d': ['float32', [], 3.0],
+ 'cummax ties': [['float32', [5], [1.0, 3.0, 3.0, 3.0, 3.0]], ['int64', [5], [0, 1, 1, 3, 3]]],
+ 'cummin ties': [['float32', [5], [3.0, 1.0, 1.0, 1.0, 1.0]], ['int64', [5], [0, 1, 1, 3, 3]]],
+ 'logsumexp -inf': ['float32', [], -inf],
+ 'logsumexp inf': ['float32', [], inf],
+ 'logsumexp int': ['float32', [2], [2.861994743347168, 5.024744987487793]],
+ 'logcumsumexp': ['float32', [3], [1.0, 2.3132617473602295, 1000.0]],
+ 'all float': ['bool', [], False],
+ 'all uint8': ['uint8', [], 1],
+ 'any dim': ['bool', [2], [True, True]],
+ 'all dims tuple': ['bool', [], False],
+ 'count_nonzero': ['int64', [3], [2, 1, 2]],
+ 'count_nonzero tuple': ['int64', [], 5],
+ 'unique': [['int64', [3], [1, 2, 3]], ['int64', [4], [2, 0, 2, 1]], ['int64', [3], [1, 1, 2]]],
+ 'unique dim': ['int64', [2, 2], [[0, 1], [1, 2]]],
+ 'bincount weights': ['float32', [3], [0.5, 0.0, 3.0]],
+ 'bincount neg': 'RuntimeError: bincount only supports 1-d non-negative integral inputs.',
+ 'histc': ['float32', [4], [0.0, 2.0, 1.0, 1.0]],
+ 'histc auto': ['float32', [3], [2.0, 1.0, 1.0]],
+ 'aminmax': [['float32', [2], [1.0, 0.0]], ['float32', [2], [3.0, 2.0]]],
+ 'max other': ['float32', [2, 3], [[1.0, 3.0, 3.0], [2.0, 1.0, 2.0]]],
+ 'min keepdim': [['float32', [1, 3], [[1.0, 0.0, 2.0]]], ['int64', [1, 3], [[0, 1, 1]]]],
+ 'sum keepdim all': ['float32', [1, 1], [[11.0]]],
+ 'mean list dims': ['float32', [], 1.8333333730697632],
+ 'amax list dims': ['float32', [], 3.0],
+ 'std dims': ['float32', [3], [6.5246782302856445, 6.5246782302856445, 6.5246782302856445]]}
+
+
+def _same(got, want):
+    """Equal structure and text; floats equal to float32 precision (NaN equals NaN)."""
+    if isinstance(want, float):
+        return isinstance(got, float) and (math.isnan(want) and math.isnan(got) or
+                                           math.isclose(got, want, rel_tol=2e-7, abs_tol=1e-6))
+    if isinstance(want, list):
+        return isinstance(got, list) and len(got) == len(want) and all(_same(a, b) for a, b in zip(got, want))
+    return got == want
+
+
+@pytest.mark.parametrize('name', list(CASES))
+def test_reduction_matches_pytorch(name):
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', UserWarning)  # var/std of one element warn, as in PyTorch
+        got = r(CASES[name])
+    assert _same(got, EXPECTED[name]), (got, EXPECTED[name])
+
+
+def test_var_with_no_degrees_of_freedom_warns_like_pytorch():
+    with pytest.warns(UserWarning, match=r"var\(\): degrees of freedom is <= 0"):
+        v = torch.tensor([1.0]).var()
+    assert math.isnan(v.item())
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')  # and NumPy's own RuntimeWarnings stay quiet
+        torch.zeros(0, 3).mean()
+        torch.tensor([1.0]).var(correction=0)
+
+
+def test_dim_out_of_range_messages():
+    x = torch.zeros(2, 3)
+    for fn in (lambda: x.sum(2), lambda: x.mean(-3), lambda: x.max(2), lambda: x.argmax(5), lambda: x.cumsum(2),
+               lambda: x.softmax(2), lambda: x.std(3), lambda: x.amax(-4), lambda: x.logsumexp(2)):
+        with pytest.raises(IndexError, match=r"Dimension out of range \(expected to be in range of \[-2, 1\]"):
+            fn()
+
+
+def test_reductions_keep_float32():
+    x = torch.rand(5, 7)
+    for out in (x.sum(), x.mean(1), x.var(0), x.std(), x.norm(), x.logsumexp(1), x.prod(0), x.cumsum(1),
+                x.cumprod(0), x.amax(1), x.median(), x.nanmean(), x.logcumsumexp(0)):
+        assert out.dtype is torch.float32
+
+
+def test_logcumsumexp_is_stable_and_differentiable_at_large_values():
+    x = torch.tensor([1.0, 2.0, 1000.0, -1000.0], dtype=torch.float64, requires_grad=True)
+    y = x.logcumsumexp(0)
+    assert np.allclose(y.detach().numpy(), [1.0, 2.3132616875182226, 1000.0, 1000.0])
+    y.sum().backward()
+    assert np.all(np.isfinite(x.grad.numpy()))
+    assert torch.autograd.gradcheck(lambda t: t.logcumsumexp(0), (x,))
+
+
+def test_cumprod_gradient_with_zeros_is_exact_to_second_order():
+    x = torch.tensor([[2.0, 0.0, 3.0, 0.0, 5.0], [1.0, -2.0, 0.0, 4.0, 0.5]], dtype=torch.float64,
+                     requires_grad=True)
+    assert torch.autograd.gradcheck(lambda t: t.cumprod(1), (x,))
+    assert torch.autograd.gradgradcheck(lambda t: t.cumprod(1), (x,))
+    assert torch.autograd.gradgradcheck(lambda t: t.prod(1), (x,))
+
+
+def test_mode_is_vectorised_over_rows():
+    rng = np.random.default_rng(0)
+    data = rng.integers(0, 4, (50, 9)).astype(np.float32)
+    values, indices = torch.tensor(data).mode(1)
+    for row, v, i in zip(data, values.tolist(), indices.tolist()):
+        u, c = np.unique(row, return_counts=True)
+        assert v == u[np.argmax(c)] and row[i] == v and i == np.nonzero(row == v)[0][-1]
