@@ -429,8 +429,11 @@ def relu6(input, inplace=False):
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
+# NOTE: ATen's hardsigmoid backward multiplies by 1/6 rounded to float32 even for doubles
+_ONE_SIXTH_F32 = 0.1666666716337204
+
 _HardsigmoidGrad = _piecewise_grad('HardsigmoidBackwardBackward0',
-                                   lambda xp, x: xp.where((x > -3) & (x < 3), 1 / 6, 0.0))
+                                   lambda xp, x: xp.where((x > -3) & (x < 3), _ONE_SIXTH_F32, 0.0))
 
 
 class Hardsigmoid(Primitive):

@@ -66,6 +66,13 @@ class Mv(Primitive):
 
 
 def mv(input, vec):
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
+    if input.dtype is not vec.dtype:
+        from ember._dtype import promote_types
+        from ember._tensor import _scalar_type_name as nm
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got "
+                           f"{nm(promote_types(input.dtype, vec.dtype))}, {nm(input.dtype)}, and {nm(vec.dtype)}")
     if input.shape[-1] != vec.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x{input.shape[1]}), "
                            f"vec ({vec.shape[0]})")
@@ -155,18 +162,25 @@ def matmul(input, other):
     # batched: promote 1-D operands, broadcast batch dims
     a = input.unsqueeze(0) if da == 1 else input
     b = other.unsqueeze(-1) if db == 1 else other
+    try:
+        batch = np.broadcast_shapes(tuple(a.shape[:-2]), tuple(b.shape[:-2]))
+    except ValueError:
+        from ember.ops._util import broadcast_error
+        raise broadcast_error(a.shape[:-2], b.shape[:-2]) from None
     if a.shape[-1] != b.shape[-2]:
+        # PyTorch folds a batch @ matrix (or vector) into one mm (mv) and batches everything else
         m = int(np.prod(a.shape[:-1]))
-        raise _mm_error((m, a.shape[-1]), (b.shape[-2], b.shape[-1]))
+        if db == 1:
+            raise RuntimeError(f"size mismatch, got input ({m}), mat ({m}x{a.shape[-1]}), vec ({b.shape[-2]})")
+        if db == 2:
+            raise _mm_error((m, a.shape[-1]), (b.shape[-2], b.shape[-1]))
+        n = int(np.prod(batch))
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{n}, {a.shape[-1]}] "
+                           f"but got: [{n}, {b.shape[-2]}].")
     _check_dtypes(a, b)
     if a.ndim == 3 and b.ndim == 3 and a.shape[0] == b.shape[0]:
         out = Bmm.apply(a, b)
     else:
-        try:
-            np.broadcast_shapes(tuple(a.shape[:-2]), tuple(b.shape[:-2]))
-        except ValueError:
-            from ember.ops._util import broadcast_error
-            raise broadcast_error(a.shape[:-2], b.shape[:-2]) from None
         out = BatchedMatmul.apply(a, b)
     if da == 1:
         out = out.squeeze(-2)
@@ -176,6 +190,9 @@ def matmul(input, other):
 
 
 def outer(input, vec2):
+    for name, t in (('self', input), ('vec2', vec2)):
+        if t.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
     return input.unsqueeze(1) * vec2.unsqueeze(0)
 
 
@@ -189,8 +206,15 @@ def inner(input, other):
         tensordot(input, other, ([-1], [-1]))
 
 
+def _check_bias(input, shape):
+    """addmm-style ops expand ``input`` to the product's shape, with expand's error."""
+    from ember.ops.shape import expand
+    expand(input.detach(), shape)
+
+
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     prod = mm(mat1, mat2)
+    _check_bias(input, tuple(prod.shape))
     if alpha != 1:
         prod = prod * alpha
     if beta == 0:
@@ -200,16 +224,19 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 
 def addmv(input, mat, vec, *, beta=1, alpha=1):
     prod = mv(mat, vec)
+    _check_bias(input, tuple(prod.shape))
     return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     prod = bmm(batch1, batch2)
+    _check_bias(input, tuple(prod.shape))
     return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     prod = bmm(batch1, batch2).sum(0)
+    _check_bias(input, tuple(prod.shape))
     return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
 
 
@@ -350,8 +377,7 @@ class Inverse(Primitive):
         try:
             out = ctx.xp.linalg.inv(a)
         except np.linalg.LinAlgError:
-            raise RuntimeError("linalg.inv: The diagonal element 1 is zero, the inversion could not be completed "
-                               "because the input matrix is singular.") from None
+            raise _singular_error(a) from None
         ctx.save_for_backward(out)
         return out
 
@@ -362,7 +388,40 @@ class Inverse(Primitive):
         return -(it.matmul(g).matmul(it))
 
 
+class LinAlgError(RuntimeError):
+    """A linear-algebra failure on valid input (a singular matrix): PyTorch's torch.linalg.LinAlgError."""
+
+
+LinAlgError.__name__ = LinAlgError.__qualname__ = '_LinAlgError'  # the name PyTorch's errors print
+
+
+def _singular_error(a):
+    """PyTorch's text: the first zero pivot of an LU factorisation with partial pivoting."""
+    mats = np.asarray(a.get() if hasattr(a, 'get') else a, dtype=np.float64).reshape((-1,) + a.shape[-2:])
+    for b, m in enumerate(mats):
+        u = m.copy()
+        n = u.shape[0]
+        for k in range(n):  # elimination over the matrix order, only on this error path
+            p = k + int(np.argmax(np.abs(u[k:, k])))
+            if u[p, k] == 0:
+                where = f"(Batch element {b}): " if a.ndim > 2 else ""
+                return LinAlgError(f"linalg.inv: {where}The diagonal element {k + 1} is zero, the inversion could not "
+                                   "be completed because the input matrix is singular.")
+            u[[k, p]] = u[[p, k]]
+            u[k + 1:] -= np.outer(u[k + 1:, k] / u[k, k], u[k])
+    return LinAlgError("linalg.inv: The inversion could not be completed because the input matrix is singular.")
+
+
+def _check_square(name, A):
+    if A.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {A.shape[-2]} by "
+                           f"{A.shape[-1]} matrices")
+
+
 def inv(A):
+    _check_square('linalg.inv', A)
     return Inverse.apply(A)
 
 
@@ -385,6 +444,7 @@ class Det(Primitive):
 
 
 def det(A):
+    _check_square('linalg.det', A)
     return Det.apply(A)
 
 
@@ -407,6 +467,7 @@ class Slogdet(Primitive):
 
 def slogdet(A):
     from ember.ops.reduce import _named
+    _check_square('linalg.slogdet', A)
     sign, logabs = Slogdet.apply(A)
     return _named('slogdet', ('sign', 'logabsdet'))(sign, logabs)
 
@@ -426,19 +487,35 @@ def matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False):
 
 
 def trace(input):
+    if input.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
     return input.diagonal().sum()
 
 
 def cross(input, other, dim=None):
-    if dim is None:
-        dim = next(i for i, s in enumerate(input.shape) if s == 3)
+    from ember.ops._util import wrap_dim
+    if dim is None:  # the first dim of size 3 (deprecated in PyTorch, still supported)
+        dim = next((i for i, s in enumerate(input.shape) if s == 3), -1)
+    dim = wrap_dim(dim, max(input.ndim, other.ndim))
+    la = input.shape[dim - (max(input.ndim, other.ndim) - input.ndim)] if input.ndim else 0
+    lb = other.shape[dim - (max(input.ndim, other.ndim) - other.ndim)] if other.ndim else 0
+    if la != 3 or lb != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {la} and {lb}")
+    if input.ndim != other.ndim or input.shape != other.shape:
+        from ember.ops.shape import broadcast_tensors
+        input, other = broadcast_tensors(input, other)
     a = [input.select(dim, i) for i in range(3)]
     b = [other.select(dim, i) for i in range(3)]
     from ember.ops.shape import stack
     return stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]], dim)
 
 
-def cdist(x1, x2, p=2.0):
+def cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary'):
+    for name, t in (('X1', x1), ('X2', x2)):
+        if t.ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {t.ndim}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}")
     diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
     from ember.ops.reduce import vector_norm
     return vector_norm(diff, p, dim=-1)

@@ -488,14 +488,11 @@ class CrossEntropyProbs(Primitive):
         C = x.shape[1]
         shifted, e, s, lse = _softmax_parts(xp, x)
         logp = shifted - lse
-        wc = xp.ones((1, C), x.dtype) if weight is None else weight.reshape(1, C)
-        wc = wc.reshape((1, C) + (1,) * (x.ndim - 2))
+        wc = _class_row(xp, weight, C, x)
         ts = t * (1 - smoothing) + smoothing / C if smoothing else t
         loss = -(logp * ts * wc).sum(axis=1)
-        n = loss.size
-        out = _reduce_raw(xp, loss, reduction) if reduction != 'mean' else \
-            (loss.sum() / n if n else xp.full((), xp.nan, loss.dtype))
-        ctx.reduction, ctx.n, ctx.smoothing, ctx.batch_shape = reduction, n, smoothing, loss.shape
+        out = _reduce_raw(xp, loss, reduction)
+        ctx.reduction, ctx.n, ctx.smoothing, ctx.batch_shape = reduction, loss.size, smoothing, loss.shape
         ctx.wc = wc
         ctx.save_for_backward(x, t)
         return xp.asarray(out, dtype=x.dtype)

@@ -286,11 +286,16 @@ def poisson(input, generator=None):
 
 # ----------------------------------------------------------- in-place fills
 def _fill_inplace(t, arr):
-    from ember.ops.inplace import check_inplace
+    from ember.ops.inplace import apply_inplace, check_inplace
     from ember.autograd import grad_mode
-    with grad_mode.no_grad():
-        check_inplace(t)
-    t._data[...] = backend.move(arr.astype(t._data.dtype, copy=False), t._device)
+    check_inplace(t)
+    values = backend.move(arr.astype(t._data.dtype, copy=False), t._device)
+    if grad_mode.is_grad_enabled() and t._requires_grad:
+        # a non-leaf in a graph: the new values do not depend on the old ones, so its history
+        # becomes one with a zero gradient
+        const = Tensor._make(values, t._device)
+        return apply_inplace(t, lambda x: x * 0 + const)
+    t._data[...] = values
     t._version.value += 1
     return t
 

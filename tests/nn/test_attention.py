@@ -400,7 +400,9 @@ def test_transformer_layers_match_pytorch(case):
                                                                                    else 0.0))
                        for i, (n, p) in enumerate(m.named_parameters())})
     ins = [ember.tensor(TR_INPUTS[a], requires_grad=True) for a in args]
-    out = m(*ins, **{k: ember.tensor(TR_INPUTS[v[1:]]) for k, v in fkw.items()})
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')   # float attn mask + bool padding mask: PyTorch's deprecation notice
+        out = m(*ins, **{k: ember.tensor(TR_INPUTS[v[1:]]) for k, v in fkw.items()})
     _check(out, exp_out, 'output')
     params = dict(m.named_parameters())
     grads = ember.autograd.grad((out * ember.tensor(cotangent(tuple(out.shape), 0.2))).sum(),
@@ -452,3 +454,14 @@ def test_transformer_reprs_warnings_and_helpers():
         t(ember.randn(3, 2, 8), ember.randn(3, 2, 4))
     out = t(ember.randn(3, 2, 8), ember.randn(4, 2, 8))
     assert out.shape == (4, 2, 8)
+
+
+DOCTEST_MODULES = ('ember.ops.attention', 'ember.nn.modules.transformer')
+
+
+def test_docstring_examples_run():
+    import doctest
+    import importlib
+    for name in DOCTEST_MODULES:
+        result = doctest.testmod(importlib.import_module(name), extraglobs={'ember': ember})
+        assert result.failed == 0 and result.attempted > 0, name
