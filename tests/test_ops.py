@@ -46,3 +46,18 @@ def test_backward_records_graph(info):
         assert o.requires_grad and o.grad_fn is not None
         assert o.grad_fn.name().endswith(tuple('0123456789')) or 'Backward' in o.grad_fn.name() \
             or o.grad_fn.name() == 'CopySlices'
+
+
+@pytest.mark.parametrize('info', [op for op in OPS if op.error_inputs is not None], ids=lambda op: op.name)
+def test_error_inputs(info):
+    """Bad arguments raise PyTorch's exception type and text, and leave the inputs as they were."""
+    for case in info.error_inputs():
+        args, kwargs = to_ember(case.sample, 'float32', requires_grad=False)
+        tensors = [a for a in list(args) + list(kwargs.values()) if isinstance(a, ember.Tensor)]
+        before = [(t._data.copy(), t._version.value) for t in tensors]
+        with pytest.raises(case.error) as caught:
+            info.op(*args, **kwargs)
+        assert str(caught.value) == case.message, (info.name, case.sample)
+        for t, (data, version) in zip(tensors, before):
+            np.testing.assert_array_equal(t._data, data)
+            assert t._version.value == version

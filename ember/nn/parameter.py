@@ -29,7 +29,9 @@ class Parameter(Tensor):
         p = cls._from(data)
         p._is_param = True
         if requires_grad:
-            p.requires_grad_(True)  # raises PyTorch's error for integer tensors
+            if not (data.dtype.is_floating_point or data.dtype.is_complex):
+                raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+            p._requires_grad = True
         return p
 
     def __init__(self, data=None, requires_grad=True):

@@ -284,6 +284,8 @@ class Remainder(Primitive):
     @elementwise
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        if a.dtype.kind in 'iub' and (ctx.xp.asarray(b) == 0).any():
+            raise RuntimeError("ZeroDivisionError")  # NumPy would quietly give 0
         return ctx.xp.remainder(a, b)
 
     @staticmethod
@@ -301,6 +303,8 @@ class Fmod(Primitive):
     @elementwise
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        if a.dtype.kind in 'iub' and (ctx.xp.asarray(b) == 0).any():
+            raise RuntimeError("ZeroDivisionError")
         return ctx.xp.fmod(a, b)
 
     @staticmethod

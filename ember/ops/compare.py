@@ -72,7 +72,7 @@ def logical_not(input):
 def _bitwise(name, ufunc):
     def forward(ctx, a, b):
         if any(getattr(x, 'dtype', np.dtype('i8')).kind == 'f' or isinstance(x, float) for x in (a, b)):
-            raise RuntimeError(f'"{name}_cpu" not implemented for \'Float\'')
+            raise NotImplementedError(f'"{name}_cpu" not implemented for \'Float\'')
         return getattr(ctx.xp, ufunc)(a, b)
     return type(name, (Primitive,), {'node_name': name, '_promote': True,
                                      'forward': staticmethod(elementwise(forward)),
@@ -108,15 +108,20 @@ def bitwise_right_shift(input, other):
 
 def bitwise_not(input):
     if input.dtype.category >= 2:
-        raise RuntimeError("\"bitwise_not_cpu\" not implemented for 'Float'")
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{_tname(input.dtype)}'")
     xp = input._xp
     return Tensor._make(xp.logical_not(input._data) if input.dtype is bool_ else xp.invert(input._data),
                         input._device)
 
 
+def _tname(d):
+    from ember._tensor import _scalar_type_name
+    return _scalar_type_name(d)
+
+
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     if isinstance(other, Tensor) and input.dtype is not other.dtype:
-        raise RuntimeError(f"{input.dtype} did not match {other.dtype}".replace('ember.', ''))
+        raise RuntimeError(f"{_tname(input.dtype)} did not match {_tname(other.dtype)}")
     xp = input._xp
     b = other._data if isinstance(other, Tensor) else other
     return Tensor._make(xp.isclose(input._data, b, rtol=rtol, atol=atol, equal_nan=equal_nan), input._device)

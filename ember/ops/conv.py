@@ -93,7 +93,7 @@ def _conv_raw(xp, x, w, stride, pads, dilation, groups, keep_columns=False):
     out = tuple(_out_size(x.shape[2 + i], kernel[i], stride[i], (0, 0), dilation[i]) for i in range(n))
     cols = _columns(xp, x, kernel, stride, dilation, out, groups)
     y = xp.matmul(w.reshape(groups, O // groups, cols.shape[1]), cols)      # (G, O/G, N * L)
-    y = xp.ascontiguousarray(y.reshape(O, N, -1).swapaxes(0, 1)).reshape((N, O) + out)
+    y = xp.ascontiguousarray(y.reshape(O, N, math.prod(out)).swapaxes(0, 1)).reshape((N, O) + out)
     return (y, cols) if keep_columns else y
 
 
@@ -126,7 +126,8 @@ def _conv_transpose_raw(xp, x, w, stride, pads, output_padding, dilation, groups
     og = w.shape[1]
     kernel = w.shape[2:]
     wm = w.reshape(groups, cin // groups, og * math.prod(kernel)).swapaxes(1, 2)     # (G, og*K, cin/G)
-    xm = xp.ascontiguousarray(x.reshape(N, cin, -1).swapaxes(0, 1)).reshape(groups, cin // groups, -1)
+    L = math.prod(blocks)
+    xm = xp.ascontiguousarray(x.reshape(N, cin, L).swapaxes(0, 1)).reshape(groups, cin // groups, N * L)
     cols = xp.matmul(wm, xm)                                                         # (G, og*K, N*L)
     cols = cols.reshape((groups * og,) + tuple(kernel) + (N,) + tuple(blocks))
     cols = xp.moveaxis(cols, 1 + len(kernel), 0)                    # (N, Cout, *K, *L), a view
@@ -143,7 +144,8 @@ def _conv_weight_raw(xp, x, g, kernel, stride, pads, dilation, groups, cols=None
     O = g.shape[1]
     if cols is None:
         cols = _columns(xp, _spread_raw(xp, x, (1,) * n, pads), kernel, stride, dilation, g.shape[2:], groups)
-    gm = xp.ascontiguousarray(g.reshape(N, O, -1).swapaxes(0, 1)).reshape(groups, O // groups, -1)
+    L = math.prod(g.shape[2:])
+    gm = xp.ascontiguousarray(g.reshape(N, O, L).swapaxes(0, 1)).reshape(groups, O // groups, N * L)
     gw = xp.matmul(gm, cols.swapaxes(1, 2))                                # (G, O/G, C/G * K)
     return gw.reshape((O, C // groups) + tuple(kernel))
 

@@ -300,7 +300,7 @@ class Where(Primitive):
         try:
             return xp.where(cond, xa, ya).astype(dt, copy=False)
         except ValueError:
-            raise broadcast_error(getattr(x, 'shape', ()), getattr(y, 'shape', ())) from None
+            raise _first_clash(cond.shape, getattr(x, 'shape', ()), getattr(y, 'shape', ())) from None
 
     @staticmethod
     def backward(ctx, g):
@@ -328,10 +328,53 @@ def _name(d):
     return _scalar_type_name(d)
 
 
+def _first_clash(*shapes):
+    """PyTorch's broadcast error for the first operand that does not broadcast with those before it."""
+    for i in range(1, len(shapes)):
+        try:
+            np.broadcast_shapes(*shapes[:i + 1])
+        except ValueError:
+            return broadcast_error(np.broadcast_shapes(*shapes[:i]), shapes[i])
+    return broadcast_error(shapes[0], shapes[-1])
+
+
 # ------------------------------------------------------------- gather/scatter
 def _check_index(index, name):
-    if index.dtype is not int64:
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if index.dtype.name not in ('int32', 'int64'):
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+
+
+def _check_bounds(index, dim, size):
+    """Index values must lie in [0, size): PyTorch does not wrap negative indices here."""
+    data = index._data
+    if data.size:
+        lo, hi = int(data.min()), int(data.max())
+        if lo < 0 or hi >= size:
+            flat = data.reshape(-1)
+            bad = int(flat[((flat < 0) | (flat >= size)).argmax()])
+            raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
+
+
+def _check_gather_scatter(name, input, dim, index, src=None):
+    """PyTorch's shape rules: index has input's ndim and is no larger than input (and src) outside ``dim``."""
+    if index.ndim != input.ndim and not (index.ndim <= 1 and input.ndim <= 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    for d in range(index.ndim):
+        if d == dim:
+            continue
+        if index.shape[d] > input.shape[d]:
+            if src is None:
+                raise RuntimeError(f"Size does not match at dimension {d} expected index {list(index.shape)} to be "
+                                   f"no larger than self {list(input.shape)} apart from dimension {dim}")
+            break
+        if isinstance(src, Tensor) and index.shape[d] > src.shape[d]:
+            break
+    else:
+        if not isinstance(src, Tensor) or all(i <= s for i, s in zip(index.shape, src.shape)):
+            return
+    if src is not None:
+        raise RuntimeError(f"Expected index {list(index.shape)} to be no larger than self {list(input.shape)} apart "
+                           f"from dimension {dim} and to be no larger size than src {list(src.shape)}")
 
 
 class Gather(Primitive):
@@ -365,8 +408,8 @@ def _gather_small(xp, x, dim, index):
 def gather(input, dim, index, *, sparse_grad=False):
     _check_index(index, 'gather')
     dim = wrap_dim(dim, input.ndim)
-    if index.ndim != input.ndim:
-        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    _check_gather_scatter('gather', input, dim, index)
+    _check_bounds(index, dim, input.shape[dim] if input.ndim else 1)
     return Gather.apply(input, dim, index)
 
 
@@ -433,19 +476,26 @@ class ScatterAdd(Scatter):
         return g, None, None, gsrc, None
 
 
-def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+def _check_scatter(name, input, dim, index, src):
     _check_index(index, 'scatter')
+    dim = wrap_dim(dim, input.ndim)
+    if isinstance(src, Tensor) and src.dtype is not input.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    _check_gather_scatter(name, input, dim, index, src if isinstance(src, Tensor) else None)
+    _check_bounds(index, dim, input.shape[dim] if input.ndim else 1)
+    return dim
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     if src is None:
         src = value
-    dim = wrap_dim(dim, input.ndim)
-    if isinstance(src, Tensor):
-        return Scatter.apply(input, dim, index, src, reduce)
+    dim = _check_scatter('scatter', input, dim, index, src)
     return Scatter.apply(input, dim, index, src, reduce)
 
 
 def scatter_add(input, dim, index, src):
-    _check_index(index, 'scatter_add')
-    return ScatterAdd.apply(input, wrap_dim(dim, input.ndim), index, src, 'add')
+    dim = _check_scatter('scatter_add', input, dim, index, src)
+    return ScatterAdd.apply(input, dim, index, src, 'add')
 
 
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
@@ -463,10 +513,12 @@ class IndexSelect(Primitive):
         ctx.save_for_backward(index)
         if index.ndim > 1:
             raise IndexError("index_select(): Index is supposed to be a vector")
-        try:
-            return ctx.xp.take(x, index, axis=dim)
-        except IndexError:
-            raise IndexError(f"index out of range in self") from None
+        size = x.shape[dim] if x.ndim else 1
+        if index.size and (int(index.min()) < 0 or int(index.max()) >= size):
+            if int(index.min()) < 0:
+                raise RuntimeError(f"INDICES element is out of DATA bounds, id={int(index.min())} axis_dim={size}")
+            raise IndexError("index out of range in self")
+        return ctx.xp.take(x, index, axis=dim)
 
     @staticmethod
     def backward(ctx, g):
@@ -477,8 +529,8 @@ class IndexSelect(Primitive):
 
 
 def index_select(input, dim, index):
-    if index.dtype.category != 1:
-        raise IndexError("index_select(): Expected dtype int32/int64 for index")
+    if index.dtype.name not in ('int32', 'int64'):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     return IndexSelect.apply(input, wrap_dim(dim, input.ndim), index.reshape(-1) if index.ndim == 0 else index)
 
 
@@ -510,16 +562,41 @@ class IndexAdd(Primitive):
 
 
 def index_add(input, dim, index, source, *, alpha=1):
-    return IndexAdd.apply(input, wrap_dim(dim, input.ndim), index, source, alpha)
+    dim = wrap_dim(dim, input.ndim)
+    if index.dtype.name not in ('int32', 'int64'):
+        raise RuntimeError(f"index_add_(): Expected dtype int32/int64 for index but got: {_name(index.dtype)}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"index_add_(): self ({_name(input.dtype)}) and source ({_name(source.dtype)}) must have "
+                           "the same scalar type")
+    n = index.numel()
+    if source.ndim and source.shape[dim] != n:
+        raise RuntimeError(f"index_add_(): Number of indices ({n}) should be equal to source.size(dim): "
+                           f"({source.shape[dim]}), for dim: {dim}")
+    if tuple(s for i, s in enumerate(source.shape) if i != dim) != tuple(s for i, s in enumerate(input.shape)
+                                                                        if i != dim):
+        raise RuntimeError("source tensor shape must match self tensor shape, excluding the specified dimension. "
+                           f"Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}")
+    _check_bounds(index, dim, input.shape[dim] if input.ndim else 1)
+    return IndexAdd.apply(input, dim, index.reshape(-1), source, alpha)
 
 
 def index_fill(input, dim, index, value):
     dim = wrap_dim(dim, input.ndim)
+    if index.dtype is not int64:
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
     key = (slice(None),) * dim + (index.reshape(-1) if index.ndim == 0 else index,)
     return IndexPut.apply(input, value, _parse_key(key, input.shape, input._xp))
 
 
 def take(input, index):
+    if index.dtype is not int64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {_name(index.dtype)}")
+    n = input.numel()
+    data = index._data
+    if data.size and (int(data.min()) < -n or int(data.max()) >= n):
+        flat = data.reshape(-1)
+        bad = int(flat[((flat < -n) | (flat >= n)).argmax()])
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
     return input.reshape(-1)[index]
 
 
@@ -532,7 +609,8 @@ def take_along_dim(input, indices, dim=None):
 # ---------------------------------------------------------------------- masks
 def masked_fill(input, mask, value):
     if mask.dtype is not bool_:
-        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}")
+        from ember.ops.arith import _c_name
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_c_name(mask.dtype)}")
     if isinstance(value, Tensor):
         if value.ndim != 0:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
@@ -550,11 +628,9 @@ class MaskedFill(Primitive):
         xp = ctx.xp
         v = value.astype(x.dtype) if hasattr(value, 'astype') else value
         try:
-            out = xp.where(mask, v, x)
+            out = xp.where(mask, v, x)  # out of place, the result takes the broadcast shape
         except ValueError:
-            raise broadcast_error(x.shape, mask.shape) from None
-        if out.shape != x.shape:
-            raise RuntimeError(f"The expanded size of the tensor ({x.shape[0] if x.ndim else 1}) must match")
+            raise broadcast_error(mask.shape, x.shape) from None
         return out.astype(x.dtype, copy=False)
 
     @staticmethod
@@ -568,7 +644,9 @@ class MaskedFill(Primitive):
 
 def masked_select(input, mask):
     from ember.ops.shape import broadcast_tensors
-    x, m = broadcast_tensors(input, mask)
+    if mask.dtype is not bool_:
+        raise RuntimeError(f"masked_select: expected BoolTensor for mask")
+    m, x = broadcast_tensors(mask, input)
     return getitem(x, m)
 
 

@@ -248,6 +248,12 @@ def tensordot(a, b, dims=2):
         da, db = dims
         da = [d % a.ndim for d in ([da] if isinstance(da, int) else da)]
         db = [d % b.ndim for d in ([db] if isinstance(db, int) else db)]
+    if len(da) != len(db):
+        raise RuntimeError(f"both dimension lists should have same length")
+    for i, j in zip(da, db):
+        if a.shape[i] != b.shape[j]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[i]} in dim {i} and "
+                               f"second has size {b.shape[j]} in dim {j}")
     letters = iter(string.ascii_letters)
     sa = [next(letters) for _ in range(a.ndim)]
     sb = [next(letters) for _ in range(b.ndim)]
@@ -365,7 +371,39 @@ def einsum(equation, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     terms, rhs = _parse_einsum(equation, operands)
+    operands = _broadcast_einsum_operands(terms, rhs, operands)
     return Einsum.apply(terms, rhs, *operands)
+
+
+def _broadcast_einsum_operands(terms, rhs, operands):
+    """Check subscript sizes with PyTorch's messages; a size-1 dim broadcasts against its letter's size."""
+    seen = set()
+    for c in rhs:
+        if c in seen:
+            raise RuntimeError(f"einsum(): output subscript {c} appears more than once in the output")
+        seen.add(c)
+        if not any(c in t for t in terms):
+            raise RuntimeError(f"einsum(): output subscript {c} does not appear in the equation for any input operand")
+    sizes = {}
+    for k, (t, op) in enumerate(zip(terms, operands)):
+        own = {}
+        for j, c in enumerate(t):
+            n = op.shape[j]
+            if c in own and own[c] != n:
+                raise RuntimeError(f"einsum(): subscript {c} is repeated for operand {k} but the sizes don't match, "
+                                   f"{n} != {own[c]}")
+            own[c] = n
+            prev = sizes.get(c)
+            if prev is not None and prev != n and 1 not in (prev, n):
+                raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {k} which does not broadcast "
+                                   f"with previously seen size {prev}")
+            if prev is None or prev == 1:
+                sizes[c] = n
+    out = []
+    for t, op in zip(terms, operands):
+        target = tuple(sizes[c] for c in t)
+        out.append(op if tuple(op.shape) == target else op.expand(target))
+    return out
 
 
 # ------------------------------------------------------------- linear algebra

@@ -47,6 +47,9 @@ def linear(input, weight, bias=None):
     xd = input._data
     wd = weight._data
     if xd.dtype != wd.dtype or (bias is not None and bias._data.dtype != xd.dtype):
+        if bias is None:   # PyTorch reports the mm kernel's text here, the addmm kernel's below
+            from ember.ops.linalg import _check_dtypes
+            _check_dtypes(input, weight)
         other = weight if wd.dtype != xd.dtype else bias
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_name(input.dtype)} and "
                            f"{_name(other.dtype)}")

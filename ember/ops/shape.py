@@ -172,6 +172,12 @@ def expand(input, *sizes):
                            "sizes provided (%d) must be greater or equal to the number of dimensions in the "
                            "tensor (%d)" % (len(sizes), len(shape)))
     lead = len(sizes) - len(shape)
+    for i in range(len(sizes) - 1, lead - 1, -1):  # PyTorch reports the last mismatching dim
+        s, cur = sizes[i], shape[i - lead]
+        if s != -1 and cur != s and cur != 1:
+            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
+                               f"non-singleton dimension {i}.  Target sizes: {_fmt(sizes)}.  Tensor sizes: "
+                               f"{_fmt(shape)}")
     final = []
     for i, s in enumerate(sizes):
         if i < lead:

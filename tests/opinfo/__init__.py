@@ -45,6 +45,15 @@ class Sample:
 
 
 @dataclasses.dataclass
+class ErrorInput:
+    """Arguments the op must reject with exactly PyTorch's exception type and message (recorded from
+    PyTorch), leaving its tensor inputs unchanged."""
+    sample: Sample
+    error: type
+    message: str
+
+
+@dataclasses.dataclass
 class OpInfo:
     name: str                                   # the exported name the coverage test looks for
     op: Callable                                # ember function taking (tensors..., **kwargs)
@@ -60,6 +69,7 @@ class OpInfo:
     grad_rtol: float = 1e-3
     output_index: Any = None                    # pick one output of a tuple-returning op for checks
     aliases: tuple = ()                         # other exported names this row covers
+    error_inputs: Optional[Callable] = None     # () -> list[ErrorInput]: PyTorch's exception type and text
 
     def __repr__(self):
         return f'OpInfo({self.name})'

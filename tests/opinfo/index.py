@@ -2,7 +2,7 @@
 import numpy as np
 
 import ember
-from tests.opinfo import Const, OpInfo, Raw, Sample
+from tests.opinfo import Const, ErrorInput, OpInfo, Raw, Sample
 
 
 def _ekey(key):
@@ -265,26 +265,103 @@ def _nonzero_samples(rng):
             Sample(np.zeros((2, 0)))]
 
 
+def _z(*shape):
+    return np.zeros(shape)
+
+
+def _i(*values, dtype=None):
+    """An integer index tensor (int64 unless ``dtype`` says otherwise)."""
+    return Raw(ember.tensor(list(values), dtype=dtype or ember.int64))
+
+
+def _mask(*values):
+    return Raw(ember.tensor(list(values)))
+
+
+def _err(*cases):
+    """error_inputs from (args, exception, message) triples recorded from PyTorch."""
+    return lambda: [ErrorInput(Sample(*args), exc, msg) for args, exc, msg in cases]
+
+
+def _bcast(a, b, dim=0):
+    return f'The size of tensor a ({a}) must match the size of tensor b ({b}) at non-singleton dimension {dim}'
+
+
 OPS = [
     OpInfo('__getitem__', _getitem, _basic, ref=_np_getitem),
     OpInfo('__getitem__', _getitem, _advanced, ref=_np_getitem),
     OpInfo('__setitem__', _setitem, _set_samples, ref=_np_setitem),
     OpInfo('index_put', _index_put, _index_put_samples, ref=_np_index_put),
-    OpInfo('gather', ember.gather, _gather_samples, ref=_np_gather),
-    OpInfo('scatter', ember.scatter, _scatter_samples, ref=_np_scatter),
+    OpInfo('gather', ember.gather, _gather_samples, ref=_np_gather, error_inputs=_err(
+        ((_z(2, 3), 1, _i(0, 0)), RuntimeError, 'Index tensor must have the same number of dimensions as input tensor'),
+        ((_z(2, 3), 1, Raw(ember.tensor([[0, 3], [0, 0]]))), RuntimeError,
+         'index 3 is out of bounds for dimension 1 with size 3'),
+        ((_z(2, 3), 1, Raw(ember.tensor([[-1]]))), RuntimeError,
+         'index -1 is out of bounds for dimension 1 with size 3'),
+        ((_z(2, 3), 1, Raw(ember.zeros(3, 2, dtype=ember.int64))), RuntimeError,
+         'Size does not match at dimension 0 expected index [3, 2] to be no larger than self [2, 3] apart from '
+         'dimension 1'),
+        ((_z(2, 3), 1, Raw(ember.zeros(2, 2))), RuntimeError, 'gather(): Expected dtype int32/int64 for index'))),
+    OpInfo('scatter', ember.scatter, _scatter_samples, ref=_np_scatter, error_inputs=_err(
+        ((_z(2, 3), 1, Raw(ember.tensor([[5]])), 1.0), RuntimeError,
+         'index 5 is out of bounds for dimension 1 with size 3'),
+        ((_z(2, 3), 1, Raw(ember.zeros(2, 3, dtype=ember.int64)), _z(1, 1)), RuntimeError,
+         'Expected index [2, 3] to be no larger than self [2, 3] apart from dimension 1 and to be no larger size '
+         'than src [1, 1]'),
+        ((_z(2, 3), 1, Raw(ember.zeros(2, 2)), 1.0), RuntimeError, 'scatter(): Expected dtype int32/int64 for index'))),
     OpInfo('scatter_reduce_kw', ember.scatter, _scatter_reduce_samples, ref=_np_scatter, grad=False),
-    OpInfo('scatter_add', ember.scatter_add, _scatter_add_samples, ref=_np_scatter_add),
+    OpInfo('scatter_add', ember.scatter_add, _scatter_add_samples, ref=_np_scatter_add, error_inputs=_err(
+        ((_z(3), 0, _i(0, 0), Raw(ember.ones(2, dtype=ember.float64))), RuntimeError,
+         'scatter(): Expected self.dtype to be equal to src.dtype'))),
     OpInfo('scatter_reduce', lambda x, d, i, s: ember.scatter_reduce(x, d, i, s, 'sum'), _scatter_add_samples,
            ref=_np_scatter_add),
-    OpInfo('index_select', ember.index_select, _index_select_samples, ref=_np_index_select),
-    OpInfo('index_add', ember.index_add, _index_add_samples, ref=_np_index_add),
-    OpInfo('index_fill', ember.index_fill, _index_fill_samples, ref=_np_index_fill),
-    OpInfo('masked_fill', ember.masked_fill, _masked_fill_samples, ref=_np_masked_fill),
-    OpInfo('masked_select', ember.masked_select, _masked_select_samples, ref=_np_masked_select),
+    OpInfo('index_select', ember.index_select, _index_select_samples, ref=_np_index_select, error_inputs=_err(
+        ((_z(3, 2), 0, _i(3)), IndexError, 'index out of range in self'),
+        ((_z(3, 2), 1, _i(-1)), RuntimeError, 'INDICES element is out of DATA bounds, id=-1 axis_dim=2'),
+        ((_z(3, 2), 0, Raw(ember.zeros(2, 2, dtype=ember.int64))), IndexError,
+         'index_select(): Index is supposed to be a vector'),
+        ((_z(3, 2), 0, Raw(ember.zeros(2))), RuntimeError, 'index_select(): Expected dtype int32 or int64 for index'))),
+    OpInfo('index_add', ember.index_add, _index_add_samples, ref=_np_index_add, error_inputs=_err(
+        ((_z(3, 2), 0, _i(0, 1), _z(3, 2)), RuntimeError,
+         'index_add_(): Number of indices (2) should be equal to source.size(dim): (3), for dim: 0'),
+        ((_z(3, 2), 0, _i(5), _z(1, 2)), RuntimeError, 'index 5 is out of bounds for dimension 0 with size 3'),
+        ((_z(3, 2), 0, _i(-1), _z(1, 2)), RuntimeError, 'index -1 is out of bounds for dimension 0 with size 3'),
+        ((_z(3, 2), 0, _i(0), _z(1, 3)), RuntimeError,
+         'source tensor shape must match self tensor shape, excluding the specified dimension. Got self.shape = '
+         '[3, 2] source.shape = [1, 3]'),
+        ((_z(3, 2), 0, Raw(ember.zeros(1)), _z(1, 2)), RuntimeError,
+         'index_add_(): Expected dtype int32/int64 for index but got: Float'),
+        ((_z(3, 2), 0, _i(0), Raw(ember.zeros(1, 2, dtype=ember.float64))), RuntimeError,
+         'index_add_(): self (Float) and source (Double) must have the same scalar type'))),
+    OpInfo('index_fill', ember.index_fill, _index_fill_samples, ref=_np_index_fill, error_inputs=_err(
+        ((_z(3, 2), 0, _i(3), 1.0), IndexError, 'index 3 is out of bounds for dimension 0 with size 3'),
+        ((_z(3, 2), 0, Raw(ember.zeros(1)), 1.0), IndexError, 'index_fill_(): Expected dtype int64 for index.'))),
+    OpInfo('masked_fill', ember.masked_fill, _masked_fill_samples, ref=_np_masked_fill, error_inputs=_err(
+        ((_z(3), _i(1, 0, 1), 1.0), RuntimeError,
+         'masked_fill_ only supports boolean masks, but got mask with dtype long int'),
+        ((_z(3), _mask(True, False), 1.0), RuntimeError, _bcast(2, 3)),
+        ((_z(3), _mask(True, False, True), _z(1)), RuntimeError,
+         'masked_fill_ only supports a 0-dimensional value tensor, but got tensor with 1 dimension(s).'))),
+    OpInfo('Tensor.masked_fill_', lambda x, m, v: x.clone().masked_fill_(m, v), lambda rng: [
+        Sample(rng.standard_normal((3, 4)), rng.random(4) > 0.5, 1.5)],
+        ref=lambda x, m, v: np.where(m, v, x).astype(x.dtype), error_inputs=lambda: [
+            ErrorInput(Sample(Raw(ember.zeros(3)), Raw(ember.ones(2, 3, dtype=ember.bool)), 1.0), RuntimeError,
+                       "output with shape [3] doesn't match the broadcast shape [2, 3]")]),
+    OpInfo('masked_select', ember.masked_select, _masked_select_samples, ref=_np_masked_select, error_inputs=_err(
+        ((_z(3), _mask(True, False)), RuntimeError, _bcast(2, 3)))),
     OpInfo('masked_scatter', ember.masked_scatter, _masked_scatter_samples, ref=_np_masked_scatter),
-    OpInfo('where', ember.where, _where_samples, ref=np.where),
-    OpInfo('take', ember.take, _take_samples, ref=lambda x, i: np.take(x.reshape(-1), i)),
-    OpInfo('take_along_dim', ember.take_along_dim, _take_along_samples, ref=_np_take_along),
+    OpInfo('where', ember.where, _where_samples, ref=np.where, error_inputs=_err(
+        ((_i(1, 0), _z(2), _z(2)), RuntimeError,
+         'where expected condition to be a boolean tensor, but got a tensor with dtype Long'),
+        ((_mask(True, False), _z(3), _z(2)), RuntimeError, _bcast(2, 3)))),
+    OpInfo('take', ember.take, _take_samples, ref=lambda x, i: np.take(x.reshape(-1), i), error_inputs=_err(
+        ((_z(2, 2), _i(4)), IndexError, 'out of range: tried to access index 4 on a tensor of 4 elements.'),
+        ((_z(2, 2), _i(-5)), IndexError, 'out of range: tried to access index -5 on a tensor of 4 elements.'),
+        ((_z(2, 2), Raw(ember.tensor([1.0]))), RuntimeError,
+         'take(): Expected a long tensor for index, but got Float'))),
+    OpInfo('take_along_dim', ember.take_along_dim, _take_along_samples, ref=_np_take_along, error_inputs=_err(
+        ((_z(2, 3), Raw(ember.zeros(2, 2, dtype=ember.int64)), 5), IndexError,
+         'Dimension out of range (expected to be in range of [-2, 1], but got 5)'))),
     OpInfo('nonzero', ember.nonzero, _nonzero_samples, ref=np.argwhere, grad=False, aliases=('argwhere',)),
     OpInfo('nonzero_tuple', lambda x: ember.stack(ember.nonzero(x, as_tuple=True)), _nonzero_samples,
            ref=lambda x: np.stack(np.nonzero(x)), grad=False),
