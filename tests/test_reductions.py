@@ -309,3 +309,19 @@ def test_mode_is_vectorised_over_rows():
     for row, v, i in zip(data, values.tolist(), indices.tolist()):
         u, c = np.unique(row, return_counts=True)
         assert v == u[np.argmax(c)] and row[i] == v and i == np.nonzero(row == v)[0][-1]
+
+
+def test_running_extreme_fallback_without_ufunc_accumulate():
+    """CuPy may lack ufunc.accumulate: the log-step scan must give NumPy's running max/min."""
+    from ember.ops import reduce as R
+
+    class NoAccumulate:  # NumPy, except that maximum/minimum are plain functions
+        def __getattr__(self, name):
+            fn = getattr(np, name)
+            return (lambda *a, **k: fn(*a, **k)) if name in ('maximum', 'minimum') else fn
+
+    a = np.random.default_rng(0).standard_normal((3, 7, 5))
+    for axis in (0, 1, 2):
+        for name in ('maximum', 'minimum'):
+            got = R._accumulate(NoAccumulate(), name, a, axis)
+            np.testing.assert_array_equal(got, getattr(np, name).accumulate(a, axis=axis))

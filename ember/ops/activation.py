@@ -341,7 +341,7 @@ class Gelu(Primitive):
 
 def gelu(input, approximate='none'):
     if approximate not in ('none', 'tanh'):
-        raise RuntimeError(f"approximate argument must be either none or tanh.")
+        raise RuntimeError("approximate argument must be either none or tanh.")
     return Gelu.apply(input, approximate)
 
 

@@ -455,8 +455,14 @@ def square(input):
 
 
 def xlogy(input, other):
+    """input * log(other), defined as 0 where input == 0 (unless other is NaN), as in PyTorch."""
+    import math
     from ember.ops.index import where
-    return where(input == 0, 0.0, input * other.log() if isinstance(other, Tensor) else input * __import__('math').log(other))
+    log_other = other.log() if isinstance(other, Tensor) else math.log(other)
+    out = where(input == 0, 0.0, input * log_other)
+    if isinstance(other, Tensor) and other.dtype.is_floating_point:
+        out = where(other.isnan(), math.nan, out)
+    return out
 
 
 def _out(res, out):

@@ -1,7 +1,7 @@
 """Comparisons, logical and bitwise ops, isclose/allclose/equal: results carry no gradient."""
 import numpy as np
 
-from ember._dtype import bool_, result_type
+from ember._dtype import bool_
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._util import elementwise

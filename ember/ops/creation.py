@@ -8,7 +8,6 @@ from ember import backend
 from ember._device import as_device
 from ember._dtype import from_numpy_dtype, get_default_dtype, scalar_dtype, to_dtype, _BY_NP
 from ember._tensor import Tensor
-from ember.ops._util import shape_arg
 
 
 def _infer_dtype(data):
@@ -28,7 +27,8 @@ def _infer_dtype(data):
             if best is None or d.category > best.category or (
                     d.category == best.category and d.category == 1 and d.itemsize > best.itemsize):
                 best = d
-            elif d.category == best.category and d.category >= 2 and not isinstance(item, (builtins.float, list, tuple)):
+            elif d.category == best.category and d.category >= 2 and \
+                    not isinstance(item, (builtins.float, list, tuple)):
                 best = d if d.itemsize > best.itemsize else best
         return best
     if isinstance(data, (builtins.bool, builtins.int, builtins.float, builtins.complex)):
@@ -220,7 +220,8 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     if end is None:
         start, end = 0, start
     if dtype is None:
-        dt = get_default_dtype() if any(isinstance(v, builtins.float) for v in (start, end, step)) else to_dtype(builtins.int)
+        floats = any(isinstance(v, builtins.float) for v in (start, end, step))
+        dt = get_default_dtype() if floats else to_dtype(builtins.int)
     else:
         dt = to_dtype(dtype)
     if dt.category < 2 and builtins.int(step) == 0 and step != 0:

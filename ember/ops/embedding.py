@@ -150,16 +150,15 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     from ember.ops.creation import zeros
     _check_indices(input, 'embedding_bag')
     if mode not in ('sum', 'mean', 'max'):
-        raise ValueError(f"mode has to be one of sum, mean or max")
+        raise ValueError("mode has to be one of sum, mean or max")
     if per_sample_weights is not None and mode != 'sum':
         raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. per_sample_weights is only "
                                   f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
                                   "the PyTorch GitHub.")
-    xp = input._xp
     if input.ndim == 2:
         if offsets is not None:
             raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "
-                             "fixed length sequences. However, found offsets of type Tensor")
+                             f"fixed length sequences. However, found offsets of type {type(offsets)}")
         n_bags, length = input.shape
         flat = input.reshape(-1)
         bag_np = np.repeat(np.arange(n_bags), length)

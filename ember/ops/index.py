@@ -1,7 +1,6 @@
 """Indexing: tensor[key], gather/scatter, index_select, masks, where."""
 import numpy as np
 
-from ember import backend
 from ember._dtype import result_type, bool_, int64
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
@@ -645,7 +644,7 @@ class MaskedFill(Primitive):
 def masked_select(input, mask):
     from ember.ops.shape import broadcast_tensors
     if mask.dtype is not bool_:
-        raise RuntimeError(f"masked_select: expected BoolTensor for mask")
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
     m, x = broadcast_tensors(mask, input)
     return getitem(x, m)
 

@@ -3,7 +3,6 @@ import string
 
 import numpy as np
 
-from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 
 
@@ -31,9 +30,9 @@ class Mm(Primitive):
 
 def mm(input, mat2):
     if input.ndim != 2:
-        raise RuntimeError(f"self must be a matrix")
+        raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
-        raise RuntimeError(f"mat2 must be a matrix")
+        raise RuntimeError("mat2 must be a matrix")
     if input.shape[1] != mat2.shape[0]:
         raise _mm_error(input.shape, mat2.shape)
     _check_dtypes(input, mat2)
@@ -249,7 +248,7 @@ def tensordot(a, b, dims=2):
         da = [d % a.ndim for d in ([da] if isinstance(da, int) else da)]
         db = [d % b.ndim for d in ([db] if isinstance(db, int) else db)]
     if len(da) != len(db):
-        raise RuntimeError(f"both dimension lists should have same length")
+        raise RuntimeError("both dimension lists should have same length")
     for i, j in zip(da, db):
         if a.shape[i] != b.shape[j]:
             raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[i]} in dim {i} and "
@@ -272,7 +271,7 @@ def _parse_einsum(equation, operands):
         lhs, rhs = eq, None
     terms = lhs.split(',')
     if len(terms) != len(operands):
-        raise RuntimeError(f"einsum(): more operands were provided than specified in the equation"
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation"
                            if len(terms) < len(operands) else
                            "einsum(): fewer operands were provided than specified in the equation")
     used = set(c for c in eq if c.isalpha())

@@ -1,5 +1,4 @@
 """Affine maps: F.linear (one fused Primitive, the MLP hot path) and F.bilinear."""
-from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops.linalg import Mm
 
@@ -86,7 +85,7 @@ def _prod(shape):
 
 
 def _shape_error(x_shape, w):
-    ws = w._data.shape
+    ws = w.shape
     raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({x_shape[0]}x{x_shape[1]} and "
                        f"{ws[-1]}x{ws[0] if len(ws) == 2 else 1})")
 

@@ -88,7 +88,7 @@ def pad(input, pad, mode='constant', value=None):
         b, a = pad[2 * i], pad[2 * i + 1]
         n = input.shape[d]
         if mode == 'reflect' and (b >= n or a >= n):
-            arg = 2 * ndim - 2 * i
+            arg = 4 + 2 * i
             raise RuntimeError(f"Argument #{arg}: Padding size should be less than the corresponding input "
                                f"dimension, but got: padding ({b}, {a}) at dimension {d} of input "
                                f"{list(input.shape)}")

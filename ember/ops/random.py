@@ -27,7 +27,7 @@ class Generator:
         if seed < 0:
             seed += 1 << 64
         if not 0 <= seed < (1 << 64):
-            raise RuntimeError(f"Overflow when unpacking long")
+            raise RuntimeError("Overflow when unpacking long")
         self._seed = seed
         self._rng = np.random.Generator(np.random.PCG64(seed))
         return self

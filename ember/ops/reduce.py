@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from ember._dtype import bool_, get_default_dtype, int64, to_dtype
+from ember._dtype import get_default_dtype, to_dtype
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._util import wrap_dim, wrap_dims
@@ -276,7 +276,8 @@ class _AmaxAmin(Primitive):
         out = (ctx.xp.amax if take_max else ctx.xp.amin)(x, axis=dims, keepdims=True)
         ctx.save_for_backward(x, out)
         ctx.args = (x.shape, dims, keepdim)
-        return out if keepdim else out.reshape([s for i, s in enumerate(x.shape) if i not in (dims if dims is not None else range(x.ndim))])
+        reduced = dims if dims is not None else range(x.ndim)
+        return out if keepdim else out.reshape([s for i, s in enumerate(x.shape) if i not in reduced])
 
     @staticmethod
     def backward(ctx, g):
@@ -642,14 +643,35 @@ def cumprod(input, dim, *, dtype=None):
     return Cumprod.apply(input, wrap_dim(dim, input.ndim))
 
 
+def _accumulate(xp, name, a, axis):
+    """Running maximum/minimum along ``axis`` (NumPy's ufunc.accumulate; a log-step scan where the
+    array module has no accumulate)."""
+    fn = getattr(xp, name)
+    if xp is np:
+        return fn.accumulate(a, axis=axis)
+    try:
+        return fn.accumulate(a, axis=axis)
+    except (AttributeError, NotImplementedError, TypeError):
+        a = xp.moveaxis(a, axis, -1)
+        n, k = a.shape[-1], 1
+        while k < n:  # Hillis-Steele: after the round with shift k, each entry covers 2k elements
+            a = xp.concatenate([a[..., :k], fn(a[..., k:], a[..., :-k])], axis=-1)
+            k *= 2
+        return xp.moveaxis(a, -1, axis)
+
+
 def _cum_extreme(input, dim, take_max):
     xp = input._xp
+    if input.ndim == 0:
+        return _named('cummax' if take_max else 'cummin')(input.clone(), Tensor._make(xp.zeros((), np.int64),
+                                                                                         input._device))
     dim = wrap_dim(dim, input.ndim)
     data = input._data
-    acc = (np.maximum if take_max else np.minimum).accumulate(data, axis=dim) if xp is np else None
+    acc = _accumulate(xp, 'maximum' if take_max else 'minimum', data, dim)
     n = data.shape[dim]
     ar = xp.arange(n).reshape([-1 if i == dim else 1 for i in range(data.ndim)])
-    idx = np.maximum.accumulate(xp.where(data == acc, ar, 0), axis=dim)
+    # the index of the latest element equal to the running extreme (PyTorch's tie rule)
+    idx = _accumulate(xp, 'maximum', xp.where(data == acc, ar, 0), dim)
     idx_t = Tensor._make(idx.astype(np.int64), input._device)
     name = 'cummax' if take_max else 'cummin'
     return _named(name)(input.gather(dim, idx_t), idx_t)
@@ -849,9 +871,9 @@ def mode(input, dim=-1, keepdim=False):
     s = xp.sort(data, axis=-1)
     ar = xp.arange(n)
     new_run = xp.concatenate([xp.ones(s.shape[:-1] + (1,), bool), s[..., 1:] != s[..., :-1]], axis=-1)
-    start = np.maximum.accumulate(xp.where(new_run, ar, 0), axis=-1)
+    start = _accumulate(xp, 'maximum', xp.where(new_run, ar, 0), -1)
     ends_run = xp.concatenate([new_run[..., 1:], xp.ones(s.shape[:-1] + (1,), bool)], axis=-1)
-    end = xp.flip(np.minimum.accumulate(xp.flip(xp.where(ends_run, ar, n), axis=-1), axis=-1), axis=-1)
+    end = xp.flip(_accumulate(xp, 'minimum', xp.flip(xp.where(ends_run, ar, n), axis=-1), -1), axis=-1)
     count = end - start + 1
     best = xp.argmax(count, axis=-1)[..., None]  # first maximum: the smallest value
     value = xp.take_along_axis(s, best, axis=-1)

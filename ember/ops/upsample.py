@@ -163,8 +163,7 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
         names = 'DHW'[3 - len(sizes):]
         ins = ', '.join(f'{n}: {s}' for n, s in zip(names, input.shape[2:]))
         outs = ', '.join(f'{n}: {s}' for n, s in zip(names, sizes))
-        raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({ins}) and output "
-                           f"({outs})")
+        raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({ins}) output ({outs})")
     out = input
     for i, (n_out, f) in enumerate(zip(sizes, factors)):
         dim = i + 2

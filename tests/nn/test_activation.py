@@ -1,5 +1,4 @@
 """Activation layers and functions against values recorded from PyTorch 2.13 (float64)."""
-import math
 import warnings
 
 import numpy as np

@@ -10,12 +10,6 @@ import ember.nn as nn
 
 def _transcript():
     def t(f):
-        try:
-            r = f()
-            print('ok', r)
-        except Exception as e:
-            print(type(e).__name__, e)
-    def t(f):
         try: r = f(); print('ok', r)
         except Exception as e: print(type(e).__name__, e)
     L = [nn.Linear(1, 1), nn.ReLU(), nn.Tanh(), nn.Sigmoid()]

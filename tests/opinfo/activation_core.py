@@ -2,7 +2,7 @@
 import numpy as np
 
 import ember
-from tests.opinfo import Const, OpInfo, Sample
+from tests.opinfo import Const, ErrorInput, OpInfo, Raw, Sample
 
 
 def _away_from_zero(rng, shape):
@@ -71,11 +71,18 @@ def _np_nan_to_num(x, nan=0.0, posinf=None, neginf=None):
 OPS = [
     OpInfo('relu', ember.relu, _relu, ref=lambda x: np.maximum(x, 0)),
     OpInfo('relu_', lambda x: ember.relu_(x * 1), _relu, ref=lambda x: np.maximum(x, 0)),
-    OpInfo('softmax', ember.softmax, _softmax, ref=_np_softmax),
+    OpInfo('softmax', ember.softmax, _softmax, ref=_np_softmax, error_inputs=lambda: [
+        ErrorInput(Sample(np.zeros((2, 3)), 2), IndexError,
+                   'Dimension out of range (expected to be in range of [-2, 1], but got 2)'),
+        ErrorInput(Sample(Raw(ember.tensor([1, 2])), 0), NotImplementedError,
+                   '"softmax_lastdim_kernel_impl" not implemented for \'Long\'')]),
     OpInfo('softmax', lambda x: ember.softmax(x, 1, dtype=ember.float64), lambda rng: [Sample(rng.standard_normal((2, 3)))],
            ref=lambda x: _np_softmax(x.astype(np.float64), 1), dtypes=('float64',)),
-    OpInfo('log_softmax', ember.log_softmax, _softmax, ref=_np_log_softmax),
-    OpInfo('clamp', ember.clamp, _clamp_scalar, ref=_np_clamp, aliases=('clip',)),
+    OpInfo('log_softmax', ember.log_softmax, _softmax, ref=_np_log_softmax, error_inputs=lambda: [
+        ErrorInput(Sample(Raw(ember.tensor([1, 2])), 0), NotImplementedError,
+                   '"log_softmax_lastdim_kernel_impl" not implemented for \'Long\'')]),
+    OpInfo('clamp', ember.clamp, _clamp_scalar, ref=_np_clamp, aliases=('clip',), error_inputs=lambda: [
+        ErrorInput(Sample(np.zeros(2)), RuntimeError, "torch.clamp: At least one of 'min' or 'max' must not be None")]),
     OpInfo('clamp', ember.clamp, _clamp_tensor, ref=_np_clamp),
     OpInfo('clamp_min', ember.clamp_min, lambda rng: [Sample(_away_from_zero(rng, (3, 4)), 0.0)], ref=np.maximum),
     OpInfo('clamp_max', ember.clamp_max, lambda rng: [Sample(_away_from_zero(rng, (3, 4)), 0.0)], ref=np.minimum),

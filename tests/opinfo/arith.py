@@ -2,7 +2,7 @@
 import numpy as np
 
 import ember
-from tests.opinfo import Const, OpInfo, Sample, positive
+from tests.opinfo import Const, ErrorInput, OpInfo, Raw, Sample, positive
 
 
 def _binary(rng):
@@ -88,12 +88,15 @@ def _xlogy_zero(rng):
     x[0, :2] = 0
     y = positive(rng, (3, 4))
     y[0, 0] = 0.0  # 0 * log(0) is 0 by definition
+    y[0, 1] = np.nan  # ... but 0 * log(nan) is nan
     return [Sample(x, y), Sample(x, 2.0)]
 
 
 def _np_xlogy(x, y):
+    """PyTorch's definition: NaN where y is NaN, else 0 where x == 0, else x * log(y)."""
     with np.errstate(divide='ignore', invalid='ignore'):
-        return np.where(x == 0, 0.0, x * np.log(y)).astype(np.result_type(x, y))
+        out = np.where(x == 0, 0.0, x * np.log(y))
+    return np.where(np.isnan(y), np.nan, out).astype(np.result_type(x, y))
 
 
 def _ints(rng):
@@ -138,27 +141,61 @@ def _special(rng):
     return [Sample(np.array([0.0, -0.0, 1.5, -2.0, np.inf, -np.inf, np.nan]))]
 
 
+def _err(*cases):
+    """error_inputs from (args, exception, message) triples recorded from PyTorch."""
+    return lambda: [ErrorInput(Sample(*args), exc, msg) for args, exc, msg in cases]
+
+
+def _bcast(a, b, dim):
+    return f'The size of tensor a ({a}) must match the size of tensor b ({b}) at non-singleton dimension {dim}'
+
+
+def _long(*v):
+    return Raw(ember.tensor(list(v)))
+
+
+def _inplace_samples(rng):
+    return [Sample(rng.standard_normal((3, 4)), rng.standard_normal(4)), Sample(rng.standard_normal((3, 4)), 2.5)]
+
+
+_BINARY_ERRORS = _err(((np.zeros(3), np.zeros(4)), RuntimeError, _bcast(3, 4, 0)),
+                      ((np.zeros((2, 3)), np.zeros((3, 2))), RuntimeError, _bcast(3, 2, 1)),
+                      ((np.zeros((2, 3, 4)), np.zeros((5, 4))), RuntimeError, _bcast(3, 5, 1)))
+
 OPS = [
     # ------------------------------------------------------------- add / sub / mul / div
-    OpInfo('add', ember.add, _binary, ref=np.add),
+    OpInfo('add', ember.add, _binary, ref=np.add, error_inputs=_BINARY_ERRORS),
     OpInfo('add', ember.add, _tensor_scalar, ref=np.add),
     OpInfo('add', lambda a, b: ember.add(a, b, alpha=2.5), _binary, ref=lambda a, b: a + 2.5 * b),
+    OpInfo('Tensor.add_', lambda a, b: a.clone().add_(b), _inplace_samples, ref=np.add, error_inputs=lambda: [
+        ErrorInput(Sample(np.zeros(3), np.zeros((2, 3))), RuntimeError,
+                   "output with shape [3] doesn't match the broadcast shape [2, 3]"),
+        ErrorInput(Sample(_long(1, 2), 2.5), RuntimeError,
+                   "result type Float can't be cast to the desired output type Long")]),
     OpInfo('__radd__', lambda a: 2.5 + a, lambda rng: [Sample(rng.standard_normal((3, 4)))], ref=lambda a: 2.5 + a),
-    OpInfo('sub', ember.sub, _binary, ref=np.subtract, aliases=('subtract',)),
+    OpInfo('sub', ember.sub, _binary, ref=np.subtract, aliases=('subtract',), error_inputs=_err(
+        ((np.zeros(3), np.zeros(4)), RuntimeError, _bcast(3, 4, 0)),
+        ((Raw(ember.tensor([True])), Raw(ember.tensor([False]))), RuntimeError,
+         'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` '
+         'operator instead.'))),
     OpInfo('sub', ember.sub, _tensor_scalar, ref=np.subtract),
     OpInfo('sub', lambda a, b: ember.sub(a, b, alpha=-2), _binary, ref=lambda a, b: a + 2 * b),
     OpInfo('__rsub__', lambda a: 2.5 - a, lambda rng: [Sample(rng.standard_normal((3, 4)))], ref=lambda a: 2.5 - a),
     OpInfo('rsub', ember.rsub, _binary, ref=lambda a, b: b - a),
     OpInfo('rsub', lambda a: ember.rsub(a, 2.0, alpha=3), lambda rng: [Sample(rng.standard_normal((3, 4)))],
            ref=lambda a: 2.0 - 3 * a),
-    OpInfo('mul', ember.mul, _binary, ref=np.multiply, aliases=('multiply',)),
+    OpInfo('mul', ember.mul, _binary, ref=np.multiply, aliases=('multiply',), error_inputs=_BINARY_ERRORS),
     OpInfo('mul', ember.mul, _tensor_scalar, ref=np.multiply),
     OpInfo('__rmul__', lambda a: 2.5 * a, lambda rng: [Sample(rng.standard_normal((3, 4)))], ref=lambda a: 2.5 * a),
-    OpInfo('div', ember.div, _div, ref=np.true_divide, aliases=('divide', 'true_divide')),
+    OpInfo('div', ember.div, _div, ref=np.true_divide, aliases=('divide', 'true_divide'), error_inputs=lambda: [
+        ErrorInput(Sample(np.zeros(3), np.ones(4)), RuntimeError, _bcast(3, 4, 0)),
+        ErrorInput(Sample(np.zeros(3), 2, rounding_mode='round'), RuntimeError,
+                   "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found 'round'")]),
     OpInfo('__rtruediv__', lambda a: 2.5 / a, lambda rng: [Sample(_divisor(rng, (3, 4)))], ref=lambda a: 2.5 / a),
     OpInfo('div_trunc', lambda a, b: ember.div(a, b, rounding_mode='trunc'), _ints, ref=lambda a, b: np.trunc(a / b)
            if np.result_type(a, b).kind == 'f' else np.trunc(a / b).astype(np.int64), grad=False),
-    OpInfo('floor_divide', ember.floor_divide, _ints, ref=np.floor_divide, grad=False),
+    OpInfo('floor_divide', ember.floor_divide, _ints, ref=np.floor_divide, grad=False, error_inputs=_err(
+        ((_long(1), 0), RuntimeError, 'ZeroDivisionError'))),
     OpInfo('div_floor', lambda a, b: ember.div(a, b, rounding_mode='floor'), _ints, ref=np.floor_divide, grad=False),
     # ------------------------------------------------------------------------- powers
     OpInfo('pow', ember.pow, _pow_scalar(2), ref=np.power),
@@ -168,7 +205,9 @@ OPS = [
     OpInfo('pow', ember.pow, _pow_scalar(0.5, pos=True), ref=np.power),
     OpInfo('pow', ember.pow, _pow_scalar(-1, pos=True), ref=lambda x, e: 1 / x),
     OpInfo('pow', ember.pow, _pow_scalar(-2.5, pos=True), ref=np.power),
-    OpInfo('pow', ember.pow, _pow_tensor, ref=np.power),
+    OpInfo('pow', ember.pow, _pow_tensor, ref=np.power, error_inputs=_err(
+        ((_long(2), -1), RuntimeError, 'Integers to negative integer powers are not allowed.'),
+        ((np.zeros(3), np.zeros(4)), RuntimeError, _bcast(3, 4, 0)))),
     OpInfo('__pow__', lambda a: a ** 3, lambda rng: [Sample(rng.standard_normal((3, 4)))], ref=lambda a: a ** 3),
     OpInfo('__rpow__', lambda b: 2.0 ** b, lambda rng: [Sample(rng.standard_normal((3, 4)))], ref=lambda b: 2.0 ** b),
     OpInfo('pow_scalar_base', lambda b: ember.pow(1.5, b), lambda rng: [Sample(rng.standard_normal((3, 4)))],
@@ -177,8 +216,10 @@ OPS = [
     OpInfo('float_power', ember.float_power, _pow_scalar(2), ref=np.float_power, dtypes=('float64',)),
     OpInfo('square', ember.square, _unary, ref=np.square),
     # ----------------------------------------------------------------- remainder / fmod
-    OpInfo('remainder', ember.remainder, _modulo, ref=np.remainder),
-    OpInfo('fmod', ember.fmod, _modulo, ref=np.fmod),
+    OpInfo('remainder', ember.remainder, _modulo, ref=np.remainder, error_inputs=_err(
+        ((_long(1), 0), RuntimeError, 'ZeroDivisionError'))),
+    OpInfo('fmod', ember.fmod, _modulo, ref=np.fmod, error_inputs=_err(
+        ((_long(1), 0), RuntimeError, 'ZeroDivisionError'))),
     # ------------------------------------------------------------------- min/max family
     OpInfo('maximum', ember.maximum, _apart, ref=np.maximum),
     OpInfo('minimum', ember.minimum, _apart, ref=np.minimum),
@@ -191,7 +232,11 @@ OPS = [
     # ----------------------------------------------------------------- other binaries
     OpInfo('atan2', ember.atan2, _nonzero_pair, ref=np.arctan2, aliases=('arctan2',)),
     OpInfo('hypot', ember.hypot, _nonzero_pair, ref=np.hypot),
-    OpInfo('lerp', ember.lerp, _lerp, ref=lambda a, b, w: a + w * (b - a)),
+    OpInfo('lerp', ember.lerp, _lerp, ref=lambda a, b, w: a + w * (b - a), error_inputs=_err(
+        ((np.zeros(2), np.zeros(2), Raw(ember.zeros(2, dtype=ember.float64))), RuntimeError,
+         'expected dtype float for `weight` but got dtype double'),
+        ((np.zeros(2), Raw(ember.zeros(2, dtype=ember.float64)), 0.5), RuntimeError,
+         'expected dtype float for `end` but got dtype double'))),
     OpInfo('addcmul', ember.addcmul, lambda rng: _addc(rng, False),
            ref=lambda a, b, c, value=1: a + value * b * c),
     OpInfo('addcdiv', ember.addcdiv, lambda rng: _addc(rng, True),
@@ -210,15 +255,19 @@ OPS = [
     OpInfo('logical_xor', ember.logical_xor, _bool_pair, ref=np.logical_xor, grad=False),
     OpInfo('logical_and_float', ember.logical_and, _cmp_samples, ref=np.logical_and, grad=False),
     OpInfo('logical_not', ember.logical_not, _logical_not, ref=np.logical_not, grad=False),
-    OpInfo('bitwise_and', ember.bitwise_and, _int_pair, ref=np.bitwise_and, grad=False),
+    OpInfo('bitwise_and', ember.bitwise_and, _int_pair, ref=np.bitwise_and, grad=False, error_inputs=_err(
+        ((np.zeros(2), np.zeros(2)), NotImplementedError, '"bitwise_and_cpu" not implemented for \'Float\''))),
     OpInfo('bitwise_or', ember.bitwise_or, _int_pair, ref=np.bitwise_or, grad=False),
     OpInfo('bitwise_xor', ember.bitwise_xor, _int_pair, ref=np.bitwise_xor, grad=False),
     OpInfo('bitwise_and_bool', ember.bitwise_and, _bool_pair, ref=np.bitwise_and, grad=False),
     OpInfo('bitwise_not', ember.bitwise_not, lambda rng: [Sample(rng.integers(-64, 64, (3, 4))),
-                                                          Sample(rng.random(5) > 0.5)], ref=np.invert, grad=False),
+                                                          Sample(rng.random(5) > 0.5)], ref=np.invert, grad=False,
+           error_inputs=_err(((np.zeros(2),), NotImplementedError,
+                              '"bitwise_not_cpu" not implemented for \'Float\''))),
     OpInfo('bitwise_left_shift', ember.bitwise_left_shift, _shift, ref=np.left_shift, grad=False),
     OpInfo('bitwise_right_shift', ember.bitwise_right_shift, _shift, ref=np.right_shift, grad=False),
-    OpInfo('isclose', ember.isclose, _isclose, ref=np.isclose, grad=False),
+    OpInfo('isclose', ember.isclose, _isclose, ref=np.isclose, grad=False, error_inputs=_err(
+        ((np.zeros(2), Raw(ember.zeros(2, dtype=ember.float64))), RuntimeError, 'Float did not match Double'))),
     OpInfo('allclose', ember.allclose, _isclose, ref=np.allclose, grad=False),
     OpInfo('equal', ember.equal, lambda rng: [Sample(*[rng.integers(0, 2, (2, 3)).astype(np.float64)] * 2),
                                               Sample(np.ones((2, 3)), np.ones(3)), Sample(np.ones(3), np.zeros(3))],

@@ -7,7 +7,6 @@ when no hook is registered (the common case; it is the per-layer overhead of eve
 """
 import functools
 import itertools
-import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 

@@ -18,7 +18,7 @@ def _grads_of(parameters):
 
 def _check_foreach(foreach, tensors):
     if foreach and any(t.device.type == 'cpu' for t in tensors):
-        raise RuntimeError(f"foreach=True was passed, but can't use the foreach API on cpu tensors")
+        raise RuntimeError("foreach=True was passed, but can't use the foreach API on cpu tensors")
 
 
 def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
