@@ -459,7 +459,7 @@ class Tensor:
         if self._grad_fn is not None:
             raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the "
                                "deepcopy protocol at the moment.  If you were attempting to deepcopy a "
-                               "module, this may be because of a torch.nn.utils.weight_norm usage, see "
+                               "module, this may be because of a ember.nn.utils.weight_norm usage, see "
                                "https://github.com/pytorch/pytorch/pull/103001")
         new = type(self)._from(Tensor._make(self._data.copy(), self._device)) if type(self) is not Tensor \
             else Tensor._make(self._data.copy(), self._device)

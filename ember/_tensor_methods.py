@@ -143,7 +143,7 @@ def _T(self):
         import warnings
         warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
                       "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
-                      "batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
+                      "batches of matrices or `x.permute(*ember.arange(x.ndim - 1, -1, -1))` to reverse the "
                       "dimensions of a tensor.", UserWarning, stacklevel=2)
     return shape.permute(self, tuple(range(self.ndim - 1, -1, -1)))
 

@@ -105,7 +105,7 @@ EXPECTED = {'view(5, 5)': "RuntimeError: shape '[5, 5]' is invalid for input of 
  'unflatten bad': "RuntimeError: unflatten: Provided sizes [2, 2] don't multiply up to the size of dim 1 (3) in the "
                   'input tensor',
  'unflatten -1': [2, 3, 2, 2],
- 'expand(3, 4)': 'RuntimeError: expand(torch.FloatTensor{[2, 3, 4]}, size=[3, 4]): the number of sizes provided (2) '
+ 'expand(3, 4)': 'RuntimeError: expand(ember.FloatTensor{[2, 3, 4]}, size=[3, 4]): the number of sizes provided (2) '
                  'must be greater or equal to the number of dimensions in the tensor (3)',
  'expand(2, 5, 4)': 'RuntimeError: The expanded size of the tensor (5) must match the existing size (3) at '
                     'non-singleton dimension 1.  Target sizes: [2, 5, 4].  Tensor sizes: [2, 3, 4]',
@@ -136,7 +136,7 @@ EXPECTED = {'view(5, 5)': "RuntimeError: shape '[5, 5]' is invalid for input of 
  'cat dims': 'RuntimeError: Tensors must have same number of dimensions: got 3 and 2',
  'cat sizes': 'RuntimeError: Sizes of tensors must match except in dimension 2. Expected size 3 but got size 4 for '
               'tensor number 1 in the list.',
- 'cat empty list': 'ValueError: torch.cat(): expected a non-empty list of Tensors',
+ 'cat empty list': 'ValueError: ember.cat(): expected a non-empty list of Tensors',
  'cat 0d': 'RuntimeError: zero-dimensional tensor (at position 0) cannot be concatenated',
  'cat dim 3': 'IndexError: Dimension out of range (expected to be in range of [-3, 2], but got 3)',
  'cat legacy empty': [2, 3, 4],

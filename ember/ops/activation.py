@@ -165,7 +165,7 @@ class Clamp(Primitive):
 
 def clamp(input, min=None, max=None):
     if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        raise RuntimeError("ember.clamp: At least one of 'min' or 'max' must not be None")
     return Clamp.apply(input, min, max)
 
 

@@ -46,7 +46,7 @@ class Generator:
 
     def set_state(self, new_state):
         if not isinstance(new_state, Tensor) or new_state.dtype.name != 'uint8':
-            raise TypeError("expected a torch.ByteTensor, but got " + type(new_state).__name__)
+            raise TypeError("expected a ember.ByteTensor, but got " + type(new_state).__name__)
         seed, state = pickle.loads(new_state.numpy().tobytes())
         self._seed = seed
         self._rng = np.random.Generator(np.random.PCG64())

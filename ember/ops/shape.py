@@ -168,7 +168,7 @@ def expand(input, *sizes):
     sizes = shape_arg(sizes)
     shape = input.shape
     if len(sizes) < len(shape):
-        raise RuntimeError(f"expand(torch.FloatTensor{{{_fmt(shape)}}}, size={_fmt(sizes)}): the number of "
+        raise RuntimeError(f"expand(ember.FloatTensor{{{_fmt(shape)}}}, size={_fmt(sizes)}): the number of "
                            "sizes provided (%d) must be greater or equal to the number of dimensions in the "
                            "tensor (%d)" % (len(sizes), len(shape)))
     lead = len(sizes) - len(shape)
@@ -472,7 +472,7 @@ class Cat(Primitive):
 def cat(tensors, dim=0, *, out=None):
     tensors = list(tensors)
     if not tensors:
-        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("ember.cat(): expected a non-empty list of Tensors")
     ref = next((t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)), tensors[0])
     nd = ref.ndim
     if nd == 0:

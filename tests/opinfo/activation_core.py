@@ -82,7 +82,7 @@ OPS = [
         ErrorInput(Sample(Raw(ember.tensor([1, 2])), 0), NotImplementedError,
                    '"log_softmax_lastdim_kernel_impl" not implemented for \'Long\'')]),
     OpInfo('clamp', ember.clamp, _clamp_scalar, ref=_np_clamp, aliases=('clip',), error_inputs=lambda: [
-        ErrorInput(Sample(np.zeros(2)), RuntimeError, "torch.clamp: At least one of 'min' or 'max' must not be None")]),
+        ErrorInput(Sample(np.zeros(2)), RuntimeError, "ember.clamp: At least one of 'min' or 'max' must not be None")]),
     OpInfo('clamp', ember.clamp, _clamp_tensor, ref=_np_clamp),
     OpInfo('clamp_min', ember.clamp_min, lambda rng: [Sample(_away_from_zero(rng, (3, 4)), 0.0)], ref=np.maximum),
     OpInfo('clamp_max', ember.clamp_max, lambda rng: [Sample(_away_from_zero(rng, (3, 4)), 0.0)], ref=np.minimum),
