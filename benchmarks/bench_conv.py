@@ -5,8 +5,8 @@ with PyTorch when it is importable (set TORCH_PYTHON to a Python that has torch)
     TORCH_PYTHON=/path/to/python-with-torch python benchmarks/bench_conv.py
 
 Measures forward+backward of conv1 (3->6, 5x5 on 32x32) and conv2 (6->16, 5x5 on 14x14), each
-with and without an input gradient, the 2x2 max pool, and the whole LeNet train step built from
-functional ops (conv, relu, max_pool, linear, cross_entropy, SGD update by hand).
+with and without an input gradient, the 2x2 max pool, and seed 002's whole train step (its Net,
+CrossEntropyLoss, SGD with momentum: zero_grad, forward, backward, step).
 """
 import os
 import subprocess
@@ -29,13 +29,12 @@ def bench(lib_name):
     if lib_name == 'ember':
         sys.path.insert(0, ROOT)
         import ember as lib
-        from ember.ops.conv import conv2d
-        from ember.ops.pooling import max_pool2d
-        from ember.ops.activation import relu
+        import ember.nn  # noqa: F401
+        import ember.optim  # noqa: F401  (makes lib.optim available)
     else:
         import torch as lib
         lib.set_num_threads(os.cpu_count() or 1)
-        from torch.nn.functional import conv2d, max_pool2d, relu
+    conv2d, max_pool2d = lib.nn.functional.conv2d, lib.nn.functional.max_pool2d
     rng = np.random.default_rng(0)
 
     def t(*shape, grad=False):
@@ -59,25 +58,37 @@ def bench(lib_name):
     y = t(64, 6, 28, 28, grad=True)
     res['maxpool_fwd_bwd_ms'] = _best(lambda: max_pool2d(y, 2, 2).sum().backward(), 5) * 1e3
 
-    params = [w1, b1, w2, b2, t(120, 400, grad=True), t(120, grad=True), t(84, 120, grad=True), t(84, grad=True),
-              t(10, 84, grad=True), t(10, grad=True)]
+    # seed 002's network and training step, written as its user wrote it
+    nn, F_ = lib.nn, lib.nn.functional
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(3, 6, 5)
+            self.pool = nn.MaxPool2d(2, 2)
+            self.conv2 = nn.Conv2d(6, 16, 5)
+            self.fc1 = nn.Linear(16 * 5 * 5, 120)
+            self.fc2 = nn.Linear(120, 84)
+            self.fc3 = nn.Linear(84, 10)
+
+        def forward(self, x):
+            x = self.pool(F_.relu(self.conv1(x)))
+            x = self.pool(F_.relu(self.conv2(x)))
+            x = x.view(-1, 16 * 5 * 5)
+            x = F_.relu(self.fc1(x))
+            x = F_.relu(self.fc2(x))
+            return self.fc3(x)
+    lib.manual_seed(0)
+    net = Net()
+    criterion = nn.CrossEntropyLoss()
+    optimizer = lib.optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
     labels = lib.tensor(rng.integers(0, 10, 64))
 
     def train_step():
-        c1w, c1b, c2w, c2b, f1w, f1b, f2w, f2b, f3w, f3b = params
-        a = max_pool2d(relu(conv2d(x, c1w, c1b)), 2, 2)
-        a = max_pool2d(relu(conv2d(a, c2w, c2b)), 2, 2)
-        a = a.reshape(-1, 400)
-        a = relu(a.matmul(f1w.t()) + f1b)
-        a = relu(a.matmul(f2w.t()) + f2b)
-        logits = a.matmul(f3w.t()) + f3b
-        loss = -(logits.log_softmax(1).gather(1, labels.reshape(-1, 1))).mean()
-        for p in params:
-            p.grad = None
+        optimizer.zero_grad()
+        loss = criterion(net(x), labels)
         loss.backward()
-        with lib.no_grad():
-            for p in params:
-                p.sub_(p.grad * 0.01)
+        optimizer.step()
     res['lenet_train_step_ms'] = _best(train_step, 3) * 1e3
     return res
 

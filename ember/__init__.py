@@ -56,6 +56,7 @@ from ember.ops.activation import (relu, relu_, softmax, log_softmax, clamp, clip
                                   nan_to_num)
 from ember import cuda  # noqa: E402
 from ember import optim  # noqa: E402
+from ember import nn  # noqa: E402
 from ember import utils  # noqa: E402  (ember.utils.data after a bare `import ember`, as in PyTorch)
 from ember._tensor_str import set_printoptions, get_printoptions, printoptions  # noqa: E402
 from ember._legacy import (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor,  # noqa

@@ -2,6 +2,7 @@
 import math
 
 from ember._tensor import Tensor
+from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import wrap_dim
 
@@ -45,6 +46,8 @@ class Relu(Primitive):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
+        if not grad_mode._state.enabled:   # nothing to record: one array expression
+            return Tensor._make(g._data * (y._data > 0), g._device)
         return _ReluGrad.apply(g, y)
 
 
@@ -346,7 +349,8 @@ def gelu(input, approximate='none'):
 
 
 def _sigmoid_array(xp, x):
-    return xp.tanh(x * 0.5) * 0.5 + 0.5
+    from ember.ops.unary import _sigmoid
+    return _sigmoid(xp, x)
 
 
 class Silu(Primitive):

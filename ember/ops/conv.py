@@ -28,22 +28,15 @@ __all__ = ['conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d',
 
 
 # ------------------------------------------------------------------------------- array kernels
-def _spread_raw(xp, x, stride, pads, value=0):
-    """``x`` with ``stride - 1`` fill values between neighbours along each trailing spatial dim,
-    then ``(low, high)`` padding per dim (negative amounts crop)."""
-    n = len(pads)
-    if all(s == 1 for s in stride) and all(lo == 0 and hi == 0 for lo, hi in pads):
+def _pad_raw(xp, x, pads, value=0):
+    """``x`` padded by ``(low, high)`` amounts (>= 0) along its trailing spatial dims."""
+    if all(lo == 0 and hi == 0 for lo, hi in pads):
         return x
-    spatial = x.shape[x.ndim - n:]
-    spread = [(size - 1) * s + 1 if size else 0 for size, s in zip(spatial, stride)]
-    lo_p = [max(lo, 0) for lo, _ in pads]
-    hi_p = [max(hi, 0) for _, hi in pads]
-    shape = x.shape[:x.ndim - n] + tuple(lo + size + hi for lo, size, hi in zip(lo_p, spread, hi_p))
+    n = len(pads)
+    lead = x.shape[:x.ndim - n]
+    shape = lead + tuple(lo + size + hi for size, (lo, hi) in zip(x.shape[x.ndim - n:], pads))
     out = xp.zeros(shape, x.dtype) if value == 0 else xp.full(shape, value, x.dtype)
-    out[(Ellipsis,) + tuple(slice(lo, lo + size, s) for lo, size, s in zip(lo_p, spread, stride))] = x
-    if any(lo < 0 or hi < 0 for lo, hi in pads):
-        out = out[(Ellipsis,) + tuple(slice(max(-lo, 0), out.shape[x.ndim - n + i] - max(-hi, 0))
-                                      for i, (lo, hi) in enumerate(pads))]
+    out[(Ellipsis,) + tuple(slice(lo, lo + size) for size, (lo, _) in zip(x.shape[x.ndim - n:], pads))] = x
     return out
 
 
@@ -88,7 +81,7 @@ def _conv_raw(xp, x, w, stride, pads, dilation, groups, keep_columns=False):
     """conv(x, w) as (N, O, *out); with ``keep_columns`` also the im2col matrix it used."""
     n = w.ndim - 2
     kernel = w.shape[2:]
-    x = _spread_raw(xp, x, (1,) * n, pads)
+    x = _pad_raw(xp, x, pads)
     N, O = x.shape[0], w.shape[0]
     out = tuple(_out_size(x.shape[2 + i], kernel[i], stride[i], (0, 0), dilation[i]) for i in range(n))
     cols = _columns(xp, x, kernel, stride, dilation, out, groups)
@@ -115,7 +108,10 @@ def _col2im_raw(xp, cols, size, kernel, stride, pads, dilation):
     keep = (slice(None),) * len(lead)
     for o in itertools.product(*(range(k) for k in kernel)):
         win[keep + o] += cols[keep + o]
-    return out[(Ellipsis,) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(size, pads))]
+    if canvas == tuple(size):
+        return out
+    # contiguous, as PyTorch's result is (so that .view works on it)
+    return xp.ascontiguousarray(out[(Ellipsis,) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(size, pads))])
 
 
 def _conv_transpose_raw(xp, x, w, stride, pads, output_padding, dilation, groups):
@@ -139,11 +135,10 @@ def _conv_transpose_raw(xp, x, w, stride, pads, output_padding, dilation, groups
 def _conv_weight_raw(xp, x, g, kernel, stride, pads, dilation, groups, cols=None):
     """d(conv(x, w))/dw contracted with the output gradient ``g``: shape (O, C/G, *K), one matmul
     per group over batch and positions.  ``cols`` is x's im2col matrix when the forward kept it."""
-    n = len(kernel)
     N, C = x.shape[:2]
     O = g.shape[1]
     if cols is None:
-        cols = _columns(xp, _spread_raw(xp, x, (1,) * n, pads), kernel, stride, dilation, g.shape[2:], groups)
+        cols = _columns(xp, _pad_raw(xp, x, pads), kernel, stride, dilation, g.shape[2:], groups)
     L = math.prod(g.shape[2:])
     gm = xp.ascontiguousarray(g.reshape(N, O, L).swapaxes(0, 1)).reshape(groups, O // groups, N * L)
     gw = xp.matmul(gm, cols.swapaxes(1, 2))                                # (G, O/G, C/G * K)
@@ -254,7 +249,7 @@ class ConvolutionWeight(Primitive):
 
 
 # ------------------------------------------------------------------------------- argument checks
-def _ntuple(value, n, name=None):
+def _ntuple(value, n):
     """An int or sequence as an n-tuple (a 1-element sequence is repeated, as PyTorch does)."""
     if isinstance(value, Tensor):
         value = value.tolist()
@@ -446,7 +441,7 @@ class Im2Col(Primitive):
         if x.ndim == n + 1:   # unbatched (C, H, W)
             return Im2Col.forward(ctx, x[None], kernel, dilation, padding, stride)[0]
         pads = tuple((p, p) for p in padding)
-        xpad = _spread_raw(xp, x, (1,) * n, pads)
+        xpad = _pad_raw(xp, x, pads)
         out = tuple(_out_size(xpad.shape[2 + i], kernel[i], stride[i], (0, 0), dilation[i]) for i in range(n))
         cols = xp.ascontiguousarray(_windows(xp, xpad, kernel, stride, dilation, out))   # (N, C, *K, *out)
         return cols.reshape(x.shape[0], -1, math.prod(out))

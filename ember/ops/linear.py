@@ -1,4 +1,6 @@
 """Affine maps: F.linear (one fused Primitive, the MLP hot path) and F.bilinear."""
+from ember._tensor import Tensor
+from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops.linalg import Mm
 
@@ -21,6 +23,12 @@ class Addmm(Primitive):
     def backward(ctx, g):
         x, w = ctx.saved_tensors
         need = ctx.needs_input_grad
+        if not grad_mode._state.enabled:
+            # NOTE: no graph to record (create_graph=False): three array products, no op dispatch
+            gd, dev = g._data, g._device
+            return (Tensor._make(gd @ w._data, dev) if need[0] else None,
+                    Tensor._make(gd.T @ x._data, dev) if need[1] else None,
+                    Tensor._make(gd.sum(0), dev) if len(need) > 2 and need[2] else None)
         gx = Mm.apply(g, w) if need[0] else None
         gw = Mm.apply(g.t(), x) if need[1] else None
         gb = g.sum(0) if len(need) > 2 and need[2] else None

@@ -178,8 +178,9 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
         raise RuntimeError(f"Expected bias to be of same shape as normalized_shape, but got bias of shape "
                            f"{list(bias.shape)} and normalized_shape = {shape}")
     if input.ndim < k or list(input.shape[input.ndim - k:]) != shape:
-        raise RuntimeError(f"Given normalized_shape={shape}, expected input with shape [*, {', '.join(map(str, shape))}], "
-                           f"but got input of size{list(input.shape)}")
+        dims = ', '.join(map(str, shape))
+        raise RuntimeError(f"Given normalized_shape={shape}, expected input with shape [*, {dims}], but got input of "
+                           f"size{list(input.shape)}")
     return NativeLayerNorm.apply(input, weight, bias, k, eps)
 
 

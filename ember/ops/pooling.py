@@ -1,11 +1,12 @@
 """Pooling: max/avg (1-D, 2-D, 3-D), adaptive max/avg, LP pooling and max-unpooling.
 
-Fixed-window pools read strided windows of the padded input (``_windows``, no copy); max pooling
-takes one argmax over each window and returns PyTorch's indices (flattened per plane).  Its
-gradient scatters to those positions and the gradient of that scatter is a gather, so higher
-orders need nothing more.  Average pooling's gradient spreads ``g / divisor`` back over each
-window (col2im of ``g / divisor``); its adjoint is average pooling again.  Adaptive average pooling is separable: per spatial dim a small averaging matrix, applied
-by matmul.  1-D pools are the 2-D ones on an unsqueezed input, as in PyTorch.
+Fixed-window pools read strided windows of the padded input (``_windows``, no copy) and reduce
+them with one vectorised pass per window offset; max pooling also returns PyTorch's indices
+(flattened per plane).  Its gradient scatters to those positions and the gradient of that scatter
+is a gather, so higher orders need nothing more.  Average pooling's gradient spreads
+``g / divisor`` back over each window (col2im); its adjoint is average pooling again.  Adaptive
+average pooling is separable: per spatial dim a small averaging matrix, applied by matmul.  1-D
+pools are the 2-D ones on an unsqueezed input, as in PyTorch.
 """
 import math
 
@@ -13,7 +14,7 @@ import numpy as np
 
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
-from ember.ops.conv import _col2im_raw, _spread_raw, _windows
+from ember.ops.conv import _col2im_raw, _pad_raw, _windows
 
 __all__ = ['max_pool1d', 'max_pool2d', 'max_pool3d', 'max_pool1d_with_indices', 'max_pool2d_with_indices',
            'max_pool3d_with_indices', 'avg_pool1d', 'avg_pool2d', 'avg_pool3d', 'adaptive_avg_pool1d',
@@ -52,29 +53,27 @@ def _scatter_add_flat(xp, out, index, values):
         out += xp.bincount(index, weights=values, minlength=out.size).astype(out.dtype)
 
 
-def _running_argmax(xp, candidates, want_index=True):
-    """Elementwise max over ``(k, array)`` candidates (k = 0, 1, ... in order) and, if wanted, the
-    ``k`` that attains it: the first maximum, or the last NaN, as PyTorch's kernel takes
+def _running_argmax(xp, candidates, count, want_index=True):
+    """Elementwise max over ``count`` candidates ``(k, array)`` (k = 0, 1, ... in order) and, if
+    wanted, the ``k`` that attains it: the first maximum, or the last NaN, as PyTorch's kernel takes
     ``val > max || isnan(val)``.
 
     NOTE: one vectorised pass per window offset (4 for a 2x2 pool) over all outputs at once:
     NumPy's argmax/max along a short trailing axis loops per row and measured 5-20x slower.  The
     offset is tracked without branches: k grows, so the winner is the largest k that improved."""
     best = local = None
+    small = count <= 256
     for k, c in candidates:
         if best is None:
             best = c.copy()
             if want_index:
-                local = xp.zeros(c.shape, np.uint8 if k < 255 else np.int64)
+                local = xp.zeros(c.shape, np.uint8 if small else np.int64)
             continue
         if want_index:
             take = c > best
             if c.dtype.kind == 'f':
                 take |= xp.isnan(c)
-            if local.dtype == np.uint8 and k > 255:
-                local = local.astype(np.int64)
-            step = take.view(np.uint8) * (np.uint8(k) if local.dtype == np.uint8 else k)
-            xp.maximum(local, step, out=local)
+            xp.maximum(local, take.view(np.uint8) * (np.uint8(k) if small else k), out=local)
         xp.maximum(best, c, out=best)   # NaN propagates, as in PyTorch
     return best, local
 
@@ -94,19 +93,28 @@ class MaxPoolWithIndices(Primitive):
         sizes = x.shape[x.ndim - n:]
         out = tuple(_pool_out(*a, ceil_mode) for a in zip(sizes, kernel, stride, padding, dilation))
         pads = _window_pads(sizes, out, kernel, stride, padding, dilation)
-        xpad = _spread_raw(xp, x, (1,) * n, pads, _lowest(xp, x.dtype))
+        xpad = _pad_raw(xp, x, pads, _lowest(xp, x.dtype))
         win = _windows(xp, xpad, kernel, stride, dilation, out, kernel_last=True)   # (*lead, *out, *K)
         want = return_indices or ctx.needs_input_grad[0]
-        y, local = _running_argmax(xp, ((k, win[(Ellipsis,) + o]) for k, o in _offsets(kernel)), want)
+        y, local = _running_argmax(xp, ((k, win[(Ellipsis,) + o]) for k, o in _offsets(kernel)),
+                                   math.prod(kernel), want)
         if not want:   # inference without indices: skip them
             return y, None
         # flat index in the unpadded plane = (window start) + (offset within the window), both
         # small tables: one broadcast add and one take
         unit = [math.prod(sizes[i + 1:]) for i in range(n)]
-        start = sum(xp.asarray((np.arange(o) * s - p) * u).reshape((-1,) + (1,) * (n - 1 - i))
-                    for i, (o, s, p, u) in enumerate(zip(out, stride, padding, unit)))
+
+        def per_dim(values):   # sum over dims of per-dim tables, broadcast over the output grid
+            return sum(xp.asarray(v * u).reshape((-1,) + (1,) * (n - 1 - i))
+                       for i, (v, u) in enumerate(zip(values, unit)))
+        starts = [np.arange(o) * s - p for o, s, p in zip(out, stride, padding)]
         within = np.array([sum(k * d * u for k, d, u in zip(o, dilation, unit)) for _, o in _offsets(kernel)])
-        index = xp.asarray(within)[local] + start
+        index = xp.asarray(within)[local] + per_dim(starts)
+        if any(p > 0 for p in padding):
+            # a window whose maximum is the padding value (all its inputs are -inf) reports its
+            # first real position, as PyTorch does, never a padded one
+            first = [st + d * -(-np.maximum(-st, 0) // d) for st, d in zip(starts, dilation)]
+            index = xp.where(y == _lowest(xp, x.dtype), per_dim(first), index)
         ctx.mark_non_differentiable(index)
         ctx.index = index
         ctx.args = (x.shape, n, any(s < d * (k - 1) + 1 for s, k, d in zip(stride, kernel, dilation)))
@@ -325,7 +333,7 @@ class AvgPool(Primitive):
         sizes = x.shape[x.ndim - n:]
         out = tuple(_pool_out(*a, ceil_mode) for a in zip(sizes, kernel, stride, padding, ones))
         pads = _window_pads(sizes, out, kernel, stride, padding, ones)
-        win = _windows(xp, _spread_raw(xp, x, ones, pads), kernel, stride, ones, out, kernel_last=True)
+        win = _windows(xp, _pad_raw(xp, x, pads), kernel, stride, ones, out, kernel_last=True)
         total = None
         for _, o in _offsets(kernel):   # one add per window offset (see _running_argmax)
             total = win[(Ellipsis,) + o].astype(x.dtype if x.dtype.kind == 'f' else np.float64) \
@@ -458,8 +466,8 @@ def _adaptive_sizes(name, n, input, output_size, colon=''):
         raise RuntimeError(f"{name}(): Expected {n + 1}D or {n + 2}D tensor, but got{colon} {list(input.shape)}")
     for i in range(1, input.ndim):
         if input.shape[i] == 0:
-            raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch dimensions, but input has "
-                               f"sizes {list(input.shape)} with dimension {i} being empty")
+            raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch dimensions, but input "
+                               f"has sizes {list(input.shape)} with dimension {i} being empty")
     sizes = input.shape[-n:]
     return tuple(int(s) if o is None else int(o) for o, s in zip(output_size, sizes))
 
@@ -551,7 +559,7 @@ class AdaptiveMaxPool(Primitive):
                 for i, (r, oi) in enumerate(zip(rows, o)):
                     sel.append(xp.asarray(r[:, oi]).reshape((-1,) + (1,) * (n - 1 - i)))
                 yield k, x[tuple(sel)]
-        y, local = _running_argmax(xp, candidates())
+        y, local = _running_argmax(xp, candidates(), math.prod(kernel))
         index = xp.zeros(local.shape, np.int64)
         rest = local
         for i in reversed(range(n)):

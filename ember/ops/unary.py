@@ -58,8 +58,14 @@ Tanh = _unary('TanhBackward0', lambda xp, x: xp.tanh(x), lambda g, x, y: g * (1 
 Asinh = _unary('AsinhBackward0', lambda xp, x: xp.arcsinh(x), lambda g, x, y: g / (x * x + 1).sqrt())
 Acosh = _unary('AcoshBackward0', lambda xp, x: xp.arccosh(x), lambda g, x, y: g / (x * x - 1).sqrt())
 Atanh = _unary('AtanhBackward0', lambda xp, x: xp.arctanh(x), lambda g, x, y: g / (1 - x * x))
-Sigmoid = _unary('SigmoidBackward0', lambda xp, x: xp.tanh(x * 0.5) * 0.5 + 0.5,
-                 lambda g, x, y: g * y * (1 - y), save='y')
+def _sigmoid(xp, x):
+    # exp of -|x| only: no overflow, and the tails keep their tiny values (1.9e-22 at -50 in
+    # float32, as PyTorch), which tanh(x/2)/2 + 1/2 would round to 0
+    e = xp.exp(-xp.abs(x))
+    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+Sigmoid = _unary('SigmoidBackward0', _sigmoid, lambda g, x, y: g * y * (1 - y), save='y')
 Reciprocal = _unary('ReciprocalBackward0', lambda xp, x: xp.reciprocal(x), lambda g, x, y: -g * y * y, save='y')
 Abs = _unary('AbsBackward0', lambda xp, x: xp.abs(x), lambda g, x, y: g * x.sign(), promote=False)
 Erf = _unary('ErfBackward0', lambda xp, x: _erf(xp, x),

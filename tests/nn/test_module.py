@@ -510,3 +510,15 @@ def test_functional_relu_inplace_argument():
     x = ember.tensor([-1.0, 1.0])
     assert F.relu(x, inplace=True) is x and x.tolist() == [0.0, 1.0]
     assert np.array_equal(F.relu(ember.tensor([-2.0, 3.0])).numpy(), [0.0, 3.0])
+
+
+@pytest.mark.parametrize('name', ['ember.nn.parameter', 'ember.nn.modules.container', 'ember.nn.modules.linear',
+                                  'ember.nn.modules.activation', 'ember.nn.modules.sparse', 'ember.nn.functional',
+                                  'ember.nn.init', 'ember.nn.utils.clip_grad', 'ember.ops.linear',
+                                  'ember.ops.padding', 'ember.ops.upsample', 'ember.nn'])
+def test_docstring_examples_run(name):
+    import doctest
+    import importlib
+    import math
+    result = doctest.testmod(importlib.import_module(name), extraglobs={'ember': ember, 'math': math})
+    assert result.failed == 0 and result.attempted > 0

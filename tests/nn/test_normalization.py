@@ -147,7 +147,8 @@ ERRORS = [
     (lambda: F.group_norm(ember.ones(1, 2, 5, 5), 2, ember.ones(3)), RuntimeError,
      'Expected weight to be a vector of size equal to the number of channels in input, but got weight of shape [3] '
      'and input of shape [1, 2, 5, 5]'),
-    (lambda: F.group_norm(ember.ones(4), 2), RuntimeError, 'Expected at least 2 dimensions for input tensor but received 1'),
+    (lambda: F.group_norm(ember.ones(4), 2), RuntimeError,
+     'Expected at least 2 dimensions for input tensor but received 1'),
     (lambda: F.instance_norm(ember.ones(2, 3, 1)), ValueError,
      'Expected more than 1 spatial element when training, got input size ember.Size([2, 3, 1])'),
     (lambda: nn.BatchNorm1d(3)(ember.ones(2, 3, 4, 5)), ValueError, 'expected 2D or 3D input (got 4D input)'),

@@ -22,7 +22,8 @@ CASES = {
     'max_pool1d': ('F.max_pool1d(x, 3, 2, 1, 2, ceil_mode=True, return_indices=True)', {'x': (2, 2, 9)}),
     'max_pool3d': ('F.max_pool3d(x, 2, 1, 1, return_indices=True)', {'x': (1, 1, 3, 3, 2)}),
     'avg_pool2d': ('F.avg_pool2d(x, 2)', {'x': (1, 2, 4, 5)}),
-    'avg_pool2d_exclude_pad': ('F.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False)', {'x': (1, 2, 6, 5)}),
+    'avg_pool2d_exclude_pad': ('F.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False)',
+                               {'x': (1, 2, 6, 5)}),
     'avg_pool2d_include_pad': ('F.avg_pool2d(x, 3, 2, 1, ceil_mode=True)', {'x': (1, 1, 6, 5)}),
     'avg_pool2d_divisor': ('F.avg_pool2d(x, (3, 2), (2, 1), (1, 0), divisor_override=4)', {'x': (1, 1, 5, 6)}),
     'avg_pool1d': ('F.avg_pool1d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False)', {'x': (2, 2, 8)}),
@@ -60,6 +61,12 @@ def test_ties_and_nan_pick_pytorchs_index():
     assert np.isnan(out[0, 0, 0, 0].item()) and out[0, 0, 0, 1].item() == 5.0
     assert idx.tolist() == [[[[4, 6]]]]                                       # the last NaN, as PyTorch
     assert F.max_pool2d(ember.ones(1, 1, 4, 4, dtype=ember.int64) * 3, 2).tolist() == [[[[3, 3], [3, 3]]]]
+    inf = float('inf')
+    x = ember.tensor([[[[-inf, -inf, 1.], [-inf, -inf, 2.], [0., 3., -inf]]]], requires_grad=True)
+    out, idx = F.max_pool2d(x, 2, 2, 1, return_indices=True)
+    assert idx.tolist() == [[[[0, 2], [6, 7]]]]                               # never a padded position
+    out.sum().backward()
+    assert x.grad.tolist() == [[[[1., 0., 1.], [0., 0., 0.], [1., 1., 0.]]]]
 
 
 def test_overlapping_windows_accumulate_gradient():
@@ -87,7 +94,8 @@ ERRORS = [
      'max_pool2d: stride must either be omitted, a single int, or a tuple of two ints'),
     (lambda: F.max_pool2d(ember.ones(1, 2, 5, 5), 2, 1, -1), RuntimeError, 'pad must be non-negative, but got pad: -1'),
     (lambda: F.max_pool1d(ember.ones(1, 1, 2, 5), 2), RuntimeError,
-     'max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:[1, 1, 2, 5]'),
+     'max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but '
+     'got:[1, 1, 2, 5]'),
     (lambda: F.max_pool1d(ember.ones(1, 1, 1), 2), RuntimeError, 'max_pool1d() Invalid computed output size: 0'),
     (lambda: F.max_pool1d(ember.ones(1, 1, 5), (2, 2)), RuntimeError,
      'max_pool1d() kernel_size must be an int, list of ints or tuple of ints of size 1 but got size 2'),
@@ -170,8 +178,8 @@ def test_modules_call_the_functions():
 
 
 # ------------------------------------------------------------------------------------ oracle sweep
-SWEEP = [(k, s, p, d, c) for k, s, p, d in [(2, None, 0, 1), (3, 2, 1, 1), (3, 2, 1, 2), ((3, 2), (2, 1), (1, 0), (1, 2)),
-                                            (2, 3, 1, 1), (4, 3, 2, 1)] for c in (False, True)]
+_POOLS = [(2, None, 0, 1), (3, 2, 1, 1), (3, 2, 1, 2), ((3, 2), (2, 1), (1, 0), (1, 2)), (2, 3, 1, 1), (4, 3, 2, 1)]
+SWEEP = [(k, s, p, d, c) for k, s, p, d in _POOLS for c in (False, True)]
 
 
 @pytest.mark.parametrize('args', SWEEP, ids=[str(i) for i in range(len(SWEEP))])

@@ -7,6 +7,7 @@ when no hook is registered (the common case; it is the per-layer overhead of eve
 """
 import functools
 import itertools
+import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
@@ -671,6 +672,9 @@ class Module:
         """
         if args:
             # the deprecated positional form state_dict(destination, prefix, keep_vars)
+            warnings.warn("Positional args are being deprecated, use kwargs instead. Refer to "
+                          "https://pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module.state_dict"
+                          " for details.", FutureWarning, stacklevel=2)
             names = ('destination', 'prefix', 'keep_vars')
             values = dict(zip(names, args))
             destination = values.get('destination', destination)
