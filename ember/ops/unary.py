@@ -59,10 +59,9 @@ Asinh = _unary('AsinhBackward0', lambda xp, x: xp.arcsinh(x), lambda g, x, y: g 
 Acosh = _unary('AcoshBackward0', lambda xp, x: xp.arccosh(x), lambda g, x, y: g / (x * x - 1).sqrt())
 Atanh = _unary('AtanhBackward0', lambda xp, x: xp.arctanh(x), lambda g, x, y: g / (1 - x * x))
 def _sigmoid(xp, x):
-    # exp of -|x| only: no overflow, and the tails keep their tiny values (1.9e-22 at -50 in
-    # float32, as PyTorch), which tanh(x/2)/2 + 1/2 would round to 0
-    e = xp.exp(-xp.abs(x))
-    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+    # PyTorch's formula: the negative tail keeps its tiny values (1.9e-22 at -50 in float32), which
+    # tanh(x/2)/2 + 1/2 rounds to 0; exp overflowing to inf below about -88 gives exactly 0, as there
+    return 1 / (1 + xp.exp(-x))
 
 
 Sigmoid = _unary('SigmoidBackward0', _sigmoid, lambda g, x, y: g * y * (1 - y), save='y')

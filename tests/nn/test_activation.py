@@ -279,3 +279,13 @@ def test_rrelu_training_draws_slopes_in_range():
 def test_softmax2d_rejects_2d_input():
     with pytest.raises(ValueError, match='Softmax2d: expected input to be 3D or 4D, got 2D instead'):
         nn.Softmax2d()(ember.ones(2, 3))
+
+
+def test_sigmoid_family_keeps_tiny_tails_like_pytorch():
+    # float32 values recorded from PyTorch 2.13: the tails are not rounded to zero
+    x = ember.tensor([-1e30, -100., -50., 0., 50., 1e30], requires_grad=True)
+    assert ember.sigmoid(x).tolist() == [0.0, 0.0, 1.9287498933537385e-22, 0.5, 1.0, 1.0]
+    y = F.silu(x)
+    y.sum().backward()
+    assert y.tolist()[2] == -9.643749794934829e-21
+    assert x.grad.tolist()[2] == -9.450874540542191e-21

@@ -160,6 +160,18 @@ def _normalize_ref(x, p=2.0, dim=1, eps=1e-12):
     return x / np.maximum((np.abs(x) ** p).sum(dim, keepdims=True) ** (1 / p), eps)
 
 
+def _pixel_shuffle_ref(x, r):
+    *lead, c, h, w = x.shape
+    n = len(lead)
+    y = x.reshape(*lead, c // (r * r), r, r, h, w).transpose(*range(n), n, n + 3, n + 1, n + 4, n + 2)
+    return y.reshape(*lead, c // (r * r), h * r, w * r)
+
+
+def _channel_shuffle_ref(x, g):
+    n, c = x.shape[:2]
+    return x.reshape(n, g, c // g, *x.shape[2:]).swapaxes(1, 2).reshape(x.shape)
+
+
 OPS = [
     OpInfo('linear', F.linear, _linear_samples, ref=_linear_ref),
     OpInfo('bilinear', F.bilinear, _bilinear_samples, ref=_bilinear_ref),
@@ -188,4 +200,17 @@ OPS = [
     OpInfo('pairwise_distance', F.pairwise_distance, _pairwise_samples, ref=_pairwise_ref),
     OpInfo('pdist', F.pdist, lambda rng: [Sample(rng.standard_normal((4, 3))), Sample(rng.standard_normal((5, 2)), 1.5)],
            ref=_pdist_ref),
+    OpInfo('pixel_shuffle', F.pixel_shuffle, lambda rng: [Sample(rng.standard_normal((2, 8, 2, 3)), 2),
+                                                          Sample(rng.standard_normal((9, 1, 2)), 3)],
+           ref=_pixel_shuffle_ref),
+    OpInfo('pixel_unshuffle', F.pixel_unshuffle, lambda rng: [Sample(rng.standard_normal((2, 2, 4, 6)), 2)],
+           ref=lambda x, r: _pixel_shuffle_ref(x, 1) if r == 1 else
+           x.reshape(2, 2, 2, r, 3, r).transpose(0, 1, 3, 5, 2, 4).reshape(2, 8, 2, 3)),
+    OpInfo('channel_shuffle', F.channel_shuffle, lambda rng: [Sample(rng.standard_normal((2, 6, 2, 2)), 3),
+                                                              Sample(rng.standard_normal((1, 4, 3)), 2)],
+           ref=_channel_shuffle_ref),
+    OpInfo('gumbel_softmax', _seeded(F.gumbel_softmax, tau=0.7), lambda rng: [Sample(rng.standard_normal((3, 5)))]),
+    # hard samples: one-hot values, the soft sample's gradient (straight-through), so no finite differences
+    OpInfo('gumbel_softmax', _seeded(F.gumbel_softmax, hard=True), lambda rng: [Sample(rng.standard_normal((3, 5)))],
+           grad=False),
 ]

@@ -6,6 +6,10 @@ from ember.nn.modules.activation import *  # noqa: F401,F403
 from ember.nn.modules.flatten import Flatten, Unflatten  # noqa: F401
 from ember.nn.modules.dropout import *  # noqa: F401,F403
 from ember.nn.modules.sparse import Embedding, EmbeddingBag  # noqa: F401
+from ember.nn.modules.padding import *  # noqa: F401,F403
+from ember.nn.modules.upsampling import Upsample, UpsamplingNearest2d, UpsamplingBilinear2d  # noqa: F401
+from ember.nn.modules.distance import CosineSimilarity, PairwiseDistance  # noqa: F401
+from ember.nn.modules.pixelshuffle import PixelShuffle, PixelUnshuffle, ChannelShuffle  # noqa: F401
 # the other families (written alongside) list their public classes in __all__
 from ember.nn.modules.conv import *  # noqa: F401,F403
 from ember.nn.modules.pooling import *  # noqa: F401,F403
