@@ -79,8 +79,6 @@ def _functional():
         return None
 
 
-@pytest.mark.xfail(strict=False, reason="ember.nn.functional rows are still being written by the nn engineers; "
-                                        "the missing names are listed in the failure message")
 def test_every_functional_op_has_a_row():
     F = _functional()
     if F is None:

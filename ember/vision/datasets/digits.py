@@ -5,8 +5,10 @@ Digits", the test part, as ``sklearn.datasets.load_digits`` returns it). Same in
 MNIST: items are ``(PIL image mode 'L', int label)``, ``data`` a uint8 tensor ``[N, H, W]``,
 ``targets`` an int64 tensor.
 
-* Split: deterministic and unshuffled, the first 1,437 images are ``train=True``, the last 360
-  ``train=False`` (an 80/20 cut; every digit appears in both parts, 28 to 37 times in the test).
+* Split: a fixed 80/20 shuffle, the same on every machine: the images are ordered by
+  ``numpy.random.default_rng(0).permutation(1797)``; the first 1,437 of that order are
+  ``train=True``, the last 360 ``train=False``. (The file's own order groups writers, so an
+  unshuffled cut tests on writers never seen in training.)
 * Pixels: the original counts 0..16 are scaled to 0..255 as ``round(v * 255 / 16)``.
 * ``size``: None keeps 8x8; an int or (h, w) upsamples every image once, at load time, with
   bilinear interpolation (Pillow's filter, rounded to uint8). ``size=28`` makes 28x28 images, so a
@@ -45,7 +47,7 @@ class Digits(VisionDataset):
     Args:
         root: unused (the images ship inside scikit-learn); accepted so that code written for
             ``MNIST(root, ...)`` can switch datasets by changing only the class name.
-        train: the first 1,437 images if True, else the last 360.
+        train: the 1,437 training images if True, else the 360 test images (fixed shuffle).
         transform / target_transform: as for MNIST.
         download: unused, for the same reason as ``root``.
         size: None (8x8), or an int / (h, w) to upsample to, e.g. 28 for MNIST-shaped images.
@@ -64,7 +66,8 @@ class Digits(VisionDataset):
         self.train = train
         self.size = (size, size) if isinstance(size, int) else (None if size is None else tuple(size))
         images, labels = _load_sklearn_digits()
-        part = slice(0, self.n_train) if train else slice(self.n_train, None)
+        order = np.random.default_rng(0).permutation(len(labels))
+        part = order[:self.n_train] if train else order[self.n_train:]
         images = images[part] * (255.0 / 16.0)
         if self.size is not None and self.size != images.shape[1:]:
             images = _upsample(images, self.size)
