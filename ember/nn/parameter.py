@@ -9,7 +9,6 @@ Tensors, as in PyTorch.
 Parameter containing:
 tensor([0., 0.], requires_grad=True)
 """
-from collections import OrderedDict
 
 from ember._tensor import Tensor
 
@@ -39,11 +38,6 @@ class Parameter(Tensor):
 
     def __repr__(self):
         return 'Parameter containing:\n' + super().__repr__()
-
-    def __reduce_ex__(self, proto):
-        # Rebuilt through a module-level function so pickle and ember.save can find it by name.
-        data = Tensor._make(self._data, self._device)
-        return (_rebuild_parameter, (data, self._requires_grad, OrderedDict()))
 
 
 def _rebuild_parameter(data, requires_grad, backward_hooks):

@@ -522,3 +522,11 @@ def test_docstring_examples_run(name):
     import math
     result = doctest.testmod(importlib.import_module(name), extraglobs={'ember': ember, 'math': math})
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_plain_pickle_of_parameter_keeps_class_and_attributes():
+    import pickle
+    p = ember.nn.Parameter(ember.ones(2))
+    p.tag = 'shared'
+    q = pickle.loads(pickle.dumps(p))
+    assert type(q) is ember.nn.Parameter and q.tag == 'shared' and q.requires_grad and q.tolist() == [1., 1.]

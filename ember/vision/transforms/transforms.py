@@ -20,16 +20,7 @@ import ember
 from ember.vision.transforms import functional as F
 from ember.vision.transforms.functional import InterpolationMode, _interpolation_modes_from_int
 
-try:
-    from ember.nn.modules.module import Module as _Module
-except ModuleNotFoundError as e:  # NOTE: transitional, while ember.nn is being written: a plain callable
-    # base; any other import failure inside ember.nn is a real error
-    if e.name not in ("ember.nn", "ember.nn.modules", "ember.nn.modules.module"):
-        raise
-
-    class _Module:
-        def __call__(self, *args, **kwargs):
-            return self.forward(*args, **kwargs)
+from ember.nn.modules.module import Module as _Module
 
 __all__ = ["Compose", "ToTensor", "PILToTensor", "ConvertImageDtype", "ToPILImage", "Normalize", "Resize",
            "CenterCrop", "Pad", "Lambda", "RandomCrop", "RandomHorizontalFlip", "RandomVerticalFlip",
