@@ -205,7 +205,7 @@ class LBFGS(Optimizer):
 
     def _directional_evaluate(self, closure, x, t, d):
         self._add_grad(t, d)
-        loss = float(closure())
+        loss = _scalar(closure())
         flat_grad = self._gather_flat_grad()
         self._set_param(x)
         return loss, flat_grad
@@ -232,7 +232,7 @@ class LBFGS(Optimizer):
         state.setdefault('n_iter', 0)
 
         orig_loss = evaluate()
-        loss = float(orig_loss)
+        loss = _scalar(orig_loss)
         current_evals = 1
         state['func_evals'] += 1
 
@@ -316,7 +316,7 @@ class LBFGS(Optimizer):
                 self._add_grad(t, d)
                 if n_iter != max_iter:
                     # re-evaluate only when another iteration may follow
-                    loss = float(evaluate())
+                    loss = _scalar(evaluate())
                     flat_grad = self._gather_flat_grad()
                     opt_cond = abs(flat_grad).max() <= tolerance_grad
                     ls_func_evals = 1
@@ -344,3 +344,8 @@ class LBFGS(Optimizer):
         if al is not None:
             state['al'] = _wrap(al, device)
         return orig_loss
+
+
+def _scalar(loss):
+    """The closure's loss as a Python float (``item()``: no requires-grad conversion warning)."""
+    return loss.item() if hasattr(loss, 'item') else float(loss)
