@@ -47,8 +47,21 @@ class Size(tuple):
 
 
 class Tensor:
-    __slots__ = ('_data', '_device', '_requires_grad', '_grad', '_grad_fn', '_output_nr', '_version',
-                 '_base', '_view_fn', '_grad_acc', '_retains_grad', '_is_param', '__dict__', '__weakref__')
+    __slots__ = ('_data', '_device', '_requires_grad', '_grad_fn', '_version', '__dict__', '__weakref__')
+    # NOTE: rarely-set fields are class-level defaults (an instance overrides them in its __dict__),
+    # so making a tensor costs five attribute writes instead of twelve
+    _grad = None
+    _output_nr = 0
+    _base = None
+    _view_fn = None
+    _grad_acc = None
+    _retains_grad = False
+    _is_param = False
+    _INTERNAL = frozenset(('_grad', '_output_nr', '_base', '_view_fn', '_grad_acc', '_retains_grad', '_is_param'))
+
+    def _user_state(self):
+        """Attributes a user set on this tensor (what pickling and deepcopy carry over)."""
+        return {k: v for k, v in self.__dict__.items() if k not in Tensor._INTERNAL}
     __array_priority__ = 1000  # make NumPy defer to Tensor's reflected operators
 
     def __new__(cls, *args, device=None, dtype=None):
@@ -87,15 +100,10 @@ class Tensor:
         t._data = data
         t._device = device
         t._requires_grad = requires_grad
-        t._grad = None
         t._grad_fn = grad_fn
-        t._output_nr = output_nr
+        if output_nr:
+            t._output_nr = output_nr
         t._version = _Version()
-        t._base = None
-        t._view_fn = None
-        t._grad_acc = None
-        t._retains_grad = False
-        t._is_param = False
         return t
 
     # ---------------------------------------------------------------- metadata
@@ -463,14 +471,15 @@ class Tensor:
                                "https://github.com/pytorch/pytorch/pull/103001")
         new = type(self)._from(Tensor._make(self._data.copy(), self._device)) if type(self) is not Tensor \
             else Tensor._make(self._data.copy(), self._device)
+        import copy
         new._requires_grad = self._requires_grad
-        if type(self) is not Tensor:
-            new._is_param = self._is_param
-            new.__dict__.update({k: v for k, v in self.__dict__.items()})
-        if self._grad is not None:
-            import copy
-            new._grad = copy.deepcopy(self._grad, memo)
+        if self._is_param:
+            new._is_param = True
         memo[id(self)] = new
+        for k, v in self._user_state().items():
+            setattr(new, k, copy.deepcopy(v, memo))
+        if self._grad is not None:
+            new._grad = copy.deepcopy(self._grad, memo)
         return new
 
     def __contains__(self, element):

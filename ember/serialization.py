@@ -192,14 +192,14 @@ class _SavePickler(pickle._Pickler):
             raise RuntimeError("ember.save cannot save tensors on the 'meta' device: they hold no data")
         if _is_parameter(t):
             data = Tensor._make(t._data, t._device)
-            state = dict(t.__dict__)
+            state = t._user_state()
             if state:
                 return _REBUILD_PARAMETER_WITH_STATE, (data, t._requires_grad, collections.OrderedDict(), state)
             return _REBUILD_PARAMETER, (data, t._requires_grad, collections.OrderedDict())
         ref, offset, stride = self._storage_of(t._data, t._device)
         args = (ref, offset, tuple(int(n) for n in t._data.shape), stride, t.requires_grad,
                 collections.OrderedDict())
-        state = dict(t.__dict__)
+        state = t._user_state()
         if state or type(t) is not Tensor:  # attributes set on a tensor survive, as in PyTorch
             new_type = _TORCH_TENSOR if type(t) is Tensor else type(t)
             return _REBUILD_FROM_TYPE_V2, (_REBUILD_TENSOR_V2, new_type, args, state)
@@ -1037,7 +1037,7 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
 def _reduce_tensor(t):
     """``Tensor.__reduce_ex__``: plain pickle/copy/multiprocessing carry the array itself."""
     cls = type(t)
-    state = dict(t.__dict__) or None
+    state = t._user_state() or None
     return _rebuild_pickled, (backend.to_numpy(t._data), str(t._device), t._requires_grad,
                               None if cls is Tensor else cls, _is_parameter(t), state)
 

@@ -54,8 +54,10 @@ class _SavedValue:
 class Context:
     """What ``forward`` leaves for ``backward`` (PyTorch's ``ctx``)."""
     # class-level defaults: creating a Context per op then costs almost nothing
-    xp = None
-    needs_input_grad = ()
+    xp = _np  # the CPU default; apply sets cupy for CUDA tensors
+    # when nothing is recorded no input needs a gradient: one shared all-False tuple, long enough
+    # for any op's positional arguments, saves building one per op call
+    needs_input_grad = (False,) * 64
     materialize_grads = True
     _to_save = ()
     _saved = None
@@ -355,13 +357,12 @@ class Function(metaclass=_FunctionMeta):
             device = CPU
         node_cls = cls._node_cls
         ctx = node_cls.__new__(node_cls)
-        ctx.xp = _np if device is CPU else backend.get_array_module(device)
-        ctx._n_args = i
+        if device is not CPU:
+            ctx.xp = backend.get_array_module(device)
         record = record and grad_mode._state.enabled
         if record:
+            ctx._n_args = i
             ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
-        else:
-            ctx.needs_input_grad = (False,) * i
 
         if cls._raw:
             if cls._promote:
