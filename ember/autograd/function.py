@@ -367,15 +367,24 @@ class Function(metaclass=_FunctionMeta):
         if cls._raw:
             if cls._promote:
                 dt = _promoted(args, cls._promote)
-                raw = [_scalar_arg(a, dt) if not isinstance(a, Tensor) else
-                       (a._data if a._data.dtype == dt else a._data.astype(dt)) for a in args] \
-                    if len(tensors) < i else \
-                    [a._data if a._data.dtype == dt else a._data.astype(dt) for a in args]
+                if dt is None:
+                    raw = [a._data for a in args] if len(tensors) == i else \
+                        [a._data if isinstance(a, Tensor) else a for a in args]
+                else:
+                    raw = [_scalar_arg(a, dt) if not isinstance(a, Tensor) else
+                           (a._data if a._data.dtype == dt else a._data.astype(dt)) for a in args]
             elif len(tensors) == i:
                 raw = [a._data for a in args]
             else:
                 raw = [a._data if isinstance(a, Tensor) else a for a in args]
-            out = cls.forward(ctx, *raw, **kwargs)
+            try:
+                out = cls.forward(ctx, *raw, **kwargs)
+            except ValueError as e:
+                err = _translate_broadcast_error(e, raw) if getattr(cls.forward, '_broadcast_errors', False) \
+                    else None
+                if err is None:
+                    raise
+                raise err from None
             if type(out) is tuple:
                 multi = True
                 outs = out
@@ -385,7 +394,8 @@ class Function(metaclass=_FunctionMeta):
             else:
                 multi = False
                 outs = (out,)
-                results = [Tensor._make(out if not isinstance(out, _np.generic) else _np.asarray(out), device)]
+                results = [Tensor._make(out if type(out) is _np.ndarray or not isinstance(out, _np.generic)
+                                        else _np.asarray(out), device)]
         else:
             with grad_mode.no_grad():
                 out = cls.forward(ctx, *args, **kwargs)
@@ -467,23 +477,30 @@ def _scalar_arg(a, dt):
 
 
 def _promoted(args, mode):
-    """The numpy dtype every tensor input is cast to (PyTorch's promotion, see _dtype)."""
+    """The NumPy dtype tensor inputs are cast to (PyTorch's promotion, see _dtype), or None when
+    every tensor input already has it (the common case, decided without building the full table)."""
     first = None
-    same = True
+    only_tensors = True
     for a in args:
         if isinstance(a, Tensor):
+            d = a._data.dtype
             if first is None:
-                first = a._data.dtype
-            elif a._data.dtype != first:
-                same = False
-                break
-        elif a is not None and not isinstance(a, float) or isinstance(a, bool):
-            same = False
-            break
-    if same and first is not None and (first.kind in 'fc' or not any(isinstance(a, float) for a in args)):
-        dt = first
-    else:
-        dt = result_type(*args).np_dtype
+                first = d
+            elif d is not first and d != first:
+                return _full_promotion(args, mode)
+        elif a is None:
+            continue
+        elif type(a) is float:
+            only_tensors = False
+        else:
+            return _full_promotion(args, mode)
+    if first is not None and (first.kind in 'fc' or (only_tensors and mode is True)):
+        return None
+    return _full_promotion(args, mode)
+
+
+def _full_promotion(args, mode):
+    dt = result_type(*args).np_dtype
     if mode == 'float' and dt.kind not in 'fc':
         dt = get_default_dtype().np_dtype
     return dt
@@ -569,3 +586,8 @@ def once_differentiable(fn):
         with grad_mode.no_grad():
             return fn(ctx, *grads)
     return wrapper
+
+
+def _translate_broadcast_error(e, raw):
+    from ember.ops._util import translate_broadcast_error
+    return translate_broadcast_error(e, raw)

@@ -18,17 +18,21 @@ def broadcast_error(a_shape, b_shape):
 
 
 def elementwise(forward):
-    """Turn NumPy's broadcasting ValueError into PyTorch's RuntimeError."""
-    @functools.wraps(forward)
-    def wrapper(ctx, *args, **kw):
-        try:
-            return forward(ctx, *args, **kw)
-        except ValueError as e:
-            shapes = [getattr(a, 'shape', ()) for a in args if hasattr(a, 'shape')]
-            if len(shapes) >= 2 and 'broadcast' in str(e):
-                raise broadcast_error(shapes[0], shapes[1]) from None
-            raise
-    return wrapper
+    """Mark a forward whose NumPy broadcasting ValueError must surface as PyTorch's RuntimeError.
+
+    NOTE: the translation itself happens in ``Function.apply`` (a try around every forward costs
+    nothing until it raises), so marking adds no call per op.
+    """
+    forward._broadcast_errors = True
+    return forward
+
+
+def translate_broadcast_error(e, raw_args):
+    """PyTorch's RuntimeError for NumPy's "operands could not be broadcast" ValueError, else None."""
+    shapes = [a.shape for a in raw_args if hasattr(a, 'shape')]
+    if len(shapes) >= 2 and 'broadcast' in str(e):
+        return broadcast_error(shapes[0], shapes[1])
+    return None
 
 
 def wrap_dim(dim, ndim):
