@@ -138,7 +138,7 @@ class Node(Context):
     _hooks = None
     _seq = -1
     _input_meta = ()
-    _out_meta = ()
+    _out_meta = (None,)  # one output unless apply records more
     next_functions = ()
 
     @property
@@ -417,7 +417,9 @@ class Function(metaclass=_FunctionMeta):
                 if fn is not None:
                     edges.append((fn, t._output_nr))
                 elif t._requires_grad:
-                    edges.append((t._grad_accumulator(), 0))
+                    ref = t._grad_acc
+                    acc = ref() if ref is not None else None
+                    edges.append((acc if acc is not None else t._grad_accumulator(), 0))
                 else:
                     edges.append(_NO_EDGE)
                 meta.append((t._data.shape, t._data.dtype, t._device))
@@ -429,20 +431,19 @@ class Function(metaclass=_FunctionMeta):
             node._input_meta = meta
             node._seq = next(_sequence)
             non_diff = ctx._non_differentiable
-            out_meta = []
+            if multi:
+                # only a multi-output node can receive None for some outputs and need zeros there
+                node._out_meta = [(r._data.shape, r._data.dtype, device) if isinstance(r, Tensor) else None
+                                  for r in results]
             k = 0
             for r in results:
                 if isinstance(r, Tensor):
-                    data = r._data
-                    out_meta.append((data.shape, data.dtype, device))
-                    if data.dtype.kind in 'fc' and not (non_diff and any(n is outs[k] for n in non_diff)):
+                    if r._data.dtype.kind in 'fc' and not (non_diff and any(n is outs[k] for n in non_diff)):
                         r._grad_fn = node
-                        r._output_nr = k
+                        if k:
+                            r._output_nr = k
                         r._requires_grad = True
-                else:
-                    out_meta.append(None)
                 k += 1
-            node._out_meta = out_meta
             if ctx._to_save:
                 _resolve_saved(ctx, args, tensors, outs, results)
         return tuple(results) if multi else results[0]
