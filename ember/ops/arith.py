@@ -1,5 +1,6 @@
 """Binary arithmetic with broadcasting and PyTorch's type promotion."""
 from ember._tensor import Tensor
+from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import elementwise
 
@@ -68,6 +69,10 @@ class Mul(Primitive):
     @staticmethod
     def backward(ctx, g):
         b, a = ctx.saved_tensors
+        if not grad_mode._state.enabled:  # first order: multiply the arrays, no op dispatch
+            gd, dev = g._data, g._device
+            return (None if b is None else Tensor._make(gd * (b._data if isinstance(b, Tensor) else b), dev),
+                    None if a is None else Tensor._make(gd * a._data, dev))
         return (g * b if b is not None else None), (g * a if a is not None else None)
 
 

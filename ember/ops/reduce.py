@@ -7,6 +7,7 @@ import numpy as np
 
 from ember._dtype import get_default_dtype, to_dtype
 from ember._tensor import Tensor
+from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import wrap_dim, wrap_dims
 
@@ -25,6 +26,11 @@ def _keep_shape(in_shape, dims):
 
 
 def _expand_back(g, in_shape, dims, keepdim):
+    if not grad_mode._state.enabled:
+        # NOTE: a first-order backward builds no graph: broadcast the array directly (one view,
+        # no op dispatch); with create_graph the differentiable path below is taken
+        data = g._data if keepdim else g._data.reshape(_keep_shape(in_shape, dims))
+        return Tensor._make(g._xp.broadcast_to(data, in_shape), g._device)
     if not keepdim:
         g = g.reshape(_keep_shape(in_shape, dims))
     return g.expand(in_shape)
