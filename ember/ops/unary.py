@@ -5,11 +5,19 @@ Each row gives PyTorch's node name, the forward on arrays and the backward in em
 """
 import math
 
+from ember._tensor import Tensor
+from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 
 
-def _unary(node, fwd, bwd, save='x', promote='float'):
-    """A Primitive computing ``fwd(xp, x)`` whose backward is ``bwd(g, x, y)``."""
+def _unary(node, fwd, bwd, save='x', promote='float', arrays=None):
+    """A Primitive computing ``fwd(xp, x)`` whose backward is ``bwd(g, x, y)``.
+
+    ``arrays(xp, g, x, y)``, when given, is the same backward on raw arrays: a first-order
+    backward (no graph being built) uses it and skips op dispatch; ``arrays=True`` says ``bwd``'s
+    plain arithmetic already works on arrays.
+    """
+    fast = bwd if arrays is True else arrays
 
     def forward(ctx, x):
         y = fwd(ctx.xp, x)
@@ -23,6 +31,11 @@ def _unary(node, fwd, bwd, save='x', promote='float'):
 
     def backward(ctx, g):
         saved = ctx.saved_tensors
+        if fast is not None and not grad_mode._state.enabled:
+            x = saved[0]._data if save in ('x', 'xy') else None
+            y = saved[-1]._data if save in ('y', 'xy') else None
+            out = fast(ctx.xp, g._data, x, y) if arrays is not True else fast(g._data, x, y)
+            return Tensor._make(out, g._device)
         if save == 'x':
             return bwd(g, saved[0], None)
         if save == 'y':
@@ -36,36 +49,40 @@ def _unary(node, fwd, bwd, save='x', promote='float'):
                                      'forward': staticmethod(forward), 'backward': staticmethod(backward)})
 
 
-Neg = _unary('NegBackward0', lambda xp, x: xp.negative(x), lambda g, x, y: -g, save=None, promote=True)
-Exp = _unary('ExpBackward0', lambda xp, x: xp.exp(x), lambda g, x, y: g * y, save='y')
-Exp2 = _unary('Exp2Backward0', lambda xp, x: xp.exp2(x), lambda g, x, y: g * y * math.log(2), save='y')
-Expm1 = _unary('Expm1Backward0', lambda xp, x: xp.expm1(x), lambda g, x, y: g * (y + 1), save='y')
-Log = _unary('LogBackward0', lambda xp, x: xp.log(x), lambda g, x, y: g / x)
-Log2 = _unary('Log2Backward0', lambda xp, x: xp.log2(x), lambda g, x, y: g / (x * math.log(2)))
-Log10 = _unary('Log10Backward0', lambda xp, x: xp.log10(x), lambda g, x, y: g / (x * math.log(10)))
-Log1p = _unary('Log1pBackward0', lambda xp, x: xp.log1p(x), lambda g, x, y: g / (x + 1))
-Sqrt = _unary('SqrtBackward0', lambda xp, x: xp.sqrt(x), lambda g, x, y: g / (2 * y), save='y')
-Rsqrt = _unary('RsqrtBackward0', lambda xp, x: 1 / xp.sqrt(x), lambda g, x, y: g * -0.5 * y * y * y, save='y')
-Sin = _unary('SinBackward0', lambda xp, x: xp.sin(x), lambda g, x, y: g * x.cos())
-Cos = _unary('CosBackward0', lambda xp, x: xp.cos(x), lambda g, x, y: g * -x.sin())
-Tan = _unary('TanBackward0', lambda xp, x: xp.tan(x), lambda g, x, y: g * (1 + y * y), save='y')
+Neg = _unary('NegBackward0', lambda xp, x: xp.negative(x), lambda g, x, y: -g, save=None, promote=True, arrays=True)
+Exp = _unary('ExpBackward0', lambda xp, x: xp.exp(x), lambda g, x, y: g * y, save='y', arrays=True)
+Exp2 = _unary('Exp2Backward0', lambda xp, x: xp.exp2(x), lambda g, x, y: g * y * math.log(2), save='y', arrays=True)
+Expm1 = _unary('Expm1Backward0', lambda xp, x: xp.expm1(x), lambda g, x, y: g * (y + 1), save='y', arrays=True)
+Log = _unary('LogBackward0', lambda xp, x: xp.log(x), lambda g, x, y: g / x, arrays=True)
+Log2 = _unary('Log2Backward0', lambda xp, x: xp.log2(x), lambda g, x, y: g / (x * math.log(2)), arrays=True)
+Log10 = _unary('Log10Backward0', lambda xp, x: xp.log10(x), lambda g, x, y: g / (x * math.log(10)), arrays=True)
+Log1p = _unary('Log1pBackward0', lambda xp, x: xp.log1p(x), lambda g, x, y: g / (x + 1), arrays=True)
+Sqrt = _unary('SqrtBackward0', lambda xp, x: xp.sqrt(x), lambda g, x, y: g / (2 * y), save='y', arrays=True)
+Rsqrt = _unary('RsqrtBackward0', lambda xp, x: 1 / xp.sqrt(x), lambda g, x, y: g * -0.5 * y * y * y, save='y',
+               arrays=True)
+Sin = _unary('SinBackward0', lambda xp, x: xp.sin(x), lambda g, x, y: g * x.cos(),
+             arrays=lambda xp, g, x, y: g * xp.cos(x))
+Cos = _unary('CosBackward0', lambda xp, x: xp.cos(x), lambda g, x, y: g * -x.sin(),
+             arrays=lambda xp, g, x, y: g * -xp.sin(x))
+Tan = _unary('TanBackward0', lambda xp, x: xp.tan(x), lambda g, x, y: g * (1 + y * y), save='y', arrays=True)
 Asin = _unary('AsinBackward0', lambda xp, x: xp.arcsin(x), lambda g, x, y: g / (1 - x * x).sqrt())
 Acos = _unary('AcosBackward0', lambda xp, x: xp.arccos(x), lambda g, x, y: -g / (1 - x * x).sqrt())
-Atan = _unary('AtanBackward0', lambda xp, x: xp.arctan(x), lambda g, x, y: g / (1 + x * x))
+Atan = _unary('AtanBackward0', lambda xp, x: xp.arctan(x), lambda g, x, y: g / (1 + x * x), arrays=True)
 Sinh = _unary('SinhBackward0', lambda xp, x: xp.sinh(x), lambda g, x, y: g * x.cosh())
 Cosh = _unary('CoshBackward0', lambda xp, x: xp.cosh(x), lambda g, x, y: g * x.sinh())
-Tanh = _unary('TanhBackward0', lambda xp, x: xp.tanh(x), lambda g, x, y: g * (1 - y * y), save='y')
+Tanh = _unary('TanhBackward0', lambda xp, x: xp.tanh(x), lambda g, x, y: g * (1 - y * y), save='y', arrays=True)
 Asinh = _unary('AsinhBackward0', lambda xp, x: xp.arcsinh(x), lambda g, x, y: g / (x * x + 1).sqrt())
 Acosh = _unary('AcoshBackward0', lambda xp, x: xp.arccosh(x), lambda g, x, y: g / (x * x - 1).sqrt())
-Atanh = _unary('AtanhBackward0', lambda xp, x: xp.arctanh(x), lambda g, x, y: g / (1 - x * x))
+Atanh = _unary('AtanhBackward0', lambda xp, x: xp.arctanh(x), lambda g, x, y: g / (1 - x * x), arrays=True)
 def _sigmoid(xp, x):
     # PyTorch's formula: the negative tail keeps its tiny values (1.9e-22 at -50 in float32), which
     # tanh(x/2)/2 + 1/2 rounds to 0; exp overflowing to inf below about -88 gives exactly 0, as there
     return 1 / (1 + xp.exp(-x))
 
 
-Sigmoid = _unary('SigmoidBackward0', _sigmoid, lambda g, x, y: g * y * (1 - y), save='y')
-Reciprocal = _unary('ReciprocalBackward0', lambda xp, x: xp.reciprocal(x), lambda g, x, y: -g * y * y, save='y')
+Sigmoid = _unary('SigmoidBackward0', _sigmoid, lambda g, x, y: g * y * (1 - y), save='y', arrays=True)
+Reciprocal = _unary('ReciprocalBackward0', lambda xp, x: xp.reciprocal(x), lambda g, x, y: -g * y * y, save='y',
+                    arrays=True)
 Abs = _unary('AbsBackward0', lambda xp, x: xp.abs(x), lambda g, x, y: g * x.sign(), promote=False)
 Erf = _unary('ErfBackward0', lambda xp, x: _erf(xp, x),
              lambda g, x, y: g * (2 / math.sqrt(math.pi)) * (-(x * x)).exp())
