@@ -156,7 +156,12 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
                         buf = buffers[nxt] = [None] * (1 if type(nxt) is AccumulateGrad else
                                                        max(len(nxt._out_meta), nr + 1))
                     old = buf[nr]
-                    buf[nr] = g if old is None else old + g
+                    if old is None:
+                        buf[nr] = g
+                    elif create_graph:
+                        buf[nr] = old + g
+                    else:  # first order: sum the arrays, no op dispatch
+                        buf[nr] = Tensor._make(old._data + g._data, g._device)
                 d = deps[nxt] - 1
                 deps[nxt] = d
                 if d == 0:
