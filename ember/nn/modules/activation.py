@@ -12,6 +12,18 @@ def _inplace_suffix(inplace):
     return ', inplace=True' if inplace else ''
 
 
+class _InplaceActivation(Module):
+    """An activation whose only option is ``inplace`` (shown in the repr when set)."""
+    __constants__ = ['inplace']
+
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = inplace
+
+    def extra_repr(self):
+        return 'inplace=True' if self.inplace else ''
+
+
 class Threshold(Module):
     """``x if x > threshold else value``."""
     __constants__ = ['threshold', 'value', 'inplace']
@@ -29,23 +41,15 @@ class Threshold(Module):
         return f'threshold={self.threshold}, value={self.value}{_inplace_suffix(self.inplace)}'
 
 
-class ReLU(Module):
+class ReLU(_InplaceActivation):
     """``max(x, 0)``.
 
     >>> ReLU()(ember.tensor([-1., 2.]))
     tensor([0., 2.])
     """
-    __constants__ = ['inplace']
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
 
     def forward(self, input):
         return F.relu(input, inplace=self.inplace)
-
-    def extra_repr(self):
-        return 'inplace=True' if self.inplace else ''
 
 
 class RReLU(Module):
@@ -99,16 +103,13 @@ class Sigmoid(Module):
         return input.sigmoid()
 
 
-class Hardsigmoid(Module):
+class Hardsigmoid(_InplaceActivation):
     """``relu6(x + 3) / 6``."""
-    __constants__ = ['inplace']
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
     def forward(self, input):
         return F.hardsigmoid(input, self.inplace)
+
+    extra_repr = Module.extra_repr  # PyTorch's repr does not show inplace here
+
 
 
 class Tanh(Module):
@@ -116,46 +117,25 @@ class Tanh(Module):
         return input.tanh()
 
 
-class SiLU(Module):
+class SiLU(_InplaceActivation):
     """``x * sigmoid(x)`` (swish)."""
-    __constants__ = ['inplace']
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
     def forward(self, input):
         return F.silu(input, inplace=self.inplace)
 
-    def extra_repr(self):
-        return 'inplace=True' if self.inplace else ''
 
-
-class Mish(Module):
+class Mish(_InplaceActivation):
     """``x * tanh(softplus(x))``."""
-    __constants__ = ['inplace']
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
     def forward(self, input):
         return F.mish(input, inplace=self.inplace)
 
-    def extra_repr(self):
-        return 'inplace=True' if self.inplace else ''
 
-
-class Hardswish(Module):
+class Hardswish(_InplaceActivation):
     """``x * relu6(x + 3) / 6``."""
-    __constants__ = ['inplace']
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
     def forward(self, input):
         return F.hardswish(input, self.inplace)
+
+    extra_repr = Module.extra_repr  # PyTorch's repr does not show inplace here
+
 
 
 class ELU(Module):
@@ -190,19 +170,10 @@ class CELU(Module):
         return f'alpha={self.alpha}{_inplace_suffix(self.inplace)}'
 
 
-class SELU(Module):
+class SELU(_InplaceActivation):
     """``scale * elu(x, alpha)`` with the self-normalising constants."""
-    __constants__ = ['inplace']
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
-
     def forward(self, input):
         return F.selu(input, self.inplace)
-
-    def extra_repr(self):
-        return 'inplace=True' if self.inplace else ''
 
 
 class GLU(Module):
