@@ -18,49 +18,19 @@ import subprocess
 import sys
 import time
 
+from _common import import_lib, lenet
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
 
-def _import(lib_name):
-    if lib_name == 'ember':
-        sys.path.insert(0, ROOT)
-        import ember as lib
-        import ember.nn  # noqa: F401  (in case ember's top level does not import nn yet)
-    else:
-        import torch as lib
-        lib.set_num_threads(os.cpu_count() or 1)
-    return lib
+_import = import_lib
 
 
 def _mlp(lib):
     nn = lib.nn
     return nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(),
                          nn.Linear(512, 10))
-
-
-def _lenet(lib):
-    nn = lib.nn
-    F = lib.nn.functional
-
-    class Net(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.conv1 = nn.Conv2d(3, 6, 5)
-            self.pool = nn.MaxPool2d(2, 2)
-            self.conv2 = nn.Conv2d(6, 16, 5)
-            self.fc1 = nn.Linear(16 * 5 * 5, 120)
-            self.fc2 = nn.Linear(120, 84)
-            self.fc3 = nn.Linear(84, 10)
-
-        def forward(self, x):
-            x = self.pool(F.relu(self.conv1(x)))
-            x = self.pool(F.relu(self.conv2(x)))
-            x = x.flatten(1)
-            x = F.relu(self.fc1(x))
-            x = F.relu(self.fc2(x))
-            return self.fc3(x)
-    return Net()
 
 
 def _train_step(lib, model, x, y, lr=1e-3):
@@ -102,7 +72,7 @@ def bench(lib_name):
             return mlp(x)
     res['mlp_infer_ms'] = _best_ms(infer, 100)
     xc = lib.rand(64, 3, 32, 32)
-    res['lenet_step_ms'] = _best_ms(_train_step(lib, _lenet(lib), xc, y), 20)
+    res['lenet_step_ms'] = _best_ms(_train_step(lib, lenet(lib), xc, y), 20)
     return res
 
 
