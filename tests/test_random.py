@@ -284,3 +284,11 @@ def test_in_place_fills_bump_the_version_and_keep_dtype():
         leaf.uniform_()
     with torch.no_grad():
         leaf.normal_()
+
+
+def test_randint_keyword_form():
+    ember.manual_seed(0)
+    t = ember.randint(high=5, size=(20,))
+    assert t.shape == (20,) and t.dtype == ember.int64 and 0 <= int(t.min()) and int(t.max()) < 5
+    t = ember.randint(low=3, high=5, size=(20,))
+    assert 3 <= int(t.min()) and int(t.max()) < 5

@@ -1,9 +1,8 @@
 """SGD (sgd.py): trajectories, state dicts, repr and errors against PyTorch 2.13's recorded values."""
-import numpy as np
 import pytest
 
 import ember
-from tests.optim import _problem as P
+from tests.optim._shared import PytorchParity
 
 OPT = ember.optim.SGD
 
@@ -115,42 +114,9 @@ GROUPS = [{'lr': 0.002,
 STEP_DTYPES = {}
 
 
-@pytest.mark.parametrize('name', sorted(CONFIGS))
-def test_trajectory_matches_pytorch(name):
-    defaults, groups = CONFIGS[name]
-    got = P.trajectory(ember, OPT, defaults, groups)
-    np.testing.assert_allclose(got, EXPECTED[name], rtol=0, atol=1e-10)
-
-
-@pytest.mark.parametrize('name', sorted(CONFIGS))
-def test_state_dict_round_trip_continues_the_same_trajectory(name):
-    defaults, groups = CONFIGS[name]
-    continued, resumed = P.resumed_trajectory(ember, OPT, defaults, groups)
-    assert continued == resumed
-    np.testing.assert_allclose(continued, EXPECTED[name][3:], rtol=0, atol=1e-10)
-
-
-def test_state_dict_layout_matches_pytorch():
-    defaults, groups = next(iter(CONFIGS.values()))
-    params = P.make_params(ember)
-    opt = P.make_optimizer(OPT, params, defaults, groups)
-    P.run(opt, params, 2)
-    sd = opt.state_dict()
-    assert {k: list(v.keys()) for k, v in sd['state'].items()} == STATE_KEYS
-    assert sd['param_groups'] == GROUPS
-    assert [list(g.keys()) for g in sd['param_groups']] == [list(g.keys()) for g in GROUPS]
-    assert {k: v['step'].dtype for k, v in sd['state'].items() if 'step' in v} == \
-        {k: getattr(ember, v) for k, v in STEP_DTYPES.items()}
-    for k, v in sd['state'].items():
-        for name, value in v.items():
-            if name != 'step':
-                assert value.dtype == ember.float64 and value.shape == params[k].shape
-
-
-def test_repr_matches_pytorch():
-    defaults, groups = next(iter(CONFIGS.values()))
-    opt = P.make_optimizer(OPT, P.make_params(ember), defaults, groups)
-    assert repr(opt) == REPR
+class TestPytorchParity(PytorchParity):
+    OPT, CONFIGS, EXPECTED, REPR = OPT, CONFIGS, EXPECTED, REPR
+    STATE_KEYS, GROUPS, STEP_DTYPES = STATE_KEYS, GROUPS, STEP_DTYPES
 
 
 def test_seed001_session_prints_what_pytorch_prints():
