@@ -287,8 +287,8 @@ def test_in_place_fills_bump_the_version_and_keep_dtype():
 
 
 def test_randint_keyword_form():
-    ember.manual_seed(0)
-    t = ember.randint(high=5, size=(20,))
-    assert t.shape == (20,) and t.dtype == ember.int64 and 0 <= int(t.min()) and int(t.max()) < 5
-    t = ember.randint(low=3, high=5, size=(20,))
+    torch.manual_seed(0)
+    t = torch.randint(high=5, size=(20,))
+    assert t.shape == (20,) and t.dtype == torch.int64 and 0 <= int(t.min()) and int(t.max()) < 5
+    t = torch.randint(low=3, high=5, size=(20,))
     assert 3 <= int(t.min()) and int(t.max()) < 5
