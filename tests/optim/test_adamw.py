@@ -1,6 +1,5 @@
 """AdamW (adamw.py): trajectories, state dicts, repr and errors against PyTorch 2.13's recorded values."""
 import numpy as np
-import pytest
 
 import ember
 from tests.optim._shared import PytorchParity
@@ -93,11 +92,12 @@ GROUPS = [{'lr': 0.05,
             'decoupled_weight_decay': True,
             'params': [1]}]
 STEP_DTYPES = {0: 'float32', 1: 'float32'}
+ERRORS = [(dict(lr=-0.5), "Invalid learning rate: -0.5")]
 
 
 class TestPytorchParity(PytorchParity):
     OPT, CONFIGS, EXPECTED, REPR = OPT, CONFIGS, EXPECTED, REPR
-    STATE_KEYS, GROUPS, STEP_DTYPES = STATE_KEYS, GROUPS, STEP_DTYPES
+    STATE_KEYS, GROUPS, STEP_DTYPES, ERRORS = STATE_KEYS, GROUPS, STEP_DTYPES, ERRORS
 
 
 def test_defaults_and_decoupled_weight_decay():
@@ -117,8 +117,3 @@ def test_loading_keeps_decoupled_weight_decay_on():
     opt = OPT([w])
     opt.load_state_dict(sd)
     assert opt.param_groups[0]['decoupled_weight_decay'] is True and opt.param_groups[0]['lr'] == 0.1
-
-
-def test_errors():
-    with pytest.raises(ValueError, match=r"^Invalid learning rate: -0.5$"):
-        OPT([ember.tensor([1.], requires_grad=True)], lr=-0.5)

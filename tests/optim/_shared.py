@@ -1,0 +1,73 @@
+"""The checks every optimizer's recorded PyTorch values go through, written once.
+
+Each optimizer test module (test_adam.py, test_sgd.py, ...) records PyTorch 2.13's behaviour on
+the fixed problem of ``_problem`` and binds it to a subclass of ``PytorchParity``::
+
+    class TestPytorchParity(PytorchParity):
+        OPT, CONFIGS, EXPECTED, REPR = OPT, CONFIGS, EXPECTED, REPR
+        STATE_KEYS, GROUPS, STEP_DTYPES, ERRORS = STATE_KEYS, GROUPS, STEP_DTYPES, ERRORS
+
+OPT          the ember optimizer class
+CONFIGS      name -> (defaults, [group 0 options, group 1 options])
+EXPECTED     name -> the flattened parameters (w1, then w2) after each of 5 steps
+REPR         repr() of the optimizer built from the first config
+STATE_KEYS   parameter index -> the state's keys, in order, after 2 steps of the first config
+GROUPS       state_dict()['param_groups'] after those 2 steps (values and key order)
+STEP_DTYPES  parameter index -> the dtype name of its 'step' state ({} when there is none)
+ERRORS       [(constructor kwargs, the exact ValueError message PyTorch gives)]
+
+The trajectory and round-trip tests run once per config name, test_errors once per ERRORS entry.
+"""
+import numpy as np
+import pytest
+
+import ember
+from tests.optim import _problem as P
+
+
+class PytorchParity:
+    """Base for the per-optimizer ``TestPytorchParity`` classes; not collected itself (no Test prefix)."""
+    OPT = CONFIGS = EXPECTED = REPR = STATE_KEYS = GROUPS = STEP_DTYPES = ERRORS = None
+
+    def pytest_generate_tests(self, metafunc):
+        if 'name' in metafunc.fixturenames:
+            metafunc.parametrize('name', sorted(self.CONFIGS))
+        if 'message' in metafunc.fixturenames:
+            metafunc.parametrize('kwargs, message', self.ERRORS)
+
+    def test_trajectory_matches_pytorch(self, name):
+        defaults, groups = self.CONFIGS[name]
+        got = P.trajectory(ember, self.OPT, defaults, groups)
+        np.testing.assert_allclose(got, self.EXPECTED[name], rtol=0, atol=1e-10)
+
+    def test_state_dict_round_trip_continues_the_same_trajectory(self, name):
+        defaults, groups = self.CONFIGS[name]
+        continued, resumed = P.resumed_trajectory(ember, self.OPT, defaults, groups)
+        assert continued == resumed
+        np.testing.assert_allclose(continued, self.EXPECTED[name][3:], rtol=0, atol=1e-10)
+
+    def test_state_dict_layout_matches_pytorch(self):
+        defaults, groups = next(iter(self.CONFIGS.values()))
+        params = P.make_params(ember)
+        opt = P.make_optimizer(self.OPT, params, defaults, groups)
+        P.run(opt, params, 2)
+        sd = opt.state_dict()
+        assert {k: list(v.keys()) for k, v in sd['state'].items()} == self.STATE_KEYS
+        assert sd['param_groups'] == self.GROUPS
+        assert [list(g.keys()) for g in sd['param_groups']] == [list(g.keys()) for g in self.GROUPS]
+        assert {k: v['step'].dtype for k, v in sd['state'].items() if 'step' in v} == \
+            {k: getattr(ember, v) for k, v in self.STEP_DTYPES.items()}
+        for k, v in sd['state'].items():
+            for name, value in v.items():
+                if name != 'step':
+                    assert value.dtype == ember.float64 and value.shape == params[k].shape
+
+    def test_repr_matches_pytorch(self):
+        defaults, groups = next(iter(self.CONFIGS.values()))
+        opt = P.make_optimizer(self.OPT, P.make_params(ember), defaults, groups)
+        assert repr(opt) == self.REPR
+
+    def test_errors(self, kwargs, message):
+        with pytest.raises(ValueError) as e:
+            self.OPT([ember.tensor([1.], requires_grad=True)], **kwargs)
+        assert str(e.value) == message
