@@ -316,6 +316,10 @@ def _convolution(name, n, input, weight, bias, stride, padding, dilation, groups
         if any(s != 1 for s in stride):
             raise RuntimeError("padding='same' is not supported for strided convolutions")
         pads = _same_pads(weight.shape[2:], dilation) if weight.ndim == input.ndim else ((0, 0),) * k
+        if any(lo != hi for lo, hi in pads):
+            import warnings
+            warnings.warn("Using padding='same' with even kernel lengths and odd dilation may require a "
+                          "zero-padded copy of the input be created", UserWarning, stacklevel=3)
     elif padding == 'valid':
         pads = ((0, 0),) * k
     else:

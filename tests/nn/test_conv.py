@@ -655,3 +655,14 @@ EXPECTED = {'conv2d': {'shape': [1, 3, 3, 3],
                            0.0716080723, 0.0, 0.0, 0.0, 0.250414671, 0.996614261, 0.0883686861, 0.82484232,
                            0.697332756, -0.587795007, 0.0, 0.0, 0.0, 0.815219762, 0.709285501, 0.0, 0.995090949,
                            0.0716080723, 0.0, 0.0, 0.0, 0.0]}}
+
+
+def test_same_padding_with_even_kernel_warns_like_pytorch():
+    import warnings
+    x = ember.ones(1, 1, 6, 6)
+    with pytest.warns(UserWarning, match="padding='same' with even kernel lengths"):
+        y = ember.nn.functional.conv2d(x, ember.ones(1, 1, 2, 2), padding='same')
+    assert y.shape == (1, 1, 6, 6)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        ember.nn.functional.conv2d(x, ember.ones(1, 1, 3, 3), padding='same')
