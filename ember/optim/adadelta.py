@@ -1,6 +1,5 @@
 """Adadelta: the state (running averages of squared gradients and updates); math in ``_functional``."""
 from ember._tensor import Tensor
-from ember.autograd.grad_mode import enable_grad as _enable_grad
 from ember.optim._functional import adadelta
 from ember.optim.optimizer import (Optimizer, _check_differentiable, _new_step, _steps_to_tensors,
                                    _use_grad_for_differentiable, _zeros_like_param)
@@ -49,10 +48,7 @@ class Adadelta(Optimizer):
     @_use_grad_for_differentiable
     def step(self, closure=None):
         """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
-        loss = None
-        if closure is not None:
-            with _enable_grad():
-                loss = closure()
+        loss = self._evaluate(closure)
         for group in self.param_groups:
             params, grads, square_avgs, acc_deltas, state_steps = [], [], [], [], []
             for p in group['params']:

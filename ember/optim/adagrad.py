@@ -1,6 +1,5 @@
 """Adagrad: the state (sums of squared gradients); the math is ``_functional.adagrad``."""
 from ember._tensor import Tensor
-from ember.autograd.grad_mode import enable_grad as _enable_grad
 from ember.optim._functional import adagrad
 from ember.optim.optimizer import (Optimizer, _check_differentiable, _new_step, _steps_to_tensors,
                                    _use_grad_for_differentiable, _zeros_like_param)
@@ -64,10 +63,7 @@ class Adagrad(Optimizer):
     @_use_grad_for_differentiable
     def step(self, closure=None):
         """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
-        loss = None
-        if closure is not None:
-            with _enable_grad():
-                loss = closure()
+        loss = self._evaluate(closure)
         init_value = self.defaults['initial_accumulator_value']
         for group in self.param_groups:
             params, grads, state_sums, state_steps = [], [], [], []

@@ -1,6 +1,5 @@
 """Adam: the state (moments, step counters); the math is ``_functional.adam``."""
 from ember._tensor import Tensor
-from ember.autograd.grad_mode import enable_grad as _enable_grad
 from ember.optim._functional import adam
 from ember.optim.optimizer import (Optimizer, _check_differentiable, _new_step, _steps_to_tensors, _to_scalar,
                                    _use_grad_for_differentiable, _zeros_like_param)
@@ -98,10 +97,7 @@ class Adam(Optimizer):
     @_use_grad_for_differentiable
     def step(self, closure=None):
         """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
-        loss = None
-        if closure is not None:
-            with _enable_grad():
-                loss = closure()
+        loss = self._evaluate(closure)
         for group in self.param_groups:
             params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps = [], [], [], [], [], []
             self._init_group(group, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps)

@@ -278,6 +278,14 @@ class Optimizer:
         self.param_groups.append(param_group)
 
     # -------------------------------------------------------------- gradients
+    @staticmethod
+    def _evaluate(closure):
+        """The closure's loss, computed with grad enabled (None when there is no closure)."""
+        if closure is None:
+            return None
+        with _grad_mode.enable_grad():
+            return closure()
+
     def zero_grad(self, set_to_none=True):
         """Reset the gradients of all optimized tensors (to None by default, else to zeros in place)."""
         for group in self.param_groups:

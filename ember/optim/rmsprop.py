@@ -1,6 +1,5 @@
 """RMSprop: the state (square averages, optional momentum and gradient averages); math in ``_functional``."""
 from ember._tensor import Tensor
-from ember.autograd.grad_mode import enable_grad as _enable_grad
 from ember.optim._functional import rmsprop
 from ember.optim.optimizer import (Optimizer, _check_differentiable, _new_step, _steps_to_tensors,
                                    _use_grad_for_differentiable, _zeros_like_param)
@@ -77,10 +76,7 @@ class RMSprop(Optimizer):
     @_use_grad_for_differentiable
     def step(self, closure=None):
         """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
-        loss = None
-        if closure is not None:
-            with _enable_grad():
-                loss = closure()
+        loss = self._evaluate(closure)
         for group in self.param_groups:
             params, grads, square_avgs, grad_avgs, bufs, state_steps = [], [], [], [], [], []
             self._init_group(group, params, grads, square_avgs, bufs, grad_avgs, state_steps)

@@ -1,6 +1,5 @@
 """Stochastic gradient descent (optionally with momentum): the state; the math is ``_functional.sgd``."""
 from ember._tensor import Tensor
-from ember.autograd.grad_mode import enable_grad as _enable_grad
 from ember.optim._functional import sgd
 from ember.optim.optimizer import Optimizer, _check_differentiable, _use_grad_for_differentiable
 
@@ -54,10 +53,7 @@ class SGD(Optimizer):
     @_use_grad_for_differentiable
     def step(self, closure=None):
         """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
-        loss = None
-        if closure is not None:
-            with _enable_grad():
-                loss = closure()
+        loss = self._evaluate(closure)
 
         for group in self.param_groups:
             params, grads, bufs = [], [], []
