@@ -304,7 +304,8 @@ class Tanhshrink(Module):
         return F.tanhshrink(input)
 
 
-class Softmin(Module):
+class _AlongDim(Module):
+    """A softmax-family layer over one ``dim`` (``None``: PyTorch's legacy implicit choice)."""
     __constants__ = ['dim']
 
     def __init__(self, dim=None):
@@ -316,31 +317,20 @@ class Softmin(Module):
         if not hasattr(self, 'dim'):
             self.dim = None
 
+    def extra_repr(self):
+        return f'dim={self.dim}'
+
+
+class Softmin(_AlongDim):
     def forward(self, input):
         return F.softmin(input, self.dim, _stacklevel=5)
 
-    def extra_repr(self):
-        return f'dim={self.dim}'
 
-
-class Softmax(Module):
+class Softmax(_AlongDim):
     """Softmax along ``dim``; ``dim=None`` picks PyTorch's legacy implicit dimension (with its warning)."""
-    __constants__ = ['dim']
-
-    def __init__(self, dim=None):
-        super().__init__()
-        self.dim = dim
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if not hasattr(self, 'dim'):
-            self.dim = None
 
     def forward(self, input):
         return F.softmax(input, self.dim, _stacklevel=5)
-
-    def extra_repr(self):
-        return f'dim={self.dim}'
 
 
 class Softmax2d(Module):
@@ -352,20 +342,6 @@ class Softmax2d(Module):
         return F.softmax(input, -3, _stacklevel=5)
 
 
-class LogSoftmax(Module):
-    __constants__ = ['dim']
-
-    def __init__(self, dim=None):
-        super().__init__()
-        self.dim = dim
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if not hasattr(self, 'dim'):
-            self.dim = None
-
+class LogSoftmax(_AlongDim):
     def forward(self, input):
         return F.log_softmax(input, self.dim, _stacklevel=5)
-
-    def extra_repr(self):
-        return f'dim={self.dim}'
