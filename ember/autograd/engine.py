@@ -129,7 +129,7 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
                 if accumulate and not inputs and grads[0] is not None:
                     _accumulate_into_leaf(node.variable, grads[0], create_graph)
                 if node._hooks:
-                    for h in node._hooks:
+                    for h in list(node._hooks.values()):
                         h(grads, grads)
                 continue
             if needed is not None and node not in needed:
@@ -141,7 +141,7 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
             else:
                 in_grads = [None] * len(node.next_functions)
             if node._hooks:
-                for h in node._hooks:
+                for h in list(node._hooks.values()):
                     r = h(tuple(in_grads), tuple(grads))
                     if r is not None:
                         in_grads = list(r)
@@ -210,7 +210,7 @@ def _accumulate_buffer(buffers, node, nr, g):
 def _run_pre_hooks(node, grads):
     grads = list(grads)
     retains = []
-    for nr, fn in list(node._pre_hooks):
+    for nr, fn in list(node._pre_hooks.values()):
         if nr is None:  # a node pre-hook sees all output grads
             r = fn(tuple(grads))
             if r is not None:

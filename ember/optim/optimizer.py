@@ -24,6 +24,7 @@ from ember._dtype import float32, float64, get_default_dtype
 from ember._legacy import typename
 from ember._tensor import Tensor
 from ember.autograd import grad_mode as _grad_mode
+from ember.utils.hooks import RemovableHandle
 
 __all__ = ['Optimizer', 'register_optimizer_step_pre_hook', 'register_optimizer_step_post_hook']
 
@@ -41,35 +42,16 @@ _global_optimizer_pre_hooks = OrderedDict()
 _global_optimizer_post_hooks = OrderedDict()
 
 
-class _RemovableHandle:
-    """What ``register_*_hook`` returns: ``handle.remove()`` unregisters the hook."""
-    _next_id = 0
-
-    def __init__(self, hooks_dict):
-        self._hooks_dict = hooks_dict
-        self.id = _RemovableHandle._next_id
-        _RemovableHandle._next_id += 1
-
-    def remove(self):
-        self._hooks_dict.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
-
-
 def register_optimizer_step_pre_hook(hook):
     """Register a pre hook, ``hook(optimizer, args, kwargs)``, run before every optimizer's step."""
-    handle = _RemovableHandle(_global_optimizer_pre_hooks)
+    handle = RemovableHandle(_global_optimizer_pre_hooks)
     _global_optimizer_pre_hooks[handle.id] = hook
     return handle
 
 
 def register_optimizer_step_post_hook(hook):
     """Register a post hook, ``hook(optimizer, args, kwargs)``, run after every optimizer's step."""
-    handle = _RemovableHandle(_global_optimizer_post_hooks)
+    handle = RemovableHandle(_global_optimizer_post_hooks)
     _global_optimizer_post_hooks[handle.id] = hook
     return handle
 
@@ -310,18 +292,18 @@ class Optimizer:
     # -------------------------------------------------------------------- hooks
     def register_step_pre_hook(self, hook):
         """Register ``hook(optimizer, args, kwargs) -> None or (new_args, new_kwargs)`` to run before step."""
-        handle = _RemovableHandle(self._optimizer_step_pre_hooks)
+        handle = RemovableHandle(self._optimizer_step_pre_hooks)
         self._optimizer_step_pre_hooks[handle.id] = hook
         return handle
 
     def register_step_post_hook(self, hook):
         """Register ``hook(optimizer, args, kwargs) -> None`` to run after step."""
-        handle = _RemovableHandle(self._optimizer_step_post_hooks)
+        handle = RemovableHandle(self._optimizer_step_post_hooks)
         self._optimizer_step_post_hooks[handle.id] = hook
         return handle
 
     def _register(self, hooks, hook, prepend):
-        handle = _RemovableHandle(hooks)
+        handle = RemovableHandle(hooks)
         hooks[handle.id] = hook
         if prepend:
             hooks.move_to_end(handle.id, last=False)

@@ -1,0 +1,31 @@
+"""RemovableHandle: what every ``register_*_hook`` returns (PyTorch's ``torch.utils.hooks``)."""
+import itertools
+import weakref
+
+__all__ = ['RemovableHandle']
+
+
+class RemovableHandle:
+    """Removes a hook from the dicts it was registered in (PyTorch's ``torch.utils.hooks``)."""
+    _next_id = itertools.count()
+
+    def __init__(self, hooks_dict, *, extra_dict=None):
+        self.hooks_dict_ref = weakref.ref(hooks_dict)
+        self.id = next(RemovableHandle._next_id)
+        if extra_dict is None:
+            extra_dict = []
+        elif isinstance(extra_dict, dict):
+            extra_dict = [extra_dict]
+        self.extra_dict_ref = tuple(weakref.ref(d) for d in extra_dict)
+
+    def remove(self):
+        for ref in (self.hooks_dict_ref,) + self.extra_dict_ref:
+            d = ref()
+            if d is not None and self.id in d:
+                del d[self.id]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
