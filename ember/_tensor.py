@@ -259,14 +259,6 @@ class Tensor:
     def is_shared(self):
         return False
 
-    @property
-    def _version_value(self):
-        return self._version.value
-
-    # public alias, like PyTorch's tensor._version
-    def _get_version(self):
-        return self._version.value
-
     # ------------------------------------------------------------- autograd API
     def _grad_accumulator(self):
         ref = self._grad_acc

@@ -8,9 +8,9 @@ PyTorch.  Either way ``backward`` receives and returns Tensors, written with emb
 gradients of gradients need nothing extra.
 """
 import itertools
+from collections import OrderedDict
 
 import numpy as _np
-import weakref
 
 from ember import backend
 from ember._device import CPU
@@ -160,10 +160,7 @@ class Node(Context):
         return f'<{type(self).__name__} object at {hex(id(self))}>'
 
     def register_hook(self, fn):
-        if self._hooks is None:
-            self._hooks = []
-        self._hooks.append(fn)
-        return _RemovableHandle(self._hooks, fn)
+        return _add_hook(self, '_hooks', fn)
 
     def register_prehook(self, fn):
         return _add_pre_hook(self, None, fn)
@@ -188,7 +185,7 @@ class Node(Context):
         if type(res) is not tuple:
             res = (res,)
         slots = self._arg_slots
-        if len(res) < len(slots) or (len(res) != ctx._n_args and not self._fn._lenient):
+        if slots and len(res) <= slots[-1]:  # extra trailing gradients (Nones) are allowed
             raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
                                f"(expected {ctx._n_args}, got {len(res)})")
         out = []
@@ -210,29 +207,20 @@ class Node(Context):
     __call__ = lambda self, *grads: self.apply(grads)
 
 
-class _RemovableHandle:
-    def __init__(self, container, item):
-        self._container, self._item = container, item
-
-    def remove(self):
-        try:
-            self._container.remove(self._item)
-        except ValueError:
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
+def _add_hook(node, attr, value):
+    """Register ``value`` in the node's ``attr`` hook dict; the handle removes it again."""
+    from ember.utils.hooks import RemovableHandle  # imported late: ember.utils loads after autograd
+    hooks = getattr(node, attr)
+    if hooks is None:
+        hooks = OrderedDict()  # a plain dict cannot be weakly referenced by the handle
+        setattr(node, attr, hooks)
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = value
+    return handle
 
 
 def _add_pre_hook(node, output_nr, fn):
-    if node._pre_hooks is None:
-        node._pre_hooks = []
-    entry = (output_nr, fn)
-    node._pre_hooks.append(entry)
-    return _RemovableHandle(node._pre_hooks, entry)
+    return _add_hook(node, '_pre_hooks', (output_nr, fn))
 
 
 class AccumulateGrad(Node):
@@ -318,7 +306,6 @@ class Function(metaclass=_FunctionMeta):
     """
     _raw = False          # forward sees arrays (Primitive) or Tensors (user Functions)
     _promote = False      # cast tensor inputs to the promoted dtype before forward
-    _lenient = True       # allow extra trailing Nones from backward
     _view = False         # outputs are views of input 0 (share storage and version counter)
     _scalar_edges = False  # Python-number operands appear in next_functions as (None, 0)
 
@@ -575,7 +562,6 @@ def _check_devices(tensors):
 class Primitive(Function):
     """A built-in op: ``forward`` works on raw arrays through ``ctx.xp``."""
     _raw = True
-    _lenient = True
 
 
 def once_differentiable(fn):
