@@ -105,11 +105,11 @@ class Sigmoid(Module):
 
 class Hardsigmoid(_InplaceActivation):
     """``relu6(x + 3) / 6``."""
+
     def forward(self, input):
         return F.hardsigmoid(input, self.inplace)
 
     extra_repr = Module.extra_repr  # PyTorch's repr does not show inplace here
-
 
 
 class Tanh(Module):
@@ -119,23 +119,25 @@ class Tanh(Module):
 
 class SiLU(_InplaceActivation):
     """``x * sigmoid(x)`` (swish)."""
+
     def forward(self, input):
         return F.silu(input, inplace=self.inplace)
 
 
 class Mish(_InplaceActivation):
     """``x * tanh(softplus(x))``."""
+
     def forward(self, input):
         return F.mish(input, inplace=self.inplace)
 
 
 class Hardswish(_InplaceActivation):
     """``x * relu6(x + 3) / 6``."""
+
     def forward(self, input):
         return F.hardswish(input, self.inplace)
 
     extra_repr = Module.extra_repr  # PyTorch's repr does not show inplace here
-
 
 
 class ELU(Module):
@@ -172,6 +174,7 @@ class CELU(Module):
 
 class SELU(_InplaceActivation):
     """``scale * elu(x, alpha)`` with the self-normalising constants."""
+
     def forward(self, input):
         return F.selu(input, self.inplace)
 
