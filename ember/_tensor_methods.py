@@ -1,68 +1,17 @@
 """Binds ember.ops functions to Tensor as methods and operators.
 
-Every method is the op function itself (its first argument is the tensor), so a method and
-``ember.<op>`` can never disagree.  In-place variants go through ``ops.inplace``.
+Ops bind themselves (``ember.ops._registry``): every method is the op function itself (its first
+argument is the tensor), so a method and ``ember.<op>`` can never disagree, and in-place variants go
+through ``ops.inplace``. What remains here is Tensor-only: operators, properties, ``new_*``.
 """
 from ember._tensor import Tensor
-from ember.ops import (activation, arith, compare, convert, creation, index, inplace, linalg, random,
-                       reduce, shape, unary)
-
-_METHODS = {
-    arith: 'add sub subtract mul multiply div divide true_divide floor_divide remainder fmod pow float_power '
-           'maximum minimum fmax fmin atan2 arctan2 hypot lerp addcmul addcdiv square xlogy rsub',
-    unary: 'neg negative exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan asin acos atan sinh cosh '
-           'tanh asinh acosh atanh arcsin arccos arctan arcsinh arccosh arctanh sigmoid reciprocal abs absolute '
-           'erf erfc erfinv sign sgn floor ceil trunc fix frac round logit sinc',
-    compare: 'eq ne lt le gt ge not_equal less less_equal greater greater_equal logical_and logical_or '
-             'logical_xor logical_not bitwise_and bitwise_or bitwise_xor bitwise_not bitwise_left_shift '
-             'bitwise_right_shift isclose allclose equal isnan isinf isposinf isneginf isfinite isreal signbit',
-    reduce: 'sum nansum mean nanmean prod max min amax amin aminmax argmax argmin var std norm logsumexp cumsum '
-            'cumprod cummax cummin logcumsumexp all any sort argsort msort topk kthvalue median nanmedian mode unique '
-            'bincount histc',
-    shape: 'view view_as reshape reshape_as flatten unflatten expand expand_as broadcast_to sum_to_size squeeze '
-           'unsqueeze permute transpose swapaxes swapdims t adjoint movedim moveaxis contiguous narrow split '
-           'tensor_split chunk select unbind flip fliplr flipud roll repeat tile repeat_interleave diagonal diag '
-           'diag_embed tril triu unfold',
-    index: 'gather scatter scatter_add scatter_reduce index_select index_add index_fill index_put take '
-           'take_along_dim masked_fill masked_select masked_scatter nonzero argwhere count_nonzero',
-    linalg: 'matmul mm mv dot bmm outer ger inner addmm addmv baddbmm addbmm tensordot inverse det slogdet '
-            'trace cross',
-    activation: 'relu softmax log_softmax clamp clip clamp_min clamp_max nan_to_num',
-    creation: 'clone',
-}
-
-# out-of-place ops whose in-place form is ``name_``
-_INPLACE = ('add sub mul div true_divide floor_divide remainder fmod pow atan2 lerp addcmul addcdiv neg exp '
-            'exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan asin acos atan sinh cosh tanh asinh acosh '
-            'atanh sigmoid reciprocal abs erf erfc erfinv sign floor ceil trunc frac round clamp clip clamp_min '
-            'clamp_max masked_fill index_fill scatter scatter_add index_add index_put tril triu square '
-            'logical_and logical_or logical_not bitwise_and bitwise_or bitwise_xor bitwise_not nan_to_num '
-            'maximum minimum logit hypot xlogy subtract multiply divide')
-
-_UFUNCS = {'add': 'add', 'sub': 'subtract', 'mul': 'multiply', 'div': 'true_divide', 'subtract': 'subtract',
-           'multiply': 'multiply', 'divide': 'true_divide', 'true_divide': 'true_divide'}
-
+from ember.ops._registry import bind
+from ember.ops import (arith, compare, convert, creation, index, linalg, random,
+                       shape, unary)
 
 def _install():
-    for module, names in _METHODS.items():
-        for name in names.split():
-            setattr(Tensor, name, getattr(module, name))
-    for name in _INPLACE.split():
-        fn = getattr(Tensor, name, None)
-        if fn is None:
-            continue
-        ufunc = _UFUNCS.get(name)
-        if ufunc is not None:
-            import numpy as np
-            method = inplace._binary_inplace(name + '_', fn, getattr(np, ufunc))
-        else:
-            method = inplace._unary_inplace(name + '_', fn)
-        setattr(Tensor, name + '_', method)
+    bind('Tensor', Tensor)  # every op registered with the 'Tensor' target, and its in-place variant
 
-    Tensor.relu_ = activation.relu_
-    Tensor.zero_ = inplace.zero_
-    Tensor.fill_ = inplace.fill_
-    Tensor.copy_ = inplace.copy_
     Tensor.set_ = _set_
     for name in ('uniform_', 'normal_', 'bernoulli_', 'random_', 'exponential_', 'geometric_', 'log_normal_',
                  'cauchy_'):

@@ -61,3 +61,33 @@ def test_error_inputs(info):
         for t, (data, version) in zip(tensors, before):
             np.testing.assert_array_equal(t._data, data)
             assert t._version.value == version
+
+
+def _inplace_rows():
+    from ember.ops._registry import REGISTRY
+    by_name = {e.name: e for e in REGISTRY if e.inplace}
+    return [(info, by_name[info.name]) for info in OPS if info.name in by_name]
+
+
+@pytest.mark.parametrize('info,entry', _inplace_rows(), ids=lambda x: getattr(x, 'name', ''))
+def test_inplace_variant_matches_out_of_place(info, entry):
+    """``x.name_(...)`` (made by the registry) writes exactly what ``name(x, ...)`` returns, into ``x``."""
+    from ember.ops._registry import inplace_variant
+    method = inplace_variant(entry)
+    checked = 0
+    for sample in info.samples(np.random.default_rng(0)):
+        args, kwargs = to_ember(sample, 'float64', requires_grad=False)
+        if not args or not isinstance(args[0], ember.Tensor):
+            continue
+        expected = entry.fn(*args, **kwargs)
+        if not isinstance(expected, ember.Tensor) or expected.shape != args[0].shape \
+                or expected.dtype != args[0].dtype:
+            continue  # the result would not fit the input (broadcasting or promotion): in-place refuses
+        target = args[0].clone()
+        version = target._version.value
+        assert method(target, *args[1:], **kwargs) is target
+        np.testing.assert_array_equal(target.numpy(), expected.numpy(), err_msg=f'{entry.name}_ {sample}')
+        assert target._version.value > version
+        checked += 1
+    if not checked:
+        pytest.skip(f'no sample of {info.name} keeps its first input\'s shape and dtype')

@@ -5,6 +5,7 @@ from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import wrap_dim
+from ember.ops._registry import op
 
 
 def _piecewise_grad(node_name, factor):
@@ -51,12 +52,14 @@ class Relu(Primitive):
         return _ReluGrad.apply(g, y)
 
 
+@op('ember', 'Tensor', 'F')
 def relu(input, inplace=False):
     if inplace:
         return relu_(input)
     return Relu.apply(input)
 
 
+@op('ember', 'Tensor', 'F')
 def relu_(input):
     from ember.ops.inplace import apply_inplace
 
@@ -113,6 +116,7 @@ def _softmax_dim(input, dim):
     return wrap_dim(dim, input.ndim)
 
 
+@op('ember', 'Tensor')
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
@@ -123,6 +127,7 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     return Softmax.apply(input, _softmax_dim(input, dim))
 
 
+@op('ember', 'Tensor')
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
@@ -166,19 +171,19 @@ class Clamp(Primitive):
         return g * mask.to(g.dtype), glo, ghi
 
 
+@op('ember', 'Tensor', aliases=('clip',), inplace=('Tensor', 'ember'))
 def clamp(input, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("ember.clamp: At least one of 'min' or 'max' must not be None")
     return Clamp.apply(input, min, max)
 
 
-clip = clamp
-
-
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def clamp_min(input, min):
     return clamp(input, min, None)
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def clamp_max(input, max):
     return clamp(input, None, max)
 
@@ -197,6 +202,7 @@ class NanToNum(Primitive):
         return g * x.isfinite().to(g.dtype), None, None, None  # replaced values are constants
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     return NanToNum.apply(input, nan, posinf, neginf)
 
@@ -239,12 +245,14 @@ class LeakyRelu(Primitive):
         return _LeakyReluGrad.apply(g, x, ctx.slope), None
 
 
+@op('F')
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     if inplace:
         return leaky_relu_(input, negative_slope)
     return LeakyRelu.apply(input, negative_slope)
 
 
+@op('F')
 def leaky_relu_(input, negative_slope=0.01):
     return _inplace(input, lambda t: LeakyRelu.apply(t, negative_slope))
 
@@ -275,12 +283,14 @@ class Celu(Elu):
     node_name = 'CeluBackward0'
 
 
+@op('F')
 def elu(input, alpha=1.0, inplace=False):
     if inplace:
         return elu_(input, alpha)
     return Elu.apply(input, alpha, 1.0, 1.0)
 
 
+@op('F')
 def elu_(input, alpha=1.0):
     return _inplace(input, lambda t: Elu.apply(t, alpha, 1.0, 1.0))
 
@@ -289,16 +299,19 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
+@op('F')
 def selu(input, inplace=False):
     if inplace:
         return selu_(input)
     return Elu.apply(input, _SELU_ALPHA, _SELU_SCALE, 1.0)
 
 
+@op('F')
 def selu_(input):
     return _inplace(input, lambda t: Elu.apply(t, _SELU_ALPHA, _SELU_SCALE, 1.0))
 
 
+@op('F')
 def celu(input, alpha=1.0, inplace=False):
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError")
@@ -307,6 +320,7 @@ def celu(input, alpha=1.0, inplace=False):
     return Celu.apply(input, alpha, 1.0, 1.0 / alpha)
 
 
+@op('F')
 def celu_(input, alpha=1.0):
     return _inplace(input, lambda t: Celu.apply(t, alpha, 1.0, 1.0 / alpha))
 
@@ -342,6 +356,7 @@ class Gelu(Primitive):
         return g * (cdf + x * pdf), None
 
 
+@op('F')
 def gelu(input, approximate='none'):
     if approximate not in ('none', 'tanh'):
         raise RuntimeError("approximate argument must be either none or tanh.")
@@ -368,6 +383,7 @@ class Silu(Primitive):
         return g * s * (1 + x * (1 - s))
 
 
+@op('F')
 def silu(input, inplace=False):
     if inplace:
         return _inplace(input, Silu.apply)
@@ -390,6 +406,7 @@ class Mish(Primitive):
         return g * (t + x * (1 - t * t) * x.sigmoid())
 
 
+@op('F')
 def mish(input, inplace=False):
     if inplace:
         return _inplace(input, Mish.apply)
@@ -415,6 +432,7 @@ class Hardtanh(Primitive):
         return _HardtanhGrad.apply(g, x, *ctx.args), None, None
 
 
+@op('F')
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
@@ -423,12 +441,14 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     return Hardtanh.apply(input, min_val, max_val)
 
 
+@op('F')
 def hardtanh_(input, min_val=-1.0, max_val=1.0):
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     return _inplace(input, lambda t: Hardtanh.apply(t, min_val, max_val))
 
 
+@op('F')
 def relu6(input, inplace=False):
     return hardtanh(input, 0.0, 6.0, inplace)
 
@@ -454,6 +474,7 @@ class Hardsigmoid(Primitive):
         return _HardsigmoidGrad.apply(g, x)
 
 
+@op('F')
 def hardsigmoid(input, inplace=False):
     if inplace:
         return _inplace(input, Hardsigmoid.apply)
@@ -476,6 +497,7 @@ class Hardswish(Primitive):
         return g * (mid * (x / 3 + 0.5) + hi)
 
 
+@op('F')
 def hardswish(input, inplace=False):
     if inplace:
         return _inplace(input, Hardswish.apply)
@@ -505,6 +527,7 @@ class Softplus(Primitive):
         return _where(z > threshold, g, g * z.sigmoid()), None, None
 
 
+@op('F')
 def softplus(input, beta=1.0, threshold=20.0):
     return Softplus.apply(input, beta, threshold)
 
@@ -523,14 +546,17 @@ class LogSigmoid(Primitive):
         return g * (-x).sigmoid()
 
 
+@op('F')
 def logsigmoid(input):
     return LogSigmoid.apply(input)
 
 
+@op('F')
 def softsign(input):
     return input / (input.abs() + 1)
 
 
+@op('F')
 def tanhshrink(input):
     return input - input.tanh()
 
@@ -564,12 +590,14 @@ class Hardshrink(Softshrink):
         return ctx.xp.where((x > lambd) | (x < -lambd), x, 0).astype(x.dtype, copy=False)
 
 
+@op('F')
 def softshrink(input, lambd=0.5):
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
     return Softshrink.apply(input, lambd)
 
 
+@op('F')
 def hardshrink(input, lambd=0.5):
     return Hardshrink.apply(input, lambd)
 
@@ -592,12 +620,14 @@ class Threshold(Primitive):
         return _ThresholdGrad.apply(g, x, ctx.threshold), None, None
 
 
+@op('F')
 def threshold(input, threshold, value, inplace=False):
     if inplace:
         return threshold_(input, threshold, value)
     return Threshold.apply(input, threshold, value)
 
 
+@op('F')
 def threshold_(input, threshold, value):
     return _inplace(input, lambda t: Threshold.apply(t, threshold, value))
 
@@ -623,6 +653,7 @@ class Glu(Primitive):
         return cat([gs, gs * a * (1 - s)], ctx.dim), None
 
 
+@op('F')
 def glu(input, dim=-1):
     if input.ndim == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
@@ -666,6 +697,7 @@ class Prelu(Primitive):
         return gx, gw
 
 
+@op('F')
 def prelu(input, weight):
     if weight.numel() != 1:
         if input.ndim == 0:
@@ -677,6 +709,7 @@ def prelu(input, weight):
     return Prelu.apply(input, weight)
 
 
+@op('F')
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     if not training:
         return leaky_relu(input, (lower + upper) / 2, inplace)
@@ -693,6 +726,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     return compute(input)
 
 
+@op('F')
 def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
     return rrelu(input, lower, upper, training, inplace=True)
 
@@ -703,6 +737,7 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     return softmax(-input, dim)
 
 
+@op('F')
 def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
     """Samples from the Gumbel-softmax distribution; ``hard=True`` returns one-hot samples whose
     gradient is the soft sample's (straight-through)."""

@@ -3,6 +3,7 @@ from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import elementwise
+from ember.ops._registry import op
 
 
 class Add(Primitive):
@@ -181,34 +182,33 @@ def _scalar_or_tensor(x):
     return x
 
 
+@op('ember', 'Tensor', inplace=True, ufunc='add')
 def add(input, other, *, alpha=1, out=None):
     if not isinstance(input, Tensor):
         return Add.apply(other, input) if alpha == 1 else Add.apply(input, other, alpha)
     return _out(Add.apply(input, other) if alpha == 1 else Add.apply(input, other, alpha), out)
 
 
+@op('ember', 'Tensor', aliases=('subtract',), inplace=True, ufunc='subtract')
 def sub(input, other, *, alpha=1, out=None):
     if not isinstance(input, Tensor):
         return RSub.apply(other, input) if alpha == 1 else Sub.apply(input, other, alpha)
     return _out(Sub.apply(input, other) if alpha == 1 else Sub.apply(input, other, alpha), out)
 
 
-subtract = sub
-
-
+@op('ember', 'Tensor')
 def rsub(input, other, *, alpha=1):
     return sub(other, input, alpha=alpha)
 
 
+@op('ember', 'Tensor', aliases=('multiply',), inplace=True, ufunc='multiply')
 def mul(input, other, *, out=None):
     if not isinstance(input, Tensor):
         input, other = other, input
     return _out(Mul.apply(input, other), out)
 
 
-multiply = mul
-
-
+@op('ember', 'Tensor', aliases=('divide', 'true_divide'), inplace=True, ufunc='true_divide')
 def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is None:
         res = Div.apply(input, other) if isinstance(input, Tensor) else RDiv.apply(other, input)
@@ -225,6 +225,7 @@ def div(input, other, *, rounding_mode=None, out=None):
 divide = true_divide = div
 
 
+@op('ember', 'Tensor', inplace=True)
 def pow(input, exponent, *, out=None):
     if not isinstance(input, Tensor):
         return RPow.apply(exponent, input)
@@ -233,6 +234,7 @@ def pow(input, exponent, *, out=None):
     return _out(PowScalar.apply(input, exponent), out)
 
 
+@op('ember', 'Tensor')
 def float_power(input, exponent):
     input = input.double() if isinstance(input, Tensor) else input
     exponent = exponent.double() if isinstance(exponent, Tensor) else exponent
@@ -267,6 +269,7 @@ class FloorDivide(_RoundedDivide):
     node_name = 'DivBackward3'
 
 
+@op('ember', 'Tensor', inplace=True)
 def floor_divide(input, other):
     if not isinstance(input, Tensor):
         from ember.ops.creation import as_tensor
@@ -319,6 +322,7 @@ class Fmod(Primitive):
         return g, gb
 
 
+@op('ember', 'Tensor', inplace=True)
 def remainder(input, other):
     if not isinstance(input, Tensor):
         from ember.ops.creation import as_tensor
@@ -326,6 +330,7 @@ def remainder(input, other):
     return Remainder.apply(input, other)
 
 
+@op('ember', 'Tensor', inplace=True)
 def fmod(input, other):
     return Fmod.apply(input, other)
 
@@ -360,10 +365,12 @@ class Minimum(_MinMax):
     node_name = 'MinimumBackward0'
 
 
+@op('ember', 'Tensor', inplace=True)
 def maximum(input, other):
     return Maximum.apply(input, other, True)
 
 
+@op('ember', 'Tensor', inplace=True)
 def minimum(input, other):
     return Minimum.apply(input, other, False)
 
@@ -396,10 +403,12 @@ class Fmin(_FMinMax):
     node_name = 'FminBackward0'
 
 
+@op('ember', 'Tensor')
 def fmax(input, other):
     return Fmax.apply(input, other, True)
 
 
+@op('ember', 'Tensor')
 def fmin(input, other):
     return Fmin.apply(input, other, False)
 
@@ -421,17 +430,17 @@ class Atan2(Primitive):
         return g * b / denom, g * -a / denom
 
 
+@op('ember', 'Tensor', aliases=('arctan2',), inplace=True)
 def atan2(input, other):
     return Atan2.apply(input, other)
 
 
-arctan2 = atan2
-
-
+@op('ember', 'Tensor', inplace=True)
 def hypot(input, other):
     return (input * input + other * other).sqrt()
 
 
+@op('ember', 'Tensor', inplace=True)
 def lerp(input, end, weight):
     for name, other in (('end', end), ('weight', weight)):
         if isinstance(other, Tensor) and other.dtype is not input.dtype:
@@ -447,18 +456,22 @@ def _c_name(d):
             'complex64': 'c10::complex<float>', 'complex128': 'c10::complex<double>'}[d.name]
 
 
+@op('ember', 'Tensor', inplace=True)
 def addcmul(input, tensor1, tensor2, *, value=1):
     return input + value * tensor1 * tensor2 if value != 1 else input + tensor1 * tensor2
 
 
+@op('ember', 'Tensor', inplace=True)
 def addcdiv(input, tensor1, tensor2, *, value=1):
     return input + value * (tensor1 / tensor2) if value != 1 else input + tensor1 / tensor2
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def square(input):
     return PowScalar.apply(input, 2)
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def xlogy(input, other):
     """input * log(other), defined as 0 where input == 0 (unless other is NaN), as in PyTorch."""
     import math

@@ -13,6 +13,7 @@ from ember.ops.dropout import dropout as _dropout
 from ember.ops.linalg import baddbmm, bmm, matmul
 from ember.ops.linear import linear as _linear
 from ember.ops.shape import cat
+from ember.ops._registry import op
 
 __all__ = ['scaled_dot_product_attention', 'multi_head_attention_forward']
 
@@ -29,6 +30,7 @@ def _safe_softmax(scores):
     return softmax(scores.masked_fill(dead, 0.0), -1).masked_fill(dead, 0.0)
 
 
+@op('F')
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
                                  enable_gqa=False):
     """softmax(Q K^T * scale + mask) V over the last two axes (..., L, E) x (..., S, E) x (..., S, Ev).
@@ -159,6 +161,7 @@ def _pad_last(mask):
     return cat([mask, mask.new_zeros(tuple(mask.shape[:-1]) + (1,))], -1)
 
 
+@op('F')
 def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias,
                                  bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias,
                                  training=True, key_padding_mask=None, need_weights=True, attn_mask=None,

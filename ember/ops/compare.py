@@ -5,6 +5,7 @@ from ember._dtype import bool_
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._util import elementwise
+from ember.ops._registry import op
 
 
 def _cmp(name, fn):
@@ -31,13 +32,12 @@ def _rel(cls, reflected=None):
     return fn
 
 
-eq = _rel(Eq)
-ne = _rel(Ne)
-lt = _rel(Lt, Gt)
-le = _rel(Le, Ge)
-gt = _rel(Gt, Lt)
-ge = _rel(Ge, Le)
-not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
+eq = op('ember', 'Tensor', name='eq')(_rel(Eq))
+ne = op('ember', 'Tensor', name='ne', aliases=('not_equal',))(_rel(Ne))
+lt = op('ember', 'Tensor', name='lt', aliases=('less',))(_rel(Lt, Gt))
+le = op('ember', 'Tensor', name='le', aliases=('less_equal',))(_rel(Le, Ge))
+gt = op('ember', 'Tensor', name='gt', aliases=('greater',))(_rel(Gt, Lt))
+ge = op('ember', 'Tensor', name='ge', aliases=('greater_equal',))(_rel(Ge, Le))
 
 
 def _logic(name, fn):
@@ -53,18 +53,22 @@ _LogicalOr = _logic('LogicalOr', lambda xp, a, b: xp.logical_or(a, b))
 _LogicalXor = _logic('LogicalXor', lambda xp, a, b: xp.logical_xor(a, b))
 
 
+@op('ember', 'Tensor', inplace=True)
 def logical_and(input, other):
     return _LogicalAnd.apply(input, other)
 
 
+@op('ember', 'Tensor', inplace=True)
 def logical_or(input, other):
     return _LogicalOr.apply(input, other)
 
 
+@op('ember', 'Tensor')
 def logical_xor(input, other):
     return _LogicalXor.apply(input, other)
 
 
+@op('ember', 'Tensor', inplace=True)
 def logical_not(input):
     return Tensor._make(input._xp.logical_not(input._data), input._device)
 
@@ -86,26 +90,32 @@ _Lshift = _bitwise('bitwise_left_shift', 'left_shift')
 _Rshift = _bitwise('bitwise_right_shift', 'right_shift')
 
 
+@op('ember', 'Tensor', inplace=True)
 def bitwise_and(input, other):
     return _And.apply(input, other) if isinstance(input, Tensor) else _And.apply(other, input)
 
 
+@op('ember', 'Tensor', inplace=True)
 def bitwise_or(input, other):
     return _Or.apply(input, other) if isinstance(input, Tensor) else _Or.apply(other, input)
 
 
+@op('ember', 'Tensor', inplace=True)
 def bitwise_xor(input, other):
     return _Xor.apply(input, other) if isinstance(input, Tensor) else _Xor.apply(other, input)
 
 
+@op('ember', 'Tensor')
 def bitwise_left_shift(input, other):
     return _Lshift.apply(input, other)
 
 
+@op('ember', 'Tensor')
 def bitwise_right_shift(input, other):
     return _Rshift.apply(input, other)
 
 
+@op('ember', 'Tensor', inplace=True)
 def bitwise_not(input):
     if input.dtype.category >= 2:
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{_tname(input.dtype)}'")
@@ -119,6 +129,7 @@ def _tname(d):
     return _scalar_type_name(d)
 
 
+@op('ember', 'Tensor')
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     if isinstance(other, Tensor) and input.dtype is not other.dtype:
         raise RuntimeError(f"{_tname(input.dtype)} did not match {_tname(other.dtype)}")
@@ -127,42 +138,52 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return Tensor._make(xp.isclose(input._data, b, rtol=rtol, atol=atol, equal_nan=equal_nan), input._device)
 
 
+@op('ember', 'Tensor')
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
 
+@op('ember', 'Tensor')
 def equal(input, other):
     return input.shape == other.shape and bool((input._data == other._data).all())
 
 
+@op('ember', 'Tensor')
 def isnan(input):
     return Tensor._make(input._xp.isnan(input._data), input._device)
 
 
+@op('ember', 'Tensor')
 def isinf(input):
     return Tensor._make(input._xp.isinf(input._data), input._device)
 
 
+@op('ember', 'Tensor')
 def isposinf(input):
     return Tensor._make(input._xp.isposinf(input._data), input._device)
 
 
+@op('ember', 'Tensor')
 def isneginf(input):
     return Tensor._make(input._xp.isneginf(input._data), input._device)
 
 
+@op('ember', 'Tensor')
 def isfinite(input):
     return Tensor._make(input._xp.isfinite(input._data), input._device)
 
 
+@op('ember', 'Tensor')
 def isreal(input):
     return Tensor._make(input._xp.isreal(input._data), input._device)
 
 
+@op('ember', 'Tensor')
 def signbit(input):
     return Tensor._make(input._xp.signbit(input._data), input._device)
 
 
+@op('ember')
 def is_nonzero(input):
     if input.numel() != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")

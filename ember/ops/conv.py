@@ -22,6 +22,7 @@ import math
 
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd.function import Primitive
+from ember.ops._registry import op
 
 __all__ = ['conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d',
            'unfold', 'fold']
@@ -391,6 +392,7 @@ def _convolution(name, n, input, weight, bias, stride, padding, dilation, groups
 
 
 # ------------------------------------------------------------------------------- public functions
+@op('F')
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """1-D convolution over (N, C, L) (or unbatched (C, L)) input.
 
@@ -400,6 +402,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _convolution('conv1d', 1, input, weight, bias, stride, padding, dilation, groups)
 
 
+@op('F')
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D convolution (cross-correlation, as in PyTorch) over (N, C, H, W) or (C, H, W) input.
 
@@ -409,15 +412,18 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _convolution('conv2d', 2, input, weight, bias, stride, padding, dilation, groups)
 
 
+@op('F')
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _convolution('conv3d', 3, input, weight, bias, stride, padding, dilation, groups)
 
 
+@op('F')
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     return _convolution('conv_transpose1d', 1, input, weight, bias, stride, padding, dilation, groups, True,
                         output_padding)
 
 
+@op('F')
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     """The adjoint of conv2d (a "deconvolution"): weight is (C_in, C_out / groups, kH, kW).
 
@@ -428,6 +434,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
                         output_padding)
 
 
+@op('F')
 def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     return _convolution('conv_transpose3d', 3, input, weight, bias, stride, padding, dilation, groups, True,
                         output_padding)
@@ -483,6 +490,7 @@ def _fold_params(kernel_size, dilation, padding, stride, n=2):
     return (_ntuple(kernel_size, n), _ntuple(dilation, n), _ntuple(padding, n), _ntuple(stride, n))
 
 
+@op('F')
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """Extract sliding local blocks (im2col): (N, C, H, W) -> (N, C * kH * kW, L).
 
@@ -505,6 +513,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     return Im2Col.apply(input, kernel, dilation, padding, stride)
 
 
+@op('F')
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """Combine sliding blocks into an image (col2im), summing overlaps: the adjoint of ``unfold``.
 

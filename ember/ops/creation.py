@@ -8,6 +8,7 @@ from ember import backend
 from ember._device import as_device
 from ember._dtype import from_numpy_dtype, get_default_dtype, scalar_dtype, to_dtype, _BY_NP
 from ember._tensor import Tensor
+from ember.ops._registry import op
 
 
 def _infer_dtype(data):
@@ -44,6 +45,7 @@ def _to_nested_list(data):
     return data
 
 
+@op('ember')
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor holding a copy of ``data`` (nested lists, scalars, NumPy arrays, tensors).
 
@@ -95,6 +97,7 @@ def _first_bad_len(data):
     return n
 
 
+@op('ember', aliases=('asarray',))
 def as_tensor(data, dtype=None, device=None):
     """A tensor sharing memory with ``data`` when it already fits (a tensor or NumPy array)."""
     dt = to_dtype(dtype) if dtype is not None else None
@@ -108,9 +111,7 @@ def as_tensor(data, dtype=None, device=None):
     return tensor(data, dtype=dt, device=device)
 
 
-asarray = as_tensor
-
-
+@op('ember')
 def from_numpy(ndarray):
     """A tensor that shares memory with ``ndarray`` (changes to one show in the other)."""
     if not isinstance(ndarray, np.ndarray):
@@ -165,21 +166,25 @@ def _fill(shape, value, dtype, device, requires_grad, out=None):
     return t
 
 
+@op('ember')
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           **kwargs):
     return _fill(size_arg('zeros', size, kwargs.pop('size', None)), 0, dtype, device, requires_grad, out)
 
 
+@op('ember')
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kwargs):
     return _fill(size_arg('ones', size, kwargs.pop('size', None)), 1, dtype, device, requires_grad, out)
 
 
+@op('ember')
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None, **kwargs):
     # NOTE: zero-filled, so "uninitialised" memory is deterministic
     return _fill(size_arg('empty', size, kwargs.pop('size', None)), 0, dtype, device, requires_grad, out)
 
 
+@op('ember')
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     if dtype is None:
         dtype = scalar_dtype(fill_value) if not isinstance(fill_value, Tensor) else fill_value.dtype
@@ -194,18 +199,22 @@ def _like(input, value, dtype, device, requires_grad):
     return _fill(tuple(input.shape), value, dt, dev, requires_grad)
 
 
+@op('ember')
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     return _like(input, 0, dtype, device, requires_grad)
 
 
+@op('ember')
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     return _like(input, 1, dtype, device, requires_grad)
 
 
+@op('ember')
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     return _like(input, 0, dtype, device, requires_grad)
 
 
+@op('ember')
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     return _like(input, fill_value, dtype, device, requires_grad)
@@ -215,6 +224,7 @@ def _num(x):
     return x.item() if isinstance(x, Tensor) else x
 
 
+@op('ember')
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     start, end, step = _num(start), _num(end), _num(step)
     if end is None:
@@ -243,6 +253,7 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     return _finish(arr, dt, dev, requires_grad)
 
 
+@op('ember', name='range')
 def range_(start, end, step=1, *, dtype=None, device=None, requires_grad=False):
     return arange(start, end + step * 0.5 if step > 0 else end - 0.5 * -step, step, dtype=dtype or get_default_dtype(),
                   device=device, requires_grad=requires_grad)
@@ -269,6 +280,7 @@ def _finish(arr, dt, dev, requires_grad):
     return t
 
 
+@op('ember')
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     dev = as_device(device)
@@ -280,6 +292,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     return _finish(arr, dt, dev, requires_grad)
 
 
+@op('ember')
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
@@ -288,6 +301,7 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     return _finish(xp.power(base, _linspace_array(xp, _num(start), _num(end), steps)), dt, dev, requires_grad)
 
 
+@op('ember')
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     for name, v in (('n', n), ('m', m)):
         if v is not None and v < 0:
@@ -298,15 +312,18 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
     return _finish(xp.eye(n, n if m is None else m, dtype=dt.np_dtype), dt, dev, requires_grad)
 
 
+@op('ember')
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
     return tensor(s, dtype=dtype or get_default_dtype(), device=device, requires_grad=requires_grad)
 
 
+@op('ember', 'Tensor')
 def clone(input, *, memory_format=None):
     from ember.ops.shape import Clone
     return Clone.apply(input)
 
 
+@op('ember')
 def complex(real, imag, *, out=None):
     """A complex tensor from real and imaginary parts (float32 -> complex64, float64 -> complex128)."""
     names = {'float16': 'Half', 'float32': 'Float', 'float64': 'Double'}

@@ -7,8 +7,10 @@ import numpy as np
 from ember import backend
 from ember._tensor import Tensor
 from ember.ops._util import wrap_dim
+from ember.ops._registry import op
 
 
+@op('F')
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     """``input / max(||input||_p, eps)`` along ``dim``."""
     denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
@@ -26,6 +28,7 @@ def _clamped_norm(x, dim, eps):
     return n + (n.clamp_min(eps) - n).detach()
 
 
+@op('F')
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """Cosine of the angle between ``x1`` and ``x2`` along ``dim`` (inputs broadcast)."""
     from ember.ops.shape import broadcast_tensors
@@ -34,6 +37,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     return ((a / _clamped_norm(a, d, eps)) * (b / _clamped_norm(b, d, eps))).sum(d)
 
 
+@op('F')
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """``||x1 - x2 + eps||_p`` over the last dimension."""
     ndim = max(x1.ndim, x2.ndim)
@@ -42,6 +46,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     return ((x1 - x2) + eps).norm(p, ndim - 1, keepdim=keepdim)
 
 
+@op('F')
 def pdist(input, p=2):
     """Distances between every pair of rows ``i < j`` of a 2-D ``input``, in row-major order."""
     if input.ndim != 2:

@@ -7,6 +7,7 @@ import warnings
 
 from ember import backend
 from ember._tensor import Tensor
+from ember.ops._registry import op
 
 
 def _check_p(p):
@@ -42,6 +43,7 @@ def _dropout_impl(input, p, training, inplace, feature):
     return _apply_mask(input, mask, inplace)
 
 
+@op('F')
 def dropout(input, p=0.5, training=True, inplace=False):
     """Zero each element with probability ``p`` and scale the rest by ``1/(1-p)`` (training only)."""
     _check_p(p)
@@ -58,6 +60,7 @@ def _feature(input, p, training, inplace, batched):
     return out
 
 
+@op('F')
 def dropout1d(input, p=0.5, training=True, inplace=False):
     """Zero whole channels of (N, C, L) or (C, L) inputs."""
     _check_p(p)
@@ -68,6 +71,7 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
     return _feature(input, p, training, inplace, batched=input.ndim == 3)
 
 
+@op('F')
 def dropout2d(input, p=0.5, training=True, inplace=False):
     """Zero whole channels of (N, C, H, W) inputs."""
     _check_p(p)
@@ -87,6 +91,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     return _feature(input, p, training, inplace, batched=ndim in (3, 4))
 
 
+@op('F')
 def dropout3d(input, p=0.5, training=True, inplace=False):
     """Zero whole channels of (N, C, D, H, W) inputs."""
     _check_p(p)
@@ -123,9 +128,11 @@ def _alpha_impl(input, p, training, inplace, feature):
     return input * keep + b
 
 
+@op('F')
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
     return _alpha_impl(input, p, training, inplace, feature=False)
 
 
+@op('F')
 def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     return _alpha_impl(input, p, training, inplace, feature=True)

@@ -5,6 +5,7 @@ from ember import backend
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
+from ember.ops._registry import op
 
 
 class Embedding(Primitive):
@@ -97,6 +98,7 @@ def _padding(padding_idx, n):
     return padding_idx
 
 
+@op('F')
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
               sparse=False):
     """Look up rows of ``weight`` by the integer tensor ``input``; output shape ``input.shape + (dim,)``.
@@ -141,6 +143,7 @@ class _BagMax(Primitive):
         return g.index_select(0, bag) * mask, None, None
 
 
+@op('F')
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode='mean',
                   sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
     """Sums, means or maxima of bags of embeddings, without materialising each bag separately.
@@ -202,6 +205,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     return out
 
 
+@op('F')
 def one_hot(tensor, num_classes=-1):
     """``(..., num_classes)`` int64 tensor with a 1 at each index of ``tensor``."""
     if tensor.dtype.name != 'int64':

@@ -6,6 +6,7 @@ from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import wrap_dim, broadcast_error
+from ember.ops._registry import op
 
 
 # ------------------------------------------------------------------ tensor[key]
@@ -281,6 +282,7 @@ def _fast_setitem(k):
     return fast
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def index_put(input, indices, values, accumulate=False):
     k = _parse_key(tuple(indices), input.shape, input._xp)
     return IndexPut.apply(input, values, k, accumulate)
@@ -309,6 +311,7 @@ class Where(Primitive):
         return None, gx, gy, None
 
 
+@op('ember')
 def where(condition, input=None, other=None):
     if input is None and other is None:
         return nonzero(condition, as_tuple=True)
@@ -404,6 +407,7 @@ def _gather_small(xp, x, dim, index):
     return xp.take_along_axis(x[sl], index, axis=dim)
 
 
+@op('ember', 'Tensor')
 def gather(input, dim, index, *, sparse_grad=False):
     _check_index(index, 'gather')
     dim = wrap_dim(dim, input.ndim)
@@ -485,6 +489,7 @@ def _check_scatter(name, input, dim, index, src):
     return dim
 
 
+@op('ember', 'Tensor', inplace=True)
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     if src is None:
         src = value
@@ -492,11 +497,13 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     return Scatter.apply(input, dim, index, src, reduce)
 
 
+@op('ember', 'Tensor', inplace=True)
 def scatter_add(input, dim, index, src):
     dim = _check_scatter('scatter_add', input, dim, index, src)
     return ScatterAdd.apply(input, dim, index, src, 'add')
 
 
+@op('ember', 'Tensor')
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     if reduce == 'sum':
         return scatter_add(input, dim, index, src)
@@ -527,6 +534,7 @@ class IndexSelect(Primitive):
         return index_add(zeros(*shape, dtype=g.dtype, device=g.device), dim, index, g), None, None
 
 
+@op('ember', 'Tensor')
 def index_select(input, dim, index):
     if index.dtype.name not in ('int32', 'int64'):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
@@ -560,6 +568,7 @@ class IndexAdd(Primitive):
         return g, None, None, gs, None
 
 
+@op('ember', 'Tensor', inplace=True)
 def index_add(input, dim, index, source, *, alpha=1):
     dim = wrap_dim(dim, input.ndim)
     if index.dtype.name not in ('int32', 'int64'):
@@ -579,6 +588,7 @@ def index_add(input, dim, index, source, *, alpha=1):
     return IndexAdd.apply(input, dim, index.reshape(-1), source, alpha)
 
 
+@op('ember', 'Tensor', inplace=True)
 def index_fill(input, dim, index, value):
     dim = wrap_dim(dim, input.ndim)
     if index.dtype is not int64:
@@ -587,6 +597,7 @@ def index_fill(input, dim, index, value):
     return IndexPut.apply(input, value, _parse_key(key, input.shape, input._xp))
 
 
+@op('ember', 'Tensor')
 def take(input, index):
     if index.dtype is not int64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {_name(index.dtype)}")
@@ -599,6 +610,7 @@ def take(input, index):
     return input.reshape(-1)[index]
 
 
+@op('ember', 'Tensor')
 def take_along_dim(input, indices, dim=None):
     if dim is None:
         return input.reshape(-1)[indices.reshape(-1)]
@@ -606,6 +618,7 @@ def take_along_dim(input, indices, dim=None):
 
 
 # ---------------------------------------------------------------------- masks
+@op('ember', 'Tensor', inplace=True)
 def masked_fill(input, mask, value):
     if mask.dtype is not bool_:
         from ember.ops.arith import _c_name
@@ -641,6 +654,7 @@ class MaskedFill(Primitive):
         return where(mask, 0.0, g), None, gv
 
 
+@op('ember', 'Tensor')
 def masked_select(input, mask):
     from ember.ops.shape import broadcast_tensors
     if mask.dtype is not bool_:
@@ -649,6 +663,7 @@ def masked_select(input, mask):
     return getitem(x, m)
 
 
+@op('ember', 'Tensor')
 def masked_scatter(input, mask, source):
     from ember.ops.shape import broadcast_tensors
     x, m = broadcast_tensors(input, mask)
@@ -656,6 +671,7 @@ def masked_scatter(input, mask, source):
     return IndexPut.apply(x.contiguous(), source.reshape(-1)[:n], (None, (m._data,)))
 
 
+@op('ember', 'Tensor')
 def nonzero(input, *, as_tuple=False):
     xp = input._xp
     idx = xp.nonzero(input._data)
@@ -668,10 +684,12 @@ def nonzero(input, *, as_tuple=False):
     return Tensor._make(xp.stack(idx, axis=1).astype(np.int64), input._device)
 
 
+@op('ember', 'Tensor')
 def argwhere(input):
     return nonzero(input)
 
 
+@op('ember', 'Tensor')
 def count_nonzero(input, dim=None):
     xp = input._xp
     r = xp.count_nonzero(input._data, axis=dim)

@@ -10,6 +10,7 @@ later modified is detected at backward time.
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
+from ember.ops._registry import op
 
 
 def check_inplace(t):
@@ -208,10 +209,12 @@ class CopyFrom(Primitive):
         return None, g
 
 
+@op('ember', 'Tensor')
 def zero_(t):
     return fill_(t, 0)
 
 
+@op('ember', 'Tensor')
 def fill_(t, value):
     if isinstance(value, Tensor) and value.ndim != 0:
         raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
@@ -222,6 +225,7 @@ def fill_(t, value):
     return apply_inplace(t, Fill.apply, value, fast=fast)
 
 
+@op('Tensor')
 def copy_(t, src, non_blocking=False):
     from ember import backend
 

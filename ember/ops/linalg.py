@@ -4,6 +4,7 @@ import string
 import numpy as np
 
 from ember.autograd.function import Primitive
+from ember.ops._registry import op
 
 
 def _mm_error(a, b):
@@ -28,6 +29,7 @@ class Mm(Primitive):
         return ga, gb
 
 
+@op('ember', 'Tensor')
 def mm(input, mat2):
     if input.ndim != 2:
         raise RuntimeError("self must be a matrix")
@@ -64,6 +66,7 @@ class Mv(Primitive):
             a.t().mv(g) if ctx.needs_input_grad[1] else None
 
 
+@op('ember', 'Tensor')
 def mv(input, vec):
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
@@ -93,6 +96,7 @@ class Dot(Primitive):
         return g * b, g * a
 
 
+@op('ember', 'Tensor')
 def dot(input, other):
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
@@ -123,6 +127,7 @@ class Bmm(Primitive):
         return ga, gb
 
 
+@op('ember', 'Tensor')
 def bmm(input, mat2):
     if input.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
@@ -144,6 +149,7 @@ class BatchedMatmul(Bmm):
         return ctx.xp.matmul(a, b)
 
 
+@op('ember', 'Tensor')
 def matmul(input, other):
     da, db = input.ndim, other.ndim
     if da == 0 or db == 0:
@@ -188,6 +194,7 @@ def matmul(input, other):
     return out
 
 
+@op('ember', 'Tensor', aliases=('ger',))
 def outer(input, vec2):
     for name, t in (('self', input), ('vec2', vec2)):
         if t.ndim != 1:
@@ -195,9 +202,7 @@ def outer(input, vec2):
     return input.unsqueeze(1) * vec2.unsqueeze(0)
 
 
-ger = outer
-
-
+@op('ember', 'Tensor')
 def inner(input, other):
     if input.ndim == 0 or other.ndim == 0:
         return input * other
@@ -211,6 +216,7 @@ def _check_bias(input, shape):
     expand(input.detach(), shape)
 
 
+@op('ember', 'Tensor')
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     prod = mm(mat1, mat2)
     _check_bias(input, tuple(prod.shape))
@@ -221,24 +227,28 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     return (input if beta == 1 else input * beta) + prod
 
 
+@op('ember', 'Tensor')
 def addmv(input, mat, vec, *, beta=1, alpha=1):
     prod = mv(mat, vec)
     _check_bias(input, tuple(prod.shape))
     return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
 
 
+@op('ember', 'Tensor')
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     prod = bmm(batch1, batch2)
     _check_bias(input, tuple(prod.shape))
     return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
 
 
+@op('ember', 'Tensor')
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     prod = bmm(batch1, batch2).sum(0)
     _check_bias(input, tuple(prod.shape))
     return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
 
 
+@op('ember', 'Tensor')
 def tensordot(a, b, dims=2):
     if isinstance(dims, int):
         da = list(range(a.ndim - dims, a.ndim))
@@ -366,6 +376,7 @@ def _einsum_operand_grad(g, rhs, t, op, others):
 
 
 
+@op('ember')
 def einsum(equation, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
@@ -457,12 +468,10 @@ def _check_square(name, A):
                            f"{A.shape[-1]} matrices")
 
 
+@op('ember.inverse', 'Tensor.inverse', name='inverse')
 def inv(A):
     _check_square('linalg.inv', A)
     return Inverse.apply(A)
-
-
-inverse = inv
 
 
 class Det(Primitive):
@@ -480,6 +489,7 @@ class Det(Primitive):
         return (g * d).unsqueeze(-1).unsqueeze(-1) * inv(a).transpose(-1, -2)
 
 
+@op('ember', 'Tensor')
 def det(A):
     _check_square('linalg.det', A)
     return Det.apply(A)
@@ -502,6 +512,7 @@ class Slogdet(Primitive):
         return g_logabs.unsqueeze(-1).unsqueeze(-1) * inv(a).transpose(-1, -2)
 
 
+@op('ember', 'Tensor')
 def slogdet(A):
     from ember.ops.reduce import _named
     _check_square('linalg.slogdet', A)
@@ -523,12 +534,14 @@ def matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False):
     raise NotImplementedError(f"matrix_norm ord={ord}")
 
 
+@op('ember', 'Tensor')
 def trace(input):
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
     return input.diagonal().sum()
 
 
+@op('ember', 'Tensor')
 def cross(input, other, dim=None):
     from ember.ops._util import wrap_dim
     if dim is None:  # the first dim of size 3 (deprecated in PyTorch, still supported)
@@ -547,6 +560,7 @@ def cross(input, other, dim=None):
     return stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]], dim)
 
 
+@op('ember')
 def cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary'):
     for name, t in (('X1', x1), ('X2', x2)):
         if t.ndim < 2:

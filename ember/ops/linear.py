@@ -3,6 +3,7 @@ from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops.linalg import Mm
+from ember.ops._registry import op
 
 
 class Addmm(Primitive):
@@ -45,6 +46,7 @@ def _name(dtype):
     return _scalar_type_name(dtype)
 
 
+@op('F')
 def linear(input, weight, bias=None):
     """``input @ weight.T + bias`` over the last dimension of ``input``.
 
@@ -98,6 +100,7 @@ def _shape_error(x_shape, w):
                        f"{ws[-1]}x{ws[0] if len(ws) == 2 else 1})")
 
 
+@op('F')
 def bilinear(input1, input2, weight, bias=None):
     """``y[..., o] = sum_ij input1[..., i] * weight[o, i, j] * input2[..., j] + bias[o]``."""
     if input1.ndim != input2.ndim:

@@ -23,6 +23,7 @@ from ember.autograd.function import Primitive
 from ember.ops._util import elementwise
 from ember.ops.activation import logsigmoid
 from ember.ops.distance import pairwise_distance
+from ember.ops._registry import op
 
 __all__ = ['mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss', 'cross_entropy', 'nll_loss',
            'binary_cross_entropy', 'binary_cross_entropy_with_logits', 'kl_div', 'cosine_embedding_loss',
@@ -147,6 +148,7 @@ class MseLoss(Primitive):
         return _need(ctx, 0, gx), _need(ctx, 1, -gx), None
 
 
+@op('F')
 def mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None):
     """Mean squared error; ``weight`` (input-shaped) weighs each element."""
     _size_warning(input, target)
@@ -159,6 +161,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction='mean', we
     return MseLoss.apply(input, target, reduction)
 
 
+@op('F')
 def l1_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None):
     """Mean absolute error (composed, as in PyTorch: its grad_fn is the reduction's)."""
     _size_warning(input, target)
@@ -204,6 +207,7 @@ class HuberLoss(_PiecewiseQuadratic):
     node_name = 'HuberLossBackward0'
 
 
+@op('F')
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mean', beta=1.0):
     """0.5 * d**2 / beta where |d| < beta, else |d| - 0.5 * beta."""
     _size_warning(input, target)
@@ -216,6 +220,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mea
     return SmoothL1Loss.apply(input, target, reduction, float(beta), 1.0 / beta)
 
 
+@op('F')
 def huber_loss(input, target, reduction='mean', delta=1.0, weight=None):
     """0.5 * d**2 where |d| < delta, else delta * (|d| - 0.5 * delta)."""
     _size_warning(input, target)
@@ -366,6 +371,7 @@ _NLL_NAMES = {'2d': type('NllLoss2d', (NllLoss,), {'node_name': 'NllLoss2DBackwa
               'view': type('NllLossView', (NllLoss,), {'node_name': 'ViewBackward0'})}
 
 
+@op('F')
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean'):
     """Negative log-likelihood of class indices: ``-input[n, target[n]]``, weighted and reduced.
 
@@ -519,6 +525,7 @@ class CrossEntropyProbs(Primitive):
 _CrossEntropyProbsMean = type('CrossEntropyProbsMean', (CrossEntropyProbs,), {'node_name': 'DivBackward1'})
 
 
+@op('F')
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction='mean', label_smoothing=0.0):
     """Cross entropy between logits and class indices or class probabilities.
@@ -603,6 +610,7 @@ class BinaryCrossEntropy(Primitive):
         return gx, gt, None, None
 
 
+@op('F')
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction='mean'):
     """-w * (t * log(x) + (1 - t) * log(1 - x)) for probabilities x; each log is clamped at -100."""
     reduction = _resolve(size_average, reduce, reduction)
@@ -677,6 +685,7 @@ class BinaryCrossEntropyWithLogits(Primitive):
         return gx, gt, gw, gpw, None
 
 
+@op('F')
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction='mean', pos_weight=None):
     """Sigmoid + binary cross entropy in one numerically stable step; ``pos_weight`` weighs positives."""
@@ -708,6 +717,7 @@ class SoftMarginLoss(Primitive):
         return _need(ctx, 0, -y * s), _need(ctx, 1, -x * s), None
 
 
+@op('F')
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'):
     """log(1 + exp(-target * input)), for targets of +1/-1."""
     reduction = _resolve(size_average, reduce, reduction)
@@ -715,6 +725,7 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction='m
     return SoftMarginLoss.apply(input, target, reduction)
 
 
+@op('F')
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction='mean'):
     """Per-sample mean over classes of the binary logistic loss."""
     if size_average is not None or reduce is not None:
@@ -733,6 +744,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
 # ----------------------------------------------------------------------------------------------
 # distribution losses
 
+@op('F')
 def kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_target=False):
     """Pointwise KL divergence ``target * (log(target) - input)`` with ``input`` in log space.
 
@@ -759,6 +771,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_
     return _reduce(loss, reduction)
 
 
+@op('F')
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
                      reduction='mean'):
     """Negative log-likelihood of a Poisson target: exp(input) - target * input for log rates."""
@@ -777,6 +790,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     return _reduce(loss, reduction)
 
 
+@op('F')
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction='mean'):
     """Negative log-likelihood of a Gaussian: 0.5 * (log(var) + (input - target)**2 / var)."""
     from ember.ops.creation import ones_like
@@ -808,6 +822,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction='mean'
 # ----------------------------------------------------------------------------------------------
 # margin and embedding losses (composed)
 
+@op('F')
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean'):
     """1 - cos(x1, x2) for target 1, max(0, cos(x1, x2) - margin) for target -1."""
     from ember.ops.index import where
@@ -828,6 +843,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     return _reduce(loss, reduction)
 
 
+@op('F')
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean'):
     """max(0, -target * (input1 - input2) + margin)."""
     reduction = _resolve(size_average, reduce, reduction)
@@ -837,6 +853,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
 
 
+@op('F')
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction='mean'):
     """input where target is 1, max(0, margin - input) where target is -1."""
     from ember.ops.index import where
@@ -846,6 +863,7 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
     return _reduce(loss, reduction)
 
 
+@op('F')
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
                         reduce=None, reduction='mean'):
     """max(0, d(a, p) - d(a, n) + margin) with the p-norm distance."""
@@ -857,6 +875,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
                     reduction)
 
 
+@op('F')
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
                                       swap=False, reduction='mean'):
     """triplet_margin_loss with any distance function (pairwise L2 distance by default)."""
@@ -927,6 +946,7 @@ class MultiMarginLoss(Primitive):
         return gx.reshape(ctx.shape), None, None, None, None, None
 
 
+@op('F')
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
                       reduction='mean'):
     """Multi-class classification hinge loss (p = 1 or 2) over class indices."""
@@ -981,6 +1001,7 @@ class MultilabelMarginLoss(Primitive):
         return (pattern * gs).reshape(ctx.shape), None, None
 
 
+@op('F')
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'):
     """Multi-class multi-label hinge loss; ``target`` holds class indices, ended by -1."""
     reduction = _resolve(size_average, reduce, reduction)

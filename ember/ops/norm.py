@@ -14,6 +14,7 @@ import math
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
+from ember.ops._registry import op
 
 __all__ = ['batch_norm', 'layer_norm', 'group_norm', 'instance_norm', 'local_response_norm']
 
@@ -96,6 +97,7 @@ def _verify_batch_size(size):
         raise ValueError(f"Expected more than 1 value per channel when training, got input size {Size(size)}")
 
 
+@op('F')
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
     """Normalise each channel (dim 1) by batch statistics (training) or running statistics (eval).
 
@@ -161,6 +163,7 @@ class NativeLayerNorm(Primitive):
         return (gx if need[0] else None), gw, gb, None, None
 
 
+@op('F')
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Normalise over the trailing ``normalized_shape`` dims, then scale and shift elementwise.
 
@@ -220,6 +223,7 @@ class NativeGroupNorm(Primitive):
         return (gx.reshape(x.shape) if need[0] else None), gw, gb, None, None
 
 
+@op('F')
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """Normalise each sample over groups of channels (and all spatial positions).
 
@@ -242,6 +246,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
 
 
 # ------------------------------------------------------------------------------- instance norm
+@op('F')
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
                   momentum=0.1, eps=1e-5):
     """Normalise each (sample, channel) plane: batch_norm on the input viewed as (1, N * C, ...)."""
@@ -264,6 +269,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
 
 
 # ------------------------------------------------------------------------------- local response norm
+@op('F')
 def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
     """x / (k + alpha / n * sum of x**2 over ``size`` neighbouring channels) ** beta (AlexNet's LRN)."""
     from ember.ops.pooling import avg_pool2d, avg_pool3d

@@ -5,6 +5,7 @@ import numpy as np
 from ember import backend
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
+from ember.ops._registry import op
 
 
 class ConstantPadNd(Primitive):
@@ -49,6 +50,7 @@ def _source_index(mode, n, before, after):
     return np.where(pos >= n, period - pos, pos)
 
 
+@op('F')
 def pad(input, pad, mode='constant', value=None):
     """Pad the last ``len(pad) // 2`` dimensions: ``pad = (left, right, top, bottom, ...)``.
 

@@ -1,5 +1,6 @@
 """Pixel and channel shuffles: pure rearrangements, each the other's (or its own) gradient."""
 from ember.autograd.function import Primitive
+from ember.ops._registry import op
 
 
 def _shuffle(x, r):
@@ -53,6 +54,7 @@ def _check_dims(name, input):
                            "dimension(s)")
 
 
+@op('F')
 def pixel_shuffle(input, upscale_factor):
     """(*, C*r^2, H, W) -> (*, C, H*r, W*r)."""
     _check_dims('pixel_shuffle', input)
@@ -66,6 +68,7 @@ def pixel_shuffle(input, upscale_factor):
     return PixelShuffle.apply(input, r)
 
 
+@op('F')
 def pixel_unshuffle(input, downscale_factor):
     """(*, C, H*r, W*r) -> (*, C*r^2, H, W)."""
     _check_dims('pixel_unshuffle', input)
@@ -98,6 +101,7 @@ class ChannelShuffle(Primitive):
         return ChannelShuffle.apply(g, g.shape[1] // ctx.groups), None
 
 
+@op('F')
 def channel_shuffle(input, groups):
     """Interleave the channels of (N, C, *) from ``groups`` groups (ShuffleNet)."""
     if input.ndim <= 2:

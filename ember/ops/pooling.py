@@ -15,6 +15,7 @@ import numpy as np
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops.conv import _col2im_raw, _pad_raw, _windows
+from ember.ops._registry import op
 
 __all__ = ['max_pool1d', 'max_pool2d', 'max_pool3d', 'max_pool1d_with_indices', 'max_pool2d_with_indices',
            'max_pool3d_with_indices', 'avg_pool1d', 'avg_pool2d', 'avg_pool3d', 'adaptive_avg_pool1d',
@@ -235,11 +236,13 @@ def _max_pool(name, n, input, kernel_size, stride, padding, dilation, ceil_mode,
     return cls.apply(input, kernel, stride, padding, dilation, bool(ceil_mode), return_indices)
 
 
+@op('F')
 def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=True):
     return _max_pool('max_pool2d', 2, input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
+@op('F')
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """2-D max pooling; ``stride`` defaults to ``kernel_size``.  With ``return_indices`` also the
     argmax of each window as a flat index into its (H * W) input plane.
@@ -251,11 +254,13 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return (out, index) if return_indices else out
 
 
+@op('F')
 def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=True):
     return _max_pool('max_pool3d', 3, input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
+@op('F')
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     out, index = _max_pool('max_pool3d', 3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     return (out, index) if return_indices else out
@@ -271,6 +276,7 @@ def _one(value, message, allow_none=False):
     return int(value)
 
 
+@op('F')
 def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=True):
     if input.ndim not in (2, 3):
@@ -301,6 +307,7 @@ def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation
     return y.squeeze(-2), (index.squeeze(-2) if index is not None else None)
 
 
+@op('F')
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     out, index = max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     return (out, index) if return_indices else out
@@ -410,6 +417,7 @@ def _avg_pool(name, n, input, kernel_size, stride, padding, ceil_mode, count_inc
     return cls.apply(input, kernel, stride, padding, bool(ceil_mode), bool(count_include_pad), divisor_override)
 
 
+@op('F')
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
     """2-D average pooling.
@@ -421,6 +429,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
                      divisor_override)
 
 
+@op('F')
 def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
     return _avg_pool('avg_pool3d', 3, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
@@ -433,6 +442,7 @@ def _check_1d(input, name):
                            f"'self' (while checking arguments for {name})")
 
 
+@op('F')
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
     _check_1d(input, 'avg_pool1d')
     msg = "avg_pool1d() argument '{}' should contain one int (got {{}})"
@@ -518,6 +528,7 @@ def _adaptive_avg(name, n, input, output_size):
     return (AdaptiveAvgPool if n == 2 else AdaptiveAvgPool3D).apply(input, out)
 
 
+@op('F')
 def adaptive_avg_pool2d(input, output_size):
     """Average pooling to a fixed output size (``None`` keeps that input size).
 
@@ -527,10 +538,12 @@ def adaptive_avg_pool2d(input, output_size):
     return _adaptive_avg('adaptive_avg_pool2d', 2, input, output_size)
 
 
+@op('F')
 def adaptive_avg_pool3d(input, output_size):
     return _adaptive_avg('adaptive_avg_pool3d', 3, input, output_size)
 
 
+@op('F')
 def adaptive_avg_pool1d(input, output_size):
     _check_1d(input, 'adaptive_avg_pool1d')
     o = _one(output_size, "adaptive_avg_pool1d() argument 'output_size' should contain one int (got {})")
@@ -580,17 +593,20 @@ class AdaptiveMaxPool(Primitive):
         return _max_pool_grad(ctx.name(), g, index, shape, n, True), None
 
 
+@op('F')
 def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
     out = _adaptive_sizes('adaptive_max_pool2d', 2, input, output_size, colon=':')
     return AdaptiveMaxPool.apply(input, out)
 
 
+@op('F')
 def adaptive_max_pool2d(input, output_size, return_indices=False):
     """Max pooling to a fixed output size; ``return_indices`` as in ``max_pool2d``."""
     out, index = adaptive_max_pool2d_with_indices(input, output_size)
     return (out, index) if return_indices else out
 
 
+@op('F')
 def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
     _check_1d(input, 'adaptive_max_pool1d')
     o = _one(output_size, "adaptive_max_pool1d() argument 'output_size' should contain one int (got {})")
@@ -598,12 +614,14 @@ def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
     return out.squeeze(-2), index.squeeze(-2)
 
 
+@op('F')
 def adaptive_max_pool1d(input, output_size, return_indices=False):
     out, index = adaptive_max_pool1d_with_indices(input, output_size)
     return (out, index) if return_indices else out
 
 
 # ------------------------------------------------------------------------------- LP pooling, unpooling
+@op('F')
 def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     """(sum over each window of x ** p) ** (1 / p), composed from avg_pool2d as PyTorch does."""
     from ember.ops.activation import relu
@@ -612,6 +630,7 @@ def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     return (out.sign() * relu(out.abs())).mul(kw * kh).pow(1.0 / norm_type)
 
 
+@op('F')
 def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
     from ember.ops.activation import relu
     out = avg_pool1d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
@@ -673,10 +692,12 @@ def _max_unpool(n, input, indices, kernel_size, stride, padding, output_size):
     return MaxUnpool.apply(input, indices, tuple(size))
 
 
+@op('F')
 def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
     """The partial inverse of max_pool2d: values back at their indices, zeros elsewhere."""
     return _max_unpool(2, input, indices, kernel_size, stride, padding, output_size)
 
 
+@op('F')
 def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
     return _max_unpool(1, input, indices, kernel_size, stride, padding, output_size)

@@ -12,6 +12,7 @@ from ember._device import as_device
 from ember._dtype import get_default_dtype, to_dtype, int64, float32
 from ember._tensor import Tensor
 from ember.ops.creation import size_arg
+from ember.ops._registry import op
 
 
 class Generator:
@@ -61,6 +62,7 @@ class Generator:
 default_generator = Generator()
 
 
+@op('ember')
 def manual_seed(seed):
     default_generator.manual_seed(seed)
     from ember import cuda
@@ -68,18 +70,22 @@ def manual_seed(seed):
     return default_generator
 
 
+@op('ember')
 def seed():
     return default_generator.seed()
 
 
+@op('ember')
 def initial_seed():
     return default_generator.initial_seed()
 
 
+@op('ember')
 def get_rng_state():
     return default_generator.get_state()
 
 
+@op('ember')
 def set_rng_state(new_state):
     default_generator.set_state(new_state)
 
@@ -115,6 +121,7 @@ def _sample_float(rng, kind, shape, dt):
     return rng.standard_normal(shape, dtype=np_dt)
 
 
+@op('ember')
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False, **kwargs):
     shape = size_arg('rand', size, kwargs.pop('size', None))
@@ -122,6 +129,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
     return _out(_finish(_sample_float(_rng(generator), 'uniform', shape, dt), dt, device, requires_grad), out)
 
 
+@op('ember')
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, **kwargs):
     shape = size_arg('randn', size, kwargs.pop('size', None))
@@ -136,11 +144,13 @@ def _out(t, out):
     return copy_into_out(out, t)
 
 
+@op('ember')
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     return rand(*input.shape, dtype=dtype or input.dtype, device=device or input.device,
                 requires_grad=requires_grad)
 
 
+@op('ember')
 def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     return randn(*input.shape, dtype=dtype or input.dtype, device=device or input.device,
                  requires_grad=requires_grad)
@@ -161,6 +171,7 @@ _RANDINT_USAGE = (
 _C_INT_NAMES = {'uint8': 'unsigned char', 'int8': 'signed char', 'int16': 'short', 'int32': 'int', 'int64': 'long'}
 
 
+@op('ember')
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
             requires_grad=False):
     if size is None:  # randint(high, size)
@@ -181,6 +192,7 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
     return _out(_finish(arr, dt, device, requires_grad), out)
 
 
+@op('ember')
 def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
                  memory_format=None):
     if high is None:
@@ -188,6 +200,7 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
     return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype, device=device or input.device)
 
 
+@op('ember')
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
              pin_memory=False):
     if n < 0:
@@ -206,6 +219,7 @@ _NORMAL_USAGE = (
     "bool requires_grad = False)\n")
 
 
+@op('ember')
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
            requires_grad=False):
     """The four PyTorch overloads: normal(Tensor, Tensor), normal(Tensor, float), normal(float, Tensor)
@@ -236,6 +250,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
     return _out(_finish(z * s + m, dt, ref.device, False), out)
 
 
+@op('ember')
 def bernoulli(input, p=None, *, generator=None, out=None):
     if input.dtype.category < 2:
         raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{_nm(input.dtype)}'")
@@ -247,6 +262,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     return _out(_finish((u < probs), input.dtype, input.device, False), out)
 
 
+@op('ember')
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     """Samples category indices from each row of (unnormalised) probabilities, vectorised over rows."""
     if input.dtype.category < 2:
@@ -279,6 +295,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     return _out(_finish(res, int64, input.device, False), out)
 
 
+@op('ember')
 def poisson(input, generator=None):
     lam = backend.to_numpy(input._data)
     return _finish(_rng(generator).poisson(lam).astype(lam.dtype), input.dtype, input.device, False)

@@ -10,6 +10,7 @@ from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import wrap_dim, wrap_dims
+from ember.ops._registry import op
 
 
 def _dims(dim, ndim):
@@ -56,6 +57,7 @@ class SumDim(Sum):
     node_name = 'SumBackward1'
 
 
+@op('ember', 'Tensor')
 def sum(input, dim=None, keepdim=False, *, dtype=None):
     if isinstance(input, (list, tuple)) or not isinstance(input, Tensor):
         import builtins
@@ -67,6 +69,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
     return SumDim.apply(input, dims, keepdim, dt)
 
 
+@op('ember', 'Tensor')
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
     from ember.ops.index import where
     return sum(where(input.isnan(), 0.0, input), dim, keepdim, dtype=dtype)
@@ -94,6 +97,7 @@ class MeanDim(Mean):
     node_name = 'MeanBackward1'
 
 
+@op('ember', 'Tensor')
 def mean(input, dim=None, keepdim=False, *, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
@@ -106,6 +110,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
     return MeanDim.apply(input, dims, keepdim)
 
 
+@op('ember', 'Tensor')
 def nanmean(input, dim=None, keepdim=False):
     from ember.ops.index import where
     mask = ~input.isnan()
@@ -160,6 +165,7 @@ def _prod_others(x, dim):
     return left * right
 
 
+@op('ember', 'Tensor')
 def prod(input, dim=None, keepdim=False, *, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
@@ -268,10 +274,12 @@ def _extreme(input, dim, keepdim, other, take_max):
     return _named('max' if take_max else 'min')(v, i)
 
 
+@op('ember', 'Tensor')
 def max(input, dim=None, keepdim=False, *, other=None):
     return _extreme(input, dim, keepdim, other, True)
 
 
+@op('ember', 'Tensor')
 def min(input, dim=None, keepdim=False, *, other=None):
     return _extreme(input, dim, keepdim, other, False)
 
@@ -313,18 +321,21 @@ def _check_nonempty(name, input, dims):
             raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
+@op('ember', 'Tensor')
 def amax(input, dim=(), keepdim=False):
     dims = _dims(dim, input.ndim)
     _check_nonempty('amax', input, dims)
     return Amax.apply(input, dims, keepdim, True)
 
 
+@op('ember', 'Tensor')
 def amin(input, dim=(), keepdim=False):
     dims = _dims(dim, input.ndim)
     _check_nonempty('amin', input, dims)
     return Amin.apply(input, dims, keepdim, False)
 
 
+@op('ember', 'Tensor')
 def aminmax(input, *, dim=None, keepdim=False):
     d = () if dim is None else dim
     return _named('aminmax', ('min', 'max'))(amin(input, d, keepdim), amax(input, d, keepdim))
@@ -360,10 +371,12 @@ def _arg(input, dim, keepdim, take_max):
     return Tensor._make(r.astype(np.int64), input._device)
 
 
+@op('ember', 'Tensor')
 def argmax(input, dim=None, keepdim=False):
     return _arg(input, dim, keepdim, True)
 
 
+@op('ember', 'Tensor')
 def argmin(input, dim=None, keepdim=False):
     return _arg(input, dim, keepdim, False)
 
@@ -444,22 +457,26 @@ def _check_dof(name, input, dims, correction):
                       "factor (input numel divided by output numel).", UserWarning, stacklevel=3)
 
 
+@op('ember', 'Tensor')
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dims, c, keepdim = _var_args(input, dim, unbiased, correction, keepdim)
     _check_dof('var', input, dims, c)
     return Var.apply(input, dims, c, keepdim)
 
 
+@op('ember', 'Tensor')
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     dims, c, keepdim = _var_args(input, dim, unbiased, correction, keepdim)
     _check_dof('std', input, dims, c)
     return Std.apply(input, dims, c, keepdim)
 
 
+@op('ember')
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
 
 
+@op('ember')
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
 
@@ -527,6 +544,7 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     return VectorNorm.apply(input, ord, _dims(dim, input.ndim), keepdim)
 
 
+@op('ember', 'Tensor')
 def norm(input, p='fro', dim=None, keepdim=False, dtype=None):
     if p == 'fro' or p is None:
         p = 2
@@ -560,6 +578,7 @@ class LogSumExp(Primitive):
         return _expand_back(g, shape, dims, keepdim) * (x - out).exp(), None, None
 
 
+@op('ember', 'Tensor')
 def logsumexp(input, dim, keepdim=False):
     if input.dtype.category < 2:
         input = input.to(get_default_dtype())
@@ -582,6 +601,7 @@ class Cumsum(Primitive):
         return g.flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim), None, None
 
 
+@op('ember', 'Tensor')
 def cumsum(input, dim, *, dtype=None):
     dt = to_dtype(dtype).np_dtype if dtype is not None else None
     if input.ndim == 0:
@@ -641,6 +661,7 @@ def _cumprod_grad_with_zeros(x, out, g, d):
     return before * b.flip(d)
 
 
+@op('ember', 'Tensor')
 def cumprod(input, dim, *, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
@@ -683,10 +704,12 @@ def _cum_extreme(input, dim, take_max):
     return _named(name)(input.gather(dim, idx_t), idx_t)
 
 
+@op('ember', 'Tensor')
 def cummax(input, dim):
     return _cum_extreme(input, dim, True)
 
 
+@op('ember', 'Tensor')
 def cummin(input, dim):
     return _cum_extreme(input, dim, False)
 
@@ -725,6 +748,7 @@ class LogCumSumExp(Primitive):
         return (x + rev_lcse(log_pos - out)).exp() - (x + rev_lcse(log_neg - out)).exp(), None
 
 
+@op('ember', 'Tensor')
 def logcumsumexp(input, dim):
     if input.dtype.category < 2:
         input = input.to(get_default_dtype())
@@ -743,15 +767,18 @@ def _logical_reduce(fn, input, dim, keepdim):
     return Tensor._make(out, input._device)
 
 
+@op('ember', 'Tensor')
 def all(input, dim=None, keepdim=False):
     return _logical_reduce(input._xp.all, input, dim, keepdim)
 
 
+@op('ember', 'Tensor')
 def any(input, dim=None, keepdim=False):
     return _logical_reduce(input._xp.any, input, dim, keepdim)
 
 
 # ------------------------------------------------------------ sort / topk
+@op('ember', 'Tensor')
 def sort(input, dim=-1, descending=False, stable=False):
     if isinstance(dim, bool):
         descending, dim = dim, -1
@@ -780,16 +807,19 @@ def _argsort(input, dim, descending):
     return Tensor._make(idx.astype(np.int64), input._device)
 
 
+@op('ember', 'Tensor')
 def argsort(input, dim=-1, descending=False, stable=False):
     if input.ndim == 0:
         return Tensor._make(input._xp.zeros((), np.int64), input._device)
     return _argsort(input, wrap_dim(dim, input.ndim), descending)
 
 
+@op('ember', 'Tensor')
 def msort(input):
     return sort(input, 0).values
 
 
+@op('ember', 'Tensor')
 def topk(input, k, dim=-1, largest=True, sorted=True):
     dim = wrap_dim(dim, input.ndim) if input.ndim else 0
     size = input.shape[dim] if input.ndim else 1
@@ -801,6 +831,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     return _named('topk')(input.gather(dim, idx), idx)
 
 
+@op('ember', 'Tensor')
 def kthvalue(input, k, dim=-1, keepdim=False):
     if input.ndim == 0:
         dim = wrap_dim(dim, 0)
@@ -819,11 +850,13 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     return _named('kthvalue')(vals, idx)
 
 
+@op('ember', 'Tensor')
 def median(input, dim=None, keepdim=False):
     """The lower median; NaN when the slice holds a NaN (use nanmedian to skip them)."""
     return _median(input, dim, keepdim, skip_nan=False)
 
 
+@op('ember', 'Tensor')
 def nanmedian(input, dim=None, keepdim=False):
     """The lower median of the non-NaN values."""
     return _median(input, dim, keepdim, skip_nan=True)
@@ -863,6 +896,7 @@ def _median(input, dim, keepdim, skip_nan):
     return _named(name)(vals, pos_t)
 
 
+@op('ember', 'Tensor')
 def mode(input, dim=-1, keepdim=False):
     """The most frequent value along ``dim`` (the smallest among equally frequent ones) and the
     index of its last occurrence, as PyTorch returns them.  Vectorised: sort, then measure runs."""
@@ -891,6 +925,7 @@ def mode(input, dim=-1, keepdim=False):
     return _named('mode')(v, i)
 
 
+@op('ember', 'Tensor')
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     xp = input._xp
     res = xp.unique(input._data, return_inverse=return_inverse, return_counts=return_counts, axis=dim)
@@ -906,6 +941,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     return tuple(out)
 
 
+@op('ember', 'Tensor')
 def bincount(input, weights=None, minlength=0):
     xp = input._xp
     data = input._data
@@ -921,6 +957,7 @@ def bincount(input, weights=None, minlength=0):
     return Tensor._make(r.astype(w.dtype if w.dtype.kind == 'f' else np.float64), input._device)
 
 
+@op('ember', 'Tensor')
 def histc(input, bins=100, min=0, max=0):
     xp = input._xp
     data = input._data

@@ -16,6 +16,7 @@ from ember.ops.dropout import dropout as _dropout
 from ember.ops.linear import linear as _linear
 from ember.ops.shape import cat, stack
 from ember.ops.unary import sigmoid, tanh
+from ember.ops._registry import op
 
 __all__ = ['rnn_tanh_cell', 'rnn_relu_cell', 'lstm_cell', 'gru_cell', 'rnn_tanh', 'rnn_relu', 'lstm', 'gru']
 
@@ -121,16 +122,19 @@ def _gru_step(xg, h, w_hh, b_hh):
 # ----------------------------------------------------------------------------------------------
 # cells (PyTorch's torch.rnn_tanh_cell, torch.lstm_cell, torch.gru_cell)
 
+@op('F')
 def rnn_tanh_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)."""
     return _rnn_step(_linear(input, w_ih, b_ih), hx, w_hh, b_hh, tanh)
 
 
+@op('F')
 def rnn_relu_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """h' = relu(x W_ih^T + b_ih + h W_hh^T + b_hh)."""
     return _rnn_step(_linear(input, w_ih, b_ih), hx, w_hh, b_hh, relu)
 
 
+@op('F')
 def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """One LSTM step; ``hx`` is ``(h, c)``; returns ``(h', c')``.
 
@@ -144,6 +148,7 @@ def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     return _lstm_step(_linear(input, w_ih, b_ih), h, c, w_hh, b_hh)
 
 
+@op('F')
 def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """One GRU step."""
     return _gru_step(_linear(input, w_ih, b_ih), hx, w_hh, b_hh)
@@ -215,6 +220,7 @@ def _sequence(mode, input, hx, cx, params, has_biases, num_layers, dropout, trai
     return output, stack(h_n, 0), (stack(c_n, 0) if mode == 'LSTM' else None)
 
 
+@op('F')
 def rnn_tanh(input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first):
     """Elman RNN with tanh over a (T, B, F) sequence (B first when batch_first); returns (output, h_n)."""
     out, h, _ = _sequence('RNN', input, hx, None, params, has_biases, num_layers, dropout, train, bidirectional,
@@ -222,6 +228,7 @@ def rnn_tanh(input, hx, params, has_biases, num_layers, dropout, train, bidirect
     return out, h
 
 
+@op('F')
 def rnn_relu(input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first):
     """Elman RNN with ReLU; returns (output, h_n)."""
     out, h, _ = _sequence('RNN', input, hx, None, params, has_biases, num_layers, dropout, train, bidirectional,
@@ -229,6 +236,7 @@ def rnn_relu(input, hx, params, has_biases, num_layers, dropout, train, bidirect
     return out, h
 
 
+@op('F')
 def lstm(input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first):
     """LSTM over a sequence; ``hx`` is ``(h0, c0)``; returns (output, h_n, c_n).
 
@@ -239,6 +247,7 @@ def lstm(input, hx, params, has_biases, num_layers, dropout, train, bidirectiona
                      batch_first)
 
 
+@op('F')
 def gru(input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first):
     """GRU over a sequence; returns (output, h_n)."""
     out, h, _ = _sequence('GRU', input, hx, None, params, has_biases, num_layers, dropout, train, bidirectional,

@@ -4,6 +4,7 @@ import numpy as np
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._util import shape_arg, wrap_dim, wrap_dims
+from ember.ops._registry import op
 
 
 def _infer_shape(shape, numel):
@@ -76,6 +77,7 @@ class UnsafeView(Primitive):
         return g.reshape(ctx.in_shape), None
 
 
+@op('Tensor')
 def view(input, *shape):
     if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)) and shape[0] is not None:
         from ember._dtype import to_dtype
@@ -91,6 +93,7 @@ def view_dtype(input, dtype):
     return out
 
 
+@op('ember', 'Tensor')
 def reshape(input, *shape):
     shape = shape_arg(shape)
     x = input._data
@@ -107,14 +110,17 @@ def _can_view(x, shape):
         return False
 
 
+@op('ember', 'Tensor')
 def view_as(input, other):
     return view(input, tuple(other.shape))
 
 
+@op('Tensor')
 def reshape_as(input, other):
     return reshape(input, tuple(other.shape))
 
 
+@op('ember', 'Tensor')
 def flatten(input, start_dim=0, end_dim=-1):
     nd = input.ndim
     if nd == 0:
@@ -131,6 +137,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     return reshape(input, tuple(shape[:s]) + (n,) + tuple(shape[e + 1:]))
 
 
+@op('ember', 'Tensor')
 def unflatten(input, dim, sizes):
     dim = wrap_dim(dim, input.ndim)
     shape = tuple(input.shape)
@@ -164,6 +171,7 @@ class Expand(Primitive):
         return sum_to_size(g, ctx.in_shape), None
 
 
+@op('Tensor')
 def expand(input, *sizes):
     sizes = shape_arg(sizes)
     shape = input.shape
@@ -200,14 +208,17 @@ def expand(input, *sizes):
     return Expand.apply(input, final)
 
 
+@op('Tensor')
 def expand_as(input, other):
     return expand(input, tuple(other.shape))
 
 
+@op('ember', 'Tensor')
 def broadcast_to(input, size):
     return expand(input, tuple(size))
 
 
+@op('ember')
 def broadcast_shapes(*shapes):
     """The shape the given shapes broadcast to (an ``ember.Size``), with PyTorch's error text."""
     from ember._tensor import Size
@@ -226,6 +237,7 @@ def broadcast_shapes(*shapes):
     return Size(result)
 
 
+@op('ember')
 def broadcast_tensors(*tensors):
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
@@ -273,6 +285,7 @@ def _sum_to(x, shape):
     return out.reshape(shape)
 
 
+@op('Tensor')
 def sum_to_size(input, *size):
     size = shape_arg(size)
     if tuple(input.shape) == size:
@@ -305,6 +318,7 @@ class SqueezeDims(Squeeze):
     node_name = 'SqueezeBackward2'
 
 
+@op('ember', 'Tensor')
 def squeeze(input, dim=None):
     if dim is None:
         return Squeeze.apply(input, None)
@@ -327,6 +341,7 @@ class Unsqueeze(Primitive):
         return g.squeeze(ctx.dim), None
 
 
+@op('ember', 'Tensor')
 def unsqueeze(input, dim):
     return Unsqueeze.apply(input, wrap_dim(dim, input.ndim + 1))
 
@@ -345,6 +360,7 @@ class Permute(Primitive):
         return g.permute(tuple(np.argsort(ctx.dims).tolist())), None
 
 
+@op('ember', 'Tensor')
 def permute(input, *dims):
     dims = shape_arg(dims)
     if len(dims) != input.ndim:
@@ -385,6 +401,7 @@ class T(Primitive):
         return g.t()
 
 
+@op('ember', 'Tensor', aliases=('swapaxes', 'swapdims'))
 def transpose(input, dim0, dim1):
     nd = input.ndim
     return Transpose.apply(input, wrap_dim(dim0, nd), wrap_dim(dim1, nd))
@@ -393,16 +410,19 @@ def transpose(input, dim0, dim1):
 swapaxes = swapdims = transpose
 
 
+@op('ember', 'Tensor')
 def t(input):
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     return T.apply(input)
 
 
+@op('ember', 'Tensor')
 def adjoint(input):
     return transpose(input, -2, -1)
 
 
+@op('ember', 'Tensor', aliases=('moveaxis',))
 def movedim(input, source, destination):
     nd = input.ndim
     source = tuple(source) if isinstance(source, (tuple, list)) else (source,)
@@ -421,9 +441,6 @@ def movedim(input, source, destination):
     return Permute.apply(input, tuple(order))
 
 
-moveaxis = movedim
-
-
 class Clone(Primitive):
     node_name = 'CloneBackward0'
 
@@ -436,6 +453,7 @@ class Clone(Primitive):
         return g
 
 
+@op('Tensor')
 def contiguous(input, memory_format=None):
     if input._data.flags.c_contiguous:
         return input
@@ -469,6 +487,7 @@ class Cat(Primitive):
         return tuple(out)
 
 
+@op('ember', aliases=('concat', 'concatenate'))
 def cat(tensors, dim=0, *, out=None):
     tensors = list(tensors)
     if not tensors:
@@ -493,6 +512,7 @@ def cat(tensors, dim=0, *, out=None):
 concat = concatenate = cat
 
 
+@op('ember')
 def stack(tensors, dim=0, *, out=None):
     tensors = list(tensors)
     if not tensors:
@@ -529,34 +549,38 @@ def _nonempty(tensors, name):
     return tensors
 
 
+@op('ember')
 def hstack(tensors):
     tensors = [atleast_1d(t) for t in _nonempty(tensors, 'hstack')]
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
+@op('ember', aliases=('row_stack',))
 def vstack(tensors):
     return cat([atleast_2d(t) for t in _nonempty(tensors, 'vstack')], 0)
 
 
-row_stack = vstack
-
-
+@op('ember')
 def dstack(tensors):
     return cat([atleast_3d(t) for t in _nonempty(tensors, 'dstack')], 2)
 
 
+@op('ember')
 def column_stack(tensors):
     return hstack([t.reshape(-1, 1) if t.ndim <= 1 else t for t in _nonempty(tensors, 'column_stack')])
 
 
+@op('ember')
 def atleast_1d(t):
     return t.reshape(1) if t.ndim == 0 else t
 
 
+@op('ember')
 def atleast_2d(t):
     return t.reshape(1, -1) if t.ndim < 2 else t
 
 
+@op('ember')
 def atleast_3d(t):
     if t.ndim == 0:
         return t.reshape(1, 1, 1)
@@ -602,6 +626,7 @@ def _pad_dim(g, shape, dim, start):
     return cat(parts, dim) if len(parts) > 1 else g
 
 
+@op('ember', 'Tensor')
 def narrow(input, dim, start, length):
     dim = wrap_dim(dim, input.ndim)
     size = input.shape[dim]
@@ -615,6 +640,7 @@ def narrow(input, dim, start, length):
     return Narrow.apply(input, dim, start, length)
 
 
+@op('ember', 'Tensor')
 def split(tensor, split_size_or_sections, dim=0):
     dim = wrap_dim(dim, tensor.ndim)
     size = tensor.shape[dim]
@@ -635,6 +661,7 @@ def split(tensor, split_size_or_sections, dim=0):
     return tuple(out)
 
 
+@op('ember', 'Tensor')
 def tensor_split(input, indices_or_sections, dim=0):
     dim = wrap_dim(dim, input.ndim)
     size = input.shape[dim]
@@ -658,6 +685,7 @@ def tensor_split(input, indices_or_sections, dim=0):
     return tuple(out)
 
 
+@op('ember', 'Tensor')
 def chunk(input, chunks, dim=0):
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
@@ -683,6 +711,7 @@ class Select(Primitive):
         return _pad_dim(g.unsqueeze(dim), shape, dim, index % shape[dim]), None, None
 
 
+@op('ember', 'Tensor')
 def select(input, dim, index):
     dim = wrap_dim(dim, input.ndim)
     size = input.shape[dim]
@@ -692,6 +721,7 @@ def select(input, dim, index):
     return Select.apply(input, dim, index)
 
 
+@op('ember', 'Tensor')
 def unbind(input, dim=0):
     dim = wrap_dim(dim, input.ndim)
     return tuple(select(input, dim, i) for i in range(input.shape[dim]))
@@ -710,15 +740,18 @@ class Flip(Primitive):
         return g.flip(ctx.dims), None
 
 
+@op('ember', 'Tensor')
 def flip(input, *dims):
     dims = shape_arg(dims)
     return Flip.apply(input, wrap_dims(dims, input.ndim))
 
 
+@op('ember', 'Tensor')
 def fliplr(input):
     return flip(input, 1)
 
 
+@op('ember', 'Tensor')
 def flipud(input):
     return flip(input, 0)
 
@@ -738,6 +771,7 @@ class Roll(Primitive):
         return roll(g, neg, dims), None, None
 
 
+@op('ember', 'Tensor')
 def roll(input, shifts, dims=None):
     if dims is None:
         if isinstance(shifts, (tuple, list)) and len(shifts) != 1:
@@ -778,10 +812,12 @@ class Repeat(Primitive):
         return g.reshape(shape), None
 
 
+@op('Tensor')
 def repeat(input, *sizes):
     return Repeat.apply(input, shape_arg(sizes))
 
 
+@op('ember', 'Tensor')
 def tile(input, dims):
     dims = tuple(dims)
     if len(dims) < input.ndim:
@@ -789,6 +825,7 @@ def tile(input, dims):
     return repeat(input, dims)
 
 
+@op('ember', 'Tensor')
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     from ember.ops.index import index_select
     from ember.ops.creation import tensor as mk
@@ -865,6 +902,7 @@ def _diag_assign(xp, out, values, offset, d1, d2):
     moved[..., r, c] = values
 
 
+@op('ember', 'Tensor')
 def diagonal(input, offset=0, dim1=0, dim2=1):
     nd = input.ndim
     d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
@@ -873,6 +911,7 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     return Diagonal.apply(input, offset, d1, d2)
 
 
+@op('ember', 'Tensor')
 def diag(input, diagonal=0):
     if input.ndim == 1:
         n = input.shape[0] + abs(diagonal)
@@ -882,6 +921,7 @@ def diag(input, diagonal=0):
     raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{input.ndim}D")
 
 
+@op('ember', 'Tensor')
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     nd = input.ndim + 1
     d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
@@ -915,18 +955,21 @@ class Triu(_Tri):
     node_name = 'TriuBackward0'
 
 
+@op('ember', 'Tensor', inplace=True)
 def tril(input, diagonal=0):
     if input.ndim < 2:
         raise RuntimeError("tril: input tensor must have at least 2 dimensions")
     return Tril.apply(input, diagonal, False)
 
 
+@op('ember', 'Tensor', inplace=True)
 def triu(input, diagonal=0):
     if input.ndim < 2:
         raise RuntimeError("triu: input tensor must have at least 2 dimensions")
     return Triu.apply(input, diagonal, True)
 
 
+@op('Tensor')
 def unfold(input, dimension, size, step):
     if input.ndim == 0:  # a 0-d tensor unfolds as if it were [x]
         return unfold(input.reshape(1), dimension, size, step)

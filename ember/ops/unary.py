@@ -8,6 +8,7 @@ import math
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
+from ember.ops._registry import op
 
 
 def _unary(node, fwd, bwd, save='x', promote='float', arrays=None):
@@ -135,6 +136,7 @@ def _erfinv(xp, x):
         return y.astype(x.dtype)
 
 
+@op('ember', 'Tensor', aliases=('negative',), inplace=('Tensor', 'ember'))
 def neg(input):
     if input.dtype.name == 'bool':
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
@@ -142,151 +144,169 @@ def neg(input):
     return Neg.apply(input)
 
 
-negative = neg
-
-
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def exp(input):
     return Exp.apply(input)
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def exp2(input):
     return Exp2.apply(input)
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def expm1(input):
     return Expm1.apply(input)
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def log(input):
     return Log.apply(input)
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def log2(input):
     return Log2.apply(input)
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def log10(input):
     return Log10.apply(input)
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def log1p(input):
     return Log1p.apply(input)
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def sqrt(input):
     return Sqrt.apply(input)
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def rsqrt(input):
     return Rsqrt.apply(input)
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def sin(input):
     return Sin.apply(input)
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def cos(input):
     return Cos.apply(input)
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def tan(input):
     return Tan.apply(input)
 
 
+@op('ember', 'Tensor', aliases=('arcsin',), inplace=('Tensor', 'ember'))
 def asin(input):
     return Asin.apply(input)
 
 
+@op('ember', 'Tensor', aliases=('arccos',), inplace=('Tensor', 'ember'))
 def acos(input):
     return Acos.apply(input)
 
 
+@op('ember', 'Tensor', aliases=('arctan',), inplace=('Tensor', 'ember'))
 def atan(input):
     return Atan.apply(input)
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def sinh(input):
     return Sinh.apply(input)
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def cosh(input):
     return Cosh.apply(input)
 
 
+@op('ember', 'Tensor', 'F', inplace=('Tensor', 'ember'))
 def tanh(input):
     return Tanh.apply(input)
 
 
+@op('ember', 'Tensor', aliases=('arcsinh',), inplace=('Tensor', 'ember'))
 def asinh(input):
     return Asinh.apply(input)
 
 
+@op('ember', 'Tensor', aliases=('arccosh',), inplace=('Tensor', 'ember'))
 def acosh(input):
     return Acosh.apply(input)
 
 
+@op('ember', 'Tensor', aliases=('arctanh',), inplace=('Tensor', 'ember'))
 def atanh(input):
     return Atanh.apply(input)
 
 
-arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
-
-
+@op('ember', 'Tensor', 'F', inplace=('Tensor', 'ember'))
 def sigmoid(input):
     return Sigmoid.apply(input)
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def reciprocal(input):
     return Reciprocal.apply(input)
 
 
+@op('ember', 'Tensor', aliases=('absolute',), inplace=('Tensor', 'ember'))
 def abs(input):
     return Abs.apply(input)
 
 
-absolute = abs
-
-
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def erf(input):
     return Erf.apply(input)
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def erfc(input):
     return Erfc.apply(input)
 
 
+@op('ember', 'Tensor', inplace=True)
 def erfinv(input):
     return Erfinv.apply(input)
 
 
+@op('ember', 'Tensor', aliases=('sgn',), inplace=True)
 def sign(input):
     if input.dtype.name == 'bool':  # NumPy has no sign for bool; PyTorch returns the values
         return input.clone()
     return Sign.apply(input)
 
 
-sgn = sign
-
-
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def floor(input):
     return Floor.apply(input)
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def ceil(input):
     return Ceil.apply(input)
 
 
+@op('ember', 'Tensor', aliases=('fix',), inplace=('Tensor', 'ember'))
 def trunc(input):
     return Trunc.apply(input)
 
 
-fix = trunc
-
-
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def frac(input):
     return Frac.apply(input)
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def round(input, *, decimals=0):
     if decimals:
         scale = 10.0 ** decimals
@@ -294,12 +314,14 @@ def round(input, *, decimals=0):
     return Round.apply(input)
 
 
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def logit(input, eps=None):
     if eps is not None:
         input = input.clamp(eps, 1 - eps)
     return (input / (1 - input)).log()
 
 
+@op('ember', 'Tensor')
 def sinc(input):
     from ember.ops.index import where
     px = input * math.pi

@@ -12,6 +12,7 @@ import numpy as np
 
 from ember import backend
 from ember._tensor import Tensor
+from ember.ops._registry import op
 
 _MODES = ('nearest', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area', 'nearest-exact')
 _NEEDS = {'linear': 3, 'bilinear': 4, 'bicubic': 4, 'trilinear': 5}
@@ -136,6 +137,7 @@ def _out_sizes(input, size, scale_factor, recompute_scale_factor):
     return sizes, factors
 
 
+@op('F')
 def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corners=None,
                 recompute_scale_factor=None, antialias=False):
     """Resize the spatial dimensions of an (N, C, d1, ...) tensor.
@@ -180,17 +182,20 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
     return out if out is not input else input.clone()
 
 
+@op('F')
 def upsample(input, size=None, scale_factor=None, mode='nearest', align_corners=None):
     warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
+@op('F')
 def upsample_nearest(input, size=None, scale_factor=None):
     warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
                   stacklevel=2)
     return interpolate(input, size, scale_factor, mode='nearest')
 
 
+@op('F')
 def upsample_bilinear(input, size=None, scale_factor=None):
     warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
                   stacklevel=2)

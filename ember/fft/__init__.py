@@ -1,0 +1,9 @@
+"""ember.fft: discrete Fourier transforms (PyTorch's ``torch.fft``).
+
+Its functions are ops defined in ``ember/ops`` and registered with the ``'fft'`` target
+(see ``ember.ops._registry``); this module only binds them.
+"""
+from ember import ops as _ops  # noqa: F401  (importing the op families registers every op)
+from ember.ops._registry import bind as _bind
+
+_bind('fft', globals())

@@ -1,0 +1,110 @@
+"""One registration per op: the decorator that says where an op function is exported.
+
+An op is defined once, in its family file under ``ember/ops``, and says in one line where users
+find it::
+
+    @op('ember', 'Tensor', inplace=('Tensor', 'ember'), aliases=('arcsin',))
+    def asin(input):
+        return Asin.apply(input)
+
+binds ``ember.asin``, ``ember.arcsin``, the method ``Tensor.asin`` (the function itself: its first
+argument is the tensor), ``Tensor.arcsin``, and the in-place ``Tensor.asin_``/``ember.asin_`` (and
+``arcsin_``), made by ``ember.ops.inplace``.
+
+Targets are the namespaces PyTorch has: ``'ember'`` (``torch.*``), ``'Tensor'`` (methods), ``'F'``
+(``torch.nn.functional``), ``'linalg'``, ``'fft'``, ``'special'``. A target may give the op another
+name there (``'special.expit'`` binds ``ember.special.expit``); ``aliases`` apply in every target.
+
+Binding happens once, at import: each namespace calls :func:`bind` after its op modules are
+imported, so a call costs nothing extra (the exported object *is* the function). The coverage tests
+read :data:`REGISTRY` to know every exported op.
+"""
+NAMESPACES = ('ember', 'Tensor', 'F', 'linalg', 'fft', 'special')
+
+
+class OpEntry:
+    """Where one op function is exported: ``exports`` maps a namespace to the names it is bound under."""
+    __slots__ = ('fn', 'name', 'exports', 'inplace', 'inplace_exports', 'ufunc')
+
+    def __init__(self, fn, name, exports, inplace, inplace_exports, ufunc):
+        self.fn, self.name, self.exports = fn, name, exports
+        self.inplace, self.inplace_exports, self.ufunc = inplace, inplace_exports, ufunc
+
+    def __repr__(self):
+        return f'OpEntry({self.name!r}, exports={self.exports!r})'
+
+
+REGISTRY = []
+
+
+def _parse(targets, name, aliases):
+    exports = {}
+    for target in targets:
+        namespace, _, rename = target.partition('.')
+        if namespace not in NAMESPACES:
+            raise ValueError(f"unknown op namespace {namespace!r}; expected one of {NAMESPACES}")
+        names = exports.setdefault(namespace, [])
+        for n in ((rename,) if rename else (name, *aliases)):
+            if n not in names:
+                names.append(n)
+    return exports
+
+
+def op(*targets, name=None, aliases=(), inplace=(), ufunc=None):
+    """Register the decorated function as an op exported into ``targets`` (see the module docstring).
+
+    ``inplace`` lists the namespaces that get the in-place variant ``<name>_`` (``True`` means the
+    Tensor method only); ``ufunc`` names the NumPy ufunc that writes a binary in-place result
+    directly when no graph is recorded.
+    """
+    if inplace is True:
+        inplace = ('Tensor',)
+
+    def register(fn):
+        op_name = name or fn.__name__
+        exports = _parse(targets, op_name, aliases)
+        inplace_exports = {ns: [n + '_' for n in (op_name, *aliases)] for ns in inplace}
+        REGISTRY.append(OpEntry(fn, op_name, exports, bool(inplace), inplace_exports, ufunc))
+        return fn
+    return register
+
+
+def inplace_variant(entry):
+    """The in-place method ``<name>_`` for ``entry``, made once and shared by its namespaces."""
+    fn = _INPLACE_CACHE.get(entry.name)
+    if fn is None:
+        from ember.ops import inplace
+        if entry.ufunc is not None:
+            import numpy as np
+            fn = inplace._binary_inplace(entry.name + '_', entry.fn, getattr(np, entry.ufunc))
+        else:
+            fn = inplace._unary_inplace(entry.name + '_', entry.fn)
+        _INPLACE_CACHE[entry.name] = fn
+    return fn
+
+
+_INPLACE_CACHE = {}
+
+
+def bind(namespace, target):
+    """Bind every registered op exported into ``namespace`` onto ``target`` (a dict or a class)."""
+    put = target.__setitem__ if isinstance(target, dict) else (lambda k, v: setattr(target, k, v))
+    for entry in REGISTRY:
+        for n in entry.exports.get(namespace, ()):
+            put(n, entry.fn)
+        names = entry.inplace_exports.get(namespace)
+        if names:
+            fn = inplace_variant(entry)
+            for n in names:
+                put(n, fn)
+
+
+def exported(namespace):
+    """``{name: entry}`` for every op bound into ``namespace`` (in-place variants included)."""
+    found = {}
+    for entry in REGISTRY:
+        for n in entry.exports.get(namespace, ()):
+            found[n] = entry
+        for n in entry.inplace_exports.get(namespace, ()):
+            found[n] = entry
+    return found
