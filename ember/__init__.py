@@ -8,12 +8,11 @@ tensor([4., 6.])
 """
 import math as _math
 
-__version__ = '0.1.0'
 
 from ember._dtype import (dtype, bool_ as bool, uint8, int8, int16, int32, int64, float16, float32, float64,  # noqa
                           complex64, complex128, half, float, double, short, int, long, cfloat, cdouble,
                           get_default_dtype, set_default_dtype, promote_types)
-from ember._device import device  # noqa: E402
+from ember._device import device, set_default_device, get_default_device  # noqa: E402,F401
 from ember._tensor import Tensor, Size  # noqa: E402
 from ember import _tensor_methods  # noqa: F401,E402  (binds ops as Tensor methods)
 from ember.autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,  # noqa: E402
@@ -45,3 +44,7 @@ contiguous_format = preserve_format = channels_last = 'contiguous_format'
 from ember import serialization  # noqa: E402
 from ember.serialization import save, load  # noqa: E402
 from ember import backends  # noqa: E402,F401
+from ember import accelerator, version  # noqa: E402,F401
+from ember.version import __version__  # noqa: E402,F401
+from ember._threads import (set_num_threads, get_num_threads, set_num_interop_threads,  # noqa: E402,F401
+                            get_num_interop_threads)

@@ -48,12 +48,13 @@ class device:
 
 
 CPU = device('cpu')
+_default = CPU  # what factory functions use when no device is given (set_default_device)
 
 
 def as_device(d):
-    """A concrete device: None -> cpu, 'cuda' -> cuda:<current>."""
+    """A concrete device: None -> the default device (cpu unless set), 'cuda' -> cuda:<current>."""
     if d is None:
-        return CPU
+        return _default
     if not isinstance(d, device):
         d = device(d)
     if d.type == 'cuda' and d.index is None:
@@ -62,3 +63,21 @@ def as_device(d):
     if d.type == 'cpu' and d.index is not None:
         return CPU
     return d
+
+
+def set_default_device(device):
+    """Make factory functions (``zeros``, ``tensor``, ``randn``, ...) create tensors on ``device``
+    when they are given no ``device``; ``None`` restores the CPU. As PyTorch's, it does not move
+    existing tensors, and ``from_numpy`` always shares the array's (CPU) memory.
+
+    >>> ember.set_default_device('cpu')
+    >>> ember.zeros(1).device
+    device(type='cpu')
+    """
+    global _default
+    _default = CPU if device is None else as_device(device)
+
+
+def get_default_device():
+    """The device factory functions use when given none (``set_default_device``)."""
+    return _default

@@ -42,6 +42,11 @@ class Size(tuple):
     def __add__(self, other):
         return Size(tuple.__add__(self, tuple(other)))
 
+    def __radd__(self, other):  # (1,) + Size([2]) is a Size, as in PyTorch
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple.__add__(other, self))
+
     def __reduce__(self):
         return (Size, (tuple(self),))
 
@@ -126,6 +131,14 @@ class Tensor:
     @property
     def is_cpu(self):
         return self._device.type == 'cpu'
+
+    @property
+    def is_meta(self):
+        return self._device.type == 'meta'
+
+    # NOTE: devices, layouts and formats ember does not have; scripts test these flags, so they answer
+    is_xpu = is_mps = is_ipu = is_hpu = is_maia = is_mtia = is_vulkan = is_mkldnn = False
+    is_sparse = is_sparse_csr = is_quantized = is_nested = False
 
     @property
     def shape(self):
@@ -255,8 +268,8 @@ class Tensor:
     def retains_grad(self):
         return self._retains_grad
 
-    @property
     def is_shared(self):
+        """False: ember tensors live in their process's own memory (no ``share_memory_``)."""
         return False
 
     # ------------------------------------------------------------- autograd API

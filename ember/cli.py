@@ -13,11 +13,15 @@ import sys
 import traceback
 
 
+def _version_text(ember):
+    return f'ember {ember.version.ember_version} (PyTorch {ember.version.api_version} API)'
+
+
 def _parser():
     import ember
     parser = argparse.ArgumentParser(
         prog='ember', description="ember: PyTorch's programming model on NumPy (CPU) and CuPy (CUDA).")
-    parser.add_argument('--version', action='version', version=f'ember {ember.__version__}')
+    parser.add_argument('--version', action='version', version=_version_text(ember))
     sub = parser.add_subparsers(dest='command', metavar='COMMAND')
     run = sub.add_parser(
         'run', help='run a PyTorch script with torch/torchvision imports mapped to ember',
@@ -171,7 +175,7 @@ def info():
     except AttributeError:  # not on Linux
         usable = cores
     lines = [
-        f'ember {ember.__version__} ({os.path.dirname(ember.__file__)})',
+        f'{_version_text(ember)} ({os.path.dirname(ember.__file__)})',
         f'Python {platform.python_version()} ({platform.python_implementation()}, {sys.executable})',
         f'Platform: {platform.platform()}',
         f'NumPy {np.__version__}',

@@ -148,7 +148,7 @@ def test_no_command_prints_usage(capsys):
 def test_version_and_help(capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(['--version'])
-    assert exit_info.value.code == 0 and capsys.readouterr().out == f'ember {ember.__version__}\n'
+    assert exit_info.value.code == 0 and capsys.readouterr().out == f'ember {ember.version.ember_version} (PyTorch 2.13.0 API)\n'
     with pytest.raises(SystemExit):
         cli.main(['--help'])
     out = capsys.readouterr().out
@@ -160,7 +160,7 @@ def test_info_lists_versions_backends_and_threads(capsys):
     lines = capsys.readouterr().out.splitlines()
     import numpy as np
     import platform
-    assert lines[0].startswith(f'ember {ember.__version__} (')
+    assert lines[0].startswith(f'ember {ember.version.ember_version} (PyTorch 2.13.0 API) (')
     assert lines[1].startswith(f'Python {platform.python_version()} (')
     assert f'NumPy {np.__version__}' in lines
     cuda = next(ln for ln in lines if ln.startswith('CUDA'))
@@ -172,4 +172,4 @@ def test_info_lists_versions_backends_and_threads(capsys):
 
 def test_python_dash_m_ember_info():
     proc = _ember('info')
-    assert proc.returncode == 0 and proc.stdout.startswith(f'ember {ember.__version__}')
+    assert proc.returncode == 0 and proc.stdout.startswith(f'ember {ember.version.ember_version} (PyTorch')

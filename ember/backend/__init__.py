@@ -27,6 +27,22 @@ def cuda_available():
         return False
 
 
+def cuda_built():
+    """True when CuPy (ember's CUDA support) is installed, whether or not a GPU is present."""
+    return _cupy is not None
+
+
+def cuda_runtime_version():
+    """The CUDA runtime CuPy uses, as ``'major.minor'`` (``None`` without CuPy or CUDA)."""
+    if _cupy is None:
+        return None
+    try:
+        v = _cupy.cuda.runtime.runtimeGetVersion()
+    except Exception:  # noqa: BLE001 - CuPy without a usable CUDA runtime
+        return None
+    return f'{v // 1000}.{v % 1000 // 10}'
+
+
 def cuda_device_count():
     return _cupy.cuda.runtime.getDeviceCount() if cuda_available() else 0
 

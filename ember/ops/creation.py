@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from ember import backend
-from ember._device import as_device
+from ember._device import CPU, as_device
 from ember._dtype import from_numpy_dtype, get_default_dtype, scalar_dtype, to_dtype, _BY_NP
 from ember._tensor import Tensor
 from ember.ops._registry import op
@@ -105,7 +105,7 @@ def as_tensor(data, dtype=None, device=None):
         if (dt is None or dt is data.dtype) and (device is None or as_device(device) == data._device):
             return data
         return data.to(device=device, dtype=dt)
-    if isinstance(data, np.ndarray) and (device is None or as_device(device).type == 'cpu'):
+    if isinstance(data, np.ndarray) and as_device(device).type == 'cpu':
         t = from_numpy(data)
         return t if dt is None or dt is t.dtype else t.to(dt)
     return tensor(data, dtype=dt, device=device)
@@ -118,7 +118,7 @@ def from_numpy(ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     if ndarray.dtype not in _BY_NP:
         from_numpy_dtype(ndarray.dtype)
-    return Tensor._make(ndarray, as_device(None))
+    return Tensor._make(ndarray, CPU)
 
 
 def size_arg(name, size, size_kw=None):

@@ -42,7 +42,7 @@ def _classify(k, xp):
         return 'none', None, 0
     if k is Ellipsis:
         return 'ellipsis', None, 0
-    if isinstance(k, (list, tuple, np.ndarray)):
+    if isinstance(k, (list, tuple, range, np.ndarray)):  # a range is a sequence of indices, as in PyTorch
         if isinstance(k, np.ndarray):
             arr = k
         elif any(isinstance(e, Tensor) for e in k):

@@ -1,0 +1,94 @@
+"""CUDA switches (PyTorch's ``torch.backends.cuda``).
+
+ember's CUDA backend is CuPy: ``is_built()`` says whether CuPy is installed. The precision flags
+(``matmul.allow_tf32``, reduced-precision reductions) and the attention-kernel switches are kept
+with PyTorch's defaults so scripts that set them run unchanged; like PyTorch's on a CPU they change
+nothing for CPU tensors.
+"""
+import contextlib
+
+from ember import backend as _backend
+
+
+def is_built():
+    """True when ember can use CUDA (CuPy is installed), whether or not a GPU is present."""
+    return _backend.cuda_built()
+
+
+class _MatmulFlags:
+    """``torch.backends.cuda.matmul``: which reduced-precision shortcuts CUDA matmuls may take."""
+
+    def __init__(self):
+        self.allow_tf32 = False
+        self.allow_fp16_reduced_precision_reduction = True
+        self.allow_bf16_reduced_precision_reduction = True
+        self.allow_fp16_accumulation = False
+
+    def __setattr__(self, name, value):
+        if name not in ('allow_tf32', 'allow_fp16_reduced_precision_reduction',
+                        'allow_bf16_reduced_precision_reduction', 'allow_fp16_accumulation'):
+            raise AttributeError(f"Unknown attribute {name}")
+        object.__setattr__(self, name, value)
+
+
+matmul = _MatmulFlags()
+
+_sdp = {'flash': True, 'mem_efficient': True, 'math': True, 'cudnn': True}
+
+
+def flash_sdp_enabled():
+    return _sdp['flash']
+
+
+def enable_flash_sdp(enabled):
+    _sdp['flash'] = bool(enabled)
+
+
+def mem_efficient_sdp_enabled():
+    return _sdp['mem_efficient']
+
+
+def enable_mem_efficient_sdp(enabled):
+    _sdp['mem_efficient'] = bool(enabled)
+
+
+def math_sdp_enabled():
+    return _sdp['math']
+
+
+def enable_math_sdp(enabled):
+    _sdp['math'] = bool(enabled)
+
+
+def cudnn_sdp_enabled():
+    return _sdp['cudnn']
+
+
+def enable_cudnn_sdp(enabled):
+    _sdp['cudnn'] = bool(enabled)
+
+
+@contextlib.contextmanager
+def sdp_kernel(enable_flash=True, enable_math=True, enable_mem_efficient=True, enable_cudnn=True):
+    """Within the block, only the enabled attention kernels may be chosen."""
+    previous = dict(_sdp)
+    _sdp.update(flash=bool(enable_flash), math=bool(enable_math), mem_efficient=bool(enable_mem_efficient),
+                cudnn=bool(enable_cudnn))
+    try:
+        yield
+    finally:
+        _sdp.update(previous)
+
+
+_linalg_library = 'default'
+
+
+def preferred_linalg_library(backend=None):
+    """The linear-algebra library CUDA ops prefer (CuPy's cuSOLVER/cuBLAS whatever is set)."""
+    global _linalg_library
+    if backend is not None:
+        name = backend if isinstance(backend, str) else str(backend)
+        if name not in ('default', 'cusolver', 'magma'):
+            raise RuntimeError("Unknown input value. Choose from: default, cusolver, magma.")
+        _linalg_library = name
+    return _linalg_library

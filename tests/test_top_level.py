@@ -1,0 +1,152 @@
+"""The top level PyTorch scripts reach for first: versions, default device, threads, accelerator,
+backend flags, and small Tensor/Size behaviours (each checked against PyTorch 2.13's answers)."""
+import os
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import ember
+
+
+# ----------------------------------------------------------------------------------- versions
+def test_version_compares_as_a_version_with_strings_and_tuples():
+    v = ember.__version__
+    assert v.startswith('2.13.0') and isinstance(v, str)
+    assert v >= '1.9' and v >= '2.0.0' and v > '2.9'      # plain str comparison says '2.13' < '2.9'
+    assert v >= (2, 0) and v < (3,) and not v < (2, 13)
+    assert v < '2.14' and v > '2.13.0rc1' and v > '2.13.0a0'
+    assert ember.version.__version__ == v and ember.version.api_version == '2.13.0'
+    assert ember.version.ember_version == '0.1.0'
+    assert ember.version.hip is None and ember.version.debug is False
+
+
+def test_version_gate_passes_under_ember_run(tmp_path):
+    script = tmp_path / 'gate.py'
+    script.write_text("import torch\nfrom packaging import version\n"
+                      "assert torch.__version__ >= '1.9' and torch.__version__ >= (1, 13)\n"
+                      "assert version.parse(torch.__version__) >= version.parse('2.0')\n"
+                      "print(torch.__version__.split('+')[0])\n" if _has_packaging() else
+                      "import torch\nassert torch.__version__ >= '1.9'\nprint(torch.__version__.split('+')[0])\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    proc = subprocess.run([sys.executable, '-m', 'ember', 'run', str(script)], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == '2.13.0\n'
+
+
+def _has_packaging():
+    try:
+        import packaging.version  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+# ------------------------------------------------------------------------------ default device
+def test_set_default_device_applies_to_factories_and_not_to_from_numpy():
+    assert ember.get_default_device() == ember.device('cpu')
+    try:
+        ember.set_default_device('cuda')
+        assert ember.get_default_device().type == 'cuda'
+        assert ember.from_numpy(np.zeros(2)).device.type == 'cpu'  # shares the array's memory
+        assert ember.zeros(2, device='cpu').device.type == 'cpu'
+        if not ember.cuda.is_available():
+            with pytest.raises(AssertionError, match='not compiled with CUDA enabled|NVIDIA driver'):
+                ember.zeros(2)
+            with pytest.raises(AssertionError):
+                ember.tensor([1.0])
+    finally:
+        ember.set_default_device(None)
+    assert ember.zeros(2).device == ember.device('cpu')
+    ember.set_default_device(ember.device('cpu'))
+    assert ember.randn(2).device == ember.device('cpu')
+
+
+# ---------------------------------------------------------------------------------- threads
+def test_set_num_threads_controls_blas_threads():
+    pytest.importorskip('threadpoolctl')
+    before = ember.get_num_threads()
+    try:
+        ember.set_num_threads(1)
+        assert ember.get_num_threads() == 1
+    finally:
+        ember.set_num_threads(max(before, 1))
+
+
+@pytest.mark.parametrize('value,message', [(0, 'set_num_threads expects a positive integer'),
+                                           (-1, 'set_num_threads expects a positive integer'),
+                                           (1.5, 'set_num_threads expects an int, but got float'),
+                                           ('a', 'set_num_threads expects an int, but got str')])
+def test_set_num_threads_errors_are_pytorchs(value, message):
+    with pytest.raises(RuntimeError) as caught:
+        ember.set_num_threads(value)
+    assert str(caught.value) == message
+
+
+def test_interop_threads_are_one_and_other_values_warn():
+    assert ember.get_num_interop_threads() == 1
+    with pytest.raises(RuntimeError, match='^set_num_interop_threads expects a positive integer$'):
+        ember.set_num_interop_threads(0)
+    import ember._threads as threads
+    threads._interop_warned = False
+    with pytest.warns(UserWarning, match='no inter-op thread pool'):
+        ember.set_num_interop_threads(4)
+
+
+# ------------------------------------------------------------------------- accelerator, backends
+@pytest.mark.skipif(ember.cuda.is_available(), reason='describes a machine without a GPU')
+def test_accelerator_without_a_gpu():
+    assert ember.accelerator.is_available() is False
+    assert ember.accelerator.device_count() == 0
+    assert ember.accelerator.current_accelerator(check_available=True) is None
+    expected = ember.device('cuda') if ember.backends.cuda.is_built() else None
+    assert ember.accelerator.current_accelerator() == expected
+    with pytest.raises(RuntimeError, match='no accelerator is available'):
+        ember.accelerator.current_device_index()
+    with ember.accelerator.device_index(None):
+        pass
+
+
+def test_backend_flags_keep_pytorchs_defaults_and_refuse_unknown_names():
+    m = ember.backends.cuda.matmul
+    assert m.allow_tf32 is False and m.allow_fp16_reduced_precision_reduction is True
+    m.allow_tf32 = True
+    try:
+        assert ember.backends.cuda.matmul.allow_tf32 is True
+    finally:
+        m.allow_tf32 = False
+    with pytest.raises(AttributeError, match='Unknown attribute allow_tf64'):
+        m.allow_tf64 = True
+    assert ember.backends.cuda.flash_sdp_enabled()
+    with ember.backends.cuda.sdp_kernel(enable_flash=False):
+        assert not ember.backends.cuda.flash_sdp_enabled() and ember.backends.cuda.math_sdp_enabled()
+    assert ember.backends.cuda.flash_sdp_enabled()
+    assert ember.backends.cpu.get_cpu_capability() in ('DEFAULT', 'AVX2', 'AVX512')
+    assert ember.backends.mkldnn.is_available() is False and ember.backends.mps.is_available() is False
+
+
+# ------------------------------------------------------------------------ Tensor and Size details
+def test_size_plus_tuple_is_a_size_both_ways():
+    assert repr(ember.Size([2, 3]) + (4,)) == 'ember.Size([2, 3, 4])'
+    assert repr((4,) + ember.Size([2, 3])) == 'ember.Size([4, 2, 3])'
+    assert type([1] + [2]) is list  # unrelated sequences unaffected
+
+
+def test_indexing_with_a_range_is_advanced_indexing():
+    x = ember.arange(10.0, requires_grad=True)
+    y = x[range(2, 5)]
+    assert y.tolist() == [2.0, 3.0, 4.0] and y.grad_fn.name() == 'IndexBackward0'
+    y.sum().backward()
+    assert x.grad.tolist() == [0, 0, 1, 1, 1, 0, 0, 0, 0, 0]
+    m = ember.arange(12).reshape(3, 4)
+    assert m[range(1, 3), range(0, 2)].tolist() == [4, 9]
+
+
+def test_device_and_layout_predicates():
+    t = ember.ones(1)
+    assert t.is_shared() is False
+    assert (t.is_cpu, t.is_cuda, t.is_meta, t.is_xpu, t.is_mps, t.is_sparse, t.is_quantized, t.is_mkldnn,
+            t.is_nested) == (True, False, False, False, False, False, False, False, False)
