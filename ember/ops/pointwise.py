@@ -1,0 +1,329 @@
+"""More elementwise math: sign and exponent manipulation, log-sum of two, integer gcd/lcm, angles."""
+import math
+
+from ember._tensor import Tensor
+from ember.autograd.function import Primitive
+from ember.ops._registry import op
+from ember.ops._util import elementwise
+from ember.ops.reduce import _named
+
+
+def _where(cond, a, b):
+    from ember.ops.index import where
+    return where(cond, a, b)
+
+
+def _require_float(name, *xs):
+    for x in xs:
+        if isinstance(x, Tensor) and x.dtype.category < 2:
+            kind = {'int64': 'Long', 'int32': 'Int', 'int16': 'Short', 'int8': 'Char', 'uint8': 'Byte',
+                    'bool': 'Bool'}[x.dtype.name]
+            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{kind}\'')
+
+
+def _require_integer(name, *xs):
+    for x in xs:
+        if isinstance(x, Tensor) and x.dtype.category >= 2:
+            kind = {'float32': 'Float', 'float64': 'Double', 'float16': 'Half'}.get(x.dtype.name, x.dtype.name)
+            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{kind}\'')
+
+
+class Copysign(Primitive):
+    node_name = 'CopysignBackward0'
+    _promote = 'float'
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, a, b):
+        y = ctx.xp.copysign(a, b)
+        ctx.save_for_backward(a, y)
+        ctx.other_shape = getattr(b, 'shape', None)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        # d/dx |x|·sign(b) = sign(x)·sign(b) = y / x, and 0 where x is 0 (PyTorch's choice)
+        gb = None if ctx.other_shape is None else g.new_zeros(ctx.other_shape)  # the sign carries none
+        return _where(x == 0, 0.0, g * (y / _where(x == 0, 1.0, x))), gb
+
+
+@op('ember', 'Tensor', inplace=True)
+def copysign(input, other):
+    """``|input|`` with the sign of ``other`` (a signed zero counts), in floating point.
+
+    >>> ember.copysign(ember.tensor([1.5, -2.0]), ember.tensor([-1.0, 0.0]))
+    tensor([-1.5000,  2.0000])
+    """
+    return Copysign.apply(input, other)
+
+
+class Heaviside(Primitive):
+    node_name = 'NotImplemented'
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, a, b):
+        return ctx.xp.heaviside(a, b).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError("derivative for aten::heaviside is not implemented")
+
+
+@op('ember', 'Tensor', inplace=True)
+def heaviside(input, values):
+    """0 where ``input < 0``, 1 where ``input > 0``, ``values`` where it is 0.
+
+    >>> ember.heaviside(ember.tensor([-1.5, 0.0, 2.0]), ember.tensor([0.5]))
+    tensor([0.0000, 0.5000, 1.0000])
+    """
+    if isinstance(values, Tensor) and isinstance(input, Tensor) and values.dtype is not input.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    return Heaviside.apply(input, values)
+
+
+class _IntegerBinary(Primitive):
+    _promote = True
+
+    @staticmethod
+    def backward(ctx, g):
+        return None, None
+
+
+def _integer_binary(node, ufunc):
+    def forward(ctx, a, b):
+        return getattr(ctx.xp, ufunc)(a, b)
+    return type(node, (_IntegerBinary,), {'node_name': node + 'Backward0',
+                                          'forward': staticmethod(elementwise(forward))})
+
+
+_Gcd = _integer_binary('Gcd', 'gcd')
+_Lcm = _integer_binary('Lcm', 'lcm')
+
+
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
+def gcd(input, other):
+    """Greatest common divisor of integers, elementwise (non-negative).
+
+    >>> ember.gcd(ember.tensor([12, -18]), ember.tensor([8, 4]))
+    tensor([4, 2])
+    """
+    _require_integer('gcd', input, other)
+    return _Gcd.apply(input, other)
+
+
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
+def lcm(input, other):
+    """Least common multiple of integers, elementwise (non-negative).
+
+    >>> ember.lcm(ember.tensor([12, -18]), ember.tensor([8, 4]))
+    tensor([24, 36])
+    """
+    _require_integer('lcm', input, other)
+    return _Lcm.apply(input, other)
+
+
+class Logaddexp(Primitive):
+    node_name = 'LogaddexpBackward0'
+    _promote = True
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, a, b):
+        y = ctx.xp.logaddexp(a, b)
+        ctx.save_for_backward(a, b)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        wa = (a - b).sigmoid()          # e^a / (e^a + e^b), stable for any gap
+        return g * wa, g * (1 - wa)
+
+
+class Logaddexp2(Primitive):
+    node_name = 'Logaddexp2Backward0'
+    _promote = True
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.xp.logaddexp2(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        wa = ((a - b) * math.log(2)).sigmoid()   # 2^a / (2^a + 2^b)
+        return g * wa, g * (1 - wa)
+
+
+@op('ember', 'Tensor')
+def logaddexp(input, other):
+    """``log(exp(input) + exp(other))`` without overflow.
+
+    >>> ember.logaddexp(ember.tensor([0.0, 100.0]), ember.tensor([0.0, 100.0]))
+    tensor([  0.6931, 100.6931])
+    """
+    _require_float('logaddexp', input, other)
+    return Logaddexp.apply(input, other)
+
+
+@op('ember', 'Tensor')
+def logaddexp2(input, other):
+    """``log2(2**input + 2**other)`` without overflow.
+
+    >>> ember.logaddexp2(ember.tensor([1.0]), ember.tensor([1.0]))
+    tensor([2.])
+    """
+    _require_float('logaddexp2', input, other)
+    return Logaddexp2.apply(input, other)
+
+
+class Nextafter(Primitive):
+    node_name = 'NextafterBackward0'
+    _promote = True
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.xp.nextafter(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        # a step of one ulp: the identity's gradient, except where nothing moved (a == b)
+        return _where(a == b, 0.0, g), (b.new_zeros(b.shape) if isinstance(b, Tensor) else None)
+
+
+@op('ember', 'Tensor', inplace=True)
+def nextafter(input, other):
+    """The next floating-point value after ``input`` towards ``other``.
+
+    >>> ember.nextafter(ember.tensor([1.0], dtype=ember.float64), ember.tensor([2.0], dtype=ember.float64)) - 1
+    tensor([2.2204e-16], dtype=ember.float64)
+    """
+    _require_float('nextafter', input, other)
+    return Nextafter.apply(input, other)
+
+
+class Ldexp(Primitive):
+    node_name = 'LdexpBackward0'
+    _promote = 'float'
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, a, e):
+        scale = ctx.xp.exp2(e.astype(a.dtype, copy=False) if hasattr(e, 'astype') else float(e))
+        ctx.save_for_backward(a, e)
+        return a * scale
+
+    @staticmethod
+    def backward(ctx, g):
+        a, e = ctx.saved_tensors
+        scale = (e.to(g.dtype) if isinstance(e, Tensor) else g.new_tensor(float(e))).exp2()
+        ge = g * a * scale * math.log(2) if isinstance(e, Tensor) and e.dtype.category >= 2 else None
+        return g * scale, ge
+
+
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
+def ldexp(input, other):
+    """``input * 2**other``, in floating point.
+
+    >>> ember.ldexp(ember.tensor([1.0, 3.0]), ember.tensor([2, -1]))
+    tensor([4.0000, 1.5000])
+    """
+    if isinstance(input, Tensor) and input.dtype.category < 2 and isinstance(other, Tensor) \
+            and other.dtype.category < 2:
+        input = input.to(_default_float())
+    return Ldexp.apply(input, other)
+
+
+def _default_float():
+    from ember._dtype import get_default_dtype
+    return get_default_dtype()
+
+
+class FrexpMantissa(Primitive):
+    node_name = 'FrexpBackward0'
+
+    @staticmethod
+    def forward(ctx, x):
+        mantissa, exponent = ctx.xp.frexp(x)
+        ctx.exponent = exponent
+        return mantissa
+
+    @staticmethod
+    def backward(ctx, g):
+        return g / g.new_tensor(ctx.xp.exp2(ctx.exponent.astype(g._data.dtype)))
+
+
+_Frexp = _named('frexp', ('mantissa', 'exponent'))
+
+
+@op('ember', 'Tensor')
+def frexp(input):
+    """Split floats into mantissa in [0.5, 1) and integer exponent: ``input = mantissa * 2**exponent``.
+
+    >>> ember.frexp(ember.tensor([8.0, 0.75]))
+    ember.return_types.frexp(
+    mantissa=tensor([0.5000, 0.7500]),
+    exponent=tensor([4, 0], dtype=ember.int32))
+    """
+    if input.dtype.category < 2:
+        raise RuntimeError("ember.frexp() only supports floating-point dtypes")
+    exponent = Tensor._make(input._xp.frexp(input._data)[1].astype('int32'), input._device)
+    return _Frexp(FrexpMantissa.apply(input), exponent)
+
+
+class _AngleScale(Primitive):
+    _promote = 'float'
+    factor = 1.0
+
+    @classmethod
+    def forward(cls, ctx, x):
+        return x * x.dtype.type(cls.factor)
+
+    @classmethod
+    def backward(cls, ctx, g):
+        return g * cls.factor
+
+
+class Deg2Rad(_AngleScale):
+    node_name = 'Deg2RadBackward0'
+    factor = math.pi / 180
+
+
+class Rad2Deg(_AngleScale):
+    node_name = 'Rad2DegBackward0'
+    factor = 180 / math.pi
+
+
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
+def deg2rad(input):
+    """Degrees to radians (integers become floats).
+
+    >>> ember.deg2rad(ember.tensor([180.0]))
+    tensor([3.1416])
+    """
+    return Deg2Rad.apply(input)
+
+
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
+def rad2deg(input):
+    """Radians to degrees (integers become floats).
+
+    >>> ember.rad2deg(ember.tensor([3.141592653589793]))
+    tensor([180.])
+    """
+    return Rad2Deg.apply(input)
+
+
+@op('ember', 'Tensor')
+def positive(input):
+    """``input`` itself (unary ``+``); refused for bool tensors, as in PyTorch."""
+    if input.dtype.name == 'bool':
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
