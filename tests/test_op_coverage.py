@@ -29,6 +29,8 @@ NOT_OPS = {
     'is_nonzero',
     # shape utilities on sizes, not tensors
     'broadcast_shapes',
+    # index lists and dtype questions, no tensor input (tests/test_arrange.py)
+    'tril_indices', 'triu_indices', 'result_type', 'can_cast',
     # in-place writes of a value (tests/test_shape_ops.py, tests/test_indexing.py)
     'fill_', 'zero_', 'copy_',
 }
