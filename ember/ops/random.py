@@ -1,69 +1,29 @@
-"""Random numbers: Generator, manual_seed, rand/randn/randint/randperm/normal/bernoulli/multinomial.
+"""Random numbers with PyTorch's CPU streams: after the same seed, the same numbers bit for bit.
 
-Streams come from NumPy's PCG64 on the host (then move to the tensor's device), so a seed gives
-the same numbers on every device.  Bit-identical streams with PyTorch are not a goal.
+The generator (mt19937, PyTorch's state layout) and the distributions live in ``ember._random``;
+this file is the public API: argument handling, PyTorch's errors, dtypes and devices.  Results
+for a CUDA tensor are drawn on the host from the same streams and then moved, so they are
+reproducible for a seed as well.
 """
-import pickle
-
 import numpy as np
 
 from ember import backend
 from ember._device import as_device
-from ember._dtype import get_default_dtype, to_dtype, int64, float32
+from ember._dtype import get_default_dtype, to_dtype, int64
+from ember._random import draw
+from ember._random.generator import Generator, default_generator
 from ember._tensor import Tensor
 from ember.ops.creation import size_arg
 from ember.ops._registry import op
 
-
-class Generator:
-    """A random-number generator (PyTorch's ``torch.Generator``)."""
-
-    def __init__(self, device='cpu'):
-        self.device = as_device(device)
-        self._seed = 67280421310721
-        self._rng = np.random.Generator(np.random.PCG64(self._seed))
-
-    def manual_seed(self, seed):
-        seed = int(seed)
-        if seed < 0:
-            seed += 1 << 64
-        if not 0 <= seed < (1 << 64):
-            raise RuntimeError("Overflow when unpacking long")
-        self._seed = seed
-        self._rng = np.random.Generator(np.random.PCG64(seed))
-        return self
-
-    def seed(self):
-        s = int(np.random.SeedSequence().entropy) % (1 << 63)
-        self.manual_seed(s)
-        return s
-
-    def initial_seed(self):
-        return self._seed
-
-    def get_state(self):
-        data = pickle.dumps((self._seed, self._rng.bit_generator.state))
-        return Tensor._make(np.frombuffer(data, dtype=np.uint8).copy())
-
-    def set_state(self, new_state):
-        if not isinstance(new_state, Tensor) or new_state.dtype.name != 'uint8':
-            raise TypeError("expected a ember.ByteTensor, but got " + type(new_state).__name__)
-        seed, state = pickle.loads(new_state.numpy().tobytes())
-        self._seed = seed
-        self._rng = np.random.Generator(np.random.PCG64())
-        self._rng.bit_generator.state = state
-        return self
-
-    @property
-    def rng(self):
-        return self._rng
-
-
-default_generator = Generator()
+__all__ = ['Generator', 'default_generator', 'manual_seed', 'seed', 'initial_seed', 'get_rng_state',
+           'set_rng_state', 'rand', 'randn', 'rand_like', 'randn_like', 'randint', 'randint_like', 'randperm',
+           'normal', 'bernoulli', 'multinomial', 'poisson']
 
 
 @op('ember')
 def manual_seed(seed):
+    """Seed the default generator (and every CUDA device, whose tensors draw from it)."""
     default_generator.manual_seed(seed)
     from ember import cuda
     cuda.manual_seed_all(seed)
@@ -82,6 +42,7 @@ def initial_seed():
 
 @op('ember')
 def get_rng_state():
+    """The default generator's state: PyTorch's 5056-byte uint8 layout (interchangeable with it)."""
     return default_generator.get_state()
 
 
@@ -90,13 +51,13 @@ def set_rng_state(new_state):
     default_generator.set_state(new_state)
 
 
-def _rng(generator):
-    return (generator or default_generator)._rng
+def _gen(generator):
+    return generator if generator is not None else default_generator
 
 
 def _finish(arr, dtype, device, requires_grad):
     dev = as_device(device)
-    t = Tensor._make(backend.move(arr.astype(dtype.np_dtype, copy=False), dev), dev)
+    t = Tensor._make(backend.move(np.asarray(arr).astype(dtype.np_dtype, copy=False), dev), dev)
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -114,11 +75,21 @@ def _nm(d):
     return _scalar_type_name(d)
 
 
-def _sample_float(rng, kind, shape, dt):
-    np_dt = dt.np_dtype if dt.np_dtype in (np.float32, np.float64) else np.float32
-    if kind == 'uniform':
-        return rng.random(shape, dtype=np_dt)
-    return rng.standard_normal(shape, dtype=np_dt)
+def _numel(shape):
+    return int(np.prod(shape, dtype=np.int64))
+
+
+# ----------------------------------------------------------------------------- array draws
+def _uniform_values(gen, n, low, high, np_dtype):
+    if np_dtype == np.float16:   # 11-bit uniforms, arithmetic in float32 (PyTorch's accumulate type)
+        return draw.uniform(gen, n, low, high, np.dtype(np.float32), digits=11).astype(np.float16)
+    return draw.uniform(gen, n, low, high, np_dtype)
+
+
+def _normal_values(gen, n, mean, std, np_dtype, contiguous=True):
+    if np_dtype == np.float16:
+        return draw.normal(gen, n, mean, std, np.dtype(np.float32), contiguous, digits=11).astype(np.float16)
+    return draw.normal(gen, n, mean, std, np_dtype, contiguous)
 
 
 @op('ember')
@@ -126,7 +97,8 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
          pin_memory=False, **kwargs):
     shape = size_arg('rand', size, kwargs.pop('size', None))
     dt = _float_dtype(dtype, 'check_uniform_bounds')
-    return _out(_finish(_sample_float(_rng(generator), 'uniform', shape, dt), dt, device, requires_grad), out)
+    vals = _uniform_values(_gen(generator), _numel(shape), 0.0, 1.0, dt.np_dtype).reshape(shape)
+    return _out(_finish(vals, dt, device, requires_grad), out)
 
 
 @op('ember')
@@ -134,7 +106,8 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
           pin_memory=False, **kwargs):
     shape = size_arg('randn', size, kwargs.pop('size', None))
     dt = _float_dtype(dtype, 'normal_kernel_cpu')
-    return _out(_finish(_sample_float(_rng(generator), 'normal', shape, dt), dt, device, requires_grad), out)
+    vals = _normal_values(_gen(generator), _numel(shape), 0.0, 1.0, dt.np_dtype).reshape(shape)
+    return _out(_finish(vals, dt, device, requires_grad), out)
 
 
 def _out(t, out):
@@ -145,14 +118,16 @@ def _out(t, out):
 
 
 @op('ember')
-def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return rand(*input.shape, dtype=dtype or input.dtype, device=device or input.device,
+def rand_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None):
+    return rand(*input.shape, generator=generator, dtype=dtype or input.dtype, device=device or input.device,
                 requires_grad=requires_grad)
 
 
 @op('ember')
-def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return randn(*input.shape, dtype=dtype or input.dtype, device=device or input.device,
+def randn_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
+               memory_format=None):
+    return randn(*input.shape, generator=generator, dtype=dtype or input.dtype, device=device or input.device,
                  requires_grad=requires_grad)
 
 
@@ -169,6 +144,22 @@ _RANDINT_USAGE = (
     "= None, ember.device device = None, bool pin_memory = False, bool requires_grad = False)\n")
 
 _C_INT_NAMES = {'uint8': 'unsigned char', 'int8': 'signed char', 'int16': 'short', 'int32': 'int', 'int64': 'long'}
+_WIDE_DTYPES = ('int64', 'float32', 'float64')   # the dtypes PyTorch feeds 64-bit numbers for spans >= 2**32
+
+
+def _int_draw(gen, n, low, high, dt):
+    """``n`` integers in [low, high) as PyTorch's random_(from, to) draws them."""
+    span = high - low
+    return draw.random_from_to(gen, n, low, span, span >= (1 << 32) and dt.name in _WIDE_DTYPES)
+
+
+def _check_int_bounds(low, high, dt):
+    if dt.category == 1:
+        info = np.iinfo(dt.np_dtype)
+        if low < info.min:
+            raise RuntimeError(f"from is out of bounds for {_C_INT_NAMES[dt.name]}")
+        if high - 1 > info.max:
+            raise RuntimeError(f"to - 1 is out of bounds for {_C_INT_NAMES[dt.name]}")
 
 
 @op('ember')
@@ -182,22 +173,21 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     dt = to_dtype(dtype) if dtype is not None else int64
-    if dt.category == 1:
-        info = np.iinfo(dt.np_dtype)
-        if low < info.min:
-            raise RuntimeError(f"from is out of bounds for {_C_INT_NAMES[dt.name]}")
-        if high - 1 > info.max:
-            raise RuntimeError(f"to - 1 is out of bounds for {_C_INT_NAMES[dt.name]}")
-    arr = _rng(generator).integers(low, high, size=shape, dtype=np.int64)
+    _check_int_bounds(low, high, dt)
+    arr = _int_draw(_gen(generator), _numel(shape), int(low), int(high), dt).reshape(shape)
     return _out(_finish(arr, dt, device, requires_grad), out)
 
 
 @op('ember')
-def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
-                 memory_format=None):
+def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None, device=None,
+                 requires_grad=False, memory_format=None):
     if high is None:
         low, high = 0, low
-    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype, device=device or input.device)
+    return randint(low, high, tuple(input.shape), generator=generator, dtype=dtype or input.dtype,
+                   device=device or input.device, requires_grad=requires_grad)
+
+
+_RANDPERM_SMALL = (1 << 32) // 20     # PyTorch changes algorithm at 2**32 / 20
 
 
 @op('ember')
@@ -206,7 +196,13 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     dt = to_dtype(dtype) if dtype is not None else int64
-    return _out(_finish(_rng(generator).permutation(n), dt, device, requires_grad), out)
+    if dt.name == 'bool':
+        raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
+    if dt.name == 'float16' and n > 2049:
+        raise RuntimeError("n cannot be greater than 2049 for Half type.")
+    gen = _gen(generator)
+    perm = draw.randperm(gen, n) if n < _RANDPERM_SMALL else draw.randperm_large(gen, n)
+    return _out(_finish(perm, dt, device, requires_grad), out)
 
 
 _NORMAL_USAGE = (
@@ -223,8 +219,9 @@ _NORMAL_USAGE = (
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
            requires_grad=False):
     """The four PyTorch overloads: normal(Tensor, Tensor), normal(Tensor, float), normal(float, Tensor)
-    and normal(float, float, size)."""
-    rng = _rng(generator)
+    and normal(float, float, size).  As in PyTorch, the Tensor forms draw standard normals (or
+    normals with the float std) and then scale and shift them in separate steps."""
+    gen = _gen(generator)
     mt, st = isinstance(mean, Tensor), isinstance(std, Tensor)
     if not mt and not st:
         if size is None:
@@ -232,9 +229,9 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         if std < 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
         dt = _float_dtype(dtype, 'normal_kernel_cpu')
-        z = _sample_float(rng, 'normal', size_arg('normal', (size,)), dt)
-        return _out(_finish(z * np.asarray(std, z.dtype) + np.asarray(mean, z.dtype), dt, device, requires_grad),
-                    out)
+        shape = size_arg('normal', (size,))
+        z = _normal_values(gen, _numel(shape), mean, std, dt.np_dtype).reshape(shape)
+        return _out(_finish(z, dt, device, requires_grad), out)
     ref = mean if mt else std
     if ref.dtype.category < 2:
         raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{_nm(ref.dtype)}'")
@@ -243,31 +240,50 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
     if not st and std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     shape = np.broadcast_shapes(tuple(mean.shape) if mt else (), tuple(std.shape) if st else ())
-    dt = ref.dtype
-    z = _sample_float(rng, 'normal', shape, dt)
-    m = backend.to_numpy(mean._data) if mt else mean
-    s = backend.to_numpy(std._data) if st else std
-    return _out(_finish(z * s + m, dt, ref.device, False), out)
+    np_dt = ref.dtype.np_dtype
+    if not st:   # normal(Tensor mean, float std): normal_(0, std), then + mean
+        z = _normal_values(gen, _numel(shape), 0.0, std, np_dt).reshape(shape)
+    else:        # normal(., Tensor std): normal_(0, 1), then * std, then + mean
+        z = _normal_values(gen, _numel(shape), 0.0, 1.0, np_dt).reshape(shape)
+        z = (z * backend.to_numpy(std._data)).astype(np_dt)
+    m = backend.to_numpy(mean._data) if mt else np.asarray(mean, np_dt)
+    return _out(_finish((z + m).astype(np_dt), ref.dtype, ref.device, False), out)
+
+
+_BERNOULLI_P_ERROR = ("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be "
+                      "improved?  If so, please report an enhancement request to PyTorch.)")
 
 
 @op('ember')
 def bernoulli(input, p=None, *, generator=None, out=None):
-    if input.dtype.category < 2:
+    """0/1 draws with probabilities ``input`` (or the number ``p``), in the input's dtype."""
+    if p is None and input.dtype.category < 2:
         raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{_nm(input.dtype)}'")
-    probs = backend.to_numpy(input._data) if p is None else np.full(tuple(input.shape), p)
-    if (probs < 0).any() or (probs > 1).any():
-        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be "
-                           "improved?  If so, please report an enhancement request to PyTorch.)")
-    u = _rng(generator).random(probs.shape)
-    return _out(_finish((u < probs), input.dtype, input.device, False), out)
+    gen = _gen(generator)
+    if p is None:
+        probs = backend.to_numpy(input._data)
+        if (probs < 0).any() or (probs > 1).any():
+            raise RuntimeError(_BERNOULLI_P_ERROR)
+        vals = draw.bernoulli_tensor(gen, np.ascontiguousarray(probs))
+    else:
+        _check_bernoulli_p(p)
+        vals = draw.bernoulli_scalar(gen, input.numel(), p).reshape(tuple(input.shape))
+    return _out(_finish(vals, input.dtype, input.device, False), out)
+
+
+def _check_bernoulli_p(p):
+    if not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
 
 
 @op('ember')
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
-    """Samples category indices from each row of (unnormalised) probabilities, vectorised over rows."""
+    """Category indices drawn from each row of (unnormalised) probabilities, as PyTorch draws them:
+    without replacement (or for one sample) the largest ``p / Exp(1)`` keys; with replacement a
+    search of each row's cumulative distribution."""
     if input.dtype.category < 2:
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {_nm(input.dtype)}")
-    probs = backend.to_numpy(input._data).astype(np.float64)
+    probs = np.ascontiguousarray(backend.to_numpy(input._data))
     if probs.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
     if (probs < 0).any() or not np.isfinite(probs).all():
@@ -276,20 +292,15 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     n_rows, n_cat = rows.shape
     if not replacement and num_samples > n_cat:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-    totals = rows.sum(axis=1, keepdims=True)
-    if (totals <= 0).any():
+    if (rows.sum(axis=1) <= 0).any():
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    rng = _rng(generator)
-    if replacement:
-        # one sorted search over all rows: row r's CDF is shifted into [r, r + 1]
-        cdf = np.cumsum(rows / totals, axis=1) + np.arange(n_rows)[:, None]
-        u = rng.random((n_rows, num_samples)) + np.arange(n_rows)[:, None]
-        flat = np.searchsorted(cdf.reshape(-1), u.reshape(-1), side='right').reshape(n_rows, num_samples)
-        res = np.minimum(flat - np.arange(n_rows)[:, None] * n_cat, n_cat - 1)
+    gen = _gen(generator)
+    if replacement and num_samples > 1:
+        res = draw.multinomial_with_replacement(gen, rows, num_samples)
     else:
-        # Gumbel top-k: the k largest of log(p) + Gumbel noise are a draw without replacement
-        with np.errstate(divide='ignore'):
-            keys = np.log(rows) - np.log(-np.log(rng.random(rows.shape)))
+        q = draw.exponential(gen, rows.size, 1.0).astype(rows.dtype).reshape(rows.shape)
+        keys = rows / q
+        # the largest keys first; PyTorch's argmax/topk take the lowest index among equal keys
         res = np.argsort(-keys, axis=1, kind='stable')[:, :num_samples]
     res = res.reshape(probs.shape[:-1] + (num_samples,))
     return _out(_finish(res, int64, input.device, False), out)
@@ -297,16 +308,37 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 
 @op('ember')
 def poisson(input, generator=None):
+    """Poisson draws with rates ``input`` (reproducible for a seed; not PyTorch's stream)."""
     lam = backend.to_numpy(input._data)
-    return _finish(_rng(generator).poisson(lam).astype(lam.dtype), input.dtype, input.device, False)
+    seed_word = draw.random_from_to(_gen(generator), 2, 0, 1 << 32, False)
+    rng = np.random.Generator(np.random.PCG64([int(w) for w in seed_word]))
+    return _finish(rng.poisson(lam).astype(lam.dtype), input.dtype, input.device, False)
 
 
-# ----------------------------------------------------------- in-place fills
-def _fill_inplace(t, arr):
+# ----------------------------------------------------------------------------- in-place fills
+def _iteration_view(arr):
+    """``arr`` with its axes in memory order (largest stride first): the order in which PyTorch's
+    serial kernels visit the elements of a strided tensor."""
+    if arr.ndim < 2 or arr.flags.c_contiguous:
+        return arr
+    order = sorted(range(arr.ndim), key=lambda d: -abs(arr.strides[d]))
+    return arr.transpose(order)
+
+
+def _fill_inplace(t, values_fn):
+    """Fill ``t`` with ``values_fn(n, contiguous)`` (a flat array in iteration order)."""
     from ember.ops.inplace import apply_inplace, check_inplace
     from ember.autograd import grad_mode
     check_inplace(t)
-    values = backend.move(arr.astype(t._data.dtype, copy=False), t._device)
+    host = backend.to_numpy(t._data)
+    view = _iteration_view(host)
+    flat = np.asarray(values_fn(t.numel(), bool(host.flags.c_contiguous)))
+    ordered = np.empty(view.shape, t._data.dtype)
+    ordered[...] = flat.reshape(view.shape)
+    if view is not host:   # back to the tensor's logical axis order
+        inverse = np.argsort(sorted(range(host.ndim), key=lambda d: -abs(host.strides[d])))
+        ordered = ordered.transpose(inverse)
+    values = backend.move(ordered, t._device)
     if grad_mode.is_grad_enabled() and t._requires_grad:
         # a non-leaf in a graph: the new values do not depend on the old ones, so its history
         # becomes one with a zero gradient
@@ -317,48 +349,123 @@ def _fill_inplace(t, arr):
     return t
 
 
-def uniform_(t, a=0.0, b=1.0, *, generator=None):
+def _require_float(t, name):
     if t.dtype.category < 2:
-        raise NotImplementedError(f"\"check_uniform_bounds\" not implemented for '{_nm(t.dtype)}'")
+        raise NotImplementedError(f"\"{name}\" not implemented for '{_nm(t.dtype)}'")
+
+
+def uniform_(t, a=0.0, b=1.0, *, generator=None):
+    _require_float(t, 'check_uniform_bounds')
     if a > b:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
-    u = _rng(generator).random(tuple(t.shape), dtype=np.float64)
-    return _fill_inplace(t, u * (b - a) + a)
+    gen = _gen(generator)
+    return _fill_inplace(t, lambda n, c: _uniform_values(gen, n, a, b, t._data.dtype))
 
 
 def normal_(t, mean=0.0, std=1.0, *, generator=None):
-    if t.dtype.category < 2:
-        raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{_nm(t.dtype)}'")
+    _require_float(t, 'normal_kernel_cpu')
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
-    z = _rng(generator).standard_normal(tuple(t.shape))
-    return _fill_inplace(t, z * std + mean)
+    gen = _gen(generator)
+    return _fill_inplace(t, lambda n, c: _normal_values(gen, n, mean, std, t._data.dtype, c))
 
 
 def bernoulli_(t, p=0.5, *, generator=None):
-    probs = backend.to_numpy(p._data) if isinstance(p, Tensor) else p
-    return _fill_inplace(t, _rng(generator).random(tuple(t.shape)) < probs)
+    gen = _gen(generator)
+    if isinstance(p, Tensor):
+        probs = backend.to_numpy(p._data)
+        if (probs < 0).any() or (probs > 1).any():
+            raise RuntimeError(_BERNOULLI_P_ERROR)
+        probs = np.ascontiguousarray(np.broadcast_to(probs, tuple(t.shape)))
+        return _fill_inplace(t, lambda n, c: draw.bernoulli_tensor(gen, probs).ravel())
+    _check_bernoulli_p(p)
+    return _fill_inplace(t, lambda n, c: draw.bernoulli_scalar(gen, n, p))
+
+
+_INT_DIGITS = {'float16': 11, 'float32': 24, 'float64': 53}
+
+
+def _random_default_kind(dt):
+    """(uses random64, modulus) of random_() without bounds; modulus None means ``w & 1``."""
+    if dt.name == 'bool':
+        return False, None
+    if dt.name in _INT_DIGITS:
+        return dt.name == 'float64', (1 << _INT_DIGITS[dt.name]) + 1
+    return dt.name == 'int64', int(np.iinfo(dt.np_dtype).max) + 1
+
+
+def _dtype_upper(dt):
+    """The largest value random_(from, None) may produce for a dtype."""
+    if dt.name == 'bool':
+        return 1
+    if dt.name in _INT_DIGITS:
+        return 1 << _INT_DIGITS[dt.name]
+    return int(np.iinfo(dt.np_dtype).max)
 
 
 def random_(t, from_=0, to=None, *, generator=None):
+    """Integers: random_() over the dtype's range, random_(to) in [0, to), random_(from, to)."""
+    gen = _gen(generator)
+    dt = t.dtype
+    if to is None and from_ == 0:
+        kind = _random_default_kind(dt)
+        return _fill_inplace(t, lambda n, c: draw.random_default(gen, n, kind))
     if to is None:
-        to = 2 ** 24 if t.dtype is float32 else (2 ** 53 if t.dtype.category >= 2 else np.iinfo(t.dtype.np_dtype).max)
-        if from_ != 0:
-            from_, to = 0, from_
-    return _fill_inplace(t, _rng(generator).integers(from_, to, size=tuple(t.shape)))
+        if from_ == -(1 << 63):
+            if dt.name not in _WIDE_DTYPES:
+                raise RuntimeError("random_full_64_bits_range_kernel_cpu handles only int64, double, float and "
+                                   "bfloat16")
+            return _fill_inplace(t, lambda n, c: draw.random_full_64(gen, n))
+        low, high = from_, _dtype_upper(dt) + 1
+    else:
+        low, high = from_, to
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    _check_int_bounds(low, high, dt)
+    return _fill_inplace(t, lambda n, c: _int_draw(gen, n, int(low), int(high), dt))
 
 
 def exponential_(t, lambd=1.0, *, generator=None):
-    return _fill_inplace(t, _rng(generator).exponential(1.0 / lambd, size=tuple(t.shape)))
+    if t.dtype.category < 2:
+        raise RuntimeError("Exponential distribution is a continuous probability distribution. dtype must be a "
+                           f"floating point but you specified {_nm(t.dtype)}")
+    if not lambd > 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
+    gen = _gen(generator)
+    return _fill_inplace(t, lambda n, c: draw.exponential(gen, n, lambd))
 
 
 def geometric_(t, p, *, generator=None):
-    return _fill_inplace(t, _rng(generator).geometric(p, size=tuple(t.shape)))
+    if not 0 < p < 1:
+        raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
+    gen = _gen(generator)
+    return _fill_inplace(t, lambda n, c: draw.geometric(gen, n, p))
 
 
 def log_normal_(t, mean=1.0, std=2.0, *, generator=None):
-    return _fill_inplace(t, _rng(generator).lognormal(mean, std, size=tuple(t.shape)))
+    _require_float(t, 'log_normal_cpu')
+    if not std > 0:
+        raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std:g}")
+    gen = _gen(generator)
+    return _fill_inplace(t, lambda n, c: draw.log_normal(gen, n, mean, std))
+
+
+_CPP_TYPE_NAMES = {'bool': 'bool', 'uint8': 'unsigned char', 'int8': 'signed char', 'int16': 'short',
+                   'int32': 'int', 'int64': 'long int'}
 
 
 def cauchy_(t, median=0.0, sigma=1.0, *, generator=None):
-    return _fill_inplace(t, median + sigma * _rng(generator).standard_cauchy(size=tuple(t.shape)))
+    if t.dtype.category < 2:
+        raise RuntimeError("Cauchy distribution is a continuous probability distribution. dtype must be a "
+                           f"floating point but you specified {_CPP_TYPE_NAMES[t.dtype.name]}")
+    if not sigma > 0:
+        raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma:g}")
+    gen = _gen(generator)
+    return _fill_inplace(t, lambda n, c: draw.cauchy(gen, n, median, sigma))
+
+
+def _rng(generator):
+    """A NumPy generator seeded from ``generator``'s stream, for the few samplers whose PyTorch
+    stream ember does not reproduce: reproducible for a seed, not PyTorch's numbers."""
+    words = draw.random_from_to(_gen(generator), 4, 0, 1 << 32, False)
+    return np.random.Generator(np.random.PCG64([int(w) for w in words]))

@@ -1,0 +1,100 @@
+"""The Mersenne Twister behind every CPU generator, and PyTorch's 5056-byte state tensor.
+
+PyTorch seeds mt19937 with the low 32 bits of the seed, exactly as the reference ``init_genrand``
+does, so NumPy's ``MT19937`` bit generator yields the same 32-bit words once its key is set from
+that seeding.  PyTorch tracks its position as ``left``/``next``; NumPy as ``pos``.  They map as
+``pos = 625 - left``; right after seeding PyTorch has ``next = 0`` where NumPy has ``pos = 624``
+(both twist before the next word), which is why the engine remembers the freshly seeded key.
+"""
+import numpy as np
+
+STATE_SIZE = 5056
+_N = 624
+_MASK32 = 0xFFFFFFFF
+
+
+def _init_genrand(seed32):
+    """The 624 state words of the reference mt19937 seeding of a 32-bit seed."""
+    key = [0] * _N
+    key[0] = seed32
+    prev = seed32
+    for i in range(1, _N):
+        prev = (1812433253 * (prev ^ (prev >> 30)) + i) & _MASK32
+        key[i] = prev
+    return np.array(key, dtype=np.uint32)
+
+
+class Engine:
+    """mt19937 words on demand; ``words``/``random64`` are the only ways numbers leave it."""
+
+    __slots__ = ('_bits', '_fresh_key')
+
+    def __init__(self, seed):
+        self._bits = np.random.MT19937()
+        self.reseed(seed)
+
+    def reseed(self, seed):
+        key = _init_genrand(seed & _MASK32)
+        self._bits.state = {'bit_generator': 'MT19937', 'state': {'key': key, 'pos': _N}}
+        self._fresh_key = key
+
+    def words(self, n):
+        """``n`` 32-bit words (as uint64, so callers can do 64-bit arithmetic on them)."""
+        return self._bits.random_raw(n)
+
+    def word(self):
+        return int(self._bits.random_raw())
+
+    def random64(self, n):
+        """``n`` 64-bit numbers, each two words with the first one high (PyTorch's random64)."""
+        w = self._bits.random_raw(2 * n)
+        return (w[0::2] << np.uint64(32)) | w[1::2]
+
+    # ---------------------------------------------------------------- saved state
+    def position(self):
+        """PyTorch's (left, next) for the current position."""
+        st = self._bits.state['state']
+        pos = int(st['pos'])
+        if pos == _N and np.array_equal(st['key'], self._fresh_key):
+            return 1, 0, st['key']
+        return _N + 1 - pos, pos, st['key']
+
+    def restore(self, key, left, next_):
+        if not 1 <= left <= _N or not 0 <= next_ <= _N:
+            raise RuntimeError("Invalid mt19937 state")
+        key = np.asarray(key, dtype=np.uint32).copy()
+        pos = _N + 1 - left
+        self._bits.state = {'bit_generator': 'MT19937', 'state': {'key': key, 'pos': pos}}
+        self._fresh_key = key if next_ == 0 and left == 1 else None
+
+
+def pack_state(seed, engine, normal_double, normal_float):
+    """PyTorch's CPU generator state as 5056 bytes (see the field offsets below)."""
+    buf = np.zeros(STATE_SIZE, dtype=np.uint8)
+    left, next_, key = engine.position()
+    buf[0:8] = np.frombuffer(np.uint64(seed).tobytes(), np.uint8)
+    buf[8:16] = np.frombuffer(np.array([left, 1], np.int32).tobytes(), np.uint8)     # left, seeded
+    buf[16:24] = np.frombuffer(np.uint64(next_).tobytes(), np.uint8)
+    buf[24:24 + 8 * _N] = np.frombuffer(key.astype(np.uint64).tobytes(), np.uint8)
+    if normal_double is not None:   # the cached second Box-Muller value (normal_y), valid flag
+        buf[5024:5032] = np.frombuffer(np.float64(normal_double).tobytes(), np.uint8)
+        buf[5040:5044] = np.frombuffer(np.int32(1).tobytes(), np.uint8)
+    if normal_float is not None:
+        buf[5048:5052] = np.frombuffer(np.float32(normal_float).tobytes(), np.uint8)
+        buf[5052:5056] = np.frombuffer(np.int32(1).tobytes(), np.uint8)
+    return buf
+
+
+def unpack_state(buf, engine):
+    """Set ``engine`` from 5056 state bytes; returns (seed, cached double normal, cached float normal)."""
+    buf = np.ascontiguousarray(buf, dtype=np.uint8)
+    seed = int(buf[0:8].view(np.uint64)[0])
+    left = int(buf[8:12].view(np.int32)[0])
+    next_ = int(buf[16:24].view(np.uint64)[0])
+    key = buf[24:24 + 8 * _N].view(np.uint64)
+    if (key > _MASK32).any():
+        raise RuntimeError("Invalid mt19937 state")
+    engine.restore(key, left, next_)
+    normal_double = float(buf[5024:5032].view(np.float64)[0]) if buf[5040:5044].view(np.int32)[0] else None
+    normal_float = float(buf[5048:5052].view(np.float32)[0]) if buf[5052:5056].view(np.int32)[0] else None
+    return seed, normal_double, normal_float

@@ -1,0 +1,129 @@
+"""Arithmetic that rounds exactly as PyTorch's compiled kernels do, on NumPy arrays.
+
+* ``fma32``/``fma64``: a fused multiply-add (one rounding).  NumPy has none, so float32 uses a
+  double computation (the float32 product is exact in double) with the rare double-rounding
+  midpoints repaired, and float64 an error-free product and sum with rounding to odd.
+* ``libm``: the C library's own ``log``/``log1p``/``tan``/``exp``.  NumPy's vectorised versions
+  differ from glibc in the last bit for a fraction of inputs, so these go through the ``math``
+  module (which calls the C library) one element at a time; ``sin``/``cos`` of float64 are
+  NumPy's, which call the C library themselves.
+"""
+import math
+
+import numpy as np
+
+_F32_HALF_ULP_BITS = np.uint64(0x10000000)   # double mantissa bits below float32's: exactly one half
+_F32_LOW_BITS = np.uint64(0x1FFFFFFF)
+_TINY32 = 2.0 ** -126
+
+
+def _round_to_odd(s, err):
+    """``s`` (a rounded double sum whose exact error is ``err``) nudged to its odd neighbour when
+    inexact, so that a second rounding to a narrower type rounds like the exact value."""
+    fix = (err != 0) & ((s.view(np.uint64) & np.uint64(1)) == 0)
+    if fix.any():
+        s = s.copy()
+        s[fix] = np.nextafter(s[fix], np.where(err[fix] > 0, np.inf, -np.inf))
+    return s
+
+
+def _two_sum(a, b):
+    s = a + b
+    bb = s - a
+    err = (a - (s - bb)) + (b - bb)
+    return s, err
+
+
+def fma32(a, b, c):
+    """``a * b + c`` rounded once to float32 (float32 inputs, arrays or scalars)."""
+    p = np.multiply(a, b, dtype=np.float64)          # exact: 24 + 24 bits fit in 53
+    s = np.add(p, c, dtype=np.float64)
+    # double rounding can only go wrong when the double sum sits exactly on a float32 midpoint
+    # (or in float32's subnormal range); repair those few elements with rounding to odd
+    suspect = (s.view(np.uint64) & _F32_LOW_BITS) == _F32_HALF_ULP_BITS
+    suspect |= np.abs(s) < _TINY32
+    if suspect.any():
+        idx = np.flatnonzero(suspect)
+        pb, cb = np.broadcast_to(p, s.shape).ravel()[idx], np.broadcast_to(np.float64(c) if np.isscalar(c) else
+                                                                           np.asarray(c, np.float64), s.shape
+                                                                           ).ravel()[idx]
+        sb, eb = _two_sum(pb, cb)
+        s = s.copy()
+        s.ravel()[idx] = _round_to_odd(sb, eb)
+    return s.astype(np.float32)
+
+
+_SPLIT = 134217729.0   # 2**27 + 1 (Veltkamp's splitter for doubles)
+
+
+def _two_prod(a, b):
+    p = a * b
+    ta = _SPLIT * a
+    ah = ta - (ta - a)
+    al = a - ah
+    tb = _SPLIT * b
+    bh = tb - (tb - b)
+    bl = b - bh
+    err = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    return p, err
+
+
+def fma64(a, b, c):
+    """``a * b + c`` rounded once in float64 (Boldo and Melquiond's emulation with rounding to odd)."""
+    a = np.asarray(a, np.float64)
+    b = np.asarray(b, np.float64)
+    c = np.asarray(c, np.float64)
+    uh, ul = _two_prod(a, b)
+    th, tl = _two_sum(c, ul)
+    vh, vl = _two_sum(uh, th)
+    z, ze = _two_sum(tl, vl)
+    z = _round_to_odd(np.asarray(z, np.float64).reshape(np.shape(z)), ze)
+    out = vh + z
+    # an exact zero product leaves c (and its sign) untouched, as a hardware fma does
+    return np.where(uh == 0, uh + c, out)
+
+
+def _libm(fn, x, bad=None, fill=None):
+    """``fn`` (a ``math`` function) on every element; ``bad`` marks inputs ``math`` refuses
+    (where the C function returns ``fill``)."""
+    x = np.asarray(x, dtype=np.float64)
+    flat = x.ravel()
+    mask = bad(flat) if bad is not None else None
+    if mask is not None and mask.any():
+        safe = np.where(mask, 0.5, flat)
+        out = np.fromiter(map(fn, safe.tolist()), np.float64, x.size)
+        out[mask] = fill(flat[mask])
+    else:
+        out = np.fromiter(map(fn, flat.tolist()), np.float64, x.size)
+    return out.reshape(x.shape)
+
+
+def _log_fill(v):
+    return np.where(v == 0, -np.inf, np.nan)
+
+
+def log(x):
+    return _libm(math.log, x, lambda v: ~(v > 0), _log_fill)
+
+
+def log1p(x):
+    return _libm(math.log1p, x, lambda v: ~(v > -1), lambda v: _log_fill(v + 1))
+
+
+def tan(x):
+    return _libm(math.tan, x, lambda v: ~np.isfinite(v), lambda v: np.full(v.shape, np.nan))
+
+
+_EXP_MAX = 709.782712893384
+
+
+def exp(x):
+    return _libm(math.exp, x, lambda v: ~(v <= _EXP_MAX), lambda v: np.where(v > 0, np.inf, np.nan))
+
+
+def sin(x):
+    return np.sin(np.asarray(x, dtype=np.float64))
+
+
+def cos(x):
+    return np.cos(np.asarray(x, dtype=np.float64))
