@@ -18,18 +18,16 @@ _TWO_PI_F32 = np.float32(2.0 * math.pi)
 
 
 # ------------------------------------------------------------------------------------ uniforms
-def uniform01(gen, n, np_dtype, digits=24):
-    """[0, 1) uniforms: float32 from one word (24 bits; 11 for float16), float64 from a
-    random64 (53 bits)."""
+def uniform01(gen, n, np_dtype):
+    """[0, 1) uniforms: float32 from one word (24 bits), float64 from a random64 (53 bits)."""
     if np_dtype == np.float64:
         return (gen._engine.random64(n) & _M53).astype(np.float64) * 2.0 ** -53
-    mask = np.uint64((1 << digits) - 1)
-    return (gen._engine.words(n) & mask).astype(np.float32) * np.float32(2.0 ** -digits)
+    return (gen._engine.words(n) & _M24).astype(np.float32) * np.float32(2.0 ** -24)
 
 
-def uniform(gen, n, low, high, np_dtype, digits=24):
+def uniform(gen, n, low, high, np_dtype):
     """uniform_(low, high): ``u * (high - low) + low`` fused, in the tensor's dtype."""
-    u = uniform01(gen, n, np_dtype, digits)
+    u = uniform01(gen, n, np_dtype)
     t = np_dtype.type
     lo, hi = t(low), t(high)
     if lo == 0 and hi == 1:
@@ -77,14 +75,14 @@ def _blocks16(d, transform):
     blocks[:, :8], blocks[:, 8:] = first, second
 
 
-def normal_block(gen, n, mean, std, np_dtype, digits=24):
+def normal_block(gen, n, mean, std, np_dtype):
     """PyTorch's vectorised normal fill (>= 16 contiguous elements): n uniforms drawn first,
     transformed in blocks of 16; a partial last block is redrawn over the last 16 slots."""
-    d = uniform01(gen, n, np_dtype, digits)
+    d = uniform01(gen, n, np_dtype)
     transform = _block_f64(mean, std) if np_dtype == np.float64 else _block_f32(mean, std)
     _blocks16(d, transform)
     if n % 16:
-        tail = uniform01(gen, 16, np_dtype, digits)
+        tail = uniform01(gen, 16, np_dtype)
         _blocks16(tail, transform)
         d[n - 16:] = tail
     return d
@@ -111,17 +109,16 @@ def _block_f64(mean, std):
     return transform
 
 
-def normal(gen, n, mean, std, np_dtype, contiguous=True, digits=24):
-    """normal_(mean, std) of n elements of a float32/float64 tensor (``digits`` 11: float16
-    uniforms, whose block transform PyTorch does in half precision; ember does it in float32)."""
+def normal(gen, n, mean, std, np_dtype, contiguous=True):
+    """normal_(mean, std) of n elements of a float32/float64 tensor."""
     if n >= 16 and contiguous:
-        return normal_block(gen, n, mean, std, np_dtype, digits)
+        return normal_block(gen, n, mean, std, np_dtype)
     return normal_serial(gen, n, mean, std).astype(np_dtype)
 
 
 # ------------------------------------------------------------------------------------ integers
 def random_from_to(gen, n, low, span, wide):
-    """``w % span + low`` as int64; ``wide`` (span >= 2**32 on 64-bit-capable dtypes) uses random64."""
+    """``w % span + low`` as int64; ``wide`` draws a random64 per number instead of one word."""
     w = gen._engine.random64(n) if wide else gen._engine.words(n)
     return (w % np.uint64(span)).astype(np.int64) + np.int64(low)
 
@@ -140,37 +137,68 @@ def random_default(gen, n, kind):
     return (w % np.uint64(modulus)).astype(np.int64)
 
 
+def _group_by_target(t, n):
+    """For steps 0..len(t)-1 with targets t (< n): each step's previous step with the same target
+    (-1 if none) and each position's last step targeting it (-1 if none)."""
+    steps = np.arange(t.size, dtype=np.int64)
+    keys = np.sort(t * n + steps)                # unique; sorting groups by target, in step order
+    st, si = keys // n, keys % n
+    same = st[1:] == st[:-1]
+    prev = np.full(t.size, -1, np.int64)
+    prev[si[1:][same]] = si[:-1][same]
+    ends = np.append(~same, True)
+    last = np.full(n, -1, np.int64)
+    last[st[ends]] = si[ends]
+    return prev, last
+
+
+def _resolve(ptr, value):
+    """Follow ``ptr`` links (each to a smaller index) until an index with a ``value`` (>= 0);
+    pointer jumping, so the rounds grow with the log of the longest chain."""
+    todo = np.flatnonzero(value < 0)
+    while todo.size:
+        nxt = ptr[todo]
+        done = value[nxt] >= 0
+        value[todo[done]] = value[nxt[done]]
+        ptr[todo] = ptr[nxt]
+        todo = todo[~done]
+    return value
+
+
 def randperm(gen, n):
     """PyTorch's randperm for n < 2**32 / 20: start from 0..n-1 and for i = 0..n-2 swap r[i]
-    with r[i + w_i % (n - i)].  Vectorised by resolving, for every position, which earlier swap
-    last wrote it (a chain followed by pointer jumping) instead of swapping one by one."""
+    with r[i + w_i % (n - i)].  Vectorised: the value that lands at i is the one the previous
+    swap into the same target brought there, or the target's own value, found by following
+    which swap last wrote each position (instead of swapping one by one)."""
     if n <= 1:
         return np.arange(n, dtype=np.int64)
     steps = n - 1
     i = np.arange(steps, dtype=np.int64)
     t = i + (gen._engine.words(steps) % (np.uint64(n) - i.astype(np.uint64))).astype(np.int64)
-    # group the swaps by target position, in step order: key = target * n + step (unique)
-    keys = np.sort(t * n + i)
-    st, si = keys // n, keys % n
-    same = st[1:] == st[:-1]
-    prev = np.full(steps, -1, np.int64)          # the previous step with the same target
-    prev[si[1:][same]] = si[:-1][same]
-    ends = np.append(~same, True)
-    writer = np.full(n, -1, np.int64)            # the last step whose target is each position
-    writer[st[ends]] = si[ends]
-    noop = t == i                                # a step swapping with itself: use the one before
+    prev, writer = _group_by_target(t, n)
+    noop = t == i                                 # a step swapping with itself: the one before wrote it
     writer[i[noop]] = prev[noop]
-    # value at position j just before step j: follow writer links down to a position never written
-    root = np.where(writer >= 0, writer, np.arange(n))
-    while True:
-        nxt = root[root]
-        if np.array_equal(nxt, root):
-            break
-        root = nxt
+    # value at position j just before step j: that of the last step writing j, else j itself
+    ptr = np.maximum(writer, 0)
+    before = _resolve(ptr, np.where(writer >= 0, -1, np.arange(n)))
     out = np.empty(n, np.int64)
-    out[:steps] = np.where(prev >= 0, root[np.maximum(prev, 0)], t)
-    out[steps] = root[steps]
+    out[:steps] = np.where(prev >= 0, before[np.maximum(prev, 0)], t)
+    out[steps] = before[steps]
     return out
+
+
+def randperm_large(gen, n):
+    """PyTorch's randperm from n = 2**32 / 20 on: the inside-out shuffle with 64-bit numbers,
+    for i = 0..n-1: z = r64 % (i + 1); r[i] = r[z]; r[z] = i.  Vectorised like ``randperm``:
+    a position keeps the last step that targeted it, else what its own step copied."""
+    i = np.arange(n, dtype=np.int64)
+    z = (gen._engine.random64(n) % (i.astype(np.uint64) + np.uint64(1))).astype(np.int64)
+    prev, last = _group_by_target(z, n)
+    # W(p): what step p leaves at p; fixed when z_p == p or an earlier step wrote z_p after z_p's own
+    value = np.where((z == i) | (prev >= 0), np.where(prev >= 0, prev, i), -1)
+    value[z == i] = i[z == i]
+    written = _resolve(z.copy(), value)
+    return np.where(last >= 0, last, written)
 
 
 # ------------------------------------------------------------------------------------ others

@@ -81,14 +81,17 @@ def _numel(shape):
 
 # ----------------------------------------------------------------------------- array draws
 def _uniform_values(gen, n, low, high, np_dtype):
-    if np_dtype == np.float16:   # 11-bit uniforms, arithmetic in float32 (PyTorch's accumulate type)
-        return draw.uniform(gen, n, low, high, np.dtype(np.float32), digits=11).astype(np.float16)
+    if np_dtype == np.float16:   # drawn and computed as float32, then rounded (as PyTorch does)
+        return draw.uniform(gen, n, low, high, np.dtype(np.float32)).astype(np.float16)
     return draw.uniform(gen, n, low, high, np_dtype)
 
 
 def _normal_values(gen, n, mean, std, np_dtype, contiguous=True):
+    # NOTE: float16 matches PyTorch below 16 elements; PyTorch's 16-element blocks for float16
+    # run in half precision through the C library's float log/sin/cos, which ember approximates
+    # with its float32 blocks (same words consumed, values may differ in the last bits).
     if np_dtype == np.float16:
-        return draw.normal(gen, n, mean, std, np.dtype(np.float32), contiguous, digits=11).astype(np.float16)
+        return draw.normal(gen, n, mean, std, np.dtype(np.float32), contiguous).astype(np.float16)
     return draw.normal(gen, n, mean, std, np_dtype, contiguous)
 
 
@@ -143,14 +146,16 @@ _RANDINT_USAGE = (
     " * (int low, int high, tuple of ints size, *, Tensor out = None, ember.dtype dtype = None, ember.layout layout "
     "= None, ember.device device = None, bool pin_memory = False, bool requires_grad = False)\n")
 
-_C_INT_NAMES = {'uint8': 'unsigned char', 'int8': 'signed char', 'int16': 'short', 'int32': 'int', 'int64': 'long'}
-_WIDE_DTYPES = ('int64', 'float32', 'float64')   # the dtypes PyTorch feeds 64-bit numbers for spans >= 2**32
+_C_INT_NAMES = {'uint8': 'unsigned char', 'int8': 'signed char', 'int16': 'short int', 'int32': 'int',
+                'int64': 'long'}
+_WIDE_DTYPES = ('int64', 'float32', 'float64')   # the dtypes random_(-2**63, None) accepts
 
 
-def _int_draw(gen, n, low, high, dt):
-    """``n`` integers in [low, high) as PyTorch's random_(from, to) draws them."""
+def _int_draw(gen, n, low, high):
+    """``n`` integers in [low, high) as PyTorch's random_(from, to) draws them: one word each
+    for spans below 2**28, a 64-bit number each from there on."""
     span = high - low
-    return draw.random_from_to(gen, n, low, span, span >= (1 << 32) and dt.name in _WIDE_DTYPES)
+    return draw.random_from_to(gen, n, low, span, span >= (1 << 28))
 
 
 def _check_int_bounds(low, high, dt):
@@ -174,7 +179,7 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     dt = to_dtype(dtype) if dtype is not None else int64
     _check_int_bounds(low, high, dt)
-    arr = _int_draw(_gen(generator), _numel(shape), int(low), int(high), dt).reshape(shape)
+    arr = _int_draw(_gen(generator), _numel(shape), int(low), int(high)).reshape(shape)
     return _out(_finish(arr, dt, device, requires_grad), out)
 
 
@@ -403,11 +408,17 @@ def _dtype_upper(dt):
     return int(np.iinfo(dt.np_dtype).max)
 
 
-def random_(t, from_=0, to=None, *, generator=None):
-    """Integers: random_() over the dtype's range, random_(to) in [0, to), random_(from, to)."""
+_TO_OMITTED = object()
+
+
+def random_(t, from_=None, to=_TO_OMITTED, *, generator=None):
+    """Integers: random_() over the dtype's range, random_(to) in [0, to), random_(from, to),
+    random_(from, None) up to the dtype's largest value."""
     gen = _gen(generator)
     dt = t.dtype
-    if to is None and from_ == 0:
+    if to is _TO_OMITTED:
+        from_, to = (None, None) if from_ is None else (0, from_)
+    if from_ is None:
         kind = _random_default_kind(dt)
         return _fill_inplace(t, lambda n, c: draw.random_default(gen, n, kind))
     if to is None:
@@ -422,7 +433,7 @@ def random_(t, from_=0, to=None, *, generator=None):
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     _check_int_bounds(low, high, dt)
-    return _fill_inplace(t, lambda n, c: _int_draw(gen, n, int(low), int(high), dt))
+    return _fill_inplace(t, lambda n, c: _int_draw(gen, n, int(low), int(high)))
 
 
 def exponential_(t, lambd=1.0, *, generator=None):
