@@ -75,20 +75,49 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """Normal(mean, std) values redrawn to lie in [a, b] (inverse-CDF sampling, no rejection loop)."""
+    """Normal(mean, std) values restricted to [a, b], by rejection as PyTorch draws them: when
+    [a, b] holds more than 30 % of the mass, redraw the whole tensor's normals and keep the ones
+    that replace rejected values; otherwise propose uniforms on [a, b] and accept each with
+    the normal density relative to its peak."""
     def cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may "
                       "be incorrect.", stacklevel=2)
+    from ember.ops.creation import empty_like
+    from ember.ops.index import where
     with no_grad():
-        lo, hi = cdf((a - mean) / std), cdf((b - mean) / std)
-        tensor.uniform_(2 * lo - 1, 2 * hi - 1, generator=generator)
-        tensor.erfinv_()
-        tensor.mul_(std * math.sqrt(2.0))
-        tensor.add_(mean)
-        tensor.clamp_(min=a, max=b)
+        if cdf((b - mean) / std) - cdf((a - mean) / std) > 0.3:
+            # the bounds as the tensor's dtype, so rejection agrees with the stored values
+            lo, hi = (float(np.asarray(v, tensor._data.dtype)) for v in (a, b))
+            result = tensor.normal_(mean, std, generator=generator)
+            while True:
+                rejected = (result < lo) | (result > hi)
+                if not rejected.any():
+                    break
+                result = where(rejected, empty_like(result).normal_(mean, std, generator=generator), result)
+            if result is not tensor:
+                tensor.copy_(result)
+            return tensor
+        mode = max(a, min(mean, b))
+        log_peak = -0.5 * ((mode - mean) / std) ** 2
+
+        def log_density(x):
+            return x.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+
+        accept_buf = empty_like(tensor)
+        tensor.uniform_(a, b, generator=generator)
+        candidates = log_density(tensor.clone())
+        pending = accept_buf.uniform_(generator=generator).log_().gt(candidates)
+        result = tensor
+        while pending.any():
+            candidates = empty_like(tensor).uniform_(a, b, generator=generator)
+            result = where(pending, candidates, result)
+            log_density(candidates)
+            pending = where(pending, accept_buf.uniform_(generator=generator).log_().gt(candidates), pending)
+        if result is not tensor:
+            tensor.copy_(result)
         return tensor
 
 
@@ -180,10 +209,10 @@ def orthogonal_(tensor, gain=1, generator=None):
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:
         return tensor
-    from ember.ops.random import _rng
+    from ember.ops.random import normal
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    flat = _rng(generator).standard_normal((rows, cols))
+    flat = normal(0.0, 1.0, (rows, cols), generator=generator, dtype=tensor.dtype).numpy()
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)
@@ -197,14 +226,15 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
     """Normal(0, std) values with a ``sparsity`` fraction of each column set to zero."""
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    from ember.ops.random import _rng
-    rng = _rng(generator)
+    from ember.ops.random import randperm
     rows, cols = tensor.shape
     num_zeros = int(math.ceil(sparsity * rows))
-    arr = rng.standard_normal((rows, cols)) * std
-    # a random permutation of the rows per column: the first num_zeros of each are zeroed
-    order = np.argsort(rng.random((rows, cols)), axis=0)[:num_zeros]
-    arr[order, np.arange(cols)[None, :]] = 0
+    normal_(tensor, 0.0, std, generator)
+    arr = tensor.numpy().copy()
+    # NOTE: PyTorch draws each column's rows to zero with randperm on the default generator
+    # (not ``generator``); doing the same keeps seeded runs identical
+    for col in range(cols):
+        arr[randperm(rows).numpy()[:num_zeros], col] = 0
     return _write(tensor, arr)
 
 

@@ -1,9 +1,14 @@
 """Dropout family: a random keep-mask multiplied in (one MulBackward0 node, as PyTorch's CPU path).
 
-Masks are drawn from the default generator on the host and moved to the tensor's device, so
-``ember.manual_seed`` makes them reproducible on every device.
+As in PyTorch on the CPU, the mask is ``empty(shape).bernoulli_(1 - p)`` from the default
+generator (one double uniform per element), divided by ``1 - p`` in the input's dtype, so a
+seeded run drops exactly PyTorch's elements.  Masks for CUDA tensors are drawn on the host and
+moved, which keeps them reproducible for a seed.
 """
+import math
 import warnings
+
+import numpy as np
 
 from ember import backend
 from ember._tensor import Tensor
@@ -15,12 +20,17 @@ def _check_p(p):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
-def _noise(input, p, shape):
-    """Bernoulli(1 - p) keep-mask of ``shape`` (broadcastable to ``input``) as the input's dtype."""
-    from ember.ops.random import _rng
-    np_dtype = input._data.dtype
-    keep = _rng(None).random(shape, dtype='float32' if np_dtype.itemsize <= 4 else 'float64') >= p
-    return Tensor._make(backend.move(keep.astype(np_dtype), input._device), input._device)
+def _keep(input, p, shape):
+    """Bernoulli(1 - p) keep-mask of ``shape`` (broadcastable to ``input``) as a host array of
+    the input's dtype."""
+    from ember._random import draw
+    from ember._random.generator import default_generator
+    n = int(np.prod(shape, dtype=np.int64))
+    return draw.bernoulli_scalar(default_generator, n, 1 - p).reshape(shape).astype(input._data.dtype)
+
+
+def _as_tensor(arr, input):
+    return Tensor._make(backend.move(arr, input._device), input._device)
 
 
 def _apply_mask(input, mask, inplace):
@@ -38,8 +48,8 @@ def _dropout_impl(input, p, training, inplace, feature):
     if p == 1:
         mask = Tensor._make(input._xp.zeros(shape, input._data.dtype), input._device)
         return _apply_mask(input, mask, inplace)
-    mask = _noise(input, p, shape)
-    mask._data *= 1.0 / (1.0 - p)
+    keep = _keep(input, p, shape)
+    mask = _as_tensor(keep / keep.dtype.type(1 - p), input)
     return _apply_mask(input, mask, inplace)
 
 
@@ -118,14 +128,16 @@ def _alpha_impl(input, p, training, inplace, feature):
     if p == 1:
         zero = Tensor._make(input._xp.zeros(shape, input._data.dtype), input._device)
         return _apply_mask(input, zero, inplace)
-    keep = _noise(input, p, shape)
-    # keeps the SELU fixed point: mean 0 / variance 1 in, mean 0 / variance 1 out
-    a = 1.0 / ((_ALPHA * _ALPHA * p + 1) * (1 - p)) ** 0.5
-    b = Tensor._make((keep._data - 1) * (_ALPHA * a) + _ALPHA * a * p, input._device)
-    keep._data *= a
+    keep = _keep(input, p, shape)
+    # keeps the SELU fixed point: mean 0 / variance 1 in, mean 0 / variance 1 out; each step
+    # rounds in the input's dtype, as PyTorch's separate in-place ops do
+    a = 1.0 / math.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
+    t = keep.dtype.type
+    b = _as_tensor(((keep - t(1)) * t(_ALPHA * a)) + t(_ALPHA * a * p), input)
+    mask = _as_tensor(keep * t(a), input)
     if inplace:
-        return input.mul_(keep).add_(b)
-    return input * keep + b
+        return input.mul_(mask).add_(b)
+    return input * mask + b
 
 
 @op('F')
