@@ -24,6 +24,7 @@ _bind('ember', globals())  # ember.<op> for every op registered with the 'ember'
 from ember.ops.random import Generator, default_generator  # noqa: E402,F401
 from ember import linalg, fft, special  # noqa: E402,F401
 from ember import cuda  # noqa: E402
+from ember import random  # noqa: E402,F401  (ember.random.fork_rng, as torch.random)
 from ember import optim  # noqa: E402
 from ember import nn  # noqa: E402
 from ember import utils  # noqa: E402  (ember.utils.data after a bare `import ember`, as in PyTorch)

@@ -128,6 +128,12 @@ def random_full_64(gen, n):
     return gen._engine.random64(n).view(np.int64)
 
 
+def random_int64(gen):
+    """One ``empty((), int64).random_()`` draw: a random64 modulo 2**63 (PyTorch's way of
+    seeding one generator from another)."""
+    return int(gen._engine.random64(1)[0] % np.uint64(1 << 63))
+
+
 def random_default(gen, n, kind):
     """random_() without bounds. ``kind`` is (uses random64, modulus or None for bool)."""
     wide, modulus = kind

@@ -155,7 +155,8 @@ class _ResumeIteration:
 
 # ------------------------------------------------------------------------------------ seeding
 def _numpy_seed(base_seed, worker_id):
-    """Distinct, well-mixed NumPy seed words for each worker of one iterator."""
+    """Distinct, well-mixed NumPy seed words for each worker of one iterator: SeedSequence
+    hashing of (worker id, low and high halves of the base seed), PyTorch's worker NumPy seed."""
     words = [worker_id, base_seed & 0xFFFFFFFF, base_seed >> 32]
     return np.random.SeedSequence(words).generate_state(4)
 

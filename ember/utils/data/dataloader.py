@@ -368,9 +368,9 @@ class _BaseDataLoaderIter:
 
 
 def _draw_seed(generator):
-    from ember.ops.random import default_generator
-    gen = generator if generator is not None else default_generator
-    return gen.rng.integers(0, np.iinfo(np.int64).max)
+    from ember._random.draw import random_int64
+    from ember._random.generator import default_generator
+    return random_int64(generator if generator is not None else default_generator)
 
 
 class _SingleProcessDataLoaderIter(_BaseDataLoaderIter):

@@ -1,8 +1,8 @@
 """Samplers: iterables of dataset indices (or of index lists, for BatchSampler).
 
-Random samplers draw from an ``ember.Generator``; pass one seeded with ``manual_seed`` to get the
-same order every run.  Without one, each epoch seeds a fresh generator from the global one, so
-``ember.manual_seed`` alone also makes shuffling reproducible.
+Random samplers draw from an ``ember.Generator`` exactly as PyTorch's do, so a seeded run gives
+PyTorch's orders.  Without a generator, each epoch seeds a fresh generator from the global one,
+so ``ember.manual_seed`` alone also makes shuffling reproducible.
 """
 import itertools
 from typing import Generic, Iterator, TypeVar
@@ -34,11 +34,14 @@ class SequentialSampler(Sampler[int]):
 
 
 def _fresh_generator():
-    # NOTE: seeded from the global generator so that ember.manual_seed fixes the order, while
-    # every epoch (every __iter__) still gets a different permutation.
-    from ember.ops.random import Generator, default_generator
-    seed = int(default_generator.rng.integers(0, 1 << 63))
-    return Generator().manual_seed(seed)
+    # NOTE: seeded from the global generator (a random_() int64 draw, as PyTorch does) so that
+    # ember.manual_seed fixes the order, while every epoch still gets a different permutation.
+    from ember._random.draw import random_int64
+    from ember._random.generator import Generator, default_generator
+    return Generator().manual_seed(random_int64(default_generator))
+
+
+_CHUNK = 32   # PyTorch draws replacement samples 32 at a time; the same chunks keep the same stream
 
 
 class RandomSampler(Sampler[int]):
@@ -66,20 +69,29 @@ class RandomSampler(Sampler[int]):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self):
-        from ember.ops.random import randint, randperm
+        from ember._random import draw
         n = len(self.data_source)
         gen = self.generator if self.generator is not None else _fresh_generator()
         total = self.num_samples
         if self.replacement:
-            yield from randint(0, n, (total,), generator=gen).tolist()
+            # lazily, chunk by chunk: num_samples may be far larger than memory
+            wide = n >= (1 << 28)
+            for _ in range(total // _CHUNK):
+                yield from draw.random_from_to(gen, _CHUNK, 0, n, wide).tolist()
+            yield from draw.random_from_to(gen, total % _CHUNK, 0, n, wide).tolist()
         else:
             for _ in range(total // n):
-                yield from randperm(n, generator=gen).tolist()
-            if total % n:
-                yield from randperm(n, generator=gen).tolist()[:total % n]
+                yield from _perm(gen, n)
+            # NOTE: PyTorch draws this last permutation even when it keeps none of it
+            yield from _perm(gen, n)[:total % n]
 
     def __len__(self):
         return self.num_samples
+
+
+def _perm(gen, n):
+    from ember.ops.random import randperm
+    return randperm(n, generator=gen).tolist()
 
 
 class SubsetRandomSampler(Sampler[int]):
