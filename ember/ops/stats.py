@@ -1,0 +1,476 @@
+"""Statistics and numerical calculus: quantiles, covariance, differences, gradients, integrals,
+binning (bucketize/searchsorted/histogram), distances, renormalisation, runs of equal values.
+
+The differentiable ones are compositions of ember ops (their gradients come for free, to any
+order); binning returns indices and counts, which carry no gradient.
+"""
+import builtins
+import math
+
+import numpy as np
+
+from ember._tensor import Tensor
+from ember.ops._registry import op
+from ember.ops._util import wrap_dim
+from ember.ops.reduce import _named
+
+_INTERPOLATIONS = ('linear', 'lower', 'higher', 'midpoint', 'nearest')
+
+
+def _where(cond, a, b):
+    from ember.ops.index import where
+    return where(cond, a, b)
+
+
+def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
+    if input.dtype.name not in ('float32', 'float64'):
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")
+    if input.numel() == 0:
+        raise RuntimeError("quantile() input tensor must be non-empty")
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError("quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, "
+                           f"but got {interpolation}")
+    scalar_q = not isinstance(q, Tensor)
+    if scalar_q:
+        if not 0 <= q <= 1:
+            raise RuntimeError(f"quantile() q must be in the range [0, 1] but got {q}")
+        qs = input.new_tensor([float(q)])
+    else:
+        if q.ndim > 1:
+            raise RuntimeError("quantile() q must be a scalar or 1D tensor")
+        if q.dtype is not input.dtype:
+            raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
+        if bool(((q < 0) | (q > 1)).any()):
+            raise RuntimeError("quantile() q values must be in the range [0, 1]")
+        scalar_q = q.ndim == 0
+        qs = q.reshape(-1).detach()
+    # reduce along one dim, moved last; q's dim leads the result
+    if dim is None:
+        x = input.reshape(-1)
+        kept_shape = [1] * input.ndim
+    else:
+        dim = wrap_dim(dim, input.ndim)
+        x = input.movedim(dim, -1) if input.ndim else input.reshape(1)
+        kept_shape = list(input.shape)
+        if input.ndim:
+            kept_shape[dim] = 1
+    values = x.sort(-1).values                 # NaNs sort last
+    n = values.shape[-1]
+    nan = values.isnan()
+    count = (~nan).sum(-1, keepdim=True) if ignore_nan else None
+    last = (count - 1).clamp(min=0).to(values.dtype) if ignore_nan else values.new_full(values.shape[:-1] + (1,),
+                                                                                         float(n - 1))
+    qv = qs.reshape((-1,) + (1,) * values.ndim)                    # (Q, ..., 1)
+    rank = qv * last                                                 # (Q, ..., 1)
+    if interpolation == 'lower':
+        rank = rank.floor()
+    elif interpolation == 'higher':
+        rank = rank.ceil()
+    elif interpolation == 'nearest':
+        rank = rank.round()                                          # half to even, as PyTorch
+    lo_i = rank.floor().long().clamp(0, n - 1)
+    hi_i = rank.ceil().long().clamp(0, n - 1)
+    expanded = values.unsqueeze(0).expand((qv.shape[0],) + tuple(values.shape))
+    lo = expanded.gather(-1, lo_i)
+    hi = expanded.gather(-1, hi_i)
+    if interpolation == 'midpoint':
+        out = (lo + hi) * 0.5
+    else:
+        weight = rank - rank.floor()
+        out = lo + (hi - lo) * weight
+    if ignore_nan:
+        out = _where(count.unsqueeze(0) == 0, float('nan'), out)     # an all-NaN slice has no quantile
+    else:
+        out = _where(nan.any(-1, keepdim=True).unsqueeze(0), float('nan'), out)
+    out = out.squeeze(-1)                                            # (Q, ...reduced shape)
+    if keepdim:
+        out = out.reshape([out.shape[0]] + kept_shape)
+    return out.squeeze(0) if scalar_q else out
+
+
+@op('ember', 'Tensor')
+def quantile(input, q, dim=None, keepdim=False, *, interpolation='linear'):
+    """The ``q``-th quantiles along ``dim`` (all elements when ``None``), interpolating between the
+    sorted values as ``interpolation`` says; a slice with a NaN gives NaN.
+
+    >>> ember.quantile(ember.tensor([1., 2., 3., 4.]), 0.5)
+    tensor(2.5000)
+    """
+    return _quantile(input, q, dim, keepdim, interpolation, ignore_nan=False)
+
+
+@op('ember', 'Tensor')
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation='linear'):
+    """``quantile`` ignoring NaNs (a slice of only NaNs gives NaN).
+
+    >>> ember.nanquantile(ember.tensor([1., float('nan'), 3.]), 0.5)
+    tensor(2.)
+    """
+    return _quantile(input, q, dim, keepdim, interpolation, ignore_nan=True)
+
+
+@op('ember', 'Tensor')
+def cov(input, *, correction=1, fweights=None, aweights=None):
+    """Covariance of the variables in ``input``'s rows (observations in columns), with optional
+    integer frequency weights and float observation weights, as NumPy's ``cov``.
+
+    >>> ember.cov(ember.tensor([[0., 1., 2.], [2., 1., 0.]]))
+    tensor([[ 1., -1.],
+            [-1.,  1.]])
+    """
+    if input.ndim > 2:
+        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an input with "
+                           f"{input.ndim} dimensions")
+    x = input.reshape(1, -1) if input.ndim < 2 else input
+    if x.dtype.category < 2:
+        from ember._dtype import get_default_dtype
+        x = x.to(get_default_dtype())
+    n = x.shape[1]
+    w = None
+    if fweights is not None:
+        w = fweights.to(x.dtype)
+    if aweights is not None:
+        w = aweights.to(x.dtype) if w is None else w * aweights.to(x.dtype)
+    if w is None:
+        w_sum = x.new_tensor(float(n))
+        avg = x.mean(1, keepdim=True)
+    else:
+        w_sum = w.sum()
+        avg = (x * w).sum(1, keepdim=True) / w_sum
+    if w is None:
+        norm = w_sum - correction
+    elif correction == 0:
+        norm = w_sum
+    elif aweights is None:
+        norm = w_sum - correction
+    else:
+        norm = w_sum - correction * (w * aweights.to(x.dtype)).sum() / w_sum
+    norm = norm.clamp(min=0)
+    centred = x - avg
+    weighted = centred if w is None else centred * w
+    c = weighted @ centred.mH / norm
+    return c.squeeze() if input.ndim < 2 else c
+
+
+@op('ember', 'Tensor')
+def corrcoef(input):
+    """Pearson correlation coefficients of the variables in ``input``'s rows, clipped to [-1, 1].
+
+    >>> ember.corrcoef(ember.tensor([[0., 1., 2.], [2., 1., 5.]]))
+    tensor([[1.0000, 0.7206],
+            [0.7206, 1.0000]])
+    """
+    c = cov(input)
+    if c.ndim == 0:
+        return c / c
+    d = c.diagonal()
+    stddev = d.sqrt()
+    c = c / stddev.unsqueeze(1) / stddev.unsqueeze(0)
+    return c.clamp(-1, 1)
+
+
+@op('ember', 'Tensor')
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """The ``n``-th forward difference along ``dim`` (``prepend``/``append`` extend it first).
+
+    >>> ember.diff(ember.tensor([1, 3, 6, 10]))
+    tensor([2, 3, 4])
+    """
+    from ember.ops.shape import cat
+    if input.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    dim = wrap_dim(dim, input.ndim)
+    parts = [p if p.ndim else p.expand(input.shape[:dim] + (1,) + input.shape[dim + 1:])
+             for p in (prepend, input, append) if p is not None]
+    x = cat(parts, dim) if len(parts) > 1 else input
+    for _ in range(n):
+        length = x.shape[dim]
+        if length == 0:
+            break
+        a, b = x.narrow(dim, 1, length - 1), x.narrow(dim, 0, length - 1)
+        x = (a ^ b) if x.dtype.name == 'bool' else a - b
+    return x
+
+
+@op('ember')
+def gradient(input, *, spacing=1, dim=None, edge_order=1):
+    """Estimate the gradient of a sampled function along each of ``dim`` (all dims by default):
+    second-order central differences inside, ``edge_order`` one-sided differences at the ends.
+    ``spacing`` is a step per dim (numbers) or the sample coordinates (1-D tensors).
+
+    >>> ember.gradient(ember.tensor([1., 3., 6., 10.]))
+    (tensor([2.0000, 2.5000, 3.5000, 4.0000]),)
+    """
+    dims = list(range(input.ndim)) if dim is None else [wrap_dim(d, input.ndim)
+                                                         for d in ((dim,) if isinstance(dim, int) else dim)]
+    if not isinstance(spacing, (list, tuple)):
+        spacing = [spacing] * len(dims)
+    if len(spacing) == 1 and len(dims) > 1:
+        spacing = list(spacing) * len(dims)
+    if len(spacing) != len(dims):
+        raise RuntimeError(f"ember.gradient expected spacing to be unspecified, a scalar or it's spacing and dim "
+                           f"arguments to have the same length, but got a spacing argument of length {len(spacing)} "
+                           f"and a dim argument of length {len(dims)}.")
+    if edge_order not in (1, 2):
+        raise RuntimeError("ember.gradient only supports edge_order=1 and edge_order=2.")
+    x = input if input.dtype.category >= 2 else input.to(_default_float())
+    return tuple(_gradient_along(x, d, h, edge_order) for d, h in zip(dims, spacing))
+
+
+def _default_float():
+    from ember._dtype import get_default_dtype
+    return get_default_dtype()
+
+
+def _gradient_along(x, dim, h, edge_order):
+    from ember.ops.shape import cat
+    n = x.shape[dim]
+    if n < edge_order + 1:
+        raise RuntimeError("ember.gradient expected each dimension size to be at least edge_order+1")
+
+    def sl(start, length):
+        return x.narrow(dim, start, length)
+
+    if isinstance(h, Tensor):  # sample coordinates: non-uniform steps
+        shape = [1] * x.ndim
+        shape[dim] = n
+        coords = h.to(x.dtype).reshape(shape)
+        dx = coords.narrow(dim, 1, n - 1) - coords.narrow(dim, 0, n - 1)
+        a, b = dx.narrow(dim, 0, n - 2), dx.narrow(dim, 1, n - 2)   # left and right steps
+        inner = (a * a * sl(2, n - 2) - b * b * sl(0, n - 2) + (b * b - a * a) * sl(1, n - 2)) / (a * b * (a + b))
+        h0, hl = dx.narrow(dim, 0, 1), dx.narrow(dim, n - 2, 1)
+        if edge_order == 1:
+            first = (sl(1, 1) - sl(0, 1)) / h0
+            last = (sl(n - 1, 1) - sl(n - 2, 1)) / hl
+        else:
+            h1, hm = dx.narrow(dim, 1, 1), dx.narrow(dim, n - 3, 1)
+            first = (-(2 * h0 + h1) / (h0 * (h0 + h1)) * sl(0, 1) + (h0 + h1) / (h0 * h1) * sl(1, 1)
+                     - h0 / (h1 * (h0 + h1)) * sl(2, 1))
+            last = (hl / (hm * (hm + hl)) * sl(n - 3, 1) - (hm + hl) / (hm * hl) * sl(n - 2, 1)
+                    + (2 * hl + hm) / (hl * (hm + hl)) * sl(n - 1, 1))
+    else:
+        h = float(h)
+        inner = (sl(2, n - 2) - sl(0, n - 2)) / (2 * h)
+        if edge_order == 1:
+            first = (sl(1, 1) - sl(0, 1)) / h
+            last = (sl(n - 1, 1) - sl(n - 2, 1)) / h
+        else:
+            first = (-1.5 * sl(0, 1) + 2 * sl(1, 1) - 0.5 * sl(2, 1)) / h
+            last = (0.5 * sl(n - 3, 1) - 2 * sl(n - 2, 1) + 1.5 * sl(n - 1, 1)) / h
+    return cat([first, inner, last], dim)
+
+
+def _trapezoid_parts(y, x, dx, dim):
+    if x is not None and dx is not None:
+        raise RuntimeError("trapezoid: cannot specify both x and dx")
+    dim = wrap_dim(dim, y.ndim)
+    n = y.shape[dim]
+    if y.dtype.category < 2:
+        y = y.to(_default_float())
+    mid = (y.narrow(dim, 1, max(n - 1, 0)) + y.narrow(dim, 0, max(n - 1, 0))) * 0.5
+    if x is None:
+        return mid * (1.0 if dx is None else dx), dim
+    if x.ndim == 1:
+        shape = [1] * y.ndim
+        shape[dim] = x.shape[0]
+        x = x.reshape(shape)
+    xd = x.narrow(dim if x.ndim == y.ndim else -1, 1, n - 1) - x.narrow(dim if x.ndim == y.ndim else -1, 0, n - 1)
+    return mid * xd, dim
+
+
+@op('ember', aliases=('trapz',))
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The integral of ``y`` along ``dim`` by the trapezoidal rule, at sample points ``x`` or with
+    constant spacing ``dx`` (1 by default).
+
+    >>> ember.trapezoid(ember.tensor([1., 3., 6., 10.]), dx=0.5)
+    tensor(7.2500)
+    """
+    if x is not None and not isinstance(x, Tensor):  # trapz(y, dx, dim) and trapezoid(y, dx) spellings
+        x, dx = None, x
+    parts, dim = _trapezoid_parts(y, x, dx, dim)
+    return parts.sum(dim)
+
+
+@op('ember')
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    """The running trapezoidal integral of ``y`` along ``dim`` (one element shorter than ``y``).
+
+    >>> ember.cumulative_trapezoid(ember.tensor([1., 3., 6., 10.]))
+    tensor([ 2.0000,  6.5000, 14.5000])
+    """
+    if x is not None and not isinstance(x, Tensor):
+        x, dx = None, x
+    parts, dim = _trapezoid_parts(y, x, dx, dim)
+    return parts.cumsum(dim)
+
+
+def _index_result(xp_result, device, out_int32):
+    arr = xp_result.astype(np.int32 if out_int32 else np.int64)
+    return Tensor._make(arr, device)
+
+
+@op('ember')
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    """For each value, the index of the bucket of the sorted 1-D ``boundaries`` it falls in
+    (``right=False``: ``boundaries[i-1] < v <= boundaries[i]``).
+
+    >>> ember.bucketize(ember.tensor([1, 5, 9]), ember.tensor([1, 3, 5, 7, 9]), right=True)
+    tensor([1, 3, 5])
+    """
+    if boundaries.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
+    values = input._data if isinstance(input, Tensor) else np.asarray(input)
+    found = boundaries._xp.searchsorted(boundaries._data, values, side='right' if right else 'left')
+    return _index_result(boundaries._xp.asarray(found), boundaries._device, out_int32)
+
+
+@op('ember')
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
+    """Where each value of ``input`` would be inserted in ``sorted_sequence`` (along its last dim,
+    row by row for N-D sequences) to keep it sorted; ``side='right'`` (or ``right=True``) places it
+    after equal values.
+
+    >>> ember.searchsorted(ember.tensor([1, 3, 5, 7, 9]), ember.tensor([3, 6, 9]))
+    tensor([1, 3, 4])
+    """
+    if side is not None:
+        if side not in ('left', 'right'):
+            raise RuntimeError(f"ember.searchsorted(): side can only be 'left' or 'right' but got {side}")
+        if right and side == 'left':
+            raise RuntimeError("ember.searchsorted(): side and right can't be set to opposites, got side of left "
+                               "while right was True")
+        right = side == 'right'
+    xp = sorted_sequence._xp
+    seq = sorted_sequence._data
+    if sorter is not None:
+        seq = xp.take_along_axis(seq, sorter._data, axis=-1)
+    scalar = not isinstance(input, Tensor)
+    values = xp.asarray(input) if scalar else input._data
+    how = 'right' if right else 'left'
+    if seq.ndim == 1:
+        found = xp.searchsorted(seq, values, side=how)
+    else:
+        if seq.shape[:-1] != values.shape[:-1]:
+            raise RuntimeError("ember.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+                               "dimensions of boundaries tensor and input value tensor must match, but we got "
+                               f"boundaries tensor {list(seq.shape)} and input value tensor {list(values.shape)}")
+        rows, vals = seq.reshape(-1, seq.shape[-1]), values.reshape(-1, values.shape[-1])
+        found = xp.stack([xp.searchsorted(r, v, side=how) for r, v in zip(rows, vals)]).reshape(values.shape)
+    return _index_result(xp.asarray(found), sorted_sequence._device, out_int32)
+
+
+_Histogram = _named('histogram', ('hist', 'bin_edges'))
+_HistogramDD = _named('histogramdd', ('hist', 'bin_edges'))
+
+
+@op('ember', 'Tensor')
+def histogram(input, bins=100, *, range=None, weight=None, density=False):
+    """Counts (or summed ``weight``) of ``input``'s values in ``bins`` equal bins over ``range``
+    (the data's min..max by default), or in the bins a 1-D tensor of edges gives; the last bin
+    includes its right edge. ``density=True`` normalises the counts to integrate to 1.
+
+    >>> ember.histogram(ember.tensor([1., 2., 1.]), bins=4, range=(0., 3.), weight=ember.tensor([1., 2., 4.]))
+    ember.return_types.histogram(
+    hist=tensor([0., 5., 2., 0.]),
+    bin_edges=tensor([0.0000, 0.7500, 1.5000, 2.2500, 3.0000]))
+    """
+    data = input.detach().numpy().reshape(-1)
+    w = None if weight is None else weight.detach().numpy().reshape(-1)
+    edges = bins.detach().numpy() if isinstance(bins, Tensor) else int(bins)
+    hist, bin_edges = np.histogram(data, bins=edges, range=range, weights=w, density=density)
+    dt = input.dtype
+    return _Histogram(input.new_tensor(hist.astype(dt.np_dtype)), input.new_tensor(bin_edges.astype(dt.np_dtype)))
+
+
+@op('ember')
+def histogramdd(input, bins=10, *, range=None, weight=None, density=False):
+    """The D-dimensional histogram of the points in ``input``'s rows (shape ``(N, D)``): ``bins``
+    is a count for every dim, a count per dim, or a list of 1-D edge tensors; ``range`` is a flat
+    list of (min, max) pairs.
+
+    >>> h = ember.histogramdd(ember.tensor([[0., 1.], [1., 0.], [2., 0.], [2., 2.]]), bins=[3, 3])
+    >>> h.hist
+    tensor([[0., 1., 0.],
+            [1., 0., 0.],
+            [1., 0., 1.]])
+    """
+    points = input.detach().numpy()
+    points = points.reshape(-1, points.shape[-1])
+    if isinstance(bins, (list, tuple)) and bins and isinstance(bins[0], Tensor):
+        edges = [b.detach().numpy() for b in bins]
+    else:
+        edges = bins
+    pairs = None if range is None else [tuple(range[i:i + 2]) for i in builtins.range(0, len(range), 2)]
+    w = None if weight is None else weight.detach().numpy().reshape(-1)
+    hist, bin_edges = np.histogramdd(points, bins=edges, range=pairs, weights=w, density=density)
+    dt = input.dtype
+    return _HistogramDD(input.new_tensor(hist.astype(dt.np_dtype)),
+                        tuple(input.new_tensor(e.astype(dt.np_dtype)) for e in bin_edges))
+
+
+@op('ember', 'Tensor')
+def dist(input, other, p=2):
+    """The ``p``-norm of ``input - other``.
+
+    >>> ember.dist(ember.tensor([1., 2.]), ember.tensor([3., 1.]), 3)
+    tensor(2.0801)
+    """
+    from ember.ops.reduce import norm
+    return norm(input - other, p)
+
+
+@op('ember', 'Tensor', inplace=True)
+def renorm(input, p, dim, maxnorm):
+    """Each slice along ``dim`` rescaled so its ``p``-norm is at most ``maxnorm``.
+
+    >>> ember.renorm(ember.tensor([[1., 2., 3.], [4., 5., 6.]]), 2, 0, 5)
+    tensor([[1.0000, 2.0000, 3.0000],
+            [2.2792, 2.8490, 3.4188]])
+    """
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+    dim = wrap_dim(dim, input.ndim)
+    others = tuple(d for d in range(input.ndim) if d != dim)
+    a = input.abs()
+    norms = (a.amax(others, keepdim=True) if math.isinf(p) else (a ** p).sum(others, keepdim=True) ** (1.0 / p))
+    # PyTorch's factor: maxnorm / (norm + 1e-7) where the norm exceeds maxnorm, else 1
+    factor = _where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0)
+    return input * factor
+
+
+@op('ember', 'Tensor')
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    """Collapse each run of equal consecutive values (or slices along ``dim``) to one.
+
+    >>> ember.unique_consecutive(ember.tensor([1, 1, 2, 2, 3, 1, 1, 2]))
+    tensor([1, 2, 3, 1, 2])
+    """
+    xp = input._xp
+    data = input._data
+    if dim is None:
+        flat = data.reshape(-1)
+        starts = xp.ones(flat.shape[0], dtype=bool)
+        if flat.shape[0] > 1:
+            starts[1:] = flat[1:] != flat[:-1]
+        values = Tensor._make(flat[starts], input._device)
+        inverse_shape = data.shape
+    else:
+        dim = wrap_dim(dim, input.ndim)
+        moved = xp.moveaxis(data, dim, 0)
+        rows = moved.reshape(moved.shape[0], -1)
+        starts = xp.ones(rows.shape[0], dtype=bool)
+        if rows.shape[0] > 1:
+            starts[1:] = (rows[1:] != rows[:-1]).any(axis=1)
+        values = Tensor._make(xp.ascontiguousarray(xp.moveaxis(moved[starts], 0, dim)), input._device)
+        inverse_shape = (data.shape[dim],)
+    result = [values]
+    if return_inverse:
+        result.append(Tensor._make((xp.cumsum(starts) - 1).astype(np.int64).reshape(inverse_shape), input._device))
+    if return_counts:
+        positions = xp.flatnonzero(starts)
+        ends = xp.append(positions[1:], starts.shape[0])
+        result.append(Tensor._make((ends - positions).astype(np.int64), input._device))
+    return result[0] if len(result) == 1 else tuple(result)
