@@ -1,0 +1,148 @@
+"""DistributedDataParallel: one model replica per process, gradients averaged across processes."""
+from contextlib import contextmanager
+
+import numpy as np
+
+from ember import backend
+from ember.autograd import grad_mode
+from ember.nn.modules.module import Module
+from ember.nn.parallel._reducer import Reducer
+
+_DEFAULT_BUCKET_CAP_MB = 25
+
+
+class DistributedDataParallel(Module):
+    """Data parallelism across processes (PyTorch's ``torch.nn.parallel.DistributedDataParallel``).
+
+    At construction every rank receives rank 0's parameters and buffers. During backward, gradients are
+    averaged across the process group with bucketed all-reduces that start as soon as a bucket's
+    gradients are ready, overlapping communication with the rest of backward. ``module`` is the wrapped
+    model, so the state_dict keys are ``module.<name>`` as in PyTorch.
+
+    ``find_unused_parameters=True`` finds, after each forward, the parameters the output does not
+    depend on and reduces without waiting for them. ``broadcast_buffers`` (default True) copies rank
+    0's buffers to every rank before each forward. Inside ``no_sync()`` gradients accumulate locally;
+    the first backward outside it reduces the accumulated gradients.
+
+    >>> model = DistributedDataParallel(nn.Linear(4, 2))     # doctest: +SKIP (needs init_process_group)
+    """
+
+    def __init__(self, module, device_ids=None, output_device=None, dim=0, broadcast_buffers=None, init_sync=True,
+                 process_group=None, bucket_cap_mb=None, find_unused_parameters=False, check_reduction=False,
+                 gradient_as_bucket_view=False, static_graph=False, delay_all_reduce_named_params=None,
+                 param_to_hook_all_reduce=None, mixed_precision=None, device_mesh=None,
+                 skip_all_reduce_unused_params=False, bucket_cap_mb_list=None, batched_grad_copy=False,
+                 forward_sync_buffers=None):
+        super().__init__()
+        import ember.distributed as dist
+        for name, value, default in (
+                ('gradient_as_bucket_view', gradient_as_bucket_view, False),
+                ('delay_all_reduce_named_params', delay_all_reduce_named_params, None),
+                ('param_to_hook_all_reduce', param_to_hook_all_reduce, None),
+                ('mixed_precision', mixed_precision, None), ('device_mesh', device_mesh, None),
+                ('skip_all_reduce_unused_params', skip_all_reduce_unused_params, False),
+                ('bucket_cap_mb_list', bucket_cap_mb_list, None), ('batched_grad_copy', batched_grad_copy, False)):
+            if value != default if not isinstance(value, (list, dict)) else value is not default:
+                raise ValueError(f"DistributedDataParallel: {name}={value!r} is not supported by ember")
+        pg = process_group if process_group is not None else dist.group.WORLD
+        if pg is None:
+            raise ValueError("Default process group has not been initialized, please make sure to call "
+                             "init_process_group.")
+        params = []
+        for p in module.parameters():
+            if p.requires_grad and all(p is not q for q in params):
+                params.append(p)
+        if not params:
+            raise RuntimeError("DistributedDataParallel is not needed when a module doesn't have any parameter "
+                               "that requires a gradient.")
+        devices = {p.device for p in module.parameters()}
+        if device_ids is not None and (len(devices) > 1 or next(iter(devices)).type == 'cpu'):
+            raise ValueError("DistributedDataParallel device_ids and output_device arguments only work with "
+                             "single-device/multiple-device GPU modules or CPU modules, but got device_ids "
+                             f"{device_ids}, output_device {output_device}, and module parameters {devices}.")
+        self.module = module
+        self.device_ids = None if device_ids is None else list(device_ids)
+        self.output_device = output_device
+        self.dim = dim
+        self.process_group = pg
+        self.broadcast_buffers = True if broadcast_buffers is None else bool(broadcast_buffers)
+        self.find_unused_parameters = find_unused_parameters
+        self.static_graph = static_graph
+        self.gradient_as_bucket_view = gradient_as_bucket_view
+        self.require_backward_grad_sync = True
+        self.require_forward_param_sync = True
+        self.bucket_bytes_cap = int((_DEFAULT_BUCKET_CAP_MB if bucket_cap_mb is None else bucket_cap_mb)
+                                    * 1024 * 1024)
+        self._module_buffers = [b for b in module.buffers()]
+        self._verify_shapes(params)
+        if init_sync:
+            _broadcast_coalesced(params + self._module_buffers, pg)
+        # NOTE: a static graph may leave parameters unused in every iteration, as PyTorch allows
+        object.__setattr__(self, '_reducer', Reducer(params, pg, self.bucket_bytes_cap,
+                                                     find_unused_parameters or static_graph))
+
+    def _verify_shapes(self, params):
+        import ember.distributed as dist
+        mine = [(tuple(p.shape), str(p.dtype)) for p in params]
+        everyone = [None] * dist.get_world_size(self.process_group)
+        dist.all_gather_object(everyone, mine, group=self.process_group)
+        for r, theirs in enumerate(everyone):
+            if theirs != mine:
+                raise RuntimeError(f"DistributedDataParallel: the parameters of rank {r} differ from this rank's "
+                                   f"in number, shape or dtype ({len(theirs)} vs {len(mine)} parameters): every "
+                                   "rank must build the same model")
+
+    def forward(self, *inputs, **kwargs):
+        reducer = self._reducer
+        grad_sync = grad_mode.is_grad_enabled() and self.require_backward_grad_sync
+        if grad_mode.is_grad_enabled():
+            reducer.check_finished()
+        if self.require_forward_param_sync and self.broadcast_buffers and self._module_buffers:
+            _broadcast_coalesced(self._module_buffers, self.process_group)
+        output = self.module(*inputs, **kwargs)
+        if grad_sync:
+            reducer.prepare(output)
+        else:
+            reducer.expect_hooks = False
+        return output
+
+    @contextmanager
+    def no_sync(self):
+        """Accumulate gradients locally: backward inside this context does not reduce them.
+
+        >>> with ddp.no_sync():                        # doctest: +SKIP
+        ...     ddp(x1).sum().backward()               # local accumulation
+        >>> ddp(x2).sum().backward()                   # reduces the sum of both
+        """
+        old = self.require_backward_grad_sync
+        self.require_backward_grad_sync = False
+        try:
+            yield
+        finally:
+            self.require_backward_grad_sync = old
+
+    def __getstate__(self):
+        raise TypeError("DistributedDataParallel cannot be pickled: save ddp.module (or its state_dict) instead")
+
+
+def _broadcast_coalesced(tensors, pg, src=0):
+    """Rank ``src``'s values of ``tensors`` to every rank, one broadcast per dtype and device."""
+    import ember.distributed as dist
+    from ember._tensor import Tensor
+    groups = {}
+    for t in tensors:
+        groups.setdefault((t._data.dtype, str(t._device)), []).append(t)
+    root = dist.get_global_rank(pg, src)
+    for ts in groups.values():
+        flat = np.concatenate([backend.to_numpy(t._data).reshape(-1) for t in ts])
+        carrier = Tensor._make(flat)
+        dist.broadcast(carrier, src=root, group=pg)
+        offset = 0
+        for t in ts:
+            part = flat[offset:offset + t.numel()].reshape(t._data.shape)
+            offset += t.numel()
+            if isinstance(t._data, np.ndarray):
+                np.copyto(t._data, part)
+            else:
+                t._data[...] = backend.move(part, t._device)
+            t._version.value += 1
