@@ -1,0 +1,2 @@
+"""ember.distributed.optim: ZeroRedundancyOptimizer."""
+from ember.distributed.optim.zero_redundancy_optimizer import ZeroRedundancyOptimizer  # noqa: F401
