@@ -3,16 +3,15 @@ import pytest
 
 import ember
 import ember.distributed as dist
-from tests.distributed._launch import passed, run_worker
+from tests.distributed._launch import passed
 
 CHECKS = ['env', 'all_reduce+reduce', 'all_reduce-forms', 'errors', 'broadcast', 'all_gather', 'reduce_scatter',
           'gather+scatter', 'all_to_all', 'p2p', 'objects', 'groups', 'barrier+reinit']
 
 
-def test_collectives_on_two_ranks():
-    out = run_worker('collectives')
-    for check in CHECKS:
-        assert passed(out, check), f'{check} did not pass on every rank:\n{out}'
+@pytest.mark.parametrize('check', CHECKS)
+def test_collectives_on_two_ranks(two_rank_run, check):
+    assert passed(two_rank_run, check), f'{check} did not pass on every rank:\n{two_rank_run}'
 
 
 def test_queries_before_init_raise_like_pytorch():

@@ -5,16 +5,15 @@ import pytest
 import ember
 import ember.nn as nn
 from ember.nn.parallel import DataParallel, data_parallel, gather, parallel_apply, replicate, scatter
-from tests.distributed._launch import passed, run_worker
+from tests.distributed._launch import passed
 
 CHECKS = ['broadcast-at-construction', 'ddp-equivalence', 'no_sync', 'find_unused_parameters', 'unfinished-reduction',
           'broadcast_buffers', 'no_grad-forward']
 
 
-def test_ddp_on_two_ranks():
-    out = run_worker('ddp')
-    for check in CHECKS:
-        assert passed(out, check), f'{check} did not pass on every rank:\n{out}'
+@pytest.mark.parametrize('check', CHECKS)
+def test_ddp_on_two_ranks(two_rank_run, check):
+    assert passed(two_rank_run, check), f'{check} did not pass on every rank:\n{two_rank_run}'
 
 
 def test_ddp_needs_a_process_group():

@@ -1,22 +1,12 @@
 """``ember run --nproc N`` launches through mpirun; torchrun-style scripts find RANK/WORLD_SIZE/LOCAL_RANK;
 a checkpoint saved on rank 0 loads on every rank."""
-import os
-import subprocess
-import sys
-
 from ember import cli
-from tests.distributed._launch import ROOT, WORKERS, mpi_env, passed, require_mpi
+from tests.distributed._launch import passed
 
 
-def test_ember_run_nproc_runs_a_torchrun_style_script(tmp_path):
-    require_mpi()
-    ckpt = str(tmp_path / 'ckpt.pt')
-    proc = subprocess.run([sys.executable, '-m', 'ember', 'run', '--nproc', '2',
-                           os.path.join(WORKERS, 'torchrun_style.py'), ckpt],
-                          env=mpi_env(), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          timeout=120)
-    assert proc.returncode == 0, proc.stdout
-    assert passed(proc.stdout, 'torchrun')
+def test_ember_run_nproc_runs_a_torchrun_style_script(two_rank_run):
+    # the shared job is started with `ember run --nproc 2`; its first script is written for torchrun
+    assert passed(two_rank_run, 'torchrun'), two_rank_run
 
 
 def test_nproc_option_is_parsed_before_the_script(capsys):

@@ -3,12 +3,12 @@ import pytest
 
 import ember
 import ember.nn as nn
-from tests.distributed._launch import passed, run_worker
+from tests.distributed._launch import passed
 
 
-def test_syncbn_on_two_ranks_equals_batchnorm_on_the_whole_batch():
-    out = run_worker('syncbn')
-    assert passed(out, 'syncbn-train') and passed(out, 'syncbn-eval'), out
+@pytest.mark.parametrize('check', ['syncbn-train', 'syncbn-eval'])
+def test_syncbn_on_two_ranks_equals_batchnorm_on_the_whole_batch(two_rank_run, check):
+    assert passed(two_rank_run, check), two_rank_run
 
 
 def test_without_a_process_group_it_is_batchnorm():

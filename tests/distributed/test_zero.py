@@ -2,13 +2,12 @@
 import pytest
 
 import ember
-from tests.distributed._launch import passed, run_worker
+from tests.distributed._launch import passed
 
 
-def test_zero_redundancy_optimizer_on_two_ranks():
-    out = run_worker('zero')
-    for check in ('zero-partition', 'zero-step', 'zero-state_dict', 'zero-load_state_dict'):
-        assert passed(out, check), f'{check} did not pass on every rank:\n{out}'
+@pytest.mark.parametrize('check', ['zero-partition', 'zero-step', 'zero-state_dict', 'zero-load_state_dict'])
+def test_zero_redundancy_optimizer_on_two_ranks(two_rank_run, check):
+    assert passed(two_rank_run, check), f'{check} did not pass on every rank:\n{two_rank_run}'
 
 
 def test_unsupported_options_are_refused():

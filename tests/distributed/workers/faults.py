@@ -10,7 +10,7 @@ import ember
 import ember.distributed as dist
 
 mode = sys.argv[1]
-dist.init_process_group('gloo', timeout=timedelta(seconds=2 if mode == 'timeout' else 120))
+dist.init_process_group('gloo', timeout=timedelta(seconds=1 if mode == 'timeout' else 120))
 rank = dist.get_rank()
 if rank == 1:
     if mode == 'raise':

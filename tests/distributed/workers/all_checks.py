@@ -1,0 +1,11 @@
+"""Every feature check in one 2-rank job (MPI start-up costs about a second per launch): the
+torchrun-style script first, then the collectives, DDP, SyncBatchNorm and ZeRO workers in turn (each
+initialises and destroys its own process group)."""
+import os
+import runpy
+import sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+for name in ('torchrun_style', 'collectives', 'ddp', 'syncbn', 'zero'):
+    sys.argv = [name + '.py'] + sys.argv[1:]
+    runpy.run_path(os.path.join(here, name + '.py'), run_name='__main__')
