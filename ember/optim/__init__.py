@@ -1,4 +1,5 @@
-"""ember.optim: optimizers (SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, LBFGS) and lr schedulers.
+"""ember.optim: optimizers (SGD, Adam, AdamW, NAdam, RAdam, Adamax, Adafactor, RMSprop, Rprop, Adagrad, Adadelta,
+ASGD, LBFGS), lr schedulers and ``swa_utils``.
 
 >>> import ember
 >>> w = ember.tensor([3.], requires_grad=True)
@@ -18,6 +19,13 @@ from ember.optim.rmsprop import RMSprop
 from ember.optim.adagrad import Adagrad
 from ember.optim.adadelta import Adadelta
 from ember.optim.lbfgs import LBFGS
+from ember.optim.adamax import Adamax
+from ember.optim.nadam import NAdam
+from ember.optim.radam import RAdam
+from ember.optim.asgd import ASGD
+from ember.optim.rprop import Rprop
+from ember.optim.adafactor import Adafactor
 from ember.optim import lr_scheduler
 
-__all__ = ['Adadelta', 'Adagrad', 'Adam', 'AdamW', 'LBFGS', 'lr_scheduler', 'Optimizer', 'RMSprop', 'SGD']
+__all__ = ['ASGD', 'Adadelta', 'Adafactor', 'Adagrad', 'Adam', 'AdamW', 'Adamax', 'LBFGS', 'NAdam', 'Optimizer', 'RAdam',
+           'RMSprop', 'Rprop', 'SGD', 'lr_scheduler']

@@ -37,12 +37,13 @@ class PytorchParity:
 
     def test_trajectory_matches_pytorch(self, name):
         defaults, groups = self.CONFIGS[name]
-        got = P.trajectory(ember, self.OPT, defaults, groups)
+        got = P.trajectory(ember, self.OPT, defaults, groups, len(self.EXPECTED[name]))
         np.testing.assert_allclose(got, self.EXPECTED[name], rtol=0, atol=1e-10)
 
     def test_state_dict_round_trip_continues_the_same_trajectory(self, name):
         defaults, groups = self.CONFIGS[name]
-        continued, resumed = P.resumed_trajectory(ember, self.OPT, defaults, groups)
+        after = len(self.EXPECTED[name]) - 3
+        continued, resumed = P.resumed_trajectory(ember, self.OPT, defaults, groups, after=after)
         assert continued == resumed
         np.testing.assert_allclose(continued, self.EXPECTED[name][3:], rtol=0, atol=1e-10)
 
@@ -71,3 +72,40 @@ class PytorchParity:
         with pytest.raises(ValueError) as e:
             self.OPT([ember.tensor([1.], requires_grad=True)], **kwargs)
         assert str(e.value) == message
+
+
+class RecordedParity(PytorchParity):
+    """``PytorchParity`` fed by ``_recorded.RECORDED[NAME]`` (written by ``record_pytorch.py``).
+
+    The state-dict layout check compares every state entry's dtype and shape with PyTorch's
+    (scalar state such as NAdam's ``mu_product`` is a 0-dim float32 tensor there too).
+    """
+    NAME = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        from tests.optim._recorded import RECORDED
+        from tests.optim._recorded_cases import CASES
+        rec = RECORDED[cls.NAME]
+        cls.CONFIGS = CASES[cls.NAME]['configs']
+        cls.EXPECTED, cls.REPR, cls.GROUPS, cls.ERRORS = rec['expected'], rec['repr'], rec['groups'], rec['errors']
+        cls.STATE_LAYOUT, cls.RESUMED = rec['state_layout'], rec['resumed']
+
+    def test_state_dict_round_trip_continues_the_same_trajectory(self, name):
+        defaults, groups = self.CONFIGS[name]
+        continued, resumed = P.resumed_trajectory(ember, self.OPT, defaults, groups, after=len(self.RESUMED[name]))
+        np.testing.assert_allclose(continued, self.EXPECTED[name][3:], rtol=0, atol=1e-10)
+        np.testing.assert_allclose(resumed, self.RESUMED[name], rtol=0, atol=1e-10)
+
+    def test_state_dict_layout_matches_pytorch(self):
+        defaults, groups = next(iter(self.CONFIGS.values()))
+        params = P.make_params(ember)
+        opt = P.make_optimizer(self.OPT, params, defaults, groups)
+        P.run(opt, params, 2)
+        sd = opt.state_dict()
+        layout = {k: {key: (str(v.dtype).replace('ember.', ''), tuple(v.shape)) for key, v in s.items()}
+                  for k, s in sd['state'].items()}
+        assert layout == self.STATE_LAYOUT
+        assert [list(s) for s in layout.values()] == [list(s) for s in self.STATE_LAYOUT.values()]
+        assert sd['param_groups'] == self.GROUPS
+        assert [list(g.keys()) for g in sd['param_groups']] == [list(g.keys()) for g in self.GROUPS]
