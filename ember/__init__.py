@@ -49,3 +49,4 @@ from ember import accelerator, version  # noqa: E402,F401
 from ember.version import __version__  # noqa: E402,F401
 from ember._threads import (set_num_threads, get_num_threads, set_num_interop_threads,  # noqa: E402,F401
                             get_num_interop_threads)
+from ember import distributed  # noqa: E402,F401  (ember.distributed after a bare import, as in PyTorch)
