@@ -146,7 +146,9 @@ def _execute(target, args, as_module):
             runpy.run_module(target, run_name='__main__', alter_sys=True)
         else:
             runpy.run_path(os.path.abspath(target), run_name='__main__')
-    except SystemExit:
+    except SystemExit as e:
+        if e.code not in (None, 0):
+            _abort_other_ranks(e.code if isinstance(e.code, int) else 1)
         raise
     except KeyboardInterrupt:
         raise
@@ -159,12 +161,12 @@ def _execute(target, args, as_module):
     return 0
 
 
-def _abort_other_ranks():
+def _abort_other_ranks(code=1):
     """A distributed script that failed here must not leave its other ranks waiting for it."""
     dist = sys.modules.get('ember.distributed')
     if dist is not None and dist.is_initialized():
         from ember.distributed._group import abort_job
-        abort_job(1)
+        abort_job(code)
 
 
 def _print_user_traceback(exc):

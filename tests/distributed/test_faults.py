@@ -18,6 +18,7 @@ def test_failed_ranks_end_their_jobs():
         'kill': [mpirun(), '-n', '2', '--oversubscribe', sys.executable, WORKER, 'kill'],
         # through `ember run`, which catches the script's exception itself
         'raise': [sys.executable, '-m', 'ember', 'run', '--nproc', '2', WORKER, 'raise'],
+        'exit': [sys.executable, '-m', 'ember', 'run', '--nproc', '2', WORKER, 'exit'],
         # rank 1 sleeps 60 s instead of joining; rank 0's all_reduce times out after 1 s and its
         # uncaught error (sys.excepthook under plain mpirun) aborts the job
         'timeout': [mpirun(), '-n', '2', '--oversubscribe', sys.executable, WORKER, 'timeout'],

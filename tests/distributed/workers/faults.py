@@ -1,4 +1,5 @@
-"""A rank that fails: mode 'raise' (uncaught exception), 'kill' (SIGKILL) or 'timeout' (never joins).
+"""A rank that fails: mode 'raise' (uncaught exception), 'exit' (sys.exit(3)), 'kill' (SIGKILL) or
+'timeout' (never joins).
 The other rank waits in a collective; the job must end with an error, not hang."""
 import os
 import signal
@@ -15,6 +16,8 @@ rank = dist.get_rank()
 if rank == 1:
     if mode == 'raise':
         raise ValueError('rank 1 failed on purpose')
+    if mode == 'exit':
+        sys.exit(3)
     if mode == 'kill':
         os.kill(os.getpid(), signal.SIGKILL)
     time.sleep(60)   # 'timeout': never joins the collective
