@@ -23,7 +23,8 @@ from ember.distributed._collectives import (  # noqa: F401
     gather, scatter, all_to_all, all_to_all_single, barrier, monitored_barrier, isend, irecv, send, recv,
     P2POp, batch_isend_irecv)
 from ember.distributed._objects import (  # noqa: F401
-    all_gather_object, gather_object, broadcast_object_list, scatter_object_list)
+    all_gather_object, gather_object, broadcast_object_list, scatter_object_list, send_object_list,
+    recv_object_list)
 
 # scripts written for torchrun read RANK/WORLD_SIZE/LOCAL_RANK as soon as they start
 _env.export_torchrun_env()

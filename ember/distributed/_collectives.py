@@ -472,14 +472,7 @@ def _p2p(tensor, peer, group, group_peer, tag, name, sending):
     if pg is None:
         return None, None
     MPI = _mpi.load()
-    if peer is None and group_peer is None and not sending:
-        rank = MPI.ANY_SOURCE
-    else:
-        rank = _group_rank(pg, peer, group_peer)
-        if rank == pg.rank():
-            what = 'Destination' if sending else 'Source'
-            raise ValueError(f"Invalid {what} rank: {what} rank should not be the same as the rank of the "
-                             "current process.")
+    rank = _p2p_rank(pg, peer, group_peer, sending)
     if sending:
         req = pg._comm.Isend([_bytes(_host(tensor)), MPI.BYTE], rank, tag)
         from ember.distributed._work import Work
@@ -490,6 +483,18 @@ def _p2p(tensor, peer, group, group_peer, tag, name, sending):
     work = Work(pg, name, [req], finish, [tensor])
     work._statuses = [MPI.Status()]
     return pg, work
+
+
+def _p2p_rank(pg, peer, group_peer, sending):
+    """The group rank of a point-to-point peer (MPI's any-source for a receive without one)."""
+    if peer is None and group_peer is None and not sending:
+        return _mpi.load().ANY_SOURCE
+    rank = _group_rank(pg, peer, group_peer)
+    if rank == pg.rank():
+        what = 'Destination' if sending else 'Source'
+        raise ValueError(f"Invalid {what} rank: {what} rank should not be the same as the rank of the "
+                         "current process.")
+    return rank
 
 
 def isend(tensor, dst=None, group=None, tag=0, group_dst=None):

@@ -115,3 +115,44 @@ def scatter_object_list(scatter_object_output_list, scatter_object_input_list=No
         send = [padded, MPI.BYTE]
     _run(pg, 'scatter_object_list', pg._comm.Iscatter(send, [mine, MPI.BYTE], root=root))
     scatter_object_output_list[0] = _loads(mine[:sizes[me]])
+
+
+def send_object_list(object_list, dst=None, group=None, device=None, group_dst=None):
+    """Send the picklable objects of ``object_list`` to rank ``dst`` (which calls ``recv_object_list``)."""
+    from ember.distributed._collectives import _p2p_rank
+    pg = _begin(group, 'send_object_list')
+    if pg is None:
+        return
+    peer = _p2p_rank(pg, dst, group_dst, sending=True)
+    MPI = _mpi.load()
+    data = [_dumps(o) for o in object_list]
+    sizes = np.array([d.size for d in data], np.int64)
+    _run(pg, 'send_object_list', pg._comm.Isend([sizes, MPI.INT64_T], peer, _OBJECT_TAG))
+    buf = np.concatenate(data) if data else np.empty(0, np.uint8)
+    _run(pg, 'send_object_list', pg._comm.Isend([buf, MPI.BYTE], peer, _OBJECT_TAG))
+
+
+def recv_object_list(object_list, src=None, group=None, device=None, group_src=None):
+    """Receive ``len(object_list)`` objects from rank ``src`` (any rank when None) into ``object_list``;
+    returns the sender's global rank."""
+    from ember.distributed._collectives import _p2p_rank
+    from ember.distributed._group import get_global_rank
+    pg = _begin(group, 'recv_object_list')
+    if pg is None:
+        return -1
+    peer = _p2p_rank(pg, src, group_src, sending=False)
+    MPI = _mpi.load()
+    sizes = np.empty(len(object_list), np.int64)
+    work = Work(pg, 'recv_object_list', [pg._comm.Irecv([sizes, MPI.INT64_T], peer, _OBJECT_TAG)])
+    work._statuses = [MPI.Status()]
+    work.wait()
+    sender = work._statuses[0].Get_source()
+    buf = np.empty(int(sizes.sum()), np.uint8)
+    _run(pg, 'recv_object_list', pg._comm.Irecv([buf, MPI.BYTE], sender, _OBJECT_TAG))
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    for i in range(len(object_list)):
+        object_list[i] = _loads(buf[offsets[i]:offsets[i + 1]])
+    return get_global_rank(pg, sender)
+
+
+_OBJECT_TAG = 0x6f62   # apart from the tags users give send/recv

@@ -211,6 +211,15 @@ assert rank != 0 or gathered == ['x', 'xx']
 out = [None]
 dist.scatter_object_list(out, [{'for': 0}, {'for': 1, 'big': 'y' * 1000}] if rank == 0 else None)
 assert out[0]['for'] == rank
+if rank == 0:
+    dist.send_object_list([{'a': 1}, 'two', ember.arange(3)], dst=1)
+    back = [None]
+    assert dist.recv_object_list(back) == 1 and back == [[rank, 'reply']]
+else:
+    got = [None, None, None]
+    assert dist.recv_object_list(got, src=0) == 0
+    assert got[:2] == [{'a': 1}, 'two'] and got[2].tolist() == [0, 1, 2]
+    dist.send_object_list([[0, 'reply']], dst=0)
 ok('objects')
 
 # subgroups: a group of rank 1 alone; rank 0 is outside it
