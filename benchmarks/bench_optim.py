@@ -11,7 +11,8 @@ from _common import best, import_lib, side_by_side
 
 MLP_SHAPES = [(256, 784), (256,), (128, 256), (128,), (10, 128), (10,)]
 CONFIGS = [('SGD', dict(lr=0.01)), ('SGD', dict(lr=0.01, momentum=0.9)), ('Adam', dict(lr=1e-3)),
-           ('AdamW', dict(lr=1e-3)), ('RMSprop', {}), ('Adagrad', {}), ('Adadelta', {})]
+           ('AdamW', dict(lr=1e-3)), ('RMSprop', {}), ('Adagrad', {}), ('Adadelta', {}), ('Adamax', {}), ('NAdam', {}),
+           ('RAdam', {}), ('ASGD', {}), ('Rprop', {}), ('Adafactor', {})]
 
 
 def bench(lib_name):
