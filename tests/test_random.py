@@ -1,8 +1,8 @@
 """Random sampling: result dtypes, shapes and error texts recorded from PyTorch 2.x, and the
 statistical and reproducibility properties (seeds, generators, saved states).
 
-Streams are NumPy's PCG64, not PyTorch's Mersenne Twister: the same seed gives the same numbers in
-ember every time, but not PyTorch's numbers.
+The streams themselves are PyTorch's bit for bit; tests/random compares them with recorded
+PyTorch results.
 """
 import numpy as np
 import pytest

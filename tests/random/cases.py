@@ -1,0 +1,242 @@
+"""Seeded random draws written once for both libraries: each case takes the module (``torch``
+or ``ember``) and returns a tensor.  ``record.py`` runs them under PyTorch and stores the
+results; the tests run them under ember and compare bit for bit.
+
+Sizes cross PyTorch's algorithm switches: fewer than 16 elements (one-at-a-time Box-Muller with
+its cached second value), 16 and more (blocks of 16, a partial last block redrawn), spans below
+and above 2**28 (one word or two per integer), and non-contiguous tensors.
+"""
+SEED = 7
+SIZES = (1, 3, 15, 16, 17, 33, 300)
+FLOATS = ('float32', 'float64')
+
+
+def _f(t, dt):
+    return getattr(t, dt)
+
+
+def _streams():
+    c = {}
+    for n in SIZES + (2051,):     # 2051: many blocks of 16 and a redrawn partial one
+        for dt in FLOATS:
+            c[f'randn {n} {dt}'] = lambda t, n=n, dt=dt: t.randn(n, dtype=_f(t, dt))
+    for n in SIZES:
+        for dt in FLOATS:
+            c[f'rand {n} {dt}'] = lambda t, n=n, dt=dt: t.rand(n, dtype=_f(t, dt))
+    for n in SIZES:
+        for dt in FLOATS:
+            c[f'uniform_ {n} {dt}'] = lambda t, n=n, dt=dt: t.empty(n, dtype=_f(t, dt)).uniform_(-0.3, 1.7)
+            c[f'normal_ {n} {dt}'] = lambda t, n=n, dt=dt: t.empty(n, dtype=_f(t, dt)).normal_(0.5, 0.37)
+            c[f'exponential_ {n} {dt}'] = lambda t, n=n, dt=dt: t.empty(n, dtype=_f(t, dt)).exponential_(1.5)
+            c[f'geometric_ {n} {dt}'] = lambda t, n=n, dt=dt: t.empty(n, dtype=_f(t, dt)).geometric_(0.3)
+            c[f'cauchy_ {n} {dt}'] = lambda t, n=n, dt=dt: t.empty(n, dtype=_f(t, dt)).cauchy_(0.5, 2.0)
+            c[f'log_normal_ {n} {dt}'] = lambda t, n=n, dt=dt: t.empty(n, dtype=_f(t, dt)).log_normal_(0.1, 0.5)
+            c[f'bernoulli_ {n} {dt}'] = lambda t, n=n, dt=dt: t.empty(n, dtype=_f(t, dt)).bernoulli_(0.3)
+            c[f'bernoulli tensor p {n} {dt}'] = lambda t, n=n, dt=dt: t.bernoulli(t.full((n,), 0.3, dtype=_f(t, dt)))
+        c[f'randint {n}'] = lambda t, n=n: t.randint(3, 1000, (n,))
+        c[f'randint wide {n}'] = lambda t, n=n: t.randint(-2 ** 40, 2 ** 40, (n,))
+        c[f'randperm {n}'] = lambda t, n=n: t.randperm(n)
+    c['randint span 2**28 - 1'] = lambda t: t.randint(0, 2 ** 28 - 1, (9,))
+    c['randint span 2**28'] = lambda t: t.randint(0, 2 ** 28, (9,))
+    c['randperm 0 1 2 3'] = lambda t: t.cat([t.randperm(0), t.randperm(1), t.randperm(2), t.randperm(3)])
+    c['randperm float32'] = lambda t: t.randperm(50, dtype=t.float32)
+    c['rand float16'] = lambda t: t.rand(40, dtype=t.float16)
+    c['randn float16 small'] = lambda t: t.randn(5, dtype=t.float16)
+    for dt in FLOATS:
+        for n, k in ((5, 1), (5, 3), (300, 5), (300, 1)):
+            c[f'multinomial {n} {k} {dt}'] = (
+                lambda t, n=n, k=k, dt=dt: t.multinomial(t.rand(n, dtype=_f(t, dt)), k))
+        for n, k in ((7, 20), (300, 5)):
+            c[f'multinomial replacement {n} {k} {dt}'] = (
+                lambda t, n=n, k=k, dt=dt: t.multinomial(t.rand(3, n, dtype=_f(t, dt)), k, replacement=True))
+        c[f'normal(Tensor, float) {dt}'] = lambda t, dt=dt: t.normal(t.rand(20, dtype=_f(t, dt)), 0.3)
+        c[f'normal(Tensor, float) small {dt}'] = lambda t, dt=dt: t.normal(t.rand(5, dtype=_f(t, dt)), 0.3)
+        c[f'normal(float, Tensor) {dt}'] = lambda t, dt=dt: t.normal(0.7, t.rand(20, dtype=_f(t, dt)))
+        c[f'normal(Tensor, Tensor) {dt}'] = (
+            lambda t, dt=dt: t.normal(t.rand(4, 1, dtype=_f(t, dt)), t.rand(1, 20, dtype=_f(t, dt))))
+        c[f'normal(float, float, size) {dt}'] = lambda t, dt=dt: t.normal(2.0, 3.0, (5, 7), dtype=_f(t, dt))
+        c[f'cached Box-Muller value {dt}'] = lambda t, dt=dt: t.cat([
+            t.randn(3, dtype=_f(t, dt)), t.randn(20, dtype=_f(t, dt)), t.randn(1, dtype=_f(t, dt)),
+            t.randn(2, dtype=_f(t, dt))])
+        c[f'transposed normal_ {dt}'] = lambda t, dt=dt: t.zeros(12, 10, dtype=_f(t, dt)).t().normal_().contiguous()
+        c[f'strided normal_ {dt}'] = (
+            lambda t, dt=dt: t.zeros(12, 10, dtype=_f(t, dt))[:, ::2].normal_().contiguous())
+        c[f'transposed uniform_ {dt}'] = (
+            lambda t, dt=dt: t.zeros(12, 10, dtype=_f(t, dt)).t().uniform_(-1, 2).contiguous())
+        c[f'rand_like {dt}'] = lambda t, dt=dt: t.rand_like(t.zeros(3, 9, dtype=_f(t, dt)))
+        c[f'randn_like {dt}'] = lambda t, dt=dt: t.randn_like(t.zeros(3, 9, dtype=_f(t, dt)))
+        c[f'bernoulli(input, p) {dt}'] = lambda t, dt=dt: t.bernoulli(t.zeros(50, dtype=_f(t, dt)), 0.6)
+        c[f'bernoulli_(Tensor) {dt}'] = (
+            lambda t, dt=dt: t.zeros(5, 50, dtype=_f(t, dt)).bernoulli_(t.rand(50, dtype=_f(t, dt))))
+    for dt in ('bool', 'uint8', 'int8', 'int16', 'int32', 'int64', 'float16', 'float32', 'float64'):
+        c[f'random_() {dt}'] = lambda t, dt=dt: t.zeros(40, dtype=_f(t, dt)).random_()
+        c[f'random_(2) {dt}'] = lambda t, dt=dt: t.zeros(40, dtype=_f(t, dt)).random_(2)
+        c[f'randint_like {dt}'] = (
+            lambda t, dt=dt: t.randint_like(t.zeros(40, dtype=_f(t, dt)), 2 if dt == 'bool' else 100))
+        if dt != 'bool':
+            c[f'random_(3, 9) {dt}'] = lambda t, dt=dt: t.zeros(40, dtype=_f(t, dt)).random_(3, 9)
+            c[f'random_(5, None) {dt}'] = lambda t, dt=dt: t.zeros(40, dtype=_f(t, dt)).random_(5, None)
+    for dt in ('int64', 'float32', 'float64'):
+        c[f'random_(-2**63, None) {dt}'] = lambda t, dt=dt: t.zeros(40, dtype=_f(t, dt)).random_(-2 ** 63, None)
+    c['randint int32 full range'] = lambda t: t.randint(-2 ** 31, 2 ** 31, (40,), dtype=t.int32)
+    c['generator='] = lambda t: t.cat([t.rand(3, generator=t.Generator().manual_seed(3)),
+                                       t.randn(20, generator=t.Generator().manual_seed(4))])
+    return c
+
+
+def _dropout():
+    c = {}
+    F = lambda t: t.nn.functional  # noqa: E731
+    for dt in FLOATS:
+        for p in (0.1, 0.5, 0.77):
+            c[f'dropout {p} {dt}'] = lambda t, p=p, dt=dt: F(t).dropout(t.randn(33, 17, dtype=_f(t, dt)), p)
+            c[f'Dropout(inplace) {p} {dt}'] = (
+                lambda t, p=p, dt=dt: t.nn.Dropout(p, inplace=True)(t.randn(33, 17, dtype=_f(t, dt))))
+            c[f'dropout1d {p} {dt}'] = lambda t, p=p, dt=dt: F(t).dropout1d(t.randn(4, 5, 6, dtype=_f(t, dt)), p)
+            c[f'dropout1d unbatched {p} {dt}'] = (
+                lambda t, p=p, dt=dt: F(t).dropout1d(t.randn(5, 6, dtype=_f(t, dt)), p))
+            c[f'dropout2d {p} {dt}'] = (
+                lambda t, p=p, dt=dt: F(t).dropout2d(t.randn(4, 5, 6, 3, dtype=_f(t, dt)), p))
+            c[f'dropout3d {p} {dt}'] = (
+                lambda t, p=p, dt=dt: F(t).dropout3d(t.randn(2, 5, 2, 6, 3, dtype=_f(t, dt)), p))
+            c[f'alpha_dropout {p} {dt}'] = (
+                lambda t, p=p, dt=dt: F(t).alpha_dropout(t.randn(33, 17, dtype=_f(t, dt)), p, training=True))
+            c[f'feature_alpha_dropout {p} {dt}'] = (
+                lambda t, p=p, dt=dt: F(t).feature_alpha_dropout(t.randn(3, 7, 4, 4, dtype=_f(t, dt)), p,
+                                                                  training=True))
+        c[f'Dropout gradient {dt}'] = lambda t, dt=dt: _dropout_grad(t, dt)
+    return c
+
+
+def _dropout_grad(t, dt):
+    x = t.randn(50, dtype=_f(t, dt), requires_grad=True)
+    t.nn.Dropout(0.3)(x).sum().backward()
+    return x.grad
+
+
+def _init():
+    c = {}
+    I = lambda t: t.nn.init  # noqa: E731
+    for dt in FLOATS:
+        E = lambda t, dt=dt: t.empty(30, 20, dtype=_f(t, dt))  # noqa: E731
+        c[f'init.uniform_ {dt}'] = lambda t, E=E: I(t).uniform_(E(t), -0.2, 0.7)
+        c[f'init.normal_ {dt}'] = lambda t, E=E: I(t).normal_(E(t), 0.1, 0.3)
+        c[f'init.kaiming_uniform_ {dt}'] = lambda t, E=E: I(t).kaiming_uniform_(E(t), a=5 ** 0.5)
+        c[f'init.kaiming_normal_ {dt}'] = (
+            lambda t, E=E: I(t).kaiming_normal_(E(t), mode='fan_out', nonlinearity='relu'))
+        c[f'init.xavier_uniform_ {dt}'] = lambda t, E=E: I(t).xavier_uniform_(E(t), gain=1.3)
+        c[f'init.xavier_normal_ {dt}'] = lambda t, E=E: I(t).xavier_normal_(E(t))
+        for a, b in ((-2.0, 2.0), (0.5, 3.0), (-0.1, 0.1)):
+            c[f'init.trunc_normal_ [{a}, {b}] {dt}'] = (
+                lambda t, E=E, a=a, b=b: I(t).trunc_normal_(E(t), 0.0, 1.0, a, b))
+        c[f'init.sparse_ {dt}'] = lambda t, E=E: I(t).sparse_(E(t), 0.3)
+        c[f'init generator= {dt}'] = (
+            lambda t, E=E: I(t).kaiming_uniform_(E(t), generator=t.Generator().manual_seed(5)))
+    modules = {
+        'Linear': lambda t: t.nn.Linear(20, 7), 'Conv1d': lambda t: t.nn.Conv1d(3, 4, 3),
+        'Conv2d': lambda t: t.nn.Conv2d(3, 8, 5), 'Conv3d': lambda t: t.nn.Conv3d(2, 3, 2),
+        'ConvTranspose1d': lambda t: t.nn.ConvTranspose1d(3, 4, 3),
+        'ConvTranspose2d': lambda t: t.nn.ConvTranspose2d(3, 4, 3),
+        'Embedding': lambda t: t.nn.Embedding(10, 4), 'EmbeddingBag': lambda t: t.nn.EmbeddingBag(10, 4),
+        'RNN': lambda t: t.nn.RNN(4, 6, 2), 'LSTM': lambda t: t.nn.LSTM(4, 6, bidirectional=True),
+        'GRU': lambda t: t.nn.GRU(4, 6), 'RNNCell': lambda t: t.nn.RNNCell(4, 6),
+        'LSTMCell': lambda t: t.nn.LSTMCell(4, 6), 'GRUCell': lambda t: t.nn.GRUCell(4, 6),
+        'Bilinear': lambda t: t.nn.Bilinear(3, 4, 5), 'MultiheadAttention': lambda t: t.nn.MultiheadAttention(8, 2),
+        'TransformerEncoderLayer': lambda t: t.nn.TransformerEncoderLayer(8, 2, 16),
+        'Transformer': lambda t: t.nn.Transformer(8, 2, 1, 1, 16),
+        'PReLU': lambda t: t.nn.PReLU(3), 'BatchNorm2d': lambda t: t.nn.BatchNorm2d(3),
+        'Sequential MLP': lambda t: t.nn.Sequential(t.nn.Linear(5, 6), t.nn.ReLU(), t.nn.Linear(6, 2)),
+    }
+    for name, make in modules.items():
+        c[f'module {name}'] = lambda t, make=make: t.cat([p.detach().reshape(-1).double() for p in make(t).parameters()])
+    return c
+
+
+def _loader_orders(t, seed, shuffle=True, epochs=3, n=37, batch_size=5, **kw):
+    ds = t.utils.data.TensorDataset(t.arange(n))
+    g = t.Generator().manual_seed(seed) if seed is not None else None
+    dl = t.utils.data.DataLoader(ds, batch_size=batch_size, shuffle=shuffle, generator=g, **kw)
+    out = []
+    for _ in range(epochs):
+        for (b,) in dl:
+            out += b.tolist()
+    return t.tensor(out)
+
+
+def _sampler(t, seed, **kw):
+    g = t.Generator().manual_seed(seed) if seed is not None else None
+    s = t.utils.data.RandomSampler(range(23), generator=g, **kw)
+    return t.tensor(list(s) + list(s))
+
+
+def _data():
+    c = {}
+    c['DataLoader shuffle'] = lambda t: _loader_orders(t, None)
+    c['DataLoader shuffle generator='] = lambda t: _loader_orders(t, 11)
+    c['DataLoader no shuffle'] = lambda t: _loader_orders(t, None, shuffle=False)
+    c['DataLoader drop_last'] = lambda t: _loader_orders(t, None, drop_last=True)
+    c['RandomSampler'] = lambda t: _sampler(t, None)
+    c['RandomSampler generator='] = lambda t: _sampler(t, 3)
+    c['RandomSampler num_samples'] = lambda t: _sampler(t, 3, num_samples=50)
+    c['RandomSampler num_samples no generator'] = lambda t: _sampler(t, None, num_samples=50)
+    c['RandomSampler replacement'] = lambda t: _sampler(t, 3, replacement=True, num_samples=70)
+    c['RandomSampler replacement no generator'] = lambda t: _sampler(t, None, replacement=True)
+    c['SubsetRandomSampler'] = lambda t: t.tensor(list(t.utils.data.SubsetRandomSampler([5, 9, 2, 7, 1])))
+    c['WeightedRandomSampler'] = (
+        lambda t: t.tensor(list(t.utils.data.WeightedRandomSampler([0.1, 0.5, 0.2, 0.9], 12))))
+    c['WeightedRandomSampler no replacement'] = lambda t: t.tensor(
+        list(t.utils.data.WeightedRandomSampler([0.1, 0.5, 0.2, 0.9], 3, replacement=False)))
+    c['random_split'] = lambda t: t.tensor(t.utils.data.random_split(range(30), [10, 20])[1].indices)
+    c['random_split fractions generator='] = lambda t: t.tensor(t.utils.data.random_split(
+        range(31), [0.3, 0.7], generator=t.Generator().manual_seed(4))[0].indices)
+    return c
+
+
+def _worker_draws(t):
+    """What each DataLoader worker sees: its seed, and a draw from ember/torch, NumPy and random."""
+    import random
+
+    import numpy as np
+
+    class Probe(t.utils.data.Dataset):
+        def __len__(self):
+            return 4
+
+        def __getitem__(self, i):
+            info = t.utils.data.get_worker_info()
+            return t.tensor([info.seed, int(t.randint(0, 10 ** 6, (1,))), int(np.random.randint(0, 10 ** 6)),
+                             random.randint(0, 10 ** 6)])
+    return t.cat([b.reshape(-1) for b in t.utils.data.DataLoader(Probe(), batch_size=1, num_workers=2)])
+
+
+def _states():
+    """Saved generator states (PyTorch's 5056-byte layout) at the positions that need care."""
+    def after(draw):
+        def case(t):
+            g = t.Generator().manual_seed(3)
+            draw(t, g)
+            return g.get_state()
+        return case
+    c = {
+        'fresh Generator()': lambda t: t.Generator().get_state(),
+        'just seeded': after(lambda t, g: None),
+        'cached normal': after(lambda t, g: t.randn(1, dtype=t.float64, generator=g)),
+        '623 words': after(lambda t, g: t.randint(0, 10, (623,), generator=g)),
+        '624 words': after(lambda t, g: t.randint(0, 10, (624,), generator=g)),
+        '625 words': after(lambda t, g: t.randint(0, 10, (625,), generator=g)),
+        'negative seed': lambda t: t.Generator().manual_seed(-5).get_state(),
+    }
+    return c
+
+
+GROUPS = {'streams': _streams, 'dropout': _dropout, 'init': _init, 'data': _data, 'states': _states,
+          'workers': lambda: {'worker seeds': _worker_draws}}
+
+
+def run(t, make_case):
+    """Seed, run one case, and return (its result, the next int64 the global stream gives):
+    the second pins how many words the case consumed."""
+    t.manual_seed(SEED)
+    out = make_case(t)
+    after = int(t.empty((), dtype=t.int64).random_())
+    return out.detach().contiguous().numpy(), after

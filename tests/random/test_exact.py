@@ -1,0 +1,50 @@
+"""The correctly rounded helpers the streams rely on, against exact rational arithmetic."""
+from fractions import Fraction
+
+import numpy as np
+
+from ember._random import exact
+
+
+def _round_f32(q):
+    # nearest float32 to a rational, ties to even: try the neighbours of its double rounding
+    d = np.float32(float(q))
+    cands = [d, np.nextafter(d, np.float32(np.inf)), np.nextafter(d, np.float32(-np.inf))]
+    return min(cands, key=lambda c: (abs(Fraction(float(c)) - q), int(np.array(c).view(np.uint32)) & 1))
+
+
+def _round_f64(q):
+    d = float(q)
+    cands = [d, np.nextafter(d, np.inf), np.nextafter(d, -np.inf)]
+    return min(cands, key=lambda c: (abs(Fraction(float(c)) - q), int(np.array(c).view(np.uint64)) & 1))
+
+
+def test_fma32_rounds_once_including_double_rounding_midpoints():
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal(300).astype(np.float32)
+    b = rng.standard_normal(300).astype(np.float32)
+    c = rng.standard_normal(300).astype(np.float32)
+    # (1 + 2**-13)(1 - 2**-12) is a float32 midpoint; a tiny c decides the rounding, which a
+    # double sum would lose (it rounds back onto the midpoint)
+    a[:2], b[:2] = np.float32(1 + 2 ** -13), np.float32(1 - 2 ** -12)
+    c[0], c[1] = np.float32(2.0 ** -80), np.float32(-2.0 ** -80)
+    got = exact.fma32(a, b, c)
+    want = [_round_f32(Fraction(float(x)) * Fraction(float(y)) + Fraction(float(z))) for x, y, z in zip(a, b, c)]
+    assert got.tolist() == [float(w) for w in want]
+
+
+def test_fma64_rounds_once():
+    rng = np.random.default_rng(1)
+    a, b, c = rng.standard_normal((3, 300))
+    a[0], b[0], c[0] = 1 + 2 ** -30, 1 + 2 ** -30, -1.0      # exact result needs 61 bits
+    a[1], b[1], c[1] = 1 + 2 ** -52, 1 - 2 ** -53, -1.0
+    got = exact.fma64(a, b, c)
+    want = [_round_f64(Fraction(x) * Fraction(y) + Fraction(z)) for x, y, z in zip(a, b, c)]
+    assert got.tolist() == [float(w) for w in want]
+
+
+def test_libm_wrappers_handle_the_edges_as_c_does():
+    assert exact.log(np.array([0.0, -1.0, 1.0])).tolist()[0] == -np.inf
+    assert np.isnan(exact.log(np.array([-1.0]))[0])
+    assert exact.exp(np.array([1000.0, 0.0])).tolist() == [np.inf, 1.0]
+    assert exact.log1p(np.array([-1.0]))[0] == -np.inf

@@ -1,0 +1,74 @@
+"""Generator objects, saved states, fork_rng and lazy sampling: behaviour with PyTorch's rules."""
+import pickle
+
+import numpy as np
+import pytest
+
+import ember
+from tests.random.test_recorded import RECORDED
+
+
+def test_saved_state_restores_position_and_cached_normal():
+    # a state PyTorch saved (with a cached second Box-Muller value) restores in ember
+    state = ember.from_numpy(RECORDED['states/cached normal'].copy())
+    g = ember.Generator().set_state(state)
+    assert g.initial_seed() == 3
+    assert (g.get_state().numpy() == state.numpy()).all()
+    reference = ember.Generator().manual_seed(3)
+    ember.randn(1, dtype=ember.float64, generator=reference)    # how that state was reached
+    assert ember.randn(2, dtype=ember.float64, generator=g).tolist() == \
+        ember.randn(2, dtype=ember.float64, generator=reference).tolist()
+
+
+def test_set_state_rejects_bad_states_and_keeps_the_old_one():
+    g = ember.Generator().manual_seed(1)
+    before = g.get_state()
+    with pytest.raises(RuntimeError, match="Expected a CPUGeneratorImplState of size 5056 but found the input RNG "
+                                           "state size to be 10"):
+        g.set_state(ember.zeros(10, dtype=ember.uint8))
+    with pytest.raises(TypeError, match="RNG state must be a ember.ByteTensor"):
+        g.set_state(ember.zeros(5056))
+    with pytest.raises(TypeError, match="expected a ember.ByteTensor, but got list"):
+        g.set_state([1, 2])
+    with pytest.raises(RuntimeError, match="Invalid mt19937 state"):
+        g.set_state(ember.zeros(5056, dtype=ember.uint8))
+    assert (g.get_state().numpy() == before.numpy()).all()
+
+
+def test_seeds_wrap_and_overflow_like_pytorch():
+    assert ember.Generator().manual_seed(-1).initial_seed() == 2 ** 64 - 1
+    assert ember.Generator().manual_seed(2 ** 64 - 1).initial_seed() == 2 ** 64 - 1
+    for bad in (2 ** 64, -2 ** 63 - 1):
+        with pytest.raises(ValueError, match="Overflow when unpacking long long"):
+            ember.Generator().manual_seed(bad)
+    assert ember.Generator().initial_seed() == 67280421310721
+
+
+def test_generator_pickles_with_its_position():
+    g = ember.Generator().manual_seed(9)
+    ember.randn(3, dtype=ember.float64, generator=g)
+    h = pickle.loads(pickle.dumps(g))
+    assert ember.randn(5, generator=h).tolist() == ember.randn(5, generator=g).tolist()
+
+
+def test_fork_rng_restores_the_global_state():
+    ember.manual_seed(4)
+    before = ember.get_rng_state()
+    with ember.random.fork_rng():
+        ember.randn(100)
+    assert (ember.get_rng_state().numpy() == before.numpy()).all()
+    with ember.random.fork_rng(enabled=False):
+        ember.rand(1)
+    assert not (ember.get_rng_state().numpy() == before.numpy()).all()
+
+
+def test_random_sampler_with_replacement_is_lazy_and_chunked():
+    g = ember.Generator().manual_seed(2)
+    huge = ember.utils.data.RandomSampler(range(10), replacement=True, num_samples=10 ** 10, generator=g)
+    it = iter(huge)
+    head = [next(it) for _ in range(70)]
+    assert len(huge) == 10 ** 10
+    small = list(ember.utils.data.RandomSampler(range(10), replacement=True, num_samples=70,
+                                                generator=ember.Generator().manual_seed(2)))
+    assert head == small
+    assert all(0 <= i < 10 for i in head)
