@@ -6,9 +6,14 @@ step here rounds to float32 where that kernel does, and the fused steps use ``fm
 rounding).  Inputs are float32 arrays; the functions are only defined for the ranges the normal
 kernel feeds them (``log`` on (0, 1], ``sincos`` on [0, 2π)).
 """
+from functools import partial
+
 import numpy as np
 
-from ember._random.exact import fma32
+from ember._random.exact import fma32 as _fma32
+
+# every fused step below stays far from float32's subnormal range
+fma32 = partial(_fma32, normal_range=True)
 
 _f = np.float32
 _SQRTHF = _f(0.707106781186547524)

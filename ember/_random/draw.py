@@ -67,12 +67,16 @@ def _affine64(v, mean, std):
     return exact.fma64(v, float(std), float(mean))
 
 
+_CHUNK_BLOCKS = 4096   # blocks transformed per pass: the temporaries stay in cache
+
+
 def _blocks16(d, transform):
     """Apply ``transform`` to each block of 16 (first 8 pair with last 8) of a flat array."""
-    full = (d.size // 16) * 16
-    blocks = d[:full].reshape(-1, 16)
-    first, second = transform(blocks[:, :8], blocks[:, 8:])
-    blocks[:, :8], blocks[:, 8:] = first, second
+    blocks = d[:(d.size // 16) * 16].reshape(-1, 16)
+    for start in range(0, blocks.shape[0], _CHUNK_BLOCKS):
+        part = blocks[start:start + _CHUNK_BLOCKS]
+        first, second = transform(part[:, :8], part[:, 8:])
+        part[:, :8], part[:, 8:] = first, second
 
 
 def normal_block(gen, n, mean, std, np_dtype):
@@ -147,8 +151,13 @@ def _group_by_target(t, n):
     """For steps 0..len(t)-1 with targets t (< n): each step's previous step with the same target
     (-1 if none) and each position's last step targeting it (-1 if none)."""
     steps = np.arange(t.size, dtype=np.int64)
-    keys = np.sort(t * n + steps)                # unique; sorting groups by target, in step order
-    st, si = keys // n, keys % n
+    shift = int(n).bit_length()
+    if 2 * shift < 63:   # key = target, step packed in one int64 (unique; sorts by target, then step)
+        keys = np.sort((t << shift) | steps)
+        st, si = keys >> shift, keys & ((1 << shift) - 1)
+    else:
+        keys = np.sort(t * n + steps)
+        st, si = keys // n, keys % n
     same = st[1:] == st[:-1]
     prev = np.full(t.size, -1, np.int64)
     prev[si[1:][same]] = si[:-1][same]

@@ -14,7 +14,8 @@ import numpy as np
 
 _F32_HALF_ULP_BITS = np.uint64(0x10000000)   # double mantissa bits below float32's: exactly one half
 _F32_LOW_BITS = np.uint64(0x1FFFFFFF)
-_TINY32 = 2.0 ** -126
+_EXP_BITS = np.uint64(0x7FF0000000000000)
+_TINY32_EXP = np.uint64((1023 - 126) << 52)      # doubles below 2**-126 (float32's subnormals)
 
 
 def _round_to_odd(s, err):
@@ -34,23 +35,33 @@ def _two_sum(a, b):
     return s, err
 
 
-def fma32(a, b, c):
-    """``a * b + c`` rounded once to float32 (float32 inputs, arrays or scalars)."""
-    p = np.multiply(a, b, dtype=np.float64)          # exact: 24 + 24 bits fit in 53
-    s = np.add(p, c, dtype=np.float64)
+def fma32(a, b, c, normal_range=False):
+    """``a * b + c`` rounded once to float32 (float32 inputs, arrays or scalars).
+
+    ``normal_range`` promises results far from float32's subnormals (true of the polynomial
+    steps in ``avx_math``), which skips one check.
+    """
+    s = np.multiply(a, b, dtype=np.float64)          # exact: 24 + 24 bits fit in 53
+    np.add(s, c, out=s)
     # double rounding can only go wrong when the double sum sits exactly on a float32 midpoint
     # (or in float32's subnormal range); repair those few elements with rounding to odd
-    suspect = (s.view(np.uint64) & _F32_LOW_BITS) == _F32_HALF_ULP_BITS
-    suspect |= np.abs(s) < _TINY32
+    bits = s.view(np.uint64)
+    suspect = (bits & _F32_LOW_BITS) == _F32_HALF_ULP_BITS
+    if not normal_range:
+        suspect |= (bits & _EXP_BITS) < _TINY32_EXP
     if suspect.any():
         idx = np.flatnonzero(suspect)
-        pb, cb = np.broadcast_to(p, s.shape).ravel()[idx], np.broadcast_to(np.float64(c) if np.isscalar(c) else
-                                                                           np.asarray(c, np.float64), s.shape
-                                                                           ).ravel()[idx]
-        sb, eb = _two_sum(pb, cb)
-        s = s.copy()
-        s.ravel()[idx] = _round_to_odd(sb, eb)
+        sb, eb = _two_sum(_pick(a, s.shape, idx) * _pick(b, s.shape, idx), _pick(c, s.shape, idx))
+        s.reshape(-1)[idx] = _round_to_odd(sb, eb)      # s is a fresh contiguous array
     return s.astype(np.float32)
+
+
+def _pick(v, shape, idx):
+    """Elements ``idx`` of ``v`` broadcast to ``shape`` (flat), as doubles, without broadcasting it."""
+    v = np.asarray(v, np.float64)
+    if v.ndim == 0:
+        return np.full(idx.size, v)
+    return np.broadcast_to(v, shape).reshape(-1)[idx]
 
 
 _SPLIT = 134217729.0   # 2**27 + 1 (Veltkamp's splitter for doubles)
