@@ -1,0 +1,119 @@
+"""In-place view ops (``t_``, ``transpose_``, ``squeeze_``, ``unsqueeze_``, ``as_strided_``) and
+``as_strided``: the tensor itself takes the view's shape and strides, and its history continues
+through the view op's node, as in PyTorch."""
+import numpy as np
+
+from ember._tensor import Tensor
+from ember.autograd import grad_mode
+from ember.autograd.function import Primitive
+from ember.ops._registry import op
+from ember.ops.inplace import check_inplace
+
+
+def _become_view(t, view, *args):
+    """Make ``t`` hold ``view(t, *args)`` in place: same memory, new shape/strides, new history."""
+    check_inplace(t)
+    res = view(t, *args)
+    t._data = res._data
+    if grad_mode._state.enabled and res._grad_fn is not None:
+        t._grad_fn, t._output_nr = res._grad_fn, res._output_nr
+    if t._base is not None:
+        t._view_fn = res._view_fn
+    t._version.value += 1
+    return t
+
+
+@op('Tensor')
+def t_(input):
+    """``t()`` in place."""
+    return _become_view(input, Tensor.t)
+
+
+@op('Tensor', aliases=('swapaxes_', 'swapdims_'))
+def transpose_(input, dim0, dim1):
+    """``transpose(dim0, dim1)`` in place."""
+    return _become_view(input, Tensor.transpose, dim0, dim1)
+
+
+@op('Tensor')
+def squeeze_(input, dim=None):
+    """``squeeze(dim)`` in place."""
+    return _become_view(input, Tensor.squeeze) if dim is None else _become_view(input, Tensor.squeeze, dim)
+
+
+@op('Tensor')
+def unsqueeze_(input, dim):
+    """``unsqueeze(dim)`` in place."""
+    return _become_view(input, Tensor.unsqueeze, dim)
+
+
+class AsStrided(Primitive):
+    node_name = 'AsStridedBackward0'
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, size, stride, storage_offset, base_offset, storage_size):
+        xp = ctx.xp
+        in_strides = tuple(s // x.itemsize for s in x.strides)
+        ctx.meta = (x.shape, in_strides, size, stride, storage_offset, base_offset, storage_size)
+        flat = _root_flat(x)
+        return xp.lib.stride_tricks.as_strided(flat[storage_offset:], shape=size,
+                                               strides=tuple(s * x.itemsize for s in stride))
+
+    @staticmethod
+    def backward(ctx, g):
+        in_shape, in_strides, size, stride, offset, base_offset, storage_size = ctx.meta
+        # which storage element each output element reads, and where the input's own elements sit:
+        # sum the gradient into storage positions, then read it back with the input's geometry
+        positions = np.arange(storage_size, dtype=np.int64)
+        out_index = _gather_positions(positions, offset, size, stride)
+        in_index = _gather_positions(positions, base_offset, in_shape, in_strides)
+        storage = g.new_zeros(storage_size).index_add(0, g.new_tensor(out_index).long(), g.reshape(-1))
+        return storage[g.new_tensor(in_index).long()].reshape(in_shape), None, None, None, None, None
+
+
+def _root_flat(x):
+    root = x
+    while root.base is not None and hasattr(root.base, 'shape'):
+        root = root.base
+    return root.reshape(-1)
+
+
+def _gather_positions(positions, offset, shape, strides):
+    """The storage position of each element of a view with this geometry, in row-major order."""
+    view = np.lib.stride_tricks.as_strided(positions[offset:], shape=shape,
+                                           strides=tuple(s * positions.itemsize for s in strides))
+    return view.reshape(-1)
+
+
+@op('ember', 'Tensor')
+def as_strided(input, size, stride, storage_offset=None):
+    """A view of ``input``'s memory with the given ``size``, ``stride`` and ``storage_offset``
+    (in elements; the input's own offset by default). Overlapping views are allowed (reading only).
+
+    >>> ember.arange(6.).as_strided((2, 2), (1, 2), 1)
+    tensor([[1., 3.],
+            [2., 4.]])
+    """
+    size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    if any(s < 0 for s in stride):
+        raise RuntimeError("as_strided: Negative strides are not supported at the moment, got strides: "
+                           f"{list(stride)}")
+    x = input._data
+    root = _root_flat(x)
+    base_offset = input.storage_offset()
+    offset = base_offset if storage_offset is None else int(storage_offset)
+    needed = offset + (1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0)
+    if needed > root.shape[0]:
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and "
+                           f"itemsize {x.itemsize} requiring a storage size of {needed * x.itemsize} are out of bounds "
+                           f"for storage of size {root.shape[0] * x.itemsize}")
+    return AsStrided.apply(input, size, stride, offset, base_offset, root.shape[0])
+
+
+@op('Tensor')
+def as_strided_(input, size, stride, storage_offset=None):
+    """``as_strided`` in place."""
+    return _become_view(input, as_strided, size, stride, storage_offset)
