@@ -1,0 +1,263 @@
+"""Activation checkpointing, like ``torch.utils.checkpoint``: a checkpointed function keeps only its inputs
+for the backward pass and runs again inside it to rebuild the activations it needs, trading compute for
+memory.
+
+>>> import ember
+>>> from ember.utils.checkpoint import checkpoint
+>>> lin = ember.nn.Linear(4, 4)
+>>> x = ember.ones(2, 4, requires_grad=True)
+>>> checkpoint(lin, x, use_reentrant=False).sum().backward()
+>>> x.grad.shape
+ember.Size([2, 4])
+
+Both variants recompute in backward and give the same gradients as an uncheckpointed run:
+
+- ``use_reentrant=True`` runs the function under ``no_grad`` and, in backward, re-runs it and calls
+  ``backward`` on the result, so the parameters it uses get their ``.grad`` from that inner pass.
+- ``use_reentrant=False`` (recommended) also works with ``ember.autograd.grad`` and ``backward(inputs=...)``
+  and takes keyword arguments: the first run finds the tensors requiring grad that the function reaches
+  (its parameters), and they become inputs of the checkpoint's graph node, so their gradients flow
+  through the graph like any other.
+"""
+import contextlib
+import warnings
+
+import ember
+from ember._tensor import Tensor
+from ember.autograd import grad_mode
+from ember.autograd.function import Function
+
+__all__ = ['checkpoint', 'checkpoint_sequential', 'CheckpointError', 'CheckpointFunction', 'check_backward_validity',
+           'detach_variable', 'noop_context_fn']
+
+
+class CheckpointError(RuntimeError):
+    pass
+
+
+def noop_context_fn():
+    return contextlib.nullcontext(), contextlib.nullcontext()
+
+
+def detach_variable(inputs):
+    """Each tensor of the tuple ``inputs`` detached, keeping its ``requires_grad``."""
+    if not isinstance(inputs, tuple):
+        raise RuntimeError(f"Only tuple of tensors is supported. Got Unsupported input type: "
+                           f"{type(inputs).__name__}")
+    out = []
+    for inp in inputs:
+        if isinstance(inp, Tensor):
+            x = inp.detach()
+            x.requires_grad = inp.requires_grad
+            out.append(x)
+        else:
+            out.append(inp)
+    return tuple(out)
+
+
+def check_backward_validity(inputs):
+    if not any(inp.requires_grad for inp in inputs if isinstance(inp, Tensor)):
+        warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", stacklevel=2)
+
+
+class _Replay:
+    """What the recomputation must reproduce: the random state and autocast settings of the first run."""
+
+    def __init__(self, preserve_rng_state):
+        self.rng_state = ember.get_rng_state() if preserve_rng_state else None
+        self.autocast = [(d, ember.is_autocast_enabled(d), ember.get_autocast_dtype(d)) for d in ('cpu', 'cuda')]
+        self.cache_enabled = ember.is_autocast_cache_enabled()
+
+    @contextlib.contextmanager
+    def __call__(self):
+        with ember.random.fork_rng(enabled=self.rng_state is not None), contextlib.ExitStack() as stack:
+            if self.rng_state is not None:
+                ember.set_rng_state(self.rng_state)
+            for device_type, enabled, dtype in self.autocast:
+                if enabled:
+                    stack.enter_context(ember.amp.autocast(device_type, dtype=dtype,
+                                                           cache_enabled=self.cache_enabled))
+            with grad_mode.enable_grad():
+                yield
+
+
+def _as_tuple(outputs):
+    return outputs if isinstance(outputs, tuple) else (outputs,)
+
+
+class CheckpointFunction(Function):
+    """The reentrant checkpoint: forward without a graph, backward re-runs the function and back-propagates
+    through the fresh graph."""
+
+    @staticmethod
+    def forward(ctx, run_function, preserve_rng_state, *args):
+        check_backward_validity(args)
+        ctx.run_function = run_function
+        ctx.replay = _Replay(preserve_rng_state)
+        ctx.inputs = [None if isinstance(a, Tensor) else a for a in args]
+        ctx.tensor_indices = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+        ctx.save_for_backward(*[a for a in args if isinstance(a, Tensor)])
+        with grad_mode.no_grad():
+            return run_function(*args)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        inputs = list(ctx.inputs)
+        for i, t in zip(ctx.tensor_indices, ctx.saved_tensors):
+            inputs[i] = t
+        detached = detach_variable(tuple(inputs))
+        with ctx.replay():
+            outputs = _as_tuple(ctx.run_function(*detached))
+        with_grad = [(o, g) for o, g in zip(outputs, grads) if isinstance(o, Tensor) and o.requires_grad]
+        if not with_grad:
+            raise RuntimeError("none of output has requires_grad=True, this checkpoint() is not necessary")
+        ember.autograd.backward([o for o, _ in with_grad], [g for _, g in with_grad])
+        return (None, None) + tuple(inp.grad if isinstance(inp, Tensor) else None for inp in detached)
+
+
+def _leaves_reached(outputs, exclude):
+    """The leaf tensors requiring grad that ``outputs``' graph reaches (skipping ``exclude``), in first-seen
+    order: the parameters the checkpointed function used."""
+    found, seen_nodes, seen_leaves = [], set(), set(id(t) for t in exclude)
+    stack = [o.grad_fn for o in outputs if isinstance(o, Tensor) and o.grad_fn is not None]
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
+        variable = getattr(node, 'variable', None)
+        if variable is not None:
+            if id(variable) not in seen_leaves:
+                seen_leaves.add(id(variable))
+                found.append(variable)
+            continue
+        stack.extend(fn for fn, _ in reversed(node.next_functions) if fn is not None)
+    return found
+
+
+class _NonReentrantCheckpoint(Function):
+    """The checkpoint node of the non-reentrant variant: its inputs are the function's tensor arguments and
+    the parameters it reached, so ``autograd.grad`` over any of them works; backward re-runs the function
+    and differentiates the fresh graph with ``autograd.grad``."""
+
+    @staticmethod
+    def forward(ctx, spec, *tensors):
+        run, replay, recompute_context, check, n_args, outputs = spec
+        ctx.run, ctx.replay, ctx.recompute_context, ctx.check = run, replay, recompute_context, check
+        ctx.save_for_backward(*tensors[:n_args])
+        ctx.params = tensors[n_args:]
+        ctx.out_meta = [(o.shape, o.dtype) if isinstance(o, Tensor) else None for o in outputs]
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    @staticmethod
+    def backward(ctx, *grads):
+        inputs = detach_variable(tuple(ctx.saved_tensors))
+        with ctx.replay(), ctx.recompute_context:
+            outputs = _as_tuple(ctx.run(*inputs))
+        if ctx.check:
+            got = [(o.shape, o.dtype) if isinstance(o, Tensor) else None for o in outputs]
+            if got != ctx.out_meta:
+                raise CheckpointError("ember.utils.checkpoint: Recomputed values have different metadata than "
+                                      f"during the original forward: {got} != {ctx.out_meta}")
+        pairs = [(o, g) for o, g in zip(outputs, grads) if isinstance(o, Tensor) and o.requires_grad and g is not None]
+        wrt = [t for t in inputs + tuple(ctx.params) if t.requires_grad]
+        if not pairs or not wrt:
+            return (None,) * (1 + len(inputs) + len(ctx.params))
+        found = iter(ember.autograd.grad([o for o, _ in pairs], wrt, [g for _, g in pairs], allow_unused=True))
+        return (None,) + tuple(next(found) if t.requires_grad else None for t in inputs + tuple(ctx.params))
+
+
+def _checkpoint_without_reentrant(function, preserve, context_fn, determinism_check, args, kwargs):
+    tensor_slots = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+    tensor_args = [args[i] for i in tensor_slots]
+
+    def run(*tensors):
+        call = list(args)
+        for i, t in zip(tensor_slots, tensors):
+            call[i] = t
+        return function(*call, **kwargs)
+
+    replay = _Replay(preserve)
+    forward_context, recompute_context = context_fn()
+    if not grad_mode.is_grad_enabled():
+        with forward_context:
+            return function(*args, **kwargs)
+    detached = detach_variable(tuple(tensor_args))
+    with forward_context:
+        outputs = run(*detached)
+    outputs_t = _as_tuple(outputs)
+    params = _leaves_reached(outputs_t, detached)
+    # NOTE: the graph just built (and the activations it holds) is dropped here: only the outputs' values
+    # are kept; backward rebuilds the graph by running the function again
+    values = tuple(o.detach() if isinstance(o, Tensor) else o for o in outputs_t)
+    if not any(isinstance(v, Tensor) for v in values):
+        return outputs
+    spec = (run, replay, recompute_context, determinism_check == 'default', len(tensor_args), values)
+    return _NonReentrantCheckpoint.apply(spec, *tensor_args, *params)
+
+
+def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn, determinism_check='default',
+               debug=False, early_stop=True, **kwargs):
+    """Run ``function(*args, **kwargs)`` without keeping its activations; backward re-runs it.
+
+    Args:
+        function: what to run (a module or any callable).
+        use_reentrant (bool): the variant (see the module docstring); pass it explicitly, False is
+            recommended.
+        preserve_rng_state (bool): replay the random state of the first run (default True), so dropout
+            draws the same masks.
+        context_fn: (non-reentrant only) returns two context managers, entered around the first run and
+            around the recomputation.
+    """
+    if use_reentrant is None:
+        warnings.warn("torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. Starting in "
+                      "PyTorch 2.9, calling checkpoint without use_reentrant will raise an exception. "
+                      "use_reentrant=False is recommended, but if you need to preserve the current default behavior, "
+                      "you can pass use_reentrant=True. Refer to docs for more details on the differences between "
+                      "the two variants.".replace('torch.', 'ember.'), stacklevel=2)
+        use_reentrant = True
+    preserve = kwargs.pop('preserve_rng_state', True)
+    if kwargs and use_reentrant:
+        raise ValueError("Unexpected keyword arguments: " + ",".join(arg for arg in kwargs))
+    if determinism_check not in ('default', 'none'):
+        raise ValueError(f"determinism_check should be one of ['default', 'none'], but got {determinism_check}")
+    if debug:
+        raise ValueError("checkpoint(debug=True) is not supported by ember")
+    if use_reentrant:
+        if context_fn is not noop_context_fn or debug is not False:
+            raise ValueError("Passing `context_fn` or `debug` is only supported when use_reentrant=False.")
+        return CheckpointFunction.apply(function, preserve, *args)
+    return _checkpoint_without_reentrant(function, preserve, context_fn, determinism_check, args, kwargs)
+
+
+def checkpoint_sequential(functions, segments, input, use_reentrant=None, **kwargs):
+    """Run ``functions`` (an ``nn.Sequential`` or a list of callables) in ``segments`` chunks, checkpointing
+    every chunk but the last: only the chunks' inputs are kept for backward.
+    """
+    if use_reentrant is None:
+        warnings.warn("torch.utils.checkpoint.checkpoint_sequential: the use_reentrant parameter should be passed "
+                      "explicitly. In version 2.9 we will raise an exception if use_reentrant is not passed. "
+                      "use_reentrant=False is recommended, but if you need to preserve the current default behavior, "
+                      "you can pass use_reentrant=True. Refer to docs for more details on the differences between "
+                      "the two variants.".replace('torch.', 'ember.'), stacklevel=2)
+        use_reentrant = True
+    preserve = kwargs.pop('preserve_rng_state', True)
+    if kwargs:
+        raise ValueError("Unexpected keyword arguments: " + ",".join(arg for arg in kwargs))
+
+    def run_function(start, end, functions):
+        def forward(input):
+            for j in range(start, end + 1):
+                input = functions[j](input)
+            return input
+        return forward
+
+    if isinstance(functions, ember.nn.Sequential):
+        functions = list(functions.children())
+    segment_size = len(functions) // segments
+    end = -1
+    for start in range(0, segment_size * (segments - 1), segment_size):
+        end = start + segment_size - 1
+        input = checkpoint(run_function(start, end, functions), input, use_reentrant=use_reentrant,
+                           preserve_rng_state=preserve)
+    return run_function(end + 1, len(functions) - 1, functions)(input)

@@ -1,0 +1,162 @@
+"""utils.checkpoint (ember/utils/checkpoint.py): recomputation in backward, the same gradients as an
+uncheckpointed run (both variants, with dropout), autograd.grad and keyword arguments (non-reentrant),
+less memory held between forward and backward, PyTorch's errors and warnings."""
+import gc
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import ember
+import ember.nn as nn
+from ember.utils.checkpoint import CheckpointError, checkpoint, checkpoint_sequential
+
+
+def _model():
+    ember.manual_seed(0)
+    return nn.Sequential(nn.Linear(6, 8), nn.Tanh(), nn.Dropout(0.3), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 3))
+
+
+def _grads(model, x):
+    return [x.grad.tolist()] + [p.grad.tolist() for p in model.parameters()]
+
+
+def _reference():
+    model = _model()
+    x = ember.linspace(-1, 1, 24).reshape(4, 6).requires_grad_()
+    ember.manual_seed(7)
+    model(x).square().sum().backward()
+    return _grads(model, x)
+
+
+@pytest.mark.parametrize('use_reentrant', [True, False])
+def test_same_gradients_as_without_checkpoint_dropout_included(use_reentrant):
+    model = _model()
+    x = ember.linspace(-1, 1, 24).reshape(4, 6).requires_grad_()
+    ember.manual_seed(7)
+    out = checkpoint(model, x, use_reentrant=use_reentrant)
+    ember.rand(5)                     # draws between forward and backward do not change the replay
+    out.square().sum().backward()
+    for got, expected in zip(_grads(model, x), _reference()):
+        np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize('use_reentrant', [True, False])
+def test_function_runs_again_in_backward(use_reentrant):
+    calls = []
+    lin = nn.Linear(3, 3)
+
+    def f(t):
+        calls.append(ember.is_grad_enabled())
+        return lin(t).tanh()
+    x = ember.ones(2, 3, requires_grad=True)
+    y = checkpoint(f, x, use_reentrant=use_reentrant)
+    assert len(calls) == 1 and y.requires_grad
+    y.sum().backward()
+    assert len(calls) == 2 and calls[1] is True
+    assert x.grad is not None and lin.weight.grad is not None
+
+
+def test_non_reentrant_works_with_autograd_grad_and_keyword_arguments():
+    lin = nn.Linear(3, 2)
+    x = ember.ones(2, 3, requires_grad=True)
+
+    def f(t, scale=1.0):
+        return lin(t) * scale
+    y = checkpoint(f, x, scale=3.0, use_reentrant=False)
+    gx, gw = ember.autograd.grad(y.sum(), [x, lin.weight])
+    plain = f(x, scale=3.0)
+    ex, ew = ember.autograd.grad(plain.sum(), [x, lin.weight])
+    assert gx.tolist() == ex.tolist() and gw.tolist() == ew.tolist()
+    assert lin.weight.grad is None        # autograd.grad accumulates nothing
+
+
+def test_tuple_outputs_and_non_tensor_arguments():
+    a = ember.tensor([1.0, 2.0], requires_grad=True)
+
+    def f(t, k):
+        return t * k, (t ** 2).sum()
+    for reentrant in (True, False):
+        a.grad = None
+        y, s = checkpoint(f, a, 3.0, use_reentrant=reentrant)
+        (y.sum() + s).backward()
+        assert a.grad.tolist() == [5.0, 7.0]
+
+
+@pytest.mark.parametrize('use_reentrant', [True, False])
+def test_checkpoint_sequential_matches_the_plain_model(use_reentrant):
+    model = _model()
+    model.eval()                       # no dropout: compare with a plain run directly
+    x = ember.linspace(-1, 1, 24).reshape(4, 6).requires_grad_()
+    out = checkpoint_sequential(model, 3, x, use_reentrant=use_reentrant)
+    out.sum().backward()
+    got = _grads(model, x)
+    model.zero_grad()
+    x.grad = None
+    expected_out = model(x)
+    expected_out.sum().backward()
+    assert out.tolist() == expected_out.tolist()
+    for g, e in zip(got, _grads(model, x)):
+        np.testing.assert_allclose(g, e, rtol=1e-6, atol=1e-7)
+
+
+def _held_bytes(run):
+    """Bytes still allocated after ``run()`` returns (its result kept alive), as tracemalloc sees them."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        kept = run()
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    del kept
+    return held
+
+
+@pytest.mark.parametrize('use_reentrant', [True, False])
+def test_checkpointing_holds_fewer_activations(use_reentrant):
+    ember.manual_seed(0)
+    layers = []
+    for _ in range(8):
+        layers += [nn.Linear(128, 128), nn.Tanh()]
+    model = nn.Sequential(*layers)
+    x = ember.randn(512, 128, requires_grad=True)     # each activation: 256 KiB
+    plain = _held_bytes(lambda: model(x).sum())
+    checkpointed = _held_bytes(lambda: checkpoint_sequential(model, 4, x, use_reentrant=use_reentrant).sum())
+    activation = 512 * 128 * 4
+    # without checkpointing each of the 8 layers keeps one activation for backward (tanh's output, which
+    # is the next linear's input); with 4 segments only the 3 segments' inputs and the last segment's
+    # 2 activations stay
+    assert plain > 7.5 * activation
+    assert checkpointed < 5.5 * activation
+
+
+def test_warnings_and_errors():
+    lin = nn.Linear(2, 2)
+    x = ember.ones(1, 2, requires_grad=True)
+    with pytest.warns(UserWarning, match="the use_reentrant parameter should be passed explicitly"):
+        checkpoint(lin, x)
+    with pytest.warns(UserWarning, match="checkpoint_sequential: the use_reentrant parameter should be passed"):
+        checkpoint_sequential(nn.Sequential(lin, nn.Tanh()), 2, x)
+    with pytest.raises(ValueError, match="^Unexpected keyword arguments: foo$"):
+        checkpoint(lin, x, use_reentrant=True, foo=1)
+    with pytest.raises(ValueError, match="^Unexpected keyword arguments: foo$"):
+        checkpoint_sequential(nn.Sequential(lin), 1, x, use_reentrant=False, foo=1)
+    with pytest.raises(ValueError, match=r"^Passing `context_fn` or `debug` is only supported when "
+                                         r"use_reentrant=False.$"):
+        checkpoint(lin, x, use_reentrant=True, context_fn=lambda: (None, None))
+    with pytest.warns(UserWarning, match="^None of the inputs have requires_grad=True. Gradients will be None$"):
+        checkpoint(lin, ember.ones(1, 2), use_reentrant=True)
+
+
+def test_recomputation_with_other_shapes_is_caught():
+    calls = []
+
+    def f(t):
+        calls.append(1)
+        return t * 2 if len(calls) == 1 else t.sum()
+    y = checkpoint(f, ember.ones(3, requires_grad=True), use_reentrant=False)
+    with pytest.raises(CheckpointError, match="Recomputed values have different metadata"):
+        y.sum().backward()
