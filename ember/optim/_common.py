@@ -53,3 +53,16 @@ def with_grads(group):
             params.append(p)
             grads.append(p._grad)
     return params, grads
+
+
+def gather(optimizer, group, init):
+    """``(params, grads, states)`` of the group's parameters that have a gradient; a parameter's state is
+    filled by ``init(p)`` (a dict, in PyTorch's key order) at its first step."""
+    params, grads = with_grads(group)
+    states = []
+    for p in params:
+        state = optimizer.state[p]
+        if len(state) == 0:
+            state.update(init(p))
+        states.append(state)
+    return params, grads, states

@@ -1,5 +1,5 @@
 """NAdam: Adam with Nesterov momentum and a decaying momentum schedule (Dozat, 2016)."""
-from ember.optim._common import check_adam_like, restore_defaults, scalar_state, with_grads
+from ember.optim._common import check_adam_like, gather, restore_defaults, scalar_state
 from ember.optim._functional import _addcmul_sq_, _bump_step, _effective_grad, _hyper, _lerp_, _real, _xp
 from ember.optim.optimizer import Optimizer, _check_differentiable, _new_step, _use_grad_for_differentiable, \
     _zeros_like_param
@@ -81,15 +81,9 @@ class NAdam(Optimizer):
         """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
         loss = self._evaluate(closure)
         for group in self.param_groups:
-            params, grads = with_grads(group)
-            for p in params:
-                state = self.state[p]
-                if len(state) == 0:
-                    state['step'] = _new_step()
-                    state['mu_product'] = scalar_state(1.0)
-                    state['exp_avg'] = _zeros_like_param(p)
-                    state['exp_avg_sq'] = _zeros_like_param(p)
-            states = [self.state[p] for p in params]
+            params, grads, states = gather(self, group, lambda p: dict(
+                step=_new_step(), mu_product=scalar_state(1.0), exp_avg=_zeros_like_param(p),
+                exp_avg_sq=_zeros_like_param(p)))
             beta1, beta2 = group['betas']
             nadam(params, grads, [s['exp_avg'] for s in states], [s['exp_avg_sq'] for s in states],
                   [s['mu_product'] for s in states], [s['step'] for s in states],

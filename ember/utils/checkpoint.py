@@ -196,6 +196,16 @@ def _checkpoint_without_reentrant(function, preserve, context_fn, determinism_ch
     return _NonReentrantCheckpoint.apply(spec, *tensor_args, *params)
 
 
+def _explicit(use_reentrant, first_sentences):
+    """``use_reentrant``, warning (as PyTorch does) and defaulting to True when it was not passed."""
+    if use_reentrant is None:
+        warnings.warn(first_sentences + " use_reentrant=False is recommended, but if you need to preserve the current "
+                      "default behavior, you can pass use_reentrant=True. Refer to docs for more details on the "
+                      "differences between the two variants.", stacklevel=3)
+        return True
+    return use_reentrant
+
+
 def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn, determinism_check='default',
                debug=False, early_stop=True, **kwargs):
     """Run ``function(*args, **kwargs)`` without keeping its activations; backward re-runs it.
@@ -209,13 +219,9 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn, 
         context_fn: (non-reentrant only) returns two context managers, entered around the first run and
             around the recomputation.
     """
-    if use_reentrant is None:
-        warnings.warn("torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. Starting in "
-                      "PyTorch 2.9, calling checkpoint without use_reentrant will raise an exception. "
-                      "use_reentrant=False is recommended, but if you need to preserve the current default behavior, "
-                      "you can pass use_reentrant=True. Refer to docs for more details on the differences between "
-                      "the two variants.".replace('torch.', 'ember.'), stacklevel=2)
-        use_reentrant = True
+    use_reentrant = _explicit(use_reentrant, "ember.utils.checkpoint: the use_reentrant parameter should be passed "
+                              "explicitly. Starting in PyTorch 2.9, calling checkpoint without use_reentrant will raise "
+                              "an exception.")
     preserve = kwargs.pop('preserve_rng_state', True)
     if kwargs and use_reentrant:
         raise ValueError("Unexpected keyword arguments: " + ",".join(arg for arg in kwargs))
@@ -234,13 +240,9 @@ def checkpoint_sequential(functions, segments, input, use_reentrant=None, **kwar
     """Run ``functions`` (an ``nn.Sequential`` or a list of callables) in ``segments`` chunks, checkpointing
     every chunk but the last: only the chunks' inputs are kept for backward.
     """
-    if use_reentrant is None:
-        warnings.warn("torch.utils.checkpoint.checkpoint_sequential: the use_reentrant parameter should be passed "
-                      "explicitly. In version 2.9 we will raise an exception if use_reentrant is not passed. "
-                      "use_reentrant=False is recommended, but if you need to preserve the current default behavior, "
-                      "you can pass use_reentrant=True. Refer to docs for more details on the differences between "
-                      "the two variants.".replace('torch.', 'ember.'), stacklevel=2)
-        use_reentrant = True
+    use_reentrant = _explicit(use_reentrant, "ember.utils.checkpoint.checkpoint_sequential: the use_reentrant "
+                              "parameter should be passed explicitly. In version 2.9 we will raise an exception if "
+                              "use_reentrant is not passed.")
     preserve = kwargs.pop('preserve_rng_state', True)
     if kwargs:
         raise ValueError("Unexpected keyword arguments: " + ",".join(arg for arg in kwargs))
