@@ -29,6 +29,8 @@ NOT_OPS = {
     'is_nonzero',
     # shape utilities on sizes, not tensors
     'broadcast_shapes',
+    # window functions: made from a length, no tensor input (tests/test_windows.py)
+    'hann_window', 'hamming_window', 'blackman_window', 'bartlett_window', 'kaiser_window',
     # index lists and dtype questions, no tensor input (tests/test_arrange.py)
     'tril_indices', 'triu_indices', 'result_type', 'can_cast',
     # in-place writes of a value (tests/test_shape_ops.py, tests/test_indexing.py)

@@ -1,7 +1,8 @@
 """The op families, one per file. Importing this package registers every op (see ``_registry``)."""
-from ember.ops import (activation, arith, arrange, attention, compare, conv, convert, creation, distance, dropout,  # noqa: F401
-                       embedding, index, inplace, linalg, linear, loss, norm, inplace_views, padding, pixelshuffle, pointwise, pooling, stats,
-                       random, reduce, rnn, shape, unary, upsample)
+from ember.ops import (activation, arith, arrange, attention, compare, conv, convert, creation,  # noqa: F401
+                       distance, dropout, embedding, index, inplace, inplace_views, linalg, linear, loss, norm,
+                       padding, pixelshuffle, pointwise, pooling, random, reduce, rnn, shape, stats, unary, upsample,
+                       windows)
 
 # autocast's per-op policies wrap the ops they name, before any namespace binds them
 from ember import _autocast  # noqa: E402
