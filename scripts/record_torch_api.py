@@ -181,7 +181,7 @@ def _docstring_signatures(name, doc):
     each ``.. function::``/``.. method::`` line."""
     text = doc.replace('\\*', '*').strip()
     lines = text.splitlines()
-    starts = [0] + [i for i, ln in enumerate(lines) if i and ('.. function::' in ln or '.. method::' in ln)]
+    starts = [0] * bool(lines) + [i for i, ln in enumerate(lines) if i and ('.. function::' in ln or '.. method::' in ln)]
     head = re.compile(r'^\s*(?:\.\. (?:function|method)::\s*)?(?:[\w.]+\.)?' + re.escape(name) + r'\(')
     sigs = []
     for i in starts:
@@ -290,10 +290,52 @@ _VF_STUBS, _NN_STUBS, _TENSOR_STUBS = _load_stubs()
 
 def _stub_signatures(path, obj):
     if path == 'torch.Tensor':
-        return _TENSOR_STUBS.get(getattr(obj, '__name__', ''), [])
-    module = getattr(obj, '__module__', None)
-    table = {'torch': _VF_STUBS, 'torch._C._nn': _NN_STUBS}.get(module, {})
-    return table.get(obj.__name__, [])
+        overloads = _TENSOR_STUBS.get(getattr(obj, '__name__', ''), [])
+        # the stubs give methods the functions' ``out=``, which methods reject
+        overloads = [[p for p in o if not p.startswith('out=')] for o in overloads]
+        overloads = [o[:-1] if o and o[-1] == '*' else o for o in overloads]
+    else:
+        module = getattr(obj, '__module__', None)
+        table = {'torch': _VF_STUBS, 'torch._C._nn': _NN_STUBS}.get(module, {})
+        overloads = table.get(obj.__name__, [])
+    return [o for o in overloads if _keywords_accepted(path, obj, o)]
+
+
+def _documented_extras(path, obj, name, stubbed):
+    """Docstring overloads naming parameters the stubs leave out but the parser takes, for the
+    built-ins whose stub has no parameters at all (``Tensor.bool(memory_format=...)``). Only there
+    does probing one keyword tell whether the parser knows it: elsewhere a missing required
+    argument is reported first."""
+    if any(stubbed):
+        return []
+    known = set()
+    doc = getattr(obj, '__doc__', None) or ''
+    return [o for o in _docstring_signatures(name, doc)
+            if {p.split('=')[0] for p in o} - known - {'*', '/'} and _keywords_accepted(path, obj, o)]
+
+
+class _Probe:
+    """A value no parameter accepts, so a probed call fails in the argument parser and runs nothing."""
+
+
+def _keywords_accepted(path, obj, overload):
+    """Whether PyTorch's argument parser knows every keyword of a stub overload. The stubs of a few
+    hand-written methods name parameters the parser does not (``requires_grad_(mode=True)`` where
+    the parser takes ``requires_grad``); such overloads are dropped, and the docstring decides."""
+    for param in overload:
+        name = param.split('=')[0]
+        if name in ('/', '*') or name.startswith('*'):
+            continue
+        name = {'from_': 'from'}.get(name, name)    # the stubs rename Python's keyword
+        target = getattr(torch.zeros(2), obj.__name__) if path == 'torch.Tensor' else obj
+        try:
+            target(**{name: _Probe()})
+        except Exception as error:    # the parser's refusal (a TypeError) is what is expected
+            text = str(error)
+            if (f"unexpected keyword argument '{name}'" in text or f'unrecognized keyword arguments: {name}' in text
+                    or 'takes no keyword arguments' in text):
+                return False
+    return True
 
 
 def _signatures(path, ns, name, kind):
@@ -313,7 +355,7 @@ def _signatures(path, ns, name, kind):
     else:
         stubbed = _stub_signatures(path, obj)
         if stubbed:
-            return stubbed
+            return stubbed + _documented_extras(path, obj, name, stubbed)
     doc = getattr(obj, '__doc__', None)
     if kind != 'class' and isinstance(doc, str):
         return _docstring_signatures(name, doc)

@@ -267,11 +267,11 @@ def _check_overload(tparams, eparams, defaults):
     return None
 
 
-def signature_difference(overloads, obj, kind):
+def signature_difference(overloads, obj, kind, name=''):
     """None when ember's ``obj`` agrees with PyTorch's recorded ``overloads``, else the reason."""
     if not overloads or kind not in ('function', 'method', 'class'):
         return None
-    if kind == 'method' and getattr(obj, '__name__', '').startswith('__'):
+    if kind == 'method' and name.startswith('__'):
         return None   # operators: Python's syntax calls them, never by keyword
     is_method = kind == 'method'
     eparams = _ember_params(obj, is_method)
@@ -322,7 +322,7 @@ def survey():
         if obj is _ABSENT:
             result[path] = (ns, 'missing', '')
             continue
-        reason = signature_difference(overloads, obj, kind) if obj is not None else None
+        reason = signature_difference(overloads, obj, kind, path.rsplit('.', 1)[1]) if obj is not None else None
         result[path] = (ns, 'signature', reason) if reason else (ns, 'ok', '')
     return result
 
