@@ -66,3 +66,10 @@ def gather(optimizer, group, init):
             state.update(init(p))
         states.append(state)
     return params, grads, states
+
+
+def check_capturable(group, params, tensors='params and state_steps'):
+    """``capturable=True`` keeps the state on the device for CUDA graph capture; on CPU parameters PyTorch
+    refuses it at the step, and so does ember."""
+    if group['capturable'] and any(p._device.type != 'cuda' for p in params):
+        raise AssertionError(f"If capturable=True, {tensors} must be on supported devices: ['cuda'].")

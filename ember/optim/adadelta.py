@@ -1,5 +1,6 @@
 """Adadelta: the state (running averages of squared gradients and updates); math in ``_functional``."""
 from ember._tensor import Tensor
+from ember.optim._common import check_capturable
 from ember.optim._functional import adadelta
 from ember.optim.optimizer import (Optimizer, _check_differentiable, _new_step, _steps_to_tensors,
                                    _use_grad_for_differentiable, _zeros_like_param)
@@ -67,6 +68,7 @@ class Adadelta(Optimizer):
                 state_steps.append(state['step'])
             if not params:
                 continue
+            check_capturable(group, params)
             adadelta(params, grads, square_avgs, acc_deltas, state_steps, lr=group['lr'], rho=group['rho'],
                      eps=group['eps'], weight_decay=group['weight_decay'], maximize=group['maximize'])
         return loss

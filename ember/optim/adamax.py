@@ -1,5 +1,5 @@
 """Adamax: Adam with the infinity norm in place of the second moment (Kingma & Ba, 2014, section 7)."""
-from ember.optim._common import check_adam_like, gather, restore_defaults
+from ember.optim._common import check_capturable, check_adam_like, gather, restore_defaults
 from ember.optim._functional import _bump_step, _effective_grad, _hyper, _lerp_, _real, _xp
 from ember.optim.optimizer import Optimizer, _check_differentiable, _new_step, _use_grad_for_differentiable, \
     _zeros_like_param
@@ -61,6 +61,7 @@ class Adamax(Optimizer):
         for group in self.param_groups:
             params, grads, states = gather(self, group, lambda p: dict(
                 step=_new_step(), exp_avg=_zeros_like_param(p), exp_inf=_zeros_like_param(p)))
+            check_capturable(group, params)
             beta1, beta2 = group['betas']
             adamax(params, grads, [s['exp_avg'] for s in states], [s['exp_inf'] for s in states],
                    [s['step'] for s in states], maximize=group['maximize'], eps=group['eps'], beta1=beta1,

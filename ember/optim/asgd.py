@@ -1,6 +1,6 @@
 """ASGD: averaged stochastic gradient descent (Polyak & Juditsky, 1992), with a decaying step size."""
 from ember._dtype import get_default_dtype
-from ember.optim._common import check_lr, gather, restore_defaults, scalar_state
+from ember.optim._common import check_capturable, check_lr, gather, restore_defaults, scalar_state
 from ember.optim._functional import _bump_step, _effective_grad, _hyper, _real, _xp
 from ember.optim.optimizer import Optimizer, _check_differentiable, _new_step, _use_grad_for_differentiable, \
     _zeros_like_param
@@ -72,6 +72,7 @@ class ASGD(Optimizer):
         for group in self.param_groups:
             params, grads, states = gather(self, group, lambda p: dict(
                 step=_new_step(), eta=scalar_state(_hyper(group['lr'])), mu=scalar_state(1.0), ax=_zeros_like_param(p)))
+            check_capturable(group, params, 'params, mus, etas, and state_steps')
             asgd(params, grads, [s['ax'] for s in states], [s['mu'] for s in states], [s['eta'] for s in states],
                  [s['step'] for s in states], maximize=group['maximize'], lambd=group['lambd'], lr=group['lr'],
                  t0=group['t0'], alpha=group['alpha'], weight_decay=group['weight_decay'])

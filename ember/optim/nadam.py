@@ -1,5 +1,5 @@
 """NAdam: Adam with Nesterov momentum and a decaying momentum schedule (Dozat, 2016)."""
-from ember.optim._common import check_adam_like, gather, restore_defaults, scalar_state
+from ember.optim._common import check_capturable, check_adam_like, gather, restore_defaults, scalar_state
 from ember.optim._functional import _addcmul_sq_, _bump_step, _effective_grad, _hyper, _lerp_, _real, _xp
 from ember.optim.optimizer import Optimizer, _check_differentiable, _new_step, _use_grad_for_differentiable, \
     _zeros_like_param
@@ -84,6 +84,7 @@ class NAdam(Optimizer):
             params, grads, states = gather(self, group, lambda p: dict(
                 step=_new_step(), mu_product=scalar_state(1.0), exp_avg=_zeros_like_param(p),
                 exp_avg_sq=_zeros_like_param(p)))
+            check_capturable(group, params, 'params, mu_products and state_steps')
             beta1, beta2 = group['betas']
             nadam(params, grads, [s['exp_avg'] for s in states], [s['exp_avg_sq'] for s in states],
                   [s['mu_product'] for s in states], [s['step'] for s in states],

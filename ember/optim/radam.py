@@ -1,6 +1,6 @@
 """RAdam: Adam whose adaptive step is switched on gradually, as its variance estimate becomes reliable
 (Liu et al., 2019)."""
-from ember.optim._common import check_adam_like, gather, restore_defaults
+from ember.optim._common import check_capturable, check_adam_like, gather, restore_defaults
 from ember.optim._functional import _addcmul_sq_, _bump_step, _effective_grad, _hyper, _lerp_, _real, _xp
 from ember.optim.optimizer import Optimizer, _check_differentiable, _new_step, _use_grad_for_differentiable, \
     _zeros_like_param
@@ -80,6 +80,7 @@ class RAdam(Optimizer):
         for group in self.param_groups:
             params, grads, states = gather(self, group, lambda p: dict(
                 step=_new_step(), exp_avg=_zeros_like_param(p), exp_avg_sq=_zeros_like_param(p)))
+            check_capturable(group, params)
             beta1, beta2 = group['betas']
             radam(params, grads, [s['exp_avg'] for s in states], [s['exp_avg_sq'] for s in states],
                   [s['step'] for s in states], decoupled_weight_decay=group['decoupled_weight_decay'],

@@ -1,5 +1,5 @@
 """Rprop: resilient backpropagation (Riedmiller & Braun, 1993): per-element step sizes driven by gradient signs."""
-from ember.optim._common import check_lr, gather, restore_defaults
+from ember.optim._common import check_capturable, check_lr, gather, restore_defaults
 from ember.optim._functional import _bump_step, _hyper, _real, _xp
 from ember.optim.optimizer import Optimizer, _check_differentiable, _new_step, _use_grad_for_differentiable, \
     _zeros_like_param
@@ -66,6 +66,7 @@ class Rprop(Optimizer):
             params, grads, states = gather(self, group, lambda p: dict(
                 step=_new_step(), prev=_zeros_like_param(p),
                 step_size=_zeros_like_param(p, complex(lr, lr) if p.is_complex() else lr)))
+            check_capturable(group, params)
             etaminus, etaplus = group['etas']
             size_min, size_max = group['step_sizes']
             rprop(params, grads, [s['prev'] for s in states], [s['step_size'] for s in states],

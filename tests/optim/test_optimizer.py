@@ -381,3 +381,19 @@ def test_hooks_run_once_when_a_subclass_step_calls_super():
     a.grad = ember.tensor([1.])
     opt.step()
     assert calls == ['pre', 'post'] and a.tolist() == [pytest.approx(0.9)]
+
+
+@pytest.mark.parametrize('name, tensors', [
+    ('Adam', 'params and state_steps'), ('AdamW', 'params and state_steps'), ('RMSprop', 'params and state_steps'),
+    ('Adadelta', 'params and state_steps'), ('Adamax', 'params and state_steps'), ('RAdam', 'params and state_steps'),
+    ('Rprop', 'params and state_steps'), ('NAdam', 'params, mu_products and state_steps'),
+    ('ASGD', 'params, mus, etas, and state_steps')])
+def test_capturable_is_refused_for_cpu_parameters_at_the_step(name, tensors):
+    # capturable keeps optimizer state on the GPU for graph capture; PyTorch refuses it for CPU parameters
+    w = leaf(1., 2.)
+    opt = getattr(ember.optim, name)([w], capturable=True)
+    w.grad = ember.ones(2)
+    with pytest.raises(AssertionError, match=rf"^If capturable=True, {tensors} must be on supported devices: "
+                                             r"\['cuda'\].$"):
+        opt.step()
+    assert w.tolist() == [1., 2.]
