@@ -503,13 +503,6 @@ def scatter_add(input, dim, index, src):
     return ScatterAdd.apply(input, dim, index, src, 'add')
 
 
-@op('ember', 'Tensor')
-def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
-    if reduce == 'sum':
-        return scatter_add(input, dim, index, src)
-    raise NotImplementedError(f"scatter_reduce with reduce='{reduce}'")
-
-
 class IndexSelect(Primitive):
     node_name = 'IndexSelectBackward0'
 

@@ -313,8 +313,9 @@ OPS = [
     OpInfo('scatter_add', ember.scatter_add, _scatter_add_samples, ref=_np_scatter_add, error_inputs=_err(
         ((_z(3), 0, _i(0, 0), Raw(ember.ones(2, dtype=ember.float64))), RuntimeError,
          'scatter(): Expected self.dtype to be equal to src.dtype'))),
-    OpInfo('scatter_reduce', lambda x, d, i, s: ember.scatter_reduce(x, d, i, s, 'sum'), _scatter_add_samples,
-           ref=_np_scatter_add),
+    OpInfo('scatter_reduce', ember.scatter_reduce,
+           lambda rng: [Sample(*c.args, 'sum') for c in _scatter_add_samples(rng)],
+           ref=lambda x, d, i, s, reduce: _np_scatter_add(x, d, i, s)),
     OpInfo('index_select', ember.index_select, _index_select_samples, ref=_np_index_select, error_inputs=_err(
         ((_z(3, 2), 0, _i(3)), IndexError, 'index out of range in self'),
         ((_z(3, 2), 1, _i(-1)), RuntimeError, 'INDICES element is out of DATA bounds, id=-1 axis_dim=2'),

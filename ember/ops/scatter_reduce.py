@@ -1,0 +1,196 @@
+"""Reductions into indexed positions: ``scatter_reduce`` (sum, prod, mean, amax, amin, with or
+without the destination's own values), ``index_reduce`` and ``index_copy``, with PyTorch's gradients
+(ties of amax/amin share the gradient evenly; products exclude the element itself, zeros included).
+"""
+import warnings
+
+import numpy as np
+
+from ember._tensor import Tensor
+from ember.autograd.function import Primitive
+from ember.ops._registry import op
+from ember.ops._util import wrap_dim
+
+_UFUNC = {'sum': 'add', 'mean': 'add', 'prod': 'multiply', 'amax': 'maximum', 'amin': 'minimum'}
+
+
+def _where(cond, a, b):
+    from ember.ops.index import where
+    return where(cond, a, b)
+
+
+def _full_index(xp, index, dim):
+    """NumPy fancy-index tuple sending ``src[i, j, ...]`` to ``out[..., index[i, j, ...], ...]``."""
+    grids = list(xp.indices(index.shape, sparse=True))
+    grids[dim] = index
+    return tuple(grids)
+
+
+def _scatter_at(xp, ufunc, out, key, values):
+    if xp is np:
+        getattr(np, ufunc).at(out, key, values)
+    else:  # CuPy: the device's scatter kernels live behind the backend
+        from ember import backend
+        backend.scatter_ufunc(ufunc, out, key, values)
+
+
+class ScatterReduce(Primitive):
+    node_name = 'ScatterReduceBackward0'
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src, reduce, include_self):
+        xp = ctx.xp
+        ctx.src_shape = src.shape
+        if src.shape != index.shape:  # only the part of src that index covers is scattered (PyTorch's rule)
+            src = src[tuple(slice(0, n) for n in index.shape)]
+        key = _full_index(xp, index, dim)
+        hit = xp.zeros(x.shape, dtype=bool)
+        hit[key] = True
+        out = x.copy()
+        if not include_self:  # scattered-to positions start from the reduction's identity
+            identity = {'sum': 0, 'mean': 0, 'prod': 1,
+                        'amax': -np.inf if x.dtype.kind == 'f' else np.iinfo(x.dtype).min,
+                        'amin': np.inf if x.dtype.kind == 'f' else np.iinfo(x.dtype).max}[reduce]
+            out[hit] = identity
+        _scatter_at(xp, _UFUNC[reduce], out, key, src)
+        count = None
+        if reduce == 'mean':
+            count = xp.zeros(x.shape, dtype=np.int64)
+            np.add.at(count, key, 1) if xp is np else _scatter_at(xp, 'add', count, key, xp.ones(src.shape, np.int64))
+            if include_self:
+                count = count + 1
+            count = xp.maximum(count, 1)
+            out = out // count.astype(out.dtype) if out.dtype.kind in 'iub' else out / count.astype(out.dtype)
+        ctx.args = (dim, reduce, include_self, hit, count)
+        ctx.save_for_backward(x, index, src, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        dim, reduce, include_self, hit, count = ctx.args
+        x, index, src, out = ctx.saved_tensors
+        if tuple(src.shape) != tuple(index.shape):
+            src = src[tuple(slice(0, n) for n in index.shape)]
+        hit = g.new_tensor(hit).bool() if not isinstance(hit, Tensor) else hit
+        untouched = _where(hit, 0.0, g)
+        if reduce == 'sum':
+            gx = g if include_self else untouched
+            gsrc = g.gather(dim, index)
+        elif reduce == 'mean':
+            n = g.new_tensor(count).to(g.dtype)
+            share = g / n
+            gx = share if include_self else untouched
+            gsrc = share.gather(dim, index)
+        elif reduce == 'prod':
+            gx, gsrc = _prod_grads(g, x, index, src, out, dim, include_self, untouched)
+        else:  # amax / amin: the elements equal to the result share its gradient
+            picked_src = src == out.gather(dim, index)
+            # NOTE: PyTorch counts the destination's own value among the ties even when
+            # include_self=False (it then gets no gradient itself); ember shares the same way
+            picked_x = x == out
+            ties = picked_x.to(g.dtype).scatter_add(dim, index, picked_src.to(g.dtype))
+            share = g / _where(ties == 0, 1.0, ties)
+            gx = _where(hit, _where(picked_x, share, 0.0), g) if include_self else untouched
+            gsrc = _where(picked_src, share.gather(dim, index), 0.0)
+        if tuple(gsrc.shape) != tuple(ctx.src_shape):  # the unscattered rest of src gets zero
+            from ember.ops.padding import pad
+            widths = []
+            for have, want in zip(reversed(gsrc.shape), reversed(ctx.src_shape)):
+                widths += [0, want - have]
+            gsrc = pad(gsrc, widths)
+        return gx, None, None, gsrc, None, None
+
+
+def _prod_grads(g, x, index, src, out, dim, include_self, untouched):
+    """Gradients of a product: each factor's is the product of the others (exact with zeros too)."""
+    def nonzero(t):
+        return _where(t == 0, 1.0, t)
+    zero_src = (src == 0).to(g.dtype)
+    zero_x = (x == 0).to(g.dtype) if include_self else x.new_zeros(x.shape)
+    zeros = zero_x.scatter_add(dim, index, zero_src)                  # zero factors per position
+    base = nonzero(x) if include_self else x.new_ones(x.shape)
+    nz_prod = ScatterReduce.apply(base, dim, index, nonzero(src), 'prod', True)   # product of non-zeros
+
+    def others(value, is_zero, zeros_here, nz_here):
+        # no zero: result / value; this is the only zero: the product of the rest; else 0
+        return _where(zeros_here == 0, nz_here / nonzero(value),
+                      _where((zeros_here == 1) & (is_zero == 1), nz_here, 0.0))
+    gsrc = g.gather(dim, index) * others(src, zero_src, zeros.gather(dim, index), nz_prod.gather(dim, index))
+    gx = g * others(x, zero_x, zeros, nz_prod) if include_self else untouched
+    return gx, gsrc
+
+
+_REDUCTIONS = ('sum', 'prod', 'mean', 'amax', 'amin')
+
+
+@op('ember', 'Tensor', inplace=True)
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+    """Reduce ``src`` into ``input`` at ``index`` along ``dim`` with ``reduce`` (``'sum'``, ``'prod'``,
+    ``'mean'``, ``'amax'``, ``'amin'``); ``include_self=False`` leaves ``input``'s own values out of
+    the positions that receive any.
+
+    >>> ember.tensor([1., 2., 0.]).scatter_reduce(0, ember.tensor([0, 1, 0]), ember.tensor([3., 4., 5.]), 'amax')
+    tensor([5., 4., 0.])
+    """
+    if reduce not in _REDUCTIONS:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    from ember.ops.index import _check_scatter
+    dim = _check_scatter('scatter_reduce', input, dim, index, src)
+    return ScatterReduce.apply(input, dim, index, src, reduce, include_self)
+
+
+@op('ember', 'Tensor', inplace=True)
+def index_reduce(input, dim, index, source, reduce, *, include_self=True):
+    """Reduce the slices of ``source`` into ``input``'s slices ``index`` along ``dim`` with ``reduce``
+    (``'prod'``, ``'mean'``, ``'amax'``, ``'amin'``).
+
+    >>> ember.full((3,), 2.).index_reduce(0, ember.tensor([0, 0]), ember.tensor([5., 1.]), 'amin')
+    tensor([1., 2., 2.])
+    """
+    warnings.warn("index_reduce() is in beta and the API may change at any time.", UserWarning, stacklevel=2)
+    if reduce not in ('prod', 'mean', 'amax', 'amin'):
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
+    dim = wrap_dim(dim, input.ndim)
+    if index.ndim > 1:
+        raise IndexError("index_reduce_(): Index is supposed to be a vector")
+    shape = [1] * source.ndim
+    shape[dim] = -1
+    expanded = index.reshape(shape).expand(source.shape) if source.ndim else index.reshape(())
+    return ScatterReduce.apply(input, dim, expanded, source, reduce, include_self)
+
+
+class IndexCopy(Primitive):
+    node_name = 'IndexCopyBackward0'
+
+    @staticmethod
+    def forward(ctx, x, dim, index, src):
+        out = x.copy()
+        key = [slice(None)] * x.ndim
+        key[dim] = index
+        out[tuple(key)] = src
+        ctx.args = (dim,)
+        ctx.save_for_backward(index)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        dim, = ctx.args
+        index, = ctx.saved_tensors
+        gx = g.index_fill(dim, index, 0) if ctx.needs_input_grad[0] else None
+        gsrc = g.index_select(dim, index) if ctx.needs_input_grad[3] else None
+        return gx, None, None, gsrc
+
+
+@op('ember', 'Tensor', inplace=True)
+def index_copy(input, dim, index, source):
+    """``input`` with its slices ``index`` along ``dim`` replaced by ``source``'s slices.
+
+    >>> ember.zeros(3).index_copy(0, ember.tensor([2, 0]), ember.tensor([5., 7.]))
+    tensor([7., 0., 5.])
+    """
+    dim = wrap_dim(dim, input.ndim)
+    if index.ndim > 1:
+        raise IndexError("index_copy_(): Index should have dimension 1 or 0 (got 2)")
+    if index.dtype.name != 'int64':
+        raise RuntimeError("index_copy_(): Expected a long tensor for index, but got " + str(index.dtype))
+    return IndexCopy.apply(input, dim, index.reshape(-1), source)
