@@ -298,7 +298,9 @@ def _stub_signatures(path, obj):
         module = getattr(obj, '__module__', None)
         table = {'torch': _VF_STUBS, 'torch._C._nn': _NN_STUBS}.get(module, {})
         overloads = table.get(obj.__name__, [])
-    return [o for o in overloads if _keywords_accepted(path, obj, o)]
+    overloads = [o for o in overloads if _keywords_accepted(path, obj, o)]
+    most = _positional_limit(path, obj)
+    return overloads if most is None else [_keyword_only_after(o, most) for o in overloads]
 
 
 def _documented_extras(path, obj, name, stubbed):
@@ -312,6 +314,32 @@ def _documented_extras(path, obj, name, stubbed):
     doc = getattr(obj, '__doc__', None) or ''
     return [o for o in _docstring_signatures(name, doc)
             if {p.split('=')[0] for p in o} - known - {'*', '/'} and _keywords_accepted(path, obj, o)]
+
+
+def _positional_limit(path, obj):
+    """How many arguments PyTorch's parser takes by position, where it says so: a single-signature
+    built-in answers too many positional arguments with 'takes N positional arguments'. The
+    hand-written stubs of a few (``torch.tensor(data, dtype=None, ...)``) show keyword-only
+    parameters as positional."""
+    target = getattr(torch.zeros(2), obj.__name__) if path == 'torch.Tensor' else obj
+    try:
+        target(*[_Probe()] * 40)
+    except Exception as error:
+        m = re.search(r'takes (\d+) positional arguments? but \d+ were given', str(error))
+        return int(m.group(1)) if m else None
+    return None
+
+
+def _keyword_only_after(overload, most):
+    out, positional = [], 0
+    for i, param in enumerate(overload):
+        if param in ('*', '/') or param.startswith('*'):
+            return out + overload[i:]
+        if positional == most:
+            return out + ['*'] + overload[i:]
+        out.append(param)
+        positional += 1
+    return out
 
 
 class _Probe:

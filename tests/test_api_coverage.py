@@ -18,7 +18,8 @@ The target is 97 % of the non-excluded names of every namespace; a namespace tha
 keeps 97 % as its floor.
 
 After adding ops, or after rebasing onto a main where others did, regenerate the list (one command,
-no PyTorch needed) and commit it with your change::
+no PyTorch needed) and commit it with your change (a rebase conflict in that file is resolved the
+same way: take either side, then regenerate)::
 
     python -m tests.test_api_coverage --update      # rewrites tests/fixtures/api_not_yet_implemented.txt
     python -m tests.test_api_coverage               # prints coverage per namespace and the gaps
@@ -216,7 +217,8 @@ def _same_default(torch_text, ember_value):
             for part in torch_text.split('.')[1:]:
                 target = getattr(target, part, _ABSENT)
             return target is not _ABSENT and (target is ember_value or target == ember_value)
-        return torch_text.replace('torch.', 'ember.') == repr(ember_value)
+        shown = re.sub(r' at 0x[0-9a-f]+', '', repr(ember_value))   # the recorder drops addresses too
+        return torch_text.replace('torch.', 'ember.') == shown.replace('torch.', 'ember.')
     if isinstance(expected, bool) or isinstance(ember_value, bool):
         return type(expected) is type(ember_value) and expected == ember_value
     if isinstance(expected, float) and isinstance(ember_value, (int, float)) and math.isnan(expected):
