@@ -5,7 +5,7 @@
 """
 from ember.nn.modules import *  # noqa: F401,F403
 from ember.nn.modules import Module  # noqa: F401
-from ember.nn.parameter import Parameter, Buffer  # noqa: F401
+from ember.nn.parameter import Parameter, Buffer, UninitializedParameter, UninitializedBuffer  # noqa: F401
 from ember.nn import init  # noqa: F401
 from ember.nn import functional  # noqa: F401
 from ember.nn import utils  # noqa: F401

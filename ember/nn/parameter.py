@@ -74,6 +74,127 @@ class Buffer(metaclass=_BufferMeta):
         return t
 
 
+class UninitializedTensorMixin:
+    """What uninitialized parameters and buffers share: no shape until ``materialize(shape)``.
+
+    Lazy modules (``LazyLinear``, ``LazyConv2d``, ...) hold these until their first forward call
+    has seen an input; materializing turns the object itself into a ``Parameter`` (or a plain
+    ``Tensor`` for a buffer), so references held elsewhere stay valid.
+    """
+    __slots__ = ()
+    cls_to_become = None
+
+    def materialize(self, shape, device=None, dtype=None):
+        """Give this parameter or buffer storage of ``shape`` (same device/dtype unless given)."""
+        from ember.ops.creation import empty
+        device = self._device if device is None else device
+        dtype = self.dtype if dtype is None else dtype
+        fresh = empty(shape, device=device, dtype=dtype)
+        self._data, self._device = fresh._data, fresh._device
+        self.__class__ = self.cls_to_become
+
+    @property
+    def shape(self):
+        raise RuntimeError("Can't access the shape of an uninitialized parameter or buffer. This error usually happens "
+                           "in `load_state_dict` when trying to load an uninitialized parameter into an initialized "
+                           "one. Call `forward` to initialize the parameters before accessing their attributes.")
+
+    def size(self, dim=None):
+        return self.shape
+
+    def numel(self):
+        return self.shape
+
+    def dim(self):
+        return self.shape
+
+    ndim = property(dim)
+
+    def share_memory_(self):
+        raise RuntimeError("Can't share memory on an uninitialized parameter or buffer. Call `forward` to initialize "
+                           "the parameters before calling `module.share_memory()`.")
+
+    def _converted(self, new):
+        # dtype and device conversions keep the object uninitialized (what Module.to/.double() rely on)
+        out = type(self)(self.requires_grad, new.device, new.dtype)
+        if isinstance(self, UninitializedBuffer):
+            out.persistent = getattr(self, 'persistent', True)
+        return out
+
+    def to(self, *args, **kwargs):
+        return self._converted(self.data.to(*args, **kwargs))
+
+    def float(self):
+        return self.to(dtype=_dtype('float32'))
+
+    def double(self):
+        return self.to(dtype=_dtype('float64'))
+
+    def half(self):
+        return self.to(dtype=_dtype('float16'))
+
+    def bfloat16(self):
+        return self.to(dtype=_dtype('bfloat16'))
+
+    def cpu(self):
+        return self.to('cpu')
+
+    def cuda(self, device=None):
+        return self.to('cuda' if device is None else device)
+
+    def __repr__(self):
+        return f'<{type(self).__name__}>'
+
+    def __reduce_ex__(self, proto):
+        return (type(self), (self.requires_grad,))
+
+    def __deepcopy__(self, memo):
+        if id(self) not in memo:
+            memo[id(self)] = type(self)(self.requires_grad, self._device, self.dtype)
+        return memo[id(self)]
+
+
+def _dtype(name):
+    from ember import _dtype as dt
+    return getattr(dt, name)
+
+
+class UninitializedParameter(UninitializedTensorMixin, Parameter):
+    """A parameter whose shape is not known yet; it becomes a ``Parameter`` when materialized.
+
+    >>> p = UninitializedParameter()
+    >>> p.materialize((2, 3)); type(p).__name__, tuple(p.shape)
+    ('Parameter', (2, 3))
+    """
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad=True, device=None, dtype=None):
+        from ember.ops.creation import empty
+        p = cls._from(empty(0, device=device, dtype=dtype))
+        p._is_param = True
+        p._requires_grad = bool(requires_grad)
+        return p
+
+    def __init__(self, requires_grad=True, device=None, dtype=None):
+        pass
+
+
+class UninitializedBuffer(UninitializedTensorMixin, Tensor):
+    """A buffer whose shape is not known yet; it becomes a plain ``Tensor`` when materialized."""
+    cls_to_become = Tensor
+
+    def __new__(cls, requires_grad=False, device=None, dtype=None, persistent=True):
+        from ember.ops.creation import empty
+        t = cls._from(empty(0, device=device, dtype=dtype))
+        t._requires_grad = bool(requires_grad)
+        t._is_buffer = True
+        t.persistent = persistent
+        return t
+
+    def __init__(self, requires_grad=False, device=None, dtype=None, persistent=True):
+        pass
+
+
 def is_lazy(param):
-    """Whether ``param`` is an uninitialized (lazy) parameter: ember has none."""
-    return False
+    """Whether ``param`` is an ``UninitializedParameter`` or ``UninitializedBuffer``."""
+    return isinstance(param, UninitializedTensorMixin)

@@ -17,3 +17,8 @@ from ember.nn.modules.normalization import *  # noqa: F401,F403
 from ember.nn.modules.loss import *  # noqa: F401,F403
 from ember.nn.modules.rnn import *  # noqa: F401,F403
 from ember.nn.modules.transformer import *  # noqa: F401,F403
+from ember.nn.modules.lazy_layers import *  # noqa: F401,F403
+from ember.nn.modules.rms_norm import RMSNorm  # noqa: F401
+from ember.nn.modules.pooling3d import AdaptiveMaxPool3d, LPPool3d, MaxUnpool3d  # noqa: F401
+from ember.nn.modules.deprecated import Container, NLLLoss2d  # noqa: F401
+from ember.nn.modules._syncbn import SyncBatchNorm  # noqa: F401

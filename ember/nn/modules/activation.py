@@ -348,3 +348,13 @@ class Softmax2d(Module):
 class LogSoftmax(_AlongDim):
     def forward(self, input):
         return F.log_softmax(input, self.dim, _stacklevel=5)
+
+
+def __getattr__(name):  # PyTorch's names for this file that ember defines elsewhere (see _other_homes)
+    from ember.nn.modules._other_homes import lookup
+    return lookup(__name__, name)
+
+
+def __dir__():
+    from ember.nn.modules._other_homes import names
+    return sorted(set(globals()) | set(names(__name__)))

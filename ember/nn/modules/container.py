@@ -469,3 +469,13 @@ class ParameterDict(Module):
     def __ior__(self, other):
         self.update(other)
         return self
+
+
+def __getattr__(name):  # PyTorch's names for this file that ember defines elsewhere (see _other_homes)
+    from ember.nn.modules._other_homes import lookup
+    return lookup(__name__, name)
+
+
+def __dir__():
+    from ember.nn.modules._other_homes import names
+    return sorted(set(globals()) | set(names(__name__)))

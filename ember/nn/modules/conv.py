@@ -255,3 +255,13 @@ class Unfold(Module):
 
     def extra_repr(self):
         return f'kernel_size={self.kernel_size}, dilation={self.dilation}, padding={self.padding}, stride={self.stride}'
+
+
+def __getattr__(name):  # PyTorch's names for this file that ember defines elsewhere (see _other_homes)
+    from ember.nn.modules._other_homes import lookup
+    return lookup(__name__, name)
+
+
+def __dir__():
+    from ember.nn.modules._other_homes import names
+    return sorted(set(globals()) | set(names(__name__)))

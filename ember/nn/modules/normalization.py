@@ -263,3 +263,13 @@ class LocalResponseNorm(Module):
 
     def extra_repr(self):
         return f'{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}'
+
+
+def __getattr__(name):  # PyTorch's names for this file that ember defines elsewhere (see _other_homes)
+    from ember.nn.modules._other_homes import lookup
+    return lookup(__name__, name)
+
+
+def __dir__():
+    from ember.nn.modules._other_homes import names
+    return sorted(set(globals()) | set(names(__name__)))

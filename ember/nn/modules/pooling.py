@@ -210,3 +210,13 @@ class MaxUnpool2d(_MaxUnpoolNd):
 
     def forward(self, input, indices, output_size=None):
         return F.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+
+def __getattr__(name):  # PyTorch's names for this file that ember defines elsewhere (see _other_homes)
+    from ember.nn.modules._other_homes import lookup
+    return lookup(__name__, name)
+
+
+def __dir__():
+    from ember.nn.modules._other_homes import names
+    return sorted(set(globals()) | set(names(__name__)))
