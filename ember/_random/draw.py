@@ -79,14 +79,19 @@ def _blocks16(d, transform):
         part[:, :8], part[:, 8:] = first, second
 
 
-def normal_block(gen, n, mean, std, np_dtype):
+def normal_block(gen, n, mean, std, np_dtype, padded_tail=False):
     """PyTorch's vectorised normal fill (>= 16 contiguous elements): n uniforms drawn first,
-    transformed in blocks of 16; a partial last block is redrawn over the last 16 slots."""
+    transformed in blocks of 16; a partial last block is redrawn over the last 16 slots.
+    ``padded_tail`` (float16 tensors): the last block is instead the leftover uniforms topped up
+    to 16 with fresh ones, written over the last 16 slots."""
     d = uniform01(gen, n, np_dtype)
     transform = _block_f64(mean, std) if np_dtype == np.float64 else _block_f32(mean, std)
     _blocks16(d, transform)
-    if n % 16:
-        tail = uniform01(gen, 16, np_dtype)
+    rest = n % 16
+    if rest:
+        tail = uniform01(gen, 16 - rest if padded_tail else 16, np_dtype)
+        if padded_tail:
+            tail = np.concatenate([d[n - rest:], tail])
         _blocks16(tail, transform)
         d[n - 16:] = tail
     return d
@@ -121,10 +126,18 @@ def normal(gen, n, mean, std, np_dtype, contiguous=True):
 
 
 # ------------------------------------------------------------------------------------ integers
+def _mod32(w, m):
+    """``w % m`` for 32-bit words (held as uint64) and a modulus below 2**32, as int64.
+    NOTE: NumPy divides uint32 by a scalar several times faster than uint64."""
+    m32 = np.uint32(m) if np.isscalar(m) else m.astype(np.uint32)
+    return (w.astype(np.uint32) % m32).astype(np.int64)
+
+
 def random_from_to(gen, n, low, span, wide):
     """``w % span + low`` as int64; ``wide`` draws a random64 per number instead of one word."""
-    w = gen._engine.random64(n) if wide else gen._engine.words(n)
-    return (w % np.uint64(span)).astype(np.int64) + np.int64(low)
+    if wide:
+        return (gen._engine.random64(n) % np.uint64(span)).astype(np.int64) + np.int64(low)
+    return _mod32(gen._engine.words(n), span) + np.int64(low)
 
 
 def random_full_64(gen, n):
@@ -144,12 +157,14 @@ def random_default(gen, n, kind):
     w = gen._engine.random64(n) if wide else gen._engine.words(n)
     if modulus is None:
         return (w & np.uint64(1)).astype(np.int64)
+    if not wide:
+        return _mod32(w, modulus)
     return (w % np.uint64(modulus)).astype(np.int64)
 
 
-def _group_by_target(t, n):
-    """For steps 0..len(t)-1 with targets t (< n): each step's previous step with the same target
-    (-1 if none) and each position's last step targeting it (-1 if none)."""
+def _sorted_by_target(t, n):
+    """Steps sorted by (target, step): their targets, their step numbers, and whether each
+    sorted entry has the same target as the one before it."""
     steps = np.arange(t.size, dtype=np.int64)
     shift = int(n).bit_length()
     if 2 * shift < 63:   # key = target, step packed in one int64 (unique; sorts by target, then step)
@@ -158,7 +173,13 @@ def _group_by_target(t, n):
     else:
         keys = np.sort(t * n + steps)
         st, si = keys // n, keys % n
-    same = st[1:] == st[:-1]
+    return st, si, st[1:] == st[:-1]
+
+
+def _group_by_target(t, n):
+    """For steps 0..len(t)-1 with targets t (< n): each step's previous step with the same target
+    (-1 if none) and each position's last step targeting it (-1 if none)."""
+    st, si, same = _sorted_by_target(t, n)
     prev = np.full(t.size, -1, np.int64)
     prev[si[1:][same]] = si[:-1][same]
     ends = np.append(~same, True)
@@ -189,15 +210,27 @@ def randperm(gen, n):
         return np.arange(n, dtype=np.int64)
     steps = n - 1
     i = np.arange(steps, dtype=np.int64)
-    t = i + (gen._engine.words(steps) % (np.uint64(n) - i.astype(np.uint64))).astype(np.int64)
-    prev, writer = _group_by_target(t, n)
-    noop = t == i                                 # a step swapping with itself: the one before wrote it
-    writer[i[noop]] = prev[noop]
-    # value at position j just before step j: that of the last step writing j, else j itself
-    ptr = np.maximum(writer, 0)
-    before = _resolve(ptr, np.where(writer >= 0, -1, np.arange(n)))
+    t = i + _mod32(gen._engine.words(steps), n - i)
+    st, si, same = _sorted_by_target(t, n)
+    # the last step before j that wrote position j: its group's last step, or, when that is step
+    # j swapping with itself, the one before it in the group
+    ends = np.flatnonzero(np.append(~same, True))
+    last = si[ends]
+    noop = st[ends] == last
+    if noop.any():
+        e = ends[noop]
+        has_prev = e > 0
+        has_prev[has_prev] = same[e[has_prev] - 1]
+        last[noop] = np.where(has_prev, si[np.maximum(e - 1, 0)], -1)
+    writer = np.full(n, -1, np.int64)
+    writer[st[ends]] = last
+    # value at position j just before step j: follow writers down to a position never written
+    before = _resolve(np.maximum(writer, 0), np.where(writer >= 0, -1, np.arange(n)))
+    # step i takes what the previous swap into its target left there, else the target's own value
+    taken = st.copy()
+    taken[1:][same] = before[si[:-1][same]]
     out = np.empty(n, np.int64)
-    out[:steps] = np.where(prev >= 0, before[np.maximum(prev, 0)], t)
+    out[si] = taken
     out[steps] = before[steps]
     return out
 

@@ -87,11 +87,11 @@ def _uniform_values(gen, n, low, high, np_dtype):
 
 
 def _normal_values(gen, n, mean, std, np_dtype, contiguous=True):
-    # NOTE: float16 matches PyTorch below 16 elements; PyTorch's 16-element blocks for float16
-    # run in half precision through the C library's float log/sin/cos, which ember approximates
-    # with its float32 blocks (same words consumed, values may differ in the last bits).
-    if np_dtype == np.float16:
-        return draw.normal(gen, n, mean, std, np.dtype(np.float32), contiguous).astype(np.float16)
+    if np_dtype == np.float16:   # float32 blocks (with a padded last block), then rounded
+        if n >= 16 and contiguous:
+            vals = draw.normal_block(gen, n, mean, std, np.dtype(np.float32), padded_tail=True)
+            return vals.astype(np.float16)
+        return draw.normal_serial(gen, n, mean, std).astype(np.float16)
     return draw.normal(gen, n, mean, std, np_dtype, contiguous)
 
 
@@ -315,9 +315,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 def poisson(input, generator=None):
     """Poisson draws with rates ``input`` (reproducible for a seed; not PyTorch's stream)."""
     lam = backend.to_numpy(input._data)
-    seed_word = draw.random_from_to(_gen(generator), 2, 0, 1 << 32, False)
-    rng = np.random.Generator(np.random.PCG64([int(w) for w in seed_word]))
-    return _finish(rng.poisson(lam).astype(lam.dtype), input.dtype, input.device, False)
+    return _finish(_rng(generator).poisson(lam).astype(lam.dtype), input.dtype, input.device, False)
 
 
 # ----------------------------------------------------------------------------- in-place fills
@@ -478,5 +476,5 @@ def cauchy_(t, median=0.0, sigma=1.0, *, generator=None):
 def _rng(generator):
     """A NumPy generator seeded from ``generator``'s stream, for the few samplers whose PyTorch
     stream ember does not reproduce: reproducible for a seed, not PyTorch's numbers."""
-    words = draw.random_from_to(_gen(generator), 4, 0, 1 << 32, False)
+    words = _gen(generator)._engine.words(4)
     return np.random.Generator(np.random.PCG64([int(w) for w in words]))

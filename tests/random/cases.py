@@ -41,7 +41,12 @@ def _streams():
     c['randperm 0 1 2 3'] = lambda t: t.cat([t.randperm(0), t.randperm(1), t.randperm(2), t.randperm(3)])
     c['randperm float32'] = lambda t: t.randperm(50, dtype=t.float32)
     c['rand float16'] = lambda t: t.rand(40, dtype=t.float16)
-    c['randn float16 small'] = lambda t: t.randn(5, dtype=t.float16)
+    for n in (5, 16, 17, 40):
+        c[f'randn float16 {n}'] = lambda t, n=n: t.randn(n, dtype=t.float16)
+    c['normal_ float16'] = lambda t: t.empty(33, dtype=t.float16).normal_(0.3, 2.0)
+    c['uniform_ float16'] = lambda t: t.empty(33, dtype=t.float16).uniform_(-2, 3)
+    c['exponential_ float16'] = lambda t: t.empty(33, dtype=t.float16).exponential_(2.0)
+    c['bernoulli float16 p'] = lambda t: t.bernoulli(t.rand(33).half())
     for dt in FLOATS:
         for n, k in ((5, 1), (5, 3), (300, 5), (300, 1)):
             c[f'multinomial {n} {k} {dt}'] = (
