@@ -22,12 +22,13 @@ no PyTorch needed) and commit it with your change (a rebase conflict in that fil
 same way: take either side, then regenerate)::
 
     python -m tests.test_api_coverage --update      # rewrites tests/fixtures/api_not_yet_implemented.txt
-    python -m tests.test_api_coverage               # prints coverage per namespace and the gaps
+    python -m tests.test_api_coverage               # prints the coverage per namespace
 
 ``--update`` never lowers a floor; it refuses, naming the namespace, unless given ``--lower-floors``
 (say why in the commit message).
 
-Signature rules. PyTorch's signature may have several overloads (from its docstrings); ember's
+Signature rules. PyTorch's signature may have several overloads (recorded from its type stubs,
+checked against its argument parser, or from its docstrings); ember's
 single Python signature must accept every call each overload accepts, and nothing PyTorch lacks:
 
 * a positional parameter of PyTorch's sits at the same position in ember's signature and, unless
@@ -40,8 +41,8 @@ single Python signature must accept every call each overload accepts, and nothin
 * a keyword-only parameter of PyTorch's may be keyword-only or positional-or-keyword in ember;
 * where PyTorch gives a default, ember gives an equal one (literals compare by value,
   ``torch.strided`` compares to ``ember.strided``, ``...`` in PyTorch's stubs asks for any default);
-  ember may give a default where PyTorch's
-  overload has none (another overload usually makes it optional);
+  ember may give a default where PyTorch's overload has none (another overload usually makes it
+  optional);
 * ember's required positional parameters do not outnumber PyTorch's;
 * every named parameter of ember's appears in some overload of PyTorch's, except names starting
   with ``_`` and, on ``Tensor`` methods, ``out`` (ember binds ``torch.name``'s function as the method);
@@ -63,8 +64,6 @@ import re
 import sys
 from functools import lru_cache
 from pathlib import Path
-
-import pytest
 
 from tests.api_exclusions import EXCLUDED
 
