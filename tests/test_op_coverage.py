@@ -29,6 +29,9 @@ NOT_OPS = {
     'is_nonzero',
     # shape utilities on sizes, not tensors
     'broadcast_shapes',
+    # PyTorch's top-level spellings of nn functions, covered by their F rows
+    # (tests/test_torch_nn_spellings.py checks the spellings agree)
+    'dropout_', 'alpha_dropout_', 'feature_dropout', 'feature_dropout_', 'feature_alpha_dropout_', 'constant_pad_nd',
     # window functions: made from a length, no tensor input (tests/test_windows.py)
     'hann_window', 'hamming_window', 'blackman_window', 'bartlett_window', 'kaiser_window',
     # index lists and dtype questions, no tensor input (tests/test_arrange.py)

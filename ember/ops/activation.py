@@ -306,7 +306,7 @@ def selu(input, inplace=False):
     return Elu.apply(input, _SELU_ALPHA, _SELU_SCALE, 1.0)
 
 
-@op('F')
+@op('ember', 'F')
 def selu_(input):
     return _inplace(input, lambda t: Elu.apply(t, _SELU_ALPHA, _SELU_SCALE, 1.0))
 
@@ -320,7 +320,7 @@ def celu(input, alpha=1.0, inplace=False):
     return Celu.apply(input, alpha, 1.0, 1.0 / alpha)
 
 
-@op('F')
+@op('ember', 'F')
 def celu_(input, alpha=1.0):
     return _inplace(input, lambda t: Celu.apply(t, alpha, 1.0, 1.0 / alpha))
 
@@ -627,7 +627,7 @@ def threshold(input, threshold, value, inplace=False):
     return Threshold.apply(input, threshold, value)
 
 
-@op('F')
+@op('ember', 'F')
 def threshold_(input, threshold, value):
     return _inplace(input, lambda t: Threshold.apply(t, threshold, value))
 
@@ -697,7 +697,7 @@ class Prelu(Primitive):
         return gx, gw
 
 
-@op('F')
+@op('ember', 'F')
 def prelu(input, weight):
     if weight.numel() != 1:
         if input.ndim == 0:

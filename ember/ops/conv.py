@@ -392,7 +392,7 @@ def _convolution(name, n, input, weight, bias, stride, padding, dilation, groups
 
 
 # ------------------------------------------------------------------------------- public functions
-@op('F')
+@op('ember', 'F')
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """1-D convolution over (N, C, L) (or unbatched (C, L)) input.
 
@@ -402,7 +402,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _convolution('conv1d', 1, input, weight, bias, stride, padding, dilation, groups)
 
 
-@op('F')
+@op('ember', 'F')
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D convolution (cross-correlation, as in PyTorch) over (N, C, H, W) or (C, H, W) input.
 
@@ -412,18 +412,18 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _convolution('conv2d', 2, input, weight, bias, stride, padding, dilation, groups)
 
 
-@op('F')
+@op('ember', 'F')
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _convolution('conv3d', 3, input, weight, bias, stride, padding, dilation, groups)
 
 
-@op('F')
+@op('ember', 'F')
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     return _convolution('conv_transpose1d', 1, input, weight, bias, stride, padding, dilation, groups, True,
                         output_padding)
 
 
-@op('F')
+@op('ember', 'F')
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     """The adjoint of conv2d (a "deconvolution"): weight is (C_in, C_out / groups, kH, kW).
 
@@ -434,7 +434,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
                         output_padding)
 
 
-@op('F')
+@op('ember', 'F')
 def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     return _convolution('conv_transpose3d', 3, input, weight, bias, stride, padding, dilation, groups, True,
                         output_padding)

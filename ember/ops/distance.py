@@ -28,7 +28,7 @@ def _clamped_norm(x, dim, eps):
     return n + (n.clamp_min(eps) - n).detach()
 
 
-@op('F')
+@op('ember', 'F')
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """Cosine of the angle between ``x1`` and ``x2`` along ``dim`` (inputs broadcast)."""
     from ember.ops.shape import broadcast_tensors
@@ -37,7 +37,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     return ((a / _clamped_norm(a, d, eps)) * (b / _clamped_norm(b, d, eps))).sum(d)
 
 
-@op('F')
+@op('ember', 'F')
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """``||x1 - x2 + eps||_p`` over the last dimension."""
     ndim = max(x1.ndim, x2.ndim)
@@ -46,7 +46,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     return ((x1 - x2) + eps).norm(p, ndim - 1, keepdim=keepdim)
 
 
-@op('F')
+@op('ember', 'F')
 def pdist(input, p=2):
     """Distances between every pair of rows ``i < j`` of a 2-D ``input``, in row-major order."""
     if input.ndim != 2:

@@ -100,7 +100,7 @@ def _shape_error(x_shape, w):
                        f"{ws[-1]}x{ws[0] if len(ws) == 2 else 1})")
 
 
-@op('F')
+@op('ember', 'F')
 def bilinear(input1, input2, weight, bias=None):
     """``y[..., o] = sum_ij input1[..., i] * weight[o, i, j] * input2[..., j] + bias[o]``."""
     if input1.ndim != input2.ndim:

@@ -54,7 +54,7 @@ def _check_dims(name, input):
                            "dimension(s)")
 
 
-@op('F')
+@op('ember', 'F')
 def pixel_shuffle(input, upscale_factor):
     """(*, C*r^2, H, W) -> (*, C, H*r, W*r)."""
     _check_dims('pixel_shuffle', input)
@@ -68,7 +68,7 @@ def pixel_shuffle(input, upscale_factor):
     return PixelShuffle.apply(input, r)
 
 
-@op('F')
+@op('ember', 'F')
 def pixel_unshuffle(input, downscale_factor):
     """(*, C, H*r, W*r) -> (*, C*r^2, H, W)."""
     _check_dims('pixel_unshuffle', input)
@@ -101,7 +101,7 @@ class ChannelShuffle(Primitive):
         return ChannelShuffle.apply(g, g.shape[1] // ctx.groups), None
 
 
-@op('F')
+@op('ember', 'F')
 def channel_shuffle(input, groups):
     """Interleave the channels of (N, C, *) from ``groups`` groups (ShuffleNet)."""
     if input.ndim <= 2:

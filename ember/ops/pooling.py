@@ -543,7 +543,7 @@ def adaptive_avg_pool3d(input, output_size):
     return _adaptive_avg('adaptive_avg_pool3d', 3, input, output_size)
 
 
-@op('F')
+@op('ember', 'F')
 def adaptive_avg_pool1d(input, output_size):
     _check_1d(input, 'adaptive_avg_pool1d')
     o = _one(output_size, "adaptive_avg_pool1d() argument 'output_size' should contain one int (got {})")

@@ -1,0 +1,217 @@
+"""The ``ember.*`` spellings of nn functions, with PyTorch's ``torch.*`` signatures.
+
+PyTorch exposes many nn functions twice: ``torch.nn.functional.dropout(input, p=0.5,
+training=True, inplace=False)`` and the lower-level ``torch.dropout(input, p, train)``; losses at the
+top level take ``reduction`` as an integer (0 none, 1 mean, 2 sum). These are the top-level forms,
+each a thin call of the functional one, so scripts written against either run unchanged.
+"""
+from ember.ops._registry import op
+from ember.ops.inplace import copy_into_out
+
+_REDUCTIONS = {0: 'none', 1: 'mean', 2: 'sum'}
+
+
+def _F():
+    import ember.nn.functional as F
+    return F
+
+
+def _reduction(reduction):
+    if isinstance(reduction, str):
+        return reduction
+    try:
+        return _REDUCTIONS[reduction]
+    except KeyError:
+        raise ValueError(f"{reduction} is not a valid value for reduction") from None
+
+
+def _no_kernel_choice(name, value):
+    """``cudnn_enabled`` picks PyTorch's kernel, not the result; ember has one kernel, so any value
+    gives the same numbers. Only booleans are accepted."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name}(): argument 'cudnn_enabled' must be bool, not {type(value).__name__}")
+
+
+@op('ember')
+def dropout(input, p, train):
+    """``F.dropout(input, p, training=train)``."""
+    return _F().dropout(input, p, train)
+
+
+@op('ember')
+def dropout_(input, p, train):
+    """``F.dropout(input, p, training=train, inplace=True)``."""
+    return _F().dropout(input, p, train, inplace=True)
+
+
+@op('ember')
+def alpha_dropout(input, p, train):
+    """``F.alpha_dropout(input, p, training=train)``."""
+    return _F().alpha_dropout(input, p, train)
+
+
+@op('ember')
+def alpha_dropout_(input, p, train):
+    """``F.alpha_dropout(input, p, training=train, inplace=True)``."""
+    return _F().alpha_dropout(input, p, train, inplace=True)
+
+
+@op('ember')
+def feature_dropout(input, p, train):
+    """Dropout of whole channels (dim 1), as ``F.dropout2d`` does for any rank."""
+    return _feature(input, p, train, inplace=False, alpha=False)
+
+
+@op('ember')
+def feature_dropout_(input, p, train):
+    return _feature(input, p, train, inplace=True, alpha=False)
+
+
+@op('ember')
+def feature_alpha_dropout(input, p, train):
+    """``F.feature_alpha_dropout(input, p, training=train)``."""
+    return _F().feature_alpha_dropout(input, p, train)
+
+
+@op('ember')
+def feature_alpha_dropout_(input, p, train):
+    return _F().feature_alpha_dropout(input, p, train, inplace=True)
+
+
+def _feature(input, p, train, inplace, alpha):
+    F = _F()
+    if input.ndim == 3:
+        return F.dropout1d(input, p, train, inplace=inplace)
+    if input.ndim == 5:
+        return F.dropout3d(input, p, train, inplace=inplace)
+    return F.dropout2d(input, p, train, inplace=inplace)
+
+
+@op('ember')
+def batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled):
+    """``F.batch_norm`` in PyTorch's top-level argument order."""
+    _no_kernel_choice('batch_norm', cudnn_enabled)
+    return _F().batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
+@op('ember')
+def instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum, eps, cudnn_enabled):
+    """``F.instance_norm`` in PyTorch's top-level argument order."""
+    _no_kernel_choice('instance_norm', cudnn_enabled)
+    return _F().instance_norm(input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps)
+
+
+@op('ember')
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
+    """``F.layer_norm``."""
+    _no_kernel_choice('layer_norm', cudnn_enable)
+    return _F().layer_norm(input, normalized_shape, weight, bias, eps)
+
+
+@op('ember')
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
+    """``F.group_norm``."""
+    _no_kernel_choice('group_norm', cudnn_enabled)
+    return _F().group_norm(input, num_groups, weight, bias, eps)
+
+
+@op('ember')
+def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
+    """``F.embedding(indices, weight, ...)``: the table first, and ``padding_idx=-1`` for none."""
+    return _F().embedding(indices, weight, None if padding_idx == -1 else padding_idx,
+                          scale_grad_by_freq=scale_grad_by_freq, sparse=sparse)
+
+
+def _pool_stride(stride):
+    return None if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0) else stride
+
+
+@op('ember')
+def max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    """``F.max_pool1d`` (``stride=()`` means the kernel size)."""
+    return _F().max_pool1d(input, kernel_size, _pool_stride(stride), padding, dilation, ceil_mode)
+
+
+@op('ember')
+def max_pool2d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    """``F.max_pool2d`` (``stride=()`` means the kernel size)."""
+    return _F().max_pool2d(input, kernel_size, _pool_stride(stride), padding, dilation, ceil_mode)
+
+
+@op('ember')
+def max_pool3d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    """``F.max_pool3d`` (``stride=()`` means the kernel size)."""
+    return _F().max_pool3d(input, kernel_size, _pool_stride(stride), padding, dilation, ceil_mode)
+
+
+@op('ember')
+def avg_pool1d(input, kernel_size, stride=(), padding=0, ceil_mode=False, count_include_pad=True):
+    """``F.avg_pool1d`` (``stride=()`` means the kernel size)."""
+    return _F().avg_pool1d(input, kernel_size, _pool_stride(stride), padding, ceil_mode, count_include_pad)
+
+
+@op('ember')
+def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=1):
+    """``F.binary_cross_entropy_with_logits`` with an integer ``reduction`` (0 none, 1 mean, 2 sum)."""
+    return _F().binary_cross_entropy_with_logits(input, target, weight, reduction=_reduction(reduction),
+                                                 pos_weight=pos_weight)
+
+
+@op('ember')
+def kl_div(input, target, reduction=1, *, log_target=False):
+    """``F.kl_div`` with an integer ``reduction`` (1, the mean, is PyTorch's top-level default)."""
+    return _F().kl_div(input, target, reduction=_reduction(reduction), log_target=log_target)
+
+
+@op('ember')
+def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=1):
+    return _F().cosine_embedding_loss(input1, input2, target, margin, reduction=_reduction(reduction))
+
+
+@op('ember')
+def hinge_embedding_loss(input, target, margin=1.0, reduction=1):
+    return _F().hinge_embedding_loss(input, target, margin, reduction=_reduction(reduction))
+
+
+@op('ember')
+def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=1):
+    return _F().margin_ranking_loss(input1, input2, target, margin, reduction=_reduction(reduction))
+
+
+@op('ember')
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False, reduction=1):
+    return _F().triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap,
+                                    reduction=_reduction(reduction))
+
+
+@op('ember')
+def poisson_nll_loss(input, target, log_input, full, eps, reduction):
+    return _F().poisson_nll_loss(input, target, log_input, full, eps=eps, reduction=_reduction(reduction))
+
+
+@op('ember')
+def celu(input, alpha=1.0):
+    return _F().celu(input, alpha)
+
+
+@op('ember')
+def selu(input):
+    return _F().selu(input)
+
+
+@op('ember')
+def hardshrink(input, lambd=0.5, *, out=None):
+    result = _F().hardshrink(input, lambd)
+    return result if out is None else copy_into_out(out, result)
+
+
+@op('ember')
+def threshold(input, threshold, value, *, out=None):
+    result = _F().threshold(input, threshold, value)
+    return result if out is None else copy_into_out(out, result)
+
+
+@op('ember')
+def constant_pad_nd(input, pad, value=0):
+    """``F.pad(input, pad, value=value)``: constant padding, last dim first."""
+    return _F().pad(input, pad, value=value)
