@@ -33,10 +33,12 @@ import os
 import pickle
 import pickletools
 import secrets
+import socket
 import struct
 import sys
 import warnings
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -286,15 +288,51 @@ def _write_legacy(fh, pkl, storages, protocol):
             fh.write(memoryview(raw[i:i + _CHUNK]))
 
 
+def _temp_tag():
+    # who writes a temporary file: host and process, so a later save can tell an abandoned one
+    return f'{socket.gethostname()}-{os.getpid()}'
+
+
+def _process_is_gone(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OSError):   # alive under another user, or no way to ask
+        return False
+    return False
+
+
+def _remove_stale_temporaries(parent, base):
+    """Delete ``.<base>.<host>-<pid>.<random>.tmp`` files left by a save on this host whose process died
+    (killed halfway): each can be as big as the checkpoint. Saves still running are left alone."""
+    prefix, host = f'.{base}.', socket.gethostname()
+    try:
+        names = os.listdir(parent or '.')
+    except OSError:
+        return
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith('.tmp')):
+            continue
+        tag = name[len(prefix):-len('.tmp')].rpartition('.')[0]     # '<host>-<pid>'
+        tag_host, _, pid = tag.rpartition('-')
+        if tag_host == host and pid.isdigit() and _process_is_gone(int(pid)):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(parent, name))
+
+
 @contextlib.contextmanager
 def _atomic_file(path):
     """Write to a temporary file beside ``path``, then rename it over ``path``: a crash at any point
-    leaves the previous file as it was (at worst a stray ``.<name>.*.tmp`` beside it)."""
+    leaves the previous file as it was (at worst a stray ``.<name>.*.tmp`` beside it, which the next
+    save of the same path removes)."""
     path = os.path.realpath(path) if os.path.islink(path) else path   # write where a symlink points
     parent = os.path.dirname(path)
     if parent and not os.path.isdir(parent):
         raise RuntimeError(f"Parent directory {parent} does not exist.")
-    tmp = os.path.join(parent, f'.{os.path.basename(path)}.{secrets.token_hex(6)}.tmp')
+    base = os.path.basename(path)
+    _remove_stale_temporaries(parent, base)
+    tmp = os.path.join(parent, f'.{base}.{_temp_tag()}.{secrets.token_hex(6)}.tmp')
     # NOTE: os.open with 0o666 honours the umask, so the checkpoint gets ordinary permissions
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_BINARY', 0), 0o666)
     try:
@@ -594,8 +632,8 @@ def _torch_globals():
 _SAFE_BUILTINS = {
     ('collections', 'OrderedDict'): collections.OrderedDict,
     ('collections', 'Counter'): collections.Counter,
-    ('builtins', 'set'): set, ('builtins', 'frozenset'): frozenset, ('builtins', 'bytearray'): bytearray,
-    ('builtins', 'complex'): complex, ('builtins', 'slice'): slice,
+    ('builtins', 'set'): set, ('builtins', 'bytearray'): bytearray,
+    ('builtins', 'complex'): complex,
     ('_codecs', 'encode'): codecs.encode,   # how protocol 2 writes bytes
 }
 
@@ -609,8 +647,7 @@ def _python3_name(module, name):
 
 # modules whose globals are refused with PyTorch's "module ... is blocked" wording
 _BLOCKED_MODULES = {'os', 'posix', 'nt', 'sys', 'subprocess', 'shutil', 'socket', 'importlib', 'runpy', 'pty',
-                    'pickle', '_pickle', 'marshal', 'ctypes', 'code', 'codeop', 'webbrowser', 'builtins',
-                    '__builtin__', 'signal', 'multiprocessing', 'asyncio', 'operator', 'functools'}
+                    'pickle', '_pickle', 'marshal', 'ctypes', 'code', 'codeop', 'webbrowser', 'signal', 'multiprocessing', 'asyncio', 'operator', 'functools'}
 _user_safe_globals = {}
 
 
@@ -649,7 +686,7 @@ class safe_globals:
 
 
 def _weights_only_error(module, name):
-    g = f'{module}.{name}'
+    g = name if module == 'builtins' else f'{module}.{name}'   # builtins by bare name, as PyTorch says them
     if module.split('.')[0] in _BLOCKED_MODULES:
         detail = (f"Weights only load failed. Re-running `ember.load` with `weights_only` set to `False` will "
                   "likely succeed, but it can result in arbitrary code execution. Do it only if you got the file "
@@ -713,23 +750,47 @@ class _Unpickler(pickle.Unpickler):
         return obj if obj is not None else super().find_class(module, name)
 
 
+# The opcodes PyTorch's weights-only unpickler reads (protocol 2, what torch.save writes) ...
+_TORCH_OPCODES = {pickle.GLOBAL, pickle.NEWOBJ, pickle.REDUCE, pickle.BUILD, pickle.APPEND, pickle.APPENDS,
+                  pickle.SETITEM, pickle.SETITEMS, pickle.MARK, pickle.TUPLE, pickle.TUPLE1, pickle.TUPLE2,
+                  pickle.TUPLE3, pickle.NONE, pickle.NEWFALSE, pickle.NEWTRUE, pickle.EMPTY_TUPLE, pickle.EMPTY_LIST,
+                  pickle.EMPTY_DICT, pickle.EMPTY_SET, pickle.BININT, pickle.BININT1, pickle.BININT2, pickle.BINFLOAT,
+                  pickle.BINUNICODE, pickle.SHORT_BINSTRING, pickle.BINPERSID, pickle.BINGET, pickle.LONG_BINGET,
+                  pickle.BINPUT, pickle.LONG_BINPUT, pickle.LONG1, pickle.PROTO, pickle.STOP}
+# ... and the protocol-4 spellings of the same things, so ``save(..., pickle_protocol=4)`` loads back
+_PROTOCOL4_OPCODES = {pickle.FRAME, pickle.SHORT_BINUNICODE, pickle.BINUNICODE8, pickle.SHORT_BINBYTES,
+                      pickle.BINBYTES, pickle.BINBYTES8, pickle.BYTEARRAY8, pickle.MEMOIZE, pickle.STACK_GLOBAL,
+                      pickle.ADDITEMS}
+# the codecs protocol 2 uses to spell bytes as text
+_BYTES_CODECS = {'latin1', 'latin-1', 'utf-8', 'utf8'}
+
+
+def _refuse_opcode(code):
+    def refuse(self):
+        raise pickle.UnpicklingError(f"Weights only load failed: unsupported operand {code} in the checkpoint")
+    return refuse
+
+
 class _WeightsUnpickler(pickle._Unpickler):
     """Builds only tensors, containers, numbers, strings and the allowlisted globals: never runs code.
 
-    NOTE: the pure-Python unpickler, because its opcodes can be checked one at a time: REDUCE and
-    NEWOBJ may call only allowlisted callables (not something an earlier call returned), and BUILD
-    may set state only on dicts and tensors, never on a class or function (which would let a file
-    rewrite ember's behaviour). data.pkl holds no tensor bytes, so its speed does not matter."""
-    dispatch = dict(pickle._Unpickler.dispatch)
+    NOTE: the pure-Python unpickler, because its opcodes can be checked one at a time: only the opcodes
+    above are read; REDUCE and NEWOBJ may call only allowlisted callables (not something an earlier call
+    returned); BUILD may set state only on OrderedDicts, Counters and user-allowlisted classes; items go
+    only into lists, dicts and sets; every length the file states is checked against the bytes present
+    before anything is allocated. data.pkl holds no tensor bytes, so its speed does not matter."""
+    dispatch = {code: _refuse_opcode(code) for code in range(256)}
+    dispatch.update({op[0]: pickle._Unpickler.dispatch[op[0]] for op in _TORCH_OPCODES | _PROTOCOL4_OPCODES})
 
     def __init__(self, file, storage_loader, **kwargs):
         super().__init__(file, **kwargs)
+        self._file = file
         self._storage_loader = storage_loader
         allowed = [*_torch_globals().values(), *_SAFE_BUILTINS.values(), *_user_safe_globals.values()]
         self._callables = {id(obj) for obj in allowed if callable(obj)}
-        # the classes whose instances may receive state: dicts (OrderedDict._metadata), tensors, and
-        # the classes a user allowlisted
-        self._buildable = (dict, Tensor, *(c for c in _user_safe_globals.values() if isinstance(c, type)))
+        # the types whose instances may receive state (by exact type, as PyTorch checks)
+        self._buildable = {collections.OrderedDict, collections.Counter,
+                           *(c for c in _user_safe_globals.values() if isinstance(c, type))}
 
     def persistent_load(self, pid):
         return self._storage_loader(pid)
@@ -745,34 +806,107 @@ class _WeightsUnpickler(pickle._Unpickler):
             raise _weights_only_error(module, name)
         return obj
 
+    # ------------------------------------------------------------------ lengths
+    def _checked_length(self, fmt, size):
+        """Read a stated length and make sure that many bytes are actually left in the file."""
+        n, = struct.unpack(fmt, self.read(size))
+        pos = self._file.tell()
+        left = self._file.seek(0, io.SEEK_END) - pos
+        self._file.seek(pos)
+        if n > left:
+            raise pickle.UnpicklingError(f"Weights only load failed: the checkpoint's pickle states a length of {n} "
+                                         f"bytes but only {left} remain; the file is truncated or corrupted")
+        return n
+
+    def load_frame(self):
+        self._unframer.load_frame(self._checked_length('<Q', 8))
+
+    def load_binbytes8(self):
+        n = self._checked_length('<Q', 8)
+        self.append(self.read(n))
+
+    def load_bytearray8(self):
+        n = self._checked_length('<Q', 8)
+        self.append(bytearray(self.read(n)))
+
+    def load_binunicode8(self):
+        n = self._checked_length('<Q', 8)
+        self.append(str(self.read(n), 'utf-8', 'surrogatepass'))
+
+    # ------------------------------------------------------------------ calls and state
     def _check_callable(self, func):
         if id(func) not in self._callables:
             raise pickle.UnpicklingError(f"Weights only load failed: the checkpoint calls {func!r}, which is not "
                                          "an allowed global")
 
     def load_reduce(self):
-        self._check_callable(self.stack[-2])
+        func, args = self.stack[-2], self.stack[-1]
+        self._check_callable(func)
+        if func is codecs.encode and not (isinstance(args, tuple) and len(args) == 2 and isinstance(args[0], str)
+                                          and args[1] in _BYTES_CODECS):
+            raise pickle.UnpicklingError("Weights only load failed: the checkpoint encodes bytes with "
+                                         f"{args[1:]!r}; only latin1 and utf-8 are allowed")
         pickle._Unpickler.load_reduce(self)
 
     def load_newobj(self):
         self._check_callable(self.stack[-2])
         pickle._Unpickler.load_newobj(self)
 
-    def load_newobj_ex(self):
-        self._check_callable(self.stack[-3])
-        pickle._Unpickler.load_newobj_ex(self)
-
     def load_build(self):
         inst = self.stack[-2]
-        if isinstance(inst, type) or not isinstance(inst, self._buildable):
+        if type(inst) not in self._buildable:
             raise pickle.UnpicklingError(f"Weights only load failed: the checkpoint sets the state of a "
-                                         f"{type(inst).__name__}, which is not an allowed global")
+                                         f"{type(inst).__name__}; only OrderedDict, Counter and allowlisted "
+                                         "classes may receive state")
         pickle._Unpickler.load_build(self)
 
+    def load_append(self):
+        self._check_target_at(-2, (list,), 'APPEND')
+        pickle._Unpickler.load_append(self)
+
+    def _check_target_at(self, where, types, opcode):
+        target = self.stack[where]
+        if type(target) not in types:
+            raise pickle.UnpicklingError(f"Weights only load failed: {opcode} onto a {type(target).__name__}")
+        return True
+
+    def load_appends(self):
+        self._check_marked_target((list,), 'APPENDS')
+        pickle._Unpickler.load_appends(self)
+
+    def load_setitem(self):
+        self._check_target_at(-3, _DICT_TYPES, 'SETITEM')
+        pickle._Unpickler.load_setitem(self)
+
+    def load_setitems(self):
+        self._check_marked_target(_DICT_TYPES, 'SETITEMS')
+        pickle._Unpickler.load_setitems(self)
+
+    def load_additems(self):
+        self._check_marked_target((set,), 'ADDITEMS')
+        pickle._Unpickler.load_additems(self)
+
+    def _check_marked_target(self, types, opcode):
+        # the target sits just below the MARK, on the stack saved when MARK was read
+        target = self.metastack[-1][-1] if self.metastack and self.metastack[-1] else None
+        if type(target) not in types:
+            raise pickle.UnpicklingError(f"Weights only load failed: {opcode} onto a {type(target).__name__}")
+
+    dispatch[pickle.FRAME[0]] = load_frame
+    dispatch[pickle.BINBYTES8[0]] = load_binbytes8
+    dispatch[pickle.BYTEARRAY8[0]] = load_bytearray8
+    dispatch[pickle.BINUNICODE8[0]] = load_binunicode8
     dispatch[pickle.REDUCE[0]] = load_reduce
     dispatch[pickle.NEWOBJ[0]] = load_newobj
-    dispatch[pickle.NEWOBJ_EX[0]] = load_newobj_ex
     dispatch[pickle.BUILD[0]] = load_build
+    dispatch[pickle.APPEND[0]] = load_append
+    dispatch[pickle.APPENDS[0]] = load_appends
+    dispatch[pickle.SETITEM[0]] = load_setitem
+    dispatch[pickle.SETITEMS[0]] = load_setitems
+    dispatch[pickle.ADDITEMS[0]] = load_additems
+
+
+_DICT_TYPES = (dict, collections.OrderedDict, collections.Counter)
 
 
 def _check_pid(pid, length=5):
@@ -840,7 +974,12 @@ def _read_entry(zf, name, np_dtype, numel, mapped=None):
                            f"the storage needs {nbytes} ({numel} elements of {np_dtype.itemsize} bytes); the "
                            "checkpoint is truncated or corrupted")
     if mapped is not None and info.compress_type == zipfile.ZIP_STORED and numel:
-        return np.ndarray((numel,), np_dtype, buffer=mapped, offset=_data_offset(zf, info))
+        start = _data_offset(zf, info)
+        # NOTE: one pass over the mapped bytes, as reading does, so damage is caught with mmap too
+        if zlib.crc32(memoryview(mapped)[start:start + info.file_size]) != info.CRC:
+            raise RuntimeError(f"PytorchStreamReader failed reading file {name}: Bad CRC-32 for file {name!r}; the "
+                               "checkpoint is truncated or corrupted")
+        return np.ndarray((numel,), np_dtype, buffer=mapped, offset=start)
     arr = np.empty(numel, np_dtype)
     out = memoryview(arr.view(np.uint8))
     try:
@@ -873,7 +1012,9 @@ def _load_zip(fh, path, restore, unpickler_cls, mmap, pickle_load_args):
                 raise RuntimeError("ember.load cannot read TorchScript archives (written by torch.jit.save)")
             raise RuntimeError("PytorchStreamReader failed locating file data.pkl: file not found")
         prefix = pkl_name[:-len('data.pkl')]
-        byteorder = zf.read(prefix + 'byteorder').decode() if prefix + 'byteorder' in names else 'little'
+        byteorder = zf.read(prefix + 'byteorder').decode('utf-8', 'replace') if prefix + 'byteorder' in names else 'little'
+        if byteorder not in ('little', 'big'):   # anything else would silently byte-swap every tensor
+            raise ValueError(f"Unknown endianness type: {byteorder}")
         mapped = None
         if mmap:
             with open(path, 'rb') as raw:
