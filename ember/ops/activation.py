@@ -18,10 +18,13 @@ def _piecewise_grad(node_name, factor):
     def forward(ctx, g, x, *params):
         ctx.params = params
         ctx.save_for_backward(x)
-        f = factor(ctx.xp, x, *params)
-        if f.dtype.kind != 'b':
-            f = f.astype(g.dtype, copy=False)
-        return g * f
+        xp = ctx.xp
+        f = factor(xp, x, *params)
+        zero = g.dtype.type(0)
+        # NOTE: zeros are chosen with where, never made by multiplying: 0 * inf would be NaN
+        if f.dtype.kind == 'b':
+            return xp.where(f, g, zero)
+        return xp.where(f != 0, g * f.astype(g.dtype, copy=False), zero)
 
     def backward(ctx, gg):
         x, = ctx.saved_tensors
@@ -32,7 +35,8 @@ def _piecewise_grad(node_name, factor):
     return cls
 
 
-_ReluGrad = _piecewise_grad('ThresholdBackwardBackward0', lambda xp, y: y > 0)
+# NOTE: 'not <= 0' rather than '> 0': a NaN passes its gradient on, as in PyTorch
+_ReluGrad = _piecewise_grad('ThresholdBackwardBackward0', lambda xp, y: ~(y <= 0))
 
 
 class Relu(Primitive):
@@ -48,7 +52,7 @@ class Relu(Primitive):
     def backward(ctx, g):
         y, = ctx.saved_tensors
         if not grad_mode._state.enabled:   # nothing to record: one array expression
-            return Tensor._make(g._data * (y._data > 0), g._device)
+            return Tensor._make(g._xp.where(y._data <= 0, g._data.dtype.type(0), g._data), g._device)
         return _ReluGrad.apply(g, y)
 
 
@@ -68,13 +72,20 @@ def relu_(input):
     return apply_inplace(input, Relu.apply, fast=fast)
 
 
+def _max_along(xp, x, dim):
+    """``x.max(dim, keepdims)`` that also takes an empty ``x`` (NumPy's max has no identity there)."""
+    if x.size == 0:
+        return xp.zeros(tuple(1 if i == dim else n for i, n in enumerate(x.shape)), x.dtype)
+    return x.max(axis=dim, keepdims=True)
+
+
 class Softmax(Primitive):
     node_name = 'SoftmaxBackward0'
 
     @staticmethod
     def forward(ctx, x, dim):
         xp = ctx.xp
-        e = xp.exp(x - x.max(axis=dim, keepdims=True))
+        e = xp.exp(x - _max_along(xp, x, dim))
         y = e / e.sum(axis=dim, keepdims=True)
         ctx.dim = dim
         ctx.save_for_backward(y)
@@ -93,7 +104,7 @@ class LogSoftmax(Primitive):
     @staticmethod
     def forward(ctx, x, dim):
         xp = ctx.xp
-        shifted = x - x.max(axis=dim, keepdims=True)
+        shifted = x - _max_along(xp, x, dim)
         y = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
         ctx.dim = dim
         ctx.save_for_backward(y)
@@ -163,12 +174,13 @@ class Clamp(Primitive):
         if hi is not None:
             m = x <= hi
             mask = m if mask is None else mask & m
+        from ember.ops.index import where
         glo = ghi = None
         if isinstance(lo, Tensor) and ctx.needs_input_grad[1]:
-            glo = g * (x < lo).to(g.dtype)
+            glo = where(x < lo, g, 0.0)
         if isinstance(hi, Tensor) and ctx.needs_input_grad[2]:
-            ghi = g * (x > hi).to(g.dtype)
-        return g * mask.to(g.dtype), glo, ghi
+            ghi = where(x > hi, g, 0.0)
+        return where(mask, g, 0.0), glo, ghi
 
 
 @op('ember', 'Tensor', aliases=('clip',), inplace=('Tensor', 'ember'))
@@ -199,7 +211,8 @@ class NanToNum(Primitive):
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
-        return g * x.isfinite().to(g.dtype), None, None, None  # replaced values are constants
+        # replaced values are constants; NOTE: a product, as PyTorch's formula (inf * 0 gives NaN there too)
+        return g * x.isfinite().to(g.dtype), None, None, None
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
@@ -220,10 +233,6 @@ def _inplace(input, fn):
 def _where(cond, a, b):
     from ember.ops.index import where
     return where(cond, a, b)
-
-
-def _as(mask, like):
-    return mask.to(like.dtype)
 
 
 _LeakyReluGrad = _piecewise_grad('LeakyReluBackwardBackward0',
@@ -492,9 +501,8 @@ class Hardswish(Primitive):
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
-        mid = _as((x >= -3) & (x <= 3), g)
-        hi = _as(x > 3, g)
-        return g * (mid * (x / 3 + 0.5) + hi)
+        from ember.ops.index import where
+        return where(x > 3, g, where((x >= -3) & (x <= 3), g * (x / 3 + 0.5), 0.0))
 
 
 @op('F')
@@ -602,7 +610,7 @@ def hardshrink(input, lambd=0.5):
     return Hardshrink.apply(input, lambd)
 
 
-_ThresholdGrad = _piecewise_grad('ThresholdBackwardBackward0', lambda xp, x, th: x > th)
+_ThresholdGrad = _piecewise_grad('ThresholdBackwardBackward0', lambda xp, x, th: ~(x <= th))
 
 
 class Threshold(Primitive):
@@ -612,7 +620,7 @@ class Threshold(Primitive):
     def forward(ctx, x, threshold, value):
         ctx.threshold = threshold
         ctx.save_for_backward(x)
-        return ctx.xp.where(x > threshold, x, value).astype(x.dtype, copy=False)
+        return ctx.xp.where(x <= threshold, value, x).astype(x.dtype, copy=False)   # NaN stays NaN
 
     @staticmethod
     def backward(ctx, g):

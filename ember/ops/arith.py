@@ -351,10 +351,11 @@ class _MinMax(Primitive):
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         # ties share the gradient equally; a NaN (no order either way) passes it to both, as in PyTorch
-        dt = g.dtype
-        tie = (a == b).to(dt) * 0.5
+        # NOTE: chosen with where, not by multiplying with 0/1 masks (0 * inf would be NaN)
+        from ember.ops.index import where
         lose_a, lose_b = ((a < b), (a > b)) if ctx.take_max else ((a > b), (a < b))
-        return g * (1 - lose_a.to(dt) - tie), g * (1 - lose_b.to(dt) - tie), None
+        share = where(a == b, g * 0.5, g)
+        return where(lose_a, 0.0, share), where(lose_b, 0.0, share), None
 
 
 class Maximum(_MinMax):
@@ -391,8 +392,8 @@ class _FMinMax(Primitive):
         a, b = ctx.saved_tensors
         # NOTE: unlike maximum, a tie sends the whole gradient to `input` (PyTorch's formula)
         wins = ((a >= b) if ctx.take_max else (a <= b)) | b.isnan()
-        wa = wins.to(g.dtype)
-        return g * wa, g * (1 - wa), None
+        from ember.ops.index import where
+        return where(wins, g, 0.0), where(wins, 0.0, g), None
 
 
 class Fmax(_FMinMax):

@@ -147,16 +147,57 @@ def size_arg(name, size, size_kw=None):
     return tuple(out)
 
 
+def _storage_bytes(shape, np_dtype):
+    """The bytes a tensor of ``shape`` needs; PyTorch's error when that overflows 64 bits."""
+    nbytes = np_dtype.itemsize
+    for n in shape:
+        nbytes *= int(n)
+    if nbytes >= 1 << 63:
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={[int(n) for n in shape]}")
+    return nbytes
+
+
+_C_NAMES = {'int8': 'int8_t', 'uint8': 'uint8_t', 'int16': 'int16_t', 'int32': 'int', 'int64': 'int64_t',
+            'float32': 'float', 'float64': 'double'}
+
+
+def _checked_fill(value, dt):
+    """``value`` as PyTorch converts a fill value: integers out of range (and floats beyond the
+    type's range) are refused; an unsigned type takes negative integers down to minus its maximum
+    (wrapping, as C does)."""
+    kind = dt.np_dtype.kind
+    if isinstance(value, bool) or kind in 'bc' or not isinstance(value, (int, float)):
+        return value
+    if kind == 'f':
+        if isinstance(value, float) and math.isfinite(value) and abs(value) > np.finfo(dt.np_dtype).max \
+                and dt.np_dtype.itemsize > 2:
+            raise RuntimeError(f"value cannot be converted to type {_C_NAMES.get(dt.np_dtype.name, dt.np_dtype.name)} "
+                               "without overflow")
+        return value
+    info = np.iinfo(dt.np_dtype)
+    ok = (info.min <= value <= info.max) if isinstance(value, float) else \
+        (-info.max <= value <= info.max if kind == 'u' else info.min <= value <= info.max)
+    if not ok:   # NaN fails the comparisons too
+        raise RuntimeError(f"value cannot be converted to type {_C_NAMES.get(dt.np_dtype.name, dt.np_dtype.name)} "
+                           "without overflow")
+    return int(value) % (info.max + 1) if kind == 'u' and value < 0 else value
+
+
 def _fill(shape, value, dtype, device, requires_grad, out=None):
     dt = to_dtype(dtype) if dtype is not None else (out.dtype if out is not None else get_default_dtype())
     dev = as_device(device) if device is not None or out is None else out.device
     xp = backend.get_array_module(dev)
-    if value is None:
-        arr = xp.empty(shape, dt.np_dtype)
-    elif value == 0:
-        arr = xp.zeros(shape, dt.np_dtype)
-    else:
-        arr = xp.full(shape, value, dt.np_dtype)
+    nbytes = _storage_bytes(shape, dt.np_dtype)
+    try:
+        if value is None:
+            arr = xp.empty(shape, dt.np_dtype)
+        elif value == 0:
+            arr = xp.zeros(shape, dt.np_dtype)
+        else:
+            arr = xp.full(shape, _checked_fill(value, dt), dt.np_dtype)
+    except MemoryError:
+        raise RuntimeError(f"DefaultCPUAllocator: can't allocate memory: you tried to allocate {nbytes} bytes. "
+                           "Error code 12 (Cannot allocate memory)") from None
     t = Tensor._make(arr, dev)
     if requires_grad:
         t.requires_grad_(True)

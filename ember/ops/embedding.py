@@ -131,7 +131,7 @@ class _BagMax(Primitive):
             np.minimum.at(winner, bag, rows)
         else:
             __import__('cupyx').scatter_min(winner, bag, rows)
-        ctx.mask = (rows == winner[bag]).astype(emb.dtype)
+        ctx.mask = rows == winner[bag]
         out[out == -xp.inf] = 0   # empty bags give zeros
         ctx.save_for_backward(bag)
         return out
@@ -139,8 +139,9 @@ class _BagMax(Primitive):
     @staticmethod
     def backward(ctx, g):
         bag, = ctx.saved_tensors
+        from ember.ops.index import where
         mask = Tensor._make(ctx.mask, g._device)
-        return g.index_select(0, bag) * mask, None, None
+        return where(mask, g.index_select(0, bag), 0.0), None, None   # where: 0 * inf would be NaN
 
 
 @op('F')

@@ -22,6 +22,7 @@ from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import elementwise
 from ember.ops.activation import logsigmoid
+from ember.ops.index import where
 from ember.ops.distance import pairwise_distance
 from ember.ops._registry import op
 
@@ -96,9 +97,26 @@ def _size_warning(input, target):
                       'Please ensure they have the same size.', stacklevel=3)
 
 
-def _common(input, target):
-    """Cast input and target to their promoted dtype (an integer target joins a float input)."""
+def _not_implemented(kernel, t):
+    return NotImplementedError(f'"{kernel}" not implemented for \'{_scalar_type_name(t.dtype)}\'')
+
+
+def _cast_error(result, input):
+    return RuntimeError(f"result type {_scalar_type_name(result)} can't be cast to the desired output type "
+                        f"{_scalar_type_name(input.dtype)}")
+
+
+def _common(input, target, kernel=None, into_input=False):
+    """Cast input and target to their promoted dtype (an integer target joins a float input).
+
+    ``kernel``: the name of PyTorch's floating-point kernel, which refuses a pair of integer (or
+    bool) tensors; ``into_input``: the loss is computed into a tensor of input's dtype, so a float
+    target cannot join an integer input."""
     dt = _dtype.result_type(input, target)
+    if kernel is not None and dt.category < 2:
+        raise _not_implemented(kernel, Tensor._make(input._xp.empty(0, dt.np_dtype), input._device))
+    if into_input and dt is not input.dtype and input.dtype.category < 2:
+        raise _cast_error(dt, input)
     if dt.category < 2:
         dt = _dtype.get_default_dtype() if input.dtype.category < 2 else input.dtype
     if input.dtype is not dt:
@@ -153,7 +171,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction='mean', we
     """Mean squared error; ``weight`` (input-shaped) weighs each element."""
     _size_warning(input, target)
     reduction = _resolve(size_average, reduce, reduction)
-    input, target = _common(input, target)
+    input, target = _common(input, target, 'mse_cpu')
     if weight is not None:
         from ember.ops.shape import broadcast_tensors
         i, t = broadcast_tensors(input, target)
@@ -166,6 +184,8 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction='mean', wei
     """Mean absolute error (composed, as in PyTorch: its grad_fn is the reduction's)."""
     _size_warning(input, target)
     reduction = _resolve(size_average, reduce, reduction)
+    if _dtype.result_type(input, target).category < 2 and weight is None:
+        return _reduce((input - target).abs(), reduction)   # integers stay integers; their mean refuses
     input, target = _common(input, target)
     if weight is not None:
         from ember.ops.shape import broadcast_tensors
@@ -193,8 +213,8 @@ class _PiecewiseQuadratic(Primitive):
     def backward(ctx, g):
         x, t = ctx.saved_tensors
         d = x - t
-        inside = (d.abs() < ctx.width).to(d.dtype)
-        slope = inside * d * ctx.scale + (1 - inside) * d.sign() * (ctx.width * ctx.scale)
+        # NOTE: chosen with where, not by multiplying with a 0/1 mask: 0 * inf would be NaN at d = +-inf
+        slope = where(d.abs() < ctx.width, d * ctx.scale, d.sign() * (ctx.width * ctx.scale))
         gx = slope * _scale(g, ctx.reduction, ctx.n)
         return _need(ctx, 0, gx), _need(ctx, 1, -gx), None, None, None
 
@@ -214,7 +234,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mea
     reduction = _resolve(size_average, reduce, reduction)
     if beta < 0:
         raise RuntimeError('smooth_l1_loss does not support negative values for beta.')
-    input, target = _common(input, target)
+    input, target = _common(input, target, 'smooth_l1_cpu')
     if beta == 0.0:
         return _reduce((input - target).abs(), reduction)
     return SmoothL1Loss.apply(input, target, reduction, float(beta), 1.0 / beta)
@@ -227,7 +247,7 @@ def huber_loss(input, target, reduction='mean', delta=1.0, weight=None):
     reduction = _get_enum(reduction)
     if delta <= 0:
         raise RuntimeError('huber_loss does not support non-positive values for delta.')
-    input, target = _common(input, target)
+    input, target = _common(input, target, 'huber_cpu', into_input=True)
     if weight is not None:
         return _weighted(HuberLoss.apply(input, target, 'none', float(delta), 1.0), weight, input, reduction,
                          mean_by_weight=False)
@@ -381,6 +401,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     """
     reduction = _resolve(size_average, reduce, reduction)
     _check_class_args(input, target, weight)
+    if input.dtype.category < 2:
+        raise _not_implemented('nll_loss_out_frame' if input.ndim <= 2 else 'nll_loss2d_forward_out_frame', input)
     cls = _nll_node(NllLoss, input.ndim, reduction, _NLL_NAMES)
     return cls.apply(input, target, weight, int(ignore_index), reduction)
 
@@ -620,6 +642,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     if target.dtype is not input.dtype:
         raise RuntimeError(f'Found dtype {_scalar_type_name(target.dtype)} but expected '
                            f'{_scalar_type_name(input.dtype)}')
+    if input.dtype.category < 2:
+        raise _not_implemented('binary_cross_entropy', input)
     if weight is not None:
         from ember.ops.shape import broadcast_shapes
         try:
@@ -692,6 +716,10 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     reduction = _resolve(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f'Target size ({target.size()}) must be the same as input size ({input.size()})')
+    if input.dtype.category < 2:
+        raise _not_implemented('log_sigmoid_cpu', input)
+    if target.dtype.category < 2:   # PyTorch's kernel writes into a tensor of the target's dtype
+        raise _cast_error(_dtype.result_type(input, target), target)
     input, target = _common(input, target)
     return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
 
@@ -730,6 +758,8 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
     """Per-sample mean over classes of the binary logistic loss."""
     if size_average is not None or reduce is not None:
         reduction = legacy_get_string(size_average, reduce)
+    if input.dtype.category < 2:
+        raise _not_implemented('log_sigmoid_cpu', input)
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
         loss = loss * weight
@@ -762,6 +792,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_
                           stacklevel=2)
         if reduction != 'batchmean':
             reduction = _get_enum(reduction)
+    if input.dtype.category < 2 or target.dtype.category < 2:
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
         loss = target.exp() * (target - input)
     else:
@@ -941,8 +973,10 @@ class MultiMarginLoss(Primitive):
             coef = coef * 2 * z
         gs = g.reshape(-1, 1) if ctx.reduction == 'none' else _scale(g, ctx.reduction, ctx.n)
         coef = coef * gs
-        onehot = Tensor._make(_onehot(ctx.xp, ctx.t[:, 0], ctx.C, x._data), dev)
-        gx = coef - onehot * coef.sum(1, keepdim=True)
+        is_target = Tensor._make(ctx.xp.arange(ctx.C)[None, :] == ctx.t, dev)
+        # the target's column by where: a product with a one-hot mask would turn an infinite sum into NaN
+        active = Tensor._make(ctx.active, dev)
+        gx = where(is_target, -where(active, coef, 0.0).sum(1, keepdim=True), coef)
         return gx.reshape(ctx.shape), None, None, None, None, None
 
 

@@ -22,6 +22,8 @@ __all__ = ['batch_norm', 'layer_norm', 'group_norm', 'instance_norm', 'local_res
 def _stats_backward(x, gxhat, axes, eps, mean, invstd):
     """The input gradient of ``xhat = (x - mean(x)) * invstd(x)`` for ``gxhat`` (Tensors); also
     returns ``xhat`` for the affine weight's gradient."""
+    if x.numel() == 0:   # nothing was normalised: empty gradients (and no statistics of nothing)
+        return gxhat * 0, x * 0
     if grad_mode.is_grad_enabled():
         mean = x.mean(axes, keepdim=True)
         xc = x - mean
@@ -34,6 +36,9 @@ def _stats_backward(x, gxhat, axes, eps, mean, invstd):
 
 
 def _raw_stats(xp, x, axes, eps):
+    if x.size == 0:   # an empty batch has no statistics; its (empty) output needs none
+        stats = xp.zeros(tuple(1 if i in axes else n for i, n in enumerate(x.shape)), x.dtype)
+        return stats, stats, x.copy()
     mean = x.mean(axis=axes, keepdims=True)
     xc = x - mean
     var = (xc * xc).mean(axis=axes, keepdims=True)
@@ -120,7 +125,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     for name, t in (('running_mean', running_mean), ('running_var', running_var), ('weight', weight), ('bias', bias)):
         _check_size(input, name, t)
     y, mean, var = NativeBatchNorm.apply(input, weight, bias, running_mean, running_var, bool(training), eps)
-    if training and running_mean is not None and momentum is not None:
+    # NOTE: an empty batch leaves the running statistics as they were (as PyTorch does)
+    if training and running_mean is not None and momentum is not None and input.numel():
         n = input.numel() // input.shape[1]
         with grad_mode.no_grad():
             unbiased = var * (n / (n - 1)) if n > 1 else var
@@ -195,7 +201,7 @@ class NativeGroupNorm(Primitive):
     def forward(ctx, x, weight, bias, groups, eps):
         xp = ctx.xp
         N, C = x.shape[:2]
-        xr = x.reshape(N, groups, -1)
+        xr = x.reshape(N, groups, x.size // N // groups if N else 0)   # NOTE: not -1, ambiguous when N == 0
         mean, var, xhat = _raw_stats(xp, xr, (2,), eps)
         y = xhat.reshape(x.shape)
         shape = (1, C) + (1,) * (x.ndim - 2)
@@ -216,7 +222,8 @@ class NativeGroupNorm(Primitive):
         mean, invstd = (Tensor._make(a, g.device) for a in ctx.stats)
         N = x.shape[0]
         gxhat = g if weight is None else g * weight.reshape(shape)
-        gx, xhat = _stats_backward(x.reshape(N, groups, -1), gxhat.reshape(N, groups, -1), (2,), eps, mean, invstd)
+        per = x.numel() // N // groups if N else 0
+        gx, xhat = _stats_backward(x.reshape(N, groups, per), gxhat.reshape(N, groups, per), (2,), eps, mean, invstd)
         axes = (0,) + tuple(range(2, g.ndim))
         gw = (g * xhat.reshape(x.shape)).sum(axes) if need[1] else None
         gb = g.sum(axes) if need[2] else None

@@ -209,8 +209,9 @@ class _ExtremeAll(Primitive):
     @staticmethod
     def backward(ctx, g):
         x, out = ctx.saved_tensors
-        mask = (x == out).to(g.dtype)
-        return g * mask / mask.sum(), None
+        from ember.ops.index import where
+        mask = x == out
+        return where(mask, g / mask.sum().to(g.dtype), 0.0), None   # where, not a 0/1 product: 0 * inf is NaN
 
 
 class MaxAll(_ExtremeAll):
@@ -297,6 +298,7 @@ class _AmaxAmin(Primitive):
     def backward(ctx, g):
         x, out = ctx.saved_tensors
         shape, dims, keepdim = ctx.args
+        # NOTE: a product with the 0/1 mask, as PyTorch's amax/amin formula (so inf * 0 is NaN there too)
         mask = (x == out).to(g.dtype)
         count = mask.sum(dims if dims is not None else None, keepdim=True)
         return _expand_back(g, shape, dims, keepdim) * mask / count, None, None, None
@@ -869,9 +871,14 @@ def _median(input, dim, keepdim, skip_nan):
     if x.ndim == 0:
         x = x.reshape(1)
     d = 0 if whole or input.ndim == 0 else wrap_dim(dim, input.ndim)
+    if whole and x.shape[0] == 0:
+        # PyTorch's median of nothing: NaN (the lowest value for integers); the pad keeps the graph
+        from ember.ops.shape import cat
+        kind = x._data.dtype
+        fill = math.nan if kind.kind in 'fc' else (np.iinfo(kind).min if kind.kind in 'iu' else False)
+        return cat([x, x.new_full((1,), fill)])[0]
     if x.shape[d] == 0:
-        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size." if not whole else
-                         f"{name}() input tensor cannot be empty")
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     xp = x._xp
     data = x._data
     idx = _argsort(x, d, False)._data  # NaNs sort last
