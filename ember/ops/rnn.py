@@ -16,6 +16,7 @@ from ember.ops.dropout import dropout as _dropout
 from ember.ops.linear import linear as _linear
 from ember.ops.shape import cat, stack
 from ember.ops.unary import sigmoid, tanh
+from ember.ops.index import where
 from ember.ops._registry import op
 
 __all__ = ['rnn_tanh_cell', 'rnn_relu_cell', 'lstm_cell', 'gru_cell', 'rnn_tanh', 'rnn_relu', 'lstm', 'gru']
@@ -171,8 +172,12 @@ def _unpack(params, has_biases, proj):
     return groups
 
 
-def _run_direction(mode, xs, h, c, weights, reverse, act):
-    """One layer in one direction over the whole sequence xs (T, B, F)."""
+def _run_direction(mode, xs, h, c, weights, reverse, act, mask=None):
+    """One layer in one direction over the whole sequence xs (T, B, F).
+
+    ``mask`` (T, B, 1), for packed sequences, says which steps are real: elsewhere the state is
+    carried over unchanged, so each sequence ends (or, reversed, starts) at its own length.
+    """
     w_ih, w_hh, b_ih, b_hh, w_hr = weights
     T = xs.shape[0]
     if mode == 'GRU':
@@ -186,19 +191,23 @@ def _run_direction(mode, xs, h, c, weights, reverse, act):
     outs = [None] * T
     order = range(T - 1, -1, -1) if reverse else range(T)
     for t in order:
+        h_prev, c_prev = h, c
         if mode == 'LSTM':
             h, c = _lstm_step(steps[t], h, c, w_hh, b_hh, w_hr)
         elif mode == 'GRU':
             h = _gru_step(steps[t], h, w_hh, b_hh)
         else:
             h = _rnn_step(steps[t], h, w_hh, b_hh, act)
+        if mask is not None:
+            h = where(mask[t], h, h_prev)
+            c = None if c is None else where(mask[t], c, c_prev)
         outs[t] = h
     out = stack(outs, 0) if T else xs.new_zeros((0, xs.shape[1], h.shape[-1]))
     return out, h, c
 
 
 def _sequence(mode, input, hx, cx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first,
-              act=None):
+              act=None, mask=None):
     dirs = 2 if bidirectional else 1
     proj = mode == 'LSTM' and len(params) == num_layers * dirs * (5 if has_biases else 3)
     groups = _unpack(params, has_biases, proj)
@@ -209,7 +218,7 @@ def _sequence(mode, input, hx, cx, params, has_biases, num_layers, dropout, trai
         for d in range(dirs):
             k = layer * dirs + d
             c0 = cx[k] if cx is not None else None
-            out, h, c = _run_direction(mode, x, hx[k], c0, groups[k], d == 1, act)
+            out, h, c = _run_direction(mode, x, hx[k], c0, groups[k], d == 1, act, mask)
             outs.append(out)
             h_n.append(h)
             c_n.append(c)

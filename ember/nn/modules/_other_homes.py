@@ -21,6 +21,7 @@ _HOMES = {
     'pooling': {'AdaptiveMaxPool3d': 'pooling3d', 'LPPool3d': 'pooling3d', 'MaxUnpool3d': 'pooling3d',
                 '_triple': 'utils'},
     'padding': {'_pair': 'utils', '_quadruple': 'utils'},
+    'rnn': {'PackedSequence': 'ember.nn.utils.rnn'},
 }
 
 
@@ -30,7 +31,9 @@ def lookup(module_name, name):
     home = _HOMES.get(file, {}).get(name)
     if home is None:
         raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
-    target = 'ember.nn.parameter' if home == '..parameter' else f'ember.nn.modules.{home}'
+    if home == '..parameter':
+        home = 'ember.nn.parameter'
+    target = home if home.startswith('ember.') else f'ember.nn.modules.{home}'
     return getattr(importlib.import_module(target), name)
 
 

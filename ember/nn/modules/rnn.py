@@ -18,6 +18,7 @@ from ember.autograd.grad_mode import no_grad
 from ember.nn.modules.module import Module
 from ember.nn.parameter import Parameter
 from ember.ops import rnn as _R
+from ember.nn.modules import _packed_rnn as _packed
 from ember.ops.creation import empty, zeros
 
 __all__ = ['RNNBase', 'RNN', 'LSTM', 'GRU', 'RNNCellBase', 'RNNCell', 'LSTMCell', 'GRUCell']
@@ -202,6 +203,8 @@ class RNN(RNNBase):
         super().__init__(mode, *args, **kwargs)
 
     def forward(self, input, hx=None):
+        if _packed.is_packed(input):
+            return _packed.packed_forward(self, input, hx)
         input, hx, batched, batch_dim = self._prepare(input, hx)
         fn = _R.rnn_tanh if self.mode == 'RNN_TANH' else _R.rnn_relu
         output, hidden = fn(input, hx, *self._args())
@@ -225,6 +228,8 @@ class LSTM(RNNBase):
         return (self.num_layers * (2 if self.bidirectional else 1), mini_batch, self.hidden_size)
 
     def forward(self, input, hx=None):
+        if _packed.is_packed(input):
+            return _packed.packed_forward(self, input, hx)
         batched = self._check_dims(input)
         batch_dim = 0 if self.batch_first else 1
         if not batched:
@@ -263,6 +268,8 @@ class GRU(RNNBase):
         super().__init__('GRU', *args, **kwargs)
 
     def forward(self, input, hx=None):
+        if _packed.is_packed(input):
+            return _packed.packed_forward(self, input, hx)
         input, hx, batched, batch_dim = self._prepare(input, hx)
         output, hidden = _R.gru(input, hx, *self._args())
         if not batched:
@@ -378,3 +385,13 @@ class GRUCell(RNNCellBase):
         input, hx, batched = self._prepare(input, hx)
         ret = _R.gru_cell(input, hx, *self._weights())
         return ret if batched else ret.squeeze(0)
+
+
+def __getattr__(name):  # PyTorch's names for this file that ember defines elsewhere (see _other_homes)
+    from ember.nn.modules._other_homes import lookup
+    return lookup(__name__, name)
+
+
+def __dir__():
+    from ember.nn.modules._other_homes import names
+    return sorted(set(globals()) | set(names(__name__)))
