@@ -1,7 +1,7 @@
 """The op families, one per file. Importing this package registers every op (see ``_registry``)."""
 from ember.ops import (activation, arith, arrange, attention, compare, conv, convert, creation,  # noqa: F401
                        distance, dropout, embedding, index, inplace, inplace_views, linalg, linear, loss, norm,
-                       padding, pixelshuffle, pointwise, pooling, random, reduce, rnn, scatter_reduce, shape, stats, torch_nn_spellings, unary, upsample,
+                       padding, pixelshuffle, pointwise, pooling, random, reduce, rnn, scatter_reduce, shape, stats, tensor_extras, torch_nn_spellings, unary, upsample,
                        windows)
 from ember.ops import pooling3d, rms_norm  # noqa: F401  (the nn families added later)
 

@@ -1,0 +1,283 @@
+"""Smaller tensor functions PyTorch has at both levels: splits by direction and by sizes, the
+``*_scatter`` family (out-of-place writes into a region), ``put``, ``unravel_index``, ``isin``,
+``nonzero_static``, ``addr``, ``narrow_copy``, ``fill``, strided/buffer constructors and predicates."""
+import numpy as np
+
+from ember._device import as_device
+from ember._tensor import Tensor
+from ember.ops._registry import op
+from ember.ops._util import wrap_dim
+from ember.ops.inplace import copy_into_out
+
+
+def _out(result, out):
+    return result if out is None else copy_into_out(out, result)
+
+
+# ----------------------------------------------------------------------------- predicates
+@op('ember', 'Tensor')
+def is_same_size(input, other):
+    """Whether the two tensors have the same shape."""
+    return tuple(input.shape) == tuple(other.shape)
+
+
+@op('ember')
+def is_signed(input):
+    """Whether the dtype is signed (every dtype but bool and uint8)."""
+    return input.is_signed()
+
+
+@op('ember')
+def is_inference(input):
+    """Whether the tensor was made under ``inference_mode`` (never true for a tensor that can
+    record a graph)."""
+    return bool(getattr(input, '_inference', False))
+
+
+@op('ember', 'Tensor')
+def get_device(input):
+    """The CUDA device index, or -1 for a CPU tensor."""
+    return input.device.index if input.device.type == 'cuda' else -1
+
+
+@op('ember')
+def detach(input):
+    """``input.detach()``."""
+    return input.detach()
+
+
+@op('ember')
+def detach_(input):
+    """``input.detach_()``."""
+    return input.detach_()
+
+
+# ------------------------------------------------------------------------------- splits
+def _direction_split(name, input, indices_or_sections, dim, min_dims):
+    if input.ndim < min_dims:
+        raise RuntimeError(f"ember.{name} requires a tensor with at least {min_dims} dimension, but got a tensor "
+                           f"with {input.ndim} dimensions!")
+    if isinstance(indices_or_sections, int) and not isinstance(indices_or_sections, bool):
+        size = input.shape[dim]
+        if indices_or_sections == 0 or size % indices_or_sections:
+            raise RuntimeError(f"ember.{name} attempted to split along dimension {dim}, but the size of the "
+                               f"dimension {size} is not divisible by the split_size {indices_or_sections}!")
+    return input.tensor_split(indices_or_sections, dim)
+
+
+@op('ember', 'Tensor')
+def hsplit(input, indices_or_sections):
+    """Split along the columns: dim 1, or dim 0 of a 1-D tensor (``numpy.hsplit``)."""
+    return _direction_split('hsplit', input, indices_or_sections, 1 if input.ndim > 1 else 0, 1)
+
+
+@op('ember', 'Tensor')
+def vsplit(input, indices_or_sections):
+    """Split along dim 0 of a tensor with at least 2 dims (``numpy.vsplit``)."""
+    return _direction_split('vsplit', input, indices_or_sections, 0, 2)
+
+
+@op('ember', 'Tensor')
+def dsplit(input, indices_or_sections):
+    """Split along dim 2 of a tensor with at least 3 dims (``numpy.dsplit``)."""
+    return _direction_split('dsplit', input, indices_or_sections, 2, 3)
+
+
+@op('ember', 'Tensor', aliases=('unsafe_split_with_sizes',))
+def split_with_sizes(input, split_sizes, dim=0):
+    """Split into pieces of the given sizes along ``dim`` (they must add up to its size)."""
+    dim = wrap_dim(dim, input.ndim)
+    if sum(split_sizes) != input.shape[dim]:
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {input.shape[dim]} (input tensor's "
+                           f"size at dimension {dim}), but got split_sizes={list(split_sizes)}")
+    return input.split(list(split_sizes), dim)
+
+
+@op('ember', 'Tensor')
+def unsafe_split(input, split_size, dim=0):
+    """``split`` (PyTorch's variant that skips view tracking; ember's views are always tracked)."""
+    return input.split(split_size, dim)
+
+
+@op('ember', 'Tensor')
+def unsafe_chunk(input, chunks, dim=0):
+    """``chunk`` (PyTorch's variant that skips view tracking; ember's views are always tracked)."""
+    return input.chunk(chunks, dim)
+
+
+@op('ember', 'Tensor')
+def narrow_copy(input, dim, start, length, *, out=None):
+    """A copy of ``narrow(dim, start, length)``."""
+    return _out(input.narrow(dim, start, length).clone(), out)
+
+
+@op('ember')
+def fill(input, value):
+    """A new tensor shaped like ``input`` holding ``value`` (out of place ``fill_``)."""
+    return input.clone().fill_(value)
+
+
+# -------------------------------------------------------------- out-of-place writes (*_scatter)
+def _scatter_region(input, src, view):
+    """``input`` with the region ``view(result)`` selects replaced by ``src``, differentiably."""
+    region = view(input)
+    if tuple(region.shape) != tuple(src.shape):
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
+                           f"slice size = {list(region.shape)}")
+    result = input.clone()
+    view(result).copy_(src)
+    return result
+
+
+@op('ember', 'Tensor')
+def select_scatter(input, src, dim, index):
+    """``input`` with ``input.select(dim, index)`` replaced by ``src``."""
+    return _scatter_region(input, src, lambda t: t.select(dim, index))
+
+
+@op('ember', 'Tensor')
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1, *, out=None):
+    """``input`` with the slice ``start:end:step`` of ``dim`` replaced by ``src``."""
+    dim = wrap_dim(dim, input.ndim)
+    key = (slice(None),) * dim + (slice(start, end, step),)
+    return _out(_scatter_region(input, src, lambda t: t[key]), out)
+
+
+@op('ember', 'Tensor')
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    """``input`` with ``input.diagonal(offset, dim1, dim2)`` replaced by ``src``."""
+    return _scatter_region(input, src, lambda t: t.diagonal(offset, dim1, dim2))
+
+
+@op('ember', 'Tensor')
+def as_strided_scatter(input, src, size, stride, storage_offset=None):
+    """``input`` with ``input.as_strided(size, stride, storage_offset)`` replaced by ``src``."""
+    return _scatter_region(input.contiguous(), src, lambda t: t.as_strided(size, stride, storage_offset))
+
+
+@op('Tensor')
+def put_(input, index, source, accumulate=False):
+    """Write ``source`` into ``input`` at the flat (row-major) positions ``index``; with
+    ``accumulate=True`` add instead (repeated positions add up)."""
+    n = input.numel()
+    flat_index = index.reshape(-1)
+    if flat_index.numel() and (int(flat_index.max()) >= n or int(flat_index.min()) < -n):
+        bad = int(flat_index.max()) if int(flat_index.max()) >= n else int(flat_index.min())
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    wrapped = flat_index % n if n else flat_index
+    rows = [(wrapped // int(np.prod(input.shape[d + 1:], dtype=np.int64))) % input.shape[d] for d in range(input.ndim)]
+    return input.index_put_(tuple(rows), source.reshape(-1), accumulate=accumulate)
+
+
+@op('ember', 'Tensor')
+def put(input, index, source, accumulate=False):
+    """``put_`` out of place."""
+    return put_(input.clone(), index, source, accumulate)
+
+
+@op('ember')
+def unravel_index(indices, shape):
+    """The coordinates in ``shape`` of flat (row-major) ``indices``, as a tuple of tensors."""
+    if isinstance(shape, int):
+        shape = (shape,)
+    idx = indices if isinstance(indices, Tensor) else Tensor._make(np.asarray(indices))
+    if idx.dtype.category != 1:
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {idx.dtype}")
+    n = int(np.prod(shape, dtype=np.int64))
+    if idx.numel() and (int(idx.max()) >= n or int(idx.min()) < -n):
+        raise RuntimeError("'indices' must be in range [-prod(shape), prod(shape) - 1]")
+    coords = np.unravel_index(idx.numpy() % max(n, 1), tuple(shape))
+    return tuple(Tensor._make(c.astype(np.int64), idx.device) for c in coords)
+
+
+@op('ember')
+def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None):
+    """Whether each element of ``elements`` occurs in ``test_elements`` (either may be a number).
+
+    >>> ember.isin(ember.tensor([1, 2, 3, 4]), ember.tensor([2, 4]))
+    tensor([False,  True, False,  True])
+    """
+    device = elements.device if isinstance(elements, Tensor) else test_elements.device
+    a = elements.numpy() if isinstance(elements, Tensor) else np.asarray(elements)
+    b = test_elements.numpy() if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    found = np.isin(a, b, assume_unique=assume_unique, invert=invert)
+    return _out(Tensor._make(np.asarray(found), as_device(device)), out)
+
+
+@op('ember', 'Tensor')
+def nonzero_static(input, *, size, fill_value=-1, out=None):
+    """``nonzero()`` padded with ``fill_value`` (or cut) to exactly ``size`` rows."""
+    found = input.nonzero()
+    if found.shape[0] >= size:
+        result = found[:size]
+    else:
+        pad = found.new_full((size - found.shape[0], input.ndim), fill_value)
+        from ember.ops.shape import cat
+        result = cat([found, pad], 0)
+    return _out(result, out)
+
+
+@op('ember', 'Tensor', inplace=True)
+def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * outer(vec1, vec2)`` (``beta=0`` ignores ``input``, NaNs included).
+
+    >>> ember.addr(ember.zeros(2, 2), ember.tensor([1., 2.]), ember.tensor([3., 4.]))
+    tensor([[3., 4.],
+            [6., 8.]])
+    """
+    product = vec1.outer(vec2)
+    if alpha != 1:
+        product = product * alpha
+    result = product if beta == 0 else (input if beta == 1 else input * beta) + product
+    if beta == 0:
+        result = result.expand(input.shape) if tuple(result.shape) != tuple(input.shape) else result
+    return _out(result, out)
+
+
+# ------------------------------------------------------------------------------ constructors
+@op('ember')
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False):
+    """An uninitialised tensor with the given ``size`` and ``stride`` (in elements)."""
+    from ember.ops.creation import empty
+    size, stride = tuple(size), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    extent = 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
+    storage = empty(max(extent, 0), dtype=dtype, layout=layout, device=device, pin_memory=pin_memory)
+    return storage.as_strided(size, stride).requires_grad_(requires_grad)
+
+
+@op('ember')
+def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, pin_memory=False,
+                   requires_grad=False):
+    """An uninitialised tensor of ``size`` whose memory is laid out in the dim order
+    ``physical_layout`` (outermost first)."""
+    from ember.ops.creation import empty
+    order = list(physical_layout)
+    if sorted(order) != list(range(len(size))):
+        raise RuntimeError("Number of dimensions in size does not match the length of the physical_layout")
+    physical = empty([size[d] for d in order], dtype=dtype, layout=layout, device=device, pin_memory=pin_memory)
+    inverse = [order.index(d) for d in range(len(order))]
+    return physical.permute(inverse).requires_grad_(requires_grad)
+
+
+@op('ember')
+def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
+    """A 1-D tensor sharing memory with an object that exposes the buffer protocol."""
+    from ember._dtype import to_dtype
+    np_dtype = to_dtype(dtype).np_dtype
+    view = memoryview(buffer)
+    nbytes = view.nbytes
+    if offset < 0 or offset >= nbytes and nbytes:
+        raise ValueError(f"both buffer length ({nbytes}) and offset ({offset}) must be greater than zero")
+    available = (nbytes - offset) // np_dtype.itemsize
+    if count < 0:
+        if (nbytes - offset) % np_dtype.itemsize:
+            raise ValueError(f"buffer length ({nbytes - offset} after offset) must be a multiple of element size "
+                             f"({np_dtype.itemsize})")
+        count = available
+    elif count > available:
+        raise ValueError(f"requested buffer length ({count} * {np_dtype.itemsize} bytes) after offset ({offset}) "
+                         f"must not be greater than actual buffer length ({nbytes})")
+    array = np.frombuffer(buffer, dtype=np_dtype, count=count, offset=offset)
+    return Tensor._make(array).requires_grad_(requires_grad)
