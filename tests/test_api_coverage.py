@@ -32,7 +32,9 @@ checked against its argument parser, or from its docstrings); ember's
 single Python signature must accept every call each overload accepts, and nothing PyTorch lacks:
 
 * a positional parameter of PyTorch's sits at the same position in ember's signature and, unless
-  PyTorch makes it positional-only, has the same name and is not positional-only there;
+  PyTorch makes it positional-only, has the same name and is not positional-only there; where
+  PyTorch's overloads name one position differently (``Tensor.max(dim)``, ``Tensor.max(other)``),
+  ember's name there is one of those names;
 * PyTorch's ``*args`` (``Tensor.view(*size)``) needs ember's ``*args`` (any name); an overload
   taking the same name as one sequence (``view(size)``) is then taken to be served by that
   ``*args`` too (PyTorch also accepts ``size=`` by keyword there; ember need not); PyTorch's
@@ -233,9 +235,10 @@ def _same_default(torch_text, ember_value):
         return False
 
 
-def _check_overload(tparams, eparams, defaults):
+def _check_overload(tparams, eparams, defaults, names_at):
     """Why ember's parameters cannot take every call PyTorch's overload takes (None if they can).
-    ``defaults`` maps a parameter name to its defaults in all of PyTorch's overloads."""
+    ``defaults`` maps a parameter name to its defaults in all of PyTorch's overloads, ``names_at`` a
+    position to the names PyTorch's overloads give it."""
     e_pos = [p for p in eparams if p.positional]
     e_by_name = {p.name: p for p in eparams if p.kind in ('pk', 'k')}
     e_var = any(p.kind == '*' for p in eparams)
@@ -244,7 +247,7 @@ def _check_overload(tparams, eparams, defaults):
     for i, t in enumerate(t_pos):
         if i < len(e_pos):
             e = e_pos[i]
-            if t.kind == 'pk' and (e.name != t.name or e.kind == 'p'):
+            if t.kind == 'pk' and (e.name not in names_at.get(i, {t.name}) or e.kind == 'p'):
                 return f"positional parameter {i + 1} is '{t.name}' in PyTorch, '{e.name}' ({e.kind}) in ember"
         elif not e_var:
             return f"ember takes {len(e_pos)} positional parameters, PyTorch's '{t.name}' is number {i + 1}"
@@ -301,8 +304,12 @@ def signature_difference(overloads, obj, kind, name=''):
         for p in o:
             if p.default is not None:
                 defaults.setdefault(p.name, []).append(p.default)
+    names_at = {}
+    for o in specific:
+        for i, p in enumerate(p for p in o if p.positional):
+            names_at.setdefault(i, set()).add(p.name)
     for tparams in specific:
-        reason = _check_overload(tparams, eparams, defaults)
+        reason = _check_overload(tparams, eparams, defaults, names_at)
         if reason:
             return reason if len(specific) == 1 else f'{reason} (overload {" ,".join(s for s in overloads[parsed.index(tparams)])})'
     return None
@@ -353,12 +360,12 @@ def read_not_yet():
     if not NOT_YET_FILE.exists():
         return listed, floors
     for line in NOT_YET_FILE.read_text().splitlines():
-        line = line.split('#', 1)[0].strip()
-        if not line:
-            continue
-        word, name, *rest = line.split()
+        words = line.split('#', 1)[0].split()
+        if len(words) < 2 or words[0] not in ('floor', 'missing', 'signature'):
+            continue   # blank, or a merge-conflict marker: --update rewrites the file from scratch
+        word, name, *rest = words
         if word == 'floor':
-            floors[name] = float(rest[0])
+            floors[name] = max(float(rest[0]), floors.get(name, 0.0))   # both sides of a conflict: the higher
         else:
             listed[name] = word
     return listed, floors
@@ -437,6 +444,10 @@ def test_signature_rules():
 
     def h(input, extra=3): ...
     assert "'extra'" in signature_difference([['input']], h, 'function')
+
+    def m(input, dim=None, keepdim=False): ...
+    assert signature_difference([['input', 'dim', 'keepdim=False'], ['input', 'other']], m, 'function') is None
+    assert 'positional parameter 2' in signature_difference([['input', 'other', 'dim=None', 'keepdim=False']], m, 'function')
 
     def k(x, /, y): ...
     assert signature_difference([['a', '/', 'y']], k, 'function') is None
