@@ -18,8 +18,8 @@ The target is 97 % of the non-excluded names of every namespace; a namespace tha
 keeps 97 % as its floor.
 
 After adding ops, or after rebasing onto a main where others did, regenerate the list (one command,
-no PyTorch needed) and commit it with your change (a rebase conflict in that file is resolved the
-same way: take either side, then regenerate)::
+no PyTorch needed) and commit it with your change. A rebase conflict in that file is resolved the
+same way: run the command on the conflicted file (it skips the conflict markers), then ``git add`` it::
 
     python -m tests.test_api_coverage --update      # rewrites tests/fixtures/api_not_yet_implemented.txt
     python -m tests.test_api_coverage               # prints the coverage per namespace
