@@ -47,6 +47,13 @@ from ember.serialization import save, load  # noqa: E402
 from ember import backends  # noqa: E402,F401
 from ember import accelerator, version  # noqa: E402,F401
 from ember.version import __version__  # noqa: E402,F401
+from ember._type_info import finfo, iinfo  # noqa: E402,F401
+from ember._global_flags import (use_deterministic_algorithms, are_deterministic_algorithms_enabled,  # noqa: E402,F401
+                                 is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode,
+                                 get_deterministic_debug_mode, set_warn_always, is_warn_always_enabled,
+                                 set_float32_matmul_precision, get_float32_matmul_precision, set_flush_denormal,
+                                 set_anomaly_enabled, is_anomaly_enabled, is_anomaly_check_nan_enabled,
+                                 set_default_tensor_type)
 from ember._threads import (set_num_threads, get_num_threads, set_num_interop_threads,  # noqa: E402,F401
                             get_num_interop_threads)
 from ember import distributed  # noqa: E402,F401  (ember.distributed after a bare import, as in PyTorch)

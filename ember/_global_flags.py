@@ -1,0 +1,110 @@
+"""Process-wide switches PyTorch scripts set at the top: deterministic algorithms, warn-always,
+anomaly detection, float32 matmul precision, denormal flushing, the legacy default tensor type.
+
+ember's kernels are NumPy's, which give the same result on every run for the same inputs, so
+``use_deterministic_algorithms(True)`` holds by construction; the flags are kept and reported so
+code that checks them sees what it set.
+"""
+import warnings
+
+_deterministic = {'enabled': False, 'warn_only': False}
+_warn_always = False
+_matmul_precision = 'highest'
+_DEBUG_MODES = ('default', 'warn', 'error')
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    """Ask for deterministic algorithms only (every ember op already is)."""
+    if not isinstance(mode, bool):
+        raise TypeError(f"use_deterministic_algorithms expects a bool, but got {type(mode).__name__}")
+    _deterministic['enabled'], _deterministic['warn_only'] = mode, bool(warn_only)
+
+
+def are_deterministic_algorithms_enabled():
+    return _deterministic['enabled']
+
+
+def is_deterministic_algorithms_warn_only_enabled():
+    return _deterministic['warn_only']
+
+
+def set_deterministic_debug_mode(debug_mode):
+    """``'default'``/0: off; ``'warn'``/1: deterministic, warn only; ``'error'``/2: deterministic."""
+    if isinstance(debug_mode, str):
+        if debug_mode not in _DEBUG_MODES:
+            raise RuntimeError("invalid value of debug_mode, expected one of `default`, `warn`, `error`, but got "
+                               f"{debug_mode}")
+        debug_mode = _DEBUG_MODES.index(debug_mode)
+    if debug_mode not in (0, 1, 2):
+        raise RuntimeError(f"invalid value of debug_mode, expected 0, 1, or 2, but got {debug_mode}")
+    use_deterministic_algorithms(debug_mode != 0, warn_only=debug_mode == 1)
+
+
+def get_deterministic_debug_mode():
+    if not _deterministic['enabled']:
+        return 0
+    return 1 if _deterministic['warn_only'] else 2
+
+
+def set_warn_always(b, /):
+    """Make warnings that PyTorch shows once per process show every time (ember's already do)."""
+    global _warn_always
+    _warn_always = bool(b)
+
+
+def is_warn_always_enabled():
+    return _warn_always
+
+
+def set_float32_matmul_precision(precision):
+    """``'highest'``, ``'high'`` or ``'medium'``: how much float32 matmuls may trade precision for
+    speed on hardware with faster formats. ember's CPU matmuls are always full float32."""
+    global _matmul_precision
+    if precision not in ('highest', 'high', 'medium'):
+        warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current"
+                      "setFloat32MatmulPrecision call has no effect.", UserWarning, stacklevel=2)
+        return
+    _matmul_precision = precision
+
+
+def get_float32_matmul_precision():
+    return _matmul_precision
+
+
+def set_flush_denormal(mode):
+    """Flushing denormals to zero needs CPU control registers NumPy does not expose: returns False
+    (not supported), as PyTorch does on such CPUs, and changes nothing."""
+    return False
+
+
+def set_anomaly_enabled(enabled, check_nan=True):
+    """Switch anomaly detection on or off for the process (``autograd.set_detect_anomaly``)."""
+    from ember.autograd import anomaly_mode
+    anomaly_mode._enabled = bool(enabled)
+    anomaly_mode._check_nan = bool(check_nan)
+
+
+def is_anomaly_enabled():
+    from ember.autograd import anomaly_mode
+    return anomaly_mode._enabled
+
+
+def is_anomaly_check_nan_enabled():
+    from ember.autograd import anomaly_mode
+    return getattr(anomaly_mode, '_check_nan', True)
+
+
+def set_default_tensor_type(t, /):
+    """Deprecated in PyTorch: set the default floating dtype from a tensor type (``DoubleTensor``
+    or ``'torch.FloatTensor'``)."""
+    from ember import _dtype
+    warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+                  "torch.set_default_dtype() and torch.set_default_device() as alternatives.", UserWarning,
+                  stacklevel=2)
+    name = t if isinstance(t, str) else getattr(t, '__name__', str(t))
+    name = name.split('.')[-1]
+    by_name = {'FloatTensor': 'float32', 'DoubleTensor': 'float64', 'HalfTensor': 'float16',
+               'BFloat16Tensor': 'bfloat16'}
+    if name not in by_name:
+        raise TypeError("only floating-point types are supported as the default type")
+    _dtype.set_default_dtype(_dtype.to_dtype(by_name[name]))

@@ -1,0 +1,70 @@
+"""``ember.finfo`` and ``ember.iinfo``: the numeric limits of a dtype, with PyTorch's fields and repr.
+
+>>> ember.finfo(ember.float16).max
+65504.0
+>>> ember.iinfo(ember.uint8)
+iinfo(min=0, max=255, dtype=uint8)
+"""
+import numpy as np
+
+
+def _resolve(dtype, default):
+    from ember._dtype import get_default_dtype, to_dtype
+    return to_dtype(dtype) if dtype is not None else (get_default_dtype() if default else None)
+
+
+class finfo:
+    """Limits of a floating-point dtype (a complex dtype reports its real part's): ``bits``, ``eps``,
+    ``max``, ``min``, ``tiny`` (= ``smallest_normal``), ``resolution`` and ``dtype`` (its name)."""
+
+    def __init__(self, type=None):  # noqa: A002  (PyTorch's parameter name)
+        dt = _resolve(type, default=True)
+        if dt.np_dtype.kind not in 'fcV':
+            raise TypeError("ember.finfo() requires a floating point input type. Use ember.iinfo to handle "
+                            "'ember.finfo'")
+        np_dtype = dt.np_dtype
+        if np_dtype.kind == 'c':
+            np_dtype = np.dtype(np.float32 if np_dtype.itemsize == 8 else np.float64)
+        info = _np_finfo(np_dtype)
+        self.bits = info.bits
+        self.eps = float(info.eps)
+        self.max = float(info.max)
+        self.min = float(info.min)
+        self.tiny = self.smallest_normal = float(info.smallest_normal)
+        self.resolution = 10.0 ** -int(info.precision)  # PyTorch's: a power of ten, not rounded to the dtype
+        self.dtype = _name_of(np_dtype)
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+                f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})")
+
+
+def _np_finfo(np_dtype):
+    try:
+        return np.finfo(np_dtype)
+    except ValueError:  # bfloat16 through ml_dtypes
+        import ml_dtypes
+        return ml_dtypes.finfo(np_dtype)
+
+
+def _name_of(np_dtype):
+    from ember._dtype import _BY_NP
+    return _BY_NP[np.dtype(np_dtype)].name
+
+
+class iinfo:
+    """Limits of an integer dtype: ``bits``, ``max``, ``min`` and ``dtype`` (its name)."""
+
+    def __init__(self, type):  # noqa: A002
+        dt = _resolve(type, default=False)
+        if dt.np_dtype.kind not in 'iub':
+            raise TypeError("ember.iinfo() requires an integer input type. Use ember.finfo to handle 'ember.iinfo'")
+        if dt.np_dtype.kind == 'b':
+            self.bits, self.min, self.max = 8, 0, 1
+        else:
+            info = np.iinfo(dt.np_dtype)
+            self.bits, self.min, self.max = info.bits, int(info.min), int(info.max)
+        self.dtype = dt.name
+
+    def __repr__(self):
+        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
