@@ -15,7 +15,7 @@ import numpy as _np
 from ember import backend
 from ember._device import CPU
 from ember._dtype import from_numpy_dtype, get_default_dtype, result_type
-from ember._tensor import Tensor
+from ember._tensor import Tensor, _Version, _new
 from ember.autograd import grad_mode
 
 _BACKWARD_TWICE = (
@@ -322,106 +322,221 @@ class Function(metaclass=_FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        # NOTE: this is the per-op hot path; plain loops beat generator expressions here.
-        tensors = []
-        slots = []
+        # NOTE: this is the per-op hot path (about a microsecond of Python per op is all there is to
+        # spend): plain loops, no helper calls in the common case. When nothing is recorded a built-in
+        # op gets a bare Context (no graph node), its inputs' arrays as they are when they already
+        # share one dtype, and its array wrapped inline.
         device = None
         record = False
-        i = 0
+        ntens = 0
         for a in args:
             if isinstance(a, Tensor):
-                tensors.append(a)
-                slots.append(i)
+                ntens += 1
                 if a._requires_grad:
                     record = True
                 d = a._device
                 if device is None:
                     device = d
                 elif d is not device and d != device:
-                    device = _check_devices(tensors)
-            i += 1
+                    device = _check_devices([t for t in args if isinstance(t, Tensor)])
+        if record:
+            record = grad_mode._state.enabled
+        if record or not cls._raw:
+            return _apply_general(cls, args, kwargs, device, record)
+        ctx = _Unrecorded()
         if device is None:
             device = CPU
-        node_cls = cls._node_cls
-        ctx = node_cls.__new__(node_cls)
-        if device is not CPU:
+        elif device is not CPU:
             ctx.xp = backend.get_array_module(device)
-        record = record and grad_mode._state.enabled
-        if record:
-            ctx._n_args = i
-            ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
-
-        if cls._raw:
-            if cls._promote:
-                dt = _promoted(args, cls._promote)
-                if dt is None:
-                    raw = [a._data for a in args] if len(tensors) == i else \
-                        [a._data if isinstance(a, Tensor) else a for a in args]
-                else:
-                    raw = [_scalar_arg(a, dt) if not isinstance(a, Tensor) else
-                           (a._data if a._data.dtype == dt else a._data.astype(dt)) for a in args]
-            elif len(tensors) == i:
+        promote = cls._promote
+        if ntens == len(args):
+            if ntens == 2:
+                raw = (args[0]._data, args[1]._data)
+                if promote:
+                    dt = raw[0].dtype
+                    dt1 = raw[1].dtype
+                    if (dt is not dt1 and dt != dt1) or not (promote is True or dt.kind in 'fc'):
+                        raw = _promote_arrays(args, raw, promote)
+            elif ntens == 1:
+                raw = (args[0]._data,)
+                if promote and not (promote is True or raw[0].dtype.kind in 'fc'):
+                    raw = _promote_arrays(args, raw, promote)
+            else:
                 raw = [a._data for a in args]
-            else:
+                if promote and ntens:
+                    dt = raw[0].dtype
+                    for r in raw:
+                        if r.dtype is not dt and r.dtype != dt:
+                            dt = None
+                            break
+                    if dt is None or not (promote is True or dt.kind in 'fc'):
+                        raw = _promote_arrays(args, raw, promote)
+        elif promote:
+            dt = _promoted(args, promote)
+            if dt is None:
                 raw = [a._data if isinstance(a, Tensor) else a for a in args]
-            try:
-                out = cls.forward(ctx, *raw, **kwargs)
-            except ValueError as e:
-                err = _translate_broadcast_error(e, raw) if getattr(cls.forward, '_broadcast_errors', False) \
-                    else None
-                if err is None:
-                    raise
-                raise err from None
-            if type(out) is tuple:
-                multi = True
-                outs = out
-                results = [None if o is None else
-                           Tensor._make(o if not isinstance(o, _np.generic) else _np.asarray(o), device)
-                           for o in outs]
             else:
-                multi = False
-                outs = (out,)
-                results = [Tensor._make(out if type(out) is _np.ndarray or not isinstance(out, _np.generic)
-                                        else _np.asarray(out), device)]
+                raw = [_scalar_arg(a, dt) if not isinstance(a, Tensor) else
+                       (a._data if a._data.dtype == dt else a._data.astype(dt)) for a in args]
         else:
-            with grad_mode.no_grad():
-                out = cls.forward(ctx, *args, **kwargs)
-            multi = isinstance(out, tuple)
-            outs = out if multi else (out,)
-            results = [Tensor._make(o._data, o._device) if isinstance(o, Tensor) else o for o in outs]
-
+            raw = [a._data if isinstance(a, Tensor) else a for a in args]
+        try:
+            out = cls.forward(ctx, *raw, **kwargs)
+        except ValueError as e:
+            err = _translate_broadcast_error(e, raw) if getattr(cls.forward, '_broadcast_errors', False) else None
+            if err is None:
+                raise
+            raise err from None
+        if type(out) is _np.ndarray:
+            # Tensor._make, inlined
+            r = _new(Tensor)
+            r._data = out
+            r._device = device
+            r._requires_grad = False
+            r._grad_fn = None
+            r._version = _Version()
+            if cls._view:
+                _mark_views(cls, _first_tensor(args), args[1:], [r])
+            return r
+        if type(out) is tuple:
+            results = tuple([None if o is None else
+                             Tensor._make(o if not isinstance(o, _np.generic) else _np.asarray(o), device)
+                             for o in out])
+        else:
+            results = (Tensor._make(out if not isinstance(out, _np.generic) else _np.asarray(out), device),)
         if cls._view:
-            _mark_views(cls, tensors[0], args[1:], results)
+            _mark_views(cls, _first_tensor(args), args[1:], results)
+        return results if type(out) is tuple else results[0]
 
-        if record:
-            node = ctx
-            node._fn = cls
+
+class _Unrecorded(Context):
+    """The ctx of a built-in op whose call records nothing: what it saves is dropped unread."""
+
+    def save_for_backward(self, *items):
+        pass
+
+
+def _promote_arrays(args, raw, mode):
+    dt = _full_promotion(args, mode)
+    return [r if r.dtype == dt else r.astype(dt) for r in raw]
+
+
+def _first_tensor(args):
+    for a in args:
+        if isinstance(a, Tensor):
+            return a
+
+
+def _apply_general(cls, args, kwargs, device, record):
+    """``Function.apply`` when a graph node is recorded, or for a user's Function (whose forward
+    sees Tensors and always gets a node as its ctx, as in PyTorch)."""
+    n = len(args)
+    if all_tensors := all([isinstance(a, Tensor) for a in args]):
+        tensors = args
+        slots = _SLOTS[n] if n < len(_SLOTS) else list(range(n))
+    else:
+        tensors = []
+        slots = []
+        for i, a in enumerate(args):
+            if isinstance(a, Tensor):
+                tensors.append(a)
+                slots.append(i)
+    if device is None:
+        device = CPU
+    node_cls = cls._node_cls
+    ctx = node_cls.__new__(node_cls)
+    if device is not CPU:
+        ctx.xp = backend.get_array_module(device)
+    if record:
+        ctx._n_args = n
+        ctx.needs_input_grad = tuple([a._requires_grad for a in args]) if all_tensors else \
+            tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
+
+    if cls._raw:
+        promote = cls._promote
+        if all_tensors:
+            raw = [a._data for a in args]
+            if promote and n:
+                dt = raw[0].dtype
+                for r in raw:
+                    if r.dtype is not dt and r.dtype != dt:
+                        dt = None
+                        break
+                if dt is None or not (promote is True or dt.kind in 'fc'):
+                    raw = _promote_arrays(args, raw, promote)
+        elif promote:
+            dt = _promoted(args, promote)
+            if dt is None:
+                raw = [a._data if isinstance(a, Tensor) else a for a in args]
+            else:
+                raw = [_scalar_arg(a, dt) if not isinstance(a, Tensor) else
+                       (a._data if a._data.dtype == dt else a._data.astype(dt)) for a in args]
+        else:
+            raw = [a._data if isinstance(a, Tensor) else a for a in args]
+        try:
+            out = cls.forward(ctx, *raw, **kwargs)
+        except ValueError as e:
+            err = _translate_broadcast_error(e, raw) if getattr(cls.forward, '_broadcast_errors', False) \
+                else None
+            if err is None:
+                raise
+            raise err from None
+        if type(out) is tuple:
+            multi = True
+            outs = out
+            results = [None if o is None else
+                       Tensor._make(o if not isinstance(o, _np.generic) else _np.asarray(o), device)
+                       for o in outs]
+        else:
+            multi = False
+            outs = (out,)
+            r = _new(Tensor)  # Tensor._make, inlined
+            r._data = out if type(out) is _np.ndarray or not isinstance(out, _np.generic) else _np.asarray(out)
+            r._device = device
+            r._requires_grad = False
+            r._grad_fn = None
+            r._version = _Version()
+            results = (r,)
+    else:
+        with grad_mode.no_grad():
+            out = cls.forward(ctx, *args, **kwargs)
+        multi = isinstance(out, tuple)
+        outs = out if multi else (out,)
+        results = [Tensor._make(o._data, o._device) if isinstance(o, Tensor) else o for o in outs]
+
+    if cls._view:
+        _mark_views(cls, tensors[0], args[1:], results)
+
+    if record:
+        node = ctx
+        node._fn = cls
+        node._arg_slots = slots
+        edges = []
+        meta = []
+        for t in tensors:
+            fn = t._grad_fn
+            if fn is not None:
+                edges.append((fn, t._output_nr))
+            elif t._requires_grad:
+                ref = t._grad_acc
+                acc = ref() if ref is not None else None
+                edges.append((acc if acc is not None else t._grad_accumulator(), 0))
+            else:
+                edges.append(_NO_EDGE)
+            data = t._data
+            meta.append((data.shape, data.dtype, t._device))
+        if cls._scalar_edges and not all_tensors:
+            # PyTorch wraps a Python-number operand into a tensor: it shows as a (None, 0) edge
+            slots, edges, meta = _with_scalar_edges(args, edges, meta)
             node._arg_slots = slots
-            edges = []
-            meta = []
-            for t in tensors:
-                fn = t._grad_fn
-                if fn is not None:
-                    edges.append((fn, t._output_nr))
-                elif t._requires_grad:
-                    ref = t._grad_acc
-                    acc = ref() if ref is not None else None
-                    edges.append((acc if acc is not None else t._grad_accumulator(), 0))
-                else:
-                    edges.append(_NO_EDGE)
-                meta.append((t._data.shape, t._data.dtype, t._device))
-            if cls._scalar_edges and len(tensors) < i:
-                # PyTorch wraps a Python-number operand into a tensor: it shows as a (None, 0) edge
-                slots, edges, meta = _with_scalar_edges(args, edges, meta)
-                node._arg_slots = slots
-            node.next_functions = tuple(edges)
-            node._input_meta = meta
-            node._seq = next(_sequence)
+        node.next_functions = tuple(edges)
+        node._input_meta = meta
+        node._seq = next(_sequence)
+        if multi:
+            # only a multi-output node can receive None for some outputs and need zeros there
+            node._out_meta = [(r._data.shape, r._data.dtype, device) if isinstance(r, Tensor) else None
+                              for r in results]
             non_diff = ctx._non_differentiable
-            if multi:
-                # only a multi-output node can receive None for some outputs and need zeros there
-                node._out_meta = [(r._data.shape, r._data.dtype, device) if isinstance(r, Tensor) else None
-                                  for r in results]
             k = 0
             for r in results:
                 if isinstance(r, Tensor):
@@ -431,9 +546,18 @@ class Function(metaclass=_FunctionMeta):
                             r._output_nr = k
                         r._requires_grad = True
                 k += 1
-            if ctx._to_save:
-                _resolve_saved(ctx, args, tensors, outs, results)
-        return tuple(results) if multi else results[0]
+        else:
+            r = results[0]
+            if isinstance(r, Tensor) and r._data.dtype.kind in 'fc' and not (
+                    ctx._non_differentiable and any(n is out for n in ctx._non_differentiable)):
+                r._grad_fn = node
+                r._requires_grad = True
+        if ctx._to_save:
+            _resolve_saved(ctx, args, tensors, outs, results)
+    return tuple(results) if multi else results[0]
+
+
+_SLOTS = tuple(tuple(range(n)) for n in range(9))  # the argument positions of an all-tensor call
 
 
 _NO_EDGE = (None, 0)
@@ -517,30 +641,38 @@ def _resolve_saved(ctx, args, tensors, outs, results):
         if item is None:
             saved.append(None)
             continue
-        if isinstance(item, Tensor):
-            for j, o in enumerate(outs):
-                if o is item:
-                    saved.append(_Saved(results[j], j + 1))
-                    break
-            else:
-                saved.append(_Saved(item))
-            continue
-        if not hasattr(item, 'shape'):
-            saved.append(_SavedValue(item))
-            continue
-        for t in tensors:
+        for t in tensors:  # the common case first: a built-in op saved an input's array
             if t._data is item:
-                saved.append(_Saved(t))
+                s = _new(_Saved)
+                s.tensor = t
+                s.version = t._version.value
+                s.is_output = 0
+                saved.append(s)
                 break
         else:
-            for j, o in enumerate(outs):
-                if o is item:
-                    saved.append(_Saved(results[j], j + 1))
-                    break
-            else:
-                saved.append(_Saved(Tensor._make(item, results[0]._device if results and isinstance(results[0], Tensor) else tensors[0]._device)))
+            _resolve_one(item, saved, tensors, outs, results)
     ctx._saved = saved
     ctx._to_save = ()
+
+
+def _resolve_one(item, saved, tensors, outs, results):
+    """What ``_resolve_saved`` keeps for an item that is not an input's array."""
+    if isinstance(item, Tensor):
+        for j, o in enumerate(outs):
+            if o is item:
+                saved.append(_Saved(results[j], j + 1))
+                return
+        saved.append(_Saved(item))
+        return
+    if not hasattr(item, 'shape'):
+        saved.append(_SavedValue(item))
+        return
+    for j, o in enumerate(outs):
+        if o is item:
+            saved.append(_Saved(results[j], j + 1))
+            return
+    device = results[0]._device if results and isinstance(results[0], Tensor) else tensors[0]._device
+    saved.append(_Saved(Tensor._make(item, device)))
 
 
 def _check_devices(tensors):
