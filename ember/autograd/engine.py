@@ -5,10 +5,10 @@ its gradient back); among ready nodes the most recently created runs first, whic
 order PyTorch's engine uses and so the order users see hooks fire in.
 """
 import heapq
-import sys
 import warnings
 
 from ember._tensor import Tensor
+from ember.backend import quiet_fp_enter, quiet_fp_leave
 from ember.autograd import grad_mode
 from ember.autograd.function import AccumulateGrad
 
@@ -100,6 +100,8 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
             if node in targets or any(n in needed for n, _ in node.next_functions if n is not None):
                 needed.add(node)
 
+    # arrays this run made and nobody else holds: a leaf may take one as its .grad without a copy
+    owned = _Owned()
     buffers = {}
     for (node, nr), g in zip(roots, grad_outputs):
         _accumulate_buffer(buffers, node, nr, g)
@@ -118,7 +120,9 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
             if grads is None:
                 grads = [None]
             if node._pre_hooks:
+                owned.disown(grads)  # a hook may keep what it sees (retain_grad does)
                 grads = _run_pre_hooks(node, grads)
+                owned.disown(grads)
             if captures:
                 for nr, g in enumerate(grads):
                     ks = captures.get((node, nr))
@@ -127,7 +131,7 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
                             captured[k] = g
             if type(node) is AccumulateGrad:
                 if accumulate and not inputs and grads[0] is not None:
-                    _accumulate_into_leaf(node.variable, grads[0], create_graph)
+                    _accumulate_into_leaf(node.variable, grads[0], create_graph, owned)
                 if node._hooks:
                     for h in list(node._hooks.values()):
                         h(grads, grads)
@@ -137,14 +141,18 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
             for g in grads:
                 if g is not None:
                     in_grads = node.apply(tuple(grads))
+                    if node._fn._raw and not create_graph:
+                        owned.adopt_new(in_grads, grads)
                     break
             else:
                 in_grads = [None] * len(node.next_functions)
             if node._hooks:
+                owned.disown(in_grads)
                 for h in list(node._hooks.values()):
                     r = h(tuple(in_grads), tuple(grads))
                     if r is not None:
                         in_grads = list(r)
+                owned.disown(in_grads)
             if not retain_graph:
                 node._release()
             for (nxt, nr), g in zip(node.next_functions, in_grads):
@@ -161,7 +169,13 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
                     elif create_graph:
                         buf[nr] = old + g
                     else:  # first order: sum the arrays, no op dispatch
-                        buf[nr] = Tensor._make(old._data + g._data, g._device)
+                        quiet = quiet_fp_enter()
+                        try:
+                            total = old._data + g._data
+                        finally:
+                            quiet_fp_leave(quiet)
+                        owned.add(total)
+                        buf[nr] = Tensor._make(total, g._device)
                 d = deps[nxt] - 1
                 deps[nxt] = d
                 if d == 0:
@@ -170,7 +184,7 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
     if inputs and accumulate:
         for t, g in zip(inputs, captured):
             if g is not None:
-                _accumulate_into_leaf(t, g, create_graph)
+                _accumulate_into_leaf(t, g, create_graph, owned)
     elif inputs:
         for k, g in enumerate(captured):
             if g is None and not allow_unused:
@@ -227,25 +241,59 @@ def _run_pre_hooks(node, grads):
     return grads
 
 
-def _fresh(arr):
-    """True when nothing but the engine holds ``arr``: it can become ``.grad`` without a copy."""
-    return arr.flags.owndata and arr.flags.writeable and sys.getrefcount(arr) <= _FRESH_REFS
+class _Owned:
+    """The gradient arrays one backward run may hand to a leaf as its ``.grad`` without copying.
+
+    An array is owned when a built-in backward (or the engine's own summing) made it during this run:
+    a new array, not one of the gradients the node received, nor anything a hook saw or a user's
+    Function returned. Handing it to a leaf disowns it, so a second leaf reached by the same array
+    gets a copy. Everything else is copied: ``.grad`` is later updated in place and must alias nothing.
+    """
+    __slots__ = ('_arrays',)
+
+    def __init__(self):
+        self._arrays = {}  # id -> array (holding the array keeps its id unique during the run)
+
+    def add(self, arr):
+        if arr.flags.owndata and arr.flags.writeable:
+            self._arrays[id(arr)] = arr
+
+    def adopt_new(self, in_grads, grads):
+        """Own the arrays a built-in backward returned, except the ones it passed through unchanged."""
+        for g in in_grads:
+            if g is not None:
+                arr = g._data
+                for old in grads:
+                    if old is not None and old._data is arr:
+                        break
+                else:
+                    self.add(arr)
+
+    def disown(self, grads):
+        for g in grads:
+            if g is not None:
+                self._arrays.pop(id(g._data), None)
+
+    def take(self, arr):
+        """True (and no longer owned) when ``arr`` may become a leaf's gradient as it is."""
+        return self._arrays.pop(id(arr), None) is arr
 
 
-_FRESH_REFS = 4  # the Tensor's slot, the local name, getrefcount's argument, and the caller's temporary
-
-
-def _accumulate_into_leaf(var, g, create_graph):
+def _accumulate_into_leaf(var, g, create_graph, owned=None):
     if var._grad is None:
         if create_graph:
             var._grad = g
         else:
             arr = g._data
-            var._grad = Tensor._make(arr if _fresh(arr) else arr.copy(), g._device)
+            var._grad = Tensor._make(arr if owned is not None and owned.take(arr) else arr.copy(), g._device)
     elif create_graph or var._grad._requires_grad:
         var._grad = var._grad + g
     else:
-        var._grad._data += g._data
+        quiet = quiet_fp_enter()
+        try:
+            var._grad._data += g._data
+        finally:
+            quiet_fp_leave(quiet)
         var._grad._version.value += 1
 
 

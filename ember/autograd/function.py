@@ -13,6 +13,7 @@ from collections import OrderedDict
 import numpy as _np
 
 from ember import backend
+from ember.backend import quiet_fp_enter as _fp_enter, quiet_fp_leave as _fp_leave
 from ember._device import CPU
 from ember._dtype import from_numpy_dtype, get_default_dtype, result_type
 from ember._tensor import Tensor, _Version, _new
@@ -181,7 +182,14 @@ class Node(Context):
                 if g is None:
                     grads = tuple([g if g is not None else _zeros(m) for g, m in zip(grads, self._out_meta)])
                     break
-        res = self._fn.backward(ctx, *grads)
+        if self._fn._raw:  # a built-in backward: NumPy's floating-point warnings stay silent, as in forward
+            quiet = _fp_enter()
+            try:
+                res = self._fn.backward(ctx, *grads)
+            finally:
+                _fp_leave(quiet)
+        else:
+            res = self._fn.backward(ctx, *grads)
         if type(res) is not tuple:
             res = (res,)
         slots = self._arg_slots
@@ -380,6 +388,7 @@ class Function(metaclass=_FunctionMeta):
                        (a._data if a._data.dtype == dt else a._data.astype(dt)) for a in args]
         else:
             raw = [a._data if isinstance(a, Tensor) else a for a in args]
+        quiet = _fp_enter()
         try:
             out = cls.forward(ctx, *raw, **kwargs)
         except ValueError as e:
@@ -387,6 +396,8 @@ class Function(metaclass=_FunctionMeta):
             if err is None:
                 raise
             raise err from None
+        finally:
+            _fp_leave(quiet)
         if type(out) is _np.ndarray:
             # Tensor._make, inlined
             r = _new(Tensor)
@@ -473,6 +484,7 @@ def _apply_general(cls, args, kwargs, device, record):
                        (a._data if a._data.dtype == dt else a._data.astype(dt)) for a in args]
         else:
             raw = [a._data if isinstance(a, Tensor) else a for a in args]
+        quiet = _fp_enter()
         try:
             out = cls.forward(ctx, *raw, **kwargs)
         except ValueError as e:
@@ -481,6 +493,8 @@ def _apply_general(cls, args, kwargs, device, record):
             if err is None:
                 raise
             raise err from None
+        finally:
+            _fp_leave(quiet)
         if type(out) is tuple:
             multi = True
             outs = out

@@ -12,10 +12,44 @@ except Exception:  # noqa: BLE001 - a broken CUDA install must not break CPU use
 
 _current_cuda = 0
 
-# NOTE: PyTorch never warns on overflow, division by zero or invalid values (it just yields
-# inf/nan). Silencing NumPy's floating-point warnings once here costs nothing per op, where an
-# errstate context around every op would cost about a microsecond each.
-np.seterr(all='ignore')
+
+
+def _quiet_fp_switch():
+    """``(enter, leave)``: silence NumPy's floating-point warnings for ember's own computations only.
+
+    PyTorch never warns on overflow, division by zero or invalid values (it yields inf/nan), so
+    ember's ops must not either; but the user's own NumPy code keeps the user's settings. ``enter()``
+    returns a token for ``leave(token)``. An ``np.errstate`` block costs about a microsecond, too
+    much around every op, so this sets NumPy's error state directly: one context-variable write in
+    NumPy 2, one thread-local write in NumPy 1 (with ``np.errstate`` as the fallback should
+    either ever change).
+    """
+    try:  # NumPy >= 2: the error state is a context variable holding an "extobj" capsule
+        from numpy._core._ufunc_config import _extobj_contextvar as var, _make_extobj
+        quiet = _make_extobj(all='ignore')
+        return (lambda: var.set(quiet)), var.reset
+    except (ImportError, AttributeError, TypeError):
+        pass
+    try:  # NumPy 1.x: a thread-local [bufsize, error mask, callback]; mask 0 ignores everything
+        from numpy.core import umath
+        get, put = umath.geterrobj, umath.seterrobj
+
+        def enter():
+            old = get()
+            put([old[0], 0, old[2]])
+            return old
+        return enter, put
+    except (ImportError, AttributeError):
+        pass
+
+    def enter():
+        state = np.errstate(all='ignore')
+        state.__enter__()
+        return state
+    return enter, lambda state: state.__exit__(None, None, None)
+
+
+quiet_fp_enter, quiet_fp_leave = _quiet_fp_switch()
 
 
 def cuda_available():

@@ -23,6 +23,7 @@ import numpy as np
 from ember._dtype import float32, float64, get_default_dtype
 from ember._legacy import typename
 from ember._tensor import Tensor
+from ember.backend import quiet_fp_enter, quiet_fp_leave
 from ember.autograd import grad_mode as _grad_mode
 from ember.utils.hooks import RemovableHandle
 
@@ -96,9 +97,11 @@ def _use_grad_for_differentiable(step):
         state = _grad_mode._state
         prev = state.enabled
         state.enabled = bool(self.defaults.get('differentiable', False))
+        quiet = quiet_fp_enter()  # the update math on arrays warns no more than PyTorch's does
         try:
             return step(self, *args, **kwargs)
         finally:
+            quiet_fp_leave(quiet)
             state.enabled = prev
     return wrapper
 
