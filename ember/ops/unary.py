@@ -5,9 +5,12 @@ Each row gives PyTorch's node name, the forward on arrays and the backward in em
 """
 import math
 
+import numpy as np
+
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
+from ember.ops import _erf as _erf_np
 from ember.ops._registry import op
 
 
@@ -87,7 +90,7 @@ Reciprocal = _unary('ReciprocalBackward0', lambda xp, x: xp.reciprocal(x), lambd
 Abs = _unary('AbsBackward0', lambda xp, x: xp.abs(x), lambda g, x, y: g * x.sign(), promote=False)
 Erf = _unary('ErfBackward0', lambda xp, x: _erf(xp, x),
              lambda g, x, y: g * (2 / math.sqrt(math.pi)) * (-(x * x)).exp())
-Erfc = _unary('ErfcBackward0', lambda xp, x: 1 - _erf(xp, x),
+Erfc = _unary('ErfcBackward0', lambda xp, x: _erfc(xp, x),
               lambda g, x, y: g * (-2 / math.sqrt(math.pi)) * (-(x * x)).exp())
 Erfinv = _unary('ErfinvBackward0', lambda xp, x: _erfinv(xp, x),
                 lambda g, x, y: g * (math.sqrt(math.pi) / 2) * (y * y).exp(), save='y')
@@ -107,33 +110,24 @@ Frac = _unary('FracBackward0', lambda xp, x: x - xp.trunc(x), lambda g, x, y: g,
 
 
 def _erf(xp, x):
-    try:
-        from scipy.special import erf
-        if xp.__name__ == 'numpy':
-            return erf(x).astype(x.dtype, copy=False)
-    except ImportError:
-        pass
-    if xp.__name__ != 'numpy':
-        import cupyx.scipy.special as cs
-        return cs.erf(x)
-    # Abramowitz-Stegun 7.1.26 is too coarse for gradcheck; use math.erf elementwise via vectorize
-    import numpy as np
-    return np.vectorize(math.erf, otypes=[x.dtype])(x) if x.size else x.copy()
+    if xp is np:
+        return _erf_np.erf(x)
+    import cupyx.scipy.special as cs
+    return cs.erf(x)
+
+
+def _erfc(xp, x):
+    if xp is np:
+        return _erf_np.erfc(x)
+    import cupyx.scipy.special as cs
+    return cs.erfc(x)
 
 
 def _erfinv(xp, x):
-    try:
-        from scipy.special import erfinv
-        return erfinv(x).astype(x.dtype, copy=False)
-    except ImportError:
-        import numpy as np
-        # Newton iterations on erf from a rational initial guess: accurate to float64 eps
-        w = -np.log((1.0 - x.astype(np.float64)) * (1.0 + x.astype(np.float64)))
-        y = np.sign(x) * np.sqrt(np.sqrt((2 / (math.pi * 0.147) + w / 2) ** 2 - w / 0.147) - (2 / (math.pi * 0.147) + w / 2))
-        for _ in range(4):
-            err = _erf(np, y) - x
-            y = y - err / (2 / math.sqrt(math.pi) * np.exp(-y * y))
-        return y.astype(x.dtype)
+    if xp is np:
+        return _erf_np.erfinv(x)
+    import cupyx.scipy.special as cs
+    return cs.erfinv(x)
 
 
 @op('ember', 'Tensor', aliases=('negative',), inplace=('Tensor', 'ember'))
