@@ -1,5 +1,12 @@
-"""What every benchmark shares: importing ember or torch, timing, seed 002's LeNet, and running
-the same script once per library (each in its own process) to print the two side by side."""
+"""What every benchmark shares: importing ember or torch, timing, seed 002's LeNet, peak memory of a
+training step, and running the same script once per library (each in its own process, the two
+alternating for a few rounds, medians reported) to print the two side by side.
+
+Environment: ``TORCH_PYTHON`` (a Python with torch), ``BENCH_ROUNDS`` (rounds, default 3),
+``BENCH_THREADS`` (threads for both libraries; default every core). On a machine shared with other
+work, ``BENCH_THREADS=1`` gives the steadiest ratios: multithreaded BLAS spins when its threads
+are descheduled.
+"""
 import os
 import subprocess
 import sys
@@ -18,7 +25,12 @@ def import_lib(name):
         import ember.optim  # noqa: F401  (lib.optim, as torch has it)
     else:
         import torch as lib
-        lib.set_num_threads(os.cpu_count() or 1)
+    # both libraries get the same number of threads: $BENCH_THREADS, or every core
+    threads = int(os.environ.get('BENCH_THREADS', '0')) or os.cpu_count() or 1
+    try:
+        lib.set_num_threads(threads)
+    except RuntimeError:  # ember without threadpoolctl: the runner's environment variables apply
+        pass
     return lib
 
 
@@ -52,22 +64,72 @@ def lenet(lib):
     return Net()
 
 
-def side_by_side(script, bench, header='measure', width=24, digits=3):
+def _status_kb(field):
+    with open('/proc/self/status') as f:
+        for line in f:
+            if line.startswith(field + ':'):
+                return int(line.split()[1])
+    raise KeyError(field)
+
+
+def peak_rss_growth_mb(step, steps=5):
+    """How far resident memory rises above its level before training while ``steps`` steps run
+    (the first one included: it allocates gradients and optimizer state): the step's peak memory,
+    counted the same way for both libraries, each in its own process. tracemalloc cannot see
+    PyTorch's allocator; RSS sees both. On Linux the peak is reset first (``/proc/self/clear_refs``)
+    so that earlier peaks (imports, building the model) do not count; elsewhere the process's peak
+    since start is used.
+    """
+    import gc
+    gc.collect()
+    try:
+        with open('/proc/self/clear_refs', 'w') as f:
+            f.write('5')  # reset VmHWM to the current RSS
+        before = _status_kb('VmRSS')
+        for _ in range(steps):
+            step()
+        return (_status_kb('VmHWM') - before) / 1024
+    except OSError:
+        import resource
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        for _ in range(steps):
+            step()
+        return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+
+
+def _median(values):
+    values = sorted(values)
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+def side_by_side(script, bench, header='measure', width=24, digits=3, rounds=None):
     """Run ``bench('ember')`` and ``bench('torch')`` in separate processes and print ratios.
 
     ``script`` re-runs itself with ``--one NAME``; torch comes from ``$TORCH_PYTHON`` (default: this
-    interpreter) and is left out when it cannot be imported.
+    interpreter) and is left out when it cannot be imported. The two alternate for ``rounds`` rounds
+    (``$BENCH_ROUNDS``, default 3) and each measure is the median over rounds, so that load from other
+    processes on a shared machine falls on both libraries alike.
     """
     if len(sys.argv) > 2 and sys.argv[1] == '--one':
         print(repr(bench(sys.argv[2])))
         return
-    ours = eval(subprocess.check_output([sys.executable, script, '--one', 'ember'], text=True))
-    theirs = None
-    try:
-        theirs = eval(subprocess.check_output([os.environ.get('TORCH_PYTHON', sys.executable), script, '--one',
-                                               'torch'], text=True, stderr=subprocess.DEVNULL))
-    except (subprocess.CalledProcessError, FileNotFoundError):
-        pass
+    rounds = rounds or int(os.environ.get('BENCH_ROUNDS', '3'))
+    threads = os.environ.get('BENCH_THREADS')
+    if threads:  # BLAS/OpenMP pools read these at start; set_num_threads in import_lib does the rest
+        for var in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS'):
+            os.environ[var] = threads
+    torch_python = os.environ.get('TORCH_PYTHON', sys.executable)
+    ours_runs, theirs_runs = [], []
+    for _ in range(rounds):
+        ours_runs.append(eval(subprocess.check_output([sys.executable, script, '--one', 'ember'], text=True)))
+        try:
+            theirs_runs.append(eval(subprocess.check_output([torch_python, script, '--one', 'torch'], text=True,
+                                                            stderr=subprocess.DEVNULL)))
+        except (subprocess.CalledProcessError, FileNotFoundError):
+            pass
+    ours = {k: _median([r[k] for r in ours_runs]) for k in ours_runs[0]}
+    theirs = {k: _median([r[k] for r in theirs_runs if k in r]) for k in theirs_runs[0]} if theirs_runs else None
     print(f"{header:<{width}}{'ember':>12}{'torch':>12}{'ratio':>8}")
     for k, v in ours.items():
         t = theirs.get(k) if theirs else None

@@ -8,6 +8,9 @@ means "do not attend".
 """
 import math
 
+from ember._tensor import Tensor
+from ember.autograd import grad_mode
+from ember.autograd.function import Primitive
 from ember.ops.activation import softmax
 from ember.ops.dropout import dropout as _dropout
 from ember.ops.linalg import baddbmm, bmm, matmul
@@ -53,12 +56,25 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         raise RuntimeError('Expected attn_mask dtype to be bool or float or to match query dtype, but got '
                            f'attn_mask.dtype: {_CPP_NAMES.get(attn_mask.dtype.name, attn_mask.dtype.name)} and  '
                            f'query.dtype: {_CPP_NAMES.get(query.dtype.name, query.dtype.name)} instead.')
-    L, S = query.shape[-2], key.shape[-2]
     if scale is None:
         scale = 1.0 / math.sqrt(query.shape[-1])
+    groups = 1
     if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
-        key = key.repeat_interleave(query.shape[-3] // key.shape[-3], -3)
-        value = value.repeat_interleave(query.shape[-3] // value.shape[-3], -3)
+        groups = query.shape[-3] // key.shape[-3]
+    if (dropout_p == 0.0 and query.ndim == key.ndim == value.ndim == 4 and query.dtype.is_floating_point
+            and (attn_mask is None or not attn_mask.requires_grad)):
+        # PyTorch's fused CPU kernel covers this case (and names its node after it)
+        return ScaledDotProductAttention.apply(query, key, value, attn_mask, bool(is_causal), float(scale), groups)
+    return _sdpa_composite(query, key, value, attn_mask, dropout_p, is_causal, scale, groups)
+
+
+def _sdpa_composite(query, key, value, attn_mask, dropout_p, is_causal, scale, groups, dropout_keep=None):
+    """Attention written with ember ops (any rank, dropout, a mask that needs a gradient; and the
+    fused primitive's second-order gradients)."""
+    L, S = query.shape[-2], key.shape[-2]
+    if groups > 1:
+        key = key.repeat_interleave(groups, -3)
+        value = value.repeat_interleave(groups, -3)
     scores = matmul(query * scale, key.transpose(-2, -1))
     if is_causal:
         from ember.ops.creation import ones
@@ -73,6 +89,89 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if dropout_p > 0.0:
         weights = _dropout(weights, dropout_p, True)
     return matmul(weights, value)
+
+
+class ScaledDotProductAttention(Primitive):
+    """softmax(Q K^T * scale + mask) V in one op, with the analytic backward.
+
+    Forward keeps the attention weights (the probabilities) for backward, as the math path would,
+    and builds no mask array beyond one additive (L, S) or mask-shaped term. Backward is three
+    batched matmuls and the softmax's Jacobian applied in place.
+    """
+    node_name = 'ScaledDotProductFlashAttentionForCpuBackward0'
+
+    @staticmethod
+    def forward(ctx, q, k, v, mask, is_causal, scale, groups):
+        xp = ctx.xp
+        ctx.is_causal, ctx.scale, ctx.groups = is_causal, scale, groups
+        kk, vv = (xp.repeat(k, groups, -3), xp.repeat(v, groups, -3)) if groups > 1 else (k, v)
+        s = xp.matmul(q * xp.asarray(scale, q.dtype), xp.swapaxes(kk, -1, -2))
+        masked = is_causal or mask is not None
+        if masked:
+            L, S = s.shape[-2:]
+            if is_causal:
+                add = xp.where(xp.tri(L, S, dtype=bool), 0, -xp.inf).astype(s.dtype)
+            elif mask.dtype == bool:
+                add = xp.where(mask, 0, -xp.inf).astype(s.dtype)
+            else:
+                add = mask.astype(s.dtype, copy=False)
+            if xp.broadcast_shapes(add.shape, s.shape) == s.shape:
+                s += add
+            else:
+                s = s + add
+        # a numerically stable softmax over the keys, in place
+        m = s.max(-1, keepdims=True)
+        if masked:
+            m[~xp.isfinite(m)] = 0  # a row with every key masked gives zeros, as PyTorch's does
+        s -= m
+        xp.exp(s, out=s)
+        denom = s.sum(-1, keepdims=True)
+        if masked:
+            denom[denom == 0] = 1
+        s /= denom
+        ctx.save_for_backward(q, k, v, s, mask)
+        return xp.matmul(s, vv)
+
+    @staticmethod
+    def backward(ctx, g):
+        q, k, v, p, mask = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        if grad_mode._state.enabled:
+            return _sdpa_double_backward(ctx, g, q, k, v, mask)
+        xp, scale, groups = ctx.xp, ctx.scale, ctx.groups
+        qd, kd, vd, pd, gd = q._data, k._data, v._data, p._data, g._data
+        kk, vv = (xp.repeat(kd, groups, -3), xp.repeat(vd, groups, -3)) if groups > 1 else (kd, vd)
+        dv = xp.matmul(xp.swapaxes(pd, -1, -2), gd) if need[2] else None
+        ds = xp.matmul(gd, xp.swapaxes(vv, -1, -2))
+        # softmax backward: ds = p * (dp - sum(dp * p))
+        ds -= (ds * pd).sum(-1, keepdims=True)
+        ds *= pd
+        sc = xp.asarray(scale, ds.dtype)
+        dq = xp.matmul(ds, kk) * sc if need[0] else None
+        dk = xp.matmul(xp.swapaxes(ds, -1, -2), qd) * sc if need[1] else None
+        if groups > 1:
+            dk = None if dk is None else _fold_groups(dk, groups)
+            dv = None if dv is None else _fold_groups(dv, groups)
+        dev = g._device
+        return tuple(None if a is None else Tensor._make(a, dev) for a in (dq, dk, dv)) + (None,) * 4
+
+
+def _fold_groups(d, groups):
+    """Sum the gradient of key/value heads that ``groups`` query heads shared."""
+    shape = d.shape
+    return d.reshape(shape[:-3] + (shape[-3] // groups, groups) + shape[-2:]).sum(-3)
+
+
+def _sdpa_double_backward(ctx, g, q, k, v, mask):
+    """Gradients that are themselves differentiable: the composite attention's, through autograd."""
+    from ember.autograd import grad as _grad
+    from ember.autograd.grad_mode import enable_grad
+    need = ctx.needs_input_grad
+    inputs = [t for t, n in zip((q, k, v), need[:3]) if n]
+    with enable_grad():
+        out = _sdpa_composite(q, k, v, mask, 0.0, ctx.is_causal, ctx.scale, ctx.groups)
+        grads = list(_grad(out, inputs, g, create_graph=True, allow_unused=True))
+    return tuple(grads.pop(0) if n else None for n in need[:3]) + (None,) * 4
 
 
 def _bool():
