@@ -5,16 +5,33 @@ with PyTorch when it is importable (set TORCH_PYTHON to a Python that has torch)
     TORCH_PYTHON=/path/to/python-with-torch python benchmarks/bench_conv.py
 
 Measures forward+backward of conv1 (3->6, 5x5 on 32x32) and conv2 (6->16, 5x5 on 14x14), each
-with and without an input gradient, the 2x2 max pool, and seed 002's whole train step (its Net,
-CrossEntropyLoss, SGD with momentum: zero_grad, forward, backward, step).
+with and without an input gradient, the 2x2 max pool, Conv2d(64, 64, 3, padding=1) on 32x64x32x32
+(forward without grad, and forward+backward with every gradient), seed 002's whole train step (its
+Net, CrossEntropyLoss, SGD with momentum: zero_grad, forward, backward, step) and that step's peak
+memory (``lenet_peak_mb``, see _common.peak_rss_growth_mb).
 """
 import numpy as np
 
-from _common import best, import_lib, lenet, side_by_side
+from _common import best, import_lib, lenet, peak_rss_growth_mb, side_by_side
 
 
 def _best(fn, number):
     return best(fn, number, repeat=25)
+
+
+def _lenet_peak(lib, rng):
+    lib.manual_seed(0)
+    net = lenet(lib)
+    criterion = lib.nn.CrossEntropyLoss()
+    optimizer = lib.optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
+    x = lib.tensor(rng.standard_normal((64, 3, 32, 32)).astype(np.float32))
+    labels = lib.tensor(rng.integers(0, 10, 64))
+
+    def train_step():
+        optimizer.zero_grad()
+        criterion(net(x), labels).backward()
+        optimizer.step()
+    return peak_rss_growth_mb(train_step)
 
 
 def bench(lib_name):
@@ -25,7 +42,7 @@ def bench(lib_name):
     def t(*shape, grad=False):
         return lib.tensor(rng.standard_normal(shape).astype(np.float32) * 0.1, requires_grad=grad)
 
-    res = {}
+    res = {'lenet_peak_mb': _lenet_peak(lib, rng)}  # first: nothing else has touched memory yet
     x = t(64, 3, 32, 32)
     xg = t(64, 3, 32, 32, grad=True)
     w1, b1 = t(6, 3, 5, 5, grad=True), t(6, grad=True)
@@ -42,6 +59,22 @@ def bench(lib_name):
     res['conv2_fwd_bwd_dx_ms'] = _best(step(h, w2, b2), 3) * 1e3
     y = t(64, 6, 28, 28, grad=True)
     res['maxpool_fwd_bwd_ms'] = _best(lambda: max_pool2d(y, 2, 2).sum().backward(), 5) * 1e3
+
+    # the issue's mid-size layer: Conv2d(64, 64, 3, padding=1) on 32x64x32x32
+    xb = t(32, 64, 32, 32, grad=True)
+    wb, bb = t(64, 64, 3, 3, grad=True), t(64, grad=True)
+    gb = lib.tensor(rng.standard_normal((32, 64, 32, 32)).astype(np.float32))
+    with lib.no_grad():
+        res['conv64_fwd_ms'] = best(lambda: conv2d(xb, wb, bb, padding=1), 2, repeat=7) * 1e3
+    out = [None]
+
+    def fwd():
+        out[0] = conv2d(xb, wb, bb, padding=1)
+
+    def fwd_bwd():
+        fwd()
+        out[0].backward(gb)
+    res['conv64_fwd_bwd_ms'] = best(fwd_bwd, 2, repeat=7) * 1e3
 
     # seed 002's network and training step
     nn = lib.nn

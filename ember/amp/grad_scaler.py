@@ -55,7 +55,8 @@ def _update_scale_(scale, growth_tracker, found_inf, growth_factor, backoff_fact
     else:
         successful = int(growth_tracker.item()) + 1
         if successful == growth_interval:
-            grown = s * np.float32(growth_factor)
+            with np.errstate(over='ignore'):  # an infinite grown scale is expected and checked below
+                grown = s * np.float32(growth_factor)
             if np.isfinite(grown):
                 scale._data[...] = grown
             growth_tracker._data[...] = 0
