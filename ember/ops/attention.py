@@ -68,7 +68,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     return _sdpa_composite(query, key, value, attn_mask, dropout_p, is_causal, scale, groups)
 
 
-def _sdpa_composite(query, key, value, attn_mask, dropout_p, is_causal, scale, groups, dropout_keep=None):
+def _sdpa_composite(query, key, value, attn_mask, dropout_p, is_causal, scale, groups):
     """Attention written with ember ops (any rank, dropout, a mask that needs a gradient; and the
     fused primitive's second-order gradients)."""
     L, S = query.shape[-2], key.shape[-2]
