@@ -1,4 +1,4 @@
-"""ember.optim: optimizers (SGD, Adam, AdamW, NAdam, RAdam, Adamax, Adafactor, RMSprop, Rprop, Adagrad, Adadelta,
+"""ember.optim: optimizers (SGD, Adam, AdamW, NAdam, RAdam, Adamax, Adafactor, Muon, RMSprop, Rprop, Adagrad, Adadelta,
 ASGD, LBFGS), lr schedulers and ``swa_utils``.
 
 >>> import ember
@@ -25,9 +25,10 @@ from ember.optim.radam import RAdam
 from ember.optim.asgd import ASGD
 from ember.optim.rprop import Rprop
 from ember.optim.adafactor import Adafactor
+from ember.optim.muon import Muon
 from ember.optim._stateless import swap_in_optimizer_params_and_state
 from ember.optim import lr_scheduler, swa_utils
 
-__all__ = ['ASGD', 'Adadelta', 'Adafactor', 'Adagrad', 'Adam', 'AdamW', 'Adamax', 'LBFGS', 'NAdam', 'Optimizer', 'RAdam',
-           'RMSprop', 'Rprop', 'SGD', 'lr_scheduler', 'swa_utils',
+__all__ = ['ASGD', 'Adadelta', 'Adafactor', 'Adagrad', 'Adam', 'AdamW', 'Adamax', 'LBFGS', 'Muon', 'NAdam', 'Optimizer',
+           'RAdam', 'RMSprop', 'Rprop', 'SGD', 'lr_scheduler', 'swa_utils',
            'swap_in_optimizer_params_and_state']

@@ -2,8 +2,11 @@
 
 ``loss`` couples a Rosenbrock valley (w1) with a quartic bowl (w2); both ember and PyTorch
 evaluate it (the module is given as ``lib``), so recorded trajectories can be regenerated.
+Another problem (``_problem_2d``) is a module with its own ``make_params`` and ``loss``, passed as
+``problem``.
 """
 import copy
+import sys
 
 
 def make_params(lib):
@@ -23,34 +26,34 @@ def make_optimizer(cls, params, defaults, groups):
 
 
 def flat(params):
-    w1, w2 = params
-    return w1.detach().tolist() + sum(w2.detach().tolist(), [])
+    return sum((p.detach().reshape(-1).tolist() for p in params), [])
 
 
-def run(opt, params, steps):
+def run(opt, params, steps, problem=None):
     """``steps`` steps of optimizer ``opt`` on ``params``; the flattened parameters after each."""
+    loss_fn = (problem or sys.modules[__name__]).loss
     traj = []
     for _ in range(steps):
         opt.zero_grad()
-        loss(*params).backward()
+        loss_fn(*params).backward()
         opt.step()
         traj.append(flat(params))
     return traj
 
 
-def trajectory(lib, cls, defaults, groups, steps=5):
-    params = make_params(lib)
-    return run(make_optimizer(cls, params, defaults, groups), params, steps)
+def trajectory(lib, cls, defaults, groups, steps=5, problem=None):
+    params = (problem or sys.modules[__name__]).make_params(lib)
+    return run(make_optimizer(cls, params, defaults, groups), params, steps, problem)
 
 
-def resumed_trajectory(lib, cls, defaults, groups, before=3, after=2):
+def resumed_trajectory(lib, cls, defaults, groups, before=3, after=2, problem=None):
     """Steps ``before`` steps, saves the state dict, loads it into a fresh optimizer over copied
     parameters, and returns (continued original trajectory, resumed trajectory)."""
-    params = make_params(lib)
+    params = (problem or sys.modules[__name__]).make_params(lib)
     opt = make_optimizer(cls, params, defaults, groups)
-    run(opt, params, before)
+    run(opt, params, before, problem)
     saved = copy.deepcopy(opt.state_dict())
     params2 = tuple(p.detach().clone().requires_grad_(True) for p in params)
     opt2 = make_optimizer(cls, params2, {**defaults, 'lr': 123.0} if 'lr' in defaults else defaults, groups)
     opt2.load_state_dict(saved)
-    return run(opt, params, after), run(opt2, params2, after)
+    return run(opt, params, after, problem), run(opt2, params2, after, problem)

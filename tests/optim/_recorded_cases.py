@@ -59,10 +59,21 @@ CASES = {
         'errors': [dict(lr=-1), dict(beta2_decay=0.5), dict(eps=(-1, 1e-3)), dict(eps=(None, -1)), dict(d=0.5),
                    dict(weight_decay=-1)],
     },
+    'Muon': {
+        'problem': '_problem_2d',
+        'configs': {
+            'default': ({'lr': 0.02}, [{}, {'nesterov': False, 'adjust_lr_fn': 'match_rms_adamw'}]),
+            'plain': ({'lr': 0.05, 'weight_decay': 0, 'momentum': 0.5},
+                      [{'ns_steps': 3, 'ns_coefficients': (2.0, -1.5, 0.5)},
+                       {'adjust_lr_fn': 'original', 'eps': 1e-3}]),
+        },
+        'errors': [dict(lr=-1), dict(momentum=-1), dict(weight_decay=-1), dict(adjust_lr_fn='other')],
+    },
 }
 
 # optimizers whose state dicts the recorder also saves after 3 steps of their first config
-SAVED = ('SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adadelta') + tuple(CASES)
+SAVED = ('SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adadelta') + tuple(
+    n for n in CASES if 'problem' not in CASES[n])
 
 # the first config of each already-tested optimizer, for the saved state dicts (defaults, groups)
 EXISTING = {

@@ -18,6 +18,8 @@ ERRORS       [(constructor kwargs, the exact ValueError message PyTorch gives)]
 
 The trajectory and round-trip tests run once per config name, test_errors once per ERRORS entry.
 """
+import importlib
+
 import numpy as np
 import pytest
 
@@ -28,6 +30,7 @@ from tests.optim import _problem as P
 class PytorchParity:
     """Base for the per-optimizer ``TestPytorchParity`` classes; not collected itself (no Test prefix)."""
     OPT = CONFIGS = EXPECTED = REPR = STATE_KEYS = GROUPS = STEP_DTYPES = ERRORS = None
+    PROBLEM = None    # another problem module (``_problem_2d``), or None for ``_problem``'s
 
     def pytest_generate_tests(self, metafunc):
         if 'name' in metafunc.fixturenames:
@@ -37,21 +40,21 @@ class PytorchParity:
 
     def test_trajectory_matches_pytorch(self, name):
         defaults, groups = self.CONFIGS[name]
-        got = P.trajectory(ember, self.OPT, defaults, groups, len(self.EXPECTED[name]))
+        got = P.trajectory(ember, self.OPT, defaults, groups, len(self.EXPECTED[name]), self.PROBLEM)
         np.testing.assert_allclose(got, self.EXPECTED[name], rtol=0, atol=1e-10)
 
     def test_state_dict_round_trip_continues_the_same_trajectory(self, name):
         defaults, groups = self.CONFIGS[name]
         after = len(self.EXPECTED[name]) - 3
-        continued, resumed = P.resumed_trajectory(ember, self.OPT, defaults, groups, after=after)
+        continued, resumed = P.resumed_trajectory(ember, self.OPT, defaults, groups, after=after, problem=self.PROBLEM)
         assert continued == resumed
         np.testing.assert_allclose(continued, self.EXPECTED[name][3:], rtol=0, atol=1e-10)
 
     def test_state_dict_layout_matches_pytorch(self):
         defaults, groups = next(iter(self.CONFIGS.values()))
-        params = P.make_params(ember)
+        params = (self.PROBLEM or P).make_params(ember)
         opt = P.make_optimizer(self.OPT, params, defaults, groups)
-        P.run(opt, params, 2)
+        P.run(opt, params, 2, self.PROBLEM)
         sd = opt.state_dict()
         assert {k: list(v.keys()) for k, v in sd['state'].items()} == self.STATE_KEYS
         assert sd['param_groups'] == self.GROUPS
@@ -65,12 +68,12 @@ class PytorchParity:
 
     def test_repr_matches_pytorch(self):
         defaults, groups = next(iter(self.CONFIGS.values()))
-        opt = P.make_optimizer(self.OPT, P.make_params(ember), defaults, groups)
+        opt = P.make_optimizer(self.OPT, (self.PROBLEM or P).make_params(ember), defaults, groups)
         assert repr(opt) == self.REPR
 
     def test_errors(self, kwargs, message):
         with pytest.raises(ValueError) as e:
-            self.OPT([ember.tensor([1.], requires_grad=True)], **kwargs)
+            self.OPT([(self.PROBLEM or P).make_params(ember)[0]], **kwargs)
         assert str(e.value) == message
 
 
@@ -90,18 +93,21 @@ class RecordedParity(PytorchParity):
         cls.CONFIGS = CASES[cls.NAME]['configs']
         cls.EXPECTED, cls.REPR, cls.GROUPS, cls.ERRORS = rec['expected'], rec['repr'], rec['groups'], rec['errors']
         cls.STATE_LAYOUT, cls.RESUMED = rec['state_layout'], rec['resumed']
+        if CASES[cls.NAME].get('problem'):
+            cls.PROBLEM = importlib.import_module('tests.optim.' + CASES[cls.NAME]['problem'])
 
     def test_state_dict_round_trip_continues_the_same_trajectory(self, name):
         defaults, groups = self.CONFIGS[name]
-        continued, resumed = P.resumed_trajectory(ember, self.OPT, defaults, groups, after=len(self.RESUMED[name]))
+        continued, resumed = P.resumed_trajectory(ember, self.OPT, defaults, groups, after=len(self.RESUMED[name]),
+                                                    problem=self.PROBLEM)
         np.testing.assert_allclose(continued, self.EXPECTED[name][3:], rtol=0, atol=1e-10)
         np.testing.assert_allclose(resumed, self.RESUMED[name], rtol=0, atol=1e-10)
 
     def test_state_dict_layout_matches_pytorch(self):
         defaults, groups = next(iter(self.CONFIGS.values()))
-        params = P.make_params(ember)
+        params = (self.PROBLEM or P).make_params(ember)
         opt = P.make_optimizer(self.OPT, params, defaults, groups)
-        P.run(opt, params, 2)
+        P.run(opt, params, 2, self.PROBLEM)
         sd = opt.state_dict()
         layout = {k: {key: (str(v.dtype).replace('ember.', ''), tuple(v.shape)) for key, v in s.items()}
                   for k, s in sd['state'].items()}

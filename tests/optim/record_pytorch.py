@@ -6,6 +6,7 @@ Writes ``tests/optim/_recorded.py`` (trajectories, reprs, state-dict layouts, er
 ``tests/fixtures/optim/<Name>_3steps.pt`` (each optimizer's state dict after 3 steps, saved by
 ``torch.save``), which the tests read without PyTorch.
 """
+import importlib
 import pprint
 from pathlib import Path
 
@@ -25,15 +26,17 @@ def _dtype_name(t):
 def record(name, case):
     cls = getattr(torch.optim, name)
     configs = case['configs']
+    problem = importlib.import_module('tests.optim.' + case['problem']) if case.get('problem') else None
     steps = case.get('steps', 5)
-    out = {'expected': {k: P.trajectory(torch, cls, d, g, steps) for k, (d, g) in configs.items()}}
+    out = {'expected': {k: P.trajectory(torch, cls, d, g, steps, problem) for k, (d, g) in configs.items()}}
     # what a state_dict round trip gives in PyTorch (its loading casts scalar state to the parameters' dtype)
-    out['resumed'] = {k: P.resumed_trajectory(torch, cls, d, g, after=steps - 3)[1] for k, (d, g) in configs.items()}
+    out['resumed'] = {k: P.resumed_trajectory(torch, cls, d, g, after=steps - 3, problem=problem)[1]
+                      for k, (d, g) in configs.items()}
     defaults, groups = next(iter(configs.values()))
-    params = P.make_params(torch)
+    params = (problem or P).make_params(torch)
     opt = P.make_optimizer(cls, params, defaults, groups)
     out['repr'] = repr(opt)
-    P.run(opt, params, 2)
+    P.run(opt, params, 2, problem)
     sd = opt.state_dict()
     out['state_layout'] = {k: {key: (_dtype_name(v), tuple(v.shape)) if torch.is_tensor(v) else type(v).__name__
                                for key, v in s.items()} for k, s in sd['state'].items()}
@@ -41,7 +44,7 @@ def record(name, case):
     errors = []
     for kwargs in case['errors']:
         try:
-            cls([torch.tensor([1.], requires_grad=True)], **kwargs)
+            cls([(problem or P).make_params(torch)[0]], **kwargs)
         except ValueError as e:
             errors.append((kwargs, str(e)))
         else:
