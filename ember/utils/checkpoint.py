@@ -219,9 +219,9 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn, 
         context_fn: (non-reentrant only) returns two context managers, entered around the first run and
             around the recomputation.
     """
-    use_reentrant = _explicit(use_reentrant, "ember.utils.checkpoint: the use_reentrant parameter should be passed "
-                              "explicitly. Starting in PyTorch 2.9, calling checkpoint without use_reentrant will raise "
-                              "an exception.")
+    use_reentrant = _explicit(use_reentrant, "ember.utils.checkpoint: the use_reentrant parameter should be "
+                              "passed explicitly. Starting in PyTorch 2.9, calling checkpoint without use_reentrant "
+                              "will raise an exception.")
     preserve = kwargs.pop('preserve_rng_state', True)
     if kwargs and use_reentrant:
         raise ValueError("Unexpected keyword arguments: " + ",".join(arg for arg in kwargs))

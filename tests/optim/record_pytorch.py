@@ -70,7 +70,8 @@ def main():
     torch.set_default_dtype(torch.float32)
     recorded = {name: record(name, case) for name, case in CASES.items()}
     text = ('"""PyTorch ' + torch.__version__.split('+')[0] + "'s recorded behaviour for _recorded_cases.CASES "
-            '(written by record_pytorch.py; do not edit)."""\n\nRECORDED = ' + pprint.pformat(recorded, width=110, sort_dicts=False) + '\n')
+            '(written by record_pytorch.py; do not edit)."""\n\nRECORDED = '
+            + pprint.pformat(recorded, width=110, sort_dicts=False) + '\n')
     (HERE / '_recorded.py').write_text(text)
     save_state_dicts()
 
