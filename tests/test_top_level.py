@@ -150,3 +150,32 @@ def test_device_and_layout_predicates():
     assert t.is_shared() is False
     assert (t.is_cpu, t.is_cuda, t.is_meta, t.is_xpu, t.is_mps, t.is_sparse, t.is_quantized, t.is_mkldnn,
             t.is_nested) == (True, False, False, False, False, False, False, False, False)
+
+
+# ------------------------------------------------------------------------ grad_fn names as PyTorch's
+def test_grad_fn_names_of_indexing_splits_and_linear_match_pytorch():
+    """Names recorded from PyTorch 2.13 for the same expressions."""
+    x = ember.randn(3, 4, requires_grad=True)
+    recorded = {'[1, :]': 'SelectBackward0', '[:, 2]': 'SelectBackward0', '[None, 1]': 'SelectBackward0',
+                '[1, None]': 'UnsqueezeBackward0', '[0:3, 1]': 'SelectBackward0', '[1, 0:4]': 'SelectBackward0',
+                '[1, 1:3]': 'SliceBackward0', '[..., 1]': 'SelectBackward0', '[1, ...]': 'SelectBackward0',
+                '[None]': 'UnsqueezeBackward0', '[:, None]': 'UnsqueezeBackward0', '[:]': 'SliceBackward0',
+                '[...]': 'AliasBackward0', '[1:2]': 'SliceBackward0', '[::2, 1]': 'SelectBackward0'}
+    for key, name in recorded.items():
+        assert eval('x' + key).grad_fn.name() == name, key
+    assert [t.grad_fn.name() for t in x.split(2)] == ['SplitBackward0', 'SplitBackward0']
+    assert x.chunk(2, 1)[0].grad_fn.name() == 'SplitBackward0'
+    assert x.split([1, 2])[0].grad_fn.name() == 'SplitWithSizesBackward0'
+    assert x.tensor_split(2)[0].grad_fn.name() == 'SliceBackward0'
+    assert {t.grad_fn.name() for t in x.unbind(1)} == {'UnbindBackward0'}
+    assert ember.diag_embed(x).grad_fn.name() == 'DiagEmbedBackward0' == ember.diag(x[0]).grad_fn.name()
+    lin = ember.nn.Linear(4, 2)
+    y = lin(x)
+    assert y.grad_fn.name() == 'AddmmBackward0'
+    assert [(type(f).__name__, i) for f, i in y.grad_fn.next_functions] == \
+        [('AccumulateGrad', 0), ('AccumulateGrad', 0), ('TBackward0', 0)]
+    assert y.grad_fn.next_functions[0][0].variable is lin.bias
+    assert y.grad_fn.next_functions[2][0].next_functions[0][0].variable is lin.weight
+    z = ember.nn.Linear(4, 2, bias=False)(x)
+    assert z.grad_fn.name() == 'MmBackward0'
+    assert [type(f).__name__ for f, _ in z.grad_fn.next_functions] == ['AccumulateGrad', 'TBackward0']

@@ -175,6 +175,37 @@ class SelectIndex(BasicIndex):
     node_name = 'SelectBackward0'
 
 
+class UnsqueezeIndex(BasicIndex):
+    node_name = 'UnsqueezeBackward0'
+
+
+class AliasIndex(BasicIndex):
+    node_name = 'AliasBackward0'
+
+
+def _basic_node(basic, shape):
+    """The view class PyTorch's last indexing step would name: it applies a key element by element
+    and skips slices that cover their whole dim, so ``x[:, 2]`` ends in a select, ``x[1, None]`` in
+    an unsqueeze, ``x[:]`` is a slice and ``x[...]`` an alias."""
+    n_dims = sum(1 for b in basic if b is not None and b is not Ellipsis)
+    dim, last = 0, None
+    for b in basic:
+        if b is Ellipsis:
+            dim += len(shape) - n_dims
+        elif b is None:
+            last = UnsqueezeIndex
+        elif isinstance(b, slice):
+            if b.indices(shape[dim]) != (0, shape[dim], 1):
+                last = BasicIndex
+            dim += 1
+        else:
+            last = SelectIndex
+            dim += 1
+    if last is None:
+        return BasicIndex if any(isinstance(b, slice) for b in basic) else AliasIndex
+    return last
+
+
 class AdvancedIndex(_IndexBase):
     node_name = 'IndexBackward0'
 
@@ -198,8 +229,7 @@ class IndexAddInto(Primitive):
 def _getitem_key(t, key):
     basic, adv = key
     if basic is not None:
-        cls = SelectIndex if len(basic) == 1 and isinstance(basic[0], int) else BasicIndex
-        t = cls.apply(t, (basic, None))
+        t = _basic_node(basic, t.shape).apply(t, (basic, None))
     if adv is not None:
         t = AdvancedIndex.apply(t, (None, adv))
     return t

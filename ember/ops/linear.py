@@ -7,38 +7,54 @@ from ember.ops._registry import op
 
 
 class Addmm(Primitive):
-    """``x @ W.T + b`` for 2-D ``x``: one matmul forward, two backward, nothing copied or saved
-    beyond the inputs that the requested gradients need."""
+    """``b + x @ Wt`` for 2-D ``x``, with ``Wt = W.t()`` (a view): PyTorch's graph for ``F.linear``
+    (``AddmmBackward0`` over the bias, the input and ``TBackward0`` of the weight). One matmul
+    forward, two backward, nothing copied or saved beyond what the requested gradients need."""
     node_name = 'AddmmBackward0'
 
     @staticmethod
-    def forward(ctx, x, w, b=None):
+    def forward(ctx, b, x, wt):
         need = ctx.needs_input_grad
-        ctx.save_for_backward(x if need[1] else None, w if need[0] else None)
-        y = ctx.xp.matmul(x, w.T)
-        if b is not None:
-            y += b
+        ctx.save_for_backward(x if need[2] else None, wt if need[1] else None)
+        y = ctx.xp.matmul(x, wt)
+        y += b
         return y
 
     @staticmethod
     def backward(ctx, g):
-        x, w = ctx.saved_tensors
+        x, wt = ctx.saved_tensors
         need = ctx.needs_input_grad
         if not grad_mode._state.enabled:
             # NOTE: no graph to record (create_graph=False): three array products, no op dispatch
             gd, dev = g._data, g._device
-            return (Tensor._make(gd @ w._data, dev) if need[0] else None,
-                    Tensor._make(gd.T @ x._data, dev) if need[1] else None,
-                    Tensor._make(gd.sum(0), dev) if len(need) > 2 and need[2] else None)
-        gx = Mm.apply(g, w) if need[0] else None
-        gw = Mm.apply(g.t(), x) if need[1] else None
-        gb = g.sum(0) if len(need) > 2 and need[2] else None
-        return gx, gw, gb
+            return (Tensor._make(gd.sum(0), dev) if need[0] else None,
+                    Tensor._make(gd @ wt._data.T, dev) if need[1] else None,
+                    Tensor._make(x._data.T @ gd, dev) if need[2] else None)
+        return (g.sum(0) if need[0] else None,
+                Mm.apply(g, wt.t()) if need[1] else None,
+                Mm.apply(x.t(), g) if need[2] else None)
 
 
-class MmT(Addmm):
-    """``x @ W.T`` (linear without bias): PyTorch reports it as MmBackward0."""
+class MmT(Primitive):
+    """``x @ Wt`` (linear without bias): PyTorch reports it as MmBackward0 over the input and
+    ``TBackward0`` of the weight."""
     node_name = 'MmBackward0'
+
+    @staticmethod
+    def forward(ctx, x, wt):
+        need = ctx.needs_input_grad
+        ctx.save_for_backward(x if need[1] else None, wt if need[0] else None)
+        return ctx.xp.matmul(x, wt)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, wt = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        if not grad_mode._state.enabled:
+            gd, dev = g._data, g._device
+            return (Tensor._make(gd @ wt._data.T, dev) if need[0] else None,
+                    Tensor._make(x._data.T @ gd, dev) if need[1] else None)
+        return Mm.apply(g, wt.t()) if need[0] else None, Mm.apply(x.t(), g) if need[1] else None
 
 
 def _name(dtype):
@@ -72,8 +88,8 @@ def linear(input, weight, bias=None):
                 raise RuntimeError(f"The expanded size of the tensor ({wd.shape[0]}) must match the existing size "
                                    f"({bias._data.shape[-1]}) at non-singleton dimension 1.  Target sizes: "
                                    f"[{xd.shape[0]}, {wd.shape[0]}].  Tensor sizes: [{bias._data.shape[-1]}]")
-            return Addmm.apply(input, weight, bias)
-        return MmT.apply(input, weight)
+            return Addmm.apply(bias, input, weight.t())
+        return MmT.apply(input, weight.t())
     if wd.ndim == 1 or xd.ndim == 0:
         from ember.ops.linalg import matmul
         out = matmul(input, weight.t() if wd.ndim == 2 else weight)
@@ -83,7 +99,7 @@ def linear(input, weight, bias=None):
     if xd.shape[-1] != wd.shape[1]:
         _shape_error((max(1, _prod(lead)), xd.shape[-1]), wd)
     flat = input.reshape(-1, xd.shape[-1])
-    out = Addmm.apply(flat, weight, bias) if bias is not None else MmT.apply(flat, weight)
+    out = Addmm.apply(bias, flat, weight.t()) if bias is not None else MmT.apply(flat, weight.t())
     return out.reshape(*lead, wd.shape[0])
 
 

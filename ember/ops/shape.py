@@ -608,6 +608,15 @@ class Narrow(Primitive):
         return _pad_dim(g, shape, dim, start), None, None, None
 
 
+class SplitPiece(Narrow):
+    """One piece of ``split``: PyTorch names the node after the split, not the slice."""
+    node_name = 'SplitBackward0'
+
+
+class SplitWithSizesPiece(Narrow):
+    node_name = 'SplitWithSizesBackward0'
+
+
 def _pad_dim(g, shape, dim, start):
     """Put ``g`` at ``start`` along ``dim`` of a zero tensor of ``shape`` (differentiably)."""
     from ember.ops.creation import zeros
@@ -654,9 +663,10 @@ def split(tensor, split_size_or_sections, dim=0):
         if sum(sizes) != size:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
                                f"size at dimension {dim}), but got split_sizes={_fmt(sizes)}")
+    piece = SplitPiece if isinstance(split_size_or_sections, int) else SplitWithSizesPiece
     out, start = [], 0
     for n in sizes:
-        out.append(narrow(tensor, dim, start, n))
+        out.append(piece.apply(tensor, dim, start, n))
         start += n
     return tuple(out)
 
@@ -721,10 +731,14 @@ def select(input, dim, index):
     return Select.apply(input, dim, index)
 
 
+class UnbindPiece(Select):
+    node_name = 'UnbindBackward0'
+
+
 @op('ember', 'Tensor')
 def unbind(input, dim=0):
     dim = wrap_dim(dim, input.ndim)
-    return tuple(select(input, dim, i) for i in range(input.shape[dim]))
+    return tuple(UnbindPiece.apply(input, dim, i) for i in range(input.shape[dim]))
 
 
 class Flip(Primitive):
@@ -881,6 +895,11 @@ class DiagonalScatter(Primitive):
         return gg.diagonal(offset, d1, d2), None, None, None, None
 
 
+class DiagEmbed(DiagonalScatter):
+    """The same scatter called as ``diag_embed``/``diag`` of a vector, which PyTorch names so."""
+    node_name = 'DiagEmbedBackward0'
+
+
 def _diagonal_view(xp, x, offset, d1, d2):
     """A writable strided view of a diagonal (NumPy's own diagonal() view is read-only)."""
     moved = xp.moveaxis(x, (d1, d2), (-2, -1))
@@ -915,7 +934,7 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
 def diag(input, diagonal=0):
     if input.ndim == 1:
         n = input.shape[0] + abs(diagonal)
-        return DiagonalScatter.apply(input, (n, n), diagonal, 0, 1)
+        return DiagEmbed.apply(input, (n, n), diagonal, 0, 1)
     if input.ndim == 2:
         return Diagonal.apply(input, diagonal, 0, 1).clone()
     raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{input.ndim}D")
@@ -929,7 +948,7 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     n = input.shape[-1] + abs(offset)
     shape = tuple(input.shape[:-1]) + (n, n)
-    out = DiagonalScatter.apply(input, shape, offset, nd - 2, nd - 1)
+    out = DiagEmbed.apply(input, shape, offset, nd - 2, nd - 1)
     if (d1, d2) != (nd - 2, nd - 1):
         out = movedim(out, (nd - 2, nd - 1), (d1, d2))
     return out
