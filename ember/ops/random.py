@@ -434,10 +434,14 @@ def random_(t, from_=None, to=_TO_OMITTED, *, generator=None):
     return _fill_inplace(t, lambda n, c: _int_draw(gen, n, int(low), int(high)))
 
 
-def exponential_(t, lambd=1.0, *, generator=None):
+def _require_continuous(t, distribution, type_name):
     if t.dtype.category < 2:
-        raise RuntimeError("Exponential distribution is a continuous probability distribution. dtype must be a "
-                           f"floating point but you specified {_nm(t.dtype)}")
+        raise RuntimeError(f"{distribution} distribution is a continuous probability distribution. dtype must be a "
+                           f"floating point but you specified {type_name}")
+
+
+def exponential_(t, lambd=1.0, *, generator=None):
+    _require_continuous(t, 'Exponential', _nm(t.dtype))
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
     gen = _gen(generator)
@@ -464,9 +468,7 @@ _CPP_TYPE_NAMES = {'bool': 'bool', 'uint8': 'unsigned char', 'int8': 'signed cha
 
 
 def cauchy_(t, median=0.0, sigma=1.0, *, generator=None):
-    if t.dtype.category < 2:
-        raise RuntimeError("Cauchy distribution is a continuous probability distribution. dtype must be a "
-                           f"floating point but you specified {_CPP_TYPE_NAMES[t.dtype.name]}")
+    _require_continuous(t, 'Cauchy', _CPP_TYPE_NAMES.get(t.dtype.name))
     if not sigma > 0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma:g}")
     gen = _gen(generator)

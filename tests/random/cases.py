@@ -153,7 +153,8 @@ def _init():
         'Sequential MLP': lambda t: t.nn.Sequential(t.nn.Linear(5, 6), t.nn.ReLU(), t.nn.Linear(6, 2)),
     }
     for name, make in modules.items():
-        c[f'module {name}'] = lambda t, make=make: t.cat([p.detach().reshape(-1).double() for p in make(t).parameters()])
+        c[f'module {name}'] = (
+            lambda t, make=make: t.cat([p.detach().reshape(-1).double() for p in make(t).parameters()]))
     return c
 
 
