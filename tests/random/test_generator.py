@@ -72,3 +72,17 @@ def test_random_sampler_with_replacement_is_lazy_and_chunked():
                                                 generator=ember.Generator().manual_seed(2)))
     assert head == small
     assert all(0 <= i < 10 for i in head)
+
+
+@pytest.mark.skipif(not ember.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_tensors_draw_the_default_generators_numbers():
+    # CUDA results come from the host generator and are moved, so a seed fixes them
+    ember.manual_seed(5)
+    on_gpu = [ember.randn(40, device='cuda'), ember.rand(3, device='cuda'),
+              ember.nn.functional.dropout(ember.ones(50, device='cuda'), 0.4),
+              ember.zeros(20, device='cuda').normal_(1.0, 2.0)]
+    ember.manual_seed(5)
+    on_cpu = [ember.randn(40), ember.rand(3), ember.nn.functional.dropout(ember.ones(50), 0.4),
+              ember.zeros(20).normal_(1.0, 2.0)]
+    for g, c in zip(on_gpu, on_cpu):
+        assert g.device.type == 'cuda' and g.cpu().tolist() == c.tolist()
