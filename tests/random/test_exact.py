@@ -48,3 +48,12 @@ def test_libm_wrappers_handle_the_edges_as_c_does():
     assert np.isnan(exact.log(np.array([-1.0]))[0])
     assert exact.exp(np.array([1000.0, 0.0])).tolist() == [np.inf, 1.0]
     assert exact.log1p(np.array([-1.0]))[0] == -np.inf
+
+
+def test_fast_log_is_the_c_librarys_log():
+    import math
+    rng = np.random.default_rng(3)
+    u = rng.integers(0, 2 ** 53, 200000, dtype=np.uint64).astype(np.float64) * 2.0 ** -53
+    x = np.concatenate([1.0 - u, np.exp(rng.normal(0, 30, 50000)), [1.0, 2.0, 0.5, 0.0, 1e-300, 1e300]])
+    want = np.array([math.log(v) if v > 0 else -math.inf for v in x.tolist()])
+    assert exact.log(x).tobytes() == want.tobytes()
