@@ -122,7 +122,7 @@ def copy_into_out(out, res):
 
 # ---------------------------------------------------------- the in-place API
 def _binary_inplace(name, op, ufunc):
-    def method(self, other, *args, **kwargs):
+    def method(input, other, *args, **kwargs):
         def fast(t, o):
             data = o._data if isinstance(o, Tensor) else o
             if isinstance(o, Tensor) and o._device != t._device and o._data.ndim:
@@ -147,7 +147,7 @@ def _binary_inplace(name, op, ufunc):
                     raise broadcast_error(t._data.shape, shape) from None
                 raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the broadcast shape "
                                    f"{list(bshape)}") from None
-        return apply_inplace(self, lambda t, o: op(t, o, *args, **kwargs), other,
+        return apply_inplace(input, lambda t, o: op(t, o, *args, **kwargs), other,
                              fast=fast if ufunc is not None else None)
     method.__name__ = name
     return method
@@ -173,8 +173,8 @@ def _write_nobump(t, res):
 
 
 def _unary_inplace(name, op):
-    def method(self, *args, **kwargs):
-        return apply_inplace(self, lambda t: op(t, *args, **kwargs))
+    def method(input, *args, **kwargs):
+        return apply_inplace(input, lambda t: op(t, *args, **kwargs))
     method.__name__ = name
     return method
 
@@ -210,19 +210,19 @@ class CopyFrom(Primitive):
 
 
 @op('ember', 'Tensor')
-def zero_(t):
-    return fill_(t, 0)
+def zero_(input):
+    return fill_(input, 0)
 
 
 @op('ember', 'Tensor')
-def fill_(t, value):
+def fill_(input, value):
     if isinstance(value, Tensor) and value.ndim != 0:
         raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
                            "dimensions.")
 
     def fast(x, v):
         x._data[...] = v._data if isinstance(v, Tensor) else v
-    return apply_inplace(t, Fill.apply, value, fast=fast)
+    return apply_inplace(input, Fill.apply, value, fast=fast)
 
 
 @op('Tensor')
