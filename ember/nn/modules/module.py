@@ -7,6 +7,7 @@ when no hook is registered (the common case; it is the per-layer overhead of eve
 """
 import functools
 import itertools
+import threading
 import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
@@ -52,6 +53,23 @@ _HOOK_DICTS = ('_backward_pre_hooks', '_backward_hooks', '_forward_hooks', '_for
                '_state_dict_hooks', '_state_dict_pre_hooks', '_load_state_dict_pre_hooks',
                '_load_state_dict_post_hooks')
 
+
+
+# What load_state_dict has overwritten so far (per thread), to put back if it fails.
+_undo = threading.local()
+
+
+def _note_undo(restore):
+    log = getattr(_undo, 'log', None)
+    if log is not None:
+        log.append(restore)
+
+
+def _roll_back():
+    log = _undo.log
+    with grad_mode.no_grad():
+        while log:
+            log.pop()()
 
 class Module:
     """Base class for all neural network modules.
@@ -707,8 +725,10 @@ class Module:
                                 value = Parameter(value, requires_grad=param.requires_grad)
                             else:
                                 value.requires_grad_(param.requires_grad)
+                        _note_undo(lambda m=self, n=name, old=param: setattr(m, n, old))
                         setattr(self, name, value)
                     else:
+                        _note_undo(lambda p=param, old=param._data.copy(): p._data.__setitem__(Ellipsis, old))
                         param.copy_(value)
             except Exception as ex:
                 error_msgs.append(f'While copying the parameter named "{key}", whose dimensions in the model are '
@@ -734,6 +754,11 @@ class Module:
 
         ``strict`` requires the keys to match exactly; ``assign`` replaces the tensors instead of
         copying into them.  Returns ``(missing_keys, unexpected_keys)``.
+
+        All or nothing: when it raises (a missing or unexpected key under ``strict``, a shape
+        mismatch, a failing hook), every parameter and buffer is as it was before the call.
+        (PyTorch leaves the entries it had already copied.)  Until it returns it keeps a copy of
+        each tensor it overwrote, so loading needs that much memory on top of the model's.
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
@@ -761,7 +786,18 @@ class Module:
                                          "expected to return new values, if incompatible_keys need to be modified,"
                                          "it should be done inplace.")
 
-        load(self, state_dict)
+        saved_log, _undo.log = getattr(_undo, 'log', None), []
+        try:
+            try:
+                load(self, state_dict)
+            except BaseException:
+                _roll_back()
+                raise
+            undo_needed = bool(error_msgs or (strict and (missing_keys or unexpected_keys)))
+            if undo_needed:
+                _roll_back()
+        finally:
+            _undo.log = saved_log
         if strict:
             if unexpected_keys:
                 error_msgs.insert(0, 'Unexpected key(s) in state_dict: {}. '.format(
