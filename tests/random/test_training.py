@@ -7,8 +7,6 @@ import pytest
 import ember
 from tests.random import training
 
-pytest.importorskip('sklearn', reason="the digits ship with scikit-learn")
-
 with open(os.path.join(os.path.dirname(__file__), '..', 'fixtures', 'random', 'training.json')) as f:
     RECORDED = json.load(f)
 

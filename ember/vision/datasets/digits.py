@@ -1,7 +1,8 @@
-"""Digits: the 1,797 8x8 handwritten digits that scikit-learn ships inside its wheel.
+"""Digits: 1,797 8x8 handwritten digits, shipped inside ember (45 KB, no download, no extra package).
 
-A small stand-in for MNIST that needs no download (UCI "Optical Recognition of Handwritten
-Digits", the test part, as ``sklearn.datasets.load_digits`` returns it). Same interface as
+A small stand-in for MNIST: the UCI "Optical Recognition of Handwritten Digits" images that
+``sklearn.datasets.load_digits`` also returns (E. Alpaydin and C. Kaynak, 1998, CC BY 4.0; see
+``_data/DIGITS_LICENSE.txt`` beside this file for the attribution). Same interface as
 MNIST: items are ``(PIL image mode 'L', int label)``, ``data`` a uint8 tensor ``[N, H, W]``,
 ``targets`` an int64 tensor.
 
@@ -14,6 +15,8 @@ MNIST: items are ``(PIL image mode 'L', int label)``, ``data`` a uint8 tensor ``
   bilinear interpolation (Pillow's filter, rounded to uint8). ``size=28`` makes 28x28 images, so a
   model written for MNIST runs unchanged.
 """
+import os
+
 import numpy as np
 
 import ember
@@ -22,14 +25,13 @@ from ember.vision.datasets.mnist import MNIST
 from ember.vision.datasets.vision import VisionDataset
 
 
-def _load_sklearn_digits():
-    try:
-        from sklearn.datasets import load_digits
-    except ImportError as e:
-        raise ImportError("Digits needs scikit-learn, which ships the 1,797 digit images: "
-                          "pip install scikit-learn (or pip install 'ember[digits]')") from e
-    bunch = load_digits()
-    return bunch.images, bunch.target
+_DATA = os.path.join(os.path.dirname(__file__), '_data', 'digits.npz')
+
+
+def _load_digits():
+    """(images [1797, 8, 8] float64 counts 0..16, labels [1797] int64), from the file ember ships."""
+    with np.load(_DATA) as f:
+        return f['images'].astype(np.float64), f['target'].astype(np.int64)
 
 
 def _upsample(images, size):
@@ -42,10 +44,10 @@ def _upsample(images, size):
 
 
 class Digits(VisionDataset):
-    """scikit-learn's 8x8 digits as an MNIST-like dataset (see the module docstring for the split).
+    """The UCI 8x8 digits as an MNIST-like dataset (see the module docstring for the split).
 
     Args:
-        root: unused (the images ship inside scikit-learn); accepted so that code written for
+        root: unused (the images ship inside ember); accepted so that code written for
             ``MNIST(root, ...)`` can switch datasets by changing only the class name.
         train: the 1,437 training images if True, else the 360 test images (fixed shuffle).
         transform / target_transform: as for MNIST.
@@ -65,7 +67,7 @@ class Digits(VisionDataset):
         super().__init__(root, transform=transform, target_transform=target_transform)
         self.train = train
         self.size = (size, size) if isinstance(size, int) else (None if size is None else tuple(size))
-        images, labels = _load_sklearn_digits()
+        images, labels = _load_digits()
         order = np.random.default_rng(0).permutation(len(labels))
         part = order[:self.n_train] if train else order[self.n_train:]
         images = images[part] * (255.0 / 16.0)
