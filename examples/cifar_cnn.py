@@ -1,21 +1,17 @@
-"""Seed 002's CIFAR-10 network trained with SGD + momentum (FakeData when CIFAR-10 is not on disk).
+"""A small CIFAR-10 convolutional network (PyTorch's CIFAR-10 tutorial model) trained with SGD + momentum (FakeData when CIFAR-10 is not on disk).
 
     python examples/cifar_cnn.py --epochs 2
     python examples/cifar_cnn.py --root data --download   # fetch CIFAR-10 first
 """
 import argparse
-import os
-import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-import ember as torch  # noqa: E402
-import ember.nn as nn  # noqa: E402
-import ember.nn.functional as F  # noqa: E402
-import ember.optim as optim  # noqa: E402
-from ember.utils.data import DataLoader  # noqa: E402
-from ember.vision import datasets, transforms  # noqa: E402
+import ember as torch
+import ember.nn as nn
+import ember.nn.functional as F
+import ember.optim as optim
+from ember.utils.data import DataLoader
+from ember.vision import datasets, transforms
 
 
 class Net(nn.Module):

@@ -1,25 +1,27 @@
-"""Seed 000's MNIST classifier, as a user runs it.
+"""Train a small MNIST classifier with ember (PyTorch's quick-start model and training loop).
 
-    python examples/mnist.py                       # MNIST if on disk or downloadable, else the embedded digits
-    python examples/mnist.py --dataset digits --epochs 5
-    python examples/mnist.py --width 512 --layers 1 --lr 1e0 --epochs 10 --dataset mnist
+    python examples/mnist.py                        # MNIST if on disk or downloadable, else the embedded digits
+    python examples/mnist.py --dataset digits --epochs 5 --plot
+    python examples/mnist.py --out runs/wide --width 512 --layers 1 --lr 1e0 --epochs 10 --dataset mnist
 
-The model is the seed's: Flatten, then ``--layers`` hidden Linear+ReLU blocks of ``--width``
-units, then Linear to 10 classes and Softmax(dim=1), trained with CrossEntropyLoss and SGD.
-The log lines are the seed's (``loss: ...  [ 6400/60000]``, ``Test Error: ...``).
+The model: Flatten, then ``--layers`` hidden Linear+ReLU blocks of ``--width`` units, then a
+Linear layer to 10 classes whose outputs (logits) go straight into CrossEntropyLoss, trained with
+SGD. Everything the run writes (the downloaded data, ``model.pt``, ``curves.png``) goes under
+``--out``. Run it with ember installed (``pip install ".[examples]"``); under ``ember run`` the
+same file works with ``import torch``.
 """
 import argparse
+import contextlib
+import io
 import os
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-import ember as torch  # noqa: E402  (the seed's code reads unchanged with torch = ember)
-from ember import nn  # noqa: E402
-from ember.utils.data import DataLoader  # noqa: E402
-from ember.vision import datasets  # noqa: E402
-from ember.vision.transforms import ToTensor  # noqa: E402
+import ember as torch  # the code below reads as PyTorch code
+from ember import nn
+from ember.utils.data import DataLoader
+from ember.vision import datasets
+from ember.vision.transforms import ToTensor
 
 try:
     from tqdm import tqdm
@@ -34,12 +36,19 @@ class NeuralNetwork(nn.Module):
         blocks = []
         for i in range(layers):
             blocks += [nn.Linear(in_features if i == 0 else width, width), nn.ReLU()]
-        self.linear_relu_stack = nn.Sequential(*blocks, nn.Linear(width if layers else in_features, classes),
-                                               nn.Softmax(dim=1))
+        # logits: CrossEntropyLoss applies log-softmax itself (a Softmax here would flatten the loss)
+        self.linear_relu_stack = nn.Sequential(*blocks, nn.Linear(width if layers else in_features, classes))
 
     def forward(self, x):
         x = self.flatten(x)
         return self.linear_relu_stack(x)
+
+
+def _download_failure(error):
+    """The reason a download failed, on one line (the first URL's reason, without the URL list)."""
+    lines = [ln.strip() for ln in str(error).splitlines() if ln.strip()]
+    detail = next((ln for ln in lines[1:] if ': ' in ln), lines[0] if lines else type(error).__name__)
+    return detail.split(': ', 1)[-1] if detail.startswith('http') else detail
 
 
 def load_data(name, root):
@@ -47,27 +56,33 @@ def load_data(name, root):
     sets = {'mnist': datasets.MNIST, 'fashion': datasets.FashionMNIST}
     if name in ('auto', 'mnist', 'fashion'):
         cls = sets['mnist' if name == 'auto' else name]
+        log = io.StringIO()
         try:
-            train = cls(root=root, train=True, download=True, transform=ToTensor())
-            test = cls(root=root, train=False, download=True, transform=ToTensor())
+            with contextlib.redirect_stdout(log) if name == 'auto' else contextlib.nullcontext():
+                train = cls(root=root, train=True, download=True, transform=ToTensor())
+                test = cls(root=root, train=False, download=True, transform=ToTensor())
+            print(log.getvalue(), end='')
             return train, test, cls.__name__
         except (RuntimeError, OSError) as e:
             if name != 'auto':
                 raise
-            print(f"MNIST is not on disk and could not be downloaded ({str(e).splitlines()[0]}); "
+            print(f"MNIST could not be downloaded ({_download_failure(e)}); "
                   "using the embedded 8x8 digits instead.")
     train = datasets.Digits(train=True, transform=ToTensor())
     test = datasets.Digits(train=False, transform=ToTensor())
     return train, test, 'Digits'
 
 
-def train_loop(dataloader, model, loss_fn, optimizer, device, epoch, log_every):
+def train_loop(dataloader, model, loss_fn, optimizer, device, epoch, epochs, log_every):
+    """One epoch; returns the mean training loss."""
     size = len(dataloader.dataset)
     model.train()
     batches = dataloader
     bar = None
     if tqdm is not None and sys.stderr.isatty():
-        bar = batches = tqdm(dataloader, desc=f'epoch {epoch}', leave=False)
+        # leave=True: each epoch's finished bar stays on screen
+        bar = batches = tqdm(dataloader, desc=f'epoch {epoch}/{epochs}', unit='batch', leave=True)
+    seen, total_loss = 0, 0.0
     for batch, (X, y) in enumerate(batches):
         X, y = X.to(device), y.to(device)
         pred = model(X)
@@ -75,26 +90,27 @@ def train_loop(dataloader, model, loss_fn, optimizer, device, epoch, log_every):
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        if batch % log_every == 0:
-            loss, current = loss.item(), batch * len(X)
-            msg = f"loss: {loss:>7f}  [{current:>5d}/{size:>5d}]"
+        seen += len(X)                  # the last batch may be smaller: count what was actually seen
+        total_loss += loss.item() * len(X)
+        if batch % log_every == 0 or seen == size:
+            msg = f"loss: {loss.item():>7f}  [{seen:>5d}/{size:>5d}]"
             (bar.write if bar is not None else print)(msg)
     if bar is not None:
         bar.close()
+    return total_loss / seen
 
 
 def test_loop(dataloader, model, loss_fn, device):
     size = len(dataloader.dataset)
-    num_batches = len(dataloader)
-    test_loss, correct = 0, 0
+    test_loss, correct = 0.0, 0
     model.eval()
     with torch.no_grad():
         for X, y in dataloader:
             X, y = X.to(device), y.to(device)
             pred = model(X)
-            test_loss += loss_fn(pred, y).item()
+            test_loss += loss_fn(pred, y).item() * len(X)
             correct += (pred.argmax(1) == y).type(torch.float).sum().item()
-    test_loss /= num_batches
+    test_loss /= size
     correct /= size
     print(f"Test Error: \n Accuracy: {(100*correct):>0.1f}%, Avg loss: {test_loss:>8f} \n")
     return correct, test_loss
@@ -103,23 +119,24 @@ def test_loop(dataloader, model, loss_fn, device):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--dataset', choices=['auto', 'mnist', 'fashion', 'digits'], default='auto')
-    p.add_argument('--root', default='data')
+    p.add_argument('--out', default='mnist-run',
+                   help='directory for everything the run writes: data/, model.pt, curves.png')
     p.add_argument('--width', type=int, default=512)
     p.add_argument('--layers', type=int, default=2, help='hidden Linear+ReLU layers')
-    p.add_argument('--lr', type=float, default=None, help='default: 1e-1 (1e0 on digits)')
+    p.add_argument('--lr', type=float, default=None, help='default: 1e-1 (5e-2 on digits)')
     p.add_argument('--epochs', type=int, default=None, help='default: 5 (30 on digits)')
     p.add_argument('--batch-size', type=int, default=64)
     p.add_argument('--device', default='cpu')
     p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--checkpoint', default='mnist_model.pt')
-    p.add_argument('--plot', default=None, help='write a PNG of loss and accuracy per epoch here')
+    p.add_argument('--plot', action='store_true', help='also write curves.png: train and test loss and accuracy')
     args = p.parse_args(argv)
 
+    os.makedirs(args.out, exist_ok=True)
     torch.manual_seed(args.seed)
     device = torch.device(args.device)
-    training_data, test_data, used = load_data(args.dataset, args.root)
+    training_data, test_data, used = load_data(args.dataset, os.path.join(args.out, 'data'))
     digits = used == 'Digits'
-    lr = args.lr if args.lr is not None else (1e0 if digits else 1e-1)
+    lr = args.lr if args.lr is not None else (5e-2 if digits else 1e-1)
     epochs = args.epochs if args.epochs is not None else (30 if digits else 5)
     in_features = training_data[0][0].numel()
     print(f"dataset: {used} ({len(training_data)} train / {len(test_data)} test, {in_features} pixels), "
@@ -132,36 +149,43 @@ def main(argv=None):
     loss_fn = nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
 
-    history = []
+    history = []   # (epoch, train loss, test accuracy, test loss)
     log_every = max(1, len(train_dataloader) // 10)
     start = time.time()
     for t in range(epochs):
         print(f"Epoch {t+1}\n-------------------------------")
-        train_loop(train_dataloader, model, loss_fn, optimizer, device, t + 1, log_every)
+        train_loss = train_loop(train_dataloader, model, loss_fn, optimizer, device, t + 1, epochs, log_every)
         acc, loss = test_loop(test_dataloader, model, loss_fn, device)
-        history.append((t + 1, acc, loss))
-    print(f"Done in {time.time() - start:.1f}s: test accuracy {100 * history[-1][1]:.1f}%")
+        history.append((t + 1, train_loss, acc, loss))
+    print(f"Done in {time.time() - start:.1f}s: test accuracy {100 * history[-1][2]:.1f}%")
+    checkpoint = os.path.join(args.out, 'model.pt')
     torch.save({'model': model.state_dict(), 'optimizer': optimizer.state_dict(), 'epochs': epochs,
-                'dataset': used, 'width': args.width, 'layers': args.layers}, args.checkpoint)
-    print(f"Saved checkpoint to {args.checkpoint}")
+                'dataset': used, 'width': args.width, 'layers': args.layers}, checkpoint)
+    print(f"Saved checkpoint to {checkpoint}")
     if args.plot:
-        plot_history(history, args.plot)
-        print(f"Saved plot to {args.plot}")
+        path = os.path.join(args.out, 'curves.png')
+        plot_history(history, path, used)
+        print(f"Saved plot to {path}")
     return history
 
 
-def plot_history(history, path):
-    import matplotlib
+def plot_history(history, path, dataset):
+    try:
+        import matplotlib
+    except ImportError:
+        raise SystemExit("--plot needs matplotlib: pip install matplotlib") from None
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     epochs = [h[0] for h in history]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.5))
-    ax1.plot(epochs, [h[2] for h in history], marker='o')
-    ax1.set_xlabel('epoch')
-    ax1.set_ylabel('test loss')
-    ax2.plot(epochs, [100 * h[1] for h in history], marker='o', color='tab:green')
-    ax2.set_xlabel('epoch')
-    ax2.set_ylabel('test accuracy (%)')
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    ax1.plot(epochs, [h[1] for h in history], marker='o', label='train')
+    ax1.plot(epochs, [h[3] for h in history], marker='o', label='test')
+    ax1.set(title='Cross-entropy loss', xlabel='epoch', ylabel='loss')
+    ax1.legend()
+    ax2.plot(epochs, [100 * h[2] for h in history], marker='o', color='tab:green', label='test')
+    ax2.set(title='Accuracy', xlabel='epoch', ylabel='accuracy (%)')
+    ax2.legend()
+    fig.suptitle(f'{dataset}: training curves')
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

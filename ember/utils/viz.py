@@ -1,4 +1,4 @@
-"""make_dot: the autograd graph behind a tensor as a graphviz Digraph (seed 003's picture).
+"""make_dot: the autograd graph behind a tensor as a graphviz Digraph (what torchviz draws).
 
     dot = make_dot(loss, params=dict(model.named_parameters()))
     dot.render('graph', format='svg')     # needs the Graphviz ``dot`` program
