@@ -169,7 +169,7 @@ def _checked_fill(value, dt):
     if isinstance(value, bool) or kind in 'bc' or not isinstance(value, (int, float)):
         return value
     if kind == 'f':
-        if isinstance(value, float) and math.isfinite(value) and abs(value) > np.finfo(dt.np_dtype).max \
+        if isinstance(value, float) and math.isfinite(value) and abs(value) > float(np.finfo(dt.np_dtype).max) \
                 and dt.np_dtype.itemsize > 2:
             raise RuntimeError(f"value cannot be converted to type {_C_NAMES.get(dt.np_dtype.name, dt.np_dtype.name)} "
                                "without overflow")
