@@ -113,6 +113,28 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
             queued.add(node)
             heapq.heappush(ready, (-node._seq, id(node), node))
 
+    # NumPy's floating-point warnings stay quiet for the whole pass (PyTorch never warns there)
+    quiet = quiet_fp_enter()
+    try:
+        _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumulate, retain_graph,
+             create_graph)
+    finally:
+        quiet_fp_leave(quiet)
+
+    if inputs and accumulate:
+        for t, g in zip(inputs, captured):
+            if g is not None:
+                _accumulate_into_leaf(t, g, create_graph, owned)
+    elif inputs:
+        for k, g in enumerate(captured):
+            if g is None and not allow_unused:
+                raise RuntimeError(f"The differentiated Tensor at index {k} appears to not have been used in "
+                                   "the graph. Set allow_unused=True if this is the desired behavior.")
+    return captured
+
+
+def _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumulate, retain_graph, create_graph):
+    """The pass itself: run ready nodes, newest first, passing gradients along the edges."""
     with grad_mode.set_grad_enabled(create_graph):
         while ready:
             node = heapq.heappop(ready)[2]
@@ -169,11 +191,7 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
                     elif create_graph:
                         buf[nr] = old + g
                     else:  # first order: sum the arrays, no op dispatch
-                        quiet = quiet_fp_enter()
-                        try:
-                            total = old._data + g._data
-                        finally:
-                            quiet_fp_leave(quiet)
+                        total = old._data + g._data
                         owned.add(total)
                         buf[nr] = Tensor._make(total, g._device)
                 d = deps[nxt] - 1
@@ -181,16 +199,6 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
                 if d == 0:
                     heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
 
-    if inputs and accumulate:
-        for t, g in zip(inputs, captured):
-            if g is not None:
-                _accumulate_into_leaf(t, g, create_graph, owned)
-    elif inputs:
-        for k, g in enumerate(captured):
-            if g is None and not allow_unused:
-                raise RuntimeError(f"The differentiated Tensor at index {k} appears to not have been used in "
-                                   "the graph. Set allow_unused=True if this is the desired behavior.")
-    return captured
 
 
 def _topo_order(nodes):
@@ -255,7 +263,7 @@ class _Owned:
         self._arrays = {}  # id -> array (holding the array keeps its id unique during the run)
 
     def add(self, arr):
-        if arr.flags.owndata and arr.flags.writeable:
+        if arr.base is None:  # owns its memory (a view never qualifies); cheaper than arr.flags
             self._arrays[id(arr)] = arr
 
     def adopt_new(self, in_grads, grads):
@@ -276,7 +284,7 @@ class _Owned:
 
     def take(self, arr):
         """True (and no longer owned) when ``arr`` may become a leaf's gradient as it is."""
-        return self._arrays.pop(id(arr), None) is arr
+        return self._arrays.pop(id(arr), None) is arr and arr.flags.writeable
 
 
 def _accumulate_into_leaf(var, g, create_graph, owned=None):

@@ -182,14 +182,7 @@ class Node(Context):
                 if g is None:
                     grads = tuple([g if g is not None else _zeros(m) for g, m in zip(grads, self._out_meta)])
                     break
-        if self._fn._raw:  # a built-in backward: NumPy's floating-point warnings stay silent, as in forward
-            quiet = _fp_enter()
-            try:
-                res = self._fn.backward(ctx, *grads)
-            finally:
-                _fp_leave(quiet)
-        else:
-            res = self._fn.backward(ctx, *grads)
+        res = self._fn.backward(ctx, *grads)  # the engine keeps NumPy's warnings quiet around the pass
         if type(res) is not tuple:
             res = (res,)
         slots = self._arg_slots
@@ -350,7 +343,7 @@ class Function(metaclass=_FunctionMeta):
         if record:
             record = grad_mode._state.enabled
         if record or not cls._raw:
-            return _apply_general(cls, args, kwargs, device, record)
+            return _apply_general(cls, args, kwargs, device, record, ntens == len(args))
         ctx = _Unrecorded()
         if device is None:
             device = CPU
@@ -438,11 +431,11 @@ def _first_tensor(args):
             return a
 
 
-def _apply_general(cls, args, kwargs, device, record):
+def _apply_general(cls, args, kwargs, device, record, all_tensors):
     """``Function.apply`` when a graph node is recorded, or for a user's Function (whose forward
     sees Tensors and always gets a node as its ctx, as in PyTorch)."""
     n = len(args)
-    if all_tensors := all([isinstance(a, Tensor) for a in args]):
+    if all_tensors:
         tensors = args
         slots = _SLOTS[n] if n < len(_SLOTS) else list(range(n))
     else:
