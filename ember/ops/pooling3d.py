@@ -16,7 +16,7 @@ class MaxUnpool3D(MaxUnpool):
 
 
 @op('F')
-def adaptive_max_pool3d_with_indices(input, output_size, return_indices=True):
+def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
     out = _adaptive_sizes('adaptive_max_pool3d', 3, input, output_size, colon=':')
     return AdaptiveMaxPool3D.apply(input, out)
 
