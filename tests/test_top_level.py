@@ -179,3 +179,35 @@ def test_grad_fn_names_of_indexing_splits_and_linear_match_pytorch():
     z = ember.nn.Linear(4, 2, bias=False)(x)
     assert z.grad_fn.name() == 'MmBackward0'
     assert [type(f).__name__ for f, _ in z.grad_fn.next_functions] == ['AccumulateGrad', 'TBackward0']
+
+
+# ------------------------------------------------------------------------------------------ out=
+def test_out_writes_resizes_and_refuses_as_pytorch():
+    import warnings as _w
+    x = ember.tensor([1.0, -2.0, 3.0])
+    out = ember.empty(0)
+    assert ember.abs(x, out=out) is out and out.tolist() == [1.0, 2.0, 3.0]
+    big = ember.zeros(5)
+    with pytest.warns(UserWarning, match=r'was resized since it had shape \[5\], which does not match the required '
+                                         r'output shape \[3\]'):
+        ember.exp(x, out=big)
+    assert big.shape == (3,)
+    with pytest.raises(RuntimeError, match="^abs\\(\\): functions with out=... arguments don't support automatic "
+                                           "differentiation, but one of the arguments requires grad.$"):
+        ember.abs(ember.ones(3, requires_grad=True), out=ember.empty(3))
+    keep = ember.full((2,), 7, dtype=ember.int64)
+    with pytest.raises(RuntimeError, match="^result type Float can't be cast to the desired output type Long$"):
+        ember.add(ember.ones(2), ember.ones(2), out=keep)
+    assert keep.tolist() == [7, 7]
+    values, indices = ember.empty(0), ember.empty(0, dtype=ember.int64)
+    r = ember.max(ember.tensor([[1., 3.], [4., 2.]]), 1, out=(values, indices))
+    assert r.values is values and r.indices is indices and values.tolist() == [3., 4.] and indices.tolist() == [1, 0]
+    with ember.no_grad():
+        o = ember.empty(3)
+        assert ember.abs(ember.ones(3, requires_grad=True), out=o) is o and not o.requires_grad
+    with _w.catch_warnings():
+        _w.simplefilter('error')
+        m = ember.empty(2, 2)
+        assert ember.matmul(ember.eye(2), ember.ones(2, 2), out=m) is m and m.tolist() == [[1, 1], [1, 1]]
+        s = ember.empty(())
+        assert ember.sum(ember.ones(4), out=s) is s and s.item() == 4

@@ -6,6 +6,7 @@ from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import wrap_dim
 from ember.ops._registry import op
+from ember.ops.inplace import write_out
 
 
 def _piecewise_grad(node_name, factor):
@@ -184,20 +185,23 @@ class Clamp(Primitive):
 
 
 @op('ember', 'Tensor', aliases=('clip',), inplace=('Tensor', 'ember'))
-def clamp(input, min=None, max=None):
+def clamp(input, min=None, max=None, *, out=None):
     if min is None and max is None:
         raise RuntimeError("ember.clamp: At least one of 'min' or 'max' must not be None")
-    return Clamp.apply(input, min, max)
+    _result = Clamp.apply(input, min, max)
+    return _result if out is None else write_out('clamp', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def clamp_min(input, min):
-    return clamp(input, min, None)
+def clamp_min(input, min, *, out=None):
+    _result = clamp(input, min, None)
+    return _result if out is None else write_out('clamp_min', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def clamp_max(input, max):
-    return clamp(input, None, max)
+def clamp_max(input, max, *, out=None):
+    _result = clamp(input, None, max)
+    return _result if out is None else write_out('clamp_max', _result, out)
 
 
 class NanToNum(Primitive):
@@ -216,8 +220,9 @@ class NanToNum(Primitive):
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
-    return NanToNum.apply(input, nan, posinf, neginf)
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    _result = NanToNum.apply(input, nan, posinf, neginf)
+    return _result if out is None else write_out('nan_to_num', _result, out)
 
 
 # ------------------------------------------------------------------ the wider activation family

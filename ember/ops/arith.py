@@ -4,6 +4,7 @@ from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import elementwise
 from ember.ops._registry import op
+from ember.ops.inplace import write_out
 
 
 class Add(Primitive):
@@ -186,14 +187,16 @@ def _scalar_or_tensor(x):
 def add(input, other, *, alpha=1, out=None):
     if not isinstance(input, Tensor):
         return Add.apply(other, input) if alpha == 1 else Add.apply(input, other, alpha)
-    return _out(Add.apply(input, other) if alpha == 1 else Add.apply(input, other, alpha), out)
+    _result = Add.apply(input, other) if alpha == 1 else Add.apply(input, other, alpha)
+    return _result if out is None else write_out('add', _result, out)
 
 
 @op('ember', 'Tensor', aliases=('subtract',), inplace=True, ufunc='subtract')
 def sub(input, other, *, alpha=1, out=None):
     if not isinstance(input, Tensor):
         return RSub.apply(other, input) if alpha == 1 else Sub.apply(input, other, alpha)
-    return _out(Sub.apply(input, other) if alpha == 1 else Sub.apply(input, other, alpha), out)
+    _result = Sub.apply(input, other) if alpha == 1 else Sub.apply(input, other, alpha)
+    return _result if out is None else write_out('sub', _result, out)
 
 
 @op('ember', 'Tensor')
@@ -205,7 +208,8 @@ def rsub(input, other, *, alpha=1):
 def mul(input, other, *, out=None):
     if not isinstance(input, Tensor):
         input, other = other, input
-    return _out(Mul.apply(input, other), out)
+    _result = Mul.apply(input, other)
+    return _result if out is None else write_out('mul', _result, out)
 
 
 @op('ember', 'Tensor', aliases=('divide', 'true_divide'), inplace=True, ufunc='true_divide')
@@ -219,7 +223,8 @@ def div(input, other, *, rounding_mode=None, out=None):
     else:
         raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                            f"'{rounding_mode}'")
-    return _out(res, out)
+    _result = res
+    return _result if out is None else write_out('div', _result, out)
 
 
 divide = true_divide = div
@@ -230,15 +235,18 @@ def pow(input, exponent, *, out=None):
     if not isinstance(input, Tensor):
         return RPow.apply(exponent, input)
     if isinstance(exponent, Tensor):
-        return _out(Pow.apply(input, exponent), out)
-    return _out(PowScalar.apply(input, exponent), out)
+        _result = Pow.apply(input, exponent)
+        return _result if out is None else write_out('pow', _result, out)
+    _result = PowScalar.apply(input, exponent)
+    return _result if out is None else write_out('pow', _result, out)
 
 
 @op('ember', 'Tensor')
-def float_power(input, exponent):
+def float_power(input, exponent, *, out=None):
     input = input.double() if isinstance(input, Tensor) else input
     exponent = exponent.double() if isinstance(exponent, Tensor) else exponent
-    return pow(input, exponent)
+    _result = pow(input, exponent)
+    return _result if out is None else writewrite_out('float_power', 'float_power', _result, out)
 
 
 class _RoundedDivide(Primitive):
@@ -270,11 +278,12 @@ class FloorDivide(_RoundedDivide):
 
 
 @op('ember', 'Tensor', inplace=True)
-def floor_divide(input, other):
+def floor_divide(input, other, *, out=None):
     if not isinstance(input, Tensor):
         from ember.ops.creation import as_tensor
         input = as_tensor(input)
-    return FloorDivide.apply(input, other, 'floor')
+    _result = FloorDivide.apply(input, other, 'floor')
+    return _result if out is None else writewrite_out('floor_divide', 'floor_divide', _result, out)
 
 
 def trunc_divide(input, other):
@@ -323,16 +332,18 @@ class Fmod(Primitive):
 
 
 @op('ember', 'Tensor', inplace=True)
-def remainder(input, other):
+def remainder(input, other, *, out=None):
     if not isinstance(input, Tensor):
         from ember.ops.creation import as_tensor
         input = as_tensor(input)
-    return Remainder.apply(input, other)
+    _result = Remainder.apply(input, other)
+    return _result if out is None else writewrite_out('remainder', 'remainder', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
-def fmod(input, other):
-    return Fmod.apply(input, other)
+def fmod(input, other, *, out=None):
+    _result = Fmod.apply(input, other)
+    return _result if out is None else writewrite_out('fmod', 'fmod', _result, out)
 
 
 class _MinMax(Primitive):
@@ -367,13 +378,15 @@ class Minimum(_MinMax):
 
 
 @op('ember', 'Tensor', inplace=True)
-def maximum(input, other):
-    return Maximum.apply(input, other, True)
+def maximum(input, other, *, out=None):
+    _result = Maximum.apply(input, other, True)
+    return _result if out is None else writewrite_out('maximum', 'maximum', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
-def minimum(input, other):
-    return Minimum.apply(input, other, False)
+def minimum(input, other, *, out=None):
+    _result = Minimum.apply(input, other, False)
+    return _result if out is None else writewrite_out('minimum', 'minimum', _result, out)
 
 
 class _FMinMax(Primitive):
@@ -405,13 +418,15 @@ class Fmin(_FMinMax):
 
 
 @op('ember', 'Tensor')
-def fmax(input, other):
-    return Fmax.apply(input, other, True)
+def fmax(input, other, *, out=None):
+    _result = Fmax.apply(input, other, True)
+    return _result if out is None else writewrite_out('fmax', 'fmax', _result, out)
 
 
 @op('ember', 'Tensor')
-def fmin(input, other):
-    return Fmin.apply(input, other, False)
+def fmin(input, other, *, out=None):
+    _result = Fmin.apply(input, other, False)
+    return _result if out is None else writewrite_out('fmin', 'fmin', _result, out)
 
 
 class Atan2(Primitive):
@@ -432,22 +447,25 @@ class Atan2(Primitive):
 
 
 @op('ember', 'Tensor', aliases=('arctan2',), inplace=True)
-def atan2(input, other):
-    return Atan2.apply(input, other)
+def atan2(input, other, *, out=None):
+    _result = Atan2.apply(input, other)
+    return _result if out is None else writewrite_out('atan2', 'atan2', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
-def hypot(input, other):
-    return (input * input + other * other).sqrt()
+def hypot(input, other, *, out=None):
+    _result = (input * input + other * other).sqrt()
+    return _result if out is None else writewrite_out('hypot', 'hypot', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
-def lerp(input, end, weight):
+def lerp(input, end, weight, *, out=None):
     for name, other in (('end', end), ('weight', weight)):
         if isinstance(other, Tensor) and other.dtype is not input.dtype:
             raise RuntimeError(f"expected dtype {_c_name(input.dtype)} for `{name}` but got dtype "
                                f"{_c_name(other.dtype)}")
-    return input + weight * (end - input)
+    _result = input + weight * (end - input)
+    return _result if out is None else writewrite_out('lerp', 'lerp', _result, out)
 
 
 def _c_name(d):
@@ -458,35 +476,31 @@ def _c_name(d):
 
 
 @op('ember', 'Tensor', inplace=True)
-def addcmul(input, tensor1, tensor2, *, value=1):
-    return input + value * tensor1 * tensor2 if value != 1 else input + tensor1 * tensor2
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    _result = input + value * tensor1 * tensor2 if value != 1 else input + tensor1 * tensor2
+    return _result if out is None else writewrite_out('addcmul', 'addcmul', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
-def addcdiv(input, tensor1, tensor2, *, value=1):
-    return input + value * (tensor1 / tensor2) if value != 1 else input + tensor1 / tensor2
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    _result = input + value * (tensor1 / tensor2) if value != 1 else input + tensor1 / tensor2
+    return _result if out is None else writewrite_out('addcdiv', 'addcdiv', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def square(input):
-    return PowScalar.apply(input, 2)
+def square(input, *, out=None):
+    _result = PowScalar.apply(input, 2)
+    return _result if out is None else writewrite_out('square', 'square', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def xlogy(input, other):
+def xlogy(input, other, *, out=None):
     """input * log(other), defined as 0 where input == 0 (unless other is NaN), as in PyTorch."""
     import math
     from ember.ops.index import where
     log_other = other.log() if isinstance(other, Tensor) else math.log(other)
-    out = where(input == 0, 0.0, input * log_other)
+    result = where(input == 0, 0.0, input * log_other)
     if isinstance(other, Tensor) and other.dtype.is_floating_point:
-        out = where(other.isnan(), math.nan, out)
-    return out
+        result = where(other.isnan(), math.nan, result)
+    return result if out is None else writewrite_out('xlogy', 'xlogy', result, out)
 
-
-def _out(res, out):
-    """Honour ``out=``: write the result into ``out`` (resized like PyTorch when empty)."""
-    if out is None:
-        return res
-    from ember.ops.inplace import copy_into_out
-    return copy_into_out(out, res)

@@ -6,6 +6,7 @@ from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._util import elementwise
 from ember.ops._registry import op
+from ember.ops.inplace import write_out
 
 
 def _cmp(name, fn):
@@ -54,23 +55,27 @@ _LogicalXor = _logic('LogicalXor', lambda xp, a, b: xp.logical_xor(a, b))
 
 
 @op('ember', 'Tensor', inplace=True)
-def logical_and(input, other):
-    return _LogicalAnd.apply(input, other)
+def logical_and(input, other, *, out=None):
+    _result = _LogicalAnd.apply(input, other)
+    return _result if out is None else write_out('logical_and', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
-def logical_or(input, other):
-    return _LogicalOr.apply(input, other)
+def logical_or(input, other, *, out=None):
+    _result = _LogicalOr.apply(input, other)
+    return _result if out is None else write_out('logical_or', _result, out)
 
 
 @op('ember', 'Tensor')
-def logical_xor(input, other):
-    return _LogicalXor.apply(input, other)
+def logical_xor(input, other, *, out=None):
+    _result = _LogicalXor.apply(input, other)
+    return _result if out is None else write_out('logical_xor', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
-def logical_not(input):
-    return Tensor._make(input._xp.logical_not(input._data), input._device)
+def logical_not(input, *, out=None):
+    _result = Tensor._make(input._xp.logical_not(input._data), input._device)
+    return _result if out is None else write_out('logical_not', _result, out)
 
 
 def _bitwise(name, ufunc):
@@ -91,37 +96,43 @@ _Rshift = _bitwise('bitwise_right_shift', 'right_shift')
 
 
 @op('ember', 'Tensor', inplace=True)
-def bitwise_and(input, other):
-    return _And.apply(input, other) if isinstance(input, Tensor) else _And.apply(other, input)
+def bitwise_and(input, other, *, out=None):
+    _result = _And.apply(input, other) if isinstance(input, Tensor) else _And.apply(other, input)
+    return _result if out is None else write_out('bitwise_and', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
-def bitwise_or(input, other):
-    return _Or.apply(input, other) if isinstance(input, Tensor) else _Or.apply(other, input)
+def bitwise_or(input, other, *, out=None):
+    _result = _Or.apply(input, other) if isinstance(input, Tensor) else _Or.apply(other, input)
+    return _result if out is None else write_out('bitwise_or', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
-def bitwise_xor(input, other):
-    return _Xor.apply(input, other) if isinstance(input, Tensor) else _Xor.apply(other, input)
+def bitwise_xor(input, other, *, out=None):
+    _result = _Xor.apply(input, other) if isinstance(input, Tensor) else _Xor.apply(other, input)
+    return _result if out is None else write_out('bitwise_xor', _result, out)
 
 
 @op('ember', 'Tensor')
-def bitwise_left_shift(input, other):
-    return _Lshift.apply(input, other)
+def bitwise_left_shift(input, other, *, out=None):
+    _result = _Lshift.apply(input, other)
+    return _result if out is None else write_out('bitwise_left_shift', _result, out)
 
 
 @op('ember', 'Tensor')
-def bitwise_right_shift(input, other):
-    return _Rshift.apply(input, other)
+def bitwise_right_shift(input, other, *, out=None):
+    _result = _Rshift.apply(input, other)
+    return _result if out is None else write_out('bitwise_right_shift', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
-def bitwise_not(input):
+def bitwise_not(input, *, out=None):
     if input.dtype.category >= 2:
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{_tname(input.dtype)}'")
     xp = input._xp
-    return Tensor._make(xp.logical_not(input._data) if input.dtype is bool_ else xp.invert(input._data),
+    _result = Tensor._make(xp.logical_not(input._data) if input.dtype is bool_ else xp.invert(input._data),
                         input._device)
+    return _result if out is None else write_out('bitwise_not', _result, out)
 
 
 def _tname(d):
@@ -159,13 +170,15 @@ def isinf(input):
 
 
 @op('ember', 'Tensor')
-def isposinf(input):
-    return Tensor._make(input._xp.isposinf(input._data), input._device)
+def isposinf(input, *, out=None):
+    _result = Tensor._make(input._xp.isposinf(input._data), input._device)
+    return _result if out is None else write_out('isposinf', _result, out)
 
 
 @op('ember', 'Tensor')
-def isneginf(input):
-    return Tensor._make(input._xp.isneginf(input._data), input._device)
+def isneginf(input, *, out=None):
+    _result = Tensor._make(input._xp.isneginf(input._data), input._device)
+    return _result if out is None else write_out('isneginf', _result, out)
 
 
 @op('ember', 'Tensor')
@@ -179,8 +192,9 @@ def isreal(input):
 
 
 @op('ember', 'Tensor')
-def signbit(input):
-    return Tensor._make(input._xp.signbit(input._data), input._device)
+def signbit(input, *, out=None):
+    _result = Tensor._make(input._xp.signbit(input._data), input._device)
+    return _result if out is None else write_out('signbit', _result, out)
 
 
 @op('ember')

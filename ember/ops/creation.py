@@ -9,6 +9,7 @@ from ember._device import CPU, as_device
 from ember._dtype import from_numpy_dtype, get_default_dtype, scalar_dtype, to_dtype, _BY_NP
 from ember._tensor import Tensor
 from ember.ops._registry import op
+from ember.ops.inplace import write_out
 
 
 def _infer_dtype(data):
@@ -202,8 +203,9 @@ def _fill(shape, value, dtype, device, requires_grad, out=None):
     if requires_grad:
         t.requires_grad_(True)
     if out is not None:
-        from ember.ops.inplace import copy_into_out
-        return copy_into_out(out, t)
+        from ember.ops.inplace import write_out
+        _result = t
+        return _result if out is None else write_out('_fill', _result, out)
     return t
 
 
@@ -295,9 +297,10 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
 
 
 @op('ember', name='range')
-def range_(start, end, step=1, *, dtype=None, device=None, requires_grad=False):
-    return arange(start, end + step * 0.5 if step > 0 else end - 0.5 * -step, step, dtype=dtype or get_default_dtype(),
+def range_(start, end, step=1, *, dtype=None, device=None, requires_grad=False, out=None):
+    _result = arange(start, end + step * 0.5 if step > 0 else end - 0.5 * -step, step, dtype=dtype or get_default_dtype(),
                   device=device, requires_grad=requires_grad)
+    return _result if out is None else write_out('range', _result, out)
 
 
 def _linspace_array(xp, start, end, steps, np_dtype=np.dtype(np.float64)):

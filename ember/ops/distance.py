@@ -16,8 +16,9 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
     result = input / denom
     if out is not None:
-        from ember.ops.inplace import copy_into_out
-        return copy_into_out(out, result)
+        from ember.ops.inplace import write_out
+        _result = result
+        return _result if out is None else write_out('normalize', _result, out)
     return result
 
 

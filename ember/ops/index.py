@@ -7,6 +7,7 @@ from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import wrap_dim, broadcast_error
 from ember.ops._registry import op
+from ember.ops.inplace import write_out
 
 
 # ------------------------------------------------------------------ tensor[key]
@@ -342,9 +343,10 @@ class Where(Primitive):
 
 
 @op('ember')
-def where(condition, input=None, other=None):
+def where(condition, input=None, other=None, *, out=None):
     if input is None and other is None:
-        return nonzero(condition, as_tuple=True)
+        _result = nonzero(condition, as_tuple=True)
+        return _result if out is None else write_out('where', _result, out)
     if condition.dtype is not bool_:
         if condition.dtype.name == 'uint8':
             condition = condition.bool()
@@ -352,7 +354,8 @@ def where(condition, input=None, other=None):
             raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                                f"{_name(condition.dtype)}")
     dt = result_type(input, other)
-    return Where.apply(condition, input, other, dt.np_dtype)
+    _result = Where.apply(condition, input, other, dt.np_dtype)
+    return _result if out is None else write_out('where', _result, out)
 
 
 def _name(d):
@@ -438,12 +441,13 @@ def _gather_small(xp, x, dim, index):
 
 
 @op('ember', 'Tensor')
-def gather(input, dim, index, *, sparse_grad=False):
+def gather(input, dim, index, *, sparse_grad=False, out=None):
     _check_index(index, 'gather')
     dim = wrap_dim(dim, input.ndim)
     _check_gather_scatter('gather', input, dim, index)
     _check_bounds(index, dim, input.shape[dim] if input.ndim else 1)
-    return Gather.apply(input, dim, index)
+    _result = Gather.apply(input, dim, index)
+    return _result if out is None else write_out('gather', _result, out)
 
 
 def _scatter_indices(xp, index, dim):
@@ -520,17 +524,19 @@ def _check_scatter(name, input, dim, index, src):
 
 
 @op('ember', 'Tensor', inplace=True)
-def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
     if src is None:
         src = value
     dim = _check_scatter('scatter', input, dim, index, src)
-    return Scatter.apply(input, dim, index, src, reduce)
+    _result = Scatter.apply(input, dim, index, src, reduce)
+    return _result if out is None else write_out('scatter', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
-def scatter_add(input, dim, index, src):
+def scatter_add(input, dim, index, src, *, out=None):
     dim = _check_scatter('scatter_add', input, dim, index, src)
-    return ScatterAdd.apply(input, dim, index, src, 'add')
+    _result = ScatterAdd.apply(input, dim, index, src, 'add')
+    return _result if out is None else write_out('scatter_add', _result, out)
 
 
 class IndexSelect(Primitive):
@@ -558,10 +564,11 @@ class IndexSelect(Primitive):
 
 
 @op('ember', 'Tensor')
-def index_select(input, dim, index):
+def index_select(input, dim, index, *, out=None):
     if index.dtype.name not in ('int32', 'int64'):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
-    return IndexSelect.apply(input, wrap_dim(dim, input.ndim), index.reshape(-1) if index.ndim == 0 else index)
+    _result = IndexSelect.apply(input, wrap_dim(dim, input.ndim), index.reshape(-1) if index.ndim == 0 else index)
+    return _result if out is None else write_out('index_select', _result, out)
 
 
 class IndexAdd(Primitive):
@@ -592,7 +599,7 @@ class IndexAdd(Primitive):
 
 
 @op('ember', 'Tensor', inplace=True)
-def index_add(input, dim, index, source, *, alpha=1):
+def index_add(input, dim, index, source, *, alpha=1, out=None):
     dim = wrap_dim(dim, input.ndim)
     if index.dtype.name not in ('int32', 'int64'):
         raise RuntimeError(f"index_add_(): Expected dtype int32/int64 for index but got: {_name(index.dtype)}")
@@ -608,7 +615,8 @@ def index_add(input, dim, index, source, *, alpha=1):
         raise RuntimeError("source tensor shape must match self tensor shape, excluding the specified dimension. "
                            f"Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}")
     _check_bounds(index, dim, input.shape[dim] if input.ndim else 1)
-    return IndexAdd.apply(input, dim, index.reshape(-1), source, alpha)
+    _result = IndexAdd.apply(input, dim, index.reshape(-1), source, alpha)
+    return _result if out is None else write_out('index_add', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
@@ -621,7 +629,7 @@ def index_fill(input, dim, index, value):
 
 
 @op('ember', 'Tensor')
-def take(input, index):
+def take(input, index, *, out=None):
     if index.dtype is not int64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {_name(index.dtype)}")
     n = input.numel()
@@ -630,14 +638,17 @@ def take(input, index):
         flat = data.reshape(-1)
         bad = int(flat[((flat < -n) | (flat >= n)).argmax()])
         raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
-    return input.reshape(-1)[index]
+    _result = input.reshape(-1)[index]
+    return _result if out is None else write_out('take', _result, out)
 
 
 @op('ember', 'Tensor')
-def take_along_dim(input, indices, dim=None):
+def take_along_dim(input, indices, dim=None, *, out=None):
     if dim is None:
-        return input.reshape(-1)[indices.reshape(-1)]
-    return gather(input, dim, indices)
+        _result = input.reshape(-1)[indices.reshape(-1)]
+        return _result if out is None else write_out('take_along_dim', _result, out)
+    _result = gather(input, dim, indices)
+    return _result if out is None else write_out('take_along_dim', _result, out)
 
 
 # ---------------------------------------------------------------------- masks
@@ -678,12 +689,13 @@ class MaskedFill(Primitive):
 
 
 @op('ember', 'Tensor')
-def masked_select(input, mask):
+def masked_select(input, mask, *, out=None):
     from ember.ops.shape import broadcast_tensors
     if mask.dtype is not bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
     m, x = broadcast_tensors(mask, input)
-    return getitem(x, m)
+    _result = getitem(x, m)
+    return _result if out is None else write_out('masked_select', _result, out)
 
 
 @op('ember', 'Tensor')
@@ -695,16 +707,19 @@ def masked_scatter(input, mask, source):
 
 
 @op('ember', 'Tensor')
-def nonzero(input, *, as_tuple=False):
+def nonzero(input, *, as_tuple=False, out=None):
     xp = input._xp
     idx = xp.nonzero(input._data)
     if as_tuple:
         if input.ndim == 0:
             idx = xp.nonzero(input._data.reshape(1))
-        return tuple(Tensor._make(i.astype(np.int64), input._device) for i in idx)
+        _result = tuple(Tensor._make(i.astype(np.int64), input._device) for i in idx)
+        return _result if out is None else write_out('nonzero', _result, out)
     if input.ndim == 0:
-        return Tensor._make(xp.zeros((int(bool(input._data)), 0), np.int64), input._device)
-    return Tensor._make(xp.stack(idx, axis=1).astype(np.int64), input._device)
+        _result = Tensor._make(xp.zeros((int(bool(input._data)), 0), np.int64), input._device)
+        return _result if out is None else write_out('nonzero', _result, out)
+    _result = Tensor._make(xp.stack(idx, axis=1).astype(np.int64), input._device)
+    return _result if out is None else write_out('nonzero', _result, out)
 
 
 @op('ember', 'Tensor')

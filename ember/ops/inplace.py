@@ -108,6 +108,45 @@ class ScatterView(Primitive):
         return ScatterView.apply(g, 0.0, ctx.view_fn), gv, None
 
 
+def write_out(name, result, out):
+    """Implements ``out=`` as PyTorch does: ``result`` (a tensor or a tuple of them) is written into
+    ``out`` (resized, with PyTorch's deprecation warning when it had elements), which is returned.
+    Refused, leaving ``out`` as it was: a result that needs autograd, a result type that ``out``'s
+    dtype cannot hold (float into int, ...), an ``out`` of the wrong kind."""
+    if out is None:
+        return result
+    if isinstance(result, tuple):
+        if not isinstance(out, (tuple, list)) or len(out) != len(result):
+            raise TypeError(f"{name}(): argument 'out' must be tuple of {len(result)} Tensors")
+        written = [write_out(name, r, o) for r, o in zip(result, out)]
+        return type(result)(*written) if hasattr(result, '_fields') else tuple(written)
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
+    if not isinstance(result, Tensor):
+        from ember.ops.creation import tensor
+        result = tensor(result, dtype=out.dtype, device=out.device)
+    if grad_mode._state.enabled and (result._requires_grad or out._requires_grad):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
+                           "but one of the arguments requires grad.")
+    if result.dtype.category > out.dtype.category:
+        raise RuntimeError(f"result type {_scalar_type_name(result.dtype)} can't be cast to the desired output "
+                           f"type {_scalar_type_name(out.dtype)}")
+    if result._device != out._device:
+        raise RuntimeError(f"Expected out tensor to have device {result._device}, but got {out._device} instead")
+    if out._data.shape != result._data.shape:
+        if out._data.size:
+            import warnings
+            warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
+                          f"which does not match the required output shape {list(result.shape)}. This behavior is "
+                          "deprecated, and in a future PyTorch release outputs will not be resized unless they have "
+                          "zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
+                          "elements with t.resize_(0).", UserWarning, stacklevel=3)
+        out._data = out._xp.empty(result._data.shape, out._data.dtype)
+    out._data[...] = result._data
+    out._version.value += 1
+    return out
+
+
 def copy_into_out(out, res):
     """Implements ``out=``: resize an empty ``out`` like PyTorch, then copy."""
     if out._data.shape != res._data.shape:

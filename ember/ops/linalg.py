@@ -5,6 +5,7 @@ import numpy as np
 
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
+from ember.ops.inplace import write_out
 
 
 def _mm_error(a, b):
@@ -30,7 +31,7 @@ class Mm(Primitive):
 
 
 @op('ember', 'Tensor')
-def mm(input, mat2):
+def mm(input, mat2, *, out=None):
     if input.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
@@ -38,7 +39,8 @@ def mm(input, mat2):
     if input.shape[1] != mat2.shape[0]:
         raise _mm_error(input.shape, mat2.shape)
     _check_dtypes(input, mat2)
-    return Mm.apply(input, mat2)
+    _result = Mm.apply(input, mat2)
+    return _result if out is None else write_out('mm', _result, out)
 
 
 def _check_dtypes(a, b):
@@ -67,7 +69,7 @@ class Mv(Primitive):
 
 
 @op('ember', 'Tensor')
-def mv(input, vec):
+def mv(input, vec, *, out=None):
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
     if input.dtype is not vec.dtype:
@@ -79,7 +81,8 @@ def mv(input, vec):
         raise RuntimeError(f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x{input.shape[1]}), "
                            f"vec ({vec.shape[0]})")
     _check_dtypes(input, vec)
-    return Mv.apply(input, vec)
+    _result = Mv.apply(input, vec)
+    return _result if out is None else write_out('mv', _result, out)
 
 
 class Dot(Primitive):
@@ -128,7 +131,7 @@ class Bmm(Primitive):
 
 
 @op('ember', 'Tensor')
-def bmm(input, mat2):
+def bmm(input, mat2, *, out=None):
     if input.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.ndim != 3:
@@ -136,7 +139,8 @@ def bmm(input, mat2):
     if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{input.shape[0]}, "
                            f"{input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
-    return Bmm.apply(input, mat2)
+    _result = Bmm.apply(input, mat2)
+    return _result if out is None else write_out('bmm', _result, out)
 
 
 class BatchedMatmul(Bmm):
@@ -150,20 +154,24 @@ class BatchedMatmul(Bmm):
 
 
 @op('ember', 'Tensor')
-def matmul(input, other):
+def matmul(input, other, *, out=None):
     da, db = input.ndim, other.ndim
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
     if da == 2 and db == 2:
-        return mm(input, other)
+        _result = mm(input, other)
+        return _result if out is None else write_out('matmul', _result, out)
     if da == 1 and db == 1:
-        return dot(input, other)
+        _result = dot(input, other)
+        return _result if out is None else write_out('matmul', _result, out)
     if da == 2 and db == 1:
-        return mv(input, other)
+        _result = mv(input, other)
+        return _result if out is None else write_out('matmul', _result, out)
     if da == 1 and db == 2:
         if input.shape[0] != other.shape[0]:
             raise _mm_error((1, input.shape[0]), other.shape)
-        return mm(input.unsqueeze(0), other).squeeze(0)
+        _result = mm(input.unsqueeze(0), other).squeeze(0)
+        return _result if out is None else write_out('matmul', _result, out)
     # batched: promote 1-D operands, broadcast batch dims
     a = input.unsqueeze(0) if da == 1 else input
     b = other.unsqueeze(-1) if db == 1 else other
@@ -184,30 +192,33 @@ def matmul(input, other):
                            f"but got: [{n}, {b.shape[-2]}].")
     _check_dtypes(a, b)
     if a.ndim == 3 and b.ndim == 3 and a.shape[0] == b.shape[0]:
-        out = Bmm.apply(a, b)
+        result = Bmm.apply(a, b)
     else:
-        out = BatchedMatmul.apply(a, b)
+        result = BatchedMatmul.apply(a, b)
     if da == 1:
-        out = out.squeeze(-2)
+        result = result.squeeze(-2)
     if db == 1:
-        out = out.squeeze(-1)
-    return out
+        result = result.squeeze(-1)
+    return result if out is None else write_out('matmul', result, out)
 
 
 @op('ember', 'Tensor', aliases=('ger',))
-def outer(input, vec2):
+def outer(input, vec2, *, out=None):
     for name, t in (('self', input), ('vec2', vec2)):
         if t.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
-    return input.unsqueeze(1) * vec2.unsqueeze(0)
+    _result = input.unsqueeze(1) * vec2.unsqueeze(0)
+    return _result if out is None else write_out('outer', _result, out)
 
 
 @op('ember', 'Tensor')
-def inner(input, other):
+def inner(input, other, *, out=None):
     if input.ndim == 0 or other.ndim == 0:
-        return input * other
-    return einsum('...i,...i->...', input, other) if input.ndim == other.ndim == 1 else \
+        _result = input * other
+        return _result if out is None else write_out('inner', _result, out)
+    _result = einsum('...i,...i->...', input, other) if input.ndim == other.ndim == 1 else \
         tensordot(input, other, ([-1], [-1]))
+    return _result if out is None else write_out('inner', _result, out)
 
 
 def _check_bias(input, shape):
@@ -217,35 +228,40 @@ def _check_bias(input, shape):
 
 
 @op('ember', 'Tensor')
-def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     prod = mm(mat1, mat2)
     _check_bias(input, tuple(prod.shape))
     if alpha != 1:
         prod = prod * alpha
     if beta == 0:
-        return prod
-    return (input if beta == 1 else input * beta) + prod
+        _result = prod
+        return _result if out is None else write_out('addmm', _result, out)
+    _result = (input if beta == 1 else input * beta) + prod
+    return _result if out is None else write_out('addmm', _result, out)
 
 
 @op('ember', 'Tensor')
-def addmv(input, mat, vec, *, beta=1, alpha=1):
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     prod = mv(mat, vec)
     _check_bias(input, tuple(prod.shape))
-    return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
+    _result = (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
+    return _result if out is None else write_out('addmv', _result, out)
 
 
 @op('ember', 'Tensor')
-def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     prod = bmm(batch1, batch2)
     _check_bias(input, tuple(prod.shape))
-    return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
+    _result = (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
+    return _result if out is None else write_out('baddbmm', _result, out)
 
 
 @op('ember', 'Tensor')
-def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     prod = bmm(batch1, batch2).sum(0)
     _check_bias(input, tuple(prod.shape))
-    return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
+    _result = (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
+    return _result if out is None else write_out('addbmm', _result, out)
 
 
 @op('ember', 'Tensor')
@@ -542,7 +558,7 @@ def trace(input):
 
 
 @op('ember', 'Tensor')
-def cross(input, other, dim=None):
+def cross(input, other, dim=None, *, out=None):
     from ember.ops._util import wrap_dim
     if dim is None:  # the first dim of size 3 (deprecated in PyTorch, still supported)
         dim = next((i for i, s in enumerate(input.shape) if s == 3), -1)
@@ -557,7 +573,8 @@ def cross(input, other, dim=None):
     a = [input.select(dim, i) for i in range(3)]
     b = [other.select(dim, i) for i in range(3)]
     from ember.ops.shape import stack
-    return stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]], dim)
+    _result = stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]], dim)
+    return _result if out is None else write_out('cross', _result, out)
 
 
 @op('ember')

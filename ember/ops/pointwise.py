@@ -4,6 +4,7 @@ import math
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
+from ember.ops.inplace import write_out
 from ember.ops._util import elementwise
 from ember.ops.reduce import _named
 
@@ -49,13 +50,14 @@ class Copysign(Primitive):
 
 
 @op('ember', 'Tensor', inplace=True)
-def copysign(input, other):
+def copysign(input, other, *, out=None):
     """``|input|`` with the sign of ``other`` (a signed zero counts), in floating point.
 
     >>> ember.copysign(ember.tensor([1.5, -2.0]), ember.tensor([-1.0, 0.0]))
     tensor([-1.5000,  2.0000])
     """
-    return Copysign.apply(input, other)
+    _result = Copysign.apply(input, other)
+    return _result if out is None else write_out('copysign', _result, out)
 
 
 class Heaviside(Primitive):
@@ -72,7 +74,7 @@ class Heaviside(Primitive):
 
 
 @op('ember', 'Tensor', inplace=True)
-def heaviside(input, values):
+def heaviside(input, values, *, out=None):
     """0 where ``input < 0``, 1 where ``input > 0``, ``values`` where it is 0.
 
     >>> ember.heaviside(ember.tensor([-1.5, 0.0, 2.0]), ember.tensor([0.5]))
@@ -80,7 +82,8 @@ def heaviside(input, values):
     """
     if isinstance(values, Tensor) and isinstance(input, Tensor) and values.dtype is not input.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
-    return Heaviside.apply(input, values)
+    _result = Heaviside.apply(input, values)
+    return _result if out is None else write_out('heaviside', _result, out)
 
 
 class _IntegerBinary(Primitive):
@@ -103,25 +106,27 @@ _Lcm = _integer_binary('Lcm', 'lcm')
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def gcd(input, other):
+def gcd(input, other, *, out=None):
     """Greatest common divisor of integers, elementwise (non-negative).
 
     >>> ember.gcd(ember.tensor([12, -18]), ember.tensor([8, 4]))
     tensor([4, 2])
     """
     _require_integer('gcd', input, other)
-    return _Gcd.apply(input, other)
+    _result = _Gcd.apply(input, other)
+    return _result if out is None else write_out('gcd', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def lcm(input, other):
+def lcm(input, other, *, out=None):
     """Least common multiple of integers, elementwise (non-negative).
 
     >>> ember.lcm(ember.tensor([12, -18]), ember.tensor([8, 4]))
     tensor([24, 36])
     """
     _require_integer('lcm', input, other)
-    return _Lcm.apply(input, other)
+    _result = _Lcm.apply(input, other)
+    return _result if out is None else write_out('lcm', _result, out)
 
 
 class Logaddexp(Primitive):
@@ -160,25 +165,27 @@ class Logaddexp2(Primitive):
 
 
 @op('ember', 'Tensor')
-def logaddexp(input, other):
+def logaddexp(input, other, *, out=None):
     """``log(exp(input) + exp(other))`` without overflow.
 
     >>> ember.logaddexp(ember.tensor([0.0, 100.0]), ember.tensor([0.0, 100.0]))
     tensor([  0.6931, 100.6931])
     """
     _require_float('logaddexp', input, other)
-    return Logaddexp.apply(input, other)
+    _result = Logaddexp.apply(input, other)
+    return _result if out is None else write_out('logaddexp', _result, out)
 
 
 @op('ember', 'Tensor')
-def logaddexp2(input, other):
+def logaddexp2(input, other, *, out=None):
     """``log2(2**input + 2**other)`` without overflow.
 
     >>> ember.logaddexp2(ember.tensor([1.0]), ember.tensor([1.0]))
     tensor([2.])
     """
     _require_float('logaddexp2', input, other)
-    return Logaddexp2.apply(input, other)
+    _result = Logaddexp2.apply(input, other)
+    return _result if out is None else write_out('logaddexp2', _result, out)
 
 
 class Nextafter(Primitive):
@@ -199,14 +206,15 @@ class Nextafter(Primitive):
 
 
 @op('ember', 'Tensor', inplace=True)
-def nextafter(input, other):
+def nextafter(input, other, *, out=None):
     """The next floating-point value after ``input`` towards ``other``.
 
     >>> ember.nextafter(ember.tensor([1.0], dtype=ember.float64), ember.tensor([2.0], dtype=ember.float64)) - 1
     tensor([2.2204e-16], dtype=ember.float64)
     """
     _require_float('nextafter', input, other)
-    return Nextafter.apply(input, other)
+    _result = Nextafter.apply(input, other)
+    return _result if out is None else write_out('nextafter', _result, out)
 
 
 class Ldexp(Primitive):
@@ -229,7 +237,7 @@ class Ldexp(Primitive):
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def ldexp(input, other):
+def ldexp(input, other, *, out=None):
     """``input * 2**other``, in floating point.
 
     >>> ember.ldexp(ember.tensor([1.0, 3.0]), ember.tensor([2, -1]))
@@ -238,7 +246,8 @@ def ldexp(input, other):
     if isinstance(input, Tensor) and input.dtype.category < 2 and isinstance(other, Tensor) \
             and other.dtype.category < 2:
         input = input.to(_default_float())
-    return Ldexp.apply(input, other)
+    _result = Ldexp.apply(input, other)
+    return _result if out is None else write_out('ldexp', _result, out)
 
 
 def _default_float():
@@ -264,7 +273,7 @@ _Frexp = _named('frexp', ('mantissa', 'exponent'))
 
 
 @op('ember', 'Tensor')
-def frexp(input):
+def frexp(input, *, out=None):
     """Split floats into mantissa in [0.5, 1) and integer exponent: ``input = mantissa * 2**exponent``.
 
     >>> ember.frexp(ember.tensor([8.0, 0.75]))
@@ -275,7 +284,8 @@ def frexp(input):
     if input.dtype.category < 2:
         raise RuntimeError("ember.frexp() only supports floating-point dtypes")
     exponent = Tensor._make(input._xp.frexp(input._data)[1].astype('int32'), input._device)
-    return _Frexp(FrexpMantissa.apply(input), exponent)
+    _result = _Frexp(FrexpMantissa.apply(input), exponent)
+    return _result if out is None else write_out('frexp', _result, out)
 
 
 class _AngleScale(Primitive):
@@ -302,23 +312,25 @@ class Rad2Deg(_AngleScale):
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def deg2rad(input):
+def deg2rad(input, *, out=None):
     """Degrees to radians (integers become floats).
 
     >>> ember.deg2rad(ember.tensor([180.0]))
     tensor([3.1416])
     """
-    return Deg2Rad.apply(input)
+    _result = Deg2Rad.apply(input)
+    return _result if out is None else write_out('deg2rad', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def rad2deg(input):
+def rad2deg(input, *, out=None):
     """Radians to degrees (integers become floats).
 
     >>> ember.rad2deg(ember.tensor([3.141592653589793]))
     tensor([180.])
     """
-    return Rad2Deg.apply(input)
+    _result = Rad2Deg.apply(input)
+    return _result if out is None else write_out('rad2deg', _result, out)
 
 
 @op('ember', 'Tensor')

@@ -11,6 +11,7 @@ from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import wrap_dim, wrap_dims
 from ember.ops._registry import op
+from ember.ops.inplace import write_out
 
 
 def _dims(dim, ndim):
@@ -58,21 +59,25 @@ class SumDim(Sum):
 
 
 @op('ember', 'Tensor')
-def sum(input, dim=None, keepdim=False, *, dtype=None):
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if isinstance(input, (list, tuple)) or not isinstance(input, Tensor):
         import builtins
-        return builtins.sum(input) if dim is None else builtins.sum(input, dim)
+        _result = builtins.sum(input) if dim is None else builtins.sum(input, dim)
+        return _result if out is None else write_out('sum', _result, out)
     dt = to_dtype(dtype).np_dtype if dtype is not None else None
     dims = _dims(dim, input.ndim)
     if dims is None and dim is None:
-        return Sum.apply(input, None, keepdim, dt)
-    return SumDim.apply(input, dims, keepdim, dt)
+        _result = Sum.apply(input, None, keepdim, dt)
+        return _result if out is None else write_out('sum', _result, out)
+    _result = SumDim.apply(input, dims, keepdim, dt)
+    return _result if out is None else write_out('sum', _result, out)
 
 
 @op('ember', 'Tensor')
-def nansum(input, dim=None, keepdim=False, *, dtype=None):
+def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     from ember.ops.index import where
-    return sum(where(input.isnan(), 0.0, input), dim, keepdim, dtype=dtype)
+    _result = sum(where(input.isnan(), 0.0, input), dim, keepdim, dtype=dtype)
+    return _result if out is None else write_out('nansum', _result, out)
 
 
 class Mean(Primitive):
@@ -98,7 +103,7 @@ class MeanDim(Mean):
 
 
 @op('ember', 'Tensor')
-def mean(input, dim=None, keepdim=False, *, dtype=None):
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if dtype is not None:
         input = input.to(dtype)
     if input.dtype.category < 2:
@@ -106,8 +111,10 @@ def mean(input, dim=None, keepdim=False, *, dtype=None):
                            f"complex dtype. Got: {_name(input.dtype)}")
     dims = _dims(dim, input.ndim)
     if dim is None:
-        return Mean.apply(input, None, keepdim)
-    return MeanDim.apply(input, dims, keepdim)
+        _result = Mean.apply(input, None, keepdim)
+        return _result if out is None else write_out('mean', _result, out)
+    _result = MeanDim.apply(input, dims, keepdim)
+    return _result if out is None else write_out('mean', _result, out)
 
 
 @op('ember', 'Tensor')
@@ -166,12 +173,14 @@ def _prod_others(x, dim):
 
 
 @op('ember', 'Tensor')
-def prod(input, dim=None, keepdim=False, *, dtype=None):
+def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if dtype is not None:
         input = input.to(dtype)
     if dim is None:
-        return Prod.apply(input, None, False)
-    return ProdDim.apply(input, wrap_dim(dim, input.ndim), keepdim)
+        _result = Prod.apply(input, None, False)
+        return _result if out is None else write_out('prod', _result, out)
+    _result = ProdDim.apply(input, wrap_dim(dim, input.ndim), keepdim)
+    return _result if out is None else write_out('prod', _result, out)
 
 
 # --------------------------------------------------------------- max / min
@@ -276,13 +285,15 @@ def _extreme(input, dim, keepdim, other, take_max):
 
 
 @op('ember', 'Tensor')
-def max(input, dim=None, keepdim=False, *, other=None):
-    return _extreme(input, dim, keepdim, other, True)
+def max(input, dim=None, keepdim=False, *, other=None, out=None):
+    _result = _extreme(input, dim, keepdim, other, True)
+    return _result if out is None else write_out('max', _result, out)
 
 
 @op('ember', 'Tensor')
-def min(input, dim=None, keepdim=False, *, other=None):
-    return _extreme(input, dim, keepdim, other, False)
+def min(input, dim=None, keepdim=False, *, other=None, out=None):
+    _result = _extreme(input, dim, keepdim, other, False)
+    return _result if out is None else write_out('min', _result, out)
 
 
 class _AmaxAmin(Primitive):
@@ -324,23 +335,26 @@ def _check_nonempty(name, input, dims):
 
 
 @op('ember', 'Tensor')
-def amax(input, dim=(), keepdim=False):
+def amax(input, dim=(), keepdim=False, *, out=None):
     dims = _dims(dim, input.ndim)
     _check_nonempty('amax', input, dims)
-    return Amax.apply(input, dims, keepdim, True)
+    _result = Amax.apply(input, dims, keepdim, True)
+    return _result if out is None else write_out('amax', _result, out)
 
 
 @op('ember', 'Tensor')
-def amin(input, dim=(), keepdim=False):
+def amin(input, dim=(), keepdim=False, *, out=None):
     dims = _dims(dim, input.ndim)
     _check_nonempty('amin', input, dims)
-    return Amin.apply(input, dims, keepdim, False)
+    _result = Amin.apply(input, dims, keepdim, False)
+    return _result if out is None else write_out('amin', _result, out)
 
 
 @op('ember', 'Tensor')
-def aminmax(input, *, dim=None, keepdim=False):
+def aminmax(input, *, dim=None, keepdim=False, out=None):
     d = () if dim is None else dim
-    return _named('aminmax', ('min', 'max'))(amin(input, d, keepdim), amax(input, d, keepdim))
+    _result = _named('aminmax', ('min', 'max'))(amin(input, d, keepdim), amax(input, d, keepdim))
+    return _result if out is None else write_out('aminmax', _result, out)
 
 
 def _arg(input, dim, keepdim, take_max):
@@ -374,13 +388,15 @@ def _arg(input, dim, keepdim, take_max):
 
 
 @op('ember', 'Tensor')
-def argmax(input, dim=None, keepdim=False):
-    return _arg(input, dim, keepdim, True)
+def argmax(input, dim=None, keepdim=False, *, out=None):
+    _result = _arg(input, dim, keepdim, True)
+    return _result if out is None else write_out('argmax', _result, out)
 
 
 @op('ember', 'Tensor')
-def argmin(input, dim=None, keepdim=False):
-    return _arg(input, dim, keepdim, False)
+def argmin(input, dim=None, keepdim=False, *, out=None):
+    _result = _arg(input, dim, keepdim, False)
+    return _result if out is None else write_out('argmin', _result, out)
 
 
 # ---------------------------------------------------------------- var / std
@@ -460,17 +476,19 @@ def _check_dof(name, input, dims, correction):
 
 
 @op('ember', 'Tensor')
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     dims, c, keepdim = _var_args(input, dim, unbiased, correction, keepdim)
     _check_dof('var', input, dims, c)
-    return Var.apply(input, dims, c, keepdim)
+    _result = Var.apply(input, dims, c, keepdim)
+    return _result if out is None else write_out('var', _result, out)
 
 
 @op('ember', 'Tensor')
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     dims, c, keepdim = _var_args(input, dim, unbiased, correction, keepdim)
     _check_dof('std', input, dims, c)
-    return Std.apply(input, dims, c, keepdim)
+    _result = Std.apply(input, dims, c, keepdim)
+    return _result if out is None else write_out('std', _result, out)
 
 
 @op('ember')
@@ -581,10 +599,11 @@ class LogSumExp(Primitive):
 
 
 @op('ember', 'Tensor')
-def logsumexp(input, dim, keepdim=False):
+def logsumexp(input, dim, keepdim=False, *, out=None):
     if input.dtype.category < 2:
         input = input.to(get_default_dtype())
-    return LogSumExp.apply(input, wrap_dims(dim, input.ndim), keepdim)
+    _result = LogSumExp.apply(input, wrap_dims(dim, input.ndim), keepdim)
+    return _result if out is None else write_out('logsumexp', _result, out)
 
 
 # ------------------------------------------------------------- cumulative ops
@@ -604,11 +623,13 @@ class Cumsum(Primitive):
 
 
 @op('ember', 'Tensor')
-def cumsum(input, dim, *, dtype=None):
+def cumsum(input, dim, *, dtype=None, out=None):
     dt = to_dtype(dtype).np_dtype if dtype is not None else None
     if input.ndim == 0:
-        return input.clone()
-    return Cumsum.apply(input, wrap_dim(dim, input.ndim), dt)
+        _result = input.clone()
+        return _result if out is None else write_out('cumsum', _result, out)
+    _result = Cumsum.apply(input, wrap_dim(dim, input.ndim), dt)
+    return _result if out is None else write_out('cumsum', _result, out)
 
 
 class Cumprod(Primitive):
@@ -664,12 +685,14 @@ def _cumprod_grad_with_zeros(x, out, g, d):
 
 
 @op('ember', 'Tensor')
-def cumprod(input, dim, *, dtype=None):
+def cumprod(input, dim, *, dtype=None, out=None):
     if dtype is not None:
         input = input.to(dtype)
     if input.ndim == 0:
-        return input.clone()
-    return Cumprod.apply(input, wrap_dim(dim, input.ndim))
+        _result = input.clone()
+        return _result if out is None else write_out('cumprod', _result, out)
+    _result = Cumprod.apply(input, wrap_dim(dim, input.ndim))
+    return _result if out is None else write_out('cumprod', _result, out)
 
 
 def _accumulate(xp, name, a, axis):
@@ -707,13 +730,15 @@ def _cum_extreme(input, dim, take_max):
 
 
 @op('ember', 'Tensor')
-def cummax(input, dim):
-    return _cum_extreme(input, dim, True)
+def cummax(input, dim, *, out=None):
+    _result = _cum_extreme(input, dim, True)
+    return _result if out is None else write_out('cummax', _result, out)
 
 
 @op('ember', 'Tensor')
-def cummin(input, dim):
-    return _cum_extreme(input, dim, False)
+def cummin(input, dim, *, out=None):
+    _result = _cum_extreme(input, dim, False)
+    return _result if out is None else write_out('cummin', _result, out)
 
 
 class LogCumSumExp(Primitive):
@@ -751,12 +776,14 @@ class LogCumSumExp(Primitive):
 
 
 @op('ember', 'Tensor')
-def logcumsumexp(input, dim):
+def logcumsumexp(input, dim, *, out=None):
     if input.dtype.category < 2:
         input = input.to(get_default_dtype())
     if input.ndim == 0:
-        return input.clone()
-    return LogCumSumExp.apply(input, wrap_dim(dim, input.ndim))
+        _result = input.clone()
+        return _result if out is None else write_out('logcumsumexp', _result, out)
+    _result = LogCumSumExp.apply(input, wrap_dim(dim, input.ndim))
+    return _result if out is None else write_out('logcumsumexp', _result, out)
 
 
 # ------------------------------------------------------------- all / any
@@ -770,25 +797,29 @@ def _logical_reduce(fn, input, dim, keepdim):
 
 
 @op('ember', 'Tensor')
-def all(input, dim=None, keepdim=False):
-    return _logical_reduce(input._xp.all, input, dim, keepdim)
+def all(input, dim=None, keepdim=False, *, out=None):
+    _result = _logical_reduce(input._xp.all, input, dim, keepdim)
+    return _result if out is None else write_out('all', _result, out)
 
 
 @op('ember', 'Tensor')
-def any(input, dim=None, keepdim=False):
-    return _logical_reduce(input._xp.any, input, dim, keepdim)
+def any(input, dim=None, keepdim=False, *, out=None):
+    _result = _logical_reduce(input._xp.any, input, dim, keepdim)
+    return _result if out is None else write_out('any', _result, out)
 
 
 # ------------------------------------------------------------ sort / topk
 @op('ember', 'Tensor')
-def sort(input, dim=-1, descending=False, stable=False):
+def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     if isinstance(dim, bool):
         descending, dim = dim, -1
     if input.ndim == 0:
-        return _named('sort')(input.clone(), Tensor._make(input._xp.zeros((), np.int64), input._device))
+        _result = _named('sort')(input.clone(), Tensor._make(input._xp.zeros((), np.int64), input._device))
+        return _result if out is None else write_out('sort', _result, out)
     dim = wrap_dim(dim, input.ndim)
     idx = _argsort(input, dim, descending)
-    return _named('sort')(input.gather(dim, idx), idx)
+    _result = _named('sort')(input.gather(dim, idx), idx)
+    return _result if out is None else write_out('sort', _result, out)
 
 
 def _argsort(input, dim, descending):
@@ -810,19 +841,22 @@ def _argsort(input, dim, descending):
 
 
 @op('ember', 'Tensor')
-def argsort(input, dim=-1, descending=False, stable=False):
+def argsort(input, dim=-1, descending=False, stable=False, *, out=None):
     if input.ndim == 0:
-        return Tensor._make(input._xp.zeros((), np.int64), input._device)
-    return _argsort(input, wrap_dim(dim, input.ndim), descending)
+        _result = Tensor._make(input._xp.zeros((), np.int64), input._device)
+        return _result if out is None else write_out('argsort', _result, out)
+    _result = _argsort(input, wrap_dim(dim, input.ndim), descending)
+    return _result if out is None else write_out('argsort', _result, out)
 
 
 @op('ember', 'Tensor')
-def msort(input):
-    return sort(input, 0).values
+def msort(input, *, out=None):
+    _result = sort(input, 0).values
+    return _result if out is None else write_out('msort', _result, out)
 
 
 @op('ember', 'Tensor')
-def topk(input, k, dim=-1, largest=True, sorted=True):
+def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     dim = wrap_dim(dim, input.ndim) if input.ndim else 0
     size = input.shape[dim] if input.ndim else 1
     if k > size or k < 0:
@@ -830,16 +864,18 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     idx = _argsort(input, dim, largest)
     from ember.ops.shape import narrow
     idx = narrow(idx, dim, 0, k)
-    return _named('topk')(input.gather(dim, idx), idx)
+    _result = _named('topk')(input.gather(dim, idx), idx)
+    return _result if out is None else write_out('topk', _result, out)
 
 
 @op('ember', 'Tensor')
-def kthvalue(input, k, dim=-1, keepdim=False):
+def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     if input.ndim == 0:
         dim = wrap_dim(dim, 0)
         if k != 1:
             raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
-        return _named('kthvalue')(input.clone(), Tensor._make(input._xp.zeros((), np.int64), input._device))
+        _result = _named('kthvalue')(input.clone(), Tensor._make(input._xp.zeros((), np.int64), input._device))
+        return _result if out is None else write_out('kthvalue', _result, out)
     dim = wrap_dim(dim, input.ndim)
     if not 1 <= k <= input.shape[dim]:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
@@ -849,19 +885,22 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     vals = input.gather(dim, idx)
     if not keepdim:
         vals, idx = vals.squeeze(dim), idx.squeeze(dim)
-    return _named('kthvalue')(vals, idx)
+    _result = _named('kthvalue')(vals, idx)
+    return _result if out is None else write_out('kthvalue', _result, out)
 
 
 @op('ember', 'Tensor')
-def median(input, dim=None, keepdim=False):
+def median(input, dim=None, keepdim=False, *, out=None):
     """The lower median; NaN when the slice holds a NaN (use nanmedian to skip them)."""
-    return _median(input, dim, keepdim, skip_nan=False)
+    _result = _median(input, dim, keepdim, skip_nan=False)
+    return _result if out is None else write_out('median', _result, out)
 
 
 @op('ember', 'Tensor')
-def nanmedian(input, dim=None, keepdim=False):
+def nanmedian(input, dim=None, keepdim=False, *, out=None):
     """The lower median of the non-NaN values."""
-    return _median(input, dim, keepdim, skip_nan=True)
+    _result = _median(input, dim, keepdim, skip_nan=True)
+    return _result if out is None else write_out('nanmedian', _result, out)
 
 
 def _median(input, dim, keepdim, skip_nan):
@@ -904,12 +943,13 @@ def _median(input, dim, keepdim, skip_nan):
 
 
 @op('ember', 'Tensor')
-def mode(input, dim=-1, keepdim=False):
+def mode(input, dim=-1, keepdim=False, *, out=None):
     """The most frequent value along ``dim`` (the smallest among equally frequent ones) and the
     index of its last occurrence, as PyTorch returns them.  Vectorised: sort, then measure runs."""
     xp = input._xp
     if input.ndim == 0:
-        return _named('mode')(input.clone(), Tensor._make(xp.zeros((), np.int64), input._device))
+        _result = _named('mode')(input.clone(), Tensor._make(xp.zeros((), np.int64), input._device))
+        return _result if out is None else write_out('mode', _result, out)
     dim = wrap_dim(dim, input.ndim)
     data = xp.moveaxis(input._data, dim, -1)
     n = data.shape[-1]
@@ -929,7 +969,8 @@ def mode(input, dim=-1, keepdim=False):
     i = Tensor._make(last.astype(np.int64), input._device)
     if keepdim:
         v, i = v.unsqueeze(dim), i.unsqueeze(dim)
-    return _named('mode')(v, i)
+    _result = _named('mode')(v, i)
+    return _result if out is None else write_out('mode', _result, out)
 
 
 @op('ember', 'Tensor')
@@ -965,9 +1006,10 @@ def bincount(input, weights=None, minlength=0):
 
 
 @op('ember', 'Tensor')
-def histc(input, bins=100, min=0, max=0):
+def histc(input, bins=100, min=0, max=0, *, out=None):
     xp = input._xp
     data = input._data
     lo, hi = (data.min(), data.max()) if min == 0 and max == 0 else (min, max)
     h, _ = np.histogram(data, bins=bins, range=(float(lo), float(hi)))
-    return Tensor._make(xp.asarray(h, dtype=data.dtype), input._device)
+    _result = Tensor._make(xp.asarray(h, dtype=data.dtype), input._device)
+    return _result if out is None else write_out('histc', _result, out)

@@ -9,6 +9,7 @@ import numpy as np
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
+from ember.ops.inplace import write_out
 from ember.ops._util import wrap_dim
 
 _UFUNC = {'sum': 'add', 'mean': 'add', 'prod': 'multiply', 'amax': 'maximum', 'amin': 'minimum'}
@@ -124,7 +125,7 @@ _REDUCTIONS = ('sum', 'prod', 'mean', 'amax', 'amin')
 
 
 @op('ember', 'Tensor', inplace=True)
-def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
     """Reduce ``src`` into ``input`` at ``index`` along ``dim`` with ``reduce`` (``'sum'``, ``'prod'``,
     ``'mean'``, ``'amax'``, ``'amin'``); ``include_self=False`` leaves ``input``'s own values out of
     the positions that receive any.
@@ -136,11 +137,12 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     from ember.ops.index import _check_scatter
     dim = _check_scatter('scatter_reduce', input, dim, index, src)
-    return ScatterReduce.apply(input, dim, index, src, reduce, include_self)
+    _result = ScatterReduce.apply(input, dim, index, src, reduce, include_self)
+    return _result if out is None else write_out('scatter_reduce', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
-def index_reduce(input, dim, index, source, reduce, *, include_self=True):
+def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=None):
     """Reduce the slices of ``source`` into ``input``'s slices ``index`` along ``dim`` with ``reduce``
     (``'prod'``, ``'mean'``, ``'amax'``, ``'amin'``).
 
@@ -156,7 +158,8 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True):
     shape = [1] * source.ndim
     shape[dim] = -1
     expanded = index.reshape(shape).expand(source.shape) if source.ndim else index.reshape(())
-    return ScatterReduce.apply(input, dim, expanded, source, reduce, include_self)
+    _result = ScatterReduce.apply(input, dim, expanded, source, reduce, include_self)
+    return _result if out is None else write_out('index_reduce', _result, out)
 
 
 class IndexCopy(Primitive):
@@ -182,7 +185,7 @@ class IndexCopy(Primitive):
 
 
 @op('ember', 'Tensor', inplace=True)
-def index_copy(input, dim, index, source):
+def index_copy(input, dim, index, source, *, out=None):
     """``input`` with its slices ``index`` along ``dim`` replaced by ``source``'s slices.
 
     >>> ember.zeros(3).index_copy(0, ember.tensor([2, 0]), ember.tensor([5., 7.]))
@@ -193,4 +196,5 @@ def index_copy(input, dim, index, source):
         raise IndexError("index_copy_(): Index should have dimension 1 or 0 (got 2)")
     if index.dtype.name != 'int64':
         raise RuntimeError("index_copy_(): Expected a long tensor for index, but got " + str(index.dtype))
-    return IndexCopy.apply(input, dim, index.reshape(-1), source)
+    _result = IndexCopy.apply(input, dim, index.reshape(-1), source)
+    return _result if out is None else write_out('index_copy', _result, out)

@@ -5,6 +5,7 @@ from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._util import shape_arg, wrap_dim, wrap_dims
 from ember.ops._registry import op
+from ember.ops.inplace import write_out
 
 
 def _infer_shape(shape, numel):
@@ -550,24 +551,28 @@ def _nonempty(tensors, name):
 
 
 @op('ember')
-def hstack(tensors):
+def hstack(tensors, *, out=None):
     tensors = [atleast_1d(t) for t in _nonempty(tensors, 'hstack')]
-    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+    _result = cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+    return _result if out is None else write_out('hstack', _result, out)
 
 
 @op('ember', aliases=('row_stack',))
-def vstack(tensors):
-    return cat([atleast_2d(t) for t in _nonempty(tensors, 'vstack')], 0)
+def vstack(tensors, *, out=None):
+    _result = cat([atleast_2d(t) for t in _nonempty(tensors, 'vstack')], 0)
+    return _result if out is None else write_out('vstack', _result, out)
 
 
 @op('ember')
-def dstack(tensors):
-    return cat([atleast_3d(t) for t in _nonempty(tensors, 'dstack')], 2)
+def dstack(tensors, *, out=None):
+    _result = cat([atleast_3d(t) for t in _nonempty(tensors, 'dstack')], 2)
+    return _result if out is None else write_out('dstack', _result, out)
 
 
 @op('ember')
-def column_stack(tensors):
-    return hstack([t.reshape(-1, 1) if t.ndim <= 1 else t for t in _nonempty(tensors, 'column_stack')])
+def column_stack(tensors, *, out=None):
+    _result = hstack([t.reshape(-1, 1) if t.ndim <= 1 else t for t in _nonempty(tensors, 'column_stack')])
+    return _result if out is None else write_out('column_stack', _result, out)
 
 
 @op('ember')
@@ -931,12 +936,14 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
 
 
 @op('ember', 'Tensor')
-def diag(input, diagonal=0):
+def diag(input, diagonal=0, *, out=None):
     if input.ndim == 1:
         n = input.shape[0] + abs(diagonal)
-        return DiagEmbed.apply(input, (n, n), diagonal, 0, 1)
+        _result = DiagEmbed.apply(input, (n, n), diagonal, 0, 1)
+        return _result if out is None else write_out('diag', _result, out)
     if input.ndim == 2:
-        return Diagonal.apply(input, diagonal, 0, 1).clone()
+        _result = Diagonal.apply(input, diagonal, 0, 1).clone()
+        return _result if out is None else write_out('diag', _result, out)
     raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{input.ndim}D")
 
 
@@ -975,17 +982,19 @@ class Triu(_Tri):
 
 
 @op('ember', 'Tensor', inplace=True)
-def tril(input, diagonal=0):
+def tril(input, diagonal=0, *, out=None):
     if input.ndim < 2:
         raise RuntimeError("tril: input tensor must have at least 2 dimensions")
-    return Tril.apply(input, diagonal, False)
+    _result = Tril.apply(input, diagonal, False)
+    return _result if out is None else write_out('tril', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
-def triu(input, diagonal=0):
+def triu(input, diagonal=0, *, out=None):
     if input.ndim < 2:
         raise RuntimeError("triu: input tensor must have at least 2 dimensions")
-    return Triu.apply(input, diagonal, True)
+    _result = Triu.apply(input, diagonal, True)
+    return _result if out is None else write_out('triu', _result, out)
 
 
 @op('Tensor')

@@ -11,6 +11,7 @@ import numpy as np
 
 from ember._tensor import Tensor
 from ember.ops._registry import op
+from ember.ops.inplace import write_out
 from ember.ops._util import wrap_dim
 from ember.ops.reduce import _named
 
@@ -89,24 +90,26 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
 
 
 @op('ember', 'Tensor')
-def quantile(input, q, dim=None, keepdim=False, *, interpolation='linear'):
+def quantile(input, q, dim=None, keepdim=False, *, interpolation='linear', out=None):
     """The ``q``-th quantiles along ``dim`` (all elements when ``None``), interpolating between the
     sorted values as ``interpolation`` says; a slice with a NaN gives NaN.
 
     >>> ember.quantile(ember.tensor([1., 2., 3., 4.]), 0.5)
     tensor(2.5000)
     """
-    return _quantile(input, q, dim, keepdim, interpolation, ignore_nan=False)
+    _result = _quantile(input, q, dim, keepdim, interpolation, ignore_nan=False)
+    return _result if out is None else write_out('quantile', _result, out)
 
 
 @op('ember', 'Tensor')
-def nanquantile(input, q, dim=None, keepdim=False, *, interpolation='linear'):
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation='linear', out=None):
     """``quantile`` ignoring NaNs (a slice of only NaNs gives NaN).
 
     >>> ember.nanquantile(ember.tensor([1., float('nan'), 3.]), 0.5)
     tensor(2.)
     """
-    return _quantile(input, q, dim, keepdim, interpolation, ignore_nan=True)
+    _result = _quantile(input, q, dim, keepdim, interpolation, ignore_nan=True)
+    return _result if out is None else write_out('nanquantile', _result, out)
 
 
 @op('ember', 'Tensor')
@@ -170,7 +173,7 @@ def corrcoef(input):
 
 
 @op('ember', 'Tensor')
-def diff(input, n=1, dim=-1, prepend=None, append=None):
+def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     """The ``n``-th forward difference along ``dim`` (``prepend``/``append`` extend it first).
 
     >>> ember.diff(ember.tensor([1, 3, 6, 10]))
@@ -189,7 +192,8 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
             break
         a, b = x.narrow(dim, 1, length - 1), x.narrow(dim, 0, length - 1)
         x = (a ^ b) if x.dtype.name == 'bool' else a - b
-    return x
+    _result = x
+    return _result if out is None else write_out('diff', _result, out)
 
 
 @op('ember')
@@ -311,7 +315,7 @@ def _index_result(xp_result, device, out_int32):
 
 
 @op('ember')
-def bucketize(input, boundaries, *, out_int32=False, right=False):
+def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     """For each value, the index of the bucket of the sorted 1-D ``boundaries`` it falls in
     (``right=False``: ``boundaries[i-1] < v <= boundaries[i]``).
 
@@ -322,11 +326,12 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
     values = input._data if isinstance(input, Tensor) else np.asarray(input)
     found = boundaries._xp.searchsorted(boundaries._data, values, side='right' if right else 'left')
-    return _index_result(boundaries._xp.asarray(found), boundaries._device, out_int32)
+    _result = _index_result(boundaries._xp.asarray(found), boundaries._device, out_int32)
+    return _result if out is None else write_out('bucketize', _result, out)
 
 
 @op('ember')
-def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None, out=None):
     """Where each value of ``input`` would be inserted in ``sorted_sequence`` (along its last dim,
     row by row for N-D sequences) to keep it sorted; ``side='right'`` (or ``right=True``) places it
     after equal values.
@@ -357,7 +362,8 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
                                f"boundaries tensor {list(seq.shape)} and input value tensor {list(values.shape)}")
         rows, vals = seq.reshape(-1, seq.shape[-1]), values.reshape(-1, values.shape[-1])
         found = xp.stack([xp.searchsorted(r, v, side=how) for r, v in zip(rows, vals)]).reshape(values.shape)
-    return _index_result(xp.asarray(found), sorted_sequence._device, out_int32)
+    _result = _index_result(xp.asarray(found), sorted_sequence._device, out_int32)
+    return _result if out is None else write_out('searchsorted', _result, out)
 
 
 _Histogram = _named('histogram', ('hist', 'bin_edges'))
@@ -365,7 +371,7 @@ _HistogramDD = _named('histogramdd', ('hist', 'bin_edges'))
 
 
 @op('ember', 'Tensor')
-def histogram(input, bins=100, *, range=None, weight=None, density=False):
+def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
     """Counts (or summed ``weight``) of ``input``'s values in ``bins`` equal bins over ``range``
     (the data's min..max by default), or in the bins a 1-D tensor of edges gives; the last bin
     includes its right edge. ``density=True`` normalises the counts to integrate to 1.
@@ -380,7 +386,8 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):
     edges = bins.detach().numpy() if isinstance(bins, Tensor) else int(bins)
     hist, bin_edges = np.histogram(data, bins=edges, range=range, weights=w, density=density)
     dt = input.dtype
-    return _Histogram(input.new_tensor(hist.astype(dt.np_dtype)), input.new_tensor(bin_edges.astype(dt.np_dtype)))
+    _result = _Histogram(input.new_tensor(hist.astype(dt.np_dtype)), input.new_tensor(bin_edges.astype(dt.np_dtype)))
+    return _result if out is None else write_out('histogram', _result, out)
 
 
 @op('ember')
@@ -421,7 +428,7 @@ def dist(input, other, p=2):
 
 
 @op('ember', 'Tensor', inplace=True)
-def renorm(input, p, dim, maxnorm):
+def renorm(input, p, dim, maxnorm, *, out=None):
     """Each slice along ``dim`` rescaled so its ``p``-norm is at most ``maxnorm``.
 
     >>> ember.renorm(ember.tensor([[1., 2., 3.], [4., 5., 6.]]), 2, 0, 5)
@@ -438,7 +445,8 @@ def renorm(input, p, dim, maxnorm):
     norms = (a.amax(others, keepdim=True) if math.isinf(p) else (a ** p).sum(others, keepdim=True) ** (1.0 / p))
     # PyTorch's factor: maxnorm / (norm + 1e-7) where the norm exceeds maxnorm, else 1
     factor = _where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0)
-    return input * factor
+    _result = input * factor
+    return _result if out is None else write_out('renorm', _result, out)
 
 
 @op('ember', 'Tensor')

@@ -7,11 +7,8 @@ from ember._device import as_device
 from ember._tensor import Tensor
 from ember.ops._registry import op
 from ember.ops._util import wrap_dim
-from ember.ops.inplace import copy_into_out
+from ember.ops.inplace import write_out
 
-
-def _out(result, out):
-    return result if out is None else copy_into_out(out, result)
 
 
 # ----------------------------------------------------------------------------- predicates
@@ -108,7 +105,8 @@ def unsafe_chunk(input, chunks, dim=0):
 @op('ember', 'Tensor')
 def narrow_copy(input, dim, start, length, *, out=None):
     """A copy of ``narrow(dim, start, length)``."""
-    return _out(input.narrow(dim, start, length).clone(), out)
+    _result = input.narrow(dim, start, length).clone()
+    return _result if out is None else write_out('narrow_copy', _result, out)
 
 
 @op('ember')
@@ -140,7 +138,8 @@ def slice_scatter(input, src, dim=0, start=None, end=None, step=1, *, out=None):
     """``input`` with the slice ``start:end:step`` of ``dim`` replaced by ``src``."""
     dim = wrap_dim(dim, input.ndim)
     key = (slice(None),) * dim + (slice(start, end, step),)
-    return _out(_scatter_region(input, src, lambda t: t[key]), out)
+    _result = _scatter_region(input, src, lambda t: t[key])
+    return _result if out is None else write_out('slice_scatter', _result, out)
 
 
 @op('ember', 'Tensor')
@@ -201,7 +200,8 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None
     a = elements.numpy() if isinstance(elements, Tensor) else np.asarray(elements)
     b = test_elements.numpy() if isinstance(test_elements, Tensor) else np.asarray(test_elements)
     found = np.isin(a, b, assume_unique=assume_unique, invert=invert)
-    return _out(Tensor._make(np.asarray(found), as_device(device)), out)
+    _result = Tensor._make(np.asarray(found), as_device(device))
+    return _result if out is None else write_out('isin', _result, out)
 
 
 @op('ember', 'Tensor')
@@ -214,7 +214,8 @@ def nonzero_static(input, *, size, fill_value=-1, out=None):
         pad = found.new_full((size - found.shape[0], input.ndim), fill_value)
         from ember.ops.shape import cat
         result = cat([found, pad], 0)
-    return _out(result, out)
+    _result = result
+    return _result if out is None else write_out('nonzero_static', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
@@ -231,7 +232,8 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
     result = product if beta == 0 else (input if beta == 1 else input * beta) + product
     if beta == 0:
         result = result.expand(input.shape) if tuple(result.shape) != tuple(input.shape) else result
-    return _out(result, out)
+    _result = result
+    return _result if out is None else write_out('addr', _result, out)
 
 
 # ------------------------------------------------------------------------------ constructors

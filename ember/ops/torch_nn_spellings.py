@@ -6,7 +6,7 @@ top level take ``reduction`` as an integer (0 none, 1 mean, 2 sum). These are th
 each a thin call of the functional one, so scripts written against either run unchanged.
 """
 from ember.ops._registry import op
-from ember.ops.inplace import copy_into_out
+from ember.ops.inplace import write_out
 
 _REDUCTIONS = {0: 'none', 1: 'mean', 2: 'sum'}
 
@@ -202,13 +202,13 @@ def selu(input):
 @op('ember')
 def hardshrink(input, lambd=0.5, *, out=None):
     result = _F().hardshrink(input, lambd)
-    return result if out is None else copy_into_out(out, result)
+    return result if out is None else write_out('hardshrink', result, out)
 
 
 @op('ember')
 def threshold(input, threshold, value, *, out=None):
     result = _F().threshold(input, threshold, value)
-    return result if out is None else copy_into_out(out, result)
+    return result if out is None else write_out('threshold', result, out)
 
 
 @op('ember')

@@ -12,6 +12,7 @@ from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops import _erf as _erf_np
 from ember.ops._registry import op
+from ember.ops.inplace import write_out
 
 
 def _unary(node, fwd, bwd, save='x', promote='float', arrays=None):
@@ -131,192 +132,230 @@ def _erfinv(xp, x):
 
 
 @op('ember', 'Tensor', aliases=('negative',), inplace=('Tensor', 'ember'))
-def neg(input):
+def neg(input, *, out=None):
     if input.dtype.name == 'bool':
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
                            "invert a mask, use the `~` or `logical_not()` operator instead.")
-    return Neg.apply(input)
+    _result = Neg.apply(input)
+    return _result if out is None else write_out('neg', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def exp(input):
-    return Exp.apply(input)
+def exp(input, *, out=None):
+    _result = Exp.apply(input)
+    return _result if out is None else write_out('exp', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def exp2(input):
-    return Exp2.apply(input)
+def exp2(input, *, out=None):
+    _result = Exp2.apply(input)
+    return _result if out is None else write_out('exp2', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def expm1(input):
-    return Expm1.apply(input)
+def expm1(input, *, out=None):
+    _result = Expm1.apply(input)
+    return _result if out is None else write_out('expm1', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def log(input):
-    return Log.apply(input)
+def log(input, *, out=None):
+    _result = Log.apply(input)
+    return _result if out is None else write_out('log', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def log2(input):
-    return Log2.apply(input)
+def log2(input, *, out=None):
+    _result = Log2.apply(input)
+    return _result if out is None else write_out('log2', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def log10(input):
-    return Log10.apply(input)
+def log10(input, *, out=None):
+    _result = Log10.apply(input)
+    return _result if out is None else write_out('log10', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def log1p(input):
-    return Log1p.apply(input)
+def log1p(input, *, out=None):
+    _result = Log1p.apply(input)
+    return _result if out is None else write_out('log1p', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def sqrt(input):
-    return Sqrt.apply(input)
+def sqrt(input, *, out=None):
+    _result = Sqrt.apply(input)
+    return _result if out is None else write_out('sqrt', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def rsqrt(input):
-    return Rsqrt.apply(input)
+def rsqrt(input, *, out=None):
+    _result = Rsqrt.apply(input)
+    return _result if out is None else write_out('rsqrt', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def sin(input):
-    return Sin.apply(input)
+def sin(input, *, out=None):
+    _result = Sin.apply(input)
+    return _result if out is None else write_out('sin', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def cos(input):
-    return Cos.apply(input)
+def cos(input, *, out=None):
+    _result = Cos.apply(input)
+    return _result if out is None else write_out('cos', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def tan(input):
-    return Tan.apply(input)
+def tan(input, *, out=None):
+    _result = Tan.apply(input)
+    return _result if out is None else write_out('tan', _result, out)
 
 
 @op('ember', 'Tensor', aliases=('arcsin',), inplace=('Tensor', 'ember'))
-def asin(input):
-    return Asin.apply(input)
+def asin(input, *, out=None):
+    _result = Asin.apply(input)
+    return _result if out is None else write_out('asin', _result, out)
 
 
 @op('ember', 'Tensor', aliases=('arccos',), inplace=('Tensor', 'ember'))
-def acos(input):
-    return Acos.apply(input)
+def acos(input, *, out=None):
+    _result = Acos.apply(input)
+    return _result if out is None else write_out('acos', _result, out)
 
 
 @op('ember', 'Tensor', aliases=('arctan',), inplace=('Tensor', 'ember'))
-def atan(input):
-    return Atan.apply(input)
+def atan(input, *, out=None):
+    _result = Atan.apply(input)
+    return _result if out is None else write_out('atan', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def sinh(input):
-    return Sinh.apply(input)
+def sinh(input, *, out=None):
+    _result = Sinh.apply(input)
+    return _result if out is None else write_out('sinh', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def cosh(input):
-    return Cosh.apply(input)
+def cosh(input, *, out=None):
+    _result = Cosh.apply(input)
+    return _result if out is None else write_out('cosh', _result, out)
 
 
 @op('ember', 'Tensor', 'F', inplace=('Tensor', 'ember'))
-def tanh(input):
-    return Tanh.apply(input)
+def tanh(input, *, out=None):
+    _result = Tanh.apply(input)
+    return _result if out is None else write_out('tanh', _result, out)
 
 
 @op('ember', 'Tensor', aliases=('arcsinh',), inplace=('Tensor', 'ember'))
-def asinh(input):
-    return Asinh.apply(input)
+def asinh(input, *, out=None):
+    _result = Asinh.apply(input)
+    return _result if out is None else write_out('asinh', _result, out)
 
 
 @op('ember', 'Tensor', aliases=('arccosh',), inplace=('Tensor', 'ember'))
-def acosh(input):
-    return Acosh.apply(input)
+def acosh(input, *, out=None):
+    _result = Acosh.apply(input)
+    return _result if out is None else write_out('acosh', _result, out)
 
 
 @op('ember', 'Tensor', aliases=('arctanh',), inplace=('Tensor', 'ember'))
-def atanh(input):
-    return Atanh.apply(input)
+def atanh(input, *, out=None):
+    _result = Atanh.apply(input)
+    return _result if out is None else write_out('atanh', _result, out)
 
 
 @op('ember', 'Tensor', 'F', inplace=('Tensor', 'ember'))
-def sigmoid(input):
-    return Sigmoid.apply(input)
+def sigmoid(input, *, out=None):
+    _result = Sigmoid.apply(input)
+    return _result if out is None else write_out('sigmoid', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def reciprocal(input):
-    return Reciprocal.apply(input)
+def reciprocal(input, *, out=None):
+    _result = Reciprocal.apply(input)
+    return _result if out is None else write_out('reciprocal', _result, out)
 
 
 @op('ember', 'Tensor', aliases=('absolute',), inplace=('Tensor', 'ember'))
-def abs(input):
-    return Abs.apply(input)
+def abs(input, *, out=None):
+    _result = Abs.apply(input)
+    return _result if out is None else write_out('abs', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def erf(input):
-    return Erf.apply(input)
+def erf(input, *, out=None):
+    _result = Erf.apply(input)
+    return _result if out is None else write_out('erf', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def erfc(input):
-    return Erfc.apply(input)
+def erfc(input, *, out=None):
+    _result = Erfc.apply(input)
+    return _result if out is None else write_out('erfc', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
-def erfinv(input):
-    return Erfinv.apply(input)
+def erfinv(input, *, out=None):
+    _result = Erfinv.apply(input)
+    return _result if out is None else write_out('erfinv', _result, out)
 
 
 @op('ember', 'Tensor', aliases=('sgn',), inplace=True)
-def sign(input):
+def sign(input, *, out=None):
     if input.dtype.name == 'bool':  # NumPy has no sign for bool; PyTorch returns the values
-        return input.clone()
-    return Sign.apply(input)
+        _result = input.clone()
+        return _result if out is None else write_out('sign', _result, out)
+    _result = Sign.apply(input)
+    return _result if out is None else write_out('sign', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def floor(input):
-    return Floor.apply(input)
+def floor(input, *, out=None):
+    _result = Floor.apply(input)
+    return _result if out is None else write_out('floor', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def ceil(input):
-    return Ceil.apply(input)
+def ceil(input, *, out=None):
+    _result = Ceil.apply(input)
+    return _result if out is None else write_out('ceil', _result, out)
 
 
 @op('ember', 'Tensor', aliases=('fix',), inplace=('Tensor', 'ember'))
-def trunc(input):
-    return Trunc.apply(input)
+def trunc(input, *, out=None):
+    _result = Trunc.apply(input)
+    return _result if out is None else write_out('trunc', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def frac(input):
-    return Frac.apply(input)
+def frac(input, *, out=None):
+    _result = Frac.apply(input)
+    return _result if out is None else write_out('frac', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def round(input, *, decimals=0):
+def round(input, *, decimals=0, out=None):
     if decimals:
         scale = 10.0 ** decimals
-        return Round.apply(input * scale) / scale
-    return Round.apply(input)
+        _result = Round.apply(input * scale) / scale
+        return _result if out is None else write_out('round', _result, out)
+    _result = Round.apply(input)
+    return _result if out is None else write_out('round', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def logit(input, eps=None):
+def logit(input, eps=None, *, out=None):
     if eps is not None:
         input = input.clamp(eps, 1 - eps)
-    return (input / (1 - input)).log()
+    _result = (input / (1 - input)).log()
+    return _result if out is None else write_out('logit', _result, out)
 
 
 @op('ember', 'Tensor')
-def sinc(input):
+def sinc(input, *, out=None):
     from ember.ops.index import where
     px = input * math.pi
-    return where(input == 0, 1.0, px.sin() / where(input == 0, 1.0, px))
+    _result = where(input == 0, 1.0, px.sin() / where(input == 0, 1.0, px))
+    return _result if out is None else write_out('sinc', _result, out)
