@@ -41,6 +41,16 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     return _act.softmin(input, dim, dtype=dtype)
 
 
+def tanh(input):
+    """Elementwise tanh (``input.tanh()``; ``ember.tanh`` also takes ``out=``)."""
+    return input.tanh()
+
+
+def sigmoid(input):
+    """Elementwise logistic sigmoid (``input.sigmoid()``; ``ember.sigmoid`` also takes ``out=``)."""
+    return input.sigmoid()
+
+
 def tanh_(input):
     return input.tanh_()
 

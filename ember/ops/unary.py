@@ -242,7 +242,7 @@ def cosh(input, *, out=None):
     return _result if out is None else write_out('cosh', _result, out)
 
 
-@op('ember', 'Tensor', 'F', inplace=('Tensor', 'ember'))
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def tanh(input, *, out=None):
     _result = Tanh.apply(input)
     return _result if out is None else write_out('tanh', _result, out)
@@ -266,7 +266,7 @@ def atanh(input, *, out=None):
     return _result if out is None else write_out('atanh', _result, out)
 
 
-@op('ember', 'Tensor', 'F', inplace=('Tensor', 'ember'))
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def sigmoid(input, *, out=None):
     _result = Sigmoid.apply(input)
     return _result if out is None else write_out('sigmoid', _result, out)
