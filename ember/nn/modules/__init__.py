@@ -22,3 +22,4 @@ from ember.nn.modules.rms_norm import RMSNorm  # noqa: F401
 from ember.nn.modules.pooling3d import AdaptiveMaxPool3d, LPPool3d, MaxUnpool3d  # noqa: F401
 from ember.nn.modules.deprecated import Container, NLLLoss2d  # noqa: F401
 from ember.nn.modules._syncbn import SyncBatchNorm  # noqa: F401
+from ember.nn.modules.ctc import CTCLoss  # noqa: F401

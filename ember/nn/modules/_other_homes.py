@@ -16,7 +16,7 @@ _HOMES = {
     | {'LazyModuleMixin': 'lazy', 'UninitializedParameter': '..parameter', '_single': 'utils', '_pair': 'utils',
        '_triple': 'utils'},
     'container': {'Container': 'deprecated'},
-    'loss': {'NLLLoss2d': 'deprecated', 'PairwiseDistance': 'distance'},
+    'loss': {'NLLLoss2d': 'deprecated', 'PairwiseDistance': 'distance', 'CTCLoss': 'ctc'},
     'normalization': {'RMSNorm': 'rms_norm'},
     'pooling': {'AdaptiveMaxPool3d': 'pooling3d', 'LPPool3d': 'pooling3d', 'MaxUnpool3d': 'pooling3d',
                 '_triple': 'utils'},
