@@ -1,7 +1,7 @@
 """What runs inside a DataLoader worker process, and what crosses the process boundary.
 
 A worker reads ``(task_idx, indices)`` from its own index pipe, fetches and collates that batch,
-and puts ``(task_idx, payload)`` on the result queue shared by all workers.  Payloads are pickled
+and writes ``(task_idx, payload)`` as one frame on its own result pipe (``_result_pipe``).  Payloads are pickled
 here (``_dumps``) with a Tensor reduction local to the loader -- array, dtype and device, nothing
 of autograd -- so the transport does not depend on ``ember.serialization``.  Errors travel as an
 ``ExceptionWrapper`` carrying the worker's traceback text; the main process raises it again.
@@ -20,6 +20,7 @@ import numpy as np
 from ember import backend
 from ember._device import as_device
 from ember._tensor import Tensor
+from ember.utils.data._result_pipe import send_frame
 
 __all__ = ['WorkerInfo', 'get_worker_info']
 
@@ -179,7 +180,7 @@ def _pack(data, worker_id):
         return _dumps(ExceptionWrapper(where=f"in DataLoader worker process {worker_id}"))
 
 
-def _worker_loop(dataset_kind, dataset, index_conn, data_queue, done_event, auto_collation, collate_fn,
+def _worker_loop(dataset_kind, dataset, index_conn, result_conn, done_event, auto_collation, collate_fn,
                  drop_last, base_seed, init_fn, worker_id, num_workers, persistent_workers, packed=None):
     """Serve fetch requests until told to stop (``None``) or the parent process is gone."""
     global _worker_info
@@ -203,6 +204,9 @@ def _worker_loop(dataset_kind, dataset, index_conn, data_queue, done_event, auto
         # Once an IterableDataset copy runs dry (or shutdown began) the worker only waits for None.
         exhausted = False
         parent = os.getppid()
+
+        def give_up():   # while our result pipe is full: stop if shutdown began or the main process died
+            return done_event.is_set() or os.getppid() != parent
         while True:
             try:
                 if not index_conn.poll(_PARENT_CHECK_INTERVAL):
@@ -216,7 +220,8 @@ def _worker_loop(dataset_kind, dataset, index_conn, data_queue, done_event, auto
             if r is None:
                 break
             if isinstance(r, _ResumeIteration):
-                data_queue.put((r, None))
+                if not send_frame(result_conn, r, None, give_up):
+                    break
                 exhausted = False
                 if init_error is None:
                     fetcher = _DatasetKind.create_fetcher(dataset_kind, dataset, auto_collation, collate_fn,
@@ -238,11 +243,12 @@ def _worker_loop(dataset_kind, dataset, index_conn, data_queue, done_event, auto
                         exhausted = True
                 except Exception:
                     payload = _pack(ExceptionWrapper(where=where), worker_id)
-            data_queue.put((idx, payload))
+            if not send_frame(result_conn, idx, payload, give_up):
+                break
             del r, index, payload  # don't hold the last batch while waiting
     except KeyboardInterrupt:
         pass  # the main process gets its own KeyboardInterrupt
-    if done_event.is_set() or orphaned:
-        # don't wait at exit for the feeder thread to flush results nobody will read
-        data_queue.cancel_join_thread()
-        data_queue.close()
+    except BrokenPipeError:
+        pass  # the main process closed our result pipe: nobody will read more
+    finally:
+        result_conn.close()

@@ -3,8 +3,9 @@
 The loader itself only holds the configuration; each ``iter(loader)`` makes an iterator.
 ``num_workers=0`` fetches in the calling process.  With ``num_workers > 0`` worker processes
 fetch whole batches: the main process hands batch index lists to workers round-robin (at most
-``prefetch_factor * num_workers`` outstanding), collects results from one shared queue, and hands
-them out in the sampler's order, keeping early arrivals in a reorder buffer.
+``prefetch_factor * num_workers`` outstanding), collects results from each worker's own result
+pipe (``_result_pipe``: a worker that dies mid-batch is reported, not waited on), and hands them
+out in the sampler's order, keeping early arrivals in a reorder buffer.
 
 NOTE: indices go to each worker through a plain pipe, written synchronously, rather than a
 ``multiprocessing.Queue``: a Queue sends through a feeder thread that is stopped as soon as the
@@ -12,11 +13,12 @@ Queue becomes garbage, so the stop message of an iterator collected in a referen
 by a traceback, say) would never leave, and its workers would linger until terminated.
 """
 import atexit
+import collections
 import itertools
 import math
 import multiprocessing
+import multiprocessing.connection as mp_connection
 import os
-import queue
 import time
 import warnings
 
@@ -25,6 +27,7 @@ import numpy as np
 from ember._tensor import Tensor
 from ember.utils.data import _worker
 from ember.utils.data._collate import default_collate, default_convert
+from ember.utils.data._result_pipe import FrameReader
 from ember.utils.data._worker import (ExceptionWrapper, _IterableDatasetStopIteration, _ResumeIteration,
                                       get_worker_info)
 from ember.utils.data.dataset import IterableDataset, TensorDataset
@@ -400,9 +403,10 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
             raise AssertionError("prefetch_factor must be greater than 0 for MultiProcessingDataLoaderIter")
         ctx = loader.multiprocessing_context or multiprocessing.get_context()
         self._shutdown = False
-        self._worker_result_queue = ctx.Queue()
         self._workers_done_event = ctx.Event()
         self._index_conns, self._workers = [], []  # (reader, writer) pipe ends, one pair per worker
+        self._result_readers = []   # one FrameReader per worker (None once its pipe is closed)
+        self._ready = collections.deque()   # frames read but not yet handed out
 
         packed = None
         if ctx.get_start_method() != 'fork':
@@ -414,13 +418,17 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         self._workers_status = [False] * self._num_workers  # each becomes True in _reset
         for worker_id in range(self._num_workers):
             reader, writer = ctx.Pipe(duplex=False)
+            result_reader, result_writer = ctx.Pipe(duplex=False)
             w = ctx.Process(target=_worker._worker_loop,
-                            args=(self._dataset_kind, dataset, reader, self._worker_result_queue,
+                            args=(self._dataset_kind, dataset, reader, result_writer,
                                   self._workers_done_event, self._auto_collation, collate_fn, self._drop_last,
                                   self._base_seed, init_fn, worker_id, self._num_workers,
                                   self._persistent_workers, packed))
             w.daemon = True
             w.start()
+            # NOTE: only the worker may hold the writing end, so that its death closes the pipe
+            result_writer.close()
+            self._result_readers.append(FrameReader(result_reader))
             self._index_conns.append((reader, writer))
             self._workers.append(w)
         self._reset(loader, first_iter=True)
@@ -450,18 +458,48 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
 
     # ---------------------------------------------------------------- receiving
     def _try_get_data(self, timeout):
-        """``(True, (idx, data))`` or ``(False, None)`` on timeout; a dead worker raises."""
-        try:
-            idx, payload = self._worker_result_queue.get(timeout=timeout)
-        except queue.Empty:
-            dead = [w for wid, w in enumerate(self._workers) if self._workers_status[wid] and not w.is_alive()]
+        """``(True, (idx, data))`` or ``(False, None)`` on timeout; a dead worker raises.
+
+        Waits on every worker's result pipe and, for the workers still serving, on their process
+        sentinels: a worker that dies, even halfway through sending a batch, is noticed here."""
+        if not self._ready:
+            waitables = {}
+            for wid, reader in enumerate(self._result_readers):
+                if reader is not None:
+                    waitables[reader.conn] = (False, wid)
+            for wid, w in enumerate(self._workers):
+                if self._workers_status[wid]:
+                    waitables[w.sentinel] = (True, wid)
+            ready = [waitables[obj] for obj in mp_connection.wait(list(waitables), timeout)]
+            dead = []
+            for is_sentinel, wid in sorted(ready):          # pipes first: results sent before an exit count
+                if is_sentinel:
+                    self._drain(wid, dead)
+                    if self._workers_status[wid] and wid not in dead:
+                        dead.append(wid)
+                else:
+                    self._drain(wid, dead)
             if dead:
-                for w in dead:
-                    self._workers_status[self._workers.index(w)] = False
-                pids = ', '.join(str(w.pid) for w in dead)
-                raise RuntimeError(f"DataLoader worker (pid(s) {pids}) exited unexpectedly") from None
-            return False, None
+                for wid in dead:
+                    self._workers_status[wid] = False
+                pids = ', '.join(str(self._workers[wid].pid) for wid in dead)
+                raise RuntimeError(f"DataLoader worker (pid(s) {pids}) exited unexpectedly")
+            if not self._ready:
+                return False, None
+        idx, payload = self._ready.popleft()
         return True, (idx, None if payload is None else _worker._loads(payload))
+
+    def _drain(self, wid, dead):
+        reader = self._result_readers[wid]
+        if reader is None:
+            return
+        try:
+            self._ready.extend(reader.read())
+        except EOFError:   # the worker's end is closed: it exited (asked to) or died
+            reader.close()
+            self._result_readers[wid] = None
+            if self._workers_status[wid] and wid not in dead:
+                dead.append(wid)
 
     def _get_data(self):
         deadline = time.monotonic() + self._timeout if self._timeout > 0 else None
@@ -566,8 +604,10 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
                 reader.close()
                 writer.close()
         finally:
-            self._worker_result_queue.cancel_join_thread()
-            self._worker_result_queue.close()
+            for wid, reader in enumerate(self._result_readers):
+                if reader is not None:
+                    reader.close()
+                    self._result_readers[wid] = None
 
     def __del__(self):
         if getattr(self, '_workers', None) is not None and hasattr(self, '_shutdown'):
