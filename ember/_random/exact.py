@@ -128,9 +128,10 @@ def log(x):
     x = np.asarray(x, dtype=np.float64)
     if not _EXTENDED:
         return _libm(math.log, x, lambda v: ~(v > 0), _log_fill)
-    wide = np.log(x.astype(np.longdouble))
-    near = wide.astype(np.float64)
-    off = np.abs((wide - near).astype(np.float64))         # distance to the rounded double
+    with np.errstate(divide='ignore', invalid='ignore'):  # log(0) = -inf, log(<0) = nan, as C's log
+        wide = np.log(x.astype(np.longdouble))
+        near = wide.astype(np.float64)
+        off = np.abs((wide - near).astype(np.float64))     # distance to the rounded double
     unsure = ~(off < _SAFE_FRACTION * np.spacing(np.abs(near)))
     unsure |= (near.view(np.uint64) & _MANTISSA) == 0      # a power of two: the ulp below halves
     if unsure.any():
