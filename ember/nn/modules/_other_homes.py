@@ -19,6 +19,7 @@ _HOMES = {
     'loss': {'NLLLoss2d': 'deprecated', 'PairwiseDistance': 'distance', 'CTCLoss': 'ctc'},
     'normalization': {'RMSNorm': 'rms_norm'},
     'pooling': {'AdaptiveMaxPool3d': 'pooling3d', 'LPPool3d': 'pooling3d', 'MaxUnpool3d': 'pooling3d',
+                'FractionalMaxPool2d': 'fractional_pool', 'FractionalMaxPool3d': 'fractional_pool',
                 '_triple': 'utils'},
     'padding': {'_pair': 'utils', '_quadruple': 'utils'},
     'rnn': {'PackedSequence': 'ember.nn.utils.rnn'},

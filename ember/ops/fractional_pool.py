@@ -1,0 +1,135 @@
+"""Fractional max pooling (Graham 2014): ``F.fractional_max_pool2d``/``3d``.
+
+Windows of ``kernel_size`` start at pseudo-random, increasing offsets chosen so that the output
+has ``output_size`` (or ``output_ratio`` of the input) positions per dim. The offsets come from one
+uniform sample per (batch, channel, dim) (``_random_samples``, drawn from ember's generator as
+PyTorch draws them), turned into intervals with PyTorch's formula in the input's precision, so a
+seeded run picks the same windows.
+"""
+import math
+
+import numpy as np
+
+from ember._tensor import Tensor
+from ember.autograd.function import Primitive
+from ember.backend import to_numpy
+from ember.ops._registry import op
+from ember.ops.pooling import _max_pool_grad, _running_argmax
+
+
+def _intervals(samples, size, out, pool, dtype):
+    """Window starts (..., out) from uniform ``samples`` (...), computed in ``dtype`` as PyTorch does."""
+    starts = np.empty(samples.shape + (out,), dtype=np.int64)
+    if out > 1:
+        alpha = dtype.type(size - pool) / dtype.type(out - 1)
+        i = np.arange(out - 1, dtype=dtype)
+        s = samples.astype(dtype)[..., None]
+        starts[..., :out - 1] = ((i + s) * alpha).astype(np.int64) - (s * alpha).astype(np.int64)
+    if out > 0:
+        starts[..., out - 1] = size - pool
+    return starts
+
+
+class FractionalMaxPool(Primitive):
+    node_name = 'FractionalMaxPool2DBackward0'
+
+    @staticmethod
+    def forward(ctx, x, samples, kernel, out):
+        xp = ctx.xp
+        n = len(kernel)
+        sizes = x.shape[-n:]
+        lead = x.shape[:-n]
+        dtype = np.dtype(x.dtype) if np.dtype(x.dtype).kind == 'f' else np.dtype(np.float32)
+        samp = to_numpy(samples).astype(dtype).reshape(lead + (n,))
+        # PyTorch's sample order: the last spatial dim first for 2-d (W, H), in order for 3-d (T, H, W)
+        order = [1, 0] if n == 2 else [0, 1, 2]
+        starts = [_intervals(samp[..., order[d]], sizes[d], out[d], kernel[d], dtype) for d in range(n)]
+        flat = x.reshape(lead + (math.prod(sizes),))
+        strides = [math.prod(sizes[d + 1:]) for d in range(n)]
+        base = 0
+        for d in range(n):
+            shape = lead + tuple(out[e] if e == d else 1 for e in range(n))
+            base = base + starts[d].reshape(lead + (out[d],)).reshape(shape) * strides[d]
+        base = xp.asarray(base.reshape(lead + (-1,)))
+        offsets = [sum(o * s for o, s in zip(k, strides)) for k in np.ndindex(*kernel)]
+
+        def candidates():
+            for k, off in enumerate(offsets):
+                yield k, xp.take_along_axis(flat, base + off, axis=-1)
+        y, local = _running_argmax(xp, candidates(), len(offsets))
+        index = base + xp.asarray(np.array(offsets, dtype=np.int64))[local.astype(np.int64)]
+        y = y.reshape(lead + tuple(out))
+        index = index.reshape(lead + tuple(out))
+        ctx.mark_non_differentiable(index)
+        ctx.index, ctx.args = index, (x.shape, n)
+        return y, index
+
+    @staticmethod
+    def backward(ctx, g, _g_index):
+        shape, n = ctx.args
+        index = Tensor._make(ctx.index, g.device)
+        return _max_pool_grad(ctx.name(), g, index, shape, n, True), None, None, None
+
+
+class FractionalMaxPool3D(FractionalMaxPool):
+    node_name = 'FractionalMaxPool3DBackward0'
+
+
+_NAMES = {2: ('height', 'width'), 3: ('time', 'height', 'width')}
+
+
+def _fractional(n, input, kernel_size, output_size, output_ratio, _random_samples):
+    name = f'fractional_max_pool{n}d'
+    if output_size is None and output_ratio is None:
+        raise ValueError(f'{name} requires specifying either an output_size or an output_ratio')
+    kernel = (kernel_size,) * n if isinstance(kernel_size, int) else tuple(kernel_size)
+    if output_size is None:
+        if len(output_ratio) > n:       # a bare number fails here as in PyTorch (TypeError: no len())
+            raise ValueError(f'{name} requires output_ratio to either be a single Int or tuple of Ints.')
+        ratio = tuple(output_ratio) * (n if len(output_ratio) == 1 else 1)
+        out = tuple(int(input.size(d - n) * ratio[d]) for d in range(n))
+    else:
+        out = (output_size,) * n if isinstance(output_size, int) else tuple(output_size)
+    if _random_samples is None:
+        from ember.ops.random import rand
+        batch = 1 if input.dim() == n + 1 else input.size(0)
+        _random_samples = rand(batch, input.size(-n - 1), n, dtype=input.dtype, device=input.device)
+    where = f'{name}_out()' if n == 3 else f'{name}()'
+    for d in range(n):
+        size = input.shape[input.dim() - n + d]
+        # PyTorch's 3-d kernel also refuses the case where the last window ends exactly at the edge
+        if out[d] + kernel[d] - 1 > size or (n == 3 and out[d] + kernel[d] - 1 == size):
+            raise RuntimeError(f'{where}: pool {_NAMES[n][d]} {kernel[d]} too large relative to input '
+                               f'{_NAMES[n][d]} {size}')
+    primitive = FractionalMaxPool if n == 2 else FractionalMaxPool3D
+    samples = _random_samples.detach().reshape(tuple(input.shape[:input.dim() - n]) + (n,))
+    return primitive.apply(input, samples, kernel, out)
+
+
+@op('F')
+def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                                       _random_samples=None):
+    return _fractional(2, input, kernel_size, output_size, output_ratio, _random_samples)
+
+
+@op('F')
+def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                          _random_samples=None):
+    """Max pooling over pseudo-randomly placed ``kernel_size`` windows of (N, C, H, W) or (C, H, W) input,
+    to ``output_size`` or ``output_ratio`` (in (0, 1)) of the input size."""
+    out, index = _fractional(2, input, kernel_size, output_size, output_ratio, _random_samples)
+    return (out, index) if return_indices else out
+
+
+@op('F')
+def fractional_max_pool3d_with_indices(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                                       _random_samples=None):
+    return _fractional(3, input, kernel_size, output_size, output_ratio, _random_samples)
+
+
+@op('F')
+def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
+                          _random_samples=None):
+    """Fractional max pooling of (N, C, T, H, W) or (C, T, H, W) input (see ``fractional_max_pool2d``)."""
+    out, index = _fractional(3, input, kernel_size, output_size, output_ratio, _random_samples)
+    return (out, index) if return_indices else out
