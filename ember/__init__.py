@@ -10,7 +10,7 @@ import math as _math
 
 
 from ember._dtype import (dtype, bool_ as bool, uint8, int8, int16, int32, int64, float16, float32, float64,  # noqa
-                          complex64, complex128, half, float, double, short, int, long, cfloat, cdouble,
+                          complex64, complex128, bfloat16, half, float, double, short, int, long, cfloat, cdouble,
                           get_default_dtype, set_default_dtype, promote_types)
 from ember._device import device, set_default_device, get_default_device  # noqa: E402,F401
 from ember._tensor import Tensor, Size  # noqa: E402
@@ -30,7 +30,7 @@ from ember import nn  # noqa: E402
 from ember import utils  # noqa: E402  (ember.utils.data after a bare `import ember`, as in PyTorch)
 from ember._tensor_str import set_printoptions, get_printoptions, printoptions  # noqa: E402
 from ember._legacy import (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor,  # noqa
-                           CharTensor, ByteTensor, BoolTensor, typename, is_tensor, is_floating_point,
+                           CharTensor, ByteTensor, BoolTensor, BFloat16Tensor, typename, is_tensor, is_floating_point,
                            is_complex, numel, is_storage)
 
 pi = _math.pi

@@ -92,7 +92,7 @@ POLICIES = {'cpu': _CPU, 'cuda': _CUDA}
 
 def _default_cpu_dtype():
     import ember
-    return getattr(ember, 'bfloat16', None)
+    return ember.bfloat16 if ember._dtype.HAS_BFLOAT16 else None   # bfloat16 needs ml_dtypes
 
 
 class _State(threading.local):

@@ -54,10 +54,40 @@ float64 = dtype('float64', np.float64, _FLOAT, 'DoubleTensor')
 complex64 = dtype('complex64', np.complex64, _COMPLEX, 'ComplexFloatTensor')
 complex128 = dtype('complex128', np.complex128, _COMPLEX, 'ComplexDoubleTensor')
 
+
+class _MissingBFloat16(dtype):
+    """``ember.bfloat16`` when the ``ml_dtypes`` package is absent: the name exists (so code that
+    merely mentions it imports), and any use that needs its arrays says which package to install."""
+    __slots__ = ()
+
+    def __init__(self):
+        self.name, self.itemsize, self.category, self.is_signed = 'bfloat16', 2, _FLOAT, True
+        self._legacy = 'BFloat16Tensor'
+
+    @property
+    def np_dtype(self):
+        raise RuntimeError("ember.bfloat16 needs the ml_dtypes package: pip install 'ember[bf16]' "
+                           "(or pip install ml_dtypes)")
+
+
+def _make_bfloat16():
+    # NumPy has no bfloat16; ml_dtypes (the standard NumPy extension for it) registers one whose
+    # elementwise ufuncs compute in float32 and round back, as PyTorch's CPU kernels do
+    try:
+        import ml_dtypes
+    except ImportError:
+        return _MissingBFloat16()
+    return dtype('bfloat16', ml_dtypes.bfloat16, _FLOAT, 'BFloat16Tensor')
+
+
+bfloat16 = _make_bfloat16()
+HAS_BFLOAT16 = type(bfloat16) is dtype
+
 ALL_DTYPES = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64,
-              complex64, complex128)
+              complex64, complex128) + ((bfloat16,) if HAS_BFLOAT16 else ())
 _BY_NP = {d.np_dtype: d for d in ALL_DTYPES}
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
+_BY_NAME['bfloat16'] = bfloat16
 
 # PyTorch's aliases
 half, float, double = float16, float32, float64
@@ -123,6 +153,8 @@ def promote_types(a, b):
         if hi.category == _COMPLEX and lo is float64:
             return complex128
         return hi
+    if a.category == _FLOAT and a.itemsize == b.itemsize == 2:
+        return float32      # float16 with bfloat16: neither holds the other (range vs precision)
     if a.category == _INT:
         # uint8 mixed with a signed type needs a wider signed type to hold both ranges
         if a is uint8 or b is uint8:

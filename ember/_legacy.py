@@ -21,6 +21,7 @@ def _legacy(name, dt):
 FloatTensor = _legacy('FloatTensor', _dtype.float32)
 DoubleTensor = _legacy('DoubleTensor', _dtype.float64)
 HalfTensor = _legacy('HalfTensor', _dtype.float16)
+BFloat16Tensor = _legacy('BFloat16Tensor', _dtype.bfloat16)
 LongTensor = _legacy('LongTensor', _dtype.int64)
 IntTensor = _legacy('IntTensor', _dtype.int32)
 ShortTensor = _legacy('ShortTensor', _dtype.int16)

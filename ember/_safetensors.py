@@ -41,5 +41,13 @@ def load_safetensors(filename, device='cpu'):
     """Read a .safetensors file into a ``{name: Tensor}`` dict on ``device``."""
     st = _require()
     dev = as_device(device)
+    try:
+        arrays = st.load_file(str(filename))
+    except TypeError as e:
+        # NumPy knows bfloat16 only once ml_dtypes is imported (ember imports it when installed)
+        if 'bfloat16' not in str(e):
+            raise
+        raise RuntimeError(f"{filename} holds bfloat16 tensors, which need the ml_dtypes package: "
+                           "pip install 'ember[bf16]' (or pip install ml_dtypes)") from None
     return {name: Tensor._make(arr if dev.type == 'cpu' else backend.move(arr, dev), dev)
-            for name, arr in st.load_file(str(filename)).items()}
+            for name, arr in arrays.items()}

@@ -397,6 +397,9 @@ class Tensor:
     def half(self, memory_format=None):
         return self.to(_d.float16)
 
+    def bfloat16(self, memory_format=None):
+        return self.to(_d.bfloat16)
+
     def long(self, memory_format=None):
         return self.to(_d.int64)
 

@@ -196,6 +196,8 @@ def _body(data, indent):
         return '[...]'
     cuts = [summarize and n > 2 * e for n in data.shape]
     shown = _to_numpy(_take_edges(data, cuts, e))
+    if shown.dtype.kind == 'V':      # bfloat16 (ml_dtypes): every value is exact in float32
+        shown = shown.astype('float32')
 
     if shown.dtype.kind == 'c':
         real_fmt = _Formatter(shown.real, True)

@@ -270,6 +270,7 @@ _EXTRAS = [
     ('viz', [('graphviz', 'graphviz')], 'ember.utils.viz.make_dot'),
     ('safetensors', [('safetensors', 'safetensors')], 'safetensors files'),
     ('threads', [('threadpoolctl', 'threadpoolctl')], 'BLAS thread control'),
+    ('bf16', [('ml_dtypes', 'ml_dtypes')], 'ember.bfloat16'),
 ]
 
 

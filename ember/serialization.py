@@ -44,7 +44,7 @@ import numpy as np
 
 from ember import backend
 from ember._device import CPU, as_device, device as _device
-from ember._dtype import ALL_DTYPES, dtype as _dtype, float32
+from ember._dtype import ALL_DTYPES, HAS_BFLOAT16, dtype as _dtype, float32
 from ember._tensor import Size, Tensor
 
 __all__ = ['save', 'load', 'TypedStorage', 'add_safe_globals', 'get_safe_globals', 'clear_safe_globals',
@@ -413,8 +413,10 @@ class _StorageType:
 
 _STORAGE_TYPES = {n: _StorageType(n, d) for d, n in _STORAGE_NAME.items()}
 _STORAGE_TYPES['UntypedStorage'] = _StorageType('UntypedStorage', _STORAGE_TYPES['ByteStorage'].dtype)
-# ember has no bfloat16; its bits are the top half of a float32, so widen exactly on load
-_STORAGE_TYPES['BFloat16Storage'] = _StorageType('BFloat16Storage', float32, bfloat16=True)
+if not HAS_BFLOAT16:
+    # without ml_dtypes ember has no bfloat16 arrays; its bits are the top half of a float32, so widen
+    # exactly on load
+    _STORAGE_TYPES['BFloat16Storage'] = _StorageType('BFloat16Storage', float32, bfloat16=True)
 
 
 class TypedStorage:
@@ -929,7 +931,8 @@ def _native(arr, byteorder):
 def _make_storage(raw, stype, location, restore, byteorder):
     raw = _native(raw, byteorder)
     if stype.bfloat16:
-        warnings.warn("ember has no bfloat16 dtype: bfloat16 tensors in this checkpoint are loaded as float32",
+        warnings.warn("ember.bfloat16 needs the ml_dtypes package (pip install ml_dtypes): bfloat16 tensors in "
+                      "this checkpoint are loaded as float32",
                       UserWarning, stacklevel=4)
         raw = _widen_bfloat16(raw)
     if stype.dtype is None:

@@ -31,7 +31,7 @@ def autocast_decorator(autocast_instance, func):
 
 
 def _supported_dtypes():
-    return [d for d in (getattr(ember, 'bfloat16', None), float16) if d is not None]
+    return [ember.bfloat16, float16] if ember._dtype.HAS_BFLOAT16 else [float16]
 
 
 class autocast:

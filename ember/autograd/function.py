@@ -356,11 +356,11 @@ class Function(metaclass=_FunctionMeta):
                 if promote:
                     dt = raw[0].dtype
                     dt1 = raw[1].dtype
-                    if (dt is not dt1 and dt != dt1) or not (promote is True or dt.kind in 'fc'):
+                    if (dt is not dt1 and dt != dt1) or not (promote is True or dt.kind in 'fcV'):
                         raw = _promote_arrays(args, raw, promote)
             elif ntens == 1:
                 raw = (args[0]._data,)
-                if promote and not (promote is True or raw[0].dtype.kind in 'fc'):
+                if promote and not (promote is True or raw[0].dtype.kind in 'fcV'):
                     raw = _promote_arrays(args, raw, promote)
             else:
                 raw = [a._data for a in args]
@@ -370,7 +370,7 @@ class Function(metaclass=_FunctionMeta):
                         if r.dtype is not dt and r.dtype != dt:
                             dt = None
                             break
-                    if dt is None or not (promote is True or dt.kind in 'fc'):
+                    if dt is None or not (promote is True or dt.kind in 'fcV'):
                         raw = _promote_arrays(args, raw, promote)
         elif promote:
             dt = _promoted(args, promote)
@@ -466,7 +466,7 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
                     if r.dtype is not dt and r.dtype != dt:
                         dt = None
                         break
-                if dt is None or not (promote is True or dt.kind in 'fc'):
+                if dt is None or not (promote is True or dt.kind in 'fcV'):
                     raw = _promote_arrays(args, raw, promote)
         elif promote:
             dt = _promoted(args, promote)
@@ -547,7 +547,7 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
             k = 0
             for r in results:
                 if isinstance(r, Tensor):
-                    if r._data.dtype.kind in 'fc' and not (non_diff and any(n is outs[k] for n in non_diff)):
+                    if r._data.dtype.kind in 'fcV' and not (non_diff and any(n is outs[k] for n in non_diff)):
                         r._grad_fn = node
                         if k:
                             r._output_nr = k
@@ -555,7 +555,7 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
                 k += 1
         else:
             r = results[0]
-            if isinstance(r, Tensor) and r._data.dtype.kind in 'fc' and not (
+            if isinstance(r, Tensor) and r._data.dtype.kind in 'fcV' and not (
                     ctx._non_differentiable and any(n is out for n in ctx._non_differentiable)):
                 r._grad_fn = node
                 r._requires_grad = True
@@ -613,14 +613,14 @@ def _promoted(args, mode):
             only_tensors = False
         else:
             return _full_promotion(args, mode)
-    if first is not None and (first.kind in 'fc' or (only_tensors and mode is True)):
+    if first is not None and (first.kind in 'fcV' or (only_tensors and mode is True)):
         return None
     return _full_promotion(args, mode)
 
 
 def _full_promotion(args, mode):
     dt = result_type(*args).np_dtype
-    if mode == 'float' and dt.kind not in 'fc':
+    if mode == 'float' and dt.kind not in 'fcV':
         dt = get_default_dtype().np_dtype
     return dt
 

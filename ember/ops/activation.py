@@ -86,8 +86,13 @@ class Softmax(Primitive):
     @staticmethod
     def forward(ctx, x, dim):
         xp = ctx.xp
+        low = x.dtype.kind == 'V'     # bfloat16 (ml_dtypes): computed in float32 and rounded once, as PyTorch
+        if low:
+            x, dt = x.astype('float32'), x.dtype
         e = xp.exp(x - _max_along(xp, x, dim))
         y = e / e.sum(axis=dim, keepdims=True)
+        if low:
+            y = y.astype(dt)
         ctx.dim = dim
         ctx.save_for_backward(y)
         return y
@@ -105,8 +110,13 @@ class LogSoftmax(Primitive):
     @staticmethod
     def forward(ctx, x, dim):
         xp = ctx.xp
+        low = x.dtype.kind == 'V'     # bfloat16: as in softmax
+        if low:
+            x, dt = x.astype('float32'), x.dtype
         shifted = x - _max_along(xp, x, dim)
         y = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+        if low:
+            y = y.astype(dt)
         ctx.dim = dim
         ctx.save_for_backward(y)
         return y

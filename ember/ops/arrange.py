@@ -243,7 +243,7 @@ def result_type(tensor, other):
     return promote(tensor, other)
 
 
-_KIND_RANK = {'b': 0, 'u': 1, 'i': 1, 'f': 2, 'c': 3}
+_KIND_RANK = {'b': 0, 'u': 1, 'i': 1, 'f': 2, 'V': 2, 'c': 3}   # 'V': bfloat16 (ml_dtypes)
 
 
 @op('ember')

@@ -87,6 +87,7 @@ def _conv_raw(xp, x, w, stride, pads, dilation, groups, keep_columns=False):
     out = tuple(_out_size(x.shape[2 + i], kernel[i], stride[i], (0, 0), dilation[i]) for i in range(n))
     cols = _columns(xp, x, kernel, stride, dilation, out, groups)
     y = xp.matmul(w.reshape(groups, O // groups, cols.shape[1]), cols)      # (G, O/G, N * L)
+    y = y.astype(x.dtype, copy=False)   # bfloat16 (ml_dtypes) products come back float32; PyTorch rounds
     y = xp.ascontiguousarray(y.reshape(O, N, math.prod(out)).swapaxes(0, 1)).reshape((N, O) + out)
     return (y, cols) if keep_columns else y
 
@@ -130,7 +131,7 @@ def _conv_transpose_raw(xp, x, w, stride, pads, output_padding, dilation, groups
     cols = xp.moveaxis(cols, 1 + len(kernel), 0)                    # (N, Cout, *K, *L), a view
     size = tuple((b - 1) * s - lo - hi + d * (k - 1) + 1 + op for b, s, (lo, hi), d, k, op
                  in zip(blocks, stride, pads, dilation, kernel, output_padding))
-    return _col2im_raw(xp, cols, size, kernel, stride, pads, dilation)
+    return _col2im_raw(xp, cols, size, kernel, stride, pads, dilation).astype(x.dtype, copy=False)   # bf16: above
 
 
 def _conv_weight_raw(xp, x, g, kernel, stride, pads, dilation, groups, cols=None):
@@ -143,7 +144,7 @@ def _conv_weight_raw(xp, x, g, kernel, stride, pads, dilation, groups, cols=None
     L = math.prod(g.shape[2:])
     gm = xp.ascontiguousarray(g.reshape(N, O, L).swapaxes(0, 1)).reshape(groups, O // groups, N * L)
     gw = xp.matmul(gm, cols.swapaxes(1, 2))                                # (G, O/G, C/G * K)
-    return gw.reshape((O, C // groups) + tuple(kernel))
+    return gw.reshape((O, C // groups) + tuple(kernel)).astype(x.dtype, copy=False)   # bfloat16: above
 
 
 def _input_leftover(in_shape, g_shape, kernel, stride, pads, dilation):

@@ -169,6 +169,10 @@ def _checked_fill(value, dt):
     kind = dt.np_dtype.kind
     if isinstance(value, bool) or kind in 'bc' or not isinstance(value, (int, float)):
         return value
+    if kind == 'V':       # bfloat16 (ml_dtypes): float32's range
+        if isinstance(value, float) and math.isfinite(value) and abs(value) > 3.3895313892515355e38:
+            raise RuntimeError("value cannot be converted to type c10::BFloat16 without overflow")
+        return value
     if kind == 'f':
         if isinstance(value, float) and math.isfinite(value) and abs(value) > float(np.finfo(dt.np_dtype).max) \
                 and dt.np_dtype.itemsize > 2:

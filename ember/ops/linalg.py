@@ -12,6 +12,13 @@ def _mm_error(a, b):
     return RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a[0]}x{a[1]} and {b[0]}x{b[1]})")
 
 
+
+def _same_dtype(out, a):
+    # bfloat16 (ml_dtypes) matrix products accumulate and return float32; PyTorch rounds the result
+    # back to bfloat16
+    return out if out.dtype == a.dtype else out.astype(a.dtype)
+
+
 class Mm(Primitive):
     node_name = 'MmBackward0'
     _promote = True
@@ -20,7 +27,7 @@ class Mm(Primitive):
     def forward(ctx, a, b):
         need_a, need_b = ctx.needs_input_grad[:2]
         ctx.save_for_backward(a if need_b else None, b if need_a else None)
-        return ctx.xp.matmul(a, b)
+        return _same_dtype(ctx.xp.matmul(a, b), a)
 
     @staticmethod
     def backward(ctx, g):
@@ -59,7 +66,7 @@ class Mv(Primitive):
     @staticmethod
     def forward(ctx, a, v):
         ctx.save_for_backward(a, v)
-        return ctx.xp.matmul(a, v)
+        return _same_dtype(ctx.xp.matmul(a, v), a)
 
     @staticmethod
     def backward(ctx, g):
@@ -91,7 +98,7 @@ class Dot(Primitive):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return ctx.xp.asarray(ctx.xp.dot(a, b))
+        return _same_dtype(ctx.xp.asarray(ctx.xp.dot(a, b)), a)
 
     @staticmethod
     def backward(ctx, g):
@@ -120,7 +127,7 @@ class Bmm(Primitive):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return ctx.xp.matmul(a, b)
+        return _same_dtype(ctx.xp.matmul(a, b), a)
 
     @staticmethod
     def backward(ctx, g):
@@ -150,7 +157,7 @@ class BatchedMatmul(Bmm):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return ctx.xp.matmul(a, b)
+        return _same_dtype(ctx.xp.matmul(a, b), a)
 
 
 @op('ember', 'Tensor')
@@ -336,8 +343,13 @@ class Einsum(Primitive):
     def forward(ctx, terms, rhs, *ops):
         ctx.spec = (terms, rhs)
         ctx.save_for_backward(*ops)
+        dt = ops[0].dtype if ops else None
+        if dt is not None and dt.kind == 'V':
+            # NumPy's einsum has no bfloat16 (ml_dtypes) kernel: compute in float32 and round back
+            ops = [o.astype(np.float32) for o in ops]
         try:
-            return ctx.xp.einsum(','.join(terms) + '->' + rhs, *ops, optimize=len(ops) > 2)
+            out = ctx.xp.einsum(','.join(terms) + '->' + rhs, *ops, optimize=len(ops) > 2)
+            return out if dt is None or out.dtype == dt else out.astype(dt)
         except ValueError as e:
             raise RuntimeError(f"einsum(): {e}") from None
 

@@ -18,6 +18,8 @@ class Addmm(Primitive):
         ctx.save_for_backward(x if need[2] else None, wt if need[1] else None)
         y = ctx.xp.matmul(x, wt)
         y += b
+        if y.dtype != x.dtype:      # bfloat16 (ml_dtypes): accumulated in float32, rounded back like PyTorch
+            y = y.astype(x.dtype)
         return y
 
     @staticmethod
@@ -44,7 +46,8 @@ class MmT(Primitive):
     def forward(ctx, x, wt):
         need = ctx.needs_input_grad
         ctx.save_for_backward(x if need[1] else None, wt if need[0] else None)
-        return ctx.xp.matmul(x, wt)
+        y = ctx.xp.matmul(x, wt)
+        return y if y.dtype == x.dtype else y.astype(x.dtype)     # bfloat16: see above
 
     @staticmethod
     def backward(ctx, g):

@@ -44,7 +44,10 @@ class Sum(Primitive):
     @staticmethod
     def forward(ctx, x, dims, keepdim, np_dtype):
         ctx.args = (x.shape, dims, keepdim)
-        if np_dtype is None and x.dtype.kind in 'biu':
+        if np_dtype is None and x.dtype.kind in 'biuV':
+            if x.dtype.kind == 'V':
+                # bfloat16 (ml_dtypes) would accumulate in bfloat16; PyTorch accumulates in float32
+                return ctx.xp.sum(x, axis=dims, keepdims=keepdim, dtype=np.float32).astype(x.dtype)
             np_dtype = np.int64
         return ctx.xp.sum(x, axis=dims, keepdims=keepdim, dtype=np_dtype)
 
@@ -90,7 +93,9 @@ class Mean(Primitive):
         ctx.n = n
         if n == 0:  # the mean of nothing is NaN, quietly (NumPy would warn)
             return ctx.xp.full(ctx.xp.sum(x, axis=dims, keepdims=keepdim).shape, ctx.xp.nan, x.dtype)
-        return ctx.xp.mean(x, axis=dims, keepdims=keepdim).astype(x.dtype, copy=False)
+        # bfloat16 (ml_dtypes) accumulates in float32 like PyTorch, then rounds back
+        return ctx.xp.mean(x, axis=dims, keepdims=keepdim,
+                           dtype=np.float32 if x.dtype.kind == 'V' else None).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):

@@ -9,7 +9,7 @@ import ember
 from tests.amp import _cases as C
 from tests.amp._recorded import RECORDED
 
-LOW_DTYPES = ['float16'] + (['bfloat16'] if hasattr(ember, 'bfloat16') else [])
+LOW_DTYPES = ['float16'] + (['bfloat16'] if ember._dtype.HAS_BFLOAT16 else [])
 OPS = sorted(C.op_cases(ember))
 
 
@@ -119,7 +119,7 @@ def test_cpu_amp_autocast_is_the_cpu_region():
         assert (ember.ones(2, 2) @ ember.ones(2, 2)).dtype == ember.float16
 
 
-@pytest.mark.skipif(hasattr(ember, 'bfloat16'), reason='only without bfloat16')
+@pytest.mark.skipif(ember._dtype.HAS_BFLOAT16, reason='only without ml_dtypes')
 def test_cpu_default_dtype_needs_bfloat16():
     with pytest.raises(RuntimeError, match="ml_dtypes"):
         ember.autocast('cpu')

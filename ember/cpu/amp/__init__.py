@@ -8,7 +8,7 @@ __all__ = ['autocast', 'GradScaler']
 
 def _bfloat16_or_none():
     import ember
-    return getattr(ember, 'bfloat16', None)
+    return ember.bfloat16 if ember._dtype.HAS_BFLOAT16 else None   # bfloat16 needs ml_dtypes
 
 
 class autocast(autocast_mode.autocast):

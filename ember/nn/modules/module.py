@@ -578,6 +578,9 @@ class Module:
     def half(self):
         return self._apply(lambda t: t.half() if t.is_floating_point() else t)
 
+    def bfloat16(self):
+        return self._apply(lambda t: t.bfloat16() if t.is_floating_point() else t)
+
     # ------------------------------------------------------------------ hooks
     def _add_hook(self, store, hook, prepend, flag_dicts=()):
         handle = RemovableHandle(store, extra_dict=list(flag_dicts))
