@@ -36,6 +36,7 @@ import secrets
 import socket
 import struct
 import sys
+import types
 import warnings
 import zipfile
 import zlib
@@ -155,6 +156,11 @@ class _SavePickler(pickle._Pickler):
     NOTE: the pure-Python pickler, because only it lets ``save_global`` write a name (``torch ...``)
     that is not importable here; tensor bytes never pass through it, so its speed does not matter."""
 
+    # NOTE: functions are saved through the dispatch table, which names the base class's save_global:
+    # route them to ours too (nn.functional functions held by modules get PyTorch's names)
+    dispatch = dict(pickle._Pickler.dispatch)
+    dispatch[types.FunctionType] = lambda self, obj: self.save_global(obj)
+
     def __init__(self, file, protocol, legacy=False):
         super().__init__(file, protocol)
         self.legacy = legacy
@@ -179,6 +185,10 @@ class _SavePickler(pickle._Pickler):
             module, name = obj.module, obj.name
         elif isinstance(obj, _dtype):
             module, name = 'torch', obj.name
+        elif _torch_nn_name(obj) is not None:
+            # a whole built-in module (ember.save(model)) is pickled as PyTorch's class, so that
+            # torch.load rebuilds a torch.nn module (its state, __dict__, has PyTorch's names)
+            module, name = _torch_nn_name(obj)
         else:
             return super().save_global(obj, name)
         if self.proto >= 4:
@@ -221,6 +231,32 @@ class _SavePickler(pickle._Pickler):
             ref = _StorageRef(pid + (None,) if self.legacy else pid, root)
             self.storages[id(root)] = ref
         return (ref,) + layout
+
+
+# NOTE: PyTorch's recurrent layers keep internal state ember's do not (_flat_weights and friends):
+# they are pickled under ember's names, which ember.load reads back.
+_NOT_AS_TORCH = {'RNNBase', 'RNN', 'LSTM', 'GRU'}
+# classes that live in another file in PyTorch than in ember
+_TORCH_MODULE_OF = {'NonDynamicallyQuantizableLinear': 'torch.nn.modules.linear'}
+
+
+def _torch_nn_name(obj):
+    """PyTorch's (module, name) for one of ember.nn's classes or nn.functional's functions, else None."""
+    module = getattr(obj, '__module__', None) or ''
+    name = getattr(obj, '__name__', None)
+    if not (isinstance(obj, type) or callable(obj)) or not name or name in _NOT_AS_TORCH:
+        return None
+    nn = sys.modules.get('ember.nn')
+    if nn is not None and isinstance(obj, type) and getattr(nn, name, None) is obj:
+        return 'torch.nn', name
+    functional = sys.modules.get('ember.nn.functional')
+    if functional is not None and not isinstance(obj, type) and getattr(functional, name, None) is obj:
+        return 'torch.nn.functional', name
+    if isinstance(obj, type) and module.startswith('ember.nn.'):
+        if name in _TORCH_MODULE_OF:
+            return _TORCH_MODULE_OF[name], name
+        return 'torch' + module[len('ember'):], name     # ember.nn mirrors torch.nn's file layout
+    return None
 
 
 def _dtype_of(arr):
