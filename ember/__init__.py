@@ -39,8 +39,8 @@ inf = _math.inf
 nan = _math.nan
 newaxis = None
 
-strided = 'strided'
-contiguous_format = preserve_format = channels_last = 'contiguous_format'
+from ember._formats import (layout, memory_format, strided, contiguous_format, preserve_format,  # noqa: E402,F401
+                            channels_last, channels_last_3d)
 
 from ember import serialization  # noqa: E402
 from ember.serialization import save, load  # noqa: E402

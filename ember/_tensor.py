@@ -10,6 +10,7 @@ import numpy as np
 
 from ember import backend
 from ember._device import CPU, as_device, device as _device_cls
+from ember import _formats
 from ember._dtype import ALL_DTYPES, _BY_NP, dtype as _dtype_cls, get_default_dtype, to_dtype
 
 _new = object.__new__
@@ -183,8 +184,9 @@ class Tensor:
             return self._data.__array_interface__['data'][0]
         return self._data.data.ptr
 
-    def is_contiguous(self, memory_format=None):
-        return self._data.flags.c_contiguous
+    def is_contiguous(self, memory_format=_formats.contiguous_format):
+        """Whether the elements lie in memory in ``memory_format``'s order without gaps."""
+        return _formats.is_in_format(self._data, memory_format)
 
     def is_floating_point(self):
         return self.dtype.is_floating_point
@@ -382,41 +384,42 @@ class Tensor:
         from ember.ops.convert import to
         return to(self, *args, **kwargs)
 
-    def cpu(self, memory_format=None):
-        return self.to('cpu')
+    def cpu(self, memory_format=_formats.preserve_format):
+        return self.to('cpu', memory_format=memory_format)
 
-    def cuda(self, device=None, non_blocking=False, memory_format=None):
-        return self.to(_device_cls('cuda', device) if isinstance(device, int) else (device or 'cuda'))
+    def cuda(self, device=None, non_blocking=False, memory_format=_formats.preserve_format):
+        return self.to(_device_cls('cuda', device) if isinstance(device, int) else (device or 'cuda'),
+                       non_blocking=non_blocking, memory_format=memory_format)
 
-    def float(self, memory_format=None):
-        return self.to(_d.float32)
+    def float(self, memory_format=_formats.preserve_format):
+        return self.to(_d.float32, memory_format=memory_format)
 
-    def double(self, memory_format=None):
-        return self.to(_d.float64)
+    def double(self, memory_format=_formats.preserve_format):
+        return self.to(_d.float64, memory_format=memory_format)
 
-    def half(self, memory_format=None):
-        return self.to(_d.float16)
+    def half(self, memory_format=_formats.preserve_format):
+        return self.to(_d.float16, memory_format=memory_format)
 
-    def bfloat16(self, memory_format=None):
-        return self.to(_d.bfloat16)
+    def bfloat16(self, memory_format=_formats.preserve_format):
+        return self.to(_d.bfloat16, memory_format=memory_format)
 
-    def long(self, memory_format=None):
-        return self.to(_d.int64)
+    def long(self, memory_format=_formats.preserve_format):
+        return self.to(_d.int64, memory_format=memory_format)
 
-    def int(self, memory_format=None):
-        return self.to(_d.int32)
+    def int(self, memory_format=_formats.preserve_format):
+        return self.to(_d.int32, memory_format=memory_format)
 
-    def short(self, memory_format=None):
-        return self.to(_d.int16)
+    def short(self, memory_format=_formats.preserve_format):
+        return self.to(_d.int16, memory_format=memory_format)
 
-    def char(self, memory_format=None):
-        return self.to(_d.int8)
+    def char(self, memory_format=_formats.preserve_format):
+        return self.to(_d.int8, memory_format=memory_format)
 
-    def byte(self, memory_format=None):
-        return self.to(_d.uint8)
+    def byte(self, memory_format=_formats.preserve_format):
+        return self.to(_d.uint8, memory_format=memory_format)
 
-    def bool(self, memory_format=None):
-        return self.to(_d.bool_)
+    def bool(self, memory_format=_formats.preserve_format):
+        return self.to(_d.bool_, memory_format=memory_format)
 
     def type_as(self, other):
         return self.to(other.dtype)

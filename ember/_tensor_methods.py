@@ -37,6 +37,10 @@ def _install():
     Tensor.real = property(lambda self: self)
     Tensor.is_conj = lambda self: False
     Tensor.to = convert.to
+    Tensor.nbytes = property(lambda self: self._data.nbytes)
+    Tensor.itemsize = property(lambda self: self._data.itemsize)
+    Tensor.layout = property(lambda self: _strided())
+    Tensor.to_dense = lambda self, dtype=None, *, masked_grad=None: self if dtype is None else self.to(dtype)
 
     # operators
     Tensor.__add__ = arith.add
@@ -77,6 +81,11 @@ def _install():
     Tensor.__ixor__ = Tensor.bitwise_xor_
     Tensor.__lshift__ = compare.bitwise_left_shift
     Tensor.__rshift__ = compare.bitwise_right_shift
+    Tensor.__rlshift__ = lambda self, other: compare.bitwise_left_shift(other, self)
+    Tensor.__rrshift__ = lambda self, other: compare.bitwise_right_shift(other, self)
+    Tensor.__ilshift__ = Tensor.bitwise_left_shift_
+    Tensor.__irshift__ = Tensor.bitwise_right_shift_
+    Tensor.__reversed__ = lambda self: self.flip(0) if self.ndim else self
     Tensor.__eq__ = compare.eq
     Tensor.__ne__ = compare.ne
     Tensor.__lt__ = compare.lt
@@ -85,6 +94,11 @@ def _install():
     Tensor.__ge__ = compare.ge
     Tensor.__getitem__ = index.getitem
     Tensor.__setitem__ = index.setitem
+
+
+def _strided():
+    import ember
+    return ember.strided
 
 
 def _T(self):

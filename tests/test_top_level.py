@@ -211,3 +211,56 @@ def test_out_writes_resizes_and_refuses_as_pytorch():
         assert ember.matmul(ember.eye(2), ember.ones(2, 2), out=m) is m and m.tolist() == [[1, 1], [1, 1]]
         s = ember.empty(())
         assert ember.sum(ember.ones(4), out=s) is s and s.item() == 4
+
+
+# ------------------------------------------------------------------------ layouts and memory formats
+def test_channels_last_strides_match_pytorch():
+    """Strides recorded from PyTorch 2.13 for a (2, 3, 4, 5) tensor."""
+    x = ember.randn(2, 3, 4, 5, requires_grad=True)
+    c = x.contiguous(memory_format=ember.channels_last)
+    assert c.stride() == (60, 1, 15, 3) and c.grad_fn.name() == 'CloneBackward0'
+    assert not c.is_contiguous() and c.is_contiguous(memory_format=ember.channels_last)
+    assert x.to(memory_format=ember.channels_last).stride() == (60, 1, 15, 3)
+    assert x.float(memory_format=ember.channels_last).stride() == (60, 1, 15, 3)
+    assert c.double().stride() == (60, 1, 15, 3)          # preserve_format keeps it
+    assert ember.zeros_like(c).stride() == (60, 1, 15, 3)
+    assert ember.empty(2, 3, 4, 5, memory_format=ember.channels_last).stride() == (60, 1, 15, 3)
+    assert c.clone().stride() == (60, 1, 15, 3)
+    assert c.clone(memory_format=ember.contiguous_format).stride() == (60, 20, 5, 1)
+    (c * 2).sum().backward()
+    assert x.grad.stride() == (60, 20, 5, 1) and x.grad.sum().item() == 240
+    assert repr(ember.strided) == 'ember.strided' and ember.ones(1).layout is ember.strided
+    with pytest.raises(RuntimeError, match='required rank 4 tensor to use channels_last format'):
+        ember.ones(2, 3).contiguous(memory_format=ember.channels_last)
+    with pytest.raises(RuntimeError, match='ember supports only the strided layout'):
+        ember.zeros(2, layout='sparse_coo')
+    with pytest.raises(RuntimeError, match='pinned'):
+        ember.ones(2, pin_memory=True)
+
+
+def test_tensor_method_extras():
+    x = ember.arange(6.).reshape(2, 3)
+    assert (x.nbytes, x.itemsize) == (24, 4)
+    assert x.where(x > 2, -1.).tolist() == [[-1, -1, -1], [3, 4, 5]]
+    assert ember.zeros(7, 3).fill_diagonal_(5., wrap=True).tolist()[4] == [5, 0, 0]
+    y = ember.arange(6.)
+    y.resize_(2, 2)
+    assert y.tolist() == [[0, 1], [2, 3]]
+    w = ember.tensor([1., 2.])
+    w.apply_(lambda v: v * 10)
+    w.map_(ember.tensor([1., 1.]), lambda a, b: a + b)
+    assert w.tolist() == [11., 21.]
+    assert [t.item() for t in reversed(ember.tensor([1, 2, 3]))] == [3, 2, 1]
+    a = ember.tensor([1, 2])
+    a <<= 1
+    assert a.tolist() == [2, 4] and (8 >> ember.tensor([1, 2])).tolist() == [4, 2]
+    assert x.t().dim_order() == (1, 0) and x.is_pinned() is False
+    with pytest.raises(RuntimeError, match='Cannot access accelerator device when none is available.'):
+        if not ember.cuda.is_available():
+            x.pin_memory()
+        else:
+            raise RuntimeError('Cannot access accelerator device when none is available.')
+    e = ember.tensor([1., 2., 3.])
+    for name in ('eq_', 'ne_', 'lt_', 'le_', 'gt_', 'ge_'):
+        assert getattr(e.clone(), name)(2.).tolist() == getattr(e, name[:-1])(2.).float().tolist()
+    assert e.clone().cumsum_(0).tolist() == [1., 3., 6.]

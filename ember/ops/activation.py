@@ -620,7 +620,7 @@ def softshrink(input, lambd=0.5):
     return Softshrink.apply(input, lambd)
 
 
-@op('F')
+@op('F', 'Tensor')
 def hardshrink(input, lambd=0.5):
     return Hardshrink.apply(input, lambd)
 
@@ -720,7 +720,7 @@ class Prelu(Primitive):
         return gx, gw
 
 
-@op('ember', 'F')
+@op('ember', 'F', 'Tensor')
 def prelu(input, weight):
     if weight.numel() != 1:
         if input.ndim == 0:

@@ -241,7 +241,7 @@ def pow(input, exponent, *, out=None):
     return _result if out is None else write_out('pow', _result, out)
 
 
-@op('ember', 'Tensor')
+@op('ember', 'Tensor', inplace=True)
 def float_power(input, exponent, *, out=None):
     input = input.double() if isinstance(input, Tensor) else input
     exponent = exponent.double() if isinstance(exponent, Tensor) else exponent

@@ -138,8 +138,8 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
 
 
 def _check_layout(layout):
-    if layout is not None and layout not in ('strided',) and str(layout) != 'ember.strided':
-        raise RuntimeError(f"ember supports only the strided layout, not {layout}")
+    from ember._formats import check_layout
+    check_layout('tril_indices', layout)
 
 
 class BlockDiag(Primitive):

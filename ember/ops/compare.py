@@ -33,12 +33,12 @@ def _rel(cls, reflected=None):
     return fn
 
 
-eq = op('ember', 'Tensor', name='eq')(_rel(Eq))
-ne = op('ember', 'Tensor', name='ne', aliases=('not_equal',))(_rel(Ne))
-lt = op('ember', 'Tensor', name='lt', aliases=('less',))(_rel(Lt, Gt))
-le = op('ember', 'Tensor', name='le', aliases=('less_equal',))(_rel(Le, Ge))
-gt = op('ember', 'Tensor', name='gt', aliases=('greater',))(_rel(Gt, Lt))
-ge = op('ember', 'Tensor', name='ge', aliases=('greater_equal',))(_rel(Ge, Le))
+eq = op('ember', 'Tensor', name='eq', inplace=True)(_rel(Eq))
+ne = op('ember', 'Tensor', name='ne', inplace=True, aliases=('not_equal',))(_rel(Ne))
+lt = op('ember', 'Tensor', name='lt', inplace=True, aliases=('less',))(_rel(Lt, Gt))
+le = op('ember', 'Tensor', name='le', inplace=True, aliases=('less_equal',))(_rel(Le, Ge))
+gt = op('ember', 'Tensor', name='gt', inplace=True, aliases=('greater',))(_rel(Gt, Lt))
+ge = op('ember', 'Tensor', name='ge', inplace=True, aliases=('greater_equal',))(_rel(Ge, Le))
 
 
 def _logic(name, fn):
@@ -66,7 +66,7 @@ def logical_or(input, other, *, out=None):
     return _result if out is None else write_out('logical_or', _result, out)
 
 
-@op('ember', 'Tensor')
+@op('ember', 'Tensor', inplace=True)
 def logical_xor(input, other, *, out=None):
     _result = _LogicalXor.apply(input, other)
     return _result if out is None else write_out('logical_xor', _result, out)
@@ -113,13 +113,13 @@ def bitwise_xor(input, other, *, out=None):
     return _result if out is None else write_out('bitwise_xor', _result, out)
 
 
-@op('ember', 'Tensor')
+@op('ember', 'Tensor', inplace=True)
 def bitwise_left_shift(input, other, *, out=None):
     _result = _Lshift.apply(input, other)
     return _result if out is None else write_out('bitwise_left_shift', _result, out)
 
 
-@op('ember', 'Tensor')
+@op('ember', 'Tensor', inplace=True)
 def bitwise_right_shift(input, other, *, out=None):
     _result = _Rshift.apply(input, other)
     return _result if out is None else write_out('bitwise_right_shift', _result, out)
@@ -197,7 +197,7 @@ def signbit(input, *, out=None):
     return _result if out is None else write_out('signbit', _result, out)
 
 
-@op('ember')
+@op('ember', 'Tensor')
 def is_nonzero(input):
     if input.numel() != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")

@@ -1,5 +1,5 @@
 """Tensor.to: dtype and device conversion (differentiable, PyTorch's ToCopyBackward0)."""
-from ember import backend
+from ember import _formats, backend
 from ember._device import as_device, device as device_cls
 from ember._dtype import dtype as dtype_cls, to_dtype
 from ember._tensor import Tensor
@@ -28,7 +28,6 @@ def _parse(args, kwargs):
     dt = kwargs.pop('dtype', None)
     copy = kwargs.pop('copy', False)
     kwargs.pop('non_blocking', None)
-    kwargs.pop('memory_format', None)
     for a in args:
         if isinstance(a, Tensor):
             dev, dt = a.device, a.dtype
@@ -44,11 +43,16 @@ def _parse(args, kwargs):
 
 
 def to(self, *args, **kwargs):
-    dev, dt, copy = _parse(args, dict(kwargs))
+    kwargs = dict(kwargs)
+    memory_format = kwargs.pop('memory_format', _formats.preserve_format)
+    dev, dt, copy = _parse(args, kwargs)
     dev = as_device(dev) if dev is not None else self._device
     dt = to_dtype(dt) if dt is not None else self.dtype
-    if dev == self._device and dt is self.dtype and not copy:
-        return self
-    if dev.type == 'cuda':
-        backend.get_array_module(dev)  # raises a clear error without CUDA
-    return ToCopy.apply(self, dt.np_dtype, dev, self._device, copy)
+    result = self
+    if dev != self._device or dt is not self.dtype or copy:
+        if dev.type == 'cuda':
+            backend.get_array_module(dev)  # raises a clear error without CUDA
+        result = ToCopy.apply(self, dt.np_dtype, dev, self._device, copy)
+    if memory_format is not _formats.preserve_format and not _formats.is_in_format(result._data, memory_format):
+        result = result.contiguous(memory_format=memory_format)
+    return result

@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from ember import backend
+from ember import _formats
 from ember._device import CPU, as_device
 from ember._dtype import from_numpy_dtype, get_default_dtype, scalar_dtype, to_dtype, _BY_NP
 from ember._tensor import Tensor
@@ -162,6 +163,12 @@ _C_NAMES = {'int8': 'int8_t', 'uint8': 'uint8_t', 'int16': 'int16_t', 'int32': '
             'float32': 'float', 'float64': 'double'}
 
 
+def _check_pin_memory(name, pin_memory):
+    if pin_memory:
+        raise RuntimeError(f"{name}(): ember does not allocate page-locked (pinned) host memory; leave "
+                           "pin_memory=False and move tensors with .to('cuda')")
+
+
 def _checked_fill(value, dt):
     """``value`` as PyTorch converts a fill value: integers out of range (and floats beyond the
     type's range) are refused; an unsigned type takes negative integers down to minus its maximum
@@ -188,7 +195,10 @@ def _checked_fill(value, dt):
     return int(value) % (info.max + 1) if kind == 'u' and value < 0 else value
 
 
-def _fill(shape, value, dtype, device, requires_grad, out=None):
+def _fill(shape, value, dtype, device, requires_grad, out=None, name='zeros', layout=None, pin_memory=False,
+          memory_format=None):
+    _formats.check_layout(name, layout)
+    _check_pin_memory(name, pin_memory)
     dt = to_dtype(dtype) if dtype is not None else (out.dtype if out is not None else get_default_dtype())
     dev = as_device(device) if device is not None or out is None else out.device
     xp = backend.get_array_module(dev)
@@ -203,32 +213,36 @@ def _fill(shape, value, dtype, device, requires_grad, out=None):
     except MemoryError:
         raise RuntimeError(f"DefaultCPUAllocator: can't allocate memory: you tried to allocate {nbytes} bytes. "
                            "Error code 12 (Cannot allocate memory)") from None
+    if memory_format is not None:
+        arr = _formats.arrange(xp, arr, memory_format, name)
     t = Tensor._make(arr, dev)
     if requires_grad:
         t.requires_grad_(True)
     if out is not None:
         from ember.ops.inplace import write_out
-        _result = t
-        return _result if out is None else write_out('_fill', _result, out)
+        return write_out(name, t, out)
     return t
 
 
 @op('ember')
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           **kwargs):
-    return _fill(size_arg('zeros', size, kwargs.pop('size', None)), 0, dtype, device, requires_grad, out)
+    return _fill(size_arg('zeros', size, kwargs.pop('size', None)), 0, dtype, device, requires_grad, out, 'zeros',
+                 layout, pin_memory)
 
 
 @op('ember')
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kwargs):
-    return _fill(size_arg('ones', size, kwargs.pop('size', None)), 1, dtype, device, requires_grad, out)
+    return _fill(size_arg('ones', size, kwargs.pop('size', None)), 1, dtype, device, requires_grad, out, 'ones',
+                 layout, pin_memory)
 
 
 @op('ember')
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None, **kwargs):
     # NOTE: zero-filled, so "uninitialised" memory is deterministic
-    return _fill(size_arg('empty', size, kwargs.pop('size', None)), 0, dtype, device, requires_grad, out)
+    return _fill(size_arg('empty', size, kwargs.pop('size', None)), 0, dtype, device, requires_grad, out, 'empty',
+                 layout, pin_memory, memory_format)
 
 
 @op('ember')
@@ -237,34 +251,37 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
         dtype = scalar_dtype(fill_value) if not isinstance(fill_value, Tensor) else fill_value.dtype
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    return _fill(size_arg('full', (size,)), fill_value, dtype, device, requires_grad, out)
+    return _fill(size_arg('full', (size,)), fill_value, dtype, device, requires_grad, out, 'full', layout)
 
 
-def _like(input, value, dtype, device, requires_grad):
+def _like(name, input, value, dtype, device, requires_grad, layout, memory_format):
     dt = dtype if dtype is not None else input.dtype
     dev = device if device is not None else input.device
-    return _fill(tuple(input.shape), value, dt, dev, requires_grad)
+    t = _fill(tuple(input.shape), value, dt, dev, requires_grad, name=name, layout=layout)
+    fmt = _formats.preserve_format if memory_format is None else memory_format
+    t._data = _formats.arrange(t._xp, t._data, fmt, name, like=input._data)
+    return t
 
 
 @op('ember')
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _like(input, 0, dtype, device, requires_grad)
+    return _like('zeros_like', input, 0, dtype, device, requires_grad, layout, memory_format)
 
 
 @op('ember')
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _like(input, 1, dtype, device, requires_grad)
+    return _like('ones_like', input, 1, dtype, device, requires_grad, layout, memory_format)
 
 
 @op('ember')
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _like(input, 0, dtype, device, requires_grad)
+    return _like('empty_like', input, 0, dtype, device, requires_grad, layout, memory_format)
 
 
 @op('ember')
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
-    return _like(input, fill_value, dtype, device, requires_grad)
+    return _like('full_like', input, fill_value, dtype, device, requires_grad, layout, memory_format)
 
 
 def _num(x):
@@ -367,8 +384,14 @@ def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
 
 @op('ember', 'Tensor')
 def clone(input, *, memory_format=None):
+    """A copy with its own memory and ``input``'s history (strides follow ``memory_format``:
+    ``preserve_format`` by default, as in PyTorch)."""
     from ember.ops.shape import Clone
-    return Clone.apply(input)
+    result = Clone.apply(input)
+    fmt = _formats.preserve_format if memory_format is None else memory_format
+    if fmt is not _formats.preserve_format or not input._data.flags.c_contiguous:
+        result._data = _formats.arrange(result._xp, result._data, fmt, 'clone', like=input._data)
+    return result
 
 
 @op('ember')

@@ -698,7 +698,7 @@ def masked_select(input, mask, *, out=None):
     return _result if out is None else write_out('masked_select', _result, out)
 
 
-@op('ember', 'Tensor')
+@op('ember', 'Tensor', inplace=True)
 def masked_scatter(input, mask, source):
     from ember.ops.shape import broadcast_tensors
     x, m = broadcast_tensors(input, mask)

@@ -234,7 +234,7 @@ def _check_bias(input, shape):
     expand(input.detach(), shape)
 
 
-@op('ember', 'Tensor')
+@op('ember', 'Tensor', inplace=True)
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     prod = mm(mat1, mat2)
     _check_bias(input, tuple(prod.shape))
@@ -247,7 +247,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     return _result if out is None else write_out('addmm', _result, out)
 
 
-@op('ember', 'Tensor')
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     prod = mv(mat, vec)
     _check_bias(input, tuple(prod.shape))
@@ -255,7 +255,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     return _result if out is None else write_out('addmv', _result, out)
 
 
-@op('ember', 'Tensor')
+@op('ember', 'Tensor', inplace=True)
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     prod = bmm(batch1, batch2)
     _check_bias(input, tuple(prod.shape))
@@ -263,7 +263,7 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     return _result if out is None else write_out('baddbmm', _result, out)
 
 
-@op('ember', 'Tensor')
+@op('ember', 'Tensor', inplace=True)
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     prod = bmm(batch1, batch2).sum(0)
     _check_bias(input, tuple(prod.shape))

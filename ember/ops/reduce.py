@@ -627,7 +627,7 @@ class Cumsum(Primitive):
         return g.flip(ctx.dim).cumsum(ctx.dim).flip(ctx.dim), None, None
 
 
-@op('ember', 'Tensor')
+@op('ember', 'Tensor', inplace=True)
 def cumsum(input, dim, *, dtype=None, out=None):
     dt = to_dtype(dtype).np_dtype if dtype is not None else None
     if input.ndim == 0:
@@ -689,7 +689,7 @@ def _cumprod_grad_with_zeros(x, out, g, d):
     return before * b.flip(d)
 
 
-@op('ember', 'Tensor')
+@op('ember', 'Tensor', inplace=True)
 def cumprod(input, dim, *, dtype=None, out=None):
     if dtype is not None:
         input = input.to(dtype)

@@ -1,6 +1,7 @@
 """Shape ops: views (share storage and version counter with their base) and copies."""
 import numpy as np
 
+from ember import _formats
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._util import shape_arg, wrap_dim, wrap_dims
@@ -455,10 +456,13 @@ class Clone(Primitive):
 
 
 @op('Tensor')
-def contiguous(input, memory_format=None):
-    if input._data.flags.c_contiguous:
+def contiguous(input, memory_format=_formats.contiguous_format):
+    """``input`` itself when its memory is already in ``memory_format``'s order, else a copy that is."""
+    if _formats.is_in_format(input._data, memory_format):
         return input
-    return Clone.apply(input)
+    result = Clone.apply(input)
+    result._data = _formats.arrange(result._xp, result._data, memory_format, 'contiguous')
+    return result
 
 
 class Cat(Primitive):

@@ -24,7 +24,7 @@ def is_signed(input):
     return input.is_signed()
 
 
-@op('ember')
+@op('ember', 'Tensor')
 def is_inference(input):
     """Whether the tensor was made under ``inference_mode`` (never true for a tensor that can
     record a graph)."""
@@ -283,3 +283,124 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
                          f"must not be greater than actual buffer length ({nbytes})")
     array = np.frombuffer(buffer, dtype=np_dtype, count=count, offset=offset)
     return Tensor._make(array).requires_grad_(requires_grad)
+
+
+# ------------------------------------------------------------------------------ Tensor-only methods
+@op('Tensor')
+def where(input, condition, other):
+    """``ember.where(condition, input, other)``: the method form keeps ``input`` where ``condition``."""
+    from ember.ops.index import where as select_where
+    return select_where(condition, input, other)
+
+
+@op('Tensor')
+def fill_diagonal_(input, fill_value, wrap=False):
+    """Fill the main diagonal (all dims equal, or a tall matrix's, restarting every ``cols + 1`` rows
+    when ``wrap=True``) with ``fill_value``, in place.
+
+    >>> ember.zeros(2, 3).fill_diagonal_(5.)
+    tensor([[5., 0., 0.],
+            [0., 5., 0.]])
+    """
+    if input.ndim < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    if input.ndim > 2 and len(set(input.shape)) != 1:
+        raise RuntimeError("all dimensions of input must be of equal length")
+    n = min(input.shape)
+    if input.ndim == 2 and wrap and input.shape[0] > input.shape[1] + 1:
+        rows = np.arange(0, input.shape[0])
+        rows = rows[rows % (input.shape[1] + 1) < input.shape[1]]
+        cols = rows % (input.shape[1] + 1)
+        index = (Tensor._make(input._xp.asarray(rows)), Tensor._make(input._xp.asarray(cols)))
+    else:
+        i = Tensor._make(input._xp.arange(n))
+        index = (i,) * input.ndim
+    return input.index_put_(index, input.new_tensor(fill_value))
+
+
+@op('Tensor')
+def new_empty_strided(input, size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
+                      pin_memory=False):
+    """``empty_strided`` with this tensor's dtype and device by default."""
+    return empty_strided(size, stride, dtype=dtype if dtype is not None else input.dtype, layout=layout,
+                         device=device if device is not None else input.device, pin_memory=pin_memory,
+                         requires_grad=requires_grad)
+
+
+@op('Tensor')
+def resize_(input, *sizes, memory_format=None):
+    """Give the tensor a new shape in place, keeping its first elements in row-major order; new
+    elements (when it grows) are uninitialised, as in PyTorch."""
+    from ember.ops._util import shape_arg
+    from ember import _formats
+    if memory_format not in (None, _formats.contiguous_format):
+        raise RuntimeError(f"ember's resize_ supports the contiguous memory format only, not {memory_format}")
+    if input.requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    shape = shape_arg(sizes)
+    n = int(np.prod(shape, dtype=np.int64))
+    flat = input._data.reshape(-1) if input._data.flags.c_contiguous else input._data.ravel()
+    if n <= flat.shape[0]:
+        data = flat[:n].reshape(shape)
+    else:
+        data = input._xp.empty(n, dtype=flat.dtype)
+        data[:flat.shape[0]] = flat
+        data = data.reshape(shape)
+    input._data = data
+    input._version.value += 1
+    return input
+
+
+@op('Tensor')
+def resize_as_(input, the_template, *, memory_format=None):
+    """``resize_`` to the shape of ``the_template``."""
+    return resize_(input, tuple(the_template.shape), memory_format=memory_format)
+
+
+@op('Tensor')
+def apply_(input, callable):  # noqa: A002  (PyTorch's parameter name)
+    """Replace every element ``x`` with ``callable(x)``, in place (CPU; slow: one Python call per
+    element, as PyTorch warns)."""
+    if input.device.type != 'cpu':
+        raise TypeError("apply_ is only implemented on CPU tensors")
+    flat = input._data.reshape(-1)
+    values = [callable(v) for v in flat.tolist()]
+    input._data[...] = np.asarray(values, dtype=input._data.dtype).reshape(input._data.shape)
+    input._version.value += 1
+    return input
+
+
+@op('Tensor')
+def map_(input, tensor, callable):  # noqa: A002
+    """Replace every ``x`` with ``callable(x, y)`` for ``y`` the broadcast ``tensor``, in place (CPU)."""
+    if input.device.type != 'cpu':
+        raise TypeError("map_ is only implemented on CPU tensors")
+    other = np.broadcast_to(tensor._data, input._data.shape).reshape(-1).tolist()
+    values = [callable(a, b) for a, b in zip(input._data.reshape(-1).tolist(), other)]
+    input._data[...] = np.asarray(values, dtype=input._data.dtype).reshape(input._data.shape)
+    input._version.value += 1
+    return input
+
+
+@op('Tensor')
+def dim_order(input):
+    """The dims from outermost to innermost in memory (by decreasing stride; ties keep dim order)."""
+    strides = input.stride()
+    return tuple(sorted(range(input.ndim), key=lambda d: -strides[d]))
+
+
+@op('Tensor')
+def is_pinned(input, device=None):
+    """False: ember allocates no page-locked host memory."""
+    return False
+
+
+@op('Tensor')
+def pin_memory(input, device=None):
+    """Page-locked copies: PyTorch's error without an accelerator; ember's CUDA backend does not
+    allocate pinned host memory yet, and says so rather than return ordinary memory."""
+    from ember import cuda
+    if not cuda.is_available():
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+    raise RuntimeError("ember does not allocate page-locked (pinned) host memory yet; move the tensor with "
+                       ".to('cuda') instead")

@@ -199,7 +199,7 @@ def selu(input):
     return _F().selu(input)
 
 
-@op('ember')
+@op('ember', 'Tensor')
 def hardshrink(input, lambd=0.5, *, out=None):
     result = _F().hardshrink(input, lambd)
     return result if out is None else write_out('hardshrink', result, out)

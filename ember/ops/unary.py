@@ -353,7 +353,7 @@ def logit(input, eps=None, *, out=None):
     return _result if out is None else write_out('logit', _result, out)
 
 
-@op('ember', 'Tensor')
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def sinc(input, *, out=None):
     from ember.ops.index import where
     px = input * math.pi
