@@ -36,6 +36,10 @@ NOT_OPS = {
     # (tests/fixtures/printed/extras.py compares them with PyTorch's printed results)
     'is_same_size', 'is_signed', 'is_inference', 'get_device', 'detach', 'detach_', 'isin', 'nonzero_static',
     'unravel_index', 'empty_strided', 'empty_permuted', 'frombuffer',
+    # Tensor-only helpers that write values or describe memory, not differentiable ops
+    # (tests/test_top_level.py::test_tensor_method_extras)
+    'apply_', 'map_', 'fill_diagonal_', 'resize_', 'resize_as_', 'new_empty_strided', 'dim_order', 'is_pinned',
+    'pin_memory',
     # window functions: made from a length, no tensor input (tests/test_windows.py)
     'hann_window', 'hamming_window', 'blackman_window', 'bartlett_window', 'kaiser_window',
     # index lists and dtype questions, no tensor input (tests/test_arrange.py)
