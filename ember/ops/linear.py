@@ -29,12 +29,14 @@ class Addmm(Primitive):
         if not grad_mode._state.enabled:
             # NOTE: no graph to record (create_graph=False): three array products, no op dispatch
             gd, dev = g._data, g._device
+            # NOTE: the weight's gradient is made as (out, in) and handed to TBackward transposed,
+            # so the weight's .grad arrives contiguous (no copy when it is accumulated)
             return (Tensor._make(gd.sum(0), dev) if need[0] else None,
                     Tensor._make(gd @ wt._data.T, dev) if need[1] else None,
-                    Tensor._make(x._data.T @ gd, dev) if need[2] else None)
+                    Tensor._make((gd.T @ x._data).T, dev) if need[2] else None)
         return (g.sum(0) if need[0] else None,
                 Mm.apply(g, wt.t()) if need[1] else None,
-                Mm.apply(x.t(), g) if need[2] else None)
+                Mm.apply(g.t(), x).t() if need[2] else None)
 
 
 class MmT(Primitive):
@@ -56,8 +58,8 @@ class MmT(Primitive):
         if not grad_mode._state.enabled:
             gd, dev = g._data, g._device
             return (Tensor._make(gd @ wt._data.T, dev) if need[0] else None,
-                    Tensor._make(x._data.T @ gd, dev) if need[1] else None)
-        return Mm.apply(g, wt.t()) if need[0] else None, Mm.apply(x.t(), g) if need[1] else None
+                    Tensor._make((gd.T @ x._data).T, dev) if need[1] else None)
+        return Mm.apply(g, wt.t()) if need[0] else None, (Mm.apply(g.t(), x).t() if need[1] else None)
 
 
 def _name(dtype):
