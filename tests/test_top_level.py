@@ -264,3 +264,25 @@ def test_tensor_method_extras():
     for name in ('eq_', 'ne_', 'lt_', 'le_', 'gt_', 'ge_'):
         assert getattr(e.clone(), name)(2.).tolist() == getattr(e, name[:-1])(2.).float().tolist()
     assert e.clone().cumsum_(0).tolist() == [1., 3., 6.]
+
+
+def test_parameters_are_honoured_or_refused():
+    F = ember.nn.functional
+    with pytest.raises(RuntimeError, match='sparse=True'):
+        F.embedding(ember.tensor([0]), ember.ones(2, 2), sparse=True)
+    with pytest.raises(RuntimeError, match='sparse_grad=True'):
+        ember.gather(ember.ones(2), 0, ember.tensor([0]), sparse_grad=True)
+    with pytest.raises(ValueError, match='^x is not a valid value for compute_mode$'):
+        ember.cdist(ember.ones(2, 2), ember.ones(2, 2), compute_mode='x')
+    with pytest.raises(RuntimeError, match='^repeat_interleave: Invalid output_size, expected 4 but got 3$'):
+        ember.repeat_interleave(ember.tensor([1, 2]), 2, output_size=3)
+    assert ember.repeat_interleave(ember.tensor([1, 2]), 2, output_size=4).tolist() == [1, 1, 2, 2]
+    out = ember.empty(0)
+    assert ember.cat([ember.ones(2), ember.zeros(1)], out=out) is out and out.tolist() == [1, 1, 0]
+    assert ember.stack([ember.ones(2)], out=out) is out and out.shape == (1, 2)
+    i = ember.empty(0, dtype=ember.int64)
+    assert ember.arange(3, out=i) is i and i.tolist() == [0, 1, 2]
+    with pytest.raises(RuntimeError, match='strided layout'):
+        ember.rand(2, layout='sparse_coo')
+    like = ember.randn_like(ember.ones(2, 3, 4, 5).contiguous(memory_format=ember.channels_last))
+    assert like.stride() == (60, 1, 15, 3)

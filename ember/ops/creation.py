@@ -54,6 +54,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     >>> ember.tensor([[1, 2], [3, 4.5]]).dtype
     ember.float32
     """
+    _check_pin_memory('tensor', pin_memory)
     if isinstance(data, range):
         data = list(data)
     dev = as_device(device if device is not None else (data.device if isinstance(data, Tensor) else None))
@@ -314,7 +315,7 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
         arr = start + xp.arange(n, dtype=np.float64) * step
     else:
         arr = xp.arange(start, end, step, dtype=np.int64)[:n]
-    return _finish(arr, dt, dev, requires_grad)
+    return _finish(arr, dt, dev, requires_grad, 'arange', out, layout)
 
 
 @op('ember', name='range')
@@ -338,10 +339,14 @@ def _linspace_array(xp, start, end, steps, np_dtype=np.dtype(np.float64)):
     return xp.where(idx < steps // 2, start + step * idx, end - step * (np_dtype.type(steps - 1) - idx))
 
 
-def _finish(arr, dt, dev, requires_grad):
+def _finish(arr, dt, dev, requires_grad, name='arange', out=None, layout=None):
     t = Tensor._make(arr.astype(dt.np_dtype), dev)
     if requires_grad:
         t.requires_grad_(True)
+    _formats.check_layout(name, layout)
+    if out is not None:
+        from ember.ops.inplace import write_out
+        return write_out(name, t, out)
     return t
 
 
@@ -354,7 +359,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     arr = _linspace_array(xp, _num(start), _num(end), steps, work)
     if dt.category < 2:
         arr = xp.trunc(arr)
-    return _finish(arr, dt, dev, requires_grad)
+    return _finish(arr, dt, dev, requires_grad, 'linspace', out, layout)
 
 
 @op('ember')
@@ -363,7 +368,8 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     dev = as_device(device)
     xp = backend.get_array_module(dev)
-    return _finish(xp.power(base, _linspace_array(xp, _num(start), _num(end), steps)), dt, dev, requires_grad)
+    return _finish(xp.power(base, _linspace_array(xp, _num(start), _num(end), steps)), dt, dev, requires_grad,
+                   'logspace', out, layout)
 
 
 @op('ember')
@@ -374,7 +380,7 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     dev = as_device(device)
     xp = backend.get_array_module(dev)
-    return _finish(xp.eye(n, n if m is None else m, dtype=dt.np_dtype), dt, dev, requires_grad)
+    return _finish(xp.eye(n, n if m is None else m, dtype=dt.np_dtype), dt, dev, requires_grad, 'eye', out, layout)
 
 
 @op('ember')
@@ -414,4 +420,8 @@ def complex(real, imag, *, out=None):
     cdt = np.complex128 if real.dtype.name == 'float64' else np.complex64
     arr = re.astype(cdt)
     arr.imag = im
-    return Tensor._make(arr, real._device)
+    result = Tensor._make(arr, real._device)
+    if out is not None:
+        from ember.ops.inplace import write_out
+        return write_out('complex', result, out)
+    return result

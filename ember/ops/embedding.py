@@ -105,6 +105,9 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
 
     ``padding_idx``'s row gets no gradient; ``max_norm`` renormalises the looked-up rows in place.
     """
+    if sparse:
+        raise RuntimeError("embedding(): ember has no sparse tensors, so sparse=True gradients are not available; "
+                           "use sparse=False")
     _check_indices(input)
     padding_idx = _padding(padding_idx, weight.shape[0])
     if max_norm is not None:
@@ -151,6 +154,9 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
 
     ``input`` is 2-D (each row a bag) or 1-D with ``offsets`` giving where each bag starts.
     """
+    if sparse:
+        raise RuntimeError("embedding_bag(): ember has no sparse tensors, so sparse=True gradients are not available; "
+                           "use sparse=False")
     from ember.ops.creation import zeros
     _check_indices(input, 'embedding_bag')
     if mode not in ('sum', 'mean', 'max'):

@@ -442,6 +442,8 @@ def _gather_small(xp, x, dim, index):
 
 @op('ember', 'Tensor')
 def gather(input, dim, index, *, sparse_grad=False, out=None):
+    if sparse_grad:
+        raise RuntimeError("gather(): ember has no sparse tensors, so sparse_grad=True is not available")
     _check_index(index, 'gather')
     dim = wrap_dim(dim, input.ndim)
     _check_gather_scatter('gather', input, dim, index)

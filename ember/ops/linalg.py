@@ -591,6 +591,10 @@ def cross(input, other, dim=None, *, out=None):
 
 @op('ember')
 def cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary'):
+    if compute_mode not in ('use_mm_for_euclid_dist_if_necessary', 'use_mm_for_euclid_dist',
+                            'donot_use_mm_for_euclid_dist'):
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    # NOTE: every mode computes the same distances; ember always takes the direct (most precise) route
     for name, t in (('X1', x1), ('X2', x2)):
         if t.ndim < 2:
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {t.ndim}D")

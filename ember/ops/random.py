@@ -7,7 +7,7 @@ reproducible for a seed as well.
 """
 import numpy as np
 
-from ember import backend
+from ember import _formats, backend
 from ember._device import as_device
 from ember._dtype import get_default_dtype, to_dtype, int64
 from ember._random import draw
@@ -98,6 +98,8 @@ def _normal_values(gen, n, mean, std, np_dtype, contiguous=True):
 @op('ember')
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False, **kwargs):
+    _formats.check_layout('rand', layout)
+    _check_pin_memory('rand', pin_memory)
     shape = size_arg('rand', size, kwargs.pop('size', None))
     dt = _float_dtype(dtype, 'check_uniform_bounds')
     vals = _uniform_values(_gen(generator), _numel(shape), 0.0, 1.0, dt.np_dtype).reshape(shape)
@@ -107,6 +109,8 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
 @op('ember')
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, **kwargs):
+    _formats.check_layout('randn', layout)
+    _check_pin_memory('randn', pin_memory)
     shape = size_arg('randn', size, kwargs.pop('size', None))
     dt = _float_dtype(dtype, 'normal_kernel_cpu')
     vals = _normal_values(_gen(generator), _numel(shape), 0.0, 1.0, dt.np_dtype).reshape(shape)
@@ -120,18 +124,32 @@ def _out(t, out):
     return copy_into_out(out, t)
 
 
+def _like_format(result, like, memory_format):
+    """``result`` laid out in memory as ``memory_format`` says (``preserve_format``: as ``like``)."""
+    fmt = _formats.preserve_format if memory_format is None else memory_format
+    result._data = _formats.arrange(result._xp, result._data, fmt, 'rand_like', like=like._data)
+    return result
+
+
+def _check_pin_memory(name, pin_memory):
+    from ember.ops.creation import _check_pin_memory as check
+    check(name, pin_memory)
+
+
 @op('ember')
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
-    return rand(*input.shape, generator=generator, dtype=dtype or input.dtype, device=device or input.device,
-                requires_grad=requires_grad)
+    _formats.check_layout('rand_like', layout)
+    return _like_format(rand(*input.shape, generator=generator, dtype=dtype or input.dtype,
+                             device=device or input.device, requires_grad=requires_grad), input, memory_format)
 
 
 @op('ember')
 def randn_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
-    return randn(*input.shape, generator=generator, dtype=dtype or input.dtype, device=device or input.device,
-                 requires_grad=requires_grad)
+    _formats.check_layout('randn_like', layout)
+    return _like_format(randn(*input.shape, generator=generator, dtype=dtype or input.dtype,
+                              device=device or input.device, requires_grad=requires_grad), input, memory_format)
 
 
 _RANDINT_USAGE = (
@@ -170,6 +188,7 @@ def _check_int_bounds(low, high, dt):
 @op('ember')
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
             requires_grad=False):
+    _formats.check_layout('randint', layout)
     if size is None:  # randint(high, size)
         if high is None:
             raise TypeError(_RANDINT_USAGE.format(got=type(low).__name__))
@@ -186,10 +205,11 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
 @op('ember')
 def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None, device=None,
                  requires_grad=False, memory_format=None):
+    _formats.check_layout('randint_like', layout)
     if high is None:
         low, high = 0, low
-    return randint(low, high, tuple(input.shape), generator=generator, dtype=dtype or input.dtype,
-                   device=device or input.device, requires_grad=requires_grad)
+    return _like_format(randint(low, high, tuple(input.shape), generator=generator, dtype=dtype or input.dtype,
+                                device=device or input.device, requires_grad=requires_grad), input, memory_format)
 
 
 _RANDPERM_SMALL = (1 << 32) // 20     # PyTorch changes algorithm at 2**32 / 20
@@ -198,6 +218,8 @@ _RANDPERM_SMALL = (1 << 32) // 20     # PyTorch changes algorithm at 2**32 / 20
 @op('ember')
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
              pin_memory=False):
+    _formats.check_layout('randperm', layout)
+    _check_pin_memory('randperm', pin_memory)
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     dt = to_dtype(dtype) if dtype is not None else int64
@@ -226,6 +248,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
     """The four PyTorch overloads: normal(Tensor, Tensor), normal(Tensor, float), normal(float, Tensor)
     and normal(float, float, size).  As in PyTorch, the Tensor forms draw standard normals (or
     normals with the float std) and then scale and shift them in separate steps."""
+    _formats.check_layout('normal', layout)
     gen = _gen(generator)
     mt, st = isinstance(mean, Tensor), isinstance(std, Tensor)
     if not mt and not st:

@@ -511,7 +511,8 @@ def cat(tensors, dim=0, *, out=None):
             if d != dim and t.shape[d] != ref.shape[d]:
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {dim}. Expected size "
                                    f"{ref.shape[d]} but got size {t.shape[d]} for tensor number {i} in the list.")
-    return Cat.apply(dim, *tensors)
+    result = Cat.apply(dim, *tensors)
+    return result if out is None else write_out('cat', result, out)
 
 
 concat = concatenate = cat
@@ -528,8 +529,8 @@ def stack(tensors, dim=0, *, out=None):
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {_fmt(shape)} at entry 0 "
                                f"and {_fmt(t.shape)} at entry {i}")
     dim = wrap_dim(dim, len(shape) + 1)
-    res = Stack.apply(dim, *tensors)
-    return res
+    result = Stack.apply(dim, *tensors)
+    return result if out is None else write_out('stack', result, out)
 
 
 class Stack(Primitive):
@@ -853,7 +854,10 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     from ember.ops.index import index_select
     from ember.ops.creation import tensor as mk
     if repeats is None:  # repeat_interleave(repeats): each index i repeated repeats[i] times
-        return mk(np.repeat(np.arange(input.shape[0]), input.tolist()), device=input.device)
+        idx = np.repeat(np.arange(input.shape[0]), input.tolist())
+        if output_size is not None and len(idx) != output_size:
+            raise RuntimeError(f"repeat_interleave: Invalid output_size, expected {len(idx)} but got {output_size}")
+        return mk(idx, device=input.device)
     if dim is None:
         input = input.flatten()
         dim = 0
@@ -870,6 +874,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     if any(r < 0 for r in reps):
         raise RuntimeError("repeats can not be negative")
     idx = np.repeat(np.arange(n), reps)
+    if output_size is not None and len(idx) != output_size:
+        raise RuntimeError(f"repeat_interleave: Invalid output_size, expected {len(idx)} but got {output_size}")
     return index_select(input, dim, mk(idx, device=input.device))
 
 
