@@ -57,6 +57,7 @@ from ember._global_flags import (use_deterministic_algorithms, are_deterministic
 from ember._threads import (set_num_threads, get_num_threads, set_num_interop_threads,  # noqa: E402,F401
                             get_num_interop_threads)
 from ember import distributed  # noqa: E402,F401  (ember.distributed after a bare import, as in PyTorch)
+from ember import distributions  # noqa: E402,F401
 from ember import amp, cpu  # noqa: E402,F401
 from ember.cuda import amp as _cuda_amp  # noqa: E402,F401  (binds ember.cuda.amp)
 from ember.amp import autocast, GradScaler  # noqa: E402,F401
