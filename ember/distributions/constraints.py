@@ -302,7 +302,7 @@ class _CorrCholesky(Constraint):
 
     def check(self, value):
         tol = ember.finfo(value.dtype).eps * value.shape[-1] * 10
-        row_norm = ember.linalg.norm(value.detach(), dim=-1)
+        row_norm = value.detach().pow(2).sum(-1).sqrt()
         unit_row_norm = (row_norm - 1.0).abs().le(tol).all(dim=-1)
         return _LowerCholesky().check(value) & unit_row_norm
 

@@ -17,8 +17,12 @@ class Uniform(Distribution):
         >>> m = Uniform(ember.tensor([0.0]), ember.tensor([5.0]))
         >>> m.sample()  # uniformly distributed in the range [0.0, 5.0)
     """
-    arg_constraints = {'low': constraints.dependent(is_discrete=False, event_dim=0),
-                       'high': constraints.dependent(is_discrete=False, event_dim=0)}
+
+    @property
+    def arg_constraints(self):
+        # Each bound is constrained by the other (checked elementwise).
+        return {'low': constraints.less_than(self.high), 'high': constraints.greater_than(self.low)}
+
     has_rsample = True
 
     @property
@@ -44,8 +48,6 @@ class Uniform(Distribution):
         else:
             batch_shape = self.low.size()
         super().__init__(batch_shape, validate_args=validate_args)
-        if self._validate_args and not bool(ember.lt(self.low, self.high).all()):
-            raise ValueError('Uniform is not defined when low>= high')
 
     def expand(self, batch_shape, _instance=None):
         new = self._get_checked_instance(Uniform, _instance)

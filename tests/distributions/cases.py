@@ -131,3 +131,56 @@ def evaluate(dist, value, probs, name):
     except NotImplementedError:
         return None
     return result.detach().tolist()
+
+
+def sample_cases(lib):
+    """Families whose PyTorch sampler reduces to ember's bit-identical random primitives:
+    the same seed gives the same samples. float32, PyTorch's default."""
+    D = lib.distributions
+    t = lib.tensor
+    return {
+        'Normal': D.Normal(t([0.0, 1.0, -2.0]), t([1.0, 0.5, 3.0])),
+        'Uniform': D.Uniform(t([0.0, -1.0]), t([1.0, 3.0])),
+        'Exponential': D.Exponential(t([0.5, 4.0])),
+        'Laplace': D.Laplace(t([0.0, 1.0]), t([1.0, 0.5])),
+        'Cauchy': D.Cauchy(t([0.0, 1.0]), t([1.0, 0.5])),
+        'Bernoulli': D.Bernoulli(t([0.1, 0.5, 0.8])),
+        'Categorical': D.Categorical(t([[0.1, 0.2, 0.7], [0.5, 0.25, 0.25]])),
+        'OneHotCategorical': D.OneHotCategorical(t([0.1, 0.2, 0.7])),
+        'Geometric': D.Geometric(t([0.1, 0.5, 0.9])),
+        'Gumbel': D.Gumbel(t([0.0, 1.0]), t([1.0, 0.5])),
+        'LogNormal': D.LogNormal(t([0.0, 1.0]), t([1.0, 0.5])),
+        'HalfNormal': D.HalfNormal(t([1.0, 0.5])),
+        'HalfCauchy': D.HalfCauchy(t([1.0, 0.5])),
+        'Pareto': D.Pareto(t([1.0, 0.5]), t([2.0, 3.0])),
+        'Weibull': D.Weibull(t([1.0, 0.5]), t([2.0, 3.0])),
+        'RelaxedBernoulli': D.RelaxedBernoulli(t(0.5), t([0.2, 0.7])),
+        'RelaxedOneHotCategorical': D.RelaxedOneHotCategorical(t(0.5), t([0.2, 0.3, 0.5])),
+        'Independent': D.Independent(D.Normal(t([[0.0, 1.0]]), t([[1.0, 2.0]])), 1),
+        'Multinomial': D.Multinomial(5, t([0.2, 0.3, 0.5])),
+    }
+
+
+def draw(lib, dist, seed=0, shape=(4,)):
+    lib.manual_seed(seed)
+    if dist.has_rsample:
+        return dist.rsample(shape).detach().tolist()
+    return dist.sample(shape).tolist()
+
+
+# Transforms compared with PyTorch: (name, constructor given the library, an input x)
+TRANSFORMS = [
+    ('Exp', lambda L: L.distributions.ExpTransform(), [-1.0, 0.3, 2.0]),
+    ('Sigmoid', lambda L: L.distributions.SigmoidTransform(), [-1.0, 0.3, 2.0]),
+    ('Tanh', lambda L: L.distributions.TanhTransform(), [-1.0, 0.3, 2.0]),
+    ('Softplus', lambda L: L.distributions.SoftplusTransform(), [-1.0, 0.3, 2.0]),
+    ('Affine', lambda L: L.distributions.AffineTransform(1.5, -2.0), [-1.0, 0.3, 2.0]),
+    ('Power', lambda L: L.distributions.PowerTransform(L.tensor(2.5, dtype=L.float64)), [0.5, 1.3, 2.0]),
+    ('StickBreaking', lambda L: L.distributions.StickBreakingTransform(), [[-1.0, 0.3, 2.0]]),
+    ('Compose', lambda L: L.distributions.ComposeTransform(
+        [L.distributions.AffineTransform(0.5, 2.0), L.distributions.ExpTransform()]), [-1.0, 0.3, 2.0]),
+    ('CorrCholesky', lambda L: L.distributions.CorrCholeskyTransform(), [[-1.0, 0.3, 2.0]]),
+    ('LowerCholesky', lambda L: L.distributions.LowerCholeskyTransform(), [[-1.0, 0.3], [2.0, 0.5]]),
+    ('Independent', lambda L: L.distributions.IndependentTransform(L.distributions.ExpTransform(), 1),
+     [[-1.0, 0.3, 2.0]]),
+]
