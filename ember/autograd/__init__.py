@@ -9,16 +9,7 @@ from ember.autograd.gradcheck import gradcheck, gradgradcheck
 from ember.autograd.anomaly_mode import detect_anomaly, set_detect_anomaly, is_anomaly_enabled
 from ember.autograd import graph
 
-Variable = None  # replaced below: the legacy wrapper is just Tensor
-
-
-def _variable(data, requires_grad=False, volatile=False):
-    t = data.detach()
-    t.requires_grad_(requires_grad)
-    return t
-
-
-Variable = _variable
+from ember.autograd.variable import Variable
 
 __all__ = ['Function', 'once_differentiable', 'backward', 'grad', 'no_grad', 'enable_grad', 'set_grad_enabled',
            'inference_mode', 'functional', 'gradcheck', 'gradgradcheck', 'detect_anomaly', 'set_detect_anomaly']
