@@ -59,6 +59,8 @@ from ember._threads import (set_num_threads, get_num_threads, set_num_interop_th
 from ember import distributed  # noqa: E402,F401  (ember.distributed after a bare import, as in PyTorch)
 from ember import distributions  # noqa: E402,F401
 from ember import amp, cpu  # noqa: E402,F401
+from ember import func  # noqa: E402
+vmap = func.vmap
 from ember.cuda import amp as _cuda_amp  # noqa: E402,F401  (binds ember.cuda.amp)
 from ember.amp import autocast, GradScaler  # noqa: E402,F401
 from ember.amp._state import *  # noqa: E402,F401,F403  (is_autocast_enabled, set_autocast_dtype, ...)
