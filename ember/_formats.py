@@ -59,18 +59,23 @@ def _check_format(name, value):
                         f"{type(value).__name__}")
 
 
+def _c_order(xp, array):
+    # not xp.ascontiguousarray alone: it turns a 0-d array into a 1-element 1-d one
+    return array if array.flags.c_contiguous else xp.ascontiguousarray(array)
+
+
 def arrange(xp, array, value, name, like=None):
     """``array``'s values in the memory format ``value`` (``preserve_format`` keeps ``like``'s, or
     ``array``'s, order when it is one of the known formats); a copy only when the order changes."""
     _check_format(name, value)
     if value is None or value is contiguous_format:
-        return xp.ascontiguousarray(array)
+        return _c_order(xp, array)
     if value is preserve_format:
         source = like if like is not None else array
         for fmt in (channels_last, channels_last_3d):
             if is_in_format(source, fmt) and not source.flags.c_contiguous:
                 return arrange(xp, array, fmt, name)
-        return xp.ascontiguousarray(array) if like is not None else array
+        return _c_order(xp, array) if like is not None else array
     perm = _PERMUTATIONS.get((value.name, array.ndim))
     if perm is None:
         raise RuntimeError(f"required rank {4 if value is channels_last else 5} tensor to use {value.name} format")

@@ -332,3 +332,10 @@ def test_default_dtype_drives_float_creation():
         torch.set_default_dtype(torch.float32)
     with pytest.raises(TypeError, match="only floating-point types are supported as the default type"):
         torch.set_default_dtype(torch.int64)
+
+
+def test_like_functions_keep_a_zero_dim_shape():
+    s = torch.tensor(2.0)
+    for fn in (torch.zeros_like, torch.ones_like, torch.empty_like, lambda t: torch.full_like(t, 3.0)):
+        assert fn(s).shape == ()
+    assert s.contiguous().shape == ()
