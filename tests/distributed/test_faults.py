@@ -37,6 +37,6 @@ def test_failed_ranks_end_their_jobs():
     for k, p in procs.items():
         assert p.returncode != 0, (k, outs[k])
         assert 'should not have' not in outs[k], outs[k]
-    assert seconds < 40, outs
+    assert seconds < 55, outs  # well under the 60 s the sleeping rank would take (about 15 s when the machine is quiet)
     assert 'ValueError: rank 1 failed on purpose' in outs['raise'], outs['raise']
     assert 'DistBackendError: all_reduce timed out after 1 s on rank 0 of 2' in outs['timeout'], outs['timeout']
