@@ -24,3 +24,4 @@ from ember.nn.modules.deprecated import Container, NLLLoss2d  # noqa: F401
 from ember.nn.modules._syncbn import SyncBatchNorm  # noqa: F401
 from ember.nn.modules.ctc import CTCLoss  # noqa: F401
 from ember.nn.modules.fractional_pool import FractionalMaxPool2d, FractionalMaxPool3d  # noqa: F401
+from ember.nn.modules.adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: F401
