@@ -13,6 +13,7 @@ import ember
 import ember.nn as nn
 from ember.nn.utils import rnn as R
 from tests.fixtures.nn_layers.record_packed import PACKS, RNNS, record
+from tests.nn._recorded import same
 
 with open(os.path.join(os.path.dirname(__file__), '..', 'fixtures', 'nn_layers', 'packed.json')) as _f:
     RECORDED = json.load(_f)
@@ -27,18 +28,7 @@ def ours():
 
 
 def _same(got, want, path=''):
-    if isinstance(want, dict):
-        assert set(got) == set(want), path
-        for k in want:
-            _same(got[k], want[k], f'{path}/{k}')
-    elif isinstance(want, list) and want and isinstance(want[0], (list, dict)):
-        assert len(got) == len(want), path
-        for i, (g, w) in enumerate(zip(got, want)):
-            _same(g, w, f'{path}[{i}]')
-    elif isinstance(want, list) and want and isinstance(want[0], float):
-        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-11, err_msg=path)
-    else:
-        assert got == want, path
+    same(got, want, 1e-9, 1e-11, path)
 
 
 @pytest.mark.parametrize('i', range(len(PACKS)))

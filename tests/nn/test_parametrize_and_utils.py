@@ -8,13 +8,13 @@ import json
 import os
 import warnings
 
-import numpy as np
 import pytest
 
 import ember
 import ember.nn as nn
 from ember.nn.utils import parametrize as P
 from tests.fixtures.nn_layers.record_utils import record
+from tests.nn._recorded import same
 
 with open(os.path.join(os.path.dirname(__file__), '..', 'fixtures', 'nn_layers', 'utils.json')) as _f:
     RECORDED = json.load(_f)
@@ -30,18 +30,7 @@ def ours():
 
 
 def _same(got, want, path=''):
-    if isinstance(want, dict):
-        assert set(got) == set(want), path
-        for k in want:
-            _same(got[k], want[k], f'{path}/{k}')
-    elif isinstance(want, list) and want and isinstance(want[0], (list, dict)):
-        assert len(got) == len(want), path
-        for i, (g, w) in enumerate(zip(got, want)):
-            _same(g, w, f'{path}[{i}]')
-    elif isinstance(want, list) and want and isinstance(want[0], float):
-        np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-6, err_msg=path)
-    else:
-        assert got == want, path
+    same(got, want, 2e-5, 2e-6, path)
 
 
 @pytest.mark.parametrize('case', sorted(RECORDED))
