@@ -126,3 +126,20 @@ def test_losses_still_take_an_integer_target_or_keep_integers():
     assert F.mse_loss(_A.float(), _B).item() == 2.0 and F.mse_loss(_A, _B.float()).dtype is ember.float32
     assert F.l1_loss(_A, _B, reduction='sum').tolist() == 2 and F.l1_loss(_A, _B, reduction='sum').dtype is ember.int64
     assert F.nll_loss(ember.tensor([[1., 2.]]), ember.tensor([1], dtype=ember.uint8)).item() == -2.0
+
+
+# ------------------------------------------------------------------ ember.tensor with too-big integers
+@pytest.mark.parametrize('data, dtype, error, message', [
+    (2 ** 31, ember.int32, RuntimeError, 'value cannot be converted to type int32 without overflow'),
+    ([2 ** 31], ember.int32, RuntimeError, 'value cannot be converted to type int32 without overflow'),
+    (300, ember.int8, RuntimeError, 'value cannot be converted to type int8 without overflow'),
+    ([1, 2 ** 63], None, ValueError, 'Overflow when unpacking long long'),
+])
+def test_tensor_refuses_integers_out_of_range_as_pytorch(data, dtype, error, message):
+    with pytest.raises(error) as info:
+        ember.tensor(data, dtype=dtype)
+    assert str(info.value) == message
+
+
+def test_tensor_wraps_negative_integers_into_uint8():
+    assert ember.tensor([-1, 5], dtype=ember.uint8).tolist() == [255, 5]

@@ -39,6 +39,21 @@ def _infer_dtype(data):
     raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
 
 
+def _narrowed(data, dt):
+    """Integers too big for ``dt``, as PyTorch treats them: beyond 64 bits ValueError; beyond the
+    type's range RuntimeError; an unsigned type takes negatives down to minus its maximum (wrapping)."""
+    try:
+        wide = np.array(data, dtype=np.int64)
+    except OverflowError:
+        raise ValueError("Overflow when unpacking long long") from None
+    if dt.np_dtype.kind in 'iu':
+        info = np.iinfo(dt.np_dtype)
+        low = -info.max if dt.np_dtype.kind == 'u' else info.min
+        if wide.size and (wide.min() < low or wide.max() > info.max):
+            raise RuntimeError(f"value cannot be converted to type {dt.np_dtype.name} without overflow")
+    return wide.astype(dt.np_dtype)
+
+
 def _to_nested_list(data):
     if isinstance(data, Tensor):
         return backend.to_numpy(data._data)
@@ -72,7 +87,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         try:
             arr = np.array(data, dtype=dt.np_dtype)
         except OverflowError:
-            raise ValueError("Overflow when unpacking long long") from None
+            arr = _narrowed(data, dt)
         except ValueError as e:
             if 'inhomogeneous' in str(e) or 'sequence' in str(e):
                 raise ValueError(f"expected sequence of length {len(data[0])} at dim 1 (got "
