@@ -32,6 +32,7 @@ from ember.distributions.laplace import Laplace
 from ember.distributions.log_normal import LogNormal
 from ember.distributions.mixture_same_family import MixtureSameFamily
 from ember.distributions.multinomial import Multinomial
+from ember.distributions.multivariate_normal import MultivariateNormal
 from ember.distributions.negative_binomial import NegativeBinomial
 from ember.distributions.normal import Normal
 from ember.distributions.one_hot_categorical import OneHotCategorical, OneHotCategoricalStraightThrough
@@ -52,7 +53,7 @@ del _add_kl_info
 __all__ = [
     'Bernoulli', 'Beta', 'Binomial', 'Categorical', 'Cauchy', 'Chi2', 'Dirichlet', 'Distribution',
     'Exponential', 'ExponentialFamily', 'Gamma', 'Geometric', 'Gumbel', 'HalfCauchy', 'HalfNormal',
-    'Independent', 'Laplace', 'LogNormal', 'LogitRelaxedBernoulli', 'MixtureSameFamily', 'Multinomial',
+    'Independent', 'Laplace', 'LogNormal', 'LogitRelaxedBernoulli', 'MixtureSameFamily', 'Multinomial', 'MultivariateNormal',
     'NegativeBinomial', 'Normal', 'OneHotCategorical', 'OneHotCategoricalStraightThrough', 'Pareto',
     'Poisson', 'RelaxedBernoulli', 'RelaxedOneHotCategorical', 'StudentT', 'TransformedDistribution',
     'Uniform', 'Weibull', 'ExpRelaxedCategorical', 'biject_to', 'kl_divergence', 'register_kl',

@@ -58,6 +58,13 @@ def cases(lib):
         'Pareto': (D.Pareto(t([1.0, 0.5, 2.0]), t([0.8, 2.5, 5.0])), t([1.5, 0.9, 4.2]), q),
         'Weibull': (D.Weibull(t([1.0, 0.5, 2.0]), t([0.8, 2.5, 5.0])), pos, q),
         'Weibull_icdf': (D.Weibull(t([1.0, 0.5, 2.0]), t([0.8, 2.5, 5.0])), pos, None),
+        'MultivariateNormal_cov': (D.MultivariateNormal(t([[0.0, 1.0, -1.0], [0.5, 0.5, 0.5]]),
+                                                        t([[2.0, 0.3, 0.1], [0.3, 1.0, -0.2], [0.1, -0.2, 0.5]])),
+                                   t([[0.3, 0.2, -0.5], [1.0, -1.0, 0.0]]), None),
+        'MultivariateNormal_prec': (D.MultivariateNormal(t([0.0, 1.0]), precision_matrix=t([[2.0, 0.5], [0.5, 1.0]])),
+                                    t([0.3, 0.2]), None),
+        'MultivariateNormal_tril': (D.MultivariateNormal(t([0.0, 1.0]), scale_tril=t([[1.5, 0.0], [0.4, 0.7]])),
+                                    t([[0.3, 0.2], [-2.0, 1.0]]), None),
         'TransformedTanh': (D.TransformedDistribution(D.Normal(t([0.0, 1.0, -0.5]), t([1.0, 0.5, 2.0])),
                                                       [D.TanhTransform()]), t([0.1, 0.7, -0.9]), q),
         'TransformedAffineExp': (D.TransformedDistribution(
@@ -101,6 +108,9 @@ def kl_cases(lib):
         'Independent_Independent': (D.Independent(n1, 1), D.Independent(n2, 1)),
         'Binomial_Binomial': (D.Binomial(10, t([0.2, 0.7])), D.Binomial(10, t([0.5, 0.4]))),
         'HalfNormal_HalfNormal': (D.HalfNormal(t([1.0, 2.0])), D.HalfNormal(t([0.5, 3.0]))),
+        'MultivariateNormal_MultivariateNormal': (
+            D.MultivariateNormal(t([0.0, 1.0]), t([[2.0, 0.3], [0.3, 1.0]])),
+            D.MultivariateNormal(t([[0.5, 0.0], [1.0, 1.0]]), scale_tril=t([[1.0, 0.0], [0.5, 2.0]]))),
         'Pareto_Pareto': (D.Pareto(t([1.0, 2.0]), t([1.0, 3.0])), D.Pareto(t([0.5, 1.0]), t([2.0, 1.5]))),
     }
 
@@ -158,6 +168,7 @@ def sample_cases(lib):
         'RelaxedOneHotCategorical': D.RelaxedOneHotCategorical(t(0.5), t([0.2, 0.3, 0.5])),
         'Independent': D.Independent(D.Normal(t([[0.0, 1.0]]), t([[1.0, 2.0]])), 1),
         'Multinomial': D.Multinomial(5, t([0.2, 0.3, 0.5])),
+        'MultivariateNormal': D.MultivariateNormal(t([[0.0, 1.0], [2.0, -1.0]]), scale_tril=t([[1.5, 0.0], [0.4, 0.7]])),
     }
 
 

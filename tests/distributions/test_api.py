@@ -204,3 +204,28 @@ def test_special_functions_without_scipy(monkeypatch):
                S._np_gammainc(np.array([0.5, 2.0, 30.0]), np.array([0.2, 5.0, 25.0]))]
     for a, b in zip(with_scipy, without):
         np.testing.assert_allclose(b, a, rtol=1e-10)
+
+
+def test_multivariate_normal_gradients_through_the_cholesky_factor():
+    from ember.distributions._linalg import cholesky, solve_triangular
+    A = t([[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.5, 0.2, 2.0]]).requires_grad_()
+    sym_chol = lambda A: cholesky(0.5 * (A + A.mT))
+    assert ember.autograd.gradcheck(sym_chol, (A,))
+    assert ember.autograd.gradgradcheck(sym_chol, (A,))
+    L = cholesky(A).detach().expand(2, 3, 3).clone().requires_grad_()
+    B = t([[1.0, 2.0], [0.5, -1.0], [3.0, 0.1]]).requires_grad_()
+    assert ember.autograd.gradcheck(lambda L, B: solve_triangular(L, B, upper=False), (L, B))
+    cov = t([[2.0, 0.3], [0.3, 1.0]]).requires_grad_()
+    loc = t([0.0, 1.0]).requires_grad_()
+    d = D.MultivariateNormal(loc, cov)
+    d.log_prob(t([[0.5, 0.5], [1.0, -1.0]])).sum().backward()
+    # d/dloc log N(x; loc, S) = S^-1 (x - loc), summed over the two points
+    S_inv = np.linalg.inv(cov.detach().numpy())
+    expected = S_inv @ (np.array([0.5, 0.5]) - [0.0, 1.0]) + S_inv @ (np.array([1.0, -1.0]) - [0.0, 1.0])
+    np.testing.assert_allclose(loc.grad.numpy(), expected, rtol=1e-10)
+    assert cov.grad is not None
+    x = D.MultivariateNormal(loc, scale_tril=t([[1.0, 0.0], [0.5, 2.0]])).rsample((3,))
+    assert x.shape == (3, 2) and x.requires_grad
+    with pytest.raises(ValueError, match='^Exactly one of covariance_matrix or precision_matrix or scale_tril may '
+                                         'be specified.$'):
+        D.MultivariateNormal(loc)
