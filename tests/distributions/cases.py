@@ -65,6 +65,11 @@ def cases(lib):
                                     t([0.3, 0.2]), None),
         'MultivariateNormal_tril': (D.MultivariateNormal(t([0.0, 1.0]), scale_tril=t([[1.5, 0.0], [0.4, 0.7]])),
                                     t([[0.3, 0.2], [-2.0, 1.0]]), None),
+        'Kumaraswamy': (D.Kumaraswamy(t([0.5, 2.0, 5.0]), t([0.7, 3.0, 1.5])), unit, q),
+        'LogisticNormal': (D.LogisticNormal(t([0.0, 1.0]), t([1.0, 0.5])), t([0.2, 0.3, 0.5]), None),
+        'FisherSnedecor': (D.FisherSnedecor(t([1.0, 3.0, 10.0]), t([2.0, 5.0, 30.0])), pos, None),
+        'ContinuousBernoulli': (D.ContinuousBernoulli(t([0.1, 0.4995, 0.8])), unit, q),
+        'ContinuousBernoulli_logits': (D.ContinuousBernoulli(logits=t([-2.0, 0.5, 3.0])), unit, q),
         'TransformedTanh': (D.TransformedDistribution(D.Normal(t([0.0, 1.0, -0.5]), t([1.0, 0.5, 2.0])),
                                                       [D.TanhTransform()]), t([0.1, 0.7, -0.9]), q),
         'TransformedAffineExp': (D.TransformedDistribution(
@@ -168,6 +173,9 @@ def sample_cases(lib):
         'RelaxedOneHotCategorical': D.RelaxedOneHotCategorical(t(0.5), t([0.2, 0.3, 0.5])),
         'Independent': D.Independent(D.Normal(t([[0.0, 1.0]]), t([[1.0, 2.0]])), 1),
         'Multinomial': D.Multinomial(5, t([0.2, 0.3, 0.5])),
+        'Kumaraswamy': D.Kumaraswamy(t([0.5, 2.0]), t([0.7, 3.0])),
+        'LogisticNormal': D.LogisticNormal(t([0.0, 1.0]), t([1.0, 0.5])),
+        'ContinuousBernoulli': D.ContinuousBernoulli(t([0.1, 0.4995, 0.8])),
         'MultivariateNormal': D.MultivariateNormal(t([[0.0, 1.0], [2.0, -1.0]]), scale_tril=t([[1.5, 0.0], [0.4, 0.7]])),
     }
 
