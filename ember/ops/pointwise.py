@@ -129,39 +129,32 @@ def lcm(input, other, *, out=None):
     return _result if out is None else write_out('lcm', _result, out)
 
 
-class Logaddexp(Primitive):
+class _LogAddBase(Primitive):
+    """``log_b(b**x + b**y)``; each input's gradient is its share ``b**x / (b**x + b**y)``, a
+    sigmoid of the scaled difference (stable for any gap)."""
+    _promote = True
+    ufunc, log_base = 'logaddexp', 1.0
+
+    @classmethod
+    @elementwise
+    def forward(cls, ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return getattr(ctx.xp, cls.ufunc)(a, b)
+
+    @classmethod
+    def backward(cls, ctx, g):
+        a, b = ctx.saved_tensors
+        share = ((a - b) * cls.log_base).sigmoid()
+        return g * share, g * (1 - share)
+
+
+class Logaddexp(_LogAddBase):
     node_name = 'LogaddexpBackward0'
-    _promote = True
-
-    @staticmethod
-    @elementwise
-    def forward(ctx, a, b):
-        y = ctx.xp.logaddexp(a, b)
-        ctx.save_for_backward(a, b)
-        return y
-
-    @staticmethod
-    def backward(ctx, g):
-        a, b = ctx.saved_tensors
-        wa = (a - b).sigmoid()          # e^a / (e^a + e^b), stable for any gap
-        return g * wa, g * (1 - wa)
 
 
-class Logaddexp2(Primitive):
+class Logaddexp2(_LogAddBase):
     node_name = 'Logaddexp2Backward0'
-    _promote = True
-
-    @staticmethod
-    @elementwise
-    def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
-        return ctx.xp.logaddexp2(a, b)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, b = ctx.saved_tensors
-        wa = ((a - b) * math.log(2)).sigmoid()   # 2^a / (2^a + 2^b)
-        return g * wa, g * (1 - wa)
+    ufunc, log_base = 'logaddexp2', math.log(2)
 
 
 @op('ember', 'Tensor')
