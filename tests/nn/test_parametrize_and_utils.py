@@ -181,3 +181,18 @@ def test_transfer_parametrizations_and_params():
     assert P.is_parametrized(dst, 'weight') and type(dst).__name__ == 'ParametrizedLinear'
     assert ember.equal(dst.weight, src.weight)
     assert dst.parametrizations.weight.original0 is not src.parametrizations.weight.original0
+
+
+def test_convert_conv_weight_memory_format():
+    # PyTorch 2.13 gives these strides: channels_last for the 2-d convolutions only, values unchanged
+    model = nn.Sequential(nn.Conv2d(2, 3, 2), nn.Sequential(nn.ConvTranspose2d(3, 4, 3)), nn.Conv3d(2, 2, 2),
+                          nn.Linear(2, 2))
+    weights = [m.weight for m in (model[0], model[1][0], model[2])]
+    before = [w.detach().clone() for w in weights]
+    assert nn.utils.convert_conv2d_weight_memory_format(model, ember.channels_last) is model
+    assert model[0].weight.stride() == (8, 1, 4, 2) and model[1][0].weight.stride() == (36, 1, 12, 4)
+    assert model[2].weight.stride() == (16, 8, 4, 2, 1)
+    nn.utils.convert_conv3d_weight_memory_format(model, ember.channels_last_3d)
+    assert model[2].weight.stride() == (16, 1, 8, 4, 2)
+    for w, b, m in zip(weights, before, (model[0], model[1][0], model[2])):
+        assert m.weight is w and ember.equal(w, b)
