@@ -403,6 +403,12 @@ class Tensor:
     def bfloat16(self, memory_format=_formats.preserve_format):
         return self.to(_d.bfloat16, memory_format=memory_format)
 
+    def cfloat(self, memory_format=_formats.preserve_format):
+        return self.to(_d.complex64, memory_format=memory_format)
+
+    def cdouble(self, memory_format=_formats.preserve_format):
+        return self.to(_d.complex128, memory_format=memory_format)
+
     def long(self, memory_format=_formats.preserve_format):
         return self.to(_d.int64, memory_format=memory_format)
 

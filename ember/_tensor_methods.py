@@ -31,11 +31,9 @@ def _install():
     Tensor.mT = property(lambda self: shape.transpose(self, -2, -1))
     Tensor.H = property(lambda self: shape.t(self).conj() if hasattr(self, 'conj') else shape.t(self))
     Tensor.mH = Tensor.mT
-    Tensor.conj = lambda self: self
-    Tensor.resolve_conj = lambda self: self
-    Tensor.resolve_neg = lambda self: self
-    Tensor.real = property(lambda self: self)
-    Tensor.is_conj = lambda self: False
+    from ember.ops import complex as _complex
+    Tensor.real = property(_complex.real, lambda self, value: _complex.real(self).copy_(value))
+    Tensor.imag = property(_complex.imag, lambda self, value: _complex.imag(self).copy_(value))
     Tensor.to = convert.to
     Tensor.nbytes = property(lambda self: self._data.nbytes)
     Tensor.itemsize = property(lambda self: self._data.itemsize)

@@ -26,7 +26,7 @@ NOT_OPS = {
     'manual_seed', 'seed', 'initial_seed', 'get_rng_state', 'set_rng_state', 'rand', 'randn', 'rand_like',
     'randn_like', 'randint', 'randint_like', 'randperm', 'normal', 'bernoulli', 'multinomial', 'poisson',
     # predicates returning Python values, not tensors
-    'is_nonzero',
+    'is_nonzero', 'is_conj', 'is_neg',      # (tests/test_complex.py)
     # shape utilities on sizes, not tensors
     'broadcast_shapes',
     # PyTorch's top-level spellings of nn functions, covered by their F rows

@@ -254,6 +254,8 @@ def _validate(g, meta, node):
             raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index 0 - got "
                                f"{list(g.shape)} but expected shape compatible with {list(shape)}") from None
     if g._data.dtype != np_dtype:
+        if g._data.dtype.kind == 'c' and np_dtype.kind != 'c':
+            g = g.real          # a real input's gradient is the real part (as PyTorch)
         g = g.to(from_numpy_dtype(np_dtype))
     if g._device is not device and g._device != device:
         g = g.to(device)

@@ -71,6 +71,10 @@ class Mul(Primitive):
     @staticmethod
     def backward(ctx, g):
         b, a = ctx.saved_tensors
+        if g._data.dtype.kind == 'c':
+            # complex: the gradient is conjugate Wirtinger (PyTorch's convention), grad * conj(other)
+            b = b.conj() if isinstance(b, Tensor) else (b.conjugate() if b is not None else None)
+            a = a.conj() if a is not None else None
         if not grad_mode._state.enabled:  # first order: multiply the arrays, no op dispatch
             gd, dev = g._data, g._device
             return (None if b is None else Tensor._make(gd * (b._data if isinstance(b, Tensor) else b), dev),

@@ -32,8 +32,8 @@ class Mm(Primitive):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        ga = g.mm(b.t()) if b is not None else None
-        gb = a.t().mm(g) if a is not None else None
+        ga = g.mm(b.t().conj()) if b is not None else None      # conj: a no-op for real tensors
+        gb = a.t().conj().mm(g) if a is not None else None
         return ga, gb
 
 
@@ -71,8 +71,8 @@ class Mv(Primitive):
     @staticmethod
     def backward(ctx, g):
         a, v = ctx.saved_tensors
-        return g.unsqueeze(1) * v.unsqueeze(0) if ctx.needs_input_grad[0] else None, \
-            a.t().mv(g) if ctx.needs_input_grad[1] else None
+        return g.unsqueeze(1) * v.conj().unsqueeze(0) if ctx.needs_input_grad[0] else None, \
+            a.t().conj().mv(g) if ctx.needs_input_grad[1] else None        # conj: complex only
 
 
 @op('ember', 'Tensor')
@@ -132,8 +132,8 @@ class Bmm(Primitive):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        ga = g.matmul(b.transpose(-1, -2)) if ctx.needs_input_grad[0] else None
-        gb = a.transpose(-1, -2).matmul(g) if ctx.needs_input_grad[1] else None
+        ga = g.matmul(b.transpose(-1, -2).conj()) if ctx.needs_input_grad[0] else None    # conj: complex only
+        gb = a.transpose(-1, -2).conj().matmul(g) if ctx.needs_input_grad[1] else None
         return ga, gb
 
 

@@ -88,7 +88,14 @@ def _sigmoid(xp, x):
 Sigmoid = _unary('SigmoidBackward0', _sigmoid, lambda g, x, y: g * y * (1 - y), save='y', arrays=True)
 Reciprocal = _unary('ReciprocalBackward0', lambda xp, x: xp.reciprocal(x), lambda g, x, y: -g * y * y, save='y',
                     arrays=True)
-Abs = _unary('AbsBackward0', lambda xp, x: xp.abs(x), lambda g, x, y: g * x.sign(), promote=False)
+Abs = _unary('AbsBackward0', lambda xp, x: xp.abs(x),
+             lambda g, x, y: g * (_complex_sign(x) if x.dtype.is_complex else x.sign()), promote=False)
+
+
+def _complex_sign(z):
+    # z / |z| (0 at 0), differentiable: sign() of a complex tensor has no gradient
+    a = z.abs()
+    return z * (a + (a == 0).to(a.dtype)).reciprocal()
 Erf = _unary('ErfBackward0', lambda xp, x: _erf(xp, x),
              lambda g, x, y: g * (2 / math.sqrt(math.pi)) * (-(x * x)).exp())
 Erfc = _unary('ErfcBackward0', lambda xp, x: _erfc(xp, x),

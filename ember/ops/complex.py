@@ -1,0 +1,206 @@
+"""Complex-number ops: real/imag as views, view_as_real/view_as_complex, conj, angle, polar.
+
+Gradients follow PyTorch's convention for complex inputs: a tensor's ``.grad`` is the conjugate
+Wirtinger derivative of a real loss (dL/dx + i dL/dy), so a holomorphic step passes
+``grad * conj(f'(z))`` back. ``real``/``imag`` are built exactly as PyTorch builds them, a select of
+``view_as_real``, so they are writable views sharing memory and their graph nodes read the same.
+
+ember has no lazy conjugate bit: ``conj()`` of a complex tensor makes the conjugated values at once
+(``is_conj()`` is always False), so writing into it does not write into the original.
+"""
+import math
+
+import numpy as np
+
+from ember._tensor import Tensor
+from ember.autograd.function import Primitive
+from ember.ops._registry import op
+from ember.ops.shape import select
+
+
+def _scalar_type_name(t):
+    return {'float16': 'Half', 'float32': 'Float', 'float64': 'Double', 'bfloat16': 'BFloat16', 'int8': 'Char',
+            'int16': 'Short', 'int32': 'Int', 'int64': 'Long', 'uint8': 'Byte', 'bool': 'Bool'}[t.dtype.name]
+
+
+class ViewAsReal(Primitive):
+    node_name = 'ViewAsRealBackward0'
+    _view = True
+
+    @staticmethod
+    def forward(ctx, z):
+        # a new last axis of size 1 lets NumPy reinterpret each complex as its two floats, in place
+        return z[..., None].view(z.real.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return view_as_complex(g.contiguous() if g.stride(-1) != 1 else g)
+
+
+class ViewAsComplex(Primitive):
+    node_name = 'ViewAsComplexBackward0'
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.view(np.complex64 if x.dtype == np.float32 else np.complex128)[..., 0]
+
+    @staticmethod
+    def backward(ctx, g):
+        return view_as_real(g)
+
+
+@op('ember')
+def view_as_real(input):
+    """A float view (..., 2) of a complex tensor: the real and imaginary parts, sharing its memory."""
+    if not input.dtype.is_complex:
+        raise RuntimeError("view_as_real is only supported for complex tensors")
+    return ViewAsReal.apply(input)
+
+
+@op('ember')
+def view_as_complex(input):
+    """A complex view of a float tensor whose last dimension (of size 2, stride 1) holds (real, imag)."""
+    if input.dtype.name not in ('float32', 'float64'):
+        raise RuntimeError("view_as_complex is only supported for half, float and double tensors, but got a "
+                           f"tensor of scalar type: {_scalar_type_name(input)}")
+    if input.ndim == 0 or input.shape[-1] != 2:
+        raise RuntimeError("Tensor must have a last dimension of size 2")
+    if input.stride(-1) != 1:
+        raise RuntimeError("Tensor must have a last dimension with stride 1")
+    if any(s % 2 for s in input.stride()[:-1]):
+        raise RuntimeError("Tensor must have a stride divisible by 2 for all but last dimension")
+    if input.storage_offset() % 2:
+        raise RuntimeError("Tensor must have a storage_offset divisible by 2")
+    return ViewAsComplex.apply(input)
+
+
+@op('ember')
+def real(input):
+    """The real part: a view for a complex tensor (writes go through), the tensor itself otherwise."""
+    if not input.dtype.is_complex:
+        return input
+    return select(view_as_real(input), -1, 0)
+
+
+@op('ember')
+def imag(input):
+    """The imaginary part of a complex tensor, as a view sharing its memory."""
+    if not input.dtype.is_complex:
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    return select(view_as_real(input), -1, 1)
+
+
+class ConjPhysical(Primitive):
+    node_name = 'ConjPhysicalBackward0'
+
+    @staticmethod
+    def forward(ctx, z):
+        return ctx.xp.conj(z)
+
+    @staticmethod
+    def backward(ctx, g):
+        return conj_physical(g)
+
+
+class Conj(ConjPhysical):
+    node_name = 'ConjBackward0'
+
+    @staticmethod
+    def backward(ctx, g):
+        return conj(g)
+
+
+@op('ember', 'Tensor')
+def conj(input):
+    """The complex conjugate (the tensor itself when it is not complex)."""
+    return Conj.apply(input) if input.dtype.is_complex else input
+
+
+@op('ember', 'Tensor', inplace=True)
+def conj_physical(input):
+    """The complex conjugate, always as new values (the tensor itself when it is not complex)."""
+    return ConjPhysical.apply(input) if input.dtype.is_complex else input
+
+
+@op('ember', 'Tensor')
+def resolve_conj(input):
+    """``input`` with any lazy conjugation applied; ember conjugates eagerly, so ``input`` itself."""
+    return input
+
+
+@op('ember', 'Tensor')
+def resolve_neg(input):
+    """``input`` with any lazy negation applied; ember negates eagerly, so ``input`` itself."""
+    return input
+
+
+@op('ember', 'Tensor')
+def is_conj(input):
+    """Whether ``input`` carries a lazy conjugate bit: never in ember (conj() conjugates at once)."""
+    return False
+
+
+@op('ember', 'Tensor')
+def is_neg(input):
+    """Whether ``input`` carries a lazy negative bit: never in ember."""
+    return False
+
+
+class Angle(Primitive):
+    node_name = 'AngleBackward0'
+    _promote = 'float'
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        if x.dtype.kind == 'c':
+            return ctx.xp.angle(x)
+        # real input: pi for negatives, 0 otherwise, NaN kept (NumPy's angle would give 0 for NaN)
+        return ctx.xp.where(x < 0, x.dtype.type(math.pi), ctx.xp.where(x != x, x, x.dtype.type(0)))
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        if not x.dtype.is_complex:
+            return g * 0
+        # d angle: the conjugate Wirtinger form i z / |z|^2, zero at the origin (as PyTorch)
+        denom = x.abs().square()
+        safe = denom + (denom == 0).to(denom.dtype)
+        return (g * x * 1j * safe.reciprocal()).masked_fill(denom == 0, 0)
+
+
+@op('ember', 'Tensor', inplace=True)
+def angle(input):
+    """The argument of each element (radians); for real input pi where negative, else 0."""
+    return Angle.apply(input)
+
+
+class Polar(Primitive):
+    node_name = 'PolarBackward0'
+
+    @staticmethod
+    def forward(ctx, r, t):
+        z = r * ctx.xp.exp(1j * t)
+        z = z.astype(np.complex64 if r.dtype == np.float32 else np.complex128, copy=False)
+        ctx.save_for_backward(r, t)
+        return z
+
+    @staticmethod
+    def backward(ctx, g):
+        r, t = ctx.saved_tensors
+        unit = polar(r.new_ones(()).expand_as(r), t)      # e^{i t}
+        gc = g.conj()
+        # real loss L: dL/dr = Re(conj(g) e^{it}), dL/dt = Re(conj(g) i r e^{it})
+        return real(gc * unit), real(gc * unit * r * 1j)
+
+
+@op('ember')
+def polar(abs, angle):  # noqa: A002  (PyTorch's parameter names)
+    """The complex tensor with magnitudes ``abs`` and arguments ``angle``."""
+    if abs.dtype != angle.dtype:
+        raise RuntimeError(f"Expected object of scalar type {_scalar_type_name(abs)} but got scalar type "
+                           f"{_scalar_type_name(angle)} for second argument")
+    if abs.dtype.name not in ('float32', 'float64'):
+        raise RuntimeError(f"polar does not support {_scalar_type_name(abs)} inputs; use float or double")
+    return Polar.apply(abs, angle)

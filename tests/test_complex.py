@@ -1,0 +1,115 @@
+"""Complex tensors against PyTorch's results recorded by tests/fixtures/complex/record.py."""
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ember
+
+EXPECTED = json.loads((Path(__file__).parent / 'fixtures' / 'complex' / 'expected.json').read_text())
+
+Z0 = [1 + 2j, 3 - 1j, 0.5j]
+W = [0.5 - 1j, 2 + 0.25j, -1j]
+A = [[1 + 1j, 2 - 1j], [0.5j, 3 + 0j]]
+B = [[1 - 2j, 1j], [2 + 0j, -1 + 1j]]
+
+
+def _c(values):
+    return ember.tensor(values, dtype=ember.complex128)
+
+
+def _grad_of(fn, values):
+    z = _c(values).requires_grad_(True)
+    fn(z).backward()
+    return [[v.real, v.imag] for v in z.grad.flatten().tolist()]
+
+
+GRADS = {
+    'imag': (lambda z: z.imag.sum(), Z0),
+    'real': (lambda z: z.real.sum(), Z0),
+    'angle': (lambda z: z.angle().sum(), Z0),
+    'abs': (lambda z: z.abs().sum(), Z0),
+    'conj_imag': (lambda z: z.conj().imag.sum(), Z0),
+    'mul_abs': (lambda z: (z * _c(W)).abs().sum(), Z0),
+    'mul_real': (lambda z: (z * _c(W)).real.sum(), Z0),
+    'sum_abs': (lambda z: (z * _c(W)).sum().abs(), Z0),
+    'matmul_abs': (lambda a: (a @ _c(B)).abs().sum(), A),
+    'matmul_right': (lambda b: (_c(A) @ b).imag.sum(), B),
+    'mv': (lambda a: (a @ _c(W[:2])).abs().sum(), A),
+}
+
+
+@pytest.mark.parametrize('name', sorted(GRADS))
+def test_gradients_follow_pytorchs_convention(name):
+    fn, values = GRADS[name]
+    np.testing.assert_allclose(_grad_of(fn, values), EXPECTED['grads'][name], rtol=1e-12, atol=1e-15)
+
+
+def test_real_and_imag_are_writable_views():
+    z = ember.tensor([1 + 2j, 3 - 1j])
+    assert list(z.real.stride()) == EXPECTED['strides']['real']
+    assert z.imag.storage_offset() == EXPECTED['strides']['imag_offset']
+    z.real[0] = 7
+    z.imag.mul_(2)
+    assert z.tolist() == [7 + 4j, 3 - 2j]
+    z.real = ember.tensor([0., 1.])
+    assert z.tolist() == [4j, 1 - 2j]
+    x = ember.tensor([1., -2.])
+    assert ember.real(x) is x and x.real is x
+
+
+def test_view_as_real_and_view_as_complex_share_memory():
+    a = _c(A)
+    r = ember.view_as_real(a[:, :1])
+    assert list(r.stride()) == EXPECTED['strides']['view_as_real'] and r.dtype is ember.float64
+    r[1, 0, 1] = -9
+    assert a[1, 0].item() == -9j
+    x = ember.arange(8.).reshape(2, 2, 2)
+    c = ember.view_as_complex(x)
+    assert c.dtype is ember.complex64 and c.shape == (2, 2) and c.tolist() == [[1j, 2 + 3j], [4 + 5j, 6 + 7j]]
+    c[0, 0] = 5j
+    assert x[0, 0].tolist() == [0., 5.]
+
+
+def test_graph_nodes_are_named_as_pytorchs():
+    z = _c(Z0).requires_grad_()
+    got = {'real': z.real, 'conj': z.conj(), 'view_as_real': ember.view_as_real(z), 'angle': z.angle()}
+    assert {k: type(v.grad_fn).__name__ for k, v in got.items()} == EXPECTED['grad_fn']
+
+
+def test_conj_angle_polar_and_conversions():
+    z = ember.tensor([1 + 2j, 3 - 1j])
+    assert z.conj().tolist() == [1 - 2j, 3 + 1j] and z.conj_physical().tolist() == [1 - 2j, 3 + 1j]
+    assert not z.conj().is_conj() and not z.is_neg() and z.resolve_conj() is z and z.resolve_neg() is z
+    x = ember.tensor([1., -2.])
+    assert x.conj() is x
+    got = ember.tensor([1., -2., 0., math.nan]).angle().tolist()
+    np.testing.assert_allclose(got, EXPECTED['angle_real'], rtol=1e-7)
+    p = ember.polar(ember.tensor([1., 2.], dtype=ember.float64), ember.tensor([0.5, 3.], dtype=ember.float64))
+    assert p.dtype is ember.complex128
+    np.testing.assert_allclose([[v.real, v.imag] for v in p.tolist()], EXPECTED['polar'], rtol=1e-14)
+    r = ember.tensor([1., 2.], dtype=ember.float64, requires_grad=True)
+    t = ember.tensor([0.5, 3.], dtype=ember.float64, requires_grad=True)
+    (ember.polar(r, t) * _c(W[:2])).real.sum().backward()
+    np.testing.assert_allclose([r.grad.tolist(), t.grad.tolist()], EXPECTED['polar_grads'], rtol=1e-12)
+    assert ember.ones(2).cfloat().dtype is ember.complex64 and ember.ones(2).cdouble().dtype is ember.complex128
+    assert ember.tensor([3 + 4j]).abs().tolist() == [5.0] and ember.tensor([3 + 4j]).abs().dtype is ember.float32
+
+
+ERRORS = {
+    'imag_real': lambda: ember.ones(2).imag,
+    'view_as_real_real': lambda: ember.view_as_real(ember.ones(2)),
+    'vac_size': lambda: ember.view_as_complex(ember.ones(3)),
+    'vac_int': lambda: ember.view_as_complex(ember.ones(3, 2, dtype=ember.int32)),
+    'vac_stride': lambda: ember.view_as_complex(ember.ones(2, 2).t()),
+    'polar_mixed': lambda: ember.polar(ember.ones(1), ember.ones(1, dtype=ember.float64)),
+}
+
+
+@pytest.mark.parametrize('name', sorted(ERRORS))
+def test_errors_match_pytorch(name):
+    with pytest.raises(RuntimeError) as e:
+        ERRORS[name]()
+    assert str(e.value) == EXPECTED['errors'][name]
