@@ -38,6 +38,13 @@ GRADS = {
     'matmul_abs': (lambda a: (a @ _c(B)).abs().sum(), A),
     'matmul_right': (lambda b: (_c(A) @ b).imag.sum(), B),
     'mv': (lambda a: (a @ _c(W[:2])).abs().sum(), A),
+    'div': (lambda z: (z / _c(W)).abs().sum(), Z0),
+    'rdiv': (lambda z: (_c(W) / z).abs().sum(), Z0),
+    'exp': (lambda z: z.exp().abs().sum(), Z0),
+    'sin': (lambda z: z.sin().real.sum(), Z0),
+    'log': (lambda z: z.log().imag.sum(), Z0),
+    'sqrt': (lambda z: z.sqrt().abs().sum(), Z0),
+    'tanh_sq': (lambda z: (z * z).tanh().abs().sum(), Z0),
 }
 
 

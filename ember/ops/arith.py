@@ -97,6 +97,10 @@ class Div(Primitive):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
+        if g._data.dtype.kind == 'c':
+            # holomorphic: PyTorch's gradient is conj(f') times g, i.e. the real formula conjugated
+            a = a.conj() if a is not None else None
+            b = b.conj() if isinstance(b, Tensor) else (b.conjugate() if hasattr(b, 'conjugate') else b)
         ga = g / b if ctx.needs_input_grad[0] else None
         gb = -g * a / (b * b) if ctx.needs_input_grad[1] else None
         return ga, gb

@@ -15,8 +15,11 @@ from ember.ops._registry import op
 from ember.ops.inplace import write_out
 
 
-def _unary(node, fwd, bwd, save='x', promote='float', arrays=None):
+def _unary(node, fwd, bwd, save='x', promote='float', arrays=None, holomorphic=True):
     """A Primitive computing ``fwd(xp, x)`` whose backward is ``bwd(g, x, y)``.
+
+    For complex input a ``holomorphic`` function's gradient is ``g * conj(f'(x))`` (PyTorch's
+    convention), computed as ``conj(bwd(conj(g), x, y))`` so each formula is written once.
 
     ``arrays(xp, g, x, y)``, when given, is the same backward on raw arrays: a first-order
     backward (no graph being built) uses it and skips op dispatch; ``arrays=True`` says ``bwd``'s
@@ -35,6 +38,11 @@ def _unary(node, fwd, bwd, save='x', promote='float', arrays=None):
         return y
 
     def backward(ctx, g):
+        if holomorphic and g._data.dtype.kind == 'c':
+            return real_backward(ctx, g.conj()).conj()
+        return real_backward(ctx, g)
+
+    def real_backward(ctx, g):
         saved = ctx.saved_tensors
         if fast is not None and not grad_mode._state.enabled:
             x = saved[0]._data if save in ('x', 'xy') else None
@@ -89,7 +97,8 @@ Sigmoid = _unary('SigmoidBackward0', _sigmoid, lambda g, x, y: g * y * (1 - y), 
 Reciprocal = _unary('ReciprocalBackward0', lambda xp, x: xp.reciprocal(x), lambda g, x, y: -g * y * y, save='y',
                     arrays=True)
 Abs = _unary('AbsBackward0', lambda xp, x: xp.abs(x),
-             lambda g, x, y: g * (_complex_sign(x) if x.dtype.is_complex else x.sign()), promote=False)
+             lambda g, x, y: g * (_complex_sign(x) if x.dtype.is_complex else x.sign()), promote=False,
+             holomorphic=False)
 
 
 def _complex_sign(z):
