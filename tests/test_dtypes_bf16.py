@@ -88,6 +88,18 @@ def test_arithmetic_reductions_and_matmul_round_like_pytorch():
 
 
 @needs_bf16
+def test_rounding_nan_aware_reductions_and_pooling():
+    nx = ember.tensor([[1.7, -2.5, float('nan'), 3.3], [0.1, 9.9, -4.4, 2.2]]).bfloat16()
+    got = [_floats(t) for t in (nx.floor(), nx.round(), nx.amax(1), nx.max())]
+    np.testing.assert_equal(got[0], EXPECTED['rounding'][0])
+    np.testing.assert_equal(got[1:], EXPECTED['rounding'][1:])
+    assert nx.argmax(1).tolist() == EXPECTED['argmax']
+    img = ember.arange(16.).reshape(1, 1, 4, 4).bfloat16() / 3
+    assert _floats(ember.nn.functional.max_pool2d(img, 2)) == EXPECTED['max_pool']
+    assert _floats(ember.nn.functional.avg_pool2d(img, 2)) == EXPECTED['avg_pool']
+
+
+@needs_bf16
 def test_autograd_through_bfloat16():
     a = ember.linspace(-2, 3, 7, requires_grad=True)
     b = a.bfloat16()

@@ -41,7 +41,7 @@ def _non_finite_check_and_unscale_(grads, found_inf, inv_scale):
         if arr.dtype == np.float16:
             arr[...] = (arr.astype(np.float32) * np.float32(inv)).astype(np.float16)
         else:
-            xp.multiply(arr, arr.dtype.type(inv) if arr.dtype.kind == 'f' else inv, out=arr, casting='unsafe')
+            xp.multiply(arr, arr.dtype.type(inv) if arr.dtype.kind in 'fV' else inv, out=arr, casting='unsafe')
         g._version.value += 1
 
 

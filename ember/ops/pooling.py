@@ -43,7 +43,7 @@ def _window_pads(sizes, out, kernel, stride, padding, dilation):
 
 
 def _lowest(xp, dtype):
-    return -xp.inf if dtype.kind == 'f' else (np.iinfo(dtype).min if dtype.kind in 'iu' else False)
+    return -xp.inf if dtype.kind in 'fV' else (np.iinfo(dtype).min if dtype.kind in 'iu' else False)
 
 
 def _scatter_add_flat(xp, out, index, values):
@@ -72,7 +72,7 @@ def _running_argmax(xp, candidates, count, want_index=True):
             continue
         if want_index:
             take = c > best
-            if c.dtype.kind == 'f':
+            if c.dtype.kind in 'fV':
                 take |= xp.isnan(c)
             xp.maximum(local, take.view(np.uint8) * (np.uint8(k) if small else k), out=local)
         xp.maximum(best, c, out=best)   # NaN propagates, as in PyTorch
@@ -342,13 +342,15 @@ class AvgPool(Primitive):
         pads = _window_pads(sizes, out, kernel, stride, padding, ones)
         win = _windows(xp, _pad_raw(xp, x, pads), kernel, stride, ones, out, kernel_last=True)
         total = None
+        # integers sum in float64; bfloat16 (ml_dtypes) in float32, rounded once at the end like PyTorch
+        acc = x.dtype if x.dtype.kind == 'f' else (np.float32 if x.dtype.kind == 'V' else np.float64)
         for _, o in _offsets(kernel):   # one add per window offset (see _running_argmax)
-            total = win[(Ellipsis,) + o].astype(x.dtype if x.dtype.kind == 'f' else np.float64) \
+            total = win[(Ellipsis,) + o].astype(acc) \
                 if total is None else total.__iadd__(win[(Ellipsis,) + o])
         div = _avg_divisor(xp, sizes, out, kernel, stride, padding, count_include_pad, divisor_override,
-                           x.dtype if x.dtype.kind == 'f' else np.float64)
+                           acc)
         ctx.args = (x.shape, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override, pads, div)
-        if x.dtype.kind != 'f':   # integer pooling divides and truncates, like PyTorch's
+        if x.dtype.kind not in 'fV':   # integer pooling divides and truncates, like PyTorch's
             return xp.trunc(total / div).astype(x.dtype)
         return (total / div).astype(x.dtype, copy=False)
 

@@ -215,7 +215,7 @@ class _ExtremeAll(Primitive):
             raise RuntimeError("max(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
                                "reduction dim with the 'dim' argument.")
         out = ctx.xp.max(x) if take_max else ctx.xp.min(x)
-        if x.dtype.kind == 'f' and ctx.xp.isnan(x).any():
+        if x.dtype.kind in 'fV' and ctx.xp.isnan(x).any():
             out = ctx.xp.asarray(ctx.xp.nan, dtype=x.dtype)
         ctx.save_for_backward(x, out)
         return ctx.xp.asarray(out)
@@ -243,7 +243,7 @@ class _ExtremeDim(Primitive):
         if x.shape[dim] == 0:
             raise IndexError(f"max(): Expected reduction dim {dim} to have non-zero size.")
         idx = xp.argmax(x, axis=dim) if take_max else xp.argmin(x, axis=dim)
-        if x.dtype.kind == 'f':
+        if x.dtype.kind in 'fV':
             nan = xp.isnan(x)
             if nan.any():
                 idx = xp.where(nan.any(axis=dim), xp.argmax(nan, axis=dim), idx)
@@ -371,7 +371,7 @@ def _arg(input, dim, keepdim, take_max):
             raise IndexError(f"arg{'max' if take_max else 'min'}(): Expected reduction dim to be specified for "
                              "input.numel() == 0.")
         r = fn(data.reshape(-1))
-        if data.dtype.kind == 'f' and xp.isnan(data).any():
+        if data.dtype.kind in 'fV' and xp.isnan(data).any():
             r = xp.argmax(xp.isnan(data.reshape(-1)))
         out = xp.asarray(r, dtype=np.int64)
         if keepdim:
@@ -383,7 +383,7 @@ def _arg(input, dim, keepdim, take_max):
     if data.shape[dim] == 0:
         raise IndexError(f"arg{'max' if take_max else 'min'}(): Expected reduction dim {dim} to have non-zero size.")
     r = fn(data, axis=dim)
-    if data.dtype.kind == 'f':
+    if data.dtype.kind in 'fV':
         nan = xp.isnan(data)
         if nan.any():
             r = xp.where(nan.any(axis=dim), xp.argmax(nan, axis=dim), r)
@@ -926,7 +926,7 @@ def _median(input, dim, keepdim, skip_nan):
     xp = x._xp
     data = x._data
     idx = _argsort(x, d, False)._data  # NaNs sort last
-    isnan = xp.isnan(data) if data.dtype.kind == 'f' else xp.zeros(data.shape, bool)
+    isnan = xp.isnan(data) if data.dtype.kind in 'fV' else xp.zeros(data.shape, bool)
     n_valid = (~isnan).sum(axis=d, keepdims=True)
     if skip_nan:
         k = xp.maximum(n_valid - 1, 0) // 2
@@ -1007,7 +1007,7 @@ def bincount(input, weights=None, minlength=0):
     if w is None:
         return Tensor._make(r.astype(np.int64), input._device)
     # float weights keep their dtype; other weights count in float64 (PyTorch's rule)
-    return Tensor._make(r.astype(w.dtype if w.dtype.kind == 'f' else np.float64), input._device)
+    return Tensor._make(r.astype(w.dtype if w.dtype.kind in 'fV' else np.float64), input._device)
 
 
 @op('ember', 'Tensor')

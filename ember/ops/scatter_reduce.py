@@ -50,8 +50,8 @@ class ScatterReduce(Primitive):
         out = x.copy()
         if not include_self:  # scattered-to positions start from the reduction's identity
             identity = {'sum': 0, 'mean': 0, 'prod': 1,
-                        'amax': -np.inf if x.dtype.kind == 'f' else np.iinfo(x.dtype).min,
-                        'amin': np.inf if x.dtype.kind == 'f' else np.iinfo(x.dtype).max}[reduce]
+                        'amax': -np.inf if x.dtype.kind in 'fV' else np.iinfo(x.dtype).min,
+                        'amin': np.inf if x.dtype.kind in 'fV' else np.iinfo(x.dtype).max}[reduce]
             out[hit] = identity
         _scatter_at(xp, _UFUNC[reduce], out, key, src)
         count = None

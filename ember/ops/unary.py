@@ -119,10 +119,10 @@ def _zero_grad(name):
 
 
 Sign = _zero_grad('SignBackward0')(lambda xp, x: xp.sign(x))
-Floor = _zero_grad('FloorBackward0')(lambda xp, x: xp.floor(x) if x.dtype.kind == 'f' else x.copy())
-Ceil = _zero_grad('CeilBackward0')(lambda xp, x: xp.ceil(x) if x.dtype.kind == 'f' else x.copy())
-Trunc = _zero_grad('TruncBackward0')(lambda xp, x: xp.trunc(x) if x.dtype.kind == 'f' else x.copy())
-Round = _zero_grad('RoundBackward0')(lambda xp, x: xp.round(x) if x.dtype.kind == 'f' else x.copy())
+Floor = _zero_grad('FloorBackward0')(lambda xp, x: xp.floor(x) if x.dtype.kind in 'fV' else x.copy())
+Ceil = _zero_grad('CeilBackward0')(lambda xp, x: xp.ceil(x) if x.dtype.kind in 'fV' else x.copy())
+Trunc = _zero_grad('TruncBackward0')(lambda xp, x: xp.trunc(x) if x.dtype.kind in 'fV' else x.copy())
+Round = _zero_grad('RoundBackward0')(lambda xp, x: xp.round(x) if x.dtype.kind in 'fV' else x.copy())
 Frac = _unary('FracBackward0', lambda xp, x: x - xp.trunc(x), lambda g, x, y: g, save=None, promote=False)
 
 
