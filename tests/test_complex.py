@@ -105,6 +105,16 @@ def test_conj_angle_polar_and_conversions():
     assert ember.tensor([3 + 4j]).abs().tolist() == [5.0] and ember.tensor([3 + 4j]).abs().dtype is ember.float32
 
 
+def test_out_arguments():
+    o = ember.empty(2)
+    assert ember.angle(ember.tensor([-1., 2.]), out=o) is o and o.tolist() == [math.pi, 0.0]
+    o = ember.empty(2, dtype=ember.complex128)
+    ember.polar(ember.ones(2, dtype=ember.float64), ember.zeros(2, dtype=ember.float64), out=o)
+    assert o.tolist() == [1 + 0j, 1 + 0j]
+    o = ember.empty(1, dtype=ember.complex64)
+    assert ember.conj_physical(ember.tensor([1 + 1j]), out=o) is o and o.tolist() == [1 - 1j]
+
+
 ERRORS = {
     'imag_real': lambda: ember.ones(2).imag,
     'view_as_real_real': lambda: ember.view_as_real(ember.ones(2)),

@@ -15,6 +15,7 @@ import numpy as np
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
+from ember.ops.inplace import write_out
 from ember.ops.shape import select
 
 
@@ -118,9 +119,10 @@ def conj(input):
 
 
 @op('ember', 'Tensor', inplace=True)
-def conj_physical(input):
+def conj_physical(input, *, out=None):
     """The complex conjugate, always as new values (the tensor itself when it is not complex)."""
-    return ConjPhysical.apply(input) if input.dtype.is_complex else input
+    result = ConjPhysical.apply(input) if input.dtype.is_complex else input
+    return result if out is None else write_out('conj_physical', result, out)
 
 
 @op('ember', 'Tensor')
@@ -171,9 +173,10 @@ class Angle(Primitive):
 
 
 @op('ember', 'Tensor', inplace=True)
-def angle(input):
+def angle(input, *, out=None):
     """The argument of each element (radians); for real input pi where negative, else 0."""
-    return Angle.apply(input)
+    result = Angle.apply(input)
+    return result if out is None else write_out('angle', result, out)
 
 
 class Polar(Primitive):
@@ -196,11 +199,12 @@ class Polar(Primitive):
 
 
 @op('ember')
-def polar(abs, angle):  # noqa: A002  (PyTorch's parameter names)
+def polar(abs, angle, *, out=None):  # noqa: A002  (PyTorch's parameter names)
     """The complex tensor with magnitudes ``abs`` and arguments ``angle``."""
     if abs.dtype != angle.dtype:
         raise RuntimeError(f"Expected object of scalar type {_scalar_type_name(abs)} but got scalar type "
                            f"{_scalar_type_name(angle)} for second argument")
     if abs.dtype.name not in ('float32', 'float64'):
         raise RuntimeError(f"polar does not support {_scalar_type_name(abs)} inputs; use float or double")
-    return Polar.apply(abs, angle)
+    result = Polar.apply(abs, angle)
+    return result if out is None else write_out('polar', result, out)
