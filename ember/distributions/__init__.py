@@ -24,11 +24,13 @@ from ember.distributions.exp_family import ExponentialFamily
 from ember.distributions.exponential import Exponential
 from ember.distributions.fishersnedecor import FisherSnedecor
 from ember.distributions.gamma import Gamma
+from ember.distributions.generalized_pareto import GeneralizedPareto
 from ember.distributions.geometric import Geometric
 from ember.distributions.gumbel import Gumbel
 from ember.distributions.half_cauchy import HalfCauchy
 from ember.distributions.half_normal import HalfNormal
 from ember.distributions.independent import Independent
+from ember.distributions.inverse_gamma import InverseGamma
 from ember.distributions.kl import _add_kl_info, kl_divergence, register_kl  # noqa: F401
 from ember.distributions.kumaraswamy import Kumaraswamy
 from ember.distributions.laplace import Laplace
@@ -62,5 +64,6 @@ __all__ = [
     'Poisson', 'RelaxedBernoulli', 'RelaxedOneHotCategorical', 'StudentT', 'TransformedDistribution',
     'Uniform', 'Weibull', 'ExpRelaxedCategorical', 'biject_to', 'kl_divergence', 'register_kl',
     'transform_to', 'ContinuousBernoulli', 'FisherSnedecor', 'Kumaraswamy', 'LogisticNormal',
+    'GeneralizedPareto', 'InverseGamma',
 ]
 __all__.extend(_transforms_all)

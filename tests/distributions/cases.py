@@ -70,6 +70,11 @@ def cases(lib):
         'FisherSnedecor': (D.FisherSnedecor(t([1.0, 3.0, 10.0]), t([2.0, 5.0, 30.0])), pos, None),
         'ContinuousBernoulli': (D.ContinuousBernoulli(t([0.1, 0.4995, 0.8])), unit, q),
         'ContinuousBernoulli_logits': (D.ContinuousBernoulli(logits=t([-2.0, 0.5, 3.0])), unit, q),
+        'InverseGamma': (D.InverseGamma(t([0.5, 2.0, 7.5]), t([1.0, 0.5, 3.0])), pos, None),
+        # float32: PyTorch 2.13's GeneralizedPareto.log_prob fails on float64 parameters
+        'GeneralizedPareto': (D.GeneralizedPareto(lib.tensor([0.0, 0.1, -1.0]), lib.tensor([1.0, 2.0, 0.5]),
+                                                  lib.tensor([0.0, 0.4, -0.2])),
+                              lib.tensor([0.3, 1.7, 0.5]), q.float()),
         'TransformedTanh': (D.TransformedDistribution(D.Normal(t([0.0, 1.0, -0.5]), t([1.0, 0.5, 2.0])),
                                                       [D.TanhTransform()]), t([0.1, 0.7, -0.9]), q),
         'TransformedAffineExp': (D.TransformedDistribution(
@@ -119,6 +124,8 @@ def kl_cases(lib):
         'Pareto_Pareto': (D.Pareto(t([1.0, 2.0]), t([1.0, 3.0])), D.Pareto(t([0.5, 1.0]), t([2.0, 1.5]))),
     }
 
+
+FLOAT32_CASES = {'GeneralizedPareto'}
 
 QUANTITIES = ('mean', 'variance', 'stddev', 'mode', 'entropy', 'log_prob', 'cdf', 'icdf', 'enumerate_support')
 
@@ -174,6 +181,7 @@ def sample_cases(lib):
         'Independent': D.Independent(D.Normal(t([[0.0, 1.0]]), t([[1.0, 2.0]])), 1),
         'Multinomial': D.Multinomial(5, t([0.2, 0.3, 0.5])),
         'Kumaraswamy': D.Kumaraswamy(t([0.5, 2.0]), t([0.7, 3.0])),
+        'GeneralizedPareto': D.GeneralizedPareto(t([0.0, 0.1]), t([1.0, 2.0]), t([0.0, 0.4])),
         'LogisticNormal': D.LogisticNormal(t([0.0, 1.0]), t([1.0, 0.5])),
         'ContinuousBernoulli': D.ContinuousBernoulli(t([0.1, 0.4995, 0.8])),
         'MultivariateNormal': D.MultivariateNormal(t([[0.0, 1.0], [2.0, -1.0]]), scale_tril=t([[1.5, 0.0], [0.4, 0.7]])),
