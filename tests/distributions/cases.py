@@ -75,6 +75,9 @@ def cases(lib):
         'GeneralizedPareto': (D.GeneralizedPareto(lib.tensor([0.0, 0.1, -1.0]), lib.tensor([1.0, 2.0, 0.5]),
                                                   lib.tensor([0.0, 0.4, -0.2])),
                               lib.tensor([0.3, 1.7, 0.5]), q.float()),
+        'LowRankMultivariateNormal': (D.LowRankMultivariateNormal(
+            t([[0.0, 1.0, -1.0], [0.5, 0.5, 0.5]]), t([[1.0, 0.2], [0.3, -0.5], [0.0, 0.7]]), t([0.5, 1.0, 2.0])),
+            t([[0.3, 0.2, -0.5], [1.0, -1.0, 0.0]]), None),
         'TransformedTanh': (D.TransformedDistribution(D.Normal(t([0.0, 1.0, -0.5]), t([1.0, 0.5, 2.0])),
                                                       [D.TanhTransform()]), t([0.1, 0.7, -0.9]), q),
         'TransformedAffineExp': (D.TransformedDistribution(
@@ -181,6 +184,8 @@ def sample_cases(lib):
         'Independent': D.Independent(D.Normal(t([[0.0, 1.0]]), t([[1.0, 2.0]])), 1),
         'Multinomial': D.Multinomial(5, t([0.2, 0.3, 0.5])),
         'Kumaraswamy': D.Kumaraswamy(t([0.5, 2.0]), t([0.7, 3.0])),
+        'LowRankMultivariateNormal': D.LowRankMultivariateNormal(t([0.0, 1.0, -1.0]), t([[1.0], [0.3], [0.0]]),
+                                                                 t([0.5, 1.0, 2.0])),
         'GeneralizedPareto': D.GeneralizedPareto(t([0.0, 0.1]), t([1.0, 2.0]), t([0.0, 0.4])),
         'LogisticNormal': D.LogisticNormal(t([0.0, 1.0]), t([1.0, 0.5])),
         'ContinuousBernoulli': D.ContinuousBernoulli(t([0.1, 0.4995, 0.8])),

@@ -229,3 +229,19 @@ def test_multivariate_normal_gradients_through_the_cholesky_factor():
     with pytest.raises(ValueError, match='^Exactly one of covariance_matrix or precision_matrix or scale_tril may '
                                          'be specified.$'):
         D.MultivariateNormal(loc)
+
+
+def test_lowrank_multivariate_normal_agrees_with_the_full_covariance():
+    W = t([[1.0, 0.2], [0.3, -0.5], [0.0, 0.7]]).requires_grad_()
+    diag = t([0.5, 1.0, 2.0])
+    loc = t([0.0, 1.0, -1.0])
+    low = D.LowRankMultivariateNormal(loc, W, diag)
+    full = D.MultivariateNormal(loc, low.covariance_matrix)
+    x = t([[0.3, 0.2, -0.5], [1.0, -1.0, 0.0]])
+    np.testing.assert_allclose(low.log_prob(x).detach().numpy(), full.log_prob(x).detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(low.precision_matrix.detach().numpy(),
+                               np.linalg.inv(low.covariance_matrix.detach().numpy()), rtol=1e-10, atol=1e-12)
+    low.log_prob(x).sum().backward()
+    assert W.grad is not None and W.grad.shape == (3, 2)
+    with pytest.raises(ValueError, match='^cov_diag must be a batch of vectors with shape'):
+        D.LowRankMultivariateNormal(loc, W, t([1.0, 2.0]))
