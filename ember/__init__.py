@@ -57,10 +57,27 @@ from ember._global_flags import (use_deterministic_algorithms, are_deterministic
 from ember._threads import (set_num_threads, get_num_threads, set_num_interop_threads,  # noqa: E402,F401
                             get_num_interop_threads)
 from ember import distributed  # noqa: E402,F401  (ember.distributed after a bare import, as in PyTorch)
-from ember import distributions  # noqa: E402,F401
 from ember import amp, cpu  # noqa: E402,F401
 from ember import func  # noqa: E402
 vmap = func.vmap
 from ember.cuda import amp as _cuda_amp  # noqa: E402,F401  (binds ember.cuda.amp)
 from ember.amp import autocast, GradScaler  # noqa: E402,F401
 from ember.amp._state import *  # noqa: E402,F401,F403  (is_autocast_enabled, set_autocast_dtype, ...)
+
+
+# Submodules loaded on first use: they pull in large optional dependencies (SciPy) that a script
+# which never touches them should not pay for at ``import ember``.
+_LAZY_SUBMODULES = ('distributions',)
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+        module = importlib.import_module(f'ember.{name}')
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'ember' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES))
