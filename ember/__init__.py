@@ -44,6 +44,7 @@ from ember._formats import (layout, memory_format, strided, contiguous_format, p
 
 from ember import serialization  # noqa: E402
 from ember.serialization import save, load  # noqa: E402
+from ember import hub  # noqa: E402,F401  (torch.hub after a bare `import torch`)
 from ember import backends  # noqa: E402,F401
 from ember import accelerator, version  # noqa: E402,F401
 from ember.version import __version__  # noqa: E402,F401

@@ -1,0 +1,15 @@
+"""Image classification models with torchvision's names, builders and pretrained weights.
+
+Every builder takes ``weights=`` (a member of its weights enum, its name, or None for random
+initialisation) and ``progress=``; pretrained checkpoints download through ``ember.hub`` into
+PyTorch's cache directory and are torchvision's own files.
+
+>>> from ember.vision import models
+>>> model = models.get_model("resnet18", weights=None)
+>>> models.ResNet18_Weights.DEFAULT
+ResNet18_Weights.IMAGENET1K_V1
+"""
+from ember.vision.models._api import (  # noqa: F401
+    Weights, WeightsEnum, get_model, get_model_builder, get_model_weights, get_weight, list_models,
+)
+from ember.vision.models.resnet import *  # noqa: F401,F403

@@ -1,0 +1,16 @@
+"""The model configurations whose logits are compared with torchvision's (shared by the recording
+script and the tests; neither PyTorch nor ember is imported here).
+
+``builder`` names an attribute of the models package (a builder or a class, dotted for a submodule);
+a kwarg value written ``"models.X"`` stands for the attribute ``X`` of the models package. Configs are
+the smallest that still exercise every block type of a family; ``slow`` ones (whose fixed-size
+classifier alone holds ~100M parameters) run only with EMBER_SLOW_TESTS=1.
+"""
+CASES = {
+    "resnet18": dict(builder="resnet18", kwargs={}, input=(1, 3, 64, 64)),
+    "resnext_dilated": dict(builder="resnet.ResNet",
+                            kwargs=dict(block="models.resnet.Bottleneck", layers=[1, 1, 1, 1], groups=4,
+                                        width_per_group=8, num_classes=10,
+                                        replace_stride_with_dilation=[False, True, True]),
+                            input=(2, 3, 32, 32)),
+}

@@ -1,0 +1,53 @@
+"""Deterministic parameter values for a model's state_dict, generated with NumPy from the key names.
+
+Both the recording script (for torchvision's model) and the tests (for ember's) fill every floating
+tensor from here, so the fixtures store only the keys, shapes, dtypes, integer buffers, an input and
+the logits rather than megabytes of weights. The values keep activations in a sane range: matrices
+and kernels ~ N(0, 1/fan_in), norm scales and running variances in [0.5, 1.5], biases and everything
+else ~ N(0, 0.1).
+"""
+import zlib
+
+import numpy as np
+
+
+def _value(name, shape):
+    rng = np.random.default_rng(zlib.crc32(name.encode()))
+    leaf = name.rsplit(".", 1)[-1]
+    if leaf == "running_var" or (leaf == "weight" and len(shape) == 1):
+        return rng.uniform(0.5, 1.5, shape)
+    if leaf == "weight" and len(shape) >= 2:
+        fan_in = int(np.prod(shape[1:]))
+        return rng.normal(0.0, 1.0 / np.sqrt(fan_in), shape)
+    return rng.normal(0.0, 0.1, shape)
+
+
+def generated_state_dict(spec, int_values):
+    """{name: float32 or integer array} for ``spec`` = [(name, shape, dtype name), ...]."""
+    out = {}
+    for name, shape, dtype in spec:
+        if name in int_values:
+            out[name] = np.asarray(int_values[name])
+        else:
+            assert dtype == "float32", (name, dtype)
+            out[name] = _value(name, tuple(shape)).astype(np.float32)
+    return out
+
+
+def resolve(package, dotted):
+    """Attribute ``dotted`` ('resnet.Bottleneck') of the models ``package``."""
+    obj = package
+    for part in dotted.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def build(package, case):
+    """The model of ``case`` from the models ``package`` (torchvision.models or ember.vision.models)."""
+    kwargs = {k: resolve(package, v[len("models."):]) if isinstance(v, str) and v.startswith("models.") else v
+              for k, v in case["kwargs"].items()}
+    return resolve(package, case["builder"])(**kwargs)
+
+
+def model_input(case):
+    return np.random.default_rng(0).standard_normal(case["input"]).astype(np.float32)

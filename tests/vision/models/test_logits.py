@@ -1,0 +1,41 @@
+"""ember's models reproduce torchvision's logits on the same weights, loaded under torchvision's keys.
+
+The fixtures (recorded from torchvision by fixtures/record_models.py) list the state_dict layout and
+hold an input and torchvision's eval-mode logits; the weights are regenerated from _weights.py.
+"""
+import os
+
+import numpy as np
+import pytest
+
+import ember
+from ember.vision import models
+from tests.vision.models._cases import CASES
+from tests.vision.models._weights import build, generated_state_dict
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
+slow = pytest.mark.skipif(not os.environ.get("EMBER_SLOW_TESTS"),
+                          reason="~100M parameters; set EMBER_SLOW_TESTS=1 to run")
+
+
+def _params(names):
+    return [pytest.param(n, marks=slow) if CASES[n].get("slow") else n for n in names]
+
+
+@pytest.mark.parametrize("name", _params(CASES))
+def test_logits_match_torchvision(name):
+    record = ember.load(os.path.join(FIXTURES, f"{name}.pt"))
+    model = build(models, CASES[name])
+    state = model.state_dict()
+    # the same keys, in the same order, with the same shapes and dtypes as torchvision's state_dict
+    assert [(k, list(v.shape), str(v.dtype).replace("ember.", "")) for k, v in state.items()] == \
+        [(k, list(s), d) for k, s, d in record["spec"]]
+    values = generated_state_dict(record["spec"], {k: v.numpy() for k, v in record["ints"].items()})
+    result = model.load_state_dict({k: ember.from_numpy(v) for k, v in values.items()}, strict=True)
+    assert result.missing_keys == [] and result.unexpected_keys == []
+    model.eval()
+    with ember.no_grad():
+        logits = model(record["input"])
+    expected = record["logits"].numpy()
+    assert logits.shape == record["logits"].shape
+    np.testing.assert_allclose(logits.numpy(), expected, rtol=1e-4, atol=1e-4 * np.abs(expected).max())
