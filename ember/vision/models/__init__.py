@@ -13,3 +13,6 @@ from ember.vision.models._api import (  # noqa: F401
     Weights, WeightsEnum, get_model, get_model_builder, get_model_weights, get_weight, list_models,
 )
 from ember.vision.models.resnet import *  # noqa: F401,F403
+from ember.vision.models.alexnet import *  # noqa: F401,F403
+from ember.vision.models.vgg import *  # noqa: F401,F403
+from ember.vision.models.mobilenet import *  # noqa: F401,F403
