@@ -16,3 +16,6 @@ from ember.vision.models.resnet import *  # noqa: F401,F403
 from ember.vision.models.alexnet import *  # noqa: F401,F403
 from ember.vision.models.vgg import *  # noqa: F401,F403
 from ember.vision.models.mobilenet import *  # noqa: F401,F403
+from ember.vision.models.densenet import *  # noqa: F401,F403
+from ember.vision.models.squeezenet import *  # noqa: F401,F403
+from ember.vision.models.efficientnet import *  # noqa: F401,F403

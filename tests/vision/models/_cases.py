@@ -2,7 +2,8 @@
 script and the tests; neither PyTorch nor ember is imported here).
 
 ``builder`` names an attribute of the models package (a builder or a class, dotted for a submodule);
-a kwarg value written ``"models.X"`` stands for the attribute ``X`` of the models package. Configs are
+a kwarg value written ``"models.X"`` stands for the attribute ``X`` of the models package, and
+``{"call": "X", "args": [...], "kwargs": {...}}`` for the result of calling it. Configs are
 the smallest that still exercise every block type of a family; ``slow`` ones (whose fixed-size
 classifier alone holds ~100M parameters) run only with EMBER_SLOW_TESTS=1.
 """
@@ -25,4 +26,24 @@ CASES = {
                                        kwargs=dict(width_mult=0.25, num_classes=10, dilated=True,
                                                    reduced_tail=True),
                                        input=(1, 3, 32, 32)),
+    "densenet": dict(builder="densenet.DenseNet",
+                     kwargs=dict(growth_rate=4, block_config=(2, 2, 1, 1), num_init_features=8, bn_size=2,
+                                 num_classes=10),
+                     input=(1, 3, 32, 32)),
+    "squeezenet1_0": dict(builder="squeezenet1_0", kwargs=dict(num_classes=10), input=(1, 3, 35, 35)),
+    "squeezenet1_1": dict(builder="squeezenet1_1", kwargs=dict(num_classes=10), input=(1, 3, 33, 33)),
+    "efficientnet_v1": dict(builder="efficientnet.EfficientNet",
+                            kwargs=dict(inverted_residual_setting=[
+                                {"call": "efficientnet.MBConvConfig", "args": [1, 3, 1, 32, 16, 1, 0.25, 1.0]},
+                                {"call": "efficientnet.MBConvConfig", "args": [6, 5, 2, 16, 24, 2, 0.25, 1.0]},
+                                {"call": "efficientnet.MBConvConfig", "args": [6, 3, 1, 24, 40, 1, 0.25, 1.0]}],
+                                dropout=0.2, num_classes=10),
+                            input=(1, 3, 16, 16)),
+    "efficientnet_v2": dict(builder="efficientnet.EfficientNet",
+                            kwargs=dict(inverted_residual_setting=[
+                                {"call": "efficientnet.FusedMBConvConfig", "args": [1, 3, 1, 8, 8, 2]},
+                                {"call": "efficientnet.FusedMBConvConfig", "args": [4, 3, 2, 8, 16, 1]},
+                                {"call": "efficientnet.MBConvConfig", "args": [4, 3, 2, 16, 24, 2]}],
+                                dropout=0.2, num_classes=10, last_channel=32),
+                            input=(1, 3, 16, 16)),
 }

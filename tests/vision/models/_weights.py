@@ -42,11 +42,23 @@ def resolve(package, dotted):
     return obj
 
 
+def _materialise(package, value):
+    # "models.X" -> attribute X; {"call": "X", "args": [...], "kwargs": {...}} -> X(*args, **kwargs)
+    if isinstance(value, str) and value.startswith("models."):
+        return resolve(package, value[len("models."):])
+    if isinstance(value, dict) and "call" in value:
+        return resolve(package, value["call"])(*_materialise(package, value.get("args", [])),
+                                                **_materialise(package, value.get("kwargs", {})))
+    if isinstance(value, dict):
+        return {k: _materialise(package, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_materialise(package, v) for v in value]
+    return value
+
+
 def build(package, case):
     """The model of ``case`` from the models ``package`` (torchvision.models or ember.vision.models)."""
-    kwargs = {k: resolve(package, v[len("models."):]) if isinstance(v, str) and v.startswith("models.") else v
-              for k, v in case["kwargs"].items()}
-    return resolve(package, case["builder"])(**kwargs)
+    return resolve(package, case["builder"])(**_materialise(package, case["kwargs"]))
 
 
 def model_input(case):
