@@ -19,3 +19,8 @@ from ember.vision.models.mobilenet import *  # noqa: F401,F403
 from ember.vision.models.densenet import *  # noqa: F401,F403
 from ember.vision.models.squeezenet import *  # noqa: F401,F403
 from ember.vision.models.efficientnet import *  # noqa: F401,F403
+from ember.vision.models.shufflenetv2 import *  # noqa: F401,F403
+from ember.vision.models.mnasnet import *  # noqa: F401,F403
+from ember.vision.models.googlenet import *  # noqa: F401,F403
+from ember.vision.models.inception import *  # noqa: F401,F403
+from ember.vision.models.regnet import *  # noqa: F401,F403

@@ -31,7 +31,9 @@ def test_logits_match_torchvision(name):
     assert [(k, list(v.shape), str(v.dtype).replace("ember.", "")) for k, v in state.items()] == \
         [(k, list(s), d) for k, s, d in record["spec"]]
     values = generated_state_dict(record["spec"], {k: v.numpy() for k, v in record["ints"].items()})
-    result = model.load_state_dict({k: ember.from_numpy(v) for k, v in values.items()}, strict=True)
+    for k, v in values.items():  # in place, so the state_dict keeps its _metadata (module versions)
+        state[k] = ember.from_numpy(v)
+    result = model.load_state_dict(state, strict=True)
     assert result.missing_keys == [] and result.unexpected_keys == []
     model.eval()
     with ember.no_grad():
@@ -39,3 +41,17 @@ def test_logits_match_torchvision(name):
     expected = record["logits"].numpy()
     assert logits.shape == record["logits"].shape
     np.testing.assert_allclose(logits.numpy(), expected, rtol=1e-4, atol=1e-4 * np.abs(expected).max())
+
+
+def test_regnet_stage_settings_match_torchvision():
+    import json
+    from ember.vision.models.regnet import _SETTINGS, BlockParams
+    with open(os.path.join(FIXTURES, "regnet_block_params.json")) as f:
+        recorded = json.load(f)
+    assert {r["name"] for r in recorded} == set(_SETTINGS)
+    for r in recorded:
+        depth, w_0, w_a, w_m, group_width = r["settings"]
+        assert list(_SETTINGS[r["name"]]) == r["settings"]
+        p = BlockParams.from_init_params(depth=depth, w_0=w_0, w_a=w_a, w_m=w_m, group_width=group_width,
+                                         bottleneck_multiplier=r["bottleneck_multiplier"])
+        assert (p.depths, p.widths, p.group_widths) == (r["depths"], r["widths"], r["group_widths"]), r["name"]
