@@ -75,4 +75,14 @@ CASES = {
                     conv_stem_configs=[{"call": "vision_transformer.ConvStemConfig", "args": [8, 3, 4]},
                                        {"call": "vision_transformer.ConvStemConfig", "args": [16, 3, 2]}]),
         input=(1, 3, 32, 32)),
+    # 36x28 inputs: the 9x7 patch grid needs padding to whole windows, and merging meets odd sizes
+    "swin": dict(builder="swin_transformer.SwinTransformer",
+                 kwargs=dict(patch_size=[4, 4], embed_dim=8, depths=[2, 2], num_heads=[2, 4], window_size=[3, 3],
+                             num_classes=10),
+                 input=(1, 3, 36, 28)),
+    "swin_v2": dict(builder="swin_transformer.SwinTransformer",
+                    kwargs=dict(patch_size=[4, 4], embed_dim=8, depths=[2, 2], num_heads=[2, 4], window_size=[4, 4],
+                                num_classes=10, block="models.swin_transformer.SwinTransformerBlockV2",
+                                downsample_layer="models.swin_transformer.PatchMergingV2"),
+                    input=(1, 3, 36, 28)),
 }

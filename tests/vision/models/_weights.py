@@ -11,6 +11,10 @@ import zlib
 import numpy as np
 
 
+# float buffers that a model derives from its configuration (recorded as they are, not generated)
+COMPUTED = ("relative_coords_table",)
+
+
 def _value(name, shape):
     rng = np.random.default_rng(zlib.crc32(name.encode()))
     leaf = name.rsplit(".", 1)[-1]
@@ -22,12 +26,12 @@ def _value(name, shape):
     return rng.normal(0.0, 0.1, shape)
 
 
-def generated_state_dict(spec, int_values):
-    """{name: float32 or integer array} for ``spec`` = [(name, shape, dtype name), ...]."""
+def generated_state_dict(spec, verbatim):
+    """{name: array} for ``spec`` = [(name, shape, dtype name), ...]; names in ``verbatim`` take its values."""
     out = {}
     for name, shape, dtype in spec:
-        if name in int_values:
-            out[name] = np.asarray(int_values[name])
+        if name in verbatim:
+            out[name] = np.asarray(verbatim[name])
         else:
             assert dtype == "float32", (name, dtype)
             out[name] = _value(name, tuple(shape)).astype(np.float32)
