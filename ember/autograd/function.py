@@ -18,6 +18,7 @@ from ember._device import CPU
 from ember._dtype import from_numpy_dtype, get_default_dtype, result_type
 from ember._tensor import Tensor, _Version, _new
 from ember.autograd import grad_mode
+from ember.autograd import _saved_hooks as _hooks
 
 _BACKWARD_TWICE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -93,6 +94,9 @@ class Context:
             if s is None:
                 out.append(None)
                 continue
+            if type(s) is _hooks.PackedSaved:
+                out.append(_unpack(s, self))
+                continue
             t = s.tensor
             if type(s) is _SavedValue:
                 out.append(t)
@@ -108,6 +112,22 @@ class Context:
 
     saved_outputs = saved_tensors
     saved_variables = saved_tensors
+
+
+def _unpack(s, node):
+    """A tensor saved through ``saved_tensors_hooks``: the unpack hook's result, version-checked."""
+    t = s.unpack_hook(s.packed)
+    if not isinstance(t, Tensor):
+        raise TypeError(f"Output of saved tensor unpack_hook expected to be a Tensor but got result of type "
+                        f"{type(t).__name__}")
+    if s.version_counter.value != s.version:
+        light = Tensor._make(t._data, t._device)
+        light._version = s.version_counter
+        raise RuntimeError(_modified_message(light, s, node))
+    if s.is_output:
+        recorded = isinstance(node, Node)
+        return Tensor._make(t._data, t._device, recorded, node if recorded else None, s.is_output - 1)
+    return t
 
 
 def _modified_message(t, saved, node):
@@ -660,7 +680,7 @@ def _resolve_saved(ctx, args, tensors, outs, results):
                 break
         else:
             _resolve_one(item, saved, tensors, outs, results)
-    ctx._saved = saved
+    ctx._saved = saved if not _hooks._pack_stack else _hooks.pack_saved(saved, _Saved)
     ctx._to_save = ()
 
 

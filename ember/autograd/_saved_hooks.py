@@ -1,0 +1,30 @@
+"""State behind ``autograd.graph.saved_tensors_hooks``, read by the engine when an op saves tensors.
+
+The innermost active (pack_hook, unpack_hook) is last in ``_pack_stack``. The engine tests the list
+once per recorded op that saves something, so an empty list is the only cost when no hooks are in use.
+"""
+_pack_stack = []
+_disabled = []  # error messages of enclosing disable_saved_tensors_hooks blocks
+
+
+class PackedSaved:
+    """A saved tensor held as whatever the pack hook returned, with the saved tensor's version."""
+    __slots__ = ('packed', 'unpack_hook', 'version_counter', 'version', 'is_output', 'dtype', 'shape')
+
+
+def pack_saved(saved, saved_type):
+    """``saved`` (the engine's saved records) with every tensor passed through the innermost pack hook."""
+    pack_hook, unpack_hook = _pack_stack[-1]
+    out = []
+    for s in saved:
+        if type(s) is not saved_type:
+            out.append(s)
+            continue
+        p = PackedSaved()
+        p.packed = pack_hook(s.tensor)
+        p.unpack_hook = unpack_hook
+        p.version_counter = s.tensor._version
+        p.version = s.version
+        p.is_output = s.is_output
+        out.append(p)
+    return out

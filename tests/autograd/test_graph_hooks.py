@@ -1,0 +1,87 @@
+"""autograd.graph's saved-tensor hooks; expected outcomes recorded from PyTorch 2.13 (inline)."""
+import numpy as np
+import pytest
+
+import ember
+from ember.autograd.graph import disable_saved_tensors_hooks, increment_version, save_on_cpu, saved_tensors_hooks
+
+
+def test_pack_and_unpack_run_once_per_saved_tensor():
+    x = ember.ones(2, requires_grad=True)
+    log = []
+
+    def pack(t):
+        log.append(('pack', tuple(t.shape)))
+        return t * 1
+
+    def unpack(p):
+        log.append('unpack')
+        return p
+    with saved_tensors_hooks(pack, unpack):
+        y = (x * x).sum()
+    assert log == [('pack', (2,)), ('pack', (2,))]  # PyTorch: the same two packs at record time
+    y.backward()
+    assert log == [('pack', (2,)), ('pack', (2,)), 'unpack', 'unpack']
+    assert x.grad.tolist() == [2.0, 2.0]
+
+
+def test_unpacked_values_are_the_ones_backward_uses():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    with saved_tensors_hooks(lambda t: t.detach().numpy().copy(), lambda a: ember.from_numpy(a * 10)):
+        (x * x).sum().backward()
+    assert x.grad.tolist() == [20.0, 40.0]  # both saved factors read back ten times larger
+
+
+def test_outputs_saved_through_hooks_still_support_double_backward():
+    x = ember.tensor([0.5, -1.0], dtype=ember.float64, requires_grad=True)
+    with saved_tensors_hooks(lambda t: t, lambda t: t):
+        y = x.exp().sum()
+        (g,) = ember.autograd.grad(y, x, create_graph=True)
+        g.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), np.exp([0.5, -1.0]))
+
+
+def test_save_on_cpu_gives_the_same_gradients():
+    x = ember.ones(2, requires_grad=True)
+    with save_on_cpu():
+        z = (x.sigmoid() * x.exp()).sum()
+    z.backward()
+    np.testing.assert_allclose(x.grad.numpy(), [2.521669864654541, 2.521669864654541], rtol=1e-6)  # PyTorch's
+
+
+def test_save_on_cpu_keeps_a_copy_unaffected_by_later_changes():
+    x = ember.ones(2, requires_grad=True)
+    w = ember.tensor([3.0, 4.0])
+    with save_on_cpu():
+        y = (x * w).sum()
+    w.detach().numpy()[:] = 0  # a change ember cannot see: the saved copy is still the old w
+    y.backward()
+    assert x.grad.tolist() == [3.0, 4.0]
+
+
+def test_unpack_must_return_a_tensor():
+    x = ember.ones(2, requires_grad=True)
+    with saved_tensors_hooks(lambda t: t, lambda p: 3):
+        y = (x * x).sum()
+    with pytest.raises(TypeError, match="^Output of saved tensor unpack_hook expected to be a Tensor but got "
+                                        "result of type int$"):
+        y.backward()
+
+
+def test_disable_saved_tensors_hooks():
+    with disable_saved_tensors_hooks('no hooks here'):
+        with pytest.raises(RuntimeError, match='^no hooks here$'):
+            with saved_tensors_hooks(lambda t: t, lambda t: t):
+                pass
+    with saved_tensors_hooks(lambda t: t, lambda t: t):
+        pass
+
+
+def test_increment_version_makes_backward_refuse_a_stale_saved_tensor():
+    x = ember.ones(2, requires_grad=True)
+    w = ember.tensor([3.0, 4.0])
+    y = (x * w).sum()
+    w.detach().numpy()[:] = 0
+    increment_version(w)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.backward()
