@@ -60,6 +60,7 @@ from ember._threads import (set_num_threads, get_num_threads, set_num_interop_th
 from ember import distributed  # noqa: E402,F401  (ember.distributed after a bare import, as in PyTorch)
 from ember import amp, cpu  # noqa: E402,F401
 from ember import func  # noqa: E402
+from ember import profiler  # noqa: E402,F401
 vmap = func.vmap
 from ember.cuda import amp as _cuda_amp  # noqa: E402,F401  (binds ember.cuda.amp)
 from ember.amp import autocast, GradScaler  # noqa: E402,F401

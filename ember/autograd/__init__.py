@@ -9,6 +9,7 @@ from ember.autograd.gradcheck import gradcheck, gradgradcheck
 from ember.autograd.anomaly_mode import detect_anomaly, set_detect_anomaly, is_anomaly_enabled
 from ember.autograd import graph
 from ember.autograd import forward_ad
+from ember.autograd import profiler
 
 from ember.autograd.variable import Variable
 

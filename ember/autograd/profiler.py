@@ -1,0 +1,340 @@
+"""A CPU profiler (PyTorch's ``torch.autograd.profiler``): per-op times, grouped and tabulated.
+
+While a ``profile`` is active, every op call (each ``Function.apply``, so every ember op, built-in or
+custom, with or without autograd) and every backward node is timed, as are ``record_function``
+ranges. Timing is installed when profiling starts and removed when it stops, so ops cost nothing
+extra when no profiler is running. An op's *self* time excludes the ops and ranges nested in it.
+Op names are ember's (``aten::`` followed by the op's snake-case name, e.g. ``aten::relu``); they
+follow ember's decomposition, which differs from PyTorch's in places (``Tensor.t`` then ``mm``...).
+"""
+import re
+import threading
+import time
+from collections import OrderedDict
+
+__all__ = ['profile', 'record_function', 'EventList', 'FunctionEvent', 'FunctionEventAvg']
+
+_state = threading.local()
+_active = []  # profiles currently recording (the innermost last)
+_installed = {}  # what the timing hooks replaced, to restore when the last profile stops
+
+
+def _now_us():
+    return time.perf_counter_ns() / 1000.0
+
+
+class FunctionEvent:
+    """One timed call: name, start/end (microseconds), the events nested in it and its input shapes."""
+
+    def __init__(self, id, name, thread, start_us, end_us, input_shapes=None):  # noqa: A002
+        self.id, self.name, self.thread = id, name, thread
+        self.start_us, self.end_us = start_us, end_us
+        self.input_shapes = input_shapes
+        self.cpu_children = []
+        self.cpu_parent = None
+
+    key = property(lambda self: self.name)
+
+    @property
+    def cpu_time_total(self):
+        return self.end_us - self.start_us
+
+    @property
+    def self_cpu_time_total(self):
+        return self.cpu_time_total - sum(c.cpu_time_total for c in self.cpu_children)
+
+    def __repr__(self):
+        return (f"<FunctionEvent id={self.id} name={self.name} cpu_time={_format_time(self.cpu_time_total)} "
+                f"self_cpu_time={_format_time(self.self_cpu_time_total)} input_shapes={self.input_shapes}>")
+
+
+class FunctionEventAvg:
+    """Events with one key (name, and input shapes when grouped by them), summed."""
+
+    def __init__(self, key, input_shapes=None):
+        self.key = key
+        self.input_shapes = input_shapes
+        self.count = 0
+        self.cpu_time_total = 0.0
+        self.self_cpu_time_total = 0.0
+
+    def add(self, event):
+        self.count += 1
+        self.cpu_time_total += event.cpu_time_total
+        self.self_cpu_time_total += event.self_cpu_time_total
+        return self
+
+    @property
+    def cpu_time(self):
+        return self.cpu_time_total / max(self.count, 1)
+
+    def __repr__(self):
+        return (f"<FunctionEventAvg key={self.key} self_cpu_time={_format_time(self.self_cpu_time_total)} "
+                f"cpu_time={_format_time(self.cpu_time)} input_shapes={self.input_shapes}>")
+
+
+_SORT_KEYS = ('cpu_time', 'cpu_time_total', 'self_cpu_time_total', 'count')
+
+
+class EventList(list):
+    """A list of events (or of averages, from :meth:`key_averages`) that prints as a table."""
+
+    def __init__(self, *args, **kwargs):
+        self._with_shapes = kwargs.pop('with_shapes', False)
+        super().__init__(*args, **kwargs)
+
+    def key_averages(self, group_by_input_shape=False):
+        groups = OrderedDict()
+        for e in self:
+            key = (e.key, str(e.input_shapes)) if group_by_input_shape else e.key
+            if key not in groups:
+                groups[key] = FunctionEventAvg(e.key, e.input_shapes if group_by_input_shape else None)
+            groups[key].add(e)
+        return EventList(groups.values(), with_shapes=group_by_input_shape)
+
+    def self_cpu_time_total(self):
+        return sum(e.self_cpu_time_total for e in self)
+
+    def table(self, sort_by=None, row_limit=100, max_src_column_width=75, max_name_column_width=55,
+              max_shapes_column_width=80, header=None, top_level_events_only=False, time_unit=None):
+        """The events as PyTorch lays them out: one row per key, self and total CPU times."""
+        return _build_table(self, sort_by, row_limit, max_name_column_width, max_shapes_column_width, header,
+                            time_unit)
+
+    def __str__(self):
+        return self.table()
+
+
+def _format_time(us, unit=None):
+    if unit == 's' or (unit is None and us >= 1e6):
+        return f"{us / 1e6:.3f}s"
+    if unit == 'ms' or (unit is None and us >= 1e3):
+        return f"{us / 1e3:.3f}ms"
+    return f"{us:.3f}us"
+
+
+def _build_table(events, sort_by, row_limit, name_width_cap, shapes_width_cap, header, time_unit):
+    if sort_by is not None:
+        if sort_by not in _SORT_KEYS:
+            raise AttributeError(f"'FunctionEventAvg' object has no attribute '{sort_by}'")
+        events = sorted(events, key=lambda e: getattr(e, sort_by), reverse=True)
+    total = sum(e.self_cpu_time_total for e in events)
+    with_shapes = getattr(events, '_with_shapes', False) or (
+        isinstance(events, list) and any(getattr(e, 'input_shapes', None) for e in events)
+        and not isinstance(events, EventList))
+    rows = list(events)[:row_limit] if row_limit is not None and row_limit > 0 else list(events)
+    name_width = min(max([len(e.key) for e in events] + [4]) + 4, name_width_cap)
+    widths = [name_width] + [12] * 6
+    titles = ['Name', 'Self CPU %', 'Self CPU', 'CPU total %', 'CPU total', 'CPU time avg', '# of Calls']
+    if with_shapes:
+        shapes_width = min(max([len(str(e.input_shapes)) for e in events] + [12]) + 4, shapes_width_cap)
+        widths.append(shapes_width)
+        titles.append('Input Shapes')
+    rule = ''.join('-' * w + '  ' for w in widths)
+    lines = []
+    if header:
+        lines += ['=' * len(rule), header]
+    lines += [rule, ''.join(f'{t:>{w}}  ' for t, w in zip(titles, widths)), rule]
+    for e in rows:
+        name = e.key if len(e.key) <= name_width else e.key[:name_width - 3] + '...'
+        cells = [name, _pct(e.self_cpu_time_total, total), _format_time(e.self_cpu_time_total, time_unit),
+                 _pct(e.cpu_time_total, total), _format_time(e.cpu_time_total, time_unit),
+                 _format_time(e.cpu_time_total / max(e.count, 1), time_unit), str(e.count)]
+        if with_shapes:
+            shapes = str(e.input_shapes)
+            cells.append(shapes if len(shapes) <= widths[-1] else shapes[:widths[-1] - 3] + '...')
+        lines.append(''.join(f'{c:>{w}}  ' for c, w in zip(cells, widths)))
+    lines.append(rule)
+    lines.append(f"Self CPU time total: {_format_time(total, time_unit)}")
+    return '\n'.join(lines) + '\n'
+
+
+def _pct(part, total):
+    return f"{100.0 * part / total:.2f}%" if total > 0 else "0.00%"
+
+
+def _snake(name):
+    return re.sub(r'(?<!^)(?=[A-Z])', '_', name).lower()
+
+
+# -- recording ---------------------------------------------------------------------------------
+
+
+def _open(name, args):
+    stack = _stack()
+    shapes = None
+    if any(p.record_shapes for p in _active):
+        shapes = [list(a.shape) if hasattr(a, 'shape') and hasattr(a, '_data') else [] for a in args]
+    ev = FunctionEvent(0, name, threading.get_ident(), _now_us(), None, shapes)
+    if stack:
+        ev.cpu_parent = stack[-1]
+        stack[-1].cpu_children.append(ev)
+    stack.append(ev)
+    return ev
+
+
+def _close(ev):
+    ev.end_us = _now_us()
+    stack = _stack()
+    if stack and stack[-1] is ev:
+        stack.pop()
+    for p in _active:
+        p._record(ev)
+
+
+def _stack():
+    s = getattr(_state, 'stack', None)
+    if s is None:
+        s = _state.stack = []
+    return s
+
+
+def _install():
+    from ember.autograd.function import Function, Node
+    apply = Function.__dict__['apply'].__func__
+    node_apply = Node.apply
+
+    def timed_apply(cls, *args, **kwargs):
+        ev = _open('aten::' + _snake(cls.__name__), args)
+        try:
+            return apply(cls, *args, **kwargs)
+        finally:
+            _close(ev)
+
+    def timed_node_apply(self, grads):
+        ev = _open('autograd::engine::evaluate_function: ' + self.name(), ())
+        try:
+            return node_apply(self, grads)
+        finally:
+            _close(ev)
+    _installed['apply'] = Function.__dict__['apply']
+    _installed['node_apply'] = node_apply
+    Function.apply = classmethod(timed_apply)
+    Node.apply = timed_node_apply
+
+
+def _uninstall():
+    from ember.autograd.function import Function, Node
+    Function.apply = _installed.pop('apply')
+    Node.apply = _installed.pop('node_apply')
+
+
+class profile:
+    """Times every op run inside the ``with`` block on the CPU; read the result with
+    :meth:`key_averages` (``.table()``) or :attr:`function_events`.
+
+    ``record_shapes`` keeps each op's input shapes (for ``key_averages(group_by_input_shape=True)``).
+    GPU timing, memory profiling, FLOP counts, stacks and module names are not available.
+    """
+
+    def __init__(self, enabled=True, *, use_cuda=False, use_device=None, record_shapes=False, with_flops=False,
+                 profile_memory=False, with_stack=False, with_modules=False, use_kineto=False, use_cpu=True,
+                 experimental_config=None, acc_events=False, custom_trace_id_callback=None,
+                 post_processing_timeout_s=None, activity_filters=None):
+        for flag, what in ((use_cuda, 'use_cuda'), (use_device, 'use_device'), (with_flops, 'with_flops'),
+                           (profile_memory, 'profile_memory'), (with_stack, 'with_stack'),
+                           (with_modules, 'with_modules'), (experimental_config, 'experimental_config'),
+                           (custom_trace_id_callback, 'custom_trace_id_callback'),
+                           (activity_filters, 'activity_filters')):
+            if flag:
+                raise NotImplementedError(f"ember's profiler times CPU ops only; {what} is not supported")
+        if not use_cpu:
+            raise NotImplementedError("ember's profiler times CPU ops only; use_cpu=False leaves nothing to record")
+        self.enabled = enabled
+        self.record_shapes = record_shapes
+        self.acc_events = acc_events
+        self._events = []
+        self._running = False
+        self._function_events = None
+
+    def __enter__(self):
+        if self.enabled:
+            self._start()
+        return self
+
+    def __exit__(self, *exc):
+        if self._running:
+            self._stop()
+        return False
+
+    def _start(self):
+        if self._running:
+            raise RuntimeError("Profiler is already enabled on this thread")
+        if not self.acc_events:
+            self._events = []
+        if not _active:
+            _install()
+        _active.append(self)
+        self._running = True
+        self._function_events = None
+
+    def _stop(self):
+        _active.remove(self)
+        if not _active:
+            _uninstall()
+        self._running = False
+
+    def _record(self, ev):
+        self._events.append(ev)
+
+    def _check_finished(self):
+        if self._running:
+            raise RuntimeError("Profiler didn't finish running")
+
+    @property
+    def function_events(self):
+        self._check_finished()
+        if self._function_events is None:
+            events = sorted(self._events, key=lambda e: (e.start_us, -e.end_us))
+            for i, e in enumerate(events):
+                e.id = i
+            self._function_events = EventList(events)
+        return self._function_events
+
+    def key_averages(self, group_by_input_shape=False, group_by_stack_n=0, group_by_overload_name=False):
+        if group_by_stack_n:
+            raise NotImplementedError("ember's profiler does not record stacks (group_by_stack_n)")
+        if group_by_input_shape and not self.record_shapes:
+            raise RuntimeError("group_by_input_shape needs the profile to be made with record_shapes=True")
+        return self.function_events.key_averages(group_by_input_shape)
+
+    def table(self, sort_by=None, row_limit=100, max_src_column_width=75, max_name_column_width=55,
+              max_shapes_column_width=80, header=None, top_level_events_only=False):
+        return self.function_events.table(sort_by, row_limit, max_src_column_width, max_name_column_width,
+                                          max_shapes_column_width, header, top_level_events_only)
+
+    def self_cpu_time_total(self):
+        return self.function_events.self_cpu_time_total()
+
+    def __str__(self):
+        return self.table()
+
+
+class record_function:
+    """Labels a region (``with record_function('name'):``, or as a decorator); it appears as its own
+    row in the profile, and the ops inside it count towards its total time."""
+
+    def __init__(self, name, args=None):
+        self.name = name
+        self.args = args
+        self._event = None
+
+    def __enter__(self):
+        if _active:
+            self._event = _open(self.name, ())
+        return self
+
+    def __exit__(self, *exc):
+        if self._event is not None:
+            _close(self._event)
+            self._event = None
+        return False
+
+    def __call__(self, fn):
+        import functools
+
+        @functools.wraps(fn)
+        def wrapped(*args, **kwargs):
+            with record_function(self.name, self.args):
+                return fn(*args, **kwargs)
+        return wrapped

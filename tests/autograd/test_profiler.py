@@ -1,0 +1,106 @@
+"""The profilers: real per-op timings in PyTorch's table layout, schedules as PyTorch steps them.
+
+Expected layouts, action sequences and counts were recorded from PyTorch 2.13 (inline).
+"""
+import pytest
+
+import ember
+from ember.autograd.function import Function
+from ember.autograd.profiler import profile, record_function
+from ember.profiler import ProfilerAction, ProfilerActivity, schedule
+
+
+def _program():
+    x = ember.randn(30, 40)
+    w = ember.randn(50, 40, requires_grad=True)
+    with record_function('block'):
+        y = (x @ w.t()).relu().sum()
+    y.backward()
+
+
+def test_every_op_and_range_is_timed_and_nested():
+    with profile(record_shapes=True) as prof:
+        _program()
+    events = prof.function_events
+    by_name = {e.name: e for e in events}
+    assert {'block', 'aten::relu', 'aten::sum'} <= set(by_name)
+    assert 'autograd::engine::evaluate_function: ReluBackward0' in by_name
+    block = by_name['block']
+    assert by_name['aten::relu'].cpu_parent is block  # ops inside a range nest under it
+    assert block.cpu_time_total >= sum(c.cpu_time_total for c in block.cpu_children) > 0
+    assert all(0 <= e.self_cpu_time_total <= e.cpu_time_total for e in events)
+    assert by_name['aten::relu'].input_shapes == [[30, 50]]
+    avg = {a.key: a for a in prof.key_averages()}
+    assert avg['aten::relu'].count == 1 and avg['block'].count == 1
+    total = prof.key_averages().self_cpu_time_total()
+    assert total == pytest.approx(sum(e.self_cpu_time_total for e in events))
+
+
+def test_table_layout_matches_pytorch():
+    with profile() as prof:
+        _program()
+    lines = prof.key_averages().table(sort_by='self_cpu_time_total', row_limit=4).splitlines()
+    width = len(lines[0].split('  ')[0])
+    # PyTorch 2.13's header, columns right-aligned, two spaces after each
+    assert lines[1] == f"{'Name':>{width}}    Self CPU %      Self CPU   CPU total %     CPU total  CPU time avg    # of Calls  "
+    assert lines[0] == lines[2] == lines[-2] == '-' * width + '  ' + '------------  ' * 6
+    assert len(lines) == 3 + 4 + 2 and lines[-1].startswith('Self CPU time total: ')
+    selfs = [float(line.split()[-6].rstrip('%')) for line in lines[3:7]]
+    assert selfs == sorted(selfs, reverse=True)
+    shaped = profile(record_shapes=True)
+    with shaped:
+        _program()
+    header = shaped.key_averages(group_by_input_shape=True).table().splitlines()[1]
+    assert header.endswith('# of Calls' + ' ' * 16 + 'Input Shapes  ')
+
+
+def test_profiling_off_leaves_ops_untouched():
+    apply = Function.__dict__['apply']
+    with profile():
+        assert Function.__dict__['apply'] is not apply
+    assert Function.__dict__['apply'] is apply
+    with profile(enabled=False) as prof:
+        ember.ones(2).relu()
+    assert Function.__dict__['apply'] is apply
+    assert len(prof.function_events) == 0
+
+
+def test_unsupported_options_are_refused():
+    with pytest.raises(NotImplementedError, match="profile_memory"):
+        profile(profile_memory=True)
+    with pytest.raises(NotImplementedError, match="CPU activity only"):
+        ember.profiler.profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA])
+    with pytest.raises(RuntimeError, match="Profiler didn't finish running"):
+        with profile() as prof:
+            prof.key_averages()
+
+
+def test_schedule_actions_match_pytorch():
+    s = schedule(wait=1, warmup=1, active=2, repeat=2, skip_first=1)
+    assert [s(i).name for i in range(12)] == ['NONE', 'NONE', 'WARMUP', 'RECORD', 'RECORD_AND_SAVE', 'NONE',
+                                              'WARMUP', 'RECORD', 'RECORD_AND_SAVE', 'NONE', 'NONE', 'NONE']
+    s = schedule(wait=0, warmup=0, active=1)
+    assert [s(i) for i in range(3)] == [ProfilerAction.RECORD_AND_SAVE] * 3
+
+
+def test_stepped_profile_records_only_active_steps():
+    seen = []
+
+    def ready(p):
+        seen.append(sum(a.count for a in p.key_averages() if a.key == 'aten::relu'))
+    with ember.profiler.profile(schedule=schedule(wait=1, warmup=1, active=2, repeat=1), on_trace_ready=ready) as p:
+        for _ in range(6):
+            ember.ones(2).relu()
+            p.step()
+    assert seen == [2]  # PyTorch 2.13: [2]
+
+
+def test_record_function_as_decorator_and_outside_profiling():
+    @record_function('my_fn')
+    def f(t):
+        return t.exp()
+    f(ember.ones(2))  # no profile running: nothing recorded, nothing raised
+    with ember.profiler.profile() as p:
+        f(ember.ones(2))
+    avg = {a.key: a for a in p.key_averages()}
+    assert avg['my_fn'].count == 1 and avg['aten::exp'].count == 1
