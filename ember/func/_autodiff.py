@@ -331,3 +331,29 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness='error'):
 def hessian(func, argnums=0):
     """Second derivatives of a scalar-valued ``func``: ``jacfwd(jacrev(func, argnums), argnums)``."""
     return jacfwd(jacrev(func, argnums), argnums)
+
+
+def linearize(func, *primals):
+    """``(func(*primals), jvp_fn)``: ``jvp_fn(*tangents)`` is the Jacobian-vector product at ``primals``.
+
+    ``func`` runs once; each ``jvp_fn`` call is one forward product over the graph recorded then.
+    """
+    with _Running(), enable_grad():
+        keep = _keep_graph(flatten(primals)[0])
+        out, leaves, _ = _tracked_call(func, primals, tuple(range(len(primals))) or 0)
+        out_leaves, rebuild_out = flatten(out)
+    flat_in = [x for group in leaves for x in group]
+
+    def jvp_fn(*tangents):
+        t_leaves, _ = flatten(tangents)
+        if len(t_leaves) != len(flat_in):
+            raise RuntimeError("linearize: Expected the tangents to have the same structure as the primals.")
+        for p, t in zip(flat_in, t_leaves):
+            if tuple(p.shape) != tuple(_check_tensor(t).shape):
+                raise RuntimeError(f"linearize: Expected tangent of shape {tuple(p.shape)}, got {tuple(t.shape)}.")
+        with _Running(), enable_grad():
+            deeper = keep or _active[0] > 1 or any(t.requires_grad for t in t_leaves)
+            result = _jvp_of_graph(out_leaves, flat_in, t_leaves, deeper)
+        return rebuild_out([_finish(r, deeper) for r in result])
+
+    return rebuild_out([_finish(o, keep) for o in out_leaves]), jvp_fn

@@ -41,4 +41,21 @@ CASES = {
     'vmap_of_grad': lambda T: T.func.vmap(T.func.grad(lambda r: (r.sin() ** 2).sum()))(_m(T)),
     'vmap_chunked': lambda T: T.func.vmap(lambda r: r.exp().sum(0), chunk_size=1)(_m(T)),
     'jacrev_of_vmap': lambda T: T.func.jacrev(T.func.vmap(lambda r: r.cos() * r.sum()))(_m(T)),
+    'linearize': lambda T: (lambda o_f: (o_f[0], o_f[1](T.ones(3, dtype=T.float64)),
+                                         o_f[1](T.tensor([1.0, -2.0, 0.5], dtype=T.float64))))(
+        T.func.linearize(lambda x: x.sin() * x, _x(T))),
+    'stack_module_state': lambda T: _stacked(T),
 }
+
+
+def _stacked(T):
+    T.manual_seed(0)
+    models = [T.nn.Linear(2, 2, dtype=T.float64) for _ in range(3)]
+    for k, m in enumerate(models):
+        with T.no_grad():
+            m.weight.copy_(T.arange(4.0, dtype=T.float64).reshape(2, 2) * (k + 1))
+            m.bias.fill_(-k)
+    params, _ = T.func.stack_module_state(models)
+    x = T.tensor([[1.0, 2.0]], dtype=T.float64)
+    out = T.func.vmap(lambda p: T.func.functional_call(models[0], p, (x,)))(params)
+    return params['weight'], params['bias'], out

@@ -28,7 +28,8 @@ def test_matches_recorded_pytorch(name):
     for g, k in zip(got, expected):
         assert tuple(g.shape) == _RECORDED[k].shape, k
         np.testing.assert_allclose(g.detach().numpy(), _RECORDED[k], rtol=1e-10, atol=1e-12, err_msg=k)
-        assert not g.requires_grad  # inputs did not require grad, so results are plain tensors
+        if name != 'stack_module_state':  # that one's parameters are leaves requiring grad
+            assert not g.requires_grad  # inputs did not require grad, so results are plain tensors
 
 
 def test_results_stay_differentiable_when_the_inputs_require_grad():
@@ -140,3 +141,18 @@ def test_functional_call_and_grad_over_parameters():
     assert lin.weight.grad is None
     _, value = grad_and_value(lambda p: ember.func.functional_call(lin, p, x).sum())(params)
     np.testing.assert_allclose(value.item(), lin(x).item())
+
+
+def test_stack_module_state_errors_match_pytorch():
+    from ember.func import stack_module_state
+    with pytest.raises(RuntimeError, match=r"^stack_module_state: Expected at least one model, got 0\.$"):
+        stack_module_state([])
+    with pytest.raises(RuntimeError, match=r"^stack_module_state: Expected all models to be of the same class\.$"):
+        stack_module_state([ember.nn.Linear(2, 2), ember.nn.Conv1d(2, 2, 1)])
+    a, b = ember.nn.BatchNorm1d(2), ember.nn.BatchNorm1d(2).eval()
+    with pytest.raises(RuntimeError, match=r"^stack_module_state: Expected all models to have the same "
+                                           r"training/eval mode\.$"):
+        stack_module_state([a, b])
+    params, buffers = stack_module_state([ember.nn.BatchNorm1d(2) for _ in range(3)])
+    assert params['weight'].shape == (3, 2) and params['weight'].is_leaf and params['weight'].requires_grad
+    assert buffers['num_batches_tracked'].shape == (3,) and not buffers['running_mean'].requires_grad

@@ -1,0 +1,23 @@
+"""``stack_module_state``: the parameters and buffers of same-shaped models, stacked for vmap."""
+
+
+def stack_module_state(models):
+    """``(params, buffers)``: for each name, the models' tensors stacked along a new first dimension.
+
+    Stacked parameters are new leaves (requiring grad where the originals do); buffers are stacked as is.
+    """
+    models = list(models)
+    if not models:
+        raise RuntimeError("stack_module_state: Expected at least one model, got 0.")
+    if any(type(m) is not type(models[0]) for m in models):
+        raise RuntimeError("stack_module_state: Expected all models to be of the same class.")
+    if any(m.training != models[0].training for m in models):
+        raise RuntimeError("stack_module_state: Expected all models to have the same training/eval mode.")
+    from ember.ops.shape import stack
+    params = {}
+    for name, p in models[0].named_parameters():
+        stacked = stack([dict(m.named_parameters())[name].detach() for m in models])
+        params[name] = stacked.requires_grad_(p.requires_grad)
+    buffers = {name: stack([dict(m.named_buffers())[name] for m in models])
+               for name, _ in models[0].named_buffers()}
+    return params, buffers
