@@ -105,3 +105,12 @@ def vec_to_tril_matrix(vec, diag=0):
     rows, cols = ember.tril_indices(n, n, offset=diag)
     mat[..., rows, cols] = vec
     return mat
+
+
+def _expand_probs_or_logits(dist, new, shape):
+    """Give ``new`` the ``probs``/``logits`` that ``dist`` holds, expanded to ``shape`` (both when
+    both have been computed; ``_param`` follows the one given at construction, logits last)."""
+    for name in ('probs', 'logits'):
+        if name in dist.__dict__:
+            setattr(new, name, dist.__dict__[name].expand(shape))
+            new._param = new.__dict__[name]

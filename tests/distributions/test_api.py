@@ -63,6 +63,15 @@ def test_shapes_and_expand():
     assert cat.enumerate_support().shape == (3, 4) and cat.enumerate_support(False).shape == (3, 1)
     assert D.Gamma(t([1.0]), t([2.0])).expand((5,)).rsample().shape == (5,)
     assert D.Beta(2.0, 3.0).expand((2,)).mean.shape == (2,)
+    for d in (D.Bernoulli(logits=ember.zeros(2)), D.Binomial(3, ember.ones(2) * 0.3),
+              D.NegativeBinomial(2.0, logits=ember.zeros(2)), D.Categorical(ember.ones(2, 3)),
+              D.ContinuousBernoulli(ember.ones(2) * 0.2), D.RelaxedBernoulli(ember.tensor(0.5), ember.ones(2) * 0.3),
+              D.HalfNormal(ember.ones(2)), D.HalfCauchy(ember.ones(2)), D.Geometric(ember.ones(2) * 0.5)):
+        if hasattr(type(d), "logits"):
+            d.logits, d.probs   # both computed: expand carries both
+        e = d.expand((4, 2))
+        assert e.batch_shape == (4, 2) and e.sample().shape == (4, 2), type(d).__name__
+        np.testing.assert_allclose(e.log_prob(e.sample()).shape, (4, 2))
 
 
 def test_stddev_and_perplexity():
