@@ -21,3 +21,16 @@ def stack_module_state(models):
     buffers = {name: stack([dict(m.named_buffers())[name] for m in models])
                for name, _ in models[0].named_buffers()}
     return params, buffers
+
+
+def replace_all_batch_norm_modules_(root):
+    """Stop every batch-norm module under ``root`` from tracking running statistics (in place), so it
+    normalises with the batch's own statistics in train and eval mode alike; returns ``root``."""
+    from ember.nn.modules.batchnorm import _BatchNorm
+    for module in root.modules():
+        if isinstance(module, _BatchNorm):
+            module.running_mean = None
+            module.running_var = None
+            module.num_batches_tracked = None
+            module.track_running_stats = False
+    return root

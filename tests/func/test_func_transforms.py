@@ -156,3 +156,16 @@ def test_stack_module_state_errors_match_pytorch():
     params, buffers = stack_module_state([ember.nn.BatchNorm1d(2) for _ in range(3)])
     assert params['weight'].shape == (3, 2) and params['weight'].is_leaf and params['weight'].requires_grad
     assert buffers['num_batches_tracked'].shape == (3,) and not buffers['running_mean'].requires_grad
+
+
+def test_replace_all_batch_norm_modules_():
+    # PyTorch 2.13: buffers gone, batch statistics used in eval mode too
+    m = ember.nn.Sequential(ember.nn.Linear(2, 2), ember.nn.BatchNorm1d(2),
+                            ember.nn.Sequential(ember.nn.BatchNorm2d(3)))
+    assert ember.func.replace_all_batch_norm_modules_(m) is m
+    for bn in (m[1], m[2][0]):
+        assert bn.running_mean is None and bn.running_var is None and bn.num_batches_tracked is None
+        assert not bn.track_running_stats and dict(bn.named_buffers()) == {}
+    m.eval()
+    out = m[1](ember.tensor([[1.0, 2.0], [3.0, 5.0]]))
+    np.testing.assert_allclose(out.detach().numpy(), [[-1.0, -1.0], [1.0, 1.0]], atol=1e-4)
