@@ -52,6 +52,7 @@ from ember.distributions.transformed_distribution import TransformedDistribution
 from ember.distributions.transforms import *  # noqa: F401,F403
 from ember.distributions.transforms import __all__ as _transforms_all
 from ember.distributions.uniform import Uniform
+from ember.distributions.von_mises import VonMises
 from ember.distributions.weibull import Weibull
 
 _add_kl_info()
@@ -65,6 +66,6 @@ __all__ = [
     'Poisson', 'RelaxedBernoulli', 'RelaxedOneHotCategorical', 'StudentT', 'TransformedDistribution',
     'Uniform', 'Weibull', 'ExpRelaxedCategorical', 'biject_to', 'kl_divergence', 'register_kl',
     'transform_to', 'ContinuousBernoulli', 'FisherSnedecor', 'Kumaraswamy', 'LogisticNormal',
-    'GeneralizedPareto', 'InverseGamma', 'LowRankMultivariateNormal',
+    'GeneralizedPareto', 'InverseGamma', 'LowRankMultivariateNormal', 'VonMises',
 ]
 __all__.extend(_transforms_all)

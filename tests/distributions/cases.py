@@ -78,6 +78,7 @@ def cases(lib):
         'LowRankMultivariateNormal': (D.LowRankMultivariateNormal(
             t([[0.0, 1.0, -1.0], [0.5, 0.5, 0.5]]), t([[1.0, 0.2], [0.3, -0.5], [0.0, 0.7]]), t([0.5, 1.0, 2.0])),
             t([[0.3, 0.2, -0.5], [1.0, -1.0, 0.0]]), None),
+        'VonMises': (D.VonMises(t([0.0, 1.0, -2.0]), t([0.5, 2.0, 10.0])), real, None),
         'TransformedTanh': (D.TransformedDistribution(D.Normal(t([0.0, 1.0, -0.5]), t([1.0, 0.5, 2.0])),
                                                       [D.TanhTransform()]), t([0.1, 0.7, -0.9]), q),
         'TransformedAffineExp': (D.TransformedDistribution(
@@ -184,6 +185,7 @@ def sample_cases(lib):
         'Independent': D.Independent(D.Normal(t([[0.0, 1.0]]), t([[1.0, 2.0]])), 1),
         'Multinomial': D.Multinomial(5, t([0.2, 0.3, 0.5])),
         'Kumaraswamy': D.Kumaraswamy(t([0.5, 2.0]), t([0.7, 3.0])),
+        'VonMises': D.VonMises(t([0.0, 1.0, -2.0]), t([0.5, 2.0, 10.0])),
         'LowRankMultivariateNormal': D.LowRankMultivariateNormal(t([0.0, 1.0, -1.0]), t([[1.0], [0.3], [0.0]]),
                                                                  t([0.5, 1.0, 2.0])),
         'GeneralizedPareto': D.GeneralizedPareto(t([0.0, 0.1]), t([1.0, 2.0]), t([0.0, 0.4])),

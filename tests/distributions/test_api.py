@@ -254,3 +254,16 @@ def test_lowrank_multivariate_normal_agrees_with_the_full_covariance():
     assert W.grad is not None and W.grad.shape == (3, 2)
     with pytest.raises(ValueError, match='^cov_diag must be a batch of vectors with shape'):
         D.LowRankMultivariateNormal(loc, W, t([1.0, 2.0]))
+
+
+def test_von_mises_log_prob_gradient_and_normalisation():
+    kappa = t([0.5, 2.0, 10.0]).requires_grad_()
+    d = D.VonMises(t([0.0, 1.0, -2.0]), kappa)
+    x = t([0.3, 0.2, -1.5])
+    d.log_prob(x).sum().backward()
+    # d/dkappa = cos(x - loc) - I1(kappa) / I0(kappa) = cos(x - loc) - (1 - circular variance)
+    expected = np.cos(x.numpy() - [0.0, 1.0, -2.0]) - (1 - d.variance.detach().numpy())
+    np.testing.assert_allclose(kappa.grad.numpy(), expected, rtol=1e-6)
+    grid = ember.linspace(-math.pi, math.pi, 20001, dtype=f64).unsqueeze(-1)
+    mass = d.log_prob(grid).exp().detach().numpy().mean(0) * 2 * math.pi
+    np.testing.assert_allclose(mass, 1.0, rtol=1e-6)
