@@ -264,6 +264,6 @@ def test_von_mises_log_prob_gradient_and_normalisation():
     # d/dkappa = cos(x - loc) - I1(kappa) / I0(kappa) = cos(x - loc) - (1 - circular variance)
     expected = np.cos(x.numpy() - [0.0, 1.0, -2.0]) - (1 - d.variance.detach().numpy())
     np.testing.assert_allclose(kappa.grad.numpy(), expected, atol=1e-6)   # the Bessel approximation: ~1e-7
-    grid = ember.linspace(-math.pi, math.pi, 20001, dtype=f64).unsqueeze(-1)
+    grid = ember.linspace(-math.pi, math.pi, 20001, dtype=f64)[:-1].unsqueeze(-1)   # one period
     mass = d.log_prob(grid).exp().detach().numpy().mean(0) * 2 * math.pi
     np.testing.assert_allclose(mass, 1.0, rtol=1e-6)
