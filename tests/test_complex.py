@@ -92,6 +92,8 @@ def test_conj_angle_polar_and_conversions():
     assert not z.conj().is_conj() and not z.is_neg() and z.resolve_conj() is z and z.resolve_neg() is z
     x = ember.tensor([1., -2.])
     assert x.conj() is x
+    with pytest.raises(TypeError, match=r"is_conj\(\): argument 'input' \(position 1\) must be Tensor, not int"):
+        ember.is_conj(3)
     got = ember.tensor([1., -2., 0., math.nan]).angle().tolist()
     np.testing.assert_allclose(got, EXPECTED['angle_real'], rtol=1e-7)
     p = ember.polar(ember.tensor([1., 2.], dtype=ember.float64), ember.tensor([0.5, 3.], dtype=ember.float64))

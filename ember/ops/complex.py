@@ -137,16 +137,22 @@ def resolve_neg(input):
     return input
 
 
+def _no_lazy_bit(name, input):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    return False
+
+
 @op('ember', 'Tensor')
 def is_conj(input):
     """Whether ``input`` carries a lazy conjugate bit: never in ember (conj() conjugates at once)."""
-    return False
+    return _no_lazy_bit('is_conj', input)
 
 
 @op('ember', 'Tensor')
 def is_neg(input):
     """Whether ``input`` carries a lazy negative bit: never in ember."""
-    return False
+    return _no_lazy_bit('is_neg', input)
 
 
 class Angle(Primitive):
