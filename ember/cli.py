@@ -271,6 +271,7 @@ _EXTRAS = [
     ('safetensors', [('safetensors', 'safetensors')], 'safetensors files'),
     ('threads', [('threadpoolctl', 'threadpoolctl')], 'BLAS thread control'),
     ('bf16', [('ml_dtypes', 'ml_dtypes')], 'ember.bfloat16'),
+    ('scipy', [('scipy', 'scipy')], 'Bessel/Airy, erfcx, log_ndtr, ndtri, gammainc in ember.special'),
 ]
 
 

@@ -80,6 +80,11 @@ def test_every_functional_op_has_a_row():
     assert not missing, f"ember.nn.functional ops without an op-table row: {missing}"
 
 
+def test_every_linalg_fft_special_op_has_a_row():
+    missing = [f'{ns}.{n}' for ns in ('linalg', 'fft', 'special') for n in _registered(ns)]
+    assert not missing, f"linalg/fft/special ops without an op-table row: {missing}"
+
+
 def test_allowlist_is_honest():
     """Allowlisted names are registered ops, and a name with a row is not also excused."""
     registered = set(exported('ember')) | set(exported('Tensor'))

@@ -7,3 +7,4 @@ from ember import ops as _ops  # noqa: F401  (importing the op families register
 from ember.ops._registry import bind as _bind
 
 _bind('linalg', globals())
+from ember.ops.linalg import LinAlgError  # noqa: E402,F401  (an exception class, not an op)

@@ -9,6 +9,7 @@ from ember import _formats
 from ember._device import CPU, as_device
 from ember._dtype import from_numpy_dtype, get_default_dtype, scalar_dtype, to_dtype, _BY_NP
 from ember._tensor import Tensor
+from ember.autograd.function import Primitive
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 
@@ -415,6 +416,23 @@ def clone(input, *, memory_format=None):
     return result
 
 
+class _Complex(Primitive):
+    """real + i imag; the gradient of each part is the matching part of the complex gradient."""
+    node_name = 'ComplexBackward0'
+
+    @staticmethod
+    def forward(ctx, re, im):
+        re, im = ctx.xp.broadcast_arrays(re, im)
+        arr = re.astype(np.complex128 if re.dtype == np.float64 else np.complex64)
+        arr.imag = im
+        return arr
+
+    @staticmethod
+    def backward(ctx, g):
+        from ember.ops.complex import imag, real
+        return real(g), imag(g)
+
+
 @op('ember')
 def complex(real, imag, *, out=None):
     """A complex tensor from real and imaginary parts (float32 -> complex64, float64 -> complex128)."""
@@ -432,10 +450,7 @@ def complex(real, imag, *, out=None):
         re, im = xp.broadcast_arrays(real._data, imag._data)
     except ValueError:
         raise broadcast_error(real.shape, imag.shape) from None
-    cdt = np.complex128 if real.dtype.name == 'float64' else np.complex64
-    arr = re.astype(cdt)
-    arr.imag = im
-    result = Tensor._make(arr, real._device)
+    result = _Complex.apply(real, imag)  # differentiable in both parts
     if out is not None:
         from ember.ops.inplace import write_out
         return write_out('complex', result, out)

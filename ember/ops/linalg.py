@@ -497,9 +497,9 @@ def _check_square(name, A):
 
 
 @op('ember.inverse', 'Tensor.inverse', name='inverse')
-def inv(A):
-    _check_square('linalg.inv', A)
-    return Inverse.apply(A)
+def inv(input):
+    _check_square('linalg.inv', input)
+    return Inverse.apply(input)
 
 
 class Det(Primitive):
@@ -518,9 +518,9 @@ class Det(Primitive):
 
 
 @op('ember', 'Tensor')
-def det(A):
-    _check_square('linalg.det', A)
-    return Det.apply(A)
+def det(input):
+    _check_square('linalg.det', input)
+    return Det.apply(input)
 
 
 class Slogdet(Primitive):
@@ -541,10 +541,10 @@ class Slogdet(Primitive):
 
 
 @op('ember', 'Tensor')
-def slogdet(A):
+def slogdet(input):
     from ember.ops.reduce import _named
-    _check_square('linalg.slogdet', A)
-    sign, logabs = Slogdet.apply(A)
+    _check_square('linalg.slogdet', input)
+    sign, logabs = Slogdet.apply(input)
     return _named('slogdet', ('sign', 'logabsdet'))(sign, logabs)
 
 

@@ -1,0 +1,66 @@
+"""Shared pieces of the linear-algebra families: shape checks, PyTorch's error texts, ``out=``."""
+import numpy as np
+
+from ember.ops.linalg import LinAlgError, _check_square
+
+
+def check_matrix(name, A, what='A'):
+    if A.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor {what} must have at least 2 dimensions.")
+
+
+def check_float(name, A):
+    if not (A.dtype.is_floating_point or A.dtype.is_complex):
+        from ember._tensor import _scalar_type_name
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
+                           f"{_scalar_type_name(A.dtype)}")
+
+
+def check_square(name, A):
+    _check_square(name, A)
+    check_float(name, A)
+
+
+def batch_prefix(A, b):
+    """PyTorch names the failing matrix of a batch: ``(Batch element 3): ``."""
+    return f"(Batch element {b}): " if A.ndim > 2 else ""
+
+
+def matrices(a):
+    """The raw array as a stack of matrices (one loop over the batch on error paths only)."""
+    a = np.asarray(a.get() if hasattr(a, 'get') else a)
+    return a.reshape((-1,) + a.shape[-2:])
+
+
+def write_out(res, out):
+    """Honour ``out=`` for a tensor or a tuple of tensors (named tuples keep their type)."""
+    if out is None:
+        return res
+    from ember.ops.inplace import copy_into_out
+    if isinstance(res, tuple):
+        if not isinstance(out, (tuple, list)) or len(out) != len(res):
+            raise TypeError(f"out must be a tuple of {len(res)} tensors")
+        written = [copy_into_out(o, r) for o, r in zip(out, res)]
+        return type(res)(*written) if hasattr(res, '_fields') else tuple(written)
+    return copy_into_out(out, res)
+
+
+def named(name, fields):
+    from ember.ops.reduce import _named
+    return _named(name, fields)
+
+
+def info_tensor(info, device):
+    """LAPACK-style ``info``: an int32 tensor with the batch shape (0 means success)."""
+    from ember._tensor import Tensor
+    return Tensor._make(np.asarray(info, dtype=np.int32), device)
+
+
+def eye_like(A, n=None, m=None):
+    from ember.ops.creation import eye
+    n = A.shape[-1] if n is None else n
+    return eye(n, m if m is not None else n, dtype=A.dtype, device=A.device)
+
+
+__all__ = ['LinAlgError', 'check_matrix', 'check_square', 'check_float', 'batch_prefix', 'matrices', 'write_out',
+           'named', 'info_tensor', 'eye_like']

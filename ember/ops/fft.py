@@ -1,0 +1,327 @@
+"""Discrete Fourier transforms (PyTorch's ``torch.fft``), differentiable.
+
+Three primitives do the work, as in PyTorch: complex-to-complex, real-to-complex (one-sided) and
+complex-to-real. Each backward is another transform in the opposite direction with the dual
+normalisation (the adjoint), so gradients of gradients work. ``n``/``s`` trim or zero-pad the
+input first (differentiable ``narrow``/``cat``); ``hfft``/``ihfft`` are the c2r/r2c transforms of
+the conjugate.
+"""
+import numpy as np
+
+from ember.autograd.function import Primitive
+from ember.ops._registry import op
+from ember._formats import strided as _strided
+from ember.ops._util import wrap_dim
+from ember.ops.complex import conj, real
+
+_DUAL = {'backward': 'forward', 'forward': 'backward', 'ortho': 'ortho'}
+
+
+def _norm(norm):
+    if norm is None:
+        return 'backward'
+    if norm not in _DUAL:
+        raise RuntimeError(f'Invalid normalization mode: "{norm}"')
+    return norm
+
+
+def _cdtype(a):
+    return np.complex128 if a.dtype in (np.float64, np.complex128) else np.complex64
+
+
+def _rdtype(a):
+    return np.float64 if a.dtype in (np.float64, np.complex128) else np.float32
+
+
+class FftC2C(Primitive):
+    node_name = 'FftC2CBackward0'
+
+    @staticmethod
+    def forward(ctx, x, dims, forward, norm):
+        xp = ctx.xp
+        ctx.args = (dims, forward, norm, x.dtype.kind != 'c')
+        fn = xp.fft.fftn if forward else xp.fft.ifftn
+        return fn(x, axes=dims, norm=norm).astype(_cdtype(x), copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        dims, forward, norm, real_input = ctx.args
+        gx = FftC2C.apply(g, dims, not forward, _DUAL[norm])
+        return (real(gx) if real_input else gx), None, None, None
+
+
+class FftR2C(Primitive):
+    node_name = 'FftR2CBackward0'
+
+    @staticmethod
+    def forward(ctx, x, dims, norm):
+        xp = ctx.xp
+        ctx.args = (dims, norm, x.shape[dims[-1]])
+        return xp.fft.rfftn(x, axes=dims, norm=norm).astype(_cdtype(x), copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        # the adjoint of keeping half the spectrum: zero-pad it back, inverse c2c, real part
+        from ember.ops.shape import cat
+        dims, norm, n = ctx.args
+        last = dims[-1]
+        missing = n - g.shape[last]
+        if missing:
+            shape = list(g.shape)
+            shape[last] = missing
+            g = cat([g, g.new_zeros(tuple(shape))], last)
+        return real(FftC2C.apply(g, dims, False, _DUAL[norm])), None, None
+
+
+class FftC2R(Primitive):
+    node_name = 'FftC2RBackward0'
+
+    @staticmethod
+    def forward(ctx, x, dims, n, norm):
+        xp = ctx.xp
+        ctx.args = (dims, n, norm, x.shape[dims[-1]])
+        sizes = [x.shape[d] for d in dims[:-1]] + [n]
+        return xp.fft.irfftn(x, s=sizes, axes=dims, norm=norm).astype(_rdtype(x), copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        # r2c of the gradient, with the entries that stand for two conjugate terms counted twice
+        dims, n, norm, half = ctx.args
+        gx = FftR2C.apply(g, dims, _DUAL[norm])
+        twice = n - half
+        if twice > 0:
+            last = dims[-1]
+            scale = np.ones(half, dtype=_rdtype(g._data))
+            scale[1:1 + twice] = 2
+            shape = [1] * g.ndim
+            shape[last] = half
+            from ember._tensor import Tensor
+            gx = gx * Tensor._make(scale.reshape(shape), g.device)
+        return gx, None, None, None
+
+
+# ------------------------------------------------------------ argument handling
+def _float_input(x):
+    if x.dtype.is_floating_point or x.dtype.is_complex:
+        return x
+    from ember._dtype import get_default_dtype
+    return x.to(get_default_dtype())
+
+
+def _resize(x, dim, n):
+    """Trim or zero-pad ``x`` along ``dim`` to ``n`` points (differentiable)."""
+    size = x.shape[dim]
+    if n == size:
+        return x
+    if n < size:
+        return x.narrow(dim, 0, n)
+    from ember.ops.shape import cat
+    shape = list(x.shape)
+    shape[dim] = n - size
+    return cat([x, x.new_zeros(tuple(shape))], dim)
+
+
+def _check_n(n):
+    if n is not None and n < 1:
+        raise RuntimeError(f"Invalid number of data points ({n}) specified")
+
+
+def _dims_and_sizes(x, s, dim):
+    """PyTorch's rules for (s, dim) of the n-dimensional transforms."""
+    if dim is not None and isinstance(dim, int):
+        dim = (dim,)
+    if s is not None:
+        s = tuple(s)
+        if dim is not None and len(dim) != len(s):
+            raise RuntimeError("When given, dim and shape arguments must have the same length")
+        if dim is None:
+            if len(s) > x.ndim:
+                raise RuntimeError(f"Got shape with {len(s)} values but input tensor only has {x.ndim} dimensions.")
+            dim = tuple(range(x.ndim - len(s), x.ndim))
+    dims = tuple(wrap_dim(d, x.ndim) for d in (range(x.ndim) if dim is None else dim))
+    if len(set(dims)) != len(dims):
+        raise RuntimeError("FFT dims must be unique")
+    for n in s or ():
+        if n != -1:
+            _check_n(n)
+    sizes = [x.shape[d] if s is None or s[i] == -1 else s[i] for i, d in enumerate(dims)]
+    return dims, sizes
+
+
+def _c2c(x, s, dim, norm, forward):
+    x = _float_input(x)
+    norm = _norm(norm)
+    dims, sizes = _dims_and_sizes(x, s, dim)
+    for d, n in zip(dims, sizes):
+        x = _resize(x, d, n)
+    return FftC2C.apply(x, dims, forward, norm)
+
+
+def _r2c(name, x, s, dim, norm):
+    if x.dtype.is_complex:
+        from ember._tensor import _scalar_type_name
+        raise RuntimeError(f"{name} expects a real input tensor, but got {_scalar_type_name(x.dtype)}")
+    x = _float_input(x)
+    norm = _norm(norm)
+    dims, sizes = _dims_and_sizes(x, s, dim)
+    for d, n in zip(dims, sizes):
+        x = _resize(x, d, n)
+    return FftR2C.apply(x, dims, norm)
+
+
+def _c2r(x, s, dim, norm):
+    x = _float_input(x)
+    norm = _norm(norm)
+    dims, sizes = _dims_and_sizes(x, s, dim)
+    if s is None or s[-1] == -1:
+        sizes[-1] = 2 * (x.shape[dims[-1]] - 1)
+    n = sizes[-1]
+    if n < 1:
+        raise RuntimeError(f"Invalid number of data points ({n}) specified")
+    for d, m in zip(dims[:-1], sizes[:-1]):
+        x = _resize(x, d, m)
+    x = _resize(x, dims[-1], n // 2 + 1)
+    if not x.dtype.is_complex:
+        from ember.ops.creation import complex as make_complex
+        x = make_complex(x, x.new_zeros(tuple(x.shape)))
+    return FftC2R.apply(x, dims, n, norm)
+
+
+def _one(n, dim):
+    _check_n(n)
+    return (None if n is None else (n,)), (dim,)
+
+
+def _out(res, out):
+    if out is None:
+        return res
+    from ember.ops.inplace import copy_into_out
+    return copy_into_out(out, res)
+
+
+# ----------------------------------------------------------- the transforms
+@op('fft')
+def fft(input, n=None, dim=-1, norm=None, *, out=None):
+    return _out(_c2c(input, *_one(n, dim), norm, True), out)
+
+
+@op('fft')
+def ifft(input, n=None, dim=-1, norm=None, *, out=None):
+    return _out(_c2c(input, *_one(n, dim), norm, False), out)
+
+
+@op('fft')
+def fft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+    return _out(_c2c(input, s, dim, norm, True), out)
+
+
+@op('fft')
+def ifft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+    return _out(_c2c(input, s, dim, norm, False), out)
+
+
+@op('fft')
+def fftn(input, s=None, dim=None, norm=None, *, out=None):
+    return _out(_c2c(input, s, dim, norm, True), out)
+
+
+@op('fft')
+def ifftn(input, s=None, dim=None, norm=None, *, out=None):
+    return _out(_c2c(input, s, dim, norm, False), out)
+
+
+@op('fft')
+def rfft(input, n=None, dim=-1, norm=None, *, out=None):
+    return _out(_r2c('rfft', input, *_one(n, dim), norm), out)
+
+
+@op('fft')
+def rfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+    return _out(_r2c('rfftn', input, s, dim, norm), out)
+
+
+@op('fft')
+def rfftn(input, s=None, dim=None, norm=None, *, out=None):
+    return _out(_r2c('rfftn', input, s, dim, norm), out)
+
+
+@op('fft')
+def irfft(input, n=None, dim=-1, norm=None, *, out=None):
+    return _out(_c2r(input, *_one(n, dim), norm), out)
+
+
+@op('fft')
+def irfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+    return _out(_c2r(input, s, dim, norm), out)
+
+
+@op('fft')
+def irfftn(input, s=None, dim=None, norm=None, *, out=None):
+    return _out(_c2r(input, s, dim, norm), out)
+
+
+# hfft* take a Hermitian half-spectrum to a real signal: the c2r transform of its conjugate, in the
+# forward direction (so with the dual normalisation); ihfft* are their inverses
+@op('fft')
+def hfft(input, n=None, dim=-1, norm=None, *, out=None):
+    return _out(_c2r(conj(_float_input(input)), *_one(n, dim), _DUAL[_norm(norm)]), out)
+
+
+@op('fft')
+def hfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+    return _out(_c2r(conj(_float_input(input)), s, dim, _DUAL[_norm(norm)]), out)
+
+
+@op('fft')
+def hfftn(input, s=None, dim=None, norm=None, *, out=None):
+    return _out(_c2r(conj(_float_input(input)), s, dim, _DUAL[_norm(norm)]), out)
+
+
+@op('fft')
+def ihfft(input, n=None, dim=-1, norm=None, *, out=None):
+    return _out(conj(_r2c('ihfft', input, *_one(n, dim), _DUAL[_norm(norm)])), out)
+
+
+@op('fft')
+def ihfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+    return _out(conj(_r2c('ihfftn', input, s, dim, _DUAL[_norm(norm)])), out)
+
+
+@op('fft')
+def ihfftn(input, s=None, dim=None, norm=None, *, out=None):
+    return _out(conj(_r2c('ihfftn', input, s, dim, _DUAL[_norm(norm)])), out)
+
+
+# ------------------------------------------------------ frequencies and shifts
+def _freq(values, out, dtype, layout, device, requires_grad):
+    from ember._dtype import get_default_dtype
+    if layout is not None and layout != _strided:
+        raise RuntimeError(f"fftfreq: only the strided layout is supported, got {layout}")
+    from ember.ops.creation import tensor
+    res = tensor(values, dtype=dtype or get_default_dtype(), device=device, requires_grad=requires_grad)
+    return _out(res, out)
+
+
+@op('fft')
+def fftfreq(n, d=1.0, *, out=None, dtype=None, layout=_strided, device=None, requires_grad=False):
+    return _freq(np.fft.fftfreq(n, d), out, dtype, layout, device, requires_grad)
+
+
+@op('fft')
+def rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=_strided, device=None, requires_grad=False):
+    return _freq(np.fft.rfftfreq(n, d), out, dtype, layout, device, requires_grad)
+
+
+def _shift(input, dim, sign):
+    dims = tuple(range(input.ndim)) if dim is None else ((dim,) if isinstance(dim, int) else tuple(dim))
+    return input.roll(tuple(sign * (input.shape[d] // 2) for d in dims), dims)
+
+
+@op('fft')
+def fftshift(input, dim=None):
+    return _shift(input, dim, 1)
+
+
+@op('fft')
+def ifftshift(input, dim=None):
+    return _shift(input, dim, -1)

@@ -1,0 +1,256 @@
+"""Orthogonal factorisations: ``linalg.qr``, ``svd``/``svdvals``, ``eigh``/``eigvalsh``, ``eig``/``eigvals``,
+and the ``torch.svd``/``torch.qr`` forms.
+
+LAPACK (through NumPy) computes the factors, so their signs and order are PyTorch's; backward
+formulas are written with ember ops (differentiable again).
+"""
+import numpy as np
+
+from ember.autograd import grad_mode
+from ember.autograd.function import Primitive
+from ember.ops._linalg_util import check_float, check_matrix, check_square, named, write_out
+from ember.ops._registry import op
+from ember.ops.linalg_solve import solve_triangular
+
+
+# ------------------------------------------------------------------------------ QR
+def _copyltu(M):
+    """The symmetric matrix with M's lower triangle (its diagonal once)."""
+    return M.tril() + M.tril(-1).mH
+
+
+def _qr_tall_backward(Q, R, gQ, gR):
+    """A = QR with m >= n (Q: m x n): gA = (gQ + Q copyltu(R gR^H - gQ^H Q)) R^-H."""
+    M = R.matmul(gR.mH) - gQ.mH.matmul(Q)
+    return solve_triangular(R.mH, gQ + Q.matmul(_copyltu(M)), upper=False, left=False)
+
+
+class Qr(Primitive):
+    node_name = 'LinalgQrBackward0'
+
+    @staticmethod
+    def forward(ctx, a, mode):
+        xp = ctx.xp
+        if mode == 'r':
+            r = xp.linalg.qr(a, mode='r')
+            ctx.mode = mode
+            return xp.zeros((0,), a.dtype), xp.ascontiguousarray(r)
+        q, r = xp.linalg.qr(a, mode=mode)
+        ctx.mode = mode
+        ctx.save_for_backward(a, q, r)
+        return xp.ascontiguousarray(q), xp.ascontiguousarray(r)
+
+    @staticmethod
+    def backward(ctx, gQ, gR):
+        if ctx.mode == 'r':
+            raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. "
+                               "Please use linalg.qr(A, mode='reduced') if you are going to differentiate through "
+                               "linalg.qr.")
+        A, Q, R = ctx.saved_tensors
+        m, n = A.shape[-2:]
+        if ctx.mode == 'complete' and m > n:
+            raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
+        if m >= n:
+            return _qr_tall_backward(Q, R, gQ, gR)
+        # wide: A = [X | Y], R = [U | V] with X = QU square; Q depends on X only, V = Q^H Y
+        from ember.ops.shape import cat
+        Y, U, V, gU, gV = A[..., m:], R[..., :m], R[..., m:], gR[..., :m], gR[..., m:]
+        gX = _qr_tall_backward(Q, U, gQ + Y.matmul(gV.mH), gU)
+        return cat([gX, Q.matmul(gV)], -1)
+
+
+@op('linalg')
+def qr(A, mode='reduced', *, out=None):
+    if mode not in ('reduced', 'complete', 'r'):
+        raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', "
+                           "or 'complete'")
+    check_matrix('linalg.qr', A)
+    check_float('linalg.qr', A)
+    Q, R = Qr.apply(A, mode)
+    return write_out(named('linalg_qr', ('Q', 'R'))(Q, R), out)
+
+
+@op('ember.qr', 'Tensor.qr', name='qr')
+def torch_qr(input, some=True, *, out=None):
+    Q, R = qr(input, 'reduced' if some else 'complete')
+    return write_out(named('qr', ('Q', 'R'))(Q, R), out)
+
+
+# ----------------------------------------------------------------------------- SVD
+def _skew(X):
+    return X - X.mH
+
+
+def _svd_backward(U, S, Vh, gU, gS, gVh):
+    """Gradient of A = U diag(S) Vh (reduced factors) for real and complex A with distinct singular values."""
+    from ember.ops.index import where
+    m, n = U.shape[-2], Vh.shape[-1]
+    V = Vh.mH
+    Sd = S.unsqueeze(-2)        # S as a row: s_j
+    if gU is None and gVh is None:
+        return (U * gS.unsqueeze(-2)).matmul(Vh)
+    S2 = S * S
+    E = S2.unsqueeze(-2) - S2.unsqueeze(-1)     # E_ij = s_j^2 - s_i^2
+    k = S.shape[-1]
+    from ember.ops.creation import eye
+    I = eye(k, dtype=S.dtype, device=S.device)
+    E = where(I.bool(), 1.0, E)
+    inner = gS.diag_embed() if gS is not None else 0
+    if gU is not None:
+        J = _skew(U.mH.matmul(gU)) / E
+        inner = inner + J * Sd
+    if gVh is not None:
+        gV = gVh.mH
+        K = _skew(V.mH.matmul(gV)) / E
+        inner = inner + S.unsqueeze(-1) * K
+    gA = U.matmul(inner).matmul(Vh)
+    if gU is not None and m > k:
+        proj = gU - U.matmul(U.mH.matmul(gU))
+        gA = gA + (proj / Sd).matmul(Vh)
+    if gVh is not None and n > k:
+        gV = gVh.mH
+        proj = gV - V.matmul(V.mH.matmul(gV))
+        gA = gA + (U / Sd).matmul(proj.mH)
+    return gA
+
+
+class Svd(Primitive):
+    node_name = 'LinalgSvdBackward0'
+
+    @staticmethod
+    def forward(ctx, a, full_matrices, compute_uv):
+        xp = ctx.xp
+        if not compute_uv:  # only when no gradient is needed (see svdvals)
+            return xp.linalg.svd(a, compute_uv=False)
+        u, s, vh = xp.linalg.svd(a, full_matrices=full_matrices)
+        u, vh = xp.ascontiguousarray(u), xp.ascontiguousarray(vh)
+        # save the returned arrays themselves: they come back with their history (double backward)
+        ctx.save_for_backward(u, s, vh)
+        return u, s, vh
+
+    @staticmethod
+    def backward(ctx, gU, gS, gVh):
+        U, S, Vh = ctx.saved_tensors
+        k = S.shape[-1]
+        U, Vh = U[..., :, :k], Vh[..., :k, :]
+        # with full_matrices the extra singular vectors are not unique: only the first k enter
+        gU = gU[..., :, :k]
+        gVh = gVh[..., :k, :]
+        return _svd_backward(U, S, Vh, gU, gS, gVh), None, None
+
+
+def _check_driver(driver):
+    if driver is not None:
+        raise RuntimeError("torch.linalg.svd: keyword argument `driver=` is only supported on CUDA inputs with "
+                           "cuSOLVER backend.")
+
+
+@op('linalg')
+def svd(A, full_matrices=True, *, driver=None, out=None):
+    check_matrix('linalg.svd', A)
+    check_float('linalg.svd', A)
+    _check_driver(driver)
+    U, S, Vh = Svd.apply(A, bool(full_matrices), True)
+    return write_out(named('linalg_svd', ('U', 'S', 'Vh'))(U, S, Vh), out)
+
+
+@op('linalg')
+def svdvals(A, *, driver=None, out=None):
+    check_matrix('linalg.svdvals', A)
+    check_float('linalg.svdvals', A)
+    _check_driver(driver)
+    if A.requires_grad and grad_mode.is_grad_enabled():
+        # through the full SVD, as PyTorch: the singular vectors' graph makes double backward right
+        return write_out(Svd.apply(A, False, True)[1], out)
+    return write_out(Svd.apply(A, False, False), out)
+
+
+@op('ember', 'Tensor', name='svd')
+def torch_svd(input, some=True, compute_uv=True, *, out=None):
+    """PyTorch's older form: (U, S, V) with V itself (not its adjoint); zeros for U, V without compute_uv."""
+    check_matrix('linalg.svd', input)
+    if compute_uv:
+        U, S, Vh = svd(input, full_matrices=not some)
+        res = named('svd', ('U', 'S', 'V'))(U, S, Vh.mH)
+    else:
+        from ember.ops.creation import zeros
+        m, n = input.shape[-2:]
+        S = svdvals(input)
+        batch = tuple(input.shape[:-2])
+        res = named('svd', ('U', 'S', 'V'))(zeros(batch + (m, m), dtype=input.dtype, device=input.device), S,
+                                            zeros(batch + (n, n), dtype=input.dtype, device=input.device))
+    return write_out(res, out)
+
+
+# ---------------------------------------------------------------------- eigh / eig
+class Eigh(Primitive):
+    node_name = 'LinalgEighBackward0'
+
+    @staticmethod
+    def forward(ctx, a, uplo, compute_v):
+        xp = ctx.xp
+        if not compute_v:  # only when no gradient is needed (see eigvalsh)
+            return xp.linalg.eigvalsh(a, UPLO=uplo)
+        w, v = xp.linalg.eigh(a, UPLO=uplo)
+        v = xp.ascontiguousarray(v)
+        ctx.save_for_backward(w, v)
+        return w, v
+
+    @staticmethod
+    def backward(ctx, gw, gV):
+        from ember.ops.creation import eye
+        from ember.ops.index import where
+        w, V = ctx.saved_tensors
+        E = w.unsqueeze(-2) - w.unsqueeze(-1)          # E_ij = w_j - w_i
+        I = eye(w.shape[-1], dtype=w.dtype, device=w.device).bool()
+        E = where(I, 1.0, E)
+        VhgV = V.mH.matmul(gV)
+        # only the skew-Hermitian part is gauge invariant (the eigenvectors' phases are free)
+        inner = gw.diag_embed() + where(I, 0.0, 0.5 * (VhgV - VhgV.mH) / E)
+        return V.matmul(inner).matmul(V.mH), None, None
+
+
+def _uplo(name, UPLO):
+    if UPLO not in ('L', 'U'):
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
+
+
+@op('linalg')
+def eigh(A, UPLO='L', *, out=None):
+    check_square('linalg.eigh', A)
+    _uplo('linalg.eigh', UPLO)
+    L, Q = Eigh.apply(A, UPLO, True)
+    return write_out(named('linalg_eigh', ('eigenvalues', 'eigenvectors'))(L, Q), out)
+
+
+@op('linalg')
+def eigvalsh(A, UPLO='L', *, out=None):
+    check_square('linalg.eigvalsh', A)
+    _uplo('linalg.eigvalsh', UPLO)
+    if A.requires_grad and grad_mode.is_grad_enabled():  # through the eigenvectors, as PyTorch
+        return write_out(Eigh.apply(A, UPLO, True)[0], out)
+    return write_out(Eigh.apply(A, UPLO, False), out)
+
+
+def _eig_forward(name, A):
+    check_square(name, A)
+    if A.requires_grad and grad_mode.is_grad_enabled():
+        raise NotImplementedError(f"{name}: gradients through the complex eigendecomposition are not supported "
+                                  "yet; use linalg.eigh for symmetric matrices, or call it on A.detach()")
+    from ember._tensor import Tensor
+    xp = A._xp if hasattr(A, '_xp') else np
+    w, v = np.linalg.eig(np.asarray(A._data))
+    ctype = np.complex128 if A._data.dtype in (np.float64, np.complex128) else np.complex64
+    return (Tensor._make(xp.asarray(w.astype(ctype, copy=False)), A.device),
+            Tensor._make(xp.asarray(np.ascontiguousarray(v.astype(ctype, copy=False))), A.device))
+
+
+@op('linalg')
+def eig(A, *, out=None):
+    w, v = _eig_forward('linalg.eig', A)
+    return write_out(named('linalg_eig', ('eigenvalues', 'eigenvectors'))(w, v), out)
+
+
+@op('linalg')
+def eigvals(A, *, out=None):
+    return write_out(_eig_forward('linalg.eigvals', A)[0], out)

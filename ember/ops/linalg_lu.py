@@ -1,0 +1,200 @@
+"""LU factorisation with partial pivoting: ``linalg.lu_factor(_ex)``, ``lu``, ``lu_solve``, ``lu_unpack``.
+
+NumPy has no LU, so the factorisation is LAPACK's getf2 written over the batch: one pass per
+column, each vectorised over every matrix (same pivots, same 1-based ``pivots`` and ``info``).
+"""
+import numpy as np
+
+from ember.autograd.function import Primitive
+from ember.ops._linalg_util import batch_prefix, check_float, check_matrix, named, write_out
+from ember.ops._registry import op
+from ember.ops.linalg_solve import solve_triangular
+
+
+def _getrf(a):
+    """(LU packed, 1-based pivots, info) for a stack of matrices ``a`` of shape (b, m, n)."""
+    lu = np.array(a, copy=True)
+    b, m, n = lu.shape
+    k = min(m, n)
+    piv = np.zeros((b, k), np.int32)
+    info = np.zeros(b, np.int32)
+    rows = np.arange(b)
+    with np.errstate(invalid='ignore'):
+        for j in range(k):
+            p = j + np.argmax(np.abs(lu[:, j:, j]), axis=1)
+            piv[:, j] = p + 1
+            top = lu[rows, j].copy()
+            lu[rows, j] = lu[rows, p]
+            lu[rows, p] = top
+            pivot = lu[:, j, j]
+            zero = pivot == 0
+            info[(info == 0) & zero] = j + 1  # LAPACK records the first zero pivot and carries on
+            lu[:, j + 1:, j] /= np.where(zero, 1, pivot)[:, None]
+            lu[:, j + 1:, j + 1:] -= lu[:, j + 1:, j, None] * lu[:, j, None, j + 1:]
+    return lu, piv, info
+
+
+def _permutation(piv, m, dtype):
+    """P (with A = P L U) from LAPACK's row interchanges, for a stack of pivot vectors (b, k)."""
+    b, k = piv.shape
+    perm = np.tile(np.arange(m), (b, 1))
+    rows = np.arange(b)
+    for j in range(k):
+        p = piv[:, j] - 1
+        top = perm[rows, j].copy()
+        perm[rows, j] = perm[rows, p]
+        perm[rows, p] = top
+    P = np.zeros((b, m, m), dtype)
+    P[rows[:, None], perm, np.arange(m)[None, :]] = 1
+    return P
+
+
+def _perm_tensor(pivots, m, like):
+    from ember._tensor import Tensor
+    piv = np.asarray(pivots._data).reshape((-1, pivots.shape[-1]))
+    if piv.size and (piv.min() < 1 or piv.max() > m):
+        raise RuntimeError("lu_unpack: pivots must be between 1 and LU.size(-2) inclusive.")
+    P = _permutation(piv, m, like._data.dtype).reshape(tuple(pivots.shape[:-1]) + (m, m))
+    return Tensor._make(P, like.device)
+
+
+def _split(LU):
+    m, n = LU.shape[-2:]
+    k = min(m, n)
+    from ember.ops.creation import eye
+    L = LU[..., :, :k].tril(-1) + eye(m, k, dtype=LU.dtype, device=LU.device)
+    U = LU[..., :k, :].triu()
+    return L, U
+
+
+def _square_backward(L, U, gL, gU):
+    """gA' for A' = L U (square): L^-H [tril(L^H gL, -1) + triu(gU U^H)] U^-H."""
+    gR = L.mH.matmul(gL).tril(-1) + gU.matmul(U.mH).triu()
+    g = solve_triangular(L.mH, gR, upper=True, unitriangular=True)
+    return solve_triangular(U.mH, g, upper=False, left=False)
+
+
+class LuFactor(Primitive):
+    node_name = 'LinalgLuFactorExBackward0'
+
+    @staticmethod
+    def forward(ctx, a):
+        batch = a.shape[:-2]
+        lu, piv, info = _getrf(np.asarray(a).reshape((-1,) + a.shape[-2:]))
+        lu = ctx.xp.asarray(lu.reshape(a.shape))
+        ctx.save_for_backward(lu)
+        ctx.piv = piv
+        return lu, ctx.xp.asarray(piv.reshape(batch + piv.shape[-1:])), ctx.xp.asarray(info.reshape(batch))
+
+    @staticmethod
+    def backward(ctx, g, _piv, _info):
+        from ember.ops.shape import cat
+        LU, = ctx.saved_tensors
+        m, n = LU.shape[-2:]
+        L, U = _split(LU)
+        gL, gU = _split(g)
+        gL = gL.tril(-1)
+        if m == n:
+            ga = _square_backward(L, U, gL, gU)
+        elif m < n:  # wide: A = P L [U1 | U2]
+            U1, U2, gU1, gU2 = U[..., :m], U[..., m:], gU[..., :m], gU[..., m:]
+            ga2 = solve_triangular(L.mH, gU2, upper=True, unitriangular=True)
+            ga = cat([_square_backward(L, U1, gL - ga2.matmul(U2.mH), gU1), ga2], -1)
+        else:  # tall: A = P [L1; L2] U
+            L1, L2, gL1, gL2 = L[..., :n, :], L[..., n:, :], gL[..., :n, :], gL[..., n:, :]
+            ga2 = solve_triangular(U.mH, gL2, upper=False, left=False)
+            ga = cat([_square_backward(L1, U, gL1, gU - L2.mH.matmul(ga2)), ga2], -2)
+        from ember._tensor import Tensor
+        P = Tensor._make(_permutation(ctx.piv, m, LU._data.dtype).reshape(tuple(LU.shape[:-2]) + (m, m)), LU.device)
+        return P.matmul(ga)
+
+
+def _factor(name, A, pivot):
+    check_matrix(name, A)
+    check_float(name, A)
+    if not pivot:
+        raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
+    return LuFactor.apply(A)
+
+
+@op('linalg')
+def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
+    LU, piv, info = _factor('torch.linalg.lu_factor_ex', A, pivot)
+    if check_errors and info._data.any():
+        _raise_singular('torch.linalg.lu_factor_ex', A, info._data)
+    return write_out(named('linalg_lu_factor_ex', ('LU', 'pivots', 'info'))(LU, piv, info), out)
+
+
+def _raise_singular(name, A, info):
+    b = int(np.flatnonzero(info.reshape(-1))[0])
+    k = int(info.reshape(-1)[b])
+    raise RuntimeError(f"{name}: {batch_prefix(A, b)}U[{k},{k}] is zero and using it on lu_solve would result in a "
+                       "division by zero. If you still want to perform the factorization, consider calling "
+                       "linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)")
+
+
+@op('linalg')
+def lu_factor(A, *, pivot=True, out=None):
+    LU, piv, info = _factor('torch.linalg.lu_factor', A, pivot)
+    if info._data.any():
+        _raise_singular('torch.linalg.lu_factor', A, info._data)
+    return write_out(named('linalg_lu_factor', ('LU', 'pivots'))(LU, piv), out)
+
+
+@op('ember')
+def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
+    from ember.ops.creation import empty
+    m = LU_data.shape[-2]
+    P = _perm_tensor(LU_pivots, m, LU_data) if unpack_pivots else empty(0, dtype=LU_data.dtype)
+    if unpack_data:
+        L, U = _split(LU_data)
+    else:
+        L = empty(0, dtype=LU_data.dtype)
+        U = empty(0, dtype=LU_data.dtype)
+    return write_out(named('lu_unpack', ('P', 'L', 'U'))(P, L, U), out)
+
+
+@op('linalg')
+def lu(A, *, pivot=True, out=None):
+    LU, piv, _ = _factor('linalg.lu', A, pivot)
+    P, L, U = lu_unpack(LU, piv)
+    return write_out(named('linalg_lu', ('P', 'L', 'U'))(P, L, U), out)
+
+
+@op('linalg')
+def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
+    check_matrix('linalg.lu_solve', LU, 'LU')
+    check_matrix('linalg.lu_solve', B, 'B')
+    n = LU.shape[-1]
+    if LU.shape[-2] != n:
+        raise RuntimeError(f"linalg.lu_solve: A must be batches of square matrices, but they are {LU.shape[-2]} by "
+                           f"{n} matrices")
+    if (B.shape[-2] if left else B.shape[-1]) != n:
+        raise RuntimeError(f"linalg.lu_solve: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({n}x{n} and {B.shape[-2]}x{B.shape[-1]})")
+    P = _perm_tensor(pivots, n, LU)
+    L, U = _split(LU)
+    if not left:  # X A = B  <=>  A^H X^H = B^H
+        return write_out(lu_solve(LU, pivots, B.mH, adjoint=not adjoint).mH, out)
+    if adjoint:  # A^H X = B with A = P L U:  X = P L^-H U^-H B
+        y = solve_triangular(U.mH, B, upper=False)
+        x = P.matmul(solve_triangular(L.mH, y, upper=True, unitriangular=True))
+    else:
+        y = solve_triangular(L, P.mT.matmul(B), upper=False, unitriangular=True)
+        x = solve_triangular(U, y, upper=True)
+    return write_out(x, out)
+
+
+@op('ember.lu', 'Tensor.lu', name='lu')
+def torch_lu(A, pivot=True, get_infos=False, out=None):
+    LU, piv, info = _factor('torch.linalg.lu_factor_ex', A, pivot)
+    if not get_infos and info._data.any():
+        _raise_singular('torch.linalg.lu_factor', A, info._data)
+    res = (LU, piv, info) if get_infos else (LU, piv)
+    return write_out(res, out)
+
+
+@op('ember.lu_solve', 'Tensor.lu_solve', name='lu_solve')
+def torch_lu_solve(input, LU_data, LU_pivots, *, out=None):
+    return lu_solve(LU_data, LU_pivots, input, out=out)
+

@@ -1,0 +1,321 @@
+"""The rest of ``torch.linalg`` built from other ops: ``matrix_power``, ``matrix_exp``, ``multi_dot``,
+``vecdot``, ``vander``, ``householder_product``, ``tensorinv``/``tensorsolve``, the ``linalg`` forms
+of ``det``/``slogdet``/``cross``/``diagonal``, and ``torch``'s ``logdet``, ``kron``, ``vdot``,
+``chain_matmul``, ``geqrf``/``orgqr``/``ormqr``."""
+import math
+
+import numpy as np
+
+from ember.autograd.function import Primitive
+from ember.ops._linalg_util import check_float, check_matrix, eye_like, named, write_out
+from ember.ops._registry import op
+from ember.ops.linalg import cross as _torch_cross, det as _det, matmul, slogdet as _torch_slogdet
+
+
+@op('linalg', name='det')
+def linalg_det(A, *, out=None):
+    check_float('linalg.det', A)
+    return write_out(_det(A), out)
+
+
+@op('linalg', name='slogdet')
+def linalg_slogdet(A, *, out=None):
+    check_float('linalg.slogdet', A)
+    sign, logabsdet = _torch_slogdet(A)
+    return write_out(named('linalg_slogdet', ('sign', 'logabsdet'))(sign, logabsdet), out)
+
+
+@op('ember', 'Tensor')
+def logdet(input):
+    """log(det A): NaN for a negative determinant, -inf for a singular matrix."""
+    from ember.ops.index import where
+    sign, logabsdet = _torch_slogdet(input)
+    return where(sign < 0, math.nan, where(sign == 0, -math.inf, logabsdet))
+
+
+@op('linalg', name='cross')
+def linalg_cross(input, other, *, dim=-1, out=None):
+    nd = max(input.ndim, other.ndim)
+    if -nd <= dim < nd:  # PyTorch's message names dim as given
+        sizes = [t.shape[dim] if -t.ndim <= dim < t.ndim else 1 for t in (input, other)]
+        if sizes != [3, 3] and not (1 in sizes and 3 in sizes):
+            raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {sizes[0]} and "
+                               f"{sizes[1]}")
+    return write_out(_torch_cross(input, other, dim), out)
+
+
+@op('linalg', name='diagonal')
+def linalg_diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    return A.diagonal(offset, dim1, dim2)
+
+
+@op('linalg', name='matmul')
+def linalg_matmul(input, other, *, out=None):
+    return write_out(matmul(input, other), out)
+
+
+@op('linalg')
+def vecdot(x, y, *, dim=-1, out=None):
+    return write_out((x.conj() * y).sum(dim), out)
+
+
+@op('ember', 'Tensor')
+def vdot(input, other, *, out=None):
+    if input.ndim != 1 or other.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
+    from ember.ops.linalg import dot
+    return write_out(dot(input.conj(), other), out)
+
+
+# ------------------------------------------------------------- powers, exp
+@op('ember', 'Tensor', name='matrix_power')
+def torch_matrix_power(input, n, *, out=None):
+    return matrix_power(input, n, out=out)
+
+
+@op('linalg')
+def matrix_power(A, n, *, out=None):
+    _check_square_any('linalg.matrix_power', A)
+    if n < 0:
+        from ember.ops.linalg_solve import inv
+        check_float('linalg.inv', A)
+        A, n = inv(A), -n
+    if n == 0:
+        return write_out(eye_like(A).expand(tuple(A.shape)).clone(), out)
+    result, base = None, A
+    while n:  # binary powering: log2(n) products
+        if n & 1:
+            result = base if result is None else result.matmul(base)
+        n >>= 1
+        if n:
+            base = base.matmul(base)
+    return write_out(result if result is not A else A.clone(), out)
+
+
+def _check_square_any(name, A):
+    from ember.ops.linalg import _check_square
+    _check_square(name, A)
+
+
+def _expm(xp, a):
+    """exp(A) by scaling and squaring a degree-18 Taylor series (error far below the dtype's epsilon)."""
+    norm = xp.abs(a).sum(-2).max(-1) if a.size else xp.zeros(a.shape[:-2])
+    s = int(max(0, math.ceil(math.log2(float(norm.max()) / 0.5)))) if a.size and float(norm.max()) > 0.5 else 0
+    x = a / (2.0 ** s)
+    n = a.shape[-1]
+    eye = xp.broadcast_to(xp.eye(n, dtype=a.dtype), a.shape)
+    result, term = eye.copy(), eye.copy()
+    for k in range(1, 19):
+        term = xp.matmul(term, x) / k
+        result = result + term
+    for _ in range(s):
+        result = xp.matmul(result, result)
+    return result
+
+
+class MatrixExp(Primitive):
+    node_name = 'LinalgMatrixExpBackward0'
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _expm(ctx.xp, a)
+
+    @staticmethod
+    def backward(ctx, g):
+        # the Frechet derivative's adjoint is the upper-right block of exp([[A^H, G], [0, A^H]])
+        from ember.ops.shape import cat
+        A, = ctx.saved_tensors
+        n = A.shape[-1]
+        AH = A.mH
+        big = cat([cat([AH, g], -1), cat([g.new_zeros(tuple(g.shape)), AH], -1)], -2)
+        return matrix_exp(big)[..., :n, n:]
+
+
+@op('linalg')
+def matrix_exp(A):
+    _check_square_any('linalg.matrix_exp', A)
+    return MatrixExp.apply(A)
+
+
+@op('ember', 'Tensor', name='matrix_exp')
+def torch_matrix_exp(input):
+    return matrix_exp(input)
+
+
+# --------------------------------------------------------------- products
+@op('linalg')
+def multi_dot(tensors, *, out=None):
+    n = len(tensors)
+    if n < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")
+    first, last = tensors[0], tensors[-1]
+    for i, t in enumerate(tensors):
+        want = (1, 2) if i in (0, n - 1) else (2,)
+        if t.ndim not in want:
+            where = 'first' if i == 0 else ('last' if i == n - 1 else None)
+            raise RuntimeError(f"multi_dot(): the {where} tensor must be 1D or 2D but got {t.ndim}D" if where else
+                               f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
+    mats = [first.unsqueeze(0) if first.ndim == 1 else first] + list(tensors[1:-1]) + \
+        [last.unsqueeze(-1) if last.ndim == 1 else last]
+    for i in range(n - 1):
+        a, b = mats[i], mats[i + 1]
+        if a.shape[-1] != b.shape[0]:
+            raise RuntimeError(f"multi_dot(): tensors {i} and {i + 1} with shapes {list(tensors[i].shape)} and "
+                               f"{list(tensors[i + 1].shape)} cannot be multiplied")
+    result = mats[0]
+    for m in mats[1:]:
+        result = result.matmul(m)
+    if first.ndim == 1:
+        result = result.squeeze(0)
+    if last.ndim == 1:
+        result = result.squeeze(-1)
+    return write_out(result, out)
+
+
+@op('ember')
+def chain_matmul(*matrices, out=None):
+    if len(matrices) == 1:
+        return write_out(matrices[0].clone(), out)
+    return multi_dot(list(matrices), out=out)
+
+
+@op('ember', 'Tensor')
+def kron(input, other, *, out=None):
+    nd = max(input.ndim, other.ndim)
+    a = input.reshape((1,) * (nd - input.ndim) + tuple(input.shape))
+    b = other.reshape((1,) * (nd - other.ndim) + tuple(other.shape))
+    # interleave: a's dim i and b's dim i become neighbours, then merge them
+    a = a.reshape(tuple(s for d in a.shape for s in (d, 1)))
+    b = b.reshape(tuple(s for d in b.shape for s in (1, d)))
+    shape = tuple(x * y for x, y in zip(input.reshape((1,) * (nd - input.ndim) + tuple(input.shape)).shape,
+                                        other.reshape((1,) * (nd - other.ndim) + tuple(other.shape)).shape))
+    return write_out((a * b).reshape(shape), out)
+
+
+@op('linalg')
+def vander(x, N=None):
+    if N is not None and N <= 1:
+        raise RuntimeError("N must be greater than 1.")
+    if x.ndim < 1:
+        raise RuntimeError("x must have at least 1 dimension.")
+    n = x.shape[-1] if N is None else N
+    from ember.ops.shape import stack
+    from ember.ops.creation import ones_like
+    cols = [ones_like(x)]
+    for _ in range(1, n):
+        cols.append(cols[-1] * x)
+    return stack(cols, -1)
+
+
+# ------------------------------------------------------------ Householder
+def _reflectors(A, tau):
+    """Each Householder vector v_i = (0,...,0, 1, A[i+1:, i]) as the columns of one matrix."""
+    m, k = A.shape[-2], tau.shape[-1]
+    V = A[..., :, :k].tril(-1) + eye_like(A, m, k)
+    return V
+
+
+def _apply_reflectors(V, tau, X, left, transpose):
+    """Q X (or X Q, with Q^H for ``transpose``) where Q = H_1 ... H_k, H_i = I - tau_i v_i v_i^H."""
+    k = tau.shape[-1]
+    order = list(range(k))
+    # Q X applies H_k first; Q^H X applies H_1^H first; on the right the orders swap
+    if left != transpose:
+        order.reverse()
+    for i in order:
+        v = V[..., :, i:i + 1]
+        t = tau[..., i:i + 1].unsqueeze(-1)
+        if transpose:
+            t = t.conj()
+        if left:
+            X = X - v.matmul(t * v.mH.matmul(X))
+        else:
+            X = X - (X.matmul(v) * t).matmul(v.mH)
+    return X
+
+
+@op('linalg', name='householder_product')
+def householder_product(A, tau, *, out=None):
+    name = 'torch.linalg.householder_product'
+    if A.ndim < 2:
+        raise RuntimeError(f"{name}: input must have at least 2 dimensions.")
+    if tau.ndim != A.ndim - 1:
+        raise RuntimeError(f"{name}: input.dim() must be greater than or equal to tau.dim() + 1")
+    m, n = A.shape[-2:]
+    if m < n:
+        raise RuntimeError(f"{name}: input.shape[-2] must be greater than or equal to input.shape[-1]")
+    if n < tau.shape[-1]:
+        raise RuntimeError(f"{name}: input.shape[-1] must be greater than or equal to tau.shape[-1]")
+    V = _reflectors(A, tau)
+    X = eye_like(A, m, n).expand(tuple(A.shape)).clone()
+    return write_out(_apply_reflectors(V, tau, X, left=True, transpose=False), out)
+
+
+@op('ember', 'Tensor')
+def orgqr(input, input2):
+    return householder_product(input, input2)
+
+
+@op('ember', 'Tensor')
+def ormqr(input, input2, input3, left=True, transpose=False, *, out=None):
+    check_matrix('torch.ormqr', input)
+    m = input3.shape[-2] if left else input3.shape[-1]
+    if input.shape[-2] != m:
+        raise RuntimeError(f"torch.ormqr: input.shape[-2] must be equal to other.shape[{-2 if left else -1}]")
+    V = _reflectors(input, input2)
+    return write_out(_apply_reflectors(V, input2, input3, left, transpose), out)
+
+
+@op('ember', 'Tensor')
+def geqrf(input, *, out=None):
+    """QR as LAPACK stores it: R above the diagonal, the Householder vectors below, and their scales."""
+    from ember._tensor import Tensor
+    check_matrix('torch.geqrf', input)
+    a = np.asarray(input._data)
+    stack = a.reshape((-1,) + a.shape[-2:])
+    hs, taus = [], []
+    for m in stack:
+        h, tau = np.linalg.qr(m, mode='raw')
+        hs.append(h.T)
+        taus.append(tau)
+    k = min(a.shape[-2:])
+    res = named('geqrf', ('a', 'tau'))(
+        Tensor._make(np.ascontiguousarray(np.stack(hs).reshape(a.shape)) if stack.shape[0] else a.copy(),
+                     input.device),
+        Tensor._make(np.stack(taus).reshape(a.shape[:-2] + (k,)) if stack.shape[0] else
+                     np.zeros(a.shape[:-2] + (k,), a.dtype), input.device))
+    return write_out(res, out)
+
+
+# -------------------------------------------------------------- tensor forms
+@op('linalg')
+def tensorinv(A, ind=2, *, out=None):
+    if ind <= 0:
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    out_shape = tuple(A.shape[ind:]) + tuple(A.shape[:ind])
+    rows = int(np.prod(A.shape[:ind]))
+    cols = int(np.prod(A.shape[ind:]))
+    if rows != cols:
+        raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
+                           f"prod(self.shape[:ind]), but got {cols} != {rows}")
+    from ember.ops.linalg_solve import inv
+    return write_out(inv(A.reshape(rows, cols)).reshape(out_shape), out)
+
+
+@op('linalg')
+def tensorsolve(A, B, dims=None, *, out=None):
+    if dims is not None:
+        nd = A.ndim
+        dims = [d % nd for d in dims]
+        A = A.movedim(dims, list(range(nd - len(dims), nd)))
+    rest = tuple(A.shape[B.ndim:])
+    n = int(np.prod(rest))
+    m = int(B.numel())
+    if int(np.prod(A.shape[:B.ndim])) != m or m != n:
+        raise RuntimeError("Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == "
+                           "prod(self.shape[:other.ndim]), but got "
+                           f"{n} != {int(np.prod(A.shape[:B.ndim]))}")
+    from ember.ops.linalg_solve import solve
+    return write_out(solve(A.reshape(m, n), B.reshape(m)).reshape(rest), out)
+

@@ -1,0 +1,218 @@
+"""Norms and what is built on the singular values: ``linalg.norm``/``vector_norm``/``matrix_norm``,
+``cond``, ``matrix_rank``, ``pinv``, ``lstsq``; written with ember ops, so they differentiate as
+their pieces do."""
+import math
+
+import numpy as np
+
+from ember.autograd.function import Primitive
+from ember.ops._linalg_util import check_float, check_matrix, named, write_out
+from ember.ops._registry import op
+from ember.ops.linalg_decomp import eigvalsh, svdvals
+
+
+def _cast(A, dtype):
+    return A if dtype is None else A.to(dtype)
+
+
+@op('linalg', name='vector_norm')
+def linalg_vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+    from ember.ops.reduce import vector_norm
+    if isinstance(ord, str):
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not str")
+    return write_out(vector_norm(x, ord, dim, keepdim, dtype=dtype), out)
+
+
+def _matrix_dims(dim):
+    if not (isinstance(dim, (tuple, list)) and len(dim) == 2):
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {dim if isinstance(dim, int) else ' '.join(str(d) for d in dim)}")
+    return tuple(dim)
+
+
+@op('linalg')
+def matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
+    from ember.ops._util import wrap_dim
+    from ember.ops.reduce import vector_norm
+    check_matrix('linalg.matrix_norm', A)
+    d0, d1 = (wrap_dim(d, A.ndim) for d in _matrix_dims(dim))
+    if d0 == d1:
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, {dim[1]})")
+    A = _cast(A, dtype)
+    if ord == 'fro':
+        res = vector_norm(A, 2, (d0, d1), keepdim)
+    elif ord in ('nuc', 2, -2):
+        s = svdvals(A.movedim((d0, d1), (-2, -1)))
+        res = s.sum(-1) if ord == 'nuc' else (s.amax(-1) if ord == 2 else s.amin(-1))
+        if keepdim:
+            res = res.unsqueeze(min(d0, d1)).unsqueeze(max(d0, d1))
+    elif ord in (1, -1, math.inf, -math.inf):
+        # 1-norms sum over rows (dim0) then pick a column; inf-norms the other way round
+        inner, outer_ = (d0, d1) if ord in (1, -1) else (d1, d0)
+        sums = A.abs().sum(inner, keepdim=True)
+        res = sums.amax(outer_, keepdim=True) if ord > 0 else sums.amin(outer_, keepdim=True)
+        if not keepdim:
+            res = res.squeeze((d0, d1))
+    else:
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+    return write_out(res, out)
+
+
+@op('linalg', name='norm')
+def linalg_norm(input, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):
+    if isinstance(dim, int):
+        dim = (dim,)
+    if dim is not None and len(dim) == 2:
+        return write_out(matrix_norm(input, 'fro' if ord is None else ord, dim, keepdim, dtype=dtype), out)
+    if dim is None and ord is not None:
+        if input.ndim not in (1, 2):
+            raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got "
+                               f"{input.ndim}D.")
+        if input.ndim == 2:
+            return write_out(matrix_norm(input, ord, (-2, -1), keepdim, dtype=dtype), out)
+    if isinstance(ord, str):
+        raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {list(dim or ())}"
+                           if dim is None else f"linalg.vector_norm: ord {ord} requires dim to be a 2-tuple")
+    return linalg_vector_norm(input, 2 if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
+
+
+@op('ember')
+def nuclear_norm(input, dim=None, keepdim=False, *, out=None):
+    return matrix_norm(input, 'nuc', (-2, -1) if dim is None else dim, keepdim, out=out)
+
+
+@op('ember')
+def frobenius_norm(input, dim=(-2, -1), keepdim=False, *, out=None):
+    from ember.ops.reduce import vector_norm
+    return write_out(vector_norm(input, 2, dim, keepdim), out)
+
+
+# ------------------------------------------------------------ rank, cond, pinv
+def _tolerance(A, s_max, atol, rtol):
+    """max(atol, rtol * sigma_max); rtol is eps * max(m, n) unless given, or zero when only a positive atol is."""
+    from ember._tensor import Tensor
+    from ember.ops.arith import maximum
+
+    def per_matrix(t):  # a tensor of tolerances has the batch shape: one per matrix
+        return t.unsqueeze(-1) if isinstance(t, Tensor) else t
+    if rtol is None:
+        positive_atol = atol is not None and bool((atol > 0).any() if isinstance(atol, Tensor) else atol > 0)
+        rtol = 0.0 if positive_atol else float(np.finfo(A._data.dtype).eps) * max(A.shape[-2], A.shape[-1])
+    tol = s_max * per_matrix(rtol)
+    return tol if atol is None else maximum(tol, per_matrix(atol) if isinstance(atol, Tensor) else
+                                            tol.new_full((), float(atol)))
+
+
+@op('linalg')
+def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
+    check_matrix('torch.linalg.matrix_rank', A)
+    from ember.autograd.grad_mode import no_grad
+    with no_grad():
+        s = eigvalsh(A).abs() if hermitian else svdvals(A)
+        s_max = s.amax(-1, keepdim=True) if s.shape[-1] else s.new_zeros(tuple(s.shape[:-1]) + (1,))
+        tol_ = _tolerance(A, s_max, atol, rtol)
+        from ember import int64
+        return write_out((s > tol_).sum(-1).to(int64), out)
+
+
+class Pinv(Primitive):
+    """The pseudo-inverse X of A, from its SVD (or eigendecomposition for Hermitian A)."""
+    node_name = 'LinalgPinvBackward0'
+
+    @staticmethod
+    def forward(ctx, a, tol, hermitian):
+        xp = ctx.xp
+        if hermitian:
+            w, v = xp.linalg.eigh(a)
+            keep = xp.abs(w) > tol
+            winv = xp.where(keep, 1 / xp.where(keep, w, 1), 0)
+            x = xp.matmul(v * winv[..., None, :], xp.conj(xp.swapaxes(v, -1, -2)))
+        else:
+            u, s, vh = xp.linalg.svd(a, full_matrices=False)
+            keep = s > tol
+            sinv = xp.where(keep, 1 / xp.where(keep, s, 1), 0)
+            x = xp.matmul(xp.conj(xp.swapaxes(vh, -1, -2)) * sinv[..., None, :], xp.conj(xp.swapaxes(u, -1, -2)))
+        x = x.astype(a.dtype, copy=False)
+        ctx.save_for_backward(a, x)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        # for A of locally constant rank, dX = -X dA X + X X^H dA^H (I - A X) + (I - X A) dA^H X^H X
+        A, X = ctx.saved_tensors
+        XH = X.mH
+        ga = -XH.matmul(g).matmul(XH)
+        left = g.mH - A.matmul(X).matmul(g.mH)    # (I - A X) g^H
+        right = g.mH - g.mH.matmul(X).matmul(A)   # g^H (I - X A)
+        return ga + left.matmul(X).matmul(XH) + XH.matmul(X).matmul(right), None, None
+
+
+@op('linalg')
+def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
+    if A.ndim < 2:
+        from ember._tensor import _scalar_type_name
+        raise RuntimeError(f"linalg.pinv({_scalar_type_name(A.dtype)}{{{list(A.shape)}}}): expected a tensor with 2 "
+                           "or more dimensions of float, double, cfloat or cdouble types")
+    from ember.autograd.grad_mode import no_grad
+    with no_grad():
+        s = eigvalsh(A).abs() if hermitian else svdvals(A)
+        s_max = s.amax(-1, keepdim=True) if s.shape[-1] else s.new_zeros(tuple(s.shape[:-1]) + (1,))
+        tol = _tolerance(A, s_max, atol, rtol)
+    return write_out(Pinv.apply(A, tol._data, bool(hermitian)), out)
+
+
+@op('ember', 'Tensor')
+def pinverse(input, rcond=1e-15):
+    return pinv(input, rtol=rcond)
+
+
+@op('linalg')
+def cond(A, p=None, *, out=None):
+    from ember.ops.linalg_solve import inv_ex
+    if p is not None and p not in (2, -2, 1, -1, math.inf, -math.inf, 'fro', 'nuc'):
+        raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
+    check_matrix('linalg.cond', A)
+    if p in (None, 2, -2):
+        s = svdvals(A)
+        res = s.amax(-1) / s.amin(-1) if p != -2 else s.amin(-1) / s.amax(-1)
+        return write_out(res, out)
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(f"linalg.cond(ord={p}): A must be batches of square matrices, but they are "
+                           f"{A.shape[-2]} by {A.shape[-1]} matrices")
+    Ainv, info = inv_ex(A)
+    res = matrix_norm(A, p) * matrix_norm(Ainv, p)
+    from ember.ops.index import where
+    return write_out(where(info != 0, math.inf, res), out)
+
+
+# ----------------------------------------------------------------------- lstsq
+_DRIVERS = ('gels', 'gelsy', 'gelsd', 'gelss')
+
+
+@op('linalg')
+def lstsq(A, B, rcond=None, *, driver=None):
+    from ember._tensor import Tensor
+    from ember.ops.creation import empty
+    check_matrix('torch.linalg.lstsq', A)
+    check_float('torch.linalg.lstsq', A)
+    if driver is not None and driver not in _DRIVERS:
+        raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")
+    driver = driver or 'gelsy'
+    vector = B.ndim == A.ndim - 1
+    B2 = B.unsqueeze(-1) if vector else B
+    if B2.shape[-2] != A.shape[-2]:
+        raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
+    m, n = A.shape[-2:]
+    eps = float(np.finfo(A._data.dtype).eps)
+    rtol = eps * max(m, n) if rcond is None or rcond < 0 else rcond
+    # the minimum-norm solution is pinv(A) B: differentiable as PyTorch's, whatever the driver
+    X = pinv(A, rtol=rtol if driver != 'gels' else 0.0).matmul(B2)
+    rank = (matrix_rank(A, rtol=rtol) if driver != 'gels'
+            else Tensor._make(np.zeros((0,), np.int64), A.device))
+    s = svdvals(A.detach()) if driver in ('gelsd', 'gelss') else empty(0, dtype=A.dtype, device=A.device)
+    full = driver != 'gelsy' and m > n and (driver == 'gels' or bool((rank._data == n).all()))
+    residuals = ((A.matmul(X) - B2).abs() ** 2).sum(-2) if full else empty(0, dtype=A.dtype, device=A.device)
+    if vector:
+        X = X.squeeze(-1)
+        if full:
+            residuals = residuals.squeeze(-1)
+    return named('linalg_lstsq', ('solution', 'residuals', 'rank', 'singular_values'))(X, residuals, rank, s)

@@ -1,0 +1,316 @@
+"""Linear solves: ``linalg.solve``/``solve_ex``/``solve_triangular``/``inv_ex``, Cholesky and its solves.
+
+Forward passes run LAPACK through NumPy; every backward is written with these same ops, so
+gradients of gradients work.
+"""
+import numpy as np
+
+from ember.autograd.function import Primitive
+from ember.ops._linalg_util import (LinAlgError, batch_prefix, check_matrix, check_square, info_tensor, matrices,
+                                    named, write_out)
+from ember.ops._registry import op
+from ember.ops.linalg import inv as _inverse
+
+
+def _shape_error(name, A, B):
+    return RuntimeError(f"{name}: Incompatible shapes of A and B for the equation AX = B "
+                        f"({A.shape[-2]}x{A.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})")
+
+
+def _is_vector_rhs(A, B):
+    """PyTorch's rule: B is a (batch of) vector(s) when 1-D, or when its shape is A's minus the last dim."""
+    return B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
+
+
+# --------------------------------------------------------------- triangular solve
+def _triangular(xp, a, upper, unit):
+    t = xp.triu(a) if upper else xp.tril(a)
+    if unit:
+        n = a.shape[-1]
+        idx = xp.arange(n)
+        t = t.copy()
+        t[..., idx, idx] = 1
+    return t
+
+
+def _substitute(xp, t, b, upper):
+    """Back/forward substitution that, like BLAS's trsm, divides by a zero pivot (inf/nan) instead of failing."""
+    shape = np.broadcast_shapes(t.shape[:-2], b.shape[:-2])
+    t = xp.broadcast_to(t, shape + t.shape[-2:])
+    x = xp.array(xp.broadcast_to(b, shape + b.shape[-2:]), dtype=np.result_type(t.dtype, b.dtype))
+    n = t.shape[-1]
+    order = range(n - 1, -1, -1) if upper else range(n)
+    with np.errstate(divide='ignore', invalid='ignore'):
+        for i in order:
+            if upper:
+                x[..., i, :] -= (t[..., i, i + 1:, None] * x[..., i + 1:, :]).sum(-2)
+            else:
+                x[..., i, :] -= (t[..., i, :i, None] * x[..., :i, :]).sum(-2)
+            x[..., i, :] /= t[..., i, i, None]
+    return x
+
+
+class SolveTriangular(Primitive):
+    node_name = 'LinalgSolveTriangularBackward0'
+    _promote = True
+
+    @staticmethod
+    def forward(ctx, a, b, upper, left, unit):
+        xp = ctx.xp
+        t = _triangular(xp, a, upper, unit)
+        if not left:  # X A = B  <=>  A^T X^T = B^T
+            t, b, upper = xp.swapaxes(t, -1, -2), xp.swapaxes(b, -1, -2), not upper
+        try:
+            x = xp.linalg.solve(t, b)
+        except np.linalg.LinAlgError:
+            x = _substitute(xp, t, b, upper)
+        if not left:
+            x = xp.swapaxes(x, -1, -2)
+        ctx.args = (upper if left else not upper, left, unit)
+        ctx.save_for_backward(a, x)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        a, x = ctx.saved_tensors
+        upper, left, unit = ctx.args
+        gb = solve_triangular(a.mH, g, upper=not upper, left=left, unitriangular=unit)
+        ga = None
+        if ctx.needs_input_grad[0]:
+            ga = -gb.matmul(x.mH) if left else -x.mH.matmul(gb)
+            ga = ga.triu(int(unit)) if upper else ga.tril(-int(unit))
+        return ga, gb, None, None, None
+
+
+@op('linalg')
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
+    check_matrix('linalg.solve_triangular', A)
+    check_matrix('linalg.solve_triangular', B, 'B')
+    n = A.shape[-1]
+    if A.shape[-2] != n:
+        raise RuntimeError(f"linalg.solve_triangular: A must be batches of square matrices, but they are "
+                           f"{A.shape[-2]} by {n} matrices")
+    if (B.shape[-2] if left else B.shape[-1]) != n:
+        raise _shape_error('linalg.solve_triangular', A, B)
+    return write_out(SolveTriangular.apply(A, B, bool(upper), bool(left), bool(unitriangular)), out)
+
+
+@op('ember', 'Tensor')
+def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False, *, out=None):
+    check_matrix('torch.triangular_solve', A)
+    if transpose:
+        A_used, upper_used = A.mT, not upper
+    else:
+        A_used, upper_used = A, upper
+    x = solve_triangular(A_used, input, upper=upper_used, unitriangular=unitriangular)
+    res = named('triangular_solve', ('solution', 'cloned_coefficient'))(x, A.clone())
+    return write_out(res, out)
+
+
+# ------------------------------------------------------------------ general solve
+def _singular_solve(A):
+    for b, m in enumerate(matrices(A._data)):
+        if not np.isfinite(m).all() or np.linalg.matrix_rank(m) < m.shape[-1]:
+            return LinAlgError(f"torch.linalg.solve: {batch_prefix(A, b)}The solver failed because the input "
+                               "matrix is singular.")
+    return LinAlgError("torch.linalg.solve: The solver failed because the input matrix is singular.")
+
+
+class Solve(Primitive):
+    node_name = 'LinalgSolveExBackward0'
+    _promote = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        x = ctx.xp.linalg.solve(a, b)
+        ctx.save_for_backward(a, x)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        a, x = ctx.saved_tensors
+        gb = _solve(a.mH, g)
+        ga = -gb.matmul(x.mH) if ctx.needs_input_grad[0] else None
+        return ga, gb
+
+
+def _solve(A, B):
+    try:
+        return Solve.apply(A, B)
+    except np.linalg.LinAlgError:
+        raise _singular_solve(A) from None
+
+
+def _solve_checked(A, B, left):
+    check_square('linalg.solve', A)
+    vector = _is_vector_rhs(A, B)
+    if vector:
+        B = B.unsqueeze(-1)
+    if not left:
+        if vector:
+            raise RuntimeError("linalg.solve: Vector broadcasting of the left hand side is not supported for "
+                               "left=False. In this case linalg.solve is equivalent to B / A.squeeze(-1)")
+        A, B = A.mT, B.mT
+    if B.shape[-2] != A.shape[-1]:
+        raise _shape_error('linalg.solve', A, B)
+    return A, B, vector
+
+
+def _unvector(X, vector, left):
+    if not left:
+        X = X.mT
+    return X.squeeze(-1) if vector else X
+
+
+@op('linalg')
+def solve(A, B, *, left=True, out=None):
+    A2, B2, vector = _solve_checked(A, B, left)
+    return write_out(_unvector(_solve(A2, B2), vector, left), out)
+
+
+def _pivot_info(A):
+    """LAPACK's ``info`` for each matrix of a batch: the 1-based first zero pivot of its LU (0: none)."""
+    from ember.ops.linalg_lu import _getrf
+    return _getrf(matrices(A._data))[2].reshape(A.shape[:-2])
+
+
+def _where_singular(info, A, singular, regular):
+    from ember.ops.index import where
+    bad = info_tensor(info, A.device).unsqueeze(-1).unsqueeze(-1) != 0
+    return where(bad, singular, regular)
+
+
+@op('linalg')
+def solve_ex(A, B, *, left=True, check_errors=False, out=None):
+    A2, B2, vector = _solve_checked(A, B, left)
+    info = _pivot_info(A2)
+    if check_errors and info.any():
+        raise _singular_solve(A2)
+    if info.any():  # the singular matrices' solutions are unspecified: NaN, flagged by info
+        X = _solve(_where_singular(info, A2, ember_eye(A2), A2), B2)
+        X = _where_singular(info, A2, float('nan'), X)
+    else:
+        X = _solve(A2, B2)
+    res = named('linalg_solve_ex', ('result', 'info'))(_unvector(X, vector, left), info_tensor(info, A.device))
+    return write_out(res, out)
+
+
+def ember_eye(A):
+    from ember.ops.creation import eye
+    return eye(A.shape[-1], dtype=A.dtype, device=A.device)
+
+
+@op('linalg')
+def inv(A, *, out=None):
+    check_square('linalg.inv', A)
+    return write_out(_inverse(A), out)
+
+
+@op('linalg')
+def inv_ex(A, *, check_errors=False, out=None):
+    check_square('linalg.inv_ex', A)
+    info = _pivot_info(A)
+    if check_errors and info.any():
+        _inverse(A)  # raises PyTorch's LinAlgError naming the matrix and its zero pivot
+    if info.any():  # singular matrices' inverses are unspecified: NaN, flagged by info
+        Ainv = _where_singular(info, A, float('nan'), _inverse(_where_singular(info, A, ember_eye(A), A)))
+    else:
+        Ainv = _inverse(A)
+    return write_out(named('linalg_inv_ex', ('inverse', 'info'))(Ainv, info_tensor(info, A.device)), out)
+
+
+# ----------------------------------------------------------------------- Cholesky
+def _potf2(m):
+    """LAPACK's unblocked Cholesky on one matrix, stopping at the first non-positive pivot as it does:
+    (lower factor with the failed pivot left in place, 1-based order of the failing minor or 0)."""
+    a = np.tril(np.array(m, dtype=m.dtype))
+    n = a.shape[0]
+    for j in range(n):
+        ajj = a[j, j].real - np.vdot(a[j, :j], a[j, :j]).real
+        if not ajj > 0:
+            a[j, j] = ajj
+            return a, j + 1
+        ajj = np.sqrt(ajj)
+        a[j, j] = ajj
+        a[j + 1:, j] = (a[j + 1:, j] - a[j + 1:, :j] @ a[j, :j].conj()) / ajj
+    return a, 0
+
+
+class Cholesky(Primitive):
+    node_name = 'LinalgCholeskyExBackward0'
+
+    @staticmethod
+    def forward(ctx, a, upper):
+        xp = ctx.xp
+        try:
+            L = xp.linalg.cholesky(a)
+            info = np.zeros(a.shape[:-2], np.int32)
+        except np.linalg.LinAlgError:
+            parts = [_potf2(m) for m in matrices(a)]
+            L = xp.asarray(np.stack([p[0] for p in parts]).reshape(a.shape))
+            info = np.array([p[1] for p in parts], np.int32).reshape(a.shape[:-2])
+        out = xp.conj(xp.swapaxes(L, -1, -2)) if upper else L
+        out = xp.ascontiguousarray(out)
+        ctx.upper = upper
+        ctx.save_for_backward(out)
+        return out, xp.asarray(info)
+
+    @staticmethod
+    def backward(ctx, g, _):
+        out, = ctx.saved_tensors
+        L, gL = (out.mH, g.mH) if ctx.upper else (out, g)
+        phi = L.mH.matmul(gL).tril()
+        phi = phi - 0.5 * phi.diagonal(0, -2, -1).diag_embed()
+        ga = solve_triangular(L.mH, phi, upper=True)
+        ga = solve_triangular(L, ga, upper=False, left=False)
+        return 0.5 * (ga + ga.mH), None
+
+
+def _chol_with_info(name, A, upper):
+    check_square(name, A)
+    return Cholesky.apply(A, bool(upper))
+
+
+def _chol_error(name, A, info):
+    b = int(np.flatnonzero(info.reshape(-1))[0])
+    order = int(info.reshape(-1)[b])
+    return LinAlgError(f"{name}: {batch_prefix(A, b)}The factorization could not be completed because the input is "
+                       f"not positive-definite (the leading minor of order {order} is not positive-definite).")
+
+
+@op('linalg')
+def cholesky(A, *, upper=False, out=None):
+    L, info = _chol_with_info('linalg.cholesky', A, upper)
+    if info._data.any():
+        raise _chol_error('linalg.cholesky', A, info._data)
+    return write_out(L, out)
+
+
+@op('linalg')
+def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
+    L, info = _chol_with_info('linalg.cholesky', A, upper)
+    if check_errors and info._data.any():
+        raise _chol_error('linalg.cholesky', A, info._data)
+    return write_out(named('linalg_cholesky_ex', ('L', 'info'))(L, info), out)
+
+
+@op('ember.cholesky', 'Tensor.cholesky', name='cholesky')
+def torch_cholesky(input, upper=False, *, out=None):
+    return cholesky(input, upper=upper, out=out)
+
+
+@op('ember', 'Tensor')
+def cholesky_solve(input, input2, upper=False, *, out=None):
+    """Solves A X = B given A's Cholesky factor ``input2`` (lower, or upper with ``upper=True``)."""
+    L = input2.mH if upper else input2
+    check_matrix('linalg.cholesky_solve', input, 'B')
+    y = solve_triangular(L, input, upper=False)
+    return write_out(solve_triangular(L.mH, y, upper=True), out)
+
+
+@op('ember', 'Tensor')
+def cholesky_inverse(input, upper=False, *, out=None):
+    """The inverse of A from its Cholesky factor."""
+    check_matrix('cholesky_inverse', input)
+    eye = ember_eye(input)
+    return write_out(cholesky_solve(eye.expand(tuple(input.shape)), input, upper), out)

@@ -1,0 +1,387 @@
+"""Special functions (PyTorch's ``torch.special``) and their ``torch.*``/``Tensor`` names.
+
+The gamma family (lgamma, digamma, polygamma, zeta, multigammaln), entr, ndtr, xlog1py, sinc-like
+and the orthogonal polynomials are computed in NumPy (``_special_math``). The Bessel and Airy
+functions, erfcx, log_ndtr, ndtri and the incomplete gamma functions come from SciPy, an optional
+dependency (``pip install ember[scipy]``): without it they raise an ImportError that says so, never
+a wrong value. Gradients are PyTorch's, written with ember ops; the functions PyTorch does not
+differentiate (Bessel, Airy, polynomials) return tensors without a graph, as there.
+"""
+import math
+
+import numpy as np
+
+from ember._tensor import Tensor
+from ember.autograd.function import Primitive
+from ember.backend import to_numpy
+from ember.ops import _special_math as sm
+from ember.ops._registry import op
+from ember.ops.unary import _unary
+
+
+def _scipy(name, fn):
+    """scipy.special.<fn>, or an ImportError naming SciPy and the function that needs it."""
+    try:
+        import scipy.special
+    except ImportError:
+        raise ImportError(f"ember.special.{name} needs SciPy, an optional dependency: pip install scipy "
+                          "(or ember[scipy])") from None
+    return getattr(scipy.special, fn)
+
+
+def _on_host(xp, fn, *arrays):
+    """Run a NumPy/SciPy kernel on host copies of ``arrays``; the result has the first array's dtype."""
+    dtype = arrays[0].dtype
+    out = np.asarray(fn(*[to_numpy(a) if xp is not np else a for a in arrays]))
+    out = out.astype(dtype, copy=False)
+    return out if xp is np else xp.asarray(out)
+
+
+def _kernel(fn, name=None, scipy_fn=None):
+    """forward(xp, x) for _unary from a float64 kernel (``fn``) or a SciPy function."""
+    if scipy_fn is not None:
+        return lambda xp, x: _on_host(xp, _scipy(name, scipy_fn), x)
+    return lambda xp, x: _on_host(xp, fn, x)
+
+
+def _safe_x(x):
+    from ember.ops.index import where
+    return where(x == 0, 1.0, x)
+
+
+# ------------------------------------------------------------- gamma family
+Lgamma = _unary('LgammaBackward0', _kernel(sm.lgamma), lambda g, x, y: g * digamma(x))
+Digamma = _unary('DigammaBackward0', _kernel(sm.digamma), lambda g, x, y: g * polygamma(1, x))
+
+
+class Polygamma(Primitive):
+    node_name = 'PolygammaBackward0'
+    _promote = 'float'
+
+    @staticmethod
+    def forward(ctx, x, n):
+        ctx.n = n
+        ctx.save_for_backward(x)
+        return _on_host(ctx.xp, lambda a: sm.polygamma(n, a), x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * polygamma(ctx.n + 1, x), None
+
+
+@op('ember', 'Tensor', 'special.gammaln', inplace=True)
+def lgamma(input, *, out=None):
+    return _out(Lgamma.apply(input), out)
+
+
+@op('ember', 'Tensor', 'special', 'special.psi', inplace=True)
+def digamma(input, *, out=None):
+    return _out(Digamma.apply(input), out)
+
+
+@op('ember', 'special')
+def polygamma(n, input, *, out=None):
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    return _out(Polygamma.apply(input, int(n)), out)
+
+
+@op('Tensor', name='polygamma', inplace=True)
+def polygamma_method(input, n):
+    """``x.polygamma(n)``: the tensor comes first in the method form."""
+    return polygamma(n, input)
+
+
+@op('ember', 'Tensor', 'special.multigammaln', inplace=True)
+def mvlgamma(input, p, *, out=None):
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    if not bool((input > 0.5 * (p - 1)).all()):
+        raise RuntimeError("All elements must be greater than (p-1)/2")
+    x = input if input.dtype.is_floating_point else input.to(_default_float())
+    total = sum(lgamma(x - 0.5 * j) for j in range(p))
+    return _out(total + p * (p - 1) / 4 * math.log(math.pi), out)
+
+
+class Zeta(Primitive):
+    node_name = 'SpecialZetaBackward0'
+    _promote = 'float'
+
+    @staticmethod
+    def forward(ctx, x, q):
+        xp = ctx.xp
+        ctx.save_for_backward(x, q)
+        x, q = xp.broadcast_arrays(xp.asarray(x), xp.asarray(q))
+        return _on_host(xp, sm.zeta, x, q)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, q = ctx.saved_tensors
+        if ctx.needs_input_grad[0]:
+            raise RuntimeError("the derivative for 'zeta' is not implemented.")
+        return None, g * -x * zeta(x + 1.0, q)
+
+
+@op('special')
+def zeta(input, other, *, out=None):
+    return _out(Zeta.apply(input, other), out)
+
+
+# -------------------------------------------------------- incomplete gamma
+def _incomplete_gamma(name, scipy_fn, sign, node):
+    class IncompleteGamma(Primitive):
+        node_name = node
+        _promote = 'float'
+
+        @staticmethod
+        def forward(ctx, a, x):
+            xp = ctx.xp
+            ctx.save_for_backward(a, x)
+            a, x = xp.broadcast_arrays(xp.asarray(a), xp.asarray(x))
+            return _on_host(xp, _scipy(name, scipy_fn), a, x)
+
+        @staticmethod
+        def backward(ctx, g):
+            a, x = ctx.saved_tensors
+            if ctx.needs_input_grad[0]:
+                raise RuntimeError(f"the derivative for '{node[:-len('Backward0')].lower()}: input' is not "
+                                   "implemented.")
+            # d/dx P(a, x) = x^(a-1) e^-x / Gamma(a)
+            return None, g * (sign * ((a - 1) * x.log() - x - lgamma(a)).exp())
+    return IncompleteGamma
+
+
+Igamma = _incomplete_gamma('gammainc', 'gammainc', 1.0, 'IgammaBackward0')
+Igammac = _incomplete_gamma('gammaincc', 'gammaincc', -1.0, 'IgammacBackward0')
+
+
+@op('ember', 'Tensor', 'special.gammainc', inplace=True)
+def igamma(input, other, *, out=None):
+    return _out(Igamma.apply(input, other), out)
+
+
+@op('ember', 'Tensor', 'special.gammaincc', inplace=True)
+def igammac(input, other, *, out=None):
+    return _out(Igammac.apply(input, other), out)
+
+
+# --------------------------------------------------------- error functions
+_SQRT_2PI = math.sqrt(2 * math.pi)
+
+Erfcx = _unary('SpecialErfcxBackward0', _kernel(None, 'erfcx', 'erfcx'),
+               lambda g, x, y: g * (2 * x * y - 2 / math.sqrt(math.pi)), save='xy')
+LogNdtr = _unary('SpecialLogNdtrBackward0', _kernel(None, 'log_ndtr', 'log_ndtr'),
+                 lambda g, x, y: g * (-0.5 * x * x - y).exp() / _SQRT_2PI, save='xy')
+Ndtri = _unary('SpecialNdtriBackward0', _kernel(None, 'ndtri', 'ndtri'),
+               lambda g, x, y: g * _SQRT_2PI * (0.5 * y * y).exp(), save='y')
+
+
+def _entr(x):
+    with np.errstate(divide='ignore', invalid='ignore'):
+        return np.where(x > 0, -x * np.log(np.where(x > 0, x, 1)), np.where(x == 0, 0.0, -np.inf)) + x * 0
+
+
+Entr = _unary('SpecialEntrBackward0', lambda xp, x: _on_host(xp, _entr, x), lambda g, x, y: g * -(1 + x.log()))
+
+
+@op('special')
+def erfcx(input, *, out=None):
+    return _out(Erfcx.apply(input), out)
+
+
+@op('special')
+def log_ndtr(input, *, out=None):
+    return _out(LogNdtr.apply(input), out)
+
+
+@op('special')
+def ndtri(input, *, out=None):
+    return _out(Ndtri.apply(input), out)
+
+
+@op('special')
+def ndtr(input, *, out=None):
+    from ember.ops.unary import erfc
+    x = input if input.dtype.is_floating_point else input.to(_default_float())
+    return _out(0.5 * erfc(x * -math.sqrt(0.5)), out)
+
+
+@op('special')
+def entr(input, *, out=None):
+    return _out(Entr.apply(input), out)
+
+
+class Xlog1py(Primitive):
+    """input * log1p(other), 0 where input == 0 (unless other is NaN), as PyTorch."""
+    node_name = 'SpecialXlog1PyBackward0'
+    _promote = 'float'
+
+    @staticmethod
+    def forward(ctx, x, y):
+        xp = ctx.xp
+        ctx.save_for_backward(x, y)
+        with np.errstate(divide='ignore', invalid='ignore'):
+            out = xp.where(x == 0, 0.0, x * xp.log1p(y))
+        return xp.where(xp.isnan(y), xp.nan, out).astype(np.result_type(x, y), copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        from ember.ops.index import where
+        x, y = ctx.saved_tensors
+        gx = gy = None
+        if ctx.needs_input_grad[0]:
+            gx = where((x == 0) & (y <= -1), 0.0, g * y.log1p()) if isinstance(y, Tensor) else \
+                g * math.log1p(y)
+        if ctx.needs_input_grad[1]:
+            gy = g * x / (y + 1)
+        return gx, gy
+
+
+@op('special')
+def xlog1py(input, other, *, out=None):
+    return _out(Xlog1py.apply(input, other), out)
+
+
+# ------------------------------------------------------------ Bessel family
+I0 = _unary('I0Backward0', lambda xp, x: _on_host(xp, np.i0, x), lambda g, x, y: g * special_i1(x))
+I0e = _unary('SpecialI0EBackward0', _kernel(None, 'i0e', 'i0e'),
+             lambda g, x, y: g * (special_i1e(x) - x.sgn() * y), save='xy')
+I1 = _unary('SpecialI1Backward0', _kernel(None, 'i1', 'i1'),
+            lambda g, x, y: g * _at_zero(x, special_i0(x) - y / _safe_x(x)), save='xy')
+I1e = _unary('SpecialI1EBackward0', _kernel(None, 'i1e', 'i1e'),
+             lambda g, x, y: g * _at_zero(x, special_i0e(x) - y * (x.sgn() + 1 / _safe_x(x))), save='xy')
+
+
+def _at_zero(x, value):
+    """I1's and I1e's derivatives are 1/2 at 0 (the formula divides by x there)."""
+    from ember.ops.index import where
+    return where(x == 0, 0.5, value)
+
+
+@op('ember', 'Tensor', 'special', inplace=('Tensor', 'ember'))
+def i0(input, *, out=None):
+    return _out(I0.apply(input), out)
+
+
+def special_i0(input):
+    return I0.apply(input)
+
+
+@op('special', name='i0e')
+def special_i0e(input, *, out=None):
+    return _out(I0e.apply(input), out)
+
+
+@op('special', name='i1')
+def special_i1(input, *, out=None):
+    return _out(I1.apply(input), out)
+
+
+@op('special', name='i1e')
+def special_i1e(input, *, out=None):
+    return _out(I1e.apply(input), out)
+
+
+def _no_graph(kernel, *args):
+    """A function PyTorch does not differentiate: computed on the arrays, returned without a graph."""
+    from ember._dtype import get_default_dtype
+    tensors = [a for a in args if isinstance(a, Tensor)]
+    device = tensors[0].device
+    first = tensors[0]
+    dtype = first.dtype if first.dtype.is_floating_point else get_default_dtype()
+    raws = [a.detach()._data.astype(dtype.np_dtype, copy=False) if isinstance(a, Tensor) else np.asarray(a, dtype.np_dtype)
+            for a in args]
+    xp = first._xp if hasattr(first, '_xp') else np
+    out = _on_host(xp, kernel, *raws)
+    return Tensor._make(out, device)
+
+
+def _scipy_unary(name, scipy_fn, pick=None):
+    def fn(input, *, out=None):
+        kernel = _scipy(name, scipy_fn)
+        run = (lambda a: kernel(a)[pick]) if pick is not None else kernel
+        return _out(_no_graph(run, input), out)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"PyTorch's ``torch.special.{name}`` (through ``scipy.special.{scipy_fn}``); not differentiable."
+    return op('special')(fn)
+
+
+airy_ai = _scipy_unary('airy_ai', 'airy', pick=0)
+bessel_j0 = _scipy_unary('bessel_j0', 'j0')
+bessel_j1 = _scipy_unary('bessel_j1', 'j1')
+bessel_y0 = _scipy_unary('bessel_y0', 'y0')
+bessel_y1 = _scipy_unary('bessel_y1', 'y1')
+modified_bessel_i0 = _scipy_unary('modified_bessel_i0', 'i0')
+modified_bessel_i1 = _scipy_unary('modified_bessel_i1', 'i1')
+modified_bessel_k0 = _scipy_unary('modified_bessel_k0', 'k0')
+modified_bessel_k1 = _scipy_unary('modified_bessel_k1', 'k1')
+scaled_modified_bessel_k0 = _scipy_unary('scaled_modified_bessel_k0', 'k0e')
+scaled_modified_bessel_k1 = _scipy_unary('scaled_modified_bessel_k1', 'k1e')
+
+
+@op('special')
+def spherical_bessel_j0(input, *, out=None):
+    """sin(x) / x (1 at 0); not differentiable in PyTorch."""
+    return _out(_no_graph(lambda x: np.sinc(x / np.pi), input), out)
+
+
+def _polynomial(name):
+    def fn(input, n, *, out=None):
+        if not isinstance(input, Tensor):
+            from ember.ops.creation import tensor
+            input = tensor(input, dtype=n.dtype if n.dtype.is_floating_point else None)
+        n_raw = n.detach()._data if isinstance(n, Tensor) else n
+        return _out(_no_graph(lambda x: sm.polynomial(name, x, to_numpy(n_raw)), input), out)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"PyTorch's ``torch.special.{name}(input, n)``: degree ``n`` at ``input``; not differentiable."
+    return op('special')(fn)
+
+
+for _name in ('chebyshev_polynomial_t', 'chebyshev_polynomial_u', 'chebyshev_polynomial_v', 'chebyshev_polynomial_w',
+              'hermite_polynomial_h', 'hermite_polynomial_he', 'laguerre_polynomial_l', 'legendre_polynomial_p',
+              'shifted_chebyshev_polynomial_t', 'shifted_chebyshev_polynomial_u', 'shifted_chebyshev_polynomial_v',
+              'shifted_chebyshev_polynomial_w'):
+    globals()[_name] = _polynomial(_name)
+
+
+# ------------------------------------------------- the same functions as torch.*
+def _register_existing():
+    """torch.special names of functions ember already has: their one registry entry gains the name."""
+    from ember.ops import arith, reduce, unary
+    from ember.ops._registry import REGISTRY
+    for name, fn in (('erf', unary.erf), ('erfc', unary.erfc), ('erfinv', unary.erfinv), ('exp2', unary.exp2),
+                     ('expm1', unary.expm1), ('log1p', unary.log1p), ('logit', unary.logit),
+                     ('sinc', unary.sinc), ('round', unary.round), ('expit', unary.sigmoid),
+                     ('logsumexp', reduce.logsumexp), ('xlogy', arith.xlogy)):
+        entry = next(e for e in REGISTRY if e.fn is fn)
+        names = entry.exports.setdefault('special', [])
+        if name not in names:
+            names.append(name)
+
+
+_register_existing()
+
+
+@op('special')
+def softmax(input, dim, *, dtype=None):
+    from ember.ops.activation import softmax as _softmax
+    return _softmax(input, dim, dtype=dtype)
+
+
+@op('special')
+def log_softmax(input, dim, *, dtype=None):
+    from ember.ops.activation import log_softmax as _log_softmax
+    return _log_softmax(input, dim, dtype=dtype)
+
+
+def _default_float():
+    from ember._dtype import get_default_dtype
+    return get_default_dtype()
+
+
+def _out(res, out):
+    if out is None:
+        return res
+    from ember.ops.inplace import copy_into_out
+    return copy_into_out(out, res)

@@ -1,0 +1,102 @@
+"""ember.linalg as a user meets it: the namespace, named results, info flags, out=, and PyTorch's
+printed results (recorded from PyTorch 2.13 below). Values and gradients of every function are
+checked from the op table (tests/opinfo/linalg_decomp.py)."""
+import numpy as np
+import pytest
+
+import ember
+
+# dir(torch.linalg) in PyTorch 2.13, public names ('common_notes' is a docstring helper)
+TORCH_LINALG = [
+    'LinAlgError', 'cholesky', 'cholesky_ex', 'cond', 'cross', 'det', 'diagonal', 'eig', 'eigh', 'eigvals',
+    'eigvalsh', 'householder_product', 'inv', 'inv_ex', 'ldl_factor', 'ldl_factor_ex', 'ldl_solve', 'lstsq', 'lu',
+    'lu_factor', 'lu_factor_ex', 'lu_solve', 'matmul', 'matrix_exp', 'matrix_norm', 'matrix_power', 'matrix_rank',
+    'multi_dot', 'norm', 'pinv', 'qr', 'slogdet', 'solve', 'solve_ex', 'solve_triangular', 'svd', 'svdvals',
+    'tensorinv', 'tensorsolve', 'vander', 'vecdot', 'vector_norm']
+
+
+def test_every_torch_linalg_name_exists():
+    missing = [n for n in TORCH_LINALG if not hasattr(ember.linalg, n)]
+    assert not missing
+
+
+def test_linalg_error_is_a_runtime_error():
+    assert issubclass(ember.linalg.LinAlgError, RuntimeError)
+    with pytest.raises(ember.linalg.LinAlgError):
+        ember.linalg.inv(ember.zeros(2, 2))
+
+
+def test_named_results_print_like_pytorch():
+    assert repr(ember.linalg.slogdet(ember.eye(2))) == (
+        "ember.return_types.linalg_slogdet(\nsign=tensor(1.),\nlogabsdet=tensor(0.))")
+    res = ember.linalg.cholesky_ex(ember.tensor([[1.0, 2.0], [2.0, 1.0]]))
+    assert repr(res) == ("ember.return_types.linalg_cholesky_ex(\nL=tensor([[ 1.,  0.],\n        [ 2., -3.]]),\n"
+                         "info=tensor(2, dtype=ember.int32))")
+    res = ember.linalg.lu_factor_ex(ember.tensor([[1.0, 2.0], [2.0, 4.0]]))
+    assert repr(res) == ("ember.return_types.linalg_lu_factor_ex(\nLU=tensor([[2.0000, 4.0000],\n"
+                         "        [0.5000, 0.0000]]),\npivots=tensor([2, 2], dtype=ember.int32),\n"
+                         "info=tensor(2, dtype=ember.int32))")
+    assert ember.linalg.qr(ember.eye(3))._fields == ('Q', 'R')
+    assert ember.linalg.svd(ember.eye(3))._fields == ('U', 'S', 'Vh')
+    assert ember.svd(ember.eye(3))._fields == ('U', 'S', 'V')
+    assert ember.linalg.eigh(ember.eye(3))._fields == ('eigenvalues', 'eigenvectors')
+    assert ember.linalg.lstsq(ember.eye(3), ember.eye(3))._fields == ('solution', 'residuals', 'rank',
+                                                                      'singular_values')
+
+
+def test_ldl_factor_matches_lapack_with_two_by_two_pivots():
+    A = ember.tensor([[0.0, 1, 2], [1, 0, 3], [2, 3, 0]], dtype=ember.float64)
+    LD, piv = ember.linalg.ldl_factor(A)
+    np.testing.assert_allclose(LD.numpy(), [[0, 0, 0], [2, 0, 0], [1.5, 0.5, -3]])   # recorded from PyTorch
+    assert piv.tolist() == [-3, -3, 3] and piv.dtype is ember.int32
+    B = ember.tensor([[1.0], [2.0], [3.0]], dtype=ember.float64)
+    np.testing.assert_allclose(ember.linalg.ldl_solve(LD, piv, B).numpy(), np.linalg.solve(A.numpy(), B.numpy()))
+
+
+def test_ex_variants_flag_singular_matrices_instead_of_raising():
+    A = ember.stack([ember.eye(2), ember.zeros(2, 2)])
+    inv, info = ember.linalg.inv_ex(A)
+    assert info.tolist() == [0, 1]
+    np.testing.assert_allclose(inv[0].numpy(), np.eye(2))
+    assert ember.linalg.solve_ex(A, ember.ones(2, 2)).info.tolist() == [0, 1]
+    with pytest.raises(ember.linalg.LinAlgError, match=r'\(Batch element 1\): The solver failed'):
+        ember.linalg.solve_ex(A, ember.ones(2, 2), check_errors=True)
+    with pytest.raises(ember.linalg.LinAlgError, match=r'Batch element 1'):
+        ember.linalg.inv_ex(A, check_errors=True)
+    assert ember.linalg.lu_factor_ex(ember.zeros(3, 3)).pivots.tolist() == [1, 2, 3]
+
+
+def test_out_is_written_and_returned():
+    out = ember.empty(0)
+    res = ember.linalg.inv(ember.eye(2) * 2, out=out)
+    assert res is out
+    np.testing.assert_allclose(out.numpy(), np.eye(2) / 2)
+    Q, R = ember.empty(0), ember.empty(0)
+    res = ember.linalg.qr(ember.eye(2) * 3, out=(Q, R))
+    assert res.Q is Q and res.R is R and res._fields == ('Q', 'R')
+
+
+def test_torch_level_names_are_tensor_methods():
+    A = ember.tensor([[4.0, 2.0], [2.0, 3.0]])
+    np.testing.assert_allclose(A.cholesky().numpy(), np.linalg.cholesky(A.numpy()), rtol=1e-6)
+    np.testing.assert_allclose(A.matrix_power(2).numpy(), A.numpy() @ A.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(A.logdet().item(), np.log(np.linalg.det(A.numpy())), rtol=1e-6)
+    np.testing.assert_allclose(A.pinverse().numpy(), np.linalg.inv(A.numpy()), rtol=1e-5)
+    assert ember.logdet(ember.tensor([[1.0, 0.0], [0.0, -1.0]])).isnan().item()
+    assert ember.logdet(ember.zeros(2, 2)).item() == -float('inf')
+
+
+def test_eig_refuses_to_record_a_gradient_it_cannot_compute():
+    A = ember.tensor([[2.0, 1.0], [0.0, 3.0]], requires_grad=True)
+    with pytest.raises(NotImplementedError, match='linalg.eig'):
+        ember.linalg.eig(A)
+    w, v = ember.linalg.eig(A.detach())
+    assert w.dtype is ember.complex64
+    np.testing.assert_allclose(sorted(w.numpy().real), [2.0, 3.0])
+
+
+def test_ldl_has_no_derivative():
+    x = ember.randn(3, 3, requires_grad=True)
+    LD, _ = ember.linalg.ldl_factor(x + x.mT + 6 * ember.eye(3))
+    with pytest.raises(RuntimeError, match='derivative for aten::linalg_ldl_factor_ex is not implemented'):
+        LD.sum().backward()
