@@ -34,6 +34,7 @@ from ember.distributions.inverse_gamma import InverseGamma
 from ember.distributions.kl import _add_kl_info, kl_divergence, register_kl  # noqa: F401
 from ember.distributions.kumaraswamy import Kumaraswamy
 from ember.distributions.laplace import Laplace
+from ember.distributions.lkj_cholesky import LKJCholesky
 from ember.distributions.log_normal import LogNormal
 from ember.distributions.logistic_normal import LogisticNormal
 from ember.distributions.lowrank_multivariate_normal import LowRankMultivariateNormal
@@ -54,6 +55,7 @@ from ember.distributions.transforms import __all__ as _transforms_all
 from ember.distributions.uniform import Uniform
 from ember.distributions.von_mises import VonMises
 from ember.distributions.weibull import Weibull
+from ember.distributions.wishart import Wishart
 
 _add_kl_info()
 del _add_kl_info
@@ -66,6 +68,6 @@ __all__ = [
     'Poisson', 'RelaxedBernoulli', 'RelaxedOneHotCategorical', 'StudentT', 'TransformedDistribution',
     'Uniform', 'Weibull', 'ExpRelaxedCategorical', 'biject_to', 'kl_divergence', 'register_kl',
     'transform_to', 'ContinuousBernoulli', 'FisherSnedecor', 'Kumaraswamy', 'LogisticNormal',
-    'GeneralizedPareto', 'InverseGamma', 'LowRankMultivariateNormal', 'VonMises',
+    'GeneralizedPareto', 'InverseGamma', 'LowRankMultivariateNormal', 'VonMises', 'Wishart', 'LKJCholesky',
 ]
 __all__.extend(_transforms_all)

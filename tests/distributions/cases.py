@@ -79,6 +79,11 @@ def cases(lib):
             t([[0.0, 1.0, -1.0], [0.5, 0.5, 0.5]]), t([[1.0, 0.2], [0.3, -0.5], [0.0, 0.7]]), t([0.5, 1.0, 2.0])),
             t([[0.3, 0.2, -0.5], [1.0, -1.0, 0.0]]), None),
         'VonMises': (D.VonMises(t([0.0, 1.0, -2.0]), t([0.5, 2.0, 10.0])), real, None),
+        'Wishart': (D.Wishart(t([4.0, 6.5]), covariance_matrix=t([[2.0, 0.3, 0.1], [0.3, 1.0, -0.2], [0.1, -0.2, 0.5]])),
+                    t([[3.0, 0.5, 0.2], [0.5, 2.0, -0.1], [0.2, -0.1, 1.0]]), None),
+        'Wishart_tril': (D.Wishart(t(3.0), scale_tril=t([[1.5, 0.0], [0.4, 0.7]])), t([[2.0, 0.3], [0.3, 1.0]]), None),
+        'LKJCholesky': (D.LKJCholesky(3, t([0.5, 2.0])),
+                        t([[1.0, 0.0, 0.0], [0.6, 0.8, 0.0], [-0.3, 0.2, (1 - 0.09 - 0.04) ** 0.5]]), None),
         'TransformedTanh': (D.TransformedDistribution(D.Normal(t([0.0, 1.0, -0.5]), t([1.0, 0.5, 2.0])),
                                                       [D.TanhTransform()]), t([0.1, 0.7, -0.9]), q),
         'TransformedAffineExp': (D.TransformedDistribution(
