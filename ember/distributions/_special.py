@@ -1,10 +1,6 @@
-"""Differentiable special functions the distributions need (log-gamma, digamma, polygamma,
-regularised incomplete gamma).
-
-NOTE: these are private to ember.distributions until ember exposes its own ``lgamma``/``digamma``;
-they compute on NumPy arrays (SciPy is used when installed, only for speed) and carry gradients
-through ``autograd.Function``, each backward being the next function of the family so that
-gradients of gradients work too.
+"""Special functions the distributions need: ember's log-gamma family, and on NumPy arrays the
+regularised incomplete gamma function (SciPy is used when installed, only for speed) with the
+Gamma sampler's implicit-reparameterisation gradient.
 """
 import math
 
@@ -19,61 +15,12 @@ except ImportError:  # pragma: no cover - exercised where SciPy is absent
 
 _lgamma_scalar = np.frompyfunc(math.lgamma, 1, 1)
 
-# Bernoulli numbers B_2k for the asymptotic series of digamma/polygamma.
-_B2K = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510)
-
-
 def _np_lgamma(x):
     if _sp is not None:
         return _sp.gammaln(x)
     with np.errstate(all='ignore'):
         out = _lgamma_scalar(np.asarray(x, dtype=np.float64)).astype(np.float64)
     return out
-
-
-def _np_polygamma(n, x):
-    """polygamma(n, x) for n >= 0 on float64 arrays (n == 0 is digamma)."""
-    x = np.asarray(x, dtype=np.float64)
-    if _sp is not None:
-        return _sp.psi(x) if n == 0 else _sp.polygamma(n, x)
-    out = np.zeros_like(x)
-    with np.errstate(all='ignore'):
-        if n == 0:
-            # Reflection for x < 0.5: psi(x) = psi(1 - x) - pi / tan(pi x).
-            neg = x < 0.5
-            y = np.where(neg, 1.0 - x, x)
-            acc = np.zeros_like(y)
-            while True:  # shift upwards until the asymptotic series is accurate
-                small = y < 10.0
-                if not small.any():
-                    break
-                acc = acc - np.where(small, 1.0 / y, 0.0)
-                y = np.where(small, y + 1.0, y)
-            inv2 = 1.0 / (y * y)
-            series = np.log(y) - 0.5 / y
-            p = inv2
-            for k, b in enumerate(_B2K, start=1):
-                series = series - b / (2 * k) * p
-                p = p * inv2
-            out = acc + series
-            out = np.where(neg, out - np.pi / np.tan(np.pi * x), out)
-            out = np.where((x <= 0) & (x == np.floor(x)), np.nan, out)
-            return out
-        # n >= 1: psi^(n)(x) = (-1)^(n+1) n! sum_k 1/(x+k)^(n+1)
-        sign = -1.0 if n % 2 == 0 else 1.0
-        y = x.copy()
-        acc = np.zeros_like(y)
-        while True:
-            small = y < 15.0
-            if not small.any():
-                break
-            acc = acc + np.where(small, math.factorial(n) / y ** (n + 1), 0.0)
-            y = np.where(small, y + 1.0, y)
-        series = math.factorial(n - 1) / y ** n + math.factorial(n) / (2 * y ** (n + 1))
-        for k, b in enumerate(_B2K, start=1):
-            series = series + b * math.factorial(2 * k + n - 1) / math.factorial(2 * k) / y ** (2 * k + n)
-        out = sign * (acc + series)
-        return np.where((x <= 0) & (x == np.floor(x)), np.inf if n % 2 else np.nan, out)
 
 
 def _np_gammainc(a, x):
@@ -120,31 +67,6 @@ def _array(t):
     return t.detach().cpu().numpy().astype(np.float64)
 
 
-class _Lgamma(ember.autograd.Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return _wrap(_np_lgamma(_array(x)), x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, = ctx.saved_tensors
-        return grad * digamma(x)
-
-
-class _Polygamma(ember.autograd.Function):
-    @staticmethod
-    def forward(ctx, x, n):
-        ctx.save_for_backward(x)
-        ctx.n = n
-        return _wrap(_np_polygamma(n, _array(x)), x)
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, = ctx.saved_tensors
-        return grad * polygamma(ctx.n + 1, x), None
-
-
 def _float(x):
     if not isinstance(x, ember.Tensor):
         x = ember.tensor(x, dtype=ember.get_default_dtype())
@@ -153,16 +75,18 @@ def _float(x):
     return x
 
 
+# ember's own differentiable special functions; the NumPy versions above remain for the Gamma
+# sampler's implicit gradient and the incomplete gamma function.
 def lgamma(x):
-    return _Lgamma.apply(_float(x))
+    return ember.lgamma(_float(x))
 
 
 def digamma(x):
-    return _Polygamma.apply(_float(x), 0)
+    return ember.digamma(_float(x))
 
 
 def polygamma(n, x):
-    return _Polygamma.apply(_float(x), n)
+    return ember.polygamma(n, _float(x))
 
 
 def gammainc(a, x):
@@ -191,8 +115,7 @@ def betaln(a, b):
 
 def mvlgamma(x, p):
     """Multivariate log-gamma of dimension p."""
-    j = ember.arange(p, dtype=x.dtype, device=x.device)
-    return p * (p - 1) / 4 * math.log(math.pi) + lgamma(x.unsqueeze(-1) - j / 2).sum(-1)
+    return ember.mvlgamma(x, p)
 
 
 def gamma_sample_grad(alpha, x):

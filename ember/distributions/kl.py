@@ -22,7 +22,7 @@ from ember.distributions.independent import Independent
 from ember.distributions.laplace import Laplace
 from ember.distributions.multivariate_normal import MultivariateNormal, _batch_mahalanobis
 from ember.distributions.normal import Normal
-from ember.distributions._linalg import solve_triangular
+from ember.linalg import solve_triangular
 from ember.distributions.one_hot_categorical import OneHotCategorical
 from ember.distributions.pareto import Pareto
 from ember.distributions.poisson import Poisson

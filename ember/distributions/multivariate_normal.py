@@ -3,7 +3,7 @@ import math
 
 import ember
 from ember.distributions import constraints
-from ember.distributions._linalg import cholesky, solve_triangular
+from ember.linalg import cholesky, solve_triangular
 from ember.distributions.distribution import Distribution
 from ember.distributions.utils import _standard_normal, lazy_property
 

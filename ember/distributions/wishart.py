@@ -4,7 +4,7 @@ from numbers import Number
 
 import ember
 from ember.distributions import constraints
-from ember.distributions._linalg import cholesky, solve_triangular
+from ember.linalg import cholesky, solve_triangular
 from ember.distributions._special import digamma, mvlgamma
 from ember.distributions.chi2 import Chi2
 from ember.distributions.distribution import Distribution
