@@ -53,7 +53,7 @@ class Size(tuple):
 
 
 class Tensor:
-    __slots__ = ('_data', '_device', '_requires_grad', '_grad_fn', '_version', '__dict__', '__weakref__')
+    __slots__ = ('_data', '_device', '_requires_grad', '_grad_fn', '_version_counter', '__dict__', '__weakref__')
     # NOTE: rarely-set fields are class-level defaults (an instance overrides them in its __dict__),
     # so making a tensor costs five attribute writes instead of twelve
     _grad = None
@@ -95,7 +95,7 @@ class Tensor:
         out = _new(cls)
         out._data, out._device = t._data, t._device
         out._requires_grad, out._grad, out._grad_fn, out._output_nr = False, None, None, 0
-        out._version, out._base, out._view_fn, out._grad_acc = _Version(), None, None, None
+        out._version_counter, out._base, out._view_fn, out._grad_acc = _Version(), None, None, None
         out._retains_grad = False
         out._is_param = False
         return out
@@ -109,7 +109,7 @@ class Tensor:
         t._grad_fn = grad_fn
         if output_nr:
             t._output_nr = output_nr
-        t._version = _Version()
+        t._version_counter = _Version()
         return t
 
     # ---------------------------------------------------------------- metadata
@@ -267,6 +267,12 @@ class Tensor:
         self._grad = None
 
     @property
+    def _version(self):
+        """How many times this tensor (or a view sharing its memory) was modified in place: an int,
+        read from the counter a tensor shares with its views."""
+        return self._version_counter.value
+
+    @property
     def retains_grad(self):
         return self._retains_grad
 
@@ -326,7 +332,7 @@ class Tensor:
 
     def detach(self):
         t = Tensor._make(self._data, self._device)
-        t._version = self._version  # detach() shares the version counter (so in-place is detected)
+        t._version_counter = self._version_counter  # detach() shares the version counter (so in-place is detected)
         return t
 
     def detach_(self):

@@ -116,7 +116,7 @@ def _new_tensor(self, data, dtype=None, device=None, requires_grad=False):
 
 def _set_(self, source=None):
     self._data = source._data
-    self._version = source._version
+    self._version_counter = source._version_counter
     return self
 
 

@@ -194,11 +194,11 @@ def test_setitem_matches_pytorch(key, value, values):
 def test_setitem_errors_leave_the_tensor_unchanged(key, value, kind, message):
     y = _x().float()
     before = y.clone()
-    version = y._version.value
+    version = y._version_counter.value
     with pytest.raises(eval(kind)) as info:
         y[eval(key)] = eval(value, {'torch': ember, 'T': T})
     assert str(info.value) == message
-    assert ember.equal(y, before) and y._version.value == version
+    assert ember.equal(y, before) and y._version_counter.value == version
 
 
 def test_basic_index_is_a_view_sharing_the_version_counter():
@@ -206,7 +206,7 @@ def test_basic_index_is_a_view_sharing_the_version_counter():
     v = x[1, 1:3]
     v.fill_(5)
     assert x.tolist()[1] == [0, 5, 5, 0]
-    assert v._version is x._version and x._version.value == 1
+    assert v._version_counter is x._version_counter and x._version_counter.value == 1
     w = x[[1]]  # advanced: a copy
     w.fill_(7)
     assert x.tolist()[1] == [0, 5, 5, 0]

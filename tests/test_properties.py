@@ -292,7 +292,7 @@ def test_basic_indices_match_numpy(data):
     got = t[key]
     np.testing.assert_array_equal(got.numpy(), x[key])
     if got.numel():  # basic indexing is a view
-        assert got._version is t._version
+        assert got._version_counter is t._version_counter
 
 
 # ------------------------------------------------------------------------ type promotion

@@ -275,10 +275,10 @@ def test_multinomial_with_and_without_replacement():
 
 def test_in_place_fills_bump_the_version_and_keep_dtype():
     t = torch.zeros(5, dtype=torch.float64)
-    v = t._version.value
+    v = t._version_counter.value
     t.uniform_()
     t.normal_()
-    assert t._version.value == v + 2 and t.dtype is torch.float64
+    assert t._version_counter.value == v + 2 and t.dtype is torch.float64
     leaf = torch.zeros(2, requires_grad=True)
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place"):
         leaf.uniform_()

@@ -183,7 +183,7 @@ def test_views_share_storage_and_version_counter():
                  base.view(3, 4).permute(1, 0), base.view(3, 4).transpose(0, 1), base.narrow(0, 1, 3),
                  base.view(3, 4).select(1, 2), base.view(3, 4).diagonal(), base.expand(2, 12), base.unfold(0, 3, 2),
                  base.view(2, 6).split(3, 1)[1], base.view(3, 4).unbind(1)[2], base.view(1, 12).squeeze(0)):
-        assert view._version is base._version
+        assert view._version_counter is base._version_counter
         assert np.shares_memory(view.numpy(), base.numpy())
     for copy in (base.flip(0), base.roll(1), base.repeat(2), base.view(3, 4).t().reshape(-1), base.clone(),
                  base.view(3, 4).tril(), torch.cat([base, base])):

@@ -287,3 +287,12 @@ def test_parameters_are_honoured_or_refused():
         ember.rand(2, layout='sparse_coo')
     like = ember.randn_like(ember.ones(2, 3, 4, 5).contiguous(memory_format=ember.channels_last))
     assert like.stride() == (60, 1, 15, 3)
+
+
+def test_version_is_an_int_snapshot_shared_with_views():
+    x = ember.ones(3)
+    before = x._version
+    x[1:].add_(1)
+    assert type(x._version) is int and before == 0 and x._version == 1 and x[1:]._version == 1
+    x.mul_(2)
+    assert before == 0 and x._version == 2

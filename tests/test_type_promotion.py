@@ -212,12 +212,12 @@ def test_default_dtype_float64(name):
 
 def test_failed_in_place_op_leaves_the_tensor_unchanged():
     x = torch.tensor([1, 2])
-    v = x._version.value
+    v = x._version_counter.value
     with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired output type Long"):
         x += 2.5
     with pytest.raises(RuntimeError, match="result type Float can't be cast"):
         x.div_(2)
-    assert x.tolist() == [1, 2] and x._version.value == v
+    assert x.tolist() == [1, 2] and x._version_counter.value == v
 
 
 def test_python_ints_wrap_into_small_integer_dtypes():

@@ -42,7 +42,7 @@ def _non_finite_check_and_unscale_(grads, found_inf, inv_scale):
             arr[...] = (arr.astype(np.float32) * np.float32(inv)).astype(np.float16)
         else:
             xp.multiply(arr, arr.dtype.type(inv) if arr.dtype.kind in 'fV' else inv, out=arr, casting='unsafe')
-        g._version.value += 1
+        g._version_counter.value += 1
 
 
 def _update_scale_(scale, growth_tracker, found_inf, growth_factor, backoff_factor, growth_interval):

@@ -23,7 +23,7 @@ def pack_saved(saved, saved_type):
         p = PackedSaved()
         p.packed = pack_hook(s.tensor)
         p.unpack_hook = unpack_hook
-        p.version_counter = s.tensor._version
+        p.version_counter = s.tensor._version_counter
         p.version = s.version
         p.is_output = s.is_output
         out.append(p)

@@ -302,7 +302,7 @@ def _accumulate_into_leaf(var, g, create_graph, owned=None):
             var._grad._data += g._data
         finally:
             quiet_fp_leave(quiet)
-        var._grad._version.value += 1
+        var._grad._version_counter.value += 1
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None,

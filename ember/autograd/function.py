@@ -37,10 +37,10 @@ class _Saved:
         if is_output:
             # keep the data and version counter only: holding the output itself would make a cycle
             light = Tensor._make(tensor._data, tensor._device)
-            light._version = tensor._version
+            light._version_counter = tensor._version_counter
             tensor = light
         self.tensor = tensor
-        self.version = tensor._version.value
+        self.version = tensor._version_counter.value
         self.is_output = is_output
 
 
@@ -101,7 +101,7 @@ class Context:
             if type(s) is _SavedValue:
                 out.append(t)
                 continue
-            if t._version.value != s.version:
+            if t._version_counter.value != s.version:
                 raise RuntimeError(_modified_message(t, s, self))
             if s.is_output:
                 # the output again, with this node as its history, for double backward
@@ -122,7 +122,7 @@ def _unpack(s, node):
                         f"{type(t).__name__}")
     if s.version_counter.value != s.version:
         light = Tensor._make(t._data, t._device)
-        light._version = s.version_counter
+        light._version_counter = s.version_counter
         raise RuntimeError(_modified_message(light, s, node))
     if s.is_output:
         recorded = isinstance(node, Node)
@@ -138,7 +138,7 @@ def _modified_message(t, saved, node):
         nr = saved.is_output - 1 if saved.is_output else t._output_nr
         desc += f", which is output {nr} of {_short_name(producer.name())},"
     return ("one of the variables needed for gradient computation has been modified by an inplace "
-            f"operation: {desc} is at version {t._version.value}; expected version {saved.version} "
+            f"operation: {desc} is at version {t._version_counter.value}; expected version {saved.version} "
             "instead. Hint: enable anomaly detection to find the operation that failed to compute its "
             "gradient, with ember.autograd.set_detect_anomaly(True, check_nan=False).")
 
@@ -420,7 +420,7 @@ class Function(metaclass=_FunctionMeta):
             r._device = device
             r._requires_grad = False
             r._grad_fn = None
-            r._version = _Version()
+            r._version_counter = _Version()
             if cls._view:
                 _mark_views(cls, _first_tensor(args), args[1:], [r])
             return r
@@ -524,7 +524,7 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
             r._device = device
             r._requires_grad = False
             r._grad_fn = None
-            r._version = _Version()
+            r._version_counter = _Version()
             results = (r,)
     else:
         with grad_mode.no_grad():
@@ -660,7 +660,7 @@ def _mark_views(cls, src, view_args, results):
     for r in results:
         if r is not None:
             r._base = base
-            r._version = src._version
+            r._version_counter = src._version_counter
             r._view_fn = fn
 
 
@@ -674,7 +674,7 @@ def _resolve_saved(ctx, args, tensors, outs, results):
             if t._data is item:
                 s = _new(_Saved)
                 s.tensor = t
-                s.version = t._version.value
+                s.version = t._version_counter.value
                 s.is_output = 0
                 saved.append(s)
                 break

@@ -61,4 +61,4 @@ class disable_saved_tensors_hooks:
 def increment_version(tensor):
     """Mark ``tensor`` as modified in place (for changes ember did not see, e.g. through ``.numpy()``),
     so backward refuses to use a stale saved copy of it."""
-    tensor._version.value += 1
+    tensor._version_counter.value += 1

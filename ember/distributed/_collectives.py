@@ -60,7 +60,7 @@ def _target(t):
 
 
 def _bump(t):
-    t._version.value += 1
+    t._version_counter.value += 1
 
 
 def _write(t, arr):
@@ -70,7 +70,7 @@ def _write(t, arr):
         np.copyto(data, arr.reshape(data.shape))
     else:
         data[...] = backend.move(arr.reshape(data.shape), t._device)
-    t._version.value += 1
+    t._version_counter.value += 1
 
 
 def _same(tensors, ref, fname, what):

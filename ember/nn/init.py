@@ -141,7 +141,7 @@ def _write(tensor, array):
         from ember.ops.inplace import check_inplace
         check_inplace(tensor)
         tensor._data[...] = backend.move(array.astype(tensor._data.dtype), tensor._device)
-        tensor._version.value += 1
+        tensor._version_counter.value += 1
     return tensor
 
 

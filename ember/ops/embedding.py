@@ -74,7 +74,7 @@ def _renorm_(weight, indices, max_norm, norm_type):
         norms = (xp.abs(sel) ** norm_type).sum(axis=1) ** (1.0 / norm_type)
     scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(w.dtype)
     w[rows] = sel * scale[:, None]
-    weight._version.value += 1
+    weight._version_counter.value += 1
 
 
 def _check_indices(input, name='embedding'):

@@ -35,7 +35,7 @@ def _write(t, res):
                            f"type {_scalar_type_name(t.dtype)}")
     if res._data is not t._data:
         t._data[...] = res._data
-    t._version.value += 1
+    t._version_counter.value += 1
 
 
 def apply_inplace(t, compute, *args, fast=None):
@@ -50,7 +50,7 @@ def apply_inplace(t, compute, *args, fast=None):
     if not recording:
         if fast is not None:
             fast(t, *args)
-            t._version.value += 1
+            t._version_counter.value += 1
         else:
             with grad_mode.no_grad():
                 res = compute(t, *args)
@@ -143,7 +143,7 @@ def write_out(name, result, out):
                           "elements with t.resize_(0).", UserWarning, stacklevel=3)
         out._data = out._xp.empty(result._data.shape, out._data.dtype)
     out._data[...] = result._data
-    out._version.value += 1
+    out._version_counter.value += 1
     return out
 
 
@@ -155,7 +155,7 @@ def copy_into_out(out, res):
         else:
             out._data = out._xp.empty(res._data.shape, out._data.dtype)
     out._data[...] = res._data
-    out._version.value += 1
+    out._version_counter.value += 1
     return out
 
 
@@ -208,7 +208,7 @@ def _needs_checked_path(t, o, ufunc):
 
 def _write_nobump(t, res):
     _write(t, res)
-    t._version.value -= 1
+    t._version_counter.value -= 1
 
 
 def _unary_inplace(name, op):

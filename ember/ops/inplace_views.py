@@ -19,7 +19,7 @@ def _become_view(t, view, *args):
         t._grad_fn, t._output_nr = res._grad_fn, res._output_nr
     if t._base is not None:
         t._view_fn = res._view_fn
-    t._version.value += 1
+    t._version_counter.value += 1
     return t
 
 

@@ -371,7 +371,7 @@ def _fill_inplace(t, values_fn):
         const = Tensor._make(values, t._device)
         return apply_inplace(t, lambda x: x * 0 + const)
     t._data[...] = values
-    t._version.value += 1
+    t._version_counter.value += 1
     return t
 
 

@@ -91,7 +91,7 @@ def view_dtype(input, dtype):
     if dtype.itemsize != input.dtype.itemsize:
         raise RuntimeError("view dtype with a different element size is not supported")
     out = Tensor._make(input._data.view(dtype.np_dtype), input._device)
-    out._version = input._version
+    out._version_counter = input._version_counter
     return out
 
 

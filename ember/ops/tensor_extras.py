@@ -347,7 +347,7 @@ def resize_(input, *sizes, memory_format=None):
         data[:flat.shape[0]] = flat
         data = data.reshape(shape)
     input._data = data
-    input._version.value += 1
+    input._version_counter.value += 1
     return input
 
 
@@ -366,7 +366,7 @@ def apply_(input, callable):  # noqa: A002  (PyTorch's parameter name)
     flat = input._data.reshape(-1)
     values = [callable(v) for v in flat.tolist()]
     input._data[...] = np.asarray(values, dtype=input._data.dtype).reshape(input._data.shape)
-    input._version.value += 1
+    input._version_counter.value += 1
     return input
 
 
@@ -378,7 +378,7 @@ def map_(input, tensor, callable):  # noqa: A002
     other = np.broadcast_to(tensor._data, input._data.shape).reshape(-1).tolist()
     values = [callable(a, b) for a, b in zip(input._data.reshape(-1).tolist(), other)]
     input._data[...] = np.asarray(values, dtype=input._data.dtype).reshape(input._data.shape)
-    input._version.value += 1
+    input._version_counter.value += 1
     return input
 
 

@@ -67,7 +67,7 @@ def _bump_step(step_t):
     """``step += 1`` on a 0-dim step tensor; returns the new value as a Python float."""
     arr = step_t._data
     arr.fill(arr.item() + 1)
-    step_t._version.value += 1
+    step_t._version_counter.value += 1
     return arr.item()
 
 
@@ -143,10 +143,10 @@ def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=False, foreach=N
                 momentum_buffer_list[i] = Tensor._make(buf, p._device)
             else:
                 buf = buf_t._data
-                buf_t._version.value += 1
+                buf_t._version_counter.value += 1
         for xb, gb, bb in _blocks(x, d_p_list[i]._data, buf):
             _sgd_block(xp, xb, gb, bb, new_buf, weight_decay, momentum, lr, dampening, nesterov, maximize)
-        p._version.value += 1
+        p._version_counter.value += 1
 
 
 # --------------------------------------------------------------------------------------------- Adam
@@ -193,7 +193,7 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, for
         for xb, gb, mb, vb, vmb in _blocks(x, grads[i]._data, exp_avgs[i]._data, exp_avg_sqs[i]._data, vmax):
             _adam_block(_xp(x), xb, gb, mb, vb, vmb, lr, beta1, beta2, weight_decay, eps, maximize,
                         decoupled_weight_decay, step_size, bias_correction2_sqrt)
-        p._version.value += 1
+        p._version_counter.value += 1
 
 
 def adamw(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, foreach=None, capturable=False,
@@ -245,7 +245,7 @@ def rmsprop(params, grads, square_avgs, grad_avgs, momentum_buffer_list, state_s
         buf = momentum_buffer_list[i]._data if momentum > 0 else None
         for xb, gb, vb, gab, bb in _blocks(x, grads[i]._data, square_avgs[i]._data, ga, buf):
             _rmsprop_block(_xp(x), xb, gb, vb, gab, bb, lr, alpha, eps, weight_decay, momentum, maximize)
-        p._version.value += 1
+        p._version_counter.value += 1
 
 
 # ------------------------------------------------------------------------------------------ Adagrad
@@ -273,7 +273,7 @@ def adagrad(params, grads, state_sums, state_steps, fused=None, grad_scale=None,
         clr = lr / (1 + (step - 1) * lr_decay)
         for xb, gb, sb in _blocks(x, grad._data, state_sum._data):
             _adagrad_block(_xp(x), xb, gb, sb, clr, eps, weight_decay, maximize)
-        p._version.value += 1
+        p._version_counter.value += 1
 
 
 # ----------------------------------------------------------------------------------------- Adadelta
@@ -303,4 +303,4 @@ def adadelta(params, grads, square_avgs, acc_deltas, state_steps, capturable=Fal
         _bump_step(step_t)
         for xb, gb, vb, ub in _blocks(x, grad._data, square_avg._data, acc_delta._data):
             _adadelta_block(_xp(x), xb, gb, vb, ub, lr, rho, eps, weight_decay, maximize)
-        p._version.value += 1
+        p._version_counter.value += 1

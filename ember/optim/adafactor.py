@@ -47,19 +47,19 @@ def adafactor(params, grads, row_vars, col_vars, variances, state_steps, grad_sc
             _lerp_(xp, col, col_mean, one_minus_beta2, xp.empty_like(col))
             estimate = xp.matmul(row, col)
             xp.divide(estimate, xp.maximum(row.mean(axis=-2, keepdims=True), eps1), out=estimate)
-            row_t._version.value += 1
-            col_t._version.value += 1
+            row_t._version_counter.value += 1
+            col_t._version_counter.value += 1
         else:
             var = var_t._data
             _lerp_(xp, var, g * g, one_minus_beta2, xp.empty_like(var))
             estimate = var.copy()
-            var_t._version.value += 1
+            var_t._version_counter.value += 1
         xp.maximum(estimate, eps1 * eps1, out=estimate)
         update = 1 / xp.sqrt(estimate)
         xp.multiply(update, g, out=update)
         denom = max(1.0, _rms(xp, update) / d)       # clip the update's RMS to d
         xp.add(x, xp.multiply(update, -alpha / denom), out=x)
-        p._version.value += 1
+        p._version_counter.value += 1
 
 
 class Adafactor(Optimizer):

@@ -27,7 +27,7 @@ def adamax(params, grads, exp_avgs, exp_infs, state_steps, foreach=None, maximiz
         xp.divide(upd, u, out=upd)
         xp.add(x, upd, out=x)
         for t in (p, m_t, u_t):
-            t._version.value += 1
+            t._version_counter.value += 1
 
 
 class Adamax(Optimizer):

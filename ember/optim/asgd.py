@@ -34,7 +34,7 @@ def asgd(params, grads, axs, mus, etas, state_steps, foreach=None, maximize=Fals
         eta_t._data[...] = rounded(lr / ((1 + lambd * lr * step) ** alpha))
         mu_t._data[...] = rounded(1 / max(1, step - t0))
         for t in (p, ax_t, eta_t, mu_t):
-            t._version.value += 1
+            t._version_counter.value += 1
 
 
 class ASGD(Optimizer):

@@ -192,7 +192,7 @@ class LBFGS(Optimizer):
             x = _real(p._data)
             n = x.size
             x += update[offset:offset + n].reshape(x.shape) * step_size
-            p._version.value += 1
+            p._version_counter.value += 1
             offset += n
 
     def _clone_param(self):
@@ -201,7 +201,7 @@ class LBFGS(Optimizer):
     def _set_param(self, params_data):
         for p, data in zip(self._params, params_data):
             p._data[...] = data
-            p._version.value += 1
+            p._version_counter.value += 1
 
     def _directional_evaluate(self, closure, x, t, d):
         self._add_grad(t, d)

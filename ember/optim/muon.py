@@ -84,8 +84,8 @@ def muon(params, grads, muon_momentum_bufs, *, foreach=None, lr, weight_decay, m
         adjusted_lr = _adjust_lr(lr, adjust_lr_fn, x.shape)
         xp.multiply(x, 1 - lr * weight_decay, out=x)
         xp.add(x, update.astype(x.dtype) * -adjusted_lr, out=x)
-        p._version.value += 1
-        buf_t._version.value += 1
+        p._version_counter.value += 1
+        buf_t._version_counter.value += 1
 
 
 class Muon(Optimizer):

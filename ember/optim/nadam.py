@@ -28,7 +28,7 @@ def nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps, decoup
         # is multiplied in that precision, as PyTorch's ``mu_product *= mu`` is
         mp = mu_prod_t._data
         mp[...] = mp * mp.dtype.type(mu)
-        mu_prod_t._version.value += 1
+        mu_prod_t._version_counter.value += 1
         mu_product = mp.item()
         x, g, m, v = _real(x), _real(g), _real(m_t._data), _real(v_t._data)
         tmp = xp.empty_like(m)
@@ -44,7 +44,7 @@ def nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps, decoup
             xp.divide(upd, denom, out=upd)
             xp.add(x, upd, out=x)
         for t in (p, m_t, v_t):
-            t._version.value += 1
+            t._version_counter.value += 1
 
 
 class NAdam(Optimizer):

@@ -286,7 +286,7 @@ class Optimizer:
                     else:
                         g._requires_grad = False
                     g._data.fill(0)
-                    g._version.value += 1
+                    g._version_counter.value += 1
 
     def step(self, closure=None):
         """Perform a single optimization step (subclasses implement it)."""

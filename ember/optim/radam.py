@@ -42,7 +42,7 @@ def radam(params, grads, exp_avgs, exp_avg_sqs, state_steps, decoupled_weight_de
             xp.multiply(upd, rect, out=upd)
         xp.subtract(x, upd, out=x)
         for t in (p, m_t, v_t):
-            t._version.value += 1
+            t._version_counter.value += 1
 
 
 class RAdam(Optimizer):

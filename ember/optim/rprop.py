@@ -27,7 +27,7 @@ def rprop(params, grads, prevs, step_sizes, state_steps, foreach=None, capturabl
         xp.subtract(x, upd, out=x)
         prev[...] = g
         for t in (p, prev_t, size_t):
-            t._version.value += 1
+            t._version_counter.value += 1
 
 
 class Rprop(Optimizer):

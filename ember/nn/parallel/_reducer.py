@@ -141,7 +141,7 @@ class Reducer:
                         np.copyto(g._data, avg)
                     else:
                         g._data[...] = backend.move(avg, p._device)
-                    g._version.value += 1
+                    g._version_counter.value += 1
 
     def remove(self):
         for h in self._handles:

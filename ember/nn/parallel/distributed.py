@@ -145,4 +145,4 @@ def _broadcast_coalesced(tensors, pg, src=0):
                 np.copyto(t._data, part)
             else:
                 t._data[...] = backend.move(part, t._device)
-            t._version.value += 1
+            t._version_counter.value += 1

@@ -61,9 +61,9 @@ assert t.item() == 2.0
 base = ember.zeros(4, 4)
 view = base[:, 1]
 view.fill_(rank + 1)
-v0 = view._version.value
+v0 = view._version_counter.value
 dist.all_reduce(view)
-assert base[:, 1].tolist() == [3.0] * 4 and base.sum().item() == 12 and view._version.value > v0
+assert base[:, 1].tolist() == [3.0] * 4 and base.sum().item() == 12 and view._version_counter.value > v0
 t = ember.ones(1000) * (rank + 1)
 work = dist.all_reduce(t, async_op=True)
 assert isinstance(work, dist.Work) and work.wait() is True and work.is_completed() and work.is_success()
