@@ -255,11 +255,9 @@ def test_tensor_method_extras():
     a <<= 1
     assert a.tolist() == [2, 4] and (8 >> ember.tensor([1, 2])).tolist() == [4, 2]
     assert x.t().dim_order() == (1, 0) and x.is_pinned() is False
-    with pytest.raises(RuntimeError, match='Cannot access accelerator device when none is available.'):
-        if not ember.cuda.is_available():
+    if not ember.cuda.is_available():
+        with pytest.raises(RuntimeError, match='^Cannot access accelerator device when none is available.$'):
             x.pin_memory()
-        else:
-            raise RuntimeError('Cannot access accelerator device when none is available.')
     e = ember.tensor([1., 2., 3.])
     for name in ('eq_', 'ne_', 'lt_', 'le_', 'gt_', 'ge_'):
         assert getattr(e.clone(), name)(2.).tolist() == getattr(e, name[:-1])(2.).float().tolist()

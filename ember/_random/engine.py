@@ -1,6 +1,6 @@
 """The Mersenne Twister behind every CPU generator, and PyTorch's 5056-byte state tensor.
 
-PyTorch seeds mt19937 with the low 32 bits of the seed, exactly as the reference ``init_genrand``
+PyTorch seeds mt19937 with the low 32 bits of the seed, exactly as mt19937's own ``init_genrand``
 does, so NumPy's ``MT19937`` bit generator yields the same 32-bit words once its key is set from
 that seeding.  PyTorch tracks its position as ``left``/``next``; NumPy as ``pos``.  They map as
 ``pos = 625 - left``; right after seeding PyTorch has ``next = 0`` where NumPy has ``pos = 624``

@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 
 from ember._device import as_device
+from ember._formats import check_layout
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
@@ -121,7 +122,7 @@ def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     tensor([[0, 1, 1, 2, 2, 2],
             [0, 0, 1, 0, 1, 2]])
     """
-    _check_layout(layout)
+    check_layout('tril_indices', layout)
     return _triangle_indices('tril', row, col, offset, dtype, device)
 
 
@@ -133,13 +134,8 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     tensor([[0, 0, 0, 1, 1, 2],
             [1, 2, 3, 2, 3, 3]])
     """
-    _check_layout(layout)
+    check_layout('triu_indices', layout)
     return _triangle_indices('triu', row, col, offset, dtype, device)
-
-
-def _check_layout(layout):
-    from ember._formats import check_layout
-    check_layout('tril_indices', layout)
 
 
 class BlockDiag(Primitive):

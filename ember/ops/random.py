@@ -13,7 +13,7 @@ from ember._dtype import get_default_dtype, to_dtype, int64
 from ember._random import draw
 from ember._random.generator import Generator, default_generator
 from ember._tensor import Tensor
-from ember.ops.creation import size_arg
+from ember.ops.creation import _check_pin_memory, size_arg
 from ember.ops._registry import op
 
 __all__ = ['Generator', 'default_generator', 'manual_seed', 'seed', 'initial_seed', 'get_rng_state',
@@ -124,23 +124,18 @@ def _out(t, out):
     return copy_into_out(out, t)
 
 
-def _like_format(result, like, memory_format):
+def _like_format(name, result, like, memory_format):
     """``result`` laid out in memory as ``memory_format`` says (``preserve_format``: as ``like``)."""
     fmt = _formats.preserve_format if memory_format is None else memory_format
-    result._data = _formats.arrange(result._xp, result._data, fmt, 'rand_like', like=like._data)
+    result._data = _formats.arrange(result._xp, result._data, fmt, name, like=like._data)
     return result
-
-
-def _check_pin_memory(name, pin_memory):
-    from ember.ops.creation import _check_pin_memory as check
-    check(name, pin_memory)
 
 
 @op('ember')
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     _formats.check_layout('rand_like', layout)
-    return _like_format(rand(*input.shape, generator=generator, dtype=dtype or input.dtype,
+    return _like_format('rand_like', rand(*input.shape, generator=generator, dtype=dtype or input.dtype,
                              device=device or input.device, requires_grad=requires_grad), input, memory_format)
 
 
@@ -148,7 +143,7 @@ def rand_like(input, *, generator=None, dtype=None, layout=None, device=None, re
 def randn_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
     _formats.check_layout('randn_like', layout)
-    return _like_format(randn(*input.shape, generator=generator, dtype=dtype or input.dtype,
+    return _like_format('randn_like', randn(*input.shape, generator=generator, dtype=dtype or input.dtype,
                               device=device or input.device, requires_grad=requires_grad), input, memory_format)
 
 
@@ -208,7 +203,8 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=
     _formats.check_layout('randint_like', layout)
     if high is None:
         low, high = 0, low
-    return _like_format(randint(low, high, tuple(input.shape), generator=generator, dtype=dtype or input.dtype,
+    return _like_format('randint_like', randint(low, high, tuple(input.shape), generator=generator,
+                                                dtype=dtype or input.dtype,
                                 device=device or input.device, requires_grad=requires_grad), input, memory_format)
 
 

@@ -59,12 +59,12 @@ def alpha_dropout_(input, p, train):
 @op('ember')
 def feature_dropout(input, p, train):
     """Dropout of whole channels (dim 1), as ``F.dropout2d`` does for any rank."""
-    return _feature(input, p, train, inplace=False, alpha=False)
+    return _feature(input, p, train, inplace=False)
 
 
 @op('ember')
 def feature_dropout_(input, p, train):
-    return _feature(input, p, train, inplace=True, alpha=False)
+    return _feature(input, p, train, inplace=True)
 
 
 @op('ember')
@@ -78,7 +78,7 @@ def feature_alpha_dropout_(input, p, train):
     return _F().feature_alpha_dropout(input, p, train, inplace=True)
 
 
-def _feature(input, p, train, inplace, alpha):
+def _feature(input, p, train, inplace):
     F = _F()
     if input.ndim == 3:
         return F.dropout1d(input, p, train, inplace=inplace)

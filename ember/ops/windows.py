@@ -17,10 +17,10 @@ from ember.ops._registry import op
 def _window(name, window_length, periodic, dtype, layout, device, requires_grad, pin_memory, make):
     from ember import backend
     from ember._dtype import get_default_dtype, to_dtype
-    from ember.ops.arrange import _check_layout
-    _check_layout(layout)
-    if pin_memory:
-        raise RuntimeError(f"{name}: pin_memory=True needs a CUDA device, which this tensor is not created on")
+    from ember._formats import check_layout
+    from ember.ops.creation import _check_pin_memory
+    check_layout(name, layout)
+    _check_pin_memory(name, pin_memory)
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     if dt.category != 2:
         raise RuntimeError(f"{name} expects floating point dtypes, got: {dt}")
