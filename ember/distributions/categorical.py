@@ -15,6 +15,7 @@ class Categorical(Distribution):
 
         >>> m = Categorical(ember.tensor([0.25, 0.25, 0.25, 0.25]))
         >>> m.sample()  # equal probability of 0, 1, 2, 3
+        tensor(2)
     """
     arg_constraints = {'probs': constraints.simplex, 'logits': constraints.independent(constraints.real, 1)}
     has_enumerate_support = True

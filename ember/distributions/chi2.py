@@ -13,6 +13,7 @@ class Chi2(Gamma):
 
         >>> m = Chi2(ember.tensor([1.0]))
         >>> m.sample()  # Chi2 distributed with shape df=1
+        tensor([0.0016])
     """
     arg_constraints = {'df': constraints.positive}
 

@@ -24,6 +24,7 @@ class Dirichlet(ExponentialFamily):
 
         >>> m = Dirichlet(ember.tensor([0.5, 0.5]))
         >>> m.sample()  # Dirichlet distributed with concentration [0.5, 0.5]
+        tensor([0.1562, 0.8438])
     """
     arg_constraints = {'concentration': constraints.independent(constraints.positive, 1)}
     support = constraints.simplex

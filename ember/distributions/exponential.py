@@ -16,6 +16,7 @@ class Exponential(ExponentialFamily):
 
         >>> m = Exponential(ember.tensor([1.0]))
         >>> m.sample()  # Exponential distributed with rate=1
+        tensor([3.5083])
     """
     arg_constraints = {'rate': constraints.positive}
     support = constraints.nonnegative

@@ -43,6 +43,7 @@ class Gamma(ExponentialFamily):
 
         >>> m = Gamma(ember.tensor([1.0]), ember.tensor([1.0]))
         >>> m.sample()  # Gamma distributed with concentration=1 and rate=1
+        tensor([0.0127])
     """
     arg_constraints = {'concentration': constraints.positive, 'rate': constraints.positive}
     support = constraints.nonnegative

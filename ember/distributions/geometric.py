@@ -18,6 +18,7 @@ class Geometric(Distribution):
 
         >>> m = Geometric(ember.tensor([0.3]))
         >>> m.sample()  # underlying Bernoulli has 30% chance 1; 70% chance 0
+        tensor([1.])
     """
     arg_constraints = {'probs': constraints.unit_interval, 'logits': constraints.real}
     support = constraints.nonnegative_integer

@@ -16,6 +16,7 @@ class HalfCauchy(_Folded):
 
         >>> m = HalfCauchy(ember.tensor([1.0]))
         >>> m.sample()  # half-cauchy distributed with scale=1
+        tensor([10.5977])
     """
     arg_constraints = {'scale': constraints.positive}
     support = constraints.nonnegative

@@ -15,6 +15,7 @@ class HalfNormal(_Folded):
 
         >>> m = HalfNormal(ember.tensor([1.0]))
         >>> m.sample()  # half-normal distributed with scale=1
+        tensor([1.5410])
     """
     arg_constraints = {'scale': constraints.positive}
     support = constraints.nonnegative

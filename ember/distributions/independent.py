@@ -13,8 +13,13 @@ class Independent(Distribution):
 
     Example::
 
-        >>> normal = Normal(ember.zeros(3), ember.ones(3))       # batch_shape (3,)
-        >>> diagn = Independent(normal, 1)                      # event_shape (3,)
+        >>> from ember.distributions import Normal, Independent
+        >>> normal = Normal(ember.zeros(3), ember.ones(3))
+        >>> [normal.batch_shape, normal.event_shape]
+        [ember.Size([3]), ember.Size([])]
+        >>> diagn = Independent(normal, 1)
+        >>> [diagn.batch_shape, diagn.event_shape]
+        [ember.Size([]), ember.Size([3])]
     """
     arg_constraints = {}
 

@@ -27,6 +27,7 @@ class Kumaraswamy(TransformedDistribution):
 
         >>> m = Kumaraswamy(ember.tensor([1.0]), ember.tensor([1.0]))
         >>> m.sample()
+        tensor([0.5037])
     """
     arg_constraints = {'concentration1': constraints.positive, 'concentration0': constraints.positive}
     support = constraints.unit_interval

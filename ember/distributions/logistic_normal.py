@@ -15,6 +15,7 @@ class LogisticNormal(TransformedDistribution):
 
         >>> m = LogisticNormal(ember.tensor([0.0] * 3), ember.tensor([1.0] * 3))
         >>> m.sample()  # four entries summing to 1
+        tensor([0.6088, 0.1062, 0.0290, 0.2560])
     """
     arg_constraints = {'loc': constraints.real, 'scale': constraints.positive}
     support = constraints.simplex

@@ -46,6 +46,7 @@ class LowRankMultivariateNormal(Distribution):
 
         >>> m = LowRankMultivariateNormal(ember.zeros(2), ember.tensor([[1.0], [0.0]]), ember.ones(2))
         >>> m.sample()  # normally distributed with mean=`[0,0]`, cov_factor=`[[1],[0]]`, cov_diag=`[1,1]`
+        tensor([ 1.2476, -2.1788])
     """
     arg_constraints = {'loc': constraints.real_vector,
                        'cov_factor': constraints.independent(constraints.real, 2),

@@ -12,9 +12,12 @@ class MixtureSameFamily(Distribution):
 
     Example::
 
+        >>> from ember.distributions import Categorical, Normal, MixtureSameFamily
         >>> mix = Categorical(ember.ones(5,))
         >>> comp = Normal(ember.randn(5,), ember.rand(5,))
-        >>> gmm = MixtureSameFamily(mix, comp)
+        >>> gmm = MixtureSameFamily(mix, comp)     # five equally weighted 1-D normals
+        >>> gmm.sample((2,)).shape
+        ember.Size([2])
     """
     arg_constraints = {}
     has_rsample = False

@@ -17,6 +17,7 @@ class Normal(ExponentialFamily):
 
         >>> m = Normal(ember.tensor([0.0]), ember.tensor([1.0]))
         >>> m.sample()  # normally distributed with loc=0 and scale=1
+        tensor([1.5410])
     """
     arg_constraints = {'loc': constraints.real, 'scale': constraints.positive}
     support = constraints.real

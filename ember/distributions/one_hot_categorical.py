@@ -15,6 +15,7 @@ class OneHotCategorical(Distribution):
 
         >>> m = OneHotCategorical(ember.tensor([0.25, 0.25, 0.25, 0.25]))
         >>> m.sample()  # e.g. tensor([0., 0., 1., 0.])
+        tensor([0., 0., 1., 0.])
     """
     arg_constraints = {'probs': constraints.simplex, 'logits': constraints.real_vector}
     support = constraints.one_hot

@@ -73,6 +73,7 @@ class RelaxedOneHotCategorical(TransformedDistribution):
 
         >>> m = RelaxedOneHotCategorical(ember.tensor([2.2]), ember.tensor([0.1, 0.2, 0.3, 0.4]))
         >>> m.sample()
+        tensor([0.1911, 0.4083, 0.1791, 0.2215])
     """
     arg_constraints = {'probs': constraints.simplex, 'logits': constraints.real_vector}
     support = constraints.simplex

@@ -16,6 +16,7 @@ class Uniform(Distribution):
 
         >>> m = Uniform(ember.tensor([0.0]), ember.tensor([5.0]))
         >>> m.sample()  # uniformly distributed in the range [0.0, 5.0)
+        tensor([2.4813])
     """
 
     @property

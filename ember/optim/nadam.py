@@ -56,7 +56,7 @@ class NAdam(Optimizer):
     >>> (w ** 2).sum().backward()
     >>> opt.step()
     >>> w
-    tensor([ 0.8533, -0.8533], requires_grad=True)
+    tensor([ 0.8944, -0.8944], requires_grad=True)
     """
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,

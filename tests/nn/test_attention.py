@@ -455,13 +455,3 @@ def test_transformer_reprs_warnings_and_helpers():
     out = t(ember.randn(3, 2, 8), ember.randn(4, 2, 8))
     assert out.shape == (4, 2, 8)
 
-
-DOCTEST_MODULES = ('ember.ops.attention', 'ember.nn.modules.transformer')
-
-
-def test_docstring_examples_run():
-    import doctest
-    import importlib
-    for name in DOCTEST_MODULES:
-        result = doctest.testmod(importlib.import_module(name), extraglobs={'ember': ember})
-        assert result.failed == 0 and result.attempted > 0, name

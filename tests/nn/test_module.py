@@ -512,17 +512,6 @@ def test_functional_relu_inplace_argument():
     assert np.array_equal(F.relu(ember.tensor([-2.0, 3.0])).numpy(), [0.0, 3.0])
 
 
-@pytest.mark.parametrize('name', ['ember.nn.parameter', 'ember.nn.modules.container', 'ember.nn.modules.linear',
-                                  'ember.nn.modules.activation', 'ember.nn.modules.sparse', 'ember.nn.functional',
-                                  'ember.nn.init', 'ember.nn.utils.clip_grad', 'ember.ops.linear',
-                                  'ember.ops.padding', 'ember.ops.upsample', 'ember.nn'])
-def test_docstring_examples_run(name):
-    import doctest
-    import importlib
-    import math
-    result = doctest.testmod(importlib.import_module(name), extraglobs={'ember': ember, 'math': math})
-    assert result.failed == 0 and result.attempted > 0
-
 
 def test_plain_pickle_of_parameter_keeps_class_and_attributes():
     import pickle

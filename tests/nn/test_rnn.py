@@ -444,13 +444,3 @@ def test_errors_match_pytorch(i):
         fn()
     assert str(info.value) == msg
 
-
-DOCTEST_MODULES = ('ember.ops.rnn', 'ember.nn.modules.rnn')
-
-
-def test_docstring_examples_run():
-    import doctest
-    import importlib
-    for name in DOCTEST_MODULES:
-        result = doctest.testmod(importlib.import_module(name), extraglobs={'ember': ember})
-        assert result.failed == 0 and result.attempted > 0, name

@@ -313,15 +313,6 @@ def test_optimizer_deepcopies_and_pickles_its_state():
     assert p is not a and clone.state[p]['momentum_buffer'].tolist() == [1.0]
 
 
-@pytest.mark.parametrize('module', ['optimizer', 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'adadelta', 'lbfgs',
-                                    'lr_scheduler'])
-def test_docstring_examples_run(module):
-    import doctest
-    import importlib
-    mod = importlib.import_module(f'ember.optim.{module}')
-    result = doctest.testmod(mod)
-    assert result.attempted > 0 and result.failed == 0
-
 
 def _convert(value, to_tensor):
     """Recursively rebuild a state dict with another library's tensors (through NumPy)."""

@@ -24,7 +24,8 @@ class DistributedDataParallel(Module):
     0's buffers to every rank before each forward. Inside ``no_sync()`` gradients accumulate locally;
     the first backward outside it reduces the accumulated gradients.
 
-    >>> model = DistributedDataParallel(nn.Linear(4, 2))     # doctest: +SKIP (needs init_process_group)
+    >>> # after ember.distributed.init_process_group(...), in each process:
+    >>> model = DistributedDataParallel(nn.Linear(4, 2))     # doctest: +SKIP
     """
 
     def __init__(self, module, device_ids=None, output_device=None, dim=0, broadcast_buffers=None, init_sync=True,
@@ -112,7 +113,7 @@ class DistributedDataParallel(Module):
 
         >>> with ddp.no_sync():                        # doctest: +SKIP
         ...     ddp(x1).sum().backward()               # local accumulation
-        >>> ddp(x2).sum().backward()                   # reduces the sum of both
+        >>> ddp(x2).sum().backward()                   # reduces the sum of both  # doctest: +SKIP
         """
         old = self.require_backward_grad_sync
         self.require_backward_grad_sync = False

@@ -1,7 +1,7 @@
 """ember.vision.datasets: torchvision's datasets, reading and writing torchvision's on-disk layout.
 
->>> from ember.vision import datasets, transforms  # doctest: +SKIP
->>> train = datasets.MNIST(root="data", train=True, download=True, transform=transforms.ToTensor())
+>>> from ember.vision import datasets, transforms
+>>> train = datasets.MNIST(root="data", train=True, download=True, transform=transforms.ToTensor())  # doctest: +SKIP
 """
 from ember.vision.datasets.vision import VisionDataset, StandardTransform  # noqa: F401
 from ember.vision.datasets.mnist import MNIST, FashionMNIST, KMNIST, EMNIST  # noqa: F401

@@ -54,7 +54,7 @@ class Digits(VisionDataset):
         download: unused, for the same reason as ``root``.
         size: None (8x8), or an int / (h, w) to upsample to, e.g. 28 for MNIST-shaped images.
 
-    >>> from ember.vision import datasets, transforms  # doctest: +SKIP
+    >>> from ember.vision import datasets, transforms
     >>> train = datasets.Digits(train=True, size=28, transform=transforms.ToTensor())
     >>> len(train), train[0][0].shape
     (1437, ember.Size([1, 28, 28]))

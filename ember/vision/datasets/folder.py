@@ -128,7 +128,8 @@ class ImageFolder(DatasetFolder):
     """Images arranged ``root/<class>/<image>``; items are ``(RGB PIL image, class index)``.
 
     >>> ds = ImageFolder("photos", transform=transforms.ToTensor())  # doctest: +SKIP
-    >>> ds.classes, ds.class_to_idx   # (['cat', 'dog'], {'cat': 0, 'dog': 1})
+    >>> ds.classes, ds.class_to_idx   # photos/cat/*.jpg, photos/dog/*.jpg  # doctest: +SKIP
+    (['cat', 'dog'], {'cat': 0, 'dog': 1})
     """
 
     def __init__(self, root, transform=None, target_transform=None, loader=default_loader, is_valid_file=None,

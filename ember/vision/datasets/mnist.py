@@ -93,9 +93,11 @@ class MNIST(VisionDataset):
 
     ``data`` is a uint8 tensor ``[N, 28, 28]``, ``targets`` an int64 tensor ``[N]``.
 
-    >>> from ember.vision import datasets, transforms  # doctest: +SKIP
-    >>> train = datasets.MNIST("data", train=True, download=True, transform=transforms.ToTensor())
-    >>> image, label = train[0]   # image: float tensor [1, 28, 28] in [0, 1]
+    >>> from ember.vision import datasets, transforms
+    >>> train = datasets.MNIST("data", train=True, download=True, transform=transforms.ToTensor())  # doctest: +SKIP
+    >>> image, label = train[0]   # doctest: +SKIP
+    >>> image.shape, image.dtype, label   # doctest: +SKIP
+    (ember.Size([1, 28, 28]), ember.float32, 5)
     """
 
     mirrors = [

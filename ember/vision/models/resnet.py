@@ -89,8 +89,8 @@ class ResNet(nn.Module):
     """A ResNet of ``block`` (BasicBlock or Bottleneck) repeated ``layers[i]`` times in stage ``i``.
 
     >>> model = ResNet(BasicBlock, [1, 1, 1, 1], num_classes=3)
-    >>> model(ember.zeros(1, 3, 32, 32)).shape
-    ember.Size([1, 3])
+    >>> model(ember.zeros(2, 3, 32, 32)).shape
+    ember.Size([2, 3])
     """
 
     def __init__(self, block, layers, num_classes=1000, zero_init_residual=False, groups=1, width_per_group=64,

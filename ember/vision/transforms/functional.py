@@ -4,8 +4,10 @@ PIL images go through Pillow itself (so ``resize`` of a PIL image is exactly Pil
 resize, as in torchvision); tensors ``[..., C, H, W]`` go through ember ops
 (:mod:`._functional_tensor`).
 
->>> import ember.vision.transforms.functional as TF  # doctest: +SKIP
->>> TF.to_tensor(pil_image).shape                       # [C, H, W], float in [0, 1]
+>>> import ember.vision.transforms.functional as TF
+>>> from PIL import Image                                         # doctest: +SKIP
+>>> TF.to_tensor(Image.new('RGB', (4, 2))).shape                   # doctest: +SKIP
+ember.Size([3, 2, 4])
 """
 import numbers
 import sys

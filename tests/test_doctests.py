@@ -1,0 +1,65 @@
+"""Every ``>>>`` example in ember's docstrings runs and prints what its docstring shows.
+
+Each docstring runs in its module's namespace plus ``ember``, ``nn``, ``F`` and ``math`` (the names
+PyTorch's own examples take for granted), after ``ember.manual_seed(0)``, so examples that draw
+random numbers show the numbers a user gets after seeding 0 (which are PyTorch's numbers too).
+Examples that need the network, a file or several processes carry ``# doctest: +SKIP``.
+"""
+import doctest
+import importlib
+import math
+import pkgutil
+import warnings
+
+import pytest
+
+import ember
+
+FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+
+def _module_names():
+    names = []
+    for info in pkgutil.walk_packages(ember.__path__, 'ember.'):
+        if info.name.endswith('__main__'):      # running it would start the command line
+            continue
+        names.append(info.name)
+    return sorted(names)
+
+
+def _docstring_tests(module):
+    globs = dict(vars(module))
+    globs.update(ember=ember, nn=ember.nn, F=ember.nn.functional, math=math)
+    # the finder keeps to objects defined in this module: re-exports are tested where they live
+    finder = doctest.DocTestFinder(exclude_empty=True)
+    return [t for t in finder.find(module, module.__name__, globs=globs) if t.examples]
+
+
+@pytest.mark.parametrize('name', _module_names())
+def test_docstring_examples(name):
+    try:
+        module = importlib.import_module(name)
+    except ImportError as exc:                   # an optional extra (CuPy, mpi4py...) is absent
+        pytest.skip(f'{name} needs {exc.name}')
+    tests = _docstring_tests(module)
+    if not tests:
+        return
+    runner = doctest.DocTestRunner(optionflags=FLAGS)
+    report = []
+    default_dtype = ember.get_default_dtype()
+    for test in tests:
+        ember.manual_seed(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            runner.run(test, out=report.append)
+        ember.set_default_dtype(default_dtype)
+    result = runner.summarize(verbose=False)
+    assert result.failed == 0, ''.join(report)
+
+
+def test_every_module_is_visited():
+    """The walk reaches the nested packages (a broken __path__ would silently skip them)."""
+    names = _module_names()
+    for expected in ('ember.ops.norm', 'ember.distributions.normal', 'ember.optim.nadam',
+                     'ember.vision.models.resnet', 'ember.nn.modules.transformer'):
+        assert expected in names
