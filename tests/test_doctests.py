@@ -8,6 +8,7 @@ Examples that need the network, a file or several processes carry ``# doctest: +
 import doctest
 import importlib
 import math
+import os
 import pkgutil
 import warnings
 
@@ -63,3 +64,15 @@ def test_every_module_is_visited():
     for expected in ('ember.ops.norm', 'ember.distributions.normal', 'ember.optim.nadam',
                      'ember.vision.models.resnet', 'ember.nn.modules.transformer'):
         assert expected in names
+
+
+GUIDE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'docs', 'guide')
+
+
+@pytest.mark.parametrize('page', sorted(p for p in os.listdir(GUIDE) if p.endswith('.rst')))
+def test_user_guide_examples(page):
+    """The user guide's ``>>>`` examples (docs/guide/*.rst) print what the guide shows."""
+    ember.manual_seed(0)
+    result = doctest.testfile(os.path.join(GUIDE, page), module_relative=False, optionflags=FLAGS,
+                              globs={'ember': ember}, verbose=False)
+    assert result.failed == 0

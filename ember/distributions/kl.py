@@ -425,9 +425,9 @@ def _kl_uniform_gumbel(p, q):
 
 def _add_kl_info():
     """Append the registered pairs to kl_divergence's docstring (as PyTorch's help shows them)."""
-    rows = ['KL divergence is currently implemented for the following distribution pairs:']
+    rows = ['', 'KL divergence is currently implemented for the following distribution pairs:', '']
     for p, q in sorted(_KL_REGISTRY, key=lambda p_q: (p_q[0].__name__, p_q[1].__name__)):
         rows.append(f'* :class:`~ember.distributions.{p.__name__}` and :class:`~ember.distributions.{q.__name__}`')
-    kl_info = '\n\t'.join(rows)
+    kl_info = '\n    '.join(rows)      # the docstring's own indentation, so help() and the docs read it
     if kl_divergence.__doc__:
         kl_divergence.__doc__ += kl_info

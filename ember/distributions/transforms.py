@@ -520,7 +520,7 @@ class TanhTransform(Transform):
 
 
 class AbsTransform(Transform):
-    """y = |x| (not injective: the inverse returns the positive branch)."""
+    """``y = |x|`` (not injective: the inverse returns the positive branch)."""
     domain = constraints.real
     codomain = constraints.positive
 

@@ -229,7 +229,7 @@ class HuberLoss(_PiecewiseQuadratic):
 
 @op('F')
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mean', beta=1.0):
-    """0.5 * d**2 / beta where |d| < beta, else |d| - 0.5 * beta."""
+    """``0.5 * d**2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 * beta``."""
     _size_warning(input, target)
     reduction = _resolve(size_average, reduce, reduction)
     if beta < 0:
@@ -242,7 +242,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mea
 
 @op('F')
 def huber_loss(input, target, reduction='mean', delta=1.0, weight=None):
-    """0.5 * d**2 where |d| < delta, else delta * (|d| - 0.5 * delta)."""
+    """``0.5 * d**2`` where ``|d| < delta``, else ``delta * (|d| - 0.5 * delta)``."""
     _size_warning(input, target)
     reduction = _get_enum(reduction)
     if delta <= 0:

@@ -103,7 +103,7 @@ class ChannelShuffle(Primitive):
 
 @op('ember', 'F')
 def channel_shuffle(input, groups):
-    """Interleave the channels of (N, C, *) from ``groups`` groups (ShuffleNet)."""
+    """Interleave the channels of ``(N, C, *)`` from ``groups`` groups (ShuffleNet)."""
     if input.ndim <= 2:
         raise RuntimeError(f"channel_shuffle expects input to have at least 3 dimensions, but got input with "
                            f"{input.ndim} dims")
