@@ -8,11 +8,11 @@ and ``torch.nn.functional`` all resolve to ember. ``ember run script.py`` instal
 script runs; in a notebook call it yourself before the first ``import torch``:
 
 >>> import ember.compat
->>> ember.compat.install()
->>> import torch
->>> torch.__name__
+>>> ember.compat.install()          # doctest: +SKIP
+>>> import torch                    # doctest: +SKIP
+>>> torch.__name__                  # doctest: +SKIP
 'ember'
->>> ember.compat.uninstall()
+>>> ember.compat.uninstall()        # doctest: +SKIP
 """
 import importlib
 import importlib.abc
