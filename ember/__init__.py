@@ -83,3 +83,14 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(globals()) | set(_LAZY_SUBMODULES))
+
+
+from typing import TYPE_CHECKING as _TYPE_CHECKING  # noqa: E402
+
+if _TYPE_CHECKING:
+    # bound from the op registry at import (invisible to a type checker); named here so type
+    # checkers see these functions' annotations instead of the module __getattr__'s Any
+    from ember.ops.creation import tensor, as_tensor, from_numpy, zeros, ones, empty  # noqa: F401
+    from ember.ops.random import rand, randn  # noqa: F401
+    from ember.ops.shape import cat, stack  # noqa: F401
+    from ember.ops.linalg import matmul  # noqa: F401

@@ -3,8 +3,12 @@
 Methods here are one-liners that call ``ember.ops``; printing lives in ``_tensor_str``,
 serialization in ``serialization``, device logic in ``_device``/``backend``.
 """
+from __future__ import annotations   # annotations are for type checkers: never evaluated at run time
+
+import builtins
 import warnings
 import weakref
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 import numpy as np
 
@@ -65,6 +69,53 @@ class Tensor:
     _is_param = False
     _INTERNAL = frozenset(('_grad', '_output_nr', '_base', '_view_fn', '_grad_acc', '_retains_grad', '_is_param'))
 
+    if TYPE_CHECKING:
+        # ops and operators are bound onto the class at import (ember/ops/_registry.py,
+        # _tensor_methods.py); a type checker sees them through these declarations
+        def __getattr__(self, name: str) -> Any: ...
+        def __add__(self, other: Any) -> Tensor: ...
+        def __radd__(self, other: Any) -> Tensor: ...
+        def __iadd__(self, other: Any) -> Tensor: ...
+        def __sub__(self, other: Any) -> Tensor: ...
+        def __rsub__(self, other: Any) -> Tensor: ...
+        def __isub__(self, other: Any) -> Tensor: ...
+        def __mul__(self, other: Any) -> Tensor: ...
+        def __rmul__(self, other: Any) -> Tensor: ...
+        def __imul__(self, other: Any) -> Tensor: ...
+        def __truediv__(self, other: Any) -> Tensor: ...
+        def __rtruediv__(self, other: Any) -> Tensor: ...
+        def __itruediv__(self, other: Any) -> Tensor: ...
+        def __floordiv__(self, other: Any) -> Tensor: ...
+        def __rfloordiv__(self, other: Any) -> Tensor: ...
+        def __mod__(self, other: Any) -> Tensor: ...
+        def __pow__(self, other: Any) -> Tensor: ...
+        def __rpow__(self, other: Any) -> Tensor: ...
+        def __matmul__(self, other: Any) -> Tensor: ...
+        def __rmatmul__(self, other: Any) -> Tensor: ...
+        def __and__(self, other: Any) -> Tensor: ...
+        def __or__(self, other: Any) -> Tensor: ...
+        def __xor__(self, other: Any) -> Tensor: ...
+        def __lshift__(self, other: Any) -> Tensor: ...
+        def __rshift__(self, other: Any) -> Tensor: ...
+        def __neg__(self) -> Tensor: ...
+        def __pos__(self) -> Tensor: ...
+        def __abs__(self) -> Tensor: ...
+        def __invert__(self) -> Tensor: ...
+        def __lt__(self, other: Any) -> Tensor: ...
+        def __le__(self, other: Any) -> Tensor: ...
+        def __gt__(self, other: Any) -> Tensor: ...
+        def __ge__(self, other: Any) -> Tensor: ...
+        def __eq__(self, other: Any) -> Tensor: ...  # type: ignore[override]
+        def __ne__(self, other: Any) -> Tensor: ...  # type: ignore[override]
+        def __getitem__(self, index: Any) -> Tensor: ...
+        def __setitem__(self, index: Any, value: Any) -> None: ...
+        def __len__(self) -> int: ...
+        def __iter__(self) -> Any: ...
+        def __bool__(self) -> bool: ...
+        def __float__(self) -> builtins.float: ...
+        def __int__(self) -> builtins.int: ...
+        def __index__(self) -> builtins.int: ...
+
     def _user_state(self):
         """Attributes a user set on this tensor (what pickling and deepcopy carry over)."""
         return {k: v for k, v in self.__dict__.items() if k not in Tensor._INTERNAL}
@@ -118,11 +169,11 @@ class Tensor:
         return backend.get_array_module(self._device)
 
     @property
-    def dtype(self):
+    def dtype(self) -> _dtype_cls:
         return _BY_NP[self._data.dtype]
 
     @property
-    def device(self):
+    def device(self) -> _device_cls:
         return self._device
 
     @property
@@ -142,21 +193,21 @@ class Tensor:
     is_sparse = is_sparse_csr = is_quantized = is_nested = False
 
     @property
-    def shape(self):
+    def shape(self) -> Size:
         return Size(self._data.shape)
 
-    def size(self, dim=None):
+    def size(self, dim: Optional[builtins.int] = None) -> Any:
         if dim is None:
             return Size(self._data.shape)
         return self._data.shape[_wrap_dim(dim, self._data.ndim)]
 
-    def dim(self):
+    def dim(self) -> builtins.int:
         return self._data.ndim
 
     ndimension = dim
 
     @property
-    def ndim(self):
+    def ndim(self) -> builtins.int:
         return self._data.ndim
 
     def numel(self):
@@ -198,15 +249,15 @@ class Tensor:
         return self.dtype.is_signed
 
     @property
-    def is_leaf(self):
+    def is_leaf(self) -> builtins.bool:
         return self._grad_fn is None
 
     @property
-    def requires_grad(self):
+    def requires_grad(self) -> builtins.bool:
         return self._requires_grad
 
     @requires_grad.setter
-    def requires_grad(self, value):
+    def requires_grad(self, value: builtins.bool) -> None:
         if self._grad_fn is not None:
             if not value:
                 raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to "
@@ -217,7 +268,7 @@ class Tensor:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(value)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
         self.requires_grad = requires_grad
         return self
 
@@ -230,7 +281,7 @@ class Tensor:
         return self._output_nr
 
     @property
-    def grad(self):
+    def grad(self) -> Optional[Tensor]:
         if self._grad_fn is not None and not self._retains_grad:
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -292,7 +343,8 @@ class Tensor:
         self._grad_acc = weakref.ref(acc)
         return acc
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    def backward(self, gradient: Optional[Tensor] = None, retain_graph: Optional[builtins.bool] = None,
+                 create_graph: builtins.bool = False, inputs: Any = None) -> None:
         from ember.autograd.engine import backward
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
@@ -330,7 +382,7 @@ class Tensor:
         self._grad_fn._register_tensor_hook(self._output_nr, retain)
         self._retains_grad = True
 
-    def detach(self):
+    def detach(self) -> Tensor:
         t = Tensor._make(self._data, self._device)
         t._version_counter = self._version_counter  # detach() shares the version counter (so in-place is detected)
         return t
@@ -343,7 +395,7 @@ class Tensor:
         return self
 
     @property
-    def data(self):
+    def data(self) -> Tensor:
         return Tensor._make(self._data, self._device)
 
     @data.setter
@@ -354,15 +406,15 @@ class Tensor:
         self._device = value._device
 
     # ---------------------------------------------------------------- conversion
-    def item(self):
+    def item(self) -> Union[builtins.int, builtins.float, builtins.bool, builtins.complex]:
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
         return backend.to_numpy(self._data).reshape(()).item()
 
-    def tolist(self):
+    def tolist(self) -> Any:
         return backend.to_numpy(self._data).tolist()
 
-    def numpy(self, force=False):
+    def numpy(self, force: builtins.bool = False) -> np.ndarray:
         if self._requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                                "instead.")
@@ -386,11 +438,11 @@ class Tensor:
             dtype = dtype._ember_dtype
         return self.to(dtype)
 
-    def to(self, *args, **kwargs):
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
         from ember.ops.convert import to
         return to(self, *args, **kwargs)
 
-    def cpu(self, memory_format=_formats.preserve_format):
+    def cpu(self, memory_format: Any = _formats.preserve_format) -> Tensor:
         return self.to('cpu', memory_format=memory_format)
 
     def cuda(self, device=None, non_blocking=False, memory_format=_formats.preserve_format):

@@ -19,6 +19,10 @@ Binding happens once, at import: each namespace calls :func:`bind` after its op 
 imported, so a call costs nothing extra (the exported object *is* the function). The coverage tests
 read :data:`REGISTRY` to know every exported op.
 """
+from typing import Callable, TypeVar
+
+_Fn = TypeVar('_Fn', bound=Callable)
+
 NAMESPACES = ('ember', 'Tensor', 'F', 'linalg', 'fft', 'special')
 
 
@@ -50,7 +54,7 @@ def _parse(targets, name, aliases):
     return exports
 
 
-def op(*targets, name=None, aliases=(), inplace=(), ufunc=None):
+def op(*targets, name=None, aliases=(), inplace=(), ufunc=None) -> Callable[[_Fn], _Fn]:
     """Register the decorated function as an op exported into ``targets`` (see the module docstring).
 
     ``inplace`` lists the namespaces that get the in-place variant ``<name>_`` (``True`` means the
@@ -60,7 +64,7 @@ def op(*targets, name=None, aliases=(), inplace=(), ufunc=None):
     if inplace is True:
         inplace = ('Tensor',)
 
-    def register(fn):
+    def register(fn: _Fn) -> _Fn:     # the function itself: its signature stays visible to type checkers
         op_name = name or fn.__name__
         exports = _parse(targets, op_name, aliases)
         inplace_exports = {ns: [n + '_' for n in (op_name, *aliases)] for ns in inplace}

@@ -64,7 +64,7 @@ def _to_nested_list(data):
 
 
 @op('ember')
-def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
     """A new tensor holding a copy of ``data`` (nested lists, scalars, NumPy arrays, tensors).
 
     >>> ember.tensor([[1, 2], [3, 4.5]]).dtype
@@ -117,7 +117,7 @@ def _first_bad_len(data):
 
 
 @op('ember', aliases=('asarray',))
-def as_tensor(data, dtype=None, device=None):
+def as_tensor(data, dtype=None, device=None) -> Tensor:
     """A tensor sharing memory with ``data`` when it already fits (a tensor or NumPy array)."""
     dt = to_dtype(dtype) if dtype is not None else None
     if isinstance(data, Tensor):
@@ -131,7 +131,7 @@ def as_tensor(data, dtype=None, device=None):
 
 
 @op('ember')
-def from_numpy(ndarray):
+def from_numpy(ndarray) -> Tensor:
     """A tensor that shares memory with ``ndarray`` (changes to one show in the other)."""
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
@@ -243,20 +243,20 @@ def _fill(shape, value, dtype, device, requires_grad, out=None, name='zeros', la
 
 @op('ember')
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
-          **kwargs):
+          **kwargs) -> Tensor:
     return _fill(size_arg('zeros', size, kwargs.pop('size', None)), 0, dtype, device, requires_grad, out, 'zeros',
                  layout, pin_memory)
 
 
 @op('ember')
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kwargs):
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kwargs) -> Tensor:
     return _fill(size_arg('ones', size, kwargs.pop('size', None)), 1, dtype, device, requires_grad, out, 'ones',
                  layout, pin_memory)
 
 
 @op('ember')
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
-          memory_format=None, **kwargs):
+          memory_format=None, **kwargs) -> Tensor:
     # NOTE: zero-filled, so "uninitialised" memory is deterministic
     return _fill(size_arg('empty', size, kwargs.pop('size', None)), 0, dtype, device, requires_grad, out, 'empty',
                  layout, pin_memory, memory_format)

@@ -3,6 +3,7 @@ import string
 
 import numpy as np
 
+from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
@@ -161,7 +162,7 @@ class BatchedMatmul(Bmm):
 
 
 @op('ember', 'Tensor')
-def matmul(input, other, *, out=None):
+def matmul(input, other, *, out=None) -> Tensor:
     da, db = input.ndim, other.ndim
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")

@@ -97,7 +97,7 @@ def _normal_values(gen, n, mean, std, np_dtype, contiguous=True):
 
 @op('ember')
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-         pin_memory=False, **kwargs):
+         pin_memory=False, **kwargs) -> Tensor:
     _formats.check_layout('rand', layout)
     _check_pin_memory('rand', pin_memory)
     shape = size_arg('rand', size, kwargs.pop('size', None))
@@ -108,7 +108,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
 
 @op('ember')
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          pin_memory=False, **kwargs):
+          pin_memory=False, **kwargs) -> Tensor:
     _formats.check_layout('randn', layout)
     _check_pin_memory('randn', pin_memory)
     shape = size_arg('randn', size, kwargs.pop('size', None))

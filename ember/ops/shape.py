@@ -493,7 +493,7 @@ class Cat(Primitive):
 
 
 @op('ember', aliases=('concat', 'concatenate'))
-def cat(tensors, dim=0, *, out=None):
+def cat(tensors, dim=0, *, out=None) -> Tensor:
     tensors = list(tensors)
     if not tensors:
         raise ValueError("ember.cat(): expected a non-empty list of Tensors")
@@ -519,7 +519,7 @@ concat = concatenate = cat
 
 
 @op('ember')
-def stack(tensors, dim=0, *, out=None):
+def stack(tensors, dim=0, *, out=None) -> Tensor:
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")

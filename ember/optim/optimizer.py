@@ -14,6 +14,7 @@ tensor([0., 0.], requires_grad=True)
 """
 import functools
 import warnings
+from typing import Any, Callable, Optional
 from collections import OrderedDict, defaultdict
 from copy import deepcopy
 from itertools import chain
@@ -271,7 +272,7 @@ class Optimizer:
         with _grad_mode.enable_grad():
             return closure()
 
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all optimized tensors (to None by default, else to zeros in place)."""
         for group in self.param_groups:
             for p in group['params']:
@@ -288,7 +289,7 @@ class Optimizer:
                     g._data.fill(0)
                     g._version_counter.value += 1
 
-    def step(self, closure=None):
+    def step(self, closure: Optional[Callable[[], Any]] = None) -> Optional[Any]:
         """Perform a single optimization step (subclasses implement it)."""
         raise NotImplementedError
 

@@ -5,12 +5,17 @@ State lives in three ordered dicts (``_parameters``, ``_buffers``, ``_modules``)
 order and ``named_parameters`` order all match PyTorch's.  ``__call__`` runs ``forward`` directly
 when no hook is registered (the common case; it is the per-layer overhead of every model).
 """
+from __future__ import annotations   # annotations are for type checkers: never evaluated at run time
+
 import functools
 import itertools
 import threading
 import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
+from typing import Any, Dict, Iterator, Tuple, TypeVar
+
+_M = TypeVar('_M', bound='Module')
 
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
@@ -115,7 +120,7 @@ class Module:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     # ------------------------------------------------------------------ calling
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         d = self.__dict__
         if not (d['_forward_hooks'] or d['_forward_pre_hooks'] or d['_backward_hooks']
                 or d['_backward_pre_hooks']):
@@ -384,11 +389,12 @@ class Module:
                     memo.add(id(v))
                 yield (module_prefix + ('.' if module_prefix else '') + k, v)
 
-    def parameters(self, recurse=True):
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
-    def named_parameters(self, prefix='', recurse=True, remove_duplicate=True):
+    def named_parameters(self, prefix: str = '', recurse: bool = True,
+                         remove_duplicate: bool = True) -> Iterator[Tuple[str, Parameter]]:
         """(name, Parameter) pairs; a parameter shared between submodules comes once."""
         yield from self._named_members(lambda m: m._parameters.items(), prefix=prefix, recurse=recurse,
                                        remove_duplicate=remove_duplicate)
@@ -401,7 +407,7 @@ class Module:
         yield from self._named_members(lambda m: m._buffers.items(), prefix=prefix, recurse=recurse,
                                        remove_duplicate=remove_duplicate)
 
-    def children(self):
+    def children(self) -> Iterator[Module]:
         for _, module in self.named_children():
             yield module
 
@@ -412,7 +418,7 @@ class Module:
                 memo.add(id(module))
                 yield name, module
 
-    def modules(self):
+    def modules(self) -> Iterator[Module]:
         for _, module in self.named_modules():
             yield module
 
@@ -434,7 +440,7 @@ class Module:
     __hash__ = object.__hash__
 
     # ------------------------------------------------------------------ modes
-    def train(self, mode=True):
+    def train(self: _M, mode: bool = True) -> _M:
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
         self.training = mode
@@ -442,7 +448,7 @@ class Module:
             module.train(mode)
         return self
 
-    def eval(self):
+    def eval(self: _M) -> _M:
         return self.train(False)
 
     def requires_grad_(self, requires_grad=True):
@@ -450,7 +456,7 @@ class Module:
             p.requires_grad_(requires_grad)
         return self
 
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all parameters (to None by default, as in PyTorch 2.x)."""
         for p in self.parameters():
             g = p._grad
@@ -522,7 +528,7 @@ class Module:
         fn(self)
         return self
 
-    def to(self, *args, **kwargs):
+    def to(self: _M, *args: Any, **kwargs: Any) -> _M:
         """Move and/or cast parameters and buffers: ``to(device)``, ``to(dtype)``, ``to(tensor)``,
         ``to(device, dtype)``; only floating point/complex tensors change dtype."""
         from ember._device import device as device_cls
@@ -560,10 +566,10 @@ class Module:
             return t.to(device=device, dtype=dt)
         return self._apply(convert)
 
-    def cpu(self):
+    def cpu(self: _M) -> _M:
         return self._apply(lambda t: t.cpu())
 
-    def cuda(self, device=None):
+    def cuda(self: _M, device: Any = None) -> _M:
         return self._apply(lambda t: t.cuda(device))
 
     def type(self, dst_type):
@@ -661,7 +667,8 @@ class Module:
         if type(self).get_extra_state is not Module.get_extra_state:
             destination[prefix + _EXTRA_STATE_KEY_SUFFIX] = self.get_extra_state()
 
-    def state_dict(self, *args, destination=None, prefix='', keep_vars=False):
+    def state_dict(self, *args: Any, destination: Any = None, prefix: str = '',
+                   keep_vars: bool = False) -> Dict[str, Any]:
         """An OrderedDict of every parameter and persistent buffer by dotted name, values detached.
 
         It carries ``_metadata`` (each module's ``version``), as PyTorch's does.
