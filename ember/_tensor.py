@@ -223,17 +223,10 @@ class Tensor:
         return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
 
     def storage_offset(self):
-        base = self._data
-        while isinstance(base, np.ndarray) and base.base is not None and isinstance(base.base, np.ndarray):
-            base = base.base
-        if base is self._data:
-            return 0
-        return (self._data.__array_interface__['data'][0] - base.__array_interface__['data'][0]) // self._data.itemsize
+        return backend.storage_offset(self._data)
 
     def data_ptr(self):
-        if isinstance(self._data, np.ndarray):
-            return self._data.__array_interface__['data'][0]
-        return self._data.data.ptr
+        return backend.data_ptr(self._data)
 
     def is_contiguous(self, memory_format=_formats.contiguous_format):
         """Whether the elements lie in memory in ``memory_format``'s order without gaps."""

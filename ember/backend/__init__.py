@@ -9,8 +9,63 @@ try:  # CuPy is an optional extra; without a GPU it is simply absent
     import cupy as _cupy
 except Exception:  # noqa: BLE001 - a broken CUDA install must not break CPU use
     _cupy = None
+_cupyx = None  # cupyx (scatter kernels, special functions): imported on first use
 
 _current_cuda = 0
+
+
+def _use_cuda_modules(cupy_like, cupyx_like):
+    """Serve 'cuda' with another CuPy-compatible module pair (the test suite's strict stand-in).
+
+    Returns a function that restores the previous modules and current device.
+    """
+    global _cupy, _cupyx, _current_cuda
+    saved = (_cupy, _cupyx, _current_cuda)
+    _cupy, _cupyx, _current_cuda = cupy_like, cupyx_like, 0
+
+    def restore():
+        global _cupy, _cupyx, _current_cuda
+        _cupy, _cupyx, _current_cuda = saved
+    return restore
+
+
+def _cupyx_module():
+    global _cupyx
+    if _cupyx is None:
+        import cupyx
+        import cupyx.scipy.special  # noqa: F401 - a submodule cupyx does not import itself
+        _cupyx = cupyx
+    return _cupyx
+
+
+_CUPYX_SCATTER = {'add': 'scatter_add', 'maximum': 'scatter_max', 'minimum': 'scatter_min'}
+
+
+def scatter_ufunc(ufunc, out, key, values):
+    """``numpy.<ufunc>.at(out, key, values)`` on either device: unbuffered, so repeated indices
+    all count. CuPy has device kernels for add/maximum/minimum; other ufuncs (multiply) make a
+    round trip through host memory."""
+    if isinstance(out, np.ndarray):
+        getattr(np, ufunc).at(out, key, values)
+        return
+    name = _CUPYX_SCATTER.get(ufunc)
+    if name is not None:
+        getattr(_cupyx_module(), name)(out, key, values)
+        return
+    host = to_numpy(out)
+    hkey = tuple(to_numpy(k) if _is_device_array(k) else k for k in key) if isinstance(key, tuple) \
+        else (to_numpy(key) if _is_device_array(key) else key)
+    getattr(np, ufunc).at(host, hkey, to_numpy(values) if _is_device_array(values) else values)
+    out[...] = _cupy.asarray(host)
+
+
+def _is_device_array(x):
+    return _cupy is not None and isinstance(x, _cupy.ndarray)
+
+
+def device_special(name):
+    """``cupyx.scipy.special.<name>``: the device kernel of a special function."""
+    return getattr(_cupyx_module().scipy.special, name)
 
 
 
@@ -96,6 +151,16 @@ def _require_cuda():
                              else "Found no NVIDIA driver on your system.")
 
 
+def cuda_synchronize(index):
+    _require_cuda()
+    _cupy.cuda.Device(index).synchronize()
+
+
+def cuda_device_properties(index):
+    _require_cuda()
+    return _cupy.cuda.runtime.getDeviceProperties(index)
+
+
 def get_array_module(device):
     """numpy for 'cpu', cupy for 'cuda'."""
     if device.type == 'cpu':
@@ -122,8 +187,34 @@ def move(arr, device):
     if device.type == 'cpu':
         return to_numpy(arr)
     _require_cuda()
-    with _cupy.cuda.Device(device.index or 0):
+    index = device.index or 0
+    if isinstance(arr, _cupy.ndarray):
+        if arr.device.id == index:
+            return arr
+        with _cupy.cuda.Device(index):  # a peer copy: asarray alone would keep the source device
+            return _cupy.array(arr, copy=True)
+    with _cupy.cuda.Device(index):
         return _cupy.asarray(arr)
+
+
+def data_ptr(arr):
+    """The address of an array's first element (host or device memory)."""
+    if isinstance(arr, np.ndarray):
+        return arr.__array_interface__['data'][0]
+    return arr.data.ptr
+
+
+def storage_offset(arr):
+    """How many elements into its allocation an array (a view) starts."""
+    if isinstance(arr, np.ndarray):
+        base = arr
+        while isinstance(base.base, np.ndarray):
+            base = base.base
+        if base is arr:
+            return 0
+        return (arr.__array_interface__['data'][0] - base.__array_interface__['data'][0]) // arr.itemsize
+    # CuPy: the pointer's offset within the memory block it belongs to
+    return (arr.data.ptr - arr.data.mem.ptr) // arr.itemsize
 
 
 def device_of(arr):

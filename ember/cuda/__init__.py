@@ -31,14 +31,18 @@ def manual_seed_all(seed):
 
 def synchronize(device=None):
     if is_available():
-        import cupy
-        cupy.cuda.Device().synchronize()
+        backend.cuda_synchronize(current_device() if device is None else _index(device))
 
 
 def get_device_name(device=None):
-    backend._require_cuda()
-    import cupy
-    return cupy.cuda.runtime.getDeviceProperties(current_device() if device is None else device)['name'].decode()
+    return backend.cuda_device_properties(current_device() if device is None else _index(device))['name'].decode()
+
+
+def _index(device):
+    from ember._device import device as _dev
+    if isinstance(device, int):
+        return device
+    return _dev(device).index or 0
 
 
 def is_initialized():

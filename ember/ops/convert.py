@@ -53,6 +53,7 @@ def to(self, *args, **kwargs):
         if dev.type == 'cuda':
             backend.get_array_module(dev)  # raises a clear error without CUDA
         result = ToCopy.apply(self, dt.np_dtype, dev, self._device, copy)
+        result._device = dev  # apply labels results with the inputs' device; this op changes it
     if memory_format is not _formats.preserve_format and not _formats.is_in_format(result._data, memory_format):
         result = result.contiguous(memory_format=memory_format)
     return result

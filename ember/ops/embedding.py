@@ -49,10 +49,7 @@ class EmbeddingDenseBackward(Primitive):
         ctx.save_for_backward(flat, factor)
         rows = g * factor if factor is not None else g
         out = xp.zeros((n, g.shape[1]), g.dtype)
-        if xp is np:
-            np.add.at(out, flat, rows)
-        else:
-            __import__('cupyx').scatter_add(out, flat, rows)
+        backend.scatter_ufunc('add', out, flat, rows)
         return out
 
     @staticmethod
@@ -123,17 +120,11 @@ class _BagMax(Primitive):
     def forward(ctx, emb, bag, n_bags):
         xp = ctx.xp
         out = xp.full((n_bags, emb.shape[1]), -xp.inf, emb.dtype)
-        if xp is np:
-            np.maximum.at(out, bag, emb)
-        else:
-            __import__('cupyx').scatter_max(out, bag, emb)
+        backend.scatter_ufunc('maximum', out, bag, emb)
         # the first row of each bag reaching the maximum takes the gradient (per column)
         rows = xp.where(emb == out[bag], xp.arange(emb.shape[0])[:, None], emb.shape[0])
         winner = xp.full(out.shape, emb.shape[0])
-        if xp is np:
-            np.minimum.at(winner, bag, rows)
-        else:
-            __import__('cupyx').scatter_min(winner, bag, rows)
+        backend.scatter_ufunc('minimum', winner, bag, rows)
         ctx.mask = rows == winner[bag]
         out[out == -xp.inf] = 0   # empty bags give zeros
         ctx.save_for_backward(bag)

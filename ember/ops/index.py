@@ -1,6 +1,7 @@
 """Indexing: tensor[key], gather/scatter, index_select, masks, where."""
 import numpy as np
 
+from ember import backend
 from ember._dtype import result_type, bool_, int64
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
@@ -146,11 +147,7 @@ def _np_put(x, key, value, xp, accumulate=False):
         else:
             view[...] = value
     elif accumulate:
-        if xp is np:
-            np.add.at(view, adv, value)
-        else:
-            import cupyx
-            cupyx.scatter_add(view, adv, value)
+        backend.scatter_ufunc('add', view, adv, value)
     else:
         view[adv] = value
 
@@ -475,9 +472,9 @@ class Scatter(Primitive):
         if reduce is None:
             out[key] = vals
         elif reduce in ('add', 'sum'):
-            (np.add.at if xp is np else __import__('cupyx').scatter_add)(out, key, vals)
+            backend.scatter_ufunc('add', out, key, vals)
         elif reduce == 'multiply':
-            np.multiply.at(out, key, vals)
+            backend.scatter_ufunc('multiply', out, key, vals)
         return out
 
     @staticmethod
@@ -584,10 +581,7 @@ class IndexAdd(Primitive):
         key = [slice(None)] * x.ndim
         key[dim] = index
         vals = src * alpha if alpha != 1 else src
-        if ctx.xp is np:
-            np.add.at(out, tuple(key), vals)
-        else:
-            __import__('cupyx').scatter_add(out, tuple(key), vals)
+        backend.scatter_ufunc('add', out, tuple(key), vals)
         return out
 
     @staticmethod

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 
+from ember import backend
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
@@ -28,11 +29,7 @@ def _full_index(xp, index, dim):
 
 
 def _scatter_at(xp, ufunc, out, key, values):
-    if xp is np:
-        getattr(np, ufunc).at(out, key, values)
-    else:  # CuPy: the device's scatter kernels live behind the backend
-        from ember import backend
-        backend.scatter_ufunc(ufunc, out, key, values)
+    backend.scatter_ufunc(ufunc, out, key, values)
 
 
 class ScatterReduce(Primitive):
@@ -57,7 +54,7 @@ class ScatterReduce(Primitive):
         count = None
         if reduce == 'mean':
             count = xp.zeros(x.shape, dtype=np.int64)
-            np.add.at(count, key, 1) if xp is np else _scatter_at(xp, 'add', count, key, xp.ones(src.shape, np.int64))
+            _scatter_at(xp, 'add', count, key, xp.ones(src.shape, np.int64))
             if include_self:
                 count = count + 1
             count = xp.maximum(count, 1)

@@ -129,22 +129,22 @@ Frac = _unary('FracBackward0', lambda xp, x: x - xp.trunc(x), lambda g, x, y: g,
 def _erf(xp, x):
     if xp is np:
         return _erf_np.erf(x)
-    import cupyx.scipy.special as cs
-    return cs.erf(x)
+    from ember import backend
+    return backend.device_special('erf')(x)
 
 
 def _erfc(xp, x):
     if xp is np:
         return _erf_np.erfc(x)
-    import cupyx.scipy.special as cs
-    return cs.erfc(x)
+    from ember import backend
+    return backend.device_special('erfc')(x)
 
 
 def _erfinv(xp, x):
     if xp is np:
         return _erf_np.erfinv(x)
-    import cupyx.scipy.special as cs
-    return cs.erfinv(x)
+    from ember import backend
+    return backend.device_special('erfinv')(x)
 
 
 @op('ember', 'Tensor', aliases=('negative',), inplace=('Tensor', 'ember'))

@@ -1,0 +1,657 @@
+"""A strict stand-in for CuPy: NumPy does the arithmetic, but arrays behave like device arrays.
+
+CI has no GPU, yet every path ember takes on CUDA must run there. This module imitates the part
+of CuPy ember's backend uses, and is stricter than CuPy where that finds bugs:
+
+- its arrays refuse implicit conversion to NumPy (``__array__`` raises CuPy's TypeError), refuse
+  to mix with host NumPy arrays in operators and functions, and refuse NumPy's functions and
+  ufuncs (``np.exp(device_array)``): ember must go through ``ctx.xp``;
+- array ops return 0-d device arrays, never NumPy scalars (as CuPy does);
+- the module, its ``linalg``/``fft``/``random`` parts, ``cupyx`` and the array methods expose only
+  the names CuPy has (recorded in ``tests/fixtures/cupy_namespace.json``);
+- ``cuda`` has two devices, streams, events, a memory pool that counts live device bytes, and
+  pinned host memory.
+
+``install()`` makes ember's backend use it (the test fixture in ``conftest.py`` does this).
+"""
+import json
+import operator
+import pathlib
+import types
+import weakref
+
+import numpy as np
+
+_NAMES = json.loads((pathlib.Path(__file__).resolve().parents[1] / 'fixtures' / 'cupy_namespace.json')
+                    .read_text())['namespaces']
+_IMPLICIT = ("Implicit conversion to a NumPy array is not allowed. "
+             "Please use `.get()` to construct a NumPy array explicitly.")
+DEVICE_COUNT = 2
+
+
+class _State:
+    current = 0  # the current device, as cupy.cuda.Device's context sets it
+
+
+def _refuse_host(x):
+    raise TypeError(f"Unsupported type {type(x)}")
+
+
+def _unwrap(x):
+    """NumPy arguments for a wrapped call: device arrays give their data; host arrays are refused."""
+    t = type(x)
+    if t is ndarray:
+        return x._a
+    if t is np.ndarray:
+        _refuse_host(x)
+    if t is list or t is tuple:
+        return t(_unwrap(i) for i in x)
+    return x
+
+
+def _device_of_args(args, kwargs):
+    for x in list(args) + list(kwargs.values()):
+        if type(x) is ndarray:
+            return x._dev
+        if type(x) in (list, tuple):
+            for i in x:
+                if type(i) is ndarray:
+                    return i._dev
+    return _State.current
+
+
+def _wrap(x, dev):
+    if isinstance(x, np.ndarray):
+        return ndarray._make(x, dev)
+    if isinstance(x, np.generic):  # CuPy never hands back NumPy scalars from array code
+        return ndarray._make(np.asarray(x), dev)
+    if isinstance(x, tuple):
+        items = [_wrap(i, dev) for i in x]
+        return type(x)(*items) if hasattr(x, '_fields') else tuple(items)
+    if isinstance(x, list):
+        return [_wrap(i, dev) for i in x]
+    return x
+
+
+def _wrapped(fn, name):
+    def call(*args, **kwargs):
+        dev = _device_of_args(args, kwargs)
+        out = fn(*_unwrap(args), **{k: _unwrap(v) for k, v in kwargs.items()})
+        return _wrap(out, dev)
+    call.__name__ = name
+    return call
+
+
+# ---------------------------------------------------------------- the memory pool
+
+class MemoryPool:
+    """Counts the bytes of live device buffers (CuPy rounds each allocation up to 512 bytes)."""
+
+    def __init__(self):
+        self._used = [0] * DEVICE_COUNT
+        self._cached = [0] * DEVICE_COUNT  # freed but kept, until free_all_blocks
+        self._owners = {}
+
+    def _track(self, root, dev):
+        key = id(root)
+        if key in self._owners:
+            return
+        size = -(-root.nbytes // 512) * 512
+        self._used[dev] += size
+        self._cached[dev] = max(0, self._cached[dev] - size)
+        self._owners[key] = weakref.finalize(root, self._release, key, dev, size)
+
+    def _release(self, key, dev, size):
+        self._owners.pop(key, None)
+        self._used[dev] -= size
+        self._cached[dev] += size
+
+    def used_bytes(self):
+        return self._used[_State.current]
+
+    def total_bytes(self):
+        return self._used[_State.current] + self._cached[_State.current]
+
+    def free_bytes(self):
+        return self._cached[_State.current]
+
+    def free_all_blocks(self, stream=None):
+        self._cached[_State.current] = 0
+
+
+_POOL = MemoryPool()
+
+
+def get_default_memory_pool():
+    return _POOL
+
+
+# ---------------------------------------------------------------- the array
+
+_OPERATORS = ['add', 'sub', 'mul', 'truediv', 'floordiv', 'mod', 'pow', 'matmul', 'and', 'or', 'xor',
+              'lshift', 'rshift']
+_COMPARISONS = ['lt', 'le', 'gt', 'ge', 'eq', 'ne']
+
+
+def _operand(other):
+    if type(other) is ndarray:
+        return other._a
+    if isinstance(other, np.ndarray):
+        _refuse_host(other)
+    return other
+
+
+class _DeviceId:
+    __slots__ = ('id',)
+
+    def __init__(self, i):
+        self.id = i
+
+    def __eq__(self, other):
+        return isinstance(other, _DeviceId) and other.id == self.id
+
+    def __hash__(self):
+        return self.id
+
+    def __repr__(self):
+        return f'<CUDA Device {self.id}>'
+
+
+class _Pointer:
+    """cupy.cuda.MemoryPointer: ``ptr`` the address, ``mem.ptr`` the start of its allocation."""
+
+    def __init__(self, arr):
+        self.ptr = arr.__array_interface__['data'][0]
+        root = arr
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        self.mem = types.SimpleNamespace(ptr=root.__array_interface__['data'][0], size=root.nbytes)
+
+
+class ndarray:
+    """A device array: a NumPy array that will not leave the device implicitly."""
+    __slots__ = ('_a', '_dev', '__weakref__')
+    __array_ufunc__ = None  # NumPy's ufuncs refuse it; NumPy scalars defer to its reflected operators
+    __hash__ = None
+
+    def __init__(self, shape, dtype=float, order='C'):
+        self._a = np.empty(shape, dtype, order=order)
+        self._dev = _State.current
+        _POOL._track(self._a, self._dev)
+
+    @classmethod
+    def _make(cls, a, dev):
+        self = object.__new__(cls)
+        self._a = a
+        self._dev = dev
+        root = a
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        _POOL._track(root, dev)
+        return self
+
+    def __array__(self, *args, **kwargs):
+        raise TypeError(_IMPLICIT)
+
+    def __array_function__(self, func, types, args, kwargs):
+        raise TypeError(f"numpy.{func.__name__} was called on a device array; use the array module "
+                        "(ember's ctx.xp / backend), not numpy")
+
+    # metadata, as CuPy's (plain values, not arrays)
+    shape = property(lambda self: self._a.shape)
+    dtype = property(lambda self: self._a.dtype)
+    ndim = property(lambda self: self._a.ndim)
+    size = property(lambda self: self._a.size)
+    strides = property(lambda self: self._a.strides)
+    itemsize = property(lambda self: self._a.itemsize)
+    nbytes = property(lambda self: self._a.nbytes)
+    flags = property(lambda self: self._a.flags)
+    device = property(lambda self: _DeviceId(self._dev))
+    data = property(lambda self: _Pointer(self._a))
+
+    @shape.setter
+    def shape(self, value):
+        self._a.shape = value
+
+    @property
+    def real(self):
+        return _wrap(self._a.real, self._dev)
+
+    @real.setter
+    def real(self, value):
+        self._a.real = _operand(value)
+
+    @property
+    def imag(self):
+        return _wrap(self._a.imag, self._dev)
+
+    @imag.setter
+    def imag(self, value):
+        self._a.imag = _operand(value)
+
+    def __getattr__(self, name):
+        if name.startswith('_') or name not in _NAMES['cupy.ndarray']:
+            raise AttributeError(f"'cupy.ndarray' object has no attribute '{name}'")
+        value = getattr(self._a, name)
+        if callable(value):
+            return _wrapped(value, name) if name not in ('get', 'set') else value
+        return _wrap(value, self._dev)
+
+    def get(self, stream=None, order='C', out=None, blocking=True):
+        """The data as a host NumPy array (a copy), CuPy's explicit device-to-host transfer."""
+        host = np.array(self._a, order=order)
+        if out is not None:
+            out[...] = host
+            return out
+        return host
+
+    def set(self, arr, stream=None):
+        self._a[...] = arr
+
+    def __len__(self):
+        return len(self._a)
+
+    def __iter__(self):
+        return (_wrap(x, self._dev) for x in self._a)
+
+    def __getitem__(self, key):
+        return _wrap(self._a[_index(key)], self._dev)
+
+    def __setitem__(self, key, value):
+        self._a[_index(key)] = _operand(value)
+
+    def __bool__(self):
+        return bool(self._a)
+
+    def __int__(self):
+        return int(self._a)
+
+    def __float__(self):
+        return float(self._a)
+
+    def __complex__(self):
+        return complex(self._a)
+
+    def __neg__(self):
+        return _wrap(-self._a, self._dev)
+
+    def __pos__(self):
+        return _wrap(+self._a, self._dev)
+
+    def __abs__(self):
+        return _wrap(abs(self._a), self._dev)
+
+    def __invert__(self):
+        return _wrap(~self._a, self._dev)
+
+    def __copy__(self):
+        return _wrap(self._a.copy(), self._dev)
+
+    def __deepcopy__(self, memo):
+        return _wrap(self._a.copy(), self._dev)
+
+    def __reduce__(self):
+        return _rebuild, (self._a.copy(), self._dev)
+
+    def __repr__(self):
+        return repr(self._a)
+
+    def __str__(self):
+        return str(self._a)
+
+    def __format__(self, spec):
+        return format(self._a, spec) if self._a.ndim == 0 else str(self)
+
+
+def _rebuild(a, dev):
+    return ndarray._make(a, dev)
+
+
+def _index(key):
+    # CuPy copies host index arrays to the device; device arrays index directly
+    if type(key) is tuple:
+        return tuple(k._a if type(k) is ndarray else k for k in key)
+    return key._a if type(key) is ndarray else key
+
+
+def _binary(name):
+    fn = getattr(operator, name if name not in ('and', 'or') else name + '_')
+
+    def forward(self, other):
+        return _wrap(fn(self._a, _operand(other)), self._dev)
+
+    def reflected(self, other):
+        return _wrap(fn(_operand(other), self._a), self._dev)
+
+    def inplace(self, other):
+        self._a = getattr(operator, 'i' + name)(self._a, _operand(other))
+        return self
+    return forward, reflected, inplace
+
+
+for _name in _OPERATORS:
+    _f, _r, _i = _binary(_name)
+    setattr(ndarray, f'__{_name}__', _f)
+    setattr(ndarray, f'__r{_name}__', _r)
+    setattr(ndarray, f'__i{_name}__', _i)
+for _name in _COMPARISONS:
+    setattr(ndarray, f'__{_name}__', _binary(_name)[0])
+ndarray.__divmod__ = lambda self, other: _wrap(divmod(self._a, _operand(other)), self._dev)
+
+
+# ---------------------------------------------------------------- the namespaces
+
+class _Ufunc:
+    """A ufunc and the methods CuPy's ufuncs have (at, reduce, accumulate, outer, reduceat)."""
+
+    def __init__(self, uf):
+        self._uf = uf
+        self.__name__ = uf.__name__
+        self.nin, self.nout, self.nargs, self.types = uf.nin, uf.nout, uf.nargs, uf.types
+        for m in ('at', 'reduce', 'accumulate', 'outer', 'reduceat'):
+            setattr(self, m, _wrapped(getattr(uf, m), m))
+        self._call = _wrapped(uf, uf.__name__)
+
+    def __call__(self, *args, **kwargs):
+        return self._call(*args, **kwargs)
+
+
+def _namespace(name, source, names, extra=()):
+    mod = types.ModuleType(name)
+    for n in names:
+        if n in extra:
+            continue
+        obj = getattr(source, n, None)
+        if obj is None:
+            continue  # a CuPy-only name this stand-in does not imitate: absent, so its use fails loudly
+        if isinstance(obj, np.ufunc):
+            setattr(mod, n, _Ufunc(obj))
+        elif isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)) or callable(obj) and \
+                type(obj).__name__ in ('_ArrayFunctionDispatcher', 'function', 'builtin_function_or_method'):
+            setattr(mod, n, _wrapped(obj, n))
+        elif isinstance(obj, types.ModuleType):
+            continue
+        else:
+            setattr(mod, n, obj)  # dtypes, scalar types, finfo/iinfo, constants: shared with NumPy
+    return mod
+
+
+def _asarray(a, dtype=None, order=None, *, blocking=False):
+    if type(a) is ndarray:
+        if dtype is None or np.dtype(dtype) == a.dtype:
+            return a
+        return _wrap(a._a.astype(dtype), a._dev)
+    # host data: copied to the current device, as cupy.asarray does
+    return ndarray._make(np.array(_unwrap_nested(a), dtype=dtype, order=order or 'K'), _State.current)
+
+
+def _array(obj, dtype=None, copy=True, order='K', subok=False, ndmin=0, *, blocking=False):
+    if type(obj) is ndarray:
+        return _wrap(np.array(obj._a, dtype=dtype, copy=copy, order=order, ndmin=ndmin), obj._dev)
+    return ndarray._make(np.array(_unwrap_nested(obj), dtype=dtype, order=order, ndmin=ndmin), _State.current)
+
+
+def _unwrap_nested(x):
+    if type(x) is ndarray:
+        return x._a
+    if isinstance(x, (list, tuple)):
+        return type(x)(_unwrap_nested(i) for i in x)
+    return x
+
+
+def asnumpy(a, stream=None, order='C', out=None, blocking=True):
+    if type(a) is ndarray:
+        return a.get(order=order, out=out)
+    return np.asarray(a, order=order)
+
+
+def get_array_module(*args):
+    return xp if any(type(a) is ndarray for a in args) else np
+
+
+xp = _namespace('strict_xp', np, _NAMES['cupy'], extra=('ndarray', 'asarray', 'array', 'asanyarray',
+                                                        'asnumpy', 'get_array_module', 'random', 'cuda'))
+xp.ndarray = ndarray
+xp.asarray = xp.asanyarray = _asarray
+xp.array = _array
+xp.asnumpy = asnumpy
+xp.get_array_module = get_array_module
+xp.get_default_memory_pool = get_default_memory_pool
+xp.linalg = _namespace('strict_xp.linalg', np.linalg, _NAMES['cupy.linalg'])
+xp.fft = _namespace('strict_xp.fft', np.fft, _NAMES['cupy.fft'])
+xp.lib = types.ModuleType('strict_xp.lib')
+xp.lib.stride_tricks = _namespace('strict_xp.lib.stride_tricks', np.lib.stride_tricks,
+                                  _NAMES['cupy.lib.stride_tricks'])
+xp.__version__ = 'strict-standin'
+
+
+# ---------------------------------------------------------------- random
+
+class _Generator:
+    """cupy.random.Generator's interface over NumPy's, producing device arrays."""
+
+    def __init__(self, bit_generator):
+        self._g = np.random.Generator(bit_generator)
+
+    def __getattr__(self, name):
+        if name not in ('random', 'standard_normal', 'integers', 'uniform', 'normal', 'exponential',
+                        'standard_exponential', 'binomial', 'poisson', 'gamma', 'standard_gamma', 'beta',
+                        'geometric', 'permutation'):
+            raise AttributeError(name)
+        return _wrapped(getattr(self._g, name), name)
+
+
+def _philox(seed=None):
+    return np.random.Philox(seed)
+
+
+random = types.ModuleType('strict_xp.random')
+random.default_rng = lambda seed=None: _Generator(np.random.PCG64(seed))
+random.Philox4x3210 = _philox
+random.Generator = _Generator
+xp.random = random
+
+
+# ---------------------------------------------------------------- cuda: devices, streams, events, pinned memory
+
+class Device:
+    def __init__(self, device=None):
+        self.id = _State.current if device is None else int(device)
+        if not 0 <= self.id < DEVICE_COUNT:
+            raise _runtime_error('cudaErrorInvalidDevice: invalid device ordinal')
+        self._stack = []
+
+    def __enter__(self):
+        self._stack.append(_State.current)
+        _State.current = self.id
+        return self
+
+    def __exit__(self, *exc):
+        _State.current = self._stack.pop()
+
+    def use(self):
+        _State.current = self.id
+
+    def synchronize(self):
+        pass
+
+    @property
+    def compute_capability(self):
+        return '90'
+
+    def mem_info(self):
+        return (80 * 2 ** 30 - _POOL._used[self.id], 80 * 2 ** 30)
+
+
+class CUDARuntimeError(RuntimeError):
+    pass
+
+
+def _runtime_error(text):
+    return CUDARuntimeError(text)
+
+
+class _Runtime:
+    CUDARuntimeError = CUDARuntimeError
+
+    @staticmethod
+    def getDeviceCount():
+        return DEVICE_COUNT
+
+    @staticmethod
+    def getDevice():
+        return _State.current
+
+    @staticmethod
+    def runtimeGetVersion():
+        return 12040
+
+    @staticmethod
+    def driverGetVersion():
+        return 12040
+
+    @staticmethod
+    def getDeviceProperties(i):
+        if not 0 <= i < DEVICE_COUNT:
+            raise _runtime_error('cudaErrorInvalidDevice: invalid device ordinal')
+        return {'name': b'Strict Stand-in GPU', 'totalGlobalMem': 80 * 2 ** 30, 'major': 9, 'minor': 0,
+                'multiProcessorCount': 132, 'pciBusID': i, 'pciDeviceID': 0, 'pciDomainID': 0,
+                'uuid': bytes(16), 'l2CacheSize': 50 * 2 ** 20, 'regsPerMultiprocessor': 65536,
+                'maxThreadsPerMultiProcessor': 2048, 'warpSize': 32, 'integrated': 0, 'isMultiGpuBoard': 0}
+
+
+class Stream:
+    """Work on the stand-in runs at once, so a stream is always done; what it checks is the API."""
+    _current = None
+
+    def __init__(self, null=False, non_blocking=False, ptds=False, priority=0):
+        self.null = null
+        self.non_blocking = non_blocking
+        self.priority = priority
+        self.device_id = _State.current
+        self.ptr = 0 if null else id(self)
+        self._prev = []
+
+    def __enter__(self):
+        self._prev.append(Stream._current)
+        Stream._current = self
+        return self
+
+    def __exit__(self, *exc):
+        Stream._current = self._prev.pop()
+
+    def use(self):
+        Stream._current = self
+        return self
+
+    def synchronize(self):
+        pass
+
+    @property
+    def done(self):
+        return True
+
+    def record(self, event=None):
+        event = Event() if event is None else event
+        event.record(self)
+        return event
+
+    def wait_event(self, event):
+        if not isinstance(event, Event):
+            raise TypeError('wait_event expects an Event')
+
+
+Stream.null = Stream(null=True)
+
+
+def get_current_stream(device_id=None):
+    return Stream._current or Stream.null
+
+
+class Event:
+    def __init__(self, block=False, disable_timing=False, interprocess=False):
+        self.disable_timing = disable_timing
+        self._time = None
+
+    def record(self, stream=None):
+        import time
+        self._time = time.perf_counter()
+
+    def synchronize(self):
+        pass
+
+    @property
+    def done(self):
+        return True
+
+
+def get_elapsed_time(start, end):
+    if start.disable_timing or end.disable_timing:
+        raise _runtime_error('cudaErrorInvalidResourceHandle: invalid resource handle')
+    return (end._time - start._time) * 1000.0
+
+
+class PinnedMemoryPointer:
+    def __init__(self, size):
+        self._buf = bytearray(size)
+        self.size = size
+
+    def __getbuffer__(self):  # pragma: no cover - used through memoryview below
+        return memoryview(self._buf)
+
+
+_PINNED = weakref.WeakValueDictionary()
+
+
+def alloc_pinned_memory(size):
+    return PinnedMemoryPointer(size)
+
+
+def is_pinned(arr):
+    """Whether a host array was made by ``alloc_pinned_memory`` (the stand-in's record of it)."""
+    root = arr
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    return isinstance(root.base, memoryview) and id(root.base.obj) in _PINNED_IDS
+
+
+_PINNED_IDS = set()
+
+cuda = types.ModuleType('strict_xp.cuda')
+cuda.Device = Device
+cuda.runtime = _Runtime
+cuda.Stream = Stream
+cuda.Event = Event
+cuda.get_current_stream = get_current_stream
+cuda.get_elapsed_time = get_elapsed_time
+cuda.alloc_pinned_memory = alloc_pinned_memory
+cuda.is_available = lambda: True
+xp.cuda = cuda
+
+
+# ---------------------------------------------------------------- cupyx
+
+def _scatter(ufunc):
+    def scatter(a, slices, value):
+        if type(a) is not ndarray:
+            _refuse_host(a)
+        getattr(np, ufunc).at(a._a, _index(slices), _operand(value))
+    return scatter
+
+
+cupyx = types.ModuleType('strict_cupyx')
+cupyx.scatter_add = _scatter('add')
+cupyx.scatter_max = _scatter('maximum')
+cupyx.scatter_min = _scatter('minimum')
+cupyx.scipy = types.ModuleType('strict_cupyx.scipy')
+try:
+    import scipy.special as _sp
+    cupyx.scipy.special = _namespace('strict_cupyx.scipy.special', _sp, _NAMES['cupyx.scipy.special'])
+except ImportError:  # SciPy is optional; ops needing it raise their own clear error
+    cupyx.scipy.special = types.ModuleType('strict_cupyx.scipy.special')
+
+
+def install():
+    """Make ember's backend use the stand-in for 'cuda'; returns a function that undoes it."""
+    from ember import backend
+    return backend._use_cuda_modules(xp, cupyx)
