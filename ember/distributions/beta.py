@@ -17,7 +17,7 @@ class Beta(ExponentialFamily):
 
         >>> m = Beta(ember.tensor([0.5]), ember.tensor([0.5]))
         >>> m.sample()  # Beta distributed with concentration concentration1 and concentration0
-        tensor([0.1562])
+        tensor([0.0176])
     """
     arg_constraints = {'concentration1': constraints.positive, 'concentration0': constraints.positive}
     support = constraints.unit_interval

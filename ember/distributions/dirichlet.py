@@ -11,9 +11,14 @@ __all__ = ['Dirichlet']
 
 
 def _sample_dirichlet(concentration):
-    # Normalised Gamma draws are Dirichlet; gradients flow through each Gamma draw.
-    gammas = _standard_gamma(concentration)
-    return gammas / gammas.sum(-1, keepdim=True)
+    # Normalised Gamma draws are Dirichlet. As PyTorch, the draws are float64 whatever the dtype,
+    # normalised in float64, then rounded and kept inside (0, 1); gradients flow through each
+    # Gamma draw (the clamp only moves values, never the gradient).
+    gammas = _standard_gamma(concentration.double())
+    ratio = (gammas / gammas.sum(-1, keepdim=True)).to(concentration.dtype)
+    info = ember.finfo(concentration.dtype)
+    inside = ratio.detach().clamp(info.tiny, 1.0 - info.eps / 2)
+    return ratio + (inside - ratio.detach())
 
 
 class Dirichlet(ExponentialFamily):
@@ -24,7 +29,7 @@ class Dirichlet(ExponentialFamily):
 
         >>> m = Dirichlet(ember.tensor([0.5, 0.5]))
         >>> m.sample()  # Dirichlet distributed with concentration [0.5, 0.5]
-        tensor([0.1562, 0.8438])
+        tensor([0.0176, 0.9824])
     """
     arg_constraints = {'concentration': constraints.independent(constraints.positive, 1)}
     support = constraints.simplex

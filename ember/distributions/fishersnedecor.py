@@ -20,7 +20,7 @@ class FisherSnedecor(Distribution):
 
         >>> m = FisherSnedecor(ember.tensor([1.0]), ember.tensor([2.0]))
         >>> m.sample()
-        tensor([0.0020])
+        tensor([0.0133])
     """
     arg_constraints = {'df1': constraints.positive, 'df2': constraints.positive}
     support = constraints.positive

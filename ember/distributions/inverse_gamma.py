@@ -18,7 +18,7 @@ class InverseGamma(TransformedDistribution):
 
         >>> m = InverseGamma(ember.tensor([2.0]), ember.tensor([3.0]))
         >>> m.sample()
-        tensor([1.3285])
+        tensor([0.6590])
     """
     arg_constraints = {'concentration': constraints.positive, 'rate': constraints.positive}
     support = constraints.positive

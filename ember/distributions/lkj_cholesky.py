@@ -21,8 +21,8 @@ class LKJCholesky(Distribution):
         >>> l = LKJCholesky(3, 0.5)
         >>> l.sample()  # l @ l.mT is a sample of a correlation 3x3 matrix
         tensor([[ 1.0000,  0.0000,  0.0000],
-                [-0.9416,  0.3366,  0.0000],
-                [-0.5204, -0.2918,  0.8025]])
+                [ 0.2073,  0.9783,  0.0000],
+                [-0.3881, -0.7827,  0.4865]])
     """
     arg_constraints = {'concentration': constraints.positive}
     support = constraints.corr_cholesky

@@ -18,7 +18,7 @@ class StudentT(Distribution):
 
         >>> m = StudentT(ember.tensor([2.0]))
         >>> m.sample()  # Student's t-distributed with degrees of freedom=2
-        tensor([1.6837])
+        tensor([2.2854])
     """
     arg_constraints = {'df': constraints.positive, 'loc': constraints.real, 'scale': constraints.positive}
     support = constraints.real

@@ -29,8 +29,8 @@ class Wishart(Distribution):
 
         >>> m = Wishart(ember.tensor([2.0]), covariance_matrix=ember.eye(2))
         >>> m.sample()  # Wishart distributed with mean=`df * I` and variance(x_ij)=`df` for i != j
-        tensor([[[ 0.2945, -1.1825],
-                 [-1.1825,  5.3408]]])
+        tensor([[[ 0.2307, -1.0465],
+                 [-1.0465,  4.9275]]])
     """
     arg_constraints = {'covariance_matrix': constraints.positive_definite,
                        'precision_matrix': constraints.positive_definite,

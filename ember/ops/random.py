@@ -10,7 +10,7 @@ import numpy as np
 from ember import _formats, backend
 from ember._device import as_device
 from ember._dtype import get_default_dtype, to_dtype, int64
-from ember._random import draw
+from ember._random import draw, serial
 from ember._random.generator import Generator, default_generator
 from ember._tensor import Tensor
 from ember.ops.creation import _check_pin_memory, size_arg
@@ -332,9 +332,12 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 
 @op('ember')
 def poisson(input, generator=None):
-    """Poisson draws with rates ``input`` (reproducible for a seed; not PyTorch's stream)."""
+    """Poisson counts with rates ``input``, drawn as PyTorch's CPU generator draws them."""
     lam = backend.to_numpy(input._data)
-    return _finish(_rng(generator).poisson(lam).astype(lam.dtype), input.dtype, input.device, False)
+    if lam.size and not (lam >= 0).all():
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    counts = serial.poisson(_gen(generator), np.ascontiguousarray(lam))
+    return _finish(counts.astype(lam.dtype), input.dtype, input.device, False)
 
 
 # ----------------------------------------------------------------------------- in-place fills

@@ -235,8 +235,33 @@ def _states():
     return c
 
 
+def _samplers():
+    """The rejection samplers: each element takes as many draws as its accept/reject loop needs.
+    Rates and shapes cross the algorithms' switches (Poisson at 10, gamma's boost below 1)."""
+    c = {}
+    rates = (0.0, 0.3, 2.5, 9.99, 10.0, 37.0, 1e4)
+    for dt in FLOATS:
+        c[f'poisson {dt}'] = lambda t, dt=dt: t.poisson(t.tensor(rates * 9, dtype=_f(t, dt)).reshape(9, 7))
+        c[f'poisson large {dt}'] = lambda t, dt=dt: t.poisson(t.full((300,), 2e5, dtype=_f(t, dt)))
+        c[f'gamma {dt}'] = lambda t, dt=dt: t.distributions.Gamma(
+            t.tensor([0.05, 0.3, 0.999, 1.0, 1.5, 7.0, 300.0] * 6, dtype=_f(t, dt)), 2.0).sample((3,))
+        c[f'gamma rsample {dt}'] = lambda t, dt=dt: t.distributions.Gamma(
+            t.full((40,), 0.7, dtype=_f(t, dt)), t.ones(40, dtype=_f(t, dt))).rsample()
+        c[f'dirichlet {dt}'] = lambda t, dt=dt: t.distributions.Dirichlet(
+            t.tensor([[0.1, 0.5, 2.0], [1.0, 1.0, 1.0], [20.0, 0.01, 3.0]], dtype=_f(t, dt))).sample((4,))
+        c[f'beta {dt}'] = lambda t, dt=dt: t.distributions.Beta(
+            t.tensor([0.5, 2.0, 9.0], dtype=_f(t, dt)), t.tensor([0.5, 1.0, 0.2], dtype=_f(t, dt))).sample((5,))
+        c[f'student t {dt}'] = lambda t, dt=dt: t.distributions.StudentT(
+            t.tensor([1.0, 3.0, 30.0], dtype=_f(t, dt))).sample((6,))
+        c[f'negative binomial {dt}'] = lambda t, dt=dt: t.distributions.NegativeBinomial(
+            t.tensor([3.0, 40.0], dtype=_f(t, dt)), probs=t.tensor([0.2, 0.7], dtype=_f(t, dt))).sample((5,))
+    c['normal after gamma uses the cached value'] = lambda t: t.cat([
+        t.distributions.Gamma(t.tensor([2.0]), 1.0).sample(), t.randn(1), t.randn(3)])
+    return c
+
+
 GROUPS = {'streams': _streams, 'dropout': _dropout, 'init': _init, 'data': _data, 'states': _states,
-          'workers': lambda: {'worker seeds': _worker_draws}}
+          'samplers': _samplers, 'workers': lambda: {'worker seeds': _worker_draws}}
 
 
 def run(t, make_case):

@@ -1,0 +1,175 @@
+"""PyTorch's rejection samplers (gamma, Dirichlet, Poisson), drawing exactly PyTorch's CPU stream.
+
+PyTorch runs these one element at a time: each element consumes as many double uniforms and
+normals as its accept/reject loop needs, so element ``i``'s draws depend on how many words every
+earlier element took. They are written here as plain Python loops over C-library maths
+(``math.log``, ``math.sqrt``, ``math.pow``... call the C library, as PyTorch's kernels do), fed
+from a buffer of the generator's words; afterwards the generator is left exactly as far along as
+PyTorch's would be. Float32 parameters are rounded where PyTorch's ``float`` arithmetic rounds.
+"""
+import ctypes
+import ctypes.util
+import math
+
+import numpy as np
+
+_M53 = (1 << 53) - 1
+_TWO_PI = 2.0 * math.pi
+_F32_THIRD = float(np.float32(1.0) / np.float32(3.0))    # 1.0f / 3.0f
+_F32_0331 = float(np.float32(0.0331))                    # the float literal 0.0331f, widened
+
+try:   # Python's math.lgamma is its own code; PyTorch calls the C library's lgamma
+    _libm = ctypes.CDLL(ctypes.util.find_library('m'))
+    _libm.lgamma.restype, _libm.lgamma.argtypes = ctypes.c_double, (ctypes.c_double,)
+    _lgamma = _libm.lgamma
+except (OSError, AttributeError, TypeError):                # no C maths library: the nearest we have
+    _lgamma = math.lgamma
+
+
+class _Draws:
+    """Double uniforms and normals as PyTorch's ``uniform_real_distribution<double>`` and
+    ``normal_distribution<double>`` draw them (the normal's second Box-Muller value is cached in
+    the generator), served from a buffer; :meth:`close` advances the generator by what was used."""
+
+    _CHUNK = 4096
+
+    def __init__(self, gen):
+        self._gen = gen
+        self._bits = gen._engine._bits
+        self._saved = self._bits.state
+        self._words = []
+        self._pos = 0
+        self._pulled = 0
+        self.cached_normal = gen._normal_double
+
+    def _refill(self, need):
+        chunk = max(self._CHUNK, need)
+        self._words = self._words[self._pos:] + self._bits.random_raw(chunk).tolist()
+        self._pulled += self._pos
+        self._pos = 0
+
+    def uniform(self):
+        if self._pos + 2 > len(self._words):
+            self._refill(2)
+        hi, lo = self._words[self._pos], self._words[self._pos + 1]
+        self._pos += 2
+        return (((hi << 32) | lo) & _M53) * 2.0 ** -53
+
+    def normal(self):
+        if self.cached_normal is not None:
+            value, self.cached_normal = self.cached_normal, None
+            return value
+        u1 = self.uniform()
+        u2 = self.uniform()
+        r = math.sqrt(-2.0 * math.log1p(-u2))
+        theta = _TWO_PI * u1
+        self.cached_normal = r * math.sin(theta)
+        return r * math.cos(theta)
+
+    def close(self):
+        """Leave the generator where PyTorch's would be: the words used, no more."""
+        used = self._pulled + self._pos
+        self._bits.state = self._saved
+        if used:
+            self._bits.random_raw(used)
+        self._gen._normal_double = self.cached_normal
+
+
+def _gamma_one(alpha, draws, single):
+    """One Marsaglia-Tsang draw of Gamma(alpha, 1) as PyTorch's ``sample_gamma`` computes it;
+    ``single``: alpha is a float32 (its own additions and 1/alpha round to float32)."""
+    scale = 1.0
+    if alpha < 1.0:
+        if alpha == 0.0:
+            return 0.0
+        inv = float(np.float32(1.0) / np.float32(alpha)) if single else 1.0 / alpha
+        scale *= math.pow(1.0 - draws.uniform(), inv)
+        alpha = float(np.float32(alpha) + np.float32(1.0)) if single else alpha + 1.0
+    d = float(np.float32(alpha) - np.float32(_F32_THIRD)) if single else alpha - _F32_THIRD
+    c = 1.0 / math.sqrt(9.0 * d)
+    while True:
+        while True:
+            x = draws.normal()
+            y = 1.0 + c * x
+            if y > 0:
+                break
+        v = y * y * y
+        u = 1.0 - draws.uniform()
+        xx = x * x
+        if u < 1.0 - _F32_0331 * xx * xx:
+            return scale * d * v
+        if math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
+            return scale * d * v
+
+
+def standard_gamma(gen, alpha, np_dtype):
+    """Gamma(alpha, 1) for every element of the float array ``alpha`` (C order), as PyTorch's CPU
+    ``_standard_gamma``: each draw in the parameter's precision, at least the dtype's tiny."""
+    single = np_dtype == np.float32
+    flat = np.asarray(alpha, dtype=np_dtype).ravel().tolist()
+    draws = _Draws(gen)
+    try:
+        out = np.array([_gamma_one(a, draws, single) for a in flat], dtype=np.float64)
+    finally:
+        draws.close()
+    out = out.astype(np_dtype)
+    np.maximum(out, np.finfo(np_dtype).tiny, out=out)
+    return out.reshape(np.shape(alpha))
+
+
+def dirichlet(gen, alpha, np_dtype):
+    """Dirichlet draws along the last axis, as PyTorch's CPU ``_sample_dirichlet``: float64 gamma
+    draws, normalised in float64, rounded to the dtype and kept inside (0, 1)."""
+    gammas = standard_gamma(gen, np.asarray(alpha, dtype=np.float64), np.dtype(np.float64))
+    ratio = (gammas / gammas.sum(-1, keepdims=True)).astype(np_dtype)
+    below_one = np.nextafter(np_dtype.type(1), np_dtype.type(0))
+    return np.clip(ratio, np.finfo(np_dtype).tiny, below_one)
+
+
+def _poisson_one(lam, draws):
+    """PyTorch's ``sample_poisson``: Hoermann's transformed rejection for rates of 10 and more,
+    multiplication of uniforms below."""
+    if lam >= 10:
+        slam = math.sqrt(lam)
+        loglam = math.log(lam)
+        b = 0.931 + 2.53 * slam
+        a = -0.059 + 0.02483 * b
+        invalpha = 1.1239 + 1.1328 / (b - 3.4)
+        vr = 0.9277 - 3.6224 / (b - 2)
+        while True:
+            u = draws.uniform() - 0.5
+            v = draws.uniform()
+            us = 0.5 - abs(u)
+            if us == 0.0:           # C's division gives -inf here, and the draw is rejected
+                continue
+            k = math.floor((2 * a / us + b) * u + lam + 0.43)
+            if us >= 0.07 and v <= vr:
+                return k
+            if k < 0 or (us < 0.013 and v > us):
+                continue
+            if v == 0.0:            # log(0) = -inf in C: accepted
+                return k
+            if (math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)) <= \
+                    (-lam + k * loglam - _lgamma(k + 1.0)):
+                return k
+    if lam == 0:
+        return 0
+    enlam = math.exp(-lam)
+    count, prod = 0, 1.0
+    while True:
+        prod *= draws.uniform()
+        if prod > enlam:
+            count += 1
+        else:
+            return count
+
+
+def poisson(gen, rates):
+    """Poisson counts for every element of ``rates`` (C order), as float64."""
+    flat = np.asarray(rates, dtype=np.float64).ravel().tolist()
+    draws = _Draws(gen)
+    try:
+        out = np.array([_poisson_one(lam, draws) for lam in flat], dtype=np.float64)
+    finally:
+        draws.close()
+    return out.reshape(np.shape(rates))
