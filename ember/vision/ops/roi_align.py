@@ -26,7 +26,7 @@ def roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1, a
 
     >>> x = ember.arange(16.).reshape(1, 1, 4, 4)
     >>> roi_align(x, [ember.tensor([[0., 0., 3., 3.]])], output_size=1, aligned=True)
-    tensor([[[[7.5000]]]])
+    tensor([[[[5.]]]])
     """
     rois = as_rois(input, boxes)
     ph, pw = pair(output_size)
