@@ -69,7 +69,7 @@ from ember.amp._state import *  # noqa: E402,F401,F403  (is_autocast_enabled, se
 
 # Submodules loaded on first use: they pull in large optional dependencies (SciPy) that a script
 # which never touches them should not pay for at ``import ember``.
-_LAZY_SUBMODULES = ('distributions',)
+_LAZY_SUBMODULES = ('distributions', 'futures')
 
 
 def __getattr__(name):

@@ -72,6 +72,11 @@ class Work:
     def synchronize(self):
         self.wait()
 
+    def get_future(self):
+        """A ``Future`` completed when this operation is; its value is the list of output tensors."""
+        from ember.futures import Future
+        return Future._driven_by(self.is_completed, self.result)
+
 
 def _poll(requests, deadline, statuses=None):
     """Test the requests until they complete (True) or the deadline passes (False).
