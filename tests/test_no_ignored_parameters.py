@@ -17,8 +17,6 @@ HARMLESS = {
     ('argsort', 'stable'): 'ember always sorts stably, which satisfies stable=False too',
     ('topk', 'sorted'): 'results always come sorted, which sorted=False allows',
     ('unique', 'sorted'): "results always come sorted, as PyTorch's CPU kernel returns them for both values",
-    ('is_pinned', 'device'): 'ember allocates no pinned memory for any device',
-    ('pin_memory', 'device'): 'the call refuses before a device matters',
 }
 # PyTorch's *_with_indices functions take return_indices for the signature and always return indices
 for _name in ('max_pool2d_with_indices', 'max_pool3d_with_indices', 'adaptive_max_pool1d_with_indices',

@@ -362,6 +362,9 @@ class Function(metaclass=_FunctionMeta):
                     device = d
                 elif d is not device and d != device:
                     device = _check_devices([t for t in args if isinstance(t, Tensor)])
+                    # only 0-dim CPU tensors may join a device's op: copy them there (differentiably)
+                    return cls.apply(*[a.to(device) if isinstance(a, Tensor) and a._device != device else a
+                                       for a in args], **kwargs)
         if record:
             record = grad_mode._state.enabled
         if record or not cls._raw:

@@ -1,6 +1,7 @@
 """gradcheck / gradgradcheck: analytical gradients against central finite differences."""
 import numpy as np
 
+from ember.backend import to_numpy as _host
 from ember._tensor import Tensor
 from ember.autograd.engine import grad as _grad
 from ember.autograd.grad_mode import no_grad, enable_grad
@@ -29,9 +30,9 @@ def _numerical_jacobian(fn, inputs, idx, eps):
             pos = np.unravel_index(k, data.shape) if data.ndim else ()
             orig = data[pos].copy()
             data[pos] = orig + eps
-            plus = [o.detach()._data.copy().reshape(-1) for o in _as_tuple(fn(*inputs))]
+            plus = [_host(o.detach()._data).copy().reshape(-1) for o in _as_tuple(fn(*inputs))]
             data[pos] = orig - eps
-            minus = [o.detach()._data.copy().reshape(-1) for o in _as_tuple(fn(*inputs))]
+            minus = [_host(o.detach()._data).copy().reshape(-1) for o in _as_tuple(fn(*inputs))]
             data[pos] = orig
             cols.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
     del flat_view
@@ -51,7 +52,7 @@ def _analytical_jacobian(outputs, inputs, idx):
         rows = []
         for k in range(flat.shape[0]):
             g, = _grad(flat[k], [t], retain_graph=True, allow_unused=True)
-            rows.append(np.zeros(t.numel()) if g is None else g._data.reshape(-1).astype(np.float64))
+            rows.append(np.zeros(t.numel()) if g is None else _host(g._data).reshape(-1).astype(np.float64))
         jacs.append(np.stack(rows) if rows else np.zeros((0, t.numel())))
     return jacs
 
@@ -104,7 +105,8 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     if grad_outputs is None:
         rng = np.random.default_rng(0)
         from ember.ops.creation import tensor
-        grad_outputs = tuple(tensor(rng.standard_normal(tuple(o.shape)), dtype=o.dtype, requires_grad=True)
+        grad_outputs = tuple(tensor(rng.standard_normal(tuple(o.shape)), dtype=o.dtype, device=o.device,
+                                    requires_grad=True)
                              for o in outputs if o.requires_grad)
     grad_outputs = _as_tuple(grad_outputs)
     n_in = len(inputs)

@@ -53,13 +53,14 @@ def scatter_ufunc(ufunc, out, key, values):
         getattr(_cupyx_module(), name)(out, key, values)
         return
     host = to_numpy(out)
-    hkey = tuple(to_numpy(k) if _is_device_array(k) else k for k in key) if isinstance(key, tuple) \
-        else (to_numpy(key) if _is_device_array(key) else key)
-    getattr(np, ufunc).at(host, hkey, to_numpy(values) if _is_device_array(values) else values)
+    hkey = tuple(to_numpy(k) if is_device_array(k) else k for k in key) if isinstance(key, tuple) \
+        else (to_numpy(key) if is_device_array(key) else key)
+    getattr(np, ufunc).at(host, hkey, to_numpy(values) if is_device_array(values) else values)
     out[...] = _cupy.asarray(host)
 
 
-def _is_device_array(x):
+def is_device_array(x):
+    """Whether ``x`` is a CuPy (device) array."""
     return _cupy is not None and isinstance(x, _cupy.ndarray)
 
 
@@ -107,13 +108,23 @@ def _quiet_fp_switch():
 quiet_fp_enter, quiet_fp_leave = _quiet_fp_switch()
 
 
+_gpu_problem = [None, None]  # [module checked, why it has no usable GPU ('' when it has one)]
+
+
+def _why_no_gpu():
+    """'' when CuPy sees a GPU, else the reason (asked once per CuPy module: every op checks)."""
+    if _gpu_problem[0] is not _cupy:
+        try:
+            n = _cupy.cuda.runtime.getDeviceCount()
+            why = '' if n > 0 else 'CuPy sees no CUDA device'
+        except Exception as e:  # noqa: BLE001 - no driver, no device, mismatched CUDA runtime...
+            why = f'{type(e).__name__}: {e}'
+        _gpu_problem[:] = [_cupy, why]
+    return _gpu_problem[1]
+
+
 def cuda_available():
-    if _cupy is None:
-        return False
-    try:
-        return _cupy.cuda.runtime.getDeviceCount() > 0
-    except Exception:  # noqa: BLE001
-        return False
+    return _cupy is not None and not _why_no_gpu()
 
 
 def cuda_built():
@@ -146,9 +157,14 @@ def set_current_cuda_index(i):
 
 
 def _require_cuda():
-    if not cuda_available():
-        raise AssertionError("Torch not compiled with CUDA enabled" if _cupy is None
-                             else "Found no NVIDIA driver on your system.")
+    if _cupy is None:
+        raise AssertionError("Torch not compiled with CUDA enabled: ember runs CUDA tensors through CuPy, which "
+                             "is not installed (pip install 'ember[cuda]', or the cupy-cudaXXx wheel matching "
+                             "your CUDA version)")
+    why = _why_no_gpu()
+    if why:
+        raise AssertionError(f"Found no NVIDIA driver on your system. CuPy is installed but cannot use a GPU "
+                             f"({why})")
 
 
 def cuda_synchronize(index):
@@ -182,8 +198,9 @@ def to_numpy(arr):
     return np.asarray(arr)
 
 
-def move(arr, device):
-    """The array on ``device`` (a no-op when it already lives there)."""
+def move(arr, device, non_blocking=False):
+    """The array on ``device`` (a no-op when it already lives there). ``non_blocking`` lets a copy
+    from pinned host memory run asynchronously on the current stream."""
     if device.type == 'cpu':
         return to_numpy(arr)
     _require_cuda()
@@ -194,6 +211,8 @@ def move(arr, device):
         with _cupy.cuda.Device(index):  # a peer copy: asarray alone would keep the source device
             return _cupy.array(arr, copy=True)
     with _cupy.cuda.Device(index):
+        if non_blocking:
+            return _cupy.asarray(arr, blocking=False)
         return _cupy.asarray(arr)
 
 

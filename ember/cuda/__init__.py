@@ -1,9 +1,16 @@
-"""ember.cuda: device queries. The CuPy backend lives in ember.backend; without CuPy or a GPU
-``is_available()`` is False and moving a tensor to 'cuda' raises PyTorch's error."""
+"""ember.cuda: PyTorch's torch.cuda API over CuPy (``pip install 'ember[cuda]'``).
+
+Without CuPy or a GPU, ``is_available()`` is False and anything that needs a device raises an
+error that says which is missing. The CuPy calls themselves live in ``ember.backend``.
+"""
+import contextlib
+
 from ember import backend
+from ember.backend import cuda_runtime as _rt
 
 
 def is_available():
+    """Whether CUDA tensors can be made: CuPy is installed and sees at least one GPU."""
     return backend.cuda_available()
 
 
@@ -11,39 +18,280 @@ def device_count():
     return backend.cuda_device_count()
 
 
+def is_initialized():
+    return is_available()
+
+
+def init():
+    """Raise the reason CUDA cannot be used, if any (PyTorch initialises lazily; so does ember)."""
+    backend._require_cuda()
+
+
 def current_device():
     return backend.current_cuda_index()
 
 
-def set_device(device):
+def _index(device, optional=True):
+    """A device index from an int, 'cuda:N', a device or None (the current device)."""
     from ember._device import device as _dev
-    idx = device if isinstance(device, int) else _dev(device).index or 0
+    if device is None:
+        return current_device()
+    if isinstance(device, int) and not isinstance(device, bool):
+        return device
+    if isinstance(device, str):
+        device = _dev(device)
+    if isinstance(device, _dev):
+        if device.type != 'cuda':
+            raise ValueError(f"Expected a cuda device, but got: {device}")
+        return current_device() if device.index is None else device.index
+    raise ValueError(f"Expected a torch.device with a specified index or an integer, but got:{device}")
+
+
+def set_device(device):
+    """Make ``device`` the current CUDA device ('cuda' then means it; negative indices do nothing)."""
+    idx = _index(device)
+    if idx < 0:
+        return
+    backend._require_cuda()
+    if idx >= device_count():
+        raise RuntimeError("CUDA error: invalid device ordinal")
+    _rt.use_device(idx)
     backend.set_current_cuda_index(idx)
 
 
-def manual_seed(seed):
-    pass  # CUDA tensors draw from the host generator, so the CPU seed already fixes them
+class device:
+    """Context manager that makes ``device`` current inside the block (``with ember.cuda.device(1):``)."""
+
+    def __init__(self, device):
+        self.idx = _index(device)
+        self.prev_idx = -1
+
+    def __enter__(self):
+        self.prev_idx = current_device()
+        if self.idx >= 0 and self.idx != self.prev_idx:
+            set_device(self.idx)
+
+    def __exit__(self, *exc):
+        if self.idx >= 0 and self.idx != self.prev_idx:
+            set_device(self.prev_idx)
+        return False
 
 
-def manual_seed_all(seed):
-    pass
+class device_of(device):
+    """Context manager that makes the device of ``obj`` (a CUDA tensor) current; CPU tensors do nothing."""
+
+    def __init__(self, obj):
+        super().__init__(obj.get_device() if obj.is_cuda else -1)
 
 
 def synchronize(device=None):
-    if is_available():
-        backend.cuda_synchronize(current_device() if device is None else _index(device))
+    """Wait for all work queued on ``device`` (the current one by default) to finish."""
+    backend.cuda_synchronize(_index(device))
+
+
+class _CudaDeviceProperties:
+    def __init__(self, props):
+        self.name = props['name'].decode() if isinstance(props['name'], bytes) else props['name']
+        self.major = int(props['major'])
+        self.minor = int(props['minor'])
+        self.total_memory = int(props['totalGlobalMem'])
+        self.multi_processor_count = int(props['multiProcessorCount'])
+        self.is_integrated = int(props.get('integrated', 0))
+        self.is_multi_gpu_board = int(props.get('isMultiGpuBoard', 0))
+        self.L2_cache_size = int(props.get('l2CacheSize', 0))
+        self.warp_size = int(props.get('warpSize', 32))
+
+    def __repr__(self):
+        return (f"_CudaDeviceProperties(name='{self.name}', major={self.major}, minor={self.minor}, "
+                f"total_memory={self.total_memory // 2 ** 20}MB, "
+                f"multi_processor_count={self.multi_processor_count}, L2_cache_size={self.L2_cache_size // 2 ** 20}MB)")
+
+
+def get_device_properties(device=None):
+    backend._require_cuda()
+    idx = _index(device)
+    if not 0 <= idx < device_count():
+        raise AssertionError("Invalid device id")
+    return _CudaDeviceProperties(backend.cuda_device_properties(idx))
 
 
 def get_device_name(device=None):
-    return backend.cuda_device_properties(current_device() if device is None else _index(device))['name'].decode()
+    return get_device_properties(device).name
 
 
-def _index(device):
-    from ember._device import device as _dev
-    if isinstance(device, int):
-        return device
-    return _dev(device).index or 0
+def get_device_capability(device=None):
+    p = get_device_properties(device)
+    return p.major, p.minor
 
 
-def is_initialized():
-    return is_available()
+# ---------------------------------------------------------------- streams and events
+
+class Stream:
+    """A queue of device work. ``with ember.cuda.stream(s):`` (or ``with s:``) sends ops to it."""
+
+    def __init__(self, device=None, priority=0, **kwargs):
+        backend._require_cuda()
+        idx = _index(device)
+        self._stream = kwargs.pop('_stream', None) or _rt.new_stream(idx, priority)
+        from ember._device import device as _dev
+        self.device = _dev('cuda', idx)
+        self.priority = priority
+
+    @property
+    def cuda_stream(self):
+        return self._stream.ptr
+
+    def query(self):
+        """True when all work queued so far has finished."""
+        return bool(self._stream.done)
+
+    def synchronize(self):
+        self._stream.synchronize()
+
+    def wait_event(self, event):
+        self._stream.wait_event(event._event)
+
+    def wait_stream(self, stream):
+        self.wait_event(stream.record_event())
+
+    def record_event(self, event=None):
+        event = Event() if event is None else event
+        event.record(self)
+        return event
+
+    def __enter__(self):
+        self._stream.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._stream.__exit__(*exc)
+        return False
+
+    def __eq__(self, other):
+        return isinstance(other, Stream) and self._stream is other._stream
+
+    def __hash__(self):
+        return hash(id(self._stream))
+
+    def __repr__(self):
+        return f"<ember.cuda.Stream device={self.device} cuda_stream={hex(self.cuda_stream)}>"
+
+
+class Event:
+    """A marker in a stream: record it, wait for it, time between two (``enable_timing=True``)."""
+
+    def __init__(self, enable_timing=False, blocking=False, interprocess=False):
+        if interprocess:
+            raise NotImplementedError("ember.cuda.Event(interprocess=True) is not supported: CuPy events "
+                                      "cannot be shared between processes")
+        self._event = _rt.new_event(enable_timing, blocking)
+        self.enable_timing = enable_timing
+        self._recorded = False
+
+    def record(self, stream=None):
+        stream = current_stream() if stream is None else stream
+        self._event.record(stream._stream)
+        self._recorded = True
+
+    def wait(self, stream=None):
+        (current_stream() if stream is None else stream).wait_event(self)
+
+    def query(self):
+        return bool(self._event.done)
+
+    def synchronize(self):
+        self._event.synchronize()
+
+    def elapsed_time(self, end_event):
+        """Milliseconds between this event and ``end_event`` (both recorded, both timing)."""
+        if not (self.enable_timing and end_event.enable_timing):
+            raise RuntimeError("Both events must be created with argument 'enable_timing=True'.")
+        if not (self._recorded and end_event._recorded):
+            raise RuntimeError("Both events must be recorded before calculating elapsed time.")
+        return _rt.elapsed_ms(self._event, end_event._event)
+
+
+def current_stream(device=None):
+    """The stream ops are queued on now (the default stream unless a ``stream`` block is active)."""
+    return Stream(device, _stream=_rt.current_stream())
+
+
+def default_stream(device=None):
+    return Stream(device, _stream=_rt.null_stream())
+
+
+def set_stream(stream):
+    if stream is not None:
+        stream._stream.use()
+
+
+@contextlib.contextmanager
+def stream(stream):
+    """Queue ops on ``stream`` inside the block (``None`` leaves the current stream)."""
+    if stream is None:
+        yield
+        return
+    with stream:
+        yield
+
+
+# ---------------------------------------------------------------- memory (CuPy's memory pool)
+
+def memory_allocated(device=None):
+    """Bytes of device memory held by tensors on ``device``."""
+    backend._require_cuda()
+    return _rt.allocated(_index(device))
+
+
+def max_memory_allocated(device=None):
+    """The most bytes held at once since the program began or ``reset_peak_memory_stats``
+    (tracked from the first call of a memory statistic on)."""
+    backend._require_cuda()
+    return _rt.peak_allocated(_index(device))
+
+
+def memory_reserved(device=None):
+    """Bytes the caching allocator holds on ``device``, in use or cached for reuse."""
+    backend._require_cuda()
+    return _rt.reserved(_index(device))
+
+
+def max_memory_reserved(device=None):
+    return max(memory_reserved(device), max_memory_allocated(device))
+
+
+def reset_peak_memory_stats(device=None):
+    backend._require_cuda()
+    _rt.reset_peak(_index(device))
+
+
+def empty_cache():
+    """Release cached, unused device memory to the driver (tensors keep theirs)."""
+    if is_available():
+        _rt.empty_cache()
+
+
+# ---------------------------------------------------------------- random seeds
+
+def manual_seed(seed):
+    """Seed CUDA random numbers. ember draws them from the default generator and copies them to
+    the device, so this seeds that generator (as ``ember.manual_seed`` does)."""
+    from ember._random.generator import default_generator
+    default_generator.manual_seed(int(seed))
+
+
+def manual_seed_all(seed):
+    manual_seed(seed)
+
+
+def seed():
+    from ember.ops.random import seed as _seed
+    _seed()
+
+
+seed_all = seed
+
+
+def initial_seed():
+    from ember.ops.random import initial_seed as _initial
+    return _initial()

@@ -53,7 +53,8 @@ def named(name, fields):
 def info_tensor(info, device):
     """LAPACK-style ``info``: an int32 tensor with the batch shape (0 means success)."""
     from ember._tensor import Tensor
-    return Tensor._make(np.asarray(info, dtype=np.int32), device)
+    from ember.backend import move, to_numpy
+    return Tensor._make(move(to_numpy(info).astype(np.int32), device), device)
 
 
 def eye_like(A, n=None, m=None):

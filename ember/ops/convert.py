@@ -10,9 +10,9 @@ class ToCopy(Primitive):
     node_name = 'ToCopyBackward0'
 
     @staticmethod
-    def forward(ctx, x, np_dtype, dev, src_dev, copy):
+    def forward(ctx, x, np_dtype, dev, src_dev, copy, non_blocking=False):
         ctx.back = (x.dtype, src_dev)
-        out = backend.move(x, dev) if dev != src_dev else x
+        out = backend.move(x, dev, non_blocking) if dev != src_dev else x
         out = out.astype(np_dtype, copy=copy or out is x)
         return out
 
@@ -20,14 +20,13 @@ class ToCopy(Primitive):
     def backward(ctx, g):
         src_dtype, src_dev = ctx.back
         from ember._dtype import from_numpy_dtype
-        return g.to(device=src_dev, dtype=from_numpy_dtype(src_dtype)), None, None, None, None
+        return g.to(device=src_dev, dtype=from_numpy_dtype(src_dtype)), None, None, None, None, None
 
 
 def _parse(args, kwargs):
     dev = kwargs.pop('device', None)
     dt = kwargs.pop('dtype', None)
     copy = kwargs.pop('copy', False)
-    kwargs.pop('non_blocking', None)
     for a in args:
         if isinstance(a, Tensor):
             dev, dt = a.device, a.dtype
@@ -39,20 +38,20 @@ def _parse(args, kwargs):
             continue
         elif a is not None:
             dt = to_dtype(a)
-    return dev, dt, copy
+    return dev, dt, copy, kwargs.pop('non_blocking', False)
 
 
 def to(self, *args, **kwargs):
     kwargs = dict(kwargs)
     memory_format = kwargs.pop('memory_format', _formats.preserve_format)
-    dev, dt, copy = _parse(args, kwargs)
+    dev, dt, copy, non_blocking = _parse(args, kwargs)
     dev = as_device(dev) if dev is not None else self._device
     dt = to_dtype(dt) if dt is not None else self.dtype
     result = self
     if dev != self._device or dt is not self.dtype or copy:
         if dev.type == 'cuda':
             backend.get_array_module(dev)  # raises a clear error without CUDA
-        result = ToCopy.apply(self, dt.np_dtype, dev, self._device, copy)
+        result = ToCopy.apply(self, dt.np_dtype, dev, self._device, copy, bool(non_blocking))
         result._device = dev  # apply labels results with the inputs' device; this op changes it
     if memory_format is not _formats.preserve_format and not _formats.is_in_format(result._data, memory_format):
         result = result.contiguous(memory_format=memory_format)

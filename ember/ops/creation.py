@@ -85,6 +85,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     else:
         if isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in _flatten_once(data)):
             data = _to_nested_list(data)
+        elif backend.is_device_array(data):
+            data = backend.to_numpy(data)
         try:
             arr = np.array(data, dtype=dt.np_dtype)
         except OverflowError:

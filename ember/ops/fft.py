@@ -96,7 +96,8 @@ class FftC2R(Primitive):
             shape = [1] * g.ndim
             shape[last] = half
             from ember._tensor import Tensor
-            gx = gx * Tensor._make(scale.reshape(shape), g.device)
+            from ember import backend
+            gx = gx * Tensor._make(backend.move(scale.reshape(shape), g.device), g.device)
         return gx, None, None, None
 
 

@@ -98,7 +98,8 @@ class ScatterView(Primitive):
     def forward(ctx, base, value, view_fn):
         ctx.view_fn = view_fn
         out = base.copy()
-        region = view_fn(Tensor._make(out))
+        from ember import backend
+        region = view_fn(Tensor._make(out, backend.device_of(out)))
         region._data[...] = value
         return out
 

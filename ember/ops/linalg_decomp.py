@@ -238,11 +238,11 @@ def _eig_forward(name, A):
         raise NotImplementedError(f"{name}: gradients through the complex eigendecomposition are not supported "
                                   "yet; use linalg.eigh for symmetric matrices, or call it on A.detach()")
     from ember._tensor import Tensor
-    xp = A._xp if hasattr(A, '_xp') else np
-    w, v = np.linalg.eig(np.asarray(A._data))
+    from ember.backend import move, to_numpy
+    w, v = np.linalg.eig(to_numpy(A._data))  # on the host, as PyTorch's CUDA eig does (MAGMA)
     ctype = np.complex128 if A._data.dtype in (np.float64, np.complex128) else np.complex64
-    return (Tensor._make(xp.asarray(w.astype(ctype, copy=False)), A.device),
-            Tensor._make(xp.asarray(np.ascontiguousarray(v.astype(ctype, copy=False))), A.device))
+    return (Tensor._make(move(w.astype(ctype, copy=False), A.device), A.device),
+            Tensor._make(move(np.ascontiguousarray(v.astype(ctype, copy=False)), A.device), A.device))
 
 
 @op('linalg')

@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from ember.backend import to_numpy
 from ember.autograd.function import Primitive
 from ember.ops._linalg_util import check_matrix, check_square, matrices, named, write_out
 from ember.ops._registry import op
@@ -145,6 +146,7 @@ class LdlSolve(Primitive):
 
     @staticmethod
     def forward(ctx, ld, piv, b):
+        ld, piv, b = to_numpy(ld), to_numpy(piv), to_numpy(b)  # LAPACK's sytrs runs on the host
         shape = np.broadcast_shapes(ld.shape[:-2], b.shape[:-2])
         lds = np.broadcast_to(ld, shape + ld.shape[-2:]).reshape((-1,) + ld.shape[-2:])
         pivs = np.broadcast_to(piv, shape + piv.shape[-1:]).reshape((-1, piv.shape[-1]))

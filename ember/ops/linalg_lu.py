@@ -5,6 +5,7 @@ column, each vectorised over every matrix (same pivots, same 1-based ``pivots`` 
 """
 import numpy as np
 
+from ember.backend import to_numpy
 from ember.autograd.function import Primitive
 from ember.ops._linalg_util import batch_prefix, check_float, check_matrix, named, write_out
 from ember.ops._registry import op
@@ -51,11 +52,12 @@ def _permutation(piv, m, dtype):
 
 def _perm_tensor(pivots, m, like):
     from ember._tensor import Tensor
-    piv = np.asarray(pivots._data).reshape((-1, pivots.shape[-1]))
+    piv = to_numpy(pivots._data).reshape((-1, pivots.shape[-1]))  # built on the host, then moved
     if piv.size and (piv.min() < 1 or piv.max() > m):
         raise RuntimeError("lu_unpack: pivots must be between 1 and LU.size(-2) inclusive.")
     P = _permutation(piv, m, like._data.dtype).reshape(tuple(pivots.shape[:-1]) + (m, m))
-    return Tensor._make(P, like.device)
+    from ember.backend import move
+    return Tensor._make(move(P, like.device), like.device)
 
 
 def _split(LU):
@@ -80,7 +82,7 @@ class LuFactor(Primitive):
     @staticmethod
     def forward(ctx, a):
         batch = a.shape[:-2]
-        lu, piv, info = _getrf(np.asarray(a).reshape((-1,) + a.shape[-2:]))
+        lu, piv, info = _getrf(to_numpy(a).reshape((-1,) + a.shape[-2:]))  # LAPACK on the host
         lu = ctx.xp.asarray(lu.reshape(a.shape))
         ctx.save_for_backward(lu)
         ctx.piv = piv
@@ -105,8 +107,9 @@ class LuFactor(Primitive):
             ga2 = solve_triangular(U.mH, gL2, upper=False, left=False)
             ga = cat([_square_backward(L1, U, gL1, gU - L2.mH.matmul(ga2)), ga2], -2)
         from ember._tensor import Tensor
-        P = Tensor._make(_permutation(ctx.piv, m, LU._data.dtype).reshape(tuple(LU.shape[:-2]) + (m, m)), LU.device)
-        return P.matmul(ga)
+        from ember.backend import move
+        P = _permutation(ctx.piv, m, LU._data.dtype).reshape(tuple(LU.shape[:-2]) + (m, m))
+        return Tensor._make(move(P, LU.device), LU.device).matmul(ga)
 
 
 def _factor(name, A, pivot):

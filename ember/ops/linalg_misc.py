@@ -272,7 +272,8 @@ def geqrf(input, *, out=None):
     """QR as LAPACK stores it: R above the diagonal, the Householder vectors below, and their scales."""
     from ember._tensor import Tensor
     check_matrix('torch.geqrf', input)
-    a = np.asarray(input._data)
+    from ember.backend import move, to_numpy
+    a = to_numpy(input._data)  # LAPACK's geqrf on the host; the results go back to input's device
     stack = a.reshape((-1,) + a.shape[-2:])
     hs, taus = [], []
     for m in stack:
@@ -281,10 +282,10 @@ def geqrf(input, *, out=None):
         taus.append(tau)
     k = min(a.shape[-2:])
     res = named('geqrf', ('a', 'tau'))(
-        Tensor._make(np.ascontiguousarray(np.stack(hs).reshape(a.shape)) if stack.shape[0] else a.copy(),
-                     input.device),
-        Tensor._make(np.stack(taus).reshape(a.shape[:-2] + (k,)) if stack.shape[0] else
-                     np.zeros(a.shape[:-2] + (k,), a.dtype), input.device))
+        Tensor._make(move(np.ascontiguousarray(np.stack(hs).reshape(a.shape)) if stack.shape[0] else a.copy(),
+                          input.device), input.device),
+        Tensor._make(move(np.stack(taus).reshape(a.shape[:-2] + (k,)) if stack.shape[0] else
+                          np.zeros(a.shape[:-2] + (k,), a.dtype), input.device), input.device))
     return write_out(res, out)
 
 

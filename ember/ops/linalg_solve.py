@@ -171,7 +171,8 @@ def solve(A, B, *, left=True, out=None):
 def _pivot_info(A):
     """LAPACK's ``info`` for each matrix of a batch: the 1-based first zero pivot of its LU (0: none)."""
     from ember.ops.linalg_lu import _getrf
-    return _getrf(matrices(A._data))[2].reshape(A.shape[:-2])
+    from ember.backend import to_numpy
+    return _getrf(to_numpy(matrices(A._data)))[2].reshape(A.shape[:-2])  # LAPACK on the host
 
 
 def _where_singular(info, A, singular, regular):

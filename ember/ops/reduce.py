@@ -1015,6 +1015,6 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     xp = input._xp
     data = input._data
     lo, hi = (data.min(), data.max()) if min == 0 and max == 0 else (min, max)
-    h, _ = np.histogram(data, bins=bins, range=(float(lo), float(hi)))
+    h, _ = xp.histogram(data, bins=bins, range=(float(lo), float(hi)))
     _result = Tensor._make(xp.asarray(h, dtype=data.dtype), input._device)
     return _result if out is None else write_out('histc', _result, out)

@@ -223,7 +223,7 @@ class Xlog1py(Primitive):
         ctx.save_for_backward(x, y)
         with np.errstate(divide='ignore', invalid='ignore'):
             out = xp.where(x == 0, 0.0, x * xp.log1p(y))
-        return xp.where(xp.isnan(y), xp.nan, out).astype(np.result_type(x, y), copy=False)
+        return xp.where(xp.isnan(y), xp.nan, out).astype(xp.result_type(x, y), copy=False)
 
     @staticmethod
     def backward(ctx, g):

@@ -381,9 +381,10 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     hist=tensor([0., 5., 2., 0.]),
     bin_edges=tensor([0.0000, 0.7500, 1.5000, 2.2500, 3.0000]))
     """
-    data = input.detach().numpy().reshape(-1)
-    w = None if weight is None else weight.detach().numpy().reshape(-1)
-    edges = bins.detach().numpy() if isinstance(bins, Tensor) else int(bins)
+    # counted on the host (CUDA tensors are copied); the results go back to input's device
+    data = input.detach().cpu().numpy().reshape(-1)
+    w = None if weight is None else weight.detach().cpu().numpy().reshape(-1)
+    edges = bins.detach().cpu().numpy() if isinstance(bins, Tensor) else int(bins)
     hist, bin_edges = np.histogram(data, bins=edges, range=range, weights=w, density=density)
     dt = input.dtype
     _result = _Histogram(input.new_tensor(hist.astype(dt.np_dtype)), input.new_tensor(bin_edges.astype(dt.np_dtype)))
@@ -402,14 +403,14 @@ def histogramdd(input, bins=10, *, range=None, weight=None, density=False):
             [1., 0., 0.],
             [1., 0., 1.]])
     """
-    points = input.detach().numpy()
+    points = input.detach().cpu().numpy()  # counted on the host, as histogram
     points = points.reshape(-1, points.shape[-1])
     if isinstance(bins, (list, tuple)) and bins and isinstance(bins[0], Tensor):
-        edges = [b.detach().numpy() for b in bins]
+        edges = [b.detach().cpu().numpy() for b in bins]
     else:
         edges = bins
     pairs = None if range is None else [tuple(range[i:i + 2]) for i in builtins.range(0, len(range), 2)]
-    w = None if weight is None else weight.detach().numpy().reshape(-1)
+    w = None if weight is None else weight.detach().cpu().numpy().reshape(-1)
     hist, bin_edges = np.histogramdd(points, bins=edges, range=pairs, weights=w, density=density)
     dt = input.dtype
     return _HistogramDD(input.new_tensor(hist.astype(dt.np_dtype)),

@@ -391,16 +391,32 @@ def dim_order(input):
 
 @op('Tensor')
 def is_pinned(input, device=None):
-    """False: ember allocates no page-locked host memory."""
-    return False
+    """Whether the tensor lies in page-locked host memory (made by ``pin_memory``)."""
+    from ember.backend import cuda_runtime
+    _pinning_device(device)
+    return cuda_runtime.is_pinned(input._data)
+
+
+def _pinning_device(device):
+    if device is not None:
+        from ember._device import device as _dev
+        if _dev(device).type != 'cuda':
+            raise RuntimeError(f"Expected a cuda device, but got: {_dev(device)}")
 
 
 @op('Tensor')
 def pin_memory(input, device=None):
-    """Page-locked copies: PyTorch's error without an accelerator; ember's CUDA backend does not
-    allocate pinned host memory yet, and says so rather than return ordinary memory."""
+    """A copy in page-locked host memory, from which ``.to('cuda', non_blocking=True)`` copies
+    asynchronously (the tensor itself when it is pinned already)."""
     from ember import cuda
+    from ember.backend import cuda_runtime
     if not cuda.is_available():
         raise RuntimeError("Cannot access accelerator device when none is available.")
-    raise RuntimeError("ember does not allocate page-locked (pinned) host memory yet; move the tensor with "
-                       ".to('cuda') instead")
+    _pinning_device(device)
+    if input.device.type != 'cpu':
+        raise RuntimeError(f"cannot pin '{input.type()}' only dense CPU tensors can be pinned")
+    if cuda_runtime.is_pinned(input._data):
+        return input
+    arr = cuda_runtime.pinned_empty(input.shape, input._data.dtype)
+    arr[...] = input._data
+    return Tensor._make(arr, input.device)

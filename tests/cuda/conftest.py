@@ -1,5 +1,6 @@
 """Every test here runs on a 'cuda' device: a real GPU through CuPy when one is present
-(``EMBER_TEST_REAL_CUDA=1`` and CuPy sees a GPU), otherwise the strict stand-in device."""
+(``EMBER_TEST_REAL_CUDA=1`` and CuPy sees a GPU), otherwise the strict stand-in device.
+A module that sets ``CUDA_MODULES = None`` runs instead as if CuPy were not installed."""
 import os
 
 import pytest
@@ -12,8 +13,15 @@ def _real_gpu():
 
 
 @pytest.fixture(autouse=True)
-def cuda_device():
+def cuda_device(request):
     """'cuda' served by the strict stand-in for the duration of one test (or the real GPU)."""
+    if getattr(request.module, 'CUDA_MODULES', 'standin') is None:
+        restore = backend._use_cuda_modules(None, None)
+        try:
+            yield 'absent'
+        finally:
+            restore()
+        return
     if _real_gpu():
         yield 'gpu'
         return

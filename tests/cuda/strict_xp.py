@@ -100,6 +100,9 @@ class MemoryPool:
         self._used[dev] += size
         self._cached[dev] = max(0, self._cached[dev] - size)
         self._owners[key] = weakref.finalize(root, self._release, key, dev, size)
+        for hook in list(_HOOKS):
+            hook.malloc_postprocess(device_id=dev, size=root.nbytes, mem_size=size,
+                                    mem_ptr=root.__array_interface__['data'][0], pmem_id=0)
 
     def _release(self, key, dev, size):
         self._owners.pop(key, None)
@@ -107,7 +110,7 @@ class MemoryPool:
         self._cached[dev] += size
 
     def used_bytes(self):
-        return self._used[_State.current]
+        return self._used[_State.current]  # CuPy's pools are per device: this is the current one's
 
     def total_bytes(self):
         return self._used[_State.current] + self._cached[_State.current]
@@ -591,31 +594,30 @@ def get_elapsed_time(start, end):
     return (end._time - start._time) * 1000.0
 
 
-class PinnedMemoryPointer:
-    def __init__(self, size):
-        self._buf = bytearray(size)
-        self.size = size
-
-    def __getbuffer__(self):  # pragma: no cover - used through memoryview below
-        return memoryview(self._buf)
-
-
-_PINNED = weakref.WeakValueDictionary()
+class PinnedMemoryPointer(bytearray):
+    """Host memory CuPy would page-lock; a buffer NumPy can wrap (``np.frombuffer``)."""
 
 
 def alloc_pinned_memory(size):
     return PinnedMemoryPointer(size)
 
 
-def is_pinned(arr):
-    """Whether a host array was made by ``alloc_pinned_memory`` (the stand-in's record of it)."""
-    root = arr
-    while isinstance(root.base, np.ndarray):
-        root = root.base
-    return isinstance(root.base, memoryview) and id(root.base.obj) in _PINNED_IDS
+class MemoryHook:
+    """cupy.cuda.MemoryHook: while entered, the pool reports each allocation to it."""
+    name = 'MemoryHook'
+
+    def __enter__(self):
+        _HOOKS.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        _HOOKS.remove(self)
+
+    def malloc_postprocess(self, **kwargs):
+        pass
 
 
-_PINNED_IDS = set()
+_HOOKS = []
 
 cuda = types.ModuleType('strict_xp.cuda')
 cuda.Device = Device
@@ -625,6 +627,8 @@ cuda.Event = Event
 cuda.get_current_stream = get_current_stream
 cuda.get_elapsed_time = get_elapsed_time
 cuda.alloc_pinned_memory = alloc_pinned_memory
+cuda.PinnedMemoryPointer = PinnedMemoryPointer
+cuda.MemoryHook = MemoryHook
 cuda.is_available = lambda: True
 xp.cuda = cuda
 

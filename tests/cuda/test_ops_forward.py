@@ -56,11 +56,7 @@ def assert_same(info, got, want):
 
 # Rows whose op still leaves the device (NumPy/SciPy on device arrays, host-only LAPACK routines).
 # strict: a fix makes the test pass and the row must then leave this list.
-NOT_YET_ON_DEVICE = {
-    'linalg.eigvals', 'linalg.eig', 'linalg.lu_factor', 'linalg.lu_factor_ex', 'linalg.lu_factor_pivots',
-    'linalg.lu', 'linalg.lu_p', 'lu', 'lu_unpack', 'linalg.lu_solve', 'lu_solve', 'linalg.ldl_solve',
-    'linalg.cond', 'geqrf', 'histc', 'special.xlog1py', 'histogram', 'histogramdd',
-}
+NOT_YET_ON_DEVICE = set()
 
 
 def rows(ops):

@@ -308,6 +308,21 @@ class DataLoader:
         return len(self._index_sampler)
 
 
+def _pin(data):
+    """The batch with every CPU tensor in it copied to pinned memory (the structure kept)."""
+    if isinstance(data, Tensor):
+        return data.pin_memory() if data.device.type == 'cpu' else data
+    if isinstance(data, tuple) and hasattr(data, '_fields'):
+        return type(data)(*(_pin(d) for d in data))
+    if isinstance(data, (list, tuple)):
+        return type(data)(_pin(d) for d in data)
+    if isinstance(data, dict):
+        return type(data)((k, _pin(v)) for k, v in data.items())
+    if hasattr(data, 'pin_memory'):  # a user's batch type, as PyTorch's pin_memory protocol
+        return data.pin_memory()
+    return data
+
+
 class _BaseDataLoaderIter:
     def __init__(self, loader):
         from ember import cuda
@@ -324,8 +339,8 @@ class _BaseDataLoaderIter:
         if loader.pin_memory and not cuda.is_available():
             warnings.warn("'pin_memory' argument is set as true but no accelerator is found, "
                           "then device pinned memory won't be used.", stacklevel=2)
-        # NOTE: host arrays are copied to the GPU synchronously anyway, so pinning changes nothing here
-        self._pin_memory = False
+        # batches are copied into page-locked memory, so .to('cuda', non_blocking=True) overlaps with compute
+        self._pin_memory = bool(loader.pin_memory) and cuda.is_available()
         self._timeout = loader.timeout
         self._collate_fn = loader.collate_fn
         self._sampler_iter = iter(self._index_sampler)
@@ -350,6 +365,8 @@ class _BaseDataLoaderIter:
 
     def __next__(self):
         data = self._next_data()
+        if self._pin_memory:
+            data = _pin(data)
         self._num_yielded += 1
         if (self._dataset_kind == _DatasetKind.Iterable and self._IterableDataset_len_called is not None
                 and self._num_yielded > self._IterableDataset_len_called):

@@ -1,0 +1,133 @@
+"""CUDA runtime services over CuPy: devices, streams, events, the memory pool, pinned host memory.
+
+``ember.cuda`` is PyTorch's API over these functions; nothing outside ``ember/backend/`` touches
+CuPy. Each function assumes ``backend._require_cuda()`` has passed (``ember.cuda`` checks first).
+"""
+import numpy as np
+
+from ember import backend
+
+
+def _cp():
+    backend._require_cuda()
+    return backend._cupy
+
+
+def use_device(index):
+    """Make ``index`` CuPy's current device: new device arrays are allocated there."""
+    _cp().cuda.Device(index).use()
+
+
+def device_scope(index):
+    """A context manager in which ``index`` is CuPy's current device."""
+    return _cp().cuda.Device(index)
+
+
+# ---------------------------------------------------------------- streams and events
+
+def new_stream(index, priority=0):
+    with _cp().cuda.Device(index):
+        return backend._cupy.cuda.Stream(non_blocking=True, priority=priority)
+
+
+def current_stream():
+    return _cp().cuda.get_current_stream()
+
+
+def null_stream():
+    return _cp().cuda.Stream.null
+
+
+def new_event(enable_timing, blocking):
+    return _cp().cuda.Event(block=blocking, disable_timing=not enable_timing)
+
+
+def elapsed_ms(start, end):
+    return float(_cp().cuda.get_elapsed_time(start, end))
+
+
+# ---------------------------------------------------------------- the memory pool
+
+_peak = {}      # device index -> the most bytes in use since the last reset
+_hook = None    # the CuPy memory hook that keeps _peak, installed on first use of CUDA memory stats
+
+
+def _pool_bytes(index, which):
+    with _cp().cuda.Device(index):
+        return int(getattr(backend._cupy.get_default_memory_pool(), which)())
+
+
+def allocated(index):
+    """Bytes of device memory held by live arrays (CuPy's pool: used_bytes)."""
+    return _pool_bytes(index, 'used_bytes')
+
+
+def reserved(index):
+    """Bytes the pool holds from the driver, in use or cached (total_bytes)."""
+    return _pool_bytes(index, 'total_bytes')
+
+
+def track_peaks():
+    """Install (once) a CuPy memory hook that records each device's peak allocation.
+
+    CuPy keeps no peak itself; the hook sees every allocation from here on. Before the first call
+    of a memory statistic nothing is tracked, so that the hook costs nothing for other users.
+    """
+    global _hook
+    if _hook is not None and _hook[0] is backend._cupy:
+        return
+    base = _cp().cuda.MemoryHook
+
+    class PeakHook(base):
+        name = 'EmberPeakMemory'
+
+        def malloc_postprocess(self, device_id, size, mem_size, mem_ptr, pmem_id):
+            used = int(backend._cupy.get_default_memory_pool().used_bytes())
+            if used > _peak.get(device_id, 0):
+                _peak[device_id] = used
+
+    hook = PeakHook()
+    hook.__enter__()  # stays active in this thread: there is no matching exit
+    _hook = (backend._cupy, hook)
+    _peak.clear()
+
+
+def peak_allocated(index):
+    track_peaks()
+    now = allocated(index)
+    _peak[index] = max(_peak.get(index, 0), now)
+    return _peak[index]
+
+
+def reset_peak(index):
+    track_peaks()
+    _peak[index] = allocated(index)
+
+
+def empty_cache():
+    """Give the pool's cached (unused) blocks back to the driver, on every device."""
+    cp = _cp()
+    for i in range(cp.cuda.runtime.getDeviceCount()):
+        with cp.cuda.Device(i):
+            cp.get_default_memory_pool().free_all_blocks()
+
+
+# ---------------------------------------------------------------- pinned host memory
+
+def pinned_empty(shape, dtype):
+    """A host NumPy array in page-locked memory (fast, asynchronous copies to the device)."""
+    dtype = np.dtype(dtype)
+    n = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    mem = _cp().cuda.alloc_pinned_memory(max(n, 1))
+    return np.frombuffer(mem, dtype, int(np.prod(shape, dtype=np.int64))).reshape(shape)
+
+
+def is_pinned(arr):
+    """Whether a host array lies in memory CuPy allocated as pinned."""
+    if backend._cupy is None or not isinstance(arr, np.ndarray):
+        return False
+    root = arr
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    owner = getattr(root.base, 'obj', root.base)  # np.frombuffer keeps a memoryview of the owner
+    return isinstance(owner, backend._cupy.cuda.PinnedMemoryPointer)
