@@ -1,0 +1,8 @@
+"""Image file reading, decoding and encoding (torchvision.io), through Pillow (optional extra ``vision``)."""
+from ember.vision.io.image import (  # noqa: F401
+    ImageReadMode, decode_gif, decode_image, decode_jpeg, decode_png, decode_webp, encode_jpeg, encode_png,
+    read_file, read_image, write_file, write_jpeg, write_png,
+)
+
+__all__ = ["ImageReadMode", "decode_gif", "decode_image", "decode_jpeg", "decode_png", "decode_webp", "encode_jpeg",
+           "encode_png", "read_file", "read_image", "write_file", "write_jpeg", "write_png"]
