@@ -18,6 +18,7 @@ from ember.distributed._group import (  # noqa: F401
     destroy_process_group, new_group, get_rank, get_world_size, get_backend, get_process_group_ranks,
     get_global_rank, get_group_rank, get_node_local_rank)
 from ember.distributed._work import Work  # noqa: F401
+from ember.distributed._grad_bucket import GradBucket  # noqa: F401
 from ember.distributed._collectives import (  # noqa: F401
     all_reduce, reduce, reduce_scatter, reduce_scatter_tensor, broadcast, all_gather, all_gather_into_tensor,
     gather, scatter, all_to_all, all_to_all_single, barrier, monitored_barrier, isend, irecv, send, recv,

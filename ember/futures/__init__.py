@@ -12,6 +12,8 @@ A ``Future`` is completed by ``set_result``/``set_exception``, or, for the futur
 tensor([2., 4.])
 """
 
+import types
+
 __all__ = ['Future', 'collect_all', 'wait_all']
 
 _COMPLETED_TWICE = ("Attempting to mark a completed Future as complete again. Note that a Future can only be "
@@ -20,6 +22,9 @@ _COMPLETED_TWICE = ("Attempting to mark a completed Future as complete again. No
 
 class Future:
     """A placeholder for a result computed elsewhere (PyTorch's ``torch.futures.Future``)."""
+
+    # Future[Tensor] in annotations, as with PyTorch's generic Future
+    __class_getitem__ = classmethod(types.GenericAlias)
 
     def __init__(self, *, devices=None):
         if devices:

@@ -8,7 +8,8 @@ from ember.nn.parallel import DataParallel, data_parallel, gather, parallel_appl
 from tests.distributed._launch import passed
 
 CHECKS = ['broadcast-at-construction', 'ddp-equivalence', 'no_sync', 'find_unused_parameters', 'unfinished-reduction',
-          'broadcast_buffers', 'no_grad-forward']
+          'broadcast_buffers', 'no_grad-forward', 'comm-hook-allreduce', 'comm-hook-compress', 'comm-hook-custom',
+          'comm-hook-registration', 'join-uneven-inputs', 'join-buffers', 'join-throw-on-early-termination']
 
 
 @pytest.mark.parametrize('check', CHECKS)

@@ -7,6 +7,9 @@ bucket's gradients are copied into one flat buffer, divided by the world size an
 ranks with a non-blocking all-reduce, while backward goes on. Buckets are launched strictly in index
 order, so every rank issues the same sequence of collectives. When the last bucket is launched, the
 reducer waits for all of them and writes the averaged gradients back into ``.grad``.
+
+With a communication hook (``register_comm_hook``) the bucket's gradients go to the hook instead,
+not yet averaged, as a ``GradBucket``; the hook returns a ``Future`` of the synchronised flat tensor.
 """
 import numpy as np
 
@@ -38,6 +41,7 @@ class _Bucket:
         self.send = np.empty(int(self.offsets[-1]), dtype)
         self.recv = np.empty_like(self.send)
         self.request = None
+        self.future = None                         # what a communication hook returned
         self.pending = 0
 
 
@@ -56,6 +60,8 @@ class Reducer:
         self.ready = set()
         self.used = np.zeros(len(params), np.uint8)
         self.next_bucket = 0
+        self.comm_hook = None         # (hook, state) from DistributedDataParallel.register_comm_hook
+        self.div_factor = None        # None: the group's size; else what the join context counted
         # NOTE: the accumulator nodes are held here: a hook registered on one lives only as long as it
         self._accumulators = [p._grad_accumulator() for p in params]
         self._handles = [p.register_post_accumulate_grad_hook(self._hook_for(i)) for i, p in enumerate(params)]
@@ -82,6 +88,7 @@ class Reducer:
         for b in self.buckets:
             b.pending = len(b.params)
             b.request = None
+            b.future = None
         if self.find_unused:
             reached = _reachable_leaves(outputs)
             for i, p in enumerate(self.params):
@@ -104,24 +111,55 @@ class Reducer:
         if self.next_bucket == len(self.buckets):
             self._finalize()
 
-    def _launch(self, bucket):
+    def _launch(self, bucket, joined=False):
+        """Start the bucket's reduction: its gradients (zeros for a rank that has joined, which only
+        matches the others' collectives) averaged by an all-reduce, or handed to the hook."""
         check_usable(self.pg, 'DistributedDataParallel gradient all_reduce')
-        n = self.pg.size()
+        hook = self.comm_hook
+        n = 1 if hook is not None else (self.div_factor or self.pg.size())
         for (i, p), lo, hi in zip(bucket.params, bucket.offsets[:-1], bucket.offsets[1:]):
             g = p._grad
-            if g is None:
+            if g is None or joined:
                 bucket.send[lo:hi] = 0
             else:
                 np.divide(backend.to_numpy(g._data).reshape(-1), n, out=bucket.send[lo:hi])
+        if hook is not None:
+            self._run_hook(bucket, *hook)
+            return
         MPI = _mpi.load()
         dt = _mpi.datatype(MPI, bucket.send.dtype)
         if dt is None:
             raise RuntimeError(f"DistributedDataParallel cannot all-reduce {bucket.send.dtype} gradients over MPI")
         bucket.request = self.pg._comm.Iallreduce([bucket.send, dt], [bucket.recv, dt], MPI.SUM)
 
+    def _run_hook(self, bucket, hook, state):
+        from ember.distributed._grad_bucket import GradBucket
+        from ember.futures import Future
+        buffer = Tensor._make(bucket.send.copy())
+        grad_bucket = GradBucket(bucket.index, buffer, [p for _, p in bucket.params],
+                                 bucket.index == len(self.buckets) - 1)
+        fut = hook(state, grad_bucket)
+        if not isinstance(fut, Future):
+            raise RuntimeError("Communication hook: return value must be an ember.futures.Future "
+                               f"(torch.futures.Future), got {type(fut).__name__}")
+        bucket.future = fut
+
+    def _hook_result(self, bucket):
+        value = bucket.future.wait()
+        if isinstance(value, (list, tuple)) and len(value) == 1:
+            value = value[0]
+        if not isinstance(value, Tensor) or value.numel() != bucket.send.size:
+            raise RuntimeError("Communication hook: the Future must hold one tensor with the bucket's "
+                               f"{bucket.send.size} elements, got "
+                               f"{value.numel() if isinstance(value, Tensor) else type(value).__name__}")
+        return backend.to_numpy(value._data).reshape(-1).astype(bucket.send.dtype, copy=False)
+
     def _finalize(self):
         self.expect_hooks = False
-        requests = [b.request for b in self.buckets]
+        if self.comm_hook is not None:
+            for b in self.buckets:
+                b.recv = self._hook_result(b)
+        requests = [b.request for b in self.buckets if b.request is not None]
         used = None
         if self.find_unused:
             used = np.empty_like(self.used)
@@ -142,6 +180,23 @@ class Reducer:
                     else:
                         g._data[...] = backend.move(avg, p._device)
                     g._version_counter.value += 1
+
+    def shadow_backward(self):
+        """A rank that has joined (uneven inputs) takes part in one backward pass of the others:
+        the same reductions, in the same order, contributing zeros; its own gradients stay as they are."""
+        for b in self.buckets:
+            b.request, b.future = None, None
+            self._launch(b, joined=True)
+        if self.comm_hook is not None:
+            for b in self.buckets:
+                self._hook_result(b)
+        requests = [b.request for b in self.buckets if b.request is not None]
+        if self.find_unused:
+            MPI = _mpi.load()
+            unused_here = np.zeros_like(self.used)
+            requests.append(self.pg._comm.Iallreduce([unused_here, MPI.UINT8_T], [np.empty_like(self.used),
+                                                                                  MPI.UINT8_T], MPI.MAX))
+        Work(self.pg, 'DistributedDataParallel gradient all_reduce (joined rank)', requests).wait()
 
     def remove(self):
         for h in self._handles:
