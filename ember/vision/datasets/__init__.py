@@ -9,7 +9,17 @@ from ember.vision.datasets.cifar import CIFAR10, CIFAR100  # noqa: F401
 from ember.vision.datasets.folder import DatasetFolder, ImageFolder  # noqa: F401
 from ember.vision.datasets.fakedata import FakeData  # noqa: F401
 from ember.vision.datasets.digits import Digits  # noqa: F401
+from ember.vision.datasets.svhn import SVHN  # noqa: F401
+from ember.vision.datasets.stl10 import STL10  # noqa: F401
+from ember.vision.datasets.celeba import CelebA  # noqa: F401
+from ember.vision.datasets.flowers102 import Flowers102  # noqa: F401
+from ember.vision.datasets.oxford_iiit_pet import OxfordIIITPet  # noqa: F401
+from ember.vision.datasets.food101 import Food101  # noqa: F401
+from ember.vision.datasets.imagenet import ImageNet  # noqa: F401
+from ember.vision.datasets.voc import VOCDetection, VOCSegmentation  # noqa: F401
+from ember.vision.datasets.coco import CocoCaptions, CocoDetection  # noqa: F401
 from ember.vision.datasets import utils  # noqa: F401
 
 __all__ = ["VisionDataset", "MNIST", "FashionMNIST", "KMNIST", "EMNIST", "CIFAR10", "CIFAR100", "DatasetFolder",
-           "ImageFolder", "FakeData", "Digits"]
+           "ImageFolder", "FakeData", "Digits", "SVHN", "STL10", "CelebA", "Flowers102", "OxfordIIITPet", "Food101",
+           "ImageNet", "VOCDetection", "VOCSegmentation", "CocoDetection", "CocoCaptions"]
