@@ -1,4 +1,5 @@
 """ember.vision.utils against torchvision.utils outputs recorded in tests/fixtures/vision_utils/utils.npz."""
+import ast
 import io
 import os
 import warnings
@@ -11,15 +12,8 @@ from ember.vision import utils
 from tests.vision._helpers import needs_pil
 
 _DATA = np.load(os.path.join(os.path.dirname(__file__), "..", "fixtures", "vision_utils", "utils.npz"))
-_GRID_CASES = {
-    "default": ("batch", {}),
-    "nrow2_pad3": ("batch", dict(nrow=2, padding=3, pad_value=0.25)),
-    "normalize": ("batch", dict(normalize=True)),
-    "range": ("batch", dict(normalize=True, value_range=(0.0, 1.0), nrow=3)),
-    "scale_each": ("batch", dict(normalize=True, scale_each=True, padding=0)),
-    "gray": ("gray", dict(nrow=5, padding=1)),
-    "single": ("single", {}),
-}
+_GRID_CASES = {k.split("/")[1]: ast.literal_eval(str(_DATA[k])) for k in _DATA.files
+               if k.startswith("grid/") and k.endswith("/case")}
 
 
 def _t(key):
@@ -64,14 +58,8 @@ def test_save_image_writes_torchvisions_png(tmp_path):
     assert Image.open(path).format == "JPEG" and Image.open(path).size == expected.shape[1::-1]
 
 
-_BOX_CASES = {
-    "plain": dict(),
-    "colors_width": dict(colors=["red", (0, 255, 0), "#0000ff"], width=3),
-    "fill": dict(fill=True, colors="yellow"),
-    "labels": dict(labels=["a", "bb", "ccc"]),
-    "labels_filled": dict(labels=["cat", "dog", "x"], fill_labels=True, label_colors="white",
-                          label_background_colors=["navy", "maroon", "olive"]),
-}
+_BOX_CASES = {k.split("/")[1]: ast.literal_eval(str(_DATA[k])) for k in _DATA.files
+              if k.startswith("boxes/") and k.endswith("/kwargs")}
 
 
 @needs_pil

@@ -3,12 +3,12 @@ from pathlib import Path
 
 from ember.vision.datasets._download import (check_integrity, download_and_extract_archive, download_url,
                                              verify_str_arg)
+from ember.vision.datasets._labelled_files import LabelledImageFiles
 from ember.vision.datasets._mat import loadmat
 from ember.vision.datasets.folder import default_loader
-from ember.vision.datasets.vision import VisionDataset
 
 
-class Flowers102(VisionDataset):
+class Flowers102(LabelledImageFiles):
     """`Oxford 102 Flower <https://www.robots.ox.ac.uk/~vgg/data/flowers/102/>`_: items are (image, class 0-101).
 
     ``split`` is 'train', 'val' or 'test' (the ``trnid``/``valid``/``tstid`` lists of setid.mat);
@@ -41,20 +41,6 @@ class Flowers102(VisionDataset):
         self._labels = [label_of[i] for i in image_ids]
         self._image_files = [self._images_folder / f"image_{i:05d}.jpg" for i in image_ids]
         self.loader = loader
-
-    def __len__(self):
-        return len(self._image_files)
-
-    def __getitem__(self, idx):
-        image, label = self.loader(self._image_files[idx]), self._labels[idx]
-        if self.transform:
-            image = self.transform(image)
-        if self.target_transform:
-            label = self.target_transform(label)
-        return image, label
-
-    def extra_repr(self):
-        return f"split={self._split}"
 
     def _check_integrity(self):
         if not self._images_folder.is_dir():

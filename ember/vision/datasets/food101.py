@@ -5,11 +5,11 @@ import json
 from pathlib import Path
 
 from ember.vision.datasets._download import download_and_extract_archive, verify_str_arg
+from ember.vision.datasets._labelled_files import LabelledImageFiles
 from ember.vision.datasets.folder import default_loader
-from ember.vision.datasets.vision import VisionDataset
 
 
-class Food101(VisionDataset):
+class Food101(LabelledImageFiles):
     """`Food-101 <https://data.vision.ee.ethz.ch/cvl/datasets_extra/food-101/>`_: 101 dishes, 101,000 images.
 
     ``split`` is 'train' or 'test'; classes are the sorted class names; ``loader`` reads an image path.
@@ -38,20 +38,6 @@ class Food101(VisionDataset):
             self._labels += [self.class_to_idx[class_label]] * len(paths)
             self._image_files += [self._images_folder.joinpath(*f"{p}.jpg".split("/")) for p in paths]
         self.loader = loader
-
-    def __len__(self):
-        return len(self._image_files)
-
-    def __getitem__(self, idx):
-        image, label = self.loader(self._image_files[idx]), self._labels[idx]
-        if self.transform:
-            image = self.transform(image)
-        if self.target_transform:
-            label = self.target_transform(label)
-        return image, label
-
-    def extra_repr(self):
-        return f"split={self._split}"
 
     def _check_exists(self):
         return all(folder.is_dir() for folder in (self._meta_folder, self._images_folder))

@@ -89,10 +89,8 @@ class STL10(VisionDataset):
     def __getitem__(self, index):
         img, target = self.data[index], int(self.labels[index]) if self.labels is not None else None
         img = pil_image().fromarray(np.transpose(img, (1, 2, 0)))
-        if self.transform is not None:
-            img = self.transform(img)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
+        if self.transforms is not None:
+            img, target = self.transforms(img, target)
         return img, target
 
     def __len__(self):

@@ -13,8 +13,6 @@ def ps_roi_align(input, boxes, output_size, spatial_scale=1.0, sampling_ratio=-1
     rois = as_rois(input, boxes)
     ph, pw = pair(output_size)
     _, channels, height, width = input.shape
-    if channels % (ph * pw) != 0:
-        raise RuntimeError("input channels must be a multiple of pooling height * pooling width")
     dtype = rois.dtype.type
     scale, half = dtype(spatial_scale), dtype(0.5)
     start_w, start_h = rois[:, 1] * scale - half, rois[:, 2] * scale - half

@@ -26,8 +26,6 @@ def ps_roi_pool(input, boxes, output_size, spatial_scale=1.0):
     rois = as_rois(input, boxes)
     ph, pw = pair(output_size)
     _, channels, height, width = input.shape
-    if channels % (ph * pw) != 0:
-        raise RuntimeError("input channels must be a multiple of pooling height * pooling width")
     dtype = rois.dtype.type
     weights_y = window_axis_weights(*_bins(rois, spatial_scale, ph, height, 2, dtype), height, dtype)
     weights_x = window_axis_weights(*_bins(rois, spatial_scale, pw, width, 1, dtype), width, dtype)
