@@ -27,3 +27,4 @@ from ember.vision.models.regnet import *  # noqa: F401,F403
 from ember.vision.models.convnext import *  # noqa: F401,F403
 from ember.vision.models.vision_transformer import *  # noqa: F401,F403
 from ember.vision.models.swin_transformer import *  # noqa: F401,F403
+from ember.vision.models.maxvit import *  # noqa: F401,F403

@@ -85,4 +85,9 @@ CASES = {
                                 num_classes=10, block="models.swin_transformer.SwinTransformerBlockV2",
                                 downsample_layer="models.swin_transformer.PatchMergingV2"),
                     input=(1, 3, 36, 28)),
+    # 2x2 windows on 8x8 and 4x4 maps: window and grid partitions differ in the first block
+    "maxvit": dict(builder="maxvit.MaxVit",
+                   kwargs=dict(input_size=[32, 32], stem_channels=8, partition_size=2, block_channels=[8, 16],
+                               block_layers=[2, 1], head_dim=4, stochastic_depth_prob=0.2, num_classes=10),
+                   input=(1, 3, 32, 32)),
 }
