@@ -17,6 +17,9 @@ import numpy as np
 
 from _common import best, import_lib, lenet, side_by_side
 
+# the problem sizes (tests/cuda/test_bench_gpu.py shrinks them to run the script on the stand-in device)
+SIZES = {'matmul_n': 4096, 'mlp_batch': 512, 'lenet_batch': 256, 'resnet_batch': 128, 'gpt_batch': 16}
+
 
 def _timer(lib, fn, number, repeat=5):
     def run():
@@ -49,20 +52,20 @@ def bench(lib_name):
         return lib.tensor(a).to(dev)
     res = {}
 
-    n = 4096
+    n = SIZES['matmul_n']
     a, b = lib.randn(n, n, device=dev), lib.randn(n, n, device=dev)
     res['matmul_4096_tflops'] = 2 * n ** 3 / _timer(lib, lambda: a @ b, 10) / 1e12
 
     mlp = nn.Sequential(nn.Linear(784, 1024), nn.ReLU(), nn.Linear(1024, 1024), nn.ReLU(),
                         nn.Linear(1024, 10)).to(dev)
-    x = tensor(rng.standard_normal((512, 784)).astype(np.float32))
-    y = tensor(rng.integers(0, 10, 512))
+    x = tensor(rng.standard_normal((SIZES['mlp_batch'], 784)).astype(np.float32))
+    y = tensor(rng.integers(0, 10, SIZES['mlp_batch']))
     step = _train_step(lib, mlp, x, y, lib.optim.SGD(mlp.parameters(), lr=0.01, momentum=0.9))
     res['mlp_train_step_ms'] = _timer(lib, step, 10) * 1e3
 
     net = lenet(lib).to(dev)
-    x = tensor(rng.standard_normal((256, 3, 32, 32)).astype(np.float32))
-    y = tensor(rng.integers(0, 10, 256))
+    x = tensor(rng.standard_normal((SIZES['lenet_batch'], 3, 32, 32)).astype(np.float32))
+    y = tensor(rng.integers(0, 10, SIZES['lenet_batch']))
     step = _train_step(lib, net, x, y, lib.optim.SGD(net.parameters(), lr=0.01, momentum=0.9))
     res['lenet_train_step_ms'] = _timer(lib, step, 10) * 1e3
 
@@ -71,15 +74,15 @@ def bench(lib_name):
     cifar.conv1 = nn.Conv2d(3, 64, kernel_size=3, stride=1, padding=1, bias=False)
     cifar.maxpool = nn.Identity()
     cifar = _seeded(lib, cifar).train().to(dev)
-    x = tensor(rng.standard_normal((128, 3, 32, 32)).astype(np.float32))
-    y = tensor(rng.integers(0, 10, 128))
+    x = tensor(rng.standard_normal((SIZES['resnet_batch'], 3, 32, 32)).astype(np.float32))
+    y = tensor(rng.integers(0, 10, SIZES['resnet_batch']))
     step = _train_step(lib, cifar, x, y, lib.optim.SGD(cifar.parameters(), lr=0.01, momentum=0.9))
     res['resnet18_cifar_train_step_ms'] = _timer(lib, step, 3) * 1e3
 
     from bench_attention import gpt_block
     block = gpt_block(lib, fused=False).to(dev)
-    x = tensor(rng.standard_normal((16, 64, 128)).astype(np.float32))
-    y = tensor(rng.integers(0, 65, (16, 64)))
+    x = tensor(rng.standard_normal((SIZES['gpt_batch'], 64, 128)).astype(np.float32))
+    y = tensor(rng.integers(0, 65, (SIZES['gpt_batch'], 64)))
     step = _train_step(lib, block, x, y, lib.optim.AdamW(block.parameters(), lr=1e-3))
     res['gpt_block_train_step_ms'] = _timer(lib, step, 5) * 1e3
     return res

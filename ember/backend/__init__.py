@@ -22,10 +22,12 @@ def _use_cuda_modules(cupy_like, cupyx_like):
     global _cupy, _cupyx, _current_cuda
     saved = (_cupy, _cupyx, _current_cuda)
     _cupy, _cupyx, _current_cuda = cupy_like, cupyx_like, 0
+    _cupy_device[0] = None
 
     def restore():
         global _cupy, _cupyx, _current_cuda
         _cupy, _cupyx, _current_cuda = saved
+        _cupy_device[0] = None
     return restore
 
 
@@ -177,16 +179,36 @@ def cuda_device_properties(index):
     return _cupy.cuda.runtime.getDeviceProperties(index)
 
 
+# The device CuPy allocates on and launches kernels on, as ember last set it. An op on a tensor of
+# 'cuda:1' must run there whatever ember's current device is: CuPy works on its current device
+# (and refuses, or reads across the bus, arrays of another), so ember switches CuPy's device to the
+# op's, and leaves it there (a comparison per op, not a switch per op).
+_cupy_device = [None]
+
+
+def _cupy_on(index):
+    if _cupy_device[0] != index:
+        _cupy.cuda.Device(index).use()
+        _cupy_device[0] = index
+
+
 def get_array_module(device):
-    """numpy for 'cpu', cupy for 'cuda'."""
+    """numpy for 'cpu'; cupy for 'cuda:N', with device N made CuPy's current device."""
     if device.type == 'cpu':
         return np
     _require_cuda()
+    _cupy_on(device.index or 0)
     return _cupy
 
 
 def array_module_of(arr):
-    return np if isinstance(arr, np.ndarray) or _cupy is None else _cupy.get_array_module(arr)
+    """The module of an array; for a device array, its device is made CuPy's current device."""
+    if isinstance(arr, np.ndarray) or _cupy is None:
+        return np
+    xp = _cupy.get_array_module(arr)
+    if xp is _cupy:
+        _cupy_on(arr.device.id)
+    return xp
 
 
 def to_numpy(arr):

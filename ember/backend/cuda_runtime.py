@@ -16,6 +16,7 @@ def _cp():
 def use_device(index):
     """Make ``index`` CuPy's current device: new device arrays are allocated there."""
     _cp().cuda.Device(index).use()
+    backend._cupy_device[0] = index
 
 
 def device_scope(index):

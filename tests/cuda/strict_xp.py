@@ -50,14 +50,19 @@ def _unwrap(x):
 
 
 def _device_of_args(args, kwargs):
+    """The current device, after checking that every device array given lives there: a kernel runs
+    on the current device (CuPy without peer access refuses the rest; with it, reads cross the bus)."""
     for x in list(args) + list(kwargs.values()):
-        if type(x) is ndarray:
-            return x._dev
-        if type(x) in (list, tuple):
-            for i in x:
-                if type(i) is ndarray:
-                    return i._dev
+        for a in (x if type(x) in (list, tuple) else (x,)):
+            if type(a) is ndarray:
+                _check_current(a)
     return _State.current
+
+
+def _check_current(a):
+    if a._dev != _State.current:
+        raise ValueError(f"Array device must be same as the current device: array device = {a._dev} while "
+                         f"current device = {_State.current}")
 
 
 def _wrap(x, dev):
@@ -138,6 +143,7 @@ _COMPARISONS = ['lt', 'le', 'gt', 'ge', 'eq', 'ne']
 
 def _operand(other):
     if type(other) is ndarray:
+        _check_current(other)
         return other._a
     if isinstance(other, np.ndarray):
         _refuse_host(other)
@@ -237,7 +243,7 @@ class ndarray:
             raise AttributeError(f"'cupy.ndarray' object has no attribute '{name}'")
         value = getattr(self._a, name)
         if callable(value):
-            return _wrapped(value, name) if name not in ('get', 'set') else value
+            return _method(value, self._dev)
         return _wrap(value, self._dev)
 
     def get(self, stream=None, order='C', out=None, blocking=True):
@@ -306,6 +312,13 @@ class ndarray:
         return format(self._a, spec) if self._a.ndim == 0 else str(self)
 
 
+def _method(bound, dev):
+    """An array method: NumPy's, on the array's own device (its arguments must not be host arrays)."""
+    def call(*args, **kwargs):
+        return _wrap(bound(*_unwrap(args), **{k: _unwrap(v) for k, v in kwargs.items()}), dev)
+    return call
+
+
 def _rebuild(a, dev):
     return ndarray._make(a, dev)
 
@@ -321,12 +334,15 @@ def _binary(name):
     fn = getattr(operator, name if name not in ('and', 'or') else name + '_')
 
     def forward(self, other):
+        _check_current(self)
         return _wrap(fn(self._a, _operand(other)), self._dev)
 
     def reflected(self, other):
+        _check_current(self)
         return _wrap(fn(_operand(other), self._a), self._dev)
 
     def inplace(self, other):
+        _check_current(self)
         self._a = getattr(operator, 'i' + name)(self._a, _operand(other))
         return self
     return forward, reflected, inplace
@@ -389,8 +405,10 @@ def _asarray(a, dtype=None, order=None, *, blocking=False):
 
 
 def _array(obj, dtype=None, copy=True, order='K', subok=False, ndmin=0, *, blocking=False):
-    if type(obj) is ndarray:
-        return _wrap(np.array(obj._a, dtype=dtype, copy=copy, order=order, ndmin=ndmin), obj._dev)
+    if type(obj) is ndarray:  # a copy lands on the current device (a peer copy when it differs)
+        if not copy and obj._dev == _State.current and (dtype is None or np.dtype(dtype) == obj.dtype):
+            return obj
+        return _wrap(np.array(obj._a, dtype=dtype, copy=True, order=order, ndmin=ndmin), _State.current)
     return ndarray._make(np.array(_unwrap_nested(obj), dtype=dtype, order=order, ndmin=ndmin), _State.current)
 
 

@@ -65,6 +65,26 @@ def test_set_device_and_device_context():
     assert moved.device.index == 0 and moved._data.device.id == 0  # a real copy onto the other device
 
 
+def test_work_on_another_device_runs_there():
+    """Tensors on cuda:1 while cuda:0 is current: their ops, gradients and optimizer steps all run
+    on device 1 (the stand-in, like CuPy without peer access, refuses kernels on another device's arrays)."""
+    if cuda.device_count() < 2:
+        pytest.skip('needs two devices')
+    assert cuda.current_device() == 0
+    model = ember.nn.Linear(3, 2).to('cuda:1')
+    opt = ember.optim.Adam(model.parameters(), lr=0.1)
+    x = ember.randn(4, 3, device='cuda:1')
+    assert x._data.device.id == 1 and ember.zeros(2, device='cuda:1')._data.device.id == 1
+    loss = model(x).relu().sum()
+    loss.backward()
+    opt.step()
+    for p in model.parameters():
+        assert p.device == ember.device('cuda:1') and p._data.device.id == 1 and p.grad._data.device.id == 1
+    assert cuda.current_device() == 0
+    y = ember.ones(2, device='cuda') + 1  # 'cuda' still means the current device
+    assert y.device == ember.device('cuda:0') and y._data.device.id == 0
+
+
 def test_streams_and_events():
     s = cuda.Stream()
     assert cuda.current_stream() == cuda.default_stream() != s
