@@ -241,6 +241,11 @@ class Tensor:
     def is_signed(self):
         return self.dtype.is_signed
 
+    def _is_view(self) -> builtins.bool:
+        """Whether this tensor is a view of another (``_base``), as PyTorch's private method that
+        graph-drawing tools such as torchviz call."""
+        return self._base is not None
+
     @property
     def is_leaf(self) -> builtins.bool:
         return self._grad_fn is None

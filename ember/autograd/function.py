@@ -31,9 +31,9 @@ _sequence = itertools.count()
 
 class _Saved:
     """A saved tensor plus the version it had, so in-place changes are caught at backward."""
-    __slots__ = ('tensor', 'version', 'is_output')
+    __slots__ = ('tensor', 'version', 'is_output', 'position')
 
-    def __init__(self, tensor, is_output=0):
+    def __init__(self, tensor, is_output=0, position=-1):
         if is_output:
             # keep the data and version counter only: holding the output itself would make a cycle
             light = Tensor._make(tensor._data, tensor._device)
@@ -42,6 +42,7 @@ class _Saved:
         self.tensor = tensor
         self.version = tensor._version_counter.value
         self.is_output = is_output
+        self.position = position        # which tensor argument it is (-1: not an input)
 
 
 class _SavedValue:
@@ -66,6 +67,8 @@ class Context:
     _freed = False
     _non_differentiable = ()
     _dirty = ()
+    _guard_saved = False  # a built-in op's node: saved_tensors only for its own backward
+    _in_backward = False
 
     def save_for_backward(self, *items):
         self._to_save = items
@@ -85,6 +88,12 @@ class Context:
 
     @property
     def saved_tensors(self):
+        if self._guard_saved and not self._in_backward:
+            # as PyTorch's built-in nodes: their saved tensors are the _saved_<name> attributes
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute 'saved_tensors'")
+        return self._unpack_saved()
+
+    def _unpack_saved(self):
         if self._freed:
             raise RuntimeError(_BACKWARD_TWICE)
         if not self._saved:
@@ -180,6 +189,37 @@ class Node(Context):
     def __repr__(self):
         return f'<{type(self).__name__} object at {hex(id(self))}>'
 
+    # ------------------------------------------------------------ saved tensors by name (torchviz)
+    def _names_of_saved(self):
+        """PyTorch's names for what this node saved: the op's own ``saved_names`` when it declares
+        them, else ``self``/``other`` for the first two tensor arguments, ``result`` for an output."""
+        if not self._saved or self._freed:
+            return []
+        declared = getattr(self._fn, 'saved_names', None)
+        names = []
+        for k, s in enumerate(self._saved):
+            if declared is not None and k < len(declared):
+                names.append(declared[k])
+            elif type(s) is _Saved and s.is_output:
+                names.append('result' if s.is_output == 1 else f'result{s.is_output - 1}')
+            elif type(s) is _Saved and 0 <= s.position < 2:
+                names.append(('self', 'other')[s.position])
+            elif type(s) is _Saved and s.position >= 0:
+                names.append(f'input{s.position}')
+            else:
+                names.append(f'saved{k}')
+        return names
+
+    def __dir__(self):
+        return sorted(set(super().__dir__()) | {f'_saved_{n}' for n in self._names_of_saved()})
+
+    def __getattr__(self, name):
+        if name.startswith('_saved_'):
+            names = self._names_of_saved()
+            if name[7:] in names:
+                return self._unpack_saved()[names.index(name[7:])]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
     def register_hook(self, fn):
         return _add_hook(self, '_hooks', fn)
 
@@ -202,7 +242,14 @@ class Node(Context):
                 if g is None:
                     grads = tuple([g if g is not None else _zeros(m) for g, m in zip(grads, self._out_meta)])
                     break
-        res = self._fn.backward(ctx, *grads)  # the engine keeps NumPy's warnings quiet around the pass
+        if self._guard_saved:
+            self._in_backward = True
+            try:
+                res = self._fn.backward(ctx, *grads)  # the engine keeps NumPy's warnings quiet around the pass
+            finally:
+                self._in_backward = False
+        else:
+            res = self._fn.backward(ctx, *grads)
         if type(res) is not tuple:
             res = (res,)
         slots = self._arg_slots
@@ -308,6 +355,8 @@ class _FunctionMeta(type):
         if 'node_name' not in ns:
             cls.node_name = name + 'Backward'
         cls._node_cls = _node_class(cls.node_name)
+        if getattr(cls, '_raw', False):
+            cls._node_cls._guard_saved = True
 
 
 class Function(metaclass=_FunctionMeta):
@@ -673,12 +722,13 @@ def _resolve_saved(ctx, args, tensors, outs, results):
         if item is None:
             saved.append(None)
             continue
-        for t in tensors:  # the common case first: a built-in op saved an input's array
+        for position, t in enumerate(tensors):  # the common case first: a built-in op saved an input's array
             if t._data is item:
                 s = _new(_Saved)
                 s.tensor = t
                 s.version = t._version_counter.value
                 s.is_output = 0
+                s.position = position
                 saved.append(s)
                 break
         else:

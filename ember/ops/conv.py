@@ -169,6 +169,7 @@ def _crop(t, shape):
 class Convolution(Primitive):
     """PyTorch's ``aten::convolution``: a convolution or transposed convolution plus bias."""
     node_name = 'ConvolutionBackward0'
+    saved_names = ('input', 'weight')
 
     @staticmethod
     def forward(ctx, x, w, b, stride, pads, dilation, transposed, output_padding, groups):

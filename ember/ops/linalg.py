@@ -22,6 +22,7 @@ def _same_dtype(out, a):
 
 class Mm(Primitive):
     node_name = 'MmBackward0'
+    saved_names = ('self', 'mat2')
     _promote = True
 
     @staticmethod
@@ -124,6 +125,7 @@ def dot(input, other):
 
 class Bmm(Primitive):
     node_name = 'BmmBackward0'
+    saved_names = ('self', 'mat2')
 
     @staticmethod
     def forward(ctx, a, b):

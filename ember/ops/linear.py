@@ -11,6 +11,7 @@ class Addmm(Primitive):
     (``AddmmBackward0`` over the bias, the input and ``TBackward0`` of the weight). One matmul
     forward, two backward, nothing copied or saved beyond what the requested gradients need."""
     node_name = 'AddmmBackward0'
+    saved_names = ('mat1', 'mat2')     # PyTorch's names for the saved tensors (grad_fn._saved_mat1)
 
     @staticmethod
     def forward(ctx, b, x, wt):

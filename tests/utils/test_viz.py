@@ -1,5 +1,12 @@
-"""make_dot draws seed 003's graph y = (w + x) * (w + 1) with the expected nodes and edges."""
+"""make_dot draws what torchviz draws: the same boxes, labels, colours and edges for the same graph
+(recorded from the real torchviz under PyTorch in tests/fixtures/viz/torchviz.json), and the real
+torchviz runs on ember."""
+import json
+import os
 import shutil
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
@@ -7,54 +14,69 @@ import ember
 
 graphviz = pytest.importorskip('graphviz')
 from ember.utils.viz import make_dot  # noqa: E402
+from tests.fixtures.viz.graphs import GRAPHS, canonical  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+with open(os.path.join(ROOT, 'tests', 'fixtures', 'viz', 'torchviz.json')) as f:
+    RECORDED = json.load(f)['graphs']
 
 
-def _seed003_graph():
-    w = ember.tensor([1.], requires_grad=True)
-    x = ember.tensor([2.], requires_grad=True)
-    a = ember.add(w, x)
-    b = ember.add(w, 1)
-    y = ember.mul(a, b)
-    return y, {'w': w, 'x': x}
+@pytest.mark.parametrize('name', sorted(GRAPHS))
+def test_make_dot_draws_what_torchviz_draws(name):
+    assert canonical(GRAPHS[name](ember, make_dot)) == RECORDED[name]
 
 
-def _nodes_and_edges(dot):
-    labels, edges = {}, []
-    for line in dot.body:
-        line = line.strip()
-        if '->' in line:
-            src, dst = line.split(' [')[0].split(' -> ')
-            edges.append((src.strip(), dst.strip()))
-        elif 'label=' in line:
-            ident = line.split(' [')[0].strip()
-            labels[ident] = line.split('label=')[1].split(' fillcolor')[0].strip('"')
-    return labels, edges
+def test_the_drawing_names_leaves_saved_tensors_and_operations():
+    lines = RECORDED['mlp']
+    text = '\n'.join(lines)
+    for label in ('AddmmBackward0', 'TBackward0', 'TanhBackward0', 'AccumulateGrad', 'SumBackward0',
+                  '0.weight\n (4, 3)', 'mat1\n (2, 4)', 'result\n (2, 4)'):
+        assert label in text
+    ours = '\n'.join(canonical(GRAPHS['mlp'](ember, make_dot)))
+    assert 'fillcolor=orange' in ours and 'fillcolor=lightblue' in ours and 'fillcolor=darkolivegreen1' in ours
 
 
-def test_seed003_graph_nodes_and_edges():
-    y, params = _seed003_graph()
-    dot = make_dot(y, params=params)
-    labels, edges = _nodes_and_edges(dot)
-    named = {v: k for k, v in labels.items()}
-    ops = sorted(v for v in labels.values() if 'Backward' in v)
-    assert ops == ['AddBackward0', 'AddBackward0', 'MulBackward0']
-    assert 'w\n(1)' in named.values() or any(v.startswith('w') for v in labels.values())
-    leaf_w = next(k for k, v in labels.items() if v.startswith('w'))
-    leaf_x = next(k for k, v in labels.items() if v.startswith('x'))
-    mul = next(k for k, v in labels.items() if v == 'MulBackward0')
-    adds = [k for k, v in labels.items() if v == 'AddBackward0']
-    # w feeds both additions, x only the first; both additions feed the multiplication
-    assert sum((leaf_w, a) in edges for a in adds) == 2
-    assert sum((leaf_x, a) in edges for a in adds) == 1
-    assert all((a, mul) in edges for a in adds)
-    # MulBackward0 saved both of its inputs: two saved-tensor boxes attached to it
-    saved = [k for k, v in labels.items() if v.startswith('saved')]
-    assert len(saved) == 2 and all((s, mul) in edges for s in saved)
-    assert (mul, str(id(y))) in edges
+def test_show_attrs_lists_saved_values_under_the_operation():
+    a = ember.ones(2, requires_grad=True)
+    y = (a * a.exp()).sum()
+    label = next(line for line in make_dot(y, show_attrs=True).body if 'MulBackward0' in line)
+    assert 'other: [saved tensor]' in label and 'self : [saved tensor]' in label
+
+
+def test_builtin_nodes_expose_saved_tensors_by_pytorchs_names_only():
+    x = ember.ones(2, 3, requires_grad=True)
+    w = ember.ones(4, 3, requires_grad=True)
+    y = ember.nn.functional.linear(x, w).tanh()
+    assert sorted(n for n in dir(y.grad_fn) if n.startswith('_saved_')) == ['_saved_result']
+    assert ember.equal(y.grad_fn._saved_result, y)
+    mm = y.grad_fn.next_functions[0][0]
+    assert type(mm).__name__ == 'MmBackward0' and ember.equal(mm._saved_self, x)
+    assert not hasattr(y.grad_fn, 'saved_tensors')     # as PyTorch's built-in nodes
+    y.sum().backward()                                  # backward itself still reads them
+    with pytest.raises(AttributeError):
+        y.grad_fn._saved_other
 
 
 @pytest.mark.skipif(shutil.which('dot') is None, reason="Graphviz 'dot' program not installed")
 def test_renders_svg(tmp_path):
-    y, params = _seed003_graph()
-    path = make_dot(y, params).render(str(tmp_path / 'graph'), format='svg')
+    w = ember.ones(2, requires_grad=True)
+    path = make_dot((w * 2).sum(), {'w': w}).render(str(tmp_path / 'graph'), format='svg')
     assert open(path).read().lstrip().startswith('<?xml')
+
+
+def test_the_real_torchviz_runs_under_ember_run(tmp_path):
+    pytest.importorskip('torchviz', reason='torchviz is not installed')
+    script = tmp_path / 'draw.py'
+    script.write_text(textwrap.dedent('''
+        import json, sys
+        import torch
+        from torchviz import make_dot
+        from tests.fixtures.viz.graphs import GRAPHS, canonical
+        assert torch.__name__ == 'ember'
+        print(json.dumps({name: canonical(build(torch, make_dot)) for name, build in GRAPHS.items()}))
+    '''))
+    proc = subprocess.run([sys.executable, '-m', 'ember', 'run', str(script)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120, env={**os.environ, 'PYTHONPATH': ROOT})
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == RECORDED
