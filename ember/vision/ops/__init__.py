@@ -6,6 +6,7 @@ from ember.vision.ops.boxes import (  # noqa: F401
 from ember.vision.ops.box_losses import (  # noqa: F401
     complete_box_iou_loss, distance_box_iou_loss, generalized_box_iou_loss,
 )
+from ember.vision.ops.deform_conv import DeformConv2d, deform_conv2d  # noqa: F401
 from ember.vision.ops.drop_block import DropBlock2d, DropBlock3d, drop_block2d, drop_block3d  # noqa: F401
 from ember.vision.ops.feature_pyramid_network import FeaturePyramidNetwork  # noqa: F401
 from ember.vision.ops.focal_loss import sigmoid_focal_loss  # noqa: F401
