@@ -19,14 +19,10 @@ def _install():
     Tensor.bernoulli = lambda self, p=None, generator=None: random.bernoulli(self, p, generator=generator)
     Tensor.multinomial = random.multinomial
     Tensor.new_tensor = _new_tensor
-    Tensor.new_zeros = lambda self, *size, dtype=None, device=None, requires_grad=False: creation.zeros(
-        *size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
-    Tensor.new_ones = lambda self, *size, dtype=None, device=None, requires_grad=False: creation.ones(
-        *size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
-    Tensor.new_empty = lambda self, *size, dtype=None, device=None, requires_grad=False: creation.empty(
-        *size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
-    Tensor.new_full = lambda self, size, fill_value, dtype=None, device=None, requires_grad=False: creation.full(
-        size, fill_value, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+    Tensor.new_zeros = _new_filled(creation.zeros)
+    Tensor.new_ones = _new_filled(creation.ones)
+    Tensor.new_empty = _new_filled(creation.empty)
+    Tensor.new_full = _new_full
     Tensor.T = property(_T)
     Tensor.mT = property(lambda self: shape.transpose(self, -2, -1))
     Tensor.H = property(lambda self: shape.t(self).conj() if hasattr(self, 'conj') else shape.t(self))
@@ -109,9 +105,23 @@ def _T(self):
     return shape.permute(self, tuple(range(self.ndim - 1, -1, -1)))
 
 
-def _new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     return creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device,
                            requires_grad=requires_grad)
+
+
+def _new_filled(make):
+    """``Tensor.new_zeros`` and its kin: ``make``'s tensor with this tensor's dtype and device by default."""
+    def method(self, *size, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False):
+        return make(*size, dtype=dtype or self.dtype, layout=layout, device=device or self.device,
+                    pin_memory=pin_memory, requires_grad=requires_grad)
+    method.__name__ = method.__qualname__ = 'new_' + make.__name__
+    return method
+
+
+def _new_full(self, size, fill_value, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False):
+    return creation.full(size, fill_value, dtype=dtype or self.dtype, layout=layout, device=device or self.device,
+                         pin_memory=pin_memory, requires_grad=requires_grad)
 
 
 def _set_(self, source=None):

@@ -349,20 +349,30 @@ class _Probe:
 def _keywords_accepted(path, obj, overload):
     """Whether PyTorch's argument parser knows every keyword of a stub overload. The stubs of a few
     hand-written methods name parameters the parser does not (``requires_grad_(mode=True)`` where
-    the parser takes ``requires_grad``); such overloads are dropped, and the docstring decides."""
+    the parser takes ``requires_grad``), and a few declare keywords no call gets through
+    (``torch.range(pin_memory=)``, ``Tensor.new_tensor(pin_memory=)``); such overloads are dropped,
+    and the docstring decides. A parser that reports missing positional arguments before unknown
+    keywords is asked again with placeholder positionals."""
+    required = [p for p in overload if p not in ('/', '*') and '=' not in p and not p.startswith('*')]
+    keyword_only = overload.index('*') if '*' in overload else len(overload)
+    required = [p for p in required if overload.index(p) < keyword_only]
+    fillers = ([], [1] * len(required), [(1,)] + [1] * (len(required) - 1))
     for param in overload:
         name = param.split('=')[0]
         if name in ('/', '*') or name.startswith('*'):
             continue
         name = {'from_': 'from'}.get(name, name)    # the stubs rename Python's keyword
         target = getattr(torch.zeros(2), obj.__name__) if path == 'torch.Tensor' else obj
-        try:
-            target(**{name: _Probe()})
-        except Exception as error:    # the parser's refusal (a TypeError) is what is expected
-            text = str(error)
-            if (f"unexpected keyword argument '{name}'" in text or f'unrecognized keyword arguments: {name}' in text
-                    or 'takes no keyword arguments' in text):
-                return False
+        for positional in fillers:
+            if name in required[:len(positional)]:
+                continue
+            try:
+                target(*positional, **{name: _Probe()})
+            except Exception as error:    # the parser's refusal (a TypeError) is what is expected
+                text = str(error)
+                if (f"unexpected keyword argument '{name}'" in text
+                        or f'unrecognized keyword arguments: {name}' in text or 'takes no keyword arguments' in text):
+                    return False
     return True
 
 

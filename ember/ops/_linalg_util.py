@@ -32,19 +32,6 @@ def matrices(a):
     return a.reshape((-1,) + a.shape[-2:])
 
 
-def write_out(res, out):
-    """Honour ``out=`` for a tensor or a tuple of tensors (named tuples keep their type)."""
-    if out is None:
-        return res
-    from ember.ops.inplace import copy_into_out
-    if isinstance(res, tuple):
-        if not isinstance(out, (tuple, list)) or len(out) != len(res):
-            raise TypeError(f"out must be a tuple of {len(res)} tensors")
-        written = [copy_into_out(o, r) for o, r in zip(out, res)]
-        return type(res)(*written) if hasattr(res, '_fields') else tuple(written)
-    return copy_into_out(out, res)
-
-
 def named(name, fields):
     from ember.ops.reduce import _named
     return _named(name, fields)

@@ -11,6 +11,7 @@ from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
 from ember.ops._util import wrap_dim
+from ember.ops.creation import _check_pin_memory, _factory_requires_grad, _pinned
 
 
 def _tensor_list(tensors):
@@ -114,8 +115,10 @@ def _triangle_indices(which, row, col, offset, dtype, device):
     return Tensor._make(out if dev.type == 'cpu' else backend.move(out, dev), dev)
 
 
+
 @op('ember')
-def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None, pin_memory=False,
+                 requires_grad=False):
     """The (row, column) indices of a ``row × col`` matrix's lower triangle (with ``offset``).
 
     >>> ember.tril_indices(3, 3)
@@ -123,11 +126,14 @@ def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
             [0, 0, 1, 0, 1, 2]])
     """
     check_layout('tril_indices', layout)
-    return _triangle_indices('tril', row, col, offset, dtype, device)
+    _check_pin_memory('tril_indices', pin_memory, device)
+    result = _pinned(_triangle_indices('tril', row, col, offset, dtype, device), pin_memory)
+    return _factory_requires_grad(result) if requires_grad else result
 
 
 @op('ember')
-def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None, pin_memory=False,
+                 requires_grad=False):
     """The (row, column) indices of a ``row × col`` matrix's upper triangle (with ``offset``).
 
     >>> ember.triu_indices(3, 4, 1)
@@ -135,7 +141,9 @@ def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
             [1, 2, 3, 2, 3, 3]])
     """
     check_layout('triu_indices', layout)
-    return _triangle_indices('triu', row, col, offset, dtype, device)
+    _check_pin_memory('triu_indices', pin_memory, device)
+    result = _pinned(_triangle_indices('triu', row, col, offset, dtype, device), pin_memory)
+    return _factory_requires_grad(result) if requires_grad else result
 
 
 class BlockDiag(Primitive):

@@ -25,20 +25,23 @@ Gt = _cmp('Gt', lambda xp, a, b: xp.greater(a, b))
 Ge = _cmp('Ge', lambda xp, a, b: xp.greater_equal(a, b))
 
 
-def _rel(cls, reflected=None):
-    def fn(input, other):
+def _rel(name, cls, reflected=None):
+    def fn(input, other, *, out=None):
         if not isinstance(input, Tensor):
-            return (reflected or cls).apply(other, input)
-        return cls.apply(input, other)
+            result = (reflected or cls).apply(other, input)
+        else:
+            result = cls.apply(input, other)
+        return result if out is None else write_out(name, result, out)
+    fn.__name__ = fn.__qualname__ = name
     return fn
 
 
-eq = op('ember', 'Tensor', name='eq', inplace=True)(_rel(Eq))
-ne = op('ember', 'Tensor', name='ne', inplace=True, aliases=('not_equal',))(_rel(Ne))
-lt = op('ember', 'Tensor', name='lt', inplace=True, aliases=('less',))(_rel(Lt, Gt))
-le = op('ember', 'Tensor', name='le', inplace=True, aliases=('less_equal',))(_rel(Le, Ge))
-gt = op('ember', 'Tensor', name='gt', inplace=True, aliases=('greater',))(_rel(Gt, Lt))
-ge = op('ember', 'Tensor', name='ge', inplace=True, aliases=('greater_equal',))(_rel(Ge, Le))
+eq = op('ember', 'Tensor', name='eq', inplace=True)(_rel('eq', Eq))
+ne = op('ember', 'Tensor', name='ne', inplace=True, aliases=('not_equal',))(_rel('ne', Ne))
+lt = op('ember', 'Tensor', name='lt', inplace=True, aliases=('less',))(_rel('lt', Lt, Gt))
+le = op('ember', 'Tensor', name='le', inplace=True, aliases=('less_equal',))(_rel('le', Le, Ge))
+gt = op('ember', 'Tensor', name='gt', inplace=True, aliases=('greater',))(_rel('gt', Gt, Lt))
+ge = op('ember', 'Tensor', name='ge', inplace=True, aliases=('greater_equal',))(_rel('ge', Ge, Le))
 
 
 def _logic(name, fn):

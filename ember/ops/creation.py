@@ -70,7 +70,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     >>> ember.tensor([[1, 2], [3, 4.5]]).dtype
     ember.float32
     """
-    _check_pin_memory('tensor', pin_memory)
+    _check_pin_memory('tensor', pin_memory, device)
     if isinstance(data, range):
         data = list(data)
     dev = as_device(device if device is not None else (data.device if isinstance(data, Tensor) else None))
@@ -96,9 +96,9 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
                 raise ValueError(f"expected sequence of length {len(data[0])} at dim 1 (got "
                                  f"{_first_bad_len(data)})") from None
             raise
-    t = Tensor._make(backend.move(arr, dev), dev)
+    t = _pinned(Tensor._make(backend.move(arr, dev), dev), pin_memory)
     if requires_grad:
-        t.requires_grad_(True)
+        _factory_requires_grad(t)
     return t
 
 
@@ -182,10 +182,36 @@ _C_NAMES = {'int8': 'int8_t', 'uint8': 'uint8_t', 'int16': 'int16_t', 'int32': '
             'float32': 'float', 'float64': 'double'}
 
 
-def _check_pin_memory(name, pin_memory):
-    if pin_memory:
-        raise RuntimeError(f"{name}(): ember does not allocate page-locked (pinned) host memory; leave "
-                           "pin_memory=False and move tensors with .to('cuda')")
+def _check_pin_memory(name, pin_memory, device=None):
+    """Refuses ``pin_memory=True`` up front, as PyTorch does, where no page-locked allocator exists
+    (no CUDA) or the tensor would not live on the host."""
+    if not pin_memory:
+        return
+    from ember import cuda
+    if not cuda.is_available():
+        raise RuntimeError("pin_memory=True requires a CUDA or other accelerator backend; no pinned memory "
+                           "allocator is available on this system.")
+    if device is not None and as_device(device).type != 'cpu':
+        raise RuntimeError("Only dense CPU tensors can be pinned")
+
+
+def _factory_requires_grad(t):
+    """``requires_grad=True`` on a factory: PyTorch's wording differs from ``requires_grad_``'s."""
+    if t.dtype.category < 2:
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    return t.requires_grad_(True)
+
+
+def _pinned(t, pin_memory):
+    """``t`` moved into page-locked host memory when ``pin_memory`` asks for it (checked beforehand by
+    ``_check_pin_memory``); its autograd state is kept, as the data moves, not the tensor."""
+    if not pin_memory:
+        return t
+    from ember.backend import cuda_runtime
+    arr = cuda_runtime.pinned_empty(t._data.shape, t._data.dtype)
+    arr[...] = t._data
+    t._data = arr
+    return t
 
 
 def _checked_fill(value, dt):
@@ -217,7 +243,7 @@ def _checked_fill(value, dt):
 def _fill(shape, value, dtype, device, requires_grad, out=None, name='zeros', layout=None, pin_memory=False,
           memory_format=None):
     _formats.check_layout(name, layout)
-    _check_pin_memory(name, pin_memory)
+    _check_pin_memory(name, pin_memory, device)
     dt = to_dtype(dtype) if dtype is not None else (out.dtype if out is not None else get_default_dtype())
     dev = as_device(device) if device is not None or out is None else out.device
     xp = backend.get_array_module(dev)
@@ -234,9 +260,9 @@ def _fill(shape, value, dtype, device, requires_grad, out=None, name='zeros', la
                            "Error code 12 (Cannot allocate memory)") from None
     if memory_format is not None:
         arr = _formats.arrange(xp, arr, memory_format, name)
-    t = Tensor._make(arr, dev)
+    t = _pinned(Tensor._make(arr, dev), pin_memory)
     if requires_grad:
-        t.requires_grad_(True)
+        _factory_requires_grad(t)
     if out is not None:
         from ember.ops.inplace import write_out
         return write_out(name, t, out)
@@ -265,42 +291,46 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
 
 
 @op('ember')
-def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     if dtype is None:
         dtype = scalar_dtype(fill_value) if not isinstance(fill_value, Tensor) else fill_value.dtype
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    return _fill(size_arg('full', (size,)), fill_value, dtype, device, requires_grad, out, 'full', layout)
+    return _fill(size_arg('full', (size,)), fill_value, dtype, device, requires_grad, out, 'full', layout, pin_memory)
 
 
-def _like(name, input, value, dtype, device, requires_grad, layout, memory_format):
+def _like(name, input, value, dtype, device, requires_grad, layout, memory_format, pin_memory):
     dt = dtype if dtype is not None else input.dtype
     dev = device if device is not None else input.device
+    _check_pin_memory(name, pin_memory, dev)
     t = _fill(tuple(input.shape), value, dt, dev, requires_grad, name=name, layout=layout)
     fmt = _formats.preserve_format if memory_format is None else memory_format
     t._data = _formats.arrange(t._xp, t._data, fmt, name, like=input._data)
-    return t
+    return _pinned(t, pin_memory)
 
 
 @op('ember')
-def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _like('zeros_like', input, 0, dtype, device, requires_grad, layout, memory_format)
+def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
+                  pin_memory=False):
+    return _like('zeros_like', input, 0, dtype, device, requires_grad, layout, memory_format, pin_memory)
 
 
 @op('ember')
-def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _like('ones_like', input, 1, dtype, device, requires_grad, layout, memory_format)
+def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
+                 pin_memory=False):
+    return _like('ones_like', input, 1, dtype, device, requires_grad, layout, memory_format, pin_memory)
 
 
 @op('ember')
-def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return _like('empty_like', input, 0, dtype, device, requires_grad, layout, memory_format)
+def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
+                  pin_memory=False):
+    return _like('empty_like', input, 0, dtype, device, requires_grad, layout, memory_format, pin_memory)
 
 
 @op('ember')
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None):
-    return _like('full_like', input, fill_value, dtype, device, requires_grad, layout, memory_format)
+              memory_format=None, pin_memory=False):
+    return _like('full_like', input, fill_value, dtype, device, requires_grad, layout, memory_format, pin_memory)
 
 
 def _num(x):
@@ -308,7 +338,9 @@ def _num(x):
 
 
 @op('ember')
-def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+           pin_memory=False):
+    _check_pin_memory('arange', pin_memory, device)
     start, end, step = _num(start), _num(end), _num(step)
     if end is None:
         start, end = 0, start
@@ -333,13 +365,13 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
         arr = start + xp.arange(n, dtype=np.float64) * step
     else:
         arr = xp.arange(start, end, step, dtype=np.int64)[:n]
-    return _finish(arr, dt, dev, requires_grad, 'arange', out, layout)
+    return _finish(arr, dt, dev, requires_grad, 'arange', out, layout, pin_memory)
 
 
 @op('ember', name='range')
-def range_(start, end, step=1, *, dtype=None, device=None, requires_grad=False, out=None):
+def range_(start, end, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     _result = arange(start, end + step * 0.5 if step > 0 else end - 0.5 * -step, step, dtype=dtype or get_default_dtype(),
-                  device=device, requires_grad=requires_grad)
+                     layout=layout, device=device, requires_grad=requires_grad)
     return _result if out is None else write_out('range', _result, out)
 
 
@@ -357,10 +389,10 @@ def _linspace_array(xp, start, end, steps, np_dtype=np.dtype(np.float64)):
     return xp.where(idx < steps // 2, start + step * idx, end - step * (np_dtype.type(steps - 1) - idx))
 
 
-def _finish(arr, dt, dev, requires_grad, name='arange', out=None, layout=None):
-    t = Tensor._make(arr.astype(dt.np_dtype), dev)
+def _finish(arr, dt, dev, requires_grad, name='arange', out=None, layout=None, pin_memory=False):
+    t = _pinned(Tensor._make(arr.astype(dt.np_dtype), dev), pin_memory)
     if requires_grad:
-        t.requires_grad_(True)
+        _factory_requires_grad(t)
     _formats.check_layout(name, layout)
     if out is not None:
         from ember.ops.inplace import write_out
@@ -369,7 +401,23 @@ def _finish(arr, dt, dev, requires_grad, name='arange', out=None, layout=None):
 
 
 @op('ember')
-def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+def _steps_required(name, start, end, extra=''):
+    """PyTorch's refusal of a linspace/logspace call without ``steps``."""
+    got = ', '.join('Tensor' if isinstance(v, Tensor) else type(v).__name__ for v in (start, end))
+    tail = (f"{extra}*, Tensor out = None, ember.dtype dtype = None, ember.layout layout = None, "
+            "ember.device device = None, bool pin_memory = False, bool requires_grad = False)\n")
+    lines = ''.join(f" * ({a} start, {b} end, int steps, {tail}" for a, b in
+                    (('Tensor', 'Tensor'), ('Number', 'Tensor'), ('Tensor', 'Number'), ('Number', 'Number')))
+    return TypeError(f"{name}() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                     + lines)
+
+
+@op('ember')
+def linspace(start, end, steps=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+             pin_memory=False):
+    if steps is None:
+        raise _steps_required('linspace', start, end)
+    _check_pin_memory('linspace', pin_memory, device)
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     dev = as_device(device)
     xp = backend.get_array_module(dev)
@@ -377,33 +425,39 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     arr = _linspace_array(xp, _num(start), _num(end), steps, work)
     if dt.category < 2:
         arr = xp.trunc(arr)
-    return _finish(arr, dt, dev, requires_grad, 'linspace', out, layout)
+    return _finish(arr, dt, dev, requires_grad, 'linspace', out, layout, pin_memory)
 
 
 @op('ember')
-def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
-             requires_grad=False):
+def logspace(start, end, steps=None, base=10.0, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False, pin_memory=False):
+    if steps is None:
+        raise _steps_required('logspace', start, end, 'float base = 10.0, ')
+    _check_pin_memory('logspace', pin_memory, device)
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     dev = as_device(device)
     xp = backend.get_array_module(dev)
     return _finish(xp.power(base, _linspace_array(xp, _num(start), _num(end), steps)), dt, dev, requires_grad,
-                   'logspace', out, layout)
+                   'logspace', out, layout, pin_memory)
 
 
 @op('ember')
-def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    _check_pin_memory('eye', pin_memory, device)
     for name, v in (('n', n), ('m', m)):
         if v is not None and v < 0:
             raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     dev = as_device(device)
     xp = backend.get_array_module(dev)
-    return _finish(xp.eye(n, n if m is None else m, dtype=dt.np_dtype), dt, dev, requires_grad, 'eye', out, layout)
+    return _finish(xp.eye(n, n if m is None else m, dtype=dt.np_dtype), dt, dev, requires_grad, 'eye', out, layout, pin_memory)
 
 
 @op('ember')
-def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
-    return tensor(s, dtype=dtype or get_default_dtype(), device=device, requires_grad=requires_grad)
+def scalar_tensor(s, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    _formats.check_layout('scalar_tensor', layout)
+    return tensor(s, dtype=dtype or get_default_dtype(), device=device, requires_grad=requires_grad,
+                  pin_memory=pin_memory)
 
 
 @op('ember', 'Tensor')

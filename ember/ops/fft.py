@@ -10,6 +10,7 @@ import numpy as np
 
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
+from ember.ops.inplace import write_out
 from ember._formats import strided as _strided
 from ember.ops._util import wrap_dim
 from ember.ops.complex import conj, real
@@ -193,124 +194,119 @@ def _one(n, dim):
     return (None if n is None else (n,)), (dim,)
 
 
-def _out(res, out):
-    if out is None:
-        return res
-    from ember.ops.inplace import copy_into_out
-    return copy_into_out(out, res)
 
 
 # ----------------------------------------------------------- the transforms
 @op('fft')
 def fft(input, n=None, dim=-1, norm=None, *, out=None):
-    return _out(_c2c(input, *_one(n, dim), norm, True), out)
+    return write_out('fft_fft', _c2c(input, *_one(n, dim), norm, True), out)
 
 
 @op('fft')
 def ifft(input, n=None, dim=-1, norm=None, *, out=None):
-    return _out(_c2c(input, *_one(n, dim), norm, False), out)
+    return write_out('fft_ifft', _c2c(input, *_one(n, dim), norm, False), out)
 
 
 @op('fft')
 def fft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
-    return _out(_c2c(input, s, dim, norm, True), out)
+    return write_out('fft_fft2', _c2c(input, s, dim, norm, True), out)
 
 
 @op('fft')
 def ifft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
-    return _out(_c2c(input, s, dim, norm, False), out)
+    return write_out('fft_ifft2', _c2c(input, s, dim, norm, False), out)
 
 
 @op('fft')
 def fftn(input, s=None, dim=None, norm=None, *, out=None):
-    return _out(_c2c(input, s, dim, norm, True), out)
+    return write_out('fft_fftn', _c2c(input, s, dim, norm, True), out)
 
 
 @op('fft')
 def ifftn(input, s=None, dim=None, norm=None, *, out=None):
-    return _out(_c2c(input, s, dim, norm, False), out)
+    return write_out('fft_ifftn', _c2c(input, s, dim, norm, False), out)
 
 
 @op('fft')
 def rfft(input, n=None, dim=-1, norm=None, *, out=None):
-    return _out(_r2c('rfft', input, *_one(n, dim), norm), out)
+    return write_out('fft_rfft', _r2c('rfft', input, *_one(n, dim), norm), out)
 
 
 @op('fft')
 def rfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
-    return _out(_r2c('rfftn', input, s, dim, norm), out)
+    return write_out('fft_rfft2', _r2c('rfftn', input, s, dim, norm), out)
 
 
 @op('fft')
 def rfftn(input, s=None, dim=None, norm=None, *, out=None):
-    return _out(_r2c('rfftn', input, s, dim, norm), out)
+    return write_out('fft_rfftn', _r2c('rfftn', input, s, dim, norm), out)
 
 
 @op('fft')
 def irfft(input, n=None, dim=-1, norm=None, *, out=None):
-    return _out(_c2r(input, *_one(n, dim), norm), out)
+    return write_out('fft_irfft', _c2r(input, *_one(n, dim), norm), out)
 
 
 @op('fft')
 def irfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
-    return _out(_c2r(input, s, dim, norm), out)
+    return write_out('fft_irfft2', _c2r(input, s, dim, norm), out)
 
 
 @op('fft')
 def irfftn(input, s=None, dim=None, norm=None, *, out=None):
-    return _out(_c2r(input, s, dim, norm), out)
+    return write_out('fft_irfftn', _c2r(input, s, dim, norm), out)
 
 
 # hfft* take a Hermitian half-spectrum to a real signal: the c2r transform of its conjugate, in the
 # forward direction (so with the dual normalisation); ihfft* are their inverses
 @op('fft')
 def hfft(input, n=None, dim=-1, norm=None, *, out=None):
-    return _out(_c2r(conj(_float_input(input)), *_one(n, dim), _DUAL[_norm(norm)]), out)
+    return write_out('fft_hfft', _c2r(conj(_float_input(input)), *_one(n, dim), _DUAL[_norm(norm)]), out)
 
 
 @op('fft')
 def hfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
-    return _out(_c2r(conj(_float_input(input)), s, dim, _DUAL[_norm(norm)]), out)
+    return write_out('fft_hfft2', _c2r(conj(_float_input(input)), s, dim, _DUAL[_norm(norm)]), out)
 
 
 @op('fft')
 def hfftn(input, s=None, dim=None, norm=None, *, out=None):
-    return _out(_c2r(conj(_float_input(input)), s, dim, _DUAL[_norm(norm)]), out)
+    return write_out('fft_hfftn', _c2r(conj(_float_input(input)), s, dim, _DUAL[_norm(norm)]), out)
 
 
 @op('fft')
 def ihfft(input, n=None, dim=-1, norm=None, *, out=None):
-    return _out(conj(_r2c('ihfft', input, *_one(n, dim), _DUAL[_norm(norm)])), out)
+    return write_out('fft_ihfft', conj(_r2c('ihfft', input, *_one(n, dim), _DUAL[_norm(norm)])), out)
 
 
 @op('fft')
 def ihfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
-    return _out(conj(_r2c('ihfftn', input, s, dim, _DUAL[_norm(norm)])), out)
+    return write_out('fft_ihfft2', conj(_r2c('ihfftn', input, s, dim, _DUAL[_norm(norm)])), out)
 
 
 @op('fft')
 def ihfftn(input, s=None, dim=None, norm=None, *, out=None):
-    return _out(conj(_r2c('ihfftn', input, s, dim, _DUAL[_norm(norm)])), out)
+    return write_out('fft_ihfftn', conj(_r2c('ihfftn', input, s, dim, _DUAL[_norm(norm)])), out)
 
 
 # ------------------------------------------------------ frequencies and shifts
-def _freq(values, out, dtype, layout, device, requires_grad):
+def _freq(name, values, out, dtype, layout, device, requires_grad):
     from ember._dtype import get_default_dtype
     if layout is not None and layout != _strided:
         raise RuntimeError(f"fftfreq: only the strided layout is supported, got {layout}")
     from ember.ops.creation import tensor
     res = tensor(values, dtype=dtype or get_default_dtype(), device=device, requires_grad=requires_grad)
-    return _out(res, out)
+    return write_out(name, res, out)
 
 
 @op('fft')
 def fftfreq(n, d=1.0, *, out=None, dtype=None, layout=_strided, device=None, requires_grad=False):
-    return _freq(np.fft.fftfreq(n, d), out, dtype, layout, device, requires_grad)
+    return _freq('fft_fftfreq', np.fft.fftfreq(n, d), out, dtype, layout, device, requires_grad)
 
 
 @op('fft')
 def rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=_strided, device=None, requires_grad=False):
-    return _freq(np.fft.rfftfreq(n, d), out, dtype, layout, device, requires_grad)
+    return _freq('fft_rfftfreq', np.fft.rfftfreq(n, d), out, dtype, layout, device, requires_grad)
 
 
 def _shift(input, dim, sign):

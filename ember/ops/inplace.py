@@ -109,17 +109,25 @@ class ScatterView(Primitive):
         return ScatterView.apply(g, 0.0, ctx.view_fn), gv, None
 
 
-def write_out(name, result, out):
+_C_TYPE_NAMES = {'float64': 'double', 'float32': 'float', 'float16': 'c10::Half', 'bfloat16': 'c10::BFloat16',
+                 'int64': 'long int', 'int32': 'int', 'int16': 'short int', 'int8': 'signed char',
+                 'uint8': 'unsigned char', 'bool': 'bool', 'complex64': 'c10::complex<float>',
+                 'complex128': 'c10::complex<double>'}
+
+
+def write_out(name, result, out, *, warn_resize=True, same_dtype=False):
     """Implements ``out=`` as PyTorch does: ``result`` (a tensor or a tuple of them) is written into
-    ``out`` (resized, with PyTorch's deprecation warning when it had elements), which is returned.
+    ``out`` (resized, with PyTorch's deprecation warning when it had elements, unless
+    ``warn_resize`` is off as for the random factories), which is returned.
     Refused, leaving ``out`` as it was: a result that needs autograd, a result type that ``out``'s
-    dtype cannot hold (float into int, ...), an ``out`` of the wrong kind."""
+    dtype cannot hold (float into int, ...; any other dtype with ``same_dtype``, as linear algebra
+    requires), an ``out`` of the wrong kind."""
     if out is None:
         return result
     if isinstance(result, tuple):
         if not isinstance(out, (tuple, list)) or len(out) != len(result):
             raise TypeError(f"{name}(): argument 'out' must be tuple of {len(result)} Tensors")
-        written = [write_out(name, r, o) for r, o in zip(result, out)]
+        written = [write_out(name, r, o, warn_resize=warn_resize, same_dtype=same_dtype) for r, o in zip(result, out)]
         return type(result)(*written) if hasattr(result, '_fields') else tuple(written)
     if not isinstance(out, Tensor):
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
@@ -129,13 +137,16 @@ def write_out(name, result, out):
     if grad_mode._state.enabled and (result._requires_grad or out._requires_grad):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")
+    if same_dtype and result.dtype != out.dtype:
+        raise RuntimeError(f"Expected out tensor to have dtype {_C_TYPE_NAMES.get(result.dtype.name, result.dtype.name)}, "
+                           f"but got {_C_TYPE_NAMES.get(out.dtype.name, out.dtype.name)} instead")
     if result.dtype.category > out.dtype.category:
         raise RuntimeError(f"result type {_scalar_type_name(result.dtype)} can't be cast to the desired output "
                            f"type {_scalar_type_name(out.dtype)}")
     if result._device != out._device:
         raise RuntimeError(f"Expected out tensor to have device {result._device}, but got {out._device} instead")
     if out._data.shape != result._data.shape:
-        if out._data.size:
+        if out._data.size and warn_resize:
             import warnings
             warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
                           f"which does not match the required output shape {list(result.shape)}. This behavior is "
@@ -144,18 +155,6 @@ def write_out(name, result, out):
                           "elements with t.resize_(0).", UserWarning, stacklevel=3)
         out._data = out._xp.empty(result._data.shape, out._data.dtype)
     out._data[...] = result._data
-    out._version_counter.value += 1
-    return out
-
-
-def copy_into_out(out, res):
-    """Implements ``out=``: resize an empty ``out`` like PyTorch, then copy."""
-    if out._data.shape != res._data.shape:
-        if out._data.size == 0:
-            out._data = out._xp.empty(res._data.shape, out._data.dtype)
-        else:
-            out._data = out._xp.empty(res._data.shape, out._data.dtype)
-    out._data[...] = res._data
     out._version_counter.value += 1
     return out
 

@@ -500,9 +500,10 @@ def _check_square(name, A):
 
 
 @op('ember.inverse', 'Tensor.inverse', name='inverse')
-def inv(input):
+def inv(input, *, out=None):
     _check_square('linalg.inv', input)
-    return Inverse.apply(input)
+    result = Inverse.apply(input)
+    return result if out is None else write_out('inverse', result, out, same_dtype=True)
 
 
 class Det(Primitive):
@@ -544,11 +545,12 @@ class Slogdet(Primitive):
 
 
 @op('ember', 'Tensor')
-def slogdet(input):
+def slogdet(input, *, out=None):
     from ember.ops.reduce import _named
     _check_square('linalg.slogdet', input)
     sign, logabs = Slogdet.apply(input)
-    return _named('slogdet', ('sign', 'logabsdet'))(sign, logabs)
+    result = _named('slogdet', ('sign', 'logabsdet'))(sign, logabs)
+    return result if out is None else write_out('slogdet', result, out, same_dtype=True)
 
 
 def solve(A, B):

@@ -8,7 +8,8 @@ import numpy as np
 
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
-from ember.ops._linalg_util import check_float, check_matrix, check_square, named, write_out
+from ember.ops._linalg_util import check_float, check_matrix, check_square, named
+from ember.ops.inplace import write_out
 from ember.ops._registry import op
 from ember.ops.linalg_solve import solve_triangular
 
@@ -67,13 +68,13 @@ def qr(A, mode='reduced', *, out=None):
     check_matrix('linalg.qr', A)
     check_float('linalg.qr', A)
     Q, R = Qr.apply(A, mode)
-    return write_out(named('linalg_qr', ('Q', 'R'))(Q, R), out)
+    return write_out('linalg_qr', named('linalg_qr', ('Q', 'R'))(Q, R), out)
 
 
 @op('ember.qr', 'Tensor.qr', name='qr')
 def torch_qr(input, some=True, *, out=None):
     Q, R = qr(input, 'reduced' if some else 'complete')
-    return write_out(named('qr', ('Q', 'R'))(Q, R), out)
+    return write_out('qr', named('qr', ('Q', 'R'))(Q, R), out)
 
 
 # ----------------------------------------------------------------------------- SVD
@@ -151,7 +152,7 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
     check_float('linalg.svd', A)
     _check_driver(driver)
     U, S, Vh = Svd.apply(A, bool(full_matrices), True)
-    return write_out(named('linalg_svd', ('U', 'S', 'Vh'))(U, S, Vh), out)
+    return write_out('linalg_svd', named('linalg_svd', ('U', 'S', 'Vh'))(U, S, Vh), out)
 
 
 @op('linalg')
@@ -161,8 +162,8 @@ def svdvals(A, *, driver=None, out=None):
     _check_driver(driver)
     if A.requires_grad and grad_mode.is_grad_enabled():
         # through the full SVD, as PyTorch: the singular vectors' graph makes double backward right
-        return write_out(Svd.apply(A, False, True)[1], out)
-    return write_out(Svd.apply(A, False, False), out)
+        return write_out('linalg_svdvals', Svd.apply(A, False, True)[1], out)
+    return write_out('linalg_svdvals', Svd.apply(A, False, False), out)
 
 
 @op('ember', 'Tensor', name='svd')
@@ -179,7 +180,7 @@ def torch_svd(input, some=True, compute_uv=True, *, out=None):
         batch = tuple(input.shape[:-2])
         res = named('svd', ('U', 'S', 'V'))(zeros(batch + (m, m), dtype=input.dtype, device=input.device), S,
                                             zeros(batch + (n, n), dtype=input.dtype, device=input.device))
-    return write_out(res, out)
+    return write_out('svd', res, out)
 
 
 # ---------------------------------------------------------------------- eigh / eig
@@ -220,7 +221,7 @@ def eigh(A, UPLO='L', *, out=None):
     check_square('linalg.eigh', A)
     _uplo('linalg.eigh', UPLO)
     L, Q = Eigh.apply(A, UPLO, True)
-    return write_out(named('linalg_eigh', ('eigenvalues', 'eigenvectors'))(L, Q), out)
+    return write_out('linalg_eigh', named('linalg_eigh', ('eigenvalues', 'eigenvectors'))(L, Q), out)
 
 
 @op('linalg')
@@ -228,8 +229,8 @@ def eigvalsh(A, UPLO='L', *, out=None):
     check_square('linalg.eigvalsh', A)
     _uplo('linalg.eigvalsh', UPLO)
     if A.requires_grad and grad_mode.is_grad_enabled():  # through the eigenvectors, as PyTorch
-        return write_out(Eigh.apply(A, UPLO, True)[0], out)
-    return write_out(Eigh.apply(A, UPLO, False), out)
+        return write_out('linalg_eigvalsh', Eigh.apply(A, UPLO, True)[0], out)
+    return write_out('linalg_eigvalsh', Eigh.apply(A, UPLO, False), out)
 
 
 def _eig_forward(name, A):
@@ -248,9 +249,9 @@ def _eig_forward(name, A):
 @op('linalg')
 def eig(A, *, out=None):
     w, v = _eig_forward('linalg.eig', A)
-    return write_out(named('linalg_eig', ('eigenvalues', 'eigenvectors'))(w, v), out)
+    return write_out('linalg_eig', named('linalg_eig', ('eigenvalues', 'eigenvectors'))(w, v), out)
 
 
 @op('linalg')
 def eigvals(A, *, out=None):
-    return write_out(_eig_forward('linalg.eigvals', A)[0], out)
+    return write_out('linalg_eigvals', _eig_forward('linalg.eigvals', A)[0], out)

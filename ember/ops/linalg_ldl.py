@@ -11,7 +11,8 @@ import numpy as np
 
 from ember.backend import to_numpy
 from ember.autograd.function import Primitive
-from ember.ops._linalg_util import check_matrix, check_square, matrices, named, write_out
+from ember.ops._linalg_util import check_matrix, check_square, matrices, named
+from ember.ops.inplace import write_out
 from ember.ops._registry import op
 
 _ALPHA = (1 + math.sqrt(17)) / 8   # Bunch-Kaufman's threshold, as LAPACK's
@@ -166,7 +167,7 @@ def ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
     LD, piv, info = LdlFactor.apply(_real(A, 'torch.linalg.ldl_factor', hermitian))
     if check_errors and info._data.any():
         _singular('torch.linalg.ldl_factor_ex', info._data)
-    return write_out(named('linalg_ldl_factor_ex', ('LD', 'pivots', 'info'))(LD, piv, info), out)
+    return write_out('linalg_ldl_factor_ex', named('linalg_ldl_factor_ex', ('LD', 'pivots', 'info'))(LD, piv, info), out)
 
 
 def _real(A, name, hermitian):
@@ -188,7 +189,7 @@ def ldl_factor(A, *, hermitian=False, out=None):
     LD, piv, info = LdlFactor.apply(_real(A, 'torch.linalg.ldl_factor', hermitian))
     if info._data.any():
         _singular('torch.linalg.ldl_factor', info._data)
-    return write_out(named('linalg_ldl_factor', ('LD', 'pivots'))(LD, piv), out)
+    return write_out('linalg_ldl_factor', named('linalg_ldl_factor', ('LD', 'pivots'))(LD, piv), out)
 
 
 @op('linalg')
@@ -198,4 +199,4 @@ def ldl_solve(LD, pivots, B, *, hermitian=False, out=None):
     if B.shape[-2] != LD.shape[-1]:
         raise RuntimeError(f"torch.linalg.ldl_solve: Incompatible shapes of A and B for the equation AX = B "
                            f"({LD.shape[-2]}x{LD.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})")
-    return write_out(LdlSolve.apply(_real(LD, 'torch.linalg.ldl_solve', hermitian), pivots, B), out)
+    return write_out('linalg_ldl_solve', LdlSolve.apply(_real(LD, 'torch.linalg.ldl_solve', hermitian), pivots, B), out)

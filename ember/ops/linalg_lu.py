@@ -7,7 +7,8 @@ import numpy as np
 
 from ember.backend import to_numpy
 from ember.autograd.function import Primitive
-from ember.ops._linalg_util import batch_prefix, check_float, check_matrix, named, write_out
+from ember.ops._linalg_util import batch_prefix, check_float, check_matrix, named
+from ember.ops.inplace import write_out
 from ember.ops._registry import op
 from ember.ops.linalg_solve import solve_triangular
 
@@ -125,7 +126,7 @@ def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
     LU, piv, info = _factor('torch.linalg.lu_factor_ex', A, pivot)
     if check_errors and info._data.any():
         _raise_singular('torch.linalg.lu_factor_ex', A, info._data)
-    return write_out(named('linalg_lu_factor_ex', ('LU', 'pivots', 'info'))(LU, piv, info), out)
+    return write_out('linalg_lu_factor_ex', named('linalg_lu_factor_ex', ('LU', 'pivots', 'info'))(LU, piv, info), out)
 
 
 def _raise_singular(name, A, info):
@@ -141,7 +142,7 @@ def lu_factor(A, *, pivot=True, out=None):
     LU, piv, info = _factor('torch.linalg.lu_factor', A, pivot)
     if info._data.any():
         _raise_singular('torch.linalg.lu_factor', A, info._data)
-    return write_out(named('linalg_lu_factor', ('LU', 'pivots'))(LU, piv), out)
+    return write_out('linalg_lu_factor', named('linalg_lu_factor', ('LU', 'pivots'))(LU, piv), out)
 
 
 @op('ember')
@@ -154,14 +155,14 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
     else:
         L = empty(0, dtype=LU_data.dtype)
         U = empty(0, dtype=LU_data.dtype)
-    return write_out(named('lu_unpack', ('P', 'L', 'U'))(P, L, U), out)
+    return write_out('linalg_lu_unpack', named('lu_unpack', ('P', 'L', 'U'))(P, L, U), out)
 
 
 @op('linalg')
 def lu(A, *, pivot=True, out=None):
     LU, piv, _ = _factor('linalg.lu', A, pivot)
     P, L, U = lu_unpack(LU, piv)
-    return write_out(named('linalg_lu', ('P', 'L', 'U'))(P, L, U), out)
+    return write_out('linalg_lu', named('linalg_lu', ('P', 'L', 'U'))(P, L, U), out)
 
 
 @op('linalg')
@@ -178,14 +179,14 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
     P = _perm_tensor(pivots, n, LU)
     L, U = _split(LU)
     if not left:  # X A = B  <=>  A^H X^H = B^H
-        return write_out(lu_solve(LU, pivots, B.mH, adjoint=not adjoint).mH, out)
+        return write_out('linalg_lu_solve', lu_solve(LU, pivots, B.mH, adjoint=not adjoint).mH, out)
     if adjoint:  # A^H X = B with A = P L U:  X = P L^-H U^-H B
         y = solve_triangular(U.mH, B, upper=False)
         x = P.matmul(solve_triangular(L.mH, y, upper=True, unitriangular=True))
     else:
         y = solve_triangular(L, P.mT.matmul(B), upper=False, unitriangular=True)
         x = solve_triangular(U, y, upper=True)
-    return write_out(x, out)
+    return write_out('linalg_lu_solve', x, out)
 
 
 @op('ember.lu', 'Tensor.lu', name='lu')
@@ -194,7 +195,7 @@ def torch_lu(A, pivot=True, get_infos=False, out=None):
     if not get_infos and info._data.any():
         _raise_singular('torch.linalg.lu_factor', A, info._data)
     res = (LU, piv, info) if get_infos else (LU, piv)
-    return write_out(res, out)
+    return write_out('lu', res, out)
 
 
 @op('ember.lu_solve', 'Tensor.lu_solve', name='lu_solve')

@@ -7,7 +7,8 @@ import math
 import numpy as np
 
 from ember.autograd.function import Primitive
-from ember.ops._linalg_util import check_float, check_matrix, eye_like, named, write_out
+from ember.ops._linalg_util import check_float, check_matrix, eye_like, named
+from ember.ops.inplace import write_out
 from ember.ops._registry import op
 from ember.ops.linalg import cross as _torch_cross, det as _det, matmul, slogdet as _torch_slogdet
 
@@ -15,14 +16,14 @@ from ember.ops.linalg import cross as _torch_cross, det as _det, matmul, slogdet
 @op('linalg', name='det')
 def linalg_det(A, *, out=None):
     check_float('linalg.det', A)
-    return write_out(_det(A), out)
+    return write_out('linalg_det', _det(A), out)
 
 
 @op('linalg', name='slogdet')
 def linalg_slogdet(A, *, out=None):
     check_float('linalg.slogdet', A)
     sign, logabsdet = _torch_slogdet(A)
-    return write_out(named('linalg_slogdet', ('sign', 'logabsdet'))(sign, logabsdet), out)
+    return write_out('linalg_slogdet', named('linalg_slogdet', ('sign', 'logabsdet'))(sign, logabsdet), out)
 
 
 @op('ember', 'Tensor')
@@ -41,7 +42,7 @@ def linalg_cross(input, other, *, dim=-1, out=None):
         if sizes != [3, 3] and not (1 in sizes and 3 in sizes):
             raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {sizes[0]} and "
                                f"{sizes[1]}")
-    return write_out(_torch_cross(input, other, dim), out)
+    return write_out('linalg_cross', _torch_cross(input, other, dim), out)
 
 
 @op('linalg', name='diagonal')
@@ -51,12 +52,12 @@ def linalg_diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 
 @op('linalg', name='matmul')
 def linalg_matmul(input, other, *, out=None):
-    return write_out(matmul(input, other), out)
+    return write_out('linalg_matmul', matmul(input, other), out)
 
 
 @op('linalg')
 def vecdot(x, y, *, dim=-1, out=None):
-    return write_out((x.conj() * y).sum(dim), out)
+    return write_out('linalg_vecdot', (x.conj() * y).sum(dim), out)
 
 
 @op('ember', 'Tensor')
@@ -64,7 +65,7 @@ def vdot(input, other, *, out=None):
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
     from ember.ops.linalg import dot
-    return write_out(dot(input.conj(), other), out)
+    return write_out('linalg_vdot', dot(input.conj(), other), out)
 
 
 # ------------------------------------------------------------- powers, exp
@@ -81,7 +82,7 @@ def matrix_power(A, n, *, out=None):
         check_float('linalg.inv', A)
         A, n = inv(A), -n
     if n == 0:
-        return write_out(eye_like(A).expand(tuple(A.shape)).clone(), out)
+        return write_out('linalg_matrix_power', eye_like(A).expand(tuple(A.shape)).clone(), out)
     result, base = None, A
     while n:  # binary powering: log2(n) products
         if n & 1:
@@ -89,7 +90,7 @@ def matrix_power(A, n, *, out=None):
         n >>= 1
         if n:
             base = base.matmul(base)
-    return write_out(result if result is not A else A.clone(), out)
+    return write_out('linalg_matrix_power', result if result is not A else A.clone(), out)
 
 
 def _check_square_any(name, A):
@@ -170,13 +171,13 @@ def multi_dot(tensors, *, out=None):
         result = result.squeeze(0)
     if last.ndim == 1:
         result = result.squeeze(-1)
-    return write_out(result, out)
+    return write_out('linalg_multi_dot', result, out)
 
 
 @op('ember')
 def chain_matmul(*matrices, out=None):
     if len(matrices) == 1:
-        return write_out(matrices[0].clone(), out)
+        return write_out('chain_matmul', matrices[0].clone(), out)
     return multi_dot(list(matrices), out=out)
 
 
@@ -190,7 +191,7 @@ def kron(input, other, *, out=None):
     b = b.reshape(tuple(s for d in b.shape for s in (1, d)))
     shape = tuple(x * y for x, y in zip(input.reshape((1,) * (nd - input.ndim) + tuple(input.shape)).shape,
                                         other.reshape((1,) * (nd - other.ndim) + tuple(other.shape)).shape))
-    return write_out((a * b).reshape(shape), out)
+    return write_out('kron', (a * b).reshape(shape), out)
 
 
 @op('linalg')
@@ -249,12 +250,12 @@ def householder_product(A, tau, *, out=None):
         raise RuntimeError(f"{name}: input.shape[-1] must be greater than or equal to tau.shape[-1]")
     V = _reflectors(A, tau)
     X = eye_like(A, m, n).expand(tuple(A.shape)).clone()
-    return write_out(_apply_reflectors(V, tau, X, left=True, transpose=False), out)
+    return write_out('linalg_householder_product', _apply_reflectors(V, tau, X, left=True, transpose=False), out)
 
 
 @op('ember', 'Tensor')
-def orgqr(input, input2):
-    return householder_product(input, input2)
+def orgqr(input, input2, *, out=None):
+    return write_out('orgqr', householder_product(input, input2), out)
 
 
 @op('ember', 'Tensor')
@@ -264,7 +265,7 @@ def ormqr(input, input2, input3, left=True, transpose=False, *, out=None):
     if input.shape[-2] != m:
         raise RuntimeError(f"torch.ormqr: input.shape[-2] must be equal to other.shape[{-2 if left else -1}]")
     V = _reflectors(input, input2)
-    return write_out(_apply_reflectors(V, input2, input3, left, transpose), out)
+    return write_out('ormqr', _apply_reflectors(V, input2, input3, left, transpose), out)
 
 
 @op('ember', 'Tensor')
@@ -286,7 +287,7 @@ def geqrf(input, *, out=None):
                           input.device), input.device),
         Tensor._make(move(np.stack(taus).reshape(a.shape[:-2] + (k,)) if stack.shape[0] else
                           np.zeros(a.shape[:-2] + (k,), a.dtype), input.device), input.device))
-    return write_out(res, out)
+    return write_out('geqrf', res, out)
 
 
 # -------------------------------------------------------------- tensor forms
@@ -301,7 +302,7 @@ def tensorinv(A, ind=2, *, out=None):
         raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
                            f"prod(self.shape[:ind]), but got {cols} != {rows}")
     from ember.ops.linalg_solve import inv
-    return write_out(inv(A.reshape(rows, cols)).reshape(out_shape), out)
+    return write_out('linalg_tensorinv', inv(A.reshape(rows, cols)).reshape(out_shape), out)
 
 
 @op('linalg')
@@ -318,5 +319,5 @@ def tensorsolve(A, B, dims=None, *, out=None):
                            "prod(self.shape[:other.ndim]), but got "
                            f"{n} != {int(np.prod(A.shape[:B.ndim]))}")
     from ember.ops.linalg_solve import solve
-    return write_out(solve(A.reshape(m, n), B.reshape(m)).reshape(rest), out)
+    return write_out('linalg_tensorsolve', solve(A.reshape(m, n), B.reshape(m)).reshape(rest), out)
 

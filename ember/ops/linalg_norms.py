@@ -6,7 +6,8 @@ import math
 import numpy as np
 
 from ember.autograd.function import Primitive
-from ember.ops._linalg_util import check_float, check_matrix, named, write_out
+from ember.ops._linalg_util import check_float, check_matrix, named
+from ember.ops.inplace import write_out
 from ember.ops._registry import op
 from ember.ops.linalg_decomp import eigvalsh, svdvals
 
@@ -20,7 +21,7 @@ def linalg_vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=Non
     from ember.ops.reduce import vector_norm
     if isinstance(ord, str):
         raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not str")
-    return write_out(vector_norm(x, ord, dim, keepdim, dtype=dtype), out)
+    return write_out('linalg_vector_norm', vector_norm(x, ord, dim, keepdim, dtype=dtype), out)
 
 
 def _matrix_dims(dim):
@@ -54,7 +55,7 @@ def matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False, *, dtype=None, out=No
             res = res.squeeze((d0, d1))
     else:
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
-    return write_out(res, out)
+    return write_out('linalg_matrix_norm', res, out)
 
 
 @op('linalg', name='norm')
@@ -62,13 +63,13 @@ def linalg_norm(input, ord=None, dim=None, keepdim=False, *, out=None, dtype=Non
     if isinstance(dim, int):
         dim = (dim,)
     if dim is not None and len(dim) == 2:
-        return write_out(matrix_norm(input, 'fro' if ord is None else ord, dim, keepdim, dtype=dtype), out)
+        return write_out('linalg_norm', matrix_norm(input, 'fro' if ord is None else ord, dim, keepdim, dtype=dtype), out)
     if dim is None and ord is not None:
         if input.ndim not in (1, 2):
             raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got "
                                f"{input.ndim}D.")
         if input.ndim == 2:
-            return write_out(matrix_norm(input, ord, (-2, -1), keepdim, dtype=dtype), out)
+            return write_out('linalg_norm', matrix_norm(input, ord, (-2, -1), keepdim, dtype=dtype), out)
     if isinstance(ord, str):
         raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {list(dim or ())}"
                            if dim is None else f"linalg.vector_norm: ord {ord} requires dim to be a 2-tuple")
@@ -83,7 +84,7 @@ def nuclear_norm(input, dim=None, keepdim=False, *, out=None):
 @op('ember')
 def frobenius_norm(input, dim=(-2, -1), keepdim=False, *, out=None):
     from ember.ops.reduce import vector_norm
-    return write_out(vector_norm(input, 2, dim, keepdim), out)
+    return write_out('frobenius_norm', vector_norm(input, 2, dim, keepdim), out)
 
 
 # ------------------------------------------------------------ rank, cond, pinv
@@ -111,7 +112,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
         s_max = s.amax(-1, keepdim=True) if s.shape[-1] else s.new_zeros(tuple(s.shape[:-1]) + (1,))
         tol_ = _tolerance(A, s_max, atol, rtol)
         from ember import int64
-        return write_out((s > tol_).sum(-1).to(int64), out)
+        return write_out('linalg_matrix_rank', (s > tol_).sum(-1).to(int64), out)
 
 
 class Pinv(Primitive):
@@ -157,7 +158,7 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
         s = eigvalsh(A).abs() if hermitian else svdvals(A)
         s_max = s.amax(-1, keepdim=True) if s.shape[-1] else s.new_zeros(tuple(s.shape[:-1]) + (1,))
         tol = _tolerance(A, s_max, atol, rtol)
-    return write_out(Pinv.apply(A, tol._data, bool(hermitian)), out)
+    return write_out('linalg_pinv', Pinv.apply(A, tol._data, bool(hermitian)), out)
 
 
 @op('ember', 'Tensor')
@@ -174,14 +175,14 @@ def cond(A, p=None, *, out=None):
     if p in (None, 2, -2):
         s = svdvals(A)
         res = s.amax(-1) / s.amin(-1) if p != -2 else s.amin(-1) / s.amax(-1)
-        return write_out(res, out)
+        return write_out('linalg_cond', res, out)
     if A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"linalg.cond(ord={p}): A must be batches of square matrices, but they are "
                            f"{A.shape[-2]} by {A.shape[-1]} matrices")
     Ainv, info = inv_ex(A)
     res = matrix_norm(A, p) * matrix_norm(Ainv, p)
     from ember.ops.index import where
-    return write_out(where(info != 0, math.inf, res), out)
+    return write_out('linalg_cond', where(info != 0, math.inf, res), out)
 
 
 # ----------------------------------------------------------------------- lstsq

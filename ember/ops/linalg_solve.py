@@ -7,8 +7,9 @@ import numpy as np
 
 from ember.autograd.function import Primitive
 from ember.ops._linalg_util import (LinAlgError, batch_prefix, check_matrix, check_square, info_tensor, matrices,
-                                    named, write_out)
+                                    named)
 from ember.ops._registry import op
+from ember.ops.inplace import write_out
 from ember.ops.linalg import inv as _inverse
 
 
@@ -92,7 +93,7 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
                            f"{A.shape[-2]} by {n} matrices")
     if (B.shape[-2] if left else B.shape[-1]) != n:
         raise _shape_error('linalg.solve_triangular', A, B)
-    return write_out(SolveTriangular.apply(A, B, bool(upper), bool(left), bool(unitriangular)), out)
+    return write_out('linalg_solve_triangular', SolveTriangular.apply(A, B, bool(upper), bool(left), bool(unitriangular)), out)
 
 
 @op('ember', 'Tensor')
@@ -104,7 +105,7 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False,
         A_used, upper_used = A, upper
     x = solve_triangular(A_used, input, upper=upper_used, unitriangular=unitriangular)
     res = named('triangular_solve', ('solution', 'cloned_coefficient'))(x, A.clone())
-    return write_out(res, out)
+    return write_out('triangular_solve', res, out)
 
 
 # ------------------------------------------------------------------ general solve
@@ -165,7 +166,7 @@ def _unvector(X, vector, left):
 @op('linalg')
 def solve(A, B, *, left=True, out=None):
     A2, B2, vector = _solve_checked(A, B, left)
-    return write_out(_unvector(_solve(A2, B2), vector, left), out)
+    return write_out('linalg_solve', _unvector(_solve(A2, B2), vector, left), out)
 
 
 def _pivot_info(A):
@@ -193,7 +194,7 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
     else:
         X = _solve(A2, B2)
     res = named('linalg_solve_ex', ('result', 'info'))(_unvector(X, vector, left), info_tensor(info, A.device))
-    return write_out(res, out)
+    return write_out('linalg_solve_ex', res, out)
 
 
 def ember_eye(A):
@@ -204,7 +205,7 @@ def ember_eye(A):
 @op('linalg')
 def inv(A, *, out=None):
     check_square('linalg.inv', A)
-    return write_out(_inverse(A), out)
+    return write_out('linalg_inv', _inverse(A), out)
 
 
 @op('linalg')
@@ -217,7 +218,7 @@ def inv_ex(A, *, check_errors=False, out=None):
         Ainv = _where_singular(info, A, float('nan'), _inverse(_where_singular(info, A, ember_eye(A), A)))
     else:
         Ainv = _inverse(A)
-    return write_out(named('linalg_inv_ex', ('inverse', 'info'))(Ainv, info_tensor(info, A.device)), out)
+    return write_out('linalg_inv_ex', named('linalg_inv_ex', ('inverse', 'info'))(Ainv, info_tensor(info, A.device)), out)
 
 
 # ----------------------------------------------------------------------- Cholesky
@@ -284,7 +285,7 @@ def cholesky(A, *, upper=False, out=None):
     L, info = _chol_with_info('linalg.cholesky', A, upper)
     if info._data.any():
         raise _chol_error('linalg.cholesky', A, info._data)
-    return write_out(L, out)
+    return write_out('linalg_cholesky', L, out)
 
 
 @op('linalg')
@@ -292,7 +293,7 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
     L, info = _chol_with_info('linalg.cholesky', A, upper)
     if check_errors and info._data.any():
         raise _chol_error('linalg.cholesky', A, info._data)
-    return write_out(named('linalg_cholesky_ex', ('L', 'info'))(L, info), out)
+    return write_out('linalg_cholesky_ex', named('linalg_cholesky_ex', ('L', 'info'))(L, info), out)
 
 
 @op('ember.cholesky', 'Tensor.cholesky', name='cholesky')
@@ -306,7 +307,7 @@ def cholesky_solve(input, input2, upper=False, *, out=None):
     L = input2.mH if upper else input2
     check_matrix('linalg.cholesky_solve', input, 'B')
     y = solve_triangular(L, input, upper=False)
-    return write_out(solve_triangular(L.mH, y, upper=True), out)
+    return write_out('cholesky_solve', solve_triangular(L.mH, y, upper=True), out)
 
 
 @op('ember', 'Tensor')
@@ -314,4 +315,4 @@ def cholesky_inverse(input, upper=False, *, out=None):
     """The inverse of A from its Cholesky factor."""
     check_matrix('cholesky_inverse', input)
     eye = ember_eye(input)
-    return write_out(cholesky_solve(eye.expand(tuple(input.shape)), input, upper), out)
+    return write_out('cholesky_inverse', cholesky_solve(eye.expand(tuple(input.shape)), input, upper), out)

@@ -13,8 +13,9 @@ from ember._dtype import get_default_dtype, to_dtype, int64
 from ember._random import draw, serial
 from ember._random.generator import Generator, default_generator
 from ember._tensor import Tensor
-from ember.ops.creation import _check_pin_memory, size_arg
+from ember.ops.creation import _check_pin_memory, _factory_requires_grad, _pinned, size_arg
 from ember.ops._registry import op
+from ember.ops.inplace import write_out
 
 __all__ = ['Generator', 'default_generator', 'manual_seed', 'seed', 'initial_seed', 'get_rng_state',
            'set_rng_state', 'rand', 'randn', 'rand_like', 'randn_like', 'randint', 'randint_like', 'randperm',
@@ -55,11 +56,11 @@ def _gen(generator):
     return generator if generator is not None else default_generator
 
 
-def _finish(arr, dtype, device, requires_grad):
+def _finish(arr, dtype, device, requires_grad, pin_memory=False):
     dev = as_device(device)
-    t = Tensor._make(backend.move(np.asarray(arr).astype(dtype.np_dtype, copy=False), dev), dev)
+    t = _pinned(Tensor._make(backend.move(np.asarray(arr).astype(dtype.np_dtype, copy=False), dev), dev), pin_memory)
     if requires_grad:
-        t.requires_grad_(True)
+        _factory_requires_grad(t)
     return t
 
 
@@ -99,29 +100,24 @@ def _normal_values(gen, n, mean, std, np_dtype, contiguous=True):
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False, **kwargs) -> Tensor:
     _formats.check_layout('rand', layout)
-    _check_pin_memory('rand', pin_memory)
+    _check_pin_memory('rand', pin_memory, device)
     shape = size_arg('rand', size, kwargs.pop('size', None))
     dt = _float_dtype(dtype, 'check_uniform_bounds')
     vals = _uniform_values(_gen(generator), _numel(shape), 0.0, 1.0, dt.np_dtype).reshape(shape)
-    return _out(_finish(vals, dt, device, requires_grad), out)
+    return write_out('rand', _finish(vals, dt, device, requires_grad, pin_memory), out, warn_resize=False)
 
 
 @op('ember')
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, **kwargs) -> Tensor:
     _formats.check_layout('randn', layout)
-    _check_pin_memory('randn', pin_memory)
+    _check_pin_memory('randn', pin_memory, device)
     shape = size_arg('randn', size, kwargs.pop('size', None))
     dt = _float_dtype(dtype, 'normal_kernel_cpu')
     vals = _normal_values(_gen(generator), _numel(shape), 0.0, 1.0, dt.np_dtype).reshape(shape)
-    return _out(_finish(vals, dt, device, requires_grad), out)
+    return write_out('randn', _finish(vals, dt, device, requires_grad, pin_memory), out, warn_resize=False)
 
 
-def _out(t, out):
-    if out is None:
-        return t
-    from ember.ops.inplace import copy_into_out
-    return copy_into_out(out, t)
 
 
 def _like_format(name, result, like, memory_format):
@@ -133,18 +129,18 @@ def _like_format(name, result, like, memory_format):
 
 @op('ember')
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
-              memory_format=None):
+              memory_format=None, pin_memory=False):
     _formats.check_layout('rand_like', layout)
     return _like_format('rand_like', rand(*input.shape, generator=generator, dtype=dtype or input.dtype,
-                             device=device or input.device, requires_grad=requires_grad), input, memory_format)
+                             device=device or input.device, requires_grad=requires_grad, pin_memory=pin_memory), input, memory_format)
 
 
 @op('ember')
 def randn_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
-               memory_format=None):
+               memory_format=None, pin_memory=False):
     _formats.check_layout('randn_like', layout)
     return _like_format('randn_like', randn(*input.shape, generator=generator, dtype=dtype or input.dtype,
-                              device=device or input.device, requires_grad=requires_grad), input, memory_format)
+                              device=device or input.device, requires_grad=requires_grad, pin_memory=pin_memory), input, memory_format)
 
 
 _RANDINT_USAGE = (
@@ -182,8 +178,9 @@ def _check_int_bounds(low, high, dt):
 
 @op('ember')
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
-            requires_grad=False):
+            requires_grad=False, pin_memory=False):
     _formats.check_layout('randint', layout)
+    _check_pin_memory('randint', pin_memory, device)
     if size is None:  # randint(high, size)
         if high is None:
             raise TypeError(_RANDINT_USAGE.format(got=type(low).__name__))
@@ -194,18 +191,19 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
     dt = to_dtype(dtype) if dtype is not None else int64
     _check_int_bounds(low, high, dt)
     arr = _int_draw(_gen(generator), _numel(shape), int(low), int(high)).reshape(shape)
-    return _out(_finish(arr, dt, device, requires_grad), out)
+    return write_out('randint', _finish(arr, dt, device, requires_grad, pin_memory), out, warn_resize=False)
 
 
 @op('ember')
 def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None, device=None,
-                 requires_grad=False, memory_format=None):
+                 requires_grad=False, memory_format=None, pin_memory=False):
     _formats.check_layout('randint_like', layout)
     if high is None:
         low, high = 0, low
     return _like_format('randint_like', randint(low, high, tuple(input.shape), generator=generator,
                                                 dtype=dtype or input.dtype,
-                                device=device or input.device, requires_grad=requires_grad), input, memory_format)
+                                device=device or input.device, requires_grad=requires_grad, pin_memory=pin_memory),
+                        input, memory_format)
 
 
 _RANDPERM_SMALL = (1 << 32) // 20     # PyTorch changes algorithm at 2**32 / 20
@@ -215,7 +213,7 @@ _RANDPERM_SMALL = (1 << 32) // 20     # PyTorch changes algorithm at 2**32 / 20
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
              pin_memory=False):
     _formats.check_layout('randperm', layout)
-    _check_pin_memory('randperm', pin_memory)
+    _check_pin_memory('randperm', pin_memory, device)
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     dt = to_dtype(dtype) if dtype is not None else int64
@@ -225,7 +223,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
         raise RuntimeError("n cannot be greater than 2049 for Half type.")
     gen = _gen(generator)
     perm = draw.randperm(gen, n) if n < _RANDPERM_SMALL else draw.randperm_large(gen, n)
-    return _out(_finish(perm, dt, device, requires_grad), out)
+    return write_out('randperm', _finish(perm, dt, device, requires_grad, pin_memory), out, warn_resize=False)
 
 
 _NORMAL_USAGE = (
@@ -240,11 +238,12 @@ _NORMAL_USAGE = (
 
 @op('ember')
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
-           requires_grad=False):
+           requires_grad=False, pin_memory=False):
     """The four PyTorch overloads: normal(Tensor, Tensor), normal(Tensor, float), normal(float, Tensor)
     and normal(float, float, size).  As in PyTorch, the Tensor forms draw standard normals (or
     normals with the float std) and then scale and shift them in separate steps."""
     _formats.check_layout('normal', layout)
+    _check_pin_memory('normal', pin_memory, device)
     gen = _gen(generator)
     mt, st = isinstance(mean, Tensor), isinstance(std, Tensor)
     if not mt and not st:
@@ -255,7 +254,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         dt = _float_dtype(dtype, 'normal_kernel_cpu')
         shape = size_arg('normal', (size,))
         z = _normal_values(gen, _numel(shape), mean, std, dt.np_dtype).reshape(shape)
-        return _out(_finish(z, dt, device, requires_grad), out)
+        return write_out('normal', _finish(z, dt, device, requires_grad, pin_memory), out, warn_resize=False)
     ref = mean if mt else std
     if ref.dtype.category < 2:
         raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{_nm(ref.dtype)}'")
@@ -271,7 +270,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         z = _normal_values(gen, _numel(shape), 0.0, 1.0, np_dt).reshape(shape)
         z = (z * backend.to_numpy(std._data)).astype(np_dt)
     m = backend.to_numpy(mean._data) if mt else np.asarray(mean, np_dt)
-    return _out(_finish((z + m).astype(np_dt), ref.dtype, ref.device, False), out)
+    return write_out('normal', _finish((z + m).astype(np_dt), ref.dtype, ref.device, False, pin_memory), out)
 
 
 _BERNOULLI_P_ERROR = ("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be "
@@ -292,7 +291,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     else:
         _check_bernoulli_p(p)
         vals = draw.bernoulli_scalar(gen, input.numel(), p).reshape(tuple(input.shape))
-    return _out(_finish(vals, input.dtype, input.device, False), out)
+    return write_out('bernoulli', _finish(vals, input.dtype, input.device, False), out, warn_resize=False)
 
 
 def _check_bernoulli_p(p):
@@ -327,7 +326,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         # the largest keys first; PyTorch's argmax/topk take the lowest index among equal keys
         res = np.argsort(-keys, axis=1, kind='stable')[:, :num_samples]
     res = res.reshape(probs.shape[:-1] + (num_samples,))
-    return _out(_finish(res, int64, input.device, False), out)
+    return write_out('multinomial', _finish(res, int64, input.device, False), out, warn_resize=False)
 
 
 @op('ember')

@@ -16,6 +16,7 @@ from ember.autograd.function import Primitive
 from ember.backend import to_numpy
 from ember.ops import _special_math as sm
 from ember.ops._registry import op
+from ember.ops.inplace import write_out
 from ember.ops.unary import _unary
 
 
@@ -72,19 +73,19 @@ class Polygamma(Primitive):
 
 @op('ember', 'Tensor', 'special.gammaln', inplace=True)
 def lgamma(input, *, out=None):
-    return _out(Lgamma.apply(input), out)
+    return write_out('special_lgamma', Lgamma.apply(input), out)
 
 
 @op('ember', 'Tensor', 'special', 'special.psi', inplace=True)
 def digamma(input, *, out=None):
-    return _out(Digamma.apply(input), out)
+    return write_out('special_digamma', Digamma.apply(input), out)
 
 
 @op('ember', 'special')
 def polygamma(n, input, *, out=None):
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
-    return _out(Polygamma.apply(input, int(n)), out)
+    return write_out('special_polygamma', Polygamma.apply(input, int(n)), out)
 
 
 @op('Tensor', name='polygamma', inplace=True)
@@ -101,7 +102,7 @@ def mvlgamma(input, p, *, out=None):
         raise RuntimeError("All elements must be greater than (p-1)/2")
     x = input if input.dtype.is_floating_point else input.to(_default_float())
     total = sum(lgamma(x - 0.5 * j) for j in range(p))
-    return _out(total + p * (p - 1) / 4 * math.log(math.pi), out)
+    return write_out('special_mvlgamma', total + p * (p - 1) / 4 * math.log(math.pi), out)
 
 
 class Zeta(Primitive):
@@ -125,7 +126,7 @@ class Zeta(Primitive):
 
 @op('special')
 def zeta(input, other, *, out=None):
-    return _out(Zeta.apply(input, other), out)
+    return write_out('special_zeta', Zeta.apply(input, other), out)
 
 
 # -------------------------------------------------------- incomplete gamma
@@ -158,12 +159,12 @@ Igammac = _incomplete_gamma('gammaincc', 'gammaincc', -1.0, 'IgammacBackward0')
 
 @op('ember', 'Tensor', 'special.gammainc', inplace=True)
 def igamma(input, other, *, out=None):
-    return _out(Igamma.apply(input, other), out)
+    return write_out('special_igamma', Igamma.apply(input, other), out)
 
 
 @op('ember', 'Tensor', 'special.gammaincc', inplace=True)
 def igammac(input, other, *, out=None):
-    return _out(Igammac.apply(input, other), out)
+    return write_out('special_igammac', Igammac.apply(input, other), out)
 
 
 # --------------------------------------------------------- error functions
@@ -187,29 +188,29 @@ Entr = _unary('SpecialEntrBackward0', lambda xp, x: _on_host(xp, _entr, x), lamb
 
 @op('special')
 def erfcx(input, *, out=None):
-    return _out(Erfcx.apply(input), out)
+    return write_out('special_erfcx', Erfcx.apply(input), out)
 
 
 @op('special')
 def log_ndtr(input, *, out=None):
-    return _out(LogNdtr.apply(input), out)
+    return write_out('special_log_ndtr', LogNdtr.apply(input), out)
 
 
 @op('special')
 def ndtri(input, *, out=None):
-    return _out(Ndtri.apply(input), out)
+    return write_out('special_ndtri', Ndtri.apply(input), out)
 
 
 @op('special')
 def ndtr(input, *, out=None):
     from ember.ops.unary import erfc
     x = input if input.dtype.is_floating_point else input.to(_default_float())
-    return _out(0.5 * erfc(x * -math.sqrt(0.5)), out)
+    return write_out('special_ndtr', 0.5 * erfc(x * -math.sqrt(0.5)), out)
 
 
 @op('special')
 def entr(input, *, out=None):
-    return _out(Entr.apply(input), out)
+    return write_out('special_entr', Entr.apply(input), out)
 
 
 class Xlog1py(Primitive):
@@ -240,7 +241,7 @@ class Xlog1py(Primitive):
 
 @op('special')
 def xlog1py(input, other, *, out=None):
-    return _out(Xlog1py.apply(input, other), out)
+    return write_out('special_xlog1py', Xlog1py.apply(input, other), out)
 
 
 # ------------------------------------------------------------ Bessel family
@@ -261,7 +262,7 @@ def _at_zero(x, value):
 
 @op('ember', 'Tensor', 'special', inplace=('Tensor', 'ember'))
 def i0(input, *, out=None):
-    return _out(I0.apply(input), out)
+    return write_out('special_i0', I0.apply(input), out)
 
 
 def special_i0(input):
@@ -270,17 +271,17 @@ def special_i0(input):
 
 @op('special', name='i0e')
 def special_i0e(input, *, out=None):
-    return _out(I0e.apply(input), out)
+    return write_out('special_i0e', I0e.apply(input), out)
 
 
 @op('special', name='i1')
 def special_i1(input, *, out=None):
-    return _out(I1.apply(input), out)
+    return write_out('special_i1', I1.apply(input), out)
 
 
 @op('special', name='i1e')
 def special_i1e(input, *, out=None):
-    return _out(I1e.apply(input), out)
+    return write_out('special_i1e', I1e.apply(input), out)
 
 
 def _no_graph(kernel, *args):
@@ -301,7 +302,7 @@ def _scipy_unary(name, scipy_fn, pick=None):
     def fn(input, *, out=None):
         kernel = _scipy(name, scipy_fn)
         run = (lambda a: kernel(a)[pick]) if pick is not None else kernel
-        return _out(_no_graph(run, input), out)
+        return write_out('special_' + name, _no_graph(run, input), out)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"PyTorch's ``torch.special.{name}`` (through ``scipy.special.{scipy_fn}``); not differentiable."
     return op('special')(fn)
@@ -323,7 +324,7 @@ scaled_modified_bessel_k1 = _scipy_unary('scaled_modified_bessel_k1', 'k1e')
 @op('special')
 def spherical_bessel_j0(input, *, out=None):
     """sin(x) / x (1 at 0); not differentiable in PyTorch."""
-    return _out(_no_graph(lambda x: np.sinc(x / np.pi), input), out)
+    return write_out('special_spherical_bessel_j0', _no_graph(lambda x: np.sinc(x / np.pi), input), out)
 
 
 def _polynomial(name):
@@ -332,7 +333,7 @@ def _polynomial(name):
             from ember.ops.creation import tensor
             input = tensor(input, dtype=n.dtype if n.dtype.is_floating_point else None)
         n_raw = n.detach()._data if isinstance(n, Tensor) else n
-        return _out(_no_graph(lambda x: sm.polynomial(name, x, to_numpy(n_raw)), input), out)
+        return write_out('special_' + name, _no_graph(lambda x: sm.polynomial(name, x, to_numpy(n_raw)), input), out)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"PyTorch's ``torch.special.{name}(input, n)``: degree ``n`` at ``input``; not differentiable."
     return op('special')(fn)
@@ -380,8 +381,3 @@ def _default_float():
     return get_default_dtype()
 
 
-def _out(res, out):
-    if out is None:
-        return res
-    from ember.ops.inplace import copy_into_out
-    return copy_into_out(out, res)

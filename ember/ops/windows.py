@@ -18,9 +18,9 @@ def _window(name, window_length, periodic, dtype, layout, device, requires_grad,
     from ember import backend
     from ember._dtype import get_default_dtype, to_dtype
     from ember._formats import check_layout
-    from ember.ops.creation import _check_pin_memory
+    from ember.ops.creation import _check_pin_memory, _pinned
     check_layout(name, layout)
-    _check_pin_memory(name, pin_memory)
+    _check_pin_memory(name, pin_memory, device)
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     if dt.category != 2:
         raise RuntimeError(f"{name} expects floating point dtypes, got: {dt}")
@@ -36,7 +36,7 @@ def _window(name, window_length, periodic, dtype, layout, device, requires_grad,
         values = make(n, np_dtype)[:window_length]
     dev = as_device(device)
     t = Tensor._make(values if dev.type == 'cpu' else backend.move(values, dev), dev)
-    return t.requires_grad_(requires_grad)
+    return _pinned(t, pin_memory).requires_grad_(requires_grad)
 
 
 def _cosine_sum(n, np_dtype, alpha, beta):
