@@ -400,7 +400,6 @@ def _finish(arr, dt, dev, requires_grad, name='arange', out=None, layout=None, p
     return t
 
 
-@op('ember')
 def _steps_required(name, start, end, extra=''):
     """PyTorch's refusal of a linspace/logspace call without ``steps``."""
     got = ', '.join('Tensor' if isinstance(v, Tensor) else type(v).__name__ for v in (start, end))
