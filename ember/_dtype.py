@@ -70,22 +70,43 @@ class _MissingBFloat16(dtype):
                            "(or pip install ml_dtypes)")
 
 
+class _LazyBFloat16(dtype):
+    """``ember.bfloat16`` when ``ml_dtypes`` is installed. NumPy has no bfloat16; ml_dtypes (the
+    standard NumPy extension for it) registers one whose elementwise ufuncs compute in float32 and
+    round back, as PyTorch's CPU kernels do. Loading its extension takes about a second, so it is
+    imported the first time a bfloat16 array is needed, not when ember is."""
+    __slots__ = ()
+    _np = None
+
+    def __init__(self):
+        self.name, self.itemsize, self.category, self.is_signed = 'bfloat16', 2, _FLOAT, True
+        self._legacy = 'BFloat16Tensor'
+
+    @property
+    def np_dtype(self):
+        return _LazyBFloat16._np or _load_bfloat16()
+
+
+def _load_bfloat16():
+    import ml_dtypes
+    np_dt = np.dtype(ml_dtypes.bfloat16)
+    _LazyBFloat16._np = np_dt
+    _BY_NP[np_dt] = bfloat16
+    return np_dt
+
+
 def _make_bfloat16():
-    # NumPy has no bfloat16; ml_dtypes (the standard NumPy extension for it) registers one whose
-    # elementwise ufuncs compute in float32 and round back, as PyTorch's CPU kernels do
-    try:
-        import ml_dtypes
-    except ImportError:
-        return _MissingBFloat16()
-    return dtype('bfloat16', ml_dtypes.bfloat16, _FLOAT, 'BFloat16Tensor')
+    import importlib.util
+    return _LazyBFloat16() if importlib.util.find_spec('ml_dtypes') else _MissingBFloat16()
 
 
 bfloat16 = _make_bfloat16()
-HAS_BFLOAT16 = type(bfloat16) is dtype
+HAS_BFLOAT16 = type(bfloat16) is _LazyBFloat16
 
 ALL_DTYPES = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64,
               complex64, complex128) + ((bfloat16,) if HAS_BFLOAT16 else ())
-_BY_NP = {d.np_dtype: d for d in ALL_DTYPES}
+# NumPy dtype -> ember dtype; bfloat16's entry is added when ml_dtypes is first loaded
+_BY_NP = {d.np_dtype: d for d in ALL_DTYPES if d is not bfloat16}
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
 _BY_NAME['bfloat16'] = bfloat16
 
@@ -102,11 +123,21 @@ def _dtype_by_name(name):
     return _BY_NAME[name]
 
 
+def _is_ml_bfloat16(np_dtype):
+    try:
+        return np.dtype(np_dtype).name == 'bfloat16'
+    except TypeError:
+        return False
+
+
 def from_numpy_dtype(np_dtype):
     """The ember dtype of a NumPy dtype; TypeError for types ember lacks."""
     try:
         return _BY_NP[np.dtype(np_dtype)]
     except (KeyError, TypeError):
+        if HAS_BFLOAT16 and _is_ml_bfloat16(np_dtype):   # made by ml_dtypes before ember needed one
+            _load_bfloat16()
+            return bfloat16
         raise TypeError(f"can't convert np.ndarray of type {np.dtype(np_dtype)}. The only "
                         "supported types are: float64, float32, float16, complex64, complex128, "
                         "int64, int32, int16, int8, uint8, and bool.") from None

@@ -4,6 +4,7 @@ Through the ``safetensors`` package's NumPy API, so files interoperate with ever
 reads the format. Views are written as compact copies (the format has no shared storage).
 """
 from ember import backend
+from ember._dtype import HAS_BFLOAT16, _load_bfloat16
 from ember._device import as_device
 from ember._tensor import Tensor
 
@@ -44,9 +45,12 @@ def load_safetensors(filename, device='cpu'):
     try:
         arrays = st.load_file(str(filename))
     except TypeError as e:
-        # NumPy knows bfloat16 only once ml_dtypes is imported (ember imports it when installed)
+        # NumPy knows bfloat16 only once ml_dtypes is imported (ember imports it when first needed)
         if 'bfloat16' not in str(e):
             raise
+        if HAS_BFLOAT16:
+            _load_bfloat16()
+            return load_safetensors(filename, device)
         raise RuntimeError(f"{filename} holds bfloat16 tensors, which need the ml_dtypes package: "
                            "pip install 'ember[bf16]' (or pip install ml_dtypes)") from None
     return {name: Tensor._make(arr if dev.type == 'cpu' else backend.move(arr, dev), dev)

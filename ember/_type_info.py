@@ -48,8 +48,8 @@ def _np_finfo(np_dtype):
 
 
 def _name_of(np_dtype):
-    from ember._dtype import _BY_NP
-    return _BY_NP[np.dtype(np_dtype)].name
+    from ember._dtype import from_numpy_dtype
+    return from_numpy_dtype(np_dtype).name
 
 
 class iinfo:

@@ -167,3 +167,38 @@ def test_pytorch_reads_ember_bf16_checkpoint_exactly(tmp_path):
     got = json.loads(out.stdout)
     assert got['x'] == ['torch.bfloat16', EXPECTED['x'], [4, 1]]
     assert got['col'] == ['torch.bfloat16', EXPECTED['col'], [4]]
+
+
+def _fresh(code):
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parent.parent))
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+@needs_bf16
+def test_ml_dtypes_loads_only_when_a_bfloat16_array_is_first_needed():
+    # its extension takes about a second to load: import ember must not pay for it
+    out = _fresh("import sys, ember\n"
+                 "print('ml_dtypes' in sys.modules)\n"
+                 "t = ember.tensor([1.0, 2.5]).to(ember.bfloat16)\n"
+                 "print('ml_dtypes' in sys.modules, t.dtype, t.float().tolist())\n")
+    assert out.split('\n')[:2] == ['False', 'True ember.bfloat16 [1.0, 2.5]']
+
+
+@needs_bf16
+def test_arrays_made_by_ml_dtypes_before_ember_loaded_it_are_bfloat16():
+    out = _fresh("import numpy as np, ml_dtypes, ember\n"
+                 "a = np.array([1.5, -2.0], dtype=ml_dtypes.bfloat16)\n"
+                 "t = ember.from_numpy(a)\n"
+                 "print(t.dtype, ember.tensor(a).dtype, ember.finfo(ember.bfloat16).eps)\n")
+    assert out.strip() == 'ember.bfloat16 ember.bfloat16 0.0078125'
+
+
+@needs_bf16
+def test_safetensors_bf16_loads_in_a_fresh_process():
+    pytest.importorskip('safetensors')
+    out = _fresh("from ember._safetensors import load_safetensors\n"
+                 f"r = load_safetensors({str(HERE / 'torch_bf16.safetensors')!r})\n"
+                 "print(sorted({str(t.dtype) for t in r.values()}))\n")
+    assert 'ember.bfloat16' in out
