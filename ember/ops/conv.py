@@ -22,6 +22,7 @@ import math
 
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd.function import Primitive
+from ember.ops import _winograd
 from ember.ops._registry import op
 
 __all__ = ['conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d',
@@ -79,7 +80,11 @@ def _columns(xp, x, kernel, stride, dilation, out, groups):
 
 
 def _conv_raw(xp, x, w, stride, pads, dilation, groups, keep_columns=False):
-    """conv(x, w) as (N, O, *out); with ``keep_columns`` also the im2col matrix it used."""
+    """conv(x, w) as (N, O, *out); with ``keep_columns`` also the im2col matrix it used (None when
+    the convolution took the Winograd path, which has none)."""
+    if _winograd.fits(x, w.shape, stride, pads, dilation, groups):
+        y = _winograd.conv(xp, x, w, pads)
+        return (y, None) if keep_columns else y
     n = w.ndim - 2
     kernel = w.shape[2:]
     x = _pad_raw(xp, x, pads)
@@ -119,6 +124,12 @@ def _col2im_raw(xp, cols, size, kernel, stride, pads, dilation):
 def _conv_transpose_raw(xp, x, w, stride, pads, output_padding, dilation, groups):
     """Each input position spreads ``w`` times its value over a window of the output: one matmul
     makes those per-position windows (the columns), col2im adds them up."""
+    n = x.ndim - 2
+    if stride == (1,) * n and dilation == (1,) * n and tuple(output_padding) == (0,) * n:
+        # stride 1: a convolution with the flipped kernel, padded by what the kernel overhangs
+        conv_pads = tuple((k - 1 - lo, k - 1 - hi) for k, (lo, hi) in zip(w.shape[2:], pads))
+        if _winograd.fits(x, (w.shape[1], w.shape[0]) + w.shape[2:], stride, conv_pads, dilation, groups):
+            return _winograd.conv(xp, x, xp.ascontiguousarray(_winograd.flipped(w)), conv_pads)
     N, cin = x.shape[:2]
     blocks = x.shape[2:]
     og = w.shape[1]
@@ -139,6 +150,8 @@ def _conv_weight_raw(xp, x, g, kernel, stride, pads, dilation, groups, cols=None
     per group over batch and positions.  ``cols`` is x's im2col matrix when the forward kept it."""
     N, C = x.shape[:2]
     O = g.shape[1]
+    if cols is None and _winograd.fits(x, (O, C // groups) + tuple(kernel), stride, pads, dilation, groups):
+        return _winograd.weight_grad(xp, x, g, pads)
     if cols is None:
         cols = _columns(xp, _pad_raw(xp, x, pads), kernel, stride, dilation, g.shape[2:], groups)
     L = math.prod(g.shape[2:])
@@ -185,7 +198,7 @@ class Convolution(Primitive):
             y, cols = _conv_raw(xp, x, w, stride, pads, dilation, groups, keep_columns=True)
             # NOTE: the weight gradient needs these same columns; keeping them (up to a bound, as
             # they are prod(K) times the input) saves rebuilding them in backward
-            if cols.nbytes <= _KEEP_COLUMNS_BYTES:
+            if cols is not None and cols.nbytes <= _KEEP_COLUMNS_BYTES:
                 ctx.cols = cols
         else:
             y = _conv_raw(xp, x, w, stride, pads, dilation, groups)
