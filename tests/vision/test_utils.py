@@ -73,6 +73,23 @@ def test_draw_bounding_boxes(name):
 
 
 @needs_pil
+def test_draw_bounding_boxes_with_a_truetype_font():
+    import hashlib
+    matplotlib = pytest.importorskip("matplotlib")
+    font = os.path.join(os.path.dirname(matplotlib.__file__), "mpl-data", "fonts", "ttf", "DejaVuSans.ttf")
+    with open(font, "rb") as f:
+        same_font = hashlib.md5(f.read()).hexdigest() == str(_DATA["font_md5"])
+    if not (same_font and _same_pillow()):
+        pytest.skip("needs the recorded Pillow version and font file")
+    out = utils.draw_bounding_boxes(_t("image"), _t("boxes"), labels=["Ag", "Qy", "7"], font=font, font_size=14,
+                                    colors="white")
+    np.testing.assert_array_equal(out.numpy(), _DATA["boxes/font"])
+    small = utils.draw_bounding_boxes(_t("image"), _t("boxes"), labels=["Ag", "Qy", "7"], font=font, font_size=6,
+                                      colors="white")
+    assert not np.array_equal(small.numpy(), _DATA["boxes/font"])
+
+
+@needs_pil
 def test_draw_bounding_boxes_float_gray_rotated_and_errors():
     image = _t("image")
     out = utils.draw_bounding_boxes(image.float() / 255, _t("boxes"), width=2)

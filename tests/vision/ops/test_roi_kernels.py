@@ -253,3 +253,16 @@ def test_drop_block():
     layer = ops.DropBlock2d(0.2, 3)
     assert repr(layer) == "DropBlock2d(p=0.2, block_size=3, inplace=False)"
     assert layer.eval()(x) is x
+
+
+def test_roi_modules_call_their_functions():
+    x = ember.tensor(np.random.default_rng(6).standard_normal((1, 8, 5, 6)))
+    rois = ember.tensor([[0, 0.5, 0.5, 4.5, 3.5]], dtype=ember.float64)
+    for module, fn, text in (
+            (ops.RoIPool((2, 2), 0.5), lambda: ops.roi_pool(x, rois, (2, 2), 0.5),
+             "RoIPool(output_size=(2, 2), spatial_scale=0.5)"),
+            (ops.PSRoIPool(2, 1.0), lambda: ops.ps_roi_pool(x, rois, 2, 1.0),
+             "PSRoIPool(output_size=2, spatial_scale=1.0)"),
+            (ops.PSRoIAlign(2, 1.0, 2), lambda: ops.ps_roi_align(x, rois, 2, 1.0, 2),
+             "PSRoIAlign(output_size=2, spatial_scale=1.0, sampling_ratio=2)")):
+        assert repr(module) == text and ember.equal(module(x, rois), fn())
