@@ -1,11 +1,12 @@
 """Image I/O on uint8 tensors: files as 1-D byte tensors, images as ``[C, H, W]``.
 
 torchvision decodes with libpng/libjpeg/giflib/libwebp; ember decodes and encodes with Pillow,
-which links the same libraries for PNG and JPEG. Decoded pixels of PNG files (8 and 16 bit, palette,
-alpha) equal torchvision's exactly; JPEG decoding agrees to within libjpeg's IDCT differences when
-both sides use a different libjpeg build; encoded bytes are valid files that decode to the same
-pixels but are not guaranteed byte-for-byte equal to torchvision's (different zlib/libjpeg settings).
-Converting colour to gray uses Pillow's ITU-R 601-2 weights (libpng's differ in the last bit).
+which links libpng-compatible zlib decoding and libjpeg itself. PNG is lossless, so decoded PNG
+pixels (8 and 16 bit, palette, alpha) are the stored values, as libpng returns them; JPEG pixels
+agree with torchvision's when both use the same libjpeg build and otherwise differ by the IDCT's
+rounding; encoded bytes are valid files of the same pixels, not byte-for-byte torchvision's
+(zlib and libjpeg settings differ). Colour-to-gray conversion uses Pillow's ITU-R 601-2 weights,
+which can differ from libpng's in the last bit.
 """
 import io
 import os
