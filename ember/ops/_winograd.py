@@ -41,8 +41,10 @@ def _geometry(x_shape, pads):
     return out, (out[0] + 1) // 2, (out[1] + 1) // 2
 
 
-def _chunks(N, per_element_bytes):
-    step = max(1, _CHUNK_BYTES // max(1, per_element_bytes))
+def batch_chunks(N, per_element_bytes, budget=None):
+    """(start, stop) ranges of the batch whose working set is about ``budget`` bytes (at least one
+    element each)."""
+    step = max(1, (budget or _CHUNK_BYTES) // max(1, per_element_bytes))
     return [(n, min(N, n + step)) for n in range(0, N, step)]
 
 
@@ -103,7 +105,7 @@ def conv(xp, x, w, pads):
     out, th, tw = _geometry(x.shape, pads)
     U = _kernel_transform(xp, w)
     y = xp.empty((N, O, 2 * th, 2 * tw), x.dtype)
-    for n0, n1 in _chunks(N, 16 * max(C, O) * th * tw * x.itemsize):
+    for n0, n1 in batch_chunks(N, 16 * max(C, O) * th * tw * x.itemsize):
         V = xp.empty((4, 4, C, n1 - n0, th, tw), x.dtype)
         _tiles_into(xp, x[n0:n1], pads, th, tw, V)
         M = xp.matmul(U, V.reshape(16, C, -1))                    # (16, O, n * th * tw)
@@ -119,7 +121,7 @@ def weight_grad(xp, x, g, pads):
     C = x.shape[1]
     out, th, tw = _geometry(x.shape, pads)
     M = xp.zeros((16, O, C), g.dtype)
-    for n0, n1 in _chunks(N, 16 * max(C, O) * th * tw * x.itemsize):
+    for n0, n1 in batch_chunks(N, 16 * max(C, O) * th * tw * x.itemsize):
         n = n1 - n0
         V = xp.empty((4, 4, C, n, th, tw), x.dtype)
         _tiles_into(xp, x[n0:n1], pads, th, tw, V)

@@ -88,13 +88,33 @@ def _conv_raw(xp, x, w, stride, pads, dilation, groups, keep_columns=False):
     n = w.ndim - 2
     kernel = w.shape[2:]
     x = _pad_raw(xp, x, pads)
-    N, O = x.shape[0], w.shape[0]
+    N, C, O = x.shape[0], x.shape[1], w.shape[0]
     out = tuple(_out_size(x.shape[2 + i], kernel[i], stride[i], (0, 0), dilation[i]) for i in range(n))
+    L = math.prod(out)
+    wm = w.reshape(groups, O // groups, (C // groups) * math.prod(kernel))
+    chunks = _column_chunks(N, C, kernel, L, x.itemsize)
+    if len(chunks) > 1:
+        y = xp.empty((N, O, L), x.dtype)
+        for n0, n1 in chunks:
+            yc = xp.matmul(wm, _columns(xp, x[n0:n1], kernel, stride, dilation, out, groups))
+            y[n0:n1] = yc.reshape(O, n1 - n0, L).swapaxes(0, 1)   # bfloat16: rounds as it is stored
+        y = y.reshape((N, O) + out)
+        return (y, None) if keep_columns else y
     cols = _columns(xp, x, kernel, stride, dilation, out, groups)
-    y = xp.matmul(w.reshape(groups, O // groups, cols.shape[1]), cols)      # (G, O/G, N * L)
+    y = xp.matmul(wm, cols)                                                 # (G, O/G, N * L)
     y = y.astype(x.dtype, copy=False)   # bfloat16 (ml_dtypes) products come back float32; PyTorch rounds
-    y = xp.ascontiguousarray(y.reshape(O, N, math.prod(out)).swapaxes(0, 1)).reshape((N, O) + out)
+    y = xp.ascontiguousarray(y.reshape(O, N, L).swapaxes(0, 1)).reshape((N, O) + out)
     return (y, cols) if keep_columns else y
+
+
+# NOTE: im2col over the whole batch writes a column matrix prod(K) times the input and reads it
+# back for the matmul; over a few samples at a time it stays in the CPU's cache in between (as the
+# Winograd path does). A batch that fits in one chunk is done at once, and its columns can be kept.
+_COLUMN_CHUNK_BYTES = 1 << 19
+
+
+def _column_chunks(N, C, kernel, L, itemsize):
+    return _winograd.batch_chunks(N, C * math.prod(kernel) * L * itemsize, _COLUMN_CHUNK_BYTES)
 
 
 def _col2im_raw(xp, cols, size, kernel, stride, pads, dilation):
@@ -152,9 +172,18 @@ def _conv_weight_raw(xp, x, g, kernel, stride, pads, dilation, groups, cols=None
     O = g.shape[1]
     if cols is None and _winograd.fits(x, (O, C // groups) + tuple(kernel), stride, pads, dilation, groups):
         return _winograd.weight_grad(xp, x, g, pads)
-    if cols is None:
-        cols = _columns(xp, _pad_raw(xp, x, pads), kernel, stride, dilation, g.shape[2:], groups)
     L = math.prod(g.shape[2:])
+    if cols is None:
+        xpad = _pad_raw(xp, x, pads)
+        chunks = _column_chunks(N, C, kernel, L, x.itemsize)
+        if len(chunks) > 1:
+            gw = 0
+            for n0, n1 in chunks:
+                part = _columns(xp, xpad[n0:n1], kernel, stride, dilation, g.shape[2:], groups)
+                gm = xp.ascontiguousarray(g[n0:n1].reshape(n1 - n0, O, L).swapaxes(0, 1))
+                gw = gw + xp.matmul(gm.reshape(groups, O // groups, -1), part.swapaxes(1, 2))
+            return gw.reshape((O, C // groups) + tuple(kernel)).astype(x.dtype, copy=False)
+        cols = _columns(xp, xpad, kernel, stride, dilation, g.shape[2:], groups)
     gm = xp.ascontiguousarray(g.reshape(N, O, L).swapaxes(0, 1)).reshape(groups, O // groups, N * L)
     gw = xp.matmul(gm, cols.swapaxes(1, 2))                                # (G, O/G, C/G * K)
     return gw.reshape((O, C // groups) + tuple(kernel)).astype(x.dtype, copy=False)   # bfloat16: above
