@@ -42,9 +42,6 @@ newaxis = None
 from ember._formats import (layout, memory_format, strided, contiguous_format, preserve_format,  # noqa: E402,F401
                             channels_last, channels_last_3d)
 
-from ember import serialization  # noqa: E402
-from ember.serialization import save, load  # noqa: E402
-from ember import hub  # noqa: E402,F401  (torch.hub after a bare `import torch`)
 from ember import backends  # noqa: E402,F401
 from ember import accelerator, version  # noqa: E402,F401
 from ember.version import __version__  # noqa: E402,F401
@@ -67,22 +64,26 @@ from ember.amp import autocast, GradScaler  # noqa: E402,F401
 from ember.amp._state import *  # noqa: E402,F401,F403  (is_autocast_enabled, set_autocast_dtype, ...)
 
 
-# Submodules loaded on first use: they pull in large optional dependencies (SciPy) that a script
-# which never touches them should not pay for at ``import ember``.
-_LAZY_SUBMODULES = ('distributions', 'futures')
+# Submodules loaded on first use: they pull in large optional dependencies (SciPy) or much code
+# (checkpoint formats, hub downloads) that a script which never touches them should not pay for
+# at ``import ember``. ``ember.hub`` and ``ember.save`` still resolve after a bare ``import ember``.
+_LAZY_SUBMODULES = ('distributions', 'futures', 'serialization', 'hub')
+_LAZY_NAMES = {'save': 'serialization', 'load': 'serialization'}
 
 
 def __getattr__(name):
-    if name in _LAZY_SUBMODULES:
+    if name in _LAZY_SUBMODULES or name in _LAZY_NAMES:
         import importlib
-        module = importlib.import_module(f'ember.{name}')
-        globals()[name] = module
-        return module
+        module = importlib.import_module(f'ember.{_LAZY_NAMES.get(name, name)}')
+        globals()[module.__name__.rpartition('.')[2]] = module
+        value = getattr(module, name) if name in _LAZY_NAMES else module
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'ember' has no attribute '{name}'")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY_SUBMODULES))
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES) | set(_LAZY_NAMES))
 
 
 from typing import TYPE_CHECKING as _TYPE_CHECKING  # noqa: E402
