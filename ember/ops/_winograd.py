@@ -32,7 +32,9 @@ def fits(x, w_shape, stride, pads, dilation, groups):
 
 # NOTE: every pass works on a few batch elements at a time, sized so that a chunk's transformed
 # tiles stay in the CPU's cache between being made and being multiplied: done over the whole batch
-# at once, the passes are bound by memory bandwidth and lose to im2col's single large matmul
+# at once, the passes are bound by memory bandwidth and lose to im2col's single large matmul. A
+# chunk is never smaller than the transformed kernel (or the weight gradient's sum), which every
+# chunk's matmul reads again: with 512 channels that is 16 MB, and small chunks re-read it often
 _CHUNK_BYTES = 1 << 20
 
 
@@ -76,11 +78,19 @@ def _tiles_into(xp, x, pads, th, tw, V):
         _pair_transform(xp, rows[a], 3, tw, V[a])
 
 
+def _kron_g(xp, dtype):
+    """G (x) G: U = G w Gt flattened is (G (x) G) @ w flattened (row-major), so the kernel transform
+    and its adjoint are each ONE matmul over every (O, C) kernel (a broadcast 4x3 @ 3x3 matmul
+    per kernel costs a NumPy loop step each)."""
+    G = xp.asarray([[1, 0, 0], [.5, .5, .5], [.5, -.5, .5], [0, 0, 1]], dtype=dtype)
+    return xp.kron(G, G)                                          # (16, 9)
+
+
 def _kernel_transform(xp, w):
     """U = G w Gt for every (O, C) kernel, as (16, O, C)."""
-    G = xp.asarray([[1, 0, 0], [.5, .5, .5], [.5, -.5, .5], [0, 0, 1]], dtype=w.dtype)
-    U = xp.matmul(xp.matmul(G, w), G.T)                           # (O, C, 4, 4)
-    return xp.ascontiguousarray(U.reshape(w.shape[0], w.shape[1], 16).transpose(2, 0, 1))
+    O, C = w.shape[:2]
+    U = xp.matmul(_kron_g(xp, w.dtype), w.reshape(O * C, 9).T)   # (16, O * C)
+    return U.reshape(16, O, C)
 
 
 def _untile_into(xp, M, yv):
@@ -105,7 +115,7 @@ def conv(xp, x, w, pads):
     out, th, tw = _geometry(x.shape, pads)
     U = _kernel_transform(xp, w)
     y = xp.empty((N, O, 2 * th, 2 * tw), x.dtype)
-    for n0, n1 in batch_chunks(N, 16 * max(C, O) * th * tw * x.itemsize):
+    for n0, n1 in batch_chunks(N, 16 * max(C, O) * th * tw * x.itemsize, max(_CHUNK_BYTES, U.nbytes)):
         V = xp.empty((4, 4, C, n1 - n0, th, tw), x.dtype)
         _tiles_into(xp, x[n0:n1], pads, th, tw, V)
         M = xp.matmul(U, V.reshape(16, C, -1))                    # (16, O, n * th * tw)
@@ -121,7 +131,7 @@ def weight_grad(xp, x, g, pads):
     C = x.shape[1]
     out, th, tw = _geometry(x.shape, pads)
     M = xp.zeros((16, O, C), g.dtype)
-    for n0, n1 in batch_chunks(N, 16 * max(C, O) * th * tw * x.itemsize):
+    for n0, n1 in batch_chunks(N, 16 * max(C, O) * th * tw * x.itemsize, max(_CHUNK_BYTES, M.nbytes)):
         n = n1 - n0
         V = xp.empty((4, 4, C, n, th, tw), x.dtype)
         _tiles_into(xp, x[n0:n1], pads, th, tw, V)
@@ -143,9 +153,8 @@ def weight_grad(xp, x, g, pads):
             xp.negative(c1, out=P[a, 3])
         L = n * th * tw
         M += xp.matmul(P.reshape(16, O, L), V.reshape(16, C, L).swapaxes(1, 2))
-    G = xp.asarray([[1, 0, 0], [.5, .5, .5], [.5, -.5, .5], [0, 0, 1]], dtype=M.dtype)
-    M = M.transpose(1, 2, 0).reshape(O, C, 4, 4)
-    return xp.matmul(xp.matmul(G.T, M), G)                                    # Gt M G: (O, C, 3, 3)
+    dw = xp.matmul(M.reshape(16, O * C).T, _kron_g(xp, M.dtype))              # Gt M G per kernel
+    return dw.reshape(O, C, 3, 3)
 
 
 def flipped(w):
