@@ -7,6 +7,7 @@ Examples that need the network, a file or several processes carry ``# doctest: +
 """
 import doctest
 import importlib
+import inspect
 import math
 import os
 import pkgutil
@@ -33,7 +34,19 @@ def _docstring_tests(module):
     globs.update(ember=ember, nn=ember.nn, F=ember.nn.functional, math=math)
     # the finder keeps to objects defined in this module: re-exports are tested where they live
     finder = doctest.DocTestFinder(exclude_empty=True)
-    return [t for t in finder.find(module, module.__name__, globs=globs) if t.examples]
+    tests = [t for t in finder.find(module, module.__name__, globs=globs) if t.examples]
+    # ops wrapped at import (autocast) sit in their module's namespace as the wrapper, which the
+    # finder takes for a foreign function: their docstrings are collected from the original
+    parser = doctest.DocTestParser()
+    collected = set()
+    for name, value in sorted(vars(module).items()):
+        original = getattr(value, '__wrapped__', None)
+        if (inspect.isfunction(original) and original.__globals__ is vars(module) and id(original) not in collected
+                and original.__name__ == name and '>>>' in (original.__doc__ or '')):
+            collected.add(id(original))
+            tests.append(parser.get_doctest(original.__doc__, dict(globs), f'{module.__name__}.{name}',
+                                            module.__file__, None))
+    return tests
 
 
 @pytest.mark.parametrize('name', _module_names())
