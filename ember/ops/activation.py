@@ -196,6 +196,19 @@ class Clamp(Primitive):
 
 @op('ember', 'Tensor', aliases=('clip',), inplace=('Tensor', 'ember'))
 def clamp(input, min=None, max=None, *, out=None):
+    """Clamps each element into ``[min, max]`` (either bound may be omitted; tensors broadcast).
+
+    Args:
+        input (Tensor): the input tensor.
+        min (Number or Tensor, optional): the lower bound.
+        max (Number or Tensor, optional): the upper bound.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.clamp(ember.tensor([-2., 0.5, 3.]), min=0., max=1.)
+        tensor([0.0000, 0.5000, 1.0000])
+    """
     if min is None and max is None:
         raise RuntimeError("ember.clamp: At least one of 'min' or 'max' must not be None")
     _result = Clamp.apply(input, min, max)

@@ -193,6 +193,24 @@ def _scalar_or_tensor(x):
 
 @op('ember', 'Tensor', inplace=True, ufunc='add')
 def add(input, other, *, alpha=1, out=None):
+    """Adds ``other``, scaled by ``alpha``, to ``input``: ``out = input + alpha * other``.
+
+    Broadcasts ``input`` and ``other`` to a common shape and promotes them to a common dtype.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor or Number): the tensor or number to add.
+        alpha (Number): the multiplier for ``other`` (default 1).
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([1., 2., 3.])
+        >>> ember.add(a, 10)
+        tensor([11., 12., 13.])
+        >>> ember.add(a, ember.ones(3), alpha=2)
+        tensor([3., 4., 5.])
+    """
     if not isinstance(input, Tensor):
         return Add.apply(other, input) if alpha == 1 else Add.apply(input, other, alpha)
     _result = Add.apply(input, other) if alpha == 1 else Add.apply(input, other, alpha)
@@ -201,6 +219,19 @@ def add(input, other, *, alpha=1, out=None):
 
 @op('ember', 'Tensor', aliases=('subtract',), inplace=True, ufunc='subtract')
 def sub(input, other, *, alpha=1, out=None):
+    """Subtracts ``other``, scaled by ``alpha``, from ``input``: ``out = input - alpha * other``.
+
+    Args:
+        input (Tensor): the tensor to subtract from.
+        other (Tensor or Number): the tensor or number to subtract.
+        alpha (Number): the multiplier for ``other`` (default 1).
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.sub(ember.tensor([5., 7.]), ember.tensor([1., 2.]), alpha=2)
+        tensor([3., 3.])
+    """
     if not isinstance(input, Tensor):
         return RSub.apply(other, input) if alpha == 1 else Sub.apply(input, other, alpha)
     _result = Sub.apply(input, other) if alpha == 1 else Sub.apply(input, other, alpha)
@@ -214,6 +245,19 @@ def rsub(input, other, *, alpha=1):
 
 @op('ember', 'Tensor', aliases=('multiply',), inplace=True, ufunc='multiply')
 def mul(input, other, *, out=None):
+    """Multiplies ``input`` by ``other`` element by element, broadcasting both to a common shape.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor or Number): the tensor or number to multiply by.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.mul(ember.tensor([[1.], [2.]]), ember.tensor([3., 4.]))
+        tensor([[3., 4.],
+                [6., 8.]])
+    """
     if not isinstance(input, Tensor):
         input, other = other, input
     _result = Mul.apply(input, other)
@@ -222,6 +266,25 @@ def mul(input, other, *, out=None):
 
 @op('ember', 'Tensor', aliases=('divide', 'true_divide'), inplace=True, ufunc='true_divide')
 def div(input, other, *, rounding_mode=None, out=None):
+    """Divides ``input`` by ``other`` element by element.
+
+    Integer inputs give a floating-point result (true division) unless ``rounding_mode`` asks for
+    ``'trunc'`` (towards zero) or ``'floor'`` (towards minus infinity).
+
+    Args:
+        input (Tensor): the dividend.
+        other (Tensor or Number): the divisor.
+        rounding_mode (str, optional): ``None``, ``'trunc'`` or ``'floor'``.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([7, -7])
+        >>> ember.div(a, 2)
+        tensor([ 3.5000, -3.5000])
+        >>> ember.div(a, 2, rounding_mode='floor')
+        tensor([ 3, -4])
+    """
     if rounding_mode is None:
         res = Div.apply(input, other) if isinstance(input, Tensor) else RDiv.apply(other, input)
     elif rounding_mode == 'trunc':

@@ -154,16 +154,56 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 @op('ember', 'Tensor')
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Whether every element of ``input`` is close to ``other``:
+    ``|input - other| <= atol + rtol * |other|``.
+
+    Args:
+        input (Tensor): the first tensor.
+        other (Tensor): the second tensor.
+        rtol (float): relative tolerance (default 1e-05).
+        atol (float): absolute tolerance (default 1e-08).
+        equal_nan (bool): treat two NaNs as equal (default False).
+
+    Example::
+
+        >>> ember.allclose(ember.tensor([1., 2.]), ember.tensor([1., 2.000001]))
+        True
+        >>> ember.allclose(ember.tensor([1.]), ember.tensor([1.1]))
+        False
+    """
     return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
 
 @op('ember', 'Tensor')
 def equal(input, other):
+    """Whether ``input`` and ``other`` have the same shape and the same elements.
+
+    Args:
+        input (Tensor): the first tensor.
+        other (Tensor): the second tensor.
+
+    Example::
+
+        >>> ember.equal(ember.tensor([1, 2]), ember.tensor([1, 2]))
+        True
+        >>> ember.equal(ember.tensor([1, 2]), ember.tensor([1, 2, 3]))
+        False
+    """
     return input.shape == other.shape and bool((input._data == other._data).all())
 
 
 @op('ember', 'Tensor')
 def isnan(input):
+    """A boolean tensor: True where ``input`` is NaN.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example::
+
+        >>> ember.isnan(ember.tensor([1., float('nan'), 2.]))
+        tensor([False,  True, False])
+    """
     return Tensor._make(input._xp.isnan(input._data), input._device)
 
 
@@ -186,6 +226,16 @@ def isneginf(input, *, out=None):
 
 @op('ember', 'Tensor')
 def isfinite(input):
+    """A boolean tensor: True where ``input`` is neither infinite nor NaN.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example::
+
+        >>> ember.isfinite(ember.tensor([1., float('inf'), float('nan')]))
+        tensor([ True, False, False])
+    """
     return Tensor._make(input._xp.isfinite(input._data), input._device)
 
 

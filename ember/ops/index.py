@@ -341,6 +341,23 @@ class Where(Primitive):
 
 @op('ember')
 def where(condition, input=None, other=None, *, out=None):
+    """Elements of ``input`` where ``condition`` holds, else of ``other`` (all three broadcast
+    together). With ``condition`` alone, the indices where it holds (``nonzero(as_tuple=True)``).
+
+    Args:
+        condition (BoolTensor): where to take ``input``.
+        input (Tensor or Number): the values where ``condition`` is True.
+        other (Tensor or Number): the values where it is False.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> x = ember.tensor([-1., 2., -3.])
+        >>> ember.where(x > 0, x, 0.)
+        tensor([0., 2., 0.])
+        >>> ember.where(x > 0)
+        (tensor([1]),)
+    """
     if input is None and other is None:
         _result = nonzero(condition, as_tuple=True)
         return _result if out is None else write_out('where', _result, out)
@@ -439,6 +456,23 @@ def _gather_small(xp, x, dim, index):
 
 @op('ember', 'Tensor')
 def gather(input, dim, index, *, sparse_grad=False, out=None):
+    """Picks values along ``dim`` at the positions ``index`` gives: for a 2-D input and
+    ``dim=1``, ``out[i][j] = input[i][index[i][j]]``.
+
+    Args:
+        input (Tensor): the source tensor.
+        dim (int): the dimension to index along.
+        index (LongTensor): the positions to pick, the same number of dimensions as ``input``.
+        sparse_grad (bool): must be False (ember's gradients are dense).
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> t = ember.tensor([[1, 2], [3, 4]])
+        >>> ember.gather(t, 1, ember.tensor([[0, 0], [1, 0]]))
+        tensor([[1, 1],
+                [4, 3]])
+    """
     if sparse_grad:
         raise RuntimeError("gather(): ember has no sparse tensors, so sparse_grad=True is not available")
     _check_index(index, 'gather')
@@ -650,6 +684,19 @@ def take_along_dim(input, indices, dim=None, *, out=None):
 # ---------------------------------------------------------------------- masks
 @op('ember', 'Tensor', inplace=True)
 def masked_fill(input, mask, value):
+    """``input`` with the elements where ``mask`` is True replaced by ``value``.
+
+    Args:
+        input (Tensor): the input tensor.
+        mask (BoolTensor): where to fill, broadcastable to ``input``.
+        value (Number or 0-dim Tensor): the value to fill in.
+
+    Example::
+
+        >>> x = ember.tensor([1., 2., 3.])
+        >>> x.masked_fill(x > 1, -1.)
+        tensor([ 1., -1., -1.])
+    """
     if mask.dtype is not bool_:
         from ember.ops.arith import _c_name
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_c_name(mask.dtype)}")

@@ -165,6 +165,26 @@ class BatchedMatmul(Bmm):
 
 @op('ember', 'Tensor')
 def matmul(input, other, *, out=None) -> Tensor:
+    """The matrix product of two tensors, by their dimensions: a dot product of two vectors, a
+    matrix-vector or matrix-matrix product, or a batched product with the batch dimensions
+    broadcast.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor): the second operand.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([[1., 2.], [3., 4.]])
+        >>> ember.matmul(a, a)
+        tensor([[ 7., 10.],
+                [15., 22.]])
+        >>> ember.matmul(a, ember.tensor([1., 1.]))
+        tensor([3., 7.])
+        >>> ember.matmul(ember.ones(5, 2, 3), ember.ones(3, 4)).shape
+        ember.Size([5, 2, 4])
+    """
     da, db = input.ndim, other.ndim
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
@@ -214,6 +234,19 @@ def matmul(input, other, *, out=None) -> Tensor:
 
 @op('ember', 'Tensor', aliases=('ger',))
 def outer(input, vec2, *, out=None):
+    """The outer product of two vectors: ``out[i][j] = input[i] * vec2[j]``.
+
+    Args:
+        input (Tensor): a 1-D tensor.
+        vec2 (Tensor): a 1-D tensor.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.outer(ember.tensor([1, 2]), ember.tensor([1, 10, 100]))
+        tensor([[  1,  10, 100],
+                [  2,  20, 200]])
+    """
     for name, t in (('self', input), ('vec2', vec2)):
         if t.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")

@@ -63,6 +63,27 @@ class SumDim(Sum):
 
 @op('ember', 'Tensor')
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """The sum of all elements, or along ``dim``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or tuple of ints, optional): the dimension(s) to reduce; all when omitted.
+        keepdim (bool): keep the reduced dimensions with size 1 (default False).
+        dtype (ember.dtype, optional): the dtype to accumulate and return in (integers and bools
+            sum as int64 by default).
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([[1., 2.], [3., 4.]])
+        >>> ember.sum(a)
+        tensor(10.)
+        >>> ember.sum(a, dim=0)
+        tensor([4., 6.])
+        >>> a.sum(1, keepdim=True)
+        tensor([[3.],
+                [7.]])
+    """
     if isinstance(input, (list, tuple)) or not isinstance(input, Tensor):
         import builtins
         _result = builtins.sum(input) if dim is None else builtins.sum(input, dim)
@@ -109,6 +130,23 @@ class MeanDim(Mean):
 
 @op('ember', 'Tensor')
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """The mean of all elements, or along ``dim`` (floating-point and complex inputs only).
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or tuple of ints, optional): the dimension(s) to reduce; all when omitted.
+        keepdim (bool): keep the reduced dimensions with size 1 (default False).
+        dtype (ember.dtype, optional): the dtype to compute and return in.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([[1., 2.], [3., 5.]])
+        >>> a.mean()
+        tensor(2.7500)
+        >>> a.mean(dim=1)
+        tensor([1.5000, 4.0000])
+    """
     if dtype is not None:
         input = input.to(dtype)
     if input.dtype.category < 2:
@@ -179,6 +217,19 @@ def _prod_others(x, dim):
 
 @op('ember', 'Tensor')
 def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """The product of all elements, or along ``dim``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int, optional): the dimension to reduce; all when omitted.
+        keepdim (bool): keep the reduced dimension with size 1 (default False).
+        dtype (ember.dtype, optional): the dtype to compute and return in.
+
+    Example::
+
+        >>> ember.prod(ember.tensor([[1., 2.], [3., 4.]]), dim=1)
+        tensor([ 2., 12.])
+    """
     if dtype is not None:
         input = input.to(dtype)
     if dim is None:
@@ -291,12 +342,52 @@ def _extreme(input, dim, keepdim, other, take_max):
 
 @op('ember', 'Tensor')
 def max(input, dim=None, keepdim=False, *, other=None, out=None):
+    """The largest element; along ``dim``, the largest values and their indices; with a second
+    tensor, the element-wise maximum (as ``ember.maximum``).
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int, optional): the dimension to reduce.
+        keepdim (bool): keep the reduced dimension with size 1 (default False).
+
+    Returns:
+        A tensor, or with ``dim`` a named tuple ``(values, indices)``.
+
+    Example::
+
+        >>> a = ember.tensor([[1., 5.], [4., 2.]])
+        >>> ember.max(a)
+        tensor(5.)
+        >>> ember.max(a, dim=1)
+        ember.return_types.max(
+        values=tensor([5., 4.]),
+        indices=tensor([1, 0]))
+    """
     _result = _extreme(input, dim, keepdim, other, True)
     return _result if out is None else write_out('max', _result, out)
 
 
 @op('ember', 'Tensor')
 def min(input, dim=None, keepdim=False, *, other=None, out=None):
+    """The smallest element; along ``dim``, the smallest values and their indices; with a second
+    tensor, the element-wise minimum (as ``ember.minimum``).
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int, optional): the dimension to reduce.
+        keepdim (bool): keep the reduced dimension with size 1 (default False).
+
+    Returns:
+        A tensor, or with ``dim`` a named tuple ``(values, indices)``.
+
+    Example::
+
+        >>> a = ember.tensor([[1., 5.], [4., 2.]])
+        >>> ember.min(a, dim=0)
+        ember.return_types.min(
+        values=tensor([1., 2.]),
+        indices=tensor([0, 1]))
+    """
     _result = _extreme(input, dim, keepdim, other, False)
     return _result if out is None else write_out('min', _result, out)
 
@@ -394,12 +485,41 @@ def _arg(input, dim, keepdim, take_max):
 
 @op('ember', 'Tensor')
 def argmax(input, dim=None, keepdim=False, *, out=None):
+    """The index of the largest element (of the flattened tensor, or along ``dim``); the first one
+    when several are equal.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int, optional): the dimension to reduce; the flattened tensor when omitted.
+        keepdim (bool): keep the reduced dimension with size 1 (default False).
+
+    Example::
+
+        >>> a = ember.tensor([[1., 5.], [4., 2.]])
+        >>> ember.argmax(a)
+        tensor(1)
+        >>> ember.argmax(a, dim=1)
+        tensor([1, 0])
+    """
     _result = _arg(input, dim, keepdim, True)
     return _result if out is None else write_out('argmax', _result, out)
 
 
 @op('ember', 'Tensor')
 def argmin(input, dim=None, keepdim=False, *, out=None):
+    """The index of the smallest element (of the flattened tensor, or along ``dim``); the first
+    one when several are equal.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int, optional): the dimension to reduce; the flattened tensor when omitted.
+        keepdim (bool): keep the reduced dimension with size 1 (default False).
+
+    Example::
+
+        >>> ember.argmin(ember.tensor([[1., 5.], [4., 2.]]), dim=0)
+        tensor([0, 1])
+    """
     _result = _arg(input, dim, keepdim, False)
     return _result if out is None else write_out('argmin', _result, out)
 
@@ -816,6 +936,24 @@ def any(input, dim=None, keepdim=False, *, out=None):
 # ------------------------------------------------------------ sort / topk
 @op('ember', 'Tensor')
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):
+    """The elements sorted along ``dim`` and the indices that sort them.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dimension to sort (default the last).
+        descending (bool): largest first (default False).
+        stable (bool): keep the order of equal elements (default False).
+
+    Returns:
+        A named tuple ``(values, indices)``.
+
+    Example::
+
+        >>> ember.sort(ember.tensor([3., 1., 2.]), descending=True)
+        ember.return_types.sort(
+        values=tensor([3., 2., 1.]),
+        indices=tensor([0, 2, 1]))
+    """
     if isinstance(dim, bool):
         descending, dim = dim, -1
     if input.ndim == 0:
@@ -862,6 +1000,26 @@ def msort(input, *, out=None):
 
 @op('ember', 'Tensor')
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
+    """The ``k`` largest (or smallest) elements along ``dim`` and their indices.
+
+    Args:
+        input (Tensor): the input tensor.
+        k (int): how many elements.
+        dim (int): the dimension to search (default the last).
+        largest (bool): the largest (default) or the smallest elements.
+        sorted (bool): return them in order (default True).
+        out (tuple, optional): the ``(values, indices)`` output tensors.
+
+    Returns:
+        A named tuple ``(values, indices)``.
+
+    Example::
+
+        >>> ember.topk(ember.tensor([1., 7., 3., 9.]), 2)
+        ember.return_types.topk(
+        values=tensor([9., 7.]),
+        indices=tensor([3, 1]))
+    """
     dim = wrap_dim(dim, input.ndim) if input.ndim else 0
     size = input.shape[dim] if input.ndim else 1
     if k > size or k < 0:

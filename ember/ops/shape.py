@@ -124,6 +124,20 @@ def reshape_as(input, other):
 
 @op('ember', 'Tensor')
 def flatten(input, start_dim=0, end_dim=-1):
+    """Flattens the dimensions ``start_dim`` to ``end_dim`` into one (a view when possible).
+
+    Args:
+        input (Tensor): the input tensor.
+        start_dim (int): the first dimension to flatten (default 0).
+        end_dim (int): the last dimension to flatten (default -1).
+
+    Example::
+
+        >>> ember.zeros(2, 3, 4).flatten(1).shape
+        ember.Size([2, 12])
+        >>> ember.flatten(ember.tensor([[1, 2], [3, 4]]))
+        tensor([1, 2, 3, 4])
+    """
     nd = input.ndim
     if nd == 0:
         return reshape(input, (1,))
@@ -322,6 +336,19 @@ class SqueezeDims(Squeeze):
 
 @op('ember', 'Tensor')
 def squeeze(input, dim=None):
+    """Removes the dimensions of size 1 (all of them, or those in ``dim``), as a view.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or tuple of ints, optional): the dimension(s) to remove if their size is 1.
+
+    Example::
+
+        >>> ember.zeros(2, 1, 3, 1).squeeze().shape
+        ember.Size([2, 3])
+        >>> ember.zeros(2, 1, 3, 1).squeeze(1).shape
+        ember.Size([2, 3, 1])
+    """
     if dim is None:
         return Squeeze.apply(input, None)
     if isinstance(dim, int):
@@ -345,6 +372,20 @@ class Unsqueeze(Primitive):
 
 @op('ember', 'Tensor')
 def unsqueeze(input, dim):
+    """Inserts a dimension of size 1 at position ``dim``, as a view.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): where the new dimension goes (negative counts from the end).
+
+    Example::
+
+        >>> x = ember.tensor([1, 2, 3])
+        >>> ember.unsqueeze(x, 0)
+        tensor([[1, 2, 3]])
+        >>> x.unsqueeze(1).shape
+        ember.Size([3, 1])
+    """
     return Unsqueeze.apply(input, wrap_dim(dim, input.ndim + 1))
 
 
@@ -494,6 +535,22 @@ class Cat(Primitive):
 
 @op('ember', aliases=('concat', 'concatenate'))
 def cat(tensors, dim=0, *, out=None) -> Tensor:
+    """Concatenates tensors along an existing dimension; they must match in every other dimension.
+
+    Args:
+        tensors (sequence of Tensors): the tensors to join.
+        dim (int): the dimension to join along (default 0).
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([[1, 2]])
+        >>> ember.cat([a, a + 2])
+        tensor([[1, 2],
+                [3, 4]])
+        >>> ember.cat([a, a + 2], dim=1)
+        tensor([[1, 2, 3, 4]])
+    """
     tensors = list(tensors)
     if not tensors:
         raise ValueError("ember.cat(): expected a non-empty list of Tensors")
@@ -520,6 +577,23 @@ concat = concatenate = cat
 
 @op('ember')
 def stack(tensors, dim=0, *, out=None) -> Tensor:
+    """Joins tensors of the same shape along a new dimension ``dim``.
+
+    Args:
+        tensors (sequence of Tensors): the tensors to join.
+        dim (int): where the new dimension goes (default 0).
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([1, 2])
+        >>> ember.stack([a, a * 10])
+        tensor([[ 1,  2],
+                [10, 20]])
+        >>> ember.stack([a, a * 10], dim=1)
+        tensor([[ 1, 10],
+                [ 2, 20]])
+    """
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
@@ -707,6 +781,19 @@ def tensor_split(input, indices_or_sections, dim=0):
 
 @op('ember', 'Tensor')
 def chunk(input, chunks, dim=0):
+    """Splits ``input`` into (at most) ``chunks`` views of equal size along ``dim``; the last may
+    be smaller.
+
+    Args:
+        input (Tensor): the tensor to split.
+        chunks (int): the number of chunks.
+        dim (int): the dimension to split (default 0).
+
+    Example::
+
+        >>> ember.arange(5).chunk(3)
+        (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+    """
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     size = input.shape[wrap_dim(dim, input.ndim)]
@@ -993,6 +1080,21 @@ class Triu(_Tri):
 
 @op('ember', 'Tensor', inplace=True)
 def tril(input, diagonal=0, *, out=None):
+    """The lower triangle of a matrix (or batch of matrices); the rest set to zero.
+
+    Args:
+        input (Tensor): the input tensor, at least 2-D.
+        diagonal (int): which diagonal bounds the triangle: 0 the main one, positive above it,
+            negative below it.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.tril(ember.ones(3, 3))
+        tensor([[1., 0., 0.],
+                [1., 1., 0.],
+                [1., 1., 1.]])
+    """
     if input.ndim < 2:
         raise RuntimeError("tril: input tensor must have at least 2 dimensions")
     _result = Tril.apply(input, diagonal, False)
@@ -1001,6 +1103,21 @@ def tril(input, diagonal=0, *, out=None):
 
 @op('ember', 'Tensor', inplace=True)
 def triu(input, diagonal=0, *, out=None):
+    """The upper triangle of a matrix (or batch of matrices); the rest set to zero.
+
+    Args:
+        input (Tensor): the input tensor, at least 2-D.
+        diagonal (int): which diagonal bounds the triangle: 0 the main one, positive above it,
+            negative below it.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.triu(ember.ones(3, 3), diagonal=1)
+        tensor([[0., 1., 1.],
+                [0., 0., 1.],
+                [0., 0., 0.]])
+    """
     if input.ndim < 2:
         raise RuntimeError("triu: input tensor must have at least 2 dimensions")
     _result = Triu.apply(input, diagonal, True)

@@ -158,6 +158,17 @@ def neg(input, *, out=None):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def exp(input, *, out=None):
+    """The exponential of each element: ``out = e ** input``.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.exp(ember.tensor([0., 1., -1.]))
+        tensor([1.0000, 2.7183, 0.3679])
+    """
     _result = Exp.apply(input)
     return _result if out is None else write_out('exp', _result, out)
 
@@ -176,6 +187,17 @@ def expm1(input, *, out=None):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def log(input, *, out=None):
+    """The natural logarithm of each element (``nan`` below zero, ``-inf`` at zero).
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.log(ember.tensor([1., 4., 0.]))
+        tensor([0.0000, 1.3863,   -inf])
+    """
     _result = Log.apply(input)
     return _result if out is None else write_out('log', _result, out)
 
@@ -200,6 +222,17 @@ def log1p(input, *, out=None):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def sqrt(input, *, out=None):
+    """The square root of each element (``nan`` below zero).
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.sqrt(ember.tensor([4., 2., -1.]))
+        tensor([2.0000, 1.4142,    nan])
+    """
     _result = Sqrt.apply(input)
     return _result if out is None else write_out('sqrt', _result, out)
 
@@ -212,12 +245,34 @@ def rsqrt(input, *, out=None):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def sin(input, *, out=None):
+    """The sine of each element (in radians).
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.sin(ember.tensor([0., math.pi / 2]))
+        tensor([0., 1.])
+    """
     _result = Sin.apply(input)
     return _result if out is None else write_out('sin', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def cos(input, *, out=None):
+    """The cosine of each element (in radians).
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.cos(ember.tensor([0., math.pi]))
+        tensor([ 1., -1.])
+    """
     _result = Cos.apply(input)
     return _result if out is None else write_out('cos', _result, out)
 
@@ -260,6 +315,17 @@ def cosh(input, *, out=None):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def tanh(input, *, out=None):
+    """The hyperbolic tangent of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.tanh(ember.tensor([-2., 0., 2.]))
+        tensor([-0.9640,  0.0000,  0.9640])
+    """
     _result = Tanh.apply(input)
     return _result if out is None else write_out('tanh', _result, out)
 
@@ -284,6 +350,17 @@ def atanh(input, *, out=None):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def sigmoid(input, *, out=None):
+    """The logistic sigmoid of each element: ``1 / (1 + exp(-input))``.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.sigmoid(ember.tensor([-1., 0., 1.]))
+        tensor([0.2689, 0.5000, 0.7311])
+    """
     _result = Sigmoid.apply(input)
     return _result if out is None else write_out('sigmoid', _result, out)
 
@@ -296,6 +373,17 @@ def reciprocal(input, *, out=None):
 
 @op('ember', 'Tensor', aliases=('absolute',), inplace=('Tensor', 'ember'))
 def abs(input, *, out=None):
+    """The absolute value of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.abs(ember.tensor([-1, 2, -3]))
+        tensor([1, 2, 3])
+    """
     _result = Abs.apply(input)
     return _result if out is None else write_out('abs', _result, out)
 
