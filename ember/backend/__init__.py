@@ -71,6 +71,14 @@ def device_special(name):
     return getattr(_cupyx_module().scipy.special, name)
 
 
+def device_special_or_none(name):
+    """The device kernel of SciPy's special function ``name`` when CuPy has one, else None."""
+    try:
+        return getattr(_cupyx_module().scipy.special, name, None)
+    except ImportError:  # cupyx without its SciPy part: the host kernel serves
+        return None
+
+
 
 def _quiet_fp_switch():
     """``(enter, leave)``: silence NumPy's floating-point warnings for ember's own computations only.

@@ -31,8 +31,14 @@ def _scipy(name, fn):
 
 
 def _on_host(xp, fn, *arrays):
-    """Run a NumPy/SciPy kernel on host copies of ``arrays``; the result has the first array's dtype."""
+    """Run a NumPy/SciPy kernel on host copies of ``arrays`` (a SciPy ufunc that CuPy also has runs on
+    the device instead); the result has the first array's dtype."""
     dtype = arrays[0].dtype
+    if xp is not np and isinstance(fn, np.ufunc):
+        from ember import backend
+        on_device = backend.device_special_or_none(fn.__name__)
+        if on_device is not None:
+            return on_device(*arrays).astype(dtype, copy=False)
     out = np.asarray(fn(*[to_numpy(a) if xp is not np else a for a in arrays]))
     out = out.astype(dtype, copy=False)
     return out if xp is np else xp.asarray(out)

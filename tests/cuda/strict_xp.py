@@ -31,6 +31,11 @@ DEVICE_COUNT = 2
 
 class _State:
     current = 0  # the current device, as cupy.cuda.Device's context sets it
+    syncs = []   # what made the host wait for the device (copies to the host, bool/float/item of an array)
+
+
+def _sync(what):
+    _State.syncs.append(what)
 
 
 def _refuse_host(x):
@@ -248,6 +253,7 @@ class ndarray:
 
     def get(self, stream=None, order='C', out=None, blocking=True):
         """The data as a host NumPy array (a copy), CuPy's explicit device-to-host transfer."""
+        _sync('get')
         host = np.array(self._a, order=order)
         if out is not None:
             out[...] = host
@@ -270,16 +276,28 @@ class ndarray:
         self._a[_index(key)] = _operand(value)
 
     def __bool__(self):
+        _sync('bool')
         return bool(self._a)
 
     def __int__(self):
+        _sync('int')
         return int(self._a)
 
     def __float__(self):
+        _sync('float')
         return float(self._a)
 
     def __complex__(self):
+        _sync('complex')
         return complex(self._a)
+
+    def item(self):
+        _sync('item')
+        return self._a.item()
+
+    def tolist(self):
+        _sync('tolist')
+        return self._a.tolist()
 
     def __neg__(self):
         return _wrap(-self._a, self._dev)

@@ -190,3 +190,20 @@ def test_host_only_conversions_refuse_device_arrays():
         np.exp(d)
     assert type(d.sum()) is strict_xp.ndarray and float(d.sum()) == 3.0
     assert not hasattr(strict_xp.xp, 'errstate')
+
+
+def test_special_functions_run_on_the_device():
+    """SciPy's special functions that CuPy also has (cupyx.scipy.special) run there, not on host copies."""
+    pytest.importorskip('scipy')
+    from tests.cuda import strict_xp
+    if not isinstance(ember.ones(1, device='cuda')._data, strict_xp.ndarray):
+        pytest.skip("counts the stand-in device's copies to the host")
+    x = ember.linspace(0.05, 0.95, 7, dtype=ember.float64, device='cuda')
+    strict_xp._State.syncs.clear()
+    results = {name: getattr(ember.special, name)(x) for name in
+               ('i0e', 'i1', 'erfcx', 'log_ndtr', 'ndtri', 'bessel_j0', 'modified_bessel_k0', 'erfinv')}
+    assert strict_xp._State.syncs == []
+    for name, r in results.items():
+        want = getattr(ember.special, name)(x.cpu())
+        assert r.device.type == 'cuda'
+        np.testing.assert_allclose(r.cpu().numpy(), want.numpy(), rtol=1e-12, err_msg=name)

@@ -152,3 +152,29 @@ def test_autocast_and_grad_scaler_on_the_device():
     scaler.update()
     assert model.weight.grad.dtype == ember.float32 and model.weight.grad.device.type == 'cuda'
     assert not ember.equal(model.weight.detach(), before)
+
+
+def test_a_training_step_never_waits_for_the_device():
+    """Forward, backward, gradient clipping and the optimizer step queue device work without making
+    the host wait (no copies to the host, no bool()/float()/item() of a device value): the device
+    runs ahead of Python, as with PyTorch. Reading the loss (.item()) is the one wait."""
+    from tests.cuda import strict_xp
+    if not isinstance(ember.ones(1, device='cuda')._data, strict_xp.ndarray):
+        pytest.skip('counts the stand-in device\'s waits')
+    model = nn.Sequential(nn.Linear(8, 16), nn.LayerNorm(16), nn.GELU(), nn.Dropout(0.1), nn.Linear(16, 4)).cuda()
+    opt = ember.optim.AdamW(model.parameters(), lr=0.01)
+    x, y = ember.randn(5, 8, device='cuda'), ember.randn(5, 4, device='cuda')
+
+    def step():
+        opt.zero_grad()
+        loss = F.mse_loss(model(x), y)
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        return loss
+    step()  # the first step creates the optimizer's state
+    strict_xp._State.syncs.clear()
+    loss = step()
+    assert strict_xp._State.syncs == []
+    loss.item()
+    assert len(strict_xp._State.syncs) == 1
