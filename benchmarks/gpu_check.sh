@@ -41,18 +41,23 @@ p = ember.cuda.get_device_properties(0)
 print(f"ember {ember.__version__}: {ember.cuda.device_count()} GPU(s), {p}")
 EOF
 
+# a failing step is reported and the later steps still run: the whole output is the record
+failed=()
+step() { local name=$1; shift; "$@" || failed+=("$name"); }
+
 echo "== 1. device tests on the GPU"
-EMBER_TEST_REAL_CUDA=1 python -m pytest -q -p no:cacheprovider tests/cuda
+step device-tests env EMBER_TEST_REAL_CUDA=1 python -m pytest -q -p no:cacheprovider tests/cuda
 
 if [ "${GPU_CHECK_SKIP_FULL:-0}" != 1 ]; then
   echo "== 2. the whole suite with CuPy and a GPU present"
-  python -m pytest -q -p no:cacheprovider
+  step full-suite python -m pytest -q -p no:cacheprovider
 fi
 
 echo "== 3. examples on the GPU"
 work=$(mktemp -d)
-python examples/mnist.py --device cuda --dataset digits --epochs 3 --out "$work/mnist"
-python examples/cifar_cnn.py --device cuda --epochs 1 --fake-size 2000 --batch-size 32 --root "$work/cifar"
+step mnist-example python examples/mnist.py --device cuda --dataset digits --epochs 3 --out "$work/mnist"
+step cifar-example python examples/cifar_cnn.py --device cuda --epochs 1 --fake-size 2000 --batch-size 32 \
+  --root "$work/cifar"
 
 echo "== 4. GPU benchmarks, side by side with PyTorch CUDA"
 if [ -z "${TORCH_PYTHON:-}" ] && [ "${GPU_CHECK_NO_TORCH:-0}" != 1 ]; then
@@ -61,5 +66,11 @@ fi
 export TORCH_PYTHON=${TORCH_PYTHON:-$(command -v python)}
 "$TORCH_PYTHON" -c "import torch; print('torch', torch.__version__, 'CUDA' if torch.cuda.is_available() else 'no CUDA')" \
   || echo "no torch in $TORCH_PYTHON: ember's numbers only"
-BENCH_ROUNDS=${BENCH_ROUNDS:-3} python benchmarks/bench_gpu.py
+export BENCH_ROUNDS=${BENCH_ROUNDS:-3}
+step benchmarks python benchmarks/bench_gpu.py
 rm -rf "$work"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "gpu_check: FAILED: ${failed[*]}"
+  exit 1
+fi
+echo "gpu_check: all steps passed"
