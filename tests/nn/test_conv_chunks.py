@@ -11,6 +11,7 @@ from ember.ops import conv
 
 def _run(fn, arrays, budget, monkeypatch):
     monkeypatch.setattr(conv, '_COLUMN_CHUNK_BYTES', budget)
+    monkeypatch.setattr(conv, '_WHOLE_BATCH_BYTES', budget)
     ts = [ember.tensor(a, requires_grad=True) for a in arrays]
     y = fn(*ts)
     probe = ember.tensor(np.random.default_rng(7).standard_normal(tuple(y.shape)).astype(arrays[0].dtype))
@@ -40,6 +41,7 @@ def test_chunked_columns_match_the_whole_batch(fn, shapes, dtype, monkeypatch):
 
 
 def test_chunks_cover_the_batch_once():
-    assert conv._column_chunks(5, 2, (3, 3), 10, 4) == [(0, 5)]
+    assert conv._column_chunks(5, 2, (3, 3), 10, 4) == [(0, 5)]           # small columns: one piece
+    assert len(conv._column_chunks(64, 3, (5, 5), 28 * 28, 4)) > 1         # LeNet's conv1: 15 MB
     assert conv._winograd.batch_chunks(5, 400, 800) == [(0, 2), (2, 4), (4, 5)]
     assert conv._winograd.batch_chunks(3, 10 ** 9, 800) == [(0, 1), (1, 2), (2, 3)]
