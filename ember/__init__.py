@@ -62,13 +62,25 @@ vmap = func.vmap
 from ember.cuda import amp as _cuda_amp  # noqa: E402,F401  (binds ember.cuda.amp)
 from ember.amp import autocast, GradScaler  # noqa: E402,F401
 from ember.amp._state import *  # noqa: E402,F401,F403  (is_autocast_enabled, set_autocast_dtype, ...)
+from ember import _tensor_interop  # noqa: E402,F401  (DLPack, __array_wrap__, as_subclass ... on Tensor)
+from ember._errors import AcceleratorError, OutOfMemoryError, FatalError  # noqa: E402,F401
+from ember._build_info import (has_lapack, has_spectral, has_mkl, has_openmp, init_num_threads,  # noqa: E402,F401
+                               get_device_module)
+from ember._formats import legacy_contiguous_format, jagged  # noqa: E402,F401
+from ember._streams import Stream, Event  # noqa: E402,F401
+from ember._compile import compile, cond, while_loop  # noqa: E402,F401
+from ember.utils.dlpack import from_dlpack, to_dlpack  # noqa: E402,F401
+from ember.jit import fork, wait  # noqa: E402,F401
+from ember.overrides import DisableTorchFunction, DisableTorchFunctionSubclass  # noqa: E402,F401
+from ember import (return_types, types, torch_version, functional, testing, compiler, jit,  # noqa: E402,F401
+                   overrides)
 
 
 # Submodules loaded on first use: they pull in large optional dependencies (SciPy) or much code
 # (checkpoint formats, hub downloads) that a script which never touches them should not pay for
 # at ``import ember``. ``ember.hub`` and ``ember.save`` still resolve after a bare ``import ember``.
 _LAZY_SUBMODULES = ('distributions', 'futures', 'serialization', 'hub')
-_LAZY_NAMES = {'save': 'serialization', 'load': 'serialization'}
+_LAZY_NAMES = {'save': 'serialization', 'load': 'serialization', 'Future': 'futures'}
 
 
 def __getattr__(name):

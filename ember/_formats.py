@@ -41,6 +41,8 @@ contiguous_format = memory_format('contiguous_format')
 preserve_format = memory_format('preserve_format')
 channels_last = memory_format('channels_last')
 channels_last_3d = memory_format('channels_last_3d')
+legacy_contiguous_format = contiguous_format     # PyTorch's old name for it, the same object
+jagged = layout('jagged')                          # the layout of nested tensors with one ragged dim
 
 # the order of dims in memory, outermost first, for each format and rank
 _PERMUTATIONS = {('channels_last', 4): (0, 2, 3, 1), ('channels_last_3d', 5): (0, 2, 3, 4, 1)}

@@ -558,8 +558,6 @@ class Tensor:
     def __contains__(self, element):
         return bool((self == element).any().item())
 
-    def __dlpack__(self, stream=None):
-        return self._data.__dlpack__()
 
 
 def _wrap_dim(dim, ndim):

@@ -271,3 +271,12 @@ def device_of(arr):
     if isinstance(arr, np.ndarray):
         return CPU
     return device('cuda', arr.device.id)
+
+
+def from_dlpack(obj, device_type):
+    """The array a DLPack producer exports, sharing its memory: NumPy for host memory (DLPack
+    device type 1), CuPy for CUDA memory (type 2)."""
+    if device_type == 1:
+        return np.from_dlpack(obj)
+    _require_cuda()
+    return _cupy.from_dlpack(obj)

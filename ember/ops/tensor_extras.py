@@ -383,9 +383,23 @@ def map_(input, tensor, callable):  # noqa: A002
 
 
 @op('Tensor')
-def dim_order(input):
-    """The dims from outermost to innermost in memory (by decreasing stride; ties keep dim order)."""
+def dim_order(input, *, ambiguity_check=False):
+    """The dims from outermost to innermost in memory (by decreasing stride; ties keep dim order).
+
+    ``ambiguity_check=True`` raises when the order is not unique (equal strides or size-1 dims); a
+    list of memory formats accepts such a tensor when it is in exactly one of them."""
+    from ember._formats import memory_format
+    formats = []
+    if not isinstance(ambiguity_check, bool):
+        if not isinstance(ambiguity_check, list) or not all(isinstance(f, memory_format) for f in ambiguity_check):
+            raise TypeError("The ambiguity_check argument must be a bool or a list of memory formats.")
+        formats = ambiguity_check
     strides = input.stride()
+    if ambiguity_check is not False:
+        several = any(a == b for a, b in zip(strides, strides[1:])) or any(n == 1 for n in input.shape)
+        if several and sum(bool(input.is_contiguous(memory_format=f)) for f in formats) != 1:
+            raise RuntimeError("The tensor does not have unique dim order, or cannot map to exact one of the given "
+                               "memory formats.")
     return tuple(sorted(range(input.ndim), key=lambda d: -strides[d]))
 
 

@@ -1,0 +1,93 @@
+"""Tensor methods for exchanging data with other libraries and Python's protocols: DLPack
+(``__dlpack__``/``__dlpack_device__``), NumPy's ``__array_wrap__``, ``__cuda_array_interface__``,
+``as_subclass``, ``const_data_ptr``, ``module_load``, ``is_distributed``."""
+from ember._tensor import Tensor
+
+
+def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+    """A DLPack capsule viewing this tensor's memory (for ``from_dlpack`` of any library).
+
+    ``copy=True`` exports a copy; ``dl_device`` must be the tensor's own device."""
+    if self.requires_grad:
+        raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
+    if dl_device is not None and tuple(int(v) for v in dl_device) != tuple(int(v) for v in self.__dlpack_device__()):
+        raise BufferError("ember exports a tensor to DLPack only on its own device")
+    arr = self._data.copy() if copy else self._data
+    kwargs = {} if max_version is None else {'max_version': max_version}
+    if stream is not None and self._device.type == 'cpu' and stream not in (-1,):
+        raise BufferError(f"stream should be None on cpu, got {stream}")
+    return arr.__dlpack__(**kwargs) if self._device.type == 'cpu' else arr.__dlpack__(stream=stream, **kwargs)
+
+
+def __dlpack_device__(self):
+    """``(DLPack device type, index)``: ``(kDLCPU, 0)`` or ``(kDLCUDA, n)``."""
+    from ember.utils.dlpack import DLDeviceType
+    if self._device.type == 'cuda':
+        return (DLDeviceType.kDLCUDA, self._device.index or 0)
+    return (DLDeviceType.kDLCPU, 0)
+
+
+def __array_wrap__(self, array, context=None, return_scalar=False):
+    """What a NumPy ufunc applied to a tensor returns: a tensor over the result array (bool results
+    become uint8, as in PyTorch)."""
+    import ember
+    if array.dtype == bool:
+        array = array.astype('uint8')
+    return ember.from_numpy(array)
+
+
+def _cuda_array_interface(self):
+    if self._device.type != 'cuda':
+        raise AttributeError(f"Can't get __cuda_array_interface__ on non-CUDA tensor type: {self.type()} If CUDA "
+                             "data is required use tensor.cuda() to copy tensor to device memory.")
+    if self.requires_grad:
+        raise RuntimeError("Can't get __cuda_array_interface__ on Variable that requires grad. If gradients aren't "
+                           "required, use var.detach() to get Variable that doesn't require grad.")
+    return self._data.__cuda_array_interface__
+
+
+def as_subclass(self, cls):
+    """This tensor as an instance of ``cls`` (a Tensor subclass): same memory, same autograd history.
+
+    Example::
+
+        >>> class Tagged(ember.Tensor): pass
+        >>> t = ember.ones(2)
+        >>> s = t.as_subclass(Tagged)
+        >>> type(s).__name__, s.data_ptr() == t.data_ptr()
+        ('Tagged', True)
+    """
+    if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+        raise TypeError("Creating a Tensor subclass from a class that does not inherit from Tensor is not possible. "
+                        "Make sure your class inherits from Tensor.")
+    out = self.view(self.shape) if self.requires_grad else self.detach()
+    out.__class__ = cls
+    return out
+
+
+def const_data_ptr(self):
+    """The address of the first element, for reading (``data_ptr`` without the promise to write)."""
+    return self.data_ptr()
+
+
+def module_load(self, other, assign=False):
+    """How ``load_state_dict`` turns a state-dict value ``other`` into this parameter's new value:
+    ``other.detach()`` when ``assign``, else ``self.copy_(other).detach()``."""
+    if assign:
+        return other.detach()
+    return self.copy_(other).detach()
+
+
+def is_distributed(self):
+    """False: an ember tensor lives whole in one process."""
+    return False
+
+
+Tensor.__dlpack__ = __dlpack__
+Tensor.__dlpack_device__ = __dlpack_device__
+Tensor.__array_wrap__ = __array_wrap__
+Tensor.__cuda_array_interface__ = property(_cuda_array_interface)
+Tensor.as_subclass = as_subclass
+Tensor.const_data_ptr = const_data_ptr
+Tensor.module_load = module_load
+Tensor.is_distributed = is_distributed

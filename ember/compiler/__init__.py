@@ -1,0 +1,84 @@
+"""ember.compiler: PyTorch's ``torch.compiler`` controls. ember runs every program eagerly, so there
+is never compilation in progress (``is_compiling()`` is False) and nothing cached to reset.
+
+>>> ember.compiler.is_compiling()
+False
+"""
+import contextlib
+
+from ember._compile import _BACKENDS, InvalidBackend, compile  # noqa: F401
+
+__all__ = ['compile', 'reset', 'allow_in_graph', 'substitute_in_graph', 'list_backends', 'disable',
+           'set_stance', 'cudagraph_mark_step_begin', 'wrap_numpy', 'is_compiling', 'is_dynamo_compiling',
+           'is_exporting', 'assume_constant_result', 'get_default_backend', 'set_default_backend']
+
+_default_backend = ['inductor']
+_STANCES = ('default', 'force_eager', 'eager_on_recompile', 'fail_on_recompile', 'eager_then_compile',
+            'aot_eager_then_compile')
+
+
+def list_backends(exclude_tags=('debug', 'experimental')):
+    """The names ``ember.compile(backend=...)`` accepts."""
+    names = [b for b in _BACKENDS if not (exclude_tags and b in ('eager', 'aot_eager'))]
+    return sorted(names)
+
+
+def get_default_backend():
+    return _default_backend[0]
+
+
+def set_default_backend(backend):
+    if isinstance(backend, str) and backend not in _BACKENDS:
+        raise InvalidBackend(backend)
+    _default_backend[0] = backend
+
+
+def reset():
+    """Clears compilation caches (ember keeps none)."""
+
+
+def is_compiling():
+    return False
+
+
+is_dynamo_compiling = is_compiling
+
+
+def is_exporting():
+    return False
+
+
+def _identity_decorator(fn=None, *args, **kwargs):
+    if fn is None or not callable(fn):
+        return lambda f: f
+    return fn
+
+
+allow_in_graph = assume_constant_result = wrap_numpy = _identity_decorator
+
+
+def substitute_in_graph(original_fn, *, can_constant_fold_through=False, skip_signature_check=False):
+    """A decorator registering a traceable stand-in for ``original_fn``: eager code keeps calling the
+    original, so the stand-in is returned unchanged."""
+    return lambda fn: fn
+
+
+def disable(fn=None, recursive=True, *, reason=None):
+    """Marks ``fn`` as never compiled; eager already never compiles."""
+    return _identity_decorator(fn)
+
+
+@contextlib.contextmanager
+def _stance(stance, skip_guard_eval_unsafe, force_backend):
+    yield
+
+
+def set_stance(stance='default', *, skip_guard_eval_unsafe=False, force_backend=None):
+    """Sets how compiled functions behave; under ember every stance runs eagerly."""
+    if stance not in _STANCES:
+        raise RuntimeError(f"invalid torch.compile stance '{stance}'")
+    return _stance(stance, skip_guard_eval_unsafe, force_backend)
+
+
+def cudagraph_mark_step_begin():
+    """Marks a new iteration for CUDA graph trees (ember records no CUDA graphs)."""

@@ -1,0 +1,198 @@
+"""ember.jit: the eager side of PyTorch's ``torch.jit``.
+
+Outside TorchScript, PyTorch's ``torch.jit`` helpers are plain Python: ``fork`` runs the function and
+returns a completed Future, ``wait`` returns its value, ``annotate`` returns its value, ``ignore``/
+``unused``/``export`` mark functions and return them, ``is_scripting()``/``is_tracing()`` are False.
+ember has the same semantics. ember has no TorchScript compiler, so ``script`` and ``trace`` return
+the function or module itself, which computes exactly what the scripted program would;
+``save``/``load`` of TorchScript archives raise a clear error (save the ``state_dict`` with
+``ember.save`` instead).
+
+>>> fut = ember.jit.fork(lambda x: x + 1, ember.tensor(1.))
+>>> ember.jit.wait(fut)
+tensor(2.)
+"""
+import warnings
+from typing import Final  # noqa: F401  (torch.jit.Final: an annotation for constant attributes)
+
+__all__ = ['Attribute', 'Final', 'ScriptFunction', 'ScriptModule', 'annotate', 'export', 'fork', 'freeze',
+           'ignore', 'interface', 'is_scripting', 'is_tracing', 'isinstance', 'load', 'optimize_for_inference',
+           'save', 'script', 'trace', 'trace_module', 'unused', 'wait', 'enable_onednn_fusion',
+           'onednn_fusion_enabled', 'set_fusion_strategy', 'strict_fusion']
+
+_builtin_isinstance = isinstance
+
+
+def fork(func, *args, **kwargs):
+    """Runs ``func(*args, **kwargs)`` and returns an ``ember.futures.Future`` holding its result
+    (eagerly, as PyTorch does outside TorchScript)."""
+    from ember.futures import Future
+    fut = Future()
+    fut.set_result(func(*args, **kwargs))
+    return fut
+
+
+def wait(future):
+    """The value of a Future returned by :func:`fork`."""
+    return future.wait()
+
+
+def annotate(the_type, the_value):
+    """Tells TorchScript the type of ``the_value``; returns ``the_value``."""
+    return the_value
+
+
+def is_scripting():
+    """False: ember runs Python eagerly, never inside TorchScript."""
+    return False
+
+
+def is_tracing():
+    """False: nothing is being traced."""
+    return False
+
+
+def export(fn):
+    """Marks a module method to compile as an entry point; returns ``fn``."""
+    fn._torchscript_modifier = 'export'
+    return fn
+
+
+def unused(fn):
+    """Marks a function TorchScript should replace by a raising stub; eagerly it runs as written."""
+    if _builtin_isinstance(fn, property):
+        return fn
+    fn._torchscript_modifier = 'unused'
+    return fn
+
+
+def ignore(drop=False, **kwargs):
+    """Marks a function TorchScript leaves to Python; usable as ``@ignore`` or ``@ignore(drop=True)``."""
+    if callable(drop):
+        drop._torchscript_modifier = 'ignore'
+        return drop
+    if not _builtin_isinstance(drop, bool):
+        raise RuntimeError(f"Argument to @torch.jit.ignore must be a bool or a function but got {drop}")
+
+    def decorate(fn):
+        fn._torchscript_modifier = 'unused' if drop else 'ignore'
+        return fn
+    return decorate
+
+
+def interface(obj):
+    """Declares a TorchScript interface class; eagerly the class is returned as is."""
+    return obj
+
+
+def isinstance(obj, target_type):
+    """``isinstance`` that also understands ``List[int]``-style container types."""
+    import typing
+    origin = typing.get_origin(target_type)
+    if origin is None:
+        return _builtin_isinstance(obj, target_type)
+    if not _builtin_isinstance(obj, origin):
+        return False
+    params = typing.get_args(target_type)
+    if origin in (list, tuple) and params:
+        if origin is tuple and len(params) != len(obj):
+            return False
+        kinds = params if origin is tuple else params * len(obj)
+        return all(isinstance(v, k) for v, k in zip(obj, kinds))
+    if origin is dict and params:
+        return all(isinstance(k, params[0]) and isinstance(v, params[1]) for k, v in obj.items())
+    return True
+
+
+class Attribute:
+    """``self.x = ember.jit.Attribute(value, type)`` in a module: eagerly, the value."""
+
+    def __new__(cls, value, type=None):
+        return value
+
+
+class ScriptModule:
+    """The class of scripted modules in PyTorch; ember's ``script`` returns modules as they are."""
+
+
+class ScriptFunction:
+    """The class of scripted functions in PyTorch; ember's ``script`` returns functions as they are."""
+
+
+def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
+    """Returns ``obj`` (a function, module or class) unchanged: ember has no TorchScript compiler and
+    runs it eagerly, computing what the scripted program computes. A scripted program's own
+    features (``.code``, ``.graph``, saving with ``ember.jit.save``) are not available."""
+    if optimize is not None:
+        warnings.warn("`optimize` is deprecated and has no effect. Use `with torch.jit.optimized_execution()` "
+                      "instead", FutureWarning, stacklevel=2)
+    return obj
+
+
+def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inputs=None, check_tolerance=1e-5,
+          strict=True, _force_outplace=False, _module_class=None, _compilation_unit=None, example_kwarg_inputs=None,
+          _store_inputs=True):
+    """Returns ``func`` to run eagerly (ember does not record traces). ``example_inputs`` is run
+    through it once, as tracing does, so code that fails on them fails here too."""
+    if example_inputs is None and example_kwarg_inputs is None:
+        raise RuntimeError("example_kwarg_inputs or example_inputs must be provided")
+    if example_kwarg_inputs is not None:
+        func(**example_kwarg_inputs)
+    else:
+        func(*(example_inputs if _builtin_isinstance(example_inputs, tuple) else (example_inputs,)))
+    return func
+
+
+def trace_module(mod, inputs, *args, **kwargs):
+    """Runs each ``mod.<method>(*inputs[method])`` once and returns ``mod`` (run eagerly)."""
+    if not _builtin_isinstance(inputs, dict):
+        raise AttributeError("expected a dictionary of (method_name, input) pairs")
+    for method, example in inputs.items():
+        getattr(mod, method)(*(example if _builtin_isinstance(example, tuple) else (example,)))
+    return mod
+
+
+def freeze(mod, preserved_attrs=None, optimize_numerics=True):
+    """Returns ``mod`` (freezing inlines a scripted module's attributes; eager modules need nothing)."""
+    return mod
+
+
+def optimize_for_inference(mod, other_methods=None):
+    """Returns ``mod`` in eval mode (the eager part of PyTorch's inference optimisation)."""
+    return mod.eval() if hasattr(mod, 'eval') else mod
+
+
+def save(m, f, _extra_files=None):
+    raise RuntimeError("ember.jit.save: ember has no TorchScript compiler and cannot write TorchScript archives; "
+                       "save the module's state_dict() with ember.save instead")
+
+
+def load(f, map_location=None, _extra_files=None, _restore_shapes=False):
+    raise RuntimeError("ember.jit.load: ember cannot run TorchScript archives; load a state_dict saved with "
+                       "torch.save/ember.save into the module's Python class instead")
+
+
+_fusion = {'onednn': False, 'strategy': [('STATIC', 2), ('DYNAMIC', 10)]}
+
+
+def enable_onednn_fusion(enabled):
+    _fusion['onednn'] = bool(enabled)
+
+
+def onednn_fusion_enabled():
+    return _fusion['onednn']
+
+
+def set_fusion_strategy(strategy):
+    old, _fusion['strategy'] = _fusion['strategy'], list(strategy)
+    return old
+
+
+class strict_fusion:
+    """Asserts in TorchScript that a region fuses; eagerly a no-op context manager."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
