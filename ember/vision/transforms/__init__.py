@@ -7,5 +7,6 @@ from ember.vision.transforms import functional  # noqa: F401
 from ember.vision.transforms.transforms import (Compose, ToTensor, PILToTensor, ConvertImageDtype,  # noqa: F401
                                                 ToPILImage, Normalize, Resize, CenterCrop, Pad, Lambda,
                                                 RandomCrop, RandomHorizontalFlip, RandomVerticalFlip,
-                                                RandomResizedCrop, Grayscale, InterpolationMode)
+                                                RandomResizedCrop, Grayscale, InterpolationMode,
+                                                RandomGrayscale, RandomInvert, RandomPosterize, RandomSolarize)
 from ember.vision.transforms.transforms import __all__  # noqa: F401

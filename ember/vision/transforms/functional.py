@@ -382,3 +382,7 @@ def to_grayscale(img, num_output_channels=1):
         gray = np.array(img.convert("L"), dtype=np.uint8)
         return _fromarray(pil_image(), np.dstack([gray, gray, gray]), "RGB")
     raise ValueError("num_output_channels should be either 1 or 3")
+
+
+from ember.vision.transforms._color import (adjust_brightness, adjust_contrast, adjust_gamma,  # noqa: E402,F401
+                                            adjust_saturation, invert, posterize, solarize)

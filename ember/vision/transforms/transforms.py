@@ -24,7 +24,8 @@ from ember.nn.modules.module import Module as _Module
 
 __all__ = ["Compose", "ToTensor", "PILToTensor", "ConvertImageDtype", "ToPILImage", "Normalize", "Resize",
            "CenterCrop", "Pad", "Lambda", "RandomCrop", "RandomHorizontalFlip", "RandomVerticalFlip",
-           "RandomResizedCrop", "Grayscale", "InterpolationMode"]
+           "RandomResizedCrop", "Grayscale", "InterpolationMode", "RandomGrayscale", "RandomInvert",
+           "RandomPosterize", "RandomSolarize"]
 
 
 class Compose:
@@ -340,3 +341,7 @@ class Grayscale(_Module):
 
     def __repr__(self):
         return f"{type(self).__name__}(num_output_channels={self.num_output_channels})"
+
+
+from ember.vision.transforms._color_transforms import (RandomGrayscale, RandomInvert,  # noqa: E402,F401
+                                                       RandomPosterize, RandomSolarize)
