@@ -175,8 +175,9 @@ def default_complex_dtype():
     return complex128 if _default is float64 else complex64
 
 
-def promote_types(a, b):
+def promote_types(type1, type2):
     """PyTorch's pairwise promotion of two dtypes."""
+    a, b = type1, type2
     if a is b:
         return a
     if a.category != b.category:

@@ -57,11 +57,16 @@ class Relu(Primitive):
         return _ReluGrad.apply(g, y)
 
 
-@op('ember', 'Tensor', 'F')
-def relu(input, inplace=False):
-    if inplace:
-        return relu_(input)
+@op('ember', 'Tensor')
+def relu(input):
+    """``max(input, 0)`` elementwise."""
     return Relu.apply(input)
+
+
+@op('F', name='relu')
+def _relu_functional(input, inplace=False):
+    """``max(input, 0)`` elementwise; in place with ``inplace=True``."""
+    return relu_(input) if inplace else Relu.apply(input)
 
 
 @op('ember', 'Tensor', 'F')
@@ -139,7 +144,20 @@ def _softmax_dim(input, dim):
 
 
 @op('ember', 'Tensor')
-def softmax(input, dim=None, _stacklevel=3, dtype=None):
+def softmax(input, dim, dtype=None, *, out=None):
+    """``exp(x) / sum(exp(x))`` along ``dim``, computed in ``dtype`` when given."""
+    result = _softmax(input, dim, dtype)
+    return result if out is None else write_out('softmax', result, out)
+
+
+@op('ember', 'Tensor')
+def log_softmax(input, dim, dtype=None, *, out=None):
+    """``log(softmax(x))`` along ``dim``, computed in ``dtype`` when given."""
+    result = _log_softmax(input, dim, dtype)
+    return result if out is None else write_out('log_softmax', result, out)
+
+
+def _softmax(input, dim, dtype):
     if dtype is not None:
         input = input.to(dtype)
     if input.dtype.category < 2:
@@ -149,8 +167,7 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     return Softmax.apply(input, _softmax_dim(input, dim))
 
 
-@op('ember', 'Tensor')
-def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+def _log_softmax(input, dim, dtype):
     if dtype is not None:
         input = input.to(dtype)
     if input.dtype.category < 2:
@@ -243,8 +260,8 @@ class NanToNum(Primitive):
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
-def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
-    _result = NanToNum.apply(input, nan, posinf, neginf)
+def nan_to_num(input, nan=None, posinf=None, neginf=None, *, out=None):
+    _result = NanToNum.apply(input, 0.0 if nan is None else nan, posinf, neginf)
     return _result if out is None else write_out('nan_to_num', _result, out)
 
 

@@ -218,7 +218,7 @@ def add(input, other, *, alpha=1, out=None):
 
 
 @op('ember', 'Tensor', aliases=('subtract',), inplace=True, ufunc='subtract')
-def sub(input, other, *, alpha=1, out=None):
+def sub(input, other, alpha=1, *, out=None):
     """Subtracts ``other``, scaled by ``alpha``, from ``input``: ``out = input - alpha * other``.
 
     Args:
@@ -239,7 +239,7 @@ def sub(input, other, *, alpha=1, out=None):
 
 
 @op('ember', 'Tensor')
-def rsub(input, other, *, alpha=1):
+def rsub(input, other, alpha=1):
     return sub(other, input, alpha=alpha)
 
 
@@ -264,7 +264,7 @@ def mul(input, other, *, out=None):
     return _result if out is None else write_out('mul', _result, out)
 
 
-@op('ember', 'Tensor', aliases=('divide', 'true_divide'), inplace=True, ufunc='true_divide')
+@op('ember', 'Tensor', aliases=('divide',), inplace=True, ufunc='true_divide')
 def div(input, other, *, rounding_mode=None, out=None):
     """Divides ``input`` by ``other`` element by element.
 
@@ -298,7 +298,13 @@ def div(input, other, *, rounding_mode=None, out=None):
     return _result if out is None else write_out('div', _result, out)
 
 
-divide = true_divide = div
+divide = div
+
+
+@op('ember', 'Tensor', inplace=True, ufunc='true_divide')
+def true_divide(input, other, *, out=None):
+    """``input / other`` in floating point (``div`` without a rounding mode)."""
+    return div(input, other, out=out)
 
 
 @op('ember', 'Tensor', inplace=True)

@@ -265,7 +265,7 @@ def fill_(input, value):
 
 
 @op('Tensor')
-def copy_(t, src, non_blocking=False):
+def copy_(t, other, non_blocking=False):
     from ember import backend
 
     def compute(x, s):
@@ -278,4 +278,4 @@ def copy_(t, src, non_blocking=False):
         except ValueError:
             from ember.ops._util import broadcast_error
             raise broadcast_error(x._data.shape, data.shape) from None
-    return apply_inplace(t, compute, src, fast=fast)
+    return apply_inplace(t, compute, other, fast=fast)

@@ -109,7 +109,8 @@ class Dot(Primitive):
 
 
 @op('ember', 'Tensor')
-def dot(input, other):
+def dot(input, tensor, *, out=None):
+    other = tensor
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
     if input.shape[0] != other.shape[0]:
@@ -120,7 +121,8 @@ def dot(input, other):
         from ember._tensor import _scalar_type_name
         raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
                            f"{_scalar_type_name(input.dtype)} and {_scalar_type_name(other.dtype)}")
-    return Dot.apply(input, other)
+    result = Dot.apply(input, other)
+    return result if out is None else write_out('dot', result, out)
 
 
 class Bmm(Primitive):
@@ -308,7 +310,7 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
 
 
 @op('ember', 'Tensor')
-def tensordot(a, b, dims=2):
+def tensordot(a, b, dims=2, out=None):
     if isinstance(dims, int):
         da = list(range(a.ndim - dims, a.ndim))
         db = list(range(dims))
@@ -327,8 +329,9 @@ def tensordot(a, b, dims=2):
     sb = [next(letters) for _ in range(b.ndim)]
     for i, j in zip(da, db):
         sb[j] = sa[i]
-    out = [c for i, c in enumerate(sa) if i not in da] + [c for j, c in enumerate(sb) if j not in db]
-    return einsum(f"{''.join(sa)},{''.join(sb)}->{''.join(out)}", a, b)
+    kept = [c for i, c in enumerate(sa) if i not in da] + [c for j, c in enumerate(sb) if j not in db]
+    result = einsum(f"{''.join(sa)},{''.join(sb)}->{''.join(kept)}", a, b)
+    return result if out is None else write_out('tensordot', result, out)
 
 
 # --------------------------------------------------------------------- einsum

@@ -161,10 +161,20 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 
 @op('ember', 'Tensor')
-def nanmean(input, dim=None, keepdim=False):
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     from ember.ops.index import where
+    if dtype is not None:
+        dtype = to_dtype(dtype)
+        if dtype.category < 2:
+            raise RuntimeError("nanmean(): could not infer output dtype. Optional dtype must be either a floating "
+                               f"point or complex dtype. Got: {_name(dtype)}")
+        input = input.to(dtype)
+    elif input.dtype.category < 2:
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{_name(input.dtype)}")
     mask = ~input.isnan()
-    return sum(where(mask, input, 0.0), dim, keepdim) / sum(mask, dim, keepdim)
+    result = sum(where(mask, input, 0.0), dim, keepdim) / sum(mask, dim, keepdim)
+    return result if out is None else write_out('nanmean', result, out)
 
 
 def _name(d):
@@ -581,11 +591,20 @@ def _moment(xp, x, dims, correction, keepdim, fn):
             return fn(wide, axis=dims, ddof=correction, keepdims=keepdim).astype(x.dtype, copy=False)
 
 
-def _var_args(input, dim, unbiased, correction, keepdim):
+def _var_args(name, input, dim, unbiased, correction, keepdim, out_overloads=True):
     if isinstance(dim, bool):  # var(x, unbiased) positional form
         unbiased, dim = dim, None
     if correction is None:
-        correction = 1 if unbiased is None or unbiased else 0
+        correction = 1 if unbiased else 0
+    elif unbiased is not True:   # no overload of PyTorch's takes both (True is also the default)
+        got = ', '.join(['Tensor'] + ([type(dim).__name__] if dim is not None else [])
+                        + [type(unbiased).__name__, f'correction={type(correction).__name__}'])
+        out = ', *, Tensor out = None' if out_overloads else ''
+        out_kw = ', Tensor out = None' if out_overloads else ''
+        raise TypeError(f"{name}() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                        f" * (Tensor input, tuple of ints dim, bool unbiased = True, bool keepdim = False{out})\n"
+                        f" * (Tensor input, tuple of ints dim = None, *, Number correction = None, bool keepdim = "
+                        f"False{out_kw})\n * (Tensor input, bool unbiased = True)\n")
     if input.dtype.category < 2:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     dims = _dims(dim, input.ndim)
@@ -601,28 +620,30 @@ def _check_dof(name, input, dims, correction):
 
 
 @op('ember', 'Tensor')
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
-    dims, c, keepdim = _var_args(input, dim, unbiased, correction, keepdim)
+def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None, out=None):
+    dims, c, keepdim = _var_args('var', input, dim, unbiased, correction, keepdim)
     _check_dof('var', input, dims, c)
     _result = Var.apply(input, dims, c, keepdim)
     return _result if out is None else write_out('var', _result, out)
 
 
 @op('ember', 'Tensor')
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
-    dims, c, keepdim = _var_args(input, dim, unbiased, correction, keepdim)
+def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None, out=None):
+    dims, c, keepdim = _var_args('std', input, dim, unbiased, correction, keepdim)
     _check_dof('std', input, dims, c)
     _result = Std.apply(input, dims, c, keepdim)
     return _result if out is None else write_out('std', _result, out)
 
 
 @op('ember')
-def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def var_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
+    _var_args('var_mean', input, dim, unbiased, correction, keepdim, False)
     return var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
 
 
 @op('ember')
-def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def std_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
+    _var_args('std_mean', input, dim, unbiased, correction, keepdim, False)
     return std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
 
 
@@ -689,14 +710,22 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     return VectorNorm.apply(input, ord, _dims(dim, input.ndim), keepdim)
 
 
-@op('ember', 'Tensor')
-def norm(input, p='fro', dim=None, keepdim=False, dtype=None):
+@op('Tensor', name='norm')
+def _norm_method(input, p='fro', dim=None, keepdim=False, dtype=None):
+    """The vector (``p``) or matrix (``'fro'``, ``'nuc'``) norm over ``dim``, as ``ember.norm``."""
+    return norm(input, p, dim, keepdim, dtype=dtype)
+
+
+@op('ember')
+def norm(input, p='fro', dim=None, keepdim=False, out=None, dtype=None):
     if p == 'fro' or p is None:
         p = 2
     if p == 'nuc':
         from ember.ops.linalg import matrix_norm
-        return matrix_norm(input, 'nuc', dim if dim is not None else (-2, -1), keepdim)
-    return vector_norm(input, p, dim, keepdim, dtype=dtype)
+        result = matrix_norm(input, 'nuc', dim if dim is not None else (-2, -1), keepdim)
+    else:
+        result = vector_norm(input, p, dim, keepdim, dtype=dtype)
+    return result if out is None else write_out('norm', result, out)
 
 
 class LogSumExp(Primitive):

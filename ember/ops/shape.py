@@ -444,13 +444,19 @@ class T(Primitive):
         return g.t()
 
 
-@op('ember', 'Tensor', aliases=('swapaxes', 'swapdims'))
+@op('ember', 'Tensor', aliases=('swapdims',))
 def transpose(input, dim0, dim1):
     nd = input.ndim
     return Transpose.apply(input, wrap_dim(dim0, nd), wrap_dim(dim1, nd))
 
 
-swapaxes = swapdims = transpose
+swapdims = transpose
+
+
+@op('ember', 'Tensor', inplace=('Tensor',))
+def swapaxes(input, axis0, axis1):
+    """NumPy's name for ``transpose``: ``axis0`` and ``axis1`` swapped (a view)."""
+    return transpose(input, axis0, axis1)
 
 
 @op('ember', 'Tensor')
@@ -883,8 +889,8 @@ class Roll(Primitive):
 
 
 @op('ember', 'Tensor')
-def roll(input, shifts, dims=None):
-    if dims is None:
+def roll(input, shifts, dims=()):
+    if dims is None or (isinstance(dims, (tuple, list)) and not dims):   # no dims: roll the flattened tensor
         if isinstance(shifts, (tuple, list)) and len(shifts) != 1:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
         return Roll.apply(input.flatten(), shifts, 0).view(tuple(input.shape))

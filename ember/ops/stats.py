@@ -197,7 +197,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
 
 
 @op('ember')
-def gradient(input, *, spacing=1, dim=None, edge_order=1):
+def gradient(input, *, spacing=None, dim=None, edge_order=1):
     """Estimate the gradient of a sampled function along each of ``dim`` (all dims by default):
     second-order central differences inside, ``edge_order`` one-sided differences at the ends.
     ``spacing`` is a step per dim (numbers) or the sample coordinates (1-D tensors).
@@ -207,6 +207,8 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
     """
     dims = list(range(input.ndim)) if dim is None else [wrap_dim(d, input.ndim)
                                                          for d in ((dim,) if isinstance(dim, int) else dim)]
+    if spacing is None:
+        spacing = 1
     if not isinstance(spacing, (list, tuple)):
         spacing = [spacing] * len(dims)
     if len(spacing) == 1 and len(dims) > 1:
@@ -264,9 +266,12 @@ def _gradient_along(x, dim, h, edge_order):
     return cat([first, inner, last], dim)
 
 
-def _trapezoid_parts(y, x, dx, dim):
-    if x is not None and dx is not None:
-        raise RuntimeError("trapezoid: cannot specify both x and dx")
+def _trapezoid_parts(name, y, x, dx, dim):
+    if x is not None and dx is not None:   # PyTorch's parser has no overload taking both
+        kind = lambda v: 'Tensor' if isinstance(v, Tensor) else type(v).__name__  # noqa: E731
+        raise TypeError(f"{name}() received an invalid combination of arguments - got ({kind(y)}, {kind(x)}, "
+                        f"dx={kind(dx)}), but expected one of:\n * (Tensor y, Tensor x, *, int dim = -1)\n"
+                        " * (Tensor y, *, Number dx = 1, int dim = -1)\n")
     dim = wrap_dim(dim, y.ndim)
     n = y.shape[dim]
     if y.dtype.category < 2:
@@ -283,7 +288,7 @@ def _trapezoid_parts(y, x, dx, dim):
 
 
 @op('ember', aliases=('trapz',))
-def trapezoid(y, x=None, *, dx=None, dim=-1):
+def trapezoid(y, x=None, *, dx=1, dim=-1):
     """The integral of ``y`` along ``dim`` by the trapezoidal rule, at sample points ``x`` or with
     constant spacing ``dx`` (1 by default).
 
@@ -292,12 +297,12 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
     """
     if x is not None and not isinstance(x, Tensor):  # trapz(y, dx, dim) and trapezoid(y, dx) spellings
         x, dx = None, x
-    parts, dim = _trapezoid_parts(y, x, dx, dim)
+    parts, dim = _trapezoid_parts('trapezoid', y, x, None if x is not None and dx == 1 else dx, dim)
     return parts.sum(dim)
 
 
 @op('ember')
-def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+def cumulative_trapezoid(y, x=None, *, dx=1, dim=-1):
     """The running trapezoidal integral of ``y`` along ``dim`` (one element shorter than ``y``).
 
     >>> ember.cumulative_trapezoid(ember.tensor([1., 3., 6., 10.]))
@@ -305,7 +310,7 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     """
     if x is not None and not isinstance(x, Tensor):
         x, dx = None, x
-    parts, dim = _trapezoid_parts(y, x, dx, dim)
+    parts, dim = _trapezoid_parts('cumulative_trapezoid', y, x, None if x is not None and dx == 1 else dx, dim)
     return parts.cumsum(dim)
 
 
@@ -392,7 +397,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
 
 
 @op('ember')
-def histogramdd(input, bins=10, *, range=None, weight=None, density=False):
+def histogramdd(input, bins=10, range=None, weight=None, density=False):
     """The D-dimensional histogram of the points in ``input``'s rows (shape ``(N, D)``): ``bins``
     is a count for every dim, a count per dim, or a list of 1-D edge tensors; ``range`` is a flat
     list of (min, max) pairs.

@@ -371,12 +371,12 @@ def apply_(input, callable):  # noqa: A002  (PyTorch's parameter name)
 
 
 @op('Tensor')
-def map_(input, tensor, callable):  # noqa: A002
+def map_(input, other, callable):  # noqa: A002
     """Replace every ``x`` with ``callable(x, y)`` for ``y`` the broadcast ``tensor``, in place (CPU)."""
     if input.device.type != 'cpu':
         raise TypeError("map_ is only implemented on CPU tensors")
-    other = np.broadcast_to(tensor._data, input._data.shape).reshape(-1).tolist()
-    values = [callable(a, b) for a, b in zip(input._data.reshape(-1).tolist(), other)]
+    pairs = np.broadcast_to(other._data, input._data.shape).reshape(-1).tolist()
+    values = [callable(a, b) for a, b in zip(input._data.reshape(-1).tolist(), pairs)]
     input._data[...] = np.asarray(values, dtype=input._data.dtype).reshape(input._data.shape)
     input._version_counter.value += 1
     return input
