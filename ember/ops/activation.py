@@ -69,6 +69,9 @@ def _relu_functional(input, inplace=False):
     return relu_(input) if inplace else Relu.apply(input)
 
 
+_relu_functional.__name__ = 'relu'   # saved models name it torch.nn.functional.relu
+
+
 @op('ember', 'Tensor', 'F')
 def relu_(input):
     from ember.ops.inplace import apply_inplace
