@@ -59,7 +59,13 @@ class Relu(Primitive):
 
 @op('ember', 'Tensor')
 def relu(input):
-    """``max(input, 0)`` elementwise."""
+    """``max(input, 0)`` elementwise.
+
+    Example::
+
+        >>> ember.relu(ember.tensor([-1., 2.]))
+        tensor([0., 2.])
+    """
     return Relu.apply(input)
 
 
@@ -148,14 +154,26 @@ def _softmax_dim(input, dim):
 
 @op('ember', 'Tensor')
 def softmax(input, dim, dtype=None, *, out=None):
-    """``exp(x) / sum(exp(x))`` along ``dim``, computed in ``dtype`` when given."""
+    """``exp(x) / sum(exp(x))`` along ``dim``, computed in ``dtype`` when given.
+
+    Example::
+
+        >>> ember.softmax(ember.tensor([0., 0.]), 0)
+        tensor([0.5000, 0.5000])
+    """
     result = _softmax(input, dim, dtype)
     return result if out is None else write_out('softmax', result, out)
 
 
 @op('ember', 'Tensor')
 def log_softmax(input, dim, dtype=None, *, out=None):
-    """``log(softmax(x))`` along ``dim``, computed in ``dtype`` when given."""
+    """``log(softmax(x))`` along ``dim``, computed in ``dtype`` when given.
+
+    Example::
+
+        >>> ember.log_softmax(ember.tensor([0., 0.]), 0, ember.float64)
+        tensor([-0.6931, -0.6931], dtype=ember.float64)
+    """
     result = _log_softmax(input, dim, dtype)
     return result if out is None else write_out('log_softmax', result, out)
 

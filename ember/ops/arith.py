@@ -303,7 +303,13 @@ divide = div
 
 @op('ember', 'Tensor', inplace=True, ufunc='true_divide')
 def true_divide(input, other, *, out=None):
-    """``input / other`` in floating point (``div`` without a rounding mode)."""
+    """``input / other`` in floating point (``div`` without a rounding mode).
+
+    Example::
+
+        >>> ember.true_divide(ember.tensor([7, -7]), 2)
+        tensor([ 3.5000, -3.5000])
+    """
     return div(input, other, out=out)
 
 

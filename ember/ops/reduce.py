@@ -712,7 +712,13 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
 
 @op('Tensor', name='norm')
 def _norm_method(input, p='fro', dim=None, keepdim=False, dtype=None):
-    """The vector (``p``) or matrix (``'fro'``, ``'nuc'``) norm over ``dim``, as ``ember.norm``."""
+    """The vector (``p``) or matrix (``'fro'``, ``'nuc'``) norm over ``dim``, as ``ember.norm``.
+
+    Example::
+
+        >>> ember.tensor([3., 4.]).norm()
+        tensor(5.)
+    """
     return norm(input, p, dim, keepdim, dtype=dtype)
 
 

@@ -455,7 +455,13 @@ swapdims = transpose
 
 @op('ember', 'Tensor', inplace=('Tensor',))
 def swapaxes(input, axis0, axis1):
-    """NumPy's name for ``transpose``: ``axis0`` and ``axis1`` swapped (a view)."""
+    """NumPy's name for ``transpose``: ``axis0`` and ``axis1`` swapped (a view).
+
+    Example::
+
+        >>> ember.swapaxes(ember.zeros(2, 3), 0, 1).shape
+        ember.Size([3, 2])
+    """
     return transpose(input, axis0, axis1)
 
 
