@@ -199,61 +199,345 @@ def _one(n, dim):
 # ----------------------------------------------------------- the transforms
 @op('fft')
 def fft(input, n=None, dim=-1, norm=None, *, out=None):
+    r"""Computes the one-dimensional discrete Fourier transform of ``input``.
+
+    Real inputs are promoted to the matching complex dtype; the result is complex and has the
+    same shape as ``input`` except along ``dim``, which has ``n`` points.
+
+    Args:
+        input (Tensor): the input signal.
+        n (int, optional): signal length. The input is zero-padded or trimmed along ``dim`` to this
+            length; by default the length of ``dim`` is used.
+        dim (int, optional): the dimension to transform. Default: ``-1``.
+        norm (str, optional): scaling convention. ``"backward"`` (the default, same as ``None``)
+            leaves the forward transform unscaled and divides the inverse by ``n``; ``"ortho"`` divides
+            both by ``sqrt(n)``; ``"forward"`` divides the forward transform by ``n``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> x = ember.tensor([1., 2., 3., 4.])
+        >>> ember.fft.fft(x)
+        tensor([10.+0.j, -2.+2.j, -2.+0.j, -2.-2.j])
+    """
     return write_out('fft_fft', _c2c(input, *_one(n, dim), norm, True), out)
 
 
 @op('fft')
 def ifft(input, n=None, dim=-1, norm=None, *, out=None):
+    r"""Computes the one-dimensional inverse discrete Fourier transform of ``input``.
+
+    With the default ``norm`` it undoes :func:`ember.fft.fft`. The result is complex.
+
+    Args:
+        input (Tensor): the input signal.
+        n (int, optional): signal length. The input is zero-padded or trimmed along ``dim`` to this
+            length; by default the length of ``dim`` is used.
+        dim (int, optional): the dimension to transform. Default: ``-1``.
+        norm (str, optional): scaling convention. ``"backward"`` (the default, same as ``None``)
+            leaves the forward transform unscaled and divides the inverse by ``n``; ``"ortho"`` divides
+            both by ``sqrt(n)``; ``"forward"`` divides the forward transform by ``n``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> X = ember.tensor([10.+0.j, -2.+2.j, -2.+0.j, -2.-2.j])
+        >>> ember.fft.ifft(X)
+        tensor([1.+0.j, 2.+0.j, 3.+0.j, 4.+0.j])
+    """
     return write_out('fft_ifft', _c2c(input, *_one(n, dim), norm, False), out)
 
 
 @op('fft')
 def fft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+    r"""Computes the two-dimensional discrete Fourier transform of ``input``.
+
+    It transforms the last two dimensions by default; leading dimensions are treated as a batch.
+    The result is complex.
+
+    Args:
+        input (Tensor): the input signal.
+        s (Tuple[int], optional): signal size in each transformed dimension; the input is zero-padded
+            or trimmed to it. By default the input's own sizes are used.
+        dim (Tuple[int], optional): the dimensions to transform. Default: ``(-2, -1)``.
+        norm (str, optional): scaling convention. ``"backward"`` (the default, same as ``None``)
+            leaves the forward transform unscaled and divides the inverse by ``n``; ``"ortho"`` divides
+            both by ``sqrt(n)``; ``"forward"`` divides the forward transform by ``n``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> x = ember.ones(2, 2)
+        >>> ember.fft.fft2(x)
+        tensor([[4.+0.j, 0.+0.j],
+                [0.+0.j, 0.+0.j]])
+    """
     return write_out('fft_fft2', _c2c(input, s, dim, norm, True), out)
 
 
 @op('fft')
 def ifft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+    r"""Computes the two-dimensional inverse discrete Fourier transform of ``input``.
+
+    With the default ``norm`` it undoes :func:`ember.fft.fft2`. The result is complex.
+
+    Args:
+        input (Tensor): the input signal.
+        s (Tuple[int], optional): signal size in each transformed dimension; the input is zero-padded
+            or trimmed to it. By default the input's own sizes are used.
+        dim (Tuple[int], optional): the dimensions to transform. Default: ``(-2, -1)``.
+        norm (str, optional): scaling convention. ``"backward"`` (the default, same as ``None``)
+            leaves the forward transform unscaled and divides the inverse by ``n``; ``"ortho"`` divides
+            both by ``sqrt(n)``; ``"forward"`` divides the forward transform by ``n``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> X = ember.tensor([[4.+0.j, 0.+0.j], [0.+0.j, 0.+0.j]])
+        >>> ember.fft.ifft2(X)
+        tensor([[1.+0.j, 1.+0.j],
+                [1.+0.j, 1.+0.j]])
+    """
     return write_out('fft_ifft2', _c2c(input, s, dim, norm, False), out)
 
 
 @op('fft')
 def fftn(input, s=None, dim=None, norm=None, *, out=None):
+    r"""Computes the N-dimensional discrete Fourier transform of ``input``.
+
+    The result is complex and has the shape of ``input``, resized to ``s`` in the transformed
+    dimensions.
+
+    Args:
+        input (Tensor): the input signal.
+        s (Tuple[int], optional): signal size in each transformed dimension; the input is zero-padded
+            or trimmed to it. By default the input's own sizes are used.
+        dim (Tuple[int], optional): the dimensions to transform. Default: ``None`` (all dimensions, or the last ``len(s)`` when ``s`` is given).
+        norm (str, optional): scaling convention. ``"backward"`` (the default, same as ``None``)
+            leaves the forward transform unscaled and divides the inverse by ``n``; ``"ortho"`` divides
+            both by ``sqrt(n)``; ``"forward"`` divides the forward transform by ``n``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> x = ember.ones(2, 2, 2)
+        >>> ember.fft.fftn(x)[0]
+        tensor([[8.+0.j, 0.+0.j],
+                [0.+0.j, 0.+0.j]])
+    """
     return write_out('fft_fftn', _c2c(input, s, dim, norm, True), out)
 
 
 @op('fft')
 def ifftn(input, s=None, dim=None, norm=None, *, out=None):
+    r"""Computes the N-dimensional inverse discrete Fourier transform of ``input``.
+
+    With the default ``norm`` it undoes :func:`ember.fft.fftn`. The result is complex.
+
+    Args:
+        input (Tensor): the input signal.
+        s (Tuple[int], optional): signal size in each transformed dimension; the input is zero-padded
+            or trimmed to it. By default the input's own sizes are used.
+        dim (Tuple[int], optional): the dimensions to transform. Default: ``None`` (all dimensions, or the last ``len(s)`` when ``s`` is given).
+        norm (str, optional): scaling convention. ``"backward"`` (the default, same as ``None``)
+            leaves the forward transform unscaled and divides the inverse by ``n``; ``"ortho"`` divides
+            both by ``sqrt(n)``; ``"forward"`` divides the forward transform by ``n``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> X = ember.zeros(2, 2, dtype=ember.complex64)
+        >>> X[0, 0] = 4
+        >>> ember.fft.ifftn(X)
+        tensor([[1.+0.j, 1.+0.j],
+                [1.+0.j, 1.+0.j]])
+    """
     return write_out('fft_ifftn', _c2c(input, s, dim, norm, False), out)
 
 
 @op('fft')
 def rfft(input, n=None, dim=-1, norm=None, *, out=None):
+    r"""Computes the one-dimensional discrete Fourier transform of a real ``input``.
+
+    Because the spectrum of a real signal is Hermitian-symmetric, only the ``n // 2 + 1``
+    non-negative frequencies are returned. Complex inputs are rejected.
+
+    Args:
+        input (Tensor): the input signal.
+        n (int, optional): signal length. The input is zero-padded or trimmed along ``dim`` to this
+            length; by default the length of ``dim`` is used.
+        dim (int, optional): the dimension to transform. Default: ``-1``.
+        norm (str, optional): scaling convention. ``"backward"`` (the default, same as ``None``)
+            leaves the forward transform unscaled and divides the inverse by ``n``; ``"ortho"`` divides
+            both by ``sqrt(n)``; ``"forward"`` divides the forward transform by ``n``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> x = ember.tensor([1., 2., 3., 4.])
+        >>> ember.fft.rfft(x)
+        tensor([10.+0.j, -2.+2.j, -2.+0.j])
+    """
     return write_out('fft_rfft', _r2c('rfft', input, *_one(n, dim), norm), out)
 
 
 @op('fft')
 def rfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+    r"""Computes the two-dimensional discrete Fourier transform of a real ``input``.
+
+    Only the non-negative frequencies of the last transformed dimension are kept (``s[-1] // 2 + 1``
+    points).
+
+    Args:
+        input (Tensor): the input signal.
+        s (Tuple[int], optional): signal size in each transformed dimension; the input is zero-padded
+            or trimmed to it. By default the input's own sizes are used.
+        dim (Tuple[int], optional): the dimensions to transform. Default: ``(-2, -1)``.
+        norm (str, optional): scaling convention. ``"backward"`` (the default, same as ``None``)
+            leaves the forward transform unscaled and divides the inverse by ``n``; ``"ortho"`` divides
+            both by ``sqrt(n)``; ``"forward"`` divides the forward transform by ``n``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> x = ember.ones(2, 4)
+        >>> ember.fft.rfft2(x)
+        tensor([[8.+0.j, 0.+0.j, 0.+0.j],
+                [0.+0.j, 0.+0.j, 0.+0.j]])
+    """
     return write_out('fft_rfft2', _r2c('rfftn', input, s, dim, norm), out)
 
 
 @op('fft')
 def rfftn(input, s=None, dim=None, norm=None, *, out=None):
+    r"""Computes the N-dimensional discrete Fourier transform of a real ``input``.
+
+    Only the non-negative frequencies of the last transformed dimension are kept.
+
+    Args:
+        input (Tensor): the input signal.
+        s (Tuple[int], optional): signal size in each transformed dimension; the input is zero-padded
+            or trimmed to it. By default the input's own sizes are used.
+        dim (Tuple[int], optional): the dimensions to transform. Default: ``None`` (all dimensions, or the last ``len(s)`` when ``s`` is given).
+        norm (str, optional): scaling convention. ``"backward"`` (the default, same as ``None``)
+            leaves the forward transform unscaled and divides the inverse by ``n``; ``"ortho"`` divides
+            both by ``sqrt(n)``; ``"forward"`` divides the forward transform by ``n``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> x = ember.ones(2, 2, 2)
+        >>> ember.fft.rfftn(x).shape
+        ember.Size([2, 2, 2])
+    """
     return write_out('fft_rfftn', _r2c('rfftn', input, s, dim, norm), out)
 
 
 @op('fft')
 def irfft(input, n=None, dim=-1, norm=None, *, out=None):
+    r"""Computes the inverse of :func:`ember.fft.rfft`, giving a real signal.
+
+    ``input`` holds the non-negative frequencies of a Hermitian-symmetric spectrum. The output
+    length is ``n``, which defaults to ``2 * (m - 1)`` where ``m`` is the size of ``input`` along
+    ``dim``; pass ``n`` to recover odd-length signals.
+
+    Args:
+        input (Tensor): the input signal.
+        n (int, optional): length of the real output. Default: ``2 * (input.size(dim) - 1)``.
+        dim (int, optional): the dimension to transform. Default: ``-1``.
+        norm (str, optional): scaling convention. ``"backward"`` (the default, same as ``None``)
+            leaves the forward transform unscaled and divides the inverse by ``n``; ``"ortho"`` divides
+            both by ``sqrt(n)``; ``"forward"`` divides the forward transform by ``n``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> X = ember.tensor([10.+0.j, -2.+2.j, -2.+0.j])
+        >>> ember.fft.irfft(X)
+        tensor([1., 2., 3., 4.])
+    """
     return write_out('fft_irfft', _c2r(input, *_one(n, dim), norm), out)
 
 
 @op('fft')
 def irfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+    r"""Computes the inverse of :func:`ember.fft.rfft2`, giving a real result.
+
+    The last transformed dimension of the output has ``2 * (m - 1)`` points unless ``s`` says
+    otherwise, where ``m`` is its size in ``input``.
+
+    Args:
+        input (Tensor): the input signal.
+        s (Tuple[int], optional): signal size in each transformed dimension; the input is zero-padded
+            or trimmed to it. By default the input's own sizes are used.
+        dim (Tuple[int], optional): the dimensions to transform. Default: ``(-2, -1)``.
+        norm (str, optional): scaling convention. ``"backward"`` (the default, same as ``None``)
+            leaves the forward transform unscaled and divides the inverse by ``n``; ``"ortho"`` divides
+            both by ``sqrt(n)``; ``"forward"`` divides the forward transform by ``n``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> X = ember.tensor([[8.+0.j, 0.+0.j, 0.+0.j], [0.+0.j, 0.+0.j, 0.+0.j]])
+        >>> ember.fft.irfft2(X)
+        tensor([[1., 1., 1., 1.],
+                [1., 1., 1., 1.]])
+    """
     return write_out('fft_irfft2', _c2r(input, s, dim, norm), out)
 
 
 @op('fft')
 def irfftn(input, s=None, dim=None, norm=None, *, out=None):
+    r"""Computes the inverse of :func:`ember.fft.rfftn`, giving a real result.
+
+    The last transformed dimension of the output has ``2 * (m - 1)`` points unless ``s`` says
+    otherwise, where ``m`` is its size in ``input``.
+
+    Args:
+        input (Tensor): the input signal.
+        s (Tuple[int], optional): signal size in each transformed dimension; the input is zero-padded
+            or trimmed to it. By default the input's own sizes are used.
+        dim (Tuple[int], optional): the dimensions to transform. Default: ``None`` (all dimensions, or the last ``len(s)`` when ``s`` is given).
+        norm (str, optional): scaling convention. ``"backward"`` (the default, same as ``None``)
+            leaves the forward transform unscaled and divides the inverse by ``n``; ``"ortho"`` divides
+            both by ``sqrt(n)``; ``"forward"`` divides the forward transform by ``n``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> X = ember.zeros(2, 2, 3, dtype=ember.complex64)
+        >>> X[0, 0, 0] = 16
+        >>> ember.fft.irfftn(X)
+        tensor([[[1., 1., 1., 1.],
+                 [1., 1., 1., 1.]],
+        <BLANKLINE>
+                [[1., 1., 1., 1.],
+                 [1., 1., 1., 1.]]])
+    """
     return write_out('fft_irfftn', _c2r(input, s, dim, norm), out)
 
 
@@ -261,31 +545,181 @@ def irfftn(input, s=None, dim=None, norm=None, *, out=None):
 # forward direction (so with the dual normalisation); ihfft* are their inverses
 @op('fft')
 def hfft(input, n=None, dim=-1, norm=None, *, out=None):
+    r"""Computes the one-dimensional discrete Fourier transform of a Hermitian-symmetric signal.
+
+    ``input`` holds the first half of a signal whose full form is Hermitian-symmetric in time; its
+    spectrum is real, so the result is real with ``n`` points (default ``2 * (m - 1)``).
+
+    Args:
+        input (Tensor): the input signal.
+        n (int, optional): length of the real output. Default: ``2 * (input.size(dim) - 1)``.
+        dim (int, optional): the dimension to transform. Default: ``-1``.
+        norm (str, optional): scaling convention. ``"backward"`` (the default, same as ``None``)
+            leaves the forward transform unscaled and divides the inverse by ``n``; ``"ortho"`` divides
+            both by ``sqrt(n)``; ``"forward"`` divides the forward transform by ``n``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> x = ember.tensor([1.+0.j, 2.+0.j, 3.+0.j])
+        >>> ember.fft.hfft(x)
+        tensor([ 8., -2.,  0., -2.])
+    """
     return write_out('fft_hfft', _c2r(conj(_float_input(input)), *_one(n, dim), _DUAL[_norm(norm)]), out)
 
 
 @op('fft')
 def hfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+    r"""Computes the two-dimensional discrete Fourier transform of a Hermitian-symmetric signal.
+
+    The result is real; the last transformed dimension has ``2 * (m - 1)`` points unless ``s``
+    says otherwise.
+
+    Args:
+        input (Tensor): the input signal.
+        s (Tuple[int], optional): signal size in each transformed dimension; the input is zero-padded
+            or trimmed to it. By default the input's own sizes are used.
+        dim (Tuple[int], optional): the dimensions to transform. Default: ``(-2, -1)``.
+        norm (str, optional): scaling convention. ``"backward"`` (the default, same as ``None``)
+            leaves the forward transform unscaled and divides the inverse by ``n``; ``"ortho"`` divides
+            both by ``sqrt(n)``; ``"forward"`` divides the forward transform by ``n``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> x = ember.zeros(2, 3, dtype=ember.complex64)
+        >>> x[0, 0] = 1
+        >>> ember.fft.hfft2(x)
+        tensor([[1., 1., 1., 1.],
+                [1., 1., 1., 1.]])
+    """
     return write_out('fft_hfft2', _c2r(conj(_float_input(input)), s, dim, _DUAL[_norm(norm)]), out)
 
 
 @op('fft')
 def hfftn(input, s=None, dim=None, norm=None, *, out=None):
+    r"""Computes the N-dimensional discrete Fourier transform of a Hermitian-symmetric signal.
+
+    The result is real; the last transformed dimension has ``2 * (m - 1)`` points unless ``s``
+    says otherwise.
+
+    Args:
+        input (Tensor): the input signal.
+        s (Tuple[int], optional): signal size in each transformed dimension; the input is zero-padded
+            or trimmed to it. By default the input's own sizes are used.
+        dim (Tuple[int], optional): the dimensions to transform. Default: ``None`` (all dimensions, or the last ``len(s)`` when ``s`` is given).
+        norm (str, optional): scaling convention. ``"backward"`` (the default, same as ``None``)
+            leaves the forward transform unscaled and divides the inverse by ``n``; ``"ortho"`` divides
+            both by ``sqrt(n)``; ``"forward"`` divides the forward transform by ``n``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> x = ember.zeros(2, 2, 3, dtype=ember.complex64)
+        >>> x[0, 0, 0] = 1
+        >>> ember.fft.hfftn(x).shape
+        ember.Size([2, 2, 4])
+    """
     return write_out('fft_hfftn', _c2r(conj(_float_input(input)), s, dim, _DUAL[_norm(norm)]), out)
 
 
 @op('fft')
 def ihfft(input, n=None, dim=-1, norm=None, *, out=None):
+    r"""Computes the inverse of :func:`ember.fft.hfft` for a real ``input``.
+
+    Only the ``n // 2 + 1`` non-negative frequencies are returned; the result is complex.
+
+    Args:
+        input (Tensor): the input signal.
+        n (int, optional): signal length. The input is zero-padded or trimmed along ``dim`` to this
+            length; by default the length of ``dim`` is used.
+        dim (int, optional): the dimension to transform. Default: ``-1``.
+        norm (str, optional): scaling convention. ``"backward"`` (the default, same as ``None``)
+            leaves the forward transform unscaled and divides the inverse by ``n``; ``"ortho"`` divides
+            both by ``sqrt(n)``; ``"forward"`` divides the forward transform by ``n``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> x = ember.tensor([8., -2., 0., -2.])
+        >>> ember.fft.ihfft(x)
+        tensor([1.-0.j, 2.-0.j, 3.-0.j])
+    """
     return write_out('fft_ihfft', conj(_r2c('ihfft', input, *_one(n, dim), _DUAL[_norm(norm)])), out)
 
 
 @op('fft')
 def ihfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+    r"""Computes the inverse of :func:`ember.fft.hfft2` for a real ``input``.
+
+    Only the non-negative frequencies of the last transformed dimension are kept; the result is
+    complex.
+
+    Args:
+        input (Tensor): the input signal.
+        s (Tuple[int], optional): signal size in each transformed dimension; the input is zero-padded
+            or trimmed to it. By default the input's own sizes are used.
+        dim (Tuple[int], optional): the dimensions to transform. Default: ``(-2, -1)``.
+        norm (str, optional): scaling convention. ``"backward"`` (the default, same as ``None``)
+            leaves the forward transform unscaled and divides the inverse by ``n``; ``"ortho"`` divides
+            both by ``sqrt(n)``; ``"forward"`` divides the forward transform by ``n``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> x = ember.ones(2, 4)
+        >>> X = ember.fft.ihfft2(x)
+        >>> X.shape
+        ember.Size([2, 3])
+        >>> X.real
+        tensor([[1., 0., 0.],
+                [0., 0., 0.]])
+        >>> ember.fft.hfft2(X, s=x.shape)
+        tensor([[1., 1., 1., 1.],
+                [1., 1., 1., 1.]])
+    """
     return write_out('fft_ihfft2', conj(_r2c('ihfftn', input, s, dim, _DUAL[_norm(norm)])), out)
 
 
 @op('fft')
 def ihfftn(input, s=None, dim=None, norm=None, *, out=None):
+    r"""Computes the inverse of :func:`ember.fft.hfftn` for a real ``input``.
+
+    Only the non-negative frequencies of the last transformed dimension are kept; the result is
+    complex.
+
+    Args:
+        input (Tensor): the input signal.
+        s (Tuple[int], optional): signal size in each transformed dimension; the input is zero-padded
+            or trimmed to it. By default the input's own sizes are used.
+        dim (Tuple[int], optional): the dimensions to transform. Default: ``None`` (all dimensions, or the last ``len(s)`` when ``s`` is given).
+        norm (str, optional): scaling convention. ``"backward"`` (the default, same as ``None``)
+            leaves the forward transform unscaled and divides the inverse by ``n``; ``"ortho"`` divides
+            both by ``sqrt(n)``; ``"forward"`` divides the forward transform by ``n``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> x = ember.ones(2, 2, 2)
+        >>> X = ember.fft.ihfftn(x)
+        >>> X.shape
+        ember.Size([2, 2, 2])
+        >>> ember.fft.hfftn(X, s=x.shape)[0]
+        tensor([[1., 1.],
+                [1., 1.]])
+    """
     return write_out('fft_ihfftn', conj(_r2c('ihfftn', input, s, dim, _DUAL[_norm(norm)])), out)
 
 
@@ -301,11 +735,54 @@ def _freq(name, values, out, dtype, layout, device, requires_grad):
 
 @op('fft')
 def fftfreq(n, d=1.0, *, out=None, dtype=None, layout=_strided, device=None, requires_grad=False):
+    r"""Returns the sample frequencies of a length-``n`` discrete Fourier transform.
+
+    Frequencies are in cycles per unit of the sample spacing ``d``, in the order :func:`ember.fft.fft`
+    produces them: zero, the positive frequencies, then the negative ones.
+
+    Args:
+        n (int): the signal length.
+        d (float, optional): the sample spacing. Default: ``1.0``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+        dtype (ember.dtype, optional): result dtype. Default: the default floating point dtype.
+        layout (ember.layout, optional): must be ``ember.strided``.
+        device (ember.device, optional): device of the result.
+        requires_grad (bool, optional): whether autograd records operations on the result. Default: ``False``.
+
+    Example::
+
+        >>> ember.fft.fftfreq(4)
+        tensor([ 0.0000,  0.2500, -0.5000, -0.2500])
+        >>> ember.fft.fftfreq(4, d=0.5)
+        tensor([ 0.0000,  0.5000, -1.0000, -0.5000])
+    """
     return _freq('fft_fftfreq', np.fft.fftfreq(n, d), out, dtype, layout, device, requires_grad)
 
 
 @op('fft')
 def rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=_strided, device=None, requires_grad=False):
+    r"""Returns the sample frequencies of a length-``n`` :func:`ember.fft.rfft`.
+
+    Only the ``n // 2 + 1`` non-negative frequencies are returned, in cycles per unit of ``d``.
+
+    Args:
+        n (int): the real signal length.
+        d (float, optional): the sample spacing. Default: ``1.0``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+        dtype (ember.dtype, optional): result dtype. Default: the default floating point dtype.
+        layout (ember.layout, optional): must be ``ember.strided``.
+        device (ember.device, optional): device of the result.
+        requires_grad (bool, optional): whether autograd records operations on the result. Default: ``False``.
+
+    Example::
+
+        >>> ember.fft.rfftfreq(4)
+        tensor([0.0000, 0.2500, 0.5000])
+    """
     return _freq('fft_rfftfreq', np.fft.rfftfreq(n, d), out, dtype, layout, device, requires_grad)
 
 
@@ -316,9 +793,38 @@ def _shift(input, dim, sign):
 
 @op('fft')
 def fftshift(input, dim=None):
+    r"""Moves the zero-frequency term to the centre of the spectrum.
+
+    Each dimension in ``dim`` is rolled by half its length, so frequencies run from most negative to
+    most positive, as is convenient for plotting.
+
+    Args:
+        input (Tensor): a tensor in FFT order.
+        dim (int or Tuple[int], optional): the dimensions to shift. Default: all dimensions.
+
+    Example::
+
+        >>> f = ember.fft.fftfreq(5)
+        >>> f
+        tensor([ 0.0000,  0.2000,  0.4000, -0.4000, -0.2000])
+        >>> ember.fft.fftshift(f)
+        tensor([-0.4000, -0.2000,  0.0000,  0.2000,  0.4000])
+    """
     return _shift(input, dim, 1)
 
 
 @op('fft')
 def ifftshift(input, dim=None):
+    r"""Undoes :func:`ember.fft.fftshift`, putting the zero frequency back in front.
+
+    Args:
+        input (Tensor): a tensor in centred order.
+        dim (int or Tuple[int], optional): the dimensions to shift. Default: all dimensions.
+
+    Example::
+
+        >>> f = ember.fft.fftshift(ember.fft.fftfreq(5))
+        >>> ember.fft.ifftshift(f)
+        tensor([ 0.0000,  0.2000,  0.4000, -0.4000, -0.2000])
+    """
     return _shift(input, dim, -1)
