@@ -62,6 +62,31 @@ class Qr(Primitive):
 
 @op('linalg')
 def qr(A, mode='reduced', *, out=None):
+    r"""Computes the QR factorisation of a matrix.
+
+    Returns ``Q`` with orthonormal columns and upper-triangular ``R`` with ``A = Q @ R``.
+    ``mode='reduced'`` gives ``Q`` of shape ``(*, m, k)`` with ``k = min(m, n)``, ``'complete'`` a
+    square ``Q``, and ``'r'`` only ``R`` (``Q`` is then empty).
+
+    Args:
+        A (Tensor): a matrix or a batch of matrices, shape ``(*, m, n)``.
+        mode (str, optional): ``'reduced'``, ``'complete'`` or ``'r'``. Default: ``'reduced'``.
+
+    Keyword args:
+        out (tuple, optional): tensors to write the results into.
+
+    Returns:
+        a named tuple ``(Q, R)``.
+
+    Example::
+
+        >>> A = ember.tensor([[3., 1.], [4., 2.], [0., 0.]])
+        >>> Q, R = ember.linalg.qr(A)
+        >>> Q.shape, R.shape
+        (ember.Size([3, 2]), ember.Size([2, 2]))
+        >>> ember.allclose(Q @ R, A)
+        True
+    """
     if mode not in ('reduced', 'complete', 'r'):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', "
                            "or 'complete'")
@@ -148,6 +173,31 @@ def _check_driver(driver):
 
 @op('linalg')
 def svd(A, full_matrices=True, *, driver=None, out=None):
+    r"""Computes the singular value decomposition of a matrix.
+
+    Returns ``U``, ``S`` and ``Vh`` with ``A = U @ diag(S) @ Vh``; ``S`` is real and in descending
+    order. Singular vectors are determined only up to sign (or complex phase).
+
+    Args:
+        A (Tensor): a matrix or a batch of matrices, shape ``(*, m, n)``.
+        full_matrices (bool, optional): return square ``U`` and ``Vh`` when ``True``; the reduced shapes ``(*, m, k)`` and ``(*, k, n)`` with ``k = min(m, n)`` when ``False``. Default: ``True``.
+
+    Keyword args:
+        driver (str, optional): the cuSOLVER algorithm on CUDA; must be ``None`` on the CPU. Default: ``None``.
+        out (tuple, optional): tensors to write the results into.
+
+    Returns:
+        a named tuple ``(U, S, Vh)``.
+
+    Example::
+
+        >>> A = ember.tensor([[3., 0.], [0., 4.], [0., 0.]])
+        >>> U, S, Vh = ember.linalg.svd(A, full_matrices=False)
+        >>> S
+        tensor([4., 3.])
+        >>> ember.allclose(U @ ember.diag(S) @ Vh, A)
+        True
+    """
     check_matrix('linalg.svd', A)
     check_float('linalg.svd', A)
     _check_driver(driver)
@@ -157,6 +207,24 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
 
 @op('linalg')
 def svdvals(A, *, driver=None, out=None):
+    r"""Computes the singular values of a matrix, in descending order.
+
+    Cheaper than :func:`ember.linalg.svd` when the singular vectors are not needed, and its gradient
+    is always well defined.
+
+    Args:
+        A (Tensor): a matrix or a batch of matrices, shape ``(*, m, n)``.
+
+    Keyword args:
+        driver (str, optional): the cuSOLVER algorithm on CUDA; must be ``None`` on the CPU. Default: ``None``.
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> A = ember.tensor([[3., 0.], [0., 4.]])
+        >>> ember.linalg.svdvals(A)
+        tensor([4., 3.])
+    """
     check_matrix('linalg.svdvals', A)
     check_float('linalg.svdvals', A)
     _check_driver(driver)
@@ -218,6 +286,30 @@ def _uplo(name, UPLO):
 
 @op('linalg')
 def eigh(A, UPLO='L', *, out=None):
+    r"""Computes the eigenvalues and eigenvectors of a Hermitian (or real symmetric) matrix.
+
+    Eigenvalues are real and returned in ascending order; eigenvectors are orthonormal columns,
+    each defined up to sign (or complex phase). Only the triangle named by ``UPLO`` is read.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+        UPLO ('L', 'U', optional): use the lower or the upper triangle of ``A``. Default: ``'L'``.
+
+    Keyword args:
+        out (tuple, optional): tensors to write the results into.
+
+    Returns:
+        a named tuple ``(eigenvalues, eigenvectors)``.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 1.], [1., 2.]])
+        >>> L, Q = ember.linalg.eigh(A)
+        >>> L
+        tensor([1., 3.])
+        >>> ember.allclose(Q @ ember.diag(L) @ Q.mT, A)
+        True
+    """
     check_square('linalg.eigh', A)
     _uplo('linalg.eigh', UPLO)
     L, Q = Eigh.apply(A, UPLO, True)
@@ -226,6 +318,23 @@ def eigh(A, UPLO='L', *, out=None):
 
 @op('linalg')
 def eigvalsh(A, UPLO='L', *, out=None):
+    r"""Computes the eigenvalues of a Hermitian (or real symmetric) matrix.
+
+    The eigenvalues are real and in ascending order. Only the triangle named by ``UPLO`` is read.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+        UPLO ('L', 'U', optional): use the lower or the upper triangle of ``A``. Default: ``'L'``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 1.], [1., 2.]])
+        >>> ember.linalg.eigvalsh(A)
+        tensor([1., 3.])
+    """
     check_square('linalg.eigvalsh', A)
     _uplo('linalg.eigvalsh', UPLO)
     if A.requires_grad and grad_mode.is_grad_enabled():  # through the eigenvectors, as PyTorch
@@ -248,10 +357,51 @@ def _eig_forward(name, A):
 
 @op('linalg')
 def eig(A, *, out=None):
+    r"""Computes the eigenvalues and eigenvectors of a square matrix.
+
+    The results are always complex, even for real input, since a real matrix can have complex
+    eigenvalues. Eigenvectors are normalised to unit length; they are defined only up to a complex
+    phase.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+
+    Keyword args:
+        out (tuple, optional): tensors to write the results into.
+
+    Returns:
+        a named tuple ``(eigenvalues, eigenvectors)``; column ``k`` of ``eigenvectors`` belongs to ``eigenvalues[..., k]``.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 0.], [0., 3.]])
+        >>> L, V = ember.linalg.eig(A)
+        >>> L
+        tensor([2.+0.j, 3.+0.j])
+        >>> V
+        tensor([[1.+0.j, 0.+0.j],
+                [0.+0.j, 1.+0.j]])
+    """
     w, v = _eig_forward('linalg.eig', A)
     return write_out('linalg_eig', named('linalg_eig', ('eigenvalues', 'eigenvectors'))(w, v), out)
 
 
 @op('linalg')
 def eigvals(A, *, out=None):
+    r"""Computes the eigenvalues of a square matrix.
+
+    The result is complex, as in :func:`ember.linalg.eig`.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 0.], [0., 3.]])
+        >>> ember.linalg.eigvals(A)
+        tensor([2.+0.j, 3.+0.j])
+    """
     return write_out('linalg_eigvals', _eig_forward('linalg.eigvals', A)[0], out)

@@ -163,6 +163,28 @@ class LdlSolve(Primitive):
 
 @op('linalg')
 def ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
+    r"""Computes the LDL factorisation like :func:`ember.linalg.ldl_factor`, also returning an error code.
+
+    ``info`` is zero where the factorisation succeeded.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+
+    Keyword args:
+        hermitian (bool, optional): treat complex ``A`` as Hermitian rather than symmetric. Default: ``False``.
+        check_errors (bool, optional): raise an error when ``info`` reports a failure instead of returning it. Default: ``False``.
+        out (tuple, optional): tensors to write the results into.
+
+    Returns:
+        a named tuple ``(LD, pivots, info)``.
+
+    Example::
+
+        >>> A = ember.tensor([[4., 2.], [2., 3.]])
+        >>> LD, pivots, info = ember.linalg.ldl_factor_ex(A)
+        >>> info
+        tensor(0, dtype=ember.int32)
+    """
     check_square('torch.linalg.ldl_factor_ex', A)
     LD, piv, info = LdlFactor.apply(_real(A, 'torch.linalg.ldl_factor', hermitian))
     if check_errors and info._data.any():
@@ -185,6 +207,30 @@ def _singular(name, info):
 
 @op('linalg')
 def ldl_factor(A, *, hermitian=False, out=None):
+    r"""Computes a compact LDL factorisation of a symmetric (or Hermitian) matrix.
+
+    The result is meant for :func:`ember.linalg.ldl_solve`: ``LD`` packs the unit-lower-triangular
+    ``L`` and the block-diagonal ``D`` in one matrix, and ``pivots`` records the symmetric row
+    interchanges. Only the lower triangle of ``A`` is read.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+
+    Keyword args:
+        hermitian (bool, optional): treat complex ``A`` as Hermitian rather than symmetric. Default: ``False``.
+        out (tuple, optional): tensors to write the results into.
+
+    Returns:
+        a named tuple ``(LD, pivots)``.
+
+    Example::
+
+        >>> A = ember.tensor([[4., 2.], [2., 3.]])
+        >>> LD, pivots = ember.linalg.ldl_factor(A)
+        >>> ember.linalg.ldl_solve(LD, pivots, ember.tensor([[6.], [5.]]))
+        tensor([[1.],
+                [1.]])
+    """
     check_square('torch.linalg.ldl_factor', A)
     LD, piv, info = LdlFactor.apply(_real(A, 'torch.linalg.ldl_factor', hermitian))
     if info._data.any():
@@ -194,6 +240,28 @@ def ldl_factor(A, *, hermitian=False, out=None):
 
 @op('linalg')
 def ldl_solve(LD, pivots, B, *, hermitian=False, out=None):
+    r"""Solves ``A X = B`` given the LDL factorisation of ``A``.
+
+    The factorisation is the one :func:`ember.linalg.ldl_factor` returns; it can be reused for many
+    right-hand sides.
+
+    Args:
+        LD (Tensor): the packed factors, shape ``(*, n, n)``.
+        pivots (Tensor): the pivots from the factorisation, shape ``(*, n)``.
+        B (Tensor): the right-hand sides, shape ``(*, n, k)``.
+
+    Keyword args:
+        hermitian (bool, optional): the factorisation is of a Hermitian matrix. Default: ``False``.
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> A = ember.tensor([[4., 2.], [2., 3.]])
+        >>> LD, pivots = ember.linalg.ldl_factor(A)
+        >>> ember.linalg.ldl_solve(LD, pivots, ember.tensor([[6.], [5.]]))
+        tensor([[1.],
+                [1.]])
+    """
     check_square('torch.linalg.ldl_solve', LD)
     check_matrix('torch.linalg.ldl_solve', B, 'B')
     if B.shape[-2] != LD.shape[-1]:

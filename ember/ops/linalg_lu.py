@@ -123,6 +123,28 @@ def _factor(name, A, pivot):
 
 @op('linalg')
 def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
+    r"""Computes the LU factorisation like :func:`ember.linalg.lu_factor`, also returning an error code.
+
+    ``info`` is zero on success and ``k > 0`` when ``U[k-1, k-1]`` is exactly zero (the matrix is
+    singular; the factorisation is still returned).
+
+    Args:
+        A (Tensor): a matrix or a batch of matrices, shape ``(*, m, n)``.
+
+    Keyword args:
+        pivot (bool, optional): use partial pivoting; only ``True`` is supported on the CPU. Default: ``True``.
+        check_errors (bool, optional): raise an error when ``info`` reports a failure instead of returning it. Default: ``False``.
+        out (tuple, optional): tensors to write the results into.
+
+    Returns:
+        a named tuple ``(LU, pivots, info)``.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 4.], [1., 3.]])
+        >>> ember.linalg.lu_factor_ex(A).info
+        tensor(0, dtype=ember.int32)
+    """
     LU, piv, info = _factor('torch.linalg.lu_factor_ex', A, pivot)
     if check_errors and info._data.any():
         _raise_singular('torch.linalg.lu_factor_ex', A, info._data)
@@ -139,6 +161,30 @@ def _raise_singular(name, A, info):
 
 @op('linalg')
 def lu_factor(A, *, pivot=True, out=None):
+    r"""Computes a compact LU factorisation of a matrix with partial pivoting.
+
+    ``LU`` packs ``L`` (below the diagonal, whose ones are implicit) and ``U``; ``pivots`` holds the
+    1-based row interchanges. Pass both to :func:`ember.linalg.lu_solve` or :func:`ember.lu_unpack`.
+
+    Args:
+        A (Tensor): a matrix or a batch of matrices, shape ``(*, m, n)``.
+
+    Keyword args:
+        pivot (bool, optional): use partial pivoting; only ``True`` is supported on the CPU. Default: ``True``.
+        out (tuple, optional): tensors to write the results into.
+
+    Returns:
+        a named tuple ``(LU, pivots)``.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 4.], [1., 3.]])
+        >>> ember.linalg.lu_factor(A)
+        ember.return_types.linalg_lu_factor(
+        LU=tensor([[2.0000, 4.0000],
+                [0.5000, 1.0000]]),
+        pivots=tensor([1, 2], dtype=ember.int32))
+    """
     LU, piv, info = _factor('torch.linalg.lu_factor', A, pivot)
     if info._data.any():
         _raise_singular('torch.linalg.lu_factor', A, info._data)
@@ -160,6 +206,33 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
 
 @op('linalg')
 def lu(A, *, pivot=True, out=None):
+    r"""Computes the LU factorisation of a matrix with partial pivoting.
+
+    Returns ``P``, ``L`` and ``U`` with ``A = P @ L @ U``: ``P`` a permutation matrix, ``L``
+    unit-lower-triangular and ``U`` upper-triangular. Rectangular and batched inputs are accepted.
+
+    Args:
+        A (Tensor): a matrix or a batch of matrices, shape ``(*, m, n)``.
+
+    Keyword args:
+        pivot (bool, optional): use partial pivoting; only ``True`` is supported on the CPU. Default: ``True``.
+        out (tuple, optional): tensors to write the results into.
+
+    Returns:
+        a named tuple ``(P, L, U)``.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 4.], [1., 3.]])
+        >>> ember.linalg.lu(A)
+        ember.return_types.linalg_lu(
+        P=tensor([[1., 0.],
+                [0., 1.]]),
+        L=tensor([[1.0000, 0.0000],
+                [0.5000, 1.0000]]),
+        U=tensor([[2., 4.],
+                [0., 1.]]))
+    """
     LU, piv, _ = _factor('linalg.lu', A, pivot)
     P, L, U = lu_unpack(LU, piv)
     return write_out('linalg_lu', named('linalg_lu', ('P', 'L', 'U'))(P, L, U), out)
@@ -167,6 +240,29 @@ def lu(A, *, pivot=True, out=None):
 
 @op('linalg')
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
+    r"""Solves ``A X = B`` given the LU factorisation of ``A``.
+
+    The factorisation comes from :func:`ember.linalg.lu_factor` and can be reused for many
+    right-hand sides.
+
+    Args:
+        LU (Tensor): the packed factors, shape ``(*, n, n)``.
+        pivots (Tensor): the pivots, shape ``(*, n)``.
+        B (Tensor): the right-hand sides, shape ``(*, n, k)`` (``(*, k, n)`` when ``left=False``).
+
+    Keyword args:
+        left (bool, optional): solve ``A X = B`` when ``True``, ``X A = B`` when ``False``. Default: ``True``.
+        adjoint (bool, optional): solve with the conjugate transpose of ``A`` instead. Default: ``False``.
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 4.], [1., 3.]])
+        >>> LU, pivots = ember.linalg.lu_factor(A)
+        >>> ember.linalg.lu_solve(LU, pivots, ember.tensor([[6.], [4.]]))
+        tensor([[1.],
+                [1.]])
+    """
     check_matrix('linalg.lu_solve', LU, 'LU')
     check_matrix('linalg.lu_solve', B, 'B')
     n = LU.shape[-1]

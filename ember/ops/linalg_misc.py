@@ -15,12 +15,49 @@ from ember.ops.linalg import cross as _torch_cross, det as _det, matmul, slogdet
 
 @op('linalg', name='det')
 def linalg_det(A, *, out=None):
+    r"""Computes the determinant of a square matrix or of each matrix in a batch.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 1.], [1., 3.]])
+        >>> ember.linalg.det(A)
+        tensor(5.)
+    """
     check_float('linalg.det', A)
     return write_out('linalg_det', _det(A), out)
 
 
 @op('linalg', name='slogdet')
 def linalg_slogdet(A, *, out=None):
+    r"""Computes the sign and the natural log of the absolute value of a determinant.
+
+    This stays finite where the determinant itself would overflow or underflow. For a singular
+    matrix ``sign`` is ``0`` and ``logabsdet`` is ``-inf``; for complex inputs ``sign`` has
+    modulus one.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+
+    Keyword args:
+        out (tuple, optional): tensors to write the results into.
+
+    Returns:
+        a named tuple ``(sign, logabsdet)``.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 1.], [1., 3.]])
+        >>> ember.linalg.slogdet(A)
+        ember.return_types.linalg_slogdet(
+        sign=tensor(1.),
+        logabsdet=tensor(1.6094))
+    """
     check_float('linalg.slogdet', A)
     sign, logabsdet = _torch_slogdet(A)
     return write_out('linalg_slogdet', named('linalg_slogdet', ('sign', 'logabsdet'))(sign, logabsdet), out)
@@ -36,6 +73,25 @@ def logdet(input):
 
 @op('linalg', name='cross')
 def linalg_cross(input, other, *, dim=-1, out=None):
+    r"""Computes the cross product of two batches of 3-vectors.
+
+    The inputs broadcast against each other; ``dim`` must have size 3 in both.
+
+    Args:
+        input (Tensor): the first vectors.
+        other (Tensor): the second vectors.
+
+    Keyword args:
+        dim (int, optional): the dimension holding the vectors. Default: ``-1``.
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> x = ember.tensor([1., 0., 0.])
+        >>> y = ember.tensor([0., 1., 0.])
+        >>> ember.linalg.cross(x, y)
+        tensor([0., 0., 1.])
+    """
     nd = max(input.ndim, other.ndim)
     if -nd <= dim < nd:  # PyTorch's message names dim as given
         sizes = [t.shape[dim] if -t.ndim <= dim < t.ndim else 1 for t in (input, other)]
@@ -47,16 +103,74 @@ def linalg_cross(input, other, *, dim=-1, out=None):
 
 @op('linalg', name='diagonal')
 def linalg_diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    r"""Returns a view of the diagonals of a batch of matrices.
+
+    The same as :func:`ember.diagonal` with defaults suited to matrices: the result's last dimension
+    holds the diagonal of the last two dimensions of ``A``.
+
+    Args:
+        A (Tensor): the input, with at least two dimensions.
+
+    Keyword args:
+        offset (int, optional): which diagonal: ``0`` the main one, positive above it, negative below. Default: ``0``.
+        dim1 (int, optional): first dimension of the matrices. Default: ``-2``.
+        dim2 (int, optional): second dimension of the matrices. Default: ``-1``.
+
+    Example::
+
+        >>> A = ember.arange(9).reshape(3, 3)
+        >>> ember.linalg.diagonal(A)
+        tensor([0, 4, 8])
+        >>> ember.linalg.diagonal(A, offset=1)
+        tensor([1, 5])
+    """
     return A.diagonal(offset, dim1, dim2)
 
 
 @op('linalg', name='matmul')
 def linalg_matmul(input, other, *, out=None):
+    r"""Computes the matrix product of two tensors.
+
+    An alias of :func:`ember.matmul`, with the same broadcasting rules for vectors and batches.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor): the second operand.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> A = ember.tensor([[1., 2.], [3., 4.]])
+        >>> ember.linalg.matmul(A, ember.eye(2))
+        tensor([[1., 2.],
+                [3., 4.]])
+    """
     return write_out('linalg_matmul', matmul(input, other), out)
 
 
 @op('linalg')
 def vecdot(x, y, *, dim=-1, out=None):
+    r"""Computes the dot product of vectors along a dimension.
+
+    The inputs broadcast; for complex inputs the first is conjugated, giving ``sum(x.conj() * y)``.
+
+    Args:
+        x (Tensor): the first vectors.
+        y (Tensor): the second vectors.
+
+    Keyword args:
+        dim (int, optional): the dimension to reduce. Default: ``-1``.
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> x = ember.tensor([1., 2., 3.])
+        >>> y = ember.tensor([4., 5., 6.])
+        >>> ember.linalg.vecdot(x, y)
+        tensor(32.)
+    """
     return write_out('linalg_vecdot', (x.conj() * y).sum(dim), out)
 
 
@@ -76,6 +190,28 @@ def torch_matrix_power(input, n, *, out=None):
 
 @op('linalg')
 def matrix_power(A, n, *, out=None):
+    r"""Raises a square matrix to an integer power.
+
+    ``n = 0`` gives the identity and negative ``n`` the power of the inverse, which needs an
+    invertible matrix.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+        n (int): the exponent.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> A = ember.tensor([[1., 1.], [0., 1.]])
+        >>> ember.linalg.matrix_power(A, 3)
+        tensor([[1., 3.],
+                [0., 1.]])
+        >>> ember.linalg.matrix_power(A, -1)
+        tensor([[ 1., -1.],
+                [ 0.,  1.]])
+    """
     _check_square_any('linalg.matrix_power', A)
     if n < 0:
         from ember.ops.linalg_solve import inv
@@ -135,6 +271,20 @@ class MatrixExp(Primitive):
 
 @op('linalg')
 def matrix_exp(A):
+    r"""Computes the matrix exponential of a square matrix.
+
+    The exponential is ``I + A + A @ A / 2! + ...``; batches are handled independently.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+
+    Example::
+
+        >>> A = ember.tensor([[0., 1.], [0., 0.]])
+        >>> ember.linalg.matrix_exp(A)
+        tensor([[1., 1.],
+                [0., 1.]])
+    """
     _check_square_any('linalg.matrix_exp', A)
     return MatrixExp.apply(A)
 
@@ -147,6 +297,24 @@ def torch_matrix_exp(input):
 # --------------------------------------------------------------- products
 @op('linalg')
 def multi_dot(tensors, *, out=None):
+    r"""Multiplies a chain of matrices, choosing the cheapest order.
+
+    The first tensor may be a vector (taken as a row) and the last a vector (taken as a column); the
+    others must be matrices.
+
+    Args:
+        tensors (Sequence[Tensor]): two or more tensors to multiply in turn.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> A = ember.tensor([[1., 2.], [3., 4.]])
+        >>> v = ember.tensor([1., 1.])
+        >>> ember.linalg.multi_dot([v, A, A, v])
+        tensor(54.)
+    """
     n = len(tensors)
     if n < 2:
         raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {n}")
@@ -196,6 +364,24 @@ def kron(input, other, *, out=None):
 
 @op('linalg')
 def vander(x, N=None):
+    r"""Builds the Vandermonde matrix of a vector.
+
+    Column ``j`` holds ``x ** j`` (increasing powers, unlike NumPy's default). Batches of vectors
+    give batches of matrices.
+
+    Args:
+        x (Tensor): the points, shape ``(*, n)``.
+
+    Keyword args:
+        N (int, optional): the number of columns. Default: ``x.size(-1)``.
+
+    Example::
+
+        >>> ember.linalg.vander(ember.tensor([1, 2, 3]))
+        tensor([[1, 1, 1],
+                [1, 2, 4],
+                [1, 3, 9]])
+    """
     if N is not None and N <= 1:
         raise RuntimeError("N must be greater than 1.")
     if x.ndim < 1:
@@ -238,6 +424,26 @@ def _apply_reflectors(V, tau, X, left, transpose):
 
 @op('linalg', name='householder_product')
 def householder_product(A, tau, *, out=None):
+    r"""Computes the product of Householder reflectors, such as the ``Q`` of a QR factorisation.
+
+    Column ``i`` of ``A`` below the diagonal holds the vector ``v_i`` of the reflector
+    ``I - tau[i] v_i v_i^H`` (with an implicit ``1`` on the diagonal); the result is the first ``n``
+    columns of their product. This is the form :func:`ember.geqrf` returns.
+
+    Args:
+        A (Tensor): the reflector vectors, shape ``(*, m, n)`` with ``m >= n``.
+        tau (Tensor): the reflector scales, shape ``(*, k)`` with ``k <= n``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> A = ember.tensor([[1., 2.], [3., 4.]], dtype=ember.float64)
+        >>> Q = ember.linalg.householder_product(*ember.geqrf(A))
+        >>> ember.allclose(Q, ember.linalg.qr(A).Q)
+        True
+    """
     name = 'torch.linalg.householder_product'
     if A.ndim < 2:
         raise RuntimeError(f"{name}: input must have at least 2 dimensions.")
@@ -293,6 +499,27 @@ def geqrf(input, *, out=None):
 # -------------------------------------------------------------- tensor forms
 @op('linalg')
 def tensorinv(A, ind=2, *, out=None):
+    r"""Computes the inverse of a tensor with respect to :func:`ember.tensordot`.
+
+    The first ``ind`` dimensions of ``A`` are the output index and the rest the input index;
+    their sizes must have equal products. The result has shape ``A.shape[ind:] + A.shape[:ind]``.
+
+    Args:
+        A (Tensor): the tensor to invert.
+        ind (int, optional): how many leading dimensions form the output index. Default: ``2``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> A = ember.eye(4).reshape(4, 2, 2)
+        >>> Ainv = ember.linalg.tensorinv(A, ind=1)
+        >>> Ainv.shape
+        ember.Size([2, 2, 4])
+        >>> ember.allclose(ember.tensordot(Ainv, A, dims=1), ember.eye(4).reshape(2, 2, 2, 2))
+        True
+    """
     if ind <= 0:
         raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
     out_shape = tuple(A.shape[ind:]) + tuple(A.shape[:ind])
@@ -307,6 +534,26 @@ def tensorinv(A, ind=2, *, out=None):
 
 @op('linalg')
 def tensorsolve(A, B, dims=None, *, out=None):
+    r"""Solves ``tensordot(A, X, dims=X.ndim) = B`` for ``X``.
+
+    ``X`` has shape ``A.shape[B.ndim:]``, and the products of ``B.shape`` and of ``X.shape`` must
+    be equal. ``dims`` moves the named dimensions of ``A`` to the end first.
+
+    Args:
+        A (Tensor): the coefficient tensor.
+        B (Tensor): the right-hand side.
+        dims (Tuple[int], optional): dimensions of ``A`` to move to the end before solving. Default: ``None``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> A = ember.eye(6).reshape(2, 3, 6)
+        >>> B = ember.arange(6.).reshape(2, 3)
+        >>> ember.linalg.tensorsolve(A, B)
+        tensor([0., 1., 2., 3., 4., 5.])
+    """
     if dims is not None:
         nd = A.ndim
         dims = [d % nd for d in dims]

@@ -18,6 +18,32 @@ def _cast(A, dtype):
 
 @op('linalg', name='vector_norm')
 def linalg_vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+    r"""Computes a vector norm.
+
+    ``ord`` gives the p-norm ``sum(abs(x) ** ord) ** (1 / ord)``; ``inf`` and ``-inf`` are the largest
+    and smallest absolute value and ``0`` counts the non-zero entries. With ``dim=None`` the whole
+    tensor is treated as one vector.
+
+    Args:
+        x (Tensor): the input tensor.
+        ord (int, float, inf, -inf, optional): which norm. Default: ``2``.
+        dim (int or Tuple[int], optional): the dimension(s) to reduce. Default: ``None`` (all).
+        keepdim (bool, optional): keep the reduced dimensions with size one. Default: ``False``.
+
+    Keyword args:
+        dtype (ember.dtype, optional): compute in, and return, this dtype. Default: ``None``.
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> x = ember.tensor([3., -4.])
+        >>> ember.linalg.vector_norm(x)
+        tensor(5.)
+        >>> ember.linalg.vector_norm(x, ord=1)
+        tensor(7.)
+        >>> ember.linalg.vector_norm(x, ord=float('inf'))
+        tensor(4.)
+    """
     from ember.ops.reduce import vector_norm
     if isinstance(ord, str):
         raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not str")
@@ -32,6 +58,32 @@ def _matrix_dims(dim):
 
 @op('linalg')
 def matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
+    r"""Computes a matrix norm over two dimensions.
+
+    ``ord`` chooses the norm: ``'fro'`` (Frobenius), ``'nuc'`` (sum of singular values), ``2`` and
+    ``-2`` (largest and smallest singular value), ``1`` and ``-1`` (max and min column sum of absolute
+    values), ``inf`` and ``-inf`` (max and min row sum).
+
+    Args:
+        A (Tensor): the input, with at least two dimensions.
+        ord (int, inf, -inf, 'fro', 'nuc', optional): which norm. Default: ``'fro'``.
+        dim (Tuple[int, int], optional): the two dimensions holding the matrices. Default: ``(-2, -1)``.
+        keepdim (bool, optional): keep the reduced dimensions with size one. Default: ``False``.
+
+    Keyword args:
+        dtype (ember.dtype, optional): compute in, and return, this dtype. Default: ``None``.
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> A = ember.tensor([[3., 0.], [0., 4.]])
+        >>> ember.linalg.matrix_norm(A)
+        tensor(5.)
+        >>> ember.linalg.matrix_norm(A, ord=1)
+        tensor(4.)
+        >>> ember.linalg.matrix_norm(A, ord='nuc')
+        tensor(7.)
+    """
     from ember.ops._util import wrap_dim
     from ember.ops.reduce import vector_norm
     check_matrix('linalg.matrix_norm', A)
@@ -60,6 +112,30 @@ def matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False, *, dtype=None, out=No
 
 @op('linalg', name='norm')
 def linalg_norm(input, ord=None, dim=None, keepdim=False, *, out=None, dtype=None):
+    r"""Computes a vector or a matrix norm.
+
+    With ``dim`` an int, or ``ord`` unset and ``dim`` unset on a tensor of any rank, it is a vector norm
+    (:func:`ember.linalg.vector_norm`); with a 2-tuple ``dim``, or ``ord`` given on a 2-D tensor, a
+    matrix norm (:func:`ember.linalg.matrix_norm`).
+
+    Args:
+        input (Tensor): the input tensor.
+        ord (int, float, inf, -inf, str, optional): which norm. Default: ``None`` (2-norm of vectors, Frobenius norm of matrices).
+        dim (int or Tuple[int], optional): the dimension(s) to reduce. Default: ``None``.
+        keepdim (bool, optional): keep the reduced dimensions with size one. Default: ``False``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+        dtype (ember.dtype, optional): compute in, and return, this dtype. Default: ``None``.
+
+    Example::
+
+        >>> ember.linalg.norm(ember.tensor([3., 4.]))
+        tensor(5.)
+        >>> A = ember.tensor([[3., 0.], [0., 4.]])
+        >>> ember.linalg.norm(A, ord='nuc')
+        tensor(7.)
+    """
     if isinstance(dim, int):
         dim = (dim,)
     if dim is not None and len(dim) == 2:
@@ -105,6 +181,28 @@ def _tolerance(A, s_max, atol, rtol):
 
 @op('linalg')
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
+    r"""Computes the numerical rank of a matrix.
+
+    The rank counts singular values (eigenvalue magnitudes when ``hermitian=True``) above
+    ``max(atol, rtol * largest)``. With neither tolerance given, ``rtol`` is machine precision times
+    ``max(m, n)``.
+
+    Args:
+        A (Tensor): a matrix or a batch of matrices, shape ``(*, m, n)``.
+
+    Keyword args:
+        atol (float or Tensor, optional): absolute tolerance. Default: ``None``.
+        rtol (float or Tensor, optional): relative tolerance. Default: ``None``.
+        hermitian (bool, optional): ``A`` is Hermitian, so the faster eigenvalue route can be used. Default: ``False``.
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.linalg.matrix_rank(ember.ones(3, 3))
+        tensor(1)
+        >>> ember.linalg.matrix_rank(ember.eye(3))
+        tensor(3)
+    """
     check_matrix('torch.linalg.matrix_rank', A)
     from ember.autograd.grad_mode import no_grad
     with no_grad():
@@ -149,6 +247,27 @@ class Pinv(Primitive):
 
 @op('linalg')
 def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
+    r"""Computes the Moore-Penrose pseudo-inverse of a matrix.
+
+    Singular values below ``max(atol, rtol * largest)`` are treated as zero, which makes the
+    result well defined for rectangular and rank-deficient matrices.
+
+    Args:
+        A (Tensor): a matrix or a batch of matrices, shape ``(*, m, n)``.
+
+    Keyword args:
+        atol (float or Tensor, optional): absolute tolerance. Default: ``None``.
+        rtol (float or Tensor, optional): relative tolerance. Default: machine precision times ``max(m, n)`` when ``atol`` is also unset.
+        hermitian (bool, optional): ``A`` is Hermitian, so an eigenvalue decomposition can be used. Default: ``False``.
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 0.], [0., 4.], [0., 0.]])
+        >>> ember.linalg.pinv(A)
+        tensor([[0.5000, 0.0000, 0.0000],
+                [0.0000, 0.2500, 0.0000]])
+    """
     if A.ndim < 2:
         from ember._tensor import _scalar_type_name
         raise RuntimeError(f"linalg.pinv({_scalar_type_name(A.dtype)}{{{list(A.shape)}}}): expected a tensor with 2 "
@@ -168,6 +287,26 @@ def pinverse(input, rcond=1e-15):
 
 @op('linalg')
 def cond(A, p=None, *, out=None):
+    r"""Computes the condition number of a matrix.
+
+    With the default ``p`` this is the ratio of the largest to the smallest singular value; other
+    values of ``p`` use ``norm(A, p) * norm(inv(A), p)`` and need square, invertible matrices.
+
+    Args:
+        A (Tensor): a matrix or a batch of matrices, shape ``(*, m, n)``.
+        p (int, float, inf, -inf, 'fro', 'nuc', optional): the norm to use. Default: ``None`` (the 2-norm).
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> A = ember.tensor([[1., 0.], [0., 4.]])
+        >>> ember.linalg.cond(A)
+        tensor(4.)
+        >>> ember.linalg.cond(A, p=1)
+        tensor(4.)
+    """
     from ember.ops.linalg_solve import inv_ex
     if p is not None and p not in (2, -2, 1, -1, math.inf, -math.inf, 'fro', 'nuc'):
         raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
@@ -191,6 +330,31 @@ _DRIVERS = ('gels', 'gelsy', 'gelsd', 'gelss')
 
 @op('linalg')
 def lstsq(A, B, rcond=None, *, driver=None):
+    r"""Computes a least-squares solution of ``A X = B``.
+
+    For each matrix in the batch it finds the ``X`` that minimises the norm of ``A X - B``. Which
+    fields of the result are filled depends on ``driver``: ``residuals`` only for tall full-rank
+    problems, ``rank`` and ``singular_values`` only with the rank-revealing drivers.
+
+    Args:
+        A (Tensor): the coefficient matrices, shape ``(*, m, n)``.
+        B (Tensor): the right-hand sides, shape ``(*, m, k)``.
+        rcond (float, optional): singular values below ``rcond`` times the largest are treated as zero. Default: machine precision times ``max(m, n)``.
+
+    Keyword args:
+        driver (str, optional): the LAPACK-style algorithm: ``'gels'``, ``'gelsy'``, ``'gelsd'`` or ``'gelss'``. Default: ``'gelsy'``.
+
+    Returns:
+        a named tuple ``(solution, residuals, rank, singular_values)``.
+
+    Example::
+
+        >>> A = ember.tensor([[1., 0.], [0., 2.], [0., 0.]])
+        >>> B = ember.tensor([[1.], [4.], [0.]])
+        >>> ember.linalg.lstsq(A, B).solution
+        tensor([[1.],
+                [2.]])
+    """
     from ember._tensor import Tensor
     from ember.ops.creation import empty
     check_matrix('torch.linalg.lstsq', A)

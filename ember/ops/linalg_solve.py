@@ -85,6 +85,29 @@ class SolveTriangular(Primitive):
 
 @op('linalg')
 def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
+    r"""Solves ``A X = B`` for a triangular matrix ``A``.
+
+    Only the triangle named by ``upper`` is read. ``B`` must be a matrix (or a batch of them);
+    batch dimensions broadcast.
+
+    Args:
+        A (Tensor): a triangular matrix or a batch of them, shape ``(*, n, n)``.
+        B (Tensor): the right-hand sides, shape ``(*, n, k)`` (``(*, k, n)`` when ``left=False``).
+
+    Keyword args:
+        upper (bool): whether ``A`` is upper or lower triangular. Required.
+        left (bool, optional): solve ``A X = B`` when ``True``, ``X A = B`` when ``False``. Default: ``True``.
+        unitriangular (bool, optional): take the diagonal of ``A`` to be all ones. Default: ``False``.
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 1.], [0., 4.]])
+        >>> B = ember.tensor([[3.], [4.]])
+        >>> ember.linalg.solve_triangular(A, B, upper=True)
+        tensor([[1.],
+                [1.]])
+    """
     check_matrix('linalg.solve_triangular', A)
     check_matrix('linalg.solve_triangular', B, 'B')
     n = A.shape[-1]
@@ -165,6 +188,27 @@ def _unvector(X, vector, left):
 
 @op('linalg')
 def solve(A, B, *, left=True, out=None):
+    r"""Solves the square linear system ``A X = B``.
+
+    ``B`` may be a vector or a batch of vectors (when its shape is ``A.shape[:-1]``) or a matrix of
+    right-hand sides; batch dimensions broadcast. ``left=False`` solves ``X A = B`` instead. A
+    singular ``A`` raises an error.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+        B (Tensor): the right-hand side(s), shape ``(*, n)`` or ``(*, n, k)``.
+
+    Keyword args:
+        left (bool, optional): solve ``A X = B`` when ``True``, ``X A = B`` when ``False``. Default: ``True``.
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 1.], [1., 3.]])
+        >>> B = ember.tensor([3., 4.])
+        >>> ember.linalg.solve(A, B)
+        tensor([1., 1.])
+    """
     A2, B2, vector = _solve_checked(A, B, left)
     return write_out('linalg_solve', _unvector(_solve(A2, B2), vector, left), out)
 
@@ -184,6 +228,30 @@ def _where_singular(info, A, singular, regular):
 
 @op('linalg')
 def solve_ex(A, B, *, left=True, check_errors=False, out=None):
+    r"""Solves ``A X = B`` like :func:`ember.linalg.solve`, also returning an error code.
+
+    ``info`` is zero where ``A`` is invertible and positive where it is singular.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+        B (Tensor): the right-hand side(s), shape ``(*, n)`` or ``(*, n, k)``.
+
+    Keyword args:
+        left (bool, optional): solve ``A X = B`` when ``True``, ``X A = B`` when ``False``. Default: ``True``.
+        check_errors (bool, optional): raise an error when ``info`` reports a failure instead of returning it. Default: ``False``.
+        out (tuple, optional): tensors to write the results into.
+
+    Returns:
+        a named tuple ``(result, info)``.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 1.], [1., 3.]])
+        >>> ember.linalg.solve_ex(A, ember.tensor([3., 4.]))
+        ember.return_types.linalg_solve_ex(
+        result=tensor([1., 1.]),
+        info=tensor(0, dtype=ember.int32))
+    """
     A2, B2, vector = _solve_checked(A, B, left)
     info = _pivot_info(A2)
     if check_errors and info.any():
@@ -204,12 +272,53 @@ def ember_eye(A):
 
 @op('linalg')
 def inv(A, *, out=None):
+    r"""Computes the inverse of a square matrix.
+
+    Batches are inverted independently; a singular matrix raises an error. To solve ``A X = B``
+    prefer :func:`ember.linalg.solve`, which is faster and more accurate.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 0.], [0., 4.]])
+        >>> ember.linalg.inv(A)
+        tensor([[0.5000, 0.0000],
+                [0.0000, 0.2500]])
+    """
     check_square('linalg.inv', A)
     return write_out('linalg_inv', _inverse(A), out)
 
 
 @op('linalg')
 def inv_ex(A, *, check_errors=False, out=None):
+    r"""Computes the inverse like :func:`ember.linalg.inv`, also returning an error code.
+
+    ``info`` is zero for each invertible matrix and positive where ``A`` is singular.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+
+    Keyword args:
+        check_errors (bool, optional): raise an error when ``info`` reports a failure instead of returning it. Default: ``False``.
+        out (tuple, optional): tensors to write the results into.
+
+    Returns:
+        a named tuple ``(inverse, info)``.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 0.], [0., 4.]])
+        >>> ember.linalg.inv_ex(A)
+        ember.return_types.linalg_inv_ex(
+        inverse=tensor([[0.5000, 0.0000],
+                [0.0000, 0.2500]]),
+        info=tensor(0, dtype=ember.int32))
+    """
     check_square('linalg.inv_ex', A)
     info = _pivot_info(A)
     if check_errors and info.any():
@@ -282,6 +391,30 @@ def _chol_error(name, A, info):
 
 @op('linalg')
 def cholesky(A, *, upper=False, out=None):
+    r"""Computes the Cholesky factor of a Hermitian positive-definite matrix.
+
+    Returns the lower-triangular ``L`` with ``A = L @ L.mH`` (or the upper-triangular ``U`` with
+    ``A = U.mH @ U`` when ``upper=True``). Batches of matrices are factored independently; a
+    matrix that is not positive-definite raises an error.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+
+    Keyword args:
+        upper (bool, optional): return the upper-triangular factor instead. Default: ``False``.
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> A = ember.tensor([[4., 2.], [2., 5.]])
+        >>> L = ember.linalg.cholesky(A)
+        >>> L
+        tensor([[2., 0.],
+                [1., 2.]])
+        >>> L @ L.mT
+        tensor([[4., 2.],
+                [2., 5.]])
+    """
     L, info = _chol_with_info('linalg.cholesky', A, upper)
     if info._data.any():
         raise _chol_error('linalg.cholesky', A, info._data)
@@ -290,6 +423,29 @@ def cholesky(A, *, upper=False, out=None):
 
 @op('linalg')
 def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
+    r"""Computes the Cholesky factor like :func:`ember.linalg.cholesky`, also returning an error code.
+
+    Returns a named tuple ``(L, info)``. ``info`` is zero where the factorisation succeeded and
+    ``k > 0`` where the leading minor of order ``k`` is not positive-definite, so failures can be
+    checked without an exception.
+
+    Args:
+        A (Tensor): a square matrix or a batch of them, shape ``(*, n, n)``.
+
+    Keyword args:
+        upper (bool, optional): return the upper-triangular factor instead. Default: ``False``.
+        check_errors (bool, optional): raise an error when ``info`` reports a failure instead of returning it. Default: ``False``.
+        out (tuple, optional): tensors to write the results into.
+
+    Example::
+
+        >>> A = ember.tensor([[4., 2.], [2., 5.]])
+        >>> ember.linalg.cholesky_ex(A)
+        ember.return_types.linalg_cholesky_ex(
+        L=tensor([[2., 0.],
+                [1., 2.]]),
+        info=tensor(0, dtype=ember.int32))
+    """
     L, info = _chol_with_info('linalg.cholesky', A, upper)
     if check_errors and info._data.any():
         raise _chol_error('linalg.cholesky', A, info._data)
