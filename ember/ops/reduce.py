@@ -760,6 +760,25 @@ class LogSumExp(Primitive):
 
 @op('ember', 'Tensor')
 def logsumexp(input, dim, keepdim=False, *, out=None):
+    r"""Computes ``log(sum(exp(input)))`` over the given dimensions, stably.
+
+    The largest value is subtracted before exponentiating, so large inputs do not overflow. Also
+    available as ``ember.special.logsumexp``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or Tuple[int]): the dimension(s) to reduce.
+        keepdim (bool, optional): keep the reduced dimensions with size one. Default: ``False``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> x = ember.tensor([[0., 0.], [1000., 1000.]])
+        >>> ember.logsumexp(x, dim=1)
+        tensor([6.9315e-01, 1.0007e+03])
+    """
     if input.dtype.category < 2:
         input = input.to(get_default_dtype())
     _result = LogSumExp.apply(input, wrap_dims(dim, input.ndim), keepdim)

@@ -79,16 +79,63 @@ class Polygamma(Primitive):
 
 @op('ember', 'Tensor', 'special.gammaln', inplace=True)
 def lgamma(input, *, out=None):
+    r"""Computes the natural logarithm of the absolute value of the gamma function.
+
+    Also available as ``ember.special.gammaln``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.lgamma(ember.tensor([0.5, 3., 10.]))
+        tensor([ 0.5724,  0.6931, 12.8018])
+    """
     return write_out('special_lgamma', Lgamma.apply(input), out)
 
 
 @op('ember', 'Tensor', 'special', 'special.psi', inplace=True)
 def digamma(input, *, out=None):
+    r"""Computes the digamma function, the logarithmic derivative of the gamma function.
+
+    Also available as ``ember.special.psi`` and ``ember.special.digamma``. At zero the result is
+    ``-inf``, matching the limit from the right.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.digamma(ember.tensor([1., 0.5, 2.]))
+        tensor([-0.5772, -1.9635,  0.4228])
+    """
     return write_out('special_digamma', Digamma.apply(input), out)
 
 
 @op('ember', 'special')
 def polygamma(n, input, *, out=None):
+    r"""Computes the ``n``-th derivative of the digamma function.
+
+    ``n = 0`` gives :func:`ember.digamma`. Also available as ``ember.special.polygamma``.
+
+    Args:
+        n (int): the order of the derivative, non-negative.
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.polygamma(1, ember.tensor([1., 2.]))
+        tensor([1.6449, 0.6449])
+    """
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
     return write_out('special_polygamma', Polygamma.apply(input, int(n)), out)
@@ -102,6 +149,24 @@ def polygamma_method(input, n):
 
 @op('ember', 'Tensor', 'special.multigammaln', inplace=True)
 def mvlgamma(input, p, *, out=None):
+    r"""Computes the multivariate log-gamma function of dimension ``p``.
+
+    It is ``p * (p - 1) / 4 * log(pi)`` plus the sum of ``lgamma(x - i / 2)`` for ``i`` from ``0`` to
+    ``p - 1``; every element must be greater than ``(p - 1) / 2``. Also available as
+    ``ember.special.multigammaln``.
+
+    Args:
+        input (Tensor): the input tensor.
+        p (int): the dimension, at least one.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.mvlgamma(ember.tensor([1.5, 3.]), p=2)
+        tensor([0.4516, 1.5502])
+    """
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
     if not bool((input > 0.5 * (p - 1)).all()):
@@ -132,6 +197,23 @@ class Zeta(Primitive):
 
 @op('special')
 def zeta(input, other, *, out=None):
+    r"""Computes the Hurwitz zeta function ``sum((k + q) ** -x for k >= 0)``.
+
+    With ``q = 1`` this is the Riemann zeta function. The inputs broadcast; either may be a Python
+    number.
+
+    Args:
+        input (Tensor or Number): the exponent ``x``, greater than one.
+        other (Tensor or Number): the offset ``q``, positive.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.special.zeta(ember.tensor([2., 4.]), 1.)
+        tensor([1.6449, 1.0823])
+    """
     return write_out('special_zeta', Zeta.apply(input, other), out)
 
 
@@ -165,11 +247,45 @@ Igammac = _incomplete_gamma('gammaincc', 'gammaincc', -1.0, 'IgammacBackward0')
 
 @op('ember', 'Tensor', 'special.gammainc', inplace=True)
 def igamma(input, other, *, out=None):
+    r"""Computes the regularized lower incomplete gamma function.
+
+    For ``a = input`` and ``x = other`` this is ``P(a, x)``, the integral of ``t ** (a - 1) * exp(-t)``
+    from ``0`` to ``x`` divided by ``Gamma(a)``. The inputs broadcast. Also available as
+    ``ember.special.gammainc``.
+
+    Args:
+        input (Tensor): the shape parameter ``a``, positive.
+        other (Tensor): the upper limit ``x``, non-negative.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.igamma(ember.tensor([1., 2.]), ember.tensor([1., 1.]))
+        tensor([0.6321, 0.2642])
+    """
     return write_out('special_igamma', Igamma.apply(input, other), out)
 
 
 @op('ember', 'Tensor', 'special.gammaincc', inplace=True)
 def igammac(input, other, *, out=None):
+    r"""Computes the regularized upper incomplete gamma function ``Q(a, x) = 1 - P(a, x)``.
+
+    See :func:`ember.igamma`. The inputs broadcast. Also available as ``ember.special.gammaincc``.
+
+    Args:
+        input (Tensor): the shape parameter ``a``, positive.
+        other (Tensor): the lower limit ``x``, non-negative.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.igammac(ember.tensor([1., 2.]), ember.tensor([1., 1.]))
+        tensor([0.3679, 0.7358])
+    """
     return write_out('special_igammac', Igammac.apply(input, other), out)
 
 
@@ -194,21 +310,82 @@ Entr = _unary('SpecialEntrBackward0', lambda xp, x: _on_host(xp, _entr, x), lamb
 
 @op('special')
 def erfcx(input, *, out=None):
+    r"""Computes the scaled complementary error function ``exp(x ** 2) * erfc(x)``.
+
+    The scaling keeps the result representable for large ``x``, where ``erfc`` underflows.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.special.erfcx(ember.tensor([0., -1., 10.]))
+        tensor([1.0000, 5.0090, 0.0561])
+    """
     return write_out('special_erfcx', Erfcx.apply(input), out)
 
 
 @op('special')
 def log_ndtr(input, *, out=None):
+    r"""Computes the log of the standard normal cumulative distribution function.
+
+    Stays accurate far in the left tail, where the distribution function itself underflows.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.special.log_ndtr(ember.tensor([0., -3., -40.]))
+        tensor([-6.9315e-01, -6.6077e+00, -8.0461e+02])
+    """
     return write_out('special_log_ndtr', LogNdtr.apply(input), out)
 
 
 @op('special')
 def ndtri(input, *, out=None):
+    r"""Computes the inverse of the standard normal cumulative distribution function.
+
+    Also called the quantile function: ``ndtr(ndtri(p)) == p`` for ``p`` in ``(0, 1)``; ``0`` and ``1``
+    map to ``-inf`` and ``inf``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.special.ndtri(ember.tensor([0.5, 0., 1.]))
+        tensor([0., -inf, inf])
+    """
     return write_out('special_ndtri', Ndtri.apply(input), out)
 
 
 @op('special')
 def ndtr(input, *, out=None):
+    r"""Computes the standard normal cumulative distribution function.
+
+    This is the area under the standard normal density to the left of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.special.ndtr(ember.tensor([0., 1., -1.]))
+        tensor([0.5000, 0.8413, 0.1587])
+    """
     from ember.ops.unary import erfc
     x = input if input.dtype.is_floating_point else input.to(_default_float())
     return write_out('special_ndtr', 0.5 * erfc(x * -math.sqrt(0.5)), out)
@@ -216,6 +393,21 @@ def ndtr(input, *, out=None):
 
 @op('special')
 def entr(input, *, out=None):
+    r"""Computes the elementwise entropy term ``-x * log(x)``.
+
+    It is ``0`` at ``x = 0`` and ``-inf`` for negative ``x``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.special.entr(ember.tensor([-1., 0., 0.5, 2.]))
+        tensor([   -inf,  0.0000,  0.3466, -1.3863])
+    """
     return write_out('special_entr', Entr.apply(input), out)
 
 
@@ -247,6 +439,23 @@ class Xlog1py(Primitive):
 
 @op('special')
 def xlog1py(input, other, *, out=None):
+    r"""Computes ``input * log1p(other)``, with the result ``0`` wherever ``input`` is ``0``.
+
+    The zero case holds even where ``log1p(other)`` is infinite, unless ``other`` is NaN. The
+    inputs broadcast; either may be a Python number.
+
+    Args:
+        input (Tensor or Number): the multiplier.
+        other (Tensor or Number): the argument of ``log1p``.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.special.xlog1py(ember.tensor([0., 2.]), ember.tensor([-1., 1.]))
+        tensor([0.0000, 1.3863])
+    """
     return write_out('special_xlog1py', Xlog1py.apply(input, other), out)
 
 
@@ -268,6 +477,21 @@ def _at_zero(x, value):
 
 @op('ember', 'Tensor', 'special', inplace=('Tensor', 'ember'))
 def i0(input, *, out=None):
+    r"""Computes the modified Bessel function of the first kind of order zero.
+
+    Also available as ``ember.special.i0``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.i0(ember.tensor([0., 1., 2.]))
+        tensor([1.0000, 1.2661, 2.2796])
+    """
     return write_out('special_i0', I0.apply(input), out)
 
 
@@ -277,16 +501,59 @@ def special_i0(input):
 
 @op('special', name='i0e')
 def special_i0e(input, *, out=None):
+    r"""Computes the exponentially scaled modified Bessel function ``exp(-|x|) * i0(x)``.
+
+    The scaling keeps large arguments from overflowing.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.special.i0e(ember.tensor([0., 1., 2.]))
+        tensor([1.0000, 0.4658, 0.3085])
+    """
     return write_out('special_i0e', I0e.apply(input), out)
 
 
 @op('special', name='i1')
 def special_i1(input, *, out=None):
+    r"""Computes the modified Bessel function of the first kind of order one.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.special.i1(ember.tensor([0., 1., 2.]))
+        tensor([0.0000, 0.5652, 1.5906])
+    """
     return write_out('special_i1', I1.apply(input), out)
 
 
 @op('special', name='i1e')
 def special_i1e(input, *, out=None):
+    r"""Computes the exponentially scaled modified Bessel function ``exp(-|x|) * i1(x)``.
+
+    The scaling keeps large arguments from overflowing.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.special.i1e(ember.tensor([0., 1., 2.]))
+        tensor([0.0000, 0.2079, 0.2153])
+    """
     return write_out('special_i1e', I1e.apply(input), out)
 
 
@@ -372,12 +639,45 @@ _register_existing()
 
 @op('special')
 def softmax(input, dim, *, dtype=None):
+    r"""Computes the softmax of ``input`` along a dimension.
+
+    Each slice along ``dim`` is exponentiated and divided by its sum, so it is non-negative and sums
+    to one. The same as :func:`ember.nn.functional.softmax`.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dimension to normalise.
+
+    Keyword args:
+        dtype (ember.dtype, optional): cast ``input`` to this dtype before computing. Default: ``None``.
+
+    Example::
+
+        >>> ember.special.softmax(ember.tensor([1., 1., 1., 1.]), dim=0)
+        tensor([0.2500, 0.2500, 0.2500, 0.2500])
+    """
     from ember.ops.activation import softmax as _softmax
     return _softmax(input, dim, dtype=dtype)
 
 
 @op('special')
 def log_softmax(input, dim, *, dtype=None):
+    r"""Computes softmax followed by a logarithm, in a numerically stable way.
+
+    The same as :func:`ember.nn.functional.log_softmax`.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dimension along which the entries sum to one after exponentiation.
+
+    Keyword args:
+        dtype (ember.dtype, optional): cast ``input`` to this dtype before computing. Default: ``None``.
+
+    Example::
+
+        >>> ember.special.log_softmax(ember.tensor([0., 0.]), dim=0)
+        tensor([-0.6931, -0.6931])
+    """
     from ember.ops.activation import log_softmax as _log_softmax
     return _log_softmax(input, dim, dtype=dtype)
 

@@ -175,12 +175,42 @@ def exp(input, *, out=None):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def exp2(input, *, out=None):
+    r"""Computes ``2 ** x`` for each element.
+
+    Also available as ``ember.special.exp2``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.exp2(ember.tensor([0., 2., -1.]))
+        tensor([1.0000, 4.0000, 0.5000])
+    """
     _result = Exp2.apply(input)
     return _result if out is None else write_out('exp2', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def expm1(input, *, out=None):
+    r"""Computes ``exp(x) - 1`` for each element.
+
+    More accurate than ``exp(x) - 1`` for small ``x``. Also available as ``ember.special.expm1``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.expm1(ember.tensor([0., 1.]))
+        tensor([0.0000, 1.7183])
+    """
     _result = Expm1.apply(input)
     return _result if out is None else write_out('expm1', _result, out)
 
@@ -216,6 +246,21 @@ def log10(input, *, out=None):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def log1p(input, *, out=None):
+    r"""Computes ``log(1 + x)`` for each element.
+
+    More accurate than ``log(1 + x)`` for small ``x``. Also available as ``ember.special.log1p``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.log1p(ember.tensor([0., -0.5, 1.]))
+        tensor([ 0.0000, -0.6931,  0.6931])
+    """
     _result = Log1p.apply(input)
     return _result if out is None else write_out('log1p', _result, out)
 
@@ -390,18 +435,65 @@ def abs(input, *, out=None):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def erf(input, *, out=None):
+    r"""Computes the error function of each element.
+
+    Also available as ``ember.special.erf``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.erf(ember.tensor([0., -1., 10.]))
+        tensor([ 0.0000, -0.8427,  1.0000])
+    """
     _result = Erf.apply(input)
     return _result if out is None else write_out('erf', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def erfc(input, *, out=None):
+    r"""Computes the complementary error function ``1 - erf(x)`` of each element.
+
+    It keeps its precision for large ``x``, where ``1 - erf(x)`` would round to zero. Also available as
+    ``ember.special.erfc``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.erfc(ember.tensor([0., -1., 3.]))
+        tensor([1.0000e+00, 1.8427e+00, 2.2090e-05])
+    """
     _result = Erfc.apply(input)
     return _result if out is None else write_out('erfc', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
 def erfinv(input, *, out=None):
+    r"""Computes the inverse error function of each element.
+
+    Defined on ``[-1, 1]``: ``-1`` and ``1`` map to ``-inf`` and ``inf``, and values outside give NaN.
+    Also available as ``ember.special.erfinv``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.erfinv(ember.tensor([0., 0.5, -1.]))
+        tensor([0.0000, 0.4769,   -inf])
+    """
     _result = Erfinv.apply(input)
     return _result if out is None else write_out('erfinv', _result, out)
 
@@ -441,6 +533,25 @@ def frac(input, *, out=None):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def round(input, *, decimals=0, out=None):
+    r"""Rounds each element to the nearest integer, or to ``decimals`` decimal places.
+
+    Halfway cases round to the nearest even value. Also available as ``ember.special.round``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        decimals (int, optional): the number of decimal places; negative values round to tens, hundreds and so on. Default: ``0``.
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> x = ember.tensor([0.5, 1.5, 2.25, 7.])
+        >>> ember.round(x)
+        tensor([0., 2., 2., 7.])
+        >>> ember.round(x, decimals=1)
+        tensor([0.5000, 1.5000, 2.2000, 7.0000])
+    """
     if decimals:
         scale = 10.0 ** decimals
         _result = Round.apply(input * scale) / scale
@@ -451,6 +562,26 @@ def round(input, *, decimals=0, out=None):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def logit(input, eps=None, *, out=None):
+    r"""Computes the logit ``log(p / (1 - p))`` of each element.
+
+    With ``eps`` given, inputs are first clamped to ``[eps, 1 - eps]``, which keeps the result finite
+    at ``0`` and ``1``. Also available as ``ember.special.logit``.
+
+    Args:
+        input (Tensor): the input tensor.
+        eps (float, optional): the clamping bound. Default: ``None`` (no clamping).
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> p = ember.tensor([0.5, 0., 1.])
+        >>> ember.logit(p)
+        tensor([0., -inf, inf])
+        >>> ember.logit(p, eps=0.25)
+        tensor([ 0.0000, -1.0986,  1.0986])
+    """
     if eps is not None:
         input = input.clamp(eps, 1 - eps)
     _result = (input / (1 - input)).log()
@@ -459,6 +590,21 @@ def logit(input, eps=None, *, out=None):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def sinc(input, *, out=None):
+    r"""Computes the normalized sinc function ``sin(pi * x) / (pi * x)``.
+
+    At ``x = 0`` the result is ``1``, the limit. Also available as ``ember.special.sinc``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): tensor to write the result into.
+
+    Example::
+
+        >>> ember.sinc(ember.tensor([0., 0.5, 1.5]))
+        tensor([ 1.0000,  0.6366, -0.2122])
+    """
     from ember.ops.index import where
     px = input * math.pi
     _result = where(input == 0, 1.0, px.sin() / where(input == 0, 1.0, px))
