@@ -238,7 +238,7 @@ def _max_pool(name, n, input, kernel_size, stride, padding, dilation, ceil_mode,
 
 @op('F')
 def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-                            return_indices=True):
+                            return_indices=False):
     return _max_pool('max_pool2d', 2, input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
@@ -256,7 +256,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 @op('F')
 def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-                            return_indices=True):
+                            return_indices=False):
     return _max_pool('max_pool3d', 3, input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
@@ -278,7 +278,7 @@ def _one(value, message, allow_none=False):
 
 @op('F')
 def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-                            return_indices=True):
+                            return_indices=False):
     if input.ndim not in (2, 3):
         raise RuntimeError("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
                            f"input, but got:{list(input.shape)}")
@@ -596,7 +596,7 @@ class AdaptiveMaxPool(Primitive):
 
 
 @op('F')
-def adaptive_max_pool2d_with_indices(input, output_size, return_indices=True):
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):
     out = _adaptive_sizes('adaptive_max_pool2d', 2, input, output_size, colon=':')
     return AdaptiveMaxPool.apply(input, out)
 
@@ -609,7 +609,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 
 
 @op('F')
-def adaptive_max_pool1d_with_indices(input, output_size, return_indices=True):
+def adaptive_max_pool1d_with_indices(input, output_size, return_indices=False):
     _check_1d(input, 'adaptive_max_pool1d')
     o = _one(output_size, "adaptive_max_pool1d() argument 'output_size' should contain one int (got {})")
     out, index = adaptive_max_pool2d_with_indices(input.unsqueeze(-2), (1, o))

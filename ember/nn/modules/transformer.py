@@ -15,6 +15,7 @@ unchanged.  The math is in ember.ops.attention.
 import copy
 import warnings
 
+from ember.nn import functional as F
 from ember.nn import init
 from ember.nn.modules.container import ModuleList
 from ember.nn.modules.dropout import Dropout
@@ -128,7 +129,6 @@ class MultiheadAttention(Module):
 # Transformer
 
 def _activation(activation):
-    from ember.nn import functional as F
     if activation == 'relu':
         return F.relu
     if activation == 'gelu':
@@ -138,7 +138,6 @@ def _activation(activation):
 
 def _relu_or_gelu(activation):
     """PyTorch's flag for its fused fast path: 1 for ReLU, 2 for GELU, 0 otherwise."""
-    from ember.nn import functional as F
     from ember.nn.modules import activation as act
     if activation is F.relu or isinstance(activation, act.ReLU):
         return 1
@@ -174,7 +173,7 @@ class TransformerEncoderLayer(Module):
     (after each block, or before it with ``norm_first=True``)."""
     __constants__ = ['norm_first']
 
-    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation='relu', layer_norm_eps=1e-5,
+    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=F.relu, layer_norm_eps=1e-5,
                  batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
         super().__init__()
         kw = dict(device=device, dtype=dtype)
@@ -218,7 +217,7 @@ class TransformerDecoderLayer(Module):
     """Self-attention, attention over the encoder's memory, and a feed-forward block."""
     __constants__ = ['norm_first']
 
-    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation='relu', layer_norm_eps=1e-5,
+    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=F.relu, layer_norm_eps=1e-5,
                  batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
         super().__init__()
         kw = dict(device=device, dtype=dtype)
@@ -360,7 +359,7 @@ class Transformer(Module):
     """The encoder-decoder Transformer of "Attention Is All You Need"."""
 
     def __init__(self, d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6, dim_feedforward=2048,
-                 dropout=0.1, activation='relu', custom_encoder=None, custom_decoder=None, layer_norm_eps=1e-5,
+                 dropout=0.1, activation=F.relu, custom_encoder=None, custom_decoder=None, layer_norm_eps=1e-5,
                  batch_first=False, norm_first=False, bias=True, device=None, dtype=None):
         super().__init__()
         kw = dict(device=device, dtype=dtype)

@@ -10,6 +10,8 @@ import math
 import warnings
 from typing import Generic, Iterable, TypeVar
 
+from ember.ops.random import default_generator
+
 T_co = TypeVar('T_co', covariant=True)
 T = TypeVar('T')
 
@@ -206,7 +208,7 @@ class Subset(Dataset):
         return len(self.indices)
 
 
-def random_split(dataset, lengths, generator=None):
+def random_split(dataset, lengths, generator=default_generator):
     """Split ``dataset`` into non-overlapping random subsets of the given lengths.
 
     ``lengths`` may be fractions summing to 1: each split gets ``floor(frac * len(dataset))``
@@ -217,7 +219,7 @@ def random_split(dataset, lengths, generator=None):
     >>> len(a), len(b)
     (3, 7)
     """
-    from ember.ops.random import default_generator, randperm
+    from ember.ops.random import randperm
     if generator is None:
         generator = default_generator
     n = len(dataset)
