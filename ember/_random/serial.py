@@ -1,4 +1,5 @@
-"""PyTorch's rejection samplers (gamma, Dirichlet, Poisson), drawing exactly PyTorch's CPU stream.
+"""PyTorch's rejection samplers (gamma, which Dirichlet draws through, and Poisson), drawing exactly
+PyTorch's CPU stream.
 
 PyTorch runs these one element at a time: each element consumes as many double uniforms and
 normals as its accept/reject loop needs, so element ``i``'s draws depend on how many words every
@@ -115,15 +116,6 @@ def standard_gamma(gen, alpha, np_dtype):
     out = out.astype(np_dtype)
     np.maximum(out, np.finfo(np_dtype).tiny, out=out)
     return out.reshape(np.shape(alpha))
-
-
-def dirichlet(gen, alpha, np_dtype):
-    """Dirichlet draws along the last axis, as PyTorch's CPU ``_sample_dirichlet``: float64 gamma
-    draws, normalised in float64, rounded to the dtype and kept inside (0, 1)."""
-    gammas = standard_gamma(gen, np.asarray(alpha, dtype=np.float64), np.dtype(np.float64))
-    ratio = (gammas / gammas.sum(-1, keepdims=True)).astype(np_dtype)
-    below_one = np.nextafter(np_dtype.type(1), np_dtype.type(0))
-    return np.clip(ratio, np.finfo(np_dtype).tiny, below_one)
 
 
 def _poisson_one(lam, draws):

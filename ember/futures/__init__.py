@@ -70,7 +70,8 @@ class Future:
         """A new future holding ``callback(self)``, run once this one completes."""
         child = Future(devices=self._devices)
         if self._driver is not None and not self._done:
-            child._driver = (lambda: self.done(), lambda: self.wait())
+            # waiting on the child drives the parent; its callbacks (run() below) complete the child
+            child._driver = (self.done, self.wait)
 
         def run(parent):
             try:

@@ -359,6 +359,8 @@ def max(input, dim=None, keepdim=False, *, other=None, out=None):
         input (Tensor): the input tensor.
         dim (int, optional): the dimension to reduce.
         keepdim (bool): keep the reduced dimension with size 1 (default False).
+        other (Tensor, optional): the second tensor of the element-wise maximum.
+        out (Tensor or tuple, optional): the output tensor(s).
 
     Returns:
         A tensor, or with ``dim`` a named tuple ``(values, indices)``.
@@ -386,6 +388,8 @@ def min(input, dim=None, keepdim=False, *, other=None, out=None):
         input (Tensor): the input tensor.
         dim (int, optional): the dimension to reduce.
         keepdim (bool): keep the reduced dimension with size 1 (default False).
+        other (Tensor, optional): the second tensor of the element-wise minimum.
+        out (Tensor or tuple, optional): the output tensor(s).
 
     Returns:
         A tensor, or with ``dim`` a named tuple ``(values, indices)``.

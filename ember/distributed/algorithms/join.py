@@ -136,8 +136,8 @@ class Join:
     @staticmethod
     def notify_join_context(joinable):
         """Called by an active rank's joinable once per iteration: counts this rank as not joined.
-        Returns the all-reduce's ``Work`` (its result is the number of active ranks) for the first
-        joinable of an enabled context, else None."""
+        Returns the all-reduce's ``Work`` for the first joinable of an enabled context (its
+        ``result()[0]`` holds the number of active ranks), else None."""
         if not hasattr(joinable, '_join_config'):
             raise AssertionError(f"Check that the {type(joinable)} constructor calls the ``Joinable`` constructor")
         config = joinable._join_config
@@ -151,18 +151,4 @@ class Join:
             dist.all_reduce(zeros, group=group)
             if zeros.item():
                 raise RuntimeError("Detected at least one rank that exhausted inputs. Throwing across all ranks.")
-        return _Counted(work, ones)
-
-
-class _Counted:
-    """The notify all-reduce in flight; ``count()`` waits and gives the number of active ranks."""
-
-    def __init__(self, work, tensor):
-        self._work, self._tensor = work, tensor
-
-    def wait(self):
-        return self._work.wait()
-
-    def count(self):
-        self._work.wait()
-        return int(self._tensor.item())
+        return work

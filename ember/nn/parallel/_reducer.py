@@ -135,7 +135,8 @@ class Reducer:
     def _run_hook(self, bucket, hook, state):
         from ember.distributed._grad_bucket import GradBucket
         from ember.futures import Future
-        buffer = Tensor._make(bucket.send.copy())
+        # the bucket's own send buffer: it is refilled only at the next launch, after _finalize read the result
+        buffer = Tensor._make(bucket.send)
         grad_bucket = GradBucket(bucket.index, buffer, [p for _, p in bucket.params],
                                  bucket.index == len(self.buckets) - 1)
         fut = hook(state, grad_bucket)

@@ -112,7 +112,7 @@ class DistributedDataParallel(Module, Joinable):
         if joining:
             self._agree_on_grad_sync(grad_sync)
         if active is not None:
-            count = active.count()            # the ranks still training, this one included
+            count = int(active.result()[0].item())   # the ranks still training, this one included
             reducer.div_factor = None if self._divide_by_initial_world_size else count
         else:
             reducer.div_factor = None
