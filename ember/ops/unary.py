@@ -62,14 +62,38 @@ def _unary(node, fwd, bwd, save='x', promote='float', arrays=None, holomorphic=T
                                      'forward': staticmethod(forward), 'backward': staticmethod(backward)})
 
 
+_WIDE_CHUNK = 1 << 15   # float64 temporaries of this many elements stay in cache
+
+
+def _via_float64(name):
+    """``fwd`` for a function whose float32 results should be PyTorch's: NumPy's own float32 kernels
+    for log, exp, tanh, ... are off by an ulp on up to half of all inputs (log10(1000) is
+    3.0000002), while the float64 result rounded to float32 is what PyTorch's kernels give on
+    (nearly) every input. Other dtypes and devices use the function directly."""
+    np_fn = getattr(np, name)
+
+    def fwd(xp, x):
+        if xp is not np or x.dtype != np.float32:
+            return getattr(xp, name)(x)
+        if x.size <= _WIDE_CHUNK:
+            return np_fn(x.astype(np.float64)).astype(np.float32)
+        flat = np.ascontiguousarray(x).reshape(-1)
+        out = np.empty(flat.shape, np.float32)
+        for start in range(0, flat.size, _WIDE_CHUNK):
+            stop = start + _WIDE_CHUNK
+            out[start:stop] = np_fn(flat[start:stop].astype(np.float64))
+        return out.reshape(x.shape)
+    return fwd
+
+
 Neg = _unary('NegBackward0', lambda xp, x: xp.negative(x), lambda g, x, y: -g, save=None, promote=True, arrays=True)
-Exp = _unary('ExpBackward0', lambda xp, x: xp.exp(x), lambda g, x, y: g * y, save='y', arrays=True)
+Exp = _unary('ExpBackward0', _via_float64('exp'), lambda g, x, y: g * y, save='y', arrays=True)
 Exp2 = _unary('Exp2Backward0', lambda xp, x: xp.exp2(x), lambda g, x, y: g * y * math.log(2), save='y', arrays=True)
-Expm1 = _unary('Expm1Backward0', lambda xp, x: xp.expm1(x), lambda g, x, y: g * (y + 1), save='y', arrays=True)
-Log = _unary('LogBackward0', lambda xp, x: xp.log(x), lambda g, x, y: g / x, arrays=True)
-Log2 = _unary('Log2Backward0', lambda xp, x: xp.log2(x), lambda g, x, y: g / (x * math.log(2)), arrays=True)
-Log10 = _unary('Log10Backward0', lambda xp, x: xp.log10(x), lambda g, x, y: g / (x * math.log(10)), arrays=True)
-Log1p = _unary('Log1pBackward0', lambda xp, x: xp.log1p(x), lambda g, x, y: g / (x + 1), arrays=True)
+Expm1 = _unary('Expm1Backward0', _via_float64('expm1'), lambda g, x, y: g * (y + 1), save='y', arrays=True)
+Log = _unary('LogBackward0', _via_float64('log'), lambda g, x, y: g / x, arrays=True)
+Log2 = _unary('Log2Backward0', _via_float64('log2'), lambda g, x, y: g / (x * math.log(2)), arrays=True)
+Log10 = _unary('Log10Backward0', _via_float64('log10'), lambda g, x, y: g / (x * math.log(10)), arrays=True)
+Log1p = _unary('Log1pBackward0', _via_float64('log1p'), lambda g, x, y: g / (x + 1), arrays=True)
 Sqrt = _unary('SqrtBackward0', lambda xp, x: xp.sqrt(x), lambda g, x, y: g / (2 * y), save='y', arrays=True)
 Rsqrt = _unary('RsqrtBackward0', lambda xp, x: 1 / xp.sqrt(x), lambda g, x, y: g * -0.5 * y * y * y, save='y',
                arrays=True)
@@ -77,16 +101,16 @@ Sin = _unary('SinBackward0', lambda xp, x: xp.sin(x), lambda g, x, y: g * x.cos(
              arrays=lambda xp, g, x, y: g * xp.cos(x))
 Cos = _unary('CosBackward0', lambda xp, x: xp.cos(x), lambda g, x, y: g * -x.sin(),
              arrays=lambda xp, g, x, y: g * -xp.sin(x))
-Tan = _unary('TanBackward0', lambda xp, x: xp.tan(x), lambda g, x, y: g * (1 + y * y), save='y', arrays=True)
+Tan = _unary('TanBackward0', _via_float64('tan'), lambda g, x, y: g * (1 + y * y), save='y', arrays=True)
 Asin = _unary('AsinBackward0', lambda xp, x: xp.arcsin(x), lambda g, x, y: g / (1 - x * x).sqrt())
 Acos = _unary('AcosBackward0', lambda xp, x: xp.arccos(x), lambda g, x, y: -g / (1 - x * x).sqrt())
-Atan = _unary('AtanBackward0', lambda xp, x: xp.arctan(x), lambda g, x, y: g / (1 + x * x), arrays=True)
-Sinh = _unary('SinhBackward0', lambda xp, x: xp.sinh(x), lambda g, x, y: g * x.cosh())
-Cosh = _unary('CoshBackward0', lambda xp, x: xp.cosh(x), lambda g, x, y: g * x.sinh())
-Tanh = _unary('TanhBackward0', lambda xp, x: xp.tanh(x), lambda g, x, y: g * (1 - y * y), save='y', arrays=True)
+Atan = _unary('AtanBackward0', _via_float64('arctan'), lambda g, x, y: g / (1 + x * x), arrays=True)
+Sinh = _unary('SinhBackward0', _via_float64('sinh'), lambda g, x, y: g * x.cosh())
+Cosh = _unary('CoshBackward0', _via_float64('cosh'), lambda g, x, y: g * x.sinh())
+Tanh = _unary('TanhBackward0', _via_float64('tanh'), lambda g, x, y: g * (1 - y * y), save='y', arrays=True)
 Asinh = _unary('AsinhBackward0', lambda xp, x: xp.arcsinh(x), lambda g, x, y: g / (x * x + 1).sqrt())
 Acosh = _unary('AcoshBackward0', lambda xp, x: xp.arccosh(x), lambda g, x, y: g / (x * x - 1).sqrt())
-Atanh = _unary('AtanhBackward0', lambda xp, x: xp.arctanh(x), lambda g, x, y: g / (1 - x * x), arrays=True)
+Atanh = _unary('AtanhBackward0', _via_float64('arctanh'), lambda g, x, y: g / (1 - x * x), arrays=True)
 def _sigmoid(xp, x):
     # PyTorch's formula: the negative tail keeps its tiny values (1.9e-22 at -50 in float32), which
     # tanh(x/2)/2 + 1/2 rounds to 0; exp overflowing to inf below about -88 gives exactly 0, as there
@@ -149,6 +173,22 @@ def _erfinv(xp, x):
 
 @op('ember', 'Tensor', aliases=('negative',), inplace=('Tensor', 'ember'))
 def neg(input, *, out=None):
+    """Returns a new tensor with the negative of each element of ``input``: ``out = -input``.
+
+    Also available as :func:`ember.negative`.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([0.5, -1.25, 0.0, 3.0])
+        >>> ember.neg(a)
+        tensor([-0.5000,  1.2500, -0.0000, -3.0000])
+    """
     if input.dtype.name == 'bool':
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
                            "invert a mask, use the `~` or `logical_not()` operator instead.")
@@ -234,12 +274,38 @@ def log(input, *, out=None):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def log2(input, *, out=None):
+    """The base-2 logarithm of each element (``nan`` below zero, ``-inf`` at zero).
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.log2(ember.tensor([1.0, 2.0, 8.0, 0.5]))
+        tensor([ 0.,  1.,  3., -1.])
+    """
     _result = Log2.apply(input)
     return _result if out is None else write_out('log2', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def log10(input, *, out=None):
+    """The base-10 logarithm of each element (``nan`` below zero, ``-inf`` at zero).
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.log10(ember.tensor([1.0, 10.0, 1000.0, 0.1]))
+        tensor([ 0.,  1.,  3., -1.])
+    """
     _result = Log10.apply(input)
     return _result if out is None else write_out('log10', _result, out)
 
@@ -284,6 +350,21 @@ def sqrt(input, *, out=None):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def rsqrt(input, *, out=None):
+    """The reciprocal of the square root of each element: ``out = 1 / sqrt(input)``.
+
+    Zero gives ``inf`` and negative values give ``nan``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.rsqrt(ember.tensor([4.0, 0.25, 1.0, 0.0]))
+        tensor([0.5000, 2.0000, 1.0000,    inf])
+    """
     _result = Rsqrt.apply(input)
     return _result if out is None else write_out('rsqrt', _result, out)
 
@@ -324,36 +405,120 @@ def cos(input, *, out=None):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def tan(input, *, out=None):
+    """The tangent of each element (in radians).
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.tan(ember.tensor([0.0, 0.5, -1.0, 1.5]))
+        tensor([ 0.0000,  0.5463, -1.5574, 14.1014])
+    """
     _result = Tan.apply(input)
     return _result if out is None else write_out('tan', _result, out)
 
 
 @op('ember', 'Tensor', aliases=('arcsin',), inplace=('Tensor', 'ember'))
 def asin(input, *, out=None):
+    """The arcsine of each element, in radians; ``nan`` outside ``[-1, 1]``.
+
+    Also available as :func:`ember.arcsin`.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.asin(ember.tensor([0.0, 0.5, -1.0, 2.0]))
+        tensor([ 0.0000,  0.5236, -1.5708,     nan])
+    """
     _result = Asin.apply(input)
     return _result if out is None else write_out('asin', _result, out)
 
 
 @op('ember', 'Tensor', aliases=('arccos',), inplace=('Tensor', 'ember'))
 def acos(input, *, out=None):
+    """The arccosine of each element, in radians; ``nan`` outside ``[-1, 1]``.
+
+    Also available as :func:`ember.arccos`.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.acos(ember.tensor([1.0, 0.5, -1.0, 0.0]))
+        tensor([0.0000, 1.0472, 3.1416, 1.5708])
+    """
     _result = Acos.apply(input)
     return _result if out is None else write_out('acos', _result, out)
 
 
 @op('ember', 'Tensor', aliases=('arctan',), inplace=('Tensor', 'ember'))
 def atan(input, *, out=None):
+    """The arctangent of each element, in radians (between ``-pi/2`` and ``pi/2``).
+
+    Also available as :func:`ember.arctan`. For the angle of a point ``(x, y)`` use :func:`ember.atan2`.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.atan(ember.tensor([0.0, 1.0, -1.0, 100.0]))
+        tensor([ 0.0000,  0.7854, -0.7854,  1.5608])
+    """
     _result = Atan.apply(input)
     return _result if out is None else write_out('atan', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def sinh(input, *, out=None):
+    """The hyperbolic sine of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.sinh(ember.tensor([0.0, 1.0, -2.0]))
+        tensor([ 0.0000,  1.1752, -3.6269])
+    """
     _result = Sinh.apply(input)
     return _result if out is None else write_out('sinh', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def cosh(input, *, out=None):
+    """The hyperbolic cosine of each element.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.cosh(ember.tensor([0.0, 1.0, -2.0]))
+        tensor([1.0000, 1.5431, 3.7622])
+    """
     _result = Cosh.apply(input)
     return _result if out is None else write_out('cosh', _result, out)
 
@@ -377,18 +542,63 @@ def tanh(input, *, out=None):
 
 @op('ember', 'Tensor', aliases=('arcsinh',), inplace=('Tensor', 'ember'))
 def asinh(input, *, out=None):
+    """The inverse hyperbolic sine of each element.
+
+    Also available as :func:`ember.arcsinh`.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.asinh(ember.tensor([0.0, 1.0, -2.0, 10.0]))
+        tensor([ 0.0000,  0.8814, -1.4436,  2.9982])
+    """
     _result = Asinh.apply(input)
     return _result if out is None else write_out('asinh', _result, out)
 
 
 @op('ember', 'Tensor', aliases=('arccosh',), inplace=('Tensor', 'ember'))
 def acosh(input, *, out=None):
+    """The inverse hyperbolic cosine of each element; ``nan`` below 1.
+
+    Also available as :func:`ember.arccosh`.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.acosh(ember.tensor([1.0, 1.5, 2.0, 10.0]))
+        tensor([0.0000, 0.9624, 1.3170, 2.9932])
+    """
     _result = Acosh.apply(input)
     return _result if out is None else write_out('acosh', _result, out)
 
 
 @op('ember', 'Tensor', aliases=('arctanh',), inplace=('Tensor', 'ember'))
 def atanh(input, *, out=None):
+    """The inverse hyperbolic tangent of each element; ``inf`` at ``±1`` and ``nan`` beyond.
+
+    Also available as :func:`ember.arctanh`.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.atanh(ember.tensor([0.0, 0.5, -0.9, 1.0]))
+        tensor([ 0.0000,  0.5493, -1.4722,     inf])
+    """
     _result = Atanh.apply(input)
     return _result if out is None else write_out('atanh', _result, out)
 
@@ -412,6 +622,21 @@ def sigmoid(input, *, out=None):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def reciprocal(input, *, out=None):
+    """The reciprocal ``1 / input`` of each element. Integer inputs give floating-point results.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.reciprocal(ember.tensor([2.0, -0.5, 4.0, 0.0]))
+        tensor([ 0.5000, -2.0000,  0.2500,     inf])
+        >>> ember.reciprocal(ember.tensor([1, 2, 4]))
+        tensor([1.0000, 0.5000, 0.2500])
+    """
     _result = Reciprocal.apply(input)
     return _result if out is None else write_out('reciprocal', _result, out)
 
@@ -500,6 +725,21 @@ def erfinv(input, *, out=None):
 
 @op('ember', 'Tensor', aliases=('sgn',), inplace=True)
 def sign(input, *, out=None):
+    """The sign of each element: ``-1``, ``0`` or ``1`` (``nan`` stays ``nan``).
+
+    ``ember.sgn`` is the same for real tensors.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.sign(ember.tensor([0.7, -1.2, 0.0, 2.3]))
+        tensor([ 1., -1.,  0.,  1.])
+    """
     if input.dtype.name == 'bool':  # NumPy has no sign for bool; PyTorch returns the values
         _result = input.clone()
         return _result if out is None else write_out('sign', _result, out)
@@ -509,24 +749,78 @@ def sign(input, *, out=None):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def floor(input, *, out=None):
+    """Rounds each element down to the largest integer not above it. Integer tensors are returned unchanged.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.floor(ember.tensor([-0.5, 1.5, 2.0, -2.7]))
+        tensor([-1.,  1.,  2., -3.])
+    """
     _result = Floor.apply(input)
     return _result if out is None else write_out('floor', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def ceil(input, *, out=None):
+    """Rounds each element up to the smallest integer not below it. Integer tensors are returned unchanged.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.ceil(ember.tensor([-0.5, 1.5, 2.0, -2.7]))
+        tensor([-0.,  2.,  2., -2.])
+    """
     _result = Ceil.apply(input)
     return _result if out is None else write_out('ceil', _result, out)
 
 
 @op('ember', 'Tensor', aliases=('fix',), inplace=('Tensor', 'ember'))
 def trunc(input, *, out=None):
+    """Rounds each element toward zero (drops the fractional part).
+
+    Also available as :func:`ember.fix`.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.trunc(ember.tensor([-0.5, 1.5, 2.0, -2.7]))
+        tensor([-0.,  1.,  2., -2.])
+    """
     _result = Trunc.apply(input)
     return _result if out is None else write_out('trunc', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def frac(input, *, out=None):
+    """The fractional part of each element: ``input - trunc(input)`` (same sign as ``input``).
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.frac(ember.tensor([1.25, -2.5, 3.0]))
+        tensor([ 0.2500, -0.5000,  0.0000])
+    """
     _result = Frac.apply(input)
     return _result if out is None else write_out('frac', _result, out)
 
