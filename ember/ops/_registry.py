@@ -83,11 +83,23 @@ def inplace_variant(entry):
             fn = inplace._binary_inplace(entry.name + '_', entry.fn, getattr(np, entry.ufunc))
         else:
             fn = inplace._unary_inplace(entry.name + '_', entry.fn)
+        fn.__doc__ = _inplace_doc(entry)
         _INPLACE_CACHE[entry.name] = fn
     return fn
 
 
 _INPLACE_CACHE = {}
+
+
+def _inplace_doc(entry):
+    """PyTorch's docstring for an in-place method: its call form, and a pointer to the op."""
+    import inspect
+    try:
+        params = list(inspect.signature(entry.fn).parameters.values())[1:]
+        call = str(inspect.Signature([p for p in params if p.name != 'out']))
+    except (TypeError, ValueError):
+        call = '(...)'
+    return f"\n{entry.name}_{call} -> Tensor\n\nIn-place version of :meth:`~Tensor.{entry.name}`.\n"
 
 
 def bind(namespace, target):
