@@ -272,12 +272,66 @@ def _fill(shape, value, dtype, device, requires_grad, out=None, name='zeros', la
 @op('ember')
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           **kwargs) -> Tensor:
+    """Returns a tensor filled with the scalar value ``0``, with the shape given by ``size``.
+
+    Args:
+        size (int...): a sequence of integers defining the shape of the output tensor; a variable number of
+            arguments or a collection like a list or tuple.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+        dtype (:class:`ember.dtype`, optional): the desired data type of the returned tensor. Default: the
+            global default (see :func:`ember.set_default_dtype`).
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: the
+            current default device.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory (CPU tensors only). Default:
+            ``False``.
+
+    Example::
+
+        >>> ember.zeros(2, 3)
+        tensor([[0., 0., 0.],
+                [0., 0., 0.]])
+        >>> ember.zeros((2,), dtype=ember.int64)
+        tensor([0, 0])
+    """
     return _fill(size_arg('zeros', size, kwargs.pop('size', None)), 0, dtype, device, requires_grad, out, 'zeros',
                  layout, pin_memory)
 
 
 @op('ember')
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kwargs) -> Tensor:
+    """Returns a tensor filled with the scalar value ``1``, with the shape given by ``size``.
+
+    Args:
+        size (int...): a sequence of integers defining the shape of the output tensor; a variable number of
+            arguments or a collection like a list or tuple.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+        dtype (:class:`ember.dtype`, optional): the desired data type of the returned tensor. Default: the
+            global default (see :func:`ember.set_default_dtype`).
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: the
+            current default device.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory (CPU tensors only). Default:
+            ``False``.
+
+    Example::
+
+        >>> ember.ones(2, 3)
+        tensor([[1., 1., 1.],
+                [1., 1., 1.]])
+        >>> ember.ones([4], dtype=ember.bool)
+        tensor([True, True, True, True])
+    """
     return _fill(size_arg('ones', size, kwargs.pop('size', None)), 1, dtype, device, requires_grad, out, 'ones',
                  layout, pin_memory)
 
@@ -285,6 +339,37 @@ def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=Fa
 @op('ember')
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None, **kwargs) -> Tensor:
+    """Returns a tensor of the shape given by ``size`` whose contents are unspecified.
+
+    PyTorch leaves the memory uninitialized; ember fills it with zeros so that a program reading it by mistake
+    still behaves the same on every run. Do not rely on either: write the tensor before reading it.
+
+    Args:
+        size (int...): a sequence of integers defining the shape of the output tensor; a variable number of
+            arguments or a collection like a list or tuple.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+        dtype (:class:`ember.dtype`, optional): the desired data type of the returned tensor. Default: the
+            global default (see :func:`ember.set_default_dtype`).
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: the
+            current default device.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory (CPU tensors only). Default:
+            ``False``.
+        memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+            tensor. Default: ``ember.preserve_format``.
+
+    Example::
+
+        >>> ember.empty(2, 3).shape
+        ember.Size([2, 3])
+        >>> ember.empty((2, 3), dtype=ember.int32).dtype
+        ember.int32
+    """
     # NOTE: zero-filled, so "uninitialised" memory is deterministic
     return _fill(size_arg('empty', size, kwargs.pop('size', None)), 0, dtype, device, requires_grad, out, 'empty',
                  layout, pin_memory, memory_format)
@@ -292,6 +377,37 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
 
 @op('ember')
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """Returns a tensor of shape ``size`` filled with ``fill_value``.
+
+    The dtype follows ``fill_value`` when ``dtype`` is not given: a bool gives ``ember.bool``, an int
+    ``ember.int64``, a float the default dtype.
+
+    Args:
+        size (int...): a list, tuple, or :class:`ember.Size` of integers defining the shape of the output
+            tensor.
+        fill_value (Scalar): the value to fill the output tensor with.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+        dtype (:class:`ember.dtype`, optional): the desired data type of the returned tensor. Default: the
+            global default (see :func:`ember.set_default_dtype`).
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: the
+            current default device.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory (CPU tensors only). Default:
+            ``False``.
+
+    Example::
+
+        >>> ember.full((2, 3), 3.141592)
+        tensor([[3.1416, 3.1416, 3.1416],
+                [3.1416, 3.1416, 3.1416]])
+        >>> ember.full((3,), 7)
+        tensor([7, 7, 7])
+    """
     if dtype is None:
         dtype = scalar_dtype(fill_value) if not isinstance(fill_value, Tensor) else fill_value.dtype
     if isinstance(fill_value, Tensor):
@@ -312,24 +428,137 @@ def _like(name, input, value, dtype, device, requires_grad, layout, memory_forma
 @op('ember')
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
                   pin_memory=False):
+    """Returns a tensor filled with ``0`` with the same size as ``input``.
+
+    ``ember.zeros_like(input)`` is ``ember.zeros(input.size(), dtype=input.dtype, layout=input.layout,
+    device=input.device)``.
+
+    Args:
+        input (Tensor): the size of ``input`` determines the size of the output tensor.
+
+    Keyword args:
+        dtype (:class:`ember.dtype`, optional): the desired data type of the returned tensor. Default: the
+            global default (see :func:`ember.set_default_dtype`).
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: the
+            current default device.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+            tensor. Default: ``ember.preserve_format``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory (CPU tensors only). Default:
+            ``False``.
+
+    Example::
+
+        >>> ember.zeros_like(ember.empty(2, 3))
+        tensor([[0., 0., 0.],
+                [0., 0., 0.]])
+    """
     return _like('zeros_like', input, 0, dtype, device, requires_grad, layout, memory_format, pin_memory)
 
 
 @op('ember')
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
                  pin_memory=False):
+    """Returns a tensor filled with ``1`` with the same size as ``input``.
+
+    ``ember.ones_like(input)`` is ``ember.ones(input.size(), dtype=input.dtype, layout=input.layout,
+    device=input.device)``.
+
+    Args:
+        input (Tensor): the size of ``input`` determines the size of the output tensor.
+
+    Keyword args:
+        dtype (:class:`ember.dtype`, optional): the desired data type of the returned tensor. Default: the
+            global default (see :func:`ember.set_default_dtype`).
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: the
+            current default device.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+            tensor. Default: ``ember.preserve_format``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory (CPU tensors only). Default:
+            ``False``.
+
+    Example::
+
+        >>> ember.ones_like(ember.empty(2, 3))
+        tensor([[1., 1., 1.],
+                [1., 1., 1.]])
+    """
     return _like('ones_like', input, 1, dtype, device, requires_grad, layout, memory_format, pin_memory)
 
 
 @op('ember')
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
                   pin_memory=False):
+    """Returns a tensor with the same size as ``input`` whose contents are unspecified (zeros in ember, as in
+    :func:`ember.empty`).
+
+    Args:
+        input (Tensor): the size of ``input`` determines the size of the output tensor.
+
+    Keyword args:
+        dtype (:class:`ember.dtype`, optional): the desired data type of the returned tensor. Default: the
+            global default (see :func:`ember.set_default_dtype`).
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: the
+            current default device.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+            tensor. Default: ``ember.preserve_format``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory (CPU tensors only). Default:
+            ``False``.
+
+    Example::
+
+        >>> a = ember.tensor([[1, 2, 3], [4, 5, 6]])
+        >>> ember.empty_like(a).shape
+        ember.Size([2, 3])
+    """
     return _like('empty_like', input, 0, dtype, device, requires_grad, layout, memory_format, pin_memory)
 
 
 @op('ember')
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None, pin_memory=False):
+    """Returns a tensor with the same size as ``input`` filled with ``fill_value``.
+
+    ``ember.full_like(input, fill_value)`` is ``ember.full(input.size(), fill_value, dtype=input.dtype,
+    layout=input.layout, device=input.device)``.
+
+    Args:
+        input (Tensor): the size of ``input`` determines the size of the output tensor.
+        fill_value: the number to fill the output tensor with.
+
+    Keyword args:
+        dtype (:class:`ember.dtype`, optional): the desired data type of the returned tensor. Default: the
+            global default (see :func:`ember.set_default_dtype`).
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: the
+            current default device.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+            tensor. Default: ``ember.preserve_format``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory (CPU tensors only). Default:
+            ``False``.
+
+    Example::
+
+        >>> ember.full_like(ember.zeros(2, 2), 0.5)
+        tensor([[0.5000, 0.5000],
+                [0.5000, 0.5000]])
+        >>> ember.full_like(ember.zeros(3, dtype=ember.int64), 2.7)
+        tensor([2, 2, 2])
+    """
     return _like('full_like', input, fill_value, dtype, device, requires_grad, layout, memory_format, pin_memory)
 
 
@@ -340,6 +569,39 @@ def _num(x):
 @op('ember')
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
            pin_memory=False):
+    """Returns a 1-D tensor of the values in ``[start, end)`` taken with common difference ``step``: ``ceil((end -
+    start) / step)`` elements.
+
+    With one argument it is ``end`` and counting starts at 0. The dtype is ``ember.int64`` when every argument
+    is an integer, otherwise the default floating-point dtype.
+
+    Args:
+        start (Number): the starting value for the set of points. Default: ``0``.
+        end (Number): the ending value for the set of points (excluded).
+        step (Number): the gap between each pair of adjacent points. Default: ``1``.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+        dtype (:class:`ember.dtype`, optional): the desired data type of the returned tensor. Default: the
+            global default (see :func:`ember.set_default_dtype`).
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: the
+            current default device.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory (CPU tensors only). Default:
+            ``False``.
+
+    Example::
+
+        >>> ember.arange(5)
+        tensor([0, 1, 2, 3, 4])
+        >>> ember.arange(1, 4)
+        tensor([1, 2, 3])
+        >>> ember.arange(1, 2.5, 0.5)
+        tensor([1.0000, 1.5000, 2.0000])
+    """
     _check_pin_memory('arange', pin_memory, device)
     start, end, step = _num(start), _num(end), _num(step)
     if end is None:
@@ -414,6 +676,35 @@ def _steps_required(name, start, end, extra=''):
 @op('ember')
 def linspace(start, end, steps=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
              pin_memory=False):
+    """Returns a one-dimensional tensor of ``steps`` values evenly spaced from ``start`` to ``end``, both included.
+
+    Args:
+        start (float or Tensor): the starting value for the set of points.
+        end (float or Tensor): the ending value for the set of points.
+        steps (int): size of the constructed tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+        dtype (:class:`ember.dtype`, optional): the desired data type of the returned tensor. Default: the
+            global default (see :func:`ember.set_default_dtype`).
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: the
+            current default device.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory (CPU tensors only). Default:
+            ``False``.
+
+    Example::
+
+        >>> ember.linspace(3, 10, steps=5)
+        tensor([ 3.0000,  4.7500,  6.5000,  8.2500, 10.0000])
+        >>> ember.linspace(-10, 10, steps=5)
+        tensor([-10.,  -5.,   0.,   5.,  10.])
+        >>> ember.linspace(start=-10, end=10, steps=1)
+        tensor([-10.])
+    """
     if steps is None:
         raise _steps_required('linspace', start, end)
     _check_pin_memory('linspace', pin_memory, device)
@@ -430,6 +721,37 @@ def linspace(start, end, steps=None, *, out=None, dtype=None, layout=None, devic
 @op('ember')
 def logspace(start, end, steps=None, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
+    """Returns a one-dimensional tensor of ``steps`` values spaced evenly on a log scale with base ``base``, from
+    ``base ** start`` to ``base ** end``, both included.
+
+    Args:
+        start (float or Tensor): the exponent of the first value.
+        end (float or Tensor): the exponent of the last value.
+        steps (int): size of the constructed tensor.
+        base (float, optional): base of the logarithm function. Default: ``10.0``.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+        dtype (:class:`ember.dtype`, optional): the desired data type of the returned tensor. Default: the
+            global default (see :func:`ember.set_default_dtype`).
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: the
+            current default device.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory (CPU tensors only). Default:
+            ``False``.
+
+    Example::
+
+        >>> ember.logspace(start=-10, end=10, steps=5)
+        tensor([1.0000e-10, 1.0000e-05, 1.0000e+00, 1.0000e+05, 1.0000e+10])
+        >>> ember.logspace(start=0.1, end=1.0, steps=5)
+        tensor([ 1.2589,  2.1135,  3.5481,  5.9566, 10.0000])
+        >>> ember.logspace(start=0, end=3, steps=4, base=2)
+        tensor([1., 2., 4., 8.])
+    """
     if steps is None:
         raise _steps_required('logspace', start, end, 'float base = 10.0, ')
     _check_pin_memory('logspace', pin_memory, device)
@@ -442,6 +764,35 @@ def logspace(start, end, steps=None, base=10.0, *, out=None, dtype=None, layout=
 
 @op('ember')
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """Returns a 2-D tensor with ones on the diagonal and zeros elsewhere.
+
+    Args:
+        n (int): the number of rows.
+        m (int, optional): the number of columns; defaults to ``n``.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+        dtype (:class:`ember.dtype`, optional): the desired data type of the returned tensor. Default: the
+            global default (see :func:`ember.set_default_dtype`).
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: the
+            current default device.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory (CPU tensors only). Default:
+            ``False``.
+
+    Example::
+
+        >>> ember.eye(3)
+        tensor([[1., 0., 0.],
+                [0., 1., 0.],
+                [0., 0., 1.]])
+        >>> ember.eye(2, 3, dtype=ember.int64)
+        tensor([[1, 0, 0],
+                [0, 1, 0]])
+    """
     _check_pin_memory('eye', pin_memory, device)
     for name, v in (('n', n), ('m', m)):
         if v is not None and v < 0:
@@ -454,6 +805,31 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
 
 @op('ember')
 def scalar_tensor(s, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """Returns a 0-dimensional tensor holding ``s``, in the default floating-point dtype unless ``dtype`` says
+    otherwise.
+
+    Args:
+        s (Number): the value.
+
+    Keyword args:
+        dtype (:class:`ember.dtype`, optional): the desired data type of the returned tensor. Default: the
+            global default (see :func:`ember.set_default_dtype`).
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: the
+            current default device.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory (CPU tensors only). Default:
+            ``False``.
+
+    Example::
+
+        >>> ember.scalar_tensor(3)
+        tensor(3.)
+        >>> ember.scalar_tensor(True, dtype=ember.bool)
+        tensor(True)
+    """
     _formats.check_layout('scalar_tensor', layout)
     return tensor(s, dtype=dtype or get_default_dtype(), device=device, requires_grad=requires_grad,
                   pin_memory=pin_memory)
