@@ -26,7 +26,7 @@ def _install():
     Tensor.T = property(_T)
     Tensor.mT = property(lambda self: shape.transpose(self, -2, -1))
     Tensor.H = property(lambda self: shape.t(self).conj() if hasattr(self, 'conj') else shape.t(self))
-    Tensor.mH = Tensor.mT
+    Tensor.mH = property(shape.adjoint)
     from ember.ops import complex as _complex
     Tensor.real = property(_complex.real, lambda self, value: _complex.real(self).copy_(value))
     Tensor.imag = property(_complex.imag, lambda self, value: _complex.imag(self).copy_(value))

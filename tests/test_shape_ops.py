@@ -244,3 +244,23 @@ def test_t_and_T_on_small_ranks():
 def test_broadcast_shapes_returns_size():
     assert torch.broadcast_shapes((2, 1), (3,), 1) == torch.Size([2, 3])
     assert isinstance(torch.broadcast_shapes((2, 1)), torch.Size)
+
+
+def test_adjoint_and_mH_conjugate_complex_tensors():
+    x = torch.tensor([[1 + 1j, 2 - 1j], [3j, 4]])
+    want = [[1 - 1j, -3j], [2 + 1j, 4]]
+    assert x.adjoint().tolist() == want
+    assert x.mH.tolist() == want
+    r = torch.tensor([[1., 2.], [3., 4.]])
+    assert r.mH.tolist() == [[1., 3.], [2., 4.]]
+
+
+def test_atleast_nd_take_several_tensors_or_a_sequence():
+    a, b = torch.tensor(1.), torch.tensor([2., 3.])
+    one, two = torch.atleast_1d(a, b)
+    assert one.shape == (1,) and two.shape == (2,)
+    assert [t.shape for t in torch.atleast_2d([a, b])] == [(1, 1), (1, 2)]
+    assert [t.shape for t in torch.atleast_3d((a,))] == [(1, 1, 1)]
+    assert torch.atleast_1d() == ()
+    with pytest.raises(TypeError, match=r"atleast_1d\(\) received an invalid combination of arguments - got \(float\)"):
+        torch.atleast_1d(1.0)

@@ -81,6 +81,29 @@ class UnsafeView(Primitive):
 
 @op('Tensor')
 def view(input, *shape):
+    """Returns a new tensor with the same data as ``input`` but a different shape.
+
+    The returned tensor shares storage with ``input``: changing one changes the other. A view needs the new
+    shape to be compatible with ``input``'s strides (always true for a contiguous tensor); otherwise it raises
+    and :meth:`~Tensor.reshape` (which copies when it must) is the tool. One dimension may be ``-1``: it is
+    inferred from the others.
+
+    Args:
+        shape (ember.Size or int...): the desired size.
+
+    Example::
+
+        >>> x = ember.arange(6.)
+        >>> y = x.view(2, 3)
+        >>> y
+        tensor([[0., 1., 2.],
+                [3., 4., 5.]])
+        >>> x.view(-1, 2).shape
+        ember.Size([3, 2])
+        >>> y[0, 0] = 10.
+        >>> x
+        tensor([10.,  1.,  2.,  3.,  4.,  5.])
+    """
     if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)) and shape[0] is not None:
         from ember._dtype import to_dtype
         return view_dtype(input, to_dtype(shape[0]))
@@ -114,11 +137,35 @@ def _can_view(x, shape):
 
 @op('ember', 'Tensor')
 def view_as(input, other):
+    """Views ``input`` with the size of ``other``: ``input.view(other.size())``.
+
+    Args:
+        other (Tensor): the result has the same size as ``other``.
+
+    Example::
+
+        >>> ember.arange(4.).view_as(ember.zeros(2, 2))
+        tensor([[0., 1.],
+                [2., 3.]])
+    """
     return view(input, tuple(other.shape))
 
 
 @op('Tensor')
 def reshape_as(input, other):
+    """Returns ``input`` reshaped to the shape of ``other``: ``input.reshape(other.size())`` (a view when possible,
+    otherwise a copy).
+
+    Args:
+        other (Tensor): the result has the same shape as ``other``.
+
+    Example::
+
+        >>> ember.arange(6).reshape_as(ember.zeros(3, 2))
+        tensor([[0, 1],
+                [2, 3],
+                [4, 5]])
+    """
     return reshape(input, tuple(other.shape))
 
 
@@ -155,6 +202,21 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 @op('ember', 'Tensor')
 def unflatten(input, dim, sizes):
+    """Expands dimension ``dim`` of ``input`` into several dimensions of sizes ``sizes``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dimension to unflatten.
+        sizes (Tuple[int]): the new shape of that dimension; one entry may be ``-1``. Their product must equal
+            the size of ``dim``.
+
+    Example::
+
+        >>> ember.unflatten(ember.zeros(3, 4, 1), 1, (2, 2)).shape
+        ember.Size([3, 2, 2, 1])
+        >>> ember.unflatten(ember.zeros(3, 4, 1), 1, (-1, 2)).shape
+        ember.Size([3, 2, 2, 1])
+    """
     dim = wrap_dim(dim, input.ndim)
     shape = tuple(input.shape)
     sizes = list(sizes)
@@ -189,6 +251,26 @@ class Expand(Primitive):
 
 @op('Tensor')
 def expand(input, *sizes):
+    """Returns a view of ``input`` with singleton dimensions expanded to a larger size.
+
+    Passing ``-1`` keeps a dimension's size. New dimensions may be added in front. No memory is copied: the
+    expanded dimensions have stride 0, so write to the result only after cloning it.
+
+    Args:
+        *sizes (ember.Size or int...): the desired expanded size.
+
+    Example::
+
+        >>> x = ember.tensor([[1], [2], [3]])
+        >>> x.expand(3, 4)
+        tensor([[1, 1, 1, 1],
+                [2, 2, 2, 2],
+                [3, 3, 3, 3]])
+        >>> x.expand(-1, 2)
+        tensor([[1, 1],
+                [2, 2],
+                [3, 3]])
+    """
     sizes = shape_arg(sizes)
     shape = input.shape
     if len(sizes) < len(shape):
@@ -226,11 +308,34 @@ def expand(input, *sizes):
 
 @op('Tensor')
 def expand_as(input, other):
+    """Expands ``input`` to the size of ``other``: ``input.expand(other.size())``.
+
+    Args:
+        other (Tensor): the result has the same size as ``other``.
+
+    Example::
+
+        >>> ember.tensor([1, 2]).expand_as(ember.zeros(2, 2))
+        tensor([[1, 2],
+                [1, 2]])
+    """
     return expand(input, tuple(other.shape))
 
 
 @op('ember', 'Tensor')
 def broadcast_to(input, size):
+    """Broadcasts ``input`` to the shape ``size`` (a view, like :meth:`~Tensor.expand`).
+
+    Args:
+        input (Tensor): the input tensor.
+        size (list, tuple, or :class:`ember.Size`): the new shape.
+
+    Example::
+
+        >>> ember.broadcast_to(ember.tensor([1, 2, 3]), (2, 3))
+        tensor([[1, 2, 3],
+                [1, 2, 3]])
+    """
     return expand(input, tuple(size))
 
 
@@ -255,6 +360,25 @@ def broadcast_shapes(*shapes):
 
 @op('ember')
 def broadcast_tensors(*tensors):
+    """Broadcasts the given tensors against each other by the broadcasting rules.
+
+    Args:
+        *tensors: any number of tensors of the same type.
+
+    Returns:
+        a tuple of views of the inputs, all of the broadcast shape.
+
+    Example::
+
+        >>> x = ember.arange(3).view(1, 3)
+        >>> y = ember.arange(2).view(2, 1)
+        >>> a, b = ember.broadcast_tensors(x, y)
+        >>> a.size()
+        ember.Size([2, 3])
+        >>> b
+        tensor([[0, 0, 0],
+                [1, 1, 1]])
+    """
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
     shapes = [tuple(t.shape) for t in tensors]
@@ -303,6 +427,20 @@ def _sum_to(x, shape):
 
 @op('Tensor')
 def sum_to_size(input, *size):
+    """Sums ``input`` down to ``size``, which ``input`` must be broadcastable to (the reverse of
+    :meth:`~Tensor.expand`; used to reduce gradients of broadcast operands).
+
+    Args:
+        size (int...): a sequence of integers defining the shape of the output tensor.
+
+    Example::
+
+        >>> ember.ones(2, 3).sum_to_size(1, 3)
+        tensor([[2., 2., 2.]])
+        >>> ember.ones(2, 3).sum_to_size(2, 1)
+        tensor([[3.],
+                [3.]])
+    """
     size = shape_arg(size)
     if tuple(input.shape) == size:
         return input
@@ -446,6 +584,23 @@ class T(Primitive):
 
 @op('ember', 'Tensor', aliases=('swapdims',))
 def transpose(input, dim0, dim1):
+    """Returns a tensor that is a transposed version of ``input``: dimensions ``dim0`` and ``dim1`` are swapped.
+
+    The result is a view sharing storage with ``input``. Also available as :func:`ember.swapdims`.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim0 (int): the first dimension to be transposed.
+        dim1 (int): the second dimension to be transposed.
+
+    Example::
+
+        >>> x = ember.tensor([[1., 2., 3.], [4., 5., 6.]])
+        >>> ember.transpose(x, 0, 1)
+        tensor([[1., 4.],
+                [2., 5.],
+                [3., 6.]])
+    """
     nd = input.ndim
     return Transpose.apply(input, wrap_dim(dim0, nd), wrap_dim(dim1, nd))
 
@@ -467,6 +622,22 @@ def swapaxes(input, axis0, axis1):
 
 @op('ember', 'Tensor')
 def t(input):
+    """Transposes a tensor of at most 2 dimensions: dimensions 0 and 1 are swapped; 0-D and 1-D tensors are
+    returned as they are.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example::
+
+        >>> x = ember.tensor([[1, 2, 3], [4, 5, 6]])
+        >>> ember.t(x)
+        tensor([[1, 4],
+                [2, 5],
+                [3, 6]])
+        >>> ember.t(ember.tensor([1, 2])).shape
+        ember.Size([2])
+    """
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     return T.apply(input)
@@ -474,11 +645,41 @@ def t(input):
 
 @op('ember', 'Tensor')
 def adjoint(input):
-    return transpose(input, -2, -1)
+    """Returns a view of ``input`` with its last two dimensions swapped and, for complex tensors, conjugated.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example::
+
+        >>> x = ember.tensor([[1 + 1j, 2 - 1j], [3j, 4]])
+        >>> x.adjoint()
+        tensor([[1.-1.j, 0.-3.j],
+                [2.+1.j, 4.-0.j]])
+    """
+    return transpose(input, -2, -1).conj()
 
 
 @op('ember', 'Tensor', aliases=('moveaxis',))
 def movedim(input, source, destination):
+    """Moves the dimension(s) of ``input`` at ``source`` to the position(s) in ``destination``; the other
+    dimensions keep their order.
+
+    Also available as :func:`ember.moveaxis`.
+
+    Args:
+        input (Tensor): the input tensor.
+        source (int or tuple of ints): original positions of the dims to move.
+        destination (int or tuple of ints): destination positions for each of the original dims.
+
+    Example::
+
+        >>> t = ember.zeros(3, 2, 1)
+        >>> ember.movedim(t, 1, 0).shape
+        ember.Size([2, 3, 1])
+        >>> ember.movedim(t, (1, 2), (0, 1)).shape
+        ember.Size([2, 1, 3])
+    """
     nd = input.ndim
     source = tuple(source) if isinstance(source, (tuple, list)) else (source,)
     destination = tuple(destination) if isinstance(destination, (tuple, list)) else (destination,)
@@ -643,6 +844,23 @@ def _nonempty(tensors, name):
 
 @op('ember')
 def hstack(tensors, *, out=None):
+    """Stacks tensors in sequence horizontally (column wise): :func:`ember.cat` along dimension 1, or along
+    dimension 0 for 1-D tensors.
+
+    Args:
+        tensors (sequence of Tensors): sequence of tensors to concatenate.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.hstack((ember.tensor([1, 2, 3]), ember.tensor([4, 5, 6])))
+        tensor([1, 2, 3, 4, 5, 6])
+        >>> ember.hstack((ember.tensor([[1], [2]]), ember.tensor([[4], [5]])))
+        tensor([[1, 4],
+                [2, 5]])
+    """
     tensors = [atleast_1d(t) for t in _nonempty(tensors, 'hstack')]
     _result = cat(tensors, 0 if tensors[0].ndim == 1 else 1)
     return _result if out is None else write_out('hstack', _result, out)
@@ -650,34 +868,134 @@ def hstack(tensors, *, out=None):
 
 @op('ember', aliases=('row_stack',))
 def vstack(tensors, *, out=None):
+    """Stacks tensors in sequence vertically (row wise): 1-D tensors become rows, then :func:`ember.cat` along
+    dimension 0.
+
+    Also available as :func:`ember.row_stack`.
+
+    Args:
+        tensors (sequence of Tensors): sequence of tensors to concatenate.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.vstack((ember.tensor([1, 2, 3]), ember.tensor([4, 5, 6])))
+        tensor([[1, 2, 3],
+                [4, 5, 6]])
+    """
     _result = cat([atleast_2d(t) for t in _nonempty(tensors, 'vstack')], 0)
     return _result if out is None else write_out('vstack', _result, out)
 
 
 @op('ember')
 def dstack(tensors, *, out=None):
+    """Stacks tensors in sequence depthwise (along the third dimension), after making each at least 3-D with
+    :func:`ember.atleast_3d`.
+
+    Args:
+        tensors (sequence of Tensors): sequence of tensors to concatenate.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.dstack((ember.tensor([1, 2]), ember.tensor([3, 4])))
+        tensor([[[1, 3],
+                 [2, 4]]])
+    """
     _result = cat([atleast_3d(t) for t in _nonempty(tensors, 'dstack')], 2)
     return _result if out is None else write_out('dstack', _result, out)
 
 
 @op('ember')
 def column_stack(tensors, *, out=None):
+    """Makes a 2-D tensor by stacking ``tensors`` as columns: 1-D and 0-D tensors become columns, 2-D tensors are
+    concatenated along dimension 1.
+
+    Args:
+        tensors (sequence of Tensors): sequence of tensors to concatenate.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.column_stack((ember.tensor([1, 2, 3]), ember.tensor([4, 5, 6])))
+        tensor([[1, 4],
+                [2, 5],
+                [3, 6]])
+    """
     _result = hstack([t.reshape(-1, 1) if t.ndim <= 1 else t for t in _nonempty(tensors, 'column_stack')])
     return _result if out is None else write_out('column_stack', _result, out)
 
 
 @op('ember')
-def atleast_1d(t):
-    return t.reshape(1) if t.ndim == 0 else t
+def atleast_1d(*tensors):
+    """Returns a 1-dimensional view of each input with zero dimensions; inputs with one or more dimensions are
+    returned as they are.
+
+    Args:
+        input (Tensor or list of Tensors): the tensor(s).
+
+    Returns:
+        a tensor, or a tuple of tensors when several are given.
+
+    Example::
+
+        >>> ember.atleast_1d(ember.tensor(1.5))
+        tensor([1.5000])
+        >>> ember.atleast_1d(ember.tensor(1.), ember.tensor([2., 3.]))
+        (tensor([1.]), tensor([2., 3.]))
+    """
+    return _each_tensor('atleast_1d', tensors, lambda t: t.reshape(1) if t.ndim == 0 else t)
 
 
 @op('ember')
-def atleast_2d(t):
-    return t.reshape(1, -1) if t.ndim < 2 else t
+def atleast_2d(*tensors):
+    """Returns a 2-dimensional view of each input with fewer dimensions; inputs with two or more dimensions are
+    returned as they are.
+
+    Args:
+        input (Tensor or list of Tensors): the tensor(s).
+
+    Returns:
+        a tensor, or a tuple of tensors when several are given.
+
+    Example::
+
+        >>> ember.atleast_2d(ember.tensor(1.5))
+        tensor([[1.5000]])
+        >>> ember.atleast_2d(ember.tensor([1, 2]))
+        tensor([[1, 2]])
+    """
+    return _each_tensor('atleast_2d', tensors, lambda t: t.reshape(1, -1) if t.ndim < 2 else t)
 
 
 @op('ember')
-def atleast_3d(t):
+def atleast_3d(*tensors):
+    """Returns a 3-dimensional view of each input with fewer dimensions; inputs with three or more dimensions are
+    returned as they are.
+
+    Args:
+        input (Tensor or list of Tensors): the tensor(s).
+
+    Returns:
+        a tensor, or a tuple of tensors when several are given.
+
+    Example::
+
+        >>> ember.atleast_3d(ember.tensor(0.5)).shape
+        ember.Size([1, 1, 1])
+        >>> ember.atleast_3d(ember.tensor([[1, 2]])).shape
+        ember.Size([1, 2, 1])
+    """
+    return _each_tensor('atleast_3d', tensors, _at_least_3d)
+
+
+def _at_least_3d(t):
     if t.ndim == 0:
         return t.reshape(1, 1, 1)
     if t.ndim == 1:
@@ -685,6 +1003,21 @@ def atleast_3d(t):
     if t.ndim == 2:
         return t.unsqueeze(-1)
     return t
+
+
+def _each_tensor(name, args, fn):
+    """PyTorch's two overloads of ``atleast_*d``: one tensor gives a tensor; several tensors, or a
+    list or tuple of them, give a tuple."""
+    single = len(args) == 1 and not isinstance(args[0], (list, tuple))
+    items = args[0] if len(args) == 1 and not single else args
+    for t in items:
+        if not isinstance(t, Tensor):
+            got = type(t).__name__
+            raise TypeError(f"{name}() received an invalid combination of arguments - got ({got}), but expected "
+                            f"one of:\n * (Tensor input)\n      didn't match because some of the arguments have "
+                            f"invalid types: (!{got}!)\n * (tuple of Tensors tensors)\n      didn't match because "
+                            f"some of the arguments have invalid types: (!{got}!)\n")
+    return fn(items[0]) if single else tuple(fn(t) for t in items)
 
 
 class Narrow(Primitive):
@@ -733,6 +1066,26 @@ def _pad_dim(g, shape, dim, start):
 
 @op('ember', 'Tensor')
 def narrow(input, dim, start, length):
+    """Returns a narrowed view of ``input``: along ``dim``, the ``length`` elements from ``start``.
+
+    Args:
+        input (Tensor): the tensor to narrow.
+        dim (int): the dimension along which to narrow.
+        start (int or Tensor): index of the element to start the narrowed dimension from (negative counts from
+            the end).
+        length (int): length of the narrowed dimension.
+
+    Example::
+
+        >>> x = ember.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+        >>> ember.narrow(x, 0, 0, 2)
+        tensor([[1, 2, 3],
+                [4, 5, 6]])
+        >>> ember.narrow(x, 1, 1, 2)
+        tensor([[2, 3],
+                [5, 6],
+                [8, 9]])
+    """
     dim = wrap_dim(dim, input.ndim)
     size = input.shape[dim]
     start = start.item() if isinstance(start, Tensor) else start
@@ -832,6 +1185,20 @@ class Select(Primitive):
 
 @op('ember', 'Tensor')
 def select(input, dim, index):
+    """Slices ``input`` along ``dim`` at ``index``: a view with that dimension removed (``input.select(0, i)`` is
+    ``input[i]``).
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dimension to slice.
+        index (int): the index to select with.
+
+    Example::
+
+        >>> x = ember.tensor([[1, 2, 3], [4, 5, 6]])
+        >>> ember.select(x, 1, 2)
+        tensor([3, 6])
+    """
     dim = wrap_dim(dim, input.ndim)
     size = input.shape[dim]
     if not -size <= index < size:
@@ -846,6 +1213,17 @@ class UnbindPiece(Select):
 
 @op('ember', 'Tensor')
 def unbind(input, dim=0):
+    """Removes a tensor dimension, returning a tuple of all slices along it (views of ``input``).
+
+    Args:
+        input (Tensor): the tensor to unbind.
+        dim (int): dimension to remove. Default: ``0``.
+
+    Example::
+
+        >>> ember.unbind(ember.tensor([[1, 2, 3], [4, 5, 6]]))
+        (tensor([1, 2, 3]), tensor([4, 5, 6]))
+    """
     dim = wrap_dim(dim, input.ndim)
     return tuple(UnbindPiece.apply(input, dim, i) for i in range(input.shape[dim]))
 
@@ -871,11 +1249,35 @@ def flip(input, *dims):
 
 @op('ember', 'Tensor')
 def fliplr(input):
+    """Flips ``input`` left to right: the order of the entries along dimension 1 is reversed. Unlike NumPy's, the
+    result is a copy. Needs at least 2 dimensions.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example::
+
+        >>> ember.fliplr(ember.arange(4).view(2, 2))
+        tensor([[1, 0],
+                [3, 2]])
+    """
     return flip(input, 1)
 
 
 @op('ember', 'Tensor')
 def flipud(input):
+    """Flips ``input`` upside down: the order of the entries along dimension 0 is reversed. Unlike NumPy's, the
+    result is a copy.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example::
+
+        >>> ember.flipud(ember.arange(4).view(2, 2))
+        tensor([[2, 3],
+                [0, 1]])
+    """
     return flip(input, 0)
 
 
@@ -896,6 +1298,34 @@ class Roll(Primitive):
 
 @op('ember', 'Tensor')
 def roll(input, shifts, dims=()):
+    """Rolls ``input`` along the given dimension(s): elements shifted past the last position re-enter at the first.
+    Without ``dims`` the tensor is flattened, rolled, and restored to its shape.
+
+    Args:
+        input (Tensor): the input tensor.
+        shifts (int or tuple of ints): the number of places by which the elements are shifted; a tuple needs
+            ``dims`` of the same length.
+        dims (int or tuple of ints): axis along which to roll.
+
+    Example::
+
+        >>> x = ember.tensor([1, 2, 3, 4, 5, 6, 7, 8]).view(4, 2)
+        >>> ember.roll(x, 1)
+        tensor([[8, 1],
+                [2, 3],
+                [4, 5],
+                [6, 7]])
+        >>> ember.roll(x, 1, 0)
+        tensor([[7, 8],
+                [1, 2],
+                [3, 4],
+                [5, 6]])
+        >>> ember.roll(x, shifts=(2, 1), dims=(0, 1))
+        tensor([[6, 5],
+                [8, 7],
+                [2, 1],
+                [4, 3]])
+    """
     if dims is None or (isinstance(dims, (tuple, list)) and not dims):   # no dims: roll the flattened tensor
         if isinstance(shifts, (tuple, list)) and len(shifts) != 1:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
@@ -937,11 +1367,46 @@ class Repeat(Primitive):
 
 @op('Tensor')
 def repeat(input, *sizes):
+    """Repeats ``input`` along each dimension, copying the data (unlike :meth:`~Tensor.expand`).
+
+    Args:
+        *sizes (ember.Size or int...): the number of times to repeat this tensor along each dimension; extra
+            leading entries add dimensions.
+
+    Example::
+
+        >>> x = ember.tensor([1, 2, 3])
+        >>> x.repeat(4, 2)
+        tensor([[1, 2, 3, 1, 2, 3],
+                [1, 2, 3, 1, 2, 3],
+                [1, 2, 3, 1, 2, 3],
+                [1, 2, 3, 1, 2, 3]])
+        >>> x.repeat(4, 2, 1).size()
+        ember.Size([4, 2, 3])
+    """
     return Repeat.apply(input, shape_arg(sizes))
 
 
 @op('ember', 'Tensor')
 def tile(input, dims):
+    """Constructs a tensor by repeating the elements of ``input``; ``dims`` gives the repetitions per dimension.
+    With fewer entries than ``input`` has dimensions, ones are prepended (``tile`` of a (2, 2) tensor by
+    ``(2,)`` is by ``(1, 2)``).
+
+    Args:
+        input (Tensor): the tensor whose elements to repeat.
+        dims (tuple): the number of repetitions per dimension.
+
+    Example::
+
+        >>> ember.tile(ember.tensor([1, 2, 3]), (2,))
+        tensor([1, 2, 3, 1, 2, 3])
+        >>> ember.tile(ember.tensor([[1, 2], [3, 4]]), (2, 2))
+        tensor([[1, 2, 1, 2],
+                [3, 4, 3, 4],
+                [1, 2, 1, 2],
+                [3, 4, 3, 4]])
+    """
     dims = tuple(dims)
     if len(dims) < input.ndim:
         dims = (1,) * (input.ndim - len(dims)) + dims
@@ -950,6 +1415,40 @@ def tile(input, dims):
 
 @op('ember', 'Tensor')
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Repeats each element of ``input`` ``repeats`` times, next to each other.
+
+    Without ``dim`` the input is flattened first. With a tensor ``input`` and no ``repeats``,
+    ``repeat_interleave(repeats)`` returns ``0`` repeated ``repeats[0]`` times, ``1`` repeated ``repeats[1]``
+    times, and so on.
+
+    Args:
+        input (Tensor): the input tensor.
+        repeats (Tensor or int): the number of repetitions for each element, broadcast to the shape of the given
+            axis.
+        dim (int, optional): the dimension along which to repeat values. Default: the flattened input.
+
+    Keyword args:
+        output_size (int, optional): the total output size along ``dim``, which saves computing it. Default:
+            ``None``.
+
+    Example::
+
+        >>> x = ember.tensor([1, 2, 3])
+        >>> x.repeat_interleave(2)
+        tensor([1, 1, 2, 2, 3, 3])
+        >>> y = ember.tensor([[1, 2], [3, 4]])
+        >>> ember.repeat_interleave(y, 2)
+        tensor([1, 1, 2, 2, 3, 3, 4, 4])
+        >>> ember.repeat_interleave(y, 3, dim=1)
+        tensor([[1, 1, 1, 2, 2, 2],
+                [3, 3, 3, 4, 4, 4]])
+        >>> ember.repeat_interleave(y, ember.tensor([1, 2]), dim=0)
+        tensor([[1, 2],
+                [3, 4],
+                [3, 4]])
+        >>> ember.repeat_interleave(ember.tensor([2, 0, 1]))
+        tensor([0, 0, 2])
+    """
     from ember.ops.index import index_select
     from ember.ops.creation import tensor as mk
     if repeats is None:  # repeat_interleave(repeats): each index i repeated repeats[i] times
@@ -1037,6 +1536,27 @@ def _diag_assign(xp, out, values, offset, d1, d2):
 
 @op('ember', 'Tensor')
 def diagonal(input, offset=0, dim1=0, dim2=1):
+    """Returns a view of the diagonal of ``input`` with respect to ``dim1`` and ``dim2``, appended as the last
+    dimension.
+
+    Args:
+        input (Tensor): the input tensor; at least 2-dimensional.
+        offset (int, optional): which diagonal: ``0`` the main one, positive above it, negative below it.
+            Default: ``0``.
+        dim1 (int, optional): first dimension of the 2-D sub-arrays. Default: ``0``.
+        dim2 (int, optional): second dimension of the 2-D sub-arrays. Default: ``1``.
+
+    Example::
+
+        >>> a = ember.arange(9.).view(3, 3)
+        >>> ember.diagonal(a)
+        tensor([0., 4., 8.])
+        >>> ember.diagonal(a, 1)
+        tensor([1., 5.])
+        >>> ember.diagonal(ember.arange(8).view(2, 2, 2), 0, 1, 2)
+        tensor([[0, 3],
+                [4, 7]])
+    """
     nd = input.ndim
     d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
     if d1 == d2:
@@ -1046,6 +1566,30 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
 
 @op('ember', 'Tensor')
 def diag(input, diagonal=0, *, out=None):
+    """With a 1-D ``input``, a 2-D tensor with ``input`` on its ``diagonal``; with a 2-D ``input``, the 1-D tensor
+    of that diagonal (a copy).
+
+    Args:
+        input (Tensor): the input tensor (1-D or 2-D).
+        diagonal (int, optional): the diagonal to consider: ``0`` the main one, positive above it, negative
+            below it. Default: ``0``.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.diag(ember.tensor([1, 2, 3]))
+        tensor([[1, 0, 0],
+                [0, 2, 0],
+                [0, 0, 3]])
+        >>> ember.diag(ember.tensor([1., 2.]), 1)
+        tensor([[0., 1., 0.],
+                [0., 0., 2.],
+                [0., 0., 0.]])
+        >>> ember.diag(ember.arange(9).view(3, 3))
+        tensor([0, 4, 8])
+    """
     if input.ndim == 1:
         n = input.shape[0] + abs(diagonal)
         _result = DiagEmbed.apply(input, (n, n), diagonal, 0, 1)
@@ -1058,6 +1602,24 @@ def diag(input, diagonal=0, *, out=None):
 
 @op('ember', 'Tensor')
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    """Creates a tensor whose diagonals of the 2-D planes given by ``dim1`` and ``dim2`` are filled by ``input``
+    (its last dimension); the rest is zero. The inverse of :func:`ember.diagonal`.
+
+    Args:
+        input (Tensor): the input tensor; at least 1-dimensional.
+        offset (int, optional): which diagonal to fill. Default: ``0`` (the main diagonal).
+        dim1 (int, optional): first dimension of the planes. Default: ``-2``.
+        dim2 (int, optional): second dimension of the planes. Default: ``-1``.
+
+    Example::
+
+        >>> ember.diag_embed(ember.tensor([[1, 2], [3, 4]]))
+        tensor([[[1, 0],
+                 [0, 2]],
+        <BLANKLINE>
+                [[3, 0],
+                 [0, 4]]])
+    """
     nd = input.ndim + 1
     d1, d2 = wrap_dim(dim1, nd), wrap_dim(dim2, nd)
     if d1 == d2:
@@ -1138,6 +1700,29 @@ def triu(input, diagonal=0, *, out=None):
 
 @op('Tensor')
 def unfold(input, dimension, size, step):
+    """Returns a view of all slices of size ``size`` along ``dimension``, taken every ``step`` elements, as a new
+    last dimension.
+
+    Args:
+        dimension (int): the dimension in which unfolding happens.
+        size (int): the size of each slice.
+        step (int): the step between each slice.
+
+    Example::
+
+        >>> x = ember.arange(1., 8)
+        >>> x.unfold(0, 2, 1)
+        tensor([[1., 2.],
+                [2., 3.],
+                [3., 4.],
+                [4., 5.],
+                [5., 6.],
+                [6., 7.]])
+        >>> x.unfold(0, 2, 2)
+        tensor([[1., 2.],
+                [3., 4.],
+                [5., 6.]])
+    """
     if input.ndim == 0:  # a 0-d tensor unfolds as if it were [x]
         return unfold(input.reshape(1), dimension, size, step)
     dim = wrap_dim(dimension, input.ndim)
