@@ -25,7 +25,7 @@ Gt = _cmp('Gt', lambda xp, a, b: xp.greater(a, b))
 Ge = _cmp('Ge', lambda xp, a, b: xp.greater_equal(a, b))
 
 
-def _rel(name, cls, reflected=None):
+def _rel(name, cls, reflected=None, symbol=None, alias=None, example=None):
     def fn(input, other, *, out=None):
         if not isinstance(input, Tensor):
             result = (reflected or cls).apply(other, input)
@@ -33,15 +33,42 @@ def _rel(name, cls, reflected=None):
             result = cls.apply(input, other)
         return result if out is None else write_out(name, result, out)
     fn.__name__ = fn.__qualname__ = name
+    also = f"\n    Also available as :func:`ember.{alias}`.\n" if alias else ""
+    fn.__doc__ = f"""Computes ``input {symbol} other`` element-wise, as a bool tensor.
+{also}
+    Args:
+        input (Tensor): the tensor to compare.
+        other (Tensor or float): the tensor or value to compare, broadcast against ``input``.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Returns:
+        A boolean tensor that is ``True`` where ``input {symbol} other`` and ``False`` elsewhere.
+
+    Example::
+
+        >>> a = ember.tensor([[1, 2], [3, 4]])
+        >>> b = ember.tensor([[1, 1], [4, 4]])
+        >>> ember.{name}(a, b)
+        tensor([[{example[0]}],
+                [{example[1]}]])
+    """
     return fn
 
 
-eq = op('ember', 'Tensor', name='eq', inplace=True)(_rel('eq', Eq))
-ne = op('ember', 'Tensor', name='ne', inplace=True, aliases=('not_equal',))(_rel('ne', Ne))
-lt = op('ember', 'Tensor', name='lt', inplace=True, aliases=('less',))(_rel('lt', Lt, Gt))
-le = op('ember', 'Tensor', name='le', inplace=True, aliases=('less_equal',))(_rel('le', Le, Ge))
-gt = op('ember', 'Tensor', name='gt', inplace=True, aliases=('greater',))(_rel('gt', Gt, Lt))
-ge = op('ember', 'Tensor', name='ge', inplace=True, aliases=('greater_equal',))(_rel('ge', Ge, Le))
+eq = op('ember', 'Tensor', name='eq', inplace=True)(
+    _rel('eq', Eq, symbol='==', example=(' True, False', 'False,  True')))
+ne = op('ember', 'Tensor', name='ne', inplace=True, aliases=('not_equal',))(
+    _rel('ne', Ne, symbol='!=', alias='not_equal', example=('False,  True', ' True, False')))
+lt = op('ember', 'Tensor', name='lt', inplace=True, aliases=('less',))(
+    _rel('lt', Lt, Gt, symbol='<', alias='less', example=('False, False', ' True, False')))
+le = op('ember', 'Tensor', name='le', inplace=True, aliases=('less_equal',))(
+    _rel('le', Le, Ge, symbol='<=', alias='less_equal', example=(' True, False', ' True,  True')))
+gt = op('ember', 'Tensor', name='gt', inplace=True, aliases=('greater',))(
+    _rel('gt', Gt, Lt, symbol='>', alias='greater', example=('False,  True', 'False, False')))
+ge = op('ember', 'Tensor', name='ge', inplace=True, aliases=('greater_equal',))(
+    _rel('ge', Ge, Le, symbol='>=', alias='greater_equal', example=(' True,  True', 'False,  True')))
 
 
 def _logic(name, fn):
@@ -59,24 +86,92 @@ _LogicalXor = _logic('LogicalXor', lambda xp, a, b: xp.logical_xor(a, b))
 
 @op('ember', 'Tensor', inplace=True)
 def logical_and(input, other, *, out=None):
+    """Computes the element-wise logical AND of ``input`` and ``other``: zeros are treated as ``False`` and
+    nonzeros as ``True``.
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor): the tensor to compute AND with.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.logical_and(ember.tensor([True, False, True]), ember.tensor([True, False, False]))
+        tensor([ True, False, False])
+        >>> a = ember.tensor([0, 1, 10, 0], dtype=ember.int8)
+        >>> b = ember.tensor([4, 0, 1, 0], dtype=ember.int8)
+        >>> ember.logical_and(a, b)
+        tensor([False, False,  True, False])
+    """
     _result = _LogicalAnd.apply(input, other)
     return _result if out is None else write_out('logical_and', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
 def logical_or(input, other, *, out=None):
+    """Computes the element-wise logical OR of ``input`` and ``other``: zeros are treated as ``False`` and nonzeros
+    as ``True``.
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor): the tensor to compute OR with.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.logical_or(ember.tensor([True, False, True]), ember.tensor([True, False, False]))
+        tensor([ True, False,  True])
+        >>> ember.logical_or(ember.tensor([0, 1, 10, 0]), ember.tensor([4, 0, 1, 0]))
+        tensor([ True,  True,  True, False])
+    """
     _result = _LogicalOr.apply(input, other)
     return _result if out is None else write_out('logical_or', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
 def logical_xor(input, other, *, out=None):
+    """Computes the element-wise logical XOR of ``input`` and ``other``: zeros are treated as ``False`` and
+    nonzeros as ``True``.
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor): the tensor to compute XOR with.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.logical_xor(ember.tensor([True, False, True]), ember.tensor([True, False, False]))
+        tensor([False, False,  True])
+        >>> ember.logical_xor(ember.tensor([0, 1, 10, 0]), ember.tensor([4, 0, 1, 0]))
+        tensor([ True,  True, False, False])
+    """
     _result = _LogicalXor.apply(input, other)
     return _result if out is None else write_out('logical_xor', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
 def logical_not(input, *, out=None):
+    """Computes the element-wise logical NOT of ``input``: a bool tensor that is ``True`` where ``input`` is zero.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.logical_not(ember.tensor([True, False]))
+        tensor([False,  True])
+        >>> ember.logical_not(ember.tensor([0., 1.5, -10.]))
+        tensor([ True, False, False])
+    """
     _result = Tensor._make(input._xp.logical_not(input._data), input._device)
     return _result if out is None else write_out('logical_not', _result, out)
 
@@ -100,36 +195,123 @@ _Rshift = _bitwise('bitwise_right_shift', 'right_shift')
 
 @op('ember', 'Tensor', inplace=True)
 def bitwise_and(input, other, *, out=None):
+    """Computes the bitwise AND of ``input`` and ``other``; integral or bool tensors only (for bools it is the
+    logical AND).
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or int): the second operand.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.bitwise_and(ember.tensor([-1, -2, 3], dtype=ember.int8), ember.tensor([1, 0, 3], dtype=ember.int8))
+        tensor([1, 0, 3], dtype=ember.int8)
+        >>> ember.bitwise_and(ember.tensor([True, True, False]), ember.tensor([False, True, False]))
+        tensor([False,  True, False])
+    """
     _result = _And.apply(input, other) if isinstance(input, Tensor) else _And.apply(other, input)
     return _result if out is None else write_out('bitwise_and', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
 def bitwise_or(input, other, *, out=None):
+    """Computes the bitwise OR of ``input`` and ``other``; integral or bool tensors only.
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or int): the second operand.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.bitwise_or(ember.tensor([-1, -2, 3], dtype=ember.int8), ember.tensor([1, 0, 3], dtype=ember.int8))
+        tensor([-1, -2,  3], dtype=ember.int8)
+    """
     _result = _Or.apply(input, other) if isinstance(input, Tensor) else _Or.apply(other, input)
     return _result if out is None else write_out('bitwise_or', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
 def bitwise_xor(input, other, *, out=None):
+    """Computes the bitwise XOR of ``input`` and ``other``; integral or bool tensors only.
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or int): the second operand.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.bitwise_xor(ember.tensor([-1, -2, 3], dtype=ember.int8), ember.tensor([1, 0, 3], dtype=ember.int8))
+        tensor([-2, -2,  0], dtype=ember.int8)
+    """
     _result = _Xor.apply(input, other) if isinstance(input, Tensor) else _Xor.apply(other, input)
     return _result if out is None else write_out('bitwise_xor', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
 def bitwise_left_shift(input, other, *, out=None):
+    """Shifts the bits of ``input`` left by ``other`` places: ``input << other``; integral tensors only.
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or int): the number of places to shift by.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.bitwise_left_shift(ember.tensor([-1, -2, 3], dtype=ember.int8), ember.tensor([1, 0, 3], dtype=ember.int8))
+        tensor([-2, -2, 24], dtype=ember.int8)
+    """
     _result = _Lshift.apply(input, other)
     return _result if out is None else write_out('bitwise_left_shift', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
 def bitwise_right_shift(input, other, *, out=None):
+    """Shifts the bits of ``input`` right by ``other`` places: ``input >> other`` (arithmetic shift for signed
+    types); integral tensors only.
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or int): the number of places to shift by.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.bitwise_right_shift(ember.tensor([-2, -7, 31], dtype=ember.int8), ember.tensor([1, 0, 3], dtype=ember.int8))
+        tensor([-1, -7,  3], dtype=ember.int8)
+    """
     _result = _Rshift.apply(input, other)
     return _result if out is None else write_out('bitwise_right_shift', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
 def bitwise_not(input, *, out=None):
+    """Computes the bitwise NOT of ``input``; integral or bool tensors only (for bools it is the logical NOT).
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.bitwise_not(ember.tensor([-1, -2, 3], dtype=ember.int8))
+        tensor([ 0,  1, -4], dtype=ember.int8)
+    """
     if input.dtype.category >= 2:
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{_tname(input.dtype)}'")
     xp = input._xp
@@ -145,6 +327,25 @@ def _tname(d):
 
 @op('ember', 'Tensor')
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    r"""Returns a bool tensor saying where ``input`` is close to ``other``: ``|input - other| <= atol + rtol *
+    |other|``.
+
+    Non-finite values are close only when equal; ``nan`` is close to ``nan`` only with ``equal_nan=True``.
+
+    Args:
+        input (Tensor): first tensor to compare.
+        other (Tensor): second tensor to compare.
+        rtol (float, optional): relative tolerance. Default: ``1e-05``.
+        atol (float, optional): absolute tolerance. Default: ``1e-08``.
+        equal_nan (bool, optional): if ``True``, two ``nan``\ s are considered equal. Default: ``False``.
+
+    Example::
+
+        >>> ember.isclose(ember.tensor((1., 2, 3)), ember.tensor((1 + 1e-10, 3, 4)))
+        tensor([ True, False, False])
+        >>> ember.isclose(ember.tensor((float('inf'), 4)), ember.tensor((float('inf'), 6)), rtol=.5)
+        tensor([True, True])
+    """
     if isinstance(other, Tensor) and input.dtype is not other.dtype:
         raise RuntimeError(f"{_tname(input.dtype)} did not match {_tname(other.dtype)}")
     xp = input._xp
@@ -209,17 +410,55 @@ def isnan(input):
 
 @op('ember', 'Tensor')
 def isinf(input):
+    """Tests whether each element of ``input`` is infinite (positive or negative).
+
+    Complex values are infinite when either part is. Integer tensors are never infinite.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example::
+
+        >>> ember.isinf(ember.tensor([1, float('inf'), 2, float('-inf'), float('nan')]))
+        tensor([False,  True, False,  True, False])
+    """
     return Tensor._make(input._xp.isinf(input._data), input._device)
 
 
 @op('ember', 'Tensor')
 def isposinf(input, *, out=None):
+    """Tests whether each element of ``input`` is positive infinity.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.isposinf(ember.tensor([-float('inf'), float('inf'), 1.2]))
+        tensor([False,  True, False])
+    """
     _result = Tensor._make(input._xp.isposinf(input._data), input._device)
     return _result if out is None else write_out('isposinf', _result, out)
 
 
 @op('ember', 'Tensor')
 def isneginf(input, *, out=None):
+    """Tests whether each element of ``input`` is negative infinity.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.isneginf(ember.tensor([-float('inf'), float('inf'), 1.2]))
+        tensor([ True, False, False])
+    """
     _result = Tensor._make(input._xp.isneginf(input._data), input._device)
     return _result if out is None else write_out('isneginf', _result, out)
 
@@ -241,17 +480,58 @@ def isfinite(input):
 
 @op('ember', 'Tensor')
 def isreal(input):
+    """Tests whether each element of ``input`` is real-valued: every element of a real tensor is, and a complex
+    element is when its imaginary part is zero.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example::
+
+        >>> ember.isreal(ember.tensor([1, 1+1j, 2+0j]))
+        tensor([ True, False,  True])
+    """
     return Tensor._make(input._xp.isreal(input._data), input._device)
 
 
 @op('ember', 'Tensor')
 def signbit(input, *, out=None):
+    """Tests whether each element of ``input`` has its sign bit set (so ``-0.0`` gives ``True``).
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.signbit(ember.tensor([0.7, -1.2, 0., 2.3]))
+        tensor([False,  True, False, False])
+        >>> ember.signbit(ember.tensor([-0.0, 0.0]))
+        tensor([ True, False])
+    """
     _result = Tensor._make(input._xp.signbit(input._data), input._device)
     return _result if out is None else write_out('signbit', _result, out)
 
 
 @op('ember', 'Tensor')
 def is_nonzero(input):
+    """Returns ``True`` if the single-element tensor ``input`` is not zero after type conversions; raises
+    ``RuntimeError`` for tensors with zero or several elements.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example::
+
+        >>> ember.is_nonzero(ember.tensor([0.]))
+        False
+        >>> ember.is_nonzero(ember.tensor([1.5]))
+        True
+        >>> ember.is_nonzero(ember.tensor([False]))
+        False
+    """
     if input.numel() != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
     return bool(input.item())
