@@ -99,6 +99,27 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 @op('ember', 'Tensor')
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """Returns the sum of all elements, treating ``nan`` as zero (along ``dim`` when given).
+
+    Args:
+        input (Tensor): the input tensor.
+        keepdim (bool): whether the output keeps ``dim``. Default: ``False``.
+        dim (int or tuple of ints, optional): the dimension or dimensions to reduce. Default: all of them.
+
+    Keyword args:
+        dtype (:class:`ember.dtype`, optional): the dtype to compute in and return.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([1., 2., float('nan'), 4.])
+        >>> ember.sum(a)
+        tensor(nan)
+        >>> ember.nansum(a)
+        tensor(7.)
+        >>> ember.nansum(ember.tensor([[1., float('nan')], [3., 4.]]), dim=0)
+        tensor([4., 4.])
+    """
     from ember.ops.index import where
     _result = sum(where(input.isnan(), 0.0, input), dim, keepdim, dtype=dtype)
     return _result if out is None else write_out('nansum', _result, out)
@@ -162,6 +183,28 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 @op('ember', 'Tensor')
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """Computes the mean of all non-``nan`` elements (along ``dim`` when given): ``nan`` values are ignored rather
+    than propagated. A slice of only ``nan`` gives ``nan``.
+
+    Args:
+        input (Tensor): the input tensor.
+        keepdim (bool): whether the output keeps ``dim``. Default: ``False``.
+        dim (int or tuple of ints, optional): the dimension or dimensions to reduce. Default: all of them.
+
+    Keyword args:
+        dtype (:class:`ember.dtype`, optional): the dtype to compute in and return.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> x = ember.tensor([[float('nan'), 1., 2.], [1., 2., 3.]])
+        >>> x.mean()
+        tensor(nan)
+        >>> x.nanmean()
+        tensor(1.8000)
+        >>> x.nanmean(dim=0)
+        tensor([1.0000, 1.5000, 2.5000])
+    """
     from ember.ops.index import where
     if dtype is not None:
         dtype = to_dtype(dtype)
@@ -446,6 +489,27 @@ def _check_nonempty(name, input, dims):
 
 @op('ember', 'Tensor')
 def amax(input, dim=(), keepdim=False, *, out=None):
+    """Returns the maximum value of each slice of ``input`` over the dimension(s) ``dim``.
+
+    Unlike :func:`ember.max` with a dimension, ``amax`` returns no indices, reduces several dimensions at once,
+    and spreads the gradient evenly among equal maxima.
+
+    Args:
+        input (Tensor): the input tensor.
+        keepdim (bool): whether the output keeps ``dim``. Default: ``False``.
+        dim (int or tuple of ints, optional): the dimension or dimensions to reduce. Default: all of them.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([[0.25, 1.5, -2.0], [3.0, -0.5, 1.0]])
+        >>> ember.amax(a, 1)
+        tensor([1.5000, 3.0000])
+        >>> ember.amax(a)
+        tensor(3.)
+    """
     dims = _dims(dim, input.ndim)
     _check_nonempty('amax', input, dims)
     _result = Amax.apply(input, dims, keepdim, True)
@@ -454,6 +518,27 @@ def amax(input, dim=(), keepdim=False, *, out=None):
 
 @op('ember', 'Tensor')
 def amin(input, dim=(), keepdim=False, *, out=None):
+    """Returns the minimum value of each slice of ``input`` over the dimension(s) ``dim``.
+
+    Unlike :func:`ember.min` with a dimension, ``amin`` returns no indices, reduces several dimensions at once,
+    and spreads the gradient evenly among equal minima.
+
+    Args:
+        input (Tensor): the input tensor.
+        keepdim (bool): whether the output keeps ``dim``. Default: ``False``.
+        dim (int or tuple of ints, optional): the dimension or dimensions to reduce. Default: all of them.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([[0.25, 1.5, -2.0], [3.0, -0.5, 1.0]])
+        >>> ember.amin(a, 1)
+        tensor([-2.0000, -0.5000])
+        >>> ember.amin(a, (0, 1))
+        tensor(-2.)
+    """
     dims = _dims(dim, input.ndim)
     _check_nonempty('amin', input, dims)
     _result = Amin.apply(input, dims, keepdim, False)
@@ -462,6 +547,32 @@ def amin(input, dim=(), keepdim=False, *, out=None):
 
 @op('ember', 'Tensor')
 def aminmax(input, *, dim=None, keepdim=False, out=None):
+    """Computes the minimum and maximum values of ``input`` in one call.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        dim (int, optional): the dimension to reduce. Default: all of them.
+        keepdim (bool, optional): whether the output keeps ``dim``. Default: ``False``.
+        out (tuple of Tensors, optional): the ``(min, max)`` output tensors.
+
+    Returns:
+        A named tuple ``(min, max)``.
+
+    Example::
+
+        >>> ember.aminmax(ember.tensor([1, -3, 5]))
+        ember.return_types.aminmax(
+        min=tensor(-3),
+        max=tensor(5))
+        >>> ember.aminmax(ember.tensor([[1., 2.], [-4., 8.]]), dim=-1, keepdim=True)
+        ember.return_types.aminmax(
+        min=tensor([[ 1.],
+                [-4.]]),
+        max=tensor([[2.],
+                [8.]]))
+    """
     d = () if dim is None else dim
     _result = _named('aminmax', ('min', 'max'))(amin(input, d, keepdim), amax(input, d, keepdim))
     return _result if out is None else write_out('aminmax', _result, out)
@@ -625,6 +736,33 @@ def _check_dof(name, input, dims, correction):
 
 @op('ember', 'Tensor')
 def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None, out=None):
+    """Computes the variance of ``input`` (over ``dim`` when given): ``sum((x - mean)**2) / max(0, N -
+    correction)``.
+
+    ``correction=1`` (the default, Bessel's correction) gives the unbiased sample variance; ``correction=0`` the
+    population variance. ``unbiased`` is the older spelling (``True`` means ``correction=1``).
+
+    Args:
+        input (Tensor): the input tensor.
+        keepdim (bool): whether the output keeps ``dim``. Default: ``False``.
+        dim (int or tuple of ints, optional): the dimension or dimensions to reduce. Default: all of them.
+        unbiased (bool, optional): whether to use Bessel's correction. Default: ``True``.
+
+    Keyword args:
+        correction (int): difference between the sample size and sample degrees of freedom. Default: ``1``.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([[0.25, 1.0, -2.0], [3.0, -0.5, 1.5]])
+        >>> ember.var(a)
+        tensor(2.9604)
+        >>> ember.var(a, dim=1, keepdim=True)
+        tensor([[2.4375],
+                [3.0833]])
+        >>> ember.var(a, correction=0)
+        tensor(2.4670)
+    """
     dims, c, keepdim = _var_args('var', input, dim, unbiased, correction, keepdim)
     _check_dof('var', input, dims, c)
     _result = Var.apply(input, dims, c, keepdim)
@@ -633,6 +771,30 @@ def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None, out=N
 
 @op('ember', 'Tensor')
 def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None, out=None):
+    """Computes the standard deviation of ``input`` (over ``dim`` when given): the square root of
+    :func:`ember.var`.
+
+    ``correction=1`` (the default, Bessel's correction) gives the sample standard deviation; ``correction=0``
+    the population one. ``unbiased`` is the older spelling.
+
+    Args:
+        input (Tensor): the input tensor.
+        keepdim (bool): whether the output keeps ``dim``. Default: ``False``.
+        dim (int or tuple of ints, optional): the dimension or dimensions to reduce. Default: all of them.
+        unbiased (bool, optional): whether to use Bessel's correction. Default: ``True``.
+
+    Keyword args:
+        correction (int): difference between the sample size and sample degrees of freedom. Default: ``1``.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([[0.25, 1.0, -2.0], [3.0, -0.5, 1.5]])
+        >>> ember.std(a)
+        tensor(1.7206)
+        >>> ember.std(a, dim=0)
+        tensor([1.9445, 1.0607, 2.4749])
+    """
     dims, c, keepdim = _var_args('std', input, dim, unbiased, correction, keepdim)
     _check_dof('std', input, dims, c)
     _result = Std.apply(input, dims, c, keepdim)
@@ -641,12 +803,51 @@ def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None, out=N
 
 @op('ember')
 def var_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
+    """Computes the variance and mean of ``input`` (over ``dim`` when given) in one call; see :func:`ember.var`.
+
+    Args:
+        input (Tensor): the input tensor.
+        keepdim (bool): whether the output keeps ``dim``. Default: ``False``.
+        dim (int or tuple of ints, optional): the dimension or dimensions to reduce. Default: all of them.
+        unbiased (bool, optional): whether to use Bessel's correction. Default: ``True``.
+
+    Keyword args:
+        correction (int): difference between the sample size and sample degrees of freedom. Default: ``1``.
+
+    Returns:
+        A tuple ``(var, mean)``.
+
+    Example::
+
+        >>> ember.var_mean(ember.tensor([[1., 2.], [3., 5.]]), dim=1)
+        (tensor([0.5000, 2.0000]), tensor([1.5000, 4.0000]))
+    """
     _var_args('var_mean', input, dim, unbiased, correction, keepdim, False)
     return var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
 
 
 @op('ember')
 def std_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
+    """Computes the standard deviation and mean of ``input`` (over ``dim`` when given) in one call; see
+    :func:`ember.std`.
+
+    Args:
+        input (Tensor): the input tensor.
+        keepdim (bool): whether the output keeps ``dim``. Default: ``False``.
+        dim (int or tuple of ints, optional): the dimension or dimensions to reduce. Default: all of them.
+        unbiased (bool, optional): whether to use Bessel's correction. Default: ``True``.
+
+    Keyword args:
+        correction (int): difference between the sample size and sample degrees of freedom. Default: ``1``.
+
+    Returns:
+        A tuple ``(std, mean)``.
+
+    Example::
+
+        >>> ember.std_mean(ember.tensor([[1., 2.], [3., 5.]]), dim=1)
+        (tensor([0.7071, 1.4142]), tensor([1.5000, 4.0000]))
+    """
     _var_args('std_mean', input, dim, unbiased, correction, keepdim, False)
     return std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
 
@@ -807,6 +1008,26 @@ class Cumsum(Primitive):
 
 @op('ember', 'Tensor', inplace=True)
 def cumsum(input, dim, *, dtype=None, out=None):
+    """Returns the cumulative sum of ``input`` along ``dim``: ``out_i = input_1 + input_2 + ... + input_i``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dimension to do the operation over.
+
+    Keyword args:
+        dtype (:class:`ember.dtype`, optional): the dtype to cast ``input`` to before the sum (integer and bool
+            inputs otherwise give ``int64``).
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([0.5, -1.0, 2.0, 0.25])
+        >>> ember.cumsum(a, dim=0)
+        tensor([ 0.5000, -0.5000,  1.5000,  1.7500])
+        >>> ember.cumsum(ember.tensor([[1, 2], [3, 4]]), dim=1)
+        tensor([[1, 3],
+                [3, 7]])
+    """
     dt = to_dtype(dtype).np_dtype if dtype is not None else None
     if input.ndim == 0:
         _result = input.clone()
@@ -869,6 +1090,25 @@ def _cumprod_grad_with_zeros(x, out, g, d):
 
 @op('ember', 'Tensor', inplace=True)
 def cumprod(input, dim, *, dtype=None, out=None):
+    """Returns the cumulative product of ``input`` along ``dim``: ``out_i = input_1 * input_2 * ... * input_i``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dimension to do the operation over.
+
+    Keyword args:
+        dtype (:class:`ember.dtype`, optional): the dtype to cast ``input`` to before the product (integer and
+            bool inputs otherwise give ``int64``).
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.cumprod(ember.tensor([0.5, -1.0, 2.0, 0.25]), dim=0)
+        tensor([ 0.5000, -0.5000, -1.0000, -0.2500])
+        >>> ember.cumprod(ember.tensor([[1, 2, 3], [4, 5, 6]]), dim=1)
+        tensor([[  1,   2,   6],
+                [  4,  20, 120]])
+    """
     if dtype is not None:
         input = input.to(dtype)
     if input.ndim == 0:
@@ -914,12 +1154,50 @@ def _cum_extreme(input, dim, take_max):
 
 @op('ember', 'Tensor')
 def cummax(input, dim, *, out=None):
+    """Returns the cumulative maximum of ``input`` along ``dim`` and the index of each running maximum.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dimension to do the operation over.
+
+    Keyword args:
+        out (tuple, optional): the ``(values, indices)`` output tensors.
+
+    Returns:
+        A named tuple ``(values, indices)``.
+
+    Example::
+
+        >>> ember.cummax(ember.tensor([1., 3., 2., 5., 4.]), dim=0)
+        ember.return_types.cummax(
+        values=tensor([1., 3., 3., 5., 5.]),
+        indices=tensor([0, 1, 1, 3, 3]))
+    """
     _result = _cum_extreme(input, dim, True)
     return _result if out is None else write_out('cummax', _result, out)
 
 
 @op('ember', 'Tensor')
 def cummin(input, dim, *, out=None):
+    """Returns the cumulative minimum of ``input`` along ``dim`` and the index of each running minimum.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dimension to do the operation over.
+
+    Keyword args:
+        out (tuple, optional): the ``(values, indices)`` output tensors.
+
+    Returns:
+        A named tuple ``(values, indices)``.
+
+    Example::
+
+        >>> ember.cummin(ember.tensor([3., 1., 2., 0., 4.]), dim=0)
+        ember.return_types.cummin(
+        values=tensor([3., 1., 1., 0., 0.]),
+        indices=tensor([0, 1, 1, 3, 3]))
+    """
     _result = _cum_extreme(input, dim, False)
     return _result if out is None else write_out('cummin', _result, out)
 
@@ -960,6 +1238,21 @@ class LogCumSumExp(Primitive):
 
 @op('ember', 'Tensor')
 def logcumsumexp(input, dim, *, out=None):
+    """Returns the logarithm of the cumulative summation of the exponentials of ``input`` along ``dim``, computed
+    stably: ``out_i = log(sum_{j<=i} exp(input_j))``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dimension to do the operation over.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.logcumsumexp(ember.tensor([0., 1., 2., -100.]), dim=0)
+        tensor([0.0000, 1.3133, 2.4076, 2.4076])
+    """
     if input.dtype.category < 2:
         input = input.to(get_default_dtype())
     if input.ndim == 0:
@@ -981,12 +1274,55 @@ def _logical_reduce(fn, input, dim, keepdim):
 
 @op('ember', 'Tensor')
 def all(input, dim=None, keepdim=False, *, out=None):
+    """Tests whether all elements of ``input`` evaluate to ``True`` (over ``dim`` when given).
+
+    The result is a bool tensor, except for ``uint8`` input, which gives ``uint8`` (as PyTorch does).
+
+    Args:
+        input (Tensor): the input tensor.
+        keepdim (bool): whether the output keeps ``dim``. Default: ``False``.
+        dim (int or tuple of ints, optional): the dimension or dimensions to reduce. Default: all of them.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([[True, False], [True, True]])
+        >>> ember.all(a)
+        tensor(False)
+        >>> ember.all(a, dim=0)
+        tensor([ True, False])
+        >>> ember.all(a, dim=1, keepdim=True)
+        tensor([[False],
+                [ True]])
+    """
     _result = _logical_reduce(input._xp.all, input, dim, keepdim)
     return _result if out is None else write_out('all', _result, out)
 
 
 @op('ember', 'Tensor')
 def any(input, dim=None, keepdim=False, *, out=None):
+    """Tests whether any element of ``input`` evaluates to ``True`` (over ``dim`` when given).
+
+    The result is a bool tensor, except for ``uint8`` input, which gives ``uint8`` (as PyTorch does).
+
+    Args:
+        input (Tensor): the input tensor.
+        keepdim (bool): whether the output keeps ``dim``. Default: ``False``.
+        dim (int or tuple of ints, optional): the dimension or dimensions to reduce. Default: all of them.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([[0., 0.], [0., 2.5]])
+        >>> ember.any(a)
+        tensor(True)
+        >>> ember.any(a, dim=1)
+        tensor([False,  True])
+    """
     _result = _logical_reduce(input._xp.any, input, dim, keepdim)
     return _result if out is None else write_out('any', _result, out)
 
@@ -1043,6 +1379,28 @@ def _argsort(input, dim, descending):
 
 @op('ember', 'Tensor')
 def argsort(input, dim=-1, descending=False, stable=False, *, out=None):
+    """Returns the indices that sort ``input`` along ``dim`` in ascending order (descending with
+    ``descending=True``): the second value of :func:`ember.sort`.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int, optional): the dimension to sort along. Default: ``-1``.
+        descending (bool, optional): sort in descending order. Default: ``False``.
+        stable (bool, optional): keep the order of equivalent elements. Default: ``False``.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([[0.5, -1.0, 2.0], [3.0, 0.0, -2.0]])
+        >>> ember.argsort(a, dim=1)
+        tensor([[1, 0, 2],
+                [2, 1, 0]])
+        >>> ember.argsort(a, dim=0, descending=True)
+        tensor([[1, 1, 0],
+                [0, 0, 1]])
+    """
     if input.ndim == 0:
         _result = Tensor._make(input._xp.zeros((), np.int64), input._device)
         return _result if out is None else write_out('argsort', _result, out)
@@ -1052,6 +1410,22 @@ def argsort(input, dim=-1, descending=False, stable=False, *, out=None):
 
 @op('ember', 'Tensor')
 def msort(input, *, out=None):
+    """Sorts the elements of ``input`` along its first dimension in ascending order: ``ember.sort(input,
+    dim=0).values``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.msort(ember.tensor([[3, 1], [2, 4], [1, 0]]))
+        tensor([[1, 0],
+                [2, 1],
+                [3, 4]])
+    """
     _result = sort(input, 0).values
     return _result if out is None else write_out('msort', _result, out)
 
@@ -1091,6 +1465,32 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
 
 @op('ember', 'Tensor')
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
+    """Returns the ``k``-th smallest element of each row of ``input`` along ``dim``, and its index.
+
+    Args:
+        input (Tensor): the input tensor.
+        keepdim (bool): whether the output keeps ``dim``. Default: ``False``.
+        k (int): which smallest element (1-based).
+        dim (int, optional): the dimension to find the value along. Default: ``-1``.
+
+    Keyword args:
+        out (tuple, optional): the ``(values, indices)`` output tensors.
+
+    Returns:
+        A named tuple ``(values, indices)``.
+
+    Example::
+
+        >>> x = ember.tensor([5., 1., 4., 2., 3.])
+        >>> ember.kthvalue(x, 2)
+        ember.return_types.kthvalue(
+        values=tensor(2.),
+        indices=tensor(3))
+        >>> ember.kthvalue(ember.tensor([[1., 9.], [7., 3.]]), 1, 0, True)
+        ember.return_types.kthvalue(
+        values=tensor([[1., 3.]]),
+        indices=tensor([[0, 1]]))
+    """
     if input.ndim == 0:
         dim = wrap_dim(dim, 0)
         if k != 1:
@@ -1196,6 +1596,33 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
 
 @op('ember', 'Tensor')
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """Returns the unique elements of ``input`` (sorted), and optionally where each input element went and how
+    often each value occurs.
+
+    Args:
+        input (Tensor): the input tensor.
+        sorted (bool): return the unique elements in ascending order. Default: ``True``.
+        return_inverse (bool): also return, for each input element, the index of its value in the output.
+            Default: ``False``.
+        return_counts (bool): also return the number of occurrences of each unique value. Default: ``False``.
+        dim (int, optional): the dimension along which unique slices are found; by default the input is
+            flattened.
+
+    Returns:
+        A tensor, or a tuple of the output, the inverse indices (if requested) and the counts (if requested).
+
+    Example::
+
+        >>> output = ember.unique(ember.tensor([1, 3, 2, 3], dtype=ember.long))
+        >>> output
+        tensor([1, 2, 3])
+        >>> output, inverse = ember.unique(ember.tensor([1, 3, 2, 3]), sorted=True, return_inverse=True)
+        >>> inverse
+        tensor([0, 2, 1, 2])
+        >>> ember.unique(ember.tensor([[2, 3], [2, 3], [1, 1]]), dim=0, return_counts=True)
+        (tensor([[1, 1],
+                [2, 3]]), tensor([1, 2]))
+    """
     xp = input._xp
     res = xp.unique(input._data, return_inverse=return_inverse, return_counts=return_counts, axis=dim)
     if not (return_inverse or return_counts):
@@ -1212,6 +1639,25 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 @op('ember', 'Tensor')
 def bincount(input, weights=None, minlength=0):
+    """Counts how often each non-negative integer appears in a 1-D integer tensor.
+
+    The result has ``max(input) + 1`` bins (at least ``minlength``); with ``weights``, each occurrence adds its
+    weight instead of 1.
+
+    Args:
+        input (Tensor): 1-D tensor of non-negative integers.
+        weights (Tensor, optional): a weight for each value of ``input``, of the same size.
+        minlength (int): the minimum number of bins. Default: ``0``.
+
+    Example::
+
+        >>> ember.bincount(ember.tensor([4, 3, 6, 3, 4]))
+        tensor([0, 0, 0, 2, 2, 0, 1])
+        >>> ember.bincount(ember.tensor([0, 1, 1]), weights=ember.tensor([0.5, 0.25, 1.0]))
+        tensor([0.5000, 1.2500])
+        >>> ember.bincount(ember.tensor([1]), minlength=4)
+        tensor([0, 1, 0, 0])
+    """
     xp = input._xp
     data = input._data
     if data.ndim != 1 or data.dtype.kind not in 'iu' or (data.size and int(data.min()) < 0):
@@ -1228,6 +1674,23 @@ def bincount(input, weights=None, minlength=0):
 
 @op('ember', 'Tensor')
 def histc(input, bins=100, min=0, max=0, *, out=None):
+    """Computes the histogram of ``input``: ``bins`` equal-width bins between ``min`` and ``max``; values outside
+    are ignored. With ``min`` and ``max`` both zero, the data's own minimum and maximum are used.
+
+    Args:
+        input (Tensor): the input tensor (floating point).
+        bins (int): number of histogram bins. Default: ``100``.
+        min (Scalar): lower end of the range (inclusive). Default: ``0``.
+        max (Scalar): upper end of the range (inclusive). Default: ``0``.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.histc(ember.tensor([1., 2, 1]), bins=4, min=0, max=3)
+        tensor([0., 2., 1., 0.])
+    """
     xp = input._xp
     data = input._data
     lo, hi = (data.min(), data.max()) if min == 0 and max == 0 else (min, max)
