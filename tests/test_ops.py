@@ -91,3 +91,13 @@ def test_inplace_variant_matches_out_of_place(info, entry):
         checked += 1
     if not checked:
         pytest.skip(f'no sample of {info.name} keeps its first input\'s shape and dtype')
+
+
+def test_remainder_keeps_fmod_s_signed_zero_as_pytorch_does():
+    # PyTorch: r = fmod(a, b), plus b when r is nonzero and its sign differs from b's
+    got = ember.remainder(ember.tensor([-3., -2., -1., 1., 2., 3.]), 2).numpy()
+    assert got.tolist() == [1., 0., 1., 1., 0., 1.]
+    assert np.signbit(got).tolist() == [False, True, False, False, False, False]
+    got = ember.remainder(ember.tensor([1., 2., 3., 4., 5.]), -1.5).numpy()
+    assert got.tolist() == [-0.5, -1.0, 0.0, -0.5, -1.0]
+    assert not np.signbit(got[2])

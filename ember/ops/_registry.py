@@ -99,7 +99,7 @@ def _inplace_doc(entry):
         call = str(inspect.Signature([p for p in params if p.name != 'out']))
     except (TypeError, ValueError):
         call = '(...)'
-    return f"\n{entry.name}_{call} -> Tensor\n\nIn-place version of :meth:`~Tensor.{entry.name}`.\n"
+    return f"\n``{entry.name}_{call} -> Tensor``\n\nIn-place version of :meth:`~Tensor.{entry.name}`.\n"
 
 
 def bind(namespace, target):

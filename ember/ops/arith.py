@@ -240,6 +240,21 @@ def sub(input, other, alpha=1, *, out=None):
 
 @op('ember', 'Tensor')
 def rsub(input, other, alpha=1):
+    """Subtracts ``input`` from ``other``, scaled by ``alpha``: ``other - alpha * input`` (the reverse of
+    :func:`ember.sub`).
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor or Number): the tensor or number ``input`` is subtracted from.
+        alpha (Number): the multiplier for ``input``. Default: ``1``.
+
+    Example::
+
+        >>> ember.rsub(ember.tensor([1., 2.]), 10)
+        tensor([9., 8.])
+        >>> ember.rsub(ember.tensor([1., 2.]), ember.tensor([5., 5.]), alpha=2)
+        tensor([3., 1.])
+    """
     return sub(other, input, alpha=alpha)
 
 
@@ -315,6 +330,28 @@ def true_divide(input, other, *, out=None):
 
 @op('ember', 'Tensor', inplace=True)
 def pow(input, exponent, *, out=None):
+    """Raises each element of ``input`` to the power ``exponent``, element-wise.
+
+    ``input`` and ``exponent`` broadcast against each other; either may be a number (``ember.pow(2, t)`` raises
+    2 to each element). Integer tensors to negative integer powers raise an error, as in PyTorch.
+
+    Args:
+        input (Tensor or Number): the base value(s).
+        exponent (Tensor or Number): the exponent value(s).
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([0.5, -1.0, 2.0, 3.0])
+        >>> ember.pow(a, 2)
+        tensor([0.2500, 1.0000, 4.0000, 9.0000])
+        >>> ember.pow(ember.arange(1., 5.), ember.tensor([1., 2., 3., 4.]))
+        tensor([  1.,   4.,  27., 256.])
+        >>> ember.pow(2, ember.arange(1., 5.))
+        tensor([ 2.,  4.,  8., 16.])
+    """
     if not isinstance(input, Tensor):
         return RPow.apply(exponent, input)
     if isinstance(exponent, Tensor):
@@ -326,10 +363,28 @@ def pow(input, exponent, *, out=None):
 
 @op('ember', 'Tensor', inplace=True)
 def float_power(input, exponent, *, out=None):
+    """Raises ``input`` to the power ``exponent`` element-wise in double precision: the result is ``float64``
+    (``complex128`` for complex operands) whatever the inputs' dtypes.
+
+    Args:
+        input (Tensor or Number): the base value(s).
+        exponent (Tensor or Number): the exponent value(s).
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([1, 2, 3, 4])
+        >>> ember.float_power(a, 2)
+        tensor([ 1.,  4.,  9., 16.], dtype=ember.float64)
+        >>> ember.float_power(a, ember.tensor([2., -3., 4., -5.]))
+        tensor([1.0000e+00, 1.2500e-01, 8.1000e+01, 9.7656e-04], dtype=ember.float64)
+    """
     input = input.double() if isinstance(input, Tensor) else input
     exponent = exponent.double() if isinstance(exponent, Tensor) else exponent
     _result = pow(input, exponent)
-    return _result if out is None else writewrite_out('float_power', 'float_power', _result, out)
+    return _result if out is None else write_out('float_power', _result, out)
 
 
 class _RoundedDivide(Primitive):
@@ -362,11 +417,30 @@ class FloorDivide(_RoundedDivide):
 
 @op('ember', 'Tensor', inplace=True)
 def floor_divide(input, other, *, out=None):
+    """Divides ``input`` by ``other`` element-wise and rounds the result down (toward negative infinity):
+    ``floor(input / other)``, as Python's ``//`` does.
+
+    Args:
+        input (Tensor or Number): the dividend.
+        other (Tensor or Number): the divisor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([4.0, 3.0, -7.0])
+        >>> b = ember.tensor([2.0, 2.0, 2.0])
+        >>> ember.floor_divide(a, b)
+        tensor([ 2.,  1., -4.])
+        >>> ember.floor_divide(ember.tensor([7, -7]), 2)
+        tensor([ 3, -4])
+    """
     if not isinstance(input, Tensor):
         from ember.ops.creation import as_tensor
         input = as_tensor(input)
     _result = FloorDivide.apply(input, other, 'floor')
-    return _result if out is None else writewrite_out('floor_divide', 'floor_divide', _result, out)
+    return _result if out is None else write_out('floor_divide', _result, out)
 
 
 def trunc_divide(input, other):
@@ -386,7 +460,12 @@ class Remainder(Primitive):
         ctx.save_for_backward(a, b)
         if a.dtype.kind in 'iub' and (ctx.xp.asarray(b) == 0).any():
             raise RuntimeError("ZeroDivisionError")  # NumPy would quietly give 0
-        return ctx.xp.remainder(a, b)
+        xp = ctx.xp
+        if a.dtype.kind not in 'fc':
+            return xp.remainder(a, b)
+        # PyTorch's formula, which keeps fmod's signed zero (-2 % 2 is -0.0; NumPy gives 0.0)
+        m = xp.fmod(a, b)
+        return xp.where((m != 0) & ((xp.asarray(b) < 0) != (m < 0)), m + b, m)
 
     @staticmethod
     def backward(ctx, g):
@@ -416,17 +495,51 @@ class Fmod(Primitive):
 
 @op('ember', 'Tensor', inplace=True)
 def remainder(input, other, *, out=None):
+    """Computes Python's modulus element-wise: ``input - floor(input / other) * other``; the result has the sign of
+    the divisor ``other``. See :func:`ember.fmod` for C's remainder.
+
+    Args:
+        input (Tensor or Scalar): the dividend.
+        other (Tensor or Scalar): the divisor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.remainder(ember.tensor([-3., -2, -1, 1, 2, 3]), 2)
+        tensor([1., -0., 1., 1., 0., 1.])
+        >>> ember.remainder(ember.tensor([1, 2, 3, 4, 5]), -1.5)
+        tensor([-0.5000, -1.0000,  0.0000, -0.5000, -1.0000])
+    """
     if not isinstance(input, Tensor):
         from ember.ops.creation import as_tensor
         input = as_tensor(input)
     _result = Remainder.apply(input, other)
-    return _result if out is None else writewrite_out('remainder', 'remainder', _result, out)
+    return _result if out is None else write_out('remainder', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
 def fmod(input, other, *, out=None):
+    """Computes C's ``fmod`` element-wise: ``input - trunc(input / other) * other``; the result has the sign of the
+    dividend ``input``. See :func:`ember.remainder` for Python's modulus.
+
+    Args:
+        input (Tensor): the dividend.
+        other (Tensor or Scalar): the divisor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.fmod(ember.tensor([-3., -2, -1, 1, 2, 3]), 2)
+        tensor([-1., -0., -1.,  1.,  0.,  1.])
+        >>> ember.fmod(ember.tensor([1, 2, 3, 4, 5]), -1.5)
+        tensor([1.0000, 0.5000, 0.0000, 1.0000, 0.5000])
+    """
     _result = Fmod.apply(input, other)
-    return _result if out is None else writewrite_out('fmod', 'fmod', _result, out)
+    return _result if out is None else write_out('fmod', _result, out)
 
 
 class _MinMax(Primitive):
@@ -462,14 +575,44 @@ class Minimum(_MinMax):
 
 @op('ember', 'Tensor', inplace=True)
 def maximum(input, other, *, out=None):
+    """Computes the element-wise maximum of ``input`` and ``other``. A ``nan`` in either gives ``nan`` (see
+    :func:`ember.fmax` to ignore ``nan``).
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor): the second input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.maximum(ember.tensor((1, 2, -1)), ember.tensor((3, 0, 4)))
+        tensor([3, 2, 4])
+    """
     _result = Maximum.apply(input, other, True)
-    return _result if out is None else writewrite_out('maximum', 'maximum', _result, out)
+    return _result if out is None else write_out('maximum', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
 def minimum(input, other, *, out=None):
+    """Computes the element-wise minimum of ``input`` and ``other``. A ``nan`` in either gives ``nan`` (see
+    :func:`ember.fmin` to ignore ``nan``).
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor): the second input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.minimum(ember.tensor((1, 2, -1)), ember.tensor((3, 0, 4)))
+        tensor([ 1,  0, -1])
+    """
     _result = Minimum.apply(input, other, False)
-    return _result if out is None else writewrite_out('minimum', 'minimum', _result, out)
+    return _result if out is None else write_out('minimum', _result, out)
 
 
 class _FMinMax(Primitive):
@@ -502,14 +645,48 @@ class Fmin(_FMinMax):
 
 @op('ember', 'Tensor')
 def fmax(input, other, *, out=None):
+    """Computes the element-wise maximum of ``input`` and ``other``, ignoring ``nan``: where one of the two is
+    ``nan`` the other is taken (``nan`` only when both are).
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor): the second input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([9.7, float('nan'), 3.1, float('nan')])
+        >>> b = ember.tensor([-2.2, 0.5, float('nan'), float('nan')])
+        >>> ember.fmax(a, b)
+        tensor([9.7000, 0.5000, 3.1000,    nan])
+    """
     _result = Fmax.apply(input, other, True)
-    return _result if out is None else writewrite_out('fmax', 'fmax', _result, out)
+    return _result if out is None else write_out('fmax', _result, out)
 
 
 @op('ember', 'Tensor')
 def fmin(input, other, *, out=None):
+    """Computes the element-wise minimum of ``input`` and ``other``, ignoring ``nan``: where one of the two is
+    ``nan`` the other is taken (``nan`` only when both are).
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor): the second input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([2.2, float('nan'), 2.1, float('nan')])
+        >>> b = ember.tensor([-9.3, 0.1, float('nan'), float('nan')])
+        >>> ember.fmin(a, b)
+        tensor([-9.3000,  0.1000,  2.1000,     nan])
+    """
     _result = Fmin.apply(input, other, False)
-    return _result if out is None else writewrite_out('fmin', 'fmin', _result, out)
+    return _result if out is None else write_out('fmin', _result, out)
 
 
 class Atan2(Primitive):
@@ -531,24 +708,75 @@ class Atan2(Primitive):
 
 @op('ember', 'Tensor', aliases=('arctan2',), inplace=True)
 def atan2(input, other, *, out=None):
+    """Element-wise arctangent of ``input / other`` that respects the quadrant of the point ``(other, input)``: the
+    signed angle in radians between the x-axis and that point, in ``[-pi, pi]``.
+
+    Also available as :func:`ember.arctan2`.
+
+    Args:
+        input (Tensor): the y coordinates.
+        other (Tensor): the x coordinates.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.atan2(ember.tensor([1., 1., -1., 0.]), ember.tensor([1., -1., -1., -2.]))
+        tensor([ 0.7854,  2.3562, -2.3562,  3.1416])
+    """
     _result = Atan2.apply(input, other)
-    return _result if out is None else writewrite_out('atan2', 'atan2', _result, out)
+    return _result if out is None else write_out('atan2', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
 def hypot(input, other, *, out=None):
+    """Given the legs of a right triangle, returns its hypotenuse: ``sqrt(input**2 + other**2)`` element-wise,
+    without overflow for large values.
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor): the second input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.hypot(ember.tensor([4.0]), ember.tensor([3.0, 4.0, 5.0]))
+        tensor([5.0000, 5.6569, 6.4031])
+    """
     _result = (input * input + other * other).sqrt()
-    return _result if out is None else writewrite_out('hypot', 'hypot', _result, out)
+    return _result if out is None else write_out('hypot', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
 def lerp(input, end, weight, *, out=None):
+    """Linear interpolation of two tensors: ``input + weight * (end - input)``.
+
+    Args:
+        input (Tensor): the tensor with the starting points.
+        end (Tensor): the tensor with the ending points.
+        weight (float or Tensor): the weight for the interpolation formula.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> start = ember.arange(1., 5.)
+        >>> end = ember.full([4], 10.)
+        >>> ember.lerp(start, end, 0.5)
+        tensor([5.5000, 6.0000, 6.5000, 7.0000])
+        >>> ember.lerp(start, end, ember.full_like(start, 0.5))
+        tensor([5.5000, 6.0000, 6.5000, 7.0000])
+    """
     for name, other in (('end', end), ('weight', weight)):
         if isinstance(other, Tensor) and other.dtype is not input.dtype:
             raise RuntimeError(f"expected dtype {_c_name(input.dtype)} for `{name}` but got dtype "
                                f"{_c_name(other.dtype)}")
     _result = input + weight * (end - input)
-    return _result if out is None else writewrite_out('lerp', 'lerp', _result, out)
+    return _result if out is None else write_out('lerp', _result, out)
 
 
 def _c_name(d):
@@ -560,20 +788,68 @@ def _c_name(d):
 
 @op('ember', 'Tensor', inplace=True)
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    """Computes ``input + value * tensor1 * tensor2`` element-wise (the three tensors broadcast together).
+
+    Args:
+        input (Tensor): the tensor to be added.
+        tensor1 (Tensor): the tensor to be multiplied.
+        tensor2 (Tensor): the tensor to be multiplied.
+
+    Keyword args:
+        value (Number, optional): multiplier for ``tensor1 * tensor2``. Default: ``1``.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> t = ember.tensor([1., 2., 3.])
+        >>> ember.addcmul(t, ember.tensor([1., 1., 1.]), ember.tensor([2., 3., 4.]), value=0.5)
+        tensor([2.0000, 3.5000, 5.0000])
+    """
     _result = input + value * tensor1 * tensor2 if value != 1 else input + tensor1 * tensor2
-    return _result if out is None else writewrite_out('addcmul', 'addcmul', _result, out)
+    return _result if out is None else write_out('addcmul', _result, out)
 
 
 @op('ember', 'Tensor', inplace=True)
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    """Computes ``input + value * tensor1 / tensor2`` element-wise (the three tensors broadcast together). Integer
+    division is refused, as in PyTorch.
+
+    Args:
+        input (Tensor): the tensor to be added.
+        tensor1 (Tensor): the numerator tensor.
+        tensor2 (Tensor): the denominator tensor.
+
+    Keyword args:
+        value (Number, optional): multiplier for ``tensor1 / tensor2``. Default: ``1``.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> t = ember.tensor([1., 2., 3.])
+        >>> ember.addcdiv(t, ember.tensor([1., 1., 1.]), ember.tensor([2., 4., 8.]), value=2)
+        tensor([2.0000, 2.5000, 3.2500])
+    """
     _result = input + value * (tensor1 / tensor2) if value != 1 else input + tensor1 / tensor2
-    return _result if out is None else writewrite_out('addcdiv', 'addcdiv', _result, out)
+    return _result if out is None else write_out('addcdiv', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def square(input, *, out=None):
+    """Returns the square of each element: ``input * input``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.square(ember.tensor([-2.0, 0.5, 3.0]))
+        tensor([4.0000, 0.2500, 9.0000])
+    """
     _result = PowScalar.apply(input, 2)
-    return _result if out is None else writewrite_out('square', 'square', _result, out)
+    return _result if out is None else write_out('square', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
@@ -585,5 +861,5 @@ def xlogy(input, other, *, out=None):
     result = where(input == 0, 0.0, input * log_other)
     if isinstance(other, Tensor) and other.dtype.is_floating_point:
         result = where(other.isnan(), math.nan, result)
-    return result if out is None else writewrite_out('xlogy', 'xlogy', result, out)
+    return result if out is None else write_out('xlogy', result, out)
 
