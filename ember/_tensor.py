@@ -197,11 +197,36 @@ class Tensor:
         return Size(self._data.shape)
 
     def size(self, dim: Optional[builtins.int] = None) -> Any:
+        """Returns the size of the tensor: an :class:`ember.Size` (a tuple subclass), or the size of dimension
+        ``dim`` as an int.
+
+        Args:
+            dim (int, optional): the dimension to retrieve the size of.
+
+        Example::
+
+            >>> t = ember.empty(3, 4, 5)
+            >>> t.size()
+            ember.Size([3, 4, 5])
+            >>> t.size(dim=1)
+            4
+            >>> t.size(-1)
+            5
+        """
         if dim is None:
             return Size(self._data.shape)
         return self._data.shape[_wrap_dim(dim, self._data.ndim)]
 
     def dim(self) -> builtins.int:
+        """Returns the number of dimensions of the tensor (also ``ndimension()`` and the ``ndim`` property).
+
+        Example::
+
+            >>> ember.zeros(2, 3).dim()
+            2
+            >>> ember.tensor(1.5).dim()
+            0
+        """
         return self._data.ndim
 
     ndimension = dim
@@ -211,6 +236,13 @@ class Tensor:
         return self._data.ndim
 
     def numel(self):
+        """Returns the total number of elements in the tensor (also ``nelement()`` and :func:`ember.numel`).
+
+        Example::
+
+            >>> ember.zeros(2, 3, 4).numel()
+            24
+        """
         return self._data.size
 
     nelement = numel
@@ -233,12 +265,35 @@ class Tensor:
         return _formats.is_in_format(self._data, memory_format)
 
     def is_floating_point(self):
+        """Returns ``True`` if the tensor's dtype is a floating-point type (``float64``, ``float32``, ``float16``
+        or ``bfloat16``).
+
+        Example::
+
+            >>> ember.tensor([1.]).is_floating_point(), ember.tensor([1]).is_floating_point()
+            (True, False)
+        """
         return self.dtype.is_floating_point
 
     def is_complex(self):
+        """Returns ``True`` if the tensor's dtype is a complex type (``complex64`` or ``complex128``).
+
+        Example::
+
+            >>> ember.tensor([1j]).is_complex(), ember.tensor([1.]).is_complex()
+            (True, False)
+        """
         return self.dtype.is_complex
 
     def is_signed(self):
+        """Returns ``True`` if the tensor's dtype can hold negative values (every dtype except ``uint8`` and
+        ``bool``).
+
+        Example::
+
+            >>> ember.tensor([1]).is_signed(), ember.tensor([1], dtype=ember.uint8).is_signed()
+            (True, False)
+        """
         return self.dtype.is_signed
 
     def _is_view(self) -> builtins.bool:
@@ -267,6 +322,20 @@ class Tensor:
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:
+        """Sets whether autograd records operations on this tensor, in place, and returns it. Only floating-point
+        and complex tensors can require gradients.
+
+        Args:
+            requires_grad (bool): whether autograd should record operations on this tensor. Default: ``True``.
+
+        Example::
+
+            >>> w = ember.zeros(2)
+            >>> w.requires_grad_()
+            tensor([0., 0.], requires_grad=True)
+            >>> w.requires_grad
+            True
+        """
         self.requires_grad = requires_grad
         return self
 
@@ -343,10 +412,56 @@ class Tensor:
 
     def backward(self, gradient: Optional[Tensor] = None, retain_graph: Optional[builtins.bool] = None,
                  create_graph: builtins.bool = False, inputs: Any = None) -> None:
+        """Computes the gradient of the current tensor with respect to the graph leaves.
+
+        The graph is differentiated using the chain rule. If the tensor is non-scalar (has more than one
+        element) and requires gradient, ``gradient`` must be given: a tensor of the same shape holding the
+        gradient of some scalar with respect to this tensor. Gradients are accumulated (added) into the
+        ``.grad`` of the leaves, so zero them before each step.
+
+        Args:
+            gradient (Tensor, optional): the gradient of the function being differentiated with respect to
+                ``self``; may be omitted for a scalar.
+            retain_graph (bool, optional): if ``False``, the graph's saved tensors are freed after this call, so
+                a second backward through it raises. Default: the value of ``create_graph``.
+            create_graph (bool, optional): if ``True``, the graph of the derivative is recorded, for
+                higher-order derivatives. Default: ``False``.
+            inputs (sequence of Tensor, optional): the tensors whose ``.grad`` receives gradients; by default
+                all leaves that took part.
+
+        Example::
+
+            >>> x = ember.tensor([1., 2., 3.], requires_grad=True)
+            >>> y = (x ** 2).sum()
+            >>> y.backward()
+            >>> x.grad
+            tensor([2., 4., 6.])
+            >>> (x * 2).backward(ember.tensor([1., 0., 1.]))
+            >>> x.grad
+            tensor([4., 4., 8.])
+        """
         from ember.autograd.engine import backward
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def register_hook(self, hook):
+        """Registers a backward hook: ``hook(grad)`` is called every time a gradient with respect to this tensor is
+        computed, and may return a new gradient to use in place of ``grad``.
+
+        Args:
+            hook (Callable): called as ``hook(grad) -> Tensor or None``; it should not modify its argument.
+
+        Returns:
+            A handle with a ``remove()`` method that removes the hook.
+
+        Example::
+
+            >>> v = ember.tensor([0., 0., 0.], requires_grad=True)
+            >>> h = v.register_hook(lambda grad: grad * 2)
+            >>> v.backward(ember.tensor([1., 2., 3.]))
+            >>> v.grad
+            tensor([2., 4., 6.])
+            >>> h.remove()
+        """
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self._grad_fn is not None:
@@ -354,6 +469,25 @@ class Tensor:
         return self._grad_accumulator()._register_tensor_hook(0, hook)
 
     def register_post_accumulate_grad_hook(self, hook):
+        """Registers a hook that runs on a leaf tensor after its gradient has been accumulated into ``.grad``:
+        ``hook(tensor)`` gets the tensor itself (read ``tensor.grad``) and returns nothing. Useful to apply an
+        optimizer step per parameter as soon as its gradient is ready.
+
+        Args:
+            hook (Callable): called as ``hook(tensor) -> None``.
+
+        Returns:
+            A handle with a ``remove()`` method that removes the hook.
+
+        Example::
+
+            >>> w = ember.tensor([1., 2.], requires_grad=True)
+            >>> seen = []
+            >>> h = w.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.tolist()))
+            >>> (w * 3).sum().backward()
+            >>> seen
+            [[3.0, 3.0]]
+        """
         if self._grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
         acc = self._grad_accumulator()
@@ -361,6 +495,18 @@ class Tensor:
         return acc.register_hook(lambda gi, go: hook(var))
 
     def retain_grad(self):
+        """Makes a non-leaf tensor keep its ``.grad`` after backward (by default only leaves do). Does nothing on a
+        leaf.
+
+        Example::
+
+            >>> x = ember.tensor([1., 2.], requires_grad=True)
+            >>> y = x * 3
+            >>> y.retain_grad()
+            >>> y.sum().backward()
+            >>> y.grad
+            tensor([1., 1.])
+        """
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self._grad_fn is None or self._retains_grad:
@@ -381,11 +527,35 @@ class Tensor:
         self._retains_grad = True
 
     def detach(self) -> Tensor:
+        """Returns a new tensor detached from the current graph: it shares this tensor's data, never requires
+        gradient, and in-place changes to either are seen by both.
+
+        Example::
+
+            >>> a = ember.tensor([1., 2.], requires_grad=True)
+            >>> b = a.detach()
+            >>> b.requires_grad
+            False
+            >>> b[0] = 5.
+            >>> a
+            tensor([5., 2.], requires_grad=True)
+        """
         t = Tensor._make(self._data, self._device)
         t._version_counter = self._version_counter  # detach() shares the version counter (so in-place is detected)
         return t
 
     def detach_(self):
+        """Detaches this tensor from the graph that created it, in place: it becomes a leaf that does not require
+        gradient. Views cannot be detached in place.
+
+        Example::
+
+            >>> y = ember.tensor([1., 2.], requires_grad=True) * 2
+            >>> y.detach_()
+            tensor([2., 4.])
+            >>> y.requires_grad, y.grad_fn
+            (False, None)
+        """
         if self._base is not None and self._grad_fn is not None:
             raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         self._grad_fn = None
@@ -405,14 +575,50 @@ class Tensor:
 
     # ---------------------------------------------------------------- conversion
     def item(self) -> Union[builtins.int, builtins.float, builtins.bool, builtins.complex]:
+        """Returns the value of a one-element tensor as a Python number (``int``, ``float``, ``bool`` or
+        ``complex``). Raises for tensors with zero or several elements.
+
+        Example::
+
+            >>> ember.tensor([[1.5]]).item()
+            1.5
+            >>> ember.tensor(7).item()
+            7
+        """
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
         return backend.to_numpy(self._data).reshape(()).item()
 
     def tolist(self) -> Any:
+        """Returns the tensor as a (nested) list of Python numbers; a 0-dimensional tensor gives a number, as
+        :meth:`item` does.
+
+        Example::
+
+            >>> ember.tensor([[1, 2], [3, 4]]).tolist()
+            [[1, 2], [3, 4]]
+            >>> ember.tensor([0.5, 1.25]).tolist()
+            [0.5, 1.25]
+        """
         return backend.to_numpy(self._data).tolist()
 
     def numpy(self, force: builtins.bool = False) -> np.ndarray:
+        """Returns the tensor as a NumPy ``ndarray`` sharing its memory: changes to one show in the other.
+
+        Raises for a tensor that requires grad (use ``detach()`` first) or that lives on a GPU (use ``cpu()``
+        first), unless ``force=True``, which returns a copy made after detaching and moving to the CPU.
+
+        Args:
+            force (bool): copy instead of raising when sharing is impossible. Default: ``False``.
+
+        Example::
+
+            >>> t = ember.tensor([1., 2.])
+            >>> a = t.numpy()
+            >>> a[0] = 10.
+            >>> t
+            tensor([10.,  2.])
+        """
         if self._requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                                "instead.")
@@ -426,6 +632,22 @@ class Tensor:
         return arr if dtype is None else arr.astype(dtype, copy=False)
 
     def type(self, dtype=None, non_blocking=False):
+        """Returns the type string of the tensor when ``dtype`` is not given (``'ember.FloatTensor'``), or a copy
+        cast to ``dtype``; a tensor that already has that type is returned as it is.
+
+        Args:
+            dtype (dtype or string, optional): the desired type, as a dtype or a type name such as
+                ``'ember.DoubleTensor'``.
+            non_blocking (bool): copy asynchronously between host and device when possible. Default: ``False``.
+
+        Example::
+
+            >>> t = ember.tensor([1.5, 2.])
+            >>> t.type()
+            'ember.FloatTensor'
+            >>> t.type(ember.int64)
+            tensor([1, 2])
+        """
         if dtype is None:
             name = self.dtype._legacy
             return f'ember.cuda.{name}' if self._device.type == 'cuda' else f'ember.{name}'
@@ -441,6 +663,18 @@ class Tensor:
         return to(self, *args, **kwargs)
 
     def cpu(self, memory_format: Any = _formats.preserve_format) -> Tensor:
+        """Returns a copy of this tensor in CPU memory; a tensor already on the CPU is returned as it is.
+
+        Args:
+            memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+                tensor. Default: ``ember.preserve_format``.
+
+        Example::
+
+            >>> t = ember.tensor([1, 2])
+            >>> t.cpu() is t
+            True
+        """
         return self.to('cpu', memory_format=memory_format)
 
     def cuda(self, device=None, non_blocking=False, memory_format=_formats.preserve_format):
@@ -448,42 +682,185 @@ class Tensor:
                        non_blocking=non_blocking, memory_format=memory_format)
 
     def float(self, memory_format=_formats.preserve_format):
+        """``self.float()`` is ``self.to(ember.float32)``. See :meth:`to`.
+
+        Args:
+            memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+                tensor. Default: ``ember.preserve_format``.
+
+        Example::
+
+            >>> ember.tensor([1, 2]).float()
+            tensor([1., 2.])
+        """
         return self.to(_d.float32, memory_format=memory_format)
 
     def double(self, memory_format=_formats.preserve_format):
+        """``self.double()`` is ``self.to(ember.float64)``. See :meth:`to`.
+
+        Args:
+            memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+                tensor. Default: ``ember.preserve_format``.
+
+        Example::
+
+            >>> ember.tensor([1, 2]).double()
+            tensor([1., 2.], dtype=ember.float64)
+        """
         return self.to(_d.float64, memory_format=memory_format)
 
     def half(self, memory_format=_formats.preserve_format):
+        """``self.half()`` is ``self.to(ember.float16)``. See :meth:`to`.
+
+        Args:
+            memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+                tensor. Default: ``ember.preserve_format``.
+
+        Example::
+
+            >>> ember.tensor([1.1, 2.]).half()
+            tensor([1.0996, 2.0000], dtype=ember.float16)
+        """
         return self.to(_d.float16, memory_format=memory_format)
 
     def bfloat16(self, memory_format=_formats.preserve_format):
+        """``self.bfloat16()`` is ``self.to(ember.bfloat16)``. See :meth:`to`.
+
+        Args:
+            memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+                tensor. Default: ``ember.preserve_format``.
+
+        Example::
+
+            >>> ember.tensor([1.1, 2.]).bfloat16()
+            tensor([1.1016, 2.0000], dtype=ember.bfloat16)
+        """
         return self.to(_d.bfloat16, memory_format=memory_format)
 
     def cfloat(self, memory_format=_formats.preserve_format):
+        """``self.cfloat()`` is ``self.to(ember.complex64)``. See :meth:`to`.
+
+        Args:
+            memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+                tensor. Default: ``ember.preserve_format``.
+
+        Example::
+
+            >>> ember.tensor([1., 2.]).cfloat()
+            tensor([1.+0.j, 2.+0.j])
+        """
         return self.to(_d.complex64, memory_format=memory_format)
 
     def cdouble(self, memory_format=_formats.preserve_format):
+        """``self.cdouble()`` is ``self.to(ember.complex128)``. See :meth:`to`.
+
+        Args:
+            memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+                tensor. Default: ``ember.preserve_format``.
+
+        Example::
+
+            >>> ember.tensor([1., 2.]).cdouble().dtype
+            ember.complex128
+        """
         return self.to(_d.complex128, memory_format=memory_format)
 
     def long(self, memory_format=_formats.preserve_format):
+        """``self.long()`` is ``self.to(ember.int64)``. See :meth:`to`.
+
+        Args:
+            memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+                tensor. Default: ``ember.preserve_format``.
+
+        Example::
+
+            >>> ember.tensor([1.7, -2.7]).long()
+            tensor([ 1, -2])
+        """
         return self.to(_d.int64, memory_format=memory_format)
 
     def int(self, memory_format=_formats.preserve_format):
+        """``self.int()`` is ``self.to(ember.int32)``. See :meth:`to`.
+
+        Args:
+            memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+                tensor. Default: ``ember.preserve_format``.
+
+        Example::
+
+            >>> ember.tensor([1.7, -2.7]).int()
+            tensor([ 1, -2], dtype=ember.int32)
+        """
         return self.to(_d.int32, memory_format=memory_format)
 
     def short(self, memory_format=_formats.preserve_format):
+        """``self.short()`` is ``self.to(ember.int16)``. See :meth:`to`.
+
+        Args:
+            memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+                tensor. Default: ``ember.preserve_format``.
+
+        Example::
+
+            >>> ember.tensor([1.7, -2.7]).short()
+            tensor([ 1, -2], dtype=ember.int16)
+        """
         return self.to(_d.int16, memory_format=memory_format)
 
     def char(self, memory_format=_formats.preserve_format):
+        """``self.char()`` is ``self.to(ember.int8)``. See :meth:`to`.
+
+        Args:
+            memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+                tensor. Default: ``ember.preserve_format``.
+
+        Example::
+
+            >>> ember.tensor([1.7, -2.7]).char()
+            tensor([ 1, -2], dtype=ember.int8)
+        """
         return self.to(_d.int8, memory_format=memory_format)
 
     def byte(self, memory_format=_formats.preserve_format):
+        """``self.byte()`` is ``self.to(ember.uint8)``. See :meth:`to`.
+
+        Args:
+            memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+                tensor. Default: ``ember.preserve_format``.
+
+        Example::
+
+            >>> ember.tensor([1.7, 200.]).byte()
+            tensor([  1, 200], dtype=ember.uint8)
+        """
         return self.to(_d.uint8, memory_format=memory_format)
 
     def bool(self, memory_format=_formats.preserve_format):
+        """``self.bool()`` is ``self.to(ember.bool)``. See :meth:`to`.
+
+        Args:
+            memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+                tensor. Default: ``ember.preserve_format``.
+
+        Example::
+
+            >>> ember.tensor([0., 0.5, -2.]).bool()
+            tensor([False,  True,  True])
+        """
         return self.to(_d.bool_, memory_format=memory_format)
 
     def type_as(self, other):
+        """Returns this tensor cast to the type of ``other`` (unchanged if it already has it):
+        ``self.type(other.type())``.
+
+        Args:
+            other (Tensor): the tensor whose type is used.
+
+        Example::
+
+            >>> ember.tensor([1.7, -2.2]).type_as(ember.tensor([1]))
+            tensor([ 1, -2])
+        """
         return self.to(other.dtype)
 
     def __len__(self):
