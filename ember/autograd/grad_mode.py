@@ -15,10 +15,33 @@ _state = _State()
 
 
 def is_grad_enabled():
+    """Returns ``True`` if gradient recording is currently enabled (it is, unless inside :class:`ember.no_grad`,
+    :class:`ember.inference_mode` or ``set_grad_enabled(False)``).
+
+    Example::
+
+        >>> ember.is_grad_enabled()
+        True
+        >>> with ember.no_grad():
+        ...     print(ember.is_grad_enabled())
+        ...
+        False
+    """
     return _state.enabled
 
 
 def is_inference_mode_enabled():
+    """Returns ``True`` if inference mode is currently enabled (inside :class:`ember.inference_mode`).
+
+    Example::
+
+        >>> with ember.inference_mode():
+        ...     print(ember.is_inference_mode_enabled())
+        ...
+        True
+        >>> ember.is_inference_mode_enabled()
+        False
+    """
     return _state.inference
 
 
@@ -77,12 +100,44 @@ class no_grad(_GradModeBase):
 
 
 class enable_grad(no_grad):
+    """Context manager (and decorator) that enables gradient recording, for example inside a :class:`ember.no_grad`
+    block. It affects only the current thread.
+
+    Example::
+
+        >>> x = ember.tensor([1.], requires_grad=True)
+        >>> with ember.no_grad():
+        ...     with ember.enable_grad():
+        ...         y = x * 2
+        ...
+        >>> y.requires_grad
+        True
+    """
     def __enter__(self):
         self._prev = _state.enabled
         _state.enabled = True
 
 
 class set_grad_enabled(_GradModeBase):
+    """Context manager (and function) that turns gradient recording on or off according to ``mode``. Called as a
+    function it sets the mode for the current thread until changed again.
+
+    Args:
+        mode (bool): whether to enable gradient recording.
+
+    Example::
+
+        >>> x = ember.tensor([1.], requires_grad=True)
+        >>> with ember.set_grad_enabled(False):
+        ...     y = x * 2
+        ...
+        >>> y.requires_grad
+        False
+        >>> _ = ember.set_grad_enabled(False)
+        >>> (x * 2).requires_grad
+        False
+        >>> _ = ember.set_grad_enabled(True)
+    """
     def __init__(self, mode):
         self._mode = bool(mode)
         # set_grad_enabled(False) used as a plain call takes effect at once
@@ -100,6 +155,24 @@ class set_grad_enabled(_GradModeBase):
 
 
 class inference_mode(_GradModeBase):
+    """Context manager (and decorator) for code that will never be differentiated: gradient recording
+    is off inside, as with :class:`ember.no_grad`.
+
+    PyTorch also marks the tensors created inside as inference tensors, which cannot later be saved
+    for backward; ember does not mark them (``Tensor.is_inference()`` stays ``False``), so code that
+    works in PyTorch works here too.
+
+    Args:
+        mode (bool): whether to enable inference mode. Default: ``True``.
+
+    Example::
+
+        >>> x = ember.ones(1, 2, 3, requires_grad=True)
+        >>> with ember.inference_mode():
+        ...     y = x * x
+        >>> y.requires_grad
+        False
+    """
     def __init__(self, mode=True):
         self._mode = mode
 

@@ -558,6 +558,35 @@ def _check_scatter(name, input, dim, index, src):
 
 @op('ember', 'Tensor', inplace=True)
 def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
+    """Out-of-place :meth:`Tensor.scatter_`: a copy of ``input`` where, along ``dim``, the values of ``src`` (or
+    the number ``value``) are written at the positions ``index``. For a 2-D tensor and ``dim=0``:
+    ``out[index[i][j]][j] = src[i][j]``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the axis along which to index.
+        index (LongTensor): the indices of elements to scatter; it may be smaller than ``src`` but has as many
+            dimensions.
+        src (Tensor, optional): the source elements to scatter.
+
+    Keyword args:
+        value (Scalar, optional): the value to scatter instead of ``src``.
+        reduce (str, optional): ``'add'`` or ``'multiply'`` to combine with the existing values instead of
+            replacing them.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> src = ember.arange(1, 11).reshape((2, 5))
+        >>> index = ember.tensor([[0, 1, 2, 0]])
+        >>> ember.zeros(3, 5, dtype=src.dtype).scatter(0, index, src)
+        tensor([[1, 0, 0, 4, 0],
+                [0, 2, 0, 0, 0],
+                [0, 0, 3, 0, 0]])
+        >>> ember.full((2, 4), 2.).scatter(1, ember.tensor([[2], [3]]), 1.23, reduce='multiply')
+        tensor([[2.0000, 2.0000, 2.4600, 2.0000],
+                [2.0000, 2.0000, 2.0000, 2.4600]])
+    """
     if src is None:
         src = value
     dim = _check_scatter('scatter', input, dim, index, src)
@@ -598,6 +627,29 @@ class IndexSelect(Primitive):
 
 @op('ember', 'Tensor')
 def index_select(input, dim, index, *, out=None):
+    """Returns a new tensor of the entries of ``input`` along ``dim`` at the positions in ``index`` (a copy, unlike
+    basic slicing).
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the dimension in which we index.
+        index (IntTensor or LongTensor): the 1-D tensor of indices to select.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> x = ember.tensor([[1., 2., 3.], [4., 5., 6.], [7., 8., 9.]])
+        >>> indices = ember.tensor([0, 2])
+        >>> ember.index_select(x, 0, indices)
+        tensor([[1., 2., 3.],
+                [7., 8., 9.]])
+        >>> ember.index_select(x, 1, indices)
+        tensor([[1., 3.],
+                [4., 6.],
+                [7., 9.]])
+    """
     if index.dtype.name not in ('int32', 'int64'):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     _result = IndexSelect.apply(input, wrap_dim(dim, input.ndim), index.reshape(-1) if index.ndim == 0 else index)
@@ -630,6 +682,36 @@ class IndexAdd(Primitive):
 
 @op('ember', 'Tensor', inplace=True)
 def index_add(input, dim, index, source, *, alpha=1, out=None):
+    """Out-of-place :meth:`Tensor.index_add_`: a copy of ``input`` where ``alpha * source`` is added at the
+    positions ``index`` along ``dim``; repeated indices accumulate.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): dimension along which to index.
+        index (Tensor): indices of ``source`` to select from, a 1-D int64 or int32 tensor.
+        source (Tensor): the tensor containing values to add.
+
+    Keyword args:
+        alpha (Number): the scalar multiplier for ``source``. Default: ``1``.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> x = ember.ones(5, 3)
+        >>> t = ember.tensor([[1., 2., 3.], [4., 5., 6.], [7., 8., 9.]])
+        >>> ember.index_add(x, 0, ember.tensor([0, 4, 2]), t)
+        tensor([[ 2.,  3.,  4.],
+                [ 1.,  1.,  1.],
+                [ 8.,  9., 10.],
+                [ 1.,  1.,  1.],
+                [ 5.,  6.,  7.]])
+        >>> ember.index_add(x, 0, ember.tensor([0, 0, 2]), t, alpha=-1)
+        tensor([[-4., -6., -8.],
+                [ 1.,  1.,  1.],
+                [-6., -7., -8.],
+                [ 1.,  1.,  1.],
+                [ 1.,  1.,  1.]])
+    """
     dim = wrap_dim(dim, input.ndim)
     if index.dtype.name not in ('int32', 'int64'):
         raise RuntimeError(f"index_add_(): Expected dtype int32/int64 for index but got: {_name(index.dtype)}")
@@ -651,6 +733,23 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
 
 @op('ember', 'Tensor', inplace=True)
 def index_fill(input, dim, index, value):
+    """Out-of-place :meth:`Tensor.index_fill_`: a copy of ``input`` with the positions ``index`` along ``dim`` set
+    to ``value``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): dimension along which to index.
+        index (LongTensor): indices of ``input`` to fill in.
+        value (float or 0-D Tensor): the value to fill with.
+
+    Example::
+
+        >>> x = ember.tensor([[1., 2., 3.], [4., 5., 6.], [7., 8., 9.]])
+        >>> x.index_fill(1, ember.tensor([0, 2]), -1)
+        tensor([[-1.,  2., -1.],
+                [-1.,  5., -1.],
+                [-1.,  8., -1.]])
+    """
     dim = wrap_dim(dim, input.ndim)
     if index.dtype is not int64:
         raise IndexError("index_fill_(): Expected dtype int64 for index.")
@@ -660,6 +759,22 @@ def index_fill(input, dim, index, value):
 
 @op('ember', 'Tensor')
 def take(input, index, *, out=None):
+    """Returns a new tensor of the elements of ``input`` at the given flat indices: ``input`` is treated as if it
+    were viewed as a 1-D tensor, and the result has the shape of ``index``.
+
+    Args:
+        input (Tensor): the input tensor.
+        index (LongTensor): the indices into the flattened tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> src = ember.tensor([[4, 3, 5], [6, 7, 8]])
+        >>> ember.take(src, ember.tensor([0, 2, 5]))
+        tensor([4, 5, 8])
+    """
     if index.dtype is not int64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {_name(index.dtype)}")
     n = input.numel()
@@ -674,6 +789,29 @@ def take(input, index, *, out=None):
 
 @op('ember', 'Tensor')
 def take_along_dim(input, indices, dim=None, *, out=None):
+    """Selects values from ``input`` at the 1-D ``indices`` along ``dim`` (without ``dim``, from the flattened
+    input). Functions returning indices along a dimension, like :func:`ember.argmax` and :func:`ember.argsort`,
+    are made for it.
+
+    Args:
+        input (Tensor): the input tensor.
+        indices (LongTensor): the indices into ``input``, broadcast against it.
+        dim (int, optional): dimension to select along. Default: the flattened input.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> t = ember.tensor([[10, 30, 20], [60, 40, 50]])
+        >>> max_idx = ember.argmax(t)
+        >>> ember.take_along_dim(t, max_idx)
+        tensor([60])
+        >>> sorted_idx = ember.argsort(t, dim=1)
+        >>> ember.take_along_dim(t, sorted_idx, dim=1)
+        tensor([[10, 20, 30],
+                [40, 50, 60]])
+    """
     if dim is None:
         _result = input.reshape(-1)[indices.reshape(-1)]
         return _result if out is None else write_out('take_along_dim', _result, out)
@@ -733,6 +871,22 @@ class MaskedFill(Primitive):
 
 @op('ember', 'Tensor')
 def masked_select(input, mask, *, out=None):
+    """Returns a new 1-D tensor of the elements of ``input`` where the boolean ``mask`` is ``True``. ``mask`` and
+    ``input`` broadcast against each other.
+
+    Args:
+        input (Tensor): the input tensor.
+        mask (BoolTensor): the tensor containing the binary mask to index with.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> x = ember.tensor([[0.5, -1.0, 2.0], [3.0, -0.5, 1.0]])
+        >>> ember.masked_select(x, x.ge(0.5))
+        tensor([0.5000, 2.0000, 3.0000, 1.0000])
+    """
     from ember.ops.shape import broadcast_tensors
     if mask.dtype is not bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
@@ -743,6 +897,23 @@ def masked_select(input, mask, *, out=None):
 
 @op('ember', 'Tensor', inplace=True)
 def masked_scatter(input, mask, source):
+    """Out-of-place :meth:`Tensor.masked_scatter_`: a copy of ``input`` where the positions in which ``mask`` is
+    ``True`` take consecutive values of ``source``.
+
+    Args:
+        input (Tensor): the input tensor.
+        mask (BoolTensor): the boolean mask, broadcastable to ``input``.
+        source (Tensor): the tensor to copy from; it needs at least as many elements as ``mask`` has ``True``
+            values.
+
+    Example::
+
+        >>> self = ember.tensor([0, 0, 0, 0, 0])
+        >>> mask = ember.tensor([0, 0, 0, 1, 1]).bool()
+        >>> source = ember.tensor([[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]])
+        >>> self.masked_scatter(mask, source)
+        tensor([0, 0, 0, 0, 1])
+    """
     from ember.ops.shape import broadcast_tensors
     x, m = broadcast_tensors(input, mask)
     n = int(m.sum().item())
@@ -751,6 +922,32 @@ def masked_scatter(input, mask, source):
 
 @op('ember', 'Tensor')
 def nonzero(input, *, as_tuple=False, out=None):
+    """Returns the indices of the nonzero elements of ``input``.
+
+    By default, a 2-D tensor ``N x input.ndim`` with one row of indices per nonzero element. With
+    ``as_tuple=True``, a tuple of ``input.ndim`` 1-D tensors, one per dimension, usable for indexing:
+    ``x[x.nonzero(as_tuple=True)]`` gives the nonzero values.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        as_tuple (bool, optional): return a tuple of 1-D index tensors. Default: ``False``.
+        out (LongTensor, optional): the output tensor of indices.
+
+    Example::
+
+        >>> ember.nonzero(ember.tensor([1, 1, 1, 0, 1]))
+        tensor([[0],
+                [1],
+                [2],
+                [4]])
+        >>> ember.nonzero(ember.tensor([[0.6, 0.0], [0.0, 0.4]]))
+        tensor([[0, 0],
+                [1, 1]])
+        >>> ember.nonzero(ember.tensor([[0.6, 0.0], [0.0, 0.4]]), as_tuple=True)
+        (tensor([0, 1]), tensor([0, 1]))
+    """
     xp = input._xp
     idx = xp.nonzero(input._data)
     if as_tuple:
@@ -767,11 +964,42 @@ def nonzero(input, *, as_tuple=False, out=None):
 
 @op('ember', 'Tensor')
 def argwhere(input):
+    """Returns a 2-D tensor with the index of each nonzero element of ``input``, one row per element (``N x
+    input.ndim``), in row-major order. The same as ``ember.nonzero(input)``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example::
+
+        >>> ember.argwhere(ember.tensor([1, 0, 1]))
+        tensor([[0],
+                [2]])
+        >>> ember.argwhere(ember.tensor([[1, 0, 1], [0, 1, 1]]))
+        tensor([[0, 0],
+                [0, 2],
+                [1, 1],
+                [1, 2]])
+    """
     return nonzero(input)
 
 
 @op('ember', 'Tensor')
 def count_nonzero(input, dim=None):
+    """Counts the nonzero values of ``input`` (along ``dim`` when given).
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or tuple of ints, optional): the dimension(s) to count along. Default: all of them.
+
+    Example::
+
+        >>> x = ember.tensor([[0, 1, 7], [2, 0, 0]])
+        >>> ember.count_nonzero(x)
+        tensor(3)
+        >>> ember.count_nonzero(x, dim=0)
+        tensor([1, 1, 1])
+    """
     xp = input._xp
     r = xp.count_nonzero(input._data, axis=dim)
     return Tensor._make(xp.asarray(r, dtype=np.int64), input._device)

@@ -33,11 +33,27 @@ def manual_seed(seed):
 
 @op('ember')
 def seed():
+    """Seeds the default generator with a non-deterministic random number and returns it (a 64-bit integer).
+
+    Example::
+
+        >>> s = ember.seed()
+        >>> ember.initial_seed() == s
+        True
+    """
     return default_generator.seed()
 
 
 @op('ember')
 def initial_seed():
+    """Returns the seed the default generator was last seeded with, as a Python int.
+
+    Example::
+
+        >>> _ = ember.manual_seed(42)
+        >>> ember.initial_seed()
+        42
+    """
     return default_generator.initial_seed()
 
 
@@ -49,6 +65,20 @@ def get_rng_state():
 
 @op('ember')
 def set_rng_state(new_state):
+    """Restores the state of the default CPU generator from a ``uint8`` tensor returned by
+    :func:`ember.get_rng_state` (PyTorch's state format, so a state saved by PyTorch restores here too).
+
+    Args:
+        new_state (ByteTensor): the desired state.
+
+    Example::
+
+        >>> state = ember.get_rng_state()
+        >>> a = ember.rand(2)
+        >>> ember.set_rng_state(state)
+        >>> ember.equal(ember.rand(2), a)
+        True
+    """
     default_generator.set_state(new_state)
 
 
@@ -99,6 +129,36 @@ def _normal_values(gen, n, mean, std, np_dtype, contiguous=True):
 @op('ember')
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False, **kwargs) -> Tensor:
+    """Returns a tensor filled with random numbers from a uniform distribution on the interval ``[0, 1)``, with the
+    shape given by ``size``. After the same seed the numbers are the ones PyTorch draws on the CPU.
+
+    Args:
+        size (int...): a sequence of integers defining the shape of the output tensor; a variable number of
+            arguments or a collection like a list or tuple.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+        dtype (:class:`ember.dtype`, optional): the desired data type of the returned tensor. Default: the
+            global default (see :func:`ember.set_default_dtype`).
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: the
+            current default device.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory (CPU tensors only). Default:
+            ``False``.
+        generator (:class:`ember.Generator`, optional): a pseudorandom number generator for sampling.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.rand(4)
+        tensor([0.4963, 0.7682, 0.0885, 0.1320])
+        >>> ember.rand(2, 3)
+        tensor([[0.3074, 0.6341, 0.4901],
+                [0.8964, 0.4556, 0.6323]])
+    """
     _formats.check_layout('rand', layout)
     _check_pin_memory('rand', pin_memory, device)
     shape = size_arg('rand', size, kwargs.pop('size', None))
@@ -110,6 +170,36 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
 @op('ember')
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, **kwargs) -> Tensor:
+    """Returns a tensor filled with random numbers from the standard normal distribution (mean 0, variance 1), with
+    the shape given by ``size``. After the same seed the numbers are the ones PyTorch draws on the CPU.
+
+    Args:
+        size (int...): a sequence of integers defining the shape of the output tensor; a variable number of
+            arguments or a collection like a list or tuple.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+        dtype (:class:`ember.dtype`, optional): the desired data type of the returned tensor. Default: the
+            global default (see :func:`ember.set_default_dtype`).
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: the
+            current default device.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory (CPU tensors only). Default:
+            ``False``.
+        generator (:class:`ember.Generator`, optional): a pseudorandom number generator for sampling.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.randn(4)
+        tensor([ 1.5410, -0.2934, -2.1788,  0.5684])
+        >>> ember.randn(2, 3)
+        tensor([[-1.0845, -1.3986,  0.4033],
+                [ 0.8380, -0.7193, -0.4033]])
+    """
     _formats.check_layout('randn', layout)
     _check_pin_memory('randn', pin_memory, device)
     shape = size_arg('randn', size, kwargs.pop('size', None))
@@ -130,6 +220,34 @@ def _like_format(name, result, like, memory_format):
 @op('ember')
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None, pin_memory=False):
+    """Returns a tensor with the same size as ``input`` filled with random numbers from a uniform distribution on
+    ``[0, 1)``: ``ember.rand(input.size(), dtype=input.dtype, layout=input.layout, device=input.device)``.
+
+    Args:
+        input (Tensor): the size of ``input`` determines the size of the output tensor.
+
+    Keyword args:
+        dtype (:class:`ember.dtype`, optional): the desired data type of the returned tensor. Default: the
+            global default (see :func:`ember.set_default_dtype`).
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: the
+            current default device.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+            tensor. Default: ``ember.preserve_format``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory (CPU tensors only). Default:
+            ``False``.
+        generator (:class:`ember.Generator`, optional): a pseudorandom number generator for sampling.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.rand_like(ember.zeros(2, 2))
+        tensor([[0.4963, 0.7682],
+                [0.0885, 0.1320]])
+    """
     _formats.check_layout('rand_like', layout)
     return _like_format('rand_like', rand(*input.shape, generator=generator, dtype=dtype or input.dtype,
                              device=device or input.device, requires_grad=requires_grad, pin_memory=pin_memory), input, memory_format)
@@ -138,6 +256,33 @@ def rand_like(input, *, generator=None, dtype=None, layout=None, device=None, re
 @op('ember')
 def randn_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None, pin_memory=False):
+    """Returns a tensor with the same size as ``input`` filled with random numbers from the standard normal
+    distribution: ``ember.randn(input.size(), dtype=input.dtype, layout=input.layout, device=input.device)``.
+
+    Args:
+        input (Tensor): the size of ``input`` determines the size of the output tensor.
+
+    Keyword args:
+        dtype (:class:`ember.dtype`, optional): the desired data type of the returned tensor. Default: the
+            global default (see :func:`ember.set_default_dtype`).
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: the
+            current default device.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+            tensor. Default: ``ember.preserve_format``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory (CPU tensors only). Default:
+            ``False``.
+        generator (:class:`ember.Generator`, optional): a pseudorandom number generator for sampling.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.randn_like(ember.zeros(3, dtype=ember.float64))
+        tensor([ 1.5410, -0.2934, -2.1788], dtype=ember.float64)
+    """
     _formats.check_layout('randn_like', layout)
     return _like_format('randn_like', randn(*input.shape, generator=generator, dtype=dtype or input.dtype,
                               device=device or input.device, requires_grad=requires_grad, pin_memory=pin_memory), input, memory_format)
@@ -179,6 +324,40 @@ def _check_int_bounds(low, high, dt):
 @op('ember')
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
             requires_grad=False, pin_memory=False):
+    """Returns a tensor filled with random integers drawn uniformly from ``[low, high)``, with the shape ``size``.
+    The dtype is ``int64`` unless ``dtype`` says otherwise.
+
+    Args:
+        low (int, optional): lowest integer to be drawn from the distribution. Default: ``0``.
+        high (int): one above the highest integer to be drawn from the distribution.
+        size (tuple): a tuple defining the shape of the output tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+        dtype (:class:`ember.dtype`, optional): the desired data type of the returned tensor. Default: the
+            global default (see :func:`ember.set_default_dtype`).
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: the
+            current default device.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory (CPU tensors only). Default:
+            ``False``.
+        generator (:class:`ember.Generator`, optional): a pseudorandom number generator for sampling.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.randint(3, 5, (3,))
+        tensor([3, 4, 4])
+        >>> ember.randint(10, (2, 2))
+        tensor([[0, 3],
+                [9, 7]])
+        >>> ember.randint(3, 10, (2, 2))
+        tensor([[6, 7],
+                [8, 5]])
+    """
     _formats.check_layout('randint', layout)
     _check_pin_memory('randint', pin_memory, device)
     if size is None:  # randint(high, size)
@@ -197,6 +376,33 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
 @op('ember')
 def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None, device=None,
                  requires_grad=False, memory_format=None, pin_memory=False):
+    """Returns a tensor with the same shape as ``input`` filled with random integers drawn uniformly from ``[low,
+    high)``.
+
+    Args:
+        input (Tensor): the size of ``input`` determines the size of the output tensor.
+        low (int, optional): lowest integer to be drawn from the distribution. Default: ``0``.
+        high (int): one above the highest integer to be drawn from the distribution.
+
+    Keyword args:
+        dtype (:class:`ember.dtype`, optional): the desired data type of the returned tensor. Default: the
+            global default (see :func:`ember.set_default_dtype`).
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: the
+            current default device.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+            tensor. Default: ``ember.preserve_format``.
+        generator (:class:`ember.Generator`, optional): a pseudorandom number generator for sampling.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.randint_like(ember.zeros(4), 10)
+        tensor([4., 9., 3., 0.])
+    """
     _formats.check_layout('randint_like', layout)
     if high is None:
         low, high = 0, low
@@ -212,6 +418,31 @@ _RANDPERM_SMALL = (1 << 32) // 20     # PyTorch changes algorithm at 2**32 / 20
 @op('ember')
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
              pin_memory=False):
+    """Returns a random permutation of the integers from ``0`` to ``n - 1``.
+
+    Args:
+        n (int): the upper bound (exclusive).
+
+    Keyword args:
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: the
+            current default device.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory (CPU tensors only). Default:
+            ``False``.
+        generator (:class:`ember.Generator`, optional): a pseudorandom number generator for sampling.
+        out (Tensor, optional): the output tensor.
+        dtype (:class:`ember.dtype`, optional): the desired data type of the returned tensor. Default:
+            ``ember.int64``.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.randperm(4)
+        tensor([0, 1, 3, 2])
+    """
     _formats.check_layout('randperm', layout)
     _check_pin_memory('randperm', pin_memory, device)
     if n < 0:
@@ -387,6 +618,22 @@ def uniform_(t, a=0.0, b=1.0, *, generator=None):
 
 
 def normal_(t, mean=0.0, std=1.0, *, generator=None):
+    """Fills the tensor in place with numbers drawn from the normal distribution with mean ``mean`` and standard
+    deviation ``std``, and returns it.
+
+    Args:
+        mean (float): the mean. Default: ``0``.
+        std (float): the standard deviation. Default: ``1``.
+
+    Keyword args:
+        generator (:class:`ember.Generator`, optional): a pseudorandom number generator for sampling.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.empty(3).normal_(mean=2.0, std=0.5)
+        tensor([2.7705, 1.8533, 0.9106])
+    """
     _require_float(t, 'normal_kernel_cpu')
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
@@ -395,6 +642,21 @@ def normal_(t, mean=0.0, std=1.0, *, generator=None):
 
 
 def bernoulli_(t, p=0.5, *, generator=None):
+    """Fills the tensor in place with 0s and 1s drawn from a Bernoulli distribution with probability ``p`` of a 1,
+    and returns it. ``p`` may be a number or a tensor of probabilities broadcastable to the tensor.
+
+    Args:
+        p (float or Tensor): the probability of drawing 1. Default: ``0.5``.
+
+    Keyword args:
+        generator (:class:`ember.Generator`, optional): a pseudorandom number generator for sampling.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.empty(6).bernoulli_(0.3)
+        tensor([0., 0., 0., 0., 0., 0.])
+    """
     gen = _gen(generator)
     if isinstance(p, Tensor):
         probs = backend.to_numpy(p._data)
@@ -462,6 +724,21 @@ def _require_continuous(t, distribution, type_name):
 
 
 def exponential_(t, lambd=1.0, *, generator=None):
+    """Fills the tensor in place with numbers drawn from the exponential distribution of rate ``lambd`` (density
+    ``lambd * exp(-lambd * x)``), and returns it.
+
+    Args:
+        lambd (float): the rate. Default: ``1``.
+
+    Keyword args:
+        generator (:class:`ember.Generator`, optional): a pseudorandom number generator for sampling.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.empty(3).exponential_(2.0)
+        tensor([1.7542, 0.6152, 0.3075])
+    """
     _require_continuous(t, 'Exponential', _nm(t.dtype))
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
@@ -470,6 +747,21 @@ def exponential_(t, lambd=1.0, *, generator=None):
 
 
 def geometric_(t, p, *, generator=None):
+    """Fills the tensor in place with numbers drawn from the geometric distribution: the number of Bernoulli trials
+    of success probability ``p`` up to and including the first success (values 1, 2, ...), and returns it.
+
+    Args:
+        p (float): the probability of success of each trial.
+
+    Keyword args:
+        generator (:class:`ember.Generator`, optional): a pseudorandom number generator for sampling.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.empty(5).geometric_(0.5)
+        tensor([1., 1., 2., 1., 1.])
+    """
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
     gen = _gen(generator)
@@ -477,6 +769,22 @@ def geometric_(t, p, *, generator=None):
 
 
 def log_normal_(t, mean=1.0, std=2.0, *, generator=None):
+    """Fills the tensor in place with numbers drawn from the log-normal distribution: ``exp(X)`` for ``X`` normal
+    with mean ``mean`` and standard deviation ``std``; returns it.
+
+    Args:
+        mean (float): the mean of the underlying normal distribution. Default: ``1``.
+        std (float): the standard deviation of the underlying normal distribution. Default: ``2``.
+
+    Keyword args:
+        generator (:class:`ember.Generator`, optional): a pseudorandom number generator for sampling.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.empty(3).log_normal_(0.0, 0.25)
+        tensor([1.4700, 0.9293, 0.5800])
+    """
     _require_float(t, 'log_normal_cpu')
     if not std > 0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std:g}")
@@ -489,6 +797,22 @@ _CPP_TYPE_NAMES = {'bool': 'bool', 'uint8': 'unsigned char', 'int8': 'signed cha
 
 
 def cauchy_(t, median=0.0, sigma=1.0, *, generator=None):
+    """Fills the tensor in place with numbers drawn from the Cauchy distribution with location ``median`` and scale
+    ``sigma`` (density ``1 / (pi * sigma * (1 + ((x - median) / sigma)**2))``), and returns it.
+
+    Args:
+        median (float): the location. Default: ``0``.
+        sigma (float): the scale. Default: ``1``.
+
+    Keyword args:
+        generator (:class:`ember.Generator`, optional): a pseudorandom number generator for sampling.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.empty(3).cauchy_()
+        tensor([10.5977,  0.7648, -0.1283])
+    """
     _require_continuous(t, 'Cauchy', _CPP_TYPE_NAMES.get(t.dtype.name))
     if not sigma > 0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma:g}")
