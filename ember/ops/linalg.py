@@ -110,6 +110,23 @@ class Dot(Primitive):
 
 @op('ember', 'Tensor')
 def dot(input, tensor, *, out=None):
+    """Computes the dot product of two 1-D tensors with the same number of elements. Unlike NumPy's ``dot``, it
+    does not accept matrices.
+
+    Args:
+        input (Tensor): first tensor in the dot product, 1-D.
+        tensor (Tensor): second tensor in the dot product, 1-D.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.dot(ember.tensor([2, 3]), ember.tensor([2, 1]))
+        tensor(7)
+        >>> ember.dot(ember.tensor([0.5, 1.5]), ember.tensor([2., -1.]))
+        tensor(-0.5000)
+    """
     other = tensor
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
@@ -258,6 +275,25 @@ def outer(input, vec2, *, out=None):
 
 @op('ember', 'Tensor')
 def inner(input, other, *, out=None):
+    """Computes the dot product of 1-D tensors; for higher dimensions, sums the products of elements over the last
+    dimension of both (result shape ``input.shape[:-1] + other.shape[:-1]``).
+
+    Args:
+        input (Tensor): first input tensor.
+        other (Tensor): second input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.inner(ember.tensor([1, 2, 3]), ember.tensor([0, 2, 1]))
+        tensor(7)
+        >>> a = ember.arange(6.).view(2, 3)
+        >>> ember.inner(a, ember.ones(4, 3))
+        tensor([[ 3.,  3.,  3.,  3.],
+                [12., 12., 12., 12.]])
+    """
     if input.ndim == 0 or other.ndim == 0:
         _result = input * other
         return _result if out is None else write_out('inner', _result, out)
@@ -287,6 +323,28 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    """Computes ``beta * input + alpha * (mat @ vec)``: a matrix-vector product added to ``input``.
+
+    Args:
+        input (Tensor): vector to be added, broadcastable to ``(n,)``.
+        mat (Tensor): matrix to be multiplied, ``(n, m)``.
+        vec (Tensor): vector to be multiplied, ``(m,)``.
+
+    Keyword args:
+        beta (Number, optional): multiplier for ``input``. Default: ``1``.
+        alpha (Number, optional): multiplier for ``mat @ vec``. Default: ``1``.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> M = ember.tensor([1., 2.])
+        >>> mat = ember.tensor([[1., 0., 2.], [0., 1., 1.]])
+        >>> vec = ember.tensor([1., 2., 3.])
+        >>> ember.addmv(M, mat, vec)
+        tensor([8., 7.])
+        >>> ember.addmv(M, mat, vec, beta=0, alpha=-1)
+        tensor([-7., -5.])
+    """
     prod = mv(mat, vec)
     _check_bias(input, tuple(prod.shape))
     _result = (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
@@ -303,6 +361,31 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
 
 @op('ember', 'Tensor', inplace=True)
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    """Adds to ``input`` the sum of the batched matrix products ``batch1[i] @ batch2[i]``: ``beta * input + alpha *
+    sum_i(batch1[i] @ batch2[i])``.
+
+    Args:
+        input (Tensor): matrix to be added, broadcastable to ``(n, p)``.
+        batch1 (Tensor): the first batch of matrices, ``(b, n, m)``.
+        batch2 (Tensor): the second batch of matrices, ``(b, m, p)``.
+
+    Keyword args:
+        beta (Number, optional): multiplier for ``input``. Default: ``1``.
+        alpha (Number, optional): multiplier for the sum of products. Default: ``1``.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> M = ember.ones(2, 2)
+        >>> b1 = ember.arange(12.).view(3, 2, 2)
+        >>> b2 = ember.ones(3, 2, 2)
+        >>> ember.addbmm(M, b1, b2)
+        tensor([[28., 28.],
+                [40., 40.]])
+        >>> ember.addbmm(M, b1, b2, beta=0.5, alpha=2)
+        tensor([[54.5000, 54.5000],
+                [78.5000, 78.5000]])
+    """
     prod = bmm(batch1, batch2).sum(0)
     _check_bias(input, tuple(prod.shape))
     _result = (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
@@ -311,6 +394,31 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
 
 @op('ember', 'Tensor')
 def tensordot(a, b, dims=2, out=None):
+    """Returns a contraction of ``a`` and ``b`` over several dimensions: the generalized matrix product.
+
+    With ``dims = d`` (an int) the last ``d`` dimensions of ``a`` are contracted with the first ``d`` of ``b``;
+    with two lists, the listed dimensions of ``a`` with those of ``b``.
+
+    Args:
+        a (Tensor): left tensor to contract.
+        b (Tensor): right tensor to contract.
+        dims (int or Tuple[List[int], List[int]]): number of dimensions to contract, or explicit lists of
+            dimensions for ``a`` and ``b``. Default: ``2``.
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.arange(60.).reshape(3, 4, 5)
+        >>> b = ember.arange(24.).reshape(4, 3, 2)
+        >>> ember.tensordot(a, b, dims=([1, 0], [0, 1]))
+        tensor([[4400., 4730.],
+                [4532., 4874.],
+                [4664., 5018.],
+                [4796., 5162.],
+                [4928., 5306.]])
+        >>> ember.tensordot(ember.ones(2, 3), ember.ones(3, 4), dims=1).shape
+        ember.Size([2, 4])
+    """
     if isinstance(dims, int):
         da = list(range(a.ndim - dims, a.ndim))
         db = list(range(dims))
@@ -537,6 +645,21 @@ def _check_square(name, A):
 
 @op('ember.inverse', 'Tensor.inverse', name='inverse')
 def inv(input, *, out=None):
+    """Computes the inverse of a square matrix, or of each matrix in a batch. Alias of :func:`ember.linalg.inv`
+    (also ``ember.inverse``).
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.inverse(ember.tensor([[4., 7.], [2., 6.]]))
+        tensor([[ 0.6000, -0.7000],
+                [-0.2000,  0.4000]])
+    """
     _check_square('linalg.inv', input)
     result = Inverse.apply(input)
     return result if out is None else write_out('inverse', result, out, same_dtype=True)
@@ -559,6 +682,19 @@ class Det(Primitive):
 
 @op('ember', 'Tensor')
 def det(input):
+    """Computes the determinant of a square matrix, or of each matrix in a batch. Alias of
+    :func:`ember.linalg.det`.
+
+    Args:
+        input (Tensor): tensor of shape ``(*, n, n)``.
+
+    Example::
+
+        >>> ember.det(ember.tensor([[1., 2.], [3., 4.]]))
+        tensor(-2.)
+        >>> ember.det(ember.eye(3).expand(2, 3, 3))
+        tensor([1., 1.])
+    """
     _check_square('linalg.det', input)
     return Det.apply(input)
 
@@ -582,6 +718,25 @@ class Slogdet(Primitive):
 
 @op('ember', 'Tensor')
 def slogdet(input, *, out=None):
+    """Computes the sign and the natural logarithm of the absolute value of the determinant of a square matrix
+    (more stable than :func:`ember.det` for large or small determinants). Alias of :func:`ember.linalg.slogdet`.
+
+    Args:
+        input (Tensor): tensor of shape ``(*, n, n)``.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Returns:
+        A named tuple ``(sign, logabsdet)``.
+
+    Example::
+
+        >>> ember.slogdet(ember.tensor([[1., 2.], [3., 4.]]))
+        ember.return_types.slogdet(
+        sign=tensor(-1.),
+        logabsdet=tensor(0.6931))
+    """
     from ember.ops.reduce import _named
     _check_square('linalg.slogdet', input)
     sign, logabs = Slogdet.apply(input)
@@ -605,6 +760,16 @@ def matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False):
 
 @op('ember', 'Tensor')
 def trace(input):
+    """Returns the sum of the elements of the diagonal of a 2-D matrix.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example::
+
+        >>> ember.trace(ember.arange(1., 10.).view(3, 3))
+        tensor(15.)
+    """
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
     return input.diagonal().sum()
@@ -612,6 +777,26 @@ def trace(input):
 
 @op('ember', 'Tensor')
 def cross(input, other, dim=None, *, out=None):
+    """Returns the cross product of vectors in dimension ``dim`` of ``input`` and ``other`` (that dimension has
+    size 3). Without ``dim``, the first dimension of size 3 is used (deprecated in PyTorch; pass ``dim`` or use
+    :func:`ember.linalg.cross`).
+
+    Args:
+        input (Tensor): the input tensor.
+        other (Tensor): the second input tensor.
+        dim (int, optional): the dimension to take the cross product in.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.tensor([[1., 0., 0.], [0., 1., 0.]])
+        >>> b = ember.tensor([[0., 1., 0.], [0., 0., 1.]])
+        >>> ember.cross(a, b, dim=1)
+        tensor([[0., 0., 1.],
+                [1., 0., 0.]])
+    """
     from ember.ops._util import wrap_dim
     if dim is None:  # the first dim of size 3 (deprecated in PyTorch, still supported)
         dim = next((i for i, s in enumerate(input.shape) if s == 3), -1)
@@ -632,6 +817,30 @@ def cross(input, other, dim=None, *, out=None):
 
 @op('ember')
 def cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary'):
+    """Computes the p-norm distance between each pair of rows of ``x1`` and ``x2`` (batched).
+
+    Args:
+        x1 (Tensor): input tensor of shape ``B x P x M``.
+        x2 (Tensor): input tensor of shape ``B x R x M``.
+        p (float): p value for the p-norm distance, in ``[0, inf]``. Default: ``2``.
+        compute_mode (str): for ``p = 2``, whether to use matrix products (faster, slightly less exact):
+            ``'use_mm_for_euclid_dist_if_necessary'`` (when P > 25 or R > 25), ``'use_mm_for_euclid_dist'`` or
+            ``'donot_use_mm_for_euclid_dist'``.
+
+    Returns:
+        A tensor of shape ``B x P x R``.
+
+    Example::
+
+        >>> a = ember.tensor([[0.0, 0.0], [3.0, 4.0]])
+        >>> b = ember.tensor([[0.0, 0.0], [1.0, 1.0], [6.0, 8.0]])
+        >>> ember.cdist(a, b)
+        tensor([[ 0.0000,  1.4142, 10.0000],
+                [ 5.0000,  3.6056,  5.0000]])
+        >>> ember.cdist(a, b, p=1)
+        tensor([[ 0.,  2., 14.],
+                [ 7.,  5.,  7.]])
+    """
     if compute_mode not in ('use_mm_for_euclid_dist_if_necessary', 'use_mm_for_euclid_dist',
                             'donot_use_mm_for_euclid_dist'):
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")

@@ -176,6 +176,23 @@ def vecdot(x, y, *, dim=-1, out=None):
 
 @op('ember', 'Tensor')
 def vdot(input, other, *, out=None):
+    """Computes the dot product of two 1-D tensors, conjugating the first for complex tensors: ``sum(conj(input) *
+    other)``.
+
+    Args:
+        input (Tensor): first 1-D tensor (conjugated when complex).
+        other (Tensor): second 1-D tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.vdot(ember.tensor([2, 3]), ember.tensor([2, 1]))
+        tensor(7)
+        >>> ember.vdot(ember.tensor([1 + 2j, 3 - 1j]), ember.tensor([2 + 3j, 4 - 1j]))
+        tensor(21.+0.j)
+    """
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
     from ember.ops.linalg import dot
@@ -344,6 +361,24 @@ def multi_dot(tensors, *, out=None):
 
 @op('ember')
 def chain_matmul(*matrices, out=None):
+    """Returns the product of the given matrices, multiplied in the order that needs the fewest operations.
+    Deprecated in PyTorch in favour of :func:`ember.linalg.multi_dot`.
+
+    Args:
+        matrices (Tensors...): a sequence of 2-D tensors.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> a = ember.ones(2, 3)
+        >>> b = ember.arange(12.).view(3, 4)
+        >>> c = ember.ones(4, 1)
+        >>> ember.chain_matmul(a, b, c)
+        tensor([[66.],
+                [66.]])
+    """
     if len(matrices) == 1:
         return write_out('chain_matmul', matrices[0].clone(), out)
     return multi_dot(list(matrices), out=out)
@@ -351,6 +386,24 @@ def chain_matmul(*matrices, out=None):
 
 @op('ember', 'Tensor')
 def kron(input, other, *, out=None):
+    """Computes the Kronecker product of ``input`` and ``other``: every element of ``input`` multiplies a whole
+    copy of ``other``.
+
+    Args:
+        input (Tensor): the first tensor.
+        other (Tensor): the second tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.kron(ember.eye(2), ember.tensor([[1, 2], [3, 4]]).float())
+        tensor([[1., 2., 0., 0.],
+                [3., 4., 0., 0.],
+                [0., 0., 1., 2.],
+                [0., 0., 3., 4.]])
+    """
     nd = max(input.ndim, other.ndim)
     a = input.reshape((1,) * (nd - input.ndim) + tuple(input.shape))
     b = other.reshape((1,) * (nd - other.ndim) + tuple(other.shape))

@@ -282,6 +282,20 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
 
 @op('ember', 'Tensor')
 def pinverse(input, rcond=1e-15):
+    """Computes the pseudoinverse (Moore-Penrose inverse) of a matrix, or of each matrix in a batch. Alias of
+    :func:`ember.linalg.pinv` (whose argument is ``rtol``).
+
+    Args:
+        input (Tensor): the input tensor.
+        rcond (float, optional): singular values below ``rcond`` times the largest are treated as zero. Default:
+            ``1e-15``.
+
+    Example::
+
+        >>> ember.pinverse(ember.tensor([[1., 2.], [3., 4.], [5., 6.]]))
+        tensor([[-1.3333, -0.3333,  0.6667],
+                [ 1.0833,  0.3333, -0.4167]])
+    """
     return pinv(input, rtol=rcond)
 
 

@@ -121,6 +121,31 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
 
 @op('ember', 'Tensor')
 def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False, *, out=None):
+    """Solves ``A X = b`` for a triangular matrix ``A`` (or batches of them). Deprecated in PyTorch in favour of
+    :func:`ember.linalg.solve_triangular`.
+
+    Args:
+        input (Tensor): the right-hand side ``b``, of shape ``(*, m, k)``.
+        A (Tensor): the triangular coefficient matrix, of shape ``(*, m, m)``.
+        upper (bool, optional): whether ``A`` is upper (default) or lower triangular. Default: ``True``.
+        transpose (bool, optional): solve ``A^T X = b`` instead. Default: ``False``.
+        unitriangular (bool, optional): assume ``A``'s diagonal is all ones and do not read it. Default:
+            ``False``.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Returns:
+        A named tuple ``(solution, cloned_coefficient)``.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 1.], [0., 4.]])
+        >>> b = ember.tensor([[3.], [8.]])
+        >>> ember.triangular_solve(b, A).solution
+        tensor([[0.5000],
+                [2.0000]])
+    """
     check_matrix('torch.triangular_solve', A)
     if transpose:
         A_used, upper_used = A.mT, not upper
@@ -454,6 +479,27 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
 
 @op('ember.cholesky', 'Tensor.cholesky', name='cholesky')
 def torch_cholesky(input, upper=False, *, out=None):
+    """Computes the Cholesky decomposition of a symmetric positive-definite matrix, or of each matrix in a batch.
+    Deprecated in PyTorch in favour of :func:`ember.linalg.cholesky` (which has no ``upper`` flag by position).
+
+    Args:
+        input (Tensor): the input tensor.
+        upper (bool, optional): return the upper-triangular ``U`` with ``A = U^T U`` instead of the lower ``L``
+            with ``A = L L^T``. Default: ``False``.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> A = ember.tensor([[4., 2.], [2., 3.]])
+        >>> ember.cholesky(A)
+        tensor([[2.0000, 0.0000],
+                [1.0000, 1.4142]])
+        >>> ember.cholesky(A, upper=True)
+        tensor([[2.0000, 1.0000],
+                [0.0000, 1.4142]])
+    """
     return cholesky(input, upper=upper, out=out)
 
 
