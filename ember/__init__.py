@@ -32,6 +32,11 @@ from ember._tensor_str import set_printoptions, get_printoptions, printoptions  
 from ember._legacy import (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor,  # noqa
                            CharTensor, ByteTensor, BoolTensor, BFloat16Tensor, typename, is_tensor, is_floating_point,
                            is_complex, numel, is_storage)
+from ember import storage  # noqa: E402
+from ember.storage import (UntypedStorage, TypedStorage, StorageBase, _LEGACY_BY_NAME as _legacy_storages)  # noqa
+globals().update(_legacy_storages)   # FloatStorage, DoubleStorage, ... as PyTorch names them
+Storage = _legacy_storages['FloatStorage']
+from ember._tensor_storage import from_file  # noqa: E402,F401
 
 pi = _math.pi
 e = _math.e

@@ -43,7 +43,9 @@ def is_tensor(obj):
 
 
 def is_storage(obj):
-    return False
+    """Whether ``obj`` is a storage (``UntypedStorage`` or ``TypedStorage``)."""
+    from ember.storage import TypedStorage, UntypedStorage
+    return isinstance(obj, (TypedStorage, UntypedStorage))
 
 
 def is_floating_point(input):

@@ -394,10 +394,6 @@ class Tensor:
     def retains_grad(self):
         return self._retains_grad
 
-    def is_shared(self):
-        """False: ember tensors live in their process's own memory (no ``share_memory_``)."""
-        return False
-
     # ------------------------------------------------------------- autograd API
     def _grad_accumulator(self):
         ref = self._grad_acc

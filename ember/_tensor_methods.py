@@ -12,7 +12,6 @@ from ember.ops import (arith, compare, convert, creation, index, linalg, random,
 def _install():
     bind('Tensor', Tensor)  # every op registered with the 'Tensor' target, and its in-place variant
 
-    Tensor.set_ = _set_
     for name in ('uniform_', 'normal_', 'bernoulli_', 'random_', 'exponential_', 'geometric_', 'log_normal_',
                  'cauchy_'):
         setattr(Tensor, name, getattr(random, name))
@@ -124,10 +123,5 @@ def _new_full(self, size, fill_value, *, dtype=None, layout=None, device=None, p
                          pin_memory=pin_memory, requires_grad=requires_grad)
 
 
-def _set_(self, source=None):
-    self._data = source._data
-    self._version_counter = source._version_counter
-    return self
-
-
 _install()
+from ember import _tensor_storage  # noqa: E402,F401  (storage methods: untyped_storage, set_, new, ...)

@@ -47,6 +47,7 @@ from ember import backend
 from ember._device import CPU, as_device, device as _device
 from ember._dtype import ALL_DTYPES, HAS_BFLOAT16, dtype as _dtype, float32
 from ember._tensor import Size, Tensor
+from ember.storage import TypedStorage, UntypedStorage
 
 __all__ = ['save', 'load', 'TypedStorage', 'add_safe_globals', 'get_safe_globals', 'clear_safe_globals',
            'safe_globals', 'save_safetensors', 'load_safetensors']
@@ -85,14 +86,15 @@ _TORCH_TENSOR = _TorchName('torch', 'Tensor')
 _TORCH_SIZE = _TorchName('torch', 'Size')
 _TORCH_DEVICE = _TorchName('torch', 'device')
 _STORAGE_TYPE_NAME = {d: _TorchName('torch', n) for d, n in _STORAGE_NAME.items()}
+_TORCH_UNTYPED_STORAGE = _TorchName('torch.storage', 'UntypedStorage')
 
 
 class _StorageRef:
     """One storage being saved: a dense array (the outermost buffer the tensors view) and its id."""
-    __slots__ = ('pid', 'array')
+    __slots__ = ('pid', 'array', 'owner')
 
     def __init__(self, pid, array):
-        self.pid, self.array = pid, array
+        self.pid, self.array, self.owner = pid, array, None
 
 
 def _is_parameter(t):
@@ -167,7 +169,29 @@ class _SavePickler(pickle._Pickler):
         self.storages = {}   # id(root array) -> _StorageRef, in first-seen order (keys '0', '1', ...)
 
     def persistent_id(self, obj):
-        return obj.pid if type(obj) is _StorageRef else None
+        if type(obj) is _StorageRef:
+            return obj.pid
+        if isinstance(obj, (UntypedStorage, TypedStorage)):
+            return self._saved_storage(obj).pid
+        return None
+
+    def _saved_storage(self, st):
+        """The entry of a storage saved as itself: its bytes, under its legacy type (untyped: bytes)."""
+        typed = isinstance(st, TypedStorage)
+        if typed:
+            root = backend.storage_root(st._untyped_storage._array)
+            if root.dtype == st._dtype.np_dtype and root.nbytes == st.nbytes() and _dense(root):
+                return self._storage_of(root, st.device)[0]   # the entry the tensors over it share
+        key = ('storage', id(st._untyped_storage if typed else st), st._dtype if typed else None)
+        ref = self.storages.get(key)
+        if ref is None:
+            array = st._typed_array() if typed else st._array
+            name = _STORAGE_TYPE_NAME[st._dtype] if typed else _TORCH_UNTYPED_STORAGE
+            pid = ('storage', name, str(len(self.storages)), str(st.device), int(array.size))
+            ref = _StorageRef(pid + (None,) if self.legacy else pid, array)
+            ref.owner = st   # keeps the storage, so its id names it alone until the save ends
+            self.storages[key] = ref
+        return ref
 
     def reducer_override(self, obj):
         if isinstance(obj, Tensor):
@@ -455,46 +479,6 @@ if not HAS_BFLOAT16:
     _STORAGE_TYPES['BFloat16Storage'] = _StorageType('BFloat16Storage', float32, bfloat16=True)
 
 
-class TypedStorage:
-    """A flat run of one dtype's elements on one device: what a checkpoint's tensors view.
-
-    A ``map_location`` callable receives one, as in PyTorch: ``lambda storage, loc: storage.cuda(1)``."""
-    __slots__ = ('_array', 'dtype', 'device')
-
-    def __init__(self, array, dtype, device=CPU):
-        self._array, self.dtype, self.device = array, dtype, device
-
-    def size(self):
-        return int(self._array.size)
-
-    __len__ = size
-
-    def element_size(self):
-        return self.dtype.itemsize
-
-    def nbytes(self):
-        return self.size() * self.dtype.itemsize
-
-    def to(self, device):
-        d = as_device(device if isinstance(device, _device) else _device(device))
-        if d == self.device:
-            return self
-        return TypedStorage(backend.move(self._array, d), self.dtype, d)
-
-    def cpu(self):
-        return self.to(CPU)
-
-    def cuda(self, device=None, non_blocking=False):
-        return self.to(_device('cuda', device) if isinstance(device, int) else (device or 'cuda'))
-
-    def tolist(self):
-        return backend.to_numpy(self._array).tolist()
-
-    def __repr__(self):
-        body = ' ' + '\n '.join(str(v) for v in self.tolist()) + '\n' if self.size() else ''
-        return f'{body}[ember.storage.TypedStorage(dtype={self.dtype}, device={self.device}) of size {self.size()}]'
-
-
 def _default_restore(storage, location):
     location = str(location)
     if location.startswith('cpu'):
@@ -511,7 +495,7 @@ def _default_restore(storage, location):
             raise RuntimeError(f"Attempting to deserialize object on CUDA device {dev.index} but "
                                f"ember.cuda.device_count() is {count}. Please use ember.load with map_location "
                                "to map your storages to an existing device.")
-        return storage.to(dev)
+        return storage.cuda(dev.index)
     raise RuntimeError(f"don't know how to restore data location of ember.storage.UntypedStorage "
                        f"(tagged with {location})")
 
@@ -538,29 +522,24 @@ def _view(storage, offset, size, stride):
     """The array of a tensor at (offset, size, stride) inside storage: a view, never a copy."""
     if not isinstance(storage, TypedStorage):
         raise pickle.UnpicklingError(f"expected a storage to rebuild a tensor from, got {type(storage).__name__}")
-    arr = storage._array
+    n, dt = storage._size(), storage._dtype
     size, stride, offset = tuple(int(n) for n in size), tuple(int(s) for s in stride), int(offset)
     if len(size) != len(stride):
         raise RuntimeError(f"mismatch in length of strides and shape: {list(size)} vs {list(stride)}")
     if any(n < 0 for n in size):
         raise RuntimeError(f"Trying to create tensor with negative dimension: {list(size)}")
-    numel = math.prod(size)
-    isz = arr.itemsize
-    if numel:
+    isz = dt.itemsize
+    if math.prod(size):
         # NOTE: bounds are checked here, not left to the array library: a crafted checkpoint must not
         # be able to make a view that reads outside its storage
         needed = offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1
-        if offset < 0 or any(s < 0 for s in stride) or needed > arr.size:
+        if offset < 0 or any(s < 0 for s in stride) or needed > n:
             raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, "
                                f"and itemsize {isz} requiring a storage size of {needed * isz} are out of bounds "
-                               f"for storage of size {arr.size * isz}")
+                               f"for storage of size {n * isz}")
     else:
         offset = 0
-    byte_strides = tuple(s * isz for s in stride)
-    if isinstance(arr, np.ndarray):
-        return np.ndarray(size, arr.dtype, buffer=arr, offset=offset * isz, strides=byte_strides)
-    xp = backend.array_module_of(arr)
-    return xp.lib.stride_tricks.as_strided(arr[offset:], size, byte_strides)
+    return backend.view_bytes(storage._untyped_storage._array, dt.np_dtype, offset, size, stride)
 
 
 def _rebuild_tensor(storage, storage_offset, size, stride):
@@ -574,8 +553,8 @@ def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, bac
 
 
 def _rebuild_tensor_v3(storage, storage_offset, size, stride, requires_grad, backward_hooks, dtype, metadata=None):
-    if isinstance(dtype, _dtype) and dtype is not storage.dtype:   # the bytes seen as another dtype
-        storage = TypedStorage(storage._array.view(dtype.np_dtype), dtype, storage.device)
+    if isinstance(dtype, _dtype) and dtype is not storage._dtype:   # the bytes seen as another dtype
+        storage = TypedStorage._wrap(storage._untyped_storage, dtype)
     return _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks, metadata)
 
 
@@ -655,6 +634,7 @@ def _torch_globals():
         ('torch', 'device'): _device,
     }
     table.update({('torch', n): st for n, st in _STORAGE_TYPES.items()})
+    table[('torch.storage', 'UntypedStorage')] = _STORAGE_TYPES['UntypedStorage']   # how PyTorch names it
     import ember
     for d in ALL_DTYPES:
         table[('torch', d.name)] = d
@@ -973,10 +953,13 @@ def _make_storage(raw, stype, location, restore, byteorder):
         raw = _widen_bfloat16(raw)
     if stype.dtype is None:
         raise RuntimeError(f"ember cannot load tensors stored as torch.{stype.name}")
-    result = restore(TypedStorage(raw, stype.dtype, CPU), location)
-    if not isinstance(result, TypedStorage):
+    # NOTE: as PyTorch, map_location sees the untyped storage; the tensors read it as stype's dtype
+    result = restore(UntypedStorage._of_array(raw), location)
+    if isinstance(result, TypedStorage):
+        result = result._untyped_storage
+    if not isinstance(result, UntypedStorage):
         raise TypeError(f"map_location must return a storage (or None), not {type(result).__name__}")
-    return result
+    return TypedStorage._wrap(result, stype.dtype)
 
 
 def _storage_np_dtype(stype):
@@ -1104,7 +1087,7 @@ def _load_legacy(fh, restore, unpickler_cls, pickle_load_args):
 
     def collect(pid):
         wanted[pid[2]] = _check_pid(pid, 6)
-        return TypedStorage(np.empty(0, np.uint8), None)
+        return None
 
     fh.seek(start)
     _ScanUnpickler(fh, collect, **pickle_load_args).load()
@@ -1126,7 +1109,8 @@ def _load_legacy(fh, restore, unpickler_cls, pickle_load_args):
         st = storages[key]
         if view is not None:   # PyTorch < 0.4: (view_key, offset, size) inside the root storage
             _, offset, size = view
-            st = TypedStorage(st._array[offset:offset + size], st.dtype, st.device)
+            isz = st.element_size()
+            st = TypedStorage._wrap(st._untyped_storage[offset * isz:(offset + size) * isz], st._dtype)
         return st
 
     fh.seek(start)
@@ -1148,7 +1132,7 @@ class _ScanUnpickler(pickle.Unpickler):
         return self._collect(pid)
 
     def find_class(self, module, name):
-        st = _STORAGE_TYPES.get(name) if module == 'torch' else None
+        st = _STORAGE_TYPES.get(name) if module in ('torch', 'torch.storage') else None
         return st if st is not None else _Inert
 
 

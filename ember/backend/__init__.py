@@ -253,12 +253,58 @@ def data_ptr(arr):
     return arr.data.ptr
 
 
+def storage_root(arr):
+    """The array that owns (or wraps the foreign buffer of) the memory ``arr`` views: its storage.
+
+    NOTE: NumPy's ``as_strided`` hides the array it views behind a small wrapper object (its
+    ``base`` has a ``base``); the walk passes through it, so such views find their storage too."""
+    node = arr
+    while True:
+        base = node.base
+        if base is not None and not hasattr(base, 'dtype'):
+            inner = getattr(base, 'base', None) if hasattr(base, '__array_interface__') else None
+            base = inner if hasattr(inner, 'dtype') else None   # else a foreign buffer (bytes, mmap)
+        if base is None:
+            return node
+        node = base
+
+
+def storage_buffer(arr):
+    """The foreign object (bytes, mmap, ...) whose memory the storage of ``arr`` wraps, else None."""
+    owner = storage_root(arr).base
+    return owner.obj if isinstance(owner, memoryview) else owner
+
+
+def storage_bytes(arr):
+    """The whole storage of ``arr`` as a flat uint8 array (a view, never a copy)."""
+    root = storage_root(arr)
+    if root.flags.c_contiguous:
+        flat = root.reshape(-1)
+    elif root.flags.f_contiguous:
+        flat = root.T.reshape(-1)
+    else:
+        raise RuntimeError("ember cannot describe the storage of an array whose own memory is not dense")
+    return flat.view(np.uint8 if isinstance(flat, np.ndarray) else array_module_of(flat).uint8)
+
+
+def view_bytes(flat, np_dtype, offset, shape, strides):
+    """An array of ``np_dtype`` with ``shape``/``strides`` (elements) starting ``offset`` elements
+    into the flat uint8 array ``flat``: a view of its memory. Bounds are the caller's to check."""
+    itemsize = np.dtype(np_dtype).itemsize
+    byte_strides = tuple(int(s) * itemsize for s in strides)
+    if isinstance(flat, np.ndarray):
+        return np.ndarray(tuple(shape), np_dtype, buffer=flat, offset=int(offset) * itemsize, strides=byte_strides)
+    xp = array_module_of(flat)
+    span = 1 + sum((n - 1) * s for n, s in zip(shape, strides)) if all(shape) else 0
+    start = int(offset) * itemsize
+    typed = flat[start:start + span * itemsize].view(np_dtype)
+    return xp.lib.stride_tricks.as_strided(typed, tuple(shape), byte_strides)
+
+
 def storage_offset(arr):
     """How many elements into its allocation an array (a view) starts."""
     if isinstance(arr, np.ndarray):
-        base = arr
-        while isinstance(base.base, np.ndarray):
-            base = base.base
+        base = storage_root(arr)
         if base is arr:
             return 0
         return (arr.__array_interface__['data'][0] - base.__array_interface__['data'][0]) // arr.itemsize

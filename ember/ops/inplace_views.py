@@ -113,7 +113,7 @@ def as_strided(input, size, stride, storage_offset=None):
     return AsStrided.apply(input, size, stride, offset, base_offset, root.shape[0])
 
 
-@op('Tensor')
+@op('ember', 'Tensor')
 def as_strided_(input, size, stride, storage_offset=None):
     """``as_strided`` in place."""
     return _become_view(input, as_strided, size, stride, storage_offset)

@@ -351,7 +351,7 @@ def resize_(input, *sizes, memory_format=None):
     return input
 
 
-@op('Tensor')
+@op('ember', 'Tensor')
 def resize_as_(input, the_template, *, memory_format=None):
     """``resize_`` to the shape of ``the_template``."""
     return resize_(input, tuple(the_template.shape), memory_format=memory_format)
