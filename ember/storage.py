@@ -448,8 +448,8 @@ class TypedStorage(_StorageBase):
 
     Example::
 
-        >>> s = ember.TypedStorage([1.5, 2.0], dtype=ember.float64)  # doctest: +SKIP
-        >>> s.tolist(), s.nbytes()  # doctest: +SKIP
+        >>> s = ember.TypedStorage([1.5, 2.0], dtype=ember.float64)
+        >>> s.tolist(), s.nbytes()
         ([1.5, 2.0], 16)
     """
     __slots__ = ('_untyped_storage', '_dtype')
