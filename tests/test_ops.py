@@ -101,3 +101,9 @@ def test_remainder_keeps_fmod_s_signed_zero_as_pytorch_does():
     got = ember.remainder(ember.tensor([1., 2., 3., 4., 5.]), -1.5).numpy()
     assert got.tolist() == [-0.5, -1.0, 0.0, -0.5, -1.0]
     assert not np.signbit(got[2])
+
+
+def test_softshrink_maps_its_band_to_a_signed_zero_as_pytorch_does():
+    got = ember.nn.functional.softshrink(ember.tensor([-2.0, -0.25, 0.0, 0.25, 1.5])).numpy()
+    assert got.tolist() == [-1.5, 0.0, 0.0, 0.0, 1.0]
+    assert np.signbit(got).tolist() == [True, True, False, False, False]

@@ -322,6 +322,18 @@ class LeakyRelu(Primitive):
 
 @op('F')
 def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """Applies the leaky ReLU element-wise: ``x`` where ``x >= 0``, ``negative_slope * x`` elsewhere.
+
+    Args:
+        input (Tensor): the input tensor.
+        negative_slope (float): the slope for negative inputs. Default: ``0.01``.
+        inplace (bool): do the operation in place. Default: ``False``.
+
+    Example::
+
+        >>> F.leaky_relu(ember.tensor([-2.0, -0.5, 0.0, 1.5]), 0.1)
+        tensor([-0.2000, -0.0500,  0.0000,  1.5000])
+    """
     if inplace:
         return leaky_relu_(input, negative_slope)
     return LeakyRelu.apply(input, negative_slope)
@@ -360,6 +372,18 @@ class Celu(Elu):
 
 @op('F')
 def elu(input, alpha=1.0, inplace=False):
+    """Applies the Exponential Linear Unit element-wise: ``x`` where ``x > 0``, ``alpha * (exp(x) - 1)`` elsewhere.
+
+    Args:
+        input (Tensor): the input tensor.
+        alpha (float): the ``alpha`` value of the formula. Default: ``1.0``.
+        inplace (bool): do the operation in place. Default: ``False``.
+
+    Example::
+
+        >>> F.elu(ember.tensor([-2.0, -0.5, 0.0, 1.5]))
+        tensor([-0.8647, -0.3935,  0.0000,  1.5000])
+    """
     if inplace:
         return elu_(input, alpha)
     return Elu.apply(input, alpha, 1.0, 1.0)
@@ -376,6 +400,19 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 @op('F')
 def selu(input, inplace=False):
+    """Applies the scaled exponential linear unit element-wise: ``scale * (max(0, x) + min(0, alpha * (exp(x) -
+    1)))`` with ``alpha = 1.6732632423543772`` and ``scale = 1.0507009873554805`` (from "Self-Normalizing Neural
+    Networks").
+
+    Args:
+        input (Tensor): the input tensor.
+        inplace (bool): do the operation in place. Default: ``False``.
+
+    Example::
+
+        >>> F.selu(ember.tensor([-2.0, -0.5, 0.0, 1.5]))
+        tensor([-1.5202, -0.6918,  0.0000,  1.5761])
+    """
     if inplace:
         return selu_(input)
     return Elu.apply(input, _SELU_ALPHA, _SELU_SCALE, 1.0)
@@ -388,6 +425,18 @@ def selu_(input):
 
 @op('F')
 def celu(input, alpha=1.0, inplace=False):
+    """Applies the CELU function element-wise: ``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``.
+
+    Args:
+        input (Tensor): the input tensor.
+        alpha (float): the ``alpha`` value of the formula. Default: ``1.0``.
+        inplace (bool): do the operation in place. Default: ``False``.
+
+    Example::
+
+        >>> F.celu(ember.tensor([-2.0, -0.5, 0.0, 1.5]), alpha=0.5)
+        tensor([-0.4908, -0.3161,  0.0000,  1.5000])
+    """
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError")
     if inplace:
@@ -433,6 +482,24 @@ class Gelu(Primitive):
 
 @op('F')
 def gelu(input, approximate='none'):
+    """Applies the Gaussian Error Linear Unit element-wise: ``x * Phi(x)``, where ``Phi`` is the standard normal
+    cumulative distribution function.
+
+    With ``approximate='tanh'``, ``Phi`` is estimated as ``0.5 * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 *
+    x**3)))`` (the form GPT-2 uses).
+
+    Args:
+        input (Tensor): the input tensor.
+        approximate (str): ``'none'`` for the exact form or ``'tanh'``. Default: ``'none'``.
+
+    Example::
+
+        >>> x = ember.tensor([-2.0, -0.5, 0.0, 1.5])
+        >>> F.gelu(x)
+        tensor([-0.0455, -0.1543,  0.0000,  1.3998])
+        >>> F.gelu(x, approximate='tanh')
+        tensor([-0.0454, -0.1543,  0.0000,  1.3996])
+    """
     if approximate not in ('none', 'tanh'):
         raise RuntimeError("approximate argument must be either none or tanh.")
     return Gelu.apply(input, approximate)
@@ -460,6 +527,17 @@ class Silu(Primitive):
 
 @op('F')
 def silu(input, inplace=False):
+    """Applies the Sigmoid Linear Unit (also called swish) element-wise: ``x * sigmoid(x)``.
+
+    Args:
+        input (Tensor): the input tensor.
+        inplace (bool): do the operation in place. Default: ``False``.
+
+    Example::
+
+        >>> F.silu(ember.tensor([-2.0, -0.5, 0.0, 1.5]))
+        tensor([-0.2384, -0.1888,  0.0000,  1.2264])
+    """
     if inplace:
         return _inplace(input, Silu.apply)
     return Silu.apply(input)
@@ -483,6 +561,18 @@ class Mish(Primitive):
 
 @op('F')
 def mish(input, inplace=False):
+    """Applies the Mish function element-wise (from "Mish: A Self Regularized Non-Monotonic Neural Activation
+    Function"): ``x * tanh(softplus(x))``.
+
+    Args:
+        input (Tensor): the input tensor.
+        inplace (bool): do the operation in place. Default: ``False``.
+
+    Example::
+
+        >>> F.mish(ember.tensor([-2.0, -0.5, 0.0, 1.5]))
+        tensor([-0.2525, -0.2207,  0.0000,  1.4034])
+    """
     if inplace:
         return _inplace(input, Mish.apply)
     return Mish.apply(input)
@@ -509,6 +599,21 @@ class Hardtanh(Primitive):
 
 @op('F')
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """Applies the HardTanh function element-wise: ``input`` clamped to ``[min_val, max_val]``.
+
+    Args:
+        input (Tensor): the input tensor.
+        min_val (float): minimum value of the linear region range. Default: ``-1``.
+        max_val (float): maximum value of the linear region range. Default: ``1``.
+        inplace (bool): do the operation in place. Default: ``False``.
+
+    Example::
+
+        >>> F.hardtanh(ember.tensor([-2.0, -0.5, 0.0, 1.5]))
+        tensor([-1.0000, -0.5000,  0.0000,  1.0000])
+        >>> F.hardtanh(ember.tensor([-2.0, 3.0]), min_val=-1.5, max_val=2.0)
+        tensor([-1.5000,  2.0000])
+    """
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     if inplace:
@@ -525,6 +630,17 @@ def hardtanh_(input, min_val=-1.0, max_val=1.0):
 
 @op('F')
 def relu6(input, inplace=False):
+    """Applies ``min(max(0, x), 6)`` element-wise.
+
+    Args:
+        input (Tensor): the input tensor.
+        inplace (bool): do the operation in place. Default: ``False``.
+
+    Example::
+
+        >>> F.relu6(ember.tensor([-2.0, 0.5, 6.5]))
+        tensor([0.0000, 0.5000, 6.0000])
+    """
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
@@ -551,6 +667,18 @@ class Hardsigmoid(Primitive):
 
 @op('F')
 def hardsigmoid(input, inplace=False):
+    """Applies the Hardsigmoid function element-wise: ``0`` below ``-3``, ``1`` above ``3``, and ``x / 6 + 1 / 2``
+    between.
+
+    Args:
+        input (Tensor): the input tensor.
+        inplace (bool): do the operation in place. Default: ``False``.
+
+    Example::
+
+        >>> F.hardsigmoid(ember.tensor([-4.0, -1.5, 0.0, 1.5, 4.0]))
+        tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    """
     if inplace:
         return _inplace(input, Hardsigmoid.apply)
     return Hardsigmoid.apply(input)
@@ -573,6 +701,18 @@ class Hardswish(Primitive):
 
 @op('F')
 def hardswish(input, inplace=False):
+    """Applies the Hardswish function element-wise (from "Searching for MobileNetV3"): ``x * hardsigmoid(x)``,
+    which is ``0`` below ``-3`` and ``x`` above ``3``.
+
+    Args:
+        input (Tensor): the input tensor.
+        inplace (bool): do the operation in place. Default: ``False``.
+
+    Example::
+
+        >>> F.hardswish(ember.tensor([-4.0, -1.5, 0.0, 1.5, 4.0]))
+        tensor([-0.0000, -0.3750,  0.0000,  1.1250,  4.0000])
+    """
     if inplace:
         return _inplace(input, Hardswish.apply)
     return Hardswish.apply(input)
@@ -622,16 +762,46 @@ class LogSigmoid(Primitive):
 
 @op('F')
 def logsigmoid(input):
+    """Applies ``log(sigmoid(x))`` element-wise, computed stably: ``min(x, 0) - log(1 + exp(-|x|))``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example::
+
+        >>> F.logsigmoid(ember.tensor([-20.0, -0.5, 0.0, 1.5]))
+        tensor([-20.0000,  -0.9741,  -0.6931,  -0.2014])
+    """
     return LogSigmoid.apply(input)
 
 
 @op('F')
 def softsign(input):
+    """Applies ``x / (1 + |x|)`` element-wise.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example::
+
+        >>> F.softsign(ember.tensor([-2.0, -0.5, 0.0, 1.5]))
+        tensor([-0.6667, -0.3333,  0.0000,  0.6000])
+    """
     return input / (input.abs() + 1)
 
 
 @op('F')
 def tanhshrink(input):
+    """Applies ``x - tanh(x)`` element-wise.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example::
+
+        >>> F.tanhshrink(ember.tensor([-2.0, -0.5, 0.0, 1.5]))
+        tensor([-1.0360, -0.0379,  0.0000,  0.5949])
+    """
     return input - input.tanh()
 
 
@@ -646,7 +816,8 @@ class Softshrink(Primitive):
         xp = ctx.xp
         ctx.lambd = lambd
         ctx.save_for_backward(x)
-        return xp.where(x > lambd, x - lambd, xp.where(x < -lambd, x + lambd, 0)).astype(x.dtype, copy=False)
+        # the band maps to x * 0, so negative inputs give -0.0 as in PyTorch
+        return xp.where(x > lambd, x - lambd, xp.where(x < -lambd, x + lambd, x * 0)).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
@@ -666,6 +837,18 @@ class Hardshrink(Softshrink):
 
 @op('F')
 def softshrink(input, lambd=0.5):
+    """Applies the soft shrinkage function element-wise: ``x - lambd`` above ``lambd``, ``x + lambd`` below
+    ``-lambd``, ``0`` between.
+
+    Args:
+        input (Tensor): the input tensor.
+        lambd (float): the ``lambda`` of the formula (must be non-negative). Default: ``0.5``.
+
+    Example::
+
+        >>> F.softshrink(ember.tensor([-2.0, -0.25, 0.0, 1.5]))
+        tensor([-1.5000, -0.0000,  0.0000,  1.0000])
+    """
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
     return Softshrink.apply(input, lambd)
@@ -696,6 +879,19 @@ class Threshold(Primitive):
 
 @op('F')
 def threshold(input, threshold, value, inplace=False):
+    """Thresholds each element: ``x`` where ``x > threshold``, ``value`` elsewhere.
+
+    Args:
+        input (Tensor): the input tensor.
+        threshold (float): the value to threshold at.
+        value (float): the value to replace with.
+        inplace (bool): do the operation in place. Default: ``False``.
+
+    Example::
+
+        >>> F.threshold(ember.tensor([-2.0, 0.5, 1.0, 1.5]), 1.0, -9.0)
+        tensor([-9.0000, -9.0000, -9.0000,  1.5000])
+    """
     if inplace:
         return threshold_(input, threshold, value)
     return Threshold.apply(input, threshold, value)
@@ -729,6 +925,18 @@ class Glu(Primitive):
 
 @op('F')
 def glu(input, dim=-1):
+    """The gated linear unit: ``input`` is split in half along ``dim`` into ``a`` and ``b``, and the result is ``a
+    * sigmoid(b)``.
+
+    Args:
+        input (Tensor): the input tensor; its size along ``dim`` must be even.
+        dim (int): the dimension on which to split the input. Default: ``-1``.
+
+    Example::
+
+        >>> F.glu(ember.tensor([[1.0, 2.0, 0.0, -1.0]]))
+        tensor([[0.5000, 0.5379]])
+    """
     if input.ndim == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
     d = wrap_dim(dim, input.ndim)

@@ -110,6 +110,18 @@ class ReLU6(Hardtanh):
 
 
 class Sigmoid(Module):
+    """Applies the logistic sigmoid ``1 / (1 + exp(-x))`` element-wise.
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, same shape as the input.
+
+    Example::
+
+        >>> m = nn.Sigmoid()
+        >>> m(ember.tensor([-2.0, 0.0, 2.0]))
+        tensor([0.1192, 0.5000, 0.8808])
+    """
     def forward(self, input):
         return input.sigmoid()
 
@@ -124,6 +136,17 @@ class Hardsigmoid(_InplaceActivation):
 
 
 class Tanh(Module):
+    """Applies the hyperbolic tangent element-wise.
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, same shape as the input.
+
+    Example::
+
+        >>> nn.Tanh()(ember.tensor([-2.0, 0.0, 2.0]))
+        tensor([-0.9640,  0.0000,  0.9640])
+    """
     def forward(self, input):
         return input.tanh()
 
@@ -221,6 +244,20 @@ class GELU(Module):
 
 
 class Hardshrink(Module):
+    """Applies the hard shrinkage function element-wise: ``x`` where ``|x| > lambd``, ``0`` elsewhere.
+
+    Args:
+        lambd (float): the ``lambda`` value of the formula. Default: ``0.5``.
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, same shape as the input.
+
+    Example::
+
+        >>> nn.Hardshrink()(ember.tensor([-2.0, -0.25, 0.0, 1.5]))
+        tensor([-2.0000,  0.0000,  0.0000,  1.5000])
+    """
     __constants__ = ['lambd']
 
     def __init__(self, lambd=0.5):
@@ -251,6 +288,17 @@ class LeakyReLU(Module):
 
 
 class LogSigmoid(Module):
+    """Applies ``log(sigmoid(x))`` element-wise, computed stably.
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, same shape as the input.
+
+    Example::
+
+        >>> nn.LogSigmoid()(ember.tensor([-2.0, 0.0, 2.0]))
+        tensor([-2.1269, -0.6931, -0.1269])
+    """
     def forward(self, input):
         return F.logsigmoid(input)
 
@@ -272,6 +320,21 @@ class Softplus(Module):
 
 
 class Softshrink(Module):
+    """Applies the soft shrinkage function element-wise: ``x - lambd`` above ``lambd``, ``x + lambd`` below
+    ``-lambd``, ``0`` between.
+
+    Args:
+        lambd (float): the ``lambda`` of the formula (must be non-negative). Default: ``0.5``.
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, same shape as the input.
+
+    Example::
+
+        >>> nn.Softshrink(1.0)(ember.tensor([-2.0, -0.5, 0.0, 1.5]))
+        tensor([-1.0000, -0.0000,  0.0000,  0.5000])
+    """
     __constants__ = ['lambd']
 
     def __init__(self, lambd=0.5):
@@ -309,11 +372,33 @@ class PReLU(Module):
 
 
 class Softsign(Module):
+    """Applies ``x / (1 + |x|)`` element-wise.
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, same shape as the input.
+
+    Example::
+
+        >>> nn.Softsign()(ember.tensor([-2.0, 0.0, 2.0]))
+        tensor([-0.6667,  0.0000,  0.6667])
+    """
     def forward(self, input):
         return F.softsign(input)
 
 
 class Tanhshrink(Module):
+    """Applies ``x - tanh(x)`` element-wise.
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, same shape as the input.
+
+    Example::
+
+        >>> nn.Tanhshrink()(ember.tensor([-2.0, 0.0, 2.0]))
+        tensor([-1.0360,  0.0000,  1.0360])
+    """
     def forward(self, input):
         return F.tanhshrink(input)
 
@@ -336,6 +421,23 @@ class _AlongDim(Module):
 
 
 class Softmin(_AlongDim):
+    """Applies the Softmin function to an n-dimensional input: ``softmax(-x)`` along ``dim``, so the elements along
+    ``dim`` lie in ``[0, 1]`` and sum to 1.
+
+    Args:
+        dim (int): a dimension along which Softmin will be computed.
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, same shape as the input.
+
+    Example::
+
+        >>> m = nn.Softmin(dim=1)
+        >>> m(ember.tensor([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]))
+        tensor([[0.6652, 0.2447, 0.0900],
+                [0.3333, 0.3333, 0.3333]])
+    """
     def forward(self, input):
         return F.softmin(input, self.dim, _stacklevel=5)
 
@@ -357,6 +459,23 @@ class Softmax2d(Module):
 
 
 class LogSoftmax(_AlongDim):
+    """Applies ``log(softmax(x))`` along ``dim``, computed stably (``x - logsumexp(x)``). Pair it with
+    :class:`nn.NLLLoss`, or use :class:`nn.CrossEntropyLoss` on the raw scores.
+
+    Args:
+        dim (int): a dimension along which LogSoftmax will be computed.
+
+    Shape:
+        - Input: ``(*)``, any number of dimensions.
+        - Output: ``(*)``, same shape as the input, with values in ``[-inf, 0)``.
+
+    Example::
+
+        >>> m = nn.LogSoftmax(dim=1)
+        >>> m(ember.tensor([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]))
+        tensor([[-2.4076, -1.4076, -0.4076],
+                [-1.0986, -1.0986, -1.0986]])
+    """
     def forward(self, input):
         return F.log_softmax(input, self.dim, _stacklevel=5)
 
