@@ -65,11 +65,44 @@ def _calculate_correct_fan(tensor, mode):
 
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
+    """Fills ``tensor`` in place with values drawn from the uniform distribution on ``[a, b)``, and returns it.
+    After the same seed the values are PyTorch's.
+
+    Args:
+        tensor (Tensor): an n-dimensional tensor.
+        a (float): the lower bound of the uniform distribution. Default: ``0.0``.
+        b (float): the upper bound of the uniform distribution. Default: ``1.0``.
+        generator (:class:`ember.Generator`, optional): the generator to sample from. Default: ``None``.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> w = ember.empty(2, 3)
+        >>> nn.init.uniform_(w, -0.1, 0.1)
+        tensor([[-0.0007,  0.0536, -0.0823],
+                [-0.0736, -0.0385,  0.0268]])
+    """
     with no_grad():
         return tensor.uniform_(a, b, generator=generator)
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
+    """Fills ``tensor`` in place with values drawn from the normal distribution with mean ``mean`` and standard
+    deviation ``std``, and returns it.
+
+    Args:
+        tensor (Tensor): an n-dimensional tensor.
+        mean (float): the mean of the normal distribution. Default: ``0.0``.
+        std (float): the standard deviation of the normal distribution. Default: ``1.0``.
+        generator (:class:`ember.Generator`, optional): the generator to sample from. Default: ``None``.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> nn.init.normal_(ember.empty(2, 3), std=0.02)
+        tensor([[ 0.0308, -0.0059, -0.0436],
+                [ 0.0114, -0.0217, -0.0280]])
+    """
     with no_grad():
         return tensor.normal_(mean, std, generator=generator)
 
@@ -122,15 +155,49 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
 
 
 def constant_(tensor, val):
+    """Fills ``tensor`` in place with the value ``val``, and returns it.
+
+    Args:
+        tensor (Tensor): an n-dimensional tensor.
+        val (float): the value to fill the tensor with.
+
+    Example::
+
+        >>> nn.init.constant_(ember.empty(2, 3), 0.3)
+        tensor([[0.3000, 0.3000, 0.3000],
+                [0.3000, 0.3000, 0.3000]])
+    """
     with no_grad():
         return tensor.fill_(val)
 
 
 def ones_(tensor):
+    """Fills ``tensor`` in place with the scalar value ``1``, and returns it.
+
+    Args:
+        tensor (Tensor): an n-dimensional tensor.
+
+    Example::
+
+        >>> nn.init.ones_(ember.empty(2, 3))
+        tensor([[1., 1., 1.],
+                [1., 1., 1.]])
+    """
     return constant_(tensor, 1.0)
 
 
 def zeros_(tensor):
+    """Fills ``tensor`` in place with the scalar value ``0``, and returns it.
+
+    Args:
+        tensor (Tensor): an n-dimensional tensor.
+
+    Example::
+
+        >>> nn.init.zeros_(ember.empty(2, 3))
+        tensor([[0., 0., 0.],
+                [0., 0., 0.]])
+    """
     with no_grad():
         return tensor.zero_()
 
@@ -170,6 +237,21 @@ def dirac_(tensor, groups=1):
 
 
 def xavier_uniform_(tensor, gain=1.0, generator=None):
+    """Fills ``tensor`` in place with Xavier/Glorot uniform values (from "Understanding the difficulty of training
+    deep feedforward neural networks"): ``U(-a, a)`` with ``a = gain * sqrt(6 / (fan_in + fan_out))``.
+
+    Args:
+        tensor (Tensor): an n-dimensional tensor (at least 2 dimensions).
+        gain (float): an optional scaling factor. Default: ``1.0``.
+        generator (:class:`ember.Generator`, optional): the generator to sample from. Default: ``None``.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> nn.init.xavier_uniform_(ember.empty(2, 3), gain=nn.init.calculate_gain('relu'))
+        tensor([[-0.0116,  0.8311, -1.2751],
+                [-1.1401, -0.5967,  0.4154]])
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     a = math.sqrt(3.0) * std
@@ -177,6 +259,21 @@ def xavier_uniform_(tensor, gain=1.0, generator=None):
 
 
 def xavier_normal_(tensor, gain=1.0, generator=None):
+    """Fills ``tensor`` in place with Xavier/Glorot normal values: ``N(0, std**2)`` with ``std = gain * sqrt(2 /
+    (fan_in + fan_out))``.
+
+    Args:
+        tensor (Tensor): an n-dimensional tensor (at least 2 dimensions).
+        gain (float): an optional scaling factor. Default: ``1.0``.
+        generator (:class:`ember.Generator`, optional): the generator to sample from. Default: ``None``.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> nn.init.xavier_normal_(ember.empty(2, 3))
+        tensor([[ 0.9746, -0.1856, -1.3780],
+                [ 0.3595, -0.6859, -0.8845]])
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return normal_(tensor, 0.0, std, generator)
@@ -194,6 +291,26 @@ def kaiming_uniform_(tensor, a=0, mode='fan_in', nonlinearity='leaky_relu', gene
 
 
 def kaiming_normal_(tensor, a=0, mode='fan_in', nonlinearity='leaky_relu', generator=None):
+    """Fills ``tensor`` in place with Kaiming/He normal values (from "Delving deep into rectifiers"): ``N(0,
+    std**2)`` with ``std = gain / sqrt(fan_mode)``.
+
+    Args:
+        tensor (Tensor): an n-dimensional tensor (at least 2 dimensions).
+        a (float): the negative slope of the rectifier used after this layer (only with ``'leaky_relu'``).
+            Default: ``0``.
+        mode (str): ``'fan_in'`` (default) keeps the variance of the forward pass; ``'fan_out'`` that of the
+            backward pass.
+        nonlinearity (str): the non-linear function (``nn.functional`` name), ``'relu'`` or ``'leaky_relu'``
+            recommended. Default: ``'leaky_relu'``.
+        generator (:class:`ember.Generator`, optional): the generator to sample from. Default: ``None``.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> nn.init.kaiming_normal_(ember.empty(2, 3), mode='fan_out', nonlinearity='relu')
+        tensor([[ 1.5410, -0.2934, -2.1788],
+                [ 0.5684, -1.0845, -1.3986]])
+    """
     if 0 in tuple(tensor.shape):
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor

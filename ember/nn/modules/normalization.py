@@ -122,6 +122,32 @@ class BatchNorm2d(_BatchNorm):
 
 
 class BatchNorm3d(_BatchNorm):
+    """Applies Batch Normalization over a 5-D input (a mini-batch of 3-D inputs with channels), as described in
+    "Batch Normalization: Accelerating Deep Network Training by Reducing Internal Covariate Shift": ``y = (x -
+    mean) / sqrt(var + eps) * gamma + beta`` per channel, with running estimates used in evaluation mode.
+
+    Args:
+        num_features (int): ``C`` from an expected input of size ``(N, C, D, H, W)``.
+        eps (float): a value added to the denominator for numerical stability. Default: ``1e-5``.
+        momentum (float, optional): the weight of the new batch in the running estimates (``None`` for a
+            cumulative average). Default: ``0.1``.
+        affine (bool): whether the module has learnable affine parameters. Default: ``True``.
+        track_running_stats (bool): whether the module tracks running estimates (otherwise batch statistics are
+            used in both modes). Default: ``True``.
+
+    Shape:
+        - Input: ``(N, C, D, H, W)``.
+        - Output: ``(N, C, D, H, W)``, same shape as the input.
+
+    Example::
+
+        >>> m = nn.BatchNorm3d(2)
+        >>> x = ember.arange(16.).view(2, 2, 2, 2, 1)
+        >>> m(x).flatten()[:4]
+        tensor([-1.3242, -1.0835, -0.8427, -0.6019], grad_fn=<SliceBackward0>)
+        >>> m.running_mean
+        tensor([0.5500, 0.9500])
+    """
     def _check_input_dim(self, input):
         if input.dim() != 5:
             raise ValueError(f"expected 5D input (got {input.dim()}D input)")
@@ -165,10 +191,54 @@ class InstanceNorm1d(_InstanceNorm):
 
 
 class InstanceNorm2d(_InstanceNorm):
+    """Applies Instance Normalization over a 4-D input: each channel of each sample is normalized by its own mean
+    and variance (from "Instance Normalization: The Missing Ingredient for Fast Stylization").
+
+    Args:
+        num_features (int): ``C`` from an expected input of size ``(N, C, H, W)`` or ``(C, H, W)``.
+        eps (float): a value added to the denominator for numerical stability. Default: ``1e-5``.
+        momentum (float, optional): the weight of the new batch in the running estimates. Default: ``0.1``.
+        affine (bool): whether the module has learnable per-channel affine parameters. Default: ``False``.
+        track_running_stats (bool): whether the module tracks running estimates for evaluation mode. Default:
+            ``False``.
+
+    Shape:
+        - Input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        - Output: same shape as the input.
+
+    Example::
+
+        >>> m = nn.InstanceNorm2d(2)
+        >>> m(ember.tensor([[[[1., 3.]], [[2., 2.]]]]))
+        tensor([[[[-1.0000,  1.0000]],
+        <BLANKLINE>
+                 [[ 0.0000,  0.0000]]]])
+    """
     _no_batch_dim = 3
 
 
 class InstanceNorm3d(_InstanceNorm):
+    """Applies Instance Normalization over a 5-D input: each channel of each sample is normalized by its own mean
+    and variance.
+
+    Args:
+        num_features (int): ``C`` from an expected input of size ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        eps (float): a value added to the denominator for numerical stability. Default: ``1e-5``.
+        momentum (float, optional): the weight of the new batch in the running estimates. Default: ``0.1``.
+        affine (bool): whether the module has learnable per-channel affine parameters. Default: ``False``.
+        track_running_stats (bool): whether the module tracks running estimates for evaluation mode. Default:
+            ``False``.
+
+    Shape:
+        - Input: ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        - Output: same shape as the input.
+
+    Example::
+
+        >>> m = nn.InstanceNorm3d(1)
+        >>> m(ember.tensor([[[[[1., 3.]]]]])).flatten()
+        tensor([-1.0000,  1.0000])
+    """
     _no_batch_dim = 4
 
 

@@ -21,6 +21,22 @@ class PixelShuffle(Module):
 
 
 class PixelUnshuffle(Module):
+    """Reverses :class:`nn.PixelShuffle`: rearranges a tensor of shape ``(*, C, H * r, W * r)`` into ``(*, C *
+    r**2, H, W)``, where ``r`` is the downscale factor.
+
+    Args:
+        downscale_factor (int): factor to decrease spatial resolution by.
+
+    Shape:
+        - Input: ``(*, C_in, H_in, W_in)``.
+        - Output: ``(*, C_in * r**2, H_in / r, W_in / r)``.
+
+    Example::
+
+        >>> pixel_unshuffle = nn.PixelUnshuffle(3)
+        >>> pixel_unshuffle(ember.zeros(1, 1, 12, 12)).size()
+        ember.Size([1, 9, 4, 4])
+    """
     __constants__ = ['downscale_factor']
 
     def __init__(self, downscale_factor):
@@ -35,6 +51,18 @@ class PixelUnshuffle(Module):
 
 
 class ChannelShuffle(Module):
+    """Divides the channels of a ``(*, C, H, W)`` tensor into ``groups`` groups and interleaves them (from
+    ShuffleNet): ``C`` must be divisible by ``groups``.
+
+    Args:
+        groups (int): number of groups to divide channels in.
+
+    Example::
+
+        >>> cs = nn.ChannelShuffle(2)
+        >>> cs(ember.arange(4.).view(1, 4, 1, 1)).flatten()
+        tensor([0., 2., 1., 3.])
+    """
     __constants__ = ['groups']
 
     def __init__(self, groups):

@@ -34,10 +34,50 @@ class Upsample(Module):
 
 
 class UpsamplingNearest2d(Upsample):
+    """Applies a 2-D nearest neighbour upsampling to an input of several channels. Deprecated in PyTorch in favour
+    of :class:`nn.Upsample` (``mode='nearest'``).
+
+    Args:
+        size (int or Tuple[int, int], optional): output spatial sizes.
+        scale_factor (float or Tuple[float, float], optional): multiplier for spatial size.
+
+    Shape:
+        - Input: ``(N, C, H_in, W_in)``.
+        - Output: ``(N, C, H_out, W_out)``.
+
+    Example::
+
+        >>> m = nn.UpsamplingNearest2d(scale_factor=2)
+        >>> m(ember.arange(1., 5.).view(1, 1, 2, 2))
+        tensor([[[[1., 1., 2., 2.],
+                  [1., 1., 2., 2.],
+                  [3., 3., 4., 4.],
+                  [3., 3., 4., 4.]]]])
+    """
     def __init__(self, size=None, scale_factor=None):
         super().__init__(size, scale_factor, mode='nearest')
 
 
 class UpsamplingBilinear2d(Upsample):
+    """Applies a 2-D bilinear upsampling to an input of several channels, with ``align_corners=True``. Deprecated
+    in PyTorch in favour of :class:`nn.Upsample` (``mode='bilinear'``).
+
+    Args:
+        size (int or Tuple[int, int], optional): output spatial sizes.
+        scale_factor (float or Tuple[float, float], optional): multiplier for spatial size.
+
+    Shape:
+        - Input: ``(N, C, H_in, W_in)``.
+        - Output: ``(N, C, H_out, W_out)``.
+
+    Example::
+
+        >>> m = nn.UpsamplingBilinear2d(scale_factor=2)
+        >>> m(ember.arange(1., 5.).view(1, 1, 2, 2))
+        tensor([[[[1.0000, 1.3333, 1.6667, 2.0000],
+                  [1.6667, 2.0000, 2.3333, 2.6667],
+                  [2.3333, 2.6667, 3.0000, 3.3333],
+                  [3.0000, 3.3333, 3.6667, 4.0000]]]])
+    """
     def __init__(self, size=None, scale_factor=None):
         super().__init__(size, scale_factor, mode='bilinear', align_corners=True)
