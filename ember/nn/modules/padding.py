@@ -44,14 +44,72 @@ class _ConstantPadNd(_PadNd):
 
 
 class ConstantPad1d(_ConstantPadNd):
+    """Pads the input tensor's boundaries with a constant value. For N-dimensional padding use
+    :func:`ember.nn.functional.pad`.
+
+    Args:
+        padding (int, tuple): the size of the padding. An int pads every boundary by the same amount; a 2-tuple
+            is ``(padding_left, padding_right)``.
+        value (float): the fill value for the padding.
+
+    Shape:
+        - Input: ``(C, W_in)`` or ``(N, C, W_in)``.
+        - Output: the same with ``W_out = W_in + padding_left + padding_right``.
+
+    Example::
+
+        >>> m = nn.ConstantPad1d(2, 3.5)
+        >>> m(ember.arange(4.).view(1, 1, 4))
+        tensor([[[3.5000, 3.5000, 0.0000, 1.0000, 2.0000, 3.0000, 3.5000, 3.5000]]])
+    """
     dims = 1
 
 
 class ConstantPad2d(_ConstantPadNd):
+    """Pads the input tensor's boundaries with a constant value. For N-dimensional padding use
+    :func:`ember.nn.functional.pad`.
+
+    Args:
+        padding (int, tuple): the size of the padding. An int pads every boundary by the same amount; a 4-tuple
+            is ``(padding_left, padding_right, padding_top, padding_bottom)``.
+        value (float): the fill value for the padding.
+
+    Shape:
+        - Input: ``(C, H_in, W_in)`` or ``(N, C, H_in, W_in)``.
+        - Output: the same with ``H_out = H_in + padding_top + padding_bottom, W_out = W_in + padding_left +
+          padding_right``.
+
+    Example::
+
+        >>> m = nn.ConstantPad2d(1, 3.5)
+        >>> m(ember.arange(4.).view(1, 1, 2, 2))
+        tensor([[[[3.5000, 3.5000, 3.5000, 3.5000],
+                  [3.5000, 0.0000, 1.0000, 3.5000],
+                  [3.5000, 2.0000, 3.0000, 3.5000],
+                  [3.5000, 3.5000, 3.5000, 3.5000]]]])
+    """
     dims = 2
 
 
 class ConstantPad3d(_ConstantPadNd):
+    """Pads the input tensor's boundaries with a constant value. For N-dimensional padding use
+    :func:`ember.nn.functional.pad`.
+
+    Args:
+        padding (int, tuple): the size of the padding. An int pads every boundary by the same amount; a 6-tuple
+            is ``(padding_left, padding_right, padding_top, padding_bottom, padding_front, padding_back)``.
+        value (float): the fill value for the padding.
+
+    Shape:
+        - Input: ``(C, D_in, H_in, W_in)`` or ``(N, C, D_in, H_in, W_in)``.
+        - Output: the same with ``D_out = D_in + padding_front + padding_back, and likewise for H and W``.
+
+    Example::
+
+        >>> m = nn.ConstantPad3d(1, 3.5)
+        >>> m(ember.arange(2.).view(1, 1, 1, 1, 2)).shape
+        ember.Size([1, 1, 3, 3, 4])
+    """
     dims = 3
 
 
@@ -64,38 +122,200 @@ class _ZeroPadNd(_ConstantPadNd):
 
 
 class ZeroPad1d(_ZeroPadNd):
+    """Pads the input tensor's boundaries with zero. For N-dimensional padding use :func:`ember.nn.functional.pad`.
+
+    Args:
+        padding (int, tuple): the size of the padding. An int pads every boundary by the same amount; a 2-tuple
+            is ``(padding_left, padding_right)``.
+
+    Shape:
+        - Input: ``(C, W_in)`` or ``(N, C, W_in)``.
+        - Output: the same with ``W_out = W_in + padding_left + padding_right``.
+
+    Example::
+
+        >>> m = nn.ZeroPad1d(2)
+        >>> m(ember.arange(4.).view(1, 1, 4))
+        tensor([[[0., 0., 0., 1., 2., 3., 0., 0.]]])
+    """
     dims = 1
 
 
 class ZeroPad2d(_ZeroPadNd):
+    """Pads the input tensor's boundaries with zero. For N-dimensional padding use :func:`ember.nn.functional.pad`.
+
+    Args:
+        padding (int, tuple): the size of the padding. An int pads every boundary by the same amount; a 4-tuple
+            is ``(padding_left, padding_right, padding_top, padding_bottom)``.
+
+    Shape:
+        - Input: ``(C, H_in, W_in)`` or ``(N, C, H_in, W_in)``.
+        - Output: the same with ``H_out = H_in + padding_top + padding_bottom, W_out = W_in + padding_left +
+          padding_right``.
+
+    Example::
+
+        >>> m = nn.ZeroPad2d(1)
+        >>> m(ember.arange(4.).view(1, 1, 2, 2))
+        tensor([[[[0., 0., 0., 0.],
+                  [0., 0., 1., 0.],
+                  [0., 2., 3., 0.],
+                  [0., 0., 0., 0.]]]])
+    """
     dims = 2
 
 
 class ZeroPad3d(_ZeroPadNd):
+    """Pads the input tensor's boundaries with zero. For N-dimensional padding use :func:`ember.nn.functional.pad`.
+
+    Args:
+        padding (int, tuple): the size of the padding. An int pads every boundary by the same amount; a 6-tuple
+            is ``(padding_left, padding_right, padding_top, padding_bottom, padding_front, padding_back)``.
+
+    Shape:
+        - Input: ``(C, D_in, H_in, W_in)`` or ``(N, C, D_in, H_in, W_in)``.
+        - Output: the same with ``D_out = D_in + padding_front + padding_back, and likewise for H and W``.
+
+    Example::
+
+        >>> m = nn.ZeroPad3d(1)
+        >>> m(ember.arange(2.).view(1, 1, 1, 1, 2)).shape
+        ember.Size([1, 1, 3, 3, 4])
+    """
     dims = 3
 
 
 class ReflectionPad1d(_PadNd):
+    """Pads the input tensor using the reflection of its boundary (the edge value is not repeated). For
+    N-dimensional padding use :func:`ember.nn.functional.pad`.
+
+    Args:
+        padding (int, tuple): the size of the padding. An int pads every boundary by the same amount; a 2-tuple
+            is ``(padding_left, padding_right)``.
+
+    Shape:
+        - Input: ``(C, W_in)`` or ``(N, C, W_in)``.
+        - Output: the same with ``W_out = W_in + padding_left + padding_right``.
+
+    Example::
+
+        >>> m = nn.ReflectionPad1d(2)
+        >>> m(ember.arange(4.).view(1, 1, 4))
+        tensor([[[2., 1., 0., 1., 2., 3., 2., 1.]]])
+    """
     mode, dims = 'reflect', 1
 
 
 class ReflectionPad2d(_PadNd):
+    """Pads the input tensor using the reflection of its boundary (the edge value is not repeated). For
+    N-dimensional padding use :func:`ember.nn.functional.pad`.
+
+    Args:
+        padding (int, tuple): the size of the padding. An int pads every boundary by the same amount; a 4-tuple
+            is ``(padding_left, padding_right, padding_top, padding_bottom)``.
+
+    Shape:
+        - Input: ``(C, H_in, W_in)`` or ``(N, C, H_in, W_in)``.
+        - Output: the same with ``H_out = H_in + padding_top + padding_bottom, W_out = W_in + padding_left +
+          padding_right``.
+
+    Example::
+
+        >>> m = nn.ReflectionPad2d(1)
+        >>> m(ember.arange(4.).view(1, 1, 2, 2))
+        tensor([[[[3., 2., 3., 2.],
+                  [1., 0., 1., 0.],
+                  [3., 2., 3., 2.],
+                  [1., 0., 1., 0.]]]])
+    """
     mode, dims = 'reflect', 2
 
 
 class ReflectionPad3d(_PadNd):
+    """Pads the input tensor using the reflection of its boundary (the edge value is not repeated). For
+    N-dimensional padding use :func:`ember.nn.functional.pad`.
+
+    Args:
+        padding (int, tuple): the size of the padding. An int pads every boundary by the same amount; a 6-tuple
+            is ``(padding_left, padding_right, padding_top, padding_bottom, padding_front, padding_back)``.
+
+    Shape:
+        - Input: ``(C, D_in, H_in, W_in)`` or ``(N, C, D_in, H_in, W_in)``.
+        - Output: the same with ``D_out = D_in + padding_front + padding_back, and likewise for H and W``.
+
+    Example::
+
+        >>> m = nn.ReflectionPad3d(1)
+        >>> m(ember.arange(8.).view(1, 1, 2, 2, 2)).shape
+        ember.Size([1, 1, 4, 4, 4])
+    """
     mode, dims = 'reflect', 3
 
 
 class ReplicationPad1d(_PadNd):
+    """Pads the input tensor using replication of its boundary (the edge value is repeated). For N-dimensional
+    padding use :func:`ember.nn.functional.pad`.
+
+    Args:
+        padding (int, tuple): the size of the padding. An int pads every boundary by the same amount; a 2-tuple
+            is ``(padding_left, padding_right)``.
+
+    Shape:
+        - Input: ``(C, W_in)`` or ``(N, C, W_in)``.
+        - Output: the same with ``W_out = W_in + padding_left + padding_right``.
+
+    Example::
+
+        >>> m = nn.ReplicationPad1d(2)
+        >>> m(ember.arange(4.).view(1, 1, 4))
+        tensor([[[0., 0., 0., 1., 2., 3., 3., 3.]]])
+    """
     mode, dims = 'replicate', 1
 
 
 class ReplicationPad2d(_PadNd):
+    """Pads the input tensor using replication of its boundary (the edge value is repeated). For N-dimensional
+    padding use :func:`ember.nn.functional.pad`.
+
+    Args:
+        padding (int, tuple): the size of the padding. An int pads every boundary by the same amount; a 4-tuple
+            is ``(padding_left, padding_right, padding_top, padding_bottom)``.
+
+    Shape:
+        - Input: ``(C, H_in, W_in)`` or ``(N, C, H_in, W_in)``.
+        - Output: the same with ``H_out = H_in + padding_top + padding_bottom, W_out = W_in + padding_left +
+          padding_right``.
+
+    Example::
+
+        >>> m = nn.ReplicationPad2d(1)
+        >>> m(ember.arange(4.).view(1, 1, 2, 2))
+        tensor([[[[0., 0., 1., 1.],
+                  [0., 0., 1., 1.],
+                  [2., 2., 3., 3.],
+                  [2., 2., 3., 3.]]]])
+    """
     mode, dims = 'replicate', 2
 
 
 class ReplicationPad3d(_PadNd):
+    """Pads the input tensor using replication of its boundary (the edge value is repeated). For N-dimensional
+    padding use :func:`ember.nn.functional.pad`.
+
+    Args:
+        padding (int, tuple): the size of the padding. An int pads every boundary by the same amount; a 6-tuple
+            is ``(padding_left, padding_right, padding_top, padding_bottom, padding_front, padding_back)``.
+
+    Shape:
+        - Input: ``(C, D_in, H_in, W_in)`` or ``(N, C, D_in, H_in, W_in)``.
+        - Output: the same with ``D_out = D_in + padding_front + padding_back, and likewise for H and W``.
+
+    Example::
+
+        >>> m = nn.ReplicationPad3d(1)
+        >>> m(ember.arange(2.).view(1, 1, 1, 1, 2)).shape
+        ember.Size([1, 1, 3, 3, 4])
+    """
     mode, dims = 'replicate', 3
 
 
@@ -109,14 +329,69 @@ class _CircularPadNd(_PadNd):
 
 
 class CircularPad1d(_CircularPadNd):
+    """Pads the input tensor using circular padding: the values from the opposite side wrap around. For
+    N-dimensional padding use :func:`ember.nn.functional.pad`.
+
+    Args:
+        padding (int, tuple): the size of the padding. An int pads every boundary by the same amount; a 2-tuple
+            is ``(padding_left, padding_right)``.
+
+    Shape:
+        - Input: ``(C, W_in)`` or ``(N, C, W_in)``.
+        - Output: the same with ``W_out = W_in + padding_left + padding_right``.
+
+    Example::
+
+        >>> m = nn.CircularPad1d(2)
+        >>> m(ember.arange(4.).view(1, 1, 4))
+        tensor([[[2., 3., 0., 1., 2., 3., 0., 1.]]])
+    """
     dims = 1
 
 
 class CircularPad2d(_CircularPadNd):
+    """Pads the input tensor using circular padding: the values from the opposite side wrap around. For
+    N-dimensional padding use :func:`ember.nn.functional.pad`.
+
+    Args:
+        padding (int, tuple): the size of the padding. An int pads every boundary by the same amount; a 4-tuple
+            is ``(padding_left, padding_right, padding_top, padding_bottom)``.
+
+    Shape:
+        - Input: ``(C, H_in, W_in)`` or ``(N, C, H_in, W_in)``.
+        - Output: the same with ``H_out = H_in + padding_top + padding_bottom, W_out = W_in + padding_left +
+          padding_right``.
+
+    Example::
+
+        >>> m = nn.CircularPad2d(1)
+        >>> m(ember.arange(4.).view(1, 1, 2, 2))
+        tensor([[[[3., 2., 3., 2.],
+                  [1., 0., 1., 0.],
+                  [3., 2., 3., 2.],
+                  [1., 0., 1., 0.]]]])
+    """
     dims = 2
 
 
 class CircularPad3d(_CircularPadNd):
+    """Pads the input tensor using circular padding: the values from the opposite side wrap around. For
+    N-dimensional padding use :func:`ember.nn.functional.pad`.
+
+    Args:
+        padding (int, tuple): the size of the padding. An int pads every boundary by the same amount; a 6-tuple
+            is ``(padding_left, padding_right, padding_top, padding_bottom, padding_front, padding_back)``.
+
+    Shape:
+        - Input: ``(C, D_in, H_in, W_in)`` or ``(N, C, D_in, H_in, W_in)``.
+        - Output: the same with ``D_out = D_in + padding_front + padding_back, and likewise for H and W``.
+
+    Example::
+
+        >>> m = nn.CircularPad3d(1)
+        >>> m(ember.arange(8.).view(1, 1, 2, 2, 2)).shape
+        ember.Size([1, 1, 4, 4, 4])
+    """
     dims = 3
 
 
