@@ -160,10 +160,38 @@ def to_dtype(d):
 
 
 def get_default_dtype():
+    """Returns the current default floating-point dtype, used by factory functions for floating-point numbers
+    (``ember.float32`` unless changed with :func:`ember.set_default_dtype`).
+
+    Example::
+
+        >>> ember.get_default_dtype()
+        ember.float32
+        >>> ember.tensor([1.2, 3]).dtype
+        ember.float32
+    """
     return _default
 
 
 def set_default_dtype(d):
+    """Sets the default floating-point dtype to ``d`` (``ember.float32`` or ``ember.float64``; ``float16`` and
+    ``bfloat16`` too). It is used by factory functions and type inference for Python floats, and decides the
+    complex default (``complex64`` or ``complex128``).
+
+    Args:
+        d (:class:`ember.dtype`): the floating-point dtype to make the default.
+
+    Example::
+
+        >>> ember.tensor([1.2, 3]).dtype
+        ember.float32
+        >>> ember.set_default_dtype(ember.float64)
+        >>> ember.tensor([1.2, 3]).dtype
+        ember.float64
+        >>> ember.tensor([1.2, 3j]).dtype
+        ember.complex128
+        >>> ember.set_default_dtype(ember.float32)
+    """
     global _default
     d = to_dtype(d)
     if d not in (float16, float32, float64):

@@ -15,7 +15,13 @@ class _LegacyMeta(type):
 
 
 def _legacy(name, dt):
-    return _LegacyMeta(name, (), {'_ember_dtype': dt, 'dtype': dt})
+    doc = (f"""The legacy constructor and type of CPU tensors of dtype ``{dt}``.
+
+    ``ember.{name}(2, 3)`` makes a tensor of that shape (zero-filled in ember, uninitialized in
+    PyTorch), ``ember.{name}([1, 2])`` one holding the given data; ``isinstance(t, ember.{name})``
+    tests a tensor's dtype and device. New code uses :func:`ember.tensor` and ``t.dtype``.
+    """)
+    return _LegacyMeta(name, (), {'_ember_dtype': dt, 'dtype': dt, '__doc__': doc})
 
 
 FloatTensor = _legacy('FloatTensor', _dtype.float32)
@@ -31,6 +37,21 @@ BoolTensor = _legacy('BoolTensor', _dtype.bool_)
 
 
 def typename(obj):
+    """Returns the type name of ``obj``: a tensor's legacy type string (``'ember.FloatTensor'``), otherwise the
+    qualified name of its class.
+
+    Args:
+        obj: any object.
+
+    Example::
+
+        >>> ember.typename(ember.ones(2))
+        'ember.FloatTensor'
+        >>> ember.typename(ember.ones(2, dtype=ember.int64))
+        'ember.LongTensor'
+        >>> ember.typename(3)
+        'int'
+    """
     if isinstance(obj, Tensor):
         return obj.type()
     module = type(obj).__module__
@@ -39,6 +60,18 @@ def typename(obj):
 
 
 def is_tensor(obj):
+    """Returns ``True`` if ``obj`` is an ember tensor (``isinstance(obj, ember.Tensor)``).
+
+    Args:
+        obj (object): object to test.
+
+    Example::
+
+        >>> ember.is_tensor(ember.tensor([1, 2, 3]))
+        True
+        >>> ember.is_tensor([1, 2, 3])
+        False
+    """
     return isinstance(obj, Tensor)
 
 
@@ -49,12 +82,43 @@ def is_storage(obj):
 
 
 def is_floating_point(input):
+    """Returns ``True`` if the dtype of ``input`` is a floating-point type (``float64``, ``float32``, ``float16``
+    or ``bfloat16``).
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example::
+
+        >>> ember.is_floating_point(ember.tensor([1.0])), ember.is_floating_point(ember.tensor([1]))
+        (True, False)
+    """
     return input.dtype.is_floating_point
 
 
 def is_complex(input):
+    """Returns ``True`` if the dtype of ``input`` is a complex type (``complex64`` or ``complex128``).
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example::
+
+        >>> ember.is_complex(ember.tensor([1 + 2j])), ember.is_complex(ember.tensor([1.0]))
+        (True, False)
+    """
     return input.dtype.is_complex
 
 
 def numel(input):
+    """Returns the total number of elements in ``input``.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Example::
+
+        >>> ember.numel(ember.zeros(1, 2, 3, 4, 5))
+        120
+    """
     return input.numel()

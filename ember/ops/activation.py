@@ -80,6 +80,19 @@ _relu_functional.__name__ = 'relu'   # saved models name it torch.nn.functional.
 
 @op('ember', 'Tensor', 'F')
 def relu_(input):
+    """In-place version of :func:`ember.relu`: sets negative elements of ``input`` to zero and returns ``input``.
+
+    Args:
+        input (Tensor): the tensor to modify.
+
+    Example::
+
+        >>> x = ember.tensor([-1.0, 0.5])
+        >>> ember.relu_(x)
+        tensor([0.0000, 0.5000])
+        >>> x
+        tensor([0.0000, 0.5000])
+    """
     from ember.ops.inplace import apply_inplace
 
     def fast(t):
@@ -255,12 +268,40 @@ def clamp(input, min=None, max=None, *, out=None):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def clamp_min(input, min, *, out=None):
+    """Clamps every element of ``input`` from below: ``max(input, min)``. Same as ``ember.clamp(input, min=min)``.
+
+    Args:
+        input (Tensor): the input tensor.
+        min (Number or Tensor): lower bound.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.clamp_min(ember.tensor([-1.5, 0.2, 3.0]), 0.0)
+        tensor([0.0000, 0.2000, 3.0000])
+    """
     _result = clamp(input, min, None)
     return _result if out is None else write_out('clamp_min', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def clamp_max(input, max, *, out=None):
+    """Clamps every element of ``input`` from above: ``min(input, max)``. Same as ``ember.clamp(input, max=max)``.
+
+    Args:
+        input (Tensor): the input tensor.
+        max (Number or Tensor): upper bound.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.clamp_max(ember.tensor([-1.5, 0.2, 3.0]), 1.0)
+        tensor([-1.5000,  0.2000,  1.0000])
+    """
     _result = clamp(input, None, max)
     return _result if out is None else write_out('clamp_max', _result, out)
 
@@ -282,6 +323,29 @@ class NanToNum(Primitive):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def nan_to_num(input, nan=None, posinf=None, neginf=None, *, out=None):
+    """Replaces ``nan``, positive infinity and negative infinity in ``input`` by ``nan``, ``posinf`` and
+    ``neginf``. By default ``nan`` becomes zero and the infinities the greatest and least finite values of
+    ``input``'s dtype.
+
+    Args:
+        input (Tensor): the input tensor.
+        nan (Number, optional): the value to replace ``nan`` with. Default: ``0``.
+        posinf (Number, optional): the value to replace positive infinity with. Default: the dtype's largest
+            finite value.
+        neginf (Number, optional): the value to replace negative infinity with. Default: the dtype's lowest
+            finite value.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> x = ember.tensor([float('nan'), float('inf'), -float('inf'), 3.14])
+        >>> ember.nan_to_num(x)
+        tensor([ 0.0000e+00,  3.4028e+38, -3.4028e+38,  3.1400e+00])
+        >>> ember.nan_to_num(x, nan=2.0, posinf=1.0)
+        tensor([ 2.0000e+00,  1.0000e+00, -3.4028e+38,  3.1400e+00])
+    """
     _result = NanToNum.apply(input, 0.0 if nan is None else nan, posinf, neginf)
     return _result if out is None else write_out('nan_to_num', _result, out)
 
@@ -420,6 +484,16 @@ def selu(input, inplace=False):
 
 @op('ember', 'F')
 def selu_(input):
+    """In-place version of :func:`ember.selu`.
+
+    Args:
+        input (Tensor): the tensor to modify.
+
+    Example::
+
+        >>> ember.selu_(ember.tensor([-1.0, 0.5]))
+        tensor([-1.1113,  0.5254])
+    """
     return _inplace(input, lambda t: Elu.apply(t, _SELU_ALPHA, _SELU_SCALE, 1.0))
 
 
@@ -446,6 +520,17 @@ def celu(input, alpha=1.0, inplace=False):
 
 @op('ember', 'F')
 def celu_(input, alpha=1.0):
+    """In-place version of :func:`ember.celu`.
+
+    Args:
+        input (Tensor): the tensor to modify.
+        alpha (float): the ``alpha`` value of the CELU formula. Default: ``1.0``.
+
+    Example::
+
+        >>> ember.celu_(ember.tensor([-1.0, 0.5]))
+        tensor([-0.6321,  0.5000])
+    """
     return _inplace(input, lambda t: Celu.apply(t, alpha, 1.0, 1.0 / alpha))
 
 
@@ -899,6 +984,18 @@ def threshold(input, threshold, value, inplace=False):
 
 @op('ember', 'F')
 def threshold_(input, threshold, value):
+    """In-place version of :func:`ember.threshold`: elements not above ``threshold`` become ``value``.
+
+    Args:
+        input (Tensor): the tensor to modify.
+        threshold (float): the value to threshold at.
+        value (float): the value to replace with.
+
+    Example::
+
+        >>> ember.threshold_(ember.tensor([-1.0, 0.5, 2.0]), 1.0, 0.0)
+        tensor([0., 0., 2.])
+    """
     return _inplace(input, lambda t: Threshold.apply(t, threshold, value))
 
 

@@ -312,6 +312,24 @@ def _fast_setitem(k):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def index_put(input, indices, values, accumulate=False):
+    """Out-of-place version of :meth:`Tensor.index_put_`: a copy of ``input`` where the positions selected by the
+    tuple of index tensors ``indices`` receive ``values`` (``out[indices] = values``), or accumulate them with
+    ``accumulate=True`` (repeated positions then add up).
+
+    Args:
+        input (Tensor): the input tensor.
+        indices (tuple of LongTensor): tensors used to index into ``input``.
+        values (Tensor): tensor of the same dtype as ``input``, broadcast to the indexed shape.
+        accumulate (bool): whether to add to ``input`` instead of writing. Default: ``False``.
+
+    Example::
+
+        >>> x = ember.zeros(3)
+        >>> ember.index_put(x, (ember.tensor([0, 2]),), ember.tensor([1., 5.]))
+        tensor([1., 0., 5.])
+        >>> ember.index_put(x, (ember.tensor([0, 0, 2]),), ember.tensor([1., 1., 5.]), accumulate=True)
+        tensor([2., 0., 5.])
+    """
     k = _parse_key(tuple(indices), input.shape, input._xp)
     return IndexPut.apply(input, values, k, accumulate)
 
@@ -596,6 +614,27 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
 
 @op('ember', 'Tensor', inplace=True)
 def scatter_add(input, dim, index, src, *, out=None):
+    """Out-of-place version of :meth:`Tensor.scatter_add_`: a copy of ``input`` to which the values of ``src`` are
+    added at the positions ``index`` along ``dim``; repeated positions accumulate.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int): the axis along which to index.
+        index (LongTensor): the indices of elements to scatter and add; it may be smaller than ``src``.
+        src (Tensor): the source elements to scatter and add.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> src = ember.ones(2, 5)
+        >>> index = ember.tensor([[0, 1, 2, 0, 0]])
+        >>> ember.scatter_add(ember.zeros(3, 5), 0, index, src)
+        tensor([[1., 0., 0., 1., 1.],
+                [0., 1., 0., 0., 0.],
+                [0., 0., 1., 0., 0.]])
+    """
     dim = _check_scatter('scatter_add', input, dim, index, src)
     _result = ScatterAdd.apply(input, dim, index, src, 'add')
     return _result if out is None else write_out('scatter_add', _result, out)

@@ -250,11 +250,31 @@ class CopyFrom(Primitive):
 
 @op('ember', 'Tensor')
 def zero_(input):
+    """Fills ``input`` with zeros, in place, and returns it.
+
+    Example::
+
+        >>> ember.ones(2, 2).zero_()
+        tensor([[0., 0.],
+                [0., 0.]])
+    """
     return fill_(input, 0)
 
 
 @op('ember', 'Tensor')
 def fill_(input, value):
+    """Fills ``input`` with ``value``, in place, and returns it. ``value`` is a number or a 0-dimensional tensor.
+
+    Args:
+        value (Number or Tensor): the value to fill with.
+
+    Example::
+
+        >>> ember.zeros(3).fill_(2.5)
+        tensor([2.5000, 2.5000, 2.5000])
+        >>> ember.zeros(2, dtype=ember.int64).fill_(ember.tensor(7))
+        tensor([7, 7])
+    """
     if isinstance(value, Tensor) and value.ndim != 0:
         raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
                            "dimensions.")
@@ -266,6 +286,20 @@ def fill_(input, value):
 
 @op('Tensor')
 def copy_(t, other, non_blocking=False):
+    """Copies the elements of ``other`` into this tensor, in place, and returns this tensor. ``other`` is broadcast
+    to this tensor's shape and may have a different dtype or device; the copy is differentiable.
+
+    Args:
+        other (Tensor): the source tensor to copy from.
+        non_blocking (bool): copy asynchronously between host and device when possible. Default: ``False``.
+
+    Example::
+
+        >>> t = ember.zeros(2, 3)
+        >>> t.copy_(ember.tensor([1, 2, 3]))
+        tensor([[1., 2., 3.],
+                [1., 2., 3.]])
+    """
     from ember import backend
 
     def compute(x, s):

@@ -79,6 +79,21 @@ class Mv(Primitive):
 
 @op('ember', 'Tensor')
 def mv(input, vec, *, out=None):
+    """Performs a matrix-vector product of the matrix ``input`` (``n x m``) and the vector ``vec`` (size ``m``),
+    giving a vector of size ``n``. Does not broadcast.
+
+    Args:
+        input (Tensor): the matrix to be multiplied.
+        vec (Tensor): the vector to be multiplied.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.mv(ember.tensor([[1., 2.], [3., 4.], [5., 6.]]), ember.tensor([1., -1.]))
+        tensor([-1., -1., -1.])
+    """
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
     if input.dtype is not vec.dtype:
@@ -553,6 +568,33 @@ def _einsum_operand_grad(g, rhs, t, op, others):
 
 @op('ember')
 def einsum(equation, *operands):
+    """Sums the product of the elements of ``operands`` along the dimensions named by ``equation``, in Einstein
+    summation notation.
+
+    The equation names each operand's dimensions with letters, separated by commas, optionally followed by
+    ``->`` and the output's letters. Letters repeated across operands are multiplied together; letters missing
+    from the output are summed over. ``...`` stands for broadcast dimensions. Without ``->`` the output has the
+    letters that appear once, in alphabetical order.
+
+    Args:
+        equation (str): the subscripts for the Einstein summation.
+        operands (List[Tensor]): the tensors to compute the Einstein summation of.
+
+    Example::
+
+        >>> a = ember.arange(6.).view(2, 3)
+        >>> b = ember.arange(12.).view(3, 4)
+        >>> ember.einsum('ij,jk->ik', a, b)
+        tensor([[20., 23., 26., 29.],
+                [56., 68., 80., 92.]])
+        >>> ember.einsum('ii', ember.eye(3))
+        tensor(3.)
+        >>> ember.einsum('i,j->ij', ember.tensor([1., 2.]), ember.tensor([3., 4., 5.]))
+        tensor([[ 3.,  4.,  5.],
+                [ 6.,  8., 10.]])
+        >>> ember.einsum('bij,bjk->bik', ember.ones(2, 2, 3), ember.ones(2, 3, 1)).shape
+        ember.Size([2, 2, 1])
+    """
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     terms, rhs = _parse_einsum(equation, operands)
