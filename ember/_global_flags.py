@@ -21,10 +21,25 @@ def use_deterministic_algorithms(mode, *, warn_only=False):
 
 
 def are_deterministic_algorithms_enabled():
+    """Returns ``True`` if :func:`ember.use_deterministic_algorithms` has turned deterministic mode on (every ember
+    operation is deterministic either way).
+
+    Example::
+
+        >>> ember.are_deterministic_algorithms_enabled()
+        False
+    """
     return _deterministic['enabled']
 
 
 def is_deterministic_algorithms_warn_only_enabled():
+    """Returns ``True`` if deterministic mode was turned on with ``warn_only=True``.
+
+    Example::
+
+        >>> ember.is_deterministic_algorithms_warn_only_enabled()
+        False
+    """
     return _deterministic['warn_only']
 
 
@@ -41,6 +56,16 @@ def set_deterministic_debug_mode(debug_mode):
 
 
 def get_deterministic_debug_mode():
+    """Returns the deterministic debug mode as set by :func:`ember.set_deterministic_debug_mode`: ``0`` (off),
+    ``1`` (warn) or ``2`` (error).
+
+    Example::
+
+        >>> ember.set_deterministic_debug_mode('warn')
+        >>> ember.get_deterministic_debug_mode()
+        1
+        >>> ember.set_deterministic_debug_mode(0)
+    """
     if not _deterministic['enabled']:
         return 0
     return 1 if _deterministic['warn_only'] else 2
@@ -53,6 +78,13 @@ def set_warn_always(b, /):
 
 
 def is_warn_always_enabled():
+    """Returns ``True`` if :func:`ember.set_warn_always` has asked for warnings to be shown every time.
+
+    Example::
+
+        >>> ember.is_warn_always_enabled()
+        False
+    """
     return _warn_always
 
 
@@ -68,6 +100,14 @@ def set_float32_matmul_precision(precision):
 
 
 def get_float32_matmul_precision():
+    """Returns the float32 matrix multiplication precision set by :func:`ember.set_float32_matmul_precision`:
+    ``'highest'`` (the default), ``'high'`` or ``'medium'``.
+
+    Example::
+
+        >>> ember.get_float32_matmul_precision()
+        'highest'
+    """
     return _matmul_precision
 
 
@@ -80,18 +120,38 @@ def set_flush_denormal(mode):
 def set_anomaly_enabled(enabled, check_nan=True):
     """Switch anomaly detection on or off for the process (``autograd.set_detect_anomaly``)."""
     from ember.autograd import anomaly_mode
-    anomaly_mode._enabled = bool(enabled)
-    anomaly_mode._check_nan = bool(check_nan)
+    anomaly_mode._set(enabled, check_nan)
 
 
 def is_anomaly_enabled():
+    """Returns ``True`` if autograd anomaly detection is on (see :class:`ember.autograd.detect_anomaly`).
+
+    Example::
+
+        >>> ember.is_anomaly_enabled()
+        False
+        >>> with ember.autograd.detect_anomaly():
+        ...     print(ember.is_anomaly_enabled())
+        ...
+        True
+    """
     from ember.autograd import anomaly_mode
     return anomaly_mode._enabled
 
 
 def is_anomaly_check_nan_enabled():
+    """Returns ``True`` if anomaly detection also checks every backward result for ``nan`` (the ``check_nan``
+    argument of :class:`ember.autograd.detect_anomaly`).
+
+    Example::
+
+        >>> with ember.autograd.detect_anomaly(check_nan=False):
+        ...     print(ember.is_anomaly_check_nan_enabled())
+        ...
+        False
+    """
     from ember.autograd import anomaly_mode
-    return getattr(anomaly_mode, '_check_nan', True)
+    return anomaly_mode._check_nan
 
 
 def set_default_tensor_type(t, /):

@@ -35,6 +35,19 @@ def get_autocast_dtype(device_type):
 
 
 def set_autocast_dtype(device_type, dtype):
+    """Sets the lower-precision dtype that autocast regions on ``device_type`` cast to.
+
+    Args:
+        device_type (str): ``'cpu'`` or ``'cuda'``.
+        dtype (:class:`ember.dtype`): ``ember.bfloat16`` or ``ember.float16``.
+
+    Example::
+
+        >>> ember.set_autocast_dtype('cpu', ember.float16)
+        >>> ember.get_autocast_dtype('cpu')
+        ember.float16
+        >>> ember.set_autocast_dtype('cpu', ember.bfloat16)
+    """
     _autocast.state.dtype[_device_type(device_type)] = dtype
 
 
@@ -44,10 +57,29 @@ def is_autocast_cache_enabled():
 
 
 def set_autocast_cache_enabled(enabled):
+    """Turns on or off the cache of lower-precision weight copies used inside autocast regions (it is cleared when
+    the outermost region exits).
+
+    Args:
+        enabled (bool): whether to cache.
+
+    Example::
+
+        >>> ember.set_autocast_cache_enabled(False)
+        >>> ember.is_autocast_cache_enabled()
+        False
+        >>> ember.set_autocast_cache_enabled(True)
+    """
     _autocast.state.cache_enabled = bool(enabled)
 
 
 def clear_autocast_cache():
+    """Empties the cache of lower-precision weight copies made inside autocast regions.
+
+    Example::
+
+        >>> ember.clear_autocast_cache()
+    """
     _autocast.clear_cache()
 
 
@@ -69,30 +101,48 @@ def _deprecated(old, new):
 
 
 def is_autocast_cpu_enabled():
+    """Deprecated: use ``ember.is_autocast_enabled('cpu')``. Returns whether autocast is enabled on the CPU, with a
+    ``DeprecationWarning``.
+    """
     _deprecated('is_autocast_cpu_enabled', "is_autocast_enabled('cpu')")
     return is_autocast_enabled('cpu')
 
 
 def set_autocast_cpu_enabled(enabled):
+    """Deprecated: use ``ember.set_autocast_enabled('cpu', enabled)``. Enables or disables autocast on the CPU,
+    with a ``DeprecationWarning``.
+    """
     _deprecated('set_autocast_cpu_enabled', "set_autocast_enabled('cpu', enabled)")
     set_autocast_enabled('cpu', enabled)
 
 
 def get_autocast_cpu_dtype():
+    """Deprecated: use ``ember.get_autocast_dtype('cpu')``. Returns the CPU autocast dtype, with a
+    ``DeprecationWarning``.
+    """
     _deprecated('get_autocast_cpu_dtype', "get_autocast_dtype('cpu')")
     return get_autocast_dtype('cpu')
 
 
 def set_autocast_cpu_dtype(dtype):
+    """Deprecated: use ``ember.set_autocast_dtype('cpu', dtype)``. Sets the CPU autocast dtype, with a
+    ``DeprecationWarning``.
+    """
     _deprecated('set_autocast_cpu_dtype', "set_autocast_dtype('cpu', dtype)")
     set_autocast_dtype('cpu', dtype)
 
 
 def get_autocast_gpu_dtype():
+    """Deprecated: use ``ember.get_autocast_dtype('cuda')``. Returns the CUDA autocast dtype, with a
+    ``DeprecationWarning``.
+    """
     _deprecated('get_autocast_gpu_dtype', "get_autocast_dtype('cuda')")
     return get_autocast_dtype('cuda')
 
 
 def set_autocast_gpu_dtype(dtype):
+    """Deprecated: use ``ember.set_autocast_dtype('cuda', dtype)``. Sets the CUDA autocast dtype, with a
+    ``DeprecationWarning``.
+    """
     _deprecated('set_autocast_gpu_dtype', "set_autocast_dtype('cuda', dtype)")
     set_autocast_dtype('cuda', dtype)

@@ -9,6 +9,7 @@ import warnings
 
 from ember._tensor import Tensor
 from ember.backend import quiet_fp_enter, quiet_fp_leave
+from ember.autograd import anomaly_mode as _anomaly
 from ember.autograd import grad_mode
 from ember.autograd.function import AccumulateGrad
 
@@ -162,7 +163,7 @@ def _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumu
                 continue
             for g in grads:
                 if g is not None:
-                    in_grads = node.apply(tuple(grads))
+                    in_grads = node.apply(tuple(grads)) if not _anomaly._enabled else _apply_checked(node, grads)
                     if node._fn._raw and not create_graph:
                         owned.adopt_new(in_grads, grads)
                     break
@@ -199,6 +200,18 @@ def _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumu
                 if d == 0:
                     heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
 
+
+
+def _apply_checked(node, grads):
+    """``node.apply`` under anomaly detection: a failure first shows the forward call's stack."""
+    try:
+        in_grads = node.apply(tuple(grads))
+        if _anomaly._check_nan:
+            _anomaly.check_nan(node, in_grads)
+    except BaseException:
+        _anomaly.warn_failed(node)
+        raise
+    return in_grads
 
 
 def _topo_order(nodes):

@@ -17,6 +17,7 @@ from ember.backend import quiet_fp_enter as _fp_enter, quiet_fp_leave as _fp_lea
 from ember._device import CPU
 from ember._dtype import from_numpy_dtype, get_default_dtype, result_type
 from ember._tensor import Tensor, _Version, _new
+from ember.autograd import anomaly_mode as _anomaly
 from ember.autograd import grad_mode
 from ember.autograd import _saved_hooks as _hooks
 
@@ -613,6 +614,8 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
         node.next_functions = tuple(edges)
         node._input_meta = meta
         node._seq = next(_sequence)
+        if _anomaly._enabled:
+            node._anomaly_stack = _anomaly.forward_stack()
         if multi:
             # only a multi-output node can receive None for some outputs and need zeros there
             node._out_meta = [(r._data.shape, r._data.dtype, device) if isinstance(r, Tensor) else None
