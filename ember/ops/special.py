@@ -571,27 +571,54 @@ def _no_graph(kernel, *args):
     return Tensor._make(out, device)
 
 
-def _scipy_unary(name, scipy_fn, pick=None):
+def _scipy_unary(name, scipy_fn, summary, example, pick=None):
     def fn(input, *, out=None):
         kernel = _scipy(name, scipy_fn)
         run = (lambda a: kernel(a)[pick]) if pick is not None else kernel
         return write_out('special_' + name, _no_graph(run, input), out)
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"PyTorch's ``torch.special.{name}`` (through ``scipy.special.{scipy_fn}``); not differentiable."
+    fn.__doc__ = f"""{summary}
+
+    Computed with SciPy (``pip install scipy``); not differentiable, as in PyTorch.
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.special.{name}(ember.tensor([0.5, 1.0, 2.0]))
+        {example}
+    """
     return op('special')(fn)
 
 
-airy_ai = _scipy_unary('airy_ai', 'airy', pick=0)
-bessel_j0 = _scipy_unary('bessel_j0', 'j0')
-bessel_j1 = _scipy_unary('bessel_j1', 'j1')
-bessel_y0 = _scipy_unary('bessel_y0', 'y0')
-bessel_y1 = _scipy_unary('bessel_y1', 'y1')
-modified_bessel_i0 = _scipy_unary('modified_bessel_i0', 'i0')
-modified_bessel_i1 = _scipy_unary('modified_bessel_i1', 'i1')
-modified_bessel_k0 = _scipy_unary('modified_bessel_k0', 'k0')
-modified_bessel_k1 = _scipy_unary('modified_bessel_k1', 'k1')
-scaled_modified_bessel_k0 = _scipy_unary('scaled_modified_bessel_k0', 'k0e')
-scaled_modified_bessel_k1 = _scipy_unary('scaled_modified_bessel_k1', 'k1e')
+airy_ai = _scipy_unary('airy_ai', 'airy', 'The Airy function ``Ai`` of each element.',
+                       'tensor([0.2317, 0.1353, 0.0349])', pick=0)
+bessel_j0 = _scipy_unary('bessel_j0', 'j0', 'The Bessel function of the first kind of order 0, ``J0``, of each element.',
+                         'tensor([0.9385, 0.7652, 0.2239])')
+bessel_j1 = _scipy_unary('bessel_j1', 'j1', 'The Bessel function of the first kind of order 1, ``J1``, of each element.',
+                         'tensor([0.2423, 0.4401, 0.5767])')
+bessel_y0 = _scipy_unary('bessel_y0', 'y0', 'The Bessel function of the second kind of order 0, ``Y0``, of each element.',
+                         'tensor([-0.4445,  0.0883,  0.5104])')
+bessel_y1 = _scipy_unary('bessel_y1', 'y1', 'The Bessel function of the second kind of order 1, ``Y1``, of each element.',
+                         'tensor([-1.4715, -0.7812, -0.1070])')
+modified_bessel_i0 = _scipy_unary('modified_bessel_i0', 'i0', 'The modified Bessel function of the first kind of order '
+                                  '0, ``I0``, of each element.', 'tensor([1.0635, 1.2661, 2.2796])')
+modified_bessel_i1 = _scipy_unary('modified_bessel_i1', 'i1', 'The modified Bessel function of the first kind of order '
+                                  '1, ``I1``, of each element.', 'tensor([0.2579, 0.5652, 1.5906])')
+modified_bessel_k0 = _scipy_unary('modified_bessel_k0', 'k0', 'The modified Bessel function of the second kind of '
+                                  'order 0, ``K0``, of each element.', 'tensor([0.9244, 0.4210, 0.1139])')
+modified_bessel_k1 = _scipy_unary('modified_bessel_k1', 'k1', 'The modified Bessel function of the second kind of '
+                                  'order 1, ``K1``, of each element.', 'tensor([1.6564, 0.6019, 0.1399])')
+scaled_modified_bessel_k0 = _scipy_unary('scaled_modified_bessel_k0', 'k0e', 'The exponentially scaled modified Bessel '
+                                         'function of the second kind of order 0: ``exp(x) * K0(x)``.',
+                                         'tensor([1.5241, 1.1445, 0.8416])')
+scaled_modified_bessel_k1 = _scipy_unary('scaled_modified_bessel_k1', 'k1e', 'The exponentially scaled modified Bessel '
+                                         'function of the second kind of order 1: ``exp(x) * K1(x)``.',
+                                         'tensor([2.7310, 1.6362, 1.0335])')
 
 
 @op('special')
@@ -600,7 +627,7 @@ def spherical_bessel_j0(input, *, out=None):
     return write_out('special_spherical_bessel_j0', _no_graph(lambda x: np.sinc(x / np.pi), input), out)
 
 
-def _polynomial(name):
+def _polynomial(name, summary, example):
     def fn(input, n, *, out=None):
         if not isinstance(input, Tensor):
             from ember.ops.creation import tensor
@@ -608,15 +635,43 @@ def _polynomial(name):
         n_raw = n.detach()._data if isinstance(n, Tensor) else n
         return write_out('special_' + name, _no_graph(lambda x: sm.polynomial(name, x, to_numpy(n_raw)), input), out)
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"PyTorch's ``torch.special.{name}(input, n)``: degree ``n`` at ``input``; not differentiable."
+    fn.__doc__ = f"""{summary} of degree ``n``, evaluated at each element of ``input``.
+
+    Not differentiable, as in PyTorch.
+
+    Args:
+        input (Tensor): the points to evaluate the polynomial at.
+        n (Tensor or int): the degree (broadcast against ``input``).
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.special.{name}(ember.tensor([-0.5, 0.25, 1.0]), 3)
+        {example}
+    """
     return op('special')(fn)
 
 
-for _name in ('chebyshev_polynomial_t', 'chebyshev_polynomial_u', 'chebyshev_polynomial_v', 'chebyshev_polynomial_w',
-              'hermite_polynomial_h', 'hermite_polynomial_he', 'laguerre_polynomial_l', 'legendre_polynomial_p',
-              'shifted_chebyshev_polynomial_t', 'shifted_chebyshev_polynomial_u', 'shifted_chebyshev_polynomial_v',
-              'shifted_chebyshev_polynomial_w'):
-    globals()[_name] = _polynomial(_name)
+for _name, _summary, _example in (
+        ('chebyshev_polynomial_t', 'The Chebyshev polynomial of the first kind ``T_n``', '1.0000, -0.6875,  1.0000'),
+        ('chebyshev_polynomial_u', 'The Chebyshev polynomial of the second kind ``U_n``', '1.0000, -0.8750,  4.0000'),
+        ('chebyshev_polynomial_v', 'The Chebyshev polynomial of the third kind ``V_n``', '1.0000, -0.1250,  1.0000'),
+        ('chebyshev_polynomial_w', 'The Chebyshev polynomial of the fourth kind ``W_n``', '1.0000, -1.6250,  7.0000'),
+        ('hermite_polynomial_h', "The physicists' Hermite polynomial ``H_n``", '5.0000, -2.8750, -4.0000'),
+        ('hermite_polynomial_he', "The probabilists' Hermite polynomial ``He_n``", '1.3750, -0.7344, -2.0000'),
+        ('laguerre_polynomial_l', 'The Laguerre polynomial ``L_n``', '2.8958,  0.3411, -0.6667'),
+        ('legendre_polynomial_p', 'The Legendre polynomial ``P_n``', '0.4375, -0.3359,  1.0000'),
+        ('shifted_chebyshev_polynomial_t', 'The shifted Chebyshev polynomial of the first kind ``T*_n`` (on [0, 1])',
+         '-26.,   1.,   1.'),
+        ('shifted_chebyshev_polynomial_u', 'The shifted Chebyshev polynomial of the second kind ``U*_n`` (on [0, 1])',
+         '-56.,   1.,   4.'),
+        ('shifted_chebyshev_polynomial_v', 'The shifted Chebyshev polynomial of the third kind ``V*_n`` (on [0, 1])',
+         '-71.,   1.,   1.'),
+        ('shifted_chebyshev_polynomial_w', 'The shifted Chebyshev polynomial of the fourth kind ``W*_n`` (on [0, 1])',
+         '-41.,   1.,   7.')):
+    globals()[_name] = _polynomial(_name, _summary, f'tensor([{_example if _example.startswith("-") else " " + _example}])')
 
 
 # ------------------------------------------------- the same functions as torch.*
