@@ -231,9 +231,23 @@ def _erf_small(x):
     return x * _horner(small, s)
 
 
+_CHUNK = 1 << 14   # elements per pass on large arrays: every polynomial step then works in cache
+
+
+def _chunked(fn, x0):
+    """``fn`` over a large array in chunks (same results: every element is computed on its own)."""
+    flat = np.ascontiguousarray(x0).reshape(-1)
+    out = np.empty(flat.shape, flat.dtype)
+    for start in range(0, flat.size, _CHUNK):
+        out[start:start + _CHUNK] = fn(flat[start:start + _CHUNK])
+    return out.reshape(x0.shape)
+
+
 def erf(x):
     """erf of a float array, in its dtype (float32 in float32, others in float64 then cast back)."""
     x0 = np.asarray(x)
+    if x0.size > 4 * _CHUNK:
+        return _chunked(erf, x0)
     x = _work(x0).ravel()
     a = np.abs(x)
     outer = np.flatnonzero(~(a < 1))
@@ -254,6 +268,8 @@ def erf(x):
 def erfc(x):
     """erfc of a float array, relative accuracy kept in the tail (erfc(10) ~ 2e-45 in float64)."""
     x0 = np.asarray(x)
+    if x0.size > 4 * _CHUNK:
+        return _chunked(erfc, x0)
     x = _work(x0).ravel()
     a = np.abs(x)
     outer = np.flatnonzero(~(a < 1))
