@@ -264,3 +264,31 @@ def test_atleast_nd_take_several_tensors_or_a_sequence():
     assert torch.atleast_1d() == ()
     with pytest.raises(TypeError, match=r"atleast_1d\(\) received an invalid combination of arguments - got \(float\)"):
         torch.atleast_1d(1.0)
+
+
+def test_split_chunk_and_unbind_pieces_are_outputs_of_one_node_as_in_pytorch():
+    x = torch.randn(4, 6, requires_grad=True)
+    for pieces, name in ((x.split(2, 1), 'SplitBackward0'), (x.split([1, 5], 1), 'SplitWithSizesBackward0'),
+                         (x.chunk(3, 1), 'SplitBackward0'), (x.unbind(0), 'UnbindBackward0')):
+        nodes = {id(p.grad_fn) for p in pieces}
+        assert len(nodes) == 1 and pieces[0].grad_fn.name() == name
+        assert [p.output_nr for p in pieces] == list(range(len(pieces)))
+        assert all(p._base is x for p in pieces)
+    q, k, v = x.split(2, 1)
+    (q * 2 + v).sum().backward()
+    assert x.grad.tolist() == [[2., 2., 0., 0., 1., 1.]] * 4
+
+
+def test_pieces_of_a_multi_view_op_refuse_in_place_changes_while_recording():
+    y = torch.randn(4, 6, requires_grad=True).clone()
+    for pieces, op in ((y.split([2, 4], 1), 'SplitWithSizes'), (y.chunk(2, 1), 'Split'), (y.unbind(1), 'Unbind')):
+        with pytest.raises(RuntimeError, match=rf"^Output 1 of {op} is a view and is being modified inplace\. This "
+                                               "view is the output of a function that returns multiple views"):
+            pieces[1].mul_(2)
+    with torch.no_grad():
+        a = y.split(3, 1)[0]
+        a.mul_(2)
+    z = torch.zeros(2, 4)
+    left, right = z.split(2, 1)
+    left.add_(1)                  # nothing records: allowed, and written through to z
+    assert z.tolist() == [[1., 1., 0., 0.]] * 2

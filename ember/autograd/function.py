@@ -484,7 +484,7 @@ class Function(metaclass=_FunctionMeta):
         else:
             results = (Tensor._make(out if not isinstance(out, _np.generic) else _np.asarray(out), device),)
         if cls._view:
-            _mark_views(cls, _first_tensor(args), args[1:], results)
+            _mark_views(cls, _first_tensor(args), args[1:], results, type(out) is tuple)
         return results if type(out) is tuple else results[0]
 
 
@@ -587,7 +587,7 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
         results = [Tensor._make(o._data, o._device) if isinstance(o, Tensor) else o for o in outs]
 
     if cls._view:
-        _mark_views(cls, tensors[0], args[1:], results)
+        _mark_views(cls, tensors[0], args[1:], results, multi)
 
     if record:
         node = ctx
@@ -702,8 +702,9 @@ def _full_promotion(args, mode):
     return dt
 
 
-def _mark_views(cls, src, view_args, results):
-    """Outputs of a view op share the base's storage and version counter."""
+def _mark_views(cls, src, view_args, results, multi=False):
+    """Outputs of a view op share the base's storage and version counter (``multi``: the op
+    returned a tuple of views)."""
     base = src._base if src._base is not None else src
     parent_fn = src._view_fn
     if parent_fn is None:
@@ -712,11 +713,24 @@ def _mark_views(cls, src, view_args, results):
     else:
         def fn(t):
             return cls.apply(parent_fn(t), *view_args)
-    for r in results:
+    for k, r in enumerate(results):
         if r is not None:
             r._base = base
             r._version_counter = src._version_counter
-            r._view_fn = fn
+            r._view_fn = fn if not multi else MultiOutputView(fn, k, cls.node_name)
+
+
+class MultiOutputView:
+    """The view function of output ``k`` of a view op with several outputs (split, unbind): replays
+    the op and picks its output. PyTorch refuses in-place changes to such views while recording
+    (the op's one node could not rebase them), so ``check_inplace`` asks for ``node_name``."""
+    __slots__ = ('fn', 'k', 'node_name')
+
+    def __init__(self, fn, k, node_name):
+        self.fn, self.k, self.node_name = fn, k, node_name
+
+    def __call__(self, t):
+        return self.fn(t)[self.k]
 
 
 def _resolve_saved(ctx, args, tensors, outs, results):

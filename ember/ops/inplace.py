@@ -9,7 +9,7 @@ later modified is detected at backward time.
 """
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd import grad_mode
-from ember.autograd.function import Primitive
+from ember.autograd.function import MultiOutputView, Primitive
 from ember.ops._registry import op
 
 
@@ -24,6 +24,12 @@ def check_inplace(t):
         if base is not None and base._grad_fn is None and base._requires_grad:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
                                "operation.")
+        if t._requires_grad and isinstance(t._view_fn, MultiOutputView):
+            op = t._view_fn.node_name.replace('Backward0', '')
+            raise RuntimeError(f"Output {t._view_fn.k} of {op} is a view and is being modified inplace. This view "
+                               "is the output of a function that returns multiple views. Such functions do not "
+                               "allow the output views to be modified inplace. You should replace the inplace "
+                               "operation by an out-of-place one.")
 
 
 def _write(t, res):

@@ -1037,12 +1037,29 @@ class Narrow(Primitive):
         return _pad_dim(g, shape, dim, start), None, None, None
 
 
-class SplitPiece(Narrow):
-    """One piece of ``split``: PyTorch names the node after the split, not the slice."""
+class Split(Primitive):
+    """``split``/``chunk``: every piece is an output of this one node, as in PyTorch, so backward
+    concatenates the pieces' gradients once (pieces that got none count as zeros)."""
     node_name = 'SplitBackward0'
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, dim, sizes):
+        ctx.dim = dim
+        idx = [slice(None)] * x.ndim
+        out, start = [], 0
+        for n in sizes:
+            idx[dim] = slice(start, start + n)
+            out.append(x[tuple(idx)])
+            start += n
+        return tuple(out)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return cat(list(grads), ctx.dim) if len(grads) > 1 else grads[0], None, None
 
 
-class SplitWithSizesPiece(Narrow):
+class SplitWithSizes(Split):
     node_name = 'SplitWithSizesBackward0'
 
 
@@ -1112,12 +1129,8 @@ def split(tensor, split_size_or_sections, dim=0):
         if sum(sizes) != size:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
                                f"size at dimension {dim}), but got split_sizes={_fmt(sizes)}")
-    piece = SplitPiece if isinstance(split_size_or_sections, int) else SplitWithSizesPiece
-    out, start = [], 0
-    for n in sizes:
-        out.append(piece.apply(tensor, dim, start, n))
-        start += n
-    return tuple(out)
+    pieces = Split if isinstance(split_size_or_sections, int) else SplitWithSizes
+    return tuple(pieces.apply(tensor, dim, tuple(sizes)))
 
 
 @op('ember', 'Tensor')
@@ -1207,8 +1220,25 @@ def select(input, dim, index):
     return Select.apply(input, dim, index)
 
 
-class UnbindPiece(Select):
+class Unbind(Primitive):
+    """``unbind``: every slice is an output of this one node, as in PyTorch; backward stacks the
+    slices' gradients (slices that got none count as zeros)."""
     node_name = 'UnbindBackward0'
+    _view = True
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        idx = [slice(None)] * x.ndim
+        out = []
+        for i in range(x.shape[dim]):
+            idx[dim] = i
+            out.append(x[tuple(idx)])
+        return tuple(out)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return stack(list(grads), ctx.dim), None
 
 
 @op('ember', 'Tensor')
@@ -1225,7 +1255,7 @@ def unbind(input, dim=0):
         (tensor([1, 2, 3]), tensor([4, 5, 6]))
     """
     dim = wrap_dim(dim, input.ndim)
-    return tuple(UnbindPiece.apply(input, dim, i) for i in range(input.shape[dim]))
+    return tuple(Unbind.apply(input, dim)) if input.shape[dim] else ()
 
 
 class Flip(Primitive):
