@@ -372,10 +372,9 @@ def rgb_to_grayscale(img, num_output_channels=1):
 
 
 def to_grayscale(img, num_output_channels=1):
-    """PIL image to grayscale: mode 'L', or 'RGB' with three equal channels."""
-    if isinstance(img, ember.Tensor):
-        return F_t.rgb_to_grayscale(img, num_output_channels)
-    _check_pil(img)
+    """PIL image to grayscale: mode 'L', or 'RGB' with three equal channels (tensors: use rgb_to_grayscale)."""
+    if not is_pil_image(img):
+        raise TypeError("Input should be PIL Image")
     if num_output_channels == 1:
         return img.convert("L")
     if num_output_channels == 3:
@@ -386,3 +385,8 @@ def to_grayscale(img, num_output_channels=1):
 
 from ember.vision.transforms._color import (adjust_brightness, adjust_contrast, adjust_gamma,  # noqa: E402,F401
                                             adjust_saturation, invert, posterize, solarize)
+from ember.vision.transforms._tone import adjust_hue, adjust_sharpness, autocontrast, equalize  # noqa: E402,F401
+from ember.vision.transforms._geometry import (affine, elastic_transform, erase, five_crop,  # noqa: E402,F401
+                                               gaussian_blur, perspective, rotate, ten_crop)
+from ember.vision.transforms._grid import (inverse_affine_matrix as _get_inverse_affine_matrix,  # noqa: E402,F401
+                                           perspective_coeffs as _get_perspective_coeffs)
