@@ -8,5 +8,14 @@ from ember.vision.transforms.transforms import (Compose, ToTensor, PILToTensor, 
                                                 ToPILImage, Normalize, Resize, CenterCrop, Pad, Lambda,
                                                 RandomCrop, RandomHorizontalFlip, RandomVerticalFlip,
                                                 RandomResizedCrop, Grayscale, InterpolationMode,
-                                                RandomGrayscale, RandomInvert, RandomPosterize, RandomSolarize)
-from ember.vision.transforms.transforms import __all__  # noqa: F401
+                                                RandomGrayscale, RandomInvert, RandomPosterize, RandomSolarize,
+                                                RandomAdjustSharpness, RandomAutocontrast, RandomEqualize,
+                                                ColorJitter, RandomRotation, RandomAffine, RandomPerspective,
+                                                ElasticTransform, FiveCrop, TenCrop, GaussianBlur, RandomErasing,
+                                                LinearTransformation, RandomApply, RandomOrder, RandomChoice,
+                                                RandomTransforms)
+from ember.vision.transforms.autoaugment import (AutoAugmentPolicy, AutoAugment, RandAugment,  # noqa: F401
+                                                 TrivialAugmentWide, AugMix)
+from ember.vision.transforms.transforms import __all__ as _classic_all
+
+__all__ = _classic_all + ["AutoAugmentPolicy", "AutoAugment", "RandAugment", "TrivialAugmentWide", "AugMix"]

@@ -105,3 +105,59 @@ class RandomSolarize(_RandomApplyOne):
 
     def __repr__(self):
         return f"{type(self).__name__}(threshold={self.threshold},p={self.p})"
+
+
+class RandomAdjustSharpness(_RandomApplyOne):
+    """Adjust the sharpness by ``sharpness_factor`` with probability ``p``.
+
+    Args:
+        sharpness_factor (float): 0 blurs, 1 is the original, 2 doubles the sharpness.
+        p (float): probability of adjusting. Default: 0.5.
+
+    Example:
+        >>> from ember.vision import transforms as T
+        >>> T.RandomAdjustSharpness(2.0, p=0.0)
+        RandomAdjustSharpness(sharpness_factor=2.0,p=0.0)
+    """
+
+    def __init__(self, sharpness_factor, p=0.5):
+        super().__init__(p)
+        self.sharpness_factor = sharpness_factor
+
+    def _apply(self, img):
+        return F.adjust_sharpness(img, self.sharpness_factor)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(sharpness_factor={self.sharpness_factor},p={self.p})"
+
+
+class RandomAutocontrast(_RandomApplyOne):
+    """Stretch each channel to the full range with probability ``p`` (see :func:`functional.autocontrast`).
+
+    Example:
+        >>> from ember.vision import transforms as T
+        >>> T.RandomAutocontrast(p=1.0)(ember.tensor([[[0.25, 0.75]]]))
+        tensor([[[0., 1.]]])
+    """
+
+    def __init__(self, p=0.5):
+        super().__init__(p)
+
+    def _apply(self, img):
+        return F.autocontrast(img)
+
+
+class RandomEqualize(_RandomApplyOne):
+    """Equalize the histogram with probability ``p`` (uint8 images; see :func:`functional.equalize`).
+
+    Example:
+        >>> from ember.vision import transforms as T
+        >>> T.RandomEqualize(p=0.0)(ember.tensor([[[3, 4]]], dtype=ember.uint8))
+        tensor([[[3, 4]]], dtype=ember.uint8)
+    """
+
+    def __init__(self, p=0.5):
+        super().__init__(p)
+
+    def _apply(self, img):
+        return F.equalize(img)

@@ -55,7 +55,7 @@ def apply_grid(img, grid, mode, fill):
         grid = grid.expand(n, grid.shape[1], grid.shape[2], grid.shape[3])
     if fill is not None:
         x = ember.cat((x, ember.ones((n, 1) + tuple(x.shape[2:]), dtype=x.dtype, device=x.device)), dim=1)
-    x = F.grid_sample(x, grid, mode=mode, padding_mode="zeros", align_corners=False)
+    x = _sample(x, grid, mode)
     if fill is not None:
         mask = x[:, -1:].expand_as(x[:, :-1])
         x = x[:, :-1]
@@ -71,6 +71,49 @@ def apply_grid(img, grid, mode, fill):
             x = ember.round(x)
         x = x.to(out_dtype)
     return x
+
+
+def _fma32(a, b, c):
+    # a * b + c rounded once to float32 (the float64 product of two float32 values is exact)
+    return (a.astype(np.float64) * b + c).astype(np.float32)
+
+
+def _sample_float32(img, grid, mode):
+    """grid_sample(zeros padding, align_corners=False) on float32 CPU arrays, rounding as PyTorch's CPU kernel.
+
+    That kernel fuses the multiply-adds (unnormalizing the grid, summing the bilinear taps); doing the
+    same keeps the results identical to the last bit, so that uint8 images round to the same values.
+    """
+    n, c, h, w = img.shape
+    one, half = np.float32(1), np.float32(-0.5)
+    gx, gy = grid[..., 0], grid[..., 1]                          # (n, oh, ow)
+    x = _fma32(gx + one, np.float32(w / 2), half)
+    y = _fma32(gy + one, np.float32(h / 2), half)
+    batch = np.arange(n)[:, None, None]
+
+    def tap(yy, xx):
+        inside = (xx >= 0) & (xx <= w - 1) & (yy >= 0) & (yy <= h - 1)
+        yi = np.clip(yy, 0, h - 1).astype(np.int64)
+        xi = np.clip(xx, 0, w - 1).astype(np.int64)
+        vals = img[batch, :, yi, xi]                             # (n, oh, ow, c)
+        return np.where(inside[..., None], vals, np.float32(0))
+    if mode == "nearest":
+        out = tap(np.round(y), np.round(x))
+    else:
+        x0, y0 = np.floor(x), np.floor(y)
+        fx, fy = x - x0, y - y0
+        ex, sy = one - fx, one - fy
+        out = tap(y0, x0) * (sy * ex)[..., None]
+        for (yy, xx), weight in (((y0, x0 + 1), sy * fx), ((y0 + 1, x0), fy * ex), ((y0 + 1, x0 + 1), fy * fx)):
+            out = _fma32(tap(yy, xx), weight[..., None], out)
+    return np.ascontiguousarray(out.transpose(0, 3, 1, 2))
+
+
+def _sample(x, grid, mode):
+    if x.dtype == ember.float32 and x.device.type == "cpu" and not (x.requires_grad or grid.requires_grad):
+        grid_np = np.broadcast_to(grid.numpy(), (x.shape[0],) + tuple(grid.shape[1:]))
+        return ember.from_numpy(_sample_float32(x.numpy(), grid_np, mode))
+    return F.grid_sample(x, grid, mode=mode, padding_mode="zeros", align_corners=False)
 
 
 def _affine_grid(theta, w, h, ow, oh):
@@ -186,6 +229,10 @@ def perspective_coeffs(startpoints, endpoints):
         a[2 * i] = [p1[0], p1[1], 1, 0, 0, 0, -p2[0] * p1[0], -p2[0] * p1[1]]
         a[2 * i + 1] = [0, 0, 0, p1[0], p1[1], 1, -p2[1] * p1[0], -p2[1] * p1[1]]
     b = np.asarray(startpoints, dtype=np.float64).reshape(8)
-    # least squares in float64, then float32 values as torchvision returns them
-    solution = np.linalg.lstsq(a, b, rcond=None)[0].astype(np.float32)
-    return [float(v) for v in solution]
+    # a QR solve in float64 (LAPACK's gels, as torchvision), then float32 values as torchvision returns them
+    q, r = np.linalg.qr(a)
+    rhs = q.T @ b
+    x = np.zeros(8)
+    for k in range(7, -1, -1):
+        x[k] = (rhs[k] - r[k, k + 1:] @ x[k + 1:]) / r[k, k]
+    return [float(v) for v in x.astype(np.float32)]

@@ -157,7 +157,8 @@ def autocontrast(img):
     dtype = img.dtype if img.is_floating_point() else ember.float32
     minimum = img.amin(dim=(-2, -1), keepdim=True).to(dtype)
     maximum = img.amax(dim=(-2, -1), keepdim=True).to(dtype)
-    scale = bound / (maximum - minimum)
+    # PyTorch evaluates ``number / tensor`` as ``tensor.reciprocal() * number``; the same float32 steps here
+    scale = (maximum - minimum).reciprocal() * bound
     flat = ember.isfinite(scale).logical_not()  # constant channel: leave it unchanged
     minimum = ember.where(flat, ember.zeros_like(minimum), minimum)
     scale = ember.where(flat, ember.ones_like(scale), scale)

@@ -25,7 +25,10 @@ from ember.nn.modules.module import Module as _Module
 __all__ = ["Compose", "ToTensor", "PILToTensor", "ConvertImageDtype", "ToPILImage", "Normalize", "Resize",
            "CenterCrop", "Pad", "Lambda", "RandomCrop", "RandomHorizontalFlip", "RandomVerticalFlip",
            "RandomResizedCrop", "Grayscale", "InterpolationMode", "RandomGrayscale", "RandomInvert",
-           "RandomPosterize", "RandomSolarize"]
+           "RandomPosterize", "RandomSolarize", "RandomAdjustSharpness", "RandomAutocontrast", "RandomEqualize",
+           "ColorJitter", "RandomRotation", "RandomAffine", "RandomPerspective", "ElasticTransform", "FiveCrop",
+           "TenCrop", "GaussianBlur", "RandomErasing", "LinearTransformation", "RandomApply", "RandomOrder",
+           "RandomChoice", "RandomTransforms"]
 
 
 class Compose:
@@ -344,4 +347,12 @@ class Grayscale(_Module):
 
 
 from ember.vision.transforms._color_transforms import (RandomGrayscale, RandomInvert,  # noqa: E402,F401
-                                                       RandomPosterize, RandomSolarize)
+                                                       RandomPosterize, RandomSolarize, RandomAdjustSharpness,
+                                                       RandomAutocontrast, RandomEqualize)
+from ember.vision.transforms._color_jitter import ColorJitter  # noqa: E402,F401
+from ember.vision.transforms._geometry_transforms import (RandomRotation, RandomAffine,  # noqa: E402,F401
+                                                          RandomPerspective, ElasticTransform, FiveCrop, TenCrop)
+from ember.vision.transforms._tensor_transforms import (GaussianBlur, RandomErasing,  # noqa: E402,F401
+                                                        LinearTransformation)
+from ember.vision.transforms._containers import (RandomApply, RandomOrder, RandomChoice,  # noqa: E402,F401
+                                                 RandomTransforms)
