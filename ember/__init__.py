@@ -85,7 +85,8 @@ from ember import (return_types, types, torch_version, functional, testing, comp
 # (checkpoint formats, hub downloads) that a script which never touches them should not pay for
 # at ``import ember``. ``ember.hub`` and ``ember.save`` still resolve after a bare ``import ember``.
 _LAZY_SUBMODULES = ('distributions', 'futures', 'serialization', 'hub')
-_LAZY_NAMES = {'save': 'serialization', 'load': 'serialization', 'Future': 'futures'}
+_LAZY_NAMES = {'save': 'serialization', 'load': 'serialization', 'Future': 'futures',
+               'PyTorchFileReader': '_zip_archive', 'PyTorchFileWriter': '_zip_archive'}
 
 
 def __getattr__(name):

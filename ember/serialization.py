@@ -305,15 +305,15 @@ def _pickle_object(obj, protocol, legacy=False, pickler_base=None):
     return buf.getvalue(), list(pickler.storages.values())
 
 
-def _write_aligned(zf, name, data):
-    """Add one stored (uncompressed) entry whose data starts on a 64-byte boundary of the file."""
+def _write_aligned(zf, name, data, alignment=_ALIGNMENT):
+    """Add one stored (uncompressed) entry whose data starts on an ``alignment``-byte boundary of the file."""
     view = memoryview(data).cast('B')
     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_STORED
     info.file_size = len(view)
     zip64 = info.file_size * 1.05 > zipfile.ZIP64_LIMIT       # the test zipfile itself applies
     header = 30 + len(name.encode('utf-8')) + 4 + (20 if zip64 else 0)
-    pad = -(zf.fp.tell() + header) % _ALIGNMENT
+    pad = -(zf.fp.tell() + header) % alignment
     # NOTE: the padding lives in an extra field with id 'FB', exactly where PyTorch's writer puts it
     info.extra = b'FB' + struct.pack('<H', pad) + bytes(pad)
     with zf.open(info, 'w', force_zip64=zip64) as out:
