@@ -65,9 +65,11 @@ class Tensor:
     _base = None
     _view_fn = None
     _grad_acc = None
+    _hooked_acc = None    # a leaf's accumulator, held once hooks are registered on it (see _hooked_accumulator)
     _retains_grad = False
     _is_param = False
-    _INTERNAL = frozenset(('_grad', '_output_nr', '_base', '_view_fn', '_grad_acc', '_retains_grad', '_is_param'))
+    _INTERNAL = frozenset(('_grad', '_output_nr', '_base', '_view_fn', '_grad_acc', '_hooked_acc', '_retains_grad',
+                           '_is_param'))
 
     if TYPE_CHECKING:
         # ops and operators are bound onto the class at import (ember/ops/_registry.py,
@@ -251,6 +253,22 @@ class Tensor:
         return self._data.itemsize
 
     def stride(self, dim=None):
+        """Returns the stride of the tensor: how many elements to skip in memory to step by one along each
+        dimension (a tuple), or along dimension ``dim`` (an int).
+
+        Args:
+            dim (int, optional): the desired dimension in which stride is required.
+
+        Example::
+
+            >>> x = ember.tensor([[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]])
+            >>> x.stride()
+            (5, 1)
+            >>> x.stride(0)
+            5
+            >>> x.t().stride(-1)
+            5
+        """
         strides = tuple(s // self._data.itemsize for s in self._data.strides)
         return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
 
@@ -406,6 +424,13 @@ class Tensor:
         self._grad_acc = weakref.ref(acc)
         return acc
 
+    def _hooked_accumulator(self):
+        """The leaf's accumulator, kept alive by the tensor: it carries the hooks registered on the
+        leaf, which must outlive the graphs that reach it (the graphs hold it only while they live)."""
+        acc = self._grad_accumulator()
+        self._hooked_acc = acc
+        return acc
+
     def backward(self, gradient: Optional[Tensor] = None, retain_graph: Optional[builtins.bool] = None,
                  create_graph: builtins.bool = False, inputs: Any = None) -> None:
         """Computes the gradient of the current tensor with respect to the graph leaves.
@@ -462,7 +487,7 @@ class Tensor:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self._grad_fn is not None:
             return self._grad_fn._register_tensor_hook(self._output_nr, hook)
-        return self._grad_accumulator()._register_tensor_hook(0, hook)
+        return self._hooked_accumulator()._register_tensor_hook(0, hook)
 
     def register_post_accumulate_grad_hook(self, hook):
         """Registers a hook that runs on a leaf tensor after its gradient has been accumulated into ``.grad``:
@@ -486,7 +511,7 @@ class Tensor:
         """
         if self._grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
-        acc = self._grad_accumulator()
+        acc = self._hooked_accumulator()
         var = self
         return acc.register_hook(lambda gi, go: hook(var))
 
@@ -674,6 +699,17 @@ class Tensor:
         return self.to('cpu', memory_format=memory_format)
 
     def cuda(self, device=None, non_blocking=False, memory_format=_formats.preserve_format):
+        """Returns a copy of this tensor in CUDA memory (through CuPy); a tensor already on that device is returned
+        as it is.
+
+        Args:
+            device (:class:`ember.device` or int, optional): the destination GPU device. Default: the current
+                CUDA device.
+            non_blocking (bool): copy asynchronously with respect to the host when the source is in pinned
+                memory. Default: ``False``.
+            memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+                tensor. Default: ``ember.preserve_format``.
+        """
         return self.to(_device_cls('cuda', device) if isinstance(device, int) else (device or 'cuda'),
                        non_blocking=non_blocking, memory_format=memory_format)
 

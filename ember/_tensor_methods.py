@@ -115,10 +115,67 @@ def _new_filled(make):
         return make(*size, dtype=dtype or self.dtype, layout=layout, device=device or self.device,
                     pin_memory=pin_memory, requires_grad=requires_grad)
     method.__name__ = method.__qualname__ = 'new_' + make.__name__
+    method.__doc__ = _NEW_FILLED_DOC.format(name=make.__name__, what=_NEW_FILLED_WHAT[make.__name__],
+                                            example=_NEW_FILLED_EXAMPLE[make.__name__])
     return method
 
 
+_NEW_FILLED_WHAT = {'zeros': 'filled with ``0``', 'ones': 'filled with ``1``',
+                    'empty': 'whose contents are unspecified (zeros in ember, as with :func:`ember.empty`)'}
+_NEW_FILLED_EXAMPLE = {
+    'zeros': 'tensor([[0., 0., 0.],\n                [0., 0., 0.]], dtype=ember.float64)',
+    'ones': 'tensor([[1., 1., 1.],\n                [1., 1., 1.]], dtype=ember.float64)',
+    'empty': 'tensor([[0., 0., 0.],\n                [0., 0., 0.]], dtype=ember.float64)',
+}
+_NEW_FILLED_DOC = """Returns a tensor of size ``size`` {what}. By default it has the same dtype and device as this tensor.
+
+    Args:
+        size (int...): a list, tuple, or :class:`ember.Size` of integers defining the shape of the output tensor.
+
+    Keyword args:
+        dtype (:class:`ember.dtype`, optional): the desired type of the returned tensor. Default: this tensor's.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: this tensor's.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory. Default: ``False``.
+
+    Example::
+
+        >>> t = ember.tensor((), dtype=ember.float64)
+        >>> t.new_{name}((2, 3))
+        {example}
+    """
+
+
 def _new_full(self, size, fill_value, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False):
+    """Returns a tensor of size ``size`` filled with ``fill_value``. By default it has the same dtype and device as
+    this tensor.
+
+    Args:
+        size (int...): a list, tuple, or :class:`ember.Size` of integers defining the shape of the output
+            tensor.
+        fill_value (scalar): the number to fill the output tensor with.
+
+    Keyword args:
+        dtype (:class:`ember.dtype`, optional): the desired type of the returned tensor. Default: this tensor's.
+        device (:class:`ember.device`, optional): the desired device of the returned tensor. Default: this
+            tensor's.
+        requires_grad (bool, optional): whether autograd records operations on the returned tensor. Default:
+            ``False``.
+        layout (:class:`ember.layout`, optional): the desired layout of the returned tensor. Default:
+            ``ember.strided``.
+        pin_memory (bool, optional): allocate the returned tensor in pinned memory. Default: ``False``.
+
+    Example::
+
+        >>> t = ember.ones((2,), dtype=ember.float64)
+        >>> t.new_full((3, 4), 3.141592)
+        tensor([[3.1416, 3.1416, 3.1416, 3.1416],
+                [3.1416, 3.1416, 3.1416, 3.1416],
+                [3.1416, 3.1416, 3.1416, 3.1416]], dtype=ember.float64)
+    """
     return creation.full(size, fill_value, dtype=dtype or self.dtype, layout=layout, device=device or self.device,
                          pin_memory=pin_memory, requires_grad=requires_grad)
 

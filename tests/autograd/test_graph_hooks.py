@@ -85,3 +85,17 @@ def test_increment_version_makes_backward_refuse_a_stale_saved_tensor():
     increment_version(w)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.backward()
+
+
+def test_hooks_on_a_leaf_outlive_the_collection_of_its_accumulator():
+    import gc
+    v = ember.tensor([0., 0., 0.], requires_grad=True)
+    h = v.register_hook(lambda grad: grad * 2)     # before any graph holds v's accumulator
+    seen = []
+    v.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.tolist()))
+    gc.collect()
+    v.backward(ember.tensor([1., 2., 3.]))
+    assert v.grad.tolist() == [2., 4., 6.] and seen == [[2., 4., 6.]]
+    h.remove()
+    (v * 1).sum().backward()
+    assert v.grad.tolist() == [3., 5., 7.]
