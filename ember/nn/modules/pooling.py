@@ -33,6 +33,30 @@ class _MaxPoolNd(Module):
 
 
 class MaxPool1d(_MaxPoolNd):
+    """Applies a 1-D max pooling over an input of several planes: each output is the maximum of a window of
+    ``kernel_size`` elements, windows taken every ``stride``.
+
+    Args:
+        kernel_size (int or tuple): the size of the sliding window; must be > 0.
+        stride (int or tuple, optional): the stride of the sliding window. Default: ``kernel_size``.
+        padding (int or tuple): implicit negative-infinity padding on both sides; at most half of
+            ``kernel_size``. Default: ``0``.
+        dilation (int or tuple): the spacing between the elements of a window. Default: ``1``.
+        return_indices (bool): also return the indices of the maxima (for :class:`nn.MaxUnpool1d`). Default:
+            ``False``.
+        ceil_mode (bool): use ceil instead of floor to compute the output length. Default: ``False``.
+
+    Shape:
+        - Input: ``(N, C, L_in)`` or ``(C, L_in)``.
+        - Output: ``(N, C, L_out)`` or ``(C, L_out)``, with ``L_out = floor((L_in + 2 * padding - dilation *
+          (kernel_size - 1) - 1) / stride + 1)``.
+
+    Example::
+
+        >>> m = nn.MaxPool1d(2, stride=2)
+        >>> m(ember.tensor([[[1., 3., 2., 5., 4., 0.]]]))
+        tensor([[[3., 5., 4.]]])
+    """
     def forward(self, input):
         return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
@@ -51,12 +75,55 @@ class MaxPool2d(_MaxPoolNd):
 
 
 class MaxPool3d(_MaxPoolNd):
+    """Applies a 3-D max pooling over an input of several planes: each output is the maximum of a ``kD x kH x kW``
+    window.
+
+    Args:
+        kernel_size (int or tuple): the size of the window to take a max over.
+        stride (int or tuple, optional): the stride of the window. Default: ``kernel_size``.
+        padding (int or tuple): implicit negative-infinity padding on all three sides. Default: ``0``.
+        dilation (int or tuple): the spacing between the elements of a window. Default: ``1``.
+        return_indices (bool): also return the indices of the maxima (for :class:`nn.MaxUnpool3d`). Default:
+            ``False``.
+        ceil_mode (bool): use ceil instead of floor to compute the output shape. Default: ``False``.
+
+    Shape:
+        - Input: ``(N, C, D_in, H_in, W_in)`` or ``(C, D_in, H_in, W_in)``.
+        - Output: ``(N, C, D_out, H_out, W_out)`` or ``(C, D_out, H_out, W_out)``.
+
+    Example::
+
+        >>> m = nn.MaxPool3d(2)
+        >>> m(ember.arange(16.).view(1, 1, 2, 2, 4))
+        tensor([[[[[13., 15.]]]]])
+    """
     def forward(self, input):
         return F.max_pool3d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
 
 class AvgPool1d(Module):
+    """Applies a 1-D average pooling over an input of several planes: each output is the mean of a window of
+    ``kernel_size`` elements.
+
+    Args:
+        kernel_size (int or tuple): the size of the window.
+        stride (int or tuple, optional): the stride of the window. Default: ``kernel_size``.
+        padding (int or tuple): implicit zero padding on both sides. Default: ``0``.
+        ceil_mode (bool): use ceil instead of floor to compute the output length. Default: ``False``.
+        count_include_pad (bool): include the zero padding in the averaging calculation. Default: ``True``.
+
+    Shape:
+        - Input: ``(N, C, L_in)`` or ``(C, L_in)``.
+        - Output: ``(N, C, L_out)`` or ``(C, L_out)``, with ``L_out = floor((L_in + 2 * padding - kernel_size) /
+          stride + 1)``.
+
+    Example::
+
+        >>> m = nn.AvgPool1d(3, stride=2)
+        >>> m(ember.tensor([[[1., 2., 3., 4., 5., 6., 7.]]]))
+        tensor([[[2., 4., 6.]]])
+    """
     __constants__ = ['kernel_size', 'stride', 'padding', 'ceil_mode', 'count_include_pad']
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
@@ -105,6 +172,27 @@ class AvgPool2d(_AvgPoolNd):
 
 
 class AvgPool3d(_AvgPoolNd):
+    """Applies a 3-D average pooling over an input of several planes: each output is the mean of a ``kD x kH x kW``
+    window.
+
+    Args:
+        kernel_size (int or tuple): the size of the window.
+        stride (int or tuple, optional): the stride of the window. Default: ``kernel_size``.
+        padding (int or tuple): implicit zero padding on all three sides. Default: ``0``.
+        ceil_mode (bool): use ceil instead of floor to compute the output shape. Default: ``False``.
+        count_include_pad (bool): include the zero padding in the averaging calculation. Default: ``True``.
+        divisor_override (int, optional): the divisor to use instead of the window size. Default: ``None``.
+
+    Shape:
+        - Input: ``(N, C, D_in, H_in, W_in)`` or ``(C, D_in, H_in, W_in)``.
+        - Output: ``(N, C, D_out, H_out, W_out)`` or ``(C, D_out, H_out, W_out)``.
+
+    Example::
+
+        >>> m = nn.AvgPool3d(2)
+        >>> m(ember.arange(16.).view(1, 1, 2, 2, 4))
+        tensor([[[[[6.5000, 8.5000]]]]])
+    """
     def forward(self, input):
         return F.avg_pool3d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad, self.divisor_override)
@@ -122,6 +210,22 @@ class _AdaptivePoolNd(Module):
 
 
 class AdaptiveAvgPool1d(_AdaptivePoolNd):
+    """Applies a 1-D adaptive average pooling: the output has length ``output_size`` whatever the input length,
+    each element the mean of its share of the input.
+
+    Args:
+        output_size (int): the target output size ``L_out``.
+
+    Shape:
+        - Input: ``(N, C, L_in)`` or ``(C, L_in)``.
+        - Output: ``(N, C, L_out)`` or ``(C, L_out)``.
+
+    Example::
+
+        >>> m = nn.AdaptiveAvgPool1d(3)
+        >>> m(ember.tensor([[[1., 2., 3., 4., 5., 6., 7.]]]))
+        tensor([[[2., 4., 6.]]])
+    """
     def forward(self, input):
         return F.adaptive_avg_pool1d(input, self.output_size)
 
@@ -138,6 +242,21 @@ class AdaptiveAvgPool2d(_AdaptivePoolNd):
 
 
 class AdaptiveAvgPool3d(_AdaptivePoolNd):
+    """Applies a 3-D adaptive average pooling: the output is ``D_out x H_out x W_out`` whatever the input size.
+
+    Args:
+        output_size (int or tuple): the target output size (one int for a cube; ``None`` keeps that input size).
+
+    Shape:
+        - Input: ``(N, C, D_in, H_in, W_in)`` or ``(C, D_in, H_in, W_in)``.
+        - Output: ``(N, C, D_out, H_out, W_out)`` or ``(C, D_out, H_out, W_out)``.
+
+    Example::
+
+        >>> m = nn.AdaptiveAvgPool3d((1, 1, 2))
+        >>> m(ember.arange(16.).view(1, 1, 2, 2, 4))
+        tensor([[[[[6.5000, 8.5000]]]]])
+    """
     def forward(self, input):
         return F.adaptive_avg_pool3d(input, self.output_size)
 
@@ -151,11 +270,45 @@ class _AdaptiveMaxPoolNd(_AdaptivePoolNd):
 
 
 class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
+    """Applies a 1-D adaptive max pooling: the output has length ``output_size`` whatever the input length, each
+    element the maximum of its share of the input.
+
+    Args:
+        output_size (int): the target output size ``L_out``.
+        return_indices (bool): also return the indices of the maxima. Default: ``False``.
+
+    Shape:
+        - Input: ``(N, C, L_in)`` or ``(C, L_in)``.
+        - Output: ``(N, C, L_out)`` or ``(C, L_out)``.
+
+    Example::
+
+        >>> m = nn.AdaptiveMaxPool1d(2)
+        >>> m(ember.tensor([[[1., 5., 3., 4., 2., 6.]]]))
+        tensor([[[5., 6.]]])
+    """
     def forward(self, input):
         return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
 
 
 class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
+    """Applies a 2-D adaptive max pooling: the output is ``H_out x W_out`` whatever the input size.
+
+    Args:
+        output_size (int or tuple): the target output size (one int for a square; ``None`` keeps that input
+            size).
+        return_indices (bool): also return the indices of the maxima. Default: ``False``.
+
+    Shape:
+        - Input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``.
+        - Output: ``(N, C, H_out, W_out)`` or ``(C, H_out, W_out)``.
+
+    Example::
+
+        >>> m = nn.AdaptiveMaxPool2d((1, 2))
+        >>> m(ember.arange(16.).view(1, 1, 4, 4))
+        tensor([[[[13., 15.]]]])
+    """
     def forward(self, input):
         return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
 
@@ -176,11 +329,50 @@ class _LPPoolNd(Module):
 
 
 class LPPool1d(_LPPoolNd):
+    """Applies a 1-D power-average pooling: each output is ``(sum of x**p over the window) ** (1 / p)``. ``p =
+    inf`` is max pooling; ``p = 1`` sum pooling.
+
+    Args:
+        norm_type (float): the power ``p``.
+        kernel_size (int): the size of the window.
+        stride (int, optional): the stride of the window. Default: ``kernel_size``.
+        ceil_mode (bool): use ceil instead of floor to compute the output length. Default: ``False``.
+
+    Shape:
+        - Input: ``(N, C, L_in)`` or ``(C, L_in)``.
+        - Output: ``(N, C, L_out)`` or ``(C, L_out)``.
+
+    Example::
+
+        >>> m = nn.LPPool1d(2, 3, stride=2)
+        >>> m(ember.tensor([[[1., 2., 3., 4., 5., 6., 7.]]]))
+        tensor([[[ 3.7417,  7.0711, 10.4881]]])
+    """
     def forward(self, input):
         return F.lp_pool1d(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)
 
 
 class LPPool2d(_LPPoolNd):
+    """Applies a 2-D power-average pooling: each output is ``(sum of x**p over the window) ** (1 / p)``. ``p =
+    inf`` is max pooling; ``p = 1`` sum pooling.
+
+    Args:
+        norm_type (float): the power ``p``.
+        kernel_size (int or tuple): the size of the window.
+        stride (int or tuple, optional): the stride of the window. Default: ``kernel_size``.
+        ceil_mode (bool): use ceil instead of floor to compute the output shape. Default: ``False``.
+
+    Shape:
+        - Input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``.
+        - Output: ``(N, C, H_out, W_out)`` or ``(C, H_out, W_out)``.
+
+    Example::
+
+        >>> m = nn.LPPool2d(1, 2)
+        >>> m(ember.arange(16.).view(1, 1, 4, 4))
+        tensor([[[[10., 18.],
+                  [42., 50.]]]])
+    """
     def forward(self, input):
         return F.lp_pool2d(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)
 
@@ -191,6 +383,26 @@ class _MaxUnpoolNd(Module):
 
 
 class MaxUnpool1d(_MaxUnpoolNd):
+    """Computes a partial inverse of :class:`nn.MaxPool1d`: the maxima go back to the positions ``indices``
+    recorded by the pooling, and every other position is zero.
+
+    Args:
+        kernel_size (int or tuple): size of the max pooling window.
+        stride (int or tuple): stride of the max pooling window. Default: ``kernel_size``.
+        padding (int or tuple): padding that was added to the input. Default: ``0``.
+
+    Shape:
+        - Input: ``(N, C, H_in)`` or ``(C, H_in)``, with the ``indices`` of the same shape.
+        - Output: ``(N, C, H_out)`` or ``(C, H_out)``, or the ``output_size`` given to ``forward``.
+
+    Example::
+
+        >>> pool = nn.MaxPool1d(2, stride=2, return_indices=True)
+        >>> unpool = nn.MaxUnpool1d(2, stride=2)
+        >>> output, indices = pool(ember.tensor([[[1., 2, 3, 4, 5, 6, 7, 8]]]))
+        >>> unpool(output, indices)
+        tensor([[[0., 2., 0., 4., 0., 6., 0., 8.]]])
+    """
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
         self.kernel_size = _single(kernel_size)
@@ -202,6 +414,30 @@ class MaxUnpool1d(_MaxUnpoolNd):
 
 
 class MaxUnpool2d(_MaxUnpoolNd):
+    """Computes a partial inverse of :class:`nn.MaxPool2d`: the maxima go back to the positions ``indices``
+    recorded by the pooling, and every other position is zero.
+
+    Args:
+        kernel_size (int or tuple): size of the max pooling window.
+        stride (int or tuple): stride of the max pooling window. Default: ``kernel_size``.
+        padding (int or tuple): padding that was added to the input. Default: ``0``.
+
+    Shape:
+        - Input: ``(N, C, H_in, W_in)`` or ``(C, H_in, W_in)``, with the ``indices`` of the same shape.
+        - Output: ``(N, C, H_out, W_out)`` or ``(C, H_out, W_out)``, or the ``output_size`` given to
+          ``forward``.
+
+    Example::
+
+        >>> pool = nn.MaxPool2d(2, stride=2, return_indices=True)
+        >>> unpool = nn.MaxUnpool2d(2, stride=2)
+        >>> output, indices = pool(ember.tensor([[[[1., 2., 3., 4.], [5., 6., 7., 8.], [9., 10., 11., 12.], [13., 14., 15., 16.]]]]))
+        >>> unpool(output, indices)
+        tensor([[[[ 0.,  0.,  0.,  0.],
+                  [ 0.,  6.,  0.,  8.],
+                  [ 0.,  0.,  0.,  0.],
+                  [ 0., 14.,  0., 16.]]]])
+    """
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
         self.kernel_size = _pair(kernel_size)
