@@ -116,21 +116,89 @@ class LazyConv2d(_LazyConv, Conv2d):
 
 
 class LazyConv3d(_LazyConv, Conv3d):
+    """A :class:`nn.Conv3d` whose ``in_channels`` is inferred from the input: its ``weight`` and ``bias`` are
+    :class:`nn.UninitializedParameter` until the first forward call, which reads ``input.size(1)``, creates
+    them, initializes them, and turns the module into a plain :class:`nn.Conv3d`. The other arguments are those
+    of :class:`nn.Conv3d`.
+
+    Args:
+        out_channels (int): number of channels produced by the convolution.
+        kernel_size (int or tuple): size of the convolving kernel.
+
+    Example::
+
+        >>> m = nn.LazyConv3d(4, 2)
+        >>> m(ember.zeros(1, 3, 4, 4, 4)).shape
+        ember.Size([1, 4, 3, 3, 3])
+        >>> m.weight.shape, type(m).__name__
+        (ember.Size([4, 3, 2, 2, 2]), 'Conv3d')
+    """
     cls_to_become = Conv3d
     _spatial = 3
 
 
 class LazyConvTranspose1d(_LazyConvTranspose, ConvTranspose1d):
+    """A :class:`nn.ConvTranspose1d` whose ``in_channels`` is inferred from the input: its ``weight`` and ``bias``
+    are :class:`nn.UninitializedParameter` until the first forward call, which reads ``input.size(1)``, creates
+    them, initializes them, and turns the module into a plain :class:`nn.ConvTranspose1d`. The other arguments
+    are those of :class:`nn.ConvTranspose1d`.
+
+    Args:
+        out_channels (int): number of channels produced by the convolution.
+        kernel_size (int or tuple): size of the convolving kernel.
+
+    Example::
+
+        >>> m = nn.LazyConvTranspose1d(4, 2)
+        >>> m(ember.zeros(1, 3, 5)).shape
+        ember.Size([1, 4, 6])
+        >>> m.weight.shape, type(m).__name__
+        (ember.Size([3, 4, 2]), 'ConvTranspose1d')
+    """
     cls_to_become = ConvTranspose1d
     _spatial = 1
 
 
 class LazyConvTranspose2d(_LazyConvTranspose, ConvTranspose2d):
+    """A :class:`nn.ConvTranspose2d` whose ``in_channels`` is inferred from the input: its ``weight`` and ``bias``
+    are :class:`nn.UninitializedParameter` until the first forward call, which reads ``input.size(1)``, creates
+    them, initializes them, and turns the module into a plain :class:`nn.ConvTranspose2d`. The other arguments
+    are those of :class:`nn.ConvTranspose2d`.
+
+    Args:
+        out_channels (int): number of channels produced by the convolution.
+        kernel_size (int or tuple): size of the convolving kernel.
+
+    Example::
+
+        >>> m = nn.LazyConvTranspose2d(4, 2)
+        >>> m(ember.zeros(1, 3, 5, 5)).shape
+        ember.Size([1, 4, 6, 6])
+        >>> m.weight.shape, type(m).__name__
+        (ember.Size([3, 4, 2, 2]), 'ConvTranspose2d')
+    """
     cls_to_become = ConvTranspose2d
     _spatial = 2
 
 
 class LazyConvTranspose3d(_LazyConvTranspose, ConvTranspose3d):
+    """A :class:`nn.ConvTranspose3d` whose ``in_channels`` is inferred from the input: its ``weight`` and ``bias``
+    are :class:`nn.UninitializedParameter` until the first forward call, which reads ``input.size(1)``, creates
+    them, initializes them, and turns the module into a plain :class:`nn.ConvTranspose3d`. The other arguments
+    are those of :class:`nn.ConvTranspose3d`.
+
+    Args:
+        out_channels (int): number of channels produced by the convolution.
+        kernel_size (int or tuple): size of the convolving kernel.
+
+    Example::
+
+        >>> m = nn.LazyConvTranspose3d(4, 2)
+        >>> m(ember.zeros(1, 3, 2, 2, 2)).shape
+        ember.Size([1, 4, 3, 3, 3])
+        >>> m.weight.shape, type(m).__name__
+        (ember.Size([3, 4, 2, 2, 2]), 'ConvTranspose3d')
+    """
     cls_to_become = ConvTranspose3d
     _spatial = 3
 
@@ -174,11 +242,45 @@ class LazyBatchNorm1d(_LazyNormBase, _BatchNorm):
 
 
 class LazyBatchNorm2d(_LazyNormBase, _BatchNorm):
+    """A :class:`nn.BatchNorm2d` whose ``num_features`` is inferred from the input's second dimension at the first
+    forward call, which creates its parameters and buffers and turns the module into a plain
+    :class:`nn.BatchNorm2d`.
+
+    Args:
+        eps (float): a value added to the denominator for numerical stability. Default: ``1e-5``.
+        momentum (float, optional): the weight of the new batch in the running estimates. Default: ``0.1``.
+        affine (bool): whether the module has learnable affine parameters. Default: ``True``.
+        track_running_stats (bool): whether the module tracks running estimates. Default: ``True``.
+
+    Example::
+
+        >>> m = nn.LazyBatchNorm2d()
+        >>> _ = m(ember.randn(2, 3, 4, 4))
+        >>> type(m).__name__, m.num_features
+        ('BatchNorm2d', 3)
+    """
     cls_to_become = BatchNorm2d
     _check_input_dim = BatchNorm2d._check_input_dim
 
 
 class LazyBatchNorm3d(_LazyNormBase, _BatchNorm):
+    """A :class:`nn.BatchNorm3d` whose ``num_features`` is inferred from the input's second dimension at the first
+    forward call, which creates its parameters and buffers and turns the module into a plain
+    :class:`nn.BatchNorm3d`.
+
+    Args:
+        eps (float): a value added to the denominator for numerical stability. Default: ``1e-5``.
+        momentum (float, optional): the weight of the new batch in the running estimates. Default: ``0.1``.
+        affine (bool): whether the module has learnable affine parameters. Default: ``True``.
+        track_running_stats (bool): whether the module tracks running estimates. Default: ``True``.
+
+    Example::
+
+        >>> m = nn.LazyBatchNorm3d()
+        >>> _ = m(ember.randn(2, 3, 2, 2, 2))
+        >>> type(m).__name__, m.num_features
+        ('BatchNorm3d', 3)
+    """
     cls_to_become = BatchNorm3d
     _check_input_dim = BatchNorm3d._check_input_dim
 
@@ -190,10 +292,44 @@ class LazyInstanceNorm1d(_LazyNormBase, _InstanceNorm):
 
 
 class LazyInstanceNorm2d(_LazyNormBase, _InstanceNorm):
+    """A :class:`nn.InstanceNorm2d` whose ``num_features`` is inferred from the input's second dimension at the
+    first forward call, which creates its parameters and buffers and turns the module into a plain
+    :class:`nn.InstanceNorm2d`.
+
+    Args:
+        eps (float): a value added to the denominator for numerical stability. Default: ``1e-5``.
+        momentum (float, optional): the weight of the new batch in the running estimates. Default: ``0.1``.
+        affine (bool): whether the module has learnable affine parameters. Default: ``False``.
+        track_running_stats (bool): whether the module tracks running estimates. Default: ``False``.
+
+    Example::
+
+        >>> m = nn.LazyInstanceNorm2d()
+        >>> _ = m(ember.randn(2, 3, 4, 4))
+        >>> type(m).__name__, m.num_features
+        ('InstanceNorm2d', 3)
+    """
     cls_to_become = InstanceNorm2d
     _no_batch_dim = 3
 
 
 class LazyInstanceNorm3d(_LazyNormBase, _InstanceNorm):
+    """A :class:`nn.InstanceNorm3d` whose ``num_features`` is inferred from the input's second dimension at the
+    first forward call, which creates its parameters and buffers and turns the module into a plain
+    :class:`nn.InstanceNorm3d`.
+
+    Args:
+        eps (float): a value added to the denominator for numerical stability. Default: ``1e-5``.
+        momentum (float, optional): the weight of the new batch in the running estimates. Default: ``0.1``.
+        affine (bool): whether the module has learnable affine parameters. Default: ``False``.
+        track_running_stats (bool): whether the module tracks running estimates. Default: ``False``.
+
+    Example::
+
+        >>> m = nn.LazyInstanceNorm3d()
+        >>> _ = m(ember.randn(2, 3, 2, 2, 2))
+        >>> type(m).__name__, m.num_features
+        ('InstanceNorm3d', 3)
+    """
     cls_to_become = InstanceNorm3d
     _no_batch_dim = 4
