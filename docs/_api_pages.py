@@ -19,6 +19,7 @@ NAMESPACES = [
     ('functional', 'ember.nn.functional', 'ember.nn.functional', 'functions'),
     ('init', 'ember.nn.init', 'ember.nn.init', 'initialisers'),
     ('nn_utils', 'ember.nn.utils', 'ember.nn.utils', 'utilities'),
+    ('prune', 'ember.nn.utils.prune', 'ember.nn.utils.prune', 'pruning'),
     ('optim', 'ember.optim', 'ember.optim', 'optimizers'),
     ('lr_scheduler', 'ember.optim.lr_scheduler', 'ember.optim.lr_scheduler', 'schedulers'),
     ('autograd', 'ember.autograd', 'ember.autograd', 'automatic differentiation'),

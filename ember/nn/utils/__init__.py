@@ -11,5 +11,6 @@ from ember.nn.utils.init import skip_init  # noqa: F401,E402
 from ember.nn.utils.weight_norm import weight_norm, remove_weight_norm  # noqa: F401,E402
 from ember.nn.utils.spectral_norm import spectral_norm, remove_spectral_norm  # noqa: F401,E402
 from ember.nn.utils import memory_format  # noqa: F401,E402
+from ember.nn.utils import prune  # noqa: F401,E402
 from ember.nn.utils.memory_format import convert_conv2d_weight_memory_format, \
     convert_conv3d_weight_memory_format  # noqa: F401,E402
