@@ -170,3 +170,8 @@ def test_github_source_answers_pytorch_vision_with_ember_models():
     assert "resnet18" in hub.list("pytorch/vision:main")
     with pytest.raises(RuntimeError, match="does not download GitHub repositories"):
         hub.load("someone/else", "model")
+
+
+def test_model_zoo_load_url_is_the_hub_loader():
+    import ember
+    assert ember.utils.model_zoo.load_url is ember.hub.load_state_dict_from_url
