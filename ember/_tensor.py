@@ -15,6 +15,7 @@ import numpy as np
 from ember import backend
 from ember._device import CPU, as_device, device as _device_cls
 from ember import _formats
+from ember._grad_state import state as _grad_state
 from ember._dtype import ALL_DTYPES, _BY_NP, dtype as _dtype_cls, get_default_dtype, to_dtype
 
 _new = object.__new__
@@ -26,6 +27,9 @@ class _Version:
 
     def __init__(self):
         self.value = 0
+
+
+_INFERENCE_REQUIRES_GRAD = "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."
 
 
 class Size(tuple):
@@ -68,8 +72,9 @@ class Tensor:
     _hooked_acc = None    # a leaf's accumulator, held once hooks are registered on it (see _hooked_accumulator)
     _retains_grad = False
     _is_param = False
+    _inference = False    # made under inference_mode (or a view of such a tensor)
     _INTERNAL = frozenset(('_grad', '_output_nr', '_base', '_view_fn', '_grad_acc', '_hooked_acc', '_retains_grad',
-                           '_is_param'))
+                           '_is_param', '_inference'))
 
     if TYPE_CHECKING:
         # ops and operators are bound onto the class at import (ember/ops/_registry.py,
@@ -151,6 +156,8 @@ class Tensor:
         out._version_counter, out._base, out._view_fn, out._grad_acc = _Version(), None, None, None
         out._retains_grad = False
         out._is_param = False
+        if t._inference:
+            out._inference = True
         return out
 
     @staticmethod
@@ -163,6 +170,8 @@ class Tensor:
         if output_nr:
             t._output_nr = output_nr
         t._version_counter = _Version()
+        if _grad_state.inference:
+            t._inference = True
         return t
 
     # ---------------------------------------------------------------- metadata
@@ -337,6 +346,8 @@ class Tensor:
             return
         if value and not (self.dtype.is_floating_point or self.dtype.is_complex):
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if value and self._inference and not _grad_state.inference:
+            raise RuntimeError(_INFERENCE_REQUIRES_GRAD)
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad: builtins.bool = True) -> Tensor:

@@ -18,6 +18,7 @@ from ember._device import CPU
 from ember._dtype import from_numpy_dtype, get_default_dtype, result_type
 from ember._tensor import Tensor, _Version, _new
 from ember.autograd import anomaly_mode as _anomaly
+from ember._grad_state import state as _grad_state
 from ember.autograd import grad_mode
 from ember.autograd import _saved_hooks as _hooks
 
@@ -474,6 +475,8 @@ class Function(metaclass=_FunctionMeta):
             r._requires_grad = False
             r._grad_fn = None
             r._version_counter = _Version()
+            if _grad_state.inference:
+                r._inference = True
             if cls._view:
                 _mark_views(cls, _first_tensor(args), args[1:], [r])
             return r
@@ -578,6 +581,8 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
             r._requires_grad = False
             r._grad_fn = None
             r._version_counter = _Version()
+            if _grad_state.inference:
+                r._inference = True
             results = (r,)
     else:
         with grad_mode.no_grad():
@@ -717,6 +722,8 @@ def _mark_views(cls, src, view_args, results, multi=False):
         if r is not None:
             r._base = base
             r._version_counter = src._version_counter
+            if r._inference is not src._inference:   # a view is an inference tensor exactly when its base is
+                r._inference = src._inference
             r._view_fn = fn if not multi else MultiOutputView(fn, k, cls.node_name)
 
 
@@ -741,6 +748,8 @@ def _resolve_saved(ctx, args, tensors, outs, results):
             continue
         for position, t in enumerate(tensors):  # the common case first: a built-in op saved an input's array
             if t._data is item:
+                if t._inference:
+                    raise _inference_saved_error()
                 s = _new(_Saved)
                 s.tensor = t
                 s.version = t._version_counter.value
@@ -754,6 +763,13 @@ def _resolve_saved(ctx, args, tensors, outs, results):
     ctx._to_save = ()
 
 
+def _inference_saved_error():
+    return RuntimeError("Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+                        "inference mode in computation tracked by autograd. To work around this, you can make a "
+                        "clone to get a normal tensor and use it in autograd, or use `ember.no_grad()` instead of "
+                        "`ember.inference_mode()`.")
+
+
 def _resolve_one(item, saved, tensors, outs, results):
     """What ``_resolve_saved`` keeps for an item that is not an input's array."""
     if isinstance(item, Tensor):
@@ -761,6 +777,8 @@ def _resolve_one(item, saved, tensors, outs, results):
             if o is item:
                 saved.append(_Saved(results[j], j + 1))
                 return
+        if item._inference:
+            raise _inference_saved_error()
         saved.append(_Saved(item))
         return
     if not hasattr(item, 'shape'):

@@ -6,12 +6,7 @@ import functools
 import inspect
 
 
-class _State:
-    enabled = True
-    inference = False
-
-
-_state = _State()
+from ember._grad_state import state as _state
 
 
 def is_grad_enabled():
@@ -156,11 +151,10 @@ class set_grad_enabled(_GradModeBase):
 
 class inference_mode(_GradModeBase):
     """Context manager (and decorator) for code that will never be differentiated: gradient recording
-    is off inside, as with :class:`ember.no_grad`.
-
-    PyTorch also marks the tensors created inside as inference tensors, which cannot later be saved
-    for backward; ember does not mark them (``Tensor.is_inference()`` stays ``False``), so code that
-    works in PyTorch works here too.
+    is off inside, as with :class:`ember.no_grad`, and the tensors created inside are inference
+    tensors (:meth:`Tensor.is_inference`). Outside the block an inference tensor cannot be changed in
+    place, made to require gradient, or saved for backward by a recorded operation (PyTorch's errors);
+    clone it to get a normal tensor.
 
     Args:
         mode (bool): whether to enable inference mode. Default: ``True``.
@@ -170,8 +164,8 @@ class inference_mode(_GradModeBase):
         >>> x = ember.ones(1, 2, 3, requires_grad=True)
         >>> with ember.inference_mode():
         ...     y = x * x
-        >>> y.requires_grad
-        False
+        >>> y.requires_grad, y.is_inference()
+        (False, True)
     """
     def __init__(self, mode=True):
         self._mode = mode

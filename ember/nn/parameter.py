@@ -30,7 +30,7 @@ class Parameter(Tensor):
         if requires_grad:
             if not (data.dtype.is_floating_point or data.dtype.is_complex):
                 raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-            p._requires_grad = True
+            p.requires_grad = True     # the setter's checks (an inference tensor refuses)
         return p
 
     def __init__(self, data=None, requires_grad=True):

@@ -14,6 +14,10 @@ from ember.ops._registry import op
 
 
 def check_inplace(t):
+    if t._inference and not grad_mode._state.inference:
+        raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
+                           "clone to get a normal tensor before doing inplace update.See "
+                           "https://github.com/pytorch/rfcs/pull/17 for more details.")
     if not getattr(t._data.flags, 'writeable', True):  # an expand()ed tensor: many elements, one location
         raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
                            "single memory location. Please clone() the tensor before performing the operation.")

@@ -26,9 +26,18 @@ def is_signed(input):
 
 @op('ember', 'Tensor')
 def is_inference(input):
-    """Whether the tensor was made under ``inference_mode`` (never true for a tensor that can
-    record a graph)."""
-    return bool(getattr(input, '_inference', False))
+    """Whether the tensor is an inference tensor: made under :class:`ember.inference_mode`, or a view
+    of one. Outside inference mode such a tensor cannot be changed in place, require gradient, or be
+    saved for backward (clone it to get a normal tensor).
+
+    Example::
+
+        >>> with ember.inference_mode():
+        ...     y = ember.ones(2) * 2
+        >>> y.is_inference(), y.clone().is_inference()
+        (True, False)
+    """
+    return input._inference
 
 
 @op('ember', 'Tensor')

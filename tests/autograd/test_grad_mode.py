@@ -60,3 +60,33 @@ def test_generator_function_decorated():
         yield ember.is_grad_enabled()
     assert list(gen()) == [False, False]
     assert ember.is_grad_enabled()
+
+
+def test_inference_mode_makes_inference_tensors_with_pytorch_s_rules():
+    import pytest as _pytest
+    normal = ember.ones(2)
+    with ember.inference_mode():
+        y = ember.ones(3) * 2
+        made = ember.zeros(2)
+    assert y.is_inference() and made.is_inference() and y[:2].is_inference()
+    assert not (y * 1).is_inference() and not y.clone().is_inference()
+    w = ember.ones(3, requires_grad=True)
+    with _pytest.raises(RuntimeError, match=r"^Inference tensors cannot be saved for backward\. Please do not use "
+                                            r"Tensors created in inference mode"):
+        y * w
+    assert not (y + w).is_inference()          # add saves nothing: allowed
+    with _pytest.raises(RuntimeError, match=r"^Inplace update to inference tensor outside InferenceMode is not "
+                                            r"allowed\.You can make a clone"):
+        y.add_(1)
+    with _pytest.raises(RuntimeError, match=r"^Inplace update to inference tensor outside InferenceMode"):
+        y[0] = 5.
+    with _pytest.raises(RuntimeError, match=r"^Setting requires_grad=True on inference tensor outside "
+                                            r"InferenceMode is not allowed\.$"):
+        y.requires_grad_()
+    with _pytest.raises(RuntimeError, match=r"^Setting requires_grad=True on inference tensor outside"):
+        ember.nn.Parameter(y)
+    assert y.tolist() == [2., 2., 2.]         # every refusal left it unchanged
+    with ember.inference_mode():
+        y.add_(1)                              # inside inference mode it is allowed
+        assert not normal.view(2).is_inference()   # a view follows its base
+    assert y.tolist() == [3., 3., 3.]
