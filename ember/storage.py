@@ -33,12 +33,6 @@ __all__ = ['TypedStorage', 'UntypedStorage']
 _by_root = weakref.WeakValueDictionary()   # id(storage root) -> the UntypedStorage over it
 
 
-class _SharedMemory(mmap.mmap):
-    """Anonymous memory mapped shared (MAP_SHARED): what ``share_memory_`` moves a storage into, so
-    processes forked afterwards see each other's writes. A class of its own so ``is_shared`` can
-    tell it from other mappings (a checkpoint mapped copy-on-write)."""
-
-
 class _FileMemory(mmap.mmap):
     """A file mapped shared by ``from_file(shared=True)``: writes reach the file. Keeps its name."""
     filename = None
@@ -321,16 +315,19 @@ class UntypedStorage(StorageBase, _StorageBase):
         always is."""
         if self._device.type == 'cuda':
             return True
-        return isinstance(backend.storage_buffer(self._array), (_SharedMemory, _FileMemory))
+        from ember.multiprocessing._shared_memory import is_block
+        buffer = backend.storage_buffer(self._array)
+        return is_block(buffer) or isinstance(buffer, _FileMemory)
 
     def share_memory_(self):
         """Move the bytes into shared memory (a no-op when they are there already): processes forked
-        afterwards see the same memory. Tensors made before keep the old memory, except the tensor
-        whose ``share_memory_`` called this."""
+        afterwards see the same memory, and ``ember.multiprocessing`` can send it to running ones.
+        Tensors made before keep the old memory, except the tensor whose ``share_memory_`` called this."""
         if self.is_shared():
             return self
+        from ember.multiprocessing._shared_memory import new_block
         n = self.size()
-        flat = np.frombuffer(_SharedMemory(-1, max(n, 1)), np.uint8)[:n] if n else np.empty(0, np.uint8)
+        flat = np.frombuffer(new_block(n), np.uint8)[:n] if n else np.empty(0, np.uint8)
         flat[:] = self._array
         self._rehome(flat)
         return self

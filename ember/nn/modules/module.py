@@ -472,7 +472,10 @@ class Module:
                 g.zero_()
 
     def share_memory(self):
-        return self
+        """Move every parameter, gradient and buffer into shared memory (``Tensor.share_memory_``), so
+        processes started afterwards, or sent the module through ``ember.multiprocessing``, update
+        the same weights (Hogwild-style training). Returns the module."""
+        return self._apply(lambda t: t.share_memory_())
 
     def _get_name(self):
         return self.__class__.__name__
