@@ -292,3 +292,10 @@ def test_randint_keyword_form():
     assert t.shape == (20,) and t.dtype == torch.int64 and 0 <= int(t.min()) and int(t.max()) < 5
     t = torch.randint(low=3, high=5, size=(20,))
     assert 3 <= int(t.min()) and int(t.max()) < 5
+
+
+def test_randint_positional_high_with_keyword_size():
+    # randint(high, size=...) as torchvision's CutMix calls it: the lone positional is the upper bound
+    torch.manual_seed(0)
+    t = torch.randint(5, size=(3,))
+    assert t.tolist() == [4, 4, 3]  # PyTorch's values for this seed

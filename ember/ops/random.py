@@ -364,6 +364,8 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
         if high is None:
             raise TypeError(_RANDINT_USAGE.format(got=type(low).__name__))
         low, high, size = 0, low, high
+    elif high is None:  # randint(high, size=...)
+        low, high = 0, low
     shape = size_arg('randint', (size,))
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")

@@ -8,7 +8,7 @@ Images are Pillow images (optional extra ``pillow``): ``import ember.vision`` wo
 and the first use of an image says how to install it.
 """
 from ember.vision import datasets, transforms  # noqa: F401
-from ember.vision import io, ops, utils  # noqa: F401,E402
+from ember.vision import io, ops, tv_tensors, utils  # noqa: F401,E402
 
 _image_backend = "PIL"
 

@@ -43,8 +43,12 @@ def _work_dtype(img):
     return img.dtype if img.is_floating_point() else ember.float32
 
 
-def apply_grid(img, grid, mode, fill):
-    """Sample ``img`` ``[..., C, H, W]`` at ``grid`` (1, H', W', 2); outside points take ``fill``."""
+def apply_grid(img, grid, mode, fill, fill_first=False):
+    """Sample ``img`` ``[..., C, H, W]`` at ``grid`` (1, H', W', 2); outside points take ``fill``.
+
+    ``fill_first`` blends as ``(x - fill) * mask + fill`` (the v2 transforms' arithmetic) rather than
+    ``x * mask + (1 - mask) * fill``; the two round differently.
+    """
     lead = tuple(img.shape[:-3]) if img.ndim >= 3 else None
     out_dtype = img.dtype
     x = img.reshape((-1,) + tuple(img.shape[-3:])) if img.ndim >= 3 else img.reshape((1, 1) + tuple(img.shape))
@@ -63,6 +67,8 @@ def apply_grid(img, grid, mode, fill):
         fill_img = ember.tensor(values, dtype=x.dtype, device=x.device).view(1, len(values), 1, 1).expand_as(x)
         if mode == "nearest":
             x = ember.where(mask < 0.5, fill_img, x)
+        elif fill_first:
+            x = (x - fill_img) * mask + fill_img
         else:
             x = x * mask + (1.0 - mask) * fill_img
     x = x.reshape(lead + tuple(x.shape[1:])) if lead is not None else x.reshape(tuple(x.shape[2:]))
@@ -130,12 +136,12 @@ def _affine_grid(theta, w, h, ow, oh):
     return base.view(1, oh * ow, 3).bmm(scaled).view(1, oh, ow, 2)
 
 
-def affine(img, matrix, interpolation="nearest", fill=None):
+def affine(img, matrix, interpolation="nearest", fill=None, fill_first=False):
     """Warp by the inverse affine ``matrix`` (6 floats, centred coordinates), keeping the size."""
     _check_grid_inputs(img, matrix, interpolation, fill)
     theta = ember.tensor(matrix, dtype=_work_dtype(img), device=img.device).reshape(1, 2, 3)
     grid = _affine_grid(theta, w=img.shape[-1], h=img.shape[-2], ow=img.shape[-1], oh=img.shape[-2])
-    return apply_grid(img, grid, interpolation, fill)
+    return apply_grid(img, grid, interpolation, fill, fill_first)
 
 
 def _expanded_size(matrix, w, h):
@@ -150,13 +156,13 @@ def _expanded_size(matrix, w, h):
     return int(size[0]), int(size[1])
 
 
-def rotate(img, matrix, interpolation="nearest", expand=False, fill=None):
+def rotate(img, matrix, interpolation="nearest", expand=False, fill=None, fill_first=False):
     """Rotate by the inverse matrix; ``expand`` grows the output to hold the whole image."""
     _check_grid_inputs(img, matrix, interpolation, fill)
     w, h = img.shape[-1], img.shape[-2]
     ow, oh = _expanded_size(matrix, w, h) if expand else (w, h)
     theta = ember.tensor(matrix, dtype=_work_dtype(img), device=img.device).reshape(1, 2, 3)
-    return apply_grid(img, _affine_grid(theta, w=w, h=h, ow=ow, oh=oh), interpolation, fill)
+    return apply_grid(img, _affine_grid(theta, w=w, h=h, ow=ow, oh=oh), interpolation, fill, fill_first)
 
 
 def perspective(img, perspective_coeffs, interpolation="bilinear", fill=None):

@@ -1,0 +1,162 @@
+"""v2 photometric transforms: they change images and videos and pass masks, boxes and labels through."""
+import collections.abc
+
+import ember
+from ember.vision.transforms.v2 import functional as F
+from ember.vision.transforms.v2._transform import Transform, _RandomApplyTransform
+from ember.vision.transforms.v2._utils import query_chw
+
+
+class ColorJitter(Transform):
+    """Randomly change brightness, contrast, saturation and hue, in a random order (None or 0 leaves
+    a property alone).
+
+    Example:
+        >>> from ember.vision.transforms import v2
+        >>> v2.ColorJitter(brightness=0.5).brightness
+        (0.5, 1.5)
+    """
+
+    def __init__(self, brightness=None, contrast=None, saturation=None, hue=None):
+        super().__init__()
+        self.brightness = self._check_input(brightness, "brightness")
+        self.contrast = self._check_input(contrast, "contrast")
+        self.saturation = self._check_input(saturation, "saturation")
+        self.hue = self._check_input(hue, "hue", center=0, bound=(-0.5, 0.5), clip_first_on_zero=False)
+
+    def _check_input(self, value, name, center=1.0, bound=(0, float("inf")), clip_first_on_zero=True):
+        if value is None:
+            return None
+        if isinstance(value, (int, float)):
+            if value < 0:
+                raise ValueError(f"If {name} is a single number, it must be non negative.")
+            value = [center - value, center + value]
+            if clip_first_on_zero:
+                value[0] = max(value[0], 0.0)
+        elif isinstance(value, collections.abc.Sequence) and len(value) == 2:
+            value = [float(v) for v in value]
+        else:
+            raise TypeError(f"{name}={value} should be a single number or a sequence with length 2.")
+        if not bound[0] <= value[0] <= value[1] <= bound[1]:
+            raise ValueError(f"{name} values should be between {bound} and increasing, but got {value}.")
+        return None if value[0] == value[1] == center else (float(value[0]), float(value[1]))
+
+    def make_params(self, flat_inputs):
+        fn_idx = ember.randperm(4)
+
+        def draw(rng):
+            return None if rng is None else float(ember.empty(1).uniform_(rng[0], rng[1]).item())
+        b = draw(self.brightness)
+        c = draw(self.contrast)
+        s = draw(self.saturation)
+        h = draw(self.hue)
+        return dict(fn_idx=fn_idx.tolist(), brightness_factor=b, contrast_factor=c, saturation_factor=s,
+                    hue_factor=h)
+
+    def transform(self, inpt, params):
+        steps = {0: (F.adjust_brightness, params["brightness_factor"]),
+                 1: (F.adjust_contrast, params["contrast_factor"]),
+                 2: (F.adjust_saturation, params["saturation_factor"]), 3: (F.adjust_hue, params["hue_factor"])}
+        for fn_id in params["fn_idx"]:
+            fn, factor = steps[fn_id]
+            if factor is not None:
+                inpt = fn(inpt, factor)
+        return inpt
+
+
+class Grayscale(Transform):
+    """Convert images and videos to grayscale with 1 or 3 channels.
+
+    Example:
+        >>> from ember.vision.transforms import v2
+        >>> v2.Grayscale()(ember.ones(3, 1, 1))
+        tensor([[[0.9999]]])
+    """
+
+    def __init__(self, num_output_channels=1):
+        super().__init__()
+        self.num_output_channels = num_output_channels
+
+    def transform(self, inpt, params):
+        return F.rgb_to_grayscale(inpt, num_output_channels=self.num_output_channels)
+
+
+class RandomGrayscale(_RandomApplyTransform):
+    """Convert to grayscale (keeping the number of channels) with probability ``p``.
+
+    Example:
+        >>> from ember.vision.transforms import v2
+        >>> v2.RandomGrayscale(p=1.0)(ember.ones(3, 1, 1)).shape
+        ember.Size([3, 1, 1])
+    """
+
+    def __init__(self, p=0.1):
+        super().__init__(p=p)
+
+    def make_params(self, flat_inputs):
+        return dict(num_input_channels=query_chw(flat_inputs)[0])
+
+    def transform(self, inpt, params):
+        return F.rgb_to_grayscale(inpt, num_output_channels=params["num_input_channels"])
+
+
+def _random_apply(name, fn, doc, arg_names=()):
+    """A RandomX transform: ``fn(inpt, *args)`` with probability ``p``."""
+    def __init__(self, *args, p=0.5):
+        _RandomApplyTransform.__init__(self, p=p)
+        for arg_name, value in zip(arg_names, args):
+            setattr(self, arg_name, value)
+
+    def transform(self, inpt, params):
+        return fn(inpt, *(getattr(self, a) for a in arg_names))
+    return type(name, (_RandomApplyTransform,), {"__init__": __init__, "transform": transform, "__doc__": doc,
+                                                 "__module__": __name__})
+
+
+RandomInvert = _random_apply("RandomInvert", F.invert, """Invert images with probability ``p``.
+
+    Example:
+        >>> from ember.vision.transforms import v2
+        >>> v2.RandomInvert(p=1.0)(ember.tensor([[[0.25]]]))
+        tensor([[[0.7500]]])
+    """)
+RandomPosterize = _random_apply("RandomPosterize", F.posterize, """Posterize uint8 images to ``bits`` bits with
+    probability ``p``.
+
+    Example:
+        >>> from ember.vision.transforms import v2
+        >>> v2.RandomPosterize(1, p=1.0)(ember.tensor([[[200]]], dtype=ember.uint8))
+        tensor([[[128]]], dtype=ember.uint8)
+    """, ("bits",))
+RandomSolarize = _random_apply("RandomSolarize", F.solarize, """Invert values at or above ``threshold`` with
+    probability ``p``.
+
+    Example:
+        >>> from ember.vision.transforms import v2
+        >>> v2.RandomSolarize(0.5, p=1.0)(ember.tensor([[[0.9]]]))
+        tensor([[[0.1000]]])
+    """, ("threshold",))
+RandomAutocontrast = _random_apply("RandomAutocontrast", F.autocontrast, """Stretch each channel to the full
+    range with probability ``p``.
+
+    Example:
+        >>> from ember.vision.transforms import v2
+        >>> v2.RandomAutocontrast(p=1.0)(ember.tensor([[[0.25, 0.75]]]))
+        tensor([[[0., 1.]]])
+    """)
+RandomEqualize = _random_apply("RandomEqualize", F.equalize, """Equalize the histogram of uint8 images with
+    probability ``p``.
+
+    Example:
+        >>> from ember.vision.transforms import v2
+        >>> v2.RandomEqualize(p=0.0)(ember.tensor([[[3]]], dtype=ember.uint8))
+        tensor([[[3]]], dtype=ember.uint8)
+    """)
+RandomAdjustSharpness = _random_apply("RandomAdjustSharpness", F.adjust_sharpness, """Adjust the sharpness by
+    ``sharpness_factor`` with probability ``p``.
+
+    Example:
+        >>> from ember.vision.transforms import v2
+        >>> v2.RandomAdjustSharpness(2.0, p=0.0)(ember.ones(1, 1, 1))
+        tensor([[[1.]]])
+    """, ("sharpness_factor",))

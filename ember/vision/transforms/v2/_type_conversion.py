@@ -1,0 +1,82 @@
+"""v2 conversions between PIL images, ndarrays, plain tensors and tv_tensors."""
+import numpy as np
+
+import ember
+from ember.vision._pil import is_pil_image
+from ember.vision.transforms import functional as F1
+from ember.vision.transforms.v2 import functional as F
+from ember.vision.transforms.v2._transform import Transform
+from ember.vision.tv_tensors import Image, TVTensor
+
+
+def _is_pil(x):
+    return is_pil_image(x)
+
+
+def _is_ndarray(x):
+    return isinstance(x, np.ndarray)
+
+
+class ToImage(Transform):
+    """PIL images, HWC ndarrays and plain tensors to :class:`~ember.vision.tv_tensors.Image` (values kept).
+
+    Example:
+        >>> from ember.vision.transforms import v2
+        >>> type(v2.ToImage()(ember.zeros(3, 2, 2))).__name__
+        'Image'
+    """
+
+    _transformed_types = (ember.Tensor, _is_pil, _is_ndarray)
+
+    def transform(self, inpt, params):
+        return F.to_image(inpt)
+
+
+class ToPureTensor(Transform):
+    """tv_tensors to plain tensors (everything else unchanged).
+
+    Example:
+        >>> from ember.vision.transforms import v2
+        >>> from ember.vision import tv_tensors
+        >>> type(v2.ToPureTensor()(tv_tensors.Image(ember.zeros(1, 1, 1)))).__name__
+        'Tensor'
+    """
+
+    _transformed_types = (TVTensor,)
+
+    def transform(self, inpt, params):
+        return inpt.as_subclass(ember.Tensor)
+
+
+class PILToTensor(Transform):
+    """PIL images to plain CHW tensors of their own dtype.
+
+    Example:
+        >>> from ember.vision.transforms import v2
+        >>> v2.PILToTensor()  # doctest: +ELLIPSIS
+        PILToTensor()
+    """
+
+    _transformed_types = (_is_pil,)
+
+    def transform(self, inpt, params):
+        return F1.pil_to_tensor(inpt)
+
+
+class ToPILImage(Transform):
+    """Tensors (CHW) and ndarrays (HWC) to PIL images.
+
+    Example:
+        >>> from ember.vision.transforms import v2
+        >>> v2.ToPILImage(mode="L").mode
+        'L'
+    """
+
+    _transformed_types = (ember.Tensor, _is_ndarray)
+
+    def __init__(self, mode=None):
+        super().__init__()
+        self.mode = mode
+
+    def transform(self, inpt, params):
+        return F1.to_pil_image(inpt, mode=self.mode)

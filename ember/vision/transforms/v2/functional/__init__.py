@@ -1,0 +1,15 @@
+"""ember.vision.transforms.v2.functional: functional transforms that accept images, videos, masks,
+bounding boxes and key points (torchvision.transforms.v2.functional)."""
+from ember.vision.transforms.functional import pil_to_tensor, to_pil_image  # noqa: F401
+from ember.vision.transforms.v2.functional._dispatch import is_pure_tensor  # noqa: F401
+from ember.vision.transforms.v2.functional._geometry import (affine, center_crop, crop, hflip,  # noqa: F401
+                                                             horizontal_flip, pad, resize, resized_crop, rotate,
+                                                             vertical_flip, vflip)
+from ember.vision.transforms.v2.functional._meta import (clamp_bounding_boxes,  # noqa: F401
+                                                         convert_bounding_box_format, get_dimensions, get_size,
+                                                         to_dtype, to_image, to_pure_tensor)
+from ember.vision.transforms.v2.functional._misc import (adjust_brightness, adjust_contrast,  # noqa: F401
+                                                         adjust_gamma, adjust_hue, adjust_saturation,
+                                                         adjust_sharpness, autocontrast, equalize, erase,
+                                                         gaussian_blur, grayscale_to_rgb, invert, normalize,
+                                                         posterize, rgb_to_grayscale, solarize, to_grayscale)

@@ -1,0 +1,161 @@
+"""Bounding-box arithmetic for the v2 transforms: format conversion, clamping to the canvas, and the
+box and key-point counterparts of flips, resizes, crops, padding and affine warps (axis-aligned
+formats XYXY, XYWH, CXCYWH; rotated boxes raise a clear error)."""
+import ember
+from ember.vision.transforms._grid import inverse_affine_matrix, _expanded_size
+from ember.vision.transforms._functional_tensor import _parse_pad_padding
+from ember.vision.tv_tensors import BoundingBoxFormat, is_rotated_bounding_format
+
+F_ = BoundingBoxFormat
+
+
+def _no_rotated(format):
+    if is_rotated_bounding_format(format):
+        raise NotImplementedError(f"ember.vision does not transform rotated bounding boxes ({format}) yet")
+
+
+def _format(format):
+    return BoundingBoxFormat[format.upper()] if isinstance(format, str) else format
+
+
+def convert_format(boxes, old_format, new_format):
+    """Boxes from ``old_format`` to ``new_format`` (a new tensor; integer boxes stay integers)."""
+    old_format, new_format = _format(old_format), _format(new_format)
+    if new_format == old_format:
+        return boxes
+    if is_rotated_bounding_format(old_format) ^ is_rotated_bounding_format(new_format):
+        raise ValueError("Cannot convert between rotated and unrotated bounding boxes.")
+    _no_rotated(old_format)
+    b = boxes.clone()
+    if old_format == F_.XYWH:
+        b[..., 2:] += b[..., :2]
+    elif old_format == F_.CXCYWH:
+        work = b.float() if not b.is_floating_point() else b
+        half = work[..., 2:] / 2
+        work[..., :2] -= half
+        work[..., 2:] += work[..., :2]
+        b = work.to(boxes.dtype)
+    if new_format == F_.XYWH:
+        b[..., 2:] -= b[..., :2]
+    elif new_format == F_.CXCYWH:
+        b[..., 2:] -= b[..., :2]
+        centre = b[..., :2] * 2 + b[..., 2:]
+        b[..., :2] = centre / 2 if b.is_floating_point() else ember.div(centre, 2, rounding_mode="floor")
+    return b
+
+
+def clamp(boxes, format, canvas_size, clamping_mode="soft"):
+    """Boxes clipped to the canvas (in XYXY), returned in their own format and dtype."""
+    if clamping_mode is None:
+        return boxes.clone()
+    _no_rotated(format)
+    in_dtype = boxes.dtype
+    work = boxes.clone() if boxes.is_floating_point() else boxes.float()
+    xyxy = convert_format(work, format, F_.XYXY)
+    xyxy[..., 0::2] = xyxy[..., 0::2].clamp(min=0, max=canvas_size[1])
+    xyxy[..., 1::2] = xyxy[..., 1::2].clamp(min=0, max=canvas_size[0])
+    return convert_format(xyxy, F_.XYXY, format).to(in_dtype)
+
+
+def hflip(boxes, format, canvas_size):
+    _no_rotated(format)
+    b = boxes.clone().reshape(-1, 4)
+    w = canvas_size[1]
+    if format == F_.XYXY:
+        b[:, [2, 0]] = w - b[:, [0, 2]]
+    elif format == F_.XYWH:
+        b[:, 0] = w - (b[:, 0] + b[:, 2])
+    else:
+        b[:, 0] = w - b[:, 0]
+    return b.reshape(boxes.shape)
+
+
+def vflip(boxes, format, canvas_size):
+    _no_rotated(format)
+    b = boxes.clone().reshape(-1, 4)
+    h = canvas_size[0]
+    if format == F_.XYXY:
+        b[:, [1, 3]] = h - b[:, [3, 1]]
+    elif format == F_.XYWH:
+        b[:, 1] = h - (b[:, 1] + b[:, 3])
+    else:
+        b[:, 1] = h - b[:, 1]
+    return b.reshape(boxes.shape)
+
+
+def resize(boxes, format, canvas_size, new_size):
+    _no_rotated(format)
+    (old_h, old_w), (new_h, new_w) = canvas_size, new_size
+    if (new_h, new_w) == (old_h, old_w):
+        return boxes
+    ratios = ember.tensor([new_w / old_w, new_h / old_h, new_w / old_w, new_h / old_h], device=boxes.device)
+    return boxes.mul(ratios).to(boxes.dtype)
+
+
+def _shift(boxes, format, dx, dy):
+    offset = [dx, dy, dx, dy] if format == F_.XYXY else [dx, dy, 0, 0]
+    return boxes + ember.tensor(offset, dtype=boxes.dtype, device=boxes.device)
+
+
+def crop(boxes, format, top, left, height, width, clamping_mode="soft"):
+    _no_rotated(format)
+    return clamp(_shift(boxes, format, -left, -top), format, (height, width), clamping_mode), (height, width)
+
+
+def pad(boxes, format, canvas_size, padding, clamping_mode="soft"):
+    _no_rotated(format)
+    left, right, top, bottom = _parse_pad_padding(padding)
+    size = (canvas_size[0] + top + bottom, canvas_size[1] + left + right)
+    return clamp(_shift(boxes, format, left, top), format, size, clamping_mode), size
+
+
+def _forward_matrix(canvas_size, angle, translate, scale, shear, center):
+    if center is None:
+        center = [canvas_size[1] * 0.5, canvas_size[0] * 0.5]
+    return center, inverse_affine_matrix(center, angle, translate, scale, shear, inverted=False)
+
+
+def _expand_shift(points_dtype, matrix, canvas_size, center, angle, translate, scale, shear):
+    height, width = canvas_size
+    corners = ember.tensor([[0.0, 0.0, 1.0], [0.0, float(height), 1.0], [float(width), float(height), 1.0],
+                            [float(width), 0.0, 1.0]], dtype=points_dtype)
+    moved = ember.matmul(corners, matrix)
+    new_w, new_h = _expanded_size(inverse_affine_matrix(center, angle, translate, scale, shear), width, height)
+    return ember.amin(moved, dim=0, keepdim=True), (new_h, new_w)
+
+
+def affine(boxes, format, canvas_size, angle, translate, scale, shear, center=None, expand=False,
+           clamping_mode="soft"):
+    """Boxes after the affine warp: the bounding box of each warped box's corners, clamped."""
+    _no_rotated(format)
+    if boxes.numel() == 0:
+        return boxes, canvas_size
+    dtype = boxes.dtype
+    work = boxes.float() if not boxes.is_floating_point() else boxes.clone()
+    xyxy = convert_format(work, format, F_.XYXY).reshape(-1, 4)
+    center, vector = _forward_matrix(canvas_size, angle, translate, scale, shear, center)
+    matrix = ember.tensor(vector, dtype=xyxy.dtype).reshape(2, 3).T
+    points = xyxy[:, [[0, 1], [2, 1], [2, 3], [0, 3]]].reshape(-1, 2)
+    points = ember.cat([points, ember.ones(points.shape[0], 1, dtype=xyxy.dtype)], dim=-1)
+    moved = ember.matmul(points, matrix).reshape(-1, 4, 2)
+    out = ember.cat([moved.amin(dim=1), moved.amax(dim=1)], dim=1)
+    if expand:
+        shift, canvas_size = _expand_shift(xyxy.dtype, matrix, canvas_size, center, angle, translate, scale, shear)
+        out = out - shift.repeat((1, 2))
+    out = clamp(out, F_.XYXY, canvas_size, clamping_mode)
+    out = convert_format(out, F_.XYXY, format).reshape(boxes.shape)
+    return out.to(dtype), canvas_size
+
+
+def affine_keypoints(points, canvas_size, angle, translate, scale, shear, center=None, expand=False):
+    if points.numel() == 0:
+        return points, canvas_size
+    work = points.clone() if points.is_floating_point() else points.float()
+    center, vector = _forward_matrix(canvas_size, angle, translate, scale, shear, center)
+    matrix = ember.tensor(vector, dtype=work.dtype).reshape(2, 3).T
+    flat = work.reshape(-1, 2)
+    moved = ember.matmul(ember.cat([flat, ember.ones(flat.shape[0], 1, dtype=work.dtype)], dim=-1), matrix)
+    if expand:
+        shift, canvas_size = _expand_shift(work.dtype, matrix, canvas_size, center, angle, translate, scale, shear)
+        moved = moved - shift
+    return moved.reshape(points.shape).to(points.dtype), canvas_size

@@ -1,0 +1,44 @@
+"""v2 photometric and per-pixel functionals: images and videos are changed, masks, boxes and key
+points pass through unchanged."""
+import ember
+from ember.vision.transforms import functional as F1
+from ember.vision.transforms.v2.functional._dispatch import dispatch
+
+
+def _image_only(name, fn):
+    def apply(inpt, *args, **kwargs):
+        return dispatch(inpt, name, image=lambda img: fn(img, *args, **kwargs))
+    apply.__name__ = name
+    apply.__doc__ = f"{fn.__doc__.splitlines()[0]} (images and videos only; other inputs pass through)."
+    return apply
+
+
+normalize = _image_only("normalize", F1.normalize)
+gaussian_blur = _image_only("gaussian_blur", F1.gaussian_blur)
+adjust_brightness = _image_only("adjust_brightness", F1.adjust_brightness)
+adjust_contrast = _image_only("adjust_contrast", F1.adjust_contrast)
+adjust_saturation = _image_only("adjust_saturation", F1.adjust_saturation)
+adjust_hue = _image_only("adjust_hue", F1.adjust_hue)
+adjust_gamma = _image_only("adjust_gamma", F1.adjust_gamma)
+adjust_sharpness = _image_only("adjust_sharpness", F1.adjust_sharpness)
+autocontrast = _image_only("autocontrast", F1.autocontrast)
+equalize = _image_only("equalize", F1.equalize)
+invert = _image_only("invert", F1.invert)
+posterize = _image_only("posterize", F1.posterize)
+solarize = _image_only("solarize", F1.solarize)
+rgb_to_grayscale = _image_only("rgb_to_grayscale", F1.rgb_to_grayscale)
+to_grayscale = rgb_to_grayscale
+
+
+def erase(inpt, i, j, h, w, v, inplace=False):
+    """Overwrite a box of an image or video with ``v``."""
+    return dispatch(inpt, "erase", image=lambda img: F1.erase(img, i, j, h, w, v, inplace))
+
+
+def grayscale_to_rgb(inpt):
+    """Repeat a single channel three times (RGB images pass through)."""
+    def image(img):
+        if isinstance(img, ember.Tensor):
+            return img if img.shape[-3] == 3 else ember.cat([img] * 3, dim=-3)
+        return img.convert("RGB")
+    return dispatch(inpt, "grayscale_to_rgb", image=image)
