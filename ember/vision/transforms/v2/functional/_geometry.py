@@ -8,6 +8,7 @@ from ember.vision.transforms._functional_tensor import _parse_pad_padding
 from ember.vision.transforms.functional import InterpolationMode, _compute_resized_output_size
 from ember.vision.transforms.v2.functional import _boxes
 from ember.vision.transforms.v2.functional._dispatch import dispatch, with_channel
+from ember.vision.transforms.v2.functional._uint8_resize import resize_uint8
 
 
 def _mode(interpolation):
@@ -61,6 +62,11 @@ def resize(inpt, size, interpolation=InterpolationMode.BILINEAR, max_size=None, 
     def image(img):
         if isinstance(img, ember.Tensor):
             new = _new_size(tuple(img.shape[-2:]), size, max_size)
+            if (img.dtype == ember.uint8 and img.device.type == "cpu" and list(img.shape[-2:]) != new and
+                    interpolation in (InterpolationMode.BILINEAR, InterpolationMode.BICUBIC)):
+                # uint8 images are resized in fixed point, as PyTorch's CPU kernel does for v2
+                out = resize_uint8(img.numpy(), new[0], new[1], interpolation.value, bool(antialias))
+                return ember.from_numpy(out)
             return F1.resize(img, new, interpolation, antialias=antialias)
         new = _new_size((img.size[1], img.size[0]), size, max_size)
         return F1.resize(img, new, interpolation)
