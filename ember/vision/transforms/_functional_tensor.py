@@ -182,6 +182,20 @@ def _aa_filter(mode):
     return 2.0, cubic
 
 
+def _filter_weights(n_in, n_out, mode, stretch):
+    """(n_out, n_in) weights of Pillow's filter for ``mode`` widened by ``stretch``, each row summing to 1."""
+    scale = n_in / n_out
+    half_width, kernel = _aa_filter(mode)
+    support = half_width * stretch
+    center = scale * (np.arange(n_out, dtype=np.float64) + 0.5)
+    src_idx = np.arange(n_in)
+    lo = np.maximum(np.trunc(center - support + 0.5), 0)
+    hi = np.minimum(np.trunc(center + support + 0.5), n_in)
+    w = kernel((src_idx[None, :] - center[:, None] + 0.5) / stretch)
+    w = np.where((src_idx[None, :] >= lo[:, None]) & (src_idx[None, :] < hi[:, None]), w, 0.0)
+    return w / w.sum(axis=1, keepdims=True)
+
+
 def _resize_weights(n_in, n_out, mode, antialias):
     """The (n_out, n_in) matrix mapping one image axis to its resized version."""
     scale = n_in / n_out
@@ -195,15 +209,7 @@ def _resize_weights(n_in, n_out, mode, antialias):
         return idx  # an index vector, not weights: nearest is a gather
     if antialias:
         # Pillow's scheme: the filter is stretched by the downscale factor (never shrunk)
-        half_width, kernel = _aa_filter(mode)
-        stretch = max(scale, 1.0)
-        support = half_width * stretch
-        center = scale * (out + 0.5)
-        lo = np.maximum(np.trunc(center - support + 0.5), 0)
-        hi = np.minimum(np.trunc(center + support + 0.5), n_in)
-        w = kernel((src_idx[None, :] - center[:, None] + 0.5) / stretch)
-        w = np.where((src_idx[None, :] >= lo[:, None]) & (src_idx[None, :] < hi[:, None]), w, 0.0)
-        return w / w.sum(axis=1, keepdims=True)
+        return _filter_weights(n_in, n_out, mode, max(scale, 1.0))
     src = scale * (out + 0.5) - 0.5
     weights = np.zeros((n_out, n_in))
     rows = np.arange(n_out)

@@ -2,6 +2,7 @@
 (tests/fixtures/vision_transforms/record_functional.py), on uint8 and float tensors and PIL images."""
 import importlib.util
 import os
+import sys
 
 import numpy as np
 import pytest
@@ -9,26 +10,14 @@ import pytest
 import ember
 from ember.vision.transforms import functional as TF
 
-REC = np.load(os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "vision_transforms", "functional.npz"))
+_FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "vision_transforms")
+sys.path.insert(0, _FIXTURES)
+import record_functional  # noqa: E402
+
+sys.path.pop(0)
+REC = np.load(os.path.join(_FIXTURES, "functional.npz"))
 HAS_PIL = importlib.util.find_spec("PIL") is not None
-SP = [[0, 0], [12, 0], [12, 8], [0, 8]]
-EP = [[1, 2], [11, 0], [10, 8], [2, 7]]
-CASES = [
-    ("hue_pos", "adjust_hue", (0.2,), {}), ("hue_neg", "adjust_hue", (-0.45,), {}),
-    ("sharp_lo", "adjust_sharpness", (0.3,), {}), ("sharp_hi", "adjust_sharpness", (2.0,), {}),
-    ("autocontrast", "autocontrast", (), {}), ("equalize", "equalize", (), {}),
-    ("rot", "rotate", (30.0,), {}), ("rot_expand", "rotate", (33.0,), {"expand": True}),
-    ("rot_bil_fill", "rotate", (20.0,), {"interpolation": 2, "fill": [10.0, 20.0, 30.0]}),
-    ("rot_center", "rotate", (-15.0,), {"center": [2, 3], "fill": 5}),
-    ("aff", "affine", (12.0, [2, -1], 1.2, [5.0, 3.0]), {}),
-    ("aff_bil", "affine", (-20.0, [1, 1], 0.8, 10.0), {"interpolation": 2, "fill": 7}),
-    ("aff_center", "affine", (25, (0, 2), 1.0, (4.0,)), {"center": [3, 4]}),
-    ("persp", "perspective", (SP, EP), {}),
-    ("persp_near", "perspective", (SP, EP), {"interpolation": 0, "fill": [3, 4, 5]}),
-    ("blur", "gaussian_blur", ([3, 5], [0.8, 1.3]), {}), ("blur_default", "gaussian_blur", (5,), {}),
-    ("five", "five_crop", (4,), {}), ("ten", "ten_crop", ([3, 5],), {"vertical_flip": True}),
-    ("ten_h", "ten_crop", (3,), {}),
-]
+SP, EP, CASES = record_functional.SP, record_functional.EP, record_functional.CASES
 
 
 def _np(x):

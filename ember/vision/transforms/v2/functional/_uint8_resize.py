@@ -8,24 +8,14 @@ can differ by one at many pixels.
 """
 import numpy as np
 
-from ember.vision.transforms._functional_tensor import _aa_filter, _resize_weights
+from ember.vision.transforms._functional_tensor import _filter_weights, _resize_weights
 
 
 def _float_weights(n_in, n_out, mode, antialias):
     if mode == "bicubic" and not antialias:  # PyTorch's a = -0.75 cubic with clamped taps
         return _resize_weights(n_in, n_out, mode, False)
-    scale = n_in / n_out
-    half_width, kernel = _aa_filter(mode)
-    stretch = max(scale, 1.0) if antialias else 1.0
-    support = half_width * stretch
-    out = np.arange(n_out, dtype=np.float64)
-    src = np.arange(n_in)
-    center = scale * (out + 0.5)
-    lo = np.maximum(np.trunc(center - support + 0.5), 0)
-    hi = np.minimum(np.trunc(center + support + 0.5), n_in)
-    w = kernel((src[None, :] - center[:, None] + 0.5) / stretch)
-    w = np.where((src[None, :] >= lo[:, None]) & (src[None, :] < hi[:, None]), w, 0.0)
-    return w / w.sum(axis=1, keepdims=True)
+    # without antialiasing the filter keeps its width (no stretching when downscaling)
+    return _filter_weights(n_in, n_out, mode, max(n_in / n_out, 1.0) if antialias else 1.0)
 
 
 def _int_weights(w):
