@@ -36,6 +36,8 @@ NAMESPACES = [
     ('vision_models', 'ember.vision.models', 'ember.vision.models', 'vision models'),
     ('vision_datasets', 'ember.vision.datasets', 'ember.vision.datasets', 'vision datasets'),
     ('vision_transforms', 'ember.vision.transforms', 'ember.vision.transforms', 'vision transforms'),
+    ('vision_transforms_v2', 'ember.vision.transforms.v2', 'ember.vision.transforms.v2', 'vision transforms (v2)'),
+    ('vision_tv_tensors', 'ember.vision.tv_tensors', 'ember.vision.tv_tensors', 'tensor types for vision'),
 ]
 
 

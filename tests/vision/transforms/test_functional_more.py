@@ -126,3 +126,29 @@ def test_single_channel_and_tiny_images_pass_through():
     assert TF.adjust_hue(gray, 0.3) is gray
     tiny = ember.rand(3, 2, 5)
     assert TF.adjust_sharpness(tiny, 3.0) is tiny
+
+
+@pytest.mark.parametrize("call,err,msg", [
+    (lambda: TF.normalize(ember.zeros(2, 2), [0.0], [1.0]), ValueError,
+     r"Expected tensor to be a tensor image of size \(..., C, H, W\). Got tensor.size\(\) = ember.Size\(\[2, 2\]\)"),
+    (lambda: TF.normalize(ember.zeros(1, 2, 2, dtype=ember.uint8), [0.0], [1.0]), TypeError,
+     "Input tensor should be a float tensor. Got ember.uint8."),
+    (lambda: TF.normalize(ember.zeros(1, 2, 2), [0.0], [0.0]), ValueError,
+     "std evaluated to zero after conversion to ember.float32, leading to division by zero."),
+    (lambda: TF.normalize(ember.zeros(1, 2, 2, dtype=ember.float16), [0.0], [1e-8]), ValueError,
+     "std evaluated to zero after conversion to ember.float16, leading to division by zero."),
+    (lambda: TF.normalize([1], [0.0], [1.0]), TypeError, "img should be Tensor Image. Got <class 'list'>"),
+    (lambda: TF.normalize(ember.zeros(2, 2, 2), [0.0, 1.0, 2.0], [1.0, 1.0, 1.0]), RuntimeError,
+     r"The size of tensor a \(2\) must match the size of tensor b \(3\) at non-singleton dimension 0"),
+])
+def test_normalize_edge_cases_match_torchvision(call, err, msg):
+    with pytest.raises(err, match=msg):
+        call()
+
+
+def test_normalize_inplace_and_tensor_statistics():
+    x = ember.ones(2, 1, 1)
+    y = TF.normalize(x, [0.5, 0.25], [0.5, 0.25], inplace=True)
+    assert y is x and x.flatten().tolist() == [1.0, 3.0]
+    out = TF.normalize(ember.ones(2, 2, 1, 1), ember.tensor([0.5, 0.0]), [2.0, 4.0])  # batched, tensor mean
+    assert out.flatten().tolist() == [0.25, 0.25, 0.25, 0.25]
