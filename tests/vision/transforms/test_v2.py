@@ -16,7 +16,7 @@ import record_v2  # noqa: E402
 
 sys.path.pop(0)
 REC = np.load(os.path.join(_FIXTURES, "v2.npz"))
-CASES = record_v2.transforms_under_test(v2, ember)
+CASES = record_v2.transforms_under_test(v2, ember, tv_tensors)
 
 
 def _same(got, want, name):
@@ -28,6 +28,7 @@ def _same(got, want, name):
 
 
 @pytest.mark.parametrize("key,t", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.filterwarnings("ignore:RandomErasing\\(\\) is currently passing through")
 def test_seeded_samples_match_torchvision(key, t):
     ours = record_v2.run(v2, tv_tensors, ember, key, t)
     for name, got in ours.items():
@@ -100,3 +101,13 @@ def test_to_image_and_pure_tensor():
     img = v2.ToImage()(np.zeros((2, 3, 4), dtype=np.uint8))
     assert type(img) is tv_tensors.Image and tuple(img.shape) == (4, 2, 3)
     assert type(v2.ToPureTensor()({"a": img})["a"]) is ember.Tensor
+
+
+def test_random_erasing_warns_when_passing_boxes_through():
+    s = record_v2.sample(tv_tensors, ember, record_v2.arrays())
+    with pytest.warns(UserWarning, match=r"RandomErasing\(\) is currently passing through inputs of type "
+                                         r"tv_tensors.BoundingBoxes"):
+        out = v2.RandomErasing(p=1.0)(s)
+    assert out["boxes"] is s["boxes"]
+    with pytest.raises(ValueError, match=r"Invalid side range provided \(0.5, 2.0\)."):
+        v2.RandomZoomOut(side_range=(0.5, 2.0))

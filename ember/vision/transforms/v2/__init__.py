@@ -12,14 +12,15 @@ transform each part by its :mod:`ember.vision.tv_tensors` type.
 """
 from ember.vision.transforms.functional import InterpolationMode  # noqa: F401
 from ember.vision.transforms.v2 import functional  # noqa: F401
-from ember.vision.transforms.v2._augment import CutMix, MixUp  # noqa: F401
+from ember.vision.transforms.v2._augment import CutMix, MixUp, RandomErasing  # noqa: F401
 from ember.vision.transforms.v2._color import (ColorJitter, Grayscale, RandomAdjustSharpness,  # noqa: F401
-                                               RandomAutocontrast, RandomEqualize, RandomGrayscale, RandomInvert,
+                                               RandomAutocontrast, RandomChannelPermutation, RandomEqualize,
+                                               RandomGrayscale, RandomInvert, RandomPhotometricDistort,
                                                RandomPosterize, RandomSolarize)
 from ember.vision.transforms.v2._container import Compose, RandomApply, RandomChoice, RandomOrder  # noqa: F401
 from ember.vision.transforms.v2._geometry import (CenterCrop, Pad, RandomAffine, RandomCrop,  # noqa: F401
                                                   RandomHorizontalFlip, RandomResizedCrop, RandomRotation,
-                                                  RandomVerticalFlip, Resize)
+                                                  RandomVerticalFlip, RandomZoomOut, Resize)
 from ember.vision.transforms.v2._misc import (ClampBoundingBoxes, ConvertBoundingBoxFormat,  # noqa: F401
                                               GaussianBlur, Identity, Lambda, Normalize, SanitizeBoundingBoxes,
                                               ToDtype)

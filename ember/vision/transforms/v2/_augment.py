@@ -1,12 +1,16 @@
-"""MixUp and CutMix: batch-level augmentations that blend each image with the next one in the batch
-and mix their labels in the same proportion."""
+"""MixUp and CutMix (batch-level: each image is blended with the next one in the batch and their labels
+mixed in the same proportion), and RandomErasing."""
 import math
+import numbers
+import warnings
+from collections.abc import Sequence
 
 import ember
 from ember.nn.functional import one_hot
 from ember.vision._pil import is_pil_image
-from ember.vision.transforms.v2._transform import Transform
-from ember.vision.transforms.v2._utils import parse_labels_getter, query_size, tree_flatten, tree_unflatten
+from ember.vision.transforms.v2 import functional as F
+from ember.vision.transforms.v2._transform import Transform, _RandomApplyTransform
+from ember.vision.transforms.v2._utils import parse_labels_getter, query_chw, query_size, tree_flatten, tree_unflatten
 from ember.vision.transforms.v2.functional import is_pure_tensor
 from ember.vision.tv_tensors import BoundingBoxes, Image, KeyPoints, Mask, Video, wrap
 
@@ -128,4 +132,79 @@ class CutMix(_BaseMixUpCutMix):
             output = plain.clone()
             output[..., y1:y2, x1:x2] = rolled[..., y1:y2, x1:x2]
             return wrap(output, like=inpt) if isinstance(inpt, (Image, Video)) else output
+        return inpt
+
+
+class RandomErasing(_RandomApplyTransform):
+    """With probability ``p``, erase a random box of images and videos (boxes, masks and key points pass
+    through, with a warning).
+
+    Args:
+        p (float): probability of erasing. Default: 0.5.
+        scale (tuple): range of the erased area as a fraction of the image. Default: (0.02, 0.33).
+        ratio (tuple): range of the box's aspect ratio. Default: (0.3, 3.3).
+        value (number, sequence or 'random'): erasing value(s); 'random' draws normal noise. Default: 0.
+        inplace (bool): erase in place. Default: False.
+
+    Example:
+        >>> from ember.vision.transforms import v2
+        >>> v2.RandomErasing(p=0.0)(ember.ones(1, 1, 2))
+        tensor([[[1., 1.]]])
+    """
+
+    def __init__(self, p=0.5, scale=(0.02, 0.33), ratio=(0.3, 3.3), value=0.0, inplace=False):
+        super().__init__(p=p)
+        if not isinstance(value, (numbers.Number, str, tuple, list)):
+            raise TypeError("Argument value should be either a number or str or a sequence")
+        if isinstance(value, str) and value != "random":
+            raise ValueError("If value is str, it should be 'random'")
+        if not isinstance(scale, Sequence):
+            raise TypeError("Scale should be a sequence")
+        if not isinstance(ratio, Sequence):
+            raise TypeError("Ratio should be a sequence")
+        if scale[0] > scale[1] or ratio[0] > ratio[1]:
+            warnings.warn("Scale and ratio should be of kind (min, max)")
+        if scale[0] < 0 or scale[1] > 1:
+            raise ValueError("Scale should be between 0 and 1")
+        self.scale = scale
+        self.ratio = ratio
+        if isinstance(value, (int, float)):
+            self.value = [float(value)]
+        elif isinstance(value, str):
+            self.value = None
+        else:
+            self.value = [float(v) for v in value]
+        self.inplace = inplace
+        self._log_ratio = ember.log(ember.tensor(self.ratio))
+
+    def make_params(self, flat_inputs):
+        img_c, img_h, img_w = query_chw(flat_inputs)
+        if self.value is not None and len(self.value) not in (1, img_c):
+            raise ValueError("If value is a sequence, it should have either a single value or "
+                             f"{img_c} (number of inpt channels)")
+        area = img_h * img_w
+        lo, hi = self._log_ratio[0].item(), self._log_ratio[1].item()
+        for _ in range(10):
+            erase_area = area * ember.empty(1).uniform_(self.scale[0], self.scale[1]).item()
+            aspect_ratio = ember.exp(ember.empty(1).uniform_(lo, hi)).item()
+            h = int(round(math.sqrt(erase_area * aspect_ratio)))
+            w = int(round(math.sqrt(erase_area / aspect_ratio)))
+            if not (h < img_h and w < img_w):
+                continue
+            if self.value is None:
+                v = ember.empty([img_c, h, w], dtype=ember.float32).normal_()
+            else:
+                v = ember.tensor(self.value)[:, None, None]
+            i = ember.randint(0, img_h - h + 1, size=(1,)).item()
+            j = ember.randint(0, img_w - w + 1, size=(1,)).item()
+            return dict(i=i, j=j, h=h, w=w, v=v)
+        return dict(i=0, j=0, h=img_h, w=img_w, v=None)
+
+    def transform(self, inpt, params):
+        if isinstance(inpt, (BoundingBoxes, KeyPoints, Mask)):
+            warnings.warn(f"{type(self).__name__}() is currently passing through inputs of type "
+                          f"tv_tensors.{type(inpt).__name__}. This will likely change in the future.")
+            return inpt
+        if params["v"] is not None:
+            inpt = F.erase(inpt, **params, inplace=self.inplace)
         return inpt

@@ -160,3 +160,65 @@ RandomAdjustSharpness = _random_apply("RandomAdjustSharpness", F.adjust_sharpnes
         >>> v2.RandomAdjustSharpness(2.0, p=0.0)(ember.ones(1, 1, 1))
         tensor([[[1.]]])
     """, ("sharpness_factor",))
+
+
+class RandomChannelPermutation(Transform):
+    """Shuffle the channels of images and videos.
+
+    Example:
+        >>> from ember.vision.transforms import v2
+        >>> sorted(v2.RandomChannelPermutation()(ember.arange(3.0).view(3, 1, 1)).flatten().tolist())
+        [0.0, 1.0, 2.0]
+    """
+
+    def make_params(self, flat_inputs):
+        return dict(permutation=ember.randperm(query_chw(flat_inputs)[0]).tolist())
+
+    def transform(self, inpt, params):
+        return F.permute_channels(inpt, params["permutation"])
+
+
+class RandomPhotometricDistort(Transform):
+    """SSD's photometric distortion: brightness, contrast (before or after), saturation and hue, each
+    with probability ``p``, then maybe a channel shuffle.
+
+    Example:
+        >>> from ember.vision.transforms import v2
+        >>> v2.RandomPhotometricDistort(p=0.0)(ember.ones(3, 1, 1)).flatten()
+        tensor([1., 1., 1.])
+    """
+
+    def __init__(self, brightness=(0.875, 1.125), contrast=(0.5, 1.5), saturation=(0.5, 1.5), hue=(-0.05, 0.05),
+                 p=0.5):
+        super().__init__()
+        self.brightness = brightness
+        self.contrast = contrast
+        self.hue = hue
+        self.saturation = saturation
+        self.p = p
+
+    def make_params(self, flat_inputs):
+        channels = query_chw(flat_inputs)[0]
+        params = {}
+        for key, rng in (("brightness_factor", self.brightness), ("contrast_factor", self.contrast),
+                         ("saturation_factor", self.saturation), ("hue_factor", self.hue)):
+            params[key] = float(ember.empty(1).uniform_(rng[0], rng[1]).item()) \
+                if ember.rand(1).item() < self.p else None
+        params["contrast_before"] = bool(ember.rand(()).item() < 0.5)
+        params["channel_permutation"] = ember.randperm(channels).tolist() if ember.rand(1).item() < self.p else None
+        return params
+
+    def transform(self, inpt, params):
+        if params["brightness_factor"] is not None:
+            inpt = F.adjust_brightness(inpt, params["brightness_factor"])
+        if params["contrast_factor"] is not None and params["contrast_before"]:
+            inpt = F.adjust_contrast(inpt, params["contrast_factor"])
+        if params["saturation_factor"] is not None:
+            inpt = F.adjust_saturation(inpt, params["saturation_factor"])
+        if params["hue_factor"] is not None:
+            inpt = F.adjust_hue(inpt, params["hue_factor"])
+        if params["contrast_factor"] is not None and not params["contrast_before"]:
+            inpt = F.adjust_contrast(inpt, params["contrast_factor"])
+        if params["channel_permutation"] is not None:
+            inpt = F.permute_channels(inpt, params["channel_permutation"])
+        return inpt

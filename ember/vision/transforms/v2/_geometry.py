@@ -284,3 +284,35 @@ class RandomAffine(Transform):
     def transform(self, inpt, params):
         return F.affine(inpt, **params, interpolation=self.interpolation, fill=get_fill(self._fill, type(inpt)),
                         center=self.center)
+
+
+class RandomZoomOut(_RandomApplyTransform):
+    """With probability ``p``, place the sample on a larger canvas (side ratio from ``side_range``) at a
+    random position, filling the rest with ``fill`` (SSD's "zoom out").
+
+    Example:
+        >>> from ember.vision.transforms import v2
+        >>> v2.RandomZoomOut(side_range=(2.0, 2.0), p=1.0)(ember.ones(1, 2, 2)).shape
+        ember.Size([1, 4, 4])
+    """
+
+    def __init__(self, fill=0, side_range=(1.0, 4.0), p=0.5):
+        super().__init__(p=p)
+        self.fill = fill
+        self._fill = setup_fill_arg(fill)
+        _v1._check_sequence_input(side_range, "side_range", req_sizes=(2,))
+        self.side_range = side_range
+        if side_range[0] < 1.0 or side_range[0] > side_range[1]:
+            raise ValueError(f"Invalid side range provided {side_range}.")
+
+    def make_params(self, flat_inputs):
+        orig_h, orig_w = query_size(flat_inputs)
+        r = self.side_range[0] + ember.rand(1) * (self.side_range[1] - self.side_range[0])
+        canvas_width, canvas_height = int(orig_w * r), int(orig_h * r)
+        r = ember.rand(2)
+        left = int((canvas_width - orig_w) * r[0])
+        top = int((canvas_height - orig_h) * r[1])
+        return dict(padding=[left, top, canvas_width - (left + orig_w), canvas_height - (top + orig_h)])
+
+    def transform(self, inpt, params):
+        return F.pad(inpt, **params, fill=get_fill(self._fill, type(inpt)))

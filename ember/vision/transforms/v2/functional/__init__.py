@@ -12,4 +12,5 @@ from ember.vision.transforms.v2.functional._misc import (adjust_brightness, adju
                                                          adjust_gamma, adjust_hue, adjust_saturation,
                                                          adjust_sharpness, autocontrast, equalize, erase,
                                                          gaussian_blur, grayscale_to_rgb, invert, normalize,
-                                                         posterize, rgb_to_grayscale, solarize, to_grayscale)
+                                                         permute_channels, posterize, rgb_to_grayscale, solarize,
+                                                         to_grayscale)

@@ -67,10 +67,8 @@ def get_dimensions(inpt):
 def to_image(inpt):
     """A tv Image from a PIL image, an HWC ndarray or a CHW tensor (values unchanged)."""
     import numpy as np
-    if isinstance(inpt, np.ndarray):
-        out = ember.from_numpy(inpt).permute((-1, -3, -2) if inpt.ndim >= 3 else (0, 1)).contiguous()
-        if inpt.ndim == 2:
-            out = ember.from_numpy(inpt)
+    if isinstance(inpt, np.ndarray):  # HWC (or HW) -> CHW
+        out = ember.from_numpy(np.atleast_3d(inpt)).permute((-1, -3, -2)).contiguous()
     elif is_pil_image(inpt):
         out = F1.pil_to_tensor(inpt)
     elif isinstance(inpt, ember.Tensor):

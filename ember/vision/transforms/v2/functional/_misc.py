@@ -42,3 +42,17 @@ def grayscale_to_rgb(inpt):
             return img if img.shape[-3] == 3 else ember.cat([img] * 3, dim=-3)
         return img.convert("RGB")
     return dispatch(inpt, "grayscale_to_rgb", image=image)
+
+
+def permute_channels(inpt, permutation):
+    """Reorder the channels of an image or video (``permutation`` lists the source channel of each output)."""
+    def image(img):
+        if not isinstance(img, ember.Tensor):
+            from ember.vision.transforms.functional import pil_to_tensor, to_pil_image
+            return to_pil_image(image(pil_to_tensor(img)), mode=img.mode)
+        channels = img.shape[-3]
+        if len(permutation) != channels:
+            raise ValueError(f"Length of permutation does not match number of channels: {len(permutation)} != "
+                             f"{channels}")
+        return img[..., list(permutation), :, :]
+    return dispatch(inpt, "permute_channels", image=image)
