@@ -18,7 +18,7 @@ class dtype:
         self.np_dtype = np.dtype(np_dtype)
         self.itemsize = self.np_dtype.itemsize
         self.category = category
-        self.is_signed = category != _BOOL and name != 'uint8'
+        self.is_signed = category != _BOOL and not name.startswith('uint')
         self._legacy = legacy
 
     @property
@@ -53,6 +53,13 @@ float32 = dtype('float32', np.float32, _FLOAT, 'FloatTensor')
 float64 = dtype('float64', np.float64, _FLOAT, 'DoubleTensor')
 complex64 = dtype('complex64', np.complex64, _COMPLEX, 'ComplexFloatTensor')
 complex128 = dtype('complex128', np.complex128, _COMPLEX, 'ComplexDoubleTensor')
+# NOTE: PyTorch gives the wide unsigned types "barebones" support: creation, copies, conversions,
+# views, equality, bitwise and/or/xor, sums and sorting; they promote with no other integer type,
+# and many kernels refuse them (ember/ops/_barebones.py names those, with PyTorch's errors)
+uint16 = dtype('uint16', np.uint16, _INT, 'UInt16Tensor')
+uint32 = dtype('uint32', np.uint32, _INT, 'UInt32Tensor')
+uint64 = dtype('uint64', np.uint64, _INT, 'UInt64Tensor')
+BAREBONES = (uint16, uint32, uint64)
 
 
 class _MissingBFloat16(dtype):
@@ -104,7 +111,7 @@ bfloat16 = _make_bfloat16()
 HAS_BFLOAT16 = type(bfloat16) is _LazyBFloat16
 
 ALL_DTYPES = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64,
-              complex64, complex128) + ((bfloat16,) if HAS_BFLOAT16 else ())
+              complex64, complex128) + ((bfloat16,) if HAS_BFLOAT16 else ()) + BAREBONES
 # NumPy dtype -> ember dtype; bfloat16's entry is added when ml_dtypes is first loaded
 _BY_NP = {d.np_dtype: d for d in ALL_DTYPES if d is not bfloat16}
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
@@ -140,7 +147,7 @@ def from_numpy_dtype(np_dtype):
             return bfloat16
         raise TypeError(f"can't convert np.ndarray of type {np.dtype(np_dtype)}. The only "
                         "supported types are: float64, float32, float16, complex64, complex128, "
-                        "int64, int32, int16, int8, uint8, and bool.") from None
+                        "int64, int32, int16, int8, uint64, uint32, uint16, uint8, and bool.") from None
 
 
 def to_dtype(d):
@@ -208,6 +215,9 @@ def promote_types(type1, type2):
     a, b = type1, type2
     if a is b:
         return a
+    if (a in BAREBONES or b in BAREBONES) and not (a.category == _FLOAT or b.category == _FLOAT):
+        raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, attempted to promote "
+                           f"{a._legacy[:-6]} and {b._legacy[:-6]}")
     if a.category != b.category:
         hi, lo = (a, b) if a.category > b.category else (b, a)
         if hi.category == _COMPLEX and lo is float64:

@@ -45,7 +45,7 @@ import numpy as np
 
 from ember import backend
 from ember._device import CPU, as_device, device as _device
-from ember._dtype import ALL_DTYPES, HAS_BFLOAT16, dtype as _dtype, float32
+from ember._dtype import ALL_DTYPES, BAREBONES, HAS_BFLOAT16, dtype as _dtype, float32
 from ember._tensor import Size, Tensor
 from ember.storage import TypedStorage, UntypedStorage
 
@@ -57,7 +57,8 @@ _ALIGNMENT = 64                    # storage data starts on a 64-byte boundary (
 _CHUNK = 1 << 24                   # copy large storages in 16 MiB pieces: no second full-size buffer
 _LEGACY_MAGIC = 0x1950a86a20f9469cfc6c
 _LEGACY_PROTOCOL = 1001
-_STORAGE_NAME = {d: d._legacy.replace('Tensor', 'Storage') for d in ALL_DTYPES}   # float32 -> FloatStorage
+# float32 -> FloatStorage; uint16/32/64 have no legacy storage: their tensors view an UntypedStorage
+_STORAGE_NAME = {d: d._legacy.replace('Tensor', 'Storage') for d in ALL_DTYPES if d not in BAREBONES}
 
 
 # ====================================================================================== saving
@@ -79,6 +80,7 @@ class _TorchName:
 
 
 _REBUILD_TENSOR_V2 = _TorchName('torch._utils', '_rebuild_tensor_v2')
+_REBUILD_TENSOR_V3 = _TorchName('torch._utils', '_rebuild_tensor_v3')
 _REBUILD_PARAMETER = _TorchName('torch._utils', '_rebuild_parameter')
 _REBUILD_PARAMETER_WITH_STATE = _TorchName('torch._utils', '_rebuild_parameter_with_state')
 _REBUILD_FROM_TYPE_V2 = _TorchName('torch._tensor', '_rebuild_from_type_v2')
@@ -235,11 +237,14 @@ class _SavePickler(pickle._Pickler):
         ref, offset, stride = self._storage_of(t._data, t._device)
         args = (ref, offset, tuple(int(n) for n in t._data.shape), stride, t.requires_grad,
                 collections.OrderedDict())
+        rebuild = _REBUILD_TENSOR_V2
+        if t.dtype in BAREBONES:   # as PyTorch: bytes in an UntypedStorage, the dtype given to the rebuild
+            rebuild, args = _REBUILD_TENSOR_V3, args + (t.dtype,)
         state = t._user_state()
         if state or type(t) is not Tensor:  # attributes set on a tensor survive, as in PyTorch
             new_type = _TORCH_TENSOR if type(t) is Tensor else type(t)
-            return _REBUILD_FROM_TYPE_V2, (_REBUILD_TENSOR_V2, new_type, args, state)
-        return _REBUILD_TENSOR_V2, args
+            return _REBUILD_FROM_TYPE_V2, (rebuild, new_type, args, state)
+        return rebuild, args
 
     def _storage_of(self, arr, dev):
         root = _root_array(arr) if arr.size else None
@@ -251,7 +256,10 @@ class _SavePickler(pickle._Pickler):
         ref = self.storages.get(id(root))
         if ref is None:
             dt = _dtype_of(root)
-            pid = ('storage', _STORAGE_TYPE_NAME[dt], str(len(self.storages)), str(dev), int(root.size))
+            if dt in BAREBONES:
+                pid = ('storage', _TORCH_UNTYPED_STORAGE, str(len(self.storages)), str(dev), int(root.nbytes))
+            else:
+                pid = ('storage', _STORAGE_TYPE_NAME[dt], str(len(self.storages)), str(dev), int(root.size))
             ref = _StorageRef(pid + (None,) if self.legacy else pid, root)
             self.storages[id(root)] = ref
         return (ref,) + layout

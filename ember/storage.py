@@ -25,7 +25,7 @@ import numpy as np
 
 from ember import backend
 from ember._device import CPU, as_device, device as _device
-from ember._dtype import ALL_DTYPES, bfloat16, dtype as _dtype, uint8
+from ember._dtype import ALL_DTYPES, BAREBONES, bfloat16, dtype as _dtype, uint8
 from ember._tensor import Tensor
 
 __all__ = ['TypedStorage', 'UntypedStorage']
@@ -702,7 +702,8 @@ def _legacy_class(name, dt):
     return cls
 
 
-_LEGACY_BY_DTYPE = {d: _legacy_class(d._legacy.replace('Tensor', 'Storage'), d) for d in ALL_DTYPES}
+_LEGACY_BY_DTYPE = {d: _legacy_class(d._legacy.replace('Tensor', 'Storage'), d) for d in ALL_DTYPES
+                    if d not in BAREBONES}   # PyTorch has no legacy storages of uint16/32/64
 if bfloat16 not in _LEGACY_BY_DTYPE:
     _LEGACY_BY_DTYPE[bfloat16] = _legacy_class('BFloat16Storage', bfloat16)
 _LEGACY_BY_NAME = {c.__name__: c for c in _LEGACY_BY_DTYPE.values()}

@@ -12,3 +12,6 @@ from ember.ops import fft  # noqa: F401,E402
 from ember import _autocast  # noqa: E402
 from ember.ops._registry import REGISTRY as _REGISTRY  # noqa: E402
 _autocast.install(_REGISTRY)
+# the kernels PyTorch refuses for uint16/32/64 refuse here too, before any namespace binds them
+from ember.ops import _barebones  # noqa: E402
+_barebones.install(_REGISTRY)

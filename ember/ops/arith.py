@@ -2,6 +2,7 @@
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
+from ember.ops._barebones import NUMS as _BAREBONES, refuse as _refuse
 from ember.ops._util import elementwise
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
@@ -16,7 +17,10 @@ class Add(Primitive):
     @elementwise
     def forward(ctx, a, b, alpha=1):
         ctx.alpha = alpha
-        return ctx.xp.add(a, b) if alpha == 1 else ctx.xp.add(a, b * alpha)
+        out = ctx.xp.add(a, b) if alpha == 1 else ctx.xp.add(a, b * alpha)
+        if out.dtype.num in _BAREBONES:   # PyTorch has no addition for uint16/32/64
+            raise _refuse('add_stub', out.dtype.num)
+        return out
 
     @staticmethod
     def backward(ctx, g):
@@ -35,7 +39,10 @@ class Sub(Primitive):
             raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
                                "`^` or `logical_xor()` operator instead.")
         ctx.alpha = alpha
-        return ctx.xp.subtract(a, b) if alpha == 1 else ctx.xp.subtract(a, b * alpha)
+        out = ctx.xp.subtract(a, b) if alpha == 1 else ctx.xp.subtract(a, b * alpha)
+        if out.dtype.num in _BAREBONES:
+            raise _refuse('add_stub', out.dtype.num)
+        return out
 
     @staticmethod
     def backward(ctx, g):
@@ -49,7 +56,10 @@ class RSub(Primitive):
 
     @staticmethod
     def forward(ctx, a, b):
-        return ctx.xp.subtract(b, a)
+        out = ctx.xp.subtract(b, a)
+        if out.dtype.num in _BAREBONES:
+            raise _refuse('add_stub', out.dtype.num)
+        return out
 
     @staticmethod
     def backward(ctx, g):

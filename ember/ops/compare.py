@@ -4,13 +4,16 @@ import numpy as np
 from ember._dtype import bool_
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
+from ember.ops._barebones import NUMS as _BAREBONES, refuse as _refuse
 from ember.ops._util import elementwise
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 
 
-def _cmp(name, fn):
+def _cmp(name, fn, kernel=None):
     def forward(ctx, a, b):
+        if kernel is not None and a.dtype.num in _BAREBONES:   # PyTorch orders no uint16/32/64
+            raise _refuse(kernel, a.dtype.num)
         return fn(ctx.xp, a, b)
     return type(name, (Primitive,), {'node_name': name + 'Backward0', '_promote': True,
                                      'forward': staticmethod(elementwise(forward)),
@@ -19,10 +22,10 @@ def _cmp(name, fn):
 
 Eq = _cmp('Eq', lambda xp, a, b: xp.equal(a, b))
 Ne = _cmp('Ne', lambda xp, a, b: xp.not_equal(a, b))
-Lt = _cmp('Lt', lambda xp, a, b: xp.less(a, b))
-Le = _cmp('Le', lambda xp, a, b: xp.less_equal(a, b))
-Gt = _cmp('Gt', lambda xp, a, b: xp.greater(a, b))
-Ge = _cmp('Ge', lambda xp, a, b: xp.greater_equal(a, b))
+Lt = _cmp('Lt', lambda xp, a, b: xp.less(a, b), 'lt_cpu')
+Le = _cmp('Le', lambda xp, a, b: xp.less_equal(a, b), 'le_cpu')
+Gt = _cmp('Gt', lambda xp, a, b: xp.greater(a, b), 'gt_cpu')
+Ge = _cmp('Ge', lambda xp, a, b: xp.greater_equal(a, b), 'ge_cpu')
 
 
 def _rel(name, cls, reflected=None, symbol=None, alias=None, example=None):

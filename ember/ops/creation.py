@@ -47,10 +47,12 @@ def _narrowed(data, dt):
         wide = np.array(data, dtype=np.int64)
     except OverflowError:
         raise ValueError("Overflow when unpacking long long") from None
+    if dt.np_dtype == np.uint64 and wide.size and wide.min() < 0:
+        raise OverflowError("can't convert negative int to unsigned")
     if dt.np_dtype.kind in 'iu':
         info = np.iinfo(dt.np_dtype)
         low = -info.max if dt.np_dtype.kind == 'u' else info.min
-        if wide.size and (wide.min() < low or wide.max() > info.max):
+        if wide.size and (int(wide.min()) < low or int(wide.max()) > int(info.max)):
             raise RuntimeError(f"value cannot be converted to type {dt.np_dtype.name} without overflow")
     return wide.astype(dt.np_dtype)
 

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ember import backend
-from ember._dtype import result_type, bool_, int64
+from ember._dtype import BAREBONES, result_type, bool_, int64
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
@@ -291,6 +291,8 @@ def _checked_put(out, key, value, xp, accumulate=False):
 def setitem(input, key, value):
     from ember.ops.inplace import apply_inplace
     k = _parse_key(key, input.shape, input._xp)
+    if k[1] is not None and input.dtype in BAREBONES:   # PyTorch's index_put kernel refuses them
+        raise NotImplementedError(f'"index_put" not implemented for \'{input.dtype._legacy[:-6]}\'')
     if k[1] is None and grad_mode._state.enabled and input._grad_fn is None and input._requires_grad:
         # PyTorch indexes first (a view of the leaf), then copies into it
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")

@@ -7,6 +7,7 @@ PyTorch) so gradients flow to the base correctly.  Without recording, the value 
 directly.  Every path bumps the shared version counter, which is how a saved tensor that was
 later modified is detected at backward time.
 """
+from ember._dtype import BAREBONES
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd import grad_mode
 from ember.autograd.function import MultiOutputView, Primitive
@@ -208,6 +209,8 @@ def _needs_checked_path(t, o, ufunc):
     from ember._dtype import result_type
     import numpy as np
     cat = t.dtype.category
+    if t.dtype in BAREBONES:   # the op itself decides (PyTorch refuses add_ for uint16, not mul_)
+        return True
     if cat < 2 and ufunc is np.true_divide:
         return True
     if type(o) is int and cat == 1:
@@ -290,6 +293,9 @@ def fill_(input, value):
                            "dimensions.")
 
     def fast(x, v):
+        if type(v) is int and v < 0 and x._data.dtype.kind == 'u':   # PyTorch wraps: -1 fills uint8 with 255
+            from ember.ops.creation import _checked_fill
+            v = _checked_fill(v, x.dtype)
         x._data[...] = v._data if isinstance(v, Tensor) else v
     return apply_inplace(input, Fill.apply, value, fast=fast)
 

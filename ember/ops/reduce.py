@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from ember._dtype import get_default_dtype, to_dtype
+from ember._dtype import BAREBONES, get_default_dtype, to_dtype
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
@@ -1355,7 +1355,12 @@ def sort(input, dim=-1, descending=False, stable=False, *, out=None):
         return _result if out is None else write_out('sort', _result, out)
     dim = wrap_dim(dim, input.ndim)
     idx = _argsort(input, dim, descending)
-    _result = _named('sort')(input.gather(dim, idx), idx)
+    if input.dtype in BAREBONES:
+        # NOTE: PyTorch sorts uint16/32/64 but refuses gather for them; no gradient to keep here
+        values = Tensor._make(input._xp.take_along_axis(input._data, idx._data, axis=dim), input._device)
+    else:
+        values = input.gather(dim, idx)
+    _result = _named('sort')(values, idx)
     return _result if out is None else write_out('sort', _result, out)
 
 

@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from ember._tensor import Tensor
+from ember.ops._barebones import NUMS as _BAREBONES, refuse as _refuse
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops import _erf as _erf_np
@@ -189,6 +190,8 @@ def neg(input, *, out=None):
         >>> ember.neg(a)
         tensor([-0.5000,  1.2500, -0.0000, -3.0000])
     """
+    if input._data.dtype.num in _BAREBONES:
+        raise _refuse('neg_cpu', input._data.dtype.num)
     if input.dtype.name == 'bool':
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
                            "invert a mask, use the `~` or `logical_not()` operator instead.")
@@ -654,6 +657,8 @@ def abs(input, *, out=None):
         >>> ember.abs(ember.tensor([-1, 2, -3]))
         tensor([1, 2, 3])
     """
+    if input._data.dtype.num in _BAREBONES:
+        raise _refuse('abs_cpu', input._data.dtype.num)
     _result = Abs.apply(input)
     return _result if out is None else write_out('abs', _result, out)
 

@@ -1,0 +1,123 @@
+"""The ops PyTorch's CPU kernels refuse for uint16, uint32 and uint64, with its errors.
+
+PyTorch gives these dtypes "barebones" support: creation, copies, conversions, views, equality,
+bitwise and/or/xor, sums, sorting and the like work; the kernels below raise
+``NotImplementedError: "<kernel>" not implemented for 'UInt16'``. NumPy would compute them
+happily, so ember refuses them explicitly, as PyTorch does, rather than return what PyTorch never
+does. The table was recorded from PyTorch 2.13 (tests/fixtures/printed/uint.py).
+
+:func:`install` wraps exactly the registered functions named here, once, before any namespace
+binds them (as autocast's policies are installed); a wrapped op pays one dtype test per tensor
+operand (measured: about a quarter of a microsecond on ``a + b``).
+"""
+import functools
+import sys
+
+from ember._dtype import BAREBONES
+
+# op name -> the PyTorch kernel that refuses these dtypes
+# NOTE: the hottest ops (add, sub, the comparisons <, <=, >, >=, neg, abs) test the dtype inside
+# their own code instead (NUMS, refuse): a wrapper's extra call would cost every a + b
+REFUSED = {
+    'diff': 'add_stub', 'sign': 'sign_cpu',
+    'sgn': 'sign_cpu', 'frac': 'frac_cpu', 'pow': 'pow', 'square': 'pow',
+    'maximum': 'maximum_cpu', 'minimum': 'minimum_cpu', 'fmod': 'fmod_cpu', 'remainder': 'remainder_cpu',
+    'floor_divide': 'div_floor_cpu', 'hypot': 'hypot_cpu', 'gcd': 'gcd_cpu', 'lcm': 'lcm_cpu',
+    'logical_not': 'logical_not_cpu', 'logical_and': 'logical_and_cpu', 'logical_or': 'logical_or_cpu',
+    'logical_xor': 'logical_xor_cpu', 'bitwise_not': 'bitwise_not_cpu',
+    'bitwise_left_shift': 'lshift_cpu', 'bitwise_right_shift': 'rshift_cpu',
+    'argmax': 'argmax_cpu', 'argmin': 'argmin_cpu', 'amax': 'max_values_cpu', 'amin': 'min_values_cpu',
+    'aminmax': 'aminmax_cpu', 'histc': 'aminmax_cpu', 'median': 'median_cpu', 'topk': 'topk_cpu',
+    'kthvalue': 'kthvalue_cpu', 'cummax': 'cummax_cpu', 'cummin': 'cummin_cpu',
+    'nonzero': 'nonzero_count_cpu', 'count_nonzero': 'nonzero_count_cpu', 'bincount': 'bincount_cpu',
+    'flip': 'flip_cpu', 'tril': 'tril', 'triu': 'triu', 'trace': 'trace',
+    'clamp': 'clamp_scalar_cpu', 'clip': 'clamp_scalar_cpu', 'clamp_min': 'clamp_min_scalar_cpu',
+    'relu': 'clamp_min_scalar_cpu',
+    'masked_fill': 'masked_fill', 'masked_select': 'masked_select', 'index_select': 'index_select',
+    'gather': 'scatter_gather_tensor_cpu', 'scatter': 'scatter_gather_tensor_cpu', 'take': 'take_cpu',
+    'put': 'take_put_cpu', 'index_add': 'index_add_', 'index_put': 'index_put',
+    'matmul': 'dot', 'dot': 'dot', 'mm': 'dot', 'searchsorted': 'searchsorted_out_cpu',
+    'bucketize': 'searchsorted_out_cpu', 'lerp': 'lerp_kernel_scalar',
+}
+# ops whose first two arguments are operands of one computation: their common dtype decides
+_BINARY = {'pow', 'maximum', 'minimum', 'fmod', 'remainder', 'floor_divide', 'hypot', 'gcd', 'lcm',
+           'logical_and', 'logical_or', 'logical_xor', 'bitwise_left_shift', 'bitwise_right_shift', 'matmul',
+           'dot', 'mm', 'lerp'}
+# reductions that name another kernel when given a dim
+_WITH_DIM = {'max': ('max_all', 'max_cpu'), 'min': ('min_all', 'min_cpu')}
+# creation functions refuse the dtype they are asked for
+_CREATION = {'arange': 'arange_cpu', 'linspace': 'linspace_cpu'}
+
+NUMS = _NUMS = frozenset(d.np_dtype.num for d in BAREBONES)   # NumPy's type numbers: the cheapest test
+_NAMES = {d.np_dtype.num: d._legacy[:-len('Tensor')] for d in BAREBONES}
+
+
+def refuse(kernel, num):
+    """PyTorch's error for a kernel that refuses the dtype of NumPy type number ``num``."""
+    return NotImplementedError(f'"{kernel}" not implemented for \'{_NAMES[num]}\'')
+
+
+def _common_num(args):
+    """The dtype code two operands compute in (uint16 with float32 computes in float32, which PyTorch
+    allows; two integer types raise its promotion error here)."""
+    from ember._dtype import result_type
+    from ember._tensor import Tensor
+    operands = [a for a in args[:2] if isinstance(a, (Tensor, bool, int, float, complex))]
+    return result_type(*operands).np_dtype.num
+
+
+def _wrap_tensor_op(fn, kernel, dim_kernel=None, binary=False):
+    # NOTE: this runs in front of hot ops (a + b): one attribute read and one set test per tensor
+    # operand when the dtype is an ordinary one, the rest only for uint16/32/64
+    @functools.wraps(fn)
+    def barebones_check(input, *args, **kwargs):
+        data = getattr(input, '_data', None)
+        hit = data is not None and data.dtype.num in _NUMS
+        if binary and not hit and args:
+            other = getattr(args[0], '_data', None)
+            hit = other is not None and other.dtype.num in _NUMS
+        if hit:
+            num = _common_num((input,) + args) if binary else data.dtype.num
+            if num in _NUMS:
+                with_dim = dim_kernel is not None and (len(args) > 0 or 'dim' in kwargs)
+                raise refuse(dim_kernel if with_dim else kernel, num)
+        return fn(input, *args, **kwargs)
+    barebones_check.barebones_kernel = kernel
+    return barebones_check
+
+
+def _wrap_creation(fn, kernel):
+    @functools.wraps(fn)
+    def barebones_check(*args, **kwargs):
+        dt = kwargs.get('dtype')
+        if dt in BAREBONES:
+            raise refuse(kernel, dt.np_dtype.num)
+        return fn(*args, **kwargs)
+    barebones_check.barebones_kernel = kernel
+    return barebones_check
+
+
+def install(registry):
+    """Wrap the registered ops named above (called once, before binding)."""
+    wrapped = {}
+    for entry in registry:
+        name = entry.name
+        if hasattr(entry.fn, 'barebones_kernel'):
+            continue
+        if name in REFUSED:
+            wrapper = _wrap_tensor_op(entry.fn, REFUSED[name], binary=name in _BINARY)
+        elif name in _WITH_DIM:
+            wrapper = _wrap_tensor_op(entry.fn, *_WITH_DIM[name])
+        elif name in _CREATION:
+            wrapper = _wrap_creation(entry.fn, _CREATION[name])
+        else:
+            continue
+        wrapped[id(entry.fn)] = wrapper
+        entry.fn = wrapper
+    # NOTE: the op's own module gets the checked version (the operators, a + b, are bound from it);
+    # other ember modules keep what they imported, so ops PyTorch supports for these dtypes (sort)
+    # may still use the others as building blocks
+    for wrapper in wrapped.values():
+        module = sys.modules.get(wrapper.__wrapped__.__module__)
+        if module is not None and getattr(module, wrapper.__name__, None) is wrapper.__wrapped__:
+            setattr(module, wrapper.__name__, wrapper)
