@@ -48,6 +48,7 @@ from ember._device import CPU, as_device, device as _device
 from ember._dtype import ALL_DTYPES, BAREBONES, HAS_BFLOAT16, dtype as _dtype, float32
 from ember._tensor import Size, Tensor
 from ember.storage import TypedStorage, UntypedStorage
+from ember._tensor_storage import _contiguous_strides
 
 __all__ = ['save', 'load', 'TypedStorage', 'add_safe_globals', 'get_safe_globals', 'clear_safe_globals',
            'safe_globals', 'save_safetensors', 'load_safetensors']
@@ -111,14 +112,6 @@ def _data_ptr(a):
 
 def _dense(a):
     return a.flags.c_contiguous or a.flags.f_contiguous
-
-
-def _contiguous_strides(shape):
-    strides, step = [], 1
-    for n in reversed(shape):
-        strides.append(step)
-        step *= max(n, 1)
-    return tuple(reversed(strides))
 
 
 def _root_array(arr):
