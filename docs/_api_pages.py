@@ -31,6 +31,7 @@ NAMESPACES = [
     ('amp', 'ember.amp', 'ember.amp', 'mixed precision'),
     ('data', 'ember.utils.data', 'ember.utils.data', 'datasets and loaders'),
     ('checkpoint', 'ember.utils.checkpoint', 'ember.utils.checkpoint', 'activation checkpointing'),
+    ('benchmark', 'ember.utils.benchmark', 'ember.utils.benchmark', 'timing'),
     ('distributed', 'ember.distributed', 'ember.distributed', 'distributed training'),
     ('hub', 'ember.hub', 'ember.hub', 'pretrained models'),
     ('vision_models', 'ember.vision.models', 'ember.vision.models', 'vision models'),

@@ -4,7 +4,7 @@ import importlib
 from ember.utils import data  # noqa: F401
 from ember.utils import checkpoint  # noqa: F401,E402  (ember.utils.checkpoint after a bare import, as in PyTorch)
 
-_LAZY = ('model_zoo',)   # importable as attributes, loaded on first use (they import ember.hub)
+_LAZY = ('model_zoo', 'benchmark')   # importable as attributes, loaded on first use
 
 
 def __getattr__(name):
