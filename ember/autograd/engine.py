@@ -17,9 +17,52 @@ from ember.autograd.function import AccumulateGrad
 def _as_tuple(x):
     if x is None:
         return ()
-    if isinstance(x, Tensor):
+    if isinstance(x, (Tensor, GradientEdge)):
         return (x,)
     return tuple(x)
+
+
+class GradientEdge(tuple):
+    """Where the gradient of a tensor is computed: a graph node and which of its outputs (PyTorch's
+    ``torch.autograd.graph.GradientEdge``; defined here so the engine can take one in ``inputs``).
+
+    Get one with :func:`ember.autograd.graph.get_gradient_edge`.
+    """
+    __slots__ = ()
+    _fields = ('node', 'output_nr', 'ownership_token')
+
+    def __new__(cls, node, output_nr, ownership_token=None):
+        return tuple.__new__(cls, (node, output_nr, ownership_token))
+
+    node = property(lambda self: self[0])
+    output_nr = property(lambda self: self[1])
+    ownership_token = property(lambda self: self[2])
+
+    def __repr__(self):
+        return f"GradientEdge(node={self[0]!r}, output_nr={self[1]}, ownership_token={self[2]!r})"
+
+
+class _RunInfo:
+    """What the backward run in progress will execute (read by ``register_multi_grad_hook``)."""
+    __slots__ = ('id', 'reachable', 'needed')
+
+
+_runs = []  # the backward runs in progress on this thread, innermost last
+_run_ids = iter(range(1, 1 << 62))
+
+
+def current_graph_task_id():
+    """The id of the innermost backward run in progress, or -1 outside backward."""
+    return _runs[-1].id if _runs else -1
+
+
+def will_engine_execute_node(node):
+    """Whether the innermost backward run in progress will run ``node`` (PyTorch's
+    ``torch._C._will_engine_execute_node``)."""
+    if not _runs:
+        raise RuntimeError("_will_engine_execute_node should only be called during the backward pass")
+    info = _runs[-1]
+    return node in info.reachable and (info.needed is None or node in info.needed)
 
 
 def _make_grads(outputs, grads, is_grads_batched=False):
@@ -85,7 +128,9 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
     # where to capture gradients for ``inputs``: a leaf's accumulator or a non-leaf's producer
     captures = {}
     for k, t in enumerate(inputs):
-        if t._grad_fn is not None:
+        if type(t) is GradientEdge:
+            captures.setdefault((t.node, t.output_nr), []).append(k)
+        elif t._grad_fn is not None:
             captures.setdefault((t._grad_fn, t._output_nr), []).append(k)
         elif t._requires_grad:
             captures.setdefault((t._grad_accumulator(), 0), []).append(k)
@@ -94,12 +139,14 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
     captured = [None] * len(inputs)
     needed = None
     if inputs:
-        # only nodes from which a captured input is reachable need to run
+        # only nodes from which a captured input is reachable are visited; node -> whether its backward
+        # runs (a captured node's own backward runs only when it leads to another captured input)
         targets = {n for n, _ in captures}
-        needed = set()
+        needed = {}
         for node in reversed(_topo_order(order)):
-            if node in targets or any(n in needed for n, _ in node.next_functions if n is not None):
-                needed.add(node)
+            leads = any(n in needed for n, _ in node.next_functions if n is not None)
+            if leads or node in targets:
+                needed[node] = leads
 
     # arrays this run made and nobody else holds: a leaf may take one as its .grad without a copy
     owned = _Owned()
@@ -115,16 +162,24 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
             heapq.heappush(ready, (-node._seq, id(node), node))
 
     # NumPy's floating-point warnings stay quiet for the whole pass (PyTorch never warns there)
+    info = _RunInfo()
+    info.id, info.reachable, info.needed = next(_run_ids), seen, needed
+    _runs.append(info)
     quiet = quiet_fp_enter()
     try:
         _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumulate, retain_graph,
              create_graph)
     finally:
         quiet_fp_leave(quiet)
+        _runs.pop()
 
     if inputs and accumulate:
         for t, g in zip(inputs, captured):
             if g is not None:
+                if type(t) is GradientEdge:  # an edge accumulates into the leaf its node belongs to
+                    if type(t.node) is not AccumulateGrad:
+                        continue
+                    t = t.node.variable
                 _accumulate_into_leaf(t, g, create_graph, owned)
     elif inputs:
         for k, g in enumerate(captured):
@@ -140,6 +195,8 @@ def _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumu
         while ready:
             node = heapq.heappop(ready)[2]
             grads = buffers.pop(node, None)
+            if needed is not None and node not in needed:
+                continue  # not on a path to ``inputs``: PyTorch runs neither it nor its hooks
             if grads is None:
                 grads = [None]
             if node._pre_hooks:
@@ -152,14 +209,14 @@ def _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumu
                     if ks:
                         for k in ks:
                             captured[k] = g
+                if needed is not None and not needed[node] and type(node) is not AccumulateGrad:
+                    continue
             if type(node) is AccumulateGrad:
                 if accumulate and not inputs and grads[0] is not None:
                     _accumulate_into_leaf(node.variable, grads[0], create_graph, owned)
                 if node._hooks:
                     for h in list(node._hooks.values()):
                         h(grads, grads)
-                continue
-            if needed is not None and node not in needed:
                 continue
             for g in grads:
                 if g is not None:
@@ -318,6 +375,19 @@ def _accumulate_into_leaf(var, g, create_graph, owned=None):
         var._grad._version_counter.value += 1
 
 
+def _edge_like(edge):
+    """A tensor shaped like what flows along ``edge`` (for materialize_grads)."""
+    from ember.autograd.function import _zeros
+    node = edge.node
+    if type(node) is AccumulateGrad:
+        return node.variable
+    meta = node._out_meta[edge.output_nr] if edge.output_nr < len(node._out_meta) else None
+    if meta is None:
+        raise RuntimeError("materialize_grads=True needs the shape of the gradient at this GradientEdge; pass "
+                           "the tensor itself instead of its edge")
+    return _zeros(meta)
+
+
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None,
              inputs=None):
     """Compute the sum of gradients of ``tensors`` w.r.t. graph leaves, into their ``.grad``."""
@@ -340,7 +410,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """Gradients of ``outputs`` w.r.t. ``inputs``, returned (not accumulated into ``.grad``)."""
     outputs = _as_tuple(outputs)
-    single_input = isinstance(inputs, Tensor)
+    single_input = isinstance(inputs, (Tensor, GradientEdge))
     inputs = _as_tuple(inputs)
     if allow_unused is None:
         allow_unused = materialize_grads
@@ -355,5 +425,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                           allow_unused=allow_unused, accumulate=False)
     if materialize_grads:
         from ember.ops.creation import zeros_like
-        result = [g if g is not None else zeros_like(t) for g, t in zip(result, inputs)]
+        result = [g if g is not None else zeros_like(t if type(t) is not GradientEdge else _edge_like(t))
+                  for g, t in zip(result, inputs)]
     return tuple(result)

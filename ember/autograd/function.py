@@ -131,7 +131,7 @@ def _unpack(s, node):
     if not isinstance(t, Tensor):
         raise TypeError(f"Output of saved tensor unpack_hook expected to be a Tensor but got result of type "
                         f"{type(t).__name__}")
-    if s.version_counter.value != s.version:
+    if s.version_counter.value != s.version and not getattr(s.unpack_hook, '_restores_saved_value', False):
         light = Tensor._make(t._data, t._device)
         light._version_counter = s.version_counter
         raise RuntimeError(_modified_message(light, s, node))
