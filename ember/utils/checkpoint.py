@@ -27,8 +27,139 @@ from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Function
 
+from ember.utils._selective_checkpoint import (CheckpointPolicy, SelectiveCheckpointContext,  # noqa: F401
+                                                create_selective_checkpoint_contexts)
+from ember.utils import _selective_checkpoint
+
 __all__ = ['checkpoint', 'checkpoint_sequential', 'CheckpointError', 'CheckpointFunction', 'check_backward_validity',
-           'detach_variable', 'noop_context_fn']
+           'detach_variable', 'noop_context_fn', 'set_checkpoint_early_stop', 'DefaultDeviceType',
+           'set_checkpoint_debug_enabled', 'CheckpointPolicy', 'SelectiveCheckpointContext',
+           'create_selective_checkpoint_contexts', 'SAC_IGNORED_OPS', 'GraphExecGroup', 'get_device_states',
+           'set_device_states']
+
+
+def __getattr__(name):
+    if name == 'SAC_IGNORED_OPS':  # the view ops, which selective checkpointing never keeps
+        return _selective_checkpoint.SAC_IGNORED_OPS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+_checkpoint_debug_enabled = None
+_enable_checkpoint_early_stop = None
+
+
+@contextlib.contextmanager
+def set_checkpoint_debug_enabled(enabled):
+    """Within this context, ``checkpoint``'s ``debug`` argument is replaced by ``enabled`` (``None`` defers to
+    the argument again).
+
+    Args:
+        enabled (bool or None): the ``debug`` setting to use.
+    """
+    global _checkpoint_debug_enabled
+    previous, _checkpoint_debug_enabled = _checkpoint_debug_enabled, enabled
+    try:
+        yield
+    finally:
+        _checkpoint_debug_enabled = previous
+
+
+@contextlib.contextmanager
+def set_checkpoint_early_stop(enable):
+    """Within this context, ``checkpoint``'s ``early_stop`` argument is replaced by ``enable``.
+
+    Early stopping lets PyTorch end a recomputation once the tensors backward needs exist. ember's
+    recomputation runs the whole checkpointed function and differentiates it, so both settings compute the
+    same gradients in the same way.
+
+    Args:
+        enable (bool): the ``early_stop`` setting to use.
+    """
+    global _enable_checkpoint_early_stop
+    previous, _enable_checkpoint_early_stop = _enable_checkpoint_early_stop, enable
+    try:
+        yield
+    finally:
+        _enable_checkpoint_early_stop = previous
+
+
+class DefaultDeviceType:
+    """The device type whose random state checkpointing saves when no tensor argument is on an accelerator:
+    ``'cuda'`` when ember can use a GPU, else ``'cpu'``, until :meth:`set_device_type` changes it."""
+
+    _default_device_type = None
+
+    @staticmethod
+    def set_device_type(device='cuda'):
+        """Set the default device type (``'cuda'`` by default)."""
+        DefaultDeviceType._default_device_type = device
+
+    @staticmethod
+    def get_device_type():
+        """The default device type."""
+        if not DefaultDeviceType._default_device_type:
+            acc = ember.accelerator.current_accelerator(True)
+            DefaultDeviceType._default_device_type = acc.type if acc is not None else 'cpu'
+        return DefaultDeviceType._default_device_type
+
+
+def _tensors_in(args):
+    from ember.func._tree import flatten
+    return [a for a in flatten(args)[0] if isinstance(a, Tensor)]
+
+
+def get_device_states(*args):
+    """The random states to restore before recomputing a function of ``args``: the ids of the accelerator
+    devices ``args``' tensors are on, and one state per id.
+
+    ember draws the random numbers of CUDA tensors from the default generator (so a seed gives the same
+    numbers on every device); each state is therefore that generator's state.
+
+    Returns:
+        (list of int, list of Tensor): the device ids and their states; both empty for CPU tensors.
+    """
+    ids = [t.get_device() for t in _tensors_in(args) if t.device.type not in ('cpu', 'meta')]
+    return ids, [ember.get_rng_state() for _ in ids]
+
+
+def set_device_states(devices, states, *, device_type=None):
+    """Restore random states saved by :func:`get_device_states`.
+
+    Args:
+        devices (list of int): device ids.
+        states (list of Tensor): their states.
+        device_type (str, optional): the devices' type (default: :meth:`DefaultDeviceType.get_device_type`).
+    """
+    if device_type is None:
+        device_type = DefaultDeviceType.get_device_type()
+    if device_type == 'meta':
+        return
+    for _, state in zip(devices, states):
+        ember.set_rng_state(state)
+
+
+_graph_exec_group = []
+
+
+class GraphExecGroup:
+    """Within one instance of this context, a checkpointed region (``use_reentrant=False``) is recomputed at
+    most once however many backward calls reach it; the backward calls must use disjoint parts of the
+    graph. Outside it, every backward call that reaches the region recomputes it.
+    """
+
+    def __enter__(self):
+        if _graph_exec_group:
+            raise RuntimeError(f"GraphExecGroup contexts cannot be nested. Already inside group "
+                               f"{_graph_exec_group[0]}")
+        _graph_exec_group.append(self)
+        return self
+
+    def __exit__(self, *args):
+        _graph_exec_group.clear()
+
+    @classmethod
+    def _get_current_group(cls):
+        return _graph_exec_group[0] if _graph_exec_group else None
 
 
 class CheckpointError(RuntimeError):
@@ -151,9 +282,15 @@ class _NonReentrantCheckpoint(Function):
 
     @staticmethod
     def backward(ctx, *grads):
-        inputs = detach_variable(tuple(ctx.saved_tensors))
-        with ctx.replay(), ctx.recompute_context:
-            outputs = _as_tuple(ctx.run(*inputs))
+        group = GraphExecGroup._get_current_group()
+        kept = getattr(ctx, 'group_recomputation', None)
+        if group is not None and kept is not None and kept[0] is group:
+            _, inputs, outputs = kept  # this group already recomputed the region: differentiate that graph
+        else:
+            inputs = detach_variable(tuple(ctx.saved_tensors))
+            with ctx.replay(), ctx.recompute_context:
+                outputs = _as_tuple(ctx.run(*inputs))
+            ctx.group_recomputation = (group, inputs, outputs) if group is not None else None
         if ctx.check:
             got = [(o.shape, o.dtype) if isinstance(o, Tensor) else None for o in outputs]
             if got != ctx.out_meta:
@@ -163,7 +300,8 @@ class _NonReentrantCheckpoint(Function):
         wrt = [t for t in inputs + tuple(ctx.params) if t.requires_grad]
         if not pairs or not wrt:
             return (None,) * (1 + len(inputs) + len(ctx.params))
-        found = iter(ember.autograd.grad([o for o, _ in pairs], wrt, [g for _, g in pairs], allow_unused=True))
+        found = iter(ember.autograd.grad([o for o, _ in pairs], wrt, [g for _, g in pairs], allow_unused=True,
+                                         retain_graph=group is not None))
         return (None,) + tuple(next(found) if t.requires_grad else None for t in inputs + tuple(ctx.params))
 
 
@@ -227,6 +365,8 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn, 
         raise ValueError("Unexpected keyword arguments: " + ",".join(arg for arg in kwargs))
     if determinism_check not in ('default', 'none'):
         raise ValueError(f"determinism_check should be one of ['default', 'none'], but got {determinism_check}")
+    if _checkpoint_debug_enabled is not None:
+        debug = _checkpoint_debug_enabled
     if debug:
         raise ValueError("checkpoint(debug=True) is not supported by ember")
     if use_reentrant:
