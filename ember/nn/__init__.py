@@ -11,3 +11,5 @@ from ember.nn import functional  # noqa: F401
 from ember.nn import utils  # noqa: F401
 from ember.nn.modules._syncbn import SyncBatchNorm  # noqa: F401
 from ember.nn.parallel import DataParallel  # noqa: F401,E402  (and ember.nn.parallel)
+
+from ember.nn import attention  # noqa: F401,E402

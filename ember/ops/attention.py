@@ -17,6 +17,7 @@ from ember.ops.linalg import baddbmm, bmm, matmul
 from ember.ops.linear import linear as _linear
 from ember.ops.shape import cat
 from ember.ops._registry import op
+from ember.ops import _sdp_select
 
 __all__ = ['scaled_dot_product_attention', 'multi_head_attention_forward']
 
@@ -47,6 +48,10 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     tensor([[[0., 1., 2., 3.],
              [2., 3., 4., 5.]]])
     """
+    if attn_mask is not None and type(attn_mask) is not Tensor and hasattr(attn_mask, '_sdpa'):
+        # a CausalBias (ember.nn.attention.bias) computes attention its own way
+        return attn_mask._sdpa(query, key, value, dropout_p=dropout_p, is_causal=is_causal, scale=scale,
+                               enable_gqa=enable_gqa)
     if query.ndim < 2 or key.ndim < 2 or value.ndim < 2:
         raise RuntimeError('Expected query, key, and value to all be  at least 2 dimensional, but got query.dim: '
                            f'{query.ndim} key.dim: {key.ndim} and value.dim: {value.ndim} instead.')
@@ -61,8 +66,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     groups = 1
     if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
         groups = query.shape[-3] // key.shape[-3]
-    if (dropout_p == 0.0 and query.ndim == key.ndim == value.ndim == 4 and query.dtype.is_floating_point
-            and (attn_mask is None or not attn_mask.requires_grad)):
+    if _sdp_select.choose(query, key, value, attn_mask, dropout_p, enable_gqa) == 'flash':
         # PyTorch's fused CPU kernel covers this case (and names its node after it)
         return ScaledDotProductAttention.apply(query, key, value, attn_mask, bool(is_causal), float(scale), groups)
     return _sdpa_composite(query, key, value, attn_mask, dropout_p, is_causal, scale, groups)

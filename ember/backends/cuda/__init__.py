@@ -1,9 +1,10 @@
 """CUDA switches (PyTorch's ``torch.backends.cuda``).
 
 ember's CUDA backend is CuPy: ``is_built()`` says whether CuPy is installed. The precision flags
-(``matmul.allow_tf32``, reduced-precision reductions) and the attention-kernel switches are kept
-with PyTorch's defaults so scripts that set them run unchanged; like PyTorch's on a CPU they change
-nothing for CPU tensors.
+(``matmul.allow_tf32``, reduced-precision reductions) are kept with PyTorch's defaults so scripts that
+set them run unchanged; like PyTorch's on a CPU they change nothing for CPU tensors. The attention
+switches (``enable_flash_sdp``, ``enable_math_sdp``, ...) also govern CPU attention, as in PyTorch:
+see ``ember.nn.attention.sdpa_kernel``.
 """
 import contextlib
 
@@ -33,7 +34,7 @@ class _MatmulFlags:
 
 matmul = _MatmulFlags()
 
-_sdp = {'flash': True, 'mem_efficient': True, 'math': True, 'cudnn': True}
+_sdp = {'flash': True, 'mem_efficient': True, 'math': True, 'cudnn': True, 'overrideable': True}
 
 
 def flash_sdp_enabled():
