@@ -10,6 +10,7 @@ from ember.autograd.anomaly_mode import detect_anomaly, set_detect_anomaly, is_a
 from ember.autograd import graph
 from ember.autograd import forward_ad
 from ember.autograd import profiler
+from ember.autograd import profiler_util, profiler_legacy  # noqa: E402,F401
 
 from ember.autograd.variable import Variable
 

@@ -7,12 +7,14 @@ extra when no profiler is running. An op's *self* time excludes the ops and rang
 Op names are ember's (``aten::`` followed by the op's snake-case name, e.g. ``aten::relu``); they
 follow ember's decomposition, which differs from PyTorch's in places (``Tensor.t`` then ``mm``...).
 """
+import bisect
 import re
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 
-__all__ = ['profile', 'record_function', 'EventList', 'FunctionEvent', 'FunctionEventAvg']
+__all__ = ['profile', 'record_function', 'EventList', 'FunctionEvent', 'FunctionEventAvg', 'EnforceUnique',
+           'KinetoStepTracker', 'MemRecordsAcc']
 
 _state = threading.local()
 _active = []  # profiles currently recording (the innermost last)
@@ -26,10 +28,20 @@ def _now_us():
 class FunctionEvent:
     """One timed call: name, start/end (microseconds), the events nested in it and its input shapes."""
 
-    def __init__(self, id, name, thread, start_us, end_us, input_shapes=None):  # noqa: A002
-        self.id, self.name, self.thread = id, name, thread
-        self.start_us, self.end_us = start_us, end_us
-        self.input_shapes = input_shapes
+    def __init__(self, id, name, thread, start_us, end_us, overload_name=None, fwd_thread=None,  # noqa: A002
+                 input_shapes=None, stack=None, scope=0, use_device=None, cpu_memory_usage=0, device_memory_usage=0,
+                 is_async=False, is_remote=False, sequence_nr=-1, node_id=-1, device_type=None, device_index=0,
+                 device_resource_id=None, is_legacy=False, flops=None, trace_name=None, concrete_inputs=None,
+                 kwinputs=None, is_user_annotation=False, is_python_function=False, activity_type=None,
+                 metadata_json=None, flow_id=None, flow_type=None, flow_start=None, external_id=0,
+                 linked_correlation_id=0, extra_meta=None, structured_input_shapes=None,
+                 structured_input_strides=None, input_dtypes=None, python_id=-1, python_parent_id=-1,
+                 python_module_id=-1):
+        # every field PyTorch's event carries is kept as given; ember's profiler fills the first five and
+        # input_shapes, the rest are for events built by hand (as PyTorch's tests and tools do)
+        fields = dict(locals())
+        del fields['self']
+        self.__dict__.update(fields)
         self.cpu_children = []
         self.cpu_parent = None
 
@@ -165,7 +177,7 @@ def _open(name, args):
     shapes = None
     if any(p.record_shapes for p in _active):
         shapes = [list(a.shape) if hasattr(a, 'shape') and hasattr(a, '_data') else [] for a in args]
-    ev = FunctionEvent(0, name, threading.get_ident(), _now_us(), None, shapes)
+    ev = FunctionEvent(0, name, threading.get_ident(), _now_us(), None, input_shapes=shapes)
     if stack:
         ev.cpu_parent = stack[-1]
         stack[-1].cpu_children.append(ev)
@@ -338,3 +350,90 @@ class record_function:
             with record_function(self.name, self.args):
                 return fn(*args, **kwargs)
         return wrapped
+
+
+class EnforceUnique:
+    """Raises ``RuntimeError`` when a key is seen a second time.
+
+    Example::
+
+        >>> from ember.autograd.profiler import EnforceUnique
+        >>> seen = EnforceUnique()
+        >>> seen.see('conv', 1)
+        >>> seen.see('conv', 1)
+        Traceback (most recent call last):
+            ...
+        RuntimeError: duplicate key: ('conv', 1)
+    """
+
+    def __init__(self):
+        self.seen = set()
+
+    def see(self, *key):
+        """Record ``key``; raise if it was recorded before."""
+        if key in self.seen:
+            raise RuntimeError("duplicate key: " + str(key))
+        self.seen.add(key)
+
+
+class KinetoStepTracker:
+    """One global step count shared by several step sources (the profiler's ``step()``, optimizers, ...): each
+    requester counts its own steps and the global step is the largest count, so two sources stepping once per
+    iteration do not count the iteration twice.
+
+    Example::
+
+        >>> from ember.autograd.profiler import KinetoStepTracker
+        >>> KinetoStepTracker.init_step_count('MyStep')
+        >>> KinetoStepTracker.increment_step('MyStep') >= 1
+        True
+        >>> KinetoStepTracker.erase_step_count('MyStep')
+        True
+    """
+    _current_step = 0
+    _step_dict = defaultdict(int)
+
+    @classmethod
+    def init_step_count(cls, requester):
+        """Start counting for ``requester`` at the current global step."""
+        cls._step_dict[requester] = cls._current_step
+
+    @classmethod
+    def erase_step_count(cls, requester):
+        """Stop counting for ``requester``; whether it was counted."""
+        return cls._step_dict.pop(requester, None) is not None
+
+    @classmethod
+    def increment_step(cls, requester):
+        """Count one step of ``requester``; returns the global step."""
+        if requester not in cls._step_dict:
+            cls.init_step_count(requester)
+        cls._step_dict[requester] += 1
+        cls._current_step = max(cls._current_step, max(cls._step_dict.values()))
+        return cls._current_step
+
+    @classmethod
+    def current_step(cls):
+        """The global step."""
+        return cls._current_step
+
+
+class MemRecordsAcc:
+    """Memory records sorted by start time, to find those inside an interval quickly.
+
+    Args:
+        mem_records (list): tuples whose first item has a ``start_ns()`` method.
+    """
+
+    def __init__(self, mem_records):
+        self._mem_records = mem_records
+        order = sorted(range(len(mem_records)), key=lambda i: mem_records[i][0].start_ns())
+        self._indices = order
+        self._start_nses = [mem_records[i][0].start_ns() for i in order]
+
+    def in_interval(self, start_ns, end_ns):
+        """The records that start within ``[start_ns, end_ns]``, in start order."""
+        lo = bisect.bisect_left(self._start_nses, start_ns)
+        hi = bisect.bisect_right(self._start_nses, end_ns)
+        for i in range(lo, hi):
+            yield self._mem_records[self._indices[i]]
