@@ -102,4 +102,7 @@ EXCLUDED = {
     **_family('float8 and grouped matrix products for recent NVIDIA GPUs (NumPy has no float8)',
               'torch.nn.functional.scaled_mm', 'torch.nn.functional.scaled_grouped_mm',
               'torch.nn.functional.ScalingType', 'torch.nn.functional.SwizzleType'),
+    **_family('legacy instance-style autograd.Function kept by PyTorch for compatibility only: in PyTorch 2.13 '
+              'both ways of calling one (an instance, or .apply) raise AttributeError',
+              'torch.autograd.NestedIOFunction'),
 }
