@@ -73,7 +73,7 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
 
         >>> x = ember.arange(8.)
         >>> ember.stft(x, 4, window=ember.ones(4), return_complex=True).shape
-        ember.Size([3, 3])
+        ember.Size([3, 9])
     """
     import ember
     from ember.nn import functional as F
@@ -189,7 +189,7 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
         >>> x = ember.tensor([1., 2., 3., 4., 5., 6., 7., 8.])
         >>> w = ember.hann_window(4)
         >>> ember.istft(ember.stft(x, 4, window=w, return_complex=True), 4, window=w)
-        tensor([1.0000, 2.0000, 3.0000, 4.0000, 5.0000, 6.0000, 7.0000, 8.0000])
+        tensor([1., 2., 3., 4., 5., 6., 7., 8.])
     """
     import ember
     from ember.nn import functional as F
