@@ -136,7 +136,7 @@ def gaussian(M, *, std=1.0, sym=True, dtype=None, layout=strided, device=None, r
     Example::
 
         >>> ember.signal.windows.kaiser(5)
-        tensor([5.2773e-05, 1.5625e-01, 1.0000e+00, 1.5625e-01, 5.2773e-05])
+        tensor([5.2773e-05, 2.1567e-01, 1.0000e+00, 2.1567e-01, 5.2773e-05])
 """)
 def kaiser(M, *, beta=12.0, sym=True, dtype=None, layout=strided, device=None, requires_grad=False):
     dtype = _dtype(dtype)
