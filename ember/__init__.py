@@ -80,7 +80,7 @@ from ember.utils.dlpack import from_dlpack, to_dlpack  # noqa: E402,F401
 from ember.jit import fork, wait  # noqa: E402,F401
 from ember.overrides import DisableTorchFunction, DisableTorchFunctionSubclass  # noqa: E402,F401
 from ember import (return_types, types, torch_version, functional, testing, compiler, jit,  # noqa: E402,F401
-                   overrides, signal)
+                   overrides, quasirandom, signal)
 
 
 # Submodules loaded on first use: they pull in large optional dependencies (SciPy) or much code
