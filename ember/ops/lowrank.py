@@ -71,7 +71,7 @@ def svd_lowrank(A, q=6, niter=2, M=None):
         >>> A = ember.tensor([[2., 0.], [0., 1.], [0., 0.]])
         >>> U, S, V = ember.svd_lowrank(A, q=2)
         >>> S
-        tensor([2.0000, 1.0000])
+        tensor([2., 1.])
     """
     return _svd_lowrank(A, q=q, niter=niter, M=M)
 
