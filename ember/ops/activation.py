@@ -1088,26 +1088,73 @@ def prelu(input, weight):
     return Prelu.apply(input, weight)
 
 
-@op('F')
-def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+def _rrelu_noise(input, lower, upper, generator):
+    """The per-element slopes of RReLU in training, drawn as PyTorch's CPU kernel draws them: one
+    double uniform in ``[lower, upper)`` (``u * (upper - lower) + lower``, the bounds first rounded to
+    the computation type) for each non-positive element in order; positive elements get slope 1."""
+    import numpy as np
+    from ember import backend
+    from ember.ops.random import _gen
+    values = backend.to_numpy(input._data)
+    np_dtype = values.dtype
+    compute = np.float32 if np_dtype.itemsize <= 4 else np.float64   # PyTorch's opmath type
+    lo, hi = float(compute(lower)), float(compute(upper))
+    negative = values.reshape(-1) <= 0
+    noise = np.ones(values.size, dtype=np_dtype)
+    count = int(negative.sum())
+    if count:
+        bits = _gen(generator)._engine.random64(count) & np.uint64((1 << 53) - 1)
+        uniform = bits.astype(np.float64) * 2.0 ** -53
+        noise[negative] = (uniform * (hi - lo) + lo).astype(compute).astype(np_dtype)
+    return Tensor._make(backend.move(noise.reshape(values.shape), input._device), input._device)
+
+
+def _rrelu(input, lower, upper, training, inplace, generator):
     if not training:
         return leaky_relu(input, (lower + upper) / 2, inplace)
-    from ember import backend
-    from ember.ops.random import _rng
-    # random slope per element for the negative part (sampled like PyTorch's RReLU in training)
-    slopes = _rng(None).uniform(lower, upper, tuple(input.shape)).astype(input._data.dtype)
-    a = Tensor._make(backend.move(slopes, input._device), input._device)
+    slopes = _rrelu_noise(input, lower, upper, generator)
 
     def compute(t):
-        return _where(t >= 0, t, t * a)
+        return t * slopes    # slopes are 1 where t > 0: the gradient is the slope, as PyTorch's
     if inplace:
         return _inplace(input, compute)
     return compute(input)
 
 
 @op('F')
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    return _rrelu(input, lower, upper, training, inplace, None)
+
+
+@op('F')
 def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
-    return rrelu(input, lower, upper, training, inplace=True)
+    return _rrelu(input, lower, upper, training, True, None)
+
+
+@op('ember.rrelu')
+def _torch_rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    """Randomized leaky ReLU: ``x`` where positive, else ``a * x`` with the slope ``a`` drawn from
+    ``U(lower, upper)`` per element in training (from ``generator`` or the default one, as
+    PyTorch's stream) and ``(lower + upper) / 2`` otherwise.
+
+    Example::
+
+        >>> ember.rrelu(ember.tensor([-2., 3.]))
+        tensor([-0.4583,  3.0000])
+    """
+    return _rrelu(input, lower, upper, training, False, generator)
+
+
+@op('ember.rrelu_')
+def _torch_rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    """In-place :func:`ember.rrelu`.
+
+    Example::
+
+        >>> ember.rrelu_(ember.tensor([-2., 3.]))
+        tensor([-0.4583,  3.0000])
+    """
+    return _rrelu(input, lower, upper, training, True, generator)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
