@@ -272,6 +272,7 @@ _EXTRAS = [
     ('threads', [('threadpoolctl', 'threadpoolctl')], 'BLAS thread control'),
     ('bf16', [('ml_dtypes', 'ml_dtypes')], 'ember.bfloat16'),
     ('scipy', [('scipy', 'scipy')], 'Bessel/Airy, erfcx, log_ndtr, ndtri, gammainc in ember.special'),
+    ('tensorboard', [('tensorboard', 'tensorboard')], 'ember.utils.tensorboard.SummaryWriter'),
 ]
 
 
