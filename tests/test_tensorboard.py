@@ -10,16 +10,53 @@ pytest.importorskip('tensorboard')
 import ember  # noqa: E402
 import ember.utils.tensorboard  # noqa: E402,F401
 from ember.utils.tensorboard import SummaryWriter  # noqa: E402
-from tests.fixtures.tensorboard.calls import read_events, write_events  # noqa: E402
+from tests.fixtures.tensorboard.calls import read_events, write_events, write_figures  # noqa: E402
 
 HERE = os.path.dirname(__file__)
 
 
-def test_event_files_match_pytorch_recording(tmp_path):
-    write_events(ember, str(tmp_path))
+def _recorded(name):
     with open(os.path.join(HERE, 'fixtures', 'tensorboard', 'expected.json')) as f:
-        expected = json.load(f)
-    assert read_events(str(tmp_path)) == expected
+        return json.load(f)[name]
+
+
+def test_event_files_match_pytorch_recording(tmp_path):
+    pytest.importorskip('PIL')
+    write_events(ember, str(tmp_path))
+    assert read_events(str(tmp_path)) == _recorded('calls')
+
+
+def test_figures_match_pytorch_recording(tmp_path):
+    pytest.importorskip('PIL')
+    pytest.importorskip('matplotlib')
+    write_figures(ember, str(tmp_path))
+    assert read_events(str(tmp_path)) == _recorded('figures')
+
+
+def test_event_accumulator_reads_images_and_hparams(tmp_path):
+    pytest.importorskip('PIL')
+    import io
+    from PIL import Image
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    img = ember.zeros(3, 2, 4)
+    img[0] = 1.0  # pure red
+    with SummaryWriter(str(tmp_path)) as w:
+        w.add_image('red', img, 7)
+        w.add_hparams({'lr': 0.01}, {'final/acc': 0.9}, run_name='trial')
+    acc = EventAccumulator(str(tmp_path))
+    acc.Reload()
+    (event,) = acc.Images('red')
+    assert (event.step, event.width, event.height) == (7, 4, 2)
+    pixels = np.asarray(Image.open(io.BytesIO(event.encoded_image_string)))
+    assert pixels.shape == (2, 4, 3) and (pixels == [255, 0, 0]).all()
+    run = EventAccumulator(str(tmp_path / 'trial'))
+    run.Reload()
+    assert [e.value for e in run.Scalars('final/acc')] == [pytest.approx(0.9)]
+    from tensorboard.plugins.hparams.plugin_data_pb2 import HParamsPluginData
+    content = run.PluginTagToContent('hparams')
+    assert set(content) == {'_hparams_/experiment', '_hparams_/session_start_info', '_hparams_/session_end_info'}
+    start = HParamsPluginData.FromString(content['_hparams_/session_start_info']).session_start_info
+    assert start.hparams['lr'].number_value == 0.01
 
 
 def test_event_accumulator_reads_scalars_and_histograms(tmp_path):
@@ -60,6 +97,43 @@ def test_bad_input_is_refused(tmp_path):
             w.add_scalar('a', ember.ones(2), 0)
         with pytest.raises(ValueError, match='The input has no element'):
             w.add_histogram('h', np.zeros(0), 0)
+        with pytest.raises(NotImplementedError, match='numpy array or ember tensor are expected'):
+            w.add_scalar('a', [1.0], 0)
+        with pytest.raises(AssertionError, match='size of input tensor and input format are different'):
+            w.add_image('i', ember.zeros(2, 2), 0)
+        with pytest.raises(TypeError, match='hparam_dict and metric_dict should be dictionary'):
+            w.add_hparams([('lr', 1)], {})
+        with pytest.raises(ValueError, match='value should be one of int, float, str, bool, or ember.Tensor'):
+            w.add_hparams({'lr': [1]}, {})
+        with pytest.raises(TypeError, match=r'hparam_domain_discrete\[lr\] should be a list of same type'):
+            w.add_hparams({'lr': 0.1}, {}, hparam_domain_discrete={'lr': ['a']})
+        with pytest.raises(AssertionError, match='#labels should equal with #data points'):
+            w.add_embedding(ember.zeros(3, 2), metadata=['a'])
+        with pytest.raises(AssertionError, match='mat should be 2D'):
+            w.add_embedding(ember.zeros(3))
+    # nothing was written for the refused calls but the event file header
+    assert [n for n in os.listdir(tmp_path) if not n.startswith('events')] == []
+
+
+def test_embedding_twice_at_one_step_warns_and_rewrites(tmp_path, capsys):
+    with SummaryWriter(str(tmp_path)) as w:
+        w.add_embedding(ember.eye(2), tag='e')
+        w.add_embedding(ember.eye(2) * 2, tag='e')
+    assert 'Embedding dir exists' in capsys.readouterr().out
+    assert (tmp_path / '00000' / 'e' / 'tensors.tsv').read_text() == '2.0\t0.0\n0.0\t2.0\n'
+    assert (tmp_path / 'projector_config.pbtxt').read_text().count('embeddings {') == 2
+
+
+def test_flush_makes_events_readable_before_close(tmp_path):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    w = SummaryWriter(str(tmp_path), flush_secs=10_000)
+    w.add_scalar('x', 3.0, 0)
+    w.flush()
+    acc = EventAccumulator(str(tmp_path))
+    acc.Reload()
+    assert [e.value for e in acc.Scalars('x')] == [3.0]
+    w.close()
+    w.close()  # closing twice is harmless
 
 
 def test_torch_alias_resolves_tensorboard():

@@ -8,6 +8,6 @@ except ImportError as exc:  # the base install works without it; only this modul
     raise ImportError(
         "ember.utils.tensorboard needs the 'tensorboard' package: pip install tensorboard") from exc
 
-from .writer import SummaryWriter
+from .writer import FileWriter, SummaryWriter
 
-__all__ = ['SummaryWriter']
+__all__ = ['FileWriter', 'SummaryWriter']

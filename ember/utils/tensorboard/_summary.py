@@ -1,21 +1,18 @@
 """Build TensorBoard ``Summary`` protocol buffers from ember tensors, numbers and arrays."""
+import io
+
 import numpy as np
 from tensorboard.compat.proto.summary_pb2 import HistogramProto, Summary, SummaryMetadata
 from tensorboard.compat.proto.tensor_pb2 import TensorProto
 from tensorboard.compat.proto.tensor_shape_pb2 import TensorShapeProto
 from tensorboard.plugins.text.plugin_data_pb2 import TextPluginData
 
-
-def to_numpy(value):
-    """A NumPy array holding ``value`` (a Tensor, array, or Python number)."""
-    if hasattr(value, 'detach') and hasattr(value, 'numpy'):
-        return value.detach().cpu().numpy()
-    return np.asarray(value)
+from ._convert import convert_to_hwc, make_np
 
 
 def scalar(tag, value, new_style=False, double_precision=False):
     """One scalar value; new style stores it as a tensor for the scalars plugin."""
-    arr = to_numpy(value).squeeze()
+    arr = make_np(value).squeeze()
     if arr.ndim != 0:
         raise AssertionError(f"Tensor should contain one element (0 dimensions). "
                              f"Was given size: {arr.size} and {arr.ndim} dimensions.")
@@ -39,9 +36,10 @@ def tensorflow_bins():
 
 def histogram(tag, values, bins, max_bins=None):
     """A histogram of ``values`` keeping only the bins between the first and last non-empty one."""
-    values = to_numpy(values).astype(float).reshape(-1)
+    values = make_np(values).astype(float)
     if values.size == 0:
         raise ValueError("The input has no element.")
+    values = values.reshape(-1)
     counts, limits = np.histogram(values, bins=bins)
     if max_bins is not None and len(counts) > max_bins:
         # merge neighbouring bins so that at most about max_bins remain
@@ -71,3 +69,20 @@ def text(tag, string):
     proto = TensorProto(dtype='DT_STRING', string_val=[string.encode('utf_8')],
                         tensor_shape=TensorShapeProto(dim=[TensorShapeProto.Dim(size=1)]))
     return Summary(value=[Summary.Value(tag=tag + '/text_summary', metadata=meta, tensor=proto)])
+
+
+def image(tag, img, dataformats):
+    """One PNG image (a grid of them for 'NCHW'); floats are read as [0, 1], uint8 as [0, 255]."""
+    hwc = convert_to_hwc(make_np(img), dataformats)
+    scale = 1 if hwc.dtype == np.uint8 else 255
+    pixels = (hwc.astype(np.float32) * scale).clip(0, 255).astype(np.uint8)
+    try:
+        from PIL import Image
+    except ImportError as exc:
+        raise ImportError("logging images needs the 'pillow' package: pip install pillow") from exc
+    height, width, channels = pixels.shape
+    with io.BytesIO() as buf:
+        Image.fromarray(pixels).save(buf, format='PNG')
+        png = buf.getvalue()
+    return Summary(value=[Summary.Value(tag=tag, image=Summary.Image(
+        height=height, width=width, colorspace=channels, encoded_image_string=png))])

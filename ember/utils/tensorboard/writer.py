@@ -4,26 +4,61 @@ import socket
 import time
 from datetime import datetime
 
+from google.protobuf import text_format
 from tensorboard.compat.proto.event_pb2 import Event, SessionLog
+from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
 from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
-from . import _summary
+from . import _embedding, _summary
+from ._convert import figure_to_image, make_np
+from ._hparams import hparams
 
 
-class _FileWriter:
-    """One event file in one directory; stamps each summary with its step and wall time."""
+class FileWriter:
+    """Writes events to one event file in ``log_dir``, stamping each with its step and wall time.
 
-    def __init__(self, log_dir, max_queue, flush_secs, filename_suffix):
-        self.writer = EventFileWriter(str(log_dir), max_queue, flush_secs, filename_suffix)
+    :class:`SummaryWriter` keeps one per directory it writes to (``writer.file_writer`` is the main one).
+
+    Args:
+        log_dir (str): directory of the event file.
+        max_queue (int): pending events before a write is forced. Default: 10.
+        flush_secs (int): seconds between flushes to disk. Default: 120.
+        filename_suffix (str): suffix of the event file's name.
+    """
+
+    def __init__(self, log_dir, max_queue=10, flush_secs=120, filename_suffix=''):
+        self.event_writer = EventFileWriter(str(log_dir), max_queue, flush_secs, filename_suffix)
+
+    def get_logdir(self):
+        """The directory the event file is written to."""
+        return self.event_writer.get_logdir()
 
     def add_event(self, event, step=None, walltime=None):
+        """Write an ``Event`` protocol buffer, stamped with ``walltime`` (default: now) and ``step``."""
         event.wall_time = time.time() if walltime is None else walltime
         if step is not None:
             event.step = int(step)
-        self.writer.add_event(event)
+        self.event_writer.add_event(event)
 
-    def add_summary(self, summary, step=None, walltime=None):
-        self.add_event(Event(summary=summary), step, walltime)
+    def add_summary(self, summary, global_step=None, walltime=None):
+        """Write a ``Summary`` protocol buffer as one event."""
+        self.add_event(Event(summary=summary), global_step, walltime)
+
+    def add_graph(self, graph_def, walltime=None):
+        """Write a TensorFlow ``GraphDef`` protocol buffer, which TensorBoard's graph tab draws."""
+        self.add_event(Event(graph_def=graph_def.SerializeToString()), None, walltime)
+
+    def flush(self):
+        """Write the pending events to disk."""
+        self.event_writer.flush()
+
+    def close(self):
+        """Flush and close the event file."""
+        self.event_writer.close()
+
+    def reopen(self):
+        """Open the (closed) writer again; events go to a new file in the same directory."""
+        self.event_writer.reopen()
 
 
 class SummaryWriter:
@@ -65,9 +100,9 @@ class SummaryWriter:
     def _get_file_writer(self):
         # reopened lazily after close(), as PyTorch's writer does
         if self.file_writer is None:
-            self.file_writer = _FileWriter(self.log_dir, self.max_queue, self.flush_secs,
-                                           self.filename_suffix)
-            self.all_writers = {self.file_writer.writer.get_logdir(): self.file_writer}
+            self.file_writer = FileWriter(self.log_dir, self.max_queue, self.flush_secs,
+                                          self.filename_suffix)
+            self.all_writers = {self.file_writer.get_logdir(): self.file_writer}
             if self.purge_step is not None:
                 self.file_writer.add_event(Event(step=self.purge_step, file_version='brain.Event:2'))
                 self.file_writer.add_event(Event(step=self.purge_step,
@@ -91,12 +126,12 @@ class SummaryWriter:
     def add_scalars(self, main_tag, tag_scalar_dict, global_step=None, walltime=None):
         """Log several scalars into one chart: each key gets its own run directory under ``log_dir``."""
         walltime = time.time() if walltime is None else walltime
-        logdir = self._get_file_writer().writer.get_logdir()
+        logdir = self._get_file_writer().get_logdir()
         for tag, value in tag_scalar_dict.items():
             path = logdir + '/' + main_tag.replace('/', '_') + '_' + tag
             if path not in self.all_writers:
-                self.all_writers[path] = _FileWriter(path, self.max_queue, self.flush_secs,
-                                                     self.filename_suffix)
+                self.all_writers[path] = FileWriter(path, self.max_queue, self.flush_secs,
+                                                    self.filename_suffix)
             self.all_writers[path].add_summary(_summary.scalar(main_tag, value), global_step,
                                                walltime)
 
@@ -112,16 +147,110 @@ class SummaryWriter:
         """Log a (markdown) text under ``tag``."""
         self._get_file_writer().add_summary(_summary.text(tag, text_string), global_step, walltime)
 
+    def add_image(self, tag, img_tensor, global_step=None, walltime=None, dataformats='CHW'):
+        """Log one image (needs Pillow).
+
+        Args:
+            tag (str): the image's name.
+            img_tensor (Tensor or numpy.ndarray): floats in [0, 1] or uint8 in [0, 255], laid out as
+                ``dataformats`` says: ``'CHW'`` (default), ``'HWC'`` or ``'HW'``; 1, 3 or 4 channels.
+            global_step (int, optional): the step to record.
+            walltime (float, optional): seconds since the epoch. Default: now.
+            dataformats (str): the layout of ``img_tensor``.
+        """
+        self._get_file_writer().add_summary(_summary.image(tag, img_tensor, dataformats), global_step,
+                                            walltime)
+
+    def add_images(self, tag, img_tensor, global_step=None, walltime=None, dataformats='NCHW'):
+        """Log a batch of images as one grid of 8 a row (needs Pillow); ``dataformats`` is ``'NCHW'``
+        (default) or ``'NHWC'``, with 1 or 3 channels. The other arguments are :meth:`add_image`'s."""
+        self._get_file_writer().add_summary(_summary.image(tag, img_tensor, dataformats), global_step,
+                                            walltime)
+
+    def add_figure(self, tag, figure, global_step=None, close=True, walltime=None):
+        """Log a matplotlib figure (or a list of them, as a grid) as an image; ``close`` closes it after."""
+        pixels = figure_to_image(figure, close)
+        self.add_image(tag, pixels, global_step, walltime,
+                       dataformats='NCHW' if isinstance(figure, list) else 'CHW')
+
+    def add_hparams(self, hparam_dict, metric_dict, hparam_domain_discrete=None, run_name=None,
+                    global_step=None):
+        """Log one training run's hyperparameters and final metrics for TensorBoard's HParams tab.
+
+        They go to the sub-directory ``run_name`` of ``log_dir`` (default: the current time),
+        with each metric also logged as a scalar there.
+
+        Args:
+            hparam_dict (dict): hyperparameter names and values (bool, str, int, float, a
+                one-element tensor, or None to leave one out).
+            metric_dict (dict): metric names and values.
+            hparam_domain_discrete (dict, optional): for some hyperparameters, the list of
+                every value they can take.
+            run_name (str, optional): the sub-directory's name.
+            global_step (int, optional): the step to record.
+        """
+        if type(hparam_dict) is not dict or type(metric_dict) is not dict:
+            raise TypeError("hparam_dict and metric_dict should be dictionary.")
+        experiment, start, end = hparams(hparam_dict, metric_dict, hparam_domain_discrete)
+        run_name = run_name or str(time.time())
+        with SummaryWriter(log_dir=os.path.join(self._get_file_writer().get_logdir(), run_name)) as run:
+            for summary in (experiment, start, end):
+                run.file_writer.add_summary(summary, global_step)
+            for k, v in metric_dict.items():
+                run.add_scalar(k, v, global_step)
+
+    def add_embedding(self, mat, metadata=None, label_img=None, global_step=None, tag='default',
+                      metadata_header=None):
+        """Save vectors for TensorBoard's projector (under ``<step>/<tag>/`` of ``log_dir``).
+
+        Args:
+            mat (Tensor or numpy.ndarray): one vector a row, shape ``(N, D)``.
+            metadata (list, optional): N labels (or N rows of columns, with ``metadata_header``).
+            label_img (Tensor, optional): N thumbnails, ``(N, C, H, W)`` floats in [0, 1] (needs Pillow).
+            global_step (int, optional): the step to record. Default: 0.
+            tag (str): the embedding's name. Default: ``'default'``.
+            metadata_header (list, optional): column names of ``metadata``.
+        """
+        mat = make_np(mat)
+        # checked before anything is written, in PyTorch's order
+        if metadata is not None and mat.shape[0] != len(metadata):
+            raise AssertionError("#labels should equal with #data points")
+        if label_img is not None and mat.shape[0] != label_img.shape[0]:
+            raise AssertionError("#images should equal with #data points")
+        if mat.ndim != 2:
+            raise AssertionError("mat should be 2D, where mat.size(0) is the number of data points")
+        global_step = 0 if global_step is None else global_step
+        subdir = f"{str(global_step).zfill(5)}/{_encode(tag)}"
+        save_path = os.path.join(self._get_file_writer().get_logdir(), subdir)
+        if os.path.exists(save_path):
+            if not os.path.isdir(save_path):
+                raise NotADirectoryError(f"Path: `{save_path}` exists, but is a file. Cannot proceed.")
+            print("warning: Embedding dir exists, did you set global_step for add_embedding()?")
+        else:
+            os.makedirs(save_path)
+        if metadata is not None:
+            _embedding.write_tsv(metadata, save_path, metadata_header)
+        if label_img is not None:
+            _embedding.write_sprite(label_img, save_path)
+        _embedding.write_matrix(mat, save_path)
+        # the projector reads one config for the whole directory: rewrite it with every embedding so far
+        if not hasattr(self, '_projector_config'):
+            self._projector_config = ProjectorConfig()
+        self._projector_config.embeddings.extend(
+            [_embedding.embedding_info(metadata, label_img, subdir, global_step, tag)])
+        with open(os.path.join(self._get_file_writer().get_logdir(), 'projector_config.pbtxt'), 'wb') as f:
+            f.write(text_format.MessageToString(self._projector_config).encode('utf-8'))
+
     def flush(self):
         """Write every pending entry to disk."""
         for writer in (self.all_writers or {}).values():
-            writer.writer.flush()
+            writer.flush()
 
     def close(self):
         """Flush and close every event file; a later add_* call opens a new one."""
         for writer in (self.all_writers or {}).values():
-            writer.writer.flush()
-            writer.writer.close()
+            writer.flush()
+            writer.close()
         self.file_writer = self.all_writers = None
 
     def __enter__(self):
@@ -129,3 +258,8 @@ class SummaryWriter:
 
     def __exit__(self, exc_type, exc_val, exc_tb):
         self.close()
+
+
+def _encode(tag):
+    """``tag`` made safe as one directory name (``%``, ``/`` and backslash percent-encoded)."""
+    return tag.replace('%', '%25').replace('/', '%2f').replace('\\', '%5c')
