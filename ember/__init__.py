@@ -86,7 +86,7 @@ from ember import (return_types, types, torch_version, functional, testing, comp
 # Submodules loaded on first use: they pull in large optional dependencies (SciPy) or much code
 # (checkpoint formats, hub downloads) that a script which never touches them should not pay for
 # at ``import ember``. ``ember.hub`` and ``ember.save`` still resolve after a bare ``import ember``.
-_LAZY_SUBMODULES = ('distributions', 'futures', 'serialization', 'hub', 'xpu', 'mps')
+_LAZY_SUBMODULES = ('distributions', 'futures', 'serialization', 'hub', 'xpu', 'mps', 'onnx')
 _LAZY_NAMES = {'save': 'serialization', 'load': 'serialization', 'Future': 'futures',
                'PyTorchFileReader': '_zip_archive', 'PyTorchFileWriter': '_zip_archive'}
 

@@ -273,6 +273,7 @@ _EXTRAS = [
     ('bf16', [('ml_dtypes', 'ml_dtypes')], 'ember.bfloat16'),
     ('scipy', [('scipy', 'scipy')], 'Bessel/Airy, erfcx, log_ndtr, ndtri, gammainc in ember.special'),
     ('tensorboard', [('tensorboard', 'tensorboard')], 'ember.utils.tensorboard.SummaryWriter'),
+    ('onnx', [('onnx', 'onnx')], 'ember.onnx.export'),
 ]
 
 

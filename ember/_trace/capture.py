@@ -1,0 +1,192 @@
+"""Record the ops a function runs, by swapping ember's op entry points for recording ones."""
+import threading
+
+from ember._tensor import Tensor
+from ember.autograd import grad_mode
+from ember.autograd.function import Function
+
+from .graph import Graph, Node, Value
+
+_active = threading.local()
+
+
+class TraceError(RuntimeError):
+    """The function did something a captured graph cannot represent."""
+
+
+def is_capturing():
+    """Whether a graph is being captured on this thread."""
+    return getattr(_active, 'recorder', None) is not None
+
+
+class _Recorder:
+    def __init__(self, graph, names):
+        self.graph, self.names = graph, names
+        self.values = {}     # id(tensor) -> (tensor, Value, version when bound); the tensor keeps the id alive
+        self.depth = 0       # ops called by ops (a user Function's forward) are not recorded twice
+
+    def bind(self, tensor, value):
+        self.values[id(tensor)] = (tensor, value, tensor._version_counter.value)
+        return value
+
+    def value_of(self, tensor):
+        entry = self.values.get(id(tensor))
+        if entry is not None:
+            if entry[0]._version_counter.value != entry[2]:
+                raise TraceError("a tensor used by the traced function was modified in place through a view "
+                                 "or by code outside ember's ops; the captured graph would not show the change")
+            return entry[1]
+        name = self.names.get(id(tensor))
+        if name is not None:
+            value = Value('param', tensor, name)
+            self.graph.params.append(value)
+        else:
+            self._check_not_alias(tensor)
+            value = Value('constant', tensor, f"constant_{len(self.graph.constants)}")
+            self.graph.constants.append(value)
+        return self.bind(tensor, value)
+
+    def _check_not_alias(self, tensor):
+        import numpy as np
+        data = tensor._data
+        for t, v, _ in self.values.values():
+            if v.kind in ('input', 'node') and np.may_share_memory(t._data, data):
+                raise TraceError("the traced function read a tensor sharing memory with a traced value "
+                                 "(.data, .detach() or a NumPy round trip?); the captured graph would "
+                                 "freeze it as a constant")
+
+    def record(self, op, args, kwargs, out):
+        node_args = [self.value_of(a) if isinstance(a, Tensor) else a for a in args]
+        node_kwargs = {k: self.value_of(v) if isinstance(v, Tensor) else v for k, v in kwargs.items()}
+        results = out if isinstance(out, tuple) else (out,)
+        node = Node(op, node_args, node_kwargs, [])
+        for i, r in enumerate(results):
+            value = Value('node', r, f"{op.__name__.lower()}_{len(self.graph.nodes)}" + (f"_{i}" if i else ''),
+                          node, i) if isinstance(r, Tensor) else None
+            node.outputs.append(value)
+            if value is not None:
+                self.bind(r, value)
+        self.graph.nodes.append(node)
+
+
+def _flatten(obj):
+    """The tensors of a nested tuple/list/dict structure, in order."""
+    if isinstance(obj, Tensor):
+        return [obj]
+    if isinstance(obj, (tuple, list)):
+        return [t for o in obj for t in _flatten(o)]
+    if isinstance(obj, dict):
+        return [t for o in obj.values() for t in _flatten(o)]
+    return []
+
+
+def _map(obj, fn):
+    """``obj`` with each tensor ``t`` of its nested tuples/lists/dicts replaced by ``fn(t)``."""
+    if isinstance(obj, Tensor):
+        return fn(obj)
+    if isinstance(obj, (tuple, list)):
+        return type(obj)(_map(o, fn) for o in obj)
+    if isinstance(obj, dict):
+        return {k: _map(v, fn) for k, v in obj.items()}
+    return obj
+
+
+def _distinct(args, kwargs):
+    """The arguments with a tensor passed twice replaced the second time by a copy: each graph input
+    must be its own tensor so that the graph stays right when they differ."""
+    seen = set()
+
+    def fresh(t):
+        if id(t) in seen:
+            return Tensor._make(t._data.copy(), t._device)
+        seen.add(id(t))
+        return t
+    return _map(args, fresh), _map(kwargs, fresh)
+
+
+def capture(fn, args=(), kwargs=None, names=None, input_names=None):
+    """Run ``fn(*args, **kwargs)`` once and return ``(graph, result)``.
+
+    Args:
+        fn (Callable): a function or module of ember ops.
+        args (tuple): its positional arguments; every tensor in them (nested in tuples, lists or
+            dicts too) becomes a graph input, in order.
+        kwargs (dict, optional): its keyword arguments (tensors there become inputs after ``args``'s).
+        names (dict, optional): ``{id(tensor): name}`` for tensors to record as named parameters
+            (a module's ``named_parameters``/``named_buffers``); other tensors the function reads
+            are recorded as constants.
+        input_names (list of str, optional): names of the inputs. Default: ``input_0``, ...
+
+    Raises:
+        TraceError: when the function modifies a traced tensor in a way the graph cannot show, or
+            returns something other than tensors built from its inputs.
+
+    Example::
+
+        >>> from ember._trace import capture
+        >>> graph, result = capture(lambda x: (x * 2).relu(), (ember.ones(2),))
+        >>> print(graph)
+        graph(%input_0):
+          %mul_0 = Mul(%input_0, 2)
+          %relu_1 = Relu(%mul_0)
+          return %relu_1
+    """
+    from ember.ops import inplace
+    kwargs = kwargs or {}
+    if is_capturing():
+        raise TraceError("a graph is already being captured on this thread")
+    graph = Graph()
+    rec = _Recorder(graph, dict(names or {}))
+    args, kwargs = _distinct(args, kwargs)
+    for i, t in enumerate(_flatten(args) + _flatten(kwargs)):
+        name = input_names[i] if input_names and i < len(input_names) else f"input_{i}"
+        v = Value('input', t, name)
+        graph.inputs.append(v)
+        rec.bind(t, v)
+
+    plain_apply = Function.__dict__['apply']
+    plain_inplace = inplace.apply_inplace
+    apply = plain_apply.__func__
+
+    def recording_apply(cls, *a, **kw):
+        if rec.depth:
+            return apply(cls, *a, **kw)
+        rec.depth += 1
+        try:
+            out = apply(cls, *a, **kw)
+        finally:
+            rec.depth -= 1
+        rec.record(cls, a, kw, out)
+        return out
+
+    def recording_inplace(t, compute, *a, fast=None):
+        # NOTE: the new value is computed out of place (so its op is recorded) and written into
+        # ``t``, which from then on stands for that result in the graph
+        inplace.check_inplace(t)
+        if t._base is not None and id(t._base) in rec.values:
+            raise TraceError("in-place operations on views cannot be traced; use the out-of-place op")
+        with grad_mode.no_grad():
+            res = compute(t, *a)
+        inplace._write(t, res)
+        rec.bind(t, rec.values[id(res)][1] if id(res) in rec.values else rec.value_of(res))
+        return t
+
+    _active.recorder = rec
+    Function.apply = classmethod(recording_apply)
+    inplace.apply_inplace = recording_inplace
+    try:
+        with grad_mode.no_grad():
+            result = fn(*args, **kwargs)
+    finally:
+        Function.apply = plain_apply
+        inplace.apply_inplace = plain_inplace
+        _active.recorder = None
+    outputs = _flatten(result)
+    if not outputs:
+        raise TraceError("the traced function returned no tensor")
+    for t in outputs:
+        entry = rec.values.get(id(t))
+        if entry is None:
+            raise TraceError("the traced function returned a tensor that no traced op made from its inputs")
+        graph.outputs.append(rec.value_of(t))
+    return graph, result

@@ -1,0 +1,63 @@
+"""The captured graph: values (inputs, parameters, constants, op results) and the op nodes between them."""
+
+
+class Value:
+    """One tensor of the graph; ``example`` is the tensor it held while the function was captured.
+
+    ``kind`` is ``'input'``, ``'param'`` (a module's parameter or buffer, named by ``name``),
+    ``'constant'`` (any other tensor that existed before the op using it) or ``'node'`` (an op's result).
+    """
+
+    def __init__(self, kind, example, name=None, producer=None, index=0):
+        self.kind, self.example, self.name = kind, example, name
+        self.producer, self.index = producer, index
+
+    @property
+    def shape(self):
+        return tuple(self.example.shape)
+
+    @property
+    def dtype(self):
+        return self.example.dtype
+
+    def __repr__(self):
+        return f"%{self.name}"
+
+
+class Node:
+    """One op call: the Primitive class ``op``, its arguments in order (a :class:`Value` where a
+    tensor was passed, the Python value otherwise), its keyword arguments and its results."""
+
+    def __init__(self, op, args, kwargs, outputs):
+        self.op, self.args, self.kwargs, self.outputs = op, args, kwargs, outputs
+
+    @property
+    def name(self):
+        """The op's name: its Primitive class name (``'Addmm'``, ``'Convolution'``, ...)."""
+        return self.op.__name__
+
+    @property
+    def inputs(self):
+        """The tensor arguments, in order."""
+        return [a for a in list(self.args) + list(self.kwargs.values()) if isinstance(a, Value)]
+
+    def __repr__(self):
+        outs = ', '.join(map(repr, self.outputs))
+        args = ', '.join(map(repr, self.args))
+        extra = ''.join(f", {k}={v!r}" for k, v in self.kwargs.items())
+        return f"{outs} = {self.name}({args}{extra})"
+
+
+class Graph:
+    """``inputs`` → ``nodes`` (in the order they ran) → ``outputs``; ``params`` and ``constants``
+    are the other tensors the nodes read."""
+
+    def __init__(self):
+        self.inputs, self.nodes, self.outputs = [], [], []
+        self.params, self.constants = [], []
+
+    def __repr__(self):
+        lines = [f"graph({', '.join(map(repr, self.inputs))}):"]
+        lines += [f"  {n!r}" for n in self.nodes]
+        lines.append(f"  return {', '.join(map(repr, self.outputs))}")
+        return '\n'.join(lines)

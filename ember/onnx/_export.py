@@ -1,0 +1,210 @@
+"""ember.onnx.export: capture the model's ops once, translate each to ONNX, check and save the model."""
+import inspect
+import os
+
+import numpy as np
+
+from ember._trace import capture
+from ember._trace.graph import Value
+
+from ._builder import Builder
+from ._ops import CONVERTERS, Call
+
+_state = {'exporting': False}
+
+
+def _require_onnx():
+    try:
+        import onnx
+    except ImportError as exc:
+        raise ImportError("ember.onnx.export needs the 'onnx' package: pip install onnx") from exc
+    return onnx
+
+
+def _input_names(model, args, kwargs, input_names):
+    """PyTorch's naming: the given names first, then the forward's parameter names, else input_<i>."""
+    from ember._trace.capture import _flatten
+    count = len(_flatten(args)) + len(_flatten(kwargs))
+    names = list(input_names or [])
+    try:
+        params = [p for p in inspect.signature(model.forward if hasattr(model, 'forward') else model).parameters]
+    except (TypeError, ValueError):
+        params = []
+    plain = [a for a in args] + list(kwargs.values())
+    if len(plain) == count and all(hasattr(a, 'shape') for a in plain) and len(params) >= len(args):
+        defaults = params[:len(args)] + list(kwargs)
+    else:
+        defaults = [f"input_{i}" for i in range(count)]
+    return names + defaults[len(names):count]
+
+
+def _normalise_dynamic_axes(dynamic_axes):
+    spec = {}
+    for name, axes in (dynamic_axes or {}).items():
+        if isinstance(axes, dict):
+            spec[name] = {int(d): str(s) for d, s in axes.items()}
+        else:
+            spec[name] = {int(d): f"{name}_dynamic_axes_{i + 1}" for i, d in enumerate(axes)}
+    return spec
+
+
+def _grown(args, kwargs, names, dyn):
+    """The arguments with every dynamic input axis one longer (values repeated), for a second trace."""
+    import ember
+    it = iter(names)
+
+    def grow(obj):
+        if isinstance(obj, ember.Tensor):
+            axes = dyn.get(next(it), {})
+            if not axes:
+                return obj
+            data = obj.detach().cpu().numpy()
+            shape = [s + 1 if d in axes else s for d, s in enumerate(data.shape)]
+            return ember.from_numpy(np.resize(data, shape).copy())
+        if isinstance(obj, (tuple, list)):
+            return type(obj)(grow(o) for o in obj)
+        if isinstance(obj, dict):
+            return {k: grow(v) for k, v in obj.items()}
+        return obj
+    return grow(args), grow(kwargs)
+
+
+def _dynamic_args(graph, other):
+    """For each node, the positions within its shape arguments that change with the dynamic axes."""
+    if [n.name for n in graph.nodes] != [n.name for n in other.nodes]:
+        raise NotImplementedError("ember.onnx.export: the model runs different ops when a dynamic axis "
+                                  "changes size, so one graph cannot serve every size")
+    found = {}
+    for node, twin in zip(graph.nodes, other.nodes):
+        for i, (a, t) in enumerate(zip(node.args, twin.args)):
+            if isinstance(a, Value) or a == t:
+                continue
+            if node.name in ('View', 'UnsafeView', 'Reshape', 'ReshapeAlias', 'Expand') and i == 1:
+                found.setdefault(id(node), {})[i] = [p for p, (u, v) in enumerate(zip(a, t)) if u != v]
+            else:
+                raise NotImplementedError(
+                    f"ember.onnx.export: {node.name} takes the size of a dynamic axis as a constant "
+                    f"({a!r}); export without that dynamic axis")
+    return found
+
+
+def _fold_constants(graph):
+    """Nodes reading only parameters and constants become constants holding their traced result."""
+    for node in graph.nodes:
+        if node.inputs and all(v.kind in ('param', 'constant') for v in node.inputs):
+            for v in node.outputs:
+                if v is not None:
+                    v.kind = 'constant'
+                    v.name = f"onnx::{node.name}_{v.name}"
+                    graph.constants.append(v)
+
+
+def _tensor_type(onnx, value, name, symbols):
+    shape = [symbols.get(d, s) for d, s in enumerate(value.shape)]
+    elem = onnx.helper.np_dtype_to_tensor_dtype(value.example.detach().cpu().numpy().dtype)
+    return onnx.helper.make_tensor_value_info(name, elem, shape)
+
+
+def _prune(nodes, outputs):
+    """Drop nodes no output depends on (a transpose a Gemm absorbed, ...)."""
+    needed, kept = set(outputs), []
+    for n in reversed(nodes):
+        if any(o in needed for o in n.output):
+            kept.append(n)
+            needed.update(i for i in n.input if i)
+    return kept[::-1], needed
+
+
+def build_model(graph, names, opset, dynamic, symbols, export_params, keep_initializers_as_inputs):
+    """The ONNX ModelProto of a captured graph."""
+    onnx = _require_onnx()
+    b = Builder(onnx, opset)
+    onnx_names = {}
+    for v in graph.inputs:
+        onnx_names[id(v)] = v.name
+    for node in graph.nodes:
+        for v in node.outputs:
+            if v is not None:
+                onnx_names[id(v)] = v.name
+    for v in graph.params + graph.constants:
+        onnx_names[id(v)] = v.name
+    out_names = names['outputs']
+    renamed = {}
+    for v, name in zip(graph.outputs, out_names):
+        if v.kind == 'node' and id(v) not in renamed:
+            renamed[id(v)] = name
+            onnx_names[id(v)] = name
+    for node in graph.nodes:
+        if all(v is None or v.kind == 'constant' for v in node.outputs):
+            continue  # folded
+        convert = CONVERTERS.get(node.name) if node.op.__module__.startswith('ember.') else None
+        if convert is None:
+            raise NotImplementedError(f"ember.onnx.export: the op '{node.name}' has no ONNX translation "
+                                      f"(called by the model while it was traced)")
+        convert(b, Call(node, onnx_names, dynamic.get(id(node), {})))
+    final = []
+    for v, name in zip(graph.outputs, out_names):
+        if onnx_names[id(v)] != name:
+            b.op('Identity', [onnx_names[id(v)]], [name])
+        final.append(name)
+    nodes, needed = _prune(b.nodes, final)
+    weights = [v for v in graph.params + graph.constants if onnx_names[id(v)] in needed]
+    initializers = [i for i in b.initializers if i.name in needed]
+    graph_inputs = [_tensor_type(onnx, v, v.name, symbols.get(v.name, {})) for v in graph.inputs]
+    if export_params:
+        initializers = [onnx.numpy_helper.from_array(np.ascontiguousarray(v.example.detach().cpu().numpy()),
+                                                     onnx_names[id(v)]) for v in weights] + initializers
+        if keep_initializers_as_inputs:
+            graph_inputs += [_tensor_type(onnx, v, onnx_names[id(v)], {}) for v in weights]
+    else:
+        graph_inputs += [_tensor_type(onnx, v, onnx_names[id(v)], {}) for v in weights]
+    graph_outputs = [_tensor_type(onnx, v, name, symbols.get(name, {})) for v, name in zip(graph.outputs, final)]
+    g = onnx.helper.make_graph(nodes, 'main_graph', graph_inputs, graph_outputs, initializers)
+    opsets = [onnx.helper.make_opsetid('', opset)]
+    model = onnx.helper.make_model(g, opset_imports=opsets, producer_name='ember',
+                                   ir_version=onnx.helper.find_min_ir_version_for(opsets))
+    onnx.checker.check_model(model)
+    return model
+
+
+def trace_for_export(model, args, kwargs, input_names, output_names, dynamic_axes):
+    """Capture ``model`` (and, with dynamic axes, once more with those axes grown) for export."""
+    from ember.nn import Module
+    names = {}
+    if isinstance(model, Module):
+        names = {id(t): n for n, t in model.named_parameters(remove_duplicate=False)}
+        names.update({id(t): n for n, t in model.named_buffers(remove_duplicate=False) if id(t) not in names})
+    in_names = _input_names(model, args, kwargs, input_names)
+    graph, _ = capture(model, args, kwargs, names=names, input_names=in_names)
+    out_names = list(output_names or [])
+    out_names += [f"output_{i}" for i in range(len(out_names), len(graph.outputs))]
+    if len(out_names) > len(graph.outputs) or len(in_names) > len(graph.inputs):
+        raise ValueError(f"ember.onnx.export: {len(in_names)} input names and {len(out_names)} output names given "
+                         f"for a model with {len(graph.inputs)} inputs and {len(graph.outputs)} outputs")
+    symbols = _normalise_dynamic_axes(dynamic_axes)
+    unknown = set(symbols) - set(in_names) - set(out_names)
+    if unknown:
+        raise ValueError(f"ember.onnx.export: dynamic_axes names {sorted(unknown)} are neither input nor output names")
+    dynamic = {}
+    in_dyn = {n: symbols[n] for n in in_names if n in symbols}
+    if in_dyn:
+        grown_args, grown_kwargs = _grown(args, kwargs, in_names, in_dyn)
+        other, _ = capture(model, grown_args, grown_kwargs, names=names, input_names=in_names)
+        dynamic = _dynamic_args(graph, other)
+    return graph, {'inputs': in_names, 'outputs': out_names}, dynamic, symbols
+
+
+def save(model_proto, f, external_data):
+    """Write the model to a path or a binary file object (weights beside it in ``<f>.data`` when
+    ``external_data`` and ``f`` is a path)."""
+    onnx = _require_onnx()
+    if isinstance(f, (str, os.PathLike)):
+        if external_data:
+            copy = onnx.ModelProto()
+            copy.CopyFrom(model_proto)  # saving externally rewrites the tensors it moves out
+            onnx.save_model(copy, os.fspath(f), save_as_external_data=True, all_tensors_to_one_file=True,
+                            location=os.path.basename(os.fspath(f)) + '.data', size_threshold=0)
+        else:
+            onnx.save_model(model_proto, os.fspath(f))
+    else:
+        f.write(model_proto.SerializeToString())
