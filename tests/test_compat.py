@@ -53,6 +53,17 @@ def test_from_imports_of_submodules(alias):
     assert T is transforms is ember.vision.transforms
 
 
+def test_tool_modules_resolve(alias):
+    pytest.importorskip('onnx')
+    pytest.importorskip('tensorboard')
+    import torch.onnx
+    from torch.utils.tensorboard import SummaryWriter
+    import ember.onnx
+    import ember.utils.tensorboard
+    assert torch.onnx.export is ember.onnx.export
+    assert SummaryWriter is ember.utils.tensorboard.SummaryWriter
+
+
 def test_missing_module_fails_like_a_missing_module(alias):
     with pytest.raises(ModuleNotFoundError, match="No module named 'torch.no_such_module'"):
         import torch.no_such_module  # noqa: F401

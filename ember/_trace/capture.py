@@ -24,6 +24,7 @@ class _Recorder:
         self.graph, self.names = graph, names
         self.values = {}     # id(tensor) -> (tensor, Value, version when bound); the tensor keeps the id alive
         self.depth = 0       # ops called by ops (a user Function's forward) are not recorded twice
+        self.scopes = []     # the modules being run, outermost first, as 'Class[attribute]'
 
     def bind(self, tensor, value):
         self.values[id(tensor)] = (tensor, value, tensor._version_counter.value)
@@ -59,7 +60,7 @@ class _Recorder:
         node_args = [self.value_of(a) if isinstance(a, Tensor) else a for a in args]
         node_kwargs = {k: self.value_of(v) if isinstance(v, Tensor) else v for k, v in kwargs.items()}
         results = out if isinstance(out, tuple) else (out,)
-        node = Node(op, node_args, node_kwargs, [])
+        node = Node(op, node_args, node_kwargs, [], '/'.join(self.scopes))
         for i, r in enumerate(results):
             value = Value('node', r, f"{op.__name__.lower()}_{len(self.graph.nodes)}" + (f"_{i}" if i else ''),
                           node, i) if isinstance(r, Tensor) else None
@@ -78,6 +79,28 @@ def _flatten(obj):
     if isinstance(obj, dict):
         return [t for o in obj.values() for t in _flatten(o)]
     return []
+
+
+def _scope_hooks(fn, scopes):
+    """Hooks keeping ``scopes`` at the path of modules being run (``Sequential/Linear[0]``), so each
+    node knows the module that called it."""
+    from ember.nn import Module
+    if not isinstance(fn, Module):
+        return []
+    def enter(label):
+        def hook(module, args):
+            scopes.append(label)
+        return hook
+
+    def leave(module, args, output):
+        scopes.pop()  # returns None: the output is left as it is
+
+    hooks = []
+    for name, module in fn.named_modules():
+        label = type(module).__name__ + (f"[{name.rpartition('.')[2]}]" if name else '')
+        hooks.append(module.register_forward_pre_hook(enter(label)))
+        hooks.append(module.register_forward_hook(leave, always_call=True))
+    return hooks
 
 
 def _map(obj, fn):
@@ -104,7 +127,7 @@ def _distinct(args, kwargs):
     return _map(args, fresh), _map(kwargs, fresh)
 
 
-def capture(fn, args=(), kwargs=None, names=None, input_names=None):
+def capture(fn, args=(), kwargs=None, names=None, input_names=None, scopes=False):
     """Run ``fn(*args, **kwargs)`` once and return ``(graph, result)``.
 
     Args:
@@ -116,6 +139,9 @@ def capture(fn, args=(), kwargs=None, names=None, input_names=None):
             (a module's ``named_parameters``/``named_buffers``); other tensors the function reads
             are recorded as constants.
         input_names (list of str, optional): names of the inputs. Default: ``input_0``, ...
+        scopes (bool): record in each node the path of modules that called it (``fn`` a module).
+            Hooks on every submodule do it, which turns off the fused fast paths that modules
+            skip when hooked (as PyTorch's transformer layers do).
 
     Raises:
         TraceError: when the function modifies a traced tensor in a way the graph cannot show, or
@@ -171,6 +197,7 @@ def capture(fn, args=(), kwargs=None, names=None, input_names=None):
         rec.bind(t, rec.values[id(res)][1] if id(res) in rec.values else rec.value_of(res))
         return t
 
+    hooks = _scope_hooks(fn, rec.scopes) if scopes else []
     _active.recorder = rec
     Function.apply = classmethod(recording_apply)
     inplace.apply_inplace = recording_inplace
@@ -181,12 +208,15 @@ def capture(fn, args=(), kwargs=None, names=None, input_names=None):
         Function.apply = plain_apply
         inplace.apply_inplace = plain_inplace
         _active.recorder = None
+        for h in hooks:
+            h.remove()
     outputs = _flatten(result)
     if not outputs:
         raise TraceError("the traced function returned no tensor")
     for t in outputs:
         entry = rec.values.get(id(t))
         if entry is None:
-            raise TraceError("the traced function returned a tensor that no traced op made from its inputs")
+            raise TraceError("the traced function returned a tensor that no recorded op made from its inputs "
+                             "(ops with no gradient, such as argmax, run outside the recorded ops)")
         graph.outputs.append(rec.value_of(t))
     return graph, result

@@ -26,10 +26,11 @@ class Value:
 
 class Node:
     """One op call: the Primitive class ``op``, its arguments in order (a :class:`Value` where a
-    tensor was passed, the Python value otherwise), its keyword arguments and its results."""
+    tensor was passed, the Python value otherwise), its keyword arguments and its results.
+    ``scope`` is the path of modules that called it (``'Sequential/Linear[0]'``), empty outside modules."""
 
-    def __init__(self, op, args, kwargs, outputs):
-        self.op, self.args, self.kwargs, self.outputs = op, args, kwargs, outputs
+    def __init__(self, op, args, kwargs, outputs, scope=''):
+        self.op, self.args, self.kwargs, self.outputs, self.scope = op, args, kwargs, outputs, scope
 
     @property
     def name(self):

@@ -48,32 +48,49 @@ def _normalise_dynamic_axes(dynamic_axes):
     return spec
 
 
-def _grown(args, kwargs, names, dyn):
-    """The arguments with every dynamic input axis one longer (values repeated), for a second trace."""
+def _varied(args, kwargs, names, dyn):
+    """The arguments with other values (rolled by one place; floats also scaled and shifted) and
+    every dynamic input axis one longer, for a second capture that shows what depends on them."""
     import ember
     it = iter(names)
 
-    def grow(obj):
+    def vary(obj):
         if isinstance(obj, ember.Tensor):
             axes = dyn.get(next(it), {})
-            if not axes:
-                return obj
             data = obj.detach().cpu().numpy()
             shape = [s + 1 if d in axes else s for d, s in enumerate(data.shape)]
-            return ember.from_numpy(np.resize(data, shape).copy())
+            data = np.roll(np.resize(data, shape).reshape(-1), 1).reshape(shape)
+            if data.dtype.kind in 'fc':
+                data = data * 1.5 + 0.25
+            return ember.from_numpy(np.ascontiguousarray(data))
         if isinstance(obj, (tuple, list)):
-            return type(obj)(grow(o) for o in obj)
+            return type(obj)(vary(o) for o in obj)
         if isinstance(obj, dict):
-            return {k: grow(v) for k, v in obj.items()}
+            return {k: vary(v) for k, v in obj.items()}
         return obj
-    return grow(args), grow(kwargs)
+    return vary(args), vary(kwargs)
+
+
+def _check_constants(graph, other):
+    """Tensors made outside ember's traced ops are frozen as constants: refuse them if they changed
+    with the input (an argmax, a nonzero, a mask built from sizes of dynamic axes...)."""
+    for mine, theirs in zip(graph.constants, other.constants):
+        a, b = mine.example._data, theirs.example._data
+        if a.shape != b.shape or not np.array_equal(a, b, equal_nan=a.dtype.kind in 'fc'):
+            users = [n.name for n in graph.nodes if any(v is mine for v in n.inputs)]
+            raise NotImplementedError(
+                f"ember.onnx.export: a tensor read by {users[0] if users else 'the model'} was computed by code "
+                f"the exporter cannot record (an op with no gradient such as argmax or nonzero, a tensor "
+                f"built from the input's values or sizes, or random numbers such as dropout's in training mode), "
+                f"so it would be frozen as a constant")
 
 
 def _dynamic_args(graph, other):
     """For each node, the positions within its shape arguments that change with the dynamic axes."""
-    if [n.name for n in graph.nodes] != [n.name for n in other.nodes]:
-        raise NotImplementedError("ember.onnx.export: the model runs different ops when a dynamic axis "
-                                  "changes size, so one graph cannot serve every size")
+    if [n.name for n in graph.nodes] != [n.name for n in other.nodes] or \
+            len(graph.constants) != len(other.constants):
+        raise NotImplementedError("ember.onnx.export: the model runs different ops for other input values or "
+                                  "sizes (Python control flow on tensor values?), so one graph cannot serve them all")
     found = {}
     for node, twin in zip(graph.nodes, other.nodes):
         for i, (a, t) in enumerate(zip(node.args, twin.args)):
@@ -83,8 +100,8 @@ def _dynamic_args(graph, other):
                 found.setdefault(id(node), {})[i] = [p for p, (u, v) in enumerate(zip(a, t)) if u != v]
             else:
                 raise NotImplementedError(
-                    f"ember.onnx.export: {node.name} takes the size of a dynamic axis as a constant "
-                    f"({a!r}); export without that dynamic axis")
+                    f"ember.onnx.export: {node.name} takes {a!r} as a constant, but it changes with the input (the "
+                    f"size of a dynamic axis, or a value read with .item() or .tolist())")
     return found
 
 
@@ -185,12 +202,13 @@ def trace_for_export(model, args, kwargs, input_names, output_names, dynamic_axe
     unknown = set(symbols) - set(in_names) - set(out_names)
     if unknown:
         raise ValueError(f"ember.onnx.export: dynamic_axes names {sorted(unknown)} are neither input nor output names")
-    dynamic = {}
+    # NOTE: a second capture on other values (and longer dynamic axes) finds what the first one
+    # froze but should not have: shapes that follow dynamic axes, and values computed outside ember's ops
     in_dyn = {n: symbols[n] for n in in_names if n in symbols}
-    if in_dyn:
-        grown_args, grown_kwargs = _grown(args, kwargs, in_names, in_dyn)
-        other, _ = capture(model, grown_args, grown_kwargs, names=names, input_names=in_names)
-        dynamic = _dynamic_args(graph, other)
+    other_args, other_kwargs = _varied(args, kwargs, in_names, in_dyn)
+    other, _ = capture(model, other_args, other_kwargs, names=names, input_names=in_names)
+    dynamic = _dynamic_args(graph, other)
+    _check_constants(graph, other)
     return graph, {'inputs': in_names, 'outputs': out_names}, dynamic, symbols
 
 

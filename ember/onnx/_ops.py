@@ -28,13 +28,24 @@ class Call:
         self.out = self.outs[0]
         self.dtype = node.outputs[0].example._data.dtype
 
-    def x(self, i, b=None):
-        """The ONNX name of argument ``i``; a Python number becomes a constant of the result's dtype."""
+    def x(self, i, b=None, dtype=None):
+        """The ONNX name of argument ``i``; a Python number becomes a constant of ``dtype`` (default:
+        the result's dtype); with ``dtype`` a tensor of another dtype is cast to it."""
         from ember._trace import Value
         a = self.args[i]
         if isinstance(a, Value):
-            return self._names[id(a)]
-        return b.const(np.asarray(a, dtype=self.dtype))
+            name = self._names[id(a)]
+            have = a.example._data.dtype
+            if dtype is not None and have != dtype:
+                name = b.op('Cast', [name], to=_onnx_type(dtype))
+            return name
+        return b.const(np.asarray(a, dtype=self.dtype if dtype is None else dtype))
+
+    def operand_dtype(self):
+        """The dtype two tensor operands of a comparison meet in (a Python number adapts to them)."""
+        from ember._trace import Value
+        dts = [a.example._data.dtype for a in self.args if isinstance(a, Value)]
+        return np.result_type(*dts)
 
     def shape(self, i):
         """Argument ``i`` (a target shape); where it follows a dynamic axis, -1 (or 1 for expand)."""
@@ -49,6 +60,11 @@ class Call:
 
     def rank(self, i=0):
         return len(self.args[i].shape)
+
+
+def _onnx_type(np_dtype):
+    import onnx
+    return onnx.helper.np_dtype_to_tensor_dtype(np.dtype(np_dtype))
 
 
 def _unsupported(c, what):
@@ -78,10 +94,58 @@ _BINARY = {'Add': 'Add', 'Sub': 'Sub', 'Mul': 'Mul', 'Div': 'Div', 'Pow': 'Pow'}
 
 @converts(*_BINARY)
 def _binary(b, c):
-    other = c.x(1, b)
+    # operands meet in the result's dtype (an int tensor plus a float gives a float)
+    other = c.x(1, b, c.dtype)
     if len(c.args) > 2 and c.args[2] != 1:  # add/sub's alpha scales the second operand
         other = b.op('Mul', [other, b.const(np.asarray(c.args[2], dtype=c.dtype))])
-    b.op(_BINARY[c.node.name], [c.x(0, b), other], [c.out])
+    b.op(_BINARY[c.node.name], [c.x(0, b, c.dtype), other], [c.out])
+
+
+@converts('RSub')
+def _rsub(b, c):
+    b.op('Sub', [c.x(1, b, c.dtype), c.x(0, b, c.dtype)], [c.out])
+
+
+@converts('RDiv')
+def _rdiv(b, c):
+    b.op('Div', [c.x(1, b, c.dtype), c.x(0, b, c.dtype)], [c.out])
+
+
+@converts('PowScalar')
+def _pow_scalar(b, c):
+    b.op('Pow', [c.x(0, b, c.dtype), c.x(1, b, c.dtype)], [c.out])
+
+
+_COMPARE = {'Eq': 'Equal', 'Lt': 'Less', 'Le': 'LessOrEqual', 'Gt': 'Greater', 'Ge': 'GreaterOrEqual'}
+
+
+@converts(*_COMPARE, 'Ne')
+def _compare(b, c):
+    dt = c.operand_dtype()
+    pair = [c.x(0, b, dt), c.x(1, b, dt)]
+    if c.node.name == 'Ne':
+        b.op('Not', [b.op('Equal', pair)], [c.out])
+    else:
+        b.op(_COMPARE[c.node.name], pair, [c.out])
+
+
+@converts('Where')
+def _where(b, c):
+    dt = np.dtype(c.args[3])
+    b.op('Where', [c.x(0, b, np.bool_), c.x(1, b, dt), c.x(2, b, dt)], [c.out])
+
+
+@converts('MaskedFill')
+def _masked_fill(b, c):
+    b.op('Where', [c.x(1, b, np.bool_), c.x(2, b, c.dtype), c.x(0)], [c.out])
+
+
+@converts('ToCopy')
+def _to_copy(b, c):
+    if c.args[0].example._data.dtype == c.dtype:
+        b.op('Identity', [c.x(0)], [c.out])
+    else:
+        b.op('Cast', [c.x(0)], [c.out], to=_onnx_type(c.dtype))
 
 
 @converts('Silu')
@@ -104,6 +168,32 @@ def _gelu(b, c):
     else:  # 0.5 x (1 + erf(x / sqrt(2)))
         t = b.op('Erf', [b.op('Div', [x, b.const(np.asarray(math.sqrt(2), c.dtype))])])
     b.op('Mul', [b.op('Mul', [x, half]), b.op('Add', [t, one])], [c.out])
+
+
+@converts('Hardswish')
+def _hardswish(b, c):
+    b.op('HardSwish', [c.x(0)], [c.out])
+
+
+@converts('Hardsigmoid')
+def _hardsigmoid(b, c):
+    b.op('HardSigmoid', [c.x(0)], [c.out], alpha=1 / 6, beta=0.5)
+
+
+@converts('Mish')
+def _mish(b, c):
+    b.op('Mish', [c.x(0)], [c.out])
+
+
+@converts('Softplus')
+def _softplus(b, c):
+    x, beta, threshold = c.args[:3]
+    beta_c = b.const(np.asarray(beta, c.dtype))
+    scaled = b.op('Mul', [c.x(0), beta_c])
+    soft = b.op('Div', [b.op('Softplus', [scaled]), beta_c])
+    # above the threshold the input itself, as PyTorch's kernel returns it
+    above = b.op('Greater', [scaled, b.const(np.asarray(threshold, c.dtype))])
+    b.op('Where', [above, c.x(0), soft], [c.out])
 
 
 @converts('LeakyRelu')
@@ -135,7 +225,12 @@ def _softmax(b, c):
 
 
 # ---------------------------------------------------------------- linear algebra
-@converts('Mm', 'Bmm', 'Matmul')
+@converts('MmT')
+def _mm_t(b, c):
+    _addmm_like(b, c, c.args[1], [c.x(0)], 1)
+
+
+@converts('Mm', 'Bmm', 'Matmul', 'BatchedMatmul')
 def _matmul(b, c):
     b.op('MatMul', [c.x(0), c.x(1)], [c.out])
 
@@ -145,12 +240,17 @@ def _addmm(b, c):
     bias, x, wt = c.args[:3]
     if len(c.args) > 3 and tuple(c.args[3:]) != (1, 1):
         _unsupported(c, "beta/alpha other than 1")
-    producer = wt.producer
+    _addmm_like(b, c, wt, [c.x(1)], 2, [c.x(0)])
+
+
+def _addmm_like(b, c, wt, x, wt_index, bias=()):
+    from ember._trace import Value
+    producer = wt.producer if isinstance(wt, Value) else None
     if producer is not None and producer.name == 'T' and len(wt.shape) == 2:
-        # Linear: x @ W.T + b as one Gemm reading W itself
-        b.op('Gemm', [c.x(1), c._names[id(producer.args[0])], c.x(0)], [c.out], transB=1)
+        # Linear: x @ W.T (+ b) as one Gemm reading W itself
+        b.op('Gemm', x + [c._names[id(producer.args[0])]] + list(bias), [c.out], transB=1)
     else:
-        b.op('Gemm', [c.x(1), c.x(2), c.x(0)], [c.out])
+        b.op('Gemm', x + [c.x(wt_index)] + list(bias), [c.out])
 
 
 @converts('ScaledDotProductAttention')
@@ -232,6 +332,36 @@ def _narrow(b, c):
     b.op('Slice', [c.x(0), b.ints([start]), b.ints([start + length]), b.ints([dim])], [c.out])
 
 
+@converts('Split')
+def _split(b, c):
+    _, dim, sizes = c.args[:3]
+    outs = [o or b.fresh('unused') for o in c.outs]
+    b.op('Split', [c.x(0), b.ints(list(sizes))], outs, axis=int(dim))
+
+
+@converts('Unbind')
+def _unbind(b, c):
+    x, dim = c.args[:2]
+    n = x.shape[dim]
+    pieces = b.op('Split', [c.x(0), b.ints([1] * n)], n, axis=int(dim))
+    pieces = [pieces] if n == 1 else pieces
+    axes = b.ints([dim])
+    for piece, out in zip(pieces, c.outs):
+        b.op('Squeeze', [piece, axes], [out or b.fresh('unused')])
+
+
+@converts('ConstantPadNd')
+def _pad(b, c):
+    x, pads, value = c.args[:3]
+    flat = [p[0] for p in pads] + [p[1] for p in pads]
+    b.op('Pad', [c.x(0), b.ints(flat), b.const(np.asarray(value, c.dtype))], [c.out], mode='constant')
+
+
+@converts('IndexSelect')
+def _index_select(b, c):
+    b.op('Gather', [c.x(0), c.x(2)], [c.out], axis=int(c.args[1]))
+
+
 @converts('Cat')
 def _cat(b, c):
     names = [c.x(i) for i in range(1, len(c.args)) if c.args[i].shape != (0,)]
@@ -290,17 +420,38 @@ def _reduce(b, c, op_type):
     dims, keepdim = c.args[1], c.args[2]
     dims = list(range(c.rank())) if dims is None or dims == () else list(dims if isinstance(dims, (tuple, list)) else [dims])
     if op_type == 'ReduceSum' or b.opset >= 18:
-        b.op(op_type, [c.x(0), b.ints(dims)], [c.out], keepdims=int(bool(keepdim)))
+        b.op(op_type, [c.x(0, b, c.dtype), b.ints(dims)], [c.out], keepdims=int(bool(keepdim)))
     else:
-        b.op(op_type, [c.x(0)], [c.out], axes=dims, keepdims=int(bool(keepdim)))
+        b.op(op_type, [c.x(0, b, c.dtype)], [c.out], axes=dims, keepdims=int(bool(keepdim)))
 
 
-@converts('MeanDim')
+@converts('MaxAll', 'MinAll')
+def _extreme_all(b, c):
+    op_type = 'ReduceMax' if c.node.name == 'MaxAll' else 'ReduceMin'
+    if b.opset >= 18:
+        b.op(op_type, [c.x(0)], [c.out], keepdims=0)
+    else:
+        b.op(op_type, [c.x(0)], [c.out], keepdims=0, axes=list(range(c.rank())))
+
+
+@converts('MaxDim', 'MinDim')
+def _extreme_dim(b, c):
+    x, dim, keepdim, take_max = c.args[:4]
+    dim = dim if isinstance(dim, int) else dim[0]
+    keep = int(bool(keepdim))
+    reduce_type, arg_type = ('ReduceMax', 'ArgMax') if take_max else ('ReduceMin', 'ArgMin')
+    values = [c.x(0), b.ints([dim])] if b.opset >= 18 else [c.x(0)]
+    b.op(reduce_type, values, [c.outs[0]], keepdims=keep, axes=None if b.opset >= 18 else [dim])
+    if len(c.outs) > 1 and c.outs[1]:
+        b.op(arg_type, [c.x(0)], [c.outs[1]], axis=dim, keepdims=keep, select_last_index=0)
+
+
+@converts('MeanDim', 'Mean')
 def _mean(b, c):
     _reduce(b, c, 'ReduceMean')
 
 
-@converts('SumDim')
+@converts('SumDim', 'Sum')
 def _sum(b, c):
     _reduce(b, c, 'ReduceSum')
 
@@ -328,6 +479,28 @@ def _batch_norm(b, c):
     scale = c.x(1) if weight is not None else b.const(np.ones(ch, c.dtype))
     shift = c.x(2) if bias is not None else b.const(np.zeros(ch, c.dtype))
     b.op('BatchNormalization', [c.x(0), scale, shift, c.x(3), c.x(4)], [c.outs[0]], epsilon=float(eps))
+
+
+@converts('NativeGroupNorm')
+def _group_norm(b, c):
+    x, weight, bias, groups, eps = c.args
+    # normalise each group of channels over its elements, then scale and shift each channel
+    grouped = b.op('Reshape', [c.x(0), b.ints([0, groups, -1])])
+    axes = b.ints([2])
+    mean = b.op('ReduceMean', [grouped, axes], keepdims=1) if b.opset >= 18 else \
+        b.op('ReduceMean', [grouped], axes=[2], keepdims=1)
+    centred = b.op('Sub', [grouped, mean])
+    square = b.op('Mul', [centred, centred])
+    var = b.op('ReduceMean', [square, axes], keepdims=1) if b.opset >= 18 else \
+        b.op('ReduceMean', [square], axes=[2], keepdims=1)
+    normed = b.op('Div', [centred, b.op('Sqrt', [b.op('Add', [var, b.const(np.asarray(eps, c.dtype))])])])
+    y = b.op('Reshape', [normed, b.op('Shape', [c.x(0)])])
+    per_channel = b.ints([x.shape[1]] + [1] * (len(x.shape) - 2))
+    if weight is not None:
+        y = b.op('Mul', [y, b.op('Reshape', [c.x(1), per_channel])])
+    if bias is not None:
+        y = b.op('Add', [y, b.op('Reshape', [c.x(2), per_channel])])
+    b.op('Identity', [y], [c.outs[0]])
 
 
 @converts('NativeLayerNorm')

@@ -5,7 +5,7 @@ import time
 from datetime import datetime
 
 from google.protobuf import text_format
-from tensorboard.compat.proto.event_pb2 import Event, SessionLog
+from tensorboard.compat.proto.event_pb2 import Event, SessionLog, TaggedRunMetadata
 from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
 from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
@@ -44,9 +44,13 @@ class FileWriter:
         """Write a ``Summary`` protocol buffer as one event."""
         self.add_event(Event(summary=summary), global_step, walltime)
 
-    def add_graph(self, graph_def, walltime=None):
-        """Write a TensorFlow ``GraphDef`` protocol buffer, which TensorBoard's graph tab draws."""
+    def add_graph(self, graph_profile, walltime=None):
+        """Write a ``(GraphDef, RunMetadata)`` pair: the graph TensorBoard's graph tab draws and its
+        device statistics."""
+        graph_def, stats = graph_profile
         self.add_event(Event(graph_def=graph_def.SerializeToString()), None, walltime)
+        self.add_event(Event(tagged_run_metadata=TaggedRunMetadata(tag='step1', run_metadata=stats.SerializeToString())),
+                       None, walltime)
 
     def flush(self):
         """Write the pending events to disk."""
@@ -172,6 +176,22 @@ class SummaryWriter:
         pixels = figure_to_image(figure, close)
         self.add_image(tag, pixels, global_step, walltime,
                        dataformats='NCHW' if isinstance(figure, list) else 'CHW')
+
+    def add_graph(self, model, input_to_model=None, verbose=False, use_strict_trace=True):
+        """Log the graph of ``model`` run once on ``input_to_model``, for TensorBoard's graph tab.
+
+        The model runs in eval mode (and is put back after); every ember op it calls becomes a node,
+        grouped by the module that called it (``Sequential/Linear[0]``).
+
+        Args:
+            model (nn.Module): the model.
+            input_to_model (Tensor or tuple of Tensors): example input.
+            verbose (bool): print the captured graph.
+            use_strict_trace (bool): accepted for compatibility: ember's capture records every
+                op whatever containers the model returns.
+        """
+        from ._graph import graph
+        self._get_file_writer().add_graph(graph(model, input_to_model, verbose))
 
     def add_hparams(self, hparam_dict, metric_dict, hparam_domain_discrete=None, run_name=None,
                     global_step=None):
