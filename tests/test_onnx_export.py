@@ -212,6 +212,11 @@ def test_embedding_and_constant_folding():
     assert 'Exp' not in _ops(folded) and 'Exp' in _ops(unfolded)
     for proto in (folded, unfolded):
         np.testing.assert_allclose(_run(proto, {'ids': ids.numpy()})[0], _expect(model, ids)[0], rtol=1e-6)
+    as_inputs, _ = _export(model, (ids,), export_params=False)  # parameters may change: nothing folded
+    assert 'Exp' in _ops(as_inputs) and [i.name for i in as_inputs.graph.input] == ['ids', 'emb.weight', 'scale']
+    feeds = {'ids': ids.numpy(), 'emb.weight': model.emb.weight.detach().numpy(), 'scale': np.array(0.5, np.float32)}
+    model.scale.data.fill_(0.5)
+    np.testing.assert_allclose(_run(as_inputs, feeds)[0], _expect(model, ids)[0], rtol=1e-6)
 
 
 def test_params_as_inputs_external_data_and_program_save(tmp_path):

@@ -95,7 +95,8 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
             inputs/outputs whose size may differ from the example's. The model is traced a second time
             with those input axes grown to find the shapes that follow them.
         training (TrainingMode): the mode to trace the model in. Default: ``TrainingMode.EVAL``.
-        do_constant_folding (bool): precompute ops that read only parameters and constants.
+        do_constant_folding (bool): precompute ops that read only parameters and constants
+            (only constants with ``export_params=False``).
         optimize (bool): accepted; the graph is always written pruned of unused nodes.
         report, verify, profile, dump_exported_program, artifacts_dir: PyTorch's exporter diagnostics,
             not produced by ember; only their defaults are accepted.
@@ -149,7 +150,8 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
     if verbose:
         print(graph)
     if do_constant_folding:
-        _export._fold_constants(graph)
+        # parameters given as inputs (export_params=False) can change: nothing computed from them is folded
+        _export._fold_constants(graph, fold_params=export_params)
     proto = _export.build_model(graph, names, opset, dynamic, symbols, export_params, keep_initializers_as_inputs)
     program = ONNXProgram(proto)
     if f is not None:

@@ -105,10 +105,12 @@ def _dynamic_args(graph, other):
     return found
 
 
-def _fold_constants(graph):
-    """Nodes reading only parameters and constants become constants holding their traced result."""
+def _fold_constants(graph, fold_params=True):
+    """Nodes reading only constants (and parameters, with ``fold_params``) become constants holding
+    their traced result."""
+    foldable = ('param', 'constant') if fold_params else ('constant',)
     for node in graph.nodes:
-        if node.inputs and all(v.kind in ('param', 'constant') for v in node.inputs):
+        if node.inputs and all(v.kind in foldable for v in node.inputs):
             for v in node.outputs:
                 if v is not None:
                     v.kind = 'constant'
@@ -165,16 +167,18 @@ def build_model(graph, names, opset, dynamic, symbols, export_params, keep_initi
             b.op('Identity', [onnx_names[id(v)]], [name])
         final.append(name)
     nodes, needed = _prune(b.nodes, final)
-    weights = [v for v in graph.params + graph.constants if onnx_names[id(v)] in needed]
-    initializers = [i for i in b.initializers if i.name in needed]
+    params = [v for v in graph.params if onnx_names[id(v)] in needed]
+    consts = [v for v in graph.constants if onnx_names[id(v)] in needed]
+    stored = (params if export_params else []) + consts  # without export_params, parameters are inputs
+
+    def array(v):
+        return onnx.numpy_helper.from_array(np.ascontiguousarray(v.example.detach().cpu().numpy()), onnx_names[id(v)])
+    initializers = [array(v) for v in stored] + [i for i in b.initializers if i.name in needed]
     graph_inputs = [_tensor_type(onnx, v, v.name, symbols.get(v.name, {})) for v in graph.inputs]
-    if export_params:
-        initializers = [onnx.numpy_helper.from_array(np.ascontiguousarray(v.example.detach().cpu().numpy()),
-                                                     onnx_names[id(v)]) for v in weights] + initializers
-        if keep_initializers_as_inputs:
-            graph_inputs += [_tensor_type(onnx, v, onnx_names[id(v)], {}) for v in weights]
-    else:
-        graph_inputs += [_tensor_type(onnx, v, onnx_names[id(v)], {}) for v in weights]
+    if not export_params:
+        graph_inputs += [_tensor_type(onnx, v, onnx_names[id(v)], {}) for v in params]
+    elif keep_initializers_as_inputs:
+        graph_inputs += [_tensor_type(onnx, v, onnx_names[id(v)], {}) for v in params]
     graph_outputs = [_tensor_type(onnx, v, name, symbols.get(name, {})) for v, name in zip(graph.outputs, final)]
     g = onnx.helper.make_graph(nodes, 'main_graph', graph_inputs, graph_outputs, initializers)
     opsets = [onnx.helper.make_opsetid('', opset)]
