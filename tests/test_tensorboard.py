@@ -111,6 +111,12 @@ def test_bad_input_is_refused(tmp_path):
             w.add_embedding(ember.zeros(3, 2), metadata=['a'])
         with pytest.raises(AssertionError, match='mat should be 2D'):
             w.add_embedding(ember.zeros(3))
+        with pytest.raises(ValueError, match='len\\(bucket_limits\\) != len\\(bucket_counts\\)'):
+            w.add_histogram_raw('r', 0, 1, 2, 1, 1, [0.5, 1.0], [2], 0)
+        with pytest.raises(AssertionError, match='Expected 3 tags, got 2'):
+            w.add_custom_scalars_marginchart(['a', 'b'])
+        with pytest.raises(AssertionError, match='input tensor should be 1 dimensional'):
+            w.add_audio('a', ember.zeros(2, 3), 0)
     # nothing was written for the refused calls but the event file header
     assert [n for n in os.listdir(tmp_path) if not n.startswith('events')] == []
 

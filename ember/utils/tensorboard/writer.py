@@ -9,7 +9,7 @@ from tensorboard.compat.proto.event_pb2 import Event, SessionLog, TaggedRunMetad
 from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
 from tensorboard.summary.writer.event_file_writer import EventFileWriter
 
-from . import _embedding, _summary
+from . import _embedding, _plugins, _summary
 from ._convert import figure_to_image, make_np
 from ._hparams import hparams
 
@@ -150,6 +150,63 @@ class SummaryWriter:
     def add_text(self, tag, text_string, global_step=None, walltime=None):
         """Log a (markdown) text under ``tag``."""
         self._get_file_writer().add_summary(_summary.text(tag, text_string), global_step, walltime)
+
+    def add_tensor(self, tag, tensor, global_step=None, walltime=None):
+        """Log a whole tensor (any shape; floating, integer, complex or bool) for the tensor plugin."""
+        self._get_file_writer().add_summary(_plugins.tensor(tag, tensor), global_step, walltime)
+
+    def add_histogram_raw(self, tag, min, max, num, sum, sum_squares, bucket_limits, bucket_counts,
+                          global_step=None, walltime=None):
+        """Log a histogram from precomputed statistics: ``bucket_limits`` are the right edges of the
+        buckets holding ``bucket_counts`` values (equal lengths)."""
+        if len(bucket_limits) != len(bucket_counts):
+            raise ValueError("len(bucket_limits) != len(bucket_counts), see the document.")
+        self._get_file_writer().add_summary(
+            _plugins.histogram_raw(tag, min, max, num, sum, sum_squares, bucket_limits, bucket_counts),
+            global_step, walltime)
+
+    def add_audio(self, tag, snd_tensor, global_step=None, sample_rate=44100, walltime=None):
+        """Log a mono audio clip: a 1-D tensor of samples in [-1, 1] (louder values are clipped)."""
+        self._get_file_writer().add_summary(_plugins.audio(tag, snd_tensor, sample_rate), global_step, walltime)
+
+    def add_pr_curve(self, tag, labels, predictions, global_step=None, num_thresholds=127, weights=None,
+                     walltime=None):
+        """Log the precision-recall curve of ``predictions`` (probabilities in [0, 1]) against the 0/1
+        ``labels``, at ``num_thresholds`` thresholds (at most 127)."""
+        labels, predictions = make_np(labels), make_np(predictions)
+        self._get_file_writer().add_summary(_plugins.pr_curve(tag, labels, predictions, num_thresholds, weights),
+                                            global_step, walltime)
+
+    def add_pr_curve_raw(self, tag, true_positive_counts, false_positive_counts, true_negative_counts,
+                         false_negative_counts, precision, recall, global_step=None, num_thresholds=127,
+                         weights=None, walltime=None):
+        """Log a precision-recall curve from counts precomputed at each threshold. ``weights`` is
+        accepted as in PyTorch's signature; the counts already include any weighting."""
+        self._get_file_writer().add_summary(
+            _plugins.pr_curve_raw(tag, true_positive_counts, false_positive_counts, true_negative_counts,
+                                  false_negative_counts, precision, recall, num_thresholds),
+            global_step, walltime)
+
+    def add_custom_scalars(self, layout):
+        """Lay out the custom scalars dashboard: ``{category: {chart title: ['Multiline', [tags]] or
+        ['Margin', [value, lower, upper]]}}``."""
+        self._get_file_writer().add_summary(_plugins.custom_scalars(layout))
+
+    def add_custom_scalars_multilinechart(self, tags, category='default', title='untitled'):
+        """One custom-scalars chart drawing the scalars ``tags`` together."""
+        self.add_custom_scalars({category: {title: ['Multiline', tags]}})
+
+    def add_custom_scalars_marginchart(self, tags, category='default', title='untitled'):
+        """One custom-scalars chart of a value and its band: ``tags`` is ``[value, lower, upper]``."""
+        if len(tags) != 3:
+            raise AssertionError(f"Expected 3 tags, got {len(tags)}.")
+        self.add_custom_scalars({category: {title: ['Margin', tags]}})
+
+    def add_mesh(self, tag, vertices, colors=None, faces=None, config_dict=None, global_step=None, walltime=None):
+        """Log a 3D mesh or point cloud: ``vertices`` (B, N, 3) floats, ``colors`` (B, N, 3) uint8,
+        ``faces`` (B, F, 3) vertex indices; ``config_dict`` holds three.js display settings."""
+        self._get_file_writer().add_summary(_plugins.mesh(tag, vertices, colors, faces, config_dict),
+                                            global_step, walltime)
 
     def add_image(self, tag, img_tensor, global_step=None, walltime=None, dataformats='CHW'):
         """Log one image (needs Pillow).
