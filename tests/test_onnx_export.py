@@ -110,6 +110,11 @@ def test_multihead_attention_with_weights_and_causal_mask():
     got = _run(proto, {'q': q.numpy(), 'k': kv.numpy(), 'v': kv.numpy()})
     for g, e in zip(got, _expect(mha, q, kv, kv)):
         np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6)
+    # self-attention: three graph inputs that may differ, though the example passed one tensor thrice
+    other = ember.randn(2, 4, 8)
+    proto, _ = _export(mha, (q, q, q), input_names=['q', 'k', 'v'])
+    got = _run(proto, {'q': q.numpy(), 'k': other.numpy(), 'v': other.numpy()})
+    np.testing.assert_allclose(got[0], _expect(mha, q, other, other)[0], rtol=1e-5, atol=1e-6)
     causal = lambda x: F.scaled_dot_product_attention(x, x, x, is_causal=True)  # noqa: E731
     x = ember.randn(1, 2, 5, 4)
     proto, _ = _export(causal, (x,))
@@ -302,13 +307,3 @@ def test_untraceable_models_raise_clear_errors():
         return x.reshape(x.shape[0], x.shape[1], 1)
     with pytest.raises(NotImplementedError, match='more than one dynamic axis'):
         _export(reshape_two_dynamic, (ember.randn(2, 3),), dynamic_axes={'x': [0, 1]})
-
-
-def test_self_attention_with_one_tensor_for_query_key_value():
-    ember.manual_seed(0)
-    mha = nn.MultiheadAttention(8, 2, batch_first=True)
-    x, other = ember.randn(2, 4, 8), ember.randn(2, 4, 8)
-    proto, _ = _export(mha, (x, x, x), input_names=['q', 'k', 'v'])
-    # the graph takes three inputs that may differ, though the example passed one tensor three times
-    got = _run(proto, {'q': x.numpy(), 'k': other.numpy(), 'v': other.numpy()})
-    np.testing.assert_allclose(got[0], _expect(mha, x, other, other)[0], rtol=1e-5, atol=1e-6)
