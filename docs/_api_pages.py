@@ -34,6 +34,7 @@ NAMESPACES = [
     ('benchmark', 'ember.utils.benchmark', 'ember.utils.benchmark', 'timing'),
     ('distributed', 'ember.distributed', 'ember.distributed', 'distributed training'),
     ('hub', 'ember.hub', 'ember.hub', 'pretrained models'),
+    ('onnx', 'ember.onnx', 'ember.onnx', 'ONNX export'),
     ('vision_models', 'ember.vision.models', 'ember.vision.models', 'vision models'),
     ('vision_datasets', 'ember.vision.datasets', 'ember.vision.datasets', 'vision datasets'),
     ('vision_transforms', 'ember.vision.transforms', 'ember.vision.transforms', 'vision transforms'),

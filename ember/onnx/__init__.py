@@ -98,10 +98,11 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
         do_constant_folding (bool): precompute ops that read only parameters and constants
             (only constants with ``export_params=False``).
         optimize (bool): accepted; the graph is always written pruned of unused nodes.
-        report, verify, profile, dump_exported_program, artifacts_dir: PyTorch's exporter diagnostics,
-            not produced by ember; only their defaults are accepted.
-        dynamic_shapes, custom_translation_table, custom_opsets, export_modules_as_functions,
-            operator_export_type, autograd_inlining: only their defaults are accepted.
+
+    PyTorch's exporter diagnostics (``report``, ``verify``, ``profile``, ``dump_exported_program``,
+    ``artifacts_dir``) are not produced by ember, and ``dynamic_shapes``, ``custom_translation_table``,
+    ``custom_opsets``, ``export_modules_as_functions``, ``operator_export_type`` and
+    ``autograd_inlining`` have no ember counterpart: only their default values are accepted.
 
     Returns:
         ONNXProgram: holding the ``onnx.ModelProto`` (checked with ``onnx.checker``).
