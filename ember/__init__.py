@@ -62,7 +62,7 @@ from ember._threads import (set_num_threads, get_num_threads, set_num_interop_th
 from ember import distributed  # noqa: E402,F401  (ember.distributed after a bare import, as in PyTorch)
 from ember import amp, cpu  # noqa: E402,F401
 from ember import multiprocessing  # noqa: E402,F401  (registers how tensors travel between processes)
-from ember import masked  # noqa: E402,F401
+from ember import masked, nested  # noqa: E402,F401
 from ember import func  # noqa: E402
 from ember import profiler  # noqa: E402,F401
 vmap = func.vmap
