@@ -24,7 +24,7 @@ NOT_OPS = {
     'zeros_like', 'ones_like', 'empty_like', 'full_like', 'arange', 'range', 'linspace', 'logspace', 'eye',
     # random sampling and generator state (tests/test_random.py)
     'manual_seed', 'seed', 'initial_seed', 'get_rng_state', 'set_rng_state', 'rand', 'randn', 'rand_like',
-    'randn_like', 'randint', 'randint_like', 'randperm', 'normal', 'bernoulli', 'multinomial', 'poisson',
+    'randn_like', 'randint', 'randint_like', 'randperm', 'normal', 'bernoulli', 'multinomial', 'poisson', 'binomial',
     # predicates returning Python values, not tensors
     'is_nonzero', 'is_conj', 'is_neg',      # (tests/test_complex.py)
     # shape utilities on sizes, not tensors

@@ -1,0 +1,90 @@
+"""PyTorch's CPU binomial sampler, drawing exactly PyTorch's stream: BTRS (Hormann's transformed
+rejection with squeeze) when ``count * min(p, 1 - p) >= 10``, inversion by geometric waiting times
+below, one element at a time in C order. Float32 parameters round where PyTorch's ``float``
+arithmetic rounds; the sampler's own arithmetic is double."""
+import math
+
+import numpy as np
+
+from ember._random.serial import _Draws
+
+_TAIL = (0.0810614667953272, 0.0413406959554092, 0.0276779256849983, 0.02079067210376509, 0.0166446911898211,
+         0.0138761288230707, 0.0118967099458917, 0.0104112652619720, 0.00925546218271273, 0.00833056343336287)
+
+
+def _stirling_tail(k):
+    """log(k!) minus its Stirling approximation."""
+    if k <= 9:
+        return _TAIL[int(k)]
+    kp1sq = (k + 1) * (k + 1)
+    return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1)
+
+
+def _inversion(count, prob, draws, rnd):
+    logprob = rnd(math.log1p(-prob))
+    geom_sum, num = 0.0, 0
+    while True:
+        u = draws.uniform()
+        geom_sum += math.ceil(math.log(u) / logprob) if u > 0 else math.inf
+        if geom_sum > count:
+            return num
+        num += 1
+
+
+def _btrs(count, prob, draws, rnd):
+    stddev = rnd(math.sqrt(rnd(rnd(count * prob) * rnd(1 - prob))))
+    b = 1.15 + 2.53 * stddev
+    a = -0.0873 + 0.0248 * b + 0.01 * prob
+    c = rnd(count * prob) + 0.5
+    v_r = 0.92 - 4.2 / b
+    r = rnd(prob / rnd(1 - prob))
+    alpha = (2.83 + 5.1 / b) * stddev
+    m = math.floor(rnd(rnd(count + 1) * prob))
+    while True:
+        u = draws.uniform() - 0.5
+        v = draws.uniform()
+        us = 0.5 - abs(u)
+        if us == 0.0:       # C's division gives an infinite k here, which is rejected
+            continue
+        k = rnd(math.floor((2 * a / us + b) * u + c))
+        if k < 0 or k > count:
+            continue
+        if us >= 0.07 and v <= v_r:
+            return k
+        v = math.log(v * alpha / (a / (us * us) + b)) if v > 0 else -math.inf
+        bound = ((m + 0.5) * math.log((m + 1) / (r * (count - m + 1)))
+                 + (count + 1) * math.log((count - m + 1) / (count - k + 1))
+                 + (k + 0.5) * math.log(r * (count - k + 1) / (k + 1))
+                 + _stirling_tail(m) + _stirling_tail(count - m) - _stirling_tail(k) - _stirling_tail(count - k))
+        if v <= bound:
+            return k
+
+
+def _one(count, prob, draws, rnd):
+    if count <= 0.0 or prob <= 0.0:
+        return 0.0
+    if prob >= 1.0:
+        return count
+    if prob <= 0.5:
+        if rnd(count * prob) >= 10.0:
+            return _btrs(count, prob, draws, rnd)
+        return _inversion(count, prob, draws, rnd)
+    if prob > 0.5:
+        q = rnd(1.0 - prob)
+        if rnd(count * q) >= 10.0:
+            return count - _btrs(count, q, draws, rnd)
+        return count - _inversion(count, q, draws, rnd)
+    return math.nan
+
+
+def binomial(gen, count, prob, np_dtype):
+    """Binomial draws for the float arrays ``count`` and ``prob`` (same shape, C order)."""
+    rnd = (lambda x: float(np.float32(x))) if np_dtype == np.float32 else (lambda x: x)
+    counts = np.asarray(count, dtype=np_dtype).ravel().tolist()
+    probs = np.asarray(prob, dtype=np_dtype).ravel().tolist()
+    draws = _Draws(gen)
+    try:
+        out = np.array([_one(n, p, draws, rnd) for n, p in zip(counts, probs)], dtype=np.float64)
+    finally:
+        draws.close()
+    return out.astype(np_dtype).reshape(np.shape(count))
