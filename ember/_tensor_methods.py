@@ -104,7 +104,10 @@ def _T(self):
     return shape.permute(self, tuple(range(self.ndim - 1, -1, -1)))
 
 
-def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, **unexpected):
+    # PyTorch's stubs list layout= and pin_memory= here, but its new_tensor refuses them: so does ember's
+    for name in unexpected:
+        raise TypeError(f"new_tensor() got an unexpected keyword argument '{name}'")
     return creation.tensor(data, dtype=dtype or self.dtype, device=device or self.device,
                            requires_grad=requires_grad)
 

@@ -940,8 +940,9 @@ def softshrink(input, lambd=0.5):
 
 
 @op('F', 'Tensor')
-def hardshrink(input, lambd=0.5):
-    return Hardshrink.apply(input, lambd)
+def hardshrink(input, lambd=0.5, *, out=None):
+    result = Hardshrink.apply(input, lambd)
+    return result if out is None else write_out('hardshrink', result, out)
 
 
 _ThresholdGrad = _piecewise_grad('ThresholdBackwardBackward0', lambda xp, x, th: ~(x <= th))

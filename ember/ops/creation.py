@@ -1,6 +1,7 @@
 """Tensor creation: from data, from NumPy, constant fills, ranges."""
 import builtins
 import math
+import warnings
 
 import numpy as np
 
@@ -120,7 +121,7 @@ def _first_bad_len(data):
     return n
 
 
-@op('ember', aliases=('asarray',))
+@op('ember')
 def as_tensor(data, dtype=None, device=None) -> Tensor:
     """A tensor sharing memory with ``data`` when it already fits (a tensor or NumPy array)."""
     dt = to_dtype(dtype) if dtype is not None else None
@@ -132,6 +133,53 @@ def as_tensor(data, dtype=None, device=None) -> Tensor:
         t = from_numpy(data)
         return t if dt is None or dt is t.dtype else t.to(dt)
     return tensor(data, dtype=dt, device=device)
+
+
+@op('ember')
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=None) -> Tensor:
+    """Converts ``obj`` (a tensor, a NumPy array, a DLPack producer, a sequence or a number) to a tensor, sharing
+    its memory when it is a tensor or array already of the asked ``dtype`` and ``device``.
+
+    Args:
+        obj: the data.
+
+    Keyword args:
+        dtype (ember.dtype, optional): the result's dtype. Default: ``obj``'s own, or inferred.
+        device (ember.device, optional): the result's device. Default: ``obj``'s own, or the CPU.
+        copy (bool, optional): ``True`` always copies, ``False`` never does (an error where sharing is
+            impossible), ``None`` copies only when needed. Default: ``None``.
+        requires_grad (bool, optional): sets ``requires_grad`` on the result. Default: ``None`` (left as is).
+
+    Example::
+
+        >>> t = ember.tensor([1.0, 2.0])
+        >>> ember.asarray(t) is t
+        True
+        >>> ember.asarray([1, 2], dtype=ember.float64)
+        tensor([1., 2.], dtype=ember.float64)
+        >>> ember.asarray(t, dtype=ember.float64, copy=False)
+        Traceback (most recent call last):
+            ...
+        ValueError: can't alias tensor with dtype 'Float' into dtype 'Double'.
+    """
+    from ember._tensor import _scalar_type_name
+    dt = to_dtype(dtype) if dtype is not None else None
+    if isinstance(obj, np.ndarray) and obj.dtype in _BY_NP:
+        obj = from_numpy(obj)
+    if isinstance(obj, Tensor):
+        if dt is not None and dt is not obj.dtype and copy is False:
+            raise ValueError(f"can't alias tensor with dtype '{_scalar_type_name(obj.dtype)}' into dtype "
+                             f"'{_scalar_type_name(dt)}'.")
+        if device is not None and as_device(device) != obj.device and copy is False:
+            raise ValueError(f"can't alias tensor on device '{obj.device}' into device '{as_device(device)}'.")
+        result = obj.to(device=device, dtype=dt, copy=bool(copy))
+    elif copy is False:
+        raise ValueError("can't alias arbitrary sequence into a tensor.")
+    else:
+        result = tensor(obj, dtype=dt, device=device)
+    if requires_grad is not None:
+        result.requires_grad_(requires_grad)
+    return result
 
 
 @op('ember')
@@ -633,7 +681,13 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
 
 
 @op('ember', name='range')
-def range_(start, end, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+def range_(start=0, end=None, step=1, *, out=None, dtype=None, layout=_formats.strided, device=None,
+           requires_grad=False):
+    if end is None:   # PyTorch's start defaults to 0 only in its signature: end is always required
+        raise TypeError('range() missing 1 required positional arguments: "end"')
+    warnings.warn("ember.range is deprecated and will be removed in a future release because its behavior is "
+                  "inconsistent with Python's range builtin. Instead, use ember.arange, which produces values in "
+                  "[start, end).", UserWarning, stacklevel=2)
     _result = arange(start, end + step * 0.5 if step > 0 else end - 0.5 * -step, step, dtype=dtype or get_default_dtype(),
                      layout=layout, device=device, requires_grad=requires_grad)
     return _result if out is None else write_out('range', _result, out)

@@ -29,10 +29,16 @@ def t_(input):
     return _become_view(input, Tensor.t)
 
 
-@op('Tensor', aliases=('swapaxes_', 'swapdims_'))
+@op('Tensor', aliases=('swapdims_',))
 def transpose_(input, dim0, dim1):
     """``transpose(dim0, dim1)`` in place."""
     return _become_view(input, Tensor.transpose, dim0, dim1)
+
+
+@op('Tensor')
+def swapaxes_(input, axis0, axis1):
+    """``swapaxes(axis0, axis1)`` in place (NumPy's names for :meth:`transpose_`)."""
+    return _become_view(input, Tensor.transpose, axis0, axis1)
 
 
 @op('Tensor')

@@ -3,6 +3,7 @@ import string
 
 import numpy as np
 
+from ember import _dtype as dtypes
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
@@ -39,7 +40,33 @@ class Mm(Primitive):
         return ga, gb
 
 
-@op('ember', 'Tensor')
+def _with_out_dtype(name, compute, first, out_dtype, out):
+    """PyTorch's ``out_dtype`` overloads (``ember.mm(a, b, ember.float32)``) exist only for CUDA tensors: there the
+    result may be float32 for float16/bfloat16 inputs (they are multiplied in float32), or the inputs' own dtype."""
+    if out_dtype is None:
+        return compute(lambda t: t)
+    if first.device.type == 'cpu':
+        overload = 'dtype' if out is None else 'dtype_out'
+        raise NotImplementedError(f"Could not run 'aten::{name}.{overload}' with arguments from the 'CPU' backend. "
+                                  f"This could be because the operator doesn't exist for this backend.")
+    if not (out_dtype is first.dtype or (out_dtype is dtypes.float32 and first.dtype in (dtypes.float16,
+                                                                                            dtypes.bfloat16))):
+        raise RuntimeError("out_dtype must be the same as input dtype or fp32 for fp16/bf16 inputs")
+    return compute(lambda t: t.to(out_dtype))
+
+
+@op('ember', name='mm')
+def mm_function(input, mat2, out_dtype=None, *, out=None):
+    """The matrix product of ``input`` ``(n, m)`` and ``mat2`` ``(m, p)``: ``(n, p)``. ``out_dtype`` is for
+    CUDA tensors only (as in PyTorch)."""
+    _result = _with_out_dtype('mm', lambda cast: mm(cast(input), cast(mat2)), input, out_dtype, out)
+    return _result if out is None else write_out('mm', _result, out)
+
+
+mm_function.__name__ = mm_function.__qualname__ = 'mm'   # as errors and help() name it
+
+
+@op('Tensor')
 def mm(input, mat2, *, out=None):
     if input.ndim != 2:
         raise RuntimeError("self must be a matrix")
@@ -174,7 +201,18 @@ class Bmm(Primitive):
         return ga, gb
 
 
-@op('ember', 'Tensor')
+@op('ember', name='bmm')
+def bmm_function(input, mat2, out_dtype=None, *, out=None):
+    """Batched matrix product of ``input`` ``(b, n, m)`` and ``mat2`` ``(b, m, p)``: ``(b, n, p)``. ``out_dtype``
+    is for CUDA tensors only (as in PyTorch)."""
+    _result = _with_out_dtype('bmm', lambda cast: bmm(cast(input), cast(mat2)), input, out_dtype, out)
+    return _result if out is None else write_out('bmm', _result, out)
+
+
+bmm_function.__name__ = bmm_function.__qualname__ = 'bmm'   # as errors and help() name it
+
+
+@op('Tensor')
 def bmm(input, mat2, *, out=None):
     if input.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
@@ -323,7 +361,18 @@ def _check_bias(input, shape):
     expand(input.detach(), shape)
 
 
-@op('ember', 'Tensor', inplace=True)
+@op('ember', name='addmm')
+def addmm_function(input, mat1, mat2, out_dtype=None, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * (mat1 @ mat2)``. ``out_dtype`` is for CUDA tensors only (as in PyTorch)."""
+    _result = _with_out_dtype('addmm', lambda cast: addmm(cast(input), cast(mat1), cast(mat2), beta=beta,
+                                                           alpha=alpha), input, out_dtype, out)
+    return _result if out is None else write_out('addmm', _result, out)
+
+
+addmm_function.__name__ = addmm_function.__qualname__ = 'addmm'   # as errors and help() name it
+
+
+@op('Tensor', inplace=True)
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     prod = mm(mat1, mat2)
     _check_bias(input, tuple(prod.shape))
@@ -366,7 +415,19 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     return _result if out is None else write_out('addmv', _result, out)
 
 
-@op('ember', 'Tensor', inplace=True)
+@op('ember', name='baddbmm')
+def baddbmm_function(input, batch1, batch2, out_dtype=None, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * (batch1 @ batch2)`` for batches of matrices. ``out_dtype`` is for CUDA tensors
+    only (as in PyTorch)."""
+    _result = _with_out_dtype('baddbmm', lambda cast: baddbmm(cast(input), cast(batch1), cast(batch2), beta=beta,
+                                                               alpha=alpha), input, out_dtype, out)
+    return _result if out is None else write_out('baddbmm', _result, out)
+
+
+baddbmm_function.__name__ = baddbmm_function.__qualname__ = 'baddbmm'   # as errors and help() name it
+
+
+@op('Tensor', inplace=True)
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     prod = bmm(batch1, batch2)
     _check_bias(input, tuple(prod.shape))

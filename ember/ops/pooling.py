@@ -445,12 +445,12 @@ def _check_1d(input, name):
 
 
 @op('F')
-def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+def avg_pool1d(input, kernel_size, stride=(), padding=0, ceil_mode=False, count_include_pad=True):
     _check_1d(input, 'avg_pool1d')
     msg = "avg_pool1d() argument '{}' should contain one int (got {{}})"
     k = _one(kernel_size, msg.format('kernel_size'))
-    s = _one(stride, msg.format('stride'), allow_none=True)
-    s = k if s is None or (isinstance(stride, (tuple, list)) and not stride) else s
+    # an empty stride (the default) or None means the kernel size
+    s = k if stride is None or (isinstance(stride, (tuple, list)) and not stride) else _one(stride, msg.format('stride'))
     p = _one(padding, msg.format('padding'))
     out = avg_pool2d(input.unsqueeze(-2), (1, k), (1, s), (0, p), ceil_mode, count_include_pad)
     return out.squeeze(-2)

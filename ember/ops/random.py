@@ -611,7 +611,15 @@ def _require_float(t, name):
         raise NotImplementedError(f"\"{name}\" not implemented for '{_nm(t.dtype)}'")
 
 
-def uniform_(t, a=0.0, b=1.0, *, generator=None):
+def uniform_(t, from_=0.0, to=1.0, *, generator=None, **from_keyword):
+    """Fills the tensor in place with numbers drawn uniformly from ``[from, to)`` and returns it. ``from`` is a
+    Python keyword, so ``from_`` names it here; ``uniform_(**{'from': 0.5})`` works too, as in PyTorch."""
+    a, b = from_, to
+    if from_keyword:
+        unknown = [k for k in from_keyword if k != 'from']
+        if unknown:
+            raise TypeError(f"uniform_() got an unexpected keyword argument '{unknown[0]}'")
+        a = from_keyword['from']
     _require_float(t, 'check_uniform_bounds')
     if a > b:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")

@@ -118,7 +118,24 @@ def view_dtype(input, dtype):
     return out
 
 
-@op('ember', 'Tensor')
+def _int_sequence(fn, param, value):
+    """The ``ember.*`` spellings take sizes and dims as one sequence (``ember.reshape(x, (2, 3))``), as
+    PyTorch's do; the Tensor methods also take them spread out (``x.reshape(2, 3)``)."""
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(f"{fn}(): argument '{param}' (position 2) must be tuple of ints, not {type(value).__name__}")
+    return value
+
+
+@op('ember', name='reshape')
+def reshape_function(input, shape):
+    """Returns a tensor with the entries of ``input`` in the given ``shape`` (a view when possible)."""
+    return reshape(input, _int_sequence('reshape', 'shape', shape))
+
+
+reshape_function.__name__ = reshape_function.__qualname__ = 'reshape'   # as errors and help() name it
+
+
+@op('Tensor')
 def reshape(input, *shape):
     shape = shape_arg(shape)
     x = input._data
@@ -541,7 +558,16 @@ class Permute(Primitive):
         return g.permute(tuple(np.argsort(ctx.dims).tolist())), None
 
 
-@op('ember', 'Tensor')
+@op('ember', name='permute')
+def permute_function(input, dims):
+    """Returns a view of ``input`` with its dimensions in the order ``dims``."""
+    return permute(input, _int_sequence('permute', 'dims', dims))
+
+
+permute_function.__name__ = permute_function.__qualname__ = 'permute'   # as errors and help() name it
+
+
+@op('Tensor')
 def permute(input, *dims):
     dims = shape_arg(dims)
     if len(dims) != input.ndim:
@@ -1115,8 +1141,10 @@ def narrow(input, dim, start, length):
     return Narrow.apply(input, dim, start, length)
 
 
-@op('ember', 'Tensor')
+@op('ember')
 def split(tensor, split_size_or_sections, dim=0):
+    """Splits ``tensor`` into chunks of ``split_size_or_sections`` entries along ``dim`` (the last may be
+    smaller), or into chunks of the listed sizes."""
     dim = wrap_dim(dim, tensor.ndim)
     size = tensor.shape[dim]
     if isinstance(split_size_or_sections, int):
@@ -1133,8 +1161,24 @@ def split(tensor, split_size_or_sections, dim=0):
     return tuple(pieces.apply(tensor, dim, tuple(sizes)))
 
 
+@op('Tensor', name='split')
+def split_method(self, split_size, dim=0):
+    """``x.split(split_size, dim=0)``: see :func:`ember.split`."""
+    return split(self, split_size, dim)
+
+
+split_method.__name__, split_method.__qualname__ = 'split', 'Tensor.split'   # as errors name it
+
+
 @op('ember', 'Tensor')
-def tensor_split(input, indices_or_sections, dim=0):
+def tensor_split(input, tensor_indices_or_sections=None, dim=0, *, sections=None, indices=None):
+    """Splits ``input`` along ``dim`` into ``sections`` parts of nearly equal size, or at the given
+    ``indices``; a tensor argument is read as sections (0-d) or indices (1-d)."""
+    given = [v for v in (tensor_indices_or_sections, sections, indices) if v is not None]
+    if len(given) != 1:
+        raise TypeError("tensor_split() received an invalid combination of arguments: give exactly one of "
+                        "tensor_indices_or_sections, sections and indices")
+    indices_or_sections = given[0]
     dim = wrap_dim(dim, input.ndim)
     size = input.shape[dim]
     if isinstance(indices_or_sections, Tensor) and indices_or_sections.ndim == 0:
@@ -1271,7 +1315,16 @@ class Flip(Primitive):
         return g.flip(ctx.dims), None
 
 
-@op('ember', 'Tensor')
+@op('ember', name='flip')
+def flip_function(input, dims):
+    """Returns a copy of ``input`` with the order of its entries reversed along each of ``dims``."""
+    return flip(input, _int_sequence('flip', 'dims', dims))
+
+
+flip_function.__name__ = flip_function.__qualname__ = 'flip'   # as errors and help() name it
+
+
+@op('Tensor')
 def flip(input, *dims):
     dims = shape_arg(dims)
     return Flip.apply(input, wrap_dims(dims, input.ndim))

@@ -71,22 +71,74 @@ def _direction_split(name, input, indices_or_sections, dim, min_dims):
     return input.tensor_split(indices_or_sections, dim)
 
 
-@op('ember', 'Tensor')
-def hsplit(input, indices_or_sections):
-    """Split along the columns: dim 1, or dim 0 of a 1-D tensor (``numpy.hsplit``)."""
-    return _direction_split('hsplit', input, indices_or_sections, 1 if input.ndim > 1 else 0, 1)
+def _sections_or_indices(name, sections, indices):
+    """PyTorch's split functions take either ``sections`` (an int) or ``indices`` (a sequence), by position or
+    by either keyword."""
+    if (sections is None) == (indices is None):
+        given = 'both sections and indices' if sections is not None else 'neither sections nor indices'
+        raise TypeError(f"{name}() received an invalid combination of arguments - got {given}, but expected one "
+                        f"of: (Tensor input, int sections), (Tensor input, tuple of ints indices)")
+    return sections if indices is None else indices
 
 
-@op('ember', 'Tensor')
-def vsplit(input, indices_or_sections):
-    """Split along dim 0 of a tensor with at least 2 dims (``numpy.vsplit``)."""
-    return _direction_split('vsplit', input, indices_or_sections, 0, 2)
+def _method_sections(name, positional, sections, indices):
+    """``x.hsplit(2)``, ``x.hsplit([1, 2])``, ``x.hsplit(1, 2)``, ``x.hsplit(sections=2)`` or
+    ``x.hsplit(indices=[1])``."""
+    if positional:
+        if sections is not None or indices is not None:
+            raise TypeError(f"{name}() received an invalid combination of arguments: sections or indices given "
+                            f"twice")
+        return positional[0] if len(positional) == 1 else positional
+    return _sections_or_indices(name, sections, indices)
 
 
-@op('ember', 'Tensor')
-def dsplit(input, indices_or_sections):
-    """Split along dim 2 of a tensor with at least 3 dims (``numpy.dsplit``)."""
-    return _direction_split('dsplit', input, indices_or_sections, 2, 3)
+@op('ember')
+def hsplit(input, sections=None, *, indices=None):
+    """Split along the columns: dim 1, or dim 0 of a 1-D tensor (``numpy.hsplit``): into ``sections`` equal
+    parts, or at the given ``indices``."""
+    return _direction_split('hsplit', input, _sections_or_indices('hsplit', sections, indices),
+                            1 if input.ndim > 1 else 0, 1)
+
+
+@op('ember')
+def vsplit(input, sections=None, *, indices=None):
+    """Split along dim 0 of a tensor with at least 2 dims (``numpy.vsplit``): into ``sections`` equal parts, or
+    at the given ``indices``."""
+    return _direction_split('vsplit', input, _sections_or_indices('vsplit', sections, indices), 0, 2)
+
+
+@op('ember')
+def dsplit(input, sections=None, *, indices=None):
+    """Split along dim 2 of a tensor with at least 3 dims (``numpy.dsplit``): into ``sections`` equal parts, or
+    at the given ``indices``."""
+    return _direction_split('dsplit', input, _sections_or_indices('dsplit', sections, indices), 2, 3)
+
+
+@op('Tensor', name='hsplit')
+def hsplit_method(self, *positional, sections=None, indices=None):
+    """``x.hsplit(sections)``, ``x.hsplit(indices)`` or ``x.hsplit(*indices)``: see :func:`ember.hsplit`."""
+    return hsplit(self, _method_sections('hsplit', positional, sections, indices))
+
+
+hsplit_method.__name__, hsplit_method.__qualname__ = 'hsplit', 'Tensor.hsplit'   # as errors and help() name it
+
+
+@op('Tensor', name='vsplit')
+def vsplit_method(self, *positional, sections=None, indices=None):
+    """``x.vsplit(sections)``, ``x.vsplit(indices)`` or ``x.vsplit(*indices)``: see :func:`ember.vsplit`."""
+    return vsplit(self, _method_sections('vsplit', positional, sections, indices))
+
+
+vsplit_method.__name__, vsplit_method.__qualname__ = 'vsplit', 'Tensor.vsplit'   # as errors and help() name it
+
+
+@op('Tensor', name='dsplit')
+def dsplit_method(self, *positional, sections=None, indices=None):
+    """``x.dsplit(sections)``, ``x.dsplit(indices)`` or ``x.dsplit(*indices)``: see :func:`ember.dsplit`."""
+    return dsplit(self, _method_sections('dsplit', positional, sections, indices))
+
+
+dsplit_method.__name__, dsplit_method.__qualname__ = 'dsplit', 'Tensor.dsplit'   # as errors and help() name it
 
 
 @op('ember', 'Tensor', aliases=('unsafe_split_with_sizes',))

@@ -63,12 +63,16 @@ def to_dlpack(tensor):
     return tensor.__dlpack__()
 
 
-def from_dlpack(ext_tensor):
+def from_dlpack(ext_tensor, *, device=None, copy=None):
     """A tensor sharing the memory of ``ext_tensor``: an object with ``__dlpack__`` (a NumPy array,
     a CuPy array, a PyTorch tensor, an ember tensor) or a DLPack capsule.
 
     Args:
         ext_tensor: the producer or capsule.
+        device (ember.device or str, optional): where the result should live; a copy is made when it differs
+            from ``ext_tensor``'s. Default: its own device.
+        copy (bool, optional): ``True`` always copies, ``False`` never does (a different ``device`` is then
+            an error), ``None`` copies only when needed. Default: ``None``.
 
     Returns:
         Tensor: a tensor viewing the same memory (writes through one show in the other).
@@ -80,7 +84,7 @@ def from_dlpack(ext_tensor):
         tensor([1, 2], dtype=ember.int32)
     """
     from ember import backend
-    from ember._device import device
+    from ember._device import device as device_class
     from ember._tensor import Tensor
     if type(ext_tensor).__name__ == 'PyCapsule':
         producer, kind, index = _Capsule(ext_tensor, (1, 0)), 1, 0
@@ -97,4 +101,10 @@ def from_dlpack(ext_tensor):
     if kind not in (1, 2):
         raise RuntimeError(f"from_dlpack: ember supports CPU and CUDA memory, got DLPack device type {kind}")
     arr = backend.from_dlpack(producer, kind)
-    return Tensor._make(arr, device('cpu') if kind == 1 else device('cuda', index))
+    result = Tensor._make(arr, device_class('cpu') if kind == 1 else device_class('cuda', index))
+    if device is not None and device_class(device) != result.device:
+        if copy is False:
+            raise BufferError(f"from_dlpack: copy=False, but the data lives on {result.device}, not on "
+                              f"{device_class(device)}")
+        return result.to(device)
+    return result.clone() if copy else result
