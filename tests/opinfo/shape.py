@@ -166,7 +166,7 @@ def _np_squeeze(x, dim=None):
 
 def _flip(rng):
     x = _n(rng, 2, 3, 4)
-    return [Sample(x, 0), Sample(x, (0, 2)), Sample(x, [-1]), Sample(x, (0, 1, 2))]
+    return [Sample(x, (0,)), Sample(x, (0, 2)), Sample(x, [-1]), Sample(x, (0, 1, 2))]
 
 
 def _roll(rng):
