@@ -123,6 +123,9 @@ class ScaledDotProductAttention(Primitive):
                 s += add
             else:
                 s = s + add
+        if s.shape[-1] == 0:   # no keys: every query attends to nothing and gets zeros, as in PyTorch
+            ctx.save_for_backward(q, k, v, s, mask)
+            return xp.zeros(q.shape[:-1] + (v.shape[-1],), q.dtype)
         # a numerically stable softmax over the keys, in place
         m = s.max(-1, keepdims=True)
         if masked:

@@ -455,3 +455,13 @@ def test_transformer_reprs_warnings_and_helpers():
     out = t(ember.randn(3, 2, 8), ember.randn(4, 2, 8))
     assert out.shape == (4, 2, 8)
 
+
+
+def test_attention_over_no_keys_gives_zeros_as_pytorch_does():
+    q = ember.randn(1, 1, 2, 4, requires_grad=True)
+    k, v = ember.randn(1, 1, 0, 4), ember.randn(1, 1, 0, 4)
+    for kwargs in ({}, {'attn_mask': ember.ones(2, 0, dtype=ember.bool)}):
+        out = ember.nn.functional.scaled_dot_product_attention(q, k, v, **kwargs)
+        assert out.shape == (1, 1, 2, 4) and not out.detach().any()
+    out.sum().backward()
+    assert q.grad.tolist() == [[[[0.0] * 4] * 2]]
