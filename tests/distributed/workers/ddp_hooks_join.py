@@ -102,8 +102,9 @@ for bad, exc, text in ((lambda: ddp.register_comm_hook(None, default_hooks.allre
                        (lambda: DDP(mlp()).register_comm_hook(None, 3), TypeError,
                         'Communication hook must be callable.'),
                        (lambda: DDP(mlp()).register_comm_hook(None, lambda s, bucket: s), None, None),
-                       (lambda: register_ddp_comm_hook(DDPCommHookType.POWER_SGD, DDP(mlp())), NotImplementedError,
-                        'the POWER_SGD communication hook is not provided by ember')):
+                       (lambda: register_ddp_comm_hook(DDPCommHookType.QUANTIZE_PER_TENSOR, DDP(mlp())),
+                        NotImplementedError,
+                        'the QUANTIZE_PER_TENSOR communication hook is not provided by ember')):
     try:
         bad()
         assert exc is None, text
