@@ -1,5 +1,5 @@
 """ember.optim: optimizers (SGD, Adam, AdamW, NAdam, RAdam, Adamax, Adafactor, Muon, RMSprop, Rprop, Adagrad, Adadelta,
-ASGD, LBFGS), lr schedulers and ``swa_utils``.
+ASGD, LBFGS, SparseAdam), lr schedulers and ``swa_utils``.
 
 >>> import ember
 >>> w = ember.tensor([3.], requires_grad=True)
@@ -26,9 +26,10 @@ from ember.optim.asgd import ASGD
 from ember.optim.rprop import Rprop
 from ember.optim.adafactor import Adafactor
 from ember.optim.muon import Muon
+from ember.optim.sparse_adam import SparseAdam
 from ember.optim._stateless import swap_in_optimizer_params_and_state
 from ember.optim import lr_scheduler, swa_utils
 
 __all__ = ['ASGD', 'Adadelta', 'Adafactor', 'Adagrad', 'Adam', 'AdamW', 'Adamax', 'LBFGS', 'Muon', 'NAdam', 'Optimizer',
-           'RAdam', 'RMSprop', 'Rprop', 'SGD', 'lr_scheduler', 'swa_utils',
+           'RAdam', 'RMSprop', 'Rprop', 'SGD', 'SparseAdam', 'lr_scheduler', 'swa_utils',
            'swap_in_optimizer_params_and_state']
