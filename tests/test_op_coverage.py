@@ -49,6 +49,9 @@ NOT_OPS = {
     # the in-place view form of as_strided, whose row covers its values and gradient
     # (tests/fixtures/printed/storage.py compares it with PyTorch)
     'as_strided_',
+    # rescales rows of an embedding table in place without recording, as PyTorch's (no gradient)
+    # (tests/test_torch_nn_natives.py compares it with PyTorch)
+    'embedding_renorm_',
 }
 
 # Public names of ``ember.nn.functional`` that are not ops (utilities, re-exported modules' helpers).

@@ -163,6 +163,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         n_bags, length = input.shape
         flat = input.reshape(-1)
         bag_np = np.repeat(np.arange(n_bags), length)
+        past_end = None
         if per_sample_weights is not None:
             per_sample_weights = per_sample_weights.reshape(-1)
     elif input.ndim == 1:
@@ -172,7 +173,11 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
             raise ValueError("offsets has to be a 1D Tensor")
         flat = input
         off = backend.to_numpy(offsets._data).astype(np.int64)
+        past_end = None
         if include_last_offset:
+            # NOTE: as PyTorch's kernel, indices from the last offset on join the last bag's maximum
+            # and count in its mean's divisor, but not in its sum
+            past_end = np.arange(flat.shape[0]) >= off[-1] if off.size else None
             off = off[:-1]
         n_bags = len(off)
         bag_np = np.searchsorted(off, np.arange(flat.shape[0]), side='right') - 1
@@ -184,6 +189,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     if padding_idx is not None:
         keep_np = backend.to_numpy(flat._data) != padding_idx
     bag_np = bag_np[keep_np]
+    sum_bag_np = bag_np if past_end is None else np.where(past_end[keep_np], n_bags, bag_np)
     keep = Tensor._make(backend.move(np.nonzero(keep_np)[0], input._device), input._device)
     if not keep_np.all():
         emb = emb.index_select(0, keep)
@@ -195,7 +201,9 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         return _BagMax.apply(emb, bag, n_bags)
     if per_sample_weights is not None:
         emb = emb * per_sample_weights.unsqueeze(1)
-    out = zeros(n_bags, dim, dtype=weight.dtype, device=weight.device).index_add(0, bag, emb)
+    if sum_bag_np is not bag_np:
+        bag = Tensor._make(backend.move(sum_bag_np, input._device), input._device)
+    out = zeros(n_bags + 1, dim, dtype=weight.dtype, device=weight.device).index_add(0, bag, emb)[:n_bags]
     if mode == 'mean':
         counts = np.bincount(bag_np, minlength=n_bags).astype(weight._data.dtype)
         inv = np.where(counts > 0, 1.0 / np.maximum(counts, 1), 0.0).astype(weight._data.dtype)

@@ -4,7 +4,7 @@ import numpy as np
 from ember.ops._registry import op
 
 
-@op('F')
+@op('ember', 'F')
 def rms_norm(input, normalized_shape, weight=None, eps=None):
     """``x / sqrt(mean(x ** 2) + eps) * weight`` over the trailing ``normalized_shape`` dims.
 
