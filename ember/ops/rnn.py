@@ -123,19 +123,19 @@ def _gru_step(xg, h, w_hh, b_hh):
 # ----------------------------------------------------------------------------------------------
 # cells (PyTorch's torch.rnn_tanh_cell, torch.lstm_cell, torch.gru_cell)
 
-@op('F')
+@op('ember')
 def rnn_tanh_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)."""
     return _rnn_step(_linear(input, w_ih, b_ih), hx, w_hh, b_hh, tanh)
 
 
-@op('F')
+@op('ember')
 def rnn_relu_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """h' = relu(x W_ih^T + b_ih + h W_hh^T + b_hh)."""
     return _rnn_step(_linear(input, w_ih, b_ih), hx, w_hh, b_hh, relu)
 
 
-@op('F')
+@op('ember')
 def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """One LSTM step; ``hx`` is ``(h, c)``; returns ``(h', c')``.
 
@@ -149,7 +149,7 @@ def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     return _lstm_step(_linear(input, w_ih, b_ih), h, c, w_hh, b_hh)
 
 
-@op('F')
+@op('ember')
 def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """One GRU step."""
     return _gru_step(_linear(input, w_ih, b_ih), hx, w_hh, b_hh)
@@ -229,36 +229,98 @@ def _sequence(mode, input, hx, cx, params, has_biases, num_layers, dropout, trai
     return output, stack(h_n, 0), (stack(c_n, 0) if mode == 'LSTM' else None)
 
 
-@op('F')
+def _packed(mode, data, batch_sizes, hx, cx, params, has_biases, num_layers, dropout, train, bidirectional, act=None):
+    """A packed batch (``data`` with its ``batch_sizes``, longest sequence first) run as a padded
+    one with a mask, so each sequence's state stops at its own length (or, reversed, starts there);
+    returns the packed output data, h_n and c_n."""
+    import numpy as np
+    # NOTE: imported here because ember.nn builds on ember.ops
+    from ember.nn.utils.rnn import _PackPadded, _packed_positions, _padded_from_packed
+    from ember.ops.creation import tensor
+    bs = np.asarray(batch_sizes.tolist(), dtype=np.int64)
+    steps, batch = len(bs), int(bs[0])
+    padded = _padded_from_packed(data, batch_sizes, 0.0, steps)             # (T, B, F)
+    lengths = (bs[None, :] > np.arange(batch)[:, None]).sum(1)
+    mask = tensor((np.arange(steps)[:, None] < lengths[None, :])[..., None], device=data.device)
+    out, h, c = _sequence(mode, padded, hx, cx, params, has_biases, num_layers, dropout, train, bidirectional,
+                          False, act, mask=mask)
+    return _PackPadded.apply(out, _packed_positions(bs, batch)), h, c
+
+
+def _run(mode, act, args):
+    """Either of PyTorch's overloads: ``(input, hx, params, has_biases, num_layers, dropout, train,
+    bidirectional, batch_first)`` or the packed ``(data, batch_sizes, hx, params, has_biases, ...,
+    bidirectional)``, told apart by the fourth argument (the parameter list in the packed form)."""
+    if isinstance(args[3], (list, tuple)):
+        data, batch_sizes, hx, params, *rest = args
+        h0, c0 = hx if mode == 'LSTM' else (hx, None)
+        return _packed(mode, data, batch_sizes, h0, c0, params, *rest, act=act)
+    input, hx, params, *rest = args
+    h0, c0 = hx if mode == 'LSTM' else (hx, None)
+    return _sequence(mode, input, h0, c0, params, *rest, act)
+
+
+@op('ember')
 def rnn_tanh(input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first):
-    """Elman RNN with tanh over a (T, B, F) sequence (B first when batch_first); returns (output, h_n)."""
-    out, h, _ = _sequence('RNN', input, hx, None, params, has_biases, num_layers, dropout, train, bidirectional,
-                          batch_first, tanh)
+    """Elman RNN with tanh over a (T, B, F) sequence (B first when batch_first); returns (output, h_n).
+
+    Also called as ``rnn_tanh(data, batch_sizes, hx, params, has_biases, num_layers, dropout, train,
+    bidirectional)`` on a packed batch, returning the packed output data. ``params`` is the flat list
+    of (w_ih, w_hh[, b_ih, b_hh]) per layer and direction, as ``nn.RNN._flat_weights``.
+
+    Example:
+        >>> x, h0 = ember.ones(3, 1, 2), ember.zeros(1, 1, 1)
+        >>> w_ih, w_hh = ember.full((1, 2), 0.5), ember.ones(1, 1)
+        >>> out, h = ember.rnn_tanh(x, h0, [w_ih, w_hh], False, 1, 0.0, False, False, False)
+        >>> out.flatten()
+        tensor([0.7616, 0.9427, 0.9597])
+    """
+    out, h, _ = _run('RNN', tanh, (input, hx, params, has_biases, num_layers, dropout, train, bidirectional,
+                                   batch_first))
     return out, h
 
 
-@op('F')
+@op('ember')
 def rnn_relu(input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first):
-    """Elman RNN with ReLU; returns (output, h_n)."""
-    out, h, _ = _sequence('RNN', input, hx, None, params, has_biases, num_layers, dropout, train, bidirectional,
-                          batch_first, relu)
+    """Elman RNN with ReLU; returns (output, h_n). Takes the padded or the packed form, as :func:`rnn_tanh`.
+
+    Example:
+        >>> x, h0 = ember.ones(3, 1, 2), ember.zeros(1, 1, 1)
+        >>> w_ih, w_hh = ember.full((1, 2), 0.5), ember.ones(1, 1)
+        >>> ember.rnn_relu(x, h0, [w_ih, w_hh], False, 1, 0.0, False, False, False)[0].flatten()
+        tensor([1., 2., 3.])
+    """
+    out, h, _ = _run('RNN', relu, (input, hx, params, has_biases, num_layers, dropout, train, bidirectional,
+                                   batch_first))
     return out, h
 
 
-@op('F')
+@op('ember')
 def lstm(input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first):
     """LSTM over a sequence; ``hx`` is ``(h0, c0)``; returns (output, h_n, c_n).
 
-    ``params`` is the flat list of (w_ih, w_hh[, b_ih, b_hh][, w_hr]) per layer and direction.
+    ``params`` is the flat list of (w_ih, w_hh[, b_ih, b_hh][, w_hr]) per layer and direction. Takes
+    the padded or the packed form, as :func:`rnn_tanh`.
+
+    Example:
+        >>> x, h0, c0 = ember.ones(2, 1, 1), ember.zeros(1, 1, 1), ember.zeros(1, 1, 1)
+        >>> out, h, c = ember.lstm(x, (h0, c0), [ember.ones(4, 1), ember.ones(4, 1)], False, 1, 0.0,
+        ...                        False, False, False)
+        >>> out.flatten()
+        tensor([0.3696, 0.6505])
     """
-    h0, c0 = hx
-    return _sequence('LSTM', input, h0, c0, params, has_biases, num_layers, dropout, train, bidirectional,
-                     batch_first)
+    return _run('LSTM', None, (input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first))
 
 
-@op('F')
+@op('ember')
 def gru(input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first):
-    """GRU over a sequence; returns (output, h_n)."""
-    out, h, _ = _sequence('GRU', input, hx, None, params, has_biases, num_layers, dropout, train, bidirectional,
-                          batch_first)
+    """GRU over a sequence; returns (output, h_n). Takes the padded or the packed form, as :func:`rnn_tanh`.
+
+    Example:
+        >>> x, h0 = ember.ones(2, 1, 1), ember.zeros(1, 1, 1)
+        >>> ember.gru(x, h0, [ember.ones(3, 1), ember.ones(3, 1)], False, 1, 0.0, False, False, False)[0].flatten()
+        tensor([0.2048, 0.3468])
+    """
+    out, h, _ = _run('GRU', None, (input, hx, params, has_biases, num_layers, dropout, train, bidirectional,
+                                   batch_first))
     return out, h

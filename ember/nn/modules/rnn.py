@@ -110,13 +110,13 @@ class RNNBase(Module):
             w = self._flat_weights[0].dtype
             raise ValueError(f'RNN input dtype ({input.dtype}) does not match weight dtype ({w}). '
                              f'Convert input: input.to({w}), or convert model: model.to({input.dtype})')
-        expected_dim = 3
+        expected_dim = 3 if batch_sizes is None else 2      # packed data is (total steps, features)
         if input.dim() != expected_dim:
             raise RuntimeError(f'input must have {expected_dim} dimensions, got {input.dim()}')
         if self.input_size != input.size(-1):
             raise RuntimeError(f'input.size(-1) must be equal to input_size. Expected {self.input_size}, '
                                f'got {input.size(-1)}')
-        if input.size(0 if not self.batch_first else 1) == 0:
+        if batch_sizes is None and input.size(0 if not self.batch_first else 1) == 0:
             raise RuntimeError('Expected sequence length to be larger than 0 in RNN')
 
     def _expected_hidden_size(self, input):
