@@ -9,6 +9,7 @@ from ember.nn.parameter import Parameter, Buffer, UninitializedParameter, Uninit
 from ember.nn import init  # noqa: F401
 from ember.nn import functional  # noqa: F401
 from ember.nn import utils  # noqa: F401
+from ember.nn import grad  # noqa: F401
 from ember.nn.modules._syncbn import SyncBatchNorm  # noqa: F401
 from ember.nn.parallel import DataParallel  # noqa: F401,E402  (and ember.nn.parallel)
 
