@@ -13,7 +13,7 @@ from ember.nn.parameter import Parameter
 from ember.ops.creation import empty, ones, tensor, zeros
 
 __all__ = ['BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d',
-           'LayerNorm', 'GroupNorm', 'LocalResponseNorm']
+           'LayerNorm', 'GroupNorm', 'LocalResponseNorm', 'CrossMapLRN2d']
 
 
 class _NormBase(Module):
@@ -330,6 +330,42 @@ class LocalResponseNorm(Module):
 
     def forward(self, input):
         return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self):
+        return f'{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}'
+
+
+class CrossMapLRN2d(Module):
+    """The legacy cross-channel LRN of 4-D ``(N, C, H, W)`` input: ``x * (k + alpha / size * s) ** -beta``
+    with ``s`` a running sum of squares over neighbouring channels, computed (forward and backward)
+    exactly as PyTorch's ``CrossMapLRN2d`` does, which differs slightly from :class:`LocalResponseNorm`.
+
+    Args:
+        size: how many neighbouring channels the sum spans.
+        alpha: multiplicative factor. Default: 0.0001
+        beta: exponent. Default: 0.75
+        k: additive factor. Default: 1
+
+    Shape:
+        - Input: ``(N, C, H, W)``
+        - Output: same as input
+
+    Example:
+        >>> lrn = nn.CrossMapLRN2d(3, alpha=1.0)
+        >>> lrn(ember.ones(1, 3, 1, 1)).flatten()
+        tensor([0.6817, 0.5946, 0.5946])
+    """
+
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1):
+        super().__init__()
+        self.size = size
+        self.alpha = alpha
+        self.beta = beta
+        self.k = k
+
+    def forward(self, input):
+        from ember.ops.cross_map_lrn import cross_map_lrn2d
+        return cross_map_lrn2d(input, self.size, self.alpha, self.beta, self.k)
 
     def extra_repr(self):
         return f'{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}'
