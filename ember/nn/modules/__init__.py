@@ -25,3 +25,4 @@ from ember.nn.modules._syncbn import SyncBatchNorm  # noqa: F401
 from ember.nn.modules.ctc import CTCLoss  # noqa: F401
 from ember.nn.modules.fractional_pool import FractionalMaxPool2d, FractionalMaxPool3d  # noqa: F401
 from ember.nn.modules.adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: F401
+from ember.nn.modules.linear_cross_entropy import LinearCrossEntropyLoss, LinearCrossEntropyOptions  # noqa: F401
