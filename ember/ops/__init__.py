@@ -4,7 +4,7 @@ from ember.ops import (activation, arith, arrange, attention, compare, conv, con
                        padding, pixelshuffle, pointwise, pooling, random, reduce, rnn, scatter_reduce, shape, stats, tensor_extras, torch_nn_spellings, unary, upsample,
                        windows)
 from ember.ops import ctc, fractional_pool, grid_sample, pooling3d, rms_norm, weight_norm  # noqa: F401  (the nn families added later)
-from ember.ops import linear_cross_entropy, torch_nn_natives  # noqa: F401,E402
+from ember.ops import grouped_mm, linear_cross_entropy, torch_nn_natives  # noqa: F401,E402
 from ember.ops import complex  # noqa: F401,E402
 from ember.ops import linalg_decomp, linalg_ldl, linalg_lu, linalg_misc, linalg_norms, linalg_solve, special  # noqa: F401,E402
 from ember.ops import binomial, fft, lowrank, spectral, vander  # noqa: F401,E402
