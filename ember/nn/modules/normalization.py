@@ -317,25 +317,32 @@ class GroupNorm(Module):
                 f'bias={self.bias is not None}')
 
 
-class LocalResponseNorm(Module):
-    """Normalization across neighbouring channels (AlexNet's LRN)."""
+class _CrossChannelNorm(Module):
+    """What the cross-channel normalizations hold: the window ``size`` and ``alpha``, ``beta``, ``k``."""
     __constants__ = ['size', 'alpha', 'beta', 'k']
 
-    def __init__(self, size, alpha=1e-4, beta=0.75, k=1.0):
+    def __init__(self, size, alpha, beta, k):
         super().__init__()
         self.size = size
         self.alpha = alpha
         self.beta = beta
         self.k = k
 
-    def forward(self, input):
-        return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
-
     def extra_repr(self):
         return f'{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}'
 
 
-class CrossMapLRN2d(Module):
+class LocalResponseNorm(_CrossChannelNorm):
+    """Normalization across neighbouring channels (AlexNet's LRN)."""
+
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1.0):
+        super().__init__(size, alpha, beta, k)
+
+    def forward(self, input):
+        return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+
+class CrossMapLRN2d(_CrossChannelNorm):
     """The legacy cross-channel LRN of 4-D ``(N, C, H, W)`` input: ``x * (k + alpha / size * s) ** -beta``
     with ``s`` a running sum of squares over neighbouring channels, computed (forward and backward)
     exactly as PyTorch's ``CrossMapLRN2d`` does, which differs slightly from :class:`LocalResponseNorm`.
@@ -357,18 +364,11 @@ class CrossMapLRN2d(Module):
     """
 
     def __init__(self, size, alpha=1e-4, beta=0.75, k=1):
-        super().__init__()
-        self.size = size
-        self.alpha = alpha
-        self.beta = beta
-        self.k = k
+        super().__init__(size, alpha, beta, k)
 
     def forward(self, input):
         from ember.ops.cross_map_lrn import cross_map_lrn2d
         return cross_map_lrn2d(input, self.size, self.alpha, self.beta, self.k)
-
-    def extra_repr(self):
-        return f'{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}'
 
 
 def __getattr__(name):  # PyTorch's names for this file that ember defines elsewhere (see _other_homes)
