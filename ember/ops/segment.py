@@ -7,7 +7,7 @@ reduction), so it is differentiable again.
 import numpy as np
 
 from ember import backend
-from ember._tensor import Tensor
+from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
 from ember.ops._util import wrap_dim
@@ -147,9 +147,9 @@ def segment_reduce(data, reduce, *, lengths=None, indices=None, offsets=None, ax
                                "be improved?  If so, please report an enhancement request to PyTorch.)")
     if raw.dtype.kind not in 'iu':
         raise NotImplementedError(f'"_segment_reduce_lengths_cpu_kernel1" not implemented for '
-                                  f"'{_dtype_name(raw.dtype)}'")
+                                  f"'{_scalar_type_name(raw.dtype)}'")
     if data.dtype.is_complex or not data.dtype.is_floating_point:
-        raise NotImplementedError(f'"_segment_reduce_cpu" not implemented for \'{_dtype_name(data._data.dtype)}\'')
+        raise NotImplementedError(f'"_segment_reduce_cpu" not implemented for \'{_scalar_type_name(data._data.dtype)}\'')
     raw = raw.astype(np.int64)
     if axis != raw.ndim - 1:
         raise RuntimeError(f"segment_reduce(): Expected axis to be the last dimension of lengths but got {axis}.")
@@ -164,7 +164,3 @@ def segment_reduce(data, reduce, *, lengths=None, indices=None, offsets=None, ax
 def _host(t):
     return t.detach().cpu().numpy() if isinstance(t, Tensor) else np.asarray(t)
 
-
-def _dtype_name(np_dtype):
-    return {'float32': 'Float', 'float64': 'Double', 'int64': 'Long', 'int32': 'Int', 'int16': 'Short',
-            'int8': 'Char', 'uint8': 'Byte', 'bool': 'Bool', 'float16': 'Half'}.get(np_dtype.name, np_dtype.name)
