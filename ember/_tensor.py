@@ -988,8 +988,8 @@ def _wrap_dim(dim, ndim):
 
 
 def _scalar_type_name(d):
-    return {'float32': 'Float', 'float64': 'Double', 'float16': 'Half', 'int64': 'Long', 'int32': 'Int',
-            'int16': 'Short', 'int8': 'Char', 'uint8': 'Byte', 'bool': 'Bool', 'complex64': 'ComplexFloat',
+    return {'float32': 'Float', 'float64': 'Double', 'float16': 'Half', 'bfloat16': 'BFloat16', 'int64': 'Long',
+            'int32': 'Int', 'int16': 'Short', 'int8': 'Char', 'uint8': 'Byte', 'bool': 'Bool', 'complex64': 'ComplexFloat',
             'complex128': 'ComplexDouble', 'uint16': 'UInt16', 'uint32': 'UInt32', 'uint64': 'UInt64'}[d.name]
 
 

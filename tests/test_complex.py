@@ -124,6 +124,7 @@ ERRORS = {
     'vac_int': lambda: ember.view_as_complex(ember.ones(3, 2, dtype=ember.int32)),
     'vac_stride': lambda: ember.view_as_complex(ember.ones(2, 2).t()),
     'polar_mixed': lambda: ember.polar(ember.ones(1), ember.ones(1, dtype=ember.float64)),
+    'polar_int': lambda: ember.polar(ember.ones(1, dtype=ember.int64), ember.ones(1)),
 }
 
 

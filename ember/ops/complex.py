@@ -20,8 +20,8 @@ from ember.ops.shape import select
 
 
 def _scalar_type_name(t):
-    return {'float16': 'Half', 'float32': 'Float', 'float64': 'Double', 'bfloat16': 'BFloat16', 'int8': 'Char',
-            'int16': 'Short', 'int32': 'Int', 'int64': 'Long', 'uint8': 'Byte', 'bool': 'Bool'}[t.dtype.name]
+    from ember._tensor import _scalar_type_name as dtype_name
+    return dtype_name(t.dtype)
 
 
 class ViewAsReal(Primitive):
@@ -207,10 +207,14 @@ class Polar(Primitive):
 @op('ember')
 def polar(abs, angle, *, out=None):  # noqa: A002  (PyTorch's parameter names)
     """The complex tensor with magnitudes ``abs`` and arguments ``angle``."""
+    floating = ('float16', 'float32', 'float64')
+    if abs.dtype.name not in floating or angle.dtype.name not in floating:
+        raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got "
+                           f"{_scalar_type_name(abs)} and {_scalar_type_name(angle)}")
     if abs.dtype != angle.dtype:
         raise RuntimeError(f"Expected object of scalar type {_scalar_type_name(abs)} but got scalar type "
                            f"{_scalar_type_name(angle)} for second argument")
-    if abs.dtype.name not in ('float32', 'float64'):
-        raise RuntimeError(f"polar does not support {_scalar_type_name(abs)} inputs; use float or double")
+    if abs.dtype.name == 'float16':
+        raise NotImplementedError('"polar_cpu" not implemented for \'Half\'')
     result = Polar.apply(abs, angle)
     return result if out is None else write_out('polar', result, out)
