@@ -21,33 +21,65 @@ def _implicit_dim(name, ndim, stacklevel):
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
-    """exp(x) / sum(exp(x)) along ``dim`` (numerically stable)."""
+    """exp(x) / sum(exp(x)) along ``dim`` (numerically stable).
+
+    Example::
+
+        >>> F.softmax(ember.tensor([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]]), dim=1)
+        tensor([[0.0900, 0.2447, 0.6652],
+                [0.3333, 0.3333, 0.3333]])
+    """
     if dim is None:
         dim = _implicit_dim('softmax', input.ndim, _stacklevel)
     return _act.softmax(input, dim, dtype=dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    """log(softmax(x)) along ``dim``, finite for any finite logits."""
+    """log(softmax(x)) along ``dim``, finite for any finite logits.
+
+    Example::
+
+        >>> F.log_softmax(ember.tensor([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]]), dim=1)
+        tensor([[-2.4076, -1.4076, -0.4076],
+                [-1.0986, -1.0986, -1.0986]])
+    """
     if dim is None:
         dim = _implicit_dim('log_softmax', input.ndim, _stacklevel)
     return _act.log_softmax(input, dim, dtype=dtype)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
-    """softmax(-x) along ``dim``."""
+    """softmax(-x) along ``dim``.
+
+    Example::
+
+        >>> F.softmin(ember.tensor([1.0, 2.0, 3.0]), dim=0)
+        tensor([0.6652, 0.2447, 0.0900])
+    """
     if dim is None:
         dim = _implicit_dim('softmin', input.ndim, _stacklevel)
     return _act.softmin(input, dim, dtype=dtype)
 
 
 def tanh(input):
-    """Elementwise tanh (``input.tanh()``; ``ember.tanh`` also takes ``out=``)."""
+    """Elementwise tanh (``input.tanh()``; ``ember.tanh`` also takes ``out=``).
+
+    Example::
+
+        >>> F.tanh(ember.tensor([-1.0, 0.0, 1.0]))
+        tensor([-0.7616,  0.0000,  0.7616])
+    """
     return input.tanh()
 
 
 def sigmoid(input):
-    """Elementwise logistic sigmoid (``input.sigmoid()``; ``ember.sigmoid`` also takes ``out=``)."""
+    """Elementwise logistic sigmoid (``input.sigmoid()``; ``ember.sigmoid`` also takes ``out=``).
+
+    Example::
+
+        >>> F.sigmoid(ember.tensor([-2.0, 0.0, 2.0]))
+        tensor([0.1192, 0.5000, 0.8808])
+    """
     return input.sigmoid()
 
 

@@ -71,7 +71,13 @@ def relu(input):
 
 @op('F', name='relu')
 def _relu_functional(input, inplace=False):
-    """``max(input, 0)`` elementwise; in place with ``inplace=True``."""
+    """``max(input, 0)`` elementwise; in place with ``inplace=True``.
+
+    Example::
+
+        >>> F.relu(ember.tensor([-1.0, 0.0, 2.0]))
+        tensor([0., 0., 2.])
+    """
     return relu_(input) if inplace else Relu.apply(input)
 
 
@@ -828,6 +834,22 @@ class Softplus(Primitive):
 
 @op('F')
 def softplus(input, beta=1.0, threshold=20.0):
+    """Applies ``Softplus(x) = log(1 + exp(beta * x)) / beta`` elementwise, a smooth approximation of ReLU.
+
+    Where ``beta * x > threshold`` the result is ``x`` itself, for numerical stability.
+
+    Args:
+        input (Tensor): the input tensor.
+        beta (float, optional): the sharpness. Default: 1.
+        threshold (float, optional): above ``beta * x > threshold`` the function is linear. Default: 20.
+
+    Example::
+
+        >>> F.softplus(ember.tensor([-2.0, 0.0, 2.0, 30.0]))
+        tensor([ 0.1269,  0.6931,  2.1269, 30.0000])
+        >>> F.softplus(ember.tensor([-2.0, 0.0, 2.0]), beta=2)
+        tensor([0.0091, 0.3466, 2.0091])
+    """
     return Softplus.apply(input, beta, threshold)
 
 
@@ -941,6 +963,20 @@ def softshrink(input, lambd=0.5):
 
 @op('F', 'Tensor')
 def hardshrink(input, lambd=0.5, *, out=None):
+    """Applies the hard shrinkage function elementwise: ``x`` where ``|x| > lambd``, else 0.
+
+    Args:
+        input (Tensor): the input tensor.
+        lambd (float, optional): the threshold. Default: 0.5.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> F.hardshrink(ember.tensor([-1.0, -0.3, 0.0, 0.4, 0.9]))
+        tensor([-1.0000,  0.0000,  0.0000,  0.0000,  0.9000])
+    """
     result = Hardshrink.apply(input, lambd)
     return result if out is None else write_out('hardshrink', result, out)
 
@@ -1079,6 +1115,18 @@ class Prelu(Primitive):
 
 @op('ember', 'F', 'Tensor')
 def prelu(input, weight):
+    """Applies ``PReLU(x) = max(0, x) + weight * min(0, x)`` elementwise, with a learnable slope per channel.
+
+    Args:
+        input (Tensor): the input tensor; its dimension 1 holds the channels.
+        weight (Tensor): the slopes: one element, or one per channel.
+
+    Example::
+
+        >>> F.prelu(ember.tensor([[-2.0, 1.0], [3.0, -4.0]]), ember.tensor([0.1, 0.5]))
+        tensor([[-0.2000,  1.0000],
+                [ 3.0000, -2.0000]])
+    """
     if weight.numel() != 1:
         if input.ndim == 0:
             raise RuntimeError("Not allow zero-dim input tensor.")
@@ -1124,6 +1172,23 @@ def _rrelu(input, lower, upper, training, inplace, generator):
 
 @op('F')
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """Randomized leaky ReLU: in training, each negative element is multiplied by a slope drawn uniformly from
+    ``[lower, upper]``; in evaluation, by ``(lower + upper) / 2``.
+
+    Args:
+        input (Tensor): the input tensor.
+        lower (float, optional): the lowest slope. Default: 1/8.
+        upper (float, optional): the highest slope. Default: 1/3.
+        training (bool, optional): draw random slopes. Default: ``False``.
+        inplace (bool, optional): overwrite ``input``. Default: ``False``.
+
+    Example::
+
+        >>> F.rrelu(ember.tensor([-3.0, 2.0]))
+        tensor([-0.6875,  2.0000])
+        >>> F.rrelu(ember.tensor([-3.0, -3.0, 2.0]), training=True)
+        tensor([-0.9813, -0.8174,  2.0000])
+    """
     return _rrelu(input, lower, upper, training, inplace, None)
 
 
@@ -1167,7 +1232,15 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
 @op('F')
 def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
     """Samples from the Gumbel-softmax distribution; ``hard=True`` returns one-hot samples whose
-    gradient is the soft sample's (straight-through)."""
+    gradient is the soft sample's (straight-through).
+
+    Example::
+
+        >>> F.gumbel_softmax(ember.tensor([1.0, 2.0, 3.0]), tau=0.5)
+        tensor([5.4419e-04, 3.2693e-02, 9.6676e-01])
+        >>> F.gumbel_softmax(ember.tensor([1.0, 2.0, 3.0]), hard=True)
+        tensor([0., 0., 1.])
+    """
     import warnings
     from ember.ops.creation import empty_like, zeros_like
     if eps != 1e-10:

@@ -463,11 +463,48 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 @op('ember', 'F')
 def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """3-D convolution (cross-correlation, as in PyTorch) over ``(N, C_in, D, H, W)`` or ``(C_in, D, H, W)`` input.
+
+    Args:
+        input (Tensor): input of shape ``(N, C_in, D, H, W)`` or ``(C_in, D, H, W)``.
+        weight (Tensor): filters of shape ``(C_out, C_in / groups, kD, kH, kW)``.
+        bias (Tensor, optional): bias of shape ``(C_out)``. Default: ``None``.
+        stride (int or tuple, optional): the stride of the kernel. Default: 1.
+        padding (int, tuple or str, optional): implicit zero padding on each side, or ``'valid'`` / ``'same'``.
+            Default: 0.
+        dilation (int or tuple, optional): the spacing between kernel elements. Default: 1.
+        groups (int, optional): split the input channels into this many groups. Default: 1.
+
+    Example::
+
+        >>> F.conv3d(ember.ones(1, 2, 4, 4, 4), ember.ones(3, 2, 3, 3, 3), padding=1).shape
+        ember.Size([1, 3, 4, 4, 4])
+        >>> F.conv3d(ember.ones(1, 1, 2, 2, 2), ember.ones(1, 1, 2, 2, 2))
+        tensor([[[[[8.]]]]])
+    """
     return _convolution('conv3d', 3, input, weight, bias, stride, padding, dilation, groups)
 
 
 @op('ember', 'F')
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """1-D transposed convolution (the adjoint of :func:`conv1d`, sometimes called a "deconvolution").
+
+    Args:
+        input (Tensor): input of shape ``(N, C_in, L)`` or ``(C_in, L)``.
+        weight (Tensor): filters of shape ``(C_in, C_out / groups, kL)``.
+        bias (Tensor, optional): bias of shape ``(C_out)``. Default: ``None``.
+        stride (int or tuple, optional): the stride of the kernel. Default: 1.
+        padding (int or tuple, optional): ``dilation * (kernel_size - 1) - padding`` zeros are added on each
+            side. Default: 0.
+        output_padding (int or tuple, optional): extra size added to one side of the output. Default: 0.
+        groups (int, optional): split the input channels into this many groups. Default: 1.
+        dilation (int or tuple, optional): the spacing between kernel elements. Default: 1.
+
+    Example::
+
+        >>> F.conv_transpose1d(ember.tensor([[[1., 2., 3.]]]), ember.ones(1, 1, 2), stride=2)
+        tensor([[[1., 1., 2., 2., 3., 3.]]])
+    """
     return _convolution('conv_transpose1d', 1, input, weight, bias, stride, padding, dilation, groups, True,
                         output_padding)
 
@@ -485,6 +522,25 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
 
 @op('ember', 'F')
 def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """3-D transposed convolution (the adjoint of :func:`conv3d`).
+
+    Args:
+        input (Tensor): input of shape ``(N, C_in, D, H, W)`` or ``(C_in, D, H, W)``.
+        weight (Tensor): filters of shape ``(C_in, C_out / groups, kD, kH, kW)``.
+        bias (Tensor, optional): bias of shape ``(C_out)``. Default: ``None``.
+        stride (int or tuple, optional): the stride of the kernel. Default: 1.
+        padding (int or tuple, optional): ``dilation * (kernel_size - 1) - padding`` zeros are added on each
+            side. Default: 0.
+        output_padding (int or tuple, optional): extra size added to one side of each output dimension. Default:
+            0.
+        groups (int, optional): split the input channels into this many groups. Default: 1.
+        dilation (int or tuple, optional): the spacing between kernel elements. Default: 1.
+
+    Example::
+
+        >>> F.conv_transpose3d(ember.ones(1, 2, 2, 2, 2), ember.ones(2, 4, 2, 2, 2), stride=2).shape
+        ember.Size([1, 4, 4, 4, 4])
+    """
     return _convolution('conv_transpose3d', 3, input, weight, bias, stride, padding, dilation, groups, True,
                         output_padding)
 

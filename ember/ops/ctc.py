@@ -123,6 +123,12 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     ``targets`` is (N, S) padded or all targets concatenated (1-D); ``reduction='mean'`` divides each
     sample's loss by its target length before averaging over the batch. ``zero_infinity`` turns
     impossible alignments (infinite losses) and their gradients into zeros.
+
+    Example::
+
+        >>> log_probs = ember.randn(5, 1, 3).log_softmax(2)
+        >>> F.ctc_loss(log_probs, ember.tensor([[1, 2]]), [5], [2])
+        tensor(1.2606)
     """
     if reduction not in ('none', 'mean', 'sum'):
         raise ValueError(f'{reduction} is not a valid value for reduction')

@@ -12,7 +12,17 @@ from ember.ops._registry import op
 
 @op('F')
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
-    """``input / max(||input||_p, eps)`` along ``dim``."""
+    """``input / max(||input||_p, eps)`` along ``dim``.
+
+    Example::
+
+        >>> F.normalize(ember.tensor([[3.0, 4.0], [1.0, 0.0]]))
+        tensor([[0.6000, 0.8000],
+                [1.0000, 0.0000]])
+        >>> F.normalize(ember.tensor([[3.0, 4.0], [1.0, 0.0]]), p=1, dim=0)
+        tensor([[0.7500, 1.0000],
+                [0.2500, 0.0000]])
+    """
     denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
     result = input / denom
     if out is not None:
@@ -31,7 +41,13 @@ def _clamped_norm(x, dim, eps):
 
 @op('ember', 'F')
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
-    """Cosine of the angle between ``x1`` and ``x2`` along ``dim`` (inputs broadcast)."""
+    """Cosine of the angle between ``x1`` and ``x2`` along ``dim`` (inputs broadcast).
+
+    Example::
+
+        >>> F.cosine_similarity(ember.tensor([[1., 0.], [1., 1.]]), ember.tensor([[1., 1.], [-1., -1.]]))
+        tensor([ 0.7071, -1.0000])
+    """
     from ember.ops.shape import broadcast_tensors
     a, b = broadcast_tensors(x1, x2)
     d = wrap_dim(dim, a.ndim)
@@ -40,7 +56,13 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 
 @op('ember', 'F')
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
-    """``||x1 - x2 + eps||_p`` over the last dimension."""
+    """``||x1 - x2 + eps||_p`` over the last dimension.
+
+    Example::
+
+        >>> F.pairwise_distance(ember.tensor([[0., 0.], [1., 1.]]), ember.tensor([[3., 4.], [1., 1.]]))
+        tensor([5.0000e+00, 1.4142e-06])
+    """
     ndim = max(x1.ndim, x2.ndim)
     if ndim == 0:
         return ((x1 - x2) + eps).abs()
@@ -49,7 +71,13 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
 
 @op('ember', 'F')
 def pdist(input, p=2):
-    """Distances between every pair of rows ``i < j`` of a 2-D ``input``, in row-major order."""
+    """Distances between every pair of rows ``i < j`` of a 2-D ``input``, in row-major order.
+
+    Example::
+
+        >>> F.pdist(ember.tensor([[0., 0.], [3., 4.], [6., 8.]]))
+        tensor([ 5., 10.,  5.])
+    """
     if input.ndim != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
     if p < 0:

@@ -55,7 +55,15 @@ def _dropout_impl(input, p, training, inplace, feature):
 
 @op('F')
 def dropout(input, p=0.5, training=True, inplace=False):
-    """Zero each element with probability ``p`` and scale the rest by ``1/(1-p)`` (training only)."""
+    """Zero each element with probability ``p`` and scale the rest by ``1/(1-p)`` (training only).
+
+    Example::
+
+        >>> F.dropout(ember.ones(8), p=0.5)
+        tensor([0., 0., 2., 0., 0., 0., 2., 2.])
+        >>> F.dropout(ember.ones(8), p=0.5, training=False)
+        tensor([1., 1., 1., 1., 1., 1., 1., 1.])
+    """
     _check_p(p)
     return _dropout_impl(input, p, training, inplace, feature=False)
 
@@ -72,7 +80,16 @@ def _feature(input, p, training, inplace, batched):
 
 @op('F')
 def dropout1d(input, p=0.5, training=True, inplace=False):
-    """Zero whole channels of (N, C, L) or (C, L) inputs."""
+    """Zero whole channels of (N, C, L) or (C, L) inputs.
+
+    Example::
+
+        >>> F.dropout1d(ember.ones(1, 4, 2), p=0.5)
+        tensor([[[0., 0.],
+                 [0., 0.],
+                 [2., 2.],
+                 [0., 0.]]])
+    """
     _check_p(p)
     if input.ndim not in (2, 3):
         raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. Note that "
@@ -83,7 +100,19 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
 
 @op('F')
 def dropout2d(input, p=0.5, training=True, inplace=False):
-    """Zero whole channels of (N, C, H, W) inputs."""
+    """Zero whole channels of (N, C, H, W) inputs.
+
+    Example::
+
+        >>> F.dropout2d(ember.ones(1, 4, 1, 2), p=0.5)
+        tensor([[[[0., 0.]],
+        <BLANKLINE>
+                 [[0., 0.]],
+        <BLANKLINE>
+                 [[2., 2.]],
+        <BLANKLINE>
+                 [[0., 0.]]]])
+    """
     _check_p(p)
     ndim = input.ndim
     if ndim not in (3, 4):
@@ -103,7 +132,13 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
 
 @op('F')
 def dropout3d(input, p=0.5, training=True, inplace=False):
-    """Zero whole channels of (N, C, D, H, W) inputs."""
+    """Zero whole channels of (N, C, D, H, W) inputs.
+
+    Example::
+
+        >>> F.dropout3d(ember.ones(1, 4, 1, 1, 2), p=0.5).flatten()
+        tensor([0., 0., 0., 0., 2., 2., 0., 0.])
+    """
     _check_p(p)
     ndim = input.ndim
     if ndim not in (4, 5):
@@ -142,9 +177,43 @@ def _alpha_impl(input, p, training, inplace, feature):
 
 @op('F')
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Alpha dropout for SELU networks: drops elements to SELU's negative saturation value and rescales so that the
+    mean and variance of the input are kept.
+
+    Args:
+        input (Tensor): the input tensor.
+        p (float, optional): the probability of dropping an element. Default: 0.5.
+        training (bool, optional): apply dropout only when ``True``. Default: ``False``.
+        inplace (bool, optional): overwrite ``input``. Default: ``False``.
+
+    Example::
+
+        >>> x = ember.ones(6)
+        >>> F.alpha_dropout(x, 0.5)
+        tensor([1., 1., 1., 1., 1., 1.])
+        >>> F.alpha_dropout(x, 0.5, training=True)
+        tensor([-0.7792, -0.7792,  1.6656, -0.7792, -0.7792, -0.7792])
+    """
     return _alpha_impl(input, p, training, inplace, feature=False)
 
 
 @op('F')
 def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Alpha dropout of whole channels: every element of a dropped ``(sample, channel)`` takes SELU's negative
+    saturation value, then all are rescaled to keep the mean and variance.
+
+    Args:
+        input (Tensor): input of shape ``(N, C, *)``.
+        p (float, optional): the probability of dropping a channel. Default: 0.5.
+        training (bool, optional): apply dropout only when ``True``. Default: ``False``.
+        inplace (bool, optional): overwrite ``input``. Default: ``False``.
+
+    Example::
+
+        >>> F.feature_alpha_dropout(ember.ones(1, 4, 2), 0.5, training=True)
+        tensor([[[-0.7792, -0.7792],
+                 [-0.7792, -0.7792],
+                 [ 1.6656,  1.6656],
+                 [-0.7792, -0.7792]]])
+    """
     return _alpha_impl(input, p, training, inplace, feature=True)

@@ -101,6 +101,16 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     """Look up rows of ``weight`` by the integer tensor ``input``; output shape ``input.shape + (dim,)``.
 
     ``padding_idx``'s row gets no gradient; ``max_norm`` renormalises the looked-up rows in place.
+
+    Example::
+
+        >>> weight = ember.tensor([[0., 0.], [1., 1.], [2., 2.]])
+        >>> F.embedding(ember.tensor([[2, 0], [1, 1]]), weight)
+        tensor([[[2., 2.],
+                 [0., 0.]],
+        <BLANKLINE>
+                [[1., 1.],
+                 [1., 1.]]])
     """
     if sparse:
         raise RuntimeError("embedding(): ember has no sparse tensors, so sparse=True gradients are not available; "
@@ -144,6 +154,13 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     """Sums, means or maxima of bags of embeddings, without materialising each bag separately.
 
     ``input`` is 2-D (each row a bag) or 1-D with ``offsets`` giving where each bag starts.
+
+    Example::
+
+        >>> weight = ember.tensor([[0., 0.], [1., 1.], [2., 2.], [3., 3.]])
+        >>> F.embedding_bag(ember.tensor([0, 1, 2, 3]), weight, ember.tensor([0, 3]), mode='sum')
+        tensor([[3., 3.],
+                [3., 3.]])
     """
     if sparse:
         raise RuntimeError("embedding_bag(): ember has no sparse tensors, so sparse=True gradients are not available; "
@@ -213,7 +230,18 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
 
 @op('F')
 def one_hot(tensor, num_classes=-1):
-    """``(..., num_classes)`` int64 tensor with a 1 at each index of ``tensor``."""
+    """``(..., num_classes)`` int64 tensor with a 1 at each index of ``tensor``.
+
+    Example::
+
+        >>> F.one_hot(ember.tensor([0, 2, 1]))
+        tensor([[1, 0, 0],
+                [0, 0, 1],
+                [0, 1, 0]])
+        >>> F.one_hot(ember.tensor([0, 2]), num_classes=4)
+        tensor([[1, 0, 0, 0],
+                [0, 0, 1, 0]])
+    """
     if tensor.dtype.name != 'int64':
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     data = tensor._data

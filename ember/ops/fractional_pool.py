@@ -84,9 +84,14 @@ def _fractional(n, input, kernel_size, output_size, output_ratio, _random_sample
         raise ValueError(f'{name} requires specifying either an output_size or an output_ratio')
     kernel = (kernel_size,) * n if isinstance(kernel_size, int) else tuple(kernel_size)
     if output_size is None:
-        if len(output_ratio) > n:       # a bare number fails here as in PyTorch (TypeError: no len())
+        # PyTorch's two spellings differ: the 2-d one checks len() first (so a bare number raises
+        # TypeError), the 3-d one broadcasts a number to three; neither repeats a one-element tuple
+        # (IndexError), and the 3-d one reads only the first three of a longer sequence
+        if n == 2 and len(output_ratio) > n:
             raise ValueError(f'{name} requires output_ratio to either be a single Int or tuple of Ints.')
-        ratio = tuple(output_ratio) * (n if len(output_ratio) == 1 else 1)
+        ratio = (output_ratio,) * n if isinstance(output_ratio, (int, float)) else tuple(output_ratio)
+        if len(ratio) < n:
+            raise IndexError('tuple index out of range')
         out = tuple(int(input.size(d - n) * ratio[d]) for d in range(n))
     else:
         out = (output_size,) * n if isinstance(output_size, int) else tuple(output_size)
@@ -109,6 +114,19 @@ def _fractional(n, input, kernel_size, output_size, output_ratio, _random_sample
 @op('F')
 def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                                        _random_samples=None):
+    """:func:`fractional_max_pool2d` that always returns ``(output, indices)``; ``return_indices`` is ignored, as
+    in PyTorch.
+
+    The window offsets are drawn from the default generator unless ``_random_samples`` (shape ``(N, C, 2)``,
+    values in ``[0, 1)``) gives them.
+
+    Example::
+
+        >>> out, idx = F.fractional_max_pool2d_with_indices(ember.arange(16.).reshape(1, 1, 4, 4), 2, output_size=2)
+        >>> out
+        tensor([[[[ 5.,  7.],
+                  [13., 15.]]]])
+    """
     return _fractional(2, input, kernel_size, output_size, output_ratio, _random_samples)
 
 
@@ -116,7 +134,15 @@ def fractional_max_pool2d_with_indices(input, kernel_size, output_size=None, out
 def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                           _random_samples=None):
     """Max pooling over pseudo-randomly placed ``kernel_size`` windows of (N, C, H, W) or (C, H, W) input,
-    to ``output_size`` or ``output_ratio`` (in (0, 1)) of the input size."""
+    to ``output_size`` or ``output_ratio`` (in (0, 1)) of the input size.
+
+    Example::
+
+        >>> F.fractional_max_pool2d(ember.arange(25.).reshape(1, 1, 5, 5), 2, output_size=3)
+        tensor([[[[ 6.,  8.,  9.],
+                  [11., 13., 14.],
+                  [21., 23., 24.]]]])
+    """
     out, index = _fractional(2, input, kernel_size, output_size, output_ratio, _random_samples)
     return (out, index) if return_indices else out
 
@@ -124,12 +150,30 @@ def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=Non
 @op('F')
 def fractional_max_pool3d_with_indices(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                                        _random_samples=None):
+    """:func:`fractional_max_pool3d` that always returns ``(output, indices)``; ``return_indices`` is ignored, as
+    in PyTorch.
+
+    The window offsets are drawn from the default generator unless ``_random_samples`` (shape ``(N, C, 3)``,
+    values in ``[0, 1)``) gives them.
+
+    Example::
+
+        >>> out, idx = F.fractional_max_pool3d_with_indices(ember.arange(64.).reshape(1, 1, 4, 4, 4), 2, output_size=2)
+        >>> out.shape
+        ember.Size([1, 1, 2, 2, 2])
+    """
     return _fractional(3, input, kernel_size, output_size, output_ratio, _random_samples)
 
 
 @op('F')
 def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False,
                           _random_samples=None):
-    """Fractional max pooling of (N, C, T, H, W) or (C, T, H, W) input (see ``fractional_max_pool2d``)."""
+    """Fractional max pooling of (N, C, T, H, W) or (C, T, H, W) input (see ``fractional_max_pool2d``).
+
+    Example::
+
+        >>> F.fractional_max_pool3d(ember.arange(64.).reshape(1, 1, 4, 4, 4), 2, output_ratio=0.5).flatten()
+        tensor([21., 23., 29., 31., 53., 55., 61., 63.])
+    """
     out, index = _fractional(3, input, kernel_size, output_size, output_ratio, _random_samples)
     return (out, index) if return_indices else out

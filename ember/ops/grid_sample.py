@@ -30,7 +30,18 @@ def _base_coords(size, align_corners, like):
 @op('F')
 def affine_grid(theta, size, align_corners=None):
     """The sampling grid ``(N, H, W, 2)`` (``(N, D, H, W, 3)``) that ``theta`` (N x 2 x 3, or N x 3 x 4)
-    maps the output positions to, for ``grid_sample`` with output ``size``."""
+    maps the output positions to, for ``grid_sample`` with output ``size``.
+
+    Example::
+
+        >>> theta = ember.tensor([[[1., 0., 0.], [0., 1., 0.]]])
+        >>> F.affine_grid(theta, [1, 1, 2, 2], align_corners=False)
+        tensor([[[[-0.5000, -0.5000],
+                  [ 0.5000, -0.5000]],
+        <BLANKLINE>
+                 [[-0.5000,  0.5000],
+                  [ 0.5000,  0.5000]]]])
+    """
     if align_corners is None:
         warnings.warn(_ALIGN_WARNING, stacklevel=2)
         align_corners = False
@@ -132,6 +143,13 @@ def grid_sample(input, grid, mode='bilinear', padding_mode='zeros', align_corner
 
     ``mode``: 'bilinear' (trilinear for 5-D), 'nearest' or 'bicubic' (4-D only);
     ``padding_mode``: 'zeros', 'border' or 'reflection' for positions outside the input.
+
+    Example::
+
+        >>> image = ember.arange(4.).reshape(1, 1, 2, 2)
+        >>> grid = ember.tensor([[[[0., 0.], [-1., -1.], [1., 1.]]]])
+        >>> F.grid_sample(image, grid, align_corners=True)
+        tensor([[[[1.5000, 0.0000, 3.0000]]]])
     """
     if mode not in ('bilinear', 'nearest', 'bicubic'):
         raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but "

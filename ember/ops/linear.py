@@ -124,7 +124,13 @@ def _shape_error(x_shape, w):
 
 @op('ember', 'F')
 def bilinear(input1, input2, weight, bias=None):
-    """``y[..., o] = sum_ij input1[..., i] * weight[o, i, j] * input2[..., j] + bias[o]``."""
+    """``y[..., o] = sum_ij input1[..., i] * weight[o, i, j] * input2[..., j] + bias[o]``.
+
+    Example::
+
+        >>> F.bilinear(ember.ones(2, 3), ember.ones(2, 4), ember.ones(5, 3, 4)).shape
+        ember.Size([2, 5])
+    """
     if input1.ndim != input2.ndim:
         raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.ndim} and {input2.ndim}")
     if tuple(input1.shape[:-1]) != tuple(input2.shape[:-1]):

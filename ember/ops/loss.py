@@ -168,7 +168,15 @@ class MseLoss(Primitive):
 
 @op('F')
 def mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None):
-    """Mean squared error; ``weight`` (input-shaped) weighs each element."""
+    """Mean squared error; ``weight`` (input-shaped) weighs each element.
+
+    Example::
+
+        >>> F.mse_loss(ember.tensor([1.0, 2.0, 3.0]), ember.tensor([1.5, 2.0, 1.0]))
+        tensor(1.4167)
+        >>> F.mse_loss(ember.tensor([1.0, 2.0, 3.0]), ember.tensor([1.5, 2.0, 1.0]), reduction='sum')
+        tensor(4.2500)
+    """
     _size_warning(input, target)
     reduction = _resolve(size_average, reduce, reduction)
     input, target = _common(input, target, 'mse_cpu')
@@ -181,7 +189,13 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction='mean', we
 
 @op('F')
 def l1_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None):
-    """Mean absolute error (composed, as in PyTorch: its grad_fn is the reduction's)."""
+    """Mean absolute error (composed, as in PyTorch: its grad_fn is the reduction's).
+
+    Example::
+
+        >>> F.l1_loss(ember.tensor([1.0, 2.0, 3.0]), ember.tensor([1.5, 2.0, 1.0]))
+        tensor(0.8333)
+    """
     _size_warning(input, target)
     reduction = _resolve(size_average, reduce, reduction)
     if _dtype.result_type(input, target).category < 2 and weight is None:
@@ -229,7 +243,13 @@ class HuberLoss(_PiecewiseQuadratic):
 
 @op('F')
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mean', beta=1.0):
-    """``0.5 * d**2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 * beta``."""
+    """``0.5 * d**2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 * beta``.
+
+    Example::
+
+        >>> F.smooth_l1_loss(ember.tensor([0.0, 2.0, 5.0]), ember.tensor([0.5, 0.0, 0.0]), reduction='none')
+        tensor([0.1250, 1.5000, 4.5000])
+    """
     _size_warning(input, target)
     reduction = _resolve(size_average, reduce, reduction)
     if beta < 0:
@@ -242,7 +262,15 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mea
 
 @op('F')
 def huber_loss(input, target, reduction='mean', delta=1.0, weight=None):
-    """``0.5 * d**2`` where ``|d| < delta``, else ``delta * (|d| - 0.5 * delta)``."""
+    """``0.5 * d**2`` where ``|d| < delta``, else ``delta * (|d| - 0.5 * delta)``.
+
+    Example::
+
+        >>> F.huber_loss(ember.tensor([0.0, 2.0, 5.0]), ember.tensor([0.5, 0.0, 0.0]))
+        tensor(2.0417)
+        >>> F.huber_loss(ember.tensor([0.0, 2.0, 5.0]), ember.tensor([0.5, 0.0, 0.0]), delta=2.0, reduction='none')
+        tensor([0.1250, 2.0000, 8.0000])
+    """
     _size_warning(input, target)
     reduction = _get_enum(reduction)
     if delta <= 0:
@@ -634,7 +662,13 @@ class BinaryCrossEntropy(Primitive):
 
 @op('F')
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction='mean'):
-    """-w * (t * log(x) + (1 - t) * log(1 - x)) for probabilities x; each log is clamped at -100."""
+    """-w * (t * log(x) + (1 - t) * log(1 - x)) for probabilities x; each log is clamped at -100.
+
+    Example::
+
+        >>> F.binary_cross_entropy(ember.tensor([0.9, 0.2, 0.6]), ember.tensor([1., 0., 1.]))
+        tensor(0.2798)
+    """
     reduction = _resolve(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f'Using a target size ({target.size()}) that is different to the input size '
@@ -712,7 +746,16 @@ class BinaryCrossEntropyWithLogits(Primitive):
 @op('F')
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction='mean', pos_weight=None):
-    """Sigmoid + binary cross entropy in one numerically stable step; ``pos_weight`` weighs positives."""
+    """Sigmoid + binary cross entropy in one numerically stable step; ``pos_weight`` weighs positives.
+
+    Example::
+
+        >>> logits = ember.tensor([2.0, -1.0, 0.5])
+        >>> F.binary_cross_entropy_with_logits(logits, ember.tensor([1., 0., 1.]))
+        tensor(0.3048)
+        >>> F.binary_cross_entropy_with_logits(logits, ember.tensor([1., 0., 1.]), pos_weight=ember.tensor(2.0))
+        tensor(0.5051)
+    """
     reduction = _resolve(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(f'Target size ({target.size()}) must be the same as input size ({input.size()})')
@@ -747,7 +790,13 @@ class SoftMarginLoss(Primitive):
 
 @op('F')
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'):
-    """log(1 + exp(-target * input)), for targets of +1/-1."""
+    """log(1 + exp(-target * input)), for targets of +1/-1.
+
+    Example::
+
+        >>> F.soft_margin_loss(ember.tensor([0.5, -2.0]), ember.tensor([1., -1.]))
+        tensor(0.3005)
+    """
     reduction = _resolve(size_average, reduce, reduction)
     input, target = _common(input, target)
     return SoftMarginLoss.apply(input, target, reduction)
@@ -755,7 +804,13 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction='m
 
 @op('F')
 def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction='mean'):
-    """Per-sample mean over classes of the binary logistic loss."""
+    """Per-sample mean over classes of the binary logistic loss.
+
+    Example::
+
+        >>> F.multilabel_soft_margin_loss(ember.tensor([[0.5, -1.0, 2.0]]), ember.tensor([[1., 0., 1.]]))
+        tensor(0.3048)
+    """
     if size_average is not None or reduce is not None:
         reduction = legacy_get_string(size_average, reduce)
     if input.dtype.category < 2:
@@ -780,6 +835,12 @@ def kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_
 
     ``reduction='batchmean'`` divides the sum by the batch size (the mathematical KL divergence);
     'mean' divides by the number of elements and warns, as PyTorch does.
+
+    Example::
+
+        >>> log_q = ember.tensor([[0.2, 0.3, 0.5]]).log()
+        >>> F.kl_div(log_q, ember.tensor([[0.1, 0.6, 0.3]]), reduction='batchmean')
+        tensor(0.1933)
     """
     from ember.ops.arith import xlogy
     if size_average is not None or reduce is not None:
@@ -806,7 +867,13 @@ def kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_
 @op('F')
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
                      reduction='mean'):
-    """Negative log-likelihood of a Poisson target: exp(input) - target * input for log rates."""
+    """Negative log-likelihood of a Poisson target: exp(input) - target * input for log rates.
+
+    Example::
+
+        >>> F.poisson_nll_loss(ember.tensor([0.5, 1.0, 2.0]), ember.tensor([1., 2., 10.]))
+        tensor(-3.5813)
+    """
     if size_average is not None or reduce is not None:
         reduction = legacy_get_string(size_average, reduce)
     if reduction not in ('none', 'mean', 'sum'):
@@ -824,7 +891,13 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
 
 @op('F')
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction='mean'):
-    """Negative log-likelihood of a Gaussian: 0.5 * (log(var) + (input - target)**2 / var)."""
+    """Negative log-likelihood of a Gaussian: 0.5 * (log(var) + (input - target)**2 / var).
+
+    Example::
+
+        >>> F.gaussian_nll_loss(ember.tensor([1.0, 2.0]), ember.tensor([1.5, 1.0]), ember.tensor([0.5, 2.0]))
+        tensor(0.2500)
+    """
     from ember.ops.creation import ones_like
     if isinstance(var, (int, float)) and not isinstance(var, bool):
         if var < 0:
@@ -856,7 +929,15 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction='mean'
 
 @op('F')
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean'):
-    """1 - cos(x1, x2) for target 1, max(0, cos(x1, x2) - margin) for target -1."""
+    """1 - cos(x1, x2) for target 1, max(0, cos(x1, x2) - margin) for target -1.
+
+    Example::
+
+        >>> a = ember.tensor([[1., 0.], [0., 1.]])
+        >>> b = ember.tensor([[1., 1.], [1., 0.]])
+        >>> F.cosine_embedding_loss(a, b, ember.tensor([1, -1]))
+        tensor(0.1464)
+    """
     from ember.ops.index import where
     reduction = _resolve(size_average, reduce, reduction)
     if target.ndim > 1:
@@ -877,7 +958,13 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
 
 @op('F')
 def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean'):
-    """max(0, -target * (input1 - input2) + margin)."""
+    """max(0, -target * (input1 - input2) + margin).
+
+    Example::
+
+        >>> F.margin_ranking_loss(ember.tensor([0.8, 0.1]), ember.tensor([0.5, 0.4]), ember.tensor([1., 1.]), margin=0.1)
+        tensor(0.2000)
+    """
     reduction = _resolve(size_average, reduce, reduction)
     if input1.ndim != input2.ndim or input1.ndim != target.ndim:
         raise RuntimeError('margin_ranking_loss : All input tensors should have same dimension but got sizes: '
@@ -887,7 +974,13 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
 
 @op('F')
 def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction='mean'):
-    """input where target is 1, max(0, margin - input) where target is -1."""
+    """input where target is 1, max(0, margin - input) where target is -1.
+
+    Example::
+
+        >>> F.hinge_embedding_loss(ember.tensor([0.3, 2.0, 0.5]), ember.tensor([1, -1, -1]))
+        tensor(0.2667)
+    """
     from ember.ops.index import where
     reduction = _resolve(size_average, reduce, reduction)
     zeros = input.new_zeros(())
@@ -898,7 +991,14 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
 @op('F')
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
                         reduce=None, reduction='mean'):
-    """max(0, d(a, p) - d(a, n) + margin) with the p-norm distance."""
+    """max(0, d(a, p) - d(a, n) + margin) with the p-norm distance.
+
+    Example::
+
+        >>> a, p, n = ember.tensor([[0., 0.]]), ember.tensor([[0., 1.]]), ember.tensor([[3., 0.]])
+        >>> F.triplet_margin_loss(a, p, n, margin=3.0)
+        tensor(1.)
+    """
     reduction = _resolve(size_average, reduce, reduction)
     if margin <= 0:
         raise ValueError(f'margin must be greater than 0, got {margin}')
@@ -910,7 +1010,14 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
 @op('F')
 def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0,
                                       swap=False, reduction='mean'):
-    """triplet_margin_loss with any distance function (pairwise L2 distance by default)."""
+    """triplet_margin_loss with any distance function (pairwise L2 distance by default).
+
+    Example::
+
+        >>> a, p, n = ember.tensor([[0., 0.]]), ember.tensor([[0., 1.]]), ember.tensor([[3., 0.]])
+        >>> F.triplet_margin_with_distance_loss(a, p, n, distance_function=lambda x, y: (x - y).abs().sum(1), margin=3.0)
+        tensor(1.)
+    """
     if reduction not in ('mean', 'sum', 'none'):
         raise ValueError(f'{reduction} is not a valid value for reduction')
     if margin <= 0:
@@ -983,7 +1090,13 @@ class MultiMarginLoss(Primitive):
 @op('F')
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
                       reduction='mean'):
-    """Multi-class classification hinge loss (p = 1 or 2) over class indices."""
+    """Multi-class classification hinge loss (p = 1 or 2) over class indices.
+
+    Example::
+
+        >>> F.multi_margin_loss(ember.tensor([[0.1, 0.2, 0.4, 0.8]]), ember.tensor([3]))
+        tensor(0.3250)
+    """
     reduction = _resolve(size_average, reduce, reduction)
     if p != 1 and p != 2:
         raise ValueError('only p == 1 and p == 2 supported')
@@ -1037,7 +1150,13 @@ class MultilabelMarginLoss(Primitive):
 
 @op('F')
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'):
-    """Multi-class multi-label hinge loss; ``target`` holds class indices, ended by -1."""
+    """Multi-class multi-label hinge loss; ``target`` holds class indices, ended by -1.
+
+    Example::
+
+        >>> F.multilabel_margin_loss(ember.tensor([[0.1, 0.2, 0.4, 0.8]]), ember.tensor([[3, 0, -1, 1]]))
+        tensor(0.8500)
+    """
     reduction = _resolve(size_average, reduce, reduction)
     nd = input.ndim
     if nd > 2 or (nd <= 1 and input.numel() == 0) or (nd == 2 and input.shape[1] == 0):

@@ -256,7 +256,14 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
 @op('F')
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
                   momentum=0.1, eps=1e-5):
-    """Normalise each (sample, channel) plane: batch_norm on the input viewed as (1, N * C, ...)."""
+    """Normalise each (sample, channel) plane: batch_norm on the input viewed as (1, N * C, ...).
+
+    Example::
+
+        >>> F.instance_norm(ember.tensor([[[1., 2., 3.], [4., 4., 4.]]]))
+        tensor([[[-1.2247,  0.0000,  1.2247],
+                 [ 0.0000,  0.0000,  0.0000]]])
+    """
     if use_input_stats:
         size = tuple(input.shape)
         if math.prod(size[2:]) == 1:
@@ -278,7 +285,16 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
 # ------------------------------------------------------------------------------- local response norm
 @op('F')
 def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
-    """x / (k + alpha / n * sum of x**2 over ``size`` neighbouring channels) ** beta (AlexNet's LRN)."""
+    """x / (k + alpha / n * sum of x**2 over ``size`` neighbouring channels) ** beta (AlexNet's LRN).
+
+    Example::
+
+        >>> F.local_response_norm(ember.arange(1., 5.).reshape(1, 4, 1), size=2)
+        tensor([[[1.0000],
+                 [1.9996],
+                 [2.9985],
+                 [3.9963]]])
+    """
     from ember.ops.pooling import avg_pool2d, avg_pool3d
     from ember.ops.padding import pad as _pad
     dim = input.ndim

@@ -56,7 +56,14 @@ def _check_dims(name, input):
 
 @op('ember', 'F')
 def pixel_shuffle(input, upscale_factor):
-    """(*, C*r^2, H, W) -> (*, C, H*r, W*r)."""
+    """(*, C*r^2, H, W) -> (*, C, H*r, W*r).
+
+    Example::
+
+        >>> F.pixel_shuffle(ember.arange(4.).reshape(1, 4, 1, 1), 2)
+        tensor([[[[0., 1.],
+                  [2., 3.]]]])
+    """
     _check_dims('pixel_shuffle', input)
     r = int(upscale_factor)
     if r <= 0:
@@ -70,7 +77,13 @@ def pixel_shuffle(input, upscale_factor):
 
 @op('ember', 'F')
 def pixel_unshuffle(input, downscale_factor):
-    """(*, C, H*r, W*r) -> (*, C*r^2, H, W)."""
+    """(*, C, H*r, W*r) -> (*, C*r^2, H, W).
+
+    Example::
+
+        >>> F.pixel_unshuffle(ember.arange(4.).reshape(1, 1, 2, 2), 2).flatten()
+        tensor([0., 1., 2., 3.])
+    """
     _check_dims('pixel_unshuffle', input)
     r = int(downscale_factor)
     if r <= 0:
@@ -103,7 +116,13 @@ class ChannelShuffle(Primitive):
 
 @op('ember', 'F')
 def channel_shuffle(input, groups):
-    """Interleave the channels of ``(N, C, *)`` from ``groups`` groups (ShuffleNet)."""
+    """Interleave the channels of ``(N, C, *)`` from ``groups`` groups (ShuffleNet).
+
+    Example::
+
+        >>> F.channel_shuffle(ember.arange(4.).reshape(1, 4, 1, 1), 2).flatten()
+        tensor([0., 2., 1., 3.])
+    """
     if input.ndim <= 2:
         raise RuntimeError(f"channel_shuffle expects input to have at least 3 dimensions, but got input with "
                            f"{input.ndim} dims")

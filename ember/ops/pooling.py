@@ -239,6 +239,16 @@ def _max_pool(name, n, input, kernel_size, stride, padding, dilation, ceil_mode,
 @op('F')
 def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=False):
+    """:func:`max_pool2d` that always returns ``(output, indices)``; ``return_indices`` is ignored, as in PyTorch.
+    The indices are flat positions in each ``H * W`` input plane.
+
+    Example::
+
+        >>> F.max_pool2d_with_indices(ember.arange(16.).reshape(1, 1, 4, 4), 2)
+        (tensor([[[[ 5.,  7.],
+                  [13., 15.]]]]), tensor([[[[ 5,  7],
+                  [13, 15]]]]))
+    """
     return _max_pool('max_pool2d', 2, input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
@@ -257,11 +267,35 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 @op('F')
 def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=False):
+    """:func:`max_pool3d` that always returns ``(output, indices)``; ``return_indices`` is ignored, as in PyTorch.
+
+    Example::
+
+        >>> F.max_pool3d_with_indices(ember.arange(8.).reshape(1, 1, 2, 2, 2), 2)
+        (tensor([[[[[7.]]]]]), tensor([[[[[7]]]]]))
+    """
     return _max_pool('max_pool3d', 3, input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 @op('F')
 def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """3-D max pooling over ``(N, C, D, H, W)`` or ``(C, D, H, W)`` input.
+
+    Args:
+        input (Tensor): input of shape ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        kernel_size (int or tuple of three ints): the window size.
+        stride (int or tuple of three ints, optional): the window step. Default: ``kernel_size``.
+        padding (int or tuple of three ints, optional): implicit ``-inf`` padding on each side. Default: 0.
+        dilation (int or tuple of three ints, optional): the spacing between window elements. Default: 1.
+        ceil_mode (bool, optional): round output sizes up instead of down. Default: ``False``.
+        return_indices (bool, optional): also return the flat position of each maximum in its ``D * H * W``
+            volume. Default: ``False``.
+
+    Example::
+
+        >>> F.max_pool3d(ember.arange(27.).reshape(1, 1, 3, 3, 3), 2, stride=1).flatten()
+        tensor([13., 14., 16., 17., 22., 23., 25., 26.])
+    """
     out, index = _max_pool('max_pool3d', 3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     return (out, index) if return_indices else out
 
@@ -279,6 +313,18 @@ def _one(value, message, allow_none=False):
 @op('F')
 def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                             return_indices=False):
+    """:func:`max_pool1d` that always returns ``(output, indices)``; ``return_indices`` is ignored, as in PyTorch.
+
+    Example::
+
+        >>> F.max_pool1d_with_indices(ember.tensor([[[1., 3., 2., 5., 4., 0.]]]), 2)
+        (tensor([[[3., 5., 4.]]]), tensor([[[1, 3, 4]]]))
+    """
+    return _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, want_indices):
+    # the indices cost a second pass over the windows: computed only when the caller wants them
     if input.ndim not in (2, 3):
         raise RuntimeError("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
                            f"input, but got:{list(input.shape)}")
@@ -303,13 +349,31 @@ def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation
     if out <= 0:
         raise RuntimeError(f"max_pool1d() Invalid computed output size: {out}")
     y, index = MaxPoolWithIndices.apply(input.unsqueeze(-2), (1, k), (1, s), (0, p), (1, d), bool(ceil_mode),
-                                        return_indices)
+                                        want_indices)
     return y.squeeze(-2), (index.squeeze(-2) if index is not None else None)
 
 
 @op('F')
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-    out, index = max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+    """1-D max pooling over ``(N, C, L)`` or ``(C, L)`` input.
+
+    Args:
+        input (Tensor): input of shape ``(N, C, L)`` or ``(C, L)``.
+        kernel_size (int or tuple of one int): the window length.
+        stride (int or tuple of one int, optional): the window step. Default: ``kernel_size``.
+        padding (int or tuple of one int, optional): implicit ``-inf`` padding on both sides. Default: 0.
+        dilation (int or tuple of one int, optional): the spacing between window elements. Default: 1.
+        ceil_mode (bool, optional): round the output length up instead of down. Default: ``False``.
+        return_indices (bool, optional): also return the position of each maximum. Default: ``False``.
+
+    Example::
+
+        >>> F.max_pool1d(ember.tensor([[[1., 3., 2., 5., 4., 0.]]]), 2)
+        tensor([[[3., 5., 4.]]])
+        >>> F.max_pool1d(ember.tensor([[[1., 3., 2., 5., 4., 0.]]]), 3, stride=1, return_indices=True)
+        (tensor([[[3., 5., 5., 5.]]]), tensor([[[1, 3, 3, 3]]]))
+    """
+    out, index = _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     return (out, index) if return_indices else out
 
 
@@ -434,6 +498,23 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 @op('F')
 def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
+    """3-D average pooling over ``(N, C, D, H, W)`` or ``(C, D, H, W)`` input.
+
+    Args:
+        input (Tensor): input of shape ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        kernel_size (int or tuple of three ints): the window size.
+        stride (int or tuple of three ints, optional): the window step. Default: ``kernel_size``.
+        padding (int or tuple of three ints, optional): implicit zero padding on each side. Default: 0.
+        ceil_mode (bool, optional): round output sizes up instead of down. Default: ``False``.
+        count_include_pad (bool, optional): count the padding zeros in each average. Default: ``True``.
+        divisor_override (int, optional): divide each window's sum by this instead of its size. Default:
+            ``None``.
+
+    Example::
+
+        >>> F.avg_pool3d(ember.arange(8.).reshape(1, 1, 2, 2, 2), 2)
+        tensor([[[[[3.5000]]]]])
+    """
     return _avg_pool('avg_pool3d', 3, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
                      divisor_override)
 
@@ -446,6 +527,21 @@ def _check_1d(input, name):
 
 @op('F')
 def avg_pool1d(input, kernel_size, stride=(), padding=0, ceil_mode=False, count_include_pad=True):
+    """1-D average pooling over ``(N, C, L)`` or ``(C, L)`` input.
+
+    Args:
+        input (Tensor): input of shape ``(N, C, L)`` or ``(C, L)``.
+        kernel_size (int or tuple of one int): the window length.
+        stride (int or tuple of one int, optional): the window step. Default: ``kernel_size``.
+        padding (int or tuple of one int, optional): implicit zero padding on both sides. Default: 0.
+        ceil_mode (bool, optional): round the output length up instead of down. Default: ``False``.
+        count_include_pad (bool, optional): count the padding zeros in each average. Default: ``True``.
+
+    Example::
+
+        >>> F.avg_pool1d(ember.tensor([[[1., 2., 3., 4., 5., 6., 7.]]]), kernel_size=3, stride=2)
+        tensor([[[2., 4., 6.]]])
+    """
     _check_1d(input, 'avg_pool1d')
     msg = "avg_pool1d() argument '{}' should contain one int (got {{}})"
     k = _one(kernel_size, msg.format('kernel_size'))
@@ -542,11 +638,33 @@ def adaptive_avg_pool2d(input, output_size):
 
 @op('F')
 def adaptive_avg_pool3d(input, output_size):
+    """3-D adaptive average pooling: averages over windows chosen so that the output has size ``output_size``.
+
+    Args:
+        input (Tensor): input of shape ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+        output_size (int or tuple of three ints): the target ``(D, H, W)``; ``None`` keeps that input size.
+
+    Example::
+
+        >>> F.adaptive_avg_pool3d(ember.arange(8.).reshape(1, 1, 2, 2, 2), 1)
+        tensor([[[[[3.5000]]]]])
+    """
     return _adaptive_avg('adaptive_avg_pool3d', 3, input, output_size)
 
 
 @op('ember', 'F')
 def adaptive_avg_pool1d(input, output_size):
+    """1-D adaptive average pooling: averages over windows chosen so that the output has length ``output_size``.
+
+    Args:
+        input (Tensor): input of shape ``(N, C, L)`` or ``(C, L)``.
+        output_size (int or tuple of one int): the target length.
+
+    Example::
+
+        >>> F.adaptive_avg_pool1d(ember.tensor([[[1., 2., 3., 4., 5.]]]), 2)
+        tensor([[[2., 4.]]])
+    """
     _check_1d(input, 'adaptive_avg_pool1d')
     o = _one(output_size, "adaptive_avg_pool1d() argument 'output_size' should contain one int (got {})")
     return adaptive_avg_pool2d(input.unsqueeze(-2), (1, o)).squeeze(-2)
@@ -597,19 +715,44 @@ class AdaptiveMaxPool(Primitive):
 
 @op('F')
 def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):
+    """:func:`adaptive_max_pool2d` that always returns ``(output, indices)``; ``return_indices`` is ignored, as in
+    PyTorch. The indices are flat positions in each ``H * W`` input plane.
+
+    Example::
+
+        >>> F.adaptive_max_pool2d_with_indices(ember.arange(16.).reshape(1, 1, 4, 4), 2)
+        (tensor([[[[ 5.,  7.],
+                  [13., 15.]]]]), tensor([[[[ 5,  7],
+                  [13, 15]]]]))
+    """
     out = _adaptive_sizes('adaptive_max_pool2d', 2, input, output_size, colon=':')
     return AdaptiveMaxPool.apply(input, out)
 
 
 @op('F')
 def adaptive_max_pool2d(input, output_size, return_indices=False):
-    """Max pooling to a fixed output size; ``return_indices`` as in ``max_pool2d``."""
+    """Max pooling to a fixed output size; ``return_indices`` as in ``max_pool2d``.
+
+    Example::
+
+        >>> F.adaptive_max_pool2d(ember.arange(16.).reshape(1, 1, 4, 4), (2, 1))
+        tensor([[[[ 7.],
+                  [15.]]]])
+    """
     out, index = adaptive_max_pool2d_with_indices(input, output_size)
     return (out, index) if return_indices else out
 
 
 @op('F')
 def adaptive_max_pool1d_with_indices(input, output_size, return_indices=False):
+    """:func:`adaptive_max_pool1d` that always returns ``(output, indices)``; ``return_indices`` is ignored, as in
+    PyTorch.
+
+    Example::
+
+        >>> F.adaptive_max_pool1d_with_indices(ember.tensor([[[1., 5., 3., 4., 2.]]]), 2)
+        (tensor([[[5., 4.]]]), tensor([[[1, 3]]]))
+    """
     _check_1d(input, 'adaptive_max_pool1d')
     o = _one(output_size, "adaptive_max_pool1d() argument 'output_size' should contain one int (got {})")
     out, index = adaptive_max_pool2d_with_indices(input.unsqueeze(-2), (1, o))
@@ -618,6 +761,20 @@ def adaptive_max_pool1d_with_indices(input, output_size, return_indices=False):
 
 @op('F')
 def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """1-D adaptive max pooling: maxima over windows chosen so that the output has length ``output_size``.
+
+    Args:
+        input (Tensor): input of shape ``(N, C, L)`` or ``(C, L)``.
+        output_size (int or tuple of one int): the target length.
+        return_indices (bool, optional): also return the position of each maximum. Default: ``False``.
+
+    Example::
+
+        >>> F.adaptive_max_pool1d(ember.tensor([[[1., 5., 3., 4., 2.]]]), 2)
+        tensor([[[5., 4.]]])
+        >>> F.adaptive_max_pool1d(ember.tensor([[[1., 5., 3., 4., 2.]]]), 2, return_indices=True)
+        (tensor([[[5., 4.]]]), tensor([[[1, 3]]]))
+    """
     out, index = adaptive_max_pool1d_with_indices(input, output_size)
     return (out, index) if return_indices else out
 
@@ -625,7 +782,13 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
 # ------------------------------------------------------------------------------- LP pooling, unpooling
 @op('F')
 def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    """(sum over each window of x ** p) ** (1 / p), composed from avg_pool2d as PyTorch does."""
+    """(sum over each window of x ** p) ** (1 / p), composed from avg_pool2d as PyTorch does.
+
+    Example::
+
+        >>> F.lp_pool2d(ember.tensor([[[[3., 4.], [0., 0.]]]]), 2, 2)
+        tensor([[[[5.]]]])
+    """
     from ember.ops.activation import relu
     kw, kh = (kernel_size, kernel_size) if isinstance(kernel_size, int) else tuple(kernel_size)
     out = avg_pool2d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
@@ -634,6 +797,22 @@ def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
 
 @op('F')
 def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """1-D power-average pooling: ``(sum of x ** p over each window) ** (1 / p)``.
+
+    ``p = inf`` would be max pooling; ``p = 1`` is sum pooling.
+
+    Args:
+        input (Tensor): input of shape ``(N, C, L)`` or ``(C, L)``.
+        norm_type (float): the exponent ``p``.
+        kernel_size (int): the window length.
+        stride (int, optional): the window step. Default: ``kernel_size``.
+        ceil_mode (bool, optional): round the output length up instead of down. Default: ``False``.
+
+    Example::
+
+        >>> F.lp_pool1d(ember.tensor([[[3., 4., 1., 2.]]]), 2, 2)
+        tensor([[[5.0000, 2.2361]]])
+    """
     from ember.ops.activation import relu
     out = avg_pool1d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
     return (out.sign() * relu(out.abs())).mul(kernel_size).pow(1.0 / norm_type)
@@ -696,10 +875,37 @@ def _max_unpool(n, input, indices, kernel_size, stride, padding, output_size):
 
 @op('F')
 def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    """The partial inverse of max_pool2d: values back at their indices, zeros elsewhere."""
+    """The partial inverse of max_pool2d: values back at their indices, zeros elsewhere.
+
+    Example::
+
+        >>> out, idx = F.max_pool2d(ember.arange(16.).reshape(1, 1, 4, 4), 2, return_indices=True)
+        >>> F.max_unpool2d(out, idx, 2)
+        tensor([[[[ 0.,  0.,  0.,  0.],
+                  [ 0.,  5.,  0.,  7.],
+                  [ 0.,  0.,  0.,  0.],
+                  [ 0., 13.,  0., 15.]]]])
+    """
     return _max_unpool(2, input, indices, kernel_size, stride, padding, output_size)
 
 
 @op('F')
 def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """The partial inverse of :func:`max_pool1d`: puts each value back at the position its index names, zeros
+    elsewhere.
+
+    Args:
+        input (Tensor): the pooled values, ``(N, C, L_out)`` or ``(C, L_out)``.
+        indices (Tensor): the indices :func:`max_pool1d` returned with ``return_indices=True``.
+        kernel_size (int or tuple of one int): the pooling window length.
+        stride (int or tuple of one int, optional): the pooling step. Default: ``kernel_size``.
+        padding (int or tuple of one int, optional): the pooling padding. Default: 0.
+        output_size (sequence of ints, optional): the exact output size, when the default is ambiguous.
+
+    Example::
+
+        >>> out, idx = F.max_pool1d(ember.tensor([[[1., 3., 2., 5.]]]), 2, return_indices=True)
+        >>> F.max_unpool1d(out, idx, 2)
+        tensor([[[0., 3., 0., 5.]]])
+    """
     return _max_unpool(1, input, indices, kernel_size, stride, padding, output_size)

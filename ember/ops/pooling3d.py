@@ -17,20 +17,40 @@ class MaxUnpool3D(MaxUnpool):
 
 @op('F')
 def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
+    """:func:`adaptive_max_pool3d` that always returns ``(output, indices)``; ``return_indices`` is ignored, as in
+    PyTorch. The indices are flat positions in each ``D * H * W`` input volume.
+
+    Example::
+
+        >>> F.adaptive_max_pool3d_with_indices(ember.arange(8.).reshape(1, 1, 2, 2, 2), 1)
+        (tensor([[[[[7.]]]]]), tensor([[[[[7]]]]]))
+    """
     out = _adaptive_sizes('adaptive_max_pool3d', 3, input, output_size, colon=':')
     return AdaptiveMaxPool3D.apply(input, out)
 
 
 @op('F')
 def adaptive_max_pool3d(input, output_size, return_indices=False):
-    """Max pooling of (N, C, D, H, W) or (C, D, H, W) input to a fixed output size."""
+    """Max pooling of (N, C, D, H, W) or (C, D, H, W) input to a fixed output size.
+
+    Example::
+
+        >>> F.adaptive_max_pool3d(ember.arange(27.).reshape(1, 1, 3, 3, 3), 2).flatten()
+        tensor([13., 14., 16., 17., 22., 23., 25., 26.])
+    """
     out, index = adaptive_max_pool3d_with_indices(input, output_size)
     return (out, index) if return_indices else out
 
 
 @op('F')
 def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
-    """(sum over each 3-d window of x ** p) ** (1 / p), composed from avg_pool3d as PyTorch does."""
+    """(sum over each 3-d window of x ** p) ** (1 / p), composed from avg_pool3d as PyTorch does.
+
+    Example::
+
+        >>> F.lp_pool3d(ember.ones(1, 1, 2, 2, 2), 1, 2)
+        tensor([[[[[8.]]]]])
+    """
     from ember.ops.activation import relu
     kd, kh, kw = (kernel_size,) * 3 if isinstance(kernel_size, int) else tuple(kernel_size)
     out = avg_pool3d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
@@ -39,7 +59,14 @@ def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
 
 @op('F')
 def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
-    """The partial inverse of max_pool3d: values back at their indices, zeros elsewhere."""
+    """The partial inverse of max_pool3d: values back at their indices, zeros elsewhere.
+
+    Example::
+
+        >>> out, idx = F.max_pool3d(ember.arange(8.).reshape(1, 1, 2, 2, 2), 2, return_indices=True)
+        >>> F.max_unpool3d(out, idx, 2).flatten()
+        tensor([0., 0., 0., 0., 0., 0., 0., 7.])
+    """
     kernel = (kernel_size,) * 3 if isinstance(kernel_size, int) else tuple(kernel_size)
     stride = kernel if stride is None else ((stride,) * 3 if isinstance(stride, int) else tuple(stride))
     padding = (padding,) * 3 if isinstance(padding, int) else tuple(padding)

@@ -9,6 +9,11 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     """``x / sqrt(mean(x ** 2) + eps) * weight`` over the trailing ``normalized_shape`` dims.
 
     ``eps`` defaults to the machine epsilon of the input's dtype.
+
+    Example::
+
+        >>> F.rms_norm(ember.tensor([[1.0, 2.0, 2.0]]), [3])
+        tensor([[0.5774, 1.1547, 1.1547]])
     """
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     n = len(shape)

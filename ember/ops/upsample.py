@@ -184,12 +184,30 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
 
 @op('F')
 def upsample(input, size=None, scale_factor=None, mode='nearest', align_corners=None):
+    """Deprecated spelling of :func:`interpolate` (warns): resizes ``input`` to ``size`` or by ``scale_factor``.
+
+    Args:
+        input (Tensor): the input tensor, ``(N, C, *spatial)``.
+        size (int or tuple of ints, optional): the output spatial size.
+        scale_factor (float or tuple of floats, optional): the multiplier for the spatial size.
+        mode (str, optional): ``'nearest'``, ``'linear'``, ``'bilinear'``, ``'bicubic'``, ``'trilinear'`` or
+            ``'area'``. Default: ``'nearest'``.
+        align_corners (bool, optional): for the linear modes, align the corner pixels of input and output.
+            Default: ``None``.
+    """
     warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
 @op('F')
 def upsample_nearest(input, size=None, scale_factor=None):
+    """Deprecated spelling of ``interpolate(..., mode='nearest')`` (warns).
+
+    Args:
+        input (Tensor): the input tensor, ``(N, C, *spatial)``.
+        size (int or tuple of ints, optional): the output spatial size.
+        scale_factor (float or tuple of floats, optional): the multiplier for the spatial size.
+    """
     warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
                   stacklevel=2)
     return interpolate(input, size, scale_factor, mode='nearest')
@@ -197,6 +215,13 @@ def upsample_nearest(input, size=None, scale_factor=None):
 
 @op('F')
 def upsample_bilinear(input, size=None, scale_factor=None):
+    """Deprecated spelling of ``interpolate(..., mode='bilinear', align_corners=True)`` (warns).
+
+    Args:
+        input (Tensor): input of shape ``(N, C, H, W)``.
+        size (int or tuple of ints, optional): the output spatial size.
+        scale_factor (float or tuple of floats, optional): the multiplier for the spatial size.
+    """
     warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
                   stacklevel=2)
     return interpolate(input, size, scale_factor, mode='bilinear', align_corners=True)

@@ -39,6 +39,15 @@ def test_fixed_samples_give_the_same_windows_every_call():
     assert repr(m) == 'FractionalMaxPool2d()'
 
 
+def test_fractional_max_pool3d_takes_a_bare_ratio_as_pytorch_does():
+    # PyTorch's 3-d spelling broadcasts a number to three ratios (its 2-d one raises, tested below)
+    x = ember.arange(64.).reshape(1, 1, 4, 4, 4)
+    assert F.fractional_max_pool3d(x, 2, output_ratio=0.5).shape == (1, 1, 2, 2, 2)
+    assert F.fractional_max_pool3d(x, 2, output_ratio=[0.5, 0.5, 0.5, 9.0]).shape == (1, 1, 2, 2, 2)
+    with pytest.raises(IndexError, match='^tuple index out of range$'):
+        F.fractional_max_pool3d(x, 2, output_ratio=(0.5, 0.5))
+
+
 def test_errors_match_pytorch():
     x = ember.zeros(1, 2, 5, 5)
     with pytest.raises(ValueError, match='^fractional_max_pool2d requires specifying either an output_size or an '
@@ -46,6 +55,8 @@ def test_errors_match_pytorch():
         F.fractional_max_pool2d(x, 2)
     with pytest.raises(TypeError, match="^object of type 'float' has no len"):
         F.fractional_max_pool2d(x, 2, output_ratio=0.5)
+    with pytest.raises(IndexError, match='^tuple index out of range$'):
+        F.fractional_max_pool2d(x, 2, output_ratio=(0.5,))
     with pytest.raises(RuntimeError, match=r'^fractional_max_pool2d\(\): pool height 2 too large relative to input '
                                            r'height 5$'):
         F.fractional_max_pool2d(x, 2, output_size=5)

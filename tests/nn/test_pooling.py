@@ -460,3 +460,12 @@ EXPECTED = {'max_pool2d': {'indices': [1, 2, 11, 12, 0, 8, 10, 18],
                         -0.904444936, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
                         -0.601314526, 0.0, -0.889590281, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -0.978272826, 0.0,
                         -0.370579327, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]}}
+
+
+def test_with_indices_spellings_always_return_the_indices():
+    # PyTorch's *_with_indices functions ignore return_indices and always give (values, indices)
+    x = ember.tensor([[[1., 3., 2., 5., 4., 0.]]])
+    values, index = F.max_pool1d_with_indices(x, 2)
+    assert values.tolist() == [[[3., 5., 4.]]] and index.tolist() == [[[1, 3, 4]]]
+    values, index = F.max_pool2d_with_indices(x.unsqueeze(0), (1, 2))
+    assert index.tolist() == [[[[1, 3, 4]]]]
