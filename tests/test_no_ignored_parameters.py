@@ -19,7 +19,7 @@ HARMLESS = {
     ('unique', 'sorted'): "results always come sorted, as PyTorch's CPU kernel returns them for both values",
 }
 # PyTorch's *_with_indices functions take return_indices for the signature and always return indices
-for _name in ('max_pool2d_with_indices', 'max_pool3d_with_indices', 'adaptive_max_pool1d_with_indices',
+for _name in ('max_pool1d_with_indices', 'max_pool2d_with_indices', 'max_pool3d_with_indices', 'adaptive_max_pool1d_with_indices',
               'adaptive_max_pool2d_with_indices', 'adaptive_max_pool3d_with_indices',
               'fractional_max_pool2d_with_indices', 'fractional_max_pool3d_with_indices'):
     HARMLESS[(_name, 'return_indices')] = 'the *_with_indices form always returns indices, as in PyTorch'
