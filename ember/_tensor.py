@@ -259,6 +259,15 @@ class Tensor:
     nelement = numel
 
     def element_size(self):
+        """The size in bytes of one element.
+
+        Example::
+
+            >>> ember.zeros(1, dtype=ember.float64).element_size()
+            8
+            >>> ember.zeros(1, dtype=ember.uint8).element_size()
+            1
+        """
         return self._data.itemsize
 
     def stride(self, dim=None):
@@ -282,9 +291,27 @@ class Tensor:
         return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
 
     def storage_offset(self):
+        """The offset of this tensor's first element in its storage, counted in elements.
+
+        Example::
+
+            >>> x = ember.arange(10)
+            >>> x[3:].storage_offset()
+            3
+            >>> x.storage_offset()
+            0
+        """
         return backend.storage_offset(self._data)
 
     def data_ptr(self):
+        """The memory address of this tensor's first element (an int; 0 for a tensor with no elements).
+
+        Example::
+
+            >>> x = ember.arange(4, dtype=ember.float32)
+            >>> x[1:].data_ptr() - x.data_ptr()
+            4
+        """
         return backend.data_ptr(self._data)
 
     def is_contiguous(self, memory_format=_formats.contiguous_format):
@@ -660,8 +687,28 @@ class Tensor:
         return backend.to_numpy(self._data)
 
     def __array__(self, dtype=None, copy=None):
-        arr = backend.to_numpy(self._data)
-        return arr if dtype is None else arr.astype(dtype, copy=False)
+        """The tensor as a NumPy array (what ``numpy.asarray(tensor)`` calls): :meth:`numpy`'s array, sharing
+        memory, so refused for tensors that require grad or live on a GPU, as in PyTorch.
+
+        Args:
+            dtype (numpy dtype, optional): convert to this dtype (a copy when it differs).
+            copy (bool, optional): ``True`` always copies; ``False`` raises ``ValueError`` when a copy is
+                needed; ``None`` copies only when needed. Default: ``None``.
+
+        Example::
+
+            >>> import numpy as np
+            >>> np.asarray(ember.tensor([1.5, 2.0]))
+            array([1.5, 2. ], dtype=float32)
+            >>> np.asarray(ember.tensor([1.5, 2.0]), dtype=np.float64)
+            array([1.5, 2. ])
+        """
+        arr = self.numpy()
+        if dtype is not None and np.dtype(dtype) != arr.dtype:
+            if copy is False:
+                raise ValueError("Unable to avoid copy while creating an array as requested.")
+            return arr.astype(dtype)
+        return arr.copy() if copy else arr
 
     def type(self, dtype=None, non_blocking=False):
         """Returns the type string of the tensor when ``dtype`` is not given (``'ember.FloatTensor'``), or a copy
@@ -907,6 +954,13 @@ class Tensor:
         return self.to(other.dtype)
 
     def __len__(self):
+        """The size of dimension 0 (``len()`` of a 0-d tensor is a TypeError).
+
+        Example::
+
+            >>> len(ember.zeros(3, 2))
+            3
+        """
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return self._data.shape[0]
@@ -917,44 +971,113 @@ class Tensor:
         return iter(self.unbind(0))
 
     def __bool__(self):
+        """The truth value of a one-element tensor (``if t:``); ambiguous, so an error, for any other size.
+
+        Example::
+
+            >>> bool(ember.tensor([0.0])), bool(ember.tensor(2))
+            (False, True)
+        """
         if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with no values is ambiguous" if self._data.size == 0
+                               else "Boolean value of Tensor with more than one value is ambiguous")
         return bool(self.item())
 
+    def _one_element(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+
     def __float__(self):
+        """The value of a one-element tensor as a Python float.
+
+        Example::
+
+            >>> float(ember.tensor([2.5]))
+            2.5
+        """
+        self._one_element()
         if self._requires_grad:
             warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
                           "behavior.\nConsider using tensor.detach() first.", UserWarning, stacklevel=2)
         return float(self.item())
 
     def __int__(self):
+        """The value of a one-element tensor as a Python int (truncated toward zero).
+
+        Example::
+
+            >>> int(ember.tensor(-2.7))
+            -2
+        """
+        self._one_element()
         return int(self.item())
 
     def __index__(self):
+        """A one-element integer tensor used as an index (``items[t]``, ``range(t)``).
+
+        Example::
+
+            >>> ['a', 'b', 'c'][ember.tensor(2)]
+            'c'
+        """
         if self.dtype.category > 1 or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
     def __complex__(self):
+        """The value of a one-element tensor as a Python complex.
+
+        Example::
+
+            >>> complex(ember.tensor(1 + 2j))
+            (1+2j)
+        """
+        self._one_element()
         return complex(self.item())
 
     def __hash__(self):
         return id(self)
 
     def __repr__(self, *, tensor_contents=None):
+        """The tensor as PyTorch prints it: values, and the dtype, device and grad_fn when not the defaults.
+
+        Example::
+
+            >>> ember.tensor([1.5, 2.0], dtype=ember.float64, requires_grad=True)
+            tensor([1.5000, 2.0000], dtype=ember.float64, requires_grad=True)
+        """
         from ember._tensor_str import tensor_repr
         return tensor_repr(self, tensor_contents=tensor_contents)
 
     def __format__(self, spec):
+        """``format()`` / f-strings: a 0-d tensor formats as its Python number; others print as ``repr``.
+
+        Example::
+
+            >>> f'{ember.tensor(3.14159):.2f}'
+            '3.14'
+        """
         if self._data.ndim == 0:
             return self.item().__format__(spec)
         return object.__format__(self, spec)
 
     def __reduce_ex__(self, proto):
+        """Pickle support: the tensor's values, dtype, device, ``requires_grad`` and its Python attributes."""
         from ember.serialization import _reduce_tensor
         return _reduce_tensor(self)
 
     def __deepcopy__(self, memo):
+        """``copy.deepcopy``: a new leaf tensor with copied values, ``requires_grad``, ``.grad`` and attributes
+        (only graph leaves can be deep-copied, as in PyTorch).
+
+        Example::
+
+            >>> import copy
+            >>> x = ember.ones(2, requires_grad=True)
+            >>> y = copy.deepcopy(x)
+            >>> y.requires_grad, y is x
+            (True, False)
+        """
         if id(self) in memo:
             return memo[id(self)]
         if self._grad_fn is not None:
@@ -976,6 +1099,17 @@ class Tensor:
         return new
 
     def __contains__(self, element):
+        """Whether ``element`` (a tensor or a number) equals any element of the tensor (``x in t``).
+
+        Example::
+
+            >>> 2.0 in ember.tensor([1.5, 2.0])
+            True
+        """
+        import numbers
+        if not isinstance(element, (Tensor, numbers.Number)):
+            raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                               f"{type(element)}.")
         return bool((self == element).any().item())
 
 

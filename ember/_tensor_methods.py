@@ -2,12 +2,14 @@
 
 Ops bind themselves (``ember.ops._registry``): every method is the op function itself (its first
 argument is the tensor), so a method and ``ember.<op>`` can never disagree, and in-place variants go
-through ``ops.inplace``. What remains here is Tensor-only: operators, properties, ``new_*``.
+through ``ops.inplace``. What remains here is Tensor-only: properties, ``new_*``, and the operators
+(``ember._tensor_operators``).
 """
+from ember import _tensor_operators
 from ember._tensor import Tensor
 from ember.ops._registry import bind
-from ember.ops import (arith, compare, convert, creation, index, linalg, random,
-                       shape, unary)
+from ember.ops import convert, creation, random, shape
+
 
 def _install():
     bind('Tensor', Tensor)  # every op registered with the 'Tensor' target, and its in-place variant
@@ -35,58 +37,7 @@ def _install():
     Tensor.layout = property(lambda self: _strided())
     Tensor.to_dense = lambda self, dtype=None, *, masked_grad=None: self if dtype is None else self.to(dtype)
 
-    # operators
-    Tensor.__add__ = arith.add
-    Tensor.__radd__ = lambda self, other: arith.add(other, self)
-    Tensor.__iadd__ = Tensor.add_
-    Tensor.__sub__ = arith.sub
-    Tensor.__rsub__ = lambda self, other: arith.sub(other, self)
-    Tensor.__isub__ = Tensor.sub_
-    Tensor.__mul__ = arith.mul
-    Tensor.__rmul__ = lambda self, other: arith.mul(other, self)
-    Tensor.__imul__ = Tensor.mul_
-    Tensor.__truediv__ = arith.div
-    Tensor.__rtruediv__ = lambda self, other: arith.div(other, self)
-    Tensor.__itruediv__ = Tensor.div_
-    Tensor.__floordiv__ = arith.floor_divide
-    Tensor.__rfloordiv__ = lambda self, other: arith.floor_divide(other, self)
-    Tensor.__ifloordiv__ = Tensor.floor_divide_
-    Tensor.__mod__ = arith.remainder
-    Tensor.__rmod__ = lambda self, other: arith.remainder(other, self)
-    Tensor.__imod__ = Tensor.remainder_
-    Tensor.__pow__ = arith.pow
-    Tensor.__rpow__ = lambda self, other: arith.pow(other, self)
-    Tensor.__ipow__ = Tensor.pow_
-    Tensor.__matmul__ = linalg.matmul
-    Tensor.__rmatmul__ = lambda self, other: linalg.matmul(other, self)
-    Tensor.__neg__ = unary.neg
-    Tensor.__pos__ = lambda self: self
-    Tensor.__abs__ = unary.abs
-    Tensor.__invert__ = compare.bitwise_not
-    Tensor.__and__ = compare.bitwise_and
-    Tensor.__rand__ = lambda self, other: compare.bitwise_and(other, self)
-    Tensor.__iand__ = Tensor.bitwise_and_
-    Tensor.__or__ = compare.bitwise_or
-    Tensor.__ror__ = lambda self, other: compare.bitwise_or(other, self)
-    Tensor.__ior__ = Tensor.bitwise_or_
-    Tensor.__xor__ = compare.bitwise_xor
-    Tensor.__rxor__ = lambda self, other: compare.bitwise_xor(other, self)
-    Tensor.__ixor__ = Tensor.bitwise_xor_
-    Tensor.__lshift__ = compare.bitwise_left_shift
-    Tensor.__rshift__ = compare.bitwise_right_shift
-    Tensor.__rlshift__ = lambda self, other: compare.bitwise_left_shift(other, self)
-    Tensor.__rrshift__ = lambda self, other: compare.bitwise_right_shift(other, self)
-    Tensor.__ilshift__ = Tensor.bitwise_left_shift_
-    Tensor.__irshift__ = Tensor.bitwise_right_shift_
-    Tensor.__reversed__ = lambda self: self.flip(0) if self.ndim else self
-    Tensor.__eq__ = compare.eq
-    Tensor.__ne__ = compare.ne
-    Tensor.__lt__ = compare.lt
-    Tensor.__le__ = compare.le
-    Tensor.__gt__ = compare.gt
-    Tensor.__ge__ = compare.ge
-    Tensor.__getitem__ = index.getitem
-    Tensor.__setitem__ = index.setitem
+    _tensor_operators.install(Tensor)
 
 
 def _strided():
@@ -105,6 +56,25 @@ def _T(self):
 
 
 def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, **unexpected):
+    """Returns a new tensor holding ``data``, by default with this tensor's dtype and device.
+
+    Args:
+        data (array_like): the data: a list, tuple, NumPy array, scalar or tensor (copied).
+
+    Keyword args:
+        dtype (:class:`ember.dtype`, optional): the data type. Default: this tensor's.
+        device (:class:`ember.device`, optional): the device. Default: this tensor's.
+        requires_grad (bool, optional): record operations on the result for autograd. Default: ``False``.
+
+    Example::
+
+        >>> x = ember.ones(2, dtype=ember.int8)
+        >>> x.new_tensor([[0, 1], [1, 0]])
+        tensor([[0, 1],
+                [1, 0]], dtype=ember.int8)
+        >>> x.new_tensor([1.5], dtype=ember.float64)
+        tensor([1.5000], dtype=ember.float64)
+    """
     # PyTorch's stubs list layout= and pin_memory= here, but its new_tensor refuses them: so does ember's
     for name in unexpected:
         raise TypeError(f"new_tensor() got an unexpected keyword argument '{name}'")

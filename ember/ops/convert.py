@@ -42,6 +42,25 @@ def _parse(args, kwargs):
 
 
 def to(self, *args, **kwargs):
+    """Returns this tensor with the requested dtype and/or device (``self`` itself when nothing changes).
+
+    Accepted forms: ``to(dtype, non_blocking=False, copy=False, memory_format=ember.preserve_format)``,
+    ``to(device=None, dtype=None, non_blocking=False, copy=False, memory_format=ember.preserve_format)`` and
+    ``to(other, non_blocking=False, copy=False)`` (``other``'s dtype and device). ``copy=True`` always returns a
+    new tensor.
+
+    Example::
+
+        >>> x = ember.tensor([1.5, 2.5])
+        >>> x.to(ember.int64)
+        tensor([1, 2])
+        >>> x.to('cpu', ember.float64)
+        tensor([1.5000, 2.5000], dtype=ember.float64)
+        >>> x.to(ember.zeros(1, dtype=ember.int32))
+        tensor([1, 2], dtype=ember.int32)
+        >>> x.to(ember.float32) is x
+        True
+    """
     kwargs = dict(kwargs)
     memory_format = kwargs.pop('memory_format', _formats.preserve_format)
     dev, dt, copy, non_blocking = _parse(args, kwargs)

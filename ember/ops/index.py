@@ -234,6 +234,23 @@ def _getitem_key(t, key):
 
 
 def getitem(input, key):
+    """``self[key]``: basic indexing (ints, slices, ``None``, ``...``) gives a view; indexing with tensors,
+    lists or boolean masks gives a copy, as in NumPy and PyTorch.
+
+    Example::
+
+        >>> x = ember.arange(12).reshape(3, 4)
+        >>> x[1]
+        tensor([4, 5, 6, 7])
+        >>> x[:, 1:3]
+        tensor([[ 1,  2],
+                [ 5,  6],
+                [ 9, 10]])
+        >>> x[x > 8]
+        tensor([ 9, 10, 11])
+        >>> x[[0, 2], -1]
+        tensor([ 3, 11])
+    """
     return _getitem_key(input, _parse_key(key, input.shape, input._xp))
 
 
@@ -289,6 +306,19 @@ def _checked_put(out, key, value, xp, accumulate=False):
 
 
 def setitem(input, key, value):
+    """``self[key] = value``: writes ``value`` (a tensor or a number, broadcast to the indexed shape) into the
+    indexed elements, in place.
+
+    Example::
+
+        >>> x = ember.zeros(2, 3)
+        >>> x[0] = 1
+        >>> x[:, -1] = ember.tensor([5., 6.])
+        >>> x[x == 0] = -1
+        >>> x
+        tensor([[ 1.,  1.,  5.],
+                [-1., -1.,  6.]])
+    """
     from ember.ops.inplace import apply_inplace
     k = _parse_key(key, input.shape, input._xp)
     if k[1] is not None and input.dtype in BAREBONES:   # PyTorch's index_put kernel refuses them

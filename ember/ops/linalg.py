@@ -68,6 +68,14 @@ mm_function.__name__ = mm_function.__qualname__ = 'mm'   # as errors and help() 
 
 @op('Tensor')
 def mm(input, mat2, *, out=None):
+    """``self @ mat2`` for two matrices: see :func:`ember.mm`.
+
+    Example::
+
+        >>> ember.tensor([[1., 2.], [3., 4.]]).mm(ember.tensor([[1.], [1.]]))
+        tensor([[3.],
+                [7.]])
+    """
     if input.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
@@ -214,6 +222,17 @@ bmm_function.__name__ = bmm_function.__qualname__ = 'bmm'   # as errors and help
 
 @op('Tensor')
 def bmm(input, mat2, *, out=None):
+    """Batched matrix product of ``self`` ``(b, n, m)`` and ``mat2`` ``(b, m, p)``: see :func:`ember.bmm`.
+
+    Example::
+
+        >>> ember.ones(2, 2, 3).bmm(ember.ones(2, 3, 1))
+        tensor([[[3.],
+                 [3.]],
+        <BLANKLINE>
+                [[3.],
+                 [3.]]])
+    """
     if input.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.ndim != 3:
@@ -374,6 +393,14 @@ addmm_function.__name__ = addmm_function.__qualname__ = 'addmm'   # as errors an
 
 @op('Tensor', inplace=True)
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    """``beta * self + alpha * (mat1 @ mat2)``: see :func:`ember.addmm`.
+
+    Example::
+
+        >>> ember.zeros(2, 1).addmm(ember.tensor([[1., 2.], [3., 4.]]), ember.ones(2, 1), alpha=2)
+        tensor([[ 6.],
+                [14.]])
+    """
     prod = mm(mat1, mat2)
     _check_bias(input, tuple(prod.shape))
     if alpha != 1:
@@ -429,6 +456,15 @@ baddbmm_function.__name__ = baddbmm_function.__qualname__ = 'baddbmm'   # as err
 
 @op('Tensor', inplace=True)
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    """``beta * self + alpha * (batch1 @ batch2)`` for batches of matrices: see :func:`ember.baddbmm`.
+
+    Example::
+
+        >>> ember.ones(2, 1, 1).baddbmm(ember.ones(2, 1, 3), ember.ones(2, 3, 1), beta=0.5)
+        tensor([[[3.5000]],
+        <BLANKLINE>
+                [[3.5000]]])
+    """
     prod = bmm(batch1, batch2)
     _check_bias(input, tuple(prod.shape))
     _result = (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)

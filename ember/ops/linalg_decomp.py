@@ -98,6 +98,24 @@ def qr(A, mode='reduced', *, out=None):
 
 @op('ember.qr', 'Tensor.qr', name='qr')
 def torch_qr(input, some=True, *, out=None):
+    """The QR factorisation ``input = Q R``; deprecated in PyTorch in favour of :func:`ember.linalg.qr`.
+
+    Args:
+        input (Tensor): the matrix or batch of matrices, ``(*, m, n)``.
+        some (bool, optional): the reduced factorisation (``True``) or the complete one. Default: ``True``.
+
+    Keyword args:
+        out (tuple, optional): the output tuple ``(Q, R)``.
+
+    Example::
+
+        >>> Q, R = ember.qr(ember.tensor([[3., 1.], [4., 2.]]))
+        >>> R
+        tensor([[-5.0000, -2.2000],
+                [ 0.0000,  0.4000]])
+        >>> ember.allclose(Q @ R, ember.tensor([[3., 1.], [4., 2.]]))
+        True
+    """
     Q, R = qr(input, 'reduced' if some else 'complete')
     return write_out('qr', named('qr', ('Q', 'R'))(Q, R), out)
 

@@ -193,6 +193,31 @@ def lu_factor(A, *, pivot=True, out=None):
 
 @op('ember')
 def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=None):
+    """Splits the packed LU factorisation of :func:`ember.linalg.lu_factor` into ``P``, ``L`` and ``U`` with ``A =
+    P @ L @ U``.
+
+    Args:
+        LU_data (Tensor): the packed factors, ``(*, m, n)``.
+        LU_pivots (Tensor): the pivots, ``(*, min(m, n))``, 1-based as LAPACK gives them.
+        unpack_data (bool, optional): compute ``L`` and ``U`` (else empty tensors). Default: ``True``.
+        unpack_pivots (bool, optional): compute ``P`` (else an empty tensor). Default: ``True``.
+
+    Keyword args:
+        out (tuple of three Tensors, optional): the output tuple.
+
+    Example::
+
+        >>> A = ember.tensor([[1., 2.], [3., 4.]])
+        >>> P, L, U = ember.lu_unpack(*ember.linalg.lu_factor(A))
+        >>> L
+        tensor([[1.0000, 0.0000],
+                [0.3333, 1.0000]])
+        >>> U
+        tensor([[3.0000, 4.0000],
+                [0.0000, 0.6667]])
+        >>> ember.allclose(P @ L @ U, A)
+        True
+    """
     from ember.ops.creation import empty
     m = LU_data.shape[-2]
     P = _perm_tensor(LU_pivots, m, LU_data) if unpack_pivots else empty(0, dtype=LU_data.dtype)
@@ -287,6 +312,24 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
 
 @op('ember.lu', 'Tensor.lu', name='lu')
 def torch_lu(A, pivot=True, get_infos=False, out=None):
+    """The LU factorisation of ``A`` with partial pivoting, packed as ``(LU, pivots)`` (and ``infos`` when
+    ``get_infos``); deprecated in PyTorch in favour of :func:`ember.linalg.lu_factor`.
+
+    Args:
+        A (Tensor): the matrix or batch of matrices, ``(*, m, n)``.
+        pivot (bool, optional): pivot (only ``True`` is supported on the CPU). Default: ``True``.
+        get_infos (bool, optional): also return the LAPACK status of each matrix. Default: ``False``.
+        out (tuple, optional): the output tuple.
+
+    Example::
+
+        >>> LU, pivots = ember.lu(ember.tensor([[1., 2.], [3., 4.]]))
+        >>> LU
+        tensor([[3.0000, 4.0000],
+                [0.3333, 0.6667]])
+        >>> pivots
+        tensor([2, 2], dtype=ember.int32)
+    """
     LU, piv, info = _factor('torch.linalg.lu_factor_ex', A, pivot)
     if not get_infos and info._data.any():
         _raise_singular('torch.linalg.lu_factor', A, info._data)
@@ -296,5 +339,23 @@ def torch_lu(A, pivot=True, get_infos=False, out=None):
 
 @op('ember.lu_solve', 'Tensor.lu_solve', name='lu_solve')
 def torch_lu_solve(input, LU_data, LU_pivots, *, out=None):
+    """Solves ``A X = B`` from ``A``'s packed LU factorisation; deprecated in PyTorch in favour of
+    :func:`ember.linalg.lu_solve`.
+
+    Args:
+        input (Tensor): the right-hand side ``B``, ``(*, m, k)``.
+        LU_data (Tensor): the packed factors from :func:`ember.linalg.lu_factor`.
+        LU_pivots (Tensor): their pivots.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 1.], [1., 3.]])
+        >>> ember.lu_solve(ember.tensor([[3.], [5.]]), *ember.linalg.lu_factor(A))
+        tensor([[0.8000],
+                [1.4000]])
+    """
     return lu_solve(LU_data, LU_pivots, input, out=out)
 

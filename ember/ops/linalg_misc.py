@@ -202,6 +202,14 @@ def vdot(input, other, *, out=None):
 # ------------------------------------------------------------- powers, exp
 @op('ember', 'Tensor', name='matrix_power')
 def torch_matrix_power(input, n, *, out=None):
+    """The ``n``-th power of a square matrix (or batch): see :func:`ember.linalg.matrix_power`.
+
+    Example::
+
+        >>> ember.matrix_power(ember.tensor([[1., 1.], [0., 1.]]), 3)
+        tensor([[1., 3.],
+                [0., 1.]])
+    """
     return matrix_power(input, n, out=out)
 
 
@@ -308,6 +316,14 @@ def matrix_exp(A):
 
 @op('ember', 'Tensor', name='matrix_exp')
 def torch_matrix_exp(input):
+    """The matrix exponential of a square matrix (or batch): see :func:`ember.linalg.matrix_exp`.
+
+    Example::
+
+        >>> ember.matrix_exp(ember.tensor([[0., 1.], [0., 0.]]))
+        tensor([[1., 1.],
+                [0., 1.]])
+    """
     return matrix_exp(input)
 
 
@@ -514,11 +530,34 @@ def householder_product(A, tau, *, out=None):
 
 @op('ember', 'Tensor')
 def orgqr(input, input2, *, out=None):
+    """The explicit ``Q`` of a QR factorisation from its Householder form: see
+    :func:`ember.linalg.householder_product`.
+
+    Example::
+
+        >>> A = ember.tensor([[2., 1.], [1., 3.]], dtype=ember.float64)
+        >>> h, tau = ember.geqrf(A)
+        >>> ember.orgqr(h, tau)
+        tensor([[-0.8944, -0.4472],
+                [-0.4472,  0.8944]], dtype=ember.float64)
+    """
     return write_out('orgqr', householder_product(input, input2), out)
 
 
 @op('ember', 'Tensor')
 def ormqr(input, input2, input3, left=True, transpose=False, *, out=None):
+    """Multiplies ``input3`` by the ``Q`` of a Householder-form QR factorisation (``input``, ``input2``, as
+    :func:`ember.geqrf` returns) without forming ``Q``: ``Q @ C`` (or ``C @ Q`` with ``left=False``, ``Q^H``
+    with ``transpose=True``).
+
+    Example::
+
+        >>> A = ember.tensor([[2., 1.], [1., 3.]], dtype=ember.float64)
+        >>> h, tau = ember.geqrf(A)
+        >>> ember.ormqr(h, tau, ember.eye(2, dtype=ember.float64))
+        tensor([[-0.8944, -0.4472],
+                [-0.4472,  0.8944]], dtype=ember.float64)
+    """
     check_matrix('torch.ormqr', input)
     m = input3.shape[-2] if left else input3.shape[-1]
     if input.shape[-2] != m:

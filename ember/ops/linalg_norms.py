@@ -154,11 +154,45 @@ def linalg_norm(input, ord=None, dim=None, keepdim=False, *, out=None, dtype=Non
 
 @op('ember')
 def nuclear_norm(input, dim=None, keepdim=False, *, out=None):
+    """The nuclear norm (sum of singular values) of a matrix, or of the matrices spanned by the two dimensions
+    ``dim``; deprecated in PyTorch in favour of :func:`ember.linalg.matrix_norm` with ``ord='nuc'``.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (tuple of two ints, optional): the matrix dimensions. Default: the last two of a 2-D input.
+        keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.nuclear_norm(ember.tensor([[3., 0.], [0., -4.]]))
+        tensor(7.)
+    """
     return matrix_norm(input, 'nuc', (-2, -1) if dim is None else dim, keepdim, out=out)
 
 
 @op('ember')
-def frobenius_norm(input, dim=(-2, -1), keepdim=False, *, out=None):
+def frobenius_norm(input, dim, keepdim=False, *, out=None):
+    """The Frobenius norm ``sqrt(sum(|x|**2))`` over the dimensions ``dim``; deprecated in PyTorch in favour of
+    :func:`ember.linalg.matrix_norm` / :func:`ember.linalg.vector_norm`.
+
+    Args:
+        input (Tensor): the input tensor.
+        dim (int or sequence of ints): the dimensions to reduce.
+        keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.frobenius_norm(ember.tensor([[3., 4.], [0., 0.]]), (0, 1))
+        tensor(5.)
+        >>> ember.frobenius_norm(ember.tensor([[3., 4.], [0., 0.]]), [0])
+        tensor([3., 4.])
+    """
     from ember.ops.reduce import vector_norm
     return write_out('frobenius_norm', vector_norm(input, 2, dim, keepdim), out)
 

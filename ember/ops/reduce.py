@@ -929,6 +929,28 @@ def _norm_method(input, p='fro', dim=None, keepdim=False, dtype=None):
 
 @op('ember')
 def norm(input, p='fro', dim=None, keepdim=False, out=None, dtype=None):
+    """The matrix or vector norm of ``input`` (deprecated in PyTorch in favour of :func:`ember.linalg.vector_norm`
+    and :func:`ember.linalg.matrix_norm`).
+
+    Args:
+        input (Tensor): the input tensor.
+        p (int, float, inf, -inf, 'fro' or 'nuc', optional): the order of the norm. ``'fro'`` over all elements
+            is the 2-norm; ``'nuc'`` is the nuclear norm. Default: ``'fro'``.
+        dim (int or tuple of ints, optional): the dimensions to reduce; all when ``None``. Default: ``None``.
+        keepdim (bool, optional): keep the reduced dimensions with size 1. Default: ``False``.
+        out (Tensor, optional): the output tensor.
+        dtype (:class:`ember.dtype`, optional): the dtype to compute and return in. Default: ``None``.
+
+    Example::
+
+        >>> x = ember.tensor([[3., -4.], [0., 1.]])
+        >>> ember.norm(x)
+        tensor(5.0990)
+        >>> ember.norm(x, p=1, dim=1)
+        tensor([7., 1.])
+        >>> ember.norm(x, float('inf'))
+        tensor(4.)
+    """
     if p == 'fro' or p is None:
         p = 2
     if p == 'nuc':

@@ -137,6 +137,21 @@ reshape_function.__name__ = reshape_function.__qualname__ = 'reshape'   # as err
 
 @op('Tensor')
 def reshape(input, *shape):
+    """A tensor with this tensor's elements in the given shape (a view when the strides allow it, else a copy).
+
+    The shape may be given as separate ints or as one tuple; one dimension may be ``-1`` (inferred).
+
+    Example::
+
+        >>> x = ember.arange(6)
+        >>> x.reshape(2, 3)
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+        >>> x.reshape((3, -1))
+        tensor([[0, 1],
+                [2, 3],
+                [4, 5]])
+    """
     shape = shape_arg(shape)
     x = input._data
     if x.flags.c_contiguous or _can_view(x, _infer_shape(shape, x.size)):
@@ -569,6 +584,17 @@ permute_function.__name__ = permute_function.__qualname__ = 'permute'   # as err
 
 @op('Tensor')
 def permute(input, *dims):
+    """A view of this tensor with its dimensions reordered; the dimensions may be given as separate ints or as one
+    tuple.
+
+    Example::
+
+        >>> x = ember.zeros(2, 3, 5)
+        >>> x.permute(2, 0, 1).shape
+        ember.Size([5, 2, 3])
+        >>> x.permute((1, 2, 0)).shape
+        ember.Size([3, 5, 2])
+    """
     dims = shape_arg(dims)
     if len(dims) != input.ndim:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
@@ -1326,6 +1352,19 @@ flip_function.__name__ = flip_function.__qualname__ = 'flip'   # as errors and h
 
 @op('Tensor')
 def flip(input, *dims):
+    """A copy of this tensor with the order of elements reversed along the given dimensions (separate ints or one
+    tuple).
+
+    Example::
+
+        >>> x = ember.tensor([[1, 2], [3, 4]])
+        >>> x.flip(0)
+        tensor([[3, 4],
+                [1, 2]])
+        >>> x.flip(0, 1)
+        tensor([[4, 3],
+                [2, 1]])
+    """
     dims = shape_arg(dims)
     return Flip.apply(input, wrap_dims(dims, input.ndim))
 

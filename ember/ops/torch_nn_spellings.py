@@ -64,6 +64,18 @@ def feature_dropout(input, p, train):
 
 @op('ember')
 def feature_dropout_(input, p, train):
+    """In-place :func:`ember.nn.functional.dropout2d`-style dropout of whole channels of ``input`` when ``train``
+    is true.
+
+    Example::
+
+        >>> x = ember.ones(1, 4, 2)
+        >>> ember.feature_dropout_(x, 0.5, True)
+        tensor([[[0., 0.],
+                 [0., 0.],
+                 [2., 2.],
+                 [0., 0.]]])
+    """
     return _feature(input, p, train, inplace=True)
 
 
@@ -75,6 +87,17 @@ def feature_alpha_dropout(input, p, train):
 
 @op('ember')
 def feature_alpha_dropout_(input, p, train):
+    """In-place :func:`ember.nn.functional.feature_alpha_dropout` of ``input`` when ``train`` is true.
+
+    Example::
+
+        >>> x = ember.ones(1, 4, 2)
+        >>> ember.feature_alpha_dropout_(x, 0.5, True)
+        tensor([[[-0.7792, -0.7792],
+                 [-0.7792, -0.7792],
+                 [ 1.6656,  1.6656],
+                 [-0.7792, -0.7792]]])
+    """
     return _F().feature_alpha_dropout(input, p, train, inplace=True)
 
 
@@ -165,37 +188,94 @@ def kl_div(input, target, reduction=1, *, log_target=False):
 
 @op('ember')
 def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=1):
+    """PyTorch's native spelling of :func:`ember.nn.functional.cosine_embedding_loss`: ``reduction`` is an int (0
+    none, 1 mean, 2 sum).
+
+    Example::
+
+        >>> ember.cosine_embedding_loss(ember.tensor([[1., 0.]]), ember.tensor([[1., 1.]]), ember.tensor([1]), 0.0, 1)
+        tensor(0.2929)
+    """
     return _F().cosine_embedding_loss(input1, input2, target, margin, reduction=_reduction(reduction))
 
 
 @op('ember')
 def hinge_embedding_loss(input, target, margin=1.0, reduction=1):
+    """PyTorch's native spelling of :func:`ember.nn.functional.hinge_embedding_loss`: ``reduction`` is an int (0
+    none, 1 mean, 2 sum).
+
+    Example::
+
+        >>> ember.hinge_embedding_loss(ember.tensor([0.3, 2.0]), ember.tensor([1, -1]), 1.0, 0)
+        tensor([0.3000, 0.0000])
+    """
     return _F().hinge_embedding_loss(input, target, margin, reduction=_reduction(reduction))
 
 
 @op('ember')
 def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=1):
+    """PyTorch's native spelling of :func:`ember.nn.functional.margin_ranking_loss`: ``reduction`` is an int (0
+    none, 1 mean, 2 sum).
+
+    Example::
+
+        >>> ember.margin_ranking_loss(ember.tensor([0.8, 0.1]), ember.tensor([0.5, 0.4]), ember.tensor([1., 1.]), 0.1, 2)
+        tensor(0.4000)
+    """
     return _F().margin_ranking_loss(input1, input2, target, margin, reduction=_reduction(reduction))
 
 
 @op('ember')
 def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False, reduction=1):
+    """PyTorch's native spelling of :func:`ember.nn.functional.triplet_margin_loss`: ``reduction`` is an int (0
+    none, 1 mean, 2 sum).
+
+    Example::
+
+        >>> a, p, n = ember.tensor([[0., 0.]]), ember.tensor([[0., 1.]]), ember.tensor([[3., 0.]])
+        >>> ember.triplet_margin_loss(a, p, n, 3.0, 2, 1e-6, False, 1)
+        tensor(1.)
+    """
     return _F().triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap,
                                     reduction=_reduction(reduction))
 
 
 @op('ember')
 def poisson_nll_loss(input, target, log_input, full, eps, reduction):
+    """PyTorch's native spelling of :func:`ember.nn.functional.poisson_nll_loss`: every argument is required and
+    ``reduction`` is an int (0 none, 1 mean, 2 sum).
+
+    Example::
+
+        >>> ember.poisson_nll_loss(ember.tensor([0.5, 1.0]), ember.tensor([1., 2.]), True, False, 1e-8, 1)
+        tensor(0.9335)
+    """
     return _F().poisson_nll_loss(input, target, log_input, full, eps=eps, reduction=_reduction(reduction))
 
 
 @op('ember')
 def celu(input, alpha=1.0):
+    """Applies ``CELU(x) = max(0, x) + min(0, alpha * (exp(x / alpha) - 1))`` elementwise; see
+    :func:`ember.nn.functional.celu`.
+
+    Example::
+
+        >>> ember.celu(ember.tensor([-1.0, 0.0, 1.0]), alpha=2.0)
+        tensor([-0.7869,  0.0000,  1.0000])
+    """
     return _F().celu(input, alpha)
 
 
 @op('ember')
 def selu(input):
+    """Applies SELU, ``scale * (max(0, x) + min(0, alpha * (exp(x) - 1)))`` with ``alpha = 1.6733`` and ``scale =
+    1.0507``, elementwise; see :func:`ember.nn.functional.selu`.
+
+    Example::
+
+        >>> ember.selu(ember.tensor([-1.0, 0.0, 1.0]))
+        tensor([-1.1113,  0.0000,  1.0507])
+    """
     return _F().selu(input)
 
 
@@ -207,6 +287,16 @@ def hardshrink(input, lambd=0.5, *, out=None):
 
 @op('ember')
 def threshold(input, threshold, value, *, out=None):
+    """``input`` where it exceeds ``threshold``, else ``value``; see :func:`ember.nn.functional.threshold`.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.threshold(ember.tensor([0.1, 0.5, 0.9]), 0.5, -1.0)
+        tensor([-1.0000, -1.0000,  0.9000])
+    """
     result = _F().threshold(input, threshold, value)
     return result if out is None else write_out('threshold', result, out)
 
