@@ -121,6 +121,19 @@ class LRScheduler:
     Args:
         optimizer (Optimizer): the optimizer whose learning rates are scheduled.
         last_epoch (int): index of the last epoch; -1 (default) starts a fresh schedule.
+
+    Example::
+
+        >>> class Halving(ember.optim.lr_scheduler.LRScheduler):
+        ...     def get_lr(self):
+        ...         return [base / 2 ** self.last_epoch for base in self.base_lrs]
+        ...
+        >>> opt = ember.optim.SGD([ember.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = Halving(opt)
+        >>> opt.step()
+        >>> sched.step()
+        >>> sched.get_last_lr()
+        [0.5]
     """
     _get_lr_called_within_step = False
     _is_initial = False
@@ -236,7 +249,21 @@ class _LambdaStateMixin:
 
 
 class LambdaLR(_LambdaStateMixin, LRScheduler):
-    """lr = initial lr × ``lr_lambda(epoch)`` (one function, or one per group)."""
+    """lr = initial lr × ``lr_lambda(epoch)`` (one function, or one per group).
+
+    Example::
+
+        >>> opt = ember.optim.SGD([ember.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = ember.optim.lr_scheduler.LambdaLR(opt, lr_lambda=lambda epoch: 1 / (epoch + 1))
+        >>> for epoch in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     print(epoch, sched.get_last_lr())
+        ...
+        0 [0.5]
+        1 [0.3333333333333333]
+        2 [0.25]
+    """
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         self.optimizer = optimizer
@@ -249,7 +276,21 @@ class LambdaLR(_LambdaStateMixin, LRScheduler):
 
 
 class MultiplicativeLR(_LambdaStateMixin, LRScheduler):
-    """lr ← lr × ``lr_lambda(epoch)`` at every step after the first."""
+    """lr ← lr × ``lr_lambda(epoch)`` at every step after the first.
+
+    Example::
+
+        >>> opt = ember.optim.SGD([ember.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = ember.optim.lr_scheduler.MultiplicativeLR(opt, lr_lambda=lambda epoch: 0.9)
+        >>> for epoch in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     print(epoch, sched.get_last_lr())
+        ...
+        0 [0.9]
+        1 [0.81]
+        2 [0.7290000000000001]
+    """
 
     def __init__(self, optimizer, lr_lambda, last_epoch=-1):
         self.optimizer = optimizer
@@ -268,7 +309,23 @@ class MultiplicativeLR(_LambdaStateMixin, LRScheduler):
 
 
 class StepLR(LRScheduler):
-    """lr ← lr × ``gamma`` every ``step_size`` epochs."""
+    """lr ← lr × ``gamma`` every ``step_size`` epochs.
+
+    Example::
+
+        >>> opt = ember.optim.SGD([ember.zeros(1, requires_grad=True)], lr=0.1)
+        >>> sched = ember.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        >>> for epoch in range(5):
+        ...     opt.step()
+        ...     sched.step()
+        ...     print(epoch, sched.get_last_lr())
+        ...
+        0 [0.1]
+        1 [0.05]
+        2 [0.05]
+        3 [0.025]
+        4 [0.025]
+    """
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
         self.step_size = step_size
@@ -286,7 +343,22 @@ class StepLR(LRScheduler):
 
 
 class MultiStepLR(LRScheduler):
-    """lr ← lr × ``gamma`` at each milestone epoch (a milestone listed n times applies gamma**n)."""
+    """lr ← lr × ``gamma`` at each milestone epoch (a milestone listed n times applies gamma**n).
+
+    Example::
+
+        >>> opt = ember.optim.SGD([ember.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = ember.optim.lr_scheduler.MultiStepLR(opt, milestones=[1, 3], gamma=0.1)
+        >>> for epoch in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     print(epoch, sched.get_last_lr())
+        ...
+        0 [0.1]
+        1 [0.1]
+        2 [0.010000000000000002]
+        3 [0.010000000000000002]
+    """
 
     def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
         self.milestones = Counter(milestones)
@@ -305,7 +377,21 @@ class MultiStepLR(LRScheduler):
 
 
 class ConstantLR(LRScheduler):
-    """lr × ``factor`` for the first ``total_iters`` epochs, then the initial lr again."""
+    """lr × ``factor`` for the first ``total_iters`` epochs, then the initial lr again.
+
+    Example::
+
+        >>> opt = ember.optim.SGD([ember.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = ember.optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2)
+        >>> for epoch in range(3):
+        ...     print(epoch, sched.get_last_lr())
+        ...     opt.step()
+        ...     sched.step()
+        ...
+        0 [0.5]
+        1 [0.5]
+        2 [1.0]
+    """
 
     def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
         if factor > 1.0 or factor < 0:
@@ -328,7 +414,22 @@ class ConstantLR(LRScheduler):
 
 
 class LinearLR(LRScheduler):
-    """The lr factor moves linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` epochs."""
+    """The lr factor moves linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` epochs.
+
+    Example::
+
+        >>> opt = ember.optim.SGD([ember.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = ember.optim.lr_scheduler.LinearLR(opt, start_factor=0.25, total_iters=3)
+        >>> for epoch in range(4):
+        ...     print(epoch, sched.get_last_lr())
+        ...     opt.step()
+        ...     sched.step()
+        ...
+        0 [0.25]
+        1 [0.5]
+        2 [0.75]
+        3 [1.0]
+    """
 
     def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5, last_epoch=-1):
         if start_factor > 1.0 or start_factor <= 0:
@@ -358,7 +459,21 @@ class LinearLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """lr ← lr × ``gamma`` every epoch."""
+    """lr ← lr × ``gamma`` every epoch.
+
+    Example::
+
+        >>> opt = ember.optim.SGD([ember.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = ember.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> for epoch in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     print(epoch, sched.get_last_lr())
+        ...
+        0 [0.5]
+        1 [0.25]
+        2 [0.125]
+    """
 
     def __init__(self, optimizer, gamma, last_epoch=-1):
         self.gamma = gamma
@@ -375,7 +490,22 @@ class ExponentialLR(LRScheduler):
 
 
 class PolynomialLR(LRScheduler):
-    """lr = initial lr × (1 - epoch / total_iters) ** power, then constant."""
+    """lr = initial lr × (1 - epoch / total_iters) ** power, then constant.
+
+    Example::
+
+        >>> opt = ember.optim.SGD([ember.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = ember.optim.lr_scheduler.PolynomialLR(opt, total_iters=4, power=2.0)
+        >>> for epoch in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     print(epoch, sched.get_last_lr())
+        ...
+        0 [0.5625]
+        1 [0.25]
+        2 [0.0625]
+        3 [0.0]
+    """
 
     def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
         self.total_iters = total_iters
@@ -400,6 +530,20 @@ class CosineAnnealingLR(LRScheduler):
 
     The update is PyTorch's recursive one (each lr computed from the previous), so other changes
     to the lr compose with it.
+
+    Example::
+
+        >>> opt = ember.optim.SGD([ember.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = ember.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4, eta_min=0.0)
+        >>> for epoch in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     print(epoch, [round(lr, 4) for lr in sched.get_last_lr()])
+        ...
+        0 [0.8536]
+        1 [0.5]
+        2 [0.1464]
+        3 [0.0]
     """
 
     def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
@@ -459,7 +603,24 @@ class _ComposedStateMixin:
 
 
 class SequentialLR(_ComposedStateMixin, LRScheduler):
-    """Runs ``schedulers[i]`` between ``milestones[i-1]`` and ``milestones[i]``."""
+    """Runs ``schedulers[i]`` between ``milestones[i-1]`` and ``milestones[i]``.
+
+    Example::
+
+        >>> opt = ember.optim.SGD([ember.zeros(1, requires_grad=True)], lr=1.0)
+        >>> warmup = ember.optim.lr_scheduler.LinearLR(opt, start_factor=0.5, total_iters=2)
+        >>> decay = ember.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> sched = ember.optim.lr_scheduler.SequentialLR(opt, [warmup, decay], milestones=[2])
+        >>> for epoch in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     print(epoch, sched.get_last_lr())
+        ...
+        0 [0.75]
+        1 [1.0]
+        2 [0.5]
+        3 [0.25]
+    """
 
     def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
         if len(schedulers) < 1:
@@ -503,7 +664,24 @@ class SequentialLR(_ComposedStateMixin, LRScheduler):
 
 
 class ChainedScheduler(_ComposedStateMixin, LRScheduler):
-    """Steps all ``schedulers`` together, each acting on the lr the previous one left."""
+    """Steps all ``schedulers`` together, each acting on the lr the previous one left.
+
+    Example::
+
+        >>> opt = ember.optim.SGD([ember.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = ember.optim.lr_scheduler.ChainedScheduler([
+        ...     ember.optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2),
+        ...     ember.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)])
+        ...
+        >>> for epoch in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     print(epoch, [round(lr, 4) for lr in sched.get_last_lr()])
+        ...
+        0 [0.45]
+        1 [0.81]
+        2 [0.729]
+    """
 
     def __init__(self, schedulers, optimizer=None):
         if len(schedulers) < 1:
@@ -528,6 +706,20 @@ class ReduceLROnPlateau(LRScheduler):
     ``threshold`` relative ('rel') or absolute ('abs'); after a reduction, ``cooldown`` epochs pass
     before bad epochs count again; the lr never goes below ``min_lr``, and changes smaller than
     ``eps`` are skipped.
+
+    Example::
+
+        >>> opt = ember.optim.SGD([ember.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = ember.optim.lr_scheduler.ReduceLROnPlateau(opt, patience=1, factor=0.5)
+        >>> for val_loss in [1.0, 0.9, 0.9, 0.9, 0.9]:
+        ...     sched.step(val_loss)
+        ...     print(val_loss, sched.get_last_lr())
+        ...
+        1.0 [1.0]
+        0.9 [1.0]
+        0.9 [1.0]
+        0.9 [0.5]
+        0.9 [0.5]
     """
 
     def __init__(self, optimizer, mode='min', factor=0.1, patience=10, threshold=1e-4, threshold_mode='rel',
@@ -652,6 +844,21 @@ class CyclicLR(LRScheduler):
 
     Meant to be stepped after every batch. ``mode`` 'triangular', 'triangular2' (amplitude halves
     each cycle) or 'exp_range' (amplitude × gamma**iteration), or a custom ``scale_fn``.
+
+    Example::
+
+        >>> opt = ember.optim.SGD([ember.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+        >>> sched = ember.optim.lr_scheduler.CyclicLR(opt, base_lr=0.1, max_lr=0.5, step_size_up=2)
+        >>> for step in range(5):
+        ...     opt.step()
+        ...     sched.step()
+        ...     print(step, [round(lr, 4) for lr in sched.get_last_lr()])
+        ...
+        0 [0.3]
+        1 [0.5]
+        2 [0.3]
+        3 [0.1]
+        4 [0.3]
     """
 
     def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode='triangular',
@@ -754,6 +961,20 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     """SGDR (Loshchilov & Hutter, 2017): cosine annealing restarted every T_i epochs, T_i = T_0 × T_mult**i.
 
     ``step()`` may be given fractional epochs (e.g. ``epoch + batch / n_batches``).
+
+    Example::
+
+        >>> opt = ember.optim.SGD([ember.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = ember.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2)
+        >>> for epoch in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     print(epoch, [round(lr, 4) for lr in sched.get_last_lr()])
+        ...
+        0 [0.5]
+        1 [1.0]
+        2 [0.5]
+        3 [1.0]
     """
 
     def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
@@ -810,6 +1031,20 @@ class OneCycleLR(LRScheduler):
 
     Momentum (or Adam's beta1) moves opposite to the lr when ``cycle_momentum``. Step it after
     every batch; ``three_phase`` adds a symmetric cool-down before the final annealing.
+
+    Example::
+
+        >>> opt = ember.optim.SGD([ember.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
+        >>> sched = ember.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=5)
+        >>> for step in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     print(step, [round(lr, 4) for lr in sched.get_last_lr()])
+        ...
+        0 [0.9505]
+        1 [0.6113]
+        2 [0.1883]
+        3 [0.0]
     """
 
     def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,

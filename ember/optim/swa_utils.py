@@ -33,7 +33,22 @@ def _check_decay(decay):
 
 
 def get_ema_multi_avg_fn(decay=0.999):
-    """An in-place EMA update over lists of tensors: ``ema = ema + (1 - decay) * (current - ema)``."""
+    """An in-place EMA update over lists of tensors: ``ema = ema + (1 - decay) * (current - ema)``.
+
+    Example::
+
+        >>> model = ember.nn.Linear(1, 1, bias=False)
+        >>> ema = ember.optim.swa_utils.AveragedModel(
+        ...     model, multi_avg_fn=ember.optim.swa_utils.get_ema_multi_avg_fn(0.5))
+        >>> for value in [4.0, 0.0, 0.0]:
+        ...     with ember.no_grad():
+        ...         _ = model.weight.fill_(value)
+        ...     ema.update_parameters(model)
+        ...     print(ema.module.weight.item())
+        4.0
+        2.0
+        1.0
+    """
     _check_decay(decay)
 
     @grad_mode.no_grad()
@@ -106,6 +121,19 @@ class AveragedModel(Module):
         use_buffers (bool): average the buffers too (otherwise they are copied from the model).
 
     Without ``avg_fn``/``multi_avg_fn`` the parameters are an equal-weight running mean (SWA).
+
+    Example::
+
+        >>> model = ember.nn.Linear(1, 1, bias=False)
+        >>> swa = ember.optim.swa_utils.AveragedModel(model)
+        >>> for value in [1.0, 2.0, 6.0]:
+        ...     with ember.no_grad():
+        ...         _ = model.weight.fill_(value)
+        ...     swa.update_parameters(model)
+        ...
+        >>> swa.module.weight
+        Parameter containing:
+        tensor([[3.]], requires_grad=True)
     """
 
     def __init__(self, model, device=None, avg_fn=None, multi_avg_fn=None, use_buffers=False):
@@ -199,6 +227,19 @@ class SWALR(LRScheduler):
         anneal_epochs (int): epochs of annealing (0: jump straight to ``swa_lr``).
         anneal_strategy (str): ``'cos'`` or ``'linear'``.
         last_epoch (int): index of the last epoch (-1 starts fresh).
+
+    Example::
+
+        >>> opt = ember.optim.SGD([ember.zeros(1, requires_grad=True)], lr=1.0)
+        >>> sched = ember.optim.swa_utils.SWALR(opt, swa_lr=0.1, anneal_epochs=2, anneal_strategy='linear')
+        >>> for epoch in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     print(epoch, [round(lr, 4) for lr in sched.get_last_lr()])
+        ...
+        0 [0.55]
+        1 [0.1]
+        2 [0.1]
     """
 
     def __init__(self, optimizer, swa_lr, anneal_epochs=10, anneal_strategy='cos', last_epoch=-1):

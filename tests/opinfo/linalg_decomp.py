@@ -465,8 +465,9 @@ def _rows():
             ((_z(3), 'fro'), TypeError, "linalg_vector_norm(): argument 'ord' must be Number, not str"))),
         OpInfo('nuclear_norm', ember.nuclear_norm, lambda rng: [Sample(rng.standard_normal((3, 4)))],
                ref=lambda a: np.linalg.norm(a, 'nuc')),
-        OpInfo('frobenius_norm', ember.frobenius_norm, lambda rng: [Sample(rng.standard_normal((2, 3, 4)))],
-               ref=lambda a: np.linalg.norm(a, 'fro', (-2, -1))),
+        OpInfo('frobenius_norm', ember.frobenius_norm,
+               lambda rng: [Sample(rng.standard_normal((2, 3, 4)), dim=(-2, -1))],
+               ref=lambda a, dim: np.linalg.norm(a, 'fro', dim)),
         OpInfo('linalg.lstsq', _lstsq, _lstsq_samples, ref=_np_lstsq, atol=1e-4, error_inputs=_err(
             ((_z(3, 2), _z(4, 2)), RuntimeError, 'torch.linalg.lstsq: input.size(-2) should match other.size(-2)'),
             ((_z(3, 2), _z(3, 2)), RuntimeError, 'torch.linalg.lstsq: parameter `driver` should be one of (gels, '

@@ -22,7 +22,15 @@ def _check_foreach(foreach, tensors):
 
 
 def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
-    """The norm of the norms of ``tensors`` (as if they were concatenated into one vector)."""
+    """The norm of the norms of ``tensors`` (as if they were concatenated into one vector).
+
+    Example::
+
+        >>> ember.nn.utils.get_total_norm([ember.tensor([3., 0.]), ember.tensor([4.])])
+        tensor(5.)
+        >>> ember.nn.utils.get_total_norm([ember.tensor([3., 0.]), ember.tensor([4.])], norm_type=float('inf'))
+        tensor(4.)
+    """
     from ember.ops.creation import tensor as make_tensor
     from ember.ops.reduce import vector_norm
     from ember.ops.shape import stack
@@ -46,7 +54,17 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
 
 
 def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
-    """Scale the gradients by ``max_norm / (total_norm + 1e-6)`` when that is below 1."""
+    """Scale the gradients by ``max_norm / (total_norm + 1e-6)`` when that is below 1.
+
+    Example::
+
+        >>> w = ember.zeros(2, requires_grad=True)
+        >>> (w * ember.tensor([3., 4.])).sum().backward()
+        >>> total = ember.nn.utils.get_total_norm([w.grad])
+        >>> ember.nn.utils.clip_grads_with_norm_([w], max_norm=1.0, total_norm=total)
+        >>> w.grad
+        tensor([0.6000, 0.8000])
+    """
     grads, _ = _grads_of(parameters)
     if not grads:
         return
@@ -80,7 +98,16 @@ def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False
 
 
 def clip_grad_value_(parameters, clip_value, foreach=None):
-    """Clamp every gradient element to ``[-clip_value, clip_value]`` in place."""
+    """Clamp every gradient element to ``[-clip_value, clip_value]`` in place.
+
+    Example::
+
+        >>> w = ember.zeros(3, requires_grad=True)
+        >>> (w * ember.tensor([5., -0.5, -9.])).sum().backward()
+        >>> ember.nn.utils.clip_grad_value_([w], clip_value=1.0)
+        >>> w.grad
+        tensor([ 1.0000, -0.5000, -1.0000])
+    """
     clip_value = float(clip_value)
     grads, _ = _grads_of(parameters)
     _check_foreach(foreach, grads)

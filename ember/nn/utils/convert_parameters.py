@@ -11,7 +11,18 @@ def _check_same_device(param, old):
 
 
 def parameters_to_vector(parameters):
-    """One 1-D tensor holding every parameter's values, in order (differentiable)."""
+    """One 1-D tensor holding every parameter's values, in order (differentiable).
+
+    Example::
+
+        >>> layer = ember.nn.Linear(2, 1)
+        >>> with ember.no_grad():
+        ...     _ = layer.weight.copy_(ember.tensor([[1., 2.]]))
+        ...     _ = layer.bias.fill_(3.)
+        ...
+        >>> ember.nn.utils.parameters_to_vector(layer.parameters())
+        tensor([1., 2., 3.], grad_fn=<CatBackward0>)
+    """
     from ember.ops.shape import cat
     device = None
     vec = []
@@ -22,7 +33,17 @@ def parameters_to_vector(parameters):
 
 
 def vector_to_parameters(vec, parameters):
-    """Copy consecutive slices of ``vec`` into the parameters' ``.data``."""
+    """Copy consecutive slices of ``vec`` into the parameters' ``.data``.
+
+    Example::
+
+        >>> layer = ember.nn.Linear(2, 1)
+        >>> ember.nn.utils.vector_to_parameters(ember.tensor([1., 2., 3.]), layer.parameters())
+        >>> layer.weight, layer.bias
+        (Parameter containing:
+        tensor([[1., 2.]], requires_grad=True), Parameter containing:
+        tensor([3.], requires_grad=True))
+    """
     if not isinstance(vec, Tensor):
         from ember._legacy import typename
         raise TypeError(f"expected ember.Tensor, but got: {typename(vec)}")

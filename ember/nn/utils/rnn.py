@@ -40,6 +40,16 @@ class PackedSequence(PackedSequence_):
     ``sorted_indices`` orders the original batch by decreasing length (``None`` when it already
     was); ``unsorted_indices`` undoes that order. Conversions (``to``, ``double``, ``cuda``...) apply to
     ``data`` and keep ``batch_sizes`` on the CPU.
+
+    Example::
+
+        >>> packed = ember.nn.utils.rnn.pack_sequence([ember.tensor([4, 5]), ember.tensor([1, 2, 3])], enforce_sorted=False)
+        >>> packed.batch_sizes, packed.sorted_indices
+        (tensor([2, 2, 1]), tensor([1, 0]))
+        >>> lstm = ember.nn.LSTM(input_size=1, hidden_size=2)
+        >>> out, _ = lstm(ember.nn.utils.rnn.pack_sequence([ember.ones(3, 1), ember.ones(2, 1)]))
+        >>> type(out).__name__, out.data.shape
+        ('PackedSequence', ember.Size([5, 2]))
     """
 
     def __new__(cls, data, batch_sizes=None, sorted_indices=None, unsorted_indices=None):
@@ -106,7 +116,13 @@ class PackedSequence(PackedSequence_):
 
 
 def invert_permutation(permutation):
-    """The permutation that undoes ``permutation`` (``None`` stays ``None``)."""
+    """The permutation that undoes ``permutation`` (``None`` stays ``None``).
+
+    Example::
+
+        >>> ember.nn.utils.rnn.invert_permutation(ember.tensor([2, 0, 1]))
+        tensor([1, 2, 0])
+    """
     if permutation is None:
         return None
     inverse = np.empty(len(permutation), dtype=np.int64)
@@ -154,6 +170,13 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
 
     With ``enforce_sorted=True`` the lengths must be in decreasing order; otherwise the batch is
     sorted here and the order recorded in the result.
+
+    Example::
+
+        >>> padded = ember.tensor([[1, 2, 3], [4, 5, 0]])
+        >>> packed = ember.nn.utils.rnn.pack_padded_sequence(padded, [3, 2], batch_first=True)
+        >>> packed.data, packed.batch_sizes
+        (tensor([1, 4, 2, 5, 3]), tensor([2, 2, 1]))
     """
     if not isinstance(lengths, Tensor) and hasattr(lengths, '__array__'):
         lengths = list(np.asarray(lengths))
@@ -198,6 +221,13 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
     """Unpack a :class:`PackedSequence` into ``(padded, lengths)`` in the batch's original order.
 
     ``total_length`` pads the time dimension to that length (at least the longest sequence).
+
+    Example::
+
+        >>> packed = ember.nn.utils.rnn.pack_sequence([ember.tensor([1, 2, 3]), ember.tensor([4, 5])])
+        >>> ember.nn.utils.rnn.pad_packed_sequence(packed, batch_first=True)
+        (tensor([[1, 2, 3],
+                [4, 5, 0]]), tensor([3, 2]))
     """
     max_len = sequence.batch_sizes.size(0)
     if total_length is not None:
@@ -220,7 +250,19 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
 
 
 def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side='right'):
-    """Stack variable-length tensors ``(L_i, *)`` into one padded ``(max L, B, *)`` (``(B, max L, *)``)."""
+    """Stack variable-length tensors ``(L_i, *)`` into one padded ``(max L, B, *)`` (``(B, max L, *)``).
+
+    Example::
+
+        >>> a, b = ember.tensor([1, 2, 3]), ember.tensor([4, 5])
+        >>> ember.nn.utils.rnn.pad_sequence([a, b], batch_first=True)
+        tensor([[1, 2, 3],
+                [4, 5, 0]])
+        >>> ember.nn.utils.rnn.pad_sequence([a, b], padding_value=-1, padding_side='left')
+        tensor([[ 1, -1],
+                [ 2,  4],
+                [ 3,  5]])
+    """
     if padding_side not in ('left', 'right'):
         raise ValueError(f'Expected padding_side to be one of left or right, but got {padding_side}.')
     if isinstance(sequences, Tensor):
@@ -243,20 +285,43 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side='
 
 
 def unpad_sequence(padded_sequences, lengths, batch_first=False):
-    """The list of sequences a padded batch holds: ``padded[:lengths[i], i]`` for each ``i``."""
+    """The list of sequences a padded batch holds: ``padded[:lengths[i], i]`` for each ``i``.
+
+    Example::
+
+        >>> padded = ember.tensor([[1, 2, 3], [4, 5, 0]])
+        >>> ember.nn.utils.rnn.unpad_sequence(padded, ember.tensor([3, 2]), batch_first=True)
+        [tensor([1, 2, 3]), tensor([4, 5])]
+    """
     if not batch_first:
         padded_sequences = padded_sequences.transpose(0, 1)
     return [padded_sequences[i, :int(n)] for i, n in enumerate(_lengths_list(lengths))]
 
 
 def pack_sequence(sequences, enforce_sorted=True):
-    """Pack a list of variable-length tensors ``(L_i, *)`` (see :func:`pack_padded_sequence`)."""
+    """Pack a list of variable-length tensors ``(L_i, *)`` (see :func:`pack_padded_sequence`).
+
+    Example::
+
+        >>> packed = ember.nn.utils.rnn.pack_sequence([ember.tensor([1, 2, 3]), ember.tensor([4, 5])])
+        >>> packed.data
+        tensor([1, 4, 2, 5, 3])
+        >>> packed.batch_sizes
+        tensor([2, 2, 1])
+    """
     lengths = tensor([v.size(0) for v in sequences], dtype=int64)
     return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
 
 
 def unpack_sequence(packed_sequences):
-    """The list of sequences a :class:`PackedSequence` holds, in their original order."""
+    """The list of sequences a :class:`PackedSequence` holds, in their original order.
+
+    Example::
+
+        >>> packed = ember.nn.utils.rnn.pack_sequence([ember.tensor([1, 2, 3]), ember.tensor([4, 5])])
+        >>> ember.nn.utils.rnn.unpack_sequence(packed)
+        [tensor([1, 2, 3]), tensor([4, 5])]
+    """
     padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
     return unpad_sequence(padded, lengths, batch_first=True)
 
