@@ -17,6 +17,17 @@ class Parameter(Tensor):
     """A Tensor that is a module parameter: ``requires_grad=True`` by default.
 
     The parameter shares storage with ``data`` (like PyTorch's ``_make_subclass``).
+
+    Example::
+
+        >>> p = nn.Parameter(ember.zeros(2))
+        >>> p
+        Parameter containing:
+        tensor([0., 0.], requires_grad=True)
+        >>> layer = nn.Linear(2, 1)
+        >>> layer.scale = nn.Parameter(ember.ones(1))
+        >>> [name for name, _ in layer.named_parameters()]
+        ['weight', 'bias', 'scale']
     """
 
     def __new__(cls, data=None, requires_grad=True):

@@ -123,6 +123,26 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     return Embedding.apply(weight, input, padding_idx, scale_grad_by_freq)
 
 
+class _BagSum(Primitive):
+    """Sums (or, with ``scale`` 1 / size, means) of the rows of ``emb`` grouped by ``bag``, one node as in
+    PyTorch; ``scale`` has one row per bag plus a last, zero one for rows that belong to no bag."""
+    node_name = 'EmbeddingBagBackward0'
+
+    @staticmethod
+    def forward(ctx, emb, bag, scale):
+        out = ctx.xp.zeros((scale.shape[0], emb.shape[1]), emb.dtype)
+        backend.scatter_ufunc('add', out, bag, emb)
+        ctx.save_for_backward(bag, scale)
+        return (out * scale)[:-1]
+
+    @staticmethod
+    def backward(ctx, g):
+        bag, scale = ctx.saved_tensors
+        from ember.ops.shape import cat
+        padded = cat([g, g.new_zeros((1, g.shape[1]))])
+        return (padded * scale).index_select(0, bag), None, None
+
+
 class _BagMax(Primitive):
     node_name = 'EmbeddingBagBackward0'
 
@@ -165,7 +185,6 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     if sparse:
         raise RuntimeError("embedding_bag(): ember has no sparse tensors, so sparse=True gradients are not available; "
                            "use sparse=False")
-    from ember.ops.creation import zeros
     _check_indices(input, 'embedding_bag')
     if mode not in ('sum', 'mean', 'max'):
         raise ValueError("mode has to be one of sum, mean or max")
@@ -213,19 +232,19 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         if per_sample_weights is not None:
             per_sample_weights = per_sample_weights.index_select(0, keep)
     bag = Tensor._make(backend.move(bag_np, input._device), input._device)
-    dim = weight.shape[1]
     if mode == 'max':
         return _BagMax.apply(emb, bag, n_bags)
     if per_sample_weights is not None:
         emb = emb * per_sample_weights.unsqueeze(1)
-    if sum_bag_np is not bag_np:
-        bag = Tensor._make(backend.move(sum_bag_np, input._device), input._device)
-    out = zeros(n_bags + 1, dim, dtype=weight.dtype, device=weight.device).index_add(0, bag, emb)[:n_bags]
+    # one scale per bag (1, or 1 / its size for the mean), and a last, discarded bag for the rows
+    # include_last_offset leaves out of the sums
+    scale = np.ones(n_bags + 1, weight._data.dtype)
     if mode == 'mean':
-        counts = np.bincount(bag_np, minlength=n_bags).astype(weight._data.dtype)
-        inv = np.where(counts > 0, 1.0 / np.maximum(counts, 1), 0.0).astype(weight._data.dtype)
-        out = out * Tensor._make(backend.move(inv[:, None], weight._device), weight._device)
-    return out
+        counts = np.bincount(bag_np, minlength=n_bags)[:n_bags]
+        scale[:n_bags] = np.where(counts > 0, 1.0 / np.maximum(counts, 1), 0.0)
+    scale[n_bags] = 0
+    sum_bag = Tensor._make(backend.move(sum_bag_np, input._device), input._device)
+    return _BagSum.apply(emb, sum_bag, Tensor._make(backend.move(scale[:, None], weight._device), weight._device))
 
 
 @op('F')

@@ -492,3 +492,13 @@ def test_flatten_unflatten_modules():
     assert nn.Flatten(0, 1)(x).shape == (6, 4)
     assert nn.Unflatten(1, (3, 2, 2))(nn.Flatten()(x)).shape == (2, 3, 2, 2)
     assert repr(nn.Unflatten(1, ember.Size([2, 5]))) == 'Unflatten(dim=1, unflattened_size=ember.Size([2, 5]))'
+
+
+@pytest.mark.parametrize('mode, extra', [('sum', {}), ('mean', {}), ('max', {}),
+                                         ('sum', {'per_sample_weights': ember.tensor([1., 2., 3., 4.])}),
+                                         ('mean', {'include_last_offset': True})])
+def test_embedding_bag_is_one_node_as_in_pytorch(mode, extra):
+    # PyTorch records every mode as one EmbeddingBagBackward0 node (printed in the output's repr)
+    weight = ember.arange(8.).reshape(4, 2).requires_grad_()
+    out = F.embedding_bag(ember.tensor([0, 1, 2, 3]), weight, ember.tensor([0, 3]), mode=mode, **extra)
+    assert out.grad_fn.name() == 'EmbeddingBagBackward0'

@@ -27,7 +27,13 @@ class _InplaceActivation(Module):
 
 
 class Threshold(Module):
-    """``x if x > threshold else value``."""
+    """``x if x > threshold else value``.
+
+    Example::
+
+        >>> nn.Threshold(0.5, -1.0)(ember.tensor([0.1, 0.5, 0.9]))
+        tensor([-1.0000, -1.0000,  0.9000])
+    """
     __constants__ = ['threshold', 'value', 'inplace']
 
     def __init__(self, threshold, value, inplace=False):
@@ -55,7 +61,16 @@ class ReLU(_InplaceActivation):
 
 
 class RReLU(Module):
-    """Randomised leaky ReLU: a random negative slope in [lower, upper] while training."""
+    """Randomised leaky ReLU: a random negative slope in [lower, upper] while training.
+
+    Example::
+
+        >>> m = nn.RReLU(0.1, 0.3)
+        >>> m(ember.tensor([-1.0, -1.0, 2.0]))
+        tensor([-0.2940, -0.2416,  2.0000])
+        >>> m.eval()(ember.tensor([-1.0, 2.0]))
+        tensor([-0.2000,  2.0000])
+    """
     __constants__ = ['lower', 'upper', 'inplace']
 
     def __init__(self, lower=1.0 / 8, upper=1.0 / 3, inplace=False):
@@ -72,7 +87,13 @@ class RReLU(Module):
 
 
 class Hardtanh(Module):
-    """``clamp(x, min_val, max_val)``."""
+    """``clamp(x, min_val, max_val)``.
+
+    Example::
+
+        >>> nn.Hardtanh(-2.0, 2.0)(ember.tensor([-3.0, -1.0, 1.0, 3.0]))
+        tensor([-2., -1.,  1.,  2.])
+    """
     __constants__ = ['min_val', 'max_val', 'inplace']
 
     def __init__(self, min_val=-1.0, max_val=1.0, inplace=False, min_value=None, max_value=None):
@@ -100,7 +121,13 @@ class Hardtanh(Module):
 
 
 class ReLU6(Hardtanh):
-    """``min(max(x, 0), 6)``."""
+    """``min(max(x, 0), 6)``.
+
+    Example::
+
+        >>> nn.ReLU6()(ember.tensor([-1.0, 3.0, 8.0]))
+        tensor([0., 3., 6.])
+    """
 
     def __init__(self, inplace=False):
         super().__init__(0.0, 6.0, inplace)
@@ -127,7 +154,13 @@ class Sigmoid(Module):
 
 
 class Hardsigmoid(_InplaceActivation):
-    """``relu6(x + 3) / 6``."""
+    """``relu6(x + 3) / 6``.
+
+    Example::
+
+        >>> nn.Hardsigmoid()(ember.tensor([-4.0, 0.0, 1.5, 4.0]))
+        tensor([0.0000, 0.5000, 0.7500, 1.0000])
+    """
 
     def forward(self, input):
         return F.hardsigmoid(input, self.inplace)
@@ -152,21 +185,39 @@ class Tanh(Module):
 
 
 class SiLU(_InplaceActivation):
-    """``x * sigmoid(x)`` (swish)."""
+    """``x * sigmoid(x)`` (swish).
+
+    Example::
+
+        >>> nn.SiLU()(ember.tensor([-1.0, 0.0, 1.0]))
+        tensor([-0.2689,  0.0000,  0.7311])
+    """
 
     def forward(self, input):
         return F.silu(input, inplace=self.inplace)
 
 
 class Mish(_InplaceActivation):
-    """``x * tanh(softplus(x))``."""
+    """``x * tanh(softplus(x))``.
+
+    Example::
+
+        >>> nn.Mish()(ember.tensor([-1.0, 0.0, 1.0]))
+        tensor([-0.3034,  0.0000,  0.8651])
+    """
 
     def forward(self, input):
         return F.mish(input, inplace=self.inplace)
 
 
 class Hardswish(_InplaceActivation):
-    """``x * relu6(x + 3) / 6``."""
+    """``x * relu6(x + 3) / 6``.
+
+    Example::
+
+        >>> nn.Hardswish()(ember.tensor([-4.0, -1.0, 1.0, 4.0]))
+        tensor([-0.0000, -0.3333,  0.6667,  4.0000])
+    """
 
     def forward(self, input):
         return F.hardswish(input, self.inplace)
@@ -175,7 +226,13 @@ class Hardswish(_InplaceActivation):
 
 
 class ELU(Module):
-    """``x if x > 0 else alpha * (exp(x) - 1)``."""
+    """``x if x > 0 else alpha * (exp(x) - 1)``.
+
+    Example::
+
+        >>> nn.ELU()(ember.tensor([-1.0, 0.0, 1.0]))
+        tensor([-0.6321,  0.0000,  1.0000])
+    """
     __constants__ = ['alpha', 'inplace']
 
     def __init__(self, alpha=1.0, inplace=False):
@@ -191,7 +248,13 @@ class ELU(Module):
 
 
 class CELU(Module):
-    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``."""
+    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``.
+
+    Example::
+
+        >>> nn.CELU(alpha=2.0)(ember.tensor([-1.0, 0.0, 1.0]))
+        tensor([-0.7869,  0.0000,  1.0000])
+    """
     __constants__ = ['alpha', 'inplace']
 
     def __init__(self, alpha=1.0, inplace=False):
@@ -207,14 +270,26 @@ class CELU(Module):
 
 
 class SELU(_InplaceActivation):
-    """``scale * elu(x, alpha)`` with the self-normalising constants."""
+    """``scale * elu(x, alpha)`` with the self-normalising constants.
+
+    Example::
+
+        >>> nn.SELU()(ember.tensor([-1.0, 0.0, 1.0]))
+        tensor([-1.1113,  0.0000,  1.0507])
+    """
 
     def forward(self, input):
         return F.selu(input, self.inplace)
 
 
 class GLU(Module):
-    """``a * sigmoid(b)`` where ``a, b`` are the halves of the input along ``dim``."""
+    """``a * sigmoid(b)`` where ``a, b`` are the halves of the input along ``dim``.
+
+    Example::
+
+        >>> nn.GLU()(ember.tensor([[1.0, 2.0, 0.0, -1.0]]))
+        tensor([[0.5000, 0.5379]])
+    """
     __constants__ = ['dim']
 
     def __init__(self, dim=-1):
@@ -229,7 +304,15 @@ class GLU(Module):
 
 
 class GELU(Module):
-    """``x * Phi(x)``; ``approximate='tanh'`` uses the tanh approximation."""
+    """``x * Phi(x)``; ``approximate='tanh'`` uses the tanh approximation.
+
+    Example::
+
+        >>> nn.GELU()(ember.tensor([-1.0, 0.0, 1.0]))
+        tensor([-0.1587,  0.0000,  0.8413])
+        >>> nn.GELU(approximate='tanh')(ember.tensor([-1.0, 0.0, 1.0]))
+        tensor([-0.1588,  0.0000,  0.8412])
+    """
     __constants__ = ['approximate']
 
     def __init__(self, approximate='none'):
@@ -272,7 +355,13 @@ class Hardshrink(Module):
 
 
 class LeakyReLU(Module):
-    """``x if x > 0 else negative_slope * x``."""
+    """``x if x > 0 else negative_slope * x``.
+
+    Example::
+
+        >>> nn.LeakyReLU(0.1)(ember.tensor([-2.0, 0.0, 2.0]))
+        tensor([-0.2000,  0.0000,  2.0000])
+    """
     __constants__ = ['inplace', 'negative_slope']
 
     def __init__(self, negative_slope=1e-2, inplace=False):
@@ -304,7 +393,13 @@ class LogSigmoid(Module):
 
 
 class Softplus(Module):
-    """``log(1 + exp(beta * x)) / beta``, linear above ``threshold``."""
+    """``log(1 + exp(beta * x)) / beta``, linear above ``threshold``.
+
+    Example::
+
+        >>> nn.Softplus(beta=2.0)(ember.tensor([-1.0, 0.0, 1.0]))
+        tensor([0.0635, 0.3466, 1.0635])
+    """
     __constants__ = ['beta', 'threshold']
 
     def __init__(self, beta=1.0, threshold=20.0):
@@ -349,7 +444,17 @@ class Softshrink(Module):
 
 
 class PReLU(Module):
-    """Leaky ReLU with a learnt negative slope (one, or one per channel), initialised to ``init``."""
+    """Leaky ReLU with a learnt negative slope (one, or one per channel), initialised to ``init``.
+
+    Example::
+
+        >>> m = nn.PReLU()
+        >>> m.weight
+        Parameter containing:
+        tensor([0.2500], requires_grad=True)
+        >>> m(ember.tensor([-2.0, 1.0]))
+        tensor([-0.5000,  1.0000], grad_fn=<PreluKernelBackward0>)
+    """
     __constants__ = ['num_parameters']
 
     def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
@@ -443,14 +548,28 @@ class Softmin(_AlongDim):
 
 
 class Softmax(_AlongDim):
-    """Softmax along ``dim``; ``dim=None`` picks PyTorch's legacy implicit dimension (with its warning)."""
+    """Softmax along ``dim``; ``dim=None`` picks PyTorch's legacy implicit dimension (with its warning).
+
+    Example::
+
+        >>> nn.Softmax(dim=1)(ember.tensor([[1.0, 2.0, 3.0]]))
+        tensor([[0.0900, 0.2447, 0.6652]])
+    """
 
     def forward(self, input):
         return F.softmax(input, self.dim, _stacklevel=5)
 
 
 class Softmax2d(Module):
-    """Softmax over the channel dimension of (N, C, H, W) or (C, H, W) inputs."""
+    """Softmax over the channel dimension of (N, C, H, W) or (C, H, W) inputs.
+
+    Example::
+
+        >>> nn.Softmax2d()(ember.zeros(1, 2, 1, 2))
+        tensor([[[[0.5000, 0.5000]],
+        <BLANKLINE>
+                 [[0.5000, 0.5000]]]])
+    """
 
     def forward(self, input):
         if input.ndim not in (3, 4):

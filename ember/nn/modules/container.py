@@ -140,7 +140,19 @@ class Sequential(Module):
 
 
 class ModuleList(Module):
-    """A list of modules, registered so their parameters belong to the owner."""
+    """A list of modules, registered so their parameters belong to the owner.
+
+    Example::
+
+        >>> layers = nn.ModuleList([nn.Linear(4, 4) for _ in range(3)])
+        >>> layers.append(nn.Linear(4, 2))
+        ModuleList(
+          (0-2): 3 x Linear(in_features=4, out_features=4, bias=True)
+          (3): Linear(in_features=4, out_features=2, bias=True)
+        )
+        >>> len(layers), sum(p.numel() for p in layers.parameters())
+        (4, 70)
+    """
 
     def __init__(self, modules=None):
         super().__init__()
@@ -223,7 +235,14 @@ class ModuleList(Module):
 
 
 class ModuleDict(Module):
-    """An ordered dict of modules, registered so their parameters belong to the owner."""
+    """An ordered dict of modules, registered so their parameters belong to the owner.
+
+    Example::
+
+        >>> heads = nn.ModuleDict({'class': nn.Linear(4, 3), 'box': nn.Linear(4, 4)})
+        >>> list(heads.keys()), heads['box'].out_features
+        (['class', 'box'], 4)
+    """
 
     def __init__(self, modules=None):
         super().__init__()
@@ -294,7 +313,14 @@ def _param_line(key, p, legacy_names):
 
 
 class ParameterList(Module):
-    """A list of Parameters (tensors put in become Parameters), registered with the owner."""
+    """A list of Parameters (tensors put in become Parameters), registered with the owner.
+
+    Example::
+
+        >>> params = nn.ParameterList([ember.zeros(2), ember.ones(3)])
+        >>> [type(p).__name__ for p in params], params[1].requires_grad
+        (['Parameter', 'Parameter'], True)
+    """
 
     def __init__(self, values=None):
         super().__init__()
@@ -350,7 +376,14 @@ class ParameterList(Module):
 
 
 class ParameterDict(Module):
-    """An ordered dict of Parameters (tensors put in become Parameters), registered with the owner."""
+    """An ordered dict of Parameters (tensors put in become Parameters), registered with the owner.
+
+    Example::
+
+        >>> params = nn.ParameterDict({'scale': ember.ones(1), 'shift': ember.zeros(1)})
+        >>> sorted(params.keys()), type(params['scale']).__name__
+        (['scale', 'shift'], 'Parameter')
+    """
 
     def __init__(self, parameters=None):
         super().__init__()

@@ -150,7 +150,16 @@ class Conv2d(_Conv):
 
 
 class Conv3d(_Conv):
-    """3-D convolution over (N, C_in, D, H, W) input."""
+    """3-D convolution over (N, C_in, D, H, W) input.
+
+    Example::
+
+        >>> m = nn.Conv3d(2, 4, kernel_size=3, padding=1)
+        >>> m(ember.ones(1, 2, 5, 5, 5)).shape
+        ember.Size([1, 4, 5, 5, 5])
+        >>> m.weight.shape
+        ember.Size([4, 2, 3, 3, 3])
+    """
     _n = 3
 
 
@@ -202,7 +211,14 @@ class _ConvTransposeNd(_ConvNd):
 
 
 class ConvTranspose1d(_ConvTransposeNd):
-    """1-D transposed convolution: ``weight`` is (C_in, C_out / groups, kernel_size)."""
+    """1-D transposed convolution: ``weight`` is (C_in, C_out / groups, kernel_size).
+
+    Example::
+
+        >>> m = nn.ConvTranspose1d(2, 3, kernel_size=2, stride=2)
+        >>> m(ember.ones(1, 2, 4)).shape
+        ember.Size([1, 3, 8])
+    """
     _n = 1
 
 
@@ -220,7 +236,15 @@ class ConvTranspose3d(_ConvTransposeNd):
 
 
 class Fold(Module):
-    """Combine an array of sliding local blocks into a tensor (col2im): ``F.fold``."""
+    """Combine an array of sliding local blocks into a tensor (col2im): ``F.fold``.
+
+    Example::
+
+        >>> blocks = ember.arange(8.).reshape(1, 4, 2)
+        >>> nn.Fold(output_size=(2, 4), kernel_size=2, stride=2)(blocks)
+        tensor([[[[0., 2., 1., 3.],
+                  [4., 6., 5., 7.]]]])
+    """
     __constants__ = ['output_size', 'kernel_size', 'dilation', 'padding', 'stride']
 
     def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1):
@@ -240,7 +264,16 @@ class Fold(Module):
 
 
 class Unfold(Module):
-    """Extract sliding local blocks of a batched input (im2col): ``F.unfold``."""
+    """Extract sliding local blocks of a batched input (im2col): ``F.unfold``.
+
+    Example::
+
+        >>> nn.Unfold(kernel_size=2, stride=2)(ember.arange(8.).reshape(1, 1, 2, 4))
+        tensor([[[0., 2.],
+                 [1., 3.],
+                 [4., 6.],
+                 [5., 7.]]])
+    """
     __constants__ = ['kernel_size', 'dilation', 'padding', 'stride']
 
     def __init__(self, kernel_size, dilation=1, padding=0, stride=1):

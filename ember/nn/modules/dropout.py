@@ -20,7 +20,16 @@ class _DropoutNd(Module):
 
 
 class Dropout(_DropoutNd):
-    """Zero elements with probability ``p`` during training, scaling the rest by ``1/(1-p)``."""
+    """Zero elements with probability ``p`` during training, scaling the rest by ``1/(1-p)``.
+
+    Example::
+
+        >>> m = nn.Dropout(p=0.5)
+        >>> m(ember.ones(6))
+        tensor([0., 0., 2., 0., 0., 0.])
+        >>> m.eval()(ember.ones(6))
+        tensor([1., 1., 1., 1., 1., 1.])
+    """
 
     def forward(self, input):
         return F.dropout(input, self.p, self.training, self.inplace)

@@ -5,7 +5,15 @@ __all__ = ['Flatten', 'Unflatten']
 
 
 class Flatten(Module):
-    """Flatten dims ``start_dim..end_dim`` into one (the batch dim is kept by default)."""
+    """Flatten dims ``start_dim..end_dim`` into one (the batch dim is kept by default).
+
+    Example::
+
+        >>> nn.Flatten()(ember.zeros(2, 3, 4, 5)).shape
+        ember.Size([2, 60])
+        >>> nn.Flatten(0, 2)(ember.zeros(2, 3, 4, 5)).shape
+        ember.Size([24, 5])
+    """
     __constants__ = ['start_dim', 'end_dim']
 
     def __init__(self, start_dim=1, end_dim=-1):
@@ -21,7 +29,13 @@ class Flatten(Module):
 
 
 class Unflatten(Module):
-    """Expand dim ``dim`` into ``unflattened_size``."""
+    """Expand dim ``dim`` into ``unflattened_size``.
+
+    Example::
+
+        >>> nn.Unflatten(1, (2, 5))(ember.zeros(3, 10)).shape
+        ember.Size([3, 2, 5])
+    """
     __constants__ = ['dim', 'unflattened_size']
 
     def __init__(self, dim, unflattened_size):

@@ -45,5 +45,12 @@ class FractionalMaxPool2d(_FractionalMaxPoolNd):
 
 
 class FractionalMaxPool3d(_FractionalMaxPoolNd):
-    """Fractional max pooling of (N, C, T, H, W) input."""
+    """Fractional max pooling of (N, C, T, H, W) input.
+
+    Example::
+
+        >>> m = nn.FractionalMaxPool3d(2, output_ratio=0.5)
+        >>> m(ember.arange(64.).reshape(1, 1, 4, 4, 4)).shape
+        ember.Size([1, 1, 2, 2, 2])
+    """
     _n = 3

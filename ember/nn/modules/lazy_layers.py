@@ -100,7 +100,16 @@ class _LazyConvTranspose(_LazyConvXdMixin):
 
 
 class LazyConv1d(_LazyConv, Conv1d):
-    """A Conv1d whose ``in_channels`` comes from its first input."""
+    """A Conv1d whose ``in_channels`` comes from its first input.
+
+    Example::
+
+        >>> m = nn.LazyConv1d(4, kernel_size=3)
+        >>> m(ember.ones(2, 6, 10)).shape
+        ember.Size([2, 4, 8])
+        >>> m.weight.shape
+        ember.Size([4, 6, 3])
+    """
     cls_to_become = Conv1d
     _spatial = 1
 
@@ -236,7 +245,16 @@ class _LazyNormBase(LazyModuleMixin, _NormBase):
 
 
 class LazyBatchNorm1d(_LazyNormBase, _BatchNorm):
-    """A BatchNorm1d whose ``num_features`` is the channel count of its first input."""
+    """A BatchNorm1d whose ``num_features`` is the channel count of its first input.
+
+    Example::
+
+        >>> m = nn.LazyBatchNorm1d()
+        >>> m(ember.ones(4, 3)).shape
+        ember.Size([4, 3])
+        >>> m.num_features
+        3
+    """
     cls_to_become = BatchNorm1d
     _check_input_dim = BatchNorm1d._check_input_dim
 

@@ -11,7 +11,14 @@ __all__ = ['Identity', 'Linear', 'Bilinear']
 
 
 class Identity(Module):
-    """Returns its input; accepts and ignores any constructor arguments."""
+    """Returns its input; accepts and ignores any constructor arguments.
+
+    Example::
+
+        >>> x = ember.tensor([1.0, 2.0])
+        >>> nn.Identity(54, unused='argument')(x) is x
+        True
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__()
@@ -57,7 +64,16 @@ class Linear(Module):
 
 
 class Bilinear(Module):
-    """``y = x1 @ weight @ x2 + bias`` with ``weight`` of shape ``(out, in1, in2)``."""
+    """``y = x1 @ weight @ x2 + bias`` with ``weight`` of shape ``(out, in1, in2)``.
+
+    Example::
+
+        >>> m = nn.Bilinear(3, 4, 5)
+        >>> m(ember.ones(2, 3), ember.ones(2, 4)).shape
+        ember.Size([2, 5])
+        >>> m.weight.shape
+        ember.Size([5, 3, 4])
+    """
     __constants__ = ['in1_features', 'in2_features', 'out_features']
 
     def __init__(self, in1_features, in2_features, out_features, bias=True, device=None, dtype=None):

@@ -34,7 +34,13 @@ class _WeightedLoss(_Loss):
 
 
 class L1Loss(_Loss):
-    """Mean absolute error."""
+    """Mean absolute error.
+
+    Example::
+
+        >>> nn.L1Loss()(ember.tensor([1.0, 2.0, 3.0]), ember.tensor([1.5, 2.0, 1.0]))
+        tensor(0.8333)
+    """
     __constants__ = ['reduction']
 
     def forward(self, input, target):
@@ -42,7 +48,19 @@ class L1Loss(_Loss):
 
 
 class MSELoss(_Loss):
-    """Mean squared error."""
+    """Mean squared error.
+
+    Example::
+
+        >>> loss = nn.MSELoss()
+        >>> prediction = ember.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> output = loss(prediction, ember.tensor([1.5, 2.0, 1.0]))
+        >>> output
+        tensor(1.4167, grad_fn=<MseLossBackward0>)
+        >>> output.backward()
+        >>> prediction.grad
+        tensor([-0.3333,  0.0000,  1.3333])
+    """
     __constants__ = ['reduction']
 
     def forward(self, input, target):
@@ -50,7 +68,16 @@ class MSELoss(_Loss):
 
 
 class NLLLoss(_WeightedLoss):
-    """Negative log-likelihood of class indices (input: log-probabilities)."""
+    """Negative log-likelihood of class indices (input: log-probabilities).
+
+    Example::
+
+        >>> log_probs = ember.tensor([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]]).log()
+        >>> nn.NLLLoss()(log_probs, ember.tensor([0, 2]))
+        tensor(0.2899)
+        >>> nn.NLLLoss(weight=ember.tensor([1., 1., 3.]))(log_probs, ember.tensor([0, 2]))
+        tensor(0.2565)
+    """
     __constants__ = ['ignore_index', 'reduction']
 
     def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean'):
@@ -82,7 +109,14 @@ class CrossEntropyLoss(_WeightedLoss):
 
 
 class BCELoss(_WeightedLoss):
-    """Binary cross entropy on probabilities."""
+    """Binary cross entropy on probabilities.
+
+    Example::
+
+        >>> loss = nn.BCELoss()
+        >>> loss(ember.tensor([0.9, 0.2, 0.6]), ember.tensor([1., 0., 1.]))
+        tensor(0.2798)
+    """
     __constants__ = ['reduction']
 
     def forward(self, input, target):
@@ -90,7 +124,14 @@ class BCELoss(_WeightedLoss):
 
 
 class BCEWithLogitsLoss(_Loss):
-    """Sigmoid and binary cross entropy in one numerically stable step."""
+    """Sigmoid and binary cross entropy in one numerically stable step.
+
+    Example::
+
+        >>> loss = nn.BCEWithLogitsLoss(pos_weight=ember.tensor([2.0]))
+        >>> loss(ember.tensor([2.0, -1.0, 0.5]), ember.tensor([1., 0., 1.]))
+        tensor(0.5051)
+    """
 
     def __init__(self, weight=None, size_average=None, reduce=None, reduction='mean', pos_weight=None):
         super().__init__(size_average, reduce, reduction)
@@ -103,7 +144,14 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class KLDivLoss(_Loss):
-    """Kullback-Leibler divergence; use ``reduction='batchmean'`` for the mathematical definition."""
+    """Kullback-Leibler divergence; use ``reduction='batchmean'`` for the mathematical definition.
+
+    Example::
+
+        >>> loss = nn.KLDivLoss(reduction='batchmean')
+        >>> loss(ember.tensor([[0.2, 0.3, 0.5]]).log(), ember.tensor([[0.1, 0.6, 0.3]]))
+        tensor(0.1933)
+    """
     __constants__ = ['reduction']
 
     def __init__(self, size_average=None, reduce=None, reduction='mean', log_target=False):
@@ -115,7 +163,13 @@ class KLDivLoss(_Loss):
 
 
 class SmoothL1Loss(_Loss):
-    """Squared error below ``beta``, absolute error above."""
+    """Squared error below ``beta``, absolute error above.
+
+    Example::
+
+        >>> nn.SmoothL1Loss(beta=1.0)(ember.tensor([0.0, 2.0, 5.0]), ember.tensor([0.5, 0.0, 0.0]))
+        tensor(2.0417)
+    """
     __constants__ = ['reduction']
 
     def __init__(self, size_average=None, reduce=None, reduction='mean', beta=1.0):
@@ -127,7 +181,13 @@ class SmoothL1Loss(_Loss):
 
 
 class HuberLoss(_Loss):
-    """Squared error below ``delta``, delta-scaled absolute error above."""
+    """Squared error below ``delta``, delta-scaled absolute error above.
+
+    Example::
+
+        >>> nn.HuberLoss(delta=1.0)(ember.tensor([0.0, 2.0, 5.0]), ember.tensor([0.5, 0.0, 0.0]))
+        tensor(2.0417)
+    """
     __constants__ = ['reduction', 'delta']
 
     def __init__(self, reduction='mean', delta=1.0):
@@ -139,7 +199,13 @@ class HuberLoss(_Loss):
 
 
 class SoftMarginLoss(_Loss):
-    """Two-class logistic loss for targets of +1/-1."""
+    """Two-class logistic loss for targets of +1/-1.
+
+    Example::
+
+        >>> nn.SoftMarginLoss()(ember.tensor([0.5, -2.0]), ember.tensor([1., -1.]))
+        tensor(0.3005)
+    """
     __constants__ = ['reduction']
 
     def forward(self, input, target):
@@ -147,7 +213,13 @@ class SoftMarginLoss(_Loss):
 
 
 class MultiLabelMarginLoss(_Loss):
-    """Multi-class multi-label hinge loss (targets: class indices ended by -1)."""
+    """Multi-class multi-label hinge loss (targets: class indices ended by -1).
+
+    Example::
+
+        >>> nn.MultiLabelMarginLoss()(ember.tensor([[0.1, 0.2, 0.4, 0.8]]), ember.tensor([[3, 0, -1, 1]]))
+        tensor(0.8500)
+    """
     __constants__ = ['reduction']
 
     def forward(self, input, target):
@@ -155,7 +227,13 @@ class MultiLabelMarginLoss(_Loss):
 
 
 class MultiLabelSoftMarginLoss(_WeightedLoss):
-    """One-vs-all logistic loss over classes, averaged per sample."""
+    """One-vs-all logistic loss over classes, averaged per sample.
+
+    Example::
+
+        >>> nn.MultiLabelSoftMarginLoss()(ember.tensor([[0.5, -1.0, 2.0]]), ember.tensor([[1., 0., 1.]]))
+        tensor(0.3048)
+    """
     __constants__ = ['reduction']
 
     def forward(self, input, target):
@@ -163,7 +241,14 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
 
 
 class CosineEmbeddingLoss(_Loss):
-    """Pulls pairs together (target 1) or pushes them past ``margin`` in cosine (target -1)."""
+    """Pulls pairs together (target 1) or pushes them past ``margin`` in cosine (target -1).
+
+    Example::
+
+        >>> loss = nn.CosineEmbeddingLoss(margin=0.1)
+        >>> loss(ember.tensor([[1., 0.], [0., 1.]]), ember.tensor([[1., 1.], [1., 0.]]), ember.tensor([1, -1]))
+        tensor(0.1464)
+    """
     __constants__ = ['margin', 'reduction']
 
     def __init__(self, margin=0.0, size_average=None, reduce=None, reduction='mean'):
@@ -175,7 +260,13 @@ class CosineEmbeddingLoss(_Loss):
 
 
 class MarginRankingLoss(_Loss):
-    """Ranks input1 above input2 (target 1) or below (target -1) by at least ``margin``."""
+    """Ranks input1 above input2 (target 1) or below (target -1) by at least ``margin``.
+
+    Example::
+
+        >>> nn.MarginRankingLoss(margin=0.1)(ember.tensor([0.8, 0.1]), ember.tensor([0.5, 0.4]), ember.tensor([1., 1.]))
+        tensor(0.2000)
+    """
     __constants__ = ['margin', 'reduction']
 
     def __init__(self, margin=0.0, size_average=None, reduce=None, reduction='mean'):
@@ -187,7 +278,13 @@ class MarginRankingLoss(_Loss):
 
 
 class HingeEmbeddingLoss(_Loss):
-    """The input for target 1, max(0, margin - input) for target -1."""
+    """The input for target 1, max(0, margin - input) for target -1.
+
+    Example::
+
+        >>> nn.HingeEmbeddingLoss(margin=1.0)(ember.tensor([0.3, 2.0, 0.5]), ember.tensor([1, -1, -1]))
+        tensor(0.2667)
+    """
     __constants__ = ['margin', 'reduction']
 
     def __init__(self, margin=1.0, size_average=None, reduce=None, reduction='mean'):
@@ -199,7 +296,13 @@ class HingeEmbeddingLoss(_Loss):
 
 
 class PoissonNLLLoss(_Loss):
-    """Negative log-likelihood of a Poisson-distributed target."""
+    """Negative log-likelihood of a Poisson-distributed target.
+
+    Example::
+
+        >>> nn.PoissonNLLLoss()(ember.tensor([0.5, 1.0, 2.0]), ember.tensor([1., 2., 10.]))
+        tensor(-3.5813)
+    """
     __constants__ = ['log_input', 'full', 'eps', 'reduction']
 
     def __init__(self, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None, reduction='mean'):
@@ -214,7 +317,14 @@ class PoissonNLLLoss(_Loss):
 
 
 class GaussianNLLLoss(_Loss):
-    """Negative log-likelihood of a Gaussian target with predicted mean and variance."""
+    """Negative log-likelihood of a Gaussian target with predicted mean and variance.
+
+    Example::
+
+        >>> loss = nn.GaussianNLLLoss()
+        >>> loss(ember.tensor([1.0, 2.0]), ember.tensor([1.5, 1.0]), ember.tensor([0.5, 2.0]))
+        tensor(0.2500)
+    """
     __constants__ = ['full', 'eps', 'reduction']
 
     def __init__(self, *, full=False, eps=1e-6, reduction='mean'):
@@ -227,7 +337,14 @@ class GaussianNLLLoss(_Loss):
 
 
 class TripletMarginLoss(_Loss):
-    """max(0, d(anchor, positive) - d(anchor, negative) + margin) with the p-norm distance."""
+    """max(0, d(anchor, positive) - d(anchor, negative) + margin) with the p-norm distance.
+
+    Example::
+
+        >>> loss = nn.TripletMarginLoss(margin=3.0)
+        >>> loss(ember.tensor([[0., 0.]]), ember.tensor([[0., 1.]]), ember.tensor([[3., 0.]]))
+        tensor(1.)
+    """
     __constants__ = ['margin', 'p', 'eps', 'swap', 'reduction']
 
     def __init__(self, margin=1.0, p=2.0, eps=1e-6, swap=False, size_average=None, reduce=None, reduction='mean'):
@@ -245,7 +362,14 @@ class TripletMarginLoss(_Loss):
 
 
 class TripletMarginWithDistanceLoss(_Loss):
-    """TripletMarginLoss with any distance function."""
+    """TripletMarginLoss with any distance function.
+
+    Example::
+
+        >>> loss = nn.TripletMarginWithDistanceLoss(distance_function=nn.PairwiseDistance(p=1), margin=3.0)
+        >>> loss(ember.tensor([[0., 0.]]), ember.tensor([[0., 1.]]), ember.tensor([[3., 0.]]))
+        tensor(1.)
+    """
     __constants__ = ['margin', 'swap', 'reduction']
 
     def __init__(self, *, distance_function=None, margin=1.0, swap=False, reduction='mean'):
@@ -264,7 +388,13 @@ class TripletMarginWithDistanceLoss(_Loss):
 
 
 class MultiMarginLoss(_WeightedLoss):
-    """Multi-class hinge loss over class indices."""
+    """Multi-class hinge loss over class indices.
+
+    Example::
+
+        >>> nn.MultiMarginLoss()(ember.tensor([[0.1, 0.2, 0.4, 0.8]]), ember.tensor([3]))
+        tensor(0.3250)
+    """
     __constants__ = ['p', 'margin', 'reduction']
 
     def __init__(self, p=1, margin=1.0, weight=None, size_average=None, reduce=None, reduction='mean'):

@@ -91,6 +91,22 @@ class Module:
 
             def forward(self, x):
                 return self.fc(x).relu()
+
+    Example::
+
+        >>> class TwoLayer(nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.hidden = nn.Linear(4, 8)
+        ...         self.out = nn.Linear(8, 2)
+        ...     def forward(self, x):
+        ...         return self.out(F.relu(self.hidden(x)))
+        ...
+        >>> model = TwoLayer()
+        >>> model(ember.ones(3, 4)).shape
+        ember.Size([3, 2])
+        >>> [name for name, _ in model.named_parameters()]
+        ['hidden.weight', 'hidden.bias', 'out.weight', 'out.bias']
     """
     dump_patches = False
     _version = 1

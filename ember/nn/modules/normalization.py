@@ -114,7 +114,18 @@ class BatchNorm1d(_BatchNorm):
 
 
 class BatchNorm2d(_BatchNorm):
-    """Batch normalization over (N, C, H, W) input: per channel, over batch and space."""
+    """Batch normalization over (N, C, H, W) input: per channel, over batch and space.
+
+    Example::
+
+        >>> bn = nn.BatchNorm2d(2)
+        >>> x = ember.arange(8.).reshape(2, 2, 1, 2)
+        >>> bn(x).flatten()
+        tensor([-1.2127, -0.7276, -1.2127, -0.7276,  0.7276,  1.2127,  0.7276,  1.2127],
+               grad_fn=<ViewBackward0>)
+        >>> bn.running_mean, bn.num_batches_tracked
+        (tensor([0.2500, 0.4500]), tensor(1))
+    """
 
     def _check_input_dim(self, input):
         if input.dim() != 4:
@@ -186,7 +197,14 @@ class _InstanceNorm(_NormBase):
 
 
 class InstanceNorm1d(_InstanceNorm):
-    """Instance normalization over (N, C, L) or (C, L): each sample and channel on its own."""
+    """Instance normalization over (N, C, L) or (C, L): each sample and channel on its own.
+
+    Example::
+
+        >>> nn.InstanceNorm1d(2)(ember.tensor([[[1., 2., 3.], [4., 4., 4.]]]))
+        tensor([[[-1.2247,  0.0000,  1.2247],
+                 [ 0.0000,  0.0000,  0.0000]]])
+    """
     _no_batch_dim = 2
 
 
@@ -333,7 +351,16 @@ class _CrossChannelNorm(Module):
 
 
 class LocalResponseNorm(_CrossChannelNorm):
-    """Normalization across neighbouring channels (AlexNet's LRN)."""
+    """Normalization across neighbouring channels (AlexNet's LRN).
+
+    Example::
+
+        >>> nn.LocalResponseNorm(2)(ember.arange(1., 5.).reshape(1, 4, 1))
+        tensor([[[1.0000],
+                 [1.9996],
+                 [2.9985],
+                 [3.9963]]])
+    """
 
     def __init__(self, size, alpha=1e-4, beta=0.75, k=1.0):
         super().__init__(size, alpha, beta, k)

@@ -6,7 +6,14 @@ __all__ = ['PixelShuffle', 'PixelUnshuffle', 'ChannelShuffle']
 
 
 class PixelShuffle(Module):
-    """(*, C*r^2, H, W) -> (*, C, H*r, W*r) (sub-pixel convolution's rearrangement)."""
+    """(*, C*r^2, H, W) -> (*, C, H*r, W*r) (sub-pixel convolution's rearrangement).
+
+    Example::
+
+        >>> nn.PixelShuffle(2)(ember.arange(4.).reshape(1, 4, 1, 1))
+        tensor([[[[0., 1.],
+                  [2., 3.]]]])
+    """
     __constants__ = ['upscale_factor']
 
     def __init__(self, upscale_factor):

@@ -21,14 +21,28 @@ class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
 
 
 class LPPool3d(_LPPoolNd):
-    """Power-average pooling over 3-d windows: ``(sum x ** p) ** (1 / p)``."""
+    """Power-average pooling over 3-d windows: ``(sum x ** p) ** (1 / p)``.
+
+    Example::
+
+        >>> nn.LPPool3d(1, 2)(ember.ones(1, 1, 2, 2, 2))
+        tensor([[[[[8.]]]]])
+    """
 
     def forward(self, input):
         return F.lp_pool3d(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)
 
 
 class MaxUnpool3d(_MaxUnpoolNd):
-    """The partial inverse of MaxPool3d: values back at their indices, zeros elsewhere."""
+    """The partial inverse of MaxPool3d: values back at their indices, zeros elsewhere.
+
+    Example::
+
+        >>> pool, unpool = nn.MaxPool3d(2, return_indices=True), nn.MaxUnpool3d(2)
+        >>> out, idx = pool(ember.arange(8.).reshape(1, 1, 2, 2, 2))
+        >>> unpool(out, idx).flatten()
+        tensor([0., 0., 0., 0., 0., 0., 0., 7.])
+    """
 
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()

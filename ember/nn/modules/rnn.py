@@ -184,6 +184,13 @@ class RNN(RNNBase):
 
     Arguments: input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True,
     batch_first=False, dropout=0.0, bidirectional=False, device=None, dtype=None.
+
+    Example::
+
+        >>> rnn = nn.RNN(input_size=3, hidden_size=5, num_layers=2, batch_first=True)
+        >>> output, h_n = rnn(ember.ones(4, 7, 3))
+        >>> output.shape, h_n.shape
+        (ember.Size([4, 7, 5]), ember.Size([2, 4, 5]))
     """
 
     def __init__(self, *args, **kwargs):
@@ -218,6 +225,13 @@ class LSTM(RNNBase):
 
     Arguments: input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
     bidirectional=False, proj_size=0, device=None, dtype=None.
+
+    Example::
+
+        >>> lstm = nn.LSTM(input_size=3, hidden_size=5, batch_first=True)
+        >>> output, (h_n, c_n) = lstm(ember.ones(4, 7, 3))
+        >>> output.shape, h_n.shape, c_n.shape
+        (ember.Size([4, 7, 5]), ember.Size([1, 4, 5]), ember.Size([1, 4, 5]))
     """
 
     def __init__(self, *args, **kwargs):
@@ -260,6 +274,13 @@ class GRU(RNNBase):
 
     Arguments: input_size, hidden_size, num_layers=1, bias=True, batch_first=False, dropout=0.0,
     bidirectional=False, device=None, dtype=None.
+
+    Example::
+
+        >>> gru = nn.GRU(input_size=3, hidden_size=5, bidirectional=True)
+        >>> output, h_n = gru(ember.ones(7, 4, 3))
+        >>> output.shape, h_n.shape
+        (ember.Size([7, 4, 10]), ember.Size([2, 4, 5]))
     """
 
     def __init__(self, *args, **kwargs):
@@ -345,7 +366,18 @@ class RNNCellBase(Module):
 
 
 class RNNCell(RNNCellBase):
-    """One Elman RNN step: h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or ReLU)."""
+    """One Elman RNN step: h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or ReLU).
+
+    Example::
+
+        >>> cell = nn.RNNCell(3, 5)
+        >>> h = ember.zeros(4, 5)
+        >>> for x in ember.ones(2, 4, 3):
+        ...     h = cell(x, h)
+        ...
+        >>> h.shape
+        ember.Size([4, 5])
+    """
     __constants__ = ['input_size', 'hidden_size', 'bias', 'nonlinearity']
 
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity='tanh', device=None, dtype=None):
@@ -364,7 +396,15 @@ class RNNCell(RNNCellBase):
 
 
 class LSTMCell(RNNCellBase):
-    """One LSTM step; ``hx`` is ``(h, c)``; returns ``(h', c')``."""
+    """One LSTM step; ``hx`` is ``(h, c)``; returns ``(h', c')``.
+
+    Example::
+
+        >>> cell = nn.LSTMCell(3, 5)
+        >>> h, c = cell(ember.ones(4, 3))
+        >>> h.shape, c.shape
+        (ember.Size([4, 5]), ember.Size([4, 5]))
+    """
 
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
         super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
@@ -376,7 +416,14 @@ class LSTMCell(RNNCellBase):
 
 
 class GRUCell(RNNCellBase):
-    """One GRU step."""
+    """One GRU step.
+
+    Example::
+
+        >>> cell = nn.GRUCell(3, 5)
+        >>> cell(ember.ones(4, 3)).shape
+        ember.Size([4, 5])
+    """
 
     def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
         super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)

@@ -98,7 +98,18 @@ class Embedding(Module):
 
 
 class EmbeddingBag(Module):
-    """Sums, means or maxima over bags of embeddings (``mode='mean'`` by default)."""
+    """Sums, means or maxima over bags of embeddings (``mode='mean'`` by default).
+
+    Example::
+
+        >>> bag = nn.EmbeddingBag(4, 2, mode='sum')
+        >>> with ember.no_grad():
+        ...     _ = bag.weight.copy_(ember.tensor([[0., 0.], [1., 1.], [2., 2.], [3., 3.]]))
+        ...
+        >>> bag(ember.tensor([0, 1, 2, 3]), ember.tensor([0, 3]))
+        tensor([[3., 3.],
+                [3., 3.]], grad_fn=<EmbeddingBagBackward0>)
+    """
     __constants__ = ['num_embeddings', 'embedding_dim', 'max_norm', 'norm_type', 'scale_grad_by_freq', 'mode',
                      'sparse', 'include_last_offset', 'padding_idx']
 

@@ -39,6 +39,14 @@ class MultiheadAttention(Module):
     output and (unless ``need_weights=False``) the attention weights, averaged over heads by default.
 
     Inputs are (L, N, E) sequence-first, (N, L, E) with ``batch_first=True``, or unbatched (L, E).
+
+    Example::
+
+        >>> attn = nn.MultiheadAttention(embed_dim=8, num_heads=2, batch_first=True)
+        >>> x = ember.ones(3, 5, 8)
+        >>> out, weights = attn(x, x, x)
+        >>> out.shape, weights.shape
+        (ember.Size([3, 5, 8]), ember.Size([3, 5, 5]))
     """
     __constants__ = ['batch_first']
 
@@ -170,7 +178,14 @@ def _get_seq_len(src, batch_first):
 
 class TransformerEncoderLayer(Module):
     """Self-attention and a feed-forward block, each with a residual connection and LayerNorm
-    (after each block, or before it with ``norm_first=True``)."""
+    (after each block, or before it with ``norm_first=True``).
+
+    Example::
+
+        >>> layer = nn.TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16, batch_first=True)
+        >>> layer(ember.ones(3, 5, 8)).shape
+        ember.Size([3, 5, 8])
+    """
     __constants__ = ['norm_first']
 
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=F.relu, layer_norm_eps=1e-5,
@@ -214,7 +229,14 @@ class TransformerEncoderLayer(Module):
 
 
 class TransformerDecoderLayer(Module):
-    """Self-attention, attention over the encoder's memory, and a feed-forward block."""
+    """Self-attention, attention over the encoder's memory, and a feed-forward block.
+
+    Example::
+
+        >>> layer = nn.TransformerDecoderLayer(d_model=8, nhead=2, dim_feedforward=16, batch_first=True)
+        >>> layer(ember.ones(3, 4, 8), ember.ones(3, 5, 8)).shape
+        ember.Size([3, 4, 8])
+    """
     __constants__ = ['norm_first']
 
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=F.relu, layer_norm_eps=1e-5,
@@ -277,7 +299,15 @@ def _get_clones(module, n):
 
 
 class TransformerEncoder(Module):
-    """A stack of ``num_layers`` copies of ``encoder_layer``, optionally followed by ``norm``."""
+    """A stack of ``num_layers`` copies of ``encoder_layer``, optionally followed by ``norm``.
+
+    Example::
+
+        >>> layer = nn.TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16, batch_first=True)
+        >>> encoder = nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
+        >>> encoder(ember.ones(3, 5, 8)).shape
+        ember.Size([3, 5, 8])
+    """
     __constants__ = ['norm']
 
     def __init__(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True, mask_check=True):
@@ -332,7 +362,15 @@ def _why_no_nested_tensor(layer):
 
 
 class TransformerDecoder(Module):
-    """A stack of ``num_layers`` copies of ``decoder_layer``, optionally followed by ``norm``."""
+    """A stack of ``num_layers`` copies of ``decoder_layer``, optionally followed by ``norm``.
+
+    Example::
+
+        >>> layer = nn.TransformerDecoderLayer(d_model=8, nhead=2, dim_feedforward=16, batch_first=True)
+        >>> decoder = nn.TransformerDecoder(layer, num_layers=2)
+        >>> decoder(ember.ones(3, 4, 8), ember.ones(3, 5, 8)).shape
+        ember.Size([3, 4, 8])
+    """
     __constants__ = ['norm']
 
     def __init__(self, decoder_layer, num_layers, norm=None):
@@ -356,7 +394,14 @@ class TransformerDecoder(Module):
 
 
 class Transformer(Module):
-    """The encoder-decoder Transformer of "Attention Is All You Need"."""
+    """The encoder-decoder Transformer of "Attention Is All You Need".
+
+    Example::
+
+        >>> model = nn.Transformer(d_model=8, nhead=2, num_encoder_layers=1, num_decoder_layers=1, dim_feedforward=16)
+        >>> model(ember.ones(5, 3, 8), ember.ones(4, 3, 8)).shape
+        ember.Size([4, 3, 8])
+    """
 
     def __init__(self, d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6, dim_feedforward=2048,
                  dropout=0.1, activation=F.relu, custom_encoder=None, custom_decoder=None, layer_norm_eps=1e-5,

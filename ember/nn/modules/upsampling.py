@@ -6,7 +6,21 @@ __all__ = ['Upsample', 'UpsamplingNearest2d', 'UpsamplingBilinear2d']
 
 
 class Upsample(Module):
-    """Resize by ``scale_factor`` or to ``size`` (see ``F.interpolate`` for the modes)."""
+    """Resize by ``scale_factor`` or to ``size`` (see ``F.interpolate`` for the modes).
+
+    Example::
+
+        >>> x = ember.tensor([[[[1., 2.], [3., 4.]]]])
+        >>> nn.Upsample(scale_factor=2, mode='nearest')(x)
+        tensor([[[[1., 1., 2., 2.],
+                  [1., 1., 2., 2.],
+                  [3., 3., 4., 4.],
+                  [3., 3., 4., 4.]]]])
+        >>> nn.Upsample(size=3, mode='bilinear', align_corners=True)(x)
+        tensor([[[[1.0000, 1.5000, 2.0000],
+                  [2.0000, 2.5000, 3.0000],
+                  [3.0000, 3.5000, 4.0000]]]])
+    """
     __constants__ = ['size', 'scale_factor', 'mode', 'align_corners', 'name', 'recompute_scale_factor']
 
     def __init__(self, size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None):
