@@ -13,7 +13,7 @@ transform each part by its :mod:`ember.vision.tv_tensors` type.
 from ember.vision.transforms.functional import InterpolationMode  # noqa: F401
 from ember.vision.transforms.v2 import functional  # noqa: F401
 from ember.vision.transforms.v2._augment import CutMix, MixUp, RandomErasing  # noqa: F401
-from ember.vision.transforms.v2._color import (ColorJitter, Grayscale, RandomAdjustSharpness,  # noqa: F401
+from ember.vision.transforms.v2._color import (RGB, ColorJitter, Grayscale, RandomAdjustSharpness,  # noqa: F401
                                                RandomAutocontrast, RandomChannelPermutation, RandomEqualize,
                                                RandomGrayscale, RandomInvert, RandomPhotometricDistort,
                                                RandomPosterize, RandomSolarize)
@@ -21,8 +21,17 @@ from ember.vision.transforms.v2._container import Compose, RandomApply, RandomCh
 from ember.vision.transforms.v2._geometry import (CenterCrop, Pad, RandomAffine, RandomCrop,  # noqa: F401
                                                   RandomHorizontalFlip, RandomResizedCrop, RandomRotation,
                                                   RandomVerticalFlip, RandomZoomOut, Resize)
+from ember.vision.transforms.v2._detection import (RandomIoUCrop, RandomResize, RandomShortestSize,  # noqa: F401
+                                                   ScaleJitter, get_bounding_boxes)
+from ember.vision.transforms.v2._meta import (ClampKeyPoints, SanitizeKeyPoints, SetClampingMode,  # noqa: F401
+                                              UniformTemporalSubsample)
 from ember.vision.transforms.v2._misc import (ClampBoundingBoxes, ConvertBoundingBoxFormat,  # noqa: F401
-                                              GaussianBlur, Identity, Lambda, Normalize, SanitizeBoundingBoxes,
+                                              ConvertImageDtype, GaussianBlur, Identity, Lambda, Normalize, SanitizeBoundingBoxes,
                                               ToDtype)
+from ember.vision.transforms.v2._multi_crop import FiveCrop, TenCrop  # noqa: F401
+from ember.vision.transforms.v2._pixels import JPEG, GaussianNoise, LinearTransformation  # noqa: F401
 from ember.vision.transforms.v2._transform import Transform  # noqa: F401
-from ember.vision.transforms.v2._type_conversion import PILToTensor, ToImage, ToPILImage, ToPureTensor  # noqa: F401
+from ember.vision.transforms.v2._type_conversion import (PILToTensor, ToImage, ToPILImage, ToPureTensor,  # noqa: F401
+                                                         ToTensor)
+from ember.vision.transforms.v2._utils import check_type, has_any, query_chw, query_size  # noqa: F401
+from ember.vision.transforms.v2._warps import ElasticTransform, RandomPerspective  # noqa: F401

@@ -81,6 +81,19 @@ class Grayscale(Transform):
         return F.rgb_to_grayscale(inpt, num_output_channels=self.num_output_channels)
 
 
+class RGB(Transform):
+    """Convert single-channel images and videos to RGB (three-channel ones pass through).
+
+    Example:
+        >>> from ember.vision.transforms import v2
+        >>> v2.RGB()(ember.ones(1, 1, 1)).shape
+        ember.Size([3, 1, 1])
+    """
+
+    def transform(self, inpt, params):
+        return F.grayscale_to_rgb(inpt)
+
+
 class RandomGrayscale(_RandomApplyTransform):
     """Convert to grayscale (keeping the number of channels) with probability ``p``.
 

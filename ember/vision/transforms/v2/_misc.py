@@ -8,7 +8,7 @@ from ember.vision.transforms.v2 import functional as F
 from ember.vision.transforms.v2._transform import Transform
 from ember.vision.transforms.v2._utils import parse_labels_getter, tree_flatten, tree_unflatten
 from ember.vision.transforms.v2.functional import is_pure_tensor
-from ember.vision.transforms.v2.functional._boxes import convert_format
+from ember.vision.transforms.v2.functional._sanitize import valid_boxes_mask
 from ember.vision.tv_tensors import BoundingBoxes, BoundingBoxFormat, Image, Mask, Video
 
 
@@ -110,6 +110,24 @@ class ToDtype(Transform):
         return F.to_dtype(inpt, dtype=dtype, scale=self.scale)
 
 
+class ConvertImageDtype(Transform):
+    """[DEPRECATED] Convert images to ``dtype``, rescaling their values; use
+    ``v2.ToDtype(dtype, scale=True)`` instead.
+
+    Example:
+        >>> from ember.vision.transforms import v2
+        >>> v2.ConvertImageDtype(ember.float32)(ember.tensor([[[255]]], dtype=ember.uint8))
+        tensor([[[1.]]])
+    """
+
+    def __init__(self, dtype=ember.float32):
+        super().__init__()
+        self.dtype = dtype
+
+    def transform(self, inpt, params):
+        return F.to_dtype(inpt, dtype=self.dtype, scale=True)
+
+
 class GaussianBlur(Transform):
     """Blur images and videos with a Gaussian whose sigma is drawn from ``sigma`` on each call.
 
@@ -176,16 +194,6 @@ class ClampBoundingBoxes(Transform):
         return F.clamp_bounding_boxes(inpt, clamping_mode=self.clamping_mode)
 
 
-def _valid_boxes(boxes, min_size, min_area):
-    xyxy = convert_format(boxes.as_subclass(ember.Tensor), boxes.format, BoundingBoxFormat.XYXY)
-    image_h, image_w = boxes.canvas_size
-    ws, hs = xyxy[:, 2] - xyxy[:, 0], xyxy[:, 3] - xyxy[:, 1]
-    valid = (ws >= min_size) & (hs >= min_size) & (xyxy >= 0).all(dim=-1) & (ws * hs >= min_area)
-    valid &= (xyxy[:, 0] <= image_w) & (xyxy[:, 2] <= image_w)
-    valid &= (xyxy[:, 1] <= image_h) & (xyxy[:, 3] <= image_h)
-    return valid
-
-
 class SanitizeBoundingBoxes(Transform):
     """Drop degenerate boxes (smaller than ``min_size`` / ``min_area``, or outside the canvas) along with
     their labels and masks.
@@ -233,7 +241,8 @@ class SanitizeBoundingBoxes(Transform):
                 if boxes.shape[0] != label.shape[0]:
                     raise ValueError(f"Number of boxes (shape={boxes.shape}) and must match the number of labels."
                                      f"Found labels with shape={label.shape}).")
-        valid = _valid_boxes(boxes, self.min_size, self.min_area)
+        valid = valid_boxes_mask(boxes.as_subclass(ember.Tensor), boxes.format, boxes.canvas_size, self.min_size,
+                                 self.min_area)
         params = dict(valid=valid, labels=labels)
         return tree_unflatten([self.transform(x, params) for x in flat_inputs], spec)
 

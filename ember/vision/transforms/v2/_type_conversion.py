@@ -80,3 +80,35 @@ class ToPILImage(Transform):
 
     def transform(self, inpt, params):
         return F1.to_pil_image(inpt, mode=self.mode)
+
+
+class ToTensor(Transform):
+    """[DEPRECATED] PIL images and HWC ndarrays to float CHW tensors in [0, 1] (as
+    :func:`~ember.vision.transforms.functional.to_tensor`); use
+    ``v2.Compose([v2.ToImage(), v2.ToDtype(ember.float32, scale=True)])`` instead.
+
+    Example:
+        >>> import warnings
+        >>> import numpy as np
+        >>> from ember.vision.transforms import v2
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     v2.ToTensor()(np.full((1, 1, 3), 255, dtype=np.uint8))
+        tensor([[[1.]],
+        <BLANKLINE>
+                [[1.]],
+        <BLANKLINE>
+                [[1.]]])
+    """
+
+    _transformed_types = (_is_pil, _is_ndarray)
+
+    def __init__(self):
+        import warnings
+        warnings.warn("The transform `ToTensor()` is deprecated and will be removed in a future release. Instead, "
+                      "please use `v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True)])`.Output is "
+                      "equivalent up to float precision.")
+        super().__init__()
+
+    def transform(self, inpt, params):
+        return F1.to_tensor(inpt)

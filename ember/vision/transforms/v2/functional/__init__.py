@@ -1,6 +1,7 @@
 """ember.vision.transforms.v2.functional: functional transforms that accept images, videos, masks,
 bounding boxes and key points (torchvision.transforms.v2.functional)."""
 from ember.vision.transforms.functional import pil_to_tensor, to_pil_image  # noqa: F401
+from ember.vision.transforms.functional import InterpolationMode, to_tensor  # noqa: F401
 from ember.vision.transforms.v2.functional._dispatch import is_pure_tensor  # noqa: F401
 from ember.vision.transforms.v2.functional._geometry import (affine, center_crop, crop, hflip,  # noqa: F401
                                                              horizontal_flip, pad, resize, resized_crop, rotate,
@@ -14,3 +15,12 @@ from ember.vision.transforms.v2.functional._misc import (adjust_brightness, adju
                                                          gaussian_blur, grayscale_to_rgb, invert, normalize,
                                                          permute_channels, posterize, rgb_to_grayscale, solarize,
                                                          to_grayscale)
+from ember.vision.transforms.v2.functional._augment import (gaussian_noise, gaussian_noise_image,  # noqa: F401
+                                                            gaussian_noise_video, jpeg, jpeg_image, jpeg_video)
+from ember.vision.transforms.v2.functional._crops import (five_crop, five_crop_image, five_crop_video,  # noqa: F401
+                                                          ten_crop, ten_crop_image, ten_crop_video)
+from ember.vision.transforms.v2.functional._sanitize import (clamp_keypoints, sanitize_bounding_boxes,  # noqa: F401
+                                                             sanitize_keypoints)
+from ember.vision.transforms.v2.functional._temporal import (uniform_temporal_subsample,  # noqa: F401
+                                                             uniform_temporal_subsample_video)
+from ember.vision.transforms.v2.functional._warps import elastic, elastic_transform, perspective  # noqa: F401
