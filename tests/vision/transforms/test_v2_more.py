@@ -1,0 +1,196 @@
+"""transforms.v2 warps, detection crops, random resizes, multi-crops, noise, JPEG, temporal
+subsampling and key-point housekeeping against torchvision's recorded outputs
+(tests/fixtures/vision_transforms/record_v2_more.py records; the same seeds and samples replay here),
+plus behaviour torchvision pins with errors and pass-throughs."""
+import os
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import ember
+from ember.vision import tv_tensors
+from ember.vision.transforms import v2
+from ember.vision.transforms.v2 import functional as F
+
+_FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "fixtures", "vision_transforms")
+sys.path.insert(0, _FIXTURES)
+import record_v2_more as rec  # noqa: E402
+
+sys.path.pop(0)
+REC = np.load(os.path.join(_FIXTURES, "v2_more.npz"))
+NEEDS_PIL = {"five_crop_pil", "jpeg_pil"}
+
+
+def _cases():
+    return [c for c in rec.cases(v2, ember, tv_tensors)]
+
+
+def _compare(ours, recorded):
+    assert sorted(ours) == sorted(recorded), set(ours) ^ set(recorded)
+    for key, want in recorded.items():
+        got = ours[key]
+        assert got.shape == want.shape and got.dtype == want.dtype, (key, got.shape, want.shape, got.dtype, want.dtype)
+        if want.dtype.kind in "uib":
+            np.testing.assert_array_equal(got, want, err_msg=key)
+        else:
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5, err_msg=key)
+
+
+@pytest.mark.parametrize("name,transform,kind", _cases(), ids=[c[0] for c in _cases()])
+def test_seeded_calls_match_torchvision(name, transform, kind):
+    if name in NEEDS_PIL:
+        pytest.importorskip("PIL")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = rec.run(v2, tv_tensors, ember, name, transform, kind)
+    _compare(ours, {k: REC[k] for k in REC.files if k.split("/")[0] == name})
+
+
+def test_iou_crop_zeroes_boxes_whose_centre_falls_outside():
+    img = tv_tensors.Image(ember.zeros(3, 20, 20))
+    boxes = tv_tensors.BoundingBoxes([[1, 1, 3, 3], [8, 8, 16, 16], [15, 2, 19, 6]], format="XYXY",
+                                     canvas_size=(20, 20))
+    t = v2.RandomIoUCrop(min_scale=0.5, sampler_options=[0.0])
+    ember.manual_seed(1)
+    params = t.make_params([img, boxes])
+    inside = params["is_within_crop_area"]
+    assert 0 < int(inside.sum()) < 3
+    out = t.transform(boxes, params)
+    assert out.canvas_size == (params["height"], params["width"])
+    assert (out[~inside] == 0).all()
+    shifted = boxes.as_subclass(ember.Tensor)[inside] - ember.tensor([params["left"], params["top"]] * 2)
+    clamped = F.clamp_bounding_boxes(shifted, format="XYXY", canvas_size=out.canvas_size, clamping_mode="soft")
+    assert out[inside].tolist() == clamped.tolist()
+    with pytest.raises(TypeError, match="requires input sample to contain tensor or PIL images and bounding boxes"):
+        t(img)
+
+
+def test_multi_crops_keep_types_and_refuse_boxes_and_masks():
+    img = tv_tensors.Image(ember.arange(16.0).view(1, 4, 4))
+    crops = v2.FiveCrop(2)(img)
+    assert len(crops) == 5 and all(type(c) is tv_tensors.Image for c in crops)
+    kp = tv_tensors.KeyPoints([[1.0, 1.0]], canvas_size=(4, 4))
+    with pytest.warns(UserWarning, match="FiveCrop\\(\\) is currently passing through inputs of type tv_tensors"):
+        _, same = v2.FiveCrop(2)(img, kp)
+    assert same is kp
+    with pytest.raises(TypeError, match="BoundingBoxes'es and Mask's are not supported by TenCrop\\(\\)"):
+        v2.TenCrop(2)(img, tv_tensors.Mask(ember.zeros(4, 4)))
+    with pytest.raises(TypeError):
+        F.five_crop(tv_tensors.Mask(ember.zeros(4, 4)), 2)
+    with pytest.raises(ValueError, match="Requested crop size"):
+        F.five_crop(img, 5)
+
+
+def test_perspective_functional_forms_agree():
+    img = tv_tensors.Image(ember.arange(48.0).view(3, 4, 4))
+    start = [[0, 0], [3, 0], [3, 3], [0, 3]]
+    end = [[1, 0], [3, 1], [2, 3], [0, 2]]
+    by_points = F.perspective(img, start, end)
+    coefficients = v2.functional._warps._grid.perspective_coeffs(start, end)
+    by_coefficients = F.perspective(img, None, None, coefficients=coefficients)
+    assert type(by_points) is tv_tensors.Image
+    np.testing.assert_array_equal(by_points.numpy(), by_coefficients.numpy())
+    with pytest.raises(ValueError, match="shouldn't be defined concurrently"):
+        F.perspective(img, start, end, coefficients=coefficients)
+    with pytest.raises(ValueError, match="Either the startpoints/endpoints or the coefficients"):
+        F.perspective(img, None, None)
+
+
+def test_elastic_checks_its_displacement():
+    img = ember.zeros(1, 3, 4)
+    with pytest.raises(TypeError, match="displacement should be a Tensor"):
+        F.elastic(img, [0.0])
+    with pytest.raises(ValueError, match="displacement shape should be"):
+        F.elastic(img, ember.zeros(1, 4, 3, 2))
+    # a zero displacement keeps the image, the boxes and the key points where they are
+    boxes = tv_tensors.BoundingBoxes([[1.0, 1.0, 3.0, 2.0]], format="XYXY", canvas_size=(3, 4))
+    assert F.elastic(boxes, ember.zeros(1, 3, 4, 2)).tolist() == [[1.0, 1.0, 3.0, 2.0]]
+
+
+def test_jpeg_on_tensors_matches_pillow_round_trip():
+    pytest.importorskip("PIL")
+    image = ember.from_numpy(rec.arrays()["image"])
+    pil = F.to_pil_image(image)
+    via_pil = F.pil_to_tensor(F.jpeg(pil, quality=40))
+    np.testing.assert_array_equal(F.jpeg(image, quality=40).numpy(), via_pil.numpy())
+    video = ember.stack([image, image.flip(-1)])
+    out = F.jpeg(tv_tensors.Video(video), quality=40)
+    assert type(out) is tv_tensors.Video and out.shape == video.shape
+    np.testing.assert_array_equal(out[0].numpy(), via_pil.numpy())
+    with pytest.raises(ValueError, match="quality must be an integer from 1 to 100"):
+        v2.JPEG((0, 50))
+    with pytest.raises(TypeError, match="quality can't be bool"):
+        v2.JPEG(True)
+
+
+def test_noise_and_linear_transformation_errors():
+    with pytest.raises(ValueError, match="sigma shouldn't be negative"):
+        F.gaussian_noise(ember.zeros(1, 2, 2), sigma=-1.0)
+    with pytest.raises(ValueError, match="expected to be in uint8 or float dtype"):
+        F.gaussian_noise(ember.zeros(1, 2, 2, dtype=ember.int32))
+    with pytest.raises(ValueError, match="transformation_matrix should be square"):
+        v2.LinearTransformation(ember.zeros(2, 3), ember.zeros(2))
+    t = v2.LinearTransformation(ember.eye(4), ember.zeros(4))
+    with pytest.raises(ValueError, match="incompatible shape"):
+        t(ember.zeros(1, 3, 3))
+
+
+def test_keypoint_functionals():
+    kp = tv_tensors.KeyPoints([[-1.0, 2.0], [9.0, 9.0], [1.0, 1.0]], canvas_size=(4, 5))
+    clamped = F.clamp_keypoints(kp)
+    assert type(clamped) is tv_tensors.KeyPoints and clamped.tolist() == [[0.0, 2.0], [4.0, 3.0], [1.0, 1.0]]
+    kept, valid = F.sanitize_keypoints(kp)
+    assert kept.tolist() == [[1.0, 1.0]] and valid.tolist() == [False, False, True]
+    with pytest.raises(ValueError, match="canvas_size must be None"):
+        F.sanitize_keypoints(kp, canvas_size=(4, 5))
+    with pytest.raises(ValueError, match="`canvas_size` has to be passed"):
+        F.clamp_keypoints(ember.zeros(1, 2))
+    labels = ember.tensor([7, 8, 9])
+    out = v2.SanitizeKeyPoints(labels_getter="default")({"keypoints": kp, "labels": labels})
+    assert out["labels"].tolist() == [9]
+
+
+def test_sanitize_bounding_boxes_functional():
+    boxes = tv_tensors.BoundingBoxes([[0, 0, 2, 2], [1, 1, 1, 3], [3, 3, 9, 4]], format="XYXY", canvas_size=(4, 4))
+    kept, valid = F.sanitize_bounding_boxes(boxes)
+    assert type(kept) is tv_tensors.BoundingBoxes and kept.tolist() == [[0, 0, 2, 2]]
+    assert valid.tolist() == [True, False, False]
+    with pytest.raises(ValueError, match="format and canvas_size cannot be None"):
+        F.sanitize_bounding_boxes(boxes.as_subclass(ember.Tensor))
+
+
+def test_reprs_match_torchvision():
+    assert repr(v2.RandomPerspective()) == \
+        "RandomPerspective(p=0.5, distortion_scale=0.5, interpolation=bilinear, fill=0)"
+    assert repr(v2.ElasticTransform()) == \
+        "ElasticTransform(alpha=[50.0, 50.0], sigma=[5.0, 5.0], interpolation=bilinear, fill=0)"
+    assert repr(v2.RandomIoUCrop()) == ("RandomIoUCrop(min_scale=0.3, max_scale=1.0, min_aspect_ratio=0.5, "
+                                        "max_aspect_ratio=2.0, options=[0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0], "
+                                        "trials=40)")
+    assert repr(v2.ScaleJitter((4, 4))) == \
+        "ScaleJitter(target_size=(4, 4), scale_range=(0.1, 2.0), interpolation=bilinear, antialias=True)"
+    assert repr(v2.RandomShortestSize(3)) == "RandomShortestSize(min_size=[3], interpolation=bilinear, antialias=True)"
+    assert repr(v2.RandomResize(2, 5)) == "RandomResize(min_size=2, max_size=5, interpolation=bilinear, antialias=True)"
+    assert repr(v2.FiveCrop(2)) == "FiveCrop(size=(2, 2))"
+    assert repr(v2.TenCrop(2, True)) == "TenCrop(size=(2, 2), vertical_flip=True)"
+    assert repr(v2.JPEG(50)) == "JPEG(quality=[50, 50])"
+    assert repr(v2.GaussianNoise()) == "GaussianNoise(mean=0.0, sigma=0.1, clip=True)"
+    assert repr(v2.UniformTemporalSubsample(3)) == "UniformTemporalSubsample(num_samples=3)"
+
+
+@pytest.mark.parametrize("name,transform,kind", _cases(), ids=[c[0] for c in _cases()])
+def test_oracle_other_seed(name, transform, kind):
+    """The same cases live against torchvision under another seed (skipped without torchvision)."""
+    torch = pytest.importorskip("torch")
+    tv_v2 = pytest.importorskip("torchvision.transforms.v2")
+    from torchvision import tv_tensors as tv_tv
+    if name in NEEDS_PIL:
+        pytest.importorskip("PIL")
+    theirs_transform = dict((c[0], c[1]) for c in rec.cases(tv_v2, torch, tv_tv))[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = rec.run(tv_v2, tv_tv, torch, name, theirs_transform, kind, seed=rec.SEED + 100)
+        ours = rec.run(v2, tv_tensors, ember, name, transform, kind, seed=rec.SEED + 100)
+    _compare(ours, theirs)
