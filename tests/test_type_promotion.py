@@ -246,3 +246,14 @@ def test_promote_types_and_result_type():
     assert torch.promote_types(torch.int32, torch.float16) is torch.float16
     assert torch.promote_types(torch.bool, torch.bool) is torch.bool
     assert torch.promote_types(torch.float64, torch.complex64) is torch.complex128
+
+
+def test_integer_powers_with_negative_exponent_tensors_follow_pytorch():
+    # PyTorch computes these in integers (NumPy refuses): 1 ** e = 1, (-1) ** e = +-1, every other base 0
+    base = torch.tensor([0, 1, -1, 2, -2, 3, -1, 0])
+    exponent = torch.tensor([-1, -1, -1, -2, -1, -3, -2, 0])
+    assert (base ** exponent).tolist() == [0, 1, -1, 0, 0, 0, 1, 1]
+    assert (2 ** exponent).tolist() == [0, 0, 0, 0, 0, 0, 0, 1]
+    assert ((-1) ** exponent).tolist() == [-1, -1, -1, 1, -1, -1, 1, 1]
+    assert (base.to(torch.int8) ** exponent.to(torch.int8)).dtype == torch.int8
+    assert (2.0 ** exponent).tolist() == [0.5, 0.5, 0.5, 0.25, 0.5, 0.125, 0.25, 1.0]

@@ -157,6 +157,24 @@ class PowScalar(Primitive):
         return g * (e * a ** (e - 1)), None
 
 
+def _int_power(xp, a, b):
+    """``a ** b``. With integer operands and negative exponents (a tensor of them: a negative scalar
+    exponent is refused before), PyTorch gives integer results, 1 ** e = 1, (-1) ** e = +-1 and 0 for
+    every other base, where NumPy refuses."""
+    b_dtype = getattr(b, 'dtype', None)
+    if b_dtype is None or b_dtype.kind != 'i':
+        return xp.power(a, b)
+    a_dtype = getattr(a, 'dtype', None)
+    integral = a_dtype.kind in 'iu' if a_dtype is not None else isinstance(a, int)
+    if not integral or not (b < 0).any():
+        return xp.power(a, b)
+    negative = b < 0
+    out = xp.power(a, xp.where(negative, 0, b))
+    odd = (b % 2) != 0
+    small = xp.where(a == 1, 1, xp.where(a == -1, xp.where(odd, -1, 1), 0)).astype(out.dtype)
+    return xp.where(negative, small, out)
+
+
 class Pow(Primitive):
     node_name = 'PowBackward1'
     _promote = True
@@ -164,7 +182,7 @@ class Pow(Primitive):
     @staticmethod
     @elementwise
     def forward(ctx, a, b):
-        out = ctx.xp.power(a, b)
+        out = _int_power(ctx.xp, a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -186,7 +204,7 @@ class RPow(Primitive):
 
     @staticmethod
     def forward(ctx, b, s):
-        out = ctx.xp.power(s, b)
+        out = _int_power(ctx.xp, s, b)
         ctx.save_for_backward(out, s)
         return out
 
