@@ -20,7 +20,6 @@ _REFLECTED = (
     ('__radd__', arith.add, '+', '10', 'tensor([11, 12, 14])'),
     ('__rsub__', arith.sub, '-', '10', 'tensor([9, 8, 6])'),
     ('__rmul__', arith.mul, '*', '3', 'tensor([ 3,  6, 12])'),
-    ('__rtruediv__', arith.div, '/', '8', 'tensor([8., 4., 2.])'),
     ('__rfloordiv__', arith.floor_divide, '//', '9', 'tensor([9, 4, 2])'),
     ('__rmod__', arith.remainder, '%', '9', 'tensor([0, 1, 1])'),
     ('__rpow__', arith.pow, '**', '2', 'tensor([ 2,  4, 16])'),
@@ -41,6 +40,20 @@ def _reflected(name, forward, symbol, left, result):
     method.__doc__ = (f"``other {symbol} self``, for a number (or NumPy value) ``other`` left of the tensor.\n\n"
                       f"Example::\n\n    >>> {left} {symbol} ember.tensor([1, 2, 4])\n    {result}\n")
     return method
+
+
+def _rtruediv(self, other):
+    """``other / self`` for a number (or NumPy value) ``other``: computed as PyTorch does, as
+    ``self.reciprocal() * other`` (so the values, to the last bit, and the ``MulBackward0`` node are PyTorch's).
+
+    Example::
+
+        >>> 8 / ember.tensor([1, 2, 4])
+        tensor([8., 4., 2.])
+    """
+    if not isinstance(other, _LEFT_OPERANDS):
+        return NotImplemented
+    return arith.mul(unary.reciprocal(self), other)
 
 
 def _rmatmul(self, other):
@@ -83,6 +96,7 @@ def install(Tensor):
         setattr(Tensor, f'__i{name}__', getattr(Tensor, inplace))
     for spec in _REFLECTED:
         setattr(Tensor, spec[0], _reflected(*spec))
+    Tensor.__rtruediv__ = _rtruediv
     Tensor.__matmul__ = linalg.matmul
     Tensor.__rmatmul__ = _rmatmul
     Tensor.__neg__ = unary.neg

@@ -257,3 +257,19 @@ def test_integer_powers_with_negative_exponent_tensors_follow_pytorch():
     assert ((-1) ** exponent).tolist() == [-1, -1, -1, 1, -1, -1, 1, 1]
     assert (base.to(torch.int8) ** exponent.to(torch.int8)).dtype == torch.int8
     assert (2.0 ** exponent).tolist() == [0.5, 0.5, 0.5, 0.25, 0.5, 0.125, 0.25, 1.0]
+
+
+def test_numpy_scalars_count_as_python_numbers():
+    # x / np.sqrt(d) is common in attention code: in PyTorch a NumPy scalar does not promote a float32
+    # tensor to float64 (NumPy's own rules would), nor an integer tensor past the default float dtype
+    import numpy as np
+    x = torch.tensor([2.0])
+    for value in (np.float64(3), np.float32(3), np.int64(3), np.float16(3)):
+        assert (x * value).dtype == torch.float32 and (value * x).dtype == torch.float32
+        assert (x / value).dtype == torch.float32 and (value / x).dtype == torch.float32
+    assert (torch.tensor([2]) * np.float64(1.5)).tolist() == [3.0]
+    assert (torch.tensor([2]) * np.float64(1.5)).dtype == torch.float32
+    assert (torch.tensor([2]) + np.int64(3)).dtype == torch.int64
+    y = torch.tensor([1.0], requires_grad=True)
+    (y * np.float64(4)).sum().backward()
+    assert y.grad.dtype == torch.float32 and y.grad.tolist() == [4.0]

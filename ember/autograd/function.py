@@ -416,6 +416,10 @@ class Function(metaclass=_FunctionMeta):
                     # only 0-dim CPU tensors may join a device's op: copy them there (differentiably)
                     return cls.apply(*[a.to(device) if isinstance(a, Tensor) and a._device != device else a
                                        for a in args], **kwargs)
+            elif isinstance(a, _np.generic):
+                # a NumPy scalar (x * np.sqrt(2)) counts as a Python number, as in PyTorch: NumPy itself would
+                # let np.float64 promote a float32 tensor to float64
+                return cls.apply(*[b.item() if isinstance(b, _np.generic) else b for b in args], **kwargs)
         if record:
             record = grad_mode._state.enabled
         if record or not cls._raw:

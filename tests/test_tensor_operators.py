@@ -1,0 +1,91 @@
+"""Python's operators and conversions on Tensor, against what PyTorch 2.13 gives (recorded inline;
+the texts are PyTorch's with "torch" read as "ember")."""
+import copy
+
+import numpy as np
+import pytest
+
+import ember
+
+
+@pytest.mark.parametrize('expr, message', [
+    ("'a' + x", 'can only concatenate str (not "Tensor") to str'),
+    ('[1, 2] + x', 'can only concatenate list (not "Tensor") to list'),
+    ('[1, 2] - x', "unsupported operand type(s) for -: 'list' and 'Tensor'"),
+    ('None * x', "unsupported operand type(s) for *: 'NoneType' and 'Tensor'"),
+    ('(1, 2) ** x', "unsupported operand type(s) for ** or pow(): 'tuple' and 'Tensor'"),
+    ('[3, 4] & x', "unsupported operand type(s) for &: 'list' and 'Tensor'"),
+    ('{} // x', "unsupported operand type(s) for //: 'dict' and 'Tensor'"),
+    ('2.5 @ x', "unsupported operand type(s) for @: 'float' and 'Tensor'"),
+    ('[1.0] @ x.float()', "unsupported operand type(s) for @: 'list' and 'Tensor'"),
+])
+def test_reflected_operators_refuse_what_pytorch_refuses(expr, message):
+    x = ember.tensor([1, 2])
+    with pytest.raises(TypeError) as e:
+        eval(expr)
+    assert str(e.value) == message
+
+
+def test_reflected_operators_with_numbers():
+    x = ember.tensor([1, 2, 4])
+    assert (10 - x).tolist() == [9, 8, 6] and (9 // x).tolist() == [9, 4, 2] and (2 ** x).tolist() == [2, 4, 16]
+    assert (64 >> x).tolist() == [32, 16, 4] and (np.int64(6) & x).tolist() == [0, 2, 4]
+
+
+def test_number_divided_by_tensor_is_reciprocal_times_number_as_in_pytorch():
+    x = ember.tensor([3.0, 7.0, 0.1, -0.0, 0.0, 1e-30], requires_grad=True)
+    y = 1 / x
+    assert y.grad_fn.name() == 'MulBackward0'
+    assert y.detach().numpy().tobytes().hex() == 'abaaaa3e2549123e00002041000080ff0000807fcaf24971'
+    assert (2.5 / ember.tensor([3., 7.])).numpy().tobytes().hex() == '5655553f6edbb63e'
+    assert (1 / ember.tensor([2, 4])).tolist() == [0.5, 0.25]
+
+
+def test_unary_plus_refuses_bool():
+    x = ember.tensor([1.5])
+    assert (+x) is x
+    with pytest.raises(RuntimeError, match=r'^The `\+` operator, on a bool tensor is not supported\.$'):
+        +ember.tensor([True])
+
+
+def test_conversions_to_python_numbers():
+    x = ember.tensor([1.5, 2.0])
+    for convert in (float, int, complex):
+        with pytest.raises(ValueError, match='^only one element tensors can be converted to Python scalars$'):
+            convert(x)
+    with pytest.raises(RuntimeError, match='^Boolean value of Tensor with no values is ambiguous$'):
+        bool(ember.tensor([]))
+    with pytest.raises(RuntimeError, match='^Boolean value of Tensor with more than one value is ambiguous$'):
+        bool(x)
+    assert int(ember.tensor(-2.7)) == -2 and complex(ember.tensor(1 + 2j)) == 1 + 2j
+    assert f'{ember.tensor(3.14159):.2f}' == '3.14'
+
+
+def test_contains():
+    x = ember.tensor([1.5, 2.0])
+    assert 2.0 in x and ember.tensor(1.5) in x and 3 not in x
+    for element, name in (('a', 'str'), ([1.5], 'list')):
+        with pytest.raises(RuntimeError) as e:
+            element in x
+        assert str(e.value) == (f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                                f"<class '{name}'>.")
+
+
+def test_numpy_conversion_protocol():
+    x = ember.tensor([1.5, 2.0])
+    shared = np.asarray(x)
+    assert shared.dtype == np.float32 and np.shares_memory(shared, x.numpy())
+    assert not np.shares_memory(np.array(x, copy=True), x.numpy())
+    assert np.asarray(x, dtype=np.float64).dtype == np.float64
+    with pytest.raises(ValueError, match=r'^Unable to avoid copy while creating an array as requested\.'):
+        np.array(x, dtype=np.float64, copy=False)
+    with pytest.raises(RuntimeError, match=r"^Can't call numpy\(\) on Tensor that requires grad"):
+        np.asarray(ember.ones(2, requires_grad=True))
+
+
+def test_reversed_len_and_deepcopy():
+    assert [t.tolist() for t in reversed(ember.tensor([[1, 2], [3, 4]]))] == [[3, 4], [1, 2]]
+    assert len(ember.zeros(3, 2)) == 3
+    w = ember.ones(2, requires_grad=True)
+    c = copy.deepcopy(w)
+    assert c is not w and c.requires_grad and c.tolist() == [1.0, 1.0]
