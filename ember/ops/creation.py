@@ -9,6 +9,7 @@ from ember import backend
 from ember import _formats
 from ember._device import CPU, as_device
 from ember._dtype import from_numpy_dtype, get_default_dtype, scalar_dtype, to_dtype, _BY_NP
+from ember.ops._spaced_values import linspace_values, logspace_values
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
@@ -693,18 +694,15 @@ def range_(start=0, end=None, step=1, *, out=None, dtype=None, layout=_formats.s
     return _result if out is None else write_out('range', _result, out)
 
 
-def _linspace_array(xp, start, end, steps, np_dtype=np.dtype(np.float64)):
-    """PyTorch's linspace, computed in ``np_dtype`` arithmetic as its kernel does (so float32 results
-    match bit for bit)."""
+def _check_steps(steps):
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    start, end = np_dtype.type(start), np_dtype.type(end)
-    if steps == 1:
-        return xp.asarray([start], dtype=np_dtype)
-    # the first half counts up from start, the second half down from end (symmetric rounding)
-    step = (end - start) / np_dtype.type(builtins.max(steps - 1, 1))
-    idx = xp.arange(steps, dtype=np_dtype)
-    return xp.where(idx < steps // 2, start + step * idx, end - step * (np_dtype.type(steps - 1) - idx))
+
+
+def _value_dtype(dt):
+    """The NumPy dtype linspace/logspace compute in: the tensor's own (float32 for bfloat16, whose
+    NumPy type is optional)."""
+    return np.float32 if dt.name == 'bfloat16' else dt.np_dtype
 
 
 def _finish(arr, dt, dev, requires_grad, name='arange', out=None, layout=None, pin_memory=False):
@@ -767,10 +765,8 @@ def linspace(start, end, steps=None, *, out=None, dtype=None, layout=None, devic
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     dev = as_device(device)
     xp = backend.get_array_module(dev)
-    work = np.dtype(np.float32) if dt.name in ('float32', 'float16') else np.dtype(np.float64)
-    arr = _linspace_array(xp, _num(start), _num(end), steps, work)
-    if dt.category < 2:
-        arr = xp.trunc(arr)
+    _check_steps(steps)
+    arr = xp.asarray(linspace_values(_num(start), _num(end), steps, _value_dtype(dt)))
     return _finish(arr, dt, dev, requires_grad, 'linspace', out, layout, pin_memory)
 
 
@@ -814,8 +810,9 @@ def logspace(start, end, steps=None, base=10.0, *, out=None, dtype=None, layout=
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     dev = as_device(device)
     xp = backend.get_array_module(dev)
-    return _finish(xp.power(base, _linspace_array(xp, _num(start), _num(end), steps)), dt, dev, requires_grad,
-                   'logspace', out, layout, pin_memory)
+    _check_steps(steps)
+    arr = xp.asarray(logspace_values(_num(start), _num(end), steps, _num(base), _value_dtype(dt)))
+    return _finish(arr, dt, dev, requires_grad, 'logspace', out, layout, pin_memory)
 
 
 @op('ember')
