@@ -5,6 +5,8 @@ this file is the public API: argument handling, PyTorch's errors, dtypes and dev
 for a CUDA tensor are drawn on the host from the same streams and then moved, so they are
 reproducible for a seed as well.
 """
+import math
+
 import numpy as np
 
 from ember import _formats, backend
@@ -111,13 +113,24 @@ def _numel(shape):
 
 
 # ----------------------------------------------------------------------------- array draws
+def _complex_draw(fill, n, np_dtype):
+    # PyTorch fills a complex tensor as its real view: 2n interleaved real draws
+    real = fill(2 * n, np.dtype(np_dtype).type(0).real.dtype)
+    return np.ascontiguousarray(real).view(np_dtype)
+
+
 def _uniform_values(gen, n, low, high, np_dtype):
+    if np.dtype(np_dtype).kind == 'c':
+        return _complex_draw(lambda m, dt: _uniform_values(gen, m, low, high, dt), n, np_dtype)
     if np_dtype == np.float16:   # drawn and computed as float32, then rounded (as PyTorch does)
         return draw.uniform(gen, n, low, high, np.dtype(np.float32)).astype(np.float16)
     return draw.uniform(gen, n, low, high, np_dtype)
 
 
 def _normal_values(gen, n, mean, std, np_dtype, contiguous=True):
+    if np.dtype(np_dtype).kind == 'c':   # each part gets half the variance, as in PyTorch
+        return _complex_draw(lambda m, dt: _normal_values(gen, m, mean, std / math.sqrt(2), dt, contiguous),
+                             n, np_dtype)
     if np_dtype == np.float16:   # float32 blocks (with a padded last block), then rounded
         if n >= 16 and contiguous:
             vals = draw.normal_block(gen, n, mean, std, np.dtype(np.float32), padded_tail=True)

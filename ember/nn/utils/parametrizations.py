@@ -1,9 +1,12 @@
-"""Built-in parametrizations: ``weight_norm`` and ``spectral_norm`` (see ``parametrize``).
+"""Built-in parametrizations: ``orthogonal``, ``weight_norm`` and ``spectral_norm`` (see ``parametrize``).
 
 >>> m = weight_norm(ember.nn.Linear(20, 40))
 >>> m.parametrizations.weight.original0.shape, m.parametrizations.weight.original1.shape
 (ember.Size([40, 1]), ember.Size([40, 20]))
 """
+from enum import Enum, auto
+
+import ember
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.nn import functional as F
@@ -12,7 +15,7 @@ from ember.nn.modules.module import Module
 from ember.nn.utils import parametrize
 from ember.ops.weight_norm import _weight_norm, norm_except_dim
 
-__all__ = ['weight_norm', 'spectral_norm']
+__all__ = ['orthogonal', 'weight_norm', 'spectral_norm']
 
 
 class _WeightNorm(Module):
@@ -109,4 +112,156 @@ def spectral_norm(module, name='weight', n_power_iterations=1, eps=1e-12, dim=No
     if dim is None:
         dim = 1 if isinstance(module, (ConvTranspose1d, ConvTranspose2d, ConvTranspose3d)) else 0
     parametrize.register_parametrization(module, name, _SpectralNorm(weight, n_power_iterations, dim, eps))
+    return module
+
+
+class _OrthMaps(Enum):
+    matrix_exp = auto()
+    cayley = auto()
+    householder = auto()
+
+
+def _is_orthogonal(Q):
+    # tolerance grows with the matrix size: rounding accumulates over n products
+    k = Q.size(-1)
+    eye = ember.eye(k, dtype=Q.dtype, device=Q.device)
+    return ember.allclose(Q.mH @ Q, eye, atol=10.0 * Q.size(-2) * ember.finfo(Q.dtype).eps)
+
+
+def _make_orthogonal(A):
+    """The Q of A = QR (A tall) with the signs fixed so that diag(R) is real and non-negative."""
+    reflectors, tau = ember.geqrf(A)
+    Q = ember.linalg.householder_product(reflectors, tau)
+    # geqrf stores R's diagonal on the reflectors' diagonal; flipping Q's columns by its signs
+    # makes the factorisation unique
+    return Q * reflectors.diagonal(dim1=-2, dim2=-1).sgn().unsqueeze(-2)
+
+
+class _Orthogonal(Module):
+    def __init__(self, weight, orthogonal_map, *, use_trivialization=True):
+        super().__init__()
+        # unitary matrices need n^2 real parameters; complex Householder reflectors without their
+        # tau carry fewer, so they cannot cover the group
+        if weight.is_complex() and orthogonal_map == _OrthMaps.householder:
+            raise ValueError('The householder parametrization does not support complex tensors.')
+        self.shape = weight.shape
+        self.orthogonal_map = orthogonal_map
+        if use_trivialization:
+            self.register_buffer('base', None)
+
+    def forward(self, X):
+        wide = X.size(-2) < X.size(-1)
+        if wide:
+            X = X.mT
+        n, k = X.size(-2), X.size(-1)
+        if self.orthogonal_map == _OrthMaps.householder:
+            reflectors = X.tril(diagonal=-1)
+            tau = 2.0 / (1.0 + (reflectors * reflectors).sum(dim=-2))
+            Q = ember.linalg.householder_product(reflectors, tau)
+            # X's diagonal holds fixed signs (+-1); it is not trained, hence the integer cast
+            Q = Q * X.diagonal(dim1=-2, dim2=-1).int().unsqueeze(-2)
+        else:
+            # the lower triangle (padded to n x n) defines a skew-symmetric/skew-Hermitian A
+            L = X.tril()
+            if n != k:
+                L = ember.cat([L, L.new_zeros(n, n - k).expand(*L.shape[:-2], -1, -1)], dim=-1)
+            A = L - L.mH
+            if self.orthogonal_map == _OrthMaps.matrix_exp:
+                Q = ember.matrix_exp(A)
+            else:
+                # Cayley transform (I + A/2)(I - A/2)^-1
+                eye = ember.eye(n, dtype=A.dtype, device=A.device)
+                Q = ember.linalg.solve(ember.add(eye, A, alpha=-0.5), ember.add(eye, A, alpha=0.5))
+            Q = Q[..., :k]
+        if hasattr(self, 'base'):
+            Q = self.base @ Q
+        return Q.mT if wide else Q
+
+    def right_inverse(self, Q):
+        with grad_mode.no_grad():
+            return self._right_inverse(Q)
+
+    def _right_inverse(self, Q):
+        if Q.shape != self.shape:
+            raise ValueError(f'Expected a matrix or batch of matrices of shape {self.shape}. '
+                             f'Got a tensor of shape {Q.shape}.')
+        target = Q
+        wide = Q.size(-2) < Q.size(-1)
+        if wide:
+            Q = Q.mT
+        n, k = Q.size(-2), Q.size(-1)
+        if not hasattr(self, 'base'):
+            if self.orthogonal_map != _OrthMaps.householder:
+                # no closed form gives the tril X whose exp/Cayley image is a given Q
+                raise NotImplementedError('It is not possible to assign to the matrix exponential or the Cayley '
+                                          'parametrizations when use_trivialization=False.')
+            # QR's reflectors are the Householder parameters; the diagonal stores R's signs, so that
+            # forward reproduces Q rather than Q with flipped columns
+            reflectors, tau = ember.geqrf(Q)
+            diag = reflectors.diagonal(dim1=-2, dim2=-1)
+            diag.sign_()
+            # LAPACK skips a reflection (tau == 0) exactly; the stored sign must then be inverted
+            diag[tau == 0.0] *= -1
+            return reflectors.mT if wide else reflectors
+        if n == k:
+            Q = Q.clone() if _is_orthogonal(Q) else _make_orthogonal(Q)
+        else:
+            # complete the k columns to a full n x n orthogonal basis with random directions
+            extra = ember.randn(*(Q.size()[:-2] + (n, n - k)), dtype=Q.dtype, device=Q.device)
+            Q = _make_orthogonal(ember.cat([Q, extra], dim=-1))
+        self.base = Q
+        # the original becomes -I: householder(-I) and exp/Cayley of 0 are the identity (times base)
+        neg_eye = ember.zeros_like(target)
+        neg_eye.diagonal(dim1=-2, dim2=-1).fill_(-1.0)
+        return neg_eye
+
+
+def orthogonal(module, name='weight', orthogonal_map=None, *, use_trivialization=True):
+    r"""Make ``module.<name>`` an orthogonal (unitary, if complex) matrix or batch of matrices.
+
+    An ``m x n`` result has orthonormal columns when ``m >= n`` and orthonormal rows otherwise;
+    tensors with more than two dimensions are batches of ``(..., m, n)`` matrices.
+
+    Args:
+        module (nn.Module): the module holding the tensor.
+        name (str, optional): the parameter or buffer to constrain. Default: ``"weight"``.
+        orthogonal_map (str, optional): ``"matrix_exp"`` (the exponential of a skew-symmetric
+            matrix), ``"cayley"`` (the Cayley transform ``(I + A/2)(I - A/2)^{-1}`` of one) or
+            ``"householder"`` (a product of Householder reflectors; real tensors only).
+            Default: ``"matrix_exp"`` for square or complex matrices, ``"householder"`` otherwise.
+        use_trivialization (bool, optional): keep an extra orthogonal ``base`` matrix
+            (``module.parametrizations.<name>[0].base``) that the map is applied relative to
+            (dynamic trivialization); it speeds up convergence at the cost of memory.
+            Default: ``True``.
+
+    With ``use_trivialization=True`` (and with ``"householder"`` in any case), registering keeps
+    the tensor's value if it is already orthogonal and otherwise replaces it by the Q of its QR
+    decomposition. Without trivialization, ``"matrix_exp"``/``"cayley"`` start from the map
+    applied to the current tensor, and assigning to ``module.<name>`` raises.
+
+    Returns:
+        The module, with the parametrization registered.
+
+    Example:
+        >>> m = orthogonal(nn.Linear(5, 3))
+        >>> Q = m.weight
+        >>> Q.shape
+        ember.Size([3, 5])
+        >>> ember.allclose(Q @ Q.T, ember.eye(3), atol=1e-5)
+        True
+    """
+    weight = getattr(module, name, None)
+    if not isinstance(weight, Tensor):
+        raise ValueError(f"Module '{module}' has no parameter or buffer with name '{name}'")
+    if weight.ndim < 2:
+        raise ValueError(f'Expected a matrix or batch of matrices. Got a tensor of {weight.ndim} dimensions.')
+    if orthogonal_map is None:
+        square = weight.size(-2) == weight.size(-1)
+        orthogonal_map = 'matrix_exp' if square or weight.is_complex() else 'householder'
+    orth_map = _OrthMaps.__members__.get(orthogonal_map) if isinstance(orthogonal_map, str) else None
+    if orth_map is None:
+        raise ValueError('orthogonal_map has to be one of "matrix_exp", "cayley", "householder". '
+                         f'Got: {orthogonal_map}')
+    parametrize.register_parametrization(
+        module, name, _Orthogonal(weight, orth_map, use_trivialization=use_trivialization), unsafe=True)
     return module
