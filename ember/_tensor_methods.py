@@ -6,6 +6,7 @@ through ``ops.inplace``. What remains here is Tensor-only: properties, ``new_*``
 (``ember._tensor_operators``).
 """
 from ember import _tensor_operators
+from ember._warn_once import warn_once
 from ember._tensor import Tensor
 from ember.ops._registry import bind
 from ember.ops import convert, creation, random, shape
@@ -25,9 +26,9 @@ def _install():
     Tensor.new_empty = _new_filled(creation.empty)
     Tensor.new_full = _new_full
     Tensor.T = property(_T)
-    Tensor.mT = property(lambda self: shape.transpose(self, -2, -1))
-    Tensor.H = property(lambda self: shape.t(self).conj() if hasattr(self, 'conj') else shape.t(self))
-    Tensor.mH = property(shape.adjoint)
+    Tensor.mT = property(_mT)
+    Tensor.H = property(_H)
+    Tensor.mH = property(_mH)
     from ember.ops import complex as _complex
     Tensor.real = property(_complex.real, lambda self, value: _complex.real(self).copy_(value))
     Tensor.imag = property(_complex.imag, lambda self, value: _complex.imag(self).copy_(value))
@@ -45,14 +46,47 @@ def _strided():
     return ember.strided
 
 
+def _warn(message):
+    warn_once(message, stacklevel=3)
+
+
 def _T(self):
-    if self.ndim != 2 and self.ndim != 0 and self.ndim != 1:
-        import warnings
-        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
-                      "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
-                      "batches of matrices or `x.permute(*ember.arange(x.ndim - 1, -1, -1))` to reverse the "
-                      "dimensions of a tensor.", UserWarning, stacklevel=2)
+    if self.ndim == 0:
+        _warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.")
+    elif self.ndim != 2:
+        _warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+              "deprecated and it will throw an error in a future release. Consider `x.mT` to transpose "
+              "batches of matrices or `x.permute(*ember.arange(x.ndim - 1, -1, -1))` to reverse the "
+              "dimensions of a tensor.")
     return shape.permute(self, tuple(range(self.ndim - 1, -1, -1)))
+
+
+def _H(self):
+    if self.ndim == 0:
+        _warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().")
+        return self.conj()
+    if self.ndim != 2:
+        hint = ' For batches of matrices, consider using tensor.mH' if self.ndim > 2 else ''
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor.{hint}")
+    return shape.t(self).conj()
+
+
+def _mT(self):
+    if self.ndim == 0:
+        _warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.")
+        return self
+    if self.ndim == 1:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
+    return shape.transpose(self, -2, -1)
+
+
+def _mH(self):
+    if self.ndim == 0:
+        _warn("Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().")
+        return self.conj()
+    if self.ndim == 1:
+        raise RuntimeError("tensor.mH is only supported on matrices or batches of matrices. Got 1-D tensor.")
+    return shape.adjoint(self)
 
 
 def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, **unexpected):

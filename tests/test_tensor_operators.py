@@ -89,3 +89,34 @@ def test_reversed_len_and_deepcopy():
     w = ember.ones(2, requires_grad=True)
     c = copy.deepcopy(w)
     assert c is not w and c.requires_grad and c.tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize('expr, message', [
+    ('ember.ones(3).H', 'tensor.H is only supported on matrices (2-D tensors). Got 1-D tensor.'),
+    ('ember.ones(2, 2, 2).H', 'tensor.H is only supported on matrices (2-D tensors). Got 3-D tensor. For batches of '
+                              'matrices, consider using tensor.mH'),
+    ('ember.ones(3).mT', 'tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.'),
+    ('ember.ones(3).mH', 'tensor.mH is only supported on matrices or batches of matrices. Got 1-D tensor.'),
+    ('ember.ones(3).adjoint()', 'tensor.adjoint() is only supported on matrices or batches of matrices. Got 1-D '
+                                'tensor.'),
+])
+def test_matrix_transposes_refuse_vectors(expr, message):
+    with pytest.raises(RuntimeError) as e:
+        eval(expr)
+    assert str(e.value) == message
+
+
+def test_deprecation_hints_warn_once_as_in_pytorch():
+    from ember import _warn_once
+    _warn_once._WARNED.clear()
+    hint = 'The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated'
+    with pytest.warns(UserWarning, match=hint):
+        assert ember.ones(3).T.shape == (3,)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        assert ember.ones(2, 3, 4).T.shape == (4, 3, 2)      # the same hint again: silent
+        assert ember.ones(2, 3).T.shape == (3, 2)
+    with pytest.warns(UserWarning, match=r'^Tensor.H is deprecated on 0-D tensors. Consider using x.conj\(\).$'):
+        assert ember.tensor(1. + 1j).H.item() == 1 - 1j
+    assert ember.ones(2, 2, 3).mH.shape == (2, 3, 2)

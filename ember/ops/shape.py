@@ -709,6 +709,12 @@ def adjoint(input):
         tensor([[1.-1.j, 0.-3.j],
                 [2.+1.j, 4.-0.j]])
     """
+    if input.ndim == 0:
+        from ember._warn_once import warn_once
+        warn_once("adjoint() is deprecated on 0-D tensors. Consider using x.conj().")
+        return input.conj()
+    if input.ndim == 1:
+        raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of matrices. Got 1-D tensor.")
     return transpose(input, -2, -1).conj()
 
 

@@ -5,18 +5,9 @@ frame, and for the inverse an overlap-add with ``index_add`` — so gradients of
 respect to the signal and the window) come from those ops. Argument checks and their messages
 follow PyTorch's, which describe the call they reject.
 """
-import warnings
-
+from ember._warn_once import warn_once
 from ember.ops._registry import op
 
-_WARNED = set()
-
-
-def _warn_once(key, message):
-    """Warn the first time only, as PyTorch does for these deprecation-style hints."""
-    if key not in _WARNED:
-        _WARNED.add(key)
-        warnings.warn(message, UserWarning, stacklevel=3)
 
 
 def _opt(value):
@@ -85,7 +76,7 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
         padded = F.pad(signal.view([1] * (3 - d) + list(signal.shape)), [n_fft // 2, n_fft // 2], pad_mode)
         signal = padded.view(padded.shape[len(padded.shape) - d:])
     if window is None:
-        _warn_once('stft-window', "A window was not provided. A rectangular window will be applied,which is known to "
+        warn_once("A window was not provided. A rectangular window will be applied,which is known to "
                    "cause spectral leakage. Other windows such as ember.hann_window or ember.hamming_window are "
                    "recommended to reduce spectral leakage.To suppress this warning and use a rectangular window, "
                    "explicitly set `window=ember.ones(n_fft, device=<device>)`.")
@@ -105,7 +96,7 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
         if return_complex is None:
             raise RuntimeError("stft requires the return_complex parameter be given for real inputs, and will "
                                "further require that return_complex=True in a future PyTorch release.")
-        _warn_once('stft-real', "stft with return_complex=False is deprecated. In a future pytorch release, stft "
+        warn_once("stft with return_complex=False is deprecated. In a future pytorch release, stft "
                    "will return complex tensors for all inputs, and return_complex=False will raise an error.\n"
                    "Note: you can still call ember.view_as_real on the complex output to recover the old return "
                    "format.")
@@ -194,7 +185,7 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
     import ember
     from ember.nn import functional as F
     if window is None:
-        _warn_once('istft-window', "A window was not provided. A rectangular window will be applied.Please provide "
+        warn_once("A window was not provided. A rectangular window will be applied.Please provide "
                    "the same window used by stft to make the inversion lossless.To suppress this warning and use a "
                    "rectangular window, explicitly set `window=ember.ones(n_fft, device=<device>)`.")
     hop = n_fft >> 2 if hop_length is None else hop_length
@@ -261,7 +252,7 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
     if input.dim() == 2:
         signal = signal.squeeze(0)
     if end > total:
-        _warn_once('istft-length', "The length of signal is shorter than the length parameter. Result is being "
+        warn_once("The length of signal is shorter than the length parameter. Result is being "
                    "padded with zeros in the tail. Please check your center and hop_length settings.")
         signal = F.pad(signal, (0, end - total))
     return signal
