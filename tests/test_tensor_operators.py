@@ -120,3 +120,28 @@ def test_deprecation_hints_warn_once_as_in_pytorch():
     with pytest.warns(UserWarning, match=r'^Tensor.H is deprecated on 0-D tensors. Consider using x.conj\(\).$'):
         assert ember.tensor(1. + 1j).H.item() == 1 - 1j
     assert ember.ones(2, 2, 3).mH.shape == (2, 3, 2)
+
+
+@pytest.mark.parametrize('expr, message', [
+    ('ember.ones(2, dtype=ember.int64).add(ember.ones(2, dtype=ember.int64), alpha=0.5)',
+     'For integral input tensors, argument alpha must not be a floating point number.'),
+    ('ember.ones(2, dtype=ember.int64).sub(1, alpha=1.0)',
+     'For integral input tensors, argument alpha must not be a floating point number.'),
+    ('ember.ones(2, dtype=ember.int64).add_(ember.ones(2, dtype=ember.int64), alpha=0.5)',
+     'For integral input tensors, argument alpha must not be a floating point number.'),
+    ('ember.ones(2).add(ember.ones(2), alpha=True)', 'Boolean alpha only supported for Boolean results.'),
+    ('ember.ones(2).add(ember.ones(2), alpha=1j)',
+     'For non-complex input tensors, argument alpha must not be a complex number.'),
+    ('ember.ones(2).mean(dtype=ember.int64)', 'mean(): could not infer output dtype. Optional dtype must be either a '
+                                              'floating point or complex dtype. Got: Long'),
+])
+def test_alpha_and_dtype_refusals(expr, message):
+    with pytest.raises(RuntimeError) as e:
+        eval(expr)
+    assert str(e.value) == message
+
+
+def test_alpha_that_the_result_holds():
+    assert ember.ones(2, dtype=ember.int64).add(ember.ones(2), alpha=0.5).tolist() == [1.5, 1.5]
+    assert ember.ones(2, dtype=ember.int64).add(1.5, alpha=2).tolist() == [4.0, 4.0]
+    assert ember.ones(2).sub_(ember.ones(2), alpha=0.5).tolist() == [0.5, 0.5]

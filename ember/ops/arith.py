@@ -219,6 +219,22 @@ def _scalar_or_tensor(x):
     return x
 
 
+_ONE = 1   # the default alpha: ``alpha is _ONE`` skips the checks below on the hot path
+
+
+def _check_alpha(input, other, alpha):
+    """PyTorch's refusals of an ``alpha`` that the result's dtype cannot hold."""
+    from ember._dtype import result_type
+    result = result_type(input, other)
+    if isinstance(alpha, bool):
+        if result.name != 'bool':
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    elif isinstance(alpha, float) and result.category < 2:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    elif isinstance(alpha, complex) and not result.is_complex:
+        raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
+
+
 @op('ember', 'Tensor', inplace=True, ufunc='add')
 def add(input, other, *, alpha=1, out=None):
     """Adds ``other``, scaled by ``alpha``, to ``input``: ``out = input + alpha * other``.
@@ -239,6 +255,8 @@ def add(input, other, *, alpha=1, out=None):
         >>> ember.add(a, ember.ones(3), alpha=2)
         tensor([3., 4., 5.])
     """
+    if alpha is not _ONE:
+        _check_alpha(input, other, alpha)
     if not isinstance(input, Tensor):
         return Add.apply(other, input) if alpha == 1 else Add.apply(input, other, alpha)
     _result = Add.apply(input, other) if alpha == 1 else Add.apply(input, other, alpha)
@@ -260,6 +278,8 @@ def sub(input, other, alpha=1, *, out=None):
         >>> ember.sub(ember.tensor([5., 7.]), ember.tensor([1., 2.]), alpha=2)
         tensor([3., 3.])
     """
+    if alpha is not _ONE:
+        _check_alpha(input, other, alpha)
     if not isinstance(input, Tensor):
         return RSub.apply(other, input) if alpha == 1 else Sub.apply(input, other, alpha)
     _result = Sub.apply(input, other) if alpha == 1 else Sub.apply(input, other, alpha)

@@ -178,8 +178,11 @@ def _binary_inplace(name, op, ufunc):
             if isinstance(o, Tensor) and o._device != t._device and o._data.ndim:
                 raise RuntimeError("Expected all tensors to be on the same device, but found at least two "
                                    f"devices, {t._device} and {o._device}!")
-            if kwargs.get('alpha', 1) != 1:
-                data = data * kwargs['alpha']
+            alpha = kwargs.get('alpha', 1)
+            if type(alpha) is not int or alpha != 1:
+                from ember.ops.arith import _check_alpha
+                _check_alpha(t, o, alpha)
+                data = data * alpha
             try:
                 if _needs_checked_path(t, o, ufunc):
                     raise TypeError  # the out-of-place op, then _write's PyTorch cast check

@@ -171,7 +171,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if dtype is not None:
         input = input.to(dtype)
     if input.dtype.category < 2:
-        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
+        which = 'Input' if dtype is None else 'Optional'
+        raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either a floating point or "
                            f"complex dtype. Got: {_name(input.dtype)}")
     dims = _dims(dim, input.ndim)
     if dim is None:
