@@ -159,3 +159,60 @@ def test_add_graph_draws_the_model_ops_grouped_by_module(tmp_path):
     assert nodes['Sequential/0.weight'].op == 'prim::GetAttr'
     assert list(nodes['Sequential/output.0'].input) == ['Sequential/Linear[2]/addmm_4']
     assert acc.RunMetadata('step1').step_stats.dev_stats[0].device == '/device:CPU:0'
+
+
+def _images(logdir, tag):
+    import io
+    from PIL import Image
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    acc = EventAccumulator(str(logdir))
+    acc.Reload()
+    return [(e, np.asarray(Image.open(io.BytesIO(e.encoded_image_string)))) for e in acc.Images(tag)]
+
+
+def test_image_with_boxes_draws_what_pytorch_draws(tmp_path):
+    pytest.importorskip('PIL')
+    import hashlib
+    img = ember.zeros(3, 20, 30)
+    img[1] = 0.5
+    boxes = ember.tensor([[2, 3, 12, 15], [10, 1, 28, 18.5]])
+    with SummaryWriter(str(tmp_path)) as w:
+        w.add_image_with_boxes('b', img, boxes, 3)
+        w.add_image_with_boxes('r', img, boxes, 4, rescale=2)
+        w.add_image_with_boxes('wrong_labels', img, boxes, 5, labels=['only one'])
+        w.add_image_with_boxes('labels', img, boxes, 6, labels=['cat', 'dog'])
+    # the pixels of PyTorch's SummaryWriter for the same calls (recorded)
+    (plain, px), = _images(tmp_path, 'b')
+    assert (plain.step, plain.width, plain.height) == (3, 30, 20)
+    assert hashlib.sha256(px.tobytes()).hexdigest() == '914afe205498a773f587a8fb42ba5ead90b40a9b170c0c8576e58ebced513040'
+    (scaled, spx), = _images(tmp_path, 'r')
+    assert (scaled.width, scaled.height, spx.shape) == (30, 20, (40, 60, 3))
+    assert hashlib.sha256(spx.tobytes()).hexdigest() == 'effe69c129897b65a54beb2289bcf4dcce519212c4b339e4bc42f314ef9ee6ab'
+    assert (px[3, 2:13] == [255, 0, 0]).all()                 # the first box's top edge is red
+    (_, dropped), = _images(tmp_path, 'wrong_labels')
+    assert (dropped == px).all()                               # a label list of the wrong length is dropped
+    (_, labelled), = _images(tmp_path, 'labels')
+    assert (labelled != px).any()
+
+
+def test_video_is_an_animated_gif_of_the_videos_in_a_grid(tmp_path):
+    pytest.importorskip('PIL')
+    import io
+    from PIL import Image, ImageSequence
+    frames = ember.zeros(3, 4, 3, 8, 10)            # 3 videos of 4 frames
+    frames[0, :, 0] = 1.0                            # video 0 red
+    frames[1, 2, 2] = 1.0                            # video 1 blue in frame 2
+    for k in range(4):
+        frames[2, k, :, 0, k] = 1.0                  # video 2: a white dot moving right
+    with SummaryWriter(str(tmp_path)) as w:
+        w.add_video('v', frames, 9, fps=5)
+    (event, _), = _images(tmp_path, 'v')
+    # 3 videos padded to 4, in 2 ** floor(log2(3) / 2) = 1 row (PyTorch's layout): 8 x 40 pixels
+    assert (event.step, event.width, event.height) == (9, 40, 8)
+    gif = Image.open(io.BytesIO(event.encoded_image_string))
+    decoded = [np.asarray(f.convert('RGB')) for f in ImageSequence.Iterator(gif)]
+    assert len(decoded) == 4 and gif.info['duration'] == 200
+    assert (decoded[0][:, :10] == [255, 0, 0]).all() and (decoded[0][:, 10:20] == 0).all()
+    assert (decoded[2][:, 10:20] == [0, 0, 255]).all() and (decoded[1][:, 10:20] == 0).all()
+    assert [tuple(np.argwhere(f[:, 20:30].any(-1))[0]) for f in decoded] == [(0, 0), (0, 1), (0, 2), (0, 3)]
+    assert (decoded[3][:, 30:] == 0).all()                     # the padding video is black

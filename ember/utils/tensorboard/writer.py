@@ -228,6 +228,40 @@ class SummaryWriter:
         self._get_file_writer().add_summary(_summary.image(tag, img_tensor, dataformats), global_step,
                                             walltime)
 
+    def add_image_with_boxes(self, tag, img_tensor, box_tensor, global_step=None, walltime=None, rescale=1,
+                             dataformats='CHW', labels=None):
+        """Log one image with bounding boxes drawn on it (needs Pillow).
+
+        Args:
+            tag (str): the image's name.
+            img_tensor (Tensor or numpy.ndarray): the image, as for :meth:`add_image`.
+            box_tensor (Tensor or numpy.ndarray): ``(N, 4)`` boxes, each ``(xmin, ymin, xmax, ymax)`` in pixels.
+            global_step (int, optional): the step to record.
+            walltime (float, optional): seconds since the epoch. Default: now.
+            rescale (float): scale the drawn image by this factor. Default: 1.
+            dataformats (str): the layout of ``img_tensor``. Default: ``'CHW'``.
+            labels (str or list of str, optional): one label per box; a list of another length is dropped, as in
+                PyTorch.
+        """
+        if labels is not None:
+            labels = [labels] if isinstance(labels, str) else labels
+            if len(labels) != box_tensor.shape[0]:
+                labels = None
+        self._get_file_writer().add_summary(
+            _summary.image_boxes(tag, img_tensor, box_tensor, rescale=rescale, dataformats=dataformats,
+                                 labels=labels), global_step, walltime)
+
+    def add_video(self, tag, vid_tensor, global_step=None, fps=4, walltime=None):
+        """Log videos as one animated GIF (needs Pillow): ``vid_tensor`` is ``(N, T, C, H, W)``, floats in
+        [0, 1] or uint8, C being 1 or 3; the N videos play side by side in a grid, ``fps`` frames a second.
+
+        Example::
+
+            >>> writer = SummaryWriter()                      # doctest: +SKIP
+            >>> writer.add_video('rollout', ember.rand(2, 16, 3, 32, 32), fps=8)   # doctest: +SKIP
+        """
+        self._get_file_writer().add_summary(_summary.video(tag, vid_tensor, fps), global_step, walltime)
+
     def add_figure(self, tag, figure, global_step=None, close=True, walltime=None):
         """Log a matplotlib figure (or a list of them, as a grid) as an image; ``close`` closes it after."""
         pixels = figure_to_image(figure, close)
