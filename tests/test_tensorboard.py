@@ -216,3 +216,23 @@ def test_video_is_an_animated_gif_of_the_videos_in_a_grid(tmp_path):
     assert (decoded[2][:, 10:20] == [0, 0, 255]).all() and (decoded[1][:, 10:20] == 0).all()
     assert [tuple(np.argwhere(f[:, 20:30].any(-1))[0]) for f in decoded] == [(0, 0), (0, 1), (0, 2), (0, 3)]
     assert (decoded[3][:, 30:] == 0).all()                     # the padding video is black
+
+
+def test_onnx_graph_is_pytorchs_graph_def(tmp_path, capsys):
+    onnx = pytest.importorskip('onnx')
+    from onnx import TensorProto, helper
+    from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
+    x = helper.make_tensor_value_info('x', TensorProto.FLOAT, [2, 3])
+    y = helper.make_tensor_value_info('y', TensorProto.FLOAT, [2, 4])
+    w = helper.make_tensor('w', TensorProto.FLOAT, [3, 4], [0.5] * 12)
+    graph = helper.make_graph([helper.make_node('MatMul', ['x', 'w'], ['h']),
+                               helper.make_node('LeakyRelu', ['h'], ['y'], alpha=0.2)], 'g', [x], [y], initializer=[w])
+    path = str(tmp_path / 'model.onnx')
+    onnx.save(helper.make_model(graph), path)
+    with SummaryWriter(str(tmp_path / 'run')) as writer:
+        writer.add_onnx_graph(path)
+    assert capsys.readouterr().out == 'x\ny\nh\ny\n'          # PyTorch's writer prints the node names
+    (event_file,) = (tmp_path / 'run').iterdir()
+    graphs = [e.graph_def for e in EventFileLoader(str(event_file)).Load() if e.graph_def]
+    # PyTorch's SummaryWriter wrote exactly these bytes for the same model (recorded)
+    assert [g.hex() for g in graphs] == ['0a2f0a017812085661726961626c652a0b0a056474797065120230012a130a057368617065120a3a0812020802120208030a2f0a017912085661726961626c652a0b0a056474797065120230012a130a057368617065120a3a0812020802120208040a230a016812064d61744d756c1a01781a01772a100a0a706172616d6574657273120212000a420a017912094c65616b7952656c751a01682a2f0a0a706172616d65746572731221121f616c706861203d20302e3230303030303030323938303233323234203d203122020816']

@@ -52,6 +52,10 @@ class FileWriter:
         self.add_event(Event(tagged_run_metadata=TaggedRunMetadata(tag='step1', run_metadata=stats.SerializeToString())),
                        None, walltime)
 
+    def add_onnx_graph(self, graph, walltime=None):
+        """Write a ``GraphDef`` protocol buffer (the graph of an ONNX model) as one event."""
+        self.add_event(Event(graph_def=graph.SerializeToString()), None, walltime)
+
     def flush(self):
         """Write the pending events to disk."""
         self.event_writer.flush()
@@ -267,6 +271,12 @@ class SummaryWriter:
         pixels = figure_to_image(figure, close)
         self.add_image(tag, pixels, global_step, walltime,
                        dataformats='NCHW' if isinstance(figure, list) else 'CHW')
+
+    def add_onnx_graph(self, prototxt):
+        """Draw the graph of the ONNX model saved at ``prototxt`` (a path) in TensorBoard's graph tab (needs the
+        ``onnx`` package); each node's name is printed as it is read, as PyTorch's writer prints them."""
+        from ember.utils.tensorboard._onnx_graph import load_onnx_graph
+        self._get_file_writer().add_onnx_graph(load_onnx_graph(prototxt))
 
     def add_graph(self, model, input_to_model=None, verbose=False, use_strict_trace=True):
         """Log the graph of ``model`` run once on ``input_to_model``, for TensorBoard's graph tab.
