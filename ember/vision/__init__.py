@@ -7,10 +7,25 @@ ToTensor()
 Images are Pillow images (optional extra ``pillow``): ``import ember.vision`` works without it,
 and the first use of an image says how to install it.
 """
+import importlib
+
+from ember.version import TorchVersion, ember_version
 from ember.vision import datasets, transforms  # noqa: F401
 from ember.vision import io, ops, tv_tensors, utils  # noqa: F401,E402
 
+# the torchvision release whose names and behaviour ember.vision follows, with ember's own release as the label
+__version__ = TorchVersion(f'0.28.0+ember.{ember_version}')
+
 _image_backend = "PIL"
+
+
+def __getattr__(name):
+    # ``ember.vision.models`` (dozens of architectures and their weight tables) loads on first use, so that
+    # ``import ember.vision`` stays quick while ``torchvision.models.resnet18()`` works as after
+    # ``import torchvision``
+    if name == 'models':
+        return importlib.import_module('ember.vision.models')
+    raise AttributeError(f"module 'ember.vision' has no attribute '{name}'")
 
 
 def set_image_backend(backend):

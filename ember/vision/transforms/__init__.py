@@ -19,3 +19,11 @@ from ember.vision.transforms.autoaugment import (AutoAugmentPolicy, AutoAugment,
 from ember.vision.transforms.transforms import __all__ as _classic_all
 
 __all__ = _classic_all + ["AutoAugmentPolicy", "AutoAugment", "RandAugment", "TrivialAugmentWide", "AugMix"]
+
+
+def __getattr__(name):
+    # ``transforms.v2`` loads on first use, as after ``import torchvision`` (which imports it) it is an attribute
+    if name == 'v2':
+        import importlib
+        return importlib.import_module('ember.vision.transforms.v2')
+    raise AttributeError(f"module 'ember.vision.transforms' has no attribute '{name}'")
