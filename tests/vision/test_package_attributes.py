@@ -7,7 +7,7 @@ def test_models_and_v2_are_attributes_after_importing_the_package():
     code = ("import sys, ember.vision as tv\n"
             "assert 'ember.vision.models' not in sys.modules   # loaded on first use\n"
             "print(sum(p.numel() for p in tv.models.resnet18().parameters()))\n"
-            "print(type(tv.transforms.v2.Compose([])).__name__)\n"
+            "print(type(tv.transforms.v2.Compose([tv.transforms.v2.RGB()])).__name__)\n"
             "print(tv.__version__ >= '0.28', tv.__version__.split('+')[0])\n"
             "try:\n    tv.nothing\nexcept AttributeError as e:\n    print(e)\n")
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout
