@@ -9,12 +9,11 @@ import math
 import numpy as np
 
 from ember._random import exact
-from ember._random.avx_math import log_ps, sincos_ps
+from ember._random.avx_math import NormalKernel32
 
-_M24 = np.uint64((1 << 24) - 1)
+_M24 = np.uint32((1 << 24) - 1)
 _M53 = np.uint64((1 << 53) - 1)
 _TWO_PI = 2.0 * math.pi
-_TWO_PI_F32 = np.float32(2.0 * math.pi)
 
 
 # ------------------------------------------------------------------------------------ uniforms
@@ -22,7 +21,9 @@ def uniform01(gen, n, np_dtype):
     """[0, 1) uniforms: float32 from one word (24 bits), float64 from a random64 (53 bits)."""
     if np_dtype == np.float64:
         return (gen._engine.random64(n) & _M53).astype(np.float64) * 2.0 ** -53
-    return (gen._engine.words(n) & _M24).astype(np.float32) * np.float32(2.0 ** -24)
+    w = gen._engine.words32(n)
+    w &= _M24
+    return np.multiply(w, np.float32(2.0 ** -24), dtype=np.float32)   # exact: 24 bits
 
 
 def uniform(gen, n, low, high, np_dtype):
@@ -67,16 +68,23 @@ def _affine64(v, mean, std):
     return exact.fma64(v, float(std), float(mean))
 
 
-_CHUNK_BLOCKS = 4096   # blocks transformed per pass: the temporaries stay in cache
+def _affine32(v, mean, std):
+    mean32, std32 = np.float32(mean), np.float32(std)
+    if std32 == 1 and mean32 == 0:
+        return v + np.float32(0)
+    return exact.fma32(v, std32, mean32)
 
 
-def _blocks16(d, transform):
-    """Apply ``transform`` to each block of 16 (first 8 pair with last 8) of a flat array."""
+_CHUNK_BLOCKS = 2048   # blocks transformed per pass: the temporaries stay in cache
+
+
+def _blocks16(d, pairs):
+    """Box-Muller on each block of 16 of a flat array (its first 8 pair with its last 8):
+    ``pairs(a, b, first, second)`` writes the two halves' normals from their uniforms."""
     blocks = d[:(d.size // 16) * 16].reshape(-1, 16)
     for start in range(0, blocks.shape[0], _CHUNK_BLOCKS):
         part = blocks[start:start + _CHUNK_BLOCKS]
-        first, second = transform(part[:, :8], part[:, 8:])
-        part[:, :8], part[:, 8:] = first, second
+        pairs(part[:, :8], part[:, 8:], part[:, :8], part[:, 8:])
 
 
 def normal_block(gen, n, mean, std, np_dtype, padded_tail=False):
@@ -85,37 +93,25 @@ def normal_block(gen, n, mean, std, np_dtype, padded_tail=False):
     ``padded_tail`` (float16 tensors): the last block is instead the leftover uniforms topped up
     to 16 with fresh ones, written over the last 16 slots."""
     d = uniform01(gen, n, np_dtype)
-    transform = _block_f64(mean, std) if np_dtype == np.float64 else _block_f32(mean, std)
-    _blocks16(d, transform)
+    if np_dtype == np.float64:
+        pairs = _pairs64
+    else:
+        pairs = NormalKernel32(min(n // 2, _CHUNK_BLOCKS * 8)).pairs
+    _blocks16(d, pairs)
     rest = n % 16
     if rest:
         tail = uniform01(gen, 16 - rest if padded_tail else 16, np_dtype)
         if padded_tail:
             tail = np.concatenate([d[n - rest:], tail])
-        _blocks16(tail, transform)
+        _blocks16(tail, pairs)
         d[n - 16:] = tail
-    return d
+    return _affine64(d, mean, std) if np_dtype == np.float64 else _affine32(d, mean, std)
 
 
-def _block_f32(mean, std):
-    mean32, std32 = np.float32(mean), np.float32(std)
-
-    def transform(a, b):
-        radius = np.sqrt(np.float32(-2.0) * log_ps(np.float32(1.0) - a))
-        sin, cos = sincos_ps(_TWO_PI_F32 * b)
-        n1, n2 = radius * cos, radius * sin
-        if std32 == 1 and mean32 == 0:
-            return n1 + np.float32(0), n2 + np.float32(0)
-        return exact.fma32(n1, std32, mean32), exact.fma32(n2, std32, mean32)
-    return transform
-
-
-def _block_f64(mean, std):
-    def transform(a, b):
-        radius = np.sqrt(-2.0 * exact.log(1.0 - a))
-        theta = _TWO_PI * b
-        return _affine64(radius * exact.cos(theta), mean, std), _affine64(radius * exact.sin(theta), mean, std)
-    return transform
+def _pairs64(a, b, first, second):
+    radius = np.sqrt(-2.0 * exact.log(1.0 - a))
+    theta = _TWO_PI * b
+    first[...], second[...] = radius * exact.cos(theta), radius * exact.sin(theta)
 
 
 def normal(gen, n, mean, std, np_dtype, contiguous=True):
@@ -127,17 +123,17 @@ def normal(gen, n, mean, std, np_dtype, contiguous=True):
 
 # ------------------------------------------------------------------------------------ integers
 def _mod32(w, m):
-    """``w % m`` for 32-bit words (held as uint64) and a modulus below 2**32, as int64.
+    """``w % m`` for 32-bit words (uint32) and a modulus below 2**32, as int64.
     NOTE: NumPy divides uint32 by a scalar several times faster than uint64."""
     m32 = np.uint32(m) if np.isscalar(m) else m.astype(np.uint32)
-    return (w.astype(np.uint32) % m32).astype(np.int64)
+    return (w % m32).astype(np.int64)
 
 
 def random_from_to(gen, n, low, span, wide):
     """``w % span + low`` as int64; ``wide`` draws a random64 per number instead of one word."""
     if wide:
         return (gen._engine.random64(n) % np.uint64(span)).astype(np.int64) + np.int64(low)
-    return _mod32(gen._engine.words(n), span) + np.int64(low)
+    return _mod32(gen._engine.words32(n), span) + np.int64(low)
 
 
 def random_full_64(gen, n):
@@ -154,7 +150,7 @@ def random_int64(gen):
 def random_default(gen, n, kind):
     """random_() without bounds. ``kind`` is (uses random64, modulus or None for bool)."""
     wide, modulus = kind
-    w = gen._engine.random64(n) if wide else gen._engine.words(n)
+    w = gen._engine.random64(n) if wide else gen._engine.words32(n)
     if modulus is None:
         return (w & np.uint64(1)).astype(np.int64)
     if not wide:
@@ -205,15 +201,26 @@ def randperm(gen, n):
     """PyTorch's randperm for n < 2**32 / 20: start from 0..n-1 and for i = 0..n-2 swap r[i]
     with r[i + w_i % (n - i)].  Vectorised: the value that lands at i is the one the previous
     swap into the same target brought there, or the target's own value, found by following
-    which swap last wrote each position (instead of swapping one by one)."""
+    which swap last wrote each position (instead of swapping one by one).  Positions and steps
+    are int32: half the memory traffic of the random gathers that dominate."""
     if n <= 1:
         return np.arange(n, dtype=np.int64)
     steps = n - 1
+    z = gen._engine.words32(steps)
+    z %= np.arange(n, 1, -1, dtype=np.uint32)              # w_i % (n - i)
+    shift = steps.bit_length()
     i = np.arange(steps, dtype=np.int64)
-    t = i + _mod32(gen._engine.words(steps), n - i)
-    st, si, same = _sorted_by_target(t, n)
-    # the last step before j that wrote position j: its group's last step, or, when that is step
-    # j swapping with itself, the one before it in the group
+    key = z.astype(np.int64)
+    key += i                                                # the target t_i = i + w_i % (n - i)
+    key <<= shift
+    key |= i
+    key.sort()                                              # by target, then step
+    st = (key >> shift).astype(np.int32)
+    key &= (1 << shift) - 1
+    si = key.astype(np.int32)
+    same = st[1:] == st[:-1]
+    # writer[j]: the last step before j that swapped into position j (-1: none); when the
+    # group's last step is j swapping with itself, the one before it in the group
     ends = np.flatnonzero(np.append(~same, True))
     last = si[ends]
     noop = st[ends] == last
@@ -222,15 +229,24 @@ def randperm(gen, n):
         has_prev = e > 0
         has_prev[has_prev] = same[e[has_prev] - 1]
         last[noop] = np.where(has_prev, si[np.maximum(e - 1, 0)], -1)
-    writer = np.full(n, -1, np.int64)
+    writer = np.full(n, -1, np.int32)
     writer[st[ends]] = last
-    # value at position j just before step j: follow writers down to a position never written
-    before = _resolve(np.maximum(writer, 0), np.where(writer >= 0, -1, np.arange(n)))
-    # step i takes what the previous swap into its target left there, else the target's own value
-    taken = st.copy()
-    taken[1:][same] = before[si[:-1][same]]
+    # before[j], the value at j just before step j: the value at the start of j's chain of
+    # writers, a position nobody wrote before its own step (so still holding its own index)
+    before = np.arange(n, dtype=np.int32)
+    todo = np.flatnonzero(writer >= 0)
+    up = writer[todo]
+    while todo.size:
+        nxt = writer[up]
+        done = nxt < 0
+        before[todo[done]] = up[done]
+        keep = ~done
+        todo, up = todo[keep], nxt[keep]
+        writer[todo] = up                                   # later walks skip the links done
+    # each step takes what the previous swap into its target left there, else the target itself
+    st[1:][same] = before[si[:-1][same]]
     out = np.empty(n, np.int64)
-    out[si] = taken
+    out[si] = st
     out[steps] = before[steps]
     return out
 

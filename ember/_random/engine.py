@@ -11,6 +11,7 @@ import numpy as np
 STATE_SIZE = 5056
 _N = 624
 _MASK32 = 0xFFFFFFFF
+_MAX64 = (1 << 64) - 1
 
 
 def _init_genrand(seed32):
@@ -27,10 +28,14 @@ def _init_genrand(seed32):
 class Engine:
     """mt19937 words on demand; ``words``/``random64`` are the only ways numbers leave it."""
 
-    __slots__ = ('_bits', '_fresh_key')
+    __slots__ = ('_bits', '_draw', '_fresh_key')
 
     def __init__(self, seed):
         self._bits = np.random.MT19937()
+        # full-range integers from a Generator on the same bit generator are its raw words
+        # (uint32) and its 64-bit numbers (two words, first high), written without the uint64
+        # widening and recombining that ``random_raw`` would need
+        self._draw = np.random.Generator(self._bits)
         self.reseed(seed)
 
     def reseed(self, seed):
@@ -42,13 +47,16 @@ class Engine:
         """``n`` 32-bit words (as uint64, so callers can do 64-bit arithmetic on them)."""
         return self._bits.random_raw(n)
 
+    def words32(self, n):
+        """``n`` 32-bit words as uint32."""
+        return self._draw.integers(0, 1 << 32, n, dtype=np.uint32)
+
     def word(self):
         return int(self._bits.random_raw())
 
     def random64(self, n):
         """``n`` 64-bit numbers, each two words with the first one high (PyTorch's random64)."""
-        w = self._bits.random_raw(2 * n)
-        return (w[0::2] << np.uint64(32)) | w[1::2]
+        return self._draw.integers(0, _MAX64, n, dtype=np.uint64, endpoint=True)
 
     # ---------------------------------------------------------------- saved state
     def position(self):
