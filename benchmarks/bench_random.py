@@ -6,9 +6,13 @@ both sides compute the same numbers.
     TORCH_PYTHON=/path/to/python-with-torch python benchmarks/bench_random.py
 
 rand/randn(10**6) in float32 (randn goes through the vectorised float32 log/sin/cos), randperm,
-dropout in training mode, and randn in float64 and exponential_, whose logarithms must be the C
-library's own (called one element at a time through ``math``).
+dropout in training mode, randn in float64 and exponential_, whose logarithms must be the C
+library's own, and the other samplers: bernoulli with a tensor of probabilities, normal_ with a
+mean and std, multinomial, cauchy_/log_normal_/geometric_ (the C library's tan/exp/log), and the
+rejection samplers gamma and poisson.
 """
+import importlib
+
 from _common import best, import_lib, side_by_side
 
 N = 10 ** 6
@@ -19,6 +23,11 @@ def bench(lib_name):
     lib.manual_seed(0)
     x = lib.ones(N)
     drop = lib.nn.functional.dropout
+    p = lib.full((N,), 0.3)
+    probs = lib.rand(100, 1000)
+    conc = lib.full((N // 10,), 2.5)
+    gamma = importlib.import_module(lib.__name__ + '.distributions').Gamma
+    rates = lib.full((N // 10,), 4.0)
     cases = {
         'rand(1e6) f32': lambda: lib.rand(N),
         'randn(1e6) f32': lambda: lib.randn(N),
@@ -27,6 +36,15 @@ def bench(lib_name):
         'randint(1e6)': lambda: lib.randint(0, 1000, (N,)),
         'randn(1e5) f64': lambda: lib.randn(N // 10, dtype=lib.float64),
         'exponential_(1e5)': lambda: lib.empty(N // 10).exponential_(),
+        'normal_(1e6, 0.5, 2) f32': lambda: lib.empty(N).normal_(0.5, 2.0),
+        'bernoulli(p tensor 1e6)': lambda: lib.bernoulli(p),
+        'multinomial(100x1000, 1000, repl.)': lambda: lib.multinomial(probs, 1000, replacement=True),
+        'multinomial(100x1000, 10)': lambda: lib.multinomial(probs, 10),
+        'cauchy_(1e5)': lambda: lib.empty(N // 10).cauchy_(),
+        'log_normal_(1e5)': lambda: lib.empty(N // 10).log_normal_(),
+        'geometric_(1e5, 0.3)': lambda: lib.empty(N // 10).geometric_(0.3),
+        'gamma(1e5, 2.5)': lambda: gamma(conc, 1.0).sample(),
+        'poisson(1e5, 4)': lambda: lib.poisson(rates),
     }
     return {k: best(fn, 3) * 1e3 for k, fn in cases.items()}
 
