@@ -20,7 +20,7 @@ import record_v2_more as rec  # noqa: E402
 
 sys.path.pop(0)
 REC = np.load(os.path.join(_FIXTURES, "v2_more.npz"))
-NEEDS_PIL = {"five_crop_pil", "jpeg_pil"}
+NEEDS_PIL = {"five_crop_pil", "jpeg_pil", "trivialaugment_pil"}
 
 
 def _cases():
@@ -194,3 +194,31 @@ def test_oracle_other_seed(name, transform, kind):
         theirs = rec.run(tv_v2, tv_tv, torch, name, theirs_transform, kind, seed=rec.SEED + 100)
         ours = rec.run(v2, tv_tensors, ember, name, transform, kind, seed=rec.SEED + 100)
     _compare(ours, theirs)
+
+
+def test_auto_augment_refuses_boxes_and_masks_and_second_images():
+    img = tv_tensors.Image(ember.zeros(3, 4, 4, dtype=ember.uint8))
+    boxes = tv_tensors.BoundingBoxes([[0, 0, 1, 1]], format="XYXY", canvas_size=(4, 4))
+    for t in (v2.AutoAugment(), v2.RandAugment(), v2.TrivialAugmentWide(), v2.AugMix()):
+        with pytest.raises(TypeError, match=f"Inputs of type BoundingBoxes are not supported by {type(t).__name__}"):
+            t(img, boxes)
+        with pytest.raises(TypeError, match="only properly defined for a single image or video, but found 2"):
+            t(img, img.clone())
+    # labels ride along untouched
+    out_img, label = v2.TrivialAugmentWide()(img, 3)
+    assert type(out_img) is tv_tensors.Image and label == 3
+    with pytest.raises(ValueError, match="num_ops should be a non-negative integer"):
+        v2.RandAugment(num_ops=-1)
+    with pytest.raises(ValueError, match="The severity must be between \\[1, 10\\]"):
+        v2.AugMix(severity=11)
+    assert repr(v2.AutoAugment()) == "AutoAugment(interpolation=nearest, policy=AutoAugmentPolicy.IMAGENET)"
+    assert repr(v2.AugMix()) == ("AugMix(interpolation=bilinear, severity=3, mixture_width=3, chain_depth=-1, "
+                                 "alpha=1.0, all_ops=True)")
+
+
+def test_v2_colour_kernels_on_float_images():
+    x = ember.tensor([[[0.3, 0.9], [0.1, 0.6]]])
+    assert F.posterize(x, 1).tolist() == [[[0.0, 0.5], [0.0, 0.5]]]
+    with pytest.raises(TypeError, match="bits must be a positive integer in the range \\[0, 8\\]"):
+        F.posterize(x, 9)
+    assert F.equalize(x).dtype == ember.float32

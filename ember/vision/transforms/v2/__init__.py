@@ -12,6 +12,8 @@ transform each part by its :mod:`ember.vision.tv_tensors` type.
 """
 from ember.vision.transforms.functional import InterpolationMode  # noqa: F401
 from ember.vision.transforms.v2 import functional  # noqa: F401
+from ember.vision.transforms.v2._auto_augment import (AugMix, AutoAugment, AutoAugmentPolicy,  # noqa: F401
+                                                      RandAugment, TrivialAugmentWide)
 from ember.vision.transforms.v2._augment import CutMix, MixUp, RandomErasing  # noqa: F401
 from ember.vision.transforms.v2._color import (RGB, ColorJitter, Grayscale, RandomAdjustSharpness,  # noqa: F401
                                                RandomAutocontrast, RandomChannelPermutation, RandomEqualize,

@@ -9,11 +9,10 @@ from ember.vision.transforms.v2.functional._geometry import (affine, center_crop
 from ember.vision.transforms.v2.functional._meta import (clamp_bounding_boxes,  # noqa: F401
                                                          convert_bounding_box_format, get_dimensions, get_size,
                                                          to_dtype, to_image, to_pure_tensor)
-from ember.vision.transforms.v2.functional._misc import (adjust_brightness, adjust_contrast,  # noqa: F401
-                                                         adjust_gamma, adjust_hue, adjust_saturation,
-                                                         adjust_sharpness, autocontrast, equalize, erase,
+from ember.vision.transforms.v2.functional._misc import (adjust_brightness, adjust_gamma,  # noqa: F401
+                                                         adjust_hue, erase,
                                                          gaussian_blur, grayscale_to_rgb, invert, normalize,
-                                                         permute_channels, posterize, rgb_to_grayscale, solarize,
+                                                         permute_channels, rgb_to_grayscale, solarize,
                                                          to_grayscale)
 from ember.vision.transforms.v2.functional._augment import (gaussian_noise, gaussian_noise_image,  # noqa: F401
                                                             gaussian_noise_video, jpeg, jpeg_image, jpeg_video)
@@ -24,3 +23,5 @@ from ember.vision.transforms.v2.functional._sanitize import (clamp_keypoints, sa
 from ember.vision.transforms.v2.functional._temporal import (uniform_temporal_subsample,  # noqa: F401
                                                              uniform_temporal_subsample_video)
 from ember.vision.transforms.v2.functional._warps import elastic, elastic_transform, perspective  # noqa: F401
+from ember.vision.transforms.v2.functional._color_v2 import (adjust_contrast, adjust_saturation,  # noqa: F401
+                                                             adjust_sharpness, autocontrast, equalize, posterize)
