@@ -222,3 +222,23 @@ def test_v2_colour_kernels_on_float_images():
     with pytest.raises(TypeError, match="bits must be a positive integer in the range \\[0, 8\\]"):
         F.posterize(x, 9)
     assert F.equalize(x).dtype == ember.float32
+
+
+def test_functionals_refuse_kinds_they_do_not_transform_but_transforms_pass_them_through():
+    mask = tv_tensors.Mask(ember.zeros(2, 2, dtype=ember.uint8))
+    video = tv_tensors.Video(ember.zeros(2, 3, 2, 2))
+    with pytest.raises(TypeError, match="F.adjust_brightness"):
+        F.adjust_brightness(mask, 2.0)
+    with pytest.raises(TypeError, match="F.rgb_to_grayscale"):
+        F.rgb_to_grayscale(video)
+    img = tv_tensors.Image(ember.ones(3, 2, 2))
+    out_img, out_mask, out_video = v2.Grayscale()(img, mask, video)
+    assert out_img.shape == (1, 2, 2) and out_mask is mask and out_video is video
+    assert v2.ColorJitter(brightness=(2.0, 2.0))(mask) is mask
+    with pytest.raises(ValueError, match="Padding mode 'reflect' is not supported with KeyPoints"):
+        F.pad(tv_tensors.KeyPoints([[1.0, 1.0]], canvas_size=(3, 3)), [1], padding_mode="reflect")
+    with pytest.raises(TypeError, match="Threshold should be less or equal the maximum value of the dtype"):
+        F.solarize(ember.zeros(1, 2, 2), 100)
+    pytest.importorskip("PIL")
+    erased = F.erase(F.to_pil_image(ember.zeros(3, 4, 4, dtype=ember.uint8)), 1, 1, 2, 2, ember.tensor(255))
+    assert np.asarray(erased)[1:3, 1:3].min() == 255 and np.asarray(erased)[0].max() == 0

@@ -9,6 +9,7 @@ from ember.nn.modules.module import Module as _Module
 from ember.vision._pil import is_pil_image
 from ember.vision.transforms.v2._utils import check_type, has_any, tree_flatten, tree_unflatten
 from ember.vision.transforms.v2.functional import is_pure_tensor
+from ember.vision.transforms.v2.functional._dispatch import passing_through
 from ember.vision.tv_tensors import Image, Video
 
 
@@ -20,6 +21,10 @@ class Transform(_Module):
     """Base class: subclasses define ``make_params(flat_inputs)`` and ``transform(inpt, params)``."""
 
     _transformed_types = (ember.Tensor, _is_pil)
+
+    def __call__(self, *args, **kwargs):
+        with passing_through():
+            return super().__call__(*args, **kwargs)
 
     def check_inputs(self, flat_inputs):
         pass

@@ -12,8 +12,7 @@ from ember.vision.transforms.v2.functional._meta import (clamp_bounding_boxes,  
 from ember.vision.transforms.v2.functional._misc import (adjust_brightness, adjust_gamma,  # noqa: F401
                                                          adjust_hue, erase,
                                                          gaussian_blur, grayscale_to_rgb, invert, normalize,
-                                                         permute_channels, rgb_to_grayscale, solarize,
-                                                         to_grayscale)
+                                                         permute_channels)
 from ember.vision.transforms.v2.functional._augment import (gaussian_noise, gaussian_noise_image,  # noqa: F401
                                                             gaussian_noise_video, jpeg, jpeg_image, jpeg_video)
 from ember.vision.transforms.v2.functional._crops import (five_crop, five_crop_image, five_crop_video,  # noqa: F401
@@ -24,4 +23,5 @@ from ember.vision.transforms.v2.functional._temporal import (uniform_temporal_su
                                                              uniform_temporal_subsample_video)
 from ember.vision.transforms.v2.functional._warps import elastic, elastic_transform, perspective  # noqa: F401
 from ember.vision.transforms.v2.functional._color_v2 import (adjust_contrast, adjust_saturation,  # noqa: F401
-                                                             adjust_sharpness, autocontrast, equalize, posterize)
+                                                             adjust_sharpness, autocontrast, equalize, posterize,
+                                                             rgb_to_grayscale, solarize, to_grayscale)

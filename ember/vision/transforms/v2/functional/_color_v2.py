@@ -120,6 +120,48 @@ def autocontrast(inpt):
     return dispatch(inpt, "autocontrast", image=_autocontrast_tensor, pil=F1.autocontrast)
 
 
+def _grayscale_tensor(image, num_output_channels):
+    if num_output_channels not in (1, 3):
+        raise ValueError(f"num_output_channels must be 1 or 3, got {num_output_channels}.")
+    if image.shape[-3] == 1:
+        return image.clone() if num_output_channels == 1 else ember.cat([image] * 3, dim=-3)
+    gray = ember.from_numpy(_gray(_work(image))).to(image.dtype)  # integer images are truncated
+    return gray.expand(image.shape) if num_output_channels == 3 else gray
+
+
+def rgb_to_grayscale(inpt, num_output_channels=1):
+    """ITU-R 601-2 luma of RGB images, with 1 or 3 equal output channels.
+
+    Example:
+        >>> from ember.vision.transforms.v2 import functional as F
+        >>> F.rgb_to_grayscale(ember.tensor([[[1.0]], [[0.0]], [[0.0]]]))
+        tensor([[[0.2989]]])
+    """
+    return dispatch(inpt, "rgb_to_grayscale", image=lambda img: _grayscale_tensor(img, num_output_channels),
+                    pil=lambda img: F1.to_grayscale(img, num_output_channels), video=None)
+
+
+to_grayscale = rgb_to_grayscale
+
+
+def _solarize_tensor(image, threshold):
+    if threshold > _max_value(image.dtype):
+        raise TypeError(f"Threshold should be less or equal the maximum value of the dtype, but got {threshold}")
+    return ember.where(image >= threshold, F1.invert(image), image)
+
+
+def solarize(inpt, threshold):
+    """Invert the values at or above ``threshold``.
+
+    Example:
+        >>> from ember.vision.transforms.v2 import functional as F
+        >>> F.solarize(ember.tensor([[[0.2, 0.8]]]), 0.5)
+        tensor([[[0.2000, 0.2000]]])
+    """
+    return dispatch(inpt, "solarize", image=lambda img: _solarize_tensor(img, threshold),
+                    pil=lambda img: F1.solarize(img, threshold))
+
+
 def _sharpness_tensor(image, factor):
     channels, height, width = image.shape[-3:]
     if channels not in (1, 3):

@@ -135,6 +135,9 @@ def pad(inpt, padding, fill=0, padding_mode="constant"):
         return _boxes.pad(b, f, c, padding)
 
     def keypoints(k, c):
+        if padding_mode != "constant":
+            raise ValueError(f"Padding mode '{padding_mode}' is not supported with KeyPoints (supported modes are "
+                             "constant)")
         left, right, top, bottom = _parse_pad_padding(padding)
         return (k + ember.tensor([left, top], dtype=k.dtype, device=k.device),
                 (c[0] + top + bottom, c[1] + left + right))

@@ -19,14 +19,13 @@ adjust_brightness = _image_only("adjust_brightness", F1.adjust_brightness)
 adjust_hue = _image_only("adjust_hue", F1.adjust_hue)
 adjust_gamma = _image_only("adjust_gamma", F1.adjust_gamma)
 invert = _image_only("invert", F1.invert)
-solarize = _image_only("solarize", F1.solarize)
-rgb_to_grayscale = _image_only("rgb_to_grayscale", F1.rgb_to_grayscale)
-to_grayscale = rgb_to_grayscale
 
 
 def erase(inpt, i, j, h, w, v, inplace=False):
-    """Overwrite a box of an image or video with ``v``."""
-    return dispatch(inpt, "erase", image=lambda img: F1.erase(img, i, j, h, w, v, inplace))
+    """Overwrite a box of an image or video with ``v`` (PIL images go through a tensor and back)."""
+    def pil(img):
+        return F1.to_pil_image(F1.erase(F1.pil_to_tensor(img), i, j, h, w, v, inplace), mode=img.mode)
+    return dispatch(inpt, "erase", image=lambda img: F1.erase(img, i, j, h, w, v, inplace), pil=pil)
 
 
 def grayscale_to_rgb(inpt):
@@ -35,7 +34,7 @@ def grayscale_to_rgb(inpt):
         if isinstance(img, ember.Tensor):
             return img if img.shape[-3] == 3 else ember.cat([img] * 3, dim=-3)
         return img.convert("RGB")
-    return dispatch(inpt, "grayscale_to_rgb", image=image)
+    return dispatch(inpt, "grayscale_to_rgb", image=image, video=None)
 
 
 def permute_channels(inpt, permutation):
