@@ -242,3 +242,18 @@ def test_functionals_refuse_kinds_they_do_not_transform_but_transforms_pass_them
     pytest.importorskip("PIL")
     erased = F.erase(F.to_pil_image(ember.zeros(3, 4, 4, dtype=ember.uint8)), 1, 1, 2, 2, ember.tensor(255))
     assert np.asarray(erased)[1:3, 1:3].min() == 255 and np.asarray(erased)[0].max() == 0
+
+
+def test_rotated_box_formats_convert_as_torchvision():
+    # recorded with torchvision 0.28: one XYWHR box through the other rotated formats and back
+    xywhr = ember.tensor([[2.0, 3.0, 4.0, 2.0, 30.0]], dtype=ember.float64)
+    corners = F.convert_bounding_box_format(xywhr, old_format="XYWHR", new_format="XYXYXYXY")
+    want = [[2.0, 3.0, 5.464101615137754, 1.0000000000000002, 6.464101615137755, 2.7320508075688776,
+             3.0, 4.732050807568877]]
+    np.testing.assert_allclose(corners.numpy(), want, rtol=1e-12)
+    centre = F.convert_bounding_box_format(xywhr, old_format="XYWHR", new_format="CXCYWHR")
+    np.testing.assert_allclose(centre.numpy(), [[4.232050807568877, 2.866025403784439, 4.0, 2.0, 30.0]], rtol=1e-12)
+    back = F.convert_bounding_box_format(corners, old_format="XYXYXYXY", new_format="XYWHR")
+    np.testing.assert_allclose(back.numpy(), xywhr.numpy(), rtol=1e-9)
+    with pytest.raises(ValueError, match="Cannot convert between rotated and unrotated bounding boxes."):
+        F.convert_bounding_box_format(xywhr, old_format="XYWHR", new_format="XYXY")

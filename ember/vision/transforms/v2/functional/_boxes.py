@@ -18,6 +18,87 @@ def _format(format):
     return BoundingBoxFormat[format.upper()] if isinstance(format, str) else format
 
 
+def _half(t):
+    # halves of widths and heights: floored (towards -inf) for integer boxes
+    return t / 2 if t.is_floating_point() else ember.div(t, 2, rounding_mode="floor")
+
+
+def _cos_sin(angle_degrees):
+    radians = angle_degrees * ember.pi / 180.0
+    return radians.cos(), radians.sin()
+
+
+def _cxcywhr_to_xywhr(b):
+    half = _half(-b[..., 2:4]).abs()
+    cos, sin = _cos_sin(b[..., 4])
+    out = b.clone()
+    out[..., 0] = b[..., 0] - half[..., 0] * cos - half[..., 1] * sin
+    out[..., 1] = b[..., 1] + half[..., 0] * sin - half[..., 1] * cos
+    return out
+
+
+def _xywhr_to_cxcywhr(b):
+    half = _half(-b[..., 2:4]).abs()
+    cos, sin = _cos_sin(b[..., 4])
+    out = b.clone()
+    out[..., 0] = b[..., 0] + half[..., 0] * cos + half[..., 1] * sin
+    out[..., 1] = b[..., 1] - half[..., 0] * sin + half[..., 1] * cos
+    return out
+
+
+def _xywhr_to_xyxyxyxy(b):
+    # the corners clockwise on screen from (x1, y1): along the width, then the height
+    w, h = b[..., 2], b[..., 3]
+    cos, sin = _cos_sin(b[..., 4])
+    x1, y1 = b[..., 0], b[..., 1]
+    return ember.stack([x1, y1, x1 + w * cos, y1 - w * sin, x1 + (w * cos + h * sin), y1 - (w * sin - h * cos),
+                        x1 + h * sin, y1 + h * cos], dim=-1)
+
+
+def _xyxyxyxy_to_xywhr(b):
+    dtype = b.dtype
+    work = b if dtype in (ember.float32, ember.float64) else b.float()
+    angle = ember.atan2(work[..., 1] - work[..., 3], work[..., 2] - work[..., 0])
+    w = ((work[..., 2] - work[..., 0]).pow(2) + (work[..., 3] - work[..., 1]).pow(2)).sqrt()
+    h = ((work[..., 4] - work[..., 2]).pow(2) + (work[..., 5] - work[..., 3]).pow(2)).sqrt()
+    out = ember.stack([work[..., 0], work[..., 1], w, h, angle / ember.pi * 180.0], dim=-1)
+    return out.to(dtype)
+
+
+def _cxcywh_to_xyxy(b):
+    # integer boxes are converted in float and truncated back
+    work = b.float() if not b.is_floating_point() else b.clone()
+    half = work[..., 2:] / 2
+    work[..., :2] -= half
+    work[..., 2:] += work[..., :2]
+    return work.to(b.dtype)
+
+
+def _xyxy_to_cxcywh(b):
+    out = b.clone()
+    out[..., 2:] -= out[..., :2]
+    out[..., :2] = _half(out[..., :2] * 2 + out[..., 2:])
+    return out
+
+
+def _xywh_to_cxcywh(b):
+    out = b.clone()
+    out[..., :2] += _half(out[..., 2:])
+    return out
+
+
+def _cxcywh_to_xywh(b):
+    work = b.float() if not b.is_floating_point() else b.clone()
+    work[..., :2] -= work[..., 2:] / 2
+    if b.is_floating_point():
+        return work
+    # integer boxes: truncate both corners, then take the size between them (as the path through XYXY does)
+    corner2 = (work[..., :2] + work[..., 2:]).to(b.dtype)
+    out = work.to(b.dtype)
+    out[..., 2:] = corner2 - out[..., :2]
+    return out
+
+
 def convert_format(boxes, old_format, new_format):
     """Boxes from ``old_format`` to ``new_format`` (a new tensor; integer boxes stay integers)."""
     old_format, new_format = _format(old_format), _format(new_format)
@@ -25,22 +106,28 @@ def convert_format(boxes, old_format, new_format):
         return boxes
     if is_rotated_bounding_format(old_format) ^ is_rotated_bounding_format(new_format):
         raise ValueError("Cannot convert between rotated and unrotated bounding boxes.")
-    _no_rotated(old_format)
+    if (old_format, new_format) == (F_.XYWH, F_.CXCYWH):
+        return _xywh_to_cxcywh(boxes)
+    if (old_format, new_format) == (F_.CXCYWH, F_.XYWH):
+        return _cxcywh_to_xywh(boxes)
+    # through XYXY (axis-aligned) or XYWHR (rotated)
     b = boxes.clone()
     if old_format == F_.XYWH:
         b[..., 2:] += b[..., :2]
     elif old_format == F_.CXCYWH:
-        work = b.float() if not b.is_floating_point() else b
-        half = work[..., 2:] / 2
-        work[..., :2] -= half
-        work[..., 2:] += work[..., :2]
-        b = work.to(boxes.dtype)
+        b = _cxcywh_to_xyxy(b)
+    elif old_format == F_.CXCYWHR:
+        b = _cxcywhr_to_xywhr(b)
+    elif old_format == F_.XYXYXYXY:
+        b = _xyxyxyxy_to_xywhr(b)
     if new_format == F_.XYWH:
         b[..., 2:] -= b[..., :2]
     elif new_format == F_.CXCYWH:
-        b[..., 2:] -= b[..., :2]
-        centre = b[..., :2] * 2 + b[..., 2:]
-        b[..., :2] = centre / 2 if b.is_floating_point() else ember.div(centre, 2, rounding_mode="floor")
+        b = _xyxy_to_cxcywh(b)
+    elif new_format == F_.CXCYWHR:
+        b = _xywhr_to_cxcywhr(b)
+    elif new_format == F_.XYXYXYXY:
+        b = _xywhr_to_xyxyxyxy(b)
     return b
 
 
