@@ -1,17 +1,13 @@
 """Bounding-box arithmetic for the v2 transforms: format conversion, clamping to the canvas, and the
 box and key-point counterparts of flips, resizes, crops, padding and affine warps (axis-aligned
-formats XYXY, XYWH, CXCYWH; rotated boxes raise a clear error)."""
+formats XYXY, XYWH, CXCYWH and the rotated XYWHR, CXCYWHR, XYXYXYXY)."""
 import ember
 from ember.vision.transforms._grid import inverse_affine_matrix, _expanded_size
 from ember.vision.transforms._functional_tensor import _parse_pad_padding
+from ember.vision.transforms.v2.functional import _rotated
 from ember.vision.tv_tensors import BoundingBoxFormat, is_rotated_bounding_format
 
 F_ = BoundingBoxFormat
-
-
-def _no_rotated(format):
-    if is_rotated_bounding_format(format):
-        raise NotImplementedError(f"ember.vision does not transform rotated bounding boxes ({format}) yet")
 
 
 def _format(format):
@@ -132,10 +128,11 @@ def convert_format(boxes, old_format, new_format):
 
 
 def clamp(boxes, format, canvas_size, clamping_mode="soft"):
-    """Boxes clipped to the canvas (in XYXY), returned in their own format and dtype."""
+    """Boxes clipped to the canvas, in their own format and dtype (rotated boxes: see _rotated)."""
     if clamping_mode is None:
         return boxes.clone()
-    _no_rotated(format)
+    if is_rotated_bounding_format(format):
+        return _rotated.clamp_rotated(boxes, format, canvas_size, clamping_mode)
     in_dtype = boxes.dtype
     work = boxes.clone() if boxes.is_floating_point() else boxes.float()
     xyxy = convert_format(work, format, F_.XYXY)
@@ -145,7 +142,8 @@ def clamp(boxes, format, canvas_size, clamping_mode="soft"):
 
 
 def hflip(boxes, format, canvas_size):
-    _no_rotated(format)
+    if is_rotated_bounding_format(format):
+        return _rotated.hflip(boxes, format, canvas_size)
     b = boxes.clone().reshape(-1, 4)
     w = canvas_size[1]
     if format == F_.XYXY:
@@ -158,7 +156,8 @@ def hflip(boxes, format, canvas_size):
 
 
 def vflip(boxes, format, canvas_size):
-    _no_rotated(format)
+    if is_rotated_bounding_format(format):
+        return _rotated.vflip(boxes, format, canvas_size)
     b = boxes.clone().reshape(-1, 4)
     h = canvas_size[0]
     if format == F_.XYXY:
@@ -170,27 +169,41 @@ def vflip(boxes, format, canvas_size):
     return b.reshape(boxes.shape)
 
 
-def resize(boxes, format, canvas_size, new_size):
-    _no_rotated(format)
+def resize(boxes, format, canvas_size, new_size, clamping_mode="soft"):
     (old_h, old_w), (new_h, new_w) = canvas_size, new_size
     if (new_h, new_w) == (old_h, old_w):
         return boxes
-    ratios = ember.tensor([new_w / old_w, new_h / old_h, new_w / old_w, new_h / old_h], device=boxes.device)
+    w_ratio, h_ratio = new_w / old_w, new_h / old_h
+    if is_rotated_bounding_format(format):
+        # scale the corners, square the parallelograms up, clamp on the new canvas
+        corners = convert_format(boxes, format, F_.XYXYXYXY).reshape(-1, 8)
+        scaled = corners.mul(ember.tensor([w_ratio, h_ratio] * 4, device=boxes.device))
+        out = clamp(_rotated.parallelogram_to_rectangle(scaled), F_.XYXYXYXY, (new_h, new_w), clamping_mode)
+        return convert_format(out, F_.XYXYXYXY, format).to(boxes.dtype).reshape(boxes.shape)
+    ratios = ember.tensor([w_ratio, h_ratio, w_ratio, h_ratio], device=boxes.device)
     return boxes.mul(ratios).to(boxes.dtype)
 
 
+def _offset(format, dx, dy):
+    if format == F_.XYXYXYXY:
+        return [dx, dy] * 4
+    if format in (F_.XYWHR, F_.CXCYWHR):
+        return [dx, dy, 0, 0, 0]
+    return [dx, dy, dx, dy] if format == F_.XYXY else [dx, dy, 0, 0]
+
+
 def _shift(boxes, format, dx, dy):
-    offset = [dx, dy, dx, dy] if format == F_.XYXY else [dx, dy, 0, 0]
-    return boxes + ember.tensor(offset, dtype=boxes.dtype, device=boxes.device)
+    return boxes + ember.tensor(_offset(format, dx, dy), dtype=boxes.dtype, device=boxes.device)
 
 
 def crop(boxes, format, top, left, height, width, clamping_mode="soft"):
-    _no_rotated(format)
-    return clamp(_shift(boxes, format, -left, -top), format, (height, width), clamping_mode), (height, width)
+    out = _shift(boxes, format, -left, -top)
+    if format == F_.XYXYXYXY:
+        out = _rotated.parallelogram_to_rectangle(out)
+    return clamp(out, format, (height, width), clamping_mode), (height, width)
 
 
 def pad(boxes, format, canvas_size, padding, clamping_mode="soft"):
-    _no_rotated(format)
     left, right, top, bottom = _parse_pad_padding(padding)
     size = (canvas_size[0] + top + bottom, canvas_size[1] + left + right)
     return clamp(_shift(boxes, format, left, top), format, size, clamping_mode), size
@@ -213,24 +226,30 @@ def _expand_shift(points_dtype, matrix, canvas_size, center, angle, translate, s
 
 def affine(boxes, format, canvas_size, angle, translate, scale, shear, center=None, expand=False,
            clamping_mode="soft"):
-    """Boxes after the affine warp: the bounding box of each warped box's corners, clamped."""
-    _no_rotated(format)
+    """Boxes after the affine warp: the bounding box of each warped box's corners (rotated boxes: the
+    rectangle of their warped corners), clamped."""
     if boxes.numel() == 0:
         return boxes, canvas_size
     dtype = boxes.dtype
+    rotated = is_rotated_bounding_format(format)
+    between = F_.XYXYXYXY if rotated else F_.XYXY
     work = boxes.float() if not boxes.is_floating_point() else boxes.clone()
-    xyxy = convert_format(work, format, F_.XYXY).reshape(-1, 4)
+    corners = convert_format(work, format, between).reshape(-1, 8 if rotated else 4)
     center, vector = _forward_matrix(canvas_size, angle, translate, scale, shear, center)
-    matrix = ember.tensor(vector, dtype=xyxy.dtype).reshape(2, 3).T
-    points = xyxy[:, [[0, 1], [2, 1], [2, 3], [0, 3]]].reshape(-1, 2)
-    points = ember.cat([points, ember.ones(points.shape[0], 1, dtype=xyxy.dtype)], dim=-1)
-    moved = ember.matmul(points, matrix).reshape(-1, 4, 2)
-    out = ember.cat([moved.amin(dim=1), moved.amax(dim=1)], dim=1)
+    matrix = ember.tensor(vector, dtype=corners.dtype).reshape(2, 3).T
+    points = corners.reshape(-1, 2) if rotated else corners[:, [[0, 1], [2, 1], [2, 3], [0, 3]]].reshape(-1, 2)
+    points = ember.cat([points, ember.ones(points.shape[0], 1, dtype=corners.dtype)], dim=-1)
+    moved = ember.matmul(points, matrix)
+    if rotated:
+        out = _rotated.parallelogram_to_rectangle(moved.reshape(-1, 8))
+    else:
+        moved = moved.reshape(-1, 4, 2)
+        out = ember.cat([moved.amin(dim=1), moved.amax(dim=1)], dim=1)
     if expand:
-        shift, canvas_size = _expand_shift(xyxy.dtype, matrix, canvas_size, center, angle, translate, scale, shear)
-        out = out - shift.repeat((1, 2))
-    out = clamp(out, F_.XYXY, canvas_size, clamping_mode)
-    out = convert_format(out, F_.XYXY, format).reshape(boxes.shape)
+        shift, canvas_size = _expand_shift(corners.dtype, matrix, canvas_size, center, angle, translate, scale, shear)
+        out = out - shift.repeat((1, 4 if rotated else 2))
+    out = clamp(out, between, canvas_size, clamping_mode)
+    out = convert_format(out, between, format).reshape(boxes.shape)
     return out.to(dtype), canvas_size
 
 

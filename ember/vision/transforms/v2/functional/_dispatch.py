@@ -50,13 +50,13 @@ _SAME = object()
 def dispatch(inpt, name, image=None, mask=None, boxes=None, keypoints=None, pil=None, video=_SAME):
     """Apply the handler for ``inpt``'s kind (``video`` defaults to ``image``).
 
-    ``boxes(plain, format, canvas_size)`` and ``keypoints(plain, canvas_size)`` return
+    ``boxes(plain, format, canvas_size, clamping_mode)`` and ``keypoints(plain, canvas_size)`` return
     ``(output, new_canvas_size)``; the others return the output.
     """
     if isinstance(inpt, BoundingBoxes):
         if boxes is None:
             return _unsupported(inpt, name)
-        out, size = boxes(_plain(inpt), inpt.format, inpt.canvas_size)
+        out, size = boxes(_plain(inpt), inpt.format, inpt.canvas_size, inpt.clamping_mode)
         return BoundingBoxes.wrap(out, like=inpt, canvas_size=size)
     if isinstance(inpt, KeyPoints):
         if keypoints is None:

@@ -22,14 +22,14 @@ def _mode(interpolation):
 def horizontal_flip(inpt):
     """Mirror left-right (boxes and key points are mirrored on their canvas)."""
     return dispatch(inpt, "horizontal_flip", image=F1.hflip, mask=F1.hflip,
-                    boxes=lambda b, f, c: (_boxes.hflip(b, f, c), c),
+                    boxes=lambda b, f, c, mode: (_boxes.hflip(b, f, c), c),
                     keypoints=lambda k, c: (_flip_points(k, 0, c[1]), c))
 
 
 def vertical_flip(inpt):
     """Mirror top-bottom."""
     return dispatch(inpt, "vertical_flip", image=F1.vflip, mask=F1.vflip,
-                    boxes=lambda b, f, c: (_boxes.vflip(b, f, c), c),
+                    boxes=lambda b, f, c, mode: (_boxes.vflip(b, f, c), c),
                     keypoints=lambda k, c: (_flip_points(k, 1, c[0]), c))
 
 
@@ -77,9 +77,9 @@ def resize(inpt, size, interpolation=InterpolationMode.BILINEAR, max_size=None, 
             else InterpolationMode.NEAREST
         return with_channel(lambda x: F1.resize(x, new, mode))(m)
 
-    def boxes(b, f, c):
+    def boxes(b, f, c, mode):
         new = tuple(_new_size(c, size, max_size))
-        return _boxes.resize(b, f, c, new), new
+        return _boxes.resize(b, f, c, new, mode), new
 
     def keypoints(k, c):
         new = tuple(_new_size(c, size, max_size))
@@ -95,7 +95,7 @@ def crop(inpt, top, left, height, width):
     def image(img):
         return F1.crop(img, top, left, height, width)
     return dispatch(inpt, "crop", image=image, mask=image,
-                    boxes=lambda b, f, c: _boxes.crop(b, f, top, left, height, width),
+                    boxes=lambda b, f, c, mode: _boxes.crop(b, f, top, left, height, width, mode),
                     keypoints=lambda k, c: (k - ember.tensor([left, top], dtype=k.dtype, device=k.device),
                                             (height, width)))
 
@@ -111,9 +111,9 @@ def _crop_anchor(output_size, canvas_size):
 
 def center_crop(inpt, output_size):
     """The central ``output_size`` window (zero-padded where the image is smaller)."""
-    def boxes(b, f, c):
+    def boxes(b, f, c, mode):
         top, left, h, w = _crop_anchor(output_size, c)
-        return _boxes.crop(b, f, top, left, h, w)
+        return _boxes.crop(b, f, top, left, h, w, mode)
 
     def keypoints(k, c):
         top, left, h, w = _crop_anchor(output_size, c)
@@ -129,10 +129,10 @@ def resized_crop(inpt, top, left, height, width, size, interpolation=Interpolati
 
 def pad(inpt, padding, fill=0, padding_mode="constant"):
     """Pad the borders; boxes and key points move by the left/top padding."""
-    def boxes(b, f, c):
+    def boxes(b, f, c, mode):
         if padding_mode != "constant":
             raise ValueError(f"Padding mode '{padding_mode}' is not supported with bounding boxes")
-        return _boxes.pad(b, f, c, padding)
+        return _boxes.pad(b, f, c, padding, mode)
 
     def keypoints(k, c):
         if padding_mode != "constant":
@@ -190,7 +190,8 @@ def affine(inpt, angle, translate, scale, shear, interpolation=InterpolationMode
                                              scale, shear)
         return with_channel(lambda x: _warp_image(x, matrix, InterpolationMode.NEAREST, fill))(m)
     return dispatch(inpt, "affine", image=image, mask=mask,
-                    boxes=lambda b, f, c: _boxes.affine(b, f, c, angle, translate, scale, shear, center),
+                    boxes=lambda b, f, c, mode: _boxes.affine(b, f, c, angle, translate, scale, shear, center,
+                                                              clamping_mode=mode),
                     keypoints=lambda k, c: _boxes.affine_keypoints(k, c, angle, translate, scale, shear, center))
 
 
@@ -210,7 +211,7 @@ def rotate(inpt, angle, interpolation=InterpolationMode.NEAREST, expand=False, c
         return with_channel(lambda x: _warp_image(x, matrix_for(x.shape), InterpolationMode.NEAREST, fill,
                                                   expand=expand))(m)
     return dispatch(inpt, "rotate", image=image, mask=mask,
-                    boxes=lambda b, f, c: _boxes.affine(b, f, c, -angle, [0.0, 0.0], 1.0, [0.0, 0.0], center,
-                                                        expand=expand),
+                    boxes=lambda b, f, c, mode: _boxes.affine(b, f, c, -angle, [0.0, 0.0], 1.0, [0.0, 0.0], center,
+                                                              expand=expand, clamping_mode=mode),
                     keypoints=lambda k, c: _boxes.affine_keypoints(k, c, -angle, [0.0, 0.0], 1.0, [0.0, 0.0], center,
                                                                    expand=expand))

@@ -3,17 +3,25 @@ points to their canvas."""
 import ember
 from ember.vision.transforms.v2.functional._boxes import _format, convert_format
 from ember.vision.transforms.v2.functional._dispatch import is_pure_tensor
-from ember.vision.tv_tensors import BoundingBoxes, BoundingBoxFormat, KeyPoints, wrap
+from ember.vision.tv_tensors import BoundingBoxes, BoundingBoxFormat, KeyPoints, is_rotated_bounding_format, wrap
 
 
 def valid_boxes_mask(boxes, format, canvas_size, min_size=1.0, min_area=1.0):
     """Which boxes are at least ``min_size`` wide and high, ``min_area`` large, and inside the canvas."""
-    xyxy = convert_format(boxes, format, BoundingBoxFormat.XYXY)
+    rotated = is_rotated_bounding_format(format)
+    pts = convert_format(boxes, format, BoundingBoxFormat.XYXYXYXY if rotated else BoundingBoxFormat.XYXY)
     image_h, image_w = canvas_size
-    ws, hs = xyxy[:, 2] - xyxy[:, 0], xyxy[:, 3] - xyxy[:, 1]
-    valid = (ws >= min_size) & (hs >= min_size) & (xyxy >= 0).all(dim=-1) & (ws * hs >= min_area)
-    valid &= (xyxy[:, 0] <= image_w) & (xyxy[:, 2] <= image_w)
-    valid &= (xyxy[:, 1] <= image_h) & (xyxy[:, 3] <= image_h)
+    if rotated:  # side lengths of the rectangle from its corners
+        ws = ((pts[..., 0] - pts[..., 2]).pow(2) + (pts[..., 1] - pts[..., 3]).pow(2)).sqrt()
+        hs = ((pts[..., 3] - pts[..., 5]).pow(2) + (pts[..., 4] - pts[..., 6]).pow(2)).sqrt()
+    else:
+        ws, hs = pts[:, 2] - pts[:, 0], pts[:, 3] - pts[:, 1]
+    valid = (ws >= min_size) & (hs >= min_size) & (pts >= 0).all(dim=-1) & (ws * hs >= min_area)
+    valid &= (pts[:, 0] <= image_w) & (pts[:, 2] <= image_w)
+    valid &= (pts[:, 1] <= image_h) & (pts[:, 3] <= image_h)
+    if rotated:
+        valid &= (pts[..., 4] <= image_w) & (pts[..., 5] <= image_h)
+        valid &= (pts[..., 6] <= image_w) & (pts[..., 7] <= image_h)
     return valid
 
 

@@ -8,7 +8,8 @@ from ember.vision.transforms.functional import (InterpolationMode, _parse_fill, 
 from ember.vision.transforms.v2.functional import _boxes
 from ember.vision.transforms.v2.functional._dispatch import dispatch, with_channel
 from ember.vision.transforms.v2.functional._geometry import _mode, _tensor_fill
-from ember.vision.tv_tensors import BoundingBoxFormat
+from ember.vision.transforms.v2.functional._rotated import parallelogram_to_rectangle
+from ember.vision.tv_tensors import BoundingBoxFormat, is_rotated_bounding_format
 
 
 def _coefficients(startpoints, endpoints, coefficients):
@@ -76,9 +77,9 @@ def _box_corners(xyxy):
     return xyxy[:, [[0, 1], [2, 1], [2, 3], [0, 3]]].reshape(-1, 2)
 
 
-def _finish_boxes(out, format, canvas_size, clamping_mode, shape, dtype):
-    out = _boxes.clamp(out, BoundingBoxFormat.XYXY, canvas_size, clamping_mode)
-    return _boxes.convert_format(out, BoundingBoxFormat.XYXY, format).reshape(shape).to(dtype)
+def _finish_boxes(out, between, format, canvas_size, clamping_mode, shape, dtype):
+    out = _boxes.clamp(out, between, canvas_size, clamping_mode)
+    return _boxes.convert_format(out, between, format).reshape(shape).to(dtype)
 
 
 def perspective(inpt, startpoints, endpoints, interpolation=InterpolationMode.BILINEAR, fill=None,
@@ -109,16 +110,18 @@ def perspective(inpt, startpoints, endpoints, interpolation=InterpolationMode.BI
         grid = _perspective_grid(coeffs, m.shape[-1], m.shape[-2], _work_dtype(m))
         return with_channel(lambda x: _warp(x, grid, InterpolationMode.NEAREST, fill))(m)
 
-    def boxes(b, format, canvas_size, clamping_mode="soft"):
+    def boxes(b, format, canvas_size, clamping_mode):
         if b.numel() == 0:
             return b, canvas_size
-        _boxes._no_rotated(format)
-        xyxy = _boxes.convert_format(b, format, BoundingBoxFormat.XYXY).reshape(-1, 4)
-        dtype = _work_dtype(xyxy)
+        rotated = is_rotated_bounding_format(format)
+        between = BoundingBoxFormat.XYXYXYXY if rotated else BoundingBoxFormat.XYXY
+        corners = _boxes.convert_format(b, format, between).reshape(-1, 8 if rotated else 4)
+        dtype = _work_dtype(corners)
         theta1, theta2 = _inverse_thetas(coeffs, dtype, "bounding boxes")
-        moved = _project(_box_corners(xyxy).to(dtype), theta1, theta2)
-        return _finish_boxes(_corners_to_boxes(moved), format, canvas_size, clamping_mode, b.shape, b.dtype), \
-            canvas_size
+        points = corners.reshape(-1, 2) if rotated else _box_corners(corners)
+        moved = _project(points.to(dtype), theta1, theta2)
+        out = parallelogram_to_rectangle(moved.reshape(-1, 8)) if rotated else _corners_to_boxes(moved)
+        return _finish_boxes(out, between, format, canvas_size, clamping_mode, b.shape, b.dtype), canvas_size
 
     def keypoints(k, canvas_size):
         if k.numel() == 0:
@@ -180,19 +183,24 @@ def elastic(inpt, displacement, interpolation=InterpolationMode.BILINEAR, fill=N
     def mask(m):
         return with_channel(lambda x: elastic(x, displacement, InterpolationMode.NEAREST, fill))(m)
 
-    def boxes(b, format, canvas_size, clamping_mode="soft"):
+    def boxes(b, format, canvas_size, clamping_mode):
         _check_displacement(displacement, *canvas_size)
         if b.numel() == 0:
             return b, canvas_size
-        _boxes._no_rotated(format)
+        rotated = is_rotated_bounding_format(format)
+        # rotated boxes move their centre and keep their size and angle
+        between = BoundingBoxFormat.CXCYWHR if rotated else BoundingBoxFormat.XYXY
         dtype = _work_dtype(b)
-        xyxy = _boxes.convert_format(b.clone(), format, BoundingBoxFormat.XYXY).reshape(-1, 4)
-        corners = _box_corners(xyxy)
-        if corners.is_floating_point():
-            corners = corners.ceil()
-        moved = _inverse_lookup(corners, canvas_size, displacement, dtype)
-        out = _corners_to_boxes(moved).to(b.dtype)
-        return _finish_boxes(out, format, canvas_size, clamping_mode, b.shape, b.dtype), canvas_size
+        converted = _boxes.convert_format(b.clone(), format, between).reshape(-1, 5 if rotated else 4)
+        points = converted[:, :2] if rotated else _box_corners(converted)
+        if points.is_floating_point():
+            points = points.ceil()
+        moved = _inverse_lookup(points, canvas_size, displacement, dtype)
+        if rotated:
+            out = ember.cat([moved.reshape(-1, 2), converted[:, 2:]], dim=1).to(b.dtype)
+        else:
+            out = _corners_to_boxes(moved).to(b.dtype)
+        return _finish_boxes(out, between, format, canvas_size, clamping_mode, b.shape, b.dtype), canvas_size
 
     def keypoints(k, canvas_size):
         _check_displacement(displacement, *canvas_size)
