@@ -262,3 +262,35 @@ def test_rotated_box_formats_convert_as_torchvision():
     np.testing.assert_allclose(back.numpy(), xywhr.numpy(), rtol=1e-9)
     with pytest.raises(ValueError, match="Cannot convert between rotated and unrotated bounding boxes."):
         F.convert_bounding_box_format(xywhr, old_format="XYWHR", new_format="XYXY")
+
+
+def test_per_kind_kernels_match_torchvision():
+    # values recorded with torchvision 0.28's kernels on the same inputs
+    boxes, points, canvas = ember.tensor([[1.0, 1, 6, 7], [3, 2, 11, 9]]), ember.tensor([[1.0, 2], [9, 8]]), (10, 12)
+    xyxy = tv_tensors.BoundingBoxFormat.XYXY
+    out, size = F.resize_bounding_boxes(boxes, canvas, [5, 6])
+    assert type(out) is ember.Tensor and size == (5, 6)
+    assert out.tolist() == [[0.5, 0.5, 3.0, 3.5], [1.5, 1.0, 5.5, 4.5]]
+    out, size = F.crop_keypoints(points, 1, 2, 6, 7)
+    assert out.tolist() == [[-1.0, 1.0], [7.0, 7.0]] and size == (6, 7)
+    out, size = F.center_crop_keypoints(points, canvas, [6, 6])
+    assert out.tolist() == [[-2.0, 0.0], [6.0, 6.0]] and size == (6, 6)
+    out, size = F.pad_keypoints(points, canvas, [1, 2])
+    assert out.tolist() == [[2.0, 4.0], [10.0, 10.0]] and size == (14, 14)
+    np.testing.assert_allclose(F.affine_bounding_boxes(boxes, xyxy, canvas, 10, [1, 1], 1.1, [2, 0]).numpy(),
+                               [[1.1259, 0.7385, 7.9154, 8.1532], [2.8348, 2.1971, 12.0, 10.0]], atol=1e-4)
+    out, size = F.rotate_bounding_boxes(boxes, xyxy, canvas, 30, expand=True)
+    np.testing.assert_allclose(out.numpy(), [[1.366, 3.866, 8.6962, 11.5622], [3.5981, 2.2321, 14.0263, 12.2942]],
+                               atol=1e-4)
+    assert size == (15, 16)
+    coefficients = [1.1, 0.05, -1, 0.02, 0.95, 0.5, 0.001, 0.002]
+    np.testing.assert_allclose(F.perspective_keypoints(points, canvas, None, None, coefficients).numpy(),
+                               [[1.752, 1.5523], [8.9337, 7.9152]], atol=1e-4)
+    image = ember.zeros(3, 10, 12, dtype=ember.uint8)
+    assert F.get_size_image(image) == [10, 12] and F.get_num_channels(image) == 3
+    assert F.get_num_frames(image[None]) == 1
+    with pytest.warns(UserWarning, match="get_image_size"):
+        assert F.get_image_size(image) == [12, 10]
+    mask = ember.zeros(10, 12, dtype=ember.uint8)
+    assert F.resize_mask(mask, [5, 6]).shape == (5, 6) and type(F.resize_image(tv_tensors.Image(image), [5, 6])) \
+        is ember.Tensor

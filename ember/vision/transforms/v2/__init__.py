@@ -35,5 +35,6 @@ from ember.vision.transforms.v2._pixels import JPEG, GaussianNoise, LinearTransf
 from ember.vision.transforms.v2._transform import Transform  # noqa: F401
 from ember.vision.transforms.v2._type_conversion import (PILToTensor, ToImage, ToPILImage, ToPureTensor,  # noqa: F401
                                                          ToTensor)
-from ember.vision.transforms.v2._utils import check_type, has_any, query_chw, query_size  # noqa: F401
+from ember.vision.transforms.v2._utils import (check_type, get_keypoints, has_all, has_any,  # noqa: F401
+                                              query_chw, query_size)
 from ember.vision.transforms.v2._warps import ElasticTransform, RandomPerspective  # noqa: F401

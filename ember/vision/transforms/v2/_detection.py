@@ -4,7 +4,7 @@ import ember
 from ember.vision._pil import is_pil_image
 from ember.vision.transforms.v2 import functional as F
 from ember.vision.transforms.v2._transform import Transform
-from ember.vision.transforms.v2._utils import has_any, query_size
+from ember.vision.transforms.v2._utils import has_all, has_any, query_size
 from ember.vision.transforms.v2.functional import is_pure_tensor
 from ember.vision.transforms.v2.functional._boxes import convert_format
 from ember.vision.tv_tensors import BoundingBoxes, BoundingBoxFormat, Image
@@ -56,7 +56,7 @@ class RandomIoUCrop(Transform):
         self.trials = trials
 
     def check_inputs(self, flat_inputs):
-        if not (has_any(flat_inputs, BoundingBoxes) and has_any(flat_inputs, is_pil_image, Image, is_pure_tensor)):
+        if not (has_all(flat_inputs, BoundingBoxes) and has_any(flat_inputs, is_pil_image, Image, is_pure_tensor)):
             raise TypeError(f"{type(self).__name__}() requires input sample to contain tensor or PIL images and "
                             "bounding boxes. Sample can also contain masks.")
 

@@ -3,7 +3,7 @@ SanitizeKeyPoints; and UniformTemporalSubsample for videos."""
 import ember
 from ember.vision.transforms.v2 import functional as F
 from ember.vision.transforms.v2._transform import Transform
-from ember.vision.transforms.v2._utils import parse_labels_getter, tree_flatten, tree_unflatten
+from ember.vision.transforms.v2._utils import get_keypoints, parse_labels_getter, tree_flatten, tree_unflatten
 from ember.vision.transforms.v2.functional._sanitize import valid_keypoints_mask
 from ember.vision.tv_tensors import BoundingBoxes, KeyPoints, TVTensor, Video
 
@@ -83,9 +83,7 @@ class SanitizeKeyPoints(Transform):
         labels = self._labels_getter(inputs)
         labels = None if labels is None else _labels_tuple(labels)
         flat_inputs, spec = tree_flatten(inputs)
-        points = next((x for x in flat_inputs if isinstance(x, KeyPoints)), None)
-        if points is None:
-            raise ValueError("No keypoints were found in the sample")
+        points = get_keypoints(flat_inputs)
         for label in labels or ():
             if points.shape[0] != label.shape[0]:
                 raise ValueError(f"Number of kepyoints (shape={points.shape}) must match the number of labels."

@@ -54,6 +54,19 @@ def has_any(flat_inputs, *types_or_checks):
     return any(check_type(x, types_or_checks) for x in flat_inputs)
 
 
+def has_all(flat_inputs, *types_or_checks):
+    """Whether every type (or check) in ``types_or_checks`` matches some input of the sample."""
+    return all(any(check_type(x, (t,)) for x in flat_inputs) for t in types_or_checks)
+
+
+def get_keypoints(flat_inputs):
+    """The (first) KeyPoints of a flattened sample."""
+    for inpt in flat_inputs:
+        if isinstance(inpt, KeyPoints):
+            return inpt
+    raise ValueError("No keypoints were found in the sample")
+
+
 def _is_pil(x):
     return is_pil_image(x)
 

@@ -13,10 +13,8 @@ from ember.vision.transforms.v2.functional._misc import (adjust_brightness, adju
                                                          adjust_hue, erase,
                                                          gaussian_blur, grayscale_to_rgb, invert, normalize,
                                                          permute_channels)
-from ember.vision.transforms.v2.functional._augment import (gaussian_noise, gaussian_noise_image,  # noqa: F401
-                                                            gaussian_noise_video, jpeg, jpeg_image, jpeg_video)
-from ember.vision.transforms.v2.functional._crops import (five_crop, five_crop_image, five_crop_video,  # noqa: F401
-                                                          ten_crop, ten_crop_image, ten_crop_video)
+from ember.vision.transforms.v2.functional._augment import gaussian_noise, jpeg  # noqa: F401
+from ember.vision.transforms.v2.functional._crops import five_crop, ten_crop  # noqa: F401
 from ember.vision.transforms.v2.functional._sanitize import (clamp_keypoints, sanitize_bounding_boxes,  # noqa: F401
                                                              sanitize_keypoints)
 from ember.vision.transforms.v2.functional._temporal import (uniform_temporal_subsample,  # noqa: F401
@@ -25,3 +23,10 @@ from ember.vision.transforms.v2.functional._warps import elastic, elastic_transf
 from ember.vision.transforms.v2.functional._color_v2 import (adjust_contrast, adjust_saturation,  # noqa: F401
                                                              adjust_sharpness, autocontrast, equalize, posterize,
                                                              rgb_to_grayscale, solarize, to_grayscale)
+from ember.vision.transforms.v2.functional import _kernels  # noqa: E402
+
+# the per-kind kernels (resize_image, resize_mask, resize_bounding_boxes, ...) and metadata getters
+globals().update({name: value for name, value in vars(_kernels).items()
+                  if name.endswith(("_image", "_video", "_mask", "_bounding_boxes", "_keypoints"))
+                  or name in ("get_num_channels", "get_num_frames", "get_image_size", "get_image_num_channels",
+                              "convert_image_dtype")})

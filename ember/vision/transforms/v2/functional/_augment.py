@@ -65,7 +65,3 @@ def gaussian_noise(inpt, mean=0.0, sigma=0.1, clip=True):
                  [0., 0.]]])
     """
     return dispatch(inpt, "gaussian_noise", image=lambda img: _noise_tensor(img, mean, sigma, clip), pil=_no_pil)
-
-
-jpeg_image = jpeg_video = jpeg
-gaussian_noise_image = gaussian_noise_video = gaussian_noise

@@ -69,7 +69,3 @@ def ten_crop(inpt, size, vertical_flip=False):
     def both(img):
         return _five(img, size) + _five(F1.vflip(img) if vertical_flip else F1.hflip(img), size)
     return _each(inpt, "ten_crop", both)
-
-
-five_crop_image = five_crop_video = five_crop
-ten_crop_image = ten_crop_video = ten_crop

@@ -93,6 +93,3 @@ def to_dtype(inpt, dtype=ember.float32, scale=False):
     if isinstance(inpt, TVTensor):
         return type(inpt).wrap(inpt.as_subclass(ember.Tensor).to(dtype), like=inpt)
     raise TypeError(f"to_dtype() supports inputs of type torch.Tensor and tv_tensors, but got {type(inpt)} instead.")
-
-
-to_dtype_image = to_dtype
