@@ -294,3 +294,10 @@ def test_per_kind_kernels_match_torchvision():
     mask = ember.zeros(10, 12, dtype=ember.uint8)
     assert F.resize_mask(mask, [5, 6]).shape == (5, 6) and type(F.resize_image(tv_tensors.Image(image), [5, 6])) \
         is ember.Tensor
+
+
+def test_jpeg_without_pillow_names_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    monkeypatch.setitem(sys.modules, "PIL.Image", None)
+    with pytest.raises(ImportError, match="Pillow"):
+        v2.JPEG(50)(ember.zeros(3, 4, 4, dtype=ember.uint8))
