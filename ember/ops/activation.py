@@ -1,11 +1,14 @@
 """Activation functions (ReLU family, softmax family); nn.functional re-exports these."""
 import math
 
+import numpy as np
+
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import wrap_dim
 from ember.ops._registry import op
+from ember.ops import _gelu
 from ember.ops.inplace import write_out
 
 
@@ -110,6 +113,10 @@ def _max_along(xp, x, dim):
     """``x.max(dim, keepdims)`` that also takes an empty ``x`` (NumPy's max has no identity there)."""
     if x.size == 0:
         return xp.zeros(tuple(1 if i == dim else n for i, n in enumerate(x.shape)), x.dtype)
+    if dim == x.ndim - 1 and x.size >= 16 * x.shape[-1] and x.dtype.kind == 'f':
+        # NOTE: NumPy's max along a short last axis runs several times slower than argmax along it
+        # (attention's rows); picking the argmax element gives the same value (NaN included)
+        return xp.take_along_axis(x, x.argmax(axis=dim, keepdims=True), dim)
     return x.max(axis=dim, keepdims=True)
 
 
@@ -133,6 +140,13 @@ class Softmax(Primitive):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
+        if not grad_mode._state.enabled and type(y._data) is np.ndarray and y._data.dtype.kind == 'f' \
+                and g._data.dtype == y._data.dtype:
+            # first order: the same steps on the arrays, in place, without an op dispatch per step
+            yd = y._data
+            gy = g._data * yd
+            gx = np.multiply(yd, gy.sum(ctx.dim, keepdims=True))
+            return Tensor._make(np.subtract(gy, gx, out=gx), g._device), None
         gy = g * y
         return gy - y * gy.sum(ctx.dim, keepdim=True), None
 
@@ -540,8 +554,9 @@ def celu_(input, alpha=1.0):
     return _inplace(input, lambda t: Celu.apply(t, alpha, 1.0, 1.0 / alpha))
 
 
-_SQRT_HALF = math.sqrt(0.5)
-_INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
+_SQRT_HALF = _gelu.SQRT_HALF
+_INV_SQRT_2PI = _gelu.INV_SQRT_2PI
+_GELU_KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 _TANH_K = math.sqrt(2 / math.pi)
 
 
@@ -556,11 +571,19 @@ class Gelu(Primitive):
         ctx.save_for_backward(x)
         if approximate == 'tanh':
             return 0.5 * x * (1 + xp.tanh(_TANH_K * (x + 0.044715 * x * x * x)))
+        if xp is np and x.dtype in _GELU_KERNEL_DTYPES:
+            return _gelu.gelu(x)   # the same formula, chunk by chunk in cache (transformers' MLP hot path)
         return 0.5 * x * (1 + _erf(xp, x * _SQRT_HALF))
 
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
+        if ctx.approximate != 'tanh' and not grad_mode._state.enabled:
+            # first order (no graph to record): the derivative on the arrays in one pass, no op dispatch
+            xd, gd = x._data, g._data
+            if type(xd) is np.ndarray and xd.dtype in _GELU_KERNEL_DTYPES and gd.dtype == xd.dtype \
+                    and gd.shape == xd.shape:
+                return Tensor._make(_gelu.gelu_backward(gd, xd), x._device), None
         if ctx.approximate == 'tanh':
             x2 = x * x
             t = ((x + 0.044715 * x2 * x) * _TANH_K).tanh()

@@ -11,6 +11,8 @@ the values saved by forward are used as constants (same numbers, less work).
 """
 import math
 
+import numpy as np
+
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
@@ -42,7 +44,8 @@ def _raw_stats(xp, x, axes, eps):
     mean = x.mean(axis=axes, keepdims=True)
     xc = x - mean
     var = (xc * xc).mean(axis=axes, keepdims=True)
-    return mean, var, xc * (1.0 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)
+    xc *= (1.0 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)   # xhat, in the centred copy's memory
+    return mean, var, xc
 
 
 # ------------------------------------------------------------------------------- batch norm
@@ -145,10 +148,11 @@ class NativeLayerNorm(Primitive):
         xp = ctx.xp
         axes = tuple(range(x.ndim - k, x.ndim))
         mean, var, y = _raw_stats(xp, x, axes, eps)
+        # y is a fresh array: scale and shift it in place when that keeps its dtype
         if weight is not None:
-            y = y * weight
+            y = xp.multiply(y, weight, out=y) if weight.dtype == y.dtype else y * weight
         if bias is not None:
-            y = y + bias
+            y = xp.add(y, bias, out=y) if bias.dtype == y.dtype else y + bias
         ctx.args = (axes, eps)
         ctx.stats = (mean, 1.0 / xp.sqrt(var + eps))
         ctx.save_for_backward(x, weight)
@@ -159,6 +163,9 @@ class NativeLayerNorm(Primitive):
         x, weight = ctx.saved_tensors
         axes, eps = ctx.args
         need = ctx.needs_input_grad
+        if not grad_mode._state.enabled and type(x._data) is np.ndarray and x._data.dtype.kind == 'f' \
+                and x._data.size and g._data.dtype == x._data.dtype:
+            return _layer_norm_backward_arrays(ctx, g, x, weight, axes, need)
         mean, invstd = (Tensor._make(a, g.device) for a in ctx.stats)
         gxhat = g if weight is None else g * weight
         gx, xhat = _stats_backward(x, gxhat, axes, eps, mean, invstd)
@@ -167,6 +174,30 @@ class NativeLayerNorm(Primitive):
         gw = total(g * xhat) if need[1] else None
         gb = total(g) if need[2] else None
         return (gx if need[0] else None), gw, gb, None, None
+
+
+def _layer_norm_backward_arrays(ctx, g, x, weight, axes, need):
+    """LayerNorm's first-order backward (no graph recorded) on the arrays: the steps of
+    ``_stats_backward`` in the same order (so the same numbers), without an op dispatch and a
+    temporary per step."""
+    xd, gd, dev = x._data, g._data, g._device
+    mean, invstd = ctx.stats
+    gxhat = gd if weight is None else gd * weight._data
+    xhat = xd - mean
+    xhat *= invstd
+    prod = gxhat * xhat
+    m2 = prod.mean(axis=axes, keepdims=True)
+    gx = gxhat - gxhat.mean(axis=axes, keepdims=True)
+    gx -= np.multiply(xhat, m2, out=prod)
+    gx *= invstd
+    lead = tuple(range(gd.ndim - len(axes)))
+    gw = gb = None
+    if need[1]:
+        gw = np.multiply(gd, xhat, out=prod)
+        gw = Tensor._make(gw.sum(lead) if lead else gw, dev)
+    if need[2]:
+        gb = Tensor._make(gd.sum(lead) if lead else gd.copy(), dev)
+    return (Tensor._make(gx, dev) if need[0] else None), gw, gb, None, None
 
 
 @op('F')
