@@ -11,7 +11,7 @@ import math
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
-from ember.ops.activation import softmax
+from ember.ops.activation import _max_along, softmax
 from ember.ops.dropout import dropout as _dropout
 from ember.ops.linalg import baddbmm, bmm, matmul
 from ember.ops.linear import linear as _linear
@@ -124,10 +124,11 @@ class ScaledDotProductAttention(Primitive):
             else:
                 s = s + add
         if s.shape[-1] == 0:   # no keys: every query attends to nothing and gets zeros, as in PyTorch
-            ctx.save_for_backward(q, k, v, s, mask)
-            return xp.zeros(q.shape[:-1] + (v.shape[-1],), q.dtype)
+            out = xp.zeros(q.shape[:-1] + (v.shape[-1],), q.dtype)
+            ctx.save_for_backward(q, k, v, s, mask, out)
+            return out
         # a numerically stable softmax over the keys, in place
-        m = s.max(-1, keepdims=True)
+        m = _max_along(xp, s, s.ndim - 1)
         if masked:
             m[~xp.isfinite(m)] = 0  # a row with every key masked gives zeros, as PyTorch's does
         s -= m
@@ -136,12 +137,13 @@ class ScaledDotProductAttention(Primitive):
         if masked:
             denom[denom == 0] = 1
         s /= denom
-        ctx.save_for_backward(q, k, v, s, mask)
-        return xp.matmul(s, vv)
+        out = xp.matmul(s, vv)
+        ctx.save_for_backward(q, k, v, s, mask, out)
+        return out
 
     @staticmethod
     def backward(ctx, g):
-        q, k, v, p, mask = ctx.saved_tensors
+        q, k, v, p, mask, out = ctx.saved_tensors
         need = ctx.needs_input_grad
         if grad_mode._state.enabled:
             return _sdpa_double_backward(ctx, g, q, k, v, mask)
@@ -150,8 +152,9 @@ class ScaledDotProductAttention(Primitive):
         kk, vv = (xp.repeat(kd, groups, -3), xp.repeat(vd, groups, -3)) if groups > 1 else (kd, vd)
         dv = xp.matmul(xp.swapaxes(pd, -1, -2), gd) if need[2] else None
         ds = xp.matmul(gd, xp.swapaxes(vv, -1, -2))
-        # softmax backward: ds = p * (dp - sum(dp * p))
-        ds -= (ds * pd).sum(-1, keepdims=True)
+        # softmax backward: ds = p * (dp - sum(dp * p)), where sum_j dp_ij p_ij = g_i . out_i (as
+        # FlashAttention does: a product over head_dim instead of over every key)
+        ds -= (gd * out._data).sum(-1, keepdims=True)
         ds *= pd
         sc = xp.asarray(scale, ds.dtype)
         dq = xp.matmul(ds, kk) * sc if need[0] else None
