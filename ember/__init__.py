@@ -25,6 +25,7 @@ from ember.ops.random import Generator, default_generator  # noqa: E402,F401
 from ember import linalg, fft, special  # noqa: E402,F401
 from ember import cuda  # noqa: E402
 from ember import random  # noqa: E402,F401  (ember.random.fork_rng, as torch.random)
+from ember.random import thread_safe_generator  # noqa: E402,F401
 from ember import optim  # noqa: E402
 from ember import nn  # noqa: E402
 from ember import utils  # noqa: E402  (ember.utils.data after a bare `import ember`, as in PyTorch)
@@ -70,6 +71,8 @@ from ember.cuda import amp as _cuda_amp  # noqa: E402,F401  (binds ember.cuda.am
 from ember.amp import autocast, GradScaler  # noqa: E402,F401
 from ember.amp._state import *  # noqa: E402,F401,F403  (is_autocast_enabled, set_autocast_dtype, ...)
 from ember import _tensor_interop  # noqa: E402,F401  (DLPack, __array_wrap__, as_subclass ... on Tensor)
+from ember import _tensor_misc  # noqa: E402,F401  (name, grad_dtype, record_stream, __setstate__ on Tensor)
+from ember._tensor_interop import is_distributed  # noqa: E402,F401
 from ember._errors import AcceleratorError, OutOfMemoryError, FatalError  # noqa: E402,F401
 from ember._build_info import (has_lapack, has_spectral, has_mkl, has_openmp, init_num_threads,  # noqa: E402,F401
                                get_device_module)

@@ -421,11 +421,8 @@ class Tensor:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
                                 f"{type(value).__name__}")
-            if value.dtype is not self.dtype:
-                raise RuntimeError("attempting to assign a gradient with dtype "
-                                   f"'{_scalar_type_name(value.dtype)}' to a tensor with dtype "
-                                   f"'{_scalar_type_name(self.dtype)}'. Please ensure that the gradient "
-                                   "and the tensor have the same dtype")
+            from ember._tensor_misc import check_assigned_grad_dtype
+            check_assigned_grad_dtype(self, value)
             if value._data.shape != self._data.shape:
                 raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a "
                                    f"tensor of size '{list(self.shape)}'. Please ensure that the gradient "

@@ -78,8 +78,15 @@ def module_load(self, other, assign=False):
     return self.copy_(other).detach()
 
 
-def is_distributed(self):
-    """False: an ember tensor lives whole in one process."""
+def is_distributed(input):  # noqa: A002  (PyTorch's parameter name)
+    """Whether ``input`` is split across processes: always ``False``, as an ember tensor lives whole
+    in one process (also for PyTorch's dense tensors).
+
+    Example::
+
+        >>> ember.is_distributed(ember.ones(2))
+        False
+    """
     return False
 
 

@@ -6,7 +6,7 @@ from ember.ops.random import (default_generator, get_rng_state, initial_seed, ma
                               set_rng_state)
 
 __all__ = ['default_generator', 'fork_rng', 'get_rng_state', 'initial_seed', 'manual_seed', 'seed',
-           'set_rng_state']
+           'set_rng_state', 'thread_safe_generator']
 
 
 @contextlib.contextmanager
@@ -38,3 +38,28 @@ def fork_rng(devices=None, enabled=True, _caller="fork_rng", _devices_kw="device
         yield
     finally:
         set_rng_state(state)
+
+
+def thread_safe_generator():
+    """The generator a DataLoader thread worker should draw from, or ``None`` (meaning: use the
+    default generator) in the main process and in process workers.
+
+    Random transforms can pass it as ``generator=`` so that thread workers do not share one stream.
+    ember's DataLoader workers are processes, so it returns ``None`` there as well.
+
+    Returns:
+        Generator or None
+
+    Example::
+
+        >>> g = ember.random.thread_safe_generator()
+        >>> print(g)
+        None
+        >>> ember.randint(0, 10, (3,), generator=g).shape
+        ember.Size([3])
+    """
+    from ember.utils.data import get_worker_info
+    info = get_worker_info()
+    if info is not None and info.worker_method == 'thread' and info.rng is not None:
+        return info.rng.torch_generator
+    return None

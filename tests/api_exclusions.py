@@ -31,7 +31,9 @@ EXCLUDED = {
               'torch.Tensor.resize_as_sparse_', 'torch.resize_as_sparse_', 'torch.smm', 'torch.hsmm', 'torch.dsmm',
               'torch.saddmm', 'torch.spmm', 'torch.hspmm', 'torch.sspaddmm', 'torch.crow_indices_copy',
               'torch.col_indices_copy', 'torch.ccol_indices_copy', 'torch.row_indices_copy', 'torch.indices_copy',
-              'torch.values_copy'),
+              'torch.values_copy', 'torch.native_norm'),   # native_norm: PyTorch has only a sparse kernel for it
+    **_family("first-class dimensions (functorch.dim): Tensor.index binds positions to Dim objects, which ember "
+              "does not have", 'torch.Tensor.index'),
     **_family('MKL-DNN (oneDNN) tensors and kernels: an Intel CPU layout ember does not have',
               'torch.mkldnn_*', 'torch.Tensor.to_mkldnn'),
     **_family('vendor back ends (cuDNN, MIOpen, IPU, XLA, XPU, MTIA, MPS, Vulkan); ember runs on NumPy and CuPy',
@@ -52,7 +54,7 @@ EXCLUDED = {
               'torch.Block', 'torch.BoolType', 'torch.CallStack', 'torch.Capsule', 'torch.ClassType', 'torch.Code',
               'torch.CompilationUnit', 'torch.CompleteArgumentSpec', 'torch.ConcreteModuleType*',
               'torch.DeepCopyMemoTable', 'torch.DeviceObjType', 'torch.DictType', 'torch.EnumType',
-              'torch.ErrorReport', 'torch.ExecutionPlan', 'torch.FileCheck', 'torch.FloatType', 'torch.FunctionSchema',
+              'torch.ErrorReport', 'torch.ExecutionPlan', 'torch.FileCheck', 'torch.FloatType', 'torch.ComplexType', 'torch.FunctionSchema',
               'torch.FutureType', 'torch.Gradient', 'torch.Graph', 'torch.GraphExecutorState', 'torch.IODescriptor',
               'torch.InferredType', 'torch.IntType', 'torch.InterfaceType', 'torch.JITException', 'torch.ListType',
               'torch.LiteScriptModule', 'torch.Node', 'torch.NoneType', 'torch.NumberType', 'torch.OptionalType',
@@ -84,7 +86,7 @@ EXCLUDED = {
     **_family('dtypes with no NumPy counterpart (float8/float4, sub-byte integers, bit packs, complex32)',
               'torch.float8_*', 'torch.float4_*', 'torch.bits*', 'torch.int1', 'torch.int2', 'torch.int3',
               'torch.int4', 'torch.int5', 'torch.int6', 'torch.int7', 'torch.uint1', 'torch.uint2', 'torch.uint3',
-              'torch.uint4', 'torch.uint5', 'torch.uint6', 'torch.uint7', 'torch.complex32', 'torch.chalf',
+              'torch.uint4', 'torch.uint5', 'torch.uint6', 'torch.uint7', 'torch.bit', 'torch.complex32', 'torch.chalf',
               'torch.Tensor.chalf'),
     **_family("build and loading flags of PyTorch's C++ library",
               'torch.TYPE_CHECKING', 'torch.USE_GLOBAL_DEPS', 'torch.USE_RTLD_GLOBAL_WITH_LIBTORCH',

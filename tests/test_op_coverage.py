@@ -38,7 +38,7 @@ NOT_OPS = {
     'unravel_index', 'empty_strided', 'empty_permuted', 'frombuffer',
     # Tensor-only helpers that write values or describe memory, not differentiable ops
     # (tests/test_top_level.py::test_tensor_method_extras)
-    'apply_', 'map_', 'fill_diagonal_', 'resize_', 'resize_as_', 'new_empty_strided', 'dim_order', 'is_pinned',
+    'apply_', 'map_', 'map2_', 'fill_diagonal_', 'resize_', 'resize_as_', 'new_empty_strided', 'dim_order', 'is_pinned',
     'pin_memory',
     # window functions: made from a length, no tensor input (tests/test_windows.py)
     'hann_window', 'hamming_window', 'blackman_window', 'bartlett_window', 'kaiser_window',
@@ -52,11 +52,13 @@ NOT_OPS = {
     # rescales rows of an embedding table in place without recording, as PyTorch's (no gradient)
     # (tests/test_torch_nn_natives.py compares it with PyTorch)
     'embedding_renorm_',
+    # a fingerprint of the values' bits as uint64, not differentiable (tests/test_tensor_misc.py)
+    'hash_tensor',
 }
 
 # Public names of ``ember.nn.functional`` that are not ops (utilities, re-exported modules' helpers).
 F_NOT_OPS = {
-    'Tensor',
+    'Tensor', 'assert_int_or_pair',
 }
 
 

@@ -12,6 +12,7 @@ from ember.backend import quiet_fp_enter, quiet_fp_leave
 from ember.autograd import anomaly_mode as _anomaly
 from ember.autograd import grad_mode
 from ember.autograd.function import AccumulateGrad
+from ember._tensor_misc import cast_to_grad_dtype
 
 
 def _as_tuple(x):
@@ -358,6 +359,8 @@ class _Owned:
 
 
 def _accumulate_into_leaf(var, g, create_graph, owned=None):
+    if '_grad_dtype' in var.__dict__:   # the leaf asked for its gradients in another dtype
+        g = cast_to_grad_dtype(var, g)
     if var._grad is None:
         if create_graph:
             var._grad = g

@@ -10,6 +10,8 @@ from ember.nn import init  # noqa: F401
 from ember.nn import functional  # noqa: F401
 from ember.nn import utils  # noqa: F401
 from ember.nn import grad  # noqa: F401
+from ember.nn import common_types  # noqa: F401
+from ember.nn._factory_kwargs import factory_kwargs  # noqa: F401
 from ember.nn.modules._syncbn import SyncBatchNorm  # noqa: F401
 from ember.nn.parallel import DataParallel  # noqa: F401,E402  (and ember.nn.parallel)
 

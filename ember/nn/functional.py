@@ -89,3 +89,19 @@ def tanh_(input):
 
 def sigmoid_(input):
     return input.sigmoid_()
+
+
+def assert_int_or_pair(arg, arg_name, message):
+    """Raise ``AssertionError(message.format(arg_name))`` unless ``arg`` is an int or has two entries
+    (the check PyTorch's fold/unfold apply to their size arguments).
+
+    Example::
+
+        >>> F.assert_int_or_pair((2, 3), 'kernel_size', '{} must be an int or a pair')
+        >>> F.assert_int_or_pair((1, 2, 3), 'kernel_size', '{} must be an int or a pair')
+        Traceback (most recent call last):
+        ...
+        AssertionError: kernel_size must be an int or a pair
+    """
+    if not (isinstance(arg, int) or len(arg) == 2):
+        raise AssertionError(message.format(arg_name))

@@ -118,7 +118,7 @@ def conj(input):
     return Conj.apply(input) if input.dtype.is_complex else input
 
 
-@op('ember', 'Tensor', inplace=True)
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def conj_physical(input, *, out=None):
     """The complex conjugate, always as new values (the tensor itself when it is not complex)."""
     result = ConjPhysical.apply(input) if input.dtype.is_complex else input

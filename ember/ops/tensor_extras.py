@@ -431,16 +431,56 @@ def apply_(input, callable):  # noqa: A002  (PyTorch's parameter name)
     return input
 
 
-@op('Tensor')
-def map_(input, other, callable):  # noqa: A002
-    """Replace every ``x`` with ``callable(x, y)`` for ``y`` the broadcast ``tensor``, in place (CPU)."""
+def _map_inputs(name, input, others):
+    """The arguments of map_/map2_ broadcast to ``input``'s shape as flat lists, after PyTorch's checks."""
+    if input.requires_grad:
+        raise RuntimeError(f"Can't call {name}() on Variable that requires grad. Use var.detach().{name}() instead.")
     if input.device.type != 'cpu':
-        raise TypeError("map_ is only implemented on CPU tensors")
-    pairs = np.broadcast_to(other._data, input._data.shape).reshape(-1).tolist()
-    values = [callable(a, b) for a, b in zip(input._data.reshape(-1).tolist(), pairs)]
+        raise TypeError(f"{name} is only implemented on CPU tensors")
+    flat = []
+    for label, other in others:
+        if other.dtype is not input.dtype:
+            raise TypeError(f"{name}: expected {input.type()} for {label} (got {other.type()})")
+        if other.ndim > input.ndim:
+            raise RuntimeError(f"expand({other.type()}{{{list(other.shape)}}}, size={list(input.shape)}): the number "
+                               f"of sizes provided ({input.ndim}) must be greater or equal to the number of "
+                               f"dimensions in the tensor ({other.ndim})")
+        flat.append(np.broadcast_to(other._data, input._data.shape).reshape(-1).tolist())
+    return flat
+
+
+def _write_mapped(input, values):
     input._data[...] = np.asarray(values, dtype=input._data.dtype).reshape(input._data.shape)
     input._version_counter.value += 1
     return input
+
+
+@op('Tensor')
+def map_(input, other, callable):  # noqa: A002
+    """Replace every ``x`` with ``callable(x, y)`` for ``y`` the broadcast ``tensor``, in place (CPU)."""
+    (ys,) = _map_inputs('map_', input, [("'other'", other)])
+    return _write_mapped(input, [callable(a, b) for a, b in zip(input._data.reshape(-1).tolist(), ys)])
+
+
+@op('Tensor')
+def map2_(input, x, y, callable):  # noqa: A002
+    """Replace every element ``a`` of this tensor with ``callable(a, b, c)``, for ``b`` and ``c`` the
+    matching elements of ``x`` and ``y`` broadcast to its shape, in place (CPU only; one Python call
+    per element, so slow).
+
+    Args:
+        x (Tensor): the second argument's values, of this tensor's dtype.
+        y (Tensor): the third argument's values, of this tensor's dtype.
+        callable (callable): a function of three Python numbers returning one.
+
+    Example::
+
+        >>> ember.zeros(2, 2).map2_(ember.tensor([1., 2.]), ember.tensor([[1.], [2.]]), lambda a, b, c: 10 * b + c)
+        tensor([[11., 21.],
+                [12., 22.]])
+    """
+    xs, ys = _map_inputs('map2_', input, [("argument 'x'", x), ("argument 'y'", y)])
+    return _write_mapped(input, [callable(a, b, c) for a, b, c in zip(input._data.reshape(-1).tolist(), xs, ys)])
 
 
 @op('Tensor')
