@@ -3,6 +3,8 @@ legacy pickling hook ``__setstate__``."""
 from ember._dtype import dtype as _dtype_type
 from ember._tensor import Tensor, _scalar_type_name
 
+_SLOTS = frozenset(Tensor.__slots__)
+
 # grad_dtype's default: follow the tensor's own dtype (an explicit None means "any dtype")
 _SAME_AS_DTYPE = object()
 
@@ -94,6 +96,13 @@ def __setstate__(self, state):
     backward hooks). ``ember.load`` does not go through it."""
     if self._grad_fn is not None:
         raise RuntimeError('__setstate__ can be only called on leaf Tensors')
+    if isinstance(state, dict) or (isinstance(state, tuple) and len(state) == 2
+                                   and all(isinstance(s, (dict, type(None))) for s in state)):
+        # a plain attribute state (what pickle builds for objects without this method)
+        for part in (state if isinstance(state, tuple) else (state,)):
+            for key, value in (part or {}).items():
+                setattr(self, key, value) if key in _SLOTS else self.__dict__.__setitem__(key, value)
+        return
     if len(state) == 4:
         self.set_(*state)
         return
