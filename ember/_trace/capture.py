@@ -23,12 +23,27 @@ class _Recorder:
     def __init__(self, graph, names):
         self.graph, self.names = graph, names
         self.values = {}     # id(tensor) -> (tensor, Value, version when bound); the tensor keeps the id alive
+        self.arrays = {}     # id(tensor's array) -> tensor: index keys hold tensors' arrays, not the tensors
         self.depth = 0       # ops called by ops (a user Function's forward) are not recorded twice
         self.scopes = []     # the modules being run, outermost first, as 'Class[attribute]'
 
     def bind(self, tensor, value):
         self.values[id(tensor)] = (tensor, value, tensor._version_counter.value)
+        self.arrays[id(tensor._data)] = tensor
         return value
+
+    def resolve(self, arg):
+        """``arg`` with each tensor, and each array that is a traced tensor's data (the tensors of an
+        index key reach the op as arrays), replaced by its Value, through nested tuples and lists."""
+        if isinstance(arg, Tensor):
+            return self.value_of(arg)
+        if isinstance(arg, (tuple, list)):
+            return type(arg)(self.resolve(a) for a in arg)
+        if hasattr(arg, '__array_interface__') or hasattr(arg, '__cuda_array_interface__'):
+            owner = self.arrays.get(id(arg))
+            if owner is not None and owner._data is arg and id(owner) in self.values:
+                return self.value_of(owner)
+        return arg
 
     def value_of(self, tensor):
         entry = self.values.get(id(tensor))
@@ -57,8 +72,8 @@ class _Recorder:
                                  "freeze it as a constant")
 
     def record(self, op, args, kwargs, out):
-        node_args = [self.value_of(a) if isinstance(a, Tensor) else a for a in args]
-        node_kwargs = {k: self.value_of(v) if isinstance(v, Tensor) else v for k, v in kwargs.items()}
+        node_args = [self.resolve(a) for a in args]
+        node_kwargs = {k: self.resolve(v) for k, v in kwargs.items()}
         results = out if isinstance(out, tuple) else (out,)
         node = Node(op, node_args, node_kwargs, [], '/'.join(self.scopes))
         for i, r in enumerate(results):

@@ -39,14 +39,22 @@ class Node:
 
     @property
     def inputs(self):
-        """The tensor arguments, in order."""
-        return [a for a in list(self.args) + list(self.kwargs.values()) if isinstance(a, Value)]
+        """The tensor arguments, in order (also those nested in tuples and lists, as an index key's)."""
+        return _values(list(self.args) + list(self.kwargs.values()))
 
     def __repr__(self):
         outs = ', '.join(map(repr, self.outputs))
         args = ', '.join(map(repr, self.args))
         extra = ''.join(f", {k}={v!r}" for k, v in self.kwargs.items())
         return f"{outs} = {self.name}({args}{extra})"
+
+
+def _values(obj):
+    if isinstance(obj, Value):
+        return [obj]
+    if isinstance(obj, (tuple, list)):
+        return [v for o in obj for v in _values(o)]
+    return []
 
 
 class Graph:

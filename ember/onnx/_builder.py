@@ -1,14 +1,15 @@
-"""Collects ONNX nodes and initializers while a captured graph is translated."""
+"""Collects ONNX nodes while a captured graph is translated."""
 import numpy as np
 
 
 class Builder:
-    """Names ONNX values, adds nodes and constant initializers; ``opset`` is the target opset."""
+    """Names ONNX values and adds nodes; ``opset`` is the target opset."""
 
     def __init__(self, onnx, opset):
         self.onnx, self.opset = onnx, opset
-        self.nodes, self.initializers = [], []
+        self.nodes = []
         self._count = 0
+        self._consts = {}   # (dtype, shape, bytes) -> name: one Constant node per distinct value
 
     def fresh(self, hint):
         self._count += 1
@@ -23,13 +24,20 @@ class Builder:
                                                      name=name or self.fresh('n_' + op_type), **attrs))
         return outputs[0] if len(outputs) == 1 else outputs
 
-    def const(self, value, dtype=None, name=None):
-        """An initializer holding ``value`` (array-like); returns its name."""
+    def const(self, value, dtype=None):
+        """A Constant node holding ``value`` (array-like); returns its output's name.
+
+        NOTE: translation constants (shapes, axes, scalars) are node attributes rather than
+        initializers, so saving the weights as external data never moves them out of the model:
+        runtimes must read a Reshape's target shape while loading it."""
         arr = np.asarray(value, dtype=dtype)
-        name = name or self.fresh('const')
-        self.initializers.append(self.onnx.numpy_helper.from_array(arr, name))
-        return name
+        key = (arr.dtype.str, arr.shape, arr.tobytes())
+        if key not in self._consts:
+            name = self.fresh('const')
+            tensor = self.onnx.numpy_helper.from_array(arr, name)
+            self._consts[key] = self.op('Constant', [], [name], value=tensor)
+        return self._consts[key]
 
     def ints(self, values):
-        """An int64 initializer (shapes, axes, ...)."""
+        """An int64 constant (shapes, axes, ...)."""
         return self.const(np.asarray(values, dtype=np.int64))

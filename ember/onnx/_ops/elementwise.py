@@ -1,0 +1,161 @@
+"""ONNX translations: elementwise ops, activations and casts."""
+import math
+
+import numpy as np
+
+from ._core import converts, _onnx_type, _unsupported
+
+
+_UNARY = {'Relu': 'Relu', 'Sigmoid': 'Sigmoid', 'Tanh': 'Tanh', 'Exp': 'Exp', 'Log': 'Log', 'Sqrt': 'Sqrt',
+          'Neg': 'Neg', 'Abs': 'Abs', 'Erf': 'Erf', 'Reciprocal': 'Reciprocal', 'Sin': 'Sin', 'Cos': 'Cos',
+          'Floor': 'Floor', 'Ceil': 'Ceil', 'Sign': 'Sign'}
+for _name, _onnx in _UNARY.items():
+    converts(_name)(lambda b, c, _onnx=_onnx: b.op(_onnx, [c.x(0)], [c.out]))
+
+
+@converts('Clone', 'Contiguous', 'Alias')
+def _identity(b, c):
+    b.op('Identity', [c.x(0)], [c.out])
+
+
+@converts('Rsqrt')
+def _rsqrt(b, c):
+    b.op('Reciprocal', [b.op('Sqrt', [c.x(0)])], [c.out])
+
+
+_BINARY = {'Add': 'Add', 'Sub': 'Sub', 'Mul': 'Mul', 'Div': 'Div', 'Pow': 'Pow'}
+
+
+@converts(*_BINARY)
+def _binary(b, c):
+    # operands meet in the result's dtype (an int tensor plus a float gives a float)
+    other = c.x(1, b, c.dtype)
+    if len(c.args) > 2 and c.args[2] != 1:  # add/sub's alpha scales the second operand
+        other = b.op('Mul', [other, b.const(np.asarray(c.args[2], dtype=c.dtype))])
+    b.op(_BINARY[c.node.name], [c.x(0, b, c.dtype), other], [c.out])
+
+
+@converts('RSub')
+def _rsub(b, c):
+    b.op('Sub', [c.x(1, b, c.dtype), c.x(0, b, c.dtype)], [c.out])
+
+
+@converts('RDiv')
+def _rdiv(b, c):
+    b.op('Div', [c.x(1, b, c.dtype), c.x(0, b, c.dtype)], [c.out])
+
+
+@converts('PowScalar')
+def _pow_scalar(b, c):
+    b.op('Pow', [c.x(0, b, c.dtype), c.x(1, b, c.dtype)], [c.out])
+
+
+_COMPARE = {'Eq': 'Equal', 'Lt': 'Less', 'Le': 'LessOrEqual', 'Gt': 'Greater', 'Ge': 'GreaterOrEqual'}
+
+
+@converts(*_COMPARE, 'Ne')
+def _compare(b, c):
+    dt = c.operand_dtype()
+    pair = [c.x(0, b, dt), c.x(1, b, dt)]
+    if c.node.name == 'Ne':
+        b.op('Not', [b.op('Equal', pair)], [c.out])
+    else:
+        b.op(_COMPARE[c.node.name], pair, [c.out])
+
+
+@converts('Where')
+def _where(b, c):
+    dt = np.dtype(c.args[3])
+    b.op('Where', [c.x(0, b, np.bool_), c.x(1, b, dt), c.x(2, b, dt)], [c.out])
+
+
+@converts('MaskedFill')
+def _masked_fill(b, c):
+    b.op('Where', [c.x(1, b, np.bool_), c.x(2, b, c.dtype), c.x(0)], [c.out])
+
+
+@converts('ToCopy')
+def _to_copy(b, c):
+    if c.args[0].example._data.dtype == c.dtype:
+        b.op('Identity', [c.x(0)], [c.out])
+    else:
+        b.op('Cast', [c.x(0)], [c.out], to=_onnx_type(c.dtype))
+
+
+@converts('Silu')
+def _silu(b, c):
+    b.op('Mul', [c.x(0), b.op('Sigmoid', [c.x(0)])], [c.out])
+
+
+@converts('Gelu')
+def _gelu(b, c):
+    x, approximate = c.x(0), c.args[1]
+    if b.opset >= 20:
+        b.op('Gelu', [x], [c.out], approximate=approximate)
+        return
+    half = b.const(np.asarray(0.5, c.dtype))
+    one = b.const(np.asarray(1.0, c.dtype))
+    if approximate == 'tanh':  # 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+        cube = b.op('Mul', [b.op('Mul', [x, x]), x])
+        inner = b.op('Add', [x, b.op('Mul', [cube, b.const(np.asarray(0.044715, c.dtype))])])
+        t = b.op('Tanh', [b.op('Mul', [inner, b.const(np.asarray(math.sqrt(2 / math.pi), c.dtype))])])
+    else:  # 0.5 x (1 + erf(x / sqrt(2)))
+        t = b.op('Erf', [b.op('Div', [x, b.const(np.asarray(math.sqrt(2), c.dtype))])])
+    b.op('Mul', [b.op('Mul', [x, half]), b.op('Add', [t, one])], [c.out])
+
+
+@converts('Hardswish')
+def _hardswish(b, c):
+    b.op('HardSwish', [c.x(0)], [c.out])
+
+
+@converts('Hardsigmoid')
+def _hardsigmoid(b, c):
+    b.op('HardSigmoid', [c.x(0)], [c.out], alpha=1 / 6, beta=0.5)
+
+
+@converts('Mish')
+def _mish(b, c):
+    b.op('Mish', [c.x(0)], [c.out])
+
+
+@converts('Softplus')
+def _softplus(b, c):
+    x, beta, threshold = c.args[:3]
+    beta_c = b.const(np.asarray(beta, c.dtype))
+    scaled = b.op('Mul', [c.x(0), beta_c])
+    soft = b.op('Div', [b.op('Softplus', [scaled]), beta_c])
+    # above the threshold the input itself, as PyTorch's kernel returns it
+    above = b.op('Greater', [scaled, b.const(np.asarray(threshold, c.dtype))])
+    b.op('Where', [above, c.x(0), soft], [c.out])
+
+
+@converts('LeakyRelu')
+def _leaky_relu(b, c):
+    b.op('LeakyRelu', [c.x(0)], [c.out], alpha=float(c.args[1]))
+
+
+@converts('Elu')
+def _elu(b, c):
+    alpha, scale, input_scale = c.args[1:4]
+    if input_scale != 1:
+        _unsupported(c, f"input_scale={input_scale}")
+    if scale == 1:
+        b.op('Elu', [c.x(0)], [c.out], alpha=float(alpha))
+    else:  # selu
+        b.op('Selu', [c.x(0)], [c.out], alpha=float(alpha), gamma=float(scale))
+
+
+@converts('Hardtanh', 'Clamp')
+def _clip(b, c):
+    lo, hi = c.args[1], c.args[2]
+    bounds = ['' if v is None else b.const(np.asarray(v, c.dtype)) for v in (lo, hi)]
+    b.op('Clip', [c.x(0)] + bounds, [c.out])
+
+
+@converts('Softmax', 'LogSoftmax')
+def _softmax(b, c):
+    b.op(c.node.name, [c.x(0)], [c.out], axis=int(c.args[1]))
+
+
+# ---------------------------------------------------------------- linear algebra

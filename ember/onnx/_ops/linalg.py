@@ -1,0 +1,60 @@
+"""ONNX translations: matrix products and attention."""
+import math
+
+import numpy as np
+
+from ._core import converts, _unsupported
+
+
+@converts('MmT')
+def _mm_t(b, c):
+    _addmm_like(b, c, c.args[1], [c.x(0)], 1)
+
+
+@converts('Mm', 'Bmm', 'Matmul', 'BatchedMatmul')
+def _matmul(b, c):
+    b.op('MatMul', [c.x(0), c.x(1)], [c.out])
+
+
+@converts('Addmm')
+def _addmm(b, c):
+    bias, x, wt = c.args[:3]
+    if len(c.args) > 3 and tuple(c.args[3:]) != (1, 1):
+        _unsupported(c, "beta/alpha other than 1")
+    _addmm_like(b, c, wt, [c.x(1)], 2, [c.x(0)])
+
+
+def _addmm_like(b, c, wt, x, wt_index, bias=()):
+    from ember._trace import Value
+    producer = wt.producer if isinstance(wt, Value) else None
+    if producer is not None and producer.name == 'T' and len(wt.shape) == 2:
+        # Linear: x @ W.T (+ b) as one Gemm reading W itself
+        b.op('Gemm', x + [c.names[id(producer.args[0])]] + list(bias), [c.out], transB=1)
+    else:
+        b.op('Gemm', x + [c.x(wt_index)] + list(bias), [c.out])
+
+
+@converts('ScaledDotProductAttention')
+def _attention(b, c):
+    q, k, v, mask, is_causal, scale, groups = c.args
+    if groups != 1:
+        _unsupported(c, "grouped key/value heads")
+    n, s = q.shape[-2], k.shape[-2]
+    scale = 1 / math.sqrt(q.shape[-1]) if scale is None else scale
+    perm = list(range(len(k.shape)))
+    perm[-2], perm[-1] = perm[-1], perm[-2]
+    scores = b.op('MatMul', [c.x(0), b.op('Transpose', [c.x(1)], perm=perm)])
+    scores = b.op('Mul', [scores, b.const(np.asarray(scale, c.dtype))])
+    if is_causal:
+        keep = np.tril(np.ones((n, s), dtype=bool))
+        scores = b.op('Add', [scores, b.const(np.where(keep, 0, -np.inf).astype(c.dtype))])
+    if mask is not None:
+        if mask.example._data.dtype == np.bool_:  # True means: attend
+            mask = b.op('Where', [c.x(3), b.const(np.asarray(0, c.dtype)), b.const(np.asarray(-np.inf, c.dtype))])
+        else:
+            mask = c.x(3)
+        scores = b.op('Add', [scores, mask])
+    b.op('MatMul', [b.op('Softmax', [scores], axis=-1), c.x(2)], [c.out])
+
+
+# ---------------------------------------------------------------- shapes

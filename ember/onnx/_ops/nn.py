@@ -1,0 +1,100 @@
+"""ONNX translations: layers: convolution, normalisation, pooling, embedding."""
+import numpy as np
+
+from ._core import converts, _unsupported
+
+
+@converts('Convolution')
+def _conv(b, c):
+    x, w, bias, stride, pads, dilation, transposed, output_padding, groups = c.args
+    inputs = [c.x(0), c.x(1)] + ([] if bias is None else [c.x(2)])
+    pads = [p[0] for p in pads] + [p[1] for p in pads]
+    if transposed:
+        b.op('ConvTranspose', inputs, [c.out], strides=list(stride), pads=pads, dilations=list(dilation),
+             group=int(groups), output_padding=list(output_padding))
+    else:
+        b.op('Conv', inputs, [c.out], strides=list(stride), pads=pads, dilations=list(dilation),
+             group=int(groups), kernel_shape=list(w.shape[2:]))
+
+
+@converts('NativeBatchNorm')
+def _batch_norm(b, c):
+    x, weight, bias, mean, var, training, eps = c.args
+    if training or mean is None:
+        _unsupported(c, "batch statistics (export the model in eval mode)")
+    ch = x.shape[1]
+    scale = c.x(1) if weight is not None else b.const(np.ones(ch, c.dtype))
+    shift = c.x(2) if bias is not None else b.const(np.zeros(ch, c.dtype))
+    b.op('BatchNormalization', [c.x(0), scale, shift, c.x(3), c.x(4)], [c.outs[0]], epsilon=float(eps))
+
+
+@converts('NativeGroupNorm')
+def _group_norm(b, c):
+    x, weight, bias, groups, eps = c.args
+    # normalise each group of channels over its elements, then scale and shift each channel
+    grouped = b.op('Reshape', [c.x(0), b.ints([0, groups, -1])])
+    axes = b.ints([2])
+    mean = b.op('ReduceMean', [grouped, axes], keepdims=1) if b.opset >= 18 else \
+        b.op('ReduceMean', [grouped], axes=[2], keepdims=1)
+    centred = b.op('Sub', [grouped, mean])
+    square = b.op('Mul', [centred, centred])
+    var = b.op('ReduceMean', [square, axes], keepdims=1) if b.opset >= 18 else \
+        b.op('ReduceMean', [square], axes=[2], keepdims=1)
+    normed = b.op('Div', [centred, b.op('Sqrt', [b.op('Add', [var, b.const(np.asarray(eps, c.dtype))])])])
+    y = b.op('Reshape', [normed, b.op('Shape', [c.x(0)])])
+    per_channel = b.ints([x.shape[1]] + [1] * (len(x.shape) - 2))
+    if weight is not None:
+        y = b.op('Mul', [y, b.op('Reshape', [c.x(1), per_channel])])
+    if bias is not None:
+        y = b.op('Add', [y, b.op('Reshape', [c.x(2), per_channel])])
+    b.op('Identity', [y], [c.outs[0]])
+
+
+@converts('NativeLayerNorm')
+def _layer_norm(b, c):
+    x, weight, bias, k, eps = c.args
+    shape = x.shape[len(x.shape) - k:]
+    scale = c.x(1) if weight is not None else b.const(np.ones(shape, c.dtype))
+    inputs = [c.x(0), scale] + ([c.x(2)] if bias is not None else [])
+    b.op('LayerNormalization', inputs, [c.outs[0]], axis=-k, epsilon=float(eps))
+
+
+def _pool_pads(padding):
+    return list(padding) * 2
+
+
+@converts('MaxPoolWithIndices')
+def _max_pool(b, c):
+    x, kernel, stride, padding, dilation, ceil_mode, return_indices = c.args
+    if return_indices:
+        _unsupported(c, "return_indices=True")
+    b.op('MaxPool', [c.x(0)], [c.out], kernel_shape=list(kernel), strides=list(stride),
+         pads=_pool_pads(padding), dilations=list(dilation), ceil_mode=int(bool(ceil_mode)))
+
+
+@converts('AvgPool')
+def _avg_pool(b, c):
+    x, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override = c.args
+    if divisor_override is not None:
+        _unsupported(c, "divisor_override")
+    b.op('AveragePool', [c.x(0)], [c.out], kernel_shape=list(kernel), strides=list(stride),
+         pads=_pool_pads(padding), ceil_mode=int(bool(ceil_mode)), count_include_pad=int(bool(count_include_pad)))
+
+
+@converts('AdaptiveAvgPool')
+def _adaptive_avg_pool(b, c):
+    x, out = c.args[:2]
+    size = x.shape[2:]
+    out = [s if o is None else o for s, o in zip(size, out)]
+    if all(o == 1 for o in out):
+        b.op('GlobalAveragePool', [c.x(0)], [c.out])
+    elif all(s % o == 0 for s, o in zip(size, out)):
+        kernel = [s // o for s, o in zip(size, out)]
+        b.op('AveragePool', [c.x(0)], [c.out], kernel_shape=kernel, strides=kernel)
+    else:
+        _unsupported(c, f"output size {tuple(out)} not dividing the input size {tuple(size)}")
+
+
+@converts('Embedding')
+def _embedding(b, c):
+    b.op('Gather', [c.x(0), c.x(1)], [c.out], axis=0)

@@ -1,0 +1,106 @@
+"""ONNX translations: reshapes, transposes, narrowing, splitting and joining."""
+import numpy as np
+
+from ._core import converts, _unsupported
+
+
+@converts('View', 'UnsafeView', 'Reshape', 'ReshapeAlias')
+def _reshape(b, c):
+    b.op('Reshape', [c.x(0), c.shape(b, 1, unknown=-1)], [c.out])
+
+
+@converts('Expand')
+def _expand(b, c):
+    # Expand's 1 keeps the input's size: it stands for ember's -1, and for an entry no input size
+    # explains where the input has that entry's size in both captures (it is not broadcast there)
+    x, size = c.args[:2]
+    twin = c.dynamic.twins.get(id(x), x)
+    second = c.dynamic.args.get(id(c.node), {}).get(1, size)
+    lead = len(size) - len(x.shape)
+    keeps = [p >= lead and (s == -1 or (x.shape[p - lead], twin.shape[p - lead]) == (s, t))
+             for p, (s, t) in enumerate(zip(size, second))]
+    first, second = ([1 if k and s == -1 else s for k, s in zip(keeps, sh)] for sh in (size, second))
+    shape = c.dynamic.shape(b, c.names, first, second, c.node.inputs, [1 if k else None for k in keeps])
+    b.op('Expand', [c.x(0), shape], [c.out])
+
+
+@converts('T')
+def _t(b, c):
+    if c.rank() < 2:
+        b.op('Identity', [c.x(0)], [c.out])
+    else:
+        b.op('Transpose', [c.x(0)], [c.out], perm=[1, 0])
+
+
+@converts('Transpose')
+def _transpose(b, c):
+    perm = list(range(c.rank()))
+    d0, d1 = c.args[1] % len(perm), c.args[2] % len(perm)
+    perm[d0], perm[d1] = perm[d1], perm[d0]
+    b.op('Transpose', [c.x(0)], [c.out], perm=perm)
+
+
+@converts('Permute')
+def _permute(b, c):
+    b.op('Transpose', [c.x(0)], [c.out], perm=[d % c.rank() for d in c.args[1]])
+
+
+@converts('Unsqueeze')
+def _unsqueeze(b, c):
+    b.op('Unsqueeze', [c.x(0), b.ints([c.args[1]])], [c.out])
+
+
+@converts('SqueezeDim', 'Squeeze')
+def _squeeze(b, c):
+    dims = c.args[1] if len(c.args) > 1 else None
+    if dims is None:
+        dims = [i for i, d in enumerate(c.args[0].shape) if d == 1]
+    dims = [d for d in (dims if isinstance(dims, (tuple, list)) else [dims]) if c.args[0].shape[d] == 1]
+    if not dims:
+        b.op('Identity', [c.x(0)], [c.out])
+    else:
+        b.op('Squeeze', [c.x(0), b.ints(dims)], [c.out])
+
+
+@converts('Narrow', 'SplitPiece', 'SplitWithSizesPiece')
+def _narrow(b, c):
+    _, dim, start, length = c.args[:4]
+    b.op('Slice', [c.x(0), b.ints([start]), b.ints([start + length]), b.ints([dim])], [c.out])
+
+
+@converts('Split')
+def _split(b, c):
+    _, dim, sizes = c.args[:3]
+    outs = [o or b.fresh('unused') for o in c.outs]
+    b.op('Split', [c.x(0), b.ints(list(sizes))], outs, axis=int(dim))
+
+
+@converts('Unbind')
+def _unbind(b, c):
+    x, dim = c.args[:2]
+    n = x.shape[dim]
+    pieces = b.op('Split', [c.x(0), b.ints([1] * n)], n, axis=int(dim))
+    pieces = [pieces] if n == 1 else pieces
+    axes = b.ints([dim])
+    for piece, out in zip(pieces, c.outs):
+        b.op('Squeeze', [piece, axes], [out or b.fresh('unused')])
+
+
+@converts('ConstantPadNd')
+def _pad(b, c):
+    x, pads, value = c.args[:3]
+    flat = [p[0] for p in pads] + [p[1] for p in pads]
+    b.op('Pad', [c.x(0), b.ints(flat), b.const(np.asarray(value, c.dtype))], [c.out], mode='constant')
+
+
+@converts('Cat')
+def _cat(b, c):
+    names = [c.x(i) for i in range(1, len(c.args)) if c.args[i].shape != (0,)]
+    b.op('Concat', names, [c.out], axis=int(c.args[0]))
+
+
+@converts('Stack')
+def _stack(b, c):
+    dim = int(c.args[0])
+    axes = b.ints([dim if dim >= 0 else dim + len(c.args[1].shape) + 1])
+    b.op('Concat', [b.op('Unsqueeze', [c.x(i), axes]) for i in range(1, len(c.args))], [c.out], axis=dim)
