@@ -185,3 +185,16 @@ def test_tensors_built_from_dynamic_sizes():
     ops = _check(M(), (x,), [(ember.randn(4, 3),), (ember.randn(1, 6),)], input_names=['x'],
                  dynamic_axes={'x': {0: 'batch', 1: 'width'}})
     assert 'Range' in ops and 'ConstantOfShape' in ops
+
+
+def test_weights_saved_apart_still_load(tmp_path):
+    # the weights go to the .data file; shapes the runtime reads while loading stay in the model
+    ember.manual_seed(0)
+    model = nn.Sequential(nn.Embedding(10, 4), nn.Flatten())
+    ids = ember.tensor([[1, 2]])
+    path = tmp_path / 'emb.onnx'
+    ember.onnx.export(model, (ids,), str(path))
+    assert (tmp_path / 'emb.onnx.data').exists()
+    sess = ort.InferenceSession(str(path), providers=['CPUExecutionProvider'])
+    got = sess.run(None, {sess.get_inputs()[0].name: ids.numpy()})[0]
+    np.testing.assert_allclose(got, _forward(model, (ids,))[0])
