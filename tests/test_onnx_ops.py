@@ -198,3 +198,104 @@ def test_weights_saved_apart_still_load(tmp_path):
     sess = ort.InferenceSession(str(path), providers=['CPUExecutionProvider'])
     got = sess.run(None, {sess.get_inputs()[0].name: ids.numpy()})[0]
     np.testing.assert_allclose(got, _forward(model, (ids,))[0])
+
+
+# ---------------------------------------------------------------- activations, attention, layers
+@pytest.mark.parametrize('opset', [17, 20])
+def test_gelu_both_approximations_softmax_and_layer_norm(opset):
+    ember.manual_seed(0)
+    model = Fn(lambda x, ln: (F.gelu(x), F.gelu(x, approximate='tanh'), F.softmax(x, 0), F.log_softmax(x, -1),
+                              ln(x), F.layer_norm(x, (5,), eps=1e-3)), nn.LayerNorm(5))
+    ops = _check(model, (ember.randn(3, 5),), opset_version=opset)
+    assert ('Gelu' in ops) == (opset >= 20) and 'LogSoftmax' in ops and 'LayerNormalization' in ops
+
+
+def test_attention_variants():
+    ember.manual_seed(0)
+
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.mha = nn.MultiheadAttention(8, 2)
+            self.layer = nn.TransformerEncoderLayer(8, 2, 16, activation='gelu', norm_first=True)
+
+        def forward(self, x, q, kv, mask):
+            grouped = F.scaled_dot_product_attention(q, kv, kv, attn_mask=mask, enable_gqa=True, scale=0.3)
+            return self.mha(x, x, x, need_weights=False)[0], self.layer(x), grouped
+    args = (ember.randn(5, 2, 8), ember.randn(1, 4, 3, 2), ember.randn(1, 2, 6, 2), ember.randn(3, 6))
+    _check(M(), args, [tuple(ember.randn(*a.shape) for a in args)], atol=1e-4)
+
+
+def test_convolutions_and_transposed_convolutions():
+    ember.manual_seed(0)
+    model = Fn(lambda x, c1, c2, t1, t2: (c1(x[..., 0]), c2(x), t1(x[..., 0]), t2(x)),
+               nn.Conv1d(3, 4, 3, padding=2, dilation=2), nn.Conv2d(3, 2, 3, padding='same', groups=1),
+               nn.ConvTranspose1d(3, 2, 4, stride=2), nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1,
+                                                                         output_padding=1))
+    _check(model, (ember.randn(2, 3, 6, 6),), [(ember.randn(2, 3, 6, 6),)], atol=1e-4)
+
+
+def test_batch_group_and_instance_norm():
+    ember.manual_seed(0)
+    bn1, bn2 = nn.BatchNorm1d(3), nn.BatchNorm2d(3)
+    for bn in (bn1, bn2):
+        bn.running_mean.uniform_(-1, 1)
+        bn.running_var.uniform_(0.5, 2)
+    model = Fn(lambda x, a, b_, g, i1, i2, i3: (a(x[..., 0]), b_(x), g(x), i1(x), i2(x[..., 0]), i3(x)),
+               bn1, bn2, nn.GroupNorm(1, 3), nn.InstanceNorm2d(3, affine=True), nn.InstanceNorm1d(3),
+               nn.BatchNorm2d(3, track_running_stats=False))
+    _check(model, (ember.randn(2, 3, 4, 4),), [(ember.randn(2, 3, 4, 4),)], atol=1e-4)
+    bn2.train()  # batch statistics with running ones to update: only eval mode exports
+    with pytest.raises(NotImplementedError, match='export the model in eval mode'):
+        ember.onnx.export(bn2, (ember.randn(2, 3, 4, 4),), io.BytesIO(), training=ember.onnx.TrainingMode.TRAINING)
+
+
+def test_pooling():
+    model = Fn(lambda x: (F.max_pool1d(x[..., 0], 3, 2, 1), F.max_pool2d(x, 3, 2, ceil_mode=True),
+                          F.avg_pool1d(x[..., 0], 2), F.avg_pool2d(x, 2, padding=1, count_include_pad=False),
+                          F.adaptive_max_pool2d(x, 1), F.adaptive_max_pool2d(x, (2, 4)),
+                          F.adaptive_avg_pool1d(x[..., 0], 4), F.adaptive_avg_pool2d(x, (1, 2))))
+    _check(model, (ember.randn(2, 3, 8, 8),))
+    with pytest.raises(NotImplementedError, match="output 1 of the op 'AdaptiveMaxPool'"):
+        _export(Fn(lambda x: F.adaptive_max_pool2d(x, 1, return_indices=True)[1].float()), (ember.randn(1, 2, 4, 4),))
+
+
+def test_interpolate_modes():
+    model = Fn(lambda x: (F.interpolate(x, size=(5, 12)), F.interpolate(x, scale_factor=2, mode='bilinear'),
+                          F.interpolate(x, size=(5, 7), mode='bilinear', align_corners=True),
+                          F.interpolate(x[..., 0], scale_factor=1.5, mode='linear'),
+                          F.interpolate(x, scale_factor=2, mode='bicubic'), nn.Upsample(scale_factor=2)(x)))
+    _check(model, (ember.randn(1, 2, 4, 6),), atol=1e-4)
+
+
+# ---------------------------------------------------------------- joining, selecting, shaping
+def test_concat_split_chunk_where_masked_fill_and_clamp():
+    model = Fn(lambda x: (ember.cat([x, x * 2], 1), *x.split(2, 1), *x.chunk(2, 0), *x.split([1, 4], 1),
+                          ember.where(x > 0, x, 0.0), x.masked_fill(x < 0, 1.5), ember.where(x > 0, 1.0, -1.0),
+                          x.clamp(-0.5, 0.5), x.clamp(min=0), x.clamp(max=0.2), F.relu6(x * 9),
+                          x.clamp(x * 0 - 0.1, x * 0 + 0.1), x.clamp(min=x.mean(0))))
+    _check(model, (ember.randn(3, 5),), [(ember.randn(3, 5),)])
+
+
+def test_argmax_topk_sort_any_all():
+    model = Fn(lambda x: (x.argmax(1), x.argmin(0, keepdim=True), x.argmax(), *x.topk(2, 1),
+                          *x.topk(2, 0, largest=False), *x.sort(1, descending=True), x.argsort(0),
+                          (x > 0).any(1), (x > 0).all(), (x > 0).any(0, keepdim=True)))
+    ops = _check(model, (ember.randn(3, 5),), [(ember.randn(3, 5),)])
+    assert 'TopK' in ops and 'ArgMax' in ops
+    # ties: the lower index first, as ember's stable sort
+    _check(Fn(lambda x: (*x.sort(-1), *x.topk(3), x.argmax(-1))), (ember.tensor([[1.0, 2.0, 1.0, 2.0, 0.0]]),))
+
+
+def test_expand_repeat_flip_and_einsum():
+    model = Fn(lambda x: (x[:1].expand(4, 5), x.repeat(2, 3), x.repeat(1, 1, 2), x.flip(0, 1),
+                          ember.einsum('ij,kj->ik', x, x), ember.einsum('ij->j', x), ember.einsum('ij,ij->i', x, x)))
+    ops = _check(model, (ember.randn(3, 5),), [(ember.randn(3, 5),)])
+    assert 'Einsum' in ops and 'Tile' in ops
+
+
+def test_embedding_with_dynamic_batch_and_length():
+    ember.manual_seed(0)
+    model = nn.Sequential(nn.Embedding(10, 4, padding_idx=0), nn.Flatten(), nn.Linear(12, 2))
+    ids = ember.tensor([[1, 0, 3], [9, 2, 2]])
+    _check(model, (ids,), [(ember.tensor([[4, 4, 1]] * 5),)], input_names=['ids'], dynamic_axes={'ids': [0]})

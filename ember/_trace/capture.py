@@ -6,6 +6,7 @@ from ember.autograd import grad_mode
 from ember.autograd.function import Function
 
 from .graph import Graph, Node, Value
+from .untracked import swap_in
 
 _active = threading.local()
 
@@ -52,6 +53,10 @@ class _Recorder:
                 raise TraceError("a tensor used by the traced function was modified in place through a view "
                                  "or by code outside ember's ops; the captured graph would not show the change")
             return entry[1]
+        owner = self.arrays.get(id(tensor._data))
+        if owner is not None and owner._data is tensor._data and id(owner) in self.values:
+            # the same array under another tensor (.detach(), .data): the same value of the graph
+            return self.bind(tensor, self.value_of(owner))
         name = self.names.get(id(tensor))
         if name is not None:
             value = Value('param', tensor, name)
@@ -200,6 +205,19 @@ def capture(fn, args=(), kwargs=None, names=None, input_names=None, scopes=False
         rec.record(cls, a, kw, out)
         return out
 
+    def recording_untracked(fn, cls):
+        def record(*a, **kw):
+            if rec.depth:
+                return fn(*a, **kw)
+            rec.depth += 1
+            try:
+                out = fn(*a, **kw)
+            finally:
+                rec.depth -= 1
+            rec.record(cls, a, kw, out)
+            return out
+        return record
+
     def recording_inplace(t, compute, *a, fast=None):
         # NOTE: the new value is computed out of place (so its op is recorded) and written into
         # ``t``, which from then on stands for that result in the graph
@@ -216,12 +234,14 @@ def capture(fn, args=(), kwargs=None, names=None, input_names=None, scopes=False
     _active.recorder = rec
     Function.apply = classmethod(recording_apply)
     inplace.apply_inplace = recording_inplace
+    restore_untracked = swap_in(recording_untracked)
     try:
         with grad_mode.no_grad():
             result = fn(*args, **kwargs)
     finally:
         Function.apply = plain_apply
         inplace.apply_inplace = plain_inplace
+        restore_untracked()
         _active.recorder = None
         for h in hooks:
             h.remove()
@@ -232,6 +252,7 @@ def capture(fn, args=(), kwargs=None, names=None, input_names=None, scopes=False
         entry = rec.values.get(id(t))
         if entry is None:
             raise TraceError("the traced function returned a tensor that no recorded op made from its inputs "
-                             "(ops with no gradient, such as argmax, run outside the recorded ops)")
+                             "(a tensor built with NumPy, or by an op with no gradient that the capture does "
+                             "not record, such as nonzero)")
         graph.outputs.append(rec.value_of(t))
     return graph, result

@@ -67,6 +67,18 @@ def _prune(nodes, outputs):
     return kept[::-1], needed
 
 
+def _check_produced(graph, nodes, needed, onnx_names):
+    """Refuse a graph reading an output that its op's translation does not write (the indices of
+    an adaptive max pool, ...), naming the op."""
+    made = {o for n in nodes for o in n.output}
+    made.update(onnx_names[id(v)] for v in graph.inputs + graph.params + graph.constants)
+    for node in graph.nodes:
+        for i, v in enumerate(node.outputs):
+            if v is not None and onnx_names[id(v)] in needed and onnx_names[id(v)] not in made:
+                raise NotImplementedError(f"ember.onnx.export: output {i} of the op '{node.name}' has no ONNX "
+                                          f"translation, but the model uses it")
+
+
 def build_model(graph, names, opset, dynamic, symbols, export_params, keep_initializers_as_inputs):
     """The ONNX ModelProto of a captured graph."""
     onnx = _require_onnx()
@@ -103,6 +115,7 @@ def build_model(graph, names, opset, dynamic, symbols, export_params, keep_initi
             b.op('Identity', [onnx_names[id(v)]], [name])
         final.append(name)
     nodes, needed = _prune(b.nodes, final)
+    _check_produced(graph, nodes, needed, onnx_names)
     params = [v for v in graph.params if onnx_names[id(v)] in needed]
     consts = [v for v in graph.constants if onnx_names[id(v)] in needed and id(v) not in dynamic.constants]
     stored = (params if export_params else []) + consts  # without export_params, parameters are inputs

@@ -68,3 +68,10 @@ def _onnx_type(np_dtype):
 
 def _unsupported(c, what):
     raise NotImplementedError(f"ember.onnx.export: {c.node.name} with {what} is not supported")
+
+
+def reduce(b, op_type, x, axes, keepdims=1):
+    """A Reduce* node over ``axes``: an input from opset 18 on (ReduceSum: 13), an attribute before."""
+    if op_type == 'ReduceSum' or b.opset >= 18:
+        return b.op(op_type, [x, b.ints(axes)], keepdims=keepdims)
+    return b.op(op_type, [x], axes=list(axes), keepdims=keepdims)

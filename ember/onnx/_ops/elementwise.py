@@ -148,7 +148,14 @@ def _elu(b, c):
 
 @converts('Hardtanh', 'Clamp')
 def _clip(b, c):
+    from ember._trace import Value
     lo, hi = c.args[1], c.args[2]
+    if isinstance(lo, Value) or isinstance(hi, Value):
+        # tensor bounds, elementwise: Clip takes scalars only
+        y = c.x(0)
+        y = y if lo is None else b.op('Max', [y, c.x(1, b, c.dtype)])
+        b.op('Identity', [y if hi is None else b.op('Min', [y, c.x(2, b, c.dtype)])], [c.out])
+        return
     bounds = ['' if v is None else b.const(np.asarray(v, c.dtype)) for v in (lo, hi)]
     b.op('Clip', [c.x(0)] + bounds, [c.out])
 

@@ -37,13 +37,14 @@ def _addmm_like(b, c, wt, x, wt_index, bias=()):
 @converts('ScaledDotProductAttention')
 def _attention(b, c):
     q, k, v, mask, is_causal, scale, groups = c.args
-    if groups != 1:
-        _unsupported(c, "grouped key/value heads")
     n, s = q.shape[-2], k.shape[-2]
     scale = 1 / math.sqrt(q.shape[-1]) if scale is None else scale
     perm = list(range(len(k.shape)))
     perm[-2], perm[-1] = perm[-1], perm[-2]
-    scores = b.op('MatMul', [c.x(0), b.op('Transpose', [c.x(1)], perm=perm)])
+    keys, values = c.x(1), c.x(2)
+    if groups != 1:
+        keys, values = (_repeat_heads(b, name, value, groups) for name, value in ((keys, k), (values, v)))
+    scores = b.op('MatMul', [c.x(0), b.op('Transpose', [keys], perm=perm)])
     scores = b.op('Mul', [scores, b.const(np.asarray(scale, c.dtype))])
     if is_causal:
         keep = np.tril(np.ones((n, s), dtype=bool))
@@ -54,7 +55,23 @@ def _attention(b, c):
         else:
             mask = c.x(3)
         scores = b.op('Add', [scores, mask])
-    b.op('MatMul', [b.op('Softmax', [scores], axis=-1), c.x(2)], [c.out])
+    b.op('MatMul', [b.op('Softmax', [scores], axis=-1), values], [c.out])
+
+
+def _repeat_heads(b, name, value, groups):
+    """(..., H, S, D) -> (..., H * groups, S, D), each head repeated ``groups`` times in place
+    (grouped-query attention shares one key/value head among ``groups`` query heads)."""
+    lead, heads, dim = len(value.shape) - 3, value.shape[-3], value.shape[-1]
+    spread = b.op('Expand', [b.op('Unsqueeze', [name, b.ints([lead + 1])]),
+                             b.ints([1] * (lead + 1) + [groups, 1, 1])])
+    return b.op('Reshape', [spread, b.ints([0] * lead + [heads * groups, -1, dim])])
 
 
 # ---------------------------------------------------------------- shapes
+
+
+@converts('Einsum')
+def _einsum(b, c):
+    terms, rhs = c.args[:2]
+    operands = [c.x(i, b, c.dtype) for i in range(2, len(c.args))]
+    b.op('Einsum', operands, [c.out], equation=','.join(terms) + '->' + rhs)

@@ -1,7 +1,7 @@
 """ONNX translations: layers: convolution, normalisation, pooling, embedding."""
 import numpy as np
 
-from ._core import converts, _unsupported
+from ._core import converts, reduce, _unsupported
 
 
 @converts('Convolution')
@@ -20,12 +20,23 @@ def _conv(b, c):
 @converts('NativeBatchNorm')
 def _batch_norm(b, c):
     x, weight, bias, mean, var, training, eps = c.args
-    if training or mean is None:
-        _unsupported(c, "batch statistics (export the model in eval mode)")
     ch = x.shape[1]
     scale = c.x(1) if weight is not None else b.const(np.ones(ch, c.dtype))
     shift = c.x(2) if bias is not None else b.const(np.zeros(ch, c.dtype))
-    b.op('BatchNormalization', [c.x(0), scale, shift, c.x(3), c.x(4)], [c.outs[0]], epsilon=float(eps))
+    if not training:
+        b.op('BatchNormalization', [c.x(0), scale, shift, c.x(3), c.x(4)], [c.outs[0]], epsilon=float(eps))
+        return
+    if mean is not None:
+        _unsupported(c, "batch statistics and running statistics to update (export the model in eval mode)")
+    # no running statistics (instance norm, or track_running_stats=False): normalise with the
+    # batch's own mean and biased variance over every axis but the channels
+    axes = [0] + list(range(2, len(x.shape)))
+    centred = b.op('Sub', [c.x(0), reduce(b, 'ReduceMean', c.x(0), axes)])
+    var = reduce(b, 'ReduceMean', b.op('Mul', [centred, centred]), axes)
+    normed = b.op('Div', [centred, b.op('Sqrt', [b.op('Add', [var, b.const(np.asarray(eps, c.dtype))])])])
+    per_channel = b.ints([ch] + [1] * (len(x.shape) - 2))
+    y = b.op('Mul', [normed, b.op('Reshape', [scale, per_channel])])
+    b.op('Add', [y, b.op('Reshape', [shift, per_channel])], [c.outs[0]])
 
 
 @converts('NativeGroupNorm')
@@ -33,13 +44,8 @@ def _group_norm(b, c):
     x, weight, bias, groups, eps = c.args
     # normalise each group of channels over its elements, then scale and shift each channel
     grouped = b.op('Reshape', [c.x(0), b.ints([0, groups, -1])])
-    axes = b.ints([2])
-    mean = b.op('ReduceMean', [grouped, axes], keepdims=1) if b.opset >= 18 else \
-        b.op('ReduceMean', [grouped], axes=[2], keepdims=1)
-    centred = b.op('Sub', [grouped, mean])
-    square = b.op('Mul', [centred, centred])
-    var = b.op('ReduceMean', [square, axes], keepdims=1) if b.opset >= 18 else \
-        b.op('ReduceMean', [square], axes=[2], keepdims=1)
+    centred = b.op('Sub', [grouped, reduce(b, 'ReduceMean', grouped, [2])])
+    var = reduce(b, 'ReduceMean', b.op('Mul', [centred, centred]), [2])
     normed = b.op('Div', [centred, b.op('Sqrt', [b.op('Add', [var, b.const(np.asarray(eps, c.dtype))])])])
     y = b.op('Reshape', [normed, b.op('Shape', [c.x(0)])])
     per_channel = b.ints([x.shape[1]] + [1] * (len(x.shape) - 2))
@@ -91,6 +97,19 @@ def _adaptive_avg_pool(b, c):
     elif all(s % o == 0 for s, o in zip(size, out)):
         kernel = [s // o for s, o in zip(size, out)]
         b.op('AveragePool', [c.x(0)], [c.out], kernel_shape=kernel, strides=kernel)
+    else:
+        _unsupported(c, f"output size {tuple(out)} not dividing the input size {tuple(size)}")
+
+
+@converts('AdaptiveMaxPool')
+def _adaptive_max_pool(b, c):
+    x, out = c.args[:2]   # the indices (output 1) are not written: a graph using them is refused
+    size = x.shape[len(x.shape) - len(out):]
+    if all(o == 1 for o in out):
+        b.op('GlobalMaxPool', [c.x(0)], [c.outs[0]])
+    elif all(s % o == 0 for s, o in zip(size, out)):
+        kernel = [s // o for s, o in zip(size, out)]
+        b.op('MaxPool', [c.x(0)], [c.outs[0]], kernel_shape=kernel, strides=kernel)
     else:
         _unsupported(c, f"output size {tuple(out)} not dividing the input size {tuple(size)}")
 

@@ -1,5 +1,7 @@
-"""ONNX translations: reductions."""
-from ._core import converts
+"""ONNX translations: reductions, cumulative sums, arg-extremes and sorting."""
+import numpy as np
+
+from ._core import converts, reduce, _onnx_type
 
 
 def _reduce(b, c, op_type):
@@ -49,3 +51,39 @@ def _sum(b, c):
 def _cumsum(b, c):
     # the sum runs in the result's dtype (integers and bools in int64), as ember's does
     b.op('CumSum', [c.x(0, b, c.dtype), b.ints(int(c.args[1]))], [c.out])
+
+
+@converts('ArgExtreme')
+def _arg_extreme(b, c):
+    x, dim, keepdim, take_max = c.args
+    op_type = 'ArgMax' if take_max else 'ArgMin'
+    if dim is None:  # of the flattened input
+        flat = b.op(op_type, [b.op('Reshape', [c.x(0), b.ints([-1])])], axis=0, keepdims=0)
+        b.op('Reshape', [flat, b.ints([1] * c.rank() if keepdim else [])], [c.out])
+    elif not x.shape:
+        b.op('Identity', [b.const(np.zeros((), np.int64))], [c.out])
+    else:
+        b.op(op_type, [c.x(0)], [c.out], axis=int(dim), keepdims=int(bool(keepdim)), select_last_index=0)
+
+
+@converts('ArgSort')
+def _argsort(b, c):
+    # TopK over the whole axis, sorted; of equal elements the lower index comes first, as ember's
+    # stable sort keeps them
+    x, dim, descending = c.args
+    dim = dim % max(c.rank(), 1)
+    k = b.op('Shape', [c.x(0)], start=dim, end=dim + 1)
+    outs = b.op('TopK', [c.x(0), k], 2, axis=dim, largest=int(bool(descending)), sorted=1)
+    b.op('Identity', [outs[1]], [c.out])
+
+
+@converts('LogicalReduce')
+def _logical_reduce(b, c):
+    fn, x, dim, keepdim = c.args
+    dims = list(range(c.rank(1))) if dim is None else [d % c.rank(1) for d in
+                                                         (dim if isinstance(dim, (tuple, list)) else [dim])]
+    # as 0/1 integers: all is their minimum, any their maximum
+    flags = b.op('Cast', [b.op('Cast', [c.x(1)], to=_onnx_type(np.bool_))], to=_onnx_type(np.int32))
+    op_type = 'ReduceMin' if fn.__name__ == 'all' else 'ReduceMax'
+    reduced = reduce(b, op_type, flags, dims, int(bool(keepdim))) if dims else flags
+    b.op('Cast', [reduced], [c.out], to=_onnx_type(c.dtype))

@@ -68,7 +68,7 @@ def _narrow(b, c):
     b.op('Slice', [c.x(0), b.ints([start]), b.ints([start + length]), b.ints([dim])], [c.out])
 
 
-@converts('Split')
+@converts('Split', 'SplitWithSizes')
 def _split(b, c):
     _, dim, sizes = c.args[:3]
     outs = [o or b.fresh('unused') for o in c.outs]
@@ -104,3 +104,21 @@ def _stack(b, c):
     dim = int(c.args[0])
     axes = b.ints([dim if dim >= 0 else dim + len(c.args[1].shape) + 1])
     b.op('Concat', [b.op('Unsqueeze', [c.x(i), axes]) for i in range(1, len(c.args))], [c.out], axis=dim)
+
+
+@converts('Repeat')
+def _repeat(b, c):
+    x, reps = c.args[:2]
+    data = c.x(0)
+    if len(reps) > len(x.shape):  # new leading dims of size 1 first, as repeat adds them
+        data = b.op('Unsqueeze', [data, b.ints(list(range(len(reps) - len(x.shape))))])
+    b.op('Tile', [data, b.ints(list(reps))], [c.out])
+
+
+@converts('Flip')
+def _flip(b, c):
+    dims = [d % c.rank() for d in c.args[1]]
+    n = len(dims)
+    # a slice from the last element backwards past the first: the int64 minimum means "to the start"
+    b.op('Slice', [c.x(0), b.ints([-1] * n), b.ints([np.iinfo(np.int64).min] * n), b.ints(dims),
+                   b.ints([-1] * n)], [c.out])
