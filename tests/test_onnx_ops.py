@@ -299,3 +299,37 @@ def test_embedding_with_dynamic_batch_and_length():
     model = nn.Sequential(nn.Embedding(10, 4, padding_idx=0), nn.Flatten(), nn.Linear(12, 2))
     ids = ember.tensor([[1, 0, 3], [9, 2, 2]])
     _check(model, (ids,), [(ember.tensor([[4, 4, 1]] * 5),)], input_names=['ids'], dynamic_axes={'ids': [0]})
+
+
+class _Dim:
+    """A ``torch.export.Dim``-like object: dynamic_shapes takes anything with a ``__name__``."""
+    def __init__(self, name):
+        self.__name__ = name
+
+
+def test_dynamic_shapes_argument_names_inputs_and_outputs():
+    ember.manual_seed(0)
+
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(4, 3)
+
+        def forward(self, x, mask):
+            return self.fc(x).masked_fill(mask[..., None], 0.0).flatten(0, 1)
+    x, mask = ember.randn(2, 3, 4), ember.tensor([[True, False, False], [False, False, True]])
+    others = [(ember.randn(4, 5, 4), ember.rand(4, 5) > 0.5)]
+    for shapes in ({'x': {0: _Dim('batch'), 1: 'seq'}, 'mask': [_Dim('batch'), 'seq']},
+                   ({0: 'batch', 1: 'seq'}, {0: 'batch', 1: 'seq'})):
+        proto = _export(M(), (x, mask), dynamic_shapes=shapes)
+        dims = [[d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim]
+                for v in list(proto.graph.input) + list(proto.graph.output)]
+        assert dims[:2] == [['batch', 'seq', 4], ['batch', 'seq']] and dims[2][1] == 3 and dims[2][0]
+    model = M()
+    _check(model, (x, mask), others, dynamic_shapes={'x': {0: 'batch', 1: 'seq'}, 'mask': {0: 'batch', 1: 'seq'}})
+    with pytest.raises(ValueError, match="dynamic_shapes names \\['y'\\]"):
+        _export(model, (x, mask), dynamic_shapes={'y': {0: 'b'}})
+    with pytest.raises(ValueError, match='not both'):
+        _export(model, (x, mask), dynamic_shapes={'x': {0: 'b'}}, dynamic_axes={'x': [0]})
+    with pytest.raises(TypeError, match='must be a string naming the dimension'):
+        _export(model, (x, mask), dynamic_shapes={'x': {0: 3}})

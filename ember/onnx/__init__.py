@@ -93,14 +93,18 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
         keep_initializers_as_inputs (bool): also list the stored parameters as graph inputs.
         dynamic_axes (dict, optional): ``{name: [axis, ...]}`` or ``{name: {axis: 'symbol'}}``: axes of
             inputs/outputs whose size may differ from the example's. The model is traced a second time
-            with those input axes grown to find the shapes that follow them.
+            with those input axes grown to find the shapes that follow them. Output axes that follow
+            them are named even where not listed.
+        dynamic_shapes (dict or tuple, optional): the same as PyTorch's newer form: per argument of
+            the forward (a dict keyed by parameter names, or a tuple in order), ``{axis: name}`` or a
+            list with a name (a string or a ``Dim``-like object with ``__name__``) or None per axis.
         training (TrainingMode): the mode to trace the model in. Default: ``TrainingMode.EVAL``.
         do_constant_folding (bool): precompute ops that read only parameters and constants
             (only constants with ``export_params=False``).
         optimize (bool): accepted; the graph is always written pruned of unused nodes.
 
     PyTorch's exporter diagnostics (``report``, ``verify``, ``profile``, ``dump_exported_program``,
-    ``artifacts_dir``) are not produced by ember, and ``dynamic_shapes``, ``custom_translation_table``,
+    ``artifacts_dir``) are not produced by ember, and ``custom_translation_table``,
     ``custom_opsets``, ``export_modules_as_functions``, ``operator_export_type`` and
     ``autograd_inlining`` have no ember counterpart: only their default values are accepted.
 
@@ -118,8 +122,7 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
     """
     from ember.nn import Module
     from . import _export
-    for name, value, default in (('dynamic_shapes', dynamic_shapes, None),
-                                 ('custom_translation_table', custom_translation_table, None),
+    for name, value, default in (('custom_translation_table', custom_translation_table, None),
                                  ('custom_opsets', custom_opsets, None), ('report', report, False),
                                  ('verify', verify, False), ('profile', profile, False),
                                  ('dump_exported_program', dump_exported_program, False),
@@ -141,7 +144,7 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
     _export._state['exporting'] = True
     try:
         graph, names, dynamic, symbols = _export.trace_for_export(model, args, kwargs, input_names, output_names,
-                                                                  dynamic_axes)
+                                                                  dynamic_axes, dynamic_shapes)
     except TraceError as e:
         raise OnnxExporterError(f"ember.onnx.export: {e}") from e
     finally:

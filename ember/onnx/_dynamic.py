@@ -194,3 +194,48 @@ class Dynamic:
         n = b.op('Squeeze', [b.op('Cast', [n], to=onnx.helper.np_dtype_to_tensor_dtype(arr.dtype))])
         first, delta = b.const(np.asarray(start, arr.dtype)), b.const(np.asarray(step, arr.dtype))
         b.op('Range', [first, b.op('Add', [first, b.op('Mul', [n, delta])]), delta], [out])
+
+
+def _symbol(spec, where):
+    """A dynamic dimension's name from a ``dynamic_shapes`` entry: a string, or an object with a
+    ``__name__`` (``torch.export.Dim('batch')``-style); None means static."""
+    if spec is None or isinstance(spec, str):
+        return spec
+    name = getattr(spec, '__name__', None)
+    if isinstance(name, str):
+        return name
+    raise TypeError(f"ember.onnx.export: dynamic_shapes entry {spec!r} for {where} must be a string naming the "
+                    f"dimension, an object with a __name__, or None")
+
+
+def axes_from_dynamic_shapes(dynamic_shapes, params, args, kwargs, in_names):
+    """``dynamic_axes`` (``{input name: {axis: symbol}}``) from PyTorch's ``dynamic_shapes``: a dict
+    keyed by the forward's parameter names, or a tuple/list in the order of the positional then the
+    keyword arguments; each entry maps axes to names (a dict, or a list with None for static axes)."""
+    import ember
+    plain = list(args) + list(kwargs.values())
+    if not all(isinstance(a, ember.Tensor) for a in plain):
+        raise NotImplementedError("ember.onnx.export: dynamic_shapes is supported for models whose arguments are "
+                                  "tensors; use dynamic_axes with the flattened input names")
+    keys = list(params[:len(args)]) + list(kwargs)
+    if isinstance(dynamic_shapes, dict):
+        unknown = [k for k in dynamic_shapes if k not in keys]
+        if unknown:
+            raise ValueError(f"ember.onnx.export: dynamic_shapes names {unknown} are not arguments of the model "
+                             f"({keys})")
+        entries = [dynamic_shapes.get(k) for k in keys]
+    else:
+        entries = list(dynamic_shapes)
+        if len(entries) != len(keys):
+            raise ValueError(f"ember.onnx.export: dynamic_shapes has {len(entries)} entries for {len(keys)} "
+                             f"arguments")
+    axes = {}
+    for name, key, entry in zip(in_names, keys, entries):
+        if entry is None:
+            continue
+        items = entry.items() if isinstance(entry, dict) else enumerate(entry)
+        spec = {int(d): _symbol(s, f"{key}[{d}]") for d, s in items}
+        spec = {d: s for d, s in spec.items() if s is not None}
+        if spec:
+            axes[name] = spec
+    return axes

@@ -7,7 +7,7 @@ import numpy as np
 from ember._trace import capture
 
 from ._builder import Builder
-from ._dynamic import Dynamic, growths, normalise_dynamic_axes, varied
+from ._dynamic import Dynamic, axes_from_dynamic_shapes, growths, normalise_dynamic_axes, varied
 from ._ops import CONVERTERS, Call
 
 _state = {'exporting': False}
@@ -21,15 +21,19 @@ def _require_onnx():
     return onnx
 
 
+def _forward_params(model):
+    try:
+        return [p for p in inspect.signature(model.forward if hasattr(model, 'forward') else model).parameters]
+    except (TypeError, ValueError):
+        return []
+
+
 def _input_names(model, args, kwargs, input_names):
     """PyTorch's naming: the given names first, then the forward's parameter names, else input_<i>."""
     from ember._trace.capture import _flatten
     count = len(_flatten(args)) + len(_flatten(kwargs))
     names = list(input_names or [])
-    try:
-        params = [p for p in inspect.signature(model.forward if hasattr(model, 'forward') else model).parameters]
-    except (TypeError, ValueError):
-        params = []
+    params = _forward_params(model)
     plain = [a for a in args] + list(kwargs.values())
     if len(plain) == count and all(hasattr(a, 'shape') for a in plain) and len(params) >= len(args):
         defaults = params[:len(args)] + list(kwargs)
@@ -137,7 +141,21 @@ def build_model(graph, names, opset, dynamic, symbols, export_params, keep_initi
     return model
 
 
-def trace_for_export(model, args, kwargs, input_names, output_names, dynamic_axes):
+def _output_symbols(graph, other, out_names, symbols):
+    """Names for the output axes that changed with the dynamic input axes and were not named by the
+    user: the input axis's symbol where an input axis changed alike, else ``<output>_dim_<axis>``."""
+    sizes = {}
+    for v, t in zip(graph.inputs, other.inputs):
+        for d, sym in symbols.get(v.name, {}).items():
+            sizes.setdefault((v.shape[d], t.shape[d]), sym)
+    for v, t, name in zip(graph.outputs, other.outputs, out_names):
+        given = symbols.setdefault(name, {})
+        for d, (s, u) in enumerate(zip(v.shape, t.shape)):
+            if s != u and d not in given:
+                given[d] = sizes.get((s, u), f"{name}_dim_{d}")
+
+
+def trace_for_export(model, args, kwargs, input_names, output_names, dynamic_axes, dynamic_shapes=None):
     """Capture ``model`` (and, with dynamic axes, once more with those axes grown) for export."""
     from ember.nn import Module
     names = {}
@@ -151,6 +169,10 @@ def trace_for_export(model, args, kwargs, input_names, output_names, dynamic_axe
     if len(out_names) > len(graph.outputs) or len(in_names) > len(graph.inputs):
         raise ValueError(f"ember.onnx.export: {len(in_names)} input names and {len(out_names)} output names given "
                          f"for a model with {len(graph.inputs)} inputs and {len(graph.outputs)} outputs")
+    if dynamic_shapes is not None:
+        if dynamic_axes:
+            raise ValueError("ember.onnx.export: give dynamic_shapes or dynamic_axes, not both")
+        dynamic_axes = axes_from_dynamic_shapes(dynamic_shapes, _forward_params(model), args, kwargs, in_names)
     symbols = normalise_dynamic_axes(dynamic_axes)
     unknown = set(symbols) - set(in_names) - set(out_names)
     if unknown:
@@ -161,6 +183,7 @@ def trace_for_export(model, args, kwargs, input_names, output_names, dynamic_axe
     other_args, other_kwargs = varied(args, kwargs, in_names, in_dyn, growths(dynamic_axes))
     other, _ = capture(model, other_args, other_kwargs, names=names, input_names=in_names)
     dynamic = Dynamic(graph, other)
+    _output_symbols(graph, other, out_names, symbols)
     return graph, {'inputs': in_names, 'outputs': out_names}, dynamic, symbols
 
 
