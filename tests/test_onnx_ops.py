@@ -333,3 +333,36 @@ def test_dynamic_shapes_argument_names_inputs_and_outputs():
         _export(model, (x, mask), dynamic_shapes={'x': {0: 'b'}}, dynamic_axes={'x': [0]})
     with pytest.raises(TypeError, match='must be a string naming the dimension'):
         _export(model, (x, mask), dynamic_shapes={'x': {0: 3}})
+
+
+# ---------------------------------------------------------------- more math, activations and reductions
+def test_more_activations():
+    ember.manual_seed(0)
+    model = Fn(lambda x, p: (F.celu(x), F.softsign(x), F.tanhshrink(x), F.hardshrink(x), F.softshrink(x, 0.3),
+                             F.logsigmoid(x), F.prelu(x, ember.tensor([0.2])), F.glu(x.repeat(1, 2)),
+                             F.threshold(x, 0.1, 2.0), p(x.reshape(1, 3, 5))), nn.PReLU(3))
+    _check(model, (ember.randn(3, 5),), [(ember.randn(3, 5),)])
+
+
+def test_more_math():
+    model = Fn(lambda x: (x.exp2(), x.log1p().nan_to_num(), x.trunc(), x.round(), x.frac(), x.remainder(0.3),
+                          x.fmod(0.3), x.floor_divide(0.3), ember.div(x, 0.3, rounding_mode='trunc'), x.atan(),
+                          x.sinh(), x.cosh(), x.tan(), (x / 4).asin(), (x / 4).acos(), x.abs().log2(),
+                          x.abs().log10(), x.expm1(), (x * 10).long() // 3, (x * 10).long() % 3,
+                          ember.maximum(x, x * 0), ember.minimum(x, -x),
+                          (x / 0).nan_to_num(posinf=9.0), x.rsqrt().nan_to_num(nan=-1.0)))
+    _check(model, (ember.randn(3, 5),), [(ember.randn(3, 5),)], rtol=1e-4)
+
+
+def test_more_reductions_and_norms():
+    model = Fn(lambda x: (x.logsumexp(1), x.norm(dim=1), x.norm(), x.norm(p=1, dim=0), x.norm(p=3, dim=1),
+                          x.norm(p=float('inf')), ember.linalg.vector_norm(x, 0, 1), x.var(1), x.std(0),
+                          x.var(), x.var(1, correction=0, keepdim=True), x.prod(1), x.prod(), x.amax(1),
+                          x.amin((0, 1)), F.normalize(x, dim=1), F.cosine_similarity(x, x * 2 + 1)))
+    _check(model, (ember.randn(3, 5),), [(ember.randn(3, 5) * 100,)], rtol=1e-4)
+
+
+def test_roll_triangles_and_pixel_shuffle():
+    model = Fn(lambda x: (x.roll(1, 1), x.roll((2, -1), (0, 1)), x.roll(3), x.tril(), x.triu(1), x.tril(-1),
+                          F.pixel_shuffle(x.reshape(1, 4, 2, 2), 2)))
+    _check(model, (ember.randn(4, 4),), [(ember.randn(4, 4),)])

@@ -166,3 +166,56 @@ def _softmax(b, c):
 
 
 # ---------------------------------------------------------------- linear algebra
+
+
+@converts('Celu')
+def _celu(b, c):
+    b.op('Celu', [c.x(0)], [c.out], alpha=float(c.args[1]))
+
+
+@converts('Hardshrink', 'Softshrink')
+def _shrink(b, c):
+    lambd = float(c.args[1])
+    b.op('Shrink', [c.x(0)], [c.out], lambd=lambd, bias=lambd if c.node.name == 'Softshrink' else 0.0)
+
+
+@converts('LogSigmoid')
+def _log_sigmoid(b, c):
+    b.op('Neg', [b.op('Softplus', [b.op('Neg', [c.x(0)])])], [c.out])
+
+
+@converts('Threshold')
+def _threshold(b, c):
+    above = b.op('Greater', [c.x(0), b.const(np.asarray(c.args[1], c.dtype))])
+    b.op('Where', [above, c.x(0), b.const(np.asarray(c.args[2], c.dtype))], [c.out])
+
+
+@converts('Prelu')
+def _prelu(b, c):
+    x, w = c.args[:2]
+    slope = c.x(1)
+    if len(x.shape) > 2 and w.shape and w.shape[0] > 1:  # one slope per channel (dim 1)
+        slope = b.op('Reshape', [slope, b.ints([w.shape[0]] + [1] * (len(x.shape) - 2))])
+    b.op('PRelu', [c.x(0), slope], [c.out])
+
+
+@converts('Glu')
+def _glu(b, c):
+    first, second = b.op('Split', [c.x(0)], 2, axis=int(c.args[1]), num_outputs=2) if b.opset >= 18 else \
+        b.op('Split', [c.x(0), b.ints([c.args[0].shape[c.args[1]] // 2] * 2)], 2, axis=int(c.args[1]))
+    b.op('Mul', [first, b.op('Sigmoid', [second])], [c.out])
+
+
+@converts('NanToNum')
+def _nan_to_num(b, c):
+    x, nan, posinf, neginf = c.args
+    info = np.finfo(c.dtype) if c.dtype.kind == 'f' else None
+    if info is None:
+        b.op('Identity', [c.x(0)], [c.out])
+        return
+    y = c.x(0)
+    y = b.op('Where', [b.op('IsNaN', [y]), b.const(np.asarray(0.0 if nan is None else nan, c.dtype)), y])
+    top = info.max if posinf is None else posinf
+    bottom = info.min if neginf is None else neginf
+    y = b.op('Where', [b.op('IsInf', [y], detect_negative=0), b.const(np.asarray(top, c.dtype)), y])
+    b.op('Where', [b.op('IsInf', [y], detect_positive=0), b.const(np.asarray(bottom, c.dtype)), y], [c.out])

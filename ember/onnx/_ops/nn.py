@@ -117,3 +117,12 @@ def _adaptive_max_pool(b, c):
 @converts('Embedding')
 def _embedding(b, c):
     b.op('Gather', [c.x(0), c.x(1)], [c.out], axis=0)
+
+
+@converts('PixelShuffle')
+def _pixel_shuffle(b, c):
+    x, r = c.args
+    if len(x.shape) != 4:
+        _unsupported(c, f"a {len(x.shape)}-D input (ONNX's DepthToSpace takes 4-D ones)")
+    # channels are read as (C, r, r), as PyTorch's pixel_shuffle does: DepthToSpace's CRD mode
+    b.op('DepthToSpace', [c.x(0)], [c.out], blocksize=int(r), mode='CRD')

@@ -1,4 +1,6 @@
 """ONNX translations: reductions, cumulative sums, arg-extremes and sorting."""
+import math
+
 import numpy as np
 
 from ._core import converts, reduce, _onnx_type
@@ -87,3 +89,65 @@ def _logical_reduce(b, c):
     op_type = 'ReduceMin' if fn.__name__ == 'all' else 'ReduceMax'
     reduced = reduce(b, op_type, flags, dims, int(bool(keepdim))) if dims else flags
     b.op('Cast', [reduced], [c.out], to=_onnx_type(c.dtype))
+
+
+def _dims(dims, rank):
+    if dims is None or dims == ():
+        return list(range(rank))
+    return [d % max(rank, 1) for d in (dims if isinstance(dims, (tuple, list)) else [dims])]
+
+
+@converts('Amax', 'Amin')
+def _amax(b, c):
+    x, dims, keepdim, take_max = c.args
+    b.op('Identity', [reduce(b, 'ReduceMax' if take_max else 'ReduceMin', c.x(0), _dims(dims, c.rank()),
+                             int(bool(keepdim)))], [c.out])
+
+
+@converts('ProdDim', 'Prod')
+def _prod(b, c):
+    x, dim, keepdim = c.args[:3]
+    b.op('Identity', [reduce(b, 'ReduceProd', c.x(0, b, c.dtype), _dims(dim, c.rank()), int(bool(keepdim)))],
+         [c.out])
+
+
+@converts('LogSumExp')
+def _logsumexp(b, c):
+    # shifted by the maximum so that large inputs do not overflow
+    x, dims, keepdim = c.args
+    dims = _dims(dims, c.rank())
+    top = reduce(b, 'ReduceMax', c.x(0), dims)
+    total = reduce(b, 'ReduceSum', b.op('Exp', [b.op('Sub', [c.x(0), top])]), dims)
+    out = b.op('Add', [b.op('Log', [total]), top])
+    b.op('Identity', [out if keepdim else b.op('Squeeze', [out, b.ints(dims)])], [c.out])
+
+
+@converts('Var', 'Std')
+def _var(b, c):
+    x, dims, correction, keepdim = c.args
+    dims = _dims(dims, c.rank())
+    count = int(np.prod([x.shape[d] for d in dims]))
+    centred = b.op('Sub', [c.x(0), reduce(b, 'ReduceMean', c.x(0), dims)])
+    total = reduce(b, 'ReduceSum', b.op('Mul', [centred, centred]), dims, int(bool(keepdim)))
+    var = b.op('Div', [total, b.const(np.asarray(max(count - correction, 0), c.dtype))])
+    b.op('Sqrt' if c.node.name == 'Std' else 'Identity', [var], [c.out])
+
+
+@converts('VectorNorm')
+def _vector_norm(b, c):
+    x, p, dims, keepdim = c.args
+    dims, keep = _dims(dims, c.rank()), int(bool(keepdim))
+    if p == 2:
+        out = reduce(b, 'ReduceL2', c.x(0), dims, keep)
+    elif p == 1:
+        out = reduce(b, 'ReduceL1', c.x(0), dims, keep)
+    elif p in (math.inf, -math.inf):
+        out = reduce(b, 'ReduceMax' if p > 0 else 'ReduceMin', b.op('Abs', [c.x(0)]), dims, keep)
+    elif p == 0:
+        nonzero = b.op('Cast', [b.op('Not', [b.op('Equal', [c.x(0), b.const(np.asarray(0, c.dtype))])])],
+                       to=_onnx_type(c.dtype))
+        out = reduce(b, 'ReduceSum', nonzero, dims, keep)
+    else:
+        power = b.op('Pow', [b.op('Abs', [c.x(0)]), b.const(np.asarray(p, c.dtype))])
+        out = b.op('Pow', [reduce(b, 'ReduceSum', power, dims, keep), b.const(np.asarray(1 / p, c.dtype))])
+    b.op('Identity', [out], [c.out])

@@ -122,3 +122,30 @@ def _flip(b, c):
     # a slice from the last element backwards past the first: the int64 minimum means "to the start"
     b.op('Slice', [c.x(0), b.ints([-1] * n), b.ints([np.iinfo(np.int64).min] * n), b.ints(dims),
                    b.ints([-1] * n)], [c.out])
+
+
+@converts('Tril', 'Triu')
+def _tri(b, c):
+    b.op('Trilu', [c.x(0), b.ints(int(c.args[1]))], [c.out], upper=int(bool(c.args[2])))
+
+
+@converts('Roll')
+def _roll(b, c):
+    x, shifts, dims = c.args
+    shifts = list(shifts) if isinstance(shifts, (tuple, list)) else [shifts]
+    dims = list(dims) if isinstance(dims, (tuple, list)) else [dims]
+    y = c.x(0)
+    if not dims:  # the flattened tensor, rolled, and its shape restored
+        y = b.op('Reshape', [y, b.ints([-1])])
+        dims, sizes = [0], [int(np.prod(x.shape))]
+    else:
+        sizes = [x.shape[d] for d in dims]
+    for shift, dim, n in zip(shifts, dims, sizes):
+        s = shift % n if n else 0
+        if s:  # the last s elements, then the others
+            tail = b.op('Slice', [y, b.ints([n - s]), b.ints([n]), b.ints([dim])])
+            head = b.op('Slice', [y, b.ints([0]), b.ints([n - s]), b.ints([dim])])
+            y = b.op('Concat', [tail, head], axis=dim % max(len(x.shape), 1))
+    if not c.args[2]:
+        y = b.op('Reshape', [y, b.ints(list(x.shape))])
+    b.op('Identity', [y], [c.out])
