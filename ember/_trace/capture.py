@@ -6,7 +6,7 @@ from ember.autograd import grad_mode
 from ember.autograd.function import Function
 
 from .graph import Graph, Node, Value
-from .untracked import swap_in
+from .composite import swap_in
 
 _active = threading.local()
 
@@ -205,9 +205,9 @@ def capture(fn, args=(), kwargs=None, names=None, input_names=None, scopes=False
         rec.record(cls, a, kw, out)
         return out
 
-    def recording_untracked(fn, cls):
+    def recording_whole(fn, cls, when):
         def record(*a, **kw):
-            if rec.depth:
+            if rec.depth or not when(*a, **kw):
                 return fn(*a, **kw)
             rec.depth += 1
             try:
@@ -234,14 +234,14 @@ def capture(fn, args=(), kwargs=None, names=None, input_names=None, scopes=False
     _active.recorder = rec
     Function.apply = classmethod(recording_apply)
     inplace.apply_inplace = recording_inplace
-    restore_untracked = swap_in(recording_untracked)
+    restore_whole = swap_in(recording_whole)
     try:
         with grad_mode.no_grad():
             result = fn(*args, **kwargs)
     finally:
         Function.apply = plain_apply
         inplace.apply_inplace = plain_inplace
-        restore_untracked()
+        restore_whole()
         _active.recorder = None
         for h in hooks:
             h.remove()

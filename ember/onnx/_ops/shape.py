@@ -1,7 +1,7 @@
 """ONNX translations: reshapes, transposes, narrowing, splitting and joining."""
 import numpy as np
 
-from ._core import converts, _unsupported
+from ._core import converts
 
 
 @converts('View', 'UnsafeView', 'Reshape', 'ReshapeAlias')

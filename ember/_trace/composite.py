@@ -1,0 +1,67 @@
+"""Functions recorded whole, as one graph node each, while a graph is captured:
+
+- the ops with no gradient that ember computes outside ``Function.apply`` (argmax, sorting,
+  any/all), which would otherwise leave no trace;
+- the time loop of the recurrent layers (nn.RNN/LSTM/GRU), so that an exporter can write one
+  recurrent op whose sequence length may vary, rather than the unrolled steps.
+
+Each is the one internal function that its public ops (``argmax``/``argmin``; ``sort``/``argsort``/
+``topk``/``msort``; ``any``/``all``; ``ember.lstm``/``gru``/``rnn_*``) call through their module's
+globals, so swapping that name for a recording version records every public spelling. The node
+classes below name them in the graph.
+"""
+import importlib
+
+
+class ArgExtreme:
+    """argmax/argmin: ``(input, dim, keepdim, take_max)`` -> int64 indices (dim None: of the flattened input)."""
+
+
+class ArgSort:
+    """The indices that sort ``input`` along ``dim``: ``(input, dim, descending)``; ties keep their order."""
+
+
+class LogicalReduce:
+    """any/all: ``(reduction, input, dim, keepdim)`` with ``reduction`` NumPy's ``any`` or ``all``."""
+
+
+class RecurrentLayers:
+    """A multi-layer RNN/LSTM/GRU over a padded sequence: ``(mode, input, h0, c0, params, has_biases,
+    num_layers, dropout, train, bidirectional, batch_first, act)`` -> ``(output, h_n, c_n or None)``,
+    ``params`` the flat weights in PyTorch's order. Recorded whole only where one recurrent op per
+    layer can express it (see :func:`_plain_recurrence`); otherwise its steps are recorded."""
+
+
+def _plain_recurrence(mode, input, hx, cx, params, has_biases, num_layers, dropout, train, bidirectional,
+                      batch_first, act=None, mask=None):
+    """No packed-sequence mask, no dropout between layers, no LSTM projections."""
+    dirs = 2 if bidirectional else 1
+    proj = mode == 'LSTM' and len(params) == num_layers * dirs * (5 if has_biases else 3)
+    return mask is None and not (dropout and train and num_layers > 1) and not proj
+
+
+def _always(*args, **kwargs):
+    return True
+
+
+# (module, function name, node class, whether a call is recorded whole)
+RECORDED = (('ember.ops.reduce', '_arg', ArgExtreme, _always),
+            ('ember.ops.reduce', '_argsort', ArgSort, _always),
+            ('ember.ops.reduce', '_logical_reduce', LogicalReduce, _always),
+            ('ember.ops.rnn', '_sequence', RecurrentLayers, _plain_recurrence))
+
+
+def swap_in(make_recording):
+    """Replace each function of :data:`RECORDED` by ``make_recording(function, node_class, when)``;
+    returns the function that puts the originals back."""
+    saved = []
+    for module_name, attr, cls, when in RECORDED:
+        module = importlib.import_module(module_name)
+        original = getattr(module, attr)
+        saved.append((module, attr, original))
+        setattr(module, attr, make_recording(original, cls, when))
+
+    def restore():
+        for module, attr, original in saved:
+            setattr(module, attr, original)
+    return restore
