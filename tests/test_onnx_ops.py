@@ -1,5 +1,11 @@
 """ember.onnx.export, op by op: each small model is exported, run in onnxruntime and compared with
-ember's own forward (skipped when the optional onnx/onnxruntime packages are absent)."""
+ember's own forward (skipped when the optional onnx/onnxruntime packages are absent).
+
+For reference, PyTorch 2.13's TorchScript exporter (its dynamo exporter needs onnxscript) writes, at
+opset 18: CumSum, Slice and Gather for ``x.cumsum(1)[:, 1:3] + x[:, [0, 2, 1, 0]]``; one LSTM/GRU op
+per layer with initial states expanded from the input's batch size; Gather then Flatten for an
+embedding; TopK for topk; and shapes as Constant nodes. ember's translations follow the same choices.
+"""
 import io
 
 import numpy as np
