@@ -380,3 +380,10 @@ def test_roll_triangles_and_pixel_shuffle():
     model = Fn(lambda x: (x.roll(1, 1), x.roll((2, -1), (0, 1)), x.roll(3), x.tril(), x.triu(1), x.tril(-1),
                           F.pixel_shuffle(x.reshape(1, 4, 2, 2), 2)))
     _check(model, (ember.randn(4, 4),), [(ember.randn(4, 4),)])
+
+
+def test_logic_and_bitwise_ops():
+    model = Fn(lambda x: ((x > 0) & (x < 1), (x > 0) | (x < -1), (x > 0) ^ (x < 1), ember.logical_and(x > 0, x),
+                          ember.logical_or(x > 0, x < 0), ember.logical_xor(x, x < 1), (x * 8).int() & 5,
+                          (x * 8).long() | 3, x[(x > 0) & (x < 1)]))
+    _check(model, (ember.randn(3, 5),), [(ember.randn(3, 5),)])

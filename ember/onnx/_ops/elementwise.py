@@ -219,3 +219,21 @@ def _nan_to_num(b, c):
     bottom = info.min if neginf is None else neginf
     y = b.op('Where', [b.op('IsInf', [y], detect_negative=0), b.const(np.asarray(top, c.dtype)), y])
     b.op('Where', [b.op('IsInf', [y], detect_positive=0), b.const(np.asarray(bottom, c.dtype)), y], [c.out])
+
+
+_LOGIC = {'LogicalAnd': 'And', 'LogicalOr': 'Or', 'LogicalXor': 'Xor'}
+
+
+@converts(*_LOGIC)
+def _logical(b, c):
+    b.op(_LOGIC[c.node.name], [c.x(0, b, np.bool_), c.x(1, b, np.bool_)], [c.out])
+
+
+_BITWISE = {'bitwise_and': 'And', 'bitwise_or': 'Or', 'bitwise_xor': 'Xor'}
+
+
+@converts(*_BITWISE)
+def _bitwise(b, c):
+    op_type = _BITWISE[c.node.name]
+    # booleans are logic; integers (opset 18) are bitwise
+    b.op(op_type if c.dtype == np.bool_ else 'Bitwise' + op_type, [c.x(0, b, c.dtype), c.x(1, b, c.dtype)], [c.out])
