@@ -387,3 +387,32 @@ def test_logic_and_bitwise_ops():
                           ember.logical_or(x > 0, x < 0), ember.logical_xor(x, x < 1), (x * 8).int() & 5,
                           (x * 8).long() | 3, x[(x > 0) & (x < 1)]))
     _check(model, (ember.randn(3, 5),), [(ember.randn(3, 5),)])
+
+
+class _TinyLM(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb, self.pos = nn.Embedding(20, 8), nn.Embedding(16, 8)
+        self.enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16, batch_first=True), 2,
+                                         enable_nested_tensor=False)
+        self.head = nn.Linear(8, 20)
+
+    def forward(self, ids):
+        t = ids.shape[1]
+        h = self.emb(ids) + self.pos(ember.arange(t))
+        mask = nn.Transformer.generate_square_subsequent_mask(t)
+        return self.head(self.enc(h, mask=mask, is_causal=True))
+
+
+def test_causal_language_model_with_dynamic_batch_and_length():
+    ember.manual_seed(0)
+    ids = ember.tensor([[1, 2, 3, 4], [5, 6, 7, 8]])
+    _check(_TinyLM(), (ids,), [(ember.tensor([[3, 1, 4, 1, 5, 9]] * 3),)], atol=1e-4, input_names=['ids'],
+           dynamic_axes={'ids': {0: 'batch', 1: 'seq'}})
+
+
+def test_slices_and_statistics_over_dynamic_axes():
+    model = Fn(lambda x: (x[:, 1:], x[-1], x[:, :-1:2], x[..., -2], x.var(1), x.std(0, keepdim=True),
+                          F.scaled_dot_product_attention(x[None, :, :2], x[None, :, :2], x[None, :, :2], is_causal=True)))
+    _check(model, (ember.randn(3, 5),), [(ember.randn(6, 9),), (ember.randn(2, 2),)], input_names=['x'],
+           dynamic_axes={'x': {0: 'rows', 1: 'cols'}})

@@ -73,7 +73,8 @@ def _same(a, b):
 
 def _pattern(a):
     """What a tensor made outside ember's ops holds, when its values are a rule its shape fixes:
-    ``('fill', value)`` or ``('range', start, step)`` (1-D); else None."""
+    ``('fill', value)``, ``('range', start, step)`` (1-D) or ``('tril', k, inside, outside)`` (2-D,
+    one value on and below the k-th diagonal, another above it: causal masks); else None."""
     flat = a.reshape(-1)
     if flat.size and (flat == flat[0]).all():
         return ('fill', flat[0].item())
@@ -81,6 +82,26 @@ def _pattern(a):
         step = flat[1] - flat[0]
         if np.array_equal(flat, flat[0] + step * np.arange(flat.size, dtype=flat.dtype)):
             return ('range', flat[0].item(), step.item())
+    if a.ndim == 2 and a.size:
+        return _triangle(a)
+    return None
+
+
+def _run_length(v):
+    return int(np.argmax(v != v[0])) if (v != v[0]).any() else len(v)
+
+
+def _triangle(a):
+    # the first row's run of its first value gives k when that value is inside; the first column's
+    # run when it is outside (k < 0)
+    n, m = a.shape
+    for k in (_run_length(a[0]) - 1, -_run_length(a[:, 0])):
+        inside = np.tri(n, m, k, dtype=bool)
+        if inside.all() or not inside.any():
+            continue
+        fill_in, fill_out = a[inside][0], a[~inside][0]
+        if np.array_equal(a, np.where(inside, fill_in, fill_out)):
+            return ('tril', k, fill_in.item(), fill_out.item())
     return None
 
 
@@ -186,6 +207,17 @@ class Dynamic:
             shape = self.shape(b, names, arr.shape, twin.example._data.shape)
             fill = onnx.numpy_helper.from_array(np.asarray([pattern[1]], dtype=arr.dtype))
             b.op('ConstantOfShape', [shape], [out], value=fill)
+            return
+        if pattern[0] == 'tril':
+            _, k, fill_in, fill_out = pattern
+            shape = self.shape(b, names, arr.shape, twin.example._data.shape)
+            ones = b.op('ConstantOfShape', [shape], value=onnx.numpy_helper.from_array(np.ones(1, np.float32)))
+            inside = b.op('Cast', [b.op('Trilu', [ones, b.ints(k)], upper=0)], to=onnx.TensorProto.BOOL)
+            if arr.dtype == np.bool_:  # the mask itself (runtimes have no boolean Where)
+                b.op('Identity' if fill_in else 'Not', [inside], [out])
+            else:
+                b.op('Where', [inside, b.const(np.asarray(fill_in, arr.dtype)),
+                               b.const(np.asarray(fill_out, arr.dtype))], [out])
             return
         _, start, step = pattern
         n = self.size(b, names, arr.shape[0], twin.example._data.shape[0])

@@ -33,6 +33,10 @@ def _basic_index(b, c):
     if Ellipsis in key:
         i = key.index(Ellipsis)
         key = key[:i] + (slice(None),) * (len(shape) - used) + key[i + 1:]
+    # NOTE: the key's own numbers, not ones resolved against the traced size: ONNX's Slice counts
+    # negative ends from the end and clamps large ones, as Python does, so ``x[:, 1:]`` or ``x[-1]``
+    # stay right when the axis is dynamic
+    end_of_axis = np.iinfo(np.int64).max
     starts, ends, axes, steps, squeeze, unsqueeze = [], [], [], [], [], []
     dim = out_dim = 0
     for k in key:
@@ -41,15 +45,15 @@ def _basic_index(b, c):
             out_dim += 1
             continue
         if isinstance(k, slice):
-            start, stop, step = k.indices(shape[dim])
+            start, stop, step = k.start or 0, end_of_axis if k.stop is None else k.stop, k.step or 1
             if step < 0:
                 _unsupported(c, "a negative step")
-            if (start, stop, step) != (0, shape[dim], 1):
+            if (start, stop, step) != (0, end_of_axis, 1):
                 starts.append(start), ends.append(stop), axes.append(dim), steps.append(step)
             out_dim += 1
         else:
-            k = int(k) % shape[dim]
-            starts.append(k), ends.append(k + 1), axes.append(dim), steps.append(1)
+            k = int(k)
+            starts.append(k), ends.append(end_of_axis if k == -1 else k + 1), axes.append(dim), steps.append(1)
             squeeze.append(dim)
         dim += 1
     x = c.x(0)
@@ -60,9 +64,6 @@ def _basic_index(b, c):
     if unsqueeze:
         x = b.op('Unsqueeze', [x, b.ints(unsqueeze)])
     b.op('Identity', [x], [c.out])
-
-
-# ---------------------------------------------------------------- reductions
 
 
 def _int_indices(b, c, k):

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from ._core import converts, _unsupported
+from ._core import converts, _onnx_type, _unsupported
 
 
 @converts('MmT')
@@ -37,7 +37,6 @@ def _addmm_like(b, c, wt, x, wt_index, bias=()):
 @converts('ScaledDotProductAttention')
 def _attention(b, c):
     q, k, v, mask, is_causal, scale, groups = c.args
-    n, s = q.shape[-2], k.shape[-2]
     scale = 1 / math.sqrt(q.shape[-1]) if scale is None else scale
     perm = list(range(len(k.shape)))
     perm[-2], perm[-1] = perm[-1], perm[-2]
@@ -46,9 +45,13 @@ def _attention(b, c):
         keys, values = (_repeat_heads(b, name, value, groups) for name, value in ((keys, k), (values, v)))
     scores = b.op('MatMul', [c.x(0), b.op('Transpose', [keys], perm=perm)])
     scores = b.op('Mul', [scores, b.const(np.asarray(scale, c.dtype))])
-    if is_causal:
-        keep = np.tril(np.ones((n, s), dtype=bool))
-        scores = b.op('Add', [scores, b.const(np.where(keep, 0, -np.inf).astype(c.dtype))])
+    if is_causal:  # query i sees keys 0..i: the lower triangle of a (queries, keys) matrix, sized at run time
+        size = b.op('Concat', [b.op('Shape', [c.x(0)], start=-2, end=-1), b.op('Shape', [c.x(1)], start=-2, end=-1)],
+                    axis=0)
+        ones = b.op('ConstantOfShape', [size], value=b.onnx.numpy_helper.from_array(np.ones(1, c.dtype)))
+        keep = b.op('Cast', [b.op('Trilu', [ones], upper=0)], to=_onnx_type(np.bool_))
+        scores = b.op('Add', [scores, b.op('Where', [keep, b.const(np.asarray(0, c.dtype)),
+                                                     b.const(np.asarray(-np.inf, c.dtype))])])
     if mask is not None:
         if mask.example._data.dtype == np.bool_:  # True means: attend
             mask = b.op('Where', [c.x(3), b.const(np.asarray(0, c.dtype)), b.const(np.asarray(-np.inf, c.dtype))])

@@ -126,10 +126,14 @@ def _logsumexp(b, c):
 def _var(b, c):
     x, dims, correction, keepdim = c.args
     dims = _dims(dims, c.rank())
-    count = int(np.prod([x.shape[d] for d in dims]))
-    centred = b.op('Sub', [c.x(0), reduce(b, 'ReduceMean', c.x(0), dims)])
+    mean = reduce(b, 'ReduceMean', c.x(0), dims)
+    centred = b.op('Sub', [c.x(0), mean])
     total = reduce(b, 'ReduceSum', b.op('Mul', [centred, centred]), dims, int(bool(keepdim)))
-    var = b.op('Div', [total, b.const(np.asarray(max(count - correction, 0), c.dtype))])
+    # the count of reduced elements at run time (the axes may be dynamic): the input's size over the mean's
+    count = b.op('Cast', [b.op('Div', [b.op('Size', [c.x(0)]), b.op('Size', [mean])])], to=_onnx_type(c.dtype))
+    divisor = b.op('Max', [b.op('Sub', [count, b.const(np.asarray(correction, c.dtype))]),
+                           b.const(np.asarray(0, c.dtype))])
+    var = b.op('Div', [total, divisor])
     b.op('Sqrt' if c.node.name == 'Std' else 'Identity', [var], [c.out])
 
 
