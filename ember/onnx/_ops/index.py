@@ -131,7 +131,7 @@ def _advanced_index(b, c):
 @converts('Gather')
 def _gather(b, c):
     x, dim, index = c.args
-    if tuple(index.shape) != tuple(x.shape[:dim]) + tuple(index.shape[dim:dim + 1]) + tuple(x.shape[dim + 1:]):
+    if any(i != s for d, (i, s) in enumerate(zip(index.shape, x.shape)) if d != dim):
         # PyTorch lets the index be smaller than the input in the other dims: cut the input to it
         ends = [s if d == dim else i for d, (s, i) in enumerate(zip(x.shape, index.shape))]
         data = b.op('Slice', [c.x(0), b.ints([0] * len(ends)), b.ints(ends)])
