@@ -19,6 +19,11 @@ onnx = pytest.importorskip('onnx')
 ort = pytest.importorskip('onnxruntime')
 
 
+@pytest.fixture(autouse=True)
+def _seeded():
+    ember.manual_seed(0)   # the same example values on every run
+
+
 def _export(model, args, **kw):
     buf = io.BytesIO()
     ember.onnx.export(model, args, buf, **kw)
