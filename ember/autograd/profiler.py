@@ -14,7 +14,7 @@ import time
 from collections import OrderedDict, defaultdict
 
 __all__ = ['profile', 'record_function', 'EventList', 'FunctionEvent', 'FunctionEventAvg', 'EnforceUnique',
-           'KinetoStepTracker', 'MemRecordsAcc']
+           'KinetoStepTracker', 'MemRecordsAcc', 'emit_itt', 'emit_nvtx', 'load_nvprof', 'parse_nvprof_trace']
 
 _state = threading.local()
 _active = []  # profiles currently recording (the innermost last)
@@ -44,6 +44,12 @@ class FunctionEvent:
         self.__dict__.update(fields)
         self.cpu_children = []
         self.cpu_parent = None
+        self.kernels = []
+
+    def append_kernel(self, name, device, duration):
+        """Record a device kernel (name, device index, duration in microseconds) run within this event."""
+        from ember.autograd.profiler_util import Kernel
+        self.kernels.append(Kernel(name, device, duration))
 
     key = property(lambda self: self.name)
 
@@ -437,3 +443,108 @@ class MemRecordsAcc:
         hi = bisect.bisect_right(self._start_nses, end_ns)
         for i in range(lo, hi):
             yield self._mem_records[self._indices[i]]
+
+
+class emit_itt:
+    """Annotate every op with an Intel ITT range for VTune (PyTorch's ``emit_itt``).
+
+    ember has no ITT back end: entering with ``enabled=True`` raises ``RuntimeError`` rather than
+    recording nothing; ``enabled=False`` is a no-op, as in PyTorch. Use :class:`profile` for
+    per-op times.
+
+    Args:
+        enabled (bool, optional): whether to annotate. Default: ``True``.
+        record_shapes (bool, optional): add input shapes to each range. Default: ``False``.
+    """
+
+    def __init__(self, enabled=True, record_shapes=False):
+        self.enabled, self.record_shapes, self.entered = enabled, record_shapes, False
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        if self.entered:
+            raise RuntimeError('ITT annotation context manager is not reentrant')
+        raise RuntimeError('emit_itt needs the Intel ITT API, which ember does not link against; use '
+                           'ember.autograd.profiler.profile (or ember.profiler.profile) to time ops')
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        return False
+
+
+class emit_nvtx:
+    """Annotate every op with an NVTX range for NVIDIA's profilers (PyTorch's ``emit_nvtx``).
+
+    Without CUDA it raises PyTorch's ``AssertionError``; ember does not emit NVTX ranges with CUDA
+    either, so there it raises ``RuntimeError``. ``enabled=False`` is a no-op, as in PyTorch.
+
+    Args:
+        enabled (bool, optional): whether to annotate. Default: ``True``.
+        record_shapes (bool, optional): add input shapes to each range. Default: ``False``.
+    """
+
+    def __init__(self, enabled=True, record_shapes=False):
+        self.enabled, self.record_shapes, self.entered = enabled, record_shapes, False
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        if self.entered:
+            raise RuntimeError('NVTX annotation context manager is not reentrant')
+        from ember import backend, cuda
+        if not cuda.is_available():
+            backend._require_cuda()   # PyTorch's AssertionError, saying what is missing
+        raise RuntimeError('emit_nvtx is not supported by ember: use ember.autograd.profiler.profile '
+                           '(or ember.profiler.profile) to time ops')
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        return False
+
+
+def load_nvprof(path):
+    """The autograd ranges of an nvprof trace (an SQLite file written with ``nvprof -o``) as an
+    :class:`EventList`, each with the CUDA kernels launched inside it.
+
+    Args:
+        path (str): the trace file.
+    """
+    return EventList(parse_nvprof_trace(path))
+
+
+def parse_nvprof_trace(path):
+    """The :class:`FunctionEvent` list of :func:`load_nvprof`, sorted by start time: one event per
+    NVTX range (start and end markers sharing an id), with ``kernels`` holding ``(name, device,
+    duration)`` for each kernel launched (``cudaLaunchKernel``) between them."""
+    import sqlite3
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    try:
+        strings = {r['id']: r['value'] for r in conn.execute('SELECT _id_ as id, value FROM StringTable')}
+        # a range is a start marker (named) and an end marker (name 0) with the same id
+        ranges = conn.execute(
+            'SELECT s.id AS marker_id, s.name, s.timestamp AS start_time, e.timestamp AS end_time '
+            'FROM CUPTI_ACTIVITY_KIND_MARKER AS s INNER JOIN CUPTI_ACTIVITY_KIND_MARKER AS e ON s.id = e.id '
+            'WHERE s.name != 0 AND e.name = 0')
+        events, by_id, seen = [], {}, EnforceUnique()
+        for row in ranges:
+            seen.see(row['marker_id'])
+            ev = FunctionEvent(id=row['marker_id'], node_id=0, name=strings[row['name']],
+                               start_us=row['start_time'], end_us=row['end_time'], thread=0)
+            events.append(ev)
+            by_id[ev.id] = ev
+        kernels = conn.execute(
+            'SELECT s.id AS marker_id, r._id_ AS runtime_id, r.cbid, k.start AS kernel_start, k.end AS kernel_end, '
+            'k.name AS kernel_name '
+            'FROM CUPTI_ACTIVITY_KIND_MARKER AS s INNER JOIN CUPTI_ACTIVITY_KIND_MARKER AS e ON s.id = e.id '
+            'INNER JOIN CUPTI_ACTIVITY_KIND_RUNTIME AS r ON (s.timestamp < r.start AND r.end < e.timestamp) '
+            'INNER JOIN CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL AS k ON k.correlationId = r.correlationId')
+        seen = EnforceUnique()
+        for row in kernels:
+            seen.see(row['marker_id'], row['runtime_id'])
+            if row['cbid'] != 211:   # 211: cudaLaunchKernel (CUDA 9.2 and later)
+                raise AssertionError(f"Expected cbid to be 211, but got {row['cbid']}")
+            by_id[row['marker_id']].append_kernel(row['kernel_name'], 0, row['kernel_end'] - row['kernel_start'])
+    finally:
+        conn.close()
+    events.sort(key=lambda ev: ev.start_us)
+    return events
