@@ -301,3 +301,24 @@ def test_jpeg_without_pillow_names_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "PIL.Image", None)
     with pytest.raises(ImportError, match="Pillow"):
         v2.JPEG(50)(ember.zeros(3, 4, 4, dtype=ember.uint8))
+
+
+def test_register_kernel_for_a_custom_tv_tensor():
+    class Heatmap(tv_tensors.TVTensor):
+        pass
+
+    @F.register_kernel("resize", Heatmap)
+    def resize_heatmap(heatmap, size, **kwargs):
+        return heatmap[..., :size[0], :size[1]] * 2
+
+    heatmap = ember.arange(16.0).view(1, 4, 4).as_subclass(Heatmap)
+    assert v2.Resize((2, 2))(heatmap).tolist() == [[[0.0, 2.0], [8.0, 10.0]]]
+    assert v2.RandomHorizontalFlip(1.0)(heatmap) is heatmap  # no kernel: the transform passes it through
+    with pytest.raises(TypeError, match="F.horizontal_flip"):
+        F.horizontal_flip(heatmap)
+    with pytest.raises(ValueError, match="already has a kernel registered"):
+        F.register_kernel(F.resize, Heatmap)
+    with pytest.raises(ValueError, match="Kernels cannot be registered for the builtin tv_tensor classes"):
+        F.register_kernel(F.resize, tv_tensors.Mask)
+    with pytest.raises(ValueError, match="Could not find functional with name 'nope'"):
+        F.register_kernel("nope", Heatmap)

@@ -23,6 +23,19 @@ from ember.vision.transforms.v2.functional._warps import elastic, elastic_transf
 from ember.vision.transforms.v2.functional._color_v2 import (adjust_contrast, adjust_saturation,  # noqa: F401
                                                              adjust_sharpness, autocontrast, equalize, posterize,
                                                              rgb_to_grayscale, solarize, to_grayscale)
+from ember.vision.transforms.v2.functional._registry import register_kernel, registrable  # noqa: E402
+
+# the dispatching functionals first consult the kernels registered for custom tv_tensor classes
+for _name in ("adjust_brightness", "adjust_contrast", "adjust_gamma", "adjust_hue", "adjust_saturation",
+              "adjust_sharpness", "affine", "autocontrast", "center_crop", "crop", "elastic", "equalize", "erase",
+              "five_crop", "gaussian_blur", "gaussian_noise", "get_dimensions", "get_size", "grayscale_to_rgb",
+              "horizontal_flip", "invert", "jpeg", "normalize", "pad", "permute_channels", "perspective", "posterize",
+              "resize", "resized_crop", "rgb_to_grayscale", "rotate", "solarize", "ten_crop", "to_dtype",
+              "uniform_temporal_subsample", "vertical_flip"):
+    globals()[_name] = registrable(globals()[_name])
+hflip, vflip, elastic_transform, to_grayscale = horizontal_flip, vertical_flip, elastic, rgb_to_grayscale
+del _name
+
 from ember.vision.transforms.v2.functional import _kernels  # noqa: E402
 
 # the per-kind kernels (resize_image, resize_mask, resize_bounding_boxes, ...) and metadata getters
