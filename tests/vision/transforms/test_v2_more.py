@@ -322,3 +322,9 @@ def test_register_kernel_for_a_custom_tv_tensor():
         F.register_kernel(F.resize, tv_tensors.Mask)
     with pytest.raises(ValueError, match="Could not find functional with name 'nope'"):
         F.register_kernel("nope", Heatmap)
+
+
+def test_convert_bounding_box_format_keeps_the_name_it_was_given():
+    assert repr(v2.ConvertBoundingBoxFormat("XYWH")) == "ConvertBoundingBoxFormat(format=XYWH)"
+    b = tv_tensors.BoundingBoxes([[1, 1, 3, 4]], format="XYXY", canvas_size=(5, 5))
+    assert v2.ConvertBoundingBoxFormat("cxcywh")(b).format is tv_tensors.BoundingBoxFormat.CXCYWH

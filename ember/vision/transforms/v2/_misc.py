@@ -9,7 +9,7 @@ from ember.vision.transforms.v2._transform import Transform
 from ember.vision.transforms.v2._utils import parse_labels_getter, tree_flatten, tree_unflatten
 from ember.vision.transforms.v2.functional import is_pure_tensor
 from ember.vision.transforms.v2.functional._sanitize import valid_boxes_mask
-from ember.vision.tv_tensors import BoundingBoxes, BoundingBoxFormat, Image, Mask, Video
+from ember.vision.tv_tensors import BoundingBoxes, Image, Mask, Video
 
 
 class Identity(Transform):
@@ -167,7 +167,7 @@ class ConvertBoundingBoxFormat(Transform):
 
     def __init__(self, format):
         super().__init__()
-        self.format = BoundingBoxFormat[format.upper()] if isinstance(format, str) else format
+        self.format = format  # a name or a BoundingBoxFormat, kept as given (it shows in the repr)
 
     def transform(self, inpt, params):
         return F.convert_bounding_box_format(inpt, new_format=self.format)
