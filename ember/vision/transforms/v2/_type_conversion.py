@@ -6,7 +6,7 @@ from ember.vision._pil import is_pil_image
 from ember.vision.transforms import functional as F1
 from ember.vision.transforms.v2 import functional as F
 from ember.vision.transforms.v2._transform import Transform
-from ember.vision.tv_tensors import Image, TVTensor
+from ember.vision.tv_tensors import TVTensor
 
 
 def _is_pil(x):

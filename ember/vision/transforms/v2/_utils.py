@@ -2,7 +2,6 @@
 import collections.abc
 import numbers
 
-import ember
 from ember.vision._pil import is_pil_image
 from ember.vision.transforms.v2.functional import get_size, is_pure_tensor
 from ember.vision.tv_tensors import BoundingBoxes, Image, KeyPoints, Mask, Video
