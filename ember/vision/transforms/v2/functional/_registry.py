@@ -43,12 +43,12 @@ def register_kernel(functional, tv_tensor_cls):
         name = functional
         functional = getattr(F, name, None)
         if functional is None:
-            raise ValueError(f"Could not find functional with name '{name}' in torchvision.transforms.v2.functional.")
+            raise ValueError(f"Could not find functional with name '{name}' in ember.vision.transforms.v2.functional.")
     if not (callable(functional) and hasattr(functional, "__wrapped_functional__")):
-        raise ValueError("Kernels can only be registered on functionals from the torchvision.transforms.v2.functional "
+        raise ValueError("Kernels can only be registered on functionals from the ember.vision.transforms.v2.functional "
                          f"namespace, but got {functional}.")
     if not (isinstance(tv_tensor_cls, type) and issubclass(tv_tensor_cls, TVTensor)):
-        raise ValueError(f"Kernels can only be registered for subclasses of torchvision.tv_tensors.TVTensor, but got "
+        raise ValueError(f"Kernels can only be registered for subclasses of ember.vision.tv_tensors.TVTensor, but got "
                          f"{tv_tensor_cls}.")
     if tv_tensor_cls in _BUILTIN:
         raise ValueError(f"Kernels cannot be registered for the builtin tv_tensor classes, but got {tv_tensor_cls}")
