@@ -5,8 +5,6 @@ torchvision's order, so a seed gives torchvision's choices; the operations are t
 """
 import math
 
-import numpy as np
-
 import ember
 from ember.vision._pil import is_pil_image
 from ember.vision.transforms._functional_tensor import _max_value
@@ -18,22 +16,8 @@ from ember.vision.transforms.v2.functional import is_pure_tensor
 from ember.vision.tv_tensors import BoundingBoxes, Image, KeyPoints, Mask, Video
 
 
-def linspace32(start, end, steps):
-    """float32 ``linspace`` rounded as PyTorch's CPU kernel rounds it: a float32 step, then each value
-    ``start + i * step`` (first half) or ``end - (steps - 1 - i) * step`` (second half) with one
-    rounding. The magnitudes must be these exact values: integer images truncate the blends they drive.
-    """
-    start, end = np.float32(start), np.float32(end)
-    if steps == 1:
-        return ember.tensor([float(start)])
-    step = np.float64(np.float32((end - start) / np.float32(steps - 1)))
-    i = np.arange(steps, dtype=np.float64)
-    values = np.where(i < steps // 2, np.float64(start) + step * i, np.float64(end) - step * (steps - 1 - i))
-    return ember.from_numpy(values.astype(np.float32))
-
-
 def _linspace(end, start=0.0):
-    return lambda num_bins, height, width: linspace32(start, end, num_bins)
+    return lambda num_bins, height, width: ember.linspace(start, end, num_bins)
 
 
 def _posterize(top, steps):
@@ -48,8 +32,8 @@ def _make_space(shear, translate, rotate, enhance, posterize, identity=False, in
     """{op: (magnitudes(num_bins, height, width), whether the sign is random)} in torchvision's order."""
     space = {"Identity": (_none, False)} if identity else {}
     space.update({"ShearX": (_linspace(shear), True), "ShearY": (_linspace(shear), True),
-                  "TranslateX": (lambda n, h, w: linspace32(0.0, translate(w), n), True),
-                  "TranslateY": (lambda n, h, w: linspace32(0.0, translate(h), n), True),
+                  "TranslateX": (lambda n, h, w: ember.linspace(0.0, translate(w), n), True),
+                  "TranslateY": (lambda n, h, w: ember.linspace(0.0, translate(h), n), True),
                   "Rotate": (_linspace(rotate), True)})
     if enhance is not None:
         space.update({name: (_linspace(enhance), True) for name in ("Brightness", "Color", "Contrast", "Sharpness")})
