@@ -18,12 +18,22 @@ _TWO_PI = 2.0 * math.pi
 
 # ------------------------------------------------------------------------------------ uniforms
 def uniform01(gen, n, np_dtype):
-    """[0, 1) uniforms: float32 from one word (24 bits), float64 from a random64 (53 bits)."""
+    """[0, 1) uniforms: float32 from one word (24 bits), float64 from a random64 (53 bits).
+    The integers become floats in their own memory (exactly: they have at most 24 or 53 bits):
+    a fresh array of that size would cost more than the conversion."""
     if np_dtype == np.float64:
-        return (gen._engine.random64(n) & _M53).astype(np.float64) * 2.0 ** -53
+        w = gen._engine.random64(n)
+        w &= _M53
+        u = w.view(np.float64)
+        u[...] = w.view(np.int64)
+        u *= 2.0 ** -53
+        return u
     w = gen._engine.words32(n)
     w &= _M24
-    return np.multiply(w, np.float32(2.0 ** -24), dtype=np.float32)   # exact: 24 bits
+    u = w.view(np.float32)
+    u[...] = w.view(np.int32)
+    u *= np.float32(2.0 ** -24)
+    return u
 
 
 def uniform(gen, n, low, high, np_dtype):
@@ -133,7 +143,10 @@ def random_from_to(gen, n, low, span, wide):
     """``w % span + low`` as int64; ``wide`` draws a random64 per number instead of one word."""
     if wide:
         return (gen._engine.random64(n) % np.uint64(span)).astype(np.int64) + np.int64(low)
-    return _mod32(gen._engine.words32(n), span) + np.int64(low)
+    out = np.empty(n, np.int64)
+    np.remainder(gen._engine.words32(n), np.uint32(span), out=out, casting='unsafe')
+    out += low
+    return out
 
 
 def random_full_64(gen, n):

@@ -9,6 +9,7 @@
   NumPy's, which call the C library themselves.
 """
 import math
+from functools import partial
 
 import numpy as np
 
@@ -35,12 +36,26 @@ def _two_sum(a, b):
     return s, err
 
 
+_CHUNK = 1 << 16
+
+
+def _by_chunks(fma, a, b, c, dtype):
+    """``fma`` of a large array and two scalars, a cache-sized piece at a time: its double
+    temporaries then stay in cache, which more than doubles the speed."""
+    flat = np.asarray(a).reshape(-1)
+    out = np.empty(flat.size, dtype)
+    for start in range(0, flat.size, _CHUNK):
+        out[start:start + _CHUNK] = fma(flat[start:start + _CHUNK], b, c)
+    return out.reshape(np.shape(a))
+
+
 def fma32(a, b, c, normal_range=False):
     """``a * b + c`` rounded once to float32 (float32 inputs, arrays or scalars).
 
-    ``normal_range`` promises results far from float32's subnormals (true of the polynomial
-    steps in ``avx_math``), which skips one check.
+    ``normal_range`` promises results far from float32's subnormals, which skips one check.
     """
+    if np.size(a) > _CHUNK and np.ndim(b) == 0 and np.ndim(c) == 0:
+        return _by_chunks(partial(fma32, normal_range=normal_range), a, b, c, np.float32)
     s = np.multiply(a, b, dtype=np.float64)          # exact: 24 + 24 bits fit in 53
     np.add(s, c, out=s)
     # double rounding can only go wrong when the double sum sits exactly on a float32 midpoint
@@ -81,6 +96,8 @@ def _two_prod(a, b):
 
 def fma64(a, b, c):
     """``a * b + c`` rounded once in float64 (Boldo and Melquiond's emulation with rounding to odd)."""
+    if np.size(a) > _CHUNK and np.ndim(b) == 0 and np.ndim(c) == 0:
+        return _by_chunks(fma64, a, b, c, np.float64)
     a = np.asarray(a, np.float64)
     b = np.asarray(b, np.float64)
     c = np.asarray(c, np.float64)
