@@ -3,13 +3,15 @@ training step, and running the same script once per library (each in its own pro
 alternating for a few rounds, medians reported) to print the two side by side.
 
 Environment: ``TORCH_PYTHON`` (a Python with torch), ``BENCH_ROUNDS`` (rounds, default 3),
-``BENCH_THREADS`` (threads for both libraries; default every core). On a machine shared with other
+``BENCH_THREADS`` (threads for both libraries; default every core), ``BENCH_TIMER=process`` (CPU time
+instead of wall time; with ``BENCH_THREADS=1`` on a crowded machine). On a machine shared with other
 work, ``BENCH_THREADS=1`` gives the steadiest ratios: multithreaded BLAS spins when its threads
 are descheduled.
 """
 import os
 import subprocess
 import sys
+import time
 import timeit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -35,9 +37,12 @@ def import_lib(name):
 
 
 def best(fn, number, repeat=5):
-    """Seconds per call, best of ``repeat`` runs: on a shared machine the minimum is the uncontended time."""
+    """Seconds per call, best of ``repeat`` runs: on a shared machine the minimum is the uncontended time.
+    ``BENCH_TIMER=process`` counts the process's CPU time instead of wall time, which leaves out the
+    time it waits for a core on a crowded machine (meaningful for single-threaded runs only)."""
     fn()
-    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number
+    timer = time.process_time if os.environ.get('BENCH_TIMER') == 'process' else time.perf_counter
+    return min(timeit.repeat(fn, number=number, repeat=repeat, timer=timer)) / number
 
 
 def lenet(lib):
