@@ -421,3 +421,17 @@ def test_slices_and_statistics_over_dynamic_axes():
                           F.scaled_dot_product_attention(x[None, :, :2], x[None, :, :2], x[None, :, :2], is_causal=True)))
     _check(model, (ember.randn(3, 5),), [(ember.randn(6, 9),), (ember.randn(2, 2),)], input_names=['x'],
            dynamic_axes={'x': {0: 'rows', 1: 'cols'}})
+
+
+def test_setitem_with_a_number():
+    def fn(x):
+        y = x * 1
+        y[:, 0] = 0
+        y[:, 1::2] = -1.5
+        y[y > 1] = 1.0
+        y[..., -1] = ember.tensor(7.0)
+        return y
+    ops = _check(Fn(fn), (ember.randn(3, 5),), [(ember.randn(6, 5),)], input_names=['x'], dynamic_axes={'x': [0]})
+    assert ops.count('Where') == 4
+    with pytest.raises(NotImplementedError, match='a key on a dynamic axis'):
+        _export(Fn(fn), (ember.randn(3, 5),), input_names=['x'], dynamic_axes={'x': [1]})

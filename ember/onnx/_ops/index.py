@@ -138,3 +138,40 @@ def _gather(b, c):
     else:
         data = c.x(0)
     b.op('GatherElements', [data, c.x(2)], [c.out], axis=int(dim))
+
+
+def _is_scalar(value):
+    return not hasattr(value, 'shape') or int(np.prod(value.shape)) == 1
+
+
+@converts('IndexPut')
+def _index_put(b, c):
+    """``x[key] = value`` for a scalar value, as a Where over a mask of the written elements: a
+    boolean mask of ``x``'s shape as the key, or a key of ints and slices on axes whose size is fixed
+    (the mask is built for those axes and broadcast over the others)."""
+    x, value, (basic, adv), accumulate = (list(c.args) + [False])[:4]
+    if accumulate or not _is_scalar(value):
+        _unsupported(c, "accumulation or a value that is not one element" if accumulate else
+                     "a value that is not one element (only x[key] = number is translated)")
+    fill = c.x(1, b, c.dtype)
+    if hasattr(value, 'shape') and value.shape:
+        fill = b.op('Reshape', [fill, b.ints([])])
+    if basic is None and adv is not None and len(adv) == 1 and _dtype(adv[0]) == np.bool_ \
+            and tuple(adv[0].shape) == tuple(x.shape):
+        b.op('Where', [c.name(adv[0], b, np.bool_), fill, c.x(0)], [c.out])
+        return
+    if adv is not None:
+        _unsupported(c, "tensor indices (only a boolean mask of the tensor's shape is translated)")
+    twin = c.dynamic.twins.get(id(x), x)
+    if not int(np.prod(x.shape)):
+        b.op('Identity', [c.x(0)], [c.out])
+        return
+    mask = np.zeros(x.shape, dtype=bool)
+    mask[basic if any(k is Ellipsis for k in basic) else basic + (Ellipsis,)] = True
+    # the axes the mask varies along are those the key picks from; over the others it is broadcast
+    # (size 1), so that they may vary
+    axes = [d for d in range(len(x.shape)) if (mask != mask.take([0], axis=d)).any()]
+    if any(x.shape[d] != twin.shape[d] for d in axes):
+        _unsupported(c, "a key on a dynamic axis")
+    reduced = mask.all(axis=tuple(d for d in range(len(x.shape)) if d not in axes), keepdims=True)
+    b.op('Where', [b.const(reduced), fill, c.x(0)], [c.out])
