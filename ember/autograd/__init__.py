@@ -13,7 +13,8 @@ from ember.autograd import profiler
 from ember.autograd import profiler_util, profiler_legacy  # noqa: E402,F401
 
 from ember.autograd.variable import Variable
-from ember.autograd._engine_modes import set_multithreading_enabled, is_multithreading_enabled  # noqa: E402
+from ember.autograd._engine_modes import (set_multithreading_enabled, is_multithreading_enabled,  # noqa: E402
+                                          enforce_grad_layout_policy)
 
 __all__ = ['Function', 'once_differentiable', 'backward', 'grad', 'no_grad', 'enable_grad', 'set_grad_enabled',
            'inference_mode', 'functional', 'gradcheck', 'gradgradcheck', 'detect_anomaly', 'set_detect_anomaly']

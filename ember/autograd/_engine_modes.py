@@ -4,6 +4,10 @@
 worker thread per device; with the mode off it runs on the calling thread. ember's engine always
 runs backward on the calling thread (CPU work does so in PyTorch too), which is what ``False``
 asks for and what ``True`` does for CPU tensors, so the mode is recorded and reported only.
+
+``enforce_grad_layout_policy``: a leaf's first gradient is laid out in memory like the leaf (its
+strides) when the leaf is dense and non-overlapping, else row-major; turning the policy off lets the
+engine keep an incoming gradient it owns in whatever layout it has, saving the copy.
 """
 import threading
 
@@ -54,4 +58,54 @@ class set_multithreading_enabled(_GradModeBase):
 
     def clone(self):
         """A new context manager with the same mode."""
+        return self._fresh()
+
+
+def is_grad_layout_policy_enforced():
+    """The current thread's ``enforce_grad_layout_policy`` setting (``True`` unless relaxed)."""
+    return getattr(_local, 'grad_layout', True)
+
+
+class enforce_grad_layout_policy(_GradModeBase):
+    """Context manager (and function, and decorator) that enforces or relaxes the gradient layout
+    contract for the current thread.
+
+    Under the contract a leaf's accumulated ``.grad`` has the leaf's strides (when the leaf is dense
+    and non-overlapping) or is row-major, so optimizers can treat both alike. With ``enable=False``
+    a gradient the engine computed and owns is stored as it is, even in another layout (no copy);
+    gradients that must be copied anyway (yours, or ones still used elsewhere) keep the contract.
+
+    Args:
+        enable (bool, optional): enforce the contract (``True``, the default state) or relax it.
+
+    Example::
+
+        >>> p = ember.zeros(2, 3, 4).permute(2, 0, 1).requires_grad_()
+        >>> (p.contiguous() * 2).sum().backward()
+        >>> p.grad.stride() == p.stride()
+        True
+        >>> q = ember.zeros(2, 3, 4).permute(2, 0, 1).requires_grad_()
+        >>> with ember.autograd.enforce_grad_layout_policy(False):
+        ...     (q.contiguous() * 2).sum().backward()
+        >>> q.grad.stride()
+        (6, 3, 1)
+    """
+
+    def __init__(self, enable=True):
+        self.prev = is_grad_layout_policy_enforced()
+        _local.grad_layout = bool(enable)
+        self.enable = enable
+
+    def __enter__(self):
+        pass
+
+    def __exit__(self, *exc):
+        _local.grad_layout = self.prev
+        return False
+
+    def _fresh(self):
+        return self.__class__(self.enable)
+
+    def clone(self):
+        """A new context manager with the same setting."""
         return self._fresh()

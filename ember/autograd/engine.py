@@ -13,6 +13,8 @@ from ember.autograd import anomaly_mode as _anomaly
 from ember.autograd import grad_mode
 from ember.autograd.function import AccumulateGrad
 from ember._tensor_misc import cast_to_grad_dtype
+from ember.autograd._engine_modes import is_grad_layout_policy_enforced
+from ember import backend
 
 
 def _as_tuple(x):
@@ -358,6 +360,47 @@ class _Owned:
         return self._arrays.pop(id(arr), None) is arr and arr.flags.writeable
 
 
+def _dense_strides(arr):
+    """Whether ``arr``'s elements fill its memory span exactly once (any dim order)."""
+    expected = arr.itemsize
+    for stride, size in sorted((s, n) for s, n in zip(arr.strides, arr.shape) if n != 1):
+        if stride != expected:
+            return False
+        expected *= size
+    return True
+
+
+def _same_layout(param, grad):
+    """PyTorch's gradient layout contract: the param's strides (dims of size 1 aside) when it is
+    dense and non-overlapping, else row-major."""
+    if param.flags.c_contiguous:
+        return grad.flags.c_contiguous
+    if not _dense_strides(param):
+        return grad.flags.c_contiguous
+    return all(n == 1 or a == b for a, b, n in zip(param.strides, grad.strides, param.shape))
+
+
+def _copy_in_layout(param, grad, xp):
+    if param.flags.c_contiguous or not _dense_strides(param):
+        return xp.array(grad, order='C', copy=True)
+    order = sorted(range(param.ndim), key=lambda d: (-param.strides[d], d))
+    out = xp.empty([param.shape[d] for d in order], dtype=grad.dtype).transpose(
+        [order.index(d) for d in range(param.ndim)])
+    out[...] = grad
+    return out
+
+
+def _first_grad_array(param, grad, owned):
+    """The array a leaf's first gradient is stored in: the engine's own array when it may be taken
+    and has the leaf's layout (or the layout policy is relaxed), else a copy in the leaf's layout."""
+    if owned is not None and (_same_layout(param, grad) or not is_grad_layout_policy_enforced()) \
+            and owned.take(grad):
+        return grad
+    if _same_layout(param, grad):
+        return grad.copy(order='K')
+    return _copy_in_layout(param, grad, backend.array_module_of(grad))
+
+
 def _accumulate_into_leaf(var, g, create_graph, owned=None):
     if '_grad_dtype' in var.__dict__:   # the leaf asked for its gradients in another dtype
         g = cast_to_grad_dtype(var, g)
@@ -366,7 +409,7 @@ def _accumulate_into_leaf(var, g, create_graph, owned=None):
             var._grad = g
         else:
             arr = g._data
-            var._grad = Tensor._make(arr if owned is not None and owned.take(arr) else arr.copy(), g._device)
+            var._grad = Tensor._make(_first_grad_array(var._data, arr, owned), g._device)
     elif create_graph or var._grad._requires_grad:
         var._grad = var._grad + g
     else:
