@@ -117,6 +117,16 @@ def _name_set(self, value):
     raise AttributeError("attribute 'name' of 'ember._C.TensorBase' objects is not writable")
 
 
+def to_padded_tensor(self, padding, output_size=None):
+    """A nested tensor's components padded with ``padding`` to one size and stacked (see
+    :func:`ember.nested.to_padded_tensor`); a regular tensor refuses, as in PyTorch."""
+    raise NotImplementedError(f"Could not run 'aten::to_padded_tensor' with arguments from the "
+                              f"'{self.device.type.upper()}' backend. This could be because the operator doesn't "
+                              "exist for this backend, or was omitted during the selective/custom build process "
+                              "(if using custom build).")
+
+
+Tensor.to_padded_tensor = to_padded_tensor
 Tensor.name = property(_name, _name_set, doc='Always ``None``: PyTorch keeps this read-only attribute on every tensor.')
 Tensor.grad_dtype = property(_grad_dtype_get, _grad_dtype_set, doc=_grad_dtype_doc)
 Tensor.record_stream = record_stream

@@ -68,3 +68,14 @@ def test_common_types_are_the_annotations_of_pytorch():
     assert ct._size_2_t == (int | tuple[int, int])
     assert ct._size_any_opt_t == (int | None | tuple[int | None, ...])
     assert ct._tensor_list_t == (ember.Tensor | tuple[ember.Tensor, ...])
+
+
+def test_to_padded_tensor_pads_nested_tensors_and_refuses_regular_ones():
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        nt = ember.nested.nested_tensor([ember.ones(2), ember.ones(3)])
+    # PyTorch: [[1, 1, -1, -1], [1, 1, 1, -1]]
+    assert nt.to_padded_tensor(-1., (2, 4)).tolist() == [[1., 1., -1., -1.], [1., 1., 1., -1.]]
+    with pytest.raises(NotImplementedError, match="Could not run 'aten::to_padded_tensor' with arguments from the "
+                                                  "'CPU' backend"):
+        ember.ones(2).to_padded_tensor(0.)
