@@ -119,7 +119,22 @@ def _name_set(self, value):
 
 def to_padded_tensor(self, padding, output_size=None):
     """A nested tensor's components padded with ``padding`` to one size and stacked (see
-    :func:`ember.nested.to_padded_tensor`); a regular tensor refuses, as in PyTorch."""
+    :func:`ember.nested.to_padded_tensor`); a regular tensor refuses, as in PyTorch.
+
+    Args:
+        padding (float): the value for the missing elements.
+        output_size (tuple of ints, optional): the padded size. Default: the largest size of each dim.
+
+    Example::
+
+        >>> import warnings
+        >>> with warnings.catch_warnings():   # nested tensors warn that they are a prototype
+        ...     warnings.simplefilter('ignore')
+        ...     nt = ember.nested.nested_tensor([ember.ones(2), ember.ones(3)])
+        >>> nt.to_padded_tensor(0.)
+        tensor([[1., 1., 0.],
+                [1., 1., 1.]])
+    """
     raise NotImplementedError(f"Could not run 'aten::to_padded_tensor' with arguments from the "
                               f"'{self.device.type.upper()}' backend. This could be because the operator doesn't "
                               "exist for this backend, or was omitted during the selective/custom build process "
