@@ -145,3 +145,22 @@ def test_alpha_that_the_result_holds():
     assert ember.ones(2, dtype=ember.int64).add(ember.ones(2), alpha=0.5).tolist() == [1.5, 1.5]
     assert ember.ones(2, dtype=ember.int64).add(1.5, alpha=2).tolist() == [4.0, 4.0]
     assert ember.ones(2).sub_(ember.ones(2), alpha=0.5).tolist() == [0.5, 0.5]
+
+
+_TWO_BOOLS = ('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` '
+              'operator instead.')
+_ONE_BOOL = ('Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, '
+             'use the `~` or `logical_not()` operator instead.')
+
+
+@pytest.mark.parametrize('expr, message', [
+    ('ember.tensor([True]) - True', _TWO_BOOLS), ('True - ember.tensor([True])', _TWO_BOOLS),
+    ('ember.tensor([True]) - ember.tensor(True)', _TWO_BOOLS), ('ember.tensor([1.5]).sub(True)', _ONE_BOOL),
+    ('ember.tensor([True]).sub_(1)', _ONE_BOOL), ('ember.tensor([1]).sub_(ember.tensor([True]))', _ONE_BOOL),
+    ('ember.tensor([True]) - 1', _ONE_BOOL), ('1 - ember.tensor([True])', _ONE_BOOL),
+    ('ember.tensor([2]) - ember.tensor([True])', _ONE_BOOL), ('ember.sub(True, ember.tensor([2]))', _ONE_BOOL),
+])
+def test_subtraction_with_bools_is_refused(expr, message):
+    with pytest.raises(RuntimeError) as e:
+        eval(expr)
+    assert str(e.value) == message

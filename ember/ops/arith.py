@@ -1,4 +1,6 @@
 """Binary arithmetic with broadcasting and PyTorch's type promotion."""
+import numpy as _np
+
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
@@ -219,6 +221,23 @@ def _scalar_or_tensor(x):
     return x
 
 
+_BOOL = _np.dtype(bool)   # NumPy's dtypes are singletons: ``dtype is _BOOL`` is the cheapest test
+
+
+def _is_bool(value):
+    return type(value) is bool or getattr(getattr(value, '_data', None), 'dtype', None) is _BOOL
+
+
+def _refuse_bool_subtraction(a, b):
+    """PyTorch refuses ``-`` when either operand is a bool tensor (or a Python bool)."""
+    if _is_bool(a) and _is_bool(b):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                           "`logical_xor()` operator instead.")
+    if _is_bool(a) or _is_bool(b):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
 _ONE = 1   # the default alpha: ``alpha is _ONE`` skips the checks below on the hot path
 
 
@@ -281,7 +300,11 @@ def sub(input, other, alpha=1, *, out=None):
     if alpha is not _ONE:
         _check_alpha(input, other, alpha)
     if not isinstance(input, Tensor):
+        if type(input) is bool or other._data.dtype is _BOOL:
+            _refuse_bool_subtraction(input, other)
         return RSub.apply(other, input) if alpha == 1 else Sub.apply(input, other, alpha)
+    if input._data.dtype is _BOOL or type(other) is bool or (type(other) is Tensor and other._data.dtype is _BOOL):
+        _refuse_bool_subtraction(input, other)
     _result = Sub.apply(input, other) if alpha == 1 else Sub.apply(input, other, alpha)
     return _result if out is None else write_out('sub', _result, out)
 

@@ -7,6 +7,8 @@ PyTorch) so gradients flow to the base correctly.  Without recording, the value 
 directly.  Every path bumps the shared version counter, which is how a saved tensor that was
 later modified is detected at backward time.
 """
+import numpy as _np
+
 from ember._dtype import BAREBONES
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd import grad_mode
@@ -171,6 +173,9 @@ def write_out(name, result, out, *, warn_resize=True, same_dtype=False):
 
 
 # ---------------------------------------------------------- the in-place API
+_SUBTRACT = _np.subtract
+
+
 def _binary_inplace(name, op, ufunc):
     def method(input, other, *args, **kwargs):
         def fast(t, o):
@@ -178,6 +183,10 @@ def _binary_inplace(name, op, ufunc):
             if isinstance(o, Tensor) and o._device != t._device and o._data.ndim:
                 raise RuntimeError("Expected all tensors to be on the same device, but found at least two "
                                    f"devices, {t._device} and {o._device}!")
+            if ufunc is _SUBTRACT and (t._data.dtype.kind == 'b' or getattr(data, 'dtype', None) == bool
+                                       or type(o) is bool):
+                from ember.ops.arith import _refuse_bool_subtraction
+                _refuse_bool_subtraction(t, o)
             alpha = kwargs.get('alpha', 1)
             if type(alpha) is not int or alpha != 1:
                 from ember.ops.arith import _check_alpha
