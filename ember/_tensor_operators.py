@@ -10,7 +10,9 @@ import numbers
 
 import numpy as np
 
+from ember._tensor import Tensor
 from ember.ops import arith, compare, index, linalg, pointwise, unary
+from ember.ops.inplace import is_operand
 
 # what may stand left of a tensor in a reflected operator
 _LEFT_OPERANDS = (numbers.Number, np.generic, np.ndarray)
@@ -42,6 +44,47 @@ def _reflected(name, forward, symbol, left, result):
     return method
 
 
+def _compared(name, forward):
+    def method(self, other):
+        # other operands give Python the comparison back: x == None is False, x != 'a' is True
+        if other.__class__ is not Tensor and not is_operand(other):
+            return NotImplemented
+        return forward(self, other)
+    method.__name__ = method.__qualname__ = name
+    symbol, value = ('==', 'False') if name == '__eq__' else ('!=', 'True')
+    result = 'tensor([ True, False])' if name == '__eq__' else 'tensor([False,  True])'
+    method.__doc__ = (f"``self {symbol} other``, element by element; against anything but a tensor or a number,\n"
+                      f"Python's own comparison (identity), as in PyTorch.\n\n"
+                      f"Example::\n\n    >>> ember.tensor([1, 2]) {symbol} ember.tensor([1, 3])\n    {result}\n"
+                      f"    >>> ember.tensor([1, 2]) {symbol} None\n    {value}\n")
+    return method
+
+
+def _augmented(name, inplace):
+    def method(self, other):
+        # other operands give Python the operator back, which then raises its TypeError (``x += [1, 2]``)
+        if other.__class__ is not Tensor and not is_operand(other):
+            return NotImplemented
+        return inplace(self, other)
+    method.__name__ = method.__qualname__ = name
+    symbol = _AUGMENTED_SYMBOLS[name]
+    method.__doc__ = (f"In-place ``self {symbol}= other``: see :meth:`Tensor.{inplace.__name__}`.\n\n"
+                      f"Example::\n\n    >>> x = ember.tensor({'[12., 5.]' if symbol == '/' else '[12, 5]'})\n"
+                      f"    >>> x {symbol}= 3\n    >>> x\n    {_AUGMENTED_RESULTS[symbol]}\n")
+    return method
+
+
+# the symbol of each augmented assignment, and what ``x = ember.tensor([12, 5]); x <symbol>= 3`` leaves in x
+# (float [12., 5.] for /=, which an integer tensor cannot hold)
+_AUGMENTED_SYMBOLS = {'__iadd__': '+', '__isub__': '-', '__imul__': '*', '__itruediv__': '/', '__ifloordiv__': '//',
+                      '__imod__': '%', '__ipow__': '**', '__iand__': '&', '__ior__': '|', '__ixor__': '^',
+                      '__ilshift__': '<<', '__irshift__': '>>'}
+_AUGMENTED_RESULTS = {'+': 'tensor([15,  8])', '-': 'tensor([9, 2])', '*': 'tensor([36, 15])',
+                      '/': 'tensor([4.0000, 1.6667])', '//': 'tensor([4, 1])', '%': 'tensor([0, 2])',
+                      '**': 'tensor([1728,  125])', '&': 'tensor([0, 1])', '|': 'tensor([15,  7])',
+                      '^': 'tensor([15,  6])', '<<': 'tensor([96, 40])', '>>': 'tensor([1, 0])'}
+
+
 def _rtruediv(self, other):
     """``other / self`` for a number (or NumPy value) ``other``: computed as PyTorch does, as
     ``self.reciprocal() * other`` (so the values, to the last bit, and the ``MulBackward0`` node are PyTorch's).
@@ -64,7 +107,6 @@ def _rmatmul(self, other):
         >>> ember.tensor([[1., 2.], [3., 4.]]).__rmatmul__(ember.tensor([1., 1.]))
         tensor([4., 6.])
     """
-    from ember._tensor import Tensor
     if not isinstance(other, (Tensor, np.ndarray)):
         return NotImplemented
     return linalg.matmul(other, self)
@@ -93,7 +135,7 @@ def install(Tensor):
               ('rshift', compare.bitwise_right_shift, 'bitwise_right_shift_'))
     for name, forward, inplace in binary:
         setattr(Tensor, f'__{name}__', forward)
-        setattr(Tensor, f'__i{name}__', getattr(Tensor, inplace))
+        setattr(Tensor, f'__i{name}__', _augmented(f'__i{name}__', getattr(Tensor, inplace)))
     for spec in _REFLECTED:
         setattr(Tensor, spec[0], _reflected(*spec))
     Tensor.__rtruediv__ = _rtruediv
@@ -104,8 +146,8 @@ def install(Tensor):
     Tensor.__abs__ = unary.abs
     Tensor.__invert__ = compare.bitwise_not
     Tensor.__reversed__ = _reversed
-    Tensor.__eq__ = compare.eq
-    Tensor.__ne__ = compare.ne
+    Tensor.__eq__ = _compared('__eq__', compare.eq)
+    Tensor.__ne__ = _compared('__ne__', compare.ne)
     Tensor.__lt__ = compare.lt
     Tensor.__le__ = compare.le
     Tensor.__gt__ = compare.gt

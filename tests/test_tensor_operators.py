@@ -164,3 +164,24 @@ def test_subtraction_with_bools_is_refused(expr, message):
     with pytest.raises(RuntimeError) as e:
         eval(expr)
     assert str(e.value) == message
+
+
+def test_operators_with_other_operands_follow_python_as_in_pytorch():
+    x = ember.tensor([1, 2])
+    assert (x == None) is False and (x != 'a') is True and (x == [1, 2]) is False   # noqa: E711
+    for expr, message in (("x + 'a'", "unsupported operand type(s) for +: 'Tensor' and 'str'"),
+                          ('x * None', "unsupported operand type(s) for *: 'Tensor' and 'NoneType'"),
+                          ('x ** [1, 2]', "unsupported operand type(s) for ** or pow(): 'Tensor' and 'list'"),
+                          ('x @ [1, 2]', "unsupported operand type(s) for @: 'Tensor' and 'list'"),
+                          ('x < [1, 2]', "'<' not supported between instances of 'Tensor' and 'list'"),
+                          ('x.add_([1, 2])', "add_(): argument 'other' (position 1) must be Tensor, not list"),
+                          ('x.mul_(None)', "mul_(): argument 'other' (position 1) must be Tensor, not NoneType")):
+        with pytest.raises(TypeError) as e:
+            eval(expr)
+        assert str(e.value) == message, expr
+    with pytest.raises(TypeError, match=r"^unsupported operand type\(s\) for \+=: 'Tensor' and 'list'$"):
+        x += [1, 2]
+    assert x.tolist() == [1, 2]                              # nothing was changed
+    assert (x + np.array([1, 2])).tolist() == [2, 4]         # NumPy arrays and scalars are operands
+    x += np.int64(1)
+    assert x.tolist() == [2, 3]

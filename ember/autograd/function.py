@@ -379,6 +379,7 @@ class Function(metaclass=_FunctionMeta):
                 return grad * y
     """
     _raw = False          # forward sees arrays (Primitive) or Tensors (user Functions)
+    _operator = None      # the Python operator an op implements ('+'), for its TypeError on other operands
     _promote = False      # cast tensor inputs to the promoted dtype before forward
     _view = False         # outputs are views of input 0 (share storage and version counter)
     _scalar_edges = False  # Python-number operands appear in next_functions as (None, 0)
@@ -420,6 +421,8 @@ class Function(metaclass=_FunctionMeta):
                 # a NumPy scalar (x * np.sqrt(2)) counts as a Python number, as in PyTorch: NumPy itself would
                 # let np.float64 promote a float32 tensor to float64
                 return cls.apply(*[b.item() if isinstance(b, _np.generic) else b for b in args], **kwargs)
+            elif cls._operator is not None and a.__class__ not in _PLAIN_NUMBERS:
+                _check_operand(cls, a, args)
         if record:
             record = grad_mode._state.enabled
         if record or not cls._raw:
@@ -669,6 +672,24 @@ def _with_scalar_edges(args, edges, meta):
             all_edges.append(_NO_EDGE)
             all_meta.append(None)
     return slots, all_edges, all_meta
+
+
+_PLAIN_NUMBERS = frozenset((int, float, bool, complex))
+_COMPARISONS = frozenset(('<', '<=', '>', '>='))
+
+
+def _check_operand(cls, a, args):
+    """An operator's operand that is neither a tensor nor a number (``x + [1, 2]``) gets Python's own
+    TypeError, as in PyTorch (whose operators return NotImplemented for it); NumPy would have
+    read the list as an array."""
+    import numbers
+    if (a is args[0] or len(args) > 1 and a is args[1]) and not isinstance(a, (numbers.Number, _np.ndarray)):
+        op, name = cls._operator, type(a).__name__
+        if op in ('==', '!='):         # (the operators themselves give Python NotImplemented: x == None is False)
+            raise TypeError(f"{'eq' if op == '==' else 'ne'}(): argument 'other' must be Tensor or Number, not {name}")
+        if op in _COMPARISONS:
+            raise TypeError(f"'{op}' not supported between instances of 'Tensor' and '{name}'")
+        raise TypeError(f"unsupported operand type(s) for {op}: 'Tensor' and '{name}'")
 
 
 def _scalar_arg(a, dt):

@@ -12,6 +12,7 @@ from ember.ops.inplace import write_out
 
 class Add(Primitive):
     node_name = 'AddBackward0'
+    _operator = '+'
     _scalar_edges = True
     _promote = True
 
@@ -31,6 +32,7 @@ class Add(Primitive):
 
 class Sub(Primitive):
     node_name = 'SubBackward0'
+    _operator = '-'
     _scalar_edges = True
     _promote = True
 
@@ -53,6 +55,7 @@ class Sub(Primitive):
 
 class RSub(Primitive):
     """scalar - tensor (PyTorch records it as RsubBackward1)."""
+    _operator = '-'
     node_name = 'RsubBackward1'
     _promote = True
 
@@ -70,6 +73,7 @@ class RSub(Primitive):
 
 class Mul(Primitive):
     node_name = 'MulBackward0'
+    _operator = '*'
     _scalar_edges = True
     _promote = True
 
@@ -96,6 +100,7 @@ class Mul(Primitive):
 
 class Div(Primitive):
     node_name = 'DivBackward0'
+    _operator = '/'
     _scalar_edges = True
     _promote = 'float'
 
@@ -120,6 +125,7 @@ class Div(Primitive):
 
 class RDiv(Primitive):
     """scalar / tensor."""
+    _operator = '/'
     node_name = 'DivBackward0'
     _promote = 'float'
 
@@ -137,6 +143,7 @@ class RDiv(Primitive):
 
 class PowScalar(Primitive):
     node_name = 'PowBackward0'
+    _operator = '** or pow()'
     _promote = True
 
     @staticmethod
@@ -179,6 +186,7 @@ def _int_power(xp, a, b):
 
 class Pow(Primitive):
     node_name = 'PowBackward1'
+    _operator = '** or pow()'
     _promote = True
 
     @staticmethod
@@ -201,6 +209,7 @@ class Pow(Primitive):
 
 class RPow(Primitive):
     """scalar ** tensor."""
+    _operator = '** or pow()'
     node_name = 'PowBackward2'
     _promote = True
 
@@ -483,6 +492,7 @@ class _RoundedDivide(Primitive):
 
 
 class FloorDivide(_RoundedDivide):
+    _operator = '//'
     node_name = 'DivBackward3'
 
 
@@ -523,6 +533,7 @@ def trunc_divide(input, other):
 
 class Remainder(Primitive):
     node_name = 'RemainderBackward0'
+    _operator = '%'
     _promote = True
 
     @staticmethod

@@ -10,22 +10,22 @@ from ember.ops._registry import op
 from ember.ops.inplace import write_out
 
 
-def _cmp(name, fn, kernel=None):
+def _cmp(name, fn, kernel=None, operator=None):
     def forward(ctx, a, b):
         if kernel is not None and a.dtype.num in _BAREBONES:   # PyTorch orders no uint16/32/64
             raise _refuse(kernel, a.dtype.num)
         return fn(ctx.xp, a, b)
-    return type(name, (Primitive,), {'node_name': name + 'Backward0', '_promote': True,
+    return type(name, (Primitive,), {'node_name': name + 'Backward0', '_promote': True, '_operator': operator,
                                      'forward': staticmethod(elementwise(forward)),
                                      'backward': staticmethod(lambda ctx, g: (None, None))})
 
 
-Eq = _cmp('Eq', lambda xp, a, b: xp.equal(a, b))
-Ne = _cmp('Ne', lambda xp, a, b: xp.not_equal(a, b))
-Lt = _cmp('Lt', lambda xp, a, b: xp.less(a, b), 'lt_cpu')
-Le = _cmp('Le', lambda xp, a, b: xp.less_equal(a, b), 'le_cpu')
-Gt = _cmp('Gt', lambda xp, a, b: xp.greater(a, b), 'gt_cpu')
-Ge = _cmp('Ge', lambda xp, a, b: xp.greater_equal(a, b), 'ge_cpu')
+Eq = _cmp('Eq', lambda xp, a, b: xp.equal(a, b), operator='==')
+Ne = _cmp('Ne', lambda xp, a, b: xp.not_equal(a, b), operator='!=')
+Lt = _cmp('Lt', lambda xp, a, b: xp.less(a, b), 'lt_cpu', '<')
+Le = _cmp('Le', lambda xp, a, b: xp.less_equal(a, b), 'le_cpu', '<=')
+Gt = _cmp('Gt', lambda xp, a, b: xp.greater(a, b), 'gt_cpu', '>')
+Ge = _cmp('Ge', lambda xp, a, b: xp.greater_equal(a, b), 'ge_cpu', '>=')
 
 
 def _rel(name, cls, reflected=None, symbol=None, alias=None, example=None):
@@ -179,21 +179,21 @@ def logical_not(input, *, out=None):
     return _result if out is None else write_out('logical_not', _result, out)
 
 
-def _bitwise(name, ufunc):
+def _bitwise(name, ufunc, operator):
     def forward(ctx, a, b):
         if any(getattr(x, 'dtype', np.dtype('i8')).kind == 'f' or isinstance(x, float) for x in (a, b)):
             raise NotImplementedError(f'"{name}_cpu" not implemented for \'Float\'')
         return getattr(ctx.xp, ufunc)(a, b)
-    return type(name, (Primitive,), {'node_name': name, '_promote': True,
+    return type(name, (Primitive,), {'node_name': name, '_promote': True, '_operator': operator,
                                      'forward': staticmethod(elementwise(forward)),
                                      'backward': staticmethod(lambda ctx, g: (None, None))})
 
 
-_And = _bitwise('bitwise_and', 'bitwise_and')
-_Or = _bitwise('bitwise_or', 'bitwise_or')
-_Xor = _bitwise('bitwise_xor', 'bitwise_xor')
-_Lshift = _bitwise('bitwise_left_shift', 'left_shift')
-_Rshift = _bitwise('bitwise_right_shift', 'right_shift')
+_And = _bitwise('bitwise_and', 'bitwise_and', '&')
+_Or = _bitwise('bitwise_or', 'bitwise_or', '|')
+_Xor = _bitwise('bitwise_xor', 'bitwise_xor', '^')
+_Lshift = _bitwise('bitwise_left_shift', 'left_shift', '<<')
+_Rshift = _bitwise('bitwise_right_shift', 'right_shift', '>>')
 
 
 @op('ember', 'Tensor', inplace=True)

@@ -174,10 +174,20 @@ def write_out(name, result, out, *, warn_resize=True, same_dtype=False):
 
 # ---------------------------------------------------------- the in-place API
 _SUBTRACT = _np.subtract
+_PLAIN_NUMBERS = frozenset((int, float, bool, complex))
+
+
+def is_operand(value):
+    """Whether ``value`` may stand beside a tensor in arithmetic: a tensor, a number (NumPy's too) or an array."""
+    import numbers
+    return isinstance(value, (Tensor, numbers.Number, _np.ndarray, _np.generic))
 
 
 def _binary_inplace(name, op, ufunc):
     def method(input, other, *args, **kwargs):
+        if other.__class__ is not Tensor and other.__class__ not in _PLAIN_NUMBERS and not is_operand(other):
+            raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
+
         def fast(t, o):
             data = o._data if isinstance(o, Tensor) else o
             if isinstance(o, Tensor) and o._device != t._device and o._data.ndim:

@@ -276,7 +276,11 @@ def matmul(input, other, *, out=None) -> Tensor:
         >>> ember.matmul(ember.ones(5, 2, 3), ember.ones(3, 4)).shape
         ember.Size([5, 2, 4])
     """
-    da, db = input.ndim, other.ndim
+    try:
+        da, db = input.ndim, other.ndim
+    except AttributeError:     # x @ [1, 2]: Python's TypeError, as PyTorch's operator gives
+        raise TypeError(f"unsupported operand type(s) for @: '{type(input).__name__}' and "
+                        f"'{type(other).__name__}'") from None
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
     if da == 2 and db == 2:
