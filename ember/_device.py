@@ -1,6 +1,11 @@
 """ember.device: parsing 'cpu' / 'cuda' / 'cuda:N', and the same-device check every op shares."""
 
 
+# every device type PyTorch names (a device object of any of them can be made; tensors live on cpu and cuda)
+DEVICE_TYPES = frozenset(('cpu', 'cuda', 'ipu', 'xpu', 'mkldnn', 'opengl', 'opencl', 'ideep', 'hip', 've', 'fpga',
+                          'maia', 'xla', 'lazy', 'vulkan', 'mps', 'meta', 'hpu', 'mtia', 'privateuseone'))
+
+
 class device:
     __slots__ = ('type', 'index')
 
@@ -19,7 +24,7 @@ class device:
             if not idx.isdigit():
                 raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
             index = int(idx)
-        if type not in ('cpu', 'cuda', 'meta'):
+        if type not in DEVICE_TYPES:
             raise RuntimeError("Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, "
                                "ve, fpga, maia, xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone "
                                f"device type at start of device string: {type}")

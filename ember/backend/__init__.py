@@ -204,9 +204,23 @@ def get_array_module(device):
     """numpy for 'cpu'; cupy for 'cuda:N', with device N made CuPy's current device."""
     if device.type == 'cpu':
         return np
+    if device.type != 'cuda':
+        raise _unavailable(device.type)
     _require_cuda()
     _cupy_on(device.index or 0)
     return _cupy
+
+
+def _unavailable(device_type):
+    """PyTorch's error for a device type this build does not run (ember runs cpu, and cuda through CuPy)."""
+    if device_type == 'xpu':
+        return AssertionError("Torch not compiled with XPU enabled")
+    if device_type == 'mps':
+        return RuntimeError("PyTorch is not linked with support for mps devices")
+    if device_type == 'meta':
+        return NotImplementedError("ember has no meta device: its tensors hold their data, so shape-only tensors "
+                                   "cannot be made; create the model on 'cpu'")
+    return RuntimeError(f"ember runs tensors on 'cpu' and 'cuda' only, not on '{device_type}'")
 
 
 def array_module_of(arr):
@@ -233,6 +247,8 @@ def move(arr, device, non_blocking=False):
     from pinned host memory run asynchronously on the current stream."""
     if device.type == 'cpu':
         return to_numpy(arr)
+    if device.type != 'cuda':
+        raise _unavailable(device.type)
     _require_cuda()
     index = device.index or 0
     if isinstance(arr, _cupy.ndarray):
