@@ -494,7 +494,8 @@ def test_other_binary_ops_promote_like_add(key, b, name, seed):
     """mul, sub, maximum and where share add's table; the values are those of NumPy in that dtype."""
     _, ka, a, kb = key
     expected = PROMOTION[key].split()[_DTYPES.index(b)]
-    if expected == 'complex32' or (name == 'sub' and a == b == 'bool') or (name == 'maximum' and 'complex' in a + b):
+    # PyTorch refuses subtraction with any bool operand (tests/test_tensor_operators.py pins its errors)
+    if expected == 'complex32' or (name == 'sub' and 'bool' in (a, b)) or (name == 'maximum' and 'complex' in a + b):
         return
     rng = np.random.default_rng(seed)
     shape_a = (3,) if ka == 't' else ()
