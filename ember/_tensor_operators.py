@@ -44,34 +44,34 @@ def _reflected(name, forward, symbol, left, result):
     return method
 
 
-def _compared(name, forward):
+def _operand_guarded(name, fn, doc):
+    """``fn(self, other)`` as operator ``name``, giving Python NotImplemented for an ``other`` that is neither a
+    tensor nor a number: Python then answers itself (``x == None`` is False) or raises its TypeError."""
     def method(self, other):
-        # other operands give Python the comparison back: x == None is False, x != 'a' is True
         if other.__class__ is not Tensor and not is_operand(other):
             return NotImplemented
-        return forward(self, other)
+        return fn(self, other)
     method.__name__ = method.__qualname__ = name
+    method.__doc__ = doc
+    return method
+
+
+def _compared(name, forward):
     symbol, value = ('==', 'False') if name == '__eq__' else ('!=', 'True')
     result = 'tensor([ True, False])' if name == '__eq__' else 'tensor([False,  True])'
-    method.__doc__ = (f"``self {symbol} other``, element by element; against anything but a tensor or a number,\n"
-                      f"Python's own comparison (identity), as in PyTorch.\n\n"
-                      f"Example::\n\n    >>> ember.tensor([1, 2]) {symbol} ember.tensor([1, 3])\n    {result}\n"
-                      f"    >>> ember.tensor([1, 2]) {symbol} None\n    {value}\n")
-    return method
+    return _operand_guarded(name, forward, (
+        f"``self {symbol} other``, element by element; against anything but a tensor or a number,\n"
+        f"Python's own comparison (identity), as in PyTorch.\n\n"
+        f"Example::\n\n    >>> ember.tensor([1, 2]) {symbol} ember.tensor([1, 3])\n    {result}\n"
+        f"    >>> ember.tensor([1, 2]) {symbol} None\n    {value}\n"))
 
 
 def _augmented(name, inplace):
-    def method(self, other):
-        # other operands give Python the operator back, which then raises its TypeError (``x += [1, 2]``)
-        if other.__class__ is not Tensor and not is_operand(other):
-            return NotImplemented
-        return inplace(self, other)
-    method.__name__ = method.__qualname__ = name
     symbol = _AUGMENTED_SYMBOLS[name]
-    method.__doc__ = (f"In-place ``self {symbol}= other``: see :meth:`Tensor.{inplace.__name__}`.\n\n"
-                      f"Example::\n\n    >>> x = ember.tensor({'[12., 5.]' if symbol == '/' else '[12, 5]'})\n"
-                      f"    >>> x {symbol}= 3\n    >>> x\n    {_AUGMENTED_RESULTS[symbol]}\n")
-    return method
+    return _operand_guarded(name, inplace, (
+        f"In-place ``self {symbol}= other``: see :meth:`Tensor.{inplace.__name__}`.\n\n"
+        f"Example::\n\n    >>> x = ember.tensor({'[12., 5.]' if symbol == '/' else '[12, 5]'})\n"
+        f"    >>> x {symbol}= 3\n    >>> x\n    {_AUGMENTED_RESULTS[symbol]}\n"))
 
 
 # the symbol of each augmented assignment, and what ``x = ember.tensor([12, 5]); x <symbol>= 3`` leaves in x
