@@ -328,3 +328,14 @@ def test_convert_bounding_box_format_keeps_the_name_it_was_given():
     assert repr(v2.ConvertBoundingBoxFormat("XYWH")) == "ConvertBoundingBoxFormat(format=XYWH)"
     b = tv_tensors.BoundingBoxes([[1, 1, 3, 4]], format="XYXY", canvas_size=(5, 5))
     assert v2.ConvertBoundingBoxFormat("cxcywh")(b).format is tv_tensors.BoundingBoxFormat.CXCYWH
+
+
+def test_geometric_defaults_name_their_interpolation_as_torchvision_0_28():
+    # torchvision 0.28's v2 defaults are the strings 'bilinear' / 'nearest', so its reprs show them bare
+    assert repr(v2.Resize(4)) == "Resize(size=[4], interpolation=bilinear, antialias=True)"
+    assert repr(v2.RandomResizedCrop(4)) == ("RandomResizedCrop(size=(4, 4), scale=(0.08, 1.0), "
+                                             "ratio=(0.75, 1.3333333333333333), interpolation=bilinear, "
+                                             "antialias=True)")
+    assert repr(v2.RandomRotation(30)) == ("RandomRotation(degrees=[-30.0, 30.0], interpolation=nearest, "
+                                           "expand=False, fill=0)")
+    assert repr(v2.RandomAffine(10)) == "RandomAffine(degrees=[-10.0, 10.0], interpolation=nearest, fill=0)"

@@ -10,7 +10,6 @@ from ember.vision.transforms.transforms import _setup_size
 from ember.vision.transforms.v2 import functional as F
 from ember.vision.transforms.v2._transform import Transform, _RandomApplyTransform
 from ember.vision.transforms.v2._utils import get_fill, query_size, setup_fill_arg
-from ember.vision.transforms.functional import InterpolationMode
 from ember.vision.transforms._functional_tensor import _parse_pad_padding
 
 
@@ -52,7 +51,7 @@ class Resize(Transform):
         ember.Size([3, 2, 4])
     """
 
-    def __init__(self, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True):
+    def __init__(self, size, interpolation="bilinear", max_size=None, antialias=True):
         super().__init__()
         if isinstance(size, int):
             size = [size]
@@ -101,7 +100,7 @@ class RandomResizedCrop(Transform):
         ember.Size([3, 4, 4])
     """
 
-    def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0), interpolation=InterpolationMode.BILINEAR,
+    def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0), interpolation="bilinear",
                  antialias=True):
         super().__init__()
         self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
@@ -235,7 +234,7 @@ class RandomRotation(Transform):
                  [0., 2.]]])
     """
 
-    def __init__(self, degrees, interpolation=InterpolationMode.NEAREST, expand=False, center=None, fill=0):
+    def __init__(self, degrees, interpolation="nearest", expand=False, center=None, fill=0):
         super().__init__()
         self.degrees = _v1._setup_angle(degrees, name="degrees", req_sizes=(2,))
         self.interpolation = interpolation
@@ -264,7 +263,7 @@ class RandomAffine(Transform):
                  [1., 1.]]])
     """
 
-    def __init__(self, degrees, translate=None, scale=None, shear=None, interpolation=InterpolationMode.NEAREST,
+    def __init__(self, degrees, translate=None, scale=None, shear=None, interpolation="nearest",
                  fill=0, center=None):
         super().__init__()
         checked = _v1.RandomAffine(degrees, translate, scale, shear, fill=0, center=center)  # validates the ranges
