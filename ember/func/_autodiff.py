@@ -12,7 +12,9 @@ import functools
 from ember._tensor import Tensor
 from ember.autograd.engine import grad as _autograd_grad
 from ember.autograd.grad_mode import enable_grad
+from ember.func._batched_tensor import active_levels, from_plain, leaf, to_plain
 from ember.func._tree import flatten
+from ember.ops.creation import ones_like, zeros_like
 
 _active = [0]  # how many transforms are currently running around the user's function
 
@@ -41,6 +43,8 @@ def _normalize_argnums(argnums, nargs):
 def _track(x):
     """A fresh node standing for ``x`` in this transform's graph (keeps the caller's graph if any)."""
     _check_tensor(x)
+    if active_levels():
+        return _track_batched(x)
     if x.requires_grad:
         return x.view_as(x)
     return x.detach().requires_grad_(True)
@@ -50,7 +54,23 @@ def _keep_graph(leaves):
     return _active[0] > 1 or any(isinstance(t, Tensor) and t.requires_grad for t in leaves)
 
 
+def _track_batched(x):
+    """Inside vmap: ``x`` made a leaf of its own per batch element (every running vmap's batch a
+    plain dimension), so one backward pass gives every element's gradient at once."""
+    plain = to_plain(x)
+    node = plain.view_as(plain) if plain.requires_grad else plain.detach().requires_grad_(True)
+    return from_plain(node)
+
+
 def _grads(outputs, inputs, cotangents, create_graph):
+    if active_levels():
+        # the elements are independent, so the gradient of their sum is each element's own gradient
+        outputs = [to_plain(o) for o in outputs]
+        cotangents = None if cotangents is None else [to_plain(c) for c in cotangents]
+        got = _autograd_grad(outputs, [leaf(x) for x in inputs], cotangents if cotangents is not None else
+                             [ones_like(o) for o in outputs], retain_graph=True, create_graph=create_graph,
+                             allow_unused=True)
+        return [from_plain(g) if g is not None else zeros_like(x) for g, x in zip(got, inputs)]
     got = _autograd_grad(outputs, inputs, cotangents, retain_graph=True, create_graph=create_graph,
                          allow_unused=True)
     from ember.ops.creation import zeros_like
@@ -216,18 +236,25 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
     return value, tangent
 
 
+def _grads_or_none(outputs, inputs, cotangents, create_graph):
+    if active_levels():
+        return _grads(outputs, inputs, cotangents, create_graph)
+    return _autograd_grad(outputs, inputs, cotangents, retain_graph=True, create_graph=create_graph,
+                          allow_unused=True)
+
+
 def _jvp_of_graph(outputs, inputs, tangents, keep):
     """J t for an already-recorded graph from ``inputs`` to ``outputs`` (double-vjp)."""
     from ember.ops.creation import zeros_like
     live = [o for o in outputs if _check_tensor(o).requires_grad]
     results = {}
     if live:
-        us = [zeros_like(o).requires_grad_(True) for o in live]
-        g = _autograd_grad(live, inputs, us, retain_graph=True, create_graph=True, allow_unused=True)
+        batched = bool(active_levels())
+        us = [_track_batched(zeros_like(o)) if batched else zeros_like(o).requires_grad_(True) for o in live]
+        g = _grads_or_none(live, inputs, us, True)
         pairs = [(gi, t) for gi, t in zip(g, tangents) if gi is not None and gi.requires_grad]
         if pairs:
-            jv = _autograd_grad([p[0] for p in pairs], us, [p[1] for p in pairs], retain_graph=True,
-                                create_graph=keep, allow_unused=True)
+            jv = _grads_or_none([p[0] for p in pairs], us, [p[1] for p in pairs], keep)
             for o, j in zip(live, jv):
                 if j is not None:
                     results[id(o)] = j

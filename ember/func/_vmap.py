@@ -1,22 +1,27 @@
 """``vmap``: map a function over a batch dimension of its inputs.
 
-ember has no batching rules yet: vmap calls the function once per batch element (slicing each
-mapped input along its ``in_dim``) and stacks the results along ``out_dims``. Results equal
-PyTorch's; the cost is one Python call per element. Every op therefore takes this fallback; as in
-PyTorch, the fallback's performance warning is off unless enabled with
-``ember.func._set_vmap_fallback_warning_enabled(True)``.
+vmap runs the function once, on :class:`~ember.func._batched_tensor.BatchedTensor` inputs that
+carry the batch as a hidden dimension; each op called with one goes through its batching rule
+(:mod:`ember.func._batching_rules`), which computes the whole batch with ordinary ember ops. An op
+without a rule runs as a loop over the batch, and a function that reads a batched tensor's values
+outside any op is rerun as the per-element loop (one call per element, results stacked), so results
+never depend on which path ran. As in PyTorch, the fallbacks' performance warning is off unless
+enabled with ``ember.func._set_vmap_fallback_warning_enabled(True)``.
 """
 import functools
 import warnings
 
 from ember._tensor import Tensor
+from ember.func import _batching_rules
+from ember.func._batched_tensor import BatchedTensor, Unbatchable, batched, active_levels
 from ember.func._tree import flatten
 
-_fallback_warning = [False]
+_fallback_warning = _batching_rules._fallback_warning
 
 
 def _set_vmap_fallback_warning_enabled(enabled):
-    """Warn on every vmap call that it runs as a per-element loop (off by default, as in PyTorch)."""
+    """Warn whenever vmap runs an op, or a whole function, as a loop over the batch (off by default,
+    as in PyTorch)."""
     _fallback_warning[0] = bool(enabled)
 
 
@@ -84,12 +89,165 @@ def vmap(func, in_dims=0, out_dims=0, randomness='error', *, chunk_size=None):
             raise ValueError("vmap: Expected all tensors to have the same size in the mapped dimension, got sizes "
                              f"{sizes} for the mapped dimension")
         size = sizes[0]
-        if _fallback_warning[0]:
-            warnings.warn(f"There is a performance drop because ember has no batching rules yet: vmap runs "
-                          f"{_name(func)} once per batch element ({size} calls).", UserWarning, stacklevel=2)
-        results = _run(func, args, kwargs, leaves, dims, rebuild, size, randomness, chunk_size)
-        return _stack_outputs(func, results, out_dims)
+        dims = [d if d is None else d % x.dim() for x, d in zip(leaves, dims)]
+        step = chunk_size or size
+        if step >= size:
+            return _vectorized(func, kwargs, leaves, dims, rebuild, size, randomness, out_dims)
+        chunks = []
+        for lo in range(0, size, step):
+            n = min(step, size - lo)
+            part = [x if d is None else x.narrow(d, lo, n) for x, d in zip(leaves, dims)]
+            chunks.append(_vectorized(func, kwargs, part, dims, rebuild, n, randomness, out_dims))
+        return _concat_chunks(func, chunks, out_dims)
     return wrapper
+
+
+def _vectorized(func, kwargs, leaves, dims, rebuild, size, randomness, out_dims):
+    """One call of ``func`` on batched inputs; the per-element loop when that cannot be done."""
+    from ember.ops.random import set_rng_state
+    start_state = _rng_state()
+    level = len(active_levels()) + 1
+    try:
+        with _Level(level, size):
+            inputs = [x if d is None else batched(x, d, level) for x, d in zip(leaves, dims)]
+            out = func(*rebuild(inputs), **kwargs)
+            drew = not _same_state(_rng_state(), start_state)
+            if not drew or randomness == 'same':
+                return _unwrap_outputs(func, out, out_dims, level, size)
+    except Unbatchable:
+        drew = False
+    if drew and randomness == 'error':
+        set_rng_state(start_state)
+        raise RuntimeError(_RANDOM_ERROR)
+    set_rng_state(start_state)
+    if _fallback_warning[0]:
+        warnings.warn(f"There is a performance drop because vmap could not batch {_name(func)}: it runs once per "
+                      f"batch element ({size} calls).", UserWarning, stacklevel=3)
+    results = _run(func, kwargs, leaves, dims, rebuild, size, randomness)
+    return _stack_outputs(func, results, out_dims)
+
+
+_RANDOM_ERROR = ("vmap: called random operation while in randomness error mode. Please either use the 'same' or "
+                 "'different' randomness flags on vmap or perform the randomness operation out of vmap")
+
+
+class _Level:
+    """One running vmap: its level pushed, and the batched dispatch installed while any vmap runs."""
+
+    def __init__(self, level, size):
+        self.entry = (level, size)
+
+    def __enter__(self):
+        levels = active_levels()
+        if not levels:
+            _install()
+        levels.append(self.entry)
+
+    def __exit__(self, *exc):
+        levels = active_levels()
+        levels.pop()
+        if not levels:
+            _uninstall()
+
+
+_saved = []
+
+
+def _install():
+    """Swap ``Function.apply`` and ``apply_inplace`` for versions that batch calls with batched tensors."""
+    from ember.autograd.function import Function
+    from ember.ops import inplace
+    plain = Function.__dict__['apply']
+    plain_apply = plain.__func__
+    plain_inplace = inplace.apply_inplace
+    levels = active_levels()
+
+    def batched_apply(cls, *args, **kwargs):
+        level = 0
+        for a in args:
+            if type(a) is BatchedTensor and a.level > level:
+                level = a.level
+        if not level:
+            return plain_apply(cls, *args, **kwargs)
+        return _batching_rules.dispatch(cls, args, kwargs, level, levels[level - 1][1], plain_apply)
+
+    def batched_inplace(t, compute, *args, fast=None):
+        level = max([a.level for a in (t,) + args if type(a) is BatchedTensor] or [0])
+        if not level:
+            return plain_inplace(t, compute, *args, fast=fast)
+        return _inplace(t, compute, args, level)
+
+    _saved.append((Function, plain, inplace, plain_inplace))
+    Function.apply = classmethod(batched_apply)
+    inplace.apply_inplace = batched_inplace
+
+
+def _uninstall():
+    Function, plain, inplace, plain_inplace = _saved.pop()
+    Function.apply = plain
+    inplace.apply_inplace = plain_inplace
+
+
+_INPLACE_ERROR = ("vmap: inplace arithmetic(self, *extra_args) is not possible because there exists a Tensor `other` "
+                  "in extra_args that has more elements than `self`. This happened due to `other` being vmapped over "
+                  "but `self` not being vmapped over in a vmap. Please try to use out-of-place operators instead of "
+                  "inplace arithmetic. If said operator is being called inside the PyTorch framework, please file a "
+                  "bug report instead.")
+
+
+def _inplace(t, compute, args, level):
+    """An in-place op with batched tensors: computed out of place, written into ``t``'s physical value."""
+    if not (type(t) is BatchedTensor and t.level == level):
+        raise RuntimeError(_INPLACE_ERROR)
+    res = compute(t, *args)
+    if tuple(res.shape) != tuple(t.shape):
+        raise RuntimeError(f"output with shape {list(t.shape)} doesn't match the broadcast shape {list(res.shape)}")
+    if type(res) is BatchedTensor and res.level == level:
+        phys = res.value.movedim(res.bdim, t.bdim)
+    else:
+        phys = res.unsqueeze(t.bdim).expand(*t.value.shape)
+    t.value.copy_(phys)
+    return t
+
+
+def _unwrap_outputs(func, out, out_dims, level, size):
+    """The function's outputs with their batch moved to ``out_dims`` (unbatched ones expanded)."""
+    leaves, rebuild = flatten(out)
+    label = f"vmap({_name(func)}, ...)"
+    if isinstance(out_dims, (tuple, list)) and not isinstance(out, (tuple, list)):
+        raise ValueError(f"vmap({_name(func)}, ..., out_dims={out_dims})(<inputs>): out_dims is not compatible with "
+                         "the structure of `outputs`.")
+    dims = _broadcast_dims(out_dims, out, 'out_dims', label)
+    result = []
+    for x, d in zip(leaves, dims):
+        is_batched = type(x) is BatchedTensor and x.level == level
+        if d is None:
+            if is_batched:
+                raise ValueError(f"{label}: `{_name(func)}` can not return a BatchedTensor when out_dim is None")
+            result.append(x)
+            continue
+        if not isinstance(x, Tensor):
+            raise ValueError(f"{label}: `{_name(func)}` must only return Tensors, got type {type(x)}. Did you mean to "
+                             "set out_dims= to None for output?")
+        if is_batched:
+            result.append(x.value.movedim(x.bdim, d))
+        else:
+            result.append(x.unsqueeze(d).expand(*_expanded_shape(x, d, size)))
+    return rebuild(result)
+
+
+def _expanded_shape(x, d, size):
+    shape = list(x.shape)
+    shape.insert(d % (len(shape) + 1), size)
+    return shape
+
+
+def _concat_chunks(func, chunks, out_dims):
+    from ember.ops.shape import cat
+    first, rebuild = flatten(chunks[0])
+    dims = _broadcast_dims(out_dims, chunks[0], 'out_dims', f"vmap({_name(func)}, ...)")
+    per_chunk = [flatten(c)[0] for c in chunks]
+    return rebuild([first[i] if d is None else cat([c[i] for c in per_chunk], dim=d) for i, d in enumerate(dims)])
 
 
 def _rng_state():
@@ -97,22 +255,19 @@ def _rng_state():
     return get_rng_state()
 
 
-def _run(func, args, kwargs, leaves, dims, rebuild, size, randomness, chunk_size):
+def _run(func, kwargs, leaves, dims, rebuild, size, randomness):
+    """The per-element loop: ``func`` on each element's slice of the mapped inputs."""
     from ember.ops.random import set_rng_state
     results = []
-    start_state = _rng_state() if randomness != 'different' else None
-    step = chunk_size or size
-    for lo in range(0, size, step):
-        for i in range(lo, min(lo + step, size)):
-            sample = [x if d is None else x.select(d, i) for x, d in zip(leaves, dims)]
-            if randomness == 'same':
-                set_rng_state(start_state)
-            results.append(func(*rebuild(sample), **kwargs))
-            if randomness == 'error' and not _same_state(_rng_state(), start_state):
-                set_rng_state(start_state)
-                raise RuntimeError("vmap: called random operation while in randomness error mode. Please either "
-                                   "use the 'same' or 'different' randomness flags on vmap or perform the "
-                                   "randomness operation out of vmap")
+    start_state = _rng_state()
+    for i in range(size):
+        sample = [x if d is None else x.select(d, i) for x, d in zip(leaves, dims)]
+        if randomness == 'same':
+            set_rng_state(start_state)
+        results.append(func(*rebuild(sample), **kwargs))
+        if randomness == 'error' and not _same_state(_rng_state(), start_state):
+            set_rng_state(start_state)
+            raise RuntimeError(_RANDOM_ERROR)
     return results
 
 

@@ -45,7 +45,39 @@ CASES = {
                                          o_f[1](T.tensor([1.0, -2.0, 0.5], dtype=T.float64))))(
         T.func.linearize(lambda x: x.sin() * x, _x(T))),
     'stack_module_state': lambda T: _stacked(T),
+    'vmap_per_sample_grads': lambda T: tuple(_per_sample_grads(T).values()),
+    'vmap_ops': lambda T: T.func.vmap(lambda a, b: (
+        (a.unsqueeze(0) @ b.t()).squeeze(0).softmax(-1), T.nn.functional.layer_norm(a, (3,)),
+        T.cat([a, b[0]]).view(2, 3).permute(1, 0).amax(dim=1), T.where(a > 0, a, b[1] * 2).cumsum(0),
+        T.nn.functional.mse_loss(a, b[0]), T.stack([a, a.exp()], dim=1).log_softmax(0)[:, 1]),
+        in_dims=(0, None))(_m(T), _m(T).cos()),
+    'vmap_nested_in_dims': lambda T: T.func.vmap(T.func.vmap(lambda a, b: (a * b).sum() + a.amax(), in_dims=(1, None)),
+                                                 in_dims=(1, 0))(_m(T).t().reshape(3, 2, 1).expand(3, 2, 2),
+                                                                 _m(T)),
+    'vmap_conv2d': lambda T: T.func.vmap(lambda img, w: T.nn.functional.conv2d(img, w, padding=1).relu().sum((1, 2)),
+                                         in_dims=(0, None))(
+        T.arange(72.0, dtype=T.float64).reshape(4, 2, 3, 3).sin(), _m(T).reshape(1, 1, 2, 3).expand(3, 2, 2, 3)),
+    'vmap_hessian': lambda T: T.func.vmap(T.func.hessian(lambda x: _f(T, x)))(_m(T)),
+    'vmap_jacrev': lambda T: T.func.vmap(T.func.jacrev(lambda x: (x.sin() * x.sum())))(_m(T)),
 }
+
+
+def _per_sample_grads(T):
+    # PyTorch's per-sample-gradients tutorial: functional_call + vmap(grad(loss), in_dims=(None, None, 0, 0))
+    T.manual_seed(0)
+    model = T.nn.Sequential(T.nn.Linear(3, 4), T.nn.Tanh(), T.nn.Linear(4, 3)).double()
+    with T.no_grad():
+        for k, p in enumerate(model.parameters()):
+            p.copy_(T.linspace(-1.0, 1.0, p.numel(), dtype=T.float64).reshape(p.shape) * (k + 1))
+    params = {k: v.detach() for k, v in model.named_parameters()}
+    buffers = {k: v.detach() for k, v in model.named_buffers()}
+
+    def loss(params, buffers, sample, target):
+        out = T.func.functional_call(model, (params, buffers), (sample.unsqueeze(0),))
+        return T.nn.functional.cross_entropy(out, target.unsqueeze(0))
+    data = T.linspace(-2.0, 2.0, 15, dtype=T.float64).reshape(5, 3)
+    targets = T.tensor([0, 2, 1, 1, 0])
+    return T.func.vmap(T.func.grad(loss), in_dims=(None, None, 0, 0))(params, buffers, data, targets)
 
 
 def _stacked(T):

@@ -1,0 +1,204 @@
+"""The tensor vmap hands its function: a physical tensor with one hidden batch dimension.
+
+A :class:`BatchedTensor` at vmap level ``level`` wraps ``value`` (a plain tensor, or a
+BatchedTensor of an enclosing vmap's lower level) whose dimension ``bdim`` is the batch. Everything
+that asks about its shape sees the logical shape (the batch dimension removed), as each call of the
+per-element loop would. While a vmap runs, ``Function.apply`` and ``apply_inplace`` are swapped
+(as the profiler and the tracer swap them) for versions that send calls with batched arguments to
+the batching rules (:mod:`ember.func._batching_rules`); nothing changes for any other call.
+
+Code that reads a batched tensor's raw array (``_data``) gets a stand-in that answers shape/dtype
+questions and raises :class:`Unbatchable` on any use of the values: vmap then reruns the function
+as the per-element loop, so an op with neither a rule nor a ``Function`` underneath still gives the
+loop's result.
+"""
+import numpy as np
+
+from ember._tensor import Tensor, Size
+
+_new = object.__new__
+
+
+class Unbatchable(BaseException):
+    """A batched tensor's values were needed outside the batching rules: vmap falls back to its loop.
+
+    A BaseException so that no ``except Exception`` on the way swallows it."""
+
+
+_LEVELS = []     # (level, batch size) of the vmaps running, outermost first
+
+
+def active_levels():
+    return _LEVELS
+
+
+def _refuse(*_args, **_kwargs):
+    raise Unbatchable()
+
+
+class _LogicalArray:
+    """What ``_data`` of a batched tensor returns: the logical metadata, and no values."""
+    __slots__ = ('shape', 'dtype', 'ndim', 'size', 'itemsize')
+    __array_priority__ = 1e9
+
+    def __init__(self, shape, dtype):
+        self.shape = shape
+        self.dtype = dtype
+        self.ndim = len(shape)
+        self.size = int(np.prod(shape)) if shape else 1
+        self.itemsize = dtype.itemsize
+
+    @property
+    def flags(self):
+        # a batched result is made contiguous by the rules that need it (clone asks before copying)
+        return _FLAGS
+
+    def __getattr__(self, name):
+        raise Unbatchable()
+
+    __array__ = __array_ufunc__ = __array_function__ = __getitem__ = __setitem__ = _refuse
+    __iter__ = __len__ = __float__ = __int__ = __bool__ = __index__ = __complex__ = _refuse
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _refuse
+    __neg__ = __pow__ = __matmul__ = __lt__ = __le__ = __gt__ = __ge__ = __eq__ = __ne__ = _refuse
+    __and__ = __or__ = __xor__ = __invert__ = __iadd__ = __imul__ = __isub__ = __itruediv__ = _refuse
+    __hash__ = None
+
+
+class _Flags:
+    c_contiguous = True
+    f_contiguous = False
+    writeable = True
+
+
+_FLAGS = _Flags()
+
+_ITEM_ERROR = ("vmap: It looks like you're calling .item() on a Tensor. We don't support vmap over calling .item() "
+               "on a Tensor, please try to rewrite what you're doing with other operations. If error is occurring "
+               "somewhere inside PyTorch internals, please file a bug report.")
+_CONTROL_FLOW_ERROR = ("vmap: It looks like you're attempting to use a Tensor in some data-dependent control flow. "
+                       "We don't support that yet, please file an issue at https://github.com/pytorch/pytorch/issues .")
+
+
+class BatchedTensor(Tensor):
+    """``value`` with its dimension ``bdim`` hidden: the tensor a vmapped function sees."""
+    __slots__ = ('value', 'bdim', 'level', '_lshape')
+
+    @property
+    def _data(self):
+        return _LogicalArray(self._lshape, self.value._data.dtype)
+
+    @_data.setter
+    def _data(self, _):
+        raise Unbatchable()
+
+    @property
+    def shape(self):
+        return Size(self._lshape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._lshape)
+        n = len(self._lshape)
+        if not -max(n, 1) <= dim < max(n, 1):
+            return Tensor.size(self, dim)          # the plain method's IndexError
+        return self._lshape[dim]
+
+    def dim(self):
+        return len(self._lshape)
+
+    ndimension = dim
+
+    @property
+    def ndim(self):
+        return len(self._lshape)
+
+    @property
+    def dtype(self):
+        return self.value.dtype
+
+    @property
+    def requires_grad(self):
+        return self.value.requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.value.requires_grad = flag
+
+    def requires_grad_(self, requires_grad=True):
+        self.value.requires_grad_(requires_grad)
+        return self
+
+    @property
+    def grad_fn(self):
+        return self.value.grad_fn
+
+    @property
+    def is_leaf(self):
+        return self.value.is_leaf
+
+    def detach(self):
+        return batched(self.value.detach(), self.bdim, self.level)
+
+    def item(self):
+        raise RuntimeError(_ITEM_ERROR)
+
+    def __bool__(self):
+        raise RuntimeError(_CONTROL_FLOW_ERROR)
+
+    def __float__(self):
+        raise RuntimeError(_ITEM_ERROR)
+
+    __int__ = __index__ = __complex__ = __float__
+
+    def __repr__(self, *, tensor_contents=None):
+        inner = '\n'.join('    ' + line for line in repr(self.value).split('\n'))
+        return f"BatchedTensor(lvl={self.level}, bdim={self.bdim}, value=\n{inner}\n)"
+
+
+def batched(value, bdim, level):
+    """Wrap ``value`` as a batched tensor of ``level`` whose batch is ``value``'s dimension ``bdim``."""
+    t = _new(BatchedTensor)
+    t.value = value
+    t.bdim = bdim
+    t.level = level
+    shape = value.shape
+    t._lshape = tuple(shape[:bdim]) + tuple(shape[bdim + 1:])
+    t._device = value._device
+    t._requires_grad = False
+    t._grad_fn = None
+    t._version_counter = value._version_counter
+    return t
+
+
+def batch_first(x, level):
+    """``x``'s value with its batch at dimension 0 when ``x`` is batched at ``level``, else None."""
+    if type(x) is BatchedTensor and x.level == level:
+        return x.value if x.bdim == 0 else x.value.movedim(x.bdim, 0)
+    return None
+
+
+# ---------------------------------------------------------------- every level at once (grad inside vmap)
+
+def to_plain(x):
+    """``x`` as a plain tensor whose leading dimensions are the batches of every running vmap
+    (outermost first), then its logical dimensions; unbatched levels are expanded."""
+    for level, size in reversed(_LEVELS):
+        p = batch_first(x, level)
+        if p is None:
+            p = x.unsqueeze(0).expand(size, *x.shape)
+        x = p
+    return x
+
+
+def from_plain(p):
+    """The inverse of :func:`to_plain`: ``p``'s leading dimensions become the running vmaps' batches."""
+    for level, _size in _LEVELS:
+        p = batched(p, 0, level)
+    return p
+
+
+def leaf(x):
+    """The plain tensor under every level of a tensor made by :func:`from_plain`."""
+    while type(x) is BatchedTensor:
+        x = x.value
+    return x
