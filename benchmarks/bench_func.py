@@ -1,0 +1,56 @@
+"""torch.func's vmap, side by side with PyTorch when it is importable (ratios in one run).
+
+    python benchmarks/bench_func.py
+    TORCH_PYTHON=/path/to/python benchmarks/bench_func.py
+
+Measures PyTorch's per-sample-gradients pattern (``functional_call`` +
+``vmap(grad(loss), in_dims=(None, None, 0, 0))``) for a 32-64-10 MLP over a batch of 64, vmap of a
+small matmul function over a batch of 256, and ``vmap(hessian(f))`` over 32 inputs of 8. Each
+``*_loop`` line computes the same with a Python loop over the batch (what ember's vmap did before it
+ran batched).
+"""
+from _common import best, import_lib, side_by_side
+
+
+def bench(lib_name):
+    lib = import_lib(lib_name)
+    F, func = lib.nn.functional, lib.func
+    lib.manual_seed(0)
+    model = lib.nn.Sequential(lib.nn.Linear(32, 64), lib.nn.ReLU(), lib.nn.Linear(64, 10))
+    params = {k: v.detach() for k, v in model.named_parameters()}
+    buffers = {k: v.detach() for k, v in model.named_buffers()}
+
+    def loss(p, b, sample, target):
+        out = func.functional_call(model, (p, b), (sample.unsqueeze(0),))
+        return F.cross_entropy(out, target.unsqueeze(0))
+
+    data, targets = lib.randn(64, 32), lib.randint(0, 10, (64,))
+    per_sample = func.vmap(func.grad(loss), in_dims=(None, None, 0, 0))
+    one = func.grad(loss)
+    res = {'per_sample_grads_ms': best(lambda: per_sample(params, buffers, data, targets), 5) * 1e3,
+           'per_sample_grads_loop_ms': best(lambda: [one(params, buffers, data[i], targets[i])
+                                                     for i in range(64)], 2) * 1e3}
+
+    w = lib.randn(16, 16)
+    x = lib.randn(256, 16)
+
+    def mm_fn(v):
+        return (w @ v).tanh() @ w
+
+    batched = func.vmap(mm_fn)
+    res['vmap_matmul_us'] = best(lambda: batched(x), 50) * 1e6
+    res['vmap_matmul_loop_us'] = best(lambda: lib.stack([mm_fn(x[i]) for i in range(256)]), 5) * 1e6
+
+    def f(v):
+        return (v.sin() * v.exp()).sum()
+
+    h = func.hessian(f)
+    xs = lib.randn(32, 8, dtype=lib.float64)
+    vh = func.vmap(h)
+    res['vmap_hessian_ms'] = best(lambda: vh(xs), 3) * 1e3
+    res['vmap_hessian_loop_ms'] = best(lambda: [h(xs[i]) for i in range(32)], 2) * 1e3
+    return res
+
+
+if __name__ == '__main__':
+    side_by_side(__file__, bench, header='torch.func', width=28, digits=2)
