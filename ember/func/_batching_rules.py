@@ -54,7 +54,7 @@ def _loop(cls, args, kwargs, level, size, plain_apply):
     results = []
     for i in range(size):
         sliced = [a.value.select(a.bdim, i) if _is_batched(a, level) else a for a in args]
-        results.append(plain_apply(cls, *sliced, **kwargs))
+        results.append(cls.apply(*sliced, **kwargs))   # lower levels still batch their own
     if type(results[0]) is tuple:
         return tuple(None if results[0][k] is None else batched(stack([r[k] for r in results]), 0, level)
                      for k in range(len(results[0])))
@@ -239,6 +239,37 @@ def _basic_index(cls, args, kwargs, level, size):
     return cls.apply(p, ((slice(None),) + basic, None))
 
 
+def _masked_fill(cls, args, kwargs, level, size):
+    if not _is_batched(args[0], level):
+        return NotImplemented      # the result takes the input's shape: the batch must be there
+    return elementwise(cls, args, kwargs, level, size)
+
+
+def _batched_or_expanded(t, level, size):
+    p = batch_first(t, level)
+    return t.unsqueeze(0).expand(size, *t.shape) if p is None else p
+
+
+def _gather(cls, args, kwargs, level, size):
+    x, dim, index = args
+    return cls.apply(_batched_or_expanded(x, level, size), _shift(dim), _batched_or_expanded(index, level, size))
+
+
+def _einsum(cls, args, kwargs, level, size):
+    """``Einsum(terms, rhs, *operands)``: the batch as one more index letter."""
+    terms, rhs, operands = args[0], args[1], args[2:]
+    used = set(''.join(terms) + rhs)
+    if '.' in used:
+        return NotImplemented
+    letter = next(c for c in 'zyxwvutsrqponmlkjihgfedcbaZYXWVUTSRQPONMLKJIHGFEDCBA' if c not in used)
+    new_terms, phys = [], []
+    for term, o in zip(terms, operands):
+        p = batch_first(o, level)
+        new_terms.append(term if p is None else letter + term)
+        phys.append(o if p is None else p)
+    return cls.apply(type(terms)(new_terms), letter + rhs, *phys, **kwargs)
+
+
 # ---------------------------------------------------------------- products
 
 def _matmul_operands(args, level):
@@ -362,6 +393,7 @@ _ELEMENTWISE_NAMES = {
                         'Remainder', 'Fmod', 'Maximum', 'Minimum', 'Fmax', 'Fmin', 'Atan2'),
     'ember.ops.index': ('Where',),
     'ember.ops.shape': ('Clone',),
+    'ember.ops.convert': ('ToCopy',),
 }
 
 
@@ -407,6 +439,8 @@ def _build():
 
     for cls in (I.BasicIndex, I.SelectIndex, I.UnsqueezeIndex, I.AliasIndex):
         RULES[cls] = _basic_index
+
+    RULES.update({I.MaskedFill: _masked_fill, I.Gather: _gather, L.Einsum: _einsum})
 
     RULES.update({L.Mm: _matmul, L.Bmm: _matmul, L.BatchedMatmul: _matmul, LN.MmT: _matmul, L.Mv: _mv,
                   L.Dot: _dot, LN.Addmm: _addmm})

@@ -42,6 +42,10 @@ RULE_CASES = [
     ('nn', lambda x: (F.relu(x), F.gelu(x), F.silu(x), F.layer_norm(x, (4,)), F.mse_loss(x, x.cos()),
                       F.cross_entropy(x, ember.tensor([0, 3, 1]))), (_r(5, 3, 4),), 0),
     ('conv2d', lambda img: F.conv2d(img, IMG_W, padding=1), (_r(5, 2, 1, 4, 4),), 0),
+    ('convert_mask_gather_einsum', lambda x, y: (x.float().double(), x.masked_fill(y > 0, 0.5),
+                                                 x.gather(1, ember.tensor([[0, 2], [1, 1], [3, 0]])),
+                                                 ember.einsum('ij,kj,i->ik', x, W, y[:, 0]),
+                                                 ember.einsum('ij,ij->i', W, x)), (_r(5, 3, 4), _r(5, 3, 4)), 0),
     ('in_dim_last', lambda x: x.sum(0) * x[0], (_r(3, 4, 5),), -1),
 ]
 
