@@ -382,6 +382,14 @@ def _cross_entropy(cls, args, kwargs, level, size):
 
 # ---------------------------------------------------------------- the table
 
+def ops_without_rules():
+    """The built-in ops (``module.Class`` of their ``Primitive``) that vmap runs as a loop over the batch;
+    shared bases that no op calls directly (their names start with ``_`` and they have subclasses) left out."""
+    from ember.autograd.function import Primitive
+    return sorted({f"{c.__module__.rsplit('.', 1)[-1]}.{c.__name__}" for c in _subclasses(Primitive)
+                   if _rule_for(c) is None and not (c.__name__.startswith('_') and c.__subclasses__())})
+
+
 _built = False
 
 _ELEMENTWISE_NAMES = {

@@ -79,6 +79,13 @@ def test_ops_without_a_rule_and_value_reads_fall_back_to_the_loop():
     np.testing.assert_allclose(got.numpy(), 2 * x.numpy())
 
 
+def test_the_ops_without_a_rule_are_listed():
+    from ember.func._batching_rules import ops_without_rules
+    missing = ops_without_rules()
+    assert 'fft.FftR2C' in missing
+    assert not {'arith.Add', 'linalg.Mm', 'reduce.SumDim', 'shape.View', 'conv.Convolution'} & set(missing)
+
+
 def test_nested_vmap_with_out_dims_and_chunks():
     x, y = _r(2, 3, 4), _r(3, 4)
     got = vmap(vmap(lambda a, b: (a * b).sum(), in_dims=(0, 0)), in_dims=(0, None), out_dims=0)(x, y)
