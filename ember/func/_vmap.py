@@ -52,10 +52,23 @@ def _broadcast_dims(dims, tree, what, label):
 def vmap(func, in_dims=0, out_dims=0, randomness='error', *, chunk_size=None):
     """Vectorise ``func`` over dimension ``in_dims`` of its inputs, stacking results along ``out_dims``.
 
+    ``func`` runs once, on tensors that carry the batch as a hidden dimension (inside, shapes are
+    those of one element), so the batch is computed by each op at once; composes with ``grad``
+    (``vmap(grad(f))`` gives per-sample gradients) and with itself.
+
     ``in_dims``: an int or None per argument (nested like the arguments), None meaning "not mapped".
     ``randomness``: ``'error'`` raises if ``func`` draws random numbers, ``'different'`` draws fresh
     numbers per element, ``'same'`` repeats the same draws for every element.
     ``chunk_size``: how many elements are processed per chunk (results do not depend on it).
+
+    Example::
+
+        >>> x = ember.tensor([[1., 2.], [3., 4.]])
+        >>> ember.func.vmap(lambda row: row @ row)(x)
+        tensor([ 5., 25.])
+        >>> ember.func.vmap(ember.func.grad(lambda row: (row ** 2).sum()))(x)
+        tensor([[2., 4.],
+                [6., 8.]])
     """
     if randomness not in ('error', 'different', 'same'):
         raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. Got {randomness}")
