@@ -114,6 +114,8 @@ def get_float32_matmul_precision():
 def set_flush_denormal(mode):
     """Flushing denormals to zero needs CPU control registers NumPy does not expose: returns False
     (not supported), as PyTorch does on such CPUs, and changes nothing."""
+    if not isinstance(mode, bool):
+        raise RuntimeError(f"flush_denormal expects a bool, but got {type(mode).__name__}")
     return False
 
 

@@ -84,7 +84,18 @@ def _make_grads(outputs, grads, is_grads_batched=False):
             if not isinstance(g, Tensor):
                 from ember.ops.creation import as_tensor
                 g = as_tensor(g, dtype=out.dtype, device=out._device)
-            if g._data.shape != out._data.shape:
+            if is_grads_batched:
+                first = g[0]  # a 0-d grad_output has no batch dimension: indexing it raises PyTorch's error
+                if first._data.shape != out._data.shape:
+                    # NOTE: PyTorch reports the shape without the first two dimensions here
+                    raise RuntimeError("If `is_grads_batched=True`, we interpret the first dimension of each "
+                                       "grad_output as the batch dimension. The sizes of the remaining dimensions "
+                                       "are expected to match the shape of corresponding output, but a mismatch "
+                                       f"was detected: grad_output[{len(result)}] has a shape of "
+                                       f"{_size(first[0] if first.ndim else first)} and output[{len(result)}] has a "
+                                       f"shape of {_size(out)}. If you only want some tensors in `grad_output` to "
+                                       "be considered batched, consider using vmap.")
+            elif g._data.shape != out._data.shape:
                 raise RuntimeError(f"Mismatch in shape: grad_output[{len(result)}] has a shape of "
                                    f"{_size(g)} and output[{len(result)}] has a shape of {_size(out)}.")
             if g.dtype.is_complex != out.dtype.is_complex:
@@ -92,6 +103,26 @@ def _make_grads(outputs, grads, is_grads_batched=False):
                                    "the same dtype.")
         result.append(g)
     return result
+
+
+def _batched_backward(outputs, grads, retain_graph, create_graph, inputs, allow_unused):
+    """One backward pass per row of the batched ``grads``, the results stacked (PyTorch vmaps instead)."""
+    sizes = []
+    for g in grads:
+        if g is not None:
+            if g.ndim == 0:
+                raise ValueError("vmap(vjp, in_dims=0, ...)(<inputs>): Got in_dim=0 for some input, but that input "
+                                 "is a Tensor of dimensionality 0 so expected in_dim to satisfy 0 <= in_dim < 0.")
+            sizes.append(g.shape[0])
+    if len(set(sizes)) > 1:
+        raise ValueError("vmap: Expected all tensors to have the same size in the mapped dimension, got sizes "
+                         f"{sizes} for the mapped dimension")
+    n = sizes[0] if sizes else 0
+    rows = [run_backward(outputs, [None if g is None else g[b] for g in grads], retain_graph or b < n - 1,
+                         create_graph, inputs=inputs, allow_unused=allow_unused, accumulate=False)
+            for b in range(n)]
+    from ember.ops.shape import stack
+    return [None if not rows or rows[0][k] is None else stack([r[k] for r in rows]) for k in range(len(inputs))]
 
 
 def _size(t):
@@ -454,7 +485,16 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
-    """Gradients of ``outputs`` w.r.t. ``inputs``, returned (not accumulated into ``.grad``)."""
+    """Gradients of ``outputs`` w.r.t. ``inputs``, returned (not accumulated into ``.grad``).
+
+    ``is_grads_batched=True`` reads the first dimension of every ``grad_outputs`` tensor as a batch of
+    vectors and returns one gradient per vector, stacked along a new first dimension. ``only_inputs`` is
+    deprecated (its value no longer matters; ``False`` warns), as in PyTorch.
+    """
+    if not only_inputs:
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
+                      "gradient for other parts of the graph, please use ember.autograd.backward.",
+                      FutureWarning, stacklevel=2)
     outputs = _as_tuple(outputs)
     single_input = isinstance(inputs, (Tensor, GradientEdge))
     inputs = _as_tuple(inputs)
@@ -466,9 +506,12 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                            f"and {len(outputs)} outputs")
     if retain_graph is None:
         retain_graph = create_graph
-    grads = _make_grads(outputs, grads)
-    result = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs,
-                          allow_unused=allow_unused, accumulate=False)
+    grads = _make_grads(outputs, grads, is_grads_batched)
+    if is_grads_batched:
+        result = _batched_backward(outputs, grads, retain_graph, create_graph, inputs, allow_unused)
+    else:
+        result = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs,
+                              allow_unused=allow_unused, accumulate=False)
     if materialize_grads:
         from ember.ops.creation import zeros_like
         result = [g if g is not None else zeros_like(t if type(t) is not GradientEdge else _edge_like(t))

@@ -45,10 +45,14 @@ class save_on_cpu(saved_tensors_hooks):
     """
 
     def __init__(self, pin_memory=False, device_type='cuda'):
+        import ember
+        # pinning is only possible while the accelerator named by device_type is available
+        device_module = getattr(ember, device_type, ember.cuda)
+
         def pack(tensor):
             # a copy even for CPU tensors, as PyTorch makes: later in-place changes must not reach it
             host = tensor.detach().to('cpu', copy=True)
-            if pin_memory and tensor.device.type != 'cpu':
+            if pin_memory and device_module.is_available():
                 host = host.pin_memory()
             return tensor.device, host
 

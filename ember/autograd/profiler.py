@@ -257,7 +257,11 @@ class profile:
             if flag:
                 raise NotImplementedError(f"ember's profiler times CPU ops only; {what} is not supported")
         if not use_cpu:
+            if not use_kineto:
+                raise AssertionError("Device-only events supported only with Kineto (use_kineto=True)")
             raise NotImplementedError("ember's profiler times CPU ops only; use_cpu=False leaves nothing to record")
+        if post_processing_timeout_s is not None and post_processing_timeout_s < 0:
+            raise ValueError("post_processing_timeout_s must be non-negative")
         self.enabled = enabled
         self.record_shapes = record_shapes
         self.acc_events = acc_events

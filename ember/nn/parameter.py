@@ -44,9 +44,6 @@ class Parameter(Tensor):
             p.requires_grad = True     # the setter's checks (an inference tensor refuses)
         return p
 
-    def __init__(self, data=None, requires_grad=True):
-        pass
-
     def __repr__(self):
         return 'Parameter containing:\n' + super().__repr__()
 
@@ -186,9 +183,6 @@ class UninitializedParameter(UninitializedTensorMixin, Parameter):
         p._requires_grad = bool(requires_grad)
         return p
 
-    def __init__(self, requires_grad=True, device=None, dtype=None):
-        pass
-
 
 class UninitializedBuffer(UninitializedTensorMixin, Tensor):
     """A buffer whose shape is not known yet; it becomes a plain ``Tensor`` when materialized."""
@@ -201,9 +195,6 @@ class UninitializedBuffer(UninitializedTensorMixin, Tensor):
         t._is_buffer = True
         t.persistent = persistent
         return t
-
-    def __init__(self, requires_grad=False, device=None, dtype=None, persistent=True):
-        pass
 
 
 def is_lazy(param):
