@@ -1,13 +1,21 @@
-"""No parameter is accepted and silently ignored: every parameter of every registered op is used by
-its function, or listed here with the reason its value cannot change the result.
+"""No parameter is accepted and silently ignored: every parameter of every registered op, and of every
+public function, class constructor and ``forward`` of PyTorch's API that ember provides, is used by its
+function, or listed here with the reason its value cannot change the result.
 
-The check reads each op's source: a parameter that its body never names is ignored. Honour it, or
+The check reads each function's source: a parameter that its body never names is ignored. Honour it, or
 refuse unsupported values with a clear error (which names it), or add it below with the reason.
 """
 import ast
+import functools
 import inspect
+import json
+import os
 import textwrap
+import warnings
 
+import pytest
+
+import ember
 from ember.ops._registry import REGISTRY
 
 # (op, parameter): why every accepted value gives the same, correct result
@@ -57,3 +65,135 @@ def test_no_parameter_is_silently_ignored():
 def test_harmless_list_is_current():
     stale = sorted(set(HARMLESS) - set(_ignored()))
     assert not stale, f"HARMLESS entries whose parameter is now used (remove them): {stale}"
+
+
+# ---------------------------------------------------------------- the whole public API
+
+API = os.path.join(os.path.dirname(__file__), 'fixtures', 'torch_api.json')
+
+# (PyTorch's name, parameter): why every accepted value gives the same, correct result
+HARMLESS_API = {
+    ('torch.Tensor.type', 'non_blocking'): "ember's copies have completed when type() returns, which both values allow",
+    ('torch.Tensor.__array_wrap__', 'context'): "NumPy's ufunc details; PyTorch's __array_wrap__ takes none and "
+                                                "wraps every result as a tensor, as ember does",
+    ('torch.Tensor.__array_wrap__', 'return_scalar'): "PyTorch wraps 0-d ufunc results as tensors too",
+    ('torch.Tensor.__reduce_ex__', 'proto'): 'a tensor pickles to the same reduction for every pickle protocol',
+    ('torch.func.debug_unwrap', 'recurse'): "ember's transforms hand functions plain tensors: there is no wrapper "
+                                            "to unwrap at any depth",
+    ('torch.utils.checkpoint.checkpoint', 'early_stop'): "early stopping only skips the rest of a recomputation once "
+                                                         "the saved tensors are rebuilt; ember's recomputation "
+                                                         "differentiates the function's outputs, so it always runs "
+                                                         "the whole function, and the gradients are the same",
+}
+
+
+def _params_never_named(fn):
+    """The parameters of ``fn`` that its body never names (None when its source is not Python)."""
+    try:
+        node = ast.parse(textwrap.dedent(inspect.getsource(fn))).body[0]
+    except (OSError, TypeError, IndexError, SyntaxError):
+        return None
+    if not isinstance(node, ast.FunctionDef):
+        return None
+    calls = {n.func.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    if calls & {'locals', 'vars'}:
+        return []  # reads all its parameters at once
+    body = [b for b in node.body if not (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant))]
+    if len(body) == 1 and isinstance(body[0], ast.Raise):
+        return []  # refuses every call
+    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    params = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+    return [p.arg for p in params if p.arg not in ('self', 'cls') and not p.arg.startswith('_') and p.arg not in names]
+
+
+def _resolve(path):
+    obj = ember
+    for part in path.split('.')[1:]:
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return obj
+
+
+@functools.lru_cache(maxsize=None)
+def _api_ignored():
+    registered = {inspect.unwrap(entry.fn) for entry in REGISTRY}  # checked above, with their own reasons
+    found, seen = [], set()
+
+    def check(name, fn):
+        fn = inspect.unwrap(fn)
+        if fn in seen or fn in registered:
+            return
+        seen.add(fn)
+        found.extend((name, p) for p in _params_never_named(fn) or ())
+    with open(API) as f:
+        entries = json.load(f)['entries']
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')  # deprecated names warn when looked up
+        for name, _kind, _ in entries:
+            obj = _resolve(name)
+            if obj is None:
+                continue
+            if inspect.isclass(obj):
+                for method in ('__new__', '__init__', 'forward'):
+                    fn = obj.__dict__.get(method)
+                    if isinstance(fn, staticmethod):
+                        fn = fn.__func__
+                    if inspect.isfunction(fn):
+                        check(f'{name}.{method}', fn)
+            elif inspect.isfunction(obj) or inspect.ismethod(obj):
+                check(name, obj)
+    return tuple(found)
+
+
+def test_no_public_parameter_is_silently_ignored():
+    ignored = sorted(set(_api_ignored()) - set(HARMLESS_API))
+    assert not ignored, f"parameters accepted but never used (honour, refuse, or list with a reason): {ignored}"
+
+
+def test_public_harmless_list_is_current():
+    stale = sorted(set(HARMLESS_API) - set(_api_ignored()))
+    assert not stale, f"HARMLESS_API entries whose parameter is now used (remove them): {stale}"
+
+
+# ---------------------------------------------------------------- parameters this check found ignored, now honoured
+
+def test_set_flush_denormal_checks_mode():
+    # NumPy cannot flush denormals: False (unsupported) for both modes, as PyTorch on such CPUs; nothing changes
+    assert ember.set_flush_denormal(True) is False and ember.set_flush_denormal(False) is False
+    for bad, kind in (('x', 'str'), (1, 'int'), (None, 'NoneType')):
+        with pytest.raises(RuntimeError, match=f'^flush_denormal expects a bool, but got {kind}$'):
+            ember.set_flush_denormal(bad)
+
+
+def test_save_on_cpu_pins_only_for_an_available_device_type(monkeypatch):
+    pinned = []
+    monkeypatch.setattr(ember.Tensor, 'pin_memory', lambda self, *a: pinned.append(1) or self)
+    x = ember.ones(3, requires_grad=True)
+    for device_type, available in (('cuda', ember.cuda.is_available()), ('cpu', True)):
+        pinned.clear()
+        with ember.autograd.graph.save_on_cpu(pin_memory=True, device_type=device_type):
+            y = (x * x).sum()
+        y.backward()
+        assert bool(pinned) == available, device_type
+    assert x.grad.tolist() == [4., 4., 4.]
+
+
+def test_profile_use_kineto_and_timeout_are_checked():
+    with pytest.raises(AssertionError, match=r'^Device-only events supported only with Kineto \(use_kineto=True\)$'):
+        ember.autograd.profiler.profile(use_cpu=False)
+    with pytest.raises(ValueError, match='^post_processing_timeout_s must be non-negative$'):
+        ember.autograd.profiler.profile(post_processing_timeout_s=-1)
+    with ember.autograd.profiler.profile(use_kineto=True, post_processing_timeout_s=5.0) as prof:
+        ember.ones(2) + 1
+    assert any(e.name == 'aten::add' for e in prof.function_events)
+
+
+def test_parameter_constructors_use_their_arguments():
+    p = ember.nn.Parameter(ember.zeros(2), requires_grad=False)
+    assert type(p) is ember.nn.Parameter and not p.requires_grad
+    u = ember.nn.UninitializedParameter(False, dtype=ember.float64)
+    assert not u.requires_grad and u.dtype == ember.float64
+    b = ember.nn.UninitializedBuffer(True, dtype=ember.float64, persistent=False)
+    assert b.requires_grad and b.dtype == ember.float64 and b.persistent is False
+    assert str(inspect.signature(ember.nn.Parameter)) == '(data=None, requires_grad=True)'

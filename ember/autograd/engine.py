@@ -109,20 +109,23 @@ def _batched_backward(outputs, grads, retain_graph, create_graph, inputs, allow_
     """One backward pass per row of the batched ``grads``, the results stacked (PyTorch vmaps instead)."""
     sizes = []
     for g in grads:
-        if g is not None:
-            if g.ndim == 0:
-                raise ValueError("vmap(vjp, in_dims=0, ...)(<inputs>): Got in_dim=0 for some input, but that input "
-                                 "is a Tensor of dimensionality 0 so expected in_dim to satisfy 0 <= in_dim < 0.")
-            sizes.append(g.shape[0])
+        if g is None:
+            raise ValueError("vmap(vjp, in_dims=0, ...)(<inputs>): Got in_dim=0 for an input but the input is of type "
+                             "<class 'NoneType'>. We cannot vmap over non-Tensor arguments, please use None as the "
+                             "respective in_dim")
+        if g.ndim == 0:
+            raise ValueError("vmap(vjp, in_dims=0, ...)(<inputs>): Got in_dim=0 for some input, but that input "
+                             "is a Tensor of dimensionality 0 so expected in_dim to satisfy 0 <= in_dim < 0.")
+        sizes.append(g.shape[0])
     if len(set(sizes)) > 1:
         raise ValueError("vmap: Expected all tensors to have the same size in the mapped dimension, got sizes "
                          f"{sizes} for the mapped dimension")
-    n = sizes[0] if sizes else 0
-    rows = [run_backward(outputs, [None if g is None else g[b] for g in grads], retain_graph or b < n - 1,
+    n = sizes[0]
+    rows = [run_backward(outputs, [g[b] for g in grads], retain_graph or b < n - 1,
                          create_graph, inputs=inputs, allow_unused=allow_unused, accumulate=False)
             for b in range(n)]
     from ember.ops.shape import stack
-    return [None if not rows or rows[0][k] is None else stack([r[k] for r in rows]) for k in range(len(inputs))]
+    return [None if rows[0][k] is None else stack([r[k] for r in rows]) for k in range(len(inputs))]
 
 
 def _size(t):

@@ -126,7 +126,7 @@ def _check_inputs(inputs):
                 warnings.warn(f"Input #{idx} requires gradient and is not a double precision floating point or "
                               "complex. This check will likely fail if all the inputs are not of double precision "
                               "floating point or complex. ", stacklevel=3)
-            if not all(st > 0 or sz <= 1 for st, sz in zip(inp.stride(), inp.shape)):
+            if inp.numel() and not all(st > 0 or sz <= 1 for st, sz in zip(inp.stride(), inp.shape)):
                 raise RuntimeError(f"The {idx}th input has a dimension with stride 0. gradcheck only supports inputs "
                                    "that are non-overlapping to be able to compute the numerical gradients correctly. "
                                    "You should call .contiguous on the input before passing it to gradcheck.")
@@ -780,15 +780,15 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
                              for x in outputs)
     else:
         grad_outputs = _as_tuple(grad_outputs)
-    n_out = len(grad_outputs)
+    n_in = len(inputs)  # (split by inputs: there may be no grad_outputs at all)
     diff_in = set(_diff_indices(inputs))
     diff_go = {i for i, x in enumerate(grad_outputs) if x.requires_grad}
 
     def first_derivative(*args):
-        ins = tuple(x.requires_grad_() if i in diff_in else x for i, x in enumerate(args[:-n_out]))
+        ins = tuple(x.requires_grad_() if i in diff_in else x for i, x in enumerate(args[:n_in]))
         with enable_grad():  # also when the numerical pass evaluates this under no_grad
             outs = _differentiable_outputs(func(*ins))
-            gos = tuple(x.requires_grad_() if i in diff_go else x for i, x in enumerate(args[-n_out:]))
+            gos = tuple(x.requires_grad_() if i in diff_go else x for i, x in enumerate(args[n_in:]))
             gs = _grad(outs, tuple(x for i, x in enumerate(ins) if i in diff_in), gos, create_graph=True,
                        allow_unused=True)
         return tuple(g for g in gs if g is not None)
