@@ -157,7 +157,7 @@ def _numerical_jacobian(fn, inputs, idx, eps):
 
     A complex input gets the conjugate Wirtinger form ``ds/dx + 1j * ds/dy`` (real outputs), as in PyTorch."""
     data = inputs[idx]._data
-    is_complex = np.iscomplexobj(data)
+    is_complex = inputs[idx].dtype.is_complex
     rows = []
     with no_grad():
         for k in range(data.size):
@@ -179,11 +179,11 @@ def _numerical_jvp(fn, inputs, idx, u, eps):
     data = inputs[idx]._data
     with no_grad():
         if isinstance(u, tuple):  # complex input: real and imaginary directions
-            ur, ui = (_host(x._data).reshape(data.shape) for x in u)
+            ur, ui = (x._data.reshape(data.shape) for x in u)
             dx = _central(*_perturbed_outputs(fn, inputs, data, ..., eps * ur), eps)
             dy = _central(*_perturbed_outputs(fn, inputs, data, ..., eps * ui * 1j), eps)
             return [None if a is None else a + b * 1j for a, b in zip(dx, dy)]
-        ur = _host(u._data).reshape(data.shape)
+        ur = u._data.reshape(data.shape)
         return _central(*_perturbed_outputs(fn, inputs, data, ..., eps * ur), eps)
 
 
@@ -349,9 +349,9 @@ def _slow_gradcheck(func, func_out, inputs, outputs, eps, rtol, atol, check_grad
 
 # ---------------------------------------------------------------- fast mode
 
-def _random_unit_vector(numel, generator, dtype):
+def _random_unit_vector(numel, generator, dtype, device):
     from ember.ops.random import rand
-    vec = rand(numel, generator=generator).to(dtype)
+    vec = rand(numel, generator=generator).to(dtype=dtype, device=device)
     return vec / vec.norm()
 
 
@@ -362,9 +362,9 @@ def _make_vectors(inp_tensors, outputs, use_forward_ad):
     for inp in inp_tensors:
         real = ember.float64 if inp.dtype == ember.complex128 else (
             ember.float32 if inp.dtype == ember.complex64 else inp.dtype)
-        ur = _random_unit_vector(inp.numel(), g, real)
-        all_u.append((ur, _random_unit_vector(inp.numel(), g, real)) if inp.dtype.is_complex else ur)
-    all_v = None if use_forward_ad else [_random_unit_vector(o.numel(), g, o.dtype) for o in outputs]
+        ur = _random_unit_vector(inp.numel(), g, real, inp.device)
+        all_u.append((ur, _random_unit_vector(inp.numel(), g, real, inp.device)) if inp.dtype.is_complex else ur)
+    all_v = None if use_forward_ad else [_random_unit_vector(o.numel(), g, o.dtype, o.device) for o in outputs]
     return all_v, all_u
 
 
