@@ -26,9 +26,6 @@ from ember import linalg, fft, special  # noqa: E402,F401
 from ember import cuda  # noqa: E402
 from ember import random  # noqa: E402,F401  (ember.random.fork_rng, as torch.random)
 from ember.random import thread_safe_generator  # noqa: E402,F401
-from ember import optim  # noqa: E402
-from ember import nn  # noqa: E402
-from ember import utils  # noqa: E402  (ember.utils.data after a bare `import ember`, as in PyTorch)
 from ember._tensor_str import set_printoptions, get_printoptions, printoptions  # noqa: E402
 from ember._legacy import (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor,  # noqa
                            CharTensor, ByteTensor, BoolTensor, BFloat16Tensor, typename, is_tensor, is_floating_point,
@@ -60,13 +57,10 @@ from ember._global_flags import (use_deterministic_algorithms, are_deterministic
                                  set_default_tensor_type)
 from ember._threads import (set_num_threads, get_num_threads, set_num_interop_threads,  # noqa: E402,F401
                             get_num_interop_threads)
-from ember import distributed  # noqa: E402,F401  (ember.distributed after a bare import, as in PyTorch)
 from ember import amp, cpu  # noqa: E402,F401
+from ember import _torchrun_env  # noqa: E402
+_torchrun_env.export_torchrun_env()  # scripts written for torchrun read RANK, WORLD_SIZE, ... right after the import
 from ember import multiprocessing  # noqa: E402,F401  (registers how tensors travel between processes)
-from ember import masked, nested  # noqa: E402,F401
-from ember import func  # noqa: E402
-from ember import profiler  # noqa: E402,F401
-vmap = func.vmap
 from ember.cuda import amp as _cuda_amp  # noqa: E402,F401  (binds ember.cuda.amp)
 from ember.amp import autocast, GradScaler  # noqa: E402,F401
 from ember.amp._state import *  # noqa: E402,F401,F403  (is_autocast_enabled, set_autocast_dtype, ...)
@@ -79,26 +73,29 @@ from ember._build_info import (has_lapack, has_spectral, has_mkl, has_openmp, in
 from ember._formats import legacy_contiguous_format, jagged  # noqa: E402,F401
 from ember._streams import Stream, Event  # noqa: E402,F401
 from ember._compile import compile, cond, while_loop  # noqa: E402,F401
-from ember.utils.dlpack import from_dlpack, to_dlpack  # noqa: E402,F401
 from ember.jit import fork, wait  # noqa: E402,F401
 from ember.overrides import DisableTorchFunction, DisableTorchFunctionSubclass  # noqa: E402,F401
-from ember import (return_types, types, torch_version, functional, testing, compiler, jit,  # noqa: E402,F401
-                   overrides, quasirandom, signal)
+from ember import types, torch_version, functional, compiler, jit, overrides  # noqa: E402,F401
 
 
-# Submodules loaded on first use: they pull in large optional dependencies (SciPy) or much code
-# (checkpoint formats, hub downloads) that a script which never touches them should not pay for
-# at ``import ember``. ``ember.hub`` and ``ember.save`` still resolve after a bare ``import ember``.
-_LAZY_SUBMODULES = ('distributions', 'futures', 'serialization', 'hub', 'xpu', 'mps', 'onnx')
+# Subsystems loaded on first use (``ember.nn``, ``ember.optim``, ``ember.utils.data``, ... still resolve
+# after a bare ``import ember``, as in PyTorch): ``import ember`` loads the tensor, its ops and autograd,
+# and a script pays for the rest only when it touches it. Some pull in optional dependencies (SciPy)
+# or much code (checkpoint formats, hub downloads, the module zoo).
+_LAZY_SUBMODULES = ('nn', 'optim', 'utils', 'distributed', 'masked', 'nested', 'func', 'profiler', 'testing',
+                    'quasirandom', 'signal', 'return_types', 'distributions', 'futures', 'serialization', 'hub',
+                    'xpu', 'mps', 'onnx')
 _LAZY_NAMES = {'save': 'serialization', 'load': 'serialization', 'Future': 'futures',
-               'PyTorchFileReader': '_zip_archive', 'PyTorchFileWriter': '_zip_archive'}
+               'PyTorchFileReader': '_zip_archive', 'PyTorchFileWriter': '_zip_archive', 'vmap': 'func',
+               'from_dlpack': 'utils.dlpack', 'to_dlpack': 'utils.dlpack'}
 
 
 def __getattr__(name):
     if name in _LAZY_SUBMODULES or name in _LAZY_NAMES:
         import importlib
         module = importlib.import_module(f'ember.{_LAZY_NAMES.get(name, name)}')
-        globals()[module.__name__.rpartition('.')[2]] = module
+        if module.__name__.count('.') == 1:
+            globals()[module.__name__.rpartition('.')[2]] = module
         value = getattr(module, name) if name in _LAZY_NAMES else module
         globals()[name] = value
         return value

@@ -125,7 +125,7 @@ def _launch(parser, nproc, argv):
 
 def _execute(target, args, as_module):
     from ember import compat
-    from ember.distributed import _env
+    from ember import _torchrun_env as _env
     compat.install()
     _env.export_torchrun_env()   # torchrun's RANK/WORLD_SIZE/... from MPI's, before the script reads them
     # NOTE: sys.path[0] is where `ember`/`python -m ember` was started from; Python puts the script's

@@ -8,8 +8,7 @@ earlier element took. They are written here as plain Python loops over C-library
 from a buffer of the generator's words; afterwards the generator is left exactly as far along as
 PyTorch's would be. Float32 parameters are rounded where PyTorch's ``float`` arithmetic rounds.
 """
-import ctypes
-import ctypes.util
+import functools
 import math
 
 import numpy as np
@@ -19,12 +18,18 @@ _TWO_PI = 2.0 * math.pi
 _F32_THIRD = float(np.float32(1.0) / np.float32(3.0))    # 1.0f / 3.0f
 _F32_0331 = float(np.float32(0.0331))                    # the float literal 0.0331f, widened
 
-try:   # Python's math.lgamma is its own code; PyTorch calls the C library's lgamma
-    _libm = ctypes.CDLL(ctypes.util.find_library('m'))
-    _libm.lgamma.restype, _libm.lgamma.argtypes = ctypes.c_double, (ctypes.c_double,)
-    _lgamma = _libm.lgamma
-except (OSError, AttributeError, TypeError):                # no C maths library: the nearest we have
-    _lgamma = math.lgamma
+@functools.cache
+def _c_lgamma():
+    """The C library's ``lgamma`` (Python's math.lgamma is its own code; PyTorch calls the C library's),
+    looked up on first use: finding the library costs milliseconds that ``import ember`` should not pay."""
+    import ctypes
+    import ctypes.util
+    try:
+        libm = ctypes.CDLL(ctypes.util.find_library('m'))
+        libm.lgamma.restype, libm.lgamma.argtypes = ctypes.c_double, (ctypes.c_double,)
+        return libm.lgamma
+    except (OSError, AttributeError, TypeError):            # no C maths library: the nearest we have
+        return math.lgamma
 
 
 class _Draws:
@@ -128,6 +133,7 @@ def _poisson_one(lam, draws):
         a = -0.059 + 0.02483 * b
         invalpha = 1.1239 + 1.1328 / (b - 3.4)
         vr = 0.9277 - 3.6224 / (b - 2)
+        lgamma = _c_lgamma()
         while True:
             u = draws.uniform() - 0.5
             v = draws.uniform()
@@ -142,7 +148,7 @@ def _poisson_one(lam, draws):
             if v == 0.0:            # log(0) = -inf in C: accepted
                 return k
             if (math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)) <= \
-                    (-lam + k * loglam - _lgamma(k + 1.0)):
+                    (-lam + k * loglam - lgamma(k + 1.0)):
                 return k
     if lam == 0:
         return 0

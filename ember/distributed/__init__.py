@@ -9,7 +9,6 @@ Start N processes with ``mpirun -n N python train.py`` or ``ember run --nproc N 
 >>> t = ember.ones(2) * dist.get_rank()               # doctest: +SKIP
 >>> dist.all_reduce(t, op=dist.ReduceOp.SUM)          # doctest: +SKIP
 """
-from ember.distributed import _env
 from ember.distributed._errors import DistError, DistBackendError, DistNetworkError, DistStoreError  # noqa: F401
 from ember.distributed._reduce_op import ReduceOp  # noqa: F401
 from ember.distributed._group import (  # noqa: F401
@@ -26,6 +25,3 @@ from ember.distributed._collectives import (  # noqa: F401
 from ember.distributed._objects import (  # noqa: F401
     all_gather_object, gather_object, broadcast_object_list, scatter_object_list, send_object_list,
     recv_object_list)
-
-# scripts written for torchrun read RANK/WORLD_SIZE/LOCAL_RANK as soon as they start
-_env.export_torchrun_env()

@@ -6,7 +6,8 @@ import socket
 import warnings
 from datetime import timedelta
 
-from ember.distributed import _env, _mpi
+from ember import _torchrun_env as _env
+from ember.distributed import _mpi
 
 default_pg_timeout = timedelta(minutes=30)
 

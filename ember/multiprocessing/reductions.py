@@ -132,10 +132,14 @@ def rebuild_meta_tensor(cls, dtype, meta):
     return _finish(cls, t, requires_grad)
 
 
+def register_tensor_class(cls):
+    """Send tensors of class ``cls`` (exactly: the pickler dispatches on the type) through shared memory."""
+    reduction.register(cls, reduce_tensor)
+
+
 def init_reductions():
-    """Register the rules above with ``multiprocessing``'s pickler (done on import)."""
-    from ember.nn.parameter import Parameter
+    """Register the rules above with ``multiprocessing``'s pickler (done on import; ``nn.Parameter``
+    registers itself when ``ember.nn`` loads)."""
     reduction.register(UntypedStorage, reduce_storage)
     reduction.register(TypedStorage, reduce_typed_storage)
-    reduction.register(Tensor, reduce_tensor)
-    reduction.register(Parameter, reduce_tensor)
+    register_tensor_class(Tensor)

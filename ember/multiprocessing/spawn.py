@@ -4,9 +4,7 @@ When a process fails the others are stopped and the parent raises: ``ProcessRais
 carrying the child's traceback when it raised, ``ProcessExitedException`` when it exited with a
 non-zero code or was killed by a signal.
 """
-import logging
 import multiprocessing
-import multiprocessing.connection
 import os
 import pickle
 import signal
@@ -19,7 +17,12 @@ __all__ = ['ProcessContext', 'ProcessException', 'ProcessExitedException', 'Proc
            'spawn', 'SpawnContext', 'start_processes']
 
 ENV_VAR_PARALLEL_START = 'TORCH_MP_PARALLEL_START'
-_log = logging.getLogger(__name__)
+
+
+def _log():
+    # logging and multiprocessing.connection load when a process group is watched, not at ``import ember``
+    import logging
+    return logging.getLogger(__name__)
 
 
 class ProcessException(Exception):
@@ -94,6 +97,7 @@ class ProcessContext:
         """
         if not self.sentinels:
             return True
+        import multiprocessing.connection
         ready = multiprocessing.connection.wait(self.sentinels.keys(), timeout=timeout)
         failed = None
         for sentinel in ready:
@@ -112,12 +116,12 @@ class ProcessContext:
             self._join_all(grace_period)
         for p in self.processes:
             if p.is_alive():
-                _log.warning("Terminating process %s via signal SIGTERM", p.pid)
+                _log().warning("Terminating process %s via signal SIGTERM", p.pid)
                 p.terminate()
         self._join_all(30 if grace_period is None else grace_period)
         for p in self.processes:
             if p.is_alive():
-                _log.warning("Unable to shutdown process %s via SIGTERM , forcefully exiting via SIGKILL", p.pid)
+                _log().warning("Unable to shutdown process %s via SIGTERM , forcefully exiting via SIGKILL", p.pid)
                 p.kill()
             p.join()
 

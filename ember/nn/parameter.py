@@ -200,3 +200,8 @@ class UninitializedBuffer(UninitializedTensorMixin, Tensor):
 def is_lazy(param):
     """Whether ``param`` is an ``UninitializedParameter`` or ``UninitializedBuffer``."""
     return isinstance(param, UninitializedTensorMixin)
+
+
+# parameters sent to other processes share memory as tensors do (loaded here: ember.nn loads on first use)
+from ember.multiprocessing.reductions import register_tensor_class  # noqa: E402
+register_tensor_class(Parameter)

@@ -1,10 +1,9 @@
 """ember.utils: helpers around the core (``ember.utils.data`` for datasets and loaders)."""
 import importlib
 
-from ember.utils import data  # noqa: F401
-from ember.utils import checkpoint  # noqa: F401,E402  (ember.utils.checkpoint after a bare import, as in PyTorch)
-
-_LAZY = ('model_zoo', 'benchmark')   # importable as attributes, loaded on first use
+# importable as attributes (``ember.utils.data`` after a bare ``import ember``, as in PyTorch), loaded
+# on first use so that ``import ember`` does not pay for the data pipeline
+_LAZY = ('data', 'checkpoint', 'model_zoo', 'benchmark')
 
 
 def __getattr__(name):

@@ -1,0 +1,90 @@
+"""``import ember`` loads the tensor, its ops and autograd; the subsystems load on first use.
+
+Each check runs in a fresh interpreter, since this one has long since imported everything.
+"""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# subsystems a script that never touches them does not pay for at ``import ember``
+LAZY = ['ember.nn', 'ember.optim', 'ember.utils.data', 'ember.utils.checkpoint', 'ember.distributed',
+        'ember.func', 'ember.profiler', 'ember.masked', 'ember.nested', 'ember.testing', 'ember.quasirandom',
+        'ember.signal', 'ember.return_types', 'ember.distributions', 'ember.onnx', 'ember.vision',
+        'ember.serialization', 'ember.hub', 'ember.nn.attention',
+        'ember.utils.tensorboard']
+
+
+def _run(code, **env):
+    env = {**os.environ, 'PYTHONPATH': ROOT + os.pathsep + os.environ.get('PYTHONPATH', ''), **env}
+    out = subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_import_loads_no_subsystem():
+    loaded = _run("import sys, json, ember\n"
+                  "ember.randn(3).mul(2).sum()\n"
+                  f"print(json.dumps([m for m in {LAZY!r} if m in sys.modules]))")
+    assert loaded == []
+
+
+def test_subsystems_resolve_on_first_use():
+    result = _run("import json, ember\n"
+                  "names = ['nn', 'optim', 'utils', 'distributed', 'func', 'profiler', 'masked', 'nested', 'testing',\n"
+                  "         'quasirandom', 'signal', 'return_types', 'distributions', 'serialization', 'hub']\n"
+                  "listed = all(n in dir(ember) for n in names + ['vmap', 'save', 'from_dlpack'])\n"
+                  "present = all(hasattr(ember, n) for n in names)\n"
+                  "lin = ember.nn.Linear(3, 2)\n"
+                  "opt = ember.optim.SGD(lin.parameters(), lr=0.1)\n"
+                  "loader = ember.utils.data.DataLoader(ember.utils.data.TensorDataset(ember.ones(4, 3)), batch_size=2)\n"
+                  "batches = len(list(loader))\n"
+                  "g = ember.vmap(ember.sin)(ember.zeros(2))\n"
+                  "print(json.dumps([listed, present, ember.nn.__name__, type(opt).__name__, batches,\n"
+                  "                  g.tolist(), ember.vmap is ember.func.vmap, 'vision' in dir(ember)]))")
+    assert result == [True, True, 'ember.nn', 'SGD', 2, [0.0, 0.0], True, False]
+
+
+def test_unknown_attribute_still_raises():
+    result = _run("import json, ember\n"
+                  "try:\n"
+                  "    ember.no_such_thing\n"
+                  "except AttributeError as e:\n"
+                  "    print(json.dumps(str(e)))")
+    assert result == "module 'ember' has no attribute 'no_such_thing'"
+
+
+def test_torch_alias_imports_lazy_subsystems():
+    result = _run("import json, ember.compat\n"
+                  "ember.compat.install()\n"
+                  "import torch\n"
+                  "import torch.nn as nn\n"
+                  "from torch.utils.data import DataLoader\n"
+                  "import torch.distributed as dist\n"
+                  "print(json.dumps([nn.__name__, DataLoader.__module__, dist.__name__, torch.nn is nn]))")
+    assert result == ['ember.nn', 'ember.utils.data.dataloader', 'ember.distributed', True]
+
+
+@pytest.mark.parametrize('launcher', [{'OMPI_COMM_WORLD_RANK': '1', 'OMPI_COMM_WORLD_SIZE': '2'},
+                                      {'PMI_RANK': '1', 'PMI_SIZE': '2'}])
+def test_launcher_ranks_exported_at_import(launcher):
+    # torchrun-style scripts read RANK right after ``import torch``, before touching torch.distributed
+    clean = {k: '' for k in ('RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'LOCAL_WORLD_SIZE', 'MASTER_PORT', 'MASTER_ADDR')}
+    code = ("import os, json\n"
+            f"for k in {list(clean)!r}: os.environ.pop(k, None)\n"
+            "import ember\n"
+            "print(json.dumps([os.environ.get(k) for k in ('RANK', 'WORLD_SIZE', 'LOCAL_RANK')]))")
+    assert _run(code, **launcher) == ['1', '2', '1']
+
+
+def test_parameters_share_memory_once_nn_loads():
+    result = _run("import json, ember\n"
+                  "from multiprocessing.reduction import ForkingPickler\n"
+                  "before = ember.Tensor in ForkingPickler._extra_reducers\n"
+                  "p = ember.nn.Parameter(ember.ones(2))\n"
+                  "print(json.dumps([before, type(p) in ForkingPickler._extra_reducers]))")
+    assert result == [True, True]
