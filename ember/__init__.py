@@ -115,3 +115,8 @@ if _TYPE_CHECKING:
     from ember.ops.random import rand, randn  # noqa: F401
     from ember.ops.shape import cat, stack  # noqa: F401
     from ember.ops.linalg import matmul  # noqa: F401
+    # the subsystems loaded on first use, as type checkers should see them
+    from ember import (distributed, func, masked, nested, nn, optim, profiler, quasirandom, return_types,  # noqa
+                       signal, testing, utils)
+    from ember.func import vmap  # noqa: F401
+    from ember.utils.dlpack import from_dlpack, to_dlpack  # noqa: F401

@@ -23,10 +23,9 @@ _new = object.__new__
 
 class _Version:
     """Version counter shared by a tensor and its views; in-place ops bump it."""
-    __slots__ = ('value',)
-
-    def __init__(self):
-        self.value = 0
+    # NOTE: no __init__ and no __slots__: a counter is made for every op's output, and the class-level
+    # 0 saves a Python-level call per tensor; the first bump stores the instance's own value
+    value = 0
 
 
 _INFERENCE_REQUIRES_GRAD = "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."

@@ -79,7 +79,10 @@ def _make_grads(outputs, grads, is_grads_batched=False):
                     raise RuntimeError("grad can be implicitly created only for real scalar outputs but got "
                                        f"{out.dtype}")
                 xp = out._xp
-                g = Tensor._make(xp.ones(out._data.shape, out._data.dtype), out._device)
+                shape = out._data.shape
+                # (a 0-d one is far cheaper to make with array() than with ones())
+                g = Tensor._make(xp.array(1, out._data.dtype) if shape == () else xp.ones(shape, out._data.dtype),
+                                 out._device)
         else:
             if not isinstance(g, Tensor):
                 from ember.ops.creation import as_tensor
@@ -228,7 +231,11 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
 
 def _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumulate, retain_graph, create_graph):
     """The pass itself: run ready nodes, newest first, passing gradients along the edges."""
-    with grad_mode.set_grad_enabled(create_graph):
+    # grad mode is create_graph during the pass (set directly: cheaper than a context manager)
+    state = grad_mode._state
+    prev = state.enabled
+    state.enabled = bool(create_graph)
+    try:
         while ready:
             node = heapq.heappop(ready)[2]
             grads = buffers.pop(node, None)
@@ -293,7 +300,8 @@ def _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumu
                 deps[nxt] = d
                 if d == 0:
                     heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
-
+    finally:
+        state.enabled = prev
 
 
 def _apply_checked(node, grads):

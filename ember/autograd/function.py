@@ -538,13 +538,15 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
         ctx.xp = backend.get_array_module(device)
     if record:
         ctx._n_args = n
-        ctx.needs_input_grad = tuple([a._requires_grad for a in args]) if all_tensors else \
+        # (two tensors spelled out: a comprehension is a Python frame of its own)
+        ctx.needs_input_grad = (args[0]._requires_grad, args[1]._requires_grad) if all_tensors and n == 2 else \
+            tuple([a._requires_grad for a in args]) if all_tensors else \
             tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
 
     if cls._raw:
         promote = cls._promote
         if all_tensors:
-            raw = [a._data for a in args]
+            raw = (args[0]._data, args[1]._data) if n == 2 else [a._data for a in args]
             if promote and n:
                 dt = raw[0].dtype
                 for r in raw:

@@ -3,6 +3,8 @@
 Ops receive ``ctx.xp`` (NumPy or CuPy) and write array code once for both;
 anything that must differ per device sits behind a function here.
 """
+import functools
+
 import numpy as np
 
 try:  # CuPy is an optional extra; without a GPU it is simply absent
@@ -93,7 +95,7 @@ def _quiet_fp_switch():
     try:  # NumPy >= 2: the error state is a context variable holding an "extobj" capsule
         from numpy._core._ufunc_config import _extobj_contextvar as var, _make_extobj
         quiet = _make_extobj(all='ignore')
-        return (lambda: var.set(quiet)), var.reset
+        return functools.partial(var.set, quiet), var.reset   # a partial of a C method: no Python frame
     except (ImportError, AttributeError, TypeError):
         pass
     try:  # NumPy 1.x: a thread-local [bufsize, error mask, callback]; mask 0 ignores everything

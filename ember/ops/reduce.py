@@ -31,7 +31,15 @@ def _expand_back(g, in_shape, dims, keepdim):
     if not grad_mode._state.enabled:
         # NOTE: a first-order backward builds no graph: broadcast the array directly (one view,
         # no op dispatch); with create_graph the differentiable path below is taken
-        data = g._data if keepdim else g._data.reshape(_keep_shape(in_shape, dims))
+        data = g._data
+        if data.size == 1 and type(data) is np.ndarray and data.dtype.kind != 'V':
+            # one value for every position (a full reduction): the read-only zero-stride view made
+            # directly, a few times cheaper than np.broadcast_to's checks (a size-1 array is contiguous)
+            view = np.ndarray(in_shape, data.dtype, data, 0, (0,) * len(in_shape))
+            view.flags.writeable = False
+            return Tensor._make(view, g._device)
+        if not keepdim:
+            data = data.reshape(_keep_shape(in_shape, dims))
         return Tensor._make(g._xp.broadcast_to(data, in_shape), g._device)
     if not keepdim:
         g = g.reshape(_keep_shape(in_shape, dims))

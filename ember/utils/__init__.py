@@ -10,3 +10,13 @@ def __getattr__(name):
     if name in _LAZY:
         return importlib.import_module(f'ember.utils.{name}')
     raise AttributeError(f"module 'ember.utils' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
+
+from typing import TYPE_CHECKING as _TYPE_CHECKING  # noqa: E402
+
+if _TYPE_CHECKING:   # what type checkers should see of the submodules loaded on first use
+    from ember.utils import checkpoint, data  # noqa: F401
