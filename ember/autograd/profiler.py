@@ -449,7 +449,23 @@ class MemRecordsAcc:
             yield self._mem_records[self._indices[i]]
 
 
-class emit_itt:
+class _RangeAnnotator:
+    """Shared shape of :class:`emit_itt` and :class:`emit_nvtx`: ``enabled=False`` is a no-op, as in
+    PyTorch; entering an enabled one raises (through :meth:`_refuse`) rather than annotating nothing."""
+
+    def __init__(self, enabled=True, record_shapes=False):
+        self.enabled, self.record_shapes = enabled, record_shapes
+
+    def __enter__(self):
+        if self.enabled:
+            self._refuse()
+        return None
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        return False
+
+
+class emit_itt(_RangeAnnotator):
     """Annotate every op with an Intel ITT range for VTune (PyTorch's ``emit_itt``).
 
     ember has no ITT back end: entering with ``enabled=True`` raises ``RuntimeError`` rather than
@@ -461,22 +477,12 @@ class emit_itt:
         record_shapes (bool, optional): add input shapes to each range. Default: ``False``.
     """
 
-    def __init__(self, enabled=True, record_shapes=False):
-        self.enabled, self.record_shapes, self.entered = enabled, record_shapes, False
-
-    def __enter__(self):
-        if not self.enabled:
-            return None
-        if self.entered:
-            raise RuntimeError('ITT annotation context manager is not reentrant')
+    def _refuse(self):
         raise RuntimeError('emit_itt needs the Intel ITT API, which ember does not link against; use '
                            'ember.autograd.profiler.profile (or ember.profiler.profile) to time ops')
 
-    def __exit__(self, exc_type, exc_val, exc_tb):
-        return False
 
-
-class emit_nvtx:
+class emit_nvtx(_RangeAnnotator):
     """Annotate every op with an NVTX range for NVIDIA's profilers (PyTorch's ``emit_nvtx``).
 
     Without CUDA it raises PyTorch's ``AssertionError``; ember does not emit NVTX ranges with CUDA
@@ -487,22 +493,12 @@ class emit_nvtx:
         record_shapes (bool, optional): add input shapes to each range. Default: ``False``.
     """
 
-    def __init__(self, enabled=True, record_shapes=False):
-        self.enabled, self.record_shapes, self.entered = enabled, record_shapes, False
-
-    def __enter__(self):
-        if not self.enabled:
-            return None
-        if self.entered:
-            raise RuntimeError('NVTX annotation context manager is not reentrant')
+    def _refuse(self):
         from ember import backend, cuda
         if not cuda.is_available():
             backend._require_cuda()   # PyTorch's AssertionError, saying what is missing
         raise RuntimeError('emit_nvtx is not supported by ember: use ember.autograd.profiler.profile '
                            '(or ember.profiler.profile) to time ops')
-
-    def __exit__(self, exc_type, exc_val, exc_tb):
-        return False
 
 
 def load_nvprof(path):

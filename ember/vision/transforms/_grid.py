@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 
 import ember
+from ember._random.exact import fma32   # a * b + c rounded once, as the fused kernels do
 from ember.nn import functional as F
 from ember.vision.transforms._functional_tensor import _assert_image_tensor, get_dimensions
 
@@ -79,11 +80,6 @@ def apply_grid(img, grid, mode, fill, fill_first=False):
     return x
 
 
-def _fma32(a, b, c):
-    # a * b + c rounded once to float32 (the float64 product of two float32 values is exact)
-    return (a.astype(np.float64) * b + c).astype(np.float32)
-
-
 def _sample_float32(img, grid, mode):
     """grid_sample(zeros padding, align_corners=False) on float32 CPU arrays, rounding as PyTorch's CPU kernel.
 
@@ -93,8 +89,8 @@ def _sample_float32(img, grid, mode):
     n, c, h, w = img.shape
     one, half = np.float32(1), np.float32(-0.5)
     gx, gy = grid[..., 0], grid[..., 1]                          # (n, oh, ow)
-    x = _fma32(gx + one, np.float32(w / 2), half)
-    y = _fma32(gy + one, np.float32(h / 2), half)
+    x = fma32(gx + one, np.float32(w / 2), half)
+    y = fma32(gy + one, np.float32(h / 2), half)
     batch = np.arange(n)[:, None, None]
 
     def tap(yy, xx):
@@ -111,7 +107,7 @@ def _sample_float32(img, grid, mode):
         ex, sy = one - fx, one - fy
         out = tap(y0, x0) * (sy * ex)[..., None]
         for (yy, xx), weight in (((y0, x0 + 1), sy * fx), ((y0 + 1, x0), fy * ex), ((y0 + 1, x0 + 1), fy * fx)):
-            out = _fma32(tap(yy, xx), weight[..., None], out)
+            out = fma32(tap(yy, xx), weight[..., None], out)
     return np.ascontiguousarray(out.transpose(0, 3, 1, 2))
 
 

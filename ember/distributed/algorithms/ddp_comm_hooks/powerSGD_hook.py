@@ -6,6 +6,7 @@ orthogonalised, Q = M^T P is all-reduced, and the bucket becomes P Q^T / world_s
 (error feedback) and added to the next iteration's gradients; Q is reused as the next start (warm
 start). Until ``start_powerSGD_iter`` the hooks average by plain all-reduce.
 """
+import contextlib
 import logging
 import math
 from collections import defaultdict
@@ -166,12 +167,12 @@ def _add_error_feedback(state, key, tensor):
     return tensor.detach().clone()
 
 
-def _random_like(shape, dtype, rng):
-    """Standard normal values drawn from ember's generator seeded from ``rng`` (as PyTorch), leaving
-    the global random state untouched."""
+@contextlib.contextmanager
+def _seeded_from(rng):
+    """ember's generator seeded from ``rng`` (as PyTorch), the global random state restored after."""
     with ember.random.fork_rng(devices=[]):
         ember.manual_seed(rng.randint(1_000_000_000))
-        return ember.randn(*shape, dtype=dtype)
+        yield
 
 
 def _finish(state, key, input_tensor, before):
@@ -262,8 +263,7 @@ def powerSGD_hook(state: PowerSGDState, bucket: dist.GradBucket) -> Future[Tenso
         q_at += count * cols * rank
 
     if fresh_q:
-        with ember.random.fork_rng(devices=[]):
-            ember.manual_seed(state.rng.randint(1_000_000_000))
+        with _seeded_from(state.rng):
             for q in qs:
                 q.copy_(ember.randn(*q.shape, dtype=dtype))
                 _orthogonalize(q, state.orthogonalization_epsilon)
@@ -347,7 +347,8 @@ def batched_powerSGD_hook(state: PowerSGDState, bucket: dist.GradBucket) -> Futu
 
     if not state.warm_start or key not in state.p_memory_dict:
         state.p_memory_dict[key] = ember.empty(side, rank, dtype=padded.dtype, device=padded.device)
-        state.q_memory_dict[key] = _random_like((side, rank), padded.dtype, state.rng).to(padded.device)
+        with _seeded_from(state.rng):
+            state.q_memory_dict[key] = ember.randn(side, rank, dtype=padded.dtype).to(padded.device)
     # _orthogonalize works on batches: a leading dimension of one, viewing the same memory
     _orthogonalize(state.q_memory_dict[key].unsqueeze(0))
     state.p_memory_dict[key].copy_(ember.matmul(matrix, state.q_memory_dict[key]))
