@@ -72,8 +72,9 @@ class Tensor:
     _retains_grad = False
     _is_param = False
     _inference = False    # made under inference_mode (or a view of such a tensor)
+    _live_views = None    # a base's views made while recording (weakly held; see ember/ops/inplace.py)
     _INTERNAL = frozenset(('_grad', '_output_nr', '_base', '_view_fn', '_grad_acc', '_hooked_acc', '_retains_grad',
-                           '_is_param', '_inference'))
+                           '_is_param', '_inference', '_live_views'))
 
     if TYPE_CHECKING:
         # ops and operators are bound onto the class at import (ember/ops/_registry.py,

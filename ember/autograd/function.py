@@ -8,6 +8,7 @@ PyTorch.  Either way ``backward`` receives and returns Tensors, written with emb
 gradients of gradients need nothing extra.
 """
 import itertools
+import weakref
 from collections import OrderedDict
 
 import numpy as _np
@@ -752,6 +753,14 @@ def _mark_views(cls, src, view_args, results, multi=False):
             if r._inference is not src._inference:   # a view is an inference tensor exactly when its base is
                 r._inference = src._inference
             r._view_fn = fn if not multi else MultiOutputView(fn, k, cls.node_name)
+    if grad_mode._state.enabled:
+        # an in-place change through one view (or the base) re-derives the history of the others
+        views = base._live_views
+        if views is None:
+            views = base._live_views = weakref.WeakSet()
+        for r in results:
+            if r is not None:
+                views.add(r)
 
 
 class MultiOutputView:

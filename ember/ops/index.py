@@ -332,7 +332,25 @@ def setitem(input, key, value):
 
     def compute(x, v):
         return IndexPut.apply(x, v, k)
+    data = input._data
+    if k[1] is None and not getattr(data.flags, 'writeable', True):
+        return _setitem_into_expanded(input, data, k, compute, value)
     return apply_inplace(input, compute, value, fast=_fast_setitem(k))
+
+
+def _setitem_into_expanded(input, data, k, compute, value):
+    """``expanded[key] = value`` as PyTorch: allowed when the indexed elements do not share memory (one
+    element, one row)."""
+    from ember.ops.inplace import apply_inplace, has_internal_overlap, run_with_expanded_memory_writable
+
+    def put():
+        return apply_inplace(input, compute, value, fast=_fast_setitem(k))
+    if has_internal_overlap(data[k[0]]):
+        return put()   # PyTorch's overlap error
+    if getattr(value, '_requires_grad', False) and grad_mode._state.enabled:
+        from ember.ops.inplace import refuse_recorded_write_into_expanded
+        refuse_recorded_write_into_expanded()
+    return run_with_expanded_memory_writable(input, put)
 
 
 def _fast_setitem(k):

@@ -21,9 +21,8 @@ def check_inplace(t):
         raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
                            "clone to get a normal tensor before doing inplace update.See "
                            "https://github.com/pytorch/rfcs/pull/17 for more details.")
-    if not getattr(t._data.flags, 'writeable', True):  # an expand()ed tensor: many elements, one location
-        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
-                           "single memory location. Please clone() the tensor before performing the operation.")
+    if not getattr(t._data.flags, 'writeable', True):  # NumPy marks expand()ed memory read-only
+        _writable_unless_overlapping(t)
     if grad_mode._state.enabled:
         if t._grad_fn is None and t._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
@@ -37,6 +36,57 @@ def check_inplace(t):
                                "is the output of a function that returns multiple views. Such functions do not "
                                "allow the output views to be modified inplace. You should replace the inplace "
                                "operation by an out-of-place one.")
+
+
+def has_internal_overlap(data):
+    """Whether several elements of ``data`` share memory: a stride of 0 over more than one element (the
+    case PyTorch detects and refuses to write into)."""
+    return any(stride == 0 and size > 1 for stride, size in zip(data.strides, data.shape))
+
+
+def writable_view(data):
+    """``data`` (read-only because NumPy marks expanded memory so) as a writable array over the same memory,
+    or None when that memory does not belong to a writable array."""
+    owner = data
+    while isinstance(owner.base, _np.ndarray):
+        owner = owner.base
+    if not (owner.flags.writeable and (owner.flags.c_contiguous or owner.flags.f_contiguous)):
+        return None
+    offset = data.__array_interface__['data'][0] - owner.__array_interface__['data'][0]
+    return _np.ndarray(data.shape, data.dtype, buffer=owner, offset=offset, strides=data.strides)
+
+
+def refuse_recorded_write_into_expanded():
+    raise RuntimeError("ember cannot record for autograd an in-place change to a view of an expand()ed tensor; "
+                       "clone() the expanded tensor before changing it")
+
+
+def run_with_expanded_memory_writable(t, run):
+    """``run()``, a write that gives each memory location of ``t`` one value even where elements share it
+    (a fill, one indexed element), with ``t``'s expand()ed memory writable meanwhile; ``t`` stays refused for
+    other writes after. Recording such a write for autograd is refused."""
+    if grad_mode._state.enabled and t._requires_grad:
+        refuse_recorded_write_into_expanded()
+    data = t._data
+    writable = writable_view(data)
+    if writable is None:
+        return run()
+    t._data = writable
+    try:
+        return run()
+    finally:
+        t._data = data
+
+
+def _writable_unless_overlapping(t):
+    """Refuse, as PyTorch does, to write into a tensor whose elements share memory; a view of an expanded
+    tensor without such a dimension (one row of it) is written through a writable view of its memory."""
+    if has_internal_overlap(t._data):
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                           "single memory location. Please clone() the tensor before performing the operation.")
+    writable = writable_view(t._data)
+    if writable is not None:
+        t._data = writable
 
 
 def _write(t, res):
@@ -57,9 +107,12 @@ def apply_inplace(t, compute, *args, fast=None):
     ``fast(t, *args)``, when given, writes the new value straight into ``t._data`` (used when
     no graph is recorded).
     """
+    expanded = not getattr(t._data.flags, 'writeable', True)
     check_inplace(t)
     recording = grad_mode._state.enabled and (
         t._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
+    if recording and expanded:
+        refuse_recorded_write_into_expanded()
     if not recording:
         if fast is not None:
             fast(t, *args)
@@ -77,7 +130,21 @@ def apply_inplace(t, compute, *args, fast=None):
         t._grad_fn, t._output_nr, t._requires_grad = res._grad_fn, res._output_nr, True
     else:
         _rebase_view(t, res)
+    _rederive_other_views(t)
     return t
+
+
+def _rederive_other_views(t):
+    """The other live views of ``t``'s memory now read values written through ``t``: their history
+    continues from the base's new one (PyTorch re-derives a view's grad_fn when its base changed)."""
+    base = t if t._base is None else t._base
+    views = base._live_views
+    if not views:
+        return
+    for view in list(views):
+        if view is not t and view._base is base:
+            again = view._view_fn(base)
+            view._grad_fn, view._output_nr, view._requires_grad = again._grad_fn, again._output_nr, True
 
 
 def _rebase_view(view, res):
@@ -319,6 +386,8 @@ def fill_(input, value):
             from ember.ops.creation import _checked_fill
             v = _checked_fill(v, x.dtype)
         x._data[...] = v._data if isinstance(v, Tensor) else v
+    if not getattr(input._data.flags, 'writeable', True):   # one value: PyTorch fills expanded memory too
+        return run_with_expanded_memory_writable(input, lambda: apply_inplace(input, Fill.apply, value, fast=fast))
     return apply_inplace(input, Fill.apply, value, fast=fast)
 
 
