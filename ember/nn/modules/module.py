@@ -554,8 +554,8 @@ class Module:
         from ember._dtype import dtype as dtype_cls, to_dtype
         device = kwargs.pop('device', None)
         dtype = kwargs.pop('dtype', None)
-        kwargs.pop('non_blocking', None)
-        kwargs.pop('memory_format', None)
+        non_blocking = kwargs.pop('non_blocking', False)
+        memory_format = kwargs.pop('memory_format', None)
         if kwargs:
             raise TypeError(f"to() received an invalid combination of arguments - got unexpected keyword "
                             f"argument '{next(iter(kwargs))}'")
@@ -573,16 +573,25 @@ class Module:
             if not (dtype.is_floating_point or dtype.is_complex):
                 raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but got desired "
                                 f"dtype={dtype}")
+            if dtype.is_complex:
+                warnings.warn("Complex modules are a new feature under active development whose design may change, "
+                              "and some modules might not work as expected when using complex tensors as "
+                              "parameters or buffers.")
         if device is not None and not isinstance(device, device_cls):
             device = device_cls(f'cuda:{device}' if isinstance(device, int) else device)
 
         def convert(t):
             dt = dtype if dtype is not None and (t.is_floating_point() or t.is_complex()) else None
-            if dt is None and device is None:
+            # as PyTorch: a memory format applies to the 4- and 5-dimensional tensors (convolution weights)
+            fmt = memory_format if memory_format is not None and t.dim() in (4, 5) else None
+            if dt is None and device is None and fmt is None:
                 return t
-            if (dt is None or t.dtype is dt) and (device is None or t.device == device):
+            if ((dt is None or t.dtype is dt) and (device is None or t.device == device)
+                    and (fmt is None or t.is_contiguous(memory_format=fmt))):
                 return t
-            return t.to(device=device, dtype=dt)
+            if fmt is None:
+                return t.to(device=device, dtype=dt, non_blocking=non_blocking)
+            return t.to(device=device, dtype=dt, non_blocking=non_blocking, memory_format=fmt)
         return self._apply(convert)
 
     def cpu(self: _M) -> _M:
