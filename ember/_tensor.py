@@ -14,7 +14,7 @@ import numpy as np
 
 from ember import backend
 from ember._device import CPU, as_device, device as _device_cls
-from ember import _formats
+from ember import _formats, _torch_function
 from ember._grad_state import state as _grad_state
 from ember._dtype import ALL_DTYPES, _BY_NP, dtype as _dtype_cls, get_default_dtype, to_dtype
 
@@ -127,6 +127,11 @@ class Tensor:
         """Attributes a user set on this tensor (what pickling and deepcopy carry over)."""
         return {k: v for k, v in self.__dict__.items() if k not in Tensor._INTERNAL}
     __array_priority__ = 1000  # make NumPy defer to Tensor's reflected operators
+    __torch_function__ = classmethod(_torch_function.default_torch_function)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        _torch_function.subclass_defined(cls)   # may switch __torch_function__ dispatch on (see there)
 
     def __new__(cls, *args, device=None, dtype=None):
         # legacy constructor: Tensor([1, 2]) copies data; Tensor(2, 3) allocates a float tensor

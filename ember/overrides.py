@@ -1,8 +1,9 @@
 """ember.overrides: the helpers of PyTorch's ``__torch_function__`` protocol (``torch.overrides``).
 
-ember's own ops do not dispatch on ``__torch_function__`` (checking every argument of every op
-would slow each call); the helpers here let library code implement the protocol for its own
-functions the way PyTorch's Python functions do::
+ember's ops dispatch on ``__torch_function__`` of Tensor subclasses as PyTorch's do, switched on by
+the first such subclass (until then no call pays for looking; see ``ember/_torch_function.py``).
+The helpers here let library code implement the protocol for its own functions the way PyTorch's
+Python functions do::
 
     def my_op(x):
         if has_torch_function((x,)):

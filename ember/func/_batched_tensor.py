@@ -14,6 +14,7 @@ loop's result.
 """
 import numpy as np
 
+from ember._torch_function import _disabled_torch_function_impl
 from ember._tensor import Tensor, Size
 
 _new = object.__new__
@@ -81,6 +82,7 @@ _CONTROL_FLOW_ERROR = ("vmap: It looks like you're attempting to use a Tensor in
 
 class BatchedTensor(Tensor):
     """``value`` with its dimension ``bdim`` hidden: the tensor a vmapped function sees."""
+    __torch_function__ = _disabled_torch_function_impl   # ops give plain tensors, no dispatch
     __slots__ = ('value', 'bdim', 'level', '_lshape')
 
     @property

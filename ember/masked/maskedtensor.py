@@ -18,6 +18,7 @@ call the method (``mt.exp()``) or ``ember.masked``'s functions instead.
 """
 import warnings
 
+from ember._torch_function import _disabled_torch_function_impl
 from ember._dtype import bool as _bool, float16, float32, float64, int8, int16, int32, int64
 from ember._tensor import Tensor
 
@@ -112,6 +113,7 @@ class MaskedTensor(Tensor):
         >>> mt.exp().sum()
         MaskedTensor( 22.8038, True)
     """
+    __torch_function__ = _disabled_torch_function_impl   # ops give plain tensors, no dispatch
     __slots__ = ()
 
     def __new__(cls, data, mask, requires_grad=False):

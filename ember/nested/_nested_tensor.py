@@ -20,6 +20,7 @@ methods above, or :func:`ember.nested.linear`-style compositions over ``unbind()
 import builtins
 
 import ember
+from ember._torch_function import _disabled_torch_function_impl
 from ember._dtype import dtype as _dtype_cls
 from ember._formats import strided
 from ember._tensor import Size, Tensor
@@ -76,6 +77,7 @@ def _irregular(dim):
 class NestedTensor(Tensor):
     """A nested tensor (see the module docstring); make one with :func:`ember.nested.nested_tensor` or
     :func:`ember.nested.as_nested_tensor`."""
+    __torch_function__ = _disabled_torch_function_impl   # ops give plain tensors, no dispatch
     __slots__ = ()
 
     # ------------------------------------------------------------------ metadata

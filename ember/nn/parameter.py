@@ -10,6 +10,7 @@ Parameter containing:
 tensor([0., 0.], requires_grad=True)
 """
 
+from ember._torch_function import _disabled_torch_function_impl
 from ember._tensor import Tensor
 
 
@@ -29,6 +30,7 @@ class Parameter(Tensor):
         >>> [name for name, _ in layer.named_parameters()]
         ['weight', 'bias', 'scale']
     """
+    __torch_function__ = _disabled_torch_function_impl   # ops give plain tensors, no dispatch
 
     def __new__(cls, data=None, requires_grad=True):
         if data is None:
@@ -186,6 +188,7 @@ class UninitializedParameter(UninitializedTensorMixin, Parameter):
 
 class UninitializedBuffer(UninitializedTensorMixin, Tensor):
     """A buffer whose shape is not known yet; it becomes a plain ``Tensor`` when materialized."""
+    __torch_function__ = _disabled_torch_function_impl   # ops give plain tensors, no dispatch
     cls_to_become = Tensor
 
     def __new__(cls, requires_grad=False, device=None, dtype=None, persistent=True):

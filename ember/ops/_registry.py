@@ -108,11 +108,16 @@ def bind(namespace, target):
     for entry in REGISTRY:
         for n in entry.exports.get(namespace, ()):
             put(n, entry.fn)
+            BOUND.append((target, n, entry.fn))
         names = entry.inplace_exports.get(namespace)
         if names:
             fn = inplace_variant(entry)
             for n in names:
                 put(n, fn)
+                BOUND.append((target, n, fn))
+
+
+BOUND = []   # (namespace dict or class, name, function): what ember.overrides' dispatch may rebind
 
 
 def exported(namespace):

@@ -2,13 +2,97 @@
 
 As in torchvision, operations on a TVTensor return plain tensors, except ``clone``, ``to``,
 ``detach`` and ``requires_grad_``, which keep the subclass and its metadata; the v2 transforms use
-the type to decide how to transform each input.
+the type to decide how to transform each input. :func:`set_return_type` ``("TVTensor")`` makes every
+operation keep the type (through ``__torch_function__``, switched on by that first call).
 """
 import ember
+from ember import _torch_function
+from ember.overrides import DisableTorchFunctionSubclass
+
+_return_tv_tensors = False
+
+
+class _ReturnTypeRestorer:
+    """What :func:`set_return_type` returns: as a context manager, it restores the previous type on exit."""
+
+    def __init__(self, previous):
+        self.previous = previous
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        global _return_tv_tensors
+        _return_tv_tensors = self.previous
+        return False
+
+
+def set_return_type(return_type):
+    """Choose what ember operations on a TVTensor return: ``"Tensor"`` (plain tensors, the default) or
+    ``"TVTensor"`` (the input's TVTensor type, with its metadata). Transforms always return the type they
+    were given. Use it as a global switch or, to limit its scope, as a context manager.
+
+    Args:
+        return_type (str): ``"TVTensor"`` or ``"Tensor"`` (any case).
+
+    Example:
+        >>> from ember.vision import tv_tensors
+        >>> img = tv_tensors.Image(ember.zeros(3, 2, 2))
+        >>> type(img + 1).__name__
+        'Tensor'
+        >>> with tv_tensors.set_return_type("TVTensor"):
+        ...     type(img + 1).__name__
+        'Image'
+        >>> type(img + 1).__name__
+        'Tensor'
+    """
+    global _return_tv_tensors
+    previous = _return_tv_tensors
+    try:
+        _return_tv_tensors = {"tensor": False, "tvtensor": True}[return_type.lower()]
+    except KeyError:
+        raise ValueError(f"return_type must be 'TVTensor' or 'Tensor', got {return_type}") from None
+    if _return_tv_tensors:
+        _torch_function.activate()
+    return _ReturnTypeRestorer(previous)
+
+
+def _flat_arguments(args, kwargs):
+    for a in (*args, *(kwargs or {}).values()):
+        if isinstance(a, (tuple, list)):
+            yield from a
+        else:
+            yield a
 
 
 class TVTensor(ember.Tensor):
     """Base class of :class:`Image`, :class:`Video`, :class:`Mask`, :class:`BoundingBoxes` and :class:`KeyPoints`."""
+
+    _torch_function_on_demand = True   # ops dispatch on TVTensors once set_return_type("TVTensor") is used
+    _KEEP_TYPE = frozenset(('clone', 'to', 'detach', 'requires_grad_', 'pin_memory'))
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        if not all(issubclass(cls, t) for t in types):
+            return NotImplemented
+        with DisableTorchFunctionSubclass():
+            output = func(*args, **(kwargs or {}))
+        keep = getattr(func, '__name__', None) in cls._KEEP_TYPE and args and isinstance(args[0], cls)
+        if _return_tv_tensors or keep:
+            return cls._wrap_output(output, args, kwargs)
+        if isinstance(output, cls):      # an in-place op returned its TVTensor input: as a plain tensor
+            return output.as_subclass(ember.Tensor)
+        return output
+
+    @classmethod
+    def _wrap_output(cls, output, args=(), kwargs=None):
+        """``output``'s tensors as ``cls``, their metadata from the first ``cls`` argument."""
+        like = next((a for a in _flat_arguments(args, kwargs) if isinstance(a, cls)), None)
+        if isinstance(output, ember.Tensor) and not isinstance(output, cls):
+            return cls.wrap(output, like=like) if like is not None else output.as_subclass(cls)
+        if isinstance(output, (tuple, list)):
+            return type(output)(cls._wrap_output(part, args, kwargs) for part in output)
+        return output
 
     @staticmethod
     def _to_tensor(data, dtype=None, device=None, requires_grad=None):

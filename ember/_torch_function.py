@@ -1,0 +1,120 @@
+"""``__torch_function__`` for Tensor subclasses: an op called with one hands the call to its class.
+
+Looking for subclass arguments in every call would slow every op, so ops stay bound bare until the
+first subclass that takes part in the protocol is defined (or, for torchvision's tensor types, until
+``tv_tensors.set_return_type`` asks for it). Then every exported op (``ember.*``, Tensor methods and
+operators, ``F.*``, ``linalg``, ``fft``, ``special``) is rebound, once, to a wrapper that looks for
+such arguments. As in PyTorch, a subclass without its own ``__torch_function__`` keeps its type
+through ops (``Tensor.__torch_function__``); one that sets ``__torch_function__ =
+_disabled_torch_function_impl`` (as ``Parameter`` does) gets plain tensors and no dispatch.
+"""
+import functools
+
+from ember.overrides import DisableTorchFunctionSubclass, _disabled, handle_torch_function
+
+_active = False
+
+
+def _disabled_torch_function_impl(func, types, args=(), kwargs=None):
+    """The ``__torch_function__`` of a subclass that takes no part in the protocol: the plain op."""
+    return func(*args, **(kwargs or {}))
+
+
+def default_torch_function(cls, func, types, args=(), kwargs=None):
+    """``Tensor.__torch_function__``: run the op, then give tensor results the subclass ``cls``."""
+    if not all(issubclass(cls, t) for t in types):
+        return NotImplemented
+    with DisableTorchFunctionSubclass():
+        return _as_subclass(func(*args, **(kwargs or {})), cls)
+
+
+def _as_subclass(result, cls):
+    from ember._tensor import Tensor
+    if isinstance(result, Tensor):
+        return result if isinstance(result, cls) else result.as_subclass(cls)
+    if type(result) in (tuple, list):
+        return type(result)(_as_subclass(r, cls) for r in result)
+    return result
+
+
+_WANTS = {}   # type -> whether its instances make an op dispatch
+
+
+def _wants(t):
+    wants = _WANTS.get(t)
+    if wants is None:
+        impl = getattr(t, '__torch_function__', None)
+        wants = impl is not None and getattr(impl, '__func__', impl) is not _disabled_torch_function_impl
+        if wants:
+            from ember._tensor import Tensor
+            wants = t is not Tensor
+        _WANTS[t] = wants
+    return wants
+
+
+def _relevant(args, kwargs):
+    found = []
+    for a in (args if not kwargs else (*args, *kwargs.values())):
+        t = type(a)
+        if t is tuple or t is list:
+            found.extend(b for b in a if _wants(type(b)))
+        elif _wants(t):
+            found.append(a)
+    return found
+
+
+def _dispatching(fn):
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        if not _disabled():
+            relevant = _relevant(args, kwargs)
+            if relevant:
+                return handle_torch_function(op, relevant, *args, **kwargs)
+        return fn(*args, **kwargs)
+    return op
+
+
+# the Tensor operators that PyTorch routes through __torch_function__ too
+_OPERATORS = ('__abs__', '__add__', '__and__', '__eq__', '__floordiv__', '__ge__', '__getitem__', '__gt__',
+              '__iadd__', '__iand__', '__ifloordiv__', '__ilshift__', '__imod__', '__imul__', '__invert__',
+              '__ior__', '__ipow__', '__irshift__', '__isub__', '__itruediv__', '__ixor__', '__le__',
+              '__lshift__', '__lt__', '__matmul__', '__mod__', '__mul__', '__ne__', '__neg__', '__or__', '__pos__',
+              '__pow__', '__radd__', '__rand__', '__rfloordiv__', '__rlshift__', '__rmatmul__', '__rmod__',
+              '__rmul__', '__ror__', '__rpow__', '__rrshift__', '__rshift__', '__rsub__', '__rtruediv__',
+              '__rxor__', '__setitem__', '__sub__', '__truediv__', '__xor__')
+
+
+def activate():
+    """Rebind every exported op to its dispatching wrapper (once; ops bound later stay bare)."""
+    global _active
+    if _active:
+        return
+    _active = True
+    from ember._tensor import Tensor
+    from ember.ops._registry import BOUND
+    wrappers = {}
+
+    def wrapped(fn, where):
+        # one wrapper per namespace: as in PyTorch, ``Tensor.add``, ``ember.add`` and ``Tensor.__add__`` are
+        # different objects, which a __torch_function__ may tell apart
+        key = (where, id(fn))
+        w = wrappers.get(key)
+        if w is None:
+            w = wrappers[key] = _dispatching(fn)
+        return w
+    for target, name, fn in BOUND:
+        if isinstance(target, dict):
+            if target.get(name) is fn:
+                target[name] = wrapped(fn, id(target))
+        elif target.__dict__.get(name) is fn:
+            setattr(target, name, wrapped(fn, id(target)))
+    for name in _OPERATORS:
+        fn = Tensor.__dict__.get(name)
+        if fn is not None:
+            setattr(Tensor, name, wrapped(fn, name))
+
+
+def subclass_defined(cls):
+    """Called for each new Tensor subclass: one that takes part in the protocol switches dispatch on."""
+    if not _active and not getattr(cls, '_torch_function_on_demand', False) and _wants(cls):
+        activate()

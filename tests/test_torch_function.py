@@ -1,0 +1,62 @@
+"""``__torch_function__``: ops called with a Tensor subclass hand the call to it (as PyTorch's)."""
+import ember
+from ember.nn import functional as F
+
+
+class Logged(ember.Tensor):
+    calls = []
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        cls.calls.append(func.__name__)
+        return super().__torch_function__(func, types, args, kwargs or {})
+
+
+class Intercepting(ember.Tensor):
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        if func is ember.add:
+            return 'intercepted'
+        with ember.overrides.DisableTorchFunctionSubclass():
+            return func(*args, **(kwargs or {}))
+
+
+class Plain(ember.Tensor):
+    pass
+
+
+def test_subclass_sees_every_op_and_keeps_its_type():
+    Logged.calls.clear()
+    x = ember.arange(6.).view(2, 3).as_subclass(Logged)
+    y = (x * 2 + 1).sum(dim=0)
+    z = F.relu(x)
+    w = ember.cat([x, x]).mean()
+    assert [type(t) for t in (y, z, w)] == [Logged] * 3
+    assert Logged.calls == ['mul', 'add', 'sum', 'relu', 'cat', 'mean']
+    assert y.tolist() == [8.0, 12.0, 16.0]
+
+
+def test_functions_and_methods_are_told_apart():
+    u = ember.ones(2).as_subclass(Intercepting)
+    assert ember.add(u, 1) == 'intercepted'
+    assert type(u + 1) is ember.Tensor and type(u.exp()) is ember.Tensor
+    assert ember.Tensor.add is not ember.add
+
+
+def test_subclass_without_its_own_protocol_keeps_its_type():
+    p = ember.ones(2, 2).as_subclass(Plain)
+    assert type(p @ p) is Plain and type(p.t()[0]) is Plain
+    assert type(ember.split(p, 1)[1]) is Plain
+
+
+def test_plain_tensors_and_parameters_give_plain_tensors():
+    weight = ember.nn.Parameter(ember.ones(2))
+    assert type(weight * 2) is ember.Tensor
+    assert type(ember.ones(2) + 1) is ember.Tensor
+
+
+def test_gradients_flow_through_a_subclass():
+    x = ember.tensor([1.0, 2.0], requires_grad=True)
+    y = (x.as_subclass(Plain) ** 2).sum()
+    y.backward()
+    assert type(y) is Plain and x.grad.tolist() == [2.0, 4.0]
