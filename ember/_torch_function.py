@@ -9,6 +9,7 @@ through ops (``Tensor.__torch_function__``); one that sets ``__torch_function__ 
 _disabled_torch_function_impl`` (as ``Parameter`` does) gets plain tensors and no dispatch.
 """
 import functools
+import types
 
 from ember.overrides import DisableTorchFunctionSubclass, _disabled, handle_torch_function
 
@@ -112,6 +113,13 @@ def activate():
         fn = Tensor.__dict__.get(name)
         if fn is not None:
             setattr(Tensor, name, wrapped(fn, name))
+    # the functionals written in Python (F.softmax, F.cross_entropy, ...) dispatch too, as PyTorch's do
+    from ember.nn import functional as F
+    space = vars(F)
+    for name, fn in list(space.items()):
+        if (not name.startswith('_') and isinstance(fn, types.FunctionType)
+                and fn.__module__.startswith('ember') and not hasattr(fn, '__wrapped__')):
+            space[name] = wrapped(fn, id(space))
 
 
 def subclass_defined(cls):

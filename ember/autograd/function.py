@@ -381,7 +381,7 @@ class Function(metaclass=_FunctionMeta):
     """
     _raw = False          # forward sees arrays (Primitive) or Tensors (user Functions)
     _operator = None      # the Python operator an op implements ('+'), for its TypeError on other operands
-    _promote = False      # cast tensor inputs to the promoted dtype before forward
+    _promote = False      # cast tensor inputs to the promoted dtype before forward (True, 'float', 'tensors')
     _view = False         # outputs are views of input 0 (share storage and version counter)
     _scalar_edges = False  # Python-number operands appear in next_functions as (None, 0)
 
@@ -708,6 +708,8 @@ def _scalar_arg(a, dt):
 def _promoted(args, mode):
     """The NumPy dtype tensor inputs are cast to (PyTorch's promotion, see _dtype), or None when
     every tensor input already has it (the common case, decided without building the full table)."""
+    if mode == 'tensors':
+        args, mode = _tensors_only(args)
     first = None
     only_tensors = True
     for a in args:
@@ -728,7 +730,14 @@ def _promoted(args, mode):
     return _full_promotion(args, mode)
 
 
+def _tensors_only(args):
+    """Promotion mode 'tensors' (cat, stack): among the tensor arguments only, the numbers being options (dim)."""
+    return [a for a in args if isinstance(a, Tensor)], True
+
+
 def _full_promotion(args, mode):
+    if mode == 'tensors':
+        args, mode = _tensors_only(args)
     dt = result_type(*args).np_dtype
     if mode == 'float' and dt.kind not in 'fcV':
         dt = get_default_dtype().np_dtype

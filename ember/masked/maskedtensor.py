@@ -12,13 +12,14 @@ bool mask of the same shape. Its methods follow PyTorch's prototype ``torch.mask
 - views (``view``, ``reshape``, ``transpose``, ``t``, ``unsqueeze``, ``expand``, ``select``,
   indexing, ``split``, ``flatten``) move the data and the mask together.
 
-Other Tensor methods raise a TypeError naming the method. NOTE: ember's top-level functions
-(``ember.exp(mt)``) do not dispatch on MaskedTensor (ember has no ``__torch_function__`` dispatch):
-call the method (``mt.exp()``) or ``ember.masked``'s functions instead.
+Other Tensor methods raise a TypeError naming the method. Functions (``ember.exp(mt)``,
+``ember.sum(mt, 1)``, ``F.softmax(mt, 0)``) reach these methods through ``__torch_function__``;
+``ember.cat`` and ``ember.where`` combine masks as PyTorch's MaskedTensor does.
 """
 import warnings
 
-from ember._torch_function import _disabled_torch_function_impl
+from ember import _torch_function
+from ember.overrides import DisableTorchFunctionSubclass
 from ember._dtype import bool as _bool, float16, float32, float64, int8, int16, int32, int64
 from ember._tensor import Tensor
 
@@ -47,6 +48,8 @@ def is_masked_tensor(obj, /):
 
 def _as(t, cls):
     """``t`` (a fresh op result) as an instance of ``cls``, keeping its autograd history."""
+    if not _torch_function._active:     # a MaskedTensor exists: functions must dispatch on it from now on
+        _torch_function.activate()
     out = Tensor.view(t, tuple(t.shape)) if t.requires_grad else Tensor.detach(t)
     out.__class__ = cls
     return out
@@ -113,8 +116,22 @@ class MaskedTensor(Tensor):
         >>> mt.exp().sum()
         MaskedTensor( 22.8038, True)
     """
-    __torch_function__ = _disabled_torch_function_impl   # ops give plain tensors, no dispatch
     __slots__ = ()
+    _torch_function_on_demand = True   # dispatch switches on when the first MaskedTensor is made (_as)
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        """``ember.<fn>(mt, ...)`` and ``F.<fn>(mt, ...)`` as the MaskedTensor method of that name."""
+        kwargs = kwargs or {}
+        name = getattr(func, '__name__', '')
+        with DisableTorchFunctionSubclass():
+            combine = _COMBINING.get(name)
+            if combine is not None:
+                return combine(*args, **kwargs)
+            method = getattr(cls, name, None) if args and isinstance(args[0], MaskedTensor) else None
+            if method is None or not callable(method):
+                method = _unsupported(name)
+            return method(*args, **kwargs)
 
     def __new__(cls, data, mask, requires_grad=False):
         if isinstance(data, MaskedTensor) or not isinstance(data, Tensor):
@@ -397,6 +414,33 @@ def _unsupported(name):
                         "the values and the mask")
     method.__name__ = name
     return method
+
+
+def _mask_or_true(x, like):
+    return x._masked_mask if isinstance(x, MaskedTensor) else Tensor.new_ones(like, (), dtype=_bool)
+
+
+def _cat(tensors, dim=0, *, out=None):
+    import ember
+    if out is not None:
+        raise TypeError("cat(): out= is not supported for MaskedTensor")
+    if not all(isinstance(t, MaskedTensor) for t in tensors):
+        raise TypeError("cat(): all inputs must be MaskedTensors to concatenate their masks")
+    return _wrap(ember.cat([t.get_data() for t in tensors], dim), ember.cat([t._masked_mask for t in tensors], dim))
+
+
+def _where(condition, input, other, *, out=None):
+    """Where ``condition`` holds, ``input`` and its mask; elsewhere ``other`` and its (numbers and plain tensors
+    are specified everywhere)."""
+    import ember
+    if out is not None:
+        raise TypeError("where(): out= is not supported for MaskedTensor")
+    data = ember.where(_data(condition), _data(input), _data(other))
+    mask = ember.where(_data(condition), _mask_or_true(input, data), _mask_or_true(other, data))
+    return _wrap(data, mask.expand_as(data).clone())
+
+
+_COMBINING = {'cat': _cat, 'concat': _cat, 'concatenate': _cat, 'where': _where}
 
 
 def _install():

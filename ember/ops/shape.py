@@ -779,7 +779,7 @@ def contiguous(input, memory_format=_formats.contiguous_format):
 
 class Cat(Primitive):
     node_name = 'CatBackward0'
-    _promote = True
+    _promote = 'tensors'   # dim is an option, not an operand: bool tensors stay bool
 
     @staticmethod
     def forward(ctx, dim, *xs):
@@ -880,7 +880,7 @@ def stack(tensors, dim=0, *, out=None) -> Tensor:
 
 class Stack(Primitive):
     node_name = 'StackBackward0'
-    _promote = True
+    _promote = 'tensors'   # dim is an option, not an operand: bool tensors stay bool
 
     @staticmethod
     def forward(ctx, dim, *xs):

@@ -257,6 +257,11 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None
     >>> ember.isin(ember.tensor([1, 2, 3, 4]), ember.tensor([2, 4]))
     tensor([False,  True, False,  True])
     """
+    from ember._dtype import result_type
+    from ember._tensor import _scalar_type_name
+    for dt in (result_type(elements), result_type(test_elements)):
+        if dt.is_complex or dt.np_dtype.kind == 'b':    # PyTorch's kernel sorts and compares: no bool, complex
+            raise RuntimeError(f"Unsupported input type encountered for isin(): {_scalar_type_name(dt)}")
     device = elements.device if isinstance(elements, Tensor) else test_elements.device
     a = elements.numpy() if isinstance(elements, Tensor) else np.asarray(elements)
     b = test_elements.numpy() if isinstance(test_elements, Tensor) else np.asarray(test_elements)

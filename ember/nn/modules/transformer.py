@@ -147,11 +147,30 @@ def _activation(activation):
 def _relu_or_gelu(activation):
     """PyTorch's flag for its fused fast path: 1 for ReLU, 2 for GELU, 0 otherwise."""
     from ember.nn.modules import activation as act
-    if activation is F.relu or isinstance(activation, act.ReLU):
+    fn = _bare(activation)
+    if fn is _bare(F.relu) or isinstance(activation, act.ReLU):
         return 1
-    if activation is F.gelu or isinstance(activation, act.GELU):
+    if fn is _bare(F.gelu) or isinstance(activation, act.GELU):
         return 2
     return 0
+
+
+def _as_named_now(activation):
+    """The default ``F.relu`` (taken when this module was imported) as ``F.relu`` names it now: the same
+    function, possibly behind the dispatch wrapper, so that ``layer.activation is F.relu`` holds."""
+    fn = _bare(activation)
+    for named in (F.relu, F.gelu):
+        if fn is _bare(named):
+            return named
+    return activation
+
+
+def _bare(fn):
+    # F.relu taken before and after __torch_function__ dispatch was switched on (it rebinds F.relu to a
+    # wrapper) is the same function
+    while hasattr(fn, '__wrapped__'):
+        fn = fn.__wrapped__
+    return fn
 
 
 def _generate_square_subsequent_mask(sz, device=None, dtype=None):
@@ -204,7 +223,7 @@ class TransformerEncoderLayer(Module):
         if isinstance(activation, str):
             activation = _activation(activation)
         self.activation_relu_or_gelu = _relu_or_gelu(activation)
-        self.activation = activation
+        self.activation = _as_named_now(activation)
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
         src_key_padding_mask = _float_mask(src_key_padding_mask, 'src_key_padding_mask', src.dtype, src_mask,
@@ -258,7 +277,7 @@ class TransformerDecoderLayer(Module):
         self.dropout3 = Dropout(dropout)
         if isinstance(activation, str):
             activation = _activation(activation)
-        self.activation = activation
+        self.activation = _as_named_now(activation)
 
     def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
                 memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False):
