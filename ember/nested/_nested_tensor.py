@@ -13,14 +13,17 @@ dim), printing, ``to_padded_tensor``, elementwise arithmetic with nested tensors
 ``masked_fill``, in-place ``add_``/``mul_``/``zero_``/``fill_``, dtype/device conversion, and
 gradients (``grad`` is a nested tensor).
 
-NOTE: ember's functions do not dispatch on nested tensors (no ``__torch_function__`` machinery), so
-``ember.matmul(nt, ...)``, ``F.linear(nt, ...)`` or ``nn.Linear`` raise NotImplementedError: use the
-methods above, or :func:`ember.nested.linear`-style compositions over ``unbind()``.
+Functions reach these methods through ``__torch_function__`` (``ember.matmul(nt, nt2)``,
+``F.softmax(nt, -1)``), and, as in PyTorch, ``F.linear`` (so ``nn.Linear``), ``F.gelu``, ``F.silu``,
+``F.dropout``, ``F.layer_norm`` (with weight and bias, so ``nn.LayerNorm``),
+``F.scaled_dot_product_attention`` and ``ember.cat`` along dim 0 work on nested tensors, one
+component at a time. Other functions raise NotImplementedError.
 """
 import builtins
 
 import ember
-from ember._torch_function import _disabled_torch_function_impl
+from ember import _torch_function
+from ember.overrides import DisableTorchFunctionSubclass
 from ember._dtype import dtype as _dtype_cls
 from ember._formats import strided
 from ember._tensor import Size, Tensor
@@ -64,6 +67,8 @@ _NO_ARRAY = _NoArray()
 
 def _make(components):
     """A nested tensor over ``components`` (ember tensors with one number of dims), no copy."""
+    if not _torch_function._active:     # a nested tensor exists: functions must dispatch on it from now on
+        _torch_function.activate()
     nt = object.__new__(NestedTensor)
     nt._data = _NO_ARRAY
     nt._components = list(components)
@@ -77,8 +82,23 @@ def _irregular(dim):
 class NestedTensor(Tensor):
     """A nested tensor (see the module docstring); make one with :func:`ember.nested.nested_tensor` or
     :func:`ember.nested.as_nested_tensor`."""
-    __torch_function__ = _disabled_torch_function_impl   # ops give plain tensors, no dispatch
     __slots__ = ()
+    _torch_function_on_demand = True   # dispatch switches on when the first nested tensor is made (_make)
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        """A function of nested tensors: the method of that name, or the function on each component."""
+        kwargs = kwargs or {}
+        name = getattr(func, '__name__', '')
+        with DisableTorchFunctionSubclass():
+            if name in _PER_COMPONENT:
+                return _per_component(name, func, args, kwargs)
+            if name in ('cat', 'concat', 'concatenate'):
+                return _cat(*args, **kwargs)
+            method = getattr(cls, name, None) if args and isinstance(args[0], NestedTensor) else None
+            if method is None or not callable(method):
+                raise NotImplementedError(f"{name} is not supported by ember's nested tensors (layout=ember.strided)")
+            return method(*args, **kwargs)
 
     # ------------------------------------------------------------------ metadata
     @property
@@ -437,6 +457,37 @@ def _chunk(self, chunks, dim=0):
 def _masked_fill(self, mask, value):
     masks = _components_of(mask, 'mask') if isinstance(mask, NestedTensor) else [mask] * len(self._components)
     return _make([c.masked_fill(m, value) for c, m in zip(self._components, masks)])
+
+
+# the functions PyTorch's strided nested tensors run one component at a time
+_PER_COMPONENT = frozenset(('linear', 'gelu', 'silu', 'dropout', 'layer_norm', 'scaled_dot_product_attention'))
+
+
+def _per_component(name, func, args, kwargs):
+    nested = [a for a in (*args, *kwargs.values()) if isinstance(a, NestedTensor)]
+    count = len(nested[0]._components)
+    if any(len(n._components) != count for n in nested):
+        raise RuntimeError(f"{name}: expected nested tensors with the same number of tensors")
+    if name == 'layer_norm' and (_argument(args, kwargs, 2, 'weight') is None
+                                 or _argument(args, kwargs, 3, 'bias') is None):
+        raise ValueError("NestedTensor layer_norm requires weight and bias")
+
+    def pick(a, i):
+        return a._components[i] if isinstance(a, NestedTensor) else a
+    return _make([func(*[pick(a, i) for a in args], **{k: pick(v, i) for k, v in kwargs.items()})
+                  for i in range(count)])
+
+
+def _argument(args, kwargs, position, keyword):
+    return args[position] if len(args) > position else kwargs.get(keyword)
+
+
+def _cat(tensors, dim=0, *, out=None):
+    if out is not None or not all(isinstance(t, NestedTensor) for t in tensors):
+        raise NotImplementedError("cat of nested tensors takes only nested tensors and no out=")
+    if dim % tensors[0].dim() != 0:
+        raise NotImplementedError("cat of nested tensors is supported along dim 0 only")
+    return _make([c for t in tensors for c in t._components])
 
 
 def _narrow(self, dim, start, length):
