@@ -31,10 +31,11 @@ def _disabled():
 
 def _overloaded(relevant_args):
     """The arguments whose types define ``__torch_function__``, subclasses before their bases."""
+    from ember._torch_function import _wants     # plain tensors and Parameters take no part
     found, types = [], []
     for arg in relevant_args:
         t = type(arg)
-        if t in types or getattr(t, '__torch_function__', None) is None:
+        if t in types or not _wants(t):
             continue
         index = len(found)
         for i, other in enumerate(types):
