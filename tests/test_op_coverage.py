@@ -111,5 +111,6 @@ def test_every_export_comes_from_the_registry():
             if name in entry.inplace_exports.get(namespace, ()):
                 assert got.__name__ == entry.name + '_', (namespace, name)
             else:
-                assert got is entry.fn, (namespace, name)
+                # (behind its __torch_function__ wrapper once a Tensor subclass switched dispatch on)
+                assert got is entry.fn or getattr(got, '__wrapped__', None) is entry.fn, (namespace, name)
     assert len(REGISTRY) > 300
