@@ -60,3 +60,12 @@ def test_gradients_flow_through_a_subclass():
     y = (x.as_subclass(Plain) ** 2).sum()
     y.backward()
     assert type(y) is Plain and x.grad.tolist() == [2.0, 4.0]
+
+
+def test_the_private_names_subclass_code_uses():
+    class Opted(ember.Tensor):
+        __torch_function__ = ember._C._disabled_torch_function_impl
+
+    assert type(ember.ones(2).as_subclass(Opted) + 1) is ember.Tensor
+    with ember._C.DisableTorchFunctionSubclass():
+        assert type(ember.ones(2).as_subclass(Plain) + 1) is ember.Tensor
