@@ -130,7 +130,7 @@ class Softmax(Primitive):
         if low:
             x, dt = x.astype('float32'), x.dtype
         e = xp.exp(x - _max_along(xp, x, dim))
-        y = e / e.sum(axis=dim, keepdims=True)
+        y = xp.ascontiguousarray(e / e.sum(axis=dim, keepdims=True))   # contiguous, as PyTorch's
         if low:
             y = y.astype(dt)
         ctx.dim = dim
@@ -161,7 +161,7 @@ class LogSoftmax(Primitive):
         if low:
             x, dt = x.astype('float32'), x.dtype
         shifted = x - _max_along(xp, x, dim)
-        y = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+        y = xp.ascontiguousarray(shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True)))
         if low:
             y = y.astype(dt)
         ctx.dim = dim
@@ -882,7 +882,7 @@ class LogSigmoid(Primitive):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return -ctx.xp.logaddexp(0, -x)   # finite for any logit
+        return ctx.xp.ascontiguousarray(-ctx.xp.logaddexp(0, -x))   # finite for any logit; contiguous as PyTorch's
 
     @staticmethod
     def backward(ctx, g):

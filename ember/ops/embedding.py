@@ -274,5 +274,5 @@ def one_hot(tensor, num_classes=-1):
             raise RuntimeError("Class values must be non-negative.")
         if int(data.max()) >= num_classes:
             raise RuntimeError("Class values must be smaller than num_classes.")
-    out = (data[..., None] == xp.arange(num_classes)).astype(xp.int64)
+    out = xp.ascontiguousarray((data[..., None] == xp.arange(num_classes)).astype(xp.int64))
     return Tensor._make(out, tensor._device)

@@ -133,7 +133,7 @@ def _np_get(x, key, xp):
     if basic is not None:
         x = x[_view_key(basic)]
     if adv is not None:
-        x = xp.asarray(x[adv])
+        x = xp.ascontiguousarray(x[adv])   # PyTorch's result is contiguous; NumPy's may not be
     return x
 
 
@@ -502,8 +502,9 @@ class Gather(Primitive):
         ctx.args = (x.shape, dim)
         ctx.save_for_backward(index)
         try:
-            return ctx.xp.take_along_axis(x, index, axis=dim) if index.shape[:dim] == x.shape[:dim] and \
+            out = ctx.xp.take_along_axis(x, index, axis=dim) if index.shape[:dim] == x.shape[:dim] and \
                 index.shape[dim + 1:] == x.shape[dim + 1:] else _gather_small(ctx.xp, x, dim, index)
+            return ctx.xp.ascontiguousarray(out)   # contiguous, as PyTorch's
         except IndexError:
             bad = int(index.max())
             raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {x.shape[dim]}") from None
@@ -947,7 +948,7 @@ class MaskedFill(Primitive):
             out = xp.where(mask, v, x)  # out of place, the result takes the broadcast shape
         except ValueError:
             raise broadcast_error(mask.shape, x.shape) from None
-        return out.astype(x.dtype, copy=False)
+        return xp.ascontiguousarray(out.astype(x.dtype, copy=False))   # contiguous, as PyTorch's
 
     @staticmethod
     def backward(ctx, g):

@@ -554,7 +554,7 @@ def tensordot(a, b, dims=2, out=None):
     for i, j in zip(da, db):
         sb[j] = sa[i]
     kept = [c for i, c in enumerate(sa) if i not in da] + [c for j, c in enumerate(sb) if j not in db]
-    result = einsum(f"{''.join(sa)},{''.join(sb)}->{''.join(kept)}", a, b)
+    result = einsum(f"{''.join(sa)},{''.join(sb)}->{''.join(kept)}", a, b).contiguous()   # as PyTorch's
     return result if out is None else write_out('tensordot', result, out)
 
 

@@ -69,6 +69,8 @@ class NativeBatchNorm(Primitive):
             y = y * weight.reshape(shape)
         if bias is not None:
             y = y + bias.reshape(shape)
+        if not (x.ndim == 4 and x.transpose(0, 2, 3, 1).flags.c_contiguous):   # PyTorch keeps channels-last only
+            y = xp.ascontiguousarray(y)
         ctx.args = (training, eps, axes, shape)
         ctx.stats = (mean, 1.0 / xp.sqrt(var + eps))
         ctx.save_for_backward(x, weight)
@@ -148,6 +150,7 @@ class NativeLayerNorm(Primitive):
         xp = ctx.xp
         axes = tuple(range(x.ndim - k, x.ndim))
         mean, var, y = _raw_stats(xp, x, axes, eps)
+        y = xp.ascontiguousarray(y)   # contiguous, as PyTorch's, whatever the input's layout
         # y is a fresh array: scale and shift it in place when that keeps its dtype
         if weight is not None:
             y = xp.multiply(y, weight, out=y) if weight.dtype == y.dtype else y * weight

@@ -1030,7 +1030,7 @@ class Cumsum(Primitive):
         ctx.dim = dim
         if np_dtype is None and x.dtype.kind in 'biu':
             np_dtype = np.int64
-        return ctx.xp.cumsum(x, axis=dim, dtype=np_dtype)
+        return ctx.xp.ascontiguousarray(ctx.xp.cumsum(x, axis=dim, dtype=np_dtype))   # contiguous, as PyTorch's
 
     @staticmethod
     def backward(ctx, g):
@@ -1073,7 +1073,7 @@ class Cumprod(Primitive):
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        out = ctx.xp.cumprod(x, axis=dim, dtype=np.int64 if x.dtype.kind in 'biu' else None)
+        out = ctx.xp.ascontiguousarray(ctx.xp.cumprod(x, axis=dim, dtype=np.int64 if x.dtype.kind in 'biu' else None))
         ctx.save_for_backward(x, out)
         return out
 
@@ -1246,6 +1246,7 @@ class LogCumSumExp(Primitive):
             m = xp.max(x, axis=dim, keepdims=True)
             m = xp.where(xp.isfinite(m), m, 0)
             out = xp.log(xp.cumsum(xp.exp(x - m), axis=dim)) + m
+        out = xp.ascontiguousarray(out)   # contiguous, as PyTorch's
         ctx.save_for_backward(x, out)
         return out
 

@@ -777,6 +777,13 @@ def contiguous(input, memory_format=_formats.contiguous_format):
     return result
 
 
+def _joined_layout(xp, out, xs):
+    """cat's result layout as PyTorch's: channels-last when every input is, else contiguous."""
+    if out.ndim == 4 and all(x.ndim == 4 and x.transpose(0, 2, 3, 1).flags.c_contiguous for x in xs):
+        return out
+    return xp.ascontiguousarray(out)
+
+
 class Cat(Primitive):
     node_name = 'CatBackward0'
     _promote = 'tensors'   # dim is an option, not an operand: bool tensors stay bool
@@ -788,7 +795,8 @@ class Cat(Primitive):
         ctx.sizes = [None if sk else x.shape[dim] for x, sk in zip(xs, skip)]
         ctx.dim = dim
         kept = [x for x, sk in zip(xs, skip) if not sk]
-        return ctx.xp.concatenate(kept or xs[:1], axis=dim if kept else 0)
+        # contiguous whatever the inputs' layouts, as PyTorch's (unless they all share channels-last)
+        return _joined_layout(ctx.xp, ctx.xp.concatenate(kept or xs[:1], axis=dim if kept else 0), xs)
 
     @staticmethod
     def backward(ctx, g):
@@ -886,7 +894,7 @@ class Stack(Primitive):
     def forward(ctx, dim, *xs):
         ctx.dim = dim
         ctx.n = len(xs)
-        return ctx.xp.stack(xs, axis=dim)
+        return ctx.xp.ascontiguousarray(ctx.xp.stack(xs, axis=dim))
 
     @staticmethod
     def backward(ctx, g):
@@ -1415,7 +1423,7 @@ class Roll(Primitive):
     @staticmethod
     def forward(ctx, x, shifts, dims):
         ctx.args = (shifts, dims)
-        return ctx.xp.roll(x, shifts, dims)
+        return ctx.xp.ascontiguousarray(ctx.xp.roll(x, shifts, dims))   # contiguous, as PyTorch's
 
     @staticmethod
     def backward(ctx, g):

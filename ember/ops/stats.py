@@ -451,7 +451,7 @@ def renorm(input, p, dim, maxnorm, *, out=None):
     norms = (a.amax(others, keepdim=True) if math.isinf(p) else (a ** p).sum(others, keepdim=True) ** (1.0 / p))
     # PyTorch's factor: maxnorm / (norm + 1e-7) where the norm exceeds maxnorm, else 1
     factor = _where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0)
-    _result = input * factor
+    _result = (input * factor).contiguous()   # contiguous, as PyTorch's
     return _result if out is None else write_out('renorm', _result, out)
 
 
