@@ -85,41 +85,56 @@ _OPERATORS = ('__abs__', '__add__', '__and__', '__eq__', '__floordiv__', '__ge__
               '__rxor__', '__setitem__', '__sub__', '__truediv__', '__xor__')
 
 
+_WRAPPERS = {}
+
+
+def _wrapped(fn, where):
+    # one wrapper per function and namespace kind: as in PyTorch, ``Tensor.add``, ``ember.add`` and
+    # ``Tensor.__add__`` are different objects, which a __torch_function__ may tell apart
+    key = (where, id(fn))
+    w = _WRAPPERS.get(key)
+    if w is None:
+        w = _WRAPPERS[key] = _dispatching(fn)
+    return w
+
+
+def wrap_bound(entries):
+    """Rebind registry bindings ``(namespace dict or class, name, function)`` to their wrappers (those
+    still holding the bare function)."""
+    for target, name, fn in entries:
+        if isinstance(target, dict):
+            if target.get(name) is fn:
+                target[name] = _wrapped(fn, 'functions')
+        elif target.__dict__.get(name) is fn:
+            setattr(target, name, _wrapped(fn, 'methods'))
+
+
+def wrap_python_functionals(space):
+    # the functionals written in Python (F.softmax, F.cross_entropy, ...) dispatch too, as PyTorch's do
+    for name, fn in list(space.items()):
+        if (not name.startswith('_') and isinstance(fn, types.FunctionType)
+                and fn.__module__.startswith('ember') and not hasattr(fn, '__wrapped__')):
+            space[name] = _wrapped(fn, 'functions')
+
+
 def activate():
-    """Rebind every exported op to its dispatching wrapper (once; ops bound later stay bare)."""
+    """Rebind every exported op to its dispatching wrapper, once; namespaces bound later (loaded lazily)
+    are wrapped as they bind (``_registry.bind``)."""
     global _active
     if _active:
         return
     _active = True
     from ember._tensor import Tensor
     from ember.ops._registry import BOUND
-    wrappers = {}
-
-    def wrapped(fn, where):
-        # one wrapper per namespace: as in PyTorch, ``Tensor.add``, ``ember.add`` and ``Tensor.__add__`` are
-        # different objects, which a __torch_function__ may tell apart
-        key = (where, id(fn))
-        w = wrappers.get(key)
-        if w is None:
-            w = wrappers[key] = _dispatching(fn)
-        return w
-    for target, name, fn in BOUND:
-        if isinstance(target, dict):
-            if target.get(name) is fn:
-                target[name] = wrapped(fn, id(target))
-        elif target.__dict__.get(name) is fn:
-            setattr(target, name, wrapped(fn, id(target)))
+    wrap_bound(BOUND)
     for name in _OPERATORS:
         fn = Tensor.__dict__.get(name)
         if fn is not None:
-            setattr(Tensor, name, wrapped(fn, name))
-    # the functionals written in Python (F.softmax, F.cross_entropy, ...) dispatch too, as PyTorch's do
-    from ember.nn import functional as F
-    space = vars(F)
-    for name, fn in list(space.items()):
-        if (not name.startswith('_') and isinstance(fn, types.FunctionType)
-                and fn.__module__.startswith('ember') and not hasattr(fn, '__wrapped__')):
-            space[name] = wrapped(fn, id(space))
+            setattr(Tensor, name, _wrapped(fn, name))
+    import sys
+    functional = sys.modules.get('ember.nn.functional')
+    if functional is not None:          # else wrapped when it is first imported (see its bind)
+        wrap_python_functionals(vars(functional))
 
 
 def subclass_defined(cls):

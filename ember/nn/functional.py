@@ -10,6 +10,7 @@ tensor([0., 2.])
 import warnings
 
 from ember.ops import activation as _act
+from ember import _torch_function
 from ember.ops._registry import bind as _bind
 
 _bind('F', globals())  # F.<op> for every op registered with the 'F' target
@@ -105,3 +106,7 @@ def assert_int_or_pair(arg, arg_name, message):
     """
     if not (isinstance(arg, int) or len(arg) == 2):
         raise AssertionError(message.format(arg_name))
+
+
+if _torch_function._active:   # a Tensor subclass switched __torch_function__ dispatch on before F was imported
+    _torch_function.wrap_python_functionals(globals())

@@ -104,6 +104,16 @@ def _inplace_doc(entry):
 
 def bind(namespace, target):
     """Bind every registered op exported into ``namespace`` onto ``target`` (a dict or a class)."""
+    first = len(BOUND)
+    try:
+        _bind(namespace, target)
+    finally:
+        from ember import _torch_function
+        if _torch_function._active:     # bound after a Tensor subclass switched dispatch on: wrap now
+            _torch_function.wrap_bound(BOUND[first:])
+
+
+def _bind(namespace, target):
     put = target.__setitem__ if isinstance(target, dict) else (lambda k, v: setattr(target, k, v))
     for entry in REGISTRY:
         for n in entry.exports.get(namespace, ()):
