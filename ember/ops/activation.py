@@ -10,6 +10,7 @@ from ember.ops._util import wrap_dim
 from ember.ops._registry import op
 from ember.ops import _gelu
 from ember.ops.inplace import write_out
+from ember import _user_warnings
 
 
 def _piecewise_grad(node_name, factor):
@@ -1264,10 +1265,9 @@ def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
         >>> F.gumbel_softmax(ember.tensor([1.0, 2.0, 3.0]), hard=True)
         tensor([0., 0., 1.])
     """
-    import warnings
     from ember.ops.creation import empty_like, zeros_like
     if eps != 1e-10:
-        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+        _user_warnings.warn("`eps` parameter is deprecated and has no effect.")
     gumbels = -empty_like(logits).exponential_().log()
     y_soft = softmax((logits + gumbels) / tau, dim)
     if not hard:

@@ -1,7 +1,6 @@
 """Arranging tensors: grids and products of coordinates, combinations, block diagonals, rotations,
 index lists of triangles, and dtype questions (result_type, can_cast)."""
 import itertools
-import warnings
 
 import numpy as np
 
@@ -12,6 +11,7 @@ from ember.autograd.function import Primitive
 from ember.ops._registry import op
 from ember.ops._util import wrap_dim
 from ember.ops.creation import _check_pin_memory, _factory_requires_grad, _pinned
+from ember import _user_warnings
 
 
 def _tensor_list(tensors):
@@ -34,8 +34,8 @@ def meshgrid(*tensors, indexing=None):
     """
     tensors = _tensor_list(tensors)
     if indexing is None:
-        warnings.warn("ember.meshgrid: in an upcoming release, it will be required to pass the indexing "
-                      "argument.", UserWarning, stacklevel=2)
+        _user_warnings.warn("ember.meshgrid: in an upcoming release, it will be required to pass the indexing "
+                            "argument.", UserWarning)
         indexing = 'ij'
     if indexing not in ('ij', 'xy'):
         raise RuntimeError(f'ember.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}')

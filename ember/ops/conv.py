@@ -24,6 +24,7 @@ from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd.function import Primitive
 from ember.ops import _winograd
 from ember.ops._registry import op
+from ember import _user_warnings
 
 __all__ = ['conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d',
            'unfold', 'fold']
@@ -367,9 +368,8 @@ def _convolution(name, n, input, weight, bias, stride, padding, dilation, groups
             raise RuntimeError("padding='same' is not supported for strided convolutions")
         pads = _same_pads(weight.shape[2:], dilation) if weight.ndim == input.ndim else ((0, 0),) * k
         if any(lo != hi for lo, hi in pads):
-            import warnings
-            warnings.warn("Using padding='same' with even kernel lengths and odd dilation may require a "
-                          "zero-padded copy of the input be created", UserWarning, stacklevel=3)
+            _user_warnings.warn("Using padding='same' with even kernel lengths and odd dilation may require a "
+                                "zero-padded copy of the input be created", UserWarning)
     elif padding == 'valid':
         pads = ((0, 0),) * k
     else:

@@ -6,7 +6,6 @@ grid, and second derivatives follow. Positions are in [-1, 1] across each spatia
 ``align_corners=True`` -1 and 1 are the centres of the corner pixels, otherwise their outer edges.
 """
 import math
-import warnings
 
 from ember._dtype import int64
 from ember._tensor import _scalar_type_name
@@ -14,6 +13,7 @@ from ember.ops._registry import op
 from ember.ops.creation import linspace, ones
 from ember.ops.index import where
 from ember.ops.shape import stack
+from ember import _user_warnings
 
 _ALIGN_WARNING = ('Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. Please '
                   'specify align_corners=True if the old behavior is desired. See the documentation of grid_sample for '
@@ -43,7 +43,7 @@ def affine_grid(theta, size, align_corners=None):
                   [ 0.5000,  0.5000]]]])
     """
     if align_corners is None:
-        warnings.warn(_ALIGN_WARNING, stacklevel=2)
+        _user_warnings.warn(_ALIGN_WARNING)
         align_corners = False
     if not theta.is_floating_point():
         raise ValueError(f'Expected theta to have floating point type, but got {theta.dtype}')
@@ -158,7 +158,7 @@ def grid_sample(input, grid, mode='bilinear', padding_mode='zeros', align_corner
         raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
                          f"'reflection', but got: '{padding_mode}'")
     if align_corners is None:
-        warnings.warn(_ALIGN_WARNING, stacklevel=2)
+        _user_warnings.warn(_ALIGN_WARNING)
         align_corners = False
     if input.shape[0] != grid.shape[0]:
         raise RuntimeError(f'grid_sampler(): expected grid and input to have same batch size, but got input with sizes '

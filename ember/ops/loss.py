@@ -12,7 +12,6 @@ it is the hot path of every classifier, and fusing keeps it one pass and numeric
 tensor(0.2413)
 """
 import math
-import warnings
 
 import numpy as np
 
@@ -25,6 +24,7 @@ from ember.ops.activation import logsigmoid
 from ember.ops.index import where
 from ember.ops.distance import pairwise_distance
 from ember.ops._registry import op
+from ember import _user_warnings
 
 __all__ = ['mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss', 'cross_entropy', 'nll_loss',
            'binary_cross_entropy', 'binary_cross_entropy_with_logits', 'kl_div', 'cosine_embedding_loss',
@@ -39,8 +39,7 @@ __all__ = ['mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss', 'cross_entropy
 def _get_enum(reduction):
     """Validate a ``reduction`` string the way PyTorch's kernels do."""
     if reduction == 'elementwise_mean':
-        warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.",
-                      stacklevel=3)
+        _user_warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.")
         return 'mean'
     if reduction not in ('none', 'mean', 'sum'):
         raise ValueError(f'{reduction} is not a valid value for reduction')
@@ -55,8 +54,7 @@ def legacy_get_string(size_average, reduce, emit_warning=True):
         reduce = True
     ret = 'none' if not reduce else ('mean' if size_average else 'sum')
     if emit_warning:
-        warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.",
-                      stacklevel=3)
+        _user_warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.")
     return ret
 
 
@@ -92,9 +90,9 @@ def _scale(g, reduction, n):
 
 def _size_warning(input, target):
     if target.shape != input.shape:
-        warnings.warn(f'Using a target size ({target.size()}) that is different to the input size ({input.size()}). '
-                      'This will likely lead to incorrect results due to broadcasting. '
-                      'Please ensure they have the same size.', stacklevel=3)
+        _user_warnings.warn(f'Using a target size ({target.size()}) that is different to the input size '
+                            f'({input.size()}). This will likely lead to incorrect results due to broadcasting. '
+                            'Please ensure they have the same size.')
 
 
 def _not_implemented(kernel, t):
@@ -847,10 +845,9 @@ def kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_
         reduction = legacy_get_string(size_average, reduce)
     else:
         if reduction == 'mean':
-            warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
-                          "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
-                          "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
-                          stacklevel=2)
+            _user_warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                                "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                                "'mean' will be changed to behave the same as 'batchmean' in the next major release.")
         if reduction != 'batchmean':
             reduction = _get_enum(reduction)
     if input.dtype.category < 2 or target.dtype.category < 2:

@@ -12,6 +12,7 @@ from ember.autograd.function import Primitive
 from ember.ops._util import wrap_dim, wrap_dims
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
+from ember import _user_warnings
 
 
 def _dims(dim, ndim):
@@ -738,9 +739,8 @@ def _var_args(name, input, dim, unbiased, correction, keepdim, out_overloads=Tru
 def _check_dof(name, input, dims, correction):
     n = input.numel() if dims is None else int(np.prod([input.shape[d] for d in dims]))
     if n - correction <= 0:
-        import warnings
-        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
-                      "factor (input numel divided by output numel).", UserWarning, stacklevel=3)
+        _user_warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                            "reduction factor (input numel divided by output numel).", UserWarning)
 
 
 @op('ember', 'Tensor')

@@ -2,7 +2,6 @@
 without the destination's own values), ``index_reduce`` and ``index_copy``, with PyTorch's gradients
 (ties of amax/amin share the gradient evenly; products exclude the element itself, zeros included).
 """
-import warnings
 
 import numpy as np
 
@@ -12,6 +11,7 @@ from ember.autograd.function import Primitive
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 from ember.ops._util import wrap_dim
+from ember import _user_warnings
 
 _UFUNC = {'sum': 'add', 'mean': 'add', 'prod': 'multiply', 'amax': 'maximum', 'amin': 'minimum'}
 
@@ -146,7 +146,7 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=No
     >>> ember.full((3,), 2.).index_reduce(0, ember.tensor([0, 0]), ember.tensor([5., 1.]), 'amin')
     tensor([1., 2., 2.])
     """
-    warnings.warn("index_reduce() is in beta and the API may change at any time.", UserWarning, stacklevel=2)
+    _user_warnings.warn("index_reduce() is in beta and the API may change at any time.", UserWarning)
     if reduce not in ('prod', 'mean', 'amax', 'amin'):
         raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
     dim = wrap_dim(dim, input.ndim)

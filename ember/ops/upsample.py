@@ -6,13 +6,13 @@ is a (small, dense) averaging matrix.  All are ember ops, so gradients of any or
 Source positions follow PyTorch's formulas exactly (nearest in float32, as ATen computes it).
 """
 import math
-import warnings
 
 import numpy as np
 
 from ember import backend
 from ember._tensor import Tensor
 from ember.ops._registry import op
+from ember import _user_warnings
 
 _MODES = ('nearest', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area', 'nearest-exact')
 _NEEDS = {'linear': 3, 'bilinear': 4, 'bicubic': 4, 'trilinear': 5}
@@ -195,7 +195,7 @@ def upsample(input, size=None, scale_factor=None, mode='nearest', align_corners=
         align_corners (bool, optional): for the linear modes, align the corner pixels of input and output.
             Default: ``None``.
     """
-    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.", stacklevel=2)
+    _user_warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.")
     return interpolate(input, size, scale_factor, mode, align_corners)
 
 
@@ -208,8 +208,7 @@ def upsample_nearest(input, size=None, scale_factor=None):
         size (int or tuple of ints, optional): the output spatial size.
         scale_factor (float or tuple of floats, optional): the multiplier for the spatial size.
     """
-    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.",
-                  stacklevel=2)
+    _user_warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.")
     return interpolate(input, size, scale_factor, mode='nearest')
 
 
@@ -222,6 +221,5 @@ def upsample_bilinear(input, size=None, scale_factor=None):
         size (int or tuple of ints, optional): the output spatial size.
         scale_factor (float or tuple of floats, optional): the multiplier for the spatial size.
     """
-    warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.",
-                  stacklevel=2)
+    _user_warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.")
     return interpolate(input, size, scale_factor, mode='bilinear', align_corners=True)
