@@ -81,7 +81,8 @@ class Mul(Primitive):
     @elementwise
     def forward(ctx, a, b):
         need_a, need_b = ctx.needs_input_grad[:2]
-        ctx.save_for_backward(b if need_a else None, a if need_b else None)
+        if need_a or need_b:   # (nothing to save when nothing is recorded)
+            ctx.save_for_backward(b if need_a else None, a if need_b else None)
         return ctx.xp.multiply(a, b)
 
     @staticmethod

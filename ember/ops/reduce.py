@@ -58,7 +58,8 @@ class Sum(Primitive):
                 # bfloat16 (ml_dtypes) would accumulate in bfloat16; PyTorch accumulates in float32
                 return ctx.xp.sum(x, axis=dims, keepdims=keepdim, dtype=np.float32).astype(x.dtype)
             np_dtype = np.int64
-        return ctx.xp.sum(x, axis=dims, keepdims=keepdim, dtype=np_dtype)
+        # the array's own method: the same reduction as xp.sum without its dispatch (a microsecond per call)
+        return x.sum(axis=dims, keepdims=keepdim, dtype=np_dtype)
 
     @staticmethod
     def backward(ctx, g):
@@ -98,11 +99,10 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         _result = builtins.sum(input) if dim is None else builtins.sum(input, dim)
         return _result if out is None else write_out('sum', _result, out)
     dt = to_dtype(dtype).np_dtype if dtype is not None else None
-    dims = _dims(dim, input.ndim)
-    if dims is None and dim is None:
+    if dim is None:
         _result = Sum.apply(input, None, keepdim, dt)
         return _result if out is None else write_out('sum', _result, out)
-    _result = SumDim.apply(input, dims, keepdim, dt)
+    _result = SumDim.apply(input, _dims(dim, input.ndim), keepdim, dt)
     return _result if out is None else write_out('sum', _result, out)
 
 
@@ -145,8 +145,8 @@ class Mean(Primitive):
         if n == 0:  # the mean of nothing is NaN, quietly (NumPy would warn)
             return ctx.xp.full(ctx.xp.sum(x, axis=dims, keepdims=keepdim).shape, ctx.xp.nan, x.dtype)
         # bfloat16 (ml_dtypes) accumulates in float32 like PyTorch, then rounds back
-        return ctx.xp.mean(x, axis=dims, keepdims=keepdim,
-                           dtype=np.float32 if x.dtype.kind == 'V' else None).astype(x.dtype, copy=False)
+        return x.mean(axis=dims, keepdims=keepdim,
+                      dtype=np.float32 if x.dtype.kind == 'V' else None).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
@@ -183,11 +183,10 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
         which = 'Input' if dtype is None else 'Optional'
         raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either a floating point or "
                            f"complex dtype. Got: {_name(input.dtype)}")
-    dims = _dims(dim, input.ndim)
     if dim is None:
         _result = Mean.apply(input, None, keepdim)
         return _result if out is None else write_out('mean', _result, out)
-    _result = MeanDim.apply(input, dims, keepdim)
+    _result = MeanDim.apply(input, _dims(dim, input.ndim), keepdim)
     return _result if out is None else write_out('mean', _result, out)
 
 
