@@ -28,6 +28,11 @@ class _Version:
     value = 0
 
 
+# names from modules that load after this one, imported on first use and kept: an import statement
+# in a method run per op or per step costs about half a microsecond each time
+_AccumulateGrad = None   # ember.autograd.function.AccumulateGrad
+_run_backward = None     # ember.autograd.engine.backward
+
 _INFERENCE_REQUIRES_GRAD = "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."
 
 
@@ -459,8 +464,10 @@ class Tensor:
             acc = ref()
             if acc is not None:
                 return acc
-        from ember.autograd.function import AccumulateGrad
-        acc = AccumulateGrad(self)
+        global _AccumulateGrad
+        if _AccumulateGrad is None:
+            from ember.autograd.function import AccumulateGrad as _AccumulateGrad
+        acc = _AccumulateGrad(self)
         self._grad_acc = weakref.ref(acc)
         return acc
 
@@ -501,8 +508,10 @@ class Tensor:
             >>> x.grad
             tensor([4., 4., 8.])
         """
-        from ember.autograd.engine import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        global _run_backward
+        if _run_backward is None:
+            from ember.autograd.engine import backward as _run_backward
+        _run_backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def register_hook(self, hook):
         """Registers a backward hook: ``hook(grad)`` is called every time a gradient with respect to this tensor is
