@@ -88,3 +88,15 @@ def test_parameters_share_memory_once_nn_loads():
                   "p = ember.nn.Parameter(ember.ones(2))\n"
                   "print(json.dumps([before, type(p) in ForkingPickler._extra_reducers]))")
     assert result == [True, True]
+
+
+def test_unpickling_loads_what_it_needs():
+    # a module pickled by one interpreter unpickles in a fresh one that has only run ``import ember``
+    data = _run("import json, pickle, ember\n"
+                "ember.manual_seed(0)\n"
+                "print(json.dumps(pickle.dumps(ember.nn.Linear(2, 1)).hex()))")
+    result = _run("import json, pickle, sys, ember\n"
+                  "before = 'ember.nn' in sys.modules\n"
+                  f"lin = pickle.loads(bytes.fromhex({data!r}))\n"
+                  "print(json.dumps([before, type(lin).__name__, list(lin.weight.shape)]))")
+    assert result == [False, 'Linear', [1, 2]]
