@@ -64,6 +64,16 @@ class Size(tuple):
         return (Size, (tuple(self),))
 
 
+def _empty_strides(shape):
+    """PyTorch's strides for a new tensor without elements (NumPy reports zeros): contiguous ones, where a
+    dimension of size 0 counts as 1."""
+    strides, step = [], 1
+    for n in reversed(shape):
+        strides.append(step)
+        step *= max(n, 1)
+    return tuple(reversed(strides))
+
+
 class Tensor:
     __slots__ = ('_data', '_device', '_requires_grad', '_grad_fn', '_version_counter', '__dict__', '__weakref__')
     # NOTE: rarely-set fields are class-level defaults (an instance overrides them in its __dict__),
@@ -297,8 +307,12 @@ class Tensor:
             >>> x.t().stride(-1)
             5
         """
-        strides = tuple(s // self._data.itemsize for s in self._data.strides)
-        return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
+        data = self._data
+        if data.size == 0 and not any(data.strides):
+            strides = _empty_strides(data.shape)
+        else:
+            strides = tuple(s // data.itemsize for s in data.strides)
+        return strides if dim is None else strides[_wrap_dim(dim, data.ndim)]
 
     def storage_offset(self):
         """The offset of this tensor's first element in its storage, counted in elements.

@@ -46,3 +46,12 @@ def test_channels_last_is_kept_where_pytorch_keeps_it():
     assert ember.cat([channels_last, channels_last]).is_contiguous(memory_format=ember.channels_last)
     y = F.batch_norm(channels_last, ember.zeros(3), ember.ones(3))
     assert y.stride() == (60, 1, 15, 3)
+
+
+def test_strides_of_tensors_without_elements():
+    # PyTorch's (NumPy reports zeros for arrays without elements)
+    assert ember.empty(0, 3).stride() == (3, 1)
+    assert ember.zeros(2, 0, 4).stride() == (4, 4, 1)
+    assert ember.empty(0).stride() == (1,)
+    assert ember.ones(2, 3)[ember.tensor([], dtype=ember.long)].stride() == (3, 1)
+    assert ember.ones(3, 4)[:, 4:].stride() == (4, 1)
