@@ -70,7 +70,7 @@ from ember._tensor_interop import is_distributed  # noqa: E402,F401
 from ember._errors import AcceleratorError, OutOfMemoryError, FatalError  # noqa: E402,F401
 from ember._build_info import (has_lapack, has_spectral, has_mkl, has_openmp, init_num_threads,  # noqa: E402,F401
                                get_device_module)
-from ember._formats import legacy_contiguous_format, jagged  # noqa: E402,F401
+from ember._formats import legacy_contiguous_format, jagged, sparse_coo  # noqa: E402,F401
 from ember._streams import Stream, Event  # noqa: E402,F401
 from ember._compile import compile, cond, while_loop  # noqa: E402,F401
 from ember.jit import fork, wait  # noqa: E402,F401
@@ -84,10 +84,11 @@ from ember import types, torch_version, functional, compiler, jit, overrides  # 
 # or much code (checkpoint formats, hub downloads, the module zoo).
 _LAZY_SUBMODULES = ('nn', 'optim', 'utils', 'distributed', 'masked', 'nested', 'func', 'profiler', 'testing',
                     'quasirandom', 'signal', 'return_types', 'distributions', 'futures', 'serialization', 'hub',
-                    'xpu', 'mps', 'onnx', '_C')
+                    'xpu', 'mps', 'onnx', '_C', 'sparse')
 _LAZY_NAMES = {'save': 'serialization', 'load': 'serialization', 'Future': 'futures',
                'PyTorchFileReader': '_zip_archive', 'PyTorchFileWriter': '_zip_archive', 'vmap': 'func',
-               'from_dlpack': 'utils.dlpack', 'to_dlpack': 'utils.dlpack'}
+               'from_dlpack': 'utils.dlpack', 'to_dlpack': 'utils.dlpack', 'sparse_coo_tensor': 'sparse',
+               'spmm': 'sparse'}
 
 
 def __getattr__(name):

@@ -2,8 +2,8 @@
 ``preserve_format``, ``channels_last``, ``channels_last_3d`` (PyTorch's ``torch.layout`` and
 ``torch.memory_format`` values).
 
-ember tensors are strided NumPy/CuPy arrays, so ``strided`` is the one layout; sparse layouts are
-refused with a clear error. Memory formats are honoured: ``channels_last`` lays a 4-D tensor out as
+ember tensors are strided NumPy/CuPy arrays (``strided``); ``sparse_coo`` tensors (ember.sparse) hold
+indices and values; other layouts are refused with a clear error. Memory formats are honoured: ``channels_last`` lays a 4-D tensor out as
 NHWC in memory (its strides say so, as PyTorch's do), and ops work on it as on any strided array.
 """
 
@@ -43,6 +43,7 @@ channels_last = memory_format('channels_last')
 channels_last_3d = memory_format('channels_last_3d')
 legacy_contiguous_format = contiguous_format     # PyTorch's old name for it, the same object
 jagged = layout('jagged')                          # the layout of nested tensors with one ragged dim
+sparse_coo = layout('sparse_coo')                  # sparse tensors: indices and values (ember.sparse)
 
 # the order of dims in memory, outermost first, for each format and rank
 _PERMUTATIONS = {('channels_last', 4): (0, 2, 3, 1), ('channels_last_3d', 5): (0, 2, 3, 4, 1)}

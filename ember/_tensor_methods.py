@@ -37,8 +37,24 @@ def _install():
     Tensor.itemsize = property(lambda self: self._data.itemsize)
     Tensor.layout = property(lambda self: _strided())
     Tensor.to_dense = lambda self, dtype=None, *, masked_grad=None: self if dtype is None else self.to(dtype)
+    Tensor.to_sparse = Tensor.to_sparse_coo = _to_sparse
 
     _tensor_operators.install(Tensor)
+
+
+def _to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=None):
+    """This tensor as a sparse COO tensor of its non-zero elements (see :mod:`ember.sparse`).
+
+    Example::
+
+        >>> ember.tensor([[0., 2.], [3., 0.]]).to_sparse()
+        tensor(indices=tensor([[0, 1],
+                               [1, 0]]),
+               values=tensor([2., 3.]),
+               size=(2, 2), nnz=2, layout=ember.sparse_coo)
+    """
+    from ember.sparse import to_sparse
+    return to_sparse(self, sparse_dim, layout=layout, blocksize=blocksize, dense_dim=dense_dim)
 
 
 def _strided():

@@ -23,7 +23,9 @@ EXCLUDED = {
               'torch.int_repr', 'torch.Tensor.int_repr', 'torch.fake_quantize_*', 'torch.fused_moving_avg_obs_fake_quant',
               'torch.choose_qparams_optimized', 'torch.empty_quantized', 'torch.fbgemm_*', 'torch.ao',
               'torch.quantization', 'torch.nn.quantized', 'torch.nn.quantizable', 'torch.nn.qat', 'torch.nn.intrinsic'),
-    **_family('sparse layouts (COO/CSR/CSC/BSR/BSC): ember tensors are dense and strided',
+    **_family('sparse layouts: ember has COO tensors with the operations graph code uses (ember.sparse: construction, '
+              'to_dense/to_sparse, coalesce, products, sums, arithmetic), not CSR/CSC/BSR/BSC nor sparse kernels for '
+              'every op',
               'torch.sparse', 'torch.sparse_*', 'torch.Tensor.to_sparse*', 'torch.Tensor.sparse_*',
               'torch.Tensor.coalesce', 'torch.Tensor.is_coalesced', 'torch.Tensor.indices', 'torch.Tensor.values',
               'torch.Tensor.crow_indices', 'torch.Tensor.col_indices', 'torch.Tensor.ccol_indices',

@@ -1,0 +1,514 @@
+"""Sparse COO tensors (``layout=ember.sparse_coo``): the specified elements only, as an index matrix and
+their values, as PyTorch's.
+
+A sparse tensor of ``size`` holds ``indices`` (int64, ``(sparse_dim, nnz)``) and ``values`` (``(nnz,
+*dense_dims)``); duplicate indices add up (``coalesce()`` merges them and sorts the indices). Every
+operation is written with ember's dense ops on ``values``, so autograd records through the values
+like through any tensor: gradients reach them from ``to_dense()``, ``sparse.mm`` and the rest.
+
+What works, as in PyTorch: construction (``sparse_coo_tensor``, ``Tensor.to_sparse``), printing,
+``to_dense``, ``coalesce``/``indices``/``values``/``_nnz``, ``t``/``transpose``, dtype and device
+conversion, products with dense matrices (``mm``, ``@``, ``sparse.mm``, ``spmm``, ``addmm``), sums
+(``sum``, ``sparse.sum``), adding sparse or dense tensors, multiplying by numbers or tensors,
+negation and division by a number. Other operations raise NotImplementedError, as PyTorch's do for
+the ops it has no sparse kernel for.
+"""
+import ember
+from ember import _torch_function
+from ember._formats import sparse_coo
+from ember._tensor import Size, Tensor
+from ember.overrides import DisableTorchFunctionSubclass
+
+_REFUSED = ("this operation has no sparse COO implementation in ember; use to_dense() first, or the "
+            "operations listed in ember.sparse")
+
+
+class _NoArray:
+    """A sparse tensor's stand-in for the dense array: any use by an op meant for dense tensors raises."""
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        if name.startswith('__'):
+            raise AttributeError(name)
+        raise NotImplementedError(_REFUSED)
+
+    def __array__(self, *args, **kwargs):
+        raise NotImplementedError(_REFUSED)
+
+
+_NO_ARRAY = _NoArray()
+
+
+def _make(indices, values, size, coalesced=False):
+    if not _torch_function._active:     # a sparse tensor exists: functions must dispatch on it from now on
+        _torch_function.activate()
+    st = object.__new__(SparseCOOTensor)
+    st._data = _NO_ARRAY
+    st._sp_indices, st._sp_values, st._sp_size, st._sp_coalesced = indices, values, Size(size), coalesced
+    return st
+
+
+def _backend_name(t):
+    return 'SparseCUDA' if t.device.type == 'cuda' else 'SparseCPU'
+
+
+class SparseCOOTensor(Tensor):
+    """A sparse COO tensor (see the module docstring); make one with :func:`ember.sparse_coo_tensor` or
+    :meth:`Tensor.to_sparse`."""
+    __slots__ = ()
+    _torch_function_on_demand = True   # dispatch switches on when the first sparse tensor is made (_make)
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        name = getattr(func, '__name__', '')
+        handler = _FUNCTIONS.get(name)
+        with DisableTorchFunctionSubclass():
+            if handler is None:
+                sparse = next(a for a in (*args, *(kwargs or {}).values()) if isinstance(a, SparseCOOTensor))
+                raise NotImplementedError(f"Could not run 'aten::{name.strip('_')}' with arguments from the "
+                                          f"'{_backend_name(sparse)}' backend: {_REFUSED}.")
+            return handler(*args, **(kwargs or {}))
+
+    # ------------------------------------------------------------------ metadata
+    is_sparse = True
+
+    @property
+    def layout(self):
+        return sparse_coo
+
+    @property
+    def dtype(self):
+        return self._sp_values.dtype
+
+    @property
+    def device(self):
+        return self._sp_values.device
+
+    @property
+    def _device(self):
+        return self._sp_values.device
+
+    @_device.setter
+    def _device(self, value):
+        pass
+
+    @property
+    def shape(self):
+        return self._sp_size
+
+    def size(self, dim=None):
+        return self._sp_size if dim is None else self._sp_size[dim]
+
+    def dim(self):
+        return len(self._sp_size)
+
+    ndimension = dim
+
+    @property
+    def ndim(self):
+        return len(self._sp_size)
+
+    def numel(self):
+        n = 1
+        for s in self._sp_size:
+            n *= s
+        return n
+
+    nelement = numel
+
+    def is_floating_point(self):
+        return self.dtype.is_floating_point
+
+    def is_complex(self):
+        return self.dtype.is_complex
+
+    def _nnz(self):
+        return int(self._sp_indices.shape[1])
+
+    def sparse_dim(self):
+        return int(self._sp_indices.shape[0])
+
+    def dense_dim(self):
+        return len(self._sp_size) - self.sparse_dim()
+
+    def is_coalesced(self):
+        return self._sp_coalesced
+
+    def _indices(self):
+        return self._sp_indices
+
+    def _values(self):
+        return self._sp_values
+
+    def indices(self):
+        if not self._sp_coalesced:
+            raise RuntimeError("Cannot get indices on an uncoalesced tensor, please call .coalesce() first")
+        return self._sp_indices
+
+    def values(self):
+        if not self._sp_coalesced:
+            raise RuntimeError("Cannot get values on an uncoalesced tensor, please call .coalesce() first")
+        return self._sp_values
+
+    # ------------------------------------------------------------------ autograd (through the values)
+    @property
+    def requires_grad(self):
+        return self._sp_values.requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        self._sp_values.requires_grad = value
+
+    def requires_grad_(self, requires_grad=True):
+        self._sp_values.requires_grad_(requires_grad)
+        return self
+
+    @property
+    def _requires_grad(self):
+        return self._sp_values.requires_grad
+
+    @_requires_grad.setter
+    def _requires_grad(self, value):
+        pass
+
+    @property
+    def grad_fn(self):
+        return self._sp_values.grad_fn
+
+    @property
+    def _grad_fn(self):
+        return self._sp_values.grad_fn
+
+    @_grad_fn.setter
+    def _grad_fn(self, value):
+        pass
+
+    @property
+    def is_leaf(self):
+        return self._sp_values.grad_fn is None
+
+    def detach(self):
+        return _make(self._sp_indices, self._sp_values.detach(), self._sp_size, self._sp_coalesced)
+
+    def clone(self, *, memory_format=None):
+        return _make(self._sp_indices.clone(), self._sp_values.clone(), self._sp_size, self._sp_coalesced)
+
+    # ------------------------------------------------------------------ conversions
+    def to_dense(self, dtype=None, *, masked_grad=None):
+        """The dense tensor: zeros where nothing is specified, duplicates added up."""
+        values = self._sp_values if dtype is None else self._sp_values.to(dtype)
+        k = self.sparse_dim()
+        sparse_shape, dense_shape = self._sp_size[:k], self._sp_size[k:]
+        flat = ember.zeros((_prod(sparse_shape),) + tuple(dense_shape), dtype=values.dtype, device=values.device)
+        return flat.index_add(0, _linear(self._sp_indices, sparse_shape), values).reshape(self._sp_size)
+
+    def coalesce(self):
+        """Duplicate indices merged (their values added) and the indices sorted."""
+        if self._sp_coalesced:
+            return self
+        k = self.sparse_dim()
+        sparse_shape = self._sp_size[:k]
+        uniq, inverse = ember.unique(_linear(self._sp_indices, sparse_shape), sorted=True, return_inverse=True)
+        values = self._sp_values
+        merged = ember.zeros((uniq.shape[0],) + tuple(values.shape[1:]), dtype=values.dtype, device=values.device)
+        return _make(_unravel(uniq, sparse_shape), merged.index_add(0, inverse, values), self._sp_size, True)
+
+    def to(self, *args, **kwargs):
+        values = self._sp_values.to(*args, **kwargs)
+        return _make(self._sp_indices.to(values.device), values, self._sp_size, self._sp_coalesced)
+
+    def double(self):
+        return self.to(ember.float64)
+
+    def float(self):
+        return self.to(ember.float32)
+
+    def half(self):
+        return self.to(ember.float16)
+
+    def cpu(self):
+        return self.to('cpu')
+
+    def cuda(self, device=None, non_blocking=False):
+        return self.to('cuda' if device is None else device)
+
+    def to_sparse(self, sparse_dim=None):
+        return self
+
+    to_sparse_coo = to_sparse
+
+    def t(self):
+        if self.sparse_dim() != 2 or self.dim() > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 sparse and 0 dense dimensions, but got "
+                               f"{self.sparse_dim()} sparse and {self.dense_dim()} dense dimensions")
+        return self.transpose(0, 1)
+
+    def transpose(self, dim0, dim1):
+        n = self.dim()
+        dim0, dim1 = dim0 % n, dim1 % n
+        if dim0 >= self.sparse_dim() or dim1 >= self.sparse_dim():
+            raise RuntimeError("transpose of a sparse tensor's dense dimensions is not supported by ember")
+        order = list(range(self.sparse_dim()))
+        order[dim0], order[dim1] = order[dim1], order[dim0]
+        size = list(self._sp_size)
+        size[dim0], size[dim1] = size[dim1], size[dim0]
+        return _make(self._sp_indices[order], self._sp_values, size)
+
+    # ------------------------------------------------------------------ printing
+    def __repr__(self):
+        indices = _indented(repr(self._sp_indices), len('tensor(indices='))
+        values = repr(self._sp_values.detach() if self.requires_grad else self._sp_values)
+        extra = ''
+        if f', dtype={self.dtype})' in values:      # said once, after the size, as PyTorch prints it
+            values = values.replace(f', dtype={self.dtype})', ')')
+            extra = f', dtype={self.dtype}'
+        values = _indented(values, len('       values='))
+        if self.grad_fn is not None:
+            extra += f', grad_fn=<{type(self.grad_fn).__name__}>'
+        elif self.requires_grad:
+            extra += ', requires_grad=True'
+        size = tuple(self._sp_size)
+        return (f"tensor(indices={indices},\n       values={values},\n       size={size}, nnz={self._nnz()}"
+                f"{extra}, layout=ember.sparse_coo)")
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        return format(repr(self), spec)
+
+    __hash__ = Tensor.__hash__
+
+
+def _indented(text, width):
+    return text.replace('\n', '\n' + ' ' * width)
+
+
+def _prod(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def _linear(indices, shape):
+    """Each column of ``indices`` as one index into ``shape`` flattened (row-major)."""
+    lin = ember.zeros(indices.shape[1], dtype=ember.int64, device=indices.device)
+    for d, size in enumerate(shape):
+        lin = lin * size + indices[d]
+    return lin
+
+
+def _unravel(lin, shape):
+    rows = []
+    for size in reversed(shape):
+        rows.append(lin % size)
+        lin = lin // size
+    return ember.stack(rows[::-1]) if rows else ember.zeros((0, lin.shape[0]), dtype=ember.int64)
+
+
+# ---------------------------------------------------------------------------- construction
+def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pin_memory=False,
+                      requires_grad=False, check_invariants=None, is_coalesced=None):
+    """A sparse COO tensor with ``values`` at the positions in the columns of ``indices``.
+
+    Args:
+        indices (array_like): ``(sparse_dim, nnz)`` integer positions (duplicates add up).
+        values (array_like): ``(nnz, *dense_dims)`` values.
+        size (list, tuple or ember.Size, optional): the tensor's size; by default the smallest that
+            holds every index.
+
+    Keyword args:
+        dtype, device, requires_grad: as for :func:`ember.tensor`.
+        check_invariants (bool, optional): check that the indices fit ``size`` (default: check).
+        is_coalesced (bool, optional): declare the indices sorted and unique.
+
+    Example::
+
+        >>> s = ember.sparse_coo_tensor([[0, 1], [2, 0]], [3., 4.], (2, 3))
+        >>> s.to_dense()
+        tensor([[0., 0., 3.],
+                [4., 0., 0.]])
+    """
+    if pin_memory:
+        raise RuntimeError("pin_memory is not supported for sparse tensors by ember")
+    indices = indices if isinstance(indices, Tensor) else ember.tensor(indices)
+    values = values if isinstance(values, Tensor) else ember.tensor(values, dtype=dtype)
+    if indices.dtype is not ember.int64:
+        indices = indices.to(ember.int64)
+    if indices.dim() != 2:
+        raise RuntimeError(f"indices must be sparse_dim x nnz, but got: {list(indices.shape)}")
+    if values.dim() == 0 or values.shape[0] != indices.shape[1]:
+        raise RuntimeError(f"indices and values must have same nnz, but got nnz from indices: {indices.shape[1]}, "
+                           f"nnz from values: {values.shape[0] if values.dim() else 0}")
+    if dtype is not None or device is not None:
+        values = values.to(device=device, dtype=dtype)
+        indices = indices.to(values.device)
+    k = indices.shape[0]
+    if size is None:
+        if indices.shape[1] == 0:
+            raise RuntimeError("sparse_coo_tensor(): cannot infer the size of a tensor without elements")
+        size = tuple(int(m) + 1 for m in indices.amax(1).tolist()) + tuple(values.shape[1:])
+    size = tuple(int(s) for s in size)
+    if len(size) != k + values.dim() - 1:
+        raise RuntimeError(f"number of dimensions must be sparse_dim ({k}) + dense_dim ({values.dim() - 1}), "
+                           f"but got {len(size)}")
+    if tuple(values.shape[1:]) != size[k:]:
+        raise RuntimeError(f"values has incorrect size, expected {[indices.shape[1], *size[k:]]}, got "
+                           f"{list(values.shape)}")
+    if check_invariants is not False and indices.shape[1]:
+        low, high = indices.amin(1).tolist(), indices.amax(1).tolist()
+        for d in range(k):
+            if low[d] < 0:
+                raise RuntimeError(f"found negative index {low[d]} for dim {d}")
+            if high[d] >= size[d]:
+                raise RuntimeError(f"size is inconsistent with indices: for dim {d}, size is {size[d]} but found "
+                                   f"index {high[d]}")
+    if requires_grad:
+        values = values.detach().requires_grad_(True)
+    return _make(indices, values, size, bool(is_coalesced))
+
+
+def to_sparse(input, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=None):
+    """``input`` (dense) as a coalesced sparse COO tensor of its non-zero elements (the first
+    ``sparse_dim`` dims sparse, the rest dense)."""
+    if isinstance(input, SparseCOOTensor):
+        return input
+    if layout not in (None, sparse_coo) or blocksize is not None:
+        raise RuntimeError(f"to_sparse(): ember supports only the sparse_coo layout, got {layout!r}")
+    k = input.dim() if sparse_dim is None else int(sparse_dim)
+    if dense_dim is not None:
+        k = input.dim() - int(dense_dim)
+    if not 0 < k <= input.dim():
+        raise RuntimeError(f"sparse_dim must be in [1, {input.dim()}], got {k}")
+    present = input != 0
+    if k < input.dim():
+        present = present.flatten(k).any(-1)
+    indices = present.nonzero().t().contiguous()
+    values = input[tuple(indices)] if indices.shape[1] else input.new_zeros((0,) + tuple(input.shape[k:]))
+    return _make(indices, values, input.shape, True)
+
+
+# ---------------------------------------------------------------------------- operations
+def _dense(x):
+    return x.to_dense() if isinstance(x, SparseCOOTensor) else x
+
+
+def mm(mat1, mat2):
+    """``mat1 @ mat2`` with either or both sparse: dense unless both are sparse."""
+    if isinstance(mat1, SparseCOOTensor) and isinstance(mat2, SparseCOOTensor):
+        return to_sparse(_sparse_dense_mm(mat1, mat2.to_dense()))
+    if isinstance(mat1, SparseCOOTensor):
+        return _sparse_dense_mm(mat1, mat2)
+    if isinstance(mat2, SparseCOOTensor):
+        return _sparse_dense_mm(mat2.t(), mat1.t()).t()
+    return ember.mm(mat1, mat2)
+
+
+def _sparse_dense_mm(s, dense):
+    if s.dim() != 2 or s.sparse_dim() != 2 or dense.dim() != 2:
+        raise RuntimeError(f"mm: expected a 2-D sparse matrix and a 2-D dense matrix, got {s.dim()}-D and "
+                           f"{dense.dim()}-D")
+    if s.shape[1] != dense.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({s.shape[0]}x{s.shape[1]} and "
+                           f"{dense.shape[0]}x{dense.shape[1]})")
+    if s.dtype is not dense.dtype:
+        raise RuntimeError(f"expected mat1 and mat2 to have the same dtype, but got: {s.dtype} != {dense.dtype}")
+    rows, cols = s._sp_indices[0], s._sp_indices[1]
+    contributions = s._sp_values.unsqueeze(1) * dense.index_select(0, cols)
+    out = ember.zeros(s.shape[0], dense.shape[1], dtype=dense.dtype, device=dense.device)
+    return out.index_add(0, rows, contributions)
+
+
+spmm = mm   # PyTorch's older name
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """``beta * input + alpha * (mat1 @ mat2)`` with ``mat1`` sparse."""
+    product = mm(mat1, mat2)
+    return _dense(input) * beta + _dense(product) * alpha
+
+
+def _add(input, other, *, alpha=1, out=None):
+    if out is not None:
+        raise RuntimeError("add(): out= is not supported for sparse tensors by ember")
+    if isinstance(input, SparseCOOTensor) and isinstance(other, SparseCOOTensor):
+        if input.shape != other.shape:
+            raise RuntimeError(f"add: expected 'self' and 'other' to have same size, but self has size "
+                               f"{list(input.shape)} while other has size {list(other.shape)}")
+        values = ember.cat([input._sp_values, other._sp_values * alpha if alpha != 1 else other._sp_values])
+        merged = _make(ember.cat([input._sp_indices, other._sp_indices], 1), values, input.shape)
+        return merged.coalesce()
+    return _dense(input) + _dense(other) * alpha
+
+
+def _sub(input, other, *, alpha=1, out=None):
+    return _add(input, other, alpha=-alpha, out=out)
+
+
+def _rsub(input, other, *args, **kwargs):
+    return _add(_dense(other) if not isinstance(other, Tensor) else other, input, alpha=-1)
+
+
+def _mul(input, other, *, out=None):
+    if out is not None:
+        raise RuntimeError("mul(): out= is not supported for sparse tensors by ember")
+    if isinstance(input, SparseCOOTensor) and isinstance(other, SparseCOOTensor):
+        return to_sparse(input.to_dense() * other.to_dense())
+    s, x = (input, other) if isinstance(input, SparseCOOTensor) else (other, input)
+    if isinstance(x, Tensor) and x.dim():
+        if tuple(x.shape) != tuple(s.shape):
+            raise RuntimeError(f"mul: sparse and dense operands must have the same size, got {list(s.shape)} and "
+                               f"{list(x.shape)}")
+        picked = _dense(x)[tuple(s._sp_indices)]
+        return _make(s._sp_indices, s._sp_values * picked, s.shape, s._sp_coalesced)
+    return _make(s._sp_indices, s._sp_values * x, s.shape, s._sp_coalesced)
+
+
+def _div(input, other, *, rounding_mode=None, out=None):
+    if not isinstance(input, SparseCOOTensor) or isinstance(other, Tensor) and other.dim():
+        raise NotImplementedError(f"div: ember divides a sparse tensor only by a number; {_REFUSED}")
+    return _make(input._sp_indices, ember.div(input._sp_values, other, rounding_mode=rounding_mode), input.shape,
+                 input._sp_coalesced)
+
+
+def _neg(input):
+    return _make(input._sp_indices, -input._sp_values, input.shape, input._sp_coalesced)
+
+
+def _sum(input, dim=None, keepdim=False, *, dtype=None):
+    if dim is None:
+        return input._sp_values.sum(dtype=dtype)
+    return to_sparse(input.to_dense().sum(dim, keepdim=keepdim, dtype=dtype))
+
+
+def sum(input, dim=None, dtype=None):
+    """The sum of ``input``'s values: a dense 0-D tensor over everything, else sparse over ``dim``."""
+    if not isinstance(input, SparseCOOTensor):
+        raise RuntimeError("sparse.sum(): expected a sparse tensor")
+    return _sum(input, dim, dtype=dtype)
+
+
+def _matmul(input, other):
+    return mm(input, other)
+
+
+def _rmatmul(input, other):
+    return mm(other, input)
+
+
+def _transpose(input, dim0, dim1):
+    return input.transpose(dim0, dim1)
+
+
+def _t(input):
+    return input.t()
+
+
+_FUNCTIONS = {
+    'mm': mm, 'matmul': _matmul, 'spmm': mm, '_rmatmul': _rmatmul, 'addmm': addmm,
+    'add': _add, '__radd__': lambda a, b: _add(a, b), 'sub': _sub, '__rsub__': _rsub,
+    'mul': _mul, '__rmul__': lambda a, b: _mul(a, b), 'multiply': _mul, 'div': _div, 'divide': _div,
+    'true_divide': _div, 'neg': _neg, 'negative': _neg, 'sum': _sum, 't': _t, 'transpose': _transpose,
+    'to_dense': lambda input, *args, **kwargs: input.to_dense(*args, **kwargs),
+    'is_same_size': lambda a, b: tuple(a.shape) == tuple(b.shape),
+}

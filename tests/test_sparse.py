@@ -1,0 +1,103 @@
+"""Sparse COO tensors (ember.sparse): construction, printing, conversions and the operations graph
+networks use, with gradients through the values (expected values recorded from PyTorch 2.13)."""
+import pytest
+
+import ember
+
+I = [[0, 1, 1], [2, 0, 2]]
+V = [3., 4., 5.]
+
+
+def sparse():
+    return ember.sparse_coo_tensor(ember.tensor(I), ember.tensor(V), (2, 3))
+
+
+def test_construction_metadata_and_printing():
+    s = sparse()
+    assert s.layout is ember.sparse_coo and s.is_sparse and s.shape == (2, 3)
+    assert (s._nnz(), s.sparse_dim(), s.dense_dim(), s.is_coalesced()) == (3, 2, 0, False)
+    assert repr(s) == ("tensor(indices=tensor([[0, 1, 1],\n                       [2, 0, 2]]),\n"
+                       "       values=tensor([3., 4., 5.]),\n       size=(2, 3), nnz=3, layout=ember.sparse_coo)")
+    assert repr(s.double()).endswith("size=(2, 3), nnz=3, dtype=ember.float64, layout=ember.sparse_coo)")
+    assert "values=tensor([3., 4., 5.])," in repr(s.double())
+    hybrid = ember.sparse_coo_tensor(ember.tensor([[0, 2]]), ember.tensor([[1., 2.], [3., 4.]]), (3, 2))
+    assert repr(hybrid) == ("tensor(indices=tensor([[0, 2]]),\n       values=tensor([[1., 2.],\n"
+                            "                      [3., 4.]]),\n       size=(3, 2), nnz=2, layout=ember.sparse_coo)")
+    assert ember.sparse_coo_tensor(ember.tensor(I), ember.tensor(V)).shape == (2, 3)
+
+
+def test_dense_round_trip_and_coalesce():
+    s = sparse()
+    assert s.to_dense().tolist() == [[0., 0., 3.], [4., 0., 5.]]
+    back = s.to_dense().to_sparse()
+    assert back.is_coalesced() and back.indices().tolist() == I and back.values().tolist() == V
+    dup = ember.sparse_coo_tensor(ember.tensor([[0, 0], [1, 1]]), ember.tensor([1., 2.]), (2, 2))
+    merged = dup.coalesce()
+    assert merged.indices().tolist() == [[0], [1]] and merged.values().tolist() == [3.]
+    assert dup.to_dense().tolist() == [[0., 3.], [0., 0.]]
+    with pytest.raises(RuntimeError, match="Cannot get indices on an uncoalesced tensor, please call .coalesce"):
+        s.indices()
+
+
+def test_products_with_dense_matrices():
+    s, w = sparse(), ember.arange(6.).view(3, 2)
+    want = [[12., 15.], [20., 29.]]
+    for product in (ember.sparse.mm(s, w), ember.mm(s, w), s @ w, ember.spmm(s, w)):
+        assert product.tolist() == want and not product.is_sparse
+    assert (w.t() @ s.t()).tolist() == [[12., 20.], [15., 29.]]
+    assert ember.sparse.addmm(ember.ones(2, 2), s, w, beta=2).tolist() == [[14., 17.], [22., 31.]]
+
+
+def test_gradients_reach_values_and_the_dense_operand():
+    values = ember.tensor(V, requires_grad=True)
+    s = ember.sparse_coo_tensor(ember.tensor(I), values, (2, 3))
+    assert s.requires_grad
+    (ember.sparse.mm(s, ember.arange(6.).view(3, 2)) ** 2).sum().backward()
+    assert values.grad.tolist() == [246., 58., 450.]
+    w = ember.arange(6., requires_grad=True)
+    ember.mm(sparse(), w.view(3, 2)).sum().backward()
+    assert w.grad.tolist() == [4., 4., 0., 0., 8., 8.]
+
+
+def test_arithmetic_and_sums():
+    s = sparse()
+    doubled = s + s
+    assert doubled.is_sparse and doubled.to_dense().tolist() == [[0., 0., 6.], [8., 0., 10.]]
+    assert (s.to_dense() + s).tolist() == [[0., 0., 6.], [8., 0., 10.]]
+    assert (ember.eye(2) + ember.sparse_coo_tensor(ember.tensor([[0], [1]]), ember.tensor([5.]), (2, 2))).tolist() \
+        == [[1., 5.], [0., 1.]]
+    assert (s * 2).to_dense().tolist() == [[0., 0., 6.], [8., 0., 10.]]
+    assert (s * ember.ones(2, 3)).is_sparse
+    assert (-s)._values().tolist() == [-3., -4., -5.]
+    assert (s / 2)._values().tolist() == [1.5, 2., 2.5]
+    assert ember.sparse.sum(s).item() == 12. and ember.sum(s).item() == 12.
+    by_row = ember.sparse.sum(s, dim=1)
+    assert by_row.is_sparse and by_row.to_dense().tolist() == [3., 9.]
+    t = s.t()
+    assert t.shape == (3, 2) and t._indices().tolist() == [[2, 0, 2], [0, 1, 1]]
+
+
+def test_unsupported_operations_and_bad_input_raise():
+    with pytest.raises(NotImplementedError, match="Could not run 'aten::exp' with arguments from the 'SparseCPU'"):
+        sparse().exp()
+    with pytest.raises(RuntimeError, match="size is inconsistent with indices: for dim 0, size is 3 but found "
+                                           "index 5"):
+        ember.sparse_coo_tensor(ember.tensor([[0, 5]]), ember.tensor([1., 2.]), (3,))
+    with pytest.raises(RuntimeError, match="indices and values must have same nnz"):
+        ember.sparse_coo_tensor(ember.tensor(I), ember.tensor([1., 2.]), (2, 3))
+
+
+def test_graph_convolution_as_written_for_pytorch():
+    # the renormalised adjacency of PyTorch's GCN example, and one training step through it
+    ember.manual_seed(0)
+    edges = ember.tensor([[0, 1], [1, 2], [2, 3], [3, 0]])
+    adj = ember.sparse_coo_tensor(edges.T, ember.ones(4), (4, 4), dtype=ember.int64)
+    adj = ember.eye(4) + adj
+    degree = ember.diag(ember.sqrt(1 / ember.sum(adj, dim=1))).to_sparse()
+    adj = (degree @ adj @ degree).to_sparse()
+    features = ember.eye(4).to_sparse()
+    weight = ember.nn.Parameter(ember.ones(4, 2))
+    out = ember.spmm(adj, ember.mm(features, weight))
+    out.sum().backward()
+    assert out.shape == (4, 2) and weight.grad.shape == (4, 2)
+    assert out[0].tolist() == pytest.approx([1.0, 1.0])
