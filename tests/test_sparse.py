@@ -101,3 +101,52 @@ def test_graph_convolution_as_written_for_pytorch():
     out.sum().backward()
     assert out.shape == (4, 2) and weight.grad.shape == (4, 2)
     assert out[0].tolist() == pytest.approx([1.0, 1.0])
+
+
+def _train(make_optimizer, steps=3):
+    ember.manual_seed(0)
+    emb = ember.nn.Embedding(5, 2, sparse=True, padding_idx=0)
+    opt = make_optimizer(emb.parameters())
+    for _ in range(steps):
+        opt.zero_grad()
+        (emb(ember.tensor([1, 2, 1, 0])) ** 2).sum().backward()
+        opt.step()
+    return [round(v, 5) for row in emb.weight.detach().tolist() for v in row]
+
+
+def test_embedding_sparse_gradients():
+    emb = ember.nn.Embedding(5, 2, sparse=True, padding_idx=0)
+    emb(ember.tensor([[1, 2], [3, 1]])).sum().backward()
+    grad = emb.weight.grad
+    assert grad.is_sparse and grad._indices().tolist() == [[1, 2, 3, 1]]
+    assert grad.to_dense().tolist() == [[0., 0.], [2., 2.], [1., 1.], [1., 1.], [0., 0.]]
+    emb(ember.tensor([0, 2])).sum().backward()      # accumulates; the padding index gets nothing
+    assert emb.weight.grad.to_dense().tolist() == [[0., 0.], [2., 2.], [2., 2.], [1., 1.], [0., 0.]]
+    scaled = ember.nn.Embedding(5, 2, sparse=True, scale_grad_by_freq=True)
+    with pytest.raises(RuntimeError, match="scale_grad_by_freq not supported with sparse gradients"):
+        scaled(ember.tensor([1])).sum().backward()
+
+
+def test_optimizers_with_sparse_gradients_as_pytorch():
+    # weights after three steps, recorded from PyTorch 2.13 (same seed, same initial weights)
+    untouched = [0.40335, 0.83803, -0.71926, -0.40334]
+    assert _train(lambda p: ember.optim.SGD(p, lr=0.1)) == [0.0, 0.0, -0.47062, 0.12278, -0.55528, -0.71608] + untouched
+    assert _train(lambda p: ember.optim.SGD(p, lr=0.1, momentum=0.9)) == \
+        [0.0, 0.0, 1.17655, -0.30695, -0.06724, -0.08671] + untouched
+    assert _train(lambda p: ember.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True, dampening=0)) == \
+        [0.0, 0.0, 0.94406, -0.2463, 0.11751, 0.15154] + untouched
+    assert _train(lambda p: ember.optim.SparseAdam(p, lr=0.1)) == \
+        [0.0, 0.0, -1.87935, 0.27232, -0.78593, -1.09959] + untouched
+    assert _train(lambda p: ember.optim.SparseAdam(p, lr=0.1, maximize=True)) == \
+        [0.0, 0.0, -2.47912, 0.86882, -1.385, -1.69903] + untouched
+
+
+@pytest.mark.parametrize('make, message', [
+    (lambda p: ember.optim.SGD(p, lr=0.1, weight_decay=0.1), r"add\(sparse, dense\) is not supported"),
+    (lambda p: ember.optim.Adam(p, lr=0.1), "Adam does not support sparse gradients, please consider SparseAdam"),
+    (lambda p: ember.optim.AdamW(p, lr=0.1), "Adam does not support sparse gradients, please consider SparseAdam"),
+    (lambda p: ember.optim.RMSprop(p, lr=0.1), "RMSprop does not support sparse gradients"),
+])
+def test_optimizers_that_refuse_sparse_gradients(make, message):
+    with pytest.raises(RuntimeError, match=message):
+        _train(make, steps=1)

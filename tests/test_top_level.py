@@ -267,7 +267,7 @@ def test_tensor_method_extras():
 def test_parameters_are_honoured_or_refused():
     F = ember.nn.functional
     with pytest.raises(RuntimeError, match='sparse=True'):
-        F.embedding(ember.tensor([0]), ember.ones(2, 2), sparse=True)
+        F.embedding_bag(ember.tensor([[0]]), ember.ones(2, 2), sparse=True)
     with pytest.raises(RuntimeError, match='sparse_grad=True'):
         ember.gather(ember.ones(2), 0, ember.tensor([0]), sparse_grad=True)
     with pytest.raises(ValueError, match='^x is not a valid value for compute_mode$'):

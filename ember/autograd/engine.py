@@ -290,7 +290,7 @@ def _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumu
                     old = buf[nr]
                     if old is None:
                         buf[nr] = g
-                    elif create_graph:
+                    elif create_graph or old.is_sparse or g.is_sparse:   # sparse: ember.sparse adds them
                         buf[nr] = old + g
                     else:  # first order: sum the arrays, no op dispatch
                         total = old._data + g._data
@@ -384,7 +384,7 @@ class _Owned:
     def adopt_new(self, in_grads, grads):
         """Own the arrays a built-in backward returned, except the ones it passed through unchanged."""
         for g in in_grads:
-            if g is not None:
+            if g is not None and not g.is_sparse:    # (sparse gradients hold no array of their own)
                 arr = g._data
                 for old in grads:
                     if old is not None and old._data is arr:
@@ -447,12 +447,12 @@ def _accumulate_into_leaf(var, g, create_graph, owned=None):
     if '_grad_dtype' in var.__dict__:   # the leaf asked for its gradients in another dtype
         g = cast_to_grad_dtype(var, g)
     if var._grad is None:
-        if create_graph:
+        if create_graph or g.is_sparse:      # a sparse gradient (nn.Embedding(sparse=True)) stays sparse
             var._grad = g
         else:
             arr = g._data
             var._grad = Tensor._make(_first_grad_array(var._data, arr, owned), g._device)
-    elif create_graph or var._grad._requires_grad:
+    elif create_graph or var._grad._requires_grad or var._grad.is_sparse or g.is_sparse:
         var._grad = var._grad + g
     else:
         quiet = quiet_fp_enter()

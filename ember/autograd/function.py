@@ -269,8 +269,8 @@ class Node(Context):
                 raise TypeError(f"function {self.name()} returned a gradient different than None at "
                                 f"position {slot + 1}, but the corresponding forward input was not a Variable")
             data = g._data
-            if data.shape == meta[0] and data.dtype == meta[1] and g._device is meta[2]:
-                out.append(g)
+            if g.is_sparse or data.shape == meta[0] and data.dtype == meta[1] and g._device is meta[2]:
+                out.append(g)      # (a sparse gradient, nn.Embedding(sparse=True)'s, is checked where it is made)
             else:
                 out.append(_validate(g, meta, self))
         return out

@@ -39,6 +39,27 @@ class Embedding(Primitive):
             None, None, None
 
 
+class SparseEmbedding(Embedding):
+    """``Embedding`` whose weight gradient is a sparse COO tensor of the looked-up rows
+    (``sparse=True``): one row per index, the padding index left out, as PyTorch's."""
+
+    @staticmethod
+    def backward(ctx, g):
+        from ember.sparse._coo import _make
+        n, padding_idx, scale = ctx.args
+        if scale:
+            raise RuntimeError("embedding_backward: scale_grad_by_freq not supported with sparse gradients")
+        indices, = ctx.saved_tensors
+        flat = indices._data.reshape(-1)
+        rows = g.reshape(-1, g.shape[-1])
+        keep = None if padding_idx is None or padding_idx < 0 else flat != padding_idx
+        if keep is not None:
+            flat = flat[keep]
+            rows = rows[Tensor._make(keep, g._device)]
+        grad = _make(Tensor._make(flat[None], g._device), rows, (n, g.shape[-1]))
+        return grad, None, None, None
+
+
 class EmbeddingDenseBackward(Primitive):
     """Sum rows of ``g`` (times an optional per-row constant) into an ``(n, dim)`` zero table."""
     node_name = 'EmbeddingDenseBackwardBackward0'
@@ -112,14 +133,13 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
                 [[1., 1.],
                  [1., 1.]]])
     """
-    if sparse:
-        raise RuntimeError("embedding(): ember has no sparse tensors, so sparse=True gradients are not available; "
-                           "use sparse=False")
     _check_indices(input)
     padding_idx = _padding(padding_idx, weight.shape[0])
     if max_norm is not None:
         with grad_mode.no_grad():
             _renorm_(weight, input, max_norm, norm_type)
+    if sparse:
+        return SparseEmbedding.apply(weight, input, padding_idx, scale_grad_by_freq)
     return Embedding.apply(weight, input, padding_idx, scale_grad_by_freq)
 
 
@@ -183,8 +203,8 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
                 [3., 3.]])
     """
     if sparse:
-        raise RuntimeError("embedding_bag(): ember has no sparse tensors, so sparse=True gradients are not available; "
-                           "use sparse=False")
+        raise RuntimeError("embedding_bag(): ember makes sparse gradients for nn.Embedding / F.embedding only, so "
+                           "sparse=True is not available here; use sparse=False")
     _check_indices(input, 'embedding_bag')
     if mode not in ('sum', 'mean', 'max'):
         raise ValueError("mode has to be one of sum, mean or max")

@@ -543,7 +543,8 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
                 [4, 3]])
     """
     if sparse_grad:
-        raise RuntimeError("gather(): ember has no sparse tensors, so sparse_grad=True is not available")
+        raise RuntimeError("gather(): ember makes sparse gradients for nn.Embedding / F.embedding only, so "
+                           "sparse_grad=True is not available")
     _check_index(index, 'gather')
     dim = wrap_dim(dim, input.ndim)
     _check_gather_scatter('gather', input, dim, index)

@@ -132,6 +132,10 @@ def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=False, foreach=N
     _check_no_scaler(grad_scale, found_inf)
     lr, weight_decay, momentum, dampening = _hyper(lr), float(weight_decay), float(momentum), float(dampening)
     for i, p in enumerate(params):
+        if d_p_list[i].is_sparse:
+            _sgd_sparse(p, d_p_list[i], i, momentum_buffer_list, weight_decay, momentum, lr, dampening, nesterov,
+                        maximize)
+            continue
         x = p._data
         xp = _xp(x)
         buf, new_buf = None, False
@@ -147,6 +151,50 @@ def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=False, foreach=N
         for xb, gb, bb in _blocks(x, d_p_list[i]._data, buf):
             _sgd_block(xp, xb, gb, bb, new_buf, weight_decay, momentum, lr, dampening, nesterov, maximize)
         p._version_counter.value += 1
+
+
+def _sgd_sparse(p, g, i, momentum_buffer_list, weight_decay, momentum, lr, dampening, nesterov, maximize):
+    """SGD with a sparse gradient (nn.Embedding(sparse=True)), as PyTorch's: only the rows the gradient
+    names move; the momentum buffer is sparse too."""
+    if weight_decay != 0:
+        raise RuntimeError("add(sparse, dense) is not supported. Use add(dense, sparse) instead.")
+    from ember.autograd.grad_mode import no_grad
+    with no_grad():
+        if maximize:
+            g = -g
+        if momentum != 0:
+            buf = momentum_buffer_list[i]
+            buf = g.clone() if buf is None else buf * momentum + g * (1 - dampening)
+            momentum_buffer_list[i] = buf
+            g = g + buf * momentum if nesterov else buf
+        add_sparse_(p, g, -lr)
+
+
+def add_sparse_(p, g, alpha):
+    """``p += alpha * g`` in place, ``g`` sparse (duplicate indices add up)."""
+    p.index_put_(tuple(g._indices()), g._values() * alpha, accumulate=True)
+
+
+def sparse_adam(params, grads, exp_avgs, exp_avg_sqs, state_steps, *, eps, beta1, beta2, lr, maximize=False):
+    """Adam on the rows a sparse gradient names (PyTorch's SparseAdam): the moments and the parameter
+    change there only."""
+    import math
+    from ember.autograd.grad_mode import no_grad
+    with no_grad():
+        for p, grad, exp_avg, exp_avg_sq, step in zip(params, grads, exp_avgs, exp_avg_sqs, state_steps):
+            grad = (-grad if maximize else grad).coalesce()
+            rows, values = tuple(grad._indices()), grad._values()
+            if values.numel() == 0:
+                continue
+            old_avg, old_avg_sq = exp_avg[rows], exp_avg_sq[rows]
+            avg_update = (values - old_avg) * (1 - beta1)
+            exp_avg.index_put_(rows, avg_update, accumulate=True)
+            avg_sq_update = (values ** 2 - old_avg_sq) * (1 - beta2)
+            exp_avg_sq.index_put_(rows, avg_sq_update, accumulate=True)
+            numer = avg_update + old_avg
+            denom = (avg_sq_update + old_avg_sq).sqrt() + eps
+            step_size = lr * math.sqrt(1 - beta2 ** step) / (1 - beta1 ** step)
+            p.index_put_(rows, -step_size * (numer / denom), accumulate=True)
 
 
 # --------------------------------------------------------------------------------------------- Adam

@@ -264,13 +264,24 @@ class Optimizer:
         self.param_groups.append(param_group)
 
     # -------------------------------------------------------------- gradients
-    @staticmethod
-    def _evaluate(closure):
-        """The closure's loss, computed with grad enabled (None when there is no closure)."""
-        if closure is None:
-            return None
-        with _grad_mode.enable_grad():
-            return closure()
+    # what a step says when a gradient is sparse (nn.Embedding(sparse=True)); None: this optimizer takes them
+    _sparse_refusal = '{name} does not support sparse gradients'
+
+    def _evaluate(self, closure):
+        """The closure's loss, computed with grad enabled (None when there is no closure); a sparse gradient
+        is refused here, before anything changes, by the optimizers that cannot use one."""
+        loss = None
+        if closure is not None:
+            with _grad_mode.enable_grad():
+                loss = closure()
+        refusal = self._sparse_refusal
+        if refusal is not None:
+            for group in self.param_groups:
+                for p in group['params']:
+                    g = p._grad
+                    if g is not None and g.is_sparse:
+                        raise RuntimeError(refusal.format(name=type(self).__name__))
+        return loss
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all optimized tensors (to None by default, else to zeros in place)."""

@@ -17,6 +17,7 @@ class SGD(Optimizer):
     >>> w
     tensor([0.8000, 1.6000], requires_grad=True)
     """
+    _sparse_refusal = None          # sparse gradients move only the rows they name
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
                  maximize=False, foreach=None, differentiable=False, fused=None):

@@ -1,11 +1,7 @@
-"""SparseAdam: PyTorch's masked Adam for sparse gradients (``nn.Embedding(sparse=True)``).
-
-ember has no sparse tensors, so no gradient it produces is sparse: ``nn.Embedding(sparse=True)`` refuses
-sparse gradients when it runs, and this optimizer, like PyTorch's, refuses every dense gradient. It
-exists so that scripts constructing it get PyTorch's argument checks, its ``param_groups`` and
-``state_dict``, and PyTorch's error at the first step with a gradient (the hint to use Adam).
-"""
+"""SparseAdam: PyTorch's masked Adam for sparse gradients (``nn.Embedding(sparse=True)``)."""
+import ember
 from ember._tensor import Tensor
+from ember.optim._functional import sparse_adam
 from ember.optim.optimizer import Optimizer
 
 __all__ = ['SparseAdam']
@@ -14,9 +10,9 @@ __all__ = ['SparseAdam']
 class SparseAdam(Optimizer):
     """Adam restricted to the entries a sparse gradient touches, like ``torch.optim.SparseAdam``.
 
-    PyTorch's SparseAdam takes dense parameters whose gradients are sparse; dense gradients are refused
-    ("please consider Adam instead"). ember has no sparse tensors, so every gradient is dense and a step
-    on a parameter that has one raises that error; parameters without gradients are skipped.
+    The parameters are dense; their gradients must be sparse (``nn.Embedding(sparse=True)`` makes them):
+    the moments and the parameter change only on the rows a gradient names. Dense gradients are refused
+    ("please consider Adam instead"), as in PyTorch.
 
     Args:
         params (iterable): parameters or dicts defining parameter groups.
@@ -37,6 +33,7 @@ class SparseAdam(Optimizer):
             ...
         RuntimeError: SparseAdam does not support dense gradients, please consider Adam instead
     """
+    _sparse_refusal = None
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, maximize=False):
         if isinstance(lr, Tensor) and lr.numel() != 1:
@@ -57,12 +54,28 @@ class SparseAdam(Optimizer):
                              f"parameters")
 
     def step(self, closure=None):
-        """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss.
-
-        Every gradient ember produces is dense, which SparseAdam refuses (as PyTorch's does)."""
+        """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
         loss = self._evaluate(closure)
         for group in self.param_groups:
+            params, grads, exp_avgs, exp_avg_sqs, steps = [], [], [], [], []
             for p in group['params']:
-                if p.grad is not None:
+                if p.grad is None:
+                    continue
+                if not p.grad.is_sparse:
                     raise RuntimeError("SparseAdam does not support dense gradients, please consider Adam instead")
+                state = self.state[p]
+                if len(state) == 0:
+                    state['step'] = 0
+                    state['exp_avg'] = ember.zeros_like(p, memory_format=ember.preserve_format)
+                    state['exp_avg_sq'] = ember.zeros_like(p, memory_format=ember.preserve_format)
+                state['step'] += 1
+                params.append(p)
+                grads.append(p.grad)
+                exp_avgs.append(state['exp_avg'])
+                exp_avg_sqs.append(state['exp_avg_sq'])
+                steps.append(state['step'])
+            beta1, beta2 = group['betas']
+            lr = group['lr'].item() if isinstance(group['lr'], Tensor) else group['lr']
+            sparse_adam(params, grads, exp_avgs, exp_avg_sqs, steps, eps=group['eps'], beta1=beta1, beta2=beta2,
+                        lr=lr, maximize=group['maximize'])
         return loss
