@@ -150,3 +150,15 @@ def test_optimizers_with_sparse_gradients_as_pytorch():
 def test_optimizers_that_refuse_sparse_gradients(make, message):
     with pytest.raises(RuntimeError, match=message):
         _train(make, steps=1)
+
+
+def test_zero_grad_without_none_empties_a_sparse_gradient():
+    emb = ember.nn.Embedding(5, 2, sparse=True)
+    emb(ember.tensor([1, 2, 1])).sum().backward()
+    emb.zero_grad(set_to_none=False)
+    assert repr(emb.weight.grad) == ("tensor(indices=tensor([], size=(1, 0)),\n       values=tensor([], size=(0, 2)),\n"
+                                     "       size=(5, 2), nnz=0, layout=ember.sparse_coo)")
+    emb(ember.tensor([1])).sum().backward()
+    assert emb.weight.grad._nnz() == 1
+    ember.optim.SGD(emb.parameters(), lr=0.1).zero_grad(set_to_none=False)
+    assert emb.weight.grad._nnz() == 0

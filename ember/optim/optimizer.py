@@ -297,7 +297,10 @@ class Optimizer:
                         g.detach_()
                     else:
                         g._requires_grad = False
-                    g._data.fill(0)
+                    if g.is_sparse:
+                        g.zero_()        # no element specified any more, as PyTorch's
+                    else:
+                        g._data.fill(0)
                     g._version_counter.value += 1
 
     def step(self, closure: Optional[Callable[[], Any]] = None) -> Optional[Any]:

@@ -16,7 +16,7 @@ the ops it has no sparse kernel for.
 import ember
 from ember import _torch_function
 from ember._formats import sparse_coo
-from ember._tensor import Size, Tensor
+from ember._tensor import Size, Tensor, _Version
 from ember.overrides import DisableTorchFunctionSubclass
 
 _REFUSED = ("this operation has no sparse COO implementation in ember; use to_dense() first, or the "
@@ -44,6 +44,7 @@ def _make(indices, values, size, coalesced=False):
         _torch_function.activate()
     st = object.__new__(SparseCOOTensor)
     st._data = _NO_ARRAY
+    st._version_counter = _Version()
     st._sp_indices, st._sp_values, st._sp_size, st._sp_coalesced = indices, values, Size(size), coalesced
     return st
 
@@ -190,6 +191,19 @@ class SparseCOOTensor(Tensor):
     def detach(self):
         return _make(self._sp_indices, self._sp_values.detach(), self._sp_size, self._sp_coalesced)
 
+    def zero_(self):
+        """No element specified any more (the size stays)."""
+        k = self.sparse_dim()
+        values = self._sp_values.detach()
+        self._sp_indices = self._sp_indices.new_zeros((k, 0))
+        self._sp_values = values.new_zeros((0,) + tuple(values.shape[1:]))
+        self._sp_coalesced = True
+        return self
+
+    def detach_(self):
+        self._sp_values = self._sp_values.detach()
+        return self
+
     def clone(self, *, memory_format=None):
         return _make(self._sp_indices.clone(), self._sp_values.clone(), self._sp_size, self._sp_coalesced)
 
@@ -256,7 +270,7 @@ class SparseCOOTensor(Tensor):
 
     # ------------------------------------------------------------------ printing
     def __repr__(self):
-        indices = _indented(repr(self._sp_indices), len('tensor(indices='))
+        indices = _indented(repr(self._sp_indices).replace(', dtype=ember.int64)', ')'), len('tensor(indices='))
         values = repr(self._sp_values.detach() if self.requires_grad else self._sp_values)
         extra = ''
         if f', dtype={self.dtype})' in values:      # said once, after the size, as PyTorch prints it
