@@ -27,6 +27,7 @@ NAMESPACES = [
     ('linalg', 'ember.linalg', 'ember.linalg', 'linear algebra'),
     ('fft', 'ember.fft', 'ember.fft', 'Fourier transforms'),
     ('special', 'ember.special', 'ember.special', 'special functions'),
+    ('sparse', 'ember.sparse', 'ember.sparse', 'sparse COO tensors'),
     ('distributions', 'ember.distributions', 'ember.distributions', 'distributions'),
     ('amp', 'ember.amp', 'ember.amp', 'mixed precision'),
     ('data', 'ember.utils.data', 'ember.utils.data', 'datasets and loaders'),
