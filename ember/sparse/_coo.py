@@ -13,6 +13,8 @@ conversion, products with dense matrices (``mm``, ``@``, ``sparse.mm``, ``spmm``
 negation and division by a number. Other operations raise NotImplementedError, as PyTorch's do for
 the ops it has no sparse kernel for.
 """
+import math
+
 import ember
 from ember import _torch_function
 from ember._formats import sparse_coo
@@ -110,10 +112,7 @@ class SparseCOOTensor(Tensor):
         return len(self._sp_size)
 
     def numel(self):
-        n = 1
-        for s in self._sp_size:
-            n *= s
-        return n
+        return self._sp_size.numel()
 
     nelement = numel
 
@@ -213,7 +212,7 @@ class SparseCOOTensor(Tensor):
         values = self._sp_values if dtype is None else self._sp_values.to(dtype)
         k = self.sparse_dim()
         sparse_shape, dense_shape = self._sp_size[:k], self._sp_size[k:]
-        flat = ember.zeros((_prod(sparse_shape),) + tuple(dense_shape), dtype=values.dtype, device=values.device)
+        flat = ember.zeros((math.prod(sparse_shape),) + tuple(dense_shape), dtype=values.dtype, device=values.device)
         return flat.index_add(0, _linear(self._sp_indices, sparse_shape), values).reshape(self._sp_size)
 
     def coalesce(self):
@@ -295,13 +294,6 @@ class SparseCOOTensor(Tensor):
 
 def _indented(text, width):
     return text.replace('\n', '\n' + ' ' * width)
-
-
-def _prod(shape):
-    n = 1
-    for s in shape:
-        n *= s
-    return n
 
 
 def _linear(indices, shape):
