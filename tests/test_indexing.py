@@ -266,3 +266,30 @@ def test_zero_dim_tensor_and_numpy_integer_indices():
     assert s[None].shape == (1,) and s[...].item() == 3.5
     with pytest.raises(IndexError, match="too many indices for tensor of dimension 0"):
         s[0]
+
+
+def test_list_keys_holding_sequences_index_several_dims_as_pytorch():
+    # PyTorch's legacy rule (with its deprecation warning): such a list indexes like the tuple of its items
+    x = ember.arange(60.).view(3, 4, 5)
+    cases = {
+        'tensors': ([ember.tensor(0), ember.tensor(1)], (5,)), 'slice': ([0, slice(1, 3)], (2, 5)),
+        'none': ([None, 0], (1, 4, 5)), 'ellipsis': ([..., 0], (3, 4)), 'lists': ([[0, 1], [1, 2]], (2, 5)),
+        'nested': ([0, [1]], (1, 5))}
+    for name, (key, shape) in cases.items():
+        with pytest.warns(UserWarning, match="Using a non-tuple sequence for multidimensional indexing"):
+            assert tuple(x[key].shape) == shape, name
+    assert tuple(x[[0, 1]].shape) == (2, 4, 5)                 # plain integer lists stay one index
+    assert tuple(x[np.array([[0, 1], [1, 2]])].shape) == (2, 2, 4, 5)
+    with pytest.warns(UserWarning):
+        assert x[[[0, 1], [1, 2]]].tolist() == x[[0, 1], [1, 2]].tolist()
+
+
+def test_index_tensor_dtypes_as_pytorch():
+    x = ember.arange(60.).view(3, 4, 5)
+    i = ember.tensor([0, 2])
+    assert x[i.int()].shape == (2, 4, 5)
+    for dtype in (ember.int16, ember.int8):
+        with pytest.raises(IndexError, match="tensors used as indices must be long, int, byte or bool tensors"):
+            x[i.to(dtype)]
+    with pytest.warns(UserWarning, match="indexing with dtype ember.uint8 is now deprecated"):
+        assert x[ember.tensor([1, 0, 1], dtype=ember.uint8)].shape == (2, 4, 5)

@@ -1,7 +1,7 @@
 """Indexing: tensor[key], gather/scatter, index_select, masks, where."""
 import numpy as np
 
-from ember import backend
+from ember import _user_warnings, backend
 from ember._dtype import BAREBONES, result_type, bool_, int64
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
@@ -25,9 +25,13 @@ _BAD_TENSOR = "tensors used as indices must be long, int, byte or bool tensors"
 def _classify(k, xp):
     """One element of a key as (kind, value, dims it consumes)."""
     if isinstance(k, Tensor):
-        if k.dtype is bool_ or k.dtype.name == 'uint8':
-            return 'adv', k._data.astype(bool, copy=False), k._data.ndim
-        if k.dtype.category != 1:
+        if k.dtype is bool_:
+            return 'adv', k._data, k._data.ndim
+        if k.dtype.name == 'uint8':
+            _user_warnings.warn("indexing with dtype ember.uint8 is now deprecated, please use a dtype ember.bool "
+                                "instead.")
+            return 'adv', k._data.astype(bool), k._data.ndim
+        if k.dtype.name not in ('int64', 'int32'):    # PyTorch indexes with long, int, byte and bool only
             raise IndexError(_BAD_TENSOR)
         if k._data.ndim == 0:
             return 'int', int(k.item()), 1
@@ -65,6 +69,12 @@ def _classify(k, xp):
 
 def _parse_key(key, shape, xp):
     """PyTorch's index ``key`` for a tensor of ``shape`` as a (basic, adv) pair of NumPy keys."""
+    if type(key) is list and _list_as_tuple(key):
+        _user_warnings.warn("Using a non-tuple sequence for multidimensional indexing is deprecated and will be "
+                            "changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will "
+                            "be interpreted as tensor index, x[ember.tensor(seq)], which will result either in an "
+                            "error or a different result")
+        key = tuple(key)
     items = [_classify(k, xp) for k in (key if isinstance(key, tuple) else (key,))]
     used = sum(n for _, _, n in items)
     if used > len(shape):
@@ -107,6 +117,13 @@ def _parse_key(key, shape, xp):
         adv.pop()
     trivial = all(isinstance(b, slice) and b == slice(None) or b is Ellipsis for b in basic)
     return (None if trivial else tuple(basic)), tuple(adv)
+
+
+def _list_as_tuple(key):
+    """PyTorch's legacy rule: a list holding a tensor, a sequence, a slice, ``...`` or None indexes several
+    dimensions, like the tuple of its items (``x[[0, [1]]]`` is ``x[0, [1]]``)."""
+    return len(key) < 32 and any(k is None or k is Ellipsis or isinstance(k, (Tensor, slice, list, tuple, range,
+                                                                               np.ndarray)) for k in key)
 
 
 def _check_adv(v, n, shape, dim, ordinal):
