@@ -736,7 +736,8 @@ def _var_args(name, input, dim, unbiased, correction, keepdim, out_overloads=Tru
 
 
 def _check_dof(name, input, dims, correction):
-    n = input.numel() if dims is None else int(np.prod([input.shape[d] for d in dims]))
+    # PyTorch's reduction factor: input numel over output numel (0 for a tensor without elements)
+    n = input.numel() if dims is None or not input.numel() else int(np.prod([input.shape[d] for d in dims]))
     if n - correction <= 0:
         _user_warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
                             "reduction factor (input numel divided by output numel).", UserWarning)
