@@ -1523,7 +1523,21 @@ def repeat(input, *sizes):
     return Repeat.apply(input, shape_arg(sizes))
 
 
-@op('ember', 'Tensor')
+@op('Tensor', name='tile')
+def _tile_method(input, *dims):
+    """``Tensor.tile(*dims)``: :func:`ember.tile` with the repetitions as a tuple or as separate ints
+    (``x.tile(2, 1)``), as PyTorch's method takes them.
+
+    Example::
+
+        >>> ember.tensor([[1, 2]]).tile(2, 1)
+        tensor([[1, 2],
+                [1, 2]])
+    """
+    return tile(input, shape_arg(dims))
+
+
+@op('ember')
 def tile(input, dims):
     """Constructs a tensor by repeating the elements of ``input``; ``dims`` gives the repetitions per dimension.
     With fewer entries than ``input`` has dimensions, ones are prepended (``tile`` of a (2, 2) tensor by
@@ -1543,6 +1557,8 @@ def tile(input, dims):
                 [1, 2, 1, 2],
                 [3, 4, 3, 4]])
     """
+    if not isinstance(dims, (tuple, list)):   # (an ember.Size is a tuple)
+        raise TypeError(f"tile(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}")
     dims = tuple(dims)
     if len(dims) < input.ndim:
         dims = (1,) * (input.ndim - len(dims)) + dims
