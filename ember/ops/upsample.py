@@ -11,10 +11,12 @@ import numpy as np
 
 from ember import backend
 from ember._tensor import Tensor
+from ember.autograd.function import Primitive
+from ember.ops._antialias import interpolation_weights
 from ember.ops._registry import op
 from ember import _user_warnings
 
-_MODES = ('nearest', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area', 'nearest-exact')
+_MODES = ('nearest', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area', 'nearest-exact', 'lanczos')
 _NEEDS = {'linear': 3, 'bilinear': 4, 'bicubic': 4, 'trilinear': 5}
 
 
@@ -151,8 +153,14 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
                              "linear | bilinear | bicubic | trilinear")
     elif align_corners is None:
         align_corners = False
-    if antialias:
-        raise NotImplementedError("ember's interpolate does not implement antialias=True")
+    if mode == 'lanczos':
+        if not antialias:
+            raise ValueError("Lanczos mode requires antialias=True")
+        if align_corners:
+            raise ValueError("Lanczos mode does not support align_corners=True")
+    if antialias and not (mode in ('bilinear', 'bicubic', 'lanczos') and input.ndim == 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos modes and requires a 4-D "
+                         "tensor as input")
     if mode not in _MODES or input.ndim not in (3, 4, 5):
         raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) "
                                   "for the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area "
@@ -166,6 +174,10 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
         ins = ', '.join(f'{n}: {s}' for n, s in zip(names, input.shape[2:]))
         outs = ', '.join(f'{n}: {s}' for n, s in zip(names, sizes))
         raise RuntimeError(f"Input and output sizes should be greater than 0, but got input ({ins}) output ({outs})")
+    if recompute_scale_factor and size is not None:
+        raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+    if antialias:
+        return _antialiased(input, sizes, factors, mode, bool(align_corners))
     out = input
     for i, (n_out, f) in enumerate(zip(sizes, factors)):
         dim = i + 2
@@ -180,6 +192,45 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
         else:
             out = _linear_1d(out, dim, n_out, f, align_corners)
     return out if out is not input else input.clone()
+
+
+class UpsampleAntialiased(Primitive):
+    """Both spatial axes of an (N, C, H, W) tensor resampled by constant weight matrices: ``wh @ x @ ww.T``."""
+
+    @staticmethod
+    def forward(ctx, x, wh, ww):
+        ctx.weights = (wh, ww)
+        return ctx.xp.matmul(ctx.xp.matmul(wh, x), ww.T)
+
+    @staticmethod
+    def backward(ctx, g):
+        wh, ww = (_const(w, g) for w in ctx.weights)
+        return wh.t().matmul(g).matmul(ww), None, None
+
+
+class UpsampleBilinear2DAa(UpsampleAntialiased):
+    node_name = 'UpsampleBilinear2DAaBackward0'
+
+
+class UpsampleBicubic2DAa(UpsampleAntialiased):
+    node_name = 'UpsampleBicubic2DAaBackward0'
+
+
+class UpsampleLanczos2DAa(UpsampleAntialiased):
+    node_name = 'UpsampleLanczos2DAaBackward0'
+
+
+_ANTIALIASED = {'bilinear': UpsampleBilinear2DAa, 'bicubic': UpsampleBicubic2DAa, 'lanczos': UpsampleLanczos2DAa}
+
+
+def _antialiased(input, sizes, factors, mode, align_corners):
+    if not (input.is_floating_point() or input.is_complex()):
+        raise NotImplementedError("ember's antialiased interpolate takes floating-point tensors (PyTorch also resizes "
+                                  "uint8 ones in fixed point); convert the input with .float() first")
+    dtype = input._data.dtype
+    wh, ww = (interpolation_weights(input.shape[2 + i], sizes[i], mode, factors[i], align_corners).astype(dtype)
+              for i in range(2))
+    return _ANTIALIASED[mode].apply(input, backend.move(wh, input._device), backend.move(ww, input._device))
 
 
 @op('F')

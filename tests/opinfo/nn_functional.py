@@ -127,7 +127,10 @@ def _interp_samples(rng):
             Sample(x4, size=(2, 6), mode='bicubic'), Sample(x4, size=(2, 3), mode='area'),
             Sample(x4, size=(5, 5), mode='nearest-exact'),
             Sample(rng.standard_normal((2, 3, 4)), scale_factor=2.5, mode='linear'),
-            Sample(rng.standard_normal((1, 1, 2, 3, 2)), size=(3, 4, 3), mode='trilinear', align_corners=True)]
+            Sample(rng.standard_normal((1, 1, 2, 3, 2)), size=(3, 4, 3), mode='trilinear', align_corners=True),
+            Sample(x4, size=(2, 5), mode='bilinear', antialias=True),
+            Sample(x4, scale_factor=0.6, mode='bicubic', antialias=True),
+            Sample(x4, size=(4, 3), mode='lanczos', antialias=True)]
 
 
 def _distance_samples(rng):

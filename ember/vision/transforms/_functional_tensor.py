@@ -8,6 +8,7 @@ follows Pillow's filters.
 import numpy as np
 
 import ember
+from ember.ops._antialias import filter_weights
 
 
 def _assert_image_tensor(img):
@@ -169,38 +170,16 @@ def pad(img, padding, fill=0, padding_mode="constant"):
 
 
 # ------------------------------------------------------------------------------------- resize
-def _aa_filter(mode):
-    if mode == "bilinear":
-        return 1.0, lambda x: np.clip(1.0 - np.abs(x), 0.0, None)
-    a = -0.5  # Pillow's bicubic; F.interpolate's antialias path uses it too
-
-    def cubic(x):
-        x = np.abs(x)
-        near = ((a + 2.0) * x - (a + 3.0)) * x * x + 1.0
-        far = (((x - 5.0) * x + 8.0) * x - 4.0) * a
-        return np.where(x < 1.0, near, np.where(x < 2.0, far, 0.0))
-    return 2.0, cubic
-
-
 def _filter_weights(n_in, n_out, mode, stretch):
-    """(n_out, n_in) weights of Pillow's filter for ``mode`` widened by ``stretch``, each row summing to 1."""
-    scale = n_in / n_out
-    half_width, kernel = _aa_filter(mode)
-    support = half_width * stretch
-    center = scale * (np.arange(n_out, dtype=np.float64) + 0.5)
-    src_idx = np.arange(n_in)
-    lo = np.maximum(np.trunc(center - support + 0.5), 0)
-    hi = np.minimum(np.trunc(center + support + 0.5), n_in)
-    w = kernel((src_idx[None, :] - center[:, None] + 0.5) / stretch)
-    w = np.where((src_idx[None, :] >= lo[:, None]) & (src_idx[None, :] < hi[:, None]), w, 0.0)
-    return w / w.sum(axis=1, keepdims=True)
+    """(n_out, n_in) weights of Pillow's filter for ``mode`` widened by ``stretch``, each row summing to 1
+    (the weights of F.interpolate's antialiased path, sized by the input/output ratio)."""
+    return filter_weights(n_in, n_out, mode, n_in / n_out, stretch)
 
 
 def _resize_weights(n_in, n_out, mode, antialias):
     """The (n_out, n_in) matrix mapping one image axis to its resized version."""
     scale = n_in / n_out
     out = np.arange(n_out, dtype=np.float64)
-    src_idx = np.arange(n_in)
     if mode in ("nearest", "nearest-exact"):
         # NOTE: PyTorch computes these indices in float32; doing the same keeps ties identical.
         s32 = np.float32(n_in) / np.float32(n_out)
