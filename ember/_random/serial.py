@@ -13,6 +13,8 @@ import math
 
 import numpy as np
 
+from ember._random import exact
+
 _M53 = (1 << 53) - 1
 _TWO_PI = 2.0 * math.pi
 _F32_THIRD = float(np.float32(1.0) / np.float32(3.0))    # 1.0f / 3.0f
@@ -81,44 +83,103 @@ class _Draws:
         self._gen._normal_double = self.cached_normal
 
 
-def _gamma_one(alpha, draws, single):
-    """One Marsaglia-Tsang draw of Gamma(alpha, 1) as PyTorch's ``sample_gamma`` computes it;
-    ``single``: alpha is a float32 (its own additions and 1/alpha round to float32)."""
-    scale = 1.0
-    if alpha < 1.0:
-        if alpha == 0.0:
-            return 0.0
-        inv = float(np.float32(1.0) / np.float32(alpha)) if single else 1.0 / alpha
-        scale *= math.pow(1.0 - draws.uniform(), inv)
-        alpha = float(np.float32(alpha) + np.float32(1.0)) if single else alpha + 1.0
-    d = float(np.float32(alpha) - np.float32(_F32_THIRD)) if single else alpha - _F32_THIRD
-    c = 1.0 / math.sqrt(9.0 * d)
-    while True:
+class _Stream:
+    """The generator's double uniforms, and the Box-Muller normals that would start at each of
+    them, computed a block at a time with NumPy (the C library's ``log1p``, ``sin`` and ``cos``, as
+    PyTorch's ``normal_distribution<double>``) so that a sampler's loop only looks values up.
+    ``grow`` appends another block; :meth:`close` leaves the generator ``used`` uniforms along."""
+
+    def __init__(self, gen, n):
+        self._gen = gen
+        self._bits = gen._engine._bits
+        self._saved = self._bits.state
+        self.u, self.cos, self.sin = [], [], []
+        self.grow(n)
+
+    def grow(self, n):
+        words = self._bits.random_raw(2 * max(n, 64))
+        fresh = ((words[0::2] << np.uint64(32)) | words[1::2]) & np.uint64(_M53)
+        self.u += (fresh.astype(np.float64) * 2.0 ** -53).tolist()
+        # the normals starting at every position whose pair is now complete
+        first = len(self.cos)
+        u = np.array(self.u[first:])
+        radius = np.sqrt(-2.0 * exact.log1p(-u[1:]))
+        theta = _TWO_PI * u[:-1]
+        self.cos += (radius * exact.cos(theta)).tolist()
+        self.sin += (radius * exact.sin(theta)).tolist()
+
+    def close(self, used, cached_normal):
+        self._bits.state = self._saved
+        if used:
+            self._bits.random_raw(2 * used)
+        self._gen._normal_double = cached_normal
+
+
+def _gamma_constants(alpha, np_dtype):
+    """Per element, what PyTorch's ``sample_gamma`` derives from alpha before drawing, in the
+    parameter's precision: whether it is boosted (alpha < 1), 1/alpha, d = alpha' - 1/3 and
+    c = 1/sqrt(9 d)."""
+    dt = np.dtype(np_dtype).type
+    boost = alpha < 1
+    with np.errstate(divide='ignore', invalid='ignore'):
+        inv = (dt(1.0) / alpha).astype(np.float64)
+        d = (np.where(boost, alpha + dt(1.0), alpha) - dt(_F32_THIRD)).astype(np.float64)
+        c = 1.0 / np.sqrt(9.0 * d)
+    return boost.tolist(), inv.tolist(), d.tolist(), c.tolist()
+
+
+def _gammas(alpha, np_dtype, stream, cached):
+    """Marsaglia and Tsang's rejection for every element in turn, as PyTorch's ``sample_gamma``
+    (alpha below 1 boosted by one more uniform).  Returns (draws, uniforms used, cached normal)."""
+    boost, inv, ds, cs = _gamma_constants(alpha, np_dtype)
+    flat = alpha.tolist()
+    u, ncos, nsin = stream.u, stream.cos, stream.sin
+    out = [0.0] * len(flat)
+    pos = 0
+    for i, a in enumerate(flat):
+        if len(ncos) < pos + 4:
+            stream.grow(len(flat) - i + 64)
+        scale = 1.0
+        if boost[i]:
+            if a == 0.0:
+                continue
+            scale = math.pow(1.0 - u[pos], inv[i])
+            pos += 1
+        d, c = ds[i], cs[i]
         while True:
-            x = draws.normal()
-            y = 1.0 + c * x
-            if y > 0:
+            while True:
+                if cached is not None:
+                    x, cached = cached, None
+                else:
+                    if len(ncos) < pos + 3:
+                        stream.grow(len(flat) - i + 64)
+                    x, cached = ncos[pos], nsin[pos]
+                    pos += 2
+                y = 1.0 + c * x
+                if y > 0:
+                    break
+            v = y * y * y
+            w = 1.0 - u[pos]
+            pos += 1
+            xx = x * x
+            if w < 1.0 - _F32_0331 * xx * xx or \
+                    math.log(w) < 0.5 * xx + d * (1.0 - v + math.log(v)):
+                out[i] = scale * d * v
                 break
-        v = y * y * y
-        u = 1.0 - draws.uniform()
-        xx = x * x
-        if u < 1.0 - _F32_0331 * xx * xx:
-            return scale * d * v
-        if math.log(u) < 0.5 * xx + d * (1.0 - v + math.log(v)):
-            return scale * d * v
+    return out, pos, cached
 
 
 def standard_gamma(gen, alpha, np_dtype):
     """Gamma(alpha, 1) for every element of the float array ``alpha`` (C order), as PyTorch's CPU
     ``_standard_gamma``: each draw in the parameter's precision, at least the dtype's tiny."""
-    single = np_dtype == np.float32
-    flat = np.asarray(alpha, dtype=np_dtype).ravel().tolist()
-    draws = _Draws(gen)
+    flat = np.asarray(alpha, dtype=np_dtype).ravel()
+    stream = _Stream(gen, int(flat.size * (2.2 + np.mean(flat < 1))) if flat.size else 0)
+    used, cached = 0, gen._normal_double
     try:
-        out = np.array([_gamma_one(a, draws, single) for a in flat], dtype=np.float64)
+        out, used, cached = _gammas(flat, np_dtype, stream, cached)
     finally:
-        draws.close()
-    out = out.astype(np_dtype)
+        stream.close(used, cached)
+    out = np.array(out, dtype=np.float64).astype(np_dtype)
     np.maximum(out, np.finfo(np_dtype).tiny, out=out)
     return out.reshape(np.shape(alpha))
 
