@@ -35,52 +35,23 @@ def _c_lgamma():
 
 
 class _Draws:
-    """Double uniforms and normals as PyTorch's ``uniform_real_distribution<double>`` and
-    ``normal_distribution<double>`` draw them (the normal's second Box-Muller value is cached in
-    the generator), served from a buffer; :meth:`close` advances the generator by what was used."""
+    """Double uniforms as PyTorch's ``uniform_real_distribution<double>`` draws them, one at a time
+    from a block-computed :class:`_Stream`; :meth:`close` advances the generator by what was used."""
 
-    _CHUNK = 4096
-
-    def __init__(self, gen):
-        self._gen = gen
-        self._bits = gen._engine._bits
-        self._saved = self._bits.state
-        self._words = []
-        self._pos = 0
-        self._pulled = 0
-        self.cached_normal = gen._normal_double
-
-    def _refill(self, need):
-        chunk = max(self._CHUNK, need)
-        self._words = self._words[self._pos:] + self._bits.random_raw(chunk).tolist()
-        self._pulled += self._pos
-        self._pos = 0
+    def __init__(self, gen, n=4096):
+        self._stream = _Stream(gen, n, normals=False)
+        self._u = self._stream.u
+        self.pos = 0
 
     def uniform(self):
-        if self._pos + 2 > len(self._words):
-            self._refill(2)
-        hi, lo = self._words[self._pos], self._words[self._pos + 1]
-        self._pos += 2
-        return (((hi << 32) | lo) & _M53) * 2.0 ** -53
-
-    def normal(self):
-        if self.cached_normal is not None:
-            value, self.cached_normal = self.cached_normal, None
-            return value
-        u1 = self.uniform()
-        u2 = self.uniform()
-        r = math.sqrt(-2.0 * math.log1p(-u2))
-        theta = _TWO_PI * u1
-        self.cached_normal = r * math.sin(theta)
-        return r * math.cos(theta)
+        if self.pos >= len(self._u):
+            self._stream.grow(len(self._u))
+        self.pos += 1
+        return self._u[self.pos - 1]
 
     def close(self):
         """Leave the generator where PyTorch's would be: the words used, no more."""
-        used = self._pulled + self._pos
-        self._bits.state = self._saved
-        if used:
-            self._bits.random_raw(used)
-        self._gen._normal_double = self.cached_normal
+        self._stream.close(self.pos, self._stream.cached_normal)
 
 
 class _Stream:
@@ -89,8 +60,10 @@ class _Stream:
     PyTorch's ``normal_distribution<double>``) so that a sampler's loop only looks values up.
     ``grow`` appends another block; :meth:`close` leaves the generator ``used`` uniforms along."""
 
-    def __init__(self, gen, n):
+    def __init__(self, gen, n, normals=True):
         self._gen = gen
+        self._normals = normals
+        self.cached_normal = gen._normal_double
         self._bits = gen._engine._bits
         self._saved = self._bits.state
         self.u, self.cos, self.sin = [], [], []
@@ -100,6 +73,8 @@ class _Stream:
         words = self._bits.random_raw(2 * max(n, 64))
         fresh = ((words[0::2] << np.uint64(32)) | words[1::2]) & np.uint64(_M53)
         self.u += (fresh.astype(np.float64) * 2.0 ** -53).tolist()
+        if not self._normals:
+            return
         # the normals starting at every position whose pair is now complete
         first = len(self.cos)
         u = np.array(self.u[first:])
@@ -225,8 +200,10 @@ def _poisson_one(lam, draws):
 
 def poisson(gen, rates):
     """Poisson counts for every element of ``rates`` (C order), as float64."""
-    flat = np.asarray(rates, dtype=np.float64).ravel().tolist()
-    draws = _Draws(gen)
+    flat = np.asarray(rates, dtype=np.float64).ravel()
+    # about lambda + 1 uniforms per small rate, 2.3 per large one
+    draws = _Draws(gen, int(np.where(flat < 10, flat + 1.1, 2.3).sum()) + 64)
+    flat = flat.tolist()
     try:
         out = np.array([_poisson_one(lam, draws) for lam in flat], dtype=np.float64)
     finally:

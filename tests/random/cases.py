@@ -255,6 +255,26 @@ def _samplers():
             t.tensor([1.0, 3.0, 30.0], dtype=_f(t, dt))).sample((6,))
         c[f'negative binomial {dt}'] = lambda t, dt=dt: t.distributions.NegativeBinomial(
             t.tensor([3.0, 40.0], dtype=_f(t, dt)), probs=t.tensor([0.2, 0.7], dtype=_f(t, dt))).sample((5,))
+        # many elements, so that rejections and the cached normal's parity occur all along the stream
+        c[f'gamma mixed shapes {dt}'] = lambda t, dt=dt: t.distributions.Gamma(
+            t.rand(40, 50, dtype=_f(t, dt)) * t.tensor([0.05, 1.0, 3.0, 40.0, 1e4] * 10, dtype=_f(t, dt)), 1.0).sample()
+        c[f'dirichlet wide {dt}'] = lambda t, dt=dt: t.distributions.Dirichlet(
+            t.tensor([[0.02, 1.0, 60.0], [0.3, 4.0, 0.5]], dtype=_f(t, dt))).sample((150,))
+        c[f'chi2 {dt}'] = lambda t, dt=dt: t.distributions.Chi2(t.tensor([0.5, 3.0, 200.0], dtype=_f(t, dt))).sample((200,))
+        c[f'poisson mixed rates {dt}'] = lambda t, dt=dt: t.poisson(
+            t.rand(60, 50, dtype=_f(t, dt)) * t.tensor([0.01, 1.0, 9.0, 12.0, 300.0] * 10, dtype=_f(t, dt)))
+        c[f'binomial mixed {dt}'] = lambda t, dt=dt: t.binomial(
+            t.tensor([5.0, 30.0, 400.0, 1e6] * 250, dtype=_f(t, dt)), t.rand(1000, dtype=_f(t, dt)))
+    for seed in (1, 77, 2 ** 40 + 3):
+        def seeded(t, seed=seed):
+            t.manual_seed(seed)
+            return t.cat([t.distributions.Gamma(t.full((700,), 0.4), 1.0).sample(),
+                          t.distributions.Gamma(t.full((700,), 2.5, dtype=t.float64), 1.0).sample().float(),
+                          t.poisson(t.full((700,), 3.0))])
+        c[f'gamma and poisson seed {seed}'] = seeded
+    c['gamma after a float64 normal starts from the cached value'] = lambda t: t.cat([
+        t.randn(1, dtype=t.float64), t.distributions.Gamma(t.full((9,), 2.0, dtype=t.float64), 1.0).sample(),
+        t.randn(3, dtype=t.float64)])
     c['normal after gamma uses the cached value'] = lambda t: t.cat([
         t.distributions.Gamma(t.tensor([2.0]), 1.0).sample(), t.randn(1), t.randn(3)])
     return c
