@@ -9,7 +9,7 @@ rand/randn(10**6) in float32 (randn goes through the vectorised float32 log/sin/
 dropout in training mode, randn in float64 and exponential_, whose logarithms must be the C
 library's own, and the other samplers: bernoulli with a tensor of probabilities, normal_ with a
 mean and std, multinomial, cauchy_/log_normal_/geometric_ (the C library's tan/exp/log), and the
-rejection samplers gamma and poisson.
+rejection samplers gamma, poisson and binomial.
 """
 import importlib
 
@@ -44,7 +44,10 @@ def bench(lib_name):
         'log_normal_(1e5)': lambda: lib.empty(N // 10).log_normal_(),
         'geometric_(1e5, 0.3)': lambda: lib.empty(N // 10).geometric_(0.3),
         'gamma(1e5, 2.5)': lambda: gamma(conc, 1.0).sample(),
+        'gamma(1e5, 0.5)': lambda: gamma(conc * 0.2, 1.0).sample(),
         'poisson(1e5, 4)': lambda: lib.poisson(rates),
+        'poisson(1e5, 40)': lambda: lib.poisson(rates * 10),
+        'binomial(1e5, 20, 0.3)': lambda: lib.binomial(rates * 5, rates * 0.075),
     }
     return {k: best(fn, 3) * 1e3 for k, fn in cases.items()}
 
