@@ -10,7 +10,8 @@ from ember.nn.functional import one_hot
 from ember.vision._pil import is_pil_image
 from ember.vision.transforms.v2 import functional as F
 from ember.vision.transforms.v2._transform import Transform, _RandomApplyTransform
-from ember.vision.transforms.v2._utils import parse_labels_getter, query_chw, query_size, tree_flatten, tree_unflatten
+from ember.utils._pytree import tree_flatten, tree_unflatten
+from ember.vision.transforms.v2._utils import parse_labels_getter, query_chw, query_size
 from ember.vision.transforms.v2.functional import is_pure_tensor
 from ember.vision.tv_tensors import BoundingBoxes, Image, KeyPoints, Mask, Video, wrap
 

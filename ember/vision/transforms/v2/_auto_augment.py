@@ -11,7 +11,8 @@ from ember.vision.transforms._functional_tensor import _max_value
 from ember.vision.transforms.autoaugment import _POLICY_TABLES, AutoAugmentPolicy, _parse_policy
 from ember.vision.transforms.v2 import functional as F
 from ember.vision.transforms.v2._transform import Transform
-from ember.vision.transforms.v2._utils import check_type, get_fill, setup_fill_arg, tree_flatten, tree_unflatten
+from ember.utils._pytree import tree_flatten, tree_unflatten
+from ember.vision.transforms.v2._utils import check_type, get_fill, setup_fill_arg
 from ember.vision.transforms.v2.functional import is_pure_tensor
 from ember.vision.tv_tensors import BoundingBoxes, Image, KeyPoints, Mask, Video
 

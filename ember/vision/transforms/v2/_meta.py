@@ -3,7 +3,8 @@ SanitizeKeyPoints; and UniformTemporalSubsample for videos."""
 import ember
 from ember.vision.transforms.v2 import functional as F
 from ember.vision.transforms.v2._transform import Transform
-from ember.vision.transforms.v2._utils import get_keypoints, parse_labels_getter, tree_flatten, tree_unflatten
+from ember.utils._pytree import tree_flatten, tree_unflatten
+from ember.vision.transforms.v2._utils import get_keypoints, parse_labels_getter
 from ember.vision.transforms.v2.functional._sanitize import valid_keypoints_mask
 from ember.vision.tv_tensors import BoundingBoxes, KeyPoints, TVTensor, Video
 

@@ -6,7 +6,8 @@ import ember
 from ember.vision.transforms import _tensor_transforms as _v1
 from ember.vision.transforms.v2 import functional as F
 from ember.vision.transforms.v2._transform import Transform
-from ember.vision.transforms.v2._utils import parse_labels_getter, tree_flatten, tree_unflatten
+from ember.utils._pytree import tree_flatten, tree_unflatten
+from ember.vision.transforms.v2._utils import parse_labels_getter
 from ember.vision.transforms.v2.functional import is_pure_tensor
 from ember.vision.transforms.v2.functional._sanitize import valid_boxes_mask
 from ember.vision.tv_tensors import BoundingBoxes, Image, Mask, Video

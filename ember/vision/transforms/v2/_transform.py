@@ -7,7 +7,8 @@ import enum
 import ember
 from ember.nn.modules.module import Module as _Module
 from ember.vision._pil import is_pil_image
-from ember.vision.transforms.v2._utils import check_type, has_any, tree_flatten, tree_unflatten
+from ember.utils._pytree import tree_flatten, tree_unflatten
+from ember.vision.transforms.v2._utils import check_type, has_any
 from ember.vision.transforms.v2.functional import is_pure_tensor
 from ember.vision.transforms.v2.functional._dispatch import passing_through
 from ember.vision.tv_tensors import Image, Video

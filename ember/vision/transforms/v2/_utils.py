@@ -7,41 +7,6 @@ from ember.vision.transforms.v2.functional import get_size, is_pure_tensor
 from ember.vision.tv_tensors import BoundingBoxes, Image, KeyPoints, Mask, Video
 
 
-def tree_flatten(tree):
-    """(leaves, spec): lists, tuples and dicts are containers; everything else is a leaf."""
-    if isinstance(tree, (list, tuple)) and not hasattr(tree, "_fields"):
-        parts = [tree_flatten(x) for x in tree]
-        return [leaf for leaves, _ in parts for leaf in leaves], (type(tree), [spec for _, spec in parts])
-    if isinstance(tree, tuple):  # namedtuple
-        parts = [tree_flatten(x) for x in tree]
-        return [leaf for leaves, _ in parts for leaf in leaves], (type(tree), [spec for _, spec in parts])
-    if isinstance(tree, dict):
-        keys = list(tree.keys())
-        parts = [tree_flatten(tree[k]) for k in keys]
-        return [leaf for leaves, _ in parts for leaf in leaves], (type(tree), keys, [spec for _, spec in parts])
-    return [tree], None
-
-
-def tree_unflatten(leaves, spec):
-    """Rebuild the structure ``spec`` describes from ``leaves`` (in order)."""
-    it = iter(leaves)
-
-    def build(s):
-        if s is None:
-            return next(it)
-        if len(s) == 3:
-            kind, keys, subs = s
-            values = [build(sub) for sub in subs]
-            out = dict(zip(keys, values))
-            return out if kind is dict else kind(out)
-        kind, subs = s
-        values = [build(sub) for sub in subs]
-        if kind in (list, tuple):
-            return kind(values)
-        return kind(*values)  # namedtuple
-    return build(spec)
-
-
 def check_type(obj, types_or_checks):
     for t in types_or_checks:
         if (isinstance(obj, t) if isinstance(t, type) else t(obj)):
