@@ -261,8 +261,23 @@ class _SavePickler(pickle._Pickler):
 # NOTE: PyTorch's recurrent layers keep internal state ember's do not (_flat_weights and friends):
 # they are pickled under ember's names, which ember.load reads back.
 _NOT_AS_TORCH = {'RNNBase', 'RNN', 'LSTM', 'GRU'}
-# classes that live in another file in PyTorch than in ember
-_TORCH_MODULE_OF = {'NonDynamicallyQuantizableLinear': 'torch.nn.modules.linear'}
+# classes that live in another file in PyTorch than in ember (the rest mirror torch.nn's layout)
+_TORCH_MODULE_OF = {name: 'torch.nn.modules.' + file for file, names in {
+    'activation': ['MultiheadAttention'],
+    'batchnorm': ['BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'LazyBatchNorm1d', 'LazyBatchNorm2d', 'LazyBatchNorm3d',
+                  'SyncBatchNorm'],
+    'channelshuffle': ['ChannelShuffle'],
+    'container': ['Container'],
+    'conv': ['LazyConv1d', 'LazyConv2d', 'LazyConv3d', 'LazyConvTranspose1d', 'LazyConvTranspose2d',
+             'LazyConvTranspose3d'],
+    'fold': ['Fold', 'Unfold'],
+    'instancenorm': ['InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d', 'LazyInstanceNorm1d', 'LazyInstanceNorm2d',
+                     'LazyInstanceNorm3d'],
+    'linear': ['LazyLinear', 'NonDynamicallyQuantizableLinear'],
+    'loss': ['CTCLoss', 'LinearCrossEntropyLoss', 'NLLLoss2d'],
+    'normalization': ['RMSNorm'],
+    'pooling': ['AdaptiveMaxPool3d', 'FractionalMaxPool2d', 'FractionalMaxPool3d', 'LPPool3d', 'MaxUnpool3d'],
+}.items() for name in names}
 
 
 def _torch_nn_name(obj):
@@ -271,16 +286,14 @@ def _torch_nn_name(obj):
     name = getattr(obj, '__name__', None)
     if not (isinstance(obj, type) or callable(obj)) or not name or name in _NOT_AS_TORCH:
         return None
-    nn = sys.modules.get('ember.nn')
-    if nn is not None and isinstance(obj, type) and getattr(nn, name, None) is obj:
-        return 'torch.nn', name
     functional = sys.modules.get('ember.nn.functional')
     if functional is not None and not isinstance(obj, type) and getattr(functional, name, None) is obj:
         return 'torch.nn.functional', name
     if isinstance(obj, type) and module.startswith('ember.nn.'):
         if name in _TORCH_MODULE_OF:
             return _TORCH_MODULE_OF[name], name
-        return 'torch' + module[len('ember'):], name     # ember.nn mirrors torch.nn's file layout
+        # PyTorch's own module path (not the shorter torch.nn.<Name>): the name weights-only loading checks
+        return 'torch' + module[len('ember'):], name
     return None
 
 
@@ -689,6 +702,19 @@ def clear_safe_globals():
     _user_safe_globals.clear()
 
 
+def _allowed_under_torch_name(module, name):
+    """An allowlisted ember class or function the file names by its PyTorch path (``torch.nn.modules.dropout.Dropout``
+    for ember.nn's Dropout): only torch/torchvision names are resolved, to ember's objects, never imported as is."""
+    from ember.compat import ember_module_name
+    if not _user_safe_globals or ember_module_name(module) is None:
+        return None
+    try:
+        obj = _import_global(module, name)
+    except AttributeError:
+        return None
+    return obj if any(obj is allowed for allowed in _user_safe_globals.values()) else None
+
+
 class safe_globals:
     """Context manager: ``with ember.serialization.safe_globals([MyClass]): ember.load(f)``."""
 
@@ -821,6 +847,8 @@ class _WeightsUnpickler(pickle._Unpickler):
             obj = _torch_globals().get((module, name))
         if obj is None:
             obj = _SAFE_BUILTINS.get((module, name))
+        if obj is None:
+            obj = _allowed_under_torch_name(module, name)
         if obj is None:
             raise _weights_only_error(module, name)
         return obj

@@ -31,9 +31,26 @@ def test_builtin_modules_are_pickled_under_torch_names():
     buf = io.BytesIO()
     ember.save({'net': _model(), 'layer': nn.TransformerEncoderLayer(4, 2, 8)}, buf)
     names = _globals(buf.getvalue())
-    assert {'torch.nn Sequential', 'torch.nn Conv2d', 'torch.nn BatchNorm2d', 'torch.nn Linear',
+    # PyTorch's own class paths, as torch.save writes them (weights-only allowlists are keyed by them)
+    assert {'torch.nn.modules.container Sequential', 'torch.nn.modules.conv Conv2d',
+            'torch.nn.modules.batchnorm BatchNorm2d', 'torch.nn.modules.linear Linear',
+            'torch.nn.modules.activation MultiheadAttention',
             'torch.nn.modules.linear NonDynamicallyQuantizableLinear', 'torch.nn.functional relu'} <= names
     assert not any(n.startswith('ember') for n in names), names
+
+
+def test_weights_only_load_of_a_whole_module_with_allowlisted_classes():
+    # what PyTorch's examples do: torch.load(f) of a saved model inside safe_globals([...the classes...])
+    buf = io.BytesIO()
+    ember.save(_model(), buf)
+    buf.seek(0)
+    with pytest.raises(Exception, match="Unsupported global: GLOBAL torch.nn.modules.container.Sequential"):
+        ember.load(buf)
+    buf.seek(0)
+    with ember.serialization.safe_globals([nn.Sequential, nn.Conv2d, nn.BatchNorm2d, nn.ReLU, nn.Flatten, nn.Linear,
+                                           nn.Dropout]):
+        back = ember.load(buf)
+    assert type(back) is nn.Sequential and type(back[0]) is nn.Conv2d
 
 
 def test_whole_module_round_trip_in_ember():
