@@ -281,7 +281,8 @@ _TORCH_MODULE_OF = {name: 'torch.nn.modules.' + file for file, names in {
 
 
 def _torch_nn_name(obj):
-    """PyTorch's (module, name) for one of ember.nn's classes or nn.functional's functions, else None."""
+    """PyTorch's (module, name) for one of ember.nn's classes or nn.functional's functions, or torchvision's for
+    one of ember.vision's classes, else None."""
     module = getattr(obj, '__module__', None) or ''
     name = getattr(obj, '__name__', None)
     if not (isinstance(obj, type) or callable(obj)) or not name or name in _NOT_AS_TORCH:
@@ -294,7 +295,14 @@ def _torch_nn_name(obj):
             return _TORCH_MODULE_OF[name], name
         # PyTorch's own module path (not the shorter torch.nn.<Name>): the name weights-only loading checks
         return 'torch' + module[len('ember'):], name
+    if isinstance(obj, type) and module.startswith('ember.vision.'):
+        # ember.vision mirrors torchvision's layout, but for these
+        return _TORCHVISION_MODULE_OF.get(name, 'torchvision' + module[len('ember.vision'):]), name
     return None
+
+
+_TORCHVISION_MODULE_OF = {'StochasticDepth': 'torchvision.ops.stochastic_depth',
+                          'ImageClassification': 'torchvision.transforms._presets'}
 
 
 def _dtype_of(arr):

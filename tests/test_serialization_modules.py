@@ -98,3 +98,16 @@ def test_whole_module_loads_in_pytorch_and_back(tmp_path):
     assert ember.allclose(ember.tensor(got['out']), expected, atol=1e-6)
     back = ember.load(tmp_path / 't.pt', weights_only=False)          # and PyTorch's file back into ember
     assert type(back) is nn.Sequential and ember.allclose(back(ember.ones(1, 1, 4, 4)), expected, atol=1e-6)
+
+
+def test_vision_modules_are_pickled_under_torchvision_names():
+    from ember.vision import ops
+    from ember.vision.models.resnet import BasicBlock
+    buf = io.BytesIO()
+    ember.save({'block': BasicBlock(4, 4), 'drop': ops.StochasticDepth(0.1, 'row')}, buf)
+    names = _globals(buf.getvalue())
+    assert {'torchvision.models.resnet BasicBlock', 'torchvision.ops.stochastic_depth StochasticDepth'} <= names
+    assert not any(n.startswith('ember') for n in names), names
+    buf.seek(0)
+    back = ember.load(buf, weights_only=False)
+    assert type(back['block']) is BasicBlock and type(back['drop']) is ops.StochasticDepth
