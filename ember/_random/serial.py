@@ -3,10 +3,12 @@ PyTorch's CPU stream.
 
 PyTorch runs these one element at a time: each element consumes as many double uniforms and
 normals as its accept/reject loop needs, so element ``i``'s draws depend on how many words every
-earlier element took. They are written here as plain Python loops over C-library maths
-(``math.log``, ``math.sqrt``, ``math.pow``... call the C library, as PyTorch's kernels do), fed
-from a buffer of the generator's words; afterwards the generator is left exactly as far along as
-PyTorch's would be. Float32 parameters are rounded where PyTorch's ``float`` arithmetic rounds.
+earlier element took. The loops stay element by element here, over C-library maths (``math.log``,
+``math.sqrt``, ``math.pow``... call the C library, as PyTorch's kernels do); what does not depend
+on the stream position is vectorised: the uniforms are computed a block at a time with NumPy and
+the per-element constants (gamma's d and c, Poisson's logarithms) as arrays. Afterwards the
+generator is left exactly as far along as PyTorch's would be. Float32 parameters are rounded where
+PyTorch's ``float`` arithmetic rounds.
 """
 import functools
 import math
@@ -39,7 +41,7 @@ class _Draws:
     from a block-computed :class:`_Stream`; :meth:`close` advances the generator by what was used."""
 
     def __init__(self, gen, n=4096):
-        self._stream = _Stream(gen, n, normals=False)
+        self._stream = _Stream(gen, n)
         self._u = self._stream.u
         self.pos = 0
 
@@ -55,33 +57,23 @@ class _Draws:
 
 
 class _Stream:
-    """The generator's double uniforms, and the Box-Muller normals that would start at each of
-    them, computed a block at a time with NumPy (the C library's ``log1p``, ``sin`` and ``cos``, as
-    PyTorch's ``normal_distribution<double>``) so that a sampler's loop only looks values up.
-    ``grow`` appends another block; :meth:`close` leaves the generator ``used`` uniforms along."""
+    """The generator's double uniforms (two words each, as PyTorch's
+    ``uniform_real_distribution<double>``), computed a block at a time with NumPy so that a
+    sampler's loop only looks them up; ``grow`` appends another block, :meth:`close` leaves the
+    generator ``used`` uniforms along with the given cached normal."""
 
-    def __init__(self, gen, n, normals=True):
+    def __init__(self, gen, n):
         self._gen = gen
-        self._normals = normals
-        self.cached_normal = gen._normal_double
         self._bits = gen._engine._bits
         self._saved = self._bits.state
-        self.u, self.cos, self.sin = [], [], []
+        self.cached_normal = gen._normal_double
+        self.u = []
         self.grow(n)
 
     def grow(self, n):
         words = self._bits.random_raw(2 * max(n, 64))
         fresh = ((words[0::2] << np.uint64(32)) | words[1::2]) & np.uint64(_M53)
         self.u += (fresh.astype(np.float64) * 2.0 ** -53).tolist()
-        if not self._normals:
-            return
-        # the normals starting at every position whose pair is now complete
-        first = len(self.cos)
-        u = np.array(self.u[first:])
-        radius = np.sqrt(-2.0 * exact.log1p(-u[1:]))
-        theta = _TWO_PI * u[:-1]
-        self.cos += (radius * exact.cos(theta)).tolist()
-        self.sin += (radius * exact.sin(theta)).tolist()
 
     def close(self, used, cached_normal):
         self._bits.state = self._saved
@@ -108,11 +100,12 @@ def _gammas(alpha, np_dtype, stream, cached):
     (alpha below 1 boosted by one more uniform).  Returns (draws, uniforms used, cached normal)."""
     boost, inv, ds, cs = _gamma_constants(alpha, np_dtype)
     flat = alpha.tolist()
-    u, ncos, nsin = stream.u, stream.cos, stream.sin
+    u = stream.u
+    sqrt, log1p, cos, sin = math.sqrt, math.log1p, math.cos, math.sin
     out = [0.0] * len(flat)
     pos = 0
     for i, a in enumerate(flat):
-        if len(ncos) < pos + 4:
+        if len(u) < pos + 4:
             stream.grow(len(flat) - i + 64)
         scale = 1.0
         if boost[i]:
@@ -125,10 +118,12 @@ def _gammas(alpha, np_dtype, stream, cached):
             while True:
                 if cached is not None:
                     x, cached = cached, None
-                else:
-                    if len(ncos) < pos + 3:
+                else:               # a fresh Box-Muller pair; its second value is kept
+                    if len(u) < pos + 3:
                         stream.grow(len(flat) - i + 64)
-                    x, cached = ncos[pos], nsin[pos]
+                    radius = sqrt(-2.0 * log1p(-u[pos + 1]))
+                    theta = _TWO_PI * u[pos]
+                    x, cached = radius * cos(theta), radius * sin(theta)
                     pos += 2
                 y = 1.0 + c * x
                 if y > 0:
@@ -159,53 +154,75 @@ def standard_gamma(gen, alpha, np_dtype):
     return out.reshape(np.shape(alpha))
 
 
-def _poisson_one(lam, draws):
-    """PyTorch's ``sample_poisson``: Hoermann's transformed rejection for rates of 10 and more,
-    multiplication of uniforms below."""
-    if lam >= 10:
-        slam = math.sqrt(lam)
-        loglam = math.log(lam)
-        b = 0.931 + 2.53 * slam
+def _poisson_constants(lam):
+    """What PyTorch's ``sample_poisson`` derives from each rate before drawing (C library
+    ``log``/``exp``; the same double operations as its scalar code), computed once per distinct
+    rate: for the transformed rejection log(lam), b, a, log(1/alpha) and v_r; for small rates
+    exp(-lam).  Yields one tuple per element."""
+    rates, where = np.unique(lam, return_inverse=True)
+    with np.errstate(divide='ignore', invalid='ignore', over='ignore'):
+        b = 0.931 + 2.53 * np.sqrt(rates)
         a = -0.059 + 0.02483 * b
-        invalpha = 1.1239 + 1.1328 / (b - 3.4)
+        log_invalpha = exact.log(1.1239 + 1.1328 / (b - 3.4))
         vr = 0.9277 - 3.6224 / (b - 2)
-        lgamma = _c_lgamma()
-        while True:
-            u = draws.uniform() - 0.5
-            v = draws.uniform()
-            us = 0.5 - abs(u)
-            if us == 0.0:           # C's division gives -inf here, and the draw is rejected
-                continue
-            k = math.floor((2 * a / us + b) * u + lam + 0.43)
-            if us >= 0.07 and v <= vr:
-                return k
-            if k < 0 or (us < 0.013 and v > us):
-                continue
-            if v == 0.0:            # log(0) = -inf in C: accepted
-                return k
-            if (math.log(v) + math.log(invalpha) - math.log(a / (us * us) + b)) <= \
-                    (-lam + k * loglam - lgamma(k + 1.0)):
-                return k
-    if lam == 0:
-        return 0
-    enlam = math.exp(-lam)
-    count, prod = 0, 1.0
-    while True:
-        prod *= draws.uniform()
-        if prod > enlam:
-            count += 1
-        else:
-            return count
+        loglam = exact.log(np.maximum(rates, 10.0))
+        enlam = exact.exp(-np.minimum(rates, 10.0))
+    table = list(zip(*(v.tolist() for v in (rates, loglam, b, a, log_invalpha, vr, enlam))))
+    return map(table.__getitem__, where.reshape(-1).tolist())
+
+
+def _poissons(lam, stream):
+    """PyTorch's ``sample_poisson`` for every rate in turn: Hoermann's transformed rejection for
+    rates of 10 and more, multiplication of uniforms below.  Returns (counts, uniforms used)."""
+    u = stream.u
+    lgamma = _c_lgamma()
+    log = math.log
+    out = [0] * lam.size
+    pos = 0
+    for i, (rate, loglam, b, a, log_invalpha, vr, enlam) in enumerate(_poisson_constants(lam)):
+        if rate >= 10:
+            while True:
+                if len(u) < pos + 2:
+                    stream.grow(2 * (lam.size - i) + 64)
+                us = u[pos] - 0.5
+                v = u[pos + 1]
+                pos += 2
+                s = 0.5 - abs(us)
+                if s == 0.0:        # C's division gives -inf here, and the draw is rejected
+                    continue
+                k = math.floor((2 * a / s + b) * us + rate + 0.43)
+                if s >= 0.07 and v <= vr:
+                    break
+                if k < 0 or (s < 0.013 and v > s):
+                    continue
+                if v == 0.0:        # log(0) = -inf in C: accepted
+                    break
+                if (log(v) + log_invalpha - log(a / (s * s) + b)) <= (-rate + k * loglam - lgamma(k + 1.0)):
+                    break
+            out[i] = k
+        elif rate != 0:             # NaN rates draw one uniform and give 0, as PyTorch's loop
+            count, prod = 0, 1.0
+            while True:
+                if pos >= len(u):
+                    stream.grow(lam.size - i + 64)
+                prod *= u[pos]
+                pos += 1
+                if prod > enlam:
+                    count += 1
+                else:
+                    break
+            out[i] = count
+    return out, pos
 
 
 def poisson(gen, rates):
     """Poisson counts for every element of ``rates`` (C order), as float64."""
     flat = np.asarray(rates, dtype=np.float64).ravel()
     # about lambda + 1 uniforms per small rate, 2.3 per large one
-    draws = _Draws(gen, int(np.where(flat < 10, flat + 1.1, 2.3).sum()) + 64)
-    flat = flat.tolist()
+    stream = _Stream(gen, int(np.where(flat < 10, flat + 1.1, 2.3).sum()) + 64)
+    used = 0
     try:
-        out = np.array([_poisson_one(lam, draws) for lam in flat], dtype=np.float64)
+        out, used = _poissons(flat, stream)
     finally:
-        draws.close()
-    return out.reshape(np.shape(rates))
+        stream.close(used, stream.cached_normal)
+    return np.array(out, dtype=np.float64).reshape(np.shape(rates))
