@@ -266,6 +266,27 @@ class Clamp(Primitive):
         return where(mask, g, 0.0), glo, ghi
 
 
+class ClampTensor(Clamp):
+    """``clamp`` by tensor bounds (PyTorch names it apart from the number bounds)."""
+    node_name = 'ClampBackward0'
+
+
+class ClampMin(Clamp):
+    node_name = 'ClampMinBackward0'
+
+
+class ClampMinTensor(Clamp):
+    node_name = 'ClampMinBackward1'
+
+
+class ClampMax(Clamp):
+    node_name = 'ClampMaxBackward0'
+
+
+class ClampMaxTensor(Clamp):
+    node_name = 'ClampMaxBackward1'
+
+
 @op('ember', 'Tensor', aliases=('clip',), inplace=('Tensor', 'ember'))
 def clamp(input, min=None, max=None, *, out=None):
     """Clamps each element into ``[min, max]`` (either bound may be omitted; tensors broadcast).
@@ -283,7 +304,8 @@ def clamp(input, min=None, max=None, *, out=None):
     """
     if min is None and max is None:
         raise RuntimeError("ember.clamp: At least one of 'min' or 'max' must not be None")
-    _result = Clamp.apply(input, min, max)
+    node = ClampTensor if isinstance(min, Tensor) or isinstance(max, Tensor) else Clamp
+    _result = node.apply(input, min, max)
     return _result if out is None else write_out('clamp', _result, out)
 
 
@@ -303,7 +325,7 @@ def clamp_min(input, min, *, out=None):
         >>> ember.clamp_min(ember.tensor([-1.5, 0.2, 3.0]), 0.0)
         tensor([0.0000, 0.2000, 3.0000])
     """
-    _result = clamp(input, min, None)
+    _result = (ClampMinTensor if isinstance(min, Tensor) else ClampMin).apply(input, min, None)
     return _result if out is None else write_out('clamp_min', _result, out)
 
 
@@ -323,7 +345,7 @@ def clamp_max(input, max, *, out=None):
         >>> ember.clamp_max(ember.tensor([-1.5, 0.2, 3.0]), 1.0)
         tensor([-1.5000,  0.2000,  1.0000])
     """
-    _result = clamp(input, None, max)
+    _result = (ClampMaxTensor if isinstance(max, Tensor) else ClampMax).apply(input, None, max)
     return _result if out is None else write_out('clamp_max', _result, out)
 
 

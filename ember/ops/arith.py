@@ -71,6 +71,22 @@ class RSub(Primitive):
         return -g, None
 
 
+class RSubTensor(Primitive):
+    """``other - alpha * input`` for two tensors (PyTorch's RsubBackward0, inputs in ``rsub``'s order)."""
+    node_name = 'RsubBackward0'
+    _promote = True
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, a, b, alpha=1):
+        ctx.alpha = alpha
+        return Sub.forward(ctx, b, a, alpha)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (-g if ctx.alpha == 1 else g * -ctx.alpha), g, None
+
+
 class Mul(Primitive):
     node_name = 'MulBackward0'
     _operator = '*'
@@ -336,6 +352,10 @@ def rsub(input, other, alpha=1):
         >>> ember.rsub(ember.tensor([1., 2.]), ember.tensor([5., 5.]), alpha=2)
         tensor([3., 1.])
     """
+    if isinstance(input, Tensor) and isinstance(other, Tensor):
+        if alpha is not _ONE:
+            _check_alpha(other, input, alpha)
+        return RSubTensor.apply(input, other, alpha)
     return sub(other, input, alpha=alpha)
 
 
@@ -383,10 +403,11 @@ def div(input, other, *, rounding_mode=None, out=None):
     """
     if rounding_mode is None:
         res = Div.apply(input, other) if isinstance(input, Tensor) else RDiv.apply(other, input)
-    elif rounding_mode == 'trunc':
-        res = trunc_divide(input, other)
-    elif rounding_mode == 'floor':
-        res = floor_divide(input, other)
+    elif rounding_mode in ('trunc', 'floor'):
+        if not isinstance(input, Tensor):
+            from ember.ops.creation import as_tensor
+            input = as_tensor(input)
+        res = DivideRounded.apply(input, other, rounding_mode)
     else:
         raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                            f"'{rounding_mode}'")
@@ -497,6 +518,11 @@ class FloorDivide(_RoundedDivide):
     node_name = 'DivBackward3'
 
 
+class DivideRounded(_RoundedDivide):
+    """``div`` with a rounding mode (PyTorch names this node apart from ``floor_divide``'s)."""
+    node_name = 'DivBackward2'
+
+
 @op('ember', 'Tensor', inplace=True)
 def floor_divide(input, other, *, out=None):
     """Divides ``input`` by ``other`` element-wise and rounds the result down (toward negative infinity):
@@ -557,6 +583,11 @@ class Remainder(Primitive):
         return g, gb
 
 
+class RemainderTensor(Remainder):
+    """``remainder`` by a tensor divisor (PyTorch names it apart from the scalar one)."""
+    node_name = 'RemainderBackward1'
+
+
 class Fmod(Primitive):
     node_name = 'FmodBackward0'
     _promote = True
@@ -574,6 +605,11 @@ class Fmod(Primitive):
         a, b = ctx.saved_tensors
         gb = -g * trunc_divide(a, b) if isinstance(b, Tensor) and ctx.needs_input_grad[1] else None
         return g, gb
+
+
+class FmodTensor(Fmod):
+    """``fmod`` by a tensor divisor (PyTorch names it apart from the scalar one)."""
+    node_name = 'FmodBackward1'
 
 
 @op('ember', 'Tensor', inplace=True)
@@ -598,7 +634,7 @@ def remainder(input, other, *, out=None):
     if not isinstance(input, Tensor):
         from ember.ops.creation import as_tensor
         input = as_tensor(input)
-    _result = Remainder.apply(input, other)
+    _result = (RemainderTensor if isinstance(other, Tensor) else Remainder).apply(input, other)
     return _result if out is None else write_out('remainder', _result, out)
 
 
@@ -621,7 +657,7 @@ def fmod(input, other, *, out=None):
         >>> ember.fmod(ember.tensor([1, 2, 3, 4, 5]), -1.5)
         tensor([1.0000, 0.5000, 0.0000, 1.0000, 0.5000])
     """
-    _result = Fmod.apply(input, other)
+    _result = (FmodTensor if isinstance(other, Tensor) else Fmod).apply(input, other)
     return _result if out is None else write_out('fmod', _result, out)
 
 

@@ -534,6 +534,37 @@ class Gather(Primitive):
         return scatter_add(zeros(*shape, dtype=g.dtype, device=g.device), dim, index, g), None, None
 
 
+class _TakeAlong(Primitive):
+    """Values picked along ``dim`` by a full-size index, reshaped to ``shape`` (from the flattened
+    input when ``flat``): the one node of sort, topk, median... named after the op, as in PyTorch."""
+
+    @staticmethod
+    def forward(ctx, x, dim, index, shape, flat):
+        ctx.args = (x.shape, dim, flat)
+        ctx.save_for_backward(index)
+        return ctx.xp.take_along_axis(x.reshape(-1) if flat else x, index, axis=dim).reshape(shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dim, flat = ctx.args
+        index, = ctx.saved_tensors
+        from ember.ops.creation import zeros
+        src_shape = (int(np.prod(shape)),) if flat else shape
+        gx = scatter_add(zeros(*src_shape, dtype=g.dtype, device=g.device), dim, index, g.reshape(index.shape))
+        return gx.reshape(shape) if flat else gx, None, None, None, None
+
+
+_TAKE_ALONG = {}
+
+
+def take_along_named(node_name, input, dim, index, shape=None, flat=False):
+    """``input``'s values at ``index`` along ``dim`` (see ``_TakeAlong``), recorded as ``node_name``."""
+    cls = _TAKE_ALONG.get(node_name)
+    if cls is None:
+        cls = _TAKE_ALONG[node_name] = type(node_name[:-len('Backward0')], (_TakeAlong,), {'node_name': node_name})
+    return cls.apply(input, dim, index, tuple(index.shape) if shape is None else tuple(shape), flat)
+
+
 def _gather_small(xp, x, dim, index):
     """gather where the index is smaller than the input in the other dims (allowed by PyTorch)."""
     sl = tuple(slice(0, s) if i != dim else slice(None) for i, s in enumerate(index.shape))
@@ -611,6 +642,11 @@ class Scatter(Primitive):
         return gx, None, None, gsrc, None
 
 
+class ScatterValue(Scatter):
+    """``scatter`` of a number (PyTorch names it apart from scattering a tensor)."""
+    node_name = 'ScatterBackward1'
+
+
 def _pad_to(t, shape):
     """``t`` in the leading corner of a zero tensor of ``shape`` (src may be larger than index)."""
     from ember.ops.shape import _pad_dim
@@ -677,7 +713,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
     if src is None:
         src = value
     dim = _check_scatter('scatter', input, dim, index, src)
-    _result = Scatter.apply(input, dim, index, src, reduce)
+    _result = (Scatter if isinstance(src, Tensor) else ScatterValue).apply(input, dim, index, src, reduce)
     return _result if out is None else write_out('scatter', _result, out)
 
 
@@ -950,7 +986,7 @@ def masked_fill(input, mask, value):
         if value.ndim != 0:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                                f"{value.ndim} dimension(s).")
-    return MaskedFill.apply(input, mask, value)
+    return (MaskedFillTensor if isinstance(value, Tensor) else MaskedFill).apply(input, mask, value)
 
 
 class MaskedFill(Primitive):
@@ -975,6 +1011,11 @@ class MaskedFill(Primitive):
         if len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]:
             gv = where(mask, g, 0.0).sum()
         return where(mask, 0.0, g), None, gv
+
+
+class MaskedFillTensor(MaskedFill):
+    """``masked_fill`` with a tensor value (PyTorch names it apart from the number value)."""
+    node_name = 'MaskedFillBackward1'
 
 
 @op('ember', 'Tensor')

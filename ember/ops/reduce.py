@@ -1180,7 +1180,9 @@ def _cum_extreme(input, dim, take_max):
     idx = _accumulate(xp, 'maximum', xp.where(data == acc, ar, 0), dim)
     idx_t = Tensor._make(idx.astype(np.int64), input._device)
     name = 'cummax' if take_max else 'cummin'
-    return _named(name)(input.gather(dim, idx_t), idx_t)
+    from ember.ops.index import take_along_named
+    return _named(name)(take_along_named('CummaxBackward0' if take_max else 'CumminBackward0', input, dim, idx_t),
+                        idx_t)
 
 
 @op('ember', 'Tensor')
@@ -1391,7 +1393,8 @@ def sort(input, dim=-1, descending=False, stable=False, *, out=None):
         # NOTE: PyTorch sorts uint16/32/64 but refuses gather for them; no gradient to keep here
         values = Tensor._make(input._xp.take_along_axis(input._data, idx._data, axis=dim), input._device)
     else:
-        values = input.gather(dim, idx)
+        from ember.ops.index import take_along_named
+        values = take_along_named('SortBackward0', input, dim, idx)
     _result = _named('sort')(values, idx)
     return _result if out is None else write_out('sort', _result, out)
 
@@ -1496,7 +1499,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     idx = _argsort(input, dim, largest)
     from ember.ops.shape import narrow
     idx = narrow(idx, dim, 0, k)
-    _result = _named('topk')(input.gather(dim, idx), idx)
+    from ember.ops.index import take_along_named
+    _result = _named('topk')(take_along_named('TopkBackward0', input, dim, idx), idx)
     return _result if out is None else write_out('topk', _result, out)
 
 
@@ -1540,10 +1544,11 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     idx = _argsort(input, dim, False)
     from ember.ops.shape import narrow
     idx = narrow(idx, dim, k - 1, 1)
-    vals = input.gather(dim, idx)
     if not keepdim:
-        vals, idx = vals.squeeze(dim), idx.squeeze(dim)
-    _result = _named('kthvalue')(vals, idx)
+        idx_out = idx.squeeze(dim)
+    from ember.ops.index import take_along_named
+    vals = take_along_named('KthvalueBackward0', input, dim, idx, (idx_out if not keepdim else idx).shape)
+    _result = _named('kthvalue')(vals, idx_out if not keepdim else idx)
     return _result if out is None else write_out('kthvalue', _result, out)
 
 
@@ -1590,14 +1595,13 @@ def _median(input, dim, keepdim, skip_nan):
         has_nan = isnan.any(axis=d, keepdims=True)
         pos = xp.where(has_nan, xp.argmax(isnan, axis=d).reshape(has_nan.shape), pos)
     pos_t = Tensor._make(pos.astype(np.int64), x._device)
-    vals = x.gather(d, pos_t)
+    from ember.ops.index import take_along_named
+    node = ('Nanmedian' if skip_nan else 'Median') + ('Backward0' if whole else 'Backward1')
     if whole:
-        return vals.reshape(())
-    if not keepdim and input.ndim:
-        vals, pos_t = vals.squeeze(d), pos_t.squeeze(d)
-    elif input.ndim == 0:
-        vals, pos_t = vals.reshape(()), pos_t.reshape(())
-    return _named(name)(vals, pos_t)
+        return take_along_named(node, input, d, pos_t, (), flat=True)
+    out_pos = pos_t.squeeze(d) if not keepdim and input.ndim else pos_t.reshape(()) if input.ndim == 0 else pos_t
+    vals = take_along_named(node, input, d, pos_t, out_pos.shape, flat=input.ndim == 0)
+    return _named(name)(vals, out_pos)
 
 
 @op('ember', 'Tensor')

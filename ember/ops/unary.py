@@ -94,7 +94,7 @@ Expm1 = _unary('Expm1Backward0', _via_float64('expm1'), lambda g, x, y: g * (y +
 Log = _unary('LogBackward0', _via_float64('log'), lambda g, x, y: g / x, arrays=True)
 Log2 = _unary('Log2Backward0', _via_float64('log2'), lambda g, x, y: g / (x * math.log(2)), arrays=True)
 Log10 = _unary('Log10Backward0', _via_float64('log10'), lambda g, x, y: g / (x * math.log(10)), arrays=True)
-Log1p = _unary('Log1pBackward0', _via_float64('log1p'), lambda g, x, y: g / (x + 1), arrays=True)
+Log1p = _unary('Log1PBackward0', _via_float64('log1p'), lambda g, x, y: g / (x + 1), arrays=True)
 Sqrt = _unary('SqrtBackward0', lambda xp, x: xp.sqrt(x), lambda g, x, y: g / (2 * y), save='y', arrays=True)
 Rsqrt = _unary('RsqrtBackward0', lambda xp, x: 1 / xp.sqrt(x), lambda g, x, y: g * -0.5 * y * y * y, save='y',
                arrays=True)
