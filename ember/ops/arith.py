@@ -865,7 +865,10 @@ def hypot(input, other, *, out=None):
         >>> ember.hypot(ember.tensor([4.0]), ember.tensor([3.0, 4.0, 5.0]))
         tensor([5.0000, 5.6569, 6.4031])
     """
-    _result = (input * input + other * other).sqrt()
+    if _same_float(input, other):
+        _result = Hypot.apply(input, other)
+    else:
+        _result = (input * input + other * other).sqrt()
     return _result if out is None else write_out('hypot', _result, out)
 
 
@@ -894,8 +897,147 @@ def lerp(input, end, weight, *, out=None):
         if isinstance(other, Tensor) and other.dtype is not input.dtype:
             raise RuntimeError(f"expected dtype {_c_name(input.dtype)} for `{name}` but got dtype "
                                f"{_c_name(other.dtype)}")
-    _result = input + weight * (end - input)
+    if _same_float(input, end) and (not isinstance(weight, Tensor) or weight.dtype is input.dtype):
+        _result = (LerpTensor if isinstance(weight, Tensor) else Lerp).apply(input, end, weight)
+    else:
+        _result = input + weight * (end - input)
     return _result if out is None else write_out('lerp', _result, out)
+
+
+def _same_float(*tensors):
+    """Whether every operand is a tensor of one floating or complex dtype: the fused nodes below then
+    compute exactly what the composite would (other mixes keep the composite's promotion rules)."""
+    dt = tensors[0].dtype if isinstance(tensors[0], Tensor) else None
+    return dt is not None and dt.category >= 2 and all(isinstance(t, Tensor) and t.dtype is dt for t in tensors)
+
+
+def _conj(t):
+    return t.conj() if t.is_complex() else t
+
+
+class Lerp(Primitive):
+    """``input + weight * (end - input)`` as one node (LerpBackward0 for a number weight)."""
+    node_name = 'LerpBackward0'
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, x, end, weight):
+        ctx.save_for_backward(x, end, weight)
+        return x + (end - x) * weight
+
+    @staticmethod
+    def backward(ctx, g):
+        x, end, weight = ctx.saved_tensors
+        gw = None
+        if isinstance(weight, Tensor) and ctx.needs_input_grad[2]:
+            gw = g * _conj(end - x)
+        w = _conj(weight) if isinstance(weight, Tensor) else weight
+        return g * (1 - w), g * w, gw
+
+
+class LerpTensor(Lerp):
+    node_name = 'LerpBackward1'
+
+
+class Addcmul(Primitive):
+    node_name = 'AddcmulBackward0'
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, x, t1, t2, value):
+        ctx.save_for_backward(t1, t2)
+        ctx.value = value
+        return x + t1 * t2 if value == 1 else x + (t1 * value) * t2
+
+    @staticmethod
+    def backward(ctx, g):
+        t1, t2 = ctx.saved_tensors
+        v = ctx.value
+        g1 = g * _conj(t2) if ctx.needs_input_grad[1] else None
+        g2 = g * _conj(t1) if ctx.needs_input_grad[2] else None
+        if v != 1:
+            g1 = None if g1 is None else g1 * v
+            g2 = None if g2 is None else g2 * v
+        return g, g1, g2, None
+
+
+class Addcdiv(Primitive):
+    node_name = 'AddcdivBackward0'
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, x, t1, t2, value):
+        ctx.save_for_backward(t1, t2)
+        ctx.value = value
+        return x + t1 / t2 if value == 1 else x + (t1 / t2) * value
+
+    @staticmethod
+    def backward(ctx, g):
+        t1, t2 = ctx.saved_tensors
+        v = ctx.value
+        g1 = g / _conj(t2) if ctx.needs_input_grad[1] else None
+        g2 = -g * _conj(t1 / (t2 * t2)) if ctx.needs_input_grad[2] else None
+        if v != 1:
+            g1 = None if g1 is None else g1 * v
+            g2 = None if g2 is None else g2 * v
+        return g, g1, g2, None
+
+
+class Hypot(Primitive):
+    node_name = 'HypotBackward0'
+
+    @staticmethod
+    @elementwise
+    def forward(ctx, a, b):
+        y = ctx.xp.sqrt(a * a + b * b)
+        ctx.save_for_backward(a, b, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, y = ctx.saved_tensors
+        return g * a / y, g * b / y
+
+
+class Xlogy(Primitive):
+    """``input * log(other)``, 0 where ``input`` is 0 (unless ``other`` is NaN); ``log_other`` is
+    ``other`` itself for a tensor, its logarithm for a number."""
+    node_name = 'XlogyBackward0'
+
+    @staticmethod
+    def forward(ctx, x, log_other, other):
+        from ember.ops.unary import _log
+        xp = ctx.xp
+        ctx.save_for_backward(x, other)
+        if hasattr(log_other, 'dtype'):
+            log_other = _log(xp, log_other)
+        if hasattr(x, 'dtype'):
+            r = xp.where(x == 0, x.dtype.type(0), x * log_other)
+        else:
+            r = xp.zeros_like(log_other) if x == 0 else x * log_other
+        if hasattr(other, 'dtype'):
+            r = xp.where(xp.isnan(other), other, r)
+        return r
+
+    @staticmethod
+    def backward(ctx, g):
+        from ember.ops.index import where
+        x, other = ctx.saved_tensors
+        gx = go = None
+        if isinstance(x, Tensor) and ctx.needs_input_grad[0]:
+            log_other = other.log() if isinstance(other, Tensor) else __import__('math').log(other)
+            gx = where(x == 0, 0.0, g * log_other)
+        if isinstance(other, Tensor) and ctx.needs_input_grad[2]:
+            go = g * x / other
+        return gx, None, go
+
+
+class XlogyScalarOther(Xlogy):
+    node_name = 'XlogyBackward2'
+
+
+class XlogySelfScalar(Xlogy):
+    node_name = 'XlogyBackward1'
 
 
 def _c_name(d):
@@ -924,7 +1066,10 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
         >>> ember.addcmul(t, ember.tensor([1., 1., 1.]), ember.tensor([2., 3., 4.]), value=0.5)
         tensor([2.0000, 3.5000, 5.0000])
     """
-    _result = input + value * tensor1 * tensor2 if value != 1 else input + tensor1 * tensor2
+    if _same_float(input, tensor1, tensor2):
+        _result = Addcmul.apply(input, tensor1, tensor2, value)
+    else:
+        _result = input + value * tensor1 * tensor2 if value != 1 else input + tensor1 * tensor2
     return _result if out is None else write_out('addcmul', _result, out)
 
 
@@ -948,7 +1093,10 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
         >>> ember.addcdiv(t, ember.tensor([1., 1., 1.]), ember.tensor([2., 4., 8.]), value=2)
         tensor([2.0000, 2.5000, 3.2500])
     """
-    _result = input + value * (tensor1 / tensor2) if value != 1 else input + tensor1 / tensor2
+    if _same_float(input, tensor1, tensor2):
+        _result = Addcdiv.apply(input, tensor1, tensor2, value)
+    else:
+        _result = input + value * (tensor1 / tensor2) if value != 1 else input + tensor1 / tensor2
     return _result if out is None else write_out('addcdiv', _result, out)
 
 
@@ -975,6 +1123,12 @@ def square(input, *, out=None):
 def xlogy(input, other, *, out=None):
     """input * log(other), defined as 0 where input == 0 (unless other is NaN), as in PyTorch."""
     import math
+    tensors = [t for t in (input, other) if isinstance(t, Tensor)]
+    if _same_float(*tensors) and all(isinstance(t, (Tensor, int, float)) and not isinstance(t, bool)
+                                     for t in (input, other)):
+        node = Xlogy if len(tensors) == 2 else XlogyScalarOther if isinstance(input, Tensor) else XlogySelfScalar
+        result = node.apply(input, other if isinstance(other, Tensor) else math.log(other), other)
+        return result if out is None else write_out('xlogy', result, out)
     from ember.ops.index import where
     log_other = other.log() if isinstance(other, Tensor) else math.log(other)
     result = where(input == 0, 0.0, input * log_other)

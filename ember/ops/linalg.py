@@ -915,7 +915,27 @@ def trace(input):
     """
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
-    return input.diagonal().sum()
+    return Trace.apply(input)
+
+
+class Trace(Primitive):
+    node_name = 'TraceBackward0'
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.args = (x.shape, x.dtype)
+        d = ctx.xp.diagonal(x)
+        if d.dtype.kind in 'biu':   # integers and bools sum as int64, as ``sum`` does
+            return ctx.xp.sum(d, dtype=np.int64)
+        if d.dtype.kind == 'V':     # bfloat16 accumulates in float32
+            return ctx.xp.sum(d, dtype=np.float32).astype(d.dtype)
+        return ctx.xp.sum(d)
+
+    @staticmethod
+    def backward(ctx, g):
+        from ember.ops.creation import eye
+        (n, m), _ = ctx.args
+        return g * eye(n, m, dtype=g.dtype, device=g.device)
 
 
 @op('ember', 'Tensor')

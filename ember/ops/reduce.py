@@ -129,9 +129,30 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         >>> ember.nansum(ember.tensor([[1., float('nan')], [3., 4.]]), dim=0)
         tensor([4., 4.])
     """
-    from ember.ops.index import where
-    _result = sum(where(input.isnan(), 0.0, input), dim, keepdim, dtype=dtype)
+    if isinstance(input, Tensor) and input.dtype.is_floating_point:
+        dt = to_dtype(dtype).np_dtype if dtype is not None else None
+        _result = Nansum.apply(input, _dims(dim, input.ndim), keepdim, dt)
+    else:
+        from ember.ops.index import where
+        _result = sum(where(input.isnan(), 0.0, input), dim, keepdim, dtype=dtype)
     return _result if out is None else write_out('nansum', _result, out)
+
+
+class Nansum(Sum):
+    node_name = 'NansumBackward0'
+
+    @staticmethod
+    def forward(ctx, x, dims, keepdim, np_dtype):
+        ctx.save_for_backward(x)
+        xp = ctx.xp
+        return Sum.forward(ctx, xp.where(xp.isnan(x), x.dtype.type(0), x), dims, keepdim, np_dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        from ember.ops.index import where
+        x, = ctx.saved_tensors
+        shape, dims, keepdim = ctx.args
+        return where(x.isnan(), 0.0, _expand_back(g, shape, dims, keepdim)), None, None, None
 
 
 class Mean(Primitive):

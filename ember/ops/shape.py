@@ -1465,7 +1465,7 @@ def roll(input, shifts, dims=()):
     if dims is None or (isinstance(dims, (tuple, list)) and not dims):   # no dims: roll the flattened tensor
         if isinstance(shifts, (tuple, list)) and len(shifts) != 1:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
-        return Roll.apply(input.flatten(), shifts, 0).view(tuple(input.shape))
+        return Roll.apply(input, tuple(shifts) if isinstance(shifts, list) else shifts, None)
     n_shifts = len(shifts) if isinstance(shifts, (tuple, list)) else 1
     n_dims = len(dims) if isinstance(dims, (tuple, list)) else 1
     if n_shifts != n_dims:

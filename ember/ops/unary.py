@@ -881,10 +881,40 @@ def logit(input, eps=None, *, out=None):
         >>> ember.logit(p, eps=0.25)
         tensor([ 0.0000, -1.0986,  1.0986])
     """
-    if eps is not None:
-        input = input.clamp(eps, 1 - eps)
-    _result = (input / (1 - input)).log()
+    if input.dtype.is_floating_point:
+        _result = Logit.apply(input, eps)
+    else:
+        if eps is not None:
+            input = input.clamp(eps, 1 - eps)
+        _result = (input / (1 - input)).log()
     return _result if out is None else write_out('logit', _result, out)
+
+
+_log = _via_float64('log')
+
+
+class Logit(Primitive):
+    node_name = 'LogitBackward0'
+
+    @staticmethod
+    def forward(ctx, x, eps):
+        xp = ctx.xp
+        ctx.save_for_backward(x)
+        ctx.eps = eps
+        if eps is not None:
+            x = xp.minimum(xp.maximum(x, eps), 1 - eps)
+        return _log(xp, x / (1 - x))
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        eps = ctx.eps
+        gx = g / (x * (1 - x))
+        if eps is None:
+            return gx, None
+        from ember.ops.index import where
+        # outside [eps, 1 - eps] the input was clamped: no gradient
+        return where((x < eps) | (x > 1 - eps), 0.0, gx), None
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
@@ -904,7 +934,31 @@ def sinc(input, *, out=None):
         >>> ember.sinc(ember.tensor([0., 0.5, 1.5]))
         tensor([ 1.0000,  0.6366, -0.2122])
     """
-    from ember.ops.index import where
-    px = input * math.pi
-    _result = where(input == 0, 1.0, px.sin() / where(input == 0, 1.0, px))
+    if input.dtype.is_floating_point:
+        _result = Sinc.apply(input)
+    else:
+        from ember.ops.index import where
+        px = input * math.pi
+        _result = where(input == 0, 1.0, px.sin() / where(input == 0, 1.0, px))
     return _result if out is None else write_out('sinc', _result, out)
+
+
+class Sinc(Primitive):
+    node_name = 'SincBackward0'
+
+    @staticmethod
+    def forward(ctx, x):
+        xp = ctx.xp
+        ctx.save_for_backward(x)
+        zero = x == 0
+        px = x * math.pi
+        return xp.where(zero, x.dtype.type(1), xp.sin(px) / xp.where(zero, x.dtype.type(1), px))
+
+    @staticmethod
+    def backward(ctx, g):
+        from ember.ops.index import where
+        x, = ctx.saved_tensors
+        zero = x == 0
+        px = where(zero, 1.0, x) * math.pi
+        # d/dx sin(pi x) / (pi x) = (pi x cos(pi x) - sin(pi x)) / (pi x^2); 0 at x = 0
+        return where(zero, 0.0, g * (px * px.cos() - px.sin()) / (px * px) * math.pi)
