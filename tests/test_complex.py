@@ -45,6 +45,10 @@ GRADS = {
     'log': (lambda z: z.log().imag.sum(), Z0),
     'sqrt': (lambda z: z.sqrt().abs().sum(), Z0),
     'tanh_sq': (lambda z: (z * z).tanh().abs().sum(), Z0),
+    'dot_left': (lambda z: ember.dot(z, _c(W)).abs(), Z0),
+    'dot_right': (lambda z: ember.dot(_c(W), z).imag, Z0),
+    'vdot_left': (lambda z: ember.vdot(z, _c(W)).abs(), Z0),
+    'vdot_right': (lambda z: ember.vdot(_c(W), z).imag, Z0),
 }
 
 

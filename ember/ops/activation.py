@@ -142,7 +142,7 @@ class Softmax(Primitive):
     def backward(ctx, g):
         y, = ctx.saved_tensors
         if not grad_mode._state.enabled and type(y._data) is np.ndarray and y._data.dtype.kind == 'f' \
-                and g._data.dtype == y._data.dtype:
+                and g._data.dtype == y._data.dtype and y._data.ndim:
             # first order: the same steps on the arrays, in place, without an op dispatch per step
             yd = y._data
             gy = g._data * yd
@@ -218,7 +218,7 @@ def _softmax(input, dim, dtype):
     if input.dtype.category < 2:
         raise NotImplementedError(f'"softmax_lastdim_kernel_impl" not implemented for \'{_type_name(input)}\'')
     if input.ndim == 0:
-        return Softmax.apply(input.reshape(1), 0).reshape(())
+        return Softmax.apply(input, None)   # the whole 0-dim tensor is the one slice
     return Softmax.apply(input, _softmax_dim(input, dim))
 
 
@@ -228,7 +228,7 @@ def _log_softmax(input, dim, dtype):
     if input.dtype.category < 2:
         raise NotImplementedError(f'"log_softmax_lastdim_kernel_impl" not implemented for \'{_type_name(input)}\'')
     if input.ndim == 0:
-        return LogSoftmax.apply(input.reshape(1), 0).reshape(())
+        return LogSoftmax.apply(input, None)   # the whole 0-dim tensor is the one slice
     return LogSoftmax.apply(input, _softmax_dim(input, dim))
 
 

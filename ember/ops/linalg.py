@@ -155,6 +155,8 @@ class Dot(Primitive):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
+        if g.is_complex():   # conjugate Wirtinger gradients, as PyTorch's
+            return g * b.conj(), g * a.conj()
         return g * b, g * a
 
 

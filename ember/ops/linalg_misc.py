@@ -195,8 +195,27 @@ def vdot(input, other, *, out=None):
     """
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
-    from ember.ops.linalg import dot
-    return write_out('linalg_vdot', dot(input.conj(), other), out)
+    if input.shape != other.shape or input.dtype is not other.dtype:
+        from ember.ops.linalg import dot
+        return dot(input.conj(), other)    # refused there, with PyTorch's message
+    return write_out('linalg_vdot', Vdot.apply(input, other), out)
+
+
+class Vdot(Primitive):
+    node_name = 'VdotBackward0'
+
+    @staticmethod
+    def forward(ctx, a, b):
+        from ember.ops.linalg import _same_dtype
+        ctx.save_for_backward(a, b)
+        return _same_dtype(ctx.xp.asarray(ctx.xp.dot(ctx.xp.conj(a), b)), a)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        if g.is_complex():
+            return g.conj() * b, g * a
+        return g * b, g * a
 
 
 # ------------------------------------------------------------- powers, exp
