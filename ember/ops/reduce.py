@@ -853,7 +853,7 @@ def var_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
         (tensor([0.5000, 2.0000]), tensor([1.5000, 4.0000]))
     """
     _var_args('var_mean', input, dim, unbiased, correction, keepdim, False)
-    return var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
+    return _moment_and_mean(VarMean, 'var', input, dim, unbiased, keepdim, correction)
 
 
 @op('ember')
@@ -879,7 +879,63 @@ def std_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
         (tensor([0.7071, 1.4142]), tensor([1.5000, 4.0000]))
     """
     _var_args('std_mean', input, dim, unbiased, correction, keepdim, False)
-    return std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
+    return _moment_and_mean(StdMean, 'std', input, dim, unbiased, keepdim, correction)
+
+
+def _moment_and_mean(node, name, input, dim, unbiased, keepdim, correction):
+    dims, c, keep = _var_args(name, input, dim, unbiased, correction, keepdim)
+    if input.dtype.is_floating_point and dims == _dims(dim, input.ndim) and keep == keepdim:
+        _check_dof(name, input, dims, c)
+        return node.apply(input, dims, c, keepdim)
+    moment = var if name == 'var' else std
+    return moment(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
+
+
+class VarMean(Primitive):
+    """``var`` and ``mean`` from one node, as PyTorch records them."""
+    node_name = 'VarMeanBackward0'
+    _moment = Var
+
+    @classmethod
+    def _forward(cls, ctx, x, dims, correction, keepdim):
+        m = Mean.forward(ctx, x, dims, keepdim)     # first: the moment's forward sets what its backward reads
+        n = ctx.n
+        v = cls._moment.forward(ctx, x, dims, correction, keepdim)
+        ctx.n = n
+        return v, m
+
+    @staticmethod
+    def forward(ctx, x, dims, correction, keepdim):
+        return VarMean._forward(ctx, x, dims, correction, keepdim)
+
+    @staticmethod
+    def backward(ctx, gv, gm):
+        return VarMean._backward(Var, ctx, gv, gm)
+
+    @staticmethod
+    def _backward(moment, ctx, gv, gm):
+        shape, dims, correction, keepdim = ctx.args
+        gx = None if gv is None else moment.backward(ctx, gv)[0]
+        if gm is not None:
+            gmx = _expand_back(gm / ctx.n, shape, dims, keepdim)
+            gx = gmx if gx is None else gx + gmx
+        return gx, None, None, None
+
+
+class StdMean(VarMean):
+    node_name = 'StdMeanBackward0'
+
+    @staticmethod
+    def forward(ctx, x, dims, correction, keepdim):
+        m = Mean.forward(ctx, x, dims, keepdim)
+        n = ctx.n
+        s = Std.forward(ctx, x, dims, correction, keepdim)
+        ctx.n = n
+        return s, m
+
+    @staticmethod
+    def backward(ctx, gs, gm):
+        return VarMean._backward(Std, ctx, gs, gm)
 
 
 # --------------------------------------------------------------------- norm
