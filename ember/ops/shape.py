@@ -1644,6 +1644,16 @@ class Diagonal(Primitive):
         return DiagonalScatter.apply(g, shape, offset, d1, d2), None, None, None
 
 
+class DiagonalCopy(Diagonal):
+    """``diag`` of a matrix: the diagonal copied out (PyTorch records it under this name)."""
+    node_name = 'DiagonalBackward0_copy'
+    _view = False
+
+    @staticmethod
+    def forward(ctx, x, offset, d1, d2):
+        return Diagonal.forward(ctx, x, offset, d1, d2).copy()
+
+
 class DiagonalScatter(Primitive):
     node_name = 'DiagonalBackwardBackward0'
 
@@ -1747,7 +1757,7 @@ def diag(input, diagonal=0, *, out=None):
         _result = DiagEmbed.apply(input, (n, n), diagonal, 0, 1)
         return _result if out is None else write_out('diag', _result, out)
     if input.ndim == 2:
-        _result = Diagonal.apply(input, diagonal, 0, 1).clone()
+        _result = DiagonalCopy.apply(input, diagonal, 0, 1)
         return _result if out is None else write_out('diag', _result, out)
     raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{input.ndim}D")
 
@@ -1777,11 +1787,10 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
     n = input.shape[-1] + abs(offset)
-    shape = tuple(input.shape[:-1]) + (n, n)
-    out = DiagEmbed.apply(input, shape, offset, nd - 2, nd - 1)
-    if (d1, d2) != (nd - 2, nd - 1):
-        out = movedim(out, (nd - 2, nd - 1), (d1, d2))
-    return out
+    shape = list(input.shape[:-1])
+    for d in sorted((d1, d2)):
+        shape.insert(d, n)
+    return DiagEmbed.apply(input, tuple(shape), offset, d1, d2)
 
 
 class _Tri(Primitive):
