@@ -435,3 +435,19 @@ def test_setitem_with_a_number():
     assert ops.count('Where') == 4
     with pytest.raises(NotImplementedError, match='a key on a dynamic axis'):
         _export(Fn(fn), (ember.randn(3, 5),), input_names=['x'], dynamic_axes={'x': [1]})
+
+
+def test_ops_recorded_as_one_named_node():
+    # ops ember records as one node each, named as PyTorch's grad_fns (clamp's and rsub's tensor
+    # variants, lerp, addcmul, hypot, logit, sinc, trace, nansum, rounded div, sort/topk's values)
+    model = Fn(lambda xy: _one_node_ops(xy[0], xy[1]))
+    _check(model, (ember.randn(2, 4, 4),), [(ember.randn(2, 4, 4),)], rtol=1e-4)
+
+
+def _one_node_ops(x, y):
+    return (x.clamp(min=y), x.clamp(max=y), x.clamp_min(0.1), x.clamp_max(0.2), ember.clamp(x, y, y + 1),
+            ember.rsub(x, y, alpha=2), ember.rsub(x, y), x.lerp(y, 0.3), x.lerp(y, y), x.addcmul(x, y, value=0.5),
+            x.addcdiv(x, y.abs() + 1), ember.hypot(x, y), x.sigmoid().logit(), x.sigmoid().logit(1e-3), x.sinc(),
+            (x * 0).sinc(), x.trace(), ember.where(x > 0, x / 0, x).nansum(1),
+            ember.div(x, y.abs() + 1, rounding_mode='floor'), x.remainder(y.abs() + 1), x.fmod(y.abs() + 1),
+            x.masked_fill(x > 0, y[0, 0]), x.sort(1)[0], x.topk(2, 1)[0], x.log1p().nan_to_num())

@@ -13,7 +13,7 @@ def _scalar(b, c, value):
     return b.const(np.asarray(value, c.dtype))
 
 
-@converts('Log1p')
+@converts('Log1P')
 def _log1p(b, c):
     b.op('Log', [b.op('Add', [c.x(0, b, c.dtype), _scalar(b, c, 1)])], [c.out])
 
@@ -48,7 +48,7 @@ def _frac(b, c):
     b.op('Sub', [c.x(0), _trunc(b, c.x(0))], [c.out])
 
 
-@converts('FloorDivide')
+@converts('FloorDivide', 'DivideRounded')
 def _rounded_divide(b, c):
     mode = c.args[2]
     if c.dtype.kind != 'f':   # integers: divide exactly in float64, round, and come back
@@ -62,7 +62,7 @@ def _rounded_divide(b, c):
     b.op('Identity', [q], [c.out])
 
 
-@converts('Remainder')
+@converts('Remainder', 'RemainderTensor')
 def _remainder(b, c):
     # Python's remainder takes the divisor's sign: a - floor(a / b) * b
     a, d = c.x(0, b, c.dtype), c.x(1, b, c.dtype)
@@ -73,7 +73,7 @@ def _remainder(b, c):
     b.op('Sub', [a, b.op('Mul', [floor, d])], [c.out])
 
 
-@converts('Fmod')
+@converts('Fmod', 'FmodTensor')
 def _fmod(b, c):
     b.op('Mod', [c.x(0, b, c.dtype), c.x(1, b, c.dtype)], [c.out], fmod=1)
 

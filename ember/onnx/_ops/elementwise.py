@@ -69,7 +69,7 @@ def _where(b, c):
     b.op('Where', [c.x(0, b, np.bool_), c.x(1, b, dt), c.x(2, b, dt)], [c.out])
 
 
-@converts('MaskedFill')
+@converts('MaskedFill', 'MaskedFillTensor')
 def _masked_fill(b, c):
     b.op('Where', [c.x(1, b, np.bool_), c.x(2, b, c.dtype), c.x(0)], [c.out])
 
@@ -146,7 +146,8 @@ def _elu(b, c):
         b.op('Selu', [c.x(0)], [c.out], alpha=float(alpha), gamma=float(scale))
 
 
-@converts('Hardtanh', 'Clamp')
+# clamp's variants (tensor bounds, one bound) are named apart, as PyTorch's grad_fns are
+@converts('Hardtanh', 'Clamp', 'ClampTensor', 'ClampMin', 'ClampMinTensor', 'ClampMax', 'ClampMaxTensor')
 def _clip(b, c):
     from ember._trace import Value
     lo, hi = c.args[1], c.args[2]

@@ -140,6 +140,19 @@ def _gather(b, c):
     b.op('GatherElements', [data, c.x(2)], [c.out], axis=int(dim))
 
 
+# sort and topk record their values as one node each, named after the op (as PyTorch's grad_fns):
+# the input read at the indices the recorded ArgSort gave, reshaped to the result's shape
+@converts('Sort', 'Topk')
+def _take_along(b, c):
+    x, dim, index, shape, flat = c.args
+    data = b.op('Reshape', [c.x(0), b.ints([-1])]) if flat else c.x(0)
+    if tuple(shape) == tuple(index.shape):
+        b.op('GatherElements', [data, c.x(2)], [c.out], axis=int(dim))
+    else:
+        taken = b.op('GatherElements', [data, c.x(2)], axis=int(dim))
+        b.op('Reshape', [taken, c.shape(b, 3)], [c.out])
+
+
 def _is_scalar(value):
     return not hasattr(value, 'shape') or int(np.prod(value.shape)) == 1
 

@@ -133,7 +133,7 @@ def _tri(b, c):
 def _roll(b, c):
     x, shifts, dims = c.args
     shifts = list(shifts) if isinstance(shifts, (tuple, list)) else [shifts]
-    dims = list(dims) if isinstance(dims, (tuple, list)) else [dims]
+    dims = list(dims) if isinstance(dims, (tuple, list)) else [] if dims is None else [dims]
     y = c.x(0)
     if not dims:  # the flattened tensor, rolled, and its shape restored
         y = b.op('Reshape', [y, b.ints([-1])])
