@@ -131,7 +131,8 @@ class Softmax(Primitive):
         if low:
             x, dt = x.astype('float32'), x.dtype
         e = xp.exp(x - _max_along(xp, x, dim))
-        y = xp.ascontiguousarray(e / e.sum(axis=dim, keepdims=True))   # contiguous, as PyTorch's
+        # contiguous, as PyTorch's (ascontiguousarray would make a 0-dim result 1-dim)
+        y = xp.ascontiguousarray(e / e.sum(axis=dim, keepdims=True)).reshape(x.shape)
         if low:
             y = y.astype(dt)
         ctx.dim = dim
@@ -162,7 +163,7 @@ class LogSoftmax(Primitive):
         if low:
             x, dt = x.astype('float32'), x.dtype
         shifted = x - _max_along(xp, x, dim)
-        y = xp.ascontiguousarray(shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True)))
+        y = xp.ascontiguousarray(shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))).reshape(x.shape)
         if low:
             y = y.astype(dt)
         ctx.dim = dim
