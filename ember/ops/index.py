@@ -542,7 +542,8 @@ class _TakeAlong(Primitive):
     def forward(ctx, x, dim, index, shape, flat):
         ctx.args = (x.shape, dim, flat)
         ctx.save_for_backward(index)
-        return ctx.xp.take_along_axis(x.reshape(-1) if flat else x, index, axis=dim).reshape(shape)
+        # contiguous, as PyTorch's results are (the index may be a transposed view)
+        return ctx.xp.ascontiguousarray(ctx.xp.take_along_axis(x.reshape(-1) if flat else x, index, axis=dim)).reshape(shape)
 
     @staticmethod
     def backward(ctx, g):
