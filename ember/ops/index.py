@@ -543,7 +543,8 @@ class _TakeAlong(Primitive):
         ctx.args = (x.shape, dim, flat)
         ctx.save_for_backward(index)
         # contiguous, as PyTorch's results are (the index may be a transposed view)
-        return ctx.xp.ascontiguousarray(ctx.xp.take_along_axis(x.reshape(-1) if flat else x, index, axis=dim)).reshape(shape)
+        taken = ctx.xp.take_along_axis(x.reshape(-1) if flat else x, index, axis=dim)
+        return ctx.xp.ascontiguousarray(taken).reshape(shape)
 
     @staticmethod
     def backward(ctx, g):

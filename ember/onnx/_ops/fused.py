@@ -74,5 +74,7 @@ def _nansum(b, c):
     if c.dtype.kind == 'f':
         x = b.op('Where', [b.op('IsNaN', [x]), _scalar(b, c, 0), x])
     dims, keepdim = c.args[1], c.args[2]
-    dims = list(range(c.rank())) if dims is None or dims == () else list(dims if isinstance(dims, (tuple, list)) else [dims])
+    if dims is None or dims == ():
+        dims = range(c.rank())
+    dims = list(dims) if isinstance(dims, (tuple, list, range)) else [dims]
     b.op('ReduceSum', [x, b.ints(dims)], [c.out], keepdims=int(bool(keepdim)))
