@@ -1,0 +1,59 @@
+"""Small detection configurations and the seeded weights shared by the recording script and the tests.
+
+Weights come from a NumPy generator (no checkpoint is committed): every tensor of the state_dict, in
+key order, is drawn from ``numpy.random.default_rng(seed)`` with a scale that keeps activations of a
+randomly initialised network in a sensible range. Training-mode cases sample every anchor and proposal
+(batch sizes larger than their counts), so the random sampler's draws do not change the losses.
+"""
+import numpy as np
+
+
+def seeded_state_dict(shapes, seed=0):
+    """``{key: array}`` for the ``{key: (shape, dtype-name)}`` of a state_dict, drawn from ``seed``."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    for key in sorted(shapes):
+        shape, dtype = shapes[key]
+        shape = tuple(shape)
+        if dtype.startswith("int"):
+            out[key] = np.zeros(shape, dtype=np.int64)
+        elif key.endswith("running_var"):
+            out[key] = rng.uniform(0.5, 1.5, shape).astype(np.float32)
+        elif key.endswith("running_mean"):
+            out[key] = (0.1 * rng.standard_normal(shape)).astype(np.float32)
+        elif len(shape) >= 2:
+            fan_in = int(np.prod(shape[1:]))
+            out[key] = (rng.standard_normal(shape) / np.sqrt(fan_in)).astype(np.float32)
+        elif key.endswith("weight"):
+            out[key] = (1.0 + 0.1 * rng.standard_normal(shape)).astype(np.float32)
+        else:
+            out[key] = (0.1 * rng.standard_normal(shape)).astype(np.float32)
+    return out
+
+
+def images(seed=1):
+    rng = np.random.default_rng(seed)
+    return [rng.uniform(0, 1, (3, 64, 80)).astype(np.float32), rng.uniform(0, 1, (3, 72, 64)).astype(np.float32)]
+
+
+def targets():
+    return [{"boxes": np.array([[5.0, 6.0, 40.0, 50.0], [30.0, 10.0, 70.0, 60.0]], dtype=np.float32),
+             "labels": np.array([1, 3], dtype=np.int64)},
+            {"boxes": np.array([[10.0, 12.0, 50.0, 44.0]], dtype=np.float32),
+             "labels": np.array([2], dtype=np.int64)}]
+
+
+# Small inputs and every anchor/proposal sampled; the builders accept these keyword arguments.
+SMALL = dict(weights=None, weights_backbone=None, num_classes=5, min_size=64, max_size=96,
+             rpn_pre_nms_top_n_test=50, rpn_post_nms_top_n_test=20, rpn_pre_nms_top_n_train=50,
+             rpn_post_nms_top_n_train=20, rpn_batch_size_per_image=100000, box_batch_size_per_image=100000,
+             box_score_thresh=0.0)
+
+# builder name -> keyword arguments, for the outputs recorded with seeded weights
+FORWARD_CASES = {
+    "fasterrcnn_mobilenet_v3_large_fpn": SMALL,
+}
+
+# builders whose state_dict key names and shapes are recorded (default configuration)
+STATE_DICT_BUILDERS = ["fasterrcnn_resnet50_fpn", "fasterrcnn_resnet50_fpn_v2", "fasterrcnn_mobilenet_v3_large_fpn",
+                       "fasterrcnn_mobilenet_v3_large_320_fpn"]
