@@ -33,7 +33,7 @@ TORCHVISION_CLASSIFICATION = [
 
 
 def test_registered_models_are_torchvisions():
-    names = models.list_models()
+    names = models.list_models(module=models)
     assert set(names) <= set(TORCHVISION_CLASSIFICATION)
     assert names == sorted(names) and models.list_models(models) == names
     assert models.list_models(include="resnet*", exclude="*50*") == ["resnet101", "resnet152", "resnet18", "resnet34"]
@@ -41,7 +41,7 @@ def test_registered_models_are_torchvisions():
 
 
 def test_every_registered_model_has_its_weights_enum():
-    for name in models.list_models():
+    for name in models.list_models(module=models):
         enum = models.get_model_weights(name)
         assert enum is getattr(models, enum.__name__)
         default = enum.DEFAULT
