@@ -33,18 +33,18 @@ def seeded_state_dict(shapes, seed=0):
 
 def images(seed=1):
     rng = np.random.default_rng(seed)
-    return [rng.uniform(0, 1, (3, 64, 80)).astype(np.float32), rng.uniform(0, 1, (3, 72, 64)).astype(np.float32)]
+    return [rng.uniform(0, 1, (3, 40, 48)).astype(np.float32), rng.uniform(0, 1, (3, 48, 40)).astype(np.float32)]
 
 
 def targets():
-    return [{"boxes": np.array([[5.0, 6.0, 40.0, 50.0], [30.0, 10.0, 70.0, 60.0]], dtype=np.float32),
+    return [{"boxes": np.array([[3.0, 4.0, 30.0, 36.0], [20.0, 6.0, 46.0, 38.0]], dtype=np.float32),
              "labels": np.array([1, 3], dtype=np.int64)},
-            {"boxes": np.array([[10.0, 12.0, 50.0, 44.0]], dtype=np.float32),
+            {"boxes": np.array([[6.0, 8.0, 34.0, 40.0]], dtype=np.float32),
              "labels": np.array([2], dtype=np.int64)}]
 
 
 # Small inputs and every anchor/proposal sampled; the builders accept these keyword arguments.
-SMALL = dict(weights=None, weights_backbone=None, num_classes=5, min_size=64, max_size=96,
+SMALL = dict(weights=None, weights_backbone=None, num_classes=5, min_size=40, max_size=64,
              rpn_pre_nms_top_n_test=50, rpn_post_nms_top_n_test=20, rpn_pre_nms_top_n_train=50,
              rpn_post_nms_top_n_train=20, rpn_batch_size_per_image=100000, box_batch_size_per_image=100000,
              box_score_thresh=0.0)
