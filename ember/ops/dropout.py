@@ -127,7 +127,8 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
                       "This behavior will change in a future release to interpret the input as one without a "
                       "batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, "
                       "please switch to using dropout1d instead.", stacklevel=2)
-    return _feature(input, p, training, inplace, batched=ndim in (3, 4))
+    # PyTorch drops features of the input as it is, whatever its rank (a 2-D one element by element)
+    return _feature(input, p, training, inplace, batched=True)
 
 
 @op('F')
