@@ -49,6 +49,19 @@ SMALL = dict(weights=None, weights_backbone=None, num_classes=5, min_size=40, ma
              rpn_post_nms_top_n_train=20, rpn_batch_size_per_image=100000, box_batch_size_per_image=100000,
              box_score_thresh=0.0)
 
+
+def resnet18_v2_heads(detection, nn):
+    """A Faster R-CNN on a ResNet-18 FPN with the v2 heads (2-conv RPN head, conv+FC box head with BatchNorm),
+    built from ``detection`` and ``nn`` of either library."""
+    backbone = detection.backbone_utils.resnet_fpn_backbone(backbone_name="resnet18", weights=None,
+                                                            norm_layer=nn.BatchNorm2d, trainable_layers=5)
+    rpn_head = detection.rpn.RPNHead(256, 3, conv_depth=2)
+    box_head = detection.faster_rcnn.FastRCNNConvFCHead((256, 7, 7), [32, 32], [64], norm_layer=nn.BatchNorm2d)
+    kwargs = {k: v for k, v in SMALL.items() if k not in ("weights", "weights_backbone", "num_classes")}
+    return detection.FasterRCNN(backbone, rpn_head=rpn_head, box_head=box_head,
+                                box_predictor=detection.faster_rcnn.FastRCNNPredictor(64, 5), **kwargs)
+
+
 # builder name -> keyword arguments, for the outputs recorded with seeded weights
 FORWARD_CASES = {
     "fasterrcnn_mobilenet_v3_large_fpn": SMALL,

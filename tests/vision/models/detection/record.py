@@ -18,8 +18,8 @@ import torchvision.models.detection as detection
 from torchvision.ops import boxes as box_ops, poolers
 from torchvision.ops._utils import convert_boxes_to_roi_format
 
-from tests.vision.models.detection._cases import FORWARD_CASES, STATE_DICT_BUILDERS, images, seeded_state_dict, \
-    targets
+from tests.vision.models.detection._cases import FORWARD_CASES, STATE_DICT_BUILDERS, images, resnet18_v2_heads, \
+    seeded_state_dict, targets
 
 HERE = os.path.join(os.path.dirname(__file__), "fixtures")
 
@@ -110,20 +110,26 @@ def record():
     arrays = {}
     for name, kwargs in FORWARD_CASES.items():
         model = getattr(detection, name)(**kwargs)
-        state = seeded_state_dict(_shapes(model))
-        model.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()})
-        imgs = [torch.from_numpy(i) for i in images()]
-        model.eval()
-        with torch.no_grad():
-            for i, out in enumerate(model(imgs)):
-                for key, value in out.items():
-                    arrays[f"{name}/eval/{i}/{key}"] = value.numpy()
-        model.train()
-        tgts = [{k: torch.from_numpy(v) for k, v in t.items()} for t in targets()]
-        losses = model(imgs, tgts)
-        for key, value in losses.items():
-            arrays[f"{name}/train/{key}"] = value.detach().numpy()
+        _record_model(arrays, name, model)
+    _record_model(arrays, "resnet18_v2_heads", resnet18_v2_heads(detection, torch.nn))
     np.savez_compressed(os.path.join(HERE, "detection.npz"), **arrays)
+
+
+def _record_model(arrays, name, model):
+    """Eval outputs and train losses of ``model`` with the seeded weights, under ``name/``."""
+    state = seeded_state_dict(_shapes(model))
+    model.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()})
+    imgs = [torch.from_numpy(i) for i in images()]
+    model.eval()
+    with torch.no_grad():
+        for i, out in enumerate(model(imgs)):
+            for key, value in out.items():
+                arrays[f"{name}/eval/{i}/{key}"] = value.numpy()
+    model.train()
+    tgts = [{k: torch.from_numpy(v) for k, v in t.items()} for t in targets()]
+    losses = model(imgs, tgts)
+    for key, value in losses.items():
+        arrays[f"{name}/train/{key}"] = value.detach().numpy()
 
 
 if __name__ == "__main__":
