@@ -1,5 +1,6 @@
 """Tensor creation: from data, from NumPy, constant fills, ranges."""
 import builtins
+import inspect
 import math
 import warnings
 
@@ -12,6 +13,7 @@ from ember._dtype import from_numpy_dtype, get_default_dtype, scalar_dtype, to_d
 from ember.ops._spaced_values import linspace_values, logspace_values
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
+from ember.ops._argcheck import argument_error, bad_factory_option, check_factory_options, invalid_combination
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 
@@ -74,6 +76,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     >>> ember.tensor([[1, 2], [3, 4.5]]).dtype
     ember.float32
     """
+    check_factory_options('tensor', dtype, device, requires_grad)
     _check_pin_memory('tensor', pin_memory, device)
     if isinstance(data, range):
         data = list(data)
@@ -125,6 +128,7 @@ def _first_bad_len(data):
 @op('ember')
 def as_tensor(data, dtype=None, device=None) -> Tensor:
     """A tensor sharing memory with ``data`` when it already fits (a tensor or NumPy array)."""
+    check_factory_options('as_tensor', dtype, device)
     dt = to_dtype(dtype) if dtype is not None else None
     if isinstance(data, Tensor):
         if (dt is None or dt is data.dtype) and (device is None or as_device(device) == data._device):
@@ -233,6 +237,23 @@ _C_NAMES = {'int8': 'int8_t', 'uint8': 'uint8_t', 'int16': 'int16_t', 'int32': '
             'float32': 'float', 'float64': 'double'}
 
 
+def _check_overloaded_factory(name, args, dtype, device, requires_grad, layout, ints_from=None):
+    """PyTorch's "invalid combination of arguments" TypeError for a factory with several overloads
+    (``arange``, ``linspace``, ``eye``...): numbers must be numbers, ``args[ints_from:]`` ints, and
+    the options of the right type."""
+    numbers_ok = all(isinstance(a, (builtins.int, builtins.float, np.number, Tensor)) and not isinstance(a, builtins.bool)
+                     or (ints_from is not None and k >= ints_from) for k, a in enumerate(args))
+    ints_ok = ints_from is None or all(isinstance(a, (builtins.int, np.integer)) and not isinstance(a, builtins.bool)
+                                       for a in args[ints_from:])
+    if numbers_ok and ints_ok and bad_factory_option(dtype, device, requires_grad, layout) is None:
+        return
+    options = {'dtype': dtype, 'layout': layout, 'device': device}
+    kwargs = {k: v for k, v in options.items() if v is not None}
+    if requires_grad is not False:
+        kwargs['requires_grad'] = requires_grad
+    raise invalid_combination(name, args, kwargs, f"{name}{inspect.signature(globals()[name])}")
+
+
 def _check_pin_memory(name, pin_memory, device=None):
     """Refuses ``pin_memory=True`` up front, as PyTorch does, where no page-locked allocator exists
     (no CUDA) or the tensor would not live on the host."""
@@ -293,6 +314,7 @@ def _checked_fill(value, dt):
 
 def _fill(shape, value, dtype, device, requires_grad, out=None, name='zeros', layout=None, pin_memory=False,
           memory_format=None):
+    check_factory_options(name, dtype, device, requires_grad, layout)
     _formats.check_layout(name, layout)
     _check_pin_memory(name, pin_memory, device)
     dt = to_dtype(dtype) if dtype is not None else (out.dtype if out is not None else get_default_dtype())
@@ -467,6 +489,9 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
 
 
 def _like(name, input, value, dtype, device, requires_grad, layout, memory_format, pin_memory):
+    if not isinstance(input, Tensor):
+        raise argument_error(name, 'input', 'Tensor', input, 1)
+    check_factory_options(name, dtype, device, requires_grad, layout)
     dt = dtype if dtype is not None else input.dtype
     dev = device if device is not None else input.device
     _check_pin_memory(name, pin_memory, dev)
@@ -653,6 +678,8 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
         >>> ember.arange(1, 2.5, 0.5)
         tensor([1.0000, 1.5000, 2.0000])
     """
+    _check_overloaded_factory('arange', (start,) + (() if end is None else (end,)) + (() if step == 1 else (step,)),
+                              dtype, device, requires_grad, layout)
     _check_pin_memory('arange', pin_memory, device)
     start, end, step = _num(start), _num(end), _num(step)
     if end is None:
@@ -761,6 +788,7 @@ def linspace(start, end, steps=None, *, out=None, dtype=None, layout=None, devic
     """
     if steps is None:
         raise _steps_required('linspace', start, end)
+    _check_overloaded_factory('linspace', (start, end, steps), dtype, device, requires_grad, layout, 2)
     _check_pin_memory('linspace', pin_memory, device)
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     dev = as_device(device)
@@ -806,6 +834,8 @@ def logspace(start, end, steps=None, base=10.0, *, out=None, dtype=None, layout=
     """
     if steps is None:
         raise _steps_required('logspace', start, end, 'float base = 10.0, ')
+    _check_overloaded_factory('logspace', (start, end, steps) + (() if base == 10.0 else (base,)), dtype, device,
+                              requires_grad, layout, 2)
     _check_pin_memory('logspace', pin_memory, device)
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
     dev = as_device(device)
@@ -846,6 +876,7 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
         tensor([[1, 0, 0],
                 [0, 1, 0]])
     """
+    _check_overloaded_factory('eye', (n,) if m is None else (n, m), dtype, device, requires_grad, layout, 0)
     _check_pin_memory('eye', pin_memory, device)
     for name, v in (('n', n), ('m', m)):
         if v is not None and v < 0:

@@ -5,6 +5,7 @@ this file is the public API: argument handling, PyTorch's errors, dtypes and dev
 for a CUDA tensor are drawn on the host from the same streams and then moved, so they are
 reproducible for a seed as well.
 """
+import inspect
 import math
 
 import numpy as np
@@ -16,6 +17,7 @@ from ember._random import draw, serial
 from ember._random.generator import Generator, default_generator
 from ember._tensor import Tensor
 from ember.ops.creation import _check_pin_memory, _factory_requires_grad, _pinned, size_arg
+from ember.ops._argcheck import bad_factory_option, invalid_combination
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 
@@ -82,6 +84,18 @@ def set_rng_state(new_state):
         True
     """
     default_generator.set_state(new_state)
+
+
+def _check_sampler_options(name, size, generator, dtype, device, requires_grad, layout):
+    """PyTorch's "invalid combination" TypeError when ``rand``/``randn``'s options have the wrong type."""
+    if (generator is None or isinstance(generator, Generator)) and \
+            bad_factory_option(dtype, device, requires_grad, layout) is None:
+        return
+    given = {'generator': generator, 'dtype': dtype, 'layout': layout, 'device': device}
+    kwargs = {k: v for k, v in given.items() if v is not None}
+    if requires_grad is not False:
+        kwargs['requires_grad'] = requires_grad
+    raise invalid_combination(name, size, kwargs, f"{name}{inspect.signature(globals()[name])}")
 
 
 def _gen(generator):
@@ -172,6 +186,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
         tensor([[0.3074, 0.6341, 0.4901],
                 [0.8964, 0.4556, 0.6323]])
     """
+    _check_sampler_options('rand', size, generator, dtype, device, requires_grad, layout)
     _formats.check_layout('rand', layout)
     _check_pin_memory('rand', pin_memory, device)
     shape = size_arg('rand', size, kwargs.pop('size', None))
@@ -213,6 +228,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
         tensor([[-1.0845, -1.3986,  0.4033],
                 [ 0.8380, -0.7193, -0.4033]])
     """
+    _check_sampler_options('randn', size, generator, dtype, device, requires_grad, layout)
     _formats.check_layout('randn', layout)
     _check_pin_memory('randn', pin_memory, device)
     shape = size_arg('randn', size, kwargs.pop('size', None))
