@@ -233,6 +233,8 @@ def test_channels_last_strides_match_pytorch():
     with pytest.raises(RuntimeError, match='required rank 4 tensor to use channels_last format'):
         ember.ones(2, 3).contiguous(memory_format=ember.channels_last)
     with pytest.raises(RuntimeError, match='ember supports only the strided layout'):
+        ember.zeros(2, layout=ember.sparse_coo)
+    with pytest.raises(TypeError, match="zeros\\(\\): argument 'layout' must be ember.layout, not str"):
         ember.zeros(2, layout='sparse_coo')
     with pytest.raises(RuntimeError, match='pinned'):
         ember.ones(2, pin_memory=True)
@@ -282,6 +284,8 @@ def test_parameters_are_honoured_or_refused():
     i = ember.empty(0, dtype=ember.int64)
     assert ember.arange(3, out=i) is i and i.tolist() == [0, 1, 2]
     with pytest.raises(RuntimeError, match='strided layout'):
+        ember.rand(2, layout=ember.sparse_coo)
+    with pytest.raises(TypeError, match=r'rand\(\) received an invalid combination of arguments - got \(int, layout=str\)'):
         ember.rand(2, layout='sparse_coo')
     like = ember.randn_like(ember.ones(2, 3, 4, 5).contiguous(memory_format=ember.channels_last))
     assert like.stride() == (60, 1, 15, 3)

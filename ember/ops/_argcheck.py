@@ -43,6 +43,12 @@ def check_factory_options(fn, dtype=None, device=None, requires_grad=False, layo
         raise argument_error(fn, bad[0], bad[1], bad[2])
 
 
+def signature_text(fn):
+    """``fn``'s parameters as the overload line of an invalid-combination error shows them."""
+    import inspect
+    return str(inspect.signature(fn).replace(return_annotation=inspect.Signature.empty))
+
+
 def invalid_combination(fn, args, kwargs, signature):
     """The TypeError of a function with several overloads that match none: the types it got
     (keywords as ``name=type``), then the signature ember takes."""

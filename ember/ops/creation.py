@@ -1,6 +1,5 @@
 """Tensor creation: from data, from NumPy, constant fills, ranges."""
 import builtins
-import inspect
 import math
 import warnings
 
@@ -13,7 +12,8 @@ from ember._dtype import from_numpy_dtype, get_default_dtype, scalar_dtype, to_d
 from ember.ops._spaced_values import linspace_values, logspace_values
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
-from ember.ops._argcheck import argument_error, bad_factory_option, check_factory_options, invalid_combination
+from ember.ops._argcheck import (argument_error, bad_factory_option, check_factory_options, invalid_combination,
+                               signature_text)
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 
@@ -251,7 +251,7 @@ def _check_overloaded_factory(name, args, dtype, device, requires_grad, layout, 
     kwargs = {k: v for k, v in options.items() if v is not None}
     if requires_grad is not False:
         kwargs['requires_grad'] = requires_grad
-    raise invalid_combination(name, args, kwargs, f"{name}{inspect.signature(globals()[name])}")
+    raise invalid_combination(name, args, kwargs, signature_text(globals()[name]))
 
 
 def _check_pin_memory(name, pin_memory, device=None):

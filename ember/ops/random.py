@@ -5,7 +5,6 @@ this file is the public API: argument handling, PyTorch's errors, dtypes and dev
 for a CUDA tensor are drawn on the host from the same streams and then moved, so they are
 reproducible for a seed as well.
 """
-import inspect
 import math
 
 import numpy as np
@@ -17,7 +16,7 @@ from ember._random import draw, serial
 from ember._random.generator import Generator, default_generator
 from ember._tensor import Tensor
 from ember.ops.creation import _check_pin_memory, _factory_requires_grad, _pinned, size_arg
-from ember.ops._argcheck import bad_factory_option, invalid_combination
+from ember.ops._argcheck import bad_factory_option, invalid_combination, signature_text
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 
@@ -95,7 +94,7 @@ def _check_sampler_options(name, size, generator, dtype, device, requires_grad, 
     kwargs = {k: v for k, v in given.items() if v is not None}
     if requires_grad is not False:
         kwargs['requires_grad'] = requires_grad
-    raise invalid_combination(name, size, kwargs, f"{name}{inspect.signature(globals()[name])}")
+    raise invalid_combination(name, size, kwargs, signature_text(globals()[name]))
 
 
 def _gen(generator):
