@@ -396,8 +396,11 @@ _ELEMENTWISE_NAMES = {
     'ember.ops.activation': ('Relu', '_ReluGrad', 'Clamp', 'NanToNum', 'LeakyRelu', '_LeakyReluGrad', 'Elu', 'Celu',
                              'Gelu', 'Silu', 'Mish', 'Hardtanh', '_HardtanhGrad', 'Hardsigmoid', '_HardsigmoidGrad',
                              'Hardswish', 'Softplus', 'LogSigmoid', 'Softshrink', 'Hardshrink', '_ShrinkGrad',
-                             'Threshold', '_ThresholdGrad'),
-    'ember.ops.arith': ('Add', 'Sub', 'RSub', 'Mul', 'Div', 'RDiv', 'PowScalar', 'Pow', 'RPow', 'FloorDivide',
+                             'Threshold', '_ThresholdGrad', 'ClampTensor', 'ClampMin', 'ClampMinTensor',
+                             'ClampMax', 'ClampMaxTensor'),
+    'ember.ops.pointwise': ('Deg2Rad', 'Rad2Deg'),
+    'ember.ops.special': ('Xlog1py',),
+    'ember.ops.arith': ('Xlogy', 'XlogyScalarOther', 'XlogySelfScalar', 'Add', 'Sub', 'RSub', 'Mul', 'Div', 'RDiv', 'PowScalar', 'Pow', 'RPow', 'FloorDivide',
                         'Remainder', 'Fmod', 'Maximum', 'Minimum', 'Fmax', 'Fmin', 'Atan2'),
     'ember.ops.index': ('Where',),
     'ember.ops.shape': ('Clone',),
@@ -435,7 +438,8 @@ def _build():
         RULES[cls] = dims_at(pos)
     RULES.update({R.Sum: _reduce_all(R.SumDim), R.Mean: _reduce_all(R.MeanDim), R.MaxAll: _extreme_all,
                   R.MinAll: _extreme_all, R.Var: dims_at(1),
-                  R.Std: dims_at(1), R.VectorNorm: dims_at(2)})
+                  R.Std: dims_at(1), R.VectorNorm: dims_at(2), R.Nansum: dims_at(1), R.VarMean: dims_at(1),
+                  R.StdMean: dims_at(1)})
 
     RULES.update({S.Unsqueeze: dims_at(1), S.SqueezeDim: dims_at(1), S.SqueezeDims: dims_at(1),
                   S.Squeeze: _squeeze_all, S.Transpose: dims_at(1, 2), S.T: _transpose_2d, S.Permute: _permute,
@@ -443,7 +447,11 @@ def _build():
                   S.Split: dims_at(1), S.SplitWithSizes: dims_at(1), S.Diagonal: dims_at(2, 3),
                   S.Tril: batch_leading, S.Triu: batch_leading, S.View: _reshape, S.UnsafeView: _reshape,
                   S.Expand: _expand, S.Repeat: _repeat, S.SumToSize: _sum_to_size, S.Cat: _joined,
-                  S.Stack: _joined})
+                  S.Stack: _joined, S.Unfold: dims_at(1), I.IndexSelect: dims_at(1)})
+    from ember.ops import linalg_misc as LM
+    # square-matrix functions act on the last two dims and carry leading ones
+    RULES.update({L.Det: batch_leading, L.Inverse: batch_leading, L.Slogdet: batch_leading,
+                  LM.MatrixExp: batch_leading})
 
     for cls in (I.BasicIndex, I.SelectIndex, I.UnsqueezeIndex, I.AliasIndex):
         RULES[cls] = _basic_index

@@ -46,6 +46,15 @@ RULE_CASES = [
                                                  x.gather(1, ember.tensor([[0, 2], [1, 1], [3, 0]])),
                                                  ember.einsum('ij,kj,i->ik', x, W, y[:, 0]),
                                                  ember.einsum('ij,ij->i', W, x)), (_r(5, 3, 4), _r(5, 3, 4)), 0),
+    ('clamp_xlogy_angles', lambda x, y: (x.clamp(min=-0.3), x.clamp(max=y), x.clamp_min(y), x.clamp(-y.abs(), y.abs()),
+                                         ember.xlogy(x, y.abs()), ember.xlogy(x, 2.0), ember.xlogy(3.0, y.abs()),
+                                         ember.special.xlog1py(x, y.abs()), x.deg2rad(), x.rad2deg()),
+     (_r(5, 3, 4), _r(5, 4)), 0),
+    ('nansum_var_mean_unfold_index_select', lambda x: (x.nansum(1), *ember.var_mean(x, 0), *ember.std_mean(x),
+                                                       x.unfold(1, 2, 1), x.index_select(1, ember.tensor([3, 0]))),
+     (_r(5, 3, 4),), 0),
+    ('square_matrix_functions', lambda a: (ember.linalg.det(a), ember.linalg.inv(a), *ember.linalg.slogdet(a),
+                                           ember.linalg.matrix_exp(a)), (_r(5, 2, 3, 3) + 3 * ember.eye(3, dtype=ember.float64),), 0),
     ('in_dim_last', lambda x: x.sum(0) * x[0], (_r(3, 4, 5),), -1),
 ]
 
@@ -83,6 +92,7 @@ def test_the_ops_without_a_rule_are_listed():
     from ember.func._batching_rules import ops_without_rules
     missing = ops_without_rules()
     assert 'fft.FftR2C' in missing
+    assert not {'arith.Xlogy', 'linalg.Det', 'reduce.VarMean', 'shape.Unfold', 'index.IndexSelect'} & set(missing)
     assert not {'arith.Add', 'linalg.Mm', 'reduce.SumDim', 'shape.View', 'conv.Convolution'} & set(missing)
 
 
