@@ -64,9 +64,9 @@ class Size(tuple):
         return (Size, (tuple(self),))
 
 
-def _empty_strides(shape):
-    """PyTorch's strides for a new tensor without elements (NumPy reports zeros): contiguous ones, where a
-    dimension of size 0 counts as 1."""
+def _contiguous_strides(shape):
+    """PyTorch's row-major strides for ``shape``, a dimension of size 0 counting as 1 (also what a new tensor
+    without elements reports, where NumPy gives zeros)."""
     strides, step = [], 1
     for n in reversed(shape):
         strides.append(step)
@@ -309,7 +309,7 @@ class Tensor:
         """
         data = self._data
         if data.size == 0 and not any(data.strides):
-            strides = _empty_strides(data.shape)
+            strides = _contiguous_strides(data.shape)
         else:
             strides = tuple(s // data.itemsize for s in data.strides)
         return strides if dim is None else strides[_wrap_dim(dim, data.ndim)]

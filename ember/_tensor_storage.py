@@ -8,7 +8,7 @@ import warnings
 from ember import backend
 from ember._device import CPU, as_device, device as _device
 from ember._dtype import dtype as _dtype, get_default_dtype, to_dtype
-from ember._tensor import Size, Tensor
+from ember._tensor import Size, Tensor, _contiguous_strides
 from ember.autograd.function import Function
 from ember.storage import TypedStorage, UntypedStorage, _legacy_storage_class, _warn_typed_storage_removal
 
@@ -36,14 +36,6 @@ def storage(self):
 def storage_type(self):
     """The legacy storage class of the tensor's dtype (``ember.FloatStorage``), None where PyTorch has none."""
     return _legacy_storage_class(self.dtype)
-
-
-def _contiguous_strides(size):
-    strides, step = [], 1
-    for n in reversed(size):
-        strides.append(step)
-        step *= max(n, 1)
-    return tuple(reversed(strides))
 
 
 def _type_name(dt):

@@ -48,7 +48,7 @@ from ember._device import CPU, as_device, device as _device
 from ember._dtype import ALL_DTYPES, BAREBONES, HAS_BFLOAT16, dtype as _dtype, float32
 from ember._tensor import Size, Tensor
 from ember.storage import TypedStorage, UntypedStorage
-from ember._tensor_storage import _contiguous_strides
+from ember._tensor import _contiguous_strides
 
 __all__ = ['save', 'load', 'TypedStorage', 'add_safe_globals', 'get_safe_globals', 'clear_safe_globals',
            'safe_globals', 'save_safetensors', 'load_safetensors']

@@ -224,7 +224,8 @@ class SparseCOOTensor(Tensor):
         uniq, inverse = ember.unique(_linear(self._sp_indices, sparse_shape), sorted=True, return_inverse=True)
         values = self._sp_values
         merged = ember.zeros((uniq.shape[0],) + tuple(values.shape[1:]), dtype=values.dtype, device=values.device)
-        return _make(_unravel(uniq, sparse_shape), merged.index_add(0, inverse, values), self._sp_size, True)
+        return _make(ember.stack(ember.unravel_index(uniq, sparse_shape)), merged.index_add(0, inverse, values),
+                     self._sp_size, True)
 
     def to(self, *args, **kwargs):
         values = self._sp_values.to(*args, **kwargs)
@@ -302,14 +303,6 @@ def _linear(indices, shape):
     for d, size in enumerate(shape):
         lin = lin * size + indices[d]
     return lin
-
-
-def _unravel(lin, shape):
-    rows = []
-    for size in reversed(shape):
-        rows.append(lin % size)
-        lin = lin // size
-    return ember.stack(rows[::-1]) if rows else ember.zeros((0, lin.shape[0]), dtype=ember.int64)
 
 
 # ---------------------------------------------------------------------------- construction
