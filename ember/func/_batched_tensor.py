@@ -39,15 +39,37 @@ def _refuse(*_args, **_kwargs):
 
 class _LogicalArray:
     """What ``_data`` of a batched tensor returns: the logical metadata, and no values."""
-    __slots__ = ('shape', 'dtype', 'ndim', 'size', 'itemsize')
+    __slots__ = ('shape', 'dtype', 'ndim', 'size', 'itemsize', '_source')
     __array_priority__ = 1e9
 
-    def __init__(self, shape, dtype):
+    def __init__(self, shape, dtype, source):
         self.shape = shape
         self.dtype = dtype
         self.ndim = len(shape)
         self.size = int(np.prod(shape)) if shape else 1
         self.itemsize = dtype.itemsize
+        self._source = source
+
+    # Whole-tensor tests answered over every element of the batch at once. Ops use them to validate
+    # arguments (indices in range, matrices invertible) before computing: "some element fails" is
+    # what the per-element loop would find too, and the error itself is raised by that loop (the
+    # message reads the values). With an axis they would mean something per element: refused.
+    def min(self, *args, **kwargs):
+        return self._whole('min', args, kwargs)
+
+    def max(self, *args, **kwargs):
+        return self._whole('max', args, kwargs)
+
+    def any(self, *args, **kwargs):
+        return self._whole('any', args, kwargs)
+
+    def all(self, *args, **kwargs):
+        return self._whole('all', args, kwargs)
+
+    def _whole(self, name, args, kwargs):
+        if args or kwargs:
+            raise Unbatchable()
+        return getattr(leaf(self._source)._data, name)()
 
     @property
     def flags(self):
@@ -87,7 +109,7 @@ class BatchedTensor(Tensor):
 
     @property
     def _data(self):
-        return _LogicalArray(self._lshape, self.value._data.dtype)
+        return _LogicalArray(self._lshape, self.value._data.dtype, self)
 
     @_data.setter
     def _data(self, _):
@@ -107,6 +129,16 @@ class BatchedTensor(Tensor):
 
     def dim(self):
         return len(self._lshape)
+
+    def storage_offset(self):
+        return self.value.storage_offset()
+
+    def stride(self, dim=None):
+        strides = list(self.value.stride())
+        del strides[self.bdim]
+        if dim is None:
+            return tuple(strides)
+        return strides[dim] if -max(len(strides), 1) <= dim < max(len(strides), 1) else Tensor.stride(self, dim)
 
     ndimension = dim
 

@@ -319,24 +319,6 @@ def _addmm(cls, args, kwargs, level, size):
 
 # ---------------------------------------------------------------- nn
 
-def _conv(cls, args, kwargs, level, size):
-    """Convolution of a batched input and unbatched weights: the vmap batch folds into N."""
-    p = _only_first(args, level)
-    if p is None:
-        return NotImplemented
-    shape = tuple(p.shape)
-    out = cls.apply(p.reshape((size * shape[1],) + shape[2:]), *args[1:], **kwargs)
-    return out.reshape((size, shape[1]) + tuple(out.shape[1:]))
-
-
-def _layer_norm(cls, args, kwargs, level, size):
-    x, weight, bias = args[0], args[1], args[2]
-    p = batch_first(x, level)
-    if p is None or _is_batched(weight, level) or _is_batched(bias, level):
-        return NotImplemented
-    return cls.apply(p, *args[1:], **kwargs)
-
-
 def _reduce_loss(per_elem, reduction, n):
     if reduction == 'none':
         return per_elem
@@ -419,8 +401,8 @@ def _build():
     global _built
     import importlib
     from ember.autograd.function import Primitive
-    from ember.ops import shape as S, reduce as R, activation as A, linalg as L, linear as LN, conv as C
-    from ember.ops import norm as N, loss as LS, index as I
+    from ember.ops import shape as S, reduce as R, activation as A, linalg as L, linear as LN
+    from ember.ops import loss as LS, index as I
 
     for cls in _subclasses(Primitive):
         fwd = getattr(cls, 'forward', None)
@@ -461,7 +443,10 @@ def _build():
     RULES.update({L.Mm: _matmul, L.Bmm: _matmul, L.BatchedMatmul: _matmul, LN.MmT: _matmul, L.Mv: _mv,
                   L.Dot: _dot, LN.Addmm: _addmm})
 
-    RULES.update({C.Convolution: _conv, N.NativeLayerNorm: _layer_norm, LS.MseLoss: _pointwise_loss,
+    RULES.update({LS.MseLoss: _pointwise_loss,
                   LS.SmoothL1Loss: _pointwise_loss, LS.HuberLoss: _pointwise_loss,
                   LS.CrossEntropy: _cross_entropy})
+    from ember.func import _nn_rules, _tensor_rules
+    _nn_rules.install(RULES)
+    _tensor_rules.install(RULES)
     _built = True

@@ -1,0 +1,251 @@
+"""Batching rules for the neural-network ops: convolutions, pooling, normalisation, embedding, losses,
+attention.
+
+Two ways to run a batch through an op written for ``(N, C, *spatial)``: ops whose weights are shared
+fold the vmap batch into ``N``; when the weights are batched too (model ensembles, per-sample
+gradients, where every element has its own copy), the batch folds into the channels and each element
+becomes one group of a grouped op, so one call still computes every element with its own weights.
+"""
+from ember.func._batched_tensor import batch_first, leaf
+from ember.func._batching_rules import _is_batched, _reduce_loss, _pad, _only_first
+
+
+def _full(t, level, size):
+    """``t``'s physical value batch-first; an unbatched ``t`` expanded over the batch."""
+    p = batch_first(t, level)
+    return t.unsqueeze(0).expand(size, *t.shape) if p is None else p
+
+
+def _fold_into_n(p):
+    """(B, N, ...) -> (B * N, ...)."""
+    shape = tuple(p.shape)
+    return p.reshape((shape[0] * shape[1],) + shape[2:])
+
+
+def _channels_to_groups(p):
+    """(B, N, C, ...) -> (N, B * C, ...): the batch becomes ``B`` groups of channels."""
+    shape = tuple(p.shape)
+    return p.movedim(0, 1).reshape((shape[1], shape[0] * shape[2]) + shape[3:])
+
+
+def _groups_to_batch(out, size):
+    """(N, B * C, ...) -> (B, N, C, ...)."""
+    shape = tuple(out.shape)
+    return out.reshape((shape[0], size, shape[1] // size) + shape[2:]).movedim(1, 0)
+
+
+def _per_group(t, level, size):
+    """A per-channel parameter (C,) as (B * C,): batched ones flattened, shared ones repeated."""
+    if t is None:
+        return None
+    return _full(t, level, size).reshape(-1)
+
+
+# ---------------------------------------------------------------- convolution
+
+def conv(cls, args, kwargs, level, size):
+    """``Convolution(x, w, b, stride, pads, dilation, transposed, output_padding, groups)``."""
+    x, w, b = args[:3]
+    rest, groups = args[3:8], args[8]
+    if not _is_batched(w, level) and not (b is not None and _is_batched(b, level)):
+        p = batch_first(x, level)
+        out = cls.apply(_fold_into_n(p), w, b, *rest, groups, **kwargs)
+        return out.reshape((size, x.shape[0]) + tuple(out.shape[1:]))
+    pw = _full(w, level, size)
+    pw = pw.reshape((size * w.shape[0],) + tuple(w.shape[1:]))
+    out = cls.apply(_channels_to_groups(_full(x, level, size)), pw, _per_group(b, level, size), *rest,
+                    groups * size, **kwargs)
+    return _groups_to_batch(out, size)
+
+
+def conv_weight(cls, args, kwargs, level, size):
+    """``ConvolutionWeight(x, g, kernel, stride, pads, dilation, groups, cols)``: each element's own weight
+    gradient, as one grouped weight gradient (the kept columns belong to the unfolded layout: dropped)."""
+    x, g, kernel, stride, pads, dilation, groups = args[:7]
+    out = cls.apply(_channels_to_groups(_full(x, level, size)), _channels_to_groups(_full(g, level, size)),
+                    kernel, stride, pads, dilation, groups * size, None)
+    shape = tuple(out.shape)
+    return out.reshape((size, shape[0] // size) + shape[1:])
+
+
+# ---------------------------------------------------------------- normalisation
+
+_BN_RUNNING_ERROR = ("Batch norm got a batched tensor as input while the running_mean or running_var, which will be "
+                     "updated in place, were not batched.\nIf you are using a module and do not need eval mode, "
+                     "please set `track_running_stats` to be False.If you are using a prebuilt module and do not need "
+                     "eval mode, please see the functorch website for resources on how to patch your module to work "
+                     "with vmap")
+
+
+def batch_norm(cls, args, kwargs, level, size):
+    """``NativeBatchNorm(x, weight, bias, running_mean, running_var, training, eps)``: the batch becomes
+    groups of channels, so each element is normalised by its own statistics (or running ones)."""
+    x, weight, bias, rmean, rvar, training, eps = args
+    if training and any(r is not None and not _is_batched(r, level) for r in (rmean, rvar)):
+        raise RuntimeError(_BN_RUNNING_ERROR)
+    if x.dim() < 2:
+        return NotImplemented
+    y, mean, var = cls.apply(_channels_to_groups(_full(x, level, size)), _per_group(weight, level, size),
+                             _per_group(bias, level, size), _per_group(rmean, level, size),
+                             _per_group(rvar, level, size), training, eps, **kwargs)
+    stats = tuple(None if s is None else s.reshape((size, -1) + tuple(s.shape[1:])) for s in (mean, var))
+    return (_groups_to_batch(y, size),) + stats
+
+
+def group_norm(cls, args, kwargs, level, size):
+    """``NativeGroupNorm(x, weight, bias, groups, eps)``: the batch folds into N; batched affine
+    parameters are applied after normalising."""
+    x, weight, bias, groups, eps = args
+    affine_batched = any(t is not None and _is_batched(t, level) for t in (weight, bias))
+    p = _full(x, level, size)
+    y = cls.apply(_fold_into_n(p), None if affine_batched else weight, None if affine_batched else bias, groups,
+                  eps, **kwargs).reshape(tuple(p.shape))
+    return _affine(y, weight, bias, level, size, x.dim() - 2) if affine_batched else y
+
+
+def _affine(y, weight, bias, level, size, spatial):
+    """``y * weight + bias`` for per-channel parameters (channels at dim 2 of ``y``)."""
+    tail = (1,) * spatial
+    if weight is not None:
+        y = y * _full(weight, level, size).reshape((size, 1, -1) + tail)
+    if bias is not None:
+        y = y + _full(bias, level, size).reshape((size, 1, -1) + tail)
+    return y
+
+
+def layer_norm(cls, args, kwargs, level, size):
+    """``NativeLayerNorm(x, weight, bias, k, eps)`` (normalises the trailing ``k`` dims)."""
+    x, weight, bias, k, eps = args
+    if not any(t is not None and _is_batched(t, level) for t in (weight, bias)):
+        return cls.apply(_full(x, level, size), weight, bias, k, eps, **kwargs)
+    y = cls.apply(_full(x, level, size), None, None, k, eps, **kwargs)
+    rank = x.dim()
+    if weight is not None:
+        y = y * _pad(_full(weight, level, size), k, rank)
+    if bias is not None:
+        y = y + _pad(_full(bias, level, size), k, rank)
+    return y
+
+
+# ---------------------------------------------------------------- pooling and other trailing-dim ops
+
+def trailing(cls, args, kwargs, level, size):
+    """Ops that act on the trailing dims of their first argument and carry every leading one (pooling,
+    padding, pixel shuffle, upsampling): the batch is one more leading dim."""
+    p = _only_first(args, level)
+    if p is None:
+        return NotImplemented
+    return cls.apply(p, *args[1:], **kwargs)
+
+
+def constant_pad(cls, args, kwargs, level, size):
+    """``ConstantPadNd(x, pads, value)``, ``pads`` a (before, after) pair per dim: none for the batch."""
+    p = _only_first(args, level)
+    if p is None:
+        return NotImplemented
+    return cls.apply(p, ((0, 0),) + tuple(args[1]), args[2], **kwargs)
+
+
+def channels_first(cls, args, kwargs, level, size):
+    """Ops on (N, C, ...) of a batched (N, C, ...) input: the batch folds into N."""
+    p = _only_first(args, level)
+    if p is None or args[0].dim() < 2:
+        return NotImplemented
+    out = cls.apply(_fold_into_n(p), *args[1:], **kwargs)
+    return out.reshape(tuple(p.shape[:2]) + tuple(out.shape[1:]))
+
+
+def pool_grad(cls, args, kwargs, level, size):
+    """``MaxPoolGrad(g, index, shape, ...)`` / ``AvgPoolGrad(g, shape, ...)``: the input shape gains the batch."""
+    if cls.__name__ == 'MaxPoolGrad':
+        g, index, shape = args[:3]
+        return cls.apply(_full(g, level, size), _full(index, level, size), (size,) + tuple(shape), *args[3:])
+    g, shape = args[:2]
+    return cls.apply(_full(g, level, size), (size,) + tuple(shape), *args[2:], **kwargs)
+
+
+# ---------------------------------------------------------------- embedding
+
+def embedding(cls, args, kwargs, level, size):
+    """``Embedding(weight, indices, padding_idx, scale_grad_by_freq)``."""
+    weight, indices, padding_idx, by_freq = args
+    if not _is_batched(weight, level) and not by_freq:
+        return cls.apply(weight, _full(indices, level, size), padding_idx, by_freq, **kwargs)
+    if padding_idx is not None and padding_idx >= 0 and _is_batched(weight, level):
+        return NotImplemented
+    # each element's rows are its own block of one (B * V, D) table: shift its indices to its block
+    rows = weight.shape[0]
+    idx = _full(indices, level, size)
+    raw = leaf(idx)._data
+    if raw.size and (int(raw.min()) < 0 or int(raw.max()) >= rows):
+        raise IndexError("index out of range in self")
+    from ember.ops.creation import arange
+    shift = (arange(size, device=idx.device) * rows).reshape((size,) + (1,) * indices.dim())
+    table = _full(weight, level, size).reshape((size * rows,) + tuple(weight.shape[1:]))
+    return cls.apply(table, idx + shift, None, by_freq, **kwargs)
+
+
+# ---------------------------------------------------------------- losses
+
+def nll_loss(cls, args, kwargs, level, size):
+    """``NllLoss(x, target, weight, ignore_index, reduction)`` of (N, C) or (C,) log-probabilities."""
+    from ember.ops.index import where
+    x, target, weight, ignore_index, reduction = args
+    if x.dim() not in (1, 2) or (weight is not None and _is_batched(weight, level)):
+        return NotImplemented
+    classes = x.shape[-1]
+    px, pt = _full(x, level, size), _full(target, level, size)
+    flat = cls.apply(px.reshape(-1, classes), pt.reshape(-1), weight, ignore_index, 'none', **kwargs)
+    per = flat.reshape((size,) + tuple(target.shape))
+    if reduction == 'none':
+        return per
+    if reduction == 'sum':
+        return per if x.dim() == 1 else per.sum(1)
+    kept = pt != ignore_index
+    if weight is None:
+        counted = kept.to(per.dtype)
+    else:
+        safe = where(kept, pt, 0)
+        counted = weight.gather(0, safe.reshape(-1)).reshape(pt.shape).to(per.dtype) * kept.to(per.dtype)
+    if x.dim() == 1:
+        return per / counted
+    return per.sum(1) / counted.sum(1)
+
+
+def binary_cross_entropy(cls, args, kwargs, level, size):
+    """``BinaryCrossEntropy(x, t, w, reduction)``: unreduced per element, then reduced per sample."""
+    x, t, w, reduction = args
+    rank = x.dim()
+    pw = w if w is None or not _is_batched(w, level) else _pad(batch_first(w, level), w.dim(), rank)
+    per = cls.apply(_full(x, level, size), _full(t, level, size), pw, 'none', **kwargs)
+    return _reduce_loss(per, reduction, rank)
+
+
+# ---------------------------------------------------------------- attention
+
+def sdpa(cls, args, kwargs, level, size):
+    """``ScaledDotProductAttention(q, k, v, mask, is_causal, scale, groups)``: leading dims broadcast."""
+    q, k, v, mask = args[:4]
+    rank = max(t.dim() for t in (q, k, v))
+    phys = [_pad(_full(t, level, size), t.dim(), rank) for t in (q, k, v)]
+    if mask is not None and _is_batched(mask, level):
+        mask = _pad(batch_first(mask, level), mask.dim(), rank)
+    return cls.apply(*phys, mask, *args[4:], **kwargs)
+
+
+def install(rules):
+    """Add this module's rules to ``rules`` (the table of :mod:`ember.func._batching_rules`)."""
+    from ember.ops import conv as C, norm as N, pooling as P, pooling3d as P3, padding as PD, pixelshuffle as PS
+    from ember.ops import embedding as E, loss as LS, attention as AT, upsample as U
+    rules.update({C.Convolution: conv, C._ConvolutionGrad: conv, C.ConvolutionWeight: conv_weight,
+                  N.NativeBatchNorm: batch_norm, N.NativeGroupNorm: group_norm, N.NativeLayerNorm: layer_norm,
+                  P.MaxPoolGrad: pool_grad, P.AvgPoolGrad: pool_grad, E.Embedding: embedding,
+                  LS.NllLoss: nll_loss, LS.BinaryCrossEntropy: binary_cross_entropy,
+                  AT.ScaledDotProductAttention: sdpa})
+    for cls in (P.MaxPoolWithIndices, P.MaxPool3DWithIndices, P.AvgPool, P.AvgPool3D, P.AdaptiveAvgPool,
+                P.AdaptiveAvgPool3D, P.AdaptiveMaxPool, P3.AdaptiveMaxPool3D, PS.PixelShuffle,
+                PS.PixelUnshuffle, U.UpsampleAntialiased, U.UpsampleBicubic2DAa,
+                U.UpsampleBilinear2DAa, U.UpsampleLanczos2DAa):
+        rules[cls] = trailing
+    rules[PD.ConstantPadNd] = constant_pad
+    rules[PS.ChannelShuffle] = channels_first
