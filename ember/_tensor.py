@@ -31,6 +31,9 @@ class _Version:
 # names from modules that load after this one, imported on first use and kept: an import statement
 # in a method run per op or per step costs about half a microsecond each time
 _AccumulateGrad = None   # ember.autograd.function.AccumulateGrad
+_inside_transform = None
+_BACKWARD_IN_TRANSFORM = ("backward() called inside a functorch transform. This is not supported, please use "
+                          "functorch.grad or functorch.vjp instead or call backward() outside of functorch transforms.")
 _run_backward = None     # ember.autograd.engine.backward
 
 _INFERENCE_REQUIRES_GRAD = "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."
@@ -522,9 +525,12 @@ class Tensor:
             >>> x.grad
             tensor([4., 4., 8.])
         """
-        global _run_backward
+        global _run_backward, _inside_transform
         if _run_backward is None:
             from ember.autograd.engine import backward as _run_backward
+            from ember.func._batched_tensor import inside_transform as _inside_transform
+        if _inside_transform():
+            raise RuntimeError(_BACKWARD_IN_TRANSFORM)
         _run_backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def register_hook(self, hook):

@@ -12,6 +12,8 @@ questions and raises :class:`Unbatchable` on any use of the values: vmap then re
 as the per-element loop, so an op with neither a rule nor a ``Function`` underneath still gives the
 loop's result.
 """
+import sys
+
 import numpy as np
 
 from ember._torch_function import _disabled_torch_function_impl
@@ -31,6 +33,14 @@ _LEVELS = []     # (level, batch size) of the vmaps running, outermost first
 
 def active_levels():
     return _LEVELS
+
+
+def inside_transform():
+    """Whether a function transform (vmap, grad, vjp, jacrev, ...) is running the user's function."""
+    if _LEVELS:
+        return True
+    autodiff = sys.modules.get('ember.func._autodiff')
+    return autodiff is not None and autodiff._active[0] > 0
 
 
 def _refuse(*_args, **_kwargs):
@@ -98,6 +108,11 @@ _FLAGS = _Flags()
 _ITEM_ERROR = ("vmap: It looks like you're calling .item() on a Tensor. We don't support vmap over calling .item() "
                "on a Tensor, please try to rewrite what you're doing with other operations. If error is occurring "
                "somewhere inside PyTorch internals, please file a bug report.")
+_REQUIRES_GRAD_ERROR = ("You are attempting to call Tensor.requires_grad_() (or perhaps using "
+                        "ember.autograd.functional.* APIs) inside of a function being transformed by a functorch "
+                        "transform. This is unsupported, please attempt to use the functorch transforms (e.g. grad, "
+                        "vjp, jacrev, jacfwd, hessian) or call requires_grad_() outside of a function being "
+                        "transformed instead.")
 _CONTROL_FLOW_ERROR = ("vmap: It looks like you're attempting to use a Tensor in some data-dependent control flow. "
                        "We don't support that yet, please file an issue at https://github.com/pytorch/pytorch/issues .")
 
@@ -159,8 +174,7 @@ class BatchedTensor(Tensor):
         self.value.requires_grad = flag
 
     def requires_grad_(self, requires_grad=True):
-        self.value.requires_grad_(requires_grad)
-        return self
+        raise RuntimeError(_REQUIRES_GRAD_ERROR)
 
     @property
     def grad_fn(self):

@@ -1,4 +1,6 @@
 """Indexing: tensor[key], gather/scatter, index_select, masks, where."""
+import sys
+
 import numpy as np
 
 from ember import _user_warnings, backend
@@ -268,6 +270,11 @@ def getitem(input, key):
         >>> x[[0, 2], -1]
         tensor([ 3, 11])
     """
+    vmapping = sys.modules.get('ember.func._batched_tensor')
+    if vmapping is not None and vmapping._LEVELS:
+        from ember.func import _index_rules     # index tensors batched by vmap: each element its own indices
+        if _index_rules.has_batched(key):
+            return _index_rules.getitem(input, key)
     return _getitem_key(input, _parse_key(key, input.shape, input._xp))
 
 
