@@ -134,8 +134,12 @@ def _new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, **u
 
 def _new_filled(make):
     """``Tensor.new_zeros`` and its kin: ``make``'s tensor with this tensor's dtype and device by default."""
-    def method(self, *size, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False):
-        return make(*size, dtype=dtype or self.dtype, layout=layout, device=device or self.device,
+    def method(self, *sizes, size=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False):
+        if size is not None:     # given by keyword, as PyTorch allows (x.new_ones(size=()))
+            if sizes:
+                raise TypeError(f"new_{make.__name__}() got multiple values for argument 'size'")
+            sizes = (size,)
+        return make(*sizes, dtype=dtype or self.dtype, layout=layout, device=device or self.device,
                     pin_memory=pin_memory, requires_grad=requires_grad)
     method.__name__ = method.__qualname__ = 'new_' + make.__name__
     method.__doc__ = _NEW_FILLED_DOC.format(name=make.__name__, what=_NEW_FILLED_WHAT[make.__name__],
