@@ -192,3 +192,22 @@ def test_gradient_through_batched_weights_matches_the_loop(name, f, inputs):
     loop_ws = ws.detach().clone().requires_grad_()
     sum(f(loop_ws[k], xs[k]) for k in range(B)).backward()
     np.testing.assert_allclose(ws.grad.numpy(), loop_ws.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_randomness_modes_through_the_rules():
+    """Dropout between batched convolution and pooling: 'same' draws one mask for every element (and
+    runs once), 'different' one per element, 'error' refuses, as PyTorch's vmap does."""
+    def net(img):
+        return F.max_pool2d(F.dropout(F.conv2d(img, W2, padding=1), 0.5), 2)
+    imgs = _r(1, 1, 2, 5, 5).expand(B, 1, 2, 5, 5)
+    calls = []
+    ember.manual_seed(0)
+    same = vmap(lambda x: calls.append(1) or net(x), randomness='same')(imgs)
+    assert calls == [1]
+    assert (same == same[0]).all() and not (same == 0).all()
+    ember.manual_seed(0)
+    np.testing.assert_allclose(same[2].numpy(), net(imgs[2]).numpy(), rtol=1e-12)   # the first draw, as unbatched
+    different = vmap(net, randomness='different')(imgs)
+    assert not (different == different[0]).all()
+    with pytest.raises(RuntimeError, match=r"^vmap: called random operation while in randomness error mode\."):
+        vmap(net)(imgs)
