@@ -5,23 +5,40 @@ from ember._tensor import Tensor
 
 class _LegacyMeta(type):
     def __instancecheck__(cls, obj):
-        return isinstance(obj, Tensor) and obj.dtype is cls._ember_dtype and obj.device.type == 'cpu'
+        return isinstance(obj, Tensor) and obj.dtype is cls._ember_dtype and obj.device.type == cls._device_type
 
     def __call__(cls, *args, device=None):
+        if cls._device_type == 'cuda':
+            from ember import backend
+            if not backend.cuda_available():
+                raise TypeError(f"type ember.cuda.{cls.__name__} not available. Torch not compiled with CUDA enabled.")
+            device = 'cuda' if device is None else device
         return Tensor(*args, dtype=cls._ember_dtype, device=device)
 
     def __repr__(cls):
-        return f"<class 'ember.{cls.__name__}'>"
+        return f"<class '{cls.__module__}.{cls.__name__}'>"
 
 
-def _legacy(name, dt):
-    doc = (f"""The legacy constructor and type of CPU tensors of dtype ``{dt}``.
+_NAMES = (('FloatTensor', 'float32'), ('DoubleTensor', 'float64'), ('HalfTensor', 'float16'),
+          ('BFloat16Tensor', 'bfloat16'), ('LongTensor', 'int64'), ('IntTensor', 'int32'), ('ShortTensor', 'int16'),
+          ('CharTensor', 'int8'), ('ByteTensor', 'uint8'), ('BoolTensor', 'bool_'))
 
-    ``ember.{name}(2, 3)`` makes a tensor of that shape (zero-filled in ember, uninitialized in
-    PyTorch), ``ember.{name}([1, 2])`` one holding the given data; ``isinstance(t, ember.{name})``
+
+def _legacy(name, dt, device_type='cpu'):
+    module = 'ember' if device_type == 'cpu' else 'ember.cuda'
+    doc = (f"""The legacy constructor and type of {device_type.upper()} tensors of dtype ``{dt}``.
+
+    ``{module}.{name}(2, 3)`` makes a tensor of that shape (zero-filled in ember, uninitialized in
+    PyTorch), ``{module}.{name}([1, 2])`` one holding the given data; ``isinstance(t, {module}.{name})``
     tests a tensor's dtype and device. New code uses :func:`ember.tensor` and ``t.dtype``.
     """)
-    return _LegacyMeta(name, (), {'_ember_dtype': dt, 'dtype': dt, '__doc__': doc})
+    return _LegacyMeta(name, (), {'_ember_dtype': dt, 'dtype': dt, '_device_type': device_type,
+                                  'is_cuda': device_type == 'cuda', '__doc__': doc, '__module__': module})
+
+
+def cuda_legacy_types():
+    """``ember.cuda.FloatTensor`` and the others, by name."""
+    return {name: _legacy(name, getattr(_dtype, dt), 'cuda') for name, dt in _NAMES}
 
 
 FloatTensor = _legacy('FloatTensor', _dtype.float32)

@@ -761,12 +761,20 @@ class Tensor:
         if dtype is None:
             name = self.dtype._legacy
             return f'ember.cuda.{name}' if self._device.type == 'cuda' else f'ember.{name}'
+        # a legacy type names a device too: 'ember.cuda.FloatTensor' moves the tensor to CUDA,
+        # ember.FloatTensor to the CPU; a plain dtype keeps the device
+        device = None
         if isinstance(dtype, str):
-            name = dtype.rsplit('.', 1)[-1]
-            dtype = next(d for d in ALL_DTYPES if d._legacy == name)
+            prefix, _, name = dtype.rpartition('.')
+            found = [d for d in ALL_DTYPES if d._legacy == name]
+            if prefix not in ('ember', 'torch', 'ember.cuda', 'torch.cuda') or not found:
+                raise ValueError(f"invalid type: '{dtype}'")
+            dtype, device = found[0], 'cuda' if prefix.endswith('cuda') else 'cpu'
         elif isinstance(dtype, type) and hasattr(dtype, '_ember_dtype'):
-            dtype = dtype._ember_dtype
-        return self.to(dtype)
+            dtype, device = dtype._ember_dtype, dtype._device_type
+        if device is not None and device != self._device.type:
+            return self.to(device, dtype, non_blocking=non_blocking)
+        return self.to(dtype, non_blocking=non_blocking)
 
     def to(self, *args: Any, **kwargs: Any) -> Tensor:
         from ember.ops.convert import to

@@ -89,7 +89,6 @@ def test_harmless_list_is_current():
 HARMLESS_API = {
     ('torch.is_distributed', 'input'): 'an ember tensor lives whole in one process: the answer is False for every '
                                        'input, as PyTorch gives for its dense tensors',
-    ('torch.Tensor.type', 'non_blocking'): "ember's copies have completed when type() returns, which both values allow",
     ('torch.Tensor.__array_wrap__', 'context'): "NumPy's ufunc details; PyTorch's __array_wrap__ takes none and "
                                                 "wraps every result as a tensor, as ember does",
     ('torch.Tensor.__array_wrap__', 'return_scalar'): "PyTorch wraps 0-d ufunc results as tensors too",

@@ -132,3 +132,31 @@ def is_pinned(arr):
         root = root.base
     owner = getattr(root.base, 'obj', root.base)  # np.frombuffer keeps a memoryview of the owner
     return isinstance(owner, backend._cupy.cuda.PinnedMemoryPointer)
+
+
+# ---------------------------------------------------------------- device memory: free/total and the pool's limit
+
+def mem_get_info(index):
+    """(free, total) bytes of device memory, as the driver reports them."""
+    with _cp().cuda.Device(index):
+        free, total = backend._cupy.cuda.runtime.memGetInfo()
+    return int(free), int(total)
+
+
+def set_pool_fraction(index, fraction):
+    """Cap the device's memory pool at ``fraction`` of its total memory (allocations beyond it fail)."""
+    with _cp().cuda.Device(index):
+        backend._cupy.get_default_memory_pool().set_limit(fraction=fraction)
+
+
+def pool_limit(index):
+    """The pool's cap in bytes (0: none)."""
+    with _cp().cuda.Device(index):
+        return int(backend._cupy.get_default_memory_pool().get_limit())
+
+
+# ---------------------------------------------------------------- NVTX ranges (for profilers such as Nsight)
+
+def nvtx():
+    """CuPy's NVTX bindings: RangePush(message), RangePop(), Mark(message)."""
+    return _cp().cuda.nvtx

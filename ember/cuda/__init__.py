@@ -3,7 +3,6 @@
 Without CuPy or a GPU, ``is_available()`` is False and anything that needs a device raises an
 error that says which is missing. The CuPy calls themselves live in ``ember.backend``.
 """
-import contextlib
 
 from ember import backend
 from ember.backend import cuda_runtime as _rt
@@ -225,73 +224,79 @@ def set_stream(stream):
         stream._stream.use()
 
 
-@contextlib.contextmanager
+class StreamContext:
+    """Context manager that queues ops on ``stream`` inside the block and restores the previous stream
+    after it; ``None`` changes nothing (``with ember.cuda.StreamContext(s):``)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def __enter__(self):
+        if self.stream is not None:
+            self.stream.__enter__()
+        return self.stream
+
+    def __exit__(self, *exc):
+        if self.stream is not None:
+            self.stream.__exit__(*exc)
+        return False
+
+
 def stream(stream):
     """Queue ops on ``stream`` inside the block (``None`` leaves the current stream)."""
-    if stream is None:
-        yield
-        return
-    with stream:
-        yield
+    return StreamContext(stream)
 
 
-# ---------------------------------------------------------------- memory (CuPy's memory pool)
+# ---------------------------------------------------------------- what the build and the device support
 
-def memory_allocated(device=None):
-    """Bytes of device memory held by tensors on ``device``."""
+has_half = True     # float16 tensors work on CUDA (CuPy has float16)
+has_magma = False   # ember's linear algebra on the GPU is CuPy's (cuSOLVER), not MAGMA
+
+
+def is_bf16_supported(including_emulation=True):
+    """False: CuPy, which runs ember's CUDA tensors, has no bfloat16 arrays. Programs that pick their
+    autocast dtype with this test (``bfloat16 if is_bf16_supported() else float16``) then use float16."""
+    return False
+
+
+def is_tf32_supported():
+    """Whether the current GPU has TensorFloat-32 units (compute capability 8.0 or newer); False without CUDA."""
+    return is_available() and get_device_capability() >= (8, 0)
+
+
+def get_arch_list():
+    """The GPU architectures (``'sm_90'``, ...) kernels are built for. CuPy compiles its kernels for the
+    GPUs present when they first run, so these are the present GPUs' architectures ([] without CUDA)."""
+    if not is_available():
+        return []
+    return sorted({'sm_%d%d' % get_device_capability(i) for i in range(device_count())})
+
+
+def get_gencode_flags():
+    """The NVCC ``-gencode`` flags matching :func:`get_arch_list` ('' without CUDA)."""
+    return ' '.join(f'-gencode compute=compute_{a[3:]},code={a}' for a in get_arch_list())
+
+
+def ipc_collect():
+    """Free memory other processes have released after receiving CUDA tensors from this one. ember does
+    not share CUDA memory between processes (tensors sent to workers are copied), so nothing is held."""
     backend._require_cuda()
-    return _rt.allocated(_index(device))
 
 
-def max_memory_allocated(device=None):
-    """The most bytes held at once since the program began or ``reset_peak_memory_stats``
-    (tracked from the first call of a memory statistic on)."""
-    backend._require_cuda()
-    return _rt.peak_allocated(_index(device))
+from ember.cuda.memory import *  # noqa: E402,F401,F403  (PyTorch exports the memory API from torch.cuda)
+from ember.cuda.random import *  # noqa: E402,F401,F403
+from ember._legacy import cuda_legacy_types as _legacy_types  # noqa: E402
+
+globals().update(_legacy_types())
 
 
-def memory_reserved(device=None):
-    """Bytes the caching allocator holds on ``device``, in use or cached for reuse."""
-    backend._require_cuda()
-    return _rt.reserved(_index(device))
-
-
-def max_memory_reserved(device=None):
-    return max(memory_reserved(device), max_memory_allocated(device))
-
-
-def reset_peak_memory_stats(device=None):
-    backend._require_cuda()
-    _rt.reset_peak(_index(device))
-
-
-def empty_cache():
-    """Release cached, unused device memory to the driver (tensors keep theirs)."""
-    if is_available():
-        _rt.empty_cache()
-
-
-# ---------------------------------------------------------------- random seeds
-
-def manual_seed(seed):
-    """Seed CUDA random numbers. ember draws them from the default generator and copies them to
-    the device, so this seeds that generator (as ``ember.manual_seed`` does)."""
-    from ember._random.generator import default_generator
-    default_generator.manual_seed(int(seed))
-
-
-def manual_seed_all(seed):
-    manual_seed(seed)
-
-
-def seed():
-    from ember.ops.random import seed as _seed
-    _seed()
-
-
-seed_all = seed
-
-
-def initial_seed():
-    from ember.ops.random import initial_seed as _initial
-    return _initial()
+def __getattr__(name):
+    # the submodules load on first use, as ``import ember`` should not pay for them
+    if name == 'nvtx':
+        import ember.cuda.nvtx as nvtx
+        return nvtx
+    if name == 'default_generators':
+        # one generator per device; ember's devices share the default generator (see ember.cuda.random)
+        from ember._random.generator import default_generator
+        return (default_generator,) * device_count()
+    raise AttributeError(f"module 'ember.cuda' has no attribute '{name}'")

@@ -94,6 +94,9 @@ def _wrapped(fn, name):
 
 # ---------------------------------------------------------------- the memory pool
 
+_TOTAL_MEMORY = 80 * 2 ** 30
+
+
 class MemoryPool:
     """Counts the bytes of live device buffers (CuPy rounds each allocation up to 512 bytes)."""
 
@@ -101,6 +104,7 @@ class MemoryPool:
         self._used = [0] * DEVICE_COUNT
         self._cached = [0] * DEVICE_COUNT  # freed but kept, until free_all_blocks
         self._owners = {}
+        self._limit = [0] * DEVICE_COUNT
 
     def _track(self, root, dev):
         key = id(root)
@@ -130,6 +134,13 @@ class MemoryPool:
 
     def free_all_blocks(self, stream=None):
         self._cached[_State.current] = 0
+
+    def set_limit(self, size=None, fraction=None):
+        """cupy's MemoryPool.set_limit: a cap in bytes, given directly or as a fraction of the device's memory."""
+        self._limit[_State.current] = int(fraction * _TOTAL_MEMORY) if fraction is not None else int(size or 0)
+
+    def get_limit(self):
+        return self._limit[_State.current]
 
 
 _POOL = MemoryPool()
@@ -550,10 +561,15 @@ class _Runtime:
         return 12040
 
     @staticmethod
+    def memGetInfo():
+        """(free, total) bytes of the current device: the pool's bytes count as taken."""
+        return _TOTAL_MEMORY - _POOL.total_bytes(), _TOTAL_MEMORY
+
+    @staticmethod
     def getDeviceProperties(i):
         if not 0 <= i < DEVICE_COUNT:
             raise _runtime_error('cudaErrorInvalidDevice: invalid device ordinal')
-        return {'name': b'Strict Stand-in GPU', 'totalGlobalMem': 80 * 2 ** 30, 'major': 9, 'minor': 0,
+        return {'name': b'Strict Stand-in GPU', 'totalGlobalMem': _TOTAL_MEMORY, 'major': 9, 'minor': 0,
                 'multiProcessorCount': 132, 'pciBusID': i, 'pciDeviceID': 0, 'pciDomainID': 0,
                 'uuid': bytes(16), 'l2CacheSize': 50 * 2 ** 20, 'regsPerMultiprocessor': 65536,
                 'maxThreadsPerMultiProcessor': 2048, 'warpSize': 32, 'integrated': 0, 'isMultiGpuBoard': 0}
@@ -666,6 +682,26 @@ cuda.alloc_pinned_memory = alloc_pinned_memory
 cuda.PinnedMemoryPointer = PinnedMemoryPointer
 cuda.MemoryHook = MemoryHook
 cuda.is_available = lambda: True
+
+
+class _Nvtx:
+    """cupy.cuda.nvtx: the stand-in keeps the ranges and marks it is given, for tests to read."""
+    log = []
+
+    @classmethod
+    def RangePush(cls, message, id_color=-1):
+        cls.log.append(('push', message))
+
+    @classmethod
+    def RangePop(cls):
+        cls.log.append(('pop',))
+
+    @classmethod
+    def Mark(cls, message, id_color=-1):
+        cls.log.append(('mark', message))
+
+
+cuda.nvtx = _Nvtx
 xp.cuda = cuda
 
 

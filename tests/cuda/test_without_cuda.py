@@ -15,7 +15,8 @@ def test_without_cupy_cuda_is_unavailable_and_errors_name_cupy():
     assert not ember.cuda.is_available() and ember.cuda.device_count() == 0
     for ask in (lambda: ember.ones(2).cuda(), lambda: ember.zeros(2, device='cuda'),
                 lambda: ember.ones(2).to('cuda:0'), ember.cuda.init, lambda: ember.cuda.get_device_name(0),
-                ember.cuda.memory_allocated, ember.cuda.Stream, ember.cuda.synchronize):
+                ember.cuda.Stream, ember.cuda.synchronize, ember.cuda.get_rng_state, ember.cuda.mem_get_info,
+                ember.cuda.reset_peak_memory_stats, ember.cuda.ipc_collect):
         with pytest.raises(AssertionError) as e:
             ask()
         assert str(e.value).startswith(_NO_CUPY) and "pip install 'ember[cuda]'" in str(e.value)
@@ -44,3 +45,33 @@ def test_with_cupy_but_no_gpu_the_error_gives_cupys_reason():
         assert ember.ones(2).numpy().tolist() == [1., 1.]  # the CPU is unaffected
     finally:
         restore()
+
+
+def test_without_cupy_statistics_read_as_empty_as_in_pytorch():
+    # a script that reports GPU memory or saves generator states also runs on a CPU-only machine
+    c = ember.cuda
+    assert (c.memory_allocated(), c.max_memory_allocated(), c.memory_reserved(), c.max_memory_reserved()) == (0,) * 4
+    assert c.memory_stats() == {} and c.memory_stats_as_nested_dict() == {}
+    assert c.get_rng_state_all() == [] and c.default_generators == ()
+    state = ember.get_rng_state()
+    c.set_rng_state(ember.zeros(5, dtype=ember.uint8))      # applied only once CUDA exists: nothing happens
+    c.set_rng_state_all([])
+    assert ember.equal(ember.get_rng_state(), state)
+    assert c.is_bf16_supported() is False and c.is_tf32_supported() is False
+    assert c.get_arch_list() == [] and c.get_gencode_flags() == ''
+    with pytest.raises(RuntimeError, match=r'^NVTX functions not installed. Are you sure you have a CUDA build\?$'):
+        c.nvtx.range_push('step')
+    with pytest.raises(TypeError, match=r'^type ember.cuda.FloatTensor not available. Torch not compiled with CUDA '
+                                        r'enabled.$'):
+        c.FloatTensor(2)
+    assert not isinstance(ember.ones(2), c.FloatTensor)
+    with c.StreamContext(None):
+        pass
+
+
+def test_without_an_accelerator_its_memory_calls_say_there_is_none():
+    acc = ember.accelerator
+    for call in (acc.empty_cache, acc.memory_allocated, acc.memory_stats, acc.max_memory_reserved,
+                 acc.reset_peak_memory_stats, acc.get_memory_info, acc.current_stream, acc.get_device_capability):
+        with pytest.raises(RuntimeError, match='^Cannot access accelerator device when none is available.$'):
+            call()
