@@ -41,7 +41,8 @@ class PyTorchFileWriter:
 
     Args:
         file_name: a path, or a file object with ``write`` (and ``seek``/``tell``).
-        compute_crc32: must be True: ember always records each record's CRC-32.
+        compute_crc32: record each record's CRC-32 (``False``: zeros, as PyTorch writes without them; a file
+            object that cannot seek gets them anyway, since its records are streamed).
         storage_alignment: each record's data starts at a multiple of this many bytes.
 
     Example::
@@ -53,9 +54,7 @@ class PyTorchFileWriter:
 
     def __init__(self, file_name, compute_crc32=True, storage_alignment=64):
         from ember.serialization import _ALIGNMENT   # noqa: F401  (the module that writes records)
-        if not compute_crc32:
-            raise ValueError("ember's PyTorchFileWriter always records CRC-32 checksums: compute_crc32=False is "
-                             "not supported")
+        self._crc32 = bool(compute_crc32)
         if int(storage_alignment) < 1:
             raise ValueError(f"storage_alignment must be positive, got {storage_alignment}")
         self._alignment = int(storage_alignment)
@@ -126,7 +125,7 @@ class PyTorchFileWriter:
             raise RuntimeError("PyTorchFileWriter: the archive is finished (write_end_of_file was called)")
         if name in self._written:
             raise RuntimeError(f"Tried to serialize file twice: {name}")
-        _write_aligned(self._zip, f'{self._archive}/{name}', view, self._alignment)
+        _write_aligned(self._zip, f'{self._archive}/{name}', view, self._alignment, self._crc32)
         self._written.append(name)
 
     def write_end_of_file(self):

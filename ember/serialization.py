@@ -49,9 +49,15 @@ from ember._dtype import ALL_DTYPES, BAREBONES, HAS_BFLOAT16, dtype as _dtype, f
 from ember._tensor import Size, Tensor
 from ember.storage import TypedStorage, UntypedStorage
 from ember._tensor import _contiguous_strides
+from ember import _serialization_options as _options
+from ember._serialization_options import (LoadEndianness, get_crc32_options, get_default_load_endianness,  # noqa: F401
+                                          get_default_mmap_options, set_crc32_options, set_default_load_endianness,
+                                          set_default_mmap_options, skip_data)
 
 __all__ = ['save', 'load', 'TypedStorage', 'add_safe_globals', 'get_safe_globals', 'clear_safe_globals',
-           'safe_globals', 'save_safetensors', 'load_safetensors']
+           'safe_globals', 'save_safetensors', 'load_safetensors', 'LoadEndianness', 'get_crc32_options',
+           'set_crc32_options', 'get_default_load_endianness', 'set_default_load_endianness',
+           'get_default_mmap_options', 'set_default_mmap_options', 'skip_data', 'get_unsafe_globals_in_checkpoint']
 
 DEFAULT_PROTOCOL = 2
 _ALIGNMENT = 64                    # storage data starts on a 64-byte boundary (mmap-friendly), as PyTorch's
@@ -327,8 +333,9 @@ def _pickle_object(obj, protocol, legacy=False, pickler_base=None):
     return buf.getvalue(), list(pickler.storages.values())
 
 
-def _write_aligned(zf, name, data, alignment=_ALIGNMENT):
-    """Add one stored (uncompressed) entry whose data starts on an ``alignment``-byte boundary of the file."""
+def _write_aligned(zf, name, data, alignment=_ALIGNMENT, crc32=None):
+    """Add one stored (uncompressed) entry whose data starts on an ``alignment``-byte boundary of the file,
+    with its CRC-32 unless ``crc32`` (by default :func:`get_crc32_options`) is False."""
     view = memoryview(data).cast('B')
     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_STORED
@@ -341,6 +348,13 @@ def _write_aligned(zf, name, data, alignment=_ALIGNMENT):
     with zf.open(info, 'w', force_zip64=zip64) as out:
         for i in range(0, len(view), _CHUNK):
             out.write(view[i:i + _CHUNK])
+    if not (_options.get_crc32_options() if crc32 is None else crc32) and zf.fp.seekable():
+        # as PyTorch without checksums: a zero CRC, in the entry's header and (at close) the central directory
+        info.CRC = 0
+        end = zf.fp.tell()
+        zf.fp.seek(info.header_offset)
+        zf.fp.write(info.FileHeader(zip64))
+        zf.fp.seek(end)
 
 
 def _write_zip(fh, archive, pkl, storages, byteorder_record=True):
@@ -351,7 +365,8 @@ def _write_zip(fh, archive, pkl, storages, byteorder_record=True):
         if byteorder_record:
             _write_aligned(zf, f'{archive}/byteorder', sys.byteorder.encode())
         for ref in storages:
-            _write_aligned(zf, f'{archive}/data/{ref.pid[2]}', _raw_bytes(ref.array))
+            data = _raw_bytes(ref.array) if not _options.skipping_data() else np.zeros(ref.array.nbytes, np.uint8)
+            _write_aligned(zf, f'{archive}/data/{ref.pid[2]}', data)
         _write_aligned(zf, f'{archive}/version', b'3\n')
         _write_aligned(zf, f'{archive}/.data/serialization_id', f'{secrets.randbelow(10 ** 40):040d}'.encode())
 
@@ -506,20 +521,76 @@ def _default_restore(storage, location):
     if location.startswith('cpu'):
         return storage.cpu()
     if location.startswith('cuda'):
-        from ember import cuda
-        dev = as_device(_device(location))
-        if not cuda.is_available():
-            raise RuntimeError("Attempting to deserialize object on a CUDA device but ember.cuda.is_available() is "
-                               "False. If you are running on a CPU-only machine, please use ember.load with "
-                               "map_location=ember.device('cpu') to map your storages to the CPU.")
-        count = cuda.device_count()
-        if dev.index >= count:
-            raise RuntimeError(f"Attempting to deserialize object on CUDA device {dev.index} but "
-                               f"ember.cuda.device_count() is {count}. Please use ember.load with map_location "
-                               "to map your storages to an existing device.")
-        return storage.cuda(dev.index)
+        return storage.cuda(validate_cuda_device(location))
     raise RuntimeError(f"don't know how to restore data location of ember.storage.UntypedStorage "
                        f"(tagged with {location})")
+
+
+def default_restore_location(storage, location):
+    """``storage`` moved to the device a checkpoint's ``location`` tag names (``'cpu'``, ``'cuda:1'``), as
+    ``ember.load`` does without ``map_location``."""
+    return _default_restore(storage, location)
+
+
+def location_tag(storage):
+    """The tag ``ember.save`` records for where ``storage`` lives: ``'cpu'`` or ``'cuda:N'``."""
+    dev = storage.device
+    return 'cpu' if dev.type == 'cpu' else f'{dev.type}:{dev.index or 0}'
+
+
+def validate_cuda_device(location):
+    """The index of the CUDA device ``location`` names, checked to exist (the errors ``ember.load`` gives)."""
+    from ember import cuda
+    dev = as_device(_device(location))
+    if not cuda.is_available():
+        raise RuntimeError("Attempting to deserialize object on a CUDA device but ember.cuda.is_available() is "
+                           "False. If you are running on a CPU-only machine, please use ember.load with "
+                           "map_location=ember.device('cpu') to map your storages to the CPU.")
+    count = cuda.device_count()
+    if dev.index >= count:
+        raise RuntimeError(f"Attempting to deserialize object on CUDA device {dev.index} but "
+                           f"ember.cuda.device_count() is {count}. Please use ember.load with map_location "
+                           "to map your storages to an existing device.")
+    return dev.index
+
+
+def normalize_storage_type(storage_type):
+    """The ``ember`` storage class of the same name (``ember.FloatStorage`` for any ``FloatStorage``)."""
+    import ember
+    return getattr(ember, storage_type.__name__)
+
+
+class SourceChangeWarning(Warning):
+    """Warned when the source of a class saved whole in a checkpoint differs from the class loaded now."""
+
+
+def check_module_version_greater_or_equal(module, req_version_tuple, error_if_malformed=True):
+    """Whether ``module.__version__`` is at least ``req_version_tuple`` (compared field by field, each field
+    read as the type of the matching requirement). A version that cannot be read so raises a RuntimeError,
+    or with ``error_if_malformed=False`` warns and counts as met."""
+    try:
+        fields = module.__version__.split('.')
+        version = tuple(type(want)(fields[i]) for i, want in enumerate(req_version_tuple))
+        return version >= tuple(req_version_tuple)
+    except Exception as e:
+        message = (f"'{getattr(module, '__name__', module)}' module version string is malformed "
+                   f"'{getattr(module, '__version__', None)}' and cannot be compared with tuple {req_version_tuple}")
+        if error_if_malformed:
+            raise RuntimeError(message) from e
+        warnings.warn(message + ", but continuing assuming that requirement is met", stacklevel=2)
+        return True
+
+
+@contextlib.contextmanager
+def mkdtemp():
+    """A new temporary directory for the block, removed with everything in it afterwards."""
+    import shutil
+    import tempfile
+    path = tempfile.mkdtemp()
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _restore_location(map_location):
@@ -824,6 +895,70 @@ def _refuse_opcode(code):
     return refuse
 
 
+def _allowed_global(module, name):
+    """The object ``weights_only`` loading builds for the global ``module.name``, or None when it is refused."""
+    obj = _user_safe_globals.get(f'{module}.{name}')
+    if obj is None:
+        obj = _torch_globals().get((module, name))
+    if obj is None:
+        obj = _SAFE_BUILTINS.get((module, name))
+    if obj is None:
+        obj = _allowed_under_torch_name(module, name)
+    return obj
+
+
+def _pickle_globals(data):
+    """Every (module, name) a pickle names, from GLOBAL and STACK_GLOBAL, in order and without running it."""
+    found, strings, memo = [], [], {}
+    for opcode, arg, _ in pickletools.genops(data):
+        kind = opcode.name
+        if kind == 'GLOBAL':
+            module, name = arg.split(' ', 1)
+            found.append(_python3_name(module, name))
+        elif kind in ('SHORT_BINUNICODE', 'BINUNICODE', 'BINUNICODE8', 'UNICODE'):
+            strings.append(arg)
+        elif kind == 'MEMOIZE' and strings:
+            memo[len(memo)] = strings[-1]
+        elif kind in ('BINGET', 'LONG_BINGET', 'GET') and arg in memo:
+            strings.append(memo[arg])
+        elif kind == 'STACK_GLOBAL' and len(strings) >= 2:
+            found.append((strings[-2], strings[-1]))
+    return list(dict.fromkeys(found))
+
+
+def get_unsafe_globals_in_checkpoint(f):
+    """The classes and functions a checkpoint names that ``ember.load(f, weights_only=True)`` would refuse,
+    as ``'module.name'`` strings: what to review and pass to :func:`add_safe_globals` if you trust the file.
+
+    Args:
+        f: a path or a readable binary file object holding a checkpoint in the zip format.
+
+    Example::
+
+        >>> import io, collections
+        >>> buf = io.BytesIO()
+        >>> ember.save({'w': ember.ones(2), 'c': collections.Counter('ab')}, buf)
+        >>> _ = buf.seek(0)
+        >>> ember.serialization.get_unsafe_globals_in_checkpoint(buf)
+        []
+    """
+    if isinstance(f, (str, os.PathLike)):
+        with open(f, 'rb') as fh:
+            return get_unsafe_globals_in_checkpoint(fh)
+    start = f.tell()
+    magic = f.read(4)
+    f.seek(start)
+    if magic != b'PK\x03\x04':
+        raise ValueError("Expected input to be a checkpoint returned by torch.save")
+    with _open_zip(f) as zf:
+        pkl_name = next((n for n in zf.namelist() if n.endswith('/data.pkl') and n.count('/') == 1), None)
+        if pkl_name is None:
+            raise ValueError("Expected input to be a checkpoint returned by torch.save")
+        data = zf.read(pkl_name)
+    return [name if module == 'builtins' else f'{module}.{name}'
+            for module, name in _pickle_globals(data) if _allowed_global(module, name) is None]
+
+
 class _WeightsUnpickler(pickle._Unpickler):
     """Builds only tensors, containers, numbers, strings and the allowlisted globals: never runs code.
 
@@ -850,13 +985,7 @@ class _WeightsUnpickler(pickle._Unpickler):
 
     def find_class(self, module, name):
         module, name = _python3_name(module, name)
-        obj = _user_safe_globals.get(f'{module}.{name}')
-        if obj is None:
-            obj = _torch_globals().get((module, name))
-        if obj is None:
-            obj = _SAFE_BUILTINS.get((module, name))
-        if obj is None:
-            obj = _allowed_under_torch_name(module, name)
+        obj = _allowed_global(module, name)
         if obj is None:
             raise _weights_only_error(module, name)
         return obj
@@ -1028,6 +1157,8 @@ def _read_entry(zf, name, np_dtype, numel, mapped=None):
     except KeyError:
         raise RuntimeError(f"PytorchStreamReader failed locating file {name}: file not found") from None
     nbytes = numel * np_dtype.itemsize
+    if _options.skipping_data():
+        return np.zeros(numel, np_dtype)
     if info.file_size < nbytes:
         raise RuntimeError(f"PytorchStreamReader failed reading file {name}: it holds {info.file_size} bytes but "
                            f"the storage needs {nbytes} ({numel} elements of {np_dtype.itemsize} bytes); the "
@@ -1035,7 +1166,7 @@ def _read_entry(zf, name, np_dtype, numel, mapped=None):
     if mapped is not None and info.compress_type == zipfile.ZIP_STORED and numel:
         start = _data_offset(zf, info)
         # NOTE: one pass over the mapped bytes, as reading does, so damage is caught with mmap too
-        if zlib.crc32(memoryview(mapped)[start:start + info.file_size]) != info.CRC:
+        if _crc_recorded(info) and zlib.crc32(memoryview(mapped)[start:start + info.file_size]) != info.CRC:
             raise RuntimeError(f"PytorchStreamReader failed reading file {name}: Bad CRC-32 for file {name!r}; the "
                                "checkpoint is truncated or corrupted")
         return np.ndarray((numel,), np_dtype, buffer=mapped, offset=start)
@@ -1058,11 +1189,24 @@ def _read_entry(zf, name, np_dtype, numel, mapped=None):
     return arr
 
 
-def _load_zip(fh, path, restore, unpickler_cls, mmap, pickle_load_args):
+def _crc_recorded(info):
+    # a zero CRC on a non-empty record means the writer computed none (PyTorch's set_crc32_options(False))
+    return getattr(info, "CRC", 0) != 0 or info.file_size == 0
+
+
+def _open_zip(fh):
     try:
         zf = zipfile.ZipFile(fh)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, struct.error):
         raise _central_directory_error() from None
+    for info in zf.infolist():
+        if not _crc_recorded(info):
+            del info.CRC      # zipfile checks a record's CRC only when its ZipInfo has one
+    return zf
+
+
+def _load_zip(fh, path, restore, unpickler_cls, mmap, pickle_load_args):
+    zf = _open_zip(fh)
     with zf:
         names = zf.namelist()
         pkl_name = next((n for n in names if n.endswith('/data.pkl') and n.count('/') == 1), None)
@@ -1071,13 +1215,16 @@ def _load_zip(fh, path, restore, unpickler_cls, mmap, pickle_load_args):
                 raise RuntimeError("ember.load cannot read TorchScript archives (written by torch.jit.save)")
             raise RuntimeError("PytorchStreamReader failed locating file data.pkl: file not found")
         prefix = pkl_name[:-len('data.pkl')]
-        byteorder = zf.read(prefix + 'byteorder').decode('utf-8', 'replace') if prefix + 'byteorder' in names else 'little'
+        byteorder = zf.read(prefix + 'byteorder').decode('utf-8', 'replace') if prefix + 'byteorder' in names \
+            else _options.fallback_byteorder()
         if byteorder not in ('little', 'big'):   # anything else would silently byte-swap every tensor
             raise ValueError(f"Unknown endianness type: {byteorder}")
         mapped = None
         if mmap:
-            with open(path, 'rb') as raw:
-                mapped = _mmap.mmap(raw.fileno(), 0, access=_mmap.ACCESS_COPY)   # copy-on-write, as PyTorch
+            shared = _options.mmap_shared()
+            with open(path, 'r+b' if shared else 'rb') as raw:
+                # copy-on-write unless set_default_mmap_options(MAP_SHARED) asked for writes to reach the file
+                mapped = _mmap.mmap(raw.fileno(), 0, access=_mmap.ACCESS_WRITE if shared else _mmap.ACCESS_COPY)
         cache = {}
 
         def load_storage(pid):

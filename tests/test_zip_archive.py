@@ -52,8 +52,15 @@ def test_writer_refuses_duplicates_and_writes_after_the_end():
     w.write_end_of_file()
     with pytest.raises(RuntimeError, match='the archive is finished'):
         w.write_record('b', b'y', 1)
-    with pytest.raises(ValueError, match='compute_crc32=False is not supported'):
-        ember.PyTorchFileWriter(io.BytesIO(), compute_crc32=False)
+
+
+def test_writer_without_checksums_writes_zero_crcs_that_still_load():
+    buf = io.BytesIO()
+    w = ember.PyTorchFileWriter(buf, compute_crc32=False)
+    w.write_record('a', b'xyz', 3)
+    w.write_end_of_file()
+    z = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    assert [i.CRC for i in z.infolist()] == [0] * len(z.infolist())
 
 
 def test_version_record_moves_at_version_6():
