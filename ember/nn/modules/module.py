@@ -22,6 +22,14 @@ from ember.autograd import grad_mode
 from ember.nn.parameter import Buffer, Parameter
 
 from ember.utils.hooks import RemovableHandle  # noqa: E402  (re-exported: PyTorch users import it from here too)
+from ember.nn.modules import _global_hooks as _G  # noqa: E402
+_GLOBAL_HOOKS = _G.ACTIVE       # one list lookup per module call tells whether global hooks exist
+from ember.nn.modules._global_hooks import (register_module_backward_hook,  # noqa: E402,F401  (PyTorch's home)
+                                            register_module_buffer_registration_hook, register_module_forward_hook,
+                                            register_module_forward_pre_hook, register_module_full_backward_hook,
+                                            register_module_full_backward_pre_hook,
+                                            register_module_module_registration_hook,
+                                            register_module_parameter_registration_hook)
 
 __all__ = ['Module', 'RemovableHandle']
 
@@ -139,13 +147,18 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         d = self.__dict__
         if not (d['_forward_hooks'] or d['_forward_pre_hooks'] or d['_backward_hooks']
-                or d['_backward_pre_hooks']):
+                or d['_backward_pre_hooks'] or _GLOBAL_HOOKS[0]):
             return self.forward(*args, **kwargs)
         return self._call_with_hooks(args, kwargs)
 
     _call_impl = __call__
 
     def _call_with_hooks(self, args, kwargs):
+        # hooks registered for every module (ember.nn.modules.module.register_module_*) run first
+        for hook in list(_G.forward_pre_hooks.values()):
+            result = hook(self, args)
+            if result is not None:
+                args = result if isinstance(result, tuple) else (result,)
         for hook_id, hook in list(self._forward_pre_hooks.items()):
             if hook_id in self._forward_pre_hooks_with_kwargs:
                 result = hook(self, args, kwargs)
@@ -161,20 +174,39 @@ class Module:
                     args = result if isinstance(result, tuple) else (result,)
 
         bw_hook = None
-        if self._backward_hooks or self._backward_pre_hooks:
+        if self._backward_hooks or self._backward_pre_hooks or _G.backward_hooks or _G.backward_pre_hooks:
             from ember.nn.modules._backward_hook import BackwardHook
-            bw_hook = BackwardHook(self, list(self._backward_hooks.values()),
-                                   list(self._backward_pre_hooks.values()))
+            bw_hook = BackwardHook(self, [*_G.backward_hooks.values(), *self._backward_hooks.values()],
+                                   [*_G.backward_pre_hooks.values(), *self._backward_pre_hooks.values()])
             args = bw_hook.setup_input_hook(args)
 
-        result = self.forward(*args, **kwargs)
-        for hook_id, hook in list(self._forward_hooks.items()):
-            if hook_id in self._forward_hooks_with_kwargs:
-                hook_result = hook(self, args, kwargs, result)
-            else:
-                hook_result = hook(self, args, result)
-            if hook_result is not None:
-                result = hook_result
+        hooks = [(hook_id, hook, hook_id in _G.forward_hooks_with_kwargs, hook_id in _G.forward_hooks_always_called)
+                 for hook_id, hook in _G.forward_hooks.items()]
+        hooks += [(hook_id, hook, hook_id in self._forward_hooks_with_kwargs,
+                   hook_id in self._forward_hooks_always_called) for hook_id, hook in self._forward_hooks.items()]
+        called = set()
+        result = None
+        try:
+            result = self.forward(*args, **kwargs)
+            for hook_id, hook, with_kwargs, always in hooks:
+                if always:
+                    called.add(hook_id)
+                hook_result = hook(self, args, kwargs, result) if with_kwargs else hook(self, args, result)
+                if hook_result is not None:
+                    result = hook_result
+        except Exception:
+            # hooks registered with always_call=True still run (once) when forward or a hook raised
+            for hook_id, hook, with_kwargs, always in hooks:
+                if always and hook_id not in called:
+                    try:
+                        hook_result = hook(self, args, kwargs, result) if with_kwargs else hook(self, args, result)
+                        if hook_result is not None:
+                            result = hook_result
+                    except Exception as e:
+                        where = 'global module' if hook_id in _G.forward_hooks else 'module'
+                        warnings.warn(f"{where} forward hook with ``always_call=True`` raised an exception that "
+                                      f"was silenced as another error was raised in forward: {e}")
+            raise
         if bw_hook is not None:
             result = bw_hook.setup_output_hook(result)
         return result
@@ -197,6 +229,8 @@ class Module:
                             "(ember Tensor or None required)")
         if isinstance(tensor, Buffer):
             persistent = tensor.persistent
+        if _G.buffer_registration_hooks:
+            tensor = _G.run_registration_hooks(_G.buffer_registration_hooks, self, name, tensor)
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)
@@ -225,6 +259,8 @@ class Module:
             raise ValueError(f"Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters must be "
                              f"created explicitly. To express '{name}' as a function of another Tensor, compute "
                              "the value in the forward() method.")
+        if _G.parameter_registration_hooks:
+            param = _G.run_registration_hooks(_G.parameter_registration_hooks, self, name, param)
         self._parameters[name] = param
 
     def add_module(self, name, module):
@@ -239,6 +275,8 @@ class Module:
             raise KeyError(f'module name can\'t contain ".", got: {name}')
         if name == '':
             raise KeyError('module name can\'t be empty string ""')
+        if _G.module_registration_hooks:
+            module = _G.run_registration_hooks(_G.module_registration_hooks, self, name, module)
         self._modules[name] = module
 
     def register_module(self, name, module):
@@ -343,11 +381,15 @@ class Module:
                 if modules is None:
                     raise AttributeError("cannot assign module before Module.__init__() call")
                 remove_from(d, self._parameters, self._buffers, self._non_persistent_buffers_set)
+                if _G.module_registration_hooks:
+                    value = _G.run_registration_hooks(_G.module_registration_hooks, self, name, value)
                 modules[name] = value
             elif modules is not None and name in modules:
                 if value is not None:
                     raise TypeError(f"cannot assign '{_typename(value)}' as child module '{name}' "
                                     "(ember.nn.Module or None expected)")
+                if _G.module_registration_hooks:
+                    value = _G.run_registration_hooks(_G.module_registration_hooks, self, name, value)
                 modules[name] = value
             else:
                 buffers = d.get('_buffers')
