@@ -190,7 +190,10 @@ class Node(Context):
         return type(self).__name__
 
     def __repr__(self):
-        return f'<{type(self).__name__} object at {hex(id(self))}>'
+        # the nodes of Python-defined Functions print with their module's path, as in PyTorch
+        fn = self.__dict__.get('_fn')
+        prefix = 'ember.autograd.function.' if fn is not None and not fn._raw else ''
+        return f'<{prefix}{type(self).__name__} object at {hex(id(self))}>'
 
     # ------------------------------------------------------------ saved tensors by name (torchviz)
     def _names_of_saved(self):

@@ -17,3 +17,11 @@ _autocast.install(_REGISTRY)
 # the kernels PyTorch refuses for uint16/32/64 refuse here too, before any namespace binds them
 from ember.ops import _barebones  # noqa: E402
 _barebones.install(_REGISTRY)
+
+
+def __getattr__(name):
+    # ember.ops.<namespace>.<op> (torch.ops...): operators of ember.library, and aten for ember's own
+    if name.startswith('_'):
+        raise AttributeError(f"module 'ember.ops' has no attribute '{name}'")
+    from ember.library import _ops_namespace
+    return _ops_namespace(name)

@@ -1,0 +1,69 @@
+"""``ember.ops.<namespace>.<op>`` (``torch.ops...``): user-defined operators, and ``aten`` for ember's own."""
+from ember.library._ops import OPS, OpOverloadPacket
+
+
+class _OpNamespace:
+    def __init__(self, name):
+        self.name = name
+
+    def __getattr__(self, op):
+        if op.startswith('__'):
+            raise AttributeError(op)
+        qualname = f'{self.name}::{op}'
+        if qualname not in OPS:
+            raise AttributeError(f"'_OpNamespace' '{self.name}' object has no attribute '{op}'")
+        return OpOverloadPacket(OPS[qualname])
+
+    def __repr__(self):
+        return f"_OpNamespace('{self.name}')"
+
+
+class _AtenOp:
+    """One of ember's own ops under its ATen name; every overload (``.default``, ``.Tensor``,
+    ``.Scalar``, ...) is the same function, which takes them all."""
+
+    def __init__(self, name, fn):
+        self._name, self._fn = name, fn
+
+    def __call__(self, *args, **kwargs):
+        return self._fn(*args, **kwargs)
+
+    def __getattr__(self, overload):
+        if overload.startswith('__'):
+            raise AttributeError(overload)
+        return self
+
+    def name(self):
+        return f'aten::{self._name}'
+
+    def __repr__(self):
+        return f'aten.{self._name}'
+
+
+class _Aten:
+    def __getattr__(self, op):
+        if op.startswith('__'):
+            raise AttributeError(op)
+        import ember
+        import ember.nn.functional as F
+        fn = getattr(ember, op, None) if not op.startswith('_') else None
+        if not callable(fn) or isinstance(fn, type):
+            fn = getattr(F, op, None)
+        if not callable(fn) or isinstance(fn, type):
+            method = getattr(ember.Tensor, op, None)
+            if method is None or not callable(method):
+                raise AttributeError(f"'_OpNamespace' 'aten' object has no attribute '{op}'")
+            fn = method
+        return _AtenOp(op, fn)
+
+    def __repr__(self):
+        return "_OpNamespace('aten')"
+
+
+_NAMESPACES = {'aten': _Aten()}
+
+
+def namespace(name):
+    if name not in _NAMESPACES:
+        _NAMESPACES[name] = _OpNamespace(name)
+    return _NAMESPACES[name]
