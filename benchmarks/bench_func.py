@@ -5,7 +5,9 @@
 
 Measures PyTorch's per-sample-gradients pattern (``functional_call`` +
 ``vmap(grad(loss), in_dims=(None, None, 0, 0))``) for a 32-64-10 MLP over a batch of 64, vmap of a
-small matmul function over a batch of 256, and ``vmap(hessian(f))`` over 32 inputs of 8. Each
+small matmul function over a batch of 256, ``vmap(hessian(f))`` over 32 inputs of 8, and the per-sample-gradients
+tutorial's CNN (conv 1->32->64, max-pool, fc 9216->128->10, log_softmax + nll_loss) over 16 MNIST-sized
+images, ``vmap(grad(...))`` against the tutorial's loop of one backward per sample. Each
 ``*_loop`` line computes the same with a Python loop over the batch (what ember's vmap did before it
 ran batched).
 """
@@ -49,7 +51,47 @@ def bench(lib_name):
     vh = func.vmap(h)
     res['vmap_hessian_ms'] = best(lambda: vh(xs), 3) * 1e3
     res['vmap_hessian_loop_ms'] = best(lambda: [h(xs[i]) for i in range(32)], 2) * 1e3
+    res.update(_per_sample_cnn(lib))
     return res
+
+
+def _per_sample_cnn(lib):
+    """PyTorch's per-sample-gradients tutorial, as written there (batch of 16 instead of 64)."""
+    nn, F, func = lib.nn, lib.nn.functional, lib.func
+
+    class SimpleCNN(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, 32, 3, 1)
+            self.conv2 = nn.Conv2d(32, 64, 3, 1)
+            self.fc1 = nn.Linear(9216, 128)
+            self.fc2 = nn.Linear(128, 10)
+
+        def forward(self, x):
+            x = F.relu(self.conv2(F.relu(self.conv1(x))))
+            x = lib.flatten(F.max_pool2d(x, 2), 1)
+            return F.log_softmax(self.fc2(F.relu(self.fc1(x))), dim=1)
+
+    model = SimpleCNN()
+    data, targets = lib.randn(16, 1, 28, 28), lib.randint(10, (16,))
+    params = {k: v.detach() for k, v in model.named_parameters()}
+    buffers = {k: v.detach() for k, v in model.named_buffers()}
+
+    def compute_loss(params, buffers, sample, target):
+        predictions = func.functional_call(model, (params, buffers), (sample.unsqueeze(0),))
+        return F.nll_loss(predictions, target.unsqueeze(0))
+
+    per_sample = func.vmap(func.grad(compute_loss), in_dims=(None, None, 0, 0))
+
+    def loop():
+        grads = []
+        for i in range(16):
+            model.zero_grad()
+            F.nll_loss(model(data[i:i + 1]), targets[i:i + 1]).backward()
+            grads.append([p.grad.clone() for p in model.parameters()])
+        return [lib.stack(g) for g in zip(*grads)]
+    return {'cnn_per_sample_grads_ms': best(lambda: per_sample(params, buffers, data, targets), 1, 3) * 1e3,
+            'cnn_per_sample_grads_loop_ms': best(loop, 1, 3) * 1e3}
 
 
 if __name__ == '__main__':
