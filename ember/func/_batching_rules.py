@@ -339,29 +339,6 @@ def _pointwise_loss(cls, args, kwargs, level, size):
     return _reduce_loss(cls.apply(pi, pt, 'none', *args[3:], **kwargs), reduction, inp.dim())
 
 
-def _cross_entropy(cls, args, kwargs, level, size):
-    """Class-index cross entropy of (N, C) or (C) logits without class weights."""
-    from ember.ops.loss import cross_entropy
-    inp, tgt, weight, ignore_index, reduction, smoothing = args
-    if weight is not None or inp.dim() not in (1, 2) or tgt.dim() != inp.dim() - 1:
-        return NotImplemented
-    pi, pt = batch_first(inp, level), batch_first(tgt, level)
-    pi = inp.unsqueeze(0).expand(size, *inp.shape) if pi is None else pi
-    pt = tgt.unsqueeze(0).expand(size, *tgt.shape) if pt is None else pt
-    classes = inp.shape[-1]
-    flat = cross_entropy(pi.reshape(-1, classes), pt.reshape(-1), ignore_index=ignore_index, reduction='none',
-                         label_smoothing=smoothing)
-    per = flat.reshape((size,) + tuple(tgt.shape))
-    if reduction == 'none' or inp.dim() == 1 and reduction == 'sum':
-        return per
-    if reduction == 'sum':
-        return per.sum(1)
-    counted = (pt != ignore_index).reshape(per.shape).to(per.dtype)
-    if inp.dim() == 1:
-        return per / counted
-    return per.sum(1) / counted.sum(1)
-
-
 # ---------------------------------------------------------------- the table
 
 def ops_without_rules():
@@ -444,8 +421,7 @@ def _build():
                   L.Dot: _dot, LN.Addmm: _addmm})
 
     RULES.update({LS.MseLoss: _pointwise_loss,
-                  LS.SmoothL1Loss: _pointwise_loss, LS.HuberLoss: _pointwise_loss,
-                  LS.CrossEntropy: _cross_entropy})
+                  LS.SmoothL1Loss: _pointwise_loss, LS.HuberLoss: _pointwise_loss})
     from ember.func import _nn_rules, _tensor_rules
     _nn_rules.install(RULES)
     _tensor_rules.install(RULES)

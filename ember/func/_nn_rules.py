@@ -187,29 +187,75 @@ def embedding(cls, args, kwargs, level, size):
 
 # ---------------------------------------------------------------- losses
 
-def nll_loss(cls, args, kwargs, level, size):
-    """``NllLoss(x, target, weight, ignore_index, reduction)`` of (N, C) or (C,) log-probabilities."""
+def class_loss(cls, args, kwargs, level, size):
+    """The class-index losses ``NllLoss*``/``CrossEntropy*(x, target, weight, ignore_index, reduction[,
+    smoothing])`` of (C,) or (N, C, ...) inputs: unreduced over the batch folded into N, then each
+    element reduced over its own targets (``'mean'`` divides by its own sum of target weights)."""
     from ember.ops.index import where
-    x, target, weight, ignore_index, reduction = args
-    if x.dim() not in (1, 2) or (weight is not None and _is_batched(weight, level)):
+    x, target, weight, ignore_index, reduction = args[:5]
+    if weight is not None and _is_batched(weight, level):
         return NotImplemented
-    classes = x.shape[-1]
     px, pt = _full(x, level, size), _full(target, level, size)
-    flat = cls.apply(px.reshape(-1, classes), pt.reshape(-1), weight, ignore_index, 'none', **kwargs)
-    per = flat.reshape((size,) + tuple(target.shape))
+    if x.dim() > 1:
+        px, pt = _fold_into_n(px), _fold_into_n(pt)
+    per = cls.apply(px, pt, weight, ignore_index, 'none', *args[5:], **kwargs)
+    per = per.reshape((size,) + tuple(target.shape))
     if reduction == 'none':
         return per
+    dims = tuple(range(1, per.dim()))
     if reduction == 'sum':
-        return per if x.dim() == 1 else per.sum(1)
-    kept = pt != ignore_index
-    if weight is None:
-        counted = kept.to(per.dtype)
-    else:
-        safe = where(kept, pt, 0)
-        counted = weight.gather(0, safe.reshape(-1)).reshape(pt.shape).to(per.dtype) * kept.to(per.dtype)
-    if x.dim() == 1:
-        return per / counted
-    return per.sum(1) / counted.sum(1)
+        return per.sum(dims) if dims else per
+    pt = pt.reshape(per.shape)
+    kept = (pt != ignore_index).to(per.dtype)
+    if weight is not None:
+        safe = where(pt != ignore_index, pt, 0)
+        kept = kept * weight.gather(0, safe.reshape(-1)).reshape(pt.shape).to(per.dtype)
+    return (per.sum(dims) / kept.sum(dims)) if dims else per / kept
+
+
+def prob_loss(cls, args, kwargs, level, size):
+    """``CrossEntropyProbs*(x, t, weight, reduction, smoothing)`` of (N, C, ...) inputs and soft targets:
+    each element's mean or sum of its unreduced losses."""
+    from ember.ops.loss import CrossEntropyProbs
+    x, t, weight, reduction = args[:4]
+    if weight is not None and _is_batched(weight, level):
+        return NotImplemented
+    per = CrossEntropyProbs.apply(_fold_into_n(_full(x, level, size)), _fold_into_n(_full(t, level, size)), weight,
+                                  'none', *args[4:], **kwargs)
+    per = per.reshape((size, x.shape[0]) + tuple(per.shape[1:]))
+    return _reduce_loss(per, reduction, per.dim() - 1)
+
+
+def all_full(cls, args, kwargs, level, size):
+    """Ops on the trailing dims of tensors sharing their leading ones (RNN gate steps, max-unpooling):
+    every tensor argument batch-first, unbatched ones expanded."""
+    from ember._tensor import Tensor
+    return cls.apply(*[_full(a, level, size) if isinstance(a, Tensor) else a for a in args], **kwargs)
+
+
+def prelu(cls, args, kwargs, level, size):
+    """``Prelu(x, w)``: one slope, or one per channel (dim 1, or dim 0 of a 1-D input)."""
+    x, w = args
+    p = _only_first(args, level)
+    if p is None:
+        return NotImplemented
+    if w.numel() == 1 or x.dim() == 1:
+        return cls.apply(p, w)
+    return cls.apply(_fold_into_n(p), w).reshape(tuple(p.shape))
+
+
+def unfold_fold(rank):
+    """``Im2Col(x, ...)`` (rank 4) / ``Col2Im(cols, size, ...)`` (rank 3): a batched input of the op's
+    unbatched rank is a batch as it is; one of its batched rank folds into N."""
+    def rule(cls, args, kwargs, level, size):
+        p = _only_first(args, level)
+        if p is None:
+            return NotImplemented
+        if args[0].dim() < rank:
+            return cls.apply(p, *args[1:], **kwargs)
+        out = cls.apply(_fold_into_n(p), *args[1:], **kwargs)
+        return out.reshape((size, args[0].shape[0]) + tuple(out.shape[1:]))
+    return rule
 
 
 def binary_cross_entropy(cls, args, kwargs, level, size):
@@ -236,12 +282,18 @@ def sdpa(cls, args, kwargs, level, size):
 def install(rules):
     """Add this module's rules to ``rules`` (the table of :mod:`ember.func._batching_rules`)."""
     from ember.ops import conv as C, norm as N, pooling as P, pooling3d as P3, padding as PD, pixelshuffle as PS
-    from ember.ops import embedding as E, loss as LS, attention as AT, upsample as U
+    from ember.ops import embedding as E, loss as LS, attention as AT, upsample as U, rnn as R, activation as A
     rules.update({C.Convolution: conv, C._ConvolutionGrad: conv, C.ConvolutionWeight: conv_weight,
                   N.NativeBatchNorm: batch_norm, N.NativeGroupNorm: group_norm, N.NativeLayerNorm: layer_norm,
                   P.MaxPoolGrad: pool_grad, P.AvgPoolGrad: pool_grad, E.Embedding: embedding,
-                  LS.NllLoss: nll_loss, LS.BinaryCrossEntropy: binary_cross_entropy,
-                  AT.ScaledDotProductAttention: sdpa})
+                  LS.BinaryCrossEntropy: binary_cross_entropy, AT.ScaledDotProductAttention: sdpa,
+                  A.Prelu: prelu, C.Im2Col: unfold_fold(4), C.Col2Im: unfold_fold(3)})
+    for cls in (LS.NllLoss, LS.CrossEntropy) + tuple(LS._NLL_NAMES.values()) + tuple(LS._CE_NAMES.values()) + (
+            LS._CrossEntropySmoothed,):
+        rules[cls] = class_loss
+    rules[LS.CrossEntropyProbs] = rules[LS._CrossEntropyProbsMean] = prob_loss
+    for cls in (R._LSTMGates, R._GRUGates, P.MaxUnpool, P3.MaxUnpool3D):
+        rules[cls] = all_full
     for cls in (P.MaxPoolWithIndices, P.MaxPool3DWithIndices, P.AvgPool, P.AvgPool3D, P.AdaptiveAvgPool,
                 P.AdaptiveAvgPool3D, P.AdaptiveMaxPool, P3.AdaptiveMaxPool3D, PS.PixelShuffle,
                 PS.PixelUnshuffle, U.UpsampleAntialiased, U.UpsampleBicubic2DAa,

@@ -97,17 +97,91 @@ def linalg_pair(cls, args, kwargs, level, size):
     return cls.apply(pa, pb, *args[2:], **kwargs)
 
 
+def _batch_key(key):
+    """A parsed ``(basic, adv)`` key of the logical tensor as the key of the batch-first physical one,
+    and whether the advanced indices are split by slices (NumPy then puts their dims first)."""
+    basic, adv = key
+    if basic is not None:
+        basic = (slice(None),) + tuple(basic)
+    split = False
+    if adv is not None:
+        arrays = [i for i, a in enumerate(adv) if not isinstance(a, slice)]
+        split = arrays[-1] - arrays[0] + 1 != len(arrays)
+        adv = (slice(None),) + tuple(adv)
+    return (basic, adv), split
+
+
+def _adv_rank(key):
+    return max(a.ndim for a in key[1] if not isinstance(a, slice))
+
+
+def index_get(cls, args, kwargs, level, size):
+    """``*Index(x, key)``: ``x[key]`` with a key of plain values, the batch a leading full slice."""
+    x, key = args
+    p = batch_first(x, level)
+    if p is None:
+        return NotImplemented
+    pkey, split = _batch_key(key)
+    out = cls.apply(p, pkey)
+    # split advanced indices put their dims before the batch's: move it back to the front
+    return out.movedim(_adv_rank(key), 0) if split else out
+
+
+def index_put(cls, args, kwargs, level, size):
+    """``IndexPut(x, value, key, accumulate)`` (``x[key] = value`` out of place)."""
+    import numpy as np
+    from ember._tensor import Tensor
+    from ember.ops.index import _np_get
+    x, value, key = args[:3]
+    pkey, split = _batch_key(key)
+    if split:
+        return NotImplemented
+    if isinstance(value, Tensor) and _is_batched(value, level):
+        region = _np_get(np.broadcast_to(np.zeros((), bool), tuple(x.shape)), key, np).ndim
+        value = _pad(batch_first(value, level), value.dim(), region)
+    return cls.apply(_full(x, level, size), value, pkey, *args[3:], **kwargs)
+
+
+def index_add_into(cls, args, kwargs, level, size):
+    """``IndexAddInto(g, shape, key)``: zeros(shape) with ``g`` added at ``key`` (indexing's backward)."""
+    g, shape, key = args
+    p = batch_first(g, level)
+    pkey, split = _batch_key(key)
+    if p is None or split:
+        return NotImplemented
+    return cls.apply(p, (size,) + tuple(shape), pkey)
+
+
+def fill(cls, args, kwargs, level, size):
+    """``Fill(x, value)`` with a plain value."""
+    from ember._tensor import Tensor
+    x, value = args
+    if isinstance(value, Tensor) and _is_batched(value, level):
+        return NotImplemented
+    return cls.apply(_full(x, level, size), value, **kwargs)
+
+
+def copy_from(cls, args, kwargs, level, size):
+    """``CopyFrom(x, src)``: ``src`` broadcast to ``x``'s shape (in its dtype)."""
+    x, src = args
+    ps = batch_first(src, level)
+    if ps is not None:
+        src = _pad(ps, src.dim(), x.dim())
+    return cls.apply(_full(x, level, size), src, **kwargs)
+
+
 def install(rules):
     """Add this module's rules to ``rules`` (the table of :mod:`ember.func._batching_rules`)."""
     from ember.ops import index as I, scatter_reduce as SR, shape as S, reduce as R, linalg as L, fft as FT
     from ember.ops import arrange as AR, activation as A, complex as CX, pointwise as PW, special as SP
-    from ember.ops import linalg_decomp as LD, linalg_solve as LS
+    from ember.ops import linalg_decomp as LD, linalg_solve as LS, inplace as IP
     rules.update({I.Scatter: scatter, I.ScatterAdd: scatter, I.ScatterValue: scatter, SR.ScatterReduce: scatter,
                   SR.IndexCopy: scatter, I.IndexAdd: index_add, I.MaskedFillTensor: masked_fill_tensor,
                   S.Roll: roll, R.Prod: prod_all, L.Trace: trace, S.DiagonalScatter: diagonal_scatter,
                   S.DiagEmbed: diagonal_scatter, S.DiagonalCopy: dims_at(2, 3), AR.Rot90: dims_at(2),
                   A.Glu: dims_at(1), FT.FftR2C: dims_at(1), FT.FftC2C: dims_at(1), FT.FftC2R: dims_at(1),
-                  LS.Solve: linalg_pair, LS.SolveTriangular: linalg_pair})
+                  LS.Solve: linalg_pair, LS.SolveTriangular: linalg_pair, I.AdvancedIndex: index_get,
+                  I.IndexPut: index_put, I.IndexAddInto: index_add_into, IP.Fill: fill, IP.CopyFrom: copy_from})
     for cls in (CX.Angle, CX.Conj, CX.ConjPhysical, CX.Polar, PW.FrexpMantissa, SP.Polygamma, SP.Zeta,
                 SP.Igamma, SP.Igammac):
         rules[cls] = elementwise

@@ -24,7 +24,10 @@ def _i(high, *shape, seed=0):
 W1, W2, W3 = _r(3, 2, 3, seed=1), _r(3, 2, 3, 3, seed=2), _r(2, 2, 2, 2, 2, seed=3)
 WT = _r(2, 3, 3, 3, seed=4)
 TABLE = _r(6, 3, seed=5)
+MASK = _r(3, 4, seed=12) > 0
 CLASS_W = ember.tensor([1.0, 2.0, 0.5, 3.0], dtype=ember.float64)
+ember.manual_seed(0)
+LSTM, GRU = ember.nn.LSTM(3, 4, batch_first=True).double(), ember.nn.GRU(3, 4, num_layers=2).double()
 SPD = _r(B, 3, 3, seed=6) @ _r(B, 3, 3, seed=6).transpose(-1, -2) + 3 * ember.eye(3, dtype=ember.float64)
 
 # (name, function of one element, inputs with the batch first, in_dims (None: not mapped))
@@ -90,6 +93,45 @@ CASES = [
 ]
 
 
+def _put(x, key, value, accumulate=False):
+    y = x.clone()
+    y.index_put_(key, value, accumulate=accumulate)
+    return y
+
+
+def _setitem(x, key, value):
+    y = x.clone()
+    y[key] = value
+    return y
+
+
+CASES += [
+    ('class_losses', lambda x, t, p, img, seg: (
+        F.cross_entropy(x, t, CLASS_W), F.cross_entropy(x, t, label_smoothing=0.2),
+        F.cross_entropy(x, t, CLASS_W, ignore_index=2, label_smoothing=0.1, reduction='sum'),
+        F.cross_entropy(x, t, reduction='none', ignore_index=0), F.cross_entropy(x[0], t[0], label_smoothing=0.3),
+        F.cross_entropy(x, p), F.cross_entropy(x, p, CLASS_W, reduction='sum', label_smoothing=0.1),
+        F.cross_entropy(x, p, reduction='none'), F.cross_entropy(img, seg), F.cross_entropy(img, seg, reduction='none'),
+        F.nll_loss(img, seg, CLASS_W[:3], ignore_index=1), F.nll_loss(img[:, :, 0], seg[:, 0], reduction='none'),
+        F.cross_entropy(img[:, :, 0], seg[:, 0], reduction='sum')),
+     (_r(B, 3, 4), _i(4, B, 3), _r(B, 3, 4).softmax(-1), _r(B, 2, 3, 2, 3), _i(3, B, 2, 2, 3)), (0, 0, 0, 0, 0)),
+    ('rnn_prelu_fold_unpool', lambda x, img: (
+        LSTM(x)[0], GRU(x)[0], GRU(x[0])[1], F.prelu(img, ember.tensor([0.2, -0.5], dtype=ember.float64)),
+        F.prelu(img[0], ember.tensor([0.3], dtype=ember.float64)), F.unfold(img, 2, padding=1), F.unfold(img[0], 3),
+        F.fold(F.unfold(img, 2), (4, 4), 2), F.fold(F.unfold(img[0], 2), (4, 4), 2),
+        F.max_unpool2d(*F.max_pool2d(img, 2, return_indices=True), 2)),
+     (_r(B, 2, 5, 3), _r(B, 1, 2, 4, 4)), (0, 0)),
+    ('plain_keys', lambda x, v: (x[ember.tensor([2, 0])], x[:, [1, 0, 1]], x[[0, 1], [2, 3]], x.unsqueeze(1).expand(3, 2, 4)[[0, 2], :, [1, 0]],
+                                 x[0, [1, 1]], x[..., [3]], x[MASK], x[1:, None, [0, 2]],
+                                 _setitem(x, (0,), v[0]), _setitem(x, (slice(None), [1, 2]), v[:, 1:3]),
+                                 _put(x, (ember.tensor([0, 0]), ember.tensor([1, 1])), v[0, :2], accumulate=True),
+                                 _put(x, (ember.tensor([2]),), ember.tensor(7.0, dtype=ember.float64)),
+                                 x.clone().fill_(1.5), x.clone().zero_() + x, x.clone().copy_(v),
+                                 x.clone().copy_(v[0]), x.clone().copy_(TABLE[0, 0])),
+     (_r(B, 3, 4), _r(B, 3, 4)), (0, 0)),
+]
+
+
 def _element(inputs, dims, i):
     return [x if d is None else x.select(d, i) for x, d in zip(inputs, dims)]
 
@@ -119,7 +161,7 @@ def _close(got, want, name):
     assert len(got) == len(want)
     for k, (g, w) in enumerate(zip(got, want)):
         assert tuple(g.shape) == tuple(w.shape), (name, k, g.shape, w.shape)
-        np.testing.assert_allclose(g.numpy(), w.numpy(), rtol=1e-10, atol=1e-10, err_msg=f"{name}[{k}]")
+        np.testing.assert_allclose(g.detach().numpy(), w.detach().numpy(), rtol=1e-10, atol=1e-10, err_msg=f"{name}[{k}]")
 
 
 @pytest.mark.parametrize('name, fn, inputs, in_dims', CASES, ids=[c[0] for c in CASES])
@@ -172,6 +214,12 @@ GRAD_CASES = [
     ('batch_norm_affine_bce', lambda w, x: F.binary_cross_entropy(
         F.batch_norm(x, None, None, w, None, training=True).sigmoid(), x.sigmoid().detach()),
      (_r(3, seed=11), _r(B, 2, 3, 4))),
+    ('lstm_cross_entropy_smoothed', lambda w, x: F.cross_entropy(LSTM(x)[0][:, -1] @ w, ember.tensor([1, 3]), CLASS_W,
+                                                                 label_smoothing=0.1),
+     (_r(4, 4, seed=12), _r(B, 2, 5, 3))),
+    ('setitem_prelu_soft_targets', lambda w, x: F.cross_entropy(
+        F.prelu(_setitem(x, (slice(None), [0, 2]), x[:, [1, 1]] * 2), w).sum(-1), x[:, :, 0].softmax(-1)),
+     (_r(3, seed=13), _r(B, 2, 3, 4))),
 ]
 
 
