@@ -7,7 +7,9 @@ Measures PyTorch's per-sample-gradients pattern (``functional_call`` +
 ``vmap(grad(loss), in_dims=(None, None, 0, 0))``) for a 32-64-10 MLP over a batch of 64, vmap of a
 small matmul function over a batch of 256, ``vmap(hessian(f))`` over 32 inputs of 8, and the per-sample-gradients
 tutorial's CNN (conv 1->32->64, max-pool, fc 9216->128->10, log_softmax + nll_loss) over 16 MNIST-sized
-images, ``vmap(grad(...))`` against the tutorial's loop of one backward per sample. Each
+images, ``vmap(grad(...))`` against the tutorial's loop of one backward per sample, and
+``flex_attention`` (whose score_mod/mask_mod run under four vmaps) with a causal block mask and an
+ALiBi-like score_mod on 2x4x256x32 float32 (PyTorch unfused, as on its CPU without torch.compile). Each
 ``*_loop`` line computes the same with a Python loop over the batch (what ember's vmap did before it
 ran batched).
 """
@@ -52,7 +54,21 @@ def bench(lib_name):
     res['vmap_hessian_ms'] = best(lambda: vh(xs), 3) * 1e3
     res['vmap_hessian_loop_ms'] = best(lambda: [h(xs[i]) for i in range(32)], 2) * 1e3
     res.update(_per_sample_cnn(lib))
+    res['flex_attention_ms'] = _flex(lib)
     return res
+
+
+def _flex(lib):
+    import importlib
+    import warnings
+    warnings.simplefilter('ignore')     # PyTorch's "called without torch.compile()" notice
+    fa = importlib.import_module(lib.__name__ + '.nn.attention.flex_attention')
+    q, k, v = (lib.randn(2, 4, 256, 32) for _ in range(3))
+    causal = fa.create_block_mask(lambda b, h, qi, ki: qi >= ki, None, None, 256, 256, device='cpu')
+
+    def alibi(score, b, h, qi, ki):
+        return score - (qi - ki).abs() * 0.01 * (h + 1)
+    return best(lambda: fa.flex_attention(q, k, v, score_mod=alibi, block_mask=causal), 2, 3) * 1e3
 
 
 def _per_sample_cnn(lib):

@@ -89,11 +89,16 @@ class _Running:
         _active[0] -= 1
 
 
+# how PyTorch names the call whose output lacked its aux (jacrev and jacfwd report their vjp and jvp)
+_AUX_LABELS = {'grad_and_value': 'grad_and_value(f)(*args)', 'vjp': 'vjp(f, *primals)', 'jacrev': 'vjp(f, *primals)',
+               'jvp': 'jvp(f, primals, tangents)', 'jacfwd': 'jvp(f, primals, tangents)'}
+
+
 def _split_aux(result, has_aux, api):
     if not has_aux:
         return result, None
     if not (isinstance(result, tuple) and len(result) == 2):
-        raise RuntimeError(f"{api}(f, *args): output of function f should be a tuple: (output, aux) "
+        raise RuntimeError(f"{_AUX_LABELS[api]}: output of function f should be a tuple: (output, aux) "
                            "if has_aux is True")
     return result
 

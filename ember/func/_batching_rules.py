@@ -102,13 +102,15 @@ def elementwise(cls, args, kwargs, level, size):
             dtypes.add(a.dtype)
             if a.dim() == 0 and _is_batched(a, level):
                 zero_dim_batched = True
-    if zero_dim_batched and len(dtypes) > 1:
-        # a batched 0-dim tensor would count as dimensioned in type promotion: keep the exact loop
-        return NotImplemented
     phys = []
     for a in args:
         p = batch_first(a, level)
         phys.append(a if p is None else _pad(p, a.dim(), rank))
+    if zero_dim_batched and len(dtypes) > 1:
+        from ember._dtype import result_type
+        if result_type(*args) != result_type(*phys):
+            # a batched 0-dim tensor counts as dimensioned in type promotion: keep the exact loop
+            return NotImplemented
     return cls.apply(*phys, **kwargs)
 
 

@@ -20,6 +20,9 @@ def has_batched(key):
 def getitem(x, key):
     """``x[key]`` for a key with batched index tensors."""
     key = key if type(key) is tuple else (key,)
+    if any(type(k) is BatchedTensor and k.dtype.name in ('bool', 'uint8') for k in key):
+        raise RuntimeError("vmap: We do not support batching operators that can support dynamic shape. Attempting "
+                           "to batch over indexing with a boolean mask.")
     level = max(a.level for a in (x,) + key if type(a) is BatchedTensor)
     size = active_levels()[level - 1][1]
     kinds = ''.join(_kind(k) for k in key)

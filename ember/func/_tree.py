@@ -32,3 +32,17 @@ def _join(parts, build):
 def tree_map(fn, tree):
     leaves, rebuild = flatten(tree)
     return rebuild([fn(x) for x in leaves])
+
+
+def treespec(tree, depth=0):
+    """``tree``'s structure written as PyTorch's pytree ``TreeSpec`` repr (leaves ``*``), for errors."""
+    if tree is None:
+        return 'TreeSpec(NoneType, None, [])'
+    if isinstance(tree, (tuple, list, dict)):
+        if isinstance(tree, dict):
+            name, context, children = 'dict', repr(list(tree)), list(tree.values())
+        else:
+            name, context, children = type(tree).__name__ if type(tree) in (tuple, list) else 'tuple', 'None', tree
+        sep = ',\n' + '  ' * (depth + 1)
+        return f"TreeSpec({name}, {context}, [{sep.join(treespec(c, depth + 1) for c in children)}])"
+    return '*'

@@ -14,7 +14,7 @@ import warnings
 from ember._tensor import Tensor
 from ember.func import _batching_rules
 from ember.func._batched_tensor import BatchedTensor, Unbatchable, batched, active_levels
-from ember.func._tree import flatten
+from ember.func._tree import flatten, treespec
 
 _fallback_warning = _batching_rules._fallback_warning
 
@@ -29,18 +29,38 @@ def _name(func):
     return getattr(func, '__name__', repr(func))
 
 
+class _Mismatch(Exception):
+    """``in_dims``/``out_dims`` do not match the structure of the inputs/outputs."""
+
+
+def _incompatible(label, what, dims, tree):
+    side = what.split('_')[0] + 'puts'
+    return ValueError(f"{label}: {what} is not compatible with the structure of `{side}`. {what} has structure "
+                      f"{treespec(dims)} but {side} has structure {treespec(tree)}.")
+
+
+def _dims_per_leaf(dims, tree, what, label):
+    """:func:`_broadcast_dims` with PyTorch's message (both structures) when they do not match."""
+    try:
+        return _broadcast_dims(dims, tree, what, label)
+    except _Mismatch:
+        raise _incompatible(label, what, dims, tree) from None
+
+
 def _broadcast_dims(dims, tree, what, label):
     """One dim (int or None) per tensor leaf of ``tree``, ``dims`` being a prefix structure of it."""
     if dims is None or (isinstance(dims, int) and not isinstance(dims, bool)):
         return [dims] * len(flatten(tree)[0])
     if isinstance(dims, (tuple, list)):
         if not isinstance(tree, (tuple, list)) or len(tree) != len(dims):
-            raise ValueError(f"{label}: {what} is not compatible with the structure of `{what.split('_')[0]}puts`.")
+            raise _Mismatch()
         out = []
         for d, sub in zip(dims, tree):
             out.extend(_broadcast_dims(d, sub, what, label))
         return out
-    if isinstance(dims, dict) and isinstance(tree, dict) and set(dims) == set(tree):
+    if isinstance(dims, dict) and isinstance(tree, dict):
+        if set(dims) != set(tree):
+            raise _Mismatch()
         out = []
         for k in tree:
             out.extend(_broadcast_dims(dims[k], tree[k], what, label))
@@ -79,10 +99,13 @@ def vmap(func, in_dims=0, out_dims=0, randomness='error', *, chunk_size=None):
     def wrapper(*args, **kwargs):
         label = f"vmap({_name(func)}, in_dims={in_dims}, ...)(<inputs>)"
         if isinstance(in_dims, (tuple, list)) and len(in_dims) != len(args):
-            raise ValueError(f"{label}: in_dims is not compatible with the structure of `inputs`.")
+            raise _incompatible(label, 'in_dims', in_dims, args)
         dims_tree = in_dims if isinstance(in_dims, (tuple, list)) else (in_dims,) * len(args)
         leaves, rebuild = flatten(list(args))
-        dims = _broadcast_dims(list(dims_tree), list(args), 'in_dims', label)
+        try:
+            dims = _broadcast_dims(list(dims_tree), list(args), 'in_dims', label)
+        except _Mismatch:
+            raise _incompatible(label, 'in_dims', in_dims, args) from None
         size = None
         sizes = []
         for x, d in zip(leaves, dims):
@@ -227,10 +250,7 @@ def _unwrap_outputs(func, out, out_dims, level, size):
     """The function's outputs with their batch moved to ``out_dims`` (unbatched ones expanded)."""
     leaves, rebuild = flatten(out)
     label = f"vmap({_name(func)}, ...)"
-    if isinstance(out_dims, (tuple, list)) and not isinstance(out, (tuple, list)):
-        raise ValueError(f"vmap({_name(func)}, ..., out_dims={out_dims})(<inputs>): out_dims is not compatible with "
-                         "the structure of `outputs`.")
-    dims = _broadcast_dims(out_dims, out, 'out_dims', label)
+    dims = _out_dims_per_leaf(func, out_dims, out)
     result = []
     for x, d in zip(leaves, dims):
         is_batched = type(x) is BatchedTensor and x.level == level
@@ -249,6 +269,13 @@ def _unwrap_outputs(func, out, out_dims, level, size):
     return rebuild(result)
 
 
+def _out_dims_per_leaf(func, out_dims, out):
+    label = f"vmap({_name(func)}, ..., out_dims={out_dims})(<inputs>)"
+    if isinstance(out_dims, (tuple, list)) and not isinstance(out, (tuple, list)):
+        raise _incompatible(label, 'out_dims', out_dims, out)
+    return _dims_per_leaf(out_dims, out, 'out_dims', label)
+
+
 def _expanded_shape(x, d, size):
     shape = list(x.shape)
     shape.insert(d % (len(shape) + 1), size)
@@ -258,7 +285,7 @@ def _expanded_shape(x, d, size):
 def _concat_chunks(func, chunks, out_dims):
     from ember.ops.shape import cat
     first, rebuild = flatten(chunks[0])
-    dims = _broadcast_dims(out_dims, chunks[0], 'out_dims', f"vmap({_name(func)}, ...)")
+    dims = _out_dims_per_leaf(func, out_dims, chunks[0])
     per_chunk = [flatten(c)[0] for c in chunks]
     return rebuild([first[i] if d is None else cat([c[i] for c in per_chunk], dim=d) for i, d in enumerate(dims)])
 
@@ -297,10 +324,7 @@ def _stack_outputs(func, results, out_dims):
         for slot, x in zip(per_leaf, leaves):
             slot.append(x)
     label = f"vmap({_name(func)}, ...)"
-    if isinstance(out_dims, (tuple, list)) and not isinstance(results[0], (tuple, list)):
-        raise ValueError(f"vmap({_name(func)}, ..., out_dims={out_dims})(<inputs>): out_dims is not compatible with "
-                         "the structure of `outputs`.")
-    dims = _broadcast_dims(out_dims, results[0], 'out_dims', label)
+    dims = _out_dims_per_leaf(func, out_dims, results[0])
     out = []
     for values, d in zip(per_leaf, dims):
         if d is None:

@@ -129,3 +129,55 @@ def test_gradient_through_batched_indexing():
     x = ember.arange(12.0, dtype=ember.float64).reshape(4, 3).requires_grad_()
     vmap(lambda r, i: (r[i] ** 2).sum())(x, ember.tensor([[0, 0], [1, 2], [2, 2], [0, 1]])).sum().backward()
     assert x.grad.tolist() == [[0.0, 0.0, 0.0], [0.0, 8.0, 10.0], [0.0, 0.0, 32.0], [18.0, 20.0, 0.0]]
+
+
+@pytest.mark.parametrize('api, call, label', [
+    ('grad', lambda f, x: ember.func.grad(f, has_aux=True)(x), 'grad_and_value(f)(*args)'),
+    ('vjp', lambda f, x: ember.func.vjp(f, x, has_aux=True), 'vjp(f, *primals)'),
+    ('jacrev', lambda f, x: ember.func.jacrev(f, has_aux=True)(x), 'vjp(f, *primals)'),
+    ('jvp', lambda f, x: ember.func.jvp(f, (x,), (x,), has_aux=True), 'jvp(f, primals, tangents)'),
+    ('jacfwd', lambda f, x: ember.func.jacfwd(f, has_aux=True)(x), 'jvp(f, primals, tangents)')])
+def test_missing_aux_is_named_as_pytorch_names_it(api, call, label):
+    with pytest.raises(RuntimeError, match=rf"^{label.replace('(', '[(]').replace(')', '[)]').replace('*', '[*]')}: "
+                                           r"output of function f should be a tuple: \(output, aux\) if has_aux is True$"):
+        call(lambda a: a.sum(), ember.ones(3))
+
+
+def test_batched_boolean_mask_index_is_pytorchs_error():
+    x = ember.arange(6.0).reshape(2, 3)
+    with pytest.raises(RuntimeError, match=r"^vmap: We do not support batching operators that can support dynamic "
+                                           r"shape\. Attempting to batch over indexing with a boolean mask\.$"):
+        vmap(lambda a, m: a[m])(x, x > 2)
+    np.testing.assert_allclose(vmap(lambda a: a[ember.tensor([True, False, True])])(x).numpy(), x[:, [0, 2]].numpy())
+
+
+_X = ember.ones(3, 4)
+# messages recorded from PyTorch 2.13
+STRUCTURE_CASES = [
+    (lambda: vmap(lambda *a: a[0], in_dims=(0, (0, 0)))(_X, (_X,)),
+     "vmap(<lambda>, in_dims=(0, (0, 0)), ...)(<inputs>): in_dims is not compatible with the structure of `inputs`. "
+     "in_dims has structure TreeSpec(tuple, None, [*,\n  TreeSpec(tuple, None, [*,\n    *])]) but inputs has structure "
+     "TreeSpec(tuple, None, [*,\n  TreeSpec(tuple, None, [*])])."),
+    (lambda: vmap(lambda *a: a[0], in_dims=(0,))(_X, _X, _X),
+     "vmap(<lambda>, in_dims=(0,), ...)(<inputs>): in_dims is not compatible with the structure of `inputs`. in_dims "
+     "has structure TreeSpec(tuple, None, [*]) but inputs has structure TreeSpec(tuple, None, [*,\n  *,\n  *])."),
+    (lambda: vmap(lambda *a: a[0], in_dims=({'a': 0},))({'a': _X, 'b': _X}),
+     "vmap(<lambda>, in_dims=({'a': 0},), ...)(<inputs>): in_dims is not compatible with the structure of `inputs`. "
+     "in_dims has structure TreeSpec(tuple, None, [TreeSpec(dict, ['a'], [*])]) but inputs has structure "
+     "TreeSpec(tuple, None, [TreeSpec(dict, ['a', 'b'], [*,\n    *])])."),
+    (lambda: vmap(lambda a: (a, (a, a)), out_dims=(0, (0,)))(_X),
+     "vmap(<lambda>, ..., out_dims=(0, (0,)))(<inputs>): out_dims is not compatible with the structure of `outputs`. "
+     "out_dims has structure TreeSpec(tuple, None, [*,\n  TreeSpec(tuple, None, [*])]) but outputs has structure "
+     "TreeSpec(tuple, None, [*,\n  TreeSpec(tuple, None, [*,\n    *])])."),
+    (lambda: vmap(lambda a: a, out_dims=(0, 0))(_X),
+     "vmap(<lambda>, ..., out_dims=(0, 0))(<inputs>): out_dims is not compatible with the structure of `outputs`. "
+     "out_dims has structure TreeSpec(tuple, None, [*,\n  *]) but outputs has structure *."),
+]
+
+
+@pytest.mark.parametrize('k', range(len(STRUCTURE_CASES)))
+def test_dims_structure_errors_show_both_structures(k):
+    call, message = STRUCTURE_CASES[k]
+    with pytest.raises(ValueError) as info:
+        call()
+    assert str(info.value) == message

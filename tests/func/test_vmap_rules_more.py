@@ -259,3 +259,15 @@ def test_randomness_modes_through_the_rules():
     assert not (different == different[0]).all()
     with pytest.raises(RuntimeError, match=r"^vmap: called random operation while in randomness error mode\."):
         vmap(net)(imgs)
+
+
+def test_mixed_dtypes_with_batched_zero_dim_tensors_promote_as_the_loop():
+    f32 = ember.arange(4, dtype=ember.float32) * 0.1
+    i64 = ember.arange(4)
+    vec64 = _r(3)
+    for fn, args in [(lambda a, b: a * (b + 1), (f32, i64)), (lambda a: a * vec64, (f32,)),
+                     (lambda a: a * vec64.float(), (_r(4),))]:
+        got = vmap(fn)(*args)
+        want = ember.stack([fn(*[a[i] for a in args]) for i in range(4)])
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got.numpy(), want.numpy())

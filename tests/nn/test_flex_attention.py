@@ -108,3 +108,21 @@ def test_return_lse_is_deprecated_with_pytorchs_warning():
     assert [str(w.message) for w in caught if w.category is FutureWarning] == [
         "return_lse is deprecated and will be removed in v2.10. Please use return_aux=AuxRequest(lse=True) instead."]
 
+
+
+def test_mods_run_batched_without_looping():
+    """Every op of the mods runs once over all positions (a looped op would run per position)."""
+    q, k, v = _qkv(ember)
+    docs = ember.tensor([0, 0, 1, 1, 1, 2])
+
+    def mask_mod(b, h, qi, ki):
+        return (docs[qi] == docs[ki.clamp(max=5)]) | (qi >= ki)
+    bm = FA.create_block_mask(mask_mod, 2, 2, 6, 5, device='cpu', BLOCK_SIZE=2)
+    ember.func._set_vmap_fallback_warning_enabled(True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('error')
+            FA.flex_attention(q.float(), k.float(), v.float(), block_mask=bm,
+                              score_mod=lambda s, b, h, qi, ki: s - (qi - ki).abs() * 0.01 * (h + 1))
+    finally:
+        ember.func._set_vmap_fallback_warning_enabled(False)
