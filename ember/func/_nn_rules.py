@@ -7,13 +7,7 @@ gradients, where every element has its own copy), the batch folds into the chann
 becomes one group of a grouped op, so one call still computes every element with its own weights.
 """
 from ember.func._batched_tensor import batch_first, leaf
-from ember.func._batching_rules import _is_batched, _reduce_loss, _pad, _only_first
-
-
-def _full(t, level, size):
-    """``t``'s physical value batch-first; an unbatched ``t`` expanded over the batch."""
-    p = batch_first(t, level)
-    return t.unsqueeze(0).expand(size, *t.shape) if p is None else p
+from ember.func._batching_rules import _batched_or_expanded as _full, _is_batched, _reduce_loss, _pad, _only_first
 
 
 def _fold_into_n(p):
