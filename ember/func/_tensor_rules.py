@@ -5,7 +5,8 @@ Each rule gets the op's arguments as called (batched tensors among them) and ret
 result with the batch at dimension 0, or ``NotImplemented`` to let the op run as a loop.
 """
 from ember.func._batched_tensor import batch_first
-from ember.func._batching_rules import _batched_or_expanded as _full, _is_batched, _only_first, _pad, _shift, batch_leading, dims_at, elementwise
+from ember.func._batching_rules import (_batched_or_expanded as _full, _is_batched, _only_first, _pad, _shift,
+                                       batch_leading, dims_at, elementwise)
 
 
 def scatter(cls, args, kwargs, level, size):
