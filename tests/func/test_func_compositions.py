@@ -69,7 +69,8 @@ def test_ensemble_of_cnns_runs_batched():
 
 _REQUIRES_GRAD = (r"^You are attempting to call Tensor\.requires_grad_\(\) \(or perhaps using "
                   r"ember\.autograd\.functional\.\* APIs\) inside of a function being transformed by a functorch "
-                  r"transform\. This is unsupported, please attempt to use the functorch transforms \(e\.g\. grad, vjp, "
+                  r"transform\. This is unsupported, please attempt to use the functorch transforms "
+                  r"\(e\.g\. grad, vjp, "
                   r"jacrev, jacfwd, hessian\) or call requires_grad_\(\) outside of a function being transformed "
                   r"instead\.$")
 _BACKWARD = (r"^backward\(\) called inside a functorch transform\. This is not supported, please use functorch\.grad "
@@ -138,8 +139,9 @@ def test_gradient_through_batched_indexing():
     ('jvp', lambda f, x: ember.func.jvp(f, (x,), (x,), has_aux=True), 'jvp(f, primals, tangents)'),
     ('jacfwd', lambda f, x: ember.func.jacfwd(f, has_aux=True)(x), 'jvp(f, primals, tangents)')])
 def test_missing_aux_is_named_as_pytorch_names_it(api, call, label):
-    with pytest.raises(RuntimeError, match=rf"^{label.replace('(', '[(]').replace(')', '[)]').replace('*', '[*]')}: "
-                                           r"output of function f should be a tuple: \(output, aux\) if has_aux is True$"):
+    pattern = rf"^{label.replace('(', '[(]').replace(')', '[)]').replace('*', '[*]')}: "
+    with pytest.raises(RuntimeError, match=pattern + r"output of function f should be a tuple: \(output, aux\) if "
+                                                     r"has_aux is True$"):
         call(lambda a: a.sum(), ember.ones(3))
 
 

@@ -40,7 +40,8 @@ CASES = [
     ('conv2d_groups_shared_input', lambda x, w: F.conv2d(x, w, groups=2, stride=(1, 2)),
      (_r(2, 4, 5, 5), _r(B, 4, 2, 2, 2)), (None, 0)),
     ('conv_transpose', lambda x, w, b: (F.conv_transpose2d(x, WT, stride=2, output_padding=1),
-                                        F.conv_transpose2d(x, w, b, padding=1), F.conv_transpose1d(x[:, :, 0], w[:, :, 0])),
+                                        F.conv_transpose2d(x, w, b, padding=1),
+                                        F.conv_transpose1d(x[:, :, 0], w[:, :, 0])),
      (_r(B, 2, 2, 3, 3), _r(B, 2, 4, 2, 2), _r(B, 4)), (0, 0, 0)),
     ('pooling', lambda x: (F.max_pool2d(x, 2), *F.max_pool2d(x, 3, 1, 1, return_indices=True), F.avg_pool2d(x, 2, 1),
                            F.adaptive_avg_pool2d(x, (2, 3)), F.adaptive_max_pool2d(x, 2), F.max_pool1d(x[0], 2),
@@ -121,7 +122,8 @@ CASES += [
         F.fold(F.unfold(img, 2), (4, 4), 2), F.fold(F.unfold(img[0], 2), (4, 4), 2),
         F.max_unpool2d(*F.max_pool2d(img, 2, return_indices=True), 2)),
      (_r(B, 2, 5, 3), _r(B, 1, 2, 4, 4)), (0, 0)),
-    ('plain_keys', lambda x, v: (x[ember.tensor([2, 0])], x[:, [1, 0, 1]], x[[0, 1], [2, 3]], x.unsqueeze(1).expand(3, 2, 4)[[0, 2], :, [1, 0]],
+    ('plain_keys', lambda x, v: (x[ember.tensor([2, 0])], x[:, [1, 0, 1]], x[[0, 1], [2, 3]],
+                                 x.unsqueeze(1).expand(3, 2, 4)[[0, 2], :, [1, 0]],
                                  x[0, [1, 1]], x[..., [3]], x[MASK], x[1:, None, [0, 2]],
                                  _setitem(x, (0,), v[0]), _setitem(x, (slice(None), [1, 2]), v[:, 1:3]),
                                  _put(x, (ember.tensor([0, 0]), ember.tensor([1, 1])), v[0, :2], accumulate=True),
@@ -161,7 +163,8 @@ def _close(got, want, name):
     assert len(got) == len(want)
     for k, (g, w) in enumerate(zip(got, want)):
         assert tuple(g.shape) == tuple(w.shape), (name, k, g.shape, w.shape)
-        np.testing.assert_allclose(g.detach().numpy(), w.detach().numpy(), rtol=1e-10, atol=1e-10, err_msg=f"{name}[{k}]")
+        np.testing.assert_allclose(g.detach().numpy(), w.detach().numpy(), rtol=1e-10, atol=1e-10,
+                                   err_msg=f"{name}[{k}]")
 
 
 @pytest.mark.parametrize('name, fn, inputs, in_dims', CASES, ids=[c[0] for c in CASES])

@@ -239,7 +239,8 @@ class BlockMask:
         return (f"BlockMask(\n    kv_num_blocks={self.kv_num_blocks.shape},\n    kv_indices={self.kv_indices.shape},\n"
                 f"    full_kv_num_blocks={shape_or_none(self.full_kv_num_blocks)},\n"
                 f"    full_kv_indices={shape_or_none(self.full_kv_indices)},\n"
-                f"    q_num_blocks={shape_or_none(self.q_num_blocks)},\n    q_indices={shape_or_none(self.q_indices)},\n"
+                f"    q_num_blocks={shape_or_none(self.q_num_blocks)},\n"
+                f"    q_indices={shape_or_none(self.q_indices)},\n"
                 f"    full_q_num_blocks={shape_or_none(self.full_q_num_blocks)},\n"
                 f"    full_q_indices={shape_or_none(self.full_q_indices)},\n    BLOCK_SIZE={self.BLOCK_SIZE},\n"
                 f"    shape={self.shape},\n    sparsity={self.sparsity():.2f}%,\n    mask_mod={name}\n)")
