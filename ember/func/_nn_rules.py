@@ -207,6 +207,21 @@ def class_loss(cls, args, kwargs, level, size):
     return (per.sum(dims) / kept.sum(dims)) if dims else per / kept
 
 
+def margin_loss(cls, args, kwargs, level, size):
+    """``MultiMarginLoss(x, target, weight, p, margin, reduction)`` / ``MultilabelMarginLoss(x, target,
+    reduction)`` of (C,) or (N, C) inputs: unreduced over the batch folded into N, then reduced per element."""
+    x, target = args[:2]
+    reduction = args[-1]
+    if any(_is_batched(a, level) for a in args[2:-1]):
+        return NotImplemented
+    classes = x.shape[-1]
+    px, pt = _full(x, level, size), _full(target, level, size)
+    pt = pt.reshape(-1, classes) if cls.__name__ == 'MultilabelMarginLoss' else pt.reshape(-1)
+    per = cls.apply(px.reshape(-1, classes), pt, *args[2:-1], 'none', **kwargs)
+    per = per.reshape((size,) + tuple(x.shape[:-1]))
+    return _reduce_loss(per, reduction, x.dim() - 1)
+
+
 def prob_loss(cls, args, kwargs, level, size):
     """``CrossEntropyProbs*(x, t, weight, reduction, smoothing)`` of (N, C, ...) inputs and soft targets:
     each element's mean or sum of its unreduced losses."""
@@ -286,6 +301,7 @@ def install(rules):
             LS._CrossEntropySmoothed,):
         rules[cls] = class_loss
     rules[LS.CrossEntropyProbs] = rules[LS._CrossEntropyProbsMean] = prob_loss
+    rules[LS.MultiMarginLoss] = rules[LS.MultilabelMarginLoss] = margin_loss
     for cls in (R._LSTMGates, R._GRUGates, P.MaxUnpool, P3.MaxUnpool3D):
         rules[cls] = all_full
     for cls in (P.MaxPoolWithIndices, P.MaxPool3DWithIndices, P.AvgPool, P.AvgPool3D, P.AdaptiveAvgPool,

@@ -166,11 +166,36 @@ def copy_from(cls, args, kwargs, level, size):
     return cls.apply(_full(x, level, size), src, **kwargs)
 
 
+def take_along(cls, args, kwargs, level, size):
+    """``_TakeAlong(x, dim, index, shape, flat)`` (values picked by a full-size index along ``dim``)."""
+    x, dim, index, shape, flat = args
+    if flat:
+        return NotImplemented
+    return cls.apply(_full(x, level, size), _shift(dim), _full(index, level, size), (size,) + tuple(shape), flat)
+
+
+def vdot(cls, args, kwargs, level, size):
+    """``Vdot(a, b)`` of 1-D vectors: ``sum(conj(a) * b)`` per element."""
+    from ember.ops.linalg import matmul
+    a, b = (_full(t, level, size) for t in args)
+    return matmul(a.conj().unsqueeze(1), b.unsqueeze(2)).reshape(size)
+
+
+def ldl_solve(cls, args, kwargs, level, size):
+    """``LdlSolve(ld, piv, b)``: the leading dims of the factors and of ``b`` broadcast."""
+    ld, piv, b = args
+    lead = max(ld.dim(), b.dim()) - 2
+    pld, ppiv, pb = (_full(t, level, size) for t in args)
+    return cls.apply(_pad(pld, ld.dim(), lead + 2), _pad(ppiv, piv.dim(), lead + 1), _pad(pb, b.dim(), lead + 2),
+                     **kwargs)
+
+
 def install(rules):
     """Add this module's rules to ``rules`` (the table of :mod:`ember.func._batching_rules`)."""
     from ember.ops import index as I, scatter_reduce as SR, shape as S, reduce as R, linalg as L, fft as FT
     from ember.ops import arrange as AR, activation as A, complex as CX, pointwise as PW, special as SP
-    from ember.ops import linalg_decomp as LD, linalg_solve as LS, inplace as IP
+    from ember.ops import linalg_decomp as LD, linalg_solve as LS, inplace as IP, linalg_misc as LM
+    from ember.ops import linalg_ldl as LDL, linalg_lu as LU, creation as CR
     rules.update({I.Scatter: scatter, I.ScatterAdd: scatter, I.ScatterValue: scatter, SR.ScatterReduce: scatter,
                   SR.IndexCopy: scatter, I.IndexAdd: index_add, I.MaskedFillTensor: masked_fill_tensor,
                   S.Roll: roll, R.Prod: prod_all, L.Trace: trace, S.DiagonalScatter: diagonal_scatter,
@@ -178,6 +203,8 @@ def install(rules):
                   A.Glu: dims_at(1), FT.FftR2C: dims_at(1), FT.FftC2C: dims_at(1), FT.FftC2R: dims_at(1),
                   LS.Solve: linalg_pair, LS.SolveTriangular: linalg_pair, I.AdvancedIndex: index_get,
                   I.IndexPut: index_put, I.IndexAddInto: index_add_into, IP.Fill: fill, IP.CopyFrom: copy_from})
+    rules.update({I._TakeAlong: take_along, LM.Vdot: vdot, LDL.LdlSolve: ldl_solve, LDL.LdlFactor: batch_leading,
+                  LU.LuFactor: batch_leading, CR._Complex: elementwise})
     for cls in (CX.Angle, CX.Conj, CX.ConjPhysical, CX.Polar, PW.FrexpMantissa, SP.Polygamma, SP.Zeta,
                 SP.Igamma, SP.Igammac):
         rules[cls] = elementwise

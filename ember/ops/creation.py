@@ -960,9 +960,8 @@ def complex(real, imag, *, out=None):
         raise RuntimeError(f"Expected object of scalar type {names[real.dtype.name]} but got scalar type "
                            f"{names[imag.dtype.name]} for second argument")
     from ember.ops._util import broadcast_error
-    xp = real._xp
     try:
-        re, im = xp.broadcast_arrays(real._data, imag._data)
+        np.broadcast_shapes(tuple(real.shape), tuple(imag.shape))
     except ValueError:
         raise broadcast_error(real.shape, imag.shape) from None
     result = _Complex.apply(real, imag)  # differentiable in both parts

@@ -134,6 +134,17 @@ CASES += [
 ]
 
 
+CASES += [
+    ('margin_complex_lu', lambda x, t, a, b: (
+        F.multi_margin_loss(x, t), F.multi_margin_loss(x, t, p=2, margin=0.5, weight=CLASS_W, reduction='none'),
+        F.multi_margin_loss(x[0], t[0], reduction='sum'),
+        F.multilabel_margin_loss(x, ember.tensor([[3, 0, -1, 1], [1, 2, 0, 3], [-1, 0, 0, 0]])),
+        ember.complex(x, x.flip(0)).abs(), ember.vdot(x[0], x[1]), ember.take_along_dim(x, t.unsqueeze(1), 1),
+        *ember.linalg.lu_factor(a), ember.linalg.ldl_solve(*ember.linalg.ldl_factor(a), b)),
+     (_r(B, 3, 4), _i(4, B, 3), SPD, _r(B, 3, 2)), (0, 0, 0, 0)),
+]
+
+
 def _element(inputs, dims, i):
     return [x if d is None else x.select(d, i) for x, d in zip(inputs, dims)]
 
