@@ -33,10 +33,24 @@ def dispatch(cls, args, kwargs, level, size, plain_apply):
 
 def _rule_for(cls):
     rule = RULES.get(cls)
-    if rule is None and not _built:
-        _build()
-        rule = RULES.get(cls)
+    if rule is None:
+        if not _built:
+            _build()
+            rule = RULES.get(cls)
+        if rule is None:
+            rule = _inherited(cls)
     return rule
+
+
+def _inherited(cls):
+    """The rule of a base whose ``forward`` ``cls`` keeps (ops named per caller, such as sort's and
+    topk's take-along, are made as such subclasses): the same computation, so the same rule."""
+    forward = getattr(cls, 'forward', None)
+    for base in cls.__mro__[1:]:
+        if base in RULES and getattr(base, 'forward', None) is forward:
+            RULES[cls] = RULES[base]
+            return RULES[base]
+    return None
 
 
 def _wrap(out, level):

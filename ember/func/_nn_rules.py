@@ -165,8 +165,8 @@ def embedding(cls, args, kwargs, level, size):
     weight, indices, padding_idx, by_freq = args
     if not _is_batched(weight, level) and not by_freq:
         return cls.apply(weight, _full(indices, level, size), padding_idx, by_freq, **kwargs)
-    if padding_idx is not None and padding_idx >= 0 and _is_batched(weight, level):
-        return NotImplemented
+    if _is_batched(weight, level) and (padding_idx is not None and padding_idx >= 0 or cls.__name__ != 'Embedding'):
+        return NotImplemented     # a padding row per element, or sparse gradients of the whole table
     # each element's rows are its own block of one (B * V, D) table: shift its indices to its block
     rows = weight.shape[0]
     idx = _full(indices, level, size)

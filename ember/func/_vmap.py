@@ -12,7 +12,7 @@ import functools
 import warnings
 
 from ember._tensor import Tensor
-from ember.func import _batching_rules
+from ember.func import _batching_rules, _value_ops
 from ember.func._batched_tensor import BatchedTensor, Unbatchable, batched, active_levels
 from ember.func._tree import flatten, treespec
 
@@ -216,12 +216,14 @@ def _install():
     _saved.append((Function, plain, inplace, plain_inplace))
     Function.apply = classmethod(batched_apply)
     inplace.apply_inplace = batched_inplace
+    _value_ops.install()
 
 
 def _uninstall():
     Function, plain, inplace, plain_inplace = _saved.pop()
     Function.apply = plain
     inplace.apply_inplace = plain_inplace
+    _value_ops.uninstall()
 
 
 _INPLACE_ERROR = ("vmap: inplace arithmetic(self, *extra_args) is not possible because there exists a Tensor `other` "

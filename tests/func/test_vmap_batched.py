@@ -82,7 +82,7 @@ def test_rule_matches_the_loop_and_runs_once(name, fn, inputs, in_dims):
 
 def test_ops_without_a_rule_and_value_reads_fall_back_to_the_loop():
     x = _r(4, 3)
-    np.testing.assert_allclose(vmap(lambda r: r.sort()[0] * 2)(x).numpy(), x.sort(1)[0].numpy() * 2)
+    np.testing.assert_allclose(vmap(lambda r: r.median() * 2)(x).numpy(), x.median(1)[0].numpy() * 2)
     # reading the values (tolist) reruns the function per element
     got = vmap(lambda r: ember.tensor(r.tolist(), dtype=ember.float64) + r)(x)
     np.testing.assert_allclose(got.numpy(), 2 * x.numpy())

@@ -145,6 +145,15 @@ CASES += [
 ]
 
 
+CASES += [
+    ('sort_topk_argmax', lambda x: (x.sort()[0], x.sort(0, descending=True)[1], x.argsort(1), x.topk(2)[0],
+                                    x.topk(2, dim=0, largest=False)[1], x.argmax(), x.argmax(1, keepdim=True),
+                                    x.argmin(0), x.argmin(keepdim=True), ember.sort(x, stable=True).values[:, 0],
+                                    x.msort(), F.embedding(x.argmax(-1), TABLE, sparse=True)),
+     (_r(B, 3, 5),), (0,)),
+]
+
+
 def _element(inputs, dims, i):
     return [x if d is None else x.select(d, i) for x, d in zip(inputs, dims)]
 
