@@ -7,7 +7,8 @@ gradients, where every element has its own copy), the batch folds into the chann
 becomes one group of a grouped op, so one call still computes every element with its own weights.
 """
 from ember.func._batched_tensor import batch_first, leaf
-from ember.func._batching_rules import _batched_or_expanded as _full, _is_batched, _reduce_loss, _pad, _only_first
+from ember.func._batching_rules import (_batched_or_expanded as _full, _is_batched, _only_first, _pad,
+                                       _pointwise_loss, _reduce_loss)
 
 
 def _fold_into_n(p):
@@ -276,6 +277,16 @@ def binary_cross_entropy(cls, args, kwargs, level, size):
     return _reduce_loss(per, reduction, rank)
 
 
+def bce_with_logits(cls, args, kwargs, level, size):
+    """``BinaryCrossEntropyWithLogits(x, t, weight, pos_weight, reduction)``: unreduced, then per element."""
+    x, t, w, pw, reduction = args
+    rank = x.dim()
+    w, pw = (a if a is None or not _is_batched(a, level) else _pad(batch_first(a, level), a.dim(), rank)
+             for a in (w, pw))
+    per = cls.apply(_full(x, level, size), _full(t, level, size), w, pw, 'none', **kwargs)
+    return _reduce_loss(per, reduction, rank)
+
+
 # ---------------------------------------------------------------- attention
 
 def sdpa(cls, args, kwargs, level, size):
@@ -302,6 +313,9 @@ def install(rules):
         rules[cls] = class_loss
     rules[LS.CrossEntropyProbs] = rules[LS._CrossEntropyProbsMean] = prob_loss
     rules[LS.MultiMarginLoss] = rules[LS.MultilabelMarginLoss] = margin_loss
+    # losses whose forward broadcasts like an elementwise op, but which reduce: per element, then reduced
+    rules[LS.BinaryCrossEntropyWithLogits] = bce_with_logits
+    rules[LS.SoftMarginLoss] = rules[LS._PiecewiseQuadratic] = _pointwise_loss
     for cls in (R._LSTMGates, R._GRUGates, P.MaxUnpool, P3.MaxUnpool3D):
         rules[cls] = all_full
     for cls in (P.MaxPoolWithIndices, P.MaxPool3DWithIndices, P.AvgPool, P.AvgPool3D, P.AdaptiveAvgPool,

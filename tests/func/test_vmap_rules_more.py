@@ -294,3 +294,21 @@ def test_mixed_dtypes_with_batched_zero_dim_tensors_promote_as_the_loop():
         want = ember.stack([fn(*[a[i] for a in args]) for i in range(4)])
         assert got.dtype == want.dtype
         np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+@pytest.mark.parametrize('loss', [F.binary_cross_entropy_with_logits, F.soft_margin_loss, F.smooth_l1_loss,
+                                  lambda a, b: F.binary_cross_entropy_with_logits(a, b, weight=b[0],
+                                                                                  pos_weight=b[1] + 1, reduction='sum'),
+                                  lambda a, b: F.huber_loss(a, b, reduction='none', delta=0.3)])
+def test_reducing_losses_reduce_each_element_alone(loss):
+    """Losses whose inputs broadcast like an elementwise op's still reduce per element (a whole-batch
+    mean gave per-sample gradients scaled by the batch size)."""
+    w, xs, ts = _r(4, 3, seed=14), _r(B, 2, 4, seed=15), _r(B, 2, 3, seed=16).sigmoid()
+
+    def f(w, x, t):
+        return loss(x @ w, t).sum()
+    got = vmap(grad(f), in_dims=(None, 0, 0))(w, xs, ts)
+    want = ember.stack([grad(f)(w, xs[i], ts[i]) for i in range(B)])
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-12, atol=1e-14)
+    loop = ember.stack([loss(xs[i] @ w, ts[i]) for i in range(B)])
+    np.testing.assert_allclose(vmap(loss)(xs @ w, ts).numpy(), loop.numpy(), rtol=1e-12)
