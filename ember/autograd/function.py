@@ -17,6 +17,7 @@ from ember import backend
 from ember.backend import quiet_fp_enter as _fp_enter, quiet_fp_leave as _fp_leave
 from ember._device import CPU
 from ember._dtype import from_numpy_dtype, get_default_dtype, result_type
+from ember.autograd._opmath import half_aware as _half_aware
 from ember._tensor import Tensor, _Version, _new
 from ember.autograd import anomaly_mode as _anomaly
 from ember._grad_state import state as _grad_state
@@ -363,6 +364,10 @@ class _FunctionMeta(type):
         cls._node_cls = _node_class(cls.node_name)
         if getattr(cls, '_raw', False):
             cls._node_cls._guard_saved = True
+        if getattr(cls, '_opmath', 0) and ('forward' in ns or '_opmath' in ns):
+            # the forward half-precision inputs run, in float32 (apply picks it: see _opmath.py)
+            from ember.autograd._opmath import opmath_forward
+            cls._half_forward = staticmethod(opmath_forward(cls.forward))
 
 
 class Function(metaclass=_FunctionMeta):
@@ -387,6 +392,8 @@ class Function(metaclass=_FunctionMeta):
     _promote = False      # cast tensor inputs to the promoted dtype before forward (True, 'float', 'tensors')
     _view = False         # outputs are views of input 0 (share storage and version counter)
     _scalar_edges = False  # Python-number operands appear in next_functions as (None, 0)
+    _opmath = 0           # float16/bfloat16 inputs run forward in float32, rounded once (see _opmath.py):
+                          # ALWAYS, or only WITH_NUMBER (a Python number among the operands)
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -468,9 +475,14 @@ class Function(metaclass=_FunctionMeta):
                        (a._data if a._data.dtype == dt else a._data.astype(dt)) for a in args]
         else:
             raw = [a._data if isinstance(a, Tensor) else a for a in args]
+        forward = cls.forward
+        if cls._opmath:
+            dt = getattr(raw[0], 'dtype', None)
+            if dt is not None and dt.itemsize == 2:
+                forward = _half_aware(cls, raw, ntens == len(args))
         quiet = _fp_enter()
         try:
-            out = cls.forward(ctx, *raw, **kwargs)
+            out = forward(ctx, *raw, **kwargs)
         except ValueError as e:
             err = _translate_broadcast_error(e, raw) if getattr(cls.forward, '_broadcast_errors', False) else None
             if err is None:
@@ -568,9 +580,14 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
                        (a._data if a._data.dtype == dt else a._data.astype(dt)) for a in args]
         else:
             raw = [a._data if isinstance(a, Tensor) else a for a in args]
+        forward = cls.forward
+        if cls._opmath:
+            dt = getattr(raw[0], 'dtype', None) if raw else None
+            if dt is not None and dt.itemsize == 2:
+                forward = _half_aware(cls, raw, all_tensors)
         quiet = _fp_enter()
         try:
-            out = cls.forward(ctx, *raw, **kwargs)
+            out = forward(ctx, *raw, **kwargs)
         except ValueError as e:
             err = _translate_broadcast_error(e, raw) if getattr(cls.forward, '_broadcast_errors', False) \
                 else None

@@ -6,6 +6,7 @@ import numpy as np
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
+from ember.autograd._opmath import ALWAYS
 from ember.ops._util import wrap_dim
 from ember.ops._registry import op
 from ember.ops import _gelu
@@ -123,6 +124,7 @@ def _max_along(xp, x, dim):
 
 class Softmax(Primitive):
     node_name = 'SoftmaxBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -155,6 +157,7 @@ class Softmax(Primitive):
 
 class LogSoftmax(Primitive):
     node_name = 'LogSoftmaxBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -415,6 +418,7 @@ _LeakyReluGrad = _piecewise_grad('LeakyReluBackwardBackward0',
 
 class LeakyRelu(Primitive):
     node_name = 'LeakyReluBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, slope):
@@ -455,6 +459,7 @@ def leaky_relu_(input, negative_slope=0.01):
 class Elu(Primitive):
     """scale * (x if x > 0 else alpha * (exp(input_scale * x) - 1)): ELU, SELU and CELU."""
     node_name = 'EluBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, alpha, scale, input_scale):
@@ -586,6 +591,7 @@ _TANH_K = math.sqrt(2 / math.pi)
 
 class Gelu(Primitive):
     node_name = 'GeluBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, approximate):
@@ -650,6 +656,7 @@ def _sigmoid_array(xp, x):
 
 class Silu(Primitive):
     node_name = 'SiluBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x):
@@ -683,6 +690,7 @@ def silu(input, inplace=False):
 
 class Mish(Primitive):
     node_name = 'MishBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x):
@@ -722,6 +730,7 @@ _HardtanhGrad = _piecewise_grad('HardtanhBackwardBackward0',
 
 class Hardtanh(Primitive):
     node_name = 'HardtanhBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, lo, hi):
@@ -791,6 +800,7 @@ _HardsigmoidGrad = _piecewise_grad('HardsigmoidBackwardBackward0',
 
 class Hardsigmoid(Primitive):
     node_name = 'HardsigmoidBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x):
@@ -824,6 +834,7 @@ def hardsigmoid(input, inplace=False):
 
 class Hardswish(Primitive):
     node_name = 'HardswishBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x):
@@ -858,6 +869,7 @@ def hardswish(input, inplace=False):
 
 class Softplus(Primitive):
     node_name = 'SoftplusBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, beta, threshold):
@@ -902,6 +914,7 @@ def softplus(input, beta=1.0, threshold=20.0):
 
 class LogSigmoid(Primitive):
     node_name = 'LogSigmoidBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x):
@@ -964,6 +977,7 @@ _ShrinkGrad = _piecewise_grad('ShrinkBackwardBackward0', lambda xp, x, lambd: (x
 
 class Softshrink(Primitive):
     node_name = 'SoftshrinkBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, lambd):
@@ -1033,6 +1047,7 @@ _ThresholdGrad = _piecewise_grad('ThresholdBackwardBackward0', lambda xp, x, th:
 
 class Threshold(Primitive):
     node_name = 'ThresholdBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, threshold, value):
@@ -1085,6 +1100,7 @@ def threshold_(input, threshold, value):
 
 class Glu(Primitive):
     node_name = 'GluBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, dim):

@@ -4,10 +4,21 @@ import numpy as _np
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
+from ember.autograd._opmath import ALWAYS, WITH_NUMBER
 from ember.ops._barebones import NUMS as _BAREBONES, refuse as _refuse
 from ember.ops._util import elementwise
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
+
+
+def _scaled(xp, fn, a, b, alpha):
+    """``fn(a, b * alpha)``; for float16/bfloat16 tensors as PyTorch: ``alpha`` rounded to their dtype,
+    the rest computed in float32 and rounded once."""
+    dt = getattr(a, 'dtype', None)
+    if dt is not None and dt.itemsize == 2 and dt.kind in 'fV' and getattr(b, 'dtype', None) == dt:
+        scale = _np.float32(_np.asarray(alpha).astype(dt))
+        return fn(a.astype(_np.float32), b.astype(_np.float32) * scale).astype(dt)
+    return fn(a, b * alpha)
 
 
 class Add(Primitive):
@@ -20,7 +31,7 @@ class Add(Primitive):
     @elementwise
     def forward(ctx, a, b, alpha=1):
         ctx.alpha = alpha
-        out = ctx.xp.add(a, b) if alpha == 1 else ctx.xp.add(a, b * alpha)
+        out = ctx.xp.add(a, b) if alpha == 1 else _scaled(ctx.xp, ctx.xp.add, a, b, alpha)
         if out.dtype.num in _BAREBONES:   # PyTorch has no addition for uint16/32/64
             raise _refuse('add_stub', out.dtype.num)
         return out
@@ -43,7 +54,7 @@ class Sub(Primitive):
             raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the "
                                "`^` or `logical_xor()` operator instead.")
         ctx.alpha = alpha
-        out = ctx.xp.subtract(a, b) if alpha == 1 else ctx.xp.subtract(a, b * alpha)
+        out = ctx.xp.subtract(a, b) if alpha == 1 else _scaled(ctx.xp, ctx.xp.subtract, a, b, alpha)
         if out.dtype.num in _BAREBONES:
             raise _refuse('add_stub', out.dtype.num)
         return out
@@ -89,6 +100,7 @@ class RSubTensor(Primitive):
 
 class Mul(Primitive):
     node_name = 'MulBackward0'
+    _opmath = WITH_NUMBER  # a Python number operand is applied in float32 for half inputs, as PyTorch
     _operator = '*'
     _scalar_edges = True
     _promote = True
@@ -117,6 +129,7 @@ class Mul(Primitive):
 
 class Div(Primitive):
     node_name = 'DivBackward0'
+    _opmath = WITH_NUMBER  # a Python number operand is applied in float32 for half inputs, as PyTorch
     _operator = '/'
     _scalar_edges = True
     _promote = 'float'
@@ -144,6 +157,7 @@ class RDiv(Primitive):
     """scalar / tensor."""
     _operator = '/'
     node_name = 'DivBackward0'
+    _opmath = WITH_NUMBER  # a Python number operand is applied in float32 for half inputs, as PyTorch
     _promote = 'float'
 
     @staticmethod
@@ -489,9 +503,23 @@ def float_power(input, exponent, *, out=None):
     return _result if out is None else write_out('float_power', _result, out)
 
 
+def _floor_divide_float(xp, a, b):
+    """Python's (and PyTorch's) float floor division: from ``fmod``, so ``1.0 // 0.1`` is 9.0 (the exact
+    quotient is just under 10) where ``floor(1.0 / 0.1)`` would give 10.0 from the rounded quotient."""
+    mod = xp.fmod(a, b)
+    div = (a - mod) / b
+    div = xp.where((mod != 0) & ((xp.asarray(b) < 0) != (mod < 0)), div - 1, div)
+    floor = xp.floor(div)
+    floor = xp.where(div - floor > 0.5, floor + 1, floor)
+    quotient = xp.true_divide(a, b)
+    out = xp.where(div != 0, floor, xp.copysign(xp.zeros_like(div), quotient))
+    return xp.where(xp.asarray(b) == 0, quotient, out)
+
+
 class _RoundedDivide(Primitive):
     """floor/trunc division: piecewise constant, so its gradient is zero."""
     _promote = True
+    _opmath = WITH_NUMBER  # a Python number divides half inputs in float32, as PyTorch
 
     @staticmethod
     @elementwise
@@ -505,8 +533,9 @@ class _RoundedDivide(Primitive):
                 r = xp.remainder(a, b)
                 q = q + ((r != 0) & ((xp.asarray(a) < 0) != (xp.asarray(b) < 0)))
             return q
-        q = xp.true_divide(a, b)
-        return xp.floor(q) if mode == 'floor' else xp.trunc(q)
+        if mode == 'floor':
+            return _floor_divide_float(xp, a, b)
+        return xp.trunc(xp.true_divide(a, b))
 
     @staticmethod
     def backward(ctx, g):
@@ -918,6 +947,7 @@ def _conj(t):
 class Lerp(Primitive):
     """``input + weight * (end - input)`` as one node (LerpBackward0 for a number weight)."""
     node_name = 'LerpBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     @elementwise
@@ -941,6 +971,7 @@ class LerpTensor(Lerp):
 
 class Addcmul(Primitive):
     node_name = 'AddcmulBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     @elementwise
@@ -963,6 +994,7 @@ class Addcmul(Primitive):
 
 class Addcdiv(Primitive):
     node_name = 'AddcdivBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     @elementwise
@@ -985,6 +1017,7 @@ class Addcdiv(Primitive):
 
 class Hypot(Primitive):
     node_name = 'HypotBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     @elementwise

@@ -18,6 +18,7 @@ from ember.ops.linear import linear as _linear
 from ember.ops.shape import cat
 from ember.ops._registry import op
 from ember.ops import _sdp_select
+from ember.ops._half import _HALF
 
 __all__ = ['scaled_dot_product_attention', 'multi_head_attention_forward']
 
@@ -63,6 +64,11 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                            f'query.dtype: {_CPP_NAMES.get(query.dtype.name, query.dtype.name)} instead.')
     if scale is None:
         scale = 1.0 / math.sqrt(query.shape[-1])
+    if query.dtype in _HALF and key.dtype == query.dtype and value.dtype == query.dtype:
+        # PyTorch's CPU kernels (fused and math) compute half-precision attention in float32
+        mask = attn_mask.float() if attn_mask is not None and attn_mask.dtype == query.dtype else attn_mask
+        return scaled_dot_product_attention(query.float(), key.float(), value.float(), mask, dropout_p, is_causal,
+                                            scale, enable_gqa).to(query.dtype)
     groups = 1
     if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
         groups = query.shape[-3] // key.shape[-3]

@@ -270,7 +270,7 @@ def _binary_inplace(name, op, ufunc):
                 _check_alpha(t, o, alpha)
                 data = data * alpha
             try:
-                if _needs_checked_path(t, o, ufunc):
+                if _needs_checked_path(t, o, ufunc, alpha):
                     raise TypeError  # the out-of-place op, then _write's PyTorch cast check
                 ufunc(t._data, data, out=t._data, casting='unsafe')
             except TypeError:
@@ -292,11 +292,16 @@ def _binary_inplace(name, op, ufunc):
     return method
 
 
-def _needs_checked_path(t, o, ufunc):
-    """True when the result type would not fit ``t`` (e.g. int /= 2, bool += 1, float += 1j), or when
-    a Python int is out of ``t``'s range (PyTorch wraps it; NumPy would raise)."""
+def _needs_checked_path(t, o, ufunc, alpha=1):
+    """True when the result type would not fit ``t`` (e.g. int /= 2, bool += 1, float += 1j), when
+    a Python int is out of ``t``'s range (PyTorch wraps it; NumPy would raise), or when a half-precision
+    ``t`` must compute in float32 (times or over a Python number, or with an ``alpha``: see the op)."""
     from ember._dtype import result_type
     import numpy as np
+    dt = t._data.dtype
+    if dt.itemsize == 2 and dt.kind in 'fV' and (alpha != 1 or (
+            type(o) in (int, float) and ufunc in (np.multiply, np.true_divide))):
+        return True
     cat = t.dtype.category
     if t.dtype in BAREBONES:   # the op itself decides (PyTorch refuses add_ for uint16, not mul_)
         return True

@@ -8,6 +8,7 @@ from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
+from ember.ops._half import in_float32
 
 
 def _mm_error(a, b):
@@ -407,14 +408,13 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
         tensor([[ 6.],
                 [14.]])
     """
-    prod = mm(mat1, mat2)
-    _check_bias(input, tuple(prod.shape))
-    if alpha != 1:
-        prod = prod * alpha
-    if beta == 0:
-        _result = prod
-        return _result if out is None else write_out('addmm', _result, out)
-    _result = (input if beta == 1 else input * beta) + prod
+    def compute(input, mat1, mat2):
+        prod = mm(mat1, mat2)
+        _check_bias(input, tuple(prod.shape))
+        if alpha != 1:
+            prod = prod * alpha
+        return prod if beta == 0 else (input if beta == 1 else input * beta) + prod
+    _result = in_float32(compute, input, mat1, mat2)
     return _result if out is None else write_out('addmm', _result, out)
 
 
@@ -442,9 +442,11 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
         >>> ember.addmv(M, mat, vec, beta=0, alpha=-1)
         tensor([-7., -5.])
     """
-    prod = mv(mat, vec)
-    _check_bias(input, tuple(prod.shape))
-    _result = (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
+    def compute(input, mat, vec):
+        prod = mv(mat, vec)
+        _check_bias(input, tuple(prod.shape))
+        return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
+    _result = in_float32(compute, input, mat, vec)
     return _result if out is None else write_out('addmv', _result, out)
 
 
@@ -471,9 +473,11 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
         <BLANKLINE>
                 [[3.5000]]])
     """
-    prod = bmm(batch1, batch2)
-    _check_bias(input, tuple(prod.shape))
-    _result = (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
+    def compute(input, batch1, batch2):
+        prod = bmm(batch1, batch2)
+        _check_bias(input, tuple(prod.shape))
+        return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
+    _result = in_float32(compute, input, batch1, batch2)
     return _result if out is None else write_out('baddbmm', _result, out)
 
 

@@ -2,6 +2,7 @@
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
+from ember.autograd._opmath import ALWAYS
 from ember.ops.linalg import Mm
 from ember.ops._registry import op
 
@@ -11,6 +12,7 @@ class Addmm(Primitive):
     (``AddmmBackward0`` over the bias, the input and ``TBackward0`` of the weight). One matmul
     forward, two backward, nothing copied or saved beyond what the requested gradients need."""
     node_name = 'AddmmBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
     saved_names = ('mat1', 'mat2')     # PyTorch's names for the saved tensors (grad_fn._saved_mat1)
 
     @staticmethod

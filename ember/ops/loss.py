@@ -19,6 +19,7 @@ from ember import _dtype
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
+from ember.autograd._opmath import ALWAYS
 from ember.ops._util import elementwise
 from ember.ops.activation import logsigmoid
 from ember.ops.index import where
@@ -233,6 +234,7 @@ class _PiecewiseQuadratic(Primitive):
 
 class SmoothL1Loss(_PiecewiseQuadratic):
     node_name = 'SmoothL1LossBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once (PyTorch's Huber rounds each)
 
 
 class HuberLoss(_PiecewiseQuadratic):
@@ -381,6 +383,7 @@ def _grad_scale(g, ctx):
 
 class NllLoss(Primitive):
     node_name = 'NllLossBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, reduction):
@@ -449,6 +452,7 @@ class CrossEntropy(Primitive):
     gradient is ``softmax(x) * q.sum() - q``, scaled by the incoming gradient.
     """
     node_name = 'NllLossBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x_in, target, weight, ignore_index, reduction, smoothing):
@@ -627,6 +631,7 @@ _EPSILON = 1e-12    # PyTorch's floor on x * (1 - x) in the BCE gradient
 
 class BinaryCrossEntropy(Primitive):
     node_name = 'BinaryCrossEntropyBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, t, w, reduction):

@@ -16,6 +16,7 @@ import numpy as np
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
+from ember.autograd._opmath import ALWAYS
 from ember.ops._registry import op
 
 __all__ = ['batch_norm', 'layer_norm', 'group_norm', 'instance_norm', 'local_response_norm']
@@ -52,6 +53,7 @@ def _raw_stats(xp, x, axes, eps):
 class NativeBatchNorm(Primitive):
     """Returns (y, batch mean, biased batch var); the statistics are not differentiable outputs."""
     node_name = 'NativeBatchNormBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, weight, bias, running_mean, running_var, training, eps):
@@ -144,6 +146,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 # ------------------------------------------------------------------------------- layer norm
 class NativeLayerNorm(Primitive):
     node_name = 'NativeLayerNormBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, weight, bias, k, eps):
@@ -230,6 +233,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 # ------------------------------------------------------------------------------- group norm
 class NativeGroupNorm(Primitive):
     node_name = 'NativeGroupNormBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, weight, bias, groups, eps):

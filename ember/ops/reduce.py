@@ -9,6 +9,7 @@ from ember._dtype import BAREBONES, get_default_dtype, to_dtype
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
+from ember.autograd._opmath import ALWAYS
 from ember.ops._util import wrap_dim, wrap_dims
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
@@ -257,6 +258,7 @@ def _name(d):
 
 class Prod(Primitive):
     node_name = 'ProdBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, dim, keepdim):
@@ -682,6 +684,7 @@ def argmin(input, dim=None, keepdim=False, *, out=None):
 # ---------------------------------------------------------------- var / std
 class Var(Primitive):
     node_name = 'VarBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, dims, correction, keepdim):
@@ -701,6 +704,7 @@ class Var(Primitive):
 
 class Std(Primitive):
     node_name = 'StdBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, dims, correction, keepdim):
@@ -894,6 +898,7 @@ def _moment_and_mean(node, name, input, dim, unbiased, keepdim, correction):
 class VarMean(Primitive):
     """``var`` and ``mean`` from one node, as PyTorch records them."""
     node_name = 'VarMeanBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
     _moment = Var
 
     @classmethod
@@ -941,6 +946,7 @@ class StdMean(VarMean):
 # --------------------------------------------------------------------- norm
 class VectorNorm(Primitive):
     node_name = 'LinalgVectorNormBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, p, dims, keepdim):
@@ -1049,6 +1055,7 @@ def norm(input, p='fro', dim=None, keepdim=False, out=None, dtype=None):
 
 class LogSumExp(Primitive):
     node_name = 'LogsumexpBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
@@ -1101,6 +1108,7 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
 # ------------------------------------------------------------- cumulative ops
 class Cumsum(Primitive):
     node_name = 'CumsumBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, dim, np_dtype):
@@ -1146,6 +1154,7 @@ def cumsum(input, dim, *, dtype=None, out=None):
 
 class Cumprod(Primitive):
     node_name = 'CumprodBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, dim):

@@ -1,6 +1,7 @@
 """Root-mean-square normalization (``F.rms_norm``), composed from ember ops as PyTorch composes it."""
 import numpy as np
 
+from ember.ops._half import _HALF, in_float32
 from ember.ops._registry import op
 
 
@@ -8,7 +9,8 @@ from ember.ops._registry import op
 def rms_norm(input, normalized_shape, weight=None, eps=None):
     """``x / sqrt(mean(x ** 2) + eps) * weight`` over the trailing ``normalized_shape`` dims.
 
-    ``eps`` defaults to the machine epsilon of the input's dtype.
+    ``eps`` defaults to the machine epsilon of the dtype it is computed in (float32 for float16 and bfloat16
+    inputs, which are normalised in float32 as PyTorch does).
 
     Example::
 
@@ -24,7 +26,11 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
         raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got weight of shape "
                            f"{list(weight.shape)} and normalized_shape = {list(shape)}")
     if eps is None:
-        eps = float(np.finfo(input._data.dtype).eps)
+        # the epsilon of the dtype the normalisation runs in (float32 for half inputs), as PyTorch
+        eps = float(np.finfo(np.float32 if input.dtype in _HALF else input._data.dtype).eps)
     dims = tuple(range(input.ndim - n, input.ndim))
-    out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
+
+    def compute(x):
+        return x * (x.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
+    out = in_float32(compute, input)       # as PyTorch: half inputs normalised in float32
     return out if weight is None else out * weight

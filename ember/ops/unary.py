@@ -11,12 +11,13 @@ from ember._tensor import Tensor
 from ember.ops._barebones import NUMS as _BAREBONES, refuse as _refuse
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
+from ember.autograd._opmath import ALWAYS
 from ember.ops import _erf as _erf_np
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 
 
-def _unary(node, fwd, bwd, save='x', promote='float', arrays=None, holomorphic=True):
+def _unary(node, fwd, bwd, save='x', promote='float', arrays=None, holomorphic=True, opmath=False):
     """A Primitive computing ``fwd(xp, x)`` whose backward is ``bwd(g, x, y)``.
 
     For complex input a ``holomorphic`` function's gradient is ``g * conj(f'(x))`` (PyTorch's
@@ -24,7 +25,8 @@ def _unary(node, fwd, bwd, save='x', promote='float', arrays=None, holomorphic=T
 
     ``arrays(xp, g, x, y)``, when given, is the same backward on raw arrays: a first-order
     backward (no graph being built) uses it and skips op dispatch; ``arrays=True`` says ``bwd``'s
-    plain arithmetic already works on arrays.
+    plain arithmetic already works on arrays. ``opmath``: ``fwd`` takes several steps, so half-precision
+    inputs run it in float32 and round once (see ember/autograd/_opmath.py).
     """
     fast = bwd if arrays is True else arrays
 
@@ -59,7 +61,7 @@ def _unary(node, fwd, bwd, save='x', promote='float', arrays=None, holomorphic=T
         return bwd(g, None, None)
 
     name = node.replace('Backward0', '').replace('Backward1', '')
-    return type(name, (Primitive,), {'node_name': node, '_promote': promote,
+    return type(name, (Primitive,), {'node_name': node, '_promote': promote, '_opmath': ALWAYS if opmath else 0,
                                      'forward': staticmethod(forward), 'backward': staticmethod(backward)})
 
 
@@ -96,7 +98,7 @@ Log2 = _unary('Log2Backward0', _via_float64('log2'), lambda g, x, y: g / (x * ma
 Log10 = _unary('Log10Backward0', _via_float64('log10'), lambda g, x, y: g / (x * math.log(10)), arrays=True)
 Log1p = _unary('Log1PBackward0', _via_float64('log1p'), lambda g, x, y: g / (x + 1), arrays=True)
 Sqrt = _unary('SqrtBackward0', lambda xp, x: xp.sqrt(x), lambda g, x, y: g / (2 * y), save='y', arrays=True)
-Rsqrt = _unary('RsqrtBackward0', lambda xp, x: 1 / xp.sqrt(x), lambda g, x, y: g * -0.5 * y * y * y, save='y',
+Rsqrt = _unary('RsqrtBackward0', lambda xp, x: 1 / xp.sqrt(x), lambda g, x, y: g * -0.5 * y * y * y, save='y', opmath=True,
                arrays=True)
 Sin = _unary('SinBackward0', lambda xp, x: xp.sin(x), lambda g, x, y: g * x.cos(),
              arrays=lambda xp, g, x, y: g * xp.cos(x))
@@ -118,7 +120,7 @@ def _sigmoid(xp, x):
     return 1 / (1 + xp.exp(-x))
 
 
-Sigmoid = _unary('SigmoidBackward0', _sigmoid, lambda g, x, y: g * y * (1 - y), save='y', arrays=True)
+Sigmoid = _unary('SigmoidBackward0', _sigmoid, lambda g, x, y: g * y * (1 - y), save='y', arrays=True, opmath=True)
 Reciprocal = _unary('ReciprocalBackward0', lambda xp, x: xp.reciprocal(x), lambda g, x, y: -g * y * y, save='y',
                     arrays=True)
 Abs = _unary('AbsBackward0', lambda xp, x: xp.abs(x),
@@ -945,6 +947,7 @@ def sinc(input, *, out=None):
 
 class Sinc(Primitive):
     node_name = 'SincBackward0'
+    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x):

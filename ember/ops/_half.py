@@ -1,0 +1,17 @@
+"""Composite ops that PyTorch computes in float32 for float16/bfloat16 inputs (rounding once at the end)."""
+from ember import _dtype
+
+_HALF = (_dtype.float16, _dtype.bfloat16)
+
+
+def in_float32(fn, first, *others):
+    """``fn(first, *others)``, run on float32 copies of the half-precision tensors when ``first`` is
+    float16/bfloat16 and the result cast back: differentiable, since the casts are."""
+    dt = first.dtype
+    if dt not in _HALF:
+        return fn(first, *others)
+    up = [t.float() if getattr(t, 'dtype', None) == dt else t for t in (first,) + others]
+    out = fn(*up)
+    if isinstance(out, tuple):
+        return tuple(o.to(dt) if getattr(o, 'dtype', None) == _dtype.float32 else o for o in out)
+    return out.to(dt)
