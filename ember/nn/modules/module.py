@@ -561,21 +561,48 @@ class Module:
 
         Parameters get the new array through ``.data`` so that optimizers holding them see it.
         """
+        from ember import __future__ as future
         if recurse:
             for module in self.children():
                 module._apply(fn)
-        for key, param in self._parameters.items():
+        swap = future.get_swap_module_params_on_conversion()
+        overwrite = future.get_overwrite_module_params_on_conversion()
+        for key, param in list(self._parameters.items()):
             if param is None:
                 continue
             with grad_mode.no_grad():
                 new = fn(param)
-            if new is not param:
-                param.data = new
             g = param._grad
+            if new is param:
+                out = param
+            elif swap:
+                # ember.__future__.set_swap_module_params_on_conversion(True): the same object, new contents
+                if not isinstance(new, Parameter):
+                    new = Parameter(new, requires_grad=param.requires_grad)
+                try:
+                    from ember.utils import swap_tensors
+                    swap_tensors(param, new)
+                except Exception as e:
+                    raise RuntimeError(f"_apply(): Couldn't swap {self._get_name()}.{key}") from e
+                out = param
+            elif overwrite:
+                out = self._parameters[key] = Parameter(new, requires_grad=param.requires_grad)
+            else:
+                param.data = new
+                out = param
             if g is not None:
                 with grad_mode.no_grad():
                     new_g = fn(g)
-                if new_g is not g:
+                if new_g is g:
+                    out._grad = g
+                elif swap:
+                    from ember.utils import swap_tensors
+                    new_g.requires_grad_(g.requires_grad)
+                    swap_tensors(g, new_g)
+                    out._grad = g
+                elif overwrite:
+                    out._grad = new_g.requires_grad_(g.requires_grad)
+                else:
                     g.data = new_g
         for key, buf in self._buffers.items():
             if buf is not None:
