@@ -62,3 +62,21 @@ def test_module_conversion_modes(restore_future):
     m.double()                                  # swapped: every holder (the optimizer too) sees float64
     assert m.weight is w and w.dtype == ember.float64 and w.grad.dtype == ember.float64
     assert opt.param_groups[0]['params'][0].dtype == ember.float64
+
+
+def test_autograd_function_names_typed_code_imports():
+    from ember.autograd.function import BackwardCFunction, FunctionCtx, FunctionMeta, InplaceFunction
+    seen = []
+
+    class Double(ember.autograd.Function):
+        @staticmethod
+        def forward(ctx: FunctionCtx, x):
+            seen.append((isinstance(ctx, FunctionCtx), isinstance(ctx, BackwardCFunction)))
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+    Double.apply(ember.ones(1, requires_grad=True))
+    assert seen == [(True, True)] and type(Double) is FunctionMeta
+    assert InplaceFunction(inplace=True).inplace is True and issubclass(InplaceFunction, ember.autograd.Function)

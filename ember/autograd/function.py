@@ -873,6 +873,20 @@ def _check_devices(tensors):
     return devs[0] if devs else CPU
 
 
+# PyTorch's names for these classes, which typed code imports (``def forward(ctx: FunctionCtx, x)``)
+FunctionCtx = Context
+BackwardCFunction = Node
+FunctionMeta = _FunctionMeta
+
+
+class InplaceFunction(Function):
+    """A Function that can run in place: ``inplace`` is kept for its forward to read (legacy PyTorch API)."""
+
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = inplace
+
+
 class Primitive(Function):
     """A built-in op: ``forward`` works on raw arrays through ``ctx.xp``."""
     _raw = True
