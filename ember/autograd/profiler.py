@@ -61,6 +61,14 @@ class FunctionEvent:
     def self_cpu_time_total(self):
         return self.cpu_time_total - sum(c.cpu_time_total for c in self.cpu_children)
 
+    @property
+    def self_cpu_memory_usage(self):
+        return self.cpu_memory_usage - sum(c.cpu_memory_usage for c in self.cpu_children)
+
+    @property
+    def self_device_time_total(self):
+        return 0.0
+
     def __repr__(self):
         return (f"<FunctionEvent id={self.id} name={self.name} cpu_time={_format_time(self.cpu_time_total)} "
                 f"self_cpu_time={_format_time(self.self_cpu_time_total)} input_shapes={self.input_shapes}>")
@@ -69,17 +77,24 @@ class FunctionEvent:
 class FunctionEventAvg:
     """Events with one key (name, and input shapes when grouped by them), summed."""
 
-    def __init__(self, key, input_shapes=None):
+    def __init__(self, key, input_shapes=None, stack=None):
         self.key = key
         self.input_shapes = input_shapes
+        self.stack = stack
         self.count = 0
         self.cpu_time_total = 0.0
         self.self_cpu_time_total = 0.0
+        self.cpu_memory_usage = 0
+        self.self_cpu_memory_usage = 0
+        self.flops = 0
 
     def add(self, event):
         self.count += 1
         self.cpu_time_total += event.cpu_time_total
         self.self_cpu_time_total += event.self_cpu_time_total
+        self.cpu_memory_usage += event.cpu_memory_usage
+        self.self_cpu_memory_usage += event.self_cpu_memory_usage
+        self.flops += event.flops or 0
         return self
 
     @property
@@ -91,7 +106,8 @@ class FunctionEventAvg:
                 f"cpu_time={_format_time(self.cpu_time)} input_shapes={self.input_shapes}>")
 
 
-_SORT_KEYS = ('cpu_time', 'cpu_time_total', 'self_cpu_time_total', 'count')
+_SORT_KEYS = ('cpu_time', 'cpu_time_total', 'self_cpu_time_total', 'count', 'cpu_memory_usage',
+              'self_cpu_memory_usage', 'flops')
 
 
 class EventList(list):
@@ -99,16 +115,31 @@ class EventList(list):
 
     def __init__(self, *args, **kwargs):
         self._with_shapes = kwargs.pop('with_shapes', False)
+        self._profile_memory = kwargs.pop('profile_memory', False)
+        self._with_flops = kwargs.pop('with_flops', False)
         super().__init__(*args, **kwargs)
 
-    def key_averages(self, group_by_input_shape=False):
+    def key_averages(self, group_by_input_shape=False, group_by_stack_n=0):
         groups = OrderedDict()
         for e in self:
-            key = (e.key, str(e.input_shapes)) if group_by_input_shape else e.key
+            stack = tuple(e.stack[:group_by_stack_n]) if group_by_stack_n and e.stack else None
+            key = (e.key, str(e.input_shapes) if group_by_input_shape else None, stack)
             if key not in groups:
-                groups[key] = FunctionEventAvg(e.key, e.input_shapes if group_by_input_shape else None)
+                groups[key] = FunctionEventAvg(e.key, e.input_shapes if group_by_input_shape else None,
+                                               list(stack) if stack else None)
             groups[key].add(e)
-        return EventList(groups.values(), with_shapes=group_by_input_shape)
+        return EventList(groups.values(), with_shapes=group_by_input_shape, profile_memory=self._profile_memory,
+                         with_flops=self._with_flops)
+
+    def export_chrome_trace(self, path):
+        """Write the events as a Chrome trace (open it in ``chrome://tracing`` or Perfetto)."""
+        from ember.autograd._profiler_details import export_chrome_trace
+        export_chrome_trace(self, path)
+
+    def export_stacks(self, path, metric='self_cpu_time_total'):
+        """Write each op's stack and ``metric`` in the flame-graph tools' format (needs ``with_stack=True``)."""
+        from ember.autograd._profiler_details import export_stacks
+        export_stacks(self, path, metric)
 
     def self_cpu_time_total(self):
         return sum(e.self_cpu_time_total for e in self)
@@ -117,7 +148,7 @@ class EventList(list):
               max_shapes_column_width=80, header=None, top_level_events_only=False, time_unit=None):
         """The events as PyTorch lays them out: one row per key, self and total CPU times."""
         return _build_table(self, sort_by, row_limit, max_name_column_width, max_shapes_column_width, header,
-                            time_unit)
+                            time_unit, max_src_column_width)
 
     def __str__(self):
         return self.table()
@@ -131,40 +162,87 @@ def _format_time(us, unit=None):
     return f"{us:.3f}us"
 
 
-def _build_table(events, sort_by, row_limit, name_width_cap, shapes_width_cap, header, time_unit):
+def _build_table(events, sort_by, row_limit, name_width_cap, shapes_width_cap, header, time_unit,
+                 src_width_cap=75):
+    from ember.autograd._profiler_details import flops_scale, format_memory
+    profile_memory = getattr(events, '_profile_memory', False)
+    with_flops = getattr(events, '_with_flops', False)
     if sort_by is not None:
-        if sort_by not in _SORT_KEYS:
+        if sort_by.replace('cuda', 'device') in ('self_device_time_total', 'device_time_total', 'device_time'):
+            sort_by = None          # no device time on the CPU: every row has zero, the order stays
+        elif sort_by not in _SORT_KEYS:
             raise AttributeError(f"'FunctionEventAvg' object has no attribute '{sort_by}'")
-        events = sorted(events, key=lambda e: getattr(e, sort_by), reverse=True)
+    if sort_by is not None:
+        events = sorted(events, key=lambda e: getattr(e, sort_by) or 0, reverse=True)
     total = sum(e.self_cpu_time_total for e in events)
     with_shapes = getattr(events, '_with_shapes', False) or (
         isinstance(events, list) and any(getattr(e, 'input_shapes', None) for e in events)
         and not isinstance(events, EventList))
     rows = list(events)[:row_limit] if row_limit is not None and row_limit > 0 else list(events)
     name_width = min(max([len(e.key) for e in events] + [4]) + 4, name_width_cap)
-    widths = [name_width] + [12] * 6
-    titles = ['Name', 'Self CPU %', 'Self CPU', 'CPU total %', 'CPU total', 'CPU time avg', '# of Calls']
+    titles = ['Name', 'Self CPU %', 'Self CPU', 'CPU total %', 'CPU total', 'CPU time avg']
+    if profile_memory:
+        titles += ['CPU Mem', 'Self CPU Mem']
+    titles.append('# of Calls')
+    widths = [name_width] + [12] * (len(titles) - 1)
     if with_shapes:
         shapes_width = min(max([len(str(e.input_shapes)) for e in events] + [12]) + 4, shapes_width_cap)
         widths.append(shapes_width)
         titles.append('Input Shapes')
+    flops = [e.flops for e in events if getattr(e, 'flops', 0)] if with_flops else []
+    if flops:
+        scale, unit = flops_scale(min(flops))
+        widths.append(12)
+        titles.append(f'Total {unit}')
+    stacks = [e.stack for e in events if getattr(e, 'stack', None)]
+    if stacks:
+        src_width = min(max(len(entry) for st in stacks for entry in st) + 4, src_width_cap)
+        widths.append(src_width)
+        titles.append('Source Location')
     rule = ''.join('-' * w + '  ' for w in widths)
+    aligns = ['>'] * len(widths)
+    if stacks:
+        aligns[-1] = '<'      # source locations read left-aligned, as PyTorch prints them
+
+    def row(cells):
+        return ''.join(f'{c:{a}{w}}  ' for c, a, w in zip(cells, aligns, widths))
     lines = []
     if header:
         lines += ['=' * len(rule), header]
-    lines += [rule, ''.join(f'{t:>{w}}  ' for t, w in zip(titles, widths)), rule]
+    lines += [rule, row(titles), rule]
     for e in rows:
         name = e.key if len(e.key) <= name_width else e.key[:name_width - 3] + '...'
         cells = [name, _pct(e.self_cpu_time_total, total), _format_time(e.self_cpu_time_total, time_unit),
                  _pct(e.cpu_time_total, total), _format_time(e.cpu_time_total, time_unit),
-                 _format_time(e.cpu_time_total / max(e.count, 1), time_unit), str(e.count)]
+                 _format_time(e.cpu_time_total / max(e.count, 1), time_unit)]
+        if profile_memory:
+            cells += [format_memory(e.cpu_memory_usage), format_memory(e.self_cpu_memory_usage)]
+        cells.append(str(e.count))
         if with_shapes:
             shapes = str(e.input_shapes)
-            cells.append(shapes if len(shapes) <= widths[-1] else shapes[:widths[-1] - 3] + '...')
-        lines.append(''.join(f'{c:>{w}}  ' for c, w in zip(cells, widths)))
+            width = widths[len(cells)]
+            cells.append(shapes if len(shapes) <= width else shapes[:width - 3] + '...')
+        if flops:
+            cells.append(f'{e.flops * scale:8.3f}' if getattr(e, 'flops', 0) else '--')
+        stack = getattr(e, 'stack', None) or []
+        if stacks:
+            cells.append(_trim_path(stack[0], widths[-1]) if stack else '')
+        lines.append(row(cells))
+        if stacks:
+            for entry in stack[1:]:
+                lines.append(row([''] * (len(cells) - 1) + [_trim_path(entry, widths[-1])]))
+            lines.append(row([''] * len(cells)))
     lines.append(rule)
     lines.append(f"Self CPU time total: {_format_time(total, time_unit)}")
     return '\n'.join(lines) + '\n'
+
+
+def _trim_path(path, width):
+    if len(path) > width:
+        path = path[len(path) - width:]
+        if len(path) > 3:
+            path = '...' + path[3:]
+    return path
 
 
 def _pct(part, total):
@@ -184,6 +262,9 @@ def _open(name, args):
     if any(p.record_shapes for p in _active):
         shapes = [list(a.shape) if hasattr(a, 'shape') and hasattr(a, '_data') else [] for a in args]
     ev = FunctionEvent(0, name, threading.get_ident(), _now_us(), None, input_shapes=shapes)
+    if any(p.with_stack for p in _active):
+        from ember.autograd._profiler_details import python_stack
+        ev.stack = python_stack()
     if stack:
         ev.cpu_parent = stack[-1]
         stack[-1].cpu_children.append(ev)
@@ -214,9 +295,17 @@ def _install():
 
     def timed_apply(cls, *args, **kwargs):
         ev = _open('aten::' + _snake(cls.__name__), args)
+        result = None
         try:
-            return apply(cls, *args, **kwargs)
+            result = apply(cls, *args, **kwargs)
+            return result
         finally:
+            if result is not None and any(p.profile_memory or p.with_flops for p in _active):
+                from ember.autograd import _profiler_details as details
+                if any(p.profile_memory for p in _active):
+                    ev.cpu_memory_usage = details.allocated_bytes(result, args)
+                if any(p.with_flops for p in _active):
+                    ev.flops = details.op_flops(cls.__name__, args, result)
             _close(ev)
 
     def timed_node_apply(self, grads):
@@ -241,17 +330,19 @@ class profile:
     """Times every op run inside the ``with`` block on the CPU; read the result with
     :meth:`key_averages` (``.table()``) or :attr:`function_events`.
 
-    ``record_shapes`` keeps each op's input shapes (for ``key_averages(group_by_input_shape=True)``).
-    GPU timing, memory profiling, FLOP counts, stacks and module names are not available.
+    ``record_shapes`` keeps each op's input shapes (for ``key_averages(group_by_input_shape=True)``);
+    ``profile_memory`` the bytes each op allocates, ``with_stack`` the Python frames leading to it,
+    ``with_flops`` the floating-point operations of matrix products, convolutions, adds and multiplies
+    (see ``ember/autograd/_profiler_details.py``). ``with_modules``, as in PyTorch's eager mode, adds
+    nothing (module hierarchies are recorded for TorchScript only). GPU timing is not available.
     """
 
     def __init__(self, enabled=True, *, use_cuda=False, use_device=None, record_shapes=False, with_flops=False,
                  profile_memory=False, with_stack=False, with_modules=False, use_kineto=False, use_cpu=True,
                  experimental_config=None, acc_events=False, custom_trace_id_callback=None,
                  post_processing_timeout_s=None, activity_filters=None):
-        for flag, what in ((use_cuda, 'use_cuda'), (use_device, 'use_device'), (with_flops, 'with_flops'),
-                           (profile_memory, 'profile_memory'), (with_stack, 'with_stack'),
-                           (with_modules, 'with_modules'), (experimental_config, 'experimental_config'),
+        for flag, what in ((use_cuda, 'use_cuda'), (use_device, 'use_device'),
+                           (experimental_config, 'experimental_config'),
                            (custom_trace_id_callback, 'custom_trace_id_callback'),
                            (activity_filters, 'activity_filters')):
             if flag:
@@ -264,6 +355,10 @@ class profile:
             raise ValueError("post_processing_timeout_s must be non-negative")
         self.enabled = enabled
         self.record_shapes = record_shapes
+        self.profile_memory = profile_memory
+        self.with_stack = with_stack
+        self.with_flops = with_flops
+        self.with_modules = with_modules
         self.acc_events = acc_events
         self._events = []
         self._running = False
@@ -310,15 +405,23 @@ class profile:
             events = sorted(self._events, key=lambda e: (e.start_us, -e.end_us))
             for i, e in enumerate(events):
                 e.id = i
-            self._function_events = EventList(events)
+            self._function_events = EventList(events, profile_memory=self.profile_memory, with_flops=self.with_flops)
         return self._function_events
 
     def key_averages(self, group_by_input_shape=False, group_by_stack_n=0, group_by_overload_name=False):
-        if group_by_stack_n:
-            raise NotImplementedError("ember's profiler does not record stacks (group_by_stack_n)")
         if group_by_input_shape and not self.record_shapes:
             raise RuntimeError("group_by_input_shape needs the profile to be made with record_shapes=True")
-        return self.function_events.key_averages(group_by_input_shape)
+        return self.function_events.key_averages(group_by_input_shape, group_by_stack_n)
+
+    def export_chrome_trace(self, path):
+        """Write the recorded events as a Chrome trace (``chrome://tracing``, Perfetto; ``.gz`` compresses)."""
+        self.function_events.export_chrome_trace(path)
+
+    def export_stacks(self, path, metric='self_cpu_time_total'):
+        """Write each op's stack with ``metric`` for flame-graph tools (needs ``with_stack=True``)."""
+        if not self.with_stack:
+            raise AssertionError("export_stacks() requires with_stack=True")
+        self.function_events.export_stacks(path, metric)
 
     def table(self, sort_by=None, row_limit=100, max_src_column_width=75, max_name_column_width=55,
               max_shapes_column_width=80, header=None, top_level_events_only=False):

@@ -12,7 +12,7 @@ class profile(_profiler.profile):
         enabled (bool): record (default True).
         use_cuda (bool): time CUDA kernels too (not available: raises).
         record_shapes (bool): keep each op's input shapes.
-        with_flops, profile_memory, with_stack, with_modules (bool): not available in ember: raise when True.
+        with_flops, profile_memory, with_stack, with_modules (bool): as ``ember.autograd.profiler.profile``.
 
     Example::
 

@@ -9,7 +9,8 @@ import enum
 from ember.autograd import profiler as _autograd_profiler
 from ember.autograd.profiler import record_function
 
-__all__ = ['profile', 'record_function', 'ProfilerActivity', 'ProfilerAction', 'schedule']
+__all__ = ['profile', 'record_function', 'ProfilerActivity', 'ProfilerAction', 'schedule', 'DeviceType',
+           'supported_activities', 'kineto_available', 'tensorboard_trace_handler']
 
 
 class ProfilerActivity(enum.Enum):
@@ -18,6 +19,63 @@ class ProfilerActivity(enum.Enum):
     XPU = 3
     MTIA = 4
     PrivateUse1 = 5
+
+
+class DeviceType(enum.IntEnum):
+    """The kinds of device an event can come from (PyTorch's ``torch.profiler.DeviceType``)."""
+    CPU = 0
+    CUDA = 1
+    MKLDNN = 2
+    OPENGL = 3
+    OPENCL = 4
+    IDEEP = 5
+    HIP = 6
+    FPGA = 7
+    MAIA = 8
+    XLA = 9
+    Vulkan = 10
+    Metal = 11
+    XPU = 12
+    MPS = 13
+    Meta = 14
+    HPU = 15
+    VE = 16
+    Lazy = 17
+    IPU = 18
+    MTIA = 19
+    PrivateUse1 = 20
+
+
+def supported_activities():
+    """The activities ember's profiler can record: the CPU's."""
+    return {ProfilerActivity.CPU}
+
+
+def kineto_available():
+    """False: ember's profiler is its own (pure Python), not PyTorch's Kineto library."""
+    return False
+
+
+def tensorboard_trace_handler(dir_name, worker_name=None, use_gzip=False, use_python_export=False):
+    """An ``on_trace_ready`` handler writing each recording as a trace file into ``dir_name``
+    (``{worker_name}.{time_ns}.pt.trace.json``, ``.gz`` with ``use_gzip``), where TensorBoard's
+    profiler plugin and Perfetto read it. ``worker_name`` defaults to ``{hostname}_{pid}``."""
+    import os
+    import socket
+    import time
+
+    def handler_fn(prof):
+        nonlocal worker_name
+        if not os.path.isdir(dir_name):
+            try:
+                os.makedirs(dir_name, exist_ok=True)
+            except Exception as e:
+                raise RuntimeError("Can't create directory: " + dir_name) from e
+        if not worker_name:
+            worker_name = f"{socket.gethostname()}_{os.getpid()}"
+        file_name = f"{worker_name}.{time.time_ns()}.pt.trace.json" + ('.gz' if use_gzip else '')
+        prof.export_chrome_trace(os.path.join(dir_name, file_name))
+    return handler_fn
 
 
 class ProfilerAction(enum.Enum):
@@ -65,9 +123,7 @@ class profile:
         activities = set(activities) if activities is not None else {ProfilerActivity.CPU}
         if activities - {ProfilerActivity.CPU} or use_cuda:
             raise NotImplementedError("ember's profiler records CPU activity only (ProfilerActivity.CPU)")
-        for flag, what in ((profile_memory, 'profile_memory'), (with_stack, 'with_stack'),
-                           (with_flops, 'with_flops'), (with_modules, 'with_modules'),
-                           (experimental_config, 'experimental_config'),
+        for flag, what in ((experimental_config, 'experimental_config'),
                            (execution_trace_observer, 'execution_trace_observer'),
                            (custom_trace_id_callback, 'custom_trace_id_callback')):
             if flag:
@@ -76,6 +132,10 @@ class profile:
         self.schedule = schedule if schedule is not None else _always_record
         self.on_trace_ready = on_trace_ready
         self.record_shapes = record_shapes
+        self.profile_memory = profile_memory
+        self.with_stack = with_stack
+        self.with_flops = with_flops
+        self.with_modules = with_modules
         self.acc_events = acc_events
         self.step_num = 0
         self._current = None  # the autograd profile recording now
@@ -90,7 +150,9 @@ class profile:
         return False
 
     def _begin(self):
-        self._current = _autograd_profiler.profile(record_shapes=self.record_shapes, acc_events=self.acc_events)
+        self._current = _autograd_profiler.profile(record_shapes=self.record_shapes, acc_events=self.acc_events,
+                                                   profile_memory=self.profile_memory, with_stack=self.with_stack,
+                                                   with_flops=self.with_flops, with_modules=self.with_modules)
         self._current._start()
 
     def _end(self, save):
@@ -123,12 +185,17 @@ class profile:
             raise AssertionError("profile has not recorded anything yet")
         return self._last
 
-    @property
     def events(self):
+        """The recorded (not aggregated) events of the latest recording."""
         return self._result().function_events
-
-    def events_list(self):
-        return self.events
 
     def key_averages(self, group_by_input_shape=False, group_by_stack_n=0, group_by_overload_name=False):
         return self._result().key_averages(group_by_input_shape, group_by_stack_n, group_by_overload_name)
+
+    def export_chrome_trace(self, path):
+        """Write the latest recording as a Chrome trace (``chrome://tracing``, Perfetto; ``.gz`` compresses)."""
+        self._result().export_chrome_trace(path)
+
+    def export_stacks(self, path, metric='self_cpu_time_total'):
+        """Write each op's stack with ``metric`` for flame-graph tools (needs ``with_stack=True``)."""
+        self._result().export_stacks(path, metric)

@@ -58,5 +58,6 @@ def test_profiler_util_and_legacy():
         ember.ones(2, 3).exp()
     rows = prof.key_averages(group_by_input_shape=True)
     assert [(r.key, r.input_shapes) for r in rows if r.key == 'aten::exp'] == [('aten::exp', [[2, 3]])]
-    with pytest.raises(NotImplementedError, match="with_flops is not supported"):
-        profiler_legacy.profile(with_flops=True)
+    with profiler_legacy.profile(with_flops=True) as prof:
+        ember.ones(2, 3) @ ember.ones(3, 4)
+    assert sum(r.flops for r in prof.key_averages()) == 2 * 2 * 4 * 3
