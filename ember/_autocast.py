@@ -19,6 +19,7 @@ import sys
 import threading
 
 from ember._dtype import float16, float32, float64, promote_types
+from ember.ops import _argparse
 
 LOWER, FP32, FP32_OPT_DTYPE, PROMOTE = 'lower', 'fp32', 'fp32_opt_dtype', 'promote'
 
@@ -212,9 +213,13 @@ def _run(fn, policies, args, kwargs):
 def _wrap(fn, policies):
     @functools.wraps(fn)
     def autocast_policy(*args, **kwargs):
-        if not _enabled_count:
-            return fn(*args, **kwargs)
-        return _run(fn, policies, args, kwargs)
+        try:
+            if not _enabled_count:
+                return fn(*args, **kwargs)
+            return _run(fn, policies, args, kwargs)
+        except _argparse.FAILURES:     # arguments PyTorch refuses get its error (costs nothing otherwise)
+            _argparse.refuse(fn, args, kwargs)
+            raise
     autocast_policy.autocast_policies = policies
     return autocast_policy
 

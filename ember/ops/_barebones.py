@@ -14,6 +14,7 @@ import functools
 import sys
 
 from ember._dtype import BAREBONES
+from ember.ops import _argparse
 
 # op name -> the PyTorch kernel that refuses these dtypes
 # NOTE: the hottest ops (add, sub, the comparisons <, <=, >, >=, neg, abs) test the dtype inside
@@ -81,7 +82,11 @@ def _wrap_tensor_op(fn, kernel, dim_kernel=None, binary=False):
             if num in _NUMS:
                 with_dim = dim_kernel is not None and (len(args) > 0 or 'dim' in kwargs)
                 raise refuse(dim_kernel if with_dim else kernel, num)
-        return fn(input, *args, **kwargs)
+        try:
+            return fn(input, *args, **kwargs)
+        except _argparse.FAILURES:     # arguments PyTorch refuses get its error (costs nothing otherwise)
+            _argparse.refuse(fn, (input,) + args, kwargs)
+            raise
     barebones_check.barebones_kernel = kernel
     return barebones_check
 
@@ -92,7 +97,11 @@ def _wrap_creation(fn, kernel):
         dt = kwargs.get('dtype')
         if dt in BAREBONES:
             raise refuse(kernel, dt.np_dtype.num)
-        return fn(*args, **kwargs)
+        try:
+            return fn(*args, **kwargs)
+        except _argparse.FAILURES:
+            _argparse.refuse(fn, args, kwargs)
+            raise
     barebones_check.barebones_kernel = kernel
     return barebones_check
 

@@ -1,0 +1,400 @@
+"""PyTorch's argument parser, consulted only after a call has failed.
+
+PyTorch checks every call of a built-in function against the function's signatures (its overloads)
+before running it, and a call that fits none gets one of a few ``TypeError`` texts: the argument of
+the wrong type (``add(): argument 'other' (position 2) must be Tensor, not str``), the list of
+overloads when several could have been meant, a missing or unexpected argument. ember's ops check
+nothing up front (a check would cost every call); instead, when an op fails with an error of
+Python's own making, :func:`explain` replays PyTorch's parser on the call's arguments and, when
+PyTorch would have refused them, that refusal is the error the user sees.
+
+The signatures are PyTorch's own, recorded in ``_signatures.json`` by
+``scripts/record_op_signatures.py``; they are read the first time a call fails.
+"""
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+
+# Tensor parameters of these functions take Python numbers too (PyTorch's parser wraps them)
+_NUMBERS_AS_TENSORS = frozenset(
+    n + s for n in ('add', 'sub', 'mul', 'div', 'true_divide', 'floor_divide', 'multiply', 'divide',
+                    'subtract') for s in ('', '_'))
+
+# the name each parameter type has in PyTorch's messages
+_TYPE_NAMES = {
+    'Tensor': 'Tensor', 'Scalar': 'Number', 'int64_t': 'int', 'SymInt': 'int', 'DeviceIndex': 'int',
+    'double': 'float', 'bool': 'bool', 'TensorList': 'tuple of Tensors',
+    'c10::List<::std::optional<Tensor>>': 'tuple of Tensors', 'IntArrayRef': 'tuple of ints',
+    'SymIntArrayRef': 'tuple of ints', 'ArrayRef<double>': 'tuple of floats', 'ScalarList': 'tuple of Scalars',
+    'ScalarType': 'ember.dtype', 'Layout': 'ember.layout', 'Device': 'ember.device',
+    'MemoryFormat': 'ember.memory_format', 'Generator': 'ember.Generator', 'c10::string_view': 'str',
+    'Stream': 'ember.Stream',
+}
+
+
+class _Param:
+    __slots__ = ('name', 'kind', 'size', 'allow_none', 'optional', 'default', 'keyword_only')
+
+    def __init__(self, text, keyword_only):
+        decl, eq, default = text.partition('=')
+        kind, _, self.name = decl.rpartition(' ')
+        self.allow_none = kind.endswith('?')
+        kind = kind.rstrip('?')
+        size = re.search(r'\[(\d+)\]$', kind)
+        self.size = int(size.group(1)) if size else 0
+        self.kind = kind[:size.start()] if size else kind
+        self.optional = bool(eq)
+        self.default = default
+        self.keyword_only = keyword_only
+
+    @property
+    def type_name(self):
+        return _TYPE_NAMES.get(self.kind, self.kind)
+
+    def __str__(self):
+        return f"{self.type_name} {self.name}" + (f" = {self.default}" if self.optional else '')
+
+
+class _Signature:
+    __slots__ = ('name', 'params', 'hidden', 'min_args', 'max_args', 'max_pos_args', 'numbers_as_tensors')
+
+    def __init__(self, text):
+        text, _, flag = text.partition('|')
+        self.hidden = bool(flag)        # deprecated overloads are taken but never offered
+        self.name, _, body = text.partition('(')
+        body = body[:body.rindex(')')]
+        self.params = []
+        keyword_only = False
+        for part in re.split(r', (?![^\[<]*[\]>])', body) if body else ():
+            if part == '*':
+                keyword_only = True
+            else:
+                self.params.append(_Param(part, keyword_only))
+        self.min_args = sum(not p.optional for p in self.params)
+        self.max_args = len(self.params)
+        self.max_pos_args = sum(not p.keyword_only for p in self.params)
+        self.numbers_as_tensors = self.name in _NUMBERS_AS_TENSORS
+
+    def __str__(self):
+        parts, star = [], False
+        for p in self.params:
+            if p.keyword_only and not star:
+                parts.append('*')
+                star = True
+            parts.append(str(p))
+        return f"({', '.join(parts)})"
+
+
+_TABLE = None
+_PARSED = {}
+
+
+def signatures(namespace, name):
+    """PyTorch's overloads of ``name`` in ``namespace`` ('torch', 'Tensor', 'nn', 'linalg', 'fft',
+    'special'), or an empty list where PyTorch's parser does not handle it."""
+    global _TABLE
+    key = (namespace, name)
+    found = _PARSED.get(key)
+    if found is None:
+        if _TABLE is None:
+            _TABLE = json.loads((Path(__file__).parent / '_signatures.json').read_text())
+        found = _PARSED[key] = [_Signature(s) for s in _TABLE.get(namespace, {}).get(name, ())]
+    return found
+
+
+# --- the type tests of PyTorch's parser ---------------------------------------------------------
+
+def _tensor_class():
+    from ember._tensor import Tensor
+    return Tensor
+
+
+def _is_int(obj):
+    return (isinstance(obj, (int, np.integer)) and not isinstance(obj, bool)) or _is_0d(obj, 'iub')
+
+
+def _is_0d(obj, kinds):
+    Tensor = _tensor_class()
+    return isinstance(obj, Tensor) and obj.dim() == 0 and not obj.requires_grad and obj.dtype.np_dtype.kind in kinds
+
+
+def _is_number(obj):
+    return isinstance(obj, (int, float, complex, np.number, np.bool_))
+
+
+def _is_index(obj):
+    if isinstance(obj, bool):
+        return False
+    if _is_int(obj):
+        return True
+    try:
+        obj.__index__()
+    except Exception:
+        return False
+    return True
+
+
+def _int_list(obj, size):
+    """(fits, index of the element that does not) for an int-list parameter: PyTorch looks only at
+    the first element of a sequence; a single int fits where the list has a fixed size."""
+    if isinstance(obj, (tuple, list)):
+        if not obj or _is_index(obj[0]) or isinstance(obj[0], _tensor_class()):
+            return True, None
+        return False, 0
+    return size > 0 and _is_int(obj), None
+
+
+def _fits(param, obj, sig):
+    """(fits, failing element index) of ``obj`` for ``param``, by PyTorch's parser's rules."""
+    kind = param.kind
+    Tensor = _tensor_class()
+    if kind == 'Tensor':
+        return isinstance(obj, Tensor) or (sig.numbers_as_tensors and _is_number(obj)), None
+    if kind in ('int64_t', 'SymInt', 'DeviceIndex'):
+        return _is_int(obj), None
+    if kind == 'bool':
+        return isinstance(obj, (bool, np.bool_)), None
+    if kind in ('double', 'Scalar'):
+        if kind == 'Scalar' and isinstance(obj, (complex, np.complexfloating)):
+            return True, None
+        return isinstance(obj, (int, float, np.integer, np.floating, np.bool_)) or _is_0d(obj, 'biufc'), None
+    if kind in ('IntArrayRef', 'SymIntArrayRef'):
+        return _int_list(obj, param.size)
+    if kind in ('TensorList', 'c10::List<::std::optional<Tensor>>'):
+        return isinstance(obj, (tuple, list)) and all(isinstance(t, Tensor) or t is None for t in obj), None
+    if kind == 'ArrayRef<double>':
+        return (isinstance(obj, (tuple, list)) or param.size > 0 and isinstance(obj, (int, float))), None
+    if kind == 'ScalarList':
+        return isinstance(obj, (tuple, list)), None
+    if kind == 'c10::string_view':
+        return isinstance(obj, str), None
+    if kind == 'ScalarType':
+        from ember._dtype import dtype
+        return isinstance(obj, dtype) or obj in (float, int, bool, complex), None
+    if kind == 'Layout':
+        from ember._formats import layout
+        return isinstance(obj, layout), None
+    if kind == 'Device':
+        from ember._device import device
+        return isinstance(obj, (device, str)) or _is_int(obj), None
+    if kind == 'Generator':
+        from ember._random.generator import Generator
+        return isinstance(obj, Generator), None
+    if kind == 'MemoryFormat':
+        from ember._formats import memory_format
+        return isinstance(obj, memory_format), None
+    return True, None           # a type ember does not tell apart: assume it fits
+
+
+# --- matching a call ----------------------------------------------------------------------------
+
+class _Refusal(Exception):
+    """A signature's own reason for refusing a call (raised only while explaining one)."""
+
+
+def _match(sig, args, kwargs, explain):
+    """The ``(param, value)`` pairs of a call that fits ``sig``, else None; with ``explain``, raise
+    :class:`_Refusal` with PyTorch's text instead of returning None."""
+    name, nargs, params = sig.name, len(args), sig.params
+    varargs = sig.max_pos_args == 1 and params[0].kind in ('IntArrayRef', 'SymIntArrayRef')
+    if nargs > sig.max_pos_args and not varargs:
+        if explain:
+            raise _Refusal(_extra_args(sig, nargs))
+        return None
+    pos = 0
+    remaining = len(kwargs)
+    bound = []
+    for i, param in enumerate(params):
+        kwd = False
+        if pos < nargs:
+            if param.keyword_only:
+                if explain:
+                    raise _Refusal(_extra_args(sig, nargs))
+                return None
+            obj, present = args[pos], True
+        else:
+            present = param.name in kwargs
+            obj = kwargs.get(param.name)
+            kwd = True
+        if (not present and param.optional) or (present and obj is None and param.allow_none):
+            pass
+        elif not present:
+            if explain:
+                missing = [f'"{p.name}"' for p in params[i:] if not p.optional]
+                raise _Refusal(f"{name}() missing {len(missing)} required positional arguments: {', '.join(missing)}")
+            return None
+        else:
+            fits, failed = _fits(param, obj, sig)
+            if not fits and varargs and pos == 0 and not kwd:
+                if _is_index(args[0]):          # expand(5, 3) as expand((5, 3))
+                    bound.append((param, tuple(args)))
+                    pos = nargs
+                    continue
+                if nargs > 1:
+                    if explain:
+                        raise _Refusal(_extra_args(sig, nargs))
+                    return None
+            if not fits:
+                if not explain:
+                    return None
+                got = type(obj).__name__
+                if kwd:
+                    raise _Refusal(f"{name}(): argument '{param.name}' must be {param.type_name}, not {got}")
+                where = f"{name}(): argument '{param.name}' (position {pos + 1}) must be {param.type_name}"
+                if failed is not None:
+                    raise _Refusal(f"{where}, but found element of type {type(obj[failed]).__name__} at pos {failed}")
+                raise _Refusal(f"{where}, not {got}")
+            bound.append((param, obj))
+        if not kwd:
+            pos += 1
+        elif present:
+            remaining -= 1
+    if remaining > 0:
+        if explain:
+            names = [p.name for p in params]
+            for key in kwargs:
+                if key not in names:
+                    raise _Refusal(f"{name}() got an unexpected keyword argument '{key}'")
+                if names.index(key) < nargs:
+                    raise _Refusal(f"{name}() got multiple values for argument '{key}'")
+        return None
+    return bound
+
+
+def _unpack_error(sig, bound):
+    """PyTorch's error for an int list whose first element passed the parser's test but a later
+    one is not an int (found when PyTorch converts the list), or None."""
+    for param, obj in bound:
+        if param.kind in ('IntArrayRef', 'SymIntArrayRef') and isinstance(obj, (tuple, list)):
+            for j, item in enumerate(obj):
+                if not (_is_index(item) or isinstance(item, _tensor_class())):
+                    return TypeError(f"{sig.name}(): argument '{param.name}' failed to unpack the object at pos "
+                                     f"{j + 1} with error \"type must be tuple of ints,but got {type(item).__name__}\"")
+    return None
+
+
+def _extra_args(sig, nargs):
+    if sig.min_args != sig.max_pos_args:
+        return (f"{sig.name}() takes from {sig.min_args} to {sig.max_pos_args} positional arguments "
+                f"but {nargs} were given")
+    s = '' if sig.max_pos_args == 1 else 's'
+    return f"{sig.name}() takes {sig.max_pos_args} positional argument{s} but {nargs} {'was' if nargs == 1 else 'were'} given"
+
+
+def _describe(obj):
+    return type(obj).__name__
+
+
+def explain(namespace, name, args, kwargs):
+    """PyTorch's ``TypeError`` for calling ``name`` of ``namespace`` with ``args``/``kwargs`` (for a
+    method, without the tensor itself), or None when PyTorch's parser would take the call."""
+    sigs = signatures(namespace, name)
+    if not sigs:
+        return None
+    for sig in sigs:
+        bound = _match(sig, args, kwargs, False)
+        if bound is not None:
+            return _unpack_error(sig, bound)
+    n = len(args) + len(kwargs)
+    plausible = sigs if len(sigs) == 1 else [s for s in sigs if s.min_args <= n <= s.max_args and not s.hidden]
+    if len(plausible) == 1:
+        try:
+            _match(plausible[0], args, kwargs, True)
+        except _Refusal as refusal:
+            return TypeError(str(refusal))
+    got = [_describe(a) for a in args] + [f"{k}={_describe(v)}" for k, v in kwargs.items()]
+    listing = ''.join(f" * {s}\n" for s in sigs if not s.hidden)
+    return TypeError(f"{name}() received an invalid combination of arguments - got ({', '.join(got)}), "
+                     f"but expected one of:\n{listing}")
+
+
+# --- after a failed call ------------------------------------------------------------------------
+
+# the errors a call of the wrong types ends in inside ember (Python's own, mostly)
+FAILURES = (TypeError, AttributeError, ValueError, IndexError, RuntimeError)
+
+# functional ops whose PyTorch function hands its arguments, in order, to a native one of another name
+_NATIVE_NAMES = {'cross_entropy': 'cross_entropy_loss', 'nll_loss': 'nll_loss_nd'}
+
+_EXPORTS = {}
+
+
+def _exports_of(fn):
+    """Where the op ``fn`` (or the function it wraps) is exported, from the op registry."""
+    if not _EXPORTS:
+        from ember.ops._registry import REGISTRY
+        for entry in REGISTRY:
+            f = entry.fn
+            while f is not None:
+                _EXPORTS.setdefault(id(f), (entry.name, entry.exports))
+                f = getattr(f, '__wrapped__', None)
+    while fn is not None:
+        found = _EXPORTS.get(id(fn))
+        if found is not None:
+            return found
+        fn = getattr(fn, '__wrapped__', None)
+    return None, {}
+
+
+def _called_as_method(frame, name):
+    """Whether the call in ``frame`` that is running now reads ``name`` off a tensor (``x.add(...)``)
+    rather than off a module (``ember.add(x, ...)``) or calls it by a plain name. Read from the
+    caller's bytecode: only ever done for a call that has already failed."""
+    import dis
+    import types
+    if frame is None:
+        return False
+    code, last = frame.f_code, frame.f_lasti
+    instructions = [i for i in dis.get_instructions(code) if i.offset <= last]
+    for k in range(len(instructions) - 1, -1, -1):
+        ins = instructions[k]
+        if ins.opname in ('LOAD_METHOD', 'LOAD_ATTR') and ins.argval == name:
+            break
+        if ins.opname.startswith('CALL') and k < len(instructions) - 1:
+            return False        # an earlier call: this one was not made through an attribute
+    else:
+        return False
+    chain = []
+    j = k - 1
+    while j >= 0 and instructions[j].opname in ('LOAD_ATTR', 'LOAD_METHOD'):
+        chain.append(instructions[j].argval)
+        j -= 1
+    base = instructions[j] if j >= 0 else None
+    if base is None or base.opname not in ('LOAD_NAME', 'LOAD_GLOBAL', 'LOAD_FAST', 'LOAD_DEREF'):
+        return True             # the result of an expression: a tensor, not a module
+    scopes = (frame.f_locals, frame.f_globals, frame.f_builtins)
+    obj = next((s[base.argval] for s in scopes if base.argval in s), None)
+    for attr in reversed(chain):
+        if not isinstance(obj, types.ModuleType):
+            return True
+        obj = getattr(obj, attr, None)
+    return not isinstance(obj, (types.ModuleType, type))
+
+
+def refuse(fn, args, kwargs, depth=2):
+    """Raise PyTorch's argument error for the failed call ``fn(*args, **kwargs)`` of an op when
+    PyTorch's parser refuses those arguments; return otherwise (the caller re-raises its error).
+    ``depth`` is how many frames up the user's call is."""
+    import sys
+    name, exports = _exports_of(fn)
+    if name is None:
+        return
+    failure = sys.exc_info()[1]
+    at_call = failure is not None and failure.__traceback__.tb_next is None
+    if at_call and 'ember' not in exports:
+        return      # Python's own error for the call (PyTorch's functional ops are Python functions too)
+    frame = sys._getframe(depth)
+    if args and 'Tensor' in exports and _called_as_method(frame, name):
+        err = explain('Tensor', name, args[1:], kwargs)
+    elif 'ember' in exports:
+        err = explain('torch', name, args, kwargs)
+    elif 'F' in exports:
+        native = _NATIVE_NAMES.get(name, name)
+        err = explain('nn' if signatures('nn', native) else 'torch', native, args, kwargs)
+    else:
+        namespace = next((ns for ns in ('linalg', 'fft', 'special') if ns in exports), None)
+        err = namespace and explain(namespace, f'{namespace}_{name}', args, kwargs)
+    if err is not None:
+        raise err from None

@@ -1,0 +1,53 @@
+"""Writes ``ember/ops/_signatures.json``: the argument signatures PyTorch's argument parser checks
+calls against, for every function of ``torch``, ``Tensor``, ``torch.nn.functional``'s native ops,
+``linalg``, ``fft`` and ``special`` (their overloads, in the parser's order).
+
+ember reads them only when a call fails, to give PyTorch's argument-type error. Run under real
+PyTorch (with PyYAML, which torchgen needs) from the repository root::
+
+    python scripts/record_op_signatures.py
+"""
+import json
+import os
+from pathlib import Path
+
+import torchgen
+from torchgen.gen import parse_native_yaml
+from torchgen.packaged.autograd import gen_python_functions as gen
+
+NAMESPACES = {
+    'torch': gen.is_py_torch_function,
+    'Tensor': gen.is_py_variable_method,
+    'nn': gen.is_py_nn_function,
+    'linalg': gen.is_py_linalg_function,
+    'fft': gen.is_py_fft_function,
+    'special': gen.is_py_special_function,
+}
+OUT = Path(__file__).resolve().parent.parent / 'ember' / 'ops' / '_signatures.json'
+
+
+def signatures():
+    packaged = os.path.join(os.path.dirname(torchgen.__file__), 'packaged')
+    native = parse_native_yaml(os.path.join(packaged, 'ATen/native/native_functions.yaml'),
+                               os.path.join(packaged, 'ATen/native/tags.yaml')).native_functions
+    native = [f for f in native if gen.should_generate_py_binding(f)]
+    deprecated = os.path.join(packaged, 'autograd/deprecated.yaml')
+    table = {}
+    for namespace, belongs in NAMESPACES.items():
+        pairs = gen.load_signatures(native, deprecated, method=namespace == 'Tensor')
+        grouped = gen.group_filter_overloads(pairs, belongs)
+        table[namespace] = {
+            str(name): [str(o.signature.signature_str(symint=True)) for o in gen.group_overloads(group, symint=True)]
+            for name, group in sorted(grouped.items(), key=lambda kv: str(kv[0]))}
+    return table
+
+
+def main():
+    import torch
+    table = signatures()
+    OUT.write_text(json.dumps({'torch_version': torch.__version__, **table}, indent=0, sort_keys=True) + '\n')
+    print(f"{sum(len(v) for v in table.values())} functions written to {OUT}")
+
+
+if __name__ == '__main__':
+    main()
