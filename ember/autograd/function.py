@@ -23,6 +23,7 @@ from ember.autograd import anomaly_mode as _anomaly
 from ember._grad_state import state as _grad_state
 from ember.autograd import grad_mode
 from ember.autograd import _saved_hooks as _hooks
+from ember.ops import _argparse
 
 _BACKWARD_TWICE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -486,8 +487,12 @@ class Function(metaclass=_FunctionMeta):
         except ValueError as e:
             err = _translate_broadcast_error(e, raw) if getattr(cls.forward, '_broadcast_errors', False) else None
             if err is None:
+                _argparse.refuse_from_stack()
                 raise
             raise err from None
+        except _argparse.FAILURES:      # arguments PyTorch refuses get its error (costs nothing otherwise)
+            _argparse.refuse_from_stack()
+            raise
         finally:
             _fp_leave(quiet)
         if type(out) is _np.ndarray:
@@ -707,6 +712,7 @@ def _check_operand(cls, a, args):
     read the list as an array."""
     import numbers
     if (a is args[0] or len(args) > 1 and a is args[1]) and not isinstance(a, (numbers.Number, _np.ndarray)):
+        _argparse.refuse_from_stack()   # called as an op (ember.add(x, [1])): PyTorch's argument error
         op, name = cls._operator, type(a).__name__
         if op in ('==', '!='):         # (the operators themselves give Python NotImplemented: x == None is False)
             raise TypeError(f"{'eq' if op == '==' else 'ne'}(): argument 'other' must be Tensor or Number, not {name}")
@@ -758,7 +764,11 @@ def _tensors_only(args):
 def _full_promotion(args, mode):
     if mode == 'tensors':
         args, mode = _tensors_only(args)
-    dt = result_type(*args).np_dtype
+    try:
+        dt = result_type(*args).np_dtype
+    except _argparse.FAILURES:
+        _argparse.refuse_from_stack()
+        raise
     if mode == 'float' and dt.kind not in 'fcV':
         dt = get_default_dtype().np_dtype
     return dt

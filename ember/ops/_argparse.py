@@ -398,3 +398,81 @@ def refuse(fn, args, kwargs, depth=2):
         err = namespace and explain(namespace, f'{namespace}_{name}', args, kwargs)
     if err is not None:
         raise err from None
+
+
+_CODES = {}
+_EMBER_DIR = str(Path(__file__).resolve().parent.parent)
+
+
+def _op_codes():
+    """The code object of every registered op function (under its wrappers) -> that function."""
+    if not _CODES:
+        from ember.ops._registry import REGISTRY
+        for entry in REGISTRY:
+            f = entry.fn
+            while f is not None:
+                code = getattr(f, '__code__', None)
+                if code is not None:
+                    _CODES.setdefault(code, f)
+                f = getattr(f, '__wrapped__', None)
+    return _CODES
+
+
+def _call_shape(frame):
+    """(number of positional arguments, keyword names) of the call ``frame`` is making now, read
+    from its bytecode; None for a call with ``*args``/``**kwargs`` or bytecode not understood."""
+    import dis
+    instructions = [i for i in dis.get_instructions(frame.f_code) if i.offset <= frame.f_lasti]
+    if not instructions:
+        return None
+    call = instructions[-1]
+    names = ()
+    if call.opname in ('CALL', 'CALL_KW', 'CALL_FUNCTION', 'CALL_METHOD', 'CALL_FUNCTION_KW'):
+        count = call.arg
+        for ins in reversed(instructions[-4:-1]):
+            if ins.opname == 'KW_NAMES' or (call.opname in ('CALL_KW', 'CALL_FUNCTION_KW')
+                                            and ins.opname == 'LOAD_CONST'):
+                names = ins.argval
+                break
+        return count - len(names), tuple(names)
+    return None
+
+
+def refuse_from_stack(depth=1):
+    """From inside a primitive that failed, find the op the user called (the outermost registered
+    op in the ember frames above) and raise PyTorch's argument error for that call when PyTorch's
+    parser refuses its arguments; return otherwise."""
+    import inspect
+    import sys
+    codes = _op_codes()
+    frame, op_frame = sys._getframe(depth + 1), None
+    while frame is not None and frame.f_code.co_filename.startswith(_EMBER_DIR):
+        if frame.f_code in codes:
+            op_frame = frame
+        frame = frame.f_back
+    if op_frame is None or op_frame.f_back is not frame or frame is None:
+        return
+    fn = codes[op_frame.f_code]
+    shape = _call_shape(frame)
+    name, exports = _exports_of(fn)
+    if shape is None or name is None:
+        return
+    npos, keywords = shape
+    local = op_frame.f_locals
+    method = 'Tensor' in exports and _called_as_method(frame, name)
+    args = []
+    for p in inspect.signature(fn).parameters.values():
+        if p.kind is p.VAR_POSITIONAL:
+            args.extend(local.get(p.name, ()))
+        elif p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name not in keywords:
+            args.append(local.get(p.name))
+    args = args[:npos + method]
+    kwargs = {k: local[k] for k in keywords if k in local}
+    if method:
+        err = explain('Tensor', name, args[1:], kwargs)
+    elif 'ember' in exports:
+        err = explain('torch', name, args, kwargs)
+    else:
+        return
+    if err is not None:
+        raise err from None
