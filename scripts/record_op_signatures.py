@@ -42,9 +42,38 @@ def signatures():
     return table
 
 
+def _public(namespace, name):
+    """Whether users reach ``name`` as PyTorch's C function (a Python wrapper, like ``torch.norm``
+    or ``Tensor.split``, checks its arguments its own way)."""
+    import types
+    import torch
+    owner = {'torch': torch, 'Tensor': torch.Tensor, 'nn': torch._C._nn, 'linalg': torch._C._linalg,
+             'fft': torch._C._fft, 'special': torch._C._special}[namespace]
+    fn = getattr(owner, name, None)
+    return isinstance(fn, (types.BuiltinFunctionType, types.MethodDescriptorType))
+
+
+def _functional_builtins(table):
+    """``torch.nn.functional`` names that are PyTorch's C functions themselves (``F.conv2d`` is
+    ``torch.conv2d``): name -> [namespace, native name]. The others are Python functions."""
+    import types
+    import torch.nn.functional as F
+    found = {}
+    for name in dir(F):
+        fn = getattr(F, name)
+        if isinstance(fn, types.BuiltinFunctionType) and not name.startswith('_'):
+            for namespace in ('torch', 'nn'):
+                if fn.__name__ in table[namespace]:
+                    found[name] = [namespace, fn.__name__]
+                    break
+    return found
+
+
 def main():
     import torch
-    table = signatures()
+    table = {ns: {name: sigs for name, sigs in functions.items() if _public(ns, name)}
+             for ns, functions in signatures().items()}
+    table['F'] = _functional_builtins(table)
     OUT.write_text(json.dumps({'torch_version': torch.__version__, **table}, indent=0, sort_keys=True) + '\n')
     print(f"{sum(len(v) for v in table.values())} functions written to {OUT}")
 

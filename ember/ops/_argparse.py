@@ -91,16 +91,21 @@ _TABLE = None
 _PARSED = {}
 
 
+def signatures_table():
+    """The recorded table (read once, the first time a call fails)."""
+    global _TABLE
+    if _TABLE is None:
+        _TABLE = json.loads((Path(__file__).parent / '_signatures.json').read_text())
+    return _TABLE
+
+
 def signatures(namespace, name):
     """PyTorch's overloads of ``name`` in ``namespace`` ('torch', 'Tensor', 'nn', 'linalg', 'fft',
     'special'), or an empty list where PyTorch's parser does not handle it."""
-    global _TABLE
     key = (namespace, name)
     found = _PARSED.get(key)
     if found is None:
-        if _TABLE is None:
-            _TABLE = json.loads((Path(__file__).parent / '_signatures.json').read_text())
-        found = _PARSED[key] = [_Signature(s) for s in _TABLE.get(namespace, {}).get(name, ())]
+        found = _PARSED[key] = [_Signature(s) for s in signatures_table().get(namespace, {}).get(name, ())]
     return found
 
 
@@ -163,7 +168,7 @@ def _fits(param, obj, sig):
     if kind in ('IntArrayRef', 'SymIntArrayRef'):
         return _int_list(obj, param.size)
     if kind in ('TensorList', 'c10::List<::std::optional<Tensor>>'):
-        return isinstance(obj, (tuple, list)) and all(isinstance(t, Tensor) or t is None for t in obj), None
+        return isinstance(obj, (tuple, list)), None     # the elements are checked when converted
     if kind == 'ArrayRef<double>':
         return (isinstance(obj, (tuple, list)) or param.size > 0 and isinstance(obj, (int, float))), None
     if kind == 'ScalarList':
@@ -229,7 +234,7 @@ def _match(sig, args, kwargs, explain):
             fits, failed = _fits(param, obj, sig)
             if not fits and varargs and pos == 0 and not kwd:
                 if _is_index(args[0]):          # expand(5, 3) as expand((5, 3))
-                    bound.append((param, tuple(args)))
+                    bound.append((i, param, tuple(args)))
                     pos = nargs
                     continue
                 if nargs > 1:
@@ -246,7 +251,7 @@ def _match(sig, args, kwargs, explain):
                 if failed is not None:
                     raise _Refusal(f"{where}, but found element of type {type(obj[failed]).__name__} at pos {failed}")
                 raise _Refusal(f"{where}, not {got}")
-            bound.append((param, obj))
+            bound.append((i, param, obj))
         if not kwd:
             pos += 1
         elif present:
@@ -264,14 +269,23 @@ def _match(sig, args, kwargs, explain):
 
 
 def _unpack_error(sig, bound):
-    """PyTorch's error for an int list whose first element passed the parser's test but a later
-    one is not an int (found when PyTorch converts the list), or None."""
-    for param, obj in bound:
-        if param.kind in ('IntArrayRef', 'SymIntArrayRef') and isinstance(obj, (tuple, list)):
+    """PyTorch's error for a sequence the parser took (it looks at an int list's first element
+    only, at a tensor list's type only) holding an element of the wrong type, found when PyTorch
+    converts it; or None."""
+    Tensor = _tensor_class()
+    for index, param, obj in bound:
+        if not isinstance(obj, (tuple, list)):
+            continue
+        if param.kind in ('IntArrayRef', 'SymIntArrayRef'):
             for j, item in enumerate(obj):
-                if not (_is_index(item) or isinstance(item, _tensor_class())):
+                if not (_is_index(item) or isinstance(item, Tensor)):
                     return TypeError(f"{sig.name}(): argument '{param.name}' failed to unpack the object at pos "
                                      f"{j + 1} with error \"type must be tuple of ints,but got {type(item).__name__}\"")
+        elif param.kind in ('TensorList', 'c10::List<::std::optional<Tensor>>'):
+            optional = param.kind != 'TensorList'
+            for j, item in enumerate(obj):
+                if not (isinstance(item, Tensor) or optional and item is None):
+                    return TypeError(f"expected Tensor as element {j} in argument {index}, but got {type(item).__name__}")
     return None
 
 
@@ -317,105 +331,117 @@ FAILURES = (TypeError, AttributeError, ValueError, IndexError, RuntimeError)
 
 # functional ops whose PyTorch function hands its arguments, in order, to a native one of another name
 _NATIVE_NAMES = {'cross_entropy': 'cross_entropy_loss', 'nll_loss': 'nll_loss_nd'}
+# functional ops whose PyTorch function calls the tensor's method with the other arguments
+_VIA_METHOD = frozenset(('softmax', 'log_softmax'))
 
-_EXPORTS = {}
+_OPS = {}           # code object -> [(op function, its name, its exports)]
+_EMBER_DIR = str(Path(__file__).resolve().parent.parent)
 
 
-def _exports_of(fn):
-    """Where the op ``fn`` (or the function it wraps) is exported, from the op registry."""
-    if not _EXPORTS:
+def _ops_by_code():
+    """Every registered op function (the one its wrappers wrap), by code object: ops made by one
+    factory (the comparisons) share a code object."""
+    if not _OPS:
         from ember.ops._registry import REGISTRY
         for entry in REGISTRY:
             f = entry.fn
-            while f is not None:
-                _EXPORTS.setdefault(id(f), (entry.name, entry.exports))
-                f = getattr(f, '__wrapped__', None)
-    while fn is not None:
-        found = _EXPORTS.get(id(fn))
-        if found is not None:
-            return found
-        fn = getattr(fn, '__wrapped__', None)
-    return None, {}
+            while getattr(f, '__wrapped__', None) is not None:     # under autocast's and others' wrappers
+                f = f.__wrapped__
+            code = getattr(f, '__code__', None)
+            if code is not None:
+                found = _OPS.setdefault(code, [])
+                if all(g is not f for g, _, _ in found):
+                    found.append((f, entry.name, entry.exports))
+    return _OPS
 
 
-def _called_as_method(frame, name):
-    """Whether the call in ``frame`` that is running now reads ``name`` off a tensor (``x.add(...)``)
-    rather than off a module (``ember.add(x, ...)``) or calls it by a plain name. Read from the
-    caller's bytecode: only ever done for a call that has already failed."""
+def _find(fn):
+    """``(name, exports)`` of the registered op ``fn`` is (or wraps), or None."""
+    for candidate in _ops_by_code().get(getattr(fn, '__code__', None), ()):
+        if candidate[0] is fn:
+            return candidate[1:]
+    wrapped = getattr(fn, '__wrapped__', None)
+    return _find(wrapped) if wrapped is not None else None
+
+
+def _callee(frame, names):
+    """``(name, receiver)`` of the call ``frame`` is making now, read from its bytecode (done only
+    for a call that has already failed): the last of ``names`` it loaded, and what it was read off:
+    a module, ``'tensor'`` for a method call, or None for a plain name."""
     import dis
     import types
-    if frame is None:
-        return False
-    code, last = frame.f_code, frame.f_lasti
-    instructions = [i for i in dis.get_instructions(code) if i.offset <= last]
+    instructions = [i for i in dis.get_instructions(frame.f_code) if i.offset <= frame.f_lasti]
+    loads = ('LOAD_ATTR', 'LOAD_METHOD', 'LOAD_GLOBAL', 'LOAD_NAME', 'LOAD_FAST', 'LOAD_DEREF')
     for k in range(len(instructions) - 1, -1, -1):
         ins = instructions[k]
-        if ins.opname in ('LOAD_METHOD', 'LOAD_ATTR') and ins.argval == name:
+        if ins.opname in loads and ins.argval in names:
             break
-        if ins.opname.startswith('CALL') and k < len(instructions) - 1:
-            return False        # an earlier call: this one was not made through an attribute
     else:
-        return False
+        return None, None
+    if ins.opname not in ('LOAD_ATTR', 'LOAD_METHOD'):
+        return ins.argval, None
     chain = []
     j = k - 1
     while j >= 0 and instructions[j].opname in ('LOAD_ATTR', 'LOAD_METHOD'):
         chain.append(instructions[j].argval)
         j -= 1
     base = instructions[j] if j >= 0 else None
-    if base is None or base.opname not in ('LOAD_NAME', 'LOAD_GLOBAL', 'LOAD_FAST', 'LOAD_DEREF'):
-        return True             # the result of an expression: a tensor, not a module
+    if base is None or base.opname not in loads[2:]:
+        return ins.argval, 'tensor'     # read off the result of an expression: a tensor
     scopes = (frame.f_locals, frame.f_globals, frame.f_builtins)
-    obj = next((s[base.argval] for s in scopes if base.argval in s), None)
+    obj = next((scope[base.argval] for scope in scopes if base.argval in scope), None)
     for attr in reversed(chain):
         if not isinstance(obj, types.ModuleType):
-            return True
+            break
         obj = getattr(obj, attr, None)
-    return not isinstance(obj, (types.ModuleType, type))
+    return ins.argval, obj if isinstance(obj, (types.ModuleType, type)) else 'tensor'
+
+
+def _error_for(name, exports, receiver, args, kwargs):
+    """PyTorch's error for the call (None where its parser takes it), by where the op was read."""
+    module = getattr(receiver, '__name__', '')
+    if receiver == 'tensor' and 'Tensor' in exports:
+        return explain('Tensor', name, args[1:], kwargs)
+    if module == 'ember.nn.functional' or (not module and 'F' in exports and 'ember' not in exports):
+        if name in _VIA_METHOD:
+            return explain('Tensor', name, args[1:], kwargs)
+        builtin = signatures_table().get('F', {}).get(name)
+        if builtin is not None:      # PyTorch's F.conv2d is torch.conv2d itself
+            return explain(builtin[0], builtin[1], args, kwargs)
+        # a Python function in PyTorch, which may convert options (reduction='mean' to an enum)
+        # before the native op sees them: only an argument of the wrong type is reported, as given
+        native = _NATIVE_NAMES.get(name, name)
+        kwargs = {k: v for k, v in kwargs.items() if k not in ('reduction', 'size_average', 'reduce')}
+        err = explain('nn' if signatures('nn', native) else 'torch', native, args, kwargs)
+        return err if err is not None and "(): argument '" in str(err) else None
+    for namespace in ('linalg', 'fft', 'special'):
+        if module == f'ember.{namespace}' or (not module and namespace in exports and 'ember' not in exports):
+            return explain(namespace, f'{namespace}_{name}', args, kwargs)
+    if 'ember' in exports:
+        return explain('torch', name, args, kwargs)
+    return None
 
 
 def refuse(fn, args, kwargs, depth=2):
-    """Raise PyTorch's argument error for the failed call ``fn(*args, **kwargs)`` of an op when
-    PyTorch's parser refuses those arguments; return otherwise (the caller re-raises its error).
-    ``depth`` is how many frames up the user's call is."""
+    """Raise PyTorch's argument error for the failed call ``fn(*args, **kwargs)`` of an op (made
+    ``depth`` frames up) when PyTorch's parser refuses those arguments; return otherwise (the
+    caller re-raises its own error)."""
     import sys
-    name, exports = _exports_of(fn)
-    if name is None:
+    found = _find(fn)
+    if found is None:
         return
+    name, exports = found
     failure = sys.exc_info()[1]
-    at_call = failure is not None and failure.__traceback__.tb_next is None
-    if at_call and 'ember' not in exports:
+    if failure is not None and failure.__traceback__.tb_next is None and 'ember' not in exports:
         return      # Python's own error for the call (PyTorch's functional ops are Python functions too)
+    names = {n for ns in exports.values() for n in ns}
     frame = sys._getframe(depth)
-    if args and 'Tensor' in exports and _called_as_method(frame, name):
-        err = explain('Tensor', name, args[1:], kwargs)
-    elif 'ember' in exports:
-        err = explain('torch', name, args, kwargs)
-    elif 'F' in exports:
-        native = _NATIVE_NAMES.get(name, name)
-        err = explain('nn' if signatures('nn', native) else 'torch', native, args, kwargs)
-    else:
-        namespace = next((ns for ns in ('linalg', 'fft', 'special') if ns in exports), None)
-        err = namespace and explain(namespace, f'{namespace}_{name}', args, kwargs)
+    called, receiver = _callee(frame, names)
+    if frame.f_code.co_name in _VIA_METHOD and frame.f_code.co_filename.endswith('functional.py'):
+        receiver = 'tensor'     # F.softmax(x, dim) calls x.softmax(dim), as PyTorch's does
+    err = _error_for(called or name, exports, receiver, args, kwargs)
     if err is not None:
         raise err from None
-
-
-_CODES = {}
-_EMBER_DIR = str(Path(__file__).resolve().parent.parent)
-
-
-def _op_codes():
-    """The code object of every registered op function (under its wrappers) -> that function."""
-    if not _CODES:
-        from ember.ops._registry import REGISTRY
-        for entry in REGISTRY:
-            f = entry.fn
-            while f is not None:
-                code = getattr(f, '__code__', None)
-                if code is not None:
-                    _CODES.setdefault(code, f)
-                f = getattr(f, '__wrapped__', None)
-    return _CODES
 
 
 def _call_shape(frame):
@@ -423,43 +449,42 @@ def _call_shape(frame):
     from its bytecode; None for a call with ``*args``/``**kwargs`` or bytecode not understood."""
     import dis
     instructions = [i for i in dis.get_instructions(frame.f_code) if i.offset <= frame.f_lasti]
-    if not instructions:
+    call = instructions[-1] if instructions else None
+    if call is None or call.opname not in ('CALL', 'CALL_KW', 'CALL_FUNCTION', 'CALL_METHOD', 'CALL_FUNCTION_KW'):
         return None
-    call = instructions[-1]
     names = ()
-    if call.opname in ('CALL', 'CALL_KW', 'CALL_FUNCTION', 'CALL_METHOD', 'CALL_FUNCTION_KW'):
-        count = call.arg
-        for ins in reversed(instructions[-4:-1]):
-            if ins.opname == 'KW_NAMES' or (call.opname in ('CALL_KW', 'CALL_FUNCTION_KW')
-                                            and ins.opname == 'LOAD_CONST'):
-                names = ins.argval
-                break
-        return count - len(names), tuple(names)
-    return None
+    for ins in reversed(instructions[-4:-1]):
+        if ins.opname == 'KW_NAMES' or (call.opname in ('CALL_KW', 'CALL_FUNCTION_KW') and ins.opname == 'LOAD_CONST'):
+            names = tuple(ins.argval)
+            break
+    return call.arg - len(names), names
 
 
-def refuse_from_stack(depth=1):
+def refuse_from_stack():
     """From inside a primitive that failed, find the op the user called (the outermost registered
-    op in the ember frames above) and raise PyTorch's argument error for that call when PyTorch's
-    parser refuses its arguments; return otherwise."""
+    op among the ember frames above), rebuild the call from that op's arguments and the caller's
+    bytecode, and raise PyTorch's argument error for it when PyTorch's parser refuses it; return
+    otherwise."""
     import inspect
     import sys
-    codes = _op_codes()
-    frame, op_frame = sys._getframe(depth + 1), None
+    ops = _ops_by_code()
+    frame, op_frame = sys._getframe(1), None
     while frame is not None and frame.f_code.co_filename.startswith(_EMBER_DIR):
-        if frame.f_code in codes:
+        if frame.f_code in ops:
             op_frame = frame
         frame = frame.f_back
-    if op_frame is None or op_frame.f_back is not frame or frame is None:
+    if op_frame is None or frame is None or op_frame.f_back is not frame:
         return
-    fn = codes[op_frame.f_code]
     shape = _call_shape(frame)
-    name, exports = _exports_of(fn)
-    if shape is None or name is None:
+    if shape is None:
         return
+    candidates = ops[op_frame.f_code]
+    names = {n for _, _, exports in candidates for ns in exports.values() for n in ns}
+    called, receiver = _callee(frame, names)
+    fn, name, exports = next((c for c in candidates if any(called in ns for ns in c[2].values())), candidates[0])
     npos, keywords = shape
+    method = receiver == 'tensor'
     local = op_frame.f_locals
-    method = 'Tensor' in exports and _called_as_method(frame, name)
     args = []
     for p in inspect.signature(fn).parameters.values():
         if p.kind is p.VAR_POSITIONAL:
@@ -468,11 +493,6 @@ def refuse_from_stack(depth=1):
             args.append(local.get(p.name))
     args = args[:npos + method]
     kwargs = {k: local[k] for k in keywords if k in local}
-    if method:
-        err = explain('Tensor', name, args[1:], kwargs)
-    elif 'ember' in exports:
-        err = explain('torch', name, args, kwargs)
-    else:
-        return
+    err = _error_for(called or name, exports, receiver, args, kwargs)
     if err is not None:
         raise err from None

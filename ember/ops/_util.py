@@ -2,6 +2,7 @@
 import functools
 
 from ember._tensor import Tensor
+from ember.ops import _argparse
 
 
 def broadcast_error(a_shape, b_shape):
@@ -37,7 +38,13 @@ def translate_broadcast_error(e, raw_args):
 
 def wrap_dim(dim, ndim):
     n = max(ndim, 1)
-    if not -n <= dim < n:
+    try:
+        inside = -n <= dim < n
+    except TypeError:       # a dim of the wrong type: PyTorch's argument error for the op called
+        _argparse.refuse_from_stack()
+        raise
+    if not inside:
+        _argparse.refuse_from_stack()
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim + n if dim < 0 else dim
 
@@ -47,7 +54,11 @@ def wrap_dims(dims, ndim):
         return None
     if isinstance(dims, int):
         dims = (dims,)
-    out = tuple(wrap_dim(d, ndim) for d in dims)
+    try:
+        out = tuple(wrap_dim(d, ndim) for d in dims)
+    except TypeError:       # not a sequence of dims: PyTorch's argument error for the op called
+        _argparse.refuse_from_stack()
+        raise
     if len(set(out)) != len(out):
         d = next(d for d in out if out.count(d) > 1)
         raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
@@ -62,4 +73,8 @@ def shape_arg(size):
     """Accept f(2, 3), f((2, 3)), f([2, 3]) and f(ember.Size([2, 3]))."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
-    return tuple(int(s) for s in size)
+    try:
+        return tuple(int(s) for s in size)
+    except (TypeError, ValueError):     # PyTorch's argument error for the op called
+        _argparse.refuse_from_stack()
+        raise

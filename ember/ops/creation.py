@@ -12,6 +12,7 @@ from ember._dtype import from_numpy_dtype, get_default_dtype, scalar_dtype, to_d
 from ember.ops._spaced_values import linspace_values, logspace_values
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
+from ember.ops import _argparse
 from ember.ops._argcheck import (argument_error, bad_factory_option, check_factory_options, invalid_combination,
                                signature_text)
 from ember.ops._registry import op
@@ -251,7 +252,8 @@ def _check_overloaded_factory(name, args, dtype, device, requires_grad, layout, 
     kwargs = {k: v for k, v in options.items() if v is not None}
     if requires_grad is not False:
         kwargs['requires_grad'] = requires_grad
-    raise invalid_combination(name, args, kwargs, signature_text(globals()[name]))
+    raise (_argparse.explain('torch', name, args, kwargs)
+           or invalid_combination(name, args, kwargs, signature_text(globals()[name])))
 
 
 def _check_pin_memory(name, pin_memory, device=None):

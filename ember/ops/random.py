@@ -16,6 +16,7 @@ from ember._random import draw, serial
 from ember._random.generator import Generator, default_generator
 from ember._tensor import Tensor
 from ember.ops.creation import _check_pin_memory, _factory_requires_grad, _pinned, size_arg
+from ember.ops import _argparse
 from ember.ops._argcheck import bad_factory_option, invalid_combination, signature_text
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
@@ -94,7 +95,8 @@ def _check_sampler_options(name, size, generator, dtype, device, requires_grad, 
     kwargs = {k: v for k, v in given.items() if v is not None}
     if requires_grad is not False:
         kwargs['requires_grad'] = requires_grad
-    raise invalid_combination(name, size, kwargs, signature_text(globals()[name]))
+    raise (_argparse.explain('torch', name, size, kwargs)
+           or invalid_combination(name, size, kwargs, signature_text(globals()[name])))
 
 
 def _gen(generator):

@@ -10,6 +10,7 @@ from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
+from ember.ops import _argparse
 from ember.ops._util import wrap_dim, wrap_dims
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
@@ -754,7 +755,12 @@ def _var_args(name, input, dim, unbiased, correction, keepdim, out_overloads=Tru
                         f" * (Tensor input, tuple of ints dim, bool unbiased = True, bool keepdim = False{out})\n"
                         f" * (Tensor input, tuple of ints dim = None, *, Number correction = None, bool keepdim = "
                         f"False{out_kw})\n * (Tensor input, bool unbiased = True)\n")
-    if input.dtype.category < 2:
+    try:
+        category = input.dtype.category
+    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
+        _argparse.refuse_from_stack()
+        raise
+    if category < 2:
         raise RuntimeError("std and var only support floating point and complex dtypes")
     dims = _dims(dim, input.ndim)
     return dims, correction, keepdim
@@ -1384,7 +1390,11 @@ def logcumsumexp(input, dim, *, out=None):
 
 # ------------------------------------------------------------- all / any
 def _logical_reduce(fn, input, dim, keepdim):
-    xp = input._xp
+    try:
+        xp = input._xp
+    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
+        _argparse.refuse_from_stack()
+        raise
     axis = _dims(dim, input.ndim)
     out = xp.asarray(fn(input._data, axis=axis, keepdims=keepdim))
     if input._data.dtype == np.uint8:  # PyTorch keeps uint8 for uint8 input
