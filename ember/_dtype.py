@@ -151,7 +151,9 @@ def from_numpy_dtype(np_dtype):
 
 
 def to_dtype(d):
-    """Accept an ember dtype, a NumPy dtype, or a Python type (``float``, ``int``, ``bool``)."""
+    """The dtype a user's ``dtype`` argument names: an ember dtype, or a Python type (``float``,
+    ``int``, ``bool``, ``complex``). NumPy's dtypes are refused with PyTorch's TypeError, as PyTorch
+    refuses them (``ember.from_numpy`` and ``ember.tensor`` read an array's own dtype)."""
     if isinstance(d, dtype):
         return d
     import builtins
@@ -163,7 +165,9 @@ def to_dtype(d):
         return bool_
     if d is builtins.complex:
         return complex128
-    return from_numpy_dtype(d)
+    from ember.ops import _argparse
+    _argparse.refuse_from_stack()       # the op's own error where PyTorch's parser checks its dtype
+    raise TypeError(f"argument 'dtype' must be ember.dtype, not {_argparse.type_name(d)}")
 
 
 def get_default_dtype():
@@ -200,7 +204,8 @@ def set_default_dtype(d):
         >>> ember.set_default_dtype(ember.float32)
     """
     global _default
-    d = to_dtype(d)
+    if not isinstance(d, dtype):    # (Python's float and NumPy's types are refused, as in PyTorch)
+        raise TypeError("invalid dtype object: only floating-point types are supported as the default type")
     if d not in (float16, float32, float64):
         raise TypeError("only floating-point types are supported as the default type")
     _default = d
@@ -215,6 +220,9 @@ def promote_types(type1, type2):
     a, b = type1, type2
     if a is b:
         return a
+    if not (isinstance(a, dtype) and isinstance(b, dtype)):
+        from ember.ops import _argparse
+        _argparse.refuse_from_stack()   # PyTorch's argument error for ember.promote_types(np.float32, ...)
     if (a in BAREBONES or b in BAREBONES) and not (a.category == _FLOAT or b.category == _FLOAT):
         raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, attempted to promote "
                            f"{a._legacy[:-6]} and {b._legacy[:-6]}")

@@ -169,4 +169,4 @@ def set_default_tensor_type(t, /):
                'BFloat16Tensor': 'bfloat16'}
     if name not in by_name:
         raise TypeError("only floating-point types are supported as the default type")
-    _dtype.set_default_dtype(_dtype.to_dtype(by_name[name]))
+    _dtype.set_default_dtype(_dtype._dtype_by_name(by_name[name]))

@@ -770,8 +770,13 @@ class Tensor:
             if prefix not in ('ember', 'torch', 'ember.cuda', 'torch.cuda') or not found:
                 raise ValueError(f"invalid type: '{dtype}'")
             dtype, device = found[0], 'cuda' if prefix.endswith('cuda') else 'cpu'
-        elif isinstance(dtype, type) and hasattr(dtype, '_ember_dtype'):
+        elif isinstance(dtype, type):   # a tensor type (ember.FloatTensor); float or np.float32 is not one
+            if not hasattr(dtype, '_ember_dtype'):
+                module = dtype.__module__
+                raise ValueError(f"invalid type: '{dtype.__qualname__ if module == 'builtins' else f'{module}.{dtype.__qualname__}'}'")
             dtype, device = dtype._ember_dtype, dtype._device_type
+        elif not isinstance(dtype, _dtype_cls):
+            raise TypeError("dtype must be a type, str, or dtype object")
         if device is not None and device != self._device.type:
             return self.to(device, dtype, non_blocking=non_blocking)
         return self.to(dtype, non_blocking=non_blocking)

@@ -8,9 +8,14 @@ iinfo(min=0, max=255, dtype=uint8)
 import numpy as np
 
 
-def _resolve(dtype, default):
-    from ember._dtype import get_default_dtype, to_dtype
-    return to_dtype(dtype) if dtype is not None else (get_default_dtype() if default else None)
+def _resolve(dtype, default, name):
+    from ember._dtype import dtype as dtype_cls, get_default_dtype, to_dtype
+    if dtype is None:
+        return get_default_dtype() if default else None
+    if not (isinstance(dtype, dtype_cls) or any(dtype is t for t in (float, int, bool, complex))):
+        from ember.ops._argparse import type_name
+        raise TypeError(f"{name}(): argument 'type' (position 1) must be ember.dtype, not {type_name(dtype)}")
+    return to_dtype(dtype)
 
 
 class finfo:
@@ -18,7 +23,7 @@ class finfo:
     ``max``, ``min``, ``tiny`` (= ``smallest_normal``), ``resolution`` and ``dtype`` (its name)."""
 
     def __init__(self, type=None):  # noqa: A002  (PyTorch's parameter name)
-        dt = _resolve(type, default=True)
+        dt = _resolve(type, default=True, name='finfo')
         if dt.np_dtype.kind not in 'fcV':
             raise TypeError("ember.finfo() requires a floating point input type. Use ember.iinfo to handle "
                             "'ember.finfo'")
@@ -56,7 +61,7 @@ class iinfo:
     """Limits of an integer dtype: ``bits``, ``max``, ``min`` and ``dtype`` (its name)."""
 
     def __init__(self, type):  # noqa: A002
-        dt = _resolve(type, default=False)
+        dt = _resolve(type, default=False, name='iinfo')
         if dt.np_dtype.kind not in 'iub':
             raise TypeError("ember.iinfo() requires an integer input type. Use ember.finfo to handle 'ember.iinfo'")
         if dt.np_dtype.kind == 'b':

@@ -69,11 +69,44 @@ def _functional_builtins(table):
     return found
 
 
+# functions PyTorch binds by hand (not from its native function list): their overloads are read
+# back from the parser's own "invalid combination" listing
+MANUAL = {'Tensor': ('to',)}
+_KINDS = {'Tensor': 'Tensor', 'torch.device': 'Device', 'torch.dtype': 'ScalarType', 'bool': 'bool',
+          'torch.memory_format': 'MemoryFormat', 'int': 'int64_t', 'float': 'double', 'Number': 'Scalar',
+          'tuple of ints': 'IntArrayRef', 'str': 'c10::string_view', 'torch.layout': 'Layout',
+          'torch.Generator': 'Generator', 'tuple of Tensors': 'TensorList'}
+
+
+def _manual(namespace, name):
+    import torch
+    owner = torch.ones(1) if namespace == 'Tensor' else torch
+    try:
+        getattr(owner, name)(object())
+    except TypeError as e:
+        listing = [line[4:-1] for line in str(e).splitlines() if line.startswith(' * (')]
+    found = []
+    for line in listing:
+        params = []
+        for part in line.split(', '):
+            if part == '*':
+                params.append(part)
+                continue
+            decl, eq, default = part.partition(' = ')
+            kind, _, pname = decl.rpartition(' ')
+            params.append(f"{_KINDS[kind]} {pname}" + (f"={default}" if eq else ''))
+        found.append(f"{name}({', '.join(params)})")
+    return found
+
+
 def main():
     import torch
     table = {ns: {name: sigs for name, sigs in functions.items() if _public(ns, name)}
              for ns, functions in signatures().items()}
     table['F'] = _functional_builtins(table)
+    for namespace, names in MANUAL.items():
+        for name in names:
+            table[namespace][name] = _manual(namespace, name)
     OUT.write_text(json.dumps({'torch_version': torch.__version__, **table}, indent=0, sort_keys=True) + '\n')
     print(f"{sum(len(v) for v in table.values())} functions written to {OUT}")
 

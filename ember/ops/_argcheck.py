@@ -11,21 +11,21 @@ from ember._device import device as _device_cls
 from ember._dtype import dtype as _dtype_cls
 
 _DEVICE_LIKE = (_device_cls, str, int)
-_DTYPE_LIKE = (_dtype_cls, type, np.dtype)     # Python's float/int/bool/complex stand for dtypes too
+_PYTHON_TYPES = (float, int, bool, complex)     # Python's types stand for dtypes too (float: float64)
 _BOOLS = (bool, np.bool_)
 
 
 def argument_error(fn, param, expected, value, position=None):
     """The TypeError for ``value`` given as ``param`` of ``fn`` where ``expected`` is taken."""
     where = f" (position {position})" if position else ''
-    return TypeError(f"{fn}(): argument '{param}'{where} must be {expected}, not {type(value).__name__}")
+    from ember.ops._argparse import type_name
+    return TypeError(f"{fn}(): argument '{param}'{where} must be {expected}, not {type_name(value)}")
 
 
 def bad_factory_option(dtype=None, device=None, requires_grad=False, layout=None):
     """The name and expected type of the first factory option of the wrong type, or None."""
-    if dtype is not None and (not isinstance(dtype, _DTYPE_LIKE) or isinstance(dtype, type) and not (
-            dtype in (float, int, bool, complex) or issubclass(dtype, np.generic))):
-        return 'dtype', 'ember.dtype', dtype
+    if dtype is not None and not (isinstance(dtype, _dtype_cls) or any(dtype is t for t in _PYTHON_TYPES)):
+        return 'dtype', 'ember.dtype', dtype    # NumPy's dtypes and types are refused, as in PyTorch
     if device is not None and (not isinstance(device, _DEVICE_LIKE) or isinstance(device, bool)):
         return 'device', 'ember.device', device
     if not isinstance(requires_grad, _BOOLS):
@@ -40,6 +40,8 @@ def check_factory_options(fn, dtype=None, device=None, requires_grad=False, layo
     wrong type (``dtype='float32'`` is refused, as in PyTorch)."""
     bad = bad_factory_option(dtype, device, requires_grad, layout)
     if bad is not None:
+        from ember.ops import _argparse
+        _argparse.refuse_from_stack()   # the error of the function the user called (x.new_zeros)
         raise argument_error(fn, bad[0], bad[1], bad[2])
 
 

@@ -47,6 +47,7 @@ class _Param:
         self.kind = kind[:size.start()] if size else kind
         self.optional = bool(eq)
         self.default = default
+        self.allow_none = self.allow_none or default == 'None'     # (a default of None takes None)
         self.keyword_only = keyword_only
 
     @property
@@ -177,7 +178,7 @@ def _fits(param, obj, sig):
         return isinstance(obj, str), None
     if kind == 'ScalarType':
         from ember._dtype import dtype
-        return isinstance(obj, dtype) or obj in (float, int, bool, complex), None
+        return isinstance(obj, dtype) or any(obj is t for t in (float, int, bool, complex)), None
     if kind == 'Layout':
         from ember._formats import layout
         return isinstance(obj, layout), None
@@ -244,7 +245,7 @@ def _match(sig, args, kwargs, explain):
             if not fits:
                 if not explain:
                     return None
-                got = type(obj).__name__
+                got = type_name(obj)
                 if kwd:
                     raise _Refusal(f"{name}(): argument '{param.name}' must be {param.type_name}, not {got}")
                 where = f"{name}(): argument '{param.name}' (position {pos + 1}) must be {param.type_name}"
@@ -297,8 +298,23 @@ def _extra_args(sig, nargs):
     return f"{sig.name}() takes {sig.max_pos_args} positional argument{s} but {nargs} {'was' if nargs == 1 else 'were'} given"
 
 
-def _describe(obj):
-    return type(obj).__name__
+_EMBER_TYPES = {'dtype': 'ember.dtype', 'device': 'ember.device', 'layout': 'ember.layout',
+                'memory_format': 'ember.memory_format', 'finfo': 'ember.finfo', 'iinfo': 'ember.iinfo'}
+
+
+def type_name(obj):
+    """The name PyTorch's messages give ``obj``'s type: a C type's full name
+    (``numpy.dtypes.Float32DType``), a Python class's own name (``list``, ``Tensor``); ember's
+    classes that are C types in PyTorch as ``ember.dtype``, ``ember.device``..."""
+    t = type(obj)
+    if t.__module__.startswith('ember.') and t.__name__ in _EMBER_TYPES:
+        return _EMBER_TYPES[t.__name__]
+    if t.__module__ in ('builtins', '__main__') or t.__flags__ & (1 << 9):     # Py_TPFLAGS_HEAPTYPE
+        return t.__name__
+    return f'{t.__module__}.{t.__qualname__}'
+
+
+_describe = type_name
 
 
 def explain(namespace, name, args, kwargs):
@@ -318,9 +334,12 @@ def explain(namespace, name, args, kwargs):
             _match(plausible[0], args, kwargs, True)
         except _Refusal as refusal:
             return TypeError(str(refusal))
-    got = [_describe(a) for a in args] + [f"{k}={_describe(v)}" for k, v in kwargs.items()]
+    got = ', '.join([_describe(a) for a in args])
+    if kwargs:      # (PyTorch ends the list with a comma when only keywords were given)
+        named = ', '.join(f"{k}={_describe(v)}" for k, v in kwargs.items())
+        got = f"{got}, {named}" if got else f"{named}, "
     listing = ''.join(f" * {s}\n" for s in sigs if not s.hidden)
-    return TypeError(f"{name}() received an invalid combination of arguments - got ({', '.join(got)}), "
+    return TypeError(f"{name}() received an invalid combination of arguments - got ({got}), "
                      f"but expected one of:\n{listing}")
 
 
@@ -339,8 +358,9 @@ _EMBER_DIR = str(Path(__file__).resolve().parent.parent)
 
 
 def _ops_by_code():
-    """Every registered op function (the one its wrappers wrap), by code object: ops made by one
-    factory (the comparisons) share a code object."""
+    """Every registered op function (the one its wrappers wrap), and every other function of
+    ember's and of its Tensor's that PyTorch binds in C (``Tensor.to``), by code object: ops made by
+    one factory (the comparisons) share a code object."""
     if not _OPS:
         from ember.ops._registry import REGISTRY
         for entry in REGISTRY:
@@ -352,6 +372,15 @@ def _ops_by_code():
                 found = _OPS.setdefault(code, [])
                 if all(g is not f for g, _, _ in found):
                     found.append((f, entry.name, entry.exports))
+        import types
+        import ember
+        table = signatures_table()
+        for owner, namespace, export in ((ember.Tensor.__dict__, 'Tensor', 'Tensor'), (vars(ember), 'torch', 'ember')):
+            for name, f in list(owner.items()):
+                while getattr(f, '__wrapped__', None) is not None:
+                    f = f.__wrapped__
+                if isinstance(f, types.FunctionType) and name in table[namespace] and f.__code__ not in _OPS:
+                    _OPS[f.__code__] = [(f, name, {export: [name]})]
     return _OPS
 
 
@@ -422,6 +451,19 @@ def _error_for(name, exports, receiver, args, kwargs):
     return None
 
 
+# the wrappers an op may be called through (__torch_function__ dispatch, autocast, the uint checks):
+# the user's call is the frame above them
+_PASS_THROUGH = frozenset((('_torch_function.py', 'op'), ('_autocast.py', 'autocast_policy'),
+                           ('_barebones.py', 'barebones_check')))
+
+
+def _caller(frame):
+    """The first frame from ``frame`` up that is not one of the op wrappers."""
+    while frame is not None and (frame.f_code.co_filename.rpartition('/')[2], frame.f_code.co_name) in _PASS_THROUGH:
+        frame = frame.f_back
+    return frame
+
+
 def refuse(fn, args, kwargs, depth=2):
     """Raise PyTorch's argument error for the failed call ``fn(*args, **kwargs)`` of an op (made
     ``depth`` frames up) when PyTorch's parser refuses those arguments; return otherwise (the
@@ -435,7 +477,7 @@ def refuse(fn, args, kwargs, depth=2):
     if failure is not None and failure.__traceback__.tb_next is None and 'ember' not in exports:
         return      # Python's own error for the call (PyTorch's functional ops are Python functions too)
     names = {n for ns in exports.values() for n in ns}
-    frame = sys._getframe(depth)
+    frame = _caller(sys._getframe(depth))
     called, receiver = _callee(frame, names)
     if frame.f_code.co_name in _VIA_METHOD and frame.f_code.co_filename.endswith('functional.py'):
         receiver = 'tensor'     # F.softmax(x, dim) calls x.softmax(dim), as PyTorch's does
@@ -455,29 +497,37 @@ def _call_shape(frame):
     names = ()
     for ins in reversed(instructions[-4:-1]):
         if ins.opname == 'KW_NAMES' or (call.opname in ('CALL_KW', 'CALL_FUNCTION_KW') and ins.opname == 'LOAD_CONST'):
-            names = tuple(ins.argval)
+            names = tuple(frame.f_code.co_consts[ins.arg])
             break
     return call.arg - len(names), names
 
 
 def refuse_from_stack():
-    """From inside a primitive that failed, find the op the user called (the outermost registered
-    op among the ember frames above), rebuild the call from that op's arguments and the caller's
-    bytecode, and raise PyTorch's argument error for it when PyTorch's parser refuses it; return
-    otherwise."""
-    import inspect
+    """From inside an op that failed, find the op the user called (the outermost op among the
+    ember frames above), rebuild the call from that op's arguments and the caller's bytecode, and
+    raise PyTorch's argument error for it when PyTorch's parser refuses it; return otherwise."""
     import sys
+    try:
+        err = _stack_error(sys._getframe(1))
+    except Exception:       # (the diagnosis must never hide the failure it was asked about)
+        err = None
+    if err is not None:
+        raise err from None
+
+
+def _stack_error(frame):
+    import inspect
     ops = _ops_by_code()
-    frame, op_frame = sys._getframe(1), None
+    op_frame = None
     while frame is not None and frame.f_code.co_filename.startswith(_EMBER_DIR):
         if frame.f_code in ops:
             op_frame = frame
         frame = frame.f_back
-    if op_frame is None or frame is None or op_frame.f_back is not frame:
-        return
+    if op_frame is None or frame is None or _caller(op_frame.f_back) is not frame:
+        return None
     shape = _call_shape(frame)
     if shape is None:
-        return
+        return None
     candidates = ops[op_frame.f_code]
     names = {n for _, _, exports in candidates for ns in exports.values() for n in ns}
     called, receiver = _callee(frame, names)
@@ -485,14 +535,16 @@ def refuse_from_stack():
     npos, keywords = shape
     method = receiver == 'tensor'
     local = op_frame.f_locals
-    args = []
+    args, extra = [], {}
     for p in inspect.signature(fn).parameters.values():
         if p.kind is p.VAR_POSITIONAL:
             args.extend(local.get(p.name, ()))
+        elif p.kind is p.VAR_KEYWORD:
+            extra = local.get(p.name, {})
         elif p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.name not in keywords:
             args.append(local.get(p.name))
     args = args[:npos + method]
-    kwargs = {k: local[k] for k in keywords if k in local}
-    err = _error_for(called or name, exports, receiver, args, kwargs)
-    if err is not None:
-        raise err from None
+    if any(k not in local and k not in extra for k in keywords):
+        return None         # a keyword the op has consumed: the call cannot be rebuilt
+    kwargs = {k: local[k] if k in local else extra[k] for k in keywords}
+    return _error_for(called or name, exports, receiver, args, kwargs)

@@ -258,4 +258,9 @@ def can_cast(from_, to):
     >>> ember.can_cast(ember.float64, ember.int32), ember.can_cast(ember.int32, ember.float64)
     (False, True)
     """
-    return _KIND_RANK[from_.np_dtype.kind] <= _KIND_RANK[to.np_dtype.kind]
+    try:
+        return _KIND_RANK[from_.np_dtype.kind] <= _KIND_RANK[to.np_dtype.kind]
+    except AttributeError:      # not dtypes (NumPy's types): PyTorch's argument error
+        from ember.ops import _argparse
+        _argparse.refuse_from_stack()
+        raise

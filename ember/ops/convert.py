@@ -61,9 +61,9 @@ def to(self, *args, **kwargs):
         >>> x.to(ember.float32) is x
         True
     """
-    kwargs = dict(kwargs)
-    memory_format = kwargs.pop('memory_format', _formats.preserve_format)
-    dev, dt, copy, non_blocking = _parse(args, kwargs)
+    options = dict(kwargs)      # (the call's own keywords stay as given, for its argument errors)
+    memory_format = options.pop('memory_format', _formats.preserve_format)
+    dev, dt, copy, non_blocking = _parse(args, options)
     dev = as_device(dev) if dev is not None else self._device
     dt = to_dtype(dt) if dt is not None else self.dtype
     result = self

@@ -637,6 +637,9 @@ class Module:
                 device = a
             elif isinstance(a, type) and hasattr(a, '_ember_dtype'):
                 dtype = a._ember_dtype
+            else:       # (np.float32, say: refused as PyTorch refuses it, never ignored)
+                from ember.ops._argparse import explain
+                raise explain('Tensor', 'to', args, {}) or TypeError(f"to() got an unexpected argument {a!r}")
         if dtype is not None:
             dtype = to_dtype(dtype)
             if not (dtype.is_floating_point or dtype.is_complex):
