@@ -75,15 +75,63 @@ def arrange(xp, array, value, name, like=None):
         return _c_order(xp, array)
     if value is preserve_format:
         source = like if like is not None else array
-        for fmt in (channels_last, channels_last_3d):
-            if is_in_format(source, fmt) and not source.flags.c_contiguous:
-                return arrange(xp, array, fmt, name)
-        return _c_order(xp, array) if like is not None else array
+        if source.flags.c_contiguous and 1 not in source.shape:     # the common case: C order
+            return _c_order(xp, array) if like is not None else array
+        strides = preserved_strides(source.shape, source.strides, source.itemsize)
+        if strides is None:
+            return _c_order(xp, array) if like is not None else array
+        if array.strides == tuple(s * array.itemsize for s in strides):
+            return array
+        out = xp.lib.stride_tricks.as_strided(xp.empty(array.size, array.dtype), array.shape,
+                                              tuple(s * array.itemsize for s in strides))
+        out[...] = array
+        return out
     perm = _PERMUTATIONS.get((value.name, array.ndim))
     if perm is None:
         raise RuntimeError(f"required rank {4 if value is channels_last else 5} tensor to use {value.name} format")
     inverse = tuple(perm.index(d) for d in range(array.ndim))
     return xp.ascontiguousarray(array.transpose(perm)).transpose(inverse)
+
+
+def preserved_strides(shape, byte_strides, itemsize):
+    """The strides (in elements) PyTorch gives a copy of a tensor with ``preserve_format``: the
+    tensor's own when it is dense and non-overlapping (transposed, permuted, channels-last), else
+    dense strides in the order of the tensor's (a slice keeps its dims' order; a broadcast dim, of
+    stride 0, keeps its place); None where that is C order or cannot be told (negative strides)."""
+    if any(s < 0 for s in byte_strides) or 0 in shape:
+        return None
+    strides = [s // itemsize for s in byte_strides]
+    ndim = len(shape)
+    # dense and non-overlapping: the dims of size >= 2, by stride, each the product of those inside it
+    dims = sorted((d for d in range(ndim) if shape[d] >= 2), key=lambda d: strides[d])
+    expected = 1
+    for d in dims:
+        if strides[d] != expected:
+            break
+        expected *= shape[d]
+    else:
+        return tuple(strides)
+    # otherwise: dims ordered by stride (insertion sort from the innermost; a stride of 0 compares
+    # equal to anything, equal strides put the smaller dim inside), then laid out densely
+    perm = list(range(ndim - 1, -1, -1))
+    for i in range(1, ndim):
+        j = i
+        for k in range(i - 1, -1, -1):
+            a, b = strides[perm[k]], strides[perm[j]]
+            order = 0 if a == 0 or b == 0 else (a > b) - (a < b)
+            if order == 0 and a != 0 and b != 0 and shape[perm[k]] > shape[perm[j]]:
+                order = 1
+            if order > 0:
+                perm[k], perm[j] = perm[j], perm[k]
+                j = k
+            elif order < 0:
+                break
+    out, step = [0] * ndim, 1
+    for d in perm:
+        out[d] = step
+        if shape[d] > 1:
+            step *= shape[d]
+    return tuple(out)
 
 
 def is_in_format(array, value):

@@ -59,3 +59,18 @@ if __name__ == '__main__' and '--update' in sys.argv:
     gaps = sorted(name for name in CASES if not matches(name))
     (_DIR / 'not_yet.txt').write_text(''.join(n + '\n' for n in gaps))
     print(f'{len(CASES) - len(gaps)} of {len(CASES)} cases match PyTorch')
+
+
+def test_errors_are_the_same_with_torch_function_dispatch_on():
+    """Once a Tensor subclass switches ``__torch_function__`` dispatch on, every op is called through
+    a dispatch wrapper: the errors stay PyTorch's (run apart: dispatch stays on for the process)."""
+    import subprocess
+    names = ['add_other_list', 'F_elu_list', 'sin_input_list', 'method_sum_dim_float', 'numpy_type_to',
+             'numpy_type_zeros', 'sum_dim_str']
+    script = ("import json, sys\nimport ember\nclass Sub(ember.Tensor):\n    pass\n"
+              "from tests.test_argument_errors import CASES, outcome, comparable\n"
+              f"print(json.dumps({{n: comparable(outcome(ember, CASES[n])) for n in {names!r}}}))\n")
+    done = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).parent.parent)
+    got = json.loads(done.stdout.splitlines()[-1])
+    assert got == {n: comparable(RECORDED[n]) for n in names}

@@ -74,4 +74,7 @@ def to(self, *args, **kwargs):
         result._device = dev  # apply labels results with the inputs' device; this op changes it
     if memory_format is not _formats.preserve_format and not _formats.is_in_format(result._data, memory_format):
         result = result.contiguous(memory_format=memory_format)
+    elif result is not self and 1 in self._data.shape:
+        # NumPy's copy keeps the order of the dims but not the strides of those of size 1; PyTorch's does
+        result._data = _formats.arrange(result._xp, result._data, memory_format, 'to', like=self._data)
     return result

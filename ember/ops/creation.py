@@ -928,7 +928,7 @@ def clone(input, *, memory_format=None):
     from ember.ops.shape import Clone
     result = Clone.apply(input)
     fmt = _formats.preserve_format if memory_format is None else memory_format
-    if fmt is not _formats.preserve_format or not input._data.flags.c_contiguous:
+    if fmt is not _formats.preserve_format or not input._data.flags.c_contiguous or 1 in input._data.shape:
         result._data = _formats.arrange(result._xp, result._data, fmt, 'clone', like=input._data)
     return result
 
