@@ -314,9 +314,6 @@ def type_name(obj):
     return f'{t.__module__}.{t.__qualname__}'
 
 
-_describe = type_name
-
-
 def explain(namespace, name, args, kwargs):
     """PyTorch's ``TypeError`` for calling ``name`` of ``namespace`` with ``args``/``kwargs`` (for a
     method, without the tensor itself), or None when PyTorch's parser would take the call."""
@@ -334,9 +331,9 @@ def explain(namespace, name, args, kwargs):
             _match(plausible[0], args, kwargs, True)
         except _Refusal as refusal:
             return TypeError(str(refusal))
-    got = ', '.join([_describe(a) for a in args])
+    got = ', '.join([type_name(a) for a in args])
     if kwargs:      # (PyTorch ends the list with a comma when only keywords were given)
-        named = ', '.join(f"{k}={_describe(v)}" for k, v in kwargs.items())
+        named = ', '.join(f"{k}={type_name(v)}" for k, v in kwargs.items())
         got = f"{got}, {named}" if got else f"{named}, "
     listing = ''.join(f" * {s}\n" for s in sigs if not s.hidden)
     return TypeError(f"{name}() received an invalid combination of arguments - got ({got}), "

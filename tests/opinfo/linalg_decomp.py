@@ -457,12 +457,17 @@ def _rows():
         OpInfo('linalg.matrix_norm', L.matrix_norm, _norm_samples, ref=_np_matrix_norm, error_inputs=_err(
             ((_z(3),), RuntimeError, 'linalg.matrix_norm: The input tensor A must have at least 2 dimensions.'),
             ((_z(3, 3), 3), RuntimeError, 'linalg.matrix_norm: Order 3 not supported.'),
-            ((_z(3, 3), 'fro', 0), RuntimeError, 'linalg.matrix_norm: dim must be a 2-tuple. Got 0'))),
+            ((_z(3, 3), 'fro', (0,)), RuntimeError, 'linalg.matrix_norm: dim must be a 2-tuple. Got 0'),
+            ((_z(3, 3), 'fro', 0), TypeError,
+             'linalg_matrix_norm() received an invalid combination of arguments - got (Tensor, str, int), but '
+             'expected one of:\n * (Tensor input, Number ord, tuple of ints dim = {-2,-1}, bool keepdim = False, *, '
+             'ember.dtype dtype = None, Tensor out = None)\n * (Tensor input, str ord = "fro", tuple of ints dim = '
+             '{-2,-1}, bool keepdim = False, *, ember.dtype dtype = None, Tensor out = None)\n'))),
         OpInfo('linalg.norm', L.norm, _lnorm_samples, ref=_np_lnorm, error_inputs=_err(
             ((_z(3, 3, 3), 2), RuntimeError,
              'linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got 3D.'))),
         OpInfo('linalg.vector_norm', L.vector_norm, _vnorm_samples, ref=_np_vnorm, error_inputs=_err(
-            ((_z(3), 'fro'), TypeError, "linalg_vector_norm(): argument 'ord' must be Number, not str"))),
+            ((_z(3), 'fro'), TypeError, "linalg_vector_norm(): argument 'ord' (position 2) must be Number, not str"))),
         OpInfo('nuclear_norm', ember.nuclear_norm, lambda rng: [Sample(rng.standard_normal((3, 4)))],
                ref=lambda a: np.linalg.norm(a, 'nuc')),
         OpInfo('frobenius_norm', ember.frobenius_norm,
