@@ -475,6 +475,8 @@ def refuse(fn, args, kwargs, depth=2):
         return      # Python's own error for the call (PyTorch's functional ops are Python functions too)
     names = {n for ns in exports.values() for n in ns}
     frame = _caller(sys._getframe(depth))
+    if frame is None or _call_shape(frame) is None:
+        return      # not a call (an operator, x ** [1, 2]): Python's own error stands, as in PyTorch
     called, receiver = _callee(frame, names)
     if frame.f_code.co_name in _VIA_METHOD and frame.f_code.co_filename.endswith('functional.py'):
         receiver = 'tensor'     # F.softmax(x, dim) calls x.softmax(dim), as PyTorch's does
