@@ -475,7 +475,7 @@ def refuse(fn, args, kwargs, depth=2):
         return      # Python's own error for the call (PyTorch's functional ops are Python functions too)
     names = {n for ns in exports.values() for n in ns}
     frame = _caller(sys._getframe(depth))
-    if frame is None or _call_shape(frame) is None:
+    if frame is None or not _is_call(frame):
         return      # not a call (an operator, x ** [1, 2]): Python's own error stands, as in PyTorch
     called, receiver = _callee(frame, names)
     if frame.f_code.co_name in _VIA_METHOD and frame.f_code.co_filename.endswith('functional.py'):
@@ -483,6 +483,13 @@ def refuse(fn, args, kwargs, depth=2):
     err = _error_for(called or name, exports, receiver, args, kwargs)
     if err is not None:
         raise err from None
+
+
+def _is_call(frame):
+    """Whether ``frame`` is calling a function now (not applying an operator)."""
+    import dis
+    last = [i for i in dis.get_instructions(frame.f_code) if i.offset <= frame.f_lasti]
+    return bool(last) and last[-1].opname.startswith('CALL')
 
 
 def _call_shape(frame):
