@@ -117,6 +117,16 @@ _CONTROL_FLOW_ERROR = ("vmap: It looks like you're attempting to use a Tensor in
                        "We don't support that yet, please file an issue at https://github.com/pytorch/pytorch/issues .")
 
 
+def _refuse_values(message):
+    """A batched tensor's value asked for as a Python number: PyTorch's error for the user's code; inside
+    an ember op (which PyTorch computes natively, as its per-element fallback would) the op's function
+    reruns per element instead."""
+    caller = sys._getframe(2).f_globals.get('__name__', '')
+    if caller.startswith('ember.') and not caller.startswith('ember.func'):
+        raise Unbatchable()
+    raise RuntimeError(message)
+
+
 class BatchedTensor(Tensor):
     """``value`` with its dimension ``bdim`` hidden: the tensor a vmapped function sees."""
     __torch_function__ = _disabled_torch_function_impl   # ops give plain tensors, no dispatch
@@ -188,13 +198,13 @@ class BatchedTensor(Tensor):
         return batched(self.value.detach(), self.bdim, self.level)
 
     def item(self):
-        raise RuntimeError(_ITEM_ERROR)
+        _refuse_values(_ITEM_ERROR)
 
     def __bool__(self):
-        raise RuntimeError(_CONTROL_FLOW_ERROR)
+        _refuse_values(_CONTROL_FLOW_ERROR)
 
     def __float__(self):
-        raise RuntimeError(_ITEM_ERROR)
+        _refuse_values(_ITEM_ERROR)
 
     __int__ = __index__ = __complex__ = __float__
 

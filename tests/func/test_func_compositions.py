@@ -183,3 +183,14 @@ def test_dims_structure_errors_show_both_structures(k):
     with pytest.raises(ValueError) as info:
         call()
     assert str(info.value) == message
+
+
+def test_ops_reading_a_number_inside_fall_back_to_the_loop():
+    """An ember op that needs a batched value as a number (masked_scatter counts its mask) runs per
+    element, as PyTorch's fallback does; the user's own .item() still gets PyTorch's error."""
+    x = ember.arange(12.0).reshape(3, 4) - 5
+    src = ember.arange(100.0, 112.0)
+    got = vmap(lambda t: t.masked_scatter(t > 0, src))(x)
+    np.testing.assert_array_equal(got.numpy(), ember.stack([r.masked_scatter(r > 0, src) for r in x]).numpy())
+    with pytest.raises(RuntimeError, match=r"^vmap: It looks like you're calling \.item\(\) on a Tensor"):
+        vmap(lambda t: (t * 2).sum().item())(x)
