@@ -24,6 +24,7 @@ NAMESPACES = [
     ('lr_scheduler', 'ember.optim.lr_scheduler', 'ember.optim.lr_scheduler', 'schedulers'),
     ('autograd', 'ember.autograd', 'ember.autograd', 'automatic differentiation'),
     ('func', 'ember.func', 'ember.func', 'function transforms'),
+    ('flex_attention', 'ember.nn.attention.flex_attention', 'ember.nn.attention.flex_attention', 'flex attention'),
     ('linalg', 'ember.linalg', 'ember.linalg', 'linear algebra'),
     ('fft', 'ember.fft', 'ember.fft', 'Fourier transforms'),
     ('special', 'ember.special', 'ember.special', 'special functions'),
