@@ -376,8 +376,10 @@ def _ops_by_code():
             for name, f in list(owner.items()):
                 while getattr(f, '__wrapped__', None) is not None:
                     f = f.__wrapped__
-                if isinstance(f, types.FunctionType) and name in table[namespace] and f.__code__ not in _OPS:
-                    _OPS[f.__code__] = [(f, name, {export: [name]})]
+                if isinstance(f, types.FunctionType) and name in table[namespace]:
+                    found = _OPS.setdefault(f.__code__, [])
+                    if all(g is not f for g, _, _ in found):     # (new_ones and new_zeros share a code)
+                        found.append((f, name, {export: [name]}))
     return _OPS
 
 

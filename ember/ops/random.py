@@ -95,6 +95,7 @@ def _check_sampler_options(name, size, generator, dtype, device, requires_grad, 
     kwargs = {k: v for k, v in given.items() if v is not None}
     if requires_grad is not False:
         kwargs['requires_grad'] = requires_grad
+    _argparse.refuse_from_stack()      # the error of the function the user called (rand_like)
     raise (_argparse.explain('torch', name, size, kwargs)
            or invalid_combination(name, size, kwargs, signature_text(globals()[name])))
 
