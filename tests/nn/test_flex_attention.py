@@ -126,3 +126,20 @@ def test_mods_run_batched_without_looping():
                               score_mod=lambda s, b, h, qi, ki: s - (qi - ki).abs() * 0.01 * (h + 1))
     finally:
         ember.func._set_vmap_fallback_warning_enabled(False)
+
+
+def test_blocks_the_mask_does_not_list_are_left_out():
+    """A BlockMask made from its block lists: positions in unlisted blocks take no part, as in
+    PyTorch's compiled kernels (its unfused CPU path looks at mask_mod only)."""
+    q, k, v = _qkv(ember, B=1, H=1, L=4, S=4)
+    bm = FA.BlockMask.from_kv_blocks(ember.tensor([[[1, 1]]], dtype=ember.int32),
+                                     ember.tensor([[[[0, 1], [1, 0]]]], dtype=ember.int32), BLOCK_SIZE=2)
+    allowed = ember.tensor([[1, 1, 0, 0], [1, 1, 0, 0], [0, 0, 1, 1], [0, 0, 1, 1]], dtype=ember.bool)
+    want = ember.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=allowed)
+    np.testing.assert_allclose(FA.flex_attention(q, k, v, block_mask=bm).numpy(), want.numpy(), rtol=1e-12)
+    heads = FA.create_block_mask(lambda b, h, qi, ki: (h == 0) | (qi >= ki), 1, 2, 6, 5, device='cpu', BLOCK_SIZE=2)
+    q, k, v = _qkv(ember, B=1)
+    causal = ember.ones(6, 5, dtype=ember.bool).tril()
+    want = ember.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=ember.stack([ember.ones(6, 5).bool(),
+                                                                                           causal]))
+    np.testing.assert_allclose(FA.flex_attention(q, k, v, block_mask=heads).numpy(), want.numpy(), rtol=1e-12)

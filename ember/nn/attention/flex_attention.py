@@ -320,8 +320,23 @@ def _check_options(kernel_options, return_lse, return_aux):
                    "return_aux=AuxRequest(lse=True) instead.", FutureWarning)
 
 
-def _attention(query, key, value, score_mod, mask_mod, scale):
-    """PyTorch's unfused flex attention: every score, modified and masked, then a safe softmax."""
+def _block_layout(block_mask, B, H, L, S):
+    """Which positions the BlockMask's listed blocks cover, ``(B or 1, H or 1, L, S)``; None for the
+    single block of "no mask"."""
+    if tuple(block_mask.BLOCK_SIZE) == (_LARGE_SPARSE_BLOCK_SIZE, _LARGE_SPARSE_BLOCK_SIZE):
+        return None
+    dense = block_mask.to_dense().bool()
+    while dense.dim() < 4:
+        dense = dense.unsqueeze(0)
+    q_block, kv_block = block_mask.BLOCK_SIZE
+    dense = dense.repeat_interleave(q_block, dim=-2).repeat_interleave(kv_block, dim=-1)
+    return dense[..., :L, :S]
+
+
+def _attention(query, key, value, score_mod, block_mask, scale):
+    """PyTorch's unfused flex attention: every score, modified and masked, then a safe softmax. Positions
+    outside the BlockMask's listed blocks are masked too, as PyTorch's compiled kernels skip them
+    (its unfused path applies ``mask_mod`` alone; the two agree for masks made by create_block_mask)."""
     from ember.ops.attention import _safe_softmax
     groups = query.size(1) // key.size(1)
     key = ember.repeat_interleave(key, groups, dim=1)
@@ -335,7 +350,10 @@ def _attention(query, key, value, score_mod, mask_mod, scale):
     scores = query.to(working) @ key.to(working).transpose(-2, -1)
     b, h, m, n = _indices(*scores.shape, scores.device)
     scores = (scores * scale).to(working)
-    keep = _vmap_for_bhqkv(mask_mod, prefix=())(b, h, m, n)
+    keep = _vmap_for_bhqkv(block_mask.mask_mod, prefix=())(b, h, m, n)
+    layout = _block_layout(block_mask, *scores.shape)
+    if layout is not None:
+        keep = keep & layout
     modified = _vmap_for_bhqkv(score_mod, prefix=(0,))(scores, b, h, m, n)
     post = ember.where(keep, modified, ember.tensor(-float('inf'), dtype=working, device=scores.device))
     dead = ember.all(post == -float('inf'), dim=-1)
@@ -350,9 +368,11 @@ def flex_attention(query, key, value, score_mod=None, block_mask=None, scale=Non
 
     ``score_mod(score, b, h, q_idx, kv_idx)`` returns the new score of one position (e.g. a relative
     position bias ``score + (q_idx - kv_idx)``); the positions where ``block_mask.mask_mod(b, h, q_idx,
-    kv_idx)`` is False are left out of the softmax (a query that keeps none gets zeros). Both functions
-    are written for one position and run over all of them with ``vmap``. Unlike PyTorch on the CPU,
-    ember computes gradients (with respect to the query, key, value and tensors ``score_mod`` uses).
+    kv_idx)`` is False, and those in blocks the mask does not list, are left out of the softmax (a query
+    that keeps none gets zeros). Both functions are written for one position and run over all of them
+    with ``vmap``. Unlike PyTorch on the CPU, ember computes gradients (with respect to the query, key,
+    value and tensors ``score_mod`` uses), and honours the block layout as PyTorch's compiled kernels
+    do (its unfused CPU path applies ``mask_mod`` alone; they agree for masks from create_block_mask).
 
     Args:
         query (Tensor): ``(B, Hq, L, E)``.
@@ -390,7 +410,7 @@ def flex_attention(query, key, value, score_mod=None, block_mask=None, scale=Non
         raise RuntimeError(f"Expect q/k/v and block_mask to be on the same device but got {query.device} and "
                            f"{block_mask.kv_num_blocks.device}.")
     _check_options(kernel_options, return_lse, return_aux)
-    out, lse = _attention(query, key, value, score_mod, block_mask.mask_mod, scale)
+    out, lse = _attention(query, key, value, score_mod, block_mask, scale)
     if return_aux is not None:
         return out, AuxOutput(lse=lse if return_aux.lse else None, max_scores=None)
     return (out, lse) if return_lse else out
