@@ -51,9 +51,21 @@ class device:
     def __reduce__(self):
         return (device, (self.type, self.index))
 
+    def __enter__(self):
+        # ``with ember.device(d):`` makes d the default for factory functions inside the block
+        global _default
+        _entered.append(_default)
+        _default = as_device(self)
+        return self
+
+    def __exit__(self, *exc):
+        global _default
+        _default = _entered.pop()
+
 
 CPU = device('cpu')
 _default = CPU  # what factory functions use when no device is given (set_default_device)
+_entered = []  # the defaults that enclosing ``with device(...)`` blocks replaced, innermost last
 
 
 def as_device(d):
