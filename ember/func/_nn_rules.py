@@ -180,6 +180,17 @@ def embedding(cls, args, kwargs, level, size):
     return cls.apply(table, idx + shift, None, by_freq, **kwargs)
 
 
+def bag_sum(cls, args, kwargs, level, size):
+    """``_BagSum(emb, bag, scale)`` (embedding_bag's sums and means) with one bag layout for every element:
+    each element's rows added into its own bags."""
+    emb, bag, scale = args
+    if _is_batched(bag, level) or _is_batched(scale, level):
+        return NotImplemented
+    pe = batch_first(emb, level)
+    out = pe.new_zeros((size, scale.shape[0], emb.shape[1])).index_add(1, bag, pe)
+    return (out * scale)[:, :-1]
+
+
 # ---------------------------------------------------------------- losses
 
 def class_loss(cls, args, kwargs, level, size):
@@ -316,6 +327,7 @@ def install(rules):
     # losses whose forward broadcasts like an elementwise op, but which reduce: per element, then reduced
     rules[LS.BinaryCrossEntropyWithLogits] = bce_with_logits
     rules[LS.SoftMarginLoss] = rules[LS._PiecewiseQuadratic] = _pointwise_loss
+    rules[E._BagSum] = bag_sum
     for cls in (R._LSTMGates, R._GRUGates, P.MaxUnpool, P3.MaxUnpool3D):
         rules[cls] = all_full
     for cls in (P.MaxPoolWithIndices, P.MaxPool3DWithIndices, P.AvgPool, P.AvgPool3D, P.AdaptiveAvgPool,

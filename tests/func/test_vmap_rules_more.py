@@ -154,6 +154,15 @@ CASES += [
 ]
 
 
+CASES += [
+    ('embedding_bag', lambda w, psw: (F.embedding_bag(ember.tensor([1, 2, 4, 5, 4, 3]), w, ember.tensor([0, 4, 4])),
+                                      F.embedding_bag(ember.tensor([[1, 2], [0, 5]]), w, mode='mean'),
+                                      F.embedding_bag(ember.tensor([1, 2, 4]), w, ember.tensor([0, 1]),
+                                                      per_sample_weights=psw, mode='sum')),
+     (_r(B, 6, 3), _r(B, 3)), (0, 0)),
+]
+
+
 def _element(inputs, dims, i):
     return [x if d is None else x.select(d, i) for x, d in zip(inputs, dims)]
 
