@@ -5,6 +5,7 @@ from enum import IntEnum, auto
 
 import ember
 from ember._tensor import Tensor
+from ember._torch_function import _disabled_torch_function_impl
 
 __all__ = ['causal_upper_left', 'causal_lower_right', 'CausalVariant', 'CausalBias']
 
@@ -30,6 +31,10 @@ class CausalBias(Tensor):
         seq_len_q (int): the query sequence length ``L``.
         seq_len_kv (int): the key/value sequence length ``S``.
     """
+
+    # results of ops that take a bias (attention's output) are plain tensors, as PyTorch's CausalBias
+    # hands scaled_dot_product_attention its own dispatch; a CausalBias made by an op would lack its lengths
+    __torch_function__ = _disabled_torch_function_impl
 
     def __new__(cls, variant, seq_len_q, seq_len_kv):
         return cls._from(ember.empty(0))
