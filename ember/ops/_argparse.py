@@ -332,8 +332,8 @@ def explain(namespace, name, args, kwargs):
         except _Refusal as refusal:
             return TypeError(str(refusal))
     got = ', '.join([type_name(a) for a in args])
-    if kwargs:      # (PyTorch ends the list with a comma when only keywords were given)
-        named = ', '.join(f"{k}={type_name(v)}" for k, v in kwargs.items())
+    if kwargs:      # (PyTorch lists keywords last given first, and ends with a comma when only keywords were given)
+        named = ', '.join(f"{k}={type_name(v)}" for k, v in reversed(kwargs.items()))
         got = f"{got}, {named}" if got else f"{named}, "
     listing = ''.join(f" * {s}\n" for s in sigs if not s.hidden)
     return TypeError(f"{name}() received an invalid combination of arguments - got ({got}), "

@@ -198,6 +198,17 @@ def from_numpy(ndarray) -> Tensor:
     return Tensor._make(ndarray, CPU)
 
 
+def refuse_unknown_keywords(name, size, kwargs):
+    """PyTorch's TypeError when a factory taking ``**kwargs`` for ``size=`` gets other keywords
+    (``names=``, a misspelt option) or a size both by position and by keyword: never ignored."""
+    if not (kwargs.keys() - {'size'} or ('size' in kwargs and size)):
+        return
+    from ember.ops import _argparse
+    _argparse.refuse_from_stack()       # the whole call as the user wrote it, where it can be read
+    raise (_argparse.explain('torch', name, size, kwargs)
+           or TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kwargs))}'"))
+
+
 def size_arg(name, size, size_kw=None):
     """A shape from f(2, 3), f((2, 3)), f([2, 3]), f(ember.Size(...)) or f(size=...), with PyTorch's
     errors for non-integer and negative sizes."""
@@ -374,6 +385,7 @@ def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
         >>> ember.zeros((2,), dtype=ember.int64)
         tensor([0, 0])
     """
+    refuse_unknown_keywords('zeros', size, kwargs)
     return _fill(size_arg('zeros', size, kwargs.pop('size', None)), 0, dtype, device, requires_grad, out, 'zeros',
                  layout, pin_memory)
 
@@ -407,6 +419,7 @@ def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=Fa
         >>> ember.ones([4], dtype=ember.bool)
         tensor([True, True, True, True])
     """
+    refuse_unknown_keywords('ones', size, kwargs)
     return _fill(size_arg('ones', size, kwargs.pop('size', None)), 1, dtype, device, requires_grad, out, 'ones',
                  layout, pin_memory)
 
@@ -446,6 +459,7 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
         ember.int32
     """
     # NOTE: zero-filled, so "uninitialised" memory is deterministic
+    refuse_unknown_keywords('empty', size, kwargs)
     return _fill(size_arg('empty', size, kwargs.pop('size', None)), 0, dtype, device, requires_grad, out, 'empty',
                  layout, pin_memory, memory_format)
 

@@ -15,7 +15,7 @@ from ember._dtype import get_default_dtype, to_dtype, int64
 from ember._random import draw, serial
 from ember._random.generator import Generator, default_generator
 from ember._tensor import Tensor
-from ember.ops.creation import _check_pin_memory, _factory_requires_grad, _pinned, size_arg
+from ember.ops.creation import _check_pin_memory, _factory_requires_grad, _pinned, refuse_unknown_keywords, size_arg
 from ember.ops import _argparse
 from ember.ops._argcheck import bad_factory_option, invalid_combination, signature_text
 from ember.ops._registry import op
@@ -191,6 +191,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
     _check_sampler_options('rand', size, generator, dtype, device, requires_grad, layout)
     _formats.check_layout('rand', layout)
     _check_pin_memory('rand', pin_memory, device)
+    refuse_unknown_keywords('rand', size, kwargs)
     shape = size_arg('rand', size, kwargs.pop('size', None))
     dt = _float_dtype(dtype, 'check_uniform_bounds')
     vals = _uniform_values(_gen(generator), _numel(shape), 0.0, 1.0, dt.np_dtype).reshape(shape)
@@ -233,6 +234,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     _check_sampler_options('randn', size, generator, dtype, device, requires_grad, layout)
     _formats.check_layout('randn', layout)
     _check_pin_memory('randn', pin_memory, device)
+    refuse_unknown_keywords('randn', size, kwargs)
     shape = size_arg('randn', size, kwargs.pop('size', None))
     dt = _float_dtype(dtype, 'normal_kernel_cpu')
     vals = _normal_values(_gen(generator), _numel(shape), 0.0, 1.0, dt.np_dtype).reshape(shape)
