@@ -9,11 +9,12 @@ _disabled = []  # error messages of enclosing disable_saved_tensors_hooks blocks
 
 class PackedSaved:
     """A saved tensor held as whatever the pack hook returned, with the saved tensor's version."""
-    __slots__ = ('packed', 'unpack_hook', 'version_counter', 'version', 'is_output', 'dtype', 'shape')
+    __slots__ = ('packed', 'unpack_hook', 'version_counter', 'version', 'is_output', 'position', 'dtype', 'shape')
 
 
-def pack_saved(saved, saved_type):
-    """``saved`` (the engine's saved records) with every tensor passed through the innermost pack hook."""
+def pack_saved(saved, saved_type, results=()):
+    """``saved`` (the engine's saved records) with every tensor passed through the innermost pack hook;
+    a saved output reaches the hook as the output itself (``results``), with its ``grad_fn``, as in PyTorch."""
     pack_hook, unpack_hook = _pack_stack[-1]
     out = []
     for s in saved:
@@ -21,10 +22,11 @@ def pack_saved(saved, saved_type):
             out.append(s)
             continue
         p = PackedSaved()
-        p.packed = pack_hook(s.tensor)
+        p.packed = pack_hook(results[s.is_output - 1] if s.is_output and results else s.tensor)
         p.unpack_hook = unpack_hook
         p.version_counter = s.tensor._version_counter
         p.version = s.version
         p.is_output = s.is_output
+        p.position = s.position         # (names it: grad_fn._saved_self is found through the hooks too)
         out.append(p)
     return out

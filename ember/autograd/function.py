@@ -98,13 +98,15 @@ class Context:
             raise AttributeError(f"'{type(self).__name__}' object has no attribute 'saved_tensors'")
         return self._unpack_saved()
 
-    def _unpack_saved(self):
+    def _unpack_saved(self, only=None):
+        """The saved tensors, or just the one at index ``only`` (a ``_saved_<name>`` read unpacks
+        that one alone, so unpack hooks run for it only, as in PyTorch)."""
         if self._freed:
             raise RuntimeError(_BACKWARD_TWICE)
         if not self._saved:
             return ()
         out = []
-        for s in self._saved:
+        for s in (self._saved if only is None else (self._saved[only],)):
             if s is None:
                 out.append(None)
                 continue
@@ -208,11 +210,11 @@ class Node(Context):
         for k, s in enumerate(self._saved):
             if declared is not None and k < len(declared):
                 names.append(declared[k])
-            elif type(s) is _Saved and s.is_output:
+            elif type(s) in (_Saved, _hooks.PackedSaved) and s.is_output:
                 names.append('result' if s.is_output == 1 else f'result{s.is_output - 1}')
-            elif type(s) is _Saved and 0 <= s.position < 2:
+            elif type(s) in (_Saved, _hooks.PackedSaved) and 0 <= s.position < 2:
                 names.append(('self', 'other')[s.position])
-            elif type(s) is _Saved and s.position >= 0:
+            elif type(s) in (_Saved, _hooks.PackedSaved) and s.position >= 0:
                 names.append(f'input{s.position}')
             else:
                 names.append(f'saved{k}')
@@ -225,7 +227,7 @@ class Node(Context):
         if name.startswith('_saved_'):
             names = self._names_of_saved()
             if name[7:] in names:
-                return self._unpack_saved()[names.index(name[7:])]
+                return self._unpack_saved(names.index(name[7:]))[0]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def register_hook(self, fn):
@@ -834,7 +836,7 @@ def _resolve_saved(ctx, args, tensors, outs, results):
                 break
         else:
             _resolve_one(item, saved, tensors, outs, results)
-    ctx._saved = saved if not _hooks._pack_stack else _hooks.pack_saved(saved, _Saved)
+    ctx._saved = saved if not _hooks._pack_stack else _hooks.pack_saved(saved, _Saved, results)
     ctx._to_save = ()
 
 

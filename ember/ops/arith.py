@@ -174,6 +174,7 @@ class RDiv(Primitive):
 
 class PowScalar(Primitive):
     node_name = 'PowBackward0'
+    saved_names = ('self', 'exponent')   # PyTorch's names (grad_fn._saved_exponent)
     _operator = '** or pow()'
     _promote = True
 
