@@ -14,12 +14,14 @@ inside the level, where PyTorch reports the flag of the primal alone.
 from collections import namedtuple
 
 from ember._tensor import Tensor
+from ember.autograd import function as _function
 from ember.autograd.grad_mode import enable_grad
 
 __all__ = ['UnpackedDualTensor', 'enter_dual_level', 'exit_dual_level', 'make_dual', 'unpack_dual', 'dual_level']
 
 _current_level = [-1]
-_duals = []  # (dual tensor, tangent, primal required grad) of the open level
+_duals = _function._fwad_duals  # (dual tensor, tangent, primal required grad) of the open level; custom
+# Functions read it to know forward AD is running, and add their outputs (register_tangents)
 
 
 class UnpackedDualTensor(namedtuple('UnpackedDualTensor', ['primal', 'tangent'])):
@@ -88,7 +90,23 @@ def unpack_dual(tensor, *, level=None):
     return UnpackedDualTensor(primal, _tangent_of(tensor, keep))
 
 
+def register_tangents(pairs):
+    """Make each (output, tangent) a dual of the open level: a custom Function's jvp computed them."""
+    for out, tangent in pairs:
+        # (the output requires grad only because forward AD records the graph: that is not the user's)
+        _duals.append((out, tangent, False))
+
+
 def _tangent_of(y, keep):
+    previous = _function.TANGENT_PASS[0]
+    _function.TANGENT_PASS[0] = True
+    try:
+        return _tangent_by_double_vjp(y, keep)
+    finally:
+        _function.TANGENT_PASS[0] = previous
+
+
+def _tangent_by_double_vjp(y, keep):
     from ember.autograd.engine import grad as autograd_grad
     from ember.ops.creation import zeros_like
     duals = [d for d, _, _ in _duals]

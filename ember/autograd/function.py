@@ -74,6 +74,9 @@ class Context:
     _dirty = ()
     _guard_saved = False  # a built-in op's node: saved_tensors only for its own backward
     _in_backward = False
+    _in_jvp = False       # inside a custom Function's jvp: saved_tensors are the save_for_forward ones
+    _saved_for_forward = ()
+    _fw_barrier = False   # a custom Function whose jvp gave its outputs' tangents (see forward_ad)
 
     def save_for_backward(self, *items):
         self._to_save = items
@@ -85,6 +88,10 @@ class Context:
     def mark_non_differentiable(self, *outputs):
         self._non_differentiable = outputs
 
+    def save_for_forward(self, *tensors):
+        """Keep tensors for ``jvp`` (forward-mode AD), where ``ctx.saved_tensors`` returns them."""
+        self._saved_for_forward = tensors
+
     def mark_dirty(self, *tensors):
         self._dirty = tensors
 
@@ -93,6 +100,8 @@ class Context:
 
     @property
     def saved_tensors(self):
+        if self._in_jvp:
+            return tuple(self._saved_for_forward)
         if self._guard_saved and not self._in_backward:
             # as PyTorch's built-in nodes: their saved tensors are the _saved_<name> attributes
             raise AttributeError(f"'{type(self).__name__}' object has no attribute 'saved_tensors'")
@@ -247,6 +256,10 @@ class Node(Context):
     def apply(self, grads):
         """Input gradients from output gradients, shaped and typed like the inputs."""
         ctx = self
+        if self._fw_barrier and TANGENT_PASS[0]:
+            # forward AD's tangent pass: this Function's outputs carry the tangents its jvp gave, so
+            # nothing may reach its inputs through it (that would count their tangents twice)
+            return [None] * len(self._input_meta)
         if ctx.materialize_grads:
             for g in grads:
                 if g is None:
@@ -408,6 +421,13 @@ class Function(metaclass=_FunctionMeta):
                                   "custom autograd.Function to use it with backward mode AD.")
 
     vjp = backward
+
+    @staticmethod
+    def jvp(ctx, *grad_inputs):
+        """Forward-mode AD: the outputs' tangents from the inputs' (``ctx.saved_tensors`` holds what forward
+        passed to ``ctx.save_for_forward``)."""
+        raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it with "
+                                  "forward mode AD.")
 
     @classmethod
     def apply(cls, *args, **kwargs):
@@ -680,7 +700,38 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
                 r._requires_grad = True
         if ctx._to_save:
             _resolve_saved(ctx, args, tensors, outs, results)
+    if not cls._raw and _fwad_duals and not TANGENT_PASS[0]:
+        _custom_jvp(cls, ctx, args, tensors, results if multi else [results[0]])
     return tuple(results) if multi else results[0]
+
+
+TANGENT_PASS = [False]   # set by forward_ad while it computes tangents
+_fwad_duals = []         # forward_ad's open duals (the same list): empty means no forward AD is running
+
+
+def _custom_jvp(cls, ctx, args, tensors, results):
+    """Forward-mode AD through a custom Function: its ``jvp`` gives the outputs' tangents, as in PyTorch."""
+    from ember.autograd import forward_ad
+    tangents = {id(t): forward_ad.unpack_dual(t).tangent for t in tensors}
+    if all(v is None for v in tangents.values()):
+        return
+    if cls.jvp is Function.jvp:
+        raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it with "
+                                  "forward mode AD.")
+    from ember.ops.creation import zeros_like
+    grad_inputs = [(tangents[id(a)] if tangents[id(a)] is not None else zeros_like(a))
+                   if isinstance(a, Tensor) else None for a in args]
+    ctx._in_jvp = True
+    try:
+        out = cls.jvp(ctx, *grad_inputs)
+    finally:
+        ctx._in_jvp = False
+    outs = out if isinstance(out, tuple) else (out,)
+    if len(outs) != len(results):
+        raise RuntimeError(f"jvp of {cls.__name__} returned {len(outs)} tangents, expected {len(results)} "
+                           "(one per output)")
+    ctx._fw_barrier = True
+    forward_ad.register_tangents([(r, t) for r, t in zip(results, outs) if isinstance(r, Tensor) and t is not None])
 
 
 _SLOTS = tuple(tuple(range(n)) for n in range(9))  # the argument positions of an all-tensor call

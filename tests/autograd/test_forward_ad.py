@@ -60,3 +60,55 @@ def test_level_rules_and_errors_match_pytorch():
         fwAD.exit_dual_level()
     with pytest.raises(RuntimeError, match="^Dual level must be a positive number.$"):
         fwAD.exit_dual_level()
+
+
+class _NumpySin(ember.autograd.Function):
+    """sin(x) * k computed in NumPy: no differentiable backward, so forward AD must use jvp."""
+
+    @staticmethod
+    def forward(ctx, x, k):
+        ctx.save_for_forward(x)
+        ctx.k = k
+        return ember.from_numpy(np.sin(x.detach().numpy()) * k)
+
+    @staticmethod
+    def jvp(ctx, t, _):
+        x, = ctx.saved_tensors
+        return ember.from_numpy(np.cos(x.detach().numpy()) * t.numpy() * ctx.k)
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError('backward must not run for forward-mode AD')
+
+
+def test_custom_function_jvp_gives_the_tangent():
+    import ember.autograd.forward_ad as fwAD
+    x = ember.tensor([0.0, 0.5, 1.0], dtype=ember.float64)
+    with fwAD.dual_level():
+        d = fwAD.make_dual(x, ember.tensor([1.0, 2.0, 3.0], dtype=ember.float64))
+        y = _NumpySin.apply(d, 2.0)
+        z = (y * y).exp() + d
+        # PyTorch 2.13: tensor([2.0000, 3.5103, 3.2418]) and tensor([1.0000, 18.8818, 188.3262])
+        assert np.allclose(fwAD.unpack_dual(y).tangent.numpy(), [2.0, 3.51033, 3.24181], atol=1e-4)
+        assert np.allclose(fwAD.unpack_dual(z).tangent.numpy(), [1.0, 18.8818, 188.3262], atol=1e-3)
+        assert fwAD.unpack_dual(z).tangent.grad_fn is None
+
+
+def test_custom_function_without_jvp_is_refused_under_forward_ad():
+    import ember.autograd.forward_ad as fwAD
+
+    class Double(ember.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    with fwAD.dual_level():
+        d = fwAD.make_dual(ember.ones(2), ember.ones(2))
+        with pytest.raises(NotImplementedError, match='^You must implement the jvp function for custom '
+                                                      'autograd.Function to use it with forward mode AD.$'):
+            Double.apply(d)
+        assert Double.apply(ember.ones(2)).tolist() == [2., 2.]     # inputs without tangents: no jvp needed
