@@ -82,7 +82,14 @@ def test_unsupported_operations_and_bad_input_raise():
         sparse().exp()
     with pytest.raises(RuntimeError, match="size is inconsistent with indices: for dim 0, size is 3 but found "
                                            "index 5"):
-        ember.sparse_coo_tensor(ember.tensor([[0, 5]]), ember.tensor([1., 2.]), (3,))
+        ember.sparse_coo_tensor(ember.tensor([[0, 5]]), ember.tensor([1., 2.]), (3,), check_invariants=True)
+    with ember.sparse.check_sparse_tensor_invariants():
+        assert ember.sparse.check_sparse_tensor_invariants.is_enabled()
+        with pytest.raises(RuntimeError, match="size is inconsistent with indices"):
+            ember.sparse_coo_tensor(ember.tensor([[0, 5]]), ember.tensor([1., 2.]), (3,))
+    assert not ember.sparse.check_sparse_tensor_invariants.is_enabled()
+    # unchecked by default, as in PyTorch
+    assert ember.sparse_coo_tensor(ember.tensor([[0, 5]]), ember.tensor([1., 2.]), (3,)).shape == (3,)
     with pytest.raises(RuntimeError, match="indices and values must have same nnz"):
         ember.sparse_coo_tensor(ember.tensor(I), ember.tensor([1., 2.]), (2, 3))
 
@@ -162,3 +169,15 @@ def test_zero_grad_without_none_empties_a_sparse_gradient():
     assert emb.weight.grad._nnz() == 1
     ember.optim.SGD(emb.parameters(), lr=0.1).zero_grad(set_to_none=False)
     assert emb.weight.grad._nnz() == 0
+
+
+def test_a_sparse_tensor_from_values_with_history_has_pytorchs_node():
+    v = ember.tensor([1., 2.], requires_grad=True)
+    s = ember.sparse_coo_tensor(ember.tensor([[0, 1]]), v * 2, (3,))
+    assert type(s.grad_fn).__name__ == 'SparseCooTensorWithDimsAndTensorsBackward0' and not s.is_leaf
+    s2 = ember.sparse_coo_tensor(ember.tensor([[0, 1]]), v, (3,))
+    assert s2.grad_fn is not None and not s2.is_leaf and s2.requires_grad
+    s.to_dense().sum().backward()
+    assert v.grad.tolist() == [2., 2.]
+    leaf = ember.sparse_coo_tensor(ember.tensor([[0, 1]]), ember.tensor([1., 2.]), (3,), requires_grad=True)
+    assert leaf.grad_fn is None and leaf.is_leaf and leaf.requires_grad

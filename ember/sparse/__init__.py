@@ -3,6 +3,7 @@
 Make one with :func:`ember.sparse_coo_tensor` or ``dense.to_sparse()``; see ``ember/sparse/_coo.py``
 for what they support.
 """
-from ember.sparse._coo import SparseCOOTensor, addmm, mm, sparse_coo_tensor, spmm, sum, to_sparse  # noqa: F401
+from ember.sparse._coo import (SparseCOOTensor, addmm, check_sparse_tensor_invariants, mm,  # noqa: F401
+                               sparse_coo_tensor, spmm, sum, to_sparse)
 
-__all__ = ['addmm', 'mm', 'sum']
+__all__ = ['addmm', 'check_sparse_tensor_invariants', 'mm', 'sum']

@@ -20,6 +20,7 @@ from ember import _torch_function
 from ember._formats import sparse_coo
 from ember._tensor import Size, Tensor, _Version
 from ember.overrides import DisableTorchFunctionSubclass
+from ember.autograd.function import Primitive
 
 _REFUSED = ("this operation has no sparse COO implementation in ember; use to_dense() first, or the "
             "operations listed in ember.sparse")
@@ -354,7 +355,15 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pi
     if tuple(values.shape[1:]) != size[k:]:
         raise RuntimeError(f"values has incorrect size, expected {[indices.shape[1], *size[k:]]}, got "
                            f"{list(values.shape)}")
-    if check_invariants is not False and indices.shape[1]:
+    if check_invariants is None:
+        check_invariants = check_sparse_tensor_invariants.is_enabled()
+        if not check_invariants:
+            from ember._warn_once import warn_once
+            warn_once("Sparse invariant checks are implicitly disabled. Memory errors (e.g. SEGFAULT) will occur when "
+                      "operating on a sparse tensor which violates the invariants, but checks incur performance "
+                      "overhead. To silence this warning, explicitly opt in or out. See "
+                      "`ember.sparse.check_sparse_tensor_invariants.__doc__` for guidance.", stacklevel=2)
+    if check_invariants and indices.shape[1]:
         low, high = indices.amin(1).tolist(), indices.amax(1).tolist()
         for d in range(k):
             if low[d] < 0:
@@ -364,7 +373,80 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pi
                                    f"index {high[d]}")
     if requires_grad:
         values = values.detach().requires_grad_(True)
+    elif values.requires_grad:
+        # the sparse tensor is a result of its values, with PyTorch's node (not a leaf)
+        values = _SparseFromValues.apply(values)
     return _make(indices, values, size, bool(is_coalesced))
+
+
+class _SparseFromValues(Primitive):
+    """The history node of a sparse tensor built from values that require grad: their gradient passes through."""
+    node_name = 'SparseCooTensorWithDimsAndTensorsBackward0'
+    _view = True
+
+    @staticmethod
+    def forward(ctx, values):
+        return values.view()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+class check_sparse_tensor_invariants:
+    """Whether sparse tensors made without an explicit ``check_invariants=`` are checked (their indices within
+    the size): globally with ``enable()``/``disable()``, for a block as a context manager, or for a
+    function as a decorator. Off by default, as in PyTorch (a warning says so once); ember's sparse
+    ops then raise on out-of-range indices instead of reading outside memory.
+
+    Example::
+
+        >>> with ember.sparse.check_sparse_tensor_invariants():
+        ...     ember.sparse_coo_tensor(ember.tensor([[5]]), ember.tensor([1.]), (3,))
+        Traceback (most recent call last):
+            ...
+        RuntimeError: size is inconsistent with indices: for dim 0, size is 3 but found index 5
+    """
+    _enabled = False
+
+    @staticmethod
+    def is_enabled():
+        """Whether the checks are on."""
+        return check_sparse_tensor_invariants._enabled
+
+    @staticmethod
+    def enable():
+        """Check every sparse tensor made without ``check_invariants=False``."""
+        check_sparse_tensor_invariants._enabled = True
+
+    @staticmethod
+    def disable():
+        """Check only sparse tensors made with ``check_invariants=True``."""
+        check_sparse_tensor_invariants._enabled = False
+
+    def __init__(self, enable=True):
+        self.state = enable
+        self.saved_state = None
+
+    def __enter__(self):
+        if self.saved_state is not None:
+            raise RuntimeError("This context manager instance is already activated. Use a different context "
+                               "manager instance for context nesting.")
+        self.saved_state = self.is_enabled()
+        check_sparse_tensor_invariants._enabled = self.state
+
+    def __exit__(self, *exc):
+        check_sparse_tensor_invariants._enabled = self.saved_state
+        self.saved_state = None
+
+    def __call__(self, fn):
+        import functools
+
+        @functools.wraps(fn)
+        def checked(*args, **kwargs):
+            with check_sparse_tensor_invariants(self.state):
+                return fn(*args, **kwargs)
+        return checked
 
 
 def to_sparse(input, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=None):
