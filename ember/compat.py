@@ -2,7 +2,7 @@
 
 ``install()`` puts a finder first on ``sys.meta_path`` that answers ``import torch`` with ``ember``,
 ``torch.X.Y`` with ``ember.X.Y``, ``torchvision`` with ``ember.vision`` and ``torchvision.X`` with
-``ember.vision.X``. The aliases are the ember modules themselves (registered in ``sys.modules``
+``ember.vision.X`` (and the functorch package with ``ember.functorch``). The aliases are the ember modules themselves (registered in ``sys.modules``
 under the torch names), so ``import torch.nn as nn``, ``from torch.utils.data import DataLoader``
 and ``torch.nn.functional`` all resolve to ember. ``ember run script.py`` installs it before the
 script runs; in a notebook call it yourself before the first ``import torch``:
@@ -20,7 +20,7 @@ import importlib.util
 import sys
 
 # torch names -> ember names, longest first so 'torchvision' is not read as 'torch' + 'vision'
-_ALIASES = (('torchvision', 'ember.vision'), ('torch', 'ember'))
+_ALIASES = (('torchvision', 'ember.vision'), ('torch', 'ember'), ('functorch', 'ember.functorch'))
 
 
 def ember_module_name(name):
@@ -70,7 +70,7 @@ def install():
     """Make ``import torch`` (and torchvision) import ember from now on in this process."""
     if _installed() is not None:
         return
-    for name in ('torch', 'torchvision'):
+    for name in ('torch', 'torchvision', 'functorch'):
         mod = sys.modules.get(name)
         if mod is not None and not getattr(mod, '__name__', '').startswith('ember'):
             # NOTE: mixing real torch modules (already imported) with ember ones would give objects
