@@ -177,6 +177,9 @@ def test_jit_script_and_trace_run_eagerly():
     with pytest.raises(RuntimeError, match='TorchScript'):
         ember.jit.save(lin, 'x.pt')
     assert ember.jit.isinstance([1, 2], list[int]) and not ember.jit.isinstance([1, 'a'], list[int])
+    assert ember.jit.script_if_tracing(len) is len and ember.jit.Future is ember.futures.Future
+    with pytest.raises(ember.jit.Error):
+        raise ember.jit.Error('caught as PyTorch code catches it')
 
 
 def test_overrides_protocol_helpers():

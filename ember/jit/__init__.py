@@ -18,7 +18,7 @@ from typing import Final  # noqa: F401  (torch.jit.Final: an annotation for cons
 __all__ = ['Attribute', 'Final', 'ScriptFunction', 'ScriptModule', 'annotate', 'export', 'fork', 'freeze',
            'ignore', 'interface', 'is_scripting', 'is_tracing', 'isinstance', 'load', 'optimize_for_inference',
            'save', 'script', 'trace', 'trace_module', 'unused', 'wait', 'enable_onednn_fusion',
-           'onednn_fusion_enabled', 'set_fusion_strategy', 'strict_fusion']
+           'onednn_fusion_enabled', 'set_fusion_strategy', 'strict_fusion', 'Error', 'Future', 'script_if_tracing']
 
 _builtin_isinstance = isinstance
 
@@ -196,3 +196,20 @@ class strict_fusion:
 
     def __exit__(self, *exc):
         return False
+
+
+class Error(Exception):
+    """The error TorchScript raises from a failing scripted program (``except torch.jit.Error:``). ember runs
+    programs eagerly, so their own exceptions arrive instead; the name exists for code that catches it."""
+
+
+def script_if_tracing(fn):
+    """Returns ``fn``: PyTorch scripts it when called during tracing, and ember neither scripts nor traces."""
+    return fn
+
+
+def __getattr__(name):
+    if name == 'Future':        # the same class as ember.futures.Future, as in PyTorch
+        from ember.futures import Future
+        return Future
+    raise AttributeError(f"module 'ember.jit' has no attribute '{name}'")
