@@ -75,7 +75,7 @@ class Context:
     _guard_saved = False  # a built-in op's node: saved_tensors only for its own backward
     _in_backward = False
     _in_jvp = False       # inside a custom Function's jvp: saved_tensors are the save_for_forward ones
-    _saved_for_forward = ()
+    _kept_for_jvp = ()
     _fw_barrier = False   # a custom Function whose jvp gave its outputs' tangents (see forward_ad)
 
     def save_for_backward(self, *items):
@@ -90,7 +90,7 @@ class Context:
 
     def save_for_forward(self, *tensors):
         """Keep tensors for ``jvp`` (forward-mode AD), where ``ctx.saved_tensors`` returns them."""
-        self._saved_for_forward = tensors
+        self._kept_for_jvp = tensors
 
     def mark_dirty(self, *tensors):
         self._dirty = tensors
@@ -101,7 +101,7 @@ class Context:
     @property
     def saved_tensors(self):
         if self._in_jvp:
-            return tuple(self._saved_for_forward)
+            return tuple(self._kept_for_jvp)
         if self._guard_saved and not self._in_backward:
             # as PyTorch's built-in nodes: their saved tensors are the _saved_<name> attributes
             raise AttributeError(f"'{type(self).__name__}' object has no attribute 'saved_tensors'")
