@@ -25,3 +25,11 @@ from ember.distributed._collectives import (  # noqa: F401
 from ember.distributed._objects import (  # noqa: F401
     all_gather_object, gather_object, broadcast_object_list, scatter_object_list, send_object_list,
     recv_object_list)
+
+
+def __getattr__(name):
+    # the device mesh loads on first use (it is not part of every distributed program)
+    if name in ('DeviceMesh', 'init_device_mesh'):
+        from ember.distributed import device_mesh
+        return getattr(device_mesh, name)
+    raise AttributeError(f"module 'ember.distributed' has no attribute '{name}'")
