@@ -22,6 +22,9 @@ from ember.distributed._collectives import (  # noqa: F401
     all_reduce, reduce, reduce_scatter, reduce_scatter_tensor, broadcast, all_gather, all_gather_into_tensor,
     gather, scatter, all_to_all, all_to_all_single, barrier, monitored_barrier, isend, irecv, send, recv,
     P2POp, batch_isend_irecv)
+from ember.distributed._subgroups import (  # noqa: F401
+    get_default_backend_for_device, get_pg_count, is_backend_available, new_subgroups, new_subgroups_by_enumeration,
+    supports_complex)
 from ember.distributed._objects import (  # noqa: F401
     all_gather_object, gather_object, broadcast_object_list, scatter_object_list, send_object_list,
     recv_object_list)

@@ -47,4 +47,15 @@ except RuntimeError as e:
     assert str(e) == 'Mesh should not be bigger than default world size 2, but found 3 ranks!'
 assert dist.DeviceMesh is DeviceMesh and dist.init_device_mesh is init_device_mesh
 ok('mesh_2d')
+
+mine, groups = dist.new_subgroups(group_size=1)
+assert len(groups) == 2 and dist.get_process_group_ranks(mine) == [rank]
+mine, groups = dist.new_subgroups_by_enumeration([[0, 1]])
+assert len(groups) == 1 and dist.get_process_group_ranks(mine) == [0, 1] and dist.get_pg_count() >= 4
+try:
+    dist.new_subgroups(group_size=3)
+    raise AssertionError('expected an error')
+except ValueError as e:
+    assert str(e) == "The arg 'group_size' (3) must not exceed the world size (2)"
+ok('subgroups')
 dist.destroy_process_group()
