@@ -78,10 +78,37 @@ def install():
             raise RuntimeError(f"ember.compat.install(): the real '{name}' is already imported in this process; "
                                f"call install() before the first 'import {name}' (restart the kernel/interpreter)")
     sys.meta_path.insert(0, TorchAliasFinder())
+    _alias_spawned_processes()
+
+
+_SPAWN_PRELUDE = 'import ember.compat; ember.compat.install(); '
+
+
+def _alias_spawned_processes():
+    """Processes started with the 'spawn' method (torch.multiprocessing.spawn, DataLoader workers on
+    macOS, ``mp.set_start_method('spawn')``) begin as a fresh interpreter: their command installs the
+    alias first, so the code they unpickle and import gets ember too. Forked processes inherit it."""
+    import multiprocessing.spawn as mp_spawn
+    original = mp_spawn.get_command_line
+    if getattr(original, '_ember_original', None) is not None:
+        return
+
+    def get_command_line(**kwds):
+        cmd = original(**kwds)
+        if '-c' in cmd:
+            i = cmd.index('-c') + 1
+            cmd[i] = _SPAWN_PRELUDE + cmd[i]
+        return cmd
+    get_command_line._ember_original = original
+    mp_spawn.get_command_line = get_command_line
 
 
 def uninstall():
     """Remove the alias and forget the ``torch*`` entries it registered in ``sys.modules``."""
+    import multiprocessing.spawn as mp_spawn
+    original = getattr(mp_spawn.get_command_line, '_ember_original', None)
+    if original is not None:
+        mp_spawn.get_command_line = original
     finder = _installed()
     if finder is not None:
         sys.meta_path.remove(finder)

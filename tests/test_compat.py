@@ -84,3 +84,29 @@ def test_install_refuses_when_real_torch_is_loaded(monkeypatch):
     with pytest.raises(RuntimeError, match="the real 'torch' is already imported"):
         compat.install()
     assert not compat.is_installed()
+
+
+def test_spawned_processes_of_an_ember_run_script_import_ember(tmp_path):
+    import subprocess
+    import sys
+    import textwrap
+    script = tmp_path / 'spawner.py'
+    script.write_text(textwrap.dedent('''
+        import multiprocessing as mp
+        import torch
+
+        def child(q):
+            import torch as t
+            q.put((t.__name__, t.ones(2).sum().item()))
+
+        if __name__ == '__main__':
+            ctx = mp.get_context('spawn')
+            q = ctx.Queue()
+            p = ctx.Process(target=child, args=(q,))
+            p.start()
+            print(torch.__name__, *q.get(timeout=60))
+            p.join()
+    '''))
+    out = subprocess.run([sys.executable, '-m', 'ember', 'run', str(script)], capture_output=True, text=True,
+                         timeout=120)
+    assert out.stdout.split() == ['ember', 'ember', '2.0'], out.stderr
