@@ -420,10 +420,3 @@ def __dir__():
     from ember.nn.modules._other_homes import names
     return sorted(set(globals()) | set(names(__name__)))
 
-
-def __getattr__(name):
-    # PyTorch also exports LinearCrossEntropyLoss from here; it lives in its own file, which imports this one
-    if name == 'LinearCrossEntropyLoss':
-        from ember.nn.modules.linear_cross_entropy import LinearCrossEntropyLoss
-        return LinearCrossEntropyLoss
-    raise AttributeError(f"module 'ember.nn.modules.loss' has no attribute '{name}'")
