@@ -956,20 +956,7 @@ class VectorNorm(Primitive):
 
     @staticmethod
     def forward(ctx, x, p, dims, keepdim):
-        xp = ctx.xp
-        a = xp.abs(x)
-        if p == 2:
-            out = xp.sqrt(xp.sum(a * a, axis=dims, keepdims=True))
-        elif p == math.inf:
-            out = xp.max(a, axis=dims, keepdims=True)
-        elif p == -math.inf:
-            out = xp.min(a, axis=dims, keepdims=True)
-        elif p == 0:
-            out = xp.sum(a != 0, axis=dims, keepdims=True).astype(x.dtype)
-        elif p == 1:
-            out = xp.sum(a, axis=dims, keepdims=True)
-        else:
-            out = xp.sum(a ** p, axis=dims, keepdims=True) ** (1.0 / p)
+        out = norm_value(ctx.xp, x, p, dims)
         ctx.args = (x.shape, p, dims, keepdim, out.shape)
         if not keepdim:
             out = out.reshape([s for i, s in enumerate(x.shape) if dims is not None and i not in dims])
@@ -983,25 +970,47 @@ class VectorNorm(Primitive):
     def backward(ctx, g):
         x, out = ctx.saved_tensors
         shape, p, dims, keepdim, kept = ctx.args
-        from ember.ops.index import where
         if not keepdim:
             g, out = g.reshape(kept), out.reshape(kept)
-        # a zero norm (all-zero slice) gets a zero gradient, as in PyTorch
-        safe_out = where(out == 0, 1.0, out)
-        if p == 2:
-            grad = x * (g / safe_out)
-        elif p == 1:
-            grad = x.sign() * g
-        elif p in (math.inf, -math.inf):
-            mask = (x.abs() == out).to(g.dtype)
-            grad = x.sign() * mask * g / mask.sum(dims, keepdim=True)
-        elif p == 0:
-            grad = x * 0
-        else:
-            # sign(x)|x|^(p-1) rather than x|x|^(p-2): finite at x == 0 for every p
-            safe_abs = where(x == 0, 1.0, x.abs())
-            grad = x.sign() * safe_abs.pow(p - 1) * g / safe_out.pow(p - 1)
-        return grad, None, None, None
+        return norm_grad(x, out, g, p, dims), None, None, None
+
+
+def norm_value(xp, x, p, dims):
+    """The ``p``-norm of array ``x`` over ``dims`` (all when None), the reduced axes kept."""
+    a = xp.abs(x)
+    if p == 2:
+        return xp.sqrt(xp.sum(a * a, axis=dims, keepdims=True))
+    if p == math.inf:
+        return xp.max(a, axis=dims, keepdims=True)
+    if p == -math.inf:
+        return xp.min(a, axis=dims, keepdims=True)
+    if p == 0:
+        return xp.sum(a != 0, axis=dims, keepdims=True).astype(x.dtype)
+    if p == 1:
+        return xp.sum(a, axis=dims, keepdims=True)
+    return xp.sum(a ** p, axis=dims, keepdims=True) ** (1.0 / p)
+
+
+def norm_grad(x, out, g, p, dims):
+    """The gradient of the ``p``-norm ``out`` of tensor ``x`` over ``dims`` given its gradient ``g``
+    (both with the reduced axes kept), in differentiable ops."""
+    from ember.ops.index import where
+    # a zero norm (all-zero slice) gets a zero gradient, as in PyTorch
+    safe_out = where(out == 0, 1.0, out)
+    if p == 2:
+        grad = x * (g / safe_out)
+    elif p == 1:
+        grad = x.sign() * g
+    elif p in (math.inf, -math.inf):
+        mask = (x.abs() == out).to(g.dtype)
+        grad = x.sign() * mask * g / mask.sum(dims, keepdim=True)
+    elif p == 0:
+        grad = x * 0
+    else:
+        # sign(x)|x|^(p-1) rather than x|x|^(p-2): finite at x == 0 for every p
+        safe_abs = where(x == 0, 1.0, x.abs())
+        grad = x.sign() * safe_abs.pow(p - 1) * g / safe_out.pow(p - 1)
+    return grad
 
 
 def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):

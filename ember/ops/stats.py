@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from ember._tensor import Tensor
+from ember.autograd.function import Primitive
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 from ember.ops._util import wrap_dim
@@ -422,6 +423,29 @@ def histogramdd(input, bins=10, range=None, weight=None, density=False):
                         tuple(input.new_tensor(e.astype(dt.np_dtype)) for e in bin_edges))
 
 
+class _Dist(Primitive):
+    """The ``p``-norm of ``a - b`` (broadcast), one ``DistBackward0`` node as in PyTorch."""
+    node_name = 'DistBackward0'
+    _promote = True
+
+    @staticmethod
+    def forward(ctx, a, b, p):
+        from ember.ops.reduce import norm_value
+        out = norm_value(ctx.xp, a - b, p, None).reshape(()).astype(np.result_type(a, b), copy=False)
+        ctx.p = p
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        from ember.ops.reduce import norm_grad
+        a, b, out = ctx.saved_tensors
+        x = a - b       # recomputed from the inputs, so double backward reaches them
+        kept = (1,) * x.ndim
+        grad = norm_grad(x, out.reshape(kept), g.reshape(kept), ctx.p, None)
+        return grad, -grad, None
+
+
 @op('ember', 'Tensor')
 def dist(input, other, p=2):
     """The ``p``-norm of ``input - other``.
@@ -430,7 +454,10 @@ def dist(input, other, p=2):
     tensor(2.0801)
     """
     from ember.ops.reduce import norm
-    return norm(input - other, p)
+    if isinstance(other, Tensor) and input.is_floating_point() and other.is_floating_point() \
+            and isinstance(p, (int, float)) and not isinstance(p, bool):
+        return _Dist.apply(input, other, float(p))
+    return norm(input - other, p)      # (other kinds: norm's own checks and errors)
 
 
 @op('ember', 'Tensor', inplace=True)
