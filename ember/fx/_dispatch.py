@@ -1,0 +1,89 @@
+"""ember's ops notice ``Proxy`` arguments only while a trace runs.
+
+The ``__torch_function__`` protocol costs every op a look at its arguments once switched on
+(``ember/_torch_function.py``), so a trace switches it on for its own length and, unless a Tensor
+subclass that takes part in the protocol appeared meanwhile, switches it off again: ordinary ops run
+at full speed before and after tracing. Graphs then hold the functions users see (``ember.relu``
+outside a trace), not the temporary wrappers.
+"""
+import contextlib
+import sys
+
+from ember import _torch_function as _tf
+
+_depth = [0]
+
+
+@contextlib.contextmanager
+def dispatch_for_tracing():
+    if _tf._active and _depth[0] == 0:
+        yield             # already on for good (a Tensor subclass asked for it)
+        return
+    _depth[0] += 1
+    _tf.activate()
+    try:
+        yield
+    finally:
+        _depth[0] -= 1
+        if _depth[0] == 0 and not _subclass_wants_dispatch():
+            _deactivate()
+
+
+def plain_targets(graph):
+    """Once dispatch is off again, record the plain functions users now see (``F.relu``), not the
+    wrappers that were bound during the trace."""
+    if not _tf._active:
+        for n in graph.nodes:
+            if n.op == 'call_function':
+                n.target = unwrapped(n.target)
+
+
+def current_binding(fn):
+    """What ``fn`` is bound as right now: its wrapper while dispatch is on."""
+    if _tf._active:
+        return _tf._WRAPPERS.get(('functions', id(fn)), fn)
+    return fn
+
+
+def ensure_dispatch():
+    """A proxy made outside a trace (graphs built by hand) switches dispatch on for good."""
+    if _depth[0] == 0 and not _tf._active:
+        _tf.activate()
+
+
+def _subclass_wants_dispatch():
+    from ember._tensor import Tensor
+    return any(wants and isinstance(t, type) and issubclass(t, Tensor) for t, wants in list(_tf._WANTS.items()))
+
+
+def unwrapped(fn):
+    """The plain function behind one of the protocol's wrappers (``fn`` itself otherwise)."""
+    inner = getattr(fn, '__wrapped__', None)
+    if inner is not None and _tf._WRAPPERS.get(('functions', id(inner))) is fn or \
+            inner is not None and _tf._WRAPPERS.get(('methods', id(inner))) is fn:
+        return inner
+    return fn
+
+
+def _deactivate():
+    from ember._tensor import Tensor
+    from ember.ops._registry import BOUND
+    for target, name, fn in BOUND:
+        if isinstance(target, dict):
+            if target.get(name) is _tf._WRAPPERS.get(('functions', id(fn))):
+                target[name] = fn
+        elif target.__dict__.get(name) is _tf._WRAPPERS.get(('methods', id(fn))):
+            setattr(target, name, fn)
+    for name in _tf._OPERATORS:
+        w = Tensor.__dict__.get(name)
+        inner = getattr(w, '__wrapped__', None)
+        if inner is not None and _tf._WRAPPERS.get((name, id(inner))) is w:
+            setattr(Tensor, name, inner)
+    functional = sys.modules.get('ember.nn.functional')
+    if functional is not None:
+        space = vars(functional)
+        for name, w in list(space.items()):
+            inner = getattr(w, '__wrapped__', None)
+            if inner is not None and _tf._WRAPPERS.get(('functions', id(inner))) is w:
+                space[name] = inner
+    _tf._active = False

@@ -1,0 +1,446 @@
+"""``Graph``: the list of ``Node``s a trace records, and the Python code generated from it."""
+import builtins
+import contextlib
+import copy
+import inspect
+import keyword
+import operator
+import re
+import warnings
+
+from ember.fx.node import Node, _qualified_name, map_arg
+
+_snake_case_sub = re.compile(r'(?<=[a-z])([A-Z])').sub
+_illegal_char = re.compile('[^0-9a-zA-Z_]+')
+_name_regex = re.compile(r'^([a-zA-Z_][0-9a-zA-Z_]*?)(?:_(\d+))?$')
+# names a node may not take because the generated code needs them as they are
+_ILLEGAL_NAMES = {k: object() for k in keyword.kwlist}
+_ILLEGAL_NAMES.update(vars(builtins))
+_ILLEGAL_NAMES.update({'inf': float('inf'), 'nan': float('nan'), 'NoneType': type(None), 'ember': object(),
+                       'self': object()})
+
+# operators printed as Python syntax in generated code
+_OPERATOR_SYNTAX = {
+    'add': '{} + {}', 'sub': '{} - {}', 'mul': '{} * {}', 'floordiv': '{} // {}', 'truediv': '{} / {}',
+    'div': '{} / {}', 'mod': '{} % {}', 'pow': '{} ** {}', 'lshift': '{} << {}', 'rshift': '{} >> {}',
+    'and_': '{} & {}', 'or_': '{} | {}', 'xor': '{} ^ {}', 'getitem': '{}[{}]', 'matmul': '{} @ {}',
+    'eq': '{} == {}', 'ne': '{} != {}', 'lt': '{} < {}', 'gt': '{} > {}', 'le': '{} <= {}', 'ge': '{} >= {}',
+    'pos': '+{}', 'neg': '-{}', 'invert': '~{}'}
+
+
+def _snake_case(s):
+    return _snake_case_sub(r'_\1', s).lower()
+
+
+class _Namespace:
+    """Hands out unique Python identifiers: ``add``, ``add_1``, ... (never shadowing a builtin)."""
+
+    def __init__(self):
+        self._obj_to_name = {}
+        self._used_names = set()
+        self._base_count = {}
+
+    def create_name(self, candidate, obj):
+        if obj is not None and obj in self._obj_to_name:
+            return self._obj_to_name[obj]
+        match = _name_regex.match(candidate)
+        if match is None:
+            candidate = _illegal_char.sub('_', candidate) or '_unnamed'
+            if candidate[0].isdigit():
+                candidate = f'_{candidate}'
+            match = _name_regex.match(candidate)
+        base, num = match.group(1, 2)
+        if num is None or candidate in self._used_names:
+            num = self._base_count.get(base, 0)
+            if _ILLEGAL_NAMES.get(candidate, obj) is not obj:
+                num += 1
+                candidate = f'{base}_{num}'
+        else:
+            num = int(num)
+        while candidate in self._used_names:
+            num += 1
+            candidate = f'{base}_{num}'
+        self._used_names.add(candidate)
+        self._base_count[base] = num
+        if obj is not None:
+            self._obj_to_name[obj] = candidate
+        return candidate
+
+
+class _NodeList:
+    """The graph's nodes in order (iterable, reversible, sized)."""
+
+    def __init__(self, graph, direction='_next'):
+        self._graph, self._direction = graph, direction
+
+    def __len__(self):
+        return self._graph._len
+
+    def __iter__(self):
+        root = self._graph._root
+        cur = getattr(root, self._direction)
+        while cur is not root:
+            nxt = getattr(cur, self._direction)
+            if not cur._erased:
+                yield cur
+            cur = nxt
+
+    def __reversed__(self):
+        return iter(_NodeList(self._graph, '_prev' if self._direction == '_next' else '_next'))
+
+
+class PythonCode:
+    """The source of a generated ``forward`` and the globals it runs in."""
+
+    def __init__(self, src, globals):
+        self.src = src
+        self.globals = globals
+
+
+def _format_target(base, target):
+    r = base
+    for elem in target.split('.'):
+        r = f'{r}.{elem}' if elem.isidentifier() else f'getattr({r}, "{elem}")'
+    return r
+
+
+class Graph:
+    """The intermediate representation of fx: a list of ``Node``s in execution order.
+
+    Build one by tracing (``ember.fx.symbolic_trace``) or by hand with ``placeholder``,
+    ``call_function``, ``call_module``, ``call_method``, ``get_attr`` and ``output``.
+
+    Example:
+        >>> import operator
+        >>> g = ember.fx.Graph()
+        >>> x = g.placeholder('x')
+        >>> y = g.call_function(operator.mul, (x, 2))
+        >>> _ = g.output(y)
+        >>> print(g)
+        graph():
+            %x : [num_users=1] = placeholder[target=x]
+            %mul : [num_users=1] = call_function[target=operator.mul](args = (%x, 2), kwargs = {})
+            return mul
+    """
+
+    def __init__(self, owning_module=None, tracer_cls=None, tracer_extras=None):
+        self._root = Node(self, '', 'root', '', (), {})
+        self._len = 0
+        self._graph_namespace = _Namespace()
+        self._owning_module = owning_module
+        self._tracer_cls = tracer_cls
+        self._tracer_extras = tracer_extras
+        self._insert = self._root.prepend
+
+    @property
+    def owning_module(self):
+        """The ``GraphModule`` this graph belongs to, if any."""
+        return self._owning_module
+
+    @owning_module.setter
+    def owning_module(self, mod):
+        self._owning_module = mod
+
+    @property
+    def nodes(self):
+        """The nodes, in order."""
+        return _NodeList(self)
+
+    def find_nodes(self, *, op, target=None):
+        """The nodes with this ``op`` (and ``target`` if given)."""
+        return [n for n in self.nodes if n.op == op and (target is None or n.target == target)]
+
+    # ------------------------------------------------------------------ building
+    def create_node(self, op, target, args=None, kwargs=None, name=None, type_expr=None):
+        """Create a node and insert it at the current insertion point (the end by default)."""
+        args = () if args is None else args
+        kwargs = {} if kwargs is None else kwargs
+        if not isinstance(args, tuple):
+            raise AssertionError('args must be a tuple')
+        if not isinstance(kwargs, dict):
+            raise AssertionError('kwargs must be a dict')
+        candidate = name if name is not None else self._target_to_str(target)
+        name = self._graph_namespace.create_name(candidate, None)
+        n = Node(self, name, op, target, args, kwargs, type_expr)
+        self._insert(n)
+        self._len += 1
+        return n
+
+    @staticmethod
+    def _target_to_str(target):
+        if callable(target):
+            op = target.__name__
+        else:
+            op = target
+            if op.startswith('__') and op.endswith('__'):
+                op = op[2:-2]
+        return _snake_case(op)
+
+    def placeholder(self, name, type_expr=None, default_value=inspect.Signature.empty):
+        """An input of the graph (a parameter of the generated ``forward``)."""
+        args = () if default_value is inspect.Signature.empty else (default_value,)
+        return self.create_node('placeholder', name, args=args, type_expr=type_expr)
+
+    def get_attr(self, qualified_name, type_expr=None):
+        """Read an attribute (parameter, buffer, submodule) of the owning module."""
+        return self.create_node('get_attr', qualified_name, type_expr=type_expr)
+
+    def call_module(self, module_name, args=None, kwargs=None, type_expr=None):
+        """Call the submodule ``module_name`` of the owning module."""
+        return self.create_node('call_module', module_name, args, kwargs, type_expr=type_expr)
+
+    def call_method(self, method_name, args=None, kwargs=None, type_expr=None):
+        """Call method ``method_name`` on ``args[0]``."""
+        return self.create_node('call_method', method_name, args, kwargs, type_expr=type_expr)
+
+    def call_function(self, the_function, args=None, kwargs=None, type_expr=None):
+        """Call the free function ``the_function``."""
+        return self.create_node('call_function', the_function, args, kwargs, type_expr=type_expr)
+
+    def output(self, result, type_expr=None):
+        """The value the graph returns."""
+        return self.create_node('output', 'output', (result,), type_expr=type_expr)
+
+    def node_copy(self, node, arg_transform=lambda x: x):
+        """Copy ``node`` (from any graph) into this one, its input nodes mapped by ``arg_transform``."""
+        args = map_arg(node.args, arg_transform)
+        kwargs = map_arg(node.kwargs, arg_transform)
+        result = self.create_node(node.op, node.target, args, kwargs, node.name, node.type)
+        result.meta = copy.copy(node.meta)
+        return result
+
+    def graph_copy(self, g, val_map, return_output_node=False):
+        """Copy every node of ``g`` into this graph; ``val_map`` maps ``g``'s nodes to ours (filled in
+        as we go). Returns the value ``g`` outputs, mapped."""
+        for node in g.nodes:
+            if node in val_map:
+                continue
+            if node.op == 'output':
+                rv = map_arg(node.args[0], lambda n: val_map[n])
+                return (rv, node) if return_output_node else rv
+            val_map[node] = self.node_copy(node, lambda n: val_map[n])
+        return None
+
+    def __deepcopy__(self, memo=None):
+        memo = {} if memo is None else memo
+        g = Graph(tracer_cls=self._tracer_cls)
+        output_vals = g.graph_copy(self, val_map=memo, return_output_node=True)
+        if output_vals is not None:
+            out, old_out = output_vals
+            new_out = g.output(out, type_expr=old_out.type)
+            new_out.meta = copy.copy(old_out.meta)
+        return g
+
+    def erase_node(self, to_erase):
+        """Remove a node that nothing uses any more."""
+        if len(to_erase.users) > 0:
+            raise RuntimeError(f'Tried to erase Node {to_erase} but it still had {len(to_erase.users)} '
+                               f'users in the graph: {to_erase.users}!')
+        if to_erase.graph is not self:
+            raise RuntimeError(f'Attempting to remove {to_erase} from wrong graph!')
+        if to_erase._erased:
+            warnings.warn(f'erase_node({to_erase}) on an already erased node')
+            return
+        to_erase._remove_from_list()
+        to_erase._erased = True
+        self._len -= 1
+        to_erase.args, to_erase.kwargs = (), {}
+
+    @contextlib.contextmanager
+    def inserting_before(self, n=None):
+        """Within this context new nodes go just before ``n`` (the start of the graph if None)."""
+        if n is None:
+            with self.inserting_after(self._root):
+                yield
+            return
+        saved, self._insert = self._insert, n.prepend
+        try:
+            yield
+        finally:
+            self._insert = saved
+
+    @contextlib.contextmanager
+    def inserting_after(self, n=None):
+        """Within this context new nodes go just after ``n`` (the end of the graph if None)."""
+        if n is None:
+            with self.inserting_before(self._root):
+                yield
+            return
+        saved, self._insert = self._insert, n.append
+        try:
+            yield
+        finally:
+            self._insert = saved
+
+    def eliminate_dead_code(self, is_impure_node=None):
+        """Remove the nodes whose values nothing uses and that have no side effect; returns whether
+        anything was removed."""
+        self.lint()
+        impure = is_impure_node or (lambda node: node.is_impure())
+        changed = False
+        for node in reversed(self.nodes):
+            if not impure(node) and len(node.users) == 0:
+                self.erase_node(node)
+                changed = True
+        return changed
+
+    def lint(self):
+        """Check the graph is well formed: nodes belong to it, every input is defined before it is
+        used, names are unique, and targets exist on the owning module."""
+        seen_names, seen_values = set(), set()
+
+        def check_arg(arg, n=None):
+            where = f" of Node '{n}' " if n else ' '
+            if arg.graph is not self:
+                raise RuntimeError(f"Argument '{arg}'{where}does not belong to this Graph, but was used as an "
+                                   'argument! If you are copying nodes from another graph, make sure to use '
+                                   f'``arg_transform`` on node_copy() to remap values\n{self}')
+            if arg not in seen_values:
+                raise RuntimeError(f"Argument '{arg}'{where}was used before it has been defined! Please check "
+                                   f'that Nodes in the graph are topologically ordered\n{self}')
+
+        for node in self.nodes:
+            if node.graph is not self:
+                raise RuntimeError(f'Node {node} does not belong to this Graph!')
+            map_arg(node.args, lambda arg: check_arg(arg, node))
+            map_arg(node.kwargs, lambda arg: check_arg(arg, node))
+            seen_values.add(node)
+            if node.name in seen_names:
+                raise RuntimeError(f'Node redefined name {node.name}!')
+            seen_names.add(node.name)
+        mod = self.owning_module
+        if mod is None:
+            return
+        for node in self.nodes:
+            if node.op in ('get_attr', 'call_module'):
+                m = mod
+                for i, atom in enumerate(node.target.split('.')):
+                    if not hasattr(m, atom):
+                        seen = '.'.join(node.target.split('.')[:i])
+                        raise RuntimeError(f'Node {node} target {node.target} references nonexistent attribute '
+                                           f'{atom} of {seen}')
+                    m = getattr(m, atom)
+
+    def print_tabular(self):
+        """Print the nodes as a table (needs the ``tabulate`` package)."""
+        try:
+            from tabulate import tabulate
+        except ImportError:
+            print('`print_tabular` relies on the library `tabulate`, which could not be found on this '
+                  'machine. Run `pip install tabulate` to install the library.')
+            raise
+        node_specs = [[n.op, n.name, n.target, n.args, n.kwargs] for n in self.nodes]
+        print(tabulate(node_specs, headers=['opcode', 'name', 'target', 'args', 'kwargs']))
+
+    def __str__(self):
+        lines = ['graph():'] + ['    ' + n.format_node() for n in self.nodes]
+        return '\n'.join(lines)
+
+    # ------------------------------------------------------------------ code generation
+    def python_code(self, root_module='self'):
+        """Generate the Python source of a ``forward`` that runs this graph."""
+        return _CodeGen(self, root_module).generate()
+
+
+class _CodeGen:
+    def __init__(self, graph, root_module):
+        self.graph = graph
+        self.root = root_module
+        self.namespace = _Namespace()
+        for n in graph.nodes:
+            self.namespace.create_name(n.name, n)
+        import ember
+        self.globals = {'ember': ember, 'inf': float('inf'), 'nan': float('nan'), 'NoneType': type(None)}
+
+    def add_global(self, qualified, obj):
+        if getattr(builtins, qualified, None) is obj:
+            return qualified
+        if qualified.startswith('ember.'):
+            return qualified
+        name = self.namespace.create_name(qualified, obj)
+        self.globals[name] = obj
+        return name
+
+    def repr_of(self, a):
+        import ember
+        if isinstance(a, Node):
+            return a.name
+        if isinstance(a, tuple):
+            inner = ', '.join(self.repr_of(x) for x in a)
+            return f'({inner},)' if len(a) == 1 else f'({inner})'
+        if isinstance(a, list):
+            return '[' + ', '.join(self.repr_of(x) for x in a) + ']'
+        if isinstance(a, dict):
+            return '{' + ', '.join(f'{k!r}: {self.repr_of(v)}' for k, v in a.items()) + '}'
+        if isinstance(a, slice):
+            return f'slice({self.repr_of(a.start)}, {self.repr_of(a.stop)}, {self.repr_of(a.step)})'
+        if isinstance(a, ember.device):
+            return f'ember.device({str(a)!r})'
+        if isinstance(a, float) and (a != a or a in (float('inf'), float('-inf'))):
+            return repr(a)
+        if a is None or isinstance(a, (bool, int, float, complex, str, bytes, ember.dtype)):
+            return repr(a)
+        if isinstance(a, type) or callable(a):
+            return self.add_global(_qualified_name(a), a)
+        return repr(a)
+
+    def format_args(self, args, kwargs):
+        parts = [self.repr_of(a) for a in args] + [f'{k} = {self.repr_of(v)}' for k, v in kwargs.items()]
+        return ', '.join(parts)
+
+    def emit(self, node):
+        r = self.repr_of
+        if node.op == 'call_method':
+            return f'{node.name} = {_format_target(r(node.args[0]), node.target)}({self.format_args(node.args[1:], node.kwargs)})'
+        if node.op == 'call_function':
+            target = node.target
+            if getattr(operator, getattr(target, '__name__', ''), None) is target and \
+                    target.__name__ in _OPERATOR_SYNTAX and not node.kwargs:
+                fmt = _OPERATOR_SYNTAX[target.__name__]
+                if fmt.count('{}') == len(node.args):
+                    return f'{node.name} = {fmt.format(*(r(a) for a in node.args))}'
+            global_name = self.add_global(_qualified_name(target), target)
+            if global_name == 'getattr' and len(node.args) == 2 and isinstance(node.args[1], str) \
+                    and node.args[1].isidentifier():
+                return f'{node.name} = {_format_target(r(node.args[0]), node.args[1])}'
+            return f'{node.name} = {global_name}({self.format_args(node.args, node.kwargs)})'
+        if node.op == 'call_module':
+            return f'{node.name} = {_format_target(self.root, node.target)}({self.format_args(node.args, node.kwargs)})'
+        if node.op == 'get_attr':
+            return f'{node.name} = {_format_target(self.root, node.target)}'
+        if node.op == 'output':
+            return f'return {r(node.args[0])}'
+        raise NotImplementedError(f'node: {node.op} {node.target}')
+
+    def generate(self):
+        nodes = list(self.graph.nodes)
+        last_use_of, deletions = {}, {}
+        for node in reversed(nodes):
+            def note(n, user=node):
+                if n not in last_use_of:
+                    last_use_of[n] = user
+                    deletions.setdefault(user, []).append(n)
+            map_arg(node.args, note)
+            map_arg(node.kwargs, note)
+        free_vars, body = [], []
+        for node in nodes:
+            if node.op == 'placeholder':
+                default = '' if not node.args else f' = {self.repr_of(node.args[0])}'
+                free_vars.append(f'{node.target}{default}')
+                raw = node.target.replace('*', '')
+                if raw != node.name:
+                    body.append(f'{node.name} = {raw}\n')
+                continue
+            line = self.emit(node)
+            if node.op == 'output':
+                body.append(line + '\n')
+                continue
+            dead = list(deletions.get(node, []))
+            if not node.users:
+                dead.append(node)
+            body.append(line + (';  ' + ' = '.join([n.name for n in dead] + ['None']) if dead else '') + '\n')
+        if not any(n.op == 'output' for n in nodes):
+            body.append('pass\n')
+        code = ''.join('    ' + line for line in body)
+        src = f"\n\n\ndef forward({', '.join([self.root] + free_vars)}):\n{code}    "
+        return PythonCode(src, self.globals)
