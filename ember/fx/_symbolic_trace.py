@@ -147,7 +147,7 @@ class Tracer(TracerBase):
 
     Example:
         >>> tracer = ember.fx.Tracer()
-        >>> graph = tracer.trace(nn.Linear(2, 3))
+        >>> graph = tracer.trace(nn.Sequential(nn.Linear(2, 3)))
         >>> [n.op for n in graph.nodes]
         ['placeholder', 'call_module', 'output']
     """

@@ -33,10 +33,10 @@ class ShapeProp(Interpreter):
 
     Example:
         >>> from ember.fx.passes.shape_prop import ShapeProp
-        >>> gm = ember.fx.symbolic_trace(nn.Linear(4, 2))
+        >>> gm = ember.fx.symbolic_trace(nn.Sequential(nn.Linear(4, 2), nn.ReLU()))
         >>> _ = ShapeProp(gm).propagate(ember.zeros(3, 4))
-        >>> [n.meta['tensor_meta'].shape for n in gm.graph.nodes]
-        [ember.Size([3, 4]), ember.Size([3, 2]), ember.Size([3, 2])]
+        >>> [(n.name, tuple(n.meta['tensor_meta'].shape)) for n in gm.graph.nodes]
+        [('input_1', (3, 4)), ('_0', (3, 2)), ('_1', (3, 2)), ('output', (3, 2))]
     """
 
     def run_node(self, n):
