@@ -35,6 +35,7 @@ NAMESPACES = [
     ('checkpoint', 'ember.utils.checkpoint', 'ember.utils.checkpoint', 'activation checkpointing'),
     ('benchmark', 'ember.utils.benchmark', 'ember.utils.benchmark', 'timing'),
     ('distributed', 'ember.distributed', 'ember.distributed', 'distributed training'),
+    ('fx', 'ember.fx', 'ember.fx', 'graph capture and transformation'),
     ('hub', 'ember.hub', 'ember.hub', 'pretrained models'),
     ('onnx', 'ember.onnx', 'ember.onnx', 'ONNX export'),
     ('vision_models', 'ember.vision.models', 'ember.vision.models', 'vision models'),

@@ -126,10 +126,9 @@ def get_graph_node_names(model, tracer_kwargs=None, suppress_diff_warning=False,
         tuple(list, list): the node names in train mode and in eval mode.
 
     Example:
-        >>> from ember.vision.models import resnet18
-        >>> train_nodes, eval_nodes = get_graph_node_names(resnet18())
-        >>> train_nodes[:6], train_nodes[-3:]
-        (['x', 'conv1', 'bn1', 'relu', 'maxpool', 'layer1.0.conv1'], ['avgpool', 'flatten', 'fc'])
+        >>> model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(16, 2))
+        >>> get_graph_node_names(model)
+        (['input', '0', '1', '2', '3'], ['input', '0', '1', '2', '3'])
     """
     kwargs = _tracer_kwargs(tracer_kwargs)
     is_training = model.training
@@ -210,11 +209,19 @@ def create_feature_extractor(model, return_nodes=None, train_return_nodes=None, 
         GraphModule: calling it returns a dict from output key to tensor.
 
     Example:
-        >>> from ember.vision.models import resnet18
-        >>> body = create_feature_extractor(resnet18(), return_nodes={'layer1': 'feat1', 'layer4': 'feat4'})
-        >>> out = body(ember.zeros(1, 3, 64, 64))
+        >>> model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(16, 2))
+        >>> body = create_feature_extractor(model, return_nodes={'1': 'act', '3': 'out'})
+        >>> out = body(ember.zeros(1, 3, 4, 4))
         >>> [(k, tuple(v.shape)) for k, v in out.items()]
-        [('feat1', (1, 64, 16, 16)), ('feat4', (1, 512, 2, 2))]
+        [('act', (1, 4, 2, 2)), ('out', (1, 2))]
+        >>> print(body.code.strip())
+        def forward(self, input):
+            input_1 = input
+            _0 = getattr(self, "0")(input_1);  input_1 = None
+            _1 = getattr(self, "1")(_0);  _0 = None
+            _2 = getattr(self, "2")(_1)
+            _3 = getattr(self, "3")(_2);  _2 = None
+            return {'act': _1, 'out': _3}
     """
     kwargs = _tracer_kwargs(tracer_kwargs)
     is_training = model.training
