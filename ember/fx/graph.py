@@ -1,4 +1,4 @@
-"""``Graph``: the list of ``Node``s a trace records, and the Python code generated from it."""
+"""``Graph``: the list of nodes (``Node``) a trace records, and the Python code generated from it."""
 import builtins
 import contextlib
 import copy
@@ -105,7 +105,7 @@ def _format_target(base, target):
 
 
 class Graph:
-    """The intermediate representation of fx: a list of ``Node``s in execution order.
+    """The intermediate representation of fx: a list of nodes (``Node``) in execution order.
 
     Build one by tracing (``ember.fx.symbolic_trace``) or by hand with ``placeholder``,
     ``call_function``, ``call_module``, ``call_method``, ``get_attr`` and ``output``.
