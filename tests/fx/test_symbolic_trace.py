@@ -31,11 +31,13 @@ def _recorder_namespace():
 
 MODELS = _recorder_namespace()
 CASES = {'mlp': lambda: MODELS['MLP'](), 'basic_block': lambda: MODELS['BasicBlock'](),
-         'methods': lambda: MODELS['Methods'](), 'functions': lambda: MODELS['functions']}
+         'methods': lambda: MODELS['Methods'](), 'functions': lambda: MODELS['functions'],
+         'functionals': lambda: MODELS['functionals']}
 
 
 def _as_ember(text):
-    return text.replace('torch.', 'ember.')
+    # PyTorch's F.gelu is its C function, named by where it lives
+    return text.replace('torch._C._nn.gelu', 'torch.nn.functional.gelu').replace('torch.', 'ember.')
 
 
 @pytest.mark.parametrize('case', sorted(CASES))
@@ -176,6 +178,23 @@ ember.fx.wrap('_wrapped_helper')
 
 def _uses_wrapped(x):
     return _wrapped_helper(x, 1)
+
+
+def halve_it(x):
+    return x / 2
+
+
+def test_autowrap_functions_are_recorded_as_calls():
+    def f(x):
+        return halve_it(x) + 1
+
+    class Halving(ember.fx.Tracer):
+        pass
+    graph = Halving(autowrap_functions=(halve_it,)).trace(f)
+    assert [n.target for n in graph.nodes if n.op == 'call_function'] == [halve_it, operator.add]
+    assert halve_it(4) == 2
+    default = ember.fx.symbolic_trace(f)
+    assert [n.target for n in default.graph.nodes if n.op == 'call_function'] == [operator.truediv, operator.add]
 
 
 def test_autowrap_math_functions_and_argument_checks():
