@@ -90,7 +90,34 @@ def arrange(xp, array, value, name, like=None):
     if perm is None:
         raise RuntimeError(f"required rank {4 if value is channels_last else 5} tensor to use {value.name} format")
     inverse = tuple(perm.index(d) for d in range(array.ndim))
-    return xp.ascontiguousarray(array.transpose(perm)).transpose(inverse)
+    # a fresh array, not ascontiguousarray: that keeps the odd strides NumPy allows on dims of size 1,
+    # and PyTorch gives those dims their canonical strides in the format
+    out = xp.empty(tuple(array.shape[d] for d in perm), array.dtype)
+    out[...] = array.transpose(perm)
+    return out.transpose(inverse)
+
+
+def has_format_strides(array, value):
+    """Whether ``array``'s strides are exactly the canonical ones of ``value`` (dims of size 1 too):
+    ``Tensor.to(memory_format=...)`` restrides a tensor that is only ambiguously in the format."""
+    perm = tuple(range(array.ndim)) if value is contiguous_format else _PERMUTATIONS.get((value.name, array.ndim))
+    if perm is None:
+        return False
+    expected = array.itemsize
+    for d in reversed(perm):
+        if array.strides[d] != expected:
+            return False
+        expected *= array.shape[d]
+    return True
+
+
+def restrided(xp, array, value, name):
+    """``array`` copied into ``value``'s canonical strides."""
+    if value is contiguous_format:
+        out = xp.empty(array.shape, array.dtype)
+        out[...] = array
+        return out
+    return arrange(xp, array, value, name)
 
 
 def preserved_strides(shape, byte_strides, itemsize):

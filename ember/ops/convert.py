@@ -74,6 +74,13 @@ def to(self, *args, **kwargs):
         result._device = dev  # apply labels results with the inputs' device; this op changes it
     if memory_format is not _formats.preserve_format and not _formats.is_in_format(result._data, memory_format):
         result = result.contiguous(memory_format=memory_format)
+    elif memory_format is not _formats.preserve_format and result._data.size and \
+            not _formats.has_format_strides(result._data, memory_format):
+        # in the format only because of dims of size 1 (N1HW, NC11): PyTorch's to() still restrides
+        if result is self:
+            from ember.ops.shape import Clone
+            result = Clone.apply(self)
+        result._data = _formats.restrided(result._xp, result._data, memory_format, 'to')
     elif result is not self and 1 in self._data.shape:
         # NumPy's copy keeps the order of the dims but not the strides of those of size 1; PyTorch's does
         result._data = _formats.arrange(result._xp, result._data, memory_format, 'to', like=self._data)
