@@ -1,8 +1,55 @@
 """Helpers shared by the model builders."""
 import functools
 import warnings
+from collections import OrderedDict
 
+from ember import nn
 from ember.vision.models._api import WeightsEnum
+
+
+class IntermediateLayerGetter(nn.ModuleDict):
+    """Wraps a model to return the outputs of some of its direct children.
+
+    The wrapper keeps ``model``'s children in order up to the last one named in ``return_layers`` (later
+    children are dropped) and runs them one after another, collecting the outputs of those named.
+    Only direct children can be named, so the model must call them in registration order.
+
+    Args:
+        model (nn.Module): the network to take the children from.
+        return_layers (Dict[str, str]): maps a child's name to the key its output gets in the result.
+
+    Returns:
+        OrderedDict[str, Tensor]: from ``forward``, the collected outputs in the model's order.
+
+    Example:
+        >>> body = nn.Sequential(OrderedDict(conv=nn.Conv2d(3, 4, 3, stride=2), relu=nn.ReLU(), pool=nn.MaxPool2d(2)))
+        >>> getter = IntermediateLayerGetter(body, return_layers={"conv": "feat0", "pool": "feat1"})
+        >>> [(k, tuple(v.shape)) for k, v in getter(ember.rand(1, 3, 16, 16)).items()]
+        [('feat0', (1, 4, 7, 7)), ('feat1', (1, 4, 3, 3))]
+    """
+
+    def __init__(self, model, return_layers):
+        if not set(return_layers).issubset([name for name, _ in model.named_children()]):
+            raise ValueError("return_layers are not present in model")
+        orig_return_layers = return_layers
+        return_layers = {str(k): str(v) for k, v in return_layers.items()}
+        layers = OrderedDict()
+        for name, module in model.named_children():
+            layers[name] = module
+            if name in return_layers:
+                del return_layers[name]
+            if not return_layers:
+                break
+        super().__init__(layers)
+        self.return_layers = orig_return_layers
+
+    def forward(self, x):
+        out = OrderedDict()
+        for name, module in self.items():
+            x = module(x)
+            if name in self.return_layers:
+                out[self.return_layers[name]] = x
+        return out
 
 
 def _make_divisible(v, divisor, min_value=None):

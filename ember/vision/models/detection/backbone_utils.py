@@ -1,38 +1,10 @@
 """Backbones for the detectors: a classification network's intermediate maps under a FeaturePyramidNetwork."""
 import warnings
-from collections import OrderedDict
 
 from ember import nn
+from ember.vision.models._utils import IntermediateLayerGetter  # noqa: F401  (also importable from here)
 from ember.vision.ops import misc as misc_nn_ops
 from ember.vision.ops.feature_pyramid_network import ExtraFPNBlock, FeaturePyramidNetwork, LastLevelMaxPool
-
-
-class IntermediateLayerGetter(nn.ModuleDict):
-    """Keeps ``model``'s direct children up to the last one named in ``return_layers`` and returns their
-    outputs as an OrderedDict under the names ``return_layers`` maps them to."""
-
-    def __init__(self, model, return_layers):
-        if not set(return_layers).issubset([name for name, _ in model.named_children()]):
-            raise ValueError("return_layers are not present in model")
-        orig_return_layers = return_layers
-        return_layers = {str(k): str(v) for k, v in return_layers.items()}
-        layers = OrderedDict()
-        for name, module in model.named_children():
-            layers[name] = module
-            if name in return_layers:
-                del return_layers[name]
-            if not return_layers:
-                break
-        super().__init__(layers)
-        self.return_layers = orig_return_layers
-
-    def forward(self, x):
-        out = OrderedDict()
-        for name, module in self.items():
-            x = module(x)
-            if name in self.return_layers:
-                out[self.return_layers[name]] = x
-        return out
 
 
 class BackboneWithFPN(nn.Module):
