@@ -4,6 +4,7 @@ from ember import nn
 from ember.nn import functional as F
 from ember.vision.models.detection import _utils as det_utils
 from ember.vision.ops import boxes as box_ops
+from ember.vision.ops.roi_align import roi_align
 
 
 def fastrcnn_loss(class_logits, box_regression, labels, regression_targets):
@@ -20,6 +21,97 @@ def fastrcnn_loss(class_logits, box_regression, labels, regression_targets):
     return classification_loss, box_loss / labels.numel()
 
 
+def maskrcnn_inference(x, labels):
+    """Per image, the sigmoid mask ``[N, 1, M, M]`` of each detection's predicted class, from the mask
+    logits ``x`` ``[sum N, classes, M, M]`` and the detections' ``labels`` (one tensor per image)."""
+    mask_prob = x.sigmoid()
+    boxes_per_image = [label.shape[0] for label in labels]
+    labels = ember.cat(labels)
+    index = ember.arange(x.shape[0], device=labels.device)
+    return mask_prob[index, labels][:, None].split(boxes_per_image, dim=0)
+
+
+def project_masks_on_boxes(gt_masks, boxes, matched_idxs, M):
+    """The ground-truth masks cropped to ``boxes`` and resampled to ``M`` x ``M`` (the mask-loss targets)."""
+    matched_idxs = matched_idxs.to(boxes)
+    rois = ember.cat([matched_idxs[:, None], boxes], dim=1)
+    return roi_align(gt_masks[:, None].to(rois), rois, (M, M), 1.0)[:, 0]
+
+
+def maskrcnn_loss(mask_logits, proposals, gt_masks, gt_labels, mask_matched_idxs):
+    """Binary cross-entropy between each positive proposal's mask logits for its ground-truth class and
+    the matched ground-truth mask projected onto the proposal."""
+    discretization_size = mask_logits.shape[-1]
+    labels = ember.cat([gt_label[idxs] for gt_label, idxs in zip(gt_labels, mask_matched_idxs)], dim=0)
+    mask_targets = ember.cat([project_masks_on_boxes(m, p, i, discretization_size)
+                              for m, p, i in zip(gt_masks, proposals, mask_matched_idxs)], dim=0)
+    if mask_targets.numel() == 0:
+        return mask_logits.sum() * 0  # no positive proposal: a zero loss that still reaches the head
+    return F.binary_cross_entropy_with_logits(
+        mask_logits[ember.arange(labels.shape[0], device=labels.device), labels], mask_targets)
+
+
+def expand_boxes(boxes, scale):
+    """``boxes`` ``[N, 4]`` grown (or shrunk) by ``scale`` about their centres."""
+    w_half = (boxes[:, 2] - boxes[:, 0]) * 0.5 * scale
+    h_half = (boxes[:, 3] - boxes[:, 1]) * 0.5 * scale
+    x_c = (boxes[:, 2] + boxes[:, 0]) * 0.5
+    y_c = (boxes[:, 3] + boxes[:, 1]) * 0.5
+    return ember.stack((x_c - w_half, y_c - h_half, x_c + w_half, y_c + h_half), dim=1)
+
+
+def expand_masks(mask, padding):
+    """``mask`` ``[..., M, M]`` zero-padded by ``padding`` on each side, and the scale that padding means."""
+    M = mask.shape[-1]
+    return F.pad(mask, (padding,) * 4), float(M + 2 * padding) / M
+
+
+def paste_mask_in_image(mask, box, im_h, im_w):
+    """One ``[M, M]`` mask resized onto the integer ``box`` of an ``im_h`` x ``im_w`` image (zero elsewhere)."""
+    x0, y0, x1, y1 = [int(v) for v in box.tolist()]
+    w, h = max(x1 - x0 + 1, 1), max(y1 - y0 + 1, 1)
+    mask = F.interpolate(mask.expand((1, 1, -1, -1)), size=(h, w), mode="bilinear", align_corners=False)[0][0]
+    im_mask = ember.zeros((im_h, im_w), dtype=mask.dtype, device=mask.device)
+    left, right = max(x0, 0), min(x1 + 1, im_w)
+    top, bottom = max(y0, 0), min(y1 + 1, im_h)
+    if right > left and bottom > top:
+        im_mask[top:bottom, left:right] = mask[top - y0:bottom - y0, left - x0:right - x0]
+    return im_mask
+
+
+def paste_masks_in_image(masks, boxes, img_shape, padding=1):
+    """Paste the per-detection masks ``[N, 1, M, M]`` into full images of ``img_shape`` (H, W), each onto
+    its box: ``[N, 1, H, W]``.
+
+    Args:
+        masks (Tensor): mask probabilities ``[N, 1, M, M]``.
+        boxes (Tensor): the detections ``[N, 4]`` in ``(x1, y1, x2, y2)`` image coordinates.
+        img_shape (Tuple[int, int]): the image height and width.
+        padding (int): border added around each mask before resizing, so its edge blends into zeros.
+
+    Returns:
+        Tensor: ``[N, 1, H, W]``, zero outside each box.
+
+    Example:
+        >>> masks = ember.ones(1, 1, 4, 4)
+        >>> out = paste_masks_in_image(masks, ember.tensor([[2.0, 1.0, 5.0, 4.0]]), (6, 8))
+        >>> (out[0, 0] > 0.5).int()
+        tensor([[0, 0, 0, 0, 0, 0, 0, 0],
+                [0, 0, 1, 1, 1, 0, 0, 0],
+                [0, 0, 1, 1, 1, 0, 0, 0],
+                [0, 0, 1, 1, 1, 0, 0, 0],
+                [0, 0, 0, 0, 0, 0, 0, 0],
+                [0, 0, 0, 0, 0, 0, 0, 0]], dtype=ember.int32)
+    """
+    masks, scale = expand_masks(masks, padding=padding)
+    boxes = expand_boxes(boxes, scale).to(dtype=ember.int64)
+    im_h, im_w = img_shape
+    res = [paste_mask_in_image(m[0], b, im_h, im_w) for m, b in zip(masks, boxes)]
+    if len(res) > 0:
+        return ember.stack(res, dim=0)[:, None]
+    return masks.new_empty((0, 1, im_h, im_w))
+
+
 class RoIHeads(nn.Module):
     """Pools each proposal's features (``box_roi_pool``), runs ``box_head`` and ``box_predictor``; in
     training it samples proposals against the targets and returns the Fast R-CNN losses, in evaluation
@@ -30,10 +122,10 @@ class RoIHeads(nn.Module):
                  mask_roi_pool=None, mask_head=None, mask_predictor=None, keypoint_roi_pool=None,
                  keypoint_head=None, keypoint_predictor=None):
         super().__init__()
-        extra = [mask_roi_pool, mask_head, mask_predictor, keypoint_roi_pool, keypoint_head, keypoint_predictor]
+        extra = [keypoint_roi_pool, keypoint_head, keypoint_predictor]
         if any(m is not None for m in extra):
-            raise NotImplementedError("ember's RoIHeads supports the box branch only; mask and keypoint "
-                                      "branches are not available yet")
+            raise NotImplementedError("ember's RoIHeads supports the box and mask branches only; the keypoint "
+                                      "branch is not available yet")
         self.box_similarity = box_ops.box_iou
         self.proposal_matcher = det_utils.Matcher(fg_iou_thresh, bg_iou_thresh, allow_low_quality_matches=False)
         self.fg_bg_sampler = det_utils.BalancedPositiveNegativeSampler(batch_size_per_image, positive_fraction)
@@ -46,7 +138,9 @@ class RoIHeads(nn.Module):
         self.score_thresh = score_thresh
         self.nms_thresh = nms_thresh
         self.detections_per_img = detections_per_img
-        self.mask_roi_pool = self.mask_head = self.mask_predictor = None
+        self.mask_roi_pool = mask_roi_pool
+        self.mask_head = mask_head
+        self.mask_predictor = mask_predictor
         self.keypoint_roi_pool = self.keypoint_head = self.keypoint_predictor = None
 
     def has_mask(self):
@@ -150,4 +244,31 @@ class RoIHeads(nn.Module):
         else:
             boxes, scores, labels = self.postprocess_detections(class_logits, box_regression, proposals, image_shapes)
             result = [{"boxes": b, "labels": lab, "scores": s} for b, s, lab in zip(boxes, scores, labels)]
+        if self.has_mask():
+            losses.update(self._mask_branch(features, proposals, image_shapes, targets, result, labels,
+                                            matched_idxs if self.training else None))
         return result, losses
+
+    def _positive_proposals(self, proposals, labels, matched_idxs):
+        """The training proposals matched to an object, and the index of that object."""
+        positive, positive_idxs = [], []
+        for props, lab, idxs in zip(proposals, labels, matched_idxs):
+            pos = ember.where(lab > 0)[0]
+            positive.append(props[pos])
+            positive_idxs.append(idxs[pos])
+        return positive, positive_idxs
+
+    def _mask_branch(self, features, proposals, image_shapes, targets, result, labels, matched_idxs):
+        """Training: the mask loss over positive proposals; evaluation: adds ``masks`` to ``result``."""
+        if self.training:
+            mask_proposals, pos_matched_idxs = self._positive_proposals(proposals, labels, matched_idxs)
+        else:
+            mask_proposals = [r["boxes"] for r in result]
+        mask_logits = self.mask_predictor(self.mask_head(self.mask_roi_pool(features, mask_proposals, image_shapes)))
+        if self.training:
+            loss = maskrcnn_loss(mask_logits, mask_proposals, [t["masks"] for t in targets],
+                                 [t["labels"] for t in targets], pos_matched_idxs)
+            return {"loss_mask": loss}
+        for mask_prob, r in zip(maskrcnn_inference(mask_logits, [r["labels"] for r in result]), result):
+            r["masks"] = mask_prob
+        return {}

@@ -62,6 +62,40 @@ def resnet18_v2_heads(detection, nn):
                                 box_predictor=detection.faster_rcnn.FastRCNNPredictor(64, 5), **kwargs)
 
 
+def mask_targets():
+    """targets() plus a uint8 ``masks`` [N, H, W] per image: an ellipse inside each box."""
+    out = targets()
+    for t, (h, w) in zip(out, [(40, 48), (48, 40)]):
+        yy, xx = np.mgrid[0:h, 0:w]
+        masks = []
+        for x1, y1, x2, y2 in t["boxes"]:
+            cx, cy, rx, ry = (x1 + x2) / 2, (y1 + y2) / 2, (x2 - x1) / 2, (y2 - y1) / 2
+            masks.append((((xx - cx) / rx) ** 2 + ((yy - cy) / ry) ** 2 <= 1.0).astype(np.uint8))
+        t["masks"] = np.stack(masks)
+    return out
+
+
+def resnet18_mask_heads(detection, nn, norm=False):
+    """A Mask R-CNN on a ResNet-18 FPN with narrow box and mask heads (BatchNorm in them when ``norm``,
+    as in the v2 models), built from ``detection`` and ``nn`` of either library."""
+    norm_layer = nn.BatchNorm2d if norm else None
+    backbone = detection.backbone_utils.resnet_fpn_backbone(backbone_name="resnet18", weights=None,
+                                                            norm_layer=nn.BatchNorm2d, trainable_layers=5)
+    box_head = detection.faster_rcnn.FastRCNNConvFCHead((256, 7, 7), [16], [32], norm_layer=norm_layer)
+    mask_head = detection.mask_rcnn.MaskRCNNHeads(256, [16, 16], 1, norm_layer=norm_layer)
+    kwargs = {k: v for k, v in SMALL.items() if k not in ("weights", "weights_backbone", "num_classes")}
+    return detection.MaskRCNN(backbone, box_head=box_head, box_predictor=detection.faster_rcnn.FastRCNNPredictor(32, 5),
+                              mask_head=mask_head, mask_predictor=detection.mask_rcnn.MaskRCNNPredictor(16, 8, 5),
+                              box_detections_per_img=12, **kwargs)
+
+
+# model name -> (builder of (detection, nn), targets function): recorded with seeded weights
+MODEL_CASES = {
+    "resnet18_v2_heads": (resnet18_v2_heads, targets),
+    "resnet18_mask_heads": (resnet18_mask_heads, mask_targets),
+    "resnet18_mask_heads_norm": (lambda detection, nn: resnet18_mask_heads(detection, nn, norm=True), mask_targets),
+}
+
 # builder name -> keyword arguments, for the outputs recorded with seeded weights
 FORWARD_CASES = {
     "fasterrcnn_mobilenet_v3_large_fpn": SMALL,
@@ -69,4 +103,4 @@ FORWARD_CASES = {
 
 # builders whose state_dict key names and shapes are recorded (default configuration)
 STATE_DICT_BUILDERS = ["fasterrcnn_resnet50_fpn", "fasterrcnn_resnet50_fpn_v2", "fasterrcnn_mobilenet_v3_large_fpn",
-                       "fasterrcnn_mobilenet_v3_large_320_fpn"]
+                       "fasterrcnn_mobilenet_v3_large_320_fpn", "maskrcnn_resnet50_fpn", "maskrcnn_resnet50_fpn_v2"]

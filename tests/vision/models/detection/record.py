@@ -18,7 +18,7 @@ import torchvision.models.detection as detection
 from torchvision.ops import boxes as box_ops, poolers
 from torchvision.ops._utils import convert_boxes_to_roi_format
 
-from tests.vision.models.detection._cases import FORWARD_CASES, STATE_DICT_BUILDERS, images, resnet18_v2_heads, \
+from tests.vision.models.detection._cases import FORWARD_CASES, MODEL_CASES, STATE_DICT_BUILDERS, images, \
     seeded_state_dict, targets
 
 HERE = os.path.join(os.path.dirname(__file__), "fixtures")
@@ -93,6 +93,7 @@ def _use_python_ops_if_needed():
     except RuntimeError:
         box_ops.nms = _python_nms
         poolers.roi_align = _python_roi_align
+        detection.roi_heads.roi_align = _python_roi_align
 
 
 def _shapes(model):
@@ -111,11 +112,12 @@ def record():
     for name, kwargs in FORWARD_CASES.items():
         model = getattr(detection, name)(**kwargs)
         _record_model(arrays, name, model)
-    _record_model(arrays, "resnet18_v2_heads", resnet18_v2_heads(detection, torch.nn))
+    for name, (build, case_targets) in MODEL_CASES.items():
+        _record_model(arrays, name, build(detection, torch.nn), case_targets)
     np.savez_compressed(os.path.join(HERE, "detection.npz"), **arrays)
 
 
-def _record_model(arrays, name, model):
+def _record_model(arrays, name, model, case_targets=targets):
     """Eval outputs and train losses of ``model`` with the seeded weights, under ``name/``."""
     state = seeded_state_dict(_shapes(model))
     model.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()})
@@ -126,7 +128,7 @@ def _record_model(arrays, name, model):
             for key, value in out.items():
                 arrays[f"{name}/eval/{i}/{key}"] = value.numpy()
     model.train()
-    tgts = [{k: torch.from_numpy(v) for k, v in t.items()} for t in targets()]
+    tgts = [{k: torch.from_numpy(v) for k, v in t.items()} for t in case_targets()]
     losses = model(imgs, tgts)
     for key, value in losses.items():
         arrays[f"{name}/train/{key}"] = value.detach().numpy()

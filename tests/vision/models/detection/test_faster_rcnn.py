@@ -1,4 +1,4 @@
-"""Faster R-CNN against torchvision: outputs and losses recorded with seeded weights (record.py), and
+"""Faster R-CNN and Mask R-CNN against torchvision: outputs and losses recorded with seeded weights (record.py), and
 the state_dict layouts of the builders (so torchvision's checkpoints load strictly)."""
 import json
 import os
@@ -9,7 +9,7 @@ import pytest
 import ember
 from ember.vision import models
 from ember.vision.models import detection
-from tests.vision.models.detection._cases import FORWARD_CASES, STATE_DICT_BUILDERS, images, resnet18_v2_heads, \
+from tests.vision.models.detection._cases import FORWARD_CASES, MODEL_CASES, STATE_DICT_BUILDERS, images, \
     seeded_state_dict, targets
 
 _HERE = os.path.join(os.path.dirname(__file__), "fixtures")
@@ -18,12 +18,12 @@ with open(os.path.join(_HERE, "state_dicts.json")) as _f:
     _LAYOUTS = json.load(_f)
 
 
-_CASES = sorted(FORWARD_CASES) + ["resnet18_v2_heads"]
+_CASES = sorted(FORWARD_CASES) + list(MODEL_CASES)
 
 
 def _seeded_model(name):
-    if name == "resnet18_v2_heads":
-        model = resnet18_v2_heads(detection, ember.nn)
+    if name in MODEL_CASES:
+        model = MODEL_CASES[name][0](detection, ember.nn)
     else:
         model = getattr(detection, name)(**FORWARD_CASES[name])
     shapes = {k: [list(v.shape), str(v.dtype).replace("ember.", "")] for k, v in model.state_dict().items()}
@@ -31,10 +31,9 @@ def _seeded_model(name):
     return model
 
 
-def _sorted_rows(boxes, labels, scores):
+def _row_order(boxes, labels, scores):
     # NOTE: detections of (nearly) equal score may come out in either order; compare them as a set
-    order = np.lexsort((np.round(boxes[:, 0], 1), labels, np.round(scores, 4)))
-    return boxes[order], labels[order], scores[order]
+    return np.lexsort((np.round(boxes[:, 0], 1), labels, np.round(scores, 4)))
 
 
 @pytest.mark.parametrize("name", _CASES)
@@ -44,28 +43,37 @@ def test_eval_detections_match_torchvision(name):
         out = model([ember.tensor(i) for i in images()])
     assert len(out) == 2
     for i, det in enumerate(out):
-        expected = {k: _DATA[f"{name}/eval/{i}/{k}"] for k in ("boxes", "labels", "scores")}
-        assert sorted(det) == ["boxes", "labels", "scores"]
+        keys = sorted(k.rsplit("/", 1)[1] for k in _DATA.files if k.startswith(f"{name}/eval/{i}/"))
+        expected = {k: _DATA[f"{name}/eval/{i}/{k}"] for k in keys}
+        assert sorted(det) == keys
         assert det["labels"].dtype == ember.int64
-        got = _sorted_rows(det["boxes"].numpy(), det["labels"].numpy(), det["scores"].numpy())
-        exp = _sorted_rows(expected["boxes"], expected["labels"], expected["scores"])
-        np.testing.assert_array_equal(got[1], exp[1])
-        np.testing.assert_allclose(got[2], exp[2], rtol=1e-4, atol=1e-5)
-        np.testing.assert_allclose(got[0], exp[0], rtol=1e-3, atol=1e-2)
+        got = {k: v.numpy() for k, v in det.items()}
+        got_order = _row_order(got["boxes"], got["labels"], got["scores"])
+        exp_order = _row_order(expected["boxes"], expected["labels"], expected["scores"])
+        got = {k: v[got_order] for k, v in got.items()}
+        expected = {k: v[exp_order] for k, v in expected.items()}
+        np.testing.assert_array_equal(got["labels"], expected["labels"])
+        np.testing.assert_allclose(got["scores"], expected["scores"], rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(got["boxes"], expected["boxes"], rtol=1e-3, atol=1e-2)
+        if "masks" in keys:  # probabilities pasted into the original image size
+            assert got["masks"].shape == expected["masks"].shape
+            np.testing.assert_allclose(got["masks"], expected["masks"], rtol=1e-3, atol=1e-4)
 
 
 @pytest.mark.parametrize("name", _CASES)
 def test_train_losses_match_torchvision(name):
     model = _seeded_model(name).train()
     model.backbone.body.requires_grad_(False)  # keeps the backward pass short; the heads still learn
-    tgts = [{k: ember.tensor(v) for k, v in t.items()} for t in targets()]
+    case_targets = MODEL_CASES[name][1] if name in MODEL_CASES else targets
+    tgts = [{k: ember.tensor(v) for k, v in t.items()} for t in case_targets()]
     losses = model([ember.tensor(i) for i in images()], tgts)
     expected = sorted(k.rsplit("/", 1)[1] for k in _DATA.files if k.startswith(f"{name}/train/"))
     assert sorted(losses) == expected
     for key, value in losses.items():
         np.testing.assert_allclose(value.detach().numpy(), _DATA[f"{name}/train/{key}"], rtol=1e-4, atol=1e-6)
     sum(losses.values()).backward()
-    grads = [p.grad for p in model.roi_heads.box_predictor.parameters()]
+    heads = [model.roi_heads.box_predictor] + ([model.roi_heads.mask_predictor] if "loss_mask" in losses else [])
+    grads = [p.grad for head in heads for p in head.parameters()]
     assert all(g is not None and float(g.abs().sum()) > 0 for g in grads)
 
 
