@@ -96,7 +96,8 @@ def handle_legacy_interface(**weights):
                 warnings.warn(f"The parameter '{pretrained_param}' is deprecated since 0.13 and may be removed in "
                               f"the future, please use '{weights_param}' instead.")
                 if pretrained:
-                    value = default(kwargs) if callable(default) else default
+                    # the default may depend on the legacy value itself (pretrained="legacy" picks older weights)
+                    value = default({**kwargs, pretrained_param: pretrained}) if callable(default) else default
                     if not isinstance(value, WeightsEnum):
                         raise ValueError(f"No weights available for model {builder.__name__}")
                 else:

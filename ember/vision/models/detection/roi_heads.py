@@ -112,6 +112,82 @@ def paste_masks_in_image(masks, boxes, img_shape, padding=1):
     return masks.new_empty((0, 1, im_h, im_w))
 
 
+def keypoints_to_heatmap(keypoints, rois, heatmap_size):
+    """The flat heatmap cell (``y * heatmap_size + x``) of each keypoint ``[N, K, 3]`` inside its roi
+    ``[N, 4]``, and whether it is visible and inside (``[N, K]`` int64 each)."""
+    offset_x, offset_y = rois[:, 0][:, None], rois[:, 1][:, None]
+    scale_x = (heatmap_size / (rois[:, 2] - rois[:, 0]))[:, None]
+    scale_y = (heatmap_size / (rois[:, 3] - rois[:, 1]))[:, None]
+    x, y = keypoints[..., 0], keypoints[..., 1]
+    # a keypoint on the roi's right or bottom edge belongs to the last cell, not one past it
+    x_boundary = x == rois[:, 2][:, None]
+    y_boundary = y == rois[:, 3][:, None]
+    x = ((x - offset_x) * scale_x).floor().long()
+    y = ((y - offset_y) * scale_y).floor().long()
+    x[x_boundary] = heatmap_size - 1
+    y[y_boundary] = heatmap_size - 1
+    valid_loc = (x >= 0) & (y >= 0) & (x < heatmap_size) & (y < heatmap_size)
+    valid = (valid_loc & (keypoints[..., 2] > 0)).long()
+    return (y * heatmap_size + x) * valid, valid
+
+
+def heatmaps_to_keypoints(maps, rois):
+    """Keypoints ``[N, K, 3]`` (x, y, 1) and their scores ``[N, K]`` from heatmaps ``[N, K, H, W]``: each
+    heatmap is resized bicubically onto its roi ``[N, 4]`` and its maximum taken."""
+    offset_x, offset_y = rois[:, 0], rois[:, 1]
+    widths = (rois[:, 2] - rois[:, 0]).clamp(min=1)
+    heights = (rois[:, 3] - rois[:, 1]).clamp(min=1)
+    widths_ceil, heights_ceil = widths.ceil(), heights.ceil()
+    num_keypoints = maps.shape[1]
+    xy_preds = ember.zeros((len(rois), 3, num_keypoints), dtype=ember.float32, device=maps.device)
+    end_scores = ember.zeros((len(rois), num_keypoints), dtype=ember.float32, device=maps.device)
+    for i in range(len(rois)):
+        roi_map_width, roi_map_height = int(widths_ceil[i].item()), int(heights_ceil[i].item())
+        width_correction = widths[i] / roi_map_width
+        height_correction = heights[i] / roi_map_height
+        roi_map = F.interpolate(maps[i][:, None], size=(roi_map_height, roi_map_width), mode="bicubic",
+                                align_corners=False)[:, 0]
+        w = roi_map.shape[2]
+        pos = roi_map.reshape(num_keypoints, -1).argmax(dim=1)
+        x_int = pos % w
+        y_int = ember.div(pos - x_int, w, rounding_mode="floor")
+        xy_preds[i, 0, :] = (x_int.float() + 0.5) * width_correction + offset_x[i]
+        xy_preds[i, 1, :] = (y_int.float() + 0.5) * height_correction + offset_y[i]
+        xy_preds[i, 2, :] = 1
+        end_scores[i, :] = roi_map[ember.arange(num_keypoints, device=roi_map.device), y_int, x_int]
+    return xy_preds.permute(0, 2, 1), end_scores
+
+
+def keypointrcnn_loss(keypoint_logits, proposals, gt_keypoints, keypoint_matched_idxs):
+    """Cross-entropy over each heatmap's cells against the cell of the matched ground-truth keypoint
+    (visible keypoints inside their proposal only)."""
+    N, K, H, W = keypoint_logits.shape
+    if H != W:
+        raise ValueError(f"keypoint_logits height and width (last two elements of shape) should be equal. "
+                         f"Instead got H = {H} and W = {W}")
+    heatmaps, valid = [], []
+    for props, gt_kp, midx in zip(proposals, gt_keypoints, keypoint_matched_idxs):
+        heatmaps_per_image, valid_per_image = keypoints_to_heatmap(gt_kp[midx], props, H)
+        heatmaps.append(heatmaps_per_image.view(-1))
+        valid.append(valid_per_image.view(-1))
+    keypoint_targets = ember.cat(heatmaps, dim=0)
+    valid = ember.where(ember.cat(valid, dim=0).to(dtype=ember.uint8))[0]
+    if keypoint_targets.numel() == 0 or len(valid) == 0:
+        return keypoint_logits.sum() * 0  # nothing to learn from: a zero loss that still reaches the head
+    return F.cross_entropy(keypoint_logits.view(N * K, H * W)[valid], keypoint_targets[valid])
+
+
+def keypointrcnn_inference(x, boxes):
+    """Per image, the keypoints ``[N, K, 3]`` and their scores ``[N, K]`` from the heatmaps ``x`` of all
+    images' detections ``boxes`` (one ``[N, 4]`` tensor per image)."""
+    kp_probs, kp_scores = [], []
+    for xx, bb in zip(x.split([b.size(0) for b in boxes], dim=0), boxes):
+        kp_prob, scores = heatmaps_to_keypoints(xx, bb)
+        kp_probs.append(kp_prob)
+        kp_scores.append(scores)
+    return kp_probs, kp_scores
+
+
 class RoIHeads(nn.Module):
     """Pools each proposal's features (``box_roi_pool``), runs ``box_head`` and ``box_predictor``; in
     training it samples proposals against the targets and returns the Fast R-CNN losses, in evaluation
@@ -122,10 +198,6 @@ class RoIHeads(nn.Module):
                  mask_roi_pool=None, mask_head=None, mask_predictor=None, keypoint_roi_pool=None,
                  keypoint_head=None, keypoint_predictor=None):
         super().__init__()
-        extra = [keypoint_roi_pool, keypoint_head, keypoint_predictor]
-        if any(m is not None for m in extra):
-            raise NotImplementedError("ember's RoIHeads supports the box and mask branches only; the keypoint "
-                                      "branch is not available yet")
         self.box_similarity = box_ops.box_iou
         self.proposal_matcher = det_utils.Matcher(fg_iou_thresh, bg_iou_thresh, allow_low_quality_matches=False)
         self.fg_bg_sampler = det_utils.BalancedPositiveNegativeSampler(batch_size_per_image, positive_fraction)
@@ -141,7 +213,9 @@ class RoIHeads(nn.Module):
         self.mask_roi_pool = mask_roi_pool
         self.mask_head = mask_head
         self.mask_predictor = mask_predictor
-        self.keypoint_roi_pool = self.keypoint_head = self.keypoint_predictor = None
+        self.keypoint_roi_pool = keypoint_roi_pool
+        self.keypoint_head = keypoint_head
+        self.keypoint_predictor = keypoint_predictor
 
     def has_mask(self):
         return self.mask_roi_pool is not None and self.mask_head is not None and self.mask_predictor is not None
@@ -233,6 +307,8 @@ class RoIHeads(nn.Module):
                     raise TypeError(f"target boxes must of float type, instead got {t['boxes'].dtype}")
                 if not t["labels"].dtype == ember.int64:
                     raise TypeError(f"target labels must of int64 type, instead got {t['labels'].dtype}")
+                if self.has_keypoint() and not t["keypoints"].dtype == ember.float32:
+                    raise TypeError(f"target keypoints must of float type, instead got {t['keypoints'].dtype}")
         if self.training:
             proposals, matched_idxs, labels, regression_targets = self.select_training_samples(proposals, targets)
         box_features = self.box_head(self.box_roi_pool(features, proposals, image_shapes))
@@ -247,6 +323,9 @@ class RoIHeads(nn.Module):
         if self.has_mask():
             losses.update(self._mask_branch(features, proposals, image_shapes, targets, result, labels,
                                             matched_idxs if self.training else None))
+        if self.has_keypoint():
+            losses.update(self._keypoint_branch(features, proposals, image_shapes, targets, result, labels,
+                                                matched_idxs if self.training else None))
         return result, losses
 
     def _positive_proposals(self, proposals, labels, matched_idxs):
@@ -271,4 +350,21 @@ class RoIHeads(nn.Module):
             return {"loss_mask": loss}
         for mask_prob, r in zip(maskrcnn_inference(mask_logits, [r["labels"] for r in result]), result):
             r["masks"] = mask_prob
+        return {}
+
+    def _keypoint_branch(self, features, proposals, image_shapes, targets, result, labels, matched_idxs):
+        """Training: the keypoint loss over positive proposals; evaluation: adds ``keypoints`` and
+        ``keypoints_scores`` to ``result``."""
+        if self.training:
+            kp_proposals, pos_matched_idxs = self._positive_proposals(proposals, labels, matched_idxs)
+        else:
+            kp_proposals = [r["boxes"] for r in result]
+        logits = self.keypoint_predictor(self.keypoint_head(self.keypoint_roi_pool(features, kp_proposals,
+                                                                                   image_shapes)))
+        if self.training:
+            loss = keypointrcnn_loss(logits, kp_proposals, [t["keypoints"] for t in targets], pos_matched_idxs)
+            return {"loss_keypoint": loss}
+        for kp_prob, kp_scores, r in zip(*keypointrcnn_inference(logits, kp_proposals), result):
+            r["keypoints"] = kp_prob
+            r["keypoints_scores"] = kp_scores
         return {}

@@ -89,11 +89,42 @@ def resnet18_mask_heads(detection, nn, norm=False):
                               box_detections_per_img=12, **kwargs)
 
 
+def keypoint_targets():
+    """targets() plus float32 ``keypoints`` [N, 5, 3] per image: points inside each box (one of them
+    invisible, one on the box's right edge, one outside the box)."""
+    rng = np.random.default_rng(2)
+    out = targets()
+    for t in out:
+        kps = []
+        for x1, y1, x2, y2 in t["boxes"]:
+            pts = np.stack([rng.uniform(x1, x2, 5), rng.uniform(y1, y2, 5), np.full(5, 2.0)], axis=1)
+            pts[1, 2] = 0.0  # not visible
+            pts[2, 0] = x2  # on the right edge: the last heatmap column
+            pts[3, 0] = x2 + 3.0  # outside the box
+            kps.append(pts)
+        t["keypoints"] = np.stack(kps).astype(np.float32)
+    return out
+
+
+def resnet18_keypoint_heads(detection, nn):
+    """A Keypoint R-CNN (5 keypoints) on a ResNet-18 FPN with narrow box and keypoint heads, built from
+    ``detection`` and ``nn`` of either library."""
+    backbone = detection.backbone_utils.resnet_fpn_backbone(backbone_name="resnet18", weights=None,
+                                                            norm_layer=nn.BatchNorm2d, trainable_layers=5)
+    box_head = detection.faster_rcnn.FastRCNNConvFCHead((256, 7, 7), [16], [32])
+    kwargs = {k: v for k, v in SMALL.items() if k not in ("weights", "weights_backbone", "num_classes")}
+    return detection.KeypointRCNN(backbone, box_head=box_head, box_predictor=detection.faster_rcnn.FastRCNNPredictor(32, 5),
+                                  keypoint_head=detection.keypoint_rcnn.KeypointRCNNHeads(256, [16, 16]),
+                                  keypoint_predictor=detection.keypoint_rcnn.KeypointRCNNPredictor(16, 5),
+                                  box_detections_per_img=8, **kwargs)
+
+
 # model name -> (builder of (detection, nn), targets function): recorded with seeded weights
 MODEL_CASES = {
     "resnet18_v2_heads": (resnet18_v2_heads, targets),
     "resnet18_mask_heads": (resnet18_mask_heads, mask_targets),
     "resnet18_mask_heads_norm": (lambda detection, nn: resnet18_mask_heads(detection, nn, norm=True), mask_targets),
+    "resnet18_keypoint_heads": (resnet18_keypoint_heads, keypoint_targets),
 }
 
 # builder name -> keyword arguments, for the outputs recorded with seeded weights
@@ -103,4 +134,5 @@ FORWARD_CASES = {
 
 # builders whose state_dict key names and shapes are recorded (default configuration)
 STATE_DICT_BUILDERS = ["fasterrcnn_resnet50_fpn", "fasterrcnn_resnet50_fpn_v2", "fasterrcnn_mobilenet_v3_large_fpn",
-                       "fasterrcnn_mobilenet_v3_large_320_fpn", "maskrcnn_resnet50_fpn", "maskrcnn_resnet50_fpn_v2"]
+                       "fasterrcnn_mobilenet_v3_large_320_fpn", "maskrcnn_resnet50_fpn", "maskrcnn_resnet50_fpn_v2",
+                       "keypointrcnn_resnet50_fpn"]

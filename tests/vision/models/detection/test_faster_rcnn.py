@@ -1,4 +1,4 @@
-"""Faster R-CNN and Mask R-CNN against torchvision: outputs and losses recorded with seeded weights (record.py), and
+"""Faster R-CNN, Mask R-CNN and Keypoint R-CNN against torchvision: outputs and losses recorded with seeded weights (record.py), and
 the state_dict layouts of the builders (so torchvision's checkpoints load strictly)."""
 import json
 import os
@@ -58,6 +58,9 @@ def test_eval_detections_match_torchvision(name):
         if "masks" in keys:  # probabilities pasted into the original image size
             assert got["masks"].shape == expected["masks"].shape
             np.testing.assert_allclose(got["masks"], expected["masks"], rtol=1e-3, atol=1e-4)
+        if "keypoints" in keys:  # heatmap maxima mapped back into the image
+            np.testing.assert_allclose(got["keypoints"], expected["keypoints"], rtol=1e-4, atol=1e-3)
+            np.testing.assert_allclose(got["keypoints_scores"], expected["keypoints_scores"], rtol=1e-4, atol=1e-4)
 
 
 @pytest.mark.parametrize("name", _CASES)
@@ -73,6 +76,7 @@ def test_train_losses_match_torchvision(name):
         np.testing.assert_allclose(value.detach().numpy(), _DATA[f"{name}/train/{key}"], rtol=1e-4, atol=1e-6)
     sum(losses.values()).backward()
     heads = [model.roi_heads.box_predictor] + ([model.roi_heads.mask_predictor] if "loss_mask" in losses else [])
+    heads += [model.roi_heads.keypoint_predictor] if "loss_keypoint" in losses else []
     grads = [p.grad for head in heads for p in head.parameters()]
     assert all(g is not None and float(g.abs().sum()) > 0 for g in grads)
 
