@@ -29,7 +29,7 @@ def test_legacy_pretrained_value_chooses_the_weights():
     rule = handle_legacy_interface(weights=("pretrained", lambda kwargs: W.COCO_LEGACY if kwargs["pretrained"] == "legacy"
                                             else W.COCO_V1))
     builder = rule(lambda **kwargs: kwargs["weights"])
-    with pytest.warns(UserWarning, match="'pretrained' is deprecated"):
+    with pytest.warns(UserWarning):
         assert builder(pretrained="legacy") is W.COCO_LEGACY
     with pytest.warns(UserWarning):
         assert builder(pretrained=True) is W.COCO_V1
