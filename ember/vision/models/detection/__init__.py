@@ -6,3 +6,4 @@ models take a list of ``[C, H, W]`` float images in ``[0, 1]``.
 from ember.vision.models.detection.faster_rcnn import *  # noqa: F401,F403
 from ember.vision.models.detection.mask_rcnn import *  # noqa: F401,F403
 from ember.vision.models.detection.keypoint_rcnn import *  # noqa: F401,F403
+from ember.vision.models.detection.retinanet import *  # noqa: F401,F403

@@ -119,12 +119,30 @@ def resnet18_keypoint_heads(detection, nn):
                                   box_detections_per_img=8, **kwargs)
 
 
+def resnet18_retinanet(detection, nn, v2=False):
+    """A RetinaNet on a ResNet-18 FPN (P3-P7); with ``v2`` P6 comes from C5, the heads use GroupNorm and
+    the box loss is GIoU, as in retinanet_resnet50_fpn_v2. Built from ``detection`` and ``nn`` of either library."""
+    retinanet = detection.retinanet
+    backbone = detection.backbone_utils.resnet_fpn_backbone(
+        backbone_name="resnet18", weights=None, norm_layer=nn.BatchNorm2d, trainable_layers=5,
+        returned_layers=[2, 3, 4], extra_blocks=retinanet.LastLevelP6P7(512 if v2 else 256, 256))
+    anchor_generator = retinanet._default_anchorgen()
+    head = retinanet.RetinaNetHead(256, anchor_generator.num_anchors_per_location()[0], 5,
+                                   norm_layer=(lambda c: nn.GroupNorm(32, c)) if v2 else None)
+    if v2:
+        head.regression_head._loss_type = "giou"
+    return detection.RetinaNet(backbone, 5, min_size=40, max_size=64, anchor_generator=anchor_generator, head=head,
+                               topk_candidates=50, detections_per_img=20)
+
+
 # model name -> (builder of (detection, nn), targets function): recorded with seeded weights
 MODEL_CASES = {
     "resnet18_v2_heads": (resnet18_v2_heads, targets),
     "resnet18_mask_heads": (resnet18_mask_heads, mask_targets),
     "resnet18_mask_heads_norm": (lambda detection, nn: resnet18_mask_heads(detection, nn, norm=True), mask_targets),
     "resnet18_keypoint_heads": (resnet18_keypoint_heads, keypoint_targets),
+    "resnet18_retinanet": (resnet18_retinanet, targets),
+    "resnet18_retinanet_v2": (lambda detection, nn: resnet18_retinanet(detection, nn, v2=True), targets),
 }
 
 # builder name -> keyword arguments, for the outputs recorded with seeded weights
@@ -135,4 +153,4 @@ FORWARD_CASES = {
 # builders whose state_dict key names and shapes are recorded (default configuration)
 STATE_DICT_BUILDERS = ["fasterrcnn_resnet50_fpn", "fasterrcnn_resnet50_fpn_v2", "fasterrcnn_mobilenet_v3_large_fpn",
                        "fasterrcnn_mobilenet_v3_large_320_fpn", "maskrcnn_resnet50_fpn", "maskrcnn_resnet50_fpn_v2",
-                       "keypointrcnn_resnet50_fpn"]
+                       "keypointrcnn_resnet50_fpn", "retinanet_resnet50_fpn", "retinanet_resnet50_fpn_v2"]
