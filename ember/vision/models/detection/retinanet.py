@@ -10,6 +10,7 @@ from ember.vision.models._api import register_model
 from ember.vision.models._utils import handle_legacy_interface
 from ember.vision.models.detection import _utils as det_utils
 from ember.vision.models.detection._meta import detection_weights_enum
+from ember.vision.models.detection._single_stage import flatten_levels, transform_inputs
 from ember.vision.models.detection._utils import _box_loss, overwrite_eps
 from ember.vision.models.detection.anchor_utils import AnchorGenerator
 from ember.vision.models.detection.backbone_utils import _resnet_fpn_extractor, _validate_trainable_layers
@@ -87,15 +88,6 @@ def _conv_tower(in_channels, norm_layer):
     return conv
 
 
-def _flatten_levels(outputs, width):
-    """Per-level maps ``[N, A * width, H, W]`` as one ``[N, sum(H * W * A), width]``."""
-    flat = []
-    for out in outputs:
-        N, _, H, W = out.shape
-        flat.append(out.view(N, -1, width, H, W).permute(0, 3, 4, 1, 2).reshape(N, -1, width))
-    return ember.cat(flat, dim=1)
-
-
 class RetinaNetClassificationHead(nn.Module):
     """Four 3 x 3 convolutions then one logit per anchor and class (bias set for ``prior_probability``);
     its loss is the sigmoid focal loss over the anchors not between the matching thresholds."""
@@ -133,7 +125,7 @@ class RetinaNetClassificationHead(nn.Module):
         return _sum(losses) / len(targets)
 
     def forward(self, x):
-        return _flatten_levels([self.cls_logits(self.conv(features)) for features in x], self.num_classes)
+        return flatten_levels([self.cls_logits(self.conv(features)) for features in x], self.num_classes)
 
 
 class RetinaNetRegressionHead(nn.Module):
@@ -171,7 +163,7 @@ class RetinaNetRegressionHead(nn.Module):
         return _sum(losses) / max(1, len(targets))
 
     def forward(self, x):
-        return _flatten_levels([self.bbox_reg(self.conv(features)) for features in x], 4)
+        return flatten_levels([self.bbox_reg(self.conv(features)) for features in x], 4)
 
 
 class RetinaNet(nn.Module):
@@ -277,31 +269,7 @@ class RetinaNet(nn.Module):
         return detections
 
     def forward(self, images, targets=None):
-        if self.training:
-            if targets is None:
-                raise AssertionError("targets should not be none when in training mode")
-            for target in targets:
-                boxes = target["boxes"]
-                if not isinstance(boxes, ember.Tensor):
-                    raise AssertionError("Expected target boxes to be of type Tensor.")
-                if not (len(boxes.shape) == 2 and boxes.shape[-1] == 4):
-                    raise AssertionError("Expected target boxes to be a tensor of shape [N, 4].")
-        original_image_sizes = []
-        for img in images:
-            val = img.shape[-2:]
-            if len(val) != 2:
-                raise AssertionError(f"expecting the last two dimensions of the Tensor to be H and W instead got "
-                                     f"{img.shape[-2:]}")
-            original_image_sizes.append((val[0], val[1]))
-        images, targets = self.transform(images, targets)
-        if targets is not None:
-            for target_idx, target in enumerate(targets):
-                boxes = target["boxes"]
-                degenerate = boxes[:, 2:] <= boxes[:, :2]
-                if degenerate.any():
-                    bb_idx = ember.where(degenerate.any(dim=1))[0][0]
-                    raise AssertionError("All bounding boxes should have positive height and width. Found invalid "
-                                         f"box {boxes[bb_idx].tolist()} for target at index {target_idx}.")
+        images, targets, original_image_sizes = transform_inputs(self, images, targets)
         features = self.backbone(images.tensors)
         if isinstance(features, ember.Tensor):
             features = OrderedDict([("0", features)])
