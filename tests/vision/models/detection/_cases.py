@@ -135,6 +135,16 @@ def resnet18_retinanet(detection, nn, v2=False):
                                topk_candidates=50, detections_per_img=20)
 
 
+def resnet18_fcos(detection, nn):
+    """An FCOS on a ResNet-18 FPN (P3-P7) with 2-convolution heads, built from ``detection`` and ``nn`` of
+    either library."""
+    backbone = detection.backbone_utils.resnet_fpn_backbone(
+        backbone_name="resnet18", weights=None, norm_layer=nn.BatchNorm2d, trainable_layers=5,
+        returned_layers=[2, 3, 4], extra_blocks=detection.fcos.LastLevelP6P7(256, 256))
+    return detection.FCOS(backbone, 5, min_size=40, max_size=64, head=detection.fcos.FCOSHead(256, 1, 5, num_convs=2),
+                          score_thresh=0.05, topk_candidates=50, detections_per_img=20)
+
+
 # model name -> (builder of (detection, nn), targets function): recorded with seeded weights
 MODEL_CASES = {
     "resnet18_v2_heads": (resnet18_v2_heads, targets),
@@ -143,6 +153,7 @@ MODEL_CASES = {
     "resnet18_keypoint_heads": (resnet18_keypoint_heads, keypoint_targets),
     "resnet18_retinanet": (resnet18_retinanet, targets),
     "resnet18_retinanet_v2": (lambda detection, nn: resnet18_retinanet(detection, nn, v2=True), targets),
+    "resnet18_fcos": (resnet18_fcos, targets),
 }
 
 # builder name -> keyword arguments, for the outputs recorded with seeded weights
@@ -153,4 +164,5 @@ FORWARD_CASES = {
 # builders whose state_dict key names and shapes are recorded (default configuration)
 STATE_DICT_BUILDERS = ["fasterrcnn_resnet50_fpn", "fasterrcnn_resnet50_fpn_v2", "fasterrcnn_mobilenet_v3_large_fpn",
                        "fasterrcnn_mobilenet_v3_large_320_fpn", "maskrcnn_resnet50_fpn", "maskrcnn_resnet50_fpn_v2",
-                       "keypointrcnn_resnet50_fpn", "retinanet_resnet50_fpn", "retinanet_resnet50_fpn_v2"]
+                       "keypointrcnn_resnet50_fpn", "retinanet_resnet50_fpn", "retinanet_resnet50_fpn_v2",
+                       "fcos_resnet50_fpn"]

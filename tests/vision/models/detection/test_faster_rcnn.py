@@ -1,4 +1,4 @@
-"""Faster R-CNN, Mask R-CNN, Keypoint R-CNN and RetinaNet against torchvision: outputs and losses recorded with seeded weights (record.py), and
+"""Faster R-CNN, Mask R-CNN, Keypoint R-CNN, RetinaNet and FCOS against torchvision: outputs and losses recorded with seeded weights (record.py), and
 the state_dict layouts of the builders (so torchvision's checkpoints load strictly)."""
 import json
 import os
@@ -75,7 +75,7 @@ def test_train_losses_match_torchvision(name):
     for key, value in losses.items():
         np.testing.assert_allclose(value.detach().numpy(), _DATA[f"{name}/train/{key}"], rtol=1e-4, atol=1e-6)
     sum(losses.values()).backward()
-    if isinstance(model, detection.RetinaNet):
+    if isinstance(model, (detection.RetinaNet, detection.FCOS)):
         heads = [model.head.classification_head.cls_logits, model.head.regression_head.bbox_reg]
     else:
         heads = [model.roi_heads.box_predictor] + ([model.roi_heads.mask_predictor] if "loss_mask" in losses else [])

@@ -1,4 +1,4 @@
-"""RetinaNet pieces beyond the recorded model outputs (test_faster_rcnn.py): checkpoints' names,
+"""RetinaNet and FCOS pieces beyond the recorded model outputs (test_faster_rcnn.py): checkpoints' names,
 version-1 head keys, argument checks."""
 import pytest
 
@@ -40,3 +40,16 @@ def test_argument_checks():
     backbone.out_channels = 3
     with pytest.raises(TypeError, match="anchor_generator should be of type AnchorGenerator or None"):
         detection.RetinaNet(backbone, 3, anchor_generator=ember.nn.Identity())
+
+
+def test_fcos_registry_weights_and_checks():
+    assert models.get_model_builder("fcos_resnet50_fpn") is detection.fcos_resnet50_fpn
+    w = models.get_model_weights("fcos_resnet50_fpn")
+    assert w is detection.FCOS_ResNet50_FPN_Weights and w.DEFAULT is w.COCO_V1
+    assert w.COCO_V1.url == "https://download.pytorch.org/models/fcos_resnet50_fpn_coco-99b0c9b7.pth"
+    assert w.COCO_V1.meta["_metrics"]["COCO-val2017"]["box_map"] == 39.2
+    backbone = ember.nn.Identity()
+    backbone.out_channels = 32
+    two_anchors = detection.anchor_utils.AnchorGenerator(((8, 16),), ((1.0,),))
+    with pytest.raises(ValueError, match=r"anchor_generator.num_anchors_per_location\(\)\[0\] should be 1 instead of 2"):
+        detection.FCOS(backbone, 3, anchor_generator=two_anchors)
