@@ -111,6 +111,12 @@ def has_format_strides(array, value):
     return True
 
 
+def suggests_format(array, value):
+    """Whether ``array`` is laid out in ``value`` (a channels-last format) rather than in C order, by
+    exact strides (PyTorch's ``suggest_memory_format``): ops such as convolution then answer in it."""
+    return has_format_strides(array, value) and not has_format_strides(array, contiguous_format)
+
+
 def restrided(xp, array, value, name):
     """``array`` copied into ``value``'s canonical strides."""
     if value is contiguous_format:

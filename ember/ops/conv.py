@@ -24,7 +24,7 @@ from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd.function import Primitive
 from ember.ops import _winograd
 from ember.ops._registry import op
-from ember import _user_warnings
+from ember import _formats, _user_warnings
 
 __all__ = ['conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d',
            'unfold', 'fold']
@@ -437,6 +437,11 @@ def _convolution(name, n, input, weight, bias, stride, padding, dilation, groups
                                "Output size is too small")
     _check_dtypes(input, weight, bias)
     out = Convolution.apply(input, weight, bias, stride, pads, dilation, transposed, output_padding, groups)
+    if not unbatched and input.ndim in (4, 5):
+        # a channels-last input or weight gives a channels-last output, as PyTorch's CPU kernels
+        fmt = _formats.channels_last if input.ndim == 4 else _formats.channels_last_3d
+        if _formats.suggests_format(input._data, fmt) or _formats.suggests_format(weight._data, fmt):
+            out._data = _formats.arrange(out._xp, out._data, fmt, 'convolution')
     return out.squeeze(0) if unbatched else out
 
 
