@@ -84,10 +84,15 @@ def get_weight(name):
         enum_name, value_name = name.split(".")
     except ValueError:
         raise ValueError(f"Invalid weight name provided: '{name}'.") from None
-    weights_enum = getattr(_models_package(), enum_name, None)
-    if not (isinstance(weights_enum, type) and issubclass(weights_enum, WeightsEnum)):
-        raise ValueError(f"The weight enum '{enum_name}' for the specific method couldn't be retrieved.")
-    return weights_enum[value_name]
+    # like torchvision: the models package first, then its task subpackages (segmentation, video, ...)
+    base = _models_package()
+    packages = [base] + [m for m in vars(base).values() if isinstance(m, type(base))
+                         and (getattr(m, "__file__", None) or "").endswith("__init__.py")]
+    for package in packages:
+        weights_enum = vars(package).get(enum_name)
+        if isinstance(weights_enum, type) and issubclass(weights_enum, WeightsEnum):
+            return weights_enum[value_name]
+    raise ValueError(f"The weight enum '{enum_name}' for the specific method couldn't be retrieved.")
 
 
 def get_model_weights(name):
