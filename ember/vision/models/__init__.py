@@ -30,3 +30,5 @@ from ember.vision.models.swin_transformer import *  # noqa: F401,F403
 from ember.vision.models.maxvit import *  # noqa: F401,F403
 from ember.vision.models import detection  # noqa: F401,E402
 from ember.vision.models import segmentation  # noqa: F401,E402
+from ember.vision.models import video  # noqa: F401,E402
+from ember.vision.models import optical_flow  # noqa: F401,E402

@@ -1,7 +1,22 @@
 """Inputs for a case and a flat view of a model's output (no PyTorch or ember import)."""
+import importlib
 import zlib
 
 import numpy as np
+
+
+def build(package, case):
+    """The model of ``case`` (see tests/vision/models/_weights.py); a builder written ``"video.s3d:X"``
+    names attribute X of that submodule (the function ``s3d`` hides the module ``s3d`` as an attribute)."""
+    from tests.vision.models._weights import _materialise, build as build_by_name
+    if "args" in case:  # positional arguments (nn.Sequential's modules)
+        from tests.vision.models._weights import resolve
+        return resolve(package, case["builder"])(*_materialise(package, case["args"]))
+    if ":" not in case["builder"]:
+        return build_by_name(package, case)
+    module, attr = case["builder"].split(":")
+    builder = getattr(importlib.import_module(f"{package.__name__}.{module}"), attr)
+    return builder(**_materialise(package, case["kwargs"]))
 
 
 def model_inputs(case):

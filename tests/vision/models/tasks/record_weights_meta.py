@@ -46,7 +46,7 @@ def record(package, name):
                                     "meta": meta}
         out[enum_name] = members
     with open(os.path.join(ROOT, name, "weights.json"), "w") as f:
-        json.dump(out, f, indent=1, sort_keys=True)
+        json.dump(out, f, indent=1)  # insertion order: the enums keep their member order
         f.write("\n")
 
 

@@ -8,9 +8,9 @@ import pytest
 
 import ember
 from ember.vision import models
-from tests.vision.models._weights import build, generated_state_dict
+from tests.vision.models._weights import generated_state_dict
 from tests.vision.models.tasks._cases import CASES
-from tests.vision.models.tasks._outputs import flatten, model_inputs
+from tests.vision.models.tasks._outputs import build, flatten, model_inputs
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
 slow = pytest.mark.skipif(not os.environ.get("EMBER_SLOW_TESTS"), reason="large model; set EMBER_SLOW_TESTS=1 to run")
@@ -31,7 +31,7 @@ def _run(case, spec, verbatim, inputs):
     assert result.missing_keys == [] and result.unexpected_keys == []
     model.eval()
     with ember.no_grad():
-        return flatten(model(*[ember.from_numpy(x) for x in inputs]))
+        return flatten(model(*[ember.from_numpy(x) for x in inputs], **case.get("forward_kwargs", {})))
 
 
 def _compare(outputs, expected):
@@ -46,7 +46,7 @@ def _compare(outputs, expected):
 def test_outputs_match_recorded_torchvision(name):
     record = ember.load(os.path.join(FIXTURES, f"{name}.pt"))
     outputs = _run(CASES[name], record["spec"], {k: v.numpy() for k, v in record["verbatim"].items()},
-                   [x.numpy() for x in record["inputs"]])
+                   model_inputs(CASES[name]) if record["inputs"] is None else [x.numpy() for x in record["inputs"]])
     _compare(outputs, {k: v.numpy() for k, v in record["outputs"].items()})
 
 
@@ -67,5 +67,6 @@ def test_outputs_match_torchvision_directly(name):
     reference.eval()
     inputs = model_inputs(case)
     with torch.no_grad():
-        expected = {k: v.numpy() for k, v in flatten(reference(*[torch.from_numpy(x) for x in inputs])).items()}
+        outputs = reference(*[torch.from_numpy(x) for x in inputs], **case.get("forward_kwargs", {}))
+        expected = {k: v.numpy() for k, v in flatten(outputs).items()}
     _compare(_run(case, spec, verbatim, inputs), expected)
