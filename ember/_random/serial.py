@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from ember._random import exact
+from ember._random import by_position, exact
 
 _M53 = (1 << 53) - 1
 _TWO_PI = 2.0 * math.pi
@@ -218,6 +218,8 @@ def _poissons(lam, stream):
 def poisson(gen, rates):
     """Poisson counts for every element of ``rates`` (C order), as float64."""
     flat = np.asarray(rates, dtype=np.float64).ravel()
+    if flat.size >= 32 and np.unique(flat).size <= by_position.MAX_DISTINCT:
+        return by_position.poisson(gen, flat, _c_lgamma()).reshape(np.shape(rates))
     # about lambda + 1 uniforms per small rate, 2.3 per large one
     stream = _Stream(gen, int(np.where(flat < 10, flat + 1.1, 2.3).sum()) + 64)
     used = 0

@@ -263,6 +263,10 @@ def _samplers():
         c[f'chi2 {dt}'] = lambda t, dt=dt: t.distributions.Chi2(t.tensor([0.5, 3.0, 200.0], dtype=_f(t, dt))).sample((200,))
         c[f'poisson mixed rates {dt}'] = lambda t, dt=dt: t.poisson(
             t.rand(60, 50, dtype=_f(t, dt)) * t.tensor([0.01, 1.0, 9.0, 12.0, 300.0] * 10, dtype=_f(t, dt)))
+        # few distinct rates: outcomes tabled per stream position, both of PyTorch's algorithms
+        c[f'poisson few rates {dt}'] = lambda t, dt=dt: t.cat([
+            t.poisson(t.tensor([0.0, 0.7, 9.99, 12.5] * 500, dtype=_f(t, dt))),
+            t.poisson(t.full((2000,), 40.0, dtype=_f(t, dt))), t.poisson(t.full((3000,), 4.0, dtype=_f(t, dt)))])
         c[f'binomial mixed {dt}'] = lambda t, dt=dt: t.binomial(
             t.tensor([5.0, 30.0, 400.0, 1e6] * 250, dtype=_f(t, dt)), t.rand(1000, dtype=_f(t, dt)))
     for seed in (1, 77, 2 ** 40 + 3):
