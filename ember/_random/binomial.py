@@ -7,6 +7,7 @@ import struct
 
 import numpy as np
 
+from ember._random import by_position, exact
 from ember._random.serial import _Draws
 
 _TAIL = (0.0810614667953272, 0.0413406959554092, 0.0276779256849983, 0.02079067210376509, 0.0166446911898211,
@@ -32,7 +33,8 @@ def _inversion(count, prob, draws, rnd):
         num += 1
 
 
-def _btrs(count, prob, draws, rnd):
+def _btrs_constants(count, prob, rnd):
+    """What BTRS derives from (count, prob) before drawing: b, a, c, v_r, r, alpha and the mode m."""
     stddev = rnd(math.sqrt(rnd(rnd(count * prob) * rnd(1 - prob))))
     b = 1.15 + 2.53 * stddev
     a = -0.0873 + 0.0248 * b + 0.01 * prob
@@ -41,6 +43,11 @@ def _btrs(count, prob, draws, rnd):
     r = rnd(prob / rnd(1 - prob))
     alpha = (2.83 + 5.1 / b) * stddev
     m = math.floor(rnd(rnd(count + 1) * prob))
+    return b, a, c, v_r, r, alpha, m
+
+
+def _btrs(count, prob, draws, rnd):
+    b, a, c, v_r, r, alpha, m = _btrs_constants(count, prob, rnd)
     while True:
         u = draws.uniform() - 0.5
         v = draws.uniform()
@@ -90,8 +97,100 @@ def _round32(x):
         return math.copysign(math.inf, x)
 
 
+def _plan(count, prob, rnd):
+    """How :func:`_one` treats (count, prob): ``('const', value)`` without drawing, or
+    (``'btrs'``/``'inversion'``, p, flipped) for the algorithm, the probability it runs with and
+    whether the result is ``count`` minus its draw."""
+    if count <= 0.0 or prob <= 0.0:
+        return 'const', 0.0
+    if prob >= 1.0:
+        return 'const', count
+    if prob <= 0.5:
+        return ('btrs' if rnd(count * prob) >= 10.0 else 'inversion'), prob, False
+    if prob > 0.5:
+        q = rnd(1.0 - prob)
+        return ('btrs' if rnd(count * q) >= 10.0 else 'inversion'), q, True
+    return 'const', math.nan
+
+
+def _stirling_tails(k):
+    """:func:`_stirling_tail` of every element of the float array ``k`` (all >= 0)."""
+    small = k <= 9
+    kp1sq = (k + 1) * (k + 1)
+    big = (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1)
+    return np.where(small, np.array(_TAIL)[np.where(small, k, 0).astype(np.int64)], big)
+
+
+def _btrs_attempts(u, count, prob, rnd32):
+    """BTRS attempted at every position with the uniforms there and next: k where the attempt
+    accepts, NaN where it rejects (the last position rejects; the walk never reads it). The
+    same double operations and C-library logarithms as :func:`_btrs`."""
+    rnd = _round32 if rnd32 else (lambda x: x)
+    b, a, c, v_r, r, alpha, m = _btrs_constants(count, prob, rnd)
+    um = u[:-1] - 0.5
+    v = u[1:]
+    us = 0.5 - np.abs(um)
+    with np.errstate(divide='ignore', invalid='ignore', over='ignore'):
+        k = np.floor((2 * a / us + b) * um + c)
+        if rnd32:
+            k = k.astype(np.float32).astype(np.float64)
+    verdict = np.full(um.size, 2, np.int8)              # 2: the squeeze cannot tell
+    verdict[(us >= 0.07) & (v <= v_r)] = 1
+    verdict[(k < 0) | (k > count)] = 0
+    verdict[us == 0.0] = 0              # C's division gives an infinite k: rejected
+    slow = np.flatnonzero(verdict == 2)
+    if slow.size:
+        ks, uss, vs = k[slow], us[slow], v[slow]
+        with np.errstate(divide='ignore'):
+            lhs = np.where(vs > 0, exact.log(vs * alpha / (a / (uss * uss) + b)), -np.inf)
+        bound = ((m + 0.5) * math.log((m + 1) / (r * (count - m + 1)))
+                 + (count + 1) * exact.log((count - m + 1) / (count - ks + 1))
+                 + (ks + 0.5) * exact.log(r * (count - ks + 1) / (ks + 1))
+                 + _stirling_tail(m) + _stirling_tail(count - m) - _stirling_tails(ks) - _stirling_tails(count - ks))
+        verdict[slow] = lhs <= bound
+    return np.append(np.where(verdict == 1, k, np.nan), np.nan)
+
+
+def _by_position(gen, counts, probs, np_dtype):
+    """:func:`binomial` for few distinct (count, prob) pairs: their outcomes from every stream
+    position tabled (:mod:`ember._random.by_position`), then a look-up per element."""
+    rnd32 = np_dtype == np.float32
+    rnd = _round32 if rnd32 else (lambda x: x)
+    pairs, where = np.unique(np.stack([counts, probs], axis=1), axis=0, return_inverse=True)
+    plans = [(n, _plan(n, p, rnd)) for n, p in pairs.tolist()]
+
+    def tables(u):
+        out = []
+        for n, plan in plans:
+            if plan[0] == 'const':
+                out.append((False, None))
+            elif plan[0] == 'btrs':
+                out.append((True, _btrs_attempts(u, n, plan[1], rnd32).tolist()))
+            else:       # geometric waiting times summed while the sum stays within the count
+                logprob = rnd(math.log1p(-plan[1]))
+                with np.errstate(divide='ignore'):
+                    waits = np.where(u > 0, np.ceil(exact.log(u) / logprob), np.inf)
+                out.append((False, by_position._run_lengths(waits, lambda s: s <= n, np.add).tolist()))
+        return out
+    mean = np.minimum(counts * np.minimum(probs, 1.0 - probs), 10.0)
+    where = where.reshape(-1)
+    draws = by_position._walk_block(gen, float(mean.clip(0).sum() + 1.3 * len(counts)) + 64,
+                                    where.tolist(), tables)
+    for g, (n, plan) in enumerate(plans):       # constants, and counts minus the draws when flipped
+        if plan[0] == 'const':
+            draws[where == g] = plan[1]
+        elif plan[2]:
+            draws[where == g] = n - draws[where == g]
+    return draws
+
+
 def binomial(gen, count, prob, np_dtype):
     """Binomial draws for the float arrays ``count`` and ``prob`` (same shape, C order)."""
+    c, p = np.asarray(count, dtype=np_dtype).ravel(), np.asarray(prob, dtype=np_dtype).ravel()
+    if c.size >= 32 and np.isfinite(c).all() and not np.isnan(p).any() and \
+            np.unique(np.stack([c, p], axis=1), axis=0).shape[0] <= by_position.MAX_DISTINCT:
+        out = _by_position(gen, c.astype(np.float64), p.astype(np.float64), np_dtype)
+        return out.astype(np_dtype).reshape(np.shape(count))
     rnd = _round32 if np_dtype == np.float32 else (lambda x: x)
     counts = np.asarray(count, dtype=np_dtype).ravel().tolist()
     probs = np.asarray(prob, dtype=np_dtype).ravel().tolist()

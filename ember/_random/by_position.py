@@ -44,37 +44,35 @@ class UniformBlock:
             self._bits.random_raw(2 * rest)
 
 
-def _small_rate_counts(u, enlam):
-    """Multiplication of uniforms (rates below 10) started at every position: the count, or -1
-    where the block ends before the product falls to ``exp(-rate)``. Takes count + 1 uniforms.
+def _run_lengths(terms, go_on, combine):
+    """A loop started at every position that folds one term per uniform (``acc = combine(acc,
+    term)``, beginning with the first term) while ``go_on(acc)``: the number of terms it folds
+    while going on (it stops on the next one), or -1 where the block ends before it stops.
 
-    While most positions are still multiplying, all of them advance together on contiguous
-    slices (the product from ``p`` after ``k`` more uniforms sits at index ``p``); the few long
-    runs left are then followed on their own."""
-    n = u.size
-    prod = u.copy()
-    counts = (prod > enlam).astype(np.int64)
+    While most positions are still folding, all of them advance together on contiguous slices
+    (the value folded from ``p`` sits at index ``p``); the few long runs left are then followed
+    on their own. ``combine`` is applied in the loop's own order, so the rounding is the loop's."""
+    n = terms.size
+    acc = terms.copy()
+    alive = go_on(acc)
+    counts = alive.astype(np.int64)
     step = 1
-    live = int(counts.sum())
-    while live * 8 > n - step and step < n:
-        if prod[n - step] > enlam:      # needs the uniform past the block's end
+    while np.count_nonzero(alive) * 8 > n - step and step < n:
+        if alive[n - step]:             # needs the term past the block's end
             counts[n - step] = -1
-        prod = prod[:n - step] * u[step:]
-        alive = prod > enlam
+        acc = combine(acc[:n - step], terms[step:])
+        alive = go_on(acc)
         counts[:n - step] += alive
-        live = int(np.count_nonzero(alive))
         step += 1
-    # the runs still above exp(-rate) after `step` uniforms, position by position
-    tail = np.flatnonzero(prod > enlam)
-    prod = prod[tail]
-    live = tail
+    live = np.flatnonzero(alive)
+    acc = acc[live]
     while live.size:
         nxt = live + step
         inside = nxt < n
         counts[live[~inside]] = -1
-        live, prod = live[inside], prod[inside] * u[nxt[inside]]
-        keep = prod > enlam
-        live, prod = live[keep], prod[keep]
+        live, acc = live[inside], combine(acc[inside], terms[nxt[inside]])
+        keep = go_on(acc)
+        live, acc = live[keep], acc[keep]
         counts[live] += 1
         step += 1
     return counts
@@ -110,37 +108,48 @@ def _large_rate_attempts(u, rate, lgamma):
     return out
 
 
-def poisson(gen, flat, lgamma):
-    """Poisson counts (float64) for the 1-d array of rates ``flat``, which holds at most
-    :data:`MAX_DISTINCT` distinct rates, as PyTorch's ``sample_poisson`` draws them in turn."""
-    rates, where = np.unique(flat, return_inverse=True)
-    where = where.reshape(-1).tolist()
-    # about rate + 1 uniforms per small rate, 2.3 per large one, with room to spare
-    need = float(np.where(flat < 10, flat + 1.0, 2.4).sum())
+def _walk_block(gen, need, where, make_tables):
+    """Walk the elements (``where``: each one's table) over a block of about ``need`` uniforms
+    with the tables ``make_tables(u)`` builds; a larger block when the walk runs off the end.
+    Returns the outcomes as float64 and leaves the generator where PyTorch's loop would."""
     size = int(need * 1.02 + 6 * need ** 0.5) + 64
     while True:
         block = UniformBlock(gen, size)
         try:
-            out, used = _walk(block.u, rates, where, lgamma)
-        except IndexError:             # the walk ran off the block: start again with a larger one
+            out, used = _walk(make_tables(block.u), where, size)
+        except IndexError:
             block.close(0)
             size *= 2
             continue
         block.close(used)
+        return np.array(out, dtype=np.float64)
+
+
+def poisson(gen, flat, lgamma):
+    """Poisson counts (float64) for the 1-d array of rates ``flat``, which holds at most
+    :data:`MAX_DISTINCT` distinct rates, as PyTorch's ``sample_poisson`` draws them in turn."""
+    rates, where = np.unique(flat, return_inverse=True)
+
+    def tables(u):
+        out = []
+        for rate in rates.tolist():
+            if rate >= 10:
+                out.append((True, _large_rate_attempts(u, rate, lgamma).tolist()))
+            elif rate > 0:      # multiplication of uniforms while the product stays above exp(-rate)
+                enlam = float(exact.exp(np.array([-rate]))[0])
+                out.append((False, _run_lengths(u, lambda prod: prod > enlam, np.multiply).tolist()))
+            else:
+                out.append((False, None))
         return out
+    # about rate + 1 uniforms per small rate, 2.4 per large one
+    return _walk_block(gen, float(np.where(flat < 10, flat + 1.0, 2.4).sum()), where.reshape(-1).tolist(), tables)
 
 
-def _walk(u, rates, where, lgamma):
-    """Each element in turn reads its outcome at the current position from its rate's table."""
-    tables = []
-    for rate in rates.tolist():
-        if rate >= 10:
-            tables.append((True, _large_rate_attempts(u, rate, lgamma).tolist()))
-        elif rate > 0:
-            enlam = float(exact.exp(np.array([-rate]))[0])
-            tables.append((False, _small_rate_counts(u, enlam).tolist()))
-        else:
-            tables.append((False, None))
+def _walk(tables, where, size):
+    """Each element in turn reads its outcome at the current position from its table: either
+    ``(True, outcomes)`` for attempts of two uniforms each (NaN where one is rejected), or
+    ``(False, lengths)`` for runs that take ``length + 1`` uniforms and give ``length`` (-1 where
+    the block is too short), or ``(False, None)`` for elements that draw nothing and give 0."""
     if len(tables) == 1:
         out, pos = _walk_one(*tables[0], len(where))
     else:
@@ -161,9 +170,9 @@ def _walk(u, rates, where, lgamma):
                     raise IndexError
                 pos += k + 1
             out[i] = k
-    if pos > len(u):
+    if pos > size:
         raise IndexError
-    return np.array(out, dtype=np.float64), pos
+    return out, pos
 
 
 def _walk_one(large, values, n):

@@ -267,6 +267,11 @@ def _samplers():
         c[f'poisson few rates {dt}'] = lambda t, dt=dt: t.cat([
             t.poisson(t.tensor([0.0, 0.7, 9.99, 12.5] * 500, dtype=_f(t, dt))),
             t.poisson(t.full((2000,), 40.0, dtype=_f(t, dt))), t.poisson(t.full((3000,), 4.0, dtype=_f(t, dt)))])
+        c[f'binomial few pairs {dt}'] = lambda t, dt=dt: t.cat([
+            t.binomial(t.tensor([0.0, 30.0, 400.0, 5.0] * 500, dtype=_f(t, dt)),
+                       t.tensor([0.5, 0.9, 0.2, 1.0] * 500, dtype=_f(t, dt))),
+            t.binomial(t.full((3000,), 20.0, dtype=_f(t, dt)), t.full((3000,), 0.3, dtype=_f(t, dt))),
+            t.binomial(t.full((2000,), 1e6, dtype=_f(t, dt)), t.full((2000,), 0.7, dtype=_f(t, dt)))])
         c[f'binomial mixed {dt}'] = lambda t, dt=dt: t.binomial(
             t.tensor([5.0, 30.0, 400.0, 1e6] * 250, dtype=_f(t, dt)), t.rand(1000, dtype=_f(t, dt)))
     for seed in (1, 77, 2 ** 40 + 3):
