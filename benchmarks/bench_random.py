@@ -9,9 +9,11 @@ rand/randn(10**6) in float32 (randn goes through the vectorised float32 log/sin/
 dropout in training mode, randn in float64 and exponential_, whose logarithms must be the C
 library's own, and the other samplers: bernoulli with a tensor of probabilities, normal_ with a
 mean and std, multinomial, cauchy_/log_normal_/geometric_ (the C library's tan/exp/log), and the
-rejection samplers gamma, poisson and binomial.
+rejection samplers gamma, poisson and binomial. ``BENCH_ONLY=poisson,binomial`` runs the cases
+whose names contain one of the given words.
 """
 import importlib
+import os
 
 from _common import best, import_lib, side_by_side
 
@@ -49,7 +51,8 @@ def bench(lib_name):
         'poisson(1e5, 40)': lambda: lib.poisson(rates * 10),
         'binomial(1e5, 20, 0.3)': lambda: lib.binomial(rates * 5, rates * 0.075),
     }
-    return {k: best(fn, 3) * 1e3 for k, fn in cases.items()}
+    only = [w for w in os.environ.get('BENCH_ONLY', '').split(',') if w]
+    return {k: best(fn, 3) * 1e3 for k, fn in cases.items() if not only or any(w in k for w in only)}
 
 
 if __name__ == '__main__':

@@ -151,13 +151,37 @@ def _btrs_attempts(u, count, prob, rnd32):
     return np.append(np.where(verdict == 1, k, np.nan), np.nan)
 
 
+def _distinct_pairs(counts, probs):
+    """The distinct (count, prob) pairs as a list of float pairs, and each element's index into it."""
+    if (counts == counts[0]).all() and (probs == probs[0]).all():
+        return [(float(counts[0]), float(probs[0]))], np.zeros(counts.size, np.int64)
+    cs, ci = np.unique(counts, return_inverse=True)
+    ps, pi = np.unique(probs, return_inverse=True)
+    codes, where = np.unique(ci.reshape(-1) * ps.size + pi.reshape(-1), return_inverse=True)
+    pairs = [(float(cs[k // ps.size]), float(ps[k % ps.size])) for k in codes.tolist()]
+    return pairs, where.reshape(-1)
+
+
+def _waits(u, logprob):
+    """Inversion's geometric waiting times ``ceil(log(u) / logprob)`` (infinite for u = 0) with the
+    C library's log. NumPy's own log is within an ulp or two of it, which can move the ceiling
+    only where the quotient lies within a few ulps of a whole number: those are redone exactly."""
+    with np.errstate(divide='ignore', invalid='ignore'):
+        q = np.log(u) / logprob
+        waits = np.ceil(q)
+        suspect = np.flatnonzero(np.abs(q - np.rint(q)) <= 64 * np.finfo(np.float64).eps * np.abs(q))
+        waits[suspect] = np.ceil(exact.log(u[suspect]) / logprob)
+    waits[u == 0] = np.inf
+    return waits
+
+
 def _by_position(gen, counts, probs, np_dtype):
     """:func:`binomial` for few distinct (count, prob) pairs: their outcomes from every stream
     position tabled (:mod:`ember._random.by_position`), then a look-up per element."""
     rnd32 = np_dtype == np.float32
     rnd = _round32 if rnd32 else (lambda x: x)
-    pairs, where = np.unique(np.stack([counts, probs], axis=1), axis=0, return_inverse=True)
-    plans = [(n, _plan(n, p, rnd)) for n, p in pairs.tolist()]
+    pairs, where = _distinct_pairs(counts, probs)
+    plans = [(n, _plan(n, p, rnd)) for n, p in pairs]
 
     def tables(u):
         out = []
@@ -168,12 +192,10 @@ def _by_position(gen, counts, probs, np_dtype):
                 out.append((True, _btrs_attempts(u, n, plan[1], rnd32).tolist()))
             else:       # geometric waiting times summed while the sum stays within the count
                 logprob = rnd(math.log1p(-plan[1]))
-                with np.errstate(divide='ignore'):
-                    waits = np.where(u > 0, np.ceil(exact.log(u) / logprob), np.inf)
+                waits = _waits(u, logprob)
                 out.append((False, by_position._run_lengths(waits, lambda s: s <= n, np.add).tolist()))
         return out
     mean = np.minimum(counts * np.minimum(probs, 1.0 - probs), 10.0)
-    where = where.reshape(-1)
     draws = by_position._walk_block(gen, float(mean.clip(0).sum() + 1.3 * len(counts)) + 64,
                                     where.tolist(), tables)
     for g, (n, plan) in enumerate(plans):       # constants, and counts minus the draws when flipped
@@ -188,7 +210,7 @@ def binomial(gen, count, prob, np_dtype):
     """Binomial draws for the float arrays ``count`` and ``prob`` (same shape, C order)."""
     c, p = np.asarray(count, dtype=np_dtype).ravel(), np.asarray(prob, dtype=np_dtype).ravel()
     if c.size >= 32 and np.isfinite(c).all() and not np.isnan(p).any() and \
-            np.unique(np.stack([c, p], axis=1), axis=0).shape[0] <= by_position.MAX_DISTINCT:
+            len(_distinct_pairs(c, p)[0]) <= by_position.MAX_DISTINCT:
         out = _by_position(gen, c.astype(np.float64), p.astype(np.float64), np_dtype)
         return out.astype(np_dtype).reshape(np.shape(count))
     rnd = _round32 if np_dtype == np.float32 else (lambda x: x)
