@@ -3,8 +3,7 @@ from typing import Optional
 
 from ember import nn
 from ember.vision.models._api import register_model
-from ember.vision.models._utils import _ovewrite_value_param, handle_legacy_interface
-from ember.vision.models.detection.backbone_utils import IntermediateLayerGetter
+from ember.vision.models._utils import _ovewrite_value_param, handle_legacy_interface, IntermediateLayerGetter
 from ember.vision.models.resnet import ResNet50_Weights, ResNet101_Weights, resnet50, resnet101
 from ember.vision.models.segmentation._utils import _load, _reject_unused, _SimpleSegmentationModel, weights_enum
 

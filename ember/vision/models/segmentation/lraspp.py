@@ -5,8 +5,7 @@ from typing import Optional
 from ember import nn
 from ember.nn import functional as F
 from ember.vision.models._api import register_model
-from ember.vision.models._utils import _ovewrite_value_param, handle_legacy_interface
-from ember.vision.models.detection.backbone_utils import IntermediateLayerGetter
+from ember.vision.models._utils import _ovewrite_value_param, handle_legacy_interface, IntermediateLayerGetter
 from ember.vision.models.mobilenetv3 import MobileNet_V3_Large_Weights, mobilenet_v3_large
 from ember.vision.models.segmentation._utils import _load, _mobilenet_stage_indices, _reject_unused, weights_enum
 
