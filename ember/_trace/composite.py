@@ -2,6 +2,8 @@
 
 - the ops with no gradient that ember computes outside ``Function.apply`` (argmax, sorting,
   any/all), which would otherwise leave no trace;
+- the public ops with no gradient that compute straight on the data (isnan, logical_not, ``~``,
+  one_hot, ...: :data:`WHOLE_OPS`), rebound while a graph is captured;
 - the time loop of the recurrent layers (nn.RNN/LSTM/GRU), so that an exporter can write one
   recurrent op whose sequence length may vary, rather than the unrolled steps.
 
@@ -51,10 +53,42 @@ RECORDED = (('ember.ops.reduce', '_arg', ArgExtreme, _always),
             ('ember.ops.rnn', '_sequence', RecurrentLayers, _plain_recurrence))
 
 
+# Public ops with no gradient computed straight on the data (tests of values, masks, one_hot):
+# each call from the traced code is recorded whole as one node, its class named here.
+WHOLE_OPS = {'isnan': 'IsNan', 'isinf': 'IsInf', 'isfinite': 'IsFinite', 'isposinf': 'IsPosInf',
+             'isneginf': 'IsNegInf', 'signbit': 'SignBit', 'logical_not': 'LogicalNot',
+             'bitwise_not': 'BitwiseNot', 'one_hot': 'OneHot', 'count_nonzero': 'CountNonzero'}
+WHOLE_NODES = {op: type(cls, (), {'__module__': __name__, '__doc__': f"``{op}``, recorded whole."})
+               for op, cls in WHOLE_OPS.items()}
+
+
+def _swap_bound(make_recording, saved):
+    """Rebind the public spellings of :data:`WHOLE_OPS` (functions, methods, operators such as
+    ``~``) to recording versions, noting in ``saved`` what to put back."""
+    from ember import Tensor
+    from ember.ops._registry import BOUND, REGISTRY
+    originals = {e.fn: WHOLE_NODES[e.name] for e in REGISTRY if e.name in WHOLE_NODES}
+    places = {(id(t), n): (t, n) for t, n, fn in BOUND if fn in originals}
+    places.update({(id(Tensor), n): (Tensor, n) for n, v in vars(Tensor).items() if v in originals})
+    for target, name in places.values():
+        current = target[name] if isinstance(target, dict) else vars(target).get(name)
+        if current in originals:
+            saved.append((target, name, current))
+            _put(target, name, make_recording(current, originals[current], _always))
+
+
+def _put(target, name, value):
+    if isinstance(target, dict):
+        target[name] = value
+    else:
+        setattr(target, name, value)
+
+
 def swap_in(make_recording):
-    """Replace each function of :data:`RECORDED` by ``make_recording(function, node_class, when)``;
-    returns the function that puts the originals back."""
+    """Replace each function of :data:`RECORDED` by ``make_recording(function, node_class, when)``,
+    and the public ops of :data:`WHOLE_OPS` alike; returns the function that puts the originals back."""
     saved = []
+    _swap_bound(make_recording, saved)
     for module_name, attr, cls, when in RECORDED:
         module = importlib.import_module(module_name)
         original = getattr(module, attr)
@@ -62,6 +96,6 @@ def swap_in(make_recording):
         setattr(module, attr, make_recording(original, cls, when))
 
     def restore():
-        for module, attr, original in saved:
-            setattr(module, attr, original)
+        for target, attr, original in reversed(saved):
+            _put(target, attr, original)
     return restore

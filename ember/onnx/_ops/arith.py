@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from ._core import converts
+from ._core import converts, _onnx_type
 
 for _name in ('Atan', 'Asin', 'Acos', 'Sinh', 'Cosh', 'Tan', 'Round'):
     converts(_name)(lambda b, c, _onnx=_name: b.op(_onnx, [c.x(0)], [c.out]))
@@ -86,3 +86,82 @@ def _min_max(b, c):
 def _tensor_type(dtype):
     from ._core import _onnx_type
     return _onnx_type(dtype)
+
+
+@converts('Xlogy', 'XlogyScalarOther', 'XlogySelfScalar')
+def _xlogy(b, c):
+    """x * log(y), 0 where x is 0 unless y is NaN (a number ``y`` arrives as its log)."""
+    from ember._trace import Value
+    x, y, other = c.args
+    dt = c.dtype
+    log_y = b.op('Log', [c.x(1, b, dt)]) if isinstance(y, Value) else c.x(1, b, dt)
+    xs = c.x(0, b, dt)
+    zero = b.const(np.asarray(0, dt))
+    out = b.op('Where', [b.op('Equal', [xs, zero]), zero, b.op('Mul', [xs, log_y])])
+    if isinstance(other, Value):
+        out = b.op('Where', [b.op('IsNaN', [c.x(2, b, dt)]), b.const(np.asarray(np.nan, dt)), out])
+    b.op('Identity', [out], [c.out])
+
+
+@converts('Erfc')
+def _erfc(b, c):
+    b.op('Sub', [b.const(np.asarray(1, c.dtype)), b.op('Erf', [c.x(0)])], [c.out])
+
+
+@converts('Logaddexp')
+def _logaddexp(b, c):
+    # max(a, b) + log1p(exp(-|a - b|)): no overflow for large inputs
+    a, o = c.x(0, b, c.dtype), c.x(1, b, c.dtype)
+    gap = b.op('Exp', [b.op('Neg', [b.op('Abs', [b.op('Sub', [a, o])])])])
+    soft = b.op('Log', [b.op('Add', [b.const(np.asarray(1, c.dtype)), gap])])
+    b.op('Add', [b.op('Max', [a, o]), soft], [c.out])
+
+
+@converts('Deg2Rad', 'Rad2Deg')
+def _angle_units(b, c):
+    factor = math.pi / 180 if c.node.name == 'Deg2Rad' else 180 / math.pi
+    b.op('Mul', [c.x(0, b, c.dtype), b.const(np.asarray(factor, c.dtype))], [c.out])
+
+
+@converts('Fmax', 'Fmin')
+def _fmax(b, c):
+    # the other operand where one is NaN
+    a, o = c.x(0, b, c.dtype), c.x(1, b, c.dtype)
+    both = b.op('Max' if c.node.name == 'Fmax' else 'Min', [a, o])
+    if np.dtype(c.dtype).kind == 'f':
+        both = b.op('Where', [b.op('IsNaN', [a]), o, b.op('Where', [b.op('IsNaN', [o]), a, both])])
+    b.op('Identity', [both], [c.out])
+
+
+@converts('Heaviside')
+def _heaviside(b, c):
+    x, values = c.x(0, b, c.dtype), c.x(1, b, c.dtype)
+    zero = b.const(np.asarray(0, c.dtype))
+    step = b.op('Cast', [b.op('Greater', [x, zero])], to=_onnx_type(c.dtype))
+    out = b.op('Where', [b.op('Equal', [x, zero]), values, step])
+    if np.dtype(c.dtype).kind == 'f':  # NaN stays NaN
+        out = b.op('Where', [b.op('IsNaN', [x]), x, out])
+    b.op('Identity', [out], [c.out])
+
+
+@converts('Copysign')
+def _copysign(b, c):
+    from .predicates import signbit
+    magnitude = b.op('Abs', [c.x(0, b, c.dtype)])
+    negative = signbit(b, c.x(1, b, c.dtype), c.dtype)
+    b.op('Where', [negative, b.op('Neg', [magnitude]), magnitude], [c.out])
+
+
+@converts('Atan2')
+def _atan2(b, c):
+    """atan(y / x), moved by pi into the left half-plane; x == 0 gives +-pi/2 (0 where y is 0 too)."""
+    y, x = c.x(0, b, c.dtype), c.x(1, b, c.dtype)
+    dt = c.dtype
+    zero, pi = b.const(np.asarray(0, dt)), b.const(np.asarray(math.pi, dt))
+    base = b.op('Atan', [b.op('Div', [y, x])])
+    from .predicates import signbit
+    y_neg = signbit(b, y, dt)   # -0.0 counts as below: atan2(-0.0, -1) is -pi
+    turn = b.op('Where', [y_neg, b.op('Neg', [pi]), pi])
+    left = b.op('Where', [b.op('Less', [x, zero]), b.op('Add', [base, turn]), base])
+    half = b.op('Mul', [b.op('Sign', [y]), b.const(np.asarray(math.pi / 2, dt))])
+    b.op('Where', [b.op('Equal', [x, zero]), half, left], [c.out])

@@ -142,7 +142,7 @@ def _gather(b, c):
 
 # sort and topk record their values as one node each, named after the op (as PyTorch's grad_fns):
 # the input read at the indices the recorded ArgSort gave, reshaped to the result's shape
-@converts('Sort', 'Topk')
+@converts('Sort', 'Topk', 'Kthvalue')
 def _take_along(b, c):
     x, dim, index, shape, flat = c.args
     data = b.op('Reshape', [c.x(0), b.ints([-1])]) if flat else c.x(0)
@@ -188,3 +188,20 @@ def _index_put(b, c):
         _unsupported(c, "a key on a dynamic axis")
     reduced = mask.all(axis=tuple(d for d in range(len(x.shape)) if d not in axes), keepdims=True)
     b.op('Where', [b.const(reduced), fill, c.x(0)], [c.out])
+
+
+_SCATTER_REDUCTION = {None: 'none', 'add': 'add', 'sum': 'add', 'multiply': 'mul'}
+
+
+@converts('Scatter', 'ScatterValue', 'ScatterAdd')
+def _scatter(b, c):
+    from ember._trace import Value
+    x, dim, index, src, how = c.args
+    if isinstance(src, Value):
+        updates = c.x(3)
+        if tuple(src.shape) != tuple(index.shape):  # PyTorch reads only src's leading corner
+            updates = b.op('Slice', [updates, b.ints([0] * len(index.shape)), b.ints(list(index.shape))])
+    else:  # a number written at every index
+        updates = b.op('Expand', [c.x(3, b), b.op('Shape', [c.x(2)])])
+    b.op('ScatterElements', [c.x(0), c.x(2), updates], [c.out], axis=int(dim),
+         reduction=_SCATTER_REDUCTION[how])

@@ -78,3 +78,14 @@ def _einsum(b, c):
     terms, rhs = c.args[:2]
     operands = [c.x(i, b, c.dtype) for i in range(2, len(c.args))]
     b.op('Einsum', operands, [c.out], equation=','.join(terms) + '->' + rhs)
+
+
+@converts('Dot', 'Vdot')
+def _dot(b, c):
+    # real tensors only (ONNX has no complex dtype), where vdot's conjugation changes nothing
+    b.op('ReduceSum', [b.op('Mul', [c.x(0), c.x(1)]), b.ints([0])], [c.out], keepdims=0)
+
+
+@converts('Mv')
+def _mv(b, c):
+    b.op('MatMul', [c.x(0), c.x(1)], [c.out])

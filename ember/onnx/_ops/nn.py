@@ -126,3 +126,89 @@ def _pixel_shuffle(b, c):
         _unsupported(c, f"a {len(x.shape)}-D input (ONNX's DepthToSpace takes 4-D ones)")
     # channels are read as (C, r, r), as PyTorch's pixel_shuffle does: DepthToSpace's CRD mode
     b.op('DepthToSpace', [c.x(0)], [c.out], blocksize=int(r), mode='CRD')
+
+
+@converts('PixelUnshuffle')
+def _pixel_unshuffle(b, c):
+    # (N, C, H/r, r, W/r, r) -> (N, C, r, r, H/r, W/r): channels in PyTorch's (C, r, r) order
+    x, r = c.args
+    if len(x.shape) != 4:
+        _unsupported(c, f"a {len(x.shape)}-D input")
+    _, ch, h, w = x.shape
+    split = b.op('Reshape', [c.x(0), b.ints([0, ch, h // r, r, w // r, r])])
+    moved = b.op('Transpose', [split], perm=[0, 1, 3, 5, 2, 4])
+    b.op('Reshape', [moved, b.ints([0, ch * r * r, h // r, w // r])], [c.out])
+
+
+@converts('ChannelShuffle')
+def _channel_shuffle(b, c):
+    x, groups = c.args
+    ch = x.shape[1]
+    split = b.op('Reshape', [c.x(0), b.ints([0, groups, ch // groups, -1])])
+    moved = b.op('Transpose', [split], perm=[0, 2, 1, 3])
+    b.op('Reshape', [moved, b.op('Shape', [c.x(0)])], [c.out])
+
+
+@converts('Im2Col')
+def _im2col(b, c):
+    """F.unfold: the padded image's spatial dims merged, every block's positions read with one
+    Gather (positions computed here from the traced sizes), then the channels and the block merged."""
+    x, kernel, dilation, padding, stride = c.args
+    n = len(kernel)
+    batched = len(x.shape) == n + 2
+    data = c.x(0) if batched else b.op('Unsqueeze', [c.x(0), b.ints([0])])
+    ch, size = x.shape[-n - 1], x.shape[-n:]
+    padded = [s + 2 * p for s, p in zip(size, padding)]
+    if any(padding):
+        data = b.op('Pad', [data, b.ints([0, 0] + list(padding) + [0, 0] + list(padding))])
+    blocks = [(p - d * (k - 1) - 1) // st + 1 for p, d, k, st in zip(padded, dilation, kernel, stride)]
+    # position in the block (kernel offsets) x block origin, per spatial dim, then flattened row-major
+    offsets = np.indices(kernel).reshape(n, -1).T * np.asarray(dilation)
+    origins = np.indices(blocks).reshape(n, -1).T * np.asarray(stride)
+    where = offsets[:, None, :] + origins[None, :, :]          # (prod(K), L, n)
+    flat = np.ravel_multi_index(tuple(np.moveaxis(where, -1, 0)), padded).astype(np.int64)
+    merged = b.op('Reshape', [data, b.ints([0, ch, int(np.prod(padded))])])
+    taken = b.op('Gather', [merged, b.ints(flat)], axis=2)    # (N, C, prod(K), L)
+    shape = [0, ch * int(np.prod(kernel)), int(np.prod(blocks))]
+    if batched:
+        b.op('Reshape', [taken, b.ints(shape)], [c.out])
+    else:
+        b.op('Reshape', [taken, b.ints(shape[1:])], [c.out])
+
+
+@converts('Col2Im')
+def _col2im(b, c):
+    cols, size, kernel, dilation, padding, stride = c.args
+    if len(kernel) != 2:
+        _unsupported(c, f"{len(kernel)} spatial dims (ONNX's Col2Im is written for images)")
+    data = c.x(0) if len(cols.shape) == 3 else b.op('Unsqueeze', [c.x(0), b.ints([0])])
+    out = b.op('Col2Im', [data, b.ints(list(size)), b.ints(list(kernel))],
+               dilations=list(dilation), pads=list(padding) * 2, strides=list(stride))
+    b.op('Identity' if len(cols.shape) == 3 else 'Squeeze', [out] + ([] if len(cols.shape) == 3 else [b.ints([0])]),
+         [c.out])
+
+
+def _bag_scatter(b, c, rows, how, start):
+    """Each row of the embeddings combined (``how``: ScatterElements' reduction) into its bag's row
+    of a ``rows``-row tensor filled with ``start``."""
+    emb, bag = c.args[:2]
+    if how == 'max' and b.opset < 18:
+        _unsupported(c, f"mode='max' at opset {b.opset} (ScatterElements' max needs opset 18)")
+    filled = b.const(np.full((rows, emb.shape[1]), start, emb.example._data.dtype))
+    where = b.op('Expand', [b.op('Unsqueeze', [c.x(1), b.ints([1])]), b.op('Shape', [c.x(0)])])
+    return b.op('ScatterElements', [filled, where, c.x(0)], axis=0, reduction=how)
+
+
+@converts('_BagSum')
+def _bag_sum(b, c):
+    # bags laid out by the traced input's shape (a 2-D input, or offsets fixed at export)
+    rows = c.args[2].shape[0]
+    scaled = b.op('Mul', [_bag_scatter(b, c, rows, 'add', 0), c.x(2)])
+    b.op('Slice', [scaled, b.ints([0]), b.ints([rows - 1]), b.ints([0])], [c.out])
+
+
+@converts('_BagMax')
+def _bag_max(b, c):
+    top = _bag_scatter(b, c, c.args[2], 'max', -np.inf)
+    empty = b.op('IsInf', [top], detect_positive=0)  # empty bags give zeros
+    b.op('Where', [empty, b.const(np.asarray(0, c.dtype)), top], [c.out])

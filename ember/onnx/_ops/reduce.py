@@ -122,19 +122,33 @@ def _logsumexp(b, c):
     b.op('Identity', [out if keepdim else b.op('Squeeze', [out, b.ints(dims)])], [c.out])
 
 
+def _variance(b, c, x, dims, correction, keepdim):
+    """The variance of ``x`` over ``dims`` (and the mean it was taken around, kept dims)."""
+    mean = reduce(b, 'ReduceMean', x, dims)
+    centred = b.op('Sub', [x, mean])
+    total = reduce(b, 'ReduceSum', b.op('Mul', [centred, centred]), dims, int(bool(keepdim)))
+    # the count of reduced elements at run time (the axes may be dynamic): the input's size over the mean's
+    count = b.op('Cast', [b.op('Div', [b.op('Size', [x]), b.op('Size', [mean])])], to=_onnx_type(c.dtype))
+    divisor = b.op('Max', [b.op('Sub', [count, b.const(np.asarray(correction, c.dtype))]),
+                           b.const(np.asarray(0, c.dtype))])
+    return b.op('Div', [total, divisor]), mean
+
+
 @converts('Var', 'Std')
 def _var(b, c):
     x, dims, correction, keepdim = c.args
-    dims = _dims(dims, c.rank())
-    mean = reduce(b, 'ReduceMean', c.x(0), dims)
-    centred = b.op('Sub', [c.x(0), mean])
-    total = reduce(b, 'ReduceSum', b.op('Mul', [centred, centred]), dims, int(bool(keepdim)))
-    # the count of reduced elements at run time (the axes may be dynamic): the input's size over the mean's
-    count = b.op('Cast', [b.op('Div', [b.op('Size', [c.x(0)]), b.op('Size', [mean])])], to=_onnx_type(c.dtype))
-    divisor = b.op('Max', [b.op('Sub', [count, b.const(np.asarray(correction, c.dtype))]),
-                           b.const(np.asarray(0, c.dtype))])
-    var = b.op('Div', [total, divisor])
+    var, _ = _variance(b, c, c.x(0), _dims(dims, c.rank()), correction, keepdim)
     b.op('Sqrt' if c.node.name == 'Std' else 'Identity', [var], [c.out])
+
+
+@converts('VarMean', 'StdMean')
+def _var_mean(b, c):
+    x, dims, correction, keepdim = c.args
+    dims = _dims(dims, c.rank())
+    var, mean = _variance(b, c, c.x(0), dims, correction, keepdim)
+    b.op('Sqrt' if c.node.name == 'StdMean' else 'Identity', [var], [c.outs[0]])
+    if c.outs[1]:
+        b.op('Identity' if keepdim else 'Squeeze', [mean] + ([] if keepdim else [b.ints(dims)]), [c.outs[1]])
 
 
 @converts('VectorNorm')

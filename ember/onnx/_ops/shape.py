@@ -131,21 +131,64 @@ def _tri(b, c):
 
 @converts('Roll')
 def _roll(b, c):
+    """Per dim: the last ``shift mod size`` elements, then the others. The sizes are read at run
+    time, so the roll stays right on dynamic axes."""
     x, shifts, dims = c.args
     shifts = list(shifts) if isinstance(shifts, (tuple, list)) else [shifts]
     dims = list(dims) if isinstance(dims, (tuple, list)) else [] if dims is None else [dims]
     y = c.x(0)
-    if not dims:  # the flattened tensor, rolled, and its shape restored
+    flat = not dims
+    if flat:  # the flattened tensor, rolled, and its shape restored
         y = b.op('Reshape', [y, b.ints([-1])])
-        dims, sizes = [0], [int(np.prod(x.shape))]
-    else:
-        sizes = [x.shape[d] for d in dims]
-    for shift, dim, n in zip(shifts, dims, sizes):
-        s = shift % n if n else 0
-        if s:  # the last s elements, then the others
-            tail = b.op('Slice', [y, b.ints([n - s]), b.ints([n]), b.ints([dim])])
-            head = b.op('Slice', [y, b.ints([0]), b.ints([n - s]), b.ints([dim])])
-            y = b.op('Concat', [tail, head], axis=dim % max(len(x.shape), 1))
-    if not c.args[2]:
-        y = b.op('Reshape', [y, b.ints(list(x.shape))])
+        dims = [0]
+    rank = max(len(x.shape), 1) if not flat else 1
+    for shift, dim in zip(shifts, dims):
+        dim = dim % rank
+        n = b.op('Shape', [y], start=dim, end=dim + 1)
+        cut = b.op('Sub', [n, b.op('Mod', [b.ints([shift]), n])])
+        tail = b.op('Slice', [y, cut, b.ints([np.iinfo(np.int64).max]), b.ints([dim])])
+        head = b.op('Slice', [y, b.ints([0]), cut, b.ints([dim])])
+        y = b.op('Concat', [tail, head], axis=dim)
+    if flat:
+        y = b.op('Reshape', [y, b.op('Shape', [c.x(0)])])
     b.op('Identity', [y], [c.out])
+
+
+@converts('Diagonal', 'DiagonalCopy')
+def _diagonal(b, c):
+    """The two dims moved last and merged; the diagonal read with one Gather on the merged dim."""
+    x, offset, d1, d2 = c.args
+    rank = len(x.shape)
+    d1, d2 = d1 % rank, d2 % rank
+    rows, cols = x.shape[d1], x.shape[d2]
+    rest = [d for d in range(rank) if d not in (d1, d2)]
+    moved = b.op('Transpose', [c.x(0)], perm=rest + [d1, d2])
+    flat = b.op('Reshape', [moved, b.ints([0] * len(rest) + [rows * cols])])
+    first_row, first_col = max(0, -offset), max(0, offset)
+    n = max(0, min(rows - first_row, cols - first_col))
+    k = np.arange(n, dtype=np.int64)
+    b.op('Gather', [flat, b.ints((first_row + k) * cols + first_col + k)], [c.out], axis=len(rest))
+
+
+@converts('Unfold')
+def _unfold(b, c):
+    """Tensor.unfold: one Gather of the windows' positions along ``dim``, then the window's
+    position within it moved last."""
+    x, dim, size, step = c.args
+    rank = len(x.shape)
+    dim = dim % rank if rank else 0
+    count = (x.shape[dim] - size) // step + 1 if rank else 1
+    if rank == 0:
+        b.op('Reshape', [c.x(0), b.ints([1])], [c.out])
+        return
+    windows = np.arange(count, dtype=np.int64)[:, None] * step + np.arange(size, dtype=np.int64)
+    taken = b.op('Gather', [c.x(0), b.ints(windows)], axis=dim)  # dims: ..., count, size, ...
+    perm = list(range(dim + 1)) + list(range(dim + 2, rank + 1)) + [dim + 1]
+    b.op('Transpose', [taken], [c.out], perm=perm)
+
+
+@converts('Select')
+def _select(b, c):
+    # a negative index counts from the end at run time, as Gather reads it
+    x, dim, index = c.args
+    b.op('Gather', [c.x(0), b.const(np.asarray(index, np.int64))], [c.out], axis=int(dim))
