@@ -155,7 +155,7 @@ def export(model, args=(), f=None, *, kwargs=None, verbose=None, input_names=Non
         print(graph)
     if do_constant_folding:
         # parameters given as inputs (export_params=False) can change: nothing computed from them is folded
-        _export._fold_constants(graph, fold_params=export_params, keep=dynamic.constants)
+        _export._fold_constants(graph, fold_params=export_params, keep=dynamic.constants, sized=dynamic.args)
     proto = _export.build_model(graph, names, opset, dynamic, symbols, export_params, keep_initializers_as_inputs)
     program = ONNXProgram(proto)
     if f is not None:

@@ -114,11 +114,18 @@ def _refuse_constant(graph, value):
         f"so it would be frozen as a constant")
 
 
+def _kind(node):
+    """What a node is written as: ops with one translation are alike (a reshape recorded as View for
+    one batch size and as UnsafeView for another, as the input's strides allow, is the same op)."""
+    from ._ops import CONVERTERS
+    return CONVERTERS.get(node.name, node.name)
+
+
 class Dynamic:
     """What differs between the two captures, and how the ONNX graph computes it."""
 
     def __init__(self, graph, other):
-        if [n.name for n in graph.nodes] != [n.name for n in other.nodes] or \
+        if [_kind(n) for n in graph.nodes] != [_kind(n) for n in other.nodes] or \
                 len(graph.constants) != len(other.constants):
             raise NotImplementedError("ember.onnx.export: the model runs different ops for other input values or "
                                       "sizes (Python control flow on tensor values?), so one graph cannot serve "

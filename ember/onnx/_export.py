@@ -42,11 +42,15 @@ def _input_names(model, args, kwargs, input_names):
     return names + defaults[len(names):count]
 
 
-def _fold_constants(graph, fold_params=True, keep=()):
+def _fold_constants(graph, fold_params=True, keep=(), sized=()):
     """Nodes reading only constants (and parameters, with ``fold_params``) become constants holding
-    their traced result; constants whose ids are in ``keep`` (computed at run time) are not folded."""
+    their traced result; constants whose ids are in ``keep`` (computed at run time) are not folded,
+    nor nodes whose ids are in ``sized`` (a shape argument following the dynamic axes: a parameter
+    expanded to the batch size)."""
     foldable = ('param', 'constant') if fold_params else ('constant',)
     for node in graph.nodes:
+        if id(node) in sized:
+            continue
         if node.inputs and all(v.kind in foldable and id(v) not in keep for v in node.inputs):
             for v in node.outputs:
                 if v is not None:
