@@ -68,13 +68,20 @@ def _swap_bound(make_recording, saved):
     from ember import Tensor
     from ember.ops._registry import BOUND, REGISTRY
     originals = {e.fn: WHOLE_NODES[e.name] for e in REGISTRY if e.name in WHOLE_NODES}
+
+    def op_of(fn):
+        # through the dispatching wrappers that Tensor subclasses switch on (``__wrapped__``)
+        while fn not in originals and hasattr(fn, '__wrapped__'):
+            fn = fn.__wrapped__
+        return fn if fn in originals else None
     places = {(id(t), n): (t, n) for t, n, fn in BOUND if fn in originals}
-    places.update({(id(Tensor), n): (Tensor, n) for n, v in vars(Tensor).items() if v in originals})
+    places.update({(id(Tensor), n): (Tensor, n) for n, v in vars(Tensor).items() if op_of(v) is not None})
     for target, name in places.values():
-        current = target[name] if isinstance(target, dict) else vars(target).get(name)
-        if current in originals:
+        current = target.get(name) if isinstance(target, dict) else vars(target).get(name)
+        base = op_of(current)
+        if base is not None:
             saved.append((target, name, current))
-            _put(target, name, make_recording(current, originals[current], _always))
+            _put(target, name, make_recording(current, originals[base], _always))
 
 
 def _put(target, name, value):
