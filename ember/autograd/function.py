@@ -742,12 +742,13 @@ _NO_EDGE = (None, 0)
 
 def _with_scalar_edges(args, edges, meta):
     slots, all_edges, all_meta = [], [], []
-    it_e, it_m = iter(edges), iter(meta)
+    j = 0
     for k, a in enumerate(args):
         if isinstance(a, Tensor):
             slots.append(k)
-            all_edges.append(next(it_e))
-            all_meta.append(next(it_m))
+            all_edges.append(edges[j])
+            all_meta.append(meta[j])
+            j += 1
         elif isinstance(a, (int, float)):
             slots.append(k)
             all_edges.append(_NO_EDGE)
@@ -791,6 +792,7 @@ def _promoted(args, mode):
         args, mode = _tensors_only(args)
     first = None
     only_tensors = True
+    ints = False
     for a in args:
         if isinstance(a, Tensor):
             d = a._data.dtype
@@ -802,8 +804,15 @@ def _promoted(args, mode):
             continue
         elif type(a) is float:
             only_tensors = False
+        elif type(a) is int:
+            # a Python int keeps a float/complex tensor's dtype (an integer tensor needs the full
+            # rules: its bounds wrap the number)
+            only_tensors = False
+            ints = True
         else:
             return _full_promotion(args, mode)
+    if ints and (first is None or first.kind not in 'fcV'):
+        return _full_promotion(args, mode)
     if first is not None and (first.kind in 'fcV' or (only_tensors and mode is True)):
         return None
     return _full_promotion(args, mode)
@@ -873,6 +882,9 @@ def _resolve_saved(ctx, args, tensors, outs, results):
     for item in ctx._to_save:
         if item is None:
             saved.append(None)
+            continue
+        if item.__class__ in _PLAIN_NUMBERS:   # a Python-number operand (x * 2)
+            saved.append(_SavedValue(item))
             continue
         for position, t in enumerate(tensors):  # the common case first: a built-in op saved an input's array
             if t._data is item:

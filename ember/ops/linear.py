@@ -96,8 +96,8 @@ def linear(input, weight, bias=None):
                 raise RuntimeError(f"The expanded size of the tensor ({wd.shape[0]}) must match the existing size "
                                    f"({bias._data.shape[-1]}) at non-singleton dimension 1.  Target sizes: "
                                    f"[{xd.shape[0]}, {wd.shape[0]}].  Tensor sizes: [{bias._data.shape[-1]}]")
-            return Addmm.apply(bias, input, weight.t())
-        return MmT.apply(input, weight.t())
+            return Addmm.apply(bias, input, _transposed(weight, input, bias))
+        return MmT.apply(input, _transposed(weight, input, bias))
     if wd.ndim == 1 or xd.ndim == 0:
         from ember.ops.linalg import matmul
         out = matmul(input, weight.t() if wd.ndim == 2 else weight)
@@ -107,8 +107,18 @@ def linear(input, weight, bias=None):
     if xd.shape[-1] != wd.shape[1]:
         _shape_error((max(1, _prod(lead)), xd.shape[-1]), wd)
     flat = input.reshape(-1, xd.shape[-1])
-    out = Addmm.apply(bias, flat, weight.t()) if bias is not None else MmT.apply(flat, weight.t())
+    wt = _transposed(weight, input, bias)
+    out = Addmm.apply(bias, flat, wt) if bias is not None else MmT.apply(flat, wt)
     return out.reshape(*lead, wd.shape[0])
+
+
+def _transposed(weight, input, bias):
+    """``weight.t()``; when nothing is recorded a bare transposed tensor serves, without the view
+    bookkeeping (shared version counter, live-view registry) that costs as much as the tiny product."""
+    if (weight._requires_grad or input._requires_grad or bias is not None and bias._requires_grad) \
+            and grad_mode._state.enabled:
+        return weight.t()
+    return Tensor._make(weight._data.T, weight._device)
 
 
 def _prod(shape):

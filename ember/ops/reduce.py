@@ -49,6 +49,9 @@ def _expand_back(g, in_shape, dims, keepdim):
     return g.expand(in_shape)
 
 
+_add_reduce = np.add.reduce
+
+
 class Sum(Primitive):
     node_name = 'SumBackward0'
 
@@ -60,6 +63,8 @@ class Sum(Primitive):
                 # bfloat16 (ml_dtypes) would accumulate in bfloat16; PyTorch accumulates in float32
                 return ctx.xp.sum(x, axis=dims, keepdims=keepdim, dtype=np.float32).astype(x.dtype)
             np_dtype = np.int64
+        if type(x) is np.ndarray:   # the ufunc itself: ndarray.sum goes through a Python wrapper first
+            return _add_reduce(x, dims, np_dtype, None, keepdim)
         # the array's own method: the same reduction as xp.sum without its dispatch (a microsecond per call)
         return x.sum(axis=dims, keepdims=keepdim, dtype=np_dtype)
 
