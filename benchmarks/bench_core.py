@@ -2,7 +2,8 @@
 
     python benchmarks/bench_core.py            # ember only (and torch if importable here)
 
-Measures: per-op eager overhead on tiny tensors with and without autograd, a 1M-element
+Measures: per-op eager overhead on tiny tensors with and without autograd (tensor with tensor,
+tensor with a Python number, F.linear), a 1M-element
 elementwise chain with backward, and a 1024x1024 matmul (against NumPy's own matmul too).
 """
 from _common import best, import_lib, side_by_side
@@ -14,8 +15,11 @@ def bench(lib_name):
     a = lib.ones(4, 4)
     b = lib.ones(4, 4)
     res['op_no_grad_us'] = best(lambda: a * b + a, 2000) * 1e6 / 2
+    res['scalar_mul_us'] = best(lambda: a * 2, 2000) * 1e6
+    res['linear_4x4_us'] = best(lambda: lib.nn.functional.linear(a, b), 2000) * 1e6
     x = lib.ones(4, 4, requires_grad=True)
     res['op_grad_us'] = best(lambda: x * b + x, 2000) * 1e6 / 2
+    res['scalar_mul_grad_us'] = best(lambda: x * 2, 2000) * 1e6
 
     def fwd_bwd():
         y = (x * b + x).sum()
