@@ -116,9 +116,12 @@ def _transposed(weight, input, bias):
     """``weight.t()``; when nothing is recorded a bare transposed tensor serves, without the view
     bookkeeping (shared version counter, live-view registry) that costs as much as the tiny product."""
     if (weight._requires_grad or input._requires_grad or bias is not None and bias._requires_grad) \
-            and grad_mode._state.enabled:
-        return weight.t()
+            and grad_mode._state.enabled or type(weight)._data is not _PLAIN_DATA:
+        return weight.t()    # (a subclass computing its _data, as vmap's batched tensors do, keeps its own t())
     return Tensor._make(weight._data.T, weight._device)
+
+
+_PLAIN_DATA = Tensor._data   # the slot of a tensor that holds its array as it is
 
 
 def _prod(shape):
