@@ -311,7 +311,8 @@ class Tensor:
             5
         """
         data = self._data
-        if data.size == 0 and not any(data.strides):
+        if (data.size == 0 and not any(data.strides)) or self._device.type == 'meta':
+            # NOTE: a 'meta' tensor's storage is one shared element; it reports the contiguous strides
             strides = _contiguous_strides(data.shape)
         else:
             strides = tuple(s // data.itemsize for s in data.strides)
@@ -677,6 +678,8 @@ class Tensor:
         """
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        if self._device.type == 'meta':
+            raise RuntimeError("Tensor.item() cannot be called on meta tensors")
         return backend.to_numpy(self._data).reshape(()).item()
 
     def tolist(self) -> Any:
@@ -690,6 +693,8 @@ class Tensor:
             >>> ember.tensor([0.5, 1.25]).tolist()
             [0.5, 1.25]
         """
+        if self._device.type == 'meta':
+            raise NotImplementedError("Cannot copy out of meta tensor; no data!")
         return backend.to_numpy(self._data).tolist()
 
     def numpy(self, force: builtins.bool = False) -> np.ndarray:

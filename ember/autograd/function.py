@@ -465,6 +465,8 @@ class Function(metaclass=_FunctionMeta):
         if device is None:
             device = CPU
         elif device is not CPU:
+            if device.type == 'meta':   # results become zero-memory arrays: the general path does that
+                return _apply_general(cls, args, kwargs, device, False, ntens == len(args))
             ctx.xp = backend.get_array_module(device)
         promote = cls._promote
         if ntens == len(args):
@@ -553,6 +555,18 @@ def _promote_arrays(args, raw, mode):
     return [r if r.dtype == dt else r.astype(dt) for r in raw]
 
 
+def _on_meta(forward):
+    """``forward`` for 'meta' tensors: NumPy computes the result from the inputs' zero-memory arrays,
+    and it is kept only as its shape and dtype (a zero-memory array too)."""
+    def run(ctx, *raw, **kwargs):
+        out = forward(ctx, *raw, **kwargs)
+        if type(out) is tuple:
+            return tuple([None if o is None else backend.meta_array(_np.shape(o), _np.asarray(o).dtype)
+                          for o in out])
+        return backend.meta_array(_np.shape(out), _np.asarray(out).dtype)
+    return run
+
+
 def _first_tensor(args):
     for a in args:
         if isinstance(a, Tensor):
@@ -577,8 +591,10 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
         device = CPU
     node_cls = cls._node_cls
     ctx = node_cls.__new__(node_cls)
+    on_meta = False
     if device is not CPU:
         ctx.xp = backend.get_array_module(device)
+        on_meta = device.type == 'meta'
     if record:
         ctx._n_args = n
         # (two tensors spelled out: a comprehension is a Python frame of its own)
@@ -612,6 +628,8 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
             dt = getattr(raw[0], 'dtype', None) if raw else None
             if dt is not None and dt.itemsize == 2:
                 forward = _half_aware(cls, raw, all_tensors)
+        if on_meta:
+            forward = _on_meta(forward)
         quiet = _fp_enter()
         try:
             out = forward(ctx, *raw, **kwargs)

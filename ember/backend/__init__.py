@@ -207,6 +207,8 @@ def get_array_module(device):
     if device.type == 'cpu':
         return np
     if device.type != 'cuda':
+        if device.type == 'meta':  # shapes and dtypes only: NumPy computes them on zero-memory arrays
+            return np
         raise _unavailable(device.type)
     _require_cuda()
     _cupy_on(device.index or 0)
@@ -219,10 +221,16 @@ def _unavailable(device_type):
         return AssertionError("Torch not compiled with XPU enabled")
     if device_type == 'mps':
         return RuntimeError("PyTorch is not linked with support for mps devices")
-    if device_type == 'meta':
-        return NotImplementedError("ember has no meta device: its tensors hold their data, so shape-only tensors "
-                                   "cannot be made; create the model on 'cpu'")
     return RuntimeError(f"ember runs tensors on 'cpu' and 'cuda' only, not on '{device_type}'")
+
+
+def meta_array(shape, dtype):
+    """The storage of a 'meta' tensor: an array of ``shape`` whose every element is the same single
+    zero (all strides 0), so it takes no memory however large, yet NumPy code can still compute the
+    shapes and dtypes of results from it. It is writable (writes land on that one element) so that
+    in-place ops on 'meta' tensors run as they do in PyTorch, changing nothing that can be read."""
+    shape = tuple(shape)
+    return np.lib.stride_tricks.as_strided(np.zeros(1, dtype), shape, (0,) * len(shape), writeable=True)
 
 
 def array_module_of(arr):
@@ -250,6 +258,8 @@ def move(arr, device, non_blocking=False):
     if device.type == 'cpu':
         return to_numpy(arr)
     if device.type != 'cuda':
+        if device.type == 'meta':
+            return meta_array(arr.shape, arr.dtype)
         raise _unavailable(device.type)
     _require_cuda()
     index = device.index or 0

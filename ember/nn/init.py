@@ -207,6 +207,8 @@ def _write(tensor, array):
     with no_grad():
         from ember.ops.inplace import check_inplace
         check_inplace(tensor)
+        if tensor._device.type == 'meta':   # a 'meta' tensor has no values to write
+            return tensor
         tensor._data[...] = backend.move(array.astype(tensor._data.dtype), tensor._device)
         tensor._version_counter.value += 1
     return tensor

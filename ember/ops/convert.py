@@ -12,6 +12,10 @@ class ToCopy(Primitive):
     @staticmethod
     def forward(ctx, x, np_dtype, dev, src_dev, copy, non_blocking=False):
         ctx.back = (x.dtype, src_dev)
+        if dev.type == 'meta' or src_dev.type == 'meta':
+            if dev.type != 'meta':
+                raise NotImplementedError("Cannot copy out of meta tensor; no data!")
+            return backend.meta_array(x.shape, np_dtype)   # to 'meta': shape and dtype, no data
         out = backend.move(x, dev, non_blocking) if dev != src_dev else x
         out = out.astype(np_dtype, copy=copy or out is x)
         return out
@@ -81,7 +85,7 @@ def to(self, *args, **kwargs):
             from ember.ops.shape import Clone
             result = Clone.apply(self)
         result._data = _formats.restrided(result._xp, result._data, memory_format, 'to')
-    elif result is not self and 1 in self._data.shape:
+    elif result is not self and 1 in self._data.shape and dev.type != 'meta':
         # NumPy's copy keeps the order of the dims but not the strides of those of size 1; PyTorch's does
         result._data = _formats.arrange(result._xp, result._data, memory_format, 'to', like=self._data)
     return result

@@ -335,7 +335,9 @@ def _fill(shape, value, dtype, device, requires_grad, out=None, name='zeros', la
     xp = backend.get_array_module(dev)
     nbytes = _storage_bytes(shape, dt.np_dtype)
     try:
-        if value is None:
+        if dev.type == 'meta':   # shape and dtype only: no memory, however large
+            arr = backend.meta_array(shape, dt.np_dtype)
+        elif value is None:
             arr = xp.empty(shape, dt.np_dtype)
         elif value == 0:
             arr = xp.zeros(shape, dt.np_dtype)
@@ -344,7 +346,7 @@ def _fill(shape, value, dtype, device, requires_grad, out=None, name='zeros', la
     except MemoryError:
         raise RuntimeError(f"DefaultCPUAllocator: can't allocate memory: you tried to allocate {nbytes} bytes. "
                            "Error code 12 (Cannot allocate memory)") from None
-    if memory_format is not None:
+    if memory_format is not None and dev.type != 'meta':
         arr = _formats.arrange(xp, arr, memory_format, name)
     t = _pinned(Tensor._make(arr, dev), pin_memory)
     if requires_grad:

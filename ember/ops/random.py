@@ -620,6 +620,8 @@ def _fill_inplace(t, values_fn):
     from ember.ops.inplace import apply_inplace, check_inplace
     from ember.autograd import grad_mode
     check_inplace(t)
+    if t._device.type == 'meta':   # no data to fill (initializing a model built on 'meta' costs nothing)
+        return t
     host = backend.to_numpy(t._data)
     view = _iteration_view(host)
     flat = np.asarray(values_fn(t.numel(), bool(host.flags.c_contiguous)))

@@ -669,6 +669,31 @@ class Module:
     def cpu(self: _M) -> _M:
         return self._apply(lambda t: t.cpu())
 
+    def to_empty(self: _M, *, device: Any, recurse: bool = True) -> _M:
+        """Move the parameters and buffers to ``device`` without copying their values: each becomes an
+        uninitialized tensor of the same shape and dtype there. This is how a model built on the 'meta'
+        device (shapes only, no memory) gets real storage, to be filled by ``load_state_dict`` or an
+        initializer.
+
+        Args:
+            device (str or ember.device): the device to allocate on.
+            recurse (bool): also move the submodules' parameters and buffers (default ``True``).
+
+        Returns:
+            Module: self
+
+        Example::
+
+            >>> with ember.device('meta'):
+            ...     net = nn.Linear(2, 3)
+            >>> net.weight.device
+            device(type='meta')
+            >>> net.to_empty(device='cpu').weight.shape
+            ember.Size([3, 2])
+        """
+        from ember.ops.creation import empty_like
+        return self._apply(lambda t: empty_like(t, device=device), recurse=recurse)
+
     def cuda(self: _M, device: Any = None) -> _M:
         return self._apply(lambda t: t.cuda(device))
 
