@@ -8,6 +8,7 @@ PyTorch.  Either way ``backward`` receives and returns Tensors, written with emb
 gradients of gradients need nothing extra.
 """
 import itertools
+import sys
 import weakref
 from collections import OrderedDict
 
@@ -380,6 +381,8 @@ class _FunctionMeta(type):
         cls._node_cls = _node_class(cls.node_name)
         if getattr(cls, '_raw', False):
             cls._node_cls._guard_saved = True
+        # a Function overriding setup_context has a forward without ctx (PyTorch 2's style)
+        cls._setup_style = 'setup_context' in ns or any(getattr(b, '_setup_style', False) for b in bases)
         if getattr(cls, '_opmath', 0) and ('forward' in ns or '_opmath' in ns):
             # the forward half-precision inputs run, in float32 (apply picks it: see _opmath.py)
             from ember.autograd._opmath import opmath_forward
@@ -421,6 +424,19 @@ class Function(metaclass=_FunctionMeta):
                                   "custom autograd.Function to use it with backward mode AD.")
 
     vjp = backward
+
+    generate_vmap_rule = False   # True: under vmap, forward runs on the batched tensors
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        """Save what backward needs, when ``forward`` takes no ``ctx`` (the style torch.func needs)."""
+        raise NotImplementedError("setup_context is not implemented.")
+
+    @staticmethod
+    def vmap(info, in_dims, *args):
+        """The Function under vmap: ``(outputs, out_dims)`` from inputs batched along ``in_dims``."""
+        raise NotImplementedError("To use autograd.Function with vmap, you must either override the vmap "
+                                  "staticmethod or set generate_vmap_rule=True.")
 
     @staticmethod
     def jvp(ctx, *grad_inputs):
@@ -660,8 +676,11 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
                 r._inference = True
             results = (r,)
     else:
-        with grad_mode.no_grad():
-            out = cls.forward(ctx, *args, **kwargs)
+        if cls._setup_style or _transforms_running():
+            out = _apply_in_style(cls, ctx, args, kwargs)
+        else:
+            with grad_mode.no_grad():
+                out = cls.forward(ctx, *args, **kwargs)
         multi = isinstance(out, tuple)
         outs = out if multi else (out,)
         results = [Tensor._make(o._data, o._device) if isinstance(o, Tensor) else o for o in outs]
@@ -721,6 +740,81 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
     if not cls._raw and _fwad_duals and not TANGENT_PASS[0]:
         _custom_jvp(cls, ctx, args, tensors, results if multi else [results[0]])
     return tuple(results) if multi else results[0]
+
+
+def _transforms_running():
+    batched = sys.modules.get('ember.func._batched_tensor')
+    return batched is not None and batched.inside_transform()
+
+
+_NEEDS_SETUP = ("In order to use an autograd.Function with functorch transforms (vmap, grad, jvp, jacrev, ...), it "
+                "must override the setup_context staticmethod. For more details, please see "
+                "https://pytorch.org/docs/main/notes/extending.func.html")
+
+
+def _apply_in_style(cls, ctx, args, kwargs):
+    """Run a Python Function whose forward takes no ctx (``setup_context`` saves what backward needs), as
+    PyTorch 2 recommends; only that style may run inside ember.func's transforms, as in PyTorch."""
+    if not cls._setup_style:
+        raise RuntimeError(_NEEDS_SETUP)
+    batched = sys.modules.get('ember.func._batched_tensor')
+    if batched is not None and batched.active_levels():
+        return _apply_under_vmap(cls, ctx, args, kwargs, batched)
+    with grad_mode.no_grad():
+        out = cls.forward(*args, **kwargs)
+    inputs = tuple(args) if not kwargs else _bound_inputs(cls, args, kwargs)
+    cls.setup_context(ctx, inputs, out)
+    return out
+
+
+def _bound_inputs(cls, args, kwargs):
+    import inspect
+    bound = inspect.signature(cls.forward).bind(*args, **kwargs)
+    bound.apply_defaults()
+    return tuple(bound.arguments.values())
+
+
+class _VmapInfo:
+    """What a Function's ``vmap`` staticmethod is told: the batch size and the randomness mode."""
+
+    def __init__(self, batch_size, randomness):
+        self.batch_size = batch_size
+        self.randomness = randomness
+
+
+def _apply_under_vmap(cls, ctx, args, kwargs, batched):
+    """A Function called on batched tensors: its ``vmap`` staticmethod, or (``generate_vmap_rule=True``)
+    its forward run on them, as PyTorch does."""
+    if cls.generate_vmap_rule:
+        with grad_mode.no_grad():
+            out = cls.forward(*args, **kwargs)
+        cls.setup_context(ctx, tuple(args), out)
+        return out
+    if cls.vmap is Function.vmap:
+        raise RuntimeError("To use autograd.Function with vmap, you must either override the vmap staticmethod or "
+                           "set generate_vmap_rule=True.")
+    level, size = batched.active_levels()[-1]
+    values, in_dims = [], []
+    for a in args:
+        if type(a) is batched.BatchedTensor and a.level == level:
+            values.append(a.value)
+            in_dims.append(a.bdim)
+        else:
+            values.append(a)
+            in_dims.append(None)
+    vmap_module = sys.modules.get('ember.func._vmap')
+    randomness = getattr(vmap_module, '_randomness', lambda: 'error')() if vmap_module else 'error'
+    levels = batched.active_levels()
+    current = levels.pop()          # the rule runs below this vmap's level, on the plain values
+    try:
+        out, out_dims = cls.vmap(_VmapInfo(size, randomness), tuple(in_dims), *values, **kwargs)
+    finally:
+        levels.append(current)
+    outs, dims = (out, out_dims) if isinstance(out, tuple) else ((out,), (out_dims,))
+    if len(dims) != len(outs):
+        raise ValueError(f"{cls.__name__}.vmap returned {len(outs)} outputs but out_dims for {len(dims)}")
+    wrapped = tuple(batched.batched(o, d % o.ndim, level) if d is not None else o for o, d in zip(outs, dims))
+    return wrapped if isinstance(out, tuple) else wrapped[0]
 
 
 TANGENT_PASS = [False]   # set by forward_ad while it computes tangents
@@ -965,6 +1059,8 @@ def _check_devices(tensors):
                            f"{a} and {b}!")
     return devs[0] if devs else CPU
 
+
+Function._setup_style = False   # its own setup_context is the placeholder subclasses override
 
 # PyTorch's names for these classes, which typed code imports (``def forward(ctx: FunctionCtx, x)``)
 FunctionCtx = Context

@@ -140,13 +140,15 @@ class OpDef:
             from ember.autograd.function import Function
             op = self
 
-            def forward(ctx, kernel, kw, *pos):
-                out = kernel(*pos, **kw)
+            def forward(kernel, kw, *pos):
+                return kernel(*pos, **kw)
+
+            def setup_context(ctx, inputs, output):
                 if op.setup_context is not None:
+                    kw, pos = inputs[1], inputs[2:]
                     params = inspect.signature(op.setup_context).parameters
                     extra = {'keyword_only_inputs': kw} if 'keyword_only_inputs' in params else {}
-                    op.setup_context(ctx=ctx, inputs=tuple(pos), output=out, **extra)
-                return out
+                    op.setup_context(ctx=ctx, inputs=tuple(pos), output=output, **extra)
 
             def backward(ctx, *grads):
                 if op.backward is None:
@@ -162,8 +164,11 @@ class OpDef:
                 return (None, None) + result
 
             name = f'GeneratedBackwardFor_{self.namespace}_{self.name}_default'
+            # PyTorch 2's style (forward without ctx, setup_context), which torch.func's transforms accept;
+            # under vmap the kernel runs on the batched tensors
             self._function = type(name, (Function,), {'forward': staticmethod(forward),
-                                                      'backward': staticmethod(backward)})
+                                                      'setup_context': staticmethod(setup_context),
+                                                      'backward': staticmethod(backward), 'generate_vmap_rule': True})
         return self._function
 
 

@@ -110,3 +110,82 @@ def test_once_differentiable_backward_runs_without_graph():
     x = ember.tensor([3.], requires_grad=True)
     Square.apply(x).backward(create_graph=True)
     assert x.grad.item() == 6.
+
+
+class _Square(ember.autograd.Function):
+    """PyTorch 2's style: forward without ctx, setup_context saves what backward needs."""
+
+    @staticmethod
+    def forward(x):
+        return x * x
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(inputs[0])
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return 2 * x * g
+
+    @staticmethod
+    def vmap(info, in_dims, x):
+        _Square.calls.append((info.batch_size, in_dims))
+        return _Square.apply(x), in_dims[0]
+
+
+_Square.calls = []
+
+
+def test_setup_context_style_functions_and_transforms():
+    x = ember.tensor([1., 2.], requires_grad=True)
+    y = _Square.apply(x)
+    assert type(y.grad_fn).__name__ == '_SquareBackward' and y.tolist() == [1., 4.]
+    y.sum().backward()
+    assert x.grad.tolist() == [2., 4.]
+    assert ember.func.grad(lambda v: _Square.apply(v).sum())(ember.tensor([1., 3.])).tolist() == [2., 6.]
+    _Square.calls.clear()
+    assert ember.vmap(_Square.apply, in_dims=1)(ember.ones(2, 3) * 2).tolist() == [[4.] * 2] * 3
+    assert _Square.calls == [(3, (1,))]           # the Function's own vmap rule ran, once, on the whole batch
+
+    class Generated(_Square):
+        generate_vmap_rule = True
+
+        @staticmethod
+        def vmap(info, in_dims, x):
+            raise AssertionError('generate_vmap_rule=True runs forward on the batched tensors instead')
+    assert ember.vmap(Generated.apply)(ember.ones(3, 2)).tolist() == [[1., 1.]] * 3
+
+
+def test_transforms_refuse_functions_pytorch_refuses():
+    class Old(ember.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    class NoVmap(ember.autograd.Function):
+        @staticmethod
+        def forward(x):
+            return x * 2
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            pass
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    assert Old.apply(ember.ones(1)).tolist() == [2.]      # outside a transform, the classic style works
+    with pytest.raises(RuntimeError, match='must override the setup_context staticmethod'):
+        ember.func.grad(lambda v: Old.apply(v).sum())(ember.ones(2))
+    with pytest.raises(RuntimeError, match='must override the setup_context staticmethod'):
+        ember.vmap(Old.apply)(ember.ones(2, 2))
+    with pytest.raises(RuntimeError, match='^To use autograd.Function with vmap, you must either override the vmap '
+                                           'staticmethod or set generate_vmap_rule=True.$'):
+        ember.vmap(NoVmap.apply)(ember.ones(2, 2))
+    assert ember.func.grad(lambda v: NoVmap.apply(v).sum())(ember.ones(2)).tolist() == [2., 2.]
