@@ -431,7 +431,7 @@ class _Dist(Primitive):
     @staticmethod
     def forward(ctx, a, b, p):
         from ember.ops.reduce import norm_value
-        out = norm_value(ctx.xp, a - b, p, None).reshape(()).astype(np.result_type(a, b), copy=False)
+        out = norm_value(ctx.xp, a - b, p, None).reshape(()).astype(a.dtype, copy=False)   # a, b promoted alike
         ctx.p = p
         ctx.save_for_backward(a, b, out)
         return out
