@@ -437,8 +437,11 @@ def _convolution(name, n, input, weight, bias, stride, padding, dilation, groups
                                "Output size is too small")
     _check_dtypes(input, weight, bias)
     out = Convolution.apply(input, weight, bias, stride, pads, dilation, transposed, output_padding, groups)
-    if not unbatched and input.ndim in (4, 5):
-        # a channels-last input or weight gives a channels-last output, as PyTorch's CPU kernels
+    xp = out._xp
+    if not unbatched and input.ndim in (4, 5) and isinstance(input._data, xp.ndarray) and \
+            isinstance(weight._data, xp.ndarray):
+        # a channels-last input or weight gives a channels-last output, as PyTorch's CPU kernels (vmap's
+        # batched tensors have no strides to read: they keep the layout their batching rule chose)
         fmt = _formats.channels_last if input.ndim == 4 else _formats.channels_last_3d
         if _formats.suggests_format(input._data, fmt) or _formats.suggests_format(weight._data, fmt):
             out._data = _formats.arrange(out._xp, out._data, fmt, 'convolution')
