@@ -121,22 +121,26 @@ def memory_stats(device_index=None, /):
 
 def memory_allocated(device_index=None, /):
     """Bytes of accelerator memory held by tensors."""
-    return memory_stats(device_index).get('allocated_bytes.all.current', 0)
+    _require('memory_allocated')
+    return _cuda.memory_allocated(device_index)
 
 
 def max_memory_allocated(device_index=None, /):
     """The most bytes held by tensors at once since the start or :func:`reset_peak_memory_stats`."""
-    return memory_stats(device_index).get('allocated_bytes.all.peak', 0)
+    _require('max_memory_allocated')
+    return _cuda.max_memory_allocated(device_index)
 
 
 def memory_reserved(device_index=None, /):
     """Bytes the accelerator's caching allocator holds, in use or cached."""
-    return memory_stats(device_index).get('reserved_bytes.all.current', 0)
+    _require('memory_reserved')
+    return _cuda.memory_reserved(device_index)
 
 
 def max_memory_reserved(device_index=None, /):
     """The most bytes the accelerator's caching allocator has held at once."""
-    return memory_stats(device_index).get('reserved_bytes.all.peak', 0)
+    _require('max_memory_reserved')
+    return _cuda.max_memory_reserved(device_index)
 
 
 def reset_peak_memory_stats(device_index=None, /):

@@ -757,12 +757,13 @@ def _apply_in_style(cls, ctx, args, kwargs):
     PyTorch 2 recommends; only that style may run inside ember.func's transforms, as in PyTorch."""
     if not cls._setup_style:
         raise RuntimeError(_NEEDS_SETUP)
+    inputs = tuple(args) if not kwargs else _bound_inputs(cls, args, kwargs)
     batched = sys.modules.get('ember.func._batched_tensor')
-    if batched is not None and batched.active_levels():
-        return _apply_under_vmap(cls, ctx, args, kwargs, batched)
+    if batched is not None and batched.active_levels() and not cls.generate_vmap_rule:
+        return _apply_vmap_rule(cls, args, kwargs, batched)
+    # outside vmap, or (generate_vmap_rule=True) under it, where forward runs on the batched tensors
     with grad_mode.no_grad():
         out = cls.forward(*args, **kwargs)
-    inputs = tuple(args) if not kwargs else _bound_inputs(cls, args, kwargs)
     cls.setup_context(ctx, inputs, out)
     return out
 
@@ -782,14 +783,8 @@ class _VmapInfo:
         self.randomness = randomness
 
 
-def _apply_under_vmap(cls, ctx, args, kwargs, batched):
-    """A Function called on batched tensors: its ``vmap`` staticmethod, or (``generate_vmap_rule=True``)
-    its forward run on them, as PyTorch does."""
-    if cls.generate_vmap_rule:
-        with grad_mode.no_grad():
-            out = cls.forward(*args, **kwargs)
-        cls.setup_context(ctx, tuple(args), out)
-        return out
+def _apply_vmap_rule(cls, args, kwargs, batched):
+    """A Function called on batched tensors without generate_vmap_rule: its ``vmap`` staticmethod, as PyTorch."""
     if cls.vmap is Function.vmap:
         raise RuntimeError("To use autograd.Function with vmap, you must either override the vmap staticmethod or "
                            "set generate_vmap_rule=True.")

@@ -189,17 +189,11 @@ def init_device_mesh(device_type, mesh_shape, *, mesh_dim_names=None, backend_ov
         mesh_shape (tuple of int): the mesh's dimensions, e.g. ``(dp, tp)``.
         mesh_dim_names (tuple of str, optional): their names.
     """
-    from ember import distributed as dist
     mesh_shape = tuple(int(s) for s in mesh_shape)
     _dims(mesh_dim_names, len(mesh_shape))
     if device_type.startswith('cuda:') or device_type.startswith('cpu:'):
         raise RuntimeError(f"Device type with index is not supported but got {device_type}. If you maintained a "
                            "'torch.device' object, it's recommended to pass in 'device.type'.")
-    if not dist.is_initialized():
-        dist.init_process_group()
-    world = dist.get_world_size()
-    if math.prod(mesh_shape) > world:
-        raise RuntimeError(f"Mesh should not be bigger than default world size {world}, but found "
-                           f"{math.prod(mesh_shape)} ranks!")
+    # DeviceMesh starts the default group if needed and checks the mesh against the world size
     ranks = np.arange(math.prod(mesh_shape)).reshape(mesh_shape)
     return DeviceMesh(device_type, ranks, mesh_dim_names=mesh_dim_names, backend_override=backend_override)

@@ -17,8 +17,6 @@ Example::
     >>> x.grad
     tensor([3., 3.])
 """
-import inspect
-
 from ember.library._ops import OPS, OpDef, OpOverloadPacket
 from ember.library._schema import infer_schema, parse_schema
 
@@ -263,5 +261,3 @@ def _ops_namespace(name):
     from ember.library._namespaces import namespace
     return namespace(name)
 
-
-del inspect
