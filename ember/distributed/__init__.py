@@ -17,6 +17,9 @@ from ember.distributed._group import (  # noqa: F401
     destroy_process_group, new_group, get_rank, get_world_size, get_backend, get_process_group_ranks,
     get_global_rank, get_group_rank, get_node_local_rank)
 from ember.distributed._work import Work  # noqa: F401
+from ember.distributed._store import Store, HashStore, PrefixStore, QueueEmptyError  # noqa: F401
+from ember.distributed._tcp_store import TCPStore  # noqa: F401
+from ember.distributed._file_store import FileStore  # noqa: F401
 from ember.distributed._grad_bucket import GradBucket  # noqa: F401
 from ember.distributed._collectives import (  # noqa: F401
     all_reduce, reduce, reduce_scatter, reduce_scatter_tensor, broadcast, all_gather, all_gather_into_tensor,

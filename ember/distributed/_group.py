@@ -7,7 +7,7 @@ import warnings
 from datetime import timedelta
 
 from ember import _torchrun_env as _env
-from ember.distributed import _mpi
+from ember.distributed import _mpi, _rendezvous
 
 default_pg_timeout = timedelta(minutes=30)
 
@@ -64,6 +64,7 @@ class ProcessGroup:
         self._broken = None            # set after a timeout: the communicator's state is unknown
         self._scratch = []             # receive buffers kept for reuse (first touch of 40 MB costs ms)
         self.bound_device_id = None
+        self._store = None            # the store given to init_process_group, under a prefix
 
     def rank(self):
         return self._comm.Get_rank()
@@ -153,10 +154,13 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
                        group_name='', pg_options=None, device_id=None):
     """Join the default process group: every process MPI started (``mpirun -n N`` or ``ember run --nproc N``).
 
-    Ranks and world size come from MPI; ``world_size``/``rank`` may repeat them. ``init_method`` may be
-    ``None`` or ``'env://'`` (the rendezvous is MPI's). Collectives that wait longer than ``timeout``
-    (default 30 minutes) raise ``DistBackendError`` instead of hanging. Once more than one rank runs, an
-    uncaught exception on any rank aborts the whole MPI job, so no rank is left waiting for it.
+    Ranks and world size come from MPI; ``world_size``/``rank`` may repeat them. With ``init_method``
+    ``None`` or ``'env://'`` the rendezvous is MPI's. A ``store`` (with ``rank`` and ``world_size``), or
+    ``init_method='tcp://host:port'`` / ``'file:///path'``, is a rendezvous every rank must also reach
+    (a barrier on it checks that; the data still moves over MPI). Collectives that wait longer than
+    ``timeout`` (default 30 minutes) raise ``DistBackendError`` instead of hanging. Once more than one
+    rank runs, an uncaught exception on any rank aborts the whole MPI job, so no rank is left waiting
+    for it.
 
     >>> import ember.distributed as dist
     >>> dist.init_process_group('gloo')          # doctest: +SKIP
@@ -168,12 +172,15 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
         timeout = default_pg_timeout
     elif not isinstance(timeout, timedelta):
         raise TypeError(f"Expected timeout argument to be of type datetime.timedelta, got {timeout}")
-    if init_method is not None and init_method != 'env://':
-        raise ValueError(f"init_method {init_method!r} is not supported: ember's process groups meet through "
-                         "MPI's launcher; pass init_method=None or 'env://'")
+    if store is not None and init_method is not None:
+        raise AssertionError("Cannot specify both init_method and store.")
     if store is not None:
-        raise ValueError("store is not supported: ember's process groups meet through MPI's launcher, not "
-                         "a key-value store")
+        if not world_size > 0:
+            raise AssertionError("world_size must be positive if using store")
+        if not rank >= 0:
+            raise AssertionError("rank must be non-negative if using store")
+    elif init_method is not None:
+        _rendezvous.check_url(init_method)
     if pg_options is not None:
         raise ValueError("pg_options is not supported by ember's MPI process groups")
     MPI = _mpi.load()
@@ -199,6 +206,15 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
         os.environ['MASTER_ADDR'] = comm.bcast(socket.gethostname() if r == 0 else None, root=0)
     pg = ProcessGroup(comm, range(n), name, timeout, group_name or '0')
     pg.bound_device_id = device_id
+    if store is None and init_method not in (None, 'env://'):
+        store = _rendezvous.store_for_url(init_method, r, n, timeout)
+    if store is not None:   # every rank MPI started must also reach the store the script gave
+        pg._store = _rendezvous.PrefixStore('default_pg', store)
+        try:
+            _rendezvous.store_barrier(store, r, n, pg.group_name, timeout)
+        except BaseException:
+            comm.Free()
+            raise
     _State.world = pg
     _State.groups = [pg]
     if n > 1:
