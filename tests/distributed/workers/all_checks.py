@@ -6,7 +6,7 @@ import runpy
 import sys
 
 here = os.path.dirname(os.path.abspath(__file__))
-for name in ('torchrun_style', 'collectives', 'stores', 'device_mesh', 'ddp', 'ddp_hooks_join', 'ddp_powersgd', 'syncbn',
+for name in ('torchrun_style', 'collectives', 'stores', 'checkpoint', 'device_mesh', 'ddp', 'ddp_hooks_join', 'ddp_powersgd', 'syncbn',
              'zero'):
     sys.argv = [name + '.py'] + sys.argv[1:]
     runpy.run_path(os.path.join(here, name + '.py'), run_name='__main__')
