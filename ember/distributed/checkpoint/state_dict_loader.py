@@ -8,7 +8,7 @@ from ember.distributed.checkpoint._coordinate import Coordinator, use_distribute
 from ember.distributed.checkpoint.default_planner import DefaultLoadPlanner
 from ember.distributed.checkpoint.filesystem import FileSystemReader
 from ember.distributed.checkpoint.metadata import BytesStorageMetadata, MetadataIndex
-from ember.distributed.checkpoint.stateful import Stateful
+from ember.distributed.checkpoint.stateful import is_stateful
 
 __all__ = ['load', 'load_state_dict']
 
@@ -79,7 +79,7 @@ def load(state_dict, *, checkpoint_id=None, storage_reader=None, planner=None, p
     def run():
         metadata = reader.read_metadata()
         records = _Records(reader, metadata)
-        stateful = {k: v for k, v in state_dict.items() if isinstance(v, Stateful) and not isinstance(v, Tensor)}
+        stateful = {k: v for k, v in state_dict.items() if is_stateful(v)}
         resolved = {k: (v.state_dict() if k in stateful else v) for k, v in state_dict.items()}
         flat, paths = _flatten.flatten(resolved)
         for key, target in flat.items():

@@ -16,7 +16,7 @@ from ember.distributed.checkpoint.filesystem import FileSystemWriter
 from ember.distributed.checkpoint.metadata import (BytesStorageMetadata, ChunkStorageMetadata, Metadata,
                                                    MetadataIndex, StorageMeta, TensorProperties,
                                                    TensorStorageMetadata)
-from ember.distributed.checkpoint.stateful import Stateful
+from ember.distributed.checkpoint.stateful import is_stateful
 
 __all__ = ['save', 'save_state_dict']
 
@@ -36,7 +36,7 @@ def _writer(checkpoint_id, storage_writer):
 
 
 def _resolve_stateful(state_dict):
-    return {k: (v.state_dict() if isinstance(v, Stateful) and not isinstance(v, Tensor) else v)
+    return {k: (v.state_dict() if is_stateful(v) else v)
             for k, v in state_dict.items()}
 
 

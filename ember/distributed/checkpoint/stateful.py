@@ -14,3 +14,12 @@ class Stateful(Protocol):
 
     def load_state_dict(self, state_dict):
         ...
+
+
+def is_stateful(value):
+    """True for objects a checkpoint saves through ``state_dict()`` (not tensors). A plain attribute check:
+    ``isinstance(x, Stateful)`` would give the classes it inspects an empty ``__annotations__``."""
+    from ember._tensor import Tensor
+    if isinstance(value, Tensor) or isinstance(value, type):
+        return False
+    return callable(getattr(value, 'state_dict', None)) and callable(getattr(value, 'load_state_dict', None))
