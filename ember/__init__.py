@@ -84,7 +84,7 @@ from ember import types, torch_version, functional, compiler, jit, overrides  # 
 # or much code (checkpoint formats, hub downloads, the module zoo).
 _LAZY_SUBMODULES = ('nn', 'optim', 'utils', 'distributed', 'masked', 'nested', 'func', 'profiler', 'testing',
                     'quasirandom', 'signal', 'return_types', 'distributions', 'futures', 'serialization', 'hub',
-                    'xpu', 'mps', 'onnx', '_C', 'sparse', 'library', '__future__')
+                    'xpu', 'mps', 'onnx', '_C', 'sparse', 'library', '__future__', 'fx', 'export')
 _LAZY_NAMES = {'save': 'serialization', 'load': 'serialization', 'Future': 'futures',
                'PyTorchFileReader': '_zip_archive', 'PyTorchFileWriter': '_zip_archive', 'vmap': 'func',
                'from_dlpack': 'utils.dlpack', 'to_dlpack': 'utils.dlpack', 'sparse_coo_tensor': 'sparse',

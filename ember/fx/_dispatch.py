@@ -53,7 +53,9 @@ def ensure_dispatch():
 
 def _subclass_wants_dispatch():
     from ember._tensor import Tensor
-    return any(wants and isinstance(t, type) and issubclass(t, Tensor) for t, wants in list(_tf._WANTS.items()))
+    # the op tracer's own tensors (``_traces_only``) need dispatch only while a trace runs
+    return any(wants and isinstance(t, type) and issubclass(t, Tensor) and not getattr(t, '_traces_only', False)
+               for t, wants in list(_tf._WANTS.items()))
 
 
 def unwrapped(fn):

@@ -337,15 +337,61 @@ class Graph:
         return '\n'.join(lines)
 
     # ------------------------------------------------------------------ code generation
-    def python_code(self, root_module='self'):
-        """Generate the Python source of a ``forward`` that runs this graph."""
-        return _CodeGen(self, root_module).generate()
+    def python_code(self, root_module='self', *, verbose=False, include_stride=False, include_device=False,
+                    colored=False):
+        """Generate the Python source of a ``forward`` that runs this graph; ``verbose`` adds each value's
+        dtype and shape (from ``node.meta``) and where in the user's code each group of nodes came from."""
+        if colored:
+            raise NotImplementedError('python_code(colored=True) is not supported by ember.fx')
+        return _CodeGen(self, root_module, verbose, include_stride, include_device).generate()
+
+
+# dtype abbreviations of annotated code (``f32[2, 3]``), PyTorch's
+_DTYPE_ABBRS = {'uint8': 'u8', 'int8': 'i8', 'int16': 'i16', 'int32': 'i32', 'int64': 'i64', 'float16': 'f16',
+                'float32': 'f32', 'float64': 'f64', 'complex32': 'c32', 'complex64': 'c64', 'complex128': 'c128',
+                'bool': 'b8', 'bfloat16': 'bf16', 'uint16': 'u16', 'uint32': 'u32', 'uint64': 'u64',
+                'float8_e5m2': 'f8e5m2', 'float8_e4m3fn': 'f8e4m3fn', 'float8_e5m2fnuz': 'f8e5m2fnuz',
+                'float8_e4m3fnuz': 'f8e4m3fnuz', 'float8_e8m0fnu': 'f8e8m0fnu'}
+_FRAME = re.compile(r'^File "(.+)", line (\d+), in (.+)$')
+
+
+def _stack_summary(stack_trace):
+    """``File: path:line in function, code: text`` for the innermost frame of a stack trace."""
+    if not stack_trace:
+        return None
+    lines = stack_trace.strip().split('\n')
+    for i in range(len(lines) - 2, -1, -1):
+        m = _FRAME.match(lines[i].strip())
+        if m:
+            return f'File: {m.group(1)}:{m.group(2)} in {m.group(3)}, code: {lines[i + 1].strip()}'
+    return None
+
+
+def _annotation(node, include_stride, include_device):
+    import ember
+    from ember.fx.passes.shape_prop import TensorMetadata
+    val = node.meta.get('val', node.meta.get('tensor_meta', node.meta.get('example_value')))
+    if isinstance(val, (ember.Tensor, TensorMetadata)):
+        dtype = _DTYPE_ABBRS.get(str(val.dtype).split('.')[-1], str(val.dtype))
+        text = f"{dtype}[{', '.join(str(d) for d in val.shape)}]"
+        if include_stride:
+            stride = val.stride() if isinstance(val, ember.Tensor) else val.stride
+            text += f"[{', '.join(str(d) for d in stride)}]"
+        if include_device and isinstance(val, ember.Tensor):
+            text += str(val.device)
+        if isinstance(val, ember.Tensor) and type(val) is not ember.Tensor and val.device.type != 'meta':
+            text = f'{type(val).__name__}({text})'
+        return f': "{text}"'
+    if type(val).__name__ in ('SymInt', 'SymFloat', 'SymBool'):
+        return f': "Sym({val})"'
+    return ''
 
 
 class _CodeGen:
-    def __init__(self, graph, root_module):
+    def __init__(self, graph, root_module, verbose=False, include_stride=False, include_device=False):
         self.graph = graph
         self.root = root_module
+        self.verbose, self.include_stride, self.include_device = verbose, include_stride, include_device
         self.namespace = _Namespace()
         for n in graph.nodes:
             self.namespace.create_name(n.name, n)
@@ -389,6 +435,13 @@ class _CodeGen:
         return ', '.join(parts)
 
     def emit(self, node):
+        line = self._emit(node)
+        if self.verbose and node.op not in ('output', 'placeholder'):
+            head, eq, rest = line.partition(' = ')
+            line = head + _annotation(node, self.include_stride, self.include_device) + eq + rest
+        return line
+
+    def _emit(self, node):
         r = self.repr_of
         if node.op == 'call_method':
             return f'{node.name} = {_format_target(r(node.args[0]), node.target)}({self.format_args(node.args[1:], node.kwargs)})'
@@ -422,11 +475,17 @@ class _CodeGen:
                     deletions.setdefault(user, []).append(n)
             map_arg(node.args, note)
             map_arg(node.kwargs, note)
-        free_vars, body = [], []
+        free_vars, body, previous_summary = [], [], None
         for node in nodes:
+            if self.verbose and node.op not in ('placeholder', 'output'):
+                summary = _stack_summary(node.meta.get('stack_trace')) or 'No stacktrace found for following nodes'
+                if summary != previous_summary:
+                    previous_summary = summary
+                    body.append(f'\n# {summary}\n')
             if node.op == 'placeholder':
                 default = '' if not node.args else f' = {self.repr_of(node.args[0])}'
-                free_vars.append(f'{node.target}{default}')
+                annotation = _annotation(node, self.include_stride, self.include_device) if self.verbose else ''
+                free_vars.append(f'{node.target}{annotation}{default}')
                 raw = node.target.replace('*', '')
                 if raw != node.name:
                     body.append(f'{node.name} = {raw}\n')
@@ -441,6 +500,6 @@ class _CodeGen:
             body.append(line + (';  ' + ' = '.join([n.name for n in dead] + ['None']) if dead else '') + '\n')
         if not any(n.op == 'output' for n in nodes):
             body.append('pass\n')
-        code = ''.join('    ' + line for line in body)
-        src = f"\n\n\ndef forward({', '.join([self.root] + free_vars)}):\n{code}    "
+        code = '\n'.join('    ' + line for line in ''.join(body).lstrip('\n').split('\n'))
+        src = f"\n\n\ndef forward({', '.join([self.root] + free_vars)}):\n{code}"
         return PythonCode(src, self.globals)

@@ -138,22 +138,24 @@ class GraphModule(nn.Module):
         cls.forward = _exec_source(self._code, python_code.globals)
         return python_code
 
-    def print_readable(self, print_output=True, include_stride=False, include_device=False, colored=False):
-        """The generated code as a class definition; printed unless ``print_output`` is False."""
-        for flag, name in ((include_stride, 'include_stride'), (include_device, 'include_device'),
-                           (colored, 'colored')):
-            if flag:
-                raise NotImplementedError(f'print_readable({name}=True) is not supported by ember.fx')
-        name = type(self).__name__
-        body = self._code.strip('\n').rstrip()
-        lines = [f'class {name}(ember.nn.Module):'] + ['    ' + line if line else line for line in body.split('\n')]
-        out = '\n'.join(lines) + '\n'
+    def print_readable(self, print_output=True, include_stride=False, include_device=False, colored=False,
+                       *, expanded_def=False, additional_meta=None):
+        """The generated code as a class definition, with each value's dtype and shape and where in
+        the user's code each group of nodes came from; printed unless ``print_output`` is False.
+        Submodules that are GraphModules follow, nested."""
+        if colored:
+            raise NotImplementedError('print_readable(colored=True) is not supported by ember.fx')
+        if expanded_def or additional_meta:
+            raise NotImplementedError('print_readable(expanded_def=..., additional_meta=...) is not supported '
+                                      'by ember.fx')
+        out = _readable(self, self._get_name(), include_stride, include_device)
         if print_output:
             print(out)
         return out
 
     def __str__(self):
-        return super().__str__() + '\n\n' + self._code
+        return '\n'.join([super().__str__(), self._code,
+                          '# To see more debug info, please use `graph_module.print_readable()`'])
 
     def _wrapped_call(self, *args, **kwargs):
         return type(self).forward(self, *args, **kwargs)
@@ -190,6 +192,18 @@ class GraphModule(nn.Module):
                 raise RuntimeError(f'cannot pickle a GraphModule that calls {obj!r}: it has no importable name')
             refs[name] = (module, qualname)
         return refs
+
+
+def _readable(module, name, include_stride, include_device):
+    src = module.graph.python_code('self', verbose=True, include_stride=include_stride,
+                                   include_device=include_device).src
+    lines = [line.rstrip() for line in src.strip().split('\n')]
+    text = f'class {name}(ember.nn.Module):\n' + '\n'.join('    ' + line if line else '' for line in lines) + '\n'
+    for child_name, child in module.named_children():
+        if isinstance(child, GraphModule):
+            nested = _readable(child, child_name, include_stride, include_device)
+            text += '\n' + '\n'.join('    ' + line if line else '' for line in nested.split('\n')[:-1]) + '\n'
+    return text
 
 
 def _import_ref(module, qualname):

@@ -204,6 +204,9 @@ class Node:
         in-place calls)."""
         if self.op in ('placeholder', 'output'):
             return True
+        schema = getattr(self.target, '_schema', None) if self.op == 'call_function' else None
+        if schema is not None:       # an operator overload: impure when its schema writes an argument
+            return any('!' in (a[1] if isinstance(a, tuple) else a.type) for a in schema.args)
         if self.op == 'call_function':
             return getattr(self.target, '__name__', '').endswith('_') and \
                 not getattr(self.target, '__name__', '').endswith('__') or self.target in _SIDE_EFFECTS

@@ -40,21 +40,28 @@ class _AtenOp:
         return f'aten.{self._name}'
 
 
+def aten_function(op):
+    """ember's own function for the ATen operator ``op`` (``ember.op``, ``F.op`` or ``Tensor.op``)."""
+    import ember
+    import ember.nn.functional as F
+    fn = getattr(ember, op, None) if not op.startswith('_') else None
+    if not callable(fn) or isinstance(fn, type):
+        fn = getattr(F, op, None)
+    if not callable(fn) or isinstance(fn, type):
+        method = getattr(ember.Tensor, op, None)
+        if method is None or not callable(method):
+            raise AttributeError(f"'_OpNamespace' 'aten' object has no attribute '{op}'")
+        fn = method
+    return fn
+
+
 class _Aten:
     def __getattr__(self, op):
         if op.startswith('__'):
             raise AttributeError(op)
-        import ember
-        import ember.nn.functional as F
-        fn = getattr(ember, op, None) if not op.startswith('_') else None
-        if not callable(fn) or isinstance(fn, type):
-            fn = getattr(F, op, None)
-        if not callable(fn) or isinstance(fn, type):
-            method = getattr(ember.Tensor, op, None)
-            if method is None or not callable(method):
-                raise AttributeError(f"'_OpNamespace' 'aten' object has no attribute '{op}'")
-            fn = method
-        return _AtenOp(op, fn)
+        from ember.export._aten import packet
+        known = packet(op)       # the operators graphs are made of, with their schemas and overloads
+        return known if known is not None else _AtenOp(op, aten_function(op))
 
     def __repr__(self):
         return "_OpNamespace('aten')"

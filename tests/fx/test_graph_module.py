@@ -114,8 +114,15 @@ def test_deepcopy_and_pickle_of_graph_modules():
 def test_print_readable_and_print_tabular(capsys):
     gm = ember.fx.symbolic_trace(lambda x: x + 1)
     text = gm.print_readable(print_output=False)
-    assert text.splitlines()[:3] == ['class <lambda>(ember.nn.Module):', '    def forward(self, x):',
-                                     '        add = x + 1;  x = None']
+    # PyTorch's text (torch 2.13): the code, with where each group of nodes came from
+    assert text == ('class <lambda>(ember.nn.Module):\n    def forward(self, x):\n'
+                    '        # No stacktrace found for following nodes\n        add = x + 1;  x = None\n'
+                    '        return add\n')
+    from ember.fx.passes.shape_prop import ShapeProp
+    ShapeProp(gm).propagate(ember.ones(2, 3))
+    assert gm.print_readable(print_output=False).splitlines()[1:4] == [
+        '    def forward(self, x: "f32[2, 3]"):', '        # No stacktrace found for following nodes',
+        '        add: "f32[2, 3]" = x + 1;  x = None']
     try:
         import tabulate  # noqa: F401
     except ImportError:

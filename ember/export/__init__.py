@@ -1,0 +1,13 @@
+"""ember.export: PyTorch's ``torch.export`` — capture a module's forward as a graph of ATen operators
+(``ExportedProgram``) with its parameters and buffers lifted to inputs, print it, run it
+(``module()``), lower it (``run_decompositions()``), and save or load it."""
+from ember.export._export import export
+from ember.export.dynamic_shapes import Dim, dims
+from ember.export.exported_program import ExportedProgram
+from ember.export.graph_signature import (ExportBackwardSignature, ExportGraphSignature, InputKind, InputSpec,
+                                          OutputKind, OutputSpec)
+from ember.export.decomp_utils import default_decompositions
+from ember.export._serialize import load, save
+
+__all__ = ['Dim', 'ExportBackwardSignature', 'ExportGraphSignature', 'ExportedProgram', 'InputKind', 'InputSpec',
+           'OutputKind', 'OutputSpec', 'default_decompositions', 'dims', 'export', 'load', 'save']

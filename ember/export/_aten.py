@@ -1,0 +1,292 @@
+"""ATen operator overloads (``ember.ops.aten.linear.default``) and how a call of ember's Python API
+becomes a call of one of them, with its arguments normalised as PyTorch records them in graphs.
+
+The schemas are PyTorch's own (``_aten_schemas.json``, recorded by ``scripts/record_aten_schemas.py``).
+An overload runs through ember's function of the same name unless its ATen argument order differs
+from the Python API's (``_KERNELS``).
+"""
+import json
+import operator
+import re
+from pathlib import Path
+
+_SCHEMAS = None
+_PACKETS = {}
+
+
+def _schemas():
+    global _SCHEMAS
+    if _SCHEMAS is None:
+        _SCHEMAS = json.loads((Path(__file__).parent / '_aten_schemas.json').read_text())
+    return _SCHEMAS
+
+
+_ARG = re.compile(r'^(?P<type>\S+)\s+(?P<name>\w+)(?:=(?P<default>.+))?$')
+_NO_DEFAULT = object()
+
+
+class _Arg:
+    __slots__ = ('name', 'type', 'default', 'kw_only', 'size')
+
+    def __init__(self, name, type_, default, kw_only):
+        self.name, self.type, self.kw_only = name, type_, kw_only
+        m = re.search(r'\[(\d*)\]', type_)
+        self.size = int(m.group(1)) if m and m.group(1) else None
+        self.default = _NO_DEFAULT if default is None else self._parse_default(default)
+
+    def _parse_default(self, text):
+        import ember
+        if text == 'None':
+            return None
+        if text in ('True', 'False'):
+            return text == 'True'
+        if text == '[]':
+            return []
+        if text.startswith('['):
+            return [int(v) for v in text[1:-1].split(',')]
+        if text in ('Mean', 'contiguous_format', 'long'):
+            return {'Mean': 1, 'contiguous_format': ember.contiguous_format, 'long': ember.int64}[text]
+        if text.startswith('"'):
+            return text[1:-1]
+        try:
+            value = int(text)
+        except ValueError:
+            value = float(text)
+        if self.is_list() and not isinstance(value, list):
+            return [value] * (self.size or 1)
+        return value
+
+    def is_list(self):
+        return '[' in self.type
+
+    def base(self):
+        return re.sub(r'\(.*?\)|\[\d*\]|\?', '', self.type)
+
+
+class Schema:
+    """One overload's parsed schema: its arguments and the number of values it returns."""
+
+    def __init__(self, name, overload, arg_text, ret_text):
+        self.name, self.overload = name, overload
+        self.args, kw_only = [], False
+        for part in _split_top(arg_text):
+            if part == '*':
+                kw_only = True
+                continue
+            m = _ARG.match(part)
+            self.args.append(_Arg(m['name'], m['type'], m['default'], kw_only))
+        self.returns = len(_split_top(ret_text[1:-1])) if ret_text.startswith('(') else 1
+        self.text = f'aten::{name}{"" if overload == "default" else "." + overload}({arg_text}) -> {ret_text}'
+
+    def __str__(self):
+        return self.text
+
+
+def _split_top(text):
+    parts, depth, cur = [], 0, ''
+    for ch in text:
+        depth += ch in '([' and 1 or ch in ')]' and -1 or 0
+        if ch == ',' and depth == 0:
+            parts.append(cur.strip())
+            cur = ''
+        else:
+            cur += ch
+    if cur.strip():
+        parts.append(cur.strip())
+    return parts
+
+
+class OpOverload:
+    """One ATen overload, such as ``ember.ops.aten.add.Tensor``: callable, with its ``_schema``."""
+
+    def __init__(self, packet, overload, schema):
+        self._packet, self._overloadname, self._schema = packet, overload, schema
+        self.__name__ = f'{packet._name}.{overload}'
+        self.__qualname__ = self.__name__
+        self.__module__ = 'ember.ops.aten'
+
+    @property
+    def overloadpacket(self):
+        return self._packet
+
+    def name(self):
+        return f'aten::{self._packet._name}' + ('' if self._overloadname == 'default' else f'.{self._overloadname}')
+
+    def __call__(self, *args, **kwargs):
+        from ember.export._tracer import record_overload
+        recorded = record_overload(self, args, kwargs)      # traced by make_fx or a decomposition
+        if recorded is not NotImplemented:
+            return recorded
+        return self._run(args, kwargs)
+
+    def _run(self, args, kwargs):
+        kernel = _KERNELS.get((self._packet._name, self._overloadname)) or _KERNELS.get(self._packet._name)
+        if kernel is not None:
+            return kernel(*args, **kwargs)
+        return self._packet._fn()(*args, **kwargs)
+
+    def __repr__(self):
+        return f"<OpOverload(op='aten.{self._packet._name}', overload='{self._overloadname}')>"
+
+    def __str__(self):
+        return f'aten.{self.__name__}'
+
+    def __reduce__(self):
+        return (overload, (self._packet._name, self._overloadname))
+
+
+class OpOverloadPacket:
+    """``ember.ops.aten.<name>``: calls ember's op; its attributes are the overloads."""
+
+    def __init__(self, name, rows):
+        self._name = name
+        self._overloads = {}
+        for ov, arg_text, ret_text in rows:
+            self._overloads[ov] = OpOverload(self, ov, Schema(name, ov, arg_text, ret_text))
+        self.__name__ = name
+
+    def _fn(self):
+        from ember.library._namespaces import aten_function
+        return aten_function(self._name)
+
+    def overloads(self):
+        return list(self._overloads)
+
+    def __getattr__(self, name):
+        if name.startswith('__'):
+            raise AttributeError(name)
+        try:
+            return self._overloads[name]
+        except KeyError:
+            raise AttributeError(f"The underlying op of 'aten.{self._name}' has no overload name '{name}'") from None
+
+    def __call__(self, *args, **kwargs):
+        return self._fn()(*args, **kwargs)
+
+    def __repr__(self):
+        return f'aten.{self._name}'
+
+
+def packet(name):
+    """The packet ``aten.<name>``, or None for an operator ember.export does not know."""
+    p = _PACKETS.get(name)
+    if p is None and name in _schemas():
+        p = _PACKETS[name] = OpOverloadPacket(name, _schemas()[name])
+    return p
+
+
+def overload(name, ov):
+    return getattr(packet(name), ov)
+
+
+# ---------------------------------------------------------------------------------------- kernels
+# ATen overloads whose argument order or results differ from ember's Python function of that name
+
+def _batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled):
+    import ember.nn.functional as F
+    return F.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+
+
+def _bn_no_training(input, weight, bias, running_mean, running_var, momentum, eps):
+    import ember
+    import ember.nn.functional as F
+    out = F.batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+    return out, ember.empty(0, dtype=input.dtype), ember.empty(0, dtype=input.dtype)
+
+
+def _native_layer_norm(input, normalized_shape, weight, bias, eps):
+    import ember
+    dims = list(range(input.dim() - len(normalized_shape), input.dim()))
+    mean = input.mean(dims, keepdim=True)
+    rstd = ember.rsqrt(input.var(dims, unbiased=False, keepdim=True) + eps)
+    out = (input - mean) * rstd
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out, mean, rstd
+
+
+def _max_pool2d_with_indices(self, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    import ember.nn.functional as F
+    return tuple(F.max_pool2d(self, kernel_size, stride or None, padding, dilation, ceil_mode, return_indices=True))
+
+
+def _max_pool2d(self, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    import ember.nn.functional as F
+    return F.max_pool2d(self, kernel_size, stride or None, padding, dilation, ceil_mode)
+
+
+def _convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups):
+    import ember.nn.functional as F
+    n = weight.dim() - 2
+    if transposed:
+        fn = (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[n - 1]
+        return fn(input, weight, bias, stride, padding, output_padding, groups, dilation)
+    return (F.conv1d, F.conv2d, F.conv3d)[n - 1](input, weight, bias, stride, padding, dilation, groups)
+
+
+def _slice(self, dim=0, start=None, end=None, step=1):
+    key = (slice(None),) * (dim % self.dim()) + (slice(start, end, step),)
+    return self[key]
+
+
+def _select(self, dim, index):
+    return self[(slice(None),) * (dim % self.dim()) + (index,)]
+
+
+def _index(self, indices):
+    return self[tuple(indices)]
+
+
+def _softmax(self, dim, half_to_float):
+    import ember
+    return ember.softmax(self, dim)
+
+
+def _log_softmax(self, dim, half_to_float):
+    import ember
+    return ember.log_softmax(self, dim)
+
+
+def _rsub(self, other, alpha=1):
+    return other - self * alpha if alpha != 1 else other - self
+
+
+def _to(self, *args, **kwargs):
+    return self.to(*args, **kwargs)
+
+
+def _dropout(input, p, train):
+    import ember.nn.functional as F
+    return F.dropout(input, p, train)
+
+
+def _native_dropout(input, p, train):
+    import ember
+    import ember.nn.functional as F
+    if not train:
+        return input.clone(), ember.ones_like(input, dtype=ember.bool)
+    out = F.dropout(input, p, True)
+    return out, out != 0
+
+
+def _unsafe_view(self, size):
+    return self.reshape(size)
+
+
+def _assert_tensor_metadata(a, size=None, stride=None, dtype=None, *, device=None, layout=None):
+    # the dtype/device checks PyTorch's graphs make before a ``.to()``
+    if dtype is not None and a.dtype != dtype:
+        raise RuntimeError(f'Tensor dtype mismatch! Expected: {dtype}, Got: {a.dtype}')
+
+
+_KERNELS = {
+    'batch_norm': _batch_norm, '_native_batch_norm_legit_no_training': _bn_no_training,
+    'native_layer_norm': _native_layer_norm, 'max_pool2d_with_indices': _max_pool2d_with_indices,
+    'max_pool2d': _max_pool2d, 'convolution': _convolution, 'slice': _slice, 'select': _select,
+    'index': _index, '_softmax': _softmax, '_log_softmax': _log_softmax, 'rsub': _rsub, 'to': _to,
+    'dropout': _dropout, 'native_dropout': _native_dropout, '_unsafe_view': _unsafe_view,
+    '_assert_tensor_metadata': _assert_tensor_metadata,
+}
+_GETITEM = operator.getitem

@@ -1,0 +1,239 @@
+"""``export``: trace a module's forward into an ATen-level graph with its state lifted to inputs."""
+import inspect
+import re
+
+import ember
+from ember._tensor import Tensor
+from ember.export import _errors
+from ember.export._tracer import OpTracer, TracedTensor, run_traced
+from ember.export.graph_signature import (ConstantArgument, ExportGraphSignature, InputKind, InputSpec,
+                                          OutputKind, OutputSpec, TensorArgument)
+from ember.fx.graph import Graph
+
+
+def _flat_with_names(value, name):
+    """The leaves of a (nested) input with PyTorch's placeholder names (``x``, ``x_0``, ``x_a``)."""
+    if isinstance(value, (list, tuple)) and not isinstance(value, ember.Size):
+        out = []
+        for i, v in enumerate(value):
+            out += _flat_with_names(v, f'{name}_{i}')
+        return out
+    if isinstance(value, dict):
+        out = []
+        for k, v in value.items():
+            out += _flat_with_names(v, f"{name}_{re.sub(r'[^a-zA-Z0-9]', '_', str(k)).lower()}")
+        return out
+    return [(name, value)]
+
+
+def _rebuild(value, leaves):
+    """``value``'s structure with its leaves taken in order from the iterator ``leaves``."""
+    if isinstance(value, (list, tuple)) and not isinstance(value, ember.Size):
+        items = [_rebuild(v, leaves) for v in value]
+        return type(value)(*items) if hasattr(value, '_fields') else type(value)(items)
+    if isinstance(value, dict):
+        return type(value)((k, _rebuild(v, leaves)) for k, v in value.items())
+    return next(leaves)
+
+
+def placeholder(graph, name):
+    """A placeholder named exactly ``name`` when no other node is: PyTorch names inputs by the
+    forward's parameters, builtins such as ``input`` too."""
+    node = graph.placeholder(name)
+    if node.name != name and all(n.name != name for n in graph.nodes):
+        node.name = name
+    return node
+
+
+def _state_name(prefix, fqn):
+    return prefix + re.sub(r'[^a-zA-Z0-9]', '_', fqn).lower()
+
+
+def _tensor_constants(mod):
+    """Tensor attributes that are neither parameters nor buffers (``self.scale = ember.ones(3)``)."""
+    found = []
+    for mname, m in mod.named_modules():
+        for attr, v in vars(m).items():
+            if isinstance(v, Tensor) and not attr.startswith('_'):
+                found.append((f'{mname}.{attr}' if mname else attr, m, attr, v))
+    return found
+
+
+def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserve_module_call_signature=(),
+           prefer_deferred_runtime_asserts_over_guards=False):
+    """Trace ``mod``'s forward on example inputs into an :class:`ExportedProgram`: a graph of ATen
+    operators (``aten.linear.default``) whose inputs are the module's parameters, buffers and
+    tensor constants followed by the user's inputs.
+
+    Args:
+        mod (nn.Module): the module to export; its ``forward`` runs once on ``args``.
+        args (tuple): example positional inputs.
+        kwargs (dict, optional): example keyword inputs.
+        dynamic_shapes (dict or tuple, optional): for each input, which dimensions may vary
+            (``{"x": {0: Dim("batch")}}``); the others are fixed at the example's sizes.
+        strict (bool): PyTorch's bytecode-level tracing; ember traces at the op level only, so
+            ``strict=True`` is refused.
+        preserve_module_call_signature (tuple): submodule names whose call signature to keep (ember
+            supports none).
+
+    Returns:
+        ExportedProgram
+
+    Python control flow is run for the example inputs and specialised; branching on a tensor's
+    values raises ``GuardOnDataDependentSymNode``, as in PyTorch.
+
+    Example:
+        >>> ep = ember.export.export(nn.Sequential(nn.Linear(3, 2), nn.ReLU()), (ember.ones(1, 3),))
+        >>> [n.name for n in ep.graph.nodes]
+        ['p_0_weight', 'p_0_bias', 'input', 'linear', 'relu', 'output']
+        >>> ep.module()(ember.ones(1, 3)).shape
+        ember.Size([1, 2])
+    """
+    from ember.export.exported_program import ExportedProgram
+    from ember.export.dynamic_shapes import range_constraints_for
+    import ember.nn as nn
+    if not isinstance(mod, nn.Module):
+        raise ValueError(f'Expected `mod` to be an instance of `ember.nn.Module`, got {type(mod)}.')
+    if not isinstance(args, tuple):
+        raise _errors.UserError(f'Expecting `args` to be a tuple of example positional inputs, got {type(args)}'
+                                + _errors._ADVICE)
+    kwargs = {} if kwargs is None else kwargs
+    if not isinstance(kwargs, dict):
+        raise TypeError(f'inspect.Signature.bind() argument after ** must be a mapping, not {type(kwargs).__name__}')
+    if strict:
+        raise NotImplementedError('ember.export.export(strict=True) needs PyTorch\'s bytecode tracer (TorchDynamo), '
+                                  'which ember does not have; export with strict=False (the default), which traces '
+                                  'at the operator level')
+    if preserve_module_call_signature:
+        raise NotImplementedError('ember.export.export does not support preserve_module_call_signature')
+
+    graph = Graph()
+    constants, state_dict = {}, {}
+    input_specs = []
+
+    # user inputs first, so that they keep their plain names (``x``) when a state name would clash
+    signature = inspect.signature(mod.forward)
+    bound = signature.bind(*args, **kwargs)
+    user_leaves = []
+    for name, value in bound.arguments.items():
+        param = signature.parameters[name]
+        if param.kind is param.VAR_POSITIONAL:
+            user_leaves += _flat_with_names(list(value), name)
+        elif param.kind is param.VAR_KEYWORD:
+            for k, v in value.items():
+                user_leaves += _flat_with_names(v, k)
+        else:
+            user_leaves += _flat_with_names(value, name)
+    tracer = OpTracer(graph)
+    user_nodes, traced_leaves = [], []
+    for name, value in user_leaves:
+        node = placeholder(graph, name)
+        user_nodes.append(node)
+        if isinstance(value, Tensor):
+            traced = tracer.track(value.detach().clone(), node)
+            traced_leaves.append(traced)
+        else:
+            node.meta['val'] = value
+            traced_leaves.append(value)
+        input_specs.append(InputSpec(InputKind.USER_INPUT, TensorArgument(node.name) if isinstance(value, Tensor)
+                                     else ConstantArgument(node.name, value), None))
+    first_user = user_nodes[0] if user_nodes else None
+
+    def state_placeholder(name):
+        if first_user is None:
+            return graph.placeholder(name)
+        with graph.inserting_before(first_user):
+            return graph.placeholder(name)
+
+    state_specs, swaps, traced_of = [], [], {}
+    buffer_names = {id(b): n for n, b in mod.named_buffers()}
+    persistent = _persistent_buffers(mod)
+    for fqn, p in mod.named_parameters():
+        node = state_placeholder(_state_name('p_', fqn))
+        traced_of[id(p)] = tracer.track(p.detach(), node)
+        state_specs.append(InputSpec(InputKind.PARAMETER, TensorArgument(node.name), fqn))
+        state_dict[fqn] = p
+    for fqn, b in mod.named_buffers():
+        node = state_placeholder(_state_name('b_', fqn))
+        traced_of[id(b)] = tracer.track(b.detach().clone(), node)
+        is_persistent = fqn in persistent
+        state_specs.append(InputSpec(InputKind.BUFFER, TensorArgument(node.name), fqn, persistent=is_persistent))
+        if is_persistent:
+            state_dict[fqn] = b
+        else:
+            constants[fqn] = b
+    for fqn, owner, attr, t in _tensor_constants(mod):
+        if id(t) not in traced_of:
+            node = state_placeholder(_state_name('c_', fqn))
+            traced_of[id(t)] = tracer.track(t.detach().clone(), node)
+            state_specs.append(InputSpec(InputKind.CONSTANT_TENSOR, TensorArgument(node.name), fqn))
+            constants[fqn] = t
+    del buffer_names
+
+    lifted = [0]
+
+    def lift_constant(value):
+        # a tensor made during forward without any input (``ember.ones(3)``): lifted to an input
+        name = f'lifted_tensor_{lifted[0]}'
+        lifted[0] += 1
+        node = state_placeholder('c_' + name)
+        state_specs.append(InputSpec(InputKind.CONSTANT_TENSOR, TensorArgument(node.name), name))
+        constants[name] = value.detach().clone()
+        return node
+    tracer.lift_constant = lift_constant
+
+    # the module's state is swapped for traced copies while forward runs, then put back
+    for m in mod.modules():
+        for store in (m._parameters, m._buffers):
+            for k, v in store.items():
+                if v is not None and id(v) in traced_of:
+                    swaps.append((store, k, v))
+                    store[k] = traced_of[id(v)]
+        for k, v in list(vars(m).items()):
+            if isinstance(v, Tensor) and id(v) in traced_of and not k.startswith('_'):
+                swaps.append((m.__dict__, k, v))
+                m.__dict__[k] = traced_of[id(v)]
+    leaves = iter(traced_leaves)
+    call_args = _rebuild(list(bound.args), leaves)
+    call_kwargs = _rebuild(dict(bound.kwargs), leaves)
+    try:
+        out = run_traced(tracer, lambda: mod(*call_args, **call_kwargs), ())
+    finally:
+        for store, k, v in reversed(swaps):
+            store[k] = v
+
+    output_specs, out_nodes = [], []
+    for i, (_, value) in enumerate(_flat_with_names(out, 'out')):
+        if isinstance(value, Tensor):
+            node = tracer.node_of(value)
+            out_nodes.append(node)
+            output_specs.append(OutputSpec(OutputKind.USER_OUTPUT, TensorArgument(node.name), None))
+        else:
+            out_nodes.append(value)
+            output_specs.append(OutputSpec(OutputKind.USER_OUTPUT, ConstantArgument('', value), None))
+    graph.output(tuple(out_nodes))
+    out_spec = _rebuild(out, iter([None] * len(out_nodes)))    # the output's structure, without the values
+    _untrack(tracer)
+
+    signature = ExportGraphSignature(state_specs + input_specs, output_specs)
+    example_inputs = (tuple(args), dict(kwargs))
+    range_constraints = range_constraints_for(graph, signature, dynamic_shapes, args, kwargs, mod)
+    return ExportedProgram(graph, signature, state_dict, range_constraints, constants=constants,
+                           example_inputs=example_inputs, out_spec=out_spec, forward_arg_names=list(bound.arguments))
+
+
+def _persistent_buffers(mod):
+    names = set()
+    for mname, m in mod.named_modules():
+        skip = getattr(m, '_non_persistent_buffers_set', set())
+        for b in m._buffers:
+            if b not in skip and m._buffers[b] is not None:
+                names.add(f'{mname}.{b}' if mname else b)
+    return names
+
+
+def _untrack(tracer):
+    # the traced copies go back to plain tensors: outside a trace nothing should dispatch to them
+    for t, _ in tracer.nodes.values():
+        if type(t) is TracedTensor:
+            t.__class__ = Tensor

@@ -1,0 +1,324 @@
+"""Turn a call of ember's Python API (``F.conv2d(x, w, b, (1, 1), (1, 1), (1, 1), 1)``) into the ATen
+overload call PyTorch records for it (``aten.conv2d.default(x, w, b, [1, 1], [1, 1])``).
+
+The call is bound to the Python function's signature, its values are matched by name to each
+overload's schema in PyTorch's order, and the first overload whose types fit wins. As PyTorch
+records them, positional arguments equal to their defaults are dropped from the end, keyword-only
+ones when equal to their defaults, and sequences become lists.
+"""
+import inspect
+import numbers
+
+from ember.export import _aten
+
+# Python spellings that are another ATen op: (name seen, how reached) -> ATen name
+_RENAMED = {
+    'truediv': 'div', 'neg': 'neg', 'matmul': 'matmul', 'getitem': None, 'pos': None,
+    'rsub': 'rsub', 'floordiv': 'floor_divide', 'mod': 'remainder', 'and': 'bitwise_and', 'or': 'bitwise_or',
+    'xor': 'bitwise_xor', 'invert': 'bitwise_not', 'abs': 'abs', 'lshift': 'bitwise_left_shift',
+    'rshift': 'bitwise_right_shift', 'iadd': 'add_', 'isub': 'sub_', 'imul': 'mul_', 'itruediv': 'div_',
+}
+# the binary ops whose Tensor operand also takes a Python number (``x + 2`` is ``add.Tensor(x, 2)``)
+_NUMBER_AS_TENSOR = {'add', 'sub', 'mul', 'div', 'add_', 'sub_', 'mul_', 'div_'}
+_REFLECTED = {'radd': 'add', 'rmul': 'mul', 'rsub': 'rsub', 'rtruediv': 'rtruediv', 'rpow': 'rpow',
+              'rmatmul': 'matmul', 'rand': 'bitwise_and', 'ror': 'bitwise_or', 'rxor': 'bitwise_xor'}
+# Python argument names that the schema spells otherwise
+_ALIASES = {'input': ('self', 'input'), 'self': ('self', 'input'), 'shape': ('size', 'shape', 'dims'),
+            'dims': ('dims', 'dim'), 'size': ('size',), 'dim0': ('dim0',), 'other': ('other', 'exponent')}
+
+
+class Unsupported(RuntimeError):
+    """A call that has no ATen overload ember.export knows."""
+
+
+def _is_tensor(v):
+    from ember._tensor import Tensor
+    return isinstance(v, Tensor)
+
+
+def _fits(arg, value, number_ok):
+    import ember
+    base, optional, is_list = arg.base(), arg.type.endswith('?'), arg.is_list()
+    if value is None:
+        return optional
+    if is_list:
+        if base in ('int', 'SymInt'):
+            if isinstance(value, bool):
+                return False
+            if isinstance(value, numbers.Integral):
+                return True
+            return isinstance(value, (list, tuple)) and all(isinstance(v, numbers.Integral) and not isinstance(v, bool)
+                                                             for v in value)
+        if base == 'Tensor':
+            return isinstance(value, (list, tuple)) and all(v is None or _is_tensor(v) for v in value)
+        if base in ('float', 'bool'):
+            return isinstance(value, (list, tuple))
+        return False
+    if base == 'Tensor':
+        return _is_tensor(value) or (number_ok and isinstance(value, numbers.Number))
+    if _is_tensor(value):
+        return False
+    if base in ('int', 'SymInt'):
+        return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    if base in ('float', 'SymFloat'):
+        return isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if base == 'bool':
+        return isinstance(value, bool)
+    if base == 'Scalar':
+        return isinstance(value, numbers.Number)
+    if base == 'str':
+        return isinstance(value, str)
+    if base == 'ScalarType':
+        return isinstance(value, ember.dtype)
+    if base == 'Device':
+        return isinstance(value, (ember.device, str, int))
+    if base == 'Layout':
+        return isinstance(value, ember.layout)
+    if base == 'MemoryFormat':
+        return isinstance(value, ember.memory_format)
+    return False
+
+
+def _normal(arg, value):
+    import ember
+    if arg.is_list() and value is not None:
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            return [value] * (arg.size or 1)
+        return list(value)
+    if arg.base() == 'Device' and isinstance(value, (str, int)):
+        return ember.device(value)
+    return value
+
+
+def _same(a, b):
+    if type(a) is not type(b) and not (isinstance(a, numbers.Real) and isinstance(b, numbers.Real)
+                                       and not isinstance(a, bool) and not isinstance(b, bool)):
+        return False
+    return a == b
+
+
+def _bind(schema, values, provided, number_ok):
+    """The schema's arguments from ``values`` (name -> value), or None when they do not fit."""
+    used, out = set(), []
+    for i, arg in enumerate(schema.args):
+        found = _NO = object()
+        for name, v in values.items():
+            if name == arg.name or arg.name in _ALIASES.get(name, ()):
+                if v is None and name not in provided and arg.default is _aten._NO_DEFAULT:
+                    continue     # a None the caller did not pass does not fill a required argument
+                found = v
+                used.add(name)
+                break
+        if found is _NO:
+            if arg.default is _aten._NO_DEFAULT:
+                return None
+            found = arg.default
+        if not _fits(arg, found, number_ok and i > 0):
+            return None
+        out.append(_normal(arg, found))
+    if any(name not in used for name in provided):
+        return None
+    return out
+
+
+def _emit(schema, values):
+    pos = [(a, v) for a, v in zip(schema.args, values) if not a.kw_only]
+    kw = {a.name: v for a, v in zip(schema.args, values) if a.kw_only
+          and (a.default is _aten._NO_DEFAULT or not _same(v, a.default))}
+    while pos and pos[-1][0].default is not _aten._NO_DEFAULT and _same(pos[-1][1], pos[-1][0].default):
+        pos.pop()
+    return tuple(v for _, v in pos), kw
+
+
+def bind_call(fn, args, kwargs):
+    """``(values, provided)``: every parameter of ``fn`` with its value (defaults filled in), and the
+    names the caller passed."""
+    sig = _signature(fn)
+    if sig is None:
+        raise Unsupported(f'cannot read the signature of {fn}')
+    bound = sig.bind(*args, **kwargs)
+    provided = set(bound.arguments)
+    bound.apply_defaults()
+    values = {}
+    for name, v in bound.arguments.items():
+        p = sig.parameters[name]
+        if p.kind is p.VAR_POSITIONAL:
+            if not v:
+                provided.discard(name)
+                continue
+            v = v[0] if len(v) == 1 and isinstance(v[0], (list, tuple)) else list(v)
+        elif p.kind is p.VAR_KEYWORD:
+            provided.discard(name)
+            provided.update(v)
+            values.update(v)
+            continue
+        values[name] = v
+    provided.discard('out')
+    values.pop('out', None)
+    return values, provided
+
+
+_SIGS = {}
+
+
+def _signature(fn):
+    key = id(fn)
+    if key not in _SIGS:
+        try:
+            _SIGS[key] = (fn, inspect.signature(fn))
+        except (TypeError, ValueError):
+            _SIGS[key] = (fn, None)
+    return _SIGS[key][1]
+
+
+def to_aten(name, fn, args, kwargs):
+    """``(overload, args, kwargs)`` of the ATen call PyTorch records for ``fn(*args, **kwargs)``, where
+    ``name`` is the name ``fn`` is reached by (``relu``, ``__add__``)."""
+    special = _SPECIAL.get(name)
+    if special is not None:
+        return special(fn, args, kwargs)
+    dunder = name.startswith('__') and name.endswith('__')
+    if dunder:
+        bare = name[2:-2]
+        if bare in _REFLECTED:
+            aten_name = _REFLECTED[bare]
+            args = (args[0], args[1]) if aten_name in ('rsub', 'rtruediv', 'rpow') else (args[0], args[1])
+            if aten_name in ('add', 'mul'):           # commutative: recorded as the plain op
+                return _choose(aten_name, *_values_for(fn, args, kwargs))
+            if aten_name == 'rtruediv':
+                return _choose('reciprocal', {'self': args[0]}, {'self'}) if args[1] == 1 else \
+                    _mul_reciprocal(args)
+            if aten_name == 'rpow':
+                return _choose('pow', {'self': args[1], 'exponent': args[0]}, {'self', 'exponent'})
+            if aten_name == 'matmul':
+                return _choose('matmul', {'self': args[1], 'other': args[0]}, {'self', 'other'})
+            return _choose(aten_name, {'self': args[0], 'other': args[1]}, {'self', 'other'})
+        aten_name = _RENAMED.get(bare, bare)
+    else:
+        aten_name = name
+    return _choose(aten_name, *_values_for(fn, args, kwargs))
+
+
+def _values_for(fn, args, kwargs):
+    try:
+        return bind_call(fn, args, kwargs)
+    except TypeError as e:
+        raise Unsupported(str(e)) from None
+
+
+def _mul_reciprocal(args):
+    raise Unsupported('number / tensor')
+
+
+def _choose(aten_name, values, provided):
+    packet = _aten.packet(aten_name)
+    if packet is None:
+        raise Unsupported(f"ember.export does not know the ATen operator '{aten_name}'")
+    number_ok = aten_name in _NUMBER_AS_TENSOR
+    for ov in packet.overloads():
+        op = getattr(packet, ov)
+        bound = _bind(op._schema, values, provided, number_ok)
+        if bound is not None:
+            a, k = _emit(op._schema, bound)
+            return op, a, k
+    raise Unsupported(f"no overload of aten.{aten_name} takes the arguments {sorted(provided)}")
+
+
+# ---------------------------------------------------------------------------------- special cases
+def _relu_functional(fn, args, kwargs):
+    values, provided = _values_for(fn, args, kwargs)
+    inplace = values.pop('inplace', False)
+    provided.discard('inplace')
+    return _choose('relu_' if inplace else 'relu', values, provided)
+
+
+def _inplace_flag(aten_name):
+    def handler(fn, args, kwargs):
+        values, provided = _values_for(fn, args, kwargs)
+        inplace = values.pop('inplace', False)
+        provided.discard('inplace')
+        return _choose(aten_name + ('_' if inplace else ''), values, provided)
+    return handler
+
+
+def _batch_norm(fn, args, kwargs):
+    values, provided = _values_for(fn, args, kwargs)
+    values['cudnn_enabled'] = False
+    return _choose('batch_norm', values, set(provided) | {'cudnn_enabled'})
+
+
+def _max_pool(aten_name):
+    def handler(fn, args, kwargs):
+        values, provided = _values_for(fn, args, kwargs)
+        with_indices = values.pop('return_indices', False)
+        provided.discard('return_indices')
+        if values.get('stride') is None:
+            values['stride'] = []
+        return _choose(aten_name + ('_with_indices' if with_indices else ''), values, provided)
+    return handler
+
+
+def _dropout(fn, args, kwargs):
+    values, provided = _values_for(fn, args, kwargs)
+    if values.pop('inplace', False):
+        raise Unsupported('in-place dropout')
+    values['train'] = values.pop('training', True)
+    return _choose('dropout', values, {'input', 'p', 'train'})
+
+
+def _softmax(aten_name):
+    def handler(fn, args, kwargs):
+        values, provided = _values_for(fn, args, kwargs)
+        values.pop('_stacklevel', None)
+        provided.discard('_stacklevel')
+        if values.get('dim') is None:
+            raise Unsupported(f'{aten_name} without dim')
+        return _choose(aten_name, values, provided | {'dim'})
+    return handler
+
+
+def _to(fn, args, kwargs):
+    import ember
+    self, rest = args[0], list(args[1:])
+    dtype = kwargs.get('dtype')
+    device = kwargs.get('device')
+    for a in rest:
+        if isinstance(a, ember.dtype):
+            dtype = a
+        elif isinstance(a, (ember.device, str)):
+            device = ember.device(a)
+        elif _is_tensor(a):
+            dtype, device = a.dtype, a.device
+    if device is not None and ember.device(device) != self.device:
+        raise Unsupported('.to() another device')
+    return _to_dtype(self, dtype if dtype is not None else self.dtype, kwargs)
+
+
+def _to_dtype(self, dtype, kwargs=None):
+    op = _aten.overload('to', 'dtype')
+    extra = {k: v for k, v in (kwargs or {}).items() if k in ('non_blocking', 'copy') and v}
+    args = (self, dtype) + ((extra.get('non_blocking', False), extra['copy']) if 'copy' in extra else
+                            (True,) if extra.get('non_blocking') else ())
+    return op, args, {}
+
+
+def _cast(dtype_name):
+    def handler(fn, args, kwargs):
+        import ember
+        return _to_dtype(args[0], getattr(ember, dtype_name))
+    return handler
+
+
+def _getitem(fn, args, kwargs):
+    raise Unsupported('indexing')       # recorded as several ATen calls by the tracer itself
+
+
+_SPECIAL = {
+    'relu': _relu_functional, 'batch_norm': _batch_norm, 'max_pool2d': _max_pool('max_pool2d'),
+    'dropout': _dropout, 'softmax': _softmax('softmax'), 'log_softmax': _softmax('log_softmax'),
+    'to': _to, 'float': _cast('float32'), 'double': _cast('float64'), 'half': _cast('float16'),
+    'long': _cast('int64'), 'int': _cast('int32'), 'bool': _cast('bool'), 'bfloat16': _cast('bfloat16'),
+    'hardtanh': _inplace_flag('hardtanh'), 'silu': _inplace_flag('silu'), 'leaky_relu': _inplace_flag('leaky_relu'),
+    'elu': _inplace_flag('elu'), 'hardswish': _inplace_flag('hardswish'), 'hardsigmoid': _inplace_flag('hardsigmoid'),
+    'mish': _inplace_flag('mish'), '__getitem__': _getitem,
+}

@@ -1,0 +1,295 @@
+"""The op-level tracer behind ``ember.export`` and ``make_fx``: run a function once on tensors that
+carry their graph node, and record every call of ember's API they reach as the ATen overload
+PyTorch records for it (``aten.linear.default``, ``aten.add.Tensor``).
+
+The values are computed for real (ember has no fake tensors), so Python control flow is followed for
+the example inputs and specialised, as PyTorch does for everything that does not depend on tensor
+data; branching on tensor data raises PyTorch's error. Only the outermost API call is recorded
+(``F.linear``, not the ops it is written with), which is PyTorch's pre-dispatch level.
+"""
+import operator
+import os
+import sys
+import threading
+import traceback
+
+from ember._tensor import Tensor
+from ember.autograd import grad_mode
+from ember.export._normalize import Unsupported, to_aten
+from ember.export import _aten
+from ember.fx.graph import Graph
+from ember.overrides import DisableTorchFunctionSubclass
+
+_state = threading.local()
+_EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_QUIET_DIRS = tuple(os.path.join(_EMBER_DIR, d) for d in ('export', 'fx', 'overrides.py', '_torch_function.py'))
+_INT64_MAX = 9223372036854775807
+
+
+def _tracer():
+    return getattr(_state, 'tracer', None)
+
+
+class TracedTensor(Tensor):
+    """A tensor whose operations the running trace records (its values are real)."""
+    _torch_function_on_demand = True     # switched on by the trace itself, only while it runs
+    _traces_only = True
+
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        tracer = _tracer()
+        if tracer is None:
+            with DisableTorchFunctionSubclass():
+                return func(*args, **kwargs)
+        return tracer.call(func, args, kwargs)
+
+    def __bool__(self):
+        _data_dependent('Eq(u0, 1)')
+
+    def item(self):
+        _data_dependent('u0')
+
+    def tolist(self):
+        _data_dependent('u0')
+
+
+def _data_dependent(expr):
+    from ember.export._errors import GuardOnDataDependentSymNode
+    raise GuardOnDataDependentSymNode(
+        f'Could not guard on data-dependent expression {expr} (unhinted: {expr}).  (Size-like symbols: none)\n\n'
+        'consider using data-dependent friendly APIs such as guard_or_false, guard_or_true and statically_known_true')
+
+
+def _api_names():
+    """id(dispatch wrapper) -> (bound name, plain function), built from ember's op bindings."""
+    from ember import _torch_function as tf
+    from ember.ops._registry import BOUND
+    plain = {}
+    for target, name, fn in BOUND:
+        plain.setdefault(id(fn), name)
+    names = {}
+    for (kind, fid), w in list(tf._WRAPPERS.items()):
+        fn = w.__wrapped__
+        if kind.startswith('__'):
+            names[id(w)] = (kind, fn)
+        else:
+            names[id(w)] = (plain.get(fid, getattr(fn, '__name__', '')), fn)
+    return names
+
+
+class OpTracer:
+    """Records ATen calls into ``graph``: ``bind`` gives tensors their nodes; ``call`` records one."""
+
+    def __init__(self, graph=None, lift_constant=None):
+        self.graph = graph if graph is not None else Graph()
+        self.nodes = {}          # id(tensor) -> (tensor, node)
+        self.lift_constant = lift_constant
+        self.stack_trace = None     # set while a graph is re-traced: the stack of the node being lowered
+        self._names = {}
+
+    # ------------------------------------------------------------------ values
+    def bind(self, tensor, node):
+        self.nodes[id(tensor)] = (tensor, node)
+        node.meta['val'] = _meta_value(tensor)
+        return node
+
+    def track(self, tensor, node):
+        """``tensor`` as a traced tensor bound to ``node`` (the same object when it already is one)."""
+        if type(tensor) is not TracedTensor:
+            if type(tensor) is not Tensor:
+                tensor = tensor.detach()
+            tensor.__class__ = TracedTensor
+        self.bind(tensor, node)
+        return tensor
+
+    def node_of(self, value):
+        entry = self.nodes.get(id(value))
+        if entry is not None and entry[0] is value:
+            return entry[1]
+        if self.lift_constant is None:
+            raise Unsupported('a tensor that is neither an input nor made from one')
+        node = self.lift_constant(value)
+        self.nodes[id(value)] = (value, node)
+        node.meta['val'] = _meta_value(value)
+        return node
+
+    def as_arg(self, value):
+        if isinstance(value, Tensor):
+            return self.node_of(value)
+        if isinstance(value, (list, tuple)):
+            return type(value)(self.as_arg(v) for v in value) if type(value) in (list, tuple) else \
+                [self.as_arg(v) for v in value]
+        return value
+
+    # ------------------------------------------------------------------ recording
+    def call(self, func, args, kwargs):
+        from ember.fx._dispatch import unwrapped
+        name, fn = self._api_name(func)
+        if name == '__getitem__':
+            return self._getitem(args[0], args[1])
+        if name in ('__setitem__',):
+            raise Unsupported('in-place index assignment')
+        with DisableTorchFunctionSubclass(), grad_mode.no_grad():
+            out = func(*args, **kwargs)
+        if name in _PASSTHROUGH:
+            return self._wrap_untracked(out)
+        try:
+            op, aargs, akwargs = to_aten(name, fn or unwrapped(func), args, kwargs)
+        except Unsupported as e:
+            raise Unsupported(f"ember.export cannot record the call of '{name}': {e}") from None
+        if op._packet._name == 'to' and op._overloadname == 'dtype':
+            self._record(_aten.overload('_assert_tensor_metadata', 'default'), (args[0],),
+                         {'dtype': args[0].dtype, 'device': args[0].device, 'layout': args[0].layout}, None)
+        return self._record(op, aargs, akwargs, out)
+
+    def _api_name(self, func):
+        entry = self._names.get(id(func))
+        if entry is None:
+            self._names = _api_names()
+            entry = self._names.get(id(func), (getattr(func, '__name__', ''), None))
+        return entry
+
+    def _record(self, op, args, kwargs, out):
+        node = self.graph.create_node('call_function', op, self.as_arg(tuple(args)), self.as_arg(kwargs),
+                                      name=op._packet._name)
+        node.meta['stack_trace'] = self.stack_trace if self.stack_trace is not None else _user_stack()
+        if out is None:
+            return None
+        if isinstance(out, (tuple, list)):
+            node.meta['val'] = tuple(_meta_value(o) if isinstance(o, Tensor) else o for o in out)
+            results = []
+            for i, o in enumerate(out):
+                if isinstance(o, Tensor):
+                    item = self.graph.call_function(operator.getitem, (node, i))
+                    item.meta['stack_trace'] = node.meta['stack_trace']
+                    results.append(self.track(o, item))
+                else:
+                    results.append(o)
+            return type(out)(*results) if hasattr(out, '_fields') else type(out)(results)
+        if isinstance(out, Tensor):
+            if id(out) in self.nodes and not _rebinds(op):
+                out = out.detach()      # the input handed back unchanged: a new value, the input stays itself
+            return self.track(out, node)
+        node.meta['val'] = out
+        return out
+
+    def _wrap_untracked(self, out):
+        return out
+
+    def _getitem(self, x, key):
+        if not isinstance(key, tuple):
+            key = (key,)
+        if any(isinstance(k, Tensor) and k.dtype.is_floating_point for k in key):
+            raise IndexError('tensors used as indices must be long, int, byte or bool tensors')
+        dim, cur, tensors = 0, x, {}
+        for k in key:
+            if k is Ellipsis:
+                dim = cur.dim() - _remaining_after(key, k)
+                continue
+            if k is None:
+                cur = self._apply('unsqueeze', 'default', (cur, dim), lambda t: t.unsqueeze(dim))
+                dim += 1
+            elif isinstance(k, bool):
+                raise Unsupported('indexing with a bool')
+            elif isinstance(k, int):
+                d = dim
+                cur = self._apply('select', 'int', (cur, d, k), lambda t: t.select(d, k))
+            elif isinstance(k, slice):
+                if k.start is None and k.stop is None and k.step is None:
+                    dim += 1
+                    continue
+                start = 0 if k.start is None else k.start
+                stop = _INT64_MAX if k.stop is None else k.stop
+                step = 1 if k.step is None else k.step
+                d = dim
+                args = (cur, d, start, stop) + ((step,) if step != 1 else ())
+                cur = self._apply('slice', 'Tensor', args, lambda t: t[(slice(None),) * d + (k,)])
+                dim += 1
+            elif isinstance(k, Tensor):
+                tensors[dim] = k
+                dim += 1
+            else:
+                raise Unsupported(f'indexing with {type(k).__name__}')
+        if tensors:
+            indices = [tensors.get(i) for i in range(max(tensors) + 1)]
+            cur = self._apply('index', 'Tensor', (cur, indices), lambda t: t[tuple(
+                slice(None) if i is None else i for i in indices)])
+        if cur is x:
+            cur = self._apply('alias', 'default', (x,), lambda t: t.view(t.shape))
+        return cur
+
+    def _apply(self, name, ov, args, compute):
+        with DisableTorchFunctionSubclass(), grad_mode.no_grad():
+            out = compute(args[0])
+        return self._record(_aten.overload(name, ov), args, {}, out)
+
+
+def _rebinds(op):
+    # an in-place op's result is its input, changed; ``.to()`` of the same dtype hands its input back
+    # and PyTorch then follows the result for later uses too
+    return op._packet._name == 'to' or any('!' in a.type for a in op._schema.args)
+
+
+def _remaining_after(key, ellipsis):
+    after = key[key.index(ellipsis) + 1:]
+    return sum(1 for k in after if k is not None and k is not Ellipsis)
+
+
+# API calls that give Python values, not tensors: computed, not recorded (sizes are specialised)
+_PASSTHROUGH = {'size', 'dim', 'numel', 'stride', 'is_contiguous', 'is_floating_point', 'is_complex',
+                'element_size', 'nelement', 'ndimension', 'data_ptr', 'get_device', '__len__', 'storage_offset'}
+
+
+def _meta_value(t):
+    """What a node's ``meta['val']`` holds: a meta-device tensor of the same shape, dtype and strides."""
+    import ember
+    if not isinstance(t, Tensor):
+        return t
+    try:
+        return ember.empty_strided(tuple(t.shape), tuple(t.stride()), dtype=t.dtype, device='meta')
+    except Exception:       # a layout the meta device lacks (sparse): its shape and dtype still matter
+        return ember.empty(tuple(t.shape), dtype=t.dtype, device='meta')
+
+
+def _user_stack():
+    """The frame that made the call, formatted as a traceback entry (``File "...", line N, in f``)."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.startswith(_QUIET_DIRS):
+        frame = frame.f_back
+    if frame is None:
+        return None
+    summary = traceback.StackSummary.extract([(frame, frame.f_lineno)], lookup_lines=True)
+    return ''.join(summary.format())
+
+
+def _has_traced(values):
+    for v in values:
+        if type(v) is TracedTensor:
+            return True
+        if type(v) in (list, tuple) and _has_traced(v):
+            return True
+    return False
+
+
+def record_overload(op, args, kwargs):
+    """An ATen overload called on traced tensors: computed and recorded as itself (NotImplemented
+    when no trace is running or no argument is traced)."""
+    tracer = _tracer()
+    if tracer is None or not (_has_traced(args) or _has_traced(kwargs.values())):
+        return NotImplemented
+    with DisableTorchFunctionSubclass(), grad_mode.no_grad():
+        out = op._run(args, kwargs)
+    return tracer._record(op, args, kwargs, out)
+
+
+def run_traced(tracer, fn, args):
+    """Run ``fn(*args)`` with ``tracer`` recording; ops dispatch to traced tensors only meanwhile."""
+    from ember.fx._dispatch import dispatch_for_tracing
+    previous = _tracer()
+    _state.tracer = tracer
+    try:
+        with dispatch_for_tracing():
+            return fn(*args)
+    finally:
+        _state.tracer = previous

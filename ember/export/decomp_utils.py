@@ -1,0 +1,207 @@
+"""``run_decompositions``: lower an exported graph to PyTorch's core ATen operators.
+
+The graph is run again on its example values with the op tracer recording; each node whose overload
+has a decomposition calls it instead, and the decomposition's own ATen calls are what gets recorded
+(with the stack trace of the node they replace).
+"""
+import math
+import operator
+
+from ember.export import _aten
+
+
+def _op(name, ov='default'):
+    return _aten.overload(name, ov)
+
+
+def _linear(x, weight, bias=None):
+    wt = _op('permute')(weight, [1, 0])
+    if x.dim() == 2:
+        return _op('mm')(x, wt) if bias is None else _op('addmm')(bias, x, wt)
+    lead = list(x.shape[:-1])
+    flat = _op('view')(x, [math.prod(lead), x.shape[-1]])
+    out = _op('mm')(flat, wt) if bias is None else _op('addmm')(bias, flat, wt)
+    return _op('view')(out, lead + [weight.shape[0]])
+
+
+def _conv(n):
+    def conv(input, weight, bias=None, stride=(1,), padding=(0,), dilation=(1,), groups=1):
+        def expand(v):
+            v = list(v) if isinstance(v, (list, tuple)) else [v]
+            return v * n if len(v) == 1 else v
+        return _op('convolution')(input, weight, bias, expand(stride), expand(padding), expand(dilation), False,
+                                  [0] * n, groups)
+    return conv
+
+
+def _batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled):
+    if training:
+        raise NotImplementedError('run_decompositions: batch_norm in training mode is not supported by ember')
+    return _op('_native_batch_norm_legit_no_training')(input, weight, bias, running_mean, running_var, momentum,
+                                                       eps)[0]
+
+
+def _max_pool2d(self, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    args = [self, list(kernel_size)]
+    rest = [list(stride), _pair(padding), _pair(dilation), ceil_mode]
+    defaults = [[], [0, 0], [1, 1], False]
+    while rest and rest[-1] == defaults[len(rest) - 1]:
+        rest.pop()
+    return _op('max_pool2d_with_indices')(*args, *rest)[0]
+
+
+def _pair(v):
+    v = list(v) if isinstance(v, (list, tuple)) else [v]
+    return v * 2 if len(v) == 1 else v
+
+
+def _flatten(self, start_dim=0, end_dim=-1):
+    if self.dim() == 0:
+        return _op('view')(self, [1])
+    start, end = start_dim % self.dim(), end_dim % self.dim()
+    shape = list(self.shape)
+    return _op('view')(self, shape[:start] + [math.prod(shape[start:end + 1])] + shape[end + 1:])
+
+
+def _reshape(self, shape):
+    return _op('view')(self, list(shape)) if self.is_contiguous() else \
+        _op('_unsafe_view')(_op('clone')(self, memory_format=_contiguous()), list(shape))
+
+
+def _contiguous():
+    import ember
+    return ember.contiguous_format
+
+
+def _t(self):
+    return _op('permute')(self, [1, 0]) if self.dim() == 2 else _op('alias')(self)
+
+
+def _transpose(self, dim0, dim1):
+    perm = list(range(self.dim()))
+    perm[dim0], perm[dim1] = perm[dim1], perm[dim0]
+    return _op('permute')(self, perm)
+
+
+def _softmax(name):
+    def fn(self, dim, dtype=None):
+        return _op('_' + name)(self, dim, False)
+    return fn
+
+
+def _dropout(input, p, train):
+    if train:
+        return _op('native_dropout')(input, p, train)[0]
+    return _op('clone')(input)
+
+
+def _to_dtype(self, dtype, non_blocking=False, copy=False, memory_format=None):
+    if self.dtype == dtype and not copy:
+        return _op('alias')(self)
+    return _op('_to_copy')(self, dtype=dtype)
+
+
+def _layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
+    return _op('native_layer_norm')(input, list(normalized_shape), weight, bias, eps)[0]
+
+
+def _adaptive_avg_pool2d(self, output_size):
+    return _op('_adaptive_avg_pool2d')(self, list(output_size))
+
+
+def _matmul(self, other):
+    if self.dim() == 2 and other.dim() == 2:
+        return _op('mm')(self, other)
+    if self.dim() == 3 and other.dim() == 3:
+        return _op('bmm')(self, other)
+    raise NotImplementedError(f'run_decompositions: matmul of {self.dim()}-d and {other.dim()}-d tensors is not '
+                              'supported by ember')
+
+
+def _squeeze_dim(self, dim):
+    return _op('squeeze', 'dims')(self, [dim])
+
+
+def _relu_(self):
+    return _op('relu')(self)
+
+
+def _assert_metadata(*args, **kwargs):
+    return None
+
+
+def default_decompositions():
+    """The decompositions ``run_decompositions()`` applies: overload -> function."""
+    return {
+        _op('linear'): _linear, _op('conv1d'): _conv(1), _op('conv2d'): _conv(2), _op('conv3d'): _conv(3),
+        _op('batch_norm'): _batch_norm, _op('max_pool2d'): _max_pool2d, _op('flatten', 'using_ints'): _flatten,
+        _op('reshape'): _reshape, _op('t'): _t, _op('transpose', 'int'): _transpose,
+        _op('softmax', 'int'): _softmax('softmax'), _op('log_softmax', 'int'): _softmax('log_softmax'),
+        _op('dropout'): _dropout, _op('to', 'dtype'): _to_dtype, _op('layer_norm'): _layer_norm,
+        _op('adaptive_avg_pool2d'): _adaptive_avg_pool2d, _op('matmul'): _matmul,
+        _op('squeeze', 'dim'): _squeeze_dim, _op('_assert_tensor_metadata'): _assert_metadata,
+    }
+
+
+def decompose(ep, decomp_table=None):
+    """A new ExportedProgram with ``ep``'s graph lowered through ``decomp_table``."""
+    import copy
+
+    from ember.export._tracer import OpTracer, run_traced, TracedTensor
+    from ember.export.exported_program import ExportedProgram
+    from ember.fx.graph import Graph
+    from ember.fx.node import map_arg
+    from ember.export._export import placeholder
+    table = default_decompositions() if decomp_table is None else decomp_table
+    graph = Graph()
+    tracer = OpTracer(graph)
+    values = {}
+    lifted = iter(ep._lifted_values())
+    args, kwargs = ep.example_inputs or ((), {})
+    from ember.export._export import _flat_with_names
+    user = iter([v for _, v in _flat_with_names(list(args), 'a') + _flat_with_names(dict(kwargs), 'k')])
+    specs = {s.arg.name: s for s in ep.graph_signature.input_specs}
+    from ember.export.graph_signature import InputKind
+    output = None
+    for node in ep.graph.nodes:
+        if node.op == 'placeholder':
+            value = next(user) if specs[node.name].kind == InputKind.USER_INPUT else next(lifted)
+            new = placeholder(graph, node.name)
+            new.meta = copy.copy(node.meta)
+            values[node] = tracer.track(value.detach().clone(), new) if hasattr(value, 'detach') else value
+            if not hasattr(value, 'detach'):
+                new.meta['val'] = value
+        elif node.op == 'output':
+            output = node
+        elif node.op == 'call_function':
+            args_ = map_arg(node.args, lambda n: values[n])
+            kwargs_ = map_arg(node.kwargs, lambda n: values[n])
+            if node.target is operator.getitem:
+                values[node] = args_[0][args_[1]]
+                continue
+            tracer.stack_trace = node.meta.get('stack_trace')
+            fn = table.get(node.target)
+            values[node] = run_traced(tracer, (lambda: fn(*args_, **kwargs_)) if fn is not None else
+                                      (lambda: node.target(*args_, **kwargs_)), ())
+        else:
+            raise NotImplementedError(f'run_decompositions: {node.op} nodes are not supported by ember')
+    outs = map_arg(output.args[0], lambda n: values[n])
+    out_nodes = tuple(tracer.node_of(v) if isinstance(v, TracedTensor) else v for v in outs)
+    graph.output(out_nodes)
+    _drop_unused(graph)
+    signature = copy.deepcopy(ep.graph_signature)
+    for spec, node in zip([s for s in signature.output_specs], out_nodes):
+        if hasattr(node, 'name') and hasattr(spec.arg, 'name') and spec.arg.name:
+            spec.arg.name = node.name
+    from ember.export._export import _untrack
+    _untrack(tracer)
+    return ExportedProgram(graph, signature, ep.state_dict, dict(ep.range_constraints),
+                           example_inputs=ep.example_inputs, constants=ep.constants, out_spec=ep._out_spec,
+                           forward_arg_names=ep._forward_arg_names)
+
+
+def _drop_unused(graph):
+    # the unused results of multi-output ops (a batch norm's saved statistics) and ops without users
+    for node in reversed(list(graph.nodes)):
+        if node.op == 'call_function' and not node.users and not node.is_impure():
+            graph.erase_node(node)

@@ -1,0 +1,152 @@
+"""``Dim``: name a dimension that may vary between calls of an exported program, with its range.
+
+ember traces on the example's real sizes, so a dynamic dimension is recorded (its symbol and range in
+``range_constraints``, the range checked by ``module()``) but the graph itself holds the example's
+sizes wherever the program computed with them.
+"""
+import inspect
+
+_INT_MAX = 9223372036854775806
+
+
+class ValueRanges:
+    """An integer range ``VR[lower, upper]``, as PyTorch prints a symbol's range."""
+
+    def __init__(self, lower, upper):
+        self.lower, self.upper = lower, upper
+
+    def __repr__(self):
+        upper = 'int_oo' if self.upper is None or self.upper >= _INT_MAX else self.upper
+        return f'VR[{self.lower}, {upper}]'
+
+    def __eq__(self, other):
+        return isinstance(other, ValueRanges) and (self.lower, self.upper) == (other.lower, other.upper)
+
+    def __hash__(self):
+        return hash((self.lower, self.upper))
+
+
+class _DimHint:
+    def __init__(self, kind, min=None, max=None):
+        self.kind, self.min, self.max = kind, min, max
+
+    def __call__(self, min=None, max=None):
+        return _DimHint(self.kind, min, max)
+
+    def __repr__(self):
+        return f'DimHint({self.kind})'
+
+
+class Dim:
+    """A dimension that may vary: ``Dim("batch", min=1, max=64)``; ``Dim.AUTO``, ``Dim.DYNAMIC`` and
+    ``Dim.STATIC`` are PyTorch's hints.
+
+    Args:
+        name (str): the symbol's name, as shown in errors.
+        min (int, optional): the smallest size allowed (0 when not given).
+        max (int, optional): the largest size allowed (unbounded when not given).
+
+    Example:
+        >>> batch = ember.export.Dim("batch", min=1, max=64)
+        >>> batch
+        Dim('batch', min=1, max=64)
+    """
+    AUTO = _DimHint('AUTO')
+    DYNAMIC = _DimHint('DYNAMIC')
+    STATIC = _DimHint('STATIC')
+
+    def __init__(self, name, *, min=None, max=None):
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ValueError(f'Dim name must be a valid identifier, got {name}')
+        lo = 0 if min is None else min
+        hi = _INT_MAX if max is None else max
+        if hi <= 1:
+            raise ValueError(f'Upper bound of Dim {name} must be greater than 1, got {hi}')
+        if hi < lo:
+            raise ValueError(f'Upper bound of Dim {name} must be greater than or equal to lower bound, got '
+                             f'min={lo}, max={hi}')
+        self.__name__ = name
+        self.min, self.max = lo, hi
+
+    def __repr__(self):
+        if self.min == 0 and self.max == _INT_MAX:
+            return f"Dim('{self.__name__}')"
+        if self.max == _INT_MAX:
+            return f"Dim('{self.__name__}', min={self.min})"
+        if self.min == 0:
+            return f"Dim('{self.__name__}', max={self.max})"
+        return f"Dim('{self.__name__}', min={self.min}, max={self.max})"
+
+
+def dims(*names, min=None, max=None):
+    """Several ``Dim`` at once, sharing ``min`` and ``max``."""
+    return tuple(Dim(name, min=min, max=max) for name in names)
+
+
+def _specs_by_input(dynamic_shapes, args, kwargs, mod):
+    """The dynamic-shape spec of each (top-level) input, by the forward's parameter names."""
+    sig = inspect.signature(mod.forward)
+    bound = sig.bind(*args, **kwargs)
+    names = list(bound.arguments)
+    if isinstance(dynamic_shapes, dict):
+        unknown = set(dynamic_shapes) - set(names)
+        if unknown:
+            from ember.export._errors import UserError
+            raise UserError(f"When `dynamic_shapes` is specified as a dict, its top-level keys must be the "
+                            f"arg names {names} of `inputs`, but here they are {sorted(dynamic_shapes)}. Since "
+                            "here `inputs` is a list/tuple enclosing a single dict, maybe you just forgot to "
+                            "enclose `dynamic_shapes` in a list/tuple?")
+        return {n: dynamic_shapes.get(n) for n in names}, bound
+    if isinstance(dynamic_shapes, (tuple, list)):
+        if len(dynamic_shapes) != len(names):
+            from ember.export._errors import UserError
+            raise UserError(f'When `dynamic_shapes` is specified as a list/tuple, it must have the same length '
+                            f'as `inputs` ({len(names)}), but got {len(dynamic_shapes)}')
+        return dict(zip(names, dynamic_shapes)), bound
+    raise TypeError(f'dynamic_shapes must be a dict, tuple or list, got {type(dynamic_shapes)}')
+
+
+def range_constraints_for(graph, signature, dynamic_shapes, args, kwargs, mod):
+    """Record each dynamic dimension on its placeholder (``meta['dynamic_dims']``) and return the
+    range constraints ``{symbol: VR[min, max]}``, symbols ``s0, s1, ...`` in input order."""
+    if dynamic_shapes is None:
+        return {}
+    from ember._tensor import Tensor
+    specs, bound = _specs_by_input(dynamic_shapes, args, kwargs, mod)
+    placeholders = {n.name: n for n in graph.nodes if n.op == 'placeholder'}
+    constraints, symbols = {}, {}
+    for name, spec in specs.items():
+        value = bound.arguments[name]
+        if spec is None or not isinstance(value, Tensor):
+            continue
+        items = spec.items() if isinstance(spec, dict) else enumerate(spec)
+        node = placeholders[name]
+        dims_meta = {}
+        for d, dim in items:
+            if dim is None or (isinstance(dim, _DimHint) and dim.kind == 'STATIC'):
+                continue
+            size = value.shape[d]
+            if isinstance(dim, _DimHint):
+                lo, hi, key = (dim.min if dim.min is not None else 0), dim.max, (name, d)
+            elif isinstance(dim, Dim):
+                lo, hi, key = dim.min, dim.max, dim.__name__
+            else:
+                raise TypeError(f'Unexpected dimension mapped to index {d} in input tensor shape {spec} specified '
+                                f'at `dynamic_shapes[{name!r}]` (expected None, an int, a Dim, Dim.AUTO, Dim.STATIC, '
+                                f'or Dim.DYNAMIC, but got {dim!r} instead)')
+            if size < 2 and isinstance(dim, Dim):
+                from ember.export._errors import UserError
+                raise UserError(f'Received user-specified dim hint Dim.DYNAMIC, but export 0/1 specialized due to '
+                                f'hint of {size} for dimension inputs[{name!r}].shape[{d}].')
+            if size < lo or (hi is not None and size > hi):
+                from ember.export._errors import UserError
+                raise UserError(f'Expected input {name}.shape[{d}] = {size} to be of the form dim, where '
+                                f'{lo} <= dim <= {hi}')
+            if key not in symbols:
+                symbols[key] = f's{len(symbols)}'
+                # a size of 0 or 1 is specialised by PyTorch, so a dynamic size is at least 2
+                constraints[symbols[key]] = ValueRanges(max(lo, 2), hi if hi is not None and hi < _INT_MAX else None)
+            dims_meta[d] = (max(lo, 0), None if hi is None or hi >= _INT_MAX else hi)
+        if dims_meta:
+            node.meta['dynamic_dims'] = dims_meta
+    return constraints

@@ -1,0 +1,36 @@
+"""Record the schemas of the ATen operators ember.export names in its graphs, from PyTorch itself.
+
+Run under PyTorch: ``python scripts/record_aten_schemas.py > ember/export/_aten_schemas.json``.
+Each op maps to its overloads in PyTorch's own order (out= and Dimname variants left out), each as
+``[overload name, argument text, return text]``.
+"""
+import json
+import re
+
+import torch
+
+OPS = '''linear relu relu_ conv1d conv2d conv3d conv_transpose1d conv_transpose2d convolution batch_norm
+_native_batch_norm_legit_no_training layer_norm native_layer_norm group_norm max_pool1d max_pool2d
+max_pool2d_with_indices avg_pool1d avg_pool2d adaptive_avg_pool1d adaptive_avg_pool2d _adaptive_avg_pool2d
+flatten view reshape _unsafe_view permute transpose t contiguous unsqueeze squeeze cat stack add add_ sub sub_
+mul mul_ div div_ rsub neg pow matmul mm bmm addmm sum mean amax amin softmax _softmax log_softmax _log_softmax
+gelu gelu_ silu silu_ sigmoid tanh exp log sqrt rsqrt abs hardtanh hardtanh_ leaky_relu elu softplus dropout
+native_dropout embedding select slice index clone expand expand_as split chunk unbind max min argmax argmin
+clamp clamp_min clamp_max where eq ne gt lt ge le scaled_dot_product_attention cumsum alias detach
+copy_ fill_ zero_ full zeros ones arange masked_fill var std floor ceil round reciprocal sin cos
+maximum minimum logical_not bitwise_not norm to _to_copy type_as repeat narrow split_with_sizes
+unflatten _assert_tensor_metadata upsample_nearest2d hardswish hardsigmoid mish tril triu einsum baddbmm square erf lt'''.split()
+
+out = {}
+for name in dict.fromkeys(OPS):
+    packet = getattr(torch.ops.aten, name)
+    rows = []
+    for overload in packet.overloads():
+        schema = str(getattr(packet, overload)._schema)
+        if overload.endswith('out') or 'Dimname' in schema or 'Tensor(a!) out' in schema \
+                or overload.startswith('names') or 'Generator' in schema or 'Tensor' not in schema:
+            continue
+        m = re.match(r'^[\w:.]+\((.*)\) -> (.+)$', schema)
+        rows.append([overload, m.group(1), m.group(2)])
+    out[name] = rows
+print(json.dumps(out, indent=0, sort_keys=False))

@@ -1,0 +1,156 @@
+"""ember.export against PyTorch 2.13's torch.export: the printed programs of the models in
+tests/fixtures/export/models.py, recorded by record_export.py, and the programs' behaviour."""
+import json
+import pathlib
+import re
+
+import pytest
+
+import ember
+import ember.nn as nn
+from tests.fixtures.export import models
+
+_RECORDED = json.loads((pathlib.Path(__file__).parents[1] / 'fixtures' / 'export' / 'export_cases.json').read_text())
+_FILE = re.compile(r'# File: (\S+):(\d+) in (\w+), code: (.*)$')
+STATIC = ['mlp', 'cnn', 'buffer', 'methods']
+
+
+def _normal(text):
+    """The printed text with ``torch.`` for ``ember.``, and each stack-trace comment reduced to the
+    user's line (library frames differ between the two libraries' sources)."""
+    out = []
+    for line in text.replace('ember.', 'torch.').splitlines():
+        m = _FILE.search(line)
+        if m:
+            where = f'models.py:{m.group(2)} in {m.group(3)}, code: {m.group(4)}' \
+                if m.group(1).endswith('fixtures/export/models.py') else '<library>'
+            line = line[:m.start()] + '# File: ' + where
+        out.append(re.sub(r'\bs\d+\b', 's#', line))
+    return out
+
+
+def _export(case):
+    ember.manual_seed(0)
+    mod, args = models.CASES[case](ember)
+    return mod, args, ember.export.export(mod, args, dynamic_shapes=models.dynamic_shapes(ember, case))
+
+
+@pytest.mark.parametrize('case', STATIC)
+def test_printed_program_is_pytorchs(case):
+    _, _, ep = _export(case)
+    assert _normal(str(ep)) == _normal(_RECORDED[case]['printed'])
+
+
+@pytest.mark.parametrize('case', ['mlp', 'cnn', 'buffer'])
+def test_decomposed_program_is_pytorchs(case):
+    _, _, ep = _export(case)
+    assert _normal(str(ep.run_decompositions())) == _normal(_RECORDED[case]['decomposed'])
+
+
+@pytest.mark.parametrize('case', list(models.CASES))
+def test_signature_and_state(case):
+    _, _, ep = _export(case)
+    rec, sig = _RECORDED[case], ep.graph_signature
+    assert list(sig.parameters) == rec['parameters']
+    assert list(sig.buffers) == rec['buffers']
+    assert list(sig.user_inputs) == rec['user_inputs']
+    assert list(sig.user_outputs) == rec['user_outputs']
+    assert list(sig.lifted_tensor_constants) == rec['lifted_tensor_constants']
+    assert sorted(ep.state_dict) == rec['state_dict']
+    assert sorted(ep.constants) == rec['constants']
+    assert [n for n, _ in ep.module().named_parameters()] == rec['module_parameters']
+
+
+@pytest.mark.parametrize('case', list(models.CASES))
+def test_module_and_decomposed_module_compute_as_the_original(case):
+    mod, args, ep = _export(case)
+    expected = mod(*args)
+    for program in (ep, ep.run_decompositions()) if case != 'methods' else (ep,):
+        got = program.module()(*args)
+        flat_e = expected if isinstance(expected, tuple) else (expected,)
+        flat_g = got if isinstance(got, tuple) else (got,)
+        assert len(flat_e) == len(flat_g)
+        for e, g in zip(flat_e, flat_g):
+            assert ember.allclose(g, e, atol=1e-6)
+
+
+def test_module_checks_the_exported_shapes():
+    _, args, ep = _export('mlp')
+    with pytest.raises(AssertionError, match=re.escape('Guard failed: x.size()[0] == 2')):
+        ep.module()(ember.randn(3, 4))
+
+
+def test_dynamic_dimension_records_its_range_and_accepts_other_sizes():
+    mod, _, ep = _export('dynamic')
+    assert [str(v) for v in ep.range_constraints.values()] == ['VR[2, 64]']
+    assert _normal(str(ep))[-1] == _normal(_RECORDED['dynamic']['printed'])[-1]
+    x = ember.randn(7, 4)
+    assert ember.allclose(ep.module()(x), mod(x))
+    with pytest.raises(AssertionError, match=re.escape('Guard failed: x.size()[0] <= 64')):
+        ep.module()(ember.randn(65, 4))
+
+
+def test_calling_the_program_directly_is_refused():
+    _, args, ep = _export('mlp')
+    with pytest.raises(RuntimeError, match='Unable to call ExportedProgram directly'):
+        ep(*args)
+
+
+def test_bad_arguments_get_pytorchs_errors():
+    with pytest.raises(ValueError, match=re.escape("Expected `mod` to be an instance of `ember.nn.Module`, got "
+                                                   "<class 'function'>.")):
+        ember.export.export(lambda x: x, (ember.ones(1),))
+    with pytest.raises(ember.export._errors.UserError, match='Expecting `args` to be a tuple of example positional'):
+        ember.export.export(nn.ReLU(), ember.ones(1))
+
+
+def test_branching_on_tensor_data_is_refused_and_leaves_dispatch_off():
+    class Branchy(nn.Module):
+        def forward(self, x):
+            if x.sum() > 0:
+                return x
+            return -x
+    from ember.export._errors import GuardOnDataDependentSymNode
+    with pytest.raises(GuardOnDataDependentSymNode, match=re.escape('Could not guard on data-dependent '
+                                                                    'expression Eq(u0, 1)')):
+        ember.export.export(Branchy(), (ember.ones(2),))
+    assert not ember._torch_function._active
+
+
+def test_python_control_flow_on_sizes_is_specialised():
+    class Sized(nn.Module):
+        def forward(self, x):
+            if x.shape[0] > 2:
+                return x * 2
+            return x + 1
+    ep = ember.export.export(Sized(), (ember.ones(3, 2),))
+    assert [str(n.target) for n in ep.graph.nodes if n.op == 'call_function'] == ['aten.mul.Tensor']
+
+
+def test_export_leaves_the_module_untouched():
+    mod, args, ep = _export('cnn')
+    before = {k: v.clone() for k, v in mod.state_dict().items()}
+    ember.export.export(mod.train(), args)
+    assert all(ember.equal(before[k], v) for k, v in mod.state_dict().items())
+    assert all(type(p) is nn.Parameter for p in mod.parameters())
+
+
+@pytest.mark.parametrize('case', ['cnn', 'buffer', 'dynamic'])
+def test_save_and_load_round_trip(case, tmp_path):
+    mod, args, ep = _export(case)
+    path = tmp_path / 'program.pt2'
+    ember.export.save(ep, path, extra_files={'note': 'hello'})
+    extra = {'note': ''}
+    back = ember.export.load(path, extra_files=extra)
+    assert extra == {'note': 'hello'}
+    assert str(back) == str(ep)
+    assert dict(back.range_constraints) == dict(ep.range_constraints)
+    got, expected = back.module()(*args), mod(*args)
+    for g, e in zip(got if isinstance(got, tuple) else (got,), expected if isinstance(expected, tuple) else (expected,)):
+        assert ember.allclose(g, e, atol=1e-6)
+
+
+def test_load_refuses_other_files(tmp_path):
+    ember.save({'a': 1}, tmp_path / 'x.pt')
+    with pytest.raises(RuntimeError, match='was not written by ember.export.save'):
+        ember.export.load(tmp_path / 'x.pt')
