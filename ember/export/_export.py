@@ -5,7 +5,8 @@ import re
 import ember
 from ember._tensor import Tensor
 from ember.export import _errors
-from ember.export._tracer import OpTracer, TracedTensor, run_traced
+from ember.export._retrace import untrack
+from ember.export._tracer import OpTracer, run_traced
 from ember.export.graph_signature import (ConstantArgument, ExportGraphSignature, InputKind, InputSpec,
                                           OutputKind, OutputSpec, TensorArgument)
 from ember.fx.graph import Graph
@@ -213,7 +214,7 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
             output_specs.append(OutputSpec(OutputKind.USER_OUTPUT, ConstantArgument('', value), None))
     graph.output(tuple(out_nodes))
     out_spec = _rebuild(out, iter([None] * len(out_nodes)))    # the output's structure, without the values
-    _untrack(tracer)
+    untrack(tracer)
 
     signature = ExportGraphSignature(state_specs + input_specs, output_specs)
     example_inputs = (tuple(args), dict(kwargs))
@@ -230,10 +231,3 @@ def _persistent_buffers(mod):
             if b not in skip and m._buffers[b] is not None:
                 names.add(f'{mname}.{b}' if mname else b)
     return names
-
-
-def _untrack(tracer):
-    # the traced copies go back to plain tensors: outside a trace nothing should dispatch to them
-    for t, _ in tracer.nodes.values():
-        if type(t) is TracedTensor:
-            t.__class__ = Tensor

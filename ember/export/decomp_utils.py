@@ -14,8 +14,8 @@ def _op(name, ov='default'):
     return _aten.overload(name, ov)
 
 
-def _linear(x, weight, bias=None):
-    wt = _op('permute')(weight, [1, 0])
+def _linear(x, weight, bias=None, transpose=None):
+    wt = _op('permute')(weight, [1, 0]) if transpose is None else transpose(weight)
     if x.dim() == 2:
         return _op('mm')(x, wt) if bias is None else _op('addmm')(bias, x, wt)
     lead = list(x.shape[:-1])
@@ -143,65 +143,35 @@ def default_decompositions():
     }
 
 
+def autograd_decompositions():
+    """What PyTorch's autograd layer lowers before ``make_fx`` records (``aten.linear`` becomes
+    ``aten.t`` and ``aten.addmm``; ``t`` and ``transpose`` stay)."""
+    table = default_decompositions()
+    for name, ov in (('t', 'default'), ('transpose', 'int'), ('squeeze', 'dim')):
+        table.pop(_op(name, ov))
+    table[_op('linear')] = lambda x, weight, bias=None: _linear(x, weight, bias, _op('t'))
+    return table
+
+
 def decompose(ep, decomp_table=None):
     """A new ExportedProgram with ``ep``'s graph lowered through ``decomp_table``."""
     import copy
 
-    from ember.export._tracer import OpTracer, run_traced, TracedTensor
-    from ember.export.exported_program import ExportedProgram
-    from ember.fx.graph import Graph
-    from ember.fx.node import map_arg
-    from ember.export._export import placeholder
-    table = default_decompositions() if decomp_table is None else decomp_table
-    graph = Graph()
-    tracer = OpTracer(graph)
-    values = {}
-    lifted = iter(ep._lifted_values())
-    args, kwargs = ep.example_inputs or ((), {})
     from ember.export._export import _flat_with_names
-    user = iter([v for _, v in _flat_with_names(list(args), 'a') + _flat_with_names(dict(kwargs), 'k')])
-    specs = {s.arg.name: s for s in ep.graph_signature.input_specs}
+    from ember.export._retrace import retrace
+    from ember.export.exported_program import ExportedProgram
     from ember.export.graph_signature import InputKind
-    output = None
-    for node in ep.graph.nodes:
-        if node.op == 'placeholder':
-            value = next(user) if specs[node.name].kind == InputKind.USER_INPUT else next(lifted)
-            new = placeholder(graph, node.name)
-            new.meta = copy.copy(node.meta)
-            values[node] = tracer.track(value.detach().clone(), new) if hasattr(value, 'detach') else value
-            if not hasattr(value, 'detach'):
-                new.meta['val'] = value
-        elif node.op == 'output':
-            output = node
-        elif node.op == 'call_function':
-            args_ = map_arg(node.args, lambda n: values[n])
-            kwargs_ = map_arg(node.kwargs, lambda n: values[n])
-            if node.target is operator.getitem:
-                values[node] = args_[0][args_[1]]
-                continue
-            tracer.stack_trace = node.meta.get('stack_trace')
-            fn = table.get(node.target)
-            values[node] = run_traced(tracer, (lambda: fn(*args_, **kwargs_)) if fn is not None else
-                                      (lambda: node.target(*args_, **kwargs_)), ())
-        else:
-            raise NotImplementedError(f'run_decompositions: {node.op} nodes are not supported by ember')
-    outs = map_arg(output.args[0], lambda n: values[n])
-    out_nodes = tuple(tracer.node_of(v) if isinstance(v, TracedTensor) else v for v in outs)
-    graph.output(out_nodes)
-    _drop_unused(graph)
+    table = default_decompositions() if decomp_table is None else decomp_table
+    args, kwargs = ep.example_inputs or ((), {})
+    user = iter([v for _, v in _flat_with_names(list(args), 'a') + _flat_with_names(dict(kwargs), 'k')])
+    lifted = iter(ep._lifted_values())
+    inputs = [next(user) if s.kind == InputKind.USER_INPUT else next(lifted) for s in ep.graph_signature.input_specs]
+    graph = retrace(ep.graph, inputs, table)
     signature = copy.deepcopy(ep.graph_signature)
-    for spec, node in zip([s for s in signature.output_specs], out_nodes):
-        if hasattr(node, 'name') and hasattr(spec.arg, 'name') and spec.arg.name:
+    out_nodes = [n for n in next(iter(reversed(graph.nodes))).args[0]]
+    for spec, node in zip(signature.output_specs, out_nodes):
+        if hasattr(node, 'name') and spec.arg.name:
             spec.arg.name = node.name
-    from ember.export._export import _untrack
-    _untrack(tracer)
     return ExportedProgram(graph, signature, ep.state_dict, dict(ep.range_constraints),
                            example_inputs=ep.example_inputs, constants=ep.constants, out_spec=ep._out_spec,
                            forward_arg_names=ep._forward_arg_names)
-
-
-def _drop_unused(graph):
-    # the unused results of multi-output ops (a batch norm's saved statistics) and ops without users
-    for node in reversed(list(graph.nodes)):
-        if node.op == 'call_function' and not node.users and not node.is_impure():
-            graph.erase_node(node)

@@ -5,6 +5,7 @@ import functools
 import inspect
 import math
 import sys
+import types
 
 from ember.fx._dispatch import dispatch_for_tracing, plain_targets, unwrapped
 from ember.fx.graph import Graph
@@ -250,9 +251,14 @@ class Tracer(TracerBase):
             names = [p.name for p in params]
             concrete_args = dict(zip(names, concrete_args))
         args = []
+        if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+            root_fn = _without_varargs(root_fn)
         for p in params:
             if p.kind is p.VAR_POSITIONAL or p.kind is p.VAR_KEYWORD:
-                raise NotImplementedError(f'ember.fx cannot trace a function taking *args or **kwargs ({p})')
+                # the whole tuple (dict) is one placeholder, ``*args``, indexed by the traced code
+                stars = '*' if p.kind is p.VAR_POSITIONAL else '**'
+                args.append(self.create_proxy('placeholder', stars + p.name, (), {}))
+                continue
             if p.name in concrete_args:
                 args.append(self._concrete(p, concrete_args[p.name]))
                 continue
@@ -384,3 +390,16 @@ def symbolic_trace(root, concrete_args=None):
 def _module_type():
     import ember.nn as nn
     return nn.Module
+
+
+def _without_varargs(fn):
+    """``fn`` with its ``*args``/``**kwargs`` turned into ordinary parameters, so that a trace can pass
+    one proxy for each (as PyTorch's tracer does, by rewriting the code object's flags)."""
+    code = fn.__code__
+    if code.co_kwonlyargcount:
+        raise NotImplementedError('ember.fx cannot trace a function with both *args/**kwargs and keyword-only '
+                                  'parameters')
+    extra = bool(code.co_flags & inspect.CO_VARARGS) + bool(code.co_flags & inspect.CO_VARKEYWORDS)
+    new = code.replace(co_argcount=code.co_argcount + extra,
+                       co_flags=code.co_flags & ~(inspect.CO_VARARGS | inspect.CO_VARKEYWORDS))
+    return types.FunctionType(new, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)

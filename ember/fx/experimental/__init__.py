@@ -1,0 +1,1 @@
+"""ember.fx.experimental: ``proxy_tensor.make_fx``, tracing a function at the operator level."""
