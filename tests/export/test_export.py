@@ -111,10 +111,11 @@ def test_branching_on_tensor_data_is_refused_and_leaves_dispatch_off():
                 return x
             return -x
     from ember.export._errors import GuardOnDataDependentSymNode
+    dispatching = ember._torch_function._active      # on for good once a test defined a dispatching subclass
     with pytest.raises(GuardOnDataDependentSymNode, match=re.escape('Could not guard on data-dependent '
                                                                     'expression Eq(u0, 1)')):
         ember.export.export(Branchy(), (ember.ones(2),))
-    assert not ember._torch_function._active
+    assert ember._torch_function._active == dispatching
 
 
 def test_python_control_flow_on_sizes_is_specialised():
