@@ -264,7 +264,10 @@ def _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumu
                 continue
             for g in grads:
                 if g is not None:
-                    in_grads = node.apply(tuple(grads)) if not _anomaly._enabled else _apply_checked(node, grads)
+                    if g._device.type == 'cuda' and g._device.index != backend.current_cuda_index():
+                        in_grads = _apply_on_device(node, grads, g._device.index)
+                    else:
+                        in_grads = node.apply(tuple(grads)) if not _anomaly._enabled else _apply_checked(node, grads)
                     if node._fn._raw and not create_graph:
                         owned.adopt_new(in_grads, grads)
                     break
@@ -302,6 +305,15 @@ def _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumu
                     heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
     finally:
         state.enabled = prev
+
+
+def _apply_on_device(node, grads, index):
+    """Run ``node``'s backward with the GPU its gradient lives on current, as PyTorch's engine runs each
+    device's nodes on that device (CuPy refuses kernels on arrays of another device): the backward of a
+    replica on ``cuda:1`` under ``nn.DataParallel``."""
+    from ember.cuda import device
+    with device(index):
+        return node.apply(tuple(grads)) if not _anomaly._enabled else _apply_checked(node, grads)
 
 
 def _apply_checked(node, grads):

@@ -8,12 +8,15 @@ import enum
 
 from ember._trace import TraceError
 
-__all__ = ['ONNXProgram', 'OnnxExporterError', 'OperatorExportTypes', 'TrainingMode', 'export',
+__all__ = ['ONNXProgram', 'OnnxExporterError', 'OperatorExportTypes', 'TrainingMode', 'errors', 'export',
            'is_in_onnx_export']
 
 
 class OnnxExporterError(RuntimeError):
     """The model could not be exported."""
+
+
+from ember.onnx import errors  # noqa: E402  (its errors derive from OnnxExporterError)
 
 
 class TrainingMode(enum.IntEnum):

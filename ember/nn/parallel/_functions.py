@@ -2,6 +2,7 @@
 module, apply each replica in its own thread, gather the outputs. All of it is written with
 differentiable ember ops (``chunk``, ``to``, ``cat``), so gradients flow back to the original
 parameters and inputs."""
+import contextlib
 import copy
 import threading
 
@@ -78,19 +79,55 @@ def _copy_tree(module, memo):
     return twin
 
 
+def get_a_var(obj):
+    """The first tensor found in ``obj`` (a tensor, or lists, tuples and dicts holding some), else None."""
+    if isinstance(obj, Tensor):
+        return obj
+    if isinstance(obj, (list, tuple)):
+        items = obj
+    elif isinstance(obj, dict):
+        items = obj.items()
+    else:
+        return None
+    for item in items:
+        found = get_a_var(item)
+        if found is not None:
+            return found
+    return None
+
+
+def _cuda_device(index):
+    from ember.cuda import device
+    return device(index)
+
+
 def parallel_apply(modules, inputs, kwargs_tup=None, devices=None):
     """Run ``modules[i](*inputs[i], **kwargs_tup[i])``, each in its own thread; the outputs in order."""
     if len(modules) != len(inputs):
         raise AssertionError(f"The number of modules {len(modules)} is not equal to the number of inputs "
                              f"{len(inputs)}")
     kwargs_tup = kwargs_tup if kwargs_tup is not None else ({},) * len(modules)
+    if len(modules) != len(kwargs_tup):
+        raise AssertionError(f"The number of modules {len(modules)} is not equal to the number of kwargs_tup "
+                             f"{len(kwargs_tup)}")
+    if devices is None:
+        devices = [None] * len(modules)
+    elif len(modules) != len(devices):
+        raise AssertionError(f"The number of modules {len(modules)} is not equal to the number of devices "
+                             f"{len(devices)}")
     results = [None] * len(modules)
     from ember.autograd import grad_mode
     enabled = grad_mode.is_grad_enabled()
 
-    def work(i, module, inp, kw):
+    def work(i, module, inp, kw, dev):
         try:
-            with grad_mode.set_grad_enabled(enabled):
+            if dev is None:
+                var = get_a_var(inp)
+                dev = var.device if var is not None else None
+            dev = _dev(dev) if dev is not None else None
+            # each replica runs with its own device current, as ``ember.cuda.device(i)`` would set it
+            current = _cuda_device(dev.index) if dev is not None and dev.type == 'cuda' else contextlib.nullcontext()
+            with grad_mode.set_grad_enabled(enabled), current:
                 if not isinstance(inp, (list, tuple)):
                     inp = (inp,)
                 results[i] = module(*inp, **kw)
@@ -98,10 +135,10 @@ def parallel_apply(modules, inputs, kwargs_tup=None, devices=None):
             results[i] = e
 
     if len(modules) == 1:
-        work(0, modules[0], inputs[0], kwargs_tup[0])
+        work(0, modules[0], inputs[0], kwargs_tup[0], devices[0])
     else:
-        threads = [threading.Thread(target=work, args=(i, m, x, k))
-                   for i, (m, x, k) in enumerate(zip(modules, inputs, kwargs_tup))]
+        threads = [threading.Thread(target=work, args=(i, m, x, k, d))
+                   for i, (m, x, k, d) in enumerate(zip(modules, inputs, kwargs_tup, devices))]
         for t in threads:
             t.start()
         for t in threads:

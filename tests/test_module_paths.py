@@ -1,0 +1,71 @@
+"""Modules PyTorch programs import pieces from by their defining module's path: the deprecated amp
+spellings' files, the profiler's, ONNX's errors, and weak identity-keyed dictionaries."""
+import gc
+import warnings
+
+import pytest
+
+import ember
+
+
+def test_deprecated_amp_classes_live_in_pytorchs_files():
+    from ember.cpu.amp.autocast_mode import autocast as cpu_autocast
+    from ember.cpu.amp.grad_scaler import GradScaler as CpuScaler
+    from ember.cuda.amp.autocast_mode import autocast, custom_bwd, custom_fwd  # noqa: F401
+    from ember.cuda.amp.common import amp_definitely_not_available
+    from ember.cuda.amp.grad_scaler import GradScaler
+    assert ember.cuda.amp.autocast is autocast and ember.cuda.amp.GradScaler is GradScaler
+    assert ember.cpu.amp.autocast is cpu_autocast and ember.cpu.amp.GradScaler is CpuScaler
+    assert repr(autocast) == "<class 'ember.cuda.amp.autocast_mode.autocast'>"
+    assert amp_definitely_not_available() is (not ember.cuda.is_available())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        with cpu_autocast(dtype=ember.float32 if not ember._dtype.HAS_BFLOAT16 else ember.bfloat16):
+            pass
+    assert any(issubclass(w.category, FutureWarning) and 'ember.amp.autocast' in str(w.message) for w in caught)
+
+
+def test_profiler_pieces_from_profiler_profiler():
+    from ember.profiler.profiler import ProfilerAction, profile, schedule
+    assert profile is ember.profiler.profile and ProfilerAction is ember.profiler.ProfilerAction
+    sched = schedule(wait=1, warmup=1, active=1)
+    assert [sched(i) for i in range(3)] == [ProfilerAction.NONE, ProfilerAction.WARMUP,
+                                             ProfilerAction.RECORD_AND_SAVE]
+
+
+# PyTorch 2.13's texts (torch.onnx.errors.UnsupportedOperatorError)
+@pytest.mark.parametrize('args, text', [
+    (('aten::cumprod', 17, 18), "Exporting the operator 'aten::cumprod' to ONNX opset version 17 is not supported. "
+                                "Support for this operator was added in version 18, try exporting with this version"),
+    (('aten::cumprod', 17, None), "Exporting the operator 'aten::cumprod' to ONNX opset version 17 is not supported"),
+    (('mylib::op', 18, None), "ONNX export failed on an operator with unrecognized namespace mylib::op. If you are "
+                              "trying to export a custom operator, make sure you registered it with the right domain "
+                              "and version."),
+])
+def test_onnx_errors_as_pytorchs(args, text):
+    from ember.onnx.errors import OnnxExporterWarning, UnsupportedOperatorError
+    err = UnsupportedOperatorError(*args)
+    assert str(err) == text
+    assert isinstance(err, ember.onnx.OnnxExporterError) and isinstance(err, RuntimeError)
+    assert issubclass(OnnxExporterWarning, UserWarning)
+
+
+def test_weak_id_key_dictionary_keys_tensors_by_identity():
+    from ember.utils.weak import TensorWeakRef, WeakIdKeyDictionary, WeakIdRef, WeakTensorKeyDictionary
+    assert WeakTensorKeyDictionary is WeakIdKeyDictionary
+    a, b = ember.ones(3), ember.ones(3)            # equal values, different tensors
+    d = WeakIdKeyDictionary({a: 'a'})
+    d[b] = 'b'
+    assert (d[a], d[b], len(d)) == ('a', 'b', 2)
+    assert ember.ones(3) not in d and a in d
+    with pytest.raises(KeyError):
+        d[ember.ones(3)]
+    r = TensorWeakRef(b)
+    assert r() is b and WeakIdRef(b) == WeakIdRef(b) and WeakIdRef(a) != WeakIdRef(b)
+    del b
+    gc.collect()
+    assert r() is None and list(d.values()) == ['a'] and len(d) == 1
+    del d[a]
+    assert len(d) == 0
+    with pytest.raises(AssertionError):
+        TensorWeakRef([1])
