@@ -46,8 +46,9 @@ class GradientEdge(tuple):
 
 
 class _RunInfo:
-    """What the backward run in progress will execute (read by ``register_multi_grad_hook``)."""
-    __slots__ = ('id', 'reachable', 'needed')
+    """What the backward run in progress will execute (read by ``register_multi_grad_hook``), and the
+    callbacks queued to run when it ends."""
+    __slots__ = ('id', 'reachable', 'needed', 'callbacks')
 
 
 _runs = []  # the backward runs in progress on this thread, innermost last
@@ -57,6 +58,14 @@ _run_ids = iter(range(1, 1 << 62))
 def current_graph_task_id():
     """The id of the innermost backward run in progress, or -1 outside backward."""
     return _runs[-1].id if _runs else -1
+
+
+def queue_callback(callback):
+    """Run ``callback()`` (no arguments) when the backward pass in progress has run every node
+    (PyTorch's ``Variable._execution_engine.queue_callback``)."""
+    if not _runs:
+        raise RuntimeError("Final callbacks can only be installed during backward pass.")
+    _runs[-1].callbacks.append(callback)
 
 
 def will_engine_execute_node(node):
@@ -203,12 +212,14 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
 
     # NumPy's floating-point warnings stay quiet for the whole pass (PyTorch never warns there)
     info = _RunInfo()
-    info.id, info.reachable, info.needed = next(_run_ids), seen, needed
+    info.id, info.reachable, info.needed, info.callbacks = next(_run_ids), seen, needed, []
     _runs.append(info)
     quiet = quiet_fp_enter()
     try:
         _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumulate, retain_graph,
              create_graph)
+        while info.callbacks:   # a callback may queue another
+            info.callbacks.pop(0)()
     finally:
         quiet_fp_leave(quiet)
         _runs.pop()

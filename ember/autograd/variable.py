@@ -41,3 +41,16 @@ class Variable(metaclass=VariableMeta):
                 raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
             out.requires_grad_(True)
         return out
+
+
+class _ExecutionEngine:
+    """The autograd engine as PyTorch exposes it to Python (``Variable._execution_engine``)."""
+
+    @staticmethod
+    def queue_callback(callback):
+        """Run ``callback()`` once the backward pass in progress has finished."""
+        from ember.autograd.engine import queue_callback
+        queue_callback(callback)
+
+
+Variable._execution_engine = _ExecutionEngine()

@@ -39,6 +39,13 @@ class _AtenOp:
     def __repr__(self):
         return f'aten.{self._name}'
 
+    # ``ember.ops.aten.mm`` makes a new object each time: equal by name, so they work as dictionary keys
+    def __eq__(self, other):
+        return type(other) is _AtenOp and other._name == self._name
+
+    def __hash__(self):
+        return hash(('aten', self._name))
+
 
 def aten_function(op):
     """ember's own function for the ATen operator ``op`` (``ember.op``, ``F.op`` or ``Tensor.op``)."""
@@ -60,8 +67,11 @@ class _Aten:
         if op.startswith('__'):
             raise AttributeError(op)
         from ember.export._aten import packet
+        from ember.library._aten_only import ATEN_ONLY
         known = packet(op)       # the operators graphs are made of, with their schemas and overloads
-        return known if known is not None else _AtenOp(op, aten_function(op))
+        if known is not None:
+            return known
+        return _AtenOp(op, ATEN_ONLY[op] if op in ATEN_ONLY else aten_function(op))
 
     def __repr__(self):
         return "_OpNamespace('aten')"

@@ -207,3 +207,10 @@ class OpOverloadPacket:
 
     def __repr__(self):
         return f'{self._op.namespace}.{self._op.name}'
+
+    # every ``ember.ops.ns.name`` lookup makes a packet: equal for the same operator (dictionary keys)
+    def __eq__(self, other):
+        return isinstance(other, OpOverloadPacket) and other._op is self._op
+
+    def __hash__(self):
+        return hash(self._op.qualname)
