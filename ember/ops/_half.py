@@ -15,3 +15,11 @@ def in_float32(fn, first, *others):
     if isinstance(out, tuple):
         return tuple(o.to(dt) if getattr(o, 'dtype', None) == _dtype.float32 else o for o in out)
     return out.to(dt)
+
+
+def is_half_array(a):
+    """Whether array ``a`` holds float16 or bfloat16 (ml_dtypes' bfloat16 is NumPy kind 'V'): reductions
+    over such arrays must accumulate in float32, as PyTorch's CPU kernels do (NumPy would sum bfloat16 in
+    bfloat16)."""
+    dt = a.dtype
+    return dt.itemsize == 2 and dt.kind in 'fV'

@@ -21,6 +21,7 @@ from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops._util import elementwise
+from ember.ops._half import is_half_array
 from ember.ops.activation import logsigmoid
 from ember.ops.index import where
 from ember.ops.distance import pairwise_distance
@@ -77,6 +78,8 @@ def _reduce(loss, reduction):
 def _reduce_raw(xp, loss, reduction):
     if reduction == 'none':
         return loss
+    if is_half_array(loss):    # accumulated in float32 and rounded once, as PyTorch's kernels
+        return _reduce_raw(xp, loss.astype(np.float32), reduction).astype(loss.dtype)
     if reduction == 'sum':
         return loss.sum()
     if loss.size == 0:

@@ -1075,14 +1075,19 @@ def norm(input, p='fro', dim=None, keepdim=False, out=None, dtype=None):
 
 class LogSumExp(Primitive):
     node_name = 'LogsumexpBackward0'
-    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         xp = ctx.xp
         m = xp.max(x, axis=dims, keepdims=True) if x.size else xp.zeros((1,) * x.ndim, x.dtype)
-        m = xp.where(xp.isfinite(m), m, 0)
-        out = xp.log(xp.sum(xp.exp(x - m), axis=dims, keepdims=True)) + m
+        m = xp.where(xp.isfinite(m), m, 0).astype(x.dtype)
+        if x.dtype.itemsize == 2:
+            # float16/bfloat16 as PyTorch's CPU kernel: each step rounded to the half type, the sum
+            # accumulated in float32 (not the whole op in float32)
+            total = xp.sum(xp.exp(x - m).astype(np.float32), axis=dims, keepdims=True).astype(x.dtype)
+            out = xp.log(total) + m
+        else:
+            out = xp.log(xp.sum(xp.exp(x - m), axis=dims, keepdims=True)) + m
         ctx.args = (x.shape, dims, keepdim, out.shape)
         if not keepdim:
             out = out.reshape([s for i, s in enumerate(x.shape) if i not in dims])

@@ -12,6 +12,7 @@ import numpy as np
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
+from ember.ops._half import is_half_array
 from ember.ops.inplace import write_out
 from ember.ops._util import wrap_dim
 from ember.ops.reduce import _named
@@ -431,7 +432,10 @@ class _Dist(Primitive):
     @staticmethod
     def forward(ctx, a, b, p):
         from ember.ops.reduce import norm_value
-        out = norm_value(ctx.xp, a - b, p, None).reshape(()).astype(a.dtype, copy=False)   # a, b promoted alike
+        diff = a - b
+        if is_half_array(diff):     # the difference rounded to the half type, its norm taken in float32
+            diff = diff.astype(np.float32)
+        out = norm_value(ctx.xp, diff, p, None).reshape(()).astype(a.dtype, copy=False)   # a, b promoted alike
         ctx.p = p
         ctx.save_for_backward(a, b, out)
         return out

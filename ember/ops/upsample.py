@@ -13,6 +13,7 @@ from ember import backend
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._antialias import interpolation_weights
+from ember.ops import _half
 from ember.ops._registry import op
 from ember import _user_warnings
 
@@ -56,13 +57,17 @@ def _along(x, dim, index):
     return x.index_select(dim, _const(index, x))
 
 
-def _weights(w, x, dim):
+def _weights(w, x, dim, rounded_to=None):
+    """Interpolation weights ``w`` along ``dim``, shaped to broadcast against ``x``; with ``rounded_to`` (a
+    NumPy dtype) first rounded to it, as PyTorch keeps a half-precision input's weights in its dtype."""
     shape = [1] * x.ndim
     shape[dim] = len(w)
+    if rounded_to is not None:
+        w = w.astype(rounded_to)
     return _const(w.astype(x._data.dtype).reshape(shape), x)
 
 
-def _linear_1d(x, dim, out_size, scale_factor, align_corners):
+def _linear_1d(x, dim, out_size, scale_factor, align_corners, rounded_to=None):
     n = x.shape[dim]
     scale = _scale(n, out_size, scale_factor, align_corners)
     dst = np.arange(out_size, dtype=np.float64)
@@ -70,7 +75,8 @@ def _linear_1d(x, dim, out_size, scale_factor, align_corners):
     i0 = np.minimum(src.astype(np.int64), n - 1)
     i1 = np.minimum(i0 + 1, n - 1)
     l1 = src - i0
-    return _along(x, dim, i0) * _weights(1.0 - l1, x, dim) + _along(x, dim, i1) * _weights(l1, x, dim)
+    return (_along(x, dim, i0) * _weights(1.0 - l1, x, dim, rounded_to)
+            + _along(x, dim, i1) * _weights(l1, x, dim, rounded_to))
 
 
 def _cubic_coeffs(t, A=-0.75):
@@ -82,7 +88,7 @@ def _cubic_coeffs(t, A=-0.75):
     return far(t + 1), near(t), near(1 - t), far(2 - t)
 
 
-def _cubic_1d(x, dim, out_size, scale_factor, align_corners):
+def _cubic_1d(x, dim, out_size, scale_factor, align_corners, rounded_to=None):
     n = x.shape[dim]
     scale = _scale(n, out_size, scale_factor, align_corners)
     dst = np.arange(out_size, dtype=np.float64)
@@ -91,7 +97,7 @@ def _cubic_1d(x, dim, out_size, scale_factor, align_corners):
     coeffs = _cubic_coeffs(src - base)
     out = None
     for k, c in zip(range(-1, 3), coeffs):
-        term = _along(x, dim, np.clip(base + k, 0, n - 1)) * _weights(c, x, dim)
+        term = _along(x, dim, np.clip(base + k, 0, n - 1)) * _weights(c, x, dim, rounded_to)
         out = term if out is None else out + term
     return out
 
@@ -178,6 +184,17 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
         raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
     if antialias:
         return _antialiased(input, sizes, factors, mode, bool(align_corners))
+    if mode not in ('nearest', 'nearest-exact') and input.dtype in _half._HALF:
+        # PyTorch interpolates float16/bfloat16 in float32 and rounds once; its bicubic kernel keeps the
+        # weights in the half type
+        half = input._data.dtype if mode == 'bicubic' else None
+        return _half.in_float32(lambda x: _resize(x, sizes, factors, mode, align_corners, half), input)
+    return _resize(input, sizes, factors, mode, align_corners)
+
+
+def _resize(input, sizes, factors, mode, align_corners, rounded_to=None):
+    """``input`` resized to ``sizes`` one spatial dimension after the other (``rounded_to``: see
+    ``_weights``)."""
     out = input
     for i, (n_out, f) in enumerate(zip(sizes, factors)):
         dim = i + 2
@@ -188,9 +205,9 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
             if n_out != n_in:
                 out = _area_1d(out, dim, n_out)
         elif mode == 'bicubic':
-            out = _cubic_1d(out, dim, n_out, f, align_corners)
+            out = _cubic_1d(out, dim, n_out, f, align_corners, rounded_to)
         else:
-            out = _linear_1d(out, dim, n_out, f, align_corners)
+            out = _linear_1d(out, dim, n_out, f, align_corners, rounded_to)
     return out if out is not input else input.clone()
 
 

@@ -71,3 +71,9 @@ def test_get_a_var_finds_the_first_tensor():
     assert get_a_var(t) is t
     assert get_a_var([1, ('a', {'k': t})]) is t
     assert get_a_var({'x': 3}) is None
+
+
+def test_the_package_names_stay_the_functions():
+    import ember.nn.parallel as parallel
+    import ember.nn.parallel.replicate  # noqa: F401  (importing the submodule must not shadow the function)
+    assert callable(parallel.replicate) and callable(parallel.scatter) and callable(parallel.parallel_apply)
