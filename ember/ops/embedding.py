@@ -5,6 +5,7 @@ from ember import backend
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
+from ember.ops._half import is_half_array
 from ember.ops._registry import op
 
 
@@ -150,9 +151,19 @@ class _BagSum(Primitive):
 
     @staticmethod
     def forward(ctx, emb, bag, scale):
+        ctx.save_for_backward(bag, scale)
+        if is_half_array(emb):
+            # as PyTorch: each bag of float16/bfloat16 rows summed in float32 and rounded, then divided by
+            # its size (``scale`` holds 1 / size in float32, 0 for empty bags)
+            xp = ctx.xp
+            out = xp.zeros((scale.shape[0], emb.shape[1]), np.float32)
+            backend.scatter_ufunc('add', out, bag, emb.astype(np.float32))
+            summed = out[:-1].astype(emb.dtype).astype(np.float32)
+            s = scale[:-1]
+            sizes = xp.rint(1 / xp.where(s > 0, s, 1))
+            return xp.where(s > 0, summed / sizes, 0).astype(emb.dtype)
         out = ctx.xp.zeros((scale.shape[0], emb.shape[1]), emb.dtype)
         backend.scatter_ufunc('add', out, bag, emb)
-        ctx.save_for_backward(bag, scale)
         return (out * scale)[:-1]
 
     @staticmethod
@@ -160,7 +171,7 @@ class _BagSum(Primitive):
         bag, scale = ctx.saved_tensors
         from ember.ops.shape import cat
         padded = cat([g, g.new_zeros((1, g.shape[1]))])
-        return (padded * scale).index_select(0, bag), None, None
+        return (padded * scale.to(g.dtype)).index_select(0, bag), None, None
 
 
 class _BagMax(Primitive):
@@ -258,7 +269,8 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         emb = emb * per_sample_weights.unsqueeze(1)
     # one scale per bag (1, or 1 / its size for the mean), and a last, discarded bag for the rows
     # include_last_offset leaves out of the sums
-    scale = np.ones(n_bags + 1, weight._data.dtype)
+    # (a half-precision weight's means take 1 / size in float32: the sums are accumulated in float32)
+    scale = np.ones(n_bags + 1, np.float32 if is_half_array(weight._data) else weight._data.dtype)
     if mode == 'mean':
         counts = np.bincount(bag_np, minlength=n_bags)[:n_bags]
         scale[:n_bags] = np.where(counts > 0, 1.0 / np.maximum(counts, 1), 0.0)

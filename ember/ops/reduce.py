@@ -58,9 +58,10 @@ class Sum(Primitive):
     @staticmethod
     def forward(ctx, x, dims, keepdim, np_dtype):
         ctx.args = (x.shape, dims, keepdim)
-        if np_dtype is None and x.dtype.kind in 'biuV':
-            if x.dtype.kind == 'V':
-                # bfloat16 (ml_dtypes) would accumulate in bfloat16; PyTorch accumulates in float32
+        if np_dtype is None and (x.dtype.kind in 'biuV' or x.dtype.itemsize == 2):
+            if x.dtype.kind in 'Vf':
+                # NumPy would accumulate bfloat16 (ml_dtypes) in bfloat16, and float16 too along an outer
+                # axis; PyTorch accumulates both in float32
                 return ctx.xp.sum(x, axis=dims, keepdims=keepdim, dtype=np.float32).astype(x.dtype)
             np_dtype = np.int64
         if type(x) is np.ndarray:   # the ufunc itself: ndarray.sum goes through a Python wrapper first
