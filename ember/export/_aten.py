@@ -194,6 +194,18 @@ def _bn_no_training(input, weight, bias, running_mean, running_var, momentum, ep
     return out, ember.empty(0, dtype=input.dtype), ember.empty(0, dtype=input.dtype)
 
 
+def _bn_functional(input, weight, bias, running_mean, running_var, training, momentum, eps):
+    # batch norm that returns the updated running statistics instead of writing them
+    import ember
+    import ember.nn.functional as F
+    new_mean, new_var = running_mean.clone(), running_var.clone()
+    out = F.batch_norm(input, new_mean, new_var, weight, bias, training, momentum, eps)
+    dims = [d for d in range(input.dim()) if d != 1]
+    mean = input.mean(dims)
+    rstd = ember.rsqrt(input.var(dims, unbiased=False) + eps)
+    return out, mean, rstd, new_mean, new_var
+
+
 def _native_layer_norm(input, normalized_shape, weight, bias, eps):
     import ember
     dims = list(range(input.dim() - len(normalized_shape), input.dim()))
@@ -283,6 +295,7 @@ def _assert_tensor_metadata(a, size=None, stride=None, dtype=None, *, device=Non
 
 _KERNELS = {
     'batch_norm': _batch_norm, '_native_batch_norm_legit_no_training': _bn_no_training,
+    '_native_batch_norm_legit_functional': _bn_functional,
     'native_layer_norm': _native_layer_norm, 'max_pool2d_with_indices': _max_pool2d_with_indices,
     'max_pool2d': _max_pool2d, 'convolution': _convolution, 'slice': _slice, 'select': _select,
     'index': _index, '_softmax': _softmax, '_log_softmax': _log_softmax, 'rsub': _rsub, 'to': _to,

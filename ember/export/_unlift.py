@@ -5,7 +5,8 @@ import copy
 import ember
 import ember.nn as nn
 from ember._tensor import Tensor
-from ember.export.graph_signature import InputKind
+from ember.export._aten import overload
+from ember.export.graph_signature import InputKind, OutputKind
 from ember.fx.graph import Graph
 from ember.fx.graph_module import GraphModule
 
@@ -99,11 +100,22 @@ def unlift(ep, check_guards=True):
             new.meta = copy.copy(node.meta)
             env[node] = new
             lifted[target] = new
+    placeholders = {n.name: n for n in ep.graph.nodes if n.op == 'placeholder'}
     for node in ep.graph.nodes:
         if node.op == 'placeholder':
             continue
         if node.op == 'output':
-            graph.output(env_map(node.args[0], env))
+            outs = env_map(node.args[0], env)
+            user = []
+            for spec, value in zip(ep.graph_signature.output_specs, outs):
+                if spec.kind in (OutputKind.BUFFER_MUTATION, OutputKind.PARAMETER_MUTATION):
+                    # the state's new value is written back, as the original module would have
+                    graph.call_function(overload('copy_', 'default'), (lifted[spec.target], value))
+                elif spec.kind == OutputKind.USER_INPUT_MUTATION:
+                    graph.call_function(overload('copy_', 'default'), (env[placeholders[spec.target]], value))
+                else:
+                    user.append(value)
+            graph.output(tuple(user))
             continue
         env[node] = graph.node_copy(node, lambda n: env[n])
     gm = _ExportedModule(root, graph)

@@ -36,7 +36,15 @@ def _conv(n):
 
 def _batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled):
     if training:
-        raise NotImplementedError('run_decompositions: batch_norm in training mode is not supported by ember')
+        if running_mean is None:
+            raise NotImplementedError('run_decompositions: batch_norm without running statistics is not '
+                                      'supported by ember')
+        from ember.export._retrace import note_mutation
+        out, _, _, new_mean, new_var = _op('_native_batch_norm_legit_functional')(
+            input, weight, bias, running_mean, running_var, True, momentum, eps)
+        note_mutation(running_mean, new_mean)
+        note_mutation(running_var, new_var)
+        return out
     return _op('_native_batch_norm_legit_no_training')(input, weight, bias, running_mean, running_var, momentum,
                                                        eps)[0]
 
@@ -160,18 +168,27 @@ def decompose(ep, decomp_table=None):
     from ember.export._export import _flat_with_names
     from ember.export._retrace import retrace
     from ember.export.exported_program import ExportedProgram
-    from ember.export.graph_signature import InputKind
+    from ember.export.graph_signature import InputKind, OutputKind, OutputSpec, TensorArgument
     table = default_decompositions() if decomp_table is None else decomp_table
     args, kwargs = ep.example_inputs or ((), {})
     user = iter([v for _, v in _flat_with_names(list(args), 'a') + _flat_with_names(dict(kwargs), 'k')])
     lifted = iter(ep._lifted_values())
     inputs = [next(user) if s.kind == InputKind.USER_INPUT else next(lifted) for s in ep.graph_signature.input_specs]
-    graph = retrace(ep.graph, inputs, table)
+    graph, mutated = retrace(ep.graph, inputs, table, functionalize=True)
     signature = copy.deepcopy(ep.graph_signature)
     out_nodes = [n for n in next(iter(reversed(graph.nodes))).args[0]]
-    for spec, node in zip(signature.output_specs, out_nodes):
+    for spec, node in zip(signature.output_specs, out_nodes[len(mutated):]):
         if hasattr(node, 'name') and spec.arg.name:
             spec.arg.name = node.name
+    mutation_specs = []
+    by_name = {s.arg.name: s for s in signature.input_specs}
+    for (placeholder, _), node in zip(mutated, out_nodes):
+        spec = by_name[placeholder]
+        kind = {InputKind.BUFFER: OutputKind.BUFFER_MUTATION, InputKind.PARAMETER: OutputKind.PARAMETER_MUTATION,
+                InputKind.USER_INPUT: OutputKind.USER_INPUT_MUTATION}[spec.kind]
+        target = spec.target if spec.kind != InputKind.USER_INPUT else placeholder
+        mutation_specs.append(OutputSpec(kind, TensorArgument(node.name), target))
+    signature.output_specs[:0] = mutation_specs
     return ExportedProgram(graph, signature, ep.state_dict, dict(ep.range_constraints),
                            example_inputs=ep.example_inputs, constants=ep.constants, out_spec=ep._out_spec,
                            forward_arg_names=ep._forward_arg_names)

@@ -12,7 +12,7 @@ from tests.fixtures.export import models
 
 _RECORDED = json.loads((pathlib.Path(__file__).parents[1] / 'fixtures' / 'export' / 'export_cases.json').read_text())
 _FILE = re.compile(r'# File: (\S+):(\d+) in (\w+), code: (.*)$')
-STATIC = ['mlp', 'cnn', 'buffer', 'methods']
+STATIC = ['mlp', 'cnn', 'cnn_train', 'buffer', 'methods']
 
 
 def _normal(text):
@@ -41,7 +41,7 @@ def test_printed_program_is_pytorchs(case):
     assert _normal(str(ep)) == _normal(_RECORDED[case]['printed'])
 
 
-@pytest.mark.parametrize('case', ['mlp', 'cnn', 'buffer'])
+@pytest.mark.parametrize('case', ['mlp', 'cnn', 'cnn_train', 'buffer'])
 def test_decomposed_program_is_pytorchs(case):
     _, _, ep = _export(case)
     assert _normal(str(ep.run_decompositions())) == _normal(_RECORDED[case]['decomposed'])
@@ -72,6 +72,21 @@ def test_module_and_decomposed_module_compute_as_the_original(case):
         assert len(flat_e) == len(flat_g)
         for e, g in zip(flat_e, flat_g):
             assert ember.allclose(g, e, atol=1e-6)
+
+
+def test_decomposed_training_program_updates_the_buffers_as_the_module_does():
+    import copy
+    mod, args, _ = _export('cnn_train')
+    program = ember.export.export(copy.deepcopy(mod), args).run_decompositions().module()
+    reference = {k: v.clone() for k, v in mod.state_dict().items()}
+    expected = mod(*args)
+    got = program(*args)
+    assert ember.allclose(got, expected, atol=1e-5)
+    for name, value in program.state_dict().items():
+        assert value is not mod.state_dict()[name]
+        assert ember.allclose(value, mod.state_dict()[name], atol=1e-6), name
+        if 'running' in name or 'num_batches' in name:
+            assert not ember.equal(value, reference[name]), name
 
 
 def test_module_checks_the_exported_shapes():
