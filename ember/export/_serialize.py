@@ -150,8 +150,9 @@ def save(ep, f, *, extra_files=None, opset_version=None, pickle_protocol=2):
 
 
 def load(f, *, extra_files=None, expected_opset_version=None):
-    """Load an :class:`ExportedProgram` written by :func:`save`. ``extra_files`` (a dict of names) is
-    filled in with the texts stored under those names."""
+    """Load an :class:`ExportedProgram` written by :func:`save`, or by PyTorch's ``torch.export.save``
+    (a ``.pt2`` archive). ``extra_files`` (a dict of names) is filled in with the texts stored under
+    those names."""
     import ember
     from ember.export.dynamic_shapes import ValueRanges
     from ember.export.exported_program import ExportedProgram
@@ -159,6 +160,11 @@ def load(f, *, extra_files=None, expected_opset_version=None):
     from ember.fx.graph import Graph
     if expected_opset_version is not None:
         raise NotImplementedError('ember.export.load does not support expected_opset_version')
+    from ember.export._pt2 import is_pt2, load_pt2
+    if is_pt2(f):
+        if extra_files:
+            raise NotImplementedError('ember.export.load: extra_files of a PyTorch archive are not supported')
+        return load_pt2(f)
     saved = ember.load(f, weights_only=False)
     if not isinstance(saved, dict) or saved.get('format') != _FORMAT:
         raise RuntimeError('ember.export.load: this file was not written by ember.export.save')

@@ -170,3 +170,17 @@ def test_load_refuses_other_files(tmp_path):
     ember.save({'a': 1}, tmp_path / 'x.pt')
     with pytest.raises(RuntimeError, match='was not written by ember.export.save'):
         ember.export.load(tmp_path / 'x.pt')
+
+
+_PT2 = pathlib.Path(__file__).parents[1] / 'fixtures' / 'export' / 'pt2'
+
+
+@pytest.mark.parametrize('case', ['mlp', 'cnn', 'buffer'])
+def test_loads_programs_pytorch_saved(case):
+    recorded = json.loads((_PT2 / 'outputs.json').read_text())[case]
+    ep = ember.export.load(_PT2 / f'{case}.pt2')
+    assert _normal(str(ep)) == _normal(recorded['printed'])
+    args, kwargs = ep.example_inputs
+    out = ep.module()(*args, **kwargs)
+    for got, expected in zip(out if isinstance(out, tuple) else (out,), recorded['outputs']):
+        assert ember.allclose(got, ember.tensor(expected), atol=1e-5)
