@@ -1,0 +1,188 @@
+"""The engine under both FSDP APIs: a unit's parameters sharded on dim 0 over a 1-D mesh, gathered
+whole for the forward (``unshard``), put back afterwards (``reshard``), and their gradients averaged
+over the ranks and cut to each rank's shard (a reduce-scatter) as backward produces them.
+
+Gradients are reduced in the order the forward gathered their parameters (every rank issues the same
+collectives in the same order); parameters the forward's outputs cannot reach are skipped."""
+import numpy as np
+
+import ember
+from ember import backend
+from ember._tensor import Tensor
+from ember.distributed.tensor import Shard
+from ember.distributed.tensor import _api as dtensor_api
+from ember.distributed.tensor._layout import shard_range
+
+
+class ShardedParam:
+    """One parameter of a unit: where it is registered, its sharded form and, while gathered, its
+    whole form."""
+
+    def __init__(self, owner, name, param, mesh):
+        self.owner, self.name = owner, name
+        spec = dtensor_api._Spec(mesh, (Shard(0),), tuple(param.shape))
+        local = dtensor_api._layout.cut(_host(param), spec.shape, mesh.shape, spec.placements, spec.coord())
+        self.sharded = _as_param(dtensor_api._make(local, param._device, spec), param.requires_grad)
+        self.unsharded = None
+        self.stash = None         # whole gradients kept while gradient sync is off
+
+    @property
+    def mesh(self):
+        return self.sharded._spec.mesh
+
+
+def _host(t):
+    data = t.detach()._data
+    return data if isinstance(data, np.ndarray) else backend.to_numpy(data)
+
+
+class _ShardedParameter(dtensor_api.DTensor, ember.nn.Parameter):
+    """A parameter held as a DTensor sharded on dim 0 (what ``fully_shard`` registers)."""
+
+    def __repr__(self):
+        return dtensor_api.DTensor.__repr__(self)
+
+
+def _as_param(dt, requires_grad):
+    p = _ShardedParameter._from(dt)
+    p._spec = dt._spec
+    p._is_param = True
+    if requires_grad:
+        p.requires_grad = True
+    return p
+
+
+def _set(owner, name, value):
+    owner._parameters[name] = value
+
+
+class Iteration:
+    """The gradient reductions one forward owes its backward, in the order the forward gathered."""
+
+    def __init__(self):
+        self.entries = []          # (unit, ShardedParam)
+        self.ready = []
+        self.next = 0
+        self.handles = []
+
+    def add(self, unit, sp):
+        index = len(self.entries)
+        self.entries.append((unit, sp))
+        self.ready.append(False)
+        if sp.unsharded.requires_grad:
+            self.handles.append(sp.unsharded.register_post_accumulate_grad_hook(lambda p: self.mark(index)))
+
+    def skip_unreachable(self, outputs):
+        from ember.nn.parallel._reducer import _reachable_leaves
+        reached = _reachable_leaves(outputs)
+        for i, (_, sp) in enumerate(self.entries):
+            if id(sp.unsharded) not in reached:
+                self.ready[i] = None   # no gradient will come
+        self.flush()
+
+    def mark(self, index):
+        self.ready[index] = True
+        self.flush()
+
+    def flush(self):
+        while self.next < len(self.entries) and self.ready[self.next] is not False:
+            unit, sp = self.entries[self.next]
+            if self.ready[self.next]:
+                unit.reduce_grad(sp)
+            self.next += 1
+        if self.entries and self.next == len(self.entries):
+            for h in self.handles:
+                h.remove()
+            units = []
+            for unit, _ in self.entries:
+                if unit not in units:
+                    units.append(unit)
+            self.entries = []
+            for unit in units:
+                unit.after_backward()
+
+
+class Unit:
+    """The parameters one FSDP module manages (not those of FSDP modules inside it)."""
+
+    def __init__(self, params, mesh, reshard_after_forward=True, param_dtype=None, reduce_dtype=None):
+        self.params = [ShardedParam(owner, name, p, mesh) for owner, name, p in params]
+        for sp in self.params:
+            _set(sp.owner, sp.name, sp.sharded)
+        self.mesh = mesh
+        self.reshard_after_forward = reshard_after_forward
+        self.reshard_after_backward = True
+        self.param_dtype, self.reduce_dtype = param_dtype, reduce_dtype
+        self.sync = True
+        self.gathered = False
+
+    def unshard(self, iteration=None):
+        """Gather every parameter whole (a collective) and register the whole ones for the forward."""
+        if not self.gathered:
+            for sp in self.params:
+                with ember.no_grad():
+                    full = sp.sharded.full_tensor()
+                if self.param_dtype is not None:
+                    full = full.to(self.param_dtype)
+                sp.unsharded = ember.nn.Parameter(full, requires_grad=sp.sharded.requires_grad)
+                _set(sp.owner, sp.name, sp.unsharded)
+            self.gathered = True
+        if iteration is not None:
+            for sp in self.params:
+                iteration.add(self, sp)
+
+    def reshard(self):
+        """Register the sharded parameters again (the whole ones are released)."""
+        for sp in self.params:
+            _set(sp.owner, sp.name, sp.sharded)
+        self.gathered = False
+
+    def after_backward(self):
+        if self.reshard_after_backward and self.gathered:
+            self.reshard()
+
+    def reduce_grad(self, sp):
+        """Average ``sp``'s whole gradient over the ranks and keep this rank's shard of it as the sharded
+        parameter's gradient (accumulating into one already there)."""
+        grad = sp.unsharded.grad
+        sp.unsharded.grad = None
+        if grad is None:
+            return
+        full = _host(grad)
+        if sp.stash is not None:
+            full = full + sp.stash
+            sp.stash = None
+        if not self.sync:
+            sp.stash = full.copy()
+            return
+        shard = reduce_scatter_dim0(full, sp.mesh, self.reduce_dtype)
+        shard = shard.astype(sp.sharded._data.dtype, copy=False)
+        g = sp.sharded._grad
+        if g is None:
+            spec = sp.sharded._spec
+            sp.sharded._grad = dtensor_api._make(shard, sp.sharded._device, spec)
+        else:
+            g._data = g._data + shard
+
+
+def reduce_scatter_dim0(full, mesh, reduce_dtype=None):
+    """This rank's dim-0 shard of the average of ``full`` over the mesh's ranks."""
+    import ember.distributed as dist
+    n = mesh.size()
+    rank = mesh.get_local_rank()
+    size = full.shape[0] if full.ndim else 1
+    chunk = -(-size // n) if size else 0
+    work = full.astype(ember._dtype.to_dtype(reduce_dtype).np_dtype if reduce_dtype is not None else full.dtype)
+    if work.ndim == 0:
+        work = work.reshape(1)
+    padded = np.zeros((chunk * n,) + work.shape[1:], work.dtype)
+    padded[:size] = work
+    out = ember.from_numpy(np.empty((chunk,) + work.shape[1:], work.dtype))
+    dist.reduce_scatter_tensor(out, ember.from_numpy(padded), op=dist.ReduceOp.SUM, group=mesh.get_group(0))
+    start, length = shard_range(size, n, rank)
+    shard = out.numpy()[:length] / n
+    return shard.reshape((length,) + full.shape[1:]) if full.ndim else shard.reshape(())
+
+
+def is_tensor(x):
+    return isinstance(x, Tensor)

@@ -1,0 +1,60 @@
+"""Where each rank's piece of a distributed tensor lies in the whole, and moving between the two: cutting
+a rank's piece out of a full tensor, and assembling the full tensor from every rank's piece."""
+import math
+
+import numpy as np
+
+from ember.distributed.tensor.placement_types import Partial, Shard
+
+
+def shard_range(size, parts, index):
+    """(start, length) of piece ``index`` of ``parts`` when ``size`` is split as ``chunk`` splits."""
+    chunk = math.ceil(size / parts) if size else 0
+    start = min(index * chunk, size)
+    return start, min(start + chunk, size) - start
+
+
+def local_box(shape, mesh_shape, placements, coord):
+    """(offsets, sizes) of the piece at mesh coordinate ``coord``."""
+    offsets, sizes = [0] * len(shape), list(shape)
+    for mesh_dim, p in enumerate(placements):
+        if isinstance(p, Shard):
+            start, length = shard_range(sizes[p.dim], mesh_shape[mesh_dim], coord[mesh_dim])
+            offsets[p.dim] += start
+            sizes[p.dim] = length
+    return tuple(offsets), tuple(sizes)
+
+
+def cut(full, shape, mesh_shape, placements, coord):
+    """This coordinate's piece of the full array (a copy); a Partial dimension leaves the value on its
+    coordinate 0 and zeros elsewhere, so that the reduction is the full value."""
+    offsets, sizes = local_box(shape, mesh_shape, placements, coord)
+    piece = full[tuple(slice(o, o + s) for o, s in zip(offsets, sizes))].copy()
+    for mesh_dim, p in enumerate(placements):
+        if isinstance(p, Partial) and coord[mesh_dim] != 0:
+            piece[...] = 0 if p.reduce_op in ('sum', 'avg') else piece
+    return piece
+
+
+def assemble(pieces, shape, dtype, mesh_shape, placements):
+    """The full array from ``pieces`` ([(coord, array)] of every rank of the mesh)."""
+    partial_dims = [d for d, p in enumerate(placements) if isinstance(p, Partial)]
+    groups = {}
+    for coord, arr in pieces:
+        key = tuple(coord[d] for d in partial_dims)
+        buf = groups.get(key)
+        if buf is None:
+            buf = groups[key] = np.zeros(shape, dtype)
+        offsets, sizes = local_box(shape, mesh_shape, placements, coord)
+        buf[tuple(slice(o, o + s) for o, s in zip(offsets, sizes))] = arr
+    parts = [groups[k] for k in sorted(groups)]
+    out = parts[0]
+    if partial_dims:
+        op = placements[partial_dims[0]].reduce_op
+        fn = {'sum': np.add, 'avg': np.add, 'max': np.maximum, 'min': np.minimum, 'product': np.multiply}[op]
+        out = parts[0].copy()
+        for p in parts[1:]:
+            fn(out, p, out=out)
+        if op == 'avg':
+            out = out / len(parts)
+    return out

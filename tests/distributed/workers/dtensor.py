@@ -1,0 +1,56 @@
+"""DTensor on 2 ranks: layouts, conversions and operations against NumPy-computed values."""
+from datetime import timedelta
+
+import numpy as np
+
+import ember
+import ember.distributed as dist
+from ember.distributed.device_mesh import init_device_mesh
+from ember.distributed.tensor import DTensor, Partial, Replicate, Shard, distribute_tensor
+from _checks import ok
+
+dist.init_process_group('gloo', timeout=timedelta(seconds=60))
+rank = dist.get_rank()
+mesh = init_device_mesh('cpu', (2,))
+full = np.arange(15, dtype=np.float64).reshape(5, 3)
+
+rows = distribute_tensor(ember.from_numpy(full.copy()), mesh, [Shard(0)])
+assert rows.shape == (5, 3) and rows.placements == (Shard(dim=0),) and rows.device_mesh is mesh
+np.testing.assert_array_equal(rows.to_local().numpy(), full[:3] if rank == 0 else full[3:])
+cols = distribute_tensor(ember.from_numpy(full.copy()), mesh, [Shard(1)])
+np.testing.assert_array_equal(cols.to_local().numpy(), full[:, :2] if rank == 0 else full[:, 2:])
+np.testing.assert_array_equal(rows.full_tensor().numpy(), full)
+np.testing.assert_array_equal(cols.full_tensor().numpy(), full)
+# src_data_rank=0: rank 1's own values are replaced by rank 0's
+mine = ember.full((4,), float(rank))
+np.testing.assert_array_equal(distribute_tensor(mine, mesh, [Replicate()]).to_local().numpy(), np.zeros(4))
+ok('dtensor-layouts')
+
+moved = rows.redistribute(mesh, [Shard(1)])
+np.testing.assert_array_equal(moved.to_local().numpy(), cols.to_local().numpy())
+rep = rows.redistribute(mesh, [Replicate()])
+np.testing.assert_array_equal(rep.to_local().numpy(), full)
+back = rep.redistribute(mesh, [Shard(0)])
+np.testing.assert_array_equal(back.to_local().numpy(), rows.to_local().numpy())
+part = DTensor.from_local(ember.full((2, 2), float(rank + 1)), mesh, [Partial()])
+np.testing.assert_array_equal(part.full_tensor().numpy(), np.full((2, 2), 3.0))
+np.testing.assert_array_equal(part.redistribute(mesh, [Shard(0)]).to_local().numpy(), np.full((1, 2), 3.0))
+uneven = DTensor.from_local(ember.ones(3 - rank, 2), mesh, [Shard(0)], shape=(5, 2))
+assert uneven.shape == (5, 2) and uneven.full_tensor().sum().item() == 10
+ok('dtensor-redistribute')
+
+# element-wise operations keep the layout; others gather and replicate
+y = rows * 2 + 1
+assert isinstance(y, DTensor) and y.placements == (Shard(dim=0),)
+np.testing.assert_array_equal(y.full_tensor().numpy(), full * 2 + 1)
+rows.add_(rows)
+np.testing.assert_array_equal(rows.to_local().numpy(), 2 * (full[:3] if rank == 0 else full[3:]))
+total = rows.sum()
+assert isinstance(total, DTensor) and total.placements == (Replicate(),) and total.item() == 2 * full.sum()
+mm = rows @ ember.ones(3, 1, dtype=ember.float64)
+np.testing.assert_array_equal(mm.to_local().numpy(), 2 * full.sum(1, keepdims=True))
+mixed = rows + cols   # different layouts: gathered, then replicated
+assert mixed.placements == (Replicate(),)
+np.testing.assert_array_equal(mixed.to_local().numpy(), 3 * full)
+ok('dtensor-ops')
+dist.destroy_process_group()

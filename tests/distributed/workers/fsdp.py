@@ -1,0 +1,83 @@
+"""FSDP on 2 ranks (float64): fully_shard and FullyShardedDataParallel give the parameters one process
+gets on the whole batch."""
+from datetime import timedelta
+
+import numpy as np
+
+import ember
+import ember.distributed as dist
+from ember.distributed.fsdp import FSDPModule, fully_shard
+from ember.distributed.tensor import DTensor, Shard
+from _checks import ok
+
+dist.init_process_group('gloo', timeout=timedelta(seconds=60))
+rank, n = dist.get_rank(), dist.get_world_size()
+ember.set_default_dtype(ember.float64)
+
+
+def make():
+    ember.manual_seed(0)
+    return ember.nn.Sequential(ember.nn.Linear(5, 7), ember.nn.Tanh(), ember.nn.Linear(7, 3))
+
+
+ember.manual_seed(1)
+batches = [(ember.randn(8, 5), ember.randn(8, 3)) for _ in range(4)]
+
+
+def reference(opt_cls, **kw):
+    model = make()
+    opt = opt_cls(model.parameters(), **kw)
+    for x, y in batches:
+        opt.zero_grad()
+        ember.nn.functional.mse_loss(model(x), y).backward()
+        opt.step()
+    return [p.detach().clone() for p in model.parameters()]
+
+
+def mine(x):
+    return x[rank * 4:(rank + 1) * 4]
+
+
+# FSDP2: each layer, then the root
+model = make()
+for layer in (model[0], model[2]):
+    fully_shard(layer)
+fully_shard(model)
+assert isinstance(model, FSDPModule) and type(model).__name__ == 'FSDPSequential'
+w = model[0].weight
+assert isinstance(w, DTensor) and isinstance(w, ember.nn.Parameter) and w.placements == (Shard(0),)
+assert w.shape == (7, 5) and w.to_local().shape == ((4, 5) if rank == 0 else (3, 5))
+opt = ember.optim.Adam(model.parameters(), lr=0.05)
+for x, y in batches:
+    opt.zero_grad()
+    ember.nn.functional.mse_loss(model(mine(x)), mine(y)).backward()
+    assert isinstance(model[0].weight, DTensor) and model[0].weight.grad is not None
+    opt.step()
+want = reference(ember.optim.Adam, lr=0.05)
+got = [p.full_tensor() for p in model.parameters()]
+for a, b in zip(got, want):
+    np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-10, atol=1e-12)
+ok('fully_shard-equivalence')
+
+# gradient accumulation without sync, then one synchronised backward
+model = make()
+fully_shard(model)
+opt = ember.optim.SGD(model.parameters(), lr=0.1)
+x, y = batches[0]
+model.set_requires_gradient_sync(False)
+ember.nn.functional.mse_loss(model(mine(x)[:2]), mine(y)[:2]).backward()
+model.set_requires_gradient_sync(True)
+ember.nn.functional.mse_loss(model(mine(x)[2:]), mine(y)[2:]).backward()
+opt.step()
+ref = make()
+ref_opt = ember.optim.SGD(ref.parameters(), lr=0.1)
+for i in range(2):   # each rank's two halves of its 4 samples: mean losses summed, averaged over ranks
+    parts = [ember.nn.functional.mse_loss(ref(x[r * 4 + 2 * i:r * 4 + 2 * i + 2]), y[r * 4 + 2 * i:r * 4 + 2 * i + 2])
+             for r in range(n)]
+    (sum(parts) / n).backward()
+ref_opt.step()
+for a, b in zip(model.parameters(), ref.parameters()):
+    np.testing.assert_allclose(a.full_tensor().numpy(), b.detach().numpy(), rtol=1e-10, atol=1e-12)
+ok('fully_shard-no-sync')
+ember.set_default_dtype(ember.float32)
+dist.destroy_process_group()
