@@ -7,7 +7,8 @@ from ember.distributed.tensor import Partial, Replicate, Shard
 from ember.distributed.tensor._layout import local_box, shard_range
 from tests.distributed._launch import passed
 
-CHECKS = ['dtensor-layouts', 'dtensor-redistribute', 'dtensor-ops', 'fully_shard-equivalence', 'fully_shard-no-sync']
+CHECKS = ['dtensor-layouts', 'dtensor-redistribute', 'dtensor-ops', 'fully_shard-equivalence', 'fully_shard-no-sync',
+          'fsdp1-strategies', 'fsdp1-state-dicts', 'fsdp1-clip', 'fsdp1-no_sync']
 
 
 @pytest.mark.parametrize('check', CHECKS)
@@ -31,3 +32,44 @@ def test_placements():
     assert {Shard(0), Shard(0), Replicate()} == {Shard(0), Replicate()}
     with pytest.raises(ValueError):
         Partial('median')
+
+
+def test_fsdp_checkpoint_on_two_ranks(two_rank_run):
+    assert passed(two_rank_run, 'fsdp-checkpoint'), two_rank_run
+
+
+def test_pytorch_loads_the_sharded_checkpoint_ember_wrote_at_two_ranks(two_rank_run, two_rank_dir):
+    # workers/fsdp.py saved a fully_shard model and its Adam state, each rank writing its rows
+    torch = pytest.importorskip('torch')
+    import torch.distributed.checkpoint as torch_dcp
+    import warnings
+    path = str(two_rank_dir / 'fsdp_ckpt')
+    ember.manual_seed(0)
+    sd = {'model': {k: torch.zeros(tuple(v.shape), dtype=torch.float64) for k, v in
+                    ember.nn.Sequential(ember.nn.Linear(5, 7), ember.nn.Tanh(), ember.nn.Linear(7, 3))
+                    .state_dict().items()}}
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        torch_dcp.load(sd, checkpoint_id=path)
+    theirs = {'model': {k: ember.zeros(tuple(v.shape), dtype=ember.float64) for k, v in sd['model'].items()}}
+    import ember.distributed.checkpoint as dcp
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        dcp.load(theirs, checkpoint_id=path)
+    for k in sd['model']:
+        assert sd['model'][k].tolist() == theirs['model'][k].tolist(), k
+    assert float(sd['model']['0.weight'].abs().sum()) > 0
+
+
+def test_auto_wrap_policies_decide_like_pytorch():
+    import functools
+    from ember.distributed.fsdp import wrap
+    lin, seq = ember.nn.Linear(4, 4), ember.nn.Sequential()
+    assert wrap.ModuleWrapPolicy({ember.nn.Linear})(lin, False, 20)
+    assert not wrap.ModuleWrapPolicy({ember.nn.Linear})(seq, False, 20)
+    policy = functools.partial(wrap.size_based_auto_wrap_policy, min_num_params=10)
+    assert policy(module=lin, recurse=False, nonwrapped_numel=20) and not policy(module=lin, recurse=False,
+                                                                                    nonwrapped_numel=5)
+    assert not policy(module=ember.nn.ModuleList([lin]), recurse=False, nonwrapped_numel=20)
+    assert wrap.transformer_auto_wrap_policy(lin, False, 0, {ember.nn.Linear}) and wrap.always_wrap_policy()
+    assert wrap.lambda_auto_wrap_policy(lin, False, 0, lambda m: isinstance(m, ember.nn.Linear))

@@ -4,6 +4,8 @@ FSDP), optimizer state keyed by parameter name instead of position, and the opti
 tensors, move them to the CPU, skip frozen parameters or broadcast rank 0's values."""
 from dataclasses import dataclass
 
+import numpy as np
+
 import ember
 from ember._tensor import Tensor
 
@@ -168,10 +170,28 @@ def _one_optimizer_state(model, optim, opts):
         for idx in saved_group['params']:
             index_to_name[idx] = names[ids[pos]]
             pos += 1
-    state = {index_to_name[i]: {k: _finish_value(v, opts) for k, v in s.items()} for i, s in sd['state'].items()}
+    by_name = {names[pid]: p for pid, p in ((id(p), p) for g in optim.param_groups for p in g['params'])}
+    state = {index_to_name[i]: {k: _finish_value(_like_param(v, by_name[index_to_name[i]]), opts)
+                                for k, v in s.items()} for i, s in sd['state'].items()}
     groups = [{**{k: v for k, v in g.items() if k != 'params'}, 'params': [index_to_name[i] for i in g['params']]}
               for g in sd['param_groups']]
     return {'state': state, 'param_groups': groups}
+
+
+def _like_param(value, param):
+    """An optimizer state tensor of a sharded (DTensor) parameter, laid out as the parameter: the
+    optimizer keeps this rank's piece, a checkpoint needs to know where it lies in the whole."""
+    spec = getattr(param, '_spec', None)
+    if spec is None or not isinstance(value, Tensor) or hasattr(value, '_spec'):
+        return value
+    if tuple(value._data.shape) != tuple(param._data.shape):
+        return value
+    from ember.distributed.tensor import _api
+    return _api._make(value._data, value._device, spec)
+
+
+def _local(value):
+    return value.to_local() if hasattr(value, '_spec') and isinstance(value, Tensor) else value
 
 
 def _flatten_optim(osd):
@@ -253,32 +273,53 @@ def _unflatten_optim(flat, optim_names):
     return {'state': state, 'param_groups': groups}
 
 
+def _optimizer_state_to_load(model, optim, optim_state_dict):
+    """``optim_state_dict`` (keyed by parameter name; flat or nested; whole or sharded values) as
+    ``optim.load_state_dict`` takes it: positions, and this rank's pieces for sharded parameters."""
+    names = _param_names(model)
+    params = [p for g in optim.param_groups for p in g['params']]
+    group_names = [[names[id(p)] for p in g['params']] for g in optim.param_groups]
+    osd = optim_state_dict
+    if 'state' not in osd or 'param_groups' not in osd:
+        osd = _unflatten_optim(osd, group_names)
+    position = {}
+    for g in group_names:
+        for n in g:
+            position[n] = len(position)
+    saved_groups = {tuple(g['params']): g for g in osd['param_groups']}
+    by_param = {n: g for g in osd['param_groups'] for n in g['params']}
+    new_groups = []
+    for g in group_names:
+        saved = (saved_groups.get(tuple(g)) or by_param.get(g[0])) if g else None
+        if saved is None:
+            raise ValueError(f"optimizer state dict has no param group for parameters {g}")
+        new_groups.append({**{k: v for k, v in saved.items() if k != 'params'}, 'params': [position[n] for n in g]})
+    state = {position[n]: {k: _to_piece(v, params[position[n]]) for k, v in s.items()}
+             for n, s in osd['state'].items() if n in position}
+    return {'state': state, 'param_groups': new_groups}
+
+
+def _to_piece(value, param):
+    """A loaded optimizer state value as the optimizer keeps it for ``param``: a sharded parameter's
+    state is this rank's piece (cut from a whole value when needed)."""
+    value = _local(value)
+    spec = getattr(param, '_spec', None)
+    if spec is not None and isinstance(value, Tensor) and tuple(value.shape) == tuple(spec.shape) and \
+            tuple(value.shape) != tuple(param._data.shape):
+        from ember.distributed.tensor._layout import cut
+        data = value._data if isinstance(value._data, np.ndarray) else ember.backend.to_numpy(value._data)
+        return ember.from_numpy(cut(data, spec.shape, spec.mesh.shape, spec.placements, spec.coord()))
+    return value
+
+
 def set_optimizer_state_dict(model, optimizers, optim_state_dict, *, options=None):
     """Load ``optim_state_dict`` (keyed by parameter name, as ``get_optimizer_state_dict`` makes it) into
     the optimizers."""
     opts = _options(options)
     if opts.broadcast_from_rank0:
         optim_state_dict = _broadcast_from_rank0(optim_state_dict)
-    names = _param_names(model)
     for optim in _optimizers(optimizers):
-        group_names = [[names[id(p)] for p in g['params']] for g in optim.param_groups]
-        osd = optim_state_dict
-        if 'state' not in osd or 'param_groups' not in osd:
-            osd = _unflatten_optim(osd, group_names)
-        position = {}
-        for g in group_names:
-            for n in g:
-                position[n] = len(position)
-        saved_groups = {tuple(g['params']): g for g in osd['param_groups']}
-        by_param = {n: g for g in osd['param_groups'] for n in g['params']}
-        new_groups = []
-        for g in group_names:
-            saved = (saved_groups.get(tuple(g)) or by_param.get(g[0])) if g else None
-            if saved is None:
-                raise ValueError(f"optimizer state dict has no param group for parameters {g}")
-            new_groups.append({**{k: v for k, v in saved.items() if k != 'params'}, 'params': [position[n] for n in g]})
-        state = {position[n]: s for n, s in osd['state'].items() if n in position}
-        optim.load_state_dict({'state': state, 'param_groups': new_groups})
+        optim.load_state_dict(_optimizer_state_to_load(model, optim, optim_state_dict))
 
 
 def set_state_dict(model, optimizers, *, model_state_dict, optim_state_dict, options=None):

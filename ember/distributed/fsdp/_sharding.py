@@ -186,3 +186,45 @@ def reduce_scatter_dim0(full, mesh, reduce_dtype=None):
 
 def is_tensor(x):
     return isinstance(x, Tensor)
+
+
+class _WholeParam:
+    """A parameter NO_SHARD keeps whole on every rank."""
+
+    def __init__(self, owner, name, param):
+        self.owner, self.name = owner, name
+        self.sharded = self.unsharded = param
+        self.stash = None
+
+
+class ReplicatedUnit(Unit):
+    """NO_SHARD: parameters stay whole; backward averages each gradient over the ranks (an all-reduce),
+    unless gradient sync is off (gradients then accumulate locally until a synchronised backward)."""
+
+    def __init__(self, params, group, reshard_after_forward=False, param_dtype=None, reduce_dtype=None):
+        self.params = [_WholeParam(owner, name, p) for owner, name, p in params]
+        self.group = group
+        self.reshard_after_forward = False
+        self.reshard_after_backward = True
+        self.param_dtype, self.reduce_dtype = param_dtype, reduce_dtype
+        self.sync = True
+        self.gathered = True
+
+    def unshard(self, iteration=None):
+        if iteration is not None:
+            for sp in self.params:
+                iteration.add(self, sp)
+
+    def reshard(self):
+        pass
+
+    def reduce_grad(self, sp):
+        import ember.distributed as dist
+        g = sp.unsharded.grad
+        if g is None or not self.sync:
+            return
+        work = g if self.reduce_dtype is None else g.to(self.reduce_dtype)
+        with ember.no_grad():
+            work = work / dist.get_world_size(self.group)
+            dist.all_reduce(work, group=self.group)
+            g.copy_(work)

@@ -24,6 +24,9 @@ isinf isfinite
 __add__ __radd__ __iadd__ __sub__ __rsub__ __isub__ __mul__ __rmul__ __imul__ __truediv__ __rtruediv__
 __itruediv__ __neg__ __pow__ __rpow__ __ipow__ __eq__ __ne__ __lt__ __le__ __gt__ __ge__ __abs__
 '''.split())
+# operations whose results carry no gradient (fine on parameters that require one)
+_NO_GRAD = frozenset('zeros_like ones_like empty_like full_like rand_like randn_like eq ne lt le gt ge isnan isinf '
+                     'isfinite logical_not detach __eq__ __ne__ __lt__ __le__ __gt__ __ge__ requires_grad_'.split())
 _LINEAR = frozenset('add add_ sub sub_ neg neg_ clone detach detach_ contiguous to float double half bfloat16 '
                     'copy_ zero_ __add__ __radd__ __iadd__ __sub__ __rsub__ __isub__ __neg__'.split())
 
@@ -179,6 +182,20 @@ class DTensor(Tensor):
         return (f"DTensor(local_tensor={self.to_local()!r}, device_mesh={self._spec.mesh!r}, "
                 f"placements={self._spec.placements})")
 
+    def detach(self):
+        """The same pieces, without autograd history (still a DTensor)."""
+        return _make(self._data, self._device, self._spec)
+
+    @property
+    def data(self):
+        return _make(self._data, self._device, self._spec)
+
+    @data.setter
+    def data(self, value):
+        if isinstance(value, DTensor):
+            self._spec = value._spec
+        self._data = value._data
+
     # ---------------------------------------------------------------- conversions
     def to_local(self, *, grad_placements=None):
         """This rank's piece, as a plain tensor sharing its memory."""
@@ -254,7 +271,8 @@ class DTensor(Tensor):
         scalar_others = all(t.dim() == 0 for t in plain_tensors)
         partial = any(isinstance(p, Partial) for p in spec.placements)
         if name in _ELEMENTWISE and same and scalar_others and (not partial or name in _LINEAR):
-            _no_autograd(dts)
+            if name not in _NO_GRAD:
+                _no_autograd(dts)
             local_args, local_kwargs = _swap(args, kwargs, lambda d: d.to_local())
             with DisableTorchFunctionSubclass():
                 out = func(*local_args, **local_kwargs)
