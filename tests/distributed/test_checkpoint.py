@@ -147,3 +147,13 @@ def test_fresh_optimizer_gets_state_and_loads_a_checkpoint(tmp_path):
     s1, s2 = opt.state_dict(), fresh_opt.state_dict()
     assert s2['param_groups'][0]['lr'] == 0.1
     assert all(ember.equal(s1['state'][i][k], s2['state'][i][k]) for i in s1['state'] for k in s1['state'][i])
+
+
+def test_async_save_returns_a_done_future(tmp_path):
+    w = ember.arange(3.)
+    future = dcp.async_save({'w': w}, checkpoint_id=str(tmp_path))
+    assert future.done() and 'w' in future.result().state_dict_metadata
+    w.zero_()   # the checkpoint was written before async_save returned
+    back = {'w': ember.ones(3)}
+    dcp.load(back, checkpoint_id=str(tmp_path))
+    assert back['w'].tolist() == [0.0, 1.0, 2.0]

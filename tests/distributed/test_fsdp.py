@@ -7,8 +7,9 @@ from ember.distributed.tensor import Partial, Replicate, Shard
 from ember.distributed.tensor._layout import local_box, shard_range
 from tests.distributed._launch import passed
 
-CHECKS = ['dtensor-layouts', 'dtensor-redistribute', 'dtensor-ops', 'fully_shard-equivalence', 'fully_shard-no-sync',
-          'fsdp1-strategies', 'fsdp1-state-dicts', 'fsdp1-clip', 'fsdp1-no_sync']
+CHECKS = ['dtensor-layouts', 'dtensor-redistribute', 'dtensor-ops', 'fully_shard-equivalence', 'fully_shard-matches-pytorch',
+          'fully_shard-no-sync',
+          'fsdp1-strategies', 'fsdp1-state-dicts', 'fsdp1-clip', 'fsdp1-no_sync', 'fsdp1-wrap-policies']
 
 
 @pytest.mark.parametrize('check', CHECKS)
@@ -60,16 +61,3 @@ def test_pytorch_loads_the_sharded_checkpoint_ember_wrote_at_two_ranks(two_rank_
         assert sd['model'][k].tolist() == theirs['model'][k].tolist(), k
     assert float(sd['model']['0.weight'].abs().sum()) > 0
 
-
-def test_auto_wrap_policies_decide_like_pytorch():
-    import functools
-    from ember.distributed.fsdp import wrap
-    lin, seq = ember.nn.Linear(4, 4), ember.nn.Sequential()
-    assert wrap.ModuleWrapPolicy({ember.nn.Linear})(lin, False, 20)
-    assert not wrap.ModuleWrapPolicy({ember.nn.Linear})(seq, False, 20)
-    policy = functools.partial(wrap.size_based_auto_wrap_policy, min_num_params=10)
-    assert policy(module=lin, recurse=False, nonwrapped_numel=20) and not policy(module=lin, recurse=False,
-                                                                                    nonwrapped_numel=5)
-    assert not policy(module=ember.nn.ModuleList([lin]), recurse=False, nonwrapped_numel=20)
-    assert wrap.transformer_auto_wrap_policy(lin, False, 0, {ember.nn.Linear}) and wrap.always_wrap_policy()
-    assert wrap.lambda_auto_wrap_policy(lin, False, 0, lambda m: isinstance(m, ember.nn.Linear))

@@ -15,5 +15,5 @@ from ember.distributed.checkpoint.filesystem import FileSystemReader, FileSystem
 from ember.distributed.checkpoint.metadata import (  # noqa: F401
     BytesStorageMetadata, ChunkStorageMetadata, Metadata, TensorStorageMetadata)
 from ember.distributed.checkpoint.state_dict_loader import load, load_state_dict  # noqa: F401
-from ember.distributed.checkpoint.state_dict_saver import save, save_state_dict  # noqa: F401
+from ember.distributed.checkpoint.state_dict_saver import async_save, save, save_state_dict  # noqa: F401
 from ember.distributed.checkpoint.stateful import Stateful  # noqa: F401

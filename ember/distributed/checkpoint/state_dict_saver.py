@@ -18,7 +18,7 @@ from ember.distributed.checkpoint.metadata import (BytesStorageMetadata, ChunkSt
                                                    TensorStorageMetadata)
 from ember.distributed.checkpoint.stateful import is_stateful
 
-__all__ = ['save', 'save_state_dict']
+__all__ = ['save', 'save_state_dict', 'async_save']
 
 _VERSION = '1.0.0'
 
@@ -180,3 +180,17 @@ def save_state_dict(state_dict, storage_writer, process_group=None, coordinator_
         raise ValueError("save_state_dict: ember's rank 0 writes the metadata (coordinator_rank must be 0)")
     return save(state_dict, storage_writer=storage_writer, process_group=process_group, no_dist=no_dist,
                 planner=planner)
+
+
+def async_save(state_dict, *, checkpoint_id=None, storage_writer=None, planner=None, process_group=None,
+               async_checkpointer_type=None, async_stager=None, no_dist=False, use_collectives=True):
+    """``save``, returning a ``concurrent.futures.Future`` of its metadata. ember writes the checkpoint
+    before returning (its collectives cannot run beside the training loop's on the same communicator),
+    so the future is already done; training may change the tensors as soon as it returns."""
+    import concurrent.futures
+    if async_stager is not None:
+        raise ValueError("async_save(async_stager=...): ember saves before returning and stages nothing")
+    future = concurrent.futures.Future()
+    future.set_result(save(state_dict, checkpoint_id=checkpoint_id, storage_writer=storage_writer, planner=planner,
+                           process_group=process_group, no_dist=no_dist, use_collectives=use_collectives))
+    return future

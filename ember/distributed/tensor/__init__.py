@@ -6,8 +6,18 @@ placements ``Shard``, ``Replicate`` and ``Partial``.
 [Shard(dim=0), Replicate()]
 """
 from ember.distributed.tensor.placement_types import Partial, Placement, Replicate, Shard  # noqa: F401
-from ember.distributed.tensor._api import DTensor, distribute_tensor  # noqa: F401
-from ember.distributed.device_mesh import DeviceMesh, init_device_mesh  # noqa: F401
 
 __all__ = ['DTensor', 'distribute_tensor', 'Shard', 'Replicate', 'Partial', 'Placement', 'DeviceMesh',
            'init_device_mesh']
+
+
+def __getattr__(name):
+    # DTensor loads on first use: defining a Tensor subclass with __torch_function__ makes every op
+    # look for such arguments from then on, a cost programs without DTensors need not pay
+    if name in ('DTensor', 'distribute_tensor'):
+        from ember.distributed.tensor import _api
+        return getattr(_api, name)
+    if name in ('DeviceMesh', 'init_device_mesh'):
+        from ember.distributed import device_mesh
+        return getattr(device_mesh, name)
+    raise AttributeError(f"module 'ember.distributed.tensor' has no attribute '{name}'")

@@ -58,6 +58,13 @@ got = [p.full_tensor() for p in model.parameters()]
 for a, b in zip(got, want):
     np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-10, atol=1e-12)
 ok('fully_shard-equivalence')
+# the same training under PyTorch's fully_shard and gloo (tests/fixtures/distributed/record_fsdp.py)
+import json, os  # noqa: E401,E402
+here = os.path.dirname(os.path.abspath(__file__))
+recorded = json.load(open(os.path.join(here, '..', '..', 'fixtures', 'distributed', 'fsdp_pytorch.json')))
+for (name, p), a in zip(model.named_parameters(), got):
+    np.testing.assert_allclose(a.numpy(), np.array(recorded[name]), rtol=1e-10, atol=1e-12, err_msg=name)
+ok('fully_shard-matches-pytorch')
 
 # gradient accumulation without sync, then one synchronised backward
 model = make()

@@ -114,5 +114,18 @@ ref_opt.step()
 for k, v in ref.state_dict().items():
     close(model.state_dict()[k], v)
 ok('fsdp1-no_sync')
+
+# the policies' answers, as PyTorch's
+from ember.distributed.fsdp import wrap  # noqa: E402
+lin, seq = ember.nn.Linear(4, 4), ember.nn.Sequential()
+assert wrap.ModuleWrapPolicy({ember.nn.Linear})(lin, False, 20)
+assert not wrap.ModuleWrapPolicy({ember.nn.Linear})(seq, False, 20)
+policy = functools.partial(wrap.size_based_auto_wrap_policy, min_num_params=10)
+assert policy(module=lin, recurse=False, nonwrapped_numel=20)
+assert not policy(module=lin, recurse=False, nonwrapped_numel=5)
+assert not policy(module=ember.nn.ModuleList([lin]), recurse=False, nonwrapped_numel=20)
+assert wrap.transformer_auto_wrap_policy(lin, False, 0, {ember.nn.Linear}) and wrap.always_wrap_policy()
+assert wrap.lambda_auto_wrap_policy(lin, False, 0, lambda m: isinstance(m, ember.nn.Linear))
+ok('fsdp1-wrap-policies')
 ember.set_default_dtype(ember.float32)
 dist.destroy_process_group()
