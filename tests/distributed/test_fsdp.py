@@ -9,7 +9,8 @@ from tests.distributed._launch import passed
 
 CHECKS = ['dtensor-layouts', 'dtensor-redistribute', 'dtensor-ops', 'fully_shard-equivalence', 'fully_shard-matches-pytorch',
           'fully_shard-no-sync',
-          'fsdp1-strategies', 'fsdp1-state-dicts', 'fsdp1-clip', 'fsdp1-no_sync', 'fsdp1-wrap-policies']
+          'fsdp1-strategies', 'fsdp1-state-dicts', 'fsdp1-clip', 'fsdp1-no_sync', 'fsdp1-checkpoint',
+          'fsdp1-wrap-policies']
 
 
 @pytest.mark.parametrize('check', CHECKS)

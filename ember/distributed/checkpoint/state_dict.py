@@ -2,6 +2,7 @@
 state_dict``): the same keys whatever wraps the model (DistributedDataParallel, DataParallel, compile,
 FSDP), optimizer state keyed by parameter name instead of position, and the options to gather full
 tensors, move them to the CPU, skip frozen parameters or broadcast rank 0's values."""
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,25 +46,39 @@ def _is_wrapper(module):
     return isinstance(module, (DataParallel, DistributedDataParallel))
 
 
+def _clean_path(model, raw):
+    """``raw`` (a dotted name under ``model``) without the parts wrappers add."""
+    node, kept = model, []
+    for part in raw.split('.'):
+        child = getattr(node, '_modules', {}).get(part) if node is not None else None
+        wrapper_part = part in _WRAPPER_ATTRS or (part == 'module' and node is not None and _is_wrapper(node))
+        if not wrapper_part:
+            kept.append(part)
+        node = child
+    return '.'.join(kept)
+
+
 def _clean_names(model):
     """{state_dict key: name without the wrappers' parts} for every key of ``model.state_dict()``."""
-    names = {}
-    for raw in model.state_dict().keys():
-        parts, node, kept = raw.split('.'), model, []
-        for part in parts:
-            child = getattr(node, '_modules', {}).get(part) if node is not None else None
-            wrapper_part = part in _WRAPPER_ATTRS or (part == 'module' and node is not None and _is_wrapper(node))
-            if not wrapper_part:
-                kept.append(part)
-            node = child
-        names[raw] = '.'.join(kept)
-    return names
+    return {raw: _clean_path(model, raw) for raw in _model_state(model, full=False).keys()}
 
 
 def _param_names(model):
     """{id(parameter): clean name}."""
-    clean = _clean_names(model)
-    return {id(p): clean.get(raw, raw) for raw, p in model.named_parameters(remove_duplicate=False)}
+    return {id(p): _clean_path(model, raw) for raw, p in model.named_parameters(remove_duplicate=False)}
+
+
+def _model_state(model, full):
+    """``model.state_dict()``; FullyShardedDataParallel modules give whole tensors when ``full``, else their
+    DTensor shards."""
+    fsdp = sys.modules.get('ember.distributed.fsdp.fully_sharded_data_parallel')   # none made without it
+    if fsdp is None or not any(isinstance(m, fsdp.FullyShardedDataParallel) for m in model.modules()):
+        return model.state_dict()
+    from ember.distributed.fsdp.api import StateDictType
+    FSDP = fsdp.FullyShardedDataParallel
+    kind = StateDictType.FULL_STATE_DICT if full else StateDictType.SHARDED_STATE_DICT
+    with FSDP.state_dict_type(model, kind):
+        return model.state_dict()
 
 
 def _options(options):
@@ -113,11 +128,12 @@ def get_model_state_dict(model, *, submodules=None, options=None):
     """
     opts = _options(options)
     clean = _clean_names(model)
-    frozen = {raw for raw, p in model.named_parameters(remove_duplicate=False) if not p.requires_grad}
+    frozen = {_clean_path(model, raw) for raw, p in model.named_parameters(remove_duplicate=False)
+              if not p.requires_grad}
     prefixes = _submodule_filter(model, submodules, opts)
     out = {}
-    for raw, value in model.state_dict().items():
-        if opts.ignore_frozen_params and raw in frozen:
+    for raw, value in _model_state(model, opts.full_state_dict).items():
+        if opts.ignore_frozen_params and clean[raw] in frozen:
             continue
         name = clean[raw]
         if prefixes is not None:

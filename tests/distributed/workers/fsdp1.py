@@ -115,6 +115,35 @@ for k, v in ref.state_dict().items():
     close(model.state_dict()[k], v)
 ok('fsdp1-no_sync')
 
+# a distributed checkpoint of a wrapped model: sharded entries under the module's own names
+import os, sys  # noqa: E401,E402
+import ember.distributed.checkpoint as dcp  # noqa: E402
+from ember.distributed.checkpoint.state_dict import get_state_dict, set_state_dict  # noqa: E402
+path = os.path.join(os.path.dirname(os.path.abspath(sys.argv[1])), 'fsdp1_ckpt')
+policy = ModuleWrapPolicy({ember.nn.Linear})
+model = FSDP(make(), auto_wrap_policy=policy)
+opt = ember.optim.Adam(model.parameters(), lr=0.05)
+x, y = batches[0]
+F.mse_loss(model(mine(x)), mine(y)).backward()
+opt.step()
+msd, osd = get_state_dict(model, opt)
+assert list(msd) == ['0.weight', '0.bias', '2.weight', '2.bias'] and isinstance(msd['0.weight'], DTensor)
+assert list(osd['state']) == list(msd) and isinstance(osd['state']['2.weight']['exp_avg'], DTensor)
+dcp.save({'model': msd, 'optim': osd}, checkpoint_id=path)
+fresh = FSDP(make(), auto_wrap_policy=policy)
+fresh_opt = ember.optim.Adam(fresh.parameters(), lr=0.05)
+fmsd, fosd = get_state_dict(fresh, fresh_opt)
+state = {'model': fmsd, 'optim': fosd}
+dcp.load(state, checkpoint_id=path)
+set_state_dict(fresh, fresh_opt, model_state_dict=state['model'], optim_state_dict=state['optim'])
+for m, o in ((model, opt), (fresh, fresh_opt)):
+    o.zero_grad()
+    F.mse_loss(m(mine(batches[1][0])), mine(batches[1][1])).backward()
+    o.step()
+for k, v in model.state_dict().items():
+    np.testing.assert_array_equal(v.numpy(), fresh.state_dict()[k].numpy())
+ok('fsdp1-checkpoint')
+
 # the policies' answers, as PyTorch's
 from ember.distributed.fsdp import wrap  # noqa: E402
 lin, seq = ember.nn.Linear(4, 4), ember.nn.Sequential()
