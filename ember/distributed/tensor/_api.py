@@ -264,7 +264,9 @@ class DTensor(Tensor):
     def __torch_function__(cls, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
         name = getattr(func, '__name__', '')
-        dts = [a for a in _leaves(args, kwargs) if isinstance(a, DTensor)]
+        every = [a for a in _leaves(args, kwargs) if isinstance(a, DTensor)]
+        # a replicated one-element DTensor (a total norm, a loss) acts as a number beside other layouts
+        dts = [d for d in every if not _replicated_scalar(d)] or every
         spec = dts[0]._spec
         same = all(d._spec == spec for d in dts)
         plain_tensors = [a for a in _leaves(args, kwargs) if isinstance(a, Tensor) and not isinstance(a, DTensor)]
@@ -276,7 +278,7 @@ class DTensor(Tensor):
             local_args, local_kwargs = _swap(args, kwargs, lambda d: d.to_local())
             with DisableTorchFunctionSubclass():
                 out = func(*local_args, **local_kwargs)
-            return _rewrap(out, local_args, args, spec, dts[0]._device)
+            return _rewrap(out, local_args, args, spec, dts[0]._device, dts)
         _no_autograd(dts)
         if name.endswith('_') and not name.startswith('__') or name in ('__setitem__',):
             raise NotImplementedError(f"ember's DTensor cannot run the in-place operation {name} on its layout "
@@ -312,19 +314,22 @@ def _no_autograd(dts):
                            "under ember.no_grad(), or compute on to_local()/full_tensor() results")
 
 
-def _rewrap(out, local_args, args, spec, device):
+def _replicated_scalar(d):
+    return d._data.size == 1 and all(isinstance(p, Replicate) for p in d._spec.placements)
+
+
+def _rewrap(out, local_args, args, spec, device, dts):
     if isinstance(out, Tensor):
         for la, a in zip(local_args, args):
             if out is la and isinstance(a, DTensor):   # in place: the DTensor's piece now holds the result
                 a._data = la._data
                 a._version_counter.value += 1
                 return a
-        if tuple(out._data.shape) == tuple(local_args[0]._data.shape if isinstance(local_args[0], Tensor)
-                                           else out._data.shape):
+        if tuple(out._data.shape) == tuple(dts[0]._data.shape):
             return _make(out._data, out._device, spec)
         return out
     if isinstance(out, (tuple, list)):
-        return type(out)(_rewrap(o, local_args, args, spec, device) for o in out)
+        return type(out)(_rewrap(o, local_args, args, spec, device, dts) for o in out)
     return out
 
 

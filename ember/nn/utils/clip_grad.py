@@ -31,9 +31,9 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
         >>> ember.nn.utils.get_total_norm([ember.tensor([3., 0.]), ember.tensor([4.])], norm_type=float('inf'))
         tensor(4.)
     """
+    from ember import stack
+    from ember.linalg import vector_norm   # the public ops: DTensor gradients (FSDP) give the whole norm
     from ember.ops.creation import tensor as make_tensor
-    from ember.ops.reduce import vector_norm
-    from ember.ops.shape import stack
     if isinstance(tensors, Tensor):
         tensors = [tensors]
     else:

@@ -66,6 +66,25 @@ for (name, p), a in zip(model.named_parameters(), got):
     np.testing.assert_allclose(a.numpy(), np.array(recorded[name]), rtol=1e-10, atol=1e-12, err_msg=name)
 ok('fully_shard-matches-pytorch')
 
+# ember.nn.utils.clip_grad_norm_ on the DTensor gradients clips by the norm of the whole gradients
+model = make()
+fully_shard(model)
+opt = ember.optim.SGD(model.parameters(), lr=0.1)
+ref = make()
+ref_opt = ember.optim.SGD(ref.parameters(), lr=0.1)
+x, y = batches[0]
+ember.nn.functional.mse_loss(model(mine(x)), mine(y)).backward()
+ember.nn.functional.mse_loss(ref(x), y).backward()
+total = ember.nn.utils.clip_grad_norm_(model.parameters(), 0.05)
+want_total = ember.nn.utils.clip_grad_norm_(ref.parameters(), 0.05)
+total = total.full_tensor() if isinstance(total, DTensor) else total
+assert abs(total.item() - want_total.item()) < 1e-12 and want_total.item() > 0.05, (total, want_total)
+opt.step()
+ref_opt.step()
+for a, b in zip(model.parameters(), ref.parameters()):
+    np.testing.assert_allclose(a.full_tensor().numpy(), b.detach().numpy(), rtol=1e-10, atol=1e-12)
+ok('fully_shard-clip_grad_norm_')
+
 # gradient accumulation without sync, then one synchronised backward
 model = make()
 fully_shard(model)
