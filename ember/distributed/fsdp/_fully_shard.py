@@ -4,7 +4,7 @@ gradients over the ranks into each rank's shard. Apply it to submodules first, t
 from dataclasses import dataclass
 
 import ember
-from ember.distributed.fsdp._sharding import Iteration, Unit
+from ember.distributed.fsdp._sharding import Iteration, Unit, collect_params
 
 __all__ = ['fully_shard', 'FSDPModule', 'MixedPrecisionPolicy', 'OffloadPolicy', 'CPUOffloadPolicy']
 
@@ -171,13 +171,7 @@ def fully_shard(module, *, mesh=None, reshard_after_forward=True, shard_placemen
     for m in module.modules():
         if m is not module and isinstance(m, FSDPModule):
             managed.update(id(sp.sharded) for sp in m._fsdp_state.unit.params)
-    params, seen = [], set()
-    for owner in module.modules():
-        for name, p in list(owner._parameters.items()):
-            if p is None or id(p) in managed or id(p) in ignored or id(p) in seen:
-                continue
-            seen.add(id(p))
-            params.append((owner, name, p))
+    params = collect_params(module, managed | ignored)
     unit = Unit(params, mesh, bool(reshard_after_forward), mp_policy.param_dtype, mp_policy.reduce_dtype)
     module._fsdp_state = _State(module, unit, mp_policy)
     module.__class__ = _fsdp_class(type(module))

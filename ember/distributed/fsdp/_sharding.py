@@ -18,8 +18,8 @@ class ShardedParam:
     """One parameter of a unit: where it is registered, its sharded form and, while gathered, its
     whole form."""
 
-    def __init__(self, owner, name, param, mesh):
-        self.owner, self.name = owner, name
+    def __init__(self, places, param, mesh):
+        self.places = places      # every (module, attribute name) the parameter is registered as (tied weights)
         spec = dtensor_api._Spec(mesh, (Shard(0),), tuple(param.shape))
         local = dtensor_api._layout.cut(_host(param), spec.shape, mesh.shape, spec.placements, spec.coord())
         self.sharded = _as_param(dtensor_api._make(local, param._device, spec), param.requires_grad)
@@ -52,8 +52,26 @@ def _as_param(dt, requires_grad):
     return p
 
 
-def _set(owner, name, value):
-    owner._parameters[name] = value
+def _set(places, value):
+    for owner, name in places:
+        owner._parameters[name] = value
+
+
+def collect_params(module, skip_ids, skip_module=lambda m: False):
+    """[(places, parameter)] for the parameters of ``module`` not in ``skip_ids``, each once with every
+    place it is registered (a weight tied between two modules is one parameter)."""
+    found, order = {}, []
+    for owner in module.modules():
+        if skip_module(owner):
+            continue
+        for name, p in owner._parameters.items():
+            if p is None or id(p) in skip_ids:
+                continue
+            if id(p) not in found:
+                found[id(p)] = ([], p)
+                order.append(id(p))
+            found[id(p)][0].append((owner, name))
+    return [found[i] for i in order]
 
 
 class Iteration:
@@ -106,9 +124,9 @@ class Unit:
     """The parameters one FSDP module manages (not those of FSDP modules inside it)."""
 
     def __init__(self, params, mesh, reshard_after_forward=True, param_dtype=None, reduce_dtype=None):
-        self.params = [ShardedParam(owner, name, p, mesh) for owner, name, p in params]
+        self.params = [ShardedParam(places, p, mesh) for places, p in params]
         for sp in self.params:
-            _set(sp.owner, sp.name, sp.sharded)
+            _set(sp.places, sp.sharded)
         self.mesh = mesh
         self.reshard_after_forward = reshard_after_forward
         self.reshard_after_backward = True
@@ -125,7 +143,7 @@ class Unit:
                 if self.param_dtype is not None:
                     full = full.to(self.param_dtype)
                 sp.unsharded = ember.nn.Parameter(full, requires_grad=sp.sharded.requires_grad)
-                _set(sp.owner, sp.name, sp.unsharded)
+                _set(sp.places, sp.unsharded)
             self.gathered = True
         if iteration is not None:
             for sp in self.params:
@@ -134,7 +152,7 @@ class Unit:
     def reshard(self):
         """Register the sharded parameters again (the whole ones are released)."""
         for sp in self.params:
-            _set(sp.owner, sp.name, sp.sharded)
+            _set(sp.places, sp.sharded)
         self.gathered = False
 
     def after_backward(self):
@@ -191,8 +209,8 @@ def is_tensor(x):
 class _WholeParam:
     """A parameter NO_SHARD keeps whole on every rank."""
 
-    def __init__(self, owner, name, param):
-        self.owner, self.name = owner, name
+    def __init__(self, places, param):
+        self.places = places
         self.sharded = self.unsharded = param
         self.stash = None
 
@@ -202,7 +220,7 @@ class ReplicatedUnit(Unit):
     unless gradient sync is off (gradients then accumulate locally until a synchronised backward)."""
 
     def __init__(self, params, group, reshard_after_forward=False, param_dtype=None, reduce_dtype=None):
-        self.params = [_WholeParam(owner, name, p) for owner, name, p in params]
+        self.params = [_WholeParam(places, p) for places, p in params]
         self.group = group
         self.reshard_after_forward = False
         self.reshard_after_backward = True

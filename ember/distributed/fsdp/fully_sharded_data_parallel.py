@@ -8,7 +8,7 @@ import ember
 from ember.nn import Module
 from ember.nn.modules.module import _IncompatibleKeys
 from ember.distributed.fsdp import _fully_shard
-from ember.distributed.fsdp._sharding import ReplicatedUnit, Unit
+from ember.distributed.fsdp._sharding import ReplicatedUnit, Unit, collect_params
 from ember.distributed.fsdp.api import (BackwardPrefetch, CPUOffload, FullOptimStateDictConfig, FullStateDictConfig,
                                         MixedPrecision, ShardedOptimStateDictConfig, ShardedStateDictConfig,
                                         ShardingStrategy, StateDictSettings, StateDictType)
@@ -108,15 +108,7 @@ class FullyShardedDataParallel(Module):
         for m in module.modules():
             if isinstance(m, FullyShardedDataParallel):
                 managed.update(id(sp.sharded) for sp in m._fsdp_state.unit.params)
-        params, seen = [], set()
-        for owner in module.modules():
-            if isinstance(owner, FullyShardedDataParallel):
-                continue
-            for name, p in list(owner._parameters.items()):
-                if p is None or id(p) in managed or id(p) in ignored or id(p) in seen:
-                    continue
-                seen.add(id(p))
-                params.append((owner, name, p))
+        params = collect_params(module, managed | ignored, lambda m: isinstance(m, FullyShardedDataParallel))
         if strategy is ShardingStrategy.NO_SHARD:
             unit = ReplicatedUnit(params, mesh.get_group(0), reduce_dtype=mp.reduce_dtype)
         else:

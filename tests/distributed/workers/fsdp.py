@@ -66,6 +66,34 @@ for (name, p), a in zip(model.named_parameters(), got):
     np.testing.assert_allclose(a.numpy(), np.array(recorded[name]), rtol=1e-10, atol=1e-12, err_msg=name)
 ok('fully_shard-matches-pytorch')
 
+# a weight tied between two modules (a language model's embedding and output layer) stays one parameter
+class Tied(ember.nn.Module):
+    def __init__(self):
+        super().__init__()
+        ember.manual_seed(3)
+        self.emb = ember.nn.Embedding(6, 4)
+        self.head = ember.nn.Linear(4, 6, bias=False)
+        self.head.weight = self.emb.weight
+
+    def forward(self, idx):
+        return self.head(ember.tanh(self.emb(idx)))
+
+
+tokens = ember.tensor([[0, 1, 2, 3], [4, 5, 0, 2], [1, 1, 3, 5], [2, 4, 4, 0]])
+targets = ember.tensor([[1, 2, 3, 4], [5, 0, 2, 1], [1, 3, 5, 0], [4, 4, 0, 3]])
+tied, ref = Tied(), Tied()
+fully_shard(tied)
+assert len(list(tied.parameters())) == 1 and tied.head.weight is tied.emb.weight
+opts = [ember.optim.AdamW(m.parameters(), lr=0.1) for m in (tied, ref)]
+for _ in range(3):
+    for m, o, sl in ((tied, opts[0], slice(2 * rank, 2 * rank + 2)), (ref, opts[1], slice(0, 4))):
+        o.zero_grad()
+        ember.nn.functional.cross_entropy(m(tokens[sl]).reshape(-1, 6), targets[sl].reshape(-1)).backward()
+        o.step()
+np.testing.assert_allclose(tied.emb.weight.full_tensor().numpy(), ref.emb.weight.detach().numpy(), rtol=1e-10,
+                           atol=1e-12)
+ok('fully_shard-tied-weights')
+
 # ember.nn.utils.clip_grad_norm_ on the DTensor gradients clips by the norm of the whole gradients
 model = make()
 fully_shard(model)
