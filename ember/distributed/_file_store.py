@@ -5,7 +5,6 @@ The file is an append-only log of records (set or delete), written under an excl
 replayed by readers from where they last stopped. Waiting polls the file. Each store counts itself in on
 opening; with ``world_size`` given, the last of that many stores to close removes the file.
 """
-import fcntl
 import os
 import struct
 
@@ -53,12 +52,14 @@ class FileStore(Store):
             self.path, self.exclusive = path, exclusive
 
         def __enter__(self):
+            import fcntl   # POSIX file locks (imported here: ember.distributed loads on any system)
+            self._fcntl = fcntl
             self.f = open(self.path, 'a+b')
             fcntl.flock(self.f, fcntl.LOCK_EX if self.exclusive else fcntl.LOCK_SH)
             return self.f
 
         def __exit__(self, *exc):
-            fcntl.flock(self.f, fcntl.LOCK_UN)
+            self._fcntl.flock(self.f, self._fcntl.LOCK_UN)
             self.f.close()
 
     def _locked(self, exclusive):
