@@ -365,3 +365,38 @@ def distribute_tensor(tensor, device_mesh=None, placements=None, *, src_data_ran
     spec = _Spec(mesh, placements, tuple(tensor.shape))
     local = _layout.cut(full._data, spec.shape, mesh.shape, placements, spec.coord())
     return _make(local, tensor._device, spec, requires_grad=tensor.requires_grad)
+
+
+def _factory(fill, size, requires_grad, dtype, device_mesh, placements, layout=ember.strided):
+    if layout is not ember.strided:
+        raise ValueError(f"DTensors are strided; layout={layout} is not supported")
+    mesh = device_mesh if device_mesh is not None else _default_mesh()
+    if len(size) == 1 and isinstance(size[0], (list, tuple)):
+        size = tuple(size[0])
+    placements = _normalise(_placements(mesh, placements), len(size))
+    spec = _Spec(mesh, placements, tuple(int(s) for s in size))
+    _, local_size = _layout.local_box(spec.shape, mesh.shape, placements, spec.coord())
+    dt = ember._dtype.to_dtype(dtype) if dtype is not None else ember.get_default_dtype()
+    local = np.full(local_size, fill, dt.np_dtype) if fill is not None else np.empty(local_size, dt.np_dtype)
+    return _make(local, ember.device('cpu'), spec, requires_grad)
+
+
+def zeros(*size, requires_grad=False, dtype=None, layout=ember.strided, device_mesh=None, placements=None):
+    """A DTensor of zeros of global ``size``, laid out by ``placements`` over ``device_mesh`` (each rank
+    makes just its piece)."""
+    return _factory(0, size, requires_grad, dtype, device_mesh, placements, layout)
+
+
+def ones(*size, dtype=None, layout=ember.strided, requires_grad=False, device_mesh=None, placements=None):
+    """A DTensor of ones of global ``size`` (each rank makes just its piece)."""
+    return _factory(1, size, requires_grad, dtype, device_mesh, placements, layout)
+
+
+def empty(*size, dtype=None, layout=ember.strided, requires_grad=False, device_mesh=None, placements=None):
+    """An uninitialised DTensor of global ``size`` (each rank makes just its piece)."""
+    return _factory(None, size, requires_grad, dtype, device_mesh, placements, layout)
+
+
+def full(size, fill_value, *, dtype=None, layout=ember.strided, requires_grad=False, device_mesh=None, placements=None):
+    """A DTensor of global ``size`` filled with ``fill_value`` (each rank makes just its piece)."""
+    return _factory(fill_value, tuple(size), requires_grad, dtype, device_mesh, placements, layout)

@@ -24,6 +24,12 @@ np.testing.assert_array_equal(cols.full_tensor().numpy(), full)
 # src_data_rank=0: rank 1's own values are replaced by rank 0's
 mine = ember.full((4,), float(rank))
 np.testing.assert_array_equal(distribute_tensor(mine, mesh, [Replicate()]).to_local().numpy(), np.zeros(4))
+from ember.distributed.tensor import full as dfull, ones as dones, zeros as dzeros  # noqa: E402
+z = dzeros(5, 2, device_mesh=mesh, placements=[Shard(0)])
+assert z.shape == (5, 2) and z.to_local().shape == ((3, 2) if rank == 0 else (2, 2)) and z.to_local().sum() == 0
+assert dones((3, 4), device_mesh=mesh, placements=[Shard(1)]).full_tensor().sum().item() == 12
+f7 = dfull((4,), 7.0, dtype=ember.float64, device_mesh=mesh, placements=[Replicate()])
+assert f7.dtype == ember.float64 and f7.to_local().tolist() == [7.0] * 4
 ok('dtensor-layouts')
 
 moved = rows.redistribute(mesh, [Shard(1)])
