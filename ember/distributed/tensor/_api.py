@@ -199,16 +199,20 @@ class DTensor(Tensor):
     # ---------------------------------------------------------------- conversions
     def to_local(self, *, grad_placements=None):
         """This rank's piece, as a plain tensor sharing its memory."""
-        t = Tensor._make(self._data, self._device)
-        return t
+        _no_grad_layouts(grad_placements)
+        return Tensor._make(self._data, self._device)
 
     def full_tensor(self, *, grad_placements=None):
         """The whole tensor on every rank (gathered: a collective)."""
+        _no_grad_layouts(grad_placements)
         return ember.from_numpy(_gather_full(self)).to(self._device)
 
     def redistribute(self, device_mesh=None, placements=None, *, async_op=False, forward_dtype=None,
                      backward_dtype=None):
-        """The same values with another layout (on the same mesh)."""
+        """The same values with another layout (on the same mesh). The collectives complete before it
+        returns, whatever ``async_op`` says."""
+        if backward_dtype is not None:
+            raise NotImplementedError("redistribute(backward_dtype=...): ember's DTensor records no backward")
         mesh = self._spec.mesh if device_mesh is None else device_mesh
         if mesh is not self._spec.mesh:
             raise NotImplementedError("redistribute to another device mesh is not supported by ember's DTensor")
@@ -288,6 +292,12 @@ class DTensor(Tensor):
             out = func(*full_args, **full_kwargs)
         mesh = spec.mesh
         return _replicated(out, mesh)
+
+
+def _no_grad_layouts(grad_placements):
+    if grad_placements is not None:
+        raise NotImplementedError("grad_placements: ember's DTensor records no autograd history, so there is no "
+                                  "gradient layout to choose")
 
 
 def _leaves(args, kwargs):
