@@ -6,7 +6,10 @@ __all__ = ['DefaultSavePlanner', 'DefaultLoadPlanner']
 
 class DefaultSavePlanner:
     """Save options: ``dedup_save_to_lowest_rank`` writes each replicated entry from the lowest rank
-    holding it (by default the rank with the fewest bytes to write so far takes it)."""
+    holding it (by default the rank with the fewest bytes to write so far takes it). Replicated entries
+    are always written once (``dedup_replicated_tensors`` is PyTorch's deprecated switch for that);
+    ``flatten_sharded_tensors`` concerns ShardedTensor, which ember does not have, and plans are made
+    afresh at every save (``enable_plan_caching`` has nothing to cache)."""
 
     def __init__(self, flatten_state_dict=True, flatten_sharded_tensors=True, dedup_replicated_tensors=None,
                  dedup_save_to_lowest_rank=False, enable_plan_caching=False):

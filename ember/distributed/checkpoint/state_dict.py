@@ -30,6 +30,8 @@ class StateDictOptions:
         broadcast_from_rank0 (bool): loading takes rank 0's full state dict and sends it to every rank.
         flatten_optimizer_state_dict (bool): optimizer state as one flat dict (``'state.<param>.<key>'``
             and ``'param_groups.<param>.<key>'``).
+        dsd_fqn_modifiers (str): the name of a method modules may define to rename their parameters;
+            ember cleans only its own wrappers' names (DDP, DataParallel, compile, FSDP).
     """
     full_state_dict: bool = False
     cpu_offload: bool = False

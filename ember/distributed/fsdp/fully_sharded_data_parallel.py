@@ -77,6 +77,9 @@ class FullyShardedDataParallel(Module):
         if device_id is not None and ember.device(device_id if not isinstance(device_id, int) else 'cpu').type != 'cpu':
             raise NotImplementedError("FullyShardedDataParallel: ember's FSDP runs on CPU tensors")
         mp = mixed_precision or MixedPrecision()
+        if mp.keep_low_precision_grads:
+            raise NotImplementedError("MixedPrecision(keep_low_precision_grads=True): ember's FSDP keeps gradients "
+                                      "in the parameters' dtype")
         mesh = _mesh_for(process_group, device_mesh)
         ignored = set()
         for m in (ignored_modules or ()):
@@ -222,6 +225,10 @@ class FullyShardedDataParallel(Module):
                 for sp in u.params:
                     if sp.sharded.grad is not None:
                         sp.unsharded.grad = sp.sharded.grad.full_tensor()
+        if rank0_only and ember.distributed.get_rank() != 0:   # the other ranks took part in the gathers only
+            for u, gathered in zip(units, was):
+                if not gathered:
+                    u.reshard()
         try:
             yield
         finally:
