@@ -82,34 +82,31 @@ def test_multi_tenant_masters_share_one_server():
 _PEER = """
 import sys, ember.distributed as dist
 from datetime import timedelta
-kind, where = sys.argv[1], sys.argv[2]
-store = (dist.TCPStore('127.0.0.1', int(where), 2, False, timedelta(seconds=20)) if kind == 'tcp'
-         else dist.FileStore(where, 2))
-store.set('from_peer', 'hello')
-print(store.add('count', 10), store.get('from_test').decode(), store.compare_set('flag', '', 'peer'))
+for store in (dist.TCPStore('127.0.0.1', int(sys.argv[1]), 2, False, timedelta(seconds=20)),
+              dist.FileStore(sys.argv[2], 2)):
+    store.set('from_peer', 'hello')
+    print(store.add('count', 10), store.get('from_test').decode(), store.compare_set('flag', '', 'peer'))
 """
 
 
-@pytest.mark.parametrize('kind', ['tcp', 'file'])
-def test_store_shared_with_another_process(kind, tmp_path):
+def test_stores_shared_with_another_process(tmp_path):
     path = str(tmp_path / 'store')
-    if kind == 'tcp':
-        store = dist.TCPStore('127.0.0.1', 0, 1, True, timedelta(seconds=20))
-        where = str(store.port)
-    else:
-        store, where = dist.FileStore(path, 2), path
-    store.set('from_test', 'hi')
-    peer = subprocess.Popen([sys.executable, '-c', _PEER, kind, where], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env={**os.environ, 'PYTHONPATH': ROOT})
-    assert store.get('from_peer') == b'hello'
-    out = peer.communicate(timeout=30)[0]
+    stores = [dist.TCPStore('127.0.0.1', 0, 1, True, timedelta(seconds=20)), dist.FileStore(path, 2)]
+    for store in stores:
+        store.set('from_test', 'hi')
+    peer = subprocess.Popen([sys.executable, '-c', _PEER, str(stores[0].port), path], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, 'PYTHONPATH': ROOT})
+    for store in stores:
+        assert store.get('from_peer') == b'hello'
+    out = peer.communicate(timeout=60)[0]
     assert peer.returncode == 0, out
-    count, seen, flag = out.split()
-    assert seen == 'hi' and int(count) in (10, 11) and flag in ("b'peer'", "b'test'")
-    assert store.add('count', 1) == 11
-    if kind == 'file':
-        del store   # the second of world_size=2 users to close removes the file
-        assert not os.path.exists(path)
+    for line, store in zip(out.splitlines(), stores):
+        count, seen, flag = line.split()
+        assert seen == 'hi' and int(count) in (10, 11) and flag in ("b'peer'", "b'test'")
+        assert store.add('count', 1) == 11
+    del store, stores   # the second of world_size=2 FileStore users to close removes the file
+    assert not os.path.exists(path)
 
 
 def test_prefix_store_and_barrier():
