@@ -1,2 +1,2 @@
-"""Passes over fx graphs (``shape_prop``)."""
-from ember.fx.passes import shape_prop  # noqa: F401
+"""Passes over fx graphs (``shape_prop``, ``fake_tensor_prop``, ``split_module``)."""
+from ember.fx.passes import fake_tensor_prop, shape_prop, split_module  # noqa: F401
