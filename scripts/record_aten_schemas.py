@@ -1,7 +1,8 @@
 """Record the schemas of the ATen operators ember.export names in its graphs, from PyTorch itself.
 
 Run under PyTorch: ``python scripts/record_aten_schemas.py > ember/export/_aten_schemas.json``.
-Each op maps to its overloads in PyTorch's own order (out= and Dimname variants left out), each as
+The operators graphs use most are listed; every operator named like a function of PyTorch's Python
+API is added. Each op maps to its overloads in PyTorch's own order (out= and Dimname variants left out), each as
 ``[overload name, argument text, return text]``.
 """
 import json
@@ -21,9 +22,15 @@ copy_ fill_ zero_ full zeros ones arange masked_fill var std floor ceil round re
 maximum minimum logical_not bitwise_not norm to _to_copy type_as repeat narrow split_with_sizes
 unflatten _assert_tensor_metadata _native_batch_norm_legit_functional upsample_nearest2d hardswish hardsigmoid mish tril triu einsum baddbmm square erf lt'''.split()
 
+# and every ATen operator named like a function of PyTorch's Python API (torch.*, Tensor.*, F.*)
+_API = {n for n in dir(torch) + dir(torch.Tensor) + dir(torch.nn.functional) if not n.startswith('__')}
+OPS += sorted(n for n in dir(torch.ops.aten) if not n.startswith('__') and (n in _API or n.lstrip('_') in _API))
+
 out = {}
 for name in dict.fromkeys(OPS):
     packet = getattr(torch.ops.aten, name)
+    if not hasattr(packet, 'overloads'):
+        continue
     rows = []
     for overload in packet.overloads():
         schema = str(getattr(packet, overload)._schema)

@@ -73,7 +73,7 @@ class Schema:
             if part == '*':
                 kw_only = True
                 continue
-            m = _ARG.match(part)
+            m = _ARG.match(re.sub(r'\(([^)]*)\)', lambda g: '(' + g.group(1).replace(' ', '') + ')', part))
             self.args.append(_Arg(m['name'], m['type'], m['default'], kw_only))
         self.returns = len(_split_top(ret_text[1:-1])) if ret_text.startswith('(') else 1
         self.text = f'aten::{name}{"" if overload == "default" else "." + overload}({arg_text}) -> {ret_text}'
@@ -142,6 +142,8 @@ class OpOverloadPacket:
         self._name = name
         self._overloads = {}
         for ov, arg_text, ret_text in rows:
+            if '...' in arg_text:        # vararg schemas (einsum.sublist) are not callable from Python
+                continue
             self._overloads[ov] = OpOverload(self, ov, Schema(name, ov, arg_text, ret_text))
         self.__name__ = name
 

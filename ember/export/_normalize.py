@@ -309,6 +309,42 @@ def _cast(dtype_name):
     return handler
 
 
+def _factory(aten_name):
+    def handler(fn, args, kwargs):
+        import ember
+        values, provided = _values_for(fn, args, kwargs)
+        for name in ('requires_grad', 'generator', 'memory_format'):
+            if name in ('requires_grad',) and values.get(name):
+                raise Unsupported('a factory call with requires_grad=True')
+            values.pop(name, None)
+            provided.discard(name)
+        if aten_name == 'arange' and values.get('end') is None:
+            values['end'], values['start'] = values['start'], None
+            provided.discard('start')
+        values['device'] = ember.device(values['device']) if values.get('device') is not None else ember.device('cpu')
+        values['pin_memory'] = bool(values.get('pin_memory'))
+        provided |= {'device', 'pin_memory'}
+        return _choose(aten_name, {k: v for k, v in values.items() if v is not None or k in provided}, provided)
+    return handler
+
+
+def _embedding(fn, args, kwargs):
+    values, provided = _values_for(fn, args, kwargs)
+    if values.get('max_norm') is not None:
+        raise Unsupported('embedding with max_norm (it renormalises the weight in place)')
+    padding = values.get('padding_idx')
+    values = {'weight': values['weight'], 'indices': values['input'],
+              'padding_idx': -1 if padding is None else padding,
+              'scale_grad_by_freq': values.get('scale_grad_by_freq', False), 'sparse': values.get('sparse', False)}
+    return _choose('embedding', values, {'weight', 'indices'})
+
+
+def _layer_norm(fn, args, kwargs):
+    values, provided = _values_for(fn, args, kwargs)
+    values['cudnn_enable'] = False        # what PyTorch records on CPU
+    return _choose('layer_norm', values, provided | {'cudnn_enable'})
+
+
 def _getitem(fn, args, kwargs):
     raise Unsupported('indexing')       # recorded as several ATen calls by the tracer itself
 
@@ -320,5 +356,8 @@ _SPECIAL = {
     'long': _cast('int64'), 'int': _cast('int32'), 'bool': _cast('bool'), 'bfloat16': _cast('bfloat16'),
     'hardtanh': _inplace_flag('hardtanh'), 'silu': _inplace_flag('silu'), 'leaky_relu': _inplace_flag('leaky_relu'),
     'elu': _inplace_flag('elu'), 'hardswish': _inplace_flag('hardswish'), 'hardsigmoid': _inplace_flag('hardsigmoid'),
-    'mish': _inplace_flag('mish'), '__getitem__': _getitem,
+    'mish': _inplace_flag('mish'), '__getitem__': _getitem, 'embedding': _embedding, 'layer_norm': _layer_norm,
 }
+# factories take no tensor: the tracer reaches them through ember's namespace, patched while it runs
+FACTORIES = ('ones', 'zeros', 'full', 'empty', 'arange', 'eye', 'rand', 'randn')
+_SPECIAL.update({name: _factory(name) for name in FACTORIES})

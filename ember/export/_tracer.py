@@ -138,9 +138,20 @@ class OpTracer:
             op, aargs, akwargs = to_aten(name, fn or unwrapped(func), args, kwargs)
         except Unsupported as e:
             raise Unsupported(f"ember.export cannot record the call of '{name}': {e}") from None
+        _verify(op, aargs, akwargs, out, name)
         if op._packet._name == 'to' and op._overloadname == 'dtype':
             self._record(_aten.overload('_assert_tensor_metadata', 'default'), (args[0],),
                          {'dtype': args[0].dtype, 'device': args[0].device, 'layout': args[0].layout}, None)
+        return self._record(op, aargs, akwargs, out)
+
+    def call_factory(self, name, fn, args, kwargs):
+        with DisableTorchFunctionSubclass(), grad_mode.no_grad():
+            out = fn(*args, **kwargs)
+        try:
+            op, aargs, akwargs = to_aten(name, fn, args, kwargs)
+        except Unsupported as e:
+            raise Unsupported(f"ember.export cannot record the call of '{name}': {e}") from None
+        _verify(op, aargs, akwargs, out, name)
         return self._record(op, aargs, akwargs, out)
 
     def _api_name(self, func):
@@ -225,6 +236,41 @@ class OpTracer:
         return self._record(_aten.overload(name, ov), args, {}, out)
 
 
+# ops whose results differ from call to call: their recorded calls cannot be checked by running them again
+_RANDOM = {'dropout', 'native_dropout', 'rrelu', 'rrelu_with_noise', 'bernoulli', 'multinomial', 'normal',
+           'rand_like', 'randn_like', 'randint_like', 'poisson', 'feature_dropout', 'alpha_dropout',
+           'feature_alpha_dropout', 'empty_like', 'empty', 'new_empty', 'new_empty_strided', 'empty_strided',
+           'rand', 'randn', 'randint', 'randperm'}
+
+
+def _verify(op, args, kwargs, out, name):
+    """Run the recorded ATen call once more and check it gives what the Python call gave, so that a
+    graph never holds a call that would compute something else (an argument order the binding got
+    wrong raises here instead)."""
+    if op._packet._name in _RANDOM or any('!' in a.type for a in op._schema.args):
+        return
+    import numpy as np
+    try:
+        with DisableTorchFunctionSubclass(), grad_mode.no_grad():
+            again = op._run(tuple(args), dict(kwargs))
+    except Exception as e:
+        raise Unsupported(f"ember.export cannot record the call of '{name}' as {op}: {e}") from None
+    got = list(again) if isinstance(again, (tuple, list)) else [again]
+    want = list(out) if isinstance(out, (tuple, list)) else [out]
+    same = len(got) == len(want)
+    for g, w in zip(got, want):
+        if not same:
+            break
+        if isinstance(w, Tensor):
+            same = isinstance(g, Tensor) and g.shape == w.shape and g.dtype == w.dtype and \
+                np.array_equal(np.asarray(g.detach().cpu().numpy()), np.asarray(w.detach().cpu().numpy()),
+                               equal_nan=w.dtype.is_floating_point or w.dtype.is_complex)
+        else:
+            same = type(g) is type(w) and g == w
+    if not same:
+        raise Unsupported(f"ember.export cannot record the call of '{name}': as {op} it computes something else")
+
+
 def _rebinds(op):
     # an in-place op's result is its input, changed; ``.to()`` of the same dtype hands its input back
     # and PyTorch then follows the result for later uses too
@@ -252,10 +298,15 @@ def _meta_value(t):
         return ember.empty(tuple(t.shape), dtype=t.dtype, device='meta')
 
 
+_COMPREHENSIONS = {'<genexpr>', '<listcomp>', '<dictcomp>', '<setcomp>'}
+
+
 def _user_stack():
     """The frame that made the call, formatted as a traceback entry (``File "...", line N, in f``)."""
     frame = sys._getframe(2)
-    while frame is not None and frame.f_code.co_filename.startswith(_QUIET_DIRS):
+    # a comprehension's frame is reported as the function around it, as PyTorch does
+    while frame is not None and (frame.f_code.co_filename.startswith(_QUIET_DIRS)
+                                 or frame.f_code.co_name in _COMPREHENSIONS):
         frame = frame.f_back
     if frame is None:
         return None
@@ -283,13 +334,34 @@ def record_overload(op, args, kwargs):
     return tracer._record(op, args, kwargs, out)
 
 
+def _recording_factory(name, fn):
+    def factory(*args, **kwargs):
+        from ember.overrides import _disabled
+        tracer = _tracer()
+        if tracer is None or _disabled():        # no trace, or called inside an op being recorded
+            return fn(*args, **kwargs)
+        return tracer.call_factory(name, fn, args, kwargs)
+    factory.__wrapped__ = fn
+    factory.__name__ = name
+    return factory
+
+
 def run_traced(tracer, fn, args):
-    """Run ``fn(*args)`` with ``tracer`` recording; ops dispatch to traced tensors only meanwhile."""
+    """Run ``fn(*args)`` with ``tracer`` recording; ops dispatch to traced tensors only meanwhile, and
+    ember's factories (``ember.ones``) record their calls."""
+    import ember
+    from ember.export._normalize import FACTORIES
     from ember.fx._dispatch import dispatch_for_tracing
     previous = _tracer()
     _state.tracer = tracer
+    originals = {}
+    if previous is None:
+        for name in FACTORIES:
+            originals[name] = ember.__dict__[name]
+            ember.__dict__[name] = _recording_factory(name, originals[name])
     try:
         with dispatch_for_tracing():
             return fn(*args)
     finally:
+        ember.__dict__.update(originals)
         _state.tracer = previous

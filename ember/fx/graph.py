@@ -421,7 +421,9 @@ class _CodeGen:
         if isinstance(a, slice):
             return f'slice({self.repr_of(a.start)}, {self.repr_of(a.stop)}, {self.repr_of(a.step)})'
         if isinstance(a, ember.device):
-            return f'ember.device({str(a)!r})'
+            # PyTorch's spelling, ``device(type='cpu')``, with ``device`` among the code's globals
+            self.globals['device'] = ember.device
+            return repr(a)
         if isinstance(a, float) and (a != a or a in (float('inf'), float('-inf'))):
             return repr(a)
         if a is None or isinstance(a, (bool, int, float, complex, str, bytes, ember.dtype)):
