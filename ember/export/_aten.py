@@ -6,9 +6,10 @@ An overload runs through ember's function of the same name unless its ATen argum
 from the Python API's (``_KERNELS``).
 """
 import json
-import operator
 import re
 from pathlib import Path
+
+from ember.library._schema import _split_top
 
 _SCHEMAS = None
 _PACKETS = {}
@@ -80,20 +81,6 @@ class Schema:
 
     def __str__(self):
         return self.text
-
-
-def _split_top(text):
-    parts, depth, cur = [], 0, ''
-    for ch in text:
-        depth += ch in '([' and 1 or ch in ')]' and -1 or 0
-        if ch == ',' and depth == 0:
-            parts.append(cur.strip())
-            cur = ''
-        else:
-            cur += ch
-    if cur.strip():
-        parts.append(cur.strip())
-    return parts
 
 
 class OpOverload:
@@ -304,4 +291,3 @@ _KERNELS = {
     'dropout': _dropout, 'native_dropout': _native_dropout, '_unsafe_view': _unsafe_view,
     '_assert_tensor_metadata': _assert_tensor_metadata,
 }
-_GETITEM = operator.getitem

@@ -147,7 +147,6 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
             return graph.placeholder(name)
 
     state_specs, swaps, traced_of = [], [], {}
-    buffer_names = {id(b): n for n, b in mod.named_buffers()}
     persistent = _persistent_buffers(mod)
     for fqn, p in mod.named_parameters():
         node = state_placeholder(_state_name('p_', fqn))
@@ -169,7 +168,6 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
             traced_of[id(t)] = tracer.track(t.detach().clone(), node)
             state_specs.append(InputSpec(InputKind.CONSTANT_TENSOR, TensorArgument(node.name), fqn))
             constants[fqn] = t
-    del buffer_names
 
     lifted = [0]
 

@@ -13,8 +13,7 @@ from ember.export import _aten
 
 # Python spellings that are another ATen op: (name seen, how reached) -> ATen name
 _RENAMED = {
-    'truediv': 'div', 'neg': 'neg', 'matmul': 'matmul', 'getitem': None, 'pos': None,
-    'rsub': 'rsub', 'floordiv': 'floor_divide', 'mod': 'remainder', 'and': 'bitwise_and', 'or': 'bitwise_or',
+    'truediv': 'div', 'floordiv': 'floor_divide', 'mod': 'remainder', 'and': 'bitwise_and', 'or': 'bitwise_or',
     'xor': 'bitwise_xor', 'invert': 'bitwise_not', 'abs': 'abs', 'lshift': 'bitwise_left_shift',
     'rshift': 'bitwise_right_shift', 'iadd': 'add_', 'isub': 'sub_', 'imul': 'mul_', 'itruediv': 'div_',
 }
@@ -182,12 +181,12 @@ def to_aten(name, fn, args, kwargs):
         bare = name[2:-2]
         if bare in _REFLECTED:
             aten_name = _REFLECTED[bare]
-            args = (args[0], args[1]) if aten_name in ('rsub', 'rtruediv', 'rpow') else (args[0], args[1])
             if aten_name in ('add', 'mul'):           # commutative: recorded as the plain op
                 return _choose(aten_name, *_values_for(fn, args, kwargs))
             if aten_name == 'rtruediv':
-                return _choose('reciprocal', {'self': args[0]}, {'self'}) if args[1] == 1 else \
-                    _mul_reciprocal(args)
+                if args[1] != 1:
+                    raise Unsupported('a number divided by a tensor')
+                return _choose('reciprocal', {'self': args[0]}, {'self'})
             if aten_name == 'rpow':
                 return _choose('pow', {'self': args[1], 'exponent': args[0]}, {'self', 'exponent'})
             if aten_name == 'matmul':
@@ -204,10 +203,6 @@ def _values_for(fn, args, kwargs):
         return bind_call(fn, args, kwargs)
     except TypeError as e:
         raise Unsupported(str(e)) from None
-
-
-def _mul_reciprocal(args):
-    raise Unsupported('number / tensor')
 
 
 def _choose(aten_name, values, provided):

@@ -133,7 +133,7 @@ class OpTracer:
         with DisableTorchFunctionSubclass(), grad_mode.no_grad():
             out = func(*args, **kwargs)
         if name in _PASSTHROUGH:
-            return self._wrap_untracked(out)
+            return out
         try:
             op, aargs, akwargs = to_aten(name, fn or unwrapped(func), args, kwargs)
         except Unsupported as e:
@@ -183,9 +183,6 @@ class OpTracer:
                 out = out.detach()      # the input handed back unchanged: a new value, the input stays itself
             return self.track(out, node)
         node.meta['val'] = out
-        return out
-
-    def _wrap_untracked(self, out):
         return out
 
     def _getitem(self, x, key):

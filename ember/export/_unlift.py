@@ -2,7 +2,6 @@
 parameters and buffers, called as the original module was."""
 import copy
 
-import ember
 import ember.nn as nn
 from ember._tensor import Tensor
 from ember.export._aten import overload

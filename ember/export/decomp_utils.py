@@ -5,7 +5,6 @@ has a decomposition calls it instead, and the decomposition's own ATen calls are
 (with the stack trace of the node they replace).
 """
 import math
-import operator
 
 from ember.export import _aten
 

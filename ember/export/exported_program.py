@@ -1,8 +1,6 @@
 """``ExportedProgram``: an exported graph with its signature, state and range constraints."""
 import copy
 
-import ember
-from ember._tensor import Tensor
 from ember.export.graph_signature import InputKind
 from ember.fx.graph_module import GraphModule
 
@@ -185,7 +183,3 @@ class ExportedProgram:
 
 def _format_constraints(constraints):
     return '{' + ', '.join(f'{k}: {v}' for k, v in constraints.items()) + '}'
-
-
-def _as_tensor(v):
-    return v if isinstance(v, Tensor) else ember.as_tensor(v)

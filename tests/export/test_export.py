@@ -184,3 +184,39 @@ def test_loads_programs_pytorch_saved(case):
     out = ep.module()(*args, **kwargs)
     for got, expected in zip(out if isinstance(out, tuple) else (out,), recorded['outputs']):
         assert ember.allclose(got, ember.tensor(expected), atol=1e-5)
+
+
+def test_strict_tracing_is_refused_clearly():
+    with pytest.raises(NotImplementedError, match='strict=True'):
+        ember.export.export(nn.ReLU(), (ember.ones(1),), strict=True)
+
+
+def test_a_call_without_an_aten_equivalent_is_refused_with_its_name():
+    class Odd(nn.Module):
+        def forward(self, x):
+            return 2 / x
+    with pytest.raises(RuntimeError, match="cannot record the call of '__rtruediv__'"):
+        ember.export.export(Odd(), (ember.ones(2),))
+
+
+def test_dim_checks_its_bounds_and_the_example():
+    from ember.export import Dim
+    with pytest.raises(ValueError, match='Upper bound of Dim b must be greater than 1, got 1'):
+        Dim('b', max=1)
+    with pytest.raises(ValueError, match='must be greater than or equal to lower bound'):
+        Dim('b', min=8, max=4)
+    assert repr(Dim('b', max=8)) == "Dim('b', max=8)"
+    mod, args = models.dynamic(ember)
+    with pytest.raises(ember.export._errors.UserError, match=re.escape('Expected input x.shape[0] = 5 to be of the '
+                                                                       'form dim, where 6 <= dim <= 9')):
+        ember.export.export(mod, args, dynamic_shapes={'x': {0: Dim('b', min=6, max=9)}})
+
+
+def test_aten_overloads_carry_their_schemas():
+    op = ember.ops.aten.add.Tensor
+    assert str(op) == 'aten.add.Tensor' and op.name() == 'aten::add.Tensor'
+    assert str(op._schema) == 'aten::add.Tensor(Tensor self, Tensor other, *, Scalar alpha=1) -> Tensor'
+    assert ember.ops.aten.sum.overloads()[:2] == ['dim_IntList', 'default']
+    assert op(ember.ones(2), 2, alpha=3).tolist() == [7., 7.]
+    with pytest.raises(AttributeError, match="has no overload name 'nope'"):
+        ember.ops.aten.add.nope
