@@ -6,7 +6,7 @@ import numpy as np
 
 import ember
 import ember.distributed as dist
-from ember.distributed.fsdp import FSDPModule, fully_shard
+from ember.distributed.fsdp import FSDPModule, MixedPrecisionPolicy, fully_shard
 from ember.distributed.tensor import DTensor, Shard
 from _checks import ok
 
@@ -112,6 +112,30 @@ ref_opt.step()
 for a, b in zip(model.parameters(), ref.parameters()):
     np.testing.assert_allclose(a.full_tensor().numpy(), b.detach().numpy(), rtol=1e-10, atol=1e-12)
 ok('fully_shard-clip_grad_norm_')
+
+# reshard_after_forward=False keeps the whole parameters from forward to the end of backward; mixed
+# precision computes in float32 and reduces in float64 (close to the float64 run, not equal)
+model = make()
+fully_shard(model, reshard_after_forward=False,
+            mp_policy=MixedPrecisionPolicy(param_dtype=ember.float32, reduce_dtype=ember.float64))
+opt = ember.optim.SGD(model.parameters(), lr=0.1)
+ref = make()
+ref_opt = ember.optim.SGD(ref.parameters(), lr=0.1)
+x, y = batches[1]
+out = model(mine(x))
+assert out.dtype == ember.float32 and not isinstance(model[0].weight, DTensor)   # still gathered
+ember.nn.functional.mse_loss(out, mine(y).float()).backward()
+assert isinstance(model[0].weight, DTensor) and model[0].weight.grad.dtype == ember.float64
+ember.nn.functional.mse_loss(ref(x), y).backward()
+opt.step()
+ref_opt.step()
+for a, b in zip(model.parameters(), ref.parameters()):
+    np.testing.assert_allclose(a.full_tensor().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)
+model.unshard()
+assert not isinstance(model[0].weight, DTensor) and model[0].weight.shape == (7, 5)
+model.reshard()
+assert isinstance(model[0].weight, DTensor)
+ok('fully_shard-options')
 
 # gradient accumulation without sync, then one synchronised backward
 model = make()
