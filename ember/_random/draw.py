@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from ember._random import exact
+from ember._random.libm_log1p import log1p_neg
 from ember._random.avx_math import NormalKernel32
 
 _M24 = np.uint32((1 << 24) - 1)
@@ -61,7 +62,7 @@ def normal_serial(gen, n, mean, std):
     pairs = (n - i + 1) // 2
     if pairs:
         u = uniform01(gen, 2 * pairs, np.dtype(np.float64))
-        r = np.sqrt(-2.0 * exact.log1p(-u[1::2]))
+        r = np.sqrt(-2.0 * log1p_neg(u[1::2]))
         theta = _TWO_PI * u[0::2]
         c, s = r * exact.cos(theta), r * exact.sin(theta)
         both = np.empty(2 * pairs)
@@ -299,7 +300,7 @@ def bernoulli_tensor(gen, p):
 def exponential(gen, n, lambd):
     """``-1/λ · log(1 - u)`` in double with the C library's log1p."""
     u = uniform01(gen, n, np.dtype(np.float64))
-    return (-1.0 / lambd) * exact.log1p(-u)
+    return (-1.0 / lambd) * log1p_neg(u)
 
 
 def geometric(gen, n, p):
@@ -326,4 +327,31 @@ def multinomial_with_replacement(gen, rows, num_samples):
         cum[-1] = 1
         u = uniform01(gen, num_samples, np.dtype(np.float64))
         out[r] = np.searchsorted(cum.astype(np.float64), u, side='left')
+    return out
+
+
+def multinomial_without_replacement(gen, rows, num_samples):
+    """Per row, the ``num_samples`` largest keys ``p / q`` with ``q`` exponential(1) draws in the
+    input dtype (PyTorch's argmax or topk), largest first."""
+    q = exponential(gen, rows.size, 1.0).astype(rows.dtype).reshape(rows.shape)
+    return largest_first(rows / q, num_samples)
+
+
+def largest_first(keys, k):
+    """Indices of the ``k`` largest entries of each row, largest first, the lowest index first
+    among equal keys (as PyTorch's argmax and topk on the CPU).  A partial selection finds them
+    unless a row's k-th largest key is shared by another entry or a key is NaN; those rows (rare
+    with continuous keys) are sorted whole."""
+    neg = -keys
+    n = keys.shape[1]
+    if k >= n // 4 or np.isnan(neg).any():
+        return np.argsort(neg, axis=1, kind='stable')[:, :k]
+    part = np.argpartition(neg, k - 1, axis=1)[:, :k]
+    part.sort(axis=1)                                   # ascending index: the stable tie order
+    picked = np.take_along_axis(neg, part, axis=1)
+    out = np.take_along_axis(part, np.argsort(picked, axis=1, kind='stable'), axis=1)
+    kth = picked.max(axis=1, keepdims=True)
+    tied = np.flatnonzero((neg == kth).sum(axis=1) > 1)
+    if tied.size:
+        out[tied] = np.argsort(neg[tied], axis=1, kind='stable')[:, :k]
     return out

@@ -10,6 +10,7 @@
 """
 import math
 from functools import partial
+from itertools import repeat
 
 import numpy as np
 
@@ -154,6 +155,13 @@ def log(x):
     if unsure.any():
         near[unsure] = _libm(math.log, x[unsure], lambda v: ~(v > 0), _log_fill)
     return near
+
+
+def pow(x, y):
+    """The C library's ``pow(x, y)`` for an array ``x`` of numbers in (0, 1] and a number ``y``
+    (its long double ``powl`` is slower than calling ``pow`` once per element)."""
+    x = np.asarray(x, dtype=np.float64)
+    return np.fromiter(map(math.pow, x.ravel().tolist(), repeat(float(y))), np.float64, x.size).reshape(x.shape)
 
 
 def log1p(x):

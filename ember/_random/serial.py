@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from ember._random import by_position, exact
+from ember._random import by_position, exact, gamma_by_position
 
 _M53 = (1 << 53) - 1
 _TWO_PI = 2.0 * math.pi
@@ -143,6 +143,10 @@ def standard_gamma(gen, alpha, np_dtype):
     """Gamma(alpha, 1) for every element of the float array ``alpha`` (C order), as PyTorch's CPU
     ``_standard_gamma``: each draw in the parameter's precision, at least the dtype's tiny."""
     flat = np.asarray(alpha, dtype=np_dtype).ravel()
+    if flat.size >= 32 and flat[0] > 0 and np.isfinite(flat[0]) and (flat == flat[0]).all():
+        out = gamma_by_position.standard_gamma(gen, flat.size, flat[0], np_dtype).astype(np_dtype)
+        np.maximum(out, np.finfo(np_dtype).tiny, out=out)
+        return out.reshape(np.shape(alpha))
     stream = _Stream(gen, int(flat.size * (2.2 + np.mean(flat < 1))) if flat.size else 0)
     used, cached = 0, gen._normal_double
     try:

@@ -587,10 +587,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     if replacement and num_samples > 1:
         res = draw.multinomial_with_replacement(gen, rows, num_samples)
     else:
-        q = draw.exponential(gen, rows.size, 1.0).astype(rows.dtype).reshape(rows.shape)
-        keys = rows / q
-        # the largest keys first; PyTorch's argmax/topk take the lowest index among equal keys
-        res = np.argsort(-keys, axis=1, kind='stable')[:, :num_samples]
+        res = draw.multinomial_without_replacement(gen, rows, num_samples)
     res = res.reshape(probs.shape[:-1] + (num_samples,))
     return write_out('multinomial', _finish(res, int64, input.device, False), out, warn_resize=False)
 

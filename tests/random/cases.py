@@ -51,6 +51,10 @@ def _streams():
         for n, k in ((5, 1), (5, 3), (300, 5), (300, 1)):
             c[f'multinomial {n} {k} {dt}'] = (
                 lambda t, n=n, k=k, dt=dt: t.multinomial(t.rand(n, dtype=_f(t, dt)), k))
+        # few of many categories: the k largest keys found by partial selection
+        c[f'multinomial few of many {dt}'] = lambda t, dt=dt: t.multinomial(t.rand(4, 300, dtype=_f(t, dt)), 7)
+        c[f'multinomial few of many with zeros {dt}'] = lambda t, dt=dt: t.multinomial(
+            t.rand(2, 400, dtype=_f(t, dt)) * (t.arange(400) % 3 == 0).to(_f(t, dt)), 30)
         for n, k in ((7, 20), (300, 5)):
             c[f'multinomial replacement {n} {k} {dt}'] = (
                 lambda t, n=n, k=k, dt=dt: t.multinomial(t.rand(3, n, dtype=_f(t, dt)), k, replacement=True))
@@ -281,6 +285,14 @@ def _samplers():
                           t.distributions.Gamma(t.full((700,), 2.5, dtype=t.float64), 1.0).sample().float(),
                           t.poisson(t.full((700,), 3.0))])
         c[f'gamma and poisson seed {seed}'] = seeded
+    # one shape for the whole tensor: whole stretches of elements accepted at once
+    for dt in FLOATS:
+        for shape in (0.3, 1.0, 7.0):
+            c[f'gamma one shape {shape} {dt}'] = lambda t, shape=shape, dt=dt: t.cat([
+                t.randn(1, dtype=t.float64), t.distributions.Gamma(t.full((1001,), shape, dtype=_f(t, dt)), 1.0).sample(),
+                t.randn(3, dtype=t.float64).to(_f(t, dt))])
+    c['gamma one shape odd count ends on a cached normal'] = lambda t: t.cat([
+        t.distributions.Gamma(t.full((257,), 2.5, dtype=t.float64), 1.0).sample(), t.randn(3, dtype=t.float64)])
     c['gamma after a float64 normal starts from the cached value'] = lambda t: t.cat([
         t.randn(1, dtype=t.float64), t.distributions.Gamma(t.full((9,), 2.0, dtype=t.float64), 1.0).sample(),
         t.randn(3, dtype=t.float64)])

@@ -29,6 +29,9 @@ LARGE = {
     'log_normal_': lambda t: t.empty(100003).log_normal_(0.1, 0.5),
     'multinomial': lambda t: t.multinomial(t.rand(8, 1000), 20000, replacement=True),
     'dropout': lambda t: t.nn.functional.dropout(t.ones(300001), 0.4),
+    'multinomial without replacement': lambda t: t.multinomial(t.rand(100, 1000), 10),
+    'gamma one shape': lambda t: t.distributions.Gamma(t.full((100003,), 2.5, dtype=t.float64), 1.0).sample(),
+    'gamma one boosted shape': lambda t: t.distributions.Gamma(t.full((100003,), 0.4), 1.0).sample(),
 }
 
 

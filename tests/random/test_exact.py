@@ -57,3 +57,21 @@ def test_fast_log_is_the_c_librarys_log():
     x = np.concatenate([1.0 - u, np.exp(rng.normal(0, 30, 50000)), [1.0, 2.0, 0.5, 0.0, 1e-300, 1e300]])
     want = np.array([math.log(v) if v > 0 else -math.inf for v in x.tolist()])
     assert exact.log(x).tobytes() == want.tobytes()
+
+
+def test_vectorised_log1p_of_uniforms_is_the_c_librarys():
+    import math
+    from ember._random.libm_log1p import log1p_neg
+    rng = np.random.default_rng(4)
+    u = rng.integers(0, 2 ** 53, 200000, dtype=np.uint64).astype(np.float64) * 2.0 ** -53
+    edges = [0.0, 2.0 ** -53, 2.0 ** -30, 2.0 ** -29, 0.29289321881345254, 0.2928932188134524, 0.5,
+             1 - 2.0 ** -53, 0.75, 1 - 2 ** -0.5]
+    u = np.concatenate([u, u[:20000] * 1e-7, edges])
+    want = np.array([math.log1p(-v) if v else -0.0 for v in u.tolist()])
+    assert log1p_neg(u).tobytes() == want.tobytes()
+
+
+def test_c_pow_of_an_array():
+    import math
+    x = np.linspace(1e-9, 1.0, 1001)
+    assert exact.pow(x, 1 / 0.3).tolist() == [math.pow(v, 1 / 0.3) for v in x.tolist()]

@@ -86,3 +86,13 @@ def test_cuda_tensors_draw_the_default_generators_numbers():
               ember.zeros(20).normal_(1.0, 2.0)]
     for g, c in zip(on_gpu, on_cpu):
         assert g.device.type == 'cuda' and g.cpu().tolist() == c.tolist()
+
+
+def test_largest_keys_first_lowest_index_among_ties():
+    from ember._random.draw import largest_first
+    rng = np.random.default_rng(0)
+    for trial in range(200):
+        rows, n = int(rng.integers(1, 5)), int(rng.integers(1, 90))
+        keys = rng.integers(0, 6, (rows, n)).astype(np.float32) if trial % 2 else rng.random((rows, n))
+        k = int(rng.integers(1, n + 1))
+        assert (largest_first(keys, k) == np.argsort(-keys, axis=1, kind='stable')[:, :k]).all()

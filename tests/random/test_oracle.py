@@ -29,6 +29,9 @@ BIG = {
     'exponential_': lambda t: t.empty(20011).exponential_(0.7),
     'dropout': lambda t: t.nn.functional.dropout(t.ones(50001), 0.3),
     'multinomial': lambda t: t.multinomial(t.rand(4, 500), 50),
+    'multinomial few': lambda t: t.multinomial(t.rand(50, 1000, dtype=t.float64), 9),
+    'gamma one shape': lambda t: t.distributions.Gamma(t.full((30001,), 1.7), 1.0).sample(),
+    'gamma one boosted shape': lambda t: t.distributions.Gamma(t.full((30001,), 0.05, dtype=t.float64), 1.0).sample(),
 }
 
 
