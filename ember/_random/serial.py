@@ -143,8 +143,9 @@ def standard_gamma(gen, alpha, np_dtype):
     """Gamma(alpha, 1) for every element of the float array ``alpha`` (C order), as PyTorch's CPU
     ``_standard_gamma``: each draw in the parameter's precision, at least the dtype's tiny."""
     flat = np.asarray(alpha, dtype=np_dtype).ravel()
-    if flat.size >= 32 and flat[0] > 0 and np.isfinite(flat[0]) and (flat == flat[0]).all():
-        out = gamma_by_position.standard_gamma(gen, flat.size, flat[0], np_dtype).astype(np_dtype)
+    k = gamma_by_position.period(flat)
+    if k is not None:       # one shape, or a few repeating ones (Dirichlet, Beta): by stream position
+        out = gamma_by_position.standard_gamma(gen, flat, k, np_dtype).astype(np_dtype)
         np.maximum(out, np.finfo(np_dtype).tiny, out=out)
         return out.reshape(np.shape(alpha))
     stream = _Stream(gen, int(flat.size * (2.2 + np.mean(flat < 1))) if flat.size else 0)
