@@ -10,7 +10,7 @@ import re
 
 import torch
 
-OPS = '''linear relu relu_ conv1d conv2d conv3d conv_transpose1d conv_transpose2d convolution batch_norm
+OPS = '''linear pad argsort linalg_vector_norm relu relu_ conv1d conv2d conv3d conv_transpose1d conv_transpose2d convolution batch_norm
 _native_batch_norm_legit_no_training layer_norm native_layer_norm group_norm max_pool1d max_pool2d
 max_pool2d_with_indices avg_pool1d avg_pool2d adaptive_avg_pool1d adaptive_avg_pool2d _adaptive_avg_pool2d
 flatten view reshape _unsafe_view permute transpose t contiguous unsqueeze squeeze cat stack add add_ sub sub_

@@ -282,7 +282,13 @@ def _assert_tensor_metadata(a, size=None, stride=None, dtype=None, *, device=Non
         raise RuntimeError(f'Tensor dtype mismatch! Expected: {dtype}, Got: {a.dtype}')
 
 
+def _vector_norm(self, ord=2, dim=None, keepdim=False, *, dtype=None):
+    import ember
+    return ember.linalg.vector_norm(self, ord, dim, keepdim, dtype=dtype)
+
+
 _KERNELS = {
+    'linalg_vector_norm': _vector_norm,
     'batch_norm': _batch_norm, '_native_batch_norm_legit_no_training': _bn_no_training,
     '_native_batch_norm_legit_functional': _bn_functional,
     'native_layer_norm': _native_layer_norm, 'max_pool2d_with_indices': _max_pool2d_with_indices,

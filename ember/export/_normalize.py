@@ -23,6 +23,7 @@ _REFLECTED = {'radd': 'add', 'rmul': 'mul', 'rsub': 'rsub', 'rtruediv': 'rtruedi
               'rmatmul': 'matmul', 'rand': 'bitwise_and', 'ror': 'bitwise_or', 'rxor': 'bitwise_xor'}
 # Python argument names that the schema spells otherwise
 _ALIASES = {'input': ('self', 'input'), 'self': ('self', 'input'), 'shape': ('size', 'shape', 'dims'),
+            'sizes': ('size', 'repeats', 'dims'),
             'dims': ('dims', 'dim'), 'size': ('size',), 'dim0': ('dim0',), 'other': ('other', 'exponent')}
 
 
@@ -90,10 +91,8 @@ def _normal(arg, value):
 
 
 def _same(a, b):
-    if type(a) is not type(b) and not (isinstance(a, numbers.Real) and isinstance(b, numbers.Real)
-                                       and not isinstance(a, bool) and not isinstance(b, bool)):
-        return False
-    return a == b
+    # PyTorch drops an argument equal to its default, by type too: hardtanh's -1.0 is not the default -1
+    return type(a) is type(b) and a == b
 
 
 def _bind(schema, values, provided, number_ok):
@@ -112,6 +111,8 @@ def _bind(schema, values, provided, number_ok):
             if arg.default is _aten._NO_DEFAULT:
                 return None
             found = arg.default
+        elif found is None and not arg.type.endswith('?') and arg.default is not _aten._NO_DEFAULT:
+            found = arg.default      # Python's None for an argument ATen defaults otherwise (stride=None)
         if not _fits(arg, found, number_ok and i > 0):
             return None
         out.append(_normal(arg, found))
@@ -205,12 +206,15 @@ def _values_for(fn, args, kwargs):
         raise Unsupported(str(e)) from None
 
 
-def _choose(aten_name, values, provided):
+def _choose(aten_name, values, provided, first=None):
     packet = _aten.packet(aten_name)
     if packet is None:
         raise Unsupported(f"ember.export does not know the ATen operator '{aten_name}'")
     number_ok = aten_name in _NUMBER_AS_TENSOR
-    for ov in packet.overloads():
+    order = packet.overloads()
+    if first in order:
+        order = [first] + [ov for ov in order if ov != first]
+    for ov in order:
         op = getattr(packet, ov)
         bound = _bind(op._schema, values, provided, number_ok)
         if bound is not None:
@@ -340,6 +344,40 @@ def _layer_norm(fn, args, kwargs):
     return _choose('layer_norm', values, provided | {'cudnn_enable'})
 
 
+def _norm(fn, args, kwargs):
+    values, provided = _values_for(fn, args, kwargs)
+    p = values.get('p', 'fro')
+    if not (p == 'fro' or isinstance(p, numbers.Number)):
+        raise Unsupported(f'norm with p={p!r}')
+    out = {'self': values['input'], 'ord': 2 if p == 'fro' else p, 'dim': values.get('dim'),
+           'keepdim': values.get('keepdim', False), 'dtype': values.get('dtype')}
+    if isinstance(out['dim'], int):
+        out['dim'] = [out['dim']]
+    return _choose('linalg_vector_norm', out, {k for k in ('self', 'ord', 'dim', 'keepdim', 'dtype')
+                                               if k == 'self' or ({'ord': 'p'}.get(k, k) in provided)})
+
+
+def _schema_defaults(aten_name, names):
+    # arguments whose ember default differs in type from the one PyTorch's binding passes: when the
+    # caller leaves them out, the schema's own default applies
+    def handler(fn, args, kwargs):
+        values, provided = _values_for(fn, args, kwargs)
+        for name in names:
+            if name not in provided:
+                values.pop(name, None)
+        return _choose(aten_name, values, provided)
+    return handler
+
+
+def _variance(aten_name):
+    # without dim or unbiased, PyTorch's binding calls the ``correction`` overload
+    def handler(fn, args, kwargs):
+        values, provided = _values_for(fn, args, kwargs)
+        first = 'correction' if not provided & {'dim', 'unbiased'} else None
+        return _choose(aten_name, values, provided, first)
+    return handler
+
+
 def _getitem(fn, args, kwargs):
     raise Unsupported('indexing')       # recorded as several ATen calls by the tracer itself
 
@@ -352,6 +390,7 @@ _SPECIAL = {
     'hardtanh': _inplace_flag('hardtanh'), 'silu': _inplace_flag('silu'), 'leaky_relu': _inplace_flag('leaky_relu'),
     'elu': _inplace_flag('elu'), 'hardswish': _inplace_flag('hardswish'), 'hardsigmoid': _inplace_flag('hardsigmoid'),
     'mish': _inplace_flag('mish'), '__getitem__': _getitem, 'embedding': _embedding, 'layer_norm': _layer_norm,
+    'norm': _norm, 'std': _variance('std'), 'var': _variance('var'), 'softplus': _schema_defaults('softplus', ('beta', 'threshold')),
 }
 # factories take no tensor: the tracer reaches them through ember's namespace, patched while it runs
 FACTORIES = ('ones', 'zeros', 'full', 'empty', 'arange', 'eye', 'rand', 'randn')

@@ -54,6 +54,31 @@ class TracedTensor(Tensor):
         _data_dependent('u0')
 
 
+def _traced_method(name):
+    # a Tensor method that is not among the dispatching ops (``to``, ``long``, ``new_zeros``): on a
+    # traced tensor it is recorded like one, instead of giving a result the trace cannot see
+    plain = getattr(Tensor, name)
+
+    def method(self, *args, **kwargs):
+        from ember.overrides import _disabled
+        tracer = _tracer()
+        if tracer is None or _disabled():
+            return plain(self, *args, **kwargs)
+        return tracer.call(method, (self,) + args, kwargs)
+    method.__name__ = name
+    method._plain = plain
+    return method
+
+
+_TRACED_METHODS = ('to', 'cpu', 'cuda', 'float', 'double', 'half', 'bfloat16', 'cfloat', 'cdouble', 'long', 'int',
+                   'short', 'char', 'byte', 'bool', 'type_as', 'type', 'new_tensor', 'new_zeros', 'new_ones',
+                   'new_empty', 'new_full', 'detach', 'bernoulli', 'multinomial', 'numpy', 'uniform_', 'normal_',
+                   'bernoulli_', 'random_', 'exponential_', 'geometric_', 'log_normal_', 'cauchy_', 'set_',
+                   'resize', 'resize_as', 'to_dense', 'to_sparse')
+for _name in _TRACED_METHODS:
+    setattr(TracedTensor, _name, _traced_method(_name))
+
+
 def _data_dependent(expr):
     from ember.export._errors import GuardOnDataDependentSymNode
     raise GuardOnDataDependentSymNode(
@@ -98,7 +123,7 @@ class OpTracer:
         """``tensor`` as a traced tensor bound to ``node`` (the same object when it already is one)."""
         if type(tensor) is not TracedTensor:
             if type(tensor) is not Tensor:
-                tensor = tensor.detach()
+                tensor = Tensor.detach(tensor)
             tensor.__class__ = TracedTensor
         self.bind(tensor, node)
         return tensor
@@ -132,10 +157,10 @@ class OpTracer:
             raise Unsupported('in-place index assignment')
         with DisableTorchFunctionSubclass(), grad_mode.no_grad():
             out = func(*args, **kwargs)
-        if name in _PASSTHROUGH:
+        if name in _PASSTHROUGH or (name in _SAME_OBJECT and out is args[0]):
             return out
         try:
-            op, aargs, akwargs = to_aten(name, fn or unwrapped(func), args, kwargs)
+            op, aargs, akwargs = to_aten(name, fn or getattr(func, '_plain', None) or unwrapped(func), args, kwargs)
         except Unsupported as e:
             raise Unsupported(f"ember.export cannot record the call of '{name}': {e}") from None
         _verify(op, aargs, akwargs, out, name)
@@ -162,8 +187,9 @@ class OpTracer:
         return entry
 
     def _record(self, op, args, kwargs, out):
-        node = self.graph.create_node('call_function', op, self.as_arg(tuple(args)), self.as_arg(kwargs),
-                                      name=op._packet._name)
+        # PyTorch names nodes by the operator, the metadata check by its overload too
+        name = op._packet._name if op._packet._name != '_assert_tensor_metadata' else '_assert_tensor_metadata_default'
+        node = self.graph.create_node('call_function', op, self.as_arg(tuple(args)), self.as_arg(kwargs), name=name)
         node.meta['stack_trace'] = self.stack_trace if self.stack_trace is not None else _user_stack()
         if out is None:
             return None
@@ -180,7 +206,7 @@ class OpTracer:
             return type(out)(*results) if hasattr(out, '_fields') else type(out)(results)
         if isinstance(out, Tensor):
             if id(out) in self.nodes and not _rebinds(op):
-                out = out.detach()      # the input handed back unchanged: a new value, the input stays itself
+                out = Tensor.detach(out)      # the input handed back unchanged: a new value, the input stays itself
             return self.track(out, node)
         node.meta['val'] = out
         return out
@@ -246,7 +272,6 @@ def _verify(op, args, kwargs, out, name):
     wrong raises here instead)."""
     if op._packet._name in _RANDOM or any('!' in a.type for a in op._schema.args):
         return
-    import numpy as np
     try:
         with DisableTorchFunctionSubclass(), grad_mode.no_grad():
             again = op._run(tuple(args), dict(kwargs))
@@ -254,6 +279,14 @@ def _verify(op, args, kwargs, out, name):
         raise Unsupported(f"ember.export cannot record the call of '{name}' as {op}: {e}") from None
     got = list(again) if isinstance(again, (tuple, list)) else [again]
     want = list(out) if isinstance(out, (tuple, list)) else [out]
+    with DisableTorchFunctionSubclass():
+        same = _same_values(got, want)
+    if not same:
+        raise Unsupported(f"ember.export cannot record the call of '{name}': as {op} it computes something else")
+
+
+def _same_values(got, want):
+    import numpy as np
     same = len(got) == len(want)
     for g, w in zip(got, want):
         if not same:
@@ -264,8 +297,7 @@ def _verify(op, args, kwargs, out, name):
                                equal_nan=w.dtype.is_floating_point or w.dtype.is_complex)
         else:
             same = type(g) is type(w) and g == w
-    if not same:
-        raise Unsupported(f"ember.export cannot record the call of '{name}': as {op} it computes something else")
+    return same
 
 
 def _rebinds(op):
@@ -282,6 +314,10 @@ def _remaining_after(key, ellipsis):
 # API calls that give Python values, not tensors: computed, not recorded (sizes are specialised)
 _PASSTHROUGH = {'size', 'dim', 'numel', 'stride', 'is_contiguous', 'is_floating_point', 'is_complex',
                 'element_size', 'nelement', 'ndimension', 'data_ptr', 'get_device', '__len__', 'storage_offset'}
+
+
+# calls PyTorch does not record when they hand back their input (``x.contiguous()`` of a contiguous x)
+_SAME_OBJECT = {'contiguous', 'cpu', 'cuda'}
 
 
 def _meta_value(t):

@@ -220,3 +220,30 @@ def test_aten_overloads_carry_their_schemas():
     assert op(ember.ones(2), 2, alpha=3).tolist() == [7., 7.]
     with pytest.raises(AttributeError, match="has no overload name 'nope'"):
         ember.ops.aten.add.nope
+
+
+_SWEEP = json.loads((pathlib.Path(__file__).parents[1] / 'fixtures' / 'export' / 'sweep_cases.json').read_text())
+
+
+@pytest.mark.parametrize('case', sorted(_SWEEP))
+def test_sweep_records_what_pytorch_records(case):
+    from tests.fixtures.export.record_export import sweep_inputs, sweep_module
+    from tests.fixtures.export.sweep_cases import CASES
+    mod = sweep_module(ember, CASES[case])
+    args = sweep_inputs(ember)
+    ep = ember.export.export(mod, args)
+    assert ep.graph_module.code.replace('ember.', 'torch.') == _SWEEP[case]
+    expected, got = mod(*args), ep.module()(*args)
+    for e, g in zip(expected if isinstance(expected, tuple) else (expected,), got if isinstance(got, tuple) else (got,)):
+        assert ember.equal(e, g) or ember.allclose(e, g, equal_nan=True)
+
+
+def test_tensor_methods_outside_the_dispatching_ops_are_recorded_not_frozen():
+    class Casts(nn.Module):
+        def forward(self, x):
+            return x.long() + x.new_ones(3, dtype=ember.int64)
+    mod = Casts()
+    ep = ember.export.export(mod, (ember.tensor([1.5, 2.5, 3.5]),))
+    assert ep.graph_signature.lifted_tensor_constants == ()
+    x = ember.tensor([7.2, 8.9, 9.1])
+    assert ember.equal(ep.module()(x), mod(x))
