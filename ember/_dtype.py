@@ -216,7 +216,15 @@ def default_complex_dtype():
 
 
 def promote_types(type1, type2):
-    """PyTorch's pairwise promotion of two dtypes."""
+    """PyTorch's pairwise promotion of two dtypes.
+
+    Example::
+
+        >>> ember.promote_types(ember.int32, ember.float32)
+        ember.float32
+        >>> ember.promote_types(ember.uint8, ember.int8)
+        ember.int16
+    """
     a, b = type1, type2
     if a is b:
         return a

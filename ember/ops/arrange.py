@@ -220,7 +220,13 @@ def rot90(input, k=1, dims=(0, 1)):
 
 @op('ember', 'Tensor')
 def ravel(input):
-    """The elements as a 1-D tensor (a view when the layout allows)."""
+    """The elements as a 1-D tensor (a view when the layout allows).
+
+    Example::
+
+        >>> ember.ravel(ember.tensor([[1, 2], [3, 4]]))
+        tensor([1, 2, 3, 4])
+    """
     return input.reshape(-1)
 
 

@@ -78,7 +78,14 @@ def view_as_complex(input):
 
 @op('ember')
 def real(input):
-    """The real part: a view for a complex tensor (writes go through), the tensor itself otherwise."""
+    """The real part: a view for a complex tensor (writes go through), the tensor itself otherwise.
+
+    Example::
+
+        >>> z = ember.tensor([1 + 2j, 3 - 1j])
+        >>> ember.real(z)
+        tensor([1., 3.])
+    """
     if not input.dtype.is_complex:
         return input
     return select(view_as_real(input), -1, 0)
@@ -86,7 +93,14 @@ def real(input):
 
 @op('ember')
 def imag(input):
-    """The imaginary part of a complex tensor, as a view sharing its memory."""
+    """The imaginary part of a complex tensor, as a view sharing its memory.
+
+    Example::
+
+        >>> z = ember.tensor([1 + 2j, 3 - 1j])
+        >>> ember.imag(z)
+        tensor([ 2., -1.])
+    """
     if not input.dtype.is_complex:
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
     return select(view_as_real(input), -1, 1)
@@ -114,7 +128,13 @@ class Conj(ConjPhysical):
 
 @op('ember', 'Tensor')
 def conj(input):
-    """The complex conjugate (the tensor itself when it is not complex)."""
+    """The complex conjugate (the tensor itself when it is not complex).
+
+    Example::
+
+        >>> ember.conj(ember.tensor([1 + 2j, -1j]))
+        tensor([1.-2.j, -0.+1.j])
+    """
     return Conj.apply(input) if input.dtype.is_complex else input
 
 
@@ -206,7 +226,13 @@ class Polar(Primitive):
 
 @op('ember')
 def polar(abs, angle, *, out=None):  # noqa: A002  (PyTorch's parameter names)
-    """The complex tensor with magnitudes ``abs`` and arguments ``angle``."""
+    """The complex tensor with magnitudes ``abs`` and arguments ``angle``.
+
+    Example::
+
+        >>> ember.polar(ember.tensor([1., 2.]), ember.tensor([0., math.pi / 2]))
+        tensor([ 1.0000e+00+0.j, -8.7423e-08+2.j])
+    """
     floating = ('float16', 'float32', 'float64')
     if abs.dtype.name not in floating or angle.dtype.name not in floating:
         raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got "

@@ -128,7 +128,16 @@ def _first_bad_len(data):
 
 @op('ember')
 def as_tensor(data, dtype=None, device=None) -> Tensor:
-    """A tensor sharing memory with ``data`` when it already fits (a tensor or NumPy array)."""
+    """A tensor sharing memory with ``data`` when it already fits (a tensor or NumPy array).
+
+    Example::
+
+        >>> ember.as_tensor([1, 2, 3], dtype=ember.float32)
+        tensor([1., 2., 3.])
+        >>> x = ember.ones(2)
+        >>> ember.as_tensor(x) is x
+        True
+    """
     check_factory_options('as_tensor', dtype, device)
     dt = to_dtype(dtype) if dtype is not None else None
     if isinstance(data, Tensor):
@@ -190,7 +199,17 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=None) -> T
 
 @op('ember')
 def from_numpy(ndarray) -> Tensor:
-    """A tensor that shares memory with ``ndarray`` (changes to one show in the other)."""
+    """A tensor that shares memory with ``ndarray`` (changes to one show in the other).
+
+    Example::
+
+        >>> import numpy as np
+        >>> a = np.array([1, 2, 3])
+        >>> t = ember.from_numpy(a)
+        >>> t[0] = -1
+        >>> a
+        array([-1,  2,  3])
+    """
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     if ndarray.dtype not in _BY_NP:
@@ -940,7 +959,16 @@ def scalar_tensor(s, *, dtype=None, layout=None, device=None, requires_grad=Fals
 @op('ember', 'Tensor')
 def clone(input, *, memory_format=None):
     """A copy with its own memory and ``input``'s history (strides follow ``memory_format``:
-    ``preserve_format`` by default, as in PyTorch)."""
+    ``preserve_format`` by default, as in PyTorch).
+
+    Example::
+
+        >>> a = ember.tensor([1., 2.])
+        >>> b = ember.clone(a)
+        >>> b[0] = 5.
+        >>> a, b
+        (tensor([1., 2.]), tensor([5., 2.]))
+    """
     from ember.ops.shape import Clone
     result = Clone.apply(input)
     fmt = _formats.preserve_format if memory_format is None else memory_format
@@ -968,7 +996,13 @@ class _Complex(Primitive):
 
 @op('ember')
 def complex(real, imag, *, out=None):
-    """A complex tensor from real and imaginary parts (float32 -> complex64, float64 -> complex128)."""
+    """A complex tensor from real and imaginary parts (float32 -> complex64, float64 -> complex128).
+
+    Example::
+
+        >>> ember.complex(ember.tensor([1., 2.]), ember.tensor([3., 4.]))
+        tensor([1.+3.j, 2.+4.j])
+    """
     names = {'float16': 'Half', 'float32': 'Float', 'float64': 'Double'}
     if real.dtype.name not in names or imag.dtype.name not in names:
         from ember._tensor import _scalar_type_name

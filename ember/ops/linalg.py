@@ -59,7 +59,14 @@ def _with_out_dtype(name, compute, first, out_dtype, out):
 @op('ember', name='mm')
 def mm_function(input, mat2, out_dtype=None, *, out=None):
     """The matrix product of ``input`` ``(n, m)`` and ``mat2`` ``(m, p)``: ``(n, p)``. ``out_dtype`` is for
-    CUDA tensors only (as in PyTorch)."""
+    CUDA tensors only (as in PyTorch).
+
+    Example::
+
+        >>> ember.mm(ember.tensor([[1., 2.], [3., 4.]]), ember.tensor([[1.], [1.]]))
+        tensor([[3.],
+                [7.]])
+    """
     _result = _with_out_dtype('mm', lambda cast: mm(cast(input), cast(mat2)), input, out_dtype, out)
     return _result if out is None else write_out('mm', _result, out)
 
@@ -215,7 +222,17 @@ class Bmm(Primitive):
 @op('ember', name='bmm')
 def bmm_function(input, mat2, out_dtype=None, *, out=None):
     """Batched matrix product of ``input`` ``(b, n, m)`` and ``mat2`` ``(b, m, p)``: ``(b, n, p)``. ``out_dtype``
-    is for CUDA tensors only (as in PyTorch)."""
+    is for CUDA tensors only (as in PyTorch).
+
+    Example::
+
+        >>> a = ember.ones(2, 3, 4)
+        >>> b = ember.ones(2, 4, 5)
+        >>> ember.bmm(a, b).shape
+        ember.Size([2, 3, 5])
+        >>> ember.bmm(a, b)[0, 0, 0]
+        tensor(4.)
+    """
     _result = _with_out_dtype('bmm', lambda cast: bmm(cast(input), cast(mat2)), input, out_dtype, out)
     return _result if out is None else write_out('bmm', _result, out)
 
@@ -389,7 +406,14 @@ def _check_bias(input, shape):
 
 @op('ember', name='addmm')
 def addmm_function(input, mat1, mat2, out_dtype=None, *, beta=1, alpha=1, out=None):
-    """``beta * input + alpha * (mat1 @ mat2)``. ``out_dtype`` is for CUDA tensors only (as in PyTorch)."""
+    """``beta * input + alpha * (mat1 @ mat2)``. ``out_dtype`` is for CUDA tensors only (as in PyTorch).
+
+    Example::
+
+        >>> ember.addmm(ember.ones(2, 2), ember.eye(2), ember.tensor([[1., 2.], [3., 4.]]), beta=0.5, alpha=2)
+        tensor([[2.5000, 4.5000],
+                [6.5000, 8.5000]])
+    """
     _result = _with_out_dtype('addmm', lambda cast: addmm(cast(input), cast(mat1), cast(mat2), beta=beta,
                                                            alpha=alpha), input, out_dtype, out)
     return _result if out is None else write_out('addmm', _result, out)
@@ -453,7 +477,14 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
 @op('ember', name='baddbmm')
 def baddbmm_function(input, batch1, batch2, out_dtype=None, *, beta=1, alpha=1, out=None):
     """``beta * input + alpha * (batch1 @ batch2)`` for batches of matrices. ``out_dtype`` is for CUDA tensors
-    only (as in PyTorch)."""
+    only (as in PyTorch).
+
+    Example::
+
+        >>> ember.baddbmm(ember.zeros(1, 2, 2), ember.ones(1, 2, 3), ember.ones(1, 3, 2))
+        tensor([[[3., 3.],
+                 [3., 3.]]])
+    """
     _result = _with_out_dtype('baddbmm', lambda cast: baddbmm(cast(input), cast(batch1), cast(batch2), beta=beta,
                                                                alpha=alpha), input, out_dtype, out)
     return _result if out is None else write_out('baddbmm', _result, out)

@@ -65,7 +65,13 @@ def linalg_slogdet(A, *, out=None):
 
 @op('ember', 'Tensor')
 def logdet(input):
-    """log(det A): NaN for a negative determinant, -inf for a singular matrix."""
+    """log(det A): NaN for a negative determinant, -inf for a singular matrix.
+
+    Example::
+
+        >>> ember.logdet(ember.tensor([[2., 0.], [0., 3.]]))
+        tensor(1.7918)
+    """
     from ember.ops.index import where
     sign, logabsdet = _torch_slogdet(input)
     return where(sign < 0, math.nan, where(sign == 0, -math.inf, logabsdet))

@@ -28,7 +28,16 @@ __all__ = ['Generator', 'default_generator', 'manual_seed', 'seed', 'initial_see
 
 @op('ember')
 def manual_seed(seed):
-    """Seed the default generator (and every CUDA device, whose tensors draw from it)."""
+    """Seed the default generator (and every CUDA device, whose tensors draw from it).
+
+    Example::
+
+        >>> _ = ember.manual_seed(42)
+        >>> a = ember.rand(2)
+        >>> _ = ember.manual_seed(42)
+        >>> ember.equal(a, ember.rand(2))
+        True
+    """
     default_generator.manual_seed(seed)
     from ember import cuda
     cuda.manual_seed_all(seed)
@@ -507,7 +516,16 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
            requires_grad=False, pin_memory=False):
     """The four PyTorch overloads: normal(Tensor, Tensor), normal(Tensor, float), normal(float, Tensor)
     and normal(float, float, size).  As in PyTorch, the Tensor forms draw standard normals (or
-    normals with the float std) and then scale and shift them in separate steps."""
+    normals with the float std) and then scale and shift them in separate steps.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.normal(0.0, 1.0, size=(3,))
+        tensor([ 1.5410, -0.2934, -2.1788])
+        >>> ember.normal(ember.zeros(2), 0.5).shape
+        ember.Size([2])
+    """
     _formats.check_layout('normal', layout)
     _check_pin_memory('normal', pin_memory, device)
     gen = _gen(generator)
@@ -545,7 +563,14 @@ _BERNOULLI_P_ERROR = ("Expected p_in >= 0 && p_in <= 1 to be true, but got false
 
 @op('ember')
 def bernoulli(input, p=None, *, generator=None, out=None):
-    """0/1 draws with probabilities ``input`` (or the number ``p``), in the input's dtype."""
+    """0/1 draws with probabilities ``input`` (or the number ``p``), in the input's dtype.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.bernoulli(ember.tensor([0., 0.5, 1.]))
+        tensor([0., 0., 1.])
+    """
     if p is None and input.dtype.category < 2:
         raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{_nm(input.dtype)}'")
     gen = _gen(generator)
@@ -569,7 +594,17 @@ def _check_bernoulli_p(p):
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     """Category indices drawn from each row of (unnormalised) probabilities, as PyTorch draws them:
     without replacement (or for one sample) the largest ``p / Exp(1)`` keys; with replacement a
-    search of each row's cumulative distribution."""
+    search of each row's cumulative distribution.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> w = ember.tensor([0., 10., 3., 0.])
+        >>> ember.multinomial(w, 2)
+        tensor([1, 2])
+        >>> ember.multinomial(w, 4, replacement=True)
+        tensor([1, 2, 1, 1])
+    """
     if input.dtype.category < 2:
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {_nm(input.dtype)}")
     probs = np.ascontiguousarray(backend.to_numpy(input._data))
@@ -594,7 +629,14 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 
 @op('ember')
 def poisson(input, generator=None):
-    """Poisson counts with rates ``input``, drawn as PyTorch's CPU generator draws them."""
+    """Poisson counts with rates ``input``, drawn as PyTorch's CPU generator draws them.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.poisson(ember.tensor([1., 4., 10.]))
+        tensor([2., 5., 8.])
+    """
     lam = backend.to_numpy(input._data)
     if lam.size and not (lam >= 0).all():
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")

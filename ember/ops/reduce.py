@@ -1670,14 +1670,31 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
 
 @op('ember', 'Tensor')
 def median(input, dim=None, keepdim=False, *, out=None):
-    """The lower median; NaN when the slice holds a NaN (use nanmedian to skip them)."""
+    """The lower median; NaN when the slice holds a NaN (use nanmedian to skip them).
+
+    Example::
+
+        >>> a = ember.tensor([[1., 5., 2.], [4., 3., 6.]])
+        >>> ember.median(a)
+        tensor(3.)
+        >>> ember.median(a, dim=1)
+        ember.return_types.median(
+        values=tensor([2., 4.]),
+        indices=tensor([2, 0]))
+    """
     _result = _median(input, dim, keepdim, skip_nan=False)
     return _result if out is None else write_out('median', _result, out)
 
 
 @op('ember', 'Tensor')
 def nanmedian(input, dim=None, keepdim=False, *, out=None):
-    """The lower median of the non-NaN values."""
+    """The lower median of the non-NaN values.
+
+    Example::
+
+        >>> ember.nanmedian(ember.tensor([1., float('nan'), 3., 2.]))
+        tensor(2.)
+    """
     _result = _median(input, dim, keepdim, skip_nan=True)
     return _result if out is None else write_out('nanmedian', _result, out)
 
@@ -1723,7 +1740,15 @@ def _median(input, dim, keepdim, skip_nan):
 @op('ember', 'Tensor')
 def mode(input, dim=-1, keepdim=False, *, out=None):
     """The most frequent value along ``dim`` (the smallest among equally frequent ones) and the
-    index of its last occurrence, as PyTorch returns them.  Vectorised: sort, then measure runs."""
+    index of its last occurrence, as PyTorch returns them.  Vectorised: sort, then measure runs.
+
+    Example::
+
+        >>> ember.mode(ember.tensor([[1, 2, 2], [3, 3, 1]]), dim=1)
+        ember.return_types.mode(
+        values=tensor([2, 3]),
+        indices=tensor([2, 1]))
+    """
     xp = input._xp
     if input.ndim == 0:
         _result = _named('mode')(input.clone(), Tensor._make(xp.zeros((), np.int64), input._device))

@@ -151,6 +151,14 @@ def reshape(input, *shape):
         tensor([[0, 1],
                 [2, 3],
                 [4, 5]])
+
+    Example::
+
+        >>> ember.reshape(ember.arange(6), (2, 3))
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+        >>> ember.arange(6).reshape(-1, 2).shape
+        ember.Size([3, 2])
     """
     shape = shape_arg(shape)
     x = input._data
@@ -373,7 +381,13 @@ def broadcast_to(input, size):
 
 @op('ember')
 def broadcast_shapes(*shapes):
-    """The shape the given shapes broadcast to (an ``ember.Size``), with PyTorch's error text."""
+    """The shape the given shapes broadcast to (an ``ember.Size``), with PyTorch's error text.
+
+    Example::
+
+        >>> ember.broadcast_shapes((2, 1), (1, 3), (3,))
+        ember.Size([2, 3])
+    """
     from ember._tensor import Size
     shapes = [(s,) if isinstance(s, int) else tuple(s) for s in shapes]
     result = [1] * max((len(s) for s in shapes), default=0)
@@ -594,6 +608,12 @@ def permute(input, *dims):
         ember.Size([5, 2, 3])
         >>> x.permute((1, 2, 0)).shape
         ember.Size([3, 5, 2])
+
+    Example::
+
+        >>> x = ember.zeros(2, 3, 5)
+        >>> ember.permute(x, (2, 0, 1)).shape
+        ember.Size([5, 2, 3])
     """
     dims = shape_arg(dims)
     if len(dims) != input.ndim:
@@ -769,7 +789,14 @@ class Clone(Primitive):
 
 @op('Tensor')
 def contiguous(input, memory_format=_formats.contiguous_format):
-    """``input`` itself when its memory is already in ``memory_format``'s order, else a copy that is."""
+    """``input`` itself when its memory is already in ``memory_format``'s order, else a copy that is.
+
+    Example::
+
+        >>> x = ember.arange(6).view(2, 3).t()
+        >>> x.is_contiguous(), x.contiguous().is_contiguous()
+        (False, True)
+    """
     if _formats.is_in_format(input._data, memory_format):
         return input
     result = Clone.apply(input)
@@ -1184,7 +1211,15 @@ def narrow(input, dim, start, length):
 @op('ember')
 def split(tensor, split_size_or_sections, dim=0):
     """Splits ``tensor`` into chunks of ``split_size_or_sections`` entries along ``dim`` (the last may be
-    smaller), or into chunks of the listed sizes."""
+    smaller), or into chunks of the listed sizes.
+
+    Example::
+
+        >>> ember.split(ember.arange(5), 2)
+        (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+        >>> ember.split(ember.arange(5), [1, 4])
+        (tensor([0]), tensor([1, 2, 3, 4]))
+    """
     dim = wrap_dim(dim, tensor.ndim)
     size = tensor.shape[dim]
     if isinstance(split_size_or_sections, int):
@@ -1213,7 +1248,15 @@ split_method.__name__, split_method.__qualname__ = 'split', 'Tensor.split'   # a
 @op('ember', 'Tensor')
 def tensor_split(input, tensor_indices_or_sections=None, dim=0, *, sections=None, indices=None):
     """Splits ``input`` along ``dim`` into ``sections`` parts of nearly equal size, or at the given
-    ``indices``; a tensor argument is read as sections (0-d) or indices (1-d)."""
+    ``indices``; a tensor argument is read as sections (0-d) or indices (1-d).
+
+    Example::
+
+        >>> ember.tensor_split(ember.arange(7), 3)
+        (tensor([0, 1, 2]), tensor([3, 4]), tensor([5, 6]))
+        >>> ember.tensor_split(ember.arange(7), [1, 5])
+        (tensor([0]), tensor([1, 2, 3, 4]), tensor([5, 6]))
+    """
     given = [v for v in (tensor_indices_or_sections, sections, indices) if v is not None]
     if len(given) != 1:
         raise TypeError("tensor_split() received an invalid combination of arguments: give exactly one of "

@@ -14,7 +14,13 @@ from ember.ops.inplace import write_out
 # ----------------------------------------------------------------------------- predicates
 @op('ember', 'Tensor')
 def is_same_size(input, other):
-    """Whether the two tensors have the same shape."""
+    """Whether the two tensors have the same shape.
+
+    Example::
+
+        >>> ember.ones(2, 3).is_same_size(ember.zeros(2, 3))
+        True
+    """
     return tuple(input.shape) == tuple(other.shape)
 
 
@@ -42,13 +48,27 @@ def is_inference(input):
 
 @op('ember', 'Tensor')
 def get_device(input):
-    """The CUDA device index, or -1 for a CPU tensor."""
+    """The CUDA device index, or -1 for a CPU tensor.
+
+    Example::
+
+        >>> ember.ones(2).get_device()
+        -1
+    """
     return input.device.index if input.device.type == 'cuda' else -1
 
 
 @op('ember')
 def detach(input):
-    """``input.detach()``."""
+    """``input.detach()``.
+
+    Example::
+
+        >>> x = ember.ones(2, requires_grad=True)
+        >>> y = (x * 2).detach()
+        >>> y.requires_grad, y.grad_fn
+        (False, None)
+    """
     return input.detach()
 
 
@@ -143,7 +163,13 @@ dsplit_method.__name__, dsplit_method.__qualname__ = 'dsplit', 'Tensor.dsplit'  
 
 @op('ember', 'Tensor', aliases=('unsafe_split_with_sizes',))
 def split_with_sizes(input, split_sizes, dim=0):
-    """Split into pieces of the given sizes along ``dim`` (they must add up to its size)."""
+    """Split into pieces of the given sizes along ``dim`` (they must add up to its size).
+
+    Example::
+
+        >>> ember.arange(6).split_with_sizes([2, 4])
+        (tensor([0, 1]), tensor([2, 3, 4, 5]))
+    """
     dim = wrap_dim(dim, input.ndim)
     if sum(split_sizes) != input.shape[dim]:
         raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {input.shape[dim]} (input tensor's "
@@ -172,7 +198,13 @@ def narrow_copy(input, dim, start, length, *, out=None):
 
 @op('ember')
 def fill(input, value):
-    """A new tensor shaped like ``input`` holding ``value`` (out of place ``fill_``)."""
+    """A new tensor shaped like ``input`` holding ``value`` (out of place ``fill_``).
+
+    Example::
+
+        >>> ember.fill(ember.zeros(3), 2.5)
+        tensor([2.5000, 2.5000, 2.5000])
+    """
     return input.clone().fill_(value)
 
 
@@ -231,7 +263,15 @@ def put_(input, index, source, accumulate=False):
 
 @op('ember', 'Tensor')
 def put(input, index, source, accumulate=False):
-    """``put_`` out of place."""
+    """``put_`` out of place.
+
+    Example::
+
+        >>> x = ember.zeros(2, 2)
+        >>> x.put(ember.tensor([0, 3]), ember.tensor([1., 2.]))
+        tensor([[1., 0.],
+                [0., 2.]])
+    """
     return put_(input.clone(), index, source, accumulate)
 
 
@@ -272,7 +312,15 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None
 
 @op('ember', 'Tensor')
 def nonzero_static(input, *, size, fill_value=-1, out=None):
-    """``nonzero()`` padded with ``fill_value`` (or cut) to exactly ``size`` rows."""
+    """``nonzero()`` padded with ``fill_value`` (or cut) to exactly ``size`` rows.
+
+    Example::
+
+        >>> ember.nonzero_static(ember.tensor([0, 3, 0, 5]), size=3)
+        tensor([[ 1],
+                [ 3],
+                [-1]])
+    """
     found = input.nonzero()
     if found.shape[0] >= size:
         result = found[:size]
@@ -396,7 +444,14 @@ def new_empty_strided(input, size, stride, *, dtype=None, layout=None, device=No
 @op('Tensor')
 def resize_(input, *sizes, memory_format=None):
     """Give the tensor a new shape in place, keeping its first elements in row-major order; new
-    elements (when it grows) are uninitialised, as in PyTorch."""
+    elements (when it grows) are uninitialised, as in PyTorch.
+
+    Example::
+
+        >>> x = ember.tensor([[1, 2], [3, 4]])
+        >>> x.resize_(3)
+        tensor([1, 2, 3])
+    """
     from ember.ops._util import shape_arg
     from ember import _formats
     if memory_format not in (None, _formats.contiguous_format):
@@ -426,7 +481,14 @@ def resize_as_(input, the_template, *, memory_format=None):
 @op('Tensor')
 def apply_(input, callable):  # noqa: A002  (PyTorch's parameter name)
     """Replace every element ``x`` with ``callable(x)``, in place (CPU; slow: one Python call per
-    element, as PyTorch warns)."""
+    element, as PyTorch warns).
+
+    Example::
+
+        >>> x = ember.tensor([1., 2., 3.])
+        >>> x.apply_(lambda v: v * 10)
+        tensor([10., 20., 30.])
+    """
     if input.device.type != 'cpu':
         raise TypeError("apply_ is only implemented on CPU tensors")
     flat = input._data.reshape(-1)
@@ -462,7 +524,14 @@ def _write_mapped(input, values):
 
 @op('Tensor')
 def map_(input, other, callable):  # noqa: A002
-    """Replace every ``x`` with ``callable(x, y)`` for ``y`` the broadcast ``tensor``, in place (CPU)."""
+    """Replace every ``x`` with ``callable(x, y)`` for ``y`` the broadcast ``tensor``, in place (CPU).
+
+    Example::
+
+        >>> x = ember.tensor([1., 2.])
+        >>> x.map_(ember.tensor([10., 20.]), lambda a, b: a + b)
+        tensor([11., 22.])
+    """
     (ys,) = _map_inputs('map_', input, [("'other'", other)])
     return _write_mapped(input, [callable(a, b) for a, b in zip(input._data.reshape(-1).tolist(), ys)])
 
