@@ -70,3 +70,14 @@ def test_half_results_keep_their_gradients():
     ref = ember.tensor([0.5, -1.0, 2.0], requires_grad=True)
     (ember.nn.functional.silu(ref) * 0.1).sum().backward()
     assert np.allclose(x.grad.float().numpy(), ref.grad.numpy(), rtol=1e-2)
+
+
+@pytest.mark.parametrize('dtype, name', [('float16', 'Half'), ('bfloat16', 'BFloat16')])
+def test_kernels_pytorch_lacks_in_half_precision_refuse_as_pytorch(dtype, name):
+    x = ember.ones(2, 3, dtype=getattr(ember, dtype))
+    with pytest.raises(NotImplementedError, match=f'"cdist" not implemented for \'{name}\''):
+        ember.cdist(x, x)
+    with pytest.raises(NotImplementedError, match=f'"pdist" not implemented for \'{name}\''):
+        ember.nn.functional.pdist(x)
+    with pytest.raises(NotImplementedError, match=f'"multi_margin_loss_cpu_kernel" not implemented for \'{name}\''):
+        ember.nn.functional.multi_margin_loss(x, ember.tensor([0, 1]))

@@ -32,6 +32,7 @@ def opmath_forward(forward):
             return forward(ctx, *args, **kwargs)
         up = [a.astype(_F32) if getattr(a, 'dtype', None) == low and not isinstance(a, _np.generic) else a
               for a in args]
+        ctx._opmath_dtype = low    # for a forward that rounds some steps as PyTorch's kernel does
         out = forward(ctx, *up, **kwargs)
         outs = out if type(out) is tuple else (out,)
         downs = tuple(o.astype(low) if getattr(o, 'dtype', None) == _F32 else o for o in outs)

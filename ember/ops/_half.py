@@ -23,3 +23,11 @@ def is_half_array(a):
     bfloat16)."""
     dt = a.dtype
     return dt.itemsize == 2 and dt.kind in 'fV'
+
+
+def refuse_half(kernel, *tensors):
+    """PyTorch's error for a CPU kernel it has no float16/bfloat16 version of."""
+    for t in tensors:
+        if t is not None and t.dtype in _HALF:
+            raise NotImplementedError(f'"{kernel}" not implemented for '
+                                      f"'{'Half' if t.dtype == _dtype.float16 else 'BFloat16'}'")

@@ -157,17 +157,23 @@ class Softmax(Primitive):
 
 class LogSoftmax(Primitive):
     node_name = 'LogSoftmaxBackward0'
-    _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
     def forward(ctx, x, dim):
         xp = ctx.xp
-        low = x.dtype.kind == 'V'     # bfloat16: as in softmax
-        if low:
+        half = x.dtype.itemsize == 2 and x.dtype.kind in 'fV'     # float16/bfloat16: computed in float32
+        if half:
             x, dt = x.astype('float32'), x.dtype
         shifted = x - _max_along(xp, x, dim)
-        y = xp.ascontiguousarray(shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))).reshape(x.shape)
-        if low:
+        total = xp.exp(shifted).sum(axis=dim, keepdims=True)
+        if half and all(n == 1 for n in x.shape[dim + 1:]):
+            # PyTorch's kernel for a reduction over the innermost elements keeps the sum, and then its
+            # log, in the half type; over other dimensions everything stays in float32
+            log_total = xp.log(total.astype(dt).astype('float32')).astype(dt).astype('float32')
+        else:
+            log_total = xp.log(total)
+        y = xp.ascontiguousarray(shifted - log_total).reshape(x.shape)
+        if half:
             y = y.astype(dt)
         ctx.dim = dim
         ctx.save_for_backward(y)

@@ -8,6 +8,7 @@ from ember import backend
 from ember._tensor import Tensor
 from ember.ops._util import wrap_dim
 from ember.ops._registry import op
+from ember.ops._half import refuse_half
 
 
 @op('F')
@@ -82,6 +83,7 @@ def pdist(input, p=2):
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
     if p < 0:
         raise RuntimeError("pdist only supports non-negative p values")
+    refuse_half('pdist', input)
     n = input.shape[0]
     i, j = np.triu_indices(n, 1)
     dev = input._device

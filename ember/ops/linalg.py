@@ -8,7 +8,7 @@ from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
-from ember.ops._half import in_float32
+from ember.ops._half import in_float32, refuse_half
 
 
 def _mm_error(a, b):
@@ -1050,6 +1050,7 @@ def cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary'):
             raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {t.ndim}D")
     if x1.shape[-1] != x2.shape[-1]:
         raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}")
+    refuse_half('cdist', x1, x2)
     diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
     from ember.ops.reduce import vector_norm
     return vector_norm(diff, p, dim=-1)

@@ -21,7 +21,7 @@ from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops._util import elementwise
-from ember.ops._half import is_half_array
+from ember.ops._half import is_half_array, refuse_half
 from ember.ops.activation import logsigmoid
 from ember.ops.index import where
 from ember.ops.distance import pairwise_distance
@@ -465,7 +465,16 @@ class CrossEntropy(Primitive):
         C = x.shape[1]
         tc, wt, valid = _target_weights(xp, target, C, weight, ignore_index, x.dtype)
         shifted, e, s, lse = _softmax_parts(xp, x)
-        loss = (lse[:, 0] - _pick(xp, shifted, tc)) * wt
+        low = getattr(ctx, '_opmath_dtype', None)
+        if low is not None and not smoothing:
+            # float16/bfloat16 as PyTorch's log_softmax + nll_loss: the log-probabilities rounded to the
+            # half type (over innermost classes the sum and its log too), the losses taken from them
+            if len(shape) <= 2:
+                lse = xp.log(s.astype(low).astype(np.float32)).astype(low).astype(np.float32)
+            picked = (_pick(xp, shifted, tc) - lse[:, 0]).astype(low).astype(np.float32)
+            loss = -picked * wt
+        else:
+            loss = (lse[:, 0] - _pick(xp, shifted, tc)) * wt
         if smoothing:
             smooth = ((lse - shifted) * _class_row(xp, weight, C, x)).sum(axis=1)
             if valid is not None:
@@ -1110,6 +1119,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
     if input.ndim > 2 or (input.ndim == 2 and input.shape[1] == 0) or input.numel() == 0 and input.ndim < 2:
         raise RuntimeError('Expected non-empty vector or matrix with optional 0-dim batch size, but got: '
                            f'{list(input.shape)}')
+    refuse_half('multi_margin_loss_cpu_kernel', input)
     n = input.shape[0] if input.ndim == 2 else 1
     C = input.shape[-1] if input.ndim else 1
     if (input.ndim == 2 and (target.ndim != 1 or target.shape[0] != n)) or (input.ndim < 2 and target.numel() != 1):
