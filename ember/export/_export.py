@@ -217,6 +217,19 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
     signature = ExportGraphSignature(state_specs + input_specs, output_specs)
     example_inputs = (tuple(args), dict(kwargs))
     range_constraints = range_constraints_for(graph, signature, dynamic_shapes, args, kwargs, mod)
+    if range_constraints:
+        from ember.export.dynamic_shapes import follow_dynamic_sizes
+
+        def retrace_grown(grown):
+            # every dynamic dimension one larger (its last slice repeated, so values stay valid)
+            bigger = inspect.signature(mod.forward).bind(*args, **kwargs)
+            for name, dims in grown.items():
+                t = bigger.arguments[name]
+                for d in dims:
+                    t = ember.cat([t, t.narrow(d, t.shape[d] - 1, 1)], d)
+                bigger.arguments[name] = t
+            return export(mod, bigger.args, bigger.kwargs).graph
+        follow_dynamic_sizes(graph, retrace_grown)
     return ExportedProgram(graph, signature, state_dict, range_constraints, constants=constants,
                            example_inputs=example_inputs, out_spec=out_spec, forward_arg_names=list(bound.arguments))
 

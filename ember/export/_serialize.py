@@ -138,7 +138,9 @@ def save(ep, f, *, extra_files=None, opset_version=None, pickle_protocol=2):
                       'args': _encode(n.args), 'kwargs': _encode(n.kwargs),
                       'val': _val(n.meta['val']) if 'val' in n.meta else None,
                       'stack_trace': n.meta.get('stack_trace'),
-                      'dynamic_dims': [[d, list(r)] for d, r in n.meta.get('dynamic_dims', {}).items()]})
+                      'dynamic_dims': [[d, list(r)] for d, r in n.meta.get('dynamic_dims', {}).items()],
+                      'dynamic_symbols': [[d, v] for d, v in n.meta.get('dynamic_symbols', {}).items()],
+                      'sym_shape': n.meta.get('sym_shape')})
     sig = ep.graph_signature
     program = {'nodes': nodes, 'inputs': [_spec(s) for s in sig.input_specs],
                'outputs': [_spec(s) for s in sig.output_specs],
@@ -188,6 +190,10 @@ def load(f, *, extra_files=None, expected_opset_version=None):
             node.meta['stack_trace'] = d['stack_trace']
         if d['dynamic_dims']:
             node.meta['dynamic_dims'] = {k: tuple(r) for k, r in d['dynamic_dims']}
+        if d.get('dynamic_symbols'):
+            node.meta['dynamic_symbols'] = {k: v for k, v in d['dynamic_symbols']}
+        if d.get('sym_shape'):
+            node.meta['sym_shape'] = d['sym_shape']
         nodes[d['name']] = node
     signature = ExportGraphSignature([_unspec(s, False) for s in program['inputs']],
                                      [_unspec(s, True) for s in program['outputs']])

@@ -174,6 +174,22 @@ def decompose(ep, decomp_table=None):
     lifted = iter(ep._lifted_values())
     inputs = [next(user) if s.kind == InputKind.USER_INPUT else next(lifted) for s in ep.graph_signature.input_specs]
     graph, mutated = retrace(ep.graph, inputs, table, functionalize=True)
+    dynamic = {n.name: n.meta['dynamic_symbols'] for n in ep.graph.nodes
+               if n.op == 'placeholder' and n.meta.get('dynamic_symbols')}
+    if dynamic:
+        # the lowered graph's sizes that follow a dynamic dimension, from a second lowering on grown inputs
+        from ember.export.dynamic_shapes import follow_dynamic_sizes
+        import ember
+        names = [n.name for n in ep.graph.nodes if n.op == 'placeholder']
+
+        def grown_graph(grown):
+            bigger = []
+            for name, value in zip(names, inputs):
+                for d in grown.get(name, ()):
+                    value = ember.cat([value, value.narrow(d, value.shape[d] - 1, 1)], d)
+                bigger.append(value)
+            return retrace(ep.graph, bigger, table, functionalize=True)[0]
+        follow_dynamic_sizes(graph, grown_graph)
     signature = copy.deepcopy(ep.graph_signature)
     out_nodes = [n for n in next(iter(reversed(graph.nodes))).args[0]]
     for spec, node in zip(signature.output_specs, out_nodes[len(mutated):]):

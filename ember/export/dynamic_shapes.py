@@ -114,7 +114,7 @@ def range_constraints_for(graph, signature, dynamic_shapes, args, kwargs, mod):
     from ember._tensor import Tensor
     specs, bound = _specs_by_input(dynamic_shapes, args, kwargs, mod)
     placeholders = {n.name: n for n in graph.nodes if n.op == 'placeholder'}
-    constraints, symbols = {}, {}
+    constraints, symbols, used = {}, {}, set()
     for name, spec in specs.items():
         value = bound.arguments[name]
         if spec is None or not isinstance(value, Tensor):
@@ -143,10 +143,76 @@ def range_constraints_for(graph, signature, dynamic_shapes, args, kwargs, mod):
                 raise UserError(f'Expected input {name}.shape[{d}] = {size} to be of the form dim, where '
                                 f'{lo} <= dim <= {hi}')
             if key not in symbols:
-                symbols[key] = f's{len(symbols)}'
+                symbols[key] = _symbol_name(f"L['{name}'].size()[{d}]", used)
                 # a size of 0 or 1 is specialised by PyTorch, so a dynamic size is at least 2
                 constraints[symbols[key]] = ValueRanges(max(lo, 2), hi if hi is not None and hi < _INT_MAX else None)
             dims_meta[d] = (max(lo, 0), None if hi is None or hi >= _INT_MAX else hi)
+            node.meta.setdefault('dynamic_symbols', {})[d] = symbols[key]
         if dims_meta:
             node.meta['dynamic_dims'] = dims_meta
     return constraints
+
+
+def _symbol_name(source, used):
+    """PyTorch's name for the size symbol of ``source`` (``s77`` for ``L['x'].size()[0]``): a hash of the
+    source, moved on past names already taken."""
+    import hashlib
+    n = int(hashlib.sha256(source.encode()).hexdigest(), 16) % 100
+    while n in used:
+        n += 1
+    used.add(n)
+    return f's{n}'
+
+
+def follow_dynamic_sizes(graph, retrace_grown):
+    """Check the graph holds no size a dynamic dimension would change, and note which value sizes
+    follow a dynamic dimension (``node.meta['sym_shape']``, printed as the symbol).
+
+    ``retrace_grown(grown)`` exports the program again with each dynamic dimension one larger
+    (``grown``: input name -> dims) and returns its graph; the two graphs must match but for those sizes.
+    """
+    from ember._tensor import Tensor
+    from ember.export._errors import UserError
+    from ember.fx.node import Node
+    dynamic = {n.name: n.meta['dynamic_symbols'] for n in graph.nodes
+               if n.op == 'placeholder' and n.meta.get('dynamic_symbols')}
+    if not dynamic:
+        return
+    sizes = {}      # example size -> symbol
+    for n in graph.nodes:
+        for d, sym in n.meta.get('dynamic_symbols', {}).items():
+            sizes.setdefault(n.meta['val'].shape[d], sym)
+    other = retrace_grown({name: list(d) for name, d in dynamic.items()})
+    first, second = list(graph.nodes), list(other.nodes)
+
+    def fail(why):
+        raise UserError(f'ember.export cannot export this program with dynamic dimensions: {why}. ember traces '
+                        'on the example sizes, and this graph depends on them; export it without dynamic_shapes')
+    if len(first) != len(second) or any((a.op, a.target) != (b.op, b.target) for a, b in zip(first, second)):
+        fail('its operations change with the size of a dynamic dimension')
+
+    def plain(v):
+        if isinstance(v, Node):
+            return ('node', v.name)
+        if isinstance(v, (list, tuple)):
+            return [plain(x) for x in v]
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        return v
+    for a, b in zip(first, second):
+        if plain(a.args) != plain(b.args) or plain(a.kwargs) != plain(b.kwargs):
+            fail(f"the arguments of '{a.name}' hold a size that follows a dynamic dimension")
+        va, vb = a.meta.get('val'), b.meta.get('val')
+        if isinstance(va, Tensor) and isinstance(vb, Tensor):
+            if va.dim() != vb.dim():
+                fail(f"the rank of '{a.name}' changes with a dynamic dimension")
+            shape = []
+            for x, y in zip(va.shape, vb.shape):
+                if x == y:
+                    shape.append(x)
+                elif y == x + 1 and x in sizes:
+                    shape.append(sizes[x])
+                else:
+                    fail(f"a size of '{a.name}' is not a dynamic dimension itself ({x} becomes {y})")
+            if shape != list(va.shape):
+                a.meta['sym_shape'] = shape

@@ -373,7 +373,8 @@ def _annotation(node, include_stride, include_device):
     val = node.meta.get('val', node.meta.get('tensor_meta', node.meta.get('example_value')))
     if isinstance(val, (ember.Tensor, TensorMetadata)):
         dtype = _DTYPE_ABBRS.get(str(val.dtype).split('.')[-1], str(val.dtype))
-        text = f"{dtype}[{', '.join(str(d) for d in val.shape)}]"
+        shape = node.meta.get('sym_shape', val.shape)      # sizes that follow a dynamic dimension: its symbol
+        text = f"{dtype}[{', '.join(str(d) for d in shape)}]"
         if include_stride:
             stride = val.stride() if isinstance(val, ember.Tensor) else val.stride
             text += f"[{', '.join(str(d) for d in stride)}]"
