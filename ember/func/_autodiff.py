@@ -121,6 +121,15 @@ def grad_and_value(func, argnums=0, has_aux=False):
     """``func``'s gradient with respect to the arguments at ``argnums``, and its value.
 
     ``func`` must return a scalar tensor (or ``(scalar, aux)`` with ``has_aux=True``).
+
+    Example::
+
+        >>> x = ember.tensor([1., 2., 3.])
+        >>> g, value = ember.func.grad_and_value(lambda t: (t ** 2).sum())(x)
+        >>> g
+        tensor([2., 4., 6.])
+        >>> value
+        tensor(14.)
     """
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -156,7 +165,16 @@ def grad_and_value(func, argnums=0, has_aux=False):
 
 
 def grad(func, argnums=0, has_aux=False):
-    """``func``'s gradient with respect to the arguments at ``argnums`` (``(grad, aux)`` with ``has_aux``)."""
+    """``func``'s gradient with respect to the arguments at ``argnums`` (``(grad, aux)`` with ``has_aux``).
+
+    Example::
+
+        >>> x = ember.tensor([0., 1., 2.])
+        >>> ember.func.grad(lambda t: t.sin().sum())(x)
+        tensor([ 1.0000,  0.5403, -0.4161])
+        >>> ember.func.grad(ember.func.grad(ember.sin))(ember.tensor(0.5))
+        tensor(-0.4794)
+    """
     gv = grad_and_value(func, argnums, has_aux)
 
     @functools.wraps(func)
@@ -172,7 +190,17 @@ def _map_tensors(tree, fn):
 
 
 def vjp(func, *primals, has_aux=False):
-    """``(func(*primals), vjp_fn)``; ``vjp_fn(cotangents)`` gives one vector-Jacobian product per primal."""
+    """``(func(*primals), vjp_fn)``; ``vjp_fn(cotangents)`` gives one vector-Jacobian product per primal.
+
+    Example::
+
+        >>> x = ember.tensor([1., 2., 3.])
+        >>> out, vjp_fn = ember.func.vjp(lambda t: t ** 2, x)
+        >>> out
+        tensor([1., 4., 9.])
+        >>> vjp_fn(ember.ones(3))
+        (tensor([2., 4., 6.]),)
+    """
     with _Running(), enable_grad():
         keep = _keep_graph(flatten(primals)[0])
         result, leaves, rebuilds = _tracked_call(func, primals, tuple(range(len(primals))) or 0)
@@ -209,7 +237,15 @@ def vjp(func, *primals, has_aux=False):
 
 
 def jvp(func, primals, tangents, *, strict=False, has_aux=False):
-    """``(func(*primals), J @ tangents)``: the Jacobian-vector product, computed exactly."""
+    """``(func(*primals), J @ tangents)``: the Jacobian-vector product, computed exactly.
+
+    Example::
+
+        >>> x = ember.tensor([1., 2., 3.])
+        >>> out, tangent = ember.func.jvp(lambda t: t ** 2, (x,), (ember.ones(3),))
+        >>> tangent
+        tensor([2., 4., 6.])
+    """
     if not isinstance(primals, tuple):
         raise RuntimeError("jvp(f, primals, tangents): Expected primals to be a tuple. E.g. it should be valid "
                            "to call f(*primals).")
@@ -272,6 +308,17 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
     """The Jacobian of ``func`` with respect to the arguments at ``argnums``, one reverse pass per output element.
 
     The result for an output of shape ``O`` and an input of shape ``I`` has shape ``O + I``.
+
+    Example::
+
+        >>> x = ember.tensor([1., 2.])
+        >>> ember.func.jacrev(lambda t: t ** 2)(x)
+        tensor([[2., 0.],
+                [0., 4.]])
+        >>> ember.func.jacrev(lambda a, b: a * b, argnums=(0, 1))(x, ember.tensor([3., 4.]))
+        (tensor([[3., 0.],
+                [0., 4.]]), tensor([[1., 0.],
+                [0., 2.]]))
     """
     if chunk_size is not None and not (isinstance(chunk_size, int) and chunk_size > 0):
         raise ValueError("jacrev: `chunk_size` should be greater than 0.")
@@ -322,7 +369,15 @@ def _reverse_jacobian(out, inputs, keep):
 
 
 def jacfwd(func, argnums=0, has_aux=False, *, randomness='error'):
-    """The Jacobian of ``func`` with respect to the arguments at ``argnums``, one forward product per input element."""
+    """The Jacobian of ``func`` with respect to the arguments at ``argnums``, one forward product per input element.
+
+    Example::
+
+        >>> x = ember.tensor([1., 2.])
+        >>> ember.func.jacfwd(lambda t: t.exp() * 2)(x)
+        tensor([[ 5.4366,  0.0000],
+                [ 0.0000, 14.7781]])
+    """
     if randomness not in ('error', 'different', 'same'):
         raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. "
                            f"Got {randomness}")
@@ -361,7 +416,15 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness='error'):
 
 
 def hessian(func, argnums=0):
-    """Second derivatives of a scalar-valued ``func``: ``jacfwd(jacrev(func, argnums), argnums)``."""
+    """Second derivatives of a scalar-valued ``func``: ``jacfwd(jacrev(func, argnums), argnums)``.
+
+    Example::
+
+        >>> x = ember.tensor([1., 2.])
+        >>> ember.func.hessian(lambda t: (t ** 3).sum())(x)
+        tensor([[ 6.,  0.],
+                [ 0., 12.]])
+    """
     return jacfwd(jacrev(func, argnums), argnums)
 
 
@@ -369,6 +432,13 @@ def linearize(func, *primals):
     """``(func(*primals), jvp_fn)``: ``jvp_fn(*tangents)`` is the Jacobian-vector product at ``primals``.
 
     ``func`` runs once; each ``jvp_fn`` call is one forward product over the graph recorded then.
+
+    Example::
+
+        >>> x = ember.tensor([1., 2., 3.])
+        >>> out, jvp_fn = ember.func.linearize(lambda t: t.sin(), x)
+        >>> jvp_fn(ember.ones(3))
+        tensor([ 0.5403, -0.4161, -0.9900])
     """
     with _Running(), enable_grad():
         keep = _keep_graph(flatten(primals)[0])

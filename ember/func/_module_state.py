@@ -5,6 +5,17 @@ def stack_module_state(models):
     """``(params, buffers)``: for each name, the models' tensors stacked along a new first dimension.
 
     Stacked parameters are new leaves (requiring grad where the originals do); buffers are stacked as is.
+
+    Example::
+
+        >>> models = [nn.Linear(3, 2) for _ in range(4)]
+        >>> params, buffers = ember.func.stack_module_state(models)
+        >>> params['weight'].shape
+        ember.Size([4, 2, 3])
+        >>> sorted(params)
+        ['bias', 'weight']
+        >>> buffers
+        {}
     """
     models = list(models)
     if not models:

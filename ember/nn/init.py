@@ -111,7 +111,15 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     """Normal(mean, std) values restricted to [a, b], by rejection as PyTorch draws them: when
     [a, b] holds more than 30 % of the mass, redraw the whole tensor's normals and keep the ones
     that replace rejected values; otherwise propose uniforms on [a, b] and accept each with
-    the normal density relative to its peak."""
+    the normal density relative to its peak.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> nn.init.trunc_normal_(ember.empty(2, 3), std=0.02, a=-0.04, b=0.04)
+        tensor([[ 0.0308, -0.0059, -0.0144],
+                [ 0.0114, -0.0217, -0.0280]])
+    """
     def cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
@@ -215,14 +223,32 @@ def _write(tensor, array):
 
 
 def eye_(tensor):
-    """The identity matrix (ones on the diagonal of a 2-D tensor)."""
+    """The identity matrix (ones on the diagonal of a 2-D tensor).
+
+    Example::
+
+        >>> nn.init.eye_(ember.empty(2, 3))
+        tensor([[1., 0., 0.],
+                [0., 1., 0.]])
+    """
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     return _write(tensor, np.eye(*tensor.shape))
 
 
 def dirac_(tensor, groups=1):
-    """The Dirac delta for convolution weights: a conv with it copies its input channels."""
+    """The Dirac delta for convolution weights: a conv with it copies its input channels.
+
+    Example::
+
+        >>> w = nn.init.dirac_(ember.empty(2, 2, 3))
+        >>> w[0]
+        tensor([[0., 1., 0.],
+                [0., 0., 0.]])
+        >>> F.conv1d(ember.tensor([[[1., 2., 3.], [4., 5., 6.]]]), w, padding=1)
+        tensor([[[1., 2., 3.],
+                 [4., 5., 6.]]])
+    """
     ndim = tensor.ndim
     if ndim not in (3, 4, 5):
         raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
@@ -282,7 +308,15 @@ def xavier_normal_(tensor, gain=1.0, generator=None):
 
 
 def kaiming_uniform_(tensor, a=0, mode='fan_in', nonlinearity='leaky_relu', generator=None):
-    """U(-bound, bound) with bound = gain * sqrt(3 / fan) (He et al., 2015)."""
+    """U(-bound, bound) with bound = gain * sqrt(3 / fan) (He et al., 2015).
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> nn.init.kaiming_uniform_(ember.empty(2, 3), mode='fan_in', nonlinearity='relu')
+        tensor([[-0.0106,  0.7586, -1.1640],
+                [-1.0408, -0.5447,  0.3792]])
+    """
     if 0 in tuple(tensor.shape):
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
         return tensor
@@ -323,7 +357,18 @@ def kaiming_normal_(tensor, a=0, mode='fan_in', nonlinearity='leaky_relu', gener
 
 def orthogonal_(tensor, gain=1, generator=None):
     """A (semi-)orthogonal matrix from the QR decomposition of a Gaussian one, signs fixed so the
-    result is uniformly distributed."""
+    result is uniformly distributed.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> w = nn.init.orthogonal_(ember.empty(2, 3))
+        >>> w
+        tensor([[ 0.5740, -0.1093, -0.8115],
+                [-0.3454, -0.9309, -0.1189]])
+        >>> ember.allclose(w @ w.T, ember.eye(2), atol=1e-6)
+        True
+    """
     if tensor.ndim < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:
@@ -342,7 +387,16 @@ def orthogonal_(tensor, gain=1, generator=None):
 
 
 def sparse_(tensor, sparsity, std=0.01, generator=None):
-    """Normal(0, std) values with a ``sparsity`` fraction of each column set to zero."""
+    """Normal(0, std) values with a ``sparsity`` fraction of each column set to zero.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> nn.init.sparse_(ember.empty(3, 2), sparsity=0.5, std=0.1)
+        tensor([[ 0.0000,  0.0000],
+                [-0.2179,  0.0000],
+                [ 0.0000, -0.1399]])
+    """
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     from ember.ops.random import randperm

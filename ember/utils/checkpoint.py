@@ -356,6 +356,15 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn, 
             draws the same masks.
         context_fn: (non-reentrant only) returns two context managers, entered around the first run and
             around the recomputation.
+
+    Example::
+
+        >>> layer = nn.Sequential(nn.Linear(3, 3), nn.Tanh())
+        >>> x = ember.ones(2, 3, requires_grad=True)
+        >>> y = ember.utils.checkpoint.checkpoint(layer, x, use_reentrant=False)
+        >>> y.sum().backward()
+        >>> ember.allclose(x.grad, ember.func.grad(lambda t: layer(t).sum())(x))
+        True
     """
     use_reentrant = _explicit(use_reentrant, "ember.utils.checkpoint: the use_reentrant parameter should be "
                               "passed explicitly. Starting in PyTorch 2.9, calling checkpoint without use_reentrant "
@@ -379,6 +388,17 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn, 
 def checkpoint_sequential(functions, segments, input, use_reentrant=None, **kwargs):
     """Run ``functions`` (an ``nn.Sequential`` or a list of callables) in ``segments`` chunks, checkpointing
     every chunk but the last: only the chunks' inputs are kept for backward.
+
+    Example::
+
+        >>> model = nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 4), nn.ReLU())
+        >>> x = ember.randn(2, 4, requires_grad=True)
+        >>> out = ember.utils.checkpoint.checkpoint_sequential(model, 2, x, use_reentrant=False)
+        >>> ember.equal(out, model(x))
+        True
+        >>> out.sum().backward()
+        >>> x.grad.shape
+        ember.Size([2, 4])
     """
     use_reentrant = _explicit(use_reentrant, "ember.utils.checkpoint.checkpoint_sequential: the use_reentrant "
                               "parameter should be passed explicitly. In version 2.9 we will raise an exception if "

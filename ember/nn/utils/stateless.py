@@ -115,6 +115,12 @@ def functional_call(module, parameters_and_buffers, args=None, kwargs=None, *, t
 
     ``tie_weights``: a value given for one name of a tensor registered under several names is
     used for all of them. ``strict``: every parameter and buffer must be given, and nothing else.
+
+    Example::
+
+        >>> model = nn.Linear(2, 1, bias=False)
+        >>> nn.utils.stateless.functional_call(model, {'weight': ember.tensor([[1., -1.]])}, (ember.tensor([[5., 3.]]),))
+        tensor([[2.]])
     """
     warnings.warn('`torch.nn.utils.stateless.functional_call` is deprecated as of PyTorch 2.0 and will be removed in a '
                   'future version of PyTorch. Please use `torch.func.functional_call` instead which is a drop-in '

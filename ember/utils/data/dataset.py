@@ -46,6 +46,16 @@ class IterableDataset(Dataset[T_co]):
 
     With ``num_workers > 0`` every worker iterates its own copy; use
     :func:`ember.utils.data.get_worker_info` inside ``__iter__`` to give each copy its shard.
+
+    Example::
+
+        >>> class Count(ember.utils.data.IterableDataset):
+        ...     def __init__(self, n):
+        ...         self.n = n
+        ...     def __iter__(self):
+        ...         return iter(range(self.n))
+        >>> list(ember.utils.data.DataLoader(Count(5), batch_size=2))
+        [tensor([0, 1]), tensor([2, 3]), tensor([4])]
     """
 
     def __iter__(self):
@@ -77,7 +87,16 @@ class TensorDataset(Dataset):
 
 
 class StackDataset(Dataset):
-    """Zips datasets of equal length: positional ones give tuples, keyword ones give dicts."""
+    """Zips datasets of equal length: positional ones give tuples, keyword ones give dicts.
+
+    Example::
+
+        >>> ds = ember.utils.data.StackDataset(image=ember.arange(3.), label=[10, 11, 12])
+        >>> ds[1]
+        {'image': tensor(1.), 'label': 11}
+        >>> len(ds)
+        3
+    """
 
     def __init__(self, *args, **kwargs):
         if args:
@@ -123,7 +142,18 @@ def _fetch_many(dataset, indices):
 
 
 class ConcatDataset(Dataset):
-    """The datasets one after another; index ``i`` falls into the part whose range holds it."""
+    """The datasets one after another; index ``i`` falls into the part whose range holds it.
+
+    Example::
+
+        >>> ds = ember.utils.data.ConcatDataset([range(3), range(10, 12)])
+        >>> len(ds)
+        5
+        >>> [ds[i] for i in range(len(ds))]
+        [0, 1, 2, 10, 11]
+        >>> ds.cumulative_sizes
+        [3, 5]
+    """
 
     @staticmethod
     def cumsum(sequence):
@@ -159,7 +189,18 @@ class ConcatDataset(Dataset):
 
 
 class ChainDataset(IterableDataset):
-    """Iterable datasets chained one after another, lazily."""
+    """Iterable datasets chained one after another, lazily.
+
+    Example::
+
+        >>> class Count(ember.utils.data.IterableDataset):
+        ...     def __init__(self, start, stop):
+        ...         self.start, self.stop = start, stop
+        ...     def __iter__(self):
+        ...         return iter(range(self.start, self.stop))
+        >>> list(ember.utils.data.ChainDataset([Count(0, 2), Count(10, 13)]))
+        [0, 1, 10, 11, 12]
+    """
 
     def __init__(self, datasets: Iterable[Dataset]):
         super().__init__()
@@ -181,7 +222,16 @@ class ChainDataset(IterableDataset):
 
 
 class Subset(Dataset):
-    """The samples of ``dataset`` at ``indices``, in that order."""
+    """The samples of ``dataset`` at ``indices``, in that order.
+
+    Example::
+
+        >>> ds = ember.utils.data.Subset(['a', 'b', 'c', 'd'], [3, 1])
+        >>> len(ds)
+        2
+        >>> ds[0], ds[1]
+        ('d', 'b')
+    """
 
     def __init__(self, dataset, indices):
         self.dataset = dataset

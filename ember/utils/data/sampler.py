@@ -14,14 +14,33 @@ __all__ = ['Sampler', 'SequentialSampler', 'RandomSampler', 'SubsetRandomSampler
 
 
 class Sampler(Generic[T_co]):
-    """Base class: subclasses define ``__iter__`` (and ``__len__`` when the length is known)."""
+    """Base class: subclasses define ``__iter__`` (and ``__len__`` when the length is known).
+
+    Example::
+
+        >>> class EvenFirst(ember.utils.data.Sampler):
+        ...     def __init__(self, data_source):
+        ...         self.n = len(data_source)
+        ...     def __iter__(self):
+        ...         return iter(list(range(0, self.n, 2)) + list(range(1, self.n, 2)))
+        ...     def __len__(self):
+        ...         return self.n
+        >>> list(ember.utils.data.DataLoader(ember.arange(5), sampler=EvenFirst(range(5))))
+        [tensor([0]), tensor([2]), tensor([4]), tensor([1]), tensor([3])]
+    """
 
     def __iter__(self) -> Iterator[T_co]:
         raise NotImplementedError
 
 
 class SequentialSampler(Sampler[int]):
-    """``0, 1, ..., len(data_source) - 1``."""
+    """``0, 1, ..., len(data_source) - 1``.
+
+    Example::
+
+        >>> list(ember.utils.data.SequentialSampler(['a', 'b', 'c']))
+        [0, 1, 2]
+    """
 
     def __init__(self, data_source):
         self.data_source = data_source
@@ -95,7 +114,14 @@ def _perm(gen, n):
 
 
 class SubsetRandomSampler(Sampler[int]):
-    """The given ``indices`` in a random order (without replacement)."""
+    """The given ``indices`` in a random order (without replacement).
+
+    Example::
+
+        >>> g = ember.Generator().manual_seed(0)
+        >>> list(ember.utils.data.SubsetRandomSampler([10, 20, 30, 40], generator=g))
+        [10, 20, 40, 30]
+    """
 
     def __init__(self, indices, generator=None):
         self.indices = indices
