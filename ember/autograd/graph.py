@@ -23,6 +23,22 @@ class saved_tensors_hooks:
 
     ``unpack_hook`` must return a tensor with the saved tensor's values (it may live elsewhere, be a
     recomputation, ...). Inner contexts take precedence over outer ones.
+
+    Example::
+
+        >>> seen = []
+        >>> def pack(t):
+        ...     seen.append(tuple(t.shape))
+        ...     return t
+        >>> x = ember.ones(2, 3, requires_grad=True)
+        >>> with ember.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        ...     y = (x * x).sum()
+        >>> seen
+        [(2, 3), (2, 3)]
+        >>> y.backward()
+        >>> x.grad
+        tensor([[2., 2., 2.],
+                [2., 2., 2.]])
     """
 
     def __init__(self, pack_hook, unpack_hook):
@@ -42,6 +58,15 @@ class save_on_cpu(saved_tensors_hooks):
     """Saved tensors are kept on the CPU during forward and moved back to their device for backward.
 
     ``pin_memory=True`` asks for page-locked host copies (only meaningful with a CUDA device).
+
+    Example::
+
+        >>> x = ember.tensor([1., 2., 3.], requires_grad=True)
+        >>> with ember.autograd.graph.save_on_cpu():
+        ...     y = (x.exp() * x).sum()
+        >>> y.backward()
+        >>> x.grad
+        tensor([ 5.4366, 22.1672, 80.3421])
     """
 
     def __init__(self, pin_memory=False, device_type='cuda'):
@@ -63,7 +88,17 @@ class save_on_cpu(saved_tensors_hooks):
 
 
 class disable_saved_tensors_hooks:
-    """Within this context, entering ``saved_tensors_hooks`` raises ``RuntimeError(error_message)``."""
+    """Within this context, entering ``saved_tensors_hooks`` raises ``RuntimeError(error_message)``.
+
+    Example::
+
+        >>> with ember.autograd.graph.disable_saved_tensors_hooks("no hooks here"):
+        ...     with ember.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+        ...         pass
+        Traceback (most recent call last):
+          ...
+        RuntimeError: no hooks here
+    """
 
     def __init__(self, error_message):
         self.error_message = error_message

@@ -12,7 +12,19 @@ __all__ = ['fuse_conv_bn_eval', 'fuse_conv_bn_weights', 'fuse_linear_bn_eval', '
 
 
 def fuse_conv_bn_eval(conv, bn, transpose=False):
-    """A copy of ``conv`` with the eval-mode ``bn`` after it folded in (both must be in eval mode)."""
+    """A copy of ``conv`` with the eval-mode ``bn`` after it folded in (both must be in eval mode).
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> conv, bn = nn.Conv2d(2, 3, 3).eval(), nn.BatchNorm2d(3).eval()
+        >>> bn.running_mean.fill_(0.5)
+        tensor([0.5000, 0.5000, 0.5000])
+        >>> fused = nn.utils.fuse_conv_bn_eval(conv, bn)
+        >>> x = ember.randn(1, 2, 5, 5)
+        >>> ember.allclose(fused(x), bn(conv(x)), atol=1e-6)
+        True
+    """
     if conv.training or bn.training:
         raise AssertionError('Fusion only for eval!')
     fused_conv = copy.deepcopy(conv)
@@ -48,6 +60,16 @@ def fuse_linear_bn_eval(linear, bn):
     """A copy of ``linear`` with the eval-mode ``bn`` after it folded in.
 
     ``bn.num_features`` must equal ``linear.out_features`` (or be 1).
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> linear, bn = nn.Linear(4, 3).eval(), nn.BatchNorm1d(3).eval()
+        >>> _ = bn.running_var.fill_(4.0)
+        >>> fused = nn.utils.fuse_linear_bn_eval(linear, bn)
+        >>> x = ember.randn(2, 4)
+        >>> ember.allclose(fused(x), bn(linear(x)), atol=1e-6)
+        True
     """
     if linear.training or bn.training:
         raise AssertionError('Fusion only for eval!')

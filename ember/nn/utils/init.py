@@ -13,6 +13,15 @@ def skip_init(module_cls, *args, **kwargs):
     The parameter values are unspecified (as PyTorch's uninitialized memory is) and the global
     random streams are as they were before the call, so seeded code after it draws what it
     would have drawn without this module. The class must accept a ``device`` argument.
+
+    Example::
+
+        >>> layer = nn.utils.skip_init(nn.Linear, 3, 2)
+        >>> layer.weight.shape
+        ember.Size([2, 3])
+        >>> _ = nn.init.zeros_(layer.weight)
+        >>> layer(ember.ones(1, 3)).shape
+        ember.Size([1, 2])
     """
     if not (isinstance(module_cls, type) and issubclass(module_cls, Module)):
         raise RuntimeError(f'Expected a Module; got {module_cls}')

@@ -25,7 +25,21 @@ _cache = {}
 
 @contextmanager
 def cached():
-    """Within this block each parametrized tensor is computed once, at its first access."""
+    """Within this block each parametrized tensor is computed once, at its first access.
+
+    Example::
+
+        >>> class Double(nn.Module):
+        ...     def forward(self, X):
+        ...         return 2 * X
+        >>> layer = nn.Linear(2, 2)
+        >>> _ = nn.utils.parametrize.register_parametrization(layer, 'weight', Double())
+        >>> with nn.utils.parametrize.cached():
+        ...     layer.weight is layer.weight
+        True
+        >>> layer.weight is layer.weight
+        False
+    """
     global _cache_enabled
     _cache_enabled += 1
     try:
@@ -194,6 +208,18 @@ def register_parametrization(module, tensor_name, parametrization, *, unsafe=Fal
 
     Registering a second parametrization on the same tensor chains it after the first.
     ``unsafe=True`` allows the parametrization to change the tensor's shape or dtype.
+
+    Example::
+
+        >>> class Symmetric(nn.Module):
+        ...     def forward(self, X):
+        ...         return X.triu() + X.triu(1).T
+        >>> layer = nn.Linear(3, 3)
+        >>> _ = nn.utils.parametrize.register_parametrization(layer, 'weight', Symmetric())
+        >>> ember.equal(layer.weight, layer.weight.T)
+        True
+        >>> layer.parametrizations.weight.original.shape
+        ember.Size([3, 3])
     """
     parametrization.train(module.training)
     if is_parametrized(module, tensor_name):
@@ -245,7 +271,17 @@ def register_parametrization(module, tensor_name, parametrization, *, unsafe=Fal
 
 
 def is_parametrized(module, tensor_name=None):
-    """Whether ``module`` has a parametrization (on ``tensor_name``, when given)."""
+    """Whether ``module`` has a parametrization (on ``tensor_name``, when given).
+
+    Example::
+
+        >>> layer = nn.Linear(2, 2)
+        >>> nn.utils.parametrize.is_parametrized(layer)
+        False
+        >>> _ = nn.utils.parametrize.register_parametrization(layer, 'weight', nn.Identity())
+        >>> nn.utils.parametrize.is_parametrized(layer), nn.utils.parametrize.is_parametrized(layer, 'bias')
+        (True, False)
+    """
     parametrizations = getattr(module, 'parametrizations', None)
     if parametrizations is None or not isinstance(parametrizations, ModuleDict):
         return False
@@ -257,6 +293,22 @@ def remove_parametrizations(module, tensor_name, leave_parametrized=True):
 
     ``leave_parametrized=True`` keeps the current parametrized value (in the original Parameter
     object); ``False`` restores the stored original (only for a single original tensor).
+
+    Example::
+
+        >>> class Double(nn.Module):
+        ...     def forward(self, X):
+        ...         return 2 * X
+        >>> layer = nn.Linear(2, 2, bias=False)
+        >>> _ = nn.init.ones_(layer.weight)
+        >>> _ = nn.utils.parametrize.register_parametrization(layer, 'weight', Double())
+        >>> _ = nn.utils.parametrize.remove_parametrizations(layer, 'weight')
+        >>> layer.weight
+        Parameter containing:
+        tensor([[2., 2.],
+                [2., 2.]], requires_grad=True)
+        >>> nn.utils.parametrize.is_parametrized(layer)
+        False
     """
     if not is_parametrized(module, tensor_name):
         raise ValueError(f'Module {module} does not have a parametrization on {tensor_name}')
@@ -283,7 +335,15 @@ def remove_parametrizations(module, tensor_name, leave_parametrized=True):
 
 
 def type_before_parametrizations(module):
-    """The module's class before any parametrization was registered."""
+    """The module's class before any parametrization was registered.
+
+    Example::
+
+        >>> layer = nn.Linear(2, 2)
+        >>> _ = nn.utils.parametrize.register_parametrization(layer, 'weight', nn.Identity())
+        >>> type(layer).__name__, nn.utils.parametrize.type_before_parametrizations(layer).__name__
+        ('ParametrizedLinear', 'Linear')
+    """
     return module.__class__.__bases__[0] if is_parametrized(module) else type(module)
 
 

@@ -100,7 +100,17 @@ class _VersionHook:
 
 def spectral_norm(module, name='weight', n_power_iterations=1, eps=1e-12, dim=None):
     """Divide ``module.<name>`` by its largest singular value, estimated by power iteration
-    (``dim``: the output dimension, 1 for transposed convolutions, else 0)."""
+    (``dim``: the output dimension, 1 for transposed convolutions, else 0).
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> layer = nn.utils.spectral_norm(nn.Linear(4, 3))
+        >>> for _ in range(20):
+        ...     _ = layer(ember.randn(1, 4))
+        >>> round(ember.linalg.matrix_norm(layer.weight, 2).item(), 3)
+        1.0
+    """
     if dim is None:
         dim = 1 if isinstance(module, (ConvTranspose1d, ConvTranspose2d, ConvTranspose3d)) else 0
     SpectralNorm.apply(module, name, n_power_iterations, dim, eps)
@@ -108,7 +118,15 @@ def spectral_norm(module, name='weight', n_power_iterations=1, eps=1e-12, dim=No
 
 
 def remove_spectral_norm(module, name='weight'):
-    """Undo :func:`spectral_norm`: ``<name>`` becomes a Parameter holding its current value."""
+    """Undo :func:`spectral_norm`: ``<name>`` becomes a Parameter holding its current value.
+
+    Example::
+
+        >>> layer = nn.utils.spectral_norm(nn.Linear(4, 3))
+        >>> layer = nn.utils.remove_spectral_norm(layer)
+        >>> sorted(name for name, _ in layer.named_parameters())
+        ['bias', 'weight']
+    """
     for k, hook in module._forward_pre_hooks.items():
         if isinstance(hook, SpectralNorm) and hook.name == name:
             hook.remove(module)

@@ -54,7 +54,19 @@ class WeightNorm:
 
 def weight_norm(module, name='weight', dim=0):
     """Split ``module.<name>`` into ``<name>_g`` and ``<name>_v`` (deprecated: see
-    ``nn.utils.parametrizations.weight_norm``)."""
+    ``nn.utils.parametrizations.weight_norm``).
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> layer = nn.utils.weight_norm(nn.Linear(3, 2))
+        >>> layer.weight_g.shape, layer.weight_v.shape
+        (ember.Size([2, 1]), ember.Size([2, 3]))
+        >>> layer.weight_g
+        Parameter containing:
+        tensor([[0.5672],
+                [0.5039]], requires_grad=True)
+    """
     warnings.warn('`torch.nn.utils.weight_norm` is deprecated in favor of '
                   '`torch.nn.utils.parametrizations.weight_norm`.', FutureWarning, stacklevel=2)
     WeightNorm.apply(module, name, dim)
@@ -62,7 +74,15 @@ def weight_norm(module, name='weight', dim=0):
 
 
 def remove_weight_norm(module, name='weight'):
-    """Undo :func:`weight_norm`: ``<name>`` becomes a Parameter again, holding its current value."""
+    """Undo :func:`weight_norm`: ``<name>`` becomes a Parameter again, holding its current value.
+
+    Example::
+
+        >>> layer = nn.utils.weight_norm(nn.Linear(3, 2))
+        >>> layer = nn.utils.remove_weight_norm(layer)
+        >>> sorted(name for name, _ in layer.named_parameters())
+        ['bias', 'weight']
+    """
     for k, hook in module._forward_pre_hooks.items():
         if isinstance(hook, WeightNorm) and hook.name == name:
             hook.remove(module)
