@@ -287,8 +287,13 @@ def _vector_norm(self, ord=2, dim=None, keepdim=False, *, dtype=None):
     return ember.linalg.vector_norm(self, ord, dim, keepdim, dtype=dtype)
 
 
+def _adaptive_avg_pool2d(self, output_size):
+    import ember.nn.functional as F
+    return F.adaptive_avg_pool2d(self, output_size)
+
+
 _KERNELS = {
-    'linalg_vector_norm': _vector_norm,
+    'linalg_vector_norm': _vector_norm, '_adaptive_avg_pool2d': _adaptive_avg_pool2d,
     'batch_norm': _batch_norm, '_native_batch_norm_legit_no_training': _bn_no_training,
     '_native_batch_norm_legit_functional': _bn_functional,
     'native_layer_norm': _native_layer_norm, 'max_pool2d_with_indices': _max_pool2d_with_indices,

@@ -113,6 +113,8 @@ def _layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudn
 
 
 def _adaptive_avg_pool2d(self, output_size):
+    if all(o == 1 for o in output_size):      # a global average: a mean over the last two dimensions
+        return _op('mean', 'dim')(self, [-1, -2], True)
     return _op('_adaptive_avg_pool2d')(self, list(output_size))
 
 

@@ -394,8 +394,8 @@ class _CodeGen:
         self.root = root_module
         self.verbose, self.include_stride, self.include_device = verbose, include_stride, include_device
         self.namespace = _Namespace()
-        for n in graph.nodes:
-            self.namespace.create_name(n.name, n)
+        # the code's name for each node: its own, unless that shadows a builtin (``input`` -> ``input_1``)
+        self.names = {n: self.namespace.create_name(n.name, n) for n in graph.nodes}
         import ember
         self.globals = {'ember': ember, 'inf': float('inf'), 'nan': float('nan'), 'NoneType': type(None)}
 
@@ -411,7 +411,7 @@ class _CodeGen:
     def repr_of(self, a):
         import ember
         if isinstance(a, Node):
-            return a.name
+            return self.names[a]
         if isinstance(a, tuple):
             inner = ', '.join(self.repr_of(x) for x in a)
             return f'({inner},)' if len(a) == 1 else f'({inner})'
@@ -447,23 +447,23 @@ class _CodeGen:
     def _emit(self, node):
         r = self.repr_of
         if node.op == 'call_method':
-            return f'{node.name} = {_format_target(r(node.args[0]), node.target)}({self.format_args(node.args[1:], node.kwargs)})'
+            return f'{self.names[node]} = {_format_target(r(node.args[0]), node.target)}({self.format_args(node.args[1:], node.kwargs)})'
         if node.op == 'call_function':
             target = node.target
             if getattr(operator, getattr(target, '__name__', ''), None) is target and \
                     target.__name__ in _OPERATOR_SYNTAX and not node.kwargs:
                 fmt = _OPERATOR_SYNTAX[target.__name__]
                 if fmt.count('{}') == len(node.args):
-                    return f'{node.name} = {fmt.format(*(r(a) for a in node.args))}'
+                    return f'{self.names[node]} = {fmt.format(*(r(a) for a in node.args))}'
             global_name = self.add_global(_qualified_name(target), target)
             if global_name == 'getattr' and len(node.args) == 2 and isinstance(node.args[1], str) \
                     and node.args[1].isidentifier():
-                return f'{node.name} = {_format_target(r(node.args[0]), node.args[1])}'
-            return f'{node.name} = {global_name}({self.format_args(node.args, node.kwargs)})'
+                return f'{self.names[node]} = {_format_target(r(node.args[0]), node.args[1])}'
+            return f'{self.names[node]} = {global_name}({self.format_args(node.args, node.kwargs)})'
         if node.op == 'call_module':
-            return f'{node.name} = {_format_target(self.root, node.target)}({self.format_args(node.args, node.kwargs)})'
+            return f'{self.names[node]} = {_format_target(self.root, node.target)}({self.format_args(node.args, node.kwargs)})'
         if node.op == 'get_attr':
-            return f'{node.name} = {_format_target(self.root, node.target)}'
+            return f'{self.names[node]} = {_format_target(self.root, node.target)}'
         if node.op == 'output':
             return f'return {r(node.args[0])}'
         raise NotImplementedError(f'node: {node.op} {node.target}')
@@ -490,8 +490,8 @@ class _CodeGen:
                 annotation = _annotation(node, self.include_stride, self.include_device) if self.verbose else ''
                 free_vars.append(f'{node.target}{annotation}{default}')
                 raw = node.target.replace('*', '')
-                if raw != node.name:
-                    body.append(f'{node.name} = {raw}\n')
+                if raw != self.names[node]:
+                    body.append(f'{self.names[node]} = {raw}\n')
                 continue
             line = self.emit(node)
             if node.op == 'output':
@@ -500,7 +500,7 @@ class _CodeGen:
             dead = list(deletions.get(node, []))
             if not node.users:
                 dead.append(node)
-            body.append(line + (';  ' + ' = '.join([n.name for n in dead] + ['None']) if dead else '') + '\n')
+            body.append(line + (';  ' + ' = '.join([self.names[n] for n in dead] + ['None']) if dead else '') + '\n')
         if not any(n.op == 'output' for n in nodes):
             body.append('pass\n')
         code = '\n'.join('    ' + line for line in ''.join(body).lstrip('\n').split('\n'))

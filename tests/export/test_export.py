@@ -12,7 +12,7 @@ from tests.fixtures.export import models
 
 _RECORDED = json.loads((pathlib.Path(__file__).parents[1] / 'fixtures' / 'export' / 'export_cases.json').read_text())
 _FILE = re.compile(r'# File: (\S+):(\d+) in (\S+), code: (.*)$')
-STATIC = ['mlp', 'cnn', 'cnn_train', 'buffer', 'methods', 'attention', 'dynamic']
+STATIC = ['mlp', 'cnn', 'cnn_train', 'buffer', 'methods', 'attention', 'dynamic', 'head']
 
 
 def _normal(text):
@@ -41,7 +41,7 @@ def test_printed_program_is_pytorchs(case):
     assert _normal(str(ep)) == _normal(_RECORDED[case]['printed'])
 
 
-@pytest.mark.parametrize('case', ['mlp', 'cnn', 'cnn_train', 'buffer', 'dynamic'])
+@pytest.mark.parametrize('case', ['mlp', 'cnn', 'cnn_train', 'buffer', 'dynamic', 'head'])
 def test_decomposed_program_is_pytorchs(case):
     _, _, ep = _export(case)
     assert _normal(str(ep.run_decompositions())) == _normal(_RECORDED[case]['decomposed'])
