@@ -166,3 +166,37 @@ STATE_DICT_BUILDERS = ["fasterrcnn_resnet50_fpn", "fasterrcnn_resnet50_fpn_v2", 
                        "fasterrcnn_mobilenet_v3_large_320_fpn", "maskrcnn_resnet50_fpn", "maskrcnn_resnet50_fpn_v2",
                        "keypointrcnn_resnet50_fpn", "retinanet_resnet50_fpn", "retinanet_resnet50_fpn_v2",
                        "fcos_resnet50_fpn"]
+
+
+# SSD300's default boxes (ssd300_vgg16's)
+SSD300_BOXES = dict(aspect_ratios=[[2], [2, 3], [2, 3], [2, 3], [2], [2]],
+                    scales=[0.07, 0.15, 0.33, 0.51, 0.69, 0.87, 1.05], steps=[8, 16, 32, 64, 100, 300])
+
+
+def narrow_ssd300(detection, nn):
+    """ssd300_vgg16's model (VGG feature extractor, default boxes, 300 x 300 inputs) on a VGG narrowed to 8
+    channels except where the extractor needs 512 (conv4_3, conv5's input and output), so a forward takes a
+    fraction of VGG-16's time. ImageNet's normalisation (SSD's own scales inputs to 0-255, which saturates
+    the scores of random weights). Built from ``detection`` and ``nn`` of either library."""
+    layers, in_channels = [], 3
+    for v in [8, "M", 8, "M", 8, "M", 512, "M", 8, 512, "M"]:
+        if v == "M":
+            layers.append(nn.MaxPool2d(kernel_size=2, stride=2))
+        else:
+            layers += [nn.Conv2d(in_channels, v, kernel_size=3, padding=1), nn.ReLU(inplace=True)]
+            in_channels = v
+    backbone = detection.ssd.SSDFeatureExtractorVGG(nn.Sequential(*layers), highres=False)
+    anchors = detection.anchor_utils.DefaultBoxGenerator(**SSD300_BOXES)
+    return detection.ssd.SSD(backbone, anchors, (300, 300), 5, score_thresh=0.2, detections_per_img=30)
+
+
+def small_ssdlite320(detection, nn):
+    """ssdlite320_mobilenet_v3_large as built (no pretrained backbone) for 5 classes, keeping fewer detections."""
+    return detection.ssdlite320_mobilenet_v3_large(weights=None, weights_backbone=None, num_classes=5,
+                                                   score_thresh=0.2, detections_per_img=30)
+
+
+# model name -> builder of (detection, nn): recorded with seeded weights on images() and targets()
+SSD_CASES = {"narrow_ssd300": narrow_ssd300, "ssdlite320": small_ssdlite320}
+# builders whose state_dict layout and printed form are recorded (default configuration)
+SSD_BUILDERS = ["ssd300_vgg16", "ssdlite320_mobilenet_v3_large"]

@@ -9,8 +9,8 @@ import pytest
 import ember
 from ember.vision import models
 from ember.vision.models import detection
-from tests.vision.models.detection._cases import FORWARD_CASES, MODEL_CASES, STATE_DICT_BUILDERS, images, \
-    seeded_state_dict, targets
+from tests.vision.models.detection._cases import FORWARD_CASES, MODEL_CASES, STATE_DICT_BUILDERS, images, targets
+from tests.vision.models.detection._checks import assert_detections_match, load_seeded
 
 _HERE = os.path.join(os.path.dirname(__file__), "fixtures")
 _DATA = np.load(os.path.join(_HERE, "detection.npz"))
@@ -23,17 +23,8 @@ _CASES = sorted(FORWARD_CASES) + list(MODEL_CASES)
 
 def _seeded_model(name):
     if name in MODEL_CASES:
-        model = MODEL_CASES[name][0](detection, ember.nn)
-    else:
-        model = getattr(detection, name)(**FORWARD_CASES[name])
-    shapes = {k: [list(v.shape), str(v.dtype).replace("ember.", "")] for k, v in model.state_dict().items()}
-    model.load_state_dict({k: ember.tensor(v) for k, v in seeded_state_dict(shapes).items()}, strict=True)
-    return model
-
-
-def _row_order(boxes, labels, scores):
-    # NOTE: detections of (nearly) equal score may come out in either order; compare them as a set
-    return np.lexsort((np.round(boxes[:, 0], 1), labels, np.round(scores, 4)))
+        return load_seeded(MODEL_CASES[name][0](detection, ember.nn))
+    return load_seeded(getattr(detection, name)(**FORWARD_CASES[name]))
 
 
 @pytest.mark.parametrize("name", _CASES)
@@ -44,23 +35,7 @@ def test_eval_detections_match_torchvision(name):
     assert len(out) == 2
     for i, det in enumerate(out):
         keys = sorted(k.rsplit("/", 1)[1] for k in _DATA.files if k.startswith(f"{name}/eval/{i}/"))
-        expected = {k: _DATA[f"{name}/eval/{i}/{k}"] for k in keys}
-        assert sorted(det) == keys
-        assert det["labels"].dtype == ember.int64
-        got = {k: v.numpy() for k, v in det.items()}
-        got_order = _row_order(got["boxes"], got["labels"], got["scores"])
-        exp_order = _row_order(expected["boxes"], expected["labels"], expected["scores"])
-        got = {k: v[got_order] for k, v in got.items()}
-        expected = {k: v[exp_order] for k, v in expected.items()}
-        np.testing.assert_array_equal(got["labels"], expected["labels"])
-        np.testing.assert_allclose(got["scores"], expected["scores"], rtol=1e-4, atol=1e-5)
-        np.testing.assert_allclose(got["boxes"], expected["boxes"], rtol=1e-3, atol=1e-2)
-        if "masks" in keys:  # probabilities pasted into the original image size
-            assert got["masks"].shape == expected["masks"].shape
-            np.testing.assert_allclose(got["masks"], expected["masks"], rtol=1e-3, atol=1e-4)
-        if "keypoints" in keys:  # heatmap maxima mapped back into the image
-            np.testing.assert_allclose(got["keypoints"], expected["keypoints"], rtol=1e-4, atol=1e-3)
-            np.testing.assert_allclose(got["keypoints_scores"], expected["keypoints_scores"], rtol=1e-4, atol=1e-4)
+        assert_detections_match(det, {k: _DATA[f"{name}/eval/{i}/{k}"] for k in keys})
 
 
 @pytest.mark.parametrize("name", _CASES)
