@@ -1,9 +1,10 @@
 """Steps shared by the detectors' forwards (RetinaNet, FCOS, SSD; the R-CNN family for its input checks):
-input checks and transform, backbone and head, anchor matching, and the flattening of per-level head
-outputs."""
+input checks and transform, backbone and head, anchor matching, the flattening of per-level head outputs,
+and the post-processing into detections."""
 from collections import OrderedDict
 
 import ember
+from ember.vision.models.detection import _utils as det_utils
 from ember.vision.ops import boxes as box_ops
 
 
@@ -83,3 +84,63 @@ def flatten_levels(outputs, width):
         N, _, H, W = out.shape
         flat.append(out.view(N, -1, width, H, W).permute(0, 3, 4, 1, 2).reshape(N, -1, width))
     return ember.cat(flat, dim=1)
+
+
+def split_levels(head_outputs, anchors, features):
+    """The flat head outputs and anchors cut back into one piece per feature level."""
+    num_per_level = [x.size(2) * x.size(3) for x in features]
+    A = head_outputs["cls_logits"].size(1) // sum(num_per_level)  # anchors per location
+    num_per_level = [hw * A for hw in num_per_level]
+    return ({k: list(v.split(num_per_level, dim=1)) for k, v in head_outputs.items()},
+            [list(a.split(num_per_level)) for a in anchors])
+
+
+def keep_best(model, boxes, scores, labels):
+    """One image's candidates (lists of pieces): per-class NMS at ``model.nms_thresh``, then the best
+    ``model.detections_per_img`` as a detections dict."""
+    boxes, scores, labels = ember.cat(boxes, dim=0), ember.cat(scores, dim=0), ember.cat(labels, dim=0)
+    keep = box_ops.batched_nms(boxes, scores, labels, model.nms_thresh)[:model.detections_per_img]
+    return {"boxes": boxes[keep], "scores": scores[keep], "labels": labels[keep]}
+
+
+def postprocess_levels(model, head_outputs, anchors, image_shapes, level_scores, decode):
+    """Detections of a per-class-sigmoid detector from its per-level outputs: on each level the (anchor,
+    class) pairs scoring above ``model.score_thresh``, at most ``model.topk_candidates``, their boxes decoded
+    and clipped to the image; then :func:`keep_best` over all levels.
+
+    ``level_scores(outputs)`` gives a level's ``[A, K]`` scores from its outputs (the head's keys, for one
+    image); ``decode(deltas, anchors)`` gives boxes.
+    """
+    detections = []
+    for index, image_shape in enumerate(image_shapes):
+        image_boxes, image_scores, image_labels = [], [], []
+        for level, level_anchors in enumerate(anchors[index]):
+            outputs = {k: v[level][index] for k, v in head_outputs.items()}
+            num_classes = outputs["cls_logits"].shape[-1]
+            scores = level_scores(outputs).flatten()
+            keep = scores > model.score_thresh
+            scores = scores[keep]
+            topk_idxs = ember.where(keep)[0]
+            scores, idxs = scores.topk(det_utils._topk_min(topk_idxs, model.topk_candidates, 0))
+            topk_idxs = topk_idxs[idxs]
+            anchor_idxs = ember.div(topk_idxs, num_classes, rounding_mode="floor")
+            boxes = decode(outputs["bbox_regression"][anchor_idxs], level_anchors[anchor_idxs])
+            image_boxes.append(box_ops.clip_boxes_to_image(boxes, image_shape))
+            image_scores.append(scores)
+            image_labels.append(topk_idxs % num_classes)
+        detections.append(keep_best(model, image_boxes, image_scores, image_labels))
+    return detections
+
+
+def dense_forward(model, images, targets, loss, **check):
+    """RetinaNet's and FCOS's forward: in training ``loss(targets, head_outputs, anchors, features)``, in
+    evaluation ``model.postprocess_detections`` on the outputs split by level, mapped back to the original
+    image sizes. ``check`` words the input errors (see :func:`transform_inputs`)."""
+    images, targets, original_image_sizes = transform_inputs(model, images, targets, **check)
+    features, head_outputs, anchors = features_heads_anchors(model, images)
+    if model.training:
+        return model.eager_outputs(loss(targets, head_outputs, anchors, features), [])
+    split_outputs, split_anchors = split_levels(head_outputs, anchors, features)
+    detections = model.postprocess_detections(split_outputs, split_anchors, images.image_sizes)
+    return model.eager_outputs({}, model.transform.postprocess(detections, images.image_sizes,
+                                                               original_image_sizes))

@@ -4,19 +4,17 @@ from typing import Optional
 from ember import nn
 from ember.nn import functional as F
 from ember.vision.models._api import register_model
-from ember.vision.models._utils import _ovewrite_value_param, handle_legacy_interface
+from ember.vision.models._utils import handle_legacy_interface
+from ember.vision.models.detection._builders import load_checkpoint, plan_build, resnet50_fpn
 from ember.vision.models.detection._meta import detection_weights_enum
-from ember.vision.models.detection._utils import overwrite_eps
 from ember.vision.models.detection.anchor_utils import AnchorGenerator
-from ember.vision.models.detection.backbone_utils import (
-    _mobilenet_extractor, _resnet_fpn_extractor, _validate_trainable_layers,
-)
+from ember.vision.models.detection.backbone_utils import _mobilenet_extractor
 from ember.vision.models.detection.generalized_rcnn import GeneralizedRCNN
 from ember.vision.models.detection.roi_heads import RoIHeads
 from ember.vision.models.detection.rpn import RegionProposalNetwork, RPNHead
-from ember.vision.models.detection.transform import GeneralizedRCNNTransform
+from ember.vision.models.detection.transform import _imagenet_transform, _require_out_channels
 from ember.vision.models.mobilenetv3 import MobileNet_V3_Large_Weights, mobilenet_v3_large
-from ember.vision.models.resnet import ResNet50_Weights, resnet50
+from ember.vision.models.resnet import ResNet50_Weights
 from ember.vision.ops import misc as misc_nn_ops
 from ember.vision.ops.poolers import MultiScaleRoIAlign
 
@@ -50,9 +48,7 @@ class FasterRCNN(GeneralizedRCNN):
                  box_predictor=None, box_score_thresh=0.05, box_nms_thresh=0.5, box_detections_per_img=100,
                  box_fg_iou_thresh=0.5, box_bg_iou_thresh=0.5, box_batch_size_per_image=512,
                  box_positive_fraction=0.25, bbox_reg_weights=None, **kwargs):
-        if not hasattr(backbone, "out_channels"):
-            raise ValueError("backbone should contain an attribute out_channels specifying the number of output "
-                             "channels (assumed to be the same for all the levels)")
+        _require_out_channels(backbone)
         if not isinstance(rpn_anchor_generator, (AnchorGenerator, type(None))):
             raise TypeError("rpn_anchor_generator should be of type AnchorGenerator or None instead of "
                             f"{type(rpn_anchor_generator)}")
@@ -83,9 +79,7 @@ class FasterRCNN(GeneralizedRCNN):
         roi_heads = RoIHeads(box_roi_pool, box_head, box_predictor, box_fg_iou_thresh, box_bg_iou_thresh,
                              box_batch_size_per_image, box_positive_fraction, bbox_reg_weights, box_score_thresh,
                              box_nms_thresh, box_detections_per_img)
-        image_mean = [0.485, 0.456, 0.406] if image_mean is None else image_mean
-        image_std = [0.229, 0.224, 0.225] if image_std is None else image_std
-        transform = GeneralizedRCNNTransform(min_size, max_size, image_mean, image_std, **kwargs)
+        transform = _imagenet_transform(min_size, max_size, image_mean, image_std, **kwargs)
         super().__init__(backbone, rpn, roi_heads, transform)
 
 
@@ -150,12 +144,6 @@ FasterRCNN_MobileNet_V3_Large_320_FPN_Weights = detection_weights_enum(
     "FasterRCNN_MobileNet_V3_Large_320_FPN_Weights", __name__)
 
 
-def _num_classes(weights, num_classes):
-    if weights is not None:
-        return _ovewrite_value_param("num_classes", num_classes, len(weights.meta["categories"]))
-    return 91 if num_classes is None else num_classes
-
-
 @register_model()
 @handle_legacy_interface(weights=("pretrained", FasterRCNN_ResNet50_FPN_Weights.COCO_V1),
                          weights_backbone=("pretrained_backbone", ResNet50_Weights.IMAGENET1K_V1))
@@ -169,22 +157,10 @@ def fasterrcnn_resnet50_fpn(*, weights: Optional[FasterRCNN_ResNet50_FPN_Weights
     ``trainable_backbone_layers`` (0-5, default 3) leaves the last stages trainable; ``kwargs`` go to
     :class:`FasterRCNN`.
     """
-    weights = FasterRCNN_ResNet50_FPN_Weights.verify(weights)
-    weights_backbone = ResNet50_Weights.verify(weights_backbone)
-    if weights is not None:
-        weights_backbone = None
-    num_classes = _num_classes(weights, num_classes)
-    is_trained = weights is not None or weights_backbone is not None
-    trainable_backbone_layers = _validate_trainable_layers(is_trained, trainable_backbone_layers, 5, 3)
-    norm_layer = misc_nn_ops.FrozenBatchNorm2d if is_trained else nn.BatchNorm2d
-    backbone = resnet50(weights=weights_backbone, progress=progress, norm_layer=norm_layer)
-    backbone = _resnet_fpn_extractor(backbone, trainable_backbone_layers)
-    model = FasterRCNN(backbone, num_classes=num_classes, **kwargs)
-    if weights is not None:
-        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
-        if weights == FasterRCNN_ResNet50_FPN_Weights.COCO_V1:
-            overwrite_eps(model, 0.0)
-    return model
+    plan = plan_build(FasterRCNN_ResNet50_FPN_Weights, weights, ResNet50_Weights, weights_backbone, num_classes,
+                      trainable_backbone_layers, 5, 3)
+    model = FasterRCNN(resnet50_fpn(plan, progress), num_classes=plan.num_classes, **kwargs)
+    return load_checkpoint(model, plan.weights, progress, zero_eps_for=FasterRCNN_ResNet50_FPN_Weights.COCO_V1)
 
 
 @register_model()
@@ -196,43 +172,30 @@ def fasterrcnn_resnet50_fpn_v2(*, weights: Optional[FasterRCNN_ResNet50_FPN_V2_W
                                trainable_backbone_layers: Optional[int] = None, **kwargs):
     """The improved Faster R-CNN ResNet-50-FPN (BatchNorm in the FPN, a 2-conv RPN head, a 4-conv 1-FC box
     head); ``weights`` a FasterRCNN_ResNet50_FPN_V2_Weights or None; arguments as fasterrcnn_resnet50_fpn."""
-    weights = FasterRCNN_ResNet50_FPN_V2_Weights.verify(weights)
-    weights_backbone = ResNet50_Weights.verify(weights_backbone)
-    if weights is not None:
-        weights_backbone = None
-    num_classes = _num_classes(weights, num_classes)
-    is_trained = weights is not None or weights_backbone is not None
-    trainable_backbone_layers = _validate_trainable_layers(is_trained, trainable_backbone_layers, 5, 3)
-    backbone = resnet50(weights=weights_backbone, progress=progress)
-    backbone = _resnet_fpn_extractor(backbone, trainable_backbone_layers, norm_layer=nn.BatchNorm2d)
+    plan = plan_build(FasterRCNN_ResNet50_FPN_V2_Weights, weights, ResNet50_Weights, weights_backbone, num_classes,
+                      trainable_backbone_layers, 5, 3)
+    backbone = resnet50_fpn(plan, progress, frozen_bn=False, norm_layer=nn.BatchNorm2d)
     rpn_anchor_generator = _default_anchorgen()
     rpn_head = RPNHead(backbone.out_channels, rpn_anchor_generator.num_anchors_per_location()[0], conv_depth=2)
     box_head = FastRCNNConvFCHead((backbone.out_channels, 7, 7), [256, 256, 256, 256], [1024],
                                   norm_layer=nn.BatchNorm2d)
-    model = FasterRCNN(backbone, num_classes=num_classes, rpn_anchor_generator=rpn_anchor_generator,
+    model = FasterRCNN(backbone, num_classes=plan.num_classes, rpn_anchor_generator=rpn_anchor_generator,
                        rpn_head=rpn_head, box_head=box_head, **kwargs)
-    if weights is not None:
-        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
-    return model
+    return load_checkpoint(model, plan.weights, progress)
 
 
-def _fasterrcnn_mobilenet_v3_large_fpn(*, weights, progress, num_classes, weights_backbone,
+def _fasterrcnn_mobilenet_v3_large_fpn(weights_enum, *, weights, progress, num_classes, weights_backbone,
                                        trainable_backbone_layers, **kwargs):
-    if weights is not None:
-        weights_backbone = None
-    num_classes = _num_classes(weights, num_classes)
-    is_trained = weights is not None or weights_backbone is not None
-    trainable_backbone_layers = _validate_trainable_layers(is_trained, trainable_backbone_layers, 6, 3)
-    norm_layer = misc_nn_ops.FrozenBatchNorm2d if is_trained else nn.BatchNorm2d
-    backbone = mobilenet_v3_large(weights=weights_backbone, progress=progress, norm_layer=norm_layer)
-    backbone = _mobilenet_extractor(backbone, True, trainable_backbone_layers)
+    plan = plan_build(weights_enum, weights, MobileNet_V3_Large_Weights, weights_backbone, num_classes,
+                      trainable_backbone_layers, 6, 3)
+    norm_layer = misc_nn_ops.FrozenBatchNorm2d if plan.is_trained else nn.BatchNorm2d
+    backbone = mobilenet_v3_large(weights=plan.weights_backbone, progress=progress, norm_layer=norm_layer)
+    backbone = _mobilenet_extractor(backbone, True, plan.trainable_layers)
     anchor_sizes = ((32, 64, 128, 256, 512),) * 3
     aspect_ratios = ((0.5, 1.0, 2.0),) * len(anchor_sizes)
-    model = FasterRCNN(backbone, num_classes, rpn_anchor_generator=AnchorGenerator(anchor_sizes, aspect_ratios),
+    model = FasterRCNN(backbone, plan.num_classes, rpn_anchor_generator=AnchorGenerator(anchor_sizes, aspect_ratios),
                        **kwargs)
-    if weights is not None:
-        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
-    return model
+    return load_checkpoint(model, plan.weights, progress)
 
 
 @register_model()
@@ -245,12 +208,11 @@ def fasterrcnn_mobilenet_v3_large_320_fpn(
         trainable_backbone_layers: Optional[int] = None, **kwargs):
     """Low-resolution Faster R-CNN with a MobileNetV3-Large FPN backbone (images resized to 320 px, fewer
     proposals); ``weights`` a FasterRCNN_MobileNet_V3_Large_320_FPN_Weights or None."""
-    weights = FasterRCNN_MobileNet_V3_Large_320_FPN_Weights.verify(weights)
-    weights_backbone = MobileNet_V3_Large_Weights.verify(weights_backbone)
     defaults = {"min_size": 320, "max_size": 640, "rpn_pre_nms_top_n_test": 150, "rpn_post_nms_top_n_test": 150,
                 "rpn_score_thresh": 0.05}
     kwargs = {**defaults, **kwargs}
-    return _fasterrcnn_mobilenet_v3_large_fpn(weights=weights, progress=progress, num_classes=num_classes,
+    return _fasterrcnn_mobilenet_v3_large_fpn(FasterRCNN_MobileNet_V3_Large_320_FPN_Weights, weights=weights,
+                                              progress=progress, num_classes=num_classes,
                                               weights_backbone=weights_backbone,
                                               trainable_backbone_layers=trainable_backbone_layers, **kwargs)
 
@@ -265,9 +227,8 @@ def fasterrcnn_mobilenet_v3_large_fpn(
         trainable_backbone_layers: Optional[int] = None, **kwargs):
     """High-resolution Faster R-CNN with a MobileNetV3-Large FPN backbone; ``weights`` a
     FasterRCNN_MobileNet_V3_Large_FPN_Weights or None."""
-    weights = FasterRCNN_MobileNet_V3_Large_FPN_Weights.verify(weights)
-    weights_backbone = MobileNet_V3_Large_Weights.verify(weights_backbone)
     kwargs = {"rpn_score_thresh": 0.05, **kwargs}
-    return _fasterrcnn_mobilenet_v3_large_fpn(weights=weights, progress=progress, num_classes=num_classes,
+    return _fasterrcnn_mobilenet_v3_large_fpn(FasterRCNN_MobileNet_V3_Large_FPN_Weights, weights=weights,
+                                              progress=progress, num_classes=num_classes,
                                               weights_backbone=weights_backbone,
                                               trainable_backbone_layers=trainable_backbone_layers, **kwargs)

@@ -1,6 +1,5 @@
 """FCOS (Tian et al., 2019, anchor-free detection) with torchvision's module names, builders and checkpoints."""
 import math
-from collections import OrderedDict
 from functools import partial
 from typing import Optional
 
@@ -10,15 +9,12 @@ from ember.nn import functional as F
 from ember.vision.models._api import register_model
 from ember.vision.models._utils import handle_legacy_interface
 from ember.vision.models.detection import _utils as det_utils
+from ember.vision.models.detection._builders import load_checkpoint, plan_build, resnet50_fpn
 from ember.vision.models.detection._meta import detection_weights_enum
-from ember.vision.models.detection._single_stage import flatten_levels, transform_inputs
+from ember.vision.models.detection._single_stage import dense_forward, flatten_levels, postprocess_levels, unmatched
 from ember.vision.models.detection.anchor_utils import AnchorGenerator
-from ember.vision.models.detection.backbone_utils import _resnet_fpn_extractor, _validate_trainable_layers
-from ember.vision.models.detection.faster_rcnn import _num_classes
-from ember.vision.models.detection.transform import GeneralizedRCNNTransform
-from ember.vision.models.resnet import ResNet50_Weights, resnet50
-from ember.vision.ops import boxes as box_ops
-from ember.vision.ops import misc as misc_nn_ops
+from ember.vision.models.detection.transform import _imagenet_transform, _require_out_channels
+from ember.vision.models.resnet import ResNet50_Weights
 from ember.vision.ops.box_losses import generalized_box_iou_loss
 from ember.vision.ops.feature_pyramid_network import LastLevelP6P7
 from ember.vision.ops.focal_loss import sigmoid_focal_loss
@@ -180,9 +176,7 @@ class FCOS(nn.Module):
                  anchor_generator=None, head=None, center_sampling_radius=1.5, score_thresh=0.2, nms_thresh=0.6,
                  detections_per_img=100, topk_candidates=1000, **kwargs):
         super().__init__()
-        if not hasattr(backbone, "out_channels"):
-            raise ValueError("backbone should contain an attribute out_channels specifying the number of output "
-                             "channels (assumed to be the same for all the levels)")
+        _require_out_channels(backbone)
         self.backbone = backbone
         if not isinstance(anchor_generator, (AnchorGenerator, type(None))):
             raise TypeError(f"anchor_generator should be of type AnchorGenerator or None, instead  got "
@@ -198,9 +192,7 @@ class FCOS(nn.Module):
             head = FCOSHead(backbone.out_channels, anchor_generator.num_anchors_per_location()[0], num_classes)
         self.head = head
         self.box_coder = det_utils.BoxLinearCoder(normalize_by_size=True)
-        image_mean = [0.485, 0.456, 0.406] if image_mean is None else image_mean
-        image_std = [0.229, 0.224, 0.225] if image_std is None else image_std
-        self.transform = GeneralizedRCNNTransform(min_size, max_size, image_mean, image_std, **kwargs)
+        self.transform = _imagenet_transform(min_size, max_size, image_mean, image_std, **kwargs)
         self.center_sampling_radius = center_sampling_radius
         self.score_thresh = score_thresh
         self.nms_thresh = nms_thresh
@@ -215,8 +207,7 @@ class FCOS(nn.Module):
         matched_idxs = []
         for anchors_per_image, target in zip(anchors, targets):
             if target["boxes"].numel() == 0:
-                matched_idxs.append(ember.full((anchors_per_image.size(0),), -1, dtype=ember.int64,
-                                               device=anchors_per_image.device))
+                matched_idxs.append(unmatched(anchors_per_image))
                 continue
             gt_boxes = target["boxes"]
             gt_centers = (gt_boxes[:, :2] + gt_boxes[:, 2:]) / 2
@@ -245,52 +236,16 @@ class FCOS(nn.Module):
         return self.head.compute_loss(targets, head_outputs, anchors, matched_idxs)
 
     def postprocess_detections(self, head_outputs, anchors, image_shapes):
-        detections = []
-        for index, image_shape in enumerate(image_shapes):
-            image_boxes, image_scores, image_labels = [], [], []
-            for box_regression, logits, ctrness, level_anchors in zip(
-                    [br[index] for br in head_outputs["bbox_regression"]],
-                    [cl[index] for cl in head_outputs["cls_logits"]],
-                    [bc[index] for bc in head_outputs["bbox_ctrness"]], anchors[index]):
-                num_classes = logits.shape[-1]
-                scores = ember.sqrt(ember.sigmoid(logits) * ember.sigmoid(ctrness)).flatten()
-                keep = scores > self.score_thresh
-                scores = scores[keep]
-                topk_idxs = ember.where(keep)[0]
-                scores, idxs = scores.topk(det_utils._topk_min(topk_idxs, self.topk_candidates, 0))
-                topk_idxs = topk_idxs[idxs]
-                anchor_idxs = ember.div(topk_idxs, num_classes, rounding_mode="floor")
-                boxes = self.box_coder.decode(box_regression[anchor_idxs], level_anchors[anchor_idxs])
-                image_boxes.append(box_ops.clip_boxes_to_image(boxes, image_shape))
-                image_scores.append(scores)
-                image_labels.append(topk_idxs % num_classes)
-            image_boxes = ember.cat(image_boxes, dim=0)
-            image_scores = ember.cat(image_scores, dim=0)
-            image_labels = ember.cat(image_labels, dim=0)
-            keep = box_ops.batched_nms(image_boxes, image_scores, image_labels, self.nms_thresh)
-            keep = keep[:self.detections_per_img]
-            detections.append({"boxes": image_boxes[keep], "scores": image_scores[keep],
-                               "labels": image_labels[keep]})
-        return detections
+        # a score is the geometric mean of the class probability and the centerness
+        return postprocess_levels(
+            self, head_outputs, anchors, image_shapes,
+            lambda outputs: ember.sqrt(ember.sigmoid(outputs["cls_logits"]) * ember.sigmoid(outputs["bbox_ctrness"])),
+            self.box_coder.decode)
 
     def forward(self, images, targets=None):
-        images, targets, original_image_sizes = transform_inputs(self, images, targets)
-        features = self.backbone(images.tensors)
-        if isinstance(features, ember.Tensor):
-            features = OrderedDict([("0", features)])
-        features = list(features.values())
-        head_outputs = self.head(features)
-        anchors = self.anchor_generator(images, features)
-        num_anchors_per_level = [x.size(2) * x.size(3) for x in features]
-        losses, detections = {}, []
-        if self.training:
-            losses = self.compute_loss(targets, head_outputs, anchors, num_anchors_per_level)
-        else:
-            split_outputs = {k: list(v.split(num_anchors_per_level, dim=1)) for k, v in head_outputs.items()}
-            split_anchors = [list(a.split(num_anchors_per_level)) for a in anchors]
-            detections = self.postprocess_detections(split_outputs, split_anchors, images.image_sizes)
-            detections = self.transform.postprocess(detections, images.image_sizes, original_image_sizes)
-        return self.eager_outputs(losses, detections)
+        def loss(targets, head_outputs, anchors, features):
+            return self.compute_loss(targets, head_outputs, anchors, [x.size(2) * x.size(3) for x in features])
+        return dense_forward(self, images, targets, loss, type_detail=False)
 
 
 FCOS_ResNet50_FPN_Weights = detection_weights_enum("FCOS_ResNet50_FPN_Weights", __name__)
@@ -321,18 +276,7 @@ def fcos_resnet50_fpn(*, weights: Optional[FCOS_ResNet50_FPN_Weights] = None, pr
         >>> model = fcos_resnet50_fpn(weights=FCOS_ResNet50_FPN_Weights.DEFAULT)  # doctest: +SKIP
         >>> predictions = model.eval()([ember.rand(3, 300, 400)])  # doctest: +SKIP
     """
-    weights = FCOS_ResNet50_FPN_Weights.verify(weights)
-    weights_backbone = ResNet50_Weights.verify(weights_backbone)
-    if weights is not None:
-        weights_backbone = None
-    num_classes = _num_classes(weights, num_classes)
-    is_trained = weights is not None or weights_backbone is not None
-    trainable_backbone_layers = _validate_trainable_layers(is_trained, trainable_backbone_layers, 5, 3)
-    norm_layer = misc_nn_ops.FrozenBatchNorm2d if is_trained else nn.BatchNorm2d
-    backbone = resnet50(weights=weights_backbone, progress=progress, norm_layer=norm_layer)
-    backbone = _resnet_fpn_extractor(backbone, trainable_backbone_layers, returned_layers=[2, 3, 4],
-                                     extra_blocks=LastLevelP6P7(256, 256))
-    model = FCOS(backbone, num_classes, **kwargs)
-    if weights is not None:
-        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
-    return model
+    plan = plan_build(FCOS_ResNet50_FPN_Weights, weights, ResNet50_Weights, weights_backbone, num_classes,
+                      trainable_backbone_layers, 5, 3)
+    backbone = resnet50_fpn(plan, progress, returned_layers=[2, 3, 4], extra_blocks=LastLevelP6P7(256, 256))
+    return load_checkpoint(FCOS(backbone, plan.num_classes, **kwargs), plan.weights, progress)

@@ -5,12 +5,10 @@ from ember import nn
 from ember.nn import functional as F
 from ember.vision.models._api import register_model
 from ember.vision.models._utils import _ovewrite_value_param, handle_legacy_interface
+from ember.vision.models.detection._builders import load_checkpoint, plan_build, resnet50_fpn
 from ember.vision.models.detection._meta import detection_weights_enum
-from ember.vision.models.detection._utils import overwrite_eps
-from ember.vision.models.detection.backbone_utils import _resnet_fpn_extractor, _validate_trainable_layers
 from ember.vision.models.detection.faster_rcnn import FasterRCNN
-from ember.vision.models.resnet import ResNet50_Weights, resnet50
-from ember.vision.ops import misc as misc_nn_ops
+from ember.vision.models.resnet import ResNet50_Weights
 from ember.vision.ops.poolers import MultiScaleRoIAlign
 
 __all__ = ["KeypointRCNN", "KeypointRCNN_ResNet50_FPN_Weights", "keypointrcnn_resnet50_fpn"]
@@ -182,23 +180,11 @@ def keypointrcnn_resnet50_fpn(*, weights: Optional[KeypointRCNN_ResNet50_FPN_Wei
         >>> model = keypointrcnn_resnet50_fpn(weights=KeypointRCNN_ResNet50_FPN_Weights.DEFAULT)  # doctest: +SKIP
         >>> predictions = model.eval()([ember.rand(3, 300, 400)])  # doctest: +SKIP
     """
-    weights = KeypointRCNN_ResNet50_FPN_Weights.verify(weights)
-    weights_backbone = ResNet50_Weights.verify(weights_backbone)
-    if weights is not None:
-        weights_backbone = None
-        num_classes = _ovewrite_value_param("num_classes", num_classes, len(weights.meta["categories"]))
-        num_keypoints = _ovewrite_value_param("num_keypoints", num_keypoints, len(weights.meta["keypoint_names"]))
-    else:
-        num_classes = 2 if num_classes is None else num_classes
-        num_keypoints = 17 if num_keypoints is None else num_keypoints
-    is_trained = weights is not None or weights_backbone is not None
-    trainable_backbone_layers = _validate_trainable_layers(is_trained, trainable_backbone_layers, 5, 3)
-    norm_layer = misc_nn_ops.FrozenBatchNorm2d if is_trained else nn.BatchNorm2d
-    backbone = resnet50(weights=weights_backbone, progress=progress, norm_layer=norm_layer)
-    backbone = _resnet_fpn_extractor(backbone, trainable_backbone_layers)
-    model = KeypointRCNN(backbone, num_classes, num_keypoints=num_keypoints, **kwargs)
-    if weights is not None:
-        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
-        if weights == KeypointRCNN_ResNet50_FPN_Weights.COCO_V1:
-            overwrite_eps(model, 0.0)
-    return model
+    plan = plan_build(KeypointRCNN_ResNet50_FPN_Weights, weights, ResNet50_Weights, weights_backbone, num_classes,
+                      trainable_backbone_layers, 5, 3, default_classes=2)
+    if plan.weights is not None:
+        num_keypoints = _ovewrite_value_param("num_keypoints", num_keypoints, len(plan.weights.meta["keypoint_names"]))
+    elif num_keypoints is None:
+        num_keypoints = 17
+    model = KeypointRCNN(resnet50_fpn(plan, progress), plan.num_classes, num_keypoints=num_keypoints, **kwargs)
+    return load_checkpoint(model, plan.weights, progress, zero_eps_for=KeypointRCNN_ResNet50_FPN_Weights.COCO_V1)

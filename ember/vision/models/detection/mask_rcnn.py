@@ -5,14 +5,11 @@ from typing import Optional
 from ember import nn
 from ember.vision.models._api import register_model
 from ember.vision.models._utils import handle_legacy_interface
+from ember.vision.models.detection._builders import load_checkpoint, plan_build, resnet50_fpn
 from ember.vision.models.detection._meta import detection_weights_enum
-from ember.vision.models.detection._utils import overwrite_eps
-from ember.vision.models.detection.backbone_utils import _resnet_fpn_extractor, _validate_trainable_layers
-from ember.vision.models.detection.faster_rcnn import (
-    FasterRCNN, FastRCNNConvFCHead, _default_anchorgen, _num_classes,
-)
+from ember.vision.models.detection.faster_rcnn import FasterRCNN, FastRCNNConvFCHead, _default_anchorgen
 from ember.vision.models.detection.rpn import RPNHead
-from ember.vision.models.resnet import ResNet50_Weights, resnet50
+from ember.vision.models.resnet import ResNet50_Weights
 from ember.vision.ops import misc as misc_nn_ops
 from ember.vision.ops.poolers import MultiScaleRoIAlign
 
@@ -189,22 +186,10 @@ def maskrcnn_resnet50_fpn(*, weights: Optional[MaskRCNN_ResNet50_FPN_Weights] = 
         >>> model.eval()  # doctest: +SKIP
         >>> predictions = model([ember.rand(3, 300, 400)])  # doctest: +SKIP
     """
-    weights = MaskRCNN_ResNet50_FPN_Weights.verify(weights)
-    weights_backbone = ResNet50_Weights.verify(weights_backbone)
-    if weights is not None:
-        weights_backbone = None
-    num_classes = _num_classes(weights, num_classes)
-    is_trained = weights is not None or weights_backbone is not None
-    trainable_backbone_layers = _validate_trainable_layers(is_trained, trainable_backbone_layers, 5, 3)
-    norm_layer = misc_nn_ops.FrozenBatchNorm2d if is_trained else nn.BatchNorm2d
-    backbone = resnet50(weights=weights_backbone, progress=progress, norm_layer=norm_layer)
-    backbone = _resnet_fpn_extractor(backbone, trainable_backbone_layers)
-    model = MaskRCNN(backbone, num_classes=num_classes, **kwargs)
-    if weights is not None:
-        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
-        if weights == MaskRCNN_ResNet50_FPN_Weights.COCO_V1:
-            overwrite_eps(model, 0.0)
-    return model
+    plan = plan_build(MaskRCNN_ResNet50_FPN_Weights, weights, ResNet50_Weights, weights_backbone, num_classes,
+                      trainable_backbone_layers, 5, 3)
+    model = MaskRCNN(resnet50_fpn(plan, progress), num_classes=plan.num_classes, **kwargs)
+    return load_checkpoint(model, plan.weights, progress, zero_eps_for=MaskRCNN_ResNet50_FPN_Weights.COCO_V1)
 
 
 @register_model()
@@ -231,22 +216,14 @@ def maskrcnn_resnet50_fpn_v2(*, weights: Optional[MaskRCNN_ResNet50_FPN_V2_Weigh
         >>> model = maskrcnn_resnet50_fpn_v2(weights=MaskRCNN_ResNet50_FPN_V2_Weights.DEFAULT)  # doctest: +SKIP
         >>> predictions = model.eval()([ember.rand(3, 300, 400)])  # doctest: +SKIP
     """
-    weights = MaskRCNN_ResNet50_FPN_V2_Weights.verify(weights)
-    weights_backbone = ResNet50_Weights.verify(weights_backbone)
-    if weights is not None:
-        weights_backbone = None
-    num_classes = _num_classes(weights, num_classes)
-    is_trained = weights is not None or weights_backbone is not None
-    trainable_backbone_layers = _validate_trainable_layers(is_trained, trainable_backbone_layers, 5, 3)
-    backbone = resnet50(weights=weights_backbone, progress=progress)
-    backbone = _resnet_fpn_extractor(backbone, trainable_backbone_layers, norm_layer=nn.BatchNorm2d)
+    plan = plan_build(MaskRCNN_ResNet50_FPN_V2_Weights, weights, ResNet50_Weights, weights_backbone, num_classes,
+                      trainable_backbone_layers, 5, 3)
+    backbone = resnet50_fpn(plan, progress, frozen_bn=False, norm_layer=nn.BatchNorm2d)
     rpn_anchor_generator = _default_anchorgen()
     rpn_head = RPNHead(backbone.out_channels, rpn_anchor_generator.num_anchors_per_location()[0], conv_depth=2)
     box_head = FastRCNNConvFCHead((backbone.out_channels, 7, 7), [256, 256, 256, 256], [1024],
                                   norm_layer=nn.BatchNorm2d)
     mask_head = MaskRCNNHeads(backbone.out_channels, [256, 256, 256, 256], 1, norm_layer=nn.BatchNorm2d)
-    model = MaskRCNN(backbone, num_classes=num_classes, rpn_anchor_generator=rpn_anchor_generator,
+    model = MaskRCNN(backbone, num_classes=plan.num_classes, rpn_anchor_generator=rpn_anchor_generator,
                      rpn_head=rpn_head, box_head=box_head, mask_head=mask_head, **kwargs)
-    if weights is not None:
-        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
-    return model
+    return load_checkpoint(model, plan.weights, progress)

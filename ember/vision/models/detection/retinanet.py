@@ -1,6 +1,5 @@
 """RetinaNet (Lin et al., 2017, focal loss) with torchvision's module names, builders and checkpoints."""
 import math
-from collections import OrderedDict
 from functools import partial
 from typing import Optional
 
@@ -9,15 +8,13 @@ from ember import nn
 from ember.vision.models._api import register_model
 from ember.vision.models._utils import handle_legacy_interface
 from ember.vision.models.detection import _utils as det_utils
+from ember.vision.models.detection._builders import load_checkpoint, plan_build, resnet50_fpn
 from ember.vision.models.detection._meta import detection_weights_enum
-from ember.vision.models.detection._single_stage import flatten_levels, transform_inputs
-from ember.vision.models.detection._utils import _box_loss, overwrite_eps
+from ember.vision.models.detection._single_stage import dense_forward, flatten_levels, match_anchors, postprocess_levels
+from ember.vision.models.detection._utils import _box_loss
 from ember.vision.models.detection.anchor_utils import AnchorGenerator
-from ember.vision.models.detection.backbone_utils import _resnet_fpn_extractor, _validate_trainable_layers
-from ember.vision.models.detection.faster_rcnn import _num_classes
-from ember.vision.models.detection.transform import GeneralizedRCNNTransform
-from ember.vision.models.resnet import ResNet50_Weights, resnet50
-from ember.vision.ops import boxes as box_ops
+from ember.vision.models.detection.transform import _imagenet_transform, _require_out_channels
+from ember.vision.models.resnet import ResNet50_Weights
 from ember.vision.ops import misc as misc_nn_ops
 from ember.vision.ops.feature_pyramid_network import LastLevelP6P7
 from ember.vision.ops.focal_loss import sigmoid_focal_loss
@@ -201,9 +198,7 @@ class RetinaNet(nn.Module):
                  anchor_generator=None, head=None, proposal_matcher=None, score_thresh=0.05, nms_thresh=0.5,
                  detections_per_img=300, fg_iou_thresh=0.5, bg_iou_thresh=0.4, topk_candidates=1000, **kwargs):
         super().__init__()
-        if not hasattr(backbone, "out_channels"):
-            raise ValueError("backbone should contain an attribute out_channels specifying the number of output "
-                             "channels (assumed to be the same for all the levels)")
+        _require_out_channels(backbone)
         self.backbone = backbone
         if not isinstance(anchor_generator, (AnchorGenerator, type(None))):
             raise TypeError(
@@ -218,9 +213,7 @@ class RetinaNet(nn.Module):
             proposal_matcher = det_utils.Matcher(fg_iou_thresh, bg_iou_thresh, allow_low_quality_matches=True)
         self.proposal_matcher = proposal_matcher
         self.box_coder = det_utils.BoxCoder(weights=(1.0, 1.0, 1.0, 1.0))
-        image_mean = [0.485, 0.456, 0.406] if image_mean is None else image_mean
-        image_std = [0.229, 0.224, 0.225] if image_std is None else image_std
-        self.transform = GeneralizedRCNNTransform(min_size, max_size, image_mean, image_std, **kwargs)
+        self.transform = _imagenet_transform(min_size, max_size, image_mean, image_std, **kwargs)
         self.score_thresh = score_thresh
         self.nms_thresh = nms_thresh
         self.detections_per_img = detections_per_img
@@ -231,64 +224,17 @@ class RetinaNet(nn.Module):
         return losses if self.training else detections
 
     def compute_loss(self, targets, head_outputs, anchors):
-        matched_idxs = []
-        for anchors_per_image, target in zip(anchors, targets):
-            if target["boxes"].numel() == 0:
-                matched_idxs.append(ember.full((anchors_per_image.size(0),), -1, dtype=ember.int64,
-                                               device=anchors_per_image.device))
-                continue
-            matched_idxs.append(self.proposal_matcher(box_ops.box_iou(target["boxes"], anchors_per_image)))
-        return self.head.compute_loss(targets, head_outputs, anchors, matched_idxs)
+        return self.head.compute_loss(targets, head_outputs, anchors,
+                                      match_anchors(self.proposal_matcher, anchors, targets))
 
     def postprocess_detections(self, head_outputs, anchors, image_shapes):
-        detections = []
-        for index, image_shape in enumerate(image_shapes):
-            image_boxes, image_scores, image_labels = [], [], []
-            for box_regression, logits, level_anchors in zip(
-                    [br[index] for br in head_outputs["bbox_regression"]],
-                    [cl[index] for cl in head_outputs["cls_logits"]], anchors[index]):
-                num_classes = logits.shape[-1]
-                scores = ember.sigmoid(logits).flatten()
-                keep = scores > self.score_thresh
-                scores = scores[keep]
-                topk_idxs = ember.where(keep)[0]
-                scores, idxs = scores.topk(det_utils._topk_min(topk_idxs, self.topk_candidates, 0))
-                topk_idxs = topk_idxs[idxs]
-                anchor_idxs = ember.div(topk_idxs, num_classes, rounding_mode="floor")
-                boxes = self.box_coder.decode_single(box_regression[anchor_idxs], level_anchors[anchor_idxs])
-                image_boxes.append(box_ops.clip_boxes_to_image(boxes, image_shape))
-                image_scores.append(scores)
-                image_labels.append(topk_idxs % num_classes)
-            image_boxes = ember.cat(image_boxes, dim=0)
-            image_scores = ember.cat(image_scores, dim=0)
-            image_labels = ember.cat(image_labels, dim=0)
-            keep = box_ops.batched_nms(image_boxes, image_scores, image_labels, self.nms_thresh)
-            keep = keep[:self.detections_per_img]
-            detections.append({"boxes": image_boxes[keep], "scores": image_scores[keep],
-                               "labels": image_labels[keep]})
-        return detections
+        return postprocess_levels(self, head_outputs, anchors, image_shapes,
+                                  lambda outputs: ember.sigmoid(outputs["cls_logits"]), self.box_coder.decode_single)
 
     def forward(self, images, targets=None):
-        images, targets, original_image_sizes = transform_inputs(self, images, targets)
-        features = self.backbone(images.tensors)
-        if isinstance(features, ember.Tensor):
-            features = OrderedDict([("0", features)])
-        features = list(features.values())
-        head_outputs = self.head(features)
-        anchors = self.anchor_generator(images, features)
-        losses, detections = {}, []
-        if self.training:
-            losses = self.compute_loss(targets, head_outputs, anchors)
-        else:
-            # split the flat outputs and anchors back into levels
-            num_per_level = [x.size(2) * x.size(3) for x in features]
-            A = head_outputs["cls_logits"].size(1) // sum(num_per_level)
-            num_per_level = [hw * A for hw in num_per_level]
-            split_outputs = {k: list(v.split(num_per_level, dim=1)) for k, v in head_outputs.items()}
-            split_anchors = [list(a.split(num_per_level)) for a in anchors]
-            detections = self.postprocess_detections(split_outputs, split_anchors, images.image_sizes)
-            detections = self.transform.postprocess(detections, images.image_sizes, original_image_sizes)
-        return self.eager_outputs(losses, detections)
+        def loss(targets, head_outputs, anchors, features):
+            return self.compute_loss(targets, head_outputs, anchors)
+        return dense_forward(self, images, targets, loss, shape_detail=False, type_detail=False)
 
 
 RetinaNet_ResNet50_FPN_Weights = detection_weights_enum("RetinaNet_ResNet50_FPN_Weights", __name__)
@@ -320,23 +266,11 @@ def retinanet_resnet50_fpn(*, weights: Optional[RetinaNet_ResNet50_FPN_Weights] 
         >>> model = retinanet_resnet50_fpn(weights=RetinaNet_ResNet50_FPN_Weights.DEFAULT)  # doctest: +SKIP
         >>> predictions = model.eval()([ember.rand(3, 300, 400)])  # doctest: +SKIP
     """
-    weights = RetinaNet_ResNet50_FPN_Weights.verify(weights)
-    weights_backbone = ResNet50_Weights.verify(weights_backbone)
-    if weights is not None:
-        weights_backbone = None
-    num_classes = _num_classes(weights, num_classes)
-    is_trained = weights is not None or weights_backbone is not None
-    trainable_backbone_layers = _validate_trainable_layers(is_trained, trainable_backbone_layers, 5, 3)
-    norm_layer = misc_nn_ops.FrozenBatchNorm2d if is_trained else nn.BatchNorm2d
-    backbone = resnet50(weights=weights_backbone, progress=progress, norm_layer=norm_layer)
-    backbone = _resnet_fpn_extractor(backbone, trainable_backbone_layers, returned_layers=[2, 3, 4],
-                                     extra_blocks=LastLevelP6P7(256, 256))
-    model = RetinaNet(backbone, num_classes, **kwargs)
-    if weights is not None:
-        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
-        if weights == RetinaNet_ResNet50_FPN_Weights.COCO_V1:
-            overwrite_eps(model, 0.0)
-    return model
+    plan = plan_build(RetinaNet_ResNet50_FPN_Weights, weights, ResNet50_Weights, weights_backbone, num_classes,
+                      trainable_backbone_layers, 5, 3)
+    backbone = resnet50_fpn(plan, progress, returned_layers=[2, 3, 4], extra_blocks=LastLevelP6P7(256, 256))
+    model = RetinaNet(backbone, plan.num_classes, **kwargs)
+    return load_checkpoint(model, plan.weights, progress, zero_eps_for=RetinaNet_ResNet50_FPN_Weights.COCO_V1)
 
 
 @register_model()
@@ -363,21 +297,13 @@ def retinanet_resnet50_fpn_v2(*, weights: Optional[RetinaNet_ResNet50_FPN_V2_Wei
         >>> model = retinanet_resnet50_fpn_v2(weights=RetinaNet_ResNet50_FPN_V2_Weights.DEFAULT)  # doctest: +SKIP
         >>> predictions = model.eval()([ember.rand(3, 300, 400)])  # doctest: +SKIP
     """
-    weights = RetinaNet_ResNet50_FPN_V2_Weights.verify(weights)
-    weights_backbone = ResNet50_Weights.verify(weights_backbone)
-    if weights is not None:
-        weights_backbone = None
-    num_classes = _num_classes(weights, num_classes)
-    is_trained = weights is not None or weights_backbone is not None
-    trainable_backbone_layers = _validate_trainable_layers(is_trained, trainable_backbone_layers, 5, 3)
-    backbone = resnet50(weights=weights_backbone, progress=progress)
-    backbone = _resnet_fpn_extractor(backbone, trainable_backbone_layers, returned_layers=[2, 3, 4],
-                                     extra_blocks=LastLevelP6P7(2048, 256))
+    plan = plan_build(RetinaNet_ResNet50_FPN_V2_Weights, weights, ResNet50_Weights, weights_backbone, num_classes,
+                      trainable_backbone_layers, 5, 3)
+    backbone = resnet50_fpn(plan, progress, frozen_bn=False, returned_layers=[2, 3, 4],
+                            extra_blocks=LastLevelP6P7(2048, 256))
     anchor_generator = _default_anchorgen()
-    head = RetinaNetHead(backbone.out_channels, anchor_generator.num_anchors_per_location()[0], num_classes,
+    head = RetinaNetHead(backbone.out_channels, anchor_generator.num_anchors_per_location()[0], plan.num_classes,
                          norm_layer=partial(nn.GroupNorm, 32))
     head.regression_head._loss_type = "giou"
-    model = RetinaNet(backbone, num_classes, anchor_generator=anchor_generator, head=head, **kwargs)
-    if weights is not None:
-        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
-    return model
+    model = RetinaNet(backbone, plan.num_classes, anchor_generator=anchor_generator, head=head, **kwargs)
+    return load_checkpoint(model, plan.weights, progress)

@@ -2,6 +2,7 @@
 and checkpoint: SSD300 on a VGG-16."""
 import warnings
 from collections import OrderedDict
+from functools import partial
 from typing import Optional
 
 import ember
@@ -10,13 +11,12 @@ from ember.nn import functional as F
 from ember.vision.models._api import register_model
 from ember.vision.models._utils import handle_legacy_interface
 from ember.vision.models.detection import _utils as det_utils
+from ember.vision.models.detection._builders import load_checkpoint, plan_build
 from ember.vision.models.detection._meta import detection_weights_enum
 from ember.vision.models.detection._single_stage import (features_heads_anchors, flatten_levels, match_anchors,
                                                          transform_inputs)
 from ember.vision.models.detection.anchor_utils import DefaultBoxGenerator
-from ember.vision.models.detection.backbone_utils import _validate_trainable_layers
-from ember.vision.models.detection.faster_rcnn import _num_classes
-from ember.vision.models.detection.transform import GeneralizedRCNNTransform
+from ember.vision.models.detection.transform import _imagenet_transform
 from ember.vision.models.vgg import VGG16_Weights, vgg16
 from ember.vision.ops import boxes as box_ops
 
@@ -25,12 +25,16 @@ __all__ = ["SSD300_VGG16_Weights", "ssd300_vgg16"]
 SSD300_VGG16_Weights = detection_weights_enum("SSD300_VGG16_Weights", __name__)
 
 
-def _xavier_init(conv):
-    for layer in conv.modules():
+def _init_convs(module, weight_init):
+    """``weight_init`` on the weights of every convolution in ``module``, zero biases."""
+    for layer in module.modules():
         if isinstance(layer, nn.Conv2d):
-            nn.init.xavier_uniform_(layer.weight)
+            weight_init(layer.weight)
             if layer.bias is not None:
                 nn.init.constant_(layer.bias, 0.0)
+
+
+_xavier_init = partial(_init_convs, weight_init=nn.init.xavier_uniform_)
 
 
 class SSDHead(nn.Module):
@@ -173,10 +177,8 @@ class SSD(nn.Module):
             head = SSDHead(out_channels, self.anchor_generator.num_anchors_per_location(), num_classes)
         self.head = head
         self.proposal_matcher = det_utils.SSDMatcher(iou_thresh)
-        image_mean = [0.485, 0.456, 0.406] if image_mean is None else image_mean
-        image_std = [0.229, 0.224, 0.225] if image_std is None else image_std
-        self.transform = GeneralizedRCNNTransform(min(size), max(size), image_mean, image_std, size_divisible=1,
-                                                  fixed_size=size, **kwargs)
+        self.transform = _imagenet_transform(min(size), max(size), image_mean, image_std, size_divisible=1,
+                                             fixed_size=size, **kwargs)
         self.score_thresh = score_thresh
         self.nms_thresh = nms_thresh
         self.detections_per_img = detections_per_img
@@ -367,22 +369,13 @@ def ssd300_vgg16(*, weights: Optional[SSD300_VGG16_Weights] = None, progress: bo
         >>> model = ssd300_vgg16(weights=SSD300_VGG16_Weights.DEFAULT)  # doctest: +SKIP
         >>> predictions = model.eval()([ember.rand(3, 300, 300)])  # doctest: +SKIP
     """
-    weights = SSD300_VGG16_Weights.verify(weights)
-    weights_backbone = VGG16_Weights.verify(weights_backbone)
-    _drop_size(kwargs)
-    if weights is not None:
-        weights_backbone = None
-    num_classes = _num_classes(weights, num_classes)
-    trainable_backbone_layers = _validate_trainable_layers(weights is not None or weights_backbone is not None,
-                                                           trainable_backbone_layers, 5, 4)
-    backbone = vgg16(weights=weights_backbone, progress=progress)
-    backbone = _vgg_extractor(backbone, False, trainable_backbone_layers)
+    plan = plan_build(SSD300_VGG16_Weights, weights, VGG16_Weights, weights_backbone, num_classes,
+                      trainable_backbone_layers, 5, 4, before_checks=lambda: _drop_size(kwargs))
+    backbone = _vgg_extractor(vgg16(weights=plan.weights_backbone, progress=progress), False, plan.trainable_layers)
     anchor_generator = DefaultBoxGenerator([[2], [2, 3], [2, 3], [2, 3], [2], [2]],
                                            scales=[0.07, 0.15, 0.33, 0.51, 0.69, 0.87, 1.05],
                                            steps=[8, 16, 32, 64, 100, 300])
     # the VGG-16 checkpoint expects 0-255 pixels less the mean colour
     defaults = {"image_mean": [0.48235, 0.45882, 0.40784], "image_std": [1.0 / 255.0, 1.0 / 255.0, 1.0 / 255.0]}
-    model = SSD(backbone, anchor_generator, (300, 300), num_classes, **{**defaults, **kwargs})
-    if weights is not None:
-        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
-    return model
+    model = SSD(backbone, anchor_generator, (300, 300), plan.num_classes, **{**defaults, **kwargs})
+    return load_checkpoint(model, plan.weights, progress)

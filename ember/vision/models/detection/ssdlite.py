@@ -8,11 +8,10 @@ from ember import nn
 from ember.vision.models._api import register_model
 from ember.vision.models._utils import handle_legacy_interface
 from ember.vision.models.detection import _utils as det_utils
+from ember.vision.models.detection._builders import load_checkpoint, plan_build
 from ember.vision.models.detection._meta import detection_weights_enum
 from ember.vision.models.detection.anchor_utils import DefaultBoxGenerator
-from ember.vision.models.detection.backbone_utils import _validate_trainable_layers
-from ember.vision.models.detection.faster_rcnn import _num_classes
-from ember.vision.models.detection.ssd import SSD, SSDScoringHead, _drop_size, freeze_before_trainable
+from ember.vision.models.detection.ssd import SSD, SSDScoringHead, _drop_size, _init_convs, freeze_before_trainable
 from ember.vision.models.mobilenetv3 import MobileNet_V3_Large_Weights, mobilenet_v3_large
 from ember.vision.ops.misc import Conv2dNormActivation
 
@@ -39,12 +38,7 @@ def _extra_block(in_channels, out_channels, norm_layer):
         Conv2dNormActivation(mid, out_channels, kernel_size=1, norm_layer=norm_layer, activation_layer=nn.ReLU6))
 
 
-def _normal_init(conv):
-    for layer in conv.modules():
-        if isinstance(layer, nn.Conv2d):
-            nn.init.normal_(layer.weight, mean=0.0, std=0.03)
-            if layer.bias is not None:
-                nn.init.constant_(layer.bias, 0.0)
+_normal_init = partial(_init_convs, weight_init=partial(nn.init.normal_, mean=0.0, std=0.03))
 
 
 class SSDLiteHead(nn.Module):
@@ -183,26 +177,21 @@ def ssdlite320_mobilenet_v3_large(*, weights: Optional[SSDLite320_MobileNet_V3_L
         SSD: the model.
 
     Example:
-        >>> model = ssdlite320_mobilenet_v3_large(weights=SSDLite320_MobileNet_V3_Large_Weights.DEFAULT)  # doctest: +SKIP
+        >>> weights = SSDLite320_MobileNet_V3_Large_Weights.DEFAULT
+        >>> model = ssdlite320_mobilenet_v3_large(weights=weights)  # doctest: +SKIP
         >>> predictions = model.eval()([ember.rand(3, 320, 320)])  # doctest: +SKIP
     """
-    weights = SSDLite320_MobileNet_V3_Large_Weights.verify(weights)
-    weights_backbone = MobileNet_V3_Large_Weights.verify(weights_backbone)
-    _drop_size(kwargs)
-    if weights is not None:
-        weights_backbone = None
-    num_classes = _num_classes(weights, num_classes)
-    trainable_backbone_layers = _validate_trainable_layers(weights is not None or weights_backbone is not None,
-                                                           trainable_backbone_layers, 6, 6)
-    # without an ImageNet backbone the last stage is halved (MobileNetV3 paper, table 6)
-    reduce_tail = weights_backbone is None
+    plan = plan_build(SSDLite320_MobileNet_V3_Large_Weights, weights, MobileNet_V3_Large_Weights, weights_backbone,
+                      num_classes, trainable_backbone_layers, 6, 6, before_checks=lambda: _drop_size(kwargs))
+    num_classes = plan.num_classes
     if norm_layer is None:
         norm_layer = partial(nn.BatchNorm2d, eps=0.001, momentum=0.03)
-    backbone = mobilenet_v3_large(weights=weights_backbone, progress=progress, norm_layer=norm_layer,
-                                  reduced_tail=reduce_tail, **kwargs)
-    if weights_backbone is None:
+    # without an ImageNet backbone the last stage is halved (MobileNetV3 paper, table 6)
+    backbone = mobilenet_v3_large(weights=plan.weights_backbone, progress=progress, norm_layer=norm_layer,
+                                  reduced_tail=plan.weights_backbone is None, **kwargs)
+    if plan.weights_backbone is None:
         _normal_init(backbone)
-    backbone = _mobilenet_extractor(backbone, trainable_backbone_layers, norm_layer)
+    backbone = _mobilenet_extractor(backbone, plan.trainable_layers, norm_layer)
     size = (320, 320)
     anchor_generator = DefaultBoxGenerator([[2, 3] for _ in range(6)], min_ratio=0.2, max_ratio=0.95)
     out_channels = det_utils.retrieve_out_channels(backbone, size)
@@ -215,6 +204,4 @@ def ssdlite320_mobilenet_v3_large(*, weights: Optional[SSDLite320_MobileNet_V3_L
                 "image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5]}
     model = SSD(backbone, anchor_generator, size, num_classes,
                 head=SSDLiteHead(out_channels, num_anchors, num_classes, norm_layer), **{**defaults, **kwargs})
-    if weights is not None:
-        model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
-    return model
+    return load_checkpoint(model, plan.weights, progress)

@@ -123,6 +123,19 @@ class GeneralizedRCNNTransform(nn.Module):
                 f"{indent}Resize(min_size={self.min_size}, max_size={self.max_size}, mode='bilinear')\n)")
 
 
+def _imagenet_transform(min_size, max_size, image_mean=None, image_std=None, **kwargs):
+    """The detectors' GeneralizedRCNNTransform, normalising by ImageNet's mean and std unless given others."""
+    image_mean = [0.485, 0.456, 0.406] if image_mean is None else image_mean
+    image_std = [0.229, 0.224, 0.225] if image_std is None else image_std
+    return GeneralizedRCNNTransform(min_size, max_size, image_mean, image_std, **kwargs)
+
+
+def _require_out_channels(backbone):
+    if not hasattr(backbone, "out_channels"):
+        raise ValueError("backbone should contain an attribute out_channels specifying the number of output "
+                         "channels (assumed to be the same for all the levels)")
+
+
 def _ratios(original_size, new_size, device):
     return [ember.tensor(s, dtype=ember.float32, device=device) / ember.tensor(o, dtype=ember.float32, device=device)
             for s, o in zip(new_size, original_size)]

@@ -15,7 +15,7 @@ from ember.vision import models
 from ember.vision.models import detection
 from ember.vision.models.detection.anchor_utils import DefaultBoxGenerator
 from ember.vision.models.detection.image_list import ImageList
-from ember.vision.models.detection.ssd import SSD, SSDHead, _vgg_extractor
+from ember.vision.models.detection.ssd import SSD, _vgg_extractor
 from ember.vision.models.detection.ssdlite import SSDLiteFeatureExtractorMobileNet
 from tests.vision.models.detection._cases import SSD_BUILDERS, SSD_CASES, images, targets
 from tests.vision.models.detection._checks import assert_detections_match, load_seeded
