@@ -87,6 +87,8 @@ def test_errors_as_torchvision():
     model.train()
     with pytest.raises(AssertionError, match="targets should not be none when in training mode"):
         model([ember.rand(3, 32, 32)])
+    with pytest.raises(AssertionError, match="^Expected target boxes to be of type Tensor, got <class 'list'>.$"):
+        model([ember.rand(3, 32, 32)], [{"boxes": [[1.0, 2.0, 3.0, 4.0]], "labels": ember.tensor([1])}])
     bad = [{"boxes": ember.tensor([[10.0, 10.0, 5.0, 20.0]]), "labels": ember.tensor([1])}]
     with pytest.raises(AssertionError, match="All bounding boxes should have positive height and width"):
         model([ember.rand(3, 32, 32)], bad)

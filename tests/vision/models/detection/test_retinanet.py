@@ -53,3 +53,22 @@ def test_fcos_registry_weights_and_checks():
     two_anchors = detection.anchor_utils.AnchorGenerator(((8, 16),), ((1.0,),))
     with pytest.raises(ValueError, match=r"anchor_generator.num_anchors_per_location\(\)\[0\] should be 1 instead of 2"):
         detection.FCOS(backbone, 3, anchor_generator=two_anchors)
+
+
+def test_target_errors_worded_as_each_torchvision_detector():
+    # torchvision words the bad-target errors differently in RetinaNet (no detail) and FCOS (the shape)
+    backbone = ember.nn.Identity()
+    backbone.out_channels = 32
+    bad_shape = [{"boxes": ember.zeros(4), "labels": ember.zeros(1, dtype=ember.int64)}]
+    bad_type = [{"boxes": [[1.0, 2.0, 3.0, 4.0]], "labels": ember.zeros(1, dtype=ember.int64)}]
+    retinanet = detection.RetinaNet(backbone, 3).train()
+    with pytest.raises(AssertionError, match=r"^Expected target boxes to be a tensor of shape \[N, 4\].$"):
+        retinanet([ember.rand(3, 8, 8)], bad_shape)
+    with pytest.raises(AssertionError, match="^Expected target boxes to be of type Tensor.$"):
+        retinanet([ember.rand(3, 8, 8)], bad_type)
+    fcos = detection.FCOS(backbone, 3).train()
+    with pytest.raises(AssertionError, match=r"^Expected target boxes to be a tensor of shape \[N, 4\], got "
+                                             r"ember.Size\(\[4\]\).$"):
+        fcos([ember.rand(3, 8, 8)], bad_shape)
+    with pytest.raises(AssertionError, match="^Expected target boxes to be of type Tensor.$"):
+        fcos([ember.rand(3, 8, 8)], bad_type)
