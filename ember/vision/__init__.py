@@ -38,3 +38,40 @@ def set_image_backend(backend):
 def get_image_backend():
     """The name of the package used to load images: always 'PIL'."""
     return _image_backend
+
+
+_video_backend = "pyav"
+
+
+def set_video_backend(backend):
+    """Chooses the package that decodes videos; torchvision's only one is 'pyav'.
+
+    Args:
+        backend (str): the backend's name: 'pyav'.
+
+    Example:
+        >>> set_video_backend("pyav")
+        >>> get_video_backend()
+        'pyav'
+    """
+    if backend != "pyav":
+        raise ValueError(f"Invalid video backend '{backend}'. The only video backend is 'pyav'")
+
+
+def get_video_backend():
+    """The name of the package that decodes videos: 'pyav'.
+
+    Example:
+        >>> get_video_backend()
+        'pyav'
+    """
+    return _video_backend
+
+
+def disable_beta_transforms_warning():
+    """Kept for scripts written for older torchvision, whose v2 transforms warned that they were in beta;
+    neither torchvision 0.28 nor ember warns, so there is nothing to turn off.
+
+    Example:
+        >>> disable_beta_transforms_warning()
+    """
