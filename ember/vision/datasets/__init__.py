@@ -18,8 +18,11 @@ from ember.vision.datasets.food101 import Food101  # noqa: F401
 from ember.vision.datasets.imagenet import ImageNet  # noqa: F401
 from ember.vision.datasets.voc import VOCDetection, VOCSegmentation  # noqa: F401
 from ember.vision.datasets.coco import CocoCaptions, CocoDetection  # noqa: F401
+from ember.vision.datasets.dtd import DTD  # noqa: F401
+from ember.vision.datasets.eurosat import EuroSAT  # noqa: F401
+from ember.vision.datasets.gtsrb import GTSRB  # noqa: F401
 from ember.vision.datasets import utils  # noqa: F401
 
 __all__ = ["VisionDataset", "MNIST", "FashionMNIST", "KMNIST", "EMNIST", "CIFAR10", "CIFAR100", "DatasetFolder",
            "ImageFolder", "FakeData", "Digits", "SVHN", "STL10", "CelebA", "Flowers102", "OxfordIIITPet", "Food101",
-           "ImageNet", "VOCDetection", "VOCSegmentation", "CocoDetection", "CocoCaptions"]
+           "ImageNet", "VOCDetection", "VOCSegmentation", "CocoDetection", "CocoCaptions", "DTD", "EuroSAT", "GTSRB"]
