@@ -21,8 +21,12 @@ from ember.vision.datasets.coco import CocoCaptions, CocoDetection  # noqa: F401
 from ember.vision.datasets.dtd import DTD  # noqa: F401
 from ember.vision.datasets.eurosat import EuroSAT  # noqa: F401
 from ember.vision.datasets.gtsrb import GTSRB  # noqa: F401
+from ember.vision.datasets.country211 import Country211  # noqa: F401
+from ember.vision.datasets.rendered_sst2 import RenderedSST2  # noqa: F401
+from ember.vision.datasets.imagenette import Imagenette  # noqa: F401
 from ember.vision.datasets import utils  # noqa: F401
 
 __all__ = ["VisionDataset", "MNIST", "FashionMNIST", "KMNIST", "EMNIST", "CIFAR10", "CIFAR100", "DatasetFolder",
            "ImageFolder", "FakeData", "Digits", "SVHN", "STL10", "CelebA", "Flowers102", "OxfordIIITPet", "Food101",
-           "ImageNet", "VOCDetection", "VOCSegmentation", "CocoDetection", "CocoCaptions", "DTD", "EuroSAT", "GTSRB"]
+           "ImageNet", "VOCDetection", "VOCSegmentation", "CocoDetection", "CocoCaptions", "DTD", "EuroSAT", "GTSRB",
+           "Country211", "RenderedSST2", "Imagenette"]

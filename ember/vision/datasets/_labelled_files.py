@@ -1,4 +1,5 @@
-"""The shape Flowers102 and Food101 share: a list of image files with one class index each."""
+"""The shapes of the datasets that are lists of labelled image files: parallel lists of files and class
+indices (Flowers102, Food101, DTD), or a list of (path, class index) pairs (GTSRB, RenderedSST2, Imagenette)."""
 from ember.vision.datasets.vision import VisionDataset
 
 
@@ -16,3 +17,18 @@ class LabelledImageFiles(VisionDataset):
 
     def extra_repr(self):
         return f"split={self._split}"
+
+
+class LabelledSamples(VisionDataset):
+    """Items are ``(loader(path), label)`` for the ``(path, label)`` pairs of ``self._samples``, through the
+    dataset's transforms."""
+
+    def __len__(self):
+        return len(self._samples)
+
+    def __getitem__(self, idx):
+        path, label = self._samples[idx]
+        image = self.loader(path)
+        if self.transforms is not None:
+            image, label = self.transforms(image, label)
+        return image, label

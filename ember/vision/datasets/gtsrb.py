@@ -5,11 +5,11 @@ import csv
 import pathlib
 
 from ember.vision.datasets._download import download_and_extract_archive, verify_str_arg
+from ember.vision.datasets._labelled_files import LabelledSamples
 from ember.vision.datasets.folder import make_dataset, pil_loader
-from ember.vision.datasets.vision import VisionDataset
 
 
-class GTSRB(VisionDataset):
+class GTSRB(LabelledSamples):
     """`German Traffic Sign Recognition Benchmark <https://benchmark.ini.rub.de/>`_: 43 classes of traffic
     signs; items are ``(RGB PIL image, class index)``.
 
@@ -42,18 +42,7 @@ class GTSRB(VisionDataset):
                 samples = [(str(self._target_folder / row["Filename"]), int(row["ClassId"]))
                            for row in csv.DictReader(csv_file, delimiter=";", skipinitialspace=True)]
         self._samples = samples
-
-    def __len__(self):
-        return len(self._samples)
-
-    def __getitem__(self, index):
-        path, target = self._samples[index]
-        sample = pil_loader(path)
-        if self.transform is not None:
-            sample = self.transform(sample)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return sample, target
+        self.loader = pil_loader
 
     def _check_exists(self):
         return self._target_folder.is_dir()

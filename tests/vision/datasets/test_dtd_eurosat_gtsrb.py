@@ -97,3 +97,51 @@ def test_items_as_torchvision_reads_them(tmp_path, name, make, kwargs):
     for (img, label), (tv_img, tv_label) in zip(ours, theirs):
         assert label == tv_label and np.array_equal(np.asarray(img), np.asarray(tv_img))
     assert repr(ours).replace(str(tmp_path), "R") == repr(theirs).replace(str(tmp_path), "R")
+
+
+def _country211_tree(root):
+    return {f"{split}/{c}/{i}.jpg": _image(str(root / "country211" / split / c / f"{i}.jpg"), 7 * j + i)
+            for split in ("train", "test") for j, c in enumerate(["FR", "AD"]) for i in range(2)}
+
+
+def _rendered_sst2_tree(root):
+    pixels = {}
+    for j, label in enumerate(["negative", "positive"]):
+        for i in range(2):
+            name = f"valid/{label}/{i}.png"
+            pixels[name] = _image(str(root / "rendered-sst2" / name), 3 * j + i, "PNG")
+    return pixels
+
+
+def _imagenette_tree(root):
+    return {f"{wnid}/{i}.JPEG": _image(str(root / "imagenette2-160" / "val" / wnid / f"{i}.JPEG"), j + i)
+            for j, wnid in enumerate(["n03888257", "n01440764"]) for i in range(2)}
+
+
+def test_country211_rendered_sst2_imagenette(tmp_path):
+    country = _country211_tree(tmp_path)
+    ds = datasets.Country211(str(tmp_path), split="test")
+    assert ds.classes == ["AD", "FR"] and len(ds) == 4 and ds.root == str(tmp_path)
+    assert np.array_equal(np.asarray(ds[0][0]), country["test/AD/0.jpg"]) and ds[3][1] == 1
+    sst2_pixels = _rendered_sst2_tree(tmp_path)
+    sst2 = datasets.RenderedSST2(str(tmp_path), split="val")
+    assert len(sst2) == 4 and [sst2[i][1] for i in range(4)] == [0, 0, 1, 1]
+    assert np.array_equal(np.asarray(sst2[2][0]), sst2_pixels["valid/positive/0.png"])
+    with pytest.raises(RuntimeError, match="^Dataset not found. You can use download=True to download it$"):
+        datasets.RenderedSST2(str(tmp_path), split="train")
+    nette_pixels = _imagenette_tree(tmp_path)
+    nette = datasets.Imagenette(str(tmp_path), split="val", size="160px")
+    assert nette.classes == [("tench", "Tinca tinca"), ("parachute", "chute")]
+    assert nette.class_to_idx["chute"] == 1 and nette.wnids == ["n01440764", "n03888257"]
+    assert np.array_equal(np.asarray(nette[3][0]), nette_pixels["n03888257/1.JPEG"]) and nette[3][1] == 1
+    with pytest.raises(RuntimeError, match=r"^Dataset not found. You can use download=True to download it.$"):
+        datasets.Imagenette(str(tmp_path), size="320px")
+    with pytest.raises(ValueError, match="Unknown value '80px' for argument size"):
+        datasets.Imagenette(str(tmp_path), size="80px")
+
+
+@pytest.mark.parametrize("name, make, kwargs", [("Country211", _country211_tree, {"split": "train"}),
+                                                ("RenderedSST2", _rendered_sst2_tree, {"split": "val"}),
+                                                ("Imagenette", _imagenette_tree, {"split": "val", "size": "160px"})])
+def test_more_items_as_torchvision_reads_them(tmp_path, name, make, kwargs):
+    test_items_as_torchvision_reads_them(tmp_path, name, make, kwargs)
