@@ -76,6 +76,7 @@ from ember._compile import compile, cond, while_loop  # noqa: E402,F401
 from ember.jit import fork, wait  # noqa: E402,F401
 from ember.overrides import DisableTorchFunction, DisableTorchFunctionSubclass  # noqa: E402,F401
 from ember import types, torch_version, functional, compiler, jit, overrides  # noqa: E402,F401
+from ember._removed import eig, lstsq, matrix_rank, solve, symeig  # noqa: E402,F401  (PyTorch's removal errors)
 
 
 # Subsystems loaded on first use (``ember.nn``, ``ember.optim``, ``ember.utils.data``, ... still resolve
