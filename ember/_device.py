@@ -96,5 +96,11 @@ def set_default_device(device):
 
 
 def get_default_device():
-    """The device factory functions use when given none (``set_default_device``)."""
+    """The device factory functions use when given none (``set_default_device``).
+
+    Example::
+
+        >>> ember.get_default_device()
+        device(type='cpu')
+    """
     return _default

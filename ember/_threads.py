@@ -26,7 +26,14 @@ def _check_positive(name, value):
 
 
 def get_num_threads():
-    """The number of threads NumPy's BLAS uses for matrix products (intra-op parallelism)."""
+    """The number of threads NumPy's BLAS uses for matrix products (intra-op parallelism).
+
+    Example::
+
+        >>> n = ember.get_num_threads()
+        >>> isinstance(n, int) and n >= 1
+        True
+    """
     try:
         import threadpoolctl
     except ImportError:
@@ -52,7 +59,14 @@ _interop_warned = False
 
 
 def get_num_interop_threads():
-    """1: ember runs ops one after another on the calling thread."""
+    """1: ember runs ops one after another on the calling thread.
+
+    Example::
+
+        >>> n = ember.get_num_interop_threads()
+        >>> isinstance(n, int) and n >= 1
+        True
+    """
     return 1
 
 

@@ -20,7 +20,17 @@ def _resolve(dtype, default, name):
 
 class finfo:
     """Limits of a floating-point dtype (a complex dtype reports its real part's): ``bits``, ``eps``,
-    ``max``, ``min``, ``tiny`` (= ``smallest_normal``), ``resolution`` and ``dtype`` (its name)."""
+    ``max``, ``min``, ``tiny`` (= ``smallest_normal``), ``resolution`` and ``dtype`` (its name).
+
+    Example::
+
+        >>> ember.finfo(ember.float32).eps
+        1.1920928955078125e-07
+        >>> ember.finfo(ember.float16).max
+        65504.0
+        >>> ember.finfo(ember.bfloat16).tiny
+        1.1754943508222875e-38
+    """
 
     def __init__(self, type=None):  # noqa: A002  (PyTorch's parameter name)
         dt = _resolve(type, default=True, name='finfo')
@@ -58,7 +68,15 @@ def _name_of(np_dtype):
 
 
 class iinfo:
-    """Limits of an integer dtype: ``bits``, ``max``, ``min`` and ``dtype`` (its name)."""
+    """Limits of an integer dtype: ``bits``, ``max``, ``min`` and ``dtype`` (its name).
+
+    Example::
+
+        >>> ember.iinfo(ember.int8).min, ember.iinfo(ember.int8).max
+        (-128, 127)
+        >>> ember.iinfo(ember.uint8).bits
+        8
+    """
 
     def __init__(self, type):  # noqa: A002
         dt = _resolve(type, default=False, name='iinfo')

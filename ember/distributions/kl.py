@@ -107,6 +107,13 @@ def kl_divergence(p, q):
     """KL(p || q) = E_p[log p(x) - log q(x)], batched over the distributions' batch shape.
 
     Raises NotImplementedError when no implementation is registered for the pair of types.
+
+    Example::
+
+        >>> p = ember.distributions.Normal(ember.tensor([0., 1.]), 1.)
+        >>> q = ember.distributions.Normal(0., 2.)
+        >>> ember.distributions.kl_divergence(p, q)
+        tensor([0.3181, 0.4431])
     """
     try:
         fun = _KL_MEMOIZE[type(p), type(q)]

@@ -169,7 +169,17 @@ class _InverseTransform(Transform):
 
 
 class ComposeTransform(Transform):
-    """Applies ``parts`` in order."""
+    """Applies ``parts`` in order.
+
+    Example::
+
+        >>> t = ember.distributions.ComposeTransform([ember.distributions.ExpTransform(),
+        ...                                           ember.distributions.AffineTransform(0., 3.)])
+        >>> t(ember.tensor([0., 1.]))
+        tensor([3.0000, 8.1548])
+        >>> t.inv(ember.tensor([3.]))
+        tensor([0.])
+    """
 
     def __init__(self, parts, cache_size=0):
         if cache_size:
@@ -280,7 +290,15 @@ identity_transform = ComposeTransform([])
 
 class IndependentTransform(Transform):
     """Treats ``reinterpreted_batch_ndims`` more rightmost dimensions as one event (the Jacobian
-    term is summed over them)."""
+    term is summed over them).
+
+    Example::
+
+        >>> t = ember.distributions.IndependentTransform(ember.distributions.ExpTransform(), 1)
+        >>> x = ember.tensor([[0., 1.], [2., 3.]])
+        >>> t.log_abs_det_jacobian(x, t(x))
+        tensor([1., 5.])
+    """
 
     def __init__(self, base_transform, reinterpreted_batch_ndims, cache_size=0):
         super().__init__(cache_size=cache_size)
@@ -333,7 +351,15 @@ class IndependentTransform(Transform):
 
 
 class ReshapeTransform(Transform):
-    """Reshapes the rightmost ``in_shape`` into ``out_shape`` (same number of elements)."""
+    """Reshapes the rightmost ``in_shape`` into ``out_shape`` (same number of elements).
+
+    Example::
+
+        >>> t = ember.distributions.ReshapeTransform((4,), (2, 2))
+        >>> t(ember.arange(4.))
+        tensor([[0., 1.],
+                [2., 3.]])
+    """
     bijective = True
 
     def __init__(self, in_shape, out_shape, cache_size=0):
@@ -386,7 +412,16 @@ class ReshapeTransform(Transform):
 
 
 class ExpTransform(Transform):
-    """y = exp(x)."""
+    """y = exp(x).
+
+    Example::
+
+        >>> t = ember.distributions.ExpTransform()
+        >>> t(ember.tensor([0., 1.]))
+        tensor([1.0000, 2.7183])
+        >>> t.inv(ember.tensor([1., 100.]))
+        tensor([0.0000, 4.6052])
+    """
     domain = constraints.real
     codomain = constraints.positive
     bijective = True
@@ -406,7 +441,14 @@ class ExpTransform(Transform):
 
 
 class PowerTransform(Transform):
-    """y = x ** exponent on positive x."""
+    """y = x ** exponent on positive x.
+
+    Example::
+
+        >>> t = ember.distributions.PowerTransform(exponent=ember.tensor(2.))
+        >>> t(ember.tensor([1., 2., 3.]))
+        tensor([1., 4., 9.])
+    """
     domain = constraints.positive
     codomain = constraints.positive
     bijective = True
@@ -456,7 +498,16 @@ def _clipped_sigmoid(x):
 
 
 class SigmoidTransform(Transform):
-    """y = 1 / (1 + exp(-x))."""
+    """y = 1 / (1 + exp(-x)).
+
+    Example::
+
+        >>> t = ember.distributions.SigmoidTransform()
+        >>> t(ember.tensor([-2., 0., 2.]))
+        tensor([0.1192, 0.5000, 0.8808])
+        >>> t.inv(ember.tensor([0.25, 0.5]))
+        tensor([-1.0986,  0.0000])
+    """
     domain = constraints.real
     codomain = constraints.unit_interval
     bijective = True
@@ -478,7 +529,13 @@ class SigmoidTransform(Transform):
 
 
 class SoftplusTransform(Transform):
-    """y = log(1 + exp(x)); the inverse is log(exp(y) - 1)."""
+    """y = log(1 + exp(x)); the inverse is log(exp(y) - 1).
+
+    Example::
+
+        >>> ember.distributions.SoftplusTransform()(ember.tensor([-1., 0., 1.]))
+        tensor([0.3133, 0.6931, 1.3133])
+    """
     domain = constraints.real
     codomain = constraints.positive
     bijective = True
@@ -498,7 +555,13 @@ class SoftplusTransform(Transform):
 
 
 class TanhTransform(Transform):
-    """y = tanh(x), with a numerically stable Jacobian term."""
+    """y = tanh(x), with a numerically stable Jacobian term.
+
+    Example::
+
+        >>> ember.distributions.TanhTransform()(ember.tensor([-1., 0., 1.]))
+        tensor([-0.7616,  0.0000,  0.7616])
+    """
     domain = constraints.real
     codomain = constraints.interval(-1.0, 1.0)
     bijective = True
@@ -520,7 +583,13 @@ class TanhTransform(Transform):
 
 
 class AbsTransform(Transform):
-    """``y = |x|`` (not injective: the inverse returns the positive branch)."""
+    """``y = |x|`` (not injective: the inverse returns the positive branch).
+
+    Example::
+
+        >>> ember.distributions.AbsTransform()(ember.tensor([-1.5, 0., 2.]))
+        tensor([1.5000, 0.0000, 2.0000])
+    """
     domain = constraints.real
     codomain = constraints.positive
 
@@ -535,7 +604,19 @@ class AbsTransform(Transform):
 
 
 class AffineTransform(Transform):
-    """y = loc + scale * x, with ``event_dim`` rightmost dimensions forming one event."""
+    """y = loc + scale * x, with ``event_dim`` rightmost dimensions forming one event.
+
+    Example::
+
+        >>> t = ember.distributions.AffineTransform(loc=1.0, scale=2.0)
+        >>> x = ember.tensor([0., 1., 2.])
+        >>> t(x)
+        tensor([1., 3., 5.])
+        >>> t.inv(t(x))
+        tensor([0., 1., 2.])
+        >>> t.log_abs_det_jacobian(x, t(x))
+        tensor([0.6931, 0.6931, 0.6931])
+    """
     bijective = True
 
     def __init__(self, loc, scale, event_dim=0, cache_size=0):
@@ -662,7 +743,13 @@ class CorrCholeskyTransform(Transform):
 
 
 class SoftmaxTransform(Transform):
-    """Unconstrained vectors to the simplex by exp and normalisation (not bijective)."""
+    """Unconstrained vectors to the simplex by exp and normalisation (not bijective).
+
+    Example::
+
+        >>> ember.distributions.SoftmaxTransform()(ember.tensor([0., 0., math.log(2)]))
+        tensor([0.2500, 0.2500, 0.5000])
+    """
     domain = constraints.real_vector
     codomain = constraints.simplex
 
@@ -690,7 +777,15 @@ class SoftmaxTransform(Transform):
 
 
 class StickBreakingTransform(Transform):
-    """Vectors of length K-1 to the K-simplex by stick breaking (bijective)."""
+    """Vectors of length K-1 to the K-simplex by stick breaking (bijective).
+
+    Example::
+
+        >>> t = ember.distributions.StickBreakingTransform()
+        >>> y = t(ember.tensor([0., 0.]))
+        >>> y
+        tensor([0.3333, 0.3333, 0.3333])
+    """
     domain = constraints.real_vector
     codomain = constraints.simplex
     bijective = True
@@ -733,7 +828,14 @@ class StickBreakingTransform(Transform):
 
 class LowerCholeskyTransform(Transform):
     """Square matrices to lower-triangular ones with positive diagonal (strict lower part kept,
-    diagonal exponentiated)."""
+    diagonal exponentiated).
+
+    Example::
+
+        >>> ember.distributions.LowerCholeskyTransform()(ember.tensor([[0., 5.], [1., 0.]]))
+        tensor([[1., 0.],
+                [1., 1.]])
+    """
     domain = constraints.independent(constraints.real, 2)
     codomain = constraints.lower_cholesky
 
@@ -766,7 +868,14 @@ class PositiveDefiniteTransform(Transform):
 
 
 class CatTransform(Transform):
-    """Applies ``tseq[i]`` to the i-th slice (of size ``lengths[i]``) of dimension ``dim``."""
+    """Applies ``tseq[i]`` to the i-th slice (of size ``lengths[i]``) of dimension ``dim``.
+
+    Example::
+
+        >>> t = ember.distributions.CatTransform([ember.distributions.ExpTransform(), ember.distributions.AbsTransform()], dim=0, lengths=[1, 2])
+        >>> t(ember.tensor([0., -2., 3.]))
+        tensor([1., 2., 3.])
+    """
 
     def __init__(self, tseq, dim=0, lengths=None, cache_size=0):
         assert all(isinstance(t, Transform) for t in tseq)
@@ -844,7 +953,15 @@ class CatTransform(Transform):
 
 
 class StackTransform(Transform):
-    """Applies ``tseq[i]`` to the i-th slice of dimension ``dim``."""
+    """Applies ``tseq[i]`` to the i-th slice of dimension ``dim``.
+
+    Example::
+
+        >>> t = ember.distributions.StackTransform([ember.distributions.ExpTransform(), ember.distributions.AffineTransform(0., -1.)], dim=0)
+        >>> t(ember.tensor([[0., 1.], [2., 3.]]))
+        tensor([[ 1.0000,  2.7183],
+                [-2.0000, -3.0000]])
+    """
 
     def __init__(self, tseq, dim=0, cache_size=0):
         assert all(isinstance(t, Transform) for t in tseq)
@@ -891,7 +1008,14 @@ class StackTransform(Transform):
 
 
 class CumulativeDistributionTransform(Transform):
-    """y = distribution.cdf(x): maps the distribution's support to the unit interval."""
+    """y = distribution.cdf(x): maps the distribution's support to the unit interval.
+
+    Example::
+
+        >>> t = ember.distributions.CumulativeDistributionTransform(ember.distributions.Normal(0., 1.))
+        >>> t(ember.tensor([-1., 0., 1.]))
+        tensor([0.1587, 0.5000, 0.8413])
+    """
     bijective = True
     codomain = constraints.unit_interval
     sign = +1

@@ -200,7 +200,15 @@ class Angle(Primitive):
 
 @op('ember', 'Tensor', inplace=True)
 def angle(input, *, out=None):
-    """The argument of each element (radians); for real input pi where negative, else 0."""
+    """The argument of each element (radians); for real input pi where negative, else 0.
+
+    Example::
+
+        >>> ember.angle(ember.tensor([-1., 1., 0.]))
+        tensor([3.1416, 0.0000, 0.0000])
+        >>> ember.angle(ember.tensor([1j, -1 - 1j]))
+        tensor([ 1.5708, -2.3562])
+    """
     result = Angle.apply(input)
     return result if out is None else write_out('angle', result, out)
 

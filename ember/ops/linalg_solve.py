@@ -505,7 +505,16 @@ def torch_cholesky(input, upper=False, *, out=None):
 
 @op('ember', 'Tensor')
 def cholesky_solve(input, input2, upper=False, *, out=None):
-    """Solves A X = B given A's Cholesky factor ``input2`` (lower, or upper with ``upper=True``)."""
+    """Solves A X = B given A's Cholesky factor ``input2`` (lower, or upper with ``upper=True``).
+
+    Example::
+
+        >>> A = ember.tensor([[4., 2.], [2., 3.]])
+        >>> L = ember.linalg.cholesky(A)
+        >>> ember.cholesky_solve(ember.tensor([[2.], [1.]]), L)
+        tensor([[0.5000],
+                [0.0000]])
+    """
     L = input2.mH if upper else input2
     check_matrix('linalg.cholesky_solve', input, 'B')
     y = solve_triangular(L, input, upper=False)
@@ -514,7 +523,15 @@ def cholesky_solve(input, input2, upper=False, *, out=None):
 
 @op('ember', 'Tensor')
 def cholesky_inverse(input, upper=False, *, out=None):
-    """The inverse of A from its Cholesky factor."""
+    """The inverse of A from its Cholesky factor.
+
+    Example::
+
+        >>> L = ember.linalg.cholesky(ember.tensor([[4., 2.], [2., 3.]]))
+        >>> ember.cholesky_inverse(L)
+        tensor([[ 0.3750, -0.2500],
+                [-0.2500,  0.5000]])
+    """
     check_matrix('cholesky_inverse', input)
     eye = ember_eye(input)
     return write_out('cholesky_inverse', cholesky_solve(eye.expand(tuple(input.shape)), input, upper), out)

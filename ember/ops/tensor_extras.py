@@ -26,7 +26,13 @@ def is_same_size(input, other):
 
 @op('ember')
 def is_signed(input):
-    """Whether the dtype is signed (every dtype but bool and uint8)."""
+    """Whether the dtype is signed (every dtype but bool and uint8).
+
+    Example::
+
+        >>> ember.is_signed(ember.tensor([1])), ember.is_signed(ember.tensor([1], dtype=ember.uint8))
+        (True, False)
+    """
     return input.is_signed()
 
 
@@ -115,7 +121,15 @@ def _method_sections(name, positional, sections, indices):
 @op('ember')
 def hsplit(input, sections=None, *, indices=None):
     """Split along the columns: dim 1, or dim 0 of a 1-D tensor (``numpy.hsplit``): into ``sections`` equal
-    parts, or at the given ``indices``."""
+    parts, or at the given ``indices``.
+
+    Example::
+
+        >>> ember.hsplit(ember.arange(8).reshape(2, 4), 2)
+        (tensor([[0, 1],
+                [4, 5]]), tensor([[2, 3],
+                [6, 7]]))
+    """
     return _direction_split('hsplit', input, _sections_or_indices('hsplit', sections, indices),
                             1 if input.ndim > 1 else 0, 1)
 
@@ -130,7 +144,13 @@ def vsplit(input, sections=None, *, indices=None):
 @op('ember')
 def dsplit(input, sections=None, *, indices=None):
     """Split along dim 2 of a tensor with at least 3 dims (``numpy.dsplit``): into ``sections`` equal parts, or
-    at the given ``indices``."""
+    at the given ``indices``.
+
+    Example::
+
+        >>> [t.shape for t in ember.dsplit(ember.zeros(1, 2, 6), [1, 4])]
+        [ember.Size([1, 2, 1]), ember.Size([1, 2, 3]), ember.Size([1, 2, 2])]
+    """
     return _direction_split('dsplit', input, _sections_or_indices('dsplit', sections, indices), 2, 3)
 
 
@@ -237,7 +257,15 @@ def slice_scatter(input, src, dim=0, start=None, end=None, step=1, *, out=None):
 
 @op('ember', 'Tensor')
 def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
-    """``input`` with ``input.diagonal(offset, dim1, dim2)`` replaced by ``src``."""
+    """``input`` with ``input.diagonal(offset, dim1, dim2)`` replaced by ``src``.
+
+    Example::
+
+        >>> ember.diagonal_scatter(ember.zeros(3, 3), ember.ones(2), 1)
+        tensor([[0., 1., 0.],
+                [0., 0., 1.],
+                [0., 0., 0.]])
+    """
     return _scatter_region(input, src, lambda t: t.diagonal(offset, dim1, dim2))
 
 
@@ -353,7 +381,14 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
 # ------------------------------------------------------------------------------ constructors
 @op('ember')
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False):
-    """An uninitialised tensor with the given ``size`` and ``stride`` (in elements)."""
+    """An uninitialised tensor with the given ``size`` and ``stride`` (in elements).
+
+    Example::
+
+        >>> t = ember.empty_strided((2, 3), (1, 2))
+        >>> t.shape, t.stride()
+        (ember.Size([2, 3]), (1, 2))
+    """
     from ember.ops.creation import empty
     size, stride = tuple(size), tuple(stride)
     if len(size) != len(stride):

@@ -34,19 +34,45 @@ def _no_kernel_choice(name, value):
 
 @op('ember')
 def dropout(input, p, train):
-    """``F.dropout(input, p, training=train)``."""
+    """``F.dropout(input, p, training=train)``.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.dropout(ember.ones(2, 4), 0.5, True)
+        tensor([[0., 0., 2., 0.],
+                [0., 0., 2., 2.]])
+        >>> ember.dropout(ember.ones(2, 4), 0.5, False)
+        tensor([[1., 1., 1., 1.],
+                [1., 1., 1., 1.]])
+    """
     return _F().dropout(input, p, train)
 
 
 @op('ember')
 def dropout_(input, p, train):
-    """``F.dropout(input, p, training=train, inplace=True)``."""
+    """``F.dropout(input, p, training=train, inplace=True)``.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> x = ember.ones(6)
+        >>> _ = ember.dropout_(x, 0.5, True)
+        >>> x
+        tensor([0., 0., 2., 0., 0., 0.])
+    """
     return _F().dropout(input, p, train, inplace=True)
 
 
 @op('ember')
 def alpha_dropout(input, p, train):
-    """``F.alpha_dropout(input, p, training=train)``."""
+    """``F.alpha_dropout(input, p, training=train)``.
+
+    Example::
+
+        >>> ember.alpha_dropout(ember.tensor([1., -1.]), 0.2, False)
+        tensor([ 1., -1.])
+    """
     return _F().alpha_dropout(input, p, train)
 
 
@@ -58,7 +84,17 @@ def alpha_dropout_(input, p, train):
 
 @op('ember')
 def feature_dropout(input, p, train):
-    """Dropout of whole channels (dim 1), as ``F.dropout2d`` does for any rank."""
+    """Dropout of whole channels (dim 1), as ``F.dropout2d`` does for any rank.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.feature_dropout(ember.ones(1, 4, 2), 0.5, True)
+        tensor([[[0., 0.],
+                 [0., 0.],
+                 [2., 2.],
+                 [0., 0.]]])
+    """
     return _feature(input, p, train, inplace=False)
 
 
@@ -112,35 +148,82 @@ def _feature(input, p, train, inplace):
 
 @op('ember')
 def batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled):
-    """``F.batch_norm`` in PyTorch's top-level argument order."""
+    """``F.batch_norm`` in PyTorch's top-level argument order.
+
+    Example::
+
+        >>> x = ember.tensor([[1., 2.], [3., 6.]])
+        >>> mean, var = ember.zeros(2), ember.ones(2)
+        >>> ember.batch_norm(x, None, None, mean, var, True, 0.1, 1e-5, False)
+        tensor([[-1.0000, -1.0000],
+                [ 1.0000,  1.0000]])
+        >>> mean, var
+        (tensor([0.2000, 0.4000]), tensor([1.1000, 1.7000]))
+    """
     _no_kernel_choice('batch_norm', cudnn_enabled)
     return _F().batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
 
 
 @op('ember')
 def instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum, eps, cudnn_enabled):
-    """``F.instance_norm`` in PyTorch's top-level argument order."""
+    """``F.instance_norm`` in PyTorch's top-level argument order.
+
+    Example::
+
+        >>> x = ember.tensor([[[1., 3.], [2., 6.]]])
+        >>> ember.instance_norm(x, None, None, None, None, True, 0.1, 1e-5, False)
+        tensor([[[-1.0000,  1.0000],
+                 [-1.0000,  1.0000]]])
+    """
     _no_kernel_choice('instance_norm', cudnn_enabled)
     return _F().instance_norm(input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps)
 
 
 @op('ember')
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
-    """``F.layer_norm``."""
+    """``F.layer_norm``.
+
+    Example::
+
+        >>> ember.layer_norm(ember.tensor([[1., 2., 3.], [2., 2., 5.]]), (3,))
+        tensor([[-1.2247,  0.0000,  1.2247],
+                [-0.7071, -0.7071,  1.4142]])
+    """
     _no_kernel_choice('layer_norm', cudnn_enable)
     return _F().layer_norm(input, normalized_shape, weight, bias, eps)
 
 
 @op('ember')
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
-    """``F.group_norm``."""
+    """``F.group_norm``.
+
+    Example::
+
+        >>> x = ember.arange(8.).reshape(1, 4, 2)
+        >>> ember.group_norm(x, 2)
+        tensor([[[-1.3416, -0.4472],
+                 [ 0.4472,  1.3416],
+                 [-1.3416, -0.4472],
+                 [ 0.4472,  1.3416]]])
+    """
     _no_kernel_choice('group_norm', cudnn_enabled)
     return _F().group_norm(input, num_groups, weight, bias, eps)
 
 
 @op('ember')
 def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
-    """``F.embedding(indices, weight, ...)``: the table first, and ``padding_idx=-1`` for none."""
+    """``F.embedding(indices, weight, ...)``: the table first, and ``padding_idx=-1`` for none.
+
+    Example::
+
+        >>> table = ember.tensor([[0., 0.], [1., 1.], [2., 4.]])
+        >>> ember.embedding(table, ember.tensor([[2, 0], [1, 1]]))
+        tensor([[[2., 4.],
+                 [0., 0.]],
+        <BLANKLINE>
+                [[1., 1.],
+                 [1., 1.]]])
+    """
     return _F().embedding(indices, weight, None if padding_idx == -1 else padding_idx,
                           scale_grad_by_freq=scale_grad_by_freq, sparse=sparse)
 
@@ -151,25 +234,51 @@ def _pool_stride(stride):
 
 @op('ember')
 def max_pool1d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
-    """``F.max_pool1d`` (``stride=()`` means the kernel size)."""
+    """``F.max_pool1d`` (``stride=()`` means the kernel size).
+
+    Example::
+
+        >>> ember.max_pool1d(ember.tensor([[1., 5., 2., 0., 3., 4.]]), 2)
+        tensor([[5., 2., 4.]])
+    """
     return _F().max_pool1d(input, kernel_size, _pool_stride(stride), padding, dilation, ceil_mode)
 
 
 @op('ember')
 def max_pool2d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
-    """``F.max_pool2d`` (``stride=()`` means the kernel size)."""
+    """``F.max_pool2d`` (``stride=()`` means the kernel size).
+
+    Example::
+
+        >>> x = ember.arange(16.).reshape(1, 4, 4)
+        >>> ember.max_pool2d(x, 2)
+        tensor([[[ 5.,  7.],
+                 [13., 15.]]])
+    """
     return _F().max_pool2d(input, kernel_size, _pool_stride(stride), padding, dilation, ceil_mode)
 
 
 @op('ember')
 def max_pool3d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
-    """``F.max_pool3d`` (``stride=()`` means the kernel size)."""
+    """``F.max_pool3d`` (``stride=()`` means the kernel size).
+
+    Example::
+
+        >>> ember.max_pool3d(ember.arange(8.).reshape(1, 2, 2, 2), 2)
+        tensor([[[[7.]]]])
+    """
     return _F().max_pool3d(input, kernel_size, _pool_stride(stride), padding, dilation, ceil_mode)
 
 
 @op('ember')
 def avg_pool1d(input, kernel_size, stride=(), padding=0, ceil_mode=False, count_include_pad=True):
-    """``F.avg_pool1d`` (``stride=()`` means the kernel size)."""
+    """``F.avg_pool1d`` (``stride=()`` means the kernel size).
+
+    Example::
+
+        >>> ember.avg_pool1d(ember.tensor([[1., 5., 2., 0., 3., 4.]]), 3)
+        tensor([[2.6667, 2.3333]])
+    """
     return _F().avg_pool1d(input, kernel_size, _pool_stride(stride), padding, ceil_mode, count_include_pad)
 
 

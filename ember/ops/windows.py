@@ -78,7 +78,15 @@ def _blackman(n, np_dtype):
 @op('ember')
 def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, device=None, pin_memory=False,
                     requires_grad=False):
-    """The Blackman window ``0.42 - 0.5 cos(2πn/(N-1)) + 0.08 cos(4πn/(N-1))``."""
+    """The Blackman window ``0.42 - 0.5 cos(2πn/(N-1)) + 0.08 cos(4πn/(N-1))``.
+
+    Example::
+
+        >>> ember.blackman_window(5)
+        tensor([-2.9802e-08,  2.0077e-01,  8.4923e-01,  8.4923e-01,  2.0077e-01])
+        >>> ember.blackman_window(4, periodic=False)
+        tensor([-2.9802e-08,  6.3000e-01,  6.3000e-01, -2.9802e-08])
+    """
     return _window('blackman_window', window_length, periodic, dtype, layout, device, requires_grad, pin_memory,
                    _blackman)
 
@@ -105,7 +113,15 @@ def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, de
 @op('ember')
 def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=None, device=None,
                   pin_memory=False, requires_grad=False):
-    """The Kaiser window ``I0(beta * sqrt(1 - ((n - a) / a)**2)) / I0(beta)``, ``a = (N - 1) / 2``."""
+    """The Kaiser window ``I0(beta * sqrt(1 - ((n - a) / a)**2)) / I0(beta)``, ``a = (N - 1) / 2``.
+
+    Example::
+
+        >>> ember.kaiser_window(4)
+        tensor([5.2773e-05, 2.1567e-01, 1.0000e+00, 2.1567e-01])
+        >>> ember.kaiser_window(4, periodic=False, beta=5.0)
+        tensor([0.0367, 0.7753, 0.7753, 0.0367])
+    """
     def make(n, np_dtype):
         a = (n - 1) / 2.0
         ratio = (np.arange(n, dtype=np.float64) - a) / a
