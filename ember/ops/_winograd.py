@@ -39,6 +39,7 @@ _CHUNK_BYTES = 1 << 20
 
 
 def _geometry(x_shape, pads):
+    """The output size and the tiles per column and row."""
     out = (x_shape[2] + pads[0][0] + pads[0][1] - 2, x_shape[3] + pads[1][0] + pads[1][1] - 2)
     return out, (out[0] + 1) // 2, (out[1] + 1) // 2
 
@@ -50,32 +51,60 @@ def batch_chunks(N, per_element_bytes, budget=None):
     return [(n, min(N, n + step)) for n in range(0, N, step)]
 
 
-def _pair_transform(xp, src, axis, count, out):
-    """Bt along ``axis`` of ``src`` (positions 2t + k, t < count): writes the 4 combinations
-    d0-d2, d1+d2, d2-d1, d1-d3 into ``out[0..3]``."""
-    def at(k):
-        idx = [slice(None)] * src.ndim
-        idx[axis] = slice(k, k + 2 * count - 1, 2)
-        return src[tuple(idx)]
-    d0, d1, d2, d3 = at(0), at(1), at(2), at(3)
-    xp.subtract(d0, d2, out=out[0])
-    xp.add(d1, d2, out=out[1])
-    xp.subtract(d2, d1, out=out[2])
-    xp.subtract(d1, d3, out=out[3])
-
-
-def _tiles_into(xp, x, pads, th, tw, V):
-    """V (4, 4, C, n, th, tw) = Bt d B for every tile of x (n, C, H, W) padded by ``pads``."""
-    n, C, H, W = x.shape
-    # channel-major, zero-padded up to whole tiles (an odd output size gets one spare row/column)
-    xpad = xp.zeros((C, n, 2 * th + 2, 2 * tw + 2), x.dtype)
+# NOTE on the layout: tile (t, s) reads padded rows 2t..2t+3 and columns 2s..2s+3. Split the padded
+# input into its four phases (even/odd rows x even/odd columns), each a (C, n, th + 1, tw + 1) plane
+# flattened to one run of L elements: then input row 2t + k, column 2s + l of every tile at once is
+# ONE contiguous slice, phase (k % 2, l % 2) shifted by (k // 2) * (tw + 1) + l // 2. Every transform
+# step is a contiguous NumPy pass over L elements (strided slices of the plain layout run several
+# times slower). Position (t, s) with t = th or s = tw is a spare tile whose reads wrap into the next
+# row or plane: its results are dropped, its gradient is zero, and the buffer carries tw + 2 spare
+# elements so that the last plane's wrap stays inside it.
+def _phases_into(xp, src, pads, dst):
+    """dst[p, q, a, b, i, j] = src[b, a, 2i + p - lo_h, 2j + q - lo_w] where that is inside ``src``
+    (n, A, H, W); ``dst`` (2, 2, A, n, Hh, Wh) is zero elsewhere already."""
+    H, W = src.shape[2:]
     (lo_h, _), (lo_w, _) = pads
-    h_end, w_end = min(H, 2 * th + 2 - lo_h), min(W, 2 * tw + 2 - lo_w)
-    xpad[:, :, lo_h:lo_h + h_end, lo_w:lo_w + w_end] = x[:, :, :h_end, :w_end].transpose(1, 0, 2, 3)
-    rows = xp.empty((4, C, n, th, 2 * tw + 2), x.dtype)
-    _pair_transform(xp, xpad, 2, th, rows)
-    for a in range(4):
-        _pair_transform(xp, rows[a], 3, tw, V[a])
+    Hh, Wh = dst.shape[4:]
+    for p in range(2):
+        i0 = max(0, (lo_h - p + 1) // 2)
+        r0 = 2 * i0 + p - lo_h
+        ni = min(Hh - i0, (H - r0 + 1) // 2)
+        for q in range(2):
+            j0 = max(0, (lo_w - q + 1) // 2)
+            c0 = 2 * j0 + q - lo_w
+            nj = min(Wh - j0, (W - c0 + 1) // 2)
+            if ni > 0 and nj > 0:
+                dst[p, q, :, :, i0:i0 + ni, j0:j0 + nj] = \
+                    src[:, :, r0:r0 + 2 * ni - 1:2, c0:c0 + 2 * nj - 1:2].swapaxes(0, 1)
+
+
+def _tiles(xp, x, pads, th, tw):
+    """V (4, 4, C, n, th, tw) = Bt d B for every tile of x (n, C, H, W) padded by ``pads``."""
+    n, C = x.shape[:2]
+    Hh, Wh = th + 1, tw + 1
+    L = C * n * Hh * Wh
+    buf = xp.zeros(4 * L + Wh, x.dtype)
+    _phases_into(xp, x, pads, buf[:4 * L].reshape(2, 2, C, n, Hh, Wh))
+    item = buf.itemsize
+
+    def rows(p, shift):                    # input rows 2t + k (p = k % 2) of both column phases
+        return xp.lib.stride_tricks.as_strided(buf[2 * p * L + shift:], (2, L), (L * item, item))
+    d0, d1, d2, d3 = rows(0, 0), rows(1, 0), rows(0, Wh), rows(1, Wh)
+    R = xp.empty((4, 2, L), x.dtype)       # Bt along rows: d0 - d2, d1 + d2, d2 - d1, d1 - d3
+    xp.subtract(d0, d2, out=R[0])
+    xp.add(d1, d2, out=R[1])
+    xp.subtract(d2, d1, out=R[2])
+    xp.subtract(d1, d3, out=R[3])
+    R = R.reshape(4, 2, C, n, Hh, Wh)[:, :, :, :, :th]
+    V = xp.empty((4, 4, C, n, th, tw), x.dtype)
+    for a in range(4):                     # ... and along columns (column 2s + l: phase l % 2, shift l // 2)
+        e0, e1 = R[a, 0, ..., :tw], R[a, 1, ..., :tw]
+        e2, e3 = R[a, 0, ..., 1:], R[a, 1, ..., 1:]
+        xp.subtract(e0, e2, out=V[a, 0])
+        xp.add(e1, e2, out=V[a, 1])
+        xp.subtract(e2, e1, out=V[a, 2])
+        xp.subtract(e1, e3, out=V[a, 3])
+    return V
 
 
 def _kron_g(xp, dtype):
@@ -93,19 +122,17 @@ def _kernel_transform(xp, w):
     return U.reshape(16, O, C)
 
 
-def _untile_into(xp, M, yv):
-    """yv (O, n, 2th, 2tw) = At M A for M (4, 4, O, n, th, tw): each 2x2 result into its place."""
+def _untile_into(xp, M, y6):
+    """y6[r, c] (the output's 2x2 phases, (2, 2, O, n, th, tw)) = At M A for M (4, 4, O * n * th * tw)."""
     S = xp.empty((2,) + M.shape[1:], M.dtype)
     xp.add(M[0], M[1], out=S[0])                                  # along rows: M0 + M1 + M2,
     S[0] += M[2]
     xp.subtract(M[1], M[2], out=S[1])                             # M1 - M2 - M3
     S[1] -= M[3]
-    for r in range(2):                                            # ... and the same along columns
-        even, odd = yv[:, :, r::2, 0::2], yv[:, :, r::2, 1::2]
-        xp.add(S[r, 0], S[r, 1], out=even)
-        even += S[r, 2]
-        xp.subtract(S[r, 1], S[r, 2], out=odd)
-        odd -= S[r, 3]
+    shape = (2,) + y6.shape[2:]
+    S = S.reshape((2, 4) + shape[1:])
+    xp.add(xp.add(S[:, 1], S[:, 2]), S[:, 0], out=y6[:, 0])       # ... and along columns
+    xp.subtract(xp.subtract(S[:, 1], S[:, 2]), S[:, 3], out=y6[:, 1])
 
 
 def conv(xp, x, w, pads):
@@ -115,14 +142,21 @@ def conv(xp, x, w, pads):
     out, th, tw = _geometry(x.shape, pads)
     U = _kernel_transform(xp, w)
     y = xp.empty((N, O, 2 * th, 2 * tw), x.dtype)
-    for n0, n1 in batch_chunks(N, 16 * max(C, O) * th * tw * x.itemsize, max(_CHUNK_BYTES, U.nbytes)):
-        V = xp.empty((4, 4, C, n1 - n0, th, tw), x.dtype)
-        _tiles_into(xp, x[n0:n1], pads, th, tw, V)
+    per_element = 16 * max(C, O) * th * tw * x.itemsize
+    for n0, n1 in batch_chunks(N, per_element, max(_CHUNK_BYTES, U.nbytes)):
+        n = n1 - n0
+        V = _tiles(xp, x[n0:n1], pads, th, tw)
         M = xp.matmul(U, V.reshape(16, C, -1))                    # (16, O, n * th * tw)
-        _untile_into(xp, M.reshape(4, 4, O, n1 - n0, th, tw), y[n0:n1].transpose(1, 0, 2, 3))
+        y6 = y[n0:n1].reshape(n, O, th, 2, tw, 2).transpose(3, 5, 1, 0, 2, 4)
+        _untile_into(xp, M.reshape(4, 4, -1), y6)
     if (2 * th, 2 * tw) != out:
         y = xp.ascontiguousarray(y[:, :, :out[0], :out[1]])
     return y
+
+
+# sign of each (a, b) term that the weight gradient's tile transform leaves out (its fourth row and
+# column are negations of other terms' inputs): folded into the final kernel-space matmul
+_GRAD_SIGNS = [(-1 if a == 3 else 1) * (-1 if b == 3 else 1) for a in range(4) for b in range(4)]
 
 
 def weight_grad(xp, x, g, pads):
@@ -131,29 +165,24 @@ def weight_grad(xp, x, g, pads):
     C = x.shape[1]
     out, th, tw = _geometry(x.shape, pads)
     M = xp.zeros((16, O, C), g.dtype)
-    for n0, n1 in batch_chunks(N, 16 * max(C, O) * th * tw * x.itemsize, max(_CHUNK_BYTES, M.nbytes)):
+    per_element = 16 * max(C, O) * th * tw * x.itemsize
+    for n0, n1 in batch_chunks(N, per_element, max(_CHUNK_BYTES, M.nbytes)):
         n = n1 - n0
-        V = xp.empty((4, 4, C, n, th, tw), x.dtype)
-        _tiles_into(xp, x[n0:n1], pads, th, tw, V)
-        # A g At for g in whole 2x2 tiles (zero where an odd output size left a spare row/column)
-        gt = xp.zeros((O, n, 2 * th, 2 * tw), g.dtype)
-        gt[:, :, :out[0], :out[1]] = g[n0:n1].transpose(1, 0, 2, 3)
-        rows = xp.empty((4, O, n, th, 2 * tw), g.dtype)
-        g0, g1 = gt[:, :, 0::2], gt[:, :, 1::2]                   # along rows: g0, g0 + g1, g0 - g1, -g1
-        rows[0] = g0
-        xp.add(g0, g1, out=rows[1])
-        xp.subtract(g0, g1, out=rows[2])
-        xp.negative(g1, out=rows[3])
-        P = xp.empty((4, 4, O, n, th, tw), g.dtype)
-        for a in range(4):                                        # ... and the same along columns
-            c0, c1 = rows[a][..., 0::2], rows[a][..., 1::2]
-            P[a, 0] = c0
-            xp.add(c0, c1, out=P[a, 1])
-            xp.subtract(c0, c1, out=P[a, 2])
-            xp.negative(c1, out=P[a, 3])
-        L = n * th * tw
-        M += xp.matmul(P.reshape(16, O, L), V.reshape(16, C, L).swapaxes(1, 2))
-    dw = xp.matmul(M.reshape(16, O * C).T, _kron_g(xp, M.dtype))              # Gt M G per kernel
+        V = _tiles(xp, x[n0:n1], pads, th, tw)
+        # A g At for g in whole 2x2 tiles (zero where an odd output size left a spare row/column),
+        # on g's phases: rows g0, g0 + g1, g0 - g1, -g1, then the same along columns
+        LO = O * n * th * tw
+        gp = xp.zeros((2, 2, O, n, th, tw), g.dtype)
+        _phases_into(xp, g[n0:n1], ((0, 0), (0, 0)), gp)
+        gp = gp.reshape(2, 2, LO)
+        rows = [gp[0], xp.add(gp[0], gp[1]), xp.subtract(gp[0], gp[1]), gp[1]]     # the last one negated
+        Vm = V.reshape(16, C, n * th * tw)
+        for a in range(4):
+            r0, r1 = rows[a][0], rows[a][1]
+            for b, P in enumerate((r0, xp.add(r0, r1), xp.subtract(r0, r1), r1)):   # the last one negated
+                M[4 * a + b] += xp.matmul(P.reshape(O, -1), Vm[4 * a + b].T)
+    kron = _kron_g(xp, M.dtype) * xp.asarray(_GRAD_SIGNS, dtype=M.dtype)[:, None]
+    dw = xp.matmul(M.reshape(16, O * C).T, kron)                              # Gt M G per kernel
     return dw.reshape(O, C, 3, 3)
 
 

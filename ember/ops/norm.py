@@ -17,6 +17,7 @@ from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
+from ember.ops import _batch_norm_arrays
 from ember.ops._registry import op
 
 __all__ = ['batch_norm', 'layer_norm', 'group_norm', 'instance_norm', 'local_response_norm']
@@ -60,6 +61,19 @@ class NativeBatchNorm(Primitive):
         xp = ctx.xp
         axes = (0,) + tuple(range(2, x.ndim))
         shape = (1, -1) + (1,) * (x.ndim - 2)
+        ctx.args = (training, eps, axes, shape)
+        ctx.save_for_backward(x, weight)
+        if training and _batch_norm_arrays.fits(x, weight, bias):
+            y, mean, var, invstd = _batch_norm_arrays.train_forward(x, weight, bias, eps)
+            ctx.stats = (mean.reshape(shape), invstd.reshape(shape))
+            ctx.mark_non_differentiable(mean, var)
+            return y, mean, var
+        if not training and _batch_norm_arrays.fits(x, weight, bias, running_mean, running_var):
+            y = _batch_norm_arrays.eval_forward(x, weight, bias, running_mean, running_var, eps)
+            ctx.stats = (running_mean.reshape(shape), (1.0 / xp.sqrt(running_var + eps)).reshape(shape))
+            mean, var = running_mean.reshape(-1), running_var.reshape(-1)
+            ctx.mark_non_differentiable(mean, var)
+            return y, mean, var
         if training:
             mean, var, xhat = _raw_stats(xp, x, axes, eps)
         else:
@@ -73,9 +87,7 @@ class NativeBatchNorm(Primitive):
             y = y + bias.reshape(shape)
         if not (x.ndim == 4 and x.transpose(0, 2, 3, 1).flags.c_contiguous):   # PyTorch keeps channels-last only
             y = xp.ascontiguousarray(y)
-        ctx.args = (training, eps, axes, shape)
         ctx.stats = (mean, 1.0 / xp.sqrt(var + eps))
-        ctx.save_for_backward(x, weight)
         save_mean, save_var = mean.reshape(-1), var.reshape(-1)
         ctx.mark_non_differentiable(save_mean, save_var)
         return y, save_mean, save_var
@@ -84,8 +96,16 @@ class NativeBatchNorm(Primitive):
     def backward(ctx, g, _g_mean, _g_var):
         x, weight = ctx.saved_tensors
         training, eps, axes, shape = ctx.args
-        mean, invstd = (Tensor._make(a, g.device) for a in ctx.stats)
         need = ctx.needs_input_grad
+        if training and not grad_mode._state.enabled and \
+                _batch_norm_arrays.fits(x._data, g._data, None if weight is None else weight._data):
+            gx, gw, gb = _batch_norm_arrays.train_backward(
+                x._data, g._data, None if weight is None else weight._data, ctx.stats[0].reshape(-1),
+                ctx.stats[1].reshape(-1), need[0])
+            dev = g._device
+            return (None if gx is None else Tensor._make(gx, dev), Tensor._make(gw, dev) if need[1] else None,
+                    Tensor._make(gb, dev) if need[2] else None, None, None, None, None)
+        mean, invstd = (Tensor._make(a, g.device) for a in ctx.stats)
         gxhat = g if weight is None else g * weight.reshape(shape)
         if training:
             gx, xhat = _stats_backward(x, gxhat, axes, eps, mean, invstd)

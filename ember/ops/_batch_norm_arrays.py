@@ -1,0 +1,72 @@
+"""Batch norm's training forward and first-order backward on NumPy arrays, in few passes.
+
+Per-channel statistics are sums over (N, spatial): each (sample, channel) row of a contiguous
+(N, C, *S) array is one contiguous run, so the sums are row sums (and row dot products for the
+variance and the gradient's projection) followed by a sum over the batch: no reduction over
+non-adjacent axes and no temporary product array. Every full-size array is written once: the
+forward centres the input into the output's memory and scales it there; the backward builds the
+input gradient in the memory of the centred input. (A fresh array of a few MB costs as much as a
+pass over it, in page faults; the op-by-op formulas made four to six of them.)
+
+The results are those of the closed forms in ``norm.py``:
+
+    y  = (x - mean) * invstd * w + b
+    gx = w * invstd * (g - mean(g) - xhat * mean(g * xhat)),   gw = sum(g * xhat),   gb = sum(g)
+"""
+import numpy as np
+
+_rowdot = getattr(np, 'vecdot', None) or (lambda a, b: np.einsum('ncs,ncs->nc', a, b))
+
+
+def fits(x, *others):
+    """Whether these arrays take the array path: NumPy, float32/float64, (N, C, *S) with S of at
+    least a few elements (row sums of one element are a loop step each), x C-contiguous."""
+    return (type(x) is np.ndarray and x.dtype.kind == 'f' and x.dtype.itemsize >= 4 and x.ndim >= 3
+            and x.size and x.size // (x.shape[0] * x.shape[1]) >= 8 and x.flags.c_contiguous
+            and all(o is None or (type(o) is np.ndarray and o.dtype == x.dtype) for o in others))
+
+
+def _rows(a):
+    return a.reshape(a.shape[0], a.shape[1], -1)
+
+
+def train_forward(x, weight, bias, eps):
+    """(y, mean, biased var, invstd) of training-mode batch norm; the statistics are (C,)."""
+    x3 = _rows(x)
+    count = x3.shape[0] * x3.shape[2]
+    mean = x3.sum(axis=2).sum(axis=0) / x.dtype.type(count)
+    y = np.subtract(x3, mean[:, None])                            # centred, in the output's memory
+    var = _rowdot(y, y).sum(axis=0) / x.dtype.type(count)
+    invstd = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
+    y *= (invstd if weight is None else invstd * weight)[:, None]
+    if bias is not None:
+        y += bias[:, None]
+    return y.reshape(x.shape), mean, var, invstd
+
+
+def eval_forward(x, weight, bias, mean, var, eps):
+    """Eval-mode batch norm with the running statistics (C,): one scale and one shift per channel."""
+    invstd = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
+    scale = invstd if weight is None else invstd * weight
+    shift = -mean * scale if bias is None else bias - mean * scale
+    y = np.multiply(_rows(x), scale[:, None])
+    y += shift[:, None]
+    return y.reshape(x.shape)
+
+
+def train_backward(x, g, weight, mean, invstd, need_x):
+    """(gx or None, gw, gb) of training-mode batch norm for output gradient ``g``."""
+    x3, g3 = _rows(x), _rows(g)
+    count = x3.shape[0] * x3.shape[2]
+    gb = g3.sum(axis=2).sum(axis=0)
+    buf = np.subtract(x3, mean[:, None])                          # x - mean; becomes gx
+    proj = _rowdot(g3, buf).sum(axis=0)                           # sum(g * (x - mean))
+    gw = proj * invstd
+    if not need_x:
+        return None, gw, gb
+    # gx = w * invstd * (g - sum(g) / M - (x - mean) * invstd**2 * proj / M)
+    buf *= (-(invstd * invstd) * proj / count)[:, None]
+    buf += g3
+    buf -= (gb / count)[:, None]
+    buf *= (invstd if weight is None else invstd * weight)[:, None]
+    return buf.reshape(x.shape), gw, gb
