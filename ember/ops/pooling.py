@@ -8,6 +8,7 @@ is a gather, so higher orders need nothing more.  Average pooling's gradient spr
 average pooling is separable: per spatial dim a small averaging matrix, applied by matmul.  1-D
 pools are the 2-D ones on an unsqueezed input, as in PyTorch.
 """
+import itertools
 import math
 
 import numpy as np
@@ -61,22 +62,90 @@ def _running_argmax(xp, candidates, count, want_index=True):
 
     NOTE: one vectorised pass per window offset (4 for a 2x2 pool) over all outputs at once:
     NumPy's argmax/max along a short trailing axis loops per row and measured 5-20x slower.  The
-    offset is tracked without branches: k grows, so the winner is the largest k that improved."""
-    best = local = None
-    small = count <= 256
-    for k, c in candidates:
-        if best is None:
-            best = c.copy()
-            if want_index:
-                local = xp.zeros(c.shape, np.uint8 if small else np.int64)
-            continue
-        if want_index:
-            take = c > best
-            if c.dtype.kind in 'fV':
-                take |= xp.isnan(c)
-            xp.maximum(local, take.view(np.uint8) * (np.uint8(k) if small else k), out=local)
-        xp.maximum(best, c, out=best)   # NaN propagates, as in PyTorch
+    first pass over the candidates assumes no NaN (per candidate a comparison, ``k`` times its
+    outcome, two maxima, all into preallocated arrays: a masked store of ``k`` branches on every
+    element and measured 4x slower); a NaN in the result sends them through the NaN-aware rule
+    (the maximum propagates NaN, so the check is one pass over the outputs)."""
+    candidates = list(candidates)
+    best = candidates[0][1].copy()
+    if not want_index:
+        for _, c in candidates[1:]:
+            xp.maximum(best, c, out=best)   # NaN propagates, as in PyTorch
+        return best, None
+    kind = np.uint8 if count <= 256 else np.int64
+    local = xp.zeros(best.shape, kind)
+    take, scaled = xp.empty(best.shape, bool), xp.empty(best.shape, kind)
+    for k, c in candidates[1:]:
+        xp.greater(c, best, out=take)
+        xp.multiply(take, kind(k), out=scaled)
+        xp.maximum(local, scaled, out=local)
+        xp.maximum(best, c, out=best)
+    if best.dtype.kind in 'fV' and xp.isnan(best).any():
+        return _running_argmax_nan(xp, candidates, count)
     return best, local
+
+
+def _running_argmax_nan(xp, candidates, count):
+    """_running_argmax where NaNs compete: the offset grows, so the winner is the largest k that
+    improved (``take`` also holds where the candidate is NaN)."""
+    small = count <= 256
+    best = candidates[0][1].copy()
+    local = xp.zeros(best.shape, np.uint8 if small else np.int64)
+    for k, c in candidates[1:]:
+        take = c > best
+        take |= xp.isnan(c)
+        xp.maximum(local, take.view(np.uint8) * (np.uint8(k) if small else k), out=local)
+        xp.maximum(best, c, out=best)
+    return best, local
+
+
+def _offset_runs(xp, x, kernel, stride, dilation, out, pads, fill):
+    """For each window offset (row-major), one contiguous 1-D run of what that offset of every window
+    reads from ``x`` padded by ``pads`` (with ``fill``), and a function that takes a result computed
+    on such runs back to (*lead, *out).
+
+    NOTE: the padded input is split into its phases (stride s: the s x s interleaved sub-grids;
+    stride 1: the padded input itself), each flattened over (*lead, *phase): an offset then reads
+    one phase at a fixed shift, so every max/compare is one contiguous pass. (Window views stride
+    by s along rows and have short rows; NumPy's loops over them measured about 5x slower.) Runs
+    cover every phase position, not only the ``out`` ones; the spare results are cut away, and the
+    buffer has spare ``fill`` elements after its end for the last plane's shifted reads. Where
+    the spare positions would outnumber the outputs (windows nearly as large as the input, at
+    stride 1) the runs are the strided window views themselves."""
+    n = len(kernel)
+    m = x.ndim - n
+    lead, sizes = x.shape[:m], x.shape[m:]
+    phases = tuple(-(-(size + lo + hi) // s) for size, (lo, hi), s in zip(sizes, pads, stride))
+    if math.prod(phases) > 2 * math.prod(out):
+        win = _windows(xp, _pad_raw(xp, x, pads, fill), kernel, stride, dilation, out, kernel_last=True)
+        return [win[(Ellipsis,) + o] for _, o in _offsets(kernel)], lambda a: a
+    L = math.prod(lead) * math.prod(phases)
+    steps = [math.prod(phases[i + 1:]) for i in range(n)]
+    ats = [[k * d for k, d in zip(o, dilation)] for _, o in _offsets(kernel)]
+    tail = max(sum((a // s) * st for a, s, st in zip(at, stride, steps)) for at in ats)
+    buf = xp.full(math.prod(stride) * L + tail, fill, x.dtype)
+    body = buf[:math.prod(stride) * L].reshape(tuple(stride) + lead + phases)
+    for r in itertools.product(*(range(s) for s in stride)):
+        dst, src = [Ellipsis], [Ellipsis]
+        for size, (lo, _), s, p, ri in zip(sizes, pads, stride, phases, r):
+            i0 = max(0, -(-(lo - ri) // s))          # first phase index on an input element
+            first = i0 * s + ri - lo
+            count = min(p - i0, -(-(size - first) // s))
+            if count <= 0:
+                break
+            dst.append(slice(i0, i0 + count))
+            src.append(slice(first, first + s * (count - 1) + 1, s))
+        else:
+            body[r][tuple(dst)] = x[tuple(src)]
+    runs = []
+    for at in ats:
+        phase = sum((a % s) * math.prod(stride[i + 1:]) for i, (a, s) in enumerate(zip(at, stride)))
+        start = phase * L + sum((a // s) * st for a, s, st in zip(at, stride, steps))
+        runs.append(buf[start:start + L])
+
+    def crop(a):
+        return xp.ascontiguousarray(a.reshape(lead + phases)[(Ellipsis,) + tuple(slice(0, o) for o in out)])
+    return runs, crop
 
 
 def _offsets(kernel):
@@ -94,13 +163,13 @@ class MaxPoolWithIndices(Primitive):
         sizes = x.shape[x.ndim - n:]
         out = tuple(_pool_out(*a, ceil_mode) for a in zip(sizes, kernel, stride, padding, dilation))
         pads = _window_pads(sizes, out, kernel, stride, padding, dilation)
-        xpad = _pad_raw(xp, x, pads, _lowest(xp, x.dtype))
-        win = _windows(xp, xpad, kernel, stride, dilation, out, kernel_last=True)   # (*lead, *out, *K)
+        runs, crop = _offset_runs(xp, x, kernel, stride, dilation, out, pads, _lowest(xp, x.dtype))
         want = return_indices or ctx.needs_input_grad[0]
-        y, local = _running_argmax(xp, ((k, win[(Ellipsis,) + o]) for k, o in _offsets(kernel)),
-                                   math.prod(kernel), want)
+        y, local = _running_argmax(xp, enumerate(runs), math.prod(kernel), want)
+        y = crop(y)
         if not want:   # inference without indices: skip them
             return y, None
+        local = crop(local)
         # flat index in the unpadded plane = (window start) + (offset within the window), both
         # small tables: one broadcast add and one take
         unit = [math.prod(sizes[i + 1:]) for i in range(n)]
@@ -114,8 +183,10 @@ class MaxPoolWithIndices(Primitive):
         if any(p > 0 for p in padding):
             # a window whose maximum is the padding value (all its inputs are -inf) reports its
             # first real position, as PyTorch does, never a padded one
-            first = [st + d * -(-np.maximum(-st, 0) // d) for st, d in zip(starts, dilation)]
-            index = xp.where(y == _lowest(xp, x.dtype), per_dim(first), index)
+            padded_max = y == _lowest(xp, x.dtype)
+            if padded_max.any():
+                first = [st + d * -(-np.maximum(-st, 0) // d) for st, d in zip(starts, dilation)]
+                index = xp.where(padded_max, per_dim(first), index)
         ctx.mark_non_differentiable(index)
         ctx.index = index
         ctx.args = (x.shape, n, any(s < d * (k - 1) + 1 for s, k, d in zip(stride, kernel, dilation)))
