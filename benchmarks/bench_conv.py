@@ -5,9 +5,11 @@ with PyTorch when it is importable (set TORCH_PYTHON to a Python that has torch)
     TORCH_PYTHON=/path/to/python-with-torch python benchmarks/bench_conv.py
 
 Measures forward+backward of conv1 (3->6, 5x5 on 32x32) and conv2 (6->16, 5x5 on 14x14), each
-with and without an input gradient, the 2x2 max pool, Conv2d(64, 64, 3, padding=1) on 32x64x32x32
-(forward without grad, and forward+backward with every gradient), seed 002's whole train step (its
-Net, CrossEntropyLoss, SGD with momentum: zero_grad, forward, backward, step) and that step's peak
+with and without an input gradient, the 2x2 max and average pools, Conv2d(64, 64, 3, padding=1) on
+32x64x32x32 (forward without grad, forward+backward with every gradient, and that backward alone),
+on the same activations a 3x3 stride-2 max pool (ResNet's stem pool) forward+backward and
+BatchNorm2d(64) in training (forward+backward, and forward), seed 002's whole train step (its Net,
+CrossEntropyLoss, SGD with momentum: zero_grad, forward, backward, step) and that step's peak
 memory (``lenet_peak_mb``, see _common.peak_rss_growth_mb).
 """
 import numpy as np
@@ -59,6 +61,8 @@ def bench(lib_name):
     res['conv2_fwd_bwd_dx_ms'] = _best(step(h, w2, b2), 3) * 1e3
     y = t(64, 6, 28, 28, grad=True)
     res['maxpool_fwd_bwd_ms'] = _best(lambda: max_pool2d(y, 2, 2).sum().backward(), 5) * 1e3
+    avg_pool2d = lib.nn.functional.avg_pool2d
+    res['avgpool_fwd_bwd_ms'] = _best(lambda: avg_pool2d(y, 2, 2).sum().backward(), 5) * 1e3
 
     # the issue's mid-size layer: Conv2d(64, 64, 3, padding=1) on 32x64x32x32
     xb = t(32, 64, 32, 32, grad=True)
@@ -75,6 +79,15 @@ def bench(lib_name):
         fwd()
         out[0].backward(gb)
     res['conv64_fwd_bwd_ms'] = best(fwd_bwd, 2, repeat=7) * 1e3
+    # the backward alone: forward+backward less the forward that records the graph
+    res['conv64_bwd_ms'] = res['conv64_fwd_bwd_ms'] - best(fwd, 2, repeat=7) * 1e3
+
+    # ResNet's other layers on the same activations: its stem's max pool, BatchNorm2d in training
+    res['maxpool3s2_fwd_bwd_ms'] = best(lambda: max_pool2d(xb, 3, 2, 1).sum().backward(), 2, repeat=7) * 1e3
+    bn = lib.nn.BatchNorm2d(64)
+    res['batchnorm_fwd_bwd_ms'] = best(lambda: bn(xb).backward(gb), 2, repeat=7) * 1e3
+    with lib.no_grad():
+        res['batchnorm_fwd_ms'] = best(lambda: bn(xb), 2, repeat=7) * 1e3
 
     # seed 002's network and training step
     nn = lib.nn
