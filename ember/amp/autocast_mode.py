@@ -126,7 +126,26 @@ def _check_device_type(device_type):
 def custom_fwd(fwd=None, *, device_type, cast_inputs=None):
     """Decorate a custom ``autograd.Function``'s ``forward``: with ``cast_inputs``, inside an autocast region
     its floating inputs are cast to that dtype and it runs with autocast off; without, it runs under the
-    surrounding autocast state, which :func:`custom_bwd` then restores for ``backward``."""
+    surrounding autocast state, which :func:`custom_bwd` then restores for ``backward``.
+
+    Example::
+
+        >>> class Square(ember.autograd.Function):
+        ...     @staticmethod
+        ...     @ember.amp.custom_fwd(device_type='cpu')
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x * x
+        ...     @staticmethod
+        ...     @ember.amp.custom_bwd(device_type='cpu')
+        ...     def backward(ctx, grad):
+        ...         x, = ctx.saved_tensors
+        ...         return 2 * x * grad
+        >>> x = ember.tensor([3.], requires_grad=True)
+        >>> Square.apply(x).sum().backward()
+        >>> x.grad
+        tensor([6.])
+    """
     _check_device_type(device_type)
     if fwd is None:
         return functools.partial(custom_fwd, device_type=device_type, cast_inputs=cast_inputs)
@@ -146,7 +165,26 @@ def custom_fwd(fwd=None, *, device_type, cast_inputs=None):
 
 
 def custom_bwd(bwd=None, *, device_type):
-    """Decorate a custom ``autograd.Function``'s ``backward`` to run under the autocast state its forward saw."""
+    """Decorate a custom ``autograd.Function``'s ``backward`` to run under the autocast state its forward saw.
+
+    Example::
+
+        >>> class Square(ember.autograd.Function):
+        ...     @staticmethod
+        ...     @ember.amp.custom_fwd(device_type='cpu')
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x * x
+        ...     @staticmethod
+        ...     @ember.amp.custom_bwd(device_type='cpu')
+        ...     def backward(ctx, grad):
+        ...         x, = ctx.saved_tensors
+        ...         return 2 * x * grad
+        >>> x = ember.tensor([3.], requires_grad=True)
+        >>> Square.apply(x).sum().backward()
+        >>> x.grad
+        tensor([6.])
+    """
     _check_device_type(device_type)
     if bwd is None:
         return functools.partial(custom_bwd, device_type=device_type)

@@ -29,7 +29,17 @@ class UnpackedDualTensor(namedtuple('UnpackedDualTensor', ['primal', 'tangent'])
 
 
 def enter_dual_level():
-    """Open a forward-AD level and return its number (only one level may be open at a time)."""
+    """Open a forward-AD level and return its number (only one level may be open at a time).
+
+    Example::
+
+        >>> fwAD = ember.autograd.forward_ad
+        >>> level = fwAD.enter_dual_level()
+        >>> dual = fwAD.make_dual(ember.tensor(2.), ember.tensor(1.))
+        >>> fwAD.unpack_dual(dual * dual).tangent
+        tensor(4.)
+        >>> fwAD.exit_dual_level()
+    """
     if _current_level[0] >= 0:
         raise RuntimeError("Nested forward mode AD is not supported at the moment")
     _current_level[0] += 1
@@ -37,7 +47,17 @@ def enter_dual_level():
 
 
 def exit_dual_level(*, level=None):
-    """Close the open level; every tangent made in it is dropped."""
+    """Close the open level; every tangent made in it is dropped.
+
+    Example::
+
+        >>> fwAD = ember.autograd.forward_ad
+        >>> _ = fwAD.enter_dual_level()
+        >>> dual = fwAD.make_dual(ember.tensor(2.), ember.tensor(3.))
+        >>> fwAD.exit_dual_level()
+        >>> fwAD.unpack_dual(dual).tangent is None
+        True
+    """
     if level is None:
         level = _current_level[0]
     if level != _current_level[0]:
@@ -58,7 +78,18 @@ def _check_level(level):
 
 
 def make_dual(tensor, tangent, *, level=None):
-    """A tensor equal to ``tensor`` carrying ``tangent`` as its directional derivative."""
+    """A tensor equal to ``tensor`` carrying ``tangent`` as its directional derivative.
+
+    Example::
+
+        >>> fwAD = ember.autograd.forward_ad
+        >>> x = ember.tensor([1., 2., 3.])
+        >>> with fwAD.dual_level():
+        ...     dual = fwAD.make_dual(x, ember.ones(3))
+        ...     out = dual.sin()
+        ...     fwAD.unpack_dual(out).tangent
+        tensor([ 0.5403, -0.4161, -0.9900])
+    """
     _check_level(level)
     if not (tensor.dtype.is_floating_point or tensor.dtype.is_complex):
         raise ValueError(f"Expected primal to be floating point or complex, but got: {tensor.dtype}")
@@ -75,7 +106,17 @@ def make_dual(tensor, tangent, *, level=None):
 
 
 def unpack_dual(tensor, *, level=None):
-    """``(primal, tangent)`` of ``tensor``; the tangent is None outside a level or when no dual reaches it."""
+    """``(primal, tangent)`` of ``tensor``; the tangent is None outside a level or when no dual reaches it.
+
+    Example::
+
+        >>> fwAD = ember.autograd.forward_ad
+        >>> with fwAD.dual_level():
+        ...     out = fwAD.make_dual(ember.tensor(2.), ember.tensor(1.)) ** 3
+        ...     primal, tangent = fwAD.unpack_dual(out)
+        >>> primal, tangent
+        (tensor(8.), tensor(12.))
+    """
     if level is None:
         level = _current_level[0]
     if level < 0 or level != _current_level[0] or not isinstance(tensor, Tensor):
@@ -125,7 +166,18 @@ def _tangent_by_double_vjp(y, keep):
 
 
 class dual_level:
-    """Context manager opening a forward-AD level for its body (``with dual_level(): ...``)."""
+    """Context manager opening a forward-AD level for its body (``with dual_level(): ...``).
+
+    Example::
+
+        >>> fwAD = ember.autograd.forward_ad
+        >>> with fwAD.dual_level():
+        ...     y = fwAD.make_dual(ember.tensor(3.), ember.tensor(1.)).exp()
+        ...     fwAD.unpack_dual(y).tangent
+        tensor(20.0855)
+        >>> fwAD.unpack_dual(y).tangent is None
+        True
+    """
 
     def __enter__(self):
         return enter_dual_level()

@@ -80,6 +80,23 @@ class _GradModeBase:
 
 
 class no_grad(_GradModeBase):
+    """Context manager (also a decorator) that turns gradient recording off: results computed
+    inside it do not require grad, even when their inputs do.
+
+    Example::
+
+        >>> x = ember.tensor([1.], requires_grad=True)
+        >>> with ember.no_grad():
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
+        >>> @ember.no_grad()
+        ... def doubler(t):
+        ...     return t * 2
+        >>> doubler(x).requires_grad
+        False
+    """
+
     def __init__(self, orig_func=None):
         self._func = orig_func
 

@@ -82,7 +82,14 @@ def get_swa_multi_avg_fn():
 
 
 def get_ema_avg_fn(decay=0.999):
-    """An EMA update of one tensor, returning ``decay * ema + (1 - decay) * current``."""
+    """An EMA update of one tensor, returning ``decay * ema + (1 - decay) * current``.
+
+    Example::
+
+        >>> ema = ember.optim.swa_utils.get_ema_avg_fn(decay=0.9)
+        >>> ema(ember.tensor([1.]), ember.tensor([2.]), ember.tensor(1))
+        tensor([1.1000])
+    """
     _check_decay(decay)
 
     @grad_mode.no_grad()
@@ -92,7 +99,14 @@ def get_ema_avg_fn(decay=0.999):
 
 
 def get_swa_avg_fn():
-    """A running-mean update of one tensor, returning ``avg + (current - avg) / (num_averaged + 1)``."""
+    """A running-mean update of one tensor, returning ``avg + (current - avg) / (num_averaged + 1)``.
+
+    Example::
+
+        >>> avg = ember.optim.swa_utils.get_swa_avg_fn()
+        >>> avg(ember.tensor([1.]), ember.tensor([4.]), ember.tensor(2))
+        tensor([2.])
+    """
     @grad_mode.no_grad()
     def swa_update(averaged_param, current_param, num_averaged):
         return averaged_param + (current_param - averaged_param) / (num_averaged + 1)
@@ -195,6 +209,15 @@ def update_bn(loader, model, device=None):
 
     The statistics are reset and accumulated as a cumulative average over the batches (momentum None);
     each batch (or its first element, for list/tuple batches) is moved to ``device`` when given.
+
+    Example::
+
+        >>> model = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+        >>> _ = nn.init.eye_(model[0].weight), nn.init.zeros_(model[0].bias)
+        >>> loader = [ember.tensor([[1., 2.], [3., 6.]]), ember.tensor([[5., 10.], [7., 14.]])]
+        >>> ember.optim.swa_utils.update_bn(loader, model)
+        >>> model[1].running_mean
+        tensor([4., 8.])
     """
     momenta = {}
     for module in model.modules():

@@ -39,6 +39,15 @@ def fuse_conv_bn_weights(conv_w, conv_b, bn_rm, bn_rv, bn_eps, bn_w, bn_b, trans
     """The fused ``(weight, bias)`` Parameters of a convolution followed by a batch norm.
 
     ``transpose=True`` for transposed convolutions (output channels on weight dim 1).
+
+    Example::
+
+        >>> conv_w, conv_b = ember.ones(2, 1, 1, 1), ember.zeros(2)
+        >>> mean, var = ember.tensor([1., 0.]), ember.tensor([4., 1.])
+        >>> w, b = nn.utils.fuse_conv_bn_weights(conv_w, conv_b, mean, var, 0., ember.ones(2), ember.zeros(2))
+        >>> w.flatten(), b
+        (tensor([0.5000, 1.0000]), Parameter containing:
+        tensor([-0.5000,  0.0000]))
     """
     conv_weight_dtype = conv_w.dtype
     conv_bias_dtype = conv_b.dtype if conv_b is not None else conv_weight_dtype
@@ -85,7 +94,20 @@ def fuse_linear_bn_eval(linear, bn):
 
 
 def fuse_linear_bn_weights(linear_w, linear_b, bn_rm, bn_rv, bn_eps, bn_w, bn_b):
-    """The fused ``(weight, bias)`` Parameters of a linear layer followed by a batch norm."""
+    """The fused ``(weight, bias)`` Parameters of a linear layer followed by a batch norm.
+
+    Example::
+
+        >>> w, b = nn.utils.fuse_linear_bn_weights(ember.eye(2), ember.zeros(2), ember.tensor([1., 0.]), ember.tensor([4., 1.]), 0.,
+        ...                                          ember.ones(2), ember.tensor([0., 5.]))
+        >>> w
+        Parameter containing:
+        tensor([[0.5000, 0.0000],
+                [0.0000, 1.0000]])
+        >>> b
+        Parameter containing:
+        tensor([-0.5000,  5.0000])
+    """
     linear_weight_dtype = linear_w.dtype
     linear_bias_dtype = linear_b.dtype if linear_b is not None else linear_weight_dtype
     if linear_b is None:

@@ -36,6 +36,14 @@ def weight_norm(module, name='weight', dim=0):
     The norm is per slice along ``dim`` (per output channel by default; ``dim=None``: the whole
     tensor). State dicts saved with the older ``nn.utils.weight_norm`` (``weight_g``/``weight_v``)
     load into it.
+
+    Example::
+
+        >>> layer = nn.utils.parametrizations.weight_norm(nn.Linear(3, 2))
+        >>> sorted(name for name, _ in layer.named_parameters())
+        ['bias', 'parametrizations.weight.original0', 'parametrizations.weight.original1']
+        >>> layer.parametrizations.weight.original0.shape
+        ember.Size([2, 1])
     """
     parametrize.register_parametrization(module, name, _WeightNorm(dim), unsafe=True)
 
@@ -105,6 +113,15 @@ def spectral_norm(module, name='weight', n_power_iterations=1, eps=1e-12, dim=No
 
     In training mode each access runs ``n_power_iterations`` more iterations; ``dim`` is the
     output dimension (1 for transposed convolutions, else 0).
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> layer = nn.utils.parametrizations.spectral_norm(nn.Linear(4, 3))
+        >>> for _ in range(20):
+        ...     _ = layer(ember.randn(1, 4))
+        >>> round(ember.linalg.matrix_norm(layer.weight, 2).item(), 3)
+        1.0
     """
     weight = getattr(module, name, None)
     if not isinstance(weight, Tensor):
