@@ -8,8 +8,7 @@ import numpy as np
 
 import ember
 from ember import backend
-from ember._tensor import Tensor
-from ember.distributed.tensor import Shard
+from ember.distributed.tensor import Replicate, Shard
 from ember.distributed.tensor import _api as dtensor_api
 from ember.distributed.tensor._layout import shard_range
 
@@ -20,7 +19,9 @@ class ShardedParam:
 
     def __init__(self, places, param, mesh):
         self.places = places      # every (module, attribute name) the parameter is registered as (tied weights)
-        spec = dtensor_api._Spec(mesh, (Shard(0),), tuple(param.shape))
+        # a 0-d parameter (a learned temperature) has no dim 0: every rank keeps it whole
+        placement = Shard(0) if param.dim() else Replicate()
+        spec = dtensor_api._Spec(mesh, (placement,), tuple(param.shape))
         local = dtensor_api._layout.cut(_host(param), spec.shape, mesh.shape, spec.placements, spec.coord())
         self.sharded = _as_param(dtensor_api._make(local, param._device, spec), param.requires_grad)
         self.unsharded = None
@@ -173,8 +174,11 @@ class Unit:
         if not self.sync:
             sp.stash = full.copy()
             return
-        shard = reduce_scatter_dim0(full, sp.mesh, self.reduce_dtype)
-        shard = shard.astype(sp.sharded._data.dtype, copy=False)
+        if sp.sharded._spec.placements[0] == Replicate():
+            shard = all_reduce_mean(full, sp.mesh, self.reduce_dtype)
+        else:
+            shard = reduce_scatter_dim0(full, sp.mesh, self.reduce_dtype)
+        shard = np.asarray(shard, dtype=sp.sharded._data.dtype)   # 0-d results stay arrays
         g = sp.sharded._grad
         if g is None:
             spec = sp.sharded._spec
@@ -183,27 +187,33 @@ class Unit:
             g._data = g._data + shard
 
 
+def all_reduce_mean(full, mesh, reduce_dtype=None):
+    """The average of ``full`` over the mesh's ranks (for parameters every rank keeps whole)."""
+    import ember.distributed as dist
+    work = ember.from_numpy(np.array(full, dtype=_reduce_np_dtype(full, reduce_dtype)))
+    dist.all_reduce(work, group=mesh.get_group(0))
+    return work.numpy() / mesh.size()
+
+
+def _reduce_np_dtype(full, reduce_dtype):
+    return ember._dtype.to_dtype(reduce_dtype).np_dtype if reduce_dtype is not None else full.dtype
+
+
 def reduce_scatter_dim0(full, mesh, reduce_dtype=None):
     """This rank's dim-0 shard of the average of ``full`` over the mesh's ranks."""
     import ember.distributed as dist
     n = mesh.size()
     rank = mesh.get_local_rank()
-    size = full.shape[0] if full.ndim else 1
+    size = full.shape[0]
     chunk = -(-size // n) if size else 0
-    work = full.astype(ember._dtype.to_dtype(reduce_dtype).np_dtype if reduce_dtype is not None else full.dtype)
-    if work.ndim == 0:
-        work = work.reshape(1)
+    work = full.astype(_reduce_np_dtype(full, reduce_dtype))
     padded = np.zeros((chunk * n,) + work.shape[1:], work.dtype)
     padded[:size] = work
     out = ember.from_numpy(np.empty((chunk,) + work.shape[1:], work.dtype))
     dist.reduce_scatter_tensor(out, ember.from_numpy(padded), op=dist.ReduceOp.SUM, group=mesh.get_group(0))
     start, length = shard_range(size, n, rank)
     shard = out.numpy()[:length] / n
-    return shard.reshape((length,) + full.shape[1:]) if full.ndim else shard.reshape(())
-
-
-def is_tensor(x):
-    return isinstance(x, Tensor)
+    return shard.reshape((length,) + full.shape[1:])
 
 
 class _WholeParam:

@@ -29,7 +29,7 @@ def cut(full, shape, mesh_shape, placements, coord):
     """This coordinate's piece of the full array (a copy); a Partial dimension leaves the value on its
     coordinate 0 and zeros elsewhere, so that the reduction is the full value."""
     offsets, sizes = local_box(shape, mesh_shape, placements, coord)
-    piece = full[tuple(slice(o, o + s) for o, s in zip(offsets, sizes))].copy()
+    piece = np.array(full[tuple(slice(o, o + s) for o, s in zip(offsets, sizes))])   # an array even when 0-d
     for mesh_dim, p in enumerate(placements):
         if isinstance(p, Partial) and coord[mesh_dim] != 0:
             piece[...] = 0 if p.reduce_op in ('sum', 'avg') else piece

@@ -7,7 +7,7 @@ import numpy as np
 import ember
 import ember.distributed as dist
 from ember.distributed.fsdp import FSDPModule, MixedPrecisionPolicy, fully_shard
-from ember.distributed.tensor import DTensor, Shard
+from ember.distributed.tensor import DTensor, Replicate, Shard
 from _checks import ok
 
 dist.init_process_group('gloo', timeout=timedelta(seconds=60))
@@ -93,6 +93,29 @@ for _ in range(3):
 np.testing.assert_allclose(tied.emb.weight.full_tensor().numpy(), ref.emb.weight.detach().numpy(), rtol=1e-10,
                            atol=1e-12)
 ok('fully_shard-tied-weights')
+
+# a 0-d parameter is kept whole on every rank, its gradient averaged
+class Scaled(ember.nn.Module):
+    def __init__(self):
+        super().__init__()
+        ember.manual_seed(4)
+        self.lin = ember.nn.Linear(5, 3)
+        self.scale = ember.nn.Parameter(ember.tensor(1.5))
+
+    def forward(self, x):
+        return self.lin(x) * self.scale
+
+
+scaled, ref = Scaled(), Scaled()
+fully_shard(scaled)
+assert scaled.scale.placements == (Replicate(),) and scaled.scale.shape == ()
+opts = [ember.optim.SGD(m.parameters(), lr=0.1) for m in (scaled, ref)]
+for m, o, sl in ((scaled, opts[0], slice(4 * rank, 4 * rank + 4)), (ref, opts[1], slice(0, 8))):
+    ember.nn.functional.mse_loss(m(batches[0][0][sl]), batches[0][1][sl]).backward()
+    o.step()
+assert abs(scaled.scale.to_local().item() - ref.scale.item()) < 1e-12
+np.testing.assert_allclose(scaled.lin.weight.full_tensor().numpy(), ref.lin.weight.detach().numpy(), rtol=1e-10)
+ok('fully_shard-scalar-parameter')
 
 # ember.nn.utils.clip_grad_norm_ on the DTensor gradients clips by the norm of the whole gradients
 model = make()
