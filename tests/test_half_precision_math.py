@@ -16,10 +16,10 @@ EXPECTED = np.load(pathlib.Path(__file__).parent / 'fixtures' / 'half_math' / 'e
 # rounds its probabilities to the half type inside its blocked kernel; its float16 Huber and smooth-L1
 # kernels use the CPU's native float16 vector instructions where it has them; its interpolation computes
 # source positions in its own float32 order, which moves a weight by one float32 unit now and then (and its
-# area mode sums before dividing); its bfloat16 embedding bags sum in another order
+# area mode and adaptive average pooling sum before dividing); its bfloat16 embedding bags sum in another order
 CLOSE = {('float16', 'smooth_l1'), ('float16', 'huber'), ('float16', 'sdpa'), ('bfloat16', 'sdpa')} | \
     {(dt, case) for dt in ('float16', 'bfloat16')
-     for case in ('interp_bilinear_ac', 'interp_bicubic', 'interp_area')} | \
+     for case in ('interp_bilinear_ac', 'interp_bicubic', 'interp_area', 'adaptive_avg_pool2d')} | \
     {('bfloat16', 'embedding_bag_mean'), ('bfloat16', 'embedding_bag_sum')}
 
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
+from ember.autograd._opmath import ALWAYS
 from ember.ops.conv import _col2im_raw, _pad_raw, _windows
 from ember.ops._registry import op
 
@@ -466,6 +467,7 @@ def _avg_divisor(xp, sizes, out, kernel, stride, padding, count_include_pad, div
 
 class AvgPool(Primitive):
     node_name = 'AvgPool2DBackward0'
+    _opmath = ALWAYS  # sums then divides: half inputs run in float32, rounded once (as PyTorch)
 
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override):
@@ -661,6 +663,7 @@ def _averaging_matrix(size, out, dtype):
 
 class AdaptiveAvgPool(Primitive):
     node_name = 'AdaptiveAvgPool2DBackward0'
+    _opmath = ALWAYS  # sums then divides: half inputs run in float32, rounded once (as PyTorch)
 
     @staticmethod
     def forward(ctx, x, out):
