@@ -13,7 +13,6 @@ import os
 import platform
 import runpy
 import sys
-import traceback
 
 
 def _version_text(ember):
@@ -173,33 +172,45 @@ def _ember_dir():
     return os.path.dirname(os.path.abspath(ember.__file__)) + os.sep
 
 
-def _without_ember_frames(te, ember_dir, seen):
-    """``te`` (and the exceptions chained to it) without the frames of ember's own files or runpy:
-    the user sees their script's lines, as PyTorch (whose internals are compiled) shows them."""
-    if te is None or id(te) in seen:
+def _user_frames(tb, ember_dir):
+    """The traceback ``tb`` relinked without the frames of ember's own files or runpy: the user sees
+    their script's lines, as PyTorch (whose internals are compiled) shows them."""
+    kept = []
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if not (os.path.abspath(name).startswith(ember_dir) or name.endswith(('runpy.py', '<frozen runpy>'))):
+            kept.append(tb)
+        tb = tb.tb_next
+    for current, following in zip(kept, kept[1:] + [None]):
+        current.tb_next = following
+    return kept[0] if kept else None
+
+
+def _drop_ember_frames(exc, ember_dir, seen):
+    """``exc`` and the exceptions chained to it keep only the user's frames."""
+    if exc is None or id(exc) in seen:
         return
-    seen.add(id(te))
-    kept = [f for f in te.stack if not (os.path.abspath(f.filename).startswith(ember_dir)
-                                        or f.filename.endswith(('runpy.py', '<frozen runpy>')))]
-    te.stack = traceback.StackSummary.from_list(kept)
-    _without_ember_frames(te.__cause__, ember_dir, seen)
-    _without_ember_frames(te.__context__, ember_dir, seen)
+    seen.add(id(exc))
+    exc.__traceback__ = _user_frames(exc.__traceback__, ember_dir)
+    _drop_ember_frames(exc.__cause__, ember_dir, seen)
+    _drop_ember_frames(exc.__context__, ember_dir, seen)
 
 
 def _print_user_traceback(exc):
     """The traceback of the user's code: ember's own frames (cli, runpy, ember's modules) are left
-    out, at the start and inside. ``EMBER_TRACEBACK=full`` in the environment shows them all."""
+    out, at the start and inside. ``EMBER_TRACEBACK=full`` in the environment shows them all.
+    Python's own display prints it (``sys.excepthook``, as for any uncaught exception), so its
+    "Did you mean" hints and a hook the script installed apply as they would under PyTorch."""
     tb = exc.__traceback__
     while tb is not None and tb.tb_frame.f_globals.get('__name__') in ('ember.cli', 'runpy'):
         tb = tb.tb_next
     if tb is None:   # nothing of the user's ran (`-m no_such_module`): one line, as python -m says it
         print(f'ember run: {exc}', file=sys.stderr)
         return
-    te = traceback.TracebackException(type(exc), exc, tb)
+    exc.__traceback__ = tb
     if os.environ.get('EMBER_TRACEBACK') != 'full':
-        _without_ember_frames(te, _ember_dir(), set())
-    sys.stderr.write(''.join(te.format()))
-
+        _drop_ember_frames(exc, _ember_dir(), set())
+    sys.excepthook(type(exc), exc, exc.__traceback__)
 
 # ----------------------------------------------------------------------------------------- info
 def _version_of(dist_module):

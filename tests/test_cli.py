@@ -204,6 +204,22 @@ def test_run_leaves_embers_own_frames_out_of_tracebacks(tmp_path):
     assert os.path.join('ember', 'ops') in full.stderr       # on request, everything
 
 
+def test_run_tracebacks_keep_pythons_hints_and_the_scripts_excepthook(tmp_path):
+    # fast_neural_style's --export_onnx calls torch.onnx._export; Python's display adds the hint
+    path = tmp_path / 'hint.py'
+    path.write_text('import torch\nimport torch.onnx\ntorch.onnx._export\n')
+    proc = _ember('run', str(path))
+    assert proc.returncode == 1
+    assert proc.stderr.rstrip().splitlines()[-1] == \
+        "AttributeError: module 'ember.onnx' has no attribute '_export'. Did you mean: 'export'?"
+    path.write_text('import sys, torch\n'
+                    'sys.excepthook = lambda kind, value, tb: print("hooked", kind.__name__, value)\n'
+                    'torch.ones(2) @ torch.ones(3)\n')
+    proc = _ember('run', str(path))
+    assert proc.returncode == 1 and proc.stderr == ''
+    assert proc.stdout.startswith('hooked RuntimeError ')
+
+
 def test_info_lists_the_optional_extras_and_survives_a_closed_pipe():
     tomllib = pytest.importorskip('tomllib')
     root = os.path.dirname(os.path.dirname(os.path.abspath(ember.__file__)))
