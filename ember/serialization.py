@@ -1362,6 +1362,17 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     is_path = isinstance(f, (str, os.PathLike))
     if mmap and not is_path:
         raise ValueError("f must be a file path in order to use the mmap argument")
+    if not weights_only:
+        return _load_file(f, is_path, restore, unpickler_cls, mmap, pickle_load_args)
+    try:
+        return _load_file(f, is_path, restore, unpickler_cls, mmap, pickle_load_args)
+    except pickle.UnpicklingError as e:
+        # raised afresh here, as PyTorch's load does: the traceback ends at the caller's line, not
+        # inside the pickle machinery
+        raise pickle.UnpicklingError(str(e)) from None
+
+
+def _load_file(f, is_path, restore, unpickler_cls, mmap, pickle_load_args):
     with (open(f, 'rb') if is_path else contextlib.nullcontext(f)) as fh:
         if not fh.seekable():
             fh = io.BytesIO(fh.read())

@@ -301,6 +301,18 @@ def test_unknown_class_needs_allowlist_or_weights_only_false():
         ember.load(io.BytesIO(raw))
 
 
+def test_weights_only_refusal_is_raised_from_load_itself():
+    # time_sequence_prediction saves a NumPy array with torch.save and torch.load refuses it: as in
+    # PyTorch the error comes from load (no chained context, no frames inside the pickle machinery)
+    buf = io.BytesIO()
+    ember.save(np.zeros(3), buf)
+    buf.seek(0)
+    with pytest.raises(pickle.UnpicklingError, match='was not an allowed global by default') as info:
+        ember.load(buf)
+    assert info.value.__suppress_context__ and info.value.__cause__ is None
+    assert info.traceback[-1].name == 'load' and str(info.traceback[-1].path).endswith('serialization.py')
+
+
 def test_allowlisted_functions_hand_out_nothing_callable(tmp_path):
     # torch.serialization._get_layout('save') must not return ember.save for a later REDUCE to call
     target = tmp_path / 'overwritten'
