@@ -1,5 +1,6 @@
 """Creation functions: values, dtypes, shapes and error texts recorded from PyTorch 2.x, plus
 memory sharing (as_tensor / from_numpy) and the legacy constructors."""
+import collections
 import warnings
 
 import numpy as np
@@ -103,6 +104,14 @@ CASES = {
  'tensor([1.7, -1.7], dtype=int)': lambda: torch.tensor([1.7, -1.7], dtype=torch.int64),
  'tensor((1, 2))': lambda: torch.tensor((1, 2)),
  'tensor(range)': lambda: torch.tensor(range(3)),
+ 'tensor(deque)': lambda: torch.tensor(collections.deque([0.5, 1.5])),   # reinforce.py's returns
+ 'tensor([deque, range])': lambda: torch.tensor([collections.deque([1, 2]), range(2)]),
+ 'tensor(UserList)': lambda: torch.tensor(collections.UserList([1, 2.5])),
+ 'as_tensor(deque)': lambda: torch.as_tensor(collections.deque([True, False])),
+ 'tensor set': lambda: torch.tensor({1, 2}),
+ 'tensor None': lambda: torch.tensor(None),
+ 'tensor([1, None])': lambda: torch.tensor([1, None]),
+ 'tensor bytes': lambda: torch.tensor(b'a'),
  'tensor big int': lambda: torch.tensor(2 ** 63),
  'tensor([2**40])': lambda: torch.tensor([2 ** 40]),
  'Tensor([1, 2])': lambda: torch.Tensor([1, 2]),
@@ -237,6 +246,14 @@ EXPECTED = {'arange(5)': ['int64', [5], [0, 1, 2, 3, 4]],
  'tensor([1.7, -1.7], dtype=int)': ['int64', [2], [1, -1]],
  'tensor((1, 2))': ['int64', [2], [1, 2]],
  'tensor(range)': ['int64', [3], [0, 1, 2]],
+ 'tensor(deque)': ['float32', [2], [0.5, 1.5]],
+ 'tensor([deque, range])': ['int64', [2, 2], [[1, 2], [0, 1]]],
+ 'tensor(UserList)': ['float32', [2], [1.0, 2.5]],
+ 'as_tensor(deque)': ['bool', [2], [True, False]],
+ 'tensor set': 'RuntimeError: Could not infer dtype of set',
+ 'tensor None': 'RuntimeError: Could not infer dtype of NoneType',
+ 'tensor([1, None])': 'RuntimeError: Could not infer dtype of NoneType',
+ 'tensor bytes': "TypeError: new(): invalid data type 'bytes'",
  'tensor big int': 'ValueError: Overflow when unpacking long long',
  'tensor([2**40])': ['int64', [1], [1099511627776]],
  'Tensor([1, 2])': ['float32', [2], [1.0, 2.0]],

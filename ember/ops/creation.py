@@ -42,7 +42,39 @@ def _infer_dtype(data):
         return best
     if isinstance(data, (builtins.bool, builtins.int, builtins.float, builtins.complex)):
         return scalar_dtype(data)
-    raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+_NUMBERS = (builtins.bool, builtins.int, builtins.float, builtins.complex)
+
+
+def _is_other_sequence(data):
+    """A sequence PyTorch reads element by element, like a list: range, deque, UserList, any object
+    with ``__len__`` and ``__getitem__`` (text and bytes, mappings and arrays are not)."""
+    kind = type(data)
+    return (hasattr(kind, '__getitem__') and hasattr(kind, '__len__')
+            and not isinstance(data, (list, tuple, str, bytes, bytearray, dict, Tensor, np.ndarray, np.generic))
+            and not backend.is_device_array(data))
+
+
+def _as_lists(data):
+    """``data`` with every other kind of sequence in it (at any depth) turned into a list; lists
+    that hold none come back as they are."""
+    if isinstance(data, (list, tuple)):
+        out = None
+        for i, item in enumerate(data):
+            if type(item) in _NUMBERS:
+                continue
+            new = _as_lists(item)
+            if new is not item:
+                out = list(data) if out is None else out
+                out[i] = new
+        return data if out is None else out
+    if _is_other_sequence(data):
+        return [_as_lists(item) for item in data]
+    return data
 
 
 def _narrowed(data, dt):
@@ -79,8 +111,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     """
     check_factory_options('tensor', dtype, device, requires_grad)
     _check_pin_memory('tensor', pin_memory, device)
-    if isinstance(data, range):
-        data = list(data)
+    data = _as_lists(data)
     dev = as_device(device if device is not None else (data.device if isinstance(data, Tensor) else None))
     if dtype is None:
         dt = _infer_dtype(data)
