@@ -130,21 +130,14 @@ def custom_fwd(fwd=None, *, device_type, cast_inputs=None):
 
     Example::
 
-        >>> class Square(ember.autograd.Function):
+        >>> class Scale(ember.autograd.Function):
         ...     @staticmethod
-        ...     @ember.amp.custom_fwd(device_type='cpu')
+        ...     @ember.amp.custom_fwd(device_type='cpu', cast_inputs=ember.float32)
         ...     def forward(ctx, x):
-        ...         ctx.save_for_backward(x)
-        ...         return x * x
-        ...     @staticmethod
-        ...     @ember.amp.custom_bwd(device_type='cpu')
-        ...     def backward(ctx, grad):
-        ...         x, = ctx.saved_tensors
-        ...         return 2 * x * grad
-        >>> x = ember.tensor([3.], requires_grad=True)
-        >>> Square.apply(x).sum().backward()
-        >>> x.grad
-        tensor([6.])
+        ...         return x * 2
+        >>> with ember.autocast('cpu', dtype=ember.bfloat16):
+        ...     Scale.apply(ember.ones(2, dtype=ember.bfloat16)).dtype
+        ember.float32
     """
     _check_device_type(device_type)
     if fwd is None:
