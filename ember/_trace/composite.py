@@ -71,9 +71,12 @@ def _swap_bound(make_recording, saved):
 
     def op_of(fn):
         # through the dispatching wrappers that Tensor subclasses switch on (``__wrapped__``)
-        while fn not in originals and hasattr(fn, '__wrapped__'):
-            fn = fn.__wrapped__
-        return fn if fn in originals else None
+        try:
+            while fn not in originals and hasattr(fn, '__wrapped__'):
+                fn = fn.__wrapped__
+            return fn if fn in originals else None
+        except TypeError:   # an unhashable class attribute, such as the ``__annotations__`` dict that
+            return None     # ``isinstance(t, SomeRuntimeCheckableProtocol)`` leaves on Tensor
     places = {(id(t), n): (t, n) for t, n, fn in BOUND if fn in originals}
     places.update({(id(Tensor), n): (Tensor, n) for n, v in vars(Tensor).items() if op_of(v) is not None})
     for target, name in places.values():
