@@ -155,6 +155,23 @@ class Optimizer:
             ``(name, tensor)`` pairs.
         defaults (dict): default values of the optimization options, used by groups that do not
             specify them.
+
+    Example::
+
+        >>> class PlainSGD(ember.optim.Optimizer):
+        ...     def __init__(self, params, lr=0.1):
+        ...         super().__init__(params, dict(lr=lr))
+        ...     @ember.no_grad()
+        ...     def step(self):
+        ...         for group in self.param_groups:
+        ...             for p in group['params']:
+        ...                 p.add_(p.grad, alpha=-group['lr'])
+        >>> w = ember.tensor([1., 2.], requires_grad=True)
+        >>> opt = PlainSGD([w], lr=0.5)
+        >>> (w ** 2).sum().backward()
+        >>> opt.step()
+        >>> w
+        tensor([0., 0.], requires_grad=True)
     """
 
     def __init_subclass__(cls, **kwargs):

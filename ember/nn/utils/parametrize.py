@@ -351,6 +351,19 @@ def transfer_parametrizations_and_params(from_module, to_module, tensor_name=Non
     """Give ``to_module`` the parametrizations (and their originals) of ``from_module``.
 
     Only ``tensor_name`` when given, otherwise every parametrized tensor.
+
+    Example::
+
+        >>> class Double(nn.Module):
+        ...     def forward(self, X):
+        ...         return 2 * X
+        >>> src, dst = nn.Linear(2, 2), nn.Linear(2, 2)
+        >>> _ = nn.utils.parametrize.register_parametrization(src, 'weight', Double())
+        >>> _ = nn.utils.parametrize.transfer_parametrizations_and_params(src, dst)
+        >>> nn.utils.parametrize.is_parametrized(dst, 'weight')
+        True
+        >>> ember.equal(dst.weight, src.weight)
+        True
     """
     if not is_parametrized(from_module):
         return to_module
