@@ -572,14 +572,13 @@ def _promote_arrays(args, raw, mode):
 
 
 def _on_meta(forward):
-    """``forward`` for 'meta' tensors: NumPy computes the result from the inputs' zero-memory arrays,
-    and it is kept only as its shape and dtype (a zero-memory array too)."""
+    """``forward`` for 'meta' tensors: it runs on the inputs' zero-memory arrays (which work out
+    results' shapes and dtypes without computing them), and its results are kept as such arrays."""
     def run(ctx, *raw, **kwargs):
         out = forward(ctx, *raw, **kwargs)
         if type(out) is tuple:
-            return tuple([None if o is None else backend.meta_array(_np.shape(o), _np.asarray(o).dtype)
-                          for o in out])
-        return backend.meta_array(_np.shape(out), _np.asarray(out).dtype)
+            return tuple([None if o is None else backend.as_meta(o) for o in out])
+        return backend.as_meta(out)
     return run
 
 

@@ -7,6 +7,8 @@ import functools
 
 import numpy as np
 
+from .meta_array import MetaArray, as_meta, meta_array, meta_numpy  # noqa: F401 - the 'meta' device's arrays
+
 try:  # CuPy is an optional extra; without a GPU it is simply absent
     import cupy as _cupy
 except Exception:  # noqa: BLE001 - a broken CUDA install must not break CPU use
@@ -207,8 +209,8 @@ def get_array_module(device):
     if device.type == 'cpu':
         return np
     if device.type != 'cuda':
-        if device.type == 'meta':  # shapes and dtypes only: NumPy computes them on zero-memory arrays
-            return np
+        if device.type == 'meta':  # shapes and dtypes only: NumPy works them out on zero-memory arrays
+            return meta_numpy
         raise _unavailable(device.type)
     _require_cuda()
     _cupy_on(device.index or 0)
@@ -224,19 +226,10 @@ def _unavailable(device_type):
     return RuntimeError(f"ember runs tensors on 'cpu' and 'cuda' only, not on '{device_type}'")
 
 
-def meta_array(shape, dtype):
-    """The storage of a 'meta' tensor: an array of ``shape`` whose every element is the same single
-    zero (all strides 0), so it takes no memory however large, yet NumPy code can still compute the
-    shapes and dtypes of results from it. It is writable (writes land on that one element) so that
-    in-place ops on 'meta' tensors run as they do in PyTorch, changing nothing that can be read."""
-    shape = tuple(shape)
-    return np.lib.stride_tricks.as_strided(np.zeros(1, dtype), shape, (0,) * len(shape), writeable=True)
-
-
 def array_module_of(arr):
     """The module of an array; for a device array, its device is made CuPy's current device."""
     if isinstance(arr, np.ndarray) or _cupy is None:
-        return np
+        return meta_numpy if type(arr) is MetaArray else np
     xp = _cupy.get_array_module(arr)
     if xp is _cupy:
         _cupy_on(arr.device.id)

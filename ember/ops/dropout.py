@@ -25,6 +25,8 @@ def _keep(input, p, shape):
     the input's dtype."""
     from ember._random import draw
     from ember._random.generator import default_generator
+    if input._device.type == 'meta':   # no values: nothing to draw (the generator is left as it is)
+        return backend.meta_array(shape, input._data.dtype)
     n = int(np.prod(shape, dtype=np.int64))
     return draw.bernoulli_scalar(default_generator, n, 1 - p).reshape(shape).astype(input._data.dtype)
 

@@ -113,6 +113,14 @@ def _gen(generator):
     return generator if generator is not None else default_generator
 
 
+def _drawn(device, shape, np_dtype, draw):
+    """``draw()``, the values of a new tensor; none on 'meta', whose tensors have no values (its
+    generator is left as it is, as in PyTorch)."""
+    if as_device(device).type == 'meta':
+        return backend.meta_array(shape, np_dtype)
+    return draw()
+
+
 def _finish(arr, dtype, device, requires_grad, pin_memory=False):
     dev = as_device(device)
     t = _pinned(Tensor._make(backend.move(np.asarray(arr).astype(dtype.np_dtype, copy=False), dev), dev), pin_memory)
@@ -203,7 +211,8 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
     refuse_unknown_keywords('rand', size, kwargs)
     shape = size_arg('rand', size, kwargs.pop('size', None))
     dt = _float_dtype(dtype, 'check_uniform_bounds')
-    vals = _uniform_values(_gen(generator), _numel(shape), 0.0, 1.0, dt.np_dtype).reshape(shape)
+    vals = _drawn(device, shape, dt.np_dtype,
+                  lambda: _uniform_values(_gen(generator), _numel(shape), 0.0, 1.0, dt.np_dtype).reshape(shape))
     return write_out('rand', _finish(vals, dt, device, requires_grad, pin_memory), out, warn_resize=False)
 
 
@@ -246,7 +255,8 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     refuse_unknown_keywords('randn', size, kwargs)
     shape = size_arg('randn', size, kwargs.pop('size', None))
     dt = _float_dtype(dtype, 'normal_kernel_cpu')
-    vals = _normal_values(_gen(generator), _numel(shape), 0.0, 1.0, dt.np_dtype).reshape(shape)
+    vals = _drawn(device, shape, dt.np_dtype,
+                  lambda: _normal_values(_gen(generator), _numel(shape), 0.0, 1.0, dt.np_dtype).reshape(shape))
     return write_out('randn', _finish(vals, dt, device, requires_grad, pin_memory), out, warn_resize=False)
 
 
@@ -413,7 +423,8 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     dt = to_dtype(dtype) if dtype is not None else int64
     _check_int_bounds(low, high, dt)
-    arr = _int_draw(_gen(generator), _numel(shape), int(low), int(high)).reshape(shape)
+    arr = _drawn(device, shape, np.int64,
+                 lambda: _int_draw(_gen(generator), _numel(shape), int(low), int(high)).reshape(shape))
     return write_out('randint', _finish(arr, dt, device, requires_grad, pin_memory), out, warn_resize=False)
 
 
