@@ -113,6 +113,22 @@ def test_load_state_dict_assign_and_stateless_copy():
     assert repr(base.state_dict()['bias']) == "tensor(..., device='meta', size=(3,))"
 
 
-def test_meta_and_cpu_do_not_mix():
-    with pytest.raises(RuntimeError):
-        meta(2, 3) + ember.ones(2, 3)
+@pytest.mark.parametrize('mix, kind, text', [
+    (lambda m, c: m + c, RuntimeError, "Tensor on device cpu is not on the expected device meta!"),
+    (lambda m, c: c * m, RuntimeError, "Tensor on device meta is not on the expected device cpu!"),
+    (lambda m, c: ember.cat([m, c]), RuntimeError, "Tensor on device cpu is not on the expected device meta!"),
+    (lambda m, c: ember.stack([c, m]), RuntimeError, "Tensor on device meta is not on the expected device cpu!"),
+    (lambda m, c: c.copy_(m), NotImplementedError, "Cannot copy out of meta tensor; no data!"),
+])
+def test_meta_and_cpu_do_not_mix(mix, kind, text):
+    c = ember.ones(2, 3)
+    with pytest.raises(kind) as e:
+        mix(meta(2, 3), c)
+    assert str(e.value) == text
+    assert ember.equal(c, ember.ones(2, 3))
+
+
+def test_cpu_values_copied_into_meta_and_scalars_mixed():
+    m = meta(2, 3)
+    assert m.copy_(ember.ones(2, 3)) is m and m.is_meta and not any(m._data.strides)
+    assert (m + ember.tensor(1.)).is_meta     # a 0-dim CPU tensor joins any device's op

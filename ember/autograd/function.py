@@ -1047,6 +1047,8 @@ def _check_devices(tensors):
             devs.append(t._device)
     if len(devs) > 1:
         a, b = devs[0], devs[1]
+        if 'meta' in (a.type, b.type):   # PyTorch's meta kernels check against the first tensor's device
+            raise RuntimeError(f"Tensor on device {b} is not on the expected device {a}!")
         if a.type == 'cpu':
             a, b = b, a
         raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices, "

@@ -248,11 +248,13 @@ def to_numpy(arr):
 def move(arr, device, non_blocking=False):
     """The array on ``device`` (a no-op when it already lives there). ``non_blocking`` lets a copy
     from pinned host memory run asynchronously on the current stream."""
+    if type(arr) is MetaArray and device.type != 'meta':
+        raise NotImplementedError("Cannot copy out of meta tensor; no data!")
     if device.type == 'cpu':
         return to_numpy(arr)
     if device.type != 'cuda':
         if device.type == 'meta':
-            return meta_array(arr.shape, arr.dtype)
+            return arr if type(arr) is MetaArray else meta_array(arr.shape, arr.dtype)
         raise _unavailable(device.type)
     _require_cuda()
     index = device.index or 0
