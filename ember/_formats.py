@@ -75,6 +75,9 @@ def arrange(xp, array, value, name, like=None):
         return _c_order(xp, array)
     if value is preserve_format:
         source = like if like is not None else array
+        if getattr(source, '_lstrides', None) is not None:   # a 'meta' array: its layout, not its own strides
+            from ember.backend import meta_layout_probe
+            source = meta_layout_probe(source)[0]
         if source.flags.c_contiguous and 1 not in source.shape:     # the common case: C order
             return _c_order(xp, array) if like is not None else array
         strides = preserved_strides(source.shape, source.strides, source.itemsize)

@@ -311,8 +311,9 @@ class Tensor:
             5
         """
         data = self._data
-        if (data.size == 0 and not any(data.strides)) or self._device.type == 'meta':
-            # NOTE: a 'meta' tensor's storage is one shared element; it reports the contiguous strides
+        if self._device.type == 'meta':     # its own strides are 0: it keeps PyTorch's beside them
+            strides = backend.meta_layout(data)[0]
+        elif data.size == 0 and not any(data.strides):
             strides = _contiguous_strides(data.shape)
         else:
             strides = tuple(s // data.itemsize for s in data.strides)
@@ -329,6 +330,8 @@ class Tensor:
             >>> x.storage_offset()
             0
         """
+        if self._device.type == 'meta':
+            return backend.meta_layout(self._data)[1]
         return backend.storage_offset(self._data)
 
     def data_ptr(self):
@@ -344,7 +347,10 @@ class Tensor:
 
     def is_contiguous(self, memory_format=_formats.contiguous_format):
         """Whether the elements lie in memory in ``memory_format``'s order without gaps."""
-        return _formats.is_in_format(self._data, memory_format)
+        data = self._data
+        if self._device.type == 'meta':     # judged on a view with the layout PyTorch's tensor would have
+            data = backend.meta_layout_probe(data)[0]
+        return _formats.is_in_format(data, memory_format)
 
     def is_floating_point(self):
         """Returns ``True`` if the tensor's dtype is a floating-point type (``float64``, ``float32``, ``float16``

@@ -7,7 +7,8 @@ import functools
 
 import numpy as np
 
-from .meta_array import MetaArray, as_meta, meta_array, meta_numpy  # noqa: F401 - the 'meta' device's arrays
+from .meta_array import MetaArray, as_meta, meta_array, meta_numpy, laid_out as meta_laid_out, \
+    layout as meta_layout, layout_probe as meta_layout_probe  # noqa: F401 - the 'meta' device's arrays
 
 try:  # CuPy is an optional extra; without a GPU it is simply absent
     import cupy as _cupy

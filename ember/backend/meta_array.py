@@ -44,6 +44,141 @@ def _result(x):
     return as_meta(x) if isinstance(x, (np.ndarray, np.generic)) else x
 
 
+# ---------------------------------------------------------------- layout
+# A meta array's own strides are all 0; the strides and storage offset PyTorch would give the tensor
+# (its layout: transposed, sliced, channels-last, ...) are kept beside them, in elements, and worked
+# out on a "layout probe": a NumPy view of the same shape with those strides over a one-element
+# buffer. Only views (which never read) are taken of a probe.
+
+
+def _contiguous(shape):
+    strides, step = [], 1
+    for n in reversed(shape):
+        strides.append(step)
+        step *= max(n, 1)
+    return tuple(reversed(strides))
+
+
+def layout(a):
+    """``(strides, storage_offset)`` of meta array ``a``, in elements."""
+    strides = getattr(a, '_lstrides', None)
+    return (_contiguous(a.shape) if strides is None else strides), getattr(a, '_loffset', 0)
+
+
+def layout_probe(a):
+    """A view with ``a``'s shape and layout strides (over one element: to be viewed, never read)."""
+    strides, offset = layout(a)
+    base = np.zeros(1, a.dtype)
+    probe = np.lib.stride_tricks.as_strided(base, a.shape, [s * a.itemsize for s in strides])
+    return probe, base, offset
+
+
+def laid_out(out, strides, offset=0):
+    """``out`` (a fresh view or array) with this layout."""
+    out = as_meta(out)
+    strides = tuple([int(s) for s in strides])
+    if strides != _contiguous(out.shape) or offset:
+        out._lstrides = strides
+        out._loffset = int(offset)
+    return out
+
+
+def _view_of_probe(a, view_fn, out):
+    """``out`` (the view ``view_fn`` takes of ``a``) with the layout of the same view of ``a``'s probe."""
+    probe, base, offset = layout_probe(a)
+    v = view_fn(probe)
+    start = (v.__array_interface__['data'][0] - base.__array_interface__['data'][0]) // a.itemsize
+    return laid_out(out, [s // a.itemsize for s in v.strides], offset + start)
+
+
+def _view_strides(shape, strides, new_shape):
+    """The strides of ``new_shape`` viewing a tensor of ``shape`` and ``strides``, or None where no
+    view can (PyTorch's rule: each run of dims that is contiguous within itself may be re-split)."""
+    if 0 in shape or not shape:
+        return _contiguous(new_shape)
+    new = [0] * len(new_shape)
+    view_d = len(new_shape) - 1
+    base = strides[-1]
+    tensor_numel = view_numel = 1
+    for d in range(len(shape) - 1, -1, -1):
+        tensor_numel *= shape[d]
+        if d == 0 or (shape[d - 1] != 1 and strides[d - 1] != tensor_numel * base):
+            while view_d >= 0 and (view_numel < tensor_numel or new_shape[view_d] == 1):
+                new[view_d] = view_numel * base
+                view_numel *= new_shape[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return None
+            if d > 0:
+                base = strides[d - 1]
+                tensor_numel = view_numel = 1
+    return tuple(new) if view_d == -1 else None
+
+
+def _dense_layout(shape, operand_strides):
+    """The strides PyTorch gives an elementwise result of ``shape``: its dims ordered as the
+    operands' strides order them (the first operand that tells two dims apart decides; broadcast
+    dims tell nothing), then laid out densely."""
+    ndim = len(shape)
+    perm = list(range(ndim - 1, -1, -1))     # innermost first
+
+    def order(d0, d1):
+        for strides in operand_strides:
+            a, b = strides[d0], strides[d1]
+            if a == 0 or b == 0:
+                continue
+            if a != b:
+                return 1 if a > b else -1
+            if shape[d0] > shape[d1]:
+                return 1
+        return 0
+    for i in range(1, ndim):
+        j = i
+        for k in range(i - 1, -1, -1):
+            c = order(perm[k], perm[j])
+            if c > 0:
+                perm[k], perm[j] = perm[j], perm[k]
+                j = k
+            elif c < 0:
+                break
+    out, step = [0] * ndim, 1
+    for d in perm:
+        out[d] = step
+        step *= max(shape[d], 1)
+    return tuple(out)
+
+
+def _result_layout(out, inputs):
+    """Lay out an elementwise result as PyTorch would, from the inputs that are not in C order."""
+    if not isinstance(out, MetaArray) or out.ndim < 2:
+        return out
+    shape = out.shape
+    operands = []
+    odd = False
+    for x in inputs:
+        if isinstance(x, np.ndarray) and x.ndim:
+            strides = layout(x)[0] if type(x) is MetaArray else _contiguous(x.shape)
+            odd = odd or getattr(x, '_lstrides', None) is not None
+            pad = len(shape) - x.ndim
+            operands.append((0,) * pad + tuple([0 if n == 1 and m != 1 else s
+                                                for s, n, m in zip(strides, x.shape, shape[pad:])]))
+    if not odd:
+        return out
+    return laid_out(out, _dense_layout(shape, operands))
+
+
+def _preserved(a):
+    """The strides of a copy of ``a`` that keeps its layout (``preserve_format``)."""
+    strides = layout(a)[0]
+    dims = sorted((d for d in range(a.ndim) if a.shape[d] >= 2), key=lambda d: strides[d])
+    step = 1
+    for d in dims:
+        if strides[d] != step:
+            return _dense_layout(a.shape, [strides])
+        step *= a.shape[d]
+    return strides
+
+
 class _NoRule(Exception):
     """The rule cannot decide (an error to report, an unusual form): run NumPy's own code."""
 
@@ -129,7 +264,11 @@ def _ufunc_call(ufunc, inputs, kwargs):
         raise _NoRule
     with np.errstate(all='ignore'):
         results = ufunc(*stand_ins, **kwargs)
-    return _outputs(results if type(results) is tuple else (results,), out, shape)
+    outs = _outputs(results if type(results) is tuple else (results,), out, shape)
+    if out is None and ufunc.signature is None:
+        outs = tuple([_result_layout(o, inputs) for o in outs]) if type(outs) is tuple else \
+            _result_layout(outs, inputs)
+    return outs
 
 
 def _reduce(ufunc, inputs, kwargs):
@@ -180,9 +319,10 @@ _UFUNC_METHODS = {'__call__': _ufunc_call, 'reduce': _reduce, 'accumulate': _acc
 
 def _like(a, dtype=None, order='K', subok=True, shape=None, **kwargs):
     if shape is None:
-        shape = a.shape
-    elif not isinstance(shape, tuple):
-        shape = tuple(shape) if hasattr(shape, '__len__') else (shape,)
+        out = meta_array(a.shape, a.dtype if dtype is None else dtype)
+        keep = order in ('K', 'A') and getattr(a, '_lstrides', None) is not None
+        return laid_out(out, _preserved(a)) if keep else out
+    shape = tuple(shape) if hasattr(shape, '__len__') else (shape,)
     return meta_array(shape, a.dtype if dtype is None else dtype)
 
 
@@ -191,7 +331,7 @@ def _full_like(a, fill_value, dtype=None, order='K', subok=True, shape=None, **k
 
 
 def _copy(a, order='K', subok=False):
-    return meta_array(a.shape, a.dtype)
+    return a.copy(order)
 
 
 def _concatenate(arrays, axis=0, out=None, dtype=None, casting='same_kind'):
@@ -340,6 +480,11 @@ def _triangle(m, k=0):
     return meta_array(m.shape, m.dtype)
 
 
+def _broadcast_to(array, shape, subok=False):
+    out = np.broadcast_to(array.view(np.ndarray), shape)
+    return _view_of_probe(array, lambda p: np.broadcast_to(p, shape), out)
+
+
 def _shape_of(a):
     return _shape(a)
 
@@ -349,6 +494,7 @@ _FUNCTIONS = {
     np.copy: _copy, np.concatenate: _concatenate, np.stack: _stack, np.where: _where, np.take: _take,
     np.take_along_axis: _take_along_axis, np.dot: _dot, np.tensordot: _tensordot, np.einsum: _einsum,
     np.pad: _pad, np.shape: _shape_of, np.tril: _triangle, np.triu: _triangle,
+    np.broadcast_to: _broadcast_to,
 }
 
 
@@ -446,7 +592,15 @@ class MetaArray(np.ndarray):
                 return meta_array(_index_shape(self.shape, key), self.dtype)
             except (_NoRule, ValueError, TypeError):
                 pass
-        return _result(np.ndarray.__getitem__(self.view(np.ndarray), _plain(key)))
+        out = np.ndarray.__getitem__(self.view(np.ndarray), _plain(key))
+        if not isinstance(out, np.ndarray) or (getattr(self, '_lstrides', None) is None and not out.ndim) or \
+                isinstance(key, np.ndarray) or type(key) is list or \
+                (type(key) is tuple and any(isinstance(k, (np.ndarray, list)) for k in key)):
+            return _result(out)
+        whole = key if type(key) is tuple else (key,)
+        if not any(k is Ellipsis for k in whole):
+            whole = whole + (Ellipsis,)     # a view even where every dim is indexed: nothing is read
+        return _view_of_probe(self, lambda p: p[whole], out)
 
     def argmax(self, axis=None, out=None, *, keepdims=False):
         return _arg_reduce(self, axis, out, keepdims)
@@ -487,6 +641,59 @@ class MetaArray(np.ndarray):
     def take(self, indices, axis=None, out=None, mode='raise'):
         return np.take(self, indices, axis, out, mode)
 
+    def transpose(self, *axes):
+        return _view_of_probe(self, lambda p: p.transpose(*axes), np.ndarray.transpose(self, *axes))
+
+    def swapaxes(self, a, b):
+        return _view_of_probe(self, lambda p: p.swapaxes(a, b), np.ndarray.swapaxes(self, a, b))
+
+    @property
+    def T(self):
+        return self.transpose()
+
+    @property
+    def mT(self):
+        return self.swapaxes(-1, -2)
+
+    def squeeze(self, axis=None):
+        return _view_of_probe(self, lambda p: p.squeeze(axis), np.ndarray.squeeze(self, axis))
+
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        return _view_of_probe(self, lambda p: p.diagonal(offset, axis1, axis2),
+                              np.ndarray.diagonal(self, offset, axis1, axis2))
+
+    def reshape(self, *shape, order='C', copy=None):
+        out = np.ndarray.reshape(self, *shape, order=order)     # NumPy's checks; a view (strides are 0)
+        if getattr(self, '_lstrides', None) is None:
+            return out
+        strides = _view_strides(self.shape, layout(self)[0], out.shape)
+        if strides is None:
+            if copy is False:
+                raise ValueError("cannot reshape array without copying")
+            return meta_array(out.shape, out.dtype)
+        return laid_out(out, strides, layout(self)[1])
+
+    def view(self, *args, **kwargs):
+        out = np.ndarray.view(self, *args, **kwargs)
+        if not args and not kwargs and getattr(self, '_lstrides', None) is not None:
+            out._lstrides, out._loffset = layout(self)     # the same tensor seen again: the same layout
+        return out
+
+    @property
+    def shape(self):
+        return np.ndarray.shape.__get__(self)
+
+    @shape.setter
+    def shape(self, value):
+        # in place (what .view() falls back on): only where PyTorch's view would work
+        try:
+            view = self.reshape(value, copy=False)
+        except ValueError:
+            raise AttributeError("Incompatible shape for in-place modification. Use `.reshape()` to make a copy "
+                                 "with the desired shape.") from None
+        np.ndarray.shape.__set__(self, view.shape)
+        self._lstrides, self._loffset = getattr(view, '_lstrides', None), getattr(view, '_loffset', 0)
+
     def __setitem__(self, key, value):
         # values are not kept: only NumPy's checks of the key and the value's shape are wanted
         target = self[key]
@@ -504,7 +711,9 @@ class MetaArray(np.ndarray):
         return self if not copy and dtype == self.dtype else meta_array(self.shape, dtype)
 
     def copy(self, order='C'):
-        return meta_array(self.shape, self.dtype)
+        out = meta_array(self.shape, self.dtype)
+        return out if order in ('C', 'F') or getattr(self, '_lstrides', None) is None else \
+            laid_out(out, _preserved(self))
 
     def flatten(self, order='C'):
         return meta_array((self.size,), self.dtype)
@@ -540,7 +749,15 @@ class _MetaNumPy(types.ModuleType):
 meta_numpy = _MetaNumPy('ember.backend.meta_numpy', np)
 meta_numpy.lib = _MetaNumPy('ember.backend.meta_numpy.lib', np.lib)
 meta_numpy.lib.stride_tricks = _MetaNumPy('ember.backend.meta_numpy.lib.stride_tricks', np.lib.stride_tricks)
-meta_numpy.lib.stride_tricks.as_strided = lambda *args, **kwargs: as_meta(np.lib.stride_tricks.as_strided(*args, **kwargs))
+
+
+def _as_strided(x, shape=None, strides=None, **kwargs):
+    # a meta tensor's as_strided view: its own strides are 0, the ones asked for are its layout
+    out = np.lib.stride_tricks.as_strided(x, shape, strides, **kwargs)
+    return laid_out(meta_array(out.shape, out.dtype), [s // out.itemsize for s in out.strides])
+
+
+meta_numpy.lib.stride_tricks.as_strided = _as_strided
 meta_numpy.lib.stride_tricks.sliding_window_view = \
     lambda *args, **kwargs: as_meta(np.lib.stride_tricks.sliding_window_view(*args, **kwargs))
 
@@ -551,9 +768,13 @@ def _zero_strided(a):
 
 
 def _converter(numpy_fn):
+    in_order = numpy_fn in (np.ascontiguousarray, np.asfortranarray)
+
     def convert(a, dtype=None, *args, **kwargs):
         if _zero_strided(a):
             a = as_meta(a)
+            if in_order and getattr(a, '_lstrides', None) is not None:
+                return meta_array(a.shape, a.dtype if dtype is None else dtype)
             return a if dtype is None else a.astype(dtype, copy=False)
         return numpy_fn(a, dtype, *args, **kwargs)
     convert.__name__ = numpy_fn.__name__

@@ -396,7 +396,7 @@ def _fill(shape, value, dtype, device, requires_grad, out=None, name='zeros', la
     except MemoryError:
         raise RuntimeError(f"DefaultCPUAllocator: can't allocate memory: you tried to allocate {nbytes} bytes. "
                            "Error code 12 (Cannot allocate memory)") from None
-    if memory_format is not None and dev.type != 'meta':
+    if memory_format is not None:
         arr = _formats.arrange(xp, arr, memory_format, name)
     t = _pinned(Tensor._make(arr, dev), pin_memory)
     if requires_grad:

@@ -3,6 +3,7 @@
 through the view op's node, as in PyTorch."""
 import numpy as np
 
+from ember import backend
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
@@ -112,11 +113,14 @@ def as_strided(input, size, stride, storage_offset=None):
     base_offset = input.storage_offset()
     offset = base_offset if storage_offset is None else int(storage_offset)
     needed = offset + (1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0)
-    if needed > root.shape[0]:
+    if needed > root.shape[0] and input._device.type != 'meta':
         raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and "
                            f"itemsize {x.itemsize} requiring a storage size of {needed * x.itemsize} are out of bounds "
                            f"for storage of size {root.shape[0] * x.itemsize}")
-    return AsStrided.apply(input, size, stride, offset, base_offset, root.shape[0])
+    out = AsStrided.apply(input, size, stride, offset, base_offset, root.shape[0])
+    if input._device.type == 'meta':
+        out._data = backend.meta_laid_out(out._data, stride, offset)
+    return out
 
 
 @op('ember', 'Tensor')
