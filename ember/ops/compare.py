@@ -6,6 +6,7 @@ from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._barebones import NUMS as _BAREBONES, refuse as _refuse
 from ember.ops._util import elementwise
+from ember.ops import _argparse
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 
@@ -408,7 +409,12 @@ def isnan(input):
         >>> ember.isnan(ember.tensor([1., float('nan'), 2.]))
         tensor([False,  True, False])
     """
-    return Tensor._make(input._xp.isnan(input._data), input._device)
+    try:
+        xp = input._xp
+    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
+        _argparse.refuse_from_stack()
+        raise
+    return Tensor._make(xp.isnan(input._data), input._device)
 
 
 @op('ember', 'Tensor')

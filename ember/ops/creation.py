@@ -1000,11 +1000,16 @@ def clone(input, *, memory_format=None):
         >>> a, b
         (tensor([1., 2.]), tensor([5., 2.]))
     """
+    try:
+        data = input._data
+    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
+        _argparse.refuse_from_stack()
+        raise
     from ember.ops.shape import Clone
     result = Clone.apply(input)
     fmt = _formats.preserve_format if memory_format is None else memory_format
-    if fmt is not _formats.preserve_format or not input._data.flags.c_contiguous or 1 in input._data.shape:
-        result._data = _formats.arrange(result._xp, result._data, fmt, 'clone', like=input._data)
+    if fmt is not _formats.preserve_format or not data.flags.c_contiguous or 1 in data.shape:
+        result._data = _formats.arrange(result._xp, result._data, fmt, 'clone', like=data)
     return result
 
 

@@ -9,6 +9,7 @@ from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import wrap_dim, broadcast_error
+from ember.ops import _argparse
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 
@@ -453,7 +454,12 @@ def where(condition, input=None, other=None, *, out=None):
     if input is None and other is None:
         _result = nonzero(condition, as_tuple=True)
         return _result if out is None else write_out('where', _result, out)
-    if condition.dtype is not bool_:
+    try:
+        cdt = condition.dtype
+    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
+        _argparse.refuse_from_stack()
+        raise
+    if cdt is not bool_:
         if condition.dtype.name == 'uint8':
             condition = condition.bool()
         else:
@@ -1106,7 +1112,11 @@ def nonzero(input, *, as_tuple=False, out=None):
         >>> ember.nonzero(ember.tensor([[0.6, 0.0], [0.0, 0.4]]), as_tuple=True)
         (tensor([0, 1]), tensor([0, 1]))
     """
-    xp = input._xp
+    try:
+        xp = input._xp
+    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
+        _argparse.refuse_from_stack()
+        raise
     idx = xp.nonzero(input._data)
     if as_tuple:
         if input.ndim == 0:

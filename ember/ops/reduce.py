@@ -208,7 +208,12 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """
     if dtype is not None:
         input = input.to(dtype)
-    if input.dtype.category < 2:
+    try:
+        category = input.dtype.category
+    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
+        _argparse.refuse_from_stack()
+        raise
+    if category < 2:
         which = 'Input' if dtype is None else 'Optional'
         raise RuntimeError(f"mean(): could not infer output dtype. {which} dtype must be either a floating point or "
                            f"complex dtype. Got: {_name(input.dtype)}")
@@ -1500,7 +1505,12 @@ def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     """
     if isinstance(dim, bool):
         descending, dim = dim, -1
-    if input.ndim == 0:
+    try:
+        nd = input.ndim
+    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
+        _argparse.refuse_from_stack()
+        raise
+    if nd == 0:
         _result = _named('sort')(input.clone(), Tensor._make(input._xp.zeros((), np.int64), input._device))
         return _result if out is None else write_out('sort', _result, out)
     dim = wrap_dim(dim, input.ndim)

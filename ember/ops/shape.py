@@ -5,6 +5,7 @@ from ember import _formats
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._util import shape_arg, wrap_dim, wrap_dims
+from ember.ops import _argparse
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 
@@ -161,7 +162,11 @@ def reshape(input, *shape):
         ember.Size([3, 2])
     """
     shape = shape_arg(shape)
-    x = input._data
+    try:
+        x = input._data
+    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
+        _argparse.refuse_from_stack()
+        raise
     if x.flags.c_contiguous or _can_view(x, _infer_shape(shape, x.size)):
         return View.apply(input, shape)
     return UnsafeView.apply(input, shape)
@@ -225,7 +230,11 @@ def flatten(input, start_dim=0, end_dim=-1):
         >>> ember.flatten(ember.tensor([[1, 2], [3, 4]]))
         tensor([1, 2, 3, 4])
     """
-    nd = input.ndim
+    try:
+        nd = input.ndim
+    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
+        _argparse.refuse_from_stack()
+        raise
     if nd == 0:
         return reshape(input, (1,))
     s, e = wrap_dim(start_dim, nd), wrap_dim(end_dim, nd)
@@ -570,7 +579,12 @@ def unsqueeze(input, dim):
         >>> x.unsqueeze(1).shape
         ember.Size([3, 1])
     """
-    return Unsqueeze.apply(input, wrap_dim(dim, input.ndim + 1))
+    try:
+        nd = input.ndim
+    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
+        _argparse.refuse_from_stack()
+        raise
+    return Unsqueeze.apply(input, wrap_dim(dim, nd + 1))
 
 
 class Permute(Primitive):
@@ -616,7 +630,12 @@ def permute(input, *dims):
         ember.Size([5, 2, 3])
     """
     dims = shape_arg(dims)
-    if len(dims) != input.ndim:
+    try:
+        nd = input.ndim
+    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
+        _argparse.refuse_from_stack()
+        raise
+    if len(dims) != nd:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
                            f"length of the desired ordering of dimensions i.e. input.dim() = {input.ndim} is not "
                            f"equal to len(dims) = {len(dims)}")
@@ -673,7 +692,11 @@ def transpose(input, dim0, dim1):
                 [2., 5.],
                 [3., 6.]])
     """
-    nd = input.ndim
+    try:
+        nd = input.ndim
+    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
+        _argparse.refuse_from_stack()
+        raise
     return Transpose.apply(input, wrap_dim(dim0, nd), wrap_dim(dim1, nd))
 
 
@@ -710,7 +733,12 @@ def t(input):
         >>> ember.t(ember.tensor([1, 2])).shape
         ember.Size([2])
     """
-    if input.ndim > 2:
+    try:
+        nd = input.ndim
+    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
+        _argparse.refuse_from_stack()
+        raise
+    if nd > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     return T.apply(input)
 
@@ -1795,7 +1823,12 @@ def diag(input, diagonal=0, *, out=None):
         >>> ember.diag(ember.arange(9).view(3, 3))
         tensor([0, 4, 8])
     """
-    if input.ndim == 1:
+    try:
+        nd = input.ndim
+    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
+        _argparse.refuse_from_stack()
+        raise
+    if nd == 1:
         n = input.shape[0] + abs(diagonal)
         _result = DiagEmbed.apply(input, (n, n), diagonal, 0, 1)
         return _result if out is None else write_out('diag', _result, out)

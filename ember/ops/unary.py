@@ -12,7 +12,7 @@ from ember.ops._barebones import NUMS as _BAREBONES, refuse as _refuse
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
-from ember.ops import _erf as _erf_np
+from ember.ops import _argparse, _erf as _erf_np
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 
@@ -198,8 +198,13 @@ def neg(input, *, out=None):
         >>> ember.neg(a)
         tensor([-0.5000,  1.2500, -0.0000, -3.0000])
     """
-    if input._data.dtype.num in _BAREBONES:
-        raise _refuse('neg_cpu', input._data.dtype.num)
+    try:
+        num = input._data.dtype.num
+    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
+        _argparse.refuse_from_stack()
+        raise
+    if num in _BAREBONES:
+        raise _refuse('neg_cpu', num)
     if input.dtype.name == 'bool':
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
                            "invert a mask, use the `~` or `logical_not()` operator instead.")
@@ -665,8 +670,13 @@ def abs(input, *, out=None):
         >>> ember.abs(ember.tensor([-1, 2, -3]))
         tensor([1, 2, 3])
     """
-    if input._data.dtype.num in _BAREBONES:
-        raise _refuse('abs_cpu', input._data.dtype.num)
+    try:
+        num = input._data.dtype.num
+    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
+        _argparse.refuse_from_stack()
+        raise
+    if num in _BAREBONES:
+        raise _refuse('abs_cpu', num)
     _result = Abs.apply(input)
     return _result if out is None else write_out('abs', _result, out)
 
