@@ -356,3 +356,17 @@ def test_like_functions_keep_a_zero_dim_shape():
     for fn in (torch.zeros_like, torch.ones_like, torch.empty_like, lambda t: torch.full_like(t, 3.0)):
         assert fn(s).shape == ()
     assert s.contiguous().shape == ()
+
+
+@pytest.mark.parametrize('data', [[1.5, 2], [[1j, 2], [3, 4]], [True, 1], [[True], [False]], (1, (2, 3.0)), []])
+def test_lists_of_python_numbers_infer_as_element_by_element(data):
+    # the fast path (types read per list) must agree with reading every element's dtype
+    from ember.ops.creation import _infer_dtype   # (ember only: the fast path against the slow one)
+    for default in (torch.float32, torch.float64):
+        previous = torch.get_default_dtype()
+        torch.set_default_dtype(default)
+        try:
+            expected = _infer_dtype(data) or default
+            assert torch.tensor(data).dtype == expected
+        finally:
+            torch.set_default_dtype(previous)

@@ -48,6 +48,29 @@ def _infer_dtype(data):
 
 
 _NUMBERS = (builtins.bool, builtins.int, builtins.float, builtins.complex)
+_NUMBER_SET = frozenset(_NUMBERS)
+_SEQUENCE_SET = frozenset((list, tuple))
+
+
+def _plain_numbers_dtype(data):
+    """The dtype of ``tensor(data)`` when ``data`` is lists/tuples of Python numbers only, None when it
+    holds no number (empty lists); NotImplemented for anything else (tensors, NumPy scalars, other
+    sequences, lists mixing numbers and lists), which :func:`_infer_dtype` reads element by element."""
+    kinds = set()
+    pending = [data]
+    while pending:
+        seq = pending.pop()
+        types = set(map(type, seq))
+        if types <= _NUMBER_SET:
+            kinds |= types
+        elif types <= _SEQUENCE_SET:
+            pending.extend(seq)
+        else:
+            return NotImplemented
+    for kind, sample in ((builtins.complex, 0j), (builtins.float, 0.0), (builtins.int, 0), (builtins.bool, False)):
+        if kind in kinds:
+            return scalar_dtype(sample)
+    return None
 
 
 def _is_other_sequence(data):
@@ -111,6 +134,24 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     """
     check_factory_options('tensor', dtype, device, requires_grad)
     _check_pin_memory('tensor', pin_memory, device)
+    plain = _plain_numbers_dtype(data) if type(data) in (list, tuple) else NotImplemented
+    if plain is not NotImplemented:
+        # (nested) lists of Python numbers only, the common case: their types read in C, one pass per list
+        dev = as_device(device)
+        dt = to_dtype(dtype) if dtype is not None else (plain or get_default_dtype())
+        try:
+            arr = np.array(data, dtype=dt.np_dtype)
+        except OverflowError:
+            arr = _narrowed(data, dt)
+        except ValueError as e:
+            if 'inhomogeneous' in str(e) or 'sequence' in str(e):
+                raise ValueError(f"expected sequence of length {len(data[0])} at dim 1 (got "
+                                 f"{_first_bad_len(data)})") from None
+            raise
+        t = _pinned(Tensor._make(backend.move(arr, dev), dev), pin_memory)
+        if requires_grad:
+            _factory_requires_grad(t)
+        return t
     data = _as_lists(data)
     dev = as_device(device if device is not None else (data.device if isinstance(data, Tensor) else None))
     if dtype is None:
