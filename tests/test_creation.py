@@ -358,7 +358,7 @@ def test_like_functions_keep_a_zero_dim_shape():
     assert s.contiguous().shape == ()
 
 
-@pytest.mark.parametrize('data', [[1.5, 2], [[1j, 2], [3, 4]], [True, 1], [[True], [False]], (1, (2, 3.0)), []])
+@pytest.mark.parametrize('data', [[1.5, 2], [[1j, 2], [3, 4]], [True, 1], [[True], [False]], ((1, 2), (3, 4.0)), []])
 def test_lists_of_python_numbers_infer_as_element_by_element(data):
     # the fast path (types read per list) must agree with reading every element's dtype
     from ember.ops.creation import _infer_dtype   # (ember only: the fast path against the slow one)
