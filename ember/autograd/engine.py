@@ -5,7 +5,10 @@ its gradient back); among ready nodes the most recently created runs first, whic
 order PyTorch's engine uses and so the order users see hooks fire in.
 """
 import heapq
+import sys
 import warnings
+
+import numpy as _np
 
 from ember._tensor import Tensor
 from ember.backend import quiet_fp_enter, quiet_fp_leave
@@ -401,19 +404,26 @@ class _Owned:
         self._arrays = {}  # id -> array (holding the array keeps its id unique during the run)
 
     def add(self, arr):
-        if arr.base is None:  # owns its memory (a view never qualifies); cheaper than arr.flags
-            self._arrays[id(arr)] = arr
+        # (a view qualifies only if, when a leaf takes it, it is the one holder of all its base's memory)
+        self._arrays[id(arr)] = arr
 
     def adopt_new(self, in_grads, grads):
-        """Own the arrays a built-in backward returned, except the ones it passed through unchanged."""
+        """Own the arrays a built-in backward returned, except the ones it passed through unchanged;
+        the ones it consumed are dropped (a view of one may live on in what it returned)."""
+        arrays = self._arrays
+        kept = ()
         for g in in_grads:
             if g is not None and not g.is_sparse:    # (sparse gradients hold no array of their own)
                 arr = g._data
                 for old in grads:
                     if old is not None and old._data is arr:
+                        kept += (arr,)
                         break
                 else:
-                    self.add(arr)
+                    arrays[id(arr)] = arr
+        for old in grads:
+            if old is not None and old._data not in kept:
+                arrays.pop(id(old._data), None)
 
     def disown(self, grads):
         for g in grads:
@@ -422,7 +432,25 @@ class _Owned:
 
     def take(self, arr):
         """True (and no longer owned) when ``arr`` may become a leaf's gradient as it is."""
-        return self._arrays.pop(id(arr), None) is arr and arr.flags.writeable
+        return self._arrays.pop(id(arr), None) is arr and arr.flags.writeable and \
+            (arr.base is None or _sole_view(arr))
+
+
+def _sole_view(arr, count=False):
+    """Whether ``arr`` is a view of all of a NumPy array that nothing but ``arr`` holds: a weight's
+    gradient made transposed (``(g.T @ x).T``) and transposed back by TBackward, whose first product
+    nobody else can see; taking it saves copying the weight-sized array. (``count``: the base's
+    reference count as seen here, which is how ``_SOLE_REFS`` is measured.)"""
+    base = arr.base
+    if count:
+        return sys.getrefcount(base)
+    return type(base) is _np.ndarray and base.base is None and base.size == arr.size and \
+        base.dtype == arr.dtype and sys.getrefcount(base) <= _SOLE_REFS
+
+
+# what sys.getrefcount reports inside _sole_view for a base held by one view only (measured, as the
+# interpreter's own references to locals and arguments vary between versions)
+_SOLE_REFS = _sole_view(_np.empty((1, 2)).T, count=True)
 
 
 def _dense_strides(arr):

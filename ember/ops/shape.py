@@ -3,6 +3,7 @@ import numpy as np
 
 from ember import _formats
 from ember._tensor import Tensor
+from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import shape_arg, wrap_dim, wrap_dims
 from ember.ops import _argparse
@@ -670,6 +671,11 @@ class T(Primitive):
 
     @staticmethod
     def backward(ctx, g):
+        if not grad_mode._state.enabled and type(g) is Tensor and not g.is_sparse:
+            # nothing to record: the bare transposed array (no view bookkeeping, and nothing else
+            # keeps the array it views, so a leaf may take it as its .grad without a copy)
+            d = g._data
+            return Tensor._make(d.T, g._device) if d.ndim == 2 else g
         return g.t()
 
 

@@ -126,3 +126,28 @@ def test_no_process_wide_floating_point_state():
         with pytest.raises(FloatingPointError):
             np.ones(1) / np.zeros(1)
         assert np.isinf((ember.ones(1) / ember.zeros(1)).item())  # ember's own op is still quiet
+
+
+def test_transposed_gradient_views_are_taken_only_when_nothing_else_holds_their_memory():
+    # a linear layer's weight gradient reaches the weight as a transposed view of a fresh product
+    w = ember.ones(3, 2, requires_grad=True)
+    x = ember.ones(4, 2)
+    out = ember.nn.functional.linear(x, w)
+    (out * 2).sum().backward()
+    first = w.grad.numpy().copy()
+    assert not _shares(w.grad, out) and not _shares(w.grad, x)
+    ember.nn.functional.linear(x, w).mul(2).sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), 2 * first)
+    # the user's gradient, transposed back to the leaf, is held by the user: copied
+    a = ember.ones(2, 3, requires_grad=True)
+    g = ember.arange(6.0).reshape(3, 2)
+    a.t().backward(g)
+    a.grad.add_(1)
+    np.testing.assert_array_equal(g.numpy(), np.arange(6.0).reshape(3, 2))
+    # a retained gradient whose transpose reaches the leaf stays the retained one's own
+    b = ember.ones(2, 3, requires_grad=True)
+    mid = b * 1
+    mid.retain_grad()
+    (mid.t() * 3).sum().backward()
+    b.grad.zero_()
+    np.testing.assert_array_equal(mid.grad.numpy(), np.full((2, 3), 3.0))
