@@ -32,29 +32,40 @@ def _cdf(xs):
     return e
 
 
-def gelu(x):
-    """``x * Phi(x)`` (as ``0.5 * x * (1 + erf(x / sqrt(2)))``) for a float32 or float64 array."""
+def gelu(x, keep_cdf=False):
+    """``x * Phi(x)`` (as ``0.5 * x * (1 + erf(x / sqrt(2)))``) for a float32 or float64 array;
+    with ``keep_cdf``, ``(output, Phi(x))``: the backward then needs no second erf."""
     (flat,), out, bounds = _chunks(x)
+    cdf = np.empty_like(out) if keep_cdf else None
     for s, e in bounds:
         xs = flat[s:e]
         c = _erf.erf(xs * SQRT_HALF)
         c += 1
+        if keep_cdf:
+            # (1 + erf) / 2 is exact, and so x * ((1 + erf) / 2) is the bits of (x * (1 + erf)) / 2
+            c *= 0.5
+            cdf[s:e] = c
+            np.multiply(c, xs, out=out[s:e])
+            continue
         np.multiply(c, xs, out=out[s:e])
         out[s:e] *= 0.5    # exact: the same as halving x first
+    if keep_cdf:
+        return out.reshape(x.shape), cdf
     return out.reshape(x.shape)
 
 
-def gelu_backward(g, x):
-    """``g * (Phi(x) + x * phi(x))``: the gradient of GELU at ``x`` for the output gradient ``g``."""
+def gelu_backward(g, x, cdf=None):
+    """``g * (Phi(x) + x * phi(x))``: the gradient of GELU at ``x`` for the output gradient ``g``
+    (``cdf``: ``Phi(x)`` as ``gelu(x, keep_cdf=True)`` gave it, flat)."""
     (flat, gflat), out, bounds = _chunks(x, g)
     for s, e in bounds:
         xs = flat[s:e]
-        cdf = _cdf(xs)
+        cdf_s = _cdf(xs) if cdf is None else cdf[s:e]
         pdf = np.multiply(xs, xs, out=out[s:e])
         pdf *= -0.5
         np.exp(pdf, out=pdf)
         pdf *= INV_SQRT_2PI
         pdf *= xs
-        pdf += cdf
+        pdf += cdf_s
         pdf *= gflat[s:e]
     return out.reshape(x.shape)

@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from ember._tensor import Tensor
-from ember.autograd import grad_mode
+from ember.autograd import grad_mode, _saved_hooks
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops._util import wrap_dim
@@ -608,18 +608,25 @@ class Gelu(Primitive):
         if approximate == 'tanh':
             return 0.5 * x * (1 + xp.tanh(_TANH_K * (x + 0.044715 * x * x * x)))
         if xp is np and x.dtype in _GELU_KERNEL_DTYPES:
-            return _gelu.gelu(x)   # the same formula, chunk by chunk in cache (transformers' MLP hot path)
+            # the same formula, chunk by chunk in cache (transformers' MLP hot path)
+            if ctx.needs_input_grad[0] and not _saved_hooks._pack_stack:
+                # Phi(x) is kept for the first backward, which then needs no erf of its own (unless
+                # saved-tensor hooks are in use: they decide what a graph keeps)
+                out, ctx.cdf = _gelu.gelu(x, keep_cdf=True)
+                return out
+            return _gelu.gelu(x)
         return 0.5 * x * (1 + _erf(xp, x * _SQRT_HALF))
 
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
+        cdf = ctx.__dict__.pop('cdf', None)   # (freed with its first use: a retained graph recomputes it)
         if ctx.approximate != 'tanh' and not grad_mode._state.enabled:
             # first order (no graph to record): the derivative on the arrays in one pass, no op dispatch
             xd, gd = x._data, g._data
             if type(xd) is np.ndarray and xd.dtype in _GELU_KERNEL_DTYPES and gd.dtype == xd.dtype \
                     and gd.shape == xd.shape:
-                return Tensor._make(_gelu.gelu_backward(gd, xd), x._device), None
+                return Tensor._make(_gelu.gelu_backward(gd, xd, cdf), x._device), None
         if ctx.approximate == 'tanh':
             x2 = x * x
             t = ((x + 0.044715 * x2 * x) * _TANH_K).tanh()

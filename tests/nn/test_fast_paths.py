@@ -35,6 +35,23 @@ def test_gelu_first_order_backward_matches_the_differentiable_one(dtype):
                                atol=1e-7)
 
 
+@pytest.mark.parametrize('dtype', [ember.float32, ember.float64])
+def test_gelu_backward_from_the_kept_cdf_is_the_recomputed_one_to_the_bit(dtype):
+    # the forward keeps Phi(x) for the first backward; a retained graph's second backward, and a graph
+    # recorded under saved-tensor hooks (which keeps nothing beside what the hooks see), recompute it
+    x = ember.tensor(_data(2 * _gelu._CHUNK + 9, np.float64), dtype=dtype, requires_grad=True)
+    g = ember.randn(x.shape, dtype=dtype)
+    y = F.gelu(x)
+    kept, = ember.autograd.grad(y, x, g, retain_graph=True)
+    again, = ember.autograd.grad(y, x, g)
+    with ember.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+        hooked, = ember.autograd.grad(F.gelu(x), x, g)
+    np.testing.assert_array_equal(kept.numpy(), again.numpy())
+    np.testing.assert_array_equal(kept.numpy(), hooked.numpy())
+    with ember.no_grad():
+        np.testing.assert_array_equal(F.gelu(x).numpy(), y.detach().numpy())
+
+
 def test_softmax_row_max_keeps_nan_and_infinities():
     x = np.random.default_rng(1).standard_normal((64, 32)).astype(np.float32)
     x[0, 3] = np.nan
