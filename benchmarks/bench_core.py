@@ -3,7 +3,8 @@
     python benchmarks/bench_core.py            # ember only (and torch if importable here)
 
 Measures: per-op eager overhead on tiny tensors with and without autograd (tensor with tensor,
-tensor with a Python number, F.linear), a 1M-element
+tensor with a Python number, F.linear; ``a + b``, ``a * b``, ``relu``, ``sum`` alone, and each
+recorded and followed by its backward: ``*_grad_bwd_us``), a 1M-element
 elementwise chain with backward, and a 1024x1024 matmul (against NumPy's own matmul too).
 """
 from _common import best, import_lib, side_by_side
@@ -15,6 +16,14 @@ def bench(lib_name):
     a = lib.ones(4, 4)
     b = lib.ones(4, 4)
     res['op_no_grad_us'] = best(lambda: a * b + a, 2000) * 1e6 / 2
+    # each op alone, then recorded and differentiated (the op and a backward through it)
+    g = lib.ones(4, 4)
+    xg = lib.ones(4, 4, requires_grad=True)
+    ops = {'add': (lambda t: t + b, g), 'mul': (lambda t: t * b, g), 'relu': (lambda t: t.relu(), g),
+           'sum': (lambda t: t.sum(), None)}
+    for name, (fn, seed) in ops.items():
+        res[f'{name}_us'] = best(lambda: fn(a), 2000) * 1e6
+        res[f'{name}_grad_bwd_us'] = best(lambda: fn(xg).backward(seed), 500) * 1e6
     res['scalar_mul_us'] = best(lambda: a * 2, 2000) * 1e6
     res['linear_4x4_us'] = best(lambda: lib.nn.functional.linear(a, b), 2000) * 1e6
     x = lib.ones(4, 4, requires_grad=True)

@@ -514,6 +514,10 @@ class Function(metaclass=_FunctionMeta):
             else:
                 raw = [_scalar_arg(a, dt) if not isinstance(a, Tensor) else
                        (a._data if a._data.dtype == dt else a._data.astype(dt)) for a in args]
+        elif ntens == 1 and isinstance(args[0], Tensor):
+            # (one tensor first, options after: reductions, views; no comprehension's frame)
+            raw = list(args)
+            raw[0] = args[0]._data
         else:
             raw = [a._data if isinstance(a, Tensor) else a for a in args]
         forward = cls.forward
@@ -535,28 +539,36 @@ class Function(metaclass=_FunctionMeta):
             raise
         finally:
             _fp_leave(quiet)
-        if type(out) is _np.ndarray:
-            # Tensor._make, inlined
-            r = _new(Tensor)
-            r._data = out
-            r._device = device
-            r._requires_grad = False
-            r._grad_fn = None
-            r._version_counter = _Version()
-            if _grad_state.inference:
-                r._inference = True
-            if cls._view:
-                _mark_views(cls, _first_tensor(args), args[1:], [r])
-            return r
-        if type(out) is tuple:
-            results = tuple([None if o is None else
-                             Tensor._make(o if not isinstance(o, _np.generic) else _np.asarray(o), device)
-                             for o in out])
-        else:
-            results = (Tensor._make(out if not isinstance(out, _np.generic) else _np.asarray(out), device),)
+        if type(out) is not _np.ndarray:
+            if isinstance(out, _np.generic):
+                out = _np.asarray(out)   # a full reduction's NumPy scalar, as the 0-d array it stands for
+            else:
+                return _wrap_outputs(cls, out, device, args)
+        # Tensor._make, inlined
+        r = _new(Tensor)
+        r._data = out
+        r._device = device
+        r._requires_grad = False
+        r._grad_fn = None
+        r._version_counter = _Version()
+        if _grad_state.inference:
+            r._inference = True
         if cls._view:
-            _mark_views(cls, _first_tensor(args), args[1:], results, type(out) is tuple)
-        return results if type(out) is tuple else results[0]
+            _mark_views(cls, _first_tensor(args), args[1:], [r])
+        return r
+
+
+def _wrap_outputs(cls, out, device, args):
+    """An unrecorded op's outputs other than one NumPy array: a tuple of them, or a CuPy array."""
+    if type(out) is tuple:
+        results = tuple([None if o is None else
+                         Tensor._make(o if not isinstance(o, _np.generic) else _np.asarray(o), device)
+                         for o in out])
+    else:
+        results = (Tensor._make(out, device),)
+    if cls._view:
+        _mark_views(cls, _first_tensor(args), args[1:], results, type(out) is tuple)
+    return results if type(out) is tuple else results[0]
 
 
 class _Unrecorded(Context):

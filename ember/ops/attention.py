@@ -8,8 +8,10 @@ means "do not attend".
 """
 import math
 
+import numpy as np
+
 from ember._tensor import Tensor
-from ember.autograd import grad_mode
+from ember.autograd import grad_mode, _saved_hooks
 from ember.autograd.function import Primitive
 from ember.ops.activation import _max_along, softmax
 from ember.ops.dropout import dropout as _dropout
@@ -115,6 +117,10 @@ class ScaledDotProductAttention(Primitive):
         xp = ctx.xp
         ctx.is_causal, ctx.scale, ctx.groups = is_causal, scale, groups
         kk, vv = (xp.repeat(k, groups, -3), xp.repeat(v, groups, -3)) if groups > 1 else (k, v)
+        rows = _causal_block_rows(xp, q, kk, is_causal)
+        if rows:
+            return _causal_forward(ctx, q, k, v, kk, vv, scale, rows)
+        ctx.rows = None
         s = xp.matmul(q * xp.asarray(scale, q.dtype), xp.swapaxes(kk, -1, -2))
         masked = is_causal or mask is not None
         if masked:
@@ -149,27 +155,102 @@ class ScaledDotProductAttention(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        q, k, v, p, mask, out = ctx.saved_tensors
+        if ctx.rows:
+            q, k, v, mask, out, *blocks = ctx.saved_tensors
+        else:
+            q, k, v, p, mask, out = ctx.saved_tensors
         need = ctx.needs_input_grad
         if grad_mode._state.enabled:
             return _sdpa_double_backward(ctx, g, q, k, v, mask)
         xp, scale, groups = ctx.xp, ctx.scale, ctx.groups
-        qd, kd, vd, pd, gd = q._data, k._data, v._data, p._data, g._data
+        qd, kd, vd, gd = q._data, k._data, v._data, g._data
         kk, vv = (xp.repeat(kd, groups, -3), xp.repeat(vd, groups, -3)) if groups > 1 else (kd, vd)
-        dv = xp.matmul(xp.swapaxes(pd, -1, -2), gd) if need[2] else None
-        ds = xp.matmul(gd, xp.swapaxes(vv, -1, -2))
-        # softmax backward: ds = p * (dp - sum(dp * p)), where sum_j dp_ij p_ij = g_i . out_i (as
-        # FlashAttention does: a product over head_dim instead of over every key)
-        ds -= (gd * out._data).sum(-1, keepdims=True)
-        ds *= pd
-        sc = xp.asarray(scale, ds.dtype)
-        dq = xp.matmul(ds, kk) * sc if need[0] else None
-        dk = xp.matmul(xp.swapaxes(ds, -1, -2), qd) * sc if need[1] else None
+        sc = xp.asarray(scale, gd.dtype)
+        if ctx.rows:
+            dq, dk, dv = _causal_backward(xp, need, qd, kk, vv, gd, out._data, [b._data for b in blocks],
+                                          ctx.rows)
+        else:
+            pd = p._data
+            dv = xp.matmul(xp.swapaxes(pd, -1, -2), gd) if need[2] else None
+            ds = xp.matmul(gd, xp.swapaxes(vv, -1, -2))
+            # softmax backward: ds = p * (dp - sum(dp * p)), where sum_j dp_ij p_ij = g_i . out_i (as
+            # FlashAttention does: a product over head_dim instead of over every key)
+            ds -= (gd * out._data).sum(-1, keepdims=True)
+            ds *= pd
+            dq = xp.matmul(ds, kk) if need[0] else None
+            dk = xp.matmul(xp.swapaxes(ds, -1, -2), qd) if need[1] else None
+        if dq is not None:
+            dq *= sc
+        if dk is not None:
+            dk *= sc
         if groups > 1:
             dk = None if dk is None else _fold_groups(dk, groups)
             dv = None if dv is None else _fold_groups(dv, groups)
         dev = g._device
         return tuple(None if a is None else Tensor._make(a, dev) for a in (dq, dk, dv)) + (None,) * 4
+
+
+def _causal_block_rows(xp, q, k, is_causal):
+    """The query rows' blocks ``[(r0, r1), ...]`` a causal attention runs in, or None to run it whole.
+
+    Row i attends keys 0..i only, so a block of rows needs the keys up to its last row: computed block
+    by block, the masked upper triangle is (mostly) never computed, as in PyTorch's fused CPU kernel.
+    Blocks of 32 rows or more (at most 16 blocks) keep the batched products efficient. Under
+    saved-tensor hooks attention runs whole, so the hooks see the probabilities as one tensor.
+    """
+    L, S = q.shape[-2], k.shape[-2]
+    if not is_causal or xp is not np or L < 64 or S == 0 or _saved_hooks._pack_stack:
+        return None
+    size = max(32, -(-L // 16))
+    return [(r0, min(L, r0 + size)) for r0 in range(0, L, size)]
+
+
+def _causal_forward(ctx, q, k, v, kk, vv, scale, rows):
+    """The forward of causal attention, block of rows by block (see ``_causal_block_rows``); the
+    same steps as the whole forward on each block."""
+    S = kk.shape[-2]
+    qs = q * np.asarray(scale, q.dtype)
+    kt = np.swapaxes(kk, -1, -2)
+    out = np.empty(q.shape[:-1] + (vv.shape[-1],), np.result_type(qs, kk, vv))
+    blocks = []
+    for r0, r1 in rows:
+        end = min(r1, S)
+        s = np.matmul(qs[..., r0:r1, :], kt[..., :end])
+        if end > r0:   # the keys beside the block's own rows: key j > row i is masked
+            s[..., r0:end] += np.where(np.tri(r1 - r0, end - r0, dtype=bool), 0, -np.inf).astype(s.dtype)
+        m = _max_along(np, s, s.ndim - 1)
+        m[~np.isfinite(m)] = 0
+        s -= m
+        np.exp(s, out=s)
+        denom = s.sum(-1, keepdims=True)
+        denom[denom == 0] = 1
+        s /= denom
+        np.matmul(s, vv[..., :end, :], out=out[..., r0:r1, :])
+        blocks.append(s)
+    ctx.rows = rows
+    ctx.save_for_backward(q, k, v, None, out, *blocks)
+    return out
+
+
+def _causal_backward(xp, need, q, kk, vv, g, out, blocks, rows):
+    """dq, dk, dv of causal attention from the forward's probability blocks (unscaled dq, dk)."""
+    rowsum = (g * out).sum(-1, keepdims=True)   # sum_j dp_ij p_ij, as in the whole backward
+    dq = np.empty(q.shape, g.dtype) if need[0] else None
+    dk = np.zeros(kk.shape, g.dtype) if need[1] else None
+    dv = np.zeros(vv.shape, g.dtype) if need[2] else None
+    for (r0, r1), p in zip(rows, blocks):
+        end = p.shape[-1]
+        gb = g[..., r0:r1, :]
+        if dv is not None:
+            dv[..., :end, :] += np.matmul(np.swapaxes(p, -1, -2), gb)
+        ds = np.matmul(gb, np.swapaxes(vv[..., :end, :], -1, -2))
+        ds -= rowsum[..., r0:r1, :]
+        ds *= p
+        if dq is not None:
+            np.matmul(ds, kk[..., :end, :], out=dq[..., r0:r1, :])
+        if dk is not None:
+            dk[..., :end, :] += np.matmul(np.swapaxes(ds, -1, -2), q[..., r0:r1, :])
+    return dq, dk, dv
 
 
 def _fold_groups(d, groups):

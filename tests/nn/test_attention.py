@@ -230,6 +230,37 @@ def test_dropout_and_fully_masked_rows():
     np.testing.assert_array_equal(out[0, 1].detach().numpy(), np.zeros(4))
 
 
+@pytest.mark.parametrize('shape', [((2, 3, 128, 8), (2, 3, 128, 8)), ((1, 2, 100, 8), (1, 2, 70, 8)),
+                                   ((1, 2, 70, 8), (1, 2, 130, 8))], ids=['square', 'fewer_keys', 'more_keys'])
+def test_causal_attention_in_blocks_of_rows_is_the_whole_computation(shape):
+    # long causal attention runs block of query rows by block, skipping the masked keys; under
+    # saved-tensor hooks it runs whole: both give the same outputs and gradients
+    qs, ks = shape
+    gen = np.random.default_rng(5)
+    q, k, v = (ember.tensor(gen.standard_normal(s), requires_grad=True) for s in (qs, ks, ks))
+    g = ember.tensor(gen.standard_normal(qs))
+    out = A.scaled_dot_product_attention(q, k, v, is_causal=True)
+    grads = ember.autograd.grad(out, (q, k, v), g)
+    with ember.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+        whole = A.scaled_dot_product_attention(q, k, v, is_causal=True)
+        whole_grads = ember.autograd.grad(whole, (q, k, v), g)
+    np.testing.assert_allclose(out.detach().numpy(), whole.detach().numpy(), rtol=1e-12, atol=1e-14)
+    for a, b in zip(grads, whole_grads):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-11, atol=1e-13)
+    # and the causal mask itself: the composite formula
+    keep = np.tril(np.ones((qs[-2], ks[-2]), bool))
+    scores = np.where(keep, q.detach().numpy() @ np.swapaxes(k.detach().numpy(), -1, -2) / np.sqrt(8), -np.inf)
+    p = np.exp(scores - scores.max(-1, keepdims=True))
+    np.testing.assert_allclose(out.detach().numpy(), (p / p.sum(-1, keepdims=True)) @ v.detach().numpy(),
+                               rtol=1e-10, atol=1e-12)
+
+
+def test_causal_attention_in_blocks_gradcheck():
+    q, k, v = (ember.randn(1, 1, 64, 2, dtype=ember.float64, requires_grad=True) for _ in range(3))
+    assert ember.autograd.gradcheck(lambda a, b, c: A.scaled_dot_product_attention(a, b, c, is_causal=True),
+                                    (q, k, v))
+
+
 # ----------------------------------------------------------------------------------------------
 # MultiheadAttention module: the same cases through the module, with its weights loaded
 
