@@ -139,9 +139,15 @@ class Softmax(Primitive):
         low = x.dtype.kind == 'V'     # bfloat16 (ml_dtypes): computed in float32 and rounded once, as PyTorch
         if low:
             x, dt = x.astype('float32'), x.dtype
-        e = xp.exp(x - _max_along(xp, x, dim))
+        e = x - _max_along(xp, x, dim)
+        if getattr(e, 'ndim', 0) and e.dtype.kind == 'f':   # the same steps in one new array (fewer page faults)
+            xp.exp(e, out=e)
+            e /= e.sum(axis=dim, keepdims=True)
+        else:
+            e = xp.exp(e)
+            e = e / e.sum(axis=dim, keepdims=True)
         # contiguous, as PyTorch's (ascontiguousarray would make a 0-dim result 1-dim)
-        y = xp.ascontiguousarray(e / e.sum(axis=dim, keepdims=True)).reshape(x.shape)
+        y = xp.ascontiguousarray(e).reshape(x.shape)
         if low:
             y = y.astype(dt)
         ctx.dim = dim
