@@ -28,11 +28,13 @@ def test_gelu_kernel_is_the_formula_to_the_bit(dtype):
 @pytest.mark.parametrize('dtype', [ember.float32, ember.float64])
 def test_gelu_first_order_backward_matches_the_differentiable_one(dtype):
     x = ember.tensor(_data(_gelu._CHUNK + 5, np.float64)[6:], dtype=dtype, requires_grad=True)
+    ember.manual_seed(0)   # (the same cotangent whatever ran before)
     g = ember.randn(x.shape, dtype=dtype)
     fast, = ember.autograd.grad(F.gelu(x), x, g)
     graph, = ember.autograd.grad(F.gelu(x), x, g, create_graph=True)
+    # float32: the two orders of the same steps differ by a few roundings of O(1) terms (cdf + x pdf cancels)
     np.testing.assert_allclose(fast.numpy(), graph.detach().numpy(), rtol=1e-6 if dtype == ember.float32 else 1e-13,
-                               atol=1e-7)
+                               atol=1e-6 if dtype == ember.float32 else 1e-13)
 
 
 @pytest.mark.parametrize('dtype', [ember.float32, ember.float64])
