@@ -16,7 +16,21 @@ def _F():
     return F
 
 
+class _ListedMean(int):
+    """The default of ``reduction`` in the top-level loss spellings below. PyTorch lists it as 1 (the
+    mean), yet a call that leaves it out gets every element's loss, unreduced (observed on PyTorch
+    2.13): the default reads as 1 and, only when left out, acts as 0. Passing 1 takes the mean."""
+
+    def __repr__(self):
+        return '1'
+
+
+_MEAN_AS_LISTED = _ListedMean(1)
+
+
 def _reduction(reduction):
+    if reduction is _MEAN_AS_LISTED:
+        return 'none'
     if isinstance(reduction, str):
         return reduction
     try:
@@ -283,20 +297,21 @@ def avg_pool1d(input, kernel_size, stride=(), padding=0, ceil_mode=False, count_
 
 
 @op('ember')
-def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=1):
-    """``F.binary_cross_entropy_with_logits`` with an integer ``reduction`` (0 none, 1 mean, 2 sum)."""
+def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=_MEAN_AS_LISTED):
+    """``F.binary_cross_entropy_with_logits`` with an integer ``reduction`` (0 none, 1 mean, 2 sum; left out:
+    none, as PyTorch's)."""
     return _F().binary_cross_entropy_with_logits(input, target, weight, reduction=_reduction(reduction),
                                                  pos_weight=pos_weight)
 
 
 @op('ember')
-def kl_div(input, target, reduction=1, *, log_target=False):
-    """``F.kl_div`` with an integer ``reduction`` (1, the mean, is PyTorch's top-level default)."""
+def kl_div(input, target, reduction=_MEAN_AS_LISTED, *, log_target=False):
+    """``F.kl_div`` with an integer ``reduction`` (0 none, 1 mean, 2 sum; left out: none, as PyTorch's)."""
     return _F().kl_div(input, target, reduction=_reduction(reduction), log_target=log_target)
 
 
 @op('ember')
-def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=1):
+def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=_MEAN_AS_LISTED):
     """PyTorch's native spelling of :func:`ember.nn.functional.cosine_embedding_loss`: ``reduction`` is an int (0
     none, 1 mean, 2 sum).
 
@@ -309,7 +324,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=1):
 
 
 @op('ember')
-def hinge_embedding_loss(input, target, margin=1.0, reduction=1):
+def hinge_embedding_loss(input, target, margin=1.0, reduction=_MEAN_AS_LISTED):
     """PyTorch's native spelling of :func:`ember.nn.functional.hinge_embedding_loss`: ``reduction`` is an int (0
     none, 1 mean, 2 sum).
 
@@ -322,7 +337,7 @@ def hinge_embedding_loss(input, target, margin=1.0, reduction=1):
 
 
 @op('ember')
-def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=1):
+def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=_MEAN_AS_LISTED):
     """PyTorch's native spelling of :func:`ember.nn.functional.margin_ranking_loss`: ``reduction`` is an int (0
     none, 1 mean, 2 sum).
 
@@ -335,7 +350,7 @@ def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=1):
 
 
 @op('ember')
-def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False, reduction=1):
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False, reduction=_MEAN_AS_LISTED):
     """PyTorch's native spelling of :func:`ember.nn.functional.triplet_margin_loss`: ``reduction`` is an int (0
     none, 1 mean, 2 sum).
 
