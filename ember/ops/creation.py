@@ -139,47 +139,42 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         # (nested) lists of Python numbers only, the common case: their types read in C, one pass per list
         dev = as_device(device)
         dt = to_dtype(dtype) if dtype is not None else (plain or get_default_dtype())
-        try:
-            arr = np.array(data, dtype=dt.np_dtype)
-        except OverflowError:
-            arr = _narrowed(data, dt)
-        except ValueError as e:
-            if 'inhomogeneous' in str(e) or 'sequence' in str(e):
-                raise ValueError(f"expected sequence of length {len(data[0])} at dim 1 (got "
-                                 f"{_first_bad_len(data)})") from None
-            raise
-        t = _pinned(Tensor._make(backend.move(arr, dev), dev), pin_memory)
-        if requires_grad:
-            _factory_requires_grad(t)
-        return t
-    data = _as_lists(data)
-    dev = as_device(device if device is not None else (data.device if isinstance(data, Tensor) else None))
-    if dtype is None:
-        dt = _infer_dtype(data)
-        if dt is None:  # empty list
-            dt = get_default_dtype()
+        arr = _array_of(data, dt)
     else:
-        dt = to_dtype(dtype)
-    if isinstance(data, Tensor):
-        arr = backend.to_numpy(data._data).astype(dt.np_dtype, copy=True)
-    else:
-        if isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in _flatten_once(data)):
-            data = _to_nested_list(data)
-        elif backend.is_device_array(data):
-            data = backend.to_numpy(data)
-        try:
-            arr = np.array(data, dtype=dt.np_dtype)
-        except OverflowError:
-            arr = _narrowed(data, dt)
-        except ValueError as e:
-            if 'inhomogeneous' in str(e) or 'sequence' in str(e):
-                raise ValueError(f"expected sequence of length {len(data[0])} at dim 1 (got "
-                                 f"{_first_bad_len(data)})") from None
-            raise
+        data = _as_lists(data)
+        dev = as_device(device if device is not None else (data.device if isinstance(data, Tensor) else None))
+        if dtype is None:
+            dt = _infer_dtype(data)
+            if dt is None:  # empty list
+                dt = get_default_dtype()
+        else:
+            dt = to_dtype(dtype)
+        if isinstance(data, Tensor):
+            arr = backend.to_numpy(data._data).astype(dt.np_dtype, copy=True)
+        else:
+            if isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in _flatten_once(data)):
+                data = _to_nested_list(data)
+            elif backend.is_device_array(data):
+                data = backend.to_numpy(data)
+            arr = _array_of(data, dt)
     t = _pinned(Tensor._make(backend.move(arr, dev), dev), pin_memory)
     if requires_grad:
         _factory_requires_grad(t)
     return t
+
+
+def _array_of(data, dt):
+    """``data`` (no tensors in it) as a new NumPy array of ``dt``, with PyTorch's errors for integers
+    too large and for ragged lists."""
+    try:
+        return np.array(data, dtype=dt.np_dtype)
+    except OverflowError:
+        return _narrowed(data, dt)
+    except ValueError as e:
+        if 'inhomogeneous' in str(e) or 'sequence' in str(e):
+            raise ValueError(f"expected sequence of length {len(data[0])} at dim 1 (got "
+                             f"{_first_bad_len(data)})") from None
+        raise
 
 
 def _flatten_once(data):
