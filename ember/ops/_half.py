@@ -1,5 +1,6 @@
 """Composite ops that PyTorch computes in float32 for float16/bfloat16 inputs (rounding once at the end)."""
 from ember import _dtype
+from ember._tensor import _scalar_type_name
 
 _HALF = (_dtype.float16, _dtype.bfloat16)
 
@@ -29,5 +30,4 @@ def refuse_half(kernel, *tensors):
     """PyTorch's error for a CPU kernel it has no float16/bfloat16 version of."""
     for t in tensors:
         if t is not None and t.dtype in _HALF:
-            raise NotImplementedError(f'"{kernel}" not implemented for '
-                                      f"'{'Half' if t.dtype == _dtype.float16 else 'BFloat16'}'")
+            raise NotImplementedError(f'"{kernel}" not implemented for \'{_scalar_type_name(t.dtype)}\'')

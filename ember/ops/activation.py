@@ -10,6 +10,7 @@ from ember.autograd._opmath import ALWAYS
 from ember.ops._util import wrap_dim
 from ember.ops._registry import op
 from ember.ops import _gelu
+from ember.ops._half import is_half_array
 from ember.ops.inplace import write_out
 from ember import _user_warnings
 
@@ -174,7 +175,7 @@ class LogSoftmax(Primitive):
     @staticmethod
     def forward(ctx, x, dim):
         xp = ctx.xp
-        half = x.dtype.itemsize == 2 and x.dtype.kind in 'fV'     # float16/bfloat16: computed in float32
+        half = is_half_array(x)     # float16/bfloat16: computed in float32
         if half:
             x, dt = x.astype('float32'), x.dtype
         shifted = x - _max_along(xp, x, dim)

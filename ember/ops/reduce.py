@@ -11,6 +11,7 @@ from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops import _argparse
+from ember.ops._half import is_half_array
 from ember.ops._util import wrap_dim, wrap_dims
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
@@ -1087,7 +1088,7 @@ class LogSumExp(Primitive):
         xp = ctx.xp
         m = xp.max(x, axis=dims, keepdims=True) if x.size else xp.zeros((1,) * x.ndim, x.dtype)
         m = xp.where(xp.isfinite(m), m, 0).astype(x.dtype)
-        if x.dtype.itemsize == 2:
+        if is_half_array(x):
             # float16/bfloat16 as PyTorch's CPU kernel: each step rounded to the half type, the sum
             # accumulated in float32 (not the whole op in float32)
             total = xp.sum(xp.exp(x - m).astype(np.float32), axis=dims, keepdims=True).astype(x.dtype)

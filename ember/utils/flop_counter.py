@@ -446,7 +446,6 @@ class FlopCounterMode:
         self.flop_counts = defaultdict(lambda: defaultdict(int))
         self.depth = depth
         self.display = display
-        self.mode = None
         if mods is not None:
             warnings.warn("mods argument is not needed anymore, you can stop passing it", stacklevel=2)
         _install_defaults()
@@ -501,16 +500,14 @@ class FlopCounterMode:
         if not _active:
             _install()
         _active.append(self)
-        self.mode = self
         return self
 
     def __exit__(self, *exc):
-        if self.mode is None:
+        if self not in _active:
             raise AssertionError("Internal error: FlopCounter.__exit__ called but mode is None")
         _active.remove(self)
         if not _active:
             _uninstall()
-        self.mode = None
         self.mod_tracker.__exit__()
         if self.display:
             print(self.get_table(self.depth))
