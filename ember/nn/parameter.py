@@ -38,6 +38,8 @@ class Parameter(Tensor):
             data = empty(0)
         if not isinstance(data, Tensor):
             raise TypeError(f"Parameter.__new__(): argument 'data' must be Tensor, not {type(data).__name__}")
+        if type(data) is not Tensor and getattr(data, '_as_parameter', None) is not None:
+            return data._as_parameter(requires_grad)   # a tensor subclass (DTensor) stays one
         p = cls._from(data)
         p._is_param = True
         if requires_grad:

@@ -23,7 +23,7 @@ class ShardedParam:
         placement = Shard(0) if param.dim() else Replicate()
         spec = dtensor_api._Spec(mesh, (placement,), tuple(param.shape))
         local = dtensor_api._layout.cut(_host(param), spec.shape, mesh.shape, spec.placements, spec.coord())
-        self.sharded = _as_param(dtensor_api._make(local, param._device, spec), param.requires_grad)
+        self.sharded = dtensor_api._make(local, param._device, spec)._as_parameter(param.requires_grad)
         self.unsharded = None
         self.stash = None         # whole gradients kept while gradient sync is off
 
@@ -35,22 +35,6 @@ class ShardedParam:
 def _host(t):
     data = t.detach()._data
     return data if isinstance(data, np.ndarray) else backend.to_numpy(data)
-
-
-class _ShardedParameter(dtensor_api.DTensor, ember.nn.Parameter):
-    """A parameter held as a DTensor sharded on dim 0 (what ``fully_shard`` registers)."""
-
-    def __repr__(self):
-        return dtensor_api.DTensor.__repr__(self)
-
-
-def _as_param(dt, requires_grad):
-    p = _ShardedParameter._from(dt)
-    p._spec = dt._spec
-    p._is_param = True
-    if requires_grad:
-        p.requires_grad = True
-    return p
 
 
 def _set(places, value):

@@ -7,7 +7,7 @@ placements ``Shard``, ``Replicate`` and ``Partial``.
 """
 from ember.distributed.tensor.placement_types import Partial, Placement, Replicate, Shard  # noqa: F401
 
-__all__ = ['DTensor', 'distribute_tensor', 'zeros', 'ones', 'empty', 'full', 'Shard', 'Replicate', 'Partial', 'Placement', 'DeviceMesh',
+__all__ = ['DTensor', 'distribute_tensor', 'distribute_module', 'zeros', 'ones', 'empty', 'full', 'Shard', 'Replicate', 'Partial', 'Placement', 'DeviceMesh',
            'init_device_mesh']
 
 
@@ -17,6 +17,9 @@ def __getattr__(name):
     if name in ('DTensor', 'distribute_tensor', 'zeros', 'ones', 'empty', 'full'):
         from ember.distributed.tensor import _api
         return getattr(_api, name)
+    if name == 'distribute_module':
+        from ember.distributed.tensor._module import distribute_module
+        return distribute_module
     if name in ('DeviceMesh', 'init_device_mesh'):
         from ember.distributed import device_mesh
         return getattr(device_mesh, name)

@@ -1,13 +1,21 @@
 """``DTensor``: a tensor spread over the ranks of a device mesh. Each rank holds its piece (``to_local()``);
 ``shape`` and ``placements`` describe the whole. Element-wise operations run on the pieces and keep the
-layout; other operations gather the full values first (a collective every rank must make, as every
-DTensor operation is) and give a replicated result."""
+layout, as do the operations tensor parallelism is made of (``_sharding``: linear layers, embeddings,
+sums, layer norms); other operations gather the full values first (a collective every rank must make, as
+every DTensor operation is) and give a replicated result.
+
+Autograd runs on the local pieces: a DTensor shares the autograd identity (``grad_fn``) of its local piece,
+layout changes are autograd functions (``_redistribute``), and a leaf DTensor's ``.grad`` is a DTensor of
+its own layout."""
+import weakref
+
 import numpy as np
 
 import ember
-from ember import backend
 from ember._tensor import Tensor
 from ember.distributed.tensor import _layout
+from ember.distributed.tensor._redistribute import redistribute_local
+from ember.distributed.tensor._sharding import RULES, local_input
 from ember.distributed.tensor.placement_types import Partial, Placement, Replicate, Shard
 from ember.overrides import DisableTorchFunctionSubclass
 
@@ -24,10 +32,8 @@ isinf isfinite
 __add__ __radd__ __iadd__ __sub__ __rsub__ __isub__ __mul__ __rmul__ __imul__ __truediv__ __rtruediv__
 __itruediv__ __neg__ __pow__ __rpow__ __ipow__ __eq__ __ne__ __lt__ __le__ __gt__ __ge__ __abs__
 '''.split())
-# operations whose results carry no gradient (fine on parameters that require one)
-_NO_GRAD = frozenset('zeros_like ones_like empty_like full_like rand_like randn_like eq ne lt le gt ge isnan isinf '
-                     'isfinite logical_not detach __eq__ __ne__ __lt__ __le__ __gt__ __ge__ requires_grad_'.split())
-_LINEAR = frozenset('add add_ sub sub_ neg neg_ clone detach detach_ contiguous to float double half bfloat16 '
+_SCALING = frozenset('mul mul_ div div_ true_divide __mul__ __rmul__ __imul__ __truediv__ __itruediv__'.split())
+_LINEAR = _SCALING | frozenset('add add_ sub sub_ neg neg_ clone detach detach_ contiguous to float double half bfloat16 '
                     'copy_ zero_ __add__ __radd__ __iadd__ __sub__ __rsub__ __isub__ __neg__'.split())
 
 
@@ -90,6 +96,28 @@ def _make(local_array, device, spec, requires_grad=False):
     return out
 
 
+def local_of(d):
+    """This rank's piece of ``d`` as a plain tensor in ``d``'s autograd graph: the gradient it receives is
+    ``d``'s (for a leaf, it accumulates into ``d.grad``)."""
+    t = Tensor._make(d._data, d._device, d._requires_grad, d._grad_fn, d._output_nr)
+    t._version_counter = d._version_counter
+    if d._requires_grad and d._grad_fn is None:
+        acc = d._grad_accumulator()
+        t._grad_acc, t._hooked_acc = weakref.ref(acc), acc
+    return t
+
+
+def wrap(local, spec):
+    """A DTensor of layout ``spec`` whose piece is ``local``, taking over its autograd identity."""
+    out = _make(local._data, local._device, spec)
+    out._requires_grad, out._grad_fn, out._output_nr = local._requires_grad, local._grad_fn, local._output_nr
+    out._version_counter = local._version_counter
+    if local._requires_grad and local._grad_fn is None:      # a leaf's piece: gradients go to that leaf
+        acc = local._grad_accumulator()
+        out._grad_acc, out._hooked_acc = weakref.ref(acc), acc
+    return out
+
+
 def _world_group(mesh):
     import ember.distributed as dist
     if mesh.size() != dist.get_world_size():
@@ -98,31 +126,10 @@ def _world_group(mesh):
     return None
 
 
-def _gather_full(dt):
-    """The full array of ``dt`` (a collective over the mesh's ranks)."""
-    import ember.distributed as dist
+def _moved(dt, placements):
+    """``dt``'s local piece (in its autograd graph) laid out by ``placements``."""
     spec = dt._spec
-    local = dt._data if isinstance(dt._data, np.ndarray) else backend.to_numpy(dt._data)
-    placements = spec.placements
-    if all(isinstance(p, Replicate) for p in placements):
-        return local.copy()
-    mesh = spec.mesh
-    if mesh.ndim == 1 and isinstance(placements[0], Shard):
-        # one dimension split over the ranks: pad every piece to the largest, gather, trim
-        d, n = placements[0].dim, mesh.size()
-        size = spec.shape[d]
-        chunk = -(-size // n) if size else 0
-        padded_shape = list(local.shape)
-        padded_shape[d] = chunk
-        padded = np.zeros(padded_shape, local.dtype)
-        padded[tuple(slice(0, s) for s in local.shape)] = local
-        pieces = [ember.from_numpy(np.empty_like(padded)) for _ in range(n)]
-        dist.all_gather(pieces, ember.from_numpy(padded), group=mesh.get_group(0))
-        full = np.concatenate([p.numpy() for p in pieces], axis=d)
-        return full[tuple(slice(0, s) for s in spec.shape)]
-    box = [None] * dist.get_world_size()
-    dist.all_gather_object(box, (spec.coord(), local), group=_world_group(mesh))
-    return _layout.assemble(box, spec.shape, local.dtype, mesh.shape, placements)
+    return redistribute_local(local_of(dt), spec.shape, spec.mesh, spec.placements, placements)
 
 
 class DTensor(Tensor):
@@ -196,40 +203,57 @@ class DTensor(Tensor):
             self._spec = value._spec
         self._data = value._data
 
+    @property
+    def grad(self):
+        """The accumulated gradient: a DTensor of this tensor's layout."""
+        g = Tensor.grad.fget(self)
+        if g is not None and not isinstance(g, DTensor):
+            g = self._grad = wrap(g, self._spec)
+        return g
+
+    @grad.setter
+    def grad(self, value):
+        Tensor.grad.fset(self, value)
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
     # ---------------------------------------------------------------- conversions
     def to_local(self, *, grad_placements=None):
-        """This rank's piece, as a plain tensor sharing its memory."""
-        _no_grad_layouts(grad_placements)
-        return Tensor._make(self._data, self._device)
+        """This rank's piece, as a plain tensor sharing its memory (and in this DTensor's autograd graph).
+
+        ``grad_placements`` says how the gradient that will reach the piece is laid out when that differs
+        from the tensor's own layout (for example ``[Partial()]`` for a replicated tensor whose piece feeds
+        a computation that differs between ranks): the backward converts it."""
+        local = local_of(self)
+        if grad_placements is None:
+            return local
+        grad_placements = _normalise(_placements(self._spec.mesh, grad_placements), len(self._spec.shape))
+        if grad_placements == self._spec.placements:
+            return local
+        return _GradLayout.apply(local, self._spec, grad_placements)
 
     def full_tensor(self, *, grad_placements=None):
         """The whole tensor on every rank (gathered: a collective)."""
-        _no_grad_layouts(grad_placements)
-        return ember.from_numpy(_gather_full(self)).to(self._device)
+        full = self.redistribute(placements=[Replicate()] * self._spec.mesh.ndim)
+        return full.to_local(grad_placements=grad_placements)
 
     def redistribute(self, device_mesh=None, placements=None, *, async_op=False, forward_dtype=None,
                      backward_dtype=None):
         """The same values with another layout (on the same mesh). The collectives complete before it
         returns, whatever ``async_op`` says."""
         if backward_dtype is not None:
-            raise NotImplementedError("redistribute(backward_dtype=...): ember's DTensor records no backward")
+            raise NotImplementedError("redistribute(backward_dtype=...) is not supported by ember's DTensor: the "
+                                      "gradient keeps the tensor's dtype")
         mesh = self._spec.mesh if device_mesh is None else device_mesh
         if mesh is not self._spec.mesh:
             raise NotImplementedError("redistribute to another device mesh is not supported by ember's DTensor")
         placements = _normalise(_placements(mesh, placements), len(self._spec.shape))
-        if placements == self._spec.placements:
-            out = _make(self._data, self._device, self._spec)
-        elif all(isinstance(p, Replicate) or (isinstance(p, Shard)) for p in placements) and \
-                all(isinstance(p, Replicate) for p in self._spec.placements):
-            local = _layout.cut(self._data, self._spec.shape, mesh.shape, placements, self._spec.coord())
-            out = _make(local, self._device, _Spec(mesh, placements, self._spec.shape))
-        else:
-            full = _gather_full(self)
-            local = _layout.cut(full, self._spec.shape, mesh.shape, placements, self._spec.coord())
-            out = _make(local, self._device, _Spec(mesh, placements, self._spec.shape))
+        local = _moved(self, placements)
         if forward_dtype is not None:
-            out = _make(out._data.astype(ember._dtype.to_dtype(forward_dtype).np_dtype), self._device, out._spec)
-        return out
+            local = local.to(forward_dtype)
+        return wrap(local, _Spec(mesh, placements, self._spec.shape))
 
     @staticmethod
     def from_local(local_tensor, device_mesh=None, placements=None, *, run_check=False, shape=None, stride=None):
@@ -243,12 +267,45 @@ class DTensor(Tensor):
                 if isinstance(p, Shard):
                     shape[p.dim] *= mesh.size(mesh_dim)
         spec = _Spec(mesh, placements, tuple(shape))
-        out = _make(local_tensor._data, local_tensor._device, spec)
+        if local_tensor.requires_grad and ember.is_grad_enabled():
+            local_tensor = local_tensor.view_as(local_tensor)   # the DTensor is a result, not the same leaf
+        out = wrap(local_tensor, spec)
         if run_check:
             import ember.distributed as dist
             if all(isinstance(p, Replicate) for p in placements):
                 dist.broadcast(out.to_local(), src=int(mesh._ranks.reshape(-1)[0]), group=_world_group(mesh))
         return out
+
+    # numbers read the whole value (a Partial or Shard layout is reduced or gathered first)
+    def _replicated_piece(self):
+        spec = self._spec
+        if all(isinstance(p, Replicate) for p in spec.placements):
+            return local_of(self)
+        return _moved(self, (Replicate(),) * spec.mesh.ndim)
+
+    def item(self):
+        return self._replicated_piece().item()
+
+    def tolist(self):
+        return self._replicated_piece().tolist()
+
+    def __float__(self):
+        return float(self._replicated_piece())
+
+    def __int__(self):
+        return int(self._replicated_piece())
+
+    def __bool__(self):
+        return bool(self._replicated_piece())
+
+    def _as_parameter(self, requires_grad):
+        """``nn.Parameter(dtensor)``: a parameter that is this DTensor (same piece, same layout), a leaf."""
+        p = DTensorParameter._from(self)
+        p._spec = self._spec
+        p._is_param = True
+        if requires_grad:
+            p.requires_grad = True
+        return p
 
     # ---------------------------------------------------------------- checkpoints
     @staticmethod
@@ -272,32 +329,74 @@ class DTensor(Tensor):
         # a replicated one-element DTensor (a total norm, a loss) acts as a number beside other layouts
         dts = [d for d in every if not _replicated_scalar(d)] or every
         spec = dts[0]._spec
-        same = all(d._spec == spec for d in dts)
-        plain_tensors = [a for a in _leaves(args, kwargs) if isinstance(a, Tensor) and not isinstance(a, DTensor)]
-        scalar_others = all(t.dim() == 0 for t in plain_tensors)
-        partial = any(isinstance(p, Partial) for p in spec.placements)
-        if name in _ELEMENTWISE and same and scalar_others and (not partial or name in _LINEAR):
-            if name not in _NO_GRAD:
-                _no_autograd(dts)
-            local_args, local_kwargs = _swap(args, kwargs, lambda d: d.to_local())
+        rule = RULES.get(name)
+        if rule is not None:
+            with DisableTorchFunctionSubclass():
+                out = rule(func, args, kwargs)
+            if out is not None:
+                return out
+        if name in _ELEMENTWISE and _elementwise_here(name, args, kwargs, dts, spec):
+            local_args, local_kwargs = _swap(args, kwargs, lambda d: local_input(d, spec.placements))
             with DisableTorchFunctionSubclass():
                 out = func(*local_args, **local_kwargs)
-            return _rewrap(out, local_args, args, spec, dts[0]._device, dts)
-        _no_autograd(dts)
+            return _rewrap(out, local_args, args, spec, dts)
         if name.endswith('_') and not name.startswith('__') or name in ('__setitem__',):
             raise NotImplementedError(f"ember's DTensor cannot run the in-place operation {name} on its layout "
                                       "(element-wise in-place operations between tensors of the same layout work)")
-        full_args, full_kwargs = _swap(args, kwargs, lambda d: d.full_tensor())
+        # anything else: on the whole tensors (gathered, in the autograd graph), replicated
+        replicate = lambda d: _moved(d, (Replicate(),) * d._spec.mesh.ndim)  # noqa: E731
+        full_args, full_kwargs = _swap(args, kwargs, replicate)
         with DisableTorchFunctionSubclass():
             out = func(*full_args, **full_kwargs)
-        mesh = spec.mesh
-        return _replicated(out, mesh)
+        return _replicated(out, spec.mesh)
 
 
-def _no_grad_layouts(grad_placements):
-    if grad_placements is not None:
-        raise NotImplementedError("grad_placements: ember's DTensor records no autograd history, so there is no "
-                                  "gradient layout to choose")
+class DTensorParameter(DTensor, ember.nn.Parameter):
+    """A module parameter held as a DTensor (what ``nn.Parameter(dtensor)`` makes)."""
+
+    def __repr__(self):
+        return DTensor.__repr__(self)
+
+
+class _GradLayout(ember.autograd.Function):
+    """Identity on the local piece; in the backward, the gradient laid out by ``grad_placements`` is
+    converted to the layout of the tensor itself (see ``DTensor.to_local``)."""
+
+    @staticmethod
+    def forward(ctx, local, spec, grad_placements):
+        ctx.spec, ctx.grad_placements = spec, grad_placements
+        return local.view_as(local)
+
+    @staticmethod
+    def backward(ctx, g):
+        spec = ctx.spec
+        with ember.no_grad():
+            g = redistribute_local(g, spec.shape, spec.mesh, ctx.grad_placements, _grad_layout(spec.placements))
+        return g, None, None
+
+
+def _grad_layout(placements):
+    """The layout a gradient has under the convention of ``_redistribute``: a Partial tensor's gradient is
+    whole (replicated)."""
+    return tuple(Replicate() if isinstance(p, Partial) else p for p in placements)
+
+
+def _elementwise_here(name, args, kwargs, dts, spec):
+    """Whether an element-wise call runs on the local pieces: every DTensor of one layout, every other
+    tensor a 0-d one; on a Partial layout, only calls that are linear in the pieces."""
+    if not all(d._spec == spec for d in dts):
+        return False
+    if not all(t.dim() == 0 for t in _leaves(args, kwargs) if isinstance(t, Tensor) and not isinstance(t, DTensor)):
+        return False
+    if not any(isinstance(p, Partial) for p in spec.placements):
+        return True
+    if name not in _LINEAR:
+        return False
+    others = [a for a in _leaves(args, kwargs) if not isinstance(a, DTensor) and isinstance(a, (Tensor, int, float, complex))
+              and not isinstance(a, bool)]
+    if name in _SCALING:          # a partial times (or divided by) a number: still a partial of the result
+        return len(dts) == 1 and isinstance(args[0], DTensor)
+    return not others             # sums of partials (a number added on every rank would count n times)
 
 
 def _leaves(args, kwargs):
@@ -318,34 +417,28 @@ def _swap(args, kwargs, fn):
     return tuple(one(a) for a in args), {k: one(v) for k, v in kwargs.items()}
 
 
-def _no_autograd(dts):
-    if ember.is_grad_enabled() and any(d.requires_grad for d in dts):
-        raise RuntimeError("ember's DTensor does not record autograd history through its operations: run them "
-                           "under ember.no_grad(), or compute on to_local()/full_tensor() results")
-
-
 def _replicated_scalar(d):
     return d._data.size == 1 and all(isinstance(p, Replicate) for p in d._spec.placements)
 
 
-def _rewrap(out, local_args, args, spec, device, dts):
+def _rewrap(out, local_args, args, spec, dts):
     if isinstance(out, Tensor):
         for la, a in zip(local_args, args):
-            if out is la and isinstance(a, DTensor):   # in place: the DTensor's piece now holds the result
+            if out is la and isinstance(a, DTensor):   # in place: the DTensor takes the piece's new state
                 a._data = la._data
-                a._version_counter.value += 1
+                a._requires_grad, a._grad_fn, a._output_nr = la._requires_grad, la._grad_fn, la._output_nr
                 return a
         if tuple(out._data.shape) == tuple(dts[0]._data.shape):
-            return _make(out._data, out._device, spec)
+            return wrap(out, spec)
         return out
     if isinstance(out, (tuple, list)):
-        return type(out)(_rewrap(o, local_args, args, spec, device, dts) for o in out)
+        return type(out)(_rewrap(o, local_args, args, spec, dts) for o in out)
     return out
 
 
 def _replicated(out, mesh):
     if isinstance(out, Tensor):
-        return _make(out._data, out._device, _Spec(mesh, (Replicate(),) * mesh.ndim, tuple(out._data.shape)))
+        return wrap(out, _Spec(mesh, (Replicate(),) * mesh.ndim, tuple(out._data.shape)))
     if isinstance(out, (tuple, list)):
         return type(out)(_replicated(o, mesh) for o in out)
     return out

@@ -26,13 +26,17 @@ def local_box(shape, mesh_shape, placements, coord):
 
 
 def cut(full, shape, mesh_shape, placements, coord):
-    """This coordinate's piece of the full array (a copy); a Partial dimension leaves the value on its
-    coordinate 0 and zeros elsewhere, so that the reduction is the full value."""
+    """This coordinate's piece of the full array (a copy). Along a Partial(sum) dimension each rank holds
+    the value divided by the number of ranks (as PyTorch shares a value out), so that the sum is the value;
+    an integer value stays on coordinate 0 with zeros elsewhere. Partial(avg/max/min) pieces are the value."""
     offsets, sizes = local_box(shape, mesh_shape, placements, coord)
     piece = np.array(full[tuple(slice(o, o + s) for o, s in zip(offsets, sizes))])   # an array even when 0-d
     for mesh_dim, p in enumerate(placements):
-        if isinstance(p, Partial) and coord[mesh_dim] != 0:
-            piece[...] = 0 if p.reduce_op in ('sum', 'avg') else piece
+        if isinstance(p, Partial) and p.reduce_op == 'sum':
+            if piece.dtype.kind in 'fc':
+                piece = piece / np.asarray(mesh_shape[mesh_dim], piece.dtype)
+            elif coord[mesh_dim] != 0:
+                piece[...] = 0
     return piece
 
 

@@ -52,7 +52,7 @@ np.testing.assert_array_equal(y.full_tensor().numpy(), full * 2 + 1)
 rows.add_(rows)
 np.testing.assert_array_equal(rows.to_local().numpy(), 2 * (full[:3] if rank == 0 else full[3:]))
 total = rows.sum()
-assert isinstance(total, DTensor) and total.placements == (Replicate(),) and total.item() == 2 * full.sum()
+assert isinstance(total, DTensor) and total.placements == (Partial(),) and total.item() == 2 * full.sum()
 mm = rows @ ember.ones(3, 1, dtype=ember.float64)
 np.testing.assert_array_equal(mm.to_local().numpy(), 2 * full.sum(1, keepdims=True))
 mixed = rows + cols   # different layouts: gathered, then replicated

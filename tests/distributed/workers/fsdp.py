@@ -54,7 +54,7 @@ for x, y in batches:
     assert isinstance(model[0].weight, DTensor) and model[0].weight.grad is not None
     opt.step()
 want = reference(ember.optim.Adam, lr=0.05)
-got = [p.full_tensor() for p in model.parameters()]
+got = [p.full_tensor().detach() for p in model.parameters()]
 for a, b in zip(got, want):
     np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-10, atol=1e-12)
 ok('fully_shard-equivalence')
@@ -90,7 +90,7 @@ for _ in range(3):
         o.zero_grad()
         ember.nn.functional.cross_entropy(m(tokens[sl]).reshape(-1, 6), targets[sl].reshape(-1)).backward()
         o.step()
-np.testing.assert_allclose(tied.emb.weight.full_tensor().numpy(), ref.emb.weight.detach().numpy(), rtol=1e-10,
+np.testing.assert_allclose(tied.emb.weight.full_tensor().detach().numpy(), ref.emb.weight.detach().numpy(), rtol=1e-10,
                            atol=1e-12)
 ok('fully_shard-tied-weights')
 
@@ -114,7 +114,7 @@ for m, o, sl in ((scaled, opts[0], slice(4 * rank, 4 * rank + 4)), (ref, opts[1]
     ember.nn.functional.mse_loss(m(batches[0][0][sl]), batches[0][1][sl]).backward()
     o.step()
 assert abs(scaled.scale.to_local().item() - ref.scale.item()) < 1e-12
-np.testing.assert_allclose(scaled.lin.weight.full_tensor().numpy(), ref.lin.weight.detach().numpy(), rtol=1e-10)
+np.testing.assert_allclose(scaled.lin.weight.full_tensor().detach().numpy(), ref.lin.weight.detach().numpy(), rtol=1e-10)
 ok('fully_shard-scalar-parameter')
 
 # ember.nn.utils.clip_grad_norm_ on the DTensor gradients clips by the norm of the whole gradients
@@ -133,7 +133,7 @@ assert abs(total.item() - want_total.item()) < 1e-12 and want_total.item() > 0.0
 opt.step()
 ref_opt.step()
 for a, b in zip(model.parameters(), ref.parameters()):
-    np.testing.assert_allclose(a.full_tensor().numpy(), b.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(a.full_tensor().detach().numpy(), b.detach().numpy(), rtol=1e-10, atol=1e-12)
 ok('fully_shard-clip_grad_norm_')
 
 # reshard_after_forward=False keeps the whole parameters from forward to the end of backward; mixed
@@ -153,7 +153,7 @@ ember.nn.functional.mse_loss(ref(x), y).backward()
 opt.step()
 ref_opt.step()
 for a, b in zip(model.parameters(), ref.parameters()):
-    np.testing.assert_allclose(a.full_tensor().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(a.full_tensor().detach().numpy(), b.detach().numpy(), rtol=1e-5, atol=1e-6)
 model.unshard()
 assert not isinstance(model[0].weight, DTensor) and model[0].weight.shape == (7, 5)
 model.reshard()
@@ -178,7 +178,7 @@ for i in range(2):   # each rank's two halves of its 4 samples: mean losses summ
     (sum(parts) / n).backward()
 ref_opt.step()
 for a, b in zip(model.parameters(), ref.parameters()):
-    np.testing.assert_allclose(a.full_tensor().numpy(), b.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(a.full_tensor().detach().numpy(), b.detach().numpy(), rtol=1e-10, atol=1e-12)
 ok('fully_shard-no-sync')
 
 # a sharded model and optimizer checkpoint: each rank writes its rows; loads at 2 ranks and at 1
@@ -215,7 +215,7 @@ for x, y in batches[2:]:   # both go on training identically
         ember.nn.functional.mse_loss(m(mine(x)), mine(y)).backward()
         o.step()
 for a, b in zip(model.parameters(), fresh.parameters()):
-    np.testing.assert_array_equal(a.to_local().numpy(), b.to_local().numpy())
+    np.testing.assert_array_equal(a.to_local().detach().numpy(), b.to_local().detach().numpy())
 if rank == 0:   # 2 -> 1: a plain model on one process reads both ranks' rows
     plain = make()
     one = {'model': plain.state_dict()}
