@@ -19,7 +19,7 @@ from ember.distributed.tensor._sharding import RULES, local_input
 from ember.distributed.tensor.placement_types import Partial, Placement, Replicate, Shard
 from ember.overrides import DisableTorchFunctionSubclass
 
-__all__ = ['DTensor', 'distribute_tensor']
+__all__ = ['DTensor', 'distribute_tensor', 'zeros', 'ones', 'empty', 'full', 'rand', 'randn']
 
 # operations computed piece by piece (same layout in, same layout out)
 _ELEMENTWISE = frozenset('''
@@ -335,6 +335,7 @@ class DTensor(Tensor):
                 out = rule(func, args, kwargs)
             if out is not None:
                 return out
+        _no_plain_tensors(func, name, args, kwargs)
         if name in _ELEMENTWISE and _elementwise_here(name, args, kwargs, dts, spec):
             local_args, local_kwargs = _swap(args, kwargs, lambda d: local_input(d, spec.placements))
             with DisableTorchFunctionSubclass():
@@ -397,6 +398,23 @@ def _elementwise_here(name, args, kwargs, dts, spec):
     if name in _SCALING:          # a partial times (or divided by) a number: still a partial of the result
         return len(dts) == 1 and isinstance(args[0], DTensor)
     return not others             # sums of partials (a number added on every rank would count n times)
+
+
+def _no_plain_tensors(func, name, args, kwargs):
+    """PyTorch's refusal of plain tensors (other than 0-d ones) beside DTensors, outside
+    ``implicit_replication``."""
+    from ember.distributed.tensor.experimental._implicit import allowed
+    plain = [a for a in _leaves(args, kwargs) if isinstance(a, Tensor) and not isinstance(a, DTensor) and a.dim()]
+    if not plain or allowed():
+        return
+    try:
+        from ember.export._normalize import to_aten
+        op = str(to_aten(name, func, args, kwargs)[0])
+    except Exception:       # a call with no ATen spelling ember knows: named as called
+        op = name
+    raise RuntimeError(f"{op}: got mixed ember.Tensor and DTensor, need to convert all ember.Tensor to DTensor before "
+                       "calling distributed operators! Please see https://docs.pytorch.org/docs/main/"
+                       "distributed.tensor.html#mixed-tensor-and-dtensor-operations for more details.")
 
 
 def _leaves(args, kwargs):
@@ -503,3 +521,31 @@ def empty(*size, dtype=None, layout=ember.strided, requires_grad=False, device_m
 def full(size, fill_value, *, dtype=None, layout=ember.strided, requires_grad=False, device_mesh=None, placements=None):
     """A DTensor of global ``size`` filled with ``fill_value`` (each rank makes just its piece)."""
     return _factory(fill_value, tuple(size), requires_grad, dtype, device_mesh, placements, layout)
+
+
+def _random(draw, size, requires_grad, dtype, layout, device_mesh, placements):
+    if layout is not ember.strided:
+        raise ValueError(f"DTensors are strided; layout={layout} is not supported")
+    mesh = device_mesh if device_mesh is not None else _default_mesh()
+    if len(size) == 1 and isinstance(size[0], (list, tuple)):
+        size = tuple(size[0])
+    placements = _normalise(_placements(mesh, placements), len(size))
+    spec = _Spec(mesh, placements, tuple(int(s) for s in size))
+    # every rank draws the whole tensor from its generator (seeded alike, they stay alike) and keeps its
+    # piece: the DTensor holds the numbers one process would draw
+    whole = draw(spec.shape, dtype=dtype)
+    local = _layout.cut(whole._data, spec.shape, mesh.shape, placements, spec.coord())
+    return _make(local, ember.device('cpu'), spec, requires_grad)
+
+
+def rand(*size, requires_grad=False, dtype=None, layout=ember.strided, device_mesh=None, placements=None):
+    """A DTensor of global ``size`` with numbers drawn uniformly from [0, 1), laid out by ``placements``.
+    Every rank draws the whole tensor from its own generator and keeps its piece, so with the same seed on
+    every rank the DTensor holds the numbers ``ember.rand(size)`` gives in one process."""
+    return _random(ember.rand, size, requires_grad, dtype, layout, device_mesh, placements)
+
+
+def randn(*size, requires_grad=False, dtype=None, layout=ember.strided, device_mesh=None, placements=None):
+    """A DTensor of global ``size`` with normally distributed numbers, laid out by ``placements`` (drawn as
+    ``rand`` draws: with the same seed on every rank, the numbers ``ember.randn(size)`` gives)."""
+    return _random(ember.randn, size, requires_grad, dtype, layout, device_mesh, placements)

@@ -112,10 +112,10 @@ def _embedding(func, args, kwargs):
         {'norm_type': 2.0, 'scale_grad_by_freq': False, 'sparse': False})
     if not _is_dt(w) or w.dim() != 2 or max_norm is not None or sparse:
         return None
-    if _is_dt(idx):
-        if any(not isinstance(p, Replicate) for p in idx._spec.placements) or idx._spec.mesh is not w._spec.mesh:
-            return None
-        idx = idx.to_local()
+    if not _is_dt(idx) or idx._spec.mesh is not w._spec.mesh or \
+            any(not isinstance(p, Replicate) for p in idx._spec.placements):
+        return None
+    idx = idx.to_local()
     mesh = w._spec.mesh
     out_shape = tuple(idx.shape) + (w.shape[1],)
     last = idx.dim()
@@ -205,5 +205,89 @@ def _rms_norm(func, args, kwargs):
     return _norm_over_last(func, args, kwargs, ('input', 'normalized_shape', 'weight', 'eps'))
 
 
+def _preserved_dims(in_shape, out_shape):
+    """{input dim: output dim} for the dimensions a reshape keeps whole (neither split nor merged)."""
+    def prefixes(shape):
+        out, n = [], 1
+        for size in shape:
+            out.append(n)
+            n *= size
+        return out
+    pin, pout = prefixes(in_shape), prefixes(out_shape)
+    kept = {}
+    for d, size in enumerate(in_shape):
+        for k, osize in enumerate(out_shape):
+            if pout[k] == pin[d] and osize == size and size != 1:
+                kept[d] = k
+                break
+    return kept
+
+
+def _moved_dims(placements, mapping):
+    out = []
+    for p in placements:
+        if isinstance(p, Shard):
+            if p.dim not in mapping:
+                return None
+            out.append(Shard(mapping[p.dim]))
+        else:
+            out.append(p)
+    return tuple(out)
+
+
+def _reshape(func, args, kwargs):
+    """view / reshape / flatten: a split dimension must come through whole."""
+    x = args[0] if args else kwargs.get('input')
+    if not _is_dt(x):
+        return None
+    rest = args[1:]
+    if any(isinstance(a, ember.dtype) for a in (*rest, *kwargs.values())):
+        return None                 # a view as another dtype: not a reshape
+    meta = ember.empty(tuple(x.shape), dtype=x.dtype, device='meta')
+    out_shape = tuple(func(meta, *rest, **kwargs).shape)
+    placements = _moved_dims(x._spec.placements, _preserved_dims(tuple(x.shape), out_shape))
+    if placements is None:
+        return None
+    local_shape = list(out_shape)
+    for p, q in zip(x._spec.placements, placements):
+        if isinstance(p, Shard):
+            local_shape[q.dim] = x._data.shape[p.dim]
+    local = local_input(x, placements)
+    out = local.view(local_shape) if getattr(func, '__name__', '') == 'view' else local.reshape(local_shape)
+    return _result(out, x._spec.mesh, placements, out_shape)
+
+
+def _transpose(func, args, kwargs):
+    name = getattr(func, '__name__', '')
+    x = args[0] if args else kwargs.get('input')
+    if not _is_dt(x):
+        return None
+    nd = x.dim()
+    if name == 't':
+        order = list(range(nd))[::-1]
+    elif name == 'permute':
+        dims = args[1:] if len(args) > 2 or not isinstance(args[1], (list, tuple)) else args[1]
+        dims = kwargs.get('dims', dims)
+        order = [d % nd for d in dims]
+    else:
+        d0, d1 = _bind(args[1:], kwargs, ('dim0', 'dim1'), {})
+        order = list(range(nd))
+        order[d0 % nd], order[d1 % nd] = order[d1 % nd], order[d0 % nd]
+    mapping = {src: dst for dst, src in enumerate(order)}
+    placements = _moved_dims(x._spec.placements, mapping)
+    out = local_input(x, placements).permute(order)
+    return _result(out, x._spec.mesh, placements, tuple(x.shape[d] for d in order))
+
+
 RULES = {'linear': _linear, 'matmul': _matmul, 'mm': _matmul, '__matmul__': _matmul, 'embedding': _embedding,
-         'sum': _sum, 'layer_norm': _layer_norm, 'rms_norm': _rms_norm}
+         'sum': _sum, 'layer_norm': _layer_norm, 'rms_norm': _rms_norm,
+         'view': _reshape, 'reshape': _reshape, 'flatten': _reshape,
+         't': _transpose, 'transpose': _transpose, 'swapaxes': _transpose, 'permute': _transpose}
+
+
+def _add_loss_rules():
+    from ember.distributed.tensor.parallel import loss
+    RULES.update(loss.RULES)
+
+
+_add_loss_rules()

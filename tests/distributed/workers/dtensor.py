@@ -30,6 +30,12 @@ assert z.shape == (5, 2) and z.to_local().shape == ((3, 2) if rank == 0 else (2,
 assert dones((3, 4), device_mesh=mesh, placements=[Shard(1)]).full_tensor().sum().item() == 12
 f7 = dfull((4,), 7.0, dtype=ember.float64, device_mesh=mesh, placements=[Replicate()])
 assert f7.dtype == ember.float64 and f7.to_local().tolist() == [7.0] * 4
+from ember.distributed.tensor import rand as drand, randn as drandn  # noqa: E402
+ember.manual_seed(5)
+r = drandn(5, 3, device_mesh=mesh, placements=[Shard(0)])
+ember.manual_seed(5)
+np.testing.assert_array_equal(r.full_tensor().numpy(), ember.randn(5, 3).numpy())
+assert drand(2, 2, device_mesh=mesh, dtype=ember.float64, requires_grad=True).requires_grad
 ok('dtensor-layouts')
 
 moved = rows.redistribute(mesh, [Shard(1)])
@@ -53,10 +59,32 @@ rows.add_(rows)
 np.testing.assert_array_equal(rows.to_local().numpy(), 2 * (full[:3] if rank == 0 else full[3:]))
 total = rows.sum()
 assert isinstance(total, DTensor) and total.placements == (Partial(),) and total.item() == 2 * full.sum()
-mm = rows @ ember.ones(3, 1, dtype=ember.float64)
+try:                  # plain tensors beside DTensors: refused, as in PyTorch, unless implicitly replicated
+    rows @ ember.ones(3, 1, dtype=ember.float64)
+    raise AssertionError('mixing a plain tensor with a DTensor must raise')
+except RuntimeError as e:
+    assert 'aten.matmul.default: got mixed ember.Tensor and DTensor' in str(e), e
+from ember.distributed.tensor.experimental import implicit_replication, local_map  # noqa: E402
+with implicit_replication():
+    mm = rows @ ember.ones(3, 1, dtype=ember.float64)
 np.testing.assert_array_equal(mm.to_local().numpy(), 2 * full.sum(1, keepdims=True))
 mixed = rows + cols   # different layouts: gathered, then replicated
 assert mixed.placements == (Replicate(),)
 np.testing.assert_array_equal(mixed.to_local().numpy(), 3 * full)
+# local_map: pieces in, pieces out (the global shape inferred from even pieces, as from_local does)
+even = np.arange(12, dtype=np.float64).reshape(4, 3)
+ev = distribute_tensor(ember.from_numpy(even.copy()), mesh, [Shard(0)])
+double_rows = local_map(lambda t, k: t * k, out_placements=[Shard(0)], in_placements=([Shard(0)], None))
+d2 = double_rows(ev, 2)
+assert isinstance(d2, DTensor) and d2.placements == (Shard(0),) and d2.shape == (4, 3)
+np.testing.assert_array_equal(d2.full_tensor().numpy(), 2 * even)
+ev_cols = ev.redistribute(mesh, [Replicate()])
+try:
+    double_rows(ev_cols, 2)
+    raise AssertionError('a layout local_map was not told about must raise')
+except ValueError as e:
+    assert 'mismatched placements' in str(e)
+np.testing.assert_array_equal(local_map(lambda t: t + 1, out_placements=[Shard(0)], in_placements=([Shard(0)],),
+                                        redistribute_inputs=True)(ev_cols).full_tensor().numpy(), even + 1)
 ok('dtensor-ops')
 dist.destroy_process_group()

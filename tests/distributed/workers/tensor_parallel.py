@@ -121,4 +121,39 @@ gather = parallelize_module(nn.Identity(), mesh, PrepareModuleInput(input_layout
                                                                     use_local_output=True))
 np.testing.assert_allclose(gather(mine).numpy(), seq.numpy())
 ok('tensor-parallel-sequence')
+
+# ------------------------------------------------------------------ views, and the loss on class-split logits
+from ember.distributed.tensor.parallel import loss_parallel  # noqa: E402
+F = nn.functional
+ember.manual_seed(3)
+head_ref = nn.Linear(5, 7, dtype=ember.float64)
+head_tp = parallelize_module(copy.deepcopy(head_ref), mesh, ColwiseParallel(use_local_output=False))
+h = ember.randn(2, 3, 5, dtype=ember.float64)
+labels = ember.tensor([[0, 6, 3], [-100, 4, 2]])
+weight = ember.rand(7, dtype=ember.float64)
+for kw in ({}, {'reduction': 'sum'}, {'reduction': 'none'}, {'weight': weight}, {'label_smoothing': 0.2},
+           {'label_smoothing': 0.1, 'weight': weight, 'reduction': 'mean'}):
+    head_ref.zero_grad()
+    head_tp.zero_grad()
+    logits = head_tp(h)
+    assert logits.placements == (Shard(2),)
+    flat = logits.flatten(0, 1)
+    assert flat.placements == (Shard(1),) and flat.to_local().shape == (6, 4 - rank)
+    with loss_parallel():
+        loss = F.cross_entropy(flat, labels.flatten(), **kw)
+        assert loss.placements == (Replicate(),)
+        loss.sum().backward()
+    want = F.cross_entropy(head_ref(h).flatten(0, 1), labels.flatten(), **kw)
+    want.sum().backward()
+    np.testing.assert_allclose(loss.to_local().detach().numpy(), want.detach().numpy(), **close, err_msg=str(kw))
+    for a, b in zip(head_ref.parameters(), head_tp.parameters()):
+        np.testing.assert_allclose(b.grad.full_tensor().numpy(), a.grad.numpy(), **close, err_msg=str(kw))
+with loss_parallel():
+    logp = F.log_softmax(head_tp(h), dim=-1)
+    assert logp.placements == (Shard(2),)
+    np.testing.assert_allclose(logp.full_tensor().detach().numpy(), F.log_softmax(head_ref(h), -1).detach().numpy(),
+                               **close)
+t = head_tp(h).transpose(1, 2)
+assert t.placements == (Shard(1),) and t.shape == (2, 7, 3)
+ok('tensor-parallel-loss')
 dist.destroy_process_group()
