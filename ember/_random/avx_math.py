@@ -30,7 +30,9 @@ _DP3 = float(_f(-3.77489497744594108e-8))
 _SIN_P = [float(_f(v)) for v in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1)]
 _COS_P = [float(_f(v)) for v in (2.443315711809948E-005, -1.388731625493765E-003, 4.166664568298827E-002)]
 _FOPI = _f(1.27323954473516)
-_TWO_PI = _f(2.0 * np.pi)
+_TWO_PI_24 = _f(2.0 * np.pi) * _f(2.0 ** -24)   # exact: a power-of-two scaling
+_ONE24 = np.int32(1 << 24)
+_M24 = np.uint32((1 << 24) - 1)
 _MANTISSA_BITS = np.int32(~0x7f800000)
 _HALF_EXPONENT = np.int32(0x3f000000)
 
@@ -46,20 +48,28 @@ class NormalKernel32:
         self._i32 = np.empty((3, size), np.int32)
         self._mask = np.empty(size, bool)
 
-    def pairs(self, a, b, first, second):
+    def pairs(self, wa, wb, first, second):
         """``first = r·cos θ``, ``second = r·sin θ`` with ``r = sqrt(-2 log(1 - a))`` and
-        ``θ = 2π·b`` (float32 arrays of one shape, ``k`` elements, ``k <= size``)."""
-        k = a.size
+        ``θ = 2π·b`` for the uniforms ``a``, ``b`` given by the mt19937 words ``wa``, ``wb`` whose
+        low 24 bits they are (contiguous uint32 arrays of ``k <= size`` elements, overwritten)."""
+        k = wa.size
         f32 = self._f32[:, :k]
-        cos, sin, radius = f32[5], f32[6], f32[7]
-        np.subtract(_f(1), a, out=radius.reshape(a.shape))
+        sin, radius = f32[6], f32[7]
+        wa &= _M24
+        wb &= _M24
+        # 1 - a = (2**24 - wa)·2**-24 exactly (wa < 2**24), and 2π·b rounds as (wb·2π)·2**-24
+        ia = wa.view(np.int32)
+        np.subtract(_ONE24, ia, out=ia)
+        np.copyto(radius, ia, casting='unsafe')
+        radius *= _f(2.0 ** -24)
         self._log(radius, k)
         radius *= _f(-2)
         np.sqrt(radius, out=radius)
-        np.multiply(b, _TWO_PI, out=sin.reshape(b.shape))
-        self._sincos(sin, k, sin, cos)
-        np.multiply(radius.reshape(first.shape), cos.reshape(first.shape), out=first)
-        np.multiply(radius.reshape(second.shape), sin.reshape(second.shape), out=second)
+        np.copyto(sin, wb.view(np.int32), casting='unsafe')
+        sin *= _TWO_PI_24
+        self._sincos(sin, k, second, first)
+        first *= radius
+        second *= radius
 
     def _horner(self, x64, coeffs, y, k):
         """``y = fma(y, x, p)`` for each coefficient after the first, starting from the first."""

@@ -5,6 +5,7 @@ consumes, in the same order, and rounds where it rounds.
 ``gen`` below is an ``ember.Generator``; results are NumPy arrays in the requested NumPy dtype.
 """
 import math
+from fractions import Fraction
 
 import numpy as np
 
@@ -15,6 +16,7 @@ from ember._random.avx_math import NormalKernel32
 _M24 = np.uint32((1 << 24) - 1)
 _M53 = np.uint64((1 << 53) - 1)
 _TWO_PI = 2.0 * math.pi
+_STREAM_WORDS = 1 << 17   # words drawn at a time by the paths that write a run at a time
 
 
 # ------------------------------------------------------------------------------------ uniforms
@@ -37,15 +39,74 @@ def uniform01(gen, n, np_dtype):
     return u
 
 
-def uniform(gen, n, low, high, np_dtype):
-    """uniform_(low, high): ``u * (high - low) + low`` fused, in the tensor's dtype."""
-    u = uniform01(gen, n, np_dtype)
-    t = np_dtype.type
+def uniform(gen, n, low, high, np_dtype, out=None):
+    """uniform_(low, high) of n elements of ``np_dtype``: ``fma(u, high - low, low)`` computed in
+    float64 for float64 and in float32 otherwise (then rounded to float16/bfloat16), and a value
+    that rounds to ``high`` replaced by ``low`` (PyTorch keeps the range half-open that way).
+    Written into ``out`` (flat, of ``np_dtype``) when given, a cache-sized run at a time."""
+    out = np.empty(n, np_dtype) if out is None else out
+    wide = np_dtype == np.float64
+    t = np.float64 if wide else np.float32
     lo, hi = t(low), t(high)
-    if lo == 0 and hi == 1:
-        return u
     span = hi - lo
-    return exact.fma64(u, span, lo) if np_dtype == np.float64 else exact.fma32(u, span, lo)
+    bits = 53 if wide else 24
+    m = _grid_offset(float(lo), float(span), bits, float(np.finfo(t).tiny))
+    step = t(float(span) * 2.0 ** -bits)
+    # PyTorch compares with the bounds cast to the tensor's dtype (through float32 if narrower)
+    to_value = np_dtype.type(hi) if wide else np_dtype.type(np.float32(high))
+    from_value = np_dtype.type(lo) if wide else np_dtype.type(np.float32(low))
+    for start in range(0, n, _STREAM_WORDS):
+        dst = out[start:start + _STREAM_WORDS]
+        k = dst.size
+        if m is not None:
+            _grid_uniform(gen, k, m, step, wide, dst)
+        elif lo == 0 and hi == 1:
+            dst[...] = uniform01(gen, k, np.dtype(t))
+        elif wide:
+            dst[...] = exact.fma64(uniform01(gen, k, np.dtype(np.float64)), span, lo)
+        else:
+            dst[...] = exact.fma32(uniform01(gen, k, np.dtype(np.float32)), span, lo)
+        clamp = dst == to_value
+        if clamp.any():
+            dst[clamp] = from_value
+    return out
+
+
+def _grid_offset(lo, span, bits, tiny):
+    """The integer m with ``lo == -m · span · 2**-bits`` and ``|m| <= 2**bits``, or None.  Then
+    ``u · span + lo = (r - m) · step`` for a uniform's integer r and ``step = span · 2**-bits``:
+    a product of two exactly representable numbers, which a plain multiply rounds once, as the
+    fused multiply-add does.  Ranges -b..b (the initialisers') and 0..b are such ranges."""
+    step = span * 2.0 ** -bits
+    if not (step >= tiny and math.isfinite(lo)):
+        return None
+    q = -lo / step
+    if not (q.is_integer() and abs(q) <= 2 ** bits):
+        return None
+    m = int(q)
+    return m if Fraction(lo) == -m * Fraction(step) else None
+
+
+def _grid_uniform(gen, k, m, step, wide, dst):
+    """``dst = (r - m) · step`` for the integers r of k fresh uniforms (see ``_grid_offset``)."""
+    if wide:
+        r = gen._engine.random64(k)
+        r &= _M53
+        ir = r.view(np.int64)
+        ir -= np.int64(m)
+        v = ir.view(np.float64)
+    else:
+        r = gen._engine.words32(k)
+        r &= _M24
+        ir = r.view(np.int32)
+        ir -= np.int32(m)
+        v = ir.view(np.float32)
+    v[...] = ir                  # exact: |r - m| <= 2**bits
+    if dst.dtype == v.dtype:
+        np.multiply(v, step, out=dst)
+    else:
+        v *= step
+        dst[...] = v
 
 
 # ------------------------------------------------------------------------------------ normals
@@ -98,25 +159,102 @@ def _blocks16(d, pairs):
         pairs(part[:, :8], part[:, 8:], part[:, :8], part[:, 8:])
 
 
-def normal_block(gen, n, mean, std, np_dtype, padded_tail=False):
+class _Halves:
+    """Blocks of 16 float32 numbers split into their first and last 8 (contiguous buffers), and
+    joined back.  Each half of a block is 32 bytes, so a 32-byte item view moves a half with
+    one copy per item: NumPy on the (blocks, 8) strided views loops 8 elements at a time, which
+    made the arithmetic on them several times slower than on contiguous arrays."""
+
+    def __init__(self, blocks, dtype):
+        self.first = np.empty(blocks * 8, dtype)
+        self.second = np.empty(blocks * 8, dtype)
+
+    def split(self, src):
+        k = src.size // 2
+        items = src.view('V32')
+        np.copyto(self.first[:k].view('V32'), items[0::2])
+        np.copyto(self.second[:k].view('V32'), items[1::2])
+        return self.first[:k], self.second[:k]
+
+    @staticmethod
+    def join(first, second, dst):
+        items = dst.view('V32')
+        np.copyto(items[0::2], first.view('V32'))
+        np.copyto(items[1::2], second.view('V32'))
+
+
+class _NormalBlocks32:
+    """The float32 kernel on runs of blocks of 16 words, with its buffers allocated once: a
+    block's first 8 words give the radii, its last 8 the angles."""
+
+    def __init__(self, blocks):
+        self.chunk = max(1, min(blocks, _CHUNK_BLOCKS))
+        self.kernel = NormalKernel32(self.chunk * 8)
+        self.halves = _Halves(self.chunk, np.uint32)
+        self.first = np.empty(self.chunk * 8, np.float32)
+        self.second = np.empty(self.chunk * 8, np.float32)
+
+    def __call__(self, words, out, mean, std):
+        """Normals of every block of ``words`` (uint32, a multiple of 16 of them) into ``out``."""
+        blocks = words.size // 16
+        for start in range(0, blocks, self.chunk):
+            stop = min(start + self.chunk, blocks)
+            wa, wb = self.halves.split(words[start * 16:stop * 16])
+            f, s = self.first[:wa.size], self.second[:wa.size]
+            self.kernel.pairs(wa, wb, f, s)
+            _affine32_into(f, mean, std)
+            _affine32_into(s, mean, std)
+            _Halves.join(f, s, out[start * 16:stop * 16])
+
+
+def _affine32_into(v, mean, std):
+    """``v = fma(v, std, mean)`` in float32, in place.  With a zero mean the product is exact
+    in the fused operation and rounded once, which a float32 multiply does too; adding the zero
+    then gives a zero product the sign the fused sum would."""
+    if mean == 0:
+        if std != 1:
+            v *= std
+        v += mean
+    else:
+        v[...] = exact.fma32(v, std, mean)
+
+
+def _normal_block32(gen, n, mean, std, padded_tail, out):
+    """PyTorch's float32 block path, a cache-sized run of blocks at a time: the words of a run
+    of blocks are the ones PyTorch draws for them, since it draws all n uniforms in order."""
+    mean32, std32 = np.float32(mean), np.float32(std)
+    full = (n // 16) * 16
+    blocks = _NormalBlocks32(full // 16)
+    for start in range(0, full, _STREAM_WORDS):
+        stop = min(start + _STREAM_WORDS, full)
+        blocks(gen._engine.words32(stop - start), out[start:stop], mean32, std32)
+    rest = n % 16
+    if rest:
+        tail = gen._engine.words32(rest)   # the partial block's own uniforms, drawn before the redraw
+        fresh = gen._engine.words32(16 - rest if padded_tail else 16)
+        last = np.empty(16, np.float32)
+        blocks(np.concatenate([tail, fresh]) if padded_tail else fresh, last, mean32, std32)
+        out[n - 16:] = last
+    return out
+
+
+def normal_block(gen, n, mean, std, np_dtype, padded_tail=False, out=None):
     """PyTorch's vectorised normal fill (>= 16 contiguous elements): n uniforms drawn first,
     transformed in blocks of 16; a partial last block is redrawn over the last 16 slots.
-    ``padded_tail`` (float16 tensors): the last block is instead the leftover uniforms topped up
-    to 16 with fresh ones, written over the last 16 slots."""
+    ``padded_tail`` (float16 and bfloat16 tensors): the last block is instead the leftover
+    uniforms topped up to 16 with fresh ones, written over the last 16 slots."""
+    if np_dtype != np.float64:
+        return _normal_block32(gen, n, mean, std, padded_tail, np.empty(n, np.float32) if out is None else out)
     d = uniform01(gen, n, np_dtype)
-    if np_dtype == np.float64:
-        pairs = _pairs64
-    else:
-        pairs = NormalKernel32(min(n // 2, _CHUNK_BLOCKS * 8)).pairs
-    _blocks16(d, pairs)
+    _blocks16(d, _pairs64)
     rest = n % 16
     if rest:
         tail = uniform01(gen, 16 - rest if padded_tail else 16, np_dtype)
         if padded_tail:
             tail = np.concatenate([d[n - rest:], tail])
-        _blocks16(tail, pairs)
+        _blocks16(tail, _pairs64)
         d[n - 16:] = tail
-    return _affine64(d, mean, std) if np_dtype == np.float64 else _affine32(d, mean, std)
+    return _affine64(d, mean, std)
 
 
 def _pairs64(a, b, first, second):
@@ -125,11 +263,18 @@ def _pairs64(a, b, first, second):
     first[...], second[...] = radius * exact.cos(theta), radius * exact.sin(theta)
 
 
-def normal(gen, n, mean, std, np_dtype, contiguous=True):
-    """normal_(mean, std) of n elements of a float32/float64 tensor."""
+def normal(gen, n, mean, std, np_dtype, contiguous=True, out=None):
+    """normal_(mean, std) of n elements of a float32/float64 tensor (into ``out`` when given)."""
     if n >= 16 and contiguous:
-        return normal_block(gen, n, mean, std, np_dtype)
-    return normal_serial(gen, n, mean, std).astype(np_dtype)
+        if np_dtype == np.float32:
+            return _normal_block32(gen, n, mean, std, False, np.empty(n, np.float32) if out is None else out)
+        vals = normal_block(gen, n, mean, std, np_dtype)
+    else:
+        vals = normal_serial(gen, n, mean, std).astype(np_dtype)
+    if out is None:
+        return vals
+    out[...] = vals
+    return out
 
 
 # ------------------------------------------------------------------------------------ integers

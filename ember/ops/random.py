@@ -152,24 +152,32 @@ def _complex_draw(fill, n, np_dtype):
     return np.ascontiguousarray(real).view(np_dtype)
 
 
-def _uniform_values(gen, n, low, high, np_dtype):
+def _uniform_values(gen, n, low, high, np_dtype, out=None):
     if np.dtype(np_dtype).kind == 'c':
-        return _complex_draw(lambda m, dt: _uniform_values(gen, m, low, high, dt), n, np_dtype)
-    if np_dtype == np.float16:   # drawn and computed as float32, then rounded (as PyTorch does)
-        return draw.uniform(gen, n, low, high, np.dtype(np.float32)).astype(np.float16)
-    return draw.uniform(gen, n, low, high, np_dtype)
+        vals = _complex_draw(lambda m, dt: _uniform_values(gen, m, low, high, dt), n, np_dtype)
+        return vals if out is None else _into(out, vals)
+    return draw.uniform(gen, n, low, high, np.dtype(np_dtype), out)
 
 
-def _normal_values(gen, n, mean, std, np_dtype, contiguous=True):
-    if np.dtype(np_dtype).kind == 'c':   # each part gets half the variance, as in PyTorch
-        return _complex_draw(lambda m, dt: _normal_values(gen, m, mean, std / math.sqrt(2), dt, contiguous),
+def _normal_values(gen, n, mean, std, np_dtype, contiguous=True, out=None):
+    """``n`` normals of ``np_dtype`` (into the flat array ``out`` when given)."""
+    np_dtype = np.dtype(np_dtype)
+    if np_dtype.kind == 'c':   # each part gets half the variance, as in PyTorch
+        vals = _complex_draw(lambda m, dt: _normal_values(gen, m, mean, std / math.sqrt(2), dt, contiguous),
                              n, np_dtype)
-    if np_dtype == np.float16:   # float32 blocks (with a padded last block), then rounded
+        return vals if out is None else _into(out, vals)
+    if np_dtype.itemsize == 2:   # float16/bfloat16: float32 blocks (with a padded last block), then rounded
         if n >= 16 and contiguous:
             vals = draw.normal_block(gen, n, mean, std, np.dtype(np.float32), padded_tail=True)
-            return vals.astype(np.float16)
-        return draw.normal_serial(gen, n, mean, std).astype(np.float16)
-    return draw.normal(gen, n, mean, std, np_dtype, contiguous)
+        else:
+            vals = draw.normal_serial(gen, n, mean, std)
+        return vals.astype(np_dtype) if out is None else _into(out, vals)
+    return draw.normal(gen, n, mean, std, np_dtype, contiguous, out)
+
+
+def _into(out, vals):
+    out[...] = vals
+    return out
 
 
 @op('ember')
@@ -665,14 +673,21 @@ def _iteration_view(arr):
     return arr.transpose(order)
 
 
-def _fill_inplace(t, values_fn):
-    """Fill ``t`` with ``values_fn(n, contiguous)`` (a flat array in iteration order)."""
+def _fill_inplace(t, values_fn, write_into=None):
+    """Fill ``t`` with ``values_fn(n, contiguous)`` (a flat array in iteration order).
+    ``write_into(n, flat)``, when given, writes the values straight into a contiguous CPU
+    tensor's memory instead (no temporary of the tensor's size)."""
     from ember.ops.inplace import apply_inplace, check_inplace
     from ember.autograd import grad_mode
     check_inplace(t)
     if t._device.type == 'meta':   # no data to fill (initializing a model built on 'meta' costs nothing)
         return t
+    in_graph = grad_mode.is_grad_enabled() and t._requires_grad
     host = backend.to_numpy(t._data)
+    if write_into is not None and not in_graph and host is t._data and host.flags.c_contiguous:
+        write_into(t.numel(), host.reshape(-1))
+        t._version_counter.value += 1
+        return t
     view = _iteration_view(host)
     flat = np.asarray(values_fn(t.numel(), bool(host.flags.c_contiguous)))
     ordered = np.empty(view.shape, t._data.dtype)
@@ -681,7 +696,7 @@ def _fill_inplace(t, values_fn):
         inverse = np.argsort(sorted(range(host.ndim), key=lambda d: -abs(host.strides[d])))
         ordered = ordered.transpose(inverse)
     values = backend.move(ordered, t._device)
-    if grad_mode.is_grad_enabled() and t._requires_grad:
+    if in_graph:
         # a non-leaf in a graph: the new values do not depend on the old ones, so its history
         # becomes one with a zero gradient
         const = Tensor._make(values, t._device)
@@ -709,7 +724,8 @@ def uniform_(t, from_=0.0, to=1.0, *, generator=None, **from_keyword):
     if a > b:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
     gen = _gen(generator)
-    return _fill_inplace(t, lambda n, c: _uniform_values(gen, n, a, b, t._data.dtype))
+    return _fill_inplace(t, lambda n, c: _uniform_values(gen, n, a, b, t._data.dtype),
+                         lambda n, flat: _uniform_values(gen, n, a, b, flat.dtype, flat))
 
 
 def normal_(t, mean=0.0, std=1.0, *, generator=None):
@@ -733,7 +749,8 @@ def normal_(t, mean=0.0, std=1.0, *, generator=None):
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     gen = _gen(generator)
-    return _fill_inplace(t, lambda n, c: _normal_values(gen, n, mean, std, t._data.dtype, c))
+    return _fill_inplace(t, lambda n, c: _normal_values(gen, n, mean, std, t._data.dtype, c),
+                         lambda n, flat: _normal_values(gen, n, mean, std, flat.dtype, True, flat))
 
 
 def bernoulli_(t, p=0.5, *, generator=None):
@@ -763,7 +780,7 @@ def bernoulli_(t, p=0.5, *, generator=None):
     return _fill_inplace(t, lambda n, c: draw.bernoulli_scalar(gen, n, p))
 
 
-_INT_DIGITS = {'float16': 11, 'float32': 24, 'float64': 53}
+_INT_DIGITS = {'float16': 11, 'bfloat16': 8, 'float32': 24, 'float64': 53}
 
 
 def _random_default_kind(dt):

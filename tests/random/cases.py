@@ -87,6 +87,17 @@ def _streams():
             c[f'random_(5, None) {dt}'] = lambda t, dt=dt: t.zeros(40, dtype=_f(t, dt)).random_(5, None)
     for dt in ('int64', 'float32', 'float64'):
         c[f'random_(-2**63, None) {dt}'] = lambda t, dt=dt: t.zeros(40, dtype=_f(t, dt)).random_(-2 ** 63, None)
+    # a value that rounds to the upper bound becomes the lower bound (narrow ranges, float16)
+    c['uniform_ rounding to the upper bound float32'] = lambda t: t.empty(300).uniform_(1.0, 1.0 + 2 ** -20)
+    c['uniform_ rounding to the upper bound float64'] = (
+        lambda t: t.empty(300, dtype=t.float64).uniform_(1.0, 1.0 + 2 ** -49))
+    c['uniform_ rounding to the upper bound float16'] = lambda t: t.empty(9000, dtype=t.float16).uniform_(1, 2)
+    c['uniform_ symmetric float32'] = lambda t: t.empty(300).uniform_(-0.0625, 0.0625)
+    c['uniform_ symmetric float64'] = lambda t: t.empty(300, dtype=t.float64).uniform_(-0.3, 0.3)
+    c['uniform_ from zero float32'] = lambda t: t.empty(300).uniform_(0.0, 0.7)
+    c['uniform_ empty range float32'] = lambda t: t.empty(20).uniform_(-0.0, -0.0)
+    c['normal_ zero mean float32'] = lambda t: t.empty(300).normal_(0.0, 0.02)
+    c['normal_ negative zero mean float32'] = lambda t: t.empty(300).normal_(-0.0, 3.0)
     c['randint int32 full range'] = lambda t: t.randint(-2 ** 31, 2 ** 31, (40,), dtype=t.int32)
     c['generator='] = lambda t: t.cat([t.rand(3, generator=t.Generator().manual_seed(3)),
                                        t.randn(20, generator=t.Generator().manual_seed(4))])
@@ -301,7 +312,25 @@ def _samplers():
     return c
 
 
-GROUPS = {'streams': _streams, 'dropout': _dropout, 'init': _init, 'data': _data, 'states': _states,
+def _bfloat16():
+    """bfloat16 tensors (as float32 for the record): drawn in float32 then rounded, with float16's
+    padded last normal block, 8-bit integers for random_()."""
+    b = lambda t, n: t.empty(n, dtype=t.bfloat16)  # noqa: E731
+    c = {}
+    for n in (5, 16, 17, 40):
+        c[f'normal_ {n}'] = lambda t, n=n: b(t, n).normal_(0.3, 2.0).float()
+        c[f'randn {n}'] = lambda t, n=n: t.randn(n, dtype=t.bfloat16).float()
+    c['uniform_'] = lambda t: b(t, 33).uniform_(-2, 3).float()
+    c['uniform_ rounding to the upper bound'] = lambda t: b(t, 3000).uniform_(1, 2).float()
+    c['rand'] = lambda t: t.rand(40, dtype=t.bfloat16).float()
+    c['random_()'] = lambda t: b(t, 40).random_().float()
+    c['random_(3, 9)'] = lambda t: b(t, 40).random_(3, 9).float()
+    c['exponential_'] = lambda t: b(t, 40).exponential_(2.0).float()
+    c['bernoulli'] = lambda t: t.bernoulli(t.full((40,), 0.4, dtype=t.bfloat16)).float()
+    return c
+
+
+GROUPS = {'streams': _streams, 'bfloat16': _bfloat16, 'dropout': _dropout, 'init': _init, 'data': _data, 'states': _states,
           'samplers': _samplers, 'workers': lambda: {'worker seeds': _worker_draws}}
 
 
