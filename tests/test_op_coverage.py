@@ -25,6 +25,7 @@ NOT_OPS = {
     # random sampling and generator state (tests/test_random.py)
     'manual_seed', 'seed', 'initial_seed', 'get_rng_state', 'set_rng_state', 'rand', 'randn', 'rand_like',
     'randn_like', 'randint', 'randint_like', 'randperm', 'normal', 'bernoulli', 'multinomial', 'poisson', 'binomial',
+    '_standard_gamma', '_sample_dirichlet',   # their gradients: tests/test_distributions*.py rsample
     # predicates returning Python values, not tensors
     'is_nonzero', 'is_conj', 'is_neg',      # (tests/test_complex.py)
     # shape utilities on sizes, not tensors

@@ -1,5 +1,4 @@
 """Binomial distribution."""
-import numpy as np
 
 import ember
 from ember.distributions import constraints
@@ -14,13 +13,6 @@ __all__ = ['Binomial']
 def _clamp_by_zero(x):
     # clamp(min=0) whose gradient at 0 is half of the identity's (as PyTorch's)
     return (x.clamp(min=0) + x - x.clamp(max=0)) / 2
-
-
-def _binomial_draws(total_count, probs):
-    from ember.ops.random import _rng
-    n = total_count.detach().cpu().numpy().astype(np.int64)
-    p = probs.detach().cpu().numpy().astype(np.float64)
-    return ember.as_tensor(_rng(None).binomial(n, p).astype(p.dtype), dtype=probs.dtype, device=probs.device)
 
 
 class Binomial(Distribution):
@@ -92,7 +84,7 @@ class Binomial(Distribution):
     def sample(self, sample_shape=ember.Size()):
         shape = self._extended_shape(sample_shape)
         with ember.no_grad():
-            return _binomial_draws(self.total_count.expand(shape), self.probs.expand(shape))
+            return ember.binomial(self.total_count.expand(shape), self.probs.expand(shape))
 
     def log_prob(self, value):
         if self._validate_args:

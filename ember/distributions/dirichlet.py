@@ -10,11 +10,11 @@ from ember.distributions.gamma import _standard_gamma
 __all__ = ['Dirichlet']
 
 
-def _sample_dirichlet(concentration):
+def _sample_dirichlet(concentration, generator=None):
     # Normalised Gamma draws are Dirichlet. As PyTorch, the draws are float64 whatever the dtype,
     # normalised in float64, then rounded and kept inside (0, 1); gradients flow through each
     # Gamma draw (the clamp only moves values, never the gradient).
-    gammas = _standard_gamma(concentration.double())
+    gammas = _standard_gamma(concentration.double(), generator)
     ratio = (gammas / gammas.sum(-1, keepdim=True)).to(concentration.dtype)
     info = ember.finfo(concentration.dtype)
     inside = ratio.detach().clamp(info.tiny, 1.0 - info.eps / 2)

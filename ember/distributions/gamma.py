@@ -17,23 +17,24 @@ class _StandardGamma(ember.autograd.Function):
     d x / d alpha = -(d CDF / d alpha) / density, which keeps the sample's quantile fixed."""
 
     @staticmethod
-    def forward(ctx, concentration):
+    def forward(ctx, concentration, generator):
         from ember._random import serial
         from ember.ops.random import default_generator
         alpha = concentration.detach().cpu().numpy()
         # PyTorch's stream and rounding; a draw is at least the dtype's tiny, so log_prob stays finite
-        draws = serial.standard_gamma(default_generator, np.ascontiguousarray(alpha), alpha.dtype)
+        gen = default_generator if generator is None else generator
+        draws = serial.standard_gamma(gen, np.ascontiguousarray(alpha), alpha.dtype)
         ctx.alpha, ctx.draws = alpha.astype(np.float64), draws.astype(np.float64)
         return ember.as_tensor(draws, dtype=concentration.dtype, device=concentration.device)
 
     @staticmethod
     def backward(ctx, grad):
         dx = gamma_sample_grad(ctx.alpha, ctx.draws)
-        return grad * ember.as_tensor(dx, dtype=grad.dtype, device=grad.device)
+        return grad * ember.as_tensor(dx, dtype=grad.dtype, device=grad.device), None
 
 
-def _standard_gamma(concentration):
-    return _StandardGamma.apply(concentration)
+def _standard_gamma(concentration, generator=None):
+    return _StandardGamma.apply(concentration, generator)
 
 
 class Gamma(ExponentialFamily):

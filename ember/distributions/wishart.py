@@ -1,5 +1,6 @@
 """Wishart distribution over positive-definite matrices."""
 import math
+import warnings
 from numbers import Number
 
 import ember
@@ -8,7 +9,7 @@ from ember.linalg import cholesky, solve_triangular
 from ember.distributions._special import digamma, mvlgamma
 from ember.distributions.chi2 import Chi2
 from ember.distributions.distribution import Distribution
-from ember.distributions.utils import _standard_normal, lazy_property
+from ember.distributions.utils import lazy_property
 
 __all__ = ['Wishart']
 
@@ -23,20 +24,20 @@ def _mvdigamma(x, p):
 class Wishart(Distribution):
     """Wishart distribution with ``df`` degrees of freedom and scale matrix given by exactly one of
     ``covariance_matrix``, ``precision_matrix`` or ``scale_tril``. Samples are drawn by Bartlett's
-    decomposition (not reparameterised through the chi-squared diagonal's shape).
+    decomposition.
 
     Example::
 
         >>> m = Wishart(ember.tensor([2.0]), covariance_matrix=ember.eye(2))
         >>> m.sample()  # Wishart distributed with mean=`df * I` and variance(x_ij)=`df` for i != j
-        tensor([[[ 0.2307, -1.0465],
-                 [-1.0465,  4.9275]]])
+        tensor([[[0.5680, 0.8039],
+                 [0.8039, 1.4556]]])
     """
     arg_constraints = {'covariance_matrix': constraints.positive_definite,
                        'precision_matrix': constraints.positive_definite,
                        'scale_tril': constraints.lower_cholesky, 'df': constraints.greater_than(0)}
     support = constraints.positive_definite
-    has_rsample = False
+    has_rsample = True
 
     def __init__(self, df, covariance_matrix=None, precision_matrix=None, scale_tril=None, validate_args=None):
         if (covariance_matrix is not None) + (scale_tril is not None) + (precision_matrix is not None) != 1:
@@ -64,6 +65,7 @@ class Wishart(Distribution):
             self.precision_matrix = param.expand(batch_shape + (-1, -1))
             self._unbroadcasted_scale_tril = _precision_to_scale_tril(precision_matrix)
         super().__init__(batch_shape, event_shape, validate_args=validate_args)
+        self._batch_dims = [-(x + 1) for x in range(len(self._batch_shape))]
         # Chi-squared draws for the diagonal of Bartlett's factor: df, df - 1, ..., df - p + 1
         self._dist_chi2 = Chi2(df=self.df.unsqueeze(-1) - ember.arange(
             self._event_shape[-1], dtype=self.df.dtype, device=self.df.device).expand(batch_shape + (-1,)))
@@ -80,6 +82,7 @@ class Wishart(Distribution):
         new._dist_chi2 = Chi2(df=new.df.unsqueeze(-1) - ember.arange(
             self.event_shape[-1], dtype=new.df.dtype, device=new.df.device).expand(batch_shape + (-1,)))
         super(Wishart, new).__init__(batch_shape, self.event_shape, validate_args=False)
+        new._batch_dims = [-(x + 1) for x in range(len(batch_shape))]
         new._validate_args = self._validate_args
         return new
 
@@ -115,17 +118,46 @@ class Wishart(Distribution):
         diag_V = V.diagonal(dim1=-2, dim2=-1)
         return self.df.view(self._batch_shape + (1, 1)) * (V.pow(2) + ember.einsum('...i,...j->...ij', diag_V, diag_V))
 
-    def sample(self, sample_shape=ember.Size()):
-        """Bartlett: X = L A A^T L^T with A lower triangular, A_ii^2 ~ Chi2(df - i), A_ij ~ N(0, 1)."""
-        sample_shape = ember.Size(sample_shape)
+    def _bartlett_sampling(self, sample_shape):
+        """L A A^T L^T with A lower triangular: A_ii = sqrt(Chi2(df - i)) (at least the dtype's
+        eps), A_ij ~ N(0, 1) below the diagonal, drawn in that order (PyTorch's stream)."""
         p = self._event_shape[-1]
-        with ember.no_grad():
-            noise = _standard_normal(self._extended_shape(sample_shape), dtype=self.df.dtype, device=self.df.device)
-            diag = self._dist_chi2.sample(sample_shape).sqrt()
-            A = noise.tril(-1) + ember.diag_embed(diag)
-            LA = self._unbroadcasted_scale_tril @ A
-            X = LA @ LA.mT
-            return 0.5 * (X + X.mT) if p > 1 else X
+        diag = self._dist_chi2.rsample(sample_shape).sqrt()
+        noise = diag.clamp(min=ember.finfo(diag.dtype).eps).diag_embed(dim1=-2, dim2=-1)
+        i, j = ember.tril_indices(p, p, offset=-1)
+        noise[..., i, j] = ember.randn(ember.Size(sample_shape) + self._batch_shape + (p * (p - 1) // 2,),
+                                       dtype=noise.dtype, device=noise.device)
+        chol = self._unbroadcasted_scale_tril @ noise
+        return chol @ chol.transpose(-2, -1)
+
+    def rsample(self, sample_shape=ember.Size(), max_try_correction=None):
+        """Bartlett's decomposition, then up to ``max_try_correction`` (default 10) redraws of the
+        samples flagged as singular.
+
+        .. warning::
+            As in PyTorch 2.13, the flag is the support check itself, so every valid sample is
+            drawn a second time (with a "Singular sample detected." warning); this keeps the
+            numbers and the generator's position PyTorch's.
+        """
+        if max_try_correction is None:
+            max_try_correction = 10
+        sample_shape = ember.Size(sample_shape)
+        sample = self._bartlett_sampling(sample_shape)
+        is_singular = self.support.check(sample)
+        if self._batch_shape:
+            is_singular = is_singular.amax(self._batch_dims)
+        if is_singular.any():
+            warnings.warn("Singular sample detected.", stacklevel=2)
+            for _ in range(max_try_correction):
+                sample_new = self._bartlett_sampling(is_singular[is_singular].shape)
+                sample[is_singular] = sample_new
+                is_singular_new = ~self.support.check(sample_new)
+                if self._batch_shape:
+                    is_singular_new = is_singular_new.amax(self._batch_dims)
+                is_singular[is_singular.clone()] = is_singular_new
+                if not is_singular.any():
+                    break
+        return sample
 
     def log_prob(self, value):
         if self._validate_args:

@@ -663,6 +663,40 @@ def poisson(input, generator=None):
     return _finish(counts.astype(lam.dtype), input.dtype, input.device, False)
 
 
+@op('ember')
+def _standard_gamma(input, generator=None):
+    """Gamma(``input``, 1) draws, one per element, as PyTorch's CPU sampler draws them (its
+    rejection loop on the generator's stream, each draw at least the dtype's smallest normal
+    number); differentiable by the implicit reparameterisation gradient.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember._standard_gamma(ember.tensor([0.5, 1.0, 4.0]))
+        tensor([7.8936e-04, 1.1898e-01, 3.9824e+00])
+    """
+    _require_float(input, 'gamma_cpu')
+    from ember.distributions.gamma import _standard_gamma as draw
+    return draw(input, generator)
+
+
+@op('ember')
+def _sample_dirichlet(input, generator=None):
+    """Dirichlet draws, one per row of concentrations along the last dimension: Gamma draws in
+    float64 normalised to sum to one, then rounded to the input's dtype (PyTorch's sampler and
+    stream).
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember._sample_dirichlet(ember.tensor([[0.5, 1.0, 4.0]]))
+        tensor([[1.9242e-04, 2.9005e-02, 9.7080e-01]])
+    """
+    _require_float(input, 'dirichlet')
+    from ember.distributions.dirichlet import _sample_dirichlet as draw
+    return draw(input, generator)
+
+
 # ----------------------------------------------------------------------------- in-place fills
 def _iteration_view(arr):
     """``arr`` with its axes in memory order (largest stride first): the order in which PyTorch's
@@ -931,9 +965,3 @@ def cauchy_(t, median=0.0, sigma=1.0, *, generator=None):
     gen = _gen(generator)
     return _fill_inplace(t, lambda n, c: draw.cauchy(gen, n, median, sigma))
 
-
-def _rng(generator):
-    """A NumPy generator seeded from ``generator``'s stream, for the few samplers whose PyTorch
-    stream ember does not reproduce: reproducible for a seed, not PyTorch's numbers."""
-    words = _gen(generator)._engine.words(4)
-    return np.random.Generator(np.random.PCG64([int(w) for w in words]))

@@ -330,7 +330,71 @@ def _bfloat16():
     return c
 
 
-GROUPS = {'streams': _streams, 'bfloat16': _bfloat16, 'dropout': _dropout, 'init': _init, 'data': _data, 'states': _states,
+def _distributions():
+    """``sample((3, 4))`` (and ``rsample``) of every distribution whose draws are PyTorch's bit for
+    bit, with small parameters that cross their samplers' switches.  (Kumaraswamy, Weibull, Laplace,
+    LogisticNormal, RelaxedBernoulli, RelaxedOneHotCategorical, LKJCholesky and Wishart draw the
+    same stream but differ from PyTorch in the last bit of some values: their pow, exp, log1p,
+    softmax and matrix products round differently from PyTorch's vectorised math library.)"""
+    def T(t, *v):
+        return t.tensor(v if len(v) > 1 else v[0])
+    D = {
+        'Bernoulli': lambda t: t.distributions.Bernoulli(probs=T(t, 0.3, 0.6)),
+        'Beta': lambda t: t.distributions.Beta(T(t, 0.5, 2.0), T(t, 0.7, 3.0)),
+        'Beta small': lambda t: t.distributions.Beta(T(t, 0.2), T(t, 0.3)),
+        'Binomial': lambda t: t.distributions.Binomial(10, probs=T(t, 0.3, 0.7)),
+        'Binomial large count': lambda t: t.distributions.Binomial(T(t, 5.0, 400.0), probs=T(t, 0.2, 0.6)),
+        'Categorical': lambda t: t.distributions.Categorical(probs=T(t, 0.2, 0.3, 0.5)),
+        'Cauchy': lambda t: t.distributions.Cauchy(T(t, 0.0), T(t, 1.0)),
+        'Chi2': lambda t: t.distributions.Chi2(T(t, 0.7, 3.0)),
+        'ContinuousBernoulli': lambda t: t.distributions.ContinuousBernoulli(probs=T(t, 0.3, 0.8)),
+        'Dirichlet': lambda t: t.distributions.Dirichlet(T(t, 0.5, 1.0, 2.0)),
+        'Dirichlet small': lambda t: t.distributions.Dirichlet(T(t, 0.1, 0.3)),
+        'Exponential': lambda t: t.distributions.Exponential(T(t, 1.5)),
+        'FisherSnedecor': lambda t: t.distributions.FisherSnedecor(T(t, 0.8, 3.0), T(t, 0.6, 5.0)),
+        'Gamma': lambda t: t.distributions.Gamma(T(t, 0.3, 2.0), T(t, 1.5, 0.5)),
+        'Geometric': lambda t: t.distributions.Geometric(probs=T(t, 0.3, 0.7)),
+        'Gumbel': lambda t: t.distributions.Gumbel(T(t, 0.0), T(t, 1.0)),
+        'HalfCauchy': lambda t: t.distributions.HalfCauchy(T(t, 1.0)),
+        'HalfNormal': lambda t: t.distributions.HalfNormal(T(t, 1.0)),
+        'InverseGamma': lambda t: t.distributions.InverseGamma(T(t, 0.5, 2.0), T(t, 1.0, 1.0)),
+        'LogNormal': lambda t: t.distributions.LogNormal(T(t, 0.0), T(t, 1.0)),
+        'LowRankMultivariateNormal': lambda t: t.distributions.LowRankMultivariateNormal(
+            t.zeros(2), t.ones(2, 1), t.ones(2)),
+        'Multinomial': lambda t: t.distributions.Multinomial(5, probs=T(t, 0.2, 0.3, 0.5)),
+        'MultivariateNormal': lambda t: t.distributions.MultivariateNormal(t.zeros(2), t.eye(2)),
+        'NegativeBinomial': lambda t: t.distributions.NegativeBinomial(T(t, 3.0, 0.5), probs=T(t, 0.4, 0.6)),
+        'Normal': lambda t: t.distributions.Normal(T(t, 0.0), T(t, 1.0)),
+        'OneHotCategorical': lambda t: t.distributions.OneHotCategorical(probs=T(t, 0.2, 0.3, 0.5)),
+        'Pareto': lambda t: t.distributions.Pareto(T(t, 1.0), T(t, 2.0)),
+        'Poisson': lambda t: t.distributions.Poisson(T(t, 0.5, 4.0, 30.0)),
+        'StudentT': lambda t: t.distributions.StudentT(T(t, 0.7, 3.0)),
+        'Uniform': lambda t: t.distributions.Uniform(T(t, 0.0), T(t, 2.0)),
+        'VonMises': lambda t: t.distributions.VonMises(T(t, 0.0, 1.0), T(t, 0.5, 4.0)),
+        'GeneralizedPareto': lambda t: t.distributions.GeneralizedPareto(T(t, 0.0), T(t, 1.0), T(t, 0.3)),
+        'MixtureSameFamily': lambda t: t.distributions.MixtureSameFamily(
+            t.distributions.Categorical(T(t, 0.3, 0.7)), t.distributions.Normal(T(t, 0.0, 2.0), T(t, 1.0, 0.5))),
+        'Independent': lambda t: t.distributions.Independent(t.distributions.Normal(t.zeros(3), t.ones(3)), 1),
+    }
+    c = {}
+    for name, make in D.items():
+        c[f'{name} sample'] = lambda t, make=make: make(t).sample((3, 4))
+        if name in ('Beta', 'Dirichlet', 'Gamma', 'Chi2', 'StudentT', 'Normal', 'LogNormal', 'Uniform',
+                    'FisherSnedecor', 'InverseGamma', 'MultivariateNormal', 'Pareto', 'Gumbel'):
+            c[f'{name} rsample'] = lambda t, make=make: make(t).rsample((3, 4)).detach()
+    c['Wishart stream position'] = lambda t: t.cat([  # its values: see the docstring
+        t.tensor([float(t.distributions.Wishart(t.tensor(3.0), t.eye(2)).sample((3,)).shape[0])]), t.rand(3)])
+    g = lambda t: t.Generator().manual_seed(11)  # noqa: E731
+    c['_standard_gamma'] = lambda t: t._standard_gamma(t.tensor([0.1, 0.5, 0.9, 1.0, 3.0] * 7))
+    c['_standard_gamma float64 generator='] = lambda t: t._standard_gamma(
+        t.tensor([0.1, 0.5, 0.9, 1.0, 3.0] * 7, dtype=t.float64), generator=g(t))
+    c['_sample_dirichlet'] = lambda t: t._sample_dirichlet(t.tensor([[0.1, 0.5, 2.0], [1.0, 1.0, 1.0]] * 5))
+    c['_sample_dirichlet generator='] = lambda t: t._sample_dirichlet(
+        t.tensor([[0.05, 0.5, 0.99]] * 6, dtype=t.float64), generator=g(t))
+    return c
+
+
+GROUPS = {'streams': _streams, 'bfloat16': _bfloat16, 'distributions': _distributions, 'dropout': _dropout, 'init': _init, 'data': _data, 'states': _states,
           'samplers': _samplers, 'workers': lambda: {'worker seeds': _worker_draws}}
 
 
