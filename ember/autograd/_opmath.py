@@ -35,7 +35,9 @@ def opmath_forward(forward):
         ctx._opmath_dtype = low    # for a forward that rounds some steps as PyTorch's kernel does
         out = forward(ctx, *up, **kwargs)
         outs = out if type(out) is tuple else (out,)
-        downs = tuple(o.astype(low) if getattr(o, 'dtype', None) == _F32 else o for o in outs)
+        keep = getattr(ctx, '_keep_float32', ())     # outputs the forward means to hand over in float32
+        downs = tuple(o.astype(low) if getattr(o, 'dtype', None) == _F32 and i not in keep else o
+                      for i, o in enumerate(outs))
         saved = getattr(ctx, '_to_save', None)
         if saved:
             # an output saved for backward must stay the very array returned (it then carries the history)

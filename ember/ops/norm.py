@@ -63,6 +63,9 @@ class NativeBatchNorm(Primitive):
         shape = (1, -1) + (1,) * (x.ndim - 2)
         ctx.args = (training, eps, axes, shape)
         ctx.save_for_backward(x, weight)
+        low = getattr(ctx, '_opmath_dtype', None)
+        if training and low is not None and x.size:
+            return _half_batch_norm_train(ctx, xp, x, weight, bias, eps, low, axes, shape)
         if training and _batch_norm_arrays.fits(x, weight, bias):
             y, mean, var, invstd = _batch_norm_arrays.train_forward(x, weight, bias, eps)
             ctx.stats = (mean.reshape(shape), invstd.reshape(shape))
@@ -117,6 +120,28 @@ class NativeBatchNorm(Primitive):
         return (gx if need[0] else None), gw, gb, None, None, None, None
 
 
+def _half_batch_norm_train(ctx, xp, x, weight, bias, eps, low, axes, shape):
+    """Batch norm in training for float16/bfloat16 as PyTorch's CPU kernel rounds it: statistics in float32,
+    the batch mean and inverse standard deviation rounded to the half type, then each element computed as
+    one fused multiply-add ``x * alpha + beta`` in float32 (``alpha = invstd * weight``, ``beta = bias -
+    mean * alpha``). The batch mean and variance go on in float32 (the running statistics are updated in
+    float32 and rounded once)."""
+    mean = x.mean(axis=axes, keepdims=True)
+    xc = x - mean
+    var = (xc * xc).mean(axis=axes, keepdims=True)
+    mean_h = mean.astype(low).astype(np.float32)
+    invstd_h = (1.0 / xp.sqrt(var + eps)).astype(low).astype(np.float32)
+    alpha = invstd_h if weight is None else invstd_h * weight.reshape(shape)
+    beta = -mean_h * alpha if bias is None else bias.reshape(shape) - mean_h * alpha
+    # a float64 product of two float32 numbers is exact: one rounding to float32 after the addition is an fma
+    y = (x.astype(np.float64) * alpha.astype(np.float64) + beta.astype(np.float64)).astype(np.float32)
+    ctx.stats = (mean_h, invstd_h)
+    save_mean, save_var = mean.reshape(-1), var.reshape(-1)
+    ctx.mark_non_differentiable(save_mean, save_var)
+    ctx._keep_float32 = (1, 2)
+    return y, save_mean, save_var
+
+
 def _check_size(input, name, tensor):
     if tensor is not None and tensor.numel() != input.shape[1]:
         raise RuntimeError(f"{name} should contain {input.shape[1]} elements not {tensor.numel()}")
@@ -157,9 +182,14 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         n = input.numel() // input.shape[1]
         with grad_mode.no_grad():
             unbiased = var * (n / (n - 1)) if n > 1 else var
-            running_mean.mul_(1 - momentum).add_(mean.to(running_mean.dtype) * momentum)
-            if running_var is not None:
-                running_var.mul_(1 - momentum).add_(unbiased.to(running_var.dtype) * momentum)
+            if mean.dtype != input.dtype:     # half input, float32 statistics: update in float32, round once
+                running_mean.copy_(running_mean.float() * (1 - momentum) + mean * momentum)
+                if running_var is not None:
+                    running_var.copy_(running_var.float() * (1 - momentum) + unbiased * momentum)
+            else:
+                running_mean.mul_(1 - momentum).add_(mean.to(running_mean.dtype) * momentum)
+                if running_var is not None:
+                    running_var.mul_(1 - momentum).add_(unbiased.to(running_var.dtype) * momentum)
     return y
 
 
