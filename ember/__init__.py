@@ -85,7 +85,8 @@ from ember._removed import eig, lstsq, matrix_rank, solve, symeig  # noqa: E402,
 # or much code (checkpoint formats, hub downloads, the module zoo).
 _LAZY_SUBMODULES = ('nn', 'optim', 'utils', 'distributed', 'masked', 'nested', 'func', 'profiler', 'testing',
                     'quasirandom', 'signal', 'return_types', 'distributions', 'futures', 'serialization', 'hub',
-                    'xpu', 'mps', 'onnx', '_C', 'sparse', 'library', '__future__', 'fx', 'export')
+                    'xpu', 'mps', 'onnx', '_C', 'sparse', 'library', '__future__', 'fx', 'export', '_dynamo',
+                    '_inductor')
 _LAZY_NAMES = {'save': 'serialization', 'load': 'serialization', 'Future': 'futures',
                'PyTorchFileReader': '_zip_archive', 'PyTorchFileWriter': '_zip_archive', 'vmap': 'func',
                'from_dlpack': 'utils.dlpack', 'to_dlpack': 'utils.dlpack', 'sparse_coo_tensor': 'sparse',

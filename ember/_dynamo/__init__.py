@@ -1,0 +1,115 @@
+"""``ember._dynamo``: PyTorch's TorchDynamo entry points that programs call directly.
+
+ember runs every program eagerly (``ember.compile`` returns code that computes what the original
+computes), so there is no frame evaluation to reset, no graph to break and no guard to mark: these
+functions keep PyTorch's signatures and return what PyTorch returns to eager code, and ``config`` holds
+TorchDynamo's settings.
+
+>>> import ember._dynamo
+>>> ember._dynamo.is_compiling()
+False
+"""
+from ember._compile import _BACKENDS, InvalidBackend, compile as _compile
+from ember._dynamo import config  # noqa: F401
+from ember.compiler import (allow_in_graph, assume_constant_result, disable, is_compiling, list_backends,  # noqa: F401
+                            reset, set_stance, substitute_in_graph)
+
+__all__ = ['config', 'reset', 'disable', 'optimize', 'is_compiling', 'allow_in_graph', 'disallow_in_graph',
+           'forbid_in_graph', 'graph_break', 'mark_dynamic', 'maybe_mark_dynamic', 'mark_static',
+           'mark_static_address', 'is_dynamo_supported', 'is_inductor_supported', 'list_backends', 'lookup_backend',
+           'register_backend', 'set_stance', 'assume_constant_result', 'substitute_in_graph']
+
+_REGISTERED = {}
+
+
+def optimize(backend='inductor', *, nopython=False, guard_export_fn=None, guard_fail_fn=None, disable=False,
+             dynamic=None, rebuild_ctx=None, package=None):
+    """The old spelling of ``ember.compile``: a decorator that returns what ``ember.compile(fn,
+    backend=backend, fullgraph=nopython, dynamic=dynamic)`` returns (with ``disable=True``, ``fn``
+    itself)."""
+    def decorate(fn):
+        return fn if disable else _compile(fn, backend=backend, fullgraph=nopython, dynamic=dynamic)
+    return decorate
+
+
+def disallow_in_graph(fn):
+    """Marks ``fn`` to stay out of compiled graphs (eager calls it as ever); returns ``fn``."""
+    return fn
+
+
+forbid_in_graph = disallow_in_graph
+
+
+def graph_break(msg=''):
+    """A graph break for the compiler; nothing in eager code (as in PyTorch)."""
+
+
+def _mark(t, attr, index):
+    indices = [index] if isinstance(index, int) else list(index)
+    for i in indices:
+        if not -t.dim() <= i < t.dim():
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-t.dim()}, {t.dim() - 1}], "
+                             f"but got {i})")
+    marked = getattr(t, attr, set())
+    marked.update(i % t.dim() for i in indices)
+    setattr(t, attr, marked)
+
+
+def mark_dynamic(t, index, *, hint_override=None, min=None, max=None, specialize_on=None):
+    """Marks dimensions of ``t`` as varying between calls (``t._dynamo_dynamic_indices``); eager code
+    has no shapes to specialise."""
+    _mark(t, '_dynamo_dynamic_indices', index)
+
+
+def maybe_mark_dynamic(t, index):
+    """``mark_dynamic`` as a hint (``t._dynamo_weak_dynamic_indices``)."""
+    _mark(t, '_dynamo_weak_dynamic_indices', index)
+
+
+def mark_static(t, index=None):
+    """Marks dimensions of ``t`` (all when ``index`` is None) as fixed (``t._dynamo_static_indices``)."""
+    if index is None:
+        t._dynamo_static_input_type = 'unguarded'
+        return
+    _mark(t, '_dynamo_static_indices', index)
+
+
+def mark_static_address(t, guard=False):
+    """Marks ``t``'s memory as fixed between calls (``t._dynamo_static_input_type``)."""
+    from ember import Tensor
+    if not isinstance(t, Tensor):
+        raise TypeError(f"mark_static_address expects a tensor but received {type(t)}")
+    t._dynamo_static_input_type = 'guarded' if guard else 'unguarded'
+
+
+def is_dynamo_supported():
+    """True: ember's ``compile`` runs on every platform (eagerly)."""
+    return True
+
+
+def is_inductor_supported():
+    """False: ember has no Inductor back end to generate code with."""
+    return False
+
+
+def register_backend(compiler_fn=None, name=None, tags=()):
+    """Registers a compiler back end under ``name`` (the function's name by default), so that
+    ``ember.compile(backend=name)`` accepts it; usable as a decorator."""
+    if compiler_fn is None:
+        return lambda fn: register_backend(fn, name=name, tags=tags)
+    name = name or compiler_fn.__name__
+    if name in _REGISTERED or name in _BACKENDS:
+        raise AssertionError(f"duplicate name: {name}")
+    _REGISTERED[name] = compiler_fn
+    return compiler_fn
+
+
+def lookup_backend(compiler_fn):
+    """The back end registered under a name (a callable is returned as it is)."""
+    if not isinstance(compiler_fn, str):
+        return compiler_fn
+    if compiler_fn in _REGISTERED:
+        return _REGISTERED[compiler_fn]
+    if compiler_fn in _BACKENDS:
+        return compiler_fn
+    raise InvalidBackend(compiler_fn)
