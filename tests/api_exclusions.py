@@ -16,11 +16,10 @@ def _family(reason, *patterns):
 
 
 EXCLUDED = {
-    **_family('quantized tensors: a separate integer-arithmetic back end (FBGEMM/QNNPACK) ember does not model',
-              'torch.q_*', 'torch.Tensor.q_*', 'torch.quantize_*', 'torch.quantized_*', 'torch.qint*',
-              'torch.quint*', 'torch.QInt*', 'torch.QUInt*', 'torch.qscheme', 'torch.Tensor.qscheme',
-              'torch.per_channel_*', 'torch.per_tensor_*', 'torch.dequantize', 'torch.Tensor.dequantize',
-              'torch.int_repr', 'torch.Tensor.int_repr', 'torch.fake_quantize_*', 'torch.fused_moving_avg_obs_fake_quant',
+    **_family("quantized kernels for FBGEMM's packed formats and fused RNN cells (ember's quantized tensors, "
+              "observers and dynamic modules compute in NumPy; it has no packed-weight kernels) and the storage "
+              "classes of quantized dtypes",
+              'torch.quantized_*', 'torch.QInt*', 'torch.QUInt*', 'torch.fused_moving_avg_obs_fake_quant',
               'torch.choose_qparams_optimized', 'torch.empty_quantized', 'torch.fbgemm_*', 'torch.ao',
               'torch.quantization', 'torch.nn.quantized', 'torch.nn.quantizable', 'torch.nn.qat', 'torch.nn.intrinsic'),
     **_family('sparse layouts: ember has COO tensors with the operations graph code uses (ember.sparse: construction, '

@@ -9,6 +9,7 @@ from ember.ops import complex  # noqa: F401,E402
 from ember.ops import linalg_decomp, linalg_ldl, linalg_lu, linalg_misc, linalg_norms, linalg_solve, special  # noqa: F401,E402
 from ember.ops import binomial, fft, hash_tensor, lobpcg, lowrank, spectral, vander  # noqa: F401,E402
 from ember.ops import segment  # noqa: F401,E402
+from ember.ops import fake_quant  # noqa: F401,E402
 
 # autocast's per-op policies wrap the ops they name, before any namespace binds them
 from ember import _autocast  # noqa: E402

@@ -908,7 +908,13 @@ def cat(tensors, dim=0, *, out=None) -> Tensor:
             if d != dim and t.shape[d] != ref.shape[d]:
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {dim}. Expected size "
                                    f"{ref.shape[d]} but got size {t.shape[d]} for tensor number {i} in the list.")
-    result = Cat.apply(dim, *tensors)
+    try:
+        result = Cat.apply(dim, *tensors)
+    except NotImplementedError:     # (a try costs nothing until it catches)
+        if not any(t.is_quantized for t in tensors):
+            raise
+        from ember.quantized._functions import cat as quantized_cat
+        return quantized_cat(tensors, dim)
     return result if out is None else write_out('cat', result, out)
 
 
