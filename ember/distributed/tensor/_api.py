@@ -488,15 +488,20 @@ def distribute_tensor(tensor, device_mesh=None, placements=None, *, src_data_ran
     return _make(local, tensor._device, spec, requires_grad=tensor.requires_grad)
 
 
-def _factory(fill, size, requires_grad, dtype, device_mesh, placements, layout=ember.strided):
+def _factory_spec(size, layout, device_mesh, placements):
+    """The layout of a DTensor made from nothing (``zeros``, ``rand``, ...)."""
     if layout is not ember.strided:
         raise ValueError(f"DTensors are strided; layout={layout} is not supported")
     mesh = device_mesh if device_mesh is not None else _default_mesh()
     if len(size) == 1 and isinstance(size[0], (list, tuple)):
         size = tuple(size[0])
     placements = _normalise(_placements(mesh, placements), len(size))
-    spec = _Spec(mesh, placements, tuple(int(s) for s in size))
-    _, local_size = _layout.local_box(spec.shape, mesh.shape, placements, spec.coord())
+    return _Spec(mesh, placements, tuple(int(s) for s in size))
+
+
+def _factory(fill, size, requires_grad, dtype, device_mesh, placements, layout=ember.strided):
+    spec = _factory_spec(size, layout, device_mesh, placements)
+    _, local_size = _layout.local_box(spec.shape, spec.mesh.shape, spec.placements, spec.coord())
     dt = ember._dtype.to_dtype(dtype) if dtype is not None else ember.get_default_dtype()
     local = np.full(local_size, fill, dt.np_dtype) if fill is not None else np.empty(local_size, dt.np_dtype)
     return _make(local, ember.device('cpu'), spec, requires_grad)
@@ -524,17 +529,11 @@ def full(size, fill_value, *, dtype=None, layout=ember.strided, requires_grad=Fa
 
 
 def _random(draw, size, requires_grad, dtype, layout, device_mesh, placements):
-    if layout is not ember.strided:
-        raise ValueError(f"DTensors are strided; layout={layout} is not supported")
-    mesh = device_mesh if device_mesh is not None else _default_mesh()
-    if len(size) == 1 and isinstance(size[0], (list, tuple)):
-        size = tuple(size[0])
-    placements = _normalise(_placements(mesh, placements), len(size))
-    spec = _Spec(mesh, placements, tuple(int(s) for s in size))
+    spec = _factory_spec(size, layout, device_mesh, placements)
     # every rank draws the whole tensor from its generator (seeded alike, they stay alike) and keeps its
     # piece: the DTensor holds the numbers one process would draw
     whole = draw(spec.shape, dtype=dtype)
-    local = _layout.cut(whole._data, spec.shape, mesh.shape, placements, spec.coord())
+    local = _layout.cut(whole._data, spec.shape, spec.mesh.shape, spec.placements, spec.coord())
     return _make(local, ember.device('cpu'), spec, requires_grad)
 
 
