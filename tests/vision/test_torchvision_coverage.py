@@ -1,0 +1,105 @@
+"""ember.vision against torchvision's public names, as a ratchet.
+
+``tests/fixtures/vision/torchvision_api.json`` (written by ``scripts/record_torchvision_api.py`` under
+real torchvision) lists the public names of torchvision's namespaces, weights enums' members included.
+Each ``torchvision.<ns>.<name>`` must exist as ``ember.vision.<ns>.<name>``, unless ``EXCLUDED`` below
+gives a reason it never will, or ``tests/fixtures/vision/torchvision_not_yet.txt`` lists it as not yet
+implemented. That list only shrinks: a name on it that now exists fails the test until it is taken off.
+
+    python -m tests.vision.test_torchvision_coverage            # prints what is missing per namespace
+    python -m tests.vision.test_torchvision_coverage --update   # rewrites the not-yet list
+"""
+import importlib
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "vision"
+API_FILE = FIXTURES / "torchvision_api.json"
+NOT_YET_FILE = FIXTURES / "torchvision_not_yet.txt"
+
+# Names ember.vision will not provide, each with its reason.
+EXCLUDED = {}
+
+_ABSENT = object()
+
+
+def recorded_names():
+    record = json.loads(API_FILE.read_text())
+    return [f"{ns}.{name}" for ns, names in record["namespaces"].items() for name in names]
+
+
+def _resolve(qualified):
+    """The ember.vision object for ``ns.name`` (``models.X_Weights.MEMBER`` included), or _ABSENT."""
+    parts = qualified.split(".")
+    # NOTE: the namespace is the longest importable prefix (transforms.v2.functional before transforms).
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            obj = importlib.import_module("ember.vision." + ".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for part in parts[cut:]:
+            obj = getattr(obj, part, _ABSENT)
+            if obj is _ABSENT:
+                return _ABSENT
+        return obj
+    return _ABSENT
+
+
+def missing_names():
+    return [name for name in recorded_names() if name not in EXCLUDED and _resolve(name) is _ABSENT]
+
+
+def not_yet_names():
+    return [line for line in NOT_YET_FILE.read_text().splitlines() if line and not line.startswith("#")]
+
+
+def test_every_torchvision_name_exists_or_is_listed():
+    unlisted = sorted(set(missing_names()) - set(not_yet_names()))
+    assert not unlisted, (f"missing from ember.vision and not on {NOT_YET_FILE.name}: {unlisted}")
+
+
+def test_not_yet_list_only_shrinks():
+    done = sorted(set(not_yet_names()) - set(missing_names()))
+    assert not done, (f"now implemented (or excluded): take these off {NOT_YET_FILE.name} "
+                      f"(python -m tests.vision.test_torchvision_coverage --update): {done}")
+
+
+def test_exclusions_name_recorded_names_and_give_reasons():
+    recorded = set(recorded_names())
+    for name, reason in EXCLUDED.items():
+        assert name in recorded, name
+        assert isinstance(reason, str) and len(reason) > 20, name
+
+
+def test_recording_matches_the_installed_torchvision():
+    torchvision = pytest.importorskip("torchvision")
+    record = json.loads(API_FILE.read_text())
+    if torchvision.__version__.split("+")[0] != record["torchvision_version"]:
+        pytest.skip(f"recorded from torchvision {record['torchvision_version']}")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+    try:
+        from record_torchvision_api import public_names
+    finally:
+        sys.path.pop(0)
+    for ns, names in record["namespaces"].items():
+        assert public_names(importlib.import_module("torchvision." + ns)) == names, ns
+
+
+def main(argv):
+    missing = missing_names()
+    if "--update" in argv:
+        NOT_YET_FILE.write_text("# torchvision names ember.vision does not have yet (generated: "
+                                "python -m tests.vision.test_torchvision_coverage --update)\n"
+                                + "".join(name + "\n" for name in missing))
+    record = json.loads(API_FILE.read_text())
+    for ns, names in record["namespaces"].items():
+        gone = [name for name in missing if name.startswith(ns + ".") and name[len(ns) + 1:] in names]
+        counted = [name for name in names if f"{ns}.{name}" not in EXCLUDED]
+        print(f"{ns}: {len(counted) - len(gone)}/{len(counted)}" + (f"  missing: {', '.join(gone)}" if gone else ""))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
