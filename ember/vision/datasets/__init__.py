@@ -24,9 +24,20 @@ from ember.vision.datasets.gtsrb import GTSRB  # noqa: F401
 from ember.vision.datasets.country211 import Country211  # noqa: F401
 from ember.vision.datasets.rendered_sst2 import RenderedSST2  # noqa: F401
 from ember.vision.datasets.imagenette import Imagenette  # noqa: F401
+from ember.vision.datasets.caltech import Caltech101, Caltech256  # noqa: F401
+from ember.vision.datasets.stanford_cars import StanfordCars  # noqa: F401
+from ember.vision.datasets.fgvc_aircraft import FGVCAircraft  # noqa: F401
+from ember.vision.datasets.sun397 import SUN397  # noqa: F401
+from ember.vision.datasets.qmnist import QMNIST  # noqa: F401
+from ember.vision.datasets.semeion import SEMEION  # noqa: F401
+from ember.vision.datasets.usps import USPS  # noqa: F401
+from ember.vision.datasets.lfw import LFWPeople, LFWPairs  # noqa: F401
+from ember.vision.datasets.omniglot import Omniglot  # noqa: F401
+from ember.vision.datasets.moving_mnist import MovingMNIST  # noqa: F401
 from ember.vision.datasets import utils  # noqa: F401
 
 __all__ = ["VisionDataset", "MNIST", "FashionMNIST", "KMNIST", "EMNIST", "CIFAR10", "CIFAR100", "DatasetFolder",
            "ImageFolder", "FakeData", "Digits", "SVHN", "STL10", "CelebA", "Flowers102", "OxfordIIITPet", "Food101",
            "ImageNet", "VOCDetection", "VOCSegmentation", "CocoDetection", "CocoCaptions", "DTD", "EuroSAT", "GTSRB",
-           "Country211", "RenderedSST2", "Imagenette"]
+           "Country211", "RenderedSST2", "Imagenette", "Caltech101", "Caltech256", "StanfordCars", "FGVCAircraft",
+           "SUN397", "QMNIST", "SEMEION", "USPS", "LFWPeople", "LFWPairs", "Omniglot", "MovingMNIST"]

@@ -217,3 +217,19 @@ def verify_str_arg(value, arg=None, valid_values=None, custom_msg=None):
     msg = custom_msg or (f"Unknown value '{value}' for argument {arg}. "
                          f"Valid values are {{{iterable_to_str(valid_values)}}}.")
     raise ValueError(msg)
+
+
+def list_dir(root, prefix=False):
+    """The folders directly inside ``root`` (in the order the file system lists them), as names or, with
+    ``prefix``, as paths."""
+    root = os.path.expanduser(os.fspath(root))
+    names = [p for p in os.listdir(root) if os.path.isdir(os.path.join(root, p))]
+    return [os.path.join(root, d) for d in names] if prefix else names
+
+
+def list_files(root, suffix, prefix=False):
+    """The files directly inside ``root`` whose names end with ``suffix`` (a str or a tuple of them), as
+    names or, with ``prefix``, as paths."""
+    root = os.path.expanduser(os.fspath(root))
+    names = [p for p in os.listdir(root) if os.path.isfile(os.path.join(root, p)) and p.endswith(suffix)]
+    return [os.path.join(root, f) for f in names] if prefix else names

@@ -1,0 +1,64 @@
+"""Small files in the datasets' real formats, and item-by-item comparison with torchvision on the same folder."""
+import hashlib
+import importlib.util
+import os
+
+import numpy as np
+import pytest
+
+needs_scipy = pytest.mark.skipif(importlib.util.find_spec("scipy") is None, reason="needs SciPy")
+
+
+def write_image(path, seed, fmt="JPEG", size=(5, 6), mode="RGB"):
+    """A random image saved at ``path`` (folders made); returns its pixels as read back (lossy formats differ)."""
+    from PIL import Image
+    os.makedirs(os.path.dirname(str(path)), exist_ok=True)
+    shape = size + ((3,) if mode == "RGB" else ())
+    Image.fromarray(np.random.default_rng(seed).integers(0, 256, shape, dtype=np.uint8)).save(str(path), fmt)
+    return np.asarray(Image.open(str(path)).convert(mode))
+
+
+def md5(path):
+    return hashlib.md5(open(path, "rb").read()).hexdigest()
+
+
+def write_text(path, text):
+    os.makedirs(os.path.dirname(str(path)), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def savemat(path, data):
+    from scipy.io import savemat as scipy_savemat
+    os.makedirs(os.path.dirname(str(path)), exist_ok=True)
+    scipy_savemat(str(path), data)
+
+
+def plain(value):
+    """A comparable form: PIL images as (mode, pixels), tensors and arrays as NumPy arrays, containers recursively."""
+    if type(value).__module__.startswith("PIL"):
+        return ("PIL", value.mode, np.asarray(value).tolist())
+    if hasattr(value, "numpy") and callable(value.numpy):
+        value = value.numpy()
+    if isinstance(value, np.ndarray):
+        return ("array", str(value.dtype), value.shape, value.tolist())
+    if isinstance(value, (tuple, list)):
+        return (type(value).__name__, [plain(v) for v in value])
+    if isinstance(value, dict):
+        return ("dict", {k: plain(v) for k, v in value.items()})
+    if isinstance(value, (np.integer, np.floating)):
+        return (type(value).__name__, value.item())
+    return (type(value).__name__, value)
+
+
+def assert_same_as_torchvision(ours, name, root, *args, **kwargs):
+    """torchvision's ``name`` built on the same files gives the same length, items, classes and printed form."""
+    tv_datasets = pytest.importorskip("torchvision.datasets")
+    theirs = getattr(tv_datasets, name)(*args, **kwargs)
+    assert len(ours) == len(theirs)
+    for i in range(len(ours)):
+        assert plain(ours[i]) == plain(theirs[i]), (name, i)
+    for attr in ("classes", "class_to_idx", "categories"):
+        assert getattr(ours, attr, None) == getattr(theirs, attr, None), attr
+    assert repr(ours).replace(str(root), "R") == repr(theirs).replace(str(root), "R")
+    return theirs
