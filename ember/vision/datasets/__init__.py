@@ -34,10 +34,16 @@ from ember.vision.datasets.usps import USPS  # noqa: F401
 from ember.vision.datasets.lfw import LFWPeople, LFWPairs  # noqa: F401
 from ember.vision.datasets.omniglot import Omniglot  # noqa: F401
 from ember.vision.datasets.moving_mnist import MovingMNIST  # noqa: F401
+from ember.vision.datasets.places365 import Places365  # noqa: F401
+from ember.vision.datasets.fer2013 import FER2013  # noqa: F401
+from ember.vision.datasets.clevr import CLEVRClassification  # noqa: F401
+from ember.vision.datasets.inaturalist import INaturalist  # noqa: F401
+from ember.vision.datasets.pcam import PCAM  # noqa: F401
 from ember.vision.datasets import utils  # noqa: F401
 
 __all__ = ["VisionDataset", "MNIST", "FashionMNIST", "KMNIST", "EMNIST", "CIFAR10", "CIFAR100", "DatasetFolder",
            "ImageFolder", "FakeData", "Digits", "SVHN", "STL10", "CelebA", "Flowers102", "OxfordIIITPet", "Food101",
            "ImageNet", "VOCDetection", "VOCSegmentation", "CocoDetection", "CocoCaptions", "DTD", "EuroSAT", "GTSRB",
            "Country211", "RenderedSST2", "Imagenette", "Caltech101", "Caltech256", "StanfordCars", "FGVCAircraft",
-           "SUN397", "QMNIST", "SEMEION", "USPS", "LFWPeople", "LFWPairs", "Omniglot", "MovingMNIST"]
+           "SUN397", "QMNIST", "SEMEION", "USPS", "LFWPeople", "LFWPairs", "Omniglot", "MovingMNIST", "Places365", "FER2013",
+           "CLEVRClassification", "INaturalist", "PCAM"]

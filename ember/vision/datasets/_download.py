@@ -233,3 +233,21 @@ def list_files(root, suffix, prefix=False):
     root = os.path.expanduser(os.fspath(root))
     names = [p for p in os.listdir(root) if os.path.isfile(os.path.join(root, p)) and p.endswith(suffix)]
     return [os.path.join(root, f) for f in names] if prefix else names
+
+
+def download_file_from_google_drive(file_id, root, filename=None, md5=None):
+    """Download a Google Drive file (by its id) into ``root`` through the optional ``gdown`` package, which
+    handles Drive's confirmation pages; a file already there with the right checksum is kept."""
+    try:
+        import gdown
+    except ModuleNotFoundError as e:
+        raise RuntimeError("To download files from GDrive, 'gdown' is required. You can install it with "
+                           "'pip install gdown'.") from e
+    root = os.path.expanduser(os.fspath(root))
+    fpath = os.path.join(root, os.fspath(filename or file_id))
+    os.makedirs(root, exist_ok=True)
+    if check_integrity(fpath, md5):
+        return
+    gdown.download(id=file_id, output=fpath, quiet=False, user_agent=USER_AGENT)
+    if not check_integrity(fpath, md5):
+        raise RuntimeError("File not found or corrupted.")
