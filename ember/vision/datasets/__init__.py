@@ -39,6 +39,10 @@ from ember.vision.datasets.fer2013 import FER2013  # noqa: F401
 from ember.vision.datasets.clevr import CLEVRClassification  # noqa: F401
 from ember.vision.datasets.inaturalist import INaturalist  # noqa: F401
 from ember.vision.datasets.pcam import PCAM  # noqa: F401
+from ember.vision.datasets.sbd import SBDataset  # noqa: F401
+from ember.vision.datasets.cityscapes import Cityscapes  # noqa: F401
+from ember.vision.datasets.widerface import WIDERFace  # noqa: F401
+from ember.vision.datasets.kitti import Kitti  # noqa: F401
 from ember.vision.datasets import utils  # noqa: F401
 
 __all__ = ["VisionDataset", "MNIST", "FashionMNIST", "KMNIST", "EMNIST", "CIFAR10", "CIFAR100", "DatasetFolder",
@@ -46,4 +50,4 @@ __all__ = ["VisionDataset", "MNIST", "FashionMNIST", "KMNIST", "EMNIST", "CIFAR1
            "ImageNet", "VOCDetection", "VOCSegmentation", "CocoDetection", "CocoCaptions", "DTD", "EuroSAT", "GTSRB",
            "Country211", "RenderedSST2", "Imagenette", "Caltech101", "Caltech256", "StanfordCars", "FGVCAircraft",
            "SUN397", "QMNIST", "SEMEION", "USPS", "LFWPeople", "LFWPairs", "Omniglot", "MovingMNIST", "Places365", "FER2013",
-           "CLEVRClassification", "INaturalist", "PCAM"]
+           "CLEVRClassification", "INaturalist", "PCAM", "SBDataset", "Cityscapes", "WIDERFace", "Kitti"]
