@@ -43,6 +43,7 @@ from ember.vision.datasets.sbd import SBDataset  # noqa: F401
 from ember.vision.datasets.cityscapes import Cityscapes  # noqa: F401
 from ember.vision.datasets.widerface import WIDERFace  # noqa: F401
 from ember.vision.datasets.kitti import Kitti  # noqa: F401
+from ember.vision.datasets._wrap_v2 import wrap_dataset_for_transforms_v2  # noqa: F401
 from ember.vision.datasets import utils  # noqa: F401
 
 __all__ = ["VisionDataset", "MNIST", "FashionMNIST", "KMNIST", "EMNIST", "CIFAR10", "CIFAR100", "DatasetFolder",
@@ -50,4 +51,5 @@ __all__ = ["VisionDataset", "MNIST", "FashionMNIST", "KMNIST", "EMNIST", "CIFAR1
            "ImageNet", "VOCDetection", "VOCSegmentation", "CocoDetection", "CocoCaptions", "DTD", "EuroSAT", "GTSRB",
            "Country211", "RenderedSST2", "Imagenette", "Caltech101", "Caltech256", "StanfordCars", "FGVCAircraft",
            "SUN397", "QMNIST", "SEMEION", "USPS", "LFWPeople", "LFWPairs", "Omniglot", "MovingMNIST", "Places365", "FER2013",
-           "CLEVRClassification", "INaturalist", "PCAM", "SBDataset", "Cityscapes", "WIDERFace", "Kitti"]
+           "CLEVRClassification", "INaturalist", "PCAM", "SBDataset", "Cityscapes", "WIDERFace", "Kitti",
+           "wrap_dataset_for_transforms_v2"]

@@ -39,7 +39,10 @@ def plain(value):
     if type(value).__module__.startswith("PIL"):
         return ("PIL", value.mode, np.asarray(value).tolist())
     if hasattr(value, "numpy") and callable(value.numpy):
-        value = value.numpy()
+        # NOTE: tv_tensors keep their kind, and boxes their format and canvas, in the comparison.
+        kind = type(value).__name__ if type(value).__name__ not in ("Tensor", "ndarray") else "tensor"
+        extra = (str(getattr(value, "format", "")).split(".")[-1], tuple(getattr(value, "canvas_size", ()) or ()))
+        return (kind, extra) + plain(value.numpy())[1:]
     if isinstance(value, np.ndarray):
         return ("array", str(value.dtype), value.shape, value.tolist())
     if isinstance(value, (tuple, list)):
