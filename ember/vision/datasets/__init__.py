@@ -43,6 +43,10 @@ from ember.vision.datasets.sbd import SBDataset  # noqa: F401
 from ember.vision.datasets.cityscapes import Cityscapes  # noqa: F401
 from ember.vision.datasets.widerface import WIDERFace  # noqa: F401
 from ember.vision.datasets.kitti import Kitti  # noqa: F401
+from ember.vision.datasets.flickr import Flickr8k, Flickr30k  # noqa: F401
+from ember.vision.datasets.sbu import SBU  # noqa: F401
+from ember.vision.datasets.phototour import PhotoTour  # noqa: F401
+from ember.vision.datasets.lsun import LSUN, LSUNClass  # noqa: F401
 from ember.vision.datasets._wrap_v2 import wrap_dataset_for_transforms_v2  # noqa: F401
 from ember.vision.datasets import utils  # noqa: F401
 
@@ -52,4 +56,4 @@ __all__ = ["VisionDataset", "MNIST", "FashionMNIST", "KMNIST", "EMNIST", "CIFAR1
            "Country211", "RenderedSST2", "Imagenette", "Caltech101", "Caltech256", "StanfordCars", "FGVCAircraft",
            "SUN397", "QMNIST", "SEMEION", "USPS", "LFWPeople", "LFWPairs", "Omniglot", "MovingMNIST", "Places365", "FER2013",
            "CLEVRClassification", "INaturalist", "PCAM", "SBDataset", "Cityscapes", "WIDERFace", "Kitti",
-           "wrap_dataset_for_transforms_v2"]
+           "Flickr8k", "Flickr30k", "SBU", "PhotoTour", "LSUN", "LSUNClass", "wrap_dataset_for_transforms_v2"]
