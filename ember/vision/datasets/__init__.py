@@ -47,6 +47,7 @@ from ember.vision.datasets.flickr import Flickr8k, Flickr30k  # noqa: F401
 from ember.vision.datasets.sbu import SBU  # noqa: F401
 from ember.vision.datasets.phototour import PhotoTour  # noqa: F401
 from ember.vision.datasets.lsun import LSUN, LSUNClass  # noqa: F401
+from ember.vision.datasets.optical_flow import FlyingChairs, FlyingThings3D, HD1K, KittiFlow, Sintel  # noqa: F401
 from ember.vision.datasets._wrap_v2 import wrap_dataset_for_transforms_v2  # noqa: F401
 from ember.vision.datasets import utils  # noqa: F401
 
@@ -56,4 +57,5 @@ __all__ = ["VisionDataset", "MNIST", "FashionMNIST", "KMNIST", "EMNIST", "CIFAR1
            "Country211", "RenderedSST2", "Imagenette", "Caltech101", "Caltech256", "StanfordCars", "FGVCAircraft",
            "SUN397", "QMNIST", "SEMEION", "USPS", "LFWPeople", "LFWPairs", "Omniglot", "MovingMNIST", "Places365", "FER2013",
            "CLEVRClassification", "INaturalist", "PCAM", "SBDataset", "Cityscapes", "WIDERFace", "Kitti",
-           "Flickr8k", "Flickr30k", "SBU", "PhotoTour", "LSUN", "LSUNClass", "wrap_dataset_for_transforms_v2"]
+           "Flickr8k", "Flickr30k", "SBU", "PhotoTour", "LSUN", "LSUNClass", "FlyingChairs", "FlyingThings3D",
+           "HD1K", "KittiFlow", "Sintel", "wrap_dataset_for_transforms_v2"]

@@ -65,3 +65,49 @@ def assert_same_as_torchvision(ours, name, root, *args, **kwargs):
         assert getattr(ours, attr, None) == getattr(theirs, attr, None), attr
     assert repr(ours).replace(str(root), "R") == repr(theirs).replace(str(root), "R")
     return theirs
+
+
+def write_flo(path, flow):
+    """A Middlebury .flo file for a float32 ``[2, H, W]`` flow."""
+    os.makedirs(os.path.dirname(str(path)), exist_ok=True)
+    _, h, w = flow.shape
+    with open(path, "wb") as f:
+        f.write(b"PIEH" + np.array([w, h], "<i4").tobytes() + flow.transpose(1, 2, 0).astype("<f4").tobytes())
+
+
+def write_pfm(path, data, little_endian=True):
+    """A .pfm file for a float32 ``[C, H, W]`` array (C 1 or 3), rows stored bottom-up."""
+    os.makedirs(os.path.dirname(str(path)), exist_ok=True)
+    c, h, w = data.shape
+    dtype = "<f4" if little_endian else ">f4"
+    with open(path, "wb") as f:
+        f.write((b"PF" if c == 3 else b"Pf") + b"\n" + f"{w} {h}\n".encode() + (b"-1.0\n" if little_endian else b"1.0\n"))
+        f.write(np.flip(data.transpose(1, 2, 0), axis=0).astype(dtype).tobytes())
+
+
+def write_png_16bit_rgb(path, arr, filters=(0, 1, 2, 3, 4)):
+    """A 16-bit RGB PNG of a uint16 ``[H, W, 3]`` array, cycling through every PNG row filter."""
+    import struct
+    import zlib
+    os.makedirs(os.path.dirname(str(path)), exist_ok=True)
+    h, w, _ = arr.shape
+    data, stride, raw = arr.astype(">u2").tobytes(), w * 6, b""
+    prev = bytes(stride)
+    for y in range(h):
+        row, kind = data[y * stride:(y + 1) * stride], filters[y % len(filters)]
+        out = bytearray(stride)
+        for x in range(stride):
+            a, b, c = (row[x - 6] if x >= 6 else 0), prev[x], (prev[x - 6] if x >= 6 else 0)
+            p = a + b - c
+            predictor = [0, a, b, (a + b) >> 1,
+                         a if abs(p - a) <= abs(p - b) and abs(p - a) <= abs(p - c) else b if abs(p - b) <= abs(p - c)
+                         else c][kind]
+            out[x] = (row[x] - predictor) & 0xFF
+        raw += bytes([kind]) + bytes(out)
+        prev = row
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 16, 2, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
