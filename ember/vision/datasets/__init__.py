@@ -48,6 +48,9 @@ from ember.vision.datasets.sbu import SBU  # noqa: F401
 from ember.vision.datasets.phototour import PhotoTour  # noqa: F401
 from ember.vision.datasets.lsun import LSUN, LSUNClass  # noqa: F401
 from ember.vision.datasets.optical_flow import FlyingChairs, FlyingThings3D, HD1K, KittiFlow, Sintel  # noqa: F401
+from ember.vision.datasets.stereo import (CarlaStereo, CREStereo, ETH3DStereo, FallingThingsStereo,  # noqa: F401
+                                          InStereo2k, Kitti2012Stereo, Kitti2015Stereo, Middlebury2014Stereo,
+                                          SceneFlowStereo, SintelStereo)
 from ember.vision.datasets._wrap_v2 import wrap_dataset_for_transforms_v2  # noqa: F401
 from ember.vision.datasets import utils  # noqa: F401
 
@@ -58,4 +61,6 @@ __all__ = ["VisionDataset", "MNIST", "FashionMNIST", "KMNIST", "EMNIST", "CIFAR1
            "SUN397", "QMNIST", "SEMEION", "USPS", "LFWPeople", "LFWPairs", "Omniglot", "MovingMNIST", "Places365", "FER2013",
            "CLEVRClassification", "INaturalist", "PCAM", "SBDataset", "Cityscapes", "WIDERFace", "Kitti",
            "Flickr8k", "Flickr30k", "SBU", "PhotoTour", "LSUN", "LSUNClass", "FlyingChairs", "FlyingThings3D",
-           "HD1K", "KittiFlow", "Sintel", "wrap_dataset_for_transforms_v2"]
+           "HD1K", "KittiFlow", "Sintel", "CarlaStereo", "CREStereo", "ETH3DStereo", "FallingThingsStereo",
+           "InStereo2k", "Kitti2012Stereo", "Kitti2015Stereo", "Middlebury2014Stereo", "SceneFlowStereo",
+           "SintelStereo", "wrap_dataset_for_transforms_v2"]
