@@ -30,7 +30,8 @@ def wrap_dataset_for_transforms_v2(dataset, target_keys=None):
     Example:
         >>> from ember.vision import datasets
         >>> coco = datasets.CocoDetection("images", "instances.json")  # doctest: +SKIP
-        >>> coco = datasets.wrap_dataset_for_transforms_v2(coco, target_keys={"boxes", "labels", "masks"})  # doctest: +SKIP
+        >>> keys = {"boxes", "labels", "masks"}
+        >>> coco = datasets.wrap_dataset_for_transforms_v2(coco, target_keys=keys)  # doctest: +SKIP
     """
     if not (target_keys is None or target_keys == "all" or (isinstance(target_keys, collections.abc.Collection)
                                                            and all(isinstance(key, str) for key in target_keys))):

@@ -15,9 +15,9 @@ _KAGGLE = "https://www.kaggle.com/c/challenges-in-representation-learning-facial
 
 
 class FER2013(VisionDataset):
-    """`FER2013 <https://www.kaggle.com/c/challenges-in-representation-learning-facial-expression-recognition-challenge>`_:
-    48x48 greyscale faces labelled with one of 7 emotions; items are ``(PIL image in mode 'L', emotion)``
-    (None for the unlabelled ``test.csv``). The files come from Kaggle (no download).
+    """FER2013, Kaggle's facial expression recognition challenge: 48x48 greyscale faces labelled with one of 7
+    emotions; items are ``(PIL image in mode 'L', emotion)`` (None for the unlabelled ``test.csv``). The files come
+    from Kaggle (no download).
 
     Args:
         root (str or ``pathlib.Path``): the folder holding ``fer2013/``.

@@ -227,8 +227,8 @@ class Middlebury2014Stereo(StereoMatchingDataset):
         else:
             os.makedirs(root / "test")
             if any(s not in os.listdir(root / "test") for s in self.splits["test"]):
-                download_and_extract_archive(url="https://vision.middlebury.edu/stereo/submit3/zip/MiddEval3-data-F.zip",
-                                             download_root=str(root), remove_finished=True)
+                test_url = "https://vision.middlebury.edu/stereo/submit3/zip/MiddEval3-data-F.zip"
+                download_and_extract_archive(url=test_url, download_root=str(root), remove_finished=True)
                 for scene_dir, scene_names, _ in os.walk(str(root / "MiddEval3/testF")):
                     for scene in scene_names:
                         shutil.move(str(Path(scene_dir) / scene), str(root / "test"))

@@ -81,7 +81,8 @@ def write_pfm(path, data, little_endian=True):
     c, h, w = data.shape
     dtype = "<f4" if little_endian else ">f4"
     with open(path, "wb") as f:
-        f.write((b"PF" if c == 3 else b"Pf") + b"\n" + f"{w} {h}\n".encode() + (b"-1.0\n" if little_endian else b"1.0\n"))
+        scale = b"-1.0\n" if little_endian else b"1.0\n"
+        f.write((b"PF" if c == 3 else b"Pf") + b"\n" + f"{w} {h}\n".encode() + scale)
         f.write(np.flip(data.transpose(1, 2, 0), axis=0).astype(dtype).tobytes())
 
 

@@ -30,7 +30,8 @@ def test_flickr8k_and_flickr30k(tmp_path):
     f8 = datasets.Flickr8k(tmp_path / "images", str(tmp_path / "captions.html"))
     assert len(f8) == 2
     img, captions = f8[0]
-    assert captions == ["A child climbs stairs ."] and np.array_equal(np.asarray(img), pixels["1000268201_693b08cb0e.jpg"])
+    assert captions == ["A child climbs stairs ."]
+    assert np.array_equal(np.asarray(img), pixels["1000268201_693b08cb0e.jpg"])
     assert f8[1][1] == ["A dog runs .", "A brown dog in the grass ."]
     assert_same_as_torchvision(f8, "Flickr8k", tmp_path, tmp_path / "images", str(tmp_path / "captions.html"))
     write_text(tmp_path / "results.token", "b.jpg#0\tTwo men .\na.jpg#0\tA cat .\nb.jpg#1\tMen talking .\n")

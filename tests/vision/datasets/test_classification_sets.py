@@ -23,7 +23,8 @@ def _caltech101_tree(root):
     pixels = {}
     for j, (category, n) in enumerate([("accordion", 2), ("Faces", 1), ("BACKGROUND_Google", 1)]):
         for i in range(1, n + 1):
-            pixels[category, i] = write_image(base / "101_ObjectCategories" / category / f"image_{i:04d}.jpg", 10 * j + i)
+            path = base / "101_ObjectCategories" / category / f"image_{i:04d}.jpg"
+            pixels[category, i] = write_image(path, 10 * j + i)
     return pixels
 
 
