@@ -242,17 +242,28 @@ class DTensor(Tensor):
     def redistribute(self, device_mesh=None, placements=None, *, async_op=False, forward_dtype=None,
                      backward_dtype=None):
         """The same values with another layout (on the same mesh). The collectives complete before it
-        returns, whatever ``async_op`` says."""
-        if backward_dtype is not None:
-            raise NotImplementedError("redistribute(backward_dtype=...) is not supported by ember's DTensor: the "
-                                      "gradient keeps the tensor's dtype")
+        returns, whatever ``async_op`` says. ``forward_dtype`` is the dtype the values travel (and stay)
+        in; ``backward_dtype`` the dtype their gradient travels in (it comes back in this tensor's dtype).
+        Only a tensor already ``Partial`` may be redistributed to ``Partial``, as in PyTorch."""
         mesh = self._spec.mesh if device_mesh is None else device_mesh
         if mesh is not self._spec.mesh:
             raise NotImplementedError("redistribute to another device mesh is not supported by ember's DTensor")
+        if placements is None:
+            raise RuntimeError("placements is needed for redistribute!")
+        placements = list(placements)
+        for current, p in zip(self._spec.placements, placements):
+            if isinstance(p, Partial) and current != p:
+                raise RuntimeError(f"Can not redistribute from {current} to {p}, redistributing to Partial is for "
+                                   "internal use only!")
         placements = _normalise(_placements(mesh, placements), len(self._spec.shape))
-        local = _moved(self, placements)
+        local = local_of(self)
+        if backward_dtype is not None:
+            local = _GradDtype.apply(local, self.dtype)          # the gradient returns in this dtype ...
         if forward_dtype is not None:
             local = local.to(forward_dtype)
+        local = redistribute_local(local, self._spec.shape, mesh, self._spec.placements, placements)
+        if backward_dtype is not None:
+            local = _GradDtype.apply(local, backward_dtype)      # ... after travelling in backward_dtype
         return wrap(local, _Spec(mesh, placements, self._spec.shape))
 
     @staticmethod
@@ -359,6 +370,19 @@ class DTensorParameter(DTensor, ember.nn.Parameter):
         return DTensor.__repr__(self)
 
 
+class _GradDtype(ember.autograd.Function):
+    """Identity; in the backward, the gradient is cast to ``dtype``."""
+
+    @staticmethod
+    def forward(ctx, local, dtype):
+        ctx.dtype = dtype
+        return local.view_as(local)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.to(ctx.dtype), None
+
+
 class _GradLayout(ember.autograd.Function):
     """Identity on the local piece; in the backward, the gradient laid out by ``grad_placements`` is
     converted to the layout of the tensor itself (see ``DTensor.to_local``)."""
@@ -412,9 +436,8 @@ def _no_plain_tensors(func, name, args, kwargs):
         op = str(to_aten(name, func, args, kwargs)[0])
     except Exception:       # a call with no ATen spelling ember knows: named as called
         op = name
-    raise RuntimeError(f"{op}: got mixed ember.Tensor and DTensor, need to convert all ember.Tensor to DTensor before "
-                       "calling distributed operators! Please see https://docs.pytorch.org/docs/main/"
-                       "distributed.tensor.html#mixed-tensor-and-dtensor-operations for more details.")
+    raise RuntimeError(f"{op} got mixed ember.Tensor and DTensor, need to convert all ember.Tensor to DTensor before "
+                       "calling distributed operators!")
 
 
 def _leaves(args, kwargs):

@@ -205,8 +205,10 @@ def _rms_norm(func, args, kwargs):
     return _norm_over_last(func, args, kwargs, ('input', 'normalized_shape', 'weight', 'eps'))
 
 
-def _preserved_dims(in_shape, out_shape):
-    """{input dim: output dim} for the dimensions a reshape keeps whole (neither split nor merged)."""
+def _view_dims(in_shape, out_shape):
+    """{input dim: (output dim, how)} for the dimensions a reshape keeps whole (``how`` 'kept'), puts first
+    in a merged dimension ('merged': the output dimension is this one times the ones after it) or splits
+    into several, the output dimension being the first of them ('split')."""
     def prefixes(shape):
         out, n = [], 1
         for size in shape:
@@ -214,13 +216,21 @@ def _preserved_dims(in_shape, out_shape):
             n *= size
         return out
     pin, pout = prefixes(in_shape), prefixes(out_shape)
-    kept = {}
+    found = {}
     for d, size in enumerate(in_shape):
+        if size == 1:
+            continue
         for k, osize in enumerate(out_shape):
-            if pout[k] == pin[d] and osize == size and size != 1:
-                kept[d] = k
-                break
-    return kept
+            if pout[k] != pin[d] or osize == 1:
+                continue
+            if osize == size:
+                found[d] = (k, 'kept')
+            elif osize % size == 0:
+                found[d] = (k, 'merged')
+            elif size % osize == 0:
+                found[d] = (k, 'split')
+            break
+    return found
 
 
 def _moved_dims(placements, mapping):
@@ -245,13 +255,32 @@ def _reshape(func, args, kwargs):
         return None                 # a view as another dtype: not a reshape
     meta = ember.empty(tuple(x.shape), dtype=x.dtype, device='meta')
     out_shape = tuple(func(meta, *rest, **kwargs).shape)
-    placements = _moved_dims(x._spec.placements, _preserved_dims(tuple(x.shape), out_shape))
+    dims = _view_dims(tuple(x.shape), out_shape)
+    mesh = x._spec.mesh
+    for m, p in enumerate(x._spec.placements):
+        if not isinstance(p, Shard) or p.dim not in dims:
+            continue
+        k, how = dims[p.dim]
+        n = mesh.size(m)
+        # a split dimension merged with later ones, or cut into several, stays split only in even pieces
+        if how == 'merged' and x.shape[p.dim] % n:
+            raise RuntimeError(f"Cannot flatten unevenly sharded tensor: dimension {p.dim} (size {x.shape[p.dim]}) "
+                               f"is not evenly divisible by mesh dimension {m} (size {n}). Please redistribute the "
+                               "tensor before this operation.")
+        if how == 'split' and out_shape[k] % n:
+            raise RuntimeError(f"Cannot unflatten unevenly sharded tensor: output dimension 0 (size {out_shape[k]}) "
+                               f"is not evenly divisible by mesh dimension {m} (size {n}). Please redistribute the "
+                               "tensor before this operation.")
+    placements = _moved_dims(x._spec.placements, {d: k for d, (k, _) in dims.items()})
     if placements is None:
         return None
     local_shape = list(out_shape)
-    for p, q in zip(x._spec.placements, placements):
+    for m, (p, q) in enumerate(zip(x._spec.placements, placements)):
         if isinstance(p, Shard):
-            local_shape[q.dim] = x._data.shape[p.dim]
+            if dims[p.dim][1] == 'split':
+                local_shape[q.dim] = out_shape[q.dim] // mesh.size(m)
+            else:
+                local_shape[q.dim] = out_shape[q.dim] // x.shape[p.dim] * x._data.shape[p.dim]
     local = local_input(x, placements)
     out = local.view(local_shape) if getattr(func, '__name__', '') == 'view' else local.reshape(local_shape)
     return _result(out, x._spec.mesh, placements, out_shape)

@@ -155,5 +155,29 @@ with loss_parallel():
                                **close)
 t = head_tp(h).transpose(1, 2)
 assert t.placements == (Shard(1),) and t.shape == (2, 7, 3)
+# layouts and errors as PyTorch 2.13 gives them on 2 ranks (tests/fixtures/distributed/record_dtensor_layouts.py)
+try:
+    distribute_tensor(full.clone(), mesh, [Replicate()]).redistribute(mesh, [Partial()])
+    raise AssertionError('redistributing to Partial must raise')
+except RuntimeError as e:
+    assert str(e) == ('Can not redistribute from R to P(sum), redistributing to Partial is for internal use only!'), e
+assert distribute_tensor(ember.ones(4, 3, 4), mesh, [Shard(0)]).flatten(0, 1).placements == (Shard(0),)
+assert distribute_tensor(ember.ones(2, 12), mesh, [Shard(1)]).view(2, 4, 3).placements == (Shard(1),)
+for make, text in ((lambda: distribute_tensor(ember.ones(5, 3, 4), mesh, [Shard(0)]).flatten(0, 1),
+                    'Cannot flatten unevenly sharded tensor: dimension 0 (size 5) is not evenly divisible by mesh '
+                    'dimension 0 (size 2). Please redistribute the tensor before this operation.'),
+                   (lambda: distribute_tensor(ember.ones(2, 12), mesh, [Shard(1)]).view(2, 3, 4),
+                    'Cannot unflatten unevenly sharded tensor: output dimension 0 (size 3) is not evenly divisible by '
+                    'mesh dimension 0 (size 2). Please redistribute the tensor before this operation.')):
+    try:
+        make()
+        raise AssertionError(text)
+    except RuntimeError as e:
+        assert str(e) == text, e
+ember.manual_seed(0)
+col = parallelize_module(nn.Linear(4, 6, dtype=ember.float32), mesh, ColwiseParallel(use_local_output=False))
+with loss_parallel():
+    loss = F.cross_entropy(col(ember.ones(2, 4, dtype=ember.float32)), ember.tensor([1, 5]))
+assert loss.placements == (Replicate(),) and round(loss.item(), 6) == 1.290761, (loss.placements, loss.item())
 ok('tensor-parallel-loss')
 dist.destroy_process_group()
