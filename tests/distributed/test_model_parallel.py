@@ -4,7 +4,7 @@ import pytest
 
 from tests.distributed._launch import passed
 
-CHECKS = ['dtensor-autograd', 'tensor-parallel-mlp', 'tensor-parallel-embedding', 'tensor-parallel-sequence',
+CHECKS = ['dtensor-autograd', 'dtensor-op-sweep', 'tensor-parallel-mlp', 'tensor-parallel-embedding', 'tensor-parallel-sequence',
           'tensor-parallel-loss', 'pipelining-ScheduleGPipe', 'pipelining-Schedule1F1B', 'pipelining-eval-and-errors']
 
 

@@ -473,7 +473,7 @@ def _rewrap(out, local_args, args, spec, dts):
             return wrap(out, spec)
         return out
     if isinstance(out, (tuple, list)):
-        return type(out)(_rewrap(o, local_args, args, spec, dts) for o in out)
+        return _same_kind(out, [_rewrap(o, local_args, args, spec, dts) for o in out])
     return out
 
 
@@ -481,8 +481,13 @@ def _replicated(out, mesh):
     if isinstance(out, Tensor):
         return wrap(out, _Spec(mesh, (Replicate(),) * mesh.ndim, tuple(out._data.shape)))
     if isinstance(out, (tuple, list)):
-        return type(out)(_replicated(o, mesh) for o in out)
+        return _same_kind(out, [_replicated(o, mesh) for o in out])
     return out
+
+
+def _same_kind(seq, items):
+    """``items`` in a sequence of ``seq``'s type (a named tuple such as ``max``'s (values, indices) too)."""
+    return type(seq)(*items) if hasattr(seq, '_fields') else type(seq)(items)
 
 
 def distribute_tensor(tensor, device_mesh=None, placements=None, *, src_data_rank=0):

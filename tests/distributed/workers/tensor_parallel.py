@@ -180,4 +180,27 @@ with loss_parallel():
     loss = F.cross_entropy(col(ember.ones(2, 4, dtype=ember.float32)), ember.tensor([1, 5]))
 assert loss.placements == (Replicate(),) and round(loss.item(), 6) == 1.290761, (loss.placements, loss.item())
 ok('tensor-parallel-loss')
+# ------------------------------------------------------------------ many operations, every layout, with gradients
+ember.manual_seed(0)
+A = ember.randn(4, 6, 8, dtype=ember.float64)
+OPS = {
+    'sum_all': lambda a: a.sum(), 'sum_d0': lambda a: a.sum(0), 'sum_keep': lambda a: a.sum(-1, keepdim=True),
+    'sum_d01': lambda a: a.sum((0, 1)), 'mean': lambda a: a.mean(1), 'softmax': lambda a: a.softmax(-1),
+    'layer_norm': lambda a: F.layer_norm(a, (8,)), 'tanh': lambda a: a.tanh() * 2 + 1, 'exp': lambda a: (a - 1).exp(),
+    'view': lambda a: a.view(4, 48), 'reshape': lambda a: a.reshape(24, 8), 'flatten': lambda a: a.flatten(1),
+    'transpose': lambda a: a.transpose(0, 2), 'permute': lambda a: a.permute(2, 0, 1), 't': lambda a: a[0].t(),
+    'index': lambda a: a[1:3], 'bmm': lambda a: a @ a.transpose(-1, -2), 'max': lambda a: a.max(-1).values,
+    'where': lambda a: ember.where(a > 0, a, a * 0.1), 'clamp': lambda a: a.clamp(-0.5, 0.5), 'norm': lambda a: a.norm(),
+    'cat': lambda a: ember.cat([a, a], 0), 'gelu': lambda a: F.gelu(a), 'rms': lambda a: (a * a).sum(-1).sqrt(),
+}
+for place in (Shard(0), Shard(1), Shard(2), Replicate()):
+    for name, fn in OPS.items():
+        d = distribute_tensor(A.clone().requires_grad_(), mesh, [place])
+        a = A.clone().requires_grad_()
+        want, got = fn(a), fn(d)
+        np.testing.assert_allclose(got.full_tensor().detach().numpy(), want.detach().numpy(), **close, err_msg=name)
+        (want * want).sum().backward()
+        (got * got).sum().backward()
+        np.testing.assert_allclose(d.grad.full_tensor().numpy(), a.grad.numpy(), **close, err_msg=f'{name} {place}')
+ok('dtensor-op-sweep')
 dist.destroy_process_group()
