@@ -51,7 +51,9 @@ def _dropout_impl(input, p, training, inplace, feature):
         mask = Tensor._make(input._xp.zeros(shape, input._data.dtype), input._device)
         return _apply_mask(input, mask, inplace)
     keep = _keep(input, p, shape)
-    mask = _as_tensor(keep / keep.dtype.type(1 - p), input)
+    # PyTorch divides by the number 1 - p in float32 for float16/bfloat16 (never by its 16-bit rounding)
+    wide = keep.dtype.type if keep.dtype.itemsize > 2 else np.float32
+    mask = _as_tensor((keep.astype(wide, copy=False) / wide(1 - p)).astype(keep.dtype, copy=False), input)
     return _apply_mask(input, mask, inplace)
 
 

@@ -362,7 +362,7 @@ _RANDINT_USAGE = (
 
 _C_INT_NAMES = {'uint8': 'unsigned char', 'int8': 'signed char', 'int16': 'short int', 'int32': 'int',
                 'int64': 'long'}
-_WIDE_DTYPES = ('int64', 'float32', 'float64')   # the dtypes random_(-2**63, None) accepts
+_WIDE_DTYPES = ('int64', 'float32', 'float64', 'bfloat16')   # the dtypes random_(-2**63, None) accepts
 
 
 def _int_draw(gen, n, low, high):
@@ -850,9 +850,13 @@ def random_(t, from_=None, to=_TO_OMITTED, *, generator=None):
         return _fill_inplace(t, lambda n, c: draw.random_default(gen, n, kind))
     if to is None:
         if from_ == -(1 << 63):
+            if dt.name == 'float16' or dt.name == 'bool' or dt.is_complex:
+                raise NotImplementedError(f"\"random_full_64_bits_range_kernel_cpu\" not implemented for '{_nm(dt)}'")
             if dt.name not in _WIDE_DTYPES:
                 raise RuntimeError("random_full_64_bits_range_kernel_cpu handles only int64, double, float and "
                                    "bfloat16")
+            if dt.name == 'bfloat16':   # the 64-bit integer becomes a float first, then a bfloat16
+                return _fill_inplace(t, lambda n, c: draw.random_full_64(gen, n).astype(np.float32))
             return _fill_inplace(t, lambda n, c: draw.random_full_64(gen, n))
         low, high = from_, _dtype_upper(dt) + 1
     else:
@@ -910,6 +914,8 @@ def geometric_(t, p, *, generator=None):
     """
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
+    if t.dtype.name == 'bool' or t.dtype.is_complex:
+        raise NotImplementedError(f"\"geometric_cpu\" not implemented for '{_nm(t.dtype)}'")
     gen = _gen(generator)
     return _fill_inplace(t, lambda n, c: draw.geometric(gen, n, p))
 

@@ -125,6 +125,8 @@ def _dropout():
                 lambda t, p=p, dt=dt: F(t).feature_alpha_dropout(t.randn(3, 7, 4, 4, dtype=_f(t, dt)), p,
                                                                   training=True))
         c[f'Dropout gradient {dt}'] = lambda t, dt=dt: _dropout_grad(t, dt)
+    for p in (0.3, 0.77):   # the scale 1/(1-p) is computed in float32, not from a float16 1-p
+        c[f'dropout {p} float16'] = lambda t, p=p: F(t).dropout(t.randn(33, 17).half(), p)
     return c
 
 
@@ -325,6 +327,7 @@ def _bfloat16():
     c['rand'] = lambda t: t.rand(40, dtype=t.bfloat16).float()
     c['random_()'] = lambda t: b(t, 40).random_().float()
     c['random_(3, 9)'] = lambda t: b(t, 40).random_(3, 9).float()
+    c['random_(-2**63, None)'] = lambda t: b(t, 40).random_(-2 ** 63, None).float()
     c['exponential_'] = lambda t: b(t, 40).exponential_(2.0).float()
     c['bernoulli'] = lambda t: t.bernoulli(t.full((40,), 0.4, dtype=t.bfloat16)).float()
     return c
