@@ -152,35 +152,42 @@ _CHUNK_BLOCKS = 2048   # blocks transformed per pass: the temporaries stay in ca
 
 def _blocks16(d, pairs):
     """Box-Muller on each block of 16 of a flat array (its first 8 pair with its last 8):
-    ``pairs(a, b, first, second)`` writes the two halves' normals from their uniforms."""
-    blocks = d[:(d.size // 16) * 16].reshape(-1, 16)
-    for start in range(0, blocks.shape[0], _CHUNK_BLOCKS):
-        part = blocks[start:start + _CHUNK_BLOCKS]
-        pairs(part[:, :8], part[:, 8:], part[:, :8], part[:, 8:])
+    ``pairs(a, b, first, second)`` writes the two halves' normals from their uniforms, run on
+    contiguous copies of the halves a cache-sized run of blocks at a time."""
+    blocks = d.size // 16
+    chunk = max(1, min(blocks, _CHUNK_BLOCKS))
+    halves = _Halves(chunk, d.dtype)
+    for start in range(0, blocks, chunk):
+        part = d[start * 16:min(start + chunk, blocks) * 16]
+        a, b = halves.split(part)
+        pairs(a, b, a, b)
+        _Halves.join(a, b, part)
 
 
 class _Halves:
-    """Blocks of 16 float32 numbers split into their first and last 8 (contiguous buffers), and
-    joined back.  Each half of a block is 32 bytes, so a 32-byte item view moves a half with
-    one copy per item: NumPy on the (blocks, 8) strided views loops 8 elements at a time, which
-    made the arithmetic on them several times slower than on contiguous arrays."""
+    """Blocks of 16 numbers split into their first and last 8 (contiguous buffers), and joined
+    back.  Each half of a block is one item of 8 numbers, so a view with items of that size moves
+    a half with one copy per item: NumPy on the (blocks, 8) strided views loops 8 elements at a
+    time, which made the arithmetic on them several times slower than on contiguous arrays."""
 
     def __init__(self, blocks, dtype):
         self.first = np.empty(blocks * 8, dtype)
         self.second = np.empty(blocks * 8, dtype)
+        self.item = f'V{8 * np.dtype(dtype).itemsize}'
 
     def split(self, src):
         k = src.size // 2
-        items = src.view('V32')
-        np.copyto(self.first[:k].view('V32'), items[0::2])
-        np.copyto(self.second[:k].view('V32'), items[1::2])
+        items = src.view(self.item)
+        np.copyto(self.first[:k].view(self.item), items[0::2])
+        np.copyto(self.second[:k].view(self.item), items[1::2])
         return self.first[:k], self.second[:k]
 
     @staticmethod
     def join(first, second, dst):
-        items = dst.view('V32')
-        np.copyto(items[0::2], first.view('V32'))
-        np.copyto(items[1::2], second.view('V32'))
+        item = f'V{8 * dst.dtype.itemsize}'
+        items = dst.view(item)
+        np.copyto(items[0::2], first.view(item))
+        np.copyto(items[1::2], second.view(item))
 
 
 class _NormalBlocks32:
