@@ -3,7 +3,7 @@ import threading
 
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
-from ember.autograd.function import Function
+from ember.autograd import _op_observers as _observe
 
 from .graph import Graph, Node, Value
 from .composite import swap_in
@@ -190,20 +190,23 @@ def capture(fn, args=(), kwargs=None, names=None, input_names=None, scopes=False
         graph.inputs.append(v)
         rec.bind(t, v)
 
-    plain_apply = Function.__dict__['apply']
-    plain_inplace = inplace.apply_inplace
-    apply = plain_apply.__func__
+    class Recording(_observe.OpObserver):
+        # records each outermost op call (the ops it runs in turn belong to it) and each in-place write
+        @staticmethod
+        def op(proceed, cls, a, kw):
+            if rec.depth:
+                return proceed(cls, *a, **kw)
+            rec.depth += 1
+            try:
+                out = proceed(cls, *a, **kw)
+            finally:
+                rec.depth -= 1
+            rec.record(cls, a, kw, out)
+            return out
 
-    def recording_apply(cls, *a, **kw):
-        if rec.depth:
-            return apply(cls, *a, **kw)
-        rec.depth += 1
-        try:
-            out = apply(cls, *a, **kw)
-        finally:
-            rec.depth -= 1
-        rec.record(cls, a, kw, out)
-        return out
+        @staticmethod
+        def inplace(proceed, t, a, kw):
+            return recording_inplace(t, *a)
 
     def recording_whole(fn, cls, when):
         def record(*a, **kw):
@@ -218,7 +221,7 @@ def capture(fn, args=(), kwargs=None, names=None, input_names=None, scopes=False
             return out
         return record
 
-    def recording_inplace(t, compute, *a, fast=None):
+    def recording_inplace(t, compute, *a):
         # NOTE: the new value is computed out of place (so its op is recorded) and written into
         # ``t``, which from then on stands for that result in the graph
         inplace.check_inplace(t)
@@ -232,15 +235,14 @@ def capture(fn, args=(), kwargs=None, names=None, input_names=None, scopes=False
 
     hooks = _scope_hooks(fn, rec.scopes) if scopes else []
     _active.recorder = rec
-    Function.apply = classmethod(recording_apply)
-    inplace.apply_inplace = recording_inplace
+    recording = Recording()
+    _observe.add(recording)
     restore_whole = swap_in(recording_whole)
     try:
         with grad_mode.no_grad():
             result = fn(*args, **kwargs)
     finally:
-        Function.apply = plain_apply
-        inplace.apply_inplace = plain_inplace
+        _observe.remove(recording)
         restore_whole()
         _active.recorder = None
         for h in hooks:

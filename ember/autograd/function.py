@@ -24,6 +24,7 @@ from ember.autograd import anomaly_mode as _anomaly
 from ember._grad_state import state as _grad_state
 from ember.autograd import grad_mode
 from ember.autograd import _saved_hooks as _hooks
+from ember.autograd import _op_observers as _observe
 from ember.ops import _argparse
 
 _BACKWARD_TWICE = (
@@ -256,6 +257,8 @@ class Node(Context):
 
     def apply(self, grads):
         """Input gradients from output gradients, shaped and typed like the inputs."""
+        if _node_hooks and not _observe.entered():
+            return _observe.run(_node_hooks, Node.apply, self, (grads,), {})
         ctx = self
         if self._fw_barrier and TANGENT_PASS[0]:
             # forward AD's tangent pass: this Function's outputs carry the tangents its jvp gave, so
@@ -451,6 +454,8 @@ class Function(metaclass=_FunctionMeta):
         # spend): plain loops, no helper calls in the common case. When nothing is recorded a built-in
         # op gets a bare Context (no graph node), its inputs' arrays as they are when they already
         # share one dtype, and its array wrapped inline.
+        if _op_hooks and not _observe.entered():
+            return _observe.run(_op_hooks, _plain_apply, cls, args, kwargs)
         device = None
         record = False
         ntens = 0
@@ -465,12 +470,12 @@ class Function(metaclass=_FunctionMeta):
                 elif d is not device and d != device:
                     device = _check_devices([t for t in args if isinstance(t, Tensor)])
                     # only 0-dim CPU tensors may join a device's op: copy them there (differentiably)
-                    return cls.apply(*[a.to(device) if isinstance(a, Tensor) and a._device != device else a
-                                       for a in args], **kwargs)
+                    return _again(cls, [a.to(device) if isinstance(a, Tensor) and a._device != device else a
+                                        for a in args], kwargs)
             elif isinstance(a, _np.generic):
                 # a NumPy scalar (x * np.sqrt(2)) counts as a Python number, as in PyTorch: NumPy itself would
                 # let np.float64 promote a float32 tensor to float64
-                return cls.apply(*[b.item() if isinstance(b, _np.generic) else b for b in args], **kwargs)
+                return _again(cls, [b.item() if isinstance(b, _np.generic) else b for b in args], kwargs)
             elif cls._operator is not None and a.__class__ not in _PLAIN_NUMBERS:
                 _check_operand(cls, a, args)
         if record:
@@ -556,6 +561,18 @@ class Function(metaclass=_FunctionMeta):
         if cls._view:
             _mark_views(cls, _first_tensor(args), args[1:], [r])
         return r
+
+
+_plain_apply = Function.__dict__['apply'].__func__
+_op_hooks = ()     # the observers' hooks on every op call (see _op_observers.py); () when none
+_node_hooks = ()   # theirs on every node's backward
+
+
+def _again(cls, args, kwargs):
+    """The same op once more with its arguments made uniform: the observers saw this call already."""
+    if _op_hooks:
+        _observe._entered.flag = True
+    return _plain_apply(cls, *args, **kwargs)
 
 
 def _wrap_outputs(cls, out, device, args):

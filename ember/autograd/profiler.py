@@ -2,8 +2,8 @@
 
 While a ``profile`` is active, every op call (each ``Function.apply``, so every ember op, built-in or
 custom, with or without autograd) and every backward node is timed, as are ``record_function``
-ranges. Timing is installed when profiling starts and removed when it stops, so ops cost nothing
-extra when no profiler is running. An op's *self* time excludes the ops and ranges nested in it.
+ranges. The timing observer (see ``_op_observers.py``) is registered when profiling starts and removed
+when it stops, so ops cost nothing extra when no profiler is running. An op's *self* time excludes the ops and ranges nested in it.
 Op names are ember's (``aten::`` followed by the op's snake-case name, e.g. ``aten::relu``); they
 follow ember's decomposition, which differs from PyTorch's in places (``Tensor.t`` then ``mm``...).
 """
@@ -13,12 +13,13 @@ import threading
 import time
 from collections import OrderedDict, defaultdict
 
+from ember.autograd import _op_observers as _observe
+
 __all__ = ['profile', 'record_function', 'EventList', 'FunctionEvent', 'FunctionEventAvg', 'EnforceUnique',
            'KinetoStepTracker', 'MemRecordsAcc', 'emit_itt', 'emit_nvtx', 'load_nvprof', 'parse_nvprof_trace']
 
 _state = threading.local()
 _active = []  # profiles currently recording (the innermost last)
-_installed = {}  # what the timing hooks replaced, to restore when the last profile stops
 
 
 def _now_us():
@@ -288,16 +289,15 @@ def _stack():
     return s
 
 
-def _install():
-    from ember.autograd.function import Function, Node
-    apply = Function.__dict__['apply'].__func__
-    node_apply = Node.apply
+class _Timing(_observe.OpObserver):
+    """Times each op and each node's backward while any profile records."""
 
-    def timed_apply(cls, *args, **kwargs):
+    @staticmethod
+    def op(proceed, cls, args, kwargs):
         ev = _open('aten::' + _snake(cls.__name__), args)
         result = None
         try:
-            result = apply(cls, *args, **kwargs)
+            result = proceed(cls, *args, **kwargs)
             return result
         finally:
             if result is not None and any(p.profile_memory or p.with_flops for p in _active):
@@ -308,22 +308,16 @@ def _install():
                     ev.flops = details.op_flops(cls.__name__, args, result)
             _close(ev)
 
-    def timed_node_apply(self, grads):
-        ev = _open('autograd::engine::evaluate_function: ' + self.name(), ())
+    @staticmethod
+    def node(proceed, node, args, kwargs):
+        ev = _open('autograd::engine::evaluate_function: ' + node.name(), ())
         try:
-            return node_apply(self, grads)
+            return proceed(node, *args, **kwargs)
         finally:
             _close(ev)
-    _installed['apply'] = Function.__dict__['apply']
-    _installed['node_apply'] = node_apply
-    Function.apply = classmethod(timed_apply)
-    Node.apply = timed_node_apply
 
 
-def _uninstall():
-    from ember.autograd.function import Function, Node
-    Function.apply = _installed.pop('apply')
-    Node.apply = _installed.pop('node_apply')
+_TIMING = _Timing()
 
 
 class profile:
@@ -380,7 +374,7 @@ class profile:
         if not self.acc_events:
             self._events = []
         if not _active:
-            _install()
+            _observe.add(_TIMING)
         _active.append(self)
         self._running = True
         self._function_events = None
@@ -388,7 +382,7 @@ class profile:
     def _stop(self):
         _active.remove(self)
         if not _active:
-            _uninstall()
+            _observe.remove(_TIMING)
         self._running = False
 
     def _record(self, ev):

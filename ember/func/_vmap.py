@@ -12,6 +12,7 @@ import functools
 import warnings
 
 from ember._tensor import Tensor
+from ember.autograd import _op_observers as _observe
 from ember.func import _batching_rules, _value_ops
 from ember.func._batched_tensor import BatchedTensor, Unbatchable, batched, active_levels
 from ember.func._tree import flatten, treespec
@@ -186,43 +187,39 @@ class _Level:
             _uninstall()
 
 
-_saved = []
+class _Batching(_observe.OpObserver):
+    """Runs op calls and in-place writes that have batched tensors by their batching rules."""
 
-
-def _install():
-    """Swap ``Function.apply`` and ``apply_inplace`` for versions that batch calls with batched tensors."""
-    from ember.autograd.function import Function
-    from ember.ops import inplace
-    plain = Function.__dict__['apply']
-    plain_apply = plain.__func__
-    plain_inplace = inplace.apply_inplace
-    levels = active_levels()
-
-    def batched_apply(cls, *args, **kwargs):
+    @staticmethod
+    def op(proceed, cls, args, kwargs):
         level = 0
         for a in args:
             if type(a) is BatchedTensor and a.level > level:
                 level = a.level
-        if not level:
-            return plain_apply(cls, *args, **kwargs)
-        return _batching_rules.dispatch(cls, args, kwargs, level, levels[level - 1][1], plain_apply)
+        if not level or cls._setup_style:
+            # (a Function with setup_context applies its own vmap rule, or generate_vmap_rule's)
+            return proceed(cls, *args, **kwargs)
+        return _batching_rules.dispatch(cls, args, kwargs, level, active_levels()[level - 1][1], proceed)
 
-    def batched_inplace(t, compute, *args, fast=None):
+    @staticmethod
+    def inplace(proceed, t, args, kwargs):
+        compute, args = args[0], args[1:]
         level = max([a.level for a in (t,) + args if type(a) is BatchedTensor] or [0])
         if not level:
-            return plain_inplace(t, compute, *args, fast=fast)
+            return proceed(t, compute, *args, **kwargs)
         return _inplace(t, compute, args, level)
 
-    _saved.append((Function, plain, inplace, plain_inplace))
-    Function.apply = classmethod(batched_apply)
-    inplace.apply_inplace = batched_inplace
+
+_BATCHING = _Batching()
+
+
+def _install():
+    _observe.add(_BATCHING)
     _value_ops.install()
 
 
 def _uninstall():
-    Function, plain, inplace, plain_inplace = _saved.pop()
-    Function.apply = plain
-    inplace.apply_inplace = plain_inplace
+    _observe.remove(_BATCHING)
     _value_ops.uninstall()
 
 

@@ -5,6 +5,7 @@ import ast
 import inspect
 
 from ember._tensor import Tensor
+from ember.autograd import _op_observers as _observe
 from ember.autograd import grad_mode
 
 OPS = {}    # 'namespace::name' -> OpDef
@@ -74,6 +75,8 @@ class OpDef:
 
     # ------------------------------------------------------------------ calling
     def __call__(self, *args, **kwargs):
+        if _observe.custom_op_hooks and not _observe.entered():
+            return _observe.run(_observe.custom_op_hooks, OpDef.__call__, self, args, kwargs)
         pos, kw = self.bind(args, kwargs)
         inputs = list(_tensors(pos)) + list(_tensors(kw.values()))
         device_type = inputs[0].device.type if inputs else 'cpu'

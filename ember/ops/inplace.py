@@ -11,6 +11,7 @@ import numpy as _np
 
 from ember._dtype import BAREBONES
 from ember._tensor import Tensor, _scalar_type_name
+from ember.autograd import _op_observers as _observe
 from ember.autograd import grad_mode
 from ember.autograd.function import MultiOutputView, Primitive
 from ember.ops._registry import op
@@ -107,6 +108,8 @@ def apply_inplace(t, compute, *args, fast=None):
     ``fast(t, *args)``, when given, writes the new value straight into ``t._data`` (used when
     no graph is recorded).
     """
+    if _observe.inplace_hooks and not _observe.entered():
+        return _observe.run(_observe.inplace_hooks, apply_inplace, t, (compute,) + args, {'fast': fast})
     expanded = not getattr(t._data.flags, 'writeable', True)
     check_inplace(t)
     recording = grad_mode._state.enabled and (

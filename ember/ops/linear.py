@@ -1,7 +1,7 @@
 """Affine maps: F.linear (one fused Primitive, the MLP hot path) and F.bilinear."""
 from ember._tensor import Tensor
-from ember.autograd import grad_mode
-from ember.autograd.function import Function, Primitive
+from ember.autograd import function as _function, grad_mode
+from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops.linalg import Mm
 from ember.ops._registry import op
@@ -117,16 +117,14 @@ def _transposed(weight, input, bias):
     bookkeeping (shared version counter, live-view registry) that costs as much as the tiny product."""
     if (weight._requires_grad or input._requires_grad or bias is not None and bias._requires_grad) \
             and grad_mode._state.enabled or type(weight)._data is not _PLAIN_DATA \
-            or _FUNCTION_DICT['apply'] is not _PLAIN_APPLY:
-        # (also a subclass computing its _data, as vmap's batched tensors do, and a graph capture,
-        # which replaces Function.apply and records the weight's t())
+            or _function._op_hooks:
+        # (also a subclass computing its _data, as vmap's batched tensors do, and an op observer,
+        # such as a graph capture, which records the weight's t())
         return weight.t()
     return Tensor._make(weight._data.T, weight._device)
 
 
 _PLAIN_DATA = Tensor._data   # the slot of a tensor that holds its array as it is
-_FUNCTION_DICT = Function.__dict__
-_PLAIN_APPLY = _FUNCTION_DICT['apply']
 
 
 def _prod(shape):

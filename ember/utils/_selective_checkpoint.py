@@ -2,8 +2,8 @@
 are kept from the first run and which are recomputed in backward (PyTorch's SAC).
 
 PyTorch intercepts ops below autograd with dispatch modes; ember has one place every op passes through,
-``Function.apply``, and swaps it for an intercepting version only while a SAC context is active (as the
-profiler does), so ops cost nothing extra otherwise.
+``Function.apply``, and registers an op observer there (``ember/autograd/_op_observers.py``) only while
+a SAC context is active, so ops cost nothing extra otherwise.
 
 - While the forward context is active, each built-in op runs as usual, except that what its forward left on
   its graph node (attributes and the arrays it saved) is noted; the policy then decides: for a *save*
@@ -19,6 +19,7 @@ View ops are never kept (they cost nothing and must alias the recomputed input):
 import enum
 from collections import defaultdict
 
+from ember.autograd import _op_observers as _observe
 from ember.autograd.function import Function, Primitive
 
 __all__ = ['CheckpointPolicy', 'SelectiveCheckpointContext', 'create_selective_checkpoint_contexts',
@@ -86,23 +87,20 @@ def __getattr__(name):
 # -- the interception ---------------------------------------------------------------------------
 
 _modes = []      # active SAC contexts, innermost last
-_installed = []  # the apply that was replaced
 _notes = []      # what the recording forward of the op being run noted
 
 
-def _install():
-    inner = Function.__dict__['apply'].__func__
-    _installed.append(Function.__dict__['apply'])
+class _Interception(_observe.OpObserver):
+    """Sends each op run while a SAC context is active to the innermost one."""
 
-    def sac_apply(cls, *args, **kwargs):
+    @staticmethod
+    def op(proceed, cls, args, kwargs):
         if not _modes or not cls._raw or getattr(cls, '_sac_copy', False) or cls._view:
-            return inner(cls, *args, **kwargs)
-        return _modes[-1]._dispatch(inner, cls, args, kwargs)
-    Function.apply = classmethod(sac_apply)
+            return proceed(cls, *args, **kwargs)
+        return _modes[-1]._dispatch(proceed, cls, args, kwargs)
 
 
-def _uninstall():
-    Function.apply = _installed.pop()
+_INTERCEPTION = _Interception()
 
 
 class _Mode:
@@ -110,14 +108,14 @@ class _Mode:
 
     def __enter__(self):
         if not _modes:
-            _install()
+            _observe.add(_INTERCEPTION)
         _modes.append(self)
         return self
 
     def __exit__(self, *exc):
         _modes.remove(self)
         if not _modes:
-            _uninstall()
+            _observe.remove(_INTERCEPTION)
         return False
 
 
@@ -128,7 +126,7 @@ def _copy_of(cls, forward, kind):
     if sub is None:
         forward._broadcast_errors = getattr(cls.forward, '_broadcast_errors', False)
         sub = type(cls.__name__, (cls,), {'node_name': cls.node_name, 'forward': staticmethod(forward),
-                                          '_sac_copy': True, '__module__': cls.__module__,
+                                          '_sac_copy': True, '_sac_kind': kind, '__module__': cls.__module__,
                                           '__qualname__': cls.__qualname__})
         setattr(cls, attr, sub)
     return sub

@@ -3,8 +3,8 @@ module, as PyTorch's counter reports them.
 
 PyTorch counts at its dispatcher: each ``aten.mm``, ``aten.addmm``, ``aten.bmm``, ``aten.convolution`` and
 ``aten.convolution_backward`` call adds the FLOPs of a formula over the call's shapes. ember's ops are not
-ATen calls, so the counter translates: while the block runs, every op passes through a counting version of
-``Function.apply`` (as the profiler does), and the ops that do matrix products or convolutions are described
+ATen calls, so the counter translates: while the block runs, a counting observer sees every op call (the
+profiler's kind of hook, ``ember/autograd/_op_observers.py``), and the ops that do matrix products or convolutions are described
 as the ATen calls PyTorch makes for them (``F.linear`` on a 3-D input is one ``aten.addmm`` over the
 flattened input; ``matmul`` of a 3-D by a 2-D tensor is one ``aten.mm``; an ``einsum`` is a ``aten.bmm`` per
 pair of operands, left to right). Their backward is counted when the engine runs their graph node, as the
@@ -17,6 +17,7 @@ import math
 import warnings
 from collections import defaultdict
 
+from ember.autograd import _op_observers as _observe
 from ember.utils._pytree import tree_map
 from ember.utils.module_tracker import ModuleTracker
 
@@ -285,7 +286,6 @@ def _calls(cls_name, args, out, needs):
 
 _active = []        # the counters whose ``with`` block is running
 _muted = [0]        # > 0 inside an op whose work is counted as a whole (a backward formula, a custom op)
-_saved = {}
 
 
 def _count(calls):
@@ -294,15 +294,12 @@ def _count(calls):
             counter._count_flops(_aten(name), out, call_args, {})
 
 
-def _install():
-    from ember.autograd.function import Function, Node
-    from ember.library._ops import OpDef
-    apply = Function.__dict__['apply'].__func__
-    node_apply = Node.apply
-    op_call = OpDef.__call__
+class _Counting(_observe.OpObserver):
+    """Counts each op's FLOPs (and its backward's, when its node runs) while any counter is active."""
 
-    def counting_apply(cls, *args, **kwargs):
-        result = apply(cls, *args, **kwargs)
+    @staticmethod
+    def op(proceed, cls, args, kwargs):
+        result = proceed(cls, *args, **kwargs)
         from ember._tensor import Tensor
         first = result[0] if isinstance(result, tuple) and result else result
         if not isinstance(first, Tensor):
@@ -314,52 +311,45 @@ def _install():
         if calls is None:
             return result
         forward, backward = calls
-        if not _muted[0]:
+        if not _muted[0] and getattr(cls, '_sac_kind', None) != 'replaying':
+            # (an op selective checkpointing replays returns the outputs it kept: nothing is computed)
             _count(forward)
         if backward and node is not None and getattr(node, '_fn', None) is cls:
             node._flop_backward = backward
         return result
 
-    def counting_node_apply(self, grads):
-        backward = getattr(self, '_flop_backward', None)
+    @staticmethod
+    def node(proceed, node, args, kwargs):
+        backward = getattr(node, '_flop_backward', None)
         if backward is None:
-            return node_apply(self, grads)
+            return proceed(node, *args, **kwargs)
         _muted[0] += 1
         try:
-            result = node_apply(self, grads)
+            result = proceed(node, *args, **kwargs)
         finally:
             _muted[0] -= 1
         if not _muted[0]:
             _count(backward)
         return result
 
-    def counting_op_call(self, *args, **kwargs):
+    @staticmethod
+    def custom_op(proceed, op_def, args, kwargs):
         from ember.library._ops import OpOverloadPacket
-        pos, kw = self.bind(args, kwargs)
-        if self.composite is not None and not self.kernels:
-            return op_call(self, *args, **kwargs)      # decomposes into ops that are counted themselves
+        if op_def.composite is not None and not op_def.kernels:
+            return proceed(op_def, *args, **kwargs)      # decomposes into ops that are counted themselves
+        pos, kw = op_def.bind(args, kwargs)
         _muted[0] += 1
         try:
-            out = op_call(self, *args, **kwargs)
+            out = proceed(op_def, *args, **kwargs)
         finally:
             _muted[0] -= 1
         if not _muted[0]:
             for counter in _active:
-                counter._count_flops(OpOverloadPacket(self), out, pos, kw)
+                counter._count_flops(OpOverloadPacket(op_def), out, pos, kw)
         return out
 
-    _saved.update(apply=Function.__dict__['apply'], node_apply=node_apply, op_call=op_call)
-    Function.apply = classmethod(counting_apply)
-    Node.apply = counting_node_apply
-    OpDef.__call__ = counting_op_call
 
-
-def _uninstall():
-    from ember.autograd.function import Function, Node
-    from ember.library._ops import OpDef
-    Function.apply = _saved.pop('apply')
-    Node.apply = _saved.pop('node_apply')
-    OpDef.__call__ = _saved.pop('op_call')
+_COUNTING = _Counting()
 
 
 # ---------------------------------------------------------------- the table
@@ -498,7 +488,7 @@ class FlopCounterMode:
         self.flop_counts.clear()
         self.mod_tracker.__enter__()
         if not _active:
-            _install()
+            _observe.add(_COUNTING)
         _active.append(self)
         return self
 
@@ -507,7 +497,7 @@ class FlopCounterMode:
             raise AssertionError("Internal error: FlopCounter.__exit__ called but mode is None")
         _active.remove(self)
         if not _active:
-            _uninstall()
+            _observe.remove(_COUNTING)
         self.mod_tracker.__exit__()
         if self.display:
             print(self.get_table(self.depth))
