@@ -359,10 +359,12 @@ def _pointwise_loss(cls, args, kwargs, level, size):
 
 def ops_without_rules():
     """The built-in ops (``module.Class`` of their ``Primitive``) that vmap runs as a loop over the batch;
-    shared bases that no op calls directly (their names start with ``_`` and they have subclasses) left out."""
+    shared bases that no op calls directly (their names start with ``_`` and they have subclasses), and the
+    copies selective checkpointing makes of ops it runs, left out."""
     from ember.autograd.function import Primitive
     return sorted({f"{c.__module__.rsplit('.', 1)[-1]}.{c.__name__}" for c in _subclasses(Primitive)
-                   if _rule_for(c) is None and not (c.__name__.startswith('_') and c.__subclasses__())})
+                   if not getattr(c, '_sac_copy', False) and _rule_for(c) is None
+                   and not (c.__name__.startswith('_') and c.__subclasses__())})
 
 
 _built = False
