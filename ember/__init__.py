@@ -60,7 +60,8 @@ from ember._threads import (set_num_threads, get_num_threads, set_num_interop_th
 from ember import amp, cpu  # noqa: E402,F401
 from ember import _torchrun_env  # noqa: E402
 _torchrun_env.export_torchrun_env()  # scripts written for torchrun read RANK, WORLD_SIZE, ... right after the import
-from ember import multiprocessing  # noqa: E402,F401  (registers how tensors travel between processes)
+from ember import _mp_registration  # noqa: E402  (how tensors travel between processes: see there)
+_mp_registration.register_now_or_on_import()
 from ember.cuda import amp as _cuda_amp  # noqa: E402,F401  (binds ember.cuda.amp)
 from ember.amp import autocast, GradScaler  # noqa: E402,F401
 from ember.amp._state import *  # noqa: E402,F401,F403  (is_autocast_enabled, set_autocast_dtype, ...)
@@ -87,7 +88,7 @@ from ember.quantized import *  # noqa: E402,F401,F403  (quantized dtypes and ten
 _LAZY_SUBMODULES = ('nn', 'optim', 'utils', 'distributed', 'masked', 'nested', 'func', 'profiler', 'testing',
                     'quasirandom', 'signal', 'return_types', 'distributions', 'futures', 'serialization', 'hub',
                     'xpu', 'mps', 'onnx', '_C', 'sparse', 'library', '__future__', 'fx', 'export', '_dynamo',
-                    '_inductor')
+                    '_inductor', 'multiprocessing')
 _LAZY_NAMES = {'save': 'serialization', 'load': 'serialization', 'Future': 'futures',
                'PyTorchFileReader': '_zip_archive', 'PyTorchFileWriter': '_zip_archive', 'vmap': 'func',
                'from_dlpack': 'utils.dlpack', 'to_dlpack': 'utils.dlpack', 'sparse_coo_tensor': 'sparse',

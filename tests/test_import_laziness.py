@@ -16,7 +16,8 @@ LAZY = ['ember.nn', 'ember.optim', 'ember.utils.data', 'ember.utils.checkpoint',
         'ember.func', 'ember.profiler', 'ember.masked', 'ember.nested', 'ember.testing', 'ember.quasirandom',
         'ember.signal', 'ember.return_types', 'ember.distributions', 'ember.onnx', 'ember.vision',
         'ember.serialization', 'ember.hub', 'ember.nn.attention',
-        'ember.utils.tensorboard']
+        'ember.utils.tensorboard', 'ember.autograd.gradcheck', 'ember.autograd.profiler', 'ember.autograd.functional',
+        'ember.multiprocessing', 'multiprocessing', 'uuid', 'tempfile']
 
 
 def _run(code, **env):

@@ -1,7 +1,8 @@
 """``ember.multiprocessing``: Python's :mod:`multiprocessing`, with tensors that share memory.
 
 Everything of :mod:`multiprocessing` is here under the same names (``Process``, ``Queue``,
-``get_context`` ...). Importing ember registers pickling rules with multiprocessing, so a tensor
+``get_context`` ...). ember registers pickling rules with multiprocessing (as soon as both are
+imported, in either order), so a tensor
 sent to another process (through a queue or pipe, or as an argument of a spawned process) moves
 into shared memory and the receiver gets a tensor over the same memory: in-place changes on one side
 are seen by the other, as with PyTorch. ``spawn``/``start_processes`` run a function in several

@@ -12,11 +12,9 @@ The storage module calls :func:`new_block` and :func:`is_block`; the pickling ru
 """
 import mmap
 import os
-import tempfile
-import uuid
 import weakref
 
-_SHM_DIR = '/dev/shm' if os.path.isdir('/dev/shm') else tempfile.gettempdir()
+_SHM_DIR = None     # '/dev/shm' where it exists, else the temporary directory (found on first use)
 
 
 class SharedBlock(mmap.mmap):
@@ -58,6 +56,11 @@ def new_block(nbytes):
         fd = os.memfd_create('ember_shared', os.MFD_CLOEXEC)
         os.ftruncate(fd, size)
         return _map(fd, size)
+    import uuid     # (imported here, as the directory is found here: neither is needed at ``import ember``)
+    global _SHM_DIR
+    if _SHM_DIR is None:
+        import tempfile
+        _SHM_DIR = '/dev/shm' if os.path.isdir('/dev/shm') else tempfile.gettempdir()
     path = os.path.join(_SHM_DIR, f'ember_{os.getpid()}_{uuid.uuid4().hex}')
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     os.ftruncate(fd, size)

@@ -9,7 +9,6 @@ import os
 import pickle
 import signal
 import sys
-import tempfile
 import time
 import warnings
 
@@ -156,6 +155,7 @@ class SpawnContext(ProcessContext):
 
 def _error_file_name():
     # a fresh name that does not exist yet: the child creates the file only if it fails
+    import tempfile
     fh = tempfile.NamedTemporaryFile(prefix='ember-errorfile-', suffix='.pickle', delete=False)
     fh.close()
     os.unlink(fh.name)

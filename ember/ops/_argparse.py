@@ -11,9 +11,8 @@ PyTorch would have refused them, that refusal is the error the user sees.
 The signatures are PyTorch's own, recorded in ``_signatures.json`` by
 ``scripts/record_op_signatures.py``; they are read the first time a call fails.
 """
-import json
+import os
 import re
-from pathlib import Path
 
 import numpy as np
 
@@ -96,7 +95,9 @@ def signatures_table():
     """The recorded table (read once, the first time a call fails)."""
     global _TABLE
     if _TABLE is None:
-        _TABLE = json.loads((Path(__file__).parent / '_signatures.json').read_text())
+        import json      # (here: a failing call is the only one that needs it)
+        with open(os.path.join(os.path.dirname(__file__), '_signatures.json'), encoding='utf-8') as f:
+            _TABLE = json.load(f)
     return _TABLE
 
 
@@ -351,7 +352,7 @@ _NATIVE_NAMES = {'cross_entropy': 'cross_entropy_loss', 'nll_loss': 'nll_loss_nd
 _VIA_METHOD = frozenset(('softmax', 'log_softmax'))
 
 _OPS = {}           # code object -> [(op function, its name, its exports)]
-_EMBER_DIR = str(Path(__file__).resolve().parent.parent)
+_EMBER_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 
 
 def _ops_by_code():
