@@ -101,3 +101,13 @@ def test_unpickling_loads_what_it_needs():
                   f"lin = pickle.loads(bytes.fromhex({data!r}))\n"
                   "print(json.dumps([before, type(lin).__name__, list(lin.weight.shape)]))")
     assert result == [False, 'Linear', [1, 2]]
+
+
+def test_tensor_rules_registered_whichever_of_multiprocessing_and_ember_comes_first():
+    for first, second in (('multiprocessing', 'ember'), ('ember', 'multiprocessing')):
+        result = _run(f"import json, sys, {first}, {second}\n"
+                      "import ember, multiprocessing.reduction as r\n"
+                      "rules = r.ForkingPickler._extra_reducers\n"
+                      "print(json.dumps([ember.Tensor in rules, ember.UntypedStorage in rules,\n"
+                      "                  'ember.multiprocessing' in sys.modules, type(multiprocessing.__loader__).__name__]))")
+        assert result == [True, True, True, 'SourceFileLoader'], first
