@@ -2,7 +2,7 @@
 workers/tensor_parallel.py and workers/pipelining.py against the same training in one process."""
 import pytest
 
-from tests.distributed._launch import passed
+from tests.distributed._launch import passed, run_worker
 
 CHECKS = ['dtensor-autograd', 'dtensor-op-sweep', 'tensor-parallel-mlp', 'tensor-parallel-embedding', 'tensor-parallel-sequence',
           'tensor-parallel-loss', 'pipelining-ScheduleGPipe', 'pipelining-Schedule1F1B', 'pipelining-eval-and-errors']
@@ -11,6 +11,12 @@ CHECKS = ['dtensor-autograd', 'dtensor-op-sweep', 'tensor-parallel-mlp', 'tensor
 @pytest.mark.parametrize('check', CHECKS)
 def test_on_two_ranks(two_rank_run, check):
     assert passed(two_rank_run, check), f'{check} did not pass on every rank:\n{two_rank_run}'
+
+
+def test_dtensors_on_a_two_by_two_mesh():
+    out = run_worker('dtensor_2d', n=4, timeout=240)
+    for check in ('dtensor-2d-redistribute', 'dtensor-2d-submesh'):
+        assert passed(out, check, n=4), out
 
 
 def test_microbatches_split_and_merge_as_pytorch():

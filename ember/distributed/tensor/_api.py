@@ -118,14 +118,6 @@ def wrap(local, spec):
     return out
 
 
-def _world_group(mesh):
-    import ember.distributed as dist
-    if mesh.size() != dist.get_world_size():
-        raise NotImplementedError("ember's DTensor gathers pieces over the whole job: its device mesh must hold "
-                                  "every rank")
-    return None
-
-
 def _moved(dt, placements):
     """``dt``'s local piece (in its autograd graph) laid out by ``placements``."""
     spec = dt._spec
@@ -283,8 +275,11 @@ class DTensor(Tensor):
         out = wrap(local_tensor, spec)
         if run_check:
             import ember.distributed as dist
-            if all(isinstance(p, Replicate) for p in placements):
-                dist.broadcast(out.to_local(), src=int(mesh._ranks.reshape(-1)[0]), group=_world_group(mesh))
+            # replicated along a mesh dimension: that dimension's first rank's values everywhere along it
+            for m, p in enumerate(placements):
+                if isinstance(p, Replicate) and mesh.size(m) > 1:
+                    with ember.no_grad():
+                        dist.broadcast(Tensor._make(out._data, out._device), group_src=0, group=mesh.get_group(m))
         return out
 
     # numbers read the whole value (a Partial or Shard layout is reduced or gathered first)
@@ -509,8 +504,11 @@ def distribute_tensor(tensor, device_mesh=None, placements=None, *, src_data_ran
     placements = _normalise(_placements(mesh, placements), tensor.dim())
     full = tensor.detach()
     if src_data_rank is not None and dist.is_initialized() and dist.get_world_size() > 1:
+        # the values of the rank at position src_data_rank along every mesh dimension
         full = full.clone()
-        dist.broadcast(full, src=src_data_rank, group=_world_group(mesh))
+        for m in range(mesh.ndim):
+            if mesh.size(m) > 1:
+                dist.broadcast(full, group_src=src_data_rank, group=mesh.get_group(m))
     spec = _Spec(mesh, placements, tuple(tensor.shape))
     local = _layout.cut(full._data, spec.shape, mesh.shape, placements, spec.coord())
     return _make(local, tensor._device, spec, requires_grad=tensor.requires_grad)

@@ -137,9 +137,15 @@ def redistribute_local(local, shape, mesh, src, dst):
     """
     track = local.requires_grad and ember.is_grad_enabled()
     current = list(src)
+    change = [p != q for p, q in zip(src, dst)]
+    for m2, p in enumerate(src):
+        # a piece nested inside a dimension that changes (an earlier mesh dimension splitting the same tensor
+        # dimension, before or after) is gathered and cut again around it
+        if isinstance(p, Shard) and any(change[m] and p in (src[m], dst[m]) for m in range(m2)):
+            change[m2] = True
     for m in reversed(range(mesh.ndim)):
-        p, q = current[m], dst[m]
-        if p == q or isinstance(p, Replicate):
+        p = current[m]
+        if not change[m] or isinstance(p, Replicate):
             continue
         if isinstance(p, Shard):
             size = _parent_size(shape, mesh, current, m, p.dim)
