@@ -276,7 +276,11 @@ class Prod(Primitive):
     @staticmethod
     def forward(ctx, x, dim, keepdim):
         ctx.args = (x.shape, dim, keepdim)
-        out = ctx.xp.prod(x, axis=dim, keepdims=keepdim, dtype=np.int64 if x.dtype.kind in 'biu' else None)
+        low = getattr(ctx, '_opmath_dtype', None)
+        if low is not None and ctx.xp is np:
+            out = _half_prod(x, dim, keepdim, low)
+        else:
+            out = ctx.xp.prod(x, axis=dim, keepdims=keepdim, dtype=np.int64 if x.dtype.kind in 'biu' else None)
         ctx.save_for_backward(x, out)
         return out
 
@@ -292,6 +296,43 @@ class Prod(Primitive):
         else:
             others = _prod_others(x, dim)
         return _expand_back(g, shape, dims, keepdim) * others, None, None
+
+
+def _in_order(a, axis, low):
+    """The product along ``axis`` one element after another, rounding to ``low`` at each step (NumPy's own
+    float16 reduction keeps a float32 accumulator)."""
+    a = np.moveaxis(a, axis, 0)
+    if a.shape[0] == 0:
+        return np.ones(a.shape[1:], low)
+    acc = a[0].copy()
+    for i in range(1, a.shape[0]):
+        acc = np.multiply(acc, a[i], dtype=low)
+    return acc
+
+
+def _half_prod(x, dim, keepdim, low):
+    """A float16/bfloat16 product as PyTorch's CPU kernel rounds it: in the half type, step by step. Along a
+    row shorter than 64, one element after another; a longer row is multiplied in four 16-lane accumulators
+    per 64 elements, which are combined as (a0 * a1) * (a2 * a3), then lane after lane, then the rest of
+    the row. Across rows (an outer dimension), each output is a product in order along the reduced one.
+    (``x`` arrives in float32; the result goes back as float32 holding half-type values.)"""
+    h = x.astype(low)
+    if dim is not None and dim != x.ndim - 1:
+        out = _in_order(h, dim, low)
+        return (np.expand_dims(out, dim) if keepdim else out).astype(np.float32)
+    rows = h.reshape(-1) if dim is None else h
+    n = rows.shape[-1] // 64 * 64
+    if n == 0:
+        out = _in_order(rows, -1, low)
+    else:
+        acc = _in_order(rows[..., :n].reshape(*rows.shape[:-1], n // 64, 4, 16), -3, low)
+        lanes = np.multiply(np.multiply(acc[..., 0, :], acc[..., 1, :], dtype=low),
+                            np.multiply(acc[..., 2, :], acc[..., 3, :], dtype=low), dtype=low)
+        out = _in_order(np.concatenate([lanes, rows[..., n:]], axis=-1), -1, low)
+    out = np.asarray(out, low)
+    if keepdim:
+        out = out.reshape([1] * x.ndim) if dim is None else np.expand_dims(out, -1)
+    return out.astype(np.float32)
 
 
 class ProdDim(Prod):
