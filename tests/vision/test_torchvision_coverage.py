@@ -4,13 +4,17 @@
 real torchvision) lists the public names of torchvision's namespaces, weights enums' members included.
 Each ``torchvision.<ns>.<name>`` must exist as ``ember.vision.<ns>.<name>``, unless ``EXCLUDED`` below
 gives a reason it never will, or ``tests/fixtures/vision/torchvision_not_yet.txt`` lists it as not yet
-implemented. That list only shrinks: a name on it that now exists fails the test until it is taken off.
+implemented. Where torchvision's function or class (its constructor) has a signature, ember's must be the
+same (parameter names, kinds and defaults; annotations aside), or the list names it as ``signature <name>``;
+a signature that is only ``(*args, **kwargs)`` is not compared. The list only shrinks: an entry that now
+exists (or agrees) fails the test until it is taken off.
 
     python -m tests.vision.test_torchvision_coverage            # prints what is missing per namespace
     python -m tests.vision.test_torchvision_coverage --update   # rewrites the not-yet list
 """
 import importlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -52,6 +56,36 @@ def missing_names():
     return [name for name in recorded_names() if name not in EXCLUDED and _resolve(name) is _ABSENT]
 
 
+def _signature_of(obj):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+    try:
+        from record_torchvision_api import signature_of
+    finally:
+        sys.path.pop(0)
+    return signature_of(obj)
+
+
+_UNCOMPARED = "(*args, **kwargs)"
+
+
+def differing_signatures():
+    """``signature <name>`` for each recorded signature that ember's existing object does not match."""
+    out = []
+    for name, theirs in json.loads(API_FILE.read_text())["signatures"].items():
+        obj = _resolve(name)
+        if name in EXCLUDED or obj is _ABSENT:
+            continue
+        ours = _signature_of(obj)
+        theirs = re.sub(r"\btorch\.", "ember.", theirs)          # torch.float32 is ember.float32
+        if ours is not None and ours != theirs and _UNCOMPARED not in (ours, theirs):
+            out.append(f"signature {name}")
+    return out
+
+
+def _gaps():
+    return missing_names() + differing_signatures()
+
+
 def not_yet_names():
     return [line for line in NOT_YET_FILE.read_text().splitlines() if line and not line.startswith("#")]
 
@@ -61,8 +95,16 @@ def test_every_torchvision_name_exists_or_is_listed():
     assert not unlisted, (f"missing from ember.vision and not on {NOT_YET_FILE.name}: {unlisted}")
 
 
+def test_signatures_agree_or_are_listed():
+    unlisted = sorted(set(differing_signatures()) - set(not_yet_names()))
+    record = json.loads(API_FILE.read_text())["signatures"]
+    details = [f"{entry[10:]}: torchvision {record[entry[10:]]}, ember {_signature_of(_resolve(entry[10:]))}"
+               for entry in unlisted]
+    assert not unlisted, "signatures differing from torchvision's and not listed:\n" + "\n".join(details)
+
+
 def test_not_yet_list_only_shrinks():
-    done = sorted(set(not_yet_names()) - set(missing_names()))
+    done = sorted(set(not_yet_names()) - set(_gaps()))
     assert not done, (f"now implemented (or excluded): take these off {NOT_YET_FILE.name} "
                       f"(python -m tests.vision.test_torchvision_coverage --update): {done}")
 
@@ -85,20 +127,26 @@ def test_recording_matches_the_installed_torchvision():
     finally:
         sys.path.pop(0)
     for ns, names in record["namespaces"].items():
-        assert public_names(importlib.import_module("torchvision." + ns)) == names, ns
+        module = importlib.import_module("torchvision." + ns)
+        assert public_names(module) == names, ns
+        for name in names:
+            if f"{ns}.{name}" in record["signatures"]:
+                assert _signature_of(getattr(module, name)) == record["signatures"][f"{ns}.{name}"], name
 
 
 def main(argv):
     missing = missing_names()
     if "--update" in argv:
-        NOT_YET_FILE.write_text("# torchvision names ember.vision does not have yet (generated: "
-                                "python -m tests.vision.test_torchvision_coverage --update)\n"
-                                + "".join(name + "\n" for name in missing))
+        NOT_YET_FILE.write_text("# torchvision names ember.vision does not have yet, and signatures that differ "
+                                "(generated: python -m tests.vision.test_torchvision_coverage --update)\n"
+                                + "".join(name + "\n" for name in missing + differing_signatures()))
     record = json.loads(API_FILE.read_text())
     for ns, names in record["namespaces"].items():
         gone = [name for name in missing if name.startswith(ns + ".") and name[len(ns) + 1:] in names]
         counted = [name for name in names if f"{ns}.{name}" not in EXCLUDED]
         print(f"{ns}: {len(counted) - len(gone)}/{len(counted)}" + (f"  missing: {', '.join(gone)}" if gone else ""))
+    differing = differing_signatures()
+    print(f"signatures differing: {len(differing)}" + (f"  ({', '.join(d[10:] for d in differing)})" if differing else ""))
 
 
 if __name__ == "__main__":
