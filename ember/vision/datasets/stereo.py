@@ -93,7 +93,28 @@ class CarlaStereo(StereoMatchingDataset):
         return _read_pfm_disparity(file_path), None
 
 
-class Kitti2012Stereo(StereoMatchingDataset):
+class _KittiStereo(StereoMatchingDataset):
+    """KITTI's stereo layout: ``root/<folder>/{training,testing}/<left dir>/<pattern>`` and ``<right dir>``, with the
+    disparities (16-bit PNGs of disparity * 256) in ``training/<disparity dirs>``."""
+
+    _has_built_in_disparity_mask = True
+    _folder = _image_patterns = _disparity_patterns = None
+
+    def __init__(self, root, split="train", transforms=None):
+        super().__init__(root, transforms)
+        verify_str_arg(split, "split", valid_values=("train", "test"))
+        root = Path(root) / self._folder / (split + "ing")
+        self._images = self._scan_pairs(*(str(root / p) for p in self._image_patterns))
+        if split == "train":
+            self._disparities = self._scan_pairs(*(str(root / p) if p else None for p in self._disparity_patterns))
+        else:
+            self._disparities = [(None, None) for _ in self._images]
+
+    def _read_disparity(self, file_path):
+        return _png_disparity(file_path, 256.0, np.float64)
+
+
+class Kitti2012Stereo(_KittiStereo):
     """`KITTI 2012 <http://www.cvlibs.net/datasets/kitti/eval_stereo_flow.php?benchmark=stereo>`_ stereo:
     ``root/Kitti2012/{training,testing}/{colored_0,colored_1}/<id>_10.png`` with ``training/disp_noc/<id>.png``
     (16-bit, disparity * 256). Items have four entries; the mask is None (zero disparities mark missing values).
@@ -104,21 +125,12 @@ class Kitti2012Stereo(StereoMatchingDataset):
         transforms (callable, optional): takes and returns ``(images, disparities, valid masks)``.
     """
 
-    _has_built_in_disparity_mask = True
-
-    def __init__(self, root, split="train", transforms=None):
-        super().__init__(root, transforms)
-        verify_str_arg(split, "split", valid_values=("train", "test"))
-        root = Path(root) / "Kitti2012" / (split + "ing")
-        self._images = self._scan_pairs(str(root / "colored_0" / "*_10.png"), str(root / "colored_1" / "*_10.png"))
-        self._disparities = (self._scan_pairs(str(root / "disp_noc" / "*.png"), None) if split == "train"
-                             else [(None, None) for _ in self._images])
-
-    def _read_disparity(self, file_path):
-        return _png_disparity(file_path, 256.0, np.float64)
+    _folder = "Kitti2012"
+    _image_patterns = ("colored_0/*_10.png", "colored_1/*_10.png")
+    _disparity_patterns = ("disp_noc/*.png", None)
 
 
-class Kitti2015Stereo(StereoMatchingDataset):
+class Kitti2015Stereo(_KittiStereo):
     """`KITTI 2015 <http://www.cvlibs.net/datasets/kitti/eval_scene_flow.php?benchmark=stereo>`_ stereo:
     ``root/Kitti2015/{training,testing}/{image_2,image_3}/*.png`` with ``training/{disp_occ_0,disp_occ_1}/*.png``
     (16-bit, disparity * 256). Items have four entries; the mask is None.
@@ -129,18 +141,9 @@ class Kitti2015Stereo(StereoMatchingDataset):
         transforms (callable, optional): takes and returns ``(images, disparities, valid masks)``.
     """
 
-    _has_built_in_disparity_mask = True
-
-    def __init__(self, root, split="train", transforms=None):
-        super().__init__(root, transforms)
-        verify_str_arg(split, "split", valid_values=("train", "test"))
-        root = Path(root) / "Kitti2015" / (split + "ing")
-        self._images = self._scan_pairs(str(root / "image_2" / "*.png"), str(root / "image_3" / "*.png"))
-        self._disparities = (self._scan_pairs(str(root / "disp_occ_0" / "*.png"), str(root / "disp_occ_1" / "*.png"))
-                             if split == "train" else [(None, None) for _ in self._images])
-
-    def _read_disparity(self, file_path):
-        return _png_disparity(file_path, 256.0, np.float64)
+    _folder = "Kitti2015"
+    _image_patterns = ("image_2/*.png", "image_3/*.png")
+    _disparity_patterns = ("disp_occ_0/*.png", "disp_occ_1/*.png")
 
 
 class Middlebury2014Stereo(StereoMatchingDataset):

@@ -44,11 +44,7 @@ class USPS(VisionDataset):
 
     def __getitem__(self, index):
         img, target = pil_image().fromarray(self.data[index]), int(self.targets[index])
-        if self.transform is not None:
-            img = self.transform(img)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return img, target
+        return self.transforms(img, target) if self.transforms is not None else (img, target)
 
     def __len__(self):
         return len(self.data)
