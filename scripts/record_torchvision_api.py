@@ -13,8 +13,9 @@ import inspect
 import json
 import pathlib
 import types
+import typing
 
-NAMESPACES = ["datasets", "io", "ops", "transforms", "transforms.functional", "transforms.v2",
+NAMESPACES = ["datasets", "datasets.folder", "datasets.utils", "datasets.samplers", "io", "ops", "transforms", "transforms.functional", "transforms.v2",
               "transforms.v2.functional", "utils", "models", "models.detection", "models.segmentation",
               "models.video", "models.optical_flow", "models.quantization", "tv_tensors"]
 
@@ -28,7 +29,7 @@ def public_names(module):
         names = {name for name in module.__all__ if not name.startswith("_")}
     else:
         names = {name for name in dir(module) if not name.startswith("_")
-                 and not isinstance(getattr(module, name), types.ModuleType)
+                 and not isinstance(getattr(module, name), (types.ModuleType, typing.TypeVar))
                  and _defined_by_torchvision(getattr(module, name))}
     for name in list(names):
         obj = getattr(module, name)
