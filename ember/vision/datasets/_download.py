@@ -194,12 +194,12 @@ def extract_archive(from_path, to_path=None, remove_finished=False):
 
 
 def download_and_extract_archive(url, download_root, extract_root=None, filename=None, md5=None,
-                                 remove_finished=False, mirrors=None):
-    """Download (from ``url``, then each of ``mirrors``) and unpack into ``extract_root``."""
+                                 remove_finished=False, _mirrors=None):
+    """Download (from ``url``, then each of the datasets' own ``_mirrors``) and unpack into ``extract_root``."""
     download_root = os.path.expanduser(os.fspath(download_root))
     extract_root = download_root if extract_root is None else extract_root
     filename = filename or os.path.basename(url)
-    fpath = download_from_mirrors([url] + list(mirrors or []), download_root, filename, md5)
+    fpath = download_from_mirrors([url] + list(_mirrors or []), download_root, filename, md5)
     return extract_archive(fpath, extract_root, remove_finished)
 
 

@@ -102,7 +102,7 @@ class CIFAR10(VisionDataset):
         if self._check_integrity():
             return
         download_and_extract_archive(self.url, self.root, filename=self.filename, md5=self.tgz_md5,
-                                     mirrors=self.mirrors)
+                                     _mirrors=self.mirrors)
 
     def extra_repr(self):
         return f"Split: {'Train' if self.train is True else 'Test'}"
