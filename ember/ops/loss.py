@@ -723,6 +723,11 @@ class BinaryCrossEntropyWithLogits(Primitive):
     @elementwise
     def forward(ctx, x, t, w, pw, reduction):
         xp = ctx.xp
+        if is_half_array(x):
+            loss = _half_bce_with_logits(xp, x, t, w, pw)
+            ctx.reduction, ctx.n = reduction, loss.size
+            ctx.save_for_backward(x, t, w, pw)
+            return _reduce_raw(xp, loss, reduction)
         softplus_neg = xp.maximum(-x, 0) + xp.log1p(xp.exp(-xp.abs(x)))     # -log(sigmoid(x))
         if pw is None:
             loss = (1 - t) * x + softplus_neg
@@ -756,6 +761,19 @@ class BinaryCrossEntropyWithLogits(Primitive):
                 raw = (1 - t) * x + (sp if pw is None else (1 + (pw - 1) * t) * sp)
                 gw = raw * _scale(g, ctx.reduction, ctx.n)
         return gx, gt, gw, gpw, None
+
+
+def _half_bce_with_logits(xp, x, t, w, pw):
+    """The float16/bfloat16 loss as PyTorch computes it: ``(1 - t) * x - log_weight * logsigmoid(x)`` one
+    operation at a time, each rounded to the half type (``logsigmoid`` itself computed in float32)."""
+    f = x.astype(np.float32)
+    log_sig = (xp.minimum(f, 0) - xp.log1p(xp.exp(-xp.abs(f)))).astype(x.dtype)
+    loss = (1 - t) * x
+    if pw is None:
+        loss = loss - log_sig
+    else:
+        loss = loss - ((pw - 1) * t + 1) * log_sig
+    return loss if w is None else loss * w
 
 
 @op('F')

@@ -1396,6 +1396,7 @@ def cummin(input, dim, *, out=None):
 
 class LogCumSumExp(Primitive):
     node_name = 'LogcumsumexpBackward0'
+    _opmath = ALWAYS  # half inputs accumulate in float32, rounded once (as PyTorch's kernel)
 
     @staticmethod
     def forward(ctx, x, dim):
