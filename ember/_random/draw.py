@@ -52,23 +52,32 @@ def uniform(gen, n, low, high, np_dtype, out=None):
     bits = 53 if wide else 24
     m = _grid_offset(float(lo), float(span), bits, float(np.finfo(t).tiny))
     step = t(float(span) * 2.0 ** -bits)
+    in_double = not wide and m is None and _sums_exact_in_double(float(lo), float(step), bits)
     # PyTorch compares with the bounds cast to the tensor's dtype (through float32 if narrower)
     to_value = np_dtype.type(hi) if wide else np_dtype.type(np.float32(high))
     from_value = np_dtype.type(lo) if wide else np_dtype.type(np.float32(low))
+    # the values grow with the uniform: when the largest uniform's stays below the bound (the
+    # usual case in float32 and float64), no value can reach it and the comparison is skipped
+    u_max = np.array([1.0 - 2.0 ** -bits], t)
+    fma = exact.fma64 if wide else exact.fma32
+    may_reach = not fma(u_max, span, lo).astype(np_dtype)[0] < to_value
     for start in range(0, n, _STREAM_WORDS):
         dst = out[start:start + _STREAM_WORDS]
         k = dst.size
         if m is not None:
             _grid_uniform(gen, k, m, step, wide, dst)
+        elif in_double:
+            _double_uniform(gen, k, float(lo), float(step), dst)
         elif lo == 0 and hi == 1:
             dst[...] = uniform01(gen, k, np.dtype(t))
         elif wide:
             dst[...] = exact.fma64(uniform01(gen, k, np.dtype(np.float64)), span, lo)
         else:
             dst[...] = exact.fma32(uniform01(gen, k, np.dtype(np.float32)), span, lo)
-        clamp = dst == to_value
-        if clamp.any():
-            dst[clamp] = from_value
+        if may_reach:
+            clamp = dst == to_value
+            if clamp.any():
+                dst[clamp] = from_value
     return out
 
 
@@ -85,6 +94,39 @@ def _grid_offset(lo, span, bits, tiny):
         return None
     m = int(q)
     return m if Fraction(lo) == -m * Fraction(step) else None
+
+
+def _sums_exact_in_double(lo, step, bits):
+    """Whether ``r · step + lo`` is exactly a double for every integer r below ``2**bits``: all
+    those values are multiples of the smaller of the two numbers' lowest set bits, and they fit
+    when the largest of them is below 2**53 such units.  Then a float32 ``fma(u, span, lo)``
+    (``u = r·2**-24``, ``step = span·2**-24``) is the double sum rounded once to float32."""
+    if not (math.isfinite(lo) and math.isfinite(step) and step > 0):
+        return False
+    unit = min(_lowest_bit(step), _lowest_bit(lo) if lo else math.inf)
+    largest = max(abs(Fraction(lo)), abs(Fraction(lo) + (2 ** bits - 1) * Fraction(step)))
+    return largest < Fraction(unit) * 2 ** 53
+
+
+def _lowest_bit(x):
+    """The value of the lowest set bit of the finite, nonzero float ``x``."""
+    num, den = Fraction(abs(x)).as_integer_ratio()
+    return (num & -num) / den
+
+
+def _double_uniform(gen, k, lo, step, dst):
+    """``dst = fma(u, span, lo)`` for k fresh float32 uniforms when ``_sums_exact_in_double``:
+    the double sum ``r·step + lo`` rounded once to float32 (then to ``dst``'s dtype, as PyTorch
+    rounds a float16 or bfloat16 value from its float32 result)."""
+    r = gen._engine.words32(k)
+    r &= _M24
+    v = r.astype(np.float64)     # exact (24 bits)
+    v *= step                    # exact: 24-bit times 24-bit
+    v += lo                      # exact by the caller's check
+    if dst.dtype == np.float32:
+        dst[...] = v
+    else:
+        dst[...] = v.astype(np.float32)
 
 
 def _grid_uniform(gen, k, m, step, wide, dst):

@@ -96,6 +96,10 @@ def _streams():
     c['uniform_ symmetric float64'] = lambda t: t.empty(300, dtype=t.float64).uniform_(-0.3, 0.3)
     c['uniform_ from zero float32'] = lambda t: t.empty(300).uniform_(0.0, 0.7)
     c['uniform_ empty range float32'] = lambda t: t.empty(20).uniform_(-0.0, -0.0)
+    # bounds whose sums are exact in double, and one (a tiny lower bound) whose are not
+    c['uniform_ off-grid range float32'] = lambda t: t.empty(300).uniform_(-123.4, 5e-5)
+    c['uniform_ tiny lower bound float32'] = lambda t: t.empty(300).uniform_(1e-30, 1.0)
+    c['uniform_ off-grid range float16'] = lambda t: t.empty(300, dtype=t.float16).uniform_(0.001, 7.77)
     c['normal_ zero mean float32'] = lambda t: t.empty(300).normal_(0.0, 0.02)
     c['normal_ negative zero mean float32'] = lambda t: t.empty(300).normal_(-0.0, 3.0)
     c['randint int32 full range'] = lambda t: t.randint(-2 ** 31, 2 ** 31, (40,), dtype=t.int32)

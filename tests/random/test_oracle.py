@@ -78,3 +78,16 @@ def test_distributions_match_live():
         for name, case in _distributions().items():
             a, b = _both(case, seed)
             assert a.dtype == b.dtype and a.tobytes() == b.tobytes(), (name, seed)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float16', 'bfloat16', 'float64'])
+def test_uniform_over_assorted_ranges_matches_live(dtype):
+    """Ranges of every kind: symmetric, from zero, on no grid, tiny next to large, negative."""
+    if dtype == 'bfloat16':
+        pytest.importorskip('ml_dtypes')
+    rng = np.random.default_rng(4)
+    bounds = [(-0.3, 1.7), (1e-30, 1.0), (-123.4, 5e-5), (3.0, 3.0000002), (-7.0, -6.5), (0.001, 7.77)]
+    bounds += [tuple(sorted(rng.normal(0, 10, 2))) for _ in range(6)]
+    for a, b in bounds:
+        x, y = _both(lambda t: t.empty(3001, dtype=getattr(t, dtype)).uniform_(a, b).float(), seed=3)
+        assert x.tobytes() == y.tobytes(), (a, b)
