@@ -69,3 +69,15 @@ def test_weak_id_key_dictionary_keys_tensors_by_identity():
     assert len(d) == 0
     with pytest.raises(AssertionError):
         TensorWeakRef([1])
+
+
+def test_distributed_tensor_under_its_old_name():
+    # programs written before torch.distributed._tensor moved (pytorch/examples' tensor-parallel ones)
+    from ember.distributed._tensor import DTensor, Replicate, Shard, distribute_tensor
+    from ember.distributed._tensor.device_mesh import init_device_mesh
+    from ember.distributed._tensor.placement_types import Partial
+    import ember.distributed.tensor as new
+    from ember.distributed import device_mesh
+    assert (DTensor, Shard, Replicate, Partial, distribute_tensor) == \
+        (new.DTensor, new.Shard, new.Replicate, new.Partial, new.distribute_tensor)
+    assert init_device_mesh is device_mesh.init_device_mesh
