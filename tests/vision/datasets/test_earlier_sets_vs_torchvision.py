@@ -74,7 +74,8 @@ def test_oxford_pets_and_food101(tmp_path):
     for i, (image_id, *_rest) in enumerate(rows):
         write_image(base / "images" / f"{image_id}.jpg", i, mode="L" if i == 2 else "RGB")
         os.makedirs(base / "annotations" / "trimaps", exist_ok=True)
-        Image.fromarray(np.full((5, 6), i + 1, dtype=np.uint8)).save(base / "annotations" / "trimaps" / f"{image_id}.png")
+        trimap = Image.fromarray(np.full((5, 6), i + 1, dtype=np.uint8))
+        trimap.save(base / "annotations" / "trimaps" / f"{image_id}.png")
     write_text(base / "annotations" / "trainval.txt", "".join(f"{r[0]} {r[1]} {r[2]} {r[3]}\n" for r in rows))
     types = ["binary-category", "segmentation", "category"]
     assert_same_as_torchvision(datasets.OxfordIIITPet(tmp_path, target_types=types), "OxfordIIITPet", tmp_path,
