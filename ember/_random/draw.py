@@ -52,7 +52,9 @@ def uniform(gen, n, low, high, np_dtype, out=None):
     bits = 53 if wide else 24
     m = _grid_offset(float(lo), float(span), bits, float(np.finfo(t).tiny))
     step = t(float(span) * 2.0 ** -bits)
-    in_double = not wide and m is None and _sums_exact_in_double(float(lo), float(step), bits)
+    # (``step`` must be span·2**-24 exactly: not so below float32's normal range)
+    in_double = (not wide and m is None and float(step) == float(span) * 2.0 ** -bits
+                 and _sums_exact_in_double(float(lo), float(step), bits))
     # PyTorch compares with the bounds cast to the tensor's dtype (through float32 if narrower)
     to_value = np_dtype.type(hi) if wide else np_dtype.type(np.float32(high))
     from_value = np_dtype.type(lo) if wide else np_dtype.type(np.float32(low))

@@ -99,6 +99,7 @@ def _streams():
     # bounds whose sums are exact in double, and one (a tiny lower bound) whose are not
     c['uniform_ off-grid range float32'] = lambda t: t.empty(300).uniform_(-123.4, 5e-5)
     c['uniform_ tiny lower bound float32'] = lambda t: t.empty(300).uniform_(1e-30, 1.0)
+    c['uniform_ steps below the normal numbers float32'] = lambda t: t.empty(300).uniform_(1.1e-33, 3.7e-33)
     c['uniform_ off-grid range float16'] = lambda t: t.empty(300, dtype=t.float16).uniform_(0.001, 7.77)
     c['normal_ zero mean float32'] = lambda t: t.empty(300).normal_(0.0, 0.02)
     c['normal_ negative zero mean float32'] = lambda t: t.empty(300).normal_(-0.0, 3.0)

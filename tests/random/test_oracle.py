@@ -91,3 +91,8 @@ def test_uniform_over_assorted_ranges_matches_live(dtype):
     for a, b in bounds:
         x, y = _both(lambda t: t.empty(3001, dtype=getattr(t, dtype)).uniform_(a, b).float(), seed=3)
         assert x.tobytes() == y.tobytes(), (a, b)
+
+
+def test_uniform_whose_steps_are_below_float32s_normal_numbers_matches_live():
+    x, y = _both(lambda t: t.empty(3001).uniform_(1.1e-33, 3.7e-33), seed=3)
+    assert x.tobytes() == y.tobytes()
