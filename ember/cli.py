@@ -173,12 +173,13 @@ def _ember_dir():
 
 
 def _user_frames(tb, ember_dir):
-    """The traceback ``tb`` relinked without the frames of ember's own files or runpy: the user sees
-    their script's lines, as PyTorch (whose internals are compiled) shows them."""
+    """The traceback ``tb`` relinked without the frames of ember's own files: the user sees their
+    script's lines, as PyTorch (whose internals are compiled) shows them. (The runpy frames that
+    started the script are gone already; runpy frames of the script's own run_path calls stay, as
+    Python shows them.)"""
     kept = []
     while tb is not None:
-        name = tb.tb_frame.f_code.co_filename
-        if not (os.path.abspath(name).startswith(ember_dir) or name.endswith(('runpy.py', '<frozen runpy>'))):
+        if not os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(ember_dir):
             kept.append(tb)
         tb = tb.tb_next
     for current, following in zip(kept, kept[1:] + [None]):

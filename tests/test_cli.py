@@ -204,6 +204,18 @@ def test_run_leaves_embers_own_frames_out_of_tracebacks(tmp_path):
     assert os.path.join('ember', 'ops') in full.stderr       # on request, everything
 
 
+def test_run_tracebacks_keep_the_frames_of_the_scripts_own_runpy_calls(tmp_path):
+    # a harness that runs another script with runpy.run_path: Python shows runpy's frames between them
+    (tmp_path / 'inner.py').write_text('import torch\ntorch.ones(2) @ torch.ones(3)\n')
+    outer = tmp_path / 'outer.py'
+    outer.write_text(f'import runpy\nrunpy.run_path({str(tmp_path / "inner.py")!r}, run_name="__main__")\n')
+    err = _ember('run', str(outer)).stderr
+    frames = re.findall(r'^  File "([^"]+)", line \d+, in (\S+)', err, re.M)
+    assert frames == [(str(outer), '<module>'), ('<frozen runpy>', 'run_path'),
+                      ('<frozen runpy>', '_run_module_code'), ('<frozen runpy>', '_run_code'),
+                      (str(tmp_path / 'inner.py'), '<module>')], err
+
+
 def test_run_tracebacks_keep_pythons_hints_and_the_scripts_excepthook(tmp_path):
     # fast_neural_style's --export_onnx calls torch.onnx._export; Python's display adds the hint
     path = tmp_path / 'hint.py'
