@@ -216,7 +216,7 @@ def nested_tensor_from_jagged(values, offsets=None, lengths=None, jagged_dim=Non
         offsets (Tensor): ``B + 1`` increasing int64 positions, from 0 to the number of rows.
         lengths (Tensor, optional): not supported (entries with gaps between them); must be None.
         jagged_dim (int, optional): the ragged dim of the result (default 1).
-        min_seqlen, max_seqlen (int, optional): cached bounds of the lengths (accepted, not needed).
+        min_seqlen, max_seqlen (int, optional): bounds of the lengths, kept with the tensor.
 
     Example::
 
@@ -233,7 +233,9 @@ def nested_tensor_from_jagged(values, offsets=None, lengths=None, jagged_dim=Non
     if not 1 <= ragged <= values.dim():
         raise RuntimeError(f"nested_tensor_from_jagged(): jagged_dim={jagged_dim} is out of range for values of "
                            f"{values.dim()} dims")
-    return _from_values(values, offsets, ragged)
+    nt = _from_values(values, offsets, ragged)
+    nt._min_seqlen, nt._max_seqlen = min_seqlen, max_seqlen     # kept, as PyTorch keeps them, for kernels
+    return nt
 
 
 def masked_select(tensor, mask):

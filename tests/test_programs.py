@@ -1,0 +1,59 @@
+"""Programs written the way well-known public PyTorch programs are (karpathy/makemore and minGPT,
+lucidrains' ViTs, PyTorch-GAN, a seq2seq Transformer ...) print exactly what PyTorch 2.13 printed.
+
+Each ``tests/programs/<name>.py`` imports ``torch`` as a user's script does and runs here with
+``torch`` aliased to ember (``ember.compat``, what ``ember run`` installs); ``<name>.out`` beside it
+is PyTorch's output recorded by ``tests/programs/record.py``, 'torch' read as 'ember'."""
+import contextlib
+import io
+import os
+import pathlib
+import runpy
+import sys
+
+import pytest
+
+from ember import compat
+
+PROGRAMS = pathlib.Path(__file__).parent / 'programs'
+# the packages whose modules must be imported afresh on top of ember (einops picks its backend by
+# the torch module it finds)
+_ALIASED = ('torch', 'torchvision', 'functorch', 'einops')
+# programs that need an optional package
+NEEDS = {'vit_einops': 'einops', 'gan_mnist': 'PIL'}
+
+
+@contextlib.contextmanager
+def torch_is_ember():
+    def ours(name):
+        return name.split('.')[0] in _ALIASED
+    hidden = {k: sys.modules.pop(k) for k in list(sys.modules) if ours(k)}
+    installed = compat.is_installed()
+    compat.install()
+    try:
+        yield
+    finally:
+        if not installed:
+            compat.uninstall()
+        for k in [k for k in sys.modules if ours(k)]:
+            del sys.modules[k]
+        sys.modules.update(hidden)
+
+
+def run_program(name, tmp_path):
+    out = io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(tmp_path)          # files a program writes land in a scratch folder
+    try:
+        with torch_is_ember(), contextlib.redirect_stdout(out):
+            runpy.run_path(str(PROGRAMS / f'{name}.py'), run_name='__main__')
+    finally:
+        os.chdir(cwd)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize('name', sorted(p.stem for p in PROGRAMS.glob('*.py') if p.stem not in ('__init__', 'record')))
+def test_program_prints_what_pytorch_prints(name, tmp_path):
+    if name in NEEDS:
+        pytest.importorskip(NEEDS[name])
+    assert run_program(name, tmp_path) == (PROGRAMS / f'{name}.out').read_text()
