@@ -86,8 +86,8 @@ def digest(path):
 
 np.random.seed(0)
 torch.manual_seed(0)
-images = torch.from_numpy(np.random.rand(24, *img_shape).astype(np.float32) ** 3) * 2 - 1
-labels = torch.from_numpy(np.random.randint(0, 10, 24))
+images = torch.from_numpy(np.random.rand(16, *img_shape).astype(np.float32) ** 3) * 2 - 1
+labels = torch.from_numpy(np.random.randint(0, 10, 16))
 dataloader = DataLoader(TensorDataset(images, labels), batch_size=8, shuffle=True)
 
 # DCGAN with BCELoss
