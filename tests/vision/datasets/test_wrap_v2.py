@@ -166,6 +166,7 @@ def test_wrapper_errors(tmp_path):
     assert type(mine).__name__ == "WrappedMine" and isinstance(mine[0][1], tv_tensors.Mask)
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")      # pycocotools' own, about NumPy 2's copy keyword
 def test_coco_masks_as_pycocotools_computes_them():
     mask_api = pytest.importorskip("pycocotools.mask")
     from ember.vision.datasets._coco_mask import segmentation_to_mask
