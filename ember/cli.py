@@ -284,6 +284,7 @@ _EXTRAS = [
     ('threads', [('threadpoolctl', 'threadpoolctl')], 'BLAS thread control'),
     ('bf16', [('ml_dtypes', 'ml_dtypes')], 'ember.bfloat16'),
     ('scipy', [('scipy', 'scipy')], 'Bessel/Airy, erfcx, log_ndtr, ndtri, gammainc in ember.special'),
+    ('hdf5', [('h5py', 'h5py')], 'PCAM in ember.vision.datasets'),
     ('tensorboard', [('tensorboard', 'tensorboard')], 'ember.utils.tensorboard.SummaryWriter'),
     ('onnx', [('onnx', 'onnx')], 'ember.onnx.export'),
 ]
