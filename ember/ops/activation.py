@@ -15,6 +15,31 @@ from ember.ops.inplace import write_out
 from ember import _user_warnings
 
 
+_BITS = {2: np.int16, 4: np.int32, 8: np.int64}
+
+
+def _zero_unless(xp, mask, g, keep):
+    """``where(mask, g, 0)`` (``keep``) or ``where(mask, 0, g)`` for a boolean ``mask`` of g's shape.
+
+    NOTE: NumPy's where branches on every element, which on a mask of random signs (a ReLU's) runs
+    about 7x slower than a pass of arithmetic. For float arrays the mask becomes an integer of all
+    ones or all zeros per element, ANDed with g's bits: +0.0 exactly where where() gives 0, and g's
+    own bits (NaN and infinity included) elsewhere, so the result is where()'s bit for bit.
+    """
+    bits = _BITS.get(g.dtype.itemsize)
+    if type(g) is not np.ndarray or type(mask) is not np.ndarray or g.dtype.kind not in 'fV' or \
+            bits is None or mask.shape != g.shape:
+        zero = g.dtype.type(0)
+        return xp.where(mask, g, zero) if keep else xp.where(mask, zero, g)
+    word = mask.astype(bits)           # 1 / 0
+    if keep:
+        np.negative(word, out=word)    # all ones where kept
+    else:
+        word -= 1                      # all ones where not masked
+    word &= g.view(bits)
+    return word.view(g.dtype)
+
+
 def _piecewise_grad(node_name, factor):
     """A Primitive ``g * factor(xp, x, *params)`` whose factor is piecewise constant in ``x``.
 
@@ -30,7 +55,7 @@ def _piecewise_grad(node_name, factor):
         zero = g.dtype.type(0)
         # NOTE: zeros are chosen with where, never made by multiplying: 0 * inf would be NaN
         if f.dtype.kind == 'b':
-            return xp.where(f, g, zero)
+            return _zero_unless(xp, f, g, keep=True)
         return xp.where(f != 0, g * f.astype(g.dtype, copy=False), zero)
 
     def backward(ctx, gg):
@@ -66,7 +91,7 @@ class Relu(Primitive):
     def backward(ctx, g):
         y, = ctx.saved_tensors
         if not grad_mode._state.enabled:   # nothing to record: one array expression
-            return Tensor._make(g._xp.where(y._data <= 0, g._data.dtype.type(0), g._data), g._device)
+            return Tensor._make(_zero_unless(g._xp, y._data <= 0, g._data, keep=False), g._device)
         return _ReluGrad.apply(g, y)
 
 
