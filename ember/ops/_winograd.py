@@ -11,7 +11,7 @@ The weight gradient is the adjoint of the same map, ``dw = Gt [sum over tiles (A
 16 matmuls ``(O, N * tiles) @ (N * tiles, C)`` (V is rebuilt rather than kept from the forward:
 measured, writing it out and reading it back costs more than remaking it in cache). The input
 gradient of a stride-1 convolution is a convolution of the output gradient with the flipped
-kernel (``flipped``), so it runs through ``conv`` too.
+kernel, whose transform is the kernel's own with the tile positions permuted (``conv_flipped``).
 
 Results agree with im2col's to float32 rounding (the transforms' coefficients are 0, +-1 and 1/2).
 """
@@ -122,6 +122,20 @@ def _kernel_transform(xp, w):
     return U.reshape(16, O, C)
 
 
+# NOTE: reversing a kernel's columns reverses G's columns, which is G with its first and last rows
+# swapped (G J = P G), so the transform of the flipped kernel is the transform of the kernel with
+# its tile positions permuted: the same matmul with the rows of G (x) G reordered
+_FLIP_ROWS = [4 * a + b for a in (3, 1, 2, 0) for b in (3, 1, 2, 0)]
+
+
+def _flipped_kernel_transform(xp, w):
+    """The transform of the flipped kernel ``w[:, :, ::-1, ::-1].swapaxes(0, 1)`` (w (A, B, 3, 3)), as
+    (16, B, A), without making that kernel: a transposed view, which matmul reads as it is."""
+    A, B = w.shape[:2]
+    U = xp.matmul(_kron_g(xp, w.dtype)[_FLIP_ROWS], w.reshape(A * B, 9).T)   # (16, A * B)
+    return U.reshape(16, A, B).swapaxes(1, 2)
+
+
 def _untile_into(xp, M, y6):
     """y6[r, c] (the output's 2x2 phases, (2, 2, O, n, th, tw)) = At M A for M (4, 4, O * n * th * tw)."""
     S = xp.empty((2,) + M.shape[1:], M.dtype)
@@ -137,10 +151,19 @@ def _untile_into(xp, M, y6):
 
 def conv(xp, x, w, pads):
     """conv2d(x, w) with 3x3 ``w``, stride 1 and (low, high) ``pads``, as (N, O, Ho, Wo)."""
+    return _conv_transformed(xp, x, _kernel_transform(xp, w), pads)
+
+
+def conv_flipped(xp, x, w, pads):
+    """The stride-1 transposed convolution by ``w`` (A, B, 3, 3): ``conv`` with its flipped kernel."""
+    return _conv_transformed(xp, x, _flipped_kernel_transform(xp, w), pads)
+
+
+def _conv_transformed(xp, x, U, pads):
+    """conv2d(x, w) given w's transform ``U`` (16, O, C)."""
     N, C = x.shape[:2]
-    O = w.shape[0]
+    O = U.shape[1]
     out, th, tw = _geometry(x.shape, pads)
-    U = _kernel_transform(xp, w)
     y = xp.empty((N, O, 2 * th, 2 * tw), x.dtype)
     per_element = 16 * max(C, O) * th * tw * x.itemsize
     for n0, n1 in batch_chunks(N, per_element, max(_CHUNK_BYTES, U.nbytes)):
@@ -184,8 +207,3 @@ def weight_grad(xp, x, g, pads):
     kron = _kron_g(xp, M.dtype) * xp.asarray(_GRAD_SIGNS, dtype=M.dtype)[:, None]
     dw = xp.matmul(M.reshape(16, O * C).T, kron)                              # Gt M G per kernel
     return dw.reshape(O, C, 3, 3)
-
-
-def flipped(w):
-    """The kernel whose stride-1 convolution is the transposed convolution by ``w``."""
-    return w[:, :, ::-1, ::-1].swapaxes(0, 1)

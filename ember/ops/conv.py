@@ -3,11 +3,12 @@
 Everything is N-dimensional over the trailing spatial dims and built from three array kernels:
 
 * ``_conv_raw``: strided windows of the padded input (one ``as_strided`` view), copied once into
-  an im2col matrix laid out ``(G, C/G * prod(K), N * prod(out))`` and multiplied by the weight in
-  ONE matmul (per group, batched).
+  an im2col matrix laid out ``(N, G, C/G * prod(K), prod(out))`` and multiplied by the weight in
+  ONE batched matmul that writes the output in place.
 * ``_conv_transpose_raw``: ONE matmul of the weight with the input gives every input position's
   window of output contributions (columns); ``_col2im_raw`` adds them into place (the adjoint of
-  im2col, also used by ``fold`` and average pooling's gradient).
+  im2col, also used by ``fold`` and average pooling's gradient); with stride 1 on flattened planes
+  (``_conv_transpose_flat``).
 * ``_conv_weight_raw``: the weight gradient, input windows against the output gradient.
 
 The ``Convolution`` primitive's input gradient is a (transposed) convolution of the output
@@ -157,7 +158,7 @@ def _conv_transpose_raw(xp, x, w, stride, pads, output_padding, dilation, groups
         # stride 1: a convolution with the flipped kernel, padded by what the kernel overhangs
         conv_pads = tuple((k - 1 - lo, k - 1 - hi) for k, (lo, hi) in zip(w.shape[2:], pads))
         if _winograd.fits(x, (w.shape[1], w.shape[0]) + w.shape[2:], stride, conv_pads, dilation, groups):
-            return _winograd.conv(xp, x, xp.ascontiguousarray(_winograd.flipped(w)), conv_pads)
+            return _winograd.conv_flipped(xp, x, w, conv_pads)
     if stride == (1,) * n and not any(output_padding) and x.size and _flat_fits(x.shape[2:], w.shape[2:], dilation):
         return _conv_transpose_flat(xp, x, w, pads, dilation, groups)
     N, cin = x.shape[:2]

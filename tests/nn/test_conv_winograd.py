@@ -19,15 +19,16 @@ def _run(fn, arrays, winograd, monkeypatch):
     """fn's output and the gradients of (output * fixed weights).sum() w.r.t. every input."""
     monkeypatch.setattr(_winograd, '_MIN_CHANNEL_PRODUCT', 1 if winograd else 1 << 62)
     calls = []
-    for name in ('conv', 'weight_grad'):
+    for name in ('conv', 'conv_flipped', 'weight_grad'):
         real = getattr(_winograd, name)
         monkeypatch.setattr(_winograd, name, lambda *a, real=real, name=name: calls.append(name) or real(*a))
     ts = [ember.tensor(a, requires_grad=True) for a in arrays]
     y = fn(*ts)
     probe = ember.tensor(np.random.default_rng(7).standard_normal(tuple(y.shape)))
     (y * probe).sum().backward()
-    # forward, input gradient (a convolution too) and weight gradient all take the path, or none
-    assert sorted(calls) == (['conv', 'conv', 'weight_grad'] if winograd else [])
+    # forward, input gradient (a convolution of the flipped kernel for conv2d, a plain one for
+    # conv_transpose2d) and weight gradient all take the path, or none
+    assert sorted(calls) == (['conv', 'conv_flipped', 'weight_grad'] if winograd else [])
     return [y.detach().numpy()] + [t.grad.numpy() for t in ts]
 
 
@@ -83,3 +84,14 @@ def test_gradients_of_first_and_second_order(winograd_everywhere):
     fn = lambda x, w: F.conv2d(x, w, padding=1)   # noqa: E731
     assert gradcheck(fn, (x, w))
     assert gradgradcheck(fn, (x, w))
+
+
+@pytest.mark.parametrize('dtype', [np.float64, np.float32])
+def test_flipped_kernel_transform_is_the_transform_of_the_flipped_kernel(dtype):
+    w = np.random.default_rng(3).standard_normal((4, 5, 3, 3)).astype(dtype)
+    flipped = w[:, :, ::-1, ::-1].swapaxes(0, 1)   # the kernel of the transposed convolution by w
+    want = _winograd._kernel_transform(np, np.ascontiguousarray(flipped))
+    got = _winograd._flipped_kernel_transform(np, w)
+    assert got.shape == want.shape == (16, 5, 4)
+    tol = 1e-14 if dtype == np.float64 else 1e-6
+    np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
