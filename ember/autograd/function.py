@@ -484,6 +484,8 @@ class Function(metaclass=_FunctionMeta):
             return _apply_general(cls, args, kwargs, device, record, ntens == len(args))
         ctx = _Unrecorded()
         if device is None:
+            if args and args[0].__class__ in _NOT_TENSORS:
+                _argparse.refuse_from_stack()   # an op given no tensor (ember.relu([1., 2.])): PyTorch's error
             device = CPU
         elif device is not CPU:
             if device.type == 'meta':   # results become zero-memory arrays: the general path does that
@@ -892,6 +894,7 @@ def _with_scalar_edges(args, edges, meta):
 
 
 _PLAIN_NUMBERS = frozenset((int, float, bool, complex))
+_NOT_TENSORS = frozenset((list, tuple, str, type(None)))  # what NumPy would take where a tensor belongs
 _COMPARISONS = frozenset(('<', '<=', '>', '>='))
 
 

@@ -451,10 +451,25 @@ def _error_for(name, exports, receiver, args, kwargs):
     return None
 
 
-# the wrappers an op may be called through (__torch_function__ dispatch, autocast, the uint checks):
-# the user's call is the frame above them
+# the wrappers an op may be called through (__torch_function__ dispatch, autocast, the uint checks,
+# the argument guard): the user's call is the frame above them
 _PASS_THROUGH = frozenset((('_torch_function.py', 'op'), ('_autocast.py', 'autocast_policy'),
-                           ('_barebones.py', 'barebones_check')))
+                           ('_barebones.py', 'barebones_check'), ('_argparse.py', 'argument_guard')))
+
+
+def guarded(fn):
+    """``fn`` behind a guard that turns its failure on arguments PyTorch's parser refuses into
+    PyTorch's error (``@op(..., guard=True)``); other failures, and every success, pass unchanged."""
+    import functools
+
+    @functools.wraps(fn)
+    def argument_guard(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except FAILURES:
+            refuse(fn, args, kwargs)
+            raise
+    return argument_guard
 
 
 def _caller(frame):

@@ -54,17 +54,23 @@ def _parse(targets, name, aliases):
     return exports
 
 
-def op(*targets, name=None, aliases=(), inplace=(), ufunc=None) -> Callable[[_Fn], _Fn]:
+def op(*targets, name=None, aliases=(), inplace=(), ufunc=None, guard=False) -> Callable[[_Fn], _Fn]:
     """Register the decorated function as an op exported into ``targets`` (see the module docstring).
 
     ``inplace`` lists the namespaces that get the in-place variant ``<name>_`` (``True`` means the
     Tensor method only); ``ufunc`` names the NumPy ufunc that writes a binary in-place result
-    directly when no graph is recorded.
+    directly when no graph is recorded. ``guard`` wraps the op so that a call failing on arguments
+    PyTorch's parser refuses (a list for a tensor, a missing argument) raises PyTorch's error
+    (:func:`ember.ops._argparse.guarded`): one Python call more per call, for ops whose own work
+    dwarfs it; the hottest ops test inside their own code instead.
     """
     if inplace is True:
         inplace = ('Tensor',)
 
     def register(fn: _Fn) -> _Fn:     # the function itself: its signature stays visible to type checkers
+        if guard:
+            from ember.ops._argparse import guarded
+            fn = guarded(fn)
         op_name = name or fn.__name__
         exports = _parse(targets, op_name, aliases)
         inplace_exports = {ns: [n + '_' for n in (op_name, *aliases)] for ns in inplace}

@@ -1,5 +1,6 @@
 """Small helpers the op families share."""
 import functools
+from operator import index as _index
 
 from ember._tensor import Tensor
 from ember.ops import _argparse
@@ -74,7 +75,7 @@ def shape_arg(size):
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     try:
-        return tuple(int(s) for s in size)
+        return tuple(map(_index, size))     # (an int, an integer tensor; not 2.0, as in PyTorch)
     except (TypeError, ValueError):     # PyTorch's argument error for the op called
         _argparse.refuse_from_stack()
         raise

@@ -116,7 +116,7 @@ def _triangle_indices(which, row, col, offset, dtype, device):
 
 
 
-@op('ember')
+@op('ember', guard=True)
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None, pin_memory=False,
                  requires_grad=False):
     """The (row, column) indices of a ``row × col`` matrix's lower triangle (with ``offset``).
@@ -131,7 +131,7 @@ def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None, pi
     return _factory_requires_grad(result) if requires_grad else result
 
 
-@op('ember')
+@op('ember', guard=True)
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None, pin_memory=False,
                  requires_grad=False):
     """The (row, column) indices of a ``row × col`` matrix's upper triangle (with ``offset``).

@@ -585,6 +585,9 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
         >>> ember.full((3,), 7)
         tensor([7, 7, 7])
     """
+    if not (isinstance(size, (tuple, list)) and isinstance(fill_value, (builtins.int, builtins.float, builtins.complex,
+                                                                       np.generic, Tensor))):
+        _argparse.refuse_from_stack()   # full(3, 1.), full((2,), None): PyTorch's argument error
     if dtype is None:
         dtype = scalar_dtype(fill_value) if not isinstance(fill_value, Tensor) else fill_value.dtype
     if isinstance(fill_value, Tensor):
@@ -705,7 +708,7 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     return _like('empty_like', input, 0, dtype, device, requires_grad, layout, memory_format, pin_memory)
 
 
-@op('ember')
+@op('ember', guard=True)
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None, pin_memory=False):
     """Returns a tensor with the same size as ``input`` filled with ``fill_value``.
@@ -991,7 +994,7 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
     return _finish(xp.eye(n, n if m is None else m, dtype=dt.np_dtype), dt, dev, requires_grad, 'eye', out, layout, pin_memory)
 
 
-@op('ember')
+@op('ember', guard=True)
 def scalar_tensor(s, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """Returns a 0-dimensional tensor holding ``s``, in the default floating-point dtype unless ``dtype`` says
     otherwise.

@@ -279,7 +279,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     return _BagSum.apply(emb, sum_bag, Tensor._make(backend.move(scale[:, None], weight._device), weight._device))
 
 
-@op('F')
+@op('F', guard=True)
 def one_hot(tensor, num_classes=-1):
     """``(..., num_classes)`` int64 tensor with a 1 at each index of ``tensor``.
 

@@ -347,7 +347,7 @@ def matmul(input, other, *, out=None) -> Tensor:
     return result if out is None else write_out('matmul', result, out)
 
 
-@op('ember', 'Tensor', aliases=('ger',))
+@op('ember', 'Tensor', aliases=('ger',), guard=True)
 def outer(input, vec2, *, out=None):
     """The outer product of two vectors: ``out[i][j] = input[i] * vec2[j]``.
 
@@ -860,7 +860,7 @@ class Det(Primitive):
         return (g * d).unsqueeze(-1).unsqueeze(-1) * inv(a).transpose(-1, -2)
 
 
-@op('ember', 'Tensor')
+@op('ember', 'Tensor', guard=True)
 def det(input):
     """Computes the determinant of a square matrix, or of each matrix in a batch. Alias of
     :func:`ember.linalg.det`.

@@ -425,7 +425,7 @@ def chain_matmul(*matrices, out=None):
     return multi_dot(list(matrices), out=out)
 
 
-@op('ember', 'Tensor')
+@op('ember', 'Tensor', guard=True)
 def kron(input, other, *, out=None):
     """Computes the Kronecker product of ``input`` and ``other``: every element of ``input`` multiplies a whole
     copy of ``other``.

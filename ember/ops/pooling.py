@@ -324,7 +324,7 @@ def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation
     return _max_pool('max_pool2d', 2, input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
-@op('F')
+@op('F', guard=True)
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """2-D max pooling; ``stride`` defaults to ``kernel_size``.  With ``return_indices`` also the
     argmax of each window as a flat index into its (H * W) input plane.

@@ -110,7 +110,11 @@ def _check_sampler_options(name, size, generator, dtype, device, requires_grad, 
 
 
 def _gen(generator):
-    return generator if generator is not None else default_generator
+    if generator is None:
+        return default_generator
+    if not isinstance(generator, Generator):     # (only an explicit generator= pays for this test)
+        _argparse.refuse_from_stack()
+    return generator
 
 
 def _drawn(device, shape, np_dtype, draw):
@@ -277,7 +281,7 @@ def _like_format(name, result, like, memory_format):
     return result
 
 
-@op('ember')
+@op('ember', guard=True)
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None, pin_memory=False):
     """Returns a tensor with the same size as ``input`` filled with random numbers from a uniform distribution on
@@ -381,7 +385,7 @@ def _check_int_bounds(low, high, dt):
             raise RuntimeError(f"to - 1 is out of bounds for {_C_INT_NAMES[dt.name]}")
 
 
-@op('ember')
+@op('ember', guard=True)
 def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
             requires_grad=False, pin_memory=False):
     """Returns a tensor filled with random integers drawn uniformly from ``[low, high)``, with the shape ``size``.
@@ -436,7 +440,7 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
     return write_out('randint', _finish(arr, dt, device, requires_grad, pin_memory), out, warn_resize=False)
 
 
-@op('ember')
+@op('ember', guard=True)
 def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None, device=None,
                  requires_grad=False, memory_format=None, pin_memory=False):
     """Returns a tensor with the same shape as ``input`` filled with random integers drawn uniformly from ``[low,
@@ -478,7 +482,7 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=
 _RANDPERM_SMALL = (1 << 32) // 20     # PyTorch changes algorithm at 2**32 / 20
 
 
-@op('ember')
+@op('ember', guard=True)
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
              pin_memory=False):
     """Returns a random permutation of the integers from ``0`` to ``n - 1``.
@@ -580,7 +584,7 @@ _BERNOULLI_P_ERROR = ("Expected p_in >= 0 && p_in <= 1 to be true, but got false
                       "improved?  If so, please report an enhancement request to PyTorch.)")
 
 
-@op('ember')
+@op('ember', guard=True)
 def bernoulli(input, p=None, *, generator=None, out=None):
     """0/1 draws with probabilities ``input`` (or the number ``p``), in the input's dtype.
 
@@ -609,7 +613,7 @@ def _check_bernoulli_p(p):
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
 
 
-@op('ember')
+@op('ember', guard=True)
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     """Category indices drawn from each row of (unnormalised) probabilities, as PyTorch draws them:
     without replacement (or for one sample) the largest ``p / Exp(1)`` keys; with replacement a

@@ -1457,14 +1457,16 @@ def logcumsumexp(input, dim, *, out=None):
 
 
 # ------------------------------------------------------------- all / any
-def _logical_reduce(fn, input, dim, keepdim):
+def _logical_reduce(name, input, dim, keepdim):
     try:
-        xp = input._xp
+        fn = getattr(input._xp, name)
     except AttributeError:      # not a tensor: PyTorch's argument error for the op called
         _argparse.refuse_from_stack()
         raise
+    if keepdim.__class__ is not bool:
+        _argparse.refuse_from_stack()   # (keepdim=1: PyTorch takes only a bool)
     axis = _dims(dim, input.ndim)
-    out = xp.asarray(fn(input._data, axis=axis, keepdims=keepdim))
+    out = input._xp.asarray(fn(input._data, axis=axis, keepdims=keepdim))
     if input._data.dtype == np.uint8:  # PyTorch keeps uint8 for uint8 input
         out = out.astype(np.uint8)
     return Tensor._make(out, input._device)
@@ -1495,7 +1497,7 @@ def all(input, dim=None, keepdim=False, *, out=None):
         tensor([[False],
                 [ True]])
     """
-    _result = _logical_reduce(input._xp.all, input, dim, keepdim)
+    _result = _logical_reduce('all', input, dim, keepdim)
     return _result if out is None else write_out('all', _result, out)
 
 
@@ -1521,7 +1523,7 @@ def any(input, dim=None, keepdim=False, *, out=None):
         >>> ember.any(a, dim=1)
         tensor([False,  True])
     """
-    _result = _logical_reduce(input._xp.any, input, dim, keepdim)
+    _result = _logical_reduce('any', input, dim, keepdim)
     return _result if out is None else write_out('any', _result, out)
 
 

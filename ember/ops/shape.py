@@ -181,7 +181,7 @@ def _can_view(x, shape):
         return False
 
 
-@op('ember', 'Tensor')
+@op('ember', 'Tensor', guard=True)
 def view_as(input, other):
     """Views ``input`` with the size of ``other``: ``input.view(other.size())``.
 
@@ -356,7 +356,7 @@ def expand(input, *sizes):
     return Expand.apply(input, final)
 
 
-@op('Tensor')
+@op('Tensor', guard=True)
 def expand_as(input, other):
     """Expands ``input`` to the size of ``other``: ``input.expand(other.size())``.
 
@@ -891,6 +891,8 @@ def cat(tensors, dim=0, *, out=None) -> Tensor:
         >>> ember.cat([a, a + 2], dim=1)
         tensor([[1, 2, 3, 4]])
     """
+    if isinstance(tensors, Tensor):
+        _argparse.refuse_from_stack()    # (a tensor is iterable, but PyTorch takes a sequence of them)
     tensors = list(tensors)
     if not tensors:
         raise ValueError("ember.cat(): expected a non-empty list of Tensors")
@@ -940,6 +942,8 @@ def stack(tensors, dim=0, *, out=None) -> Tensor:
         tensor([[ 1, 10],
                 [ 2, 20]])
     """
+    if isinstance(tensors, Tensor):
+        _argparse.refuse_from_stack()    # (a tensor is iterable, but PyTorch takes a sequence of them)
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
@@ -1339,6 +1343,8 @@ def chunk(input, chunks, dim=0):
         >>> ember.arange(5).chunk(3)
         (tensor([0, 1]), tensor([2, 3]), tensor([4]))
     """
+    if chunks.__class__ is not int:
+        _argparse.refuse_from_stack()    # (2.0 chunks: PyTorch takes an int)
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     size = input.shape[wrap_dim(dim, input.ndim)]
