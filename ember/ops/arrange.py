@@ -256,7 +256,7 @@ def result_type(tensor, other):
 _KIND_RANK = {'b': 0, 'u': 1, 'i': 1, 'f': 2, 'V': 2, 'c': 3}   # 'V': bfloat16 (ml_dtypes)
 
 
-@op('ember')
+@op('ember', guard=True)
 def can_cast(from_, to):
     """Whether PyTorch's casting rules allow ``from_`` → ``to`` in type promotion: no lowering of the
     kind (bool < integer < floating < complex); any size within a kind is allowed.
@@ -264,9 +264,4 @@ def can_cast(from_, to):
     >>> ember.can_cast(ember.float64, ember.int32), ember.can_cast(ember.int32, ember.float64)
     (False, True)
     """
-    try:
-        return _KIND_RANK[from_.np_dtype.kind] <= _KIND_RANK[to.np_dtype.kind]
-    except AttributeError:      # not dtypes (NumPy's types): PyTorch's argument error
-        from ember.ops import _argparse
-        _argparse.refuse_from_stack()
-        raise
+    return _KIND_RANK[from_.np_dtype.kind] <= _KIND_RANK[to.np_dtype.kind]

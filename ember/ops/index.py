@@ -1112,11 +1112,7 @@ def nonzero(input, *, as_tuple=False, out=None):
         >>> ember.nonzero(ember.tensor([[0.6, 0.0], [0.0, 0.4]]), as_tuple=True)
         (tensor([0, 1]), tensor([0, 1]))
     """
-    try:
-        xp = input._xp
-    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
-        _argparse.refuse_from_stack()
-        raise
+    xp = input._xp      # (a non-tensor gets PyTorch's error from the dtype check wrapping this op)
     idx = xp.nonzero(input._data)
     if as_tuple:
         if input.ndim == 0:

@@ -1528,7 +1528,7 @@ def any(input, dim=None, keepdim=False, *, out=None):
 
 
 # ------------------------------------------------------------ sort / topk
-@op('ember', 'Tensor')
+@op('ember', 'Tensor', guard=True)
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     """The elements sorted along ``dim`` and the indices that sort them.
 
@@ -1550,11 +1550,7 @@ def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     """
     if isinstance(dim, bool):
         descending, dim = dim, -1
-    try:
-        nd = input.ndim
-    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
-        _argparse.refuse_from_stack()
-        raise
+    nd = input.ndim
     if nd == 0:
         _result = _named('sort')(input.clone(), Tensor._make(input._xp.zeros((), np.int64), input._device))
         return _result if out is None else write_out('sort', _result, out)

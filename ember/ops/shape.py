@@ -1815,7 +1815,7 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     return Diagonal.apply(input, offset, d1, d2)
 
 
-@op('ember', 'Tensor')
+@op('ember', 'Tensor', guard=True)
 def diag(input, diagonal=0, *, out=None):
     """With a 1-D ``input``, a 2-D tensor with ``input`` on its ``diagonal``; with a 2-D ``input``, the 1-D tensor
     of that diagonal (a copy).
@@ -1841,11 +1841,7 @@ def diag(input, diagonal=0, *, out=None):
         >>> ember.diag(ember.arange(9).view(3, 3))
         tensor([0, 4, 8])
     """
-    try:
-        nd = input.ndim
-    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
-        _argparse.refuse_from_stack()
-        raise
+    nd = input.ndim
     if nd == 1:
         n = input.shape[0] + abs(diagonal)
         _result = DiagEmbed.apply(input, (n, n), diagonal, 0, 1)
