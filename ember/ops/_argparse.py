@@ -287,7 +287,7 @@ def _unpack_error(sig, bound):
             optional = param.kind != 'TensorList'
             for j, item in enumerate(obj):
                 if not (isinstance(item, Tensor) or optional and item is None):
-                    return TypeError(f"expected Tensor as element {j} in argument {index}, but got {type(item).__name__}")
+                    return TypeError(f"expected Tensor as element {j} in argument {index}, but got {type_name(item)}")
     return None
 
 
@@ -321,6 +321,11 @@ def explain(namespace, name, args, kwargs):
     sigs = signatures(namespace, name)
     if not sigs:
         return None
+    if namespace == 'Tensor' and len(sigs) == 1 and not sigs[0].params and (args or kwargs):
+        # a method without parameters is bound as taking no arguments at all: Python's text for it
+        if kwargs:
+            return TypeError(f"TensorBase.{name}() takes no keyword arguments")
+        return TypeError(f"TensorBase.{name}() takes no arguments ({len(args)} given)")
     for sig in sigs:
         bound = _match(sig, args, kwargs, False)
         if bound is not None:

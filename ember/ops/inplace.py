@@ -14,6 +14,7 @@ from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd import _op_observers as _observe
 from ember.autograd import grad_mode
 from ember.autograd.function import MultiOutputView, Primitive
+from ember.ops._argparse import FAILURES
 from ember.ops._registry import op
 
 
@@ -192,19 +193,17 @@ class ScatterView(Primitive):
         return ScatterView.apply(g, 0.0, ctx.view_fn), gv, None
 
 
-_C_TYPE_NAMES = {'float64': 'double', 'float32': 'float', 'float16': 'c10::Half', 'bfloat16': 'c10::BFloat16',
-                 'int64': 'long int', 'int32': 'int', 'int16': 'short int', 'int8': 'signed char',
-                 'uint8': 'unsigned char', 'bool': 'bool', 'complex64': 'c10::complex<float>',
-                 'complex128': 'c10::complex<double>'}
+from ember.ops._out_dtype import _C_TYPES as _C_TYPE_NAMES, out_dtype_error  # noqa: E402
 
 
-def write_out(name, result, out, *, warn_resize=True, same_dtype=False):
+def write_out(name, result, out, *, warn_resize=True, same_dtype=False, sources=()):
     """Implements ``out=`` as PyTorch does: ``result`` (a tensor or a tuple of them) is written into
     ``out`` (resized, with PyTorch's deprecation warning when it had elements, unless
     ``warn_resize`` is off as for the random factories), which is returned.
     Refused, leaving ``out`` as it was: a result that needs autograd, a result type that ``out``'s
     dtype cannot hold (float into int, ...; any other dtype with ``same_dtype``, as linear algebra
-    requires), an ``out`` of the wrong kind."""
+    requires), an ``out`` of the wrong kind, an ``out`` whose elements share memory (an expanded
+    tensor) or that shares memory with one of the tensors in ``sources`` (cat's inputs)."""
     if out is None:
         return result
     if isinstance(result, tuple):
@@ -220,9 +219,10 @@ def write_out(name, result, out, *, warn_resize=True, same_dtype=False):
     if grad_mode._state.enabled and (result._requires_grad or out._requires_grad):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic differentiation, "
                            "but one of the arguments requires grad.")
-    if same_dtype and result.dtype != out.dtype:
-        raise RuntimeError(f"Expected out tensor to have dtype {_C_TYPE_NAMES.get(result.dtype.name, result.dtype.name)}, "
-                           f"but got {_C_TYPE_NAMES.get(out.dtype.name, out.dtype.name)} instead")
+    if result.dtype is not out.dtype:
+        err = out_dtype_error('linalg_inv' if same_dtype else name, result.dtype, out.dtype)
+        if err is not None:
+            raise err
     if result.dtype.category > out.dtype.category:
         raise RuntimeError(f"result type {_scalar_type_name(result.dtype)} can't be cast to the desired output "
                            f"type {_scalar_type_name(out.dtype)}")
@@ -236,10 +236,30 @@ def write_out(name, result, out, *, warn_resize=True, same_dtype=False):
                           "deprecated, and in a future PyTorch release outputs will not be resized unless they have "
                           "zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
                           "elements with t.resize_(0).", UserWarning, stacklevel=3)
+        _refuse_overlap(out, sources)
         out._data = out._xp.empty(result._data.shape, out._data.dtype)
-    out._data[...] = result._data
+    else:
+        _refuse_overlap(out, sources)
+    try:
+        out._data[...] = result._data
+    except ValueError:
+        if 0 in out._data.strides and out._data.size > 1:
+            raise RuntimeError(_OVERLAP + "more than one element of the written-to tensor refers to a single memory "
+                               "location. Please clone() the tensor before performing the operation.") from None
+        raise
     out._version_counter.value += 1
     return out
+
+
+_OVERLAP = "unsupported operation: "
+
+
+def _refuse_overlap(out, sources):
+    shares = getattr(out._xp, 'may_share_memory', None)     # (NumPy's and CuPy's; meta arrays hold no memory)
+    for t in sources if shares is not None else ():
+        if isinstance(t, Tensor) and t._device == out._device and shares(t._data, out._data):
+            raise RuntimeError(_OVERLAP + "some elements of the input tensor and the written-to tensor refer to a single "
+                               "memory location. Please clone() the tensor before performing the operation.")
 
 
 # ---------------------------------------------------------- the in-place API
@@ -253,9 +273,25 @@ def is_operand(value):
     return isinstance(value, (Tensor, numbers.Number, _np.ndarray, _np.generic))
 
 
+def refuse_inplace(name, input, args, kwargs):
+    """Raise PyTorch's argument error for the in-place call ``input.<name>(*args, **kwargs)`` (or
+    ``ember.<name>(input, ...)`` when ``input`` is no tensor) when its parser refuses it."""
+    from ember.ops._argparse import explain
+    if isinstance(input, Tensor):
+        err = explain('Tensor', name, args, kwargs)
+    else:
+        err = explain('torch', name, (input,) + tuple(args), kwargs)
+    if err is not None:
+        raise err from None
+
+
+_NOT_OPERANDS = frozenset((list, str, dict, set, type(None)))   # (NumPy would read most of them as arrays)
+
+
 def _binary_inplace(name, op, ufunc):
     def method(input, other, *args, **kwargs):
         if other.__class__ is not Tensor and other.__class__ not in _PLAIN_NUMBERS and not is_operand(other):
+            refuse_inplace(name, input, (other,) + args, kwargs)
             raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
 
         def fast(t, o):
@@ -323,7 +359,13 @@ def _write_nobump(t, res):
 
 def _unary_inplace(name, op):
     def method(input, *args, **kwargs):
-        return apply_inplace(input, lambda t: op(t, *args, **kwargs))
+        if args and args[0].__class__ in _NOT_OPERANDS:
+            refuse_inplace(name, input, args, kwargs)      # (x.clamp_([0.]) would compute with NumPy's reading)
+        try:
+            return apply_inplace(input, lambda t: op(t, *args, **kwargs))
+        except FAILURES:        # costs nothing on success
+            refuse_inplace(name, input, args, kwargs)
+            raise
     method.__name__ = name
     return method
 

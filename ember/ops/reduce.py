@@ -107,6 +107,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         import builtins
         _result = builtins.sum(input) if dim is None else builtins.sum(input, dim)
         return _result if out is None else write_out('sum', _result, out)
+    if dtype is None and out.__class__ is Tensor:
+        dtype = out.dtype     # (PyTorch computes in out's dtype: sum(x, 1, out=int64 tensor) casts x first)
     dt = to_dtype(dtype).np_dtype if dtype is not None else None
     if dim is None:
         _result = Sum.apply(input, None, keepdim, dt)
@@ -369,6 +371,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
         >>> ember.prod(ember.tensor([[1., 2.], [3., 4.]]), dim=1)
         tensor([ 2., 12.])
     """
+    if dtype is None and out.__class__ is Tensor:
+        dtype = out.dtype     # (PyTorch computes in out's dtype: sum(x, 1, out=int64 tensor) casts x first)
     if dtype is not None:
         input = input.to(dtype)
     if dim is None:
@@ -1217,6 +1221,8 @@ def cumsum(input, dim, *, dtype=None, out=None):
         tensor([[1, 3],
                 [3, 7]])
     """
+    if dtype is None and out.__class__ is Tensor:
+        dtype = out.dtype     # (PyTorch computes in out's dtype: sum(x, 1, out=int64 tensor) casts x first)
     dt = to_dtype(dtype).np_dtype if dtype is not None else None
     if input.ndim == 0:
         _result = input.clone()
@@ -1299,6 +1305,8 @@ def cumprod(input, dim, *, dtype=None, out=None):
         tensor([[  1,   2,   6],
                 [  4,  20, 120]])
     """
+    if dtype is None and out.__class__ is Tensor:
+        dtype = out.dtype     # (PyTorch computes in out's dtype: sum(x, 1, out=int64 tensor) casts x first)
     if dtype is not None:
         input = input.to(dtype)
     if input.ndim == 0:

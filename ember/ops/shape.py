@@ -917,7 +917,7 @@ def cat(tensors, dim=0, *, out=None) -> Tensor:
             raise
         from ember.quantized._functions import cat as quantized_cat
         return quantized_cat(tensors, dim)
-    return result if out is None else write_out('cat', result, out)
+    return result if out is None else write_out('cat', result, out, sources=tensors)
 
 
 concat = concatenate = cat
@@ -954,7 +954,7 @@ def stack(tensors, dim=0, *, out=None) -> Tensor:
                                f"and {_fmt(t.shape)} at entry {i}")
     dim = wrap_dim(dim, len(shape) + 1)
     result = Stack.apply(dim, *tensors)
-    return result if out is None else write_out('stack', result, out)
+    return result if out is None else write_out('stack', result, out, sources=tensors)
 
 
 class Stack(Primitive):
