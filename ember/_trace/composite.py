@@ -24,7 +24,7 @@ class ArgSort:
 
 
 class LogicalReduce:
-    """any/all: ``(reduction, input, dim, keepdim)`` with ``reduction`` NumPy's ``any`` or ``all``."""
+    """any/all: ``(reduction, input, dim, keepdim)`` with ``reduction`` the name ``"any"`` or ``"all"``."""
 
 
 class RecurrentLayers:

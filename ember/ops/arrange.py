@@ -106,12 +106,16 @@ def _triangle_indices(which, row, col, offset, dtype, device):
     if dt.category != 1:
         from ember._tensor import _scalar_type_name
         raise NotImplementedError(f'"{which}_indices" not implemented for \'{_scalar_type_name(dt)}\'')
+    dev = as_device(device)
+    from ember import backend
+    if dev.type == 'meta':      # only the count: how many columns each row keeps
+        r = np.arange(row)
+        kept = np.clip(r + offset + 1, 0, col) if which == 'tril' else col - np.clip(r + offset, 0, col)
+        return Tensor._make(backend.meta_array((2, int(kept.sum())), dt.np_dtype), dev)
     rows, cols = np.indices((row, col))
     keep = (cols - rows <= offset) if which == 'tril' else (cols - rows >= offset)
     # PyTorch lists them row by row: rows ascending, then columns ascending
     out = np.stack([rows[keep], cols[keep]]).astype(dt.np_dtype)
-    dev = as_device(device)
-    from ember import backend
     return Tensor._make(out if dev.type == 'cpu' else backend.move(out, dev), dev)
 
 

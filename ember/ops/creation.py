@@ -809,10 +809,16 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     xp = backend.get_array_module(dev)
     # computed in float64 then cast, so float32 ranges match PyTorch's values
     if dt.category >= 2:
-        arr = start + xp.arange(n, dtype=np.float64) * step
+        arr = _values(dev, n, lambda: start + xp.arange(n, dtype=np.float64) * step)
     else:
-        arr = xp.arange(start, end, step, dtype=np.int64)[:n]
+        arr = _values(dev, n, lambda: xp.arange(start, end, step, dtype=np.int64)[:n])
     return _finish(arr, dt, dev, requires_grad, 'arange', out, layout, pin_memory)
+
+
+def _values(dev, n, compute):
+    """``compute()``, the values of a new 1-D tensor of ``n`` elements; on 'meta' none are computed
+    (nor memory taken for them)."""
+    return backend.meta_array((n,), np.float64) if dev.type == 'meta' else compute()
 
 
 @op('ember', name='range')
@@ -901,7 +907,7 @@ def linspace(start, end, steps=None, *, out=None, dtype=None, layout=None, devic
     dev = as_device(device)
     xp = backend.get_array_module(dev)
     _check_steps(steps)
-    arr = xp.asarray(linspace_values(_num(start), _num(end), steps, _value_dtype(dt)))
+    arr = _values(dev, steps, lambda: xp.asarray(linspace_values(_num(start), _num(end), steps, _value_dtype(dt))))
     return _finish(arr, dt, dev, requires_grad, 'linspace', out, layout, pin_memory)
 
 
@@ -948,7 +954,8 @@ def logspace(start, end, steps=None, base=10.0, *, out=None, dtype=None, layout=
     dev = as_device(device)
     xp = backend.get_array_module(dev)
     _check_steps(steps)
-    arr = xp.asarray(logspace_values(_num(start), _num(end), steps, _num(base), _value_dtype(dt)))
+    arr = _values(dev, steps, lambda: xp.asarray(logspace_values(_num(start), _num(end), steps, _num(base),
+                                                                 _value_dtype(dt))))
     return _finish(arr, dt, dev, requires_grad, 'logspace', out, layout, pin_memory)
 
 

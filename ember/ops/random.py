@@ -125,9 +125,16 @@ def _drawn(device, shape, np_dtype, draw):
     return draw()
 
 
+def _meta_draw(name, like, shape, dtype, out):
+    """What a draw from the 'meta' tensor ``like`` returns: a result of ``shape`` and ``dtype`` and
+    no values; the generator is left as it is, as in PyTorch."""
+    return write_out(name, _finish(backend.meta_array(tuple(shape), dtype.np_dtype), dtype, like.device, False), out,
+                     warn_resize=False)
+
+
 def _finish(arr, dtype, device, requires_grad, pin_memory=False):
     dev = as_device(device)
-    t = _pinned(Tensor._make(backend.move(np.asarray(arr).astype(dtype.np_dtype, copy=False), dev), dev), pin_memory)
+    t = _pinned(Tensor._make(backend.move(np.asanyarray(arr).astype(dtype.np_dtype, copy=False), dev), dev), pin_memory)
     if requires_grad:
         _factory_requires_grad(t)
     return t
@@ -520,7 +527,8 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     if dt.name == 'float16' and n > 2049:
         raise RuntimeError("n cannot be greater than 2049 for Half type.")
     gen = _gen(generator)
-    perm = draw.randperm(gen, n) if n < _RANDPERM_SMALL else draw.randperm_large(gen, n)
+    perm = _drawn(device, (n,), np.int64,
+                  lambda: draw.randperm(gen, n) if n < _RANDPERM_SMALL else draw.randperm_large(gen, n))
     return write_out('randperm', _finish(perm, dt, device, requires_grad, pin_memory), out, warn_resize=False)
 
 
@@ -565,11 +573,13 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
     ref = mean if mt else std
     if ref.dtype.category < 2:
         raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{_nm(ref.dtype)}'")
+    shape = np.broadcast_shapes(tuple(mean.shape) if mt else (), tuple(std.shape) if st else ())
+    if ref._device.type == 'meta':
+        return _meta_draw('normal', ref, shape, ref.dtype, out)
     if st and (std._data < 0).any():
         raise RuntimeError("normal expects all elements of std >= 0.0")
     if not st and std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
-    shape = np.broadcast_shapes(tuple(mean.shape) if mt else (), tuple(std.shape) if st else ())
     np_dt = ref.dtype.np_dtype
     if not st:   # normal(Tensor mean, float std): normal_(0, std), then + mean
         z = _normal_values(gen, _numel(shape), 0.0, std, np_dt).reshape(shape)
@@ -596,6 +606,10 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     """
     if p is None and input.dtype.category < 2:
         raise NotImplementedError(f"\"bernoulli_tensor_cpu_p_\" not implemented for '{_nm(input.dtype)}'")
+    if p is not None:
+        _check_bernoulli_p(p)
+    if input._device.type == 'meta':
+        return _meta_draw('bernoulli', input, input.shape, input.dtype, out)
     gen = _gen(generator)
     if p is None:
         probs = backend.to_numpy(input._data)
@@ -603,7 +617,6 @@ def bernoulli(input, p=None, *, generator=None, out=None):
             raise RuntimeError(_BERNOULLI_P_ERROR)
         vals = draw.bernoulli_tensor(gen, np.ascontiguousarray(probs))
     else:
-        _check_bernoulli_p(p)
         vals = draw.bernoulli_scalar(gen, input.numel(), p).reshape(tuple(input.shape))
     return write_out('bernoulli', _finish(vals, input.dtype, input.device, False), out, warn_resize=False)
 
@@ -630,6 +643,12 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     """
     if input.dtype.category < 2:
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {_nm(input.dtype)}")
+    if input._device.type == 'meta':
+        if input.ndim not in (1, 2):
+            raise RuntimeError("prob_dist must be 1 or 2 dim")
+        if not replacement and num_samples > input.shape[-1]:
+            raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+        return _meta_draw('multinomial', input, tuple(input.shape[:-1]) + (num_samples,), int64, out)
     probs = np.ascontiguousarray(backend.to_numpy(input._data))
     if probs.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
@@ -660,6 +679,8 @@ def poisson(input, generator=None):
         >>> ember.poisson(ember.tensor([1., 4., 10.]))
         tensor([2., 5., 8.])
     """
+    if input._device.type == 'meta':
+        return _meta_draw('poisson', input, input.shape, input.dtype, None)
     lam = backend.to_numpy(input._data)
     if lam.size and not (lam >= 0).all():
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")

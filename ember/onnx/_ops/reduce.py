@@ -86,7 +86,7 @@ def _logical_reduce(b, c):
                                                          (dim if isinstance(dim, (tuple, list)) else [dim])]
     # as 0/1 integers: all is their minimum, any their maximum
     flags = b.op('Cast', [b.op('Cast', [c.x(1)], to=_onnx_type(np.bool_))], to=_onnx_type(np.int32))
-    op_type = 'ReduceMin' if fn.__name__ == 'all' else 'ReduceMax'
+    op_type = 'ReduceMin' if fn == 'all' else 'ReduceMax'    # (the reduction's name)
     reduced = reduce(b, op_type, flags, dims, int(bool(keepdim))) if dims else flags
     b.op('Cast', [reduced], [c.out], to=_onnx_type(c.dtype))
 
