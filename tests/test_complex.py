@@ -137,3 +137,17 @@ def test_errors_match_pytorch(name):
     with pytest.raises(RuntimeError) as e:
         ERRORS[name]()
     assert str(e.value) == EXPECTED['errors'][name]
+
+
+def test_conj_makes_new_values_rather_than_a_lazy_view():
+    """ember has no lazy conjugate bit (docs/DESIGN.md says what it would take): conj() gives the
+    conjugated values and gradients PyTorch gives, as a tensor of its own."""
+    z = ember.tensor([1 + 2j, 3 - 1j], requires_grad=True)
+    c = z.conj()
+    assert not c.is_conj() and c.grad_fn.name() == 'ConjBackward0' and c.tolist() == [1 - 2j, 3 + 1j]
+    (c * ember.tensor([1j, 2.])).real.sum().backward()
+    assert z.grad.tolist() == [1j, 2]       # PyTorch's (recorded from it)
+    w = z.detach().clone()
+    v = w.conj()
+    v[0] = 5 + 5j
+    assert w.tolist() == [1 + 2j, 3 - 1j]   # (PyTorch's view would have written 5 - 5j into w)
