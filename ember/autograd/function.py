@@ -484,7 +484,7 @@ class Function(metaclass=_FunctionMeta):
             return _apply_general(cls, args, kwargs, device, record, ntens == len(args))
         ctx = _Unrecorded()
         if device is None:
-            if args and args[0].__class__ in _NOT_TENSORS:
+            if args and (args[0].__class__ in _argparse.NOT_OPERANDS or args[0] is None):
                 _argparse.refuse_from_stack()   # an op given no tensor (ember.relu([1., 2.])): PyTorch's error
             device = CPU
         elif device is not CPU:
@@ -894,7 +894,6 @@ def _with_scalar_edges(args, edges, meta):
 
 
 _PLAIN_NUMBERS = frozenset((int, float, bool, complex))
-_NOT_TENSORS = frozenset((list, tuple, str, type(None)))  # what NumPy would take where a tensor belongs
 _COMPARISONS = frozenset(('<', '<=', '>', '>='))
 
 

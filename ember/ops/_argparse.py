@@ -351,6 +351,10 @@ def explain(namespace, name, args, kwargs):
 # the errors a call of the wrong types ends in inside ember (Python's own, mostly)
 FAILURES = (TypeError, AttributeError, ValueError, IndexError, RuntimeError)
 
+# what NumPy would read as an array where PyTorch takes only a tensor or a number: an op that meets
+# one replays the call through PyTorch's parser before computing anything with it
+NOT_OPERANDS = frozenset((list, tuple, str, dict, set))
+
 # functional ops whose PyTorch function hands its arguments, in order, to a native one of another name
 _NATIVE_NAMES = {'cross_entropy': 'cross_entropy_loss', 'nll_loss': 'nll_loss_nd'}
 # functional ops whose PyTorch function calls the tensor's method with the other arguments

@@ -9,7 +9,7 @@ from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops._util import wrap_dim
 from ember.ops._registry import op
-from ember.ops import _gelu
+from ember.ops import _argparse, _gelu
 from ember.ops._half import is_half_array
 from ember.ops.inplace import write_out
 from ember import _user_warnings
@@ -353,7 +353,14 @@ def clamp(input, min=None, max=None, *, out=None):
     """
     if min is None and max is None:
         raise RuntimeError("ember.clamp: At least one of 'min' or 'max' must not be None")
-    node = ClampTensor if isinstance(min, Tensor) or isinstance(max, Tensor) else Clamp
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        node = ClampTensor
+        if min is not None and max is not None and not (isinstance(min, Tensor) and isinstance(max, Tensor)):
+            _argparse.refuse_from_stack()   # a tensor and a number: PyTorch's overloads take two of a kind
+    else:
+        node = Clamp
+        if min.__class__ in _argparse.NOT_OPERANDS or max.__class__ in _argparse.NOT_OPERANDS:
+            _argparse.refuse_from_stack()   # (NumPy would read clamp(x, [0.]) as an array)
     _result = node.apply(input, min, max)
     return _result if out is None else write_out('clamp', _result, out)
 

@@ -5,6 +5,7 @@ from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS, WITH_NUMBER
+from ember.ops import _argparse
 from ember.ops._barebones import NUMS as _BAREBONES, refuse as _refuse
 from ember.ops._util import elementwise
 from ember.ops._registry import op
@@ -927,6 +928,8 @@ def lerp(input, end, weight, *, out=None):
         if isinstance(other, Tensor) and other.dtype is not input.dtype:
             raise RuntimeError(f"expected dtype {_c_name(input.dtype)} for `{name}` but got dtype "
                                f"{_c_name(other.dtype)}")
+    if weight.__class__ in _argparse.NOT_OPERANDS:
+        _argparse.refuse_from_stack()   # (NumPy would read lerp(x, y, [0.5]) as an array)
     if _same_float(input, end) and (not isinstance(weight, Tensor) or weight.dtype is input.dtype):
         _result = (LerpTensor if isinstance(weight, Tensor) else Lerp).apply(input, end, weight)
     else:

@@ -14,6 +14,7 @@ from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd import _op_observers as _observe
 from ember.autograd import grad_mode
 from ember.autograd.function import MultiOutputView, Primitive
+from ember.ops import _argparse
 from ember.ops._argparse import FAILURES
 from ember.ops._registry import op
 
@@ -212,6 +213,8 @@ def write_out(name, result, out, *, warn_resize=True, same_dtype=False, sources=
         written = [write_out(name, r, o, warn_resize=warn_resize, same_dtype=same_dtype) for r, o in zip(result, out)]
         return type(result)(*written) if hasattr(result, '_fields') else tuple(written)
     if not isinstance(out, Tensor):
+        from ember.ops._argparse import refuse_from_stack
+        refuse_from_stack()     # PyTorch's parser's text for the op the user called, where it can be found
         raise TypeError(f"{name}(): argument 'out' must be Tensor, not {type(out).__name__}")
     if not isinstance(result, Tensor):
         from ember.ops.creation import tensor
@@ -285,7 +288,8 @@ def refuse_inplace(name, input, args, kwargs):
         raise err from None
 
 
-_NOT_OPERANDS = frozenset((list, str, dict, set, type(None)))   # (NumPy would read most of them as arrays)
+# (a tuple is some in-place ops' own argument: index_put_'s indices)
+_NOT_OPERANDS = _argparse.NOT_OPERANDS - {tuple} | {type(None)}
 
 
 def _binary_inplace(name, op, ufunc):
@@ -427,6 +431,8 @@ def fill_(input, value):
         >>> ember.zeros(2, dtype=ember.int64).fill_(ember.tensor(7))
         tensor([7, 7])
     """
+    if value.__class__ in _NOT_OPERANDS:
+        _argparse.refuse_from_stack()   # (fill_([1.]), fill_(None): PyTorch takes a number or a tensor)
     if isinstance(value, Tensor) and value.ndim != 0:
         raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
                            "dimensions.")
@@ -457,6 +463,8 @@ def copy_(t, other, non_blocking=False):
         tensor([[1., 2., 3.],
                 [1., 2., 3.]])
     """
+    if not isinstance(other, Tensor):
+        _argparse.refuse_from_stack()   # (NumPy would read copy_([1., 2.]) as an array)
     from ember import backend
 
     def compute(x, s):

@@ -509,7 +509,7 @@ def _rows():
         OpInfo('kron', ember.kron, _kron_samples, ref=_np_kron),
         OpInfo('linalg.vander', L.vander, lambda rng: [Sample(rng.standard_normal(3)),
                                                       Sample(rng.standard_normal((2, 3)), N=5)],
-               ref=_np_vander, error_inputs=_err(((_z(3), 1), RuntimeError, 'N must be greater than 1.'))),
+               ref=_np_vander, error_inputs=_err(((_z(3),), RuntimeError, 'N must be greater than 1.', {'N': 1}))),
         OpInfo('linalg.householder_product', L.householder_product, _householder_samples, ref=_np_householder,
                error_inputs=_err(((_z(3, 2), _z(3)), RuntimeError, 'torch.linalg.householder_product: '
                                                                    'input.shape[-1] must be greater than or equal to '
