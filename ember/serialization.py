@@ -225,6 +225,9 @@ class _SavePickler(pickle._Pickler):
         self.memoize(obj)
 
     def _reduce_tensor(self, t):
+        if t.is_quantized:      # PyTorch's _rebuild_qtensor over a QInt8Storage (ember/quantized/_serialization.py)
+            from ember.quantized._serialization import reduce_qtensor
+            return reduce_qtensor(self, t, _TorchName, _StorageRef)
         if t._device.type == 'meta':
             raise RuntimeError("ember.save cannot save tensors on the 'meta' device: they hold no data")
         if _is_parameter(t):
@@ -510,6 +513,9 @@ class _StorageType:
 
 _STORAGE_TYPES = {n: _StorageType(n, d) for d, n in _STORAGE_NAME.items()}
 _STORAGE_TYPES['UntypedStorage'] = _StorageType('UntypedStorage', _STORAGE_TYPES['ByteStorage'].dtype)
+# quantized tensors' integers: read as the integer dtype each quantized dtype stores
+_STORAGE_TYPES.update({n: _StorageType(n, _STORAGE_TYPES[plain].dtype) for n, plain in (
+    ('QInt8Storage', 'CharStorage'), ('QUInt8Storage', 'ByteStorage'), ('QInt32Storage', 'IntStorage'))})
 if not HAS_BFLOAT16:
     # without ml_dtypes ember has no bfloat16 arrays; its bits are the top half of a float32, so widen
     # exactly on load
@@ -733,6 +739,8 @@ def _torch_globals():
         table[('torch', d.name)] = d
     for alias in ('float', 'double', 'half', 'short', 'int', 'long', 'cfloat', 'cdouble'):
         table[('torch', alias)] = getattr(ember, alias)
+    from ember.quantized._serialization import torch_globals as quantized_globals
+    table.update(quantized_globals())
     param = _parameter_class()
     if param is not None:
         table[('torch.nn.parameter', 'Parameter')] = param

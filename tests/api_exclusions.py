@@ -17,11 +17,12 @@ def _family(reason, *patterns):
 
 EXCLUDED = {
     **_family("quantized kernels for FBGEMM's packed formats and fused RNN cells (ember's quantized tensors, "
-              "observers and dynamic modules compute in NumPy; it has no packed-weight kernels) and the storage "
-              "classes of quantized dtypes",
+              "observers and dynamic modules compute in NumPy; it has no packed-weight kernels), the storage "
+              "classes of quantized dtypes, and the quantization-aware-training and fused-module packages "
+              "(ember quantizes eagerly with ember.ao.quantization and dynamic Linear layers)",
               'torch.quantized_*', 'torch.QInt*', 'torch.QUInt*', 'torch.fused_moving_avg_obs_fake_quant',
-              'torch.choose_qparams_optimized', 'torch.empty_quantized', 'torch.fbgemm_*', 'torch.ao',
-              'torch.quantization', 'torch.nn.quantized', 'torch.nn.quantizable', 'torch.nn.qat', 'torch.nn.intrinsic'),
+              'torch.choose_qparams_optimized', 'torch.empty_quantized', 'torch.fbgemm_*',
+              'torch.nn.quantizable', 'torch.nn.qat', 'torch.nn.intrinsic'),
     **_family('sparse layouts: ember has COO tensors with the operations graph code uses (ember.sparse: construction, '
               'to_dense/to_sparse, coalesce, products, sums, arithmetic), not CSR/CSC/BSR/BSC nor sparse kernels for '
               'every op',

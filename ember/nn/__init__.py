@@ -16,3 +16,11 @@ from ember.nn.modules._syncbn import SyncBatchNorm  # noqa: F401
 from ember.nn.parallel import DataParallel  # noqa: F401,E402  (and ember.nn.parallel)
 
 from ember.nn import attention  # noqa: F401,E402
+
+
+def __getattr__(name):
+    # the quantized modules load on first use (``ember.nn.quantized``, PyTorch's older home for ember.ao.nn's)
+    if name == 'quantized':
+        import importlib
+        return importlib.import_module('ember.nn.quantized')
+    raise AttributeError(f"module 'ember.nn' has no attribute '{name}'")

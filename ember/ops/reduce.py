@@ -1934,7 +1934,15 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     """
     xp = input._xp
     data = input._data
-    lo, hi = (data.min(), data.max()) if min == 0 and max == 0 else (min, max)
-    h, _ = xp.histogram(data, bins=bins, range=(float(lo), float(hi)))
+    lo, hi = (float(data.min()), float(data.max())) if min == max else (float(min), float(max))
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    # as PyTorch's kernel: the edges in the input's dtype, each value's bin by one division in that dtype
+    # ((x - left) * bins / (right - left), truncated), the right edge counted in the last bin
+    left, right = xp.asarray(lo, dtype=data.dtype), xp.asarray(hi, dtype=data.dtype)
+    inside = data[(data >= left) & (data <= right)]
+    pos = ((inside - left) * data.dtype.type(bins) / (right - left)).astype(xp.int64)
+    pos[pos == bins] = bins - 1
+    h = xp.bincount(pos.reshape(-1), minlength=bins)
     _result = Tensor._make(xp.asarray(h, dtype=data.dtype), input._device)
     return _result if out is None else write_out('histc', _result, out)

@@ -8,13 +8,11 @@ The operations PyTorch does support on quantized tensors (views, indexing, clone
 methods here, so ordinary tensors pay nothing for them: no check is added to any op.
 """
 import builtins
-import math
 
 import numpy as np
 
 from ember._tensor import Tensor, Size, _wrap_dim
 from ember._torch_function import _disabled_torch_function_impl
-from ember.quantized import _dtypes
 from ember.quantized._dtypes import (per_tensor_affine, per_channel_affine, per_channel_affine_float_qparams,
                                      per_tensor_symmetric, per_channel_symmetric)
 

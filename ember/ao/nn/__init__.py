@@ -1,0 +1,2 @@
+"""Quantized neural network modules."""
+from ember.ao.nn import quantized  # noqa: F401

@@ -1,0 +1,4 @@
+"""Dynamically quantized modules: int8 weights, float activations quantized per call."""
+from ember.ao.nn.quantized.dynamic.linear import Linear  # noqa: F401
+
+__all__ = ['Linear']

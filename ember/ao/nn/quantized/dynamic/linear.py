@@ -1,0 +1,216 @@
+"""The dynamically quantized Linear layer: int8 weights, float inputs and outputs, activations quantized
+per call from their own range.
+
+The forward computes what PyTorch's FBGEMM kernel computes: the input is quantized to 7-bit unsigned
+integers (``reduce_range``) with a scale and zero point chosen from its minimum and maximum, the
+integer products are summed exactly in int32, and each sum is scaled back in float32
+(``sum * input_scale * weight_scale``) before the float bias is added.
+"""
+import numpy as np
+
+import ember
+from ember import nn
+from ember.quantized import _dtypes
+from ember.quantized._qtensor import QTensor, make
+from ember.quantized._functions import choose_qparams, quantize_values, _PER_TENSOR
+
+__all__ = ['Linear', 'LinearPackedParams']
+
+
+class LinearPackedParams(nn.Module):
+    """Holds a quantized linear layer's weight (a qint8 tensor) and float bias."""
+    _version = 3
+
+    def __init__(self, dtype=_dtypes.qint8):
+        super().__init__()
+        self.dtype = dtype
+        if dtype is not _dtypes.qint8:
+            raise RuntimeError("Unsupported dtype on dynamic quantized linear!")
+        self.set_weight_bias(make(np.zeros((1, 1), np.int8), _dtypes.qint8, _dtypes.per_tensor_affine, 1.0, 0), None)
+
+    def set_weight_bias(self, weight, bias):
+        """Stores ``weight`` (a qint8 quantized tensor) and ``bias`` (a float tensor or None)."""
+        if not isinstance(weight, QTensor) or weight.dtype is not _dtypes.qint8:
+            raise RuntimeError("quantized::linear_prepack (fbgemm): Weight should be a quantized qint8 tensor")
+        self._packed_params = (weight, bias)
+
+    def _weight_bias(self):
+        return self._packed_params
+
+    def forward(self, x):
+        return x
+
+    def _save_to_state_dict(self, destination, prefix, keep_vars):
+        super()._save_to_state_dict(destination, prefix, keep_vars)
+        destination[prefix + 'dtype'] = self.dtype
+        destination[prefix + '_packed_params'] = self._weight_bias()
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                              error_msgs):
+        self.dtype = state_dict.pop(prefix + 'dtype', self.dtype)
+        if prefix + '_packed_params' in state_dict:
+            weight, bias = state_dict.pop(prefix + '_packed_params')
+            self.set_weight_bias(weight, bias)
+        elif strict:
+            missing_keys.append(prefix + '_packed_params')
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, False, missing_keys, unexpected_keys,
+                                      error_msgs)
+
+    def __repr__(self):
+        return repr(self._weight_bias())
+
+
+def _linear_dynamic(x, weight, bias, reduce_range=True):
+    """FBGEMM's dynamic int8 linear on float32 ``x`` (see the module docstring)."""
+    from ember.backend import to_numpy
+    a = to_numpy(x.detach()._data).astype(np.float32, copy=False)
+    lo, hi = (float(a.min()), float(a.max())) if a.size else (0.0, 0.0)
+    scale, zero_point = choose_qparams(lo, hi, 0, 255, reduce_range=reduce_range)
+    qmax = 127 if reduce_range else 255
+    a_q = quantize_values(a, np.float32(scale), zero_point, 0, qmax, 'fused').astype(np.int64) - zero_point
+    w = weight._int.astype(np.int64)
+    if weight._qscheme in _PER_TENSOR:
+        w_scale = np.float32(weight._scale)
+        w = w - weight._zero_point
+    else:
+        w_scale = weight._scale.astype(np.float32)
+        w = w - weight._zero_point.reshape(-1, 1)
+    acc = a_q.reshape(-1, a.shape[-1]) @ w.T          # exact: integer products summed in int64
+    multiplier = (np.float32(scale) * w_scale).astype(np.float64)
+    out = acc.astype(np.float32).astype(np.float64) * multiplier    # exact: two float32 values multiplied
+    if bias is not None:   # one rounding for product and sum together, as the kernel's fused multiply-add
+        out = out + to_numpy(bias.detach()._data).astype(np.float64)
+    return ember.Tensor._make(out.astype(np.float32).reshape(a.shape[:-1] + (w.shape[0],)))
+
+
+class Linear(nn.Module):
+    """A linear layer with int8 weights and float inputs and outputs; activations are quantized per call
+    (dynamic quantization). Made from a float ``nn.Linear`` by
+    :func:`ember.ao.quantization.quantize_dynamic` or :meth:`from_float`.
+
+    Args:
+        in_features (int): size of each input sample.
+        out_features (int): size of each output sample.
+        bias_ (bool): whether the layer has a bias.
+        dtype: the weight dtype (``ember.qint8``).
+
+    Example::
+
+        >>> float_linear = nn.Linear(4, 2)
+        >>> float_linear.qconfig = ember.ao.quantization.default_dynamic_qconfig
+        >>> qlinear = ember.ao.nn.quantized.dynamic.Linear.from_float(float_linear)
+        >>> qlinear
+        DynamicQuantizedLinear(in_features=4, out_features=2, dtype=ember.qint8, qscheme=ember.per_tensor_affine)
+        >>> qlinear(ember.ones(1, 4)).shape
+        ember.Size([1, 2])
+    """
+    _version = 4
+
+    def __init__(self, in_features, out_features, bias_=True, dtype=_dtypes.qint8):
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        bias = ember.zeros(out_features, dtype=ember.float32) if bias_ else None
+        if dtype is not _dtypes.qint8:
+            raise RuntimeError("Unsupported dtype specified for quantized Linear!")
+        weight = make(np.zeros((out_features, in_features), np.int8), _dtypes.qint8, _dtypes.per_tensor_affine,
+                      1.0, 0)
+        self._packed_params = LinearPackedParams(dtype)
+        self._packed_params.set_weight_bias(weight, bias)
+        self.scale = 1.0
+        self.zero_point = 0
+        self.version = 4
+
+    def forward(self, x):
+        if self._packed_params.dtype is not _dtypes.qint8:
+            raise RuntimeError("Unsupported dtype on dynamic quantized linear!")
+        weight, bias = self._weight_bias()
+        return _linear_dynamic(x, weight, bias, reduce_range=self.version is not None and self.version >= 4) \
+            .to(x.dtype)
+
+    def _get_name(self):
+        return 'DynamicQuantizedLinear'
+
+    def extra_repr(self):
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"dtype={self._packed_params.dtype}, qscheme={self.weight().qscheme()}")
+
+    def __repr__(self):
+        # the packed parameters are not shown as a child, as in PyTorch
+        return f"{self._get_name()}({self.extra_repr()})"
+
+    def _save_to_state_dict(self, destination, prefix, keep_vars):
+        super()._save_to_state_dict(destination, prefix, keep_vars)
+        destination[prefix + 'scale'] = ember.tensor(self.scale)
+        destination[prefix + 'zero_point'] = ember.tensor(self.zero_point)
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
+                              error_msgs):
+        self.scale = float(state_dict.pop(prefix + 'scale'))
+        self.zero_point = int(state_dict.pop(prefix + 'zero_point'))
+        self.version = local_metadata.get('version', None) if local_metadata else 4
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, False, missing_keys, unexpected_keys,
+                                      error_msgs)
+
+    def _weight_bias(self):
+        return self._packed_params._weight_bias()
+
+    def weight(self):
+        """The quantized weight."""
+        return self._weight_bias()[0]
+
+    def bias(self):
+        """The float bias (or None)."""
+        return self._weight_bias()[1]
+
+    def set_weight_bias(self, w, b):
+        """Replaces the quantized weight and the bias."""
+        self._packed_params.set_weight_bias(w, b)
+
+    @classmethod
+    def from_float(cls, mod, use_precomputed_fake_quant=False):
+        """A dynamic quantized Linear from a float ``nn.Linear`` with a ``qconfig`` attribute: its weight is
+        observed with ``qconfig.weight`` and quantized to qint8."""
+        from ember.ao.quantization.qconfig import default_dynamic_qconfig
+        from ember.nn.modules.transformer import NonDynamicallyQuantizableLinear
+        float_modules = [nn.Linear, NonDynamicallyQuantizableLinear]
+        if type(mod) not in float_modules:
+            raise AssertionError("nn.quantized.dynamic.Linear.from_float only works for one of"
+                                 + str([m.__name__ for m in float_modules]) + f", got {type(mod)}")
+        if not hasattr(mod, 'qconfig'):
+            raise AssertionError("Input float module must have qconfig defined")
+        if mod.qconfig is not None and mod.qconfig.weight is not None:
+            weight_observer = mod.qconfig.weight()
+        else:
+            weight_observer = default_dynamic_qconfig.weight()
+        dtype = weight_observer.dtype
+        if dtype not in (_dtypes.qint8, ember.float16):
+            raise AssertionError("The only supported dtypes for dynamic quantized linear are qint8 and float16, "
+                                 f"got: {dtype}")
+        if dtype is not _dtypes.qint8:
+            raise NotImplementedError("ember's dynamic quantized Linear supports qint8 weights only")
+        weight_observer(mod.weight)
+        qweight = quantize_weight(mod.weight.float(), weight_observer)
+        qlinear = cls(mod.in_features, mod.out_features, dtype=dtype)
+        qlinear.set_weight_bias(qweight, mod.bias)
+        return qlinear
+
+
+def quantize_weight(float_wt, observer):
+    """``float_wt`` quantized with ``observer``'s parameters, its integers clamped to the observer's range."""
+    scale, zero_point = observer.calculate_qparams()
+    scheme = observer.qscheme.name
+    if scheme in ('per_tensor_symmetric', 'per_tensor_affine'):
+        qweight = ember.quantize_per_tensor(float_wt, float(scale), int(zero_point), _dtypes.qint8)
+    elif scheme in ('per_channel_symmetric', 'per_channel_affine'):
+        qweight = ember.quantize_per_channel(float_wt, scale.to(ember.float64), zero_point.to(ember.int64),
+                                             observer.ch_axis, _dtypes.qint8)
+    elif scheme == 'per_channel_affine_float_qparams':
+        qweight = ember.quantize_per_channel(float_wt, scale.to(ember.float32), zero_point.to(ember.float32),
+                                             observer.ch_axis, observer.dtype)
+    else:
+        raise ValueError("Unexpected qscheme " + str(observer.qscheme))
+    low, high = observer.quant_min, observer.quant_max
+    if qweight.dtype in (_dtypes.qint8, _dtypes.quint8) and (low, high) != (qweight.dtype.qmin, qweight.dtype.qmax):
+        qweight._int = np.clip(qweight._int, low, high).astype(qweight._int.dtype)
+    return qweight

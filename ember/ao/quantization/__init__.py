@@ -1,0 +1,13 @@
+"""Eager-mode quantization: observers, fake quantization, qconfigs, stubs and ``quantize_dynamic``
+(``torch.ao.quantization``; ``ember.quantization`` is the same package under its older name)."""
+from ember.ao.quantization.observer import *  # noqa: F401,F403
+from ember.ao.quantization.observer import __all__ as _observer_all
+from ember.ao.quantization.fake_quantize import *  # noqa: F401,F403
+from ember.ao.quantization.fake_quantize import __all__ as _fake_quantize_all
+from ember.ao.quantization.qconfig import *  # noqa: F401,F403
+from ember.ao.quantization.qconfig import __all__ as _qconfig_all
+from ember.ao.quantization.stubs import QuantStub, DeQuantStub  # noqa: F401
+from ember.ao.quantization.quantize import *  # noqa: F401,F403
+from ember.ao.quantization.quantize import __all__ as _quantize_all
+
+__all__ = [*_observer_all, *_fake_quantize_all, *_qconfig_all, 'QuantStub', 'DeQuantStub', *_quantize_all]

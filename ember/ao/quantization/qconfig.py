@@ -1,0 +1,90 @@
+"""QConfig: which observers (or fake quantization modules) to use for a layer's activations and weights."""
+from collections import namedtuple
+
+from ember import nn
+from ember.ao.quantization.observer import (default_observer, default_weight_observer,
+                                            default_per_channel_weight_observer, default_dynamic_quant_observer,
+                                            default_placeholder_observer, default_float_qparams_observer,
+                                            default_float_qparams_observer_4bit, PlaceholderObserver)
+from ember.ao.quantization.fake_quantize import (default_fake_quant, default_weight_fake_quant,
+                                                 default_dynamic_fake_quant)
+
+__all__ = ['QConfig', 'default_qconfig', 'default_per_channel_qconfig', 'default_dynamic_qconfig',
+           'float16_dynamic_qconfig', 'float16_static_qconfig', 'per_channel_dynamic_qconfig',
+           'float_qparams_weight_only_qconfig', 'float_qparams_weight_only_qconfig_4bit', 'default_qat_qconfig',
+           'default_dynamic_qat_qconfig', 'default_weight_only_qconfig', 'default_activation_only_qconfig']
+
+
+class QConfig(namedtuple('QConfig', ['activation', 'weight'])):
+    """How to quantize a layer: observer classes (or ``with_args`` constructors) for its activations and
+    its weights; preparation makes a new observer from them for every layer.
+
+    Example::
+
+        >>> from ember.ao.quantization import QConfig, MinMaxObserver
+        >>> qconfig = QConfig(activation=MinMaxObserver.with_args(dtype=ember.quint8),
+        ...                   weight=MinMaxObserver.with_args(dtype=ember.qint8))
+        >>> qconfig.weight()
+        MinMaxObserver(min_val=inf, max_val=-inf)
+    """
+    __slots__ = ()
+
+    def __new__(cls, activation, weight):
+        if isinstance(activation, nn.Module) or isinstance(weight, nn.Module):
+            raise ValueError("QConfig received observer instance, please pass observer class instead. Use "
+                             "MyObserver.with_args(x=1) to override arguments to constructor if needed")
+        return super().__new__(cls, activation, weight)
+
+
+def _float16():
+    import ember
+    return ember.float16
+
+
+default_qconfig = QConfig(activation=default_observer, weight=default_weight_observer)
+default_per_channel_qconfig = QConfig(activation=default_observer, weight=default_per_channel_weight_observer)
+default_dynamic_qconfig = QConfig(activation=default_dynamic_quant_observer, weight=default_weight_observer)
+float16_dynamic_qconfig = QConfig(activation=PlaceholderObserver.with_args(dtype=_float16(), is_dynamic=True),
+                                  weight=PlaceholderObserver.with_args(dtype=_float16()))
+float16_static_qconfig = QConfig(activation=PlaceholderObserver.with_args(dtype=_float16()),
+                                 weight=PlaceholderObserver.with_args(dtype=_float16()))
+per_channel_dynamic_qconfig = QConfig(activation=default_dynamic_quant_observer,
+                                      weight=default_per_channel_weight_observer)
+float_qparams_weight_only_qconfig = QConfig(activation=default_placeholder_observer,
+                                            weight=default_float_qparams_observer)
+float_qparams_weight_only_qconfig_4bit = QConfig(activation=default_placeholder_observer,
+                                                 weight=default_float_qparams_observer_4bit)
+default_qat_qconfig = QConfig(activation=default_fake_quant, weight=default_weight_fake_quant)
+default_dynamic_qat_qconfig = QConfig(activation=default_dynamic_fake_quant, weight=default_weight_fake_quant)
+default_weight_only_qconfig = QConfig(activation=nn.Identity, weight=default_weight_fake_quant)
+default_activation_only_qconfig = QConfig(activation=default_fake_quant, weight=nn.Identity)
+
+
+def get_default_qconfig(backend='x86', version=0):
+    """The default post-training QConfig for a backend: a histogram observer for activations (7-bit on
+    ``'x86'``/``'fbgemm'``) and symmetric int8 weights (per channel except on ``'qnnpack'``).
+
+    Args:
+        backend (str): ``'x86'`` (default), ``'fbgemm'``, ``'qnnpack'`` or ``'onednn'``.
+        version (int): 0.
+
+    Example::
+
+        >>> qconfig = ember.ao.quantization.get_default_qconfig('x86')
+        >>> qconfig.activation().reduce_range, qconfig.weight().qscheme
+        (True, ember.per_channel_symmetric)
+    """
+    from ember.ao.quantization.observer import HistogramObserver
+    supported = ['fbgemm', 'x86', 'qnnpack', 'onednn']
+    if backend not in supported:
+        raise AssertionError(f"backend: {backend} not supported. backend must be one of {supported}")
+    if version != 0:
+        raise AssertionError(f"Version number: {version} in get_default_qconfig is not supported. Version number "
+                             "must be 0")
+    if backend == 'qnnpack':
+        return QConfig(activation=HistogramObserver.with_args(reduce_range=False), weight=default_weight_observer)
+    return QConfig(activation=HistogramObserver.with_args(reduce_range=backend != 'onednn'),
+                   weight=default_per_channel_weight_observer)
+
+
+__all__.append('get_default_qconfig')

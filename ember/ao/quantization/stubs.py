@@ -1,0 +1,37 @@
+"""QuantStub and DeQuantStub: where a model's quantized region begins and ends. Before conversion they
+pass their input through (QuantStub observes it once prepared)."""
+from ember import nn
+
+__all__ = ['QuantStub', 'DeQuantStub']
+
+
+class QuantStub(nn.Module):
+    """Marks where values enter the quantized part of a model; an identity until converted.
+
+    Args:
+        qconfig: the quantization configuration for this point (optional).
+
+    Example::
+
+        >>> stub = ember.ao.quantization.QuantStub()
+        >>> stub(ember.tensor([1.5]))
+        tensor([1.5000])
+    """
+
+    def __init__(self, qconfig=None):
+        super().__init__()
+        if qconfig:
+            self.qconfig = qconfig
+
+    def forward(self, x):
+        return x
+
+
+class DeQuantStub(QuantStub):
+    """Marks where values leave the quantized part of a model; an identity until converted.
+
+    Example::
+
+        >>> ember.ao.quantization.DeQuantStub()(ember.tensor([1.5]))
+        tensor([1.5000])
+    """

@@ -1,0 +1,4 @@
+"""``torch.quantization``, PyTorch's older name for :mod:`ember.ao.quantization` (the same objects)."""
+from ember.ao.quantization import *  # noqa: F401,F403
+from ember.ao.quantization import __all__  # noqa: F401
+from ember.ao.quantization import observer, qconfig, fake_quantize, stubs, quantize  # noqa: F401
