@@ -113,3 +113,10 @@ def test_nested_tensor_from_jagged_and_masked_select():
     picked = nested.masked_select(t, ember.tensor([True, False, True]))     # the mask broadcasts
     assert [r.tolist() for r in picked.unbind()] == [[0., 2.], [3., 5.]]
     assert [r.tolist() for r in nested.masked_select(ember.ones(2), ember.tensor([True, False])).unbind()] == [[1.]]
+
+
+def test_conversions_keep_the_offsets_and_ragged_size():
+    nt = nested.nested_tensor([ember.ones(2, 3), ember.ones(1, 3)], layout=ember.jagged)
+    for converted in (nt.to('cpu'), nt.to(ember.float64), nt.to(device='cpu', dtype=ember.float16), nt.double()):
+        assert converted.size(1) is nt.size(1) and converted.offsets().tolist() == [0, 2, 3]
+    assert nt.to(ember.float64).dtype == ember.float64 and nt.double().values().dtype == ember.float64

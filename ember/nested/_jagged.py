@@ -184,9 +184,8 @@ class JaggedTensor(NestedTensor):
         return _like(self, self._values.contiguous())
 
     def to(self, *args, **kwargs):
-        return _from_values(self._values.to(*args, **kwargs), self._offsets.to(*args[:1] if args and not
-                            isinstance(args[0], ember.dtype) else (), device=kwargs.get('device')),
-                            self._ragged_idx, self._jsize)
+        values = self._values.to(*args, **kwargs)
+        return _from_values(values, self._offsets.to(device=values.device), self._ragged_idx, self._jsize)
 
     # ------------------------------------------------------------------ printing
     def __repr__(self):
