@@ -488,6 +488,9 @@ def _caller(frame):
     return frame
 
 
+_C_NAMESPACES = frozenset(('ember', 'linalg', 'fft', 'special'))     # where PyTorch's functions are C functions
+
+
 def refuse(fn, args, kwargs, depth=2):
     """Raise PyTorch's argument error for the failed call ``fn(*args, **kwargs)`` of an op (made
     ``depth`` frames up) when PyTorch's parser refuses those arguments; return otherwise (the
@@ -498,7 +501,7 @@ def refuse(fn, args, kwargs, depth=2):
         return
     name, exports = found
     failure = sys.exc_info()[1]
-    if failure is not None and failure.__traceback__.tb_next is None and 'ember' not in exports:
+    if failure is not None and failure.__traceback__.tb_next is None and not _C_NAMESPACES.intersection(exports):
         return      # Python's own error for the call (PyTorch's functional ops are Python functions too)
     names = {n for ns in exports.values() for n in ns}
     frame = _caller(sys._getframe(depth))

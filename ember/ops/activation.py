@@ -704,6 +704,7 @@ def gelu(input, approximate='none'):
         tensor([-0.0454, -0.1543,  0.0000,  1.3996])
     """
     if approximate not in ('none', 'tanh'):
+        _argparse.refuse_from_stack()   # (approximate=1: PyTorch's parser's error first)
         raise RuntimeError("approximate argument must be either none or tanh.")
     return Gelu.apply(input, approximate)
 

@@ -5,6 +5,7 @@ from ember import backend
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
+from ember.ops import _argparse
 from ember.ops._half import is_half_array
 from ember.ops._registry import op
 
@@ -297,6 +298,8 @@ def one_hot(tensor, num_classes=-1):
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     data = tensor._data
     xp = tensor._xp
+    if num_classes.__class__ is not int:
+        _argparse.refuse_from_stack()   # (2.5 classes: PyTorch takes an int)
     if num_classes == -1:
         if data.size == 0:
             raise RuntimeError("Can not infer total number of classes from empty tensor.")

@@ -1,5 +1,6 @@
 """Pixel and channel shuffles: pure rearrangements, each the other's (or its own) gradient."""
 from ember.autograd.function import Primitive
+from ember.ops import _argparse
 from ember.ops._registry import op
 
 
@@ -65,6 +66,8 @@ def pixel_shuffle(input, upscale_factor):
                   [2., 3.]]]])
     """
     _check_dims('pixel_shuffle', input)
+    if upscale_factor.__class__ is not int:
+        _argparse.refuse_from_stack()   # (int() would take 2.0; PyTorch takes an int)
     r = int(upscale_factor)
     if r <= 0:
         raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
@@ -85,6 +88,8 @@ def pixel_unshuffle(input, downscale_factor):
         tensor([0., 1., 2., 3.])
     """
     _check_dims('pixel_unshuffle', input)
+    if downscale_factor.__class__ is not int:
+        _argparse.refuse_from_stack()   # (as pixel_shuffle's)
     r = int(downscale_factor)
     if r <= 0:
         raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
