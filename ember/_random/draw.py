@@ -441,24 +441,40 @@ def randperm(gen, n):
         last[noop] = np.where(has_prev, si[np.maximum(e - 1, 0)], -1)
     writer = np.full(n, -1, np.int32)
     writer[st[ends]] = last
-    # before[j], the value at j just before step j: the value at the start of j's chain of
-    # writers, a position nobody wrote before its own step (so still holding its own index)
-    before = np.arange(n, dtype=np.int32)
-    todo = np.flatnonzero(writer >= 0)
-    up = writer[todo]
-    while todo.size:
-        nxt = writer[up]
-        done = nxt < 0
-        before[todo[done]] = up[done]
-        keep = ~done
-        todo, up = todo[keep], nxt[keep]
-        writer[todo] = up                                   # later walks skip the links done
+    before = _chain_starts(writer, n)
     # each step takes what the previous swap into its target left there, else the target itself
     st[1:][same] = before[si[:-1][same]]
     out = np.empty(n, np.int64)
     out[si] = st
     out[steps] = before[steps]
     return out
+
+
+_CHAIN_BLOCK = 1 << 14   # positions resolved together: their results stay in cache
+
+
+def _chain_starts(writer, n):
+    """before[j], the value at j just before step j: the value at the start of j's chain of
+    writers (``writer[j] < j``, -1 for none), a position nobody wrote before its own step, so
+    still holding its own index.  Positions are resolved a block at a time in increasing order:
+    a chain that leaves the block reaches a position resolved already, so it stops there."""
+    before = np.arange(n, dtype=np.int32)
+    for b0 in range(0, n, _CHAIN_BLOCK):
+        res = before[b0:b0 + _CHAIN_BLOCK]
+        todo = np.flatnonzero(writer[b0:b0 + _CHAIN_BLOCK] >= 0)
+        up = writer[b0 + todo]
+        while todo.size:
+            out = up < b0
+            if out.any():
+                res[todo[out]] = before[up[out]]
+                inside = ~out
+                todo, up = todo[inside], up[inside]
+            nxt = writer[up]
+            start = nxt < 0
+            res[todo[start]] = up[start]
+            keep = ~start
+            todo, up = todo[keep], nxt[keep]
+    return before
 
 
 def randperm_large(gen, n):

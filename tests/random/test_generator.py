@@ -96,3 +96,19 @@ def test_largest_keys_first_lowest_index_among_ties():
         keys = rng.integers(0, 6, (rows, n)).astype(np.float32) if trial % 2 else rng.random((rows, n))
         k = int(rng.integers(1, n + 1))
         assert (largest_first(keys, k) == np.argsort(-keys, axis=1, kind='stable')[:, :k]).all()
+
+
+@pytest.mark.parametrize('n', [2, 3, 17, 16383, 16385, 40000])
+def test_randperm_is_the_sequential_swaps(n):
+    """PyTorch's randperm swaps r[i] with r[i + w_i % (n - i)] for i = 0..n-2; the vectorised
+    resolution (blocks of positions, chains of writers across them) gives the same order."""
+    g = ember.Generator().manual_seed(n)
+    state = g.get_state()
+    got = ember.randperm(n, generator=g).tolist()
+    g.set_state(state)
+    w = g._engine.words32(n - 1).astype(np.int64)
+    r = list(range(n))
+    for i in range(n - 1):
+        z = int(w[i] % (n - i))
+        r[i], r[i + z] = r[i + z], r[i]
+    assert got == r
