@@ -5,6 +5,7 @@ reached through sub-namespaces; ``patch`` changes settings for a ``with`` block 
 import contextlib
 import functools
 import json
+import os
 import pathlib
 import sys
 import types
@@ -15,6 +16,9 @@ __all__ = ['install']
 def _decode(value):
     if isinstance(value, dict) and set(value) == {'__set__'}:
         return set(value['__set__'])
+    if isinstance(value, str) and '<' in value:     # paths recorded relative to an installation / directory
+        site = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        return value.replace('<site-packages>', site).replace('<cwd>', os.getcwd())
     return value
 
 
