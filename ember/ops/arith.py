@@ -1156,7 +1156,7 @@ def square(input, *, out=None):
     return _result if out is None else write_out('square', _result, out)
 
 
-@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'), guard=True)
 def xlogy(input, other, *, out=None):
     """input * log(other), defined as 0 where input == 0 (unless other is NaN), as in PyTorch."""
     import math

@@ -14,7 +14,7 @@ import numpy as np
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.backend import to_numpy
-from ember.ops import _special_math as sm
+from ember.ops import _argparse, _special_math as sm
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 from ember.ops.unary import _unary
@@ -118,7 +118,7 @@ def digamma(input, *, out=None):
     return write_out('special_digamma', Digamma.apply(input), out)
 
 
-@op('ember', 'special')
+@op('ember', 'special', guard=True)
 def polygamma(n, input, *, out=None):
     r"""Computes the ``n``-th derivative of the digamma function.
 
@@ -136,6 +136,8 @@ def polygamma(n, input, *, out=None):
         >>> ember.polygamma(1, ember.tensor([1., 2.]))
         tensor([1.6449, 0.6449])
     """
+    if n.__class__ is not int:
+        _argparse.refuse_from_stack()   # (int() would take 1.5; PyTorch takes an int)
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
     return write_out('special_polygamma', Polygamma.apply(input, int(n)), out)
@@ -147,7 +149,7 @@ def polygamma_method(input, n):
     return polygamma(n, input)
 
 
-@op('ember', 'Tensor', 'special.multigammaln', inplace=True)
+@op('ember', 'Tensor', 'special.multigammaln', inplace=True, guard=True)
 def mvlgamma(input, p, *, out=None):
     r"""Computes the multivariate log-gamma function of dimension ``p``.
 

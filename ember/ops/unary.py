@@ -935,7 +935,7 @@ class Logit(Primitive):
         return where((x < eps) | (x > 1 - eps), 0.0, gx), None
 
 
-@op('ember', 'Tensor', inplace=('Tensor', 'ember'))
+@op('ember', 'Tensor', inplace=('Tensor', 'ember'), guard=True)
 def sinc(input, *, out=None):
     r"""Computes the normalized sinc function ``sin(pi * x) / (pi * x)``.
 
