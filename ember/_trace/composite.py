@@ -3,7 +3,8 @@
 - the ops with no gradient that ember computes outside ``Function.apply`` (argmax, sorting,
   any/all), which would otherwise leave no trace;
 - the public ops with no gradient that compute straight on the data (isnan, logical_not, ``~``,
-  one_hot, ...: :data:`WHOLE_OPS`), rebound while a graph is captured;
+  one_hot, ...: :data:`WHOLE_OPS`), and those whose indices NumPy picks from the data (median,
+  cummax, mode), rebound while a graph is captured;
 - the time loop of the recurrent layers (nn.RNN/LSTM/GRU), so that an exporter can write one
   recurrent op whose sequence length may vary, rather than the unrolled steps.
 
@@ -53,11 +54,14 @@ RECORDED = (('ember.ops.reduce', '_arg', ArgExtreme, _always),
             ('ember.ops.rnn', '_sequence', RecurrentLayers, _plain_recurrence))
 
 
-# Public ops with no gradient computed straight on the data (tests of values, masks, one_hot):
+# Public ops computed straight on the data (tests of values, masks, one_hot, median's indices):
 # each call from the traced code is recorded whole as one node, its class named here.
 WHOLE_OPS = {'isnan': 'IsNan', 'isinf': 'IsInf', 'isfinite': 'IsFinite', 'isposinf': 'IsPosInf',
              'isneginf': 'IsNegInf', 'signbit': 'SignBit', 'logical_not': 'LogicalNot',
-             'bitwise_not': 'BitwiseNot', 'one_hot': 'OneHot', 'count_nonzero': 'CountNonzero'}
+             'bitwise_not': 'BitwiseNot', 'one_hot': 'OneHot', 'count_nonzero': 'CountNonzero',
+             # ops whose indices NumPy picks from the data: the recorded steps would not show them
+             'median': 'MedianOp', 'nanmedian': 'NanmedianOp', 'cummax': 'CummaxOp', 'cummin': 'CumminOp',
+             'mode': 'ModeOp'}
 WHOLE_NODES = {op: type(cls, (), {'__module__': __name__, '__doc__': f"``{op}``, recorded whole."})
                for op, cls in WHOLE_OPS.items()}
 

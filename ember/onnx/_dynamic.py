@@ -50,7 +50,8 @@ def varied(args, kwargs, names, symbols, grow):
             data = np.roll(np.resize(data, shape).reshape(-1), 1).reshape(shape)
             if data.dtype.kind in 'fc':
                 data = data * 1.5 + 0.25
-            return ember.from_numpy(np.ascontiguousarray(data))
+            # np.array, not ascontiguousarray: that makes a 0-dim input 1-dim
+            return ember.from_numpy(np.array(data, dtype=obj.detach().cpu().numpy().dtype, order='C'))
         if isinstance(obj, (tuple, list)):
             return type(obj)(vary(o) for o in obj)
         if isinstance(obj, dict):

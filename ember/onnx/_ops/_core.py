@@ -71,7 +71,10 @@ def _unsupported(c, what):
 
 
 def reduce(b, op_type, x, axes, keepdims=1):
-    """A Reduce* node over ``axes``: an input from opset 18 on (ReduceSum: 13), an attribute before."""
+    """A Reduce* node over ``axes``: an input from opset 18 on (ReduceSum: 13), an attribute before.
+    No axes (a 0-dim input) leave ``x`` as it is (ONNX would read them as every axis)."""
+    if not len(axes):
+        return b.op('Identity', [x])
     if op_type == 'ReduceSum' or b.opset >= 18:
         return b.op(op_type, [x, b.ints(axes)], keepdims=keepdims)
     return b.op(op_type, [x], axes=list(axes), keepdims=keepdims)

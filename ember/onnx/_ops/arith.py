@@ -5,7 +5,7 @@ import numpy as np
 
 from ._core import converts, _onnx_type
 
-for _name in ('Atan', 'Asin', 'Acos', 'Sinh', 'Cosh', 'Tan', 'Round'):
+for _name in ('Atan', 'Asin', 'Acos', 'Sinh', 'Cosh', 'Tan', 'Round', 'Acosh', 'Asinh', 'Atanh'):
     converts(_name)(lambda b, c, _onnx=_name: b.op(_onnx, [c.x(0)], [c.out]))
 
 
@@ -165,3 +165,42 @@ def _atan2(b, c):
     left = b.op('Where', [b.op('Less', [x, zero]), b.op('Add', [base, turn]), base])
     half = b.op('Mul', [b.op('Sign', [y]), b.const(np.asarray(math.pi / 2, dt))])
     b.op('Where', [b.op('Equal', [x, zero]), half, left], [c.out])
+
+
+@converts('Logaddexp2')
+def _logaddexp2(b, c):
+    # max(a, b) + log2(1 + 2**-|a - b|)
+    a, o = c.x(0, b, c.dtype), c.x(1, b, c.dtype)
+    gap = b.op('Pow', [_scalar(b, c, 2), b.op('Neg', [b.op('Abs', [b.op('Sub', [a, o])])])])
+    soft = b.op('Div', [b.op('Log', [b.op('Add', [_scalar(b, c, 1), gap])]), _scalar(b, c, math.log(2))])
+    b.op('Add', [b.op('Max', [a, o]), soft], [c.out])
+
+
+@converts('Ldexp')
+def _ldexp(b, c):
+    b.op('Mul', [c.x(0, b, c.dtype), b.op('Pow', [_scalar(b, c, 2), c.x(1, b, c.dtype)])], [c.out])
+
+
+@converts('RPow')
+def _rpow(b, c):
+    # a number raised to a tensor: (base, exponent) as the op received them
+    b.op('Pow', [c.x(1, b, c.dtype), c.x(0, b, c.dtype)], [c.out])
+
+
+@converts('Xlog1py')
+def _xlog1py(b, c):
+    """x * log1p(y), 0 where x is 0 unless y is NaN."""
+    xs, ys = c.x(0, b, c.dtype), c.x(1, b, c.dtype)
+    zero = _scalar(b, c, 0)
+    out = b.op('Where', [b.op('Equal', [xs, zero]), zero, b.op('Mul', [xs, b.op('Log', [b.op('Add', [ys, _scalar(b, c, 1)])])])])
+    b.op('Where', [b.op('IsNaN', [ys]), _scalar(b, c, np.nan), out], [c.out])
+
+
+@converts('SpecialEntr')
+def _entr(b, c):
+    """-x log x for x > 0, 0 at 0, -inf below 0 (NaN stays NaN)."""
+    xs = c.x(0, b, c.dtype)
+    zero = _scalar(b, c, 0)
+    positive = b.op('Neg', [b.op('Mul', [xs, b.op('Log', [xs])])])
+    out = b.op('Where', [b.op('Equal', [xs, zero]), zero, positive])
+    b.op('Where', [b.op('Less', [xs, zero]), _scalar(b, c, -np.inf), out], [c.out])

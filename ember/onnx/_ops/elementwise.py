@@ -116,7 +116,10 @@ def _hardsigmoid(b, c):
 
 @converts('Mish')
 def _mish(b, c):
-    b.op('Mish', [c.x(0)], [c.out])
+    if b.opset >= 18:
+        b.op('Mish', [c.x(0)], [c.out])
+    else:  # x * tanh(softplus(x)), as ONNX defines Mish
+        b.op('Mul', [c.x(0), b.op('Tanh', [b.op('Softplus', [c.x(0)])])], [c.out])
 
 
 @converts('Softplus')
@@ -163,6 +166,10 @@ def _clip(b, c):
 
 @converts('Softmax', 'LogSoftmax')
 def _softmax(b, c):
+    if not c.rank():  # a 0-dim input: over its one element
+        one = b.op(c.node.name, [b.op('Reshape', [c.x(0), b.ints([1])])], axis=0)
+        b.op('Reshape', [one, b.ints([])], [c.out])
+        return
     b.op(c.node.name, [c.x(0)], [c.out], axis=int(c.args[1]))
 
 
@@ -237,4 +244,6 @@ _BITWISE = {'bitwise_and': 'And', 'bitwise_or': 'Or', 'bitwise_xor': 'Xor'}
 def _bitwise(b, c):
     op_type = _BITWISE[c.node.name]
     # booleans are logic; integers (opset 18) are bitwise
+    if c.dtype != np.bool_ and b.opset < 18:
+        _unsupported(c, f"integer inputs at opset {b.opset} (ONNX's bitwise operators need opset 18)")
     b.op(op_type if c.dtype == np.bool_ else 'Bitwise' + op_type, [c.x(0, b, c.dtype), c.x(1, b, c.dtype)], [c.out])

@@ -10,8 +10,23 @@ def _conv(b, c):
     inputs = [c.x(0), c.x(1)] + ([] if bias is None else [c.x(2)])
     pads = [p[0] for p in pads] + [p[1] for p in pads]
     if transposed:
-        b.op('ConvTranspose', inputs, [c.out], strides=list(stride), pads=pads, dilations=list(dilation),
-             group=int(groups), output_padding=list(output_padding))
+        # output_padding as a smaller end pad (onnxruntime refuses an output_padding not below the
+        # stride, which PyTorch allows below the dilation too); past the full output, zeros and the bias
+        n = len(stride)
+        begin = [p[0] for p in c.args[4]]
+        end = [p[1] - o for p, o in zip(c.args[4], output_padding)]
+        extra = [max(0, -e) for e in end]
+        if not any(extra):
+            b.op('ConvTranspose', inputs, [c.out], strides=list(stride), pads=begin + end, dilations=list(dilation),
+                 group=int(groups))
+            return
+        y = b.op('ConvTranspose', inputs[:2], strides=list(stride), pads=begin + [max(0, e) for e in end],
+                 dilations=list(dilation), group=int(groups))
+        y = b.op('Pad', [y, b.ints([0] * (n + 2) + [0, 0] + extra)])
+        if bias is None:
+            b.op('Identity', [y], [c.out])
+        else:
+            b.op('Add', [y, b.op('Reshape', [c.x(2), b.ints([-1] + [1] * n)])], [c.out])
     else:
         b.op('Conv', inputs, [c.out], strides=list(stride), pads=pads, dilations=list(dilation),
              group=int(groups), kernel_shape=list(w.shape[2:]))
@@ -69,49 +84,104 @@ def _pool_pads(padding):
     return list(padding) * 2
 
 
-@converts('MaxPoolWithIndices')
+def _pooled(b, c, spatial, pool):
+    """``pool(b, input)`` over a batched input: an unbatched one (C, spatial...) gets its batch
+    axis for the pooling and loses it after; returns the results' names."""
+    x = c.args[0]
+    data = c.x(0)
+    unbatched = len(x.shape) == spatial + 1
+    if unbatched:
+        data = b.op('Unsqueeze', [data, b.ints([0])])
+    outs = pool(data)
+    outs = outs if isinstance(outs, (list, tuple)) else [outs]
+    for name, out in zip(outs, c.outs):
+        if out:
+            b.op('Squeeze' if unbatched else 'Identity', [name] + ([b.ints([0])] if unbatched else []), [out])
+
+
+@converts('MaxPoolWithIndices', 'MaxPool3DWithIndices')
 def _max_pool(b, c):
     x, kernel, stride, padding, dilation, ceil_mode, return_indices = c.args
-    if return_indices:
-        _unsupported(c, "return_indices=True")
-    b.op('MaxPool', [c.x(0)], [c.out], kernel_shape=list(kernel), strides=list(stride),
-         pads=_pool_pads(padding), dilations=list(dilation), ceil_mode=int(bool(ceil_mode)))
+    n = len(kernel)
+    attrs = dict(kernel_shape=list(kernel), strides=list(stride), pads=_pool_pads(padding), dilations=list(dilation),
+                 ceil_mode=int(bool(ceil_mode)))
+
+    def pool(data):
+        if not (len(c.outs) > 1 and c.outs[1]):
+            return b.op('MaxPool', [data], **attrs)
+        values, flat = b.op('MaxPool', [data], 2, **attrs)
+        # ONNX counts the index over the whole input, PyTorch within each (n, c) plane
+        plane = reduce(b, 'ReduceProd', b.op('Shape', [data], start=2), [0], 1)
+        return values, b.op('Mod', [flat, plane])
+    _pooled(b, c, n, pool)
 
 
-@converts('AvgPool')
+@converts('AvgPool', 'AvgPool3D')
 def _avg_pool(b, c):
     x, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override = c.args
-    if divisor_override is not None:
-        _unsupported(c, "divisor_override")
-    b.op('AveragePool', [c.x(0)], [c.out], kernel_shape=list(kernel), strides=list(stride),
-         pads=_pool_pads(padding), ceil_mode=int(bool(ceil_mode)), count_include_pad=int(bool(count_include_pad)))
+    if divisor_override is not None and ceil_mode:
+        _unsupported(c, "divisor_override and ceil_mode together")
+    attrs = dict(kernel_shape=list(kernel), strides=list(stride), pads=_pool_pads(padding), ceil_mode=int(bool(ceil_mode)))
+
+    def pool(data):
+        if divisor_override is None:
+            return b.op('AveragePool', [data], count_include_pad=int(bool(count_include_pad)), **attrs)
+        # each window's sum (its mean over the whole kernel, padding counted) over the given divisor
+        mean = b.op('AveragePool', [data], count_include_pad=1, **attrs)
+        return b.op('Mul', [mean, b.const(np.asarray(np.prod(kernel) / divisor_override, c.dtype))])
+    _pooled(b, c, len(kernel), pool)
 
 
-@converts('AdaptiveAvgPool')
+@converts('AdaptiveAvgPool', 'AdaptiveAvgPool3D')
 def _adaptive_avg_pool(b, c):
     x, out = c.args[:2]
-    size = x.shape[2:]
+    size = x.shape[len(x.shape) - len(out):]
     out = [s if o is None else o for s, o in zip(size, out)]
-    if all(o == 1 for o in out):
+    if len(x.shape) != len(out) + 2:  # unbatched
+        b.op('Identity', [_adaptive_windows(b, c, out, 'ReduceMean')], [c.out])
+    elif all(o == 1 for o in out):
         b.op('GlobalAveragePool', [c.x(0)], [c.out])
     elif all(s % o == 0 for s, o in zip(size, out)):
         kernel = [s // o for s, o in zip(size, out)]
         b.op('AveragePool', [c.x(0)], [c.out], kernel_shape=kernel, strides=kernel)
     else:
-        _unsupported(c, f"output size {tuple(out)} not dividing the input size {tuple(size)}")
+        b.op('Identity', [_adaptive_windows(b, c, out, 'ReduceMean')], [c.out])
 
 
-@converts('AdaptiveMaxPool')
+def _adaptive_windows(b, c, out, op_type):
+    """Adaptive pooling whose windows differ in size: output ``i`` of an axis of ``n`` elements
+    reduces elements ``floor(i n / o)`` to ``ceil((i + 1) n / o)``. A window is the product of one
+    range per axis, so the axes are pooled one after the other (a mean of means over equal rows is
+    the mean). The windows are fixed by the traced sizes."""
+    x = c.args[0]
+    data = c.x(0)
+    rank = len(x.shape)
+    for axis, o in zip(range(rank - len(out), rank), out):
+        n = x.shape[axis]
+        if o == n:
+            continue
+        parts = []
+        for i in range(o):
+            lo, hi = (i * n) // o, -(-((i + 1) * n) // o)
+            window = b.op('Slice', [data, b.ints([lo]), b.ints([hi]), b.ints([axis])])
+            parts.append(reduce(b, op_type, window, [axis], 1))
+        data = b.op('Concat', parts, axis=axis)
+    return data
+
+
+@converts('AdaptiveMaxPool', 'AdaptiveMaxPool3D')
 def _adaptive_max_pool(b, c):
     x, out = c.args[:2]   # the indices (output 1) are not written: a graph using them is refused
     size = x.shape[len(x.shape) - len(out):]
-    if all(o == 1 for o in out):
+    if len(x.shape) != len(out) + 2:  # unbatched
+        b.op('Identity', [_adaptive_windows(b, c, out, 'ReduceMax')], [c.outs[0]])
+    elif all(o == 1 for o in out):
         b.op('GlobalMaxPool', [c.x(0)], [c.outs[0]])
     elif all(s % o == 0 for s, o in zip(size, out)):
         kernel = [s // o for s, o in zip(size, out)]
         b.op('MaxPool', [c.x(0)], [c.outs[0]], kernel_shape=kernel, strides=kernel)
     else:
-        _unsupported(c, f"output size {tuple(out)} not dividing the input size {tuple(size)}")
+        b.op('Identity', [_adaptive_windows(b, c, out, 'ReduceMax')], [c.outs[0]])
 
 
 @converts('Embedding')
@@ -122,10 +192,10 @@ def _embedding(b, c):
 @converts('PixelShuffle')
 def _pixel_shuffle(b, c):
     x, r = c.args
-    if len(x.shape) != 4:
+    if len(x.shape) not in (3, 4):
         _unsupported(c, f"a {len(x.shape)}-D input (ONNX's DepthToSpace takes 4-D ones)")
     # channels are read as (C, r, r), as PyTorch's pixel_shuffle does: DepthToSpace's CRD mode
-    b.op('DepthToSpace', [c.x(0)], [c.out], blocksize=int(r), mode='CRD')
+    _pooled(b, c, 2, lambda data: b.op('DepthToSpace', [data], blocksize=int(r), mode='CRD'))
 
 
 @converts('PixelUnshuffle')
@@ -181,6 +251,8 @@ def _col2im(b, c):
     cols, size, kernel, dilation, padding, stride = c.args
     if len(kernel) != 2:
         _unsupported(c, f"{len(kernel)} spatial dims (ONNX's Col2Im is written for images)")
+    if b.opset < 18:
+        _unsupported(c, f"opset {b.opset} (ONNX's Col2Im needs opset 18)")
     data = c.x(0) if len(cols.shape) == 3 else b.op('Unsqueeze', [c.x(0), b.ints([0])])
     out = b.op('Col2Im', [data, b.ints(list(size)), b.ints(list(kernel))],
                dilations=list(dilation), pads=list(padding) * 2, strides=list(stride))

@@ -76,8 +76,12 @@ def _logical_not(b, c):
 def _bitwise_not(b, c):
     if c.dtype == np.bool_:
         b.op('Not', [c.x(0)], [c.out])
-    else:
+    elif b.opset >= 18:
         b.op('BitwiseNot', [c.x(0)], [c.out])
+    elif c.dtype.kind == 'i':  # two's complement: ~x == -x - 1
+        b.op('Sub', [b.op('Neg', [c.x(0)]), b.const(np.asarray(1, c.dtype))], [c.out])
+    else:  # unsigned: the largest value minus x
+        b.op('Sub', [b.const(np.asarray(np.iinfo(c.dtype).max, c.dtype)), c.x(0)], [c.out])
 
 
 @converts('OneHot')

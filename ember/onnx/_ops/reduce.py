@@ -9,7 +9,9 @@ from ._core import converts, reduce, _onnx_type
 def _reduce(b, c, op_type):
     dims, keepdim = c.args[1], c.args[2]
     dims = list(range(c.rank())) if dims is None or dims == () else list(dims if isinstance(dims, (tuple, list)) else [dims])
-    if op_type == 'ReduceSum' or b.opset >= 18:
+    if not dims:  # a 0-dim input
+        b.op('Identity', [c.x(0, b, c.dtype)], [c.out])
+    elif op_type == 'ReduceSum' or b.opset >= 18:
         b.op(op_type, [c.x(0, b, c.dtype), b.ints(dims)], [c.out], keepdims=int(bool(keepdim)))
     else:
         b.op(op_type, [c.x(0, b, c.dtype)], [c.out], axes=dims, keepdims=int(bool(keepdim)))
@@ -18,7 +20,9 @@ def _reduce(b, c, op_type):
 @converts('MaxAll', 'MinAll')
 def _extreme_all(b, c):
     op_type = 'ReduceMax' if c.node.name == 'MaxAll' else 'ReduceMin'
-    if b.opset >= 18:
+    if not c.rank():
+        b.op('Identity', [c.x(0)], [c.out])
+    elif b.opset >= 18:
         b.op(op_type, [c.x(0)], [c.out], keepdims=0)
     else:
         b.op(op_type, [c.x(0)], [c.out], keepdims=0, axes=list(range(c.rank())))

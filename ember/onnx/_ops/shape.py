@@ -1,7 +1,7 @@
 """ONNX translations: reshapes, transposes, narrowing, splitting and joining."""
 import numpy as np
 
-from ._core import converts
+from ._core import converts, reduce, _onnx_type
 
 
 @converts('View', 'UnsafeView', 'Reshape', 'ReshapeAlias')
@@ -192,3 +192,66 @@ def _select(b, c):
     # a negative index counts from the end at run time, as Gather reads it
     x, dim, index = c.args
     b.op('Gather', [c.x(0), b.const(np.asarray(index, np.int64))], [c.out], axis=int(dim))
+
+
+@converts('Rot90')
+def _rot90(b, c):
+    # as NumPy's rot90: a quarter turn flips the second axis and swaps the two
+    x, k, dims = c.args
+    rank = c.rank()
+    d0, d1 = dims[0] % rank, dims[1] % rank
+    swap = list(range(rank))
+    swap[d0], swap[d1] = d1, d0
+    low = np.iinfo(np.int64).min
+
+    def flip(v, axes):
+        n = len(axes)
+        return b.op('Slice', [v, b.ints([-1] * n), b.ints([low] * n), b.ints(axes), b.ints([-1] * n)])
+    k %= 4
+    if k == 0:
+        out = b.op('Identity', [c.x(0)])
+    elif k == 1:
+        out = b.op('Transpose', [flip(c.x(0), [d1])], perm=swap)
+    elif k == 2:
+        out = flip(c.x(0), [d0, d1])
+    else:
+        out = flip(b.op('Transpose', [c.x(0)], perm=swap), [d1])
+    b.op('Identity', [out], [c.out])
+
+
+@converts('DiagEmbed')
+def _diag_embed(b, c):
+    """The last axis of the input laid on a diagonal of zeros: a (n, n) diagonal picked with an
+    identity mask (no multiplication, so infinities stay), padded to the offset, its two axes
+    moved to ``d1`` and ``d2``."""
+    x, shape, offset, d1, d2 = c.args
+    out_shape = c.node.outputs[0].shape
+    rank = len(out_shape)
+    d1, d2 = d1 % rank, d2 % rank
+    n = x.shape[-1]
+    rows, cols = out_shape[d1], out_shape[d2]
+    r0, c0 = max(-offset, 0), max(offset, 0)
+    eye = b.const(np.eye(n, dtype=bool))
+    square = b.op('Where', [eye, b.op('Unsqueeze', [c.x(0), b.ints([-1])]), b.const(np.asarray(0, c.dtype))])
+    lead = rank - 2
+    pads = [0] * lead + [r0, c0] + [0] * lead + [rows - n - r0, cols - n - c0]
+    padded = b.op('Pad', [square, b.ints(pads)]) if any(pads) else square
+    # the batch axes in order around the two diagonal axes
+    rest = iter(range(lead))
+    perm_inverse = [lead if d == d1 else lead + 1 if d == d2 else next(rest) for d in range(rank)]
+    b.op('Transpose', [padded], [c.out], perm=perm_inverse)
+
+
+@converts('SumToSize')
+def _sum_to_size(b, c):
+    x, shape = c.args
+    lead = len(x.shape) - len(shape)
+    axes = list(range(lead)) + [lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1]
+    out = reduce(b, 'ReduceSum', c.x(0), axes, 1) if axes else c.x(0)
+    b.op('Reshape', [out, b.ints(list(shape))], [c.out])
+
+
+@converts('Fill')
+def _fill(b, c):
+    value = b.op('Cast', [c.x(1, b, c.dtype)], to=_onnx_type(c.dtype))
+    b.op('Expand', [b.op('Reshape', [value, b.ints([])]), b.op('Shape', [c.x(0)])], [c.out])

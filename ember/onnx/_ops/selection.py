@@ -1,0 +1,103 @@
+"""ONNX translations: medians and modes (ONNX has neither; they are read off a stable sort, or
+counted)."""
+import numpy as np
+
+from ._core import converts, reduce, _onnx_type, _unsupported
+from .cumulative import arg, positions
+
+
+def sorted_indices(b, x, axis, dtype):
+    """The indices that sort ``x`` ascending along ``axis`` as ember's stable sort does: equal
+    elements keep their order and NaNs come last (two stable TopKs: NaNs moved behind, then the
+    rest ordered, with the NaNs standing in as +inf behind any real +inf)."""
+    k = b.op('Shape', [x], start=axis, end=axis + 1)
+    if np.dtype(dtype).kind != 'f':
+        return b.op('TopK', [x, k], 2, axis=axis, largest=0, sorted=1)[1]
+    nan = b.op('IsNaN', [x])
+    first = b.op('TopK', [b.op('Cast', [nan], to=_onnx_type(np.float32)), k], 2, axis=axis, largest=0, sorted=1)[1]
+    moved = b.op('GatherElements', [x, first], axis=axis)
+    key = b.op('Where', [b.op('IsNaN', [moved]), b.const(np.asarray(np.inf, dtype)), moved])
+    second = b.op('TopK', [key, k], 2, axis=axis, largest=0, sorted=1)[1]
+    return b.op('GatherElements', [first, second], axis=axis)
+
+
+def _median(b, c, skip_nan):
+    x = c.args[0]
+    dim, keepdim = arg(c, 1, 'dim', None), bool(arg(c, 2, 'keepdim', False))
+    dtype = x.example._data.dtype
+    if dtype.kind == 'b':
+        _unsupported(c, "a bool input")
+    data = c.x(0)
+    if dim is None or not x.shape:
+        data, axis = b.op('Reshape', [data, b.ints([-1])]), 0
+    else:
+        axis = dim % len(x.shape)
+    order = sorted_indices(b, data, axis, dtype)
+    count = b.op('Shape', [data], start=axis, end=axis + 1)
+    one, two = b.ints([1]), b.ints([2])
+    if dtype.kind == 'f':
+        nan = b.op('Cast', [b.op('IsNaN', [data])], to=_onnx_type(np.int64))
+    if skip_nan and dtype.kind == 'f':
+        # the lower median of the non-NaN elements (the first NaN when there are none)
+        valid = b.op('Sub', [b.op('Expand', [count, b.op('Shape', [reduce(b, 'ReduceSum', nan, [axis])])]),
+                             reduce(b, 'ReduceSum', nan, [axis])])
+        k = b.op('Div', [b.op('Max', [b.op('Sub', [valid, one]), b.ints(0)]), two])
+        where = b.op('GatherElements', [order, k], axis=axis)
+    else:
+        k = b.op('Div', [b.op('Sub', [count, one]), two])
+        where = b.op('Gather', [order, k], axis=axis)
+        if dtype.kind == 'f':
+            # a NaN anywhere makes the median NaN, at the first NaN's index
+            first_nan = b.op('ArgMax', [nan], axis=axis, keepdims=1, select_last_index=0)
+            has_nan = b.op('Cast', [reduce(b, 'ReduceMax', nan, [axis])], to=_onnx_type(np.bool_))
+            where = b.op('Where', [has_nan, first_nan, where])
+    values = b.op('GatherElements', [data, where], axis=axis)
+    if dim is None:
+        b.op('Reshape', [values, b.ints([])], [c.outs[0]])
+        return
+    if not x.shape:
+        b.op('Identity', [c.x(0)], [c.outs[0]])
+        b.op('Identity', [b.const(np.zeros((), np.int64))], [c.outs[1]])
+        return
+    squeeze = [] if keepdim else [b.ints([axis])]
+    b.op('Identity' if keepdim else 'Squeeze', [values] + squeeze, [c.outs[0]])
+    if c.outs[1]:
+        b.op('Identity' if keepdim else 'Squeeze', [where] + squeeze, [c.outs[1]])
+
+
+@converts('MedianOp')
+def _median_op(b, c):
+    _median(b, c, skip_nan=False)
+
+
+@converts('NanmedianOp')
+def _nanmedian_op(b, c):
+    _median(b, c, skip_nan=True)
+
+
+@converts('ModeOp')
+def _mode(b, c):
+    """Each element's count of equal elements along the axis; the smallest of the most frequent
+    values; the index of its last occurrence."""
+    x = c.args[0]
+    dim, keepdim = arg(c, 1, 'dim', -1), bool(arg(c, 2, 'keepdim', False))
+    dtype = x.example._data.dtype
+    if dtype.kind == 'b':
+        _unsupported(c, "a bool input")
+    if not x.shape:
+        b.op('Identity', [c.x(0)], [c.outs[0]])
+        b.op('Identity', [b.const(np.zeros((), np.int64))], [c.outs[1]])
+        return
+    rank = len(x.shape)
+    axis = dim % rank
+    equal = b.op('Equal', [b.op('Unsqueeze', [c.x(0), b.ints([axis + 1])]), b.op('Unsqueeze', [c.x(0), b.ints([axis])])])
+    counts = reduce(b, 'ReduceSum', b.op('Cast', [equal], to=_onnx_type(np.int64)), [axis + 1], 0)
+    top = reduce(b, 'ReduceMax', counts, [axis])
+    big = np.asarray(np.inf if dtype.kind == 'f' else np.iinfo(dtype).max, dtype)
+    value = reduce(b, 'ReduceMin', b.op('Where', [b.op('Equal', [counts, top]), c.x(0), b.const(big)]), [axis])
+    at = positions(b, c.x(0), axis, rank)
+    last = reduce(b, 'ReduceMax', b.op('Where', [b.op('Equal', [c.x(0), value]), at, b.const(np.asarray(-1, np.int64))]),
+                  [axis], int(keepdim))
+    b.op('Identity' if keepdim else 'Squeeze', [value] + ([] if keepdim else [b.ints([axis])]), [c.outs[0]])
+    if c.outs[1]:
+        b.op('Identity', [last], [c.outs[1]])
