@@ -7,6 +7,7 @@ import numpy as np
 from ember._trace import capture
 
 from ._builder import Builder
+from ._peephole import fuse_conv_batchnorm
 from ._dynamic import Dynamic, axes_from_dynamic_shapes, growths, normalise_dynamic_axes, varied
 from ._ops import CONVERTERS, Call
 
@@ -128,9 +129,10 @@ def build_model(graph, names, opset, dynamic, symbols, export_params, keep_initi
     consts = [v for v in graph.constants if onnx_names[id(v)] in needed and id(v) not in dynamic.constants]
     stored = (params if export_params else []) + consts  # without export_params, parameters are inputs
 
-    def array(v):
-        return onnx.numpy_helper.from_array(np.ascontiguousarray(v.example.detach().cpu().numpy()), onnx_names[id(v)])
-    initializers = [array(v) for v in stored]
+    arrays = {onnx_names[id(v)]: np.ascontiguousarray(v.example.detach().cpu().numpy()) for v in stored}
+    if export_params and not keep_initializers_as_inputs:  # the weights are fixed: fold as PyTorch does
+        nodes, arrays = fuse_conv_batchnorm(onnx, nodes, arrays)
+    initializers = [onnx.numpy_helper.from_array(a, name) for name, a in arrays.items()]
     graph_inputs = [_tensor_type(onnx, v, v.name, symbols.get(v.name, {})) for v in graph.inputs]
     if not export_params:
         graph_inputs += [_tensor_type(onnx, v, onnx_names[id(v)], {}) for v in params]

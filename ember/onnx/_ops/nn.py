@@ -85,35 +85,34 @@ def _pool_pads(padding):
 
 
 def _pooled(b, c, spatial, pool):
-    """``pool(b, input)`` over a batched input: an unbatched one (C, spatial...) gets its batch
-    axis for the pooling and loses it after; returns the results' names."""
+    """``pool(data, outs)`` over a batched input, writing the results to ``outs`` (None: fresh
+    names; returns the names): an unbatched input (C, spatial...) gets its batch axis for the
+    pooling and loses it after."""
     x = c.args[0]
-    data = c.x(0)
-    unbatched = len(x.shape) == spatial + 1
-    if unbatched:
-        data = b.op('Unsqueeze', [data, b.ints([0])])
-    outs = pool(data)
+    if len(x.shape) != spatial + 1:
+        pool(c.x(0), c.outs)
+        return
+    outs = pool(b.op('Unsqueeze', [c.x(0), b.ints([0])]), None)
     outs = outs if isinstance(outs, (list, tuple)) else [outs]
     for name, out in zip(outs, c.outs):
         if out:
-            b.op('Squeeze' if unbatched else 'Identity', [name] + ([b.ints([0])] if unbatched else []), [out])
+            b.op('Squeeze', [name, b.ints([0])], [out])
 
 
 @converts('MaxPoolWithIndices', 'MaxPool3DWithIndices')
 def _max_pool(b, c):
     x, kernel, stride, padding, dilation, ceil_mode, return_indices = c.args
-    n = len(kernel)
     attrs = dict(kernel_shape=list(kernel), strides=list(stride), pads=_pool_pads(padding), dilations=list(dilation),
                  ceil_mode=int(bool(ceil_mode)))
 
-    def pool(data):
+    def pool(data, outs):
         if not (len(c.outs) > 1 and c.outs[1]):
-            return b.op('MaxPool', [data], **attrs)
-        values, flat = b.op('MaxPool', [data], 2, **attrs)
+            return b.op('MaxPool', [data], outs[:1] if outs else 1, **attrs)
+        values, flat = b.op('MaxPool', [data], [outs[0] if outs else b.fresh('MaxPool'), b.fresh('MaxPool')], **attrs)
         # ONNX counts the index over the whole input, PyTorch within each (n, c) plane
         plane = reduce(b, 'ReduceProd', b.op('Shape', [data], start=2), [0], 1)
-        return values, b.op('Mod', [flat, plane])
-    _pooled(b, c, n, pool)
+        return values, b.op('Mod', [flat, plane], outs[1:] if outs else 1)
+    _pooled(b, c, len(kernel), pool)
 
 
 @converts('AvgPool', 'AvgPool3D')
@@ -123,12 +122,12 @@ def _avg_pool(b, c):
         _unsupported(c, "divisor_override and ceil_mode together")
     attrs = dict(kernel_shape=list(kernel), strides=list(stride), pads=_pool_pads(padding), ceil_mode=int(bool(ceil_mode)))
 
-    def pool(data):
+    def pool(data, outs):
         if divisor_override is None:
-            return b.op('AveragePool', [data], count_include_pad=int(bool(count_include_pad)), **attrs)
+            return b.op('AveragePool', [data], outs or 1, count_include_pad=int(bool(count_include_pad)), **attrs)
         # each window's sum (its mean over the whole kernel, padding counted) over the given divisor
         mean = b.op('AveragePool', [data], count_include_pad=1, **attrs)
-        return b.op('Mul', [mean, b.const(np.asarray(np.prod(kernel) / divisor_override, c.dtype))])
+        return b.op('Mul', [mean, b.const(np.asarray(np.prod(kernel) / divisor_override, c.dtype))], outs or 1)
     _pooled(b, c, len(kernel), pool)
 
 
@@ -195,7 +194,7 @@ def _pixel_shuffle(b, c):
     if len(x.shape) not in (3, 4):
         _unsupported(c, f"a {len(x.shape)}-D input (ONNX's DepthToSpace takes 4-D ones)")
     # channels are read as (C, r, r), as PyTorch's pixel_shuffle does: DepthToSpace's CRD mode
-    _pooled(b, c, 2, lambda data: b.op('DepthToSpace', [data], blocksize=int(r), mode='CRD'))
+    _pooled(b, c, 2, lambda data, outs: b.op('DepthToSpace', [data], outs or 1, blocksize=int(r), mode='CRD'))
 
 
 @converts('PixelUnshuffle')

@@ -42,7 +42,13 @@ def _extreme_dim(b, c):
 
 @converts('MeanDim', 'Mean')
 def _mean(b, c):
-    _reduce(b, c, 'ReduceMean')
+    dims, keepdim, rank = c.args[1], c.args[2], c.rank()
+    spatial = sorted(d % rank for d in dims) if isinstance(dims, (tuple, list)) else None
+    if keepdim and rank >= 3 and spatial == list(range(2, rank)) and c.dtype.kind == 'f':
+        # the mean over every axis after the channels: a global average pool, as PyTorch writes it
+        b.op('GlobalAveragePool', [c.x(0)], [c.out])
+    else:
+        _reduce(b, c, 'ReduceMean')
 
 
 @converts('SumDim', 'Sum')

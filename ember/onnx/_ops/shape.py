@@ -6,7 +6,21 @@ from ._core import converts, reduce, _onnx_type
 
 @converts('View', 'UnsafeView', 'Reshape', 'ReshapeAlias')
 def _reshape(b, c):
-    b.op('Reshape', [c.x(0), c.shape(b, 1, unknown=-1)], [c.out])
+    if _flattens(c):
+        b.op('Flatten', [c.x(0)], [c.out], axis=1)
+    else:
+        b.op('Reshape', [c.x(0), c.shape(b, 1, unknown=-1)], [c.out])
+
+
+def _flattens(c):
+    """Whether the reshape keeps the first axis and merges the others, in both captures (what
+    ``flatten(1)`` does, written as PyTorch writes it: ONNX's Flatten)."""
+    x, out = c.args[0], c.node.outputs[0]
+    twins = c.dynamic.twins
+    if id(x) not in twins or id(out) not in twins or len(x.shape) < 3:
+        return False
+    return all(tuple(o) == (i[0], int(np.prod(i[1:])))
+               for i, o in ((x.shape, out.shape), (twins[id(x)].shape, twins[id(out)].shape)))
 
 
 @converts('Expand')
