@@ -72,8 +72,11 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
         kwargs (dict, optional): example keyword inputs.
         dynamic_shapes (dict or tuple, optional): for each input, which dimensions may vary
             (``{"x": {0: Dim("batch")}}``); the others are fixed at the example's sizes.
-        strict (bool): PyTorch's bytecode-level tracing; ember traces at the op level only, so
-            ``strict=True`` is refused.
+        strict (bool): trace as PyTorch's strict mode does. PyTorch then traces the forward's
+            bytecode; ember runs the forward in both modes, and gives the strict program's form:
+            only the state the forward reads is lifted, parameters first, then buffers and
+            constants, each in the order of first use, and dynamic sizes get strict mode's symbols.
+            Python code that PyTorch's bytecode tracer would refuse is not refused here.
         preserve_module_call_signature (tuple): submodule names whose call signature to keep (ember
             supports none).
 
@@ -101,10 +104,6 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
     kwargs = {} if kwargs is None else kwargs
     if not isinstance(kwargs, dict):
         raise TypeError(f'inspect.Signature.bind() argument after ** must be a mapping, not {type(kwargs).__name__}')
-    if strict:
-        raise NotImplementedError('ember.export.export(strict=True) needs PyTorch\'s bytecode tracer (TorchDynamo), '
-                                  'which ember does not have; export with strict=False (the default), which traces '
-                                  'at the operator level')
     if preserve_module_call_signature:
         raise NotImplementedError('ember.export.export does not support preserve_module_call_signature')
 
@@ -126,6 +125,8 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
         else:
             user_leaves += _flat_with_names(value, name)
     tracer = OpTracer(graph)
+    if strict:
+        tracer.root_code = getattr(type(mod).forward, '__code__', None)
     user_nodes, traced_leaves = [], []
     for name, value in user_leaves:
         node = placeholder(graph, name)
@@ -214,9 +215,11 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
     out_spec = _rebuild(out, iter([None] * len(out_nodes)))    # the output's structure, without the values
     untrack(tracer)
 
+    if strict:
+        state_specs = _strict_state(graph, state_specs, first_user)
     signature = ExportGraphSignature(state_specs + input_specs, output_specs)
     example_inputs = (tuple(args), dict(kwargs))
-    range_constraints = range_constraints_for(graph, signature, dynamic_shapes, args, kwargs, mod)
+    range_constraints = range_constraints_for(graph, signature, dynamic_shapes, args, kwargs, mod, strict=strict)
     if range_constraints:
         from ember.export.dynamic_shapes import follow_dynamic_sizes
 
@@ -232,6 +235,29 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
         follow_dynamic_sizes(graph, retrace_grown)
     return ExportedProgram(graph, signature, state_dict, range_constraints, constants=constants,
                            example_inputs=example_inputs, out_spec=out_spec, forward_arg_names=list(bound.arguments))
+
+
+def _strict_state(graph, specs, first_user):
+    """The module state as PyTorch's strict mode lifts it: its bytecode tracer meets the state as
+    the forward reads it, so only what the forward reads becomes an input, parameters first, then
+    buffers and tensor constants together, each group in the order of first use (constants marked
+    persistent, as strict mode marks them). The state dict still holds every parameter and buffer."""
+    order = {n: i for i, n in enumerate(graph.nodes)}
+    nodes = {n.name: n for n in graph.nodes if n.op == 'placeholder'}
+
+    def first_use(spec):
+        return min(order[u] for u in nodes[spec.arg.name].users)
+    used = [s for s in specs if nodes[s.arg.name].users]
+    for s in specs:
+        if not nodes[s.arg.name].users:
+            graph.erase_node(nodes[s.arg.name])
+    params = sorted((s for s in used if s.kind == InputKind.PARAMETER), key=first_use)
+    rest = sorted((s for s in used if s.kind != InputKind.PARAMETER), key=first_use)
+    rest = [InputSpec(s.kind, s.arg, s.target, True) if s.kind == InputKind.CONSTANT_TENSOR else s for s in rest]
+    anchor = first_user or next(n for n in graph.nodes if n.op != 'placeholder')
+    for s in params + rest:
+        anchor.prepend(nodes[s.arg.name])
+    return params + rest
 
 
 def _persistent_buffers(mod):

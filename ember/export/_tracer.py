@@ -111,6 +111,7 @@ class OpTracer:
         self.nodes = {}          # id(tensor) -> (tensor, node)
         self.lift_constant = lift_constant
         self.stack_trace = None     # set while a graph is re-traced: the stack of the node being lowered
+        self.root_code = None       # strict mode: each node is placed at the line of this code (the root forward)
         self._names = {}
 
     # ------------------------------------------------------------------ values
@@ -190,7 +191,7 @@ class OpTracer:
         # PyTorch names nodes by the operator, the metadata check by its overload too
         name = op._packet._name if op._packet._name != '_assert_tensor_metadata' else '_assert_tensor_metadata_default'
         node = self.graph.create_node('call_function', op, self.as_arg(tuple(args)), self.as_arg(kwargs), name=name)
-        node.meta['stack_trace'] = self.stack_trace if self.stack_trace is not None else _user_stack()
+        node.meta['stack_trace'] = self.stack_trace if self.stack_trace is not None else _user_stack(self.root_code)
         if out is None:
             return None
         if isinstance(out, (tuple, list)):
@@ -334,9 +335,21 @@ def _meta_value(t):
 _COMPREHENSIONS = {'<genexpr>', '<listcomp>', '<dictcomp>', '<setcomp>'}
 
 
-def _user_stack():
-    """The frame that made the call, formatted as a traceback entry (``File "...", line N, in f``)."""
+def _user_stack(root_code=None):
+    """The frame that made the call, formatted as a traceback entry (``File "...", line N, in f``);
+    with ``root_code``, the frame running that code (strict mode places every op at the line of
+    the exported module's forward that led to it)."""
     frame = sys._getframe(2)
+    if root_code is not None:
+        outer, inner = frame, None
+        while outer is not None and outer.f_code is not root_code:
+            outer, inner = outer.f_back, outer
+        if outer is not None:
+            if inner is not None and inner.f_code.co_name in _COMPREHENSIONS \
+                    and inner.f_code.co_filename == root_code.co_filename:
+                outer = inner  # a comprehension of the forward is its own frame there
+            summary = traceback.StackSummary.extract([(outer, outer.f_lineno)], lookup_lines=True)
+            return ''.join(summary.format())
     # a comprehension's frame is reported as the function around it, as PyTorch does
     while frame is not None and (frame.f_code.co_filename.startswith(_QUIET_DIRS)
                                  or frame.f_code.co_name in _COMPREHENSIONS):

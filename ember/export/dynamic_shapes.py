@@ -106,9 +106,10 @@ def _specs_by_input(dynamic_shapes, args, kwargs, mod):
     raise TypeError(f'dynamic_shapes must be a dict, tuple or list, got {type(dynamic_shapes)}')
 
 
-def range_constraints_for(graph, signature, dynamic_shapes, args, kwargs, mod):
+def range_constraints_for(graph, signature, dynamic_shapes, args, kwargs, mod, strict=False):
     """Record each dynamic dimension on its placeholder (``meta['dynamic_dims']``) and return the
-    range constraints ``{symbol: VR[min, max]}``, symbols ``s0, s1, ...`` in input order."""
+    range constraints ``{symbol: VR[min, max]}``, each symbol named from its source as PyTorch
+    names it (strict mode reads the inputs as one flat list)."""
     if dynamic_shapes is None:
         return {}
     from ember._tensor import Tensor
@@ -143,7 +144,8 @@ def range_constraints_for(graph, signature, dynamic_shapes, args, kwargs, mod):
                 raise UserError(f'Expected input {name}.shape[{d}] = {size} to be of the form dim, where '
                                 f'{lo} <= dim <= {hi}')
             if key not in symbols:
-                symbols[key] = _symbol_name(f"L['{name}'].size()[{d}]", used)
+                source = f"L['flat_args'][{list(signature.user_inputs).index(name)}]" if strict else f"L['{name}']"
+                symbols[key] = _symbol_name(f"{source}.size()[{d}]", used)
                 # a size of 0 or 1 is specialised by PyTorch, so a dynamic size is at least 2
                 constraints[symbols[key]] = ValueRanges(max(lo, 2), hi if hi is not None and hi < _INT_MAX else None)
             dims_meta[d] = (max(lo, 0), None if hi is None or hi >= _INT_MAX else hi)

@@ -186,11 +186,6 @@ def test_loads_programs_pytorch_saved(case):
         assert ember.allclose(got, ember.tensor(expected), atol=1e-5)
 
 
-def test_strict_tracing_is_refused_clearly():
-    with pytest.raises(NotImplementedError, match='strict=True'):
-        ember.export.export(nn.ReLU(), (ember.ones(1),), strict=True)
-
-
 def test_a_call_without_an_aten_equivalent_is_refused_with_its_name():
     class Odd(nn.Module):
         def forward(self, x):
@@ -256,3 +251,26 @@ def test_a_graph_that_computes_with_a_dynamic_size_is_refused():
     with pytest.raises(ember.export._errors.UserError, match="the arguments of 'view' hold a size that follows a "
                                                              "dynamic dimension"):
         ember.export.export(Flat(), (ember.ones(5, 4),), dynamic_shapes={'x': {0: ember.export.Dim('b')}})
+
+
+_STRICT = json.loads((pathlib.Path(__file__).parents[1] / 'fixtures' / 'export' / 'strict_cases.json').read_text())
+
+
+@pytest.mark.parametrize('case', sorted(_STRICT))
+def test_strict_program_is_pytorchs(case):
+    # strict mode lifts only the state the forward reads, in the order it reads it; the printed
+    # programs compared without their blank lines (PyTorch's strict mode leaves out the empty
+    # comment lines of some library calls)
+    ember.manual_seed(0)
+    mod, args = models.STRICT_CASES[case](ember)
+    ep = ember.export.export(mod, args, dynamic_shapes=models.dynamic_shapes(ember, case), strict=True)
+
+    def lines(text):
+        return [line for line in _normal(text) if line.strip()]
+    assert lines(str(ep)) == lines(_STRICT[case]['printed'])
+    assert list(ep.state_dict) == _STRICT[case]['state_dict']
+    assert sorted(ep.constants) == sorted(_STRICT[case]['constants'])
+    out = ep.module()(*args)
+    expected = mod(*args)
+    for o, e in zip(out if isinstance(out, tuple) else (out,), expected if isinstance(expected, tuple) else (expected,)):
+        assert ember.allclose(o, e)
