@@ -27,27 +27,25 @@ class _Wrap(nn.Module):
         return self.fn(*args, **self.kw)
 
 
-def _spellings():
-    """{id(function): (namespace, name)}: the table holds the functions themselves, but a capture
-    rebinds some public names (ops recorded whole); calling through the name sees the rebinding."""
-    import ember.nn.functional as F
-    found = {}
-    for space in (ember.Tensor, F, ember.special, ember.linalg, ember.fft, ember):
-        for name, fn in vars(space).items():
-            if callable(fn):
-                found.setdefault(id(fn), (space, name))
-    return found
-
-
-_SPELLINGS = _spellings()
+def _unwrapped(fn):
+    while hasattr(fn, '__wrapped__'):
+        fn = fn.__wrapped__
+    return fn
 
 
 def _through_name(fn):
-    where = _SPELLINGS.get(id(fn))
-    if where is None:
-        return fn
-    space, name = where
-    return lambda *a, **k: (vars(space)[name] if isinstance(space, type) else getattr(space, name))(*a, **k)
+    """A call of ``fn`` through the public name that holds it (found now, with any
+    ``__torch_function__`` wrapper around it), read again at call time: the table holds the
+    functions themselves, but a capture rebinds some public names (ops recorded whole)."""
+    import ember.nn.functional as F
+    name = getattr(fn, '__name__', None)
+    for space in (ember.Tensor, ember, F, ember.special, ember.linalg, ember.fft):
+        current = vars(space).get(name) if isinstance(space, type) else getattr(space, name, None)
+        if current is not None and _unwrapped(current) is _unwrapped(fn):
+            if isinstance(space, type):
+                return lambda *a, **k: vars(space)[name](*a, **k)
+            return lambda *a, **k: getattr(space, name)(*a, **k)
+    return fn
 
 
 def _flat(out):

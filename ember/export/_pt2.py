@@ -148,8 +148,9 @@ def _spec(entry, output):
     return gs.InputSpec(kinds[kind], arg, target, body.get('persistent') if kind == 'buffer' else None)
 
 
-def load_pt2(f):
-    """The ExportedProgram of a PyTorch ``.pt2`` archive."""
+def load_pt2(f, extra_files=None):
+    """The ExportedProgram of a PyTorch ``.pt2`` archive; ``extra_files`` (a dict of names) is
+    filled in with the texts stored under those names."""
     import ember
     from ember.export._export import placeholder
     from ember.export.exported_program import ExportedProgram
@@ -215,6 +216,8 @@ def load_pt2(f):
     for entry in gm.get('module_call_graph', []):
         if entry.get('fqn') == '' and entry.get('signature'):
             forward_arg_names = entry['signature'].get('forward_arg_names')
+    for name in extra_files or {}:
+        extra_files[name] = archive.read(f'extra/{name}').decode() if archive.has(f'extra/{name}') else ''
     n_user = len(signature.user_outputs)
     out_spec = None if n_user == 1 and _single_output(gm) else tuple([None] * n_user)   # None: one tensor
     return ExportedProgram(graph, signature, state_dict, {}, constants=consts, example_inputs=example_inputs,

@@ -108,7 +108,10 @@ def _unspec(d, output):
 
 
 def save(ep, f, *, extra_files=None, opset_version=None, pickle_protocol=2):
-    """Save an :class:`ExportedProgram` to ``f`` (a path or a writable binary file).
+    """Save an :class:`ExportedProgram` to ``f`` (a path or a writable binary file) as PyTorch's
+    ``torch.export.save`` does: a ``.pt2`` archive that ``torch.export.load`` reads. A program
+    with dynamic dimensions is written in ember's own format instead (the archive's symbolic sizes
+    are not written yet), which only ``ember.export.load`` reads.
 
     Args:
         ep (ExportedProgram): the program.
@@ -131,6 +134,10 @@ def save(ep, f, *, extra_files=None, opset_version=None, pickle_protocol=2):
                         'instead.')
     if opset_version is not None:
         raise NotImplementedError('ember.export.save does not support opset_version')
+    if not any(n.meta.get('dynamic_dims') for n in ep.graph.nodes):
+        from ember.export._pt2_write import save_pt2
+        save_pt2(ep, f, extra_files)
+        return
     nodes = []
     for n in ep.graph.nodes:
         nodes.append({'op': n.op, 'name': n.name,
@@ -164,9 +171,7 @@ def load(f, *, extra_files=None, expected_opset_version=None):
         raise NotImplementedError('ember.export.load does not support expected_opset_version')
     from ember.export._pt2 import is_pt2, load_pt2
     if is_pt2(f):
-        if extra_files:
-            raise NotImplementedError('ember.export.load: extra_files of a PyTorch archive are not supported')
-        return load_pt2(f)
+        return load_pt2(f, extra_files)
     saved = ember.load(f, weights_only=False)
     if not isinstance(saved, dict) or saved.get('format') != _FORMAT:
         raise RuntimeError('ember.export.load: this file was not written by ember.export.save')

@@ -274,3 +274,52 @@ def test_strict_program_is_pytorchs(case):
     expected = mod(*args)
     for o, e in zip(out if isinstance(out, tuple) else (out,), expected if isinstance(expected, tuple) else (expected,)):
         assert ember.allclose(o, e)
+
+
+_EMBER_PT2 = pathlib.Path(__file__).parents[1] / 'fixtures' / 'export' / 'pt2_ember'
+
+
+def _archive(path):
+    """An archive's contents by path below its root, with the graph's JSON parsed and its
+    per-node metadata dropped (stack traces hold the writer's file paths)."""
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        files = {name.split('/', 1)[1]: z.read(name) for name in z.namelist()}
+    model = json.loads(files.pop('models/model.json'))
+    for node in model['graph_module']['graph']['nodes']:
+        node.pop('metadata')
+    files.pop('.data/serialization_id')
+    files.pop('data/sample_inputs/model.pt')   # a checkpoint: compared through the loaded inputs
+    return model, files
+
+
+def _outputs(out):
+    return out if isinstance(out, tuple) else (out,)
+
+
+@pytest.mark.parametrize('case,decompose', [c for c in __import__('tests.fixtures.export.record_ember_pt2',
+                                                                     fromlist=['CASES']).CASES])
+def test_saves_archives_pytorch_loads(case, decompose, tmp_path):
+    from tests.fixtures.export.record_ember_pt2 import archive_name, ember_program
+    name = archive_name(case, decompose)
+    ep = ember_program(case, decompose)
+    path = tmp_path / name
+    ember.export.save(ep, path)
+    # the archive recorded as loaded by PyTorch (torch_loaded.json) is the one ember writes now
+    assert _archive(path) == _archive(_EMBER_PT2 / name)
+    recorded = json.loads((_EMBER_PT2 / 'torch_loaded.json').read_text())[name]
+    args, kwargs = ep.example_inputs
+    expected = _outputs(ep.module()(*args, **kwargs))
+    for got, theirs in zip(expected, recorded['outputs']):
+        assert ember.allclose(got, ember.tensor(theirs), atol=1e-6)
+    back = ember.export.load(path)
+    for got, e in zip(_outputs(back.module()(*args, **kwargs)), expected):
+        assert ember.allclose(got, e, atol=1e-6)
+    try:
+        import torch
+    except ImportError:
+        return
+    loaded = torch.export.load(path)
+    targs, tkwargs = loaded.example_inputs
+    for got, e in zip(_outputs(loaded.module()(*targs, **tkwargs)), expected):
+        assert torch.allclose(got, torch.tensor(e.tolist()), atol=1e-6)

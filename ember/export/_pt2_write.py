@@ -1,0 +1,210 @@
+"""Write an ember ``ExportedProgram`` as PyTorch's ``torch.export.save`` does: a ``.pt2`` zip
+holding the graph as JSON (``models/model.json``, PyTorch's serialization schema), each weight's
+raw bytes under ``data/weights`` and each constant's under ``data/constants`` (with their
+configs), and the example inputs in PyTorch's checkpoint format."""
+import io
+import json
+import os
+import random
+import zipfile
+
+import numpy as np
+
+from ember.export._pt2 import _DTYPES, _LAYOUTS, _MEMORY_FORMATS
+
+_CODES = {name: code for code, name in _DTYPES.items()}
+_SCHEMA_VERSION = {'major': 8, 'minor': 20}
+
+
+def _code(table, value):
+    name = str(value).rsplit('.', 1)[-1]
+    return next(code for code, n in table.items() if n == name)
+
+
+def _tensor_meta(t, requires_grad=False):
+    return {'dtype': _CODES[str(t.dtype).rsplit('.', 1)[-1]], 'sizes': [{'as_int': int(s)} for s in t.shape],
+            'requires_grad': bool(requires_grad), 'device': {'type': 'cpu', 'index': None},
+            'strides': [{'as_int': int(s)} for s in t.stride()], 'storage_offset': {'as_int': 0}, 'layout': 7}
+
+
+def _argument(value):
+    """PyTorch's serialized form of one node argument."""
+    import ember
+    from ember.fx.node import Node
+    if isinstance(value, Node):
+        return {'as_tensor': {'name': value.name}}
+    if value is None:
+        return {'as_none': True}
+    if isinstance(value, bool):
+        return {'as_bool': value}
+    if isinstance(value, int):
+        return {'as_int': value}
+    if isinstance(value, float):
+        return {'as_float': value}
+    if isinstance(value, str):
+        return {'as_string': value}
+    if isinstance(value, ember.dtype):
+        return {'as_scalar_type': _CODES[str(value).rsplit('.', 1)[-1]]}
+    if isinstance(value, ember.device):
+        return {'as_device': {'type': value.type, 'index': value.index}}
+    if isinstance(value, ember.layout):
+        return {'as_layout': _code(_LAYOUTS, value)}
+    if isinstance(value, ember.memory_format):
+        return {'as_memory_format': _code(_MEMORY_FORMATS, value)}
+    if isinstance(value, (list, tuple)):
+        items = list(value)
+        if items and all(isinstance(v, Node) for v in items):
+            return {'as_tensors': [{'name': v.name} for v in items]}
+        if any(isinstance(v, Node) for v in items):
+            return {'as_optional_tensors': [{'as_none': True} if v is None else {'as_tensor': {'name': v.name}}
+                                            for v in items]}
+        if all(isinstance(v, bool) for v in items) and items:
+            return {'as_bools': items}
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in items):
+            return {'as_ints': items}
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in items):
+            return {'as_floats': [float(v) for v in items]}
+    raise NotImplementedError(f'ember.export.save: an argument {value!r} has no form in a PyTorch archive')
+
+
+def _node(n, getitems):
+    """One call_function node; ``getitems`` maps it to its getitem users by index."""
+    target = n.target
+    schema = target._schema
+    inputs = [{'name': schema.args[i].name, 'arg': _argument(a), 'kind': 1} for i, a in enumerate(n.args)]
+    inputs += [{'name': k, 'arg': _argument(v), 'kind': 2} for k, v in n.kwargs.items()]
+    picks = getitems.get(n, {})
+    returns = schema.text.rsplit('->', 1)[1].strip()
+    if returns.endswith('[]'):       # a list of tensors (chunk, split)
+        count = len(n.meta['val']) if isinstance(n.meta.get('val'), (list, tuple)) else len(picks)
+        outputs = [{'as_tensors': [{'name': picks[i].name if i in picks else f'{n.name}_unused_{i}'}
+                                   for i in range(count)]}]
+    elif returns == '()':
+        outputs = []
+    elif schema.returns == 1:
+        outputs = [{'as_tensor': {'name': n.name}}]
+    else:
+        outputs = [{'as_tensor': {'name': picks[i].name if i in picks else f'{n.name}_unused_{i}'}}
+                   for i in range(schema.returns)]
+    metadata = {'stack_trace': n.meta['stack_trace']} if n.meta.get('stack_trace') else {}
+    return {'target': f'torch.ops.aten.{target.__name__}', 'inputs': inputs, 'outputs': outputs,
+            'metadata': metadata, 'is_hop_single_tensor_return': None, 'name': n.name}
+
+
+def _spec_json(spec, output):
+    kind, arg = spec.kind.name, spec.arg
+    tensor = {'name': arg.name}
+    if output:
+        body = {'arg': {'as_tensor': tensor} if kind in ('USER_OUTPUT', 'LOSS_OUTPUT') else tensor}
+        key = {'USER_OUTPUT': 'user_output', 'LOSS_OUTPUT': 'loss_output', 'BUFFER_MUTATION': 'buffer_mutation',
+               'PARAMETER_MUTATION': 'parameter_mutation', 'USER_INPUT_MUTATION': 'user_input_mutation'}[kind]
+        if kind == 'BUFFER_MUTATION':
+            body['buffer_name'] = spec.target
+        elif kind == 'PARAMETER_MUTATION':
+            body['parameter_name'] = spec.target
+        elif kind == 'USER_INPUT_MUTATION':
+            body['user_input_name'] = spec.target
+        return {key: body}
+    if kind == 'USER_INPUT':
+        if not hasattr(arg, 'value'):
+            return {'user_input': {'arg': {'as_tensor': tensor}}}
+        return {'user_input': {'arg': {'as_constant': _argument(arg.value)}}}
+    if kind == 'PARAMETER':
+        return {'parameter': {'arg': tensor, 'parameter_name': spec.target}}
+    if kind == 'BUFFER':
+        return {'buffer': {'arg': tensor, 'buffer_name': spec.target, 'persistent': bool(spec.persistent)}}
+    return {'tensor_constant': {'arg': tensor, 'tensor_constant_name': spec.target}}
+
+
+def _treespec(value):
+    """PyTorch's pytree spec of a value's structure (leaves where the value holds anything else)."""
+    if isinstance(value, (tuple, list)) and not hasattr(value, '_fields'):
+        kind = 'builtins.tuple' if isinstance(value, tuple) else 'builtins.list'
+        return {'type': kind, 'context': 'null', 'children_spec': [_treespec(v) for v in value]}
+    if isinstance(value, dict):
+        return {'type': 'builtins.dict', 'context': json.dumps(list(value)),
+                'children_spec': [_treespec(v) for v in value.values()]}
+    return {'type': None, 'context': None, 'children_spec': []}
+
+
+def _raw(t):
+    """A tensor's bytes, in its dtype (bfloat16 as its 16 bits)."""
+    import ember
+    t = t.detach().contiguous()
+    if t.dtype == ember.bfloat16:
+        return t.view(ember.int16).numpy().tobytes()
+    return np.ascontiguousarray(t.numpy()).tobytes()
+
+
+def save_pt2(ep, f, extra_files=None):
+    """Write ``ep`` to ``f`` (a path or a writable binary file) as a PyTorch ``.pt2`` archive."""
+    import operator
+
+    import ember
+    if any(n.meta.get('dynamic_dims') for n in ep.graph.nodes):
+        raise NotImplementedError('ember.export.save: programs with dynamic dimensions cannot be written as a '
+                                  'PyTorch archive yet (their symbolic sizes)')
+    root = os.path.splitext(os.path.basename(os.fspath(f)))[0] if isinstance(f, (str, os.PathLike)) else 'archive'
+    getitems = {}
+    for n in ep.graph.nodes:
+        if n.op == 'call_function' and n.target is operator.getitem:
+            getitems.setdefault(n.args[0], {})[n.args[1]] = n
+    nodes, values, inputs, outputs = [], {}, [], []
+    params = {s.arg.name for s in ep.graph_signature.input_specs if s.kind.name == 'PARAMETER'}
+    for n in ep.graph.nodes:
+        val = n.meta.get('val')
+        if isinstance(val, ember.Tensor):
+            values[n.name] = _tensor_meta(val, n.name in params)
+        elif isinstance(val, (tuple, list)):   # the outputs of a node returning several (unused ones too)
+            for i, v in enumerate(val):
+                if isinstance(v, ember.Tensor):
+                    item = getitems.get(n, {}).get(i)
+                    values[item.name if item is not None else f'{n.name}_unused_{i}'] = _tensor_meta(v)
+        if n.op == 'placeholder':
+            inputs.append({'as_tensor': {'name': n.name}} if isinstance(val, ember.Tensor) else _argument(val))
+        elif n.op == 'call_function' and n.target is not operator.getitem:
+            nodes.append(_node(n, getitems))
+        elif n.op == 'output':
+            outputs = [_argument(a) for a in n.args[0]]
+    sig = ep.graph_signature
+    args, kwargs = ep.example_inputs if ep.example_inputs is not None else ((), {})
+    in_spec = {'type': 'builtins.tuple', 'context': 'null', 'children_spec': [_treespec(tuple(args)), _treespec(dict(kwargs))]}
+    out_spec = _treespec(ep._out_spec if ep._out_spec is not None else None)
+    call_graph = [{'fqn': '', 'signature': {'inputs': [], 'outputs': [], 'in_spec': json.dumps([1, in_spec]),
+                                            'out_spec': json.dumps([1, out_spec]),
+                                            'forward_arg_names': list(ep._forward_arg_names or [])}}]
+    graph = {'inputs': inputs, 'outputs': outputs, 'nodes': nodes, 'tensor_values': values, 'sym_int_values': {},
+             'sym_bool_values': {}, 'is_single_tensor_return': False, 'custom_obj_values': {}, 'sym_float_values': {}}
+    model = {'graph_module': {'graph': graph, 'signature': {'input_specs': [_spec_json(s, False) for s in sig.input_specs],
+                                                            'output_specs': [_spec_json(s, True) for s in sig.output_specs]},
+                              'module_call_graph': call_graph, 'metadata': {}, 'treespec_namedtuple_fields': {}},
+             'opset_version': {'aten': 10}, 'range_constraints': {}, 'schema_version': _SCHEMA_VERSION,
+             'verifiers': [ep.dialect], 'torch_version': '2.13.0', 'guards_code': []}
+    files = {}
+
+    def store(folder, prefix, tensors, is_param):
+        config = {}
+        for i, (fqn, t) in enumerate(tensors.items()):
+            name = f'{prefix}{i}'
+            files[f'data/{folder}/{name}'] = _raw(t)
+            config[fqn] = {'path_name': name, 'is_param': is_param(fqn), 'use_pickle': False,
+                           'tensor_meta': _tensor_meta(t, getattr(t, 'requires_grad', False) and is_param(fqn))}
+        files[f'data/{folder}/model_{folder}_config.json'] = json.dumps({'config': config}).encode()
+    param_names = set(sig.parameters)
+    store('weights', 'weight_', dict(ep.state_dict), lambda fqn: fqn in param_names)
+    store('constants', 'tensor_', dict(ep.constants), lambda fqn: False)
+    files['models/model.json'] = json.dumps(model).encode()
+    if ep.example_inputs is not None:
+        buf = io.BytesIO()
+        ember.save(ep.example_inputs, buf)
+        files['data/sample_inputs/model.pt'] = buf.getvalue()
+    for name, text in (extra_files or {}).items():
+        files[f'extra/{name}'] = text.encode() if isinstance(text, str) else bytes(text)
+    files['archive_format'] = b'pt2'
+    files['archive_version'] = b'0'
+    files['.data/version'] = b'6\n'
+    files['byteorder'] = b'little'
+    files['.data/serialization_id'] = str(random.SystemRandom().getrandbits(128)).zfill(40)[:40].encode()
+    with zipfile.ZipFile(f, 'w', compression=zipfile.ZIP_STORED) as z:
+        for path, data in files.items():
+            z.writestr(f'{root}/{path}', data)
