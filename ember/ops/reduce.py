@@ -53,12 +53,25 @@ def _expand_back(g, in_shape, dims, keepdim):
 _add_reduce = np.add.reduce
 
 
+def _array_results():
+    """Whether NumPy's ufuncs take ``out=...`` (NumPy 2): a full reduction then returns a 0-d array
+    directly, without the NumPy scalar ``Function.apply`` would convert."""
+    try:
+        return type(_add_reduce(np.zeros(1), None, None, out=...)) is np.ndarray
+    except TypeError:
+        return False
+
+
+_ARRAY_RESULTS = _array_results()
+
+
 class Sum(Primitive):
     node_name = 'SumBackward0'
 
     @staticmethod
     def forward(ctx, x, dims, keepdim, np_dtype):
-        ctx.args = (x.shape, dims, keepdim)
+        if ctx.needs_input_grad[0]:   # (an unrecorded call's ctx is dropped: nothing to keep)
+            ctx.args = (x.shape, dims, keepdim)
         if np_dtype is None and (x.dtype.kind in 'biuV' or x.dtype.itemsize == 2):
             if x.dtype.kind in 'Vf':
                 # NumPy would accumulate bfloat16 (ml_dtypes) in bfloat16, and float16 too along an outer
@@ -66,6 +79,8 @@ class Sum(Primitive):
                 return ctx.xp.sum(x, axis=dims, keepdims=keepdim, dtype=np.float32).astype(x.dtype)
             np_dtype = np.int64
         if type(x) is np.ndarray:   # the ufunc itself: ndarray.sum goes through a Python wrapper first
+            if _ARRAY_RESULTS and not keepdim:
+                return _add_reduce(x, dims, np_dtype, out=...)
             return _add_reduce(x, dims, np_dtype, None, keepdim)
         # the array's own method: the same reduction as xp.sum without its dispatch (a microsecond per call)
         return x.sum(axis=dims, keepdims=keepdim, dtype=np_dtype)
