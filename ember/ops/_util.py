@@ -51,6 +51,10 @@ def wrap_dim(dim, ndim):
 
 
 def wrap_dims(dims, ndim):
+    if type(dims) is int and -ndim <= dims < ndim:
+        # the common call (one dim, in range): what the general path below returns, without its
+        # generator and duplicate check (a reduction along a dim ran them on every call)
+        return (dims + ndim if dims < 0 else dims,)
     if dims is None:
         return None
     if isinstance(dims, int):
