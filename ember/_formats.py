@@ -62,6 +62,16 @@ def _check_format(name, value):
                         f"{type(value).__name__}")
 
 
+def contiguous_strides(shape):
+    """PyTorch's row-major strides for ``shape``, a dimension of size 0 counting as 1 (also what a new tensor
+    without elements reports, where NumPy gives zeros)."""
+    strides, step = [], 1
+    for n in reversed(shape):
+        strides.append(step)
+        step *= max(n, 1)
+    return tuple(reversed(strides))
+
+
 def _c_order(xp, array):
     # not xp.ascontiguousarray alone: it turns a 0-d array into a 1-element 1-d one
     return array if array.flags.c_contiguous else xp.ascontiguousarray(array)

@@ -67,14 +67,7 @@ class Size(tuple):
         return (Size, (tuple(self),))
 
 
-def _contiguous_strides(shape):
-    """PyTorch's row-major strides for ``shape``, a dimension of size 0 counting as 1 (also what a new tensor
-    without elements reports, where NumPy gives zeros)."""
-    strides, step = [], 1
-    for n in reversed(shape):
-        strides.append(step)
-        step *= max(n, 1)
-    return tuple(reversed(strides))
+_contiguous_strides = _formats.contiguous_strides
 
 
 class Tensor:

@@ -13,6 +13,8 @@ import types
 
 import numpy as np
 
+from ember._formats import contiguous_strides
+
 try:
     from numpy.lib.array_utils import normalize_axis_tuple as _axes
 except ImportError:  # NumPy 1.x
@@ -51,18 +53,10 @@ def _result(x):
 # buffer. Only views (which never read) are taken of a probe.
 
 
-def _contiguous(shape):
-    strides, step = [], 1
-    for n in reversed(shape):
-        strides.append(step)
-        step *= max(n, 1)
-    return tuple(reversed(strides))
-
-
 def layout(a):
     """``(strides, storage_offset)`` of meta array ``a``, in elements."""
     strides = getattr(a, '_lstrides', None)
-    return (_contiguous(a.shape) if strides is None else strides), getattr(a, '_loffset', 0)
+    return (contiguous_strides(a.shape) if strides is None else strides), getattr(a, '_loffset', 0)
 
 
 def layout_probe(a):
@@ -77,7 +71,7 @@ def laid_out(out, strides, offset=0):
     """``out`` (a fresh view or array) with this layout."""
     out = as_meta(out)
     strides = tuple([int(s) for s in strides])
-    if strides != _contiguous(out.shape) or offset:
+    if strides != contiguous_strides(out.shape) or offset:
         out._lstrides = strides
         out._loffset = int(offset)
     return out
@@ -95,7 +89,7 @@ def _view_strides(shape, strides, new_shape):
     """The strides of ``new_shape`` viewing a tensor of ``shape`` and ``strides``, or None where no
     view can (PyTorch's rule: each run of dims that is contiguous within itself may be re-split)."""
     if 0 in shape or not shape:
-        return _contiguous(new_shape)
+        return contiguous_strides(new_shape)
     new = [0] * len(new_shape)
     view_d = len(new_shape) - 1
     base = strides[-1]
@@ -157,7 +151,7 @@ def _result_layout(out, inputs):
     odd = False
     for x in inputs:
         if isinstance(x, np.ndarray) and x.ndim:
-            strides = layout(x)[0] if type(x) is MetaArray else _contiguous(x.shape)
+            strides = layout(x)[0] if type(x) is MetaArray else contiguous_strides(x.shape)
             odd = odd or getattr(x, '_lstrides', None) is not None
             pad = len(shape) - x.ndim
             operands.append((0,) * pad + tuple([0 if n == 1 and m != 1 else s

@@ -11,7 +11,7 @@ import builtins
 
 import numpy as np
 
-from ember._tensor import Tensor, Size, _wrap_dim
+from ember._tensor import Tensor, Size, _contiguous_strides, _wrap_dim
 from ember._torch_function import _disabled_torch_function_impl
 from ember.quantized._dtypes import (per_tensor_affine, per_channel_affine, per_channel_affine_float_qparams,
                                      per_tensor_symmetric, per_channel_symmetric)
@@ -142,7 +142,7 @@ class QTensor(Tensor):
 
     def stride(self, dim=None):
         data = self._int
-        strides = tuple(s // data.itemsize for s in data.strides) if data.size else _contiguous(data.shape)
+        strides = tuple(s // data.itemsize for s in data.strides) if data.size else _contiguous_strides(data.shape)
         return strides if dim is None else strides[_wrap_dim(dim, data.ndim)]
 
     def storage_offset(self):
@@ -403,14 +403,6 @@ class QTensor(Tensor):
 
 def _copy(value):
     return value.copy() if isinstance(value, np.ndarray) else value
-
-
-def _contiguous(shape):
-    strides, step = [], 1
-    for n in reversed(shape):
-        strides.append(step)
-        step *= max(n, 1)
-    return tuple(reversed(strides))
 
 
 def _shape_arg(shape):
