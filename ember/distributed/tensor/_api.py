@@ -33,8 +33,8 @@ __add__ __radd__ __iadd__ __sub__ __rsub__ __isub__ __mul__ __rmul__ __imul__ __
 __itruediv__ __neg__ __pow__ __rpow__ __ipow__ __eq__ __ne__ __lt__ __le__ __gt__ __ge__ __abs__
 '''.split())
 _SCALING = frozenset('mul mul_ div div_ true_divide __mul__ __rmul__ __imul__ __truediv__ __itruediv__'.split())
-_LINEAR = _SCALING | frozenset('add add_ sub sub_ neg neg_ clone detach detach_ contiguous to float double half bfloat16 '
-                    'copy_ zero_ __add__ __radd__ __iadd__ __sub__ __rsub__ __isub__ __neg__'.split())
+_LINEAR = _SCALING | frozenset('add add_ sub sub_ neg neg_ clone detach detach_ contiguous to float double half '
+                               'bfloat16 copy_ zero_ __add__ __radd__ __iadd__ __sub__ __rsub__ __isub__ __neg__'.split())
 
 
 class _Spec:
@@ -79,8 +79,10 @@ def _normalise(placements, ndim):
 _DEFAULT_MESH = []
 
 
-def _default_mesh():
-    """A 1-D mesh over every rank (made once), for calls that name no mesh."""
+def _default_mesh(device_mesh=None):
+    """``device_mesh``, or when None a 1-D mesh over every rank (made once), for calls that name no mesh."""
+    if device_mesh is not None:
+        return device_mesh
     import ember.distributed as dist
     from ember.distributed.device_mesh import init_device_mesh
     if not _DEFAULT_MESH or _DEFAULT_MESH[0][0] is not dist.group.WORLD:
@@ -96,26 +98,26 @@ def _make(local_array, device, spec, requires_grad=False):
     return out
 
 
+def _take_identity(dst, src):
+    """``dst`` takes ``src``'s autograd identity (the node its gradient goes to, its version counter); for a
+    leaf that is ``src``'s own gradient accumulator, held so that it lives as long as ``dst``."""
+    dst._requires_grad, dst._grad_fn, dst._output_nr = src._requires_grad, src._grad_fn, src._output_nr
+    dst._version_counter = src._version_counter
+    if src._requires_grad and src._grad_fn is None:
+        acc = src._grad_accumulator()
+        dst._grad_acc, dst._hooked_acc = weakref.ref(acc), acc
+    return dst
+
+
 def local_of(d):
     """This rank's piece of ``d`` as a plain tensor in ``d``'s autograd graph: the gradient it receives is
     ``d``'s (for a leaf, it accumulates into ``d.grad``)."""
-    t = Tensor._make(d._data, d._device, d._requires_grad, d._grad_fn, d._output_nr)
-    t._version_counter = d._version_counter
-    if d._requires_grad and d._grad_fn is None:
-        acc = d._grad_accumulator()
-        t._grad_acc, t._hooked_acc = weakref.ref(acc), acc
-    return t
+    return _take_identity(Tensor._make(d._data, d._device), d)
 
 
 def wrap(local, spec):
     """A DTensor of layout ``spec`` whose piece is ``local``, taking over its autograd identity."""
-    out = _make(local._data, local._device, spec)
-    out._requires_grad, out._grad_fn, out._output_nr = local._requires_grad, local._grad_fn, local._output_nr
-    out._version_counter = local._version_counter
-    if local._requires_grad and local._grad_fn is None:      # a leaf's piece: gradients go to that leaf
-        acc = local._grad_accumulator()
-        out._grad_acc, out._hooked_acc = weakref.ref(acc), acc
-    return out
+    return _take_identity(_make(local._data, local._device, spec), local)
 
 
 def _moved(dt, placements):
@@ -262,7 +264,7 @@ class DTensor(Tensor):
     def from_local(local_tensor, device_mesh=None, placements=None, *, run_check=False, shape=None, stride=None):
         """A DTensor whose piece on this rank is ``local_tensor`` (every rank passes its own). The global
         shape is ``shape``, or the pieces' shape times the mesh size along sharded dimensions."""
-        mesh = device_mesh if device_mesh is not None else _default_mesh()
+        mesh = _default_mesh(device_mesh)
         placements = _normalise(_placements(mesh, placements), local_tensor.dim())
         if shape is None:
             shape = list(local_tensor.shape)
@@ -412,7 +414,8 @@ def _elementwise_here(name, args, kwargs, dts, spec):
         return True
     if name not in _LINEAR:
         return False
-    others = [a for a in _leaves(args, kwargs) if not isinstance(a, DTensor) and isinstance(a, (Tensor, int, float, complex))
+    others = [a for a in _leaves(args, kwargs)
+              if not isinstance(a, DTensor) and isinstance(a, (Tensor, int, float, complex))
               and not isinstance(a, bool)]
     if name in _SCALING:          # a partial times (or divided by) a number: still a partial of the result
         return len(dts) == 1 and isinstance(args[0], DTensor)
@@ -500,7 +503,7 @@ def distribute_tensor(tensor, device_mesh=None, placements=None, *, src_data_ran
     import ember.distributed as dist
     if isinstance(tensor, DTensor):
         raise ValueError("distribute_tensor: the tensor is already a DTensor; use redistribute")
-    mesh = device_mesh if device_mesh is not None else _default_mesh()
+    mesh = _default_mesh(device_mesh)
     placements = _normalise(_placements(mesh, placements), tensor.dim())
     full = tensor.detach()
     if src_data_rank is not None and dist.is_initialized() and dist.get_world_size() > 1:
@@ -518,7 +521,7 @@ def _factory_spec(size, layout, device_mesh, placements):
     """The layout of a DTensor made from nothing (``zeros``, ``rand``, ...)."""
     if layout is not ember.strided:
         raise ValueError(f"DTensors are strided; layout={layout} is not supported")
-    mesh = device_mesh if device_mesh is not None else _default_mesh()
+    mesh = _default_mesh(device_mesh)
     if len(size) == 1 and isinstance(size[0], (list, tuple)):
         size = tuple(size[0])
     placements = _normalise(_placements(mesh, placements), len(size))

@@ -9,13 +9,6 @@ from ember.distributed.tensor.placement_types import Replicate
 __all__ = ['distribute_module']
 
 
-def _current_mesh(device_mesh):
-    if device_mesh is not None:
-        return device_mesh
-    from ember.distributed.tensor._api import _default_mesh
-    return _default_mesh()
-
-
 def _replicate_the_rest(module, mesh):
     from ember.distributed.tensor._api import DTensor, distribute_tensor
     everywhere = [Replicate()] * mesh.ndim
@@ -57,7 +50,8 @@ def distribute_module(module, device_mesh=None, partition_fn=None, input_fn=None
     if getattr(module, '_distribute_module_applied', False):
         raise RuntimeError("distribute_module should only be called once on a module, but it has already been "
                            "called on this module!")
-    mesh = _current_mesh(device_mesh)
+    from ember.distributed.tensor._api import _default_mesh
+    mesh = _default_mesh(device_mesh)
     for name, sub in module.named_modules():
         if partition_fn is not None:
             partition_fn(name, sub, mesh)

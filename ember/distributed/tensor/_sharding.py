@@ -44,7 +44,8 @@ def _same_mesh(*dts):
 
 def _linear(func, args, kwargs):
     x, w, b = _bind(args, kwargs, ('input', 'weight', 'bias'), {})
-    if not (_is_dt(x) and _is_dt(w) and (b is None or _is_dt(b))) or not _same_mesh(*[t for t in (x, w, b) if t is not None]):
+    given = [t for t in (x, w, b) if t is not None]
+    if not (_is_dt(x) and _is_dt(w) and (b is None or _is_dt(b))) or not _same_mesh(*given):
         return None
     if w.dim() != 2 or x.dim() < 1:
         return None

@@ -1,6 +1,7 @@
 """Tensor parallelism (PyTorch's ``torch.distributed.tensor.parallel``): ``parallelize_module`` splits
 layers over a 1-D device mesh with ``ColwiseParallel`` / ``RowwiseParallel`` (Megatron-style pairs),
-``SequenceParallel``, computes cross-entropy on class-split logits (``loss_parallel``), and converts inputs and outputs with ``PrepareModuleInput`` / ``PrepareModuleOutput``.
+``SequenceParallel``, computes cross-entropy on class-split logits (``loss_parallel``), and converts
+inputs and outputs with ``PrepareModuleInput`` / ``PrepareModuleOutput``.
 
 >>> from ember.distributed.tensor.parallel import ColwiseParallel
 >>> ColwiseParallel()

@@ -19,9 +19,8 @@ def parallelize_module(module, device_mesh=None, parallelize_plan=None, *, src_d
         >>> plan = {'layers.*.up': ColwiseParallel(), 'layers.*.down': RowwiseParallel()}
         >>> model = parallelize_module(model, mesh, plan)   # doctest: +SKIP
     """
-    if device_mesh is None:
-        from ember.distributed.tensor._api import _default_mesh
-        device_mesh = _default_mesh()
+    from ember.distributed.tensor._api import _default_mesh
+    device_mesh = _default_mesh(device_mesh)
     if parallelize_plan is None:
         warnings.warn("No parallelize_plan is provided and auto-parallel is not supported at the moment, so this "
                       "parallelize_module call will do nothing.", stacklevel=2)
