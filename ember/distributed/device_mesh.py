@@ -51,6 +51,7 @@ class DeviceMesh:
         self._strides = _strides if _strides is not None else tuple(
             math.prod(self._ranks.shape[d + 1:]) for d in range(self._ranks.ndim))
         self._groups = _groups
+        self._root = _root            # the mesh a sub-mesh was taken from (None: this one)
         if self._groups is None and _init_backend:
             self._groups = self._make_groups()
 
@@ -156,7 +157,18 @@ class DeviceMesh:
         ranks = np.transpose(self._ranks[index], np.argsort(np.argsort(dims))) if len(dims) > 1 else \
             self._ranks[index]
         return DeviceMesh(self.device_type, ranks, mesh_dim_names=names, _groups=[self._groups[d] for d in dims],
-                          _strides=tuple(self._strides[d] for d in dims))
+                          _strides=tuple(self._strides[d] for d in dims), _root=self._root or self)
+
+    @staticmethod
+    def _concatenate(meshes):
+        """The sub-mesh of the dimensions of ``meshes`` (sub-meshes of one mesh, e.g. ``mesh['dp']`` and
+        ``mesh['tp']``) together, in that order: the mesh ``fully_shard`` lays a tensor-parallel parameter's
+        shards on."""
+        roots = {id(m._root or m): m._root or m for m in meshes}
+        names = [n for m in meshes for n in (m.mesh_dim_names or ())]
+        if len(roots) != 1 or len(names) != sum(m.ndim for m in meshes):
+            raise RuntimeError("DeviceMesh._concatenate: the meshes must be named sub-meshes of one device mesh")
+        return next(iter(roots.values()))[tuple(names)]
 
     # ------------------------------------------------------------------ printing and comparing
     def __repr__(self):

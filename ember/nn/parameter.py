@@ -14,7 +14,16 @@ from ember._torch_function import _disabled_torch_function_impl
 from ember._tensor import Tensor
 
 
-class Parameter(Tensor):
+class _ParameterMeta(type):
+    # NOTE: a tensor subclass made a parameter (``nn.Parameter(dtensor)``) keeps its own type, carrying the
+    # ``_is_param`` flag; ``isinstance(t, Parameter)`` reads the flag for it, as PyTorch's metaclass does.
+    def __instancecheck__(cls, obj):
+        if cls is Parameter and isinstance(obj, Tensor) and getattr(obj, '_is_param', False):
+            return True
+        return super().__instancecheck__(obj)
+
+
+class Parameter(Tensor, metaclass=_ParameterMeta):
     """A Tensor that is a module parameter: ``requires_grad=True`` by default.
 
     The parameter shares storage with ``data`` (like PyTorch's ``_make_subclass``).

@@ -13,10 +13,17 @@ def test_on_two_ranks(two_rank_run, check):
     assert passed(two_rank_run, check), f'{check} did not pass on every rank:\n{two_rank_run}'
 
 
-def test_dtensors_on_a_two_by_two_mesh():
-    out = run_worker('dtensor_2d', n=4, timeout=240)
-    for check in ('dtensor-2d-redistribute', 'dtensor-2d-submesh'):
-        assert passed(out, check, n=4), out
+@pytest.fixture(scope='module')
+def four_rank_run():
+    return run_worker('four_rank_checks', n=4, timeout=240)
+
+
+@pytest.mark.parametrize('check', ['dtensor-2d-redistribute', 'dtensor-2d-submesh', 'fsdp-tp-layout',
+                                   'fsdp-tp-training'])
+def test_on_a_two_by_two_mesh(four_rank_run, check):
+    """DTensors on a 2-D mesh, and FSDP over tensor parallelism as PyTorch's recorded run
+    (tests/fixtures/distributed/record_fsdp_tp.py)."""
+    assert passed(four_rank_run, check, n=4), four_rank_run
 
 
 def test_microbatches_split_and_merge_as_pytorch():

@@ -15,21 +15,64 @@ from ember.distributed.tensor._layout import shard_range
 
 class ShardedParam:
     """One parameter of a unit: where it is registered, its sharded form and, while gathered, its
-    whole form."""
+    whole form.
+
+    A parameter tensor parallelism already made a DTensor (over a mesh['tp']) is sharded over the
+    data-parallel ``mesh`` within its piece: the sharded form lies on the 2-D (dp, tp) mesh, and its
+    "whole" form is the tensor-parallel DTensor the module's forward expects."""
 
     def __init__(self, places, param, mesh):
         self.places = places      # every (module, attribute name) the parameter is registered as (tied weights)
+        self.dp_mesh = mesh
+        self.tp_spec = param._spec if isinstance(param, dtensor_api.DTensor) else None
         # a 0-d parameter (a learned temperature) has no dim 0: every rank keeps it whole
         placement = Shard(0) if param.dim() else Replicate()
-        spec = dtensor_api._Spec(mesh, (placement,), tuple(param.shape))
-        local = dtensor_api._layout.cut(_host(param), spec.shape, mesh.shape, spec.placements, spec.coord())
+        if self.tp_spec is None:
+            spec = dtensor_api._Spec(mesh, (placement,), tuple(param.shape))
+            local = dtensor_api._layout.cut(_host(param), spec.shape, mesh.shape, spec.placements, spec.coord())
+        else:
+            spec, local = _within_tensor_parallel(param, mesh, placement)
         self.sharded = dtensor_api._make(local, param._device, spec)._as_parameter(param.requires_grad)
         self.unsharded = None
         self.stash = None         # whole gradients kept while gradient sync is off
 
-    @property
-    def mesh(self):
-        return self.sharded._spec.mesh
+    def gather(self):
+        """The whole parameter (a collective over the data-parallel ranks), without autograd history: a
+        tensor, or for a tensor-parallel parameter its DTensor over mesh['tp']."""
+        with ember.no_grad():
+            if self.tp_spec is None:
+                return self.sharded.full_tensor()
+            return self.sharded.redistribute(placements=(Replicate(), *self.tp_spec.placements)).to_local()
+
+    def as_unsharded(self, full):
+        """``full`` (from ``gather``, maybe cast) as the parameter the forward uses."""
+        if self.tp_spec is not None:
+            full = dtensor_api._make(full._data, full._device, self.tp_spec)
+        return ember.nn.Parameter(full, requires_grad=self.sharded.requires_grad)
+
+
+def _within_tensor_parallel(param, dp_mesh, placement):
+    """(layout on the (dp, tp) mesh, this rank's piece) of the tensor-parallel DTensor ``param`` sharded on
+    dim 0 over ``dp_mesh`` inside each tensor-parallel piece, as PyTorch's FSDP2 lays it out: a dim 0
+    already split by tensor parallelism becomes a ``_StridedShard`` on the dp dimension."""
+    from ember.distributed.device_mesh import DeviceMesh
+    from ember.distributed.tensor.placement_types import _StridedShard
+    tp = param._spec
+    if tp.mesh.ndim != 1 or any(p.is_partial() for p in tp.placements):
+        raise NotImplementedError("fully_shard: ember composes FSDP with a tensor-parallel layout over a 1-D mesh "
+                                  f"of Shard or Replicate placements, got {tp.placements}")
+    if dp_mesh.mesh_dim_names is None or tp.mesh.mesh_dim_names is None:
+        raise NotImplementedError("fully_shard over tensor-parallel parameters: the data- and tensor-parallel meshes "
+                                  "must be named sub-meshes of one device mesh (mesh['dp'], mesh['tp'])")
+    spmd = DeviceMesh._concatenate([dp_mesh, tp.mesh])
+    if placement == Shard(0) and dtensor_api._layout.split_dim(tp.placements[0]) == 0:
+        placement = _StridedShard(0, split_factor=tp.mesh.size())
+    spec = dtensor_api._Spec(spmd, (placement, *tp.placements), tp.shape)
+    piece = _host(param)
+    if placement != Replicate():
+        start, length = shard_range(piece.shape[0], dp_mesh.size(), dp_mesh.get_local_rank())
+        piece = piece[start:start + length]
+    return spec, np.array(piece)
 
 
 def _host(t):
@@ -123,11 +166,10 @@ class Unit:
         """Gather every parameter whole (a collective) and register the whole ones for the forward."""
         if not self.gathered:
             for sp in self.params:
-                with ember.no_grad():
-                    full = sp.sharded.full_tensor()
+                full = sp.gather()
                 if self.param_dtype is not None:
                     full = full.to(self.param_dtype)
-                sp.unsharded = ember.nn.Parameter(full, requires_grad=sp.sharded.requires_grad)
+                sp.unsharded = sp.as_unsharded(full)
                 _set(sp.places, sp.unsharded)
             self.gathered = True
         if iteration is not None:
@@ -145,7 +187,7 @@ class Unit:
             self.reshard()
 
     def reduce_grad(self, sp):
-        """Average ``sp``'s whole gradient over the ranks and keep this rank's shard of it as the sharded
+        """Average ``sp``'s whole gradient (a tensor-parallel parameter's: its piece) over the ranks and keep this rank's shard of it as the sharded
         parameter's gradient (accumulating into one already there)."""
         grad = sp.unsharded.grad
         sp.unsharded.grad = None
@@ -159,9 +201,9 @@ class Unit:
             sp.stash = full.copy()
             return
         if sp.sharded._spec.placements[0] == Replicate():
-            shard = all_reduce_mean(full, sp.mesh, self.reduce_dtype)
+            shard = all_reduce_mean(full, sp.dp_mesh, self.reduce_dtype)
         else:
-            shard = reduce_scatter_dim0(full, sp.mesh, self.reduce_dtype)
+            shard = reduce_scatter_dim0(full, sp.dp_mesh, self.reduce_dtype)
         shard = np.asarray(shard, dtype=sp.sharded._data.dtype)   # 0-d results stay arrays
         g = sp.sharded._grad
         if g is None:

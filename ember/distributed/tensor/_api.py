@@ -16,7 +16,7 @@ from ember._tensor import Tensor
 from ember.distributed.tensor import _layout
 from ember.distributed.tensor._redistribute import redistribute_local
 from ember.distributed.tensor._sharding import RULES, local_input
-from ember.distributed.tensor.placement_types import Partial, Placement, Replicate, Shard
+from ember.distributed.tensor.placement_types import Partial, Placement, Replicate, Shard, _StridedShard
 from ember.overrides import DisableTorchFunctionSubclass
 
 __all__ = ['DTensor', 'distribute_tensor', 'zeros', 'ones', 'empty', 'full', 'rand', 'randn']
@@ -269,7 +269,7 @@ class DTensor(Tensor):
         if shape is None:
             shape = list(local_tensor.shape)
             for mesh_dim, p in enumerate(placements):
-                if isinstance(p, Shard):
+                if _layout.split_dim(p) is not None:
                     shape[p.dim] *= mesh.size(mesh_dim)
         spec = _Spec(mesh, placements, tuple(shape))
         if local_tensor.requires_grad and ember.is_grad_enabled():
@@ -307,8 +307,9 @@ class DTensor(Tensor):
         return bool(self._replicated_piece())
 
     def _as_parameter(self, requires_grad):
-        """``nn.Parameter(dtensor)``: a parameter that is this DTensor (same piece, same layout), a leaf."""
-        p = DTensorParameter._from(self)
+        """``nn.Parameter(dtensor)``: a DTensor leaf sharing this one's piece and layout, flagged as a
+        parameter (its type stays DTensor, as in PyTorch; ``isinstance(p, nn.Parameter)`` holds)."""
+        p = DTensor._from(self)
         p._spec = self._spec
         p._is_param = True
         if requires_grad:
@@ -337,7 +338,9 @@ class DTensor(Tensor):
         # a replicated one-element DTensor (a total norm, a loss) acts as a number beside other layouts
         dts = [d for d in every if not _replicated_scalar(d)] or every
         spec = dts[0]._spec
-        rule = RULES.get(name)
+        # the local rules know Shard, Replicate and Partial; FSDP + TP's nested split gathers (or runs
+        # element-wise below)
+        rule = None if any(isinstance(p, _StridedShard) for d in dts for p in d._spec.placements) else RULES.get(name)
         if rule is not None:
             with DisableTorchFunctionSubclass():
                 out = rule(func, args, kwargs)
@@ -358,13 +361,6 @@ class DTensor(Tensor):
         with DisableTorchFunctionSubclass():
             out = func(*full_args, **full_kwargs)
         return _replicated(out, spec.mesh)
-
-
-class DTensorParameter(DTensor, ember.nn.Parameter):
-    """A module parameter held as a DTensor (what ``nn.Parameter(dtensor)`` makes)."""
-
-    def __repr__(self):
-        return DTensor.__repr__(self)
 
 
 class _GradDtype(ember.autograd.Function):

@@ -4,7 +4,26 @@ import math
 
 import numpy as np
 
-from ember.distributed.tensor.placement_types import Partial, Shard
+from ember.distributed.tensor.placement_types import Partial, Shard, _StridedShard
+
+
+def split_dim(p):
+    """The tensor dimension placement ``p`` splits, or None (Replicate, Partial)."""
+    return p.dim if isinstance(p, (Shard, _StridedShard)) else None
+
+
+def split_order(placements):
+    """The mesh dimensions in the order their splits apply: mesh order, except that a ``_StridedShard``
+    splits after the later mesh dimensions splitting the same tensor dimension (its piece lies inside
+    theirs)."""
+    def key(m):
+        p = placements[m]
+        if isinstance(p, _StridedShard):
+            inner = [k for k in range(m + 1, len(placements)) if split_dim(placements[k]) == p.dim]
+            if inner:
+                return inner[-1] + 0.5
+        return m
+    return sorted(range(len(placements)), key=key)
 
 
 def shard_range(size, parts, index):
@@ -17,11 +36,12 @@ def shard_range(size, parts, index):
 def local_box(shape, mesh_shape, placements, coord):
     """(offsets, sizes) of the piece at mesh coordinate ``coord``."""
     offsets, sizes = [0] * len(shape), list(shape)
-    for mesh_dim, p in enumerate(placements):
-        if isinstance(p, Shard):
-            start, length = shard_range(sizes[p.dim], mesh_shape[mesh_dim], coord[mesh_dim])
-            offsets[p.dim] += start
-            sizes[p.dim] = length
+    for mesh_dim in split_order(placements):
+        dim = split_dim(placements[mesh_dim])
+        if dim is not None:
+            start, length = shard_range(sizes[dim], mesh_shape[mesh_dim], coord[mesh_dim])
+            offsets[dim] += start
+            sizes[dim] = length
     return tuple(offsets), tuple(sizes)
 
 

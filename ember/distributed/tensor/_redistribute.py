@@ -17,7 +17,7 @@ such inputs, summing their gradients over the ranks in the backward (forward: un
 """
 import ember
 from ember.autograd import Function
-from ember.distributed.tensor._layout import shard_range
+from ember.distributed.tensor._layout import shard_range, split_dim, split_order
 from ember.distributed.tensor.placement_types import Partial, Replicate, Shard
 
 __all__ = ['redistribute_local', 'sum_gradients_over']
@@ -132,34 +132,41 @@ def _needs_autograd_sum(p, what):
 def redistribute_local(local, shape, mesh, src, dst):
     """This rank's piece of a tensor of global ``shape`` laid out by ``dst``, from its piece by ``src``.
 
-    Unsharding steps run from the last mesh dimension to the first and sharding steps from the first to the
-    last, so that nested shards of one tensor dimension split as ``local_box`` says.
+    Unsharding steps run from the innermost split to the outermost (``split_order`` reversed) and sharding
+    steps from the outermost to the innermost, so that nested shards of one tensor dimension split as
+    ``local_box`` says.
     """
     track = local.requires_grad and ember.is_grad_enabled()
     current = list(src)
+    src_order, dst_order = split_order(src), split_order(dst)
     change = [p != q for p, q in zip(src, dst)]
     for m2, p in enumerate(src):
-        # a piece nested inside a dimension that changes (an earlier mesh dimension splitting the same tensor
-        # dimension, before or after) is gathered and cut again around it
-        if isinstance(p, Shard) and any(change[m] and p in (src[m], dst[m]) for m in range(m2)):
+        # a piece nested inside a split of the same tensor dimension that changes (before or after) is
+        # gathered and cut again around it
+        d = split_dim(p)
+        if d is None:
+            continue
+        outer = [m for m in src_order[:src_order.index(m2)] if split_dim(src[m]) == d] + \
+                [m for m in dst_order[:dst_order.index(m2)] if split_dim(dst[m]) == d]
+        if any(change[m] for m in outer):
             change[m2] = True
-    for m in reversed(range(mesh.ndim)):
+    for m in reversed(src_order):
         p = current[m]
         if not change[m] or isinstance(p, Replicate):
             continue
-        if isinstance(p, Shard):
-            size = _parent_size(shape, mesh, current, m, p.dim)
+        if split_dim(p) is not None:
+            size = _parent_size(shape, mesh, current, src_order[:src_order.index(m)], p.dim)
             local = _Gather.apply(local, mesh, m, p.dim, size)
         else:
             if track:
                 _needs_autograd_sum(p, 'redistribute')
             local = _Reduce.apply(local, mesh, m, p.reduce_op)
         current[m] = Replicate()
-    for m in range(mesh.ndim):
+    for m in dst_order:
         p, q = current[m], dst[m]
         if p == q:
             continue
-        if isinstance(q, Shard):
+        if split_dim(q) is not None:
             local = _Cut.apply(local, mesh, m, q.dim)
         elif q.reduce_op == 'sum':
             local = _Partition.apply(local, mesh, m)
@@ -171,14 +178,12 @@ def redistribute_local(local, shape, mesh, src, dst):
     return local
 
 
-def _parent_size(shape, mesh, placements, mesh_dim, dim):
-    """The extent of tensor dimension ``dim`` in the piece that mesh dimension ``mesh_dim`` splits: the
-    global size cut by the Shard(dim) placements on earlier mesh dimensions."""
+def _parent_size(shape, mesh, placements, outer, dim):
+    """The extent of tensor dimension ``dim`` in the piece a mesh dimension splits: the global size cut by
+    the splits of ``dim`` on the ``outer`` mesh dimensions (those applied before it)."""
     size = shape[dim]
     coord = mesh.get_coordinate()
-    for m in range(mesh_dim):
-        p = placements[m]
-        if isinstance(p, Shard) and p.dim == dim:
+    for m in outer:
+        if split_dim(placements[m]) == dim:
             size = shard_range(size, mesh.size(m), coord[m])[1]
     return size
-

@@ -2,7 +2,7 @@
 (``Shard``), whole on every rank (``Replicate``), or summed across ranks on demand (``Partial``)."""
 from ember.distributed._reduce_op import ReduceOp
 
-__all__ = ['Placement', 'Shard', 'Replicate', 'Partial']
+__all__ = ['Placement', 'Shard', 'Replicate', 'Partial']   # and _StridedShard, FSDP + TP's layout
 
 
 class Placement:
@@ -43,6 +43,32 @@ class Shard(Placement):
 
     def __str__(self):
         return f'S({self.dim})'
+
+
+class _StridedShard(Placement):
+    """A split along tensor dimension ``dim`` nested inside the splits of the same dimension by later mesh
+    dimensions (``split_factor`` is the number of pieces they make): what ``fully_shard`` over a
+    data-parallel mesh gives a parameter that tensor parallelism already split on its dim 0. Each rank's
+    piece is its data-parallel share of its tensor-parallel piece.
+
+    >>> _StridedShard(0, split_factor=2)
+    _StridedShard(dim=0, sf=2)
+    """
+
+    def __init__(self, dim=0, *, split_factor):
+        self.dim, self.split_factor = dim, int(split_factor)
+
+    def __eq__(self, other):
+        return isinstance(other, _StridedShard) and (other.dim, other.split_factor) == (self.dim, self.split_factor)
+
+    def __hash__(self):
+        return hash(('_StridedShard', self.dim, self.split_factor))
+
+    def __repr__(self):
+        return f'_StridedShard(dim={self.dim}, sf={self.split_factor})'
+
+    def __str__(self):
+        return f'_S({self.dim}, {self.split_factor})'
 
 
 class Replicate(Placement):
