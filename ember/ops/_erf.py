@@ -228,19 +228,20 @@ def _erfc_large(a, exact=True):
     """erfc(a) for a flat array of a >= 1 (nan stays nan; +inf gives 0)."""
     small, mid, tail = _TABLES[a.dtype]
     out = np.full_like(a, np.nan)
-    # NOTE: gathering by index (flatnonzero/take/put) is many times faster than boolean-mask indexing
+    # NOTE: gathering and scattering by index (flatnonzero, take, out[idx] = ...) is many times faster
+    # than boolean-mask indexing; the scatter as an index assignment is 2.5x faster than ndarray.put
     for lo, hi, coeffs in mid:
         idx = np.flatnonzero((a >= lo) & (a < hi))
         if idx.size:
             v = a.take(idx)
-            out.put(idx, _exp_minus_square(v, exact) * _horner(coeffs, v * (2 / (hi - lo)) - (hi + lo) / (hi - lo)))
+            out[idx] = _exp_minus_square(v, exact) * _horner(coeffs, v * (2 / (hi - lo)) - (hi + lo) / (hi - lo))
     idx = np.flatnonzero(a >= 8)
     if idx.size:
         v = a.take(idx)
         with np.errstate(over='ignore', under='ignore', invalid='ignore', divide='ignore'):
             r = _exp_minus_square(v, exact) / v * _horner(tail, 128 / (v * v) - 1)
         r[v == np.inf] = 0
-        out.put(idx, r)
+        out[idx] = r
     return out
 
 
@@ -283,9 +284,9 @@ def erf(x):
         r = np.ones_like(v)
         mid = np.flatnonzero(v < 6)  # erfc(6) < 2.2e-17: erf rounds to 1 beyond
         if mid.size:
-            r.put(mid, 1 - _erfc_large(v.take(mid), exact=False))
+            r[mid] = 1 - _erfc_large(v.take(mid), exact=False)
         r[np.isnan(v)] = np.nan
-        out.put(outer, np.copysign(r, x.take(outer)))
+        out[outer] = np.copysign(r, x.take(outer))
     return out.reshape(x0.shape).astype(x0.dtype, copy=False)
 
 
@@ -302,7 +303,7 @@ def _erf32(x):
         c = _horner(_1_4_32, s)
         c *= _exp_minus_square(v, False)
         r = np.subtract(1, c, out=c)
-        out.put(outer, np.copysign(r, x.take(outer), out=r))
+        out[outer] = np.copysign(r, x.take(outer), out=r)
     return out
 
 
@@ -317,7 +318,7 @@ def erfc(x):
     out = 1 - _erf_small(x)
     if outer.size:
         c = _erfc_large(a.take(outer))
-        out.put(outer, np.where(x.take(outer) < 0, 2 - c, c))
+        out[outer] = np.where(x.take(outer) < 0, 2 - c, c)
     return out.reshape(x0.shape).astype(x0.dtype, copy=False)
 
 

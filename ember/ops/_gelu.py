@@ -43,9 +43,8 @@ def gelu(x, keep_cdf=False):
         c += 1
         if keep_cdf:
             # (1 + erf) / 2 is exact, and so x * ((1 + erf) / 2) is the bits of (x * (1 + erf)) / 2
-            c *= 0.5
-            cdf[s:e] = c
-            np.multiply(c, xs, out=out[s:e])
+            kept = np.multiply(c, 0.5, out=cdf[s:e])   # (written where it is kept: no copy)
+            np.multiply(kept, xs, out=out[s:e])
             continue
         np.multiply(c, xs, out=out[s:e])
         out[s:e] *= 0.5    # exact: the same as halving x first
