@@ -218,8 +218,10 @@ def _wrap(fn, policies):
                 return fn(*args, **kwargs)
             return _run(fn, policies, args, kwargs)
         except _argparse.FAILURES:     # arguments PyTorch refuses get its error (costs nothing otherwise)
-            _argparse.refuse(fn, args, kwargs)
-            raise
+            kwargs = _argparse.refuse(fn, args, kwargs)
+            if kwargs is None:
+                raise
+        return autocast_policy(*args, **kwargs)     # once more, with NumPy's keyword names renamed
     autocast_policy.autocast_policies = policies
     return autocast_policy
 

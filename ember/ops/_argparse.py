@@ -33,8 +33,14 @@ _TYPE_NAMES = {
 }
 
 
+# the keyword names PyTorch's parser also takes for these parameters, as NumPy spells them (tried in
+# this order when the parameter's own name is not given)
+NUMPY_NAMES = {'dim': ('axis',), 'keepdim': ('keepdims',), 'input': ('x', 'a', 'x1'), 'other': ('x2',)}
+_NUMPY_KEYWORDS = frozenset(n for names in NUMPY_NAMES.values() for n in names)
+
+
 class _Param:
-    __slots__ = ('name', 'kind', 'size', 'allow_none', 'optional', 'default', 'keyword_only')
+    __slots__ = ('name', 'kind', 'size', 'allow_none', 'optional', 'default', 'keyword_only', 'numpy_names')
 
     def __init__(self, text, keyword_only):
         decl, eq, default = text.partition('=')
@@ -48,6 +54,7 @@ class _Param:
         self.default = default
         self.allow_none = self.allow_none or default == 'None'     # (a default of None takes None)
         self.keyword_only = keyword_only
+        self.numpy_names = NUMPY_NAMES.get(self.name, ())
 
     @property
     def type_name(self):
@@ -224,6 +231,11 @@ def _match(sig, args, kwargs, explain):
         else:
             present = param.name in kwargs
             obj = kwargs.get(param.name)
+            if not present:
+                for alias in param.numpy_names:
+                    if alias in kwargs:
+                        present, obj = True, kwargs[alias]
+                        break
             kwd = True
         if (not present and param.optional) or (present and obj is None and param.allow_none):
             pass
@@ -435,6 +447,39 @@ def _callee(frame, names):
     return ins.argval, obj if isinstance(obj, (types.ModuleType, type)) else 'tensor'
 
 
+def _native(name, exports, receiver, args):
+    """``(namespace, name, args)`` as PyTorch's parser sees the call, by where the op was read (a
+    method's arguments without the tensor itself); None for a function PyTorch writes in Python."""
+    module = getattr(receiver, '__name__', '')
+    if receiver == 'tensor' and 'Tensor' in exports:
+        return 'Tensor', name, args[1:]
+    if module == 'ember.nn.functional' or (not module and 'F' in exports and 'ember' not in exports):
+        builtin = signatures_table().get('F', {}).get(name)
+        return None if builtin is None else (builtin[0], builtin[1], args)    # (F.conv2d is torch.conv2d)
+    for namespace in ('linalg', 'fft', 'special'):
+        if module == f'ember.{namespace}' or (not module and namespace in exports and 'ember' not in exports):
+            return namespace, f'{namespace}_{name}', args
+    if 'ember' in exports:
+        return 'torch', name, args
+    return None
+
+
+def numpy_renamed(namespace, name, args, kwargs):
+    """``kwargs`` with NumPy's keyword names (``axis``, ``keepdims``, ``x``, ``a``, ``x1``, ``x2``)
+    renamed to the parameters PyTorch's parser binds them to, when it takes the call with them (the
+    first of its overloads that fits, as the parser picks it); None otherwise."""
+    for sig in signatures(namespace, name):
+        if _match(sig, args, kwargs, False) is not None:
+            renamed = dict(kwargs)
+            for param in sig.params:
+                if param.name not in kwargs:
+                    alias = next((a for a in param.numpy_names if a in kwargs), None)
+                    if alias is not None:
+                        renamed[param.name] = renamed.pop(alias)
+            return renamed if renamed.keys() != kwargs.keys() else None
+    return None
+
+
 def _error_for(name, exports, receiver, args, kwargs):
     """PyTorch's error for the call (None where its parser takes it), by where the op was read."""
     module = getattr(receiver, '__name__', '')
@@ -476,8 +521,10 @@ def guarded(fn):
         try:
             return fn(*args, **kwargs)
         except FAILURES:
-            refuse(fn, args, kwargs)
-            raise
+            kwargs = refuse(fn, args, kwargs)
+            if kwargs is None:
+                raise
+        return argument_guard(*args, **kwargs)      # once more, with NumPy's keyword names renamed
     return argument_guard
 
 
@@ -493,26 +540,34 @@ _C_NAMESPACES = frozenset(('ember', 'linalg', 'fft', 'special'))     # where PyT
 
 def refuse(fn, args, kwargs, depth=2):
     """Raise PyTorch's argument error for the failed call ``fn(*args, **kwargs)`` of an op (made
-    ``depth`` frames up) when PyTorch's parser refuses those arguments; return otherwise (the
-    caller re-raises its own error)."""
+    ``depth`` frames up) when PyTorch's parser refuses those arguments. Return the keywords to
+    call again with when the call used NumPy's keyword names (``axis=``, ``keepdims=``) where
+    PyTorch's parser takes them (see :func:`numpy_renamed`); return None otherwise (the caller
+    re-raises its own error)."""
     import sys
     found = _find(fn)
     if found is None:
-        return
+        return None
     name, exports = found
     failure = sys.exc_info()[1]
     if failure is not None and failure.__traceback__.tb_next is None and not _C_NAMESPACES.intersection(exports):
-        return      # Python's own error for the call (PyTorch's functional ops are Python functions too)
+        return None     # Python's own error for the call (PyTorch's functional ops are Python functions too)
     names = {n for ns in exports.values() for n in ns}
     frame = _caller(sys._getframe(depth))
     if frame is None or not _is_call(frame):
-        return      # not a call (an operator, x ** [1, 2]): Python's own error stands, as in PyTorch
+        return None     # not a call (an operator, x ** [1, 2]): Python's own error stands, as in PyTorch
     called, receiver = _callee(frame, names)
     if frame.f_code.co_name in _VIA_METHOD and frame.f_code.co_filename.endswith('functional.py'):
         receiver = 'tensor'     # F.softmax(x, dim) calls x.softmax(dim), as PyTorch's does
+    if not _NUMPY_KEYWORDS.isdisjoint(kwargs):
+        native = _native(called or name, exports, receiver, args)
+        renamed = native and numpy_renamed(native[0], native[1], native[2], kwargs)
+        if renamed:
+            return renamed
     err = _error_for(called or name, exports, receiver, args, kwargs)
     if err is not None:
         raise err from None
+    return None
 
 
 def _is_call(frame):

@@ -85,8 +85,10 @@ def _wrap_tensor_op(fn, kernel, dim_kernel=None, binary=False):
         try:
             return fn(input, *args, **kwargs)
         except _argparse.FAILURES:     # arguments PyTorch refuses get its error (costs nothing otherwise)
-            _argparse.refuse(fn, (input,) + args, kwargs)
-            raise
+            kwargs = _argparse.refuse(fn, (input,) + args, kwargs)
+            if kwargs is None:
+                raise
+        return barebones_check(input, *args, **kwargs)     # once more, with NumPy's keyword names renamed
     barebones_check.barebones_kernel = kernel
     return barebones_check
 
@@ -100,8 +102,10 @@ def _wrap_creation(fn, kernel):
         try:
             return fn(*args, **kwargs)
         except _argparse.FAILURES:
-            _argparse.refuse(fn, args, kwargs)
-            raise
+            kwargs = _argparse.refuse(fn, args, kwargs)
+            if kwargs is None:
+                raise
+        return barebones_check(*args, **kwargs)     # once more, with NumPy's keyword names renamed
     barebones_check.barebones_kernel = kernel
     return barebones_check
 

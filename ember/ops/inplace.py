@@ -278,14 +278,20 @@ def is_operand(value):
 
 def refuse_inplace(name, input, args, kwargs):
     """Raise PyTorch's argument error for the in-place call ``input.<name>(*args, **kwargs)`` (or
-    ``ember.<name>(input, ...)`` when ``input`` is no tensor) when its parser refuses it."""
-    from ember.ops._argparse import explain
+    ``ember.<name>(input, ...)`` when ``input`` is no tensor) when its parser refuses it; return the
+    keywords to call again with when it takes NumPy's keyword names there (``axis=``), else None."""
+    from ember.ops._argparse import explain, numpy_renamed
     if isinstance(input, Tensor):
-        err = explain('Tensor', name, args, kwargs)
+        namespace, args = 'Tensor', tuple(args)
     else:
-        err = explain('torch', name, (input,) + tuple(args), kwargs)
+        namespace, args = 'torch', (input,) + tuple(args)
+    renamed = numpy_renamed(namespace, name, args, kwargs)
+    if renamed is not None:
+        return renamed
+    err = explain(namespace, name, args, kwargs)
     if err is not None:
         raise err from None
+    return None
 
 
 # (a tuple is some in-place ops' own argument: index_put_'s indices)
@@ -368,8 +374,10 @@ def _unary_inplace(name, op):
         try:
             return apply_inplace(input, lambda t: op(t, *args, **kwargs))
         except FAILURES:        # costs nothing on success
-            refuse_inplace(name, input, args, kwargs)
-            raise
+            renamed = refuse_inplace(name, input, args, kwargs)
+            if renamed is None:
+                raise
+        return method(input, *args, **renamed)      # once more, with NumPy's keyword names renamed
     method.__name__ = name
     return method
 
