@@ -8,6 +8,9 @@ from ember.export.graph_signature import (ExportBackwardSignature, ExportGraphSi
                                           OutputKind, OutputSpec)
 from ember.export.decomp_utils import default_decompositions
 from ember.export._serialize import load, save
+from ember.export._module_calls import ModuleCallEntry, ModuleCallSignature
+from ember.export.unflatten import FlatArgsAdapter, UnflattenedModule, unflatten
 
-__all__ = ['Dim', 'ExportBackwardSignature', 'ExportGraphSignature', 'ExportedProgram', 'InputKind', 'InputSpec',
-           'OutputKind', 'OutputSpec', 'default_decompositions', 'dims', 'export', 'load', 'save']
+__all__ = ['Dim', 'ExportBackwardSignature', 'ExportGraphSignature', 'ExportedProgram', 'FlatArgsAdapter', 'InputKind',
+           'InputSpec', 'ModuleCallEntry', 'ModuleCallSignature', 'OutputKind', 'OutputSpec', 'UnflattenedModule',
+           'default_decompositions', 'dims', 'export', 'load', 'save', 'unflatten']

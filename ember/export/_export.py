@@ -5,6 +5,7 @@ import re
 import ember
 from ember._tensor import Tensor
 from ember.export import _errors
+from ember.export._module_calls import module_call_graph, recording_module_calls
 from ember.export._retrace import untrack
 from ember.export._tracer import OpTracer, run_traced
 from ember.export.graph_signature import (ConstantArgument, ExportGraphSignature, InputKind, InputSpec,
@@ -197,7 +198,8 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
     call_args = _rebuild(list(bound.args), leaves)
     call_kwargs = _rebuild(dict(bound.kwargs), leaves)
     try:
-        out = run_traced(tracer, lambda: mod(*call_args, **call_kwargs), ())
+        with recording_module_calls(tracer, mod):
+            out = run_traced(tracer, lambda: mod(*call_args, **call_kwargs), ())
     finally:
         for store, k, v in reversed(swaps):
             store[k] = v
@@ -233,7 +235,8 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
                 bigger.arguments[name] = t
             return export(mod, bigger.args, bigger.kwargs).graph
         follow_dynamic_sizes(graph, retrace_grown)
-    return ExportedProgram(graph, signature, state_dict, range_constraints, constants=constants,
+    call_graph = module_call_graph(mod, args, kwargs, out, list(bound.arguments))
+    return ExportedProgram(graph, signature, state_dict, range_constraints, call_graph, constants=constants,
                            example_inputs=example_inputs, out_spec=out_spec, forward_arg_names=list(bound.arguments))
 
 

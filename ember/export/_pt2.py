@@ -178,6 +178,9 @@ def load_pt2(f, extra_files=None):
         stack = n.get('metadata', {}).get('stack_trace')
         if stack:
             node.meta['stack_trace'] = stack
+        modules = _module_stack(n.get('metadata', {}).get('nn_module_stack'))
+        if modules:
+            node.meta['nn_module_stack'] = modules
         outs = n['outputs']
         if len(outs) == 1 and 'as_tensor' in outs[0] and target._schema.returns == 1:
             nodes[outs[0]['as_tensor']['name']] = node
@@ -190,6 +193,8 @@ def load_pt2(f, extra_files=None):
                     got.name = item['name'] if all(x.name != item['name'] for x in graph.nodes) else got.name
                     if stack:
                         got.meta['stack_trace'] = stack
+                    if modules:
+                        got.meta['nn_module_stack'] = dict(modules)
                     nodes[item['name']] = got
     outputs = []
     for out in g['outputs']:
@@ -220,7 +225,8 @@ def load_pt2(f, extra_files=None):
         extra_files[name] = archive.read(f'extra/{name}').decode() if archive.has(f'extra/{name}') else ''
     n_user = len(signature.user_outputs)
     out_spec = None if n_user == 1 and _single_output(gm) else tuple([None] * n_user)   # None: one tensor
-    return ExportedProgram(graph, signature, state_dict, {}, constants=consts, example_inputs=example_inputs,
+    call_graph = [_call_entry(entry) for entry in gm.get('module_call_graph', [])]
+    return ExportedProgram(graph, signature, state_dict, {}, call_graph, constants=consts, example_inputs=example_inputs,
                            out_spec=out_spec, forward_arg_names=forward_arg_names)
 
 
@@ -240,3 +246,40 @@ def _tensor_meta(graph, values):
             node.meta['val'] = ember.empty_strided([_int(s) for s in meta['sizes']],
                                                    [_int(s) for s in meta['strides']],
                                                    dtype=getattr(ember, _DTYPES[meta['dtype']]), device='meta')
+
+
+def _module_stack(text):
+    """A node's ``nn_module_stack`` from its serialized form (``key,fqn,type;...``)."""
+    if not text:
+        return None
+    out = {}
+    for item in text.split(';'):
+        key, fqn, ty = item.split(',', 2)
+        out[key] = (fqn, ty)
+    return out
+
+
+def _call_entry(entry):
+    from ember.export._module_calls import ModuleCallEntry, ModuleCallSignature
+    sig = entry.get('signature')
+    if sig is None:
+        return ModuleCallEntry(entry['fqn'])
+    return ModuleCallEntry(entry['fqn'], ModuleCallSignature(
+        [], [], _treespec(json.loads(sig['in_spec'])[1]), _treespec(json.loads(sig['out_spec'])[1]),
+        sig.get('forward_arg_names')))
+
+
+def _treespec(d):
+    """An ember ``TreeSpec`` from PyTorch's serialized pytree spec (tuples, lists, dicts and leaves;
+    None for other node types, whose classes live in the writer's program)."""
+    from ember.utils._pytree import LeafSpec, TreeSpec
+    if d['type'] is None:
+        return LeafSpec()
+    children = [_treespec(c) for c in d['children_spec']]
+    if any(c is None for c in children):
+        return None
+    kinds = {'builtins.tuple': tuple, 'builtins.list': list, 'builtins.dict': dict}
+    if d['type'] not in kinds:
+        return None
+    context = json.loads(d['context']) if d['type'] == 'builtins.dict' else None
+    return TreeSpec(kinds[d['type']], context, children)

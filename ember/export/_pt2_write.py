@@ -87,6 +87,8 @@ def _node(n, getitems):
         outputs = [{'as_tensor': {'name': picks[i].name if i in picks else f'{n.name}_unused_{i}'}}
                    for i in range(schema.returns)]
     metadata = {'stack_trace': n.meta['stack_trace']} if n.meta.get('stack_trace') else {}
+    if n.meta.get('nn_module_stack'):
+        metadata['nn_module_stack'] = ';'.join(f'{key},{fqn},{ty}' for key, (fqn, ty) in n.meta['nn_module_stack'].items())
     return {'target': f'torch.ops.aten.{target.__name__}', 'inputs': inputs, 'outputs': outputs,
             'metadata': metadata, 'is_hop_single_tensor_return': None, 'name': n.name}
 
@@ -173,6 +175,7 @@ def save_pt2(ep, f, extra_files=None):
     call_graph = [{'fqn': '', 'signature': {'inputs': [], 'outputs': [], 'in_spec': json.dumps([1, in_spec]),
                                             'out_spec': json.dumps([1, out_spec]),
                                             'forward_arg_names': list(ep._forward_arg_names or [])}}]
+    call_graph += [{'fqn': entry.fqn, 'signature': None} for entry in ep.module_call_graph[1:]]
     graph = {'inputs': inputs, 'outputs': outputs, 'nodes': nodes, 'tensor_values': values, 'sym_int_values': {},
              'sym_bool_values': {}, 'is_single_tensor_return': False, 'custom_obj_values': {}, 'sym_float_values': {}}
     model = {'graph_module': {'graph': graph, 'signature': {'input_specs': [_spec_json(s, False) for s in sig.input_specs],

@@ -92,6 +92,7 @@ def _retrace_node(node, new_graph, tracer, values, inputs, table, attrs, functio
             values[node] = args[0][args[1]]
             return None
         tracer.stack_trace = node.meta.get('stack_trace')
+        tracer.module_stack_meta = node.meta.get('nn_module_stack', {})
         target = node.target
         if functionalize and _is_inplace(target):
             # x.add_(1) becomes add(x, 1), and x's later uses (and the program's result for x) the new value

@@ -112,6 +112,10 @@ class OpTracer:
         self.lift_constant = lift_constant
         self.stack_trace = None     # set while a graph is re-traced: the stack of the node being lowered
         self.root_code = None       # strict mode: each node is placed at the line of this code (the root forward)
+        # the modules whose forward is running, outermost first: [(key, (fqn, type name))]; a re-trace
+        # sets ``module_stack_meta`` to the stack of the node being lowered instead
+        self.module_stack = []
+        self.module_stack_meta = None
         self._names = {}
 
     # ------------------------------------------------------------------ values
@@ -192,6 +196,9 @@ class OpTracer:
         name = op._packet._name if op._packet._name != '_assert_tensor_metadata' else '_assert_tensor_metadata_default'
         node = self.graph.create_node('call_function', op, self.as_arg(tuple(args)), self.as_arg(kwargs), name=name)
         node.meta['stack_trace'] = self.stack_trace if self.stack_trace is not None else _user_stack(self.root_code)
+        modules = self.module_stack_meta if self.module_stack_meta is not None else dict(self.module_stack)
+        if modules:
+            node.meta['nn_module_stack'] = dict(modules)
         if out is None:
             return None
         if isinstance(out, (tuple, list)):
@@ -201,6 +208,8 @@ class OpTracer:
                 if isinstance(o, Tensor):
                     item = self.graph.call_function(operator.getitem, (node, i))
                     item.meta['stack_trace'] = node.meta['stack_trace']
+                    if modules:
+                        item.meta['nn_module_stack'] = dict(modules)
                     results.append(self.track(o, item))
                 else:
                     results.append(o)

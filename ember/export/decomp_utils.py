@@ -206,6 +206,6 @@ def decompose(ep, decomp_table=None):
         target = spec.target if spec.kind != InputKind.USER_INPUT else placeholder
         mutation_specs.append(OutputSpec(kind, TensorArgument(node.name), target))
     signature.output_specs[:0] = mutation_specs
-    return ExportedProgram(graph, signature, ep.state_dict, dict(ep.range_constraints),
+    return ExportedProgram(graph, signature, ep.state_dict, dict(ep.range_constraints), ep.module_call_graph,
                            example_inputs=ep.example_inputs, constants=ep.constants, out_spec=ep._out_spec,
                            forward_arg_names=ep._forward_arg_names)

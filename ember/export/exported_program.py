@@ -177,7 +177,7 @@ class ExportedProgram:
     def __deepcopy__(self, memo):
         return ExportedProgram(copy.deepcopy(self._graph_module, memo), copy.deepcopy(self._graph_signature, memo),
                                copy.deepcopy(self._state_dict, memo), dict(self._range_constraints),
-                               example_inputs=self._example_inputs, constants=copy.deepcopy(self._constants, memo),
+                               copy.deepcopy(self._module_call_graph, memo), example_inputs=self._example_inputs, constants=copy.deepcopy(self._constants, memo),
                                out_spec=self._out_spec, forward_arg_names=self._forward_arg_names)
 
 

@@ -1,0 +1,73 @@
+"""Which module each recorded operator ran in: while ``export`` traces, every submodule call pushes
+``(fqn, type)`` onto the tracer's module stack, so each node carries ``meta['nn_module_stack']`` as
+PyTorch's nodes do (``{'L__self__': ('', 'M'), 'L__self__sub': ('sub', 'Sub')}``; the n-th repeated
+call of one module is keyed ``L__self__sub@n``). ``unflatten`` rebuilds the module hierarchy from it."""
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+
+@dataclass
+class ModuleCallSignature:
+    """How a module was called: its flat inputs and outputs and the pytree specs around them."""
+    inputs: list
+    outputs: list
+    in_spec: Any
+    out_spec: Any
+    forward_arg_names: Optional[list] = None
+
+
+@dataclass
+class ModuleCallEntry:
+    """A module of the exported hierarchy (``fqn``, '' for the root) and, for the root, its call's
+    signature."""
+    fqn: str
+    signature: Optional[ModuleCallSignature] = field(default=None)
+
+
+def type_name(module):
+    cls = type(module)
+    return f'{cls.__module__}.{cls.__qualname__}'
+
+
+@contextlib.contextmanager
+def recording_module_calls(tracer, root):
+    """While this runs, each call of ``root`` or one of its submodules is on ``tracer.module_stack``."""
+    from ember.nn.modules.module import register_module_forward_hook, register_module_forward_pre_hook
+    names = {}
+    for fqn, m in root.named_modules(remove_duplicate=False):
+        names.setdefault(id(m), fqn)
+    calls = {}
+    pushed = []         # whether each running module call pushed an entry (a module outside the hierarchy does not)
+
+    def pre(module, args):
+        fqn = names.get(id(module))
+        if fqn is None:
+            pushed.append(False)
+            return
+        n = calls.get(fqn, 0)
+        calls[fqn] = n + 1
+        key = 'L__self__' + fqn + (f'@{n}' if n else '')
+        tracer.module_stack.append((key, (fqn, type_name(module))))
+        pushed.append(True)
+
+    def post(module, args, output):
+        if pushed and pushed.pop():
+            tracer.module_stack.pop()
+
+    handles = [register_module_forward_pre_hook(pre), register_module_forward_hook(post, always_call=True)]
+    try:
+        yield
+    finally:
+        for h in handles:
+            h.remove()
+
+
+def module_call_graph(root, args, kwargs, out, forward_arg_names):
+    """PyTorch's ``module_call_graph``: the root with its call signature, then every submodule path."""
+    from ember.utils._pytree import tree_structure
+    signature = ModuleCallSignature([], [], tree_structure((tuple(args), dict(kwargs))), tree_structure(out),
+                                    list(forward_arg_names))
+    entries = [ModuleCallEntry('', signature)]
+    entries += [ModuleCallEntry(fqn) for fqn, _ in root.named_modules(remove_duplicate=False) if fqn]
+    return entries
