@@ -138,4 +138,9 @@ def numel(input):
         >>> ember.numel(ember.zeros(1, 2, 3, 4, 5))
         120
     """
-    return input.numel()
+    try:
+        return input.numel()
+    except AttributeError:      # not a tensor: PyTorch's argument error (the try costs nothing otherwise)
+        from ember.ops import _argparse
+        _argparse.refuse_from_stack()
+        raise

@@ -99,6 +99,45 @@ def _manual(namespace, name):
     return found
 
 
+# functions PyTorch binds by hand with one parser signature each, or with overloads that never show
+# in a listing: their parser strings as PyTorch's bindings declare them (python_torch_functions_manual.cpp,
+# python_variable_methods.cpp), checked against PyTorch's own errors by _check_hand_written
+HAND_WRITTEN = {
+    'torch': {'nonzero': ['nonzero(Tensor input, *, bool as_tuple=False, Tensor out=None)'],
+              'numel': ['numel(Tensor input)']},
+    'Tensor': {'nonzero': ['nonzero()', 'nonzero(*, bool as_tuple)'],
+               'copy_': ['copy_(Tensor other, bool non_blocking=False)',
+                         'copy_(Tensor other, bool async=False)|deprecated']},
+}
+# calls whose refusal pins the hand-written signatures: (namespace, name, args, kwargs)
+_PROBES = [('torch', 'nonzero', ('list',), {}), ('torch', 'nonzero', ('x', 'x'), {}),
+           ('torch', 'nonzero', ('x',), {'as_tuple': 'str'}), ('torch', 'nonzero', ('x',), {'out': 'str'}),
+           ('torch', 'numel', ('list',), {}), ('torch', 'numel', ('x', 'x'), {}),
+           ('Tensor', 'nonzero', ('list',), {}), ('Tensor', 'nonzero', (), {'as_tuple': 'str'}),
+           ('Tensor', 'copy_', ('list',), {}), ('Tensor', 'copy_', ('x', 'str'), {}),
+           ('Tensor', 'copy_', (), {'other': 'x', 'async': 'str'})]
+
+
+def _check_hand_written(table):
+    """Each probe's error from PyTorch equals the one ember's parser replay derives from the table."""
+    import sys
+    import torch
+    sys.path.insert(0, str(OUT.parent.parent.parent))
+    from ember.ops import _argparse
+    _argparse._TABLE = table
+    import ember
+    values = {'x': (torch.ones(2), ember.ones(2)), 'list': ([1.], [1.]), 'str': ('a', 'a')}
+    for namespace, name, args, kwargs in _PROBES:
+        owner = torch.ones(2) if namespace == 'Tensor' else torch
+        try:
+            getattr(owner, name)(*[values[a][0] for a in args], **{k: values[v][0] for k, v in kwargs.items()})
+            theirs = None
+        except TypeError as e:
+            theirs = str(e).replace('torch.', 'ember.')
+        ours = _argparse.explain(namespace, name, [values[a][1] for a in args], {k: values[v][1] for k, v in kwargs.items()})
+        assert (ours and str(ours)) == theirs, (name, args, kwargs, theirs, ours and str(ours))
+
+
 def main():
     import torch
     table = {ns: {name: sigs for name, sigs in functions.items() if _public(ns, name)}
@@ -107,6 +146,9 @@ def main():
     for namespace, names in MANUAL.items():
         for name in names:
             table[namespace][name] = _manual(namespace, name)
+    for namespace, functions in HAND_WRITTEN.items():
+        table[namespace].update(functions)
+    _check_hand_written(table)
     OUT.write_text(json.dumps({'torch_version': torch.__version__, **table}, indent=0, sort_keys=True) + '\n')
     print(f"{sum(len(v) for v in table.values())} functions written to {OUT}")
 

@@ -18,8 +18,8 @@ import numpy as np
 
 # Tensor parameters of these functions take Python numbers too (PyTorch's parser wraps them)
 _NUMBERS_AS_TENSORS = frozenset(
-    n + s for n in ('add', 'sub', 'mul', 'div', 'true_divide', 'floor_divide', 'multiply', 'divide',
-                    'subtract') for s in ('', '_'))
+    [n + s for n in ('add', 'sub', 'mul', 'div', 'true_divide', 'floor_divide', 'multiply', 'divide',
+                     'subtract') for s in ('', '_')] + ['copy_'])
 
 # the name each parameter type has in PyTorch's messages
 _TYPE_NAMES = {
