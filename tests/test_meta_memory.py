@@ -44,6 +44,7 @@ HUGE_OPS = {
     'layer_norm': (lambda: F.layer_norm(meta(N, N), (N,)), (N, N)),
     'gelu': (lambda: F.gelu(meta(N, N)), (N, N)),
     'dropout': (lambda: F.dropout(meta(N, N), 0.5), (N, N)),
+    'rrelu': (lambda: F.rrelu(meta(N, N), training=True), (N, N)),
     'contiguous': (lambda: meta(N, N).t().contiguous(), (N, N)),
     'index': (lambda: meta(N, N)[meta(N, dtype=ember.long)], (N, N)),
     'embedding': (lambda: F.embedding(meta(4, N, dtype=ember.long), meta(N, 4096)), (4, N, 4096)),

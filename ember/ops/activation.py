@@ -1267,6 +1267,8 @@ def _rrelu_noise(input, lower, upper, generator):
     import numpy as np
     from ember import backend
     from ember.ops.random import _gen
+    if input._device.type == 'meta':    # no values: nothing to draw (the generator is left as it is)
+        return Tensor._make(backend.meta_array(input.shape, input._data.dtype), input._device)
     values = backend.to_numpy(input._data)
     np_dtype = values.dtype
     compute = np.float32 if np_dtype.itemsize <= 4 else np.float64   # PyTorch's opmath type
