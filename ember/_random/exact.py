@@ -5,7 +5,8 @@
   midpoints repaired, and float64 an error-free product and sum with rounding to odd.
 * ``libm``: the C library's own ``log``/``log1p``/``tan``/``exp``.  NumPy's vectorised versions
   differ from glibc in the last bit for a fraction of inputs, so these go through the ``math``
-  module (which calls the C library) one element at a time; ``sin``/``cos`` of float64 are
+  module (which calls the C library) one element at a time, except where an accurate vectorised
+  approximation decides glibc's rounding (``log`` and ``exp`` mostly); ``sin``/``cos`` of float64 are
   NumPy's, which call the C library themselves.
 """
 import math
@@ -13,6 +14,8 @@ from functools import partial
 from itertools import repeat
 
 import numpy as np
+
+from ember._random import libm_exp_log
 
 _F32_HALF_ULP_BITS = np.uint64(0x10000000)   # double mantissa bits below float32's: exactly one half
 _F32_LOW_BITS = np.uint64(0x1FFFFFFF)
@@ -131,30 +134,10 @@ def _log_fill(v):
     return np.where(v == 0, -np.inf, np.nan)
 
 
-# x86's 80-bit long double: NumPy's long double log calls the C library's logl (64-bit mantissa)
-_EXTENDED = np.finfo(np.longdouble).nmant >= 63
-# glibc's log is documented within 0.52 ulp: when the exact value is at least 0.03 ulp away from
-# a rounding midpoint, the C library must return the nearest double
-_SAFE_FRACTION = 0.47
-_MANTISSA = np.uint64((1 << 52) - 1)
-
-
 def log(x):
-    """The C library's ``log``.  Fast path: ``logl`` (11 more bits) rounded to double is what
-    the C library returns wherever that rounding is clear-cut; the few elements near a rounding
-    midpoint (about 6 %) are computed by the C library itself."""
-    x = np.asarray(x, dtype=np.float64)
-    if not _EXTENDED:
-        return _libm(math.log, x, lambda v: ~(v > 0), _log_fill)
-    with np.errstate(divide='ignore', invalid='ignore'):  # log(0) = -inf, log(<0) = nan, as C's log
-        wide = np.log(x.astype(np.longdouble))
-        near = wide.astype(np.float64)
-        off = np.abs((wide - near).astype(np.float64))     # distance to the rounded double
-    unsure = ~(off < _SAFE_FRACTION * np.spacing(np.abs(near)))
-    unsure |= (near.view(np.uint64) & _MANTISSA) == 0      # a power of two: the ulp below halves
-    if unsure.any():
-        near[unsure] = _libm(math.log, x[unsure], lambda v: ~(v > 0), _log_fill)
-    return near
+    """The C library's ``log``: vectorised where an accurate approximation decides glibc's
+    rounding, the C library itself elsewhere (:mod:`ember._random.libm_exp_log`)."""
+    return libm_exp_log.log(x, partial(_libm, math.log, bad=lambda v: ~(v > 0), fill=_log_fill))
 
 
 def pow(x, y):
@@ -176,7 +159,9 @@ _EXP_MAX = 709.782712893384
 
 
 def exp(x):
-    return _libm(math.exp, x, lambda v: ~(v <= _EXP_MAX), lambda v: np.where(v > 0, np.inf, np.nan))
+    """The C library's ``exp``, vectorised as :func:`log` is."""
+    return libm_exp_log.exp(x, partial(_libm, math.exp, bad=lambda v: ~(v <= _EXP_MAX),
+                                       fill=lambda v: np.where(v > 0, np.inf, np.nan)))
 
 
 def sin(x):

@@ -59,6 +59,31 @@ def test_fast_log_is_the_c_librarys_log():
     assert exact.log(x).tobytes() == want.tobytes()
 
 
+def test_fast_exp_is_the_c_librarys_exp():
+    import math
+    rng = np.random.default_rng(5)
+    x = np.concatenate([rng.standard_normal(100000) * 3, rng.uniform(-760, 760, 50000),
+                        rng.standard_normal(20000) * 1e-9,
+                        [0.0, -0.0, 1.0, 700.0, -700.0, 709.78, 709.79, -745.2, -746.0, np.inf, -np.inf]])
+
+    def c_exp(v):
+        try:
+            return math.exp(v)
+        except OverflowError:
+            return math.inf
+    want = np.array([c_exp(v) for v in x.tolist()])
+    assert exact.exp(x).tobytes() == want.tobytes()
+
+
+def test_fast_log_of_subnormals_and_numbers_near_one():
+    import math
+    rng = np.random.default_rng(6)
+    x = np.concatenate([rng.random(20000) * 1e-310, 1 + rng.integers(-2 ** 20, 2 ** 20, 50000) * 2.0 ** -52,
+                        1 + rng.standard_normal(50000) * 1e-3, [np.inf, 5e-324, np.finfo(np.float64).tiny]])
+    want = np.array([math.log(v) if v != math.inf else math.inf for v in x.tolist()])
+    assert exact.log(x).tobytes() == want.tobytes()
+
+
 def test_vectorised_log1p_of_uniforms_is_the_c_librarys():
     import math
     from ember._random.libm_log1p import log1p_neg
