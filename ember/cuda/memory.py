@@ -14,7 +14,9 @@ __all__ = ['empty_cache', 'get_per_process_memory_fraction', 'max_memory_allocat
            'max_memory_reserved', 'mem_get_info', 'memory_allocated', 'memory_cached', 'memory_reserved',
            'memory_stats', 'memory_stats_as_nested_dict', 'memory_summary', 'reset_accumulated_memory_stats',
            'reset_max_memory_allocated', 'reset_max_memory_cached', 'reset_peak_memory_stats',
-           'set_per_process_memory_fraction']
+           'set_per_process_memory_fraction', 'list_gpu_processes']
+
+from ember.cuda._nvml import list_gpu_processes  # noqa: E402 - NVML's view, as torch.cuda.memory has it
 
 
 def _device_index(device):

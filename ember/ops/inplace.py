@@ -479,7 +479,9 @@ def copy_(t, other, non_blocking=False):
         return CopyFrom.apply(x, s.to(device=x.device))
 
     def fast(x, s):
-        data = backend.move(s._data, x._device) if isinstance(s, Tensor) else s
+        data = backend.move(s._data, x._device, non_blocking) if isinstance(s, Tensor) else s
+        if x._device.type == 'cuda':
+            backend.array_module_of(x._data)    # CuPy writes on its current device: make it x's
         try:
             x._data[...] = data
         except ValueError:

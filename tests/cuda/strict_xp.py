@@ -111,6 +111,7 @@ class MemoryPool:
         if key in self._owners:
             return
         size = -(-root.nbytes // 512) * 512
+        _ALLOCATOR[0](root.nbytes)   # CuPy asks its allocator for every buffer (it may refuse)
         self._used[dev] += size
         self._cached[dev] = max(0, self._cached[dev] - size)
         self._owners[key] = weakref.finalize(root, self._release, key, dev, size)
@@ -142,8 +143,25 @@ class MemoryPool:
     def get_limit(self):
         return self._limit[_State.current]
 
+    def malloc(self, nbytes):
+        """Refuse, as CuPy's pool does, an allocation that would pass the pool's limit."""
+        size = -(-nbytes // 512) * 512
+        limit = self._limit[_State.current]
+        if limit and self._used[_State.current] + size > limit:
+            raise OutOfMemoryError(size, self._used[_State.current], limit)
+        return size
+
+
+class OutOfMemoryError(MemoryError):
+    """cupy.cuda.memory.OutOfMemoryError."""
+
+    def __init__(self, size, total, limit=0):
+        super().__init__(f'Out of memory allocating {size:,} bytes (allocated so far: {total:,} bytes, '
+                         f'limit set to: {limit:,} bytes).')
+
 
 _POOL = MemoryPool()
+_ALLOCATOR = [_POOL.malloc]   # cupy.cuda.set_allocator replaces it
 
 
 def get_default_memory_pool():
@@ -534,7 +552,15 @@ class Device:
 
 
 class CUDARuntimeError(RuntimeError):
-    pass
+    """CuPy's runtime error: built from a status code, it names the error as the CUDA runtime does."""
+    _NAMES = {2: 'cudaErrorMemoryAllocation: out of memory',
+              101: 'cudaErrorInvalidDevice: invalid device ordinal'}
+
+    def __init__(self, status):
+        if isinstance(status, int):
+            self.status = status
+            status = self._NAMES.get(status, 'cudaErrorUnknown: unknown error')
+        super().__init__(status)
 
 
 def _runtime_error(text):
@@ -559,6 +585,10 @@ class _Runtime:
     @staticmethod
     def driverGetVersion():
         return 12040
+
+    @staticmethod
+    def deviceCanAccessPeer(device, peer):
+        return int(device != peer)   # the stand-in's two devices are peers (as on an NVLink pair)
 
     @staticmethod
     def memGetInfo():
@@ -617,6 +647,15 @@ class Stream:
 
 
 Stream.null = Stream(null=True)
+
+
+class ExternalStream(Stream):
+    """cupy.cuda.ExternalStream: a stream another library created, known by its address."""
+
+    def __init__(self, ptr, device_id=-1):
+        super().__init__()
+        self.ptr = ptr
+        self.device_id = _State.current if device_id < 0 else device_id
 
 
 def get_current_stream(device_id=None):
@@ -682,6 +721,16 @@ cuda.alloc_pinned_memory = alloc_pinned_memory
 cuda.PinnedMemoryPointer = PinnedMemoryPointer
 cuda.MemoryHook = MemoryHook
 cuda.is_available = lambda: True
+cuda.ExternalStream = ExternalStream
+cuda.memory = types.SimpleNamespace(OutOfMemoryError=OutOfMemoryError)
+
+
+def _set_allocator(allocator=None):
+    _ALLOCATOR[0] = _POOL.malloc if allocator is None else allocator
+
+
+cuda.set_allocator = _set_allocator
+cuda.get_allocator = lambda: _ALLOCATOR[0]
 
 
 class _Nvtx:
