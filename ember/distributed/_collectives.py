@@ -12,12 +12,14 @@ from ember._tensor import Tensor
 from ember.distributed import _mpi
 from ember.distributed._group import _default_group, _group_rank, _not_member, _warn_not_in_group
 from ember.distributed._reduce_op import ReduceOp, as_red_op
+from ember.distributed import _comm_count
 from ember.distributed._work import check_usable, completed
 
 
 # ---------------------------------------------------------------------------------- helpers
 def _begin(group, name):
     """The ProcessGroup to run on, or None on a rank outside ``group`` (PyTorch warns and does nothing)."""
+    _comm_count.record_c10d(name)
     if _not_member(group):
         _warn_not_in_group(name)
         return None

@@ -81,6 +81,9 @@ _NAMESPACES = {'aten': _Aten()}
 
 
 def namespace(name):
+    if name == 'c10d' and name not in _NAMESPACES:      # ember.distributed's collectives under c10d's names
+        from ember.distributed._comm_count import _c10d_namespace
+        return _c10d_namespace()
     if name not in _NAMESPACES:
         _NAMESPACES[name] = _OpNamespace(name)
     return _NAMESPACES[name]

@@ -1,11 +1,13 @@
 """Tensor parallelism (with autograd through DTensors) and pipeline parallelism on 2 ranks, checked in
-workers/tensor_parallel.py and workers/pipelining.py against the same training in one process."""
+workers/tensor_parallel.py and workers/pipelining.py against the same training in one process;
+CommDebugMode's counts (workers/comm_debug.py) against PyTorch's recorded ones."""
 import pytest
 
 from tests.distributed._launch import passed, run_worker
 
 CHECKS = ['dtensor-autograd', 'dtensor-op-sweep', 'tensor-parallel-mlp', 'tensor-parallel-embedding', 'tensor-parallel-sequence',
-          'tensor-parallel-loss', 'pipelining-ScheduleGPipe', 'pipelining-Schedule1F1B', 'pipelining-eval-and-errors']
+          'tensor-parallel-loss', 'comm-debug-mode-mlp', 'comm-debug-mode-layouts', 'functional-collectives',
+          'pipelining-ScheduleGPipe', 'pipelining-Schedule1F1B', 'pipelining-eval-and-errors']
 
 
 @pytest.mark.parametrize('check', CHECKS)

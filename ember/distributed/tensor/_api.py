@@ -13,6 +13,7 @@ import numpy as np
 
 import ember
 from ember._tensor import Tensor
+from ember.distributed import _comm_count
 from ember.distributed.tensor import _layout
 from ember.distributed.tensor._redistribute import redistribute_local
 from ember.distributed.tensor._sharding import RULES, local_input
@@ -338,6 +339,8 @@ class DTensor(Tensor):
         # a replicated one-element DTensor (a total norm, a loss) acts as a number beside other layouts
         dts = [d for d in every if not _replicated_scalar(d)] or every
         spec = dts[0]._spec
+        if _comm_count.ACTIVE:
+            _note_operation(func, name, args, kwargs)
         # the local rules know Shard, Replicate and Partial; FSDP + TP's nested split gathers (or runs
         # element-wise below)
         rule = None if any(isinstance(p, _StridedShard) for d in dts for p in d._spec.placements) else RULES.get(name)
@@ -418,6 +421,22 @@ def _elementwise_here(name, args, kwargs, dts, spec):
     return not others             # sums of partials (a number added on every rank would count n times)
 
 
+def _aten_name(func, name, args, kwargs):
+    """The ATen operator PyTorch would name for this call (as called, when ember knows no spelling)."""
+    try:
+        from ember.export._normalize import to_aten
+        return str(to_aten(name, func, args, kwargs)[0])
+    except Exception:
+        return name
+
+
+def _note_operation(func, name, args, kwargs):
+    """Tell the active CommDebugModes about a DTensor operation."""
+    op = _aten_name(func, name, args, kwargs)
+    for mode in _comm_count.ACTIVE:
+        mode._operation(op, args)
+
+
 def _no_plain_tensors(func, name, args, kwargs):
     """PyTorch's refusal of plain tensors (other than 0-d ones) beside DTensors, outside
     ``implicit_replication``."""
@@ -425,11 +444,7 @@ def _no_plain_tensors(func, name, args, kwargs):
     plain = [a for a in _leaves(args, kwargs) if isinstance(a, Tensor) and not isinstance(a, DTensor) and a.dim()]
     if not plain or allowed():
         return
-    try:
-        from ember.export._normalize import to_aten
-        op = str(to_aten(name, func, args, kwargs)[0])
-    except Exception:       # a call with no ATen spelling ember knows: named as called
-        op = name
+    op = _aten_name(func, name, args, kwargs)
     raise RuntimeError(f"{op} got mixed ember.Tensor and DTensor, need to convert all ember.Tensor to DTensor before "
                        "calling distributed operators!")
 
@@ -502,15 +517,50 @@ def distribute_tensor(tensor, device_mesh=None, placements=None, *, src_data_ran
     mesh = _default_mesh(device_mesh)
     placements = _normalise(_placements(mesh, placements), tensor.dim())
     full = tensor.detach()
-    if src_data_rank is not None and dist.is_initialized() and dist.get_world_size() > 1:
+    spec = _Spec(mesh, placements, tuple(tensor.shape))
+    sending = src_data_rank is not None and dist.is_initialized() and dist.get_world_size() > 1
+    if sending and not any(isinstance(p, _StridedShard) for p in placements):
+        local = _scatter_from(full, mesh, placements, src_data_rank)
+        local = _layout.share_partials(local._data, mesh.shape, placements, spec.coord())
+        return _make(local, tensor._device, spec, requires_grad=tensor.requires_grad)
+    if sending:
         # the values of the rank at position src_data_rank along every mesh dimension
         full = full.clone()
         for m in range(mesh.ndim):
             if mesh.size(m) > 1:
                 dist.broadcast(full, group_src=src_data_rank, group=mesh.get_group(m))
-    spec = _Spec(mesh, placements, tuple(tensor.shape))
     local = _layout.cut(full._data, spec.shape, mesh.shape, placements, spec.coord())
     return _make(local, tensor._device, spec, requires_grad=tensor.requires_grad)
+
+
+def _scatter_from(full, mesh, placements, src):
+    """This rank's piece of ``full`` as held by the rank at position ``src`` along each mesh dimension,
+    one mesh dimension after another (as PyTorch sends it): a split dimension's pieces scattered from
+    there, any other dimension's piece broadcast."""
+    import ember.distributed as dist
+    piece = full.contiguous().clone()
+    coord = mesh.get_coordinate()
+    for m, p in enumerate(placements):
+        n, group = mesh.size(m), mesh.get_group(m)
+        if n == 1:
+            continue
+        if not isinstance(p, Shard):
+            dist.broadcast(piece, group_src=src, group=group)
+            continue
+        size = piece.shape[p.dim]
+        chunk = -(-size // n) if size else 0
+        shape = list(piece.shape)
+        shape[p.dim] = chunk
+        received = ember.empty(shape, dtype=piece.dtype, device=piece.device)
+        pieces = None
+        if dist.get_rank(group) == src:     # the sender pads uneven pieces to the largest
+            shape[p.dim] = chunk * n
+            padded = ember.zeros(shape, dtype=piece.dtype, device=piece.device)
+            padded.narrow(p.dim, 0, size).copy_(piece)
+            pieces = [c.contiguous() for c in padded.split(chunk, p.dim)] if chunk else [received] * n
+        dist.scatter(received, pieces, group_src=src, group=group)
+        piece = received.narrow(p.dim, 0, _layout.shard_range(size, n, coord[m])[1]).contiguous()
+    return piece
 
 
 def _factory_spec(size, layout, device_mesh, placements):

@@ -51,6 +51,11 @@ def cut(full, shape, mesh_shape, placements, coord):
     an integer value stays on coordinate 0 with zeros elsewhere. Partial(avg/max/min) pieces are the value."""
     offsets, sizes = local_box(shape, mesh_shape, placements, coord)
     piece = np.array(full[tuple(slice(o, o + s) for o, s in zip(offsets, sizes))])   # an array even when 0-d
+    return share_partials(piece, mesh_shape, placements, coord)
+
+
+def share_partials(piece, mesh_shape, placements, coord):
+    """``piece`` made this coordinate's share along the Partial mesh dimensions (see ``cut``)."""
     for mesh_dim, p in enumerate(placements):
         if isinstance(p, Partial) and p.reduce_op == 'sum':
             if piece.dtype.kind in 'fc':

@@ -17,23 +17,19 @@ such inputs, summing their gradients over the ranks in the backward (forward: un
 """
 import ember
 from ember.autograd import Function
+from ember.distributed import _functional_collectives as funcol
 from ember.distributed.tensor._layout import shard_range, split_dim, split_order
 from ember.distributed.tensor.placement_types import Partial, Replicate, Shard
 
 __all__ = ['redistribute_local', 'sum_gradients_over']
 
 
-def _group(mesh, mesh_dim):
-    return mesh.get_group(mesh_dim)
 
-
+# DTensor communicates through the functional collectives (what CommDebugMode counts, as in PyTorch)
 def _all_reduce(t, mesh, mesh_dim, op='sum'):
-    import ember.distributed as dist
-    out = t.detach().clone()
+    out = t.detach()
     if out.is_floating_point() or out.is_complex() or op != 'avg':
-        red = {'sum': dist.ReduceOp.SUM, 'avg': dist.ReduceOp.SUM, 'max': dist.ReduceOp.MAX,
-               'min': dist.ReduceOp.MIN, 'product': dist.ReduceOp.PRODUCT}[op]
-        dist.all_reduce(out, op=red, group=_group(mesh, mesh_dim))
+        out = funcol.all_reduce(out, 'sum' if op == 'avg' else op, (mesh, mesh_dim))
     if op == 'avg':
         out = out / mesh.size(mesh_dim)
     return out
@@ -41,7 +37,6 @@ def _all_reduce(t, mesh, mesh_dim, op='sum'):
 
 def _gather(t, mesh, mesh_dim, dim, size):
     """The whole of dimension ``dim`` (``size`` long) from every rank's piece along ``mesh_dim``."""
-    import ember.distributed as dist
     n = mesh.size(mesh_dim)
     chunk = -(-size // n) if size else 0
     local = t.detach()
@@ -51,9 +46,24 @@ def _gather(t, mesh, mesh_dim, dim, size):
         padded = ember.zeros(shape, dtype=local.dtype, device=local.device)
         padded.narrow(dim, 0, local.shape[dim]).copy_(local)
         local = padded
-    pieces = [ember.empty_like(local) for _ in range(n)]
-    dist.all_gather(pieces, local.contiguous(), group=_group(mesh, mesh_dim))
-    return ember.cat(pieces, dim).narrow(dim, 0, size)
+    return funcol.all_gather_tensor(local, dim, (mesh, mesh_dim)).narrow(dim, 0, size)
+
+
+def _reduce_scatter(t, mesh, mesh_dim, dim):
+    """This rank's piece along ``dim`` of the sum over ``mesh_dim`` of every rank's ``t``."""
+    n = mesh.size(mesh_dim)
+    size = t.shape[dim]
+    chunk = -(-size // n) if size else 0
+    local = t.detach()
+    if size != chunk * n:        # uneven pieces travel padded to the largest, then are trimmed
+        shape = list(local.shape)
+        shape[dim] = chunk * n
+        padded = ember.zeros(shape, dtype=local.dtype, device=local.device)
+        padded.narrow(dim, 0, size).copy_(local)
+        local = padded
+    out = funcol.reduce_scatter_tensor(local, 'sum', dim, (mesh, mesh_dim))
+    _, length = shard_range(size, n, mesh.get_coordinate()[mesh_dim])
+    return out.narrow(dim, 0, length)
 
 
 def _piece(t, mesh, mesh_dim, dim):
@@ -77,6 +87,19 @@ class _Cut(Function):
     def forward(ctx, t, mesh, mesh_dim, dim):
         ctx.mesh, ctx.mesh_dim, ctx.dim, ctx.size = mesh, mesh_dim, dim, t.shape[dim]
         return _piece(t, mesh, mesh_dim, dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _gather(g, ctx.mesh, ctx.mesh_dim, ctx.dim, ctx.size), None, None, None
+
+
+class _ReduceScatter(Function):
+    """Partial(sum) -> Shard(dim) in one collective; the backward gathers the piece's gradient whole."""
+
+    @staticmethod
+    def forward(ctx, t, mesh, mesh_dim, dim):
+        ctx.mesh, ctx.mesh_dim, ctx.dim, ctx.size = mesh, mesh_dim, dim, t.shape[dim]
+        return _reduce_scatter(t, mesh, mesh_dim, dim)
 
     @staticmethod
     def backward(ctx, g):
@@ -153,6 +176,12 @@ def redistribute_local(local, shape, mesh, src, dst):
     for m in reversed(src_order):
         p = current[m]
         if not change[m] or isinstance(p, Replicate):
+            continue
+        q = dst[m]
+        if p == Partial() and isinstance(q, Shard) and \
+                not any(split_dim(x) == q.dim for k in range(mesh.ndim) if k != m for x in (src[k], dst[k])):
+            local = _ReduceScatter.apply(local, mesh, m, q.dim)     # the only split of its dimension
+            current[m] = q
             continue
         if split_dim(p) is not None:
             size = _parent_size(shape, mesh, current, src_order[:src_order.index(m)], p.dim)

@@ -7,7 +7,7 @@ result that differs between ranks have their gradients summed over the ranks in 
 ``_redistribute``), so every rule is differentiable as its local computation is.
 """
 import ember
-from ember.distributed.tensor._redistribute import sum_gradients_over
+from ember.distributed.tensor._redistribute import _Partition, sum_gradients_over
 from ember.distributed.tensor.placement_types import Partial, Replicate, Shard
 
 __all__ = ['RULES']
@@ -75,12 +75,16 @@ def _linear(func, args, kwargs):
             return None
     placements = tuple(placements)
     lx, lw = local_input(x, placements), local_input(w, placements)
-    lb = local_input(b, placements) if b is not None else None
-    if lb is not None and divide_bias:
-        n = 1
+    lb = None
+    if b is not None:
+        from ember.distributed.tensor._api import local_of
+        # a bias replicated beside a result split by rows gets its gradient summed over the ranks; beside a
+        # Partial result it is shared out (each rank adds its 1/n, as PyTorch does), its gradient whole
+        spread = [m for m in range(mesh.ndim) if isinstance(b._spec.placements[m], Replicate)
+                  and not isinstance(placements[m], Replicate) and m not in divide_bias]
+        lb = sum_gradients_over(local_of(b), mesh, spread)
         for m in divide_bias:
-            n *= mesh.size(m)
-        lb = lb / n     # the ranks' partial results sum to one bias (PyTorch shares it out the same way)
+            lb = _Partition.apply(lb, mesh, m)
     out = ember.nn.functional.linear(lx, lw, lb)
     return _result(out, mesh, placements, out_shape)
 

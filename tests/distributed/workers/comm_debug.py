@@ -1,0 +1,136 @@
+"""CommDebugMode on 2 ranks, against PyTorch's recorded counts (tests/fixtures/distributed/record_comm_debug.py):
+a tensor-parallel MLP's forward and backward (in total, per operator, per module; the tracing table and
+the JSON dump), and the collectives single layout changes make; and the functional collectives' results."""
+import json
+import os
+from datetime import timedelta
+
+import numpy as np
+
+import ember
+import ember.distributed as dist
+import ember.nn as nn
+from ember.distributed import _functional_collectives as funcol
+from ember.distributed.device_mesh import init_device_mesh
+from ember.distributed.tensor import DTensor, Partial, Replicate, Shard, distribute_tensor
+from ember.distributed.tensor.debug import CommDebugMode
+from ember.distributed.tensor.parallel import ColwiseParallel, RowwiseParallel, parallelize_module
+from _checks import ok
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(HERE, '..', '..', 'fixtures', 'distributed', 'comm_debug_pytorch.json')) as f:
+    want = json.load(f)
+
+
+class MLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net1, self.relu, self.net2 = nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 8)
+
+    def forward(self, x):
+        return self.net2(self.relu(self.net1(x)))
+
+
+def counts(mode):
+    return {str(k): v for k, v in mode.get_comm_counts().items()}
+
+
+def ember_names(tree):
+    """PyTorch's JSON dump with its module paths read as ember's, operations left out (ember names the
+    operations DTensors run, not the ATen ones PyTorch's dispatcher sees)."""
+    out = dict(tree, module_type=tree['module_type'].replace("'torch.", "'ember."),
+               children=[ember_names(c) for c in tree['children']])
+    for key in ('operations_forward', 'operations_backward', 'operations_checkpointing'):
+        out.pop(key)
+    return out
+
+
+dist.init_process_group('gloo', timeout=timedelta(seconds=60))
+rank = dist.get_rank()
+mesh = init_device_mesh('cpu', (2,))
+ember.manual_seed(0)
+model = parallelize_module(MLP(), mesh, {'net1': ColwiseParallel(), 'net2': RowwiseParallel()})
+comm = CommDebugMode()
+with comm:
+    model(ember.randn(4, 8)).sum().backward()
+w = want['mlp']
+assert comm.get_total_counts() == w['total'] and counts(comm) == w['counts'], counts(comm)
+assert comm.get_comm_counts()[ember.ops.c10d_functional.all_reduce] == 1
+assert repr(comm) == w['repr']
+got_modules = {fqn: {d: {str(k): v for k, v in c.items()} for d, c in per.items()}
+               for fqn, per in comm.comm_module_counts.items()}
+assert got_modules == w['module_counts'], got_modules
+assert comm.generate_comm_debug_tracing_table(noise_level=0) == w['table0'], comm.generate_comm_debug_tracing_table(0)
+assert {k: repr(v) for k, v in comm.get_sharding_info().items()} == w['sharding_info']
+assert {fqn: {n: [type(p).__name__, repr(p.placements)] for n, p in ps.items()}
+        for fqn, ps in comm.get_parameter_info().items()} == w['parameter_info']
+for level in (0, 1):
+    path = f'comm_mode_{rank}.json'
+    comm.generate_json_dump(path, noise_level=level)
+    with open(path) as f:
+        dumped = json.load(f)
+    os.remove(path)
+    assert ember_names(dumped) == ember_names(w[f'json{level}']), (level, dumped)
+    if level == 0:
+        assert dumped == w['json0']
+table1 = comm.generate_comm_debug_tracing_table(noise_level=1)
+assert "*module type: class 'ember.nn.modules.linear.Linear'" in table1 and ' *weight: (Shard(dim=1),)' in table1
+assert 'sharding: [(Shard(dim=1),)' in table1 or 'sharding: [(Replicate(),)' in table1, table1
+path = f'comm_mode_{rank}.txt'
+comm.log_comm_debug_tracing_table_to_file(path, noise_level=0)
+with open(path) as f:
+    assert f.read() == w['table0'].replace('\033[1;33m', '').replace('\033[0m', '')
+os.remove(path)
+ok('comm-debug-mode-mlp')
+
+full = ember.arange(24.).reshape(4, 6)
+steps = {
+    'distribute_tensor': lambda: distribute_tensor(full, mesh, [Shard(0)]),
+    'shard_to_replicate': lambda: distribute_tensor(full, mesh, [Shard(0)]).full_tensor(),
+    'shard_to_shard': lambda: distribute_tensor(full, mesh, [Shard(0)]).redistribute(mesh, [Shard(1)]),
+    'partial_to_replicate': lambda: DTensor.from_local(full, mesh, [Partial()]).redistribute(mesh, [Replicate()]),
+    'partial_to_shard': lambda: DTensor.from_local(full, mesh, [Partial()]).redistribute(mesh, [Shard(0)]),
+    'replicate_to_shard': lambda: DTensor.from_local(full, mesh, [Replicate()]).redistribute(mesh, [Shard(1)]),
+    'uneven_shard': lambda: distribute_tensor(ember.arange(5.), mesh, [Shard(0)]).full_tensor(),
+    'replicate': lambda: distribute_tensor(full, mesh, [Replicate()]),
+    'plain_all_reduce': lambda: dist.all_reduce(full.clone()),
+}
+assert set(steps) == set(want['steps'])
+for name, step in steps.items():
+    with CommDebugMode() as mode:
+        step()
+    assert counts(mode) == want['steps'][name], (name, counts(mode))
+# what the counted layout changes computed
+x = ember.arange(5.) + 10 * rank
+assert distribute_tensor(x, mesh, [Shard(0)]).to_local().tolist() == [[0., 1., 2.], [3., 4.]][rank]
+assert distribute_tensor(x, mesh, [Shard(0)], src_data_rank=None).to_local().tolist() == \
+    [[0., 1., 2.], [13., 14.]][rank]
+p = DTensor.from_local(full * (rank + 1), mesh, [Partial()])
+np.testing.assert_allclose(p.redistribute(mesh, [Shard(0)]).to_local().numpy(), (3 * full).numpy()[2 * rank:2 * rank + 2])
+p5 = DTensor.from_local(ember.arange(5.) * (rank + 1), mesh, [Partial()])
+np.testing.assert_allclose(p5.redistribute(mesh, [Shard(0)]).to_local().numpy(),
+                           [[0., 3., 6.], [9., 12.]][rank])
+leaf = (ember.arange(5.) * (rank + 1)).requires_grad_()
+s = DTensor.from_local(leaf, mesh, [Partial()]).redistribute(mesh, [Shard(0)])
+(s.to_local() * (rank + 2)).sum().backward()          # the gradient of a partial: the whole one everywhere
+assert leaf.grad.tolist() == [2., 2., 2., 3., 3.], leaf.grad
+ok('comm-debug-mode-layouts')
+
+# functional collectives: new tensors, the group named several ways
+t = ember.tensor([1., 2., 3., 4.]) * (rank + 1)
+assert funcol.all_reduce(t, 'sum', mesh).tolist() == [3., 6., 9., 12.] and t.tolist()[0] == rank + 1
+assert funcol.all_reduce(t, 'max', dist.group.WORLD).tolist() == [2., 4., 6., 8.]
+assert funcol.all_reduce(t, 'avg', [0, 1]).tolist() == [1.5, 3., 4.5, 6.]
+assert funcol.all_gather_tensor(t.reshape(2, 2), 1, (mesh, 0)).tolist() == \
+    [[1., 2., 2., 4.], [3., 4., 6., 8.]]
+assert funcol.reduce_scatter_tensor(t.reshape(2, 2), 'sum', 1, mesh).tolist() == [[3. * (rank + 1)], [9. + 3 * rank]]
+assert funcol.broadcast(t, 1, mesh).tolist() == [2., 4., 6., 8.]
+assert funcol.wait_tensor(funcol.all_to_all_single(t, None, None, mesh)).tolist() == \
+    [[1., 2., 2., 4.], [3., 4., 6., 8.]][rank]
+try:
+    funcol.all_reduce(t, 'mean', mesh)
+    raise AssertionError('an unknown reduce op must raise')
+except ValueError as e:
+    assert str(e) == 'Unrecognized reduce op: mean', e
+ok('functional-collectives')
+dist.destroy_process_group()
