@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 
+from ember.ops._quantized_fallback import quantized_or_raise
 from ember._tensor import Tensor
 from ember.autograd import grad_mode, _saved_hooks
 from ember.autograd.function import Primitive
@@ -104,7 +105,10 @@ def relu(input):
         >>> ember.relu(ember.tensor([-1., 2.]))
         tensor([0., 2.])
     """
-    return Relu.apply(input)
+    try:
+        return Relu.apply(input)
+    except NotImplementedError as error:
+        return quantized_or_raise(error, 'relu', input)
 
 
 @op('F', name='relu')
@@ -116,7 +120,10 @@ def _relu_functional(input, inplace=False):
         >>> F.relu(ember.tensor([-1.0, 0.0, 2.0]))
         tensor([0., 0., 2.])
     """
-    return relu_(input) if inplace else Relu.apply(input)
+    try:
+        return relu_(input) if inplace else Relu.apply(input)
+    except NotImplementedError as error:
+        return quantized_or_raise(error, 'relu_' if inplace else 'relu', input)
 
 
 _relu_functional.__name__ = 'relu'   # saved models name it torch.nn.functional.relu
@@ -823,9 +830,12 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     """
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
-    if inplace:
-        return hardtanh_(input, min_val, max_val)
-    return Hardtanh.apply(input, min_val, max_val)
+    try:
+        if inplace:
+            return hardtanh_(input, min_val, max_val)
+        return Hardtanh.apply(input, min_val, max_val)
+    except NotImplementedError as error:
+        return quantized_or_raise(error, 'hardtanh', input, min_val, max_val, inplace)
 
 
 @op('F')
@@ -922,9 +932,12 @@ def hardswish(input, inplace=False):
         >>> F.hardswish(ember.tensor([-4.0, -1.5, 0.0, 1.5, 4.0]))
         tensor([-0.0000, -0.3750,  0.0000,  1.1250,  4.0000])
     """
-    if inplace:
-        return _inplace(input, Hardswish.apply)
-    return Hardswish.apply(input)
+    try:
+        if inplace:
+            return _inplace(input, Hardswish.apply)
+        return Hardswish.apply(input)
+    except NotImplementedError as error:
+        return quantized_or_raise(error, 'hardswish', input)
 
 
 class Softplus(Primitive):

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from ember.ops._quantized_fallback import quantized_or_raise
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
@@ -332,7 +333,12 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     >>> max_pool2d(ember.arange(16.).reshape(1, 1, 4, 4), 2).tolist()
     [[[[5.0, 7.0], [13.0, 15.0]]]]
     """
-    out, index = _max_pool('max_pool2d', 2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+    try:
+        out, index = _max_pool('max_pool2d', 2, input, kernel_size, stride, padding, dilation, ceil_mode,
+                               return_indices)
+    except NotImplementedError as error:
+        return quantized_or_raise(error, 'max_pool', input, 2, kernel_size, stride, padding, dilation, ceil_mode,
+                                  return_indices)
     return (out, index) if return_indices else out
 
 
@@ -564,8 +570,12 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     >>> avg_pool2d(ember.arange(16.).reshape(1, 1, 4, 4), 2).tolist()
     [[[[2.5, 4.5], [10.5, 12.5]]]]
     """
-    return _avg_pool('avg_pool2d', 2, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
-                     divisor_override)
+    try:
+        return _avg_pool('avg_pool2d', 2, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                         divisor_override)
+    except NotImplementedError as error:
+        return quantized_or_raise(error, 'avg_pool2d', input, kernel_size, stride, padding, ceil_mode,
+                                  count_include_pad, divisor_override)
 
 
 @op('F')
@@ -693,8 +703,9 @@ class AdaptiveAvgPool3D(AdaptiveAvgPool):
 
 def _adaptive_avg(name, n, input, output_size):
     out = _adaptive_sizes(name, n, input, output_size)
-    if input.dtype.category < 2:
-        raise NotImplementedError(f'"{name}" not implemented for \'{input.dtype._legacy[:-6]}\'')
+    if input.dtype.category < 2:   # (a quantized dtype names itself: its kernel takes over in the caller)
+        kind = getattr(input.dtype, '_scalar_name', None) or input.dtype._legacy[:-6]
+        raise NotImplementedError(f'"{name}" not implemented for \'{kind}\'')
     if all(o == 1 for o in out):   # PyTorch takes the global mean here (grad_fn MeanBackward1)
         return input.mean(tuple(range(-n, 0)), keepdim=True)
     return (AdaptiveAvgPool if n == 2 else AdaptiveAvgPool3D).apply(input, out)
@@ -707,7 +718,10 @@ def adaptive_avg_pool2d(input, output_size):
     >>> adaptive_avg_pool2d(ember.arange(9.).reshape(1, 1, 3, 3), 2).tolist()
     [[[[2.0, 3.0], [5.0, 6.0]]]]
     """
-    return _adaptive_avg('adaptive_avg_pool2d', 2, input, output_size)
+    try:
+        return _adaptive_avg('adaptive_avg_pool2d', 2, input, output_size)
+    except NotImplementedError as error:
+        return quantized_or_raise(error, 'adaptive_avg_pool', input, 2, output_size)
 
 
 @op('F')

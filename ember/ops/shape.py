@@ -1,6 +1,7 @@
 """Shape ops: views (share storage and version counter with their base) and copies."""
 import numpy as np
 
+from ember.ops._quantized_fallback import quantized_or_raise
 from ember import _formats
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
@@ -247,7 +248,10 @@ def flatten(input, start_dim=0, end_dim=-1):
     n = 1
     for d in shape[s:e + 1]:
         n *= d
-    return reshape(input, tuple(shape[:s]) + (n,) + tuple(shape[e + 1:]))
+    try:
+        return reshape(input, tuple(shape[:s]) + (n,) + tuple(shape[e + 1:]))
+    except NotImplementedError as error:
+        return quantized_or_raise(error, 'flatten', input, start_dim, end_dim)
 
 
 @op('ember', 'Tensor')

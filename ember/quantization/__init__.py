@@ -1,4 +1,5 @@
 """``torch.quantization``, PyTorch's older name for :mod:`ember.ao.quantization` (the same objects)."""
 from ember.ao.quantization import *  # noqa: F401,F403
 from ember.ao.quantization import __all__  # noqa: F401
-from ember.ao.quantization import observer, qconfig, fake_quantize, stubs, quantize  # noqa: F401
+from ember.ao.quantization import (observer, qconfig, fake_quantize, stubs, quantize, fuse_modules,  # noqa: F401
+                                   fuser_method_mappings, quantization_mappings)

@@ -6,8 +6,12 @@ from ember.ao.quantization.fake_quantize import *  # noqa: F401,F403
 from ember.ao.quantization.fake_quantize import __all__ as _fake_quantize_all
 from ember.ao.quantization.qconfig import *  # noqa: F401,F403
 from ember.ao.quantization.qconfig import __all__ as _qconfig_all
-from ember.ao.quantization.stubs import QuantStub, DeQuantStub  # noqa: F401
+from ember.ao.quantization.stubs import QuantStub, DeQuantStub, QuantWrapper  # noqa: F401
+from ember.ao.quantization.fuse_modules import fuse_modules, fuse_modules_qat  # noqa: F401
+from ember.ao.quantization.fuser_method_mappings import get_fuser_method  # noqa: F401
 from ember.ao.quantization.quantize import *  # noqa: F401,F403
 from ember.ao.quantization.quantize import __all__ as _quantize_all
 
-__all__ = [*_observer_all, *_fake_quantize_all, *_qconfig_all, 'QuantStub', 'DeQuantStub', *_quantize_all]
+__all__ = [*_observer_all, *_fake_quantize_all, *_qconfig_all, 'QuantStub', 'DeQuantStub', 'QuantWrapper',
+           'fuse_modules',
+           'fuse_modules_qat', 'get_fuser_method', *_quantize_all]

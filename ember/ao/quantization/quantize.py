@@ -1,6 +1,6 @@
-"""Eager-mode quantization of a model: attach qconfigs (``propagate_qconfig_``), swap float modules for
-their quantized counterparts (``convert``), and ``quantize_dynamic``, which does both for dynamic
-quantization."""
+"""Eager-mode quantization of a model: attach qconfigs (``propagate_qconfig_``), observe activations
+(``prepare``, ``prepare_qat``), swap float modules for their quantized counterparts (``convert``), and the
+one-call forms ``quantize``, ``quantize_qat`` and ``quantize_dynamic``."""
 import copy
 import warnings
 
@@ -8,8 +8,10 @@ import ember
 from ember import nn
 from ember.quantized import _dtypes
 
-__all__ = ['quantize_dynamic', 'propagate_qconfig_', 'convert', 'swap_module',
-           'get_default_dynamic_quant_module_mappings']
+__all__ = ['quantize_dynamic', 'propagate_qconfig_', 'convert', 'swap_module', 'prepare', 'prepare_qat', 'quantize',
+           'quantize_qat', 'add_quant_dequant', 'get_default_dynamic_quant_module_mappings',
+           'get_default_static_quant_module_mappings', 'get_default_qat_module_mappings',
+           'get_default_qconfig_propagation_list']
 
 _DEPRECATION = ("ember.ao.quantization is deprecated and will be removed in 2.10. \n"
                 "For migrations of users: \n"
@@ -27,11 +29,9 @@ _DEPRECATION = ("ember.ao.quantization is deprecated and will be removed in 2.10
 _NOT_YET = ('LSTM', 'GRU', 'LSTMCell', 'GRUCell', 'RNNCell', 'Embedding', 'EmbeddingBag')
 
 
-def get_default_dynamic_quant_module_mappings():
-    """Float module class -> dynamically quantized module class."""
-    from ember.ao.nn.quantized import dynamic
-    from ember.nn.modules.transformer import NonDynamicallyQuantizableLinear
-    return {nn.Linear: dynamic.Linear, NonDynamicallyQuantizableLinear: dynamic.Linear}
+from ember.ao.quantization.quantization_mappings import (  # noqa: E402
+    get_default_dynamic_quant_module_mappings, get_default_static_quant_module_mappings,
+    get_default_qat_module_mappings, get_default_qconfig_propagation_list)
 
 
 def _propagate(module, qconfig_dict, qconfig_parent=None, prefix=''):
@@ -66,7 +66,9 @@ def swap_module(mod, mapping, custom_module_class_mapping=None, use_precomputed_
         return mod
     qmod = mapping.get(type(mod))
     if qmod is None:
-        if type(mod).__name__ in _NOT_YET and type(mod).__module__.startswith('ember.nn'):
+        dynamic = any(getattr(cls, '__module__', '').startswith('ember.ao.nn.quantized.dynamic')
+                      for cls in mapping.values())
+        if dynamic and type(mod).__name__ in _NOT_YET and type(mod).__module__.startswith('ember.nn'):
             raise NotImplementedError(f"ember cannot yet quantize {type(mod).__name__} dynamically; pass a "
                                       "qconfig_spec that leaves it out (e.g. {ember.nn.Linear})")
         return mod
@@ -74,17 +76,35 @@ def swap_module(mod, mapping, custom_module_class_mapping=None, use_precomputed_
     for hook in mod._forward_pre_hooks.values():
         new_mod.register_forward_pre_hook(hook)
     for hook in mod._forward_hooks.values():
-        new_mod.register_forward_hook(hook)
+        if hook is not _observer_forward_hook:
+            new_mod.register_forward_hook(hook)
     return new_mod
 
 
 def _convert(module, mapping):
+    from ember.ao.nn.intrinsic.modules.fused import _FusedModule
     swapped = {}
     for name, mod in module.named_children():
-        _convert(mod, mapping)
+        if not isinstance(mod, _FusedModule):   # a fused module is swapped whole
+            _convert(mod, mapping)
         swapped[name] = swap_module(mod, mapping)
     for name, mod in swapped.items():
         module._modules[name] = mod
+
+
+def _is_activation_post_process(module):
+    from ember.ao.quantization.observer import ObserverBase
+    from ember.ao.quantization.fake_quantize import FakeQuantizeBase
+    return isinstance(module, (ObserverBase, FakeQuantizeBase))
+
+
+def _remove_activation_post_process(module):
+    if hasattr(module, 'activation_post_process') and _is_activation_post_process(module.activation_post_process):
+        delattr(module, 'activation_post_process')
+    for hooks, observer_hook in ((module._forward_pre_hooks, _observer_forward_pre_hook),
+                                 (module._forward_hooks, _observer_forward_hook)):
+        for key in [k for k, hook in hooks.items() if hook is observer_hook]:
+            del hooks[key]
 
 
 def _remove_qconfig(module):
@@ -92,6 +112,7 @@ def _remove_qconfig(module):
         _remove_qconfig(child)
     if hasattr(module, 'qconfig'):
         del module.qconfig
+    _remove_activation_post_process(module)
 
 
 def convert(module, mapping=None, inplace=False, remove_qconfig=True, is_reference=False,
@@ -101,7 +122,7 @@ def convert(module, mapping=None, inplace=False, remove_qconfig=True, is_referen
 
     Args:
         module: the model (prepared: its modules carry qconfigs).
-        mapping: ``{float class: quantized class}``; the dynamic mappings by default.
+        mapping: ``{float class: quantized class}``; the static quantization mappings by default.
         inplace: change ``module`` itself instead of a deep copy.
         remove_qconfig: delete the ``qconfig`` attributes afterwards.
     """
@@ -111,7 +132,7 @@ def convert(module, mapping=None, inplace=False, remove_qconfig=True, is_referen
     warnings.warn(_DEPRECATION, DeprecationWarning, stacklevel=2)
     if not inplace:
         module = copy.deepcopy(module)
-    _convert(module, get_default_dynamic_quant_module_mappings() if mapping is None else mapping)
+    _convert(module, get_default_static_quant_module_mappings() if mapping is None else mapping)
     if remove_qconfig:
         _remove_qconfig(module)
     return module
@@ -162,3 +183,154 @@ def quantize_dynamic(model, qconfig_spec=None, dtype=_dtypes.qint8, mapping=None
     propagate_qconfig_(model, qconfig_spec)
     convert(model, mapping, inplace=True)
     return model
+
+
+# ------------------------------------------------------------------ observation (prepare)
+def _observer_forward_hook(self, input, output):
+    """Forward hook that feeds a module's output to its observer."""
+    return self.activation_post_process(output)
+
+
+def _observer_forward_pre_hook(self, input):
+    """Forward pre-hook that feeds a module's input to its observer."""
+    return self.activation_post_process(input[0])
+
+
+def _needs_observation(module):
+    return getattr(module, 'qconfig', None) is not None
+
+
+def _insert_activation_post_process(module):
+    from ember.ao.quantization.stubs import DeQuantStub
+    if not _needs_observation(module) or isinstance(module, DeQuantStub):
+        return
+    module.add_module('activation_post_process', module.qconfig.activation())
+    module.register_forward_hook(_observer_forward_hook, prepend=True)
+
+
+def _add_observer_(module, qconfig_propagation_list, non_leaf_module_list=None):
+    from ember.ao.nn.quantized.modules.functional_modules import FloatFunctional, QFunctional
+    from ember.ao.nn.intrinsic.modules.fused import _FusedModule
+    for child in module.children():
+        if type(child) is nn.Dropout:
+            continue
+        if isinstance(child, (FloatFunctional, QFunctional)):
+            if _needs_observation(child):
+                child.activation_post_process = child.qconfig.activation()
+        elif isinstance(child, _FusedModule):
+            _insert_activation_post_process(child)
+        elif non_leaf_module_list is not None and type(child) in non_leaf_module_list:
+            _insert_activation_post_process(child)
+        else:
+            _add_observer_(child, qconfig_propagation_list, non_leaf_module_list)
+    # only leaves are observed (their outputs); a QuantStub's observer sees the model's input
+    if (not module._modules and not isinstance(module, nn.Sequential)
+            and type(module) in qconfig_propagation_list):
+        _insert_activation_post_process(module)
+
+
+def prepare(model, inplace=False, allow_list=None, observer_non_leaf_module_list=None,
+            prepare_custom_config_dict=None):
+    """Prepares a float model for static quantization: every module with a qconfig among the quantizable
+    classes gets an observer (``activation_post_process``) that records its outputs while calibration data
+    runs through the model; :func:`convert` then uses the observed ranges.
+
+    Args:
+        model: the float model (in eval mode for post-training quantization), with ``qconfig`` set on it or
+            on its submodules.
+        inplace: change ``model`` itself instead of a deep copy.
+        allow_list: the module classes that may be observed (PyTorch's default list).
+        observer_non_leaf_module_list: container classes observed as a whole.
+        prepare_custom_config_dict: custom module classes; not supported (must be None or empty).
+
+    Example::
+
+        >>> import warnings; warnings.simplefilter('ignore', DeprecationWarning)
+        >>> from ember.ao import quantization as Q
+        >>> model = nn.Sequential(Q.QuantStub(), nn.Linear(3, 2), Q.DeQuantStub()).eval()
+        >>> model.qconfig = Q.default_qconfig
+        >>> prepared = Q.prepare(model)
+        >>> prepared[1]
+        Linear(
+          in_features=3, out_features=2, bias=True
+          (activation_post_process): MinMaxObserver(min_val=inf, max_val=-inf)
+        )
+    """
+    if prepare_custom_config_dict and any(prepare_custom_config_dict.values()):
+        raise NotImplementedError("ember's prepare takes no custom module classes (prepare_custom_config_dict)")
+    if not inplace:
+        model = copy.deepcopy(model)
+    propagation_list = get_default_qconfig_propagation_list() if allow_list is None else allow_list
+    propagate_qconfig_(model, None)
+    if not any(getattr(m, 'qconfig', None) for m in model.modules()):
+        warnings.warn("None of the submodule got qconfig applied. Make sure you passed correct configuration "
+                      "through `qconfig_dict` or by assigning the `.qconfig` attribute directly on submodules",
+                      stacklevel=2)
+    _add_observer_(model, propagation_list, observer_non_leaf_module_list)
+    return model
+
+
+def prepare_qat(model, mapping=None, inplace=False):
+    """Prepares a float model (in training mode) for quantization-aware training: its modules are swapped for
+    QAT modules (weights fake-quantized) and their outputs fake-quantized as training runs.
+
+    Args:
+        model: the float model, in training mode, with ``qconfig`` set (a QAT qconfig).
+        mapping: ``{float class: QAT class}``; PyTorch's default QAT mappings.
+        inplace: change ``model`` itself instead of a deep copy.
+    """
+    if not model.training:
+        raise AssertionError("prepare_qat only works on models in training mode")
+    if mapping is None:
+        mapping = get_default_qat_module_mappings()
+    if not inplace:
+        model = copy.deepcopy(model)
+    propagate_qconfig_(model, None)
+    convert(model, mapping=mapping, inplace=True, remove_qconfig=False)
+    prepare(model, observer_non_leaf_module_list=set(mapping.values()), inplace=True)
+    return model
+
+
+def quantize(model, run_fn, run_args, mapping=None, inplace=False):
+    """Post-training static quantization in one call: ``prepare``, ``run_fn(model, *run_args)`` to calibrate,
+    ``convert``.
+
+    Args:
+        model: the float model with qconfigs set.
+        run_fn: the calibration function.
+        run_args: its further arguments.
+        mapping: ``{float class: quantized class}``.
+        inplace: change ``model`` itself instead of a deep copy.
+    """
+    if mapping is None:
+        mapping = get_default_static_quant_module_mappings()
+    if not inplace:
+        model = copy.deepcopy(model)
+    model.eval()
+    prepare(model, inplace=True)
+    run_fn(model, *run_args)
+    convert(model, mapping, inplace=True)
+    return model
+
+
+def quantize_qat(model, run_fn, run_args, inplace=False):
+    """Quantization-aware training in one call: ``prepare_qat``, ``run_fn(model, *run_args)`` to train,
+    ``convert``."""
+    if not inplace:
+        model = copy.deepcopy(model)
+    model.train()
+    prepare_qat(model, inplace=True)
+    run_fn(model, *run_args)
+    convert(model, inplace=True)
+    return model
+
+
+def add_quant_dequant(module):
+    """Wraps every leaf module that has a qconfig in ``QuantWrapper`` (a QuantStub before it and a
+    DeQuantStub after it), in place; returns ``module`` (wrapped itself when it is such a leaf)."""
+    from ember.ao.quantization.stubs import QuantWrapper
+    if not module._modules and getattr(module, 'qconfig', None):
+        return QuantWrapper(module)
+    for name, child in module.named_children():
+        module._modules[name] = add_quant_dequant(child)
+    return module

@@ -2,7 +2,7 @@
 pass their input through (QuantStub observes it once prepared)."""
 from ember import nn
 
-__all__ = ['QuantStub', 'DeQuantStub']
+__all__ = ['QuantStub', 'DeQuantStub', 'QuantWrapper']
 
 
 class QuantStub(nn.Module):
@@ -35,3 +35,32 @@ class DeQuantStub(QuantStub):
         >>> ember.ao.quantization.DeQuantStub()(ember.tensor([1.5]))
         tensor([1.5000])
     """
+
+
+class QuantWrapper(nn.Module):
+    """Wraps ``module`` between a QuantStub and a DeQuantStub (with ``module``'s qconfig), so that converting
+    the wrapper quantizes its input and dequantizes its output.
+
+    Args:
+        module: the module to wrap.
+
+    Example::
+
+        >>> ember.ao.quantization.QuantWrapper(nn.ReLU())
+        QuantWrapper(
+          (quant): QuantStub()
+          (dequant): DeQuantStub()
+          (module): ReLU()
+        )
+    """
+
+    def __init__(self, module):
+        super().__init__()
+        qconfig = getattr(module, 'qconfig', None)
+        self.add_module('quant', QuantStub(qconfig))
+        self.add_module('dequant', DeQuantStub(qconfig))
+        self.add_module('module', module)
+        self.train(module.training)
+
+    def forward(self, X):
+        return self.dequant(self.module(self.quant(X)))

@@ -13,51 +13,10 @@ from ember import nn
 from ember.quantized import _dtypes
 from ember.quantized._qtensor import QTensor, make
 from ember.quantized._functions import choose_qparams, quantize_values, _PER_TENSOR
+from ember.ao.nn.quantized.modules.linear import LinearPackedParams
+from ember.ao.nn.quantized.modules.utils import _quantize_weight
 
-__all__ = ['Linear', 'LinearPackedParams']
-
-
-class LinearPackedParams(nn.Module):
-    """Holds a quantized linear layer's weight (a qint8 tensor) and float bias."""
-    _version = 3
-
-    def __init__(self, dtype=_dtypes.qint8):
-        super().__init__()
-        self.dtype = dtype
-        if dtype is not _dtypes.qint8:
-            raise RuntimeError("Unsupported dtype on dynamic quantized linear!")
-        self.set_weight_bias(make(np.zeros((1, 1), np.int8), _dtypes.qint8, _dtypes.per_tensor_affine, 1.0, 0), None)
-
-    def set_weight_bias(self, weight, bias):
-        """Stores ``weight`` (a qint8 quantized tensor) and ``bias`` (a float tensor or None)."""
-        if not isinstance(weight, QTensor) or weight.dtype is not _dtypes.qint8:
-            raise RuntimeError("quantized::linear_prepack (fbgemm): Weight should be a quantized qint8 tensor")
-        self._packed_params = (weight, bias)
-
-    def _weight_bias(self):
-        return self._packed_params
-
-    def forward(self, x):
-        return x
-
-    def _save_to_state_dict(self, destination, prefix, keep_vars):
-        super()._save_to_state_dict(destination, prefix, keep_vars)
-        destination[prefix + 'dtype'] = self.dtype
-        destination[prefix + '_packed_params'] = self._weight_bias()
-
-    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
-                              error_msgs):
-        self.dtype = state_dict.pop(prefix + 'dtype', self.dtype)
-        if prefix + '_packed_params' in state_dict:
-            weight, bias = state_dict.pop(prefix + '_packed_params')
-            self.set_weight_bias(weight, bias)
-        elif strict:
-            missing_keys.append(prefix + '_packed_params')
-        super()._load_from_state_dict(state_dict, prefix, local_metadata, False, missing_keys, unexpected_keys,
-                                      error_msgs)
-
-    def __repr__(self):
-        return repr(self._weight_bias())
+__all__ = ['Linear']
 
 
 def _linear_dynamic(x, weight, bias, reduce_range=True):
@@ -190,27 +149,7 @@ class Linear(nn.Module):
         if dtype is not _dtypes.qint8:
             raise NotImplementedError("ember's dynamic quantized Linear supports qint8 weights only")
         weight_observer(mod.weight)
-        qweight = quantize_weight(mod.weight.float(), weight_observer)
+        qweight = _quantize_weight(mod.weight.float(), weight_observer)
         qlinear = cls(mod.in_features, mod.out_features, dtype=dtype)
         qlinear.set_weight_bias(qweight, mod.bias)
         return qlinear
-
-
-def quantize_weight(float_wt, observer):
-    """``float_wt`` quantized with ``observer``'s parameters, its integers clamped to the observer's range."""
-    scale, zero_point = observer.calculate_qparams()
-    scheme = observer.qscheme.name
-    if scheme in ('per_tensor_symmetric', 'per_tensor_affine'):
-        qweight = ember.quantize_per_tensor(float_wt, float(scale), int(zero_point), _dtypes.qint8)
-    elif scheme in ('per_channel_symmetric', 'per_channel_affine'):
-        qweight = ember.quantize_per_channel(float_wt, scale.to(ember.float64), zero_point.to(ember.int64),
-                                             observer.ch_axis, _dtypes.qint8)
-    elif scheme == 'per_channel_affine_float_qparams':
-        qweight = ember.quantize_per_channel(float_wt, scale.to(ember.float32), zero_point.to(ember.float32),
-                                             observer.ch_axis, observer.dtype)
-    else:
-        raise ValueError("Unexpected qscheme " + str(observer.qscheme))
-    low, high = observer.quant_min, observer.quant_max
-    if qweight.dtype in (_dtypes.qint8, _dtypes.quint8) and (low, high) != (qweight.dtype.qmin, qweight.dtype.qmax):
-        qweight._int = np.clip(qweight._int, low, high).astype(qweight._int.dtype)
-    return qweight

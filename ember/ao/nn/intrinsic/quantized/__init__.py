@@ -1,0 +1,3 @@
+"""Quantized fused modules (``torch.ao.nn.intrinsic.quantized``)."""
+from ember.ao.nn.intrinsic.quantized.modules import *  # noqa: F401,F403
+from ember.ao.nn.intrinsic.quantized.modules import __all__  # noqa: F401

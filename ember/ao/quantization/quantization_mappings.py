@@ -1,0 +1,103 @@
+"""Which quantized (or QAT) module replaces which float module, as PyTorch's default mappings."""
+import copy
+
+from ember import nn
+
+__all__ = ['get_default_static_quant_module_mappings', 'get_default_qat_module_mappings',
+           'get_default_dynamic_quant_module_mappings', 'get_default_qconfig_propagation_list',
+           'get_static_quant_module_class', 'get_dynamic_quant_module_class', 'no_observer_set']
+
+
+def get_default_static_quant_module_mappings():
+    """Float (or fused, or QAT) module class -> statically quantized module class."""
+    from ember.ao.nn import quantized as nnq
+    from ember.ao.nn import intrinsic as nni
+    from ember.ao.nn.intrinsic import quantized as nniq
+    from ember.ao.quantization.stubs import QuantStub, DeQuantStub
+    from ember.nn.modules.transformer import NonDynamicallyQuantizableLinear
+    mapping = {
+        QuantStub: nnq.Quantize, DeQuantStub: nnq.DeQuantize,
+        nn.BatchNorm2d: nnq.BatchNorm2d, nn.BatchNorm3d: nnq.BatchNorm3d, nn.Dropout: nnq.Dropout,
+        nn.Conv1d: nnq.Conv1d, nn.Conv2d: nnq.Conv2d, nn.Conv3d: nnq.Conv3d,
+        nn.ELU: nnq.ELU, nn.Hardswish: nnq.Hardswish, nn.LeakyReLU: nnq.LeakyReLU,
+        NonDynamicallyQuantizableLinear: nnq.Linear, nn.Linear: nnq.Linear, nn.ReLU6: nnq.ReLU6,
+        nnq.FloatFunctional: nnq.QFunctional,
+        nni.BNReLU2d: nniq.BNReLU2d, nni.BNReLU3d: nniq.BNReLU3d,
+        nni.ConvReLU1d: nniq.ConvReLU1d, nni.ConvReLU2d: nniq.ConvReLU2d, nni.ConvReLU3d: nniq.ConvReLU3d,
+        nni.LinearReLU: nniq.LinearReLU,
+    }
+    try:
+        from ember.ao.nn.intrinsic import qat as nniqat
+        from ember.ao.nn import qat as nnqat
+    except ImportError:
+        return mapping
+    mapping.update({
+        nniqat.ConvBn1d: nnq.Conv1d, nniqat.ConvBn2d: nnq.Conv2d, nniqat.ConvBn3d: nnq.Conv3d,
+        nniqat.ConvBnReLU1d: nniq.ConvReLU1d, nniqat.ConvBnReLU2d: nniq.ConvReLU2d,
+        nniqat.ConvBnReLU3d: nniq.ConvReLU3d, nniqat.ConvReLU2d: nniq.ConvReLU2d,
+        nniqat.ConvReLU3d: nniq.ConvReLU3d, nniqat.LinearReLU: nniq.LinearReLU,
+        nnqat.Linear: nnq.Linear, nnqat.Conv2d: nnq.Conv2d, nnqat.Conv3d: nnq.Conv3d,
+    })
+    return mapping
+
+
+def get_default_qat_module_mappings():
+    """Float (or fused) module class -> its quantization-aware-training counterpart."""
+    from ember.ao.nn import intrinsic as nni
+    from ember.ao.nn.intrinsic import qat as nniqat
+    from ember.ao.nn import qat as nnqat
+    from ember.nn.modules.transformer import NonDynamicallyQuantizableLinear
+    return {
+        nn.Conv2d: nnqat.Conv2d, nn.Conv3d: nnqat.Conv3d, nn.Linear: nnqat.Linear,
+        NonDynamicallyQuantizableLinear: nnqat.Linear,
+        nni.ConvBn1d: nniqat.ConvBn1d, nni.ConvBn2d: nniqat.ConvBn2d, nni.ConvBn3d: nniqat.ConvBn3d,
+        nni.ConvBnReLU1d: nniqat.ConvBnReLU1d, nni.ConvBnReLU2d: nniqat.ConvBnReLU2d,
+        nni.ConvBnReLU3d: nniqat.ConvBnReLU3d, nni.ConvReLU2d: nniqat.ConvReLU2d,
+        nni.ConvReLU3d: nniqat.ConvReLU3d, nni.LinearReLU: nniqat.LinearReLU,
+    }
+
+
+def get_default_dynamic_quant_module_mappings():
+    """Float module class -> dynamically quantized module class."""
+    from ember.ao.nn.quantized import dynamic
+    from ember.nn.modules.transformer import NonDynamicallyQuantizableLinear
+    return {nn.Linear: dynamic.Linear, NonDynamicallyQuantizableLinear: dynamic.Linear}
+
+
+def no_observer_set():
+    """Module classes whose outputs are not observed during preparation."""
+    return {nn.quantizable.LSTM, nn.quantizable.MultiheadAttention} if hasattr(nn, 'quantizable') else set()
+
+
+def get_default_qconfig_propagation_list():
+    """The module classes that receive a qconfig during preparation (and so are observed or swapped)."""
+    classes = set(get_default_static_quant_module_mappings())
+    try:
+        classes |= set(get_default_qat_module_mappings())
+    except ImportError:
+        pass
+    classes |= set(get_default_dynamic_quant_module_mappings())
+    classes.add(nn.Sequential)
+    return copy.deepcopy(classes)
+
+
+def get_static_quant_module_class(float_module_class, additional_static_quant_mapping=None, is_reference=False):
+    """The statically quantized class for ``float_module_class``."""
+    if is_reference:
+        raise NotImplementedError("ember makes no reference quantized modules")
+    mapping = {**get_default_static_quant_module_mappings(), **(additional_static_quant_mapping or {})}
+    static_quant_module_class = mapping.get(float_module_class)
+    if static_quant_module_class is None:
+        raise AssertionError(f"Floating point module class {float_module_class} does not have a corresponding "
+                             "quantized module class")
+    return copy.deepcopy(static_quant_module_class)
+
+
+def get_dynamic_quant_module_class(float_module_class, additional_dynamic_quant_mapping=None):
+    """The dynamically quantized class for ``float_module_class``."""
+    mapping = {**get_default_dynamic_quant_module_mappings(), **(additional_dynamic_quant_mapping or {})}
+    dynamic_quant_module_class = mapping.get(float_module_class)
+    if dynamic_quant_module_class is None:
+        raise AssertionError(f"Floating point module class {float_module_class} does not have a corresponding "
+                             "quantized module class")
+    return copy.deepcopy(dynamic_quant_module_class)
