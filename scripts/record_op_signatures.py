@@ -107,7 +107,9 @@ HAND_WRITTEN = {
               'numel': ['numel(Tensor input)']},
     'Tensor': {'nonzero': ['nonzero()', 'nonzero(*, bool as_tuple)'],
                'copy_': ['copy_(Tensor other, bool non_blocking=False)',
-                         'copy_(Tensor other, bool async=False)|deprecated']},
+                         'copy_(Tensor other, bool async=False)|deprecated'],
+               'new_tensor': ['new_tensor(PyObject* data, *, ScalarType dtype=None, Device? device=None, '
+                              'bool requires_grad=False)']},
 }
 # calls whose refusal pins the hand-written signatures: (namespace, name, args, kwargs)
 _PROBES = [('torch', 'nonzero', ('list',), {}), ('torch', 'nonzero', ('x', 'x'), {}),
@@ -115,7 +117,8 @@ _PROBES = [('torch', 'nonzero', ('list',), {}), ('torch', 'nonzero', ('x', 'x'),
            ('torch', 'numel', ('list',), {}), ('torch', 'numel', ('x', 'x'), {}),
            ('Tensor', 'nonzero', ('list',), {}), ('Tensor', 'nonzero', (), {'as_tuple': 'str'}),
            ('Tensor', 'copy_', ('list',), {}), ('Tensor', 'copy_', ('x', 'str'), {}),
-           ('Tensor', 'copy_', (), {'other': 'x', 'async': 'str'})]
+           ('Tensor', 'copy_', (), {'other': 'x', 'async': 'str'}),
+           ('Tensor', 'new_tensor', ('list',), {'dtype': 'str'}), ('Tensor', 'new_tensor', ('list', 'x'), {})]
 
 
 def _check_hand_written(table):

@@ -556,6 +556,15 @@ def refuse(fn, args, kwargs, depth=2):
     frame = _caller(sys._getframe(depth))
     if frame is None or not _is_call(frame):
         return None     # not a call (an operator, x ** [1, 2]): Python's own error stands, as in PyTorch
+    if frame.f_code.co_filename.startswith(_EMBER_DIR):
+        # called by another of ember's functions (x.new_zeros calls zeros): the error is that of the
+        # call the user made, when PyTorch's parser refuses it
+        try:
+            err = _stack_error(frame)
+        except Exception:       # (the diagnosis must never hide the failure it was asked about)
+            err = None
+        if err is not None:
+            raise err from None
     called, receiver = _callee(frame, names)
     if frame.f_code.co_name in _VIA_METHOD and frame.f_code.co_filename.endswith('functional.py'):
         receiver = 'tensor'     # F.softmax(x, dim) calls x.softmax(dim), as PyTorch's does

@@ -126,7 +126,8 @@ def _relu_functional(input, inplace=False):
         return quantized_or_raise(error, 'relu_' if inplace else 'relu', input)
 
 
-_relu_functional.__name__ = 'relu'   # saved models name it torch.nn.functional.relu
+# saved models name it torch.nn.functional.relu, and Python's own errors call it relu()
+_relu_functional.__name__ = _relu_functional.__qualname__ = 'relu'
 
 
 @op('ember', 'Tensor', 'F')

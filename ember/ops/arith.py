@@ -390,9 +390,8 @@ def mul(input, other, *, out=None):
         tensor([[3., 4.],
                 [6., 8.]])
     """
-    if not isinstance(input, Tensor):
-        input, other = other, input
-    _result = Mul.apply(input, other)
+    # (a number first: the tensor leads; the parameters keep their values, which an argument error reads)
+    _result = Mul.apply(input, other) if isinstance(input, Tensor) else Mul.apply(other, input)
     return _result if out is None else write_out('mul', _result, out)
 
 

@@ -307,6 +307,8 @@ def size_arg(name, size, size_kw=None):
         if isinstance(s, Tensor) and s.numel() == 1 and s.dtype.category == 1:
             s = int(s.item())
         if isinstance(s, builtins.bool) or not isinstance(s, (builtins.int, np.integer)):
+            from ember.ops import _argparse
+            _argparse.refuse_from_stack()   # the error of the call the user made (x.new_zeros(2.5)), where readable
             kind = type(s).__name__
             if len(seq) == 1 and not nested:
                 raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, not {kind}")
