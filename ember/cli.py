@@ -287,6 +287,7 @@ _EXTRAS = [
     ('hdf5', [('h5py', 'h5py')], 'PCAM in ember.vision.datasets'),
     ('tensorboard', [('tensorboard', 'tensorboard')], 'ember.utils.tensorboard.SummaryWriter'),
     ('onnx', [('onnx', 'onnx')], 'ember.onnx.export'),
+    ('einsum', [('opt-einsum', 'opt_einsum')], 'the contraction order of ember.einsum'),
 ]
 
 

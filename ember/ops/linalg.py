@@ -648,7 +648,10 @@ class Einsum(Primitive):
             # NumPy's einsum has no bfloat16 (ml_dtypes) kernel: compute in float32 and round back
             ops = [o.astype(np.float32) for o in ops]
         try:
-            out = ctx.xp.einsum(','.join(terms) + '->' + rhs, *ops, optimize=len(ops) > 2)
+            if len(ops) > 2:
+                out = _contract_in_order(ctx.xp, terms, rhs, ops)
+            else:
+                out = ctx.xp.einsum(','.join(terms) + '->' + rhs, *ops)
             return out if dt is None or out.dtype == dt else out.astype(dt)
         except ValueError as e:
             raise RuntimeError(f"einsum(): {e}") from None
@@ -665,6 +668,23 @@ class Einsum(Primitive):
             others = [(terms[j], ops[j]) for j in range(len(ops)) if j != k]
             grads.append(_einsum_operand_grad(g, rhs, t, op, others))
         return tuple(grads)
+
+
+def _contract_in_order(xp, terms, rhs, ops):
+    """Three or more operands contracted two at a time, in the order ``ember.backends.opt_einsum`` picks
+    (opt_einsum's path when it is installed and enabled, else left to right, as PyTorch). Each step keeps
+    the letters some later operand or the output still needs."""
+    from ember.backends.opt_einsum import contraction_path
+    terms, ops = list(terms), list(ops)
+    for step in contraction_path(','.join(terms) + '->' + rhs, [o.shape for o in ops]):
+        picked = sorted(step, reverse=True)
+        pair_terms = [terms.pop(k) for k in picked][::-1]
+        pair_ops = [ops.pop(k) for k in picked][::-1]
+        needed = set(''.join(terms)) | set(rhs)
+        kept = ''.join(dict.fromkeys(c for c in ''.join(pair_terms) if c in needed))
+        ops.append(xp.einsum(','.join(pair_terms) + '->' + kept, *pair_ops))
+        terms.append(kept)
+    return xp.einsum(terms[0] + '->' + rhs, ops[0])
 
 
 def _einsum_operand_grad(g, rhs, t, op, others):

@@ -1,0 +1,107 @@
+"""How ``ember.einsum`` orders the pairwise contractions of three or more operands.
+
+With the ``opt_einsum`` package installed (``pip install opt-einsum``), ``einsum`` asks it for a cheap
+order (``strategy``: ``'auto'``, ``'greedy'`` or ``'optimal'``); without it, or with ``enabled = False``,
+operands are contracted from left to right, as PyTorch does. The order changes speed and memory, and
+rounding in the last bits; not the mathematical result.
+"""
+import contextlib
+import sys
+import types
+
+try:
+    import opt_einsum as _opt_einsum
+except ImportError:
+    _opt_einsum = None
+
+_STRATEGIES = ('auto', 'greedy', 'optimal')
+
+
+def is_available():
+    """Whether the ``opt_einsum`` package is installed (and so used by ``einsum``)."""
+    return _opt_einsum is not None
+
+
+def get_opt_einsum():
+    """The ``opt_einsum`` package, or None when it is not installed."""
+    return _opt_einsum
+
+
+_state = {'enabled': is_available(), 'strategy': 'auto' if is_available() else None}
+
+
+def _set_enabled(value):
+    if not is_available() and value:
+        raise ValueError(
+            f"opt_einsum is not available, so setting `enabled` to {value} will not reap the benefits of "
+            "calculating an optimal path for einsum. torch.einsum will fall back to contracting from left to "
+            "right. To enable this optimal path calculation, please install opt-einsum.")
+    _state['enabled'] = value
+
+
+def _set_strategy(value):
+    if not is_available():
+        raise ValueError(
+            f"opt_einsum is not available, so setting `strategy` to {value} will not be meaningful. "
+            "torch.einsum will bypass path calculation and simply contract from left to right. Please install "
+            "opt_einsum or unset `strategy`.")
+    if not _state['enabled']:
+        raise ValueError(
+            f"opt_einsum is not enabled, so setting a `strategy` to {value} will not be meaningful. "
+            "torch.einsum will bypass path calculation and simply contract from left to right. Please set "
+            "`enabled` to `True` as well or unset `strategy`.")
+    if value not in _STRATEGIES:
+        raise ValueError(f"`strategy` must be one of the following: [auto, greedy, optimal] but is {value}")
+    _state['strategy'] = value
+
+
+def set_flags(_enabled=None, _strategy=None):
+    """Set ``enabled`` and/or ``strategy``; returns the previous ``(enabled, strategy)``."""
+    orig = (_state['enabled'], _state['strategy'] if is_available() else None)
+    if _enabled is not None:
+        _set_enabled(_enabled)
+    if _strategy is not None:
+        _set_strategy(_strategy)
+    return orig
+
+
+@contextlib.contextmanager
+def flags(enabled=None, strategy=None):
+    """``enabled``/``strategy`` as given inside a ``with`` block, restored after it."""
+    orig = set_flags(enabled, strategy)
+    try:
+        yield
+    finally:
+        set_flags(*orig)
+
+
+def contraction_path(subscripts, shapes):
+    """The order in which ``einsum`` contracts operands of ``shapes``: a list of index pairs, each naming
+    the two operands (in the current list) to contract next, their result going to the end of the list."""
+    if _state['enabled'] and _opt_einsum is not None:
+        path, _ = _opt_einsum.contract_path(subscripts, *shapes, shapes=True, optimize=_state['strategy'])
+        return [tuple(step) for step in path]
+    return [(0, 1)] * (len(shapes) - 1)
+
+
+class _Module(types.ModuleType):
+    """``enabled`` and ``strategy`` are checked when assigned, as PyTorch checks them."""
+
+    @property
+    def enabled(self):
+        return _state['enabled']
+
+    @enabled.setter
+    def enabled(self, value):
+        _set_enabled(value)
+
+    @property
+    def strategy(self):
+        return _state['strategy']
+
+    @strategy.setter
+    def strategy(self, value):
+        _set_strategy(value)
+
+
+sys.modules[__name__].__class__ = _Module

@@ -1,0 +1,3 @@
+"""XNNPACK (mobile CPU kernels): not part of ember."""
+
+enabled = False
