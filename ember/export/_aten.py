@@ -292,7 +292,12 @@ def _adaptive_avg_pool2d(self, output_size):
     return F.adaptive_avg_pool2d(self, output_size)
 
 
+def _sym_size(self, dim=None):
+    return self.shape[dim] if dim is not None else list(self.shape)
+
+
 _KERNELS = {
+    'sym_size': _sym_size,
     'linalg_vector_norm': _vector_norm, '_adaptive_avg_pool2d': _adaptive_avg_pool2d,
     'batch_norm': _batch_norm, '_native_batch_norm_legit_no_training': _bn_no_training,
     '_native_batch_norm_legit_functional': _bn_functional,

@@ -31,9 +31,12 @@ def is_pt2(f):
 
 
 def _int(v):
+    """A serialized size: its value, or for a symbolic one the example's value (its hint)."""
     if 'as_int' in v:
         return v['as_int']
-    raise NotImplementedError(f'ember.export.load: symbolic sizes in a PyTorch archive are not supported ({v})')
+    if 'as_expr' in v and v['as_expr'].get('hint') is not None:
+        return _int(v['as_expr']['hint'])
+    raise NotImplementedError(f'ember.export.load: the size {v} of a PyTorch archive is not supported')
 
 
 def _tensor(raw, meta):
@@ -93,6 +96,10 @@ def _argument(arg, nodes):
         return [None if 'as_none' in v else nodes[v['as_tensor']['name']] for v in value]
     if kind == 'as_none':
         return None
+    if kind == 'as_sym_int':
+        return nodes[value['as_name']] if 'as_name' in value else value['as_int']
+    if kind == 'as_sym_ints':
+        return [nodes[v['as_name']] if 'as_name' in v else v['as_int'] for v in value]
     if kind in ('as_int', 'as_float', 'as_bool', 'as_string', 'as_ints', 'as_floats', 'as_bools', 'as_strings'):
         return list(value) if isinstance(value, list) else value
     if kind == 'as_scalar_type':
@@ -182,7 +189,11 @@ def load_pt2(f, extra_files=None):
         if modules:
             node.meta['nn_module_stack'] = modules
         outs = n['outputs']
-        if len(outs) == 1 and 'as_tensor' in outs[0] and target._schema.returns == 1:
+        if len(outs) == 1 and 'as_sym_int' in outs[0]:       # a size read from a tensor (aten.sym_size.int)
+            name = outs[0]['as_sym_int']['as_name']
+            node.meta['val'] = _sym_value(g.get('sym_int_values', {}).get(name))
+            nodes[name] = node
+        elif len(outs) == 1 and 'as_tensor' in outs[0] and target._schema.returns == 1:
             nodes[outs[0]['as_tensor']['name']] = node
         else:
             items = outs[0]['as_tensors'] if len(outs) == 1 and 'as_tensors' in outs[0] else \
@@ -200,7 +211,9 @@ def load_pt2(f, extra_files=None):
     for out in g['outputs']:
         outputs.append(_argument(out, nodes))
     graph.output(tuple(outputs))
-    _tensor_meta(graph, g.get('tensor_values', {}))
+    from ember.export.dynamic_shapes import ValueRanges
+    ranges = {name: ValueRanges(r['min_val'], r['max_val']) for name, r in model.get('range_constraints', {}).items()}
+    _tensor_meta(graph, g.get('tensor_values', {}), ranges)
     signature = ExportGraphSignature([_spec(s, False) for s in gm['signature']['input_specs']],
                                      [_spec(s, True) for s in gm['signature']['output_specs']])
     weights = archive.weights('weights', 'model_weights_config.json')
@@ -226,7 +239,7 @@ def load_pt2(f, extra_files=None):
     n_user = len(signature.user_outputs)
     out_spec = None if n_user == 1 and _single_output(gm) else tuple([None] * n_user)   # None: one tensor
     call_graph = [_call_entry(entry) for entry in gm.get('module_call_graph', [])]
-    return ExportedProgram(graph, signature, state_dict, {}, call_graph, constants=consts, example_inputs=example_inputs,
+    return ExportedProgram(graph, signature, state_dict, ranges, call_graph, constants=consts, example_inputs=example_inputs,
                            out_spec=out_spec, forward_arg_names=forward_arg_names)
 
 
@@ -238,14 +251,32 @@ def _single_output(gm):
     return False
 
 
-def _tensor_meta(graph, values):
+def _tensor_meta(graph, values, ranges):
+    """Each node's example value (on the meta device); sizes that follow a dynamic dimension are kept
+    as text (``meta['sym_shape']``), and an input's dynamic dimensions with their ranges."""
     import ember
+    from ember.export._pt2_symbols import parse
     for node in graph.nodes:
         meta = values.get(node.name)
-        if meta is not None:
-            node.meta['val'] = ember.empty_strided([_int(s) for s in meta['sizes']],
-                                                   [_int(s) for s in meta['strides']],
-                                                   dtype=getattr(ember, _DTYPES[meta['dtype']]), device='meta')
+        if meta is None:
+            continue
+        node.meta['val'] = ember.empty_strided([_int(s) for s in meta['sizes']], [_int(s) for s in meta['strides']],
+                                               dtype=getattr(ember, _DTYPES[meta['dtype']]), device='meta')
+        shape, symbols = [], {}
+        for d, size in enumerate(meta['sizes']):
+            if 'as_expr' in size:
+                text, symbol = parse(size['as_expr']['expr_str'])
+                shape.append(text)
+                if symbol is not None:
+                    symbols[d] = symbol
+            else:
+                shape.append(size['as_int'])
+        if any(isinstance(s, str) for s in shape):
+            node.meta['sym_shape'] = shape
+            if node.op == 'placeholder' and symbols:
+                node.meta['dynamic_symbols'] = symbols
+                node.meta['dynamic_dims'] = {d: (ranges[sym].lower, ranges[sym].upper) if sym in ranges else (0, None)
+                                             for d, sym in symbols.items()}
 
 
 def _module_stack(text):
@@ -283,3 +314,12 @@ def _treespec(d):
         return None
     context = json.loads(d['context']) if d['type'] == 'builtins.dict' else None
     return TreeSpec(kinds[d['type']], context, children)
+
+
+def _sym_value(entry):
+    """The example value of a symbolic int node (printed ``Sym(s17)``)."""
+    from ember.export._pt2_symbols import SymInt, parse
+    if entry is None or 'as_expr' not in entry:
+        raise NotImplementedError(f'ember.export.load: the symbolic int {entry} of a PyTorch archive is not supported')
+    expr = entry['as_expr']
+    return SymInt(parse(expr['expr_str'])[0], expr['expr_str'], _int(expr['hint']))

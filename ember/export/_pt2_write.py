@@ -11,6 +11,7 @@ import zipfile
 import numpy as np
 
 from ember.export._pt2 import _DTYPES, _LAYOUTS, _MEMORY_FORMATS
+from ember.export._pt2_symbols import range_constraints, sizes_and_strides
 
 _CODES = {name: code for code, name in _DTYPES.items()}
 _SCHEMA_VERSION = {'major': 8, 'minor': 20}
@@ -21,10 +22,25 @@ def _code(table, value):
     return next(code for code, n in table.items() if n == name)
 
 
-def _tensor_meta(t, requires_grad=False):
-    return {'dtype': _CODES[str(t.dtype).rsplit('.', 1)[-1]], 'sizes': [{'as_int': int(s)} for s in t.shape],
+def _tensor_meta(t, requires_grad=False, shape=None):
+    """A tensor's serialized metadata; ``shape`` names the sizes that follow a dynamic dimension."""
+    if shape is not None and any(isinstance(s, str) for s in shape):
+        sizes, strides = sizes_and_strides(t, shape)
+    else:
+        sizes, strides = [{'as_int': int(s)} for s in t.shape], [{'as_int': int(s)} for s in t.stride()]
+    return {'dtype': _CODES[str(t.dtype).rsplit('.', 1)[-1]], 'sizes': sizes,
             'requires_grad': bool(requires_grad), 'device': {'type': 'cpu', 'index': None},
-            'strides': [{'as_int': int(s)} for s in t.stride()], 'storage_offset': {'as_int': 0}, 'layout': 7}
+            'strides': strides, 'storage_offset': {'as_int': 0}, 'layout': 7}
+
+
+def _sym_shape(node):
+    """The node's sizes with each that follows a dynamic dimension as its symbol (None if none does)."""
+    if node.meta.get('sym_shape'):
+        return node.meta['sym_shape']
+    symbols = node.meta.get('dynamic_symbols')
+    if symbols:
+        return [symbols.get(d, s) for d, s in enumerate(node.meta['val'].shape)]
+    return None
 
 
 def _argument(value):
@@ -32,6 +48,8 @@ def _argument(value):
     import ember
     from ember.fx.node import Node
     if isinstance(value, Node):
+        if _is_sym(value):
+            return {'as_sym_int': {'as_name': value.name}}
         return {'as_tensor': {'name': value.name}}
     if value is None:
         return {'as_none': True}
@@ -53,6 +71,8 @@ def _argument(value):
         return {'as_memory_format': _code(_MEMORY_FORMATS, value)}
     if isinstance(value, (list, tuple)):
         items = list(value)
+        if any(isinstance(v, Node) and _is_sym(v) for v in items):      # sizes, some read from tensors
+            return {'as_sym_ints': [{'as_name': v.name} if isinstance(v, Node) else {'as_int': v} for v in items]}
         if items and all(isinstance(v, Node) for v in items):
             return {'as_tensors': [{'name': v.name} for v in items]}
         if any(isinstance(v, Node) for v in items):
@@ -65,6 +85,11 @@ def _argument(value):
         if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in items):
             return {'as_floats': [float(v) for v in items]}
     raise NotImplementedError(f'ember.export.save: an argument {value!r} has no form in a PyTorch archive')
+
+
+def _is_sym(node):
+    from ember.export._pt2_symbols import SymInt
+    return isinstance(node.meta.get('val'), SymInt)
 
 
 def _node(n, getitems):
@@ -81,6 +106,8 @@ def _node(n, getitems):
                                    for i in range(count)]}]
     elif returns == '()':
         outputs = []
+    elif returns == 'SymInt':
+        outputs = [{'as_sym_int': {'as_name': n.name}}]
     elif schema.returns == 1:
         outputs = [{'as_tensor': {'name': n.name}}]
     else:
@@ -143,25 +170,25 @@ def save_pt2(ep, f, extra_files=None):
     import operator
 
     import ember
-    if any(n.meta.get('dynamic_dims') for n in ep.graph.nodes):
-        raise NotImplementedError('ember.export.save: programs with dynamic dimensions cannot be written as a '
-                                  'PyTorch archive yet (their symbolic sizes)')
     root = os.path.splitext(os.path.basename(os.fspath(f)))[0] if isinstance(f, (str, os.PathLike)) else 'archive'
     getitems = {}
     for n in ep.graph.nodes:
         if n.op == 'call_function' and n.target is operator.getitem:
             getitems.setdefault(n.args[0], {})[n.args[1]] = n
-    nodes, values, inputs, outputs = [], {}, [], []
+    nodes, values, inputs, outputs, sym_values = [], {}, [], [], {}
     params = {s.arg.name for s in ep.graph_signature.input_specs if s.kind.name == 'PARAMETER'}
     for n in ep.graph.nodes:
         val = n.meta.get('val')
         if isinstance(val, ember.Tensor):
-            values[n.name] = _tensor_meta(val, n.name in params)
+            values[n.name] = _tensor_meta(val, n.name in params, _sym_shape(n))
         elif isinstance(val, (tuple, list)):   # the outputs of a node returning several (unused ones too)
             for i, v in enumerate(val):
                 if isinstance(v, ember.Tensor):
                     item = getitems.get(n, {}).get(i)
-                    values[item.name if item is not None else f'{n.name}_unused_{i}'] = _tensor_meta(v)
+                    values[item.name if item is not None else f'{n.name}_unused_{i}'] = \
+                        _tensor_meta(v, shape=_sym_shape(item) if item is not None else None)
+        if _is_sym(n):
+            sym_values[n.name] = {'as_expr': {'expr_str': val.expr_str, 'hint': {'as_int': val.hint}}}
         if n.op == 'placeholder':
             inputs.append({'as_tensor': {'name': n.name}} if isinstance(val, ember.Tensor) else _argument(val))
         elif n.op == 'call_function' and n.target is not operator.getitem:
@@ -176,12 +203,12 @@ def save_pt2(ep, f, extra_files=None):
                                             'out_spec': json.dumps([1, out_spec]),
                                             'forward_arg_names': list(ep._forward_arg_names or [])}}]
     call_graph += [{'fqn': entry.fqn, 'signature': None} for entry in ep.module_call_graph[1:]]
-    graph = {'inputs': inputs, 'outputs': outputs, 'nodes': nodes, 'tensor_values': values, 'sym_int_values': {},
+    graph = {'inputs': inputs, 'outputs': outputs, 'nodes': nodes, 'tensor_values': values, 'sym_int_values': sym_values,
              'sym_bool_values': {}, 'is_single_tensor_return': False, 'custom_obj_values': {}, 'sym_float_values': {}}
     model = {'graph_module': {'graph': graph, 'signature': {'input_specs': [_spec_json(s, False) for s in sig.input_specs],
                                                             'output_specs': [_spec_json(s, True) for s in sig.output_specs]},
                               'module_call_graph': call_graph, 'metadata': {}, 'treespec_namedtuple_fields': {}},
-             'opset_version': {'aten': 10}, 'range_constraints': {}, 'schema_version': _SCHEMA_VERSION,
+             'opset_version': {'aten': 10}, 'range_constraints': range_constraints(ep.range_constraints), 'schema_version': _SCHEMA_VERSION,
              'verifiers': [ep.dialect], 'torch_version': '2.13.0', 'guards_code': []}
     files = {}
 

@@ -146,8 +146,10 @@ def range_constraints_for(graph, signature, dynamic_shapes, args, kwargs, mod, s
             if key not in symbols:
                 source = f"L['flat_args'][{list(signature.user_inputs).index(name)}]" if strict else f"L['{name}']"
                 symbols[key] = _symbol_name(f"{source}.size()[{d}]", used)
-                # a size of 0 or 1 is specialised by PyTorch, so a dynamic size is at least 2
-                constraints[symbols[key]] = ValueRanges(max(lo, 2), hi if hi is not None and hi < _INT_MAX else None)
+                # a named Dim keeps its own range; a hint's dynamic size is at least 2 (PyTorch specialises 0
+                # and 1 there)
+                constraints[symbols[key]] = ValueRanges(lo if isinstance(dim, Dim) else max(lo, 2),
+                                                        hi if hi is not None and hi < _INT_MAX else None)
             dims_meta[d] = (max(lo, 0), None if hi is None or hi >= _INT_MAX else hi)
             node.meta.setdefault('dynamic_symbols', {})[d] = symbols[key]
         if dims_meta:

@@ -168,7 +168,7 @@ def test_save_and_load_round_trip(case, tmp_path):
 
 def test_load_refuses_other_files(tmp_path):
     ember.save({'a': 1}, tmp_path / 'x.pt')
-    with pytest.raises(RuntimeError, match='was not written by ember.export.save'):
+    with pytest.raises(RuntimeError, match='is not a program saved by'):
         ember.export.load(tmp_path / 'x.pt')
 
 
