@@ -17,12 +17,12 @@ def _family(reason, *patterns):
 
 EXCLUDED = {
     **_family("quantized kernels for FBGEMM's packed formats and fused RNN cells (ember's quantized tensors, "
-              "observers and dynamic modules compute in NumPy; it has no packed-weight kernels), the storage "
-              "classes of quantized dtypes, and the quantization-aware-training and fused-module packages "
-              "(ember quantizes eagerly with ember.ao.quantization and dynamic Linear layers)",
+              "observers and modules compute in NumPy with FBGEMM's arithmetic; it has no packed-weight "
+              "kernels), the storage classes of quantized dtypes, and the quantizable LSTM/MultiheadAttention "
+              "package (ember quantizes eagerly with ember.ao.quantization)",
               'torch.quantized_*', 'torch.QInt*', 'torch.QUInt*', 'torch.fused_moving_avg_obs_fake_quant',
               'torch.choose_qparams_optimized', 'torch.empty_quantized', 'torch.fbgemm_*',
-              'torch.nn.quantizable', 'torch.nn.qat', 'torch.nn.intrinsic'),
+              'torch.nn.quantizable'),
     **_family('sparse layouts: ember has COO tensors with the operations graph code uses (ember.sparse: construction, '
               'to_dense/to_sparse, coalesce, products, sums, arithmetic), not CSR/CSC/BSR/BSC nor sparse kernels for '
               'every op',

@@ -20,7 +20,7 @@ from ember.nn import attention  # noqa: F401,E402
 
 def __getattr__(name):
     # the quantized modules load on first use (``ember.nn.quantized``, PyTorch's older home for ember.ao.nn's)
-    if name in ('quantized', 'intrinsic'):
+    if name in ('quantized', 'intrinsic', 'qat'):
         import importlib
         return importlib.import_module(f'ember.nn.{name}')
     raise AttributeError(f"module 'ember.nn' has no attribute '{name}'")

@@ -7,7 +7,8 @@ from ember.ao.quantization.observer import (MovingAverageMinMaxObserver, MovingA
 
 __all__ = ['FakeQuantizeBase', 'FakeQuantize', 'disable_fake_quant', 'enable_fake_quant', 'disable_observer',
            'enable_observer', 'default_fake_quant', 'default_weight_fake_quant', 'default_dynamic_fake_quant',
-           'default_per_channel_weight_fake_quant']
+           'default_per_channel_weight_fake_quant', 'FusedMovingAvgObsFakeQuantize', 'default_fused_act_fake_quant',
+           'default_fused_wt_fake_quant', 'default_fused_per_channel_wt_fake_quant']
 
 _PER_CHANNEL = ('per_channel_affine', 'per_channel_symmetric', 'per_channel_affine_float_qparams')
 _PER_TENSOR = ('per_tensor_affine', 'per_tensor_symmetric')
@@ -136,6 +137,35 @@ class FakeQuantize(FakeQuantizeBase):
                                       error_msgs)
 
 
+class FusedMovingAvgObsFakeQuantize(FakeQuantize):
+    """FakeQuantize with a moving-average min/max observer, observing and fake-quantizing in one step (the
+    module PyTorch's default QAT qconfigs use). Takes FakeQuantize's arguments; the observer must be a
+    ``MovingAverageMinMaxObserver`` or its per-channel form.
+
+    Example::
+
+        >>> fq = ember.ao.quantization.FusedMovingAvgObsFakeQuantize()
+        >>> fq(ember.tensor([-1.0, 0.26, 2.0]))
+        tensor([-1.0000,  0.2588,  2.0000])
+    """
+
+    def __init__(self, observer=MovingAverageMinMaxObserver, quant_min=0, quant_max=255, **observer_kwargs):
+        super().__init__(observer, quant_min, quant_max, **observer_kwargs)
+        if not isinstance(self.activation_post_process,
+                          (MovingAverageMinMaxObserver, MovingAveragePerChannelMinMaxObserver)):
+            raise AssertionError("Fused observer+fake_quant module only works with MovingAverageMinMaxObserver")
+        self.register_buffer('fake_quant_enabled', ember.tensor([1], dtype=ember.int64))
+        self.register_buffer('observer_enabled', ember.tensor([1], dtype=ember.int64))
+        self.is_symmetric_quant = self.qscheme.name in ('per_tensor_symmetric', 'per_channel_symmetric')
+
+    def extra_repr(self):
+        observer = self.activation_post_process
+        return (f"fake_quant_enabled={self.fake_quant_enabled}, observer_enabled={self.observer_enabled}, "
+                f"scale={self.scale}, zero_point={self.zero_point}, dtype={self.dtype}, "
+                f"quant_min={observer.quant_min}, quant_max={observer.quant_max}, qscheme={self.qscheme}, "
+                f"reduce_range={observer.reduce_range}")
+
+
 def _range(dtype):
     if isinstance(dtype, _dtypes._QuantizedDtype):
         return (dtype.qmin, dtype.qmax) if dtype.bits >= 8 else (0, 255)
@@ -166,6 +196,14 @@ default_weight_fake_quant = FakeQuantize.with_args(observer=MovingAverageMinMaxO
                                                    qscheme=_dtypes.per_tensor_symmetric, reduce_range=False)
 default_dynamic_fake_quant = FakeQuantize.with_args(observer=MovingAverageMinMaxObserver, quant_min=0, quant_max=255,
                                                     is_dynamic=True, dtype=_dtypes.quint8, averaging_constant=1)
+default_fused_act_fake_quant = FusedMovingAvgObsFakeQuantize.with_args(
+    observer=MovingAverageMinMaxObserver, quant_min=0, quant_max=255, dtype=_dtypes.quint8)
+default_fused_wt_fake_quant = FusedMovingAvgObsFakeQuantize.with_args(
+    observer=MovingAverageMinMaxObserver, quant_min=-128, quant_max=127, dtype=_dtypes.qint8,
+    qscheme=_dtypes.per_tensor_symmetric)
+default_fused_per_channel_wt_fake_quant = FusedMovingAvgObsFakeQuantize.with_args(
+    observer=MovingAveragePerChannelMinMaxObserver, quant_min=-128, quant_max=127, dtype=_dtypes.qint8,
+    qscheme=_dtypes.per_channel_symmetric)
 default_per_channel_weight_fake_quant = FakeQuantize.with_args(
     observer=MovingAveragePerChannelMinMaxObserver, quant_min=-128, quant_max=127, dtype=_dtypes.qint8,
     qscheme=_dtypes.per_channel_symmetric, reduce_range=False, ch_axis=0)

@@ -88,3 +88,39 @@ def get_default_qconfig(backend='x86', version=0):
 
 
 __all__.append('get_default_qconfig')
+
+
+def get_default_qat_qconfig(backend='x86', version=1):
+    """The default QConfig for quantization-aware training on a backend: moving-average fake quantization of
+    activations (7-bit on ``'x86'``/``'fbgemm'``) and symmetric int8 weights (per channel except on
+    ``'qnnpack'``). ``version=1`` uses the fused observer + fake-quantize modules, ``version=0`` FakeQuantize.
+
+    Example::
+
+        >>> qconfig = ember.ao.quantization.get_default_qat_qconfig('x86')
+        >>> type(qconfig.activation()).__name__, qconfig.weight().qscheme
+        ('FusedMovingAvgObsFakeQuantize', ember.per_channel_symmetric)
+    """
+    from ember.ao.quantization.observer import MovingAverageMinMaxObserver
+    from ember.ao.quantization.fake_quantize import (FakeQuantize, FusedMovingAvgObsFakeQuantize,
+                                                     default_per_channel_weight_fake_quant,
+                                                     default_fused_per_channel_wt_fake_quant,
+                                                     default_fused_wt_fake_quant)
+    supported = ['fbgemm', 'x86', 'qnnpack', 'onednn']
+    if backend not in supported:
+        raise AssertionError(f"backend: {backend} not supported. backend must be one of {supported}")
+    if version not in (0, 1):
+        raise AssertionError(f"Version number: {version}in get_default_qat_qconfig is not supported. Version "
+                             "number must be 0 or 1")
+    fake_quant = FakeQuantize if version == 0 else FusedMovingAvgObsFakeQuantize
+    reduce_range = {'onednn': None, 'qnnpack': False}.get(backend, True)
+    kwargs = {} if reduce_range is None else {'reduce_range': reduce_range}
+    activation = fake_quant.with_args(observer=MovingAverageMinMaxObserver, quant_min=0, quant_max=255, **kwargs)
+    if backend == 'qnnpack':
+        weight = default_weight_fake_quant if version == 0 else default_fused_wt_fake_quant
+    else:
+        weight = default_per_channel_weight_fake_quant if version == 0 else default_fused_per_channel_wt_fake_quant
+    return QConfig(activation=activation, weight=weight)
+
+
+__all__.append('get_default_qat_qconfig')
