@@ -10,7 +10,8 @@ from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops._util import wrap_dim
 from ember.ops._registry import op
-from ember.ops import _argparse, _gelu
+from ember.ops import _argparse, _gelu, _gelu_f32
+from ember._threads import get_num_threads
 from ember.ops._half import is_half_array
 from ember.ops.inplace import write_out
 from ember import _user_warnings
@@ -662,13 +663,18 @@ class Gelu(Primitive):
         if approximate == 'tanh':
             return 0.5 * x * (1 + xp.tanh(_TANH_K * (x + 0.044715 * x * x * x)))
         if xp is np and x.dtype in _GELU_KERNEL_DTYPES:
-            # the same formula, chunk by chunk in cache (transformers' MLP hot path)
-            if ctx.needs_input_grad[0] and not _saved_hooks._pack_stack:
-                # Phi(x) is kept for the first backward, which then needs no erf of its own (unless
-                # saved-tensor hooks are in use: they decide what a graph keeps)
-                out, ctx.cdf = _gelu.gelu(x, keep_cdf=True)
-                return out
-            return _gelu.gelu(x)
+            # Phi(x) is kept for the first backward, which then needs no erf of its own (unless
+            # saved-tensor hooks are in use: they decide what a graph keeps)
+            keep = ctx.needs_input_grad[0] and not _saved_hooks._pack_stack
+            if x.dtype == np.float32:
+                # PyTorch's own float32 bits (its kernels' polynomials, step by step)
+                out = _gelu_f32.gelu(x, get_num_threads, keep_cdf=keep)
+            else:
+                # the same formula, chunk by chunk in cache (transformers' MLP hot path)
+                out = _gelu.gelu(x, keep_cdf=keep)
+            if keep:
+                out, ctx.cdf = out
+            return out
         return 0.5 * x * (1 + _erf(xp, x * _SQRT_HALF))
 
     @staticmethod
@@ -680,6 +686,8 @@ class Gelu(Primitive):
             xd, gd = x._data, g._data
             if type(xd) is np.ndarray and xd.dtype in _GELU_KERNEL_DTYPES and gd.dtype == xd.dtype \
                     and gd.shape == xd.shape:
+                if cdf is None and xd.dtype == np.float32:
+                    cdf = _gelu_f32.onednn_gelu(xd, keep_cdf=True)[1]   # the forward's Phi(x), as it keeps it
                 return Tensor._make(_gelu.gelu_backward(gd, xd, cdf), x._device), None
         if ctx.approximate == 'tanh':
             x2 = x * x
