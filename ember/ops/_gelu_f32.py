@@ -13,8 +13,6 @@ against PyTorch's recorded outputs.
 Machines without AVX-512 run other code in PyTorch (oneDNN's AVX2 GELU uses the
 Abramowitz-Stegun form everywhere); ember follows the AVX-512 build.
 """
-import ctypes
-import ctypes.util
 import math
 
 import numpy as np
@@ -68,11 +66,24 @@ def _pieces(a):
     return _PIECES64_BY_PIECE.take(piece, axis=0, mode="clip").T   # (clip: no bounds check, faster)
 
 
+def _erf_pieces_fused(a):
+    """oneDNN's ``erf(a / sqrt(2))`` for a float32 array ``a = |x|``, each Horner step through ``fma32``."""
+    coeffs = _pieces(a)
+    p = coeffs[5].astype(_f)
+    for d in range(4, -1, -1):
+        p = fma32(p, a, coeffs[d].astype(_f))
+    return p
+
+
+# the one input (of all floats below the last piece's bound) whose double Horner sums round differently
+# from the fused steps: scripts/check_gelu_pieces.py finds it by trying every input
+_DOUBLE_ROUNDED = np.uint32(0x2770a2f2).view(_f)
+
+
 def _erf_pieces(a):
     """oneDNN's ``erf(a / sqrt(2))`` for a float32 array ``a = |x|``: Horner's steps fused, each done
-    in double (the product of two floats is exact there) and rounded once to float32 -- which is the
-    fused step's single rounding, since no double sum lands on a float32 midpoint
-    (``scripts/check_gelu_pieces.py`` checks every input)."""
+    in double (the product of two floats is exact there) and rounded to float32, which is the fused
+    step's single rounding except where a double sum lands on a float32 midpoint (one input)."""
     coeffs = _pieces(a)
     a64 = a.astype(np.float64)
     p = coeffs[5].copy()
@@ -83,12 +94,16 @@ def _erf_pieces(a):
         p32[...] = p
         if d:
             p[...] = p32
+    odd = a == _DOUBLE_ROUNDED
+    if odd.any():
+        p32[odd] = _erf_pieces_fused(a[odd])
     return p32
 
 
-def midpoint_steps(a):
-    """How many of the float32 inputs ``a >= 0`` reach a double Horner sum exactly halfway between two
-    floats (where rounding the double would not be the fused step's rounding)."""
+def midpoint_inputs(a):
+    """The float32 inputs ``a >= 0`` where ``_erf_pieces`` and the step-by-step fused evaluation differ,
+    among those whose double Horner sums land exactly halfway between two floats (elsewhere rounding
+    the double is the fused step's rounding)."""
     coeffs = _pieces(a)
     a64 = a.astype(np.float64)
     p = coeffs[5].copy()
@@ -98,7 +113,8 @@ def midpoint_steps(a):
         p += coeffs[d]
         hit |= (p.view(np.uint64) & _LOW_BITS) == _MIDPOINT_BITS
         p = p.astype(_f).astype(np.float64)
-    return int(hit.sum())
+    a = a[hit]
+    return a[_erf_pieces(a) != _erf_pieces_fused(a)]
 
 
 def onednn_gelu(x, keep_cdf=False):
@@ -162,24 +178,28 @@ def _vector_erf(x):
     return np.where(np.signbit(x), -v, v)
 
 
+_ERFF = []   # the C library's erff, looked up on first use (finding the library costs imports)
+
+
 def _libm_erff():
-    name = ctypes.util.find_library('m')
-    try:
-        fn = ctypes.CDLL(name).erff
-    except (OSError, AttributeError, TypeError):
-        return None
-    fn.restype, fn.argtypes = ctypes.c_float, [ctypes.c_float]
-    return fn
-
-
-_ERFF = _libm_erff()
+    if not _ERFF:
+        import ctypes
+        import ctypes.util
+        try:
+            fn = ctypes.CDLL(ctypes.util.find_library('m')).erff
+            fn.restype, fn.argtypes = ctypes.c_float, [ctypes.c_float]
+        except (OSError, AttributeError, TypeError):
+            fn = None
+        _ERFF.append(fn)
+    return _ERFF[0]
 
 
 def _scalar_erf(x):
     """The C library's ``erff`` of each element (a few per call: only run tails come here)."""
-    if _ERFF is None:   # no C library to call: float64 erf rounded (the same bits almost always)
+    erff = _libm_erff()
+    if erff is None:   # no C library to call: float64 erf rounded (the same bits almost always)
         return np.array([math.erf(v) for v in x.tolist()], _f)
-    return np.array([_ERFF(v) for v in x.tolist()], _f)
+    return np.array([erff(v) for v in x.tolist()], _f)
 
 
 def _runs(x, threads):
