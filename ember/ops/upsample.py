@@ -13,7 +13,11 @@ from ember import backend
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._antialias import interpolation_weights
-from ember.ops import _half
+from ember.ops import _half, _upsample_f32
+from ember import _formats
+from ember._threads import get_num_threads
+from ember.autograd import grad_mode
+from ember._trace.capture import is_capturing
 from ember.ops._registry import op
 from ember import _user_warnings
 
@@ -184,12 +188,73 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
         raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
     if antialias:
         return _antialiased(input, sizes, factors, mode, bool(align_corners))
+    # (a traced graph, as ONNX export records one, keeps the op-by-op form its exporters know)
+    exact = mode in _EXACT_NODES and type(input._data) is np.ndarray and not is_capturing()
+    if exact and input._data.dtype == np.float32:
+        return _exact_float32(input, sizes, factors, mode, bool(align_corners))
+    if exact and mode == 'bicubic' and input.dtype in _half._HALF:
+        return _exact_float32(input, sizes, factors, mode, bool(align_corners), input._data.dtype)
     if mode not in ('nearest', 'nearest-exact') and input.dtype in _half._HALF:
         # PyTorch interpolates float16/bfloat16 in float32 and rounds once; its bicubic kernel keeps the
         # weights in the half type
         half = input._data.dtype if mode == 'bicubic' else None
         return _half.in_float32(lambda x: _resize(x, sizes, factors, mode, align_corners, half), input)
     return _resize(input, sizes, factors, mode, align_corners)
+
+
+class _Float32Resample(Primitive):
+    """PyTorch's float32 bits (``_upsample_f32``) for a resize whose gradient comes from the op-by-op
+    resize it is given: the two differ by roundings only."""
+
+    @staticmethod
+    def forward(ctx, resized, exact):
+        return exact
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, None
+
+
+_EXACT_NODES = {mode: type(f'_Float32Resample{name}', (_Float32Resample,), {'node_name': f'{name}Backward0'})
+                for mode, name in (('linear', 'UpsampleLinear1D'), ('bilinear', 'UpsampleBilinear2D'),
+                                   ('trilinear', 'UpsampleTrilinear3D'), ('bicubic', 'UpsampleBicubic2D'))}
+
+
+def _uses_channels_last_kernel(input, sizes, mode):
+    """Whether PyTorch's CPU build resizes this input with its channels-last kernel (see
+    ``_upsample_f32``)."""
+    channels = input.shape[1]
+    if mode == 'trilinear':
+        return channels > 3 and _formats.is_in_format(input._data, _formats.channels_last_3d)
+    if mode != 'bilinear':
+        return False
+    if channels > 3 and _formats.is_in_format(input._data, _formats.channels_last):
+        return True
+    return sum(sizes) <= 128 or (channels == 3 and get_num_threads() == 1)
+
+
+def _exact_float32(input, sizes, factors, mode, align_corners, half=None):
+    """``input`` resized with PyTorch's float32 arithmetic (``half``: the NumPy type of a float16/bfloat16
+    input, which PyTorch's bicubic kernel resizes in float32 with weights in that type, rounding once)."""
+    x = input._data if half is None else input._data.astype(np.float32)
+    spatial = [(x.shape[2 + k], sizes[k], align_corners, factors[k]) for k in range(len(sizes))]
+    if mode == 'bicubic':
+        plans = [_upsample_f32.cubic_weights(*s) for s in spatial]
+        out = _upsample_f32.generic(x, plans if half is None else _upsample_f32.rounded(plans, half), cubic=True)
+    else:
+        plans = [_upsample_f32.linear_weights(*s) for s in spatial]
+        kernel = _upsample_f32.channels_last if _uses_channels_last_kernel(input, sizes, mode) else \
+            _upsample_f32.generic
+        out = kernel(x, plans)
+    if half is not None:
+        out = out.astype(half)
+    if not (input.requires_grad and grad_mode.is_grad_enabled()):
+        return Tensor._make(out, input._device)
+    if half is None:
+        resized = _resize(input, sizes, factors, mode, align_corners)
+    else:
+        resized = _half.in_float32(lambda t: _resize(t, sizes, factors, mode, align_corners, half), input)
+    return _EXACT_NODES[mode].apply(resized, out)
 
 
 def _resize(input, sizes, factors, mode, align_corners, rounded_to=None):
