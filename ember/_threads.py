@@ -8,6 +8,11 @@ has no inter-op pool: ``get_num_interop_threads()`` is 1.
 import os
 import warnings
 
+# ember's thread setting as last read or set (None: not read yet), for the array kernels that split
+# their work over threads (ember.ops._chunk_threads): reading it from threadpoolctl costs a
+# millisecond, more than many of those kernels take
+_intra_op = None
+
 
 def _threadpoolctl(what):
     try:
@@ -53,6 +58,17 @@ def set_num_threads(int):  # noqa: A002  (PyTorch's parameter name)
     threadpoolctl = _threadpoolctl('set_num_threads')
     import numpy  # noqa: F401
     threadpoolctl.threadpool_limits(limits=int, user_api='blas')
+    global _intra_op
+    _intra_op = int
+
+
+def intra_op_threads():
+    """``get_num_threads()``, read once and then kept current by ``set_num_threads`` (a change made
+    behind ember's back, with threadpoolctl directly, is not seen)."""
+    global _intra_op
+    if _intra_op is None:
+        _intra_op = get_num_threads()
+    return _intra_op
 
 
 _interop_warned = False

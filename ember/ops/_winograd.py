@@ -15,6 +15,8 @@ kernel, whose transform is the kernel's own with the tile positions permuted (``
 
 Results agree with im2col's to float32 rounding (the transforms' coefficients are 0, +-1 and 1/2).
 """
+from ember.ops import _chunk_threads
+
 # below this many multiply-adds per output position (C * O), the transforms' passes over memory
 # cost about what the smaller matmuls save (measured on 2 cores: even at C = O = 16; ahead by
 # 1.25-1.5x from C * O = 512 up)
@@ -44,10 +46,11 @@ def _geometry(x_shape, pads):
     return out, (out[0] + 1) // 2, (out[1] + 1) // 2
 
 
-def batch_chunks(N, per_element_bytes, budget=None):
+def batch_chunks(N, per_element_bytes, budget=None, parts=1):
     """(start, stop) ranges of the batch whose working set is about ``budget`` bytes (at least one
-    element each)."""
+    element each), and at least ``parts`` of them where the batch has that many elements."""
     step = max(1, (budget or _CHUNK_BYTES) // max(1, per_element_bytes))
+    step = min(step, max(1, -(-N // parts)))
     return [(n, min(N, n + step)) for n in range(0, N, step)]
 
 
@@ -166,12 +169,15 @@ def _conv_transformed(xp, x, U, pads):
     out, th, tw = _geometry(x.shape, pads)
     y = xp.empty((N, O, 2 * th, 2 * tw), x.dtype)
     per_element = 16 * max(C, O) * th * tw * x.itemsize
-    for n0, n1 in batch_chunks(N, per_element, max(_CHUNK_BYTES, U.nbytes)):
+
+    def chunk(n0, n1):
         n = n1 - n0
         V = _tiles(xp, x[n0:n1], pads, th, tw)
         M = xp.matmul(U, V.reshape(16, C, -1))                    # (16, O, n * th * tw)
         y6 = y[n0:n1].reshape(n, O, th, 2, tw, 2).transpose(3, 5, 1, 0, 2, 4)
         _untile_into(xp, M.reshape(4, 4, -1), y6)
+    budget = max(_CHUNK_BYTES, U.nbytes)
+    _chunk_threads.for_chunks(xp, batch_chunks(N, per_element, budget, _chunk_threads.threads(xp)), chunk)
     if (2 * th, 2 * tw) != out:
         y = xp.ascontiguousarray(y[:, :, :out[0], :out[1]])
     return y
@@ -187,9 +193,25 @@ def weight_grad(xp, x, g, pads):
     N, O = g.shape[:2]
     C = x.shape[1]
     out, th, tw = _geometry(x.shape, pads)
-    M = xp.zeros((16, O, C), g.dtype)
     per_element = 16 * max(C, O) * th * tw * x.itemsize
-    for n0, n1 in batch_chunks(N, per_element, max(_CHUNK_BYTES, M.nbytes)):
+    budget = max(_CHUNK_BYTES, 16 * O * C * g.itemsize)
+    chunks = batch_chunks(N, per_element, budget, _chunk_threads.threads(xp))
+    # NOTE: on k threads each sums its own chunks and the k sums are added at the end (one thread:
+    # the chunks in order, as always)
+    parts = _chunk_threads.map_parts(xp, chunks, lambda part: _tile_products(xp, x, g, pads, th, tw, part))
+    M = parts[0]
+    for part in parts[1:]:
+        M += part
+    kron = _kron_g(xp, M.dtype) * xp.asarray(_GRAD_SIGNS, dtype=M.dtype)[:, None]
+    dw = xp.matmul(M.reshape(16, O * C).T, kron)                              # Gt M G per kernel
+    return dw.reshape(O, C, 3, 3)
+
+
+def _tile_products(xp, x, g, pads, th, tw, chunks):
+    """sum over the chunks' tiles of (A g At) * V, per tile position: (16, O, C)."""
+    O, C = g.shape[1], x.shape[1]
+    M = xp.zeros((16, O, C), g.dtype)
+    for n0, n1 in chunks:
         n = n1 - n0
         V = _tiles(xp, x[n0:n1], pads, th, tw)
         # A g At for g in whole 2x2 tiles (zero where an odd output size left a spare row/column),
@@ -204,6 +226,4 @@ def weight_grad(xp, x, g, pads):
             r0, r1 = rows[a][0], rows[a][1]
             for b, P in enumerate((r0, xp.add(r0, r1), xp.subtract(r0, r1), r1)):   # the last one negated
                 M[4 * a + b] += xp.matmul(P.reshape(O, -1), Vm[4 * a + b].T)
-    kron = _kron_g(xp, M.dtype) * xp.asarray(_GRAD_SIGNS, dtype=M.dtype)[:, None]
-    dw = xp.matmul(M.reshape(16, O * C).T, kron)                              # Gt M G per kernel
-    return dw.reshape(O, C, 3, 3)
+    return M

@@ -23,7 +23,7 @@ import math
 
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd.function import Primitive
-from ember.ops import _winograd
+from ember.ops import _chunk_threads, _winograd
 from ember.ops._registry import op
 from ember import _formats, _user_warnings
 
@@ -66,8 +66,9 @@ def _out_size(size, k, s, pad, d):
     return (size + pad[0] + pad[1] - d * (k - 1) - 1) // s + 1
 
 
-def _columns(xp, x, kernel, stride, dilation, out, groups):
-    """im2col of an already padded ``x`` (n, C, *S): a contiguous ``(n, G, C/G * prod(K), prod(out))``.
+def _columns(xp, x, kernel, stride, dilation, out, groups, into=None):
+    """im2col of an already padded ``x`` (n, C, *S): a contiguous ``(n, G, C/G * prod(K), prod(out))``
+    (written into ``into`` when given).
 
     NOTE: sample-major columns: the weight times them is one batched matmul whose result is already
     the (n, O, *out) output (no transposing copy), and for stride 1 each inner run of the copy is a
@@ -75,7 +76,12 @@ def _columns(xp, x, kernel, stride, dilation, out, groups):
     columns: 1.6 -> 1.4 ms on LeNet's conv1, 1.2 -> 0.8 ms on its conv2 (OpenBLAS runs a
     (6, 75) @ (75, 784) product per sample faster than one (6, 75) @ (75, 50176))."""
     n, C = x.shape[:2]
-    win = xp.ascontiguousarray(_windows(xp, x, kernel, stride, dilation, out))   # (n, C, *K, *out)
+    win = _windows(xp, x, kernel, stride, dilation, out)                        # (n, C, *K, *out)
+    if into is None:
+        win = xp.ascontiguousarray(win)
+    else:
+        into.reshape(win.shape)[...] = win
+        win = into
     return win.reshape(n, groups, (C // groups) * math.prod(kernel), math.prod(out))
 
 
@@ -101,14 +107,16 @@ def _conv_raw(xp, x, w, stride, pads, dilation, groups, keep_columns=False):
     L = math.prod(out)
     wm = w.reshape(groups, O // groups, (C // groups) * math.prod(kernel))
     y = xp.empty((N, groups, O // groups, L), x.dtype)
-    cols = None
-    for n0, n1 in _column_chunks(N, C, kernel, L, x.itemsize):
-        cols = _columns(xp, x[n0:n1], kernel, stride, dilation, out, groups)
-        _product_into(xp, wm, cols, y[n0:n1])
+    chunks = _column_chunks(N, C, kernel, L, x.itemsize, _chunk_threads.threads(xp))
+    # columns small enough to keep are made for the whole batch (on several threads: each part in place)
+    cols = xp.empty((N,) + wm.shape[::2] + (L,), x.dtype) if _whole_batch(N, C, kernel, L, x.itemsize) else None
+
+    def chunk(n0, n1):
+        part = _columns(xp, x[n0:n1], kernel, stride, dilation, out, groups, None if cols is None else cols[n0:n1])
+        _product_into(xp, wm, part, y[n0:n1])
+    _chunk_threads.for_chunks(xp, chunks, chunk)
     y = y.reshape((N, O) + out)
-    if not keep_columns:
-        return y
-    return y, (cols if cols is not None and cols.shape[0] == N else None)
+    return (y, cols) if keep_columns else y
 
 
 # NOTE: im2col over the whole batch writes a column matrix prod(K) times the input and reads it
@@ -119,11 +127,17 @@ _COLUMN_CHUNK_BYTES = 1 << 19
 _WHOLE_BATCH_BYTES = 4 << 20
 
 
-def _column_chunks(N, C, kernel, L, itemsize):
+def _whole_batch(N, C, kernel, L, itemsize):
+    return N * C * math.prod(kernel) * L * itemsize <= _WHOLE_BATCH_BYTES
+
+
+def _column_chunks(N, C, kernel, L, itemsize, parts=1):
+    """Batch ranges for im2col: the whole batch when its columns are small (split in ``parts``,
+    for as many threads), else pieces of about _COLUMN_CHUNK_BYTES of columns."""
     per_sample = C * math.prod(kernel) * L * itemsize
-    if N * per_sample <= _WHOLE_BATCH_BYTES:
-        return [(0, N)]
-    return _winograd.batch_chunks(N, per_sample, _COLUMN_CHUNK_BYTES)
+    if _whole_batch(N, C, kernel, L, itemsize):
+        return _winograd.batch_chunks(N, per_sample, N * per_sample, parts)
+    return _winograd.batch_chunks(N, per_sample, _COLUMN_CHUNK_BYTES, parts)
 
 
 def _col2im_raw(xp, cols, size, kernel, stride, pads, dilation):
@@ -202,21 +216,24 @@ def _conv_transpose_flat(xp, x, w, pads, dilation, groups):
     run = blocks[0] * math.prod(canvas[1:])                  # the widened input plane's length
     steps = [math.prod(canvas[i + 1:]) * dilation[i] for i in range(len(kernel))]
     offsets = [sum(t * s for t, s in zip(tap, steps)) for tap in itertools.product(*(range(k) for k in kernel))]
-    wide = xp.zeros((N, cin, blocks[0]) + canvas[1:], x.dtype)
-    wide[(Ellipsis,) + tuple(slice(0, b) for b in blocks[1:])] = x
-    wide = wide.reshape(N, groups, cin // groups, run)
     wm = w.reshape(groups, cin // groups, og * len(offsets)).swapaxes(1, 2)          # (G, og*K, cin/G)
-    out = None
     per_sample = groups * og * len(offsets) * run * x.itemsize
-    for n0, n1 in _winograd.batch_chunks(N, per_sample, _FLAT_CHUNK_BYTES):
-        cols = xp.matmul(wm, wide[n0:n1]).reshape(n1 - n0, groups * og, len(offsets), run)
-        if out is None:   # (bfloat16 products come back float32: summed so, rounded once at the end)
-            out = xp.empty((N, groups * og, offsets[-1] + run), cols.dtype)
+    # (bfloat16 products come back float32: summed so, rounded once at the end)
+    out = xp.empty((N, groups * og, offsets[-1] + run), xp.matmul(wm[0, :1, :1], x[(slice(0, 1),) * x.ndim].reshape(1, 1)).dtype)
+    inside = (Ellipsis,) + tuple(slice(0, b) for b in blocks[1:])
+
+    def chunk(n0, n1):
+        wide = xp.zeros((n1 - n0, cin, blocks[0]) + canvas[1:], x.dtype)
+        wide[inside] = x[n0:n1]
+        wide = wide.reshape(n1 - n0, groups, cin // groups, run)
+        cols = xp.matmul(wm, wide).reshape(n1 - n0, groups * og, len(offsets), run)
         o = out[n0:n1]
         o[:, :, :run] = cols[:, :, 0]
         o[:, :, run:] = 0
         for t in range(1, len(offsets)):
             o[:, :, offsets[t]:offsets[t] + run] += cols[:, :, t]
+    chunks = _winograd.batch_chunks(N, per_sample, _FLAT_CHUNK_BYTES, _chunk_threads.threads(xp))
+    _chunk_threads.for_chunks(xp, chunks, chunk)
     out = out[:, :, :plane].reshape((N, groups * og) + canvas)
     out = out[(Ellipsis,) + tuple(slice(lo, c - hi) for c, (lo, hi) in zip(canvas, pads))]
     return xp.ascontiguousarray(out).astype(x.dtype, copy=False)
@@ -238,14 +255,22 @@ def _conv_weight_raw(xp, x, g, kernel, stride, pads, dilation, groups, cols=None
     # make one product per chunk whose inner dimension runs over samples and positions: per-sample
     # products would each leave an (O, C/G * K) partial to add up, as large as the weight
     xpad = _pad_raw(xp, x, pads)
-    gw = 0
-    for n0, n1 in _column_chunks(N, C, kernel, L, x.itemsize):
-        win = _windows(xp, xpad[n0:n1], kernel, stride, dilation, g.shape[2:])   # (n, C, *K, *out)
-        k = len(kernel)
-        win = win.transpose((1,) + tuple(range(2, 2 + k)) + (0,) + tuple(range(2 + k, 2 + 2 * k)))
-        part = xp.ascontiguousarray(win).reshape(groups, (C // groups) * math.prod(kernel), -1)
-        gm = xp.ascontiguousarray(g[n0:n1].reshape(n1 - n0, O, L).swapaxes(0, 1))
-        gw = gw + xp.matmul(gm.reshape(groups, O // groups, -1), part.swapaxes(1, 2))
+    k = len(kernel)
+
+    def products(chunks):   # on several threads, each sums its chunks' products; the sums are added
+        gw = 0
+        for n0, n1 in chunks:
+            win = _windows(xp, xpad[n0:n1], kernel, stride, dilation, g.shape[2:])   # (n, C, *K, *out)
+            win = win.transpose((1,) + tuple(range(2, 2 + k)) + (0,) + tuple(range(2 + k, 2 + 2 * k)))
+            part = xp.ascontiguousarray(win).reshape(groups, (C // groups) * math.prod(kernel), -1)
+            gm = xp.ascontiguousarray(g[n0:n1].reshape(n1 - n0, O, L).swapaxes(0, 1))
+            gw = gw + xp.matmul(gm.reshape(groups, O // groups, -1), part.swapaxes(1, 2))
+        return gw
+    chunks = _column_chunks(N, C, kernel, L, x.itemsize, _chunk_threads.threads(xp))
+    sums = _chunk_threads.map_parts(xp, chunks, products)
+    gw = sums[0]
+    for part in sums[1:]:
+        gw = gw + part
     return gw.reshape(shape).astype(x.dtype, copy=False)   # bfloat16: products come back float32
 
 

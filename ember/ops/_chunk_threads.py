@@ -1,0 +1,79 @@
+"""Batch chunks of a convolution's array kernels run on several Python threads.
+
+ember's own passes over memory (Winograd's tile transforms, im2col's copies, col2im's additions)
+run on the calling thread, so with more than one thread allowed only the BLAS products used the
+other cores. NumPy releases the GIL in its ufunc loops and copies over large arrays, and BLAS in
+its products, so the independent batch chunks of one kernel can run on threads side by side: each
+thread takes every k-th chunk, and BLAS is held to one thread meanwhile (k threads doing their own
+products rather than each product asking for k).
+
+Only NumPy arrays on the CPU, only when ember's thread setting (``set_num_threads``, read through
+threadpoolctl, which also holds BLAS back) allows more than one, and one kernel at a time: a call
+made while another thread is inside this runs its chunks serially.
+"""
+import threading
+
+import numpy
+
+from ember import _threads
+
+_pool = None
+_pool_size = 0
+_busy = threading.Lock()
+_blas = None
+
+
+def threads(xp, chunks=None):
+    """How many threads a kernel over ``chunks`` batch chunks (any number when None) may use."""
+    if xp is not numpy:
+        return 1
+    try:
+        n = _threads.intra_op_threads()
+    except Exception:   # noqa: BLE001 - no threadpoolctl, or no BLAS it knows: the serial path
+        return 1
+    if n > 1 and _blas_limiter() is None:
+        return 1
+    return max(1, min(n, chunks)) if chunks is not None else max(1, n)
+
+
+def _blas_limiter():
+    global _blas
+    if _blas is None:
+        try:
+            import threadpoolctl
+            _blas = threadpoolctl.ThreadpoolController().select(user_api='blas')
+        except Exception:   # noqa: BLE001 - threadpoolctl is optional
+            _blas = False
+    return _blas or None
+
+
+def map_parts(xp, chunks, work):
+    """``[work(part) for part in parts]``, the chunks dealt round-robin into one part per thread
+    (a single part, all chunks in order, when one thread is allowed): parts run side by side."""
+    k = threads(xp, len(chunks))
+    if k == 1 or not _busy.acquire(blocking=False):
+        return [work(chunks)]
+    try:
+        global _pool, _pool_size
+        from concurrent.futures import ThreadPoolExecutor, wait
+        if _pool_size < k - 1:
+            _pool, _pool_size = ThreadPoolExecutor(k - 1, thread_name_prefix='ember-chunks'), k - 1
+        parts = [chunks[i::k] for i in range(k)]
+        with _blas_limiter().limit(limits=1):
+            futures = [_pool.submit(work, part) for part in parts[1:]]
+            try:
+                first = work(parts[0])
+            finally:
+                wait(futures)   # every part done (or failed) before BLAS gets its threads back
+        return [first] + [f.result() for f in futures]
+    finally:
+        _busy.release()
+
+
+def for_chunks(xp, chunks, work):
+    """``work(n0, n1)`` for every chunk, on as many threads as allowed (for kernels whose chunks
+    write separate parts of one result)."""
+    def run(part):
+        for n0, n1 in part:
+            work(n0, n1)
+    map_parts(xp, chunks, run)

@@ -1,0 +1,77 @@
+"""Convolution batch chunks on several threads (ember/ops/_chunk_threads.py): with two threads
+allowed, results agree with the one-thread ones to rounding (a batch that was one chunk is split
+in two, and BLAS may round a product of another width differently; each thread sums its own
+chunks' weight gradients), as PyTorch's do between thread counts."""
+import threading
+
+import numpy as np
+import pytest
+
+import ember
+import ember.nn.functional as F
+from ember.ops import _chunk_threads
+
+pytest.importorskip('threadpoolctl')
+
+
+@pytest.fixture
+def threads():
+    before = ember.get_num_threads()
+    yield ember.set_num_threads
+    ember.set_num_threads(before)
+
+
+def _run(fn, arrays):
+    ts = [ember.tensor(a, requires_grad=True) for a in arrays]
+    y = fn(*ts)
+    probe = ember.tensor(np.random.default_rng(7).standard_normal(tuple(y.shape)).astype(arrays[0].dtype))
+    (y * probe).sum().backward()
+    return [y.detach().numpy()] + [t.grad.numpy() for t in ts]
+
+
+CASES = [
+    # Winograd (3x3, stride 1, C * O >= 512), im2col with kept columns, im2col in chunks, flat planes
+    (lambda x, w: F.conv2d(x, w, padding=1), [(4, 32, 6, 7), (32, 32, 3, 3)]),
+    (lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1), [(5, 3, 9, 8), (4, 3, 5, 5), (4,)]),
+    (lambda x, w: F.conv2d(x, w), [(6, 8, 40, 40), (4, 8, 5, 5)]),
+    (lambda x, w: F.conv_transpose2d(x, w, padding=1), [(3, 4, 6, 5), (4, 2, 3, 3)]),
+]
+
+
+@pytest.mark.parametrize('fn, shapes', CASES)
+@pytest.mark.parametrize('dtype', [np.float64, np.float32])
+def test_two_threads_give_the_one_thread_results(fn, shapes, dtype, threads):
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(s).astype(dtype) for s in shapes]
+    threads(1)
+    one = _run(fn, arrays)
+    threads(2)
+    assert _chunk_threads.threads(np) == 2
+    two = _run(fn, arrays)
+    tol = 1e-12 if dtype == np.float64 else 1e-5
+    for t, o in zip(two, one):          # output, input gradient, weight (and bias) gradients
+        assert t.dtype == o.dtype and t.shape == o.shape
+        np.testing.assert_allclose(t, o, rtol=tol, atol=tol * np.abs(o).max())
+
+
+def test_chunks_are_dealt_over_the_threads_once_each(threads):
+    threads(2)
+    seen = []
+    _chunk_threads.for_chunks(np, [(0, 1), (1, 2), (2, 3)], lambda n0, n1: seen.append((n0, threading.get_ident())))
+    assert sorted(n for n, _ in seen) == [0, 1, 2]
+    assert len({ident for _, ident in seen}) == 2
+    assert _chunk_threads.map_parts(np, [(0, 1), (1, 2), (2, 3)], lambda part: part) == [[(0, 1), (2, 3)], [(1, 2)]]
+    threads(1)
+    assert _chunk_threads.map_parts(np, [(0, 1), (1, 2), (2, 3)], lambda part: part) == [[(0, 1), (1, 2), (2, 3)]]
+
+
+def test_an_error_in_a_thread_reaches_the_caller(threads):
+    threads(2)
+
+    def fail_on_second(n0, n1):
+        if n0 == 1:
+            raise ValueError('chunk 1')
+    with pytest.raises(ValueError, match='chunk 1'):
+        _chunk_threads.for_chunks(np, [(0, 1), (1, 2)], fail_on_second)
+    # and the next kernel runs on two threads again
+    assert len(_chunk_threads.map_parts(np, [(0, 1), (1, 2)], lambda part: part)) == 2
