@@ -289,3 +289,25 @@ def test_sigmoid_family_keeps_tiny_tails_like_pytorch():
     y.sum().backward()
     assert y.tolist()[2] == -9.643749794934829e-21
     assert x.grad.tolist()[2] == -9.450874540542191e-21
+
+
+@pytest.mark.parametrize('dtype', [np.float32, np.float64])
+@pytest.mark.parametrize('slope', [0.2, 0.01, 1.0, 0.0, 1e-30, 3.0, -0.5])
+def test_leaky_relu_and_its_gradient_bit_for_bit_as_where(dtype, slope):
+    # the forward takes max(x, x * slope) and the backward picks its factor by bits where they give
+    # the same values; signed zeros, infinities, NaN and subnormals included
+    tiny = np.finfo(dtype).smallest_subnormal
+    x = np.concatenate([np.array([0., -0., np.inf, -np.inf, np.nan, tiny, -tiny, 3.], dtype),
+                        np.random.default_rng(0).standard_normal(200).astype(dtype)])
+    g = np.random.default_rng(1).standard_normal(x.shape).astype(dtype)
+    g[:3] = [np.inf, -np.inf, np.nan]
+    t = ember.tensor(x, requires_grad=True)
+    y = F.leaky_relu(t, slope)
+    y.backward(ember.tensor(g))
+    with np.errstate(invalid='ignore'):
+        want_y = np.where(x > 0, x, x * slope)
+        f = np.where(x > 0, 1.0, slope).astype(dtype)
+        want_g = np.where(f != 0, g * f, dtype(0))
+    assert y.dtype == t.dtype and t.grad.dtype == t.dtype
+    np.testing.assert_array_equal(y.detach().numpy().view(np.uint8), want_y.view(np.uint8))
+    np.testing.assert_array_equal(t.grad.numpy().view(np.uint8), want_g.view(np.uint8))
