@@ -4,7 +4,7 @@ from numbers import Number
 import ember
 from ember.distributions import constraints
 from ember.distributions.distribution import Distribution
-from ember.distributions.utils import broadcast_all
+from ember.distributions.utils import _sample_log1p, broadcast_all
 
 __all__ = ['Laplace']
 
@@ -60,7 +60,7 @@ class Laplace(Distribution):
         finfo = ember.finfo(self.loc.dtype)
         # u in (-1, 1): the open lower end keeps log1p(-|u|) finite.
         u = self.loc.new_empty(shape).uniform_(finfo.eps - 1, 1)
-        return self.loc - self.scale * u.sign() * ember.log1p(-u.abs())
+        return self.loc - self.scale * u.sign() * _sample_log1p(-u.abs())
 
     def log_prob(self, value):
         if self._validate_args:

@@ -32,6 +32,17 @@ def _standard_normal(shape, dtype, device):
     return ember.empty(shape, dtype=dtype, device=device).normal_()
 
 
+def _sample_log1p(x):
+    """``log1p`` of values drawn for a sample, as PyTorch's CPU kernel computes it (SLEEF's vector
+    function: its last bit differs from the correctly rounded ``ember.log1p`` for about 1 % of
+    inputs), so that samplers built on it give PyTorch's numbers.  ``x`` carries no gradient."""
+    if x.device.type == 'cpu' and x.dtype in (ember.float32, ember.float64):
+        from ember._random.sleef_log1p import log1p32, log1p64
+        fn = log1p32 if x.dtype == ember.float32 else log1p64
+        return ember.from_numpy(fn(x.detach().numpy()))
+    return ember.log1p(x)
+
+
 def _sum_rightmost(value, dim):
     """Sum out the ``dim`` rightmost dimensions."""
     if dim == 0:

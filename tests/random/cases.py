@@ -340,8 +340,9 @@ def _bfloat16():
 
 def _distributions():
     """``sample((3, 4))`` (and ``rsample``) of every distribution whose draws are PyTorch's bit for
-    bit, with small parameters that cross their samplers' switches.  (Kumaraswamy, Weibull, Laplace,
-    ContinuousBernoulli, GeneralizedPareto, LogisticNormal, RelaxedBernoulli, RelaxedOneHotCategorical,
+    bit, with small parameters that cross their samplers' switches; Laplace's also in float64 and
+    in numbers large enough to cover SLEEF's ``log1p`` rounding away from the nearest value.
+    (Kumaraswamy, Weibull, ContinuousBernoulli, GeneralizedPareto, LogisticNormal, RelaxedBernoulli, RelaxedOneHotCategorical,
     LKJCholesky and Wishart draw the same stream but differ from PyTorch in the last bit of some
     values: their pow, exp, log, log1p, softmax and matrix products round differently from
     PyTorch's vectorised math library.)"""
@@ -391,6 +392,12 @@ def _distributions():
             c[f'{name} rsample'] = lambda t, make=make: make(t).rsample((3, 4)).detach()
     c['Wishart stream position'] = lambda t: t.cat([  # its values: see the docstring
         t.tensor([float(t.distributions.Wishart(t.tensor(3.0), t.eye(2)).sample((3,)).shape[0])]), t.rand(3)])
+    for dt in FLOATS:
+        c[f'Laplace 2000 {dt}'] = lambda t, dt=dt: t.distributions.Laplace(
+            t.tensor([0.5, -1.0], dtype=_f(t, dt)), t.tensor([2.0, 0.3], dtype=_f(t, dt))).sample((1000,))
+        c[f'Laplace rsample 33 {dt}'] = lambda t, dt=dt: t.distributions.Laplace(
+            t.tensor(0.0, dtype=_f(t, dt)), t.tensor(1.0, dtype=_f(t, dt))).rsample((33,)).detach()
+    c['Laplace sample'] = lambda t: t.distributions.Laplace(T(t, 0.0, 1.0), T(t, 1.0, 0.5)).sample((3, 4))
     g = lambda t: t.Generator().manual_seed(11)  # noqa: E731
     c['_standard_gamma'] = lambda t: t._standard_gamma(t.tensor([0.1, 0.5, 0.9, 1.0, 3.0] * 7))
     c['_standard_gamma float64 generator='] = lambda t: t._standard_gamma(
