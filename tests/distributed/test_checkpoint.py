@@ -157,3 +157,27 @@ def test_async_save_returns_a_done_future(tmp_path):
     back = {'w': ember.ones(3)}
     dcp.load(back, checkpoint_id=str(tmp_path))
     assert back['w'].tolist() == [0.0, 1.0, 2.0]
+
+
+def test_format_utils_convert_between_checkpoints_and_torch_save_files(tmp_path):
+    from ember.distributed.checkpoint.format_utils import dcp_to_torch_save, torch_save_to_dcp
+    # PyTorch's 2-rank checkpoint (rows of the matrix split over the ranks) as one torch.save file
+    dcp_to_torch_save(RECORDED, tmp_path / 'whole.pt')
+    whole = ember.load(tmp_path / 'whole.pt', weights_only=False)
+    assert ember.equal(whole['model']['embed.weight'], ember.arange(30, dtype=ember.float64).reshape(5, 6) / 4)
+    assert whole['model']['head.bias'].tolist() == [0.5, -1.5, 2.25] and whole['model']['steps'].item() == 12
+    assert whole['optim'] == {'lr': 0.01, 'betas': (0.9, 0.999), 'names': ['a', 'b']} and whole['epoch'] == 3
+    # and back; lists holding tensors keep their places
+    state = {'w': ember.arange(6.).reshape(2, 3), 'nested': {'list': [ember.ones(2), 'x', ember.zeros(1)], 'n': 4}}
+    ember.save(state, tmp_path / 'state.pt')
+    torch_save_to_dcp(tmp_path / 'state.pt', tmp_path / 'dcp')
+    assert sorted(os.listdir(tmp_path / 'dcp')) == ['.metadata', '__0_0.distcp']
+    dcp_to_torch_save(tmp_path / 'dcp', tmp_path / 'again.pt')
+    again = ember.load(tmp_path / 'again.pt', weights_only=False)
+    assert again['w'].tolist() == state['w'].tolist() and again['nested']['n'] == 4
+    assert [v.tolist() if isinstance(v, ember.Tensor) else v for v in again['nested']['list']] == [[1., 1.], 'x', [0.]]
+    torch = pytest.importorskip('torch')
+    from torch.distributed.checkpoint.format_utils import dcp_to_torch_save as torch_dcp_to_torch_save
+    torch_dcp_to_torch_save(str(tmp_path / 'dcp'), str(tmp_path / 'by_torch.pt'))
+    by_torch = torch.load(tmp_path / 'by_torch.pt', weights_only=False)
+    assert by_torch['w'].tolist() == state['w'].tolist() and by_torch['nested']['list'][1] == 'x'
