@@ -61,7 +61,8 @@ def get_default_dynamic_quant_module_mappings():
     """Float module class -> dynamically quantized module class."""
     from ember.ao.nn.quantized import dynamic
     from ember.nn.modules.transformer import NonDynamicallyQuantizableLinear
-    return {nn.Linear: dynamic.Linear, NonDynamicallyQuantizableLinear: dynamic.Linear}
+    return {nn.GRUCell: dynamic.GRUCell, nn.Linear: dynamic.Linear, NonDynamicallyQuantizableLinear: dynamic.Linear,
+            nn.LSTM: dynamic.LSTM, nn.GRU: dynamic.GRU, nn.LSTMCell: dynamic.LSTMCell, nn.RNNCell: dynamic.RNNCell}
 
 
 def no_observer_set():

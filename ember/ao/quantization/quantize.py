@@ -24,9 +24,9 @@ _DEPRECATION = ("ember.ao.quantization is deprecated and will be removed in 2.10
                 "quantization/pt2e) \n"
                 "see https://github.com/pytorch/ao/issues/2259 for more details")
 
-# modules PyTorch quantizes dynamically that ember cannot yet (its dynamic LSTM/GRU and embeddings):
-# asked for, they raise instead of staying float without a word
-_NOT_YET = ('LSTM', 'GRU', 'LSTMCell', 'GRUCell', 'RNNCell', 'Embedding', 'EmbeddingBag')
+# modules PyTorch quantizes dynamically that ember cannot yet (its quantized embeddings): asked for, they
+# raise instead of staying float without a word
+_NOT_YET = ('Embedding', 'EmbeddingBag')
 
 
 from ember.ao.quantization.quantization_mappings import (  # noqa: E402
