@@ -68,19 +68,27 @@ gen = np.random.RandomState(0)
 with ember.no_grad():
     for p in model.parameters():
         p.copy_(ember.tensor(0.5 * gen.standard_normal(tuple(p.shape))))
-tp = mesh['tp']
-parallelize_module(model, tp, {
-    'tok_embeddings': RowwiseParallel(input_layouts=Replicate(), output_layouts=Shard(1)),
-    'norm': SequenceParallel(),
-    'output': ColwiseParallel(input_layouts=Shard(1), output_layouts=Replicate())})
-for block in model.layers:
-    parallelize_module(block, tp, {
-        'ffn_norm': SequenceParallel(),
-        'feed_forward': PrepareModuleInput(input_layouts=(Shard(1),), desired_input_layouts=(Replicate(),)),
-        'feed_forward.w1': ColwiseParallel(), 'feed_forward.w2': RowwiseParallel(output_layouts=Shard(1)),
-        'feed_forward.w3': ColwiseParallel()})
-    fully_shard(block, mesh=mesh['dp'])
-fully_shard(model, mesh=mesh['dp'])
+
+
+def parallelize(model):
+    """pytorch/examples' fsdp_tp_example.py plan: tensor parallelism over mesh['tp'], FSDP over mesh['dp']."""
+    tp = mesh['tp']
+    parallelize_module(model, tp, {
+        'tok_embeddings': RowwiseParallel(input_layouts=Replicate(), output_layouts=Shard(1)),
+        'norm': SequenceParallel(),
+        'output': ColwiseParallel(input_layouts=Shard(1), output_layouts=Replicate())})
+    for block in model.layers:
+        parallelize_module(block, tp, {
+            'ffn_norm': SequenceParallel(),
+            'feed_forward': PrepareModuleInput(input_layouts=(Shard(1),), desired_input_layouts=(Replicate(),)),
+            'feed_forward.w1': ColwiseParallel(), 'feed_forward.w2': RowwiseParallel(output_layouts=Shard(1)),
+            'feed_forward.w3': ColwiseParallel()})
+        fully_shard(block, mesh=mesh['dp'])
+    fully_shard(model, mesh=mesh['dp'])
+    return model
+
+
+parallelize(model)
 assert isinstance(model, FSDPModule) and type(model).__name__ == want['model_class']
 assert repr(mesh) == want['mesh']
 for name, p in model.named_parameters():
@@ -112,5 +120,30 @@ for name, p in model.named_parameters():
                                atol=1e-12, err_msg=name)
 state = model.state_dict()
 assert {k: type(v).__name__ for k, v in state.items()} == want['state_dict_types']
+norm = nn.utils.clip_grad_norm_(model.parameters(), 0.5)
+assert [type(norm).__name__, repr(norm.placements)] == want['grad_norm'][:2]
+np.testing.assert_allclose(norm.full_tensor().item(), want['grad_norm'][2], rtol=1e-10)
+np.testing.assert_allclose(model.output.weight.grad.full_tensor().numpy(), want['clipped_grad'], rtol=1e-9)
 ok('fsdp-tp-training')
+
+# a distributed checkpoint of the 2-D sharded model loads into a fresh one laid out alike
+import tempfile  # noqa: E402
+import ember.distributed.checkpoint as dcp  # noqa: E402
+where = [tempfile.mkdtemp() if dist.get_rank() == 0 else None]
+dist.broadcast_object_list(where)
+dcp.save({'model': model.state_dict()}, checkpoint_id=where[0])
+fresh = parallelize(Model())
+dcp.load({'model': fresh.state_dict()}, checkpoint_id=where[0])
+for (name, a), b in zip(model.named_parameters(), fresh.parameters()):
+    assert a.placements == b.placements, name
+    np.testing.assert_array_equal(b.full_tensor().detach().numpy(), a.full_tensor().detach().numpy(), err_msg=name)
+whole = {k: ember.zeros(tuple(v.shape)) for k, v in model.state_dict().items()}
+dcp.load({'model': whole}, checkpoint_id=where[0])       # read whole, at every rank
+for name, p in model.named_parameters():
+    np.testing.assert_array_equal(whole[name].numpy(), p.full_tensor().detach().numpy(), err_msg=name)
+dist.barrier()
+if dist.get_rank() == 0:
+    import shutil
+    shutil.rmtree(where[0])
+ok('fsdp-tp-checkpoint')
 dist.destroy_process_group()
