@@ -6,6 +6,16 @@ DEVICE_TYPES = frozenset(('cpu', 'cuda', 'ipu', 'xpu', 'mkldnn', 'opengl', 'open
                           'maia', 'xla', 'lazy', 'vulkan', 'mps', 'meta', 'hpu', 'mtia', 'privateuseone'))
 
 
+def _refuse_device_string(type, index):
+    """PyTorch's error for a device string that is not a name and an optional index ('float32',
+    'cpu ', ''), before the one for an unknown name."""
+    import re
+    if not type:
+        raise RuntimeError("Device string must not be empty")
+    if not re.fullmatch(r'[a-zA-Z_]+', type):
+        raise RuntimeError(f"Invalid device string: '{type if index is None else f'{type}:{index}'}'")
+
+
 class device:
     __slots__ = ('type', 'index')
 
@@ -21,10 +31,11 @@ class device:
             if index is not None:
                 raise RuntimeError(f"type (string) must not include an index because index was passed explicitly: {type}")
             type, _, idx = type.partition(':')
-            if not idx.isdigit():
+            if not idx.isdigit() or (idx[0] == '0' and len(idx) > 1):
                 raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
             index = int(idx)
         if type not in DEVICE_TYPES:
+            _refuse_device_string(type, index)
             raise RuntimeError("Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, "
                                "ve, fpga, maia, xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone "
                                f"device type at start of device string: {type}")

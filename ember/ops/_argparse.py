@@ -369,6 +369,9 @@ NOT_OPERANDS = frozenset((list, tuple, str, dict, set))
 
 # functional ops whose PyTorch function hands its arguments, in order, to a native one of another name
 _NATIVE_NAMES = {'cross_entropy': 'cross_entropy_loss', 'nll_loss': 'nll_loss_nd'}
+# ... and those that hand on only their leading tensors as given (the options converted first:
+# grid_sample's mode string becomes an int): native name, how many
+_NATIVE_TENSORS = {'unfold': ('im2col', 1), 'grid_sample': ('grid_sampler', 2)}
 # functional ops whose PyTorch function calls the tensor's method with the other arguments
 _VIA_METHOD = frozenset(('softmax', 'log_softmax'))
 
@@ -495,6 +498,9 @@ def _error_for(name, exports, receiver, args, kwargs):
         # before the native op sees them: only an argument of the wrong type is reported, as given
         native = _NATIVE_NAMES.get(name, name)
         kwargs = {k: v for k, v in kwargs.items() if k not in ('reduction', 'size_average', 'reduce')}
+        if name in _NATIVE_TENSORS:
+            native, leading = _NATIVE_TENSORS[name]
+            args, kwargs = args[:leading], {}
         err = explain('nn' if signatures('nn', native) else 'torch', native, args, kwargs)
         return err if err is not None and "(): argument '" in str(err) else None
     for namespace in ('linalg', 'fft', 'special'):

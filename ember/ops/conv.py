@@ -689,7 +689,13 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     >>> unfold(ember.arange(16.).reshape(1, 1, 4, 4), 2, stride=2)[0, :, 0].tolist()
     [0.0, 1.0, 4.0, 5.0]
     """
-    if input.ndim < 3:
+    try:
+        ndim = input.ndim
+    except AttributeError:      # not a tensor: PyTorch's argument error (its unfold is im2col's)
+        from ember.ops import _argparse
+        _argparse.refuse_from_stack()
+        raise
+    if ndim < 3:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-max(input.ndim, 1)}, "
                          f"{max(input.ndim, 1) - 1}], but got {input.ndim})")
     if input.ndim > 4:

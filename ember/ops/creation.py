@@ -30,7 +30,12 @@ def _infer_dtype(data):
     if isinstance(data, (list, tuple)):
         best = None
         for item in data:
-            d = _infer_dtype(item)
+            try:
+                d = _infer_dtype(item)
+            except TypeError:
+                if isinstance(item, (str, bytes)):      # (PyTorch reads a string in a list as one more dimension)
+                    raise ValueError(f"too many dimensions '{type(item).__name__}'") from None
+                raise
             if d is None:
                 continue
             if best is None or d.category > best.category or (

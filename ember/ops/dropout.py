@@ -42,8 +42,13 @@ def _apply_mask(input, mask, inplace):
 
 
 def _dropout_impl(input, p, training, inplace, feature):
-    if not training or p == 0 or input.numel() == 0:
-        return input
+    try:
+        if not training or p == 0 or input.numel() == 0:
+            return input
+    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
+        from ember.ops import _argparse
+        _argparse.refuse_from_stack()
+        raise
     shape = tuple(input.shape)
     if feature:
         shape = shape[:2] + (1,) * (len(shape) - 2)

@@ -160,7 +160,13 @@ def grid_sample(input, grid, mode='bilinear', padding_mode='zeros', align_corner
     if align_corners is None:
         _user_warnings.warn(_ALIGN_WARNING)
         align_corners = False
-    if input.shape[0] != grid.shape[0]:
+    try:
+        batches = input.shape[0] != grid.shape[0]
+    except AttributeError:      # not tensors: PyTorch's argument error (the try costs nothing otherwise)
+        from ember.ops import _argparse
+        _argparse.refuse_from_stack()
+        raise
+    if batches:
         raise RuntimeError(f'grid_sampler(): expected grid and input to have same batch size, but got input with sizes '
                            f'{list(input.shape)} and grid with sizes {list(grid.shape)}')
     if input.dim() not in (4, 5) or grid.dim() != input.dim():

@@ -603,7 +603,13 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
 
 
 def _check_1d(input, name):
-    if input.ndim not in (2, 3):
+    try:
+        ndim = input.ndim
+    except AttributeError:      # not a tensor: PyTorch's argument error for the op called
+        from ember.ops import _argparse
+        _argparse.refuse_from_stack()
+        raise
+    if ndim not in (2, 3):
         raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional tensor for argument #1 "
                            f"'self' (while checking arguments for {name})")
 

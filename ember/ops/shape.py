@@ -246,7 +246,12 @@ def flatten(input, start_dim=0, end_dim=-1):
         return input
     shape = input.shape
     n = 1
-    for d in shape[s:e + 1]:
+    try:
+        dims = shape[s:e + 1]
+    except TypeError:       # a dim of the wrong type (x.flatten(0.5)): PyTorch's argument error
+        _argparse.refuse_from_stack()
+        raise
+    for d in dims:
         n *= d
     try:
         return reshape(input, tuple(shape[:s]) + (n,) + tuple(shape[e + 1:]))
@@ -1276,8 +1281,15 @@ def split(tensor, split_size_or_sections, dim=0):
             raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
         sizes = [min(step, size - i) for i in range(0, size, step)] if size else [0]
     else:
-        sizes = list(split_size_or_sections)
-        if sum(sizes) != size:
+        try:
+            sizes = list(split_size_or_sections)
+            total = sum(sizes)
+        except TypeError:   # PyTorch hands anything but an int to split_with_sizes, whose parser refuses it
+            err = _argparse.explain('torch', 'split_with_sizes', (tensor, split_size_or_sections, dim), {})
+            if err is not None:
+                raise err from None
+            raise
+        if total != size:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
                                f"size at dimension {dim}), but got split_sizes={_fmt(sizes)}")
     pieces = Split if isinstance(split_size_or_sections, int) else SplitWithSizes
