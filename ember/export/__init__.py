@@ -10,7 +10,8 @@ from ember.export.decomp_utils import default_decompositions
 from ember.export._serialize import load, save
 from ember.export._module_calls import ModuleCallEntry, ModuleCallSignature
 from ember.export.unflatten import FlatArgsAdapter, UnflattenedModule, unflatten
+from ember.fx.passes.infra.pass_base import PassResult
 
 __all__ = ['Dim', 'ExportBackwardSignature', 'ExportGraphSignature', 'ExportedProgram', 'FlatArgsAdapter', 'InputKind',
-           'InputSpec', 'ModuleCallEntry', 'ModuleCallSignature', 'OutputKind', 'OutputSpec', 'UnflattenedModule',
-           'default_decompositions', 'dims', 'export', 'load', 'save', 'unflatten']
+           'InputSpec', 'ModuleCallEntry', 'ModuleCallSignature', 'OutputKind', 'OutputSpec', 'PassResult',
+           'UnflattenedModule', 'default_decompositions', 'dims', 'export', 'load', 'save', 'unflatten']

@@ -89,3 +89,9 @@ def _dot(b, c):
 @converts('Mv')
 def _mv(b, c):
     b.op('MatMul', [c.x(0), c.x(1)], [c.out])
+
+
+@converts('Det')
+def _det(b, c):
+    # ONNX's Det over the last two axes, batched over the rest, as PyTorch's exporter writes det
+    b.op('Det', [c.x(0)], [c.out])
