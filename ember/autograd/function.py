@@ -10,6 +10,7 @@ gradients of gradients need nothing extra.
 import itertools
 import sys
 import weakref
+from weakref import ref as _weakref
 from collections import OrderedDict
 
 import numpy as _np
@@ -635,12 +636,12 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
                 slots.append(i)
     if device is None:
         device = CPU
-    node_cls = cls._node_cls
-    ctx = node_cls.__new__(node_cls)
-    on_meta = False
+    ctx = _new(cls._node_cls)
     if device is not CPU:
         ctx.xp = backend.get_array_module(device)
         on_meta = device.type == 'meta'
+    else:
+        on_meta = False
     if record:
         ctx._n_args = n
         # (two tensors spelled out: a comprehension is a Python frame of its own)
@@ -697,10 +698,15 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
             multi = False
             outs = (out,)
             r = _new(Tensor)  # Tensor._make, inlined
-            r._data = out if type(out) is _np.ndarray or not isinstance(out, _np.generic) else _np.asarray(out)
+            r._data = data = out if type(out) is _np.ndarray or not isinstance(out, _np.generic) else _np.asarray(out)
             r._device = device
-            r._requires_grad = False
-            r._grad_fn = None
+            if record and data.dtype.kind in 'fcV' and not (
+                    ctx._non_differentiable and any(n is out for n in ctx._non_differentiable)):
+                r._requires_grad = True   # the node's output (it is made the grad_fn below)
+                r._grad_fn = ctx
+            else:
+                r._requires_grad = False
+                r._grad_fn = None
             r._version_counter = _Version()
             if _grad_state.inference:
                 r._inference = True
@@ -724,6 +730,7 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
         node._arg_slots = slots
         edges = []
         meta = []
+        raw = cls._raw
         for t in tensors:
             fn = t._grad_fn
             if fn is not None:
@@ -731,9 +738,16 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
             elif t._requires_grad:
                 ref = t._grad_acc
                 acc = ref() if ref is not None else None
-                edges.append((acc if acc is not None else t._grad_accumulator(), 0))
+                if acc is None:   # Tensor._grad_accumulator, inlined: a leaf's first use in this graph
+                    acc = _new(AccumulateGrad)
+                    acc.variable = t
+                    t._grad_acc = _weakref(acc)
+                edges.append((acc, 0))
             else:
                 edges.append(_NO_EDGE)
+                if raw:   # no gradient flows there: a built-in backward's value for it is dropped unchecked
+                    meta.append(None)
+                    continue
             data = t._data
             meta.append((data.shape, data.dtype, t._device))
         if cls._scalar_edges and not all_tensors:
@@ -759,7 +773,7 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
                             r._output_nr = k
                         r._requires_grad = True
                 k += 1
-        else:
+        elif not cls._raw:   # (a built-in op's one output was made the node's above)
             r = results[0]
             if isinstance(r, Tensor) and r._data.dtype.kind in 'fcV' and not (
                     ctx._non_differentiable and any(n is out for n in ctx._non_differentiable)):
