@@ -5,12 +5,14 @@ its gradient back); among ready nodes the most recently created runs first, whic
 order PyTorch's engine uses and so the order users see hooks fire in.
 """
 import heapq
+from heapq import heappop as _heappop, heappush as _heappush
 import sys
 import warnings
 
 import numpy as _np
 
 from ember._tensor import Tensor
+from ember._device import CPU
 from ember.backend import quiet_fp_enter, quiet_fp_leave
 from ember.autograd import anomaly_mode as _anomaly
 from ember.autograd import grad_mode
@@ -169,7 +171,8 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
     seen = set(stack)
     while stack:
         node = stack.pop()
-        order.append(node)
+        if inputs:   # (the order is needed only to find the nodes that lead to ``inputs``)
+            order.append(node)
         for nxt, _ in node.next_functions:
             if nxt is not None:
                 deps[nxt] = deps.get(nxt, 0) + 1
@@ -211,7 +214,7 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
     for node, _ in roots:
         if deps.get(node, 0) == 0 and node not in queued:
             queued.add(node)
-            heapq.heappush(ready, (-node._seq, id(node), node))
+            _heappush(ready, (-node._seq, id(node), node))
 
     # NumPy's floating-point warnings stay quiet for the whole pass (PyTorch never warns there)
     info = _RunInfo()
@@ -251,7 +254,7 @@ def _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumu
     state.enabled = bool(create_graph)
     try:
         while ready:
-            node = heapq.heappop(ready)[2]
+            node = _heappop(ready)[2]
             grads = buffers.pop(node, None)
             if needed is not None and node not in needed:
                 continue  # not on a path to ``inputs``: PyTorch runs neither it nor its hooks
@@ -278,8 +281,9 @@ def _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumu
                 continue
             for g in grads:
                 if g is not None:
-                    if g._device.type == 'cuda' and g._device.index != backend.current_cuda_index():
-                        in_grads = _apply_on_device(node, grads, g._device.index)
+                    dev = g._device
+                    if dev is not CPU and dev.type == 'cuda' and dev.index != backend.current_cuda_index():
+                        in_grads = _apply_on_device(node, grads, dev.index)
                     else:
                         in_grads = node.apply(tuple(grads)) if not _anomaly._enabled else _apply_checked(node, grads)
                     if node._fn._raw and not create_graph:
@@ -316,7 +320,7 @@ def _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumu
                 d = deps[nxt] - 1
                 deps[nxt] = d
                 if d == 0:
-                    heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
+                    _heappush(ready, (-nxt._seq, id(nxt), nxt))
     finally:
         state.enabled = prev
 
