@@ -11,7 +11,7 @@ CHECKS = ['dtensor-layouts', 'dtensor-redistribute', 'dtensor-ops', 'fully_shard
           'fully_shard-tied-weights', 'fully_shard-scalar-parameter', 'fully_shard-clip_grad_norm_', 'fully_shard-options',
           'fully_shard-no-sync',
           'fsdp1-strategies', 'fsdp1-state-dicts', 'fsdp1-clip', 'fsdp1-no_sync', 'fsdp1-checkpoint',
-          'fsdp1-wrap-policies']
+          'fsdp1-wrap-policies', 'sharded-grad-scaler']
 
 
 @pytest.mark.parametrize('check', CHECKS)
