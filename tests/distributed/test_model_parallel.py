@@ -21,7 +21,7 @@ def four_rank_run():
 
 
 @pytest.mark.parametrize('check', ['dtensor-2d-redistribute', 'dtensor-2d-submesh', 'fsdp-tp-layout',
-                                   'fsdp-tp-training', 'fsdp-tp-checkpoint'])
+                                   'fsdp-tp-training', 'fsdp-tp-checkpoint', 'hsdp-training'])
 def test_on_a_two_by_two_mesh(four_rank_run, check):
     """DTensors on a 2-D mesh, and FSDP over tensor parallelism as PyTorch's recorded run
     (tests/fixtures/distributed/record_fsdp_tp.py)."""

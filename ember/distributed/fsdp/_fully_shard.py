@@ -134,7 +134,9 @@ def _fsdp_class(cls):
 def fully_shard(module, *, mesh=None, reshard_after_forward=True, shard_placement_fn=None,
                 mp_policy=MixedPrecisionPolicy(), offload_policy=OffloadPolicy(), ignored_params=None):
     """Shard ``module``'s parameters (those not already managed by an inner ``fully_shard``) on dim 0 over
-    ``mesh`` (a 1-D device mesh; all ranks by default) and make ``module`` an ``FSDPModule``.
+    ``mesh`` (a 1-D device mesh; all ranks by default) and make ``module`` an ``FSDPModule``. On a 2-D
+    ``(replicate, shard)`` mesh (hybrid sharding, HSDP) each row of the mesh holds a sharded copy; gradients
+    are reduce-scattered along the rows, then averaged across them.
 
     Returns:
         the same module object, now of class ``FSDP<Class>``.
@@ -162,8 +164,9 @@ def fully_shard(module, *, mesh=None, reshard_after_forward=True, shard_placemen
         if not dist.is_initialized():
             dist.init_process_group()
         mesh = init_device_mesh('cpu', (dist.get_world_size(),))
-    if mesh.ndim != 1:
-        raise NotImplementedError("fully_shard: ember shards over a 1-D device mesh (HSDP meshes are not supported)")
+    if mesh.ndim > 2:
+        raise NotImplementedError("fully_shard: ember shards over a 1-D device mesh, or a 2-D (replicate, shard) "
+                                  "mesh for hybrid sharding")
     if isinstance(module, FSDPModule):
         raise ValueError("fully_shard was already applied to this module")
     ignored = {id(p) for p in (ignored_params or ())}

@@ -28,10 +28,17 @@ class ShardedParam:
         # a 0-d parameter (a learned temperature) has no dim 0: every rank keeps it whole
         placement = Shard(0) if param.dim() else Replicate()
         if self.tp_spec is None:
-            spec = dtensor_api._Spec(mesh, (placement,), tuple(param.shape))
+            # on a 2-D (replicate, shard) mesh (HSDP), every row of the mesh holds the whole, sharded
+            placements = (Replicate(),) * (mesh.ndim - 1) + (placement,)
+            spec = dtensor_api._Spec(mesh, placements, tuple(param.shape))
             local = dtensor_api._layout.cut(_host(param), spec.shape, mesh.shape, spec.placements, spec.coord())
         else:
+            if mesh.ndim != 1:
+                raise NotImplementedError("fully_shard: hybrid sharding (a 2-D mesh) of tensor-parallel parameters "
+                                          "is not supported by ember")
             spec, local = _within_tensor_parallel(param, mesh, placement)
+            placement = spec.placements[0]
+        self.shard_placement = placement      # how the mesh's last dimension splits it (Replicate: 0-d)
         self.sharded = dtensor_api._make(local, param._device, spec)._as_parameter(param.requires_grad)
         self.unsharded = None
         self.stash = None         # whole gradients kept while gradient sync is off
@@ -200,10 +207,14 @@ class Unit:
         if not self.sync:
             sp.stash = full.copy()
             return
-        if sp.sharded._spec.placements[0] == Replicate():
-            shard = all_reduce_mean(full, sp.dp_mesh, self.reduce_dtype)
+        mesh = sp.dp_mesh
+        last = mesh.ndim - 1              # the sharding dimension; before it, HSDP's replicating one
+        if sp.shard_placement == Replicate():
+            shard = all_reduce_mean(full, mesh, self.reduce_dtype, last)
         else:
-            shard = reduce_scatter_dim0(full, sp.dp_mesh, self.reduce_dtype)
+            shard = reduce_scatter_dim0(full, mesh, self.reduce_dtype, last)
+        for m in range(last):
+            shard = all_reduce_mean(shard, mesh, self.reduce_dtype, m)
         shard = np.asarray(shard, dtype=sp.sharded._data.dtype)   # 0-d results stay arrays
         g = sp.sharded._grad
         if g is None:
@@ -213,30 +224,31 @@ class Unit:
             g._data = g._data + shard
 
 
-def all_reduce_mean(full, mesh, reduce_dtype=None):
-    """The average of ``full`` over the mesh's ranks (for parameters every rank keeps whole)."""
+def all_reduce_mean(full, mesh, reduce_dtype=None, mesh_dim=0):
+    """The average of ``full`` over the ranks along ``mesh_dim`` (for parameters every rank keeps whole,
+    and across HSDP's replicas)."""
     import ember.distributed as dist
     work = ember.from_numpy(np.array(full, dtype=_reduce_np_dtype(full, reduce_dtype)))
-    dist.all_reduce(work, group=mesh.get_group(0))
-    return work.numpy() / mesh.size()
+    dist.all_reduce(work, group=mesh.get_group(mesh_dim))
+    return work.numpy() / mesh.size(mesh_dim)
 
 
 def _reduce_np_dtype(full, reduce_dtype):
     return ember._dtype.to_dtype(reduce_dtype).np_dtype if reduce_dtype is not None else full.dtype
 
 
-def reduce_scatter_dim0(full, mesh, reduce_dtype=None):
-    """This rank's dim-0 shard of the average of ``full`` over the mesh's ranks."""
+def reduce_scatter_dim0(full, mesh, reduce_dtype=None, mesh_dim=0):
+    """This rank's dim-0 shard of the average of ``full`` over the ranks along ``mesh_dim``."""
     import ember.distributed as dist
-    n = mesh.size()
-    rank = mesh.get_local_rank()
+    n = mesh.size(mesh_dim)
+    rank = mesh.get_local_rank(mesh_dim)
     size = full.shape[0]
     chunk = -(-size // n) if size else 0
     work = full.astype(_reduce_np_dtype(full, reduce_dtype))
     padded = np.zeros((chunk * n,) + work.shape[1:], work.dtype)
     padded[:size] = work
     out = ember.from_numpy(np.empty((chunk,) + work.shape[1:], work.dtype))
-    dist.reduce_scatter_tensor(out, ember.from_numpy(padded), op=dist.ReduceOp.SUM, group=mesh.get_group(0))
+    dist.reduce_scatter_tensor(out, ember.from_numpy(padded), op=dist.ReduceOp.SUM, group=mesh.get_group(mesh_dim))
     start, length = shard_range(size, n, rank)
     shard = out.numpy()[:length] / n
     return shard.reshape((length,) + full.shape[1:])

@@ -5,6 +5,6 @@ import runpy
 import sys
 
 here = os.path.dirname(os.path.abspath(__file__))
-for name in ('dtensor_2d', 'fsdp_tp'):
+for name in ('dtensor_2d', 'fsdp_tp', 'hsdp'):
     sys.argv = [name + '.py'] + sys.argv[1:]
     runpy.run_path(os.path.join(here, name + '.py'), run_name='__main__')
