@@ -335,8 +335,14 @@ def _binary_inplace(name, op, ufunc):
                     raise broadcast_error(t._data.shape, shape) from None
                 raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the broadcast shape "
                                    f"{list(bshape)}") from None
-        return apply_inplace(input, lambda t, o: op(t, o, *args, **kwargs), other,
-                             fast=fast if ufunc is not None else None)
+        try:
+            return apply_inplace(input, lambda t, o: op(t, o, *args, **kwargs), other,
+                                 fast=fast if ufunc is not None else None)
+        except FAILURES:        # costs nothing on success
+            renamed = refuse_inplace(name, input, (other,) + args, kwargs)
+            if renamed is None:
+                raise
+        return method(input, other, *args, **renamed)      # once more, with NumPy's keyword names renamed
     method.__name__ = name
     return method
 

@@ -250,7 +250,12 @@ def _tuple_arg(value, n, message):
         value = value.tolist()
     if isinstance(value, int):
         return (value,) * n
-    value = tuple(int(v) for v in value)
+    try:
+        value = tuple(int(v) for v in value)
+    except TypeError:   # not a sequence (a float): PyTorch's argument error for the op called
+        from ember.ops import _argparse
+        _argparse.refuse_from_stack()
+        raise
     if len(value) == 1:
         return value * n
     if len(value) != n:
