@@ -189,11 +189,11 @@ def _by_position(gen, counts, probs, np_dtype):
             if plan[0] == 'const':
                 out.append((False, None))
             elif plan[0] == 'btrs':
-                out.append((True, _btrs_attempts(u, n, plan[1], rnd32).tolist()))
+                out.append((True, _btrs_attempts(u, n, plan[1], rnd32)))
             else:       # geometric waiting times summed while the sum stays within the count
                 logprob = rnd(math.log1p(-plan[1]))
                 waits = _waits(u, logprob)
-                out.append((False, by_position._run_lengths(waits, lambda s: s <= n, np.add).tolist()))
+                out.append((False, by_position._run_lengths(waits, lambda s: s <= n, np.add)))
         return out
     mean = np.minimum(counts * np.minimum(probs, 1.0 - probs), 10.0)
     draws = by_position._walk_block(gen, float(mean.clip(0).sum() + 1.3 * len(counts)) + 64,

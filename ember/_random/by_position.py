@@ -134,10 +134,10 @@ def poisson(gen, flat, lgamma):
         out = []
         for rate in rates.tolist():
             if rate >= 10:
-                out.append((True, _large_rate_attempts(u, rate, lgamma).tolist()))
+                out.append((True, _large_rate_attempts(u, rate, lgamma)))
             elif rate > 0:      # multiplication of uniforms while the product stays above exp(-rate)
                 enlam = float(exact.exp(np.array([-rate]))[0])
-                out.append((False, _run_lengths(u, lambda prod: prod > enlam, np.multiply).tolist()))
+                out.append((False, _run_lengths(u, lambda prod: prod > enlam, np.multiply)))
             else:
                 out.append((False, None))
         return out
@@ -149,10 +149,12 @@ def _walk(tables, where, size):
     """Each element in turn reads its outcome at the current position from its table: either
     ``(True, outcomes)`` for attempts of two uniforms each (NaN where one is rejected), or
     ``(False, lengths)`` for runs that take ``length + 1`` uniforms and give ``length`` (-1 where
-    the block is too short), or ``(False, None)`` for elements that draw nothing and give 0."""
+    the block is too short), or ``(False, None)`` for elements that draw nothing and give 0.
+    The tables are NumPy arrays; the loop reads them as lists."""
     if len(tables) == 1:
         out, pos = _walk_one(*tables[0], len(where))
     else:
+        tables = [(large, None if values is None else values.tolist()) for large, values in tables]
         out, pos = [0] * len(where), 0
         for i, g in enumerate(where):
             large, values = tables[g]
@@ -176,20 +178,20 @@ def _walk(tables, where, size):
 
 
 def _walk_one(large, values, n):
-    """:func:`_walk` for a tensor of one rate."""
+    """:func:`_walk` for a tensor of one parameter.  Attempts of two uniforms each start at
+    every even position in turn whatever their outcome, so the elements' draws are simply the
+    first n accepted attempts at even positions."""
     out = [0] * n
     pos = 0
     if values is None:
         return out, pos
     if large:
-        for i in range(n):
-            k = values[pos]
-            while k != k:
-                pos += 2
-                k = values[pos]
-            pos += 2
-            out[i] = k
-        return out, pos
+        attempts = values[0::2]
+        accepted = np.flatnonzero(~np.isnan(attempts))
+        if accepted.size < n:
+            raise IndexError
+        return attempts[accepted[:n]], 2 * (int(accepted[n - 1]) + 1) if n else 0
+    values = values.tolist()
     for i in range(n):
         k = values[pos]
         if k < 0:
