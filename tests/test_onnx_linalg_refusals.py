@@ -1,6 +1,6 @@
 """ember.onnx.export on the op families PyTorch's TorchScript exporter handles unevenly (recorded by
 tests/fixtures/onnx/record_torch_linalg_refusals.py at opset 18): where PyTorch writes the op
-(``det`` as ONNX ``Det``) ember writes the same nodes and onnxruntime computes ember's values;
+(``det`` as ONNX ``Det``, ``unique`` as ``Unique``) ember writes the same nodes and onnxruntime computes ember's values;
 where PyTorch refuses (inverse, solve, Cholesky, slogdet, erfinv, digamma, FFTs, bincount,
 unique_consecutive, CTC loss, fractional pools) ember refuses too, with its exporter's error."""
 import io

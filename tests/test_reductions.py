@@ -325,3 +325,11 @@ def test_running_extreme_fallback_without_ufunc_accumulate():
         for name in ('maximum', 'minimum'):
             got = R._accumulate(NoAccumulate(), name, a, axis)
             np.testing.assert_array_equal(got, getattr(np, name).accumulate(a, axis=axis))
+
+
+def test_unique_along_a_dim_gives_one_inverse_index_per_slice():
+    # as PyTorch: torch.unique(t, return_inverse=True, dim=0) -> inverse of shape (3,)
+    t = torch.tensor([[2, 3], [2, 3], [1, 1]])
+    values, inverse, counts = torch.unique(t, return_inverse=True, return_counts=True, dim=0)
+    assert values.tolist() == [[1, 1], [2, 3]]
+    assert inverse.tolist() == [1, 1, 0] and counts.tolist() == [1, 2]

@@ -61,7 +61,9 @@ WHOLE_OPS = {'isnan': 'IsNan', 'isinf': 'IsInf', 'isfinite': 'IsFinite', 'isposi
              'bitwise_not': 'BitwiseNot', 'one_hot': 'OneHot', 'count_nonzero': 'CountNonzero',
              # ops whose indices NumPy picks from the data: the recorded steps would not show them
              'median': 'MedianOp', 'nanmedian': 'NanmedianOp', 'cummax': 'CummaxOp', 'cummin': 'CumminOp',
-             'mode': 'ModeOp'}
+             'mode': 'ModeOp',
+             # a result whose size depends on the data: written whole (ONNX Unique)
+             'unique': 'UniqueOp'}
 WHOLE_NODES = {op: type(cls, (), {'__module__': __name__, '__doc__': f"``{op}``, recorded whole."})
                for op, cls in WHOLE_OPS.items()}
 

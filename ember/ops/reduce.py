@@ -1886,7 +1886,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     out = [Tensor._make(res[0], input._device)]
     k = 1
     if return_inverse:
-        out.append(Tensor._make(res[k].reshape(input.shape).astype(np.int64), input._device))
+        inverse = res[k].reshape(input.shape) if dim is None else res[k].reshape(-1)   # along dim: one per slice
+        out.append(Tensor._make(inverse.astype(np.int64), input._device))
         k += 1
     if return_counts:
         out.append(Tensor._make(res[k].astype(np.int64), input._device))

@@ -101,3 +101,23 @@ def _mode(b, c):
     b.op('Identity' if keepdim else 'Squeeze', [value] + ([] if keepdim else [b.ints([axis])]), [c.outs[0]])
     if c.outs[1]:
         b.op('Identity', [last], [c.outs[1]])
+
+
+@converts('UniqueOp')
+def _unique(b, c):
+    """ONNX Unique, as PyTorch's exporter writes ``torch.unique``; always sorted (ember's result is,
+    whatever ``sorted`` says), and the inverse indices reshaped to the input's shape (ONNX gives
+    them flat when no dim is given)."""
+    x = c.args[0]
+    return_inverse = bool(arg(c, 2, 'return_inverse', False))
+    return_counts = bool(arg(c, 3, 'return_counts', False))
+    dim = arg(c, 4, 'dim', None)
+    attrs = {'sorted': 1} if dim is None else {'axis': dim % len(x.shape), 'sorted': 1}
+    outs = iter(c.outs)
+    values = next(outs)
+    inverse = next(outs) if return_inverse else ''
+    counts = next(outs) if return_counts else ''
+    flat_inverse = '' if not inverse else (inverse if dim is not None or len(x.shape) == 1 else b.fresh('Unique'))
+    b.op('Unique', [c.x(0)], [values, '', flat_inverse, counts], **attrs)
+    if inverse and flat_inverse != inverse:
+        b.op('Reshape', [flat_inverse, b.op('Shape', [c.x(0)])], [inverse])
