@@ -23,7 +23,7 @@ import math
 
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd.function import Primitive
-from ember.ops import _chunk_threads, _winograd
+from ember.ops import _chunk_threads, _conv_phases, _winograd
 from ember.ops._registry import op
 from ember import _formats, _user_warnings
 
@@ -175,6 +175,8 @@ def _conv_transpose_raw(xp, x, w, stride, pads, output_padding, dilation, groups
             return _winograd.conv_flipped(xp, x, w, conv_pads)
     if stride == (1,) * n and not any(output_padding) and x.size and _flat_fits(x.shape[2:], w.shape[2:], dilation):
         return _conv_transpose_flat(xp, x, w, pads, dilation, groups)
+    if x.size and _conv_phases.fits(x.shape, w.shape, stride, dilation, groups):
+        return _conv_phases.conv_transpose(xp, x, w, stride, pads, output_padding, dilation, groups)
     N, cin = x.shape[:2]
     blocks = x.shape[2:]
     og = w.shape[1]
