@@ -81,3 +81,19 @@ def test_distributed_tensor_under_its_old_name():
     assert (DTensor, Shard, Replicate, Partial, distribute_tensor) == \
         (new.DTensor, new.Shard, new.Replicate, new.Partial, new.distribute_tensor)
     assert init_device_mesh is device_mesh.init_device_mesh
+
+
+def test_torchvision_defining_modules_of_box_losses_stochastic_depth_and_version():
+    from ember.vision.ops.ciou_loss import complete_box_iou_loss
+    from ember.vision.ops.diou_loss import distance_box_iou_loss
+    from ember.vision.ops.giou_loss import generalized_box_iou_loss
+    from ember.vision.ops.stochastic_depth import StochasticDepth, stochastic_depth
+    from ember.vision.version import __version__, git_version
+    ops = ember.vision.ops
+    assert (generalized_box_iou_loss, distance_box_iou_loss, complete_box_iou_loss) == \
+        (ops.generalized_box_iou_loss, ops.distance_box_iou_loss, ops.complete_box_iou_loss)
+    assert StochasticDepth is ops.StochasticDepth and stochastic_depth is ops.stochastic_depth
+    a = ember.tensor([[0., 0., 2., 2.]])
+    b = ember.tensor([[1., 1., 3., 3.]])
+    assert abs(generalized_box_iou_loss(a, b).item() - (1 - (1 / 7 - 2 / 9))) < 1e-6
+    assert __version__ == ember.vision.__version__ and git_version == 'Unknown'

@@ -155,3 +155,18 @@ def test_spawn_warns_about_other_start_methods_and_strategies_are_checked():
         mp.set_sharing_strategy('nope')
     assert mp.get_sharing_strategy() == 'file_descriptor'
     assert mp.Queue is not None and mp.get_context('spawn').Process is not None and mp.cpu_count() >= 1
+
+
+def _scaled(t):
+    return t * 2
+
+
+def test_the_pool_maps_tensors_with_clean_workers():
+    from ember.multiprocessing.pool import Pool
+    from ember.multiprocessing.queue import Queue, SimpleQueue
+    import multiprocessing
+    assert Queue is multiprocessing.Queue and SimpleQueue is multiprocessing.SimpleQueue
+    with Pool(2, context=fork) as pool:
+        out = pool.map(_scaled, [ember.full((3,), float(i)) for i in range(5)])
+        assert [t.tolist() for t in out] == [[2.0 * i] * 3 for i in range(5)]
+        assert len(pool._pool) == 2 and all('PoolWorker' in p.name for p in pool._pool)
