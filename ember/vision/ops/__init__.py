@@ -12,8 +12,9 @@ from ember.vision.ops.feature_pyramid_network import FeaturePyramidNetwork  # no
 from ember.vision.ops.focal_loss import sigmoid_focal_loss  # noqa: F401
 from ember.vision.ops.misc import (  # noqa: F401
     Conv2dNormActivation, Conv3dNormActivation, FrozenBatchNorm2d, MLP, Permute, SqueezeExcitation,
-    StochasticDepth, stochastic_depth,
 )
+# through the module torchvision defines them in: importing it binds the name to the function, not the module
+from ember.vision.ops.stochastic_depth import StochasticDepth, stochastic_depth  # noqa: F401
 from ember.vision.ops.poolers import MultiScaleRoIAlign  # noqa: F401
 from ember.vision.ops.ps_roi_align import PSRoIAlign, ps_roi_align  # noqa: F401
 from ember.vision.ops.ps_roi_pool import PSRoIPool, ps_roi_pool  # noqa: F401
