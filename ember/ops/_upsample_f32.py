@@ -92,6 +92,39 @@ def rounded(plans, dtype):
     return out
 
 
+_LOW_BITS = np.uint64(0x1FFFFFFF)         # the double mantissa bits a float does not have
+_MIDPOINT_BITS = np.uint64(0x10000000)    # ... as they are for a double halfway between two floats
+_EXP_BITS = np.uint64(0x7FF0000000000000)
+_TINY_EXP = np.uint64((1023 - 126) << 52)   # doubles below float32's smallest normal
+_BLOCK = 15000                              # output elements per block: a block's temporaries stay in cache
+
+
+def _fma(a, w, c):
+    """``a * w + c`` rounded once to float32 (``a``, ``c`` float32 arrays of one shape, ``w`` float32
+    broadcasting to it).  The product is exact in double and the double sum rounds to the fused result
+    except when it lands exactly on a float32 midpoint or below float32's normal range; those few
+    elements are redone with an error-free sum rounded to odd."""
+    s = np.multiply(a, w, dtype=np.float64)
+    s += c
+    bits = s.view(np.uint64)
+    suspect = (bits & _LOW_BITS) == _MIDPOINT_BITS
+    suspect |= (bits & _EXP_BITS) < _TINY_EXP
+    out = s.astype(_f)
+    if suspect.any():
+        where = np.flatnonzero(suspect)
+        p = a.reshape(-1)[where].astype(np.float64)
+        p *= np.broadcast_to(w, a.shape).reshape(-1)[where].astype(np.float64)   # (same types: far faster)
+        cs = c.reshape(-1)[where].astype(np.float64)
+        total = p + cs
+        back = total - p
+        err = (p - (total - back)) + (cs - back)
+        odd = (err != 0) & ((total.view(np.uint64) & np.uint64(1)) == 0)
+        if odd.any():   # an inexact double sum: nudged to its odd neighbour, it rounds as the exact one
+            total[odd] = np.nextafter(total[odd], np.where(err[odd] > 0, np.inf, -np.inf))
+            out.reshape(-1)[where] = total.astype(_f)
+    return out
+
+
 def _along(x, dim, index, weight):
     """``x`` gathered at ``index`` along ``dim`` and the weights shaped to broadcast against it."""
     shape = [1] * x.ndim
@@ -99,26 +132,40 @@ def _along(x, dim, index, weight):
     return np.take(x, index, axis=dim), weight.reshape(shape)
 
 
+def _by_planes(x, out_spatial, fn):
+    """``fn`` applied to blocks of ``x``'s (N * C) planes, shaped (planes, 1, *spatial), assembled into
+    an (N, C, *out_spatial) array: each block's work stays in cache."""
+    n, c = x.shape[:2]
+    planes = x.reshape((n * c, 1) + x.shape[2:])
+    out = np.empty((n * c, 1) + tuple(out_spatial), _f)
+    step = max(1, _BLOCK // max(1, int(np.prod(out_spatial))))
+    for s in range(0, n * c, step):
+        out[s:s + step] = fn(planes[s:s + step])
+    return out.reshape((n, c) + tuple(out_spatial))
+
+
 def generic(x, plans, cubic=False):
     """The generic kernel on an (N, C, *spatial) float32 array: ``plans[k]`` are spatial dimension
     ``k``'s indices and weights (``linear_weights`` or, with ``cubic``, ``cubic_weights``)."""
-    out = x
-    for k in range(len(plans) - 1, -1, -1):
-        dim = 2 + k
-        if cubic:
-            idx, w = plans[k]
-            (t0, w0), (t1, w1) = (_along(out, dim, idx[j], w[j]) for j in (0, 1))
-            acc = fma32(t0, w0, t1 * w1)
-            for j in (2, 3):
-                t, wk = _along(out, dim, idx[j], w[j])
-                acc = fma32(t, wk, acc)
-            out = acc
-        else:
-            i0, i1, w0, w1 = plans[k]
-            t0, w0 = _along(out, dim, i0, w0)
-            t1, w1 = _along(out, dim, i1, w1)
-            out = fma32(t0, w0, t1 * w1)
-    return out
+    def run(block):
+        for k in range(len(plans) - 1, -1, -1):
+            dim = 2 + k
+            if cubic:
+                idx, w = plans[k]
+                (t0, w0), (t1, w1) = (_along(block, dim, idx[j], w[j]) for j in (0, 1))
+                acc = _fma(t0, w0, t1 * w1)
+                for j in (2, 3):
+                    t, wk = _along(block, dim, idx[j], w[j])
+                    acc = _fma(t, wk, acc)
+                block = acc
+            else:
+                i0, i1, w0, w1 = plans[k]
+                t0, w0 = _along(block, dim, i0, w0)
+                t1, w1 = _along(block, dim, i1, w1)
+                block = _fma(t0, w0, t1 * w1)
+        return block
+    sizes = [len(p[0][0]) if cubic else len(p[0]) for p in plans]
+    return _by_planes(x, sizes, run)
 
 
 def _corners(x, plans):
@@ -139,25 +186,36 @@ def _corners(x, plans):
     return values, weights
 
 
+def _vector_sum(x, plans):
+    """AVX-512 vectors' nesting: ``fma(v0, w0, fma(v1, w1, ... fma(v_last, w_last, v_prev * w_prev)))``."""
+    v, w = _corners(x, plans)
+    k = len(v)
+    acc = _fma(v[k - 1], w[k - 1], v[k - 2] * w[k - 2])
+    for j in range(k - 3, -1, -1):
+        acc = _fma(v[j], w[j], acc)
+    return acc
+
+
+def _scalar_sum(x, plans):
+    """The scalar loop's nesting: ``fma(v_last, w_last, ... fma(v0, w0, v1 * w1))``."""
+    v, w = _corners(x, plans)
+    acc = _fma(v[0], w[0], v[1] * w[1])
+    for j in range(2, len(v)):
+        acc = _fma(v[j], w[j], acc)
+    return acc
+
+
 def channels_last(x, plans):
-    """The channels-last kernel (2-d or 3-d): vectors of 16 channels sum the corners as
-    ``fma(v0, w0, fma(v1, w1, ... fma(v_last, w_last, v_prev * w_prev)))``, the channels left over as
-    ``fma(v_last, w_last, ... fma(v0, w0, v1 * w1))``."""
-    values, weights = _corners(x, plans)
-    k = len(values)
+    """The channels-last kernel (2-d or 3-d): whole vectors of 16 channels, then the channels left
+    over one at a time, each summing the corners in its own nesting."""
     channels = x.shape[1]
-    out = np.empty(values[0].shape, _f)
+    sizes = [len(p[0]) for p in plans]
     whole = channels // _VEC * _VEC
-    if whole:
-        v = [a[:, :whole] for a in values]
-        acc = fma32(v[k - 1], weights[k - 1], v[k - 2] * weights[k - 2])
-        for j in range(k - 3, -1, -1):
-            acc = fma32(v[j], weights[j], acc)
-        out[:, :whole] = acc
-    if whole < channels:
-        v = [a[:, whole:] for a in values]
-        acc = fma32(v[0], weights[0], v[1] * weights[1])
-        for j in range(2, k):
-            acc = fma32(v[j], weights[j], acc)
-        out[:, whole:] = acc
+    if whole == channels:
+        return _by_planes(x, sizes, lambda b: _vector_sum(b, plans))
+    if not whole:
+        return _by_planes(x, sizes, lambda b: _scalar_sum(b, plans))
+    out = np.empty(x.shape[:2] + tuple(sizes), _f)
+    out[:, :whole] = _by_planes(np.ascontiguousarray(x[:, :whole]), sizes, lambda b: _vector_sum(b, plans))
+    out[:, whole:] = _by_planes(np.ascontiguousarray(x[:, whole:]), sizes, lambda b: _scalar_sum(b, plans))
     return out
