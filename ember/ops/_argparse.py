@@ -372,6 +372,9 @@ _NATIVE_NAMES = {'cross_entropy': 'cross_entropy_loss', 'nll_loss': 'nll_loss_nd
 # ... and those that hand on only their leading tensors as given (the options converted first:
 # grid_sample's mode string becomes an int): native name, how many
 _NATIVE_TENSORS = {'unfold': ('im2col', 1), 'grid_sample': ('grid_sampler', 2)}
+# functional losses whose PyTorch function first compares target.size() with input.size()
+_SIZES_COMPARED = frozenset(('l1_loss', 'mse_loss', 'smooth_l1_loss', 'huber_loss', 'binary_cross_entropy',
+                             'binary_cross_entropy_with_logits'))
 # functional ops whose PyTorch function calls the tensor's method with the other arguments
 _VIA_METHOD = frozenset(('softmax', 'log_softmax'))
 
@@ -494,6 +497,12 @@ def _error_for(name, exports, receiver, args, kwargs):
         builtin = signatures_table().get('F', {}).get(name)
         if builtin is not None:      # PyTorch's F.conv2d is torch.conv2d itself
             return explain(builtin[0], builtin[1], args, kwargs)
+        if name in _SIZES_COMPARED:
+            Tensor = _tensor_class()
+            given = dict(zip(('input', 'target'), args), **kwargs)
+            for key in ('target', 'input'):
+                if key in given and not isinstance(given[key], Tensor):
+                    return AttributeError(f"'{type(given[key]).__name__}' object has no attribute 'size'")
         # a Python function in PyTorch, which may convert options (reduction='mean' to an enum)
         # before the native op sees them: only an argument of the wrong type is reported, as given
         native = _NATIVE_NAMES.get(name, name)
