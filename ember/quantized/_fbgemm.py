@@ -109,8 +109,12 @@ def conv(x, weight, bias, stride, padding, dilation, groups, out_scale, out_zero
     cols = windows.reshape((n, groups, cg) + out_spatial + tuple(kernel))
     cols = np.moveaxis(cols, 2, 2 + dims).reshape(n, groups, int(np.prod(out_spatial)), cg * taps)
     wg = w.reshape(groups, og, cg * taps)
-    acc = np.matmul(cols, wg.transpose(0, 2, 1))                      # (N, groups, positions, og)
-    acc = acc.transpose(0, 1, 3, 2).reshape((n, o) + out_spatial)
+    positions = cols.shape[2]
+    acc = np.empty((n, groups, og, positions))
+    for g in range(groups):          # one BLAS product per group: (og, k) @ (k, N * positions)
+        block = np.ascontiguousarray(cols[:, g]).reshape(n * positions, cg * taps)
+        acc[:, g] = (wg[g] @ block.T).reshape(og, n, positions).transpose(1, 0, 2)
+    acc = acc.reshape((n, o) + out_spatial)
     out = requantize(acc, x._scale, w_scales, _bias_array(bias), out_scale, out_zero_point, relu, 1)
     return make(out, quint8, per_tensor_affine, float(out_scale), int(out_zero_point), device=x._device)
 

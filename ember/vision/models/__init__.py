@@ -32,3 +32,4 @@ from ember.vision.models import detection  # noqa: F401,E402
 from ember.vision.models import segmentation  # noqa: F401,E402
 from ember.vision.models import video  # noqa: F401,E402
 from ember.vision.models import optical_flow  # noqa: F401,E402
+from ember.vision.models import quantization  # noqa: F401,E402

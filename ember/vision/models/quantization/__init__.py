@@ -1,0 +1,4 @@
+"""Quantizable classification models (``torchvision.models.quantization``): the float networks prepared
+for eager-mode quantization, and with ``quantize=True`` the converted int8 models."""
+from ember.vision.models.quantization.resnet import *  # noqa: F401,F403
+from ember.vision.models.quantization import resnet, utils  # noqa: F401

@@ -1,0 +1,70 @@
+"""torchvision.models.quantization's counterpart: quantizable ResNets that fuse, and quantize=True models
+whose state_dict is torchvision's. Under torchvision, its quantized model's checkpoint loads into ember's and
+the logits agree bit for bit (the kernels' arithmetic is pinned without PyTorch by
+tests/fixtures/printed/quantization_static.py)."""
+import warnings
+
+import numpy as np
+import pytest
+
+import ember
+from ember.vision import models
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        yield
+
+
+def test_quantizable_resnet_fuses_and_runs_as_float():
+    ember.manual_seed(0)
+    model = models.quantization.resnet18(num_classes=7).eval()
+    x = ember.rand(1, 3, 32, 32)
+    with ember.no_grad():
+        before = model(x).numpy()
+        model.fuse_model()
+        after = model(x).numpy()
+    assert type(model.conv1).__name__ == 'ConvReLU2d' and type(model.bn1).__name__ == 'Identity'
+    assert type(model.layer2[0].downsample[0]).__name__ == 'Conv2d'     # its BatchNorm folded in
+    np.testing.assert_allclose(after, before, rtol=1e-4, atol=1e-5)
+
+
+@pytest.fixture(scope='module')
+def quantized_resnet18():
+    """One quantize=True ResNet-18 for the module's tests (its calibration pass takes seconds)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        ember.manual_seed(0)
+        return models.quantization.resnet18(quantize=True, num_classes=10)
+
+
+def test_quantize_true_builds_the_converted_model(quantized_resnet18):
+    model = quantized_resnet18
+    assert model.layer1[0].conv1._get_name() == 'QuantizedConvReLU2d'
+    assert model.fc._get_name() == 'QuantizedLinear'
+    keys = list(model.state_dict())
+    assert keys[:6] == ['conv1.weight', 'conv1.bias', 'conv1.scale', 'conv1.zero_point', 'layer1.0.conv1.weight',
+                        'layer1.0.conv1.bias']
+    assert 'layer1.0.add_relu.scale' in keys and 'fc._packed_params._packed_params' in keys
+    out = model(ember.rand(2, 3, 32, 32))
+    assert out.shape == (2, 10) and not out.is_quantized
+    assert models.quantization.ResNet18_QuantizedWeights.DEFAULT.meta['unquantized'] is \
+        models.ResNet18_Weights.IMAGENET1K_V1
+    assert 'quantized_resnet50' in models.list_models(module=models.quantization)
+
+
+def test_torchvision_quantized_checkpoint_gives_the_same_logits(tmp_path, quantized_resnet18):
+    torch = pytest.importorskip('torch')
+    torchvision = pytest.importorskip('torchvision')
+    torch.backends.quantized.engine = 'fbgemm'
+    torch.manual_seed(0)
+    reference = torchvision.models.quantization.resnet18(quantize=True, num_classes=10)
+    torch.save(reference.state_dict(), tmp_path / 'q.pt')
+    x = torch.rand(1, 3, 48, 48)
+    model = quantized_resnet18
+    result = model.load_state_dict(ember.load(tmp_path / 'q.pt'))
+    assert result.missing_keys == [] and result.unexpected_keys == []
+    assert repr(model).replace('ember.', 'torch.') == repr(reference)
+    np.testing.assert_array_equal(model(ember.tensor(x.numpy())).numpy(), reference(x).numpy())
