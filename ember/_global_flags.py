@@ -7,10 +7,34 @@ code that checks them sees what it set.
 """
 import warnings
 
-_deterministic = {'enabled': False, 'warn_only': False}
+_deterministic = {'enabled': False, 'warn_only': False, 'fill_uninitialized_memory': True}
 _warn_always = False
 _matmul_precision = 'highest'
 _DEBUG_MODES = ('default', 'warn', 'error')
+
+
+def fill_uninitialized(t, start=0):
+    """What deterministic mode promises for memory nobody wrote (``empty``, ``empty_like``, what ``resize_``
+    adds from flat index ``start``): NaN in floating and complex tensors, the largest value in integer ones,
+    True in bool ones, as PyTorch fills it while ``ember.utils.deterministic.fill_uninitialized_memory`` is
+    on. Otherwise ember's empty tensors hold zeros, and memory ``resize_`` adds is left as the allocator
+    gave it."""
+    if not (_deterministic['enabled'] and _deterministic['fill_uninitialized_memory']) or t.device.type == 'meta':
+        return t
+    import numpy as np
+    data = t._data
+    kind = data.dtype.kind
+    if kind == 'b':
+        value = True
+    elif kind in 'iu':
+        value = np.iinfo(data.dtype).max
+    else:
+        value = float('nan')
+    if start == 0:
+        data[...] = value
+    else:       # resize_'s new tail: its array is freshly made, contiguous, so the flat view writes through
+        data.reshape(-1)[start:] = value
+    return t
 
 
 def use_deterministic_algorithms(mode, *, warn_only=False):

@@ -8,6 +8,7 @@ import numpy as np
 from ember import backend
 from ember import _formats
 from ember._device import CPU, as_device
+from ember._global_flags import fill_uninitialized
 from ember._dtype import from_numpy_dtype, get_default_dtype, scalar_dtype, to_dtype, _BY_NP
 from ember.ops._spaced_values import linspace_values, logspace_values
 from ember._tensor import Tensor
@@ -553,10 +554,10 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
         >>> ember.empty((2, 3), dtype=ember.int32).dtype
         ember.int32
     """
-    # NOTE: zero-filled, so "uninitialised" memory is deterministic
+    # NOTE: zero-filled, so "uninitialised" memory is deterministic (deterministic mode fills as PyTorch does)
     refuse_unknown_keywords('empty', size, kwargs)
-    return _fill(size_arg('empty', size, kwargs.pop('size', None)), 0, dtype, device, requires_grad, out, 'empty',
-                 layout, pin_memory, memory_format)
+    return fill_uninitialized(_fill(size_arg('empty', size, kwargs.pop('size', None)), 0, dtype, device,
+                                    requires_grad, out, 'empty', layout, pin_memory, memory_format))
 
 
 @op('ember')
@@ -712,7 +713,8 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
         >>> ember.empty_like(a).shape
         ember.Size([2, 3])
     """
-    return _like('empty_like', input, 0, dtype, device, requires_grad, layout, memory_format, pin_memory)
+    return fill_uninitialized(_like('empty_like', input, 0, dtype, device, requires_grad, layout, memory_format,
+                                    pin_memory))
 
 
 @op('ember', guard=True)

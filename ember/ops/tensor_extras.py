@@ -504,6 +504,9 @@ def resize_(input, *sizes, memory_format=None):
         data = data.reshape(shape)
     input._data = data
     input._version_counter.value += 1
+    if n > flat.shape[0]:
+        from ember._global_flags import fill_uninitialized
+        fill_uninitialized(input, flat.shape[0])
     return input
 
 
