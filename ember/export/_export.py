@@ -133,7 +133,7 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
         node = placeholder(graph, name)
         user_nodes.append(node)
         if isinstance(value, Tensor):
-            traced = tracer.track(value.detach().clone(), node)
+            traced = tracer.track(value.detach().clone(), node, value.requires_grad)
             traced_leaves.append(traced)
         else:
             node.meta['val'] = value
@@ -152,7 +152,7 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
     persistent = _persistent_buffers(mod)
     for fqn, p in mod.named_parameters():
         node = state_placeholder(_state_name('p_', fqn))
-        traced_of[id(p)] = tracer.track(p.detach(), node)
+        traced_of[id(p)] = tracer.track(p.detach(), node, p.requires_grad)
         state_specs.append(InputSpec(InputKind.PARAMETER, TensorArgument(node.name), fqn))
         state_dict[fqn] = p
     for fqn, b in mod.named_buffers():

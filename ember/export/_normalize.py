@@ -344,6 +344,13 @@ def _layer_norm(fn, args, kwargs):
     return _choose('layer_norm', values, provided | {'cudnn_enable'})
 
 
+def _group_norm(fn, args, kwargs):
+    # F.group_norm passes every argument on, and cuDNN's flag is off on CPU
+    values, _ = _values_for(fn, args, kwargs)
+    values['cudnn_enabled'] = False
+    return _choose('group_norm', values, {'input', 'num_groups', 'weight', 'bias', 'eps', 'cudnn_enabled'})
+
+
 def _norm(fn, args, kwargs):
     values, provided = _values_for(fn, args, kwargs)
     p = values.get('p', 'fro')
@@ -390,6 +397,7 @@ _SPECIAL = {
     'hardtanh': _inplace_flag('hardtanh'), 'silu': _inplace_flag('silu'), 'leaky_relu': _inplace_flag('leaky_relu'),
     'elu': _inplace_flag('elu'), 'hardswish': _inplace_flag('hardswish'), 'hardsigmoid': _inplace_flag('hardsigmoid'),
     'mish': _inplace_flag('mish'), '__getitem__': _getitem, 'embedding': _embedding, 'layer_norm': _layer_norm,
+    'group_norm': _group_norm,
     'norm': _norm, 'std': _variance('std'), 'var': _variance('var'), 'softplus': _schema_defaults('softplus', ('beta', 'threshold')),
 }
 # factories take no tensor: the tracer reaches them through ember's namespace, patched while it runs

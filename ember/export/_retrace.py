@@ -35,6 +35,7 @@ def retrace(graph, inputs, table, attrs=None, functionalize=False):
     from ember.export._tracer import OpTracer, TracedTensor
     new_graph = Graph()
     tracer = OpTracer(new_graph)
+    tracer.track_grad = False
     values, inputs, output = {}, iter(inputs), None
     current = {}          # id(original input value) -> its latest value, when functionalizing
     placeholders = []
@@ -71,7 +72,8 @@ def _retrace_node(node, new_graph, tracer, values, inputs, table, attrs, functio
         new = placeholder(new_graph, node.name)
         new.meta = copy.copy(node.meta)
         if hasattr(value, 'detach'):
-            values[node] = tracer.track(value.detach().clone(), new)
+            values[node] = tracer.track(value.detach().clone(), new,
+                                        getattr(node.meta.get('tensor_meta'), 'requires_grad', False))
             placeholders.append((node.name, node))
         else:
             values[node] = value

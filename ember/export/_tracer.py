@@ -116,22 +116,34 @@ class OpTracer:
         # sets ``module_stack_meta`` to the stack of the node being lowered instead
         self.module_stack = []
         self.module_stack_meta = None
+        # whether recorded values can require grad: not in a lowered program (PyTorch lowers without
+        # autograd, so only its parameters do)
+        self.track_grad = True
         self._names = {}
 
     # ------------------------------------------------------------------ values
-    def bind(self, tensor, node):
+    def bind(self, tensor, node, requires_grad=False):
         self.nodes[id(tensor)] = (tensor, node)
         node.meta['val'] = _meta_value(tensor)
+        node.meta['tensor_meta'] = _tensor_meta(tensor, requires_grad)
         return node
 
-    def track(self, tensor, node):
-        """``tensor`` as a traced tensor bound to ``node`` (the same object when it already is one)."""
+    def track(self, tensor, node, requires_grad=False):
+        """``tensor`` as a traced tensor bound to ``node`` (the same object when it already is one);
+        ``requires_grad``: whether PyTorch's trace would see the value require grad (``tensor_meta``)."""
         if type(tensor) is not TracedTensor:
             if type(tensor) is not Tensor:
                 tensor = Tensor.detach(tensor)
             tensor.__class__ = TracedTensor
-        self.bind(tensor, node)
+        self.bind(tensor, node, requires_grad)
         return tensor
+
+    def _requires_grad(self, node, out):
+        # as autograd would: grad mode on, a floating result, an input that requires grad
+        if not (self.track_grad and grad_mode.is_grad_enabled()) or \
+                not (out.dtype.is_floating_point or out.dtype.is_complex):
+            return False
+        return any(getattr(n.meta.get('tensor_meta'), 'requires_grad', False) for n in node.all_input_nodes)
 
     def node_of(self, value):
         entry = self.nodes.get(id(value))
@@ -210,14 +222,14 @@ class OpTracer:
                     item.meta['stack_trace'] = node.meta['stack_trace']
                     if modules:
                         item.meta['nn_module_stack'] = dict(modules)
-                    results.append(self.track(o, item))
+                    results.append(self.track(o, item, self._requires_grad(node, o)))
                 else:
                     results.append(o)
             return type(out)(*results) if hasattr(out, '_fields') else type(out)(results)
         if isinstance(out, Tensor):
             if id(out) in self.nodes and not _rebinds(op):
                 out = Tensor.detach(out)      # the input handed back unchanged: a new value, the input stays itself
-            return self.track(out, node)
+            return self.track(out, node, self._requires_grad(node, out))
         node.meta['val'] = out
         return out
 
@@ -342,6 +354,11 @@ def _meta_value(t):
 
 
 _COMPREHENSIONS = {'<genexpr>', '<listcomp>', '<dictcomp>', '<setcomp>'}
+
+
+def _tensor_meta(t, requires_grad):
+    from ember.fx.passes.shape_prop import _extract_tensor_metadata
+    return _extract_tensor_metadata(t)._replace(requires_grad=bool(requires_grad))
 
 
 def _user_stack(root_code=None):
