@@ -98,16 +98,19 @@ def _tiles(xp, x, pads, th, tw):
     xp.add(d1, d2, out=R[1])
     xp.subtract(d2, d1, out=R[2])
     xp.subtract(d1, d3, out=R[3])
-    R = R.reshape(4, 2, C, n, Hh, Wh)[:, :, :, :, :th]
-    V = xp.empty((4, 4, C, n, th, tw), x.dtype)
-    for a in range(4):                     # ... and along columns (column 2s + l: phase l % 2, shift l // 2)
-        e0, e1 = R[a, 0, ..., :tw], R[a, 1, ..., :tw]
-        e2, e3 = R[a, 0, ..., 1:], R[a, 1, ..., 1:]
-        xp.subtract(e0, e2, out=V[a, 0])
-        xp.add(e1, e2, out=V[a, 1])
-        xp.subtract(e2, e1, out=V[a, 2])
-        xp.subtract(e1, e3, out=V[a, 3])
-    return V
+    # ... and along columns (column 2s + l: phase l % 2, shift l // 2), also over the whole flat
+    # planes: the spare column s = tw and row t = th are computed too (the very last element is
+    # left unset: it is a spare) and one copy drops them. NOTE: the same steps on the (th, tw) views
+    # run per row (inner loops of tw elements: 2 on a 4x4 plane), 1.3-1.7x slower in all
+    F = xp.empty((4, 4, L), x.dtype)
+    for a in range(4):
+        e0, e1 = R[a, 0, :L - 1], R[a, 1, :L - 1]
+        e2, e3 = R[a, 0, 1:], R[a, 1, 1:]
+        xp.subtract(e0, e2, out=F[a, 0, :L - 1])
+        xp.add(e1, e2, out=F[a, 1, :L - 1])
+        xp.subtract(e2, e1, out=F[a, 2, :L - 1])
+        xp.subtract(e1, e3, out=F[a, 3, :L - 1])
+    return xp.ascontiguousarray(F.reshape(4, 4, C, n, Hh, Wh)[..., :th, :tw])
 
 
 def _kron_g(xp, dtype):
