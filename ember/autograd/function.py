@@ -482,7 +482,7 @@ class Function(metaclass=_FunctionMeta):
         if record:
             record = grad_mode._state.enabled
         if record or not cls._raw:
-            return _apply_general(cls, args, kwargs, device, record, ntens == len(args))
+            return _apply_general(cls, args, kwargs, device, record, ntens)
         ctx = _Unrecorded()
         if device is None:
             if args and (args[0].__class__ in _argparse.NOT_OPERANDS or args[0] is None):
@@ -490,7 +490,7 @@ class Function(metaclass=_FunctionMeta):
             device = CPU
         elif device is not CPU:
             if device.type == 'meta':   # results become zero-memory arrays: the general path does that
-                return _apply_general(cls, args, kwargs, device, False, ntens == len(args))
+                return _apply_general(cls, args, kwargs, device, False, ntens)
             ctx.xp = backend.get_array_module(device)
         promote = cls._promote
         if ntens == len(args):
@@ -620,13 +620,20 @@ def _first_tensor(args):
             return a
 
 
-def _apply_general(cls, args, kwargs, device, record, all_tensors):
+def _apply_general(cls, args, kwargs, device, record, ntens):
     """``Function.apply`` when a graph node is recorded, or for a user's Function (whose forward
-    sees Tensors and always gets a node as its ctx, as in PyTorch)."""
+    sees Tensors and always gets a node as its ctx, as in PyTorch); ``ntens``: how many of ``args``
+    are tensors."""
     n = len(args)
+    all_tensors = ntens == n
+    # one tensor first, options after (reductions, views, softmax): no loop over the arguments
+    lone = ntens == 1 and not all_tensors and isinstance(args[0], Tensor)
     if all_tensors:
         tensors = args
         slots = _SLOTS[n] if n < len(_SLOTS) else list(range(n))
+    elif lone:
+        tensors = args[:1]
+        slots = _SLOTS[1]
     else:
         tensors = []
         slots = []
@@ -646,6 +653,7 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
         ctx._n_args = n
         # (two tensors spelled out: a comprehension is a Python frame of its own)
         ctx.needs_input_grad = (args[0]._requires_grad, args[1]._requires_grad) if all_tensors and n == 2 else \
+            _FIRST_ONLY[n] if lone and n < len(_FIRST_ONLY) else \
             tuple([a._requires_grad for a in args]) if all_tensors else \
             tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
 
@@ -668,6 +676,9 @@ def _apply_general(cls, args, kwargs, device, record, all_tensors):
             else:
                 raw = [_scalar_arg(a, dt) if not isinstance(a, Tensor) else
                        (a._data if a._data.dtype == dt else a._data.astype(dt)) for a in args]
+        elif lone:
+            raw = list(args)
+            raw[0] = args[0]._data
         else:
             raw = [a._data if isinstance(a, Tensor) else a for a in args]
         forward = cls.forward
@@ -886,6 +897,8 @@ def _custom_jvp(cls, ctx, args, tensors, results):
 
 
 _SLOTS = tuple(tuple(range(n)) for n in range(9))  # the argument positions of an all-tensor call
+# needs_input_grad of a recorded call of n arguments whose one tensor comes first (and so requires grad)
+_FIRST_ONLY = (None,) + tuple((True,) + (False,) * (n - 1) for n in range(1, 9))
 
 
 _NO_EDGE = (None, 0)
