@@ -1,4 +1,4 @@
-"""F.interpolate in float32 (and bicubic in float16/bfloat16) gives PyTorch's CPU bits for the linear,
+"""F.interpolate in float32 (and float16/bfloat16) gives PyTorch's CPU bits for the linear,
 bilinear, trilinear and bicubic modes: recorded outputs (tests/fixtures/interpolate_bits) compared bit
 for bit, PyTorch itself when installed, and the gradients still those of the resampling."""
 import pathlib
@@ -26,7 +26,7 @@ def test_float32_bits_match_recorded(name, shape, channels_last, kw):
 
 @pytest.mark.parametrize('dtype', ['float16', 'bfloat16'])
 @pytest.mark.parametrize('name', HALF_CASES)
-def test_half_bicubic_bits_match_recorded(name, dtype):
+def test_half_bits_match_recorded(name, dtype):
     _, shape, channels_last, kw = next(c for c in CASES if c[0] == name)
     got = run(ember, name, shape, channels_last, kw, dtype)
     assert np.array_equal(_bits(got), _bits(RECORDED[f'{dtype}/{name}']))

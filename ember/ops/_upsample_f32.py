@@ -79,7 +79,7 @@ def cubic_weights(n_in, n_out, align_corners, scale_factor):
 
 def rounded(plans, dtype):
     """``plans``' weights rounded to ``dtype`` and back to float32: PyTorch's generic kernel keeps a
-    float16/bfloat16 input's weights in its type."""
+    float16/bfloat16 input's weights in its type (the linear ones as ``w1`` and ``1 - w1`` in it)."""
     def r(w):
         return w.astype(dtype).astype(_f)
     out = []
@@ -87,8 +87,9 @@ def rounded(plans, dtype):
         if len(plan) == 2:          # cubic: (indices, weights)
             out.append((plan[0], [r(w) for w in plan[1]]))
         else:
-            i0, i1, w0, w1 = plan
-            out.append((i0, i1, r(w0), r(w1)))
+            i0, i1, _, w1 = plan
+            w1 = r(w1)
+            out.append((i0, i1, r(_f(1) - w1), w1))
     return out
 
 
@@ -186,11 +187,14 @@ def _corners(x, plans):
     return values, weights
 
 
-def _vector_sum(x, plans):
-    """AVX-512 vectors' nesting: ``fma(v0, w0, fma(v1, w1, ... fma(v_last, w_last, v_prev * w_prev)))``."""
+def _vector_sum(x, plans, reduced=False):
+    """AVX-512 vectors' nesting: ``fma(v0, w0, fma(v1, w1, ... fma(v_last, w_last, v_prev * w_prev)))``
+    for float32; float16/bfloat16 (``reduced``, widened to float) end in ``fma(v_prev, w_prev, v_last *
+    w_last)``."""
     v, w = _corners(x, plans)
     k = len(v)
-    acc = _fma(v[k - 1], w[k - 1], v[k - 2] * w[k - 2])
+    last, prev = (k - 2, k - 1) if reduced else (k - 1, k - 2)
+    acc = _fma(v[last], w[last], v[prev] * w[prev])
     for j in range(k - 3, -1, -1):
         acc = _fma(v[j], w[j], acc)
     return acc
@@ -205,17 +209,19 @@ def _scalar_sum(x, plans):
     return acc
 
 
-def channels_last(x, plans):
+def channels_last(x, plans, reduced=False):
     """The channels-last kernel (2-d or 3-d): whole vectors of 16 channels, then the channels left
-    over one at a time, each summing the corners in its own nesting."""
+    over one at a time, each summing the corners in its own nesting (``reduced``: the input was
+    float16/bfloat16, widened to float32 here)."""
     channels = x.shape[1]
     sizes = [len(p[0]) for p in plans]
     whole = channels // _VEC * _VEC
     if whole == channels:
-        return _by_planes(x, sizes, lambda b: _vector_sum(b, plans))
+        return _by_planes(x, sizes, lambda b: _vector_sum(b, plans, reduced))
     if not whole:
         return _by_planes(x, sizes, lambda b: _scalar_sum(b, plans))
     out = np.empty(x.shape[:2] + tuple(sizes), _f)
-    out[:, :whole] = _by_planes(np.ascontiguousarray(x[:, :whole]), sizes, lambda b: _vector_sum(b, plans))
+    out[:, :whole] = _by_planes(np.ascontiguousarray(x[:, :whole]), sizes,
+                                lambda b: _vector_sum(b, plans, reduced))
     out[:, whole:] = _by_planes(np.ascontiguousarray(x[:, whole:]), sizes, lambda b: _scalar_sum(b, plans))
     return out

@@ -192,7 +192,7 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
     exact = mode in _EXACT_NODES and type(input._data) is np.ndarray and not is_capturing()
     if exact and input._data.dtype == np.float32:
         return _exact_float32(input, sizes, factors, mode, bool(align_corners))
-    if exact and mode == 'bicubic' and input.dtype in _half._HALF:
+    if exact and input.dtype in _half._HALF:
         return _exact_float32(input, sizes, factors, mode, bool(align_corners), input._data.dtype)
     if mode not in ('nearest', 'nearest-exact') and input.dtype in _half._HALF:
         # PyTorch interpolates float16/bfloat16 in float32 and rounds once; its bicubic kernel keeps the
@@ -235,7 +235,8 @@ def _uses_channels_last_kernel(input, sizes, mode):
 
 def _exact_float32(input, sizes, factors, mode, align_corners, half=None):
     """``input`` resized with PyTorch's float32 arithmetic (``half``: the NumPy type of a float16/bfloat16
-    input, which PyTorch's bicubic kernel resizes in float32 with weights in that type, rounding once)."""
+    input, which PyTorch resizes in float32 -- its generic kernel with weights in the half type --
+    rounding once)."""
     x = input._data if half is None else input._data.astype(np.float32)
     spatial = [(x.shape[2 + k], sizes[k], align_corners, factors[k]) for k in range(len(sizes))]
     if mode == 'bicubic':
@@ -243,9 +244,10 @@ def _exact_float32(input, sizes, factors, mode, align_corners, half=None):
         out = _upsample_f32.generic(x, plans if half is None else _upsample_f32.rounded(plans, half), cubic=True)
     else:
         plans = [_upsample_f32.linear_weights(*s) for s in spatial]
-        kernel = _upsample_f32.channels_last if _uses_channels_last_kernel(input, sizes, mode) else \
-            _upsample_f32.generic
-        out = kernel(x, plans)
+        if _uses_channels_last_kernel(input, sizes, mode):
+            out = _upsample_f32.channels_last(x, plans, reduced=half is not None)
+        else:
+            out = _upsample_f32.generic(x, plans if half is None else _upsample_f32.rounded(plans, half))
     if half is not None:
         out = out.astype(half)
     if not (input.requires_grad and grad_mode.is_grad_enabled()):
@@ -253,7 +255,8 @@ def _exact_float32(input, sizes, factors, mode, align_corners, half=None):
     if half is None:
         resized = _resize(input, sizes, factors, mode, align_corners)
     else:
-        resized = _half.in_float32(lambda t: _resize(t, sizes, factors, mode, align_corners, half), input)
+        weights_in = half if mode == 'bicubic' else None
+        resized = _half.in_float32(lambda t: _resize(t, sizes, factors, mode, align_corners, weights_in), input)
     return _EXACT_NODES[mode].apply(resized, out)
 
 
