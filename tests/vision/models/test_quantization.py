@@ -68,3 +68,25 @@ def test_torchvision_quantized_checkpoint_gives_the_same_logits(tmp_path, quanti
     assert result.missing_keys == [] and result.unexpected_keys == []
     assert repr(model).replace('ember.', 'torch.') == repr(reference)
     np.testing.assert_array_equal(model(ember.tensor(x.numpy())).numpy(), reference(x).numpy())
+
+
+def test_quantizable_mobilenet_v2_fuses_and_quantizes_with_fbgemm(tmp_path):
+    ember.manual_seed(0)
+    model = models.quantization.mobilenet_v2(num_classes=4, width_mult=0.25).eval()
+    model.fuse_model()
+    assert type(model.features[1].conv[0][0]).__name__ == 'ConvReLU2d'
+    with pytest.raises(RuntimeError, match="backend='fbgemm'"):
+        models.quantization.mobilenet_v2(quantize=True)      # torchvision's default backend is qnnpack
+    torch = pytest.importorskip('torch')
+    torchvision = pytest.importorskip('torchvision')
+    torch.backends.quantized.engine = 'fbgemm'
+    torch.manual_seed(0)
+    reference = torchvision.models.quantization.mobilenet_v2(quantize=True, backend='fbgemm', num_classes=4,
+                                                             width_mult=0.25)
+    torch.save(reference.state_dict(), tmp_path / 'q.pt')
+    ember.manual_seed(0)
+    quantized = models.quantization.mobilenet_v2(quantize=True, backend='fbgemm', num_classes=4, width_mult=0.25)
+    quantized.load_state_dict(ember.load(tmp_path / 'q.pt'))
+    assert repr(quantized).replace('ember.', 'torch.') == repr(reference)
+    x = torch.rand(2, 3, 40, 40)
+    np.testing.assert_array_equal(quantized(ember.tensor(x.numpy())).numpy(), reference(x).numpy())

@@ -1,4 +1,5 @@
 """Quantizable classification models (``torchvision.models.quantization``): the float networks prepared
 for eager-mode quantization, and with ``quantize=True`` the converted int8 models."""
 from ember.vision.models.quantization.resnet import *  # noqa: F401,F403
-from ember.vision.models.quantization import resnet, utils  # noqa: F401
+from ember.vision.models.quantization.mobilenetv2 import *  # noqa: F401,F403
+from ember.vision.models.quantization import resnet, mobilenetv2, utils  # noqa: F401

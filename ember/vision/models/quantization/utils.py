@@ -31,7 +31,8 @@ def quantize_model(model, backend):
     random image, conversion."""
     from ember.ao import quantization as Q
     if backend not in ember.backends.quantized.supported_engines:
-        raise RuntimeError("Quantized backend not supported ")
+        raise RuntimeError(f"Quantized backend not supported: {backend!r} (ember computes quantized models with "
+                           "FBGEMM's arithmetic; pass backend='fbgemm')")
     ember.backends.quantized.engine = backend
     model.eval()
     if backend == 'fbgemm':
