@@ -1,5 +1,5 @@
 """ember.fx.passes against PyTorch's torch.fx.passes (recorded by tests/fixtures/fx/record_fx_passes.py):
-graph_drawer's Graphviz drawings."""
+graph_drawer's Graphviz drawings, the pass infrastructure (PassManager, PassBase) and reinplace."""
 import hashlib
 import json
 import pathlib
@@ -40,5 +40,5 @@ def test_drawer_needs_pydot(monkeypatch):
 
 @pytest.mark.parametrize('case', [c for c in passes_cases.CASES if not c.__name__.startswith('drawer')],
                          ids=lambda c: c.__name__)
-def test_pass_infrastructure_is_pytorchs(case):
+def test_passes_are_pytorchs(case):
     assert case(ember) == _RECORDED[case.__name__].replace('torch', 'ember')
