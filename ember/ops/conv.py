@@ -131,13 +131,22 @@ def _whole_batch(N, C, kernel, L, itemsize):
     return N * C * math.prod(kernel) * L * itemsize <= _WHOLE_BATCH_BYTES
 
 
-def _column_chunks(N, C, kernel, L, itemsize, parts=1):
+def _column_chunks(N, C, kernel, L, itemsize, parts=1, depth=0):
     """Batch ranges for im2col: the whole batch when its columns are small (split in ``parts``,
-    for as many threads), else pieces of about _COLUMN_CHUNK_BYTES of columns."""
+    for as many threads), else pieces of about _COLUMN_CHUNK_BYTES of columns, and of at least
+    ``depth`` output positions (samples times L) where the batch has them."""
     per_sample = C * math.prod(kernel) * L * itemsize
     if _whole_batch(N, C, kernel, L, itemsize):
         return _winograd.batch_chunks(N, per_sample, N * per_sample, parts)
-    return _winograd.batch_chunks(N, per_sample, _COLUMN_CHUNK_BYTES, parts)
+    budget = max(_COLUMN_CHUNK_BYTES, per_sample * -(-depth // L))
+    return _winograd.batch_chunks(N, per_sample, budget, parts)
+
+
+# NOTE: the weight gradient's product per chunk runs over the chunk's samples and positions; with
+# few positions per sample (a strided layer's 4x4 output) a 512 KB chunk gives it a depth of a few
+# dozen, on which OpenBLAS runs far below its speed: chunks are made at least this deep (measured,
+# ResNet-18's 256 -> 512 3x3/2 weight gradient, batch 32: 20.6 -> 13.5 ms at depth 48 -> 512)
+_WEIGHT_PRODUCT_DEPTH = 512
 
 
 def _col2im_raw(xp, cols, size, kernel, stride, pads, dilation):
@@ -268,7 +277,7 @@ def _conv_weight_raw(xp, x, g, kernel, stride, pads, dilation, groups, cols=None
             gm = xp.ascontiguousarray(g[n0:n1].reshape(n1 - n0, O, L).swapaxes(0, 1))
             gw = gw + xp.matmul(gm.reshape(groups, O // groups, -1), part.swapaxes(1, 2))
         return gw
-    chunks = _column_chunks(N, C, kernel, L, x.itemsize, _chunk_threads.threads(xp))
+    chunks = _column_chunks(N, C, kernel, L, x.itemsize, _chunk_threads.threads(xp), _WEIGHT_PRODUCT_DEPTH)
     sums = _chunk_threads.map_parts(xp, chunks, products)
     gw = sums[0]
     for part in sums[1:]:

@@ -45,3 +45,12 @@ def test_chunks_cover_the_batch_once():
     assert len(conv._column_chunks(64, 3, (5, 5), 28 * 28, 4)) > 1         # LeNet's conv1: 15 MB
     assert conv._winograd.batch_chunks(5, 400, 800) == [(0, 2), (2, 4), (4, 5)]
     assert conv._winograd.batch_chunks(3, 10 ** 9, 800) == [(0, 1), (1, 2), (2, 3)]
+
+
+def test_weight_gradient_chunks_are_deep_enough():
+    # ResNet-18's 256 -> 512 3x3/2 layer, batch 32: 16 output positions per sample; 512 KB chunks
+    # would hold 3 samples, a product of depth 48
+    shallow = conv._column_chunks(32, 256, (3, 3), 16, 4)
+    deep = conv._column_chunks(32, 256, (3, 3), 16, 4, depth=512)
+    assert shallow[0] == (0, 3) and deep == [(0, 32)]
+    assert conv._column_chunks(64, 3, (5, 5), 28 * 28, 4, depth=512) == conv._column_chunks(64, 3, (5, 5), 28 * 28, 4)
