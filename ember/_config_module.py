@@ -105,11 +105,18 @@ class _Patch(contextlib.ContextDecorator):
 def install(module_name, defaults_file, public_name):
     """Turn module ``module_name`` into a settings module with the defaults recorded in ``defaults_file``;
     error messages name it ``public_name``."""
-    module = sys.modules[module_name]
     recorded = json.loads(pathlib.Path(defaults_file).read_text())
     defaults = {k: _decode(v) for k, v in recorded['values'].items()}
-    module.__dict__['_aliases'] = recorded['aliases']
-    module.__dict__['_defaults'] = defaults
-    module.__dict__['_values'] = {k: (set(v) if isinstance(v, set) else v) for k, v in defaults.items()}
+    install_values(module_name, {k: (set(v) if isinstance(v, set) else v) for k, v in defaults.items()},
+                   public_name, recorded['aliases'], defaults)
+
+
+def install_values(module_name, values, public_name, aliases=None, defaults=None):
+    """Turn module ``module_name`` into a settings module over the dict ``values`` (dotted names to current
+    values; the module reads and writes that very dict, so code holding it sees every change)."""
+    module = sys.modules[module_name]
+    module.__dict__['_aliases'] = aliases or {}
+    module.__dict__['_defaults'] = dict(values) if defaults is None else defaults
+    module.__dict__['_values'] = values
     module.__dict__['_public_name'] = public_name
     module.__class__ = ConfigModule

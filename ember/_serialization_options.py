@@ -14,17 +14,23 @@ class LoadEndianness(enum.Enum):
     BIG = 3
 
 
+# every setting, under the names ``ember.utils.serialization.config`` gives them (that module reads and
+# writes this same dict, so the functions here and the config always agree)
 _state = {
-    'compute_crc32': True,
-    'endianness': None,
-    'mmap_flags': None if sys.platform == 'win32' else _mmap.MAP_PRIVATE,
+    'load.mmap': False,
+    'load.endianness': None,
+    'load.mmap_flags': None if sys.platform == 'win32' else _mmap.MAP_PRIVATE,
+    'load.calculate_storage_offsets': False,
+    'save.compute_crc32': True,
+    'save.use_pinned_memory_for_d2h': False,
+    'save.storage_alignment': 64,
 }
 _local = threading.local()      # skip_data is per thread, as in PyTorch
 
 
 def get_crc32_options():
     """Whether ``ember.save`` computes and writes a CRC-32 for each record (default ``True``)."""
-    return _state['compute_crc32']
+    return _state['save.compute_crc32']
 
 
 def set_crc32_options(compute_crc32):
@@ -36,12 +42,12 @@ def set_crc32_options(compute_crc32):
     Args:
         compute_crc32 (bool): compute and write the checksums.
     """
-    _state['compute_crc32'] = bool(compute_crc32)
+    _state['save.compute_crc32'] = bool(compute_crc32)
 
 
 def get_default_load_endianness():
     """The byte order assumed for files without a byte-order record (``None``: the machine's own)."""
-    return _state['endianness']
+    return _state['load.endianness']
 
 
 def set_default_load_endianness(endianness):
@@ -53,12 +59,12 @@ def set_default_load_endianness(endianness):
     """
     if not isinstance(endianness, LoadEndianness) and endianness is not None:
         raise TypeError("Invalid argument type in function set_default_load_endianness")
-    _state['endianness'] = endianness
+    _state['load.endianness'] = endianness
 
 
 def fallback_byteorder():
     """'little' or 'big': the byte order of a file without a byte-order record."""
-    chosen = _state['endianness']
+    chosen = _state['load.endianness']
     if chosen is LoadEndianness.LITTLE:
         return 'little'
     if chosen is LoadEndianness.BIG:
@@ -68,7 +74,7 @@ def fallback_byteorder():
 
 def get_default_mmap_options():
     """The ``mmap`` flags ``ember.load(..., mmap=True)`` maps files with (``mmap.MAP_PRIVATE`` by default)."""
-    return _state['mmap_flags']
+    return _state['load.mmap_flags']
 
 
 class set_default_mmap_options:
@@ -88,19 +94,19 @@ class set_default_mmap_options:
         if flags not in (_mmap.MAP_PRIVATE, _mmap.MAP_SHARED):
             raise ValueError("Invalid argument in function set_default_mmap_options, expected mmap.MAP_PRIVATE or "
                              f"mmap.MAP_SHARED, but got {flags}")
-        self.prev = _state['mmap_flags']
-        _state['mmap_flags'] = flags
+        self.prev = _state['load.mmap_flags']
+        _state['load.mmap_flags'] = flags
 
     def __enter__(self):
         pass
 
     def __exit__(self, *exc):
-        _state['mmap_flags'] = self.prev
+        _state['load.mmap_flags'] = self.prev
 
 
 def mmap_shared():
     """Whether ``load(mmap=True)`` maps files shared (writes reach the file) rather than copy-on-write."""
-    return _state['mmap_flags'] == _mmap.MAP_SHARED
+    return _state['load.mmap_flags'] == _mmap.MAP_SHARED
 
 
 class skip_data:
@@ -136,6 +142,11 @@ class skip_data:
 
     def __exit__(self, *exc):
         _local.skip = self._prev
+
+
+def storage_alignment():
+    """The byte boundary ``ember.save`` starts each tensor's data on (64 by default)."""
+    return _state['save.storage_alignment']
 
 
 def skipping_data():

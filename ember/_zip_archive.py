@@ -53,7 +53,6 @@ class PyTorchFileWriter:
     """
 
     def __init__(self, file_name, compute_crc32=True, storage_alignment=64):
-        from ember.serialization import _ALIGNMENT   # noqa: F401  (the module that writes records)
         self._crc32 = bool(compute_crc32)
         if int(storage_alignment) < 1:
             raise ValueError(f"storage_alignment must be positive, got {storage_alignment}")
@@ -235,10 +234,8 @@ class PyTorchFileReader:
     def get_record_offset_no_read(self, zipfile_header_offset, filename, size, storage_alignment):
         """Where a record written at ``zipfile_header_offset`` with ``size`` bytes would have its data,
         computed from the names and alignment alone (the writer's padding rule)."""
-        name = f'{self._prefix}{filename}'
-        zip64 = int(size) * 1.05 > zipfile.ZIP64_LIMIT
-        start = int(zipfile_header_offset) + 30 + len(name.encode('utf-8')) + 4 + (20 if zip64 else 0)
-        return start + (-start % int(storage_alignment))
+        from ember.serialization import _data_start
+        return _data_start(zipfile_header_offset, f'{self._prefix}{filename}', size, storage_alignment)
 
     def get_storage_from_record(self, name, numel, dtype):
         """The record as the storage of ``numel`` elements of ``dtype``, held by an empty tensor of that

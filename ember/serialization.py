@@ -60,7 +60,6 @@ __all__ = ['save', 'load', 'TypedStorage', 'add_safe_globals', 'get_safe_globals
            'get_default_mmap_options', 'set_default_mmap_options', 'skip_data', 'get_unsafe_globals_in_checkpoint']
 
 DEFAULT_PROTOCOL = 2
-_ALIGNMENT = 64                    # storage data starts on a 64-byte boundary (mmap-friendly), as PyTorch's
 _CHUNK = 1 << 24                   # copy large storages in 16 MiB pieces: no second full-size buffer
 _LEGACY_MAGIC = 0x1950a86a20f9469cfc6c
 _LEGACY_PROTOCOL = 1001
@@ -322,7 +321,7 @@ def _dtype_of(arr):
 def _raw_bytes(root):
     """The bytes of a dense array in memory order, as a flat uint8 NumPy array (a view on the CPU)."""
     src = root if root.flags.c_contiguous else root.T   # an F-ordered buffer is its transpose in C order
-    host = np.ascontiguousarray(backend.to_numpy(src))
+    host = np.ascontiguousarray(backend.to_numpy(src, pinned=_options._state['save.use_pinned_memory_for_d2h']))
     if host.dtype.byteorder == ('<' if sys.byteorder == 'big' else '>'):
         host = host.astype(host.dtype.newbyteorder('='))
     return host.reshape(-1).view(np.uint8)
@@ -336,16 +335,18 @@ def _pickle_object(obj, protocol, legacy=False, pickler_base=None):
     return buf.getvalue(), list(pickler.storages.values())
 
 
-def _write_aligned(zf, name, data, alignment=_ALIGNMENT, crc32=None):
-    """Add one stored (uncompressed) entry whose data starts on an ``alignment``-byte boundary of the file,
-    with its CRC-32 unless ``crc32`` (by default :func:`get_crc32_options`) is False."""
+def _write_aligned(zf, name, data, alignment=None, crc32=None):
+    """Add one stored (uncompressed) entry whose data starts on an ``alignment``-byte boundary of the file
+    (by default the configured storage alignment, 64 bytes unless changed), with its CRC-32 unless ``crc32``
+    (by default :func:`get_crc32_options`) is False."""
+    alignment = _options.storage_alignment() if alignment is None else alignment
     view = memoryview(data).cast('B')
     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_STORED
     info.file_size = len(view)
     zip64 = info.file_size * 1.05 > zipfile.ZIP64_LIMIT       # the test zipfile itself applies
     header = 30 + len(name.encode('utf-8')) + 4 + (20 if zip64 else 0)
-    pad = -(zf.fp.tell() + header) % alignment
+    pad = _data_start(zf.fp.tell(), name, info.file_size, alignment) - (zf.fp.tell() + header)
     # NOTE: the padding lives in an extra field with id 'FB', exactly where PyTorch's writer puts it
     info.extra = b'FB' + struct.pack('<H', pad) + bytes(pad)
     with zf.open(info, 'w', force_zip64=zip64) as out:
@@ -364,7 +365,7 @@ def _write_zip(fh, archive, pkl, storages, byteorder_record=True):
     with zipfile.ZipFile(fh, 'w', zipfile.ZIP_STORED, allowZip64=True) as zf:
         _write_aligned(zf, f'{archive}/data.pkl', pkl)
         _write_aligned(zf, f'{archive}/.format_version', b'1')
-        _write_aligned(zf, f'{archive}/.storage_alignment', str(_ALIGNMENT).encode())
+        _write_aligned(zf, f'{archive}/.storage_alignment', str(_options.storage_alignment()).encode())
         if byteorder_record:
             _write_aligned(zf, f'{archive}/byteorder', sys.byteorder.encode())
         for ref in storages:
@@ -1147,8 +1148,34 @@ def _central_directory_error():
                         "saving.")
 
 
+def _data_start(header_offset, name, size, alignment):
+    """Where ``ember.save`` (and PyTorch's writer) puts the data of an entry whose local header starts at
+    ``header_offset``: after the 30-byte header, the name, the 4 bytes that open the padding field (and a
+    20-byte zip64 field for entries near 4 GiB), padded up to a multiple of ``alignment``."""
+    zip64 = int(size) * 1.05 > zipfile.ZIP64_LIMIT
+    start = int(header_offset) + 30 + len(name.encode('utf-8')) + 4 + (20 if zip64 else 0)
+    return start + (-start % int(alignment))
+
+
+def _archive_alignment(zf, name):
+    """The storage alignment the archive holding entry ``name`` records (64 when it records none)."""
+    cache = zf.__dict__.setdefault('_ember_alignments', {})
+    prefix = name.split('/', 1)[0]
+    if prefix not in cache:
+        try:
+            cache[prefix] = int(zf.read(f'{prefix}/.storage_alignment'))
+        except (KeyError, ValueError):
+            cache[prefix] = 64
+    return cache[prefix]
+
+
 def _data_offset(zf, info):
-    """Where an entry's data starts in the file (after its local header)."""
+    """Where an entry's data starts in the file (after its local header). With
+    ``ember.utils.serialization.config.load.calculate_storage_offsets`` it is computed from the writer's
+    layout instead of read from the local header (one seek and read fewer per tensor: quicker on network
+    file systems; only for files written by ``ember.save`` or ``torch.save``)."""
+    if _options._state['load.calculate_storage_offsets']:
+        return _data_start(info.header_offset, info.filename, info.file_size, _archive_alignment(zf, info.filename))
     zf.fp.seek(info.header_offset)
     header = zf.fp.read(30)
     if len(header) != 30 or header[:4] != b'PK\x03\x04':
@@ -1368,6 +1395,8 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     pickle_load_args.setdefault('encoding', 'utf-8')
     restore = _restore_location(map_location)
     is_path = isinstance(f, (str, os.PathLike))
+    if mmap is None:    # the configured default (ember.utils.serialization.config.load.mmap)
+        mmap = _options._state['load.mmap']
     if mmap and not is_path:
         raise ValueError("f must be a file path in order to use the mmap argument")
     if not weights_only:

@@ -141,3 +141,54 @@ def test_location_helpers_and_version_checks():
         assert pathlib.Path(d).is_dir()
     assert not pathlib.Path(d).exists()
     assert issubclass(ser.SourceChangeWarning, Warning)
+
+
+def _data_offsets(path):
+    reader = ember.PyTorchFileReader(str(path))
+    return {n: reader.get_record_offset(n) for n in reader.get_all_records()}
+
+
+def test_the_config_module_and_the_functions_are_one_state(tmp_path):
+    import ember.utils.serialization.config as config
+    assert config.get_config_copy() == {
+        'load.mmap': False, 'load.endianness': None, 'load.mmap_flags': ser.get_default_mmap_options(),
+        'load.calculate_storage_offsets': False, 'save.compute_crc32': True,
+        'save.use_pinned_memory_for_d2h': False, 'save.storage_alignment': 64}
+    with config.patch({'save.compute_crc32': False}):
+        assert ser.get_crc32_options() is False
+    ser.set_default_load_endianness(ser.LoadEndianness.BIG)
+    try:
+        assert config.load.endianness is ser.LoadEndianness.BIG
+    finally:
+        ser.set_default_load_endianness(None)
+    with pytest.raises(AttributeError, match=r'^ember.utils.serialization.config.save.crc does not exist$'):
+        config.save.crc = False
+    path = tmp_path / 'x.pt'
+    ember.save(ember.ones(2), path)
+    with config.patch({'load.mmap': True}):     # load(mmap=None) takes the configured default
+        with pytest.raises(ValueError, match='^f must be a file path in order to use the mmap argument$'):
+            ember.load(io.BytesIO(path.read_bytes()))
+        assert ember.load(path).tolist() == [1.0, 1.0]
+
+
+def test_storage_alignment_places_every_entry_as_pytorch_does(tmp_path):
+    import ember.utils.serialization.config as config
+    theirs = FIXTURES / 'aligned_4096.pt'
+    ours = tmp_path / 'aligned_4096.pt'       # the same archive name, so the same layout
+    with config.patch({'save.storage_alignment': 4096}):
+        ember.save({'a': ember.arange(5.), 'b': ember.arange(6).reshape(2, 3)}, ours)
+    assert zipfile.ZipFile(ours).read('aligned_4096/.storage_alignment') == b'4096'
+    offsets = _data_offsets(ours)
+    assert all(o % 4096 == 0 for o in offsets.values())
+    assert offsets == _data_offsets(theirs)
+    for path in (ours, theirs):
+        for calculate in (False, True):
+            with config.patch({'load.calculate_storage_offsets': calculate}):
+                got = ember.load(path)
+            assert got['a'].tolist() == [0., 1., 2., 3., 4.] and got['b'].tolist() == [[0, 1, 2], [3, 4, 5]]
+
+
+def test_calculated_offsets_read_pytorchs_default_layout_too():
+    import ember.utils.serialization.config as config
+    with config.patch({'load.calculate_storage_offsets': True}):
+        assert ember.equal(ember.load(FIXTURES / 'no_crc.pt')['w'], ember.arange(6.).reshape(2, 3))

@@ -243,13 +243,17 @@ def array_module_of(arr):
     return xp
 
 
-def to_numpy(arr):
-    """A NumPy view (CPU) or copy (GPU) of an array of either module."""
+def to_numpy(arr, pinned=False):
+    """A NumPy view (CPU) or copy (GPU) of an array of either module. ``pinned``: a device array's copy
+    lands in page-locked host memory (a faster transfer for large arrays)."""
     if isinstance(arr, np.ndarray):
         return arr
     if _cupy is not None and isinstance(arr, _cupy.ndarray):
         if sync_debug_mode[0]:
             _report_sync()
+        if pinned:
+            from ember.backend.cuda_runtime import pinned_empty
+            return _cupy.ascontiguousarray(arr).get(out=pinned_empty(arr.shape, arr.dtype))
         return _cupy.asnumpy(arr)
     return np.asarray(arr)
 

@@ -194,3 +194,21 @@ def test_nvml_readings_without_nvidia_ml_py(monkeypatch):
     with pytest.raises(ModuleNotFoundError, match="^nvidia-ml-py does not seem to be installed"):
         cuda.utilization()
     assert cuda.list_gpu_processes() == 'pynvml module not found, please install nvidia-ml-py'
+
+
+def test_saving_through_pinned_host_memory(monkeypatch):
+    import io
+    import ember.utils.serialization.config as config
+    from ember.backend import cuda_runtime
+    made = []
+    real = cuda_runtime.pinned_empty
+    monkeypatch.setattr(cuda_runtime, 'pinned_empty', lambda shape, dtype: made.append(shape) or real(shape, dtype))
+    x = ember.arange(12.).reshape(3, 4).to('cuda:1').t()     # a transposed view: its storage is saved whole
+    buf = io.BytesIO()
+    with config.patch({'save.use_pinned_memory_for_d2h': True}):
+        ember.save(x, buf)
+    assert made == [(3, 4)] or made == [(4, 3)]
+    buf.seek(0)
+    assert ember.load(buf, map_location='cpu').tolist() == ember.arange(12.).reshape(3, 4).t().tolist()
+    ember.save(x, io.BytesIO())                               # off by default
+    assert len(made) == 1

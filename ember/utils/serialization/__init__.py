@@ -1,0 +1,1 @@
+"""``ember.utils.serialization.config``: the settings of ``ember.save`` and ``ember.load``."""
