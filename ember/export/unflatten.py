@@ -224,6 +224,9 @@ def _accessor(parent_fqn, child_fqn):
     return '.'.join(child[len(parent):])
 
 
+_EMPTY_STACK = '_empty_nn_module_stack_from_metadata_hook'
+
+
 def _stack_of(node):
     """``[(fqn, type, call index)]`` of the modules running when ``node`` was recorded."""
     stack = node.meta.get('nn_module_stack')
@@ -327,7 +330,8 @@ class _Frame:
                 if depth > 1:
                     self.finalize_outputs()
                 return i
-            stack = _stack_of(node)
+            # a node PyTorch made outside any module's code (a size read, ``aten.sym_size``) runs where it is
+            stack = self.stack if _EMPTY_STACK in node.meta.get('nn_module_stack', {}) else _stack_of(node)
             if [(f, c) for f, _, c in stack[:depth]] != [(f, c) for f, _, c in self.stack]:
                 self.finalize_outputs()          # this module's call is over
                 return i
