@@ -105,6 +105,8 @@ x = ember.arange(5.) + 10 * rank
 assert distribute_tensor(x, mesh, [Shard(0)]).to_local().tolist() == [[0., 1., 2.], [3., 4.]][rank]
 assert distribute_tensor(x, mesh, [Shard(0)], src_data_rank=None).to_local().tolist() == \
     [[0., 1., 2.], [13., 14.]][rank]
+shared = distribute_tensor(ember.arange(4.) + rank, mesh, [Partial()])   # rank 0's values, shared out
+assert shared.to_local().tolist() == [0., 0.5, 1., 1.5] and shared.full_tensor().tolist() == [0., 1., 2., 3.]
 p = DTensor.from_local(full * (rank + 1), mesh, [Partial()])
 np.testing.assert_allclose(p.redistribute(mesh, [Shard(0)]).to_local().numpy(), (3 * full).numpy()[2 * rank:2 * rank + 2])
 p5 = DTensor.from_local(ember.arange(5.) * (rank + 1), mesh, [Partial()])
