@@ -39,6 +39,8 @@ class ShardedParam:
             spec, local = _within_tensor_parallel(param, mesh, placement)
             placement = spec.placements[0]
         self.shard_placement = placement      # how the mesh's last dimension splits it (Replicate: 0-d)
+        # what the mesh's last dimension cuts on dim 0: the parameter, or its tensor-parallel piece
+        self.whole_shape = tuple(param.shape) if self.tp_spec is None else tuple(_host(param).shape)
         self.sharded = dtensor_api._make(local, param._device, spec)._as_parameter(param.requires_grad)
         self.unsharded = None
         self.stash = None         # whole gradients kept while gradient sync is off
@@ -110,12 +112,15 @@ def collect_params(module, skip_ids, skip_module=lambda m: False):
 
 
 class Iteration:
-    """The gradient reductions one forward owes its backward, in the order the forward gathered."""
+    """The gradient reductions one forward owes its backward: a unit's parameters are reduced together
+    (one collective) once all their gradients are in, from the last unit the forward gathered to the
+    first (the order backward usually produces them; every rank issues the same collectives in the same
+    order)."""
 
     def __init__(self):
-        self.entries = []          # (unit, ShardedParam)
+        self.entries = []          # (unit, ShardedParam), in the order the forward gathered them
         self.ready = []
-        self.next = 0
+        self.end = None            # entries before it are still to reduce (None: forward still running)
         self.handles = []
 
     def add(self, unit, sp):
@@ -131,6 +136,7 @@ class Iteration:
         for i, (_, sp) in enumerate(self.entries):
             if id(sp.unsharded) not in reached:
                 self.ready[i] = None   # no gradient will come
+        self.end = len(self.entries)
         self.flush()
 
     def mark(self, index):
@@ -138,12 +144,17 @@ class Iteration:
         self.flush()
 
     def flush(self):
-        while self.next < len(self.entries) and self.ready[self.next] is not False:
-            unit, sp = self.entries[self.next]
-            if self.ready[self.next]:
-                unit.reduce_grad(sp)
-            self.next += 1
-        if self.entries and self.next == len(self.entries):
+        if self.end is None:
+            return
+        while self.end > 0:
+            unit, start = self.entries[self.end - 1][0], self.end - 1
+            while start > 0 and self.entries[start - 1][0] is unit:
+                start -= 1
+            if any(self.ready[i] is False for i in range(start, self.end)):
+                break
+            unit.reduce_grads([self.entries[i][1] for i in range(start, self.end) if self.ready[i]])
+            self.end = start
+        if self.entries and self.end == 0:
             for h in self.handles:
                 h.remove()
             units = []
@@ -172,8 +183,7 @@ class Unit:
     def unshard(self, iteration=None):
         """Gather every parameter whole (a collective) and register the whole ones for the forward."""
         if not self.gathered:
-            for sp in self.params:
-                full = sp.gather()
+            for sp, full in zip(self.params, self._gather_all()):
                 if self.param_dtype is not None:
                     full = full.to(self.param_dtype)
                 sp.unsharded = sp.as_unsharded(full)
@@ -182,6 +192,25 @@ class Unit:
         if iteration is not None:
             for sp in self.params:
                 iteration.add(self, sp)
+
+    def _batchable(self):
+        """Whether the parameters can travel in one flat buffer: CPU arrays of one dtype."""
+        arrays = [sp.sharded._data for sp in self.params]
+        return bool(arrays) and all(isinstance(a, np.ndarray) for a in arrays) and \
+            len({a.dtype for a in arrays}) == 1
+
+    def _gather_all(self):
+        """Every parameter whole (tensor-parallel ones: their piece), without autograd history: one
+        all-gather of the unit's shards along the mesh's last dimension, as PyTorch's FSDP2 makes."""
+        if not self._batchable():
+            return [sp.gather() for sp in self.params]
+        split = [sp for sp in self.params if sp.shard_placement != Replicate()]
+        wholes = {id(sp): sp.sharded._data.copy() for sp in self.params if sp.shard_placement == Replicate()}
+        if split:
+            for sp, whole in zip(split, all_gather_dim0([sp.sharded._data for sp in split],
+                                                         [sp.whole_shape for sp in split], self.mesh)):
+                wholes[id(sp)] = whole
+        return [ember.from_numpy(wholes[id(sp)]) for sp in self.params]
 
     def reshard(self):
         """Register the sharded parameters again (the whole ones are released)."""
@@ -193,19 +222,61 @@ class Unit:
         if self.reshard_after_backward and self.gathered:
             self.reshard()
 
-    def reduce_grad(self, sp):
-        """Average ``sp``'s whole gradient (a tensor-parallel parameter's: its piece) over the ranks and keep this rank's shard of it as the sharded
-        parameter's gradient (accumulating into one already there)."""
+    def reduce_grads(self, sps):
+        """Average the gradients of ``sps`` (parameters of this unit) over the ranks into their shards:
+        one reduce-scatter for all of them (and, with HSDP, one all-reduce across the replicas)."""
+        if not self._batchable():
+            for sp in sps:
+                self.reduce_grad(sp)
+            return
+        todo = []
+        for sp in sps:
+            full = self._take_grad(sp)
+            if full is not None:
+                todo.append((sp, full))
+        if not todo:
+            return
+        mesh = self.mesh
+        last = mesh.ndim - 1
+        split = [(sp, f) for sp, f in todo if sp.shard_placement != Replicate()]
+        whole = [(sp, f) for sp, f in todo if sp.shard_placement == Replicate()]
+        shards = reduce_scatter_dim0_many([f for _, f in split], mesh, self.reduce_dtype, last) if split else []
+        shards += [all_reduce_mean(f, mesh, self.reduce_dtype, last) for _, f in whole]
+        order = [sp for sp, _ in split] + [sp for sp, _ in whole]
+        for m in range(last):           # HSDP: the shards averaged across the replicas, in one all-reduce
+            shards = all_reduce_mean_many(shards, mesh, self.reduce_dtype, m)
+        for sp, shard in zip(order, shards):
+            self._add_grad(sp, shard)
+
+    def _take_grad(self, sp):
+        """``sp``'s whole gradient as an array, taken off the whole parameter (None when there is none, or
+        when gradient sync is off: then it is kept to add to the next one)."""
         grad = sp.unsharded.grad
         sp.unsharded.grad = None
         if grad is None:
-            return
+            return None
         full = _host(grad)
         if sp.stash is not None:
             full = full + sp.stash
             sp.stash = None
         if not self.sync:
             sp.stash = full.copy()
+            return None
+        return full
+
+    def _add_grad(self, sp, shard):
+        shard = np.asarray(shard, dtype=sp.sharded._data.dtype)   # 0-d results stay arrays
+        g = sp.sharded._grad
+        if g is None:
+            sp.sharded._grad = dtensor_api._make(shard, sp.sharded._device, sp.sharded._spec)
+        else:
+            g._data = g._data + shard
+
+    def reduce_grad(self, sp):
+        """Average ``sp``'s whole gradient (a tensor-parallel parameter's: its piece) over the ranks and keep this rank's shard of it as the sharded
+        parameter's gradient (accumulating into one already there)."""
+        full = self._take_grad(sp)
+        if full is None:
             return
         mesh = sp.dp_mesh
         last = mesh.ndim - 1              # the sharding dimension; before it, HSDP's replicating one
@@ -215,13 +286,7 @@ class Unit:
             shard = reduce_scatter_dim0(full, mesh, self.reduce_dtype, last)
         for m in range(last):
             shard = all_reduce_mean(shard, mesh, self.reduce_dtype, m)
-        shard = np.asarray(shard, dtype=sp.sharded._data.dtype)   # 0-d results stay arrays
-        g = sp.sharded._grad
-        if g is None:
-            spec = sp.sharded._spec
-            sp.sharded._grad = dtensor_api._make(shard, sp.sharded._device, spec)
-        else:
-            g._data = g._data + shard
+        self._add_grad(sp, shard)
 
 
 def all_reduce_mean(full, mesh, reduce_dtype=None, mesh_dim=0):
@@ -254,6 +319,77 @@ def reduce_scatter_dim0(full, mesh, reduce_dtype=None, mesh_dim=0):
     return shard.reshape((length,) + full.shape[1:])
 
 
+def _chunks(shapes, n):
+    """(rows per rank, elements per row) of each shape cut on dim 0 into ``n`` padded pieces."""
+    out = []
+    for shape in shapes:
+        rows = -(-shape[0] // n) if shape[0] else 0
+        out.append((rows, int(np.prod(shape[1:], dtype=np.int64))))
+    return out
+
+
+def all_gather_dim0(locals_, whole_shapes, mesh, mesh_dim=-1):
+    """The whole arrays (of ``whole_shapes``) whose dim-0 pieces along ``mesh_dim`` are ``locals_`` on each
+    rank: the pieces padded, flattened into one buffer and gathered in one collective."""
+    import ember.distributed as dist
+    mesh_dim %= mesh.ndim
+    n = mesh.size(mesh_dim)
+    layout = _chunks(whole_shapes, n)
+    width = sum(rows * row for rows, row in layout)
+    mine = np.zeros(width, locals_[0].dtype)
+    offset = 0
+    for local, (rows, row) in zip(locals_, layout):
+        mine[offset:offset + local.size] = local.reshape(-1)
+        offset += rows * row
+    out = ember.from_numpy(np.empty(n * width, mine.dtype))
+    dist.all_gather_into_tensor(out, ember.from_numpy(mine), group=mesh.get_group(mesh_dim))
+    everyone = out.numpy().reshape(n, width)
+    wholes, offset = [], 0
+    for shape, (rows, row) in zip(whole_shapes, layout):
+        block = everyone[:, offset:offset + rows * row].reshape((n * rows,) + tuple(shape[1:]))
+        wholes.append(np.ascontiguousarray(block[:shape[0]]))
+        offset += rows * row
+    return wholes
+
+
+def reduce_scatter_dim0_many(fulls, mesh, reduce_dtype=None, mesh_dim=0):
+    """This rank's dim-0 shard of the average over ``mesh_dim`` of each of ``fulls``: one reduce-scatter
+    of a buffer holding, for each rank in turn, its padded piece of every array."""
+    import ember.distributed as dist
+    n = mesh.size(mesh_dim)
+    rank = mesh.get_local_rank(mesh_dim)
+    dtype = _reduce_np_dtype(fulls[0], reduce_dtype)
+    layout = _chunks([f.shape for f in fulls], n)
+    blocks = []
+    for full, (rows, row) in zip(fulls, layout):
+        padded = np.zeros((rows * n,) + full.shape[1:], dtype)
+        padded[:full.shape[0]] = full
+        blocks.append(padded.reshape(n, rows * row))
+    send = np.ascontiguousarray(np.concatenate(blocks, axis=1))
+    out = ember.from_numpy(np.empty(send.shape[1], dtype))
+    dist.reduce_scatter_tensor(out, ember.from_numpy(send.reshape(-1)), op=dist.ReduceOp.SUM,
+                               group=mesh.get_group(mesh_dim))
+    got, shards, offset = out.numpy(), [], 0
+    for full, (rows, row) in zip(fulls, layout):
+        _, length = shard_range(full.shape[0], n, rank)
+        piece = got[offset:offset + rows * row].reshape((rows,) + full.shape[1:])[:length] / n
+        shards.append(piece)
+        offset += rows * row
+    return shards
+
+
+def all_reduce_mean_many(arrays, mesh, reduce_dtype=None, mesh_dim=0):
+    """The average over ``mesh_dim`` of each of ``arrays``, in one all-reduce."""
+    flat = np.concatenate([np.asarray(a).reshape(-1) for a in arrays])
+    mean = all_reduce_mean(flat, mesh, reduce_dtype, mesh_dim)
+    out, offset = [], 0
+    for a in arrays:
+        a = np.asarray(a)
+        out.append(mean[offset:offset + a.size].reshape(a.shape))
+        offset += a.size
+    return out
+
+
 class _WholeParam:
     """A parameter NO_SHARD keeps whole on every rank."""
 
@@ -283,6 +419,10 @@ class ReplicatedUnit(Unit):
 
     def reshard(self):
         pass
+
+    def reduce_grads(self, sps):
+        for sp in sps:
+            self.reduce_grad(sp)
 
     def reduce_grad(self, sp):
         import ember.distributed as dist

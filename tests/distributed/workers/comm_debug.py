@@ -118,6 +118,24 @@ s = DTensor.from_local(leaf, mesh, [Partial()]).redistribute(mesh, [Shard(0)])
 assert leaf.grad.tolist() == [2., 2., 2., 3., 3.], leaf.grad
 ok('comm-debug-mode-layouts')
 
+# FSDP2: one all-gather per sharded module in forward, one reduce-scatter per module in backward, as in
+# PyTorch (which also gathers the parameters again for backward: ember keeps the forward's). Which module a
+# backward reduce-scatter is counted under follows when the gradients are accumulated, so only the
+# backward's totals are compared.
+from ember.distributed.fsdp import fully_shard  # noqa: E402
+sharded = nn.Sequential(nn.Linear(5, 7), nn.Tanh(), nn.Linear(7, 3))
+fully_shard(sharded[0])
+fully_shard(sharded[2])
+fully_shard(sharded)
+with CommDebugMode() as mode:
+    sharded(ember.randn(4, 5)).sum().backward()
+got = {fqn: {d: {str(k): v for k, v in c.items()} for d, c in per.items()} for fqn, per in mode.comm_module_counts.items()}
+for fqn, per in want['fsdp'].items():
+    assert got[fqn]['forward'] == per['forward'], (fqn, got)
+backward = {k: v for k, v in want['fsdp']['Global']['backward'].items() if k != 'c10d._allgather_base_'}
+assert got['Global']['backward'] == backward, got
+ok('comm-debug-mode-fsdp')
+
 # functional collectives: new tensors, the group named several ways
 t = ember.tensor([1., 2., 3., 4.]) * (rank + 1)
 assert funcol.all_reduce(t, 'sum', mesh).tolist() == [3., 6., 9., 12.] and t.tolist()[0] == rank + 1
