@@ -712,7 +712,10 @@ def transpose(input, dim0, dim1):
     except AttributeError:      # not a tensor: PyTorch's argument error for the op called
         _argparse.refuse_from_stack()
         raise
-    return Transpose.apply(input, wrap_dim(dim0, nd), wrap_dim(dim1, nd))
+    try:
+        return Transpose.apply(input, wrap_dim(dim0, nd), wrap_dim(dim1, nd))
+    except NotImplementedError as error:
+        return quantized_or_raise(error, 'transpose', input, dim0, dim1)
 
 
 swapdims = transpose
@@ -1365,7 +1368,10 @@ def chunk(input, chunks, dim=0):
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     size = input.shape[wrap_dim(dim, input.ndim)]
     step = max(1, -(-size // chunks))
-    return split(input, step, dim)
+    try:
+        return split(input, step, dim)
+    except NotImplementedError as error:
+        return quantized_or_raise(error, 'split', input, step, dim)
 
 
 class Select(Primitive):

@@ -320,3 +320,35 @@ def dispatch_adaptive_avg_pool(q, dims, output_size):
 
 def dispatch_flatten(q, start_dim, end_dim):
     return q.flatten(start_dim, end_dim)
+
+
+def dispatch_transpose(q, dim0, dim1):
+    return q.transpose(dim0, dim1)
+
+
+def dispatch_split(q, step, dim):
+    from ember._tensor import _wrap_dim
+    dim = _wrap_dim(dim, q._int.ndim)
+    lead = (slice(None),) * dim
+    return tuple(q[lead + (slice(start, start + step),)] for start in range(0, q._int.shape[dim], step))
+
+
+def mean(q, dim=None, keepdim=False):
+    """Mean of a per-tensor quantized tensor (the output keeps its parameters). Over the innermost dimensions
+    of a contiguous tensor the integers are averaged as adaptive pooling does; otherwise the values are
+    dequantized, averaged in float32 and quantized again."""
+    _check_per_tensor(q, 'quantized::mean')
+    from ember._tensor import _wrap_dim
+    from ember.quantized._functions import dequantize, quantize_values
+    n = q._int.ndim
+    dims = tuple(range(n)) if dim is None else tuple(sorted(_wrap_dim(d, n) for d in
+                                                             ((dim,) if isinstance(dim, int) else dim)))
+    zp = int(q._zero_point)
+    if dims == tuple(range(n - len(dims), n)) and q._int.flags.c_contiguous:
+        size = int(np.prod([q._int.shape[d] for d in dims]))
+        acc = q._int.astype(np.int64).sum(axis=dims, keepdims=keepdim) - zp * size
+        ints = _mean_to_int(acc, np.float64(size), zp)
+    else:
+        values = dequantize(q).numpy().mean(axis=dims, keepdims=keepdim, dtype=_F32)
+        ints = quantize_values(values, q._scale, zp, q._qdtype.qmin, q._qdtype.qmax, 'fused')
+    return q._like(np.clip(ints, q._qdtype.qmin, q._qdtype.qmax).astype(q._int.dtype))

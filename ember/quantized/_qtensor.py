@@ -378,6 +378,17 @@ class QTensor(Tensor):
                 and np.array_equal(self._scale, other._scale) and np.array_equal(self._zero_point, other._zero_point)
                 and self._axis == other._axis)
 
+    def mean(self, dim=None, keepdim=False, *, dtype=None):
+        if dtype is not None:
+            raise RuntimeError("the mean of a quantized tensor keeps its quantized dtype")
+        from ember.quantized._qops import mean
+        return mean(self, dim, keepdim)
+
+    def chunk(self, chunks, dim=0):
+        from ember.quantized._qops import dispatch_split
+        size = self._int.shape[_wrap_dim(dim, self._int.ndim)]
+        return dispatch_split(self, max(1, -(-size // chunks)), dim)
+
     def relu(self):
         zp = self._zero_point if self._qscheme in _PER_TENSOR else _channel_view(self._zero_point, self)
         return self._like(np.maximum(self._int, np.asarray(zp).astype(self._int.dtype)))

@@ -90,3 +90,26 @@ def test_quantizable_mobilenet_v2_fuses_and_quantizes_with_fbgemm(tmp_path):
     assert repr(quantized).replace('ember.', 'torch.') == repr(reference)
     x = torch.rand(2, 3, 40, 40)
     np.testing.assert_array_equal(quantized(ember.tensor(x.numpy())).numpy(), reference(x).numpy())
+
+
+def test_quantizable_shufflenet_v2_matches_torchvision(tmp_path):
+    ember.manual_seed(0)
+    model = models.quantization.shufflenet_v2_x0_5(num_classes=4).eval()
+    model.fuse_model()
+    assert type(model.stage2[0].branch2[0]).__name__ == 'ConvReLU2d'
+    q = ember.quantize_per_tensor(ember.rand(1, 4, 3, 3), 0.01, 3, ember.quint8)
+    halves = q.chunk(2, dim=1)
+    assert [h.shape[1] for h in halves] == [2, 2] and halves[1].q_zero_point() == 3
+    assert q.mean([2, 3]).shape == (1, 4)
+    torch = pytest.importorskip('torch')
+    torchvision = pytest.importorskip('torchvision')
+    torch.backends.quantized.engine = 'fbgemm'
+    torch.manual_seed(0)
+    reference = torchvision.models.quantization.shufflenet_v2_x0_5(quantize=True, num_classes=4)
+    torch.save(reference.state_dict(), tmp_path / 'q.pt')
+    ember.manual_seed(0)
+    quantized = models.quantization.shufflenet_v2_x0_5(quantize=True, num_classes=4)
+    quantized.load_state_dict(ember.load(tmp_path / 'q.pt'))
+    assert repr(quantized).replace('ember.', 'torch.') == repr(reference)
+    x = torch.rand(2, 3, 40, 40)
+    np.testing.assert_array_equal(quantized(ember.tensor(x.numpy())).numpy(), reference(x).numpy())

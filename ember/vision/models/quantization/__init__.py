@@ -2,4 +2,5 @@
 for eager-mode quantization, and with ``quantize=True`` the converted int8 models."""
 from ember.vision.models.quantization.resnet import *  # noqa: F401,F403
 from ember.vision.models.quantization.mobilenetv2 import *  # noqa: F401,F403
-from ember.vision.models.quantization import resnet, mobilenetv2, utils  # noqa: F401
+from ember.vision.models.quantization.shufflenetv2 import *  # noqa: F401,F403
+from ember.vision.models.quantization import resnet, mobilenetv2, shufflenetv2, utils  # noqa: F401
