@@ -1,5 +1,5 @@
 """F.interpolate in float32 (and float16/bfloat16) gives PyTorch's CPU bits for the linear,
-bilinear, trilinear and bicubic modes: recorded outputs (tests/fixtures/interpolate_bits) compared bit
+bilinear, trilinear, bicubic and area modes: recorded outputs (tests/fixtures/interpolate_bits) compared bit
 for bit, PyTorch itself when installed, and the gradients still those of the resampling."""
 import pathlib
 
@@ -58,12 +58,14 @@ def test_matches_pytorch_on_random_shapes(threads):
     rng = np.random.RandomState(11)
     try:
         for trial in range(40):
-            mode = ['linear', 'bilinear', 'bicubic', 'trilinear'][trial % 4]
-            nd = {'linear': 1, 'bilinear': 2, 'bicubic': 2, 'trilinear': 3}[mode]
+            mode = ['linear', 'bilinear', 'bicubic', 'trilinear', 'area'][trial % 5]
+            nd = {'linear': 1, 'bilinear': 2, 'bicubic': 2, 'trilinear': 3, 'area': 1 + trial % 3}[mode]
             channels = int(rng.choice([1, 2, 4, 17, 33]))    # (3 channels depend on the thread count)
             shape = (2, channels) + tuple(int(v) for v in rng.randint(1, 9, nd))
-            size = tuple(int(v) for v in rng.randint(1, 12 if trial % 3 else 90, nd))
-            kw = dict(size=size, mode=mode, align_corners=bool(trial % 2))
+            size = tuple(int(v) for v in rng.randint(1, 12 if trial % 3 or mode == 'area' else 90, nd))
+            kw = dict(size=size, mode=mode)
+            if mode != 'area':
+                kw['align_corners'] = bool(trial % 2)
             cl = nd > 1 and trial % 5 == 0
             name = f'random{trial}'
             want = run(torch, name, shape, cl, kw)

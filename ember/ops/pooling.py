@@ -19,6 +19,7 @@ from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops.conv import _col2im_raw, _pad_raw, _windows
 from ember.ops._registry import op
+from ember.ops import _adaptive_avg as _adaptive_avg_arrays
 
 __all__ = ['max_pool1d', 'max_pool2d', 'max_pool3d', 'max_pool1d_with_indices', 'max_pool2d_with_indices',
            'max_pool3d_with_indices', 'avg_pool1d', 'avg_pool2d', 'avg_pool3d', 'adaptive_avg_pool1d',
@@ -692,6 +693,9 @@ class AdaptiveAvgPool(Primitive):
         n = len(out)
         mats = [xp.asarray(_averaging_matrix(s, o, x.dtype)) for s, o in zip(x.shape[x.ndim - n:], out)]
         ctx.mats = mats
+        if xp is np and x.dtype in (np.float32, np.float64):
+            # PyTorch's roundings: each window summed element by element, then divided
+            return _adaptive_avg_arrays.adaptive_avg(x, out)
         y = x
         for i, a in enumerate(mats):
             axis = x.ndim - n + i
@@ -704,6 +708,7 @@ class AdaptiveAvgPool(Primitive):
         gx = g
         for i, a in enumerate(ctx.mats):
             axis = g.ndim - n + i
+            a = a if a.dtype == g._data.dtype else a.astype(g._data.dtype)   # (half inputs ran in float32)
             gx = gx.movedim(axis, -1).matmul(Tensor._make(a, g.device)).movedim(-1, axis)
         return gx, None
 

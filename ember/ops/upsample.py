@@ -2,7 +2,7 @@
 
 Every mode is separable, so the N-d resize is a sequence of 1-d resizes: nearest modes gather
 rows; linear and cubic modes blend two or four gathered rows with per-position weights; 'area'
-is a (small, dense) averaging matrix.  All are ember ops, so gradients of any order work.
+is adaptive average pooling, as in PyTorch.  All are ember ops, so gradients of any order work.
 Source positions follow PyTorch's formulas exactly (nearest in float32, as ATen computes it).
 """
 import math
@@ -106,17 +106,6 @@ def _cubic_1d(x, dim, out_size, scale_factor, align_corners, rounded_to=None):
     return out
 
 
-def _area_1d(x, dim, out_size):
-    n = x.shape[dim]
-    i = np.arange(out_size)
-    start = (i * n) // out_size
-    end = -((-(i + 1) * n) // out_size)
-    cols = np.arange(n)
-    m = ((cols >= start[:, None]) & (cols < end[:, None])) / (end - start)[:, None]
-    moved = x.movedim(dim, -1)
-    return moved.matmul(_const(m.T.astype(x._data.dtype), x)).movedim(-1, dim)
-
-
 def _out_sizes(input, size, scale_factor, recompute_scale_factor):
     spatial = input.ndim - 2
     if size is not None and scale_factor is not None:
@@ -188,6 +177,10 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
         raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
     if antialias:
         return _antialiased(input, sizes, factors, mode, bool(align_corners))
+    if mode == 'area':   # PyTorch's area mode is adaptive average pooling (its sums and divisions)
+        from ember.ops import pooling
+        return (pooling.adaptive_avg_pool1d, pooling.adaptive_avg_pool2d,
+                pooling.adaptive_avg_pool3d)[len(sizes) - 1](input, sizes)
     # (a traced graph, as ONNX export records one, keeps the op-by-op form its exporters know)
     exact = mode in _EXACT_NODES and type(input._data) is np.ndarray and not is_capturing()
     if exact and input._data.dtype == np.float32:
@@ -269,9 +262,6 @@ def _resize(input, sizes, factors, mode, align_corners, rounded_to=None):
         n_in = input.shape[dim]
         if mode in ('nearest', 'nearest-exact'):
             out = _along(out, dim, _nearest_index(n_in, n_out, f, mode == 'nearest-exact', input.ndim == 4))
-        elif mode == 'area':
-            if n_out != n_in:
-                out = _area_1d(out, dim, n_out)
         elif mode == 'bicubic':
             out = _cubic_1d(out, dim, n_out, f, align_corners, rounded_to)
         else:

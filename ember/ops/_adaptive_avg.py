@@ -1,0 +1,82 @@
+"""Adaptive average pooling with the roundings of PyTorch's CPU kernels.
+
+PyTorch adds each window's elements one at a time (rows outer, columns inner) and divides the sum by
+the window's height, then by its width (channels-last inputs: by their product, for whole vectors of
+16 channels).  NumPy's ``cumsum`` adds strictly one element after another, so the window sums here
+are running sums: per window row, the sum so far followed by that row's elements, accumulated; rows
+of windows narrower than the widest one are padded with zeros, which leave a sum unchanged.
+"""
+import numpy as np
+
+from ember import _formats
+
+_VEC = 16   # float32 lanes of an AVX-512 vector
+
+
+def bounds(size, out):
+    """Each output index's window ``[start, end)`` along a dimension of ``size`` elements."""
+    o = np.arange(out)
+    return (o * size) // out, -((-(o + 1) * size) // out)
+
+
+def _window_sum(x, spans):
+    """Sequential window sums of ``x`` (..., *spatial) over its last ``len(spans)`` dimensions;
+    ``spans[k] = (start, end)`` per output index of dimension k."""
+    n = len(spans)
+    lead = x.shape[:x.ndim - n]
+    starts = [s for s, _ in spans]
+    lengths = [e - s for s, e in spans]
+    widest = [int(length.max()) for length in lengths]
+    out_shape = lead + tuple(len(s) for s in starts)
+    total = np.zeros(out_shape, x.dtype)
+    last = n - 1
+    cols = starts[last][:, None] + np.arange(widest[last])               # (out_w, widest_w)
+    col_ok = np.arange(widest[last]) < lengths[last][:, None]
+    cols = np.minimum(cols, x.shape[-1] - 1)
+    for offset in np.ndindex(*widest[:last]):
+        y = x
+        ok = None
+        for k, d in enumerate(offset):
+            idx = starts[k] + d
+            inside = d < lengths[k]
+            y = np.take(y, np.minimum(idx, x.shape[len(lead) + k] - 1), axis=len(lead) + k)
+            shape = [1] * len(out_shape)
+            shape[len(lead) + k] = len(idx)
+            inside = inside.reshape(shape)
+            ok = inside if ok is None else ok & inside
+        row = np.take(y, cols, axis=-1)                                   # (..., out_w, widest_w)
+        mask = col_ok if ok is None else (ok[..., None] & col_ok)
+        row = np.where(mask, row, x.dtype.type(0))
+        run = np.concatenate([total[..., None], row], axis=-1)
+        total = np.cumsum(run, axis=-1, dtype=x.dtype)[..., -1]
+    return total
+
+
+def adaptive_avg(x, out_sizes):
+    """Adaptive average pooling of a float32/float64 array ``x`` (..., *spatial) to ``out_sizes``."""
+    n = len(out_sizes)
+    spans = [bounds(s, o) for s, o in zip(x.shape[x.ndim - n:], out_sizes)]
+    total = _window_sum(x, spans)
+    lengths = [(e - s).astype(x.dtype) for s, e in spans]
+    shapes = []
+    for k, length in enumerate(lengths):
+        shape = [1] * total.ndim
+        shape[total.ndim - n + k] = len(length)
+        shapes.append(length.reshape(shape))
+    layout = {2: _formats.channels_last, 3: _formats.channels_last_3d}.get(n)
+    channels_last = layout is not None and x.ndim == n + 2 and _formats.is_in_format(x, layout)
+    if channels_last and x.shape[1] >= _VEC:
+        whole = x.shape[1] // _VEC * _VEC
+        area = shapes[0]
+        for s in shapes[1:]:
+            area = area * s
+        out = total.copy()
+        out[:, :whole] = total[:, :whole] / area
+        rest = total[:, whole:]
+        for s in shapes:
+            rest = rest / s
+        out[:, whole:] = rest
+        return out
+    for s in shapes:
+        total = total / s
+    return total
