@@ -11,6 +11,7 @@ Only NumPy arrays on the CPU, only when ember's thread setting (``set_num_thread
 threadpoolctl, which also holds BLAS back) allows more than one, and one kernel at a time: a call
 made while another thread is inside this runs its chunks serially.
 """
+import os
 import threading
 
 import numpy
@@ -19,6 +20,7 @@ from ember import _threads
 
 _pool = None
 _pool_size = 0
+_pool_pid = None        # a forked child inherits the pool object but none of its threads
 _busy = threading.Lock()
 _blas = None
 
@@ -54,10 +56,11 @@ def map_parts(xp, chunks, work):
     if k == 1 or not _busy.acquire(blocking=False):
         return [work(chunks)]
     try:
-        global _pool, _pool_size
+        global _pool, _pool_size, _pool_pid
         from concurrent.futures import ThreadPoolExecutor, wait
-        if _pool_size < k - 1:
+        if _pool_size < k - 1 or _pool_pid != os.getpid():
             _pool, _pool_size = ThreadPoolExecutor(k - 1, thread_name_prefix='ember-chunks'), k - 1
+            _pool_pid = os.getpid()
         parts = [chunks[i::k] for i in range(k)]
         with _blas_limiter().limit(limits=1):
             futures = [_pool.submit(work, part) for part in parts[1:]]

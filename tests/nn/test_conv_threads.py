@@ -75,3 +75,23 @@ def test_an_error_in_a_thread_reaches_the_caller(threads):
         _chunk_threads.for_chunks(np, [(0, 1), (1, 2)], fail_on_second)
     # and the next kernel runs on two threads again
     assert len(_chunk_threads.map_parts(np, [(0, 1), (1, 2)], lambda part: part)) == 2
+
+
+@pytest.mark.skipif(not hasattr(__import__('os'), 'fork'), reason='needs fork')
+def test_a_forked_child_gets_threads_of_its_own(threads):
+    import os
+    threads(2)
+    _chunk_threads.map_parts(np, [(0, 1), (1, 2)], lambda part: part)    # the parent's pool exists
+    pid = os.fork()
+    if pid == 0:                                                          # the child: its own pool
+        ok = _chunk_threads.map_parts(np, [(0, 1), (1, 2)], lambda part: part) == [[(0, 1)], [(1, 2)]]
+        os._exit(0 if ok else 1)
+    import time
+    deadline = time.monotonic() + 60          # a child waiting on its parent's dead threads hangs
+    while (done := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if done[0] == 0:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        pytest.fail('the forked child never finished its chunks')
+    assert os.WIFEXITED(done[1]) and os.WEXITSTATUS(done[1]) == 0
