@@ -22,7 +22,7 @@ def pack_saved(saved, saved_type, results=()):
             out.append(s)
             continue
         p = PackedSaved()
-        p.packed = pack_hook(results[s.is_output - 1] if s.is_output and results else s.tensor)
+        p.packed = _run_pack(pack_hook, results[s.is_output - 1] if s.is_output and results else s.tensor)
         p.unpack_hook = unpack_hook
         p.version_counter = s.tensor._version_counter
         p.version = s.version
@@ -30,3 +30,14 @@ def pack_saved(saved, saved_type, results=()):
         p.position = s.position         # (names it: grad_fn._saved_self is found through the hooks too)
         out.append(p)
     return out
+
+
+def _run_pack(pack_hook, tensor):
+    """``pack_hook(tensor)`` with the hooks off: what the ops inside it save is kept as it is (as in
+    PyTorch), not packed again by the same hook, which would never end."""
+    stack = _pack_stack[:]
+    _pack_stack.clear()
+    try:
+        return pack_hook(tensor)
+    finally:
+        _pack_stack[:] = stack

@@ -287,7 +287,10 @@ class _NonReentrantCheckpoint(Function):
         if group is not None and kept is not None and kept[0] is group:
             _, inputs, outputs = kept  # this group already recomputed the region: differentiate that graph
         else:
-            inputs = detach_variable(tuple(ctx.saved_tensors))
+            # NOTE: whether an input needs a gradient is the forward's to say: a saved-tensor unpack hook may
+            # hand back the values without their autograd history
+            inputs = tuple(t.detach().requires_grad_(need) if need and not t.requires_grad else t
+                           for t, need in zip(detach_variable(tuple(ctx.saved_tensors)), ctx.needs_input_grad[1:]))
             with ctx.replay(), ctx.recompute_context:
                 outputs = _as_tuple(ctx.run(*inputs))
             ctx.group_recomputation = (group, inputs, outputs) if group is not None else None

@@ -99,3 +99,46 @@ def test_hooks_on_a_leaf_outlive_the_collection_of_its_accumulator():
     h.remove()
     (v * 1).sum().backward()
     assert v.grad.tolist() == [3., 5., 7.]
+
+
+class _Halve(ember.autograd.Function):
+    """Keeps the first half of the rows (saving its input: an op inside a pack hook that saves)."""
+
+    @staticmethod
+    def forward(ctx, t):
+        ctx.save_for_backward(t)
+        return t[:t.shape[0] // 2].clone()
+
+    @staticmethod
+    def backward(ctx, g):
+        t, = ctx.saved_tensors
+        out = ember.zeros_like(t)
+        out[:g.shape[0]] = g
+        return out
+
+
+def test_a_pack_hook_whose_ops_save_tensors_and_checkpoint_inputs():
+    # what tensor parallelism's input resharding does: pack keeps a piece (ops that save tensors, whose
+    # saves are not packed again), unpack rebuilds the values without autograd history; the checkpointed
+    # region's input still gets its gradient, as in PyTorch
+    lin = ember.nn.Linear(3, 3, dtype=ember.float64)
+    x = ember.randn(4, 3, dtype=ember.float64, requires_grad=True)
+    ember.utils.checkpoint.checkpoint(lin, x, use_reentrant=False).pow(2).sum().backward()
+    want = x.grad.clone()
+    x.grad = None
+    packed = []
+
+    def pack(t):
+        if t.shape == (4, 3):
+            packed.append(t)
+            return ('half', _Halve.apply(t), t.detach()[2:].clone())
+        return t
+
+    def unpack(p):
+        return ember.cat([p[1], p[2]]) if isinstance(p, tuple) else p
+
+    with saved_tensors_hooks(pack, unpack):
+        y = ember.utils.checkpoint.checkpoint(lin, x, use_reentrant=False)
+    y.pow(2).sum().backward()
+    assert packed and x.grad is not None
+    np.testing.assert_allclose(x.grad.numpy(), want.numpy(), rtol=1e-12)
