@@ -31,7 +31,7 @@ class device:
             if index is not None:
                 raise RuntimeError(f"type (string) must not include an index because index was passed explicitly: {type}")
             type, _, idx = type.partition(':')
-            if not idx.isdigit() or (idx[0] == '0' and len(idx) > 1):
+            if not idx.isdigit() or (len(idx) > 1 and idx[0] == '0'):
                 raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
             index = int(idx)
         if type not in DEVICE_TYPES:
