@@ -5,7 +5,7 @@ import re
 import ember
 from ember._tensor import Tensor
 from ember.export import _errors
-from ember.export._module_calls import module_call_graph, recording_module_calls
+from ember.export._module_calls import module_call_graph, recording_call_signatures, recording_module_calls
 from ember.export._retrace import untrack
 from ember.export._tracer import OpTracer, run_traced
 from ember.export.graph_signature import (ConstantArgument, ExportGraphSignature, InputKind, InputSpec,
@@ -78,8 +78,8 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
             only the state the forward reads is lifted, parameters first, then buffers and
             constants, each in the order of first use, and dynamic sizes get strict mode's symbols.
             Python code that PyTorch's bytecode tracer would refuse is not refused here.
-        preserve_module_call_signature (tuple): submodule names whose call signature to keep (ember
-            supports none).
+        preserve_module_call_signature (tuple): submodules whose call signature to keep (each called
+            once): ``unflatten`` then calls them with the original arguments, so they can be swapped.
 
     Returns:
         ExportedProgram
@@ -105,8 +105,6 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
     kwargs = {} if kwargs is None else kwargs
     if not isinstance(kwargs, dict):
         raise TypeError(f'inspect.Signature.bind() argument after ** must be a mapping, not {type(kwargs).__name__}')
-    if preserve_module_call_signature:
-        raise NotImplementedError('ember.export.export does not support preserve_module_call_signature')
 
     graph = Graph()
     constants, state_dict = {}, {}
@@ -194,11 +192,13 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
             if isinstance(v, Tensor) and id(v) in traced_of and not k.startswith('_'):
                 swaps.append((m.__dict__, k, v))
                 m.__dict__[k] = traced_of[id(v)]
+    signatures = {}
     leaves = iter(traced_leaves)
     call_args = _rebuild(list(bound.args), leaves)
     call_kwargs = _rebuild(dict(bound.kwargs), leaves)
     try:
-        with recording_module_calls(tracer, mod):
+        with recording_module_calls(tracer, mod), \
+                recording_call_signatures(tracer, mod, preserve_module_call_signature, signatures):
             out = run_traced(tracer, lambda: mod(*call_args, **call_kwargs), ())
     finally:
         for store, k, v in reversed(swaps):
@@ -235,7 +235,7 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
                 bigger.arguments[name] = t
             return export(mod, bigger.args, bigger.kwargs).graph
         follow_dynamic_sizes(graph, retrace_grown)
-    call_graph = module_call_graph(mod, args, kwargs, out, list(bound.arguments))
+    call_graph = module_call_graph(mod, args, kwargs, out, list(bound.arguments), signatures)
     return ExportedProgram(graph, signature, state_dict, range_constraints, call_graph, constants=constants,
                            example_inputs=example_inputs, out_spec=out_spec, forward_arg_names=list(bound.arguments))
 

@@ -63,11 +63,52 @@ def recording_module_calls(tracer, root):
             h.remove()
 
 
-def module_call_graph(root, args, kwargs, out, forward_arg_names):
-    """PyTorch's ``module_call_graph``: the root with its call signature, then every submodule path."""
+@contextlib.contextmanager
+def recording_call_signatures(tracer, root, fqns, signatures):
+    """While this runs, each call of the submodules named in ``fqns`` records its signature in
+    ``signatures[fqn]``: the graph values it took and gave back, and their structure."""
+    from ember._tensor import Tensor
+    from ember.export.graph_signature import ConstantArgument, TensorArgument
+    from ember.utils._pytree import tree_flatten
+    modules = dict(root.named_modules())
+    for fqn in fqns:
+        if fqn not in modules or not fqn:
+            raise ValueError(f'preserve_module_call_signature names {fqn!r}, which is not a submodule of the '
+                             'exported module')
+
+    def argument(value):
+        node = tracer.node_of(value) if isinstance(value, Tensor) else None
+        return TensorArgument(node.name) if node is not None else ConstantArgument('', value)
+
+    def wrap(fqn, forward):
+        def recorded(*args, **kwargs):
+            if fqn in signatures:
+                raise NotImplementedError(f'ember.export keeps the call signature of a module called once; '
+                                          f'{fqn!r} is called several times')
+            leaves, in_spec = tree_flatten((args, kwargs))
+            inputs = [argument(v) for v in leaves]
+            out = forward(*args, **kwargs)
+            out_leaves, out_spec = tree_flatten(out)
+            signatures[fqn] = ModuleCallSignature(inputs, [argument(v) for v in out_leaves], in_spec, out_spec)
+            return out
+        return recorded
+    for fqn in fqns:
+        modules[fqn].__dict__['forward'] = wrap(fqn, modules[fqn].forward)
+    try:
+        yield
+    finally:
+        for fqn in fqns:
+            modules[fqn].__dict__.pop('forward', None)
+
+
+def module_call_graph(root, args, kwargs, out, forward_arg_names, signatures=None):
+    """PyTorch's ``module_call_graph``: the root with its call signature, then every submodule path
+    (with the signatures recorded for the calls whose signature is preserved)."""
     from ember.utils._pytree import tree_structure
     signature = ModuleCallSignature([], [], tree_structure((tuple(args), dict(kwargs))), tree_structure(out),
                                     list(forward_arg_names))
+    signatures = signatures or {}
     entries = [ModuleCallEntry('', signature)]
-    entries += [ModuleCallEntry(fqn) for fqn, _ in root.named_modules(remove_duplicate=False) if fqn]
+    entries += [ModuleCallEntry(fqn, signatures.get(fqn)) for fqn, _ in root.named_modules(remove_duplicate=False)
+                if fqn]
     return entries

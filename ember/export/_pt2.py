@@ -295,8 +295,15 @@ def _call_entry(entry):
     sig = entry.get('signature')
     if sig is None:
         return ModuleCallEntry(entry['fqn'])
+    from ember.export.graph_signature import ConstantArgument, TensorArgument
+
+    def arg(a):
+        if 'as_tensor' in a:
+            return TensorArgument(a['as_tensor']['name'])
+        return ConstantArgument('', _argument(a, {}))
     return ModuleCallEntry(entry['fqn'], ModuleCallSignature(
-        [], [], _treespec(json.loads(sig['in_spec'])[1]), _treespec(json.loads(sig['out_spec'])[1]),
+        [arg(a) for a in sig.get('inputs', [])], [arg(a) for a in sig.get('outputs', [])],
+        _treespec(json.loads(sig['in_spec'])[1]), _treespec(json.loads(sig['out_spec'])[1]),
         sig.get('forward_arg_names')))
 
 

@@ -156,6 +156,30 @@ def _treespec(value):
     return {'type': None, 'context': None, 'children_spec': []}
 
 
+def _treespec_json(spec):
+    """PyTorch's serialized form of an ember ``TreeSpec`` (tuples, lists, dicts and leaves)."""
+    if spec.is_leaf():
+        return {'type': None, 'context': None, 'children_spec': []}
+    kinds = {tuple: 'builtins.tuple', list: 'builtins.list', dict: 'builtins.dict'}
+    if spec.type not in kinds:
+        raise NotImplementedError(f'ember.export.save: a call signature holding {spec.type.__name__} cannot be '
+                                  'written yet')
+    return {'type': kinds[spec.type], 'context': json.dumps(list(spec.context)) if spec.type is dict else 'null',
+            'children_spec': [_treespec_json(c) for c in spec.children()]}
+
+
+def _signature_json(sig):
+    """A preserved call signature: its flat inputs and outputs and their structure."""
+    if sig is None:
+        return None
+
+    def arg(a):
+        return {'as_tensor': {'name': a.name}} if not hasattr(a, 'value') else _argument(a.value)
+    return {'inputs': [arg(a) for a in sig.inputs], 'outputs': [arg(a) for a in sig.outputs],
+            'in_spec': json.dumps([1, _treespec_json(sig.in_spec)]), 'out_spec': json.dumps([1, _treespec_json(sig.out_spec)]),
+            'forward_arg_names': sig.forward_arg_names}
+
+
 def _raw(t):
     """A tensor's bytes, in its dtype (bfloat16 as its 16 bits)."""
     import ember
@@ -202,7 +226,8 @@ def save_pt2(ep, f, extra_files=None):
     call_graph = [{'fqn': '', 'signature': {'inputs': [], 'outputs': [], 'in_spec': json.dumps([1, in_spec]),
                                             'out_spec': json.dumps([1, out_spec]),
                                             'forward_arg_names': list(ep._forward_arg_names or [])}}]
-    call_graph += [{'fqn': entry.fqn, 'signature': None} for entry in ep.module_call_graph[1:]]
+    call_graph += [{'fqn': entry.fqn, 'signature': _signature_json(entry.signature)}
+                   for entry in ep.module_call_graph[1:]]
     graph = {'inputs': inputs, 'outputs': outputs, 'nodes': nodes, 'tensor_values': values, 'sym_int_values': sym_values,
              'sym_bool_values': {}, 'is_single_tensor_return': False, 'custom_obj_values': {}, 'sym_float_values': {}}
     model = {'graph_module': {'graph': graph, 'signature': {'input_specs': [_spec_json(s, False) for s in sig.input_specs],

@@ -164,6 +164,10 @@ def autograd_decompositions():
 
 def decompose(ep, decomp_table=None):
     """A new ExportedProgram with ``ep``'s graph lowered through ``decomp_table``."""
+    if any(entry.signature is not None for entry in ep.module_call_graph[1:]):
+        # the preserved signatures name the graph's values, which lowering renames
+        raise NotImplementedError('ember.export: run_decompositions of a program exported with '
+                                  'preserve_module_call_signature is not supported yet')
     import copy
 
     from ember.export._export import _flat_with_names

@@ -248,6 +248,7 @@ class _Outliner:
         self.nodes = list(flat.nodes)
         self.seen_nodes = {}        # name -> flat node, once copied somewhere
         self.seen_modules = {}      # module key -> [frame, ...] (one per call)
+        self.signatures = {e.fqn: e.signature for e in root.module_call_graph if e.fqn and e.signature is not None}
         self.created = {}           # fqn -> module made on the way to a deeper one
 
     def run(self):
@@ -283,10 +284,52 @@ class _Frame:
                 self.module._modules = calls_of[0].module._modules
             calls_of.append(self)
             self.call_index = calls + 1
+        self.signature = outliner.signatures.get(self.child_fqn) if parent is not None else None
+        if self.signature is not None:
+            self._take_signature_inputs()
+
+    def _take_signature_inputs(self):
+        """A call whose signature is preserved takes the original arguments: its graph flattens them
+        (``_positional_arg_N`` and keyword placeholders) and the parent passes them rebuilt."""
+        import operator
+        sig = self.signature
+        args_spec, kwargs_spec = sig.in_spec.children()
+        with self.graph.inserting_after(None):
+            arg_nodes = [self.graph.placeholder(f'_positional_arg_{i}') for i in range(args_spec.num_children)]
+            kwarg_nodes = {name: self.graph.placeholder(name) for name in kwargs_spec.context}
+            flat = _flatten_spec_node(self.module, (tuple(arg_nodes), kwarg_nodes), sig.in_spec)
+            for i, arg in enumerate(sig.inputs):
+                name = getattr(arg, 'name', '') or f'_constant_{i}'
+                got = self.graph.create_node('call_function', operator.getitem, (flat, i),
+                                             name=name if hasattr(arg, 'value') is False else f'_constant_{i}')
+                seen = self.o.seen_nodes.get(getattr(arg, 'name', None))
+                if not hasattr(arg, 'value') and seen is not None:
+                    got.meta = copy.copy(seen.meta)
+                    self.node_to_placeholder[seen] = got
+        with self.parent.graph.inserting_before(self.parent_call):
+            values = []
+            for arg in sig.inputs:
+                if hasattr(arg, 'value'):
+                    values.append(arg.value)
+                else:
+                    seen = self.o.seen_nodes.get(arg.name)
+                    values.append(self.parent.remap_input(seen) if seen is not None else None)
+            rebuilt = _unflatten_node(self.parent.module, values, sig.in_spec)
+            args = self.parent.graph.call_function(operator.getitem, (rebuilt, 0))
+            kwargs = self.parent.graph.call_function(operator.getitem, (rebuilt, 1))
+            arg_values = [self.parent.graph.call_function(operator.getitem, (args, i))
+                          for i in range(args_spec.num_children)]
+            kwarg_values = {k: self.parent.graph.call_function(operator.getitem, (kwargs, k))
+                            for k in kwargs_spec.context}
+        self.parent_call.args = tuple(arg_values)
+        self.parent_call.kwargs = kwarg_values
 
     def remap_input(self, x):
         if x in self.node_map:
             return self.node_map[x]
+        if x not in self.node_to_placeholder and self.signature is not None and x.op != 'placeholder':
+            raise NotImplementedError(f"unflatten: the module '{self.fqn}', whose call signature is preserved, reads "
+                                      f"'{x.name}', a value made outside it that it was not given")
         if x not in self.node_to_placeholder:
             # a value from outside this module: a new input, passed by the parent's call (both prepended)
             with self.graph.inserting_before(None):
@@ -304,6 +347,9 @@ class _Frame:
 
     def finalize_outputs(self):
         self.o.created.pop(self.fqn, None)
+        if self.signature is not None:
+            self._give_signature_outputs()
+            return
         originals, outputs = [], []
         for orig, new in self.node_map.items():
             if any(user.name not in self.o.seen_nodes for user in orig.users):
@@ -318,6 +364,31 @@ class _Frame:
         import operator
         for i, orig in enumerate(originals):
             item = self.parent.graph.call_function(operator.getitem, (call, i))
+            item.meta['val'] = orig.meta.get('val')
+            self.parent.node_map[orig] = item
+
+    def _give_signature_outputs(self):
+        """The preserved call returns its original structure; the parent flattens it again."""
+        import operator
+        sig = self.signature
+        originals, results = [], []
+        for out in sig.outputs:
+            seen = self.o.seen_nodes.get(getattr(out, 'name', None)) if not hasattr(out, 'value') else None
+            originals.append(seen)
+            if seen is None:
+                results.append(out.value if hasattr(out, 'value') else None)
+            elif seen in self.node_map:
+                results.append(self.node_map[seen])
+            elif seen in self.node_to_placeholder:
+                results.append(self.node_to_placeholder[seen])
+            else:
+                raise RuntimeError(f'Could not find output node {out}. Graph: {self.graph}')
+        self.graph.output(_unflatten_node(self.module, tuple(results), sig.out_spec))
+        flat = _flatten_spec_node(self.parent.module, self.parent_call, sig.out_spec)
+        for i, orig in enumerate(originals):
+            if orig is None:
+                continue
+            item = self.parent.graph.call_function(operator.getitem, (flat, i))
             item.meta['val'] = orig.meta.get('val')
             self.parent.node_map[orig] = item
 
@@ -342,6 +413,24 @@ class _Frame:
             self.copy_node(node)
             i += 1
         return i
+
+
+def _add_spec(module, spec):
+    i = 0
+    while hasattr(module, f'_spec_{i}'):
+        i += 1
+    setattr(module, f'_spec_{i}', spec)
+    return f'_spec_{i}'
+
+
+def _flatten_spec_node(module, value, spec):
+    from ember.fx._pytree import tree_flatten_spec
+    return module.graph.call_function(tree_flatten_spec, (value, module.graph.get_attr(_add_spec(module, spec))))
+
+
+def _unflatten_node(module, values, spec):
+    from ember.utils._pytree import tree_unflatten
+    return module.graph.call_function(tree_unflatten, (values, module.graph.get_attr(_add_spec(module, spec))))
 
 
 def _add_submodule(mod, target, child, create_module):

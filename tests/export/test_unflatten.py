@@ -11,7 +11,7 @@ import ember
 import ember.nn as nn
 from ember.export.unflatten import InterpreterModule
 from tests.fixtures.export import models
-from tests.fixtures.export.record_unflatten import describe, unflattened, unflattened_archive
+from tests.fixtures.export.record_unflatten import describe, preserved, unflattened, unflattened_archive
 
 _RECORDED = json.loads((pathlib.Path(__file__).parents[1] / 'fixtures' / 'export' /
                         'unflatten_cases.json').read_text())
@@ -20,7 +20,9 @@ _RECORDED = json.loads((pathlib.Path(__file__).parents[1] / 'fixtures' / 'export
 @pytest.mark.parametrize('case', sorted(_RECORDED))
 def test_unflattened_module_is_pytorchs(case):
     # an archive PyTorch wrote (with a size read outside any module, aten.sym_size), or a model
-    if case.startswith('archive:'):
+    if case == 'preserved':
+        _, u, _, args = preserved(ember)
+    elif case.startswith('archive:'):
         u, args = unflattened_archive(ember, case.split(':', 1)[1])
     else:
         name, decompose = case.removesuffix('_decomposed'), case.endswith('_decomposed')
@@ -108,3 +110,26 @@ def test_pytorch_unflattens_archives_ember_wrote(case, decompose):
     out = u(*args, **kwargs)
     for got, theirs in zip(out if isinstance(out, tuple) else (out,), recorded['unflattened_outputs']):
         np.testing.assert_allclose(got.detach().numpy(), theirs, rtol=1e-5, atol=1e-6)
+
+
+def test_a_preserved_call_signature_keeps_the_submodule_swappable(tmp_path):
+    recorded = _RECORDED['preserved']
+    ep, u, mod, args = preserved(ember)
+    assert repr(ep.module_call_graph[1]) == recorded['signature']
+    u.sub = mod.sub
+    np.testing.assert_allclose(u(*args).detach().numpy(), recorded['swapped'], rtol=1e-5, atol=1e-6)
+    # PyTorch's archive of the same program keeps the signature, and so does ember's
+    theirs = ember.export.load(pathlib.Path(__file__).parents[1] / 'fixtures' / 'export' / 'pt2' / 'preserved.pt2')
+    assert repr(theirs.module_call_graph[1]) == recorded['signature']
+    ember.export.save(ep, tmp_path / 'ours.pt2')
+    again = ember.export.unflatten(ember.export.load(tmp_path / 'ours.pt2'))
+    assert str(again.sub.graph) == recorded['graphs']['sub'].replace('torch.', 'ember.')
+    with pytest.raises(NotImplementedError, match='preserve_module_call_signature'):
+        ep.run_decompositions()
+    try:
+        import torch
+    except ImportError:
+        return
+    loaded = torch.export.unflatten(torch.export.load(tmp_path / 'ours.pt2'))
+    np.testing.assert_allclose(loaded(torch.tensor(args[0].tolist())).detach().numpy(), recorded['outputs'][0],
+                               rtol=1e-5, atol=1e-6)
