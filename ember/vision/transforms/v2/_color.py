@@ -113,66 +113,108 @@ class RandomGrayscale(_RandomApplyTransform):
         return F.rgb_to_grayscale(inpt, num_output_channels=params["num_input_channels"])
 
 
-def _random_apply(name, fn, doc, arg_names=()):
-    """A RandomX transform: ``fn(inpt, *args)`` with probability ``p``."""
-    def __init__(self, *args, p=0.5):
-        _RandomApplyTransform.__init__(self, p=p)
-        for arg_name, value in zip(arg_names, args):
-            setattr(self, arg_name, value)
-
-    def transform(self, inpt, params):
-        return fn(inpt, *(getattr(self, a) for a in arg_names))
-    return type(name, (_RandomApplyTransform,), {"__init__": __init__, "transform": transform, "__doc__": doc,
-                                                 "__module__": __name__})
-
-
-RandomInvert = _random_apply("RandomInvert", F.invert, """Invert images with probability ``p``.
+class RandomInvert(_RandomApplyTransform):
+    """Invert images with probability ``p``.
 
     Example:
         >>> from ember.vision.transforms import v2
         >>> v2.RandomInvert(p=1.0)(ember.tensor([[[0.25]]]))
         tensor([[[0.7500]]])
-    """)
-RandomPosterize = _random_apply("RandomPosterize", F.posterize, """Posterize uint8 images to ``bits`` bits with
+    """
+
+    def __init__(self, p=0.5):
+        super().__init__(p=p)
+
+    def transform(self, inpt, params):
+        return F.invert(inpt)
+
+
+class RandomPosterize(_RandomApplyTransform):
+    """Posterize uint8 images to ``bits`` bits with
     probability ``p``.
 
     Example:
         >>> from ember.vision.transforms import v2
         >>> v2.RandomPosterize(1, p=1.0)(ember.tensor([[[200]]], dtype=ember.uint8))
         tensor([[[128]]], dtype=ember.uint8)
-    """, ("bits",))
-RandomSolarize = _random_apply("RandomSolarize", F.solarize, """Invert values at or above ``threshold`` with
+    """
+
+    def __init__(self, bits, p=0.5):
+        super().__init__(p=p)
+        self.bits = bits
+
+    def transform(self, inpt, params):
+        return F.posterize(inpt, self.bits)
+
+
+class RandomSolarize(_RandomApplyTransform):
+    """Invert values at or above ``threshold`` with
     probability ``p``.
 
     Example:
         >>> from ember.vision.transforms import v2
         >>> v2.RandomSolarize(0.5, p=1.0)(ember.tensor([[[0.9]]]))
         tensor([[[0.1000]]])
-    """, ("threshold",))
-RandomAutocontrast = _random_apply("RandomAutocontrast", F.autocontrast, """Stretch each channel to the full
+    """
+
+    def __init__(self, threshold, p=0.5):
+        super().__init__(p=p)
+        self.threshold = threshold
+
+    def transform(self, inpt, params):
+        return F.solarize(inpt, self.threshold)
+
+
+class RandomAutocontrast(_RandomApplyTransform):
+    """Stretch each channel to the full
     range with probability ``p``.
 
     Example:
         >>> from ember.vision.transforms import v2
         >>> v2.RandomAutocontrast(p=1.0)(ember.tensor([[[0.25, 0.75]]]))
         tensor([[[0., 1.]]])
-    """)
-RandomEqualize = _random_apply("RandomEqualize", F.equalize, """Equalize the histogram of uint8 images with
+    """
+
+    def __init__(self, p=0.5):
+        super().__init__(p=p)
+
+    def transform(self, inpt, params):
+        return F.autocontrast(inpt)
+
+
+class RandomEqualize(_RandomApplyTransform):
+    """Equalize the histogram of uint8 images with
     probability ``p``.
 
     Example:
         >>> from ember.vision.transforms import v2
         >>> v2.RandomEqualize(p=0.0)(ember.tensor([[[3]]], dtype=ember.uint8))
         tensor([[[3]]], dtype=ember.uint8)
-    """)
-RandomAdjustSharpness = _random_apply("RandomAdjustSharpness", F.adjust_sharpness, """Adjust the sharpness by
+    """
+
+    def __init__(self, p=0.5):
+        super().__init__(p=p)
+
+    def transform(self, inpt, params):
+        return F.equalize(inpt)
+
+
+class RandomAdjustSharpness(_RandomApplyTransform):
+    """Adjust the sharpness by
     ``sharpness_factor`` with probability ``p``.
 
     Example:
         >>> from ember.vision.transforms import v2
         >>> v2.RandomAdjustSharpness(2.0, p=0.0)(ember.ones(1, 1, 1))
         tensor([[[1.]]])
-    """, ("sharpness_factor",))
+    """
+
+    def __init__(self, sharpness_factor, p=0.5):
+        super().__init__(p=p)
+        self.sharpness_factor = sharpness_factor
+
+    def transform(self, inpt, params):
+        return F.adjust_sharpness(inpt, self.sharpness_factor)
 
 
 class RandomChannelPermutation(Transform):
