@@ -1,7 +1,8 @@
 """ember.vision.transforms.v2.functional: functional transforms that accept images, videos, masks,
 bounding boxes and key points (torchvision.transforms.v2.functional)."""
 from ember.vision.transforms.functional import pil_to_tensor, to_pil_image  # noqa: F401
-from ember.vision.transforms.functional import InterpolationMode, to_tensor  # noqa: F401
+from ember.vision.transforms.functional import InterpolationMode  # noqa: F401
+from ember.vision.transforms.v2.functional._deprecated import to_tensor  # noqa: F401
 from ember.vision.transforms.v2.functional._dispatch import is_pure_tensor  # noqa: F401
 from ember.vision.transforms.v2.functional._geometry import (affine, center_crop, crop, hflip,  # noqa: F401
                                                              horizontal_flip, pad, resize, resized_crop, rotate,

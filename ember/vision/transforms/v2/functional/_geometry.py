@@ -127,7 +127,7 @@ def resized_crop(inpt, top, left, height, width, size, interpolation=Interpolati
     return resize(crop(inpt, top, left, height, width), size, interpolation=interpolation, antialias=antialias)
 
 
-def pad(inpt, padding, fill=0, padding_mode="constant"):
+def pad(inpt, padding, fill=None, padding_mode="constant"):
     """Pad the borders; boxes and key points move by the left/top padding."""
     def boxes(b, f, c, mode):
         if padding_mode != "constant":
@@ -141,10 +141,49 @@ def pad(inpt, padding, fill=0, padding_mode="constant"):
         left, right, top, bottom = _parse_pad_padding(padding)
         return (k + ember.tensor([left, top], dtype=k.dtype, device=k.device),
                 (c[0] + top + bottom, c[1] + left + right))
-    fill_value = 0 if fill is None else fill
-    return dispatch(inpt, "pad", image=lambda img: F1.pad(img, padding, fill_value, padding_mode),
-                    mask=with_channel(lambda m: F1.pad(m, padding, fill_value, padding_mode)), boxes=boxes,
-                    keypoints=keypoints)
+    def image(img):
+        if not isinstance(img, ember.Tensor):
+            return F1.pad(img, padding, 0 if fill is None else fill, padding_mode)
+        return _pad_tensor(img, padding, fill, padding_mode)
+    return dispatch(inpt, "pad", image=image, mask=with_channel(lambda m: _pad_tensor(m, padding, fill, padding_mode)),
+                    boxes=boxes, keypoints=keypoints)
+
+
+def _check_padding(padding):
+    if isinstance(padding, (tuple, list)):
+        if len(padding) not in (1, 2, 4):
+            raise ValueError(f"Padding must be an int or a 1, 2, or 4 element tuple or list. Found {len(padding)}")
+    elif not isinstance(padding, int):
+        raise TypeError(f"`padding` should be an integer or tuple or list of integers, but got {padding}")
+
+
+def _pad_tensor(img, padding, fill, padding_mode):
+    """Pad a tensor image or mask; ``fill`` may hold one value per channel (constant mode only)."""
+    _check_padding(padding)
+    if padding_mode not in ("constant", "edge", "reflect", "symmetric"):
+        raise ValueError(f"`padding_mode` should be either `'constant'`, `'edge'`, `'reflect'` or `'symmetric'`, "
+                         f"but got `'{padding_mode}'`.")
+    if fill is None:
+        fill = 0
+    if isinstance(fill, (list, tuple)) and len(fill) == 1:
+        fill = fill[0]
+    if isinstance(fill, (int, float)):
+        return F1.pad(img, padding, fill, padding_mode)
+    if padding_mode != "constant":
+        raise ValueError(f"Padding mode '{padding_mode}' is not supported if fill is not scalar")
+    # pad with zeros, then paint each channel's border with its own value
+    out = F1.pad(img, padding, 0, padding_mode)
+    left, right, top, bottom = _parse_pad_padding(padding)
+    value = ember.tensor(list(fill), dtype=img.dtype, device=img.device).reshape(-1, 1, 1)
+    if top > 0:
+        out[..., :top, :] = value
+    if bottom > 0:
+        out[..., -bottom:, :] = value
+    if left > 0:
+        out[..., :, :left] = value
+    if right > 0:
+        out[..., :, -right:] = value
+    return out
 
 
 def _tensor_fill(fill, channels):
@@ -170,7 +209,7 @@ def _centre(center, img_shape):
     return [c - s * 0.5 for c, s in zip(center, [img_shape[-1], img_shape[-2]])]
 
 
-def affine(inpt, angle, translate, scale, shear, interpolation=InterpolationMode.NEAREST, fill=0, center=None):
+def affine(inpt, angle, translate, scale, shear, interpolation=InterpolationMode.NEAREST, fill=None, center=None):
     """Rotate, scale, shear about ``center`` and translate; boxes become the bounding boxes of their
     warped corners, clamped to the canvas."""
     interpolation = _mode(interpolation)
@@ -195,7 +234,7 @@ def affine(inpt, angle, translate, scale, shear, interpolation=InterpolationMode
                     keypoints=lambda k, c: _boxes.affine_keypoints(k, c, angle, translate, scale, shear, center))
 
 
-def rotate(inpt, angle, interpolation=InterpolationMode.NEAREST, expand=False, center=None, fill=0):
+def rotate(inpt, angle, interpolation=InterpolationMode.NEAREST, expand=False, center=None, fill=None):
     """Rotate counter-clockwise by ``angle`` degrees (boxes: bounding boxes of the rotated corners)."""
     interpolation = _mode(interpolation)
 

@@ -5,6 +5,7 @@ geometry kernels of boxes and key points also return the new canvas size where t
 import warnings
 
 import ember
+from ember.vision.transforms.functional import InterpolationMode
 from ember.vision.transforms.v2 import functional as F
 from ember.vision.transforms.v2.functional._boxes import _format
 from ember.vision.tv_tensors import BoundingBoxes, BoundingBoxFormat, KeyPoints, Mask, TVTensor
@@ -67,8 +68,9 @@ def vertical_flip_mask(mask):
     return _as_mask(F.vertical_flip, mask)
 
 
-def resize_mask(mask, size, interpolation="bilinear", max_size=None):
-    """Resize a mask (nearest neighbours unless ``interpolation`` is a nearest mode)."""
+def resize_mask(mask, size, interpolation=InterpolationMode.BILINEAR, max_size=None):
+    """Resize a mask: with ``interpolation`` where it is a nearest mode, otherwise nearest neighbours
+    (masks hold labels, which must not be blended; the default is torchvision's)."""
     return _as_mask(F.resize, mask, size, interpolation=interpolation, max_size=max_size)
 
 
@@ -250,10 +252,20 @@ def elastic_keypoints(keypoints, canvas_size, displacement):
 
 def get_size_image(image):
     """[height, width] of an image tensor."""
-    return list(image.shape[-2:])
+    hw = list(image.shape[-2:])
+    if len(hw) != 2:
+        raise TypeError(f"Input tensor should have at least two dimensions, but got {len(hw)}")
+    return hw
 
 
-get_size_video = get_size_mask = get_size_image
+def get_size_video(video):
+    """[height, width] of a video tensor."""
+    return get_size_image(video)
+
+
+def get_size_mask(mask):
+    """[height, width] of a mask tensor."""
+    return get_size_image(mask)
 
 
 def get_size_bounding_boxes(bounding_box):
@@ -277,7 +289,22 @@ def get_num_channels(inpt):
     return F.get_dimensions(inpt)[0]
 
 
-get_num_channels_image = get_num_channels_video = get_image_num_channels = get_num_channels
+get_image_num_channels = get_num_channels
+
+
+def get_num_channels_image(image):
+    """The number of channels of an image tensor ``[..., C, H, W]`` (1 for a ``[H, W]`` tensor)."""
+    chw = image.shape[-3:]
+    if len(chw) == 3:
+        return chw[0]
+    if len(chw) == 2:
+        return 1
+    raise TypeError(f"Input tensor should have at least two dimensions, but got {len(chw)}")
+
+
+def get_num_channels_video(video):
+    """The number of channels of a video tensor ``[..., T, C, H, W]``."""
+    return get_num_channels_image(video)
 
 
 def get_num_frames(inpt):
@@ -294,7 +321,9 @@ def get_num_frames(inpt):
     return inpt.shape[-4]
 
 
-get_num_frames_video = get_num_frames
+def get_num_frames_video(video):
+    """The number of frames of a video tensor ``[..., T, C, H, W]``."""
+    return video.shape[-4]
 
 
 def get_image_size(inpt):

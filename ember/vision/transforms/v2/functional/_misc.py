@@ -5,20 +5,44 @@ from ember.vision.transforms import functional as F1
 from ember.vision.transforms.v2.functional._dispatch import dispatch
 
 
-def _image_only(name, fn):
-    def apply(inpt, *args, **kwargs):
-        return dispatch(inpt, name, image=lambda img: fn(img, *args, **kwargs))
-    apply.__name__ = name
-    apply.__doc__ = f"{fn.__doc__.splitlines()[0]} (images and videos only; other inputs pass through)."
-    return apply
+def normalize(inpt, mean, std, inplace=False):
+    """(x - mean) / std per channel of a float image or video (PIL images are refused: convert first)."""
+    def image(img):
+        if not isinstance(img, ember.Tensor):
+            raise TypeError(f"Functional F.normalize does not support inputs of type {type(img)}.")
+        if not img.is_floating_point():
+            raise TypeError(f"Input tensor should be a float tensor. Got {img.dtype}.")
+        zero_std = (not all(std)) if isinstance(std, (tuple, list)) else \
+            (std == 0 if isinstance(std, (int, float)) else False)
+        if zero_std:
+            raise ValueError("std evaluated to zero, leading to division by zero.")
+        return F1.normalize(img, mean, std, inplace)
+    return dispatch(inpt, "normalize", image=image)
 
 
-normalize = _image_only("normalize", F1.normalize)
-gaussian_blur = _image_only("gaussian_blur", F1.gaussian_blur)
-adjust_brightness = _image_only("adjust_brightness", F1.adjust_brightness)
-adjust_hue = _image_only("adjust_hue", F1.adjust_hue)
-adjust_gamma = _image_only("adjust_gamma", F1.adjust_gamma)
-invert = _image_only("invert", F1.invert)
+def gaussian_blur(inpt, kernel_size, sigma=None):
+    """Blur with a Gaussian kernel; ``sigma=None`` takes ``0.15 * kernel_size + 0.35`` per axis."""
+    return dispatch(inpt, "gaussian_blur", image=lambda img: F1.gaussian_blur(img, kernel_size, sigma))
+
+
+def adjust_brightness(inpt, brightness_factor):
+    """Scale the brightness by ``brightness_factor`` (0 gives black, 1 the original)."""
+    return dispatch(inpt, "adjust_brightness", image=lambda img: F1.adjust_brightness(img, brightness_factor))
+
+
+def adjust_hue(inpt, hue_factor):
+    """Shift the hue by ``hue_factor`` (in [-0.5, 0.5], a fraction of the colour wheel)."""
+    return dispatch(inpt, "adjust_hue", image=lambda img: F1.adjust_hue(img, hue_factor))
+
+
+def adjust_gamma(inpt, gamma, gain=1):
+    """``gain * x ** gamma`` on values scaled to [0, 1]."""
+    return dispatch(inpt, "adjust_gamma", image=lambda img: F1.adjust_gamma(img, gamma, gain))
+
+
+def invert(inpt):
+    """The negative of an image: ``max_value - x``."""
+    return dispatch(inpt, "invert", image=F1.invert)
 
 
 def erase(inpt, i, j, h, w, v, inplace=False):

@@ -11,14 +11,15 @@ def uniform_temporal_subsample(inpt, num_samples):
         >>> F.uniform_temporal_subsample(ember.arange(5.0).view(5, 1, 1, 1), 3).flatten().tolist()
         [0.0, 2.0, 4.0]
     """
-    def video(v):
-        indices = ember.linspace(0, v.shape[-4] - 1, num_samples).long()
-        return ember.index_select(v, -4, indices)
     from ember.vision.tv_tensors import TVTensor, Video
     if not isinstance(inpt, ember.Tensor) or (isinstance(inpt, TVTensor) and not isinstance(inpt, Video)):
         raise TypeError(f"Functional F.uniform_temporal_subsample supports inputs of type torch.Tensor and "
                         f"tv_tensors.Video, but got {type(inpt)} instead.")
-    return dispatch(inpt, "uniform_temporal_subsample", image=video)
+    return dispatch(inpt, "uniform_temporal_subsample",
+                    image=lambda v: uniform_temporal_subsample_video(v, num_samples))
 
 
-uniform_temporal_subsample_video = uniform_temporal_subsample
+def uniform_temporal_subsample_video(video, num_samples):
+    """The kernel of :func:`uniform_temporal_subsample` on a plain video tensor ``[..., T, C, H, W]``."""
+    indices = ember.linspace(0, video.shape[-4] - 1, num_samples, device=video.device).long()
+    return ember.index_select(video, -4, indices)
