@@ -46,6 +46,7 @@ class FunctionEvent:
         self.cpu_children = []
         self.cpu_parent = None
         self.kernels = []
+        self.count = 1      # one call (a row of prof.table() before key_averages() sums them)
 
     def append_kernel(self, name, device, duration):
         """Record a device kernel (name, device index, duration in microseconds) run within this event."""
@@ -61,6 +62,10 @@ class FunctionEvent:
     @property
     def self_cpu_time_total(self):
         return self.cpu_time_total - sum(c.cpu_time_total for c in self.cpu_children)
+
+    @property
+    def cpu_time(self):
+        return self.cpu_time_total
 
     @property
     def self_cpu_memory_usage(self):
@@ -83,6 +88,7 @@ class FunctionEventAvg:
         self.input_shapes = input_shapes
         self.stack = stack
         self.count = 0
+        self.cpu_parent = None      # the first event's: a key's events are top-level or not together
         self.cpu_time_total = 0.0
         self.self_cpu_time_total = 0.0
         self.cpu_memory_usage = 0
@@ -90,6 +96,8 @@ class FunctionEventAvg:
         self.flops = 0
 
     def add(self, event):
+        if self.count == 0:
+            self.cpu_parent = getattr(event, 'cpu_parent', None)
         self.count += 1
         self.cpu_time_total += event.cpu_time_total
         self.self_cpu_time_total += event.self_cpu_time_total
@@ -149,7 +157,7 @@ class EventList(list):
               max_shapes_column_width=80, header=None, top_level_events_only=False, time_unit=None):
         """The events as PyTorch lays them out: one row per key, self and total CPU times."""
         return _build_table(self, sort_by, row_limit, max_name_column_width, max_shapes_column_width, header,
-                            time_unit, max_src_column_width)
+                            time_unit, max_src_column_width, top_level_events_only)
 
     def __str__(self):
         return self.table()
@@ -164,7 +172,9 @@ def _format_time(us, unit=None):
 
 
 def _build_table(events, sort_by, row_limit, name_width_cap, shapes_width_cap, header, time_unit,
-                 src_width_cap=75):
+                 src_width_cap=75, top_level_events_only=False):
+    """The table's text. With ``top_level_events_only`` the rows are the events no other event encloses;
+    widths and the total still count every event, as PyTorch's do."""
     from ember.autograd._profiler_details import flops_scale, format_memory
     profile_memory = getattr(events, '_profile_memory', False)
     with_flops = getattr(events, '_with_flops', False)
@@ -179,7 +189,8 @@ def _build_table(events, sort_by, row_limit, name_width_cap, shapes_width_cap, h
     with_shapes = getattr(events, '_with_shapes', False) or (
         isinstance(events, list) and any(getattr(e, 'input_shapes', None) for e in events)
         and not isinstance(events, EventList))
-    rows = list(events)[:row_limit] if row_limit is not None and row_limit > 0 else list(events)
+    rows = [e for e in events if getattr(e, 'cpu_parent', None) is None] if top_level_events_only else list(events)
+    rows = rows[:row_limit] if row_limit is not None and row_limit > 0 else rows
     name_width = min(max([len(e.key) for e in events] + [4]) + 4, name_width_cap)
     titles = ['Name', 'Self CPU %', 'Self CPU', 'CPU total %', 'CPU total', 'CPU time avg']
     if profile_memory:
@@ -210,6 +221,8 @@ def _build_table(events, sort_by, row_limit, name_width_cap, shapes_width_cap, h
     lines = []
     if header:
         lines += ['=' * len(rule), header]
+    if top_level_events_only:
+        lines += ['=' * len(rule), 'This report only display top-level ops statistics']
     lines += [rule, row(titles), rule]
     for e in rows:
         name = e.key if len(e.key) <= name_width else e.key[:name_width - 3] + '...'

@@ -2,6 +2,7 @@
 import builtins
 import operator
 import types
+import typing
 
 _OPS = ('placeholder', 'call_method', 'call_module', 'call_function', 'get_attr', 'output', 'root')
 
@@ -222,6 +223,20 @@ class Node:
 
 
 _SIDE_EFFECTS = set()
+
+
+def has_side_effect(fn):
+    """Register ``fn`` as a function whose calls ``Graph.eliminate_dead_code`` must keep even when
+    nothing uses their result (asserts, logging, profiler marks). Returns ``fn`` (usable as a decorator)."""
+    _SIDE_EFFECTS.add(fn)
+    return fn
+
+
+# the types fx annotates targets and arguments with (``torch.fx.node.Target``/``Argument``)
+Target = typing.Union[typing.Callable[..., typing.Any], str]
+BaseArgumentTypes = typing.Union[str, int, float, bool, complex, 'ember.dtype', 'ember.Tensor', 'ember.device',
+                                 'ember.memory_format', 'ember.layout']
+Argument = typing.Optional[typing.Union[tuple, list, dict, slice, range, Node, BaseArgumentTypes]]
 
 
 def _format_value(a, prefix=''):

@@ -53,6 +53,23 @@ def test_table_layout_matches_pytorch():
     assert header.endswith('# of Calls' + ' ' * 16 + 'Input Shapes  ')
 
 
+def test_the_profile_prints_every_event_and_can_keep_the_top_level():
+    with profile() as prof:
+        _program()
+    lines = str(prof).splitlines()          # print(prof): one row per event, as PyTorch's
+    assert lines[1].endswith('# of Calls  ') and len(lines) == 3 + len(prof.function_events) + 2
+    assert all(row.rstrip().endswith(' 1') for row in lines[3:-2])
+    for table in (prof.table(top_level_events_only=True),
+                  prof.key_averages().table(top_level_events_only=True)):
+        lines = table.splitlines()
+        # PyTorch 2.13's banner; rows: only what no range encloses; the total still counts every event
+        assert lines[0] == '=' * len(lines[2]) and lines[1] == 'This report only display top-level ops statistics'
+        names = [row.split()[0] for row in lines[5:-2]]
+        assert 'block' in names and 'aten::relu' not in names and 'aten::mm' not in names
+        total = sum(e.self_cpu_time_total for e in prof.function_events)
+        assert lines[-1] == f'Self CPU time total: {ember.autograd.profiler._format_time(total)}'
+
+
 def test_profiling_off_leaves_ops_untouched():
     from ember.autograd import _op_observers, function
     with profile():
