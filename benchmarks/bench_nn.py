@@ -10,6 +10,9 @@ Measures (each library in its own subprocess, the same code with ``torch`` or ``
 * ``mlp_infer_ms``: the same MLP's forward under no_grad.
 * ``lenet_step_ms``: seed 002's LeNet (3x32x32, conv 3->6 k5, maxpool 2, conv 6->16 k5, maxpool 2,
   fc 400->120->84->10), batch 64, same loop.
+* ``gelu_ms``: exact ``F.gelu`` of a 256x4096 float32 tensor (forward, no grad).
+* ``bilinear_ms`` / ``bicubic_ms``: ``F.interpolate`` of an 8x32x32x32 float32 tensor, scale factor 2
+  (forward, no grad).
 * ``mlp_rss_mb``: growth of the process's peak RSS (``resource.getrusage``) over 50 MLP training
   steps after the imports, measured in a fresh process per library so both are counted the same way.
 """
@@ -73,6 +76,13 @@ def bench(lib_name):
     res['mlp_infer_ms'] = _best_ms(infer, 100)
     xc = lib.rand(64, 3, 32, 32)
     res['lenet_step_ms'] = _best_ms(_train_step(lib, lenet(lib), xc, y), 20)
+    F = lib.nn.functional
+    xg = lib.randn(256, 4096)
+    xi = lib.randn(8, 32, 32, 32)
+    with lib.no_grad():
+        res['gelu_ms'] = _best_ms(lambda: F.gelu(xg), 10)
+        for mode in ('bilinear', 'bicubic'):
+            res[f'{mode}_ms'] = _best_ms(lambda: F.interpolate(xi, scale_factor=2, mode=mode), 5)
     return res
 
 
