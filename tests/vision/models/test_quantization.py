@@ -113,3 +113,22 @@ def test_quantizable_shufflenet_v2_matches_torchvision(tmp_path):
     assert repr(quantized).replace('ember.', 'torch.') == repr(reference)
     x = torch.rand(2, 3, 40, 40)
     np.testing.assert_array_equal(quantized(ember.tensor(x.numpy())).numpy(), reference(x).numpy())
+
+
+def test_quantizable_googlenet_matches_torchvision(tmp_path):
+    torch = pytest.importorskip('torch')
+    torchvision = pytest.importorskip('torchvision')
+    torch.backends.quantized.engine = 'fbgemm'
+    torch.manual_seed(0)
+    reference = torchvision.models.quantization.googlenet(quantize=True, num_classes=4, aux_logits=False)
+    torch.save(reference.state_dict(), tmp_path / 'q.pt')
+    # the converted structure without ember's own calibration pass (the checkpoint brings the parameters)
+    quantized = models.quantization.googlenet(num_classes=4, aux_logits=False, init_weights=False).eval()
+    quantized.fuse_model()
+    quantized.qconfig = ember.ao.quantization.QConfig(activation=ember.ao.quantization.default_observer,
+                                                      weight=ember.ao.quantization.default_per_channel_weight_observer)
+    quantized = ember.ao.quantization.convert(ember.ao.quantization.prepare(quantized))
+    quantized.load_state_dict(ember.load(tmp_path / 'q.pt'))
+    assert repr(quantized).replace('ember.', 'torch.') == repr(reference)
+    x = torch.rand(1, 3, 48, 48)
+    np.testing.assert_array_equal(quantized(ember.tensor(x.numpy())).numpy(), reference(x).numpy())

@@ -3,4 +3,5 @@ for eager-mode quantization, and with ``quantize=True`` the converted int8 model
 from ember.vision.models.quantization.resnet import *  # noqa: F401,F403
 from ember.vision.models.quantization.mobilenetv2 import *  # noqa: F401,F403
 from ember.vision.models.quantization.shufflenetv2 import *  # noqa: F401,F403
-from ember.vision.models.quantization import resnet, mobilenetv2, shufflenetv2, utils  # noqa: F401
+from ember.vision.models.quantization.googlenet import *  # noqa: F401,F403
+from ember.vision.models.quantization import resnet, mobilenetv2, shufflenetv2, googlenet, utils  # noqa: F401
