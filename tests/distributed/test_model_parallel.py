@@ -5,7 +5,7 @@ import pytest
 
 from tests.distributed._launch import passed, run_worker
 
-CHECKS = ['dtensor-autograd', 'dtensor-op-sweep', 'tensor-parallel-mlp', 'tensor-parallel-embedding', 'tensor-parallel-sequence',
+CHECKS = ['dtensor-autograd', 'dtensor-op-sweep', 'tensor-parallel-mlp', 'tensor-parallel-input-reshard', 'tensor-parallel-embedding', 'tensor-parallel-sequence',
           'tensor-parallel-loss', 'comm-debug-mode-mlp', 'comm-debug-mode-layouts', 'comm-debug-mode-fsdp', 'functional-collectives',
           'pipelining-ScheduleGPipe', 'pipelining-Schedule1F1B', 'pipelining-eval-and-errors']
 

@@ -84,6 +84,37 @@ for (name, a), b in zip(ref.named_parameters(), tp.parameters()):
     np.testing.assert_allclose(b.grad.full_tensor().numpy(), a.grad.numpy(), **close, err_msg=name)
 ok('tensor-parallel-mlp')
 
+# input_reshard on a checkpointed tensor-parallel block: each rank keeps half of the saved input rows,
+# gathered back for the recomputation; gradients as without it
+from ember.distributed.tensor.debug import CommDebugMode  # noqa: E402
+from ember.distributed.tensor.parallel.input_reshard import input_reshard  # noqa: E402
+from ember.utils.checkpoint import checkpoint  # noqa: E402
+
+
+class Checkpointed(nn.Module):
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, x):
+        return checkpoint(self.inner, x, use_reentrant=False)
+
+
+grads = []
+for reshard in (False, True):
+    block = Checkpointed(parallelize_module(copy.deepcopy(ref), mesh, {'up': ColwiseParallel(), 'down': RowwiseParallel()}))
+    if reshard:
+        assert input_reshard(block, mesh, 0) is block
+    x = data[0].clone().requires_grad_()
+    with CommDebugMode() as mode:
+        block(x).pow(2).sum().backward()
+    grads.append([x.grad] + [p.grad.full_tensor() for p in block.parameters()])
+    gathers = mode.get_comm_counts().get(ember.ops.c10d_functional.all_gather_into_tensor, 0)
+    assert gathers == (1 if reshard else 0), mode.get_comm_counts()   # the saved input, gathered back
+for a, b in zip(*grads):
+    np.testing.assert_allclose(b.numpy(), a.numpy(), **close)
+ok('tensor-parallel-input-reshard')
+
 # ------------------------------------------------------------------ embeddings split by rows and by columns
 ember.manual_seed(1)
 emb_ref = nn.Sequential(nn.Embedding(10, 6, dtype=ember.float64), nn.Linear(6, 4, dtype=ember.float64))
