@@ -24,14 +24,15 @@ def _update(current, old, new):
     current[id(old)] = new
 
 
-def retrace(graph, inputs, table, attrs=None, functionalize=False):
+def retrace(graph, inputs, table, attrs=None, functionalize=False, renamed=None):
     """The new graph: ``graph`` re-recorded on ``inputs`` (one value per placeholder, in order;
     ``attrs`` gives the values of ``get_attr`` nodes) with the overloads of ``table`` replaced by their
     decompositions. Unused results are dropped.
 
     With ``functionalize``, in-place overloads are recorded as their out-of-place forms and each
     changed input's final value is returned first: the result is ``(graph, [(placeholder name, node),
-    ...])`` for the changed inputs, in input order."""
+    ...])`` for the changed inputs, in input order. ``renamed`` (a dict), if given, is filled with each
+    old value's name -> the name of the node holding it in the new graph."""
     from ember.export._tracer import OpTracer, TracedTensor
     new_graph = Graph()
     tracer = OpTracer(new_graph)
@@ -46,6 +47,11 @@ def retrace(graph, inputs, table, attrs=None, functionalize=False):
                                    placeholders) or output
     finally:
         _mutations.pop()
+    if renamed is not None:
+        for old, value in values.items():
+            new = tracer.node_of(value) if isinstance(value, TracedTensor) else None
+            if new is not None:
+                renamed[old.name] = new.name
     mutated = [(name, current[id(values[p])]) for name, p in placeholders if id(values[p]) in current]
     outs = map_arg(output.args[0], lambda n: values[n])
 

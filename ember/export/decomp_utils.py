@@ -4,6 +4,7 @@ The graph is run again on its example values with the op tracer recording; each 
 has a decomposition calls it instead, and the decomposition's own ATen calls are what gets recorded
 (with the stack trace of the node they replace).
 """
+import copy
 import math
 
 from ember.export import _aten
@@ -164,12 +165,6 @@ def autograd_decompositions():
 
 def decompose(ep, decomp_table=None):
     """A new ExportedProgram with ``ep``'s graph lowered through ``decomp_table``."""
-    if any(entry.signature is not None for entry in ep.module_call_graph[1:]):
-        # the preserved signatures name the graph's values, which lowering renames
-        raise NotImplementedError('ember.export: run_decompositions of a program exported with '
-                                  'preserve_module_call_signature is not supported yet')
-    import copy
-
     from ember.export._export import _flat_with_names
     from ember.export._retrace import retrace
     from ember.export.exported_program import ExportedProgram
@@ -179,7 +174,8 @@ def decompose(ep, decomp_table=None):
     user = iter([v for _, v in _flat_with_names(list(args), 'a') + _flat_with_names(dict(kwargs), 'k')])
     lifted = iter(ep._lifted_values())
     inputs = [next(user) if s.kind == InputKind.USER_INPUT else next(lifted) for s in ep.graph_signature.input_specs]
-    graph, mutated = retrace(ep.graph, inputs, table, functionalize=True)
+    renamed = {}
+    graph, mutated = retrace(ep.graph, inputs, table, functionalize=True, renamed=renamed)
     dynamic = {n.name: n.meta['dynamic_symbols'] for n in ep.graph.nodes
                if n.op == 'placeholder' and n.meta.get('dynamic_symbols')}
     if dynamic:
@@ -210,6 +206,20 @@ def decompose(ep, decomp_table=None):
         target = spec.target if spec.kind != InputKind.USER_INPUT else placeholder
         mutation_specs.append(OutputSpec(kind, TensorArgument(node.name), target))
     signature.output_specs[:0] = mutation_specs
-    return ExportedProgram(graph, signature, ep.state_dict, dict(ep.range_constraints), ep.module_call_graph,
+    return ExportedProgram(graph, signature, ep.state_dict, dict(ep.range_constraints),
+                           _renamed_call_graph(ep.module_call_graph, renamed),
                            example_inputs=ep.example_inputs, constants=ep.constants, out_spec=ep._out_spec,
                            forward_arg_names=ep._forward_arg_names)
+
+
+def _renamed_call_graph(entries, renamed):
+    """The module call graph with its preserved signatures naming the lowered graph's values."""
+    entries = copy.deepcopy(entries)
+    for entry in entries[1:]:
+        sig = entry.signature
+        if sig is None:
+            continue
+        for arg in list(sig.inputs) + list(sig.outputs):
+            if not hasattr(arg, 'value') and arg.name in renamed:
+                arg.name = renamed[arg.name]
+    return entries
