@@ -472,6 +472,48 @@ class record_function:
         return wrapped
 
 
+class _RangeOp:
+    """``ember.ops.profiler.<name>``: a callable whose overloads (``.default``, ...) are itself."""
+
+    def __init__(self, name, fn):
+        self._name, self._fn = name, fn
+        self.__name__ = name                    # graph code generation names calls by it
+        self.__module__ = 'ember.ops.profiler'
+
+    def __call__(self, *args, **kwargs):
+        from ember.overrides import handle_torch_function, has_torch_function
+        if has_torch_function(args):     # an fx Proxy (tracing): the call becomes a graph node
+            return handle_torch_function(self, args, *args, **kwargs)
+        return self._fn(*args, **kwargs)
+
+    def __getattr__(self, overload):
+        if overload.startswith('__'):
+            raise AttributeError(overload)
+        return self
+
+    def __repr__(self):
+        return f'profiler.{self._name}'
+
+
+def _record_function_enter(name, args=None):
+    """Open a :class:`record_function` range; the returned handle closes it (``_record_function_exit``).
+    What graph-captured code calls where a ``with record_function(...)`` block stood."""
+    return record_function(name, args).__enter__()
+
+
+def _record_function_exit(handle):
+    handle.__exit__(None, None, None)
+
+
+def _profiler_namespace():
+    """``torch.ops.profiler``: the range operators fx-traced programs call."""
+    import types
+    return types.SimpleNamespace(
+        _record_function_enter=_RangeOp('_record_function_enter', _record_function_enter),
+        _record_function_enter_new=_RangeOp('_record_function_enter_new', _record_function_enter),
+        _record_function_exit=_RangeOp('_record_function_exit', _record_function_exit))
+
+
 class EnforceUnique:
     """Raises ``RuntimeError`` when a key is seen a second time.
 

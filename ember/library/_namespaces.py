@@ -84,6 +84,9 @@ def namespace(name):
     if name == 'c10d' and name not in _NAMESPACES:      # ember.distributed's collectives under c10d's names
         from ember.distributed._comm_count import _c10d_namespace
         return _c10d_namespace()
+    if name == 'profiler' and name not in _NAMESPACES:  # profiler ranges opened and closed as operator calls
+        from ember.autograd.profiler import _profiler_namespace
+        _NAMESPACES[name] = _profiler_namespace()
     if name not in _NAMESPACES:
         _NAMESPACES[name] = _OpNamespace(name)
     return _NAMESPACES[name]

@@ -120,3 +120,22 @@ def test_record_function_as_decorator_and_outside_profiling():
         f(ember.ones(2))
     avg = {a.key: a for a in p.key_averages()}
     assert avg['my_fn'].count == 1 and avg['aten::exp'].count == 1
+
+
+def test_range_operators_open_and_close_ranges_in_graphs():
+    import ember.fx
+    ops = ember.ops.profiler
+    graph = ember.fx.Graph()                 # what a tracer emitting the range operators builds
+    x = graph.placeholder('x')
+    handle = graph.call_function(ops._record_function_enter, ('foo', None))
+    y = graph.call_function(ember.relu, (x,))
+    graph.call_function(ops._record_function_exit._RecordFunction, (handle,))
+    graph.output(y)
+    gm = ember.fx.GraphModule(ember.nn.Module(), graph)
+    assert '_record_function_enter' in gm.code and '_record_function_exit' in gm.code
+    with profile() as prof:
+        gm(ember.randn(3))
+    by_name = {e.name: e for e in prof.function_events}
+    assert by_name['aten::relu'].cpu_parent is by_name['foo']
+    handle = ops._record_function_enter_new('outside a profile')
+    ops._record_function_exit(handle)       # no profile active: nothing to record, no error
