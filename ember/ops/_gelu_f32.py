@@ -46,6 +46,7 @@ _PIECE_BIAS = np.int32(np.uint32(0xc21fffff).view(np.int32))   # maps |x|'s bits
 _LAST_PIECE_BOUND = np.uint32(0x40b15cee).view(_f)             # beyond it erf rounds to 1 (piece 23)
 
 _HALF = _f(0.5)
+_SIGN_BIT = np.uint32(0x80000000)
 _ONE = _f(1)
 _SQRT_HALF = _f(math.sqrt(0.5))
 _CHUNK = 1 << 13
@@ -127,7 +128,7 @@ def onednn_gelu(x, keep_cdf=False):
         for s in range(0, flat.size, _CHUNK):
             xs = flat[s:s + _CHUNK]
             erf = _erf_pieces(np.abs(xs))
-            np.negative(erf, out=erf, where=np.signbit(xs))
+            erf.view(np.uint32)[...] ^= xs.view(np.uint32) & _SIGN_BIT     # the sign of x, as oneDNN applies it
             erf += _ONE
             np.multiply(xs, erf, out=out[s:s + _CHUNK])
             out[s:s + _CHUNK] *= _HALF
