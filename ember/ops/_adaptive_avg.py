@@ -2,9 +2,7 @@
 
 PyTorch adds each window's elements one at a time (rows outer, columns inner) and divides the sum by
 the window's height, then by its width (channels-last inputs: by their product, for whole vectors of
-16 channels).  NumPy's ``cumsum`` adds strictly one element after another, so the window sums here
-are running sums: per window row, the sum so far followed by that row's elements, accumulated; rows
-of windows narrower than the widest one are padded with zeros, which leave a sum unchanged.
+16 channels).  Here every window's running sum advances together, one window offset at a time.
 """
 import numpy as np
 
@@ -21,34 +19,26 @@ def bounds(size, out):
 
 def _window_sum(x, spans):
     """Sequential window sums of ``x`` (..., *spatial) over its last ``len(spans)`` dimensions;
-    ``spans[k] = (start, end)`` per output index of dimension k."""
+    ``spans[k] = (start, end)`` per output index of dimension k.  The running sum takes the windows'
+    elements in row-major order, one offset at a time for all windows together; offsets beyond a
+    smaller window add zero, which leaves its sum unchanged."""
     n = len(spans)
-    lead = x.shape[:x.ndim - n]
+    lead = x.ndim - n
     starts = [s for s, _ in spans]
     lengths = [e - s for s, e in spans]
     widest = [int(length.max()) for length in lengths]
-    out_shape = lead + tuple(len(s) for s in starts)
-    total = np.zeros(out_shape, x.dtype)
-    last = n - 1
-    cols = starts[last][:, None] + np.arange(widest[last])               # (out_w, widest_w)
-    col_ok = np.arange(widest[last]) < lengths[last][:, None]
-    cols = np.minimum(cols, x.shape[-1] - 1)
-    for offset in np.ndindex(*widest[:last]):
+    total = np.zeros(x.shape[:lead] + tuple(len(s) for s in starts), x.dtype)
+    zero = x.dtype.type(0)
+    for offset in np.ndindex(*widest):
         y = x
         ok = None
         for k, d in enumerate(offset):
-            idx = starts[k] + d
-            inside = d < lengths[k]
-            y = np.take(y, np.minimum(idx, x.shape[len(lead) + k] - 1), axis=len(lead) + k)
-            shape = [1] * len(out_shape)
-            shape[len(lead) + k] = len(idx)
-            inside = inside.reshape(shape)
+            y = np.take(y, np.minimum(starts[k] + d, x.shape[lead + k] - 1), axis=lead + k)
+            shape = [1] * n
+            shape[k] = len(starts[k])
+            inside = (d < lengths[k]).reshape(shape)
             ok = inside if ok is None else ok & inside
-        row = np.take(y, cols, axis=-1)                                   # (..., out_w, widest_w)
-        mask = col_ok if ok is None else (ok[..., None] & col_ok)
-        row = np.where(mask, row, x.dtype.type(0))
-        run = np.concatenate([total[..., None], row], axis=-1)
-        total = np.cumsum(run, axis=-1, dtype=x.dtype)[..., -1]
+        total += np.where(ok, y, zero)
     return total
 
 
