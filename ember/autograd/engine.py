@@ -421,12 +421,12 @@ class _Owned:
                 arr = g._data
                 for old in grads:
                     if old is not None and old._data is arr:
-                        kept += (arr,)
+                        kept += (id(arr),)     # ids: ``in`` on arrays would compare them element-wise
                         break
                 else:
                     arrays[id(arr)] = arr
         for old in grads:
-            if old is not None and old._data not in kept:
+            if old is not None and id(old._data) not in kept:
                 arrays.pop(id(old._data), None)
 
     def disown(self, grads):
