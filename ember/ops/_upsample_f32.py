@@ -171,19 +171,17 @@ def generic(x, plans, cubic=False):
 
 def _corners(x, plans):
     """The 2**n corner values and weights (products of the per-dimension weights, outer first) of the
-    channels-last kernel, corner bits ordered outer dimension first."""
-    n = len(plans)
-    values, weights = [], []
-    for corner in range(2 ** n):
-        v = x
-        w = None
-        for k in range(n):
-            hi = (corner >> (n - 1 - k)) & 1
-            i0, i1, w0, w1 = plans[k]
-            v, wk = _along(v, 2 + k, i1 if hi else i0, w1 if hi else w0)
-            w = wk if w is None else w * wk
-        values.append(v)
-        weights.append(w)
+    channels-last kernel, corner bits ordered outer dimension first; each gather along a dimension is
+    shared by the corners that agree on the dimensions before it."""
+    values, weights = [x], [None]
+    for k, (i0, i1, w0, w1) in enumerate(plans):
+        nv, nw = [], []
+        for v, w in zip(values, weights):
+            for index, wk in ((i0, w0), (i1, w1)):
+                g, wk = _along(v, 2 + k, index, wk)
+                nv.append(g)
+                nw.append(wk if w is None else w * wk)
+        values, weights = nv, nw
     return values, weights
 
 
