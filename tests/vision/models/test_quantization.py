@@ -132,3 +132,23 @@ def test_quantizable_googlenet_matches_torchvision(tmp_path):
     assert repr(quantized).replace('ember.', 'torch.') == repr(reference)
     x = torch.rand(1, 3, 48, 48)
     np.testing.assert_array_equal(quantized(ember.tensor(x.numpy())).numpy(), reference(x).numpy())
+
+
+def test_quantizable_inception_v3_matches_torchvision(tmp_path):
+    model = models.quantization.inception_v3(num_classes=4, aux_logits=False, init_weights=False).eval()
+    model.fuse_model()
+    assert type(model.Mixed_7c.branch3x3_1.conv).__name__ == 'ConvReLU2d'
+    torch = pytest.importorskip('torch')
+    torchvision = pytest.importorskip('torchvision')
+    torch.backends.quantized.engine = 'fbgemm'
+    torch.manual_seed(0)
+    reference = torchvision.models.quantization.inception_v3(quantize=True, num_classes=4, aux_logits=False,
+                                                             init_weights=False)
+    torch.save(reference.state_dict(), tmp_path / 'q.pt')
+    Q = ember.ao.quantization
+    model.qconfig = Q.QConfig(activation=Q.default_observer, weight=Q.default_per_channel_weight_observer)
+    quantized = Q.convert(Q.prepare(model))     # (structure only: the checkpoint brings the parameters)
+    quantized.load_state_dict(ember.load(tmp_path / 'q.pt'))
+    assert repr(quantized).replace('ember.', 'torch.') == repr(reference)
+    x = torch.rand(1, 3, 80, 80)
+    np.testing.assert_array_equal(quantized(ember.tensor(x.numpy())).numpy(), reference(x).numpy())

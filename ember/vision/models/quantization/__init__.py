@@ -4,4 +4,5 @@ from ember.vision.models.quantization.resnet import *  # noqa: F401,F403
 from ember.vision.models.quantization.mobilenetv2 import *  # noqa: F401,F403
 from ember.vision.models.quantization.shufflenetv2 import *  # noqa: F401,F403
 from ember.vision.models.quantization.googlenet import *  # noqa: F401,F403
-from ember.vision.models.quantization import resnet, mobilenetv2, shufflenetv2, googlenet, utils  # noqa: F401
+from ember.vision.models.quantization.inception import *  # noqa: F401,F403
+from ember.vision.models.quantization import resnet, mobilenetv2, shufflenetv2, googlenet, inception, utils  # noqa: F401
