@@ -82,14 +82,14 @@ def recording_call_signatures(tracer, root, fqns, signatures):
 
     def wrap(fqn, forward):
         def recorded(*args, **kwargs):
-            if fqn in signatures:
-                raise NotImplementedError(f'ember.export keeps the call signature of a module called once; '
-                                          f'{fqn!r} is called several times')
+            # the n-th later call of the module is ``fqn@n``, as in its nodes' nn_module_stack
+            calls = sum(1 for k in signatures if k.split('@')[0] == fqn)
             leaves, in_spec = tree_flatten((args, kwargs))
             inputs = [argument(v) for v in leaves]
             out = forward(*args, **kwargs)
             out_leaves, out_spec = tree_flatten(out)
-            signatures[fqn] = ModuleCallSignature(inputs, [argument(v) for v in out_leaves], in_spec, out_spec)
+            signatures[fqn + (f'@{calls}' if calls else '')] = ModuleCallSignature(
+                inputs, [argument(v) for v in out_leaves], in_spec, out_spec)
             return out
         return recorded
     for fqn in fqns:
@@ -109,6 +109,8 @@ def module_call_graph(root, args, kwargs, out, forward_arg_names, signatures=Non
                                     list(forward_arg_names))
     signatures = signatures or {}
     entries = [ModuleCallEntry('', signature)]
-    entries += [ModuleCallEntry(fqn, signatures.get(fqn)) for fqn, _ in root.named_modules(remove_duplicate=False)
-                if fqn]
+    for fqn, _ in root.named_modules(remove_duplicate=False):
+        if fqn:
+            entries.append(ModuleCallEntry(fqn, signatures.get(fqn)))
+            entries += [ModuleCallEntry(k, sig) for k, sig in signatures.items() if k.split('@')[0] == fqn and '@' in k]
     return entries

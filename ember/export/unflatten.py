@@ -13,7 +13,7 @@ from ember.fx.graph_module import GraphModule
 from ember.fx.interpreter import Interpreter
 from ember.fx.node import Node, map_arg
 
-__all__ = ['FlatArgsAdapter', 'InterpreterModule', 'UnflattenedModule', 'unflatten']
+__all__ = ['FlatArgsAdapter', 'InterpreterModule', 'InterpreterModuleDispatcher', 'UnflattenedModule', 'unflatten']
 
 
 class _SubmoduleBase:
@@ -52,6 +52,34 @@ class InterpreterModule(_SubmoduleBase, nn.Module):
 
     def print_readable(self, print_output=True, include_stride=False, include_device=False, colored=False):
         return _print_readable(self, 'InterpreterModule', print_output, include_stride, include_device)
+
+
+class InterpreterModuleDispatcher(_SubmoduleBase, nn.Module):
+    """A submodule called several times with its call signature preserved: each call runs the
+    next of its ``InterpreterModule``s (one per call), wrapping round after the last."""
+
+    def __init__(self, attrs, call_modules):
+        super().__init__()
+        if not call_modules:
+            raise AssertionError('InterpreterModuleDispatcher needs at least one module to call')
+        self._modules = call_modules[0]._modules
+        for name in attrs:
+            setattr(self, name, getattr(call_modules[0], name))
+        self._ty = call_modules[0]._ty
+        self._call_modules = call_modules
+        self._num_calls = 0
+
+    def forward(self, *args, **kwargs):
+        module = self._call_modules[self._num_calls]
+        self._num_calls = (self._num_calls + 1) % len(self._call_modules)
+        try:
+            return module(*args, **kwargs)
+        except Exception:
+            self._num_calls = 0
+            raise
+
+    def call_modules(self):
+        return self._call_modules
 
 
 class FlatArgsAdapter:
@@ -94,8 +122,9 @@ class UnflattenedModule(_SubmoduleBase, nn.Module):
             if s.kind in (InputKind.PARAMETER, InputKind.BUFFER, InputKind.CONSTANT_TENSOR):
                 inputs_to_state[s.arg.name] = [s.target]
         _sink_params(self, inputs_to_state, [])
-        _deduplicate(seen)
-        order = {fqn: i for i, fqn in enumerate(e.fqn for e in entries)}
+        redirected = _deduplicate(seen)
+        _dispatch_modules(self, entries, redirected, [t for targets in inputs_to_state.values() for t in targets])
+        order = {fqn: i for i, fqn in enumerate(e.fqn for e in entries if '@' not in e.fqn)}
         _reorder_submodules(self, order)
         self.input_placeholders = [n for n in self.graph.nodes if n.op == 'placeholder']
         self.check_input_constraints = True
@@ -529,7 +558,8 @@ def _graph_dump(graph):
 
 def _deduplicate(seen_modules):
     """A module called several times gives one submodule per call (``lin``, ``lin@1``); calls whose
-    graphs are the same share the first call's submodule."""
+    graphs are the same share the first call's submodule. Returns the call names redirected so."""
+    redirected = {}
     for frames in seen_modules.values():
         for i, frame in enumerate(frames):
             for first in frames[:i]:
@@ -538,7 +568,43 @@ def _deduplicate(seen_modules):
                     *prefix, name = target.split('.')
                     _get_attr(frame.parent.module, prefix)._modules.pop(name)
                     frame.parent_call.target = _accessor(frame.parent.fqn, first.child_fqn)
+                    redirected[frame.child_fqn] = first.child_fqn
                     break
+    return redirected
+
+
+def _dispatch_modules(root, entries, redirected, state_targets):
+    """A module whose signature is preserved and which is called several times becomes one
+    ``InterpreterModuleDispatcher`` over its calls' modules; calls name it without ``@n``."""
+    called = {}
+    for entry in entries:
+        if entry.fqn and entry.signature is not None:
+            base, index = entry.fqn.split('@') if '@' in entry.fqn else (entry.fqn, '0')
+            module = _get_attr(root, redirected.get(entry.fqn, entry.fqn).split('.'))
+            called.setdefault(base, []).append((int(index), module))
+    attrs = {}                   # module path -> its state's names, in the program's input order
+    for target in state_targets:
+        owner, _, name = target.rpartition('.')
+        attrs.setdefault(owner, []).append(name)
+    for base, calls in called.items():
+        modules = [m for _, m in sorted(calls, key=lambda c: c[0])]
+        if len(modules) < 2:
+            continue
+        *path, name = base.split('.')
+        parent = _get_attr(root, path)
+        for i in range(1, len(modules)):
+            if _call_name(base, i + 1) not in redirected:
+                parent._modules.pop(f'{name}@{i}', None)
+        parent._modules[name] = InterpreterModuleDispatcher(attrs.get(base, []), modules)
+    for fqn, module in root.named_modules(remove_duplicate=False):
+        graphs = [module.graph] if isinstance(getattr(module, 'graph', None), Graph) else \
+            [m.graph for m in getattr(module, '_call_modules', ())]
+        for graph in graphs:
+            for node in graph.nodes:
+                if node.op == 'call_module':
+                    plain = node.target.split('@')[0]
+                    if (f'{fqn}.{plain}' if fqn else plain) in called:
+                        node.target = plain
 
 
 def _reorder_submodules(parent, order, prefix=''):

@@ -17,7 +17,7 @@ _RECORDED = json.loads((pathlib.Path(__file__).parents[1] / 'fixtures' / 'export
                         'unflatten_cases.json').read_text())
 
 
-@pytest.mark.parametrize('case', sorted(k for k in _RECORDED if k != 'resnet18'))
+@pytest.mark.parametrize('case', sorted(k for k in _RECORDED if k not in ('resnet18', 'preserved_twice')))
 def test_unflattened_module_is_pytorchs(case):
     # an archive PyTorch wrote (with a size read outside any module, aten.sym_size), or a model
     if case == 'preserved':
@@ -150,3 +150,15 @@ def test_resnet18_unflattens_into_its_hierarchy():
     inner = model.layer1(inner)
     np.testing.assert_allclose(block(inner).detach().numpy(), model.layer2[0](inner).detach().numpy(),
                                rtol=1e-4, atol=1e-5)
+
+
+def test_a_preserved_module_called_twice_dispatches_its_calls():
+    recorded = _RECORDED['preserved_twice']
+    ep, u, mod, args = preserved(ember, 'preserved_twice', ('lin',))
+    got = describe(ember, u, args)
+    assert got['repr'] == recorded['repr'] and got['parameters'] == recorded['parameters']
+    assert got['graphs'] == {k: g.replace('torch.', 'ember.') for k, g in recorded['graphs'].items()}
+    np.testing.assert_allclose(got['outputs'][0], recorded['outputs'][0], rtol=1e-5, atol=1e-6)
+    assert [type(m).__name__ for m in u.lin.call_modules()] == recorded['dispatcher']
+    u.lin = mod.lin
+    np.testing.assert_allclose(u(*args).detach().numpy(), recorded['swapped'], rtol=1e-5, atol=1e-6)
