@@ -1,4 +1,4 @@
-"""F.interpolate in float32 (and float16/bfloat16) gives PyTorch's CPU bits for the linear,
+"""F.interpolate in float32 (and float64, float16, bfloat16) gives PyTorch's CPU bits for the linear,
 bilinear, trilinear, bicubic and area modes: recorded outputs (tests/fixtures/interpolate_bits) compared bit
 for bit, PyTorch itself when installed, and the gradients still those of the resampling."""
 import pathlib
@@ -8,7 +8,7 @@ import pytest
 
 import ember
 import ember.nn.functional as F
-from tests.fixtures.interpolate_bits.cases import CASES, HALF_CASES, inputs
+from tests.fixtures.interpolate_bits.cases import CASES, DOUBLE_CASES, HALF_CASES, inputs
 from tests.fixtures.interpolate_bits.record import run
 
 RECORDED = np.load(pathlib.Path(__file__).with_name('fixtures') / 'interpolate_bits' / 'expected.npz')
@@ -22,6 +22,13 @@ def _bits(a):
 def test_float32_bits_match_recorded(name, shape, channels_last, kw):
     got = run(ember, name, shape, channels_last, kw)
     assert np.array_equal(_bits(got), _bits(RECORDED[f'float32/{name}']))
+
+
+@pytest.mark.parametrize('name', DOUBLE_CASES)
+def test_float64_bits_match_recorded(name):
+    _, shape, channels_last, kw = next(c for c in CASES if c[0] == name)
+    got = run(ember, name, shape, channels_last, kw, 'float64')
+    assert np.array_equal(got.view(np.uint64), RECORDED[f'float64/{name}'].view(np.uint64))
 
 
 @pytest.mark.parametrize('dtype', ['float16', 'bfloat16'])

@@ -11,69 +11,86 @@ values with fused multiply-adds, in an order fixed by the kernel that runs:
   3 channels) weighs the 4 (or 8) corners with products of the per-dimension weights, summed by
   AVX-512 vectors of 16 channels in one nesting and the channels left over in another.
 
-Everything here is float32 arithmetic step by step, each fused step through ``fma32``.
+Everything here is float32 arithmetic step by step, each fused step emulated exactly (``_fma``).
+The same functions take float64 (``t=np.float64``: PyTorch's double kernels, fused steps through
+``fma64``; its ``floorf`` rounds a double position to float before flooring).
 """
 import numpy as np
 
-from ember._random.exact import fma32
+from ember._random.exact import fma32, fma64
 
 _f = np.float32
 _VEC = 16   # float32 lanes of an AVX-512 vector
 
 
-def _scale(n_in, n_out, align_corners, scale_factor):
-    """ATen's area_pixel_compute_scale in float32."""
+def _fused(t):
+    """The fused multiply-add of float type ``t``."""
+    return fma64 if t is np.float64 else fma32
+
+
+def _scale(n_in, n_out, align_corners, scale_factor, t=_f):
+    """ATen's area_pixel_compute_scale in float type ``t``."""
     if align_corners:
-        return _f(n_in - 1) / _f(n_out - 1) if n_out > 1 else _f(0)
+        return t(n_in - 1) / t(n_out - 1) if n_out > 1 else t(0)
     if scale_factor is not None and scale_factor > 0:
-        return _f(1.0 / scale_factor)
-    return _f(n_in) / _f(n_out)
+        return t(1.0 / scale_factor)
+    return t(n_in) / t(n_out)
 
 
-def _source(n_in, n_out, align_corners, scale_factor, cubic=False):
-    """The float32 source position of each output index."""
-    scale = _scale(n_in, n_out, align_corners, scale_factor)
-    dst = np.arange(n_out).astype(_f)
+def _source(n_in, n_out, align_corners, scale_factor, cubic=False, t=_f):
+    """The source position (float type ``t``) of each output index."""
+    scale = _scale(n_in, n_out, align_corners, scale_factor, t)
+    dst = np.arange(n_out).astype(t)
     if align_corners:
         return scale * dst
-    src = fma32(dst + _f(0.5), scale, _f(-0.5))
-    return src if cubic else np.maximum(src, _f(0))
+    src = _fused(t)(dst + t(0.5), scale, t(-0.5))
+    return src if cubic else np.maximum(src, t(0))
 
 
-def linear_weights(n_in, n_out, align_corners, scale_factor):
-    """Indices ``i0, i1`` and float32 weights ``w0, w1`` of each output index along one dimension."""
+def _floorf(src):
+    """ATen's ``floorf`` of a source position: a double position is rounded to float first."""
+    return np.floor(src.astype(_f)).astype(np.int64)
+
+
+def linear_weights(n_in, n_out, align_corners, scale_factor, t=_f):
+    """Indices ``i0, i1`` and weights ``w0, w1`` (float type ``t``) of each output index along one
+    dimension."""
     if n_in == n_out:
         i = np.arange(n_out)
-        return i, i, np.ones(n_out, _f), np.zeros(n_out, _f)
-    src = _source(n_in, n_out, align_corners, scale_factor)
-    i0 = np.minimum(np.floor(src).astype(np.int64), n_in - 1)
-    w1 = np.clip(src - i0.astype(_f), _f(0), _f(1))
+        return i, i, np.ones(n_out, t), np.zeros(n_out, t)
+    src = _source(n_in, n_out, align_corners, scale_factor, t=t)
+    i0 = np.minimum(_floorf(src), n_in - 1)
+    w1 = np.clip(src - i0.astype(t), t(0), t(1))
     i1 = i0 + (i0 < n_in - 1)
-    return i0, i1, _f(1) - w1, w1
-
-
-_A = _f(-0.75)
+    return i0, i1, t(1) - w1, w1
 
 
 def _cubic_near(x):
-    """``((A + 2) x - (A + 3)) x^2 + 1`` (|x| <= 1), its first step fused as PyTorch's build fuses it."""
-    return fma32(_A + _f(2), x, -(_A + _f(3))) * x * x + _f(1)
+    """``((A + 2) x - (A + 3)) x^2 + 1`` (|x| <= 1, A = -0.75), its first step fused as PyTorch's build
+    fuses it."""
+    t = x.dtype.type
+    a = t(-0.75)
+    return _fused(t)(a + t(2), x, -(a + t(3))) * x * x + t(1)
 
 
 def _cubic_far(x):
     """``((A x - 5A) x + 8A) x - 4A`` (1 < |x| < 2), its first two steps fused."""
-    return fma32(fma32(_A, x, -(_f(5) * _A)), x, _f(8) * _A) * x - _f(4) * _A
+    t = x.dtype.type
+    a = t(-0.75)
+    fma = _fused(t)
+    return fma(fma(a, x, -(t(5) * a)), x, t(8) * a) * x - t(4) * a
 
 
-def cubic_weights(n_in, n_out, align_corners, scale_factor):
-    """The four clamped indices and float32 weights of each output index along one dimension."""
-    src = _source(n_in, n_out, align_corners, scale_factor, cubic=True)
-    base = np.floor(src)
-    t = src - base
-    base = base.astype(np.int64)
+def cubic_weights(n_in, n_out, align_corners, scale_factor, t=_f):
+    """The four clamped indices and weights (float type ``t``) of each output index along one
+    dimension."""
+    src = _source(n_in, n_out, align_corners, scale_factor, cubic=True, t=t)
+    base = np.minimum(_floorf(src), n_in - 1)
+    t = np.clip(src - base.astype(src.dtype), src.dtype.type(0), src.dtype.type(1))
     idx = [np.clip(base + k, 0, n_in - 1) for k in (-1, 0, 1, 2)]
-    one_minus = _f(1) - t
-    w = [_cubic_far(t + _f(1)), _cubic_near(t), _cubic_near(one_minus), _cubic_far(one_minus + _f(1))]
+    one = src.dtype.type(1)
+    one_minus = one - t
+    w = [_cubic_far(t + one), _cubic_near(t), _cubic_near(one_minus), _cubic_far(one_minus + one)]
     return idx, w
 
 
@@ -104,7 +121,9 @@ def _fma(a, w, c):
     """``a * w + c`` rounded once to float32 (``a``, ``c`` float32 arrays of one shape, ``w`` float32
     broadcasting to it).  The product is exact in double and the double sum rounds to the fused result
     except when it lands exactly on a float32 midpoint or below float32's normal range; those few
-    elements are redone with an error-free sum rounded to odd."""
+    elements are redone with an error-free sum rounded to odd.  float64 arrays: ``fma64``."""
+    if a.dtype == np.float64:
+        return fma64(a, w, c)
     s = np.multiply(a, w, dtype=np.float64)
     s += c
     bits = s.view(np.uint64)
@@ -138,7 +157,7 @@ def _by_planes(x, out_spatial, fn):
     an (N, C, *out_spatial) array: each block's work stays in cache."""
     n, c = x.shape[:2]
     planes = x.reshape((n * c, 1) + x.shape[2:])
-    out = np.empty((n * c, 1) + tuple(out_spatial), _f)
+    out = np.empty((n * c, 1) + tuple(out_spatial), x.dtype)
     step = max(1, _BLOCK // max(1, int(np.prod(out_spatial))))
     for s in range(0, n * c, step):
         out[s:s + step] = fn(planes[s:s + step])
@@ -213,12 +232,13 @@ def channels_last(x, plans, reduced=False):
     float16/bfloat16, widened to float32 here)."""
     channels = x.shape[1]
     sizes = [len(p[0]) for p in plans]
-    whole = channels // _VEC * _VEC
+    lanes = _VEC if x.dtype == np.float32 else _VEC // 2     # 8 doubles to an AVX-512 vector
+    whole = channels // lanes * lanes
     if whole == channels:
         return _by_planes(x, sizes, lambda b: _vector_sum(b, plans, reduced))
     if not whole:
         return _by_planes(x, sizes, lambda b: _scalar_sum(b, plans))
-    out = np.empty(x.shape[:2] + tuple(sizes), _f)
+    out = np.empty(x.shape[:2] + tuple(sizes), x.dtype)
     out[:, :whole] = _by_planes(np.ascontiguousarray(x[:, :whole]), sizes,
                                 lambda b: _vector_sum(b, plans, reduced))
     out[:, whole:] = _by_planes(np.ascontiguousarray(x[:, whole:]), sizes, lambda b: _scalar_sum(b, plans))

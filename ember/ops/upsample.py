@@ -183,6 +183,10 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
                 pooling.adaptive_avg_pool3d)[len(sizes) - 1](input, sizes)
     # (a traced graph, as ONNX export records one, keeps the op-by-op form its exporters know)
     exact = mode in _EXACT_NODES and type(input._data) is np.ndarray and not is_capturing()
+    if exact and input._data.dtype == np.float64 and (mode == 'bicubic'
+                                                      or not _uses_channels_last_kernel(input, sizes, mode)):
+        # (float64 through PyTorch's generic kernel; its channels-last one still rounds differently here)
+        return _exact_float32(input, sizes, factors, mode, bool(align_corners))
     if exact and input._data.dtype == np.float32:
         return _exact_float32(input, sizes, factors, mode, bool(align_corners))
     if exact and input.dtype in _half._HALF:
@@ -227,11 +231,12 @@ def _uses_channels_last_kernel(input, sizes, mode):
 
 
 def _exact_float32(input, sizes, factors, mode, align_corners, half=None):
-    """``input`` resized with PyTorch's float32 arithmetic (``half``: the NumPy type of a float16/bfloat16
+    """``input`` resized with PyTorch's float32 (or float64) arithmetic (``half``: the NumPy type of a float16/bfloat16
     input, which PyTorch resizes in float32 -- its generic kernel with weights in the half type --
     rounding once)."""
     x = input._data if half is None else input._data.astype(np.float32)
-    spatial = [(x.shape[2 + k], sizes[k], align_corners, factors[k]) for k in range(len(sizes))]
+    t = x.dtype.type
+    spatial = [(x.shape[2 + k], sizes[k], align_corners, factors[k], t) for k in range(len(sizes))]
     if mode == 'bicubic':
         plans = [_upsample_f32.cubic_weights(*s) for s in spatial]
         out = _upsample_f32.generic(x, plans if half is None else _upsample_f32.rounded(plans, half), cubic=True)
