@@ -48,6 +48,10 @@ single Python signature must accept every call each overload accepts, and nothin
 * ember's required positional parameters do not outnumber PyTorch's;
 * every named parameter of ember's appears in some overload of PyTorch's, except names starting
   with ``_`` and, on ``Tensor`` methods, ``out`` (ember binds ``torch.name``'s function as the method);
+  a keyword-only parameter may also carry NumPy's name for a parameter some overload has (``axis``
+  for ``dim``, ``keepdims`` for ``keepdim``, ``x``/``a``/``x1`` for ``input``, ``x2`` for ``other``)
+  where PyTorch's argument parser handles the function (it is in the parser's recorded table,
+  ``ember/ops/_signatures.json``): that parser takes those names too;
 * operator methods (``__add__``, ``__getitem__``) are reached through Python's syntax, so only
   their existence is checked;
 * a default may equal the one of any overload naming that parameter (``conv2d``'s ``padding=0``
@@ -76,6 +80,9 @@ TARGET = 97.0
 
 _ABSENT = object()
 
+# NumPy's keyword names PyTorch's argument parser takes for a parameter whose own name is not given
+NUMPY_NAMES = {'axis': 'dim', 'keepdims': 'keepdim', 'x': 'input', 'a': 'input', 'x1': 'input', 'x2': 'other'}
+
 
 # ---------------------------------------------------------------- the recorded list and ember's side
 
@@ -88,6 +95,20 @@ def _namespace_of(path, namespaces):
     """The longest recorded namespace that ``path`` is a name of."""
     parent = path.rsplit('.', 1)[0]
     return parent if parent in namespaces else _namespace_of(parent, namespaces)
+
+
+@lru_cache(maxsize=None)
+def _parser_table():
+    return json.loads((Path(__file__).resolve().parent.parent / 'ember' / 'ops' / '_signatures.json').read_text())
+
+
+def _parsed_natively(path):
+    """Whether PyTorch's argument parser handles ``path`` (a function or Tensor method written in C)."""
+    parent, _, name = path.rpartition('.')
+    namespace = {'torch': 'torch', 'torch.Tensor': 'Tensor'}.get(parent)
+    if namespace is None and parent in ('torch.linalg', 'torch.fft', 'torch.special'):
+        namespace, name = parent[6:], f'{parent[6:]}_{name}'
+    return namespace is not None and name in _parser_table().get(namespace, {})
 
 
 @lru_cache(maxsize=None)
@@ -281,8 +302,9 @@ def _check_overload(tparams, eparams, defaults, names_at):
     return None
 
 
-def signature_difference(overloads, obj, kind, name=''):
-    """None when ember's ``obj`` agrees with PyTorch's recorded ``overloads``, else the reason."""
+def signature_difference(overloads, obj, kind, name='', numpy_names=False):
+    """None when ember's ``obj`` agrees with PyTorch's recorded ``overloads``, else the reason
+    (``numpy_names``: PyTorch's argument parser handles it, so NumPy's keyword names are allowed)."""
     if not overloads or kind not in ('function', 'method', 'class'):
         return None
     if kind == 'method' and name.startswith('__'):
@@ -302,7 +324,8 @@ def signature_difference(overloads, obj, kind, name=''):
     known = {p.name for o in specific for p in o}
     for e in eparams:
         if e.kind in ('pk', 'k') and e.name not in known and not e.name.startswith('_') \
-                and not (is_method and e.name == 'out'):
+                and not (is_method and e.name == 'out') \
+                and not (numpy_names and e.kind == 'k' and NUMPY_NAMES.get(e.name) in known):
             return f"ember accepts '{e.name}', PyTorch does not"
     defaults = {}
     for o in specific:
@@ -340,7 +363,8 @@ def survey():
         if obj is _ABSENT:
             result[path] = (ns, 'missing', '')
             continue
-        reason = signature_difference(overloads, obj, kind, path.rsplit('.', 1)[1]) if obj is not None else None
+        reason = signature_difference(overloads, obj, kind, path.rsplit('.', 1)[1],
+                                      _parsed_natively(path)) if obj is not None else None
         result[path] = (ns, 'signature', reason) if reason else (ns, 'ok', '')
     return result
 
@@ -453,6 +477,16 @@ def test_signature_rules():
     def m(input, dim=None, keepdim=False): ...
     assert signature_difference([['input', 'dim', 'keepdim=False'], ['input', 'other']], m, 'function') is None
     assert 'positional parameter 2' in signature_difference([['input', 'other', 'dim=None', 'keepdim=False']], m, 'function')
+
+    def n(input, dim=None, keepdim=False, *, axis=None, keepdims=None): ...
+    assert signature_difference([['input', 'dim=None', 'keepdim=False']], n, 'function', 'n', numpy_names=True) is None
+    assert "'axis'" in signature_difference([['input', 'dim=None', 'keepdim=False']], n, 'function', 'n')
+
+    def n2(input, dim=None, axis=None): ...      # a NumPy name taken positionally: PyTorch's parser never does
+    assert "'axis'" in signature_difference([['input', 'dim=None']], n2, 'function', 'n2', numpy_names=True)
+
+    def n3(input, dim=None, *, keepdims=None): ...
+    assert "'keepdims'" in signature_difference([['input', 'dim=None']], n3, 'function', 'n3', numpy_names=True)
 
     def k(x, /, y): ...
     assert signature_difference([['a', '/', 'y']], k, 'function') is None

@@ -12,6 +12,7 @@ from ember.ops._util import wrap_dim, broadcast_error
 from ember.ops import _argparse
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
+from ember.ops._numpy_keywords import NOT_GIVEN, take
 
 
 # ------------------------------------------------------------------ tensor[key]
@@ -1149,7 +1150,7 @@ def argwhere(input):
 
 
 @op('ember', 'Tensor')
-def count_nonzero(input, dim=None):
+def count_nonzero(input, dim=None, *, axis=NOT_GIVEN):
     """Counts the nonzero values of ``input`` (along ``dim`` when given).
 
     Args:
@@ -1164,6 +1165,8 @@ def count_nonzero(input, dim=None):
         >>> ember.count_nonzero(x, dim=0)
         tensor([1, 1, 1])
     """
+    if axis is not NOT_GIVEN:     # NumPy's name, as PyTorch's parser takes it
+        dim = take('count_nonzero', 'axis', axis, dim, None)
     xp = input._xp
     r = xp.count_nonzero(input._data, axis=dim)
     return Tensor._make(xp.asarray(r, dtype=np.int64), input._device)

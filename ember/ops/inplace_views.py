@@ -9,6 +9,7 @@ from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
 from ember.ops.inplace import check_inplace
+from ember.ops._numpy_keywords import NOT_GIVEN, take
 
 
 def _become_view(t, view, *args):
@@ -43,8 +44,10 @@ def swapaxes_(input, axis0, axis1):
 
 
 @op('Tensor')
-def squeeze_(input, dim=None):
+def squeeze_(input, dim=None, *, axis=NOT_GIVEN):
     """``squeeze(dim)`` in place."""
+    if axis is not NOT_GIVEN:     # NumPy's name, as PyTorch's parser takes it
+        dim = take('squeeze_', 'axis', axis, dim, None)
     return _become_view(input, Tensor.squeeze) if dim is None else _become_view(input, Tensor.squeeze, dim)
 
 

@@ -11,6 +11,7 @@ from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops import _argparse
+from ember.ops._numpy_keywords import NOT_GIVEN, take
 from ember.ops._half import is_half_array
 from ember.ops._util import wrap_dim, wrap_dims
 from ember.ops._registry import op
@@ -133,7 +134,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 
 @op('ember', 'Tensor')
-def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
     """Returns the sum of all elements, treating ``nan`` as zero (along ``dim`` when given).
 
     Args:
@@ -155,6 +156,8 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         >>> ember.nansum(ember.tensor([[1., float('nan')], [3., 4.]]), dim=0)
         tensor([4., 4.])
     """
+    if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
+        dim, keepdim = take('nansum', 'axis', axis, dim, None), take('nansum', 'keepdims', keepdims, keepdim, False)
     if isinstance(input, Tensor) and input.dtype.is_floating_point:
         dt = to_dtype(dtype).np_dtype if dtype is not None else None
         _result = Nansum.apply(input, _dims(dim, input.ndim), keepdim, dt)
@@ -206,7 +209,7 @@ class MeanDim(Mean):
 
 
 @op('ember', 'Tensor')
-def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
     """The mean of all elements, or along ``dim`` (floating-point and complex inputs only).
 
     Args:
@@ -224,6 +227,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
         >>> a.mean(dim=1)
         tensor([1.5000, 4.0000])
     """
+    if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
+        dim, keepdim = take('mean', 'axis', axis, dim, None), take('mean', 'keepdims', keepdims, keepdim, False)
     if dtype is not None:
         input = input.to(dtype)
     try:
@@ -243,7 +248,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 
 @op('ember', 'Tensor')
-def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
     """Computes the mean of all non-``nan`` elements (along ``dim`` when given): ``nan`` values are ignored rather
     than propagated. A slice of only ``nan`` gives ``nan``.
 
@@ -266,6 +271,8 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
         >>> x.nanmean(dim=0)
         tensor([1.0000, 1.5000, 2.5000])
     """
+    if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
+        dim, keepdim = take('nanmean', 'axis', axis, dim, None), take('nanmean', 'keepdims', keepdims, keepdim, False)
     from ember.ops.index import where
     if dtype is not None:
         dtype = to_dtype(dtype)
@@ -847,7 +854,7 @@ def _check_dof(name, input, dims, correction):
 
 
 @op('ember', 'Tensor')
-def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None, out=None):
+def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None, out=None, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
     """Computes the variance of ``input`` (over ``dim`` when given): ``sum((x - mean)**2) / max(0, N -
     correction)``.
 
@@ -875,6 +882,8 @@ def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None, out=N
         >>> ember.var(a, correction=0)
         tensor(2.4670)
     """
+    if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
+        dim, keepdim = take('var', 'axis', axis, dim, None), take('var', 'keepdims', keepdims, keepdim, False)
     dims, c, keepdim = _var_args('var', input, dim, unbiased, correction, keepdim)
     _check_dof('var', input, dims, c)
     _result = Var.apply(input, dims, c, keepdim)
@@ -882,7 +891,7 @@ def var(input, dim=None, unbiased=True, keepdim=False, *, correction=None, out=N
 
 
 @op('ember', 'Tensor')
-def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None, out=None):
+def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None, out=None, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
     """Computes the standard deviation of ``input`` (over ``dim`` when given): the square root of
     :func:`ember.var`.
 
@@ -907,6 +916,8 @@ def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None, out=N
         >>> ember.std(a, dim=0)
         tensor([1.9445, 1.0607, 2.4749])
     """
+    if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
+        dim, keepdim = take('std', 'axis', axis, dim, None), take('std', 'keepdims', keepdims, keepdim, False)
     dims, c, keepdim = _var_args('std', input, dim, unbiased, correction, keepdim)
     _check_dof('std', input, dims, c)
     _result = Std.apply(input, dims, c, keepdim)
@@ -914,7 +925,7 @@ def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None, out=N
 
 
 @op('ember')
-def var_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
+def var_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
     """Computes the variance and mean of ``input`` (over ``dim`` when given) in one call; see :func:`ember.var`.
 
     Args:
@@ -934,12 +945,14 @@ def var_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
         >>> ember.var_mean(ember.tensor([[1., 2.], [3., 5.]]), dim=1)
         (tensor([0.5000, 2.0000]), tensor([1.5000, 4.0000]))
     """
+    if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
+        dim, keepdim = take('var_mean', 'axis', axis, dim, None), take('var_mean', 'keepdims', keepdims, keepdim, False)
     _var_args('var_mean', input, dim, unbiased, correction, keepdim, False)
     return _moment_and_mean(VarMean, 'var', input, dim, unbiased, keepdim, correction)
 
 
 @op('ember')
-def std_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
+def std_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
     """Computes the standard deviation and mean of ``input`` (over ``dim`` when given) in one call; see
     :func:`ember.std`.
 
@@ -960,6 +973,8 @@ def std_mean(input, dim=None, unbiased=True, keepdim=False, *, correction=None):
         >>> ember.std_mean(ember.tensor([[1., 2.], [3., 5.]]), dim=1)
         (tensor([0.7071, 1.4142]), tensor([1.5000, 4.0000]))
     """
+    if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
+        dim, keepdim = take('std_mean', 'axis', axis, dim, None), take('std_mean', 'keepdims', keepdims, keepdim, False)
     _var_args('std_mean', input, dim, unbiased, correction, keepdim, False)
     return _moment_and_mean(StdMean, 'std', input, dim, unbiased, keepdim, correction)
 
@@ -1496,7 +1511,7 @@ def _logical_reduce(name, input, dim, keepdim):
 
 
 @op('ember', 'Tensor')
-def all(input, dim=None, keepdim=False, *, out=None):
+def all(input, dim=None, keepdim=False, *, out=None, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
     """Tests whether all elements of ``input`` evaluate to ``True`` (over ``dim`` when given).
 
     The result is a bool tensor, except for ``uint8`` input, which gives ``uint8`` (as PyTorch does).
@@ -1520,12 +1535,14 @@ def all(input, dim=None, keepdim=False, *, out=None):
         tensor([[False],
                 [ True]])
     """
+    if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
+        dim, keepdim = take('all', 'axis', axis, dim, None), take('all', 'keepdims', keepdims, keepdim, False)
     _result = _logical_reduce('all', input, dim, keepdim)
     return _result if out is None else write_out('all', _result, out)
 
 
 @op('ember', 'Tensor')
-def any(input, dim=None, keepdim=False, *, out=None):
+def any(input, dim=None, keepdim=False, *, out=None, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
     """Tests whether any element of ``input`` evaluates to ``True`` (over ``dim`` when given).
 
     The result is a bool tensor, except for ``uint8`` input, which gives ``uint8`` (as PyTorch does).
@@ -1546,6 +1563,8 @@ def any(input, dim=None, keepdim=False, *, out=None):
         >>> ember.any(a, dim=1)
         tensor([False,  True])
     """
+    if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
+        dim, keepdim = take('any', 'axis', axis, dim, None), take('any', 'keepdims', keepdims, keepdim, False)
     _result = _logical_reduce('any', input, dim, keepdim)
     return _result if out is None else write_out('any', _result, out)
 
@@ -1608,7 +1627,7 @@ def _argsort(input, dim, descending):
 
 
 @op('ember', 'Tensor')
-def argsort(input, dim=-1, descending=False, stable=False, *, out=None):
+def argsort(input, dim=-1, descending=False, stable=False, *, out=None, axis=NOT_GIVEN):
     """Returns the indices that sort ``input`` along ``dim`` in ascending order (descending with
     ``descending=True``): the second value of :func:`ember.sort`.
 
@@ -1631,6 +1650,8 @@ def argsort(input, dim=-1, descending=False, stable=False, *, out=None):
         tensor([[1, 1, 0],
                 [0, 0, 1]])
     """
+    if axis is not NOT_GIVEN:     # NumPy's name, as PyTorch's parser takes it
+        dim = take('argsort', 'axis', axis, dim, -1)
     if input.ndim == 0:
         _result = Tensor._make(input._xp.zeros((), np.int64), input._device)
         return _result if out is None else write_out('argsort', _result, out)
@@ -1761,7 +1782,7 @@ def median(input, dim=None, keepdim=False, *, out=None):
 
 
 @op('ember', 'Tensor')
-def nanmedian(input, dim=None, keepdim=False, *, out=None):
+def nanmedian(input, dim=None, keepdim=False, *, out=None, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
     """The lower median of the non-NaN values.
 
     Example::
@@ -1769,6 +1790,8 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None):
         >>> ember.nanmedian(ember.tensor([1., float('nan'), 3., 2.]))
         tensor(2.)
     """
+    if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
+        dim, keepdim = take('nanmedian', 'axis', axis, dim, None), take('nanmedian', 'keepdims', keepdims, keepdim, False)
     _result = _median(input, dim, keepdim, skip_nan=True)
     return _result if out is None else write_out('nanmedian', _result, out)
 
@@ -1812,7 +1835,7 @@ def _median(input, dim, keepdim, skip_nan):
 
 
 @op('ember', 'Tensor')
-def mode(input, dim=-1, keepdim=False, *, out=None):
+def mode(input, dim=-1, keepdim=False, *, out=None, axis=NOT_GIVEN, keepdims=NOT_GIVEN):
     """The most frequent value along ``dim`` (the smallest among equally frequent ones) and the
     index of its last occurrence, as PyTorch returns them.  Vectorised: sort, then measure runs.
 
@@ -1823,6 +1846,8 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
         values=tensor([2, 3]),
         indices=tensor([2, 1]))
     """
+    if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
+        dim, keepdim = take('mode', 'axis', axis, dim, -1), take('mode', 'keepdims', keepdims, keepdim, False)
     xp = input._xp
     if input.ndim == 0:
         _result = _named('mode')(input.clone(), Tensor._make(xp.zeros((), np.int64), input._device))

@@ -10,6 +10,7 @@ from ember.ops._util import shape_arg, wrap_dim, wrap_dims
 from ember.ops import _argparse
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
+from ember.ops._numpy_keywords import NOT_GIVEN, take
 
 
 def _infer_shape(shape, numel):
@@ -538,7 +539,7 @@ class SqueezeDims(Squeeze):
 
 
 @op('ember', 'Tensor')
-def squeeze(input, dim=None):
+def squeeze(input, dim=None, *, axis=NOT_GIVEN):
     """Removes the dimensions of size 1 (all of them, or those in ``dim``), as a view.
 
     Args:
@@ -552,6 +553,8 @@ def squeeze(input, dim=None):
         >>> ember.zeros(2, 1, 3, 1).squeeze(1).shape
         ember.Size([2, 3, 1])
     """
+    if axis is not NOT_GIVEN:     # NumPy's name, as PyTorch's parser takes it
+        dim = take('squeeze', 'axis', axis, dim, None)
     if dim is None:
         return Squeeze.apply(input, None)
     if isinstance(dim, int):
@@ -1437,7 +1440,7 @@ class Unbind(Primitive):
 
 
 @op('ember', 'Tensor')
-def unbind(input, dim=0):
+def unbind(input, dim=0, *, axis=NOT_GIVEN):
     """Removes a tensor dimension, returning a tuple of all slices along it (views of ``input``).
 
     Args:
@@ -1449,6 +1452,8 @@ def unbind(input, dim=0):
         >>> ember.unbind(ember.tensor([[1, 2, 3], [4, 5, 6]]))
         (tensor([1, 2, 3]), tensor([4, 5, 6]))
     """
+    if axis is not NOT_GIVEN:     # NumPy's name, as PyTorch's parser takes it
+        dim = take('unbind', 'axis', axis, dim, 0)
     dim = wrap_dim(dim, input.ndim)
     return tuple(Unbind.apply(input, dim)) if input.shape[dim] else ()
 
