@@ -34,3 +34,14 @@ def take(name, alias, value, real, real_default):
         _argparse.refuse_from_stack()       # (PyTorch's text for the call as the user wrote it)
         raise TypeError(f"{name}() got an unexpected keyword argument '{alias}'")
     return value
+
+
+def take_required(name, param, alias, value, real):
+    """:func:`take` for a parameter PyTorch requires (``param``, declared here with the default
+    :data:`NOT_GIVEN` so that its NumPy name can stand for it): PyTorch's error when neither
+    name was given."""
+    if value is NOT_GIVEN and real is NOT_GIVEN:
+        from ember.ops import _argparse
+        _argparse.refuse_from_stack()
+        raise TypeError(f'{name}() missing 1 required positional arguments: "{param}"')
+    return take(name, alias, value, real, NOT_GIVEN)

@@ -9,7 +9,7 @@ from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
 from ember.ops.inplace import check_inplace
-from ember.ops._numpy_keywords import NOT_GIVEN, take
+from ember.ops._numpy_keywords import NOT_GIVEN, take, take_required
 
 
 def _become_view(t, view, *args):
@@ -52,8 +52,10 @@ def squeeze_(input, dim=None, *, axis=NOT_GIVEN):
 
 
 @op('Tensor')
-def unsqueeze_(input, dim):
+def unsqueeze_(input, dim=NOT_GIVEN, *, axis=NOT_GIVEN):
     """``unsqueeze(dim)`` in place."""
+    if dim is NOT_GIVEN or axis is not NOT_GIVEN:     # NumPy's name, as PyTorch's parser takes it
+        dim = take_required('unsqueeze_', 'dim', 'axis', axis, dim)
     return _become_view(input, Tensor.unsqueeze, dim)
 
 

@@ -11,7 +11,7 @@ from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops import _argparse
-from ember.ops._numpy_keywords import NOT_GIVEN, take
+from ember.ops._numpy_keywords import NOT_GIVEN, take, take_required
 from ember.ops._half import is_half_array
 from ember.ops._util import wrap_dim, wrap_dims
 from ember.ops._registry import op
@@ -1469,7 +1469,7 @@ class LogCumSumExp(Primitive):
 
 
 @op('ember', 'Tensor')
-def logcumsumexp(input, dim, *, out=None):
+def logcumsumexp(input, dim=NOT_GIVEN, *, out=None, axis=NOT_GIVEN):
     """Returns the logarithm of the cumulative summation of the exponentials of ``input`` along ``dim``, computed
     stably: ``out_i = log(sum_{j<=i} exp(input_j))``.
 
@@ -1485,6 +1485,8 @@ def logcumsumexp(input, dim, *, out=None):
         >>> ember.logcumsumexp(ember.tensor([0., 1., 2., -100.]), dim=0)
         tensor([0.0000, 1.3133, 2.4076, 2.4076])
     """
+    if dim is NOT_GIVEN or axis is not NOT_GIVEN:     # NumPy's name, as PyTorch's parser takes it
+        dim = take_required('logcumsumexp', 'dim', 'axis', axis, dim)
     if input.dtype.category < 2:
         input = input.to(get_default_dtype())
     if input.ndim == 0:

@@ -10,7 +10,7 @@ from ember.ops._util import shape_arg, wrap_dim, wrap_dims
 from ember.ops import _argparse
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
-from ember.ops._numpy_keywords import NOT_GIVEN, take
+from ember.ops._numpy_keywords import NOT_GIVEN, take, take_required
 
 
 def _infer_shape(shape, numel):
@@ -577,7 +577,7 @@ class Unsqueeze(Primitive):
 
 
 @op('ember', 'Tensor')
-def unsqueeze(input, dim):
+def unsqueeze(input, dim=NOT_GIVEN, *, axis=NOT_GIVEN):
     """Inserts a dimension of size 1 at position ``dim``, as a view.
 
     Args:
@@ -592,6 +592,8 @@ def unsqueeze(input, dim):
         >>> x.unsqueeze(1).shape
         ember.Size([3, 1])
     """
+    if dim is NOT_GIVEN or axis is not NOT_GIVEN:     # NumPy's name, as PyTorch's parser takes it
+        dim = take_required('unsqueeze', 'dim', 'axis', axis, dim)
     try:
         nd = input.ndim
     except AttributeError:      # not a tensor: PyTorch's argument error for the op called
