@@ -109,7 +109,9 @@ def _inplace_doc(entry):
         call = str(inspect.Signature([p for p in params if p.name != 'out']))
     except (TypeError, ValueError):
         call = '(...)'
-    return f"\n``{entry.name}_{call} -> Tensor``\n\nIn-place version of :meth:`~Tensor.{entry.name}`.\n"
+    from ember.ops._inplace_examples import EXAMPLES
+    return (f"\n``{entry.name}_{call} -> Tensor``\n\nIn-place version of :meth:`~Tensor.{entry.name}`.\n"
+            + EXAMPLES.get(entry.name, ''))
 
 
 def bind(namespace, target):
