@@ -116,3 +116,33 @@ def test_python_level_function_refuses_numpy_names():
     # PyTorch writes F.softmax in Python: Python's own error, no renaming
     with pytest.raises(TypeError, match=r"softmax\(\) got an unexpected keyword argument 'axis'"):
         ember.nn.functional.softmax(_grid(), axis=0)
+
+
+def test_mean_std_var_with_axis_and_keepdims():
+    x = _grid()
+    assert ember.equal(x.mean(axis=0), x.mean(0))
+    assert ember.equal(ember.mean(x, axis=0, keepdims=True), x.mean(0, keepdim=True))
+    assert ember.allclose(ember.std(x, axis=(0, 2)), x.std((0, 2)))
+    assert x.var(axis=1, keepdims=True).shape == (2, 1, 4)
+
+
+def test_any_all_argsort_with_axis():
+    x = ember.tensor([[True, False], [True, True]])
+    assert x.any(axis=1).tolist() == [True, True] and x.all(axis=1).tolist() == [False, True]
+    assert ember.tensor([[3., 1., 2.]]).argsort(axis=1).tolist() == [[1, 2, 0]]
+
+
+def test_squeeze_and_unsqueeze_with_axis():
+    x = ember.zeros(2, 1, 3)
+    assert x.squeeze(axis=1).shape == (2, 3)
+    assert x.unsqueeze(axis=0).shape == (1, 2, 1, 3)
+    x.unsqueeze_(axis=-1)
+    assert x.shape == (2, 1, 3, 1)
+
+
+def test_both_names_on_a_plain_op_refused_as_pytorch_does():
+    x = _grid()
+    with pytest.raises(TypeError, match=r"^mean\(\) got an unexpected keyword argument 'axis'$"):
+        x.mean(1, axis=0)
+    with pytest.raises(TypeError, match=r'^unsqueeze\(\) missing 1 required positional arguments: "dim"$'):
+        x.unsqueeze()
