@@ -1157,7 +1157,13 @@ def square(input, *, out=None):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'), guard=True)
 def xlogy(input, other, *, out=None):
-    """input * log(other), defined as 0 where input == 0 (unless other is NaN), as in PyTorch."""
+    """input * log(other), defined as 0 where input == 0 (unless other is NaN), as in PyTorch.
+
+    Example::
+
+        >>> ember.xlogy(ember.tensor([0.0, 1.0, 2.0]), ember.tensor([0.0, 2.0, 3.0]))
+        tensor([0.0000, 0.6931, 2.1972])
+    """
     import math
     tensors = [t for t in (input, other) if isinstance(t, Tensor)]
     if _same_float(*tensors) and all(isinstance(t, (Tensor, int, float)) and not isinstance(t, bool)

@@ -27,25 +27,59 @@ def _become_view(t, view, *args):
 
 @op('Tensor')
 def t_(input):
-    """``t()`` in place."""
+    """``t()`` in place.
+
+    Example::
+
+        >>> x = ember.tensor([[1, 2, 3]])
+        >>> x.t_().shape
+        ember.Size([3, 1])
+        >>> x
+        tensor([[1],
+                [2],
+                [3]])
+    """
     return _become_view(input, Tensor.t)
 
 
 @op('Tensor', aliases=('swapdims_',))
 def transpose_(input, dim0, dim1):
-    """``transpose(dim0, dim1)`` in place."""
+    """``transpose(dim0, dim1)`` in place.
+
+    Example::
+
+        >>> x = ember.zeros(2, 3, 4)
+        >>> x.transpose_(0, 2).shape
+        ember.Size([4, 3, 2])
+    """
     return _become_view(input, Tensor.transpose, dim0, dim1)
 
 
 @op('Tensor')
 def swapaxes_(input, axis0, axis1):
-    """``swapaxes(axis0, axis1)`` in place (NumPy's names for :meth:`transpose_`)."""
+    """``swapaxes(axis0, axis1)`` in place (NumPy's names for :meth:`transpose_`).
+
+    Example::
+
+        >>> x = ember.zeros(2, 3)
+        >>> x.swapaxes_(0, 1).shape
+        ember.Size([3, 2])
+    """
     return _become_view(input, Tensor.transpose, axis0, axis1)
 
 
 @op('Tensor')
 def squeeze_(input, dim=None, *, axis=NOT_GIVEN):
-    """``squeeze(dim)`` in place."""
+    """``squeeze(dim)`` in place.
+
+    Example::
+
+        >>> x = ember.zeros(1, 3, 1)
+        >>> x.squeeze_(0).shape
+        ember.Size([3, 1])
+        >>> x.squeeze_().shape
+        ember.Size([3])
+    """
     if axis is not NOT_GIVEN:     # NumPy's name, as PyTorch's parser takes it
         dim = take('squeeze_', 'axis', axis, dim, None)
     return _become_view(input, Tensor.squeeze) if dim is None else _become_view(input, Tensor.squeeze, dim)
@@ -53,7 +87,15 @@ def squeeze_(input, dim=None, *, axis=NOT_GIVEN):
 
 @op('Tensor')
 def unsqueeze_(input, dim=NOT_GIVEN, *, axis=NOT_GIVEN):
-    """``unsqueeze(dim)`` in place."""
+    """``unsqueeze(dim)`` in place.
+
+    Example::
+
+        >>> x = ember.tensor([1.0, 2.0])
+        >>> x.unsqueeze_(1)
+        tensor([[1.],
+                [2.]])
+    """
     if dim is NOT_GIVEN or axis is not NOT_GIVEN:     # NumPy's name, as PyTorch's parser takes it
         dim = take_required('unsqueeze_', 'dim', 'axis', axis, dim)
     return _become_view(input, Tensor.unsqueeze, dim)

@@ -328,7 +328,13 @@ def rad2deg(input, *, out=None):
 
 @op('ember', 'Tensor')
 def positive(input):
-    """``input`` itself (unary ``+``); refused for bool tensors, as in PyTorch."""
+    """``input`` itself (unary ``+``); refused for bool tensors, as in PyTorch.
+
+    Example::
+
+        >>> ember.positive(ember.tensor([-1.0, 2.0]))
+        tensor([-1.,  2.])
+    """
     if input.dtype.name == 'bool':
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input
