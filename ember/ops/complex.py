@@ -53,7 +53,14 @@ class ViewAsComplex(Primitive):
 
 @op('ember')
 def view_as_real(input):
-    """A float view (..., 2) of a complex tensor: the real and imaginary parts, sharing its memory."""
+    """A float view (..., 2) of a complex tensor: the real and imaginary parts, sharing its memory.
+
+    Example::
+
+        >>> ember.view_as_real(ember.tensor([1+2j, 3-4j]))
+        tensor([[ 1.,  2.],
+                [ 3., -4.]])
+    """
     if not input.dtype.is_complex:
         raise RuntimeError("view_as_real is only supported for complex tensors")
     return ViewAsReal.apply(input)
@@ -61,7 +68,13 @@ def view_as_real(input):
 
 @op('ember')
 def view_as_complex(input):
-    """A complex view of a float tensor whose last dimension (of size 2, stride 1) holds (real, imag)."""
+    """A complex view of a float tensor whose last dimension (of size 2, stride 1) holds (real, imag).
+
+    Example::
+
+        >>> ember.view_as_complex(ember.tensor([[1.0, 2.0], [3.0, -4.0]]))
+        tensor([1.+2.j, 3.-4.j])
+    """
     if input.dtype.name not in ('float32', 'float64'):
         raise RuntimeError("view_as_complex is only supported for half, float and double tensors, but got a "
                            f"tensor of scalar type: {_scalar_type_name(input)}")
@@ -140,20 +153,40 @@ def conj(input):
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))
 def conj_physical(input, *, out=None):
-    """The complex conjugate, always as new values (the tensor itself when it is not complex)."""
+    """The complex conjugate, always as new values (the tensor itself when it is not complex).
+
+    Example::
+
+        >>> ember.conj_physical(ember.tensor([1+2j, 3-4j]))
+        tensor([1.-2.j, 3.+4.j])
+    """
     result = ConjPhysical.apply(input) if input.dtype.is_complex else input
     return result if out is None else write_out('conj_physical', result, out)
 
 
 @op('ember', 'Tensor')
 def resolve_conj(input):
-    """``input`` with any lazy conjugation applied; ember conjugates eagerly, so ``input`` itself."""
+    """``input`` with any lazy conjugation applied; ember conjugates eagerly, so ``input`` itself.
+
+    Example::
+
+        >>> x = ember.tensor([1+2j])
+        >>> ember.resolve_conj(x).is_conj()
+        False
+    """
     return input
 
 
 @op('ember', 'Tensor')
 def resolve_neg(input):
-    """``input`` with any lazy negation applied; ember negates eagerly, so ``input`` itself."""
+    """``input`` with any lazy negation applied; ember negates eagerly, so ``input`` itself.
+
+    Example::
+
+        >>> x = ember.tensor([1.0, -2.0])
+        >>> ember.resolve_neg(x).is_neg()
+        False
+    """
     return input
 
 
@@ -165,13 +198,25 @@ def _no_lazy_bit(name, input):
 
 @op('ember', 'Tensor')
 def is_conj(input):
-    """Whether ``input`` carries a lazy conjugate bit: never in ember (conj() conjugates at once)."""
+    """Whether ``input`` carries a lazy conjugate bit: never in ember (conj() conjugates at once).
+
+    Example::
+
+        >>> ember.is_conj(ember.tensor([1+2j]))
+        False
+    """
     return _no_lazy_bit('is_conj', input)
 
 
 @op('ember', 'Tensor')
 def is_neg(input):
-    """Whether ``input`` carries a lazy negative bit: never in ember."""
+    """Whether ``input`` carries a lazy negative bit: never in ember.
+
+    Example::
+
+        >>> ember.tensor([-1.0]).is_neg()
+        False
+    """
     return _no_lazy_bit('is_neg', input)
 
 
