@@ -132,7 +132,16 @@ def _int_sequence(fn, param, value):
 
 @op('ember', name='reshape')
 def reshape_function(input, shape):
-    """Returns a tensor with the entries of ``input`` in the given ``shape`` (a view when possible)."""
+    """Returns a tensor with the entries of ``input`` in the given ``shape`` (a view when possible).
+
+    Example::
+
+        >>> ember.reshape(ember.arange(6), (2, 3))
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+        >>> ember.reshape(ember.arange(4), (-1,)).shape
+        ember.Size([4])
+    """
     return reshape(input, _int_sequence('reshape', 'shape', shape))
 
 
@@ -618,7 +627,14 @@ class Permute(Primitive):
 
 @op('ember', name='permute')
 def permute_function(input, dims):
-    """Returns a view of ``input`` with its dimensions in the order ``dims``."""
+    """Returns a view of ``input`` with its dimensions in the order ``dims``.
+
+    Example::
+
+        >>> x = ember.zeros(2, 3, 4)
+        >>> ember.permute(x, (2, 0, 1)).shape
+        ember.Size([4, 2, 3])
+    """
     return permute(input, _int_sequence('permute', 'dims', dims))
 
 
@@ -1475,7 +1491,18 @@ class Flip(Primitive):
 
 @op('ember', name='flip')
 def flip_function(input, dims):
-    """Returns a copy of ``input`` with the order of its entries reversed along each of ``dims``."""
+    """Returns a copy of ``input`` with the order of its entries reversed along each of ``dims``.
+
+    Example::
+
+        >>> x = ember.arange(6).reshape(2, 3)
+        >>> ember.flip(x, [1])
+        tensor([[2, 1, 0],
+                [5, 4, 3]])
+        >>> ember.flip(x, (0, 1))
+        tensor([[5, 4, 3],
+                [2, 1, 0]])
+    """
     return flip(input, _int_sequence('flip', 'dims', dims))
 
 
