@@ -279,7 +279,7 @@ _EXTRAS = [
     ('vision', [('pillow', 'PIL')], 'images in ember.vision'),
     ('progress', [('tqdm', 'tqdm')], 'progress bars'),
     ('plot', [('matplotlib', 'matplotlib')], 'plots'),
-    ('viz', [('graphviz', 'graphviz')], 'ember.utils.viz.make_dot'),
+    ('viz', [('graphviz', 'graphviz'), ('pydot', 'pydot')], 'ember.utils.viz.make_dot, fx graph drawings'),
     ('safetensors', [('safetensors', 'safetensors')], 'safetensors files'),
     ('threads', [('threadpoolctl', 'threadpoolctl')], 'BLAS thread control'),
     ('bf16', [('ml_dtypes', 'ml_dtypes')], 'ember.bfloat16'),

@@ -20,7 +20,6 @@ from tests.test_docstring_coverage import API, _resolve
 
 # (op, parameter): why every accepted value gives the same, correct result
 HARMLESS = {
-    ('copy_', 'non_blocking'): "ember's copies have completed when copy_ returns, which both values allow",
     ('sort', 'stable'): 'ember always sorts stably, which satisfies stable=False too',
     ('argsort', 'stable'): 'ember always sorts stably, which satisfies stable=False too',
     ('topk', 'sorted'): 'results always come sorted, which sorted=False allows',
