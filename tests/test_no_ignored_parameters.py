@@ -183,3 +183,15 @@ def test_parameter_constructors_use_their_arguments():
     b = ember.nn.UninitializedBuffer(True, dtype=ember.float64, persistent=False)
     assert b.requires_grad and b.dtype == ember.float64 and b.persistent is False
     assert str(inspect.signature(ember.nn.Parameter)) == '(data=None, requires_grad=True)'
+
+
+def test_div_in_place_honours_its_rounding_mode():
+    # PyTorch 2.13: tensor([ 3., -4.,  1.]) and tensor([ 3., -3.,  1.])
+    import ember
+    x = ember.tensor([7., -7., 3.])
+    assert x.div_(2, rounding_mode='floor').tolist() == [3.0, -4.0, 1.0] and x.tolist() == [3.0, -4.0, 1.0]
+    y = ember.tensor([7., -7., 3.])
+    assert y.divide_(ember.tensor(2.), rounding_mode='trunc').tolist() == [3.0, -3.0, 1.0]
+    z = ember.tensor([7., -7.])
+    z /= 2
+    assert z.tolist() == [3.5, -3.5]

@@ -319,8 +319,8 @@ def _binary_inplace(name, op, ufunc):
                 _check_alpha(t, o, alpha)
                 data = data * alpha
             try:
-                if _needs_checked_path(t, o, ufunc, alpha):
-                    raise TypeError  # the out-of-place op, then _write's PyTorch cast check
+                if _needs_checked_path(t, o, ufunc, alpha) or kwargs.get('rounding_mode') is not None:
+                    raise TypeError  # the out-of-place op (a rounded division too), then _write's cast check
                 ufunc(t._data, data, out=t._data, casting='unsafe')
             except TypeError:
                 with grad_mode.no_grad():
