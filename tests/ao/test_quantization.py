@@ -128,3 +128,14 @@ def test_saved_quantized_state_dict_loads_back(tmp_path):
     x = ember.randn(3, 8)
     assert fresh(x).tolist() == qm(x).tolist()
     assert loaded['q32'].equal(q32) and repr(loaded['q32']) == repr(q32)
+
+
+def test_dynamic_linear_is_a_quantized_linear_as_in_pytorch():
+    # PyTorch derives the dynamic Linear from the static one: isinstance checks in user code rely on it
+    import ember.ao.nn.quantized as nnq
+    import ember.ao.nn.quantized.dynamic as nnqd
+    assert issubclass(nnqd.Linear, nnq.Linear)
+    layer = nnqd.Linear(3, 2)
+    assert sorted(layer.state_dict()) == ['_packed_params._packed_params', '_packed_params.dtype', 'scale',
+                                          'zero_point']
+    assert layer.version == 4

@@ -11,9 +11,8 @@ import numpy as np
 import ember
 from ember import nn
 from ember.quantized import _dtypes
-from ember.quantized._qtensor import QTensor, make
 from ember.quantized._functions import choose_qparams, quantize_values, _PER_TENSOR
-from ember.ao.nn.quantized.modules.linear import LinearPackedParams
+from ember.ao.nn.quantized.modules import linear as nnq
 from ember.ao.nn.quantized.modules.utils import _quantize_weight
 
 __all__ = ['Linear']
@@ -42,7 +41,7 @@ def _linear_dynamic(x, weight, bias, reduce_range=True):
     return ember.Tensor._make(out.astype(np.float32).reshape(a.shape[:-1] + (w.shape[0],)))
 
 
-class Linear(nn.Module):
+class Linear(nnq.Linear):
     """A linear layer with int8 weights and float inputs and outputs; activations are quantized per call
     (dynamic quantization). Made from a float ``nn.Linear`` by
     :func:`ember.ao.quantization.quantize_dynamic` or :meth:`from_float`.
@@ -66,18 +65,8 @@ class Linear(nn.Module):
     _version = 4
 
     def __init__(self, in_features, out_features, bias_=True, dtype=_dtypes.qint8):
-        super().__init__()
-        self.in_features = in_features
-        self.out_features = out_features
-        bias = ember.zeros(out_features, dtype=ember.float32) if bias_ else None
-        if dtype is not _dtypes.qint8:
-            raise RuntimeError("Unsupported dtype specified for quantized Linear!")
-        weight = make(np.zeros((out_features, in_features), np.int8), _dtypes.qint8, _dtypes.per_tensor_affine,
-                      1.0, 0)
-        self._packed_params = LinearPackedParams(dtype)
-        self._packed_params.set_weight_bias(weight, bias)
-        self.scale = 1.0
-        self.zero_point = 0
+        super().__init__(in_features, out_features, bias_, dtype=dtype)
+        # version 4 quantizes activations to 7 bits (reduce_range); older checkpoints say otherwise
         self.version = 4
 
     def forward(self, x):
@@ -94,37 +83,11 @@ class Linear(nn.Module):
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"dtype={self._packed_params.dtype}, qscheme={self.weight().qscheme()}")
 
-    def __repr__(self):
-        # the packed parameters are not shown as a child, as in PyTorch
-        return f"{self._get_name()}({self.extra_repr()})"
-
-    def _save_to_state_dict(self, destination, prefix, keep_vars):
-        super()._save_to_state_dict(destination, prefix, keep_vars)
-        destination[prefix + 'scale'] = ember.tensor(self.scale)
-        destination[prefix + 'zero_point'] = ember.tensor(self.zero_point)
-
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
                               error_msgs):
-        self.scale = float(state_dict.pop(prefix + 'scale'))
-        self.zero_point = int(state_dict.pop(prefix + 'zero_point'))
         self.version = local_metadata.get('version', None) if local_metadata else 4
-        super()._load_from_state_dict(state_dict, prefix, local_metadata, False, missing_keys, unexpected_keys,
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
                                       error_msgs)
-
-    def _weight_bias(self):
-        return self._packed_params._weight_bias()
-
-    def weight(self):
-        """The quantized weight."""
-        return self._weight_bias()[0]
-
-    def bias(self):
-        """The float bias (or None)."""
-        return self._weight_bias()[1]
-
-    def set_weight_bias(self, w, b):
-        """Replaces the quantized weight and the bias."""
-        self._packed_params.set_weight_bias(w, b)
 
     @classmethod
     def from_float(cls, mod, use_precomputed_fake_quant=False):
