@@ -1,7 +1,7 @@
 """cuDNN switches: accepted and remembered; ember's CUDA backend is CuPy, not cuDNN kernels, so they
 change no result. ``flags(...)`` sets them for a ``with`` block (``flags()`` alone turns cuDNN off there,
 as in PyTorch: code that needs double backward through convolutions uses ``flags(enabled=False)``)."""
-import contextlib
+from ember.backends._switches import set_switches, switched
 
 import ember
 
@@ -33,31 +33,16 @@ def is_acceptable(tensor):
 
 def set_flags(_enabled=None, _benchmark=None, _benchmark_limit=None, _deterministic=None, _allow_tf32=None,
               _fp32_precision='none', _depthwise_kernel=None):
-    """Set the switches given (``None`` leaves one as it is); returns the previous values, in order."""
-    global enabled, benchmark, deterministic, allow_tf32, fp32_precision, depthwise_kernel
-    orig = (enabled, benchmark, benchmark_limit, deterministic, allow_tf32, fp32_precision, depthwise_kernel)
-    if _enabled is not None:
-        enabled = bool(_enabled)
-    if _benchmark is not None:
-        benchmark = bool(_benchmark)
-    if _deterministic is not None:
-        deterministic = bool(_deterministic)
-    if _allow_tf32 is not None:
-        allow_tf32 = bool(_allow_tf32)
-    if _fp32_precision is not None:
-        fp32_precision = _fp32_precision
-    if _depthwise_kernel is not None:
-        depthwise_kernel = _depthwise_kernel
-    return orig
+    """Set the switches given (``None`` leaves one as it is); returns the previous values, in order.
+    ``_benchmark_limit`` is left as it is, as PyTorch leaves it where cuDNN is not available."""
+    return set_switches(globals(), [('enabled', _enabled, bool), ('benchmark', _benchmark, bool),
+                                    ('benchmark_limit', None, None), ('deterministic', _deterministic, bool),
+                                    ('allow_tf32', _allow_tf32, bool), ('fp32_precision', _fp32_precision, None),
+                                    ('depthwise_kernel', _depthwise_kernel, None)])
 
 
-@contextlib.contextmanager
 def flags(enabled=False, benchmark=False, benchmark_limit=10, deterministic=False, allow_tf32=True,
           fp32_precision='none', depthwise_kernel='auto'):
     """The switches as given inside a ``with`` block, restored after it."""
-    orig = set_flags(enabled, benchmark, benchmark_limit, deterministic, allow_tf32, fp32_precision,
-                     depthwise_kernel)
-    try:
-        yield
-    finally:
-        set_flags(*orig)
+    return switched(set_flags, enabled, benchmark, benchmark_limit, deterministic, allow_tf32, fp32_precision,
+                    depthwise_kernel)

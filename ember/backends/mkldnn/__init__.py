@@ -1,6 +1,6 @@
 """oneDNN (MKL-DNN): not a library ember calls itself (its CPU kernels are NumPy's). Its switches are
 accepted and remembered, as scripts tuned for PyTorch set them, and change no result."""
-import contextlib
+from ember.backends._switches import set_switches, switched
 
 enabled = True
 deterministic = False
@@ -39,24 +39,10 @@ class verbose:
 
 def set_flags(_enabled=None, _deterministic=None, _allow_tf32=None, _fp32_precision='none'):
     """Set the switches given (``None`` leaves one as it is); returns the previous values, in order."""
-    global enabled, deterministic, allow_tf32, fp32_precision
-    orig = (enabled, deterministic, allow_tf32, fp32_precision)
-    if _enabled is not None:
-        enabled = bool(_enabled)
-    if _deterministic is not None:
-        deterministic = bool(_deterministic)
-    if _allow_tf32 is not None:
-        allow_tf32 = bool(_allow_tf32)
-    if _fp32_precision is not None:
-        fp32_precision = _fp32_precision
-    return orig
+    return set_switches(globals(), [('enabled', _enabled, bool), ('deterministic', _deterministic, bool),
+                                    ('allow_tf32', _allow_tf32, bool), ('fp32_precision', _fp32_precision, None)])
 
 
-@contextlib.contextmanager
 def flags(enabled=False, deterministic=False, allow_tf32=True, fp32_precision='none'):
     """The switches as given inside a ``with`` block, restored after it."""
-    orig = set_flags(enabled, deterministic, allow_tf32, fp32_precision)
-    try:
-        yield
-    finally:
-        set_flags(*orig)
+    return switched(set_flags, enabled, deterministic, allow_tf32, fp32_precision)

@@ -1,6 +1,6 @@
 """NNPACK (fast convolutions on some CPUs): not part of ember, whose convolutions are its own NumPy
 kernels. The switch is accepted and remembered."""
-import contextlib
+from ember.backends._switches import set_switches, switched
 
 enabled = False
 
@@ -11,17 +11,9 @@ def is_available():
 
 def set_flags(_enabled):
     """Set whether NNPACK may be used; returns the previous value as a 1-tuple."""
-    global enabled
-    orig = (enabled,)
-    enabled = bool(_enabled)
-    return orig
+    return set_switches(globals(), [('enabled', bool(_enabled), None)])
 
 
-@contextlib.contextmanager
 def flags(enabled=False):
     """NNPACK allowed or not inside a ``with`` block."""
-    orig = set_flags(enabled)
-    try:
-        yield
-    finally:
-        set_flags(*orig)
+    return switched(set_flags, enabled)
