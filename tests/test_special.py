@@ -105,3 +105,24 @@ def test_scipy_functions_say_they_need_scipy(monkeypatch):
         ember.special.erfcx(_f64([1.0]))
     # the NumPy-computed functions do not need it
     np.testing.assert_allclose(ember.lgamma(_f64([3.0])).numpy(), [math.log(2.0)], rtol=1e-12)
+
+
+# log Gamma near its zeros 1 and 2, recorded from PyTorch 2.13 (float64)
+LGAMMA_NEAR_ZEROS = [(0.001, 6.907178885383853), (0.25, 1.2880225246980774), (0.75, 0.20328095143129538),
+                     (0.999, 0.0005780385328913802), (1.0000009536743164, -5.504750066148867e-07),
+                     (1.001, -0.0005763935982833062), (1.25, -0.09827183642181316), (1.75, -0.08440112102048555),
+                     (1.99999, -4.227811104241674e-06), (2.00001, 4.22787559764836e-06),
+                     (2.25, 0.1248717148923966), (2.5, 0.2846828704729192)]
+
+
+@pytest.mark.parametrize('dtype', [ember.float64, ember.float32, ember.float16, ember.bfloat16])
+def test_lgamma_is_exactly_zero_at_one_and_two(dtype):
+    x = ember.tensor([1.0, 2.0], dtype=dtype)
+    for got in (ember.lgamma(x), x.clone().lgamma_(), ember.special.gammaln(x), ember.mvlgamma(x, 1)):
+        assert got.tolist() == [0.0, 0.0] and not math.copysign(1, got[0].item()) < 0
+
+
+def test_lgamma_keeps_its_relative_accuracy_near_its_zeros():
+    x, expected = np.array(LGAMMA_NEAR_ZEROS).T
+    got = ember.lgamma(_f64(x.tolist())).numpy()
+    assert (np.abs(got - expected) <= 8 * np.spacing(np.abs(expected))).all(), got - expected

@@ -4,6 +4,7 @@ Written from the standard formulas: Lanczos' approximation for log-gamma, the as
 with upward recurrence for digamma, Euler-Maclaurin summation for Hurwitz's zeta (and so every
 polygamma), three-term recurrences for the polynomials.
 """
+import functools
 import math
 
 import numpy as np
@@ -12,6 +13,7 @@ import numpy as np
 _LANCZOS = (0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
             -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
             1.5056327351493116e-7)
+_EULER_GAMMA = 0.5772156649015329
 # Bernoulli numbers B_2, B_4, ..., B_24
 _BERNOULLI = (1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510, 43867 / 798,
               -174611 / 330, 854513 / 138, -236364091 / 2730)
@@ -31,7 +33,33 @@ def lgamma(x):
         out = np.where(reflect, np.log(math.pi / np.abs(np.sin(math.pi * x))) - lg, lg)
         pole = (x <= 0) & (x == np.floor(x))
         out = np.where(pole | np.isinf(x), np.inf, out)
+        # NOTE: Lanczos' sum loses all relative accuracy at the zeros x = 1 and x = 2 (lgamma(1) came out
+        # as -8.9e-16); between 0 and 2.5 the series around 1 takes over, exactly 0 at both zeros.
+        near = (x > 0) & (x <= 2.5)
+        if near.any():
+            out[near] = _lgamma_near_zeros(x[near])
     return np.where(np.isnan(x), np.nan, out)
+
+
+@functools.cache
+def _zeta_minus_one():
+    """(-1)^k (zeta(k) - 1) / k for k = 2..40: the series below needs them to double precision."""
+    k = np.arange(2, 41, dtype=np.float64)
+    return (-1.0) ** k * zeta(k, 2.0) / k
+
+
+def _lgamma_near_zeros(x):
+    """log Gamma(x) for 0 < x <= 2.5 from log Gamma(1 + z) = (1 - gamma) z - log1p(z) +
+    sum_k (-1)^k (zeta(k) - 1) z^k / k with |z| <= 1/2, whose terms shrink as (z / 2)^k; below 1/2
+    log Gamma(x) = log Gamma(1 + x) - log(x), above 3/2 log Gamma(x) = log Gamma(x - 1) + log(x - 1)."""
+    low, high = x < 0.5, x > 1.5
+    z = np.where(low, x, np.where(high, x - 2, x - 1))
+    series = np.zeros_like(z)
+    for c in _zeta_minus_one()[::-1]:          # Horner, from the smallest term
+        series = (series + c) * z
+    out = series * z + (1 - _EULER_GAMMA) * z - np.log1p(z)
+    out = np.where(low, out - np.log(x), out)
+    return np.where(high, out + np.log1p(z), out)
 
 
 def digamma(x):
