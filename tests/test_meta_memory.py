@@ -36,6 +36,9 @@ HUGE_OPS = {
     'stack': (lambda: ember.stack([meta(N, N), meta(N, N)]), (2, N, N)),
     'conv2d': (lambda: F.conv2d(meta(64, 256, 512, 512), meta(256, 256, 3, 3), padding=1), (64, 256, 512, 512)),
     'conv2d_strided': (lambda: F.conv2d(meta(64, 256, 512, 512), meta(256, 256, 3, 3), stride=2), (64, 256, 255, 255)),
+    # PyTorch's "reasoning about shapes" recipe: columns made a few samples at a time, products into out=
+    'conv2d_chunked': (lambda: F.conv2d(meta(2**10, 3, 2**16, 2**16), meta(5, 3, 2, 2), meta(5)),
+                       (2**10, 5, 2**16 - 1, 2**16 - 1)),
     'conv_transpose2d': (lambda: F.conv_transpose2d(meta(64, 256, 512, 512), meta(256, 128, 4, 4), stride=2),
                          (64, 128, 1026, 1026)),
     'max_pool2d': (lambda: F.max_pool2d(meta(64, 256, 512, 512), 2), (64, 256, 256, 256)),

@@ -246,12 +246,12 @@ def _ufunc_call(ufunc, inputs, kwargs):
     out = kwargs.pop('out', None)
     kwargs.pop('where', None)
     shapes = [_shape(i) for i in inputs]
-    if out is not None:
-        shapes += [o.shape for o in out if o is not None]
     if ufunc.signature is None:
+        if out is not None:
+            shapes += [o.shape for o in out if o is not None]
         shape = np.broadcast_shapes(*shapes)
         stand_ins = [_stand_in(i) for i in inputs]
-    elif ufunc is np.matmul and len(shapes) == 2:
+    elif ufunc is np.matmul and len(shapes) == 2:   # an out= array must have the product's shape
         shape = _matmul_shape(*shapes)
         stand_ins = [_stand_in(i, None) for i in inputs]
     else:
