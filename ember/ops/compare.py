@@ -109,6 +109,8 @@ def logical_and(input, other, *, out=None):
         >>> ember.logical_and(a, b)
         tensor([False, False,  True, False])
     """
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
+        _argparse.refuse_from_stack()   # (NumPy would compute with a number, a list or None)
     _result = _LogicalAnd.apply(input, other)
     return _result if out is None else write_out('logical_and', _result, out)
 
@@ -132,6 +134,8 @@ def logical_or(input, other, *, out=None):
         >>> ember.logical_or(ember.tensor([0, 1, 10, 0]), ember.tensor([4, 0, 1, 0]))
         tensor([ True,  True,  True, False])
     """
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
+        _argparse.refuse_from_stack()   # (NumPy would compute with a number, a list or None)
     _result = _LogicalOr.apply(input, other)
     return _result if out is None else write_out('logical_or', _result, out)
 
@@ -155,6 +159,8 @@ def logical_xor(input, other, *, out=None):
         >>> ember.logical_xor(ember.tensor([0, 1, 10, 0]), ember.tensor([4, 0, 1, 0]))
         tensor([ True,  True, False, False])
     """
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
+        _argparse.refuse_from_stack()   # (NumPy would compute with a number, a list or None)
     _result = _LogicalXor.apply(input, other)
     return _result if out is None else write_out('logical_xor', _result, out)
 
@@ -350,6 +356,8 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
         >>> ember.isclose(ember.tensor((float('inf'), 4)), ember.tensor((float('inf'), 6)), rtol=.5)
         tensor([True, True])
     """
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
+        _argparse.refuse_from_stack()       # (NumPy would compare with a number or a list)
     if isinstance(other, Tensor) and input.dtype is not other.dtype:
         raise RuntimeError(f"{_tname(input.dtype)} did not match {_tname(other.dtype)}")
     xp = input._xp
@@ -394,6 +402,8 @@ def equal(input, other):
         >>> ember.equal(ember.tensor([1, 2]), ember.tensor([1, 2, 3]))
         False
     """
+    if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
+        _argparse.refuse_from_stack()
     return input.shape == other.shape and bool((input._data == other._data).all())
 
 

@@ -452,9 +452,13 @@ def where(condition, input=None, other=None, *, out=None):
         >>> ember.where(x > 0)
         (tensor([1]),)
     """
-    if input is None and other is None:
-        _result = nonzero(condition, as_tuple=True)
-        return _result if out is None else write_out('where', _result, out)
+    if input is None or other is None:
+        if input is None and other is None:
+            _result = nonzero(condition, as_tuple=True)
+            return _result if out is None else write_out('where', _result, out)
+        _argparse.refuse_from_stack()       # one of the two values missing (None would become NaN)
+    elif type(input) in _argparse.NOT_OPERANDS or type(other) in _argparse.NOT_OPERANDS:
+        _argparse.refuse_from_stack()       # (NumPy would read a list as an array)
     try:
         cdt = condition.dtype
     except AttributeError:      # not a tensor: PyTorch's argument error for the op called
