@@ -933,9 +933,12 @@ def hardsigmoid(input, inplace=False):
         >>> F.hardsigmoid(ember.tensor([-4.0, -1.5, 0.0, 1.5, 4.0]))
         tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
     """
-    if inplace:
-        return _inplace(input, Hardsigmoid.apply)
-    return Hardsigmoid.apply(input)
+    try:
+        if inplace:
+            return _inplace(input, Hardsigmoid.apply)
+        return Hardsigmoid.apply(input)
+    except NotImplementedError as error:
+        return quantized_or_raise(error, 'hardsigmoid', input, inplace)
 
 
 class Hardswish(Primitive):

@@ -168,6 +168,17 @@ def hardswish(q, scale, zero_point):
     return _result(requantized(y.astype(_F32), scale, zero_point, q._qdtype), q, scale, zero_point)
 
 
+def hardsigmoid(q):
+    """``min(max(x + 3, 0), 6) / 6`` requantized to the fixed output parameters of PyTorch's kernel: scale
+    1/256 (1/2^32 for qint32), zero point 0 (-128 for qint8, using the whole range on [0, 1])."""
+    _check_per_tensor(q, 'quantized::hardsigmoid')
+    scale = 2.0 ** -32 if q._qdtype.name == 'qint32' else 2.0 ** -8
+    zero_point = -128 if q._qdtype.name == 'qint8' else 0
+    x = dequantized(q)
+    y = (np.minimum(np.maximum(x + _F32(3), _F32(0)), _F32(6)) / _F32(6)).astype(_F32)
+    return _result(requantized(y, scale, zero_point, q._qdtype), q, scale, zero_point)
+
+
 def elementwise(q, fn, scale=None, zero_point=None):
     """``fn`` (float32 array -> float32 array) on ``q``'s values, requantized to ``scale``/``zero_point``
     (``q``'s own by default)."""
@@ -298,6 +309,15 @@ def dispatch_hardtanh(q, min_val, max_val, inplace):
 
 def dispatch_hardswish(q):
     return hardswish(q, q._scale, q._zero_point)
+
+
+def dispatch_hardsigmoid(q, inplace):
+    out = hardsigmoid(q)
+    if inplace:     # the input takes the result's integers and its fixed scale and zero point
+        q._int[...] = out._int
+        q._scale, q._zero_point = out._scale, out._zero_point
+        return q
+    return out
 
 
 def dispatch_max_pool(q, dims, kernel_size, stride, padding, dilation, ceil_mode, return_indices):

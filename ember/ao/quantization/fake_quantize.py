@@ -3,12 +3,16 @@ import ember
 from ember import nn
 from ember.quantized import _dtypes
 from ember.ao.quantization.observer import (MovingAverageMinMaxObserver, MovingAveragePerChannelMinMaxObserver,
-                                            _with_args, resize_to_saved)
+                                            FixedQParamsObserver, default_fixed_qparams_range_0to1_observer,
+                                            default_fixed_qparams_range_neg1to1_observer, _with_args,
+                                            resize_to_saved)
 
 __all__ = ['FakeQuantizeBase', 'FakeQuantize', 'disable_fake_quant', 'enable_fake_quant', 'disable_observer',
            'enable_observer', 'default_fake_quant', 'default_weight_fake_quant', 'default_dynamic_fake_quant',
            'default_per_channel_weight_fake_quant', 'FusedMovingAvgObsFakeQuantize', 'default_fused_act_fake_quant',
-           'default_fused_wt_fake_quant', 'default_fused_per_channel_wt_fake_quant']
+           'default_fused_wt_fake_quant', 'default_fused_per_channel_wt_fake_quant', 'FixedQParamsFakeQuantize',
+           'default_fixed_qparams_range_0to1_fake_quant', 'default_fixed_qparams_range_neg1to1_fake_quant',
+           'default_affine_fixed_qparams_fake_quant', 'default_symmetric_fixed_qparams_fake_quant']
 
 _PER_CHANNEL = ('per_channel_affine', 'per_channel_symmetric', 'per_channel_affine_float_qparams')
 _PER_TENSOR = ('per_tensor_affine', 'per_tensor_symmetric')
@@ -166,6 +170,43 @@ class FusedMovingAvgObsFakeQuantize(FakeQuantize):
                 f"reduce_range={observer.reduce_range}")
 
 
+class FixedQParamsFakeQuantize(FakeQuantize):
+    """Fake quantization with a fixed scale and zero point (those of its ``FixedQParamsObserver``), for
+    outputs whose range is known in advance, such as a hardsigmoid's. The module's ``scale`` and
+    ``zero_point`` are its observer's own tensors.
+
+    Args:
+        observer: a ``FixedQParamsObserver`` class or ``with_args`` constructor.
+
+    Example::
+
+        >>> from ember.ao.quantization import default_fixed_qparams_range_0to1_fake_quant
+        >>> fq = default_fixed_qparams_range_0to1_fake_quant()
+        >>> fq(ember.tensor([-0.5, 0.3, 2.0]))
+        tensor([0.0000, 0.3008, 0.9961])
+    """
+
+    def __init__(self, observer):
+        super().__init__(observer=observer)
+        if type(self.activation_post_process) is not FixedQParamsObserver:
+            raise AssertionError(f"{self.__class__.__name__}'s observer must be a {FixedQParamsObserver.__name__}")
+        self._observer_ctr = observer
+        self.scale = self.activation_post_process.scale
+        self.zero_point = self.activation_post_process.zero_point
+        if self.qscheme.name not in _PER_TENSOR:
+            raise AssertionError("Only per tensor quantization is supported FixedQParamsFakeQuantize module, got "
+                                 f"qscheme:{self.qscheme}")
+
+    def calculate_qparams(self):
+        return self.scale, self.zero_point
+
+    def extra_repr(self):
+        return (f"fake_quant_enabled={self.fake_quant_enabled}, observer_enabled={self.observer_enabled}, "
+                f"scale={self.scale}, zero_point={self.zero_point}, dtype={self.dtype}, "
+                f"quant_min={self.activation_post_process.quant_min}, "
+                f"quant_max={self.activation_post_process.quant_max}, qscheme={self.qscheme}")
+
+
 def _range(dtype):
     if isinstance(dtype, _dtypes._QuantizedDtype):
         return (dtype.qmin, dtype.qmax) if dtype.bits >= 8 else (0, 255)
@@ -207,3 +248,9 @@ default_fused_per_channel_wt_fake_quant = FusedMovingAvgObsFakeQuantize.with_arg
 default_per_channel_weight_fake_quant = FakeQuantize.with_args(
     observer=MovingAveragePerChannelMinMaxObserver, quant_min=-128, quant_max=127, dtype=_dtypes.qint8,
     qscheme=_dtypes.per_channel_symmetric, reduce_range=False, ch_axis=0)
+default_fixed_qparams_range_neg1to1_fake_quant = FixedQParamsFakeQuantize.with_args(
+    observer=default_fixed_qparams_range_neg1to1_observer)
+default_fixed_qparams_range_0to1_fake_quant = FixedQParamsFakeQuantize.with_args(
+    observer=default_fixed_qparams_range_0to1_observer)
+default_symmetric_fixed_qparams_fake_quant = default_fixed_qparams_range_neg1to1_fake_quant
+default_affine_fixed_qparams_fake_quant = default_fixed_qparams_range_0to1_fake_quant

@@ -15,7 +15,9 @@ __all__ = ['ObserverBase', 'UniformQuantizationObserverBase', 'MinMaxObserver', 
            'weight_observer_range_neg_127_to_127', 'default_per_channel_weight_observer',
            'per_channel_weight_observer_range_neg_127_to_127', 'default_dynamic_quant_observer',
            'default_float_qparams_observer', 'default_float_qparams_observer_4bit', 'get_observer_state_dict',
-           'load_observer_state_dict']
+           'load_observer_state_dict', 'FixedQParamsObserver', 'default_fixed_qparams_range_0to1_observer',
+           'default_fixed_qparams_range_neg1to1_observer', 'default_affine_fixed_qparams_observer',
+           'default_symmetric_fixed_qparams_observer']
 
 _EPS = float(np.finfo(np.float32).eps)
 _PER_TENSOR = ('per_tensor_affine', 'per_tensor_symmetric')
@@ -434,6 +436,41 @@ class PlaceholderObserver(ObserverBase):
         raise Exception("calculate_qparams should not be called for PlaceholderObserver")  # noqa: TRY002
 
 
+class FixedQParamsObserver(ObserverBase):
+    """An observer whose scale and zero point are given, not observed: for outputs whose range is known in
+    advance (a sigmoid's [0, 1], a tanh's [-1, 1]). Its input passes through unchanged.
+
+    Args:
+        scale (float): the fixed scale.
+        zero_point (int): the fixed zero point.
+        dtype, qscheme, quant_min, quant_max: what the parameters are for (per tensor only).
+
+    Example::
+
+        >>> obs = ember.ao.quantization.FixedQParamsObserver(scale=1.0 / 256, zero_point=0)
+        >>> obs.calculate_qparams()
+        (tensor([0.0039]), tensor([0], dtype=ember.int32))
+    """
+
+    def __init__(self, scale, zero_point, dtype=_dtypes.quint8, qscheme=_dtypes.per_tensor_affine, quant_min=0,
+                 quant_max=255, is_dynamic=False, **kwargs):
+        if is_dynamic:
+            raise NotImplementedError("FixedQParamsObserver doesn't support dynamic quantization")
+        super().__init__(dtype=dtype, is_dynamic=is_dynamic, **kwargs)
+        self.quant_min = quant_min
+        self.quant_max = quant_max
+        self.register_buffer('scale', ember.tensor([scale], dtype=ember.float32))
+        self.register_buffer('zero_point', ember.tensor([zero_point], dtype=ember.int32))
+        self.dtype = dtype
+        self.qscheme = qscheme
+
+    def forward(self, X):
+        return X
+
+    def calculate_qparams(self):
+        return self.scale, self.zero_point
+
+
 def get_observer_state_dict(mod):
     """The entries of ``mod.state_dict()`` that belong to observers (their names contain
     ``activation_post_process``)."""
@@ -469,6 +506,13 @@ default_float_qparams_observer = PerChannelMinMaxObserver.with_args(
     dtype=_dtypes.quint8, qscheme=_dtypes.per_channel_affine_float_qparams, ch_axis=0)
 default_float_qparams_observer_4bit = PerChannelMinMaxObserver.with_args(
     dtype=_dtypes.quint4x2, qscheme=_dtypes.per_channel_affine_float_qparams, ch_axis=0)
+# the output ranges of tanh-like ([-1, 1]) and sigmoid-like ([0, 1]) functions, in 256 steps
+default_fixed_qparams_range_neg1to1_observer = FixedQParamsObserver.with_args(
+    scale=2.0 / 256.0, zero_point=128, dtype=_dtypes.quint8, quant_min=0, quant_max=255)
+default_fixed_qparams_range_0to1_observer = FixedQParamsObserver.with_args(
+    scale=1.0 / 256.0, zero_point=0, dtype=_dtypes.quint8, quant_min=0, quant_max=255)
+default_symmetric_fixed_qparams_observer = default_fixed_qparams_range_neg1to1_observer
+default_affine_fixed_qparams_observer = default_fixed_qparams_range_0to1_observer
 
 from ember.ao.quantization._histogram import HistogramObserver  # noqa: E402  (it builds on the classes above)
 

@@ -65,6 +65,27 @@ def get_default_dynamic_quant_module_mappings():
             nn.LSTM: dynamic.LSTM, nn.GRU: dynamic.GRU, nn.LSTMCell: dynamic.LSTMCell, nn.RNNCell: dynamic.RNNCell}
 
 
+def _module_to_act_post_process():
+    """Float activation class -> the fake quantization its output gets during QAT preparation (fixed
+    parameters for functions whose output range is known), before any qconfig's."""
+    from ember.ao.quantization.fake_quantize import (default_fixed_qparams_range_0to1_fake_quant,
+                                                     default_fixed_qparams_range_neg1to1_fake_quant)
+    return {nn.Hardsigmoid: default_fixed_qparams_range_0to1_fake_quant,
+            nn.Sigmoid: default_fixed_qparams_range_0to1_fake_quant,
+            nn.Softmax: default_fixed_qparams_range_0to1_fake_quant,
+            nn.Tanh: default_fixed_qparams_range_neg1to1_fake_quant}
+
+
+def _get_special_act_post_process(module):
+    """The fixed-parameter fake quantization constructor for ``module``'s class, or None."""
+    return _module_to_act_post_process().get(type(module))
+
+
+def _has_special_act_post_process(module):
+    """Whether ``module`` trains and its class's output gets fixed-parameter fake quantization."""
+    return module.training and type(module) in _module_to_act_post_process()
+
+
 def no_observer_set():
     """Module classes whose outputs are not observed during preparation."""
     return {nn.quantizable.LSTM, nn.quantizable.MultiheadAttention} if hasattr(nn, 'quantizable') else set()

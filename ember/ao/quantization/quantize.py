@@ -200,17 +200,20 @@ def _needs_observation(module):
     return getattr(module, 'qconfig', None) is not None
 
 
-def _insert_activation_post_process(module):
+def _insert_activation_post_process(module, special_act_post_process=None):
     from ember.ao.quantization.stubs import DeQuantStub
     if not _needs_observation(module) or isinstance(module, DeQuantStub):
         return
-    module.add_module('activation_post_process', module.qconfig.activation())
+    make = module.qconfig.activation if special_act_post_process is None else special_act_post_process
+    module.add_module('activation_post_process', make())
     module.register_forward_hook(_observer_forward_hook, prepend=True)
 
 
 def _add_observer_(module, qconfig_propagation_list, non_leaf_module_list=None):
     from ember.ao.nn.quantized.modules.functional_modules import FloatFunctional, QFunctional
     from ember.ao.nn.intrinsic.modules.fused import _FusedModule
+    from ember.ao.quantization.quantization_mappings import (_get_special_act_post_process,
+                                                             _has_special_act_post_process)
     for child in module.children():
         if type(child) is nn.Dropout:
             continue
@@ -221,6 +224,9 @@ def _add_observer_(module, qconfig_propagation_list, non_leaf_module_list=None):
             _insert_activation_post_process(child)
         elif non_leaf_module_list is not None and type(child) in non_leaf_module_list:
             _insert_activation_post_process(child)
+        elif _has_special_act_post_process(child):
+            # a training sigmoid-like activation: fixed-parameter fake quantization, whatever the qconfig
+            _insert_activation_post_process(child, _get_special_act_post_process(child))
         else:
             _add_observer_(child, qconfig_propagation_list, non_leaf_module_list)
     # only leaves are observed (their outputs); a QuantStub's observer sees the model's input
