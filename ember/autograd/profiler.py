@@ -13,6 +13,7 @@ import threading
 import time
 from collections import OrderedDict, defaultdict
 
+from ember._C._profiler import _check_experimental_config
 from ember.autograd import _op_observers as _observe
 
 __all__ = ['profile', 'record_function', 'EventList', 'FunctionEvent', 'FunctionEventAvg', 'EnforceUnique',
@@ -349,11 +350,11 @@ class profile:
                  experimental_config=None, acc_events=False, custom_trace_id_callback=None,
                  post_processing_timeout_s=None, activity_filters=None):
         for flag, what in ((use_cuda, 'use_cuda'), (use_device, 'use_device'),
-                           (experimental_config, 'experimental_config'),
                            (custom_trace_id_callback, 'custom_trace_id_callback'),
                            (activity_filters, 'activity_filters')):
             if flag:
                 raise NotImplementedError(f"ember's profiler times CPU ops only; {what} is not supported")
+        _check_experimental_config(experimental_config)
         if not use_cpu:
             if not use_kineto:
                 raise AssertionError("Device-only events supported only with Kineto (use_kineto=True)")

@@ -5,7 +5,9 @@ nodes, ``record_function`` ranges); with a ``schedule`` it records only the acti
 cycle (``prof.step()`` marks a step's end) and hands each finished cycle to ``on_trace_ready``.
 """
 import enum
+import warnings
 
+from ember._C._profiler import _check_experimental_config
 from ember.autograd import profiler as _autograd_profiler
 from ember.autograd.profiler import record_function
 
@@ -87,16 +89,23 @@ class ProfilerAction(enum.Enum):
 
 def schedule(*, wait, warmup, active, repeat=0, skip_first=0, skip_first_wait=0):
     """Step number -> ProfilerAction: after ``skip_first`` steps, cycles of ``wait`` idle steps,
-    ``warmup`` steps and ``active`` recorded steps, ``repeat`` times (0: forever)."""
+    ``warmup`` steps and ``active`` recorded steps, ``repeat`` times (0: forever). With ``skip_first_wait``
+    the first cycle starts without its ``wait`` (right after ``skip_first``)."""
     if wait < 0 or warmup < 0 or active <= 0 or repeat < 0 or skip_first < 0:
-        raise AssertionError("Invalid profiler schedule arguments")
-    if skip_first_wait:
-        raise NotImplementedError("schedule(skip_first_wait=1) is not supported by ember")
+        raise AssertionError(
+            f"Invalid profiler schedule arguments. Got wait={wait} (need >= 0), warmup={warmup} (need >= 0), "
+            f"active={active} (need > 0), repeat={repeat} (need >= 0), skip_first={skip_first} (need >= 0).")
+    if warmup == 0:
+        warnings.warn("Profiler won't be using warmup, this can skew profiler results", stacklevel=2)
 
     def action(step):
+        if step < 0:
+            raise AssertionError(f"Step must be non-negative. Got {step}.")
         if step < skip_first:
             return ProfilerAction.NONE
         step -= skip_first
+        if skip_first_wait:
+            step += wait     # as if the first cycle's wait had passed already
         cycle = wait + warmup + active
         if repeat > 0 and step // cycle >= repeat:
             return ProfilerAction.NONE
@@ -107,6 +116,15 @@ def schedule(*, wait, warmup, active, repeat=0, skip_first=0, skip_first_wait=0)
             return ProfilerAction.WARMUP
         return ProfilerAction.RECORD if mod < cycle - 1 else ProfilerAction.RECORD_AND_SAVE
     return action
+
+
+_WARNINGS_SHOWN = set()
+
+
+def _warn_once(message):
+    if message not in _WARNINGS_SHOWN:
+        _WARNINGS_SHOWN.add(message)
+        warnings.warn(message, UserWarning, stacklevel=3)
 
 
 def _always_record(_step):
@@ -123,8 +141,8 @@ class profile:
         activities = set(activities) if activities is not None else {ProfilerActivity.CPU}
         if activities - {ProfilerActivity.CPU} or use_cuda:
             raise NotImplementedError("ember's profiler records CPU activity only (ProfilerActivity.CPU)")
-        for flag, what in ((experimental_config, 'experimental_config'),
-                           (execution_trace_observer, 'execution_trace_observer'),
+        _check_experimental_config(experimental_config)
+        for flag, what in ((execution_trace_observer, 'execution_trace_observer'),
                            (custom_trace_id_callback, 'custom_trace_id_callback')):
             if flag:
                 raise NotImplementedError(f"ember's profiler times CPU ops only; {what} is not supported")
@@ -150,9 +168,15 @@ class profile:
         return False
 
     def _begin(self):
-        self._current = _autograd_profiler.profile(record_shapes=self.record_shapes, acc_events=self.acc_events,
-                                                   profile_memory=self.profile_memory, with_stack=self.with_stack,
-                                                   with_flops=self.with_flops, with_modules=self.with_modules)
+        if self._last is not None and not self.acc_events:
+            _warn_once("Warning: Profiler clears events at the end of each cycle. Only events from the current "
+                       "cycle will be reported. To keep events across cycles, set acc_events=True.")
+        if self.acc_events and self._last is not None:
+            self._current = self._last     # one recording for every cycle: events accumulate
+        else:
+            self._current = _autograd_profiler.profile(
+                record_shapes=self.record_shapes, acc_events=self.acc_events, profile_memory=self.profile_memory,
+                with_stack=self.with_stack, with_flops=self.with_flops, with_modules=self.with_modules)
         self._current._start()
 
     def _end(self, save):

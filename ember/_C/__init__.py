@@ -5,3 +5,5 @@ from ember._torch_function import _disabled_torch_function_impl  # noqa: F401
 from ember.overrides import DisableTorchFunction, DisableTorchFunctionSubclass  # noqa: F401
 
 __all__ = []   # private, as PyTorch's: nothing here is part of ember's public API
+
+from ember._C import _profiler  # noqa: F401,E402
