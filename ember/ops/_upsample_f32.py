@@ -11,10 +11,15 @@ values with fused multiply-adds, in an order fixed by the kernel that runs:
   3 channels) weighs the 4 (or 8) corners with products of the per-dimension weights, summed by
   AVX-512 vectors of 16 channels in one nesting and the channels left over in another.
 
-Everything here is float32 arithmetic step by step, each fused step emulated exactly (``_fma``).
+Everything here is float32 arithmetic step by step, each fused step emulated exactly (``_fma``): a
+double sum rounded to float32, checked for the rare double-rounding midpoints, or not checked where a
+bound on the block's values and the weights' bits proves every double sum exact (``_sums_exact``:
+linear modes with weights of few bits, as scale factors 2 or 4 give, on data of a limited range).
 The same functions take float64 (``t=np.float64``: PyTorch's double kernels, fused steps through
 ``fma64``; its ``floorf`` rounds a double position to float before flooring).
 """
+import math
+
 import numpy as np
 
 from ember._random.exact import fma32, fma64
@@ -117,32 +122,84 @@ _TINY_EXP = np.uint64((1023 - 126) << 52)   # doubles below float32's smallest n
 _BLOCK = 15000                              # output elements per block: a block's temporaries stay in cache
 
 
-def _fma(a, w, c):
+def _fma(a, w, c, exact=False):
     """``a * w + c`` rounded once to float32 (``a``, ``c`` float32 arrays of one shape, ``w`` float32
     broadcasting to it).  The product is exact in double and the double sum rounds to the fused result
     except when it lands exactly on a float32 midpoint or below float32's normal range; those few
-    elements are redone with an error-free sum rounded to odd.  float64 arrays: ``fma64``."""
+    elements are redone with an error-free sum rounded to odd.  ``exact`` promises that every double
+    sum is exact (``_sums_exact``), which needs no check.  float64 arrays: ``fma64``."""
     if a.dtype == np.float64:
         return fma64(a, w, c)
-    s = np.multiply(a, w, dtype=np.float64)
-    s += c
+    p = np.multiply(a, w, dtype=np.float64)
+    s = np.add(p, c)
+    if exact:
+        return s.astype(_f)
     bits = s.view(np.uint64)
     suspect = (bits & _LOW_BITS) == _MIDPOINT_BITS
     suspect |= (bits & _EXP_BITS) < _TINY_EXP
     out = s.astype(_f)
     if suspect.any():
         where = np.flatnonzero(suspect)
-        p = a.reshape(-1)[where].astype(np.float64)
-        p *= np.broadcast_to(w, a.shape).reshape(-1)[where].astype(np.float64)   # (same types: far faster)
-        cs = c.reshape(-1)[where].astype(np.float64)
-        total = p + cs
-        back = total - p
-        err = (p - (total - back)) + (cs - back)
+        ps = p.reshape(-1)[where]      # the exact products, kept: no gather of ``a`` and ``w``
+        total = s.reshape(-1)[where]
+        back = total - ps
+        err = (ps - (total - back)) + (c.reshape(-1)[where] - back)
         odd = (err != 0) & ((total.view(np.uint64) & np.uint64(1)) == 0)
         if odd.any():   # an inexact double sum: nudged to its odd neighbour, it rounds as the exact one
-            total[odd] = np.nextafter(total[odd], np.where(err[odd] > 0, np.inf, -np.inf))
-            out.reshape(-1)[where] = total.astype(_f)
+            total = total[odd]
+            out.reshape(-1)[where[odd]] = np.nextafter(total, np.where(err[odd] > 0, np.inf, -np.inf)).astype(_f)
     return out
+
+
+def _lowest_bit(w):
+    """The smallest of the lowest set bits (as values: powers of two) of ``w``'s nonzero elements; inf
+    when there is none."""
+    w = np.abs(np.asarray(w, np.float64)).reshape(-1)
+    w = w[w != 0]
+    if not w.size:
+        return np.inf
+    m, e = np.frexp(w)
+    whole = np.ldexp(m, 53).astype(np.int64)
+    return float(np.min(np.ldexp((whole & -whole).astype(np.float64), e - 53)))
+
+
+def _float_step(v):
+    """A lower bound of the spacing of float32 numbers at magnitude ``v`` and above (> 0)."""
+    return max(2.0 ** -149, math.ldexp(1.0, math.frexp(v)[1] - 24))
+
+
+def blend_bounds(weights):
+    """What ``_sums_exact`` needs to know of a blend's weights (float32 arrays, one per term, all >= 0):
+    the smallest lowest set bit, the smallest nonzero weight and the sum of the largest ones; None when
+    the weights have too many bits for any block to pass (then no block is measured)."""
+    w_low = min(_lowest_bit(w) for w in weights)
+    w_min = min(float(np.min(w, where=w > 0, initial=np.inf)) for w in weights)
+    w_sum = sum(float(np.max(w)) for w in weights)
+    if w_sum == 0 or 2 * w_sum * 64 >= 2.0 ** 29 * w_low:   # even values within a factor 64 would fail
+        return None
+    return w_low, w_min, w_sum
+
+
+def _sums_exact(block, bounds, nonneg_needed=False):
+    """Whether every double sum of a linear blend of ``block``'s values (weights: ``blend_bounds``) is
+    exact, so rounding it once to float32 is the fused result: every operand -- a product of a value
+    and a weight (exact in double), or a float32 partial sum or product of them -- is a whole multiple
+    of one power of two, and the sums stay below 2**53 of them.  A float32 partial sum is bounded below
+    only when no terms cancel: ``nonneg_needed`` (several terms summed in float32) asks for a block
+    without negative values."""
+    if bounds is None or block.dtype != _f:
+        return False
+    w_low, w_min, w_sum = bounds
+    a = np.abs(block)
+    hi = float(a.max()) if a.size else 0.0
+    if hi == 0:
+        return True
+    if not math.isfinite(hi) or (nonneg_needed and block.min() < 0):
+        return False
+    lo = float(a.min(where=a > 0, initial=np.inf))
+    step = min(_float_step(lo) * w_low,           # value times weight
+               _float_step(lo * w_min * 0.5))     # a float32 product or partial sum (>= lo * w_min, rounded)
+    return 2 * hi * w_sum < 2.0 ** 53 * step
 
 
 def _along(x, dim, index, weight):
@@ -167,6 +224,8 @@ def _by_planes(x, out_spatial, fn):
 def generic(x, plans, cubic=False):
     """The generic kernel on an (N, C, *spatial) float32 array: ``plans[k]`` are spatial dimension
     ``k``'s indices and weights (``linear_weights`` or, with ``cubic``, ``cubic_weights``)."""
+    bounds = [None if cubic else blend_bounds(p[2:]) for p in plans]
+
     def run(block):
         for k in range(len(plans) - 1, -1, -1):
             dim = 2 + k
@@ -180,9 +239,10 @@ def generic(x, plans, cubic=False):
                 block = acc
             else:
                 i0, i1, w0, w1 = plans[k]
+                exact = _sums_exact(block, bounds[k])
                 t0, w0 = _along(block, dim, i0, w0)
                 t1, w1 = _along(block, dim, i1, w1)
-                block = _fma(t0, w0, t1 * w1)
+                block = _fma(t0, w0, t1 * w1, exact)
         return block
     sizes = [len(p[0][0]) if cubic else len(p[0]) for p in plans]
     return _by_planes(x, sizes, run)
@@ -204,25 +264,42 @@ def _corners(x, plans):
     return values, weights
 
 
-def _vector_sum(x, plans, reduced=False):
+def _corner_bounds(plans):
+    """``blend_bounds`` of the channels-last kernel's corner weights, from each dimension's: a float32
+    product of weights is a multiple of the product of their lowest bits, at least their product less
+    its rounding (halved here, generously) and at most their product plus it."""
+    w_low, w_min, w_sum = 1.0, 0.5, 1.01
+    for plan in plans:
+        bounds = blend_bounds(plan[2:])
+        if bounds is None:
+            return None
+        w_low, w_min, w_sum = w_low * bounds[0], w_min * bounds[1], w_sum * bounds[2]
+    if 2 * w_sum * 64 >= 2.0 ** 29 * w_low:
+        return None
+    return w_low, w_min, w_sum
+
+
+def _vector_sum(x, plans, reduced=False, bounds=None):
     """AVX-512 vectors' nesting: ``fma(v0, w0, fma(v1, w1, ... fma(v_last, w_last, v_prev * w_prev)))``
     for float32; float16/bfloat16 (``reduced``, widened to float) end in ``fma(v_prev, w_prev, v_last *
     w_last)``."""
     v, w = _corners(x, plans)
+    exact = _sums_exact(x, bounds, nonneg_needed=True)
     k = len(v)
     last, prev = (k - 2, k - 1) if reduced else (k - 1, k - 2)
-    acc = _fma(v[last], w[last], v[prev] * w[prev])
+    acc = _fma(v[last], w[last], v[prev] * w[prev], exact)
     for j in range(k - 3, -1, -1):
-        acc = _fma(v[j], w[j], acc)
+        acc = _fma(v[j], w[j], acc, exact)
     return acc
 
 
-def _scalar_sum(x, plans):
+def _scalar_sum(x, plans, bounds=None):
     """The scalar loop's nesting: ``fma(v_last, w_last, ... fma(v0, w0, v1 * w1))``."""
     v, w = _corners(x, plans)
-    acc = _fma(v[0], w[0], v[1] * w[1])
+    exact = _sums_exact(x, bounds, nonneg_needed=True)
+    acc = _fma(v[0], w[0], v[1] * w[1], exact)
     for j in range(2, len(v)):
-        acc = _fma(v[j], w[j], acc)
+        acc = _fma(v[j], w[j], acc, exact)
     return acc
 
 
@@ -234,12 +311,13 @@ def channels_last(x, plans, reduced=False):
     sizes = [len(p[0]) for p in plans]
     lanes = _VEC if x.dtype == np.float32 else _VEC // 2     # 8 doubles to an AVX-512 vector
     whole = channels // lanes * lanes
+    bounds = _corner_bounds(plans) if x.dtype == _f else None
     if whole == channels:
-        return _by_planes(x, sizes, lambda b: _vector_sum(b, plans, reduced))
+        return _by_planes(x, sizes, lambda b: _vector_sum(b, plans, reduced, bounds))
     if not whole:
-        return _by_planes(x, sizes, lambda b: _scalar_sum(b, plans))
+        return _by_planes(x, sizes, lambda b: _scalar_sum(b, plans, bounds))
     out = np.empty(x.shape[:2] + tuple(sizes), x.dtype)
     out[:, :whole] = _by_planes(np.ascontiguousarray(x[:, :whole]), sizes,
-                                lambda b: _vector_sum(b, plans, reduced))
-    out[:, whole:] = _by_planes(np.ascontiguousarray(x[:, whole:]), sizes, lambda b: _scalar_sum(b, plans))
+                                lambda b: _vector_sum(b, plans, reduced, bounds))
+    out[:, whole:] = _by_planes(np.ascontiguousarray(x[:, whole:]), sizes, lambda b: _scalar_sum(b, plans, bounds))
     return out
