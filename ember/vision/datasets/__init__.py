@@ -51,8 +51,11 @@ from ember.vision.datasets.optical_flow import FlyingChairs, FlyingThings3D, HD1
 from ember.vision.datasets.stereo import (CarlaStereo, CREStereo, ETH3DStereo, FallingThingsStereo,  # noqa: F401
                                           InStereo2k, Kitti2012Stereo, Kitti2015Stereo, Middlebury2014Stereo,
                                           SceneFlowStereo, SintelStereo)
+from ember.vision.datasets.ucf101 import UCF101  # noqa: F401
+from ember.vision.datasets.hmdb51 import HMDB51  # noqa: F401
+from ember.vision.datasets.kinetics import Kinetics  # noqa: F401
 from ember.vision.datasets._wrap_v2 import wrap_dataset_for_transforms_v2  # noqa: F401
-from ember.vision.datasets import utils  # noqa: F401
+from ember.vision.datasets import samplers, utils, video_utils  # noqa: F401
 
 __all__ = ["VisionDataset", "MNIST", "FashionMNIST", "KMNIST", "EMNIST", "CIFAR10", "CIFAR100", "DatasetFolder",
            "ImageFolder", "FakeData", "Digits", "SVHN", "STL10", "CelebA", "Flowers102", "OxfordIIITPet", "Food101",
@@ -63,4 +66,4 @@ __all__ = ["VisionDataset", "MNIST", "FashionMNIST", "KMNIST", "EMNIST", "CIFAR1
            "Flickr8k", "Flickr30k", "SBU", "PhotoTour", "LSUN", "LSUNClass", "FlyingChairs", "FlyingThings3D",
            "HD1K", "KittiFlow", "Sintel", "CarlaStereo", "CREStereo", "ETH3DStereo", "FallingThingsStereo",
            "InStereo2k", "Kitti2012Stereo", "Kitti2015Stereo", "Middlebury2014Stereo", "SceneFlowStereo",
-           "SintelStereo", "wrap_dataset_for_transforms_v2"]
+           "SintelStereo", "Kinetics", "HMDB51", "UCF101", "wrap_dataset_for_transforms_v2"]

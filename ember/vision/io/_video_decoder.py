@@ -1,0 +1,184 @@
+"""Decoding video files through PyAV (optional extra ``video``), frame by frame as torchvision's video datasets see
+them.
+
+torchvision's datasets (through TorchCodec) number a video's frames in presentation order after a scan of the
+file's packets, and give the frame rate as the frame count over the span those packets cover. PyAV wraps the same
+FFmpeg libraries, so decoding here returns the same pixels and audio samples; this module reproduces the counting
+and the cutting of audio around a time range.
+"""
+import math
+
+import numpy as np
+
+_INSTALL_HINT = ("Decoding video needs PyAV, which is not installed. Install it with `pip install av` "
+                 "(ember's 'video' extra: `pip install ember[video]`).")
+
+
+def require_av():
+    """The ``av`` module, or an ImportError that says how to install it."""
+    try:
+        import av
+    except ImportError as error:
+        raise ImportError(_INSTALL_HINT) from error
+    return av
+
+
+def _pts_or_dts(item):
+    return item.pts if item.pts is not None else item.dts
+
+
+def _seconds(pts, time_base):
+    # multiply before dividing (not pts * float(time_base)), so that the seconds round as TorchCodec's do
+    return float(pts) * time_base.numerator / time_base.denominator
+
+
+def _closest_pts(seconds, time_base):
+    # C's round(): halves away from zero (Python's round() would go to the even neighbour)
+    value = seconds * time_base.denominator / time_base.numerator
+    return int(math.floor(abs(value) + 0.5)) * (1 if value >= 0 else -1)
+
+
+def _as_json_number(value):
+    # the frame rate travels through JSON, where a whole number comes back as an int
+    return int(value) if float(value).is_integer() else float(value)
+
+
+class VideoScan:
+    """What one pass over a file's packets tells about its best video stream: the frames' timestamps in
+    presentation order, and the average frame rate."""
+
+    def __init__(self, path):
+        av = require_av()
+        with av.open(str(path)) as container:
+            stream = container.streams.best("video")
+            if stream is None:
+                raise RuntimeError(f"No valid stream found in input file {path}.")
+            index = stream.index
+            time_base = stream.time_base
+            pts = []
+            begin = end = None
+            for packet in container.demux():
+                if packet.stream_index != index or packet.size == 0 or packet.is_discard:
+                    continue
+                start = _pts_or_dts(packet)
+                if start is None:
+                    continue
+                stop = start + (packet.duration or 0)
+                begin = start if begin is None else min(begin, start)
+                end = stop if end is None else max(end, stop)
+                pts.append(start)
+            header_rate = stream.guessed_rate or stream.average_rate
+        self.path = str(path)
+        self.stream_index = index
+        self.time_base = time_base
+        self.pts = sorted(pts)
+        self.num_frames = len(pts)
+        if begin is None or end == begin or not pts:
+            self.average_fps = _as_json_number(header_rate) if header_rate else None
+        else:
+            self.average_fps = _as_json_number(len(pts) / (_seconds(end, time_base) - _seconds(begin, time_base)))
+
+
+def _rgb(frame):
+    return frame.to_ndarray(format="rgb24")
+
+
+def decode_frames(scan, indices):
+    """The frames at ``indices`` (positions in presentation order) as a uint8 array ``[N, H, W, 3]``."""
+    av = require_av()
+    if not indices:
+        raise ValueError("no frame indices to decode")
+    for i in indices:
+        if not 0 <= i < scan.num_frames:
+            raise IndexError(f"Invalid frame index={i} for streamIndex={scan.stream_index}; must be less than "
+                             f"{scan.num_frames}")
+    wanted = {scan.pts[i]: i for i in indices}
+    first, last = min(wanted), max(wanted)
+    found = {}
+    with av.open(scan.path) as container:
+        stream = container.streams[scan.stream_index]
+        if first > scan.pts[0]:
+            # start at the key frame before the first wanted frame rather than at the file's start
+            container.seek(first, stream=stream, backward=True, any_frame=False)
+        seen_first = False
+        for frame in container.decode(stream):
+            pts = _pts_or_dts(frame)
+            if pts is None:
+                continue
+            if not seen_first and pts > first:
+                break  # the seek overshot: decode again from the start
+            seen_first = True
+            if pts in wanted and pts not in found:
+                found[pts] = _rgb(frame)
+            if pts >= last and len(found) == len(wanted):
+                break
+    if len(found) < len(wanted):
+        found = _decode_from_start(scan, wanted)
+    return np.stack([found[scan.pts[i]] for i in indices])
+
+
+def _decode_from_start(scan, wanted):
+    av = require_av()
+    found = {}
+    position = 0
+    with av.open(scan.path) as container:
+        for frame in container.decode(container.streams[scan.stream_index]):
+            pts = _pts_or_dts(frame)
+            # frames without timestamps take the position of their turn in presentation order
+            key = pts if pts is not None else scan.pts[min(position, scan.num_frames - 1)]
+            position += 1
+            if key in wanted and key not in found:
+                found[key] = _rgb(frame)
+            if len(found) == len(wanted):
+                break
+    missing = [wanted[p] for p in wanted if p not in found]
+    if missing:
+        raise RuntimeError(f"Could not decode the frames at indices {missing} of {scan.path}")
+    return found
+
+
+def decode_audio_range(path, start_seconds, stop_seconds):
+    """The float32 samples ``[channels, n]`` of the best audio stream played in ``[start_seconds, stop_seconds)``.
+
+    Frames overlapping the range are decoded from the start of the stream, joined, and cut at the samples
+    nearest the range's ends. Raises RuntimeError when the file has no audio stream or no frame overlaps.
+    """
+    av = require_av()
+    with av.open(str(path)) as container:
+        stream = container.streams.best("audio")
+        if stream is None:
+            raise RuntimeError(f"No valid stream found in input file {path}.")
+        time_base = stream.time_base
+        start_pts = _closest_pts(start_seconds, time_base)
+        stop_pts = _closest_pts(stop_seconds, time_base)
+        to_float = av.AudioResampler(format="fltp")
+        chunks = []
+        first_seconds = None
+        sample_rate = stream.codec_context.sample_rate
+        for frame in container.decode(stream):
+            pts = _pts_or_dts(frame)
+            duration = frame.duration or 0
+            if not (start_pts < pts + duration and stop_pts > pts):
+                if pts >= stop_pts:
+                    break
+                continue
+            if first_seconds is None:
+                first_seconds = _seconds(pts, time_base)
+            sample_rate = frame.sample_rate
+            for converted in to_float.resample(frame):
+                chunks.append(converted.to_ndarray())
+            if pts <= stop_pts <= pts + duration:
+                break
+        for converted in to_float.resample(None):
+            chunks.append(converted.to_ndarray())
+    if not chunks or first_seconds is None:
+        raise RuntimeError(f"No audio frames were decoded between {start_seconds} and {stop_seconds} seconds.")
+    samples = np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
+
+    def offset_of(seconds):
+        # ties round up, whatever the first frame's time
+        return math.floor((seconds - first_seconds) * sample_rate + 0.5)
+
+    begin = offset_of(start_seconds) if first_seconds < start_seconds else 0
+    end = min(samples.shape[1], offset_of(stop_seconds))
+    return np.ascontiguousarray(samples[:, begin:end])
