@@ -139,14 +139,15 @@ def convert(module, mapping=None, inplace=False, remove_qconfig=True, is_referen
 
 
 def quantize_dynamic(model, qconfig_spec=None, dtype=_dtypes.qint8, mapping=None, inplace=False):
-    """Converts a float model to a dynamically quantized one: the weights of its ``nn.Linear`` layers become
-    int8, and their activations are quantized per call from their own range.
+    """Converts a float model to a dynamically quantized one: the weights of its ``nn.Linear`` and recurrent
+    layers become int8, and their activations are quantized per call from their own range (with
+    ``dtype=ember.float16``: weights rounded to float16, products in float32).
 
     Args:
         model: the float model.
         qconfig_spec: the modules to quantize: a set of module classes or qualified names (with the default
             qconfig for ``dtype``), or a dict from them to QConfigs; by default every supported layer.
-        dtype: ``ember.qint8``.
+        dtype: ``ember.qint8`` or ``ember.float16`` (the default qconfig of a set or of the default spec).
         mapping: ``{float class: quantized class}``.
         inplace: change ``model`` itself instead of a deep copy.
 
@@ -164,17 +165,25 @@ def quantize_dynamic(model, qconfig_spec=None, dtype=_dtypes.qint8, mapping=None
           (1): ReLU()
         )
     """
-    from ember.ao.quantization.qconfig import default_dynamic_qconfig
-    if dtype is not _dtypes.qint8:
-        if dtype in (ember.float16, _dtypes.quint8, _dtypes.quint4x2):
-            raise NotImplementedError(f"ember's quantize_dynamic supports dtype=ember.qint8 only, not {dtype}")
-        raise RuntimeError("Unknown dtype specified for quantize_dynamic: ", str(dtype))
+    from ember.ao.quantization import qconfig as _qconfigs
     if qconfig_spec is None:
-        qconfig_spec = {nn.Linear: default_dynamic_qconfig, nn.LSTM: default_dynamic_qconfig,
-                        nn.GRU: default_dynamic_qconfig, nn.LSTMCell: default_dynamic_qconfig,
-                        nn.RNNCell: default_dynamic_qconfig, nn.GRUCell: default_dynamic_qconfig}
+        if dtype is _dtypes.qint8 or dtype is ember.float16:
+            default = _qconfigs.default_dynamic_qconfig if dtype is _dtypes.qint8 else _qconfigs.float16_dynamic_qconfig
+            qconfig_spec = dict.fromkeys((nn.Linear, nn.LSTM, nn.GRU, nn.LSTMCell, nn.RNNCell, nn.GRUCell), default)
+        elif dtype is _dtypes.quint8:
+            qconfig_spec = dict.fromkeys((nn.EmbeddingBag, nn.Embedding), _qconfigs.float_qparams_weight_only_qconfig)
+        elif dtype is _dtypes.quint4x2:
+            qconfig_spec = {nn.EmbeddingBag: _qconfigs.float_qparams_weight_only_qconfig_4bit}
+        else:
+            raise ValueError(f"Don't know how to quantize with default settings for {dtype}. Provide full qconfig "
+                             "please")
     elif isinstance(qconfig_spec, set):
-        qconfig_spec = dict.fromkeys(qconfig_spec, default_dynamic_qconfig)
+        defaults = {_dtypes.qint8: _qconfigs.default_dynamic_qconfig, ember.float16: _qconfigs.float16_dynamic_qconfig,
+                    _dtypes.quint8: _qconfigs.float_qparams_weight_only_qconfig,
+                    _dtypes.quint4x2: _qconfigs.float_qparams_weight_only_qconfig_4bit}
+        if dtype not in defaults:
+            raise RuntimeError("Unknown dtype specified for quantize_dynamic: ", str(dtype))
+        qconfig_spec = dict.fromkeys(qconfig_spec, defaults[dtype])
     if mapping is None:
         mapping = get_default_dynamic_quant_module_mappings()
     if not inplace:

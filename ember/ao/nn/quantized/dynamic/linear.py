@@ -1,5 +1,5 @@
 """The dynamically quantized Linear layer: int8 weights, float inputs and outputs, activations quantized
-per call from their own range.
+per call from their own range (or, with ``dtype=float16``, weights rounded to float16 and float32 products).
 
 The forward computes what PyTorch's FBGEMM kernel computes: the input is quantized to 7-bit unsigned
 integers (``reduce_range``) with a scale and zero point chosen from its minimum and maximum, the
@@ -10,7 +10,7 @@ import numpy as np
 
 import ember
 from ember import nn
-from ember.quantized import _dtypes
+from ember.quantized import _dtypes, _fp16_weights
 from ember.quantized._functions import choose_qparams, quantize_values, _PER_TENSOR
 from ember.ao.nn.quantized.modules import linear as nnq
 from ember.ao.nn.quantized.modules.utils import _quantize_weight
@@ -50,7 +50,8 @@ class Linear(nnq.Linear):
         in_features (int): size of each input sample.
         out_features (int): size of each output sample.
         bias_ (bool): whether the layer has a bias.
-        dtype: the weight dtype (``ember.qint8``).
+        dtype: the weight dtype: ``ember.qint8``, or ``ember.float16`` (weights kept rounded to float16,
+            products in float32, no activation quantization).
 
     Example::
 
@@ -70,9 +71,11 @@ class Linear(nnq.Linear):
         self.version = 4
 
     def forward(self, x):
+        weight, bias = self._weight_bias()
+        if self._packed_params.dtype is ember.float16:
+            return _fp16_weights.linear(x, weight, bias).to(x.dtype)
         if self._packed_params.dtype is not _dtypes.qint8:
             raise RuntimeError("Unsupported dtype on dynamic quantized linear!")
-        weight, bias = self._weight_bias()
         return _linear_dynamic(x, weight, bias, reduce_range=self.version is not None and self.version >= 4) \
             .to(x.dtype)
 
@@ -80,8 +83,10 @@ class Linear(nnq.Linear):
         return 'DynamicQuantizedLinear'
 
     def extra_repr(self):
-        return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"dtype={self._packed_params.dtype}, qscheme={self.weight().qscheme()}")
+        text = f"in_features={self.in_features}, out_features={self.out_features}, dtype={self._packed_params.dtype}"
+        if self._packed_params.dtype is _dtypes.qint8:
+            text += f", qscheme={self.weight().qscheme()}"
+        return text
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
                               error_msgs):
@@ -109,10 +114,11 @@ class Linear(nnq.Linear):
         if dtype not in (_dtypes.qint8, ember.float16):
             raise AssertionError("The only supported dtypes for dynamic quantized linear are qint8 and float16, "
                                  f"got: {dtype}")
-        if dtype is not _dtypes.qint8:
-            raise NotImplementedError("ember's dynamic quantized Linear supports qint8 weights only")
         weight_observer(mod.weight)
-        qweight = _quantize_weight(mod.weight.float(), weight_observer)
+        if dtype is ember.float16:
+            qweight = mod.weight.float()        # packed (rounded to float16) by set_weight_bias
+        else:
+            qweight = _quantize_weight(mod.weight.float(), weight_observer)
         qlinear = cls(mod.in_features, mod.out_features, dtype=dtype)
         qlinear.set_weight_bias(qweight, mod.bias)
         return qlinear

@@ -1,5 +1,5 @@
-"""Dynamically quantized recurrent layers (LSTM, GRU) and cells (LSTMCell, GRUCell, RNNCell): int8 weights,
-float inputs and states; every matrix product is FBGEMM's dynamic int8 linear (activations quantized per call
+"""Dynamically quantized recurrent layers (LSTM, GRU) and cells (LSTMCell, GRUCell, RNNCell): int8 weights
+(or float16 ones, whose products are float32 GEMMs), float inputs and states; every matrix product is FBGEMM's dynamic int8 linear (activations quantized per call
 from their own range, 7-bit), the gates computed in float32, as PyTorch's CPU kernels do. As there, a layer's
 input projection runs once over the whole sequence (one quantization range for all steps) and the hidden
 projection once per step."""
@@ -7,7 +7,7 @@ import numpy as np
 
 import ember
 from ember import nn
-from ember.quantized import _dtypes
+from ember.quantized import _dtypes, _fp16_weights
 from ember.ao.nn.quantized.dynamic.linear import _linear_dynamic
 from ember.ao.nn.quantized.modules.utils import _quantize_weight
 
@@ -21,15 +21,38 @@ def _sigmoid(x):
 
 
 def _dynamic_linear(x, packed):
-    """``x @ w.T + b`` (NumPy float32 in and out) with the packed ``(qweight, bias)``."""
+    """``x @ w.T + b`` (NumPy float32 in and out) with the packed ``(weight, bias)``: a qint8 weight, or a
+    float16-valued one (``dtype=float16``)."""
     weight, bias = packed
-    return _linear_dynamic(ember.Tensor._make(np.ascontiguousarray(x, _F32)), weight, bias).numpy()
+    x = ember.Tensor._make(np.ascontiguousarray(x, _F32))
+    if not weight.is_quantized:
+        return _fp16_weights.linear(x, weight, bias).detach().numpy()
+    return _linear_dynamic(x, weight, bias).numpy()
 
 
 def _quantize_and_pack(weight, bias, make_observer):
     observer = make_observer()
     observer(weight)
-    return (_quantize_weight(weight.float(), observer), None if bias is None else bias.detach())
+    bias = None if bias is None else bias.detach()
+    if observer.dtype is ember.float16:
+        return (_fp16_weights.pack(weight.float()), bias)
+    return (_quantize_weight(weight.float(), observer), bias)
+
+
+def _empty_packed(rows, cols, bias, dtype):
+    """Placeholder packed weights (zeros) of a layer built directly, before a state_dict is loaded."""
+    from ember.quantized._qtensor import make
+    if dtype is ember.float16:
+        w = ember.zeros(rows, cols)
+    else:
+        w = make(np.zeros((rows, cols), np.int8), _dtypes.qint8, _dtypes.per_tensor_affine, 1.0, 0)
+    return (w, ember.zeros(rows) if bias else None)
+
+
+def _check_dtype(dtype):
+    if dtype not in (_dtypes.qint8, ember.float16):
+        raise ValueError(f"Unsupported dtype {dtype}: ember's dynamically quantized recurrent layers take "
+                         "ember.qint8 or ember.float16")
 
 
 def _weight_observer_of(mod):
@@ -87,8 +110,7 @@ class RNNBase(nn.Module):
         super().__init__()
         if mode not in self._GATES:
             raise AssertionError(f"Unrecognized RNN mode: {mode}")
-        if dtype is not _dtypes.qint8:
-            raise NotImplementedError("ember's dynamically quantized RNNs take qint8 weights only (not float16)")
+        _check_dtype(dtype)
         self.mode = mode
         self.input_size = input_size
         self.hidden_size = hidden_size
@@ -102,15 +124,12 @@ class RNNBase(nn.Module):
         self.training = False
         directions = 2 if bidirectional else 1
         gate_size = self._GATES[mode] * hidden_size
-        from ember.quantized._qtensor import make
         params = []
         for layer in range(num_layers):
             layer_input = input_size if layer == 0 else hidden_size * directions
             for _ in range(directions):
-                def packed(n_in):
-                    w = make(np.zeros((gate_size, n_in), np.int8), _dtypes.qint8, _dtypes.per_tensor_affine, 1.0, 0)
-                    return (w, ember.zeros(gate_size) if bias else None)
-                params.append(PackedParameter((packed(layer_input), packed(hidden_size))))
+                params.append(PackedParameter((_empty_packed(gate_size, layer_input, bias, dtype),
+                                               _empty_packed(gate_size, hidden_size, bias, dtype))))
         self._all_weight_values = nn.ModuleList(params)
 
     def _get_name(self):
@@ -261,20 +280,13 @@ class RNNCellBase(nn.Module):
 
     def __init__(self, input_size, hidden_size, bias=True, num_chunks=4, dtype=_dtypes.qint8):
         super().__init__()
-        if dtype is not _dtypes.qint8:
-            raise NotImplementedError("ember's dynamically quantized cells take qint8 weights only (not float16)")
+        _check_dtype(dtype)
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.bias = bias
         self.weight_dtype = dtype
-        from ember.quantized._qtensor import make
-
-        def packed(n_in):
-            w = make(np.zeros((num_chunks * hidden_size, n_in), np.int8), _dtypes.qint8, _dtypes.per_tensor_affine,
-                     1.0, 0)
-            return (w, ember.zeros(num_chunks * hidden_size) if bias else None)
-        self._packed_weight_ih = packed(input_size)
-        self._packed_weight_hh = packed(hidden_size)
+        self._packed_weight_ih = _empty_packed(num_chunks * hidden_size, input_size, bias, dtype)
+        self._packed_weight_hh = _empty_packed(num_chunks * hidden_size, hidden_size, bias, dtype)
 
     def _get_name(self):
         return 'DynamicQuantizedRNNBase'
@@ -335,6 +347,8 @@ class RNNCellBase(nn.Module):
         else:
             cell = {'LSTMCell': LSTMCell, 'GRUCell': GRUCell}[type(mod).__name__](
                 mod.input_size, mod.hidden_size, bias=mod.bias, dtype=dtype)
+        if not mod.bias:
+            raise AssertionError("mod.bias must be True")
         cell._packed_weight_ih = _quantize_and_pack(mod.weight_ih, mod.bias_ih if mod.bias else None, make_observer)
         cell._packed_weight_hh = _quantize_and_pack(mod.weight_hh, mod.bias_hh if mod.bias else None, make_observer)
         return cell

@@ -16,12 +16,17 @@ class LinearPackedParams(nn.Module):
     def __init__(self, dtype=_dtypes.qint8):
         super().__init__()
         self.dtype = dtype
-        if dtype is not _dtypes.qint8:
-            raise RuntimeError("Unsupported dtype on dynamic quantized linear!")
-        self.set_weight_bias(_empty_qweight((1, 1)), None)
+        self.set_weight_bias(ember.zeros(1, 1) if dtype is ember.float16 else _empty_qweight((1, 1)), None)
 
     def set_weight_bias(self, weight, bias):
-        """Stores ``weight`` (a qint8 quantized tensor) and ``bias`` (a float tensor or None)."""
+        """Stores ``weight`` (a qint8 quantized tensor; for ``dtype=float16`` a float tensor, kept rounded to
+        float16) and ``bias`` (a float tensor or None)."""
+        if self.dtype is ember.float16:
+            from ember.quantized import _fp16_weights
+            self._packed_params = (_fp16_weights.pack(weight), bias)
+            return
+        if self.dtype is not _dtypes.qint8:
+            raise RuntimeError("Unsupported dtype on dynamic quantized linear!")
         if not isinstance(weight, QTensor) or weight.dtype is not _dtypes.qint8:
             raise RuntimeError("quantized::linear_prepack (fbgemm): Weight should be a quantized qint8 tensor")
         self._packed_params = (weight, bias)
@@ -78,11 +83,15 @@ class Linear(WeightedQuantizedModule):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        if dtype is not _dtypes.qint8:
+        if dtype is _dtypes.qint8:
+            weight = _empty_qweight((out_features, in_features))
+        elif dtype is ember.float16:
+            weight = ember.zeros(out_features, in_features)
+        else:
             raise RuntimeError("Unsupported dtype specified for quantized Linear!")
         bias = ember.zeros(out_features, dtype=ember.float32) if bias_ else None
         self._packed_params = LinearPackedParams(dtype)
-        self._packed_params.set_weight_bias(_empty_qweight((out_features, in_features)), bias)
+        self._packed_params.set_weight_bias(weight, bias)
         self.scale = 1.0
         self.zero_point = 0
 
