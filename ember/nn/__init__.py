@@ -12,7 +12,7 @@ from ember.nn import utils  # noqa: F401
 from ember.nn import grad  # noqa: F401
 from ember.nn import common_types  # noqa: F401
 from ember.nn._factory_kwargs import factory_kwargs  # noqa: F401
-from ember.nn.modules._syncbn import SyncBatchNorm  # noqa: F401
+from ember.nn.modules.batchnorm import SyncBatchNorm  # noqa: F401
 from ember.nn.parallel import DataParallel  # noqa: F401,E402  (and ember.nn.parallel)
 
 from ember.nn import attention  # noqa: F401,E402

@@ -1,5 +1,6 @@
 """Containers: Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict."""
 import operator
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from itertools import chain
@@ -8,7 +9,7 @@ from ember._tensor import Tensor
 from ember.nn.modules.module import Module, _addindent
 from ember.nn.parameter import Parameter
 
-__all__ = ['Sequential', 'ModuleList', 'ModuleDict', 'ParameterList', 'ParameterDict']
+__all__ = ['Container', 'Sequential', 'ModuleList', 'ModuleDict', 'ParameterList', 'ParameterDict']
 
 
 def _abs_index(idx, length):
@@ -504,11 +505,12 @@ class ParameterDict(Module):
         return self
 
 
-def __getattr__(name):  # PyTorch's names for this file that ember defines elsewhere (see _other_homes)
-    from ember.nn.modules._other_homes import lookup
-    return lookup(__name__, name)
+class Container(Module):
+    """Deprecated: a Module built from keyword-named children. Subclass ``Module`` instead."""
 
-
-def __dir__():
-    from ember.nn.modules._other_homes import names
-    return sorted(set(globals()) | set(names(__name__)))
+    def __init__(self, **kwargs):
+        warnings.warn('`nn.Container` is deprecated. All of its functionality is now implemented in `nn.Module`. '
+                      'Subclass that instead.', FutureWarning, stacklevel=2)
+        super().__init__()
+        for key, value in kwargs.items():
+            self.add_module(key, value)

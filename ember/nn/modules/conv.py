@@ -1,4 +1,4 @@
-"""Convolution layers: Conv1d/2d/3d, ConvTranspose1d/2d/3d, Fold and Unfold.
+"""Convolution layers: Conv1d/2d/3d, ConvTranspose1d/2d/3d and their lazy forms.
 
 The math is ``F.conv*`` (ember/ops/conv.py); these classes hold the weight and bias, PyTorch's
 default initialisation and repr, and the non-zero padding modes (done with ``F.pad`` first).
@@ -7,11 +7,15 @@ import math
 
 from ember.nn import functional as F
 from ember.nn import init
+from ember.nn.modules.fold import Fold, Unfold  # noqa: F401 (their old home; both names)
+from ember.nn.modules.lazy import LazyModuleMixin
 from ember.nn.modules.module import Module
-from ember.nn.parameter import Parameter
+from ember.nn.modules.utils import _pair, _single, _triple  # noqa: F401 (PyTorch's conv module has them)
+from ember.nn.parameter import Parameter, UninitializedParameter
 from ember.ops.creation import empty
 
-__all__ = ['Conv1d', 'Conv2d', 'Conv3d', 'ConvTranspose1d', 'ConvTranspose2d', 'ConvTranspose3d', 'Fold', 'Unfold']
+__all__ = ['Conv1d', 'Conv2d', 'Conv3d', 'ConvTranspose1d', 'ConvTranspose2d', 'ConvTranspose3d', 'LazyConv1d',
+           'LazyConv2d', 'LazyConv3d', 'LazyConvTranspose1d', 'LazyConvTranspose2d', 'LazyConvTranspose3d']
 
 _PADDING_STRINGS = {'same', 'valid'}
 _PADDING_MODES = {'zeros', 'reflect', 'replicate', 'circular'}
@@ -235,66 +239,165 @@ class ConvTranspose3d(_ConvTransposeNd):
     _n = 3
 
 
-class Fold(Module):
-    """Combine an array of sliding local blocks into a tensor (col2im): ``F.fold``.
+class _LazyConvXdMixin(LazyModuleMixin):
+    _spatial = 2
+
+    def reset_parameters(self):
+        if not self.has_uninitialized_params() and self.in_channels != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input, *args, **kwargs):
+        if self.has_uninitialized_params():
+            self.in_channels = self._get_in_channels(input)
+            if self.in_channels % self.groups != 0:
+                raise ValueError('in_channels must be divisible by groups')
+            if self.transposed:
+                self.weight.materialize((self.in_channels, self.out_channels // self.groups, *self.kernel_size))
+            else:
+                self.weight.materialize((self.out_channels, self.in_channels // self.groups, *self.kernel_size))
+            if self.bias is not None:
+                self.bias.materialize((self.out_channels,))
+            self.reset_parameters()
+
+    def _get_in_channels(self, input):
+        unbatched = self._spatial + 1
+        if input.dim() not in (unbatched, unbatched + 1):
+            raise RuntimeError(f'Expected {unbatched}D (unbatched) or {unbatched + 1}D (batched) input to '
+                               f'{self.__class__.__name__}, but got input of size: {input.shape}')
+        return input.shape[1] if input.dim() == unbatched + 1 else input.shape[0]
+
+    def _lazy_parameters(self, out_channels, bias, device, dtype):
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self.out_channels = out_channels
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
+
+
+class _LazyConv(_LazyConvXdMixin):
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+                 padding_mode='zeros', device=None, dtype=None):
+        # built with bias=False: the regular layer's bias would be replaced by an uninitialized one anyway
+        super().__init__(0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode, device=device,
+                         dtype=dtype)
+        self._lazy_parameters(out_channels, bias, device, dtype)
+
+
+class _LazyConvTranspose(_LazyConvXdMixin):
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True,
+                 dilation=1, padding_mode='zeros', device=None, dtype=None):
+        super().__init__(0, 0, kernel_size, stride, padding, output_padding, groups, False, dilation, padding_mode,
+                         device=device, dtype=dtype)
+        self._lazy_parameters(out_channels, bias, device, dtype)
+
+
+class LazyConv1d(_LazyConv, Conv1d):
+    """A Conv1d whose ``in_channels`` comes from its first input.
 
     Example::
 
-        >>> blocks = ember.arange(8.).reshape(1, 4, 2)
-        >>> nn.Fold(output_size=(2, 4), kernel_size=2, stride=2)(blocks)
-        tensor([[[[0., 2., 1., 3.],
-                  [4., 6., 5., 7.]]]])
+        >>> m = nn.LazyConv1d(4, kernel_size=3)
+        >>> m(ember.ones(2, 6, 10)).shape
+        ember.Size([2, 4, 8])
+        >>> m.weight.shape
+        ember.Size([4, 6, 3])
     """
-    __constants__ = ['output_size', 'kernel_size', 'dilation', 'padding', 'stride']
-
-    def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1):
-        super().__init__()
-        self.output_size = output_size
-        self.kernel_size = kernel_size
-        self.dilation = dilation
-        self.padding = padding
-        self.stride = stride
-
-    def forward(self, input):
-        return F.fold(input, self.output_size, self.kernel_size, self.dilation, self.padding, self.stride)
-
-    def extra_repr(self):
-        return (f'output_size={self.output_size}, kernel_size={self.kernel_size}, dilation={self.dilation}, '
-                f'padding={self.padding}, stride={self.stride}')
+    cls_to_become = Conv1d
+    _spatial = 1
 
 
-class Unfold(Module):
-    """Extract sliding local blocks of a batched input (im2col): ``F.unfold``.
+class LazyConv2d(_LazyConv, Conv2d):
+    """A Conv2d whose ``in_channels`` comes from its first input.
+
+    >>> LazyConv2d(8, 3)
+    LazyConv2d(0, 8, kernel_size=(3, 3), stride=(1, 1))
+    """
+    cls_to_become = Conv2d
+    _spatial = 2
+
+
+class LazyConv3d(_LazyConv, Conv3d):
+    """A :class:`nn.Conv3d` whose ``in_channels`` is inferred from the input: its ``weight`` and ``bias`` are
+    :class:`nn.UninitializedParameter` until the first forward call, which reads ``input.size(1)``, creates
+    them, initializes them, and turns the module into a plain :class:`nn.Conv3d`. The other arguments are those
+    of :class:`nn.Conv3d`.
+
+    Args:
+        out_channels (int): number of channels produced by the convolution.
+        kernel_size (int or tuple): size of the convolving kernel.
 
     Example::
 
-        >>> nn.Unfold(kernel_size=2, stride=2)(ember.arange(8.).reshape(1, 1, 2, 4))
-        tensor([[[0., 2.],
-                 [1., 3.],
-                 [4., 6.],
-                 [5., 7.]]])
+        >>> m = nn.LazyConv3d(4, 2)
+        >>> m(ember.zeros(1, 3, 4, 4, 4)).shape
+        ember.Size([1, 4, 3, 3, 3])
+        >>> m.weight.shape, type(m).__name__
+        (ember.Size([4, 3, 2, 2, 2]), 'Conv3d')
     """
-    __constants__ = ['kernel_size', 'dilation', 'padding', 'stride']
-
-    def __init__(self, kernel_size, dilation=1, padding=0, stride=1):
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.dilation = dilation
-        self.padding = padding
-        self.stride = stride
-
-    def forward(self, input):
-        return F.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
-
-    def extra_repr(self):
-        return f'kernel_size={self.kernel_size}, dilation={self.dilation}, padding={self.padding}, stride={self.stride}'
+    cls_to_become = Conv3d
+    _spatial = 3
 
 
-def __getattr__(name):  # PyTorch's names for this file that ember defines elsewhere (see _other_homes)
-    from ember.nn.modules._other_homes import lookup
-    return lookup(__name__, name)
+class LazyConvTranspose1d(_LazyConvTranspose, ConvTranspose1d):
+    """A :class:`nn.ConvTranspose1d` whose ``in_channels`` is inferred from the input: its ``weight`` and ``bias``
+    are :class:`nn.UninitializedParameter` until the first forward call, which reads ``input.size(1)``, creates
+    them, initializes them, and turns the module into a plain :class:`nn.ConvTranspose1d`. The other arguments
+    are those of :class:`nn.ConvTranspose1d`.
+
+    Args:
+        out_channels (int): number of channels produced by the convolution.
+        kernel_size (int or tuple): size of the convolving kernel.
+
+    Example::
+
+        >>> m = nn.LazyConvTranspose1d(4, 2)
+        >>> m(ember.zeros(1, 3, 5)).shape
+        ember.Size([1, 4, 6])
+        >>> m.weight.shape, type(m).__name__
+        (ember.Size([3, 4, 2]), 'ConvTranspose1d')
+    """
+    cls_to_become = ConvTranspose1d
+    _spatial = 1
 
 
-def __dir__():
-    from ember.nn.modules._other_homes import names
-    return sorted(set(globals()) | set(names(__name__)))
+class LazyConvTranspose2d(_LazyConvTranspose, ConvTranspose2d):
+    """A :class:`nn.ConvTranspose2d` whose ``in_channels`` is inferred from the input: its ``weight`` and ``bias``
+    are :class:`nn.UninitializedParameter` until the first forward call, which reads ``input.size(1)``, creates
+    them, initializes them, and turns the module into a plain :class:`nn.ConvTranspose2d`. The other arguments
+    are those of :class:`nn.ConvTranspose2d`.
+
+    Args:
+        out_channels (int): number of channels produced by the convolution.
+        kernel_size (int or tuple): size of the convolving kernel.
+
+    Example::
+
+        >>> m = nn.LazyConvTranspose2d(4, 2)
+        >>> m(ember.zeros(1, 3, 5, 5)).shape
+        ember.Size([1, 4, 6, 6])
+        >>> m.weight.shape, type(m).__name__
+        (ember.Size([3, 4, 2, 2]), 'ConvTranspose2d')
+    """
+    cls_to_become = ConvTranspose2d
+    _spatial = 2
+
+
+class LazyConvTranspose3d(_LazyConvTranspose, ConvTranspose3d):
+    """A :class:`nn.ConvTranspose3d` whose ``in_channels`` is inferred from the input: its ``weight`` and ``bias``
+    are :class:`nn.UninitializedParameter` until the first forward call, which reads ``input.size(1)``, creates
+    them, initializes them, and turns the module into a plain :class:`nn.ConvTranspose3d`. The other arguments
+    are those of :class:`nn.ConvTranspose3d`.
+
+    Args:
+        out_channels (int): number of channels produced by the convolution.
+        kernel_size (int or tuple): size of the convolving kernel.
+
+    Example::
+
+        >>> m = nn.LazyConvTranspose3d(4, 2)
+        >>> m(ember.zeros(1, 3, 2, 2, 2)).shape
+        ember.Size([1, 4, 3, 3, 3])
+        >>> m.weight.shape, type(m).__name__
+        (ember.Size([3, 4, 2, 2, 2]), 'ConvTranspose3d')
+    """
+    cls_to_become = ConvTranspose3d
+    _spatial = 3

@@ -1,13 +1,15 @@
-"""Identity, Linear and Bilinear layers."""
+"""Identity, Linear, Bilinear and LazyLinear layers (PyTorch's ``torch.nn.modules.linear``)."""
 import math
 
 from ember.nn import functional as F
 from ember.nn import init
+from ember.autograd import grad_mode
+from ember.nn.modules.lazy import LazyModuleMixin
 from ember.nn.modules.module import Module
-from ember.nn.parameter import Parameter
+from ember.nn.parameter import Parameter, UninitializedParameter
 from ember.ops.creation import empty
 
-__all__ = ['Identity', 'Linear', 'Bilinear']
+__all__ = ['Bilinear', 'Identity', 'LazyLinear', 'Linear']
 
 
 class Identity(Module):
@@ -102,11 +104,34 @@ class Bilinear(Module):
                 f'out_features={self.out_features}, bias={self.bias is not None}')
 
 
-def __getattr__(name):  # PyTorch's names for this file that ember defines elsewhere (see _other_homes)
-    from ember.nn.modules._other_homes import lookup
-    return lookup(__name__, name)
+class LazyLinear(LazyModuleMixin, Linear):
+    """A Linear whose ``in_features`` is the last dim of its first input.
+
+    >>> LazyLinear(10)
+    LazyLinear(in_features=0, out_features=10, bias=True)
+    """
+    cls_to_become = Linear
+
+    def __init__(self, out_features, bias=True, device=None, dtype=None):
+        super().__init__(0, 0, False)
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self.out_features = out_features
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
+
+    def reset_parameters(self):
+        if not self.has_uninitialized_params() and self.in_features != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input):
+        if self.has_uninitialized_params():
+            with grad_mode.no_grad():
+                self.in_features = input.shape[-1]
+                self.weight.materialize((self.out_features, self.in_features))
+                if self.bias is not None:
+                    self.bias.materialize((self.out_features,))
+                self.reset_parameters()
 
 
-def __dir__():
-    from ember.nn.modules._other_homes import names
-    return sorted(set(globals()) | set(names(__name__)))
+class NonDynamicallyQuantizableLinear(Linear):
+    """MultiheadAttention's ``out_proj``: a Linear under PyTorch's class name (shown in reprs)."""

@@ -5,13 +5,21 @@
 >>> loss(ember.tensor([[2.0, 0.5, -1.0]]), ember.tensor([0]))
 tensor(0.3913)
 """
+import math
+import warnings
+
+from ember.nn import functional as F
+from ember.nn.modules.distance import PairwiseDistance  # noqa: F401 (PyTorch's loss module has it too)
+from ember.nn.modules.linear import Linear
+from ember.nn.modules.linear_cross_entropy_options import LinearCrossEntropyOptions  # noqa: F401 (PyTorch's home too)
 from ember.nn.modules.module import Module
 from ember.ops import loss as _L
 
 __all__ = ['L1Loss', 'MSELoss', 'CrossEntropyLoss', 'NLLLoss', 'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss',
            'SmoothL1Loss', 'HuberLoss', 'SoftMarginLoss', 'MultiLabelSoftMarginLoss', 'CosineEmbeddingLoss',
            'MarginRankingLoss', 'HingeEmbeddingLoss', 'PoissonNLLLoss', 'GaussianNLLLoss', 'TripletMarginLoss',
-           'TripletMarginWithDistanceLoss', 'MultiMarginLoss', 'MultiLabelMarginLoss']
+           'TripletMarginWithDistanceLoss', 'MultiMarginLoss', 'MultiLabelMarginLoss', 'CTCLoss', 'NLLLoss2d',
+           'LinearCrossEntropyLoss']
 
 
 class _Loss(Module):
@@ -411,12 +419,90 @@ class MultiMarginLoss(_WeightedLoss):
                                     reduction=self.reduction)
 
 
-def __getattr__(name):  # PyTorch's names for this file that ember defines elsewhere (see _other_homes)
-    from ember.nn.modules._other_homes import lookup
-    return lookup(__name__, name)
+class CTCLoss(_Loss):
+    """CTC loss of label sequences under per-frame class log-probabilities.
+
+    Call with ``(log_probs, targets, input_lengths, target_lengths)``; ``log_probs`` is (T, N, C)
+    from ``log_softmax``, ``targets`` (N, S) padded or concatenated, ``blank`` the blank class.
+
+    >>> CTCLoss(blank=0, zero_infinity=True)
+    CTCLoss()
+    """
+    __constants__ = ['blank', 'reduction']
+
+    def __init__(self, blank=0, reduction='mean', zero_infinity=False):
+        super().__init__(reduction=reduction)
+        self.blank = blank
+        self.zero_infinity = zero_infinity
+
+    def forward(self, log_probs, targets, input_lengths, target_lengths):
+        return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank, self.reduction,
+                          self.zero_infinity)
 
 
-def __dir__():
-    from ember.nn.modules._other_homes import names
-    return sorted(set(globals()) | set(names(__name__)))
+class NLLLoss2d(NLLLoss):
+    """Deprecated: NLLLoss, which handles (N, C, H, W) input itself."""
 
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean'):
+        warnings.warn('`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and see '
+                      'https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.', FutureWarning,
+                      stacklevel=2)
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
+
+
+class LinearCrossEntropyLoss(_WeightedLoss):
+    """Cross entropy of ``Linear(in_features, num_classes * prod(out_features))``'s logits against
+    ``target`` (see :func:`~ember.nn.functional.linear_cross_entropy`).
+
+    Args:
+        in_features: size of each input sample.
+        num_classes: number of classes ``C``.
+        out_features: dims ``(d_1, ..., d_K)`` of a K-dimensional loss. Default: ``()``
+        bias: whether the linear layer adds a learnable bias. Default: ``False``
+        device, dtype: of the linear layer's parameters.
+        reduction: ``'none'`` | ``'mean'`` | ``'sum'``. Default: ``'mean'``
+        weight: a rescaling weight for each class, shape ``(C,)``.
+        ignore_index: a target value that is ignored (``None``: -100 for class indices).
+        label_smoothing: in ``[0, 1]``. Default: 0.0
+        options: a :class:`LinearCrossEntropyOptions` to compute the loss in chunks.
+
+    Shape:
+        - Input: ``(in_features)`` or ``(N, in_features)``
+        - Target: class indices ``()``, ``(N)`` or ``(N, *out_features)``, or class probabilities
+          ``(C)`` or ``(N, C, *out_features)``
+        - Output: scalar, or the target's shape with ``reduction='none'``
+
+    Example:
+        >>> loss = nn.LinearCrossEntropyLoss(3, 4)
+        >>> loss(ember.randn(2, 3), ember.tensor([1, 3])).shape
+        ember.Size([])
+    """
+    __constants__ = ['num_classes', 'out_features', 'reduction', 'ignore_index', 'label_smoothing']
+
+    def __init__(self, in_features, num_classes, *, out_features=(), bias=False, device=None, dtype=None,
+                 reduction='mean', weight=None, ignore_index=None, label_smoothing=0.0, options=None):
+        if weight is not None and tuple(weight.shape) != (num_classes,):
+            raise RuntimeError(f"expected weight shape to be {(num_classes,)}, got {tuple(weight.shape)}")
+        if label_smoothing < 0 or label_smoothing > 1.0:
+            raise RuntimeError(f"expected label_smoothing to be in range [0, 1], got {label_smoothing}")
+        super().__init__(weight=weight, reduction=reduction)
+        self.num_classes = num_classes
+        self.out_features = out_features
+        self.ignore_index = ignore_index
+        self.label_smoothing = label_smoothing
+        # NOTE: Linear's weight is 2-D; forward views it as (num_classes, *out_features, in_features)
+        self.linear = Linear(in_features, math.prod(out_features) * num_classes, bias=bias, device=device, dtype=dtype)
+        self.options = options
+
+    def forward(self, input, target):
+        weight = self.linear.weight.reshape((self.num_classes, *self.out_features, self.linear.in_features))
+        bias = None if self.linear.bias is None else self.linear.bias.reshape((self.num_classes, *self.out_features))
+        return F.linear_cross_entropy(input, weight, target, linear_bias=bias, weight=self.weight,
+                                      reduction=self.reduction, ignore_index=self.ignore_index,
+                                      label_smoothing=self.label_smoothing, options=self.options)
+
+    def extra_repr(self):
+        return (f"in_features={self.linear.in_features}, num_classes={self.num_classes}, "
+                f"out_features={self.out_features}, bias={self.linear.bias is not None}, "
+                f"reduction={self.reduction}, ignore_index={self.ignore_index}, "
+                f"label_smoothing={self.label_smoothing}, options={self.options}")

@@ -1,6 +1,7 @@
 """Padding layers (ZeroPad, ConstantPad, ReflectionPad, ReplicationPad, CircularPad; 1-3 d) over F.pad."""
 from ember.nn import functional as F
 from ember.nn.modules.module import Module
+from ember.nn.modules.utils import _pair, _quadruple  # noqa: F401 (PyTorch's padding module has them)
 
 __all__ = ['ZeroPad1d', 'ZeroPad2d', 'ZeroPad3d', 'ConstantPad1d', 'ConstantPad2d', 'ConstantPad3d',
            'ReflectionPad1d', 'ReflectionPad2d', 'ReflectionPad3d', 'ReplicationPad1d', 'ReplicationPad2d',
@@ -393,13 +394,3 @@ class CircularPad3d(_CircularPadNd):
         ember.Size([1, 1, 4, 4, 4])
     """
     dims = 3
-
-
-def __getattr__(name):  # PyTorch's names for this file that ember defines elsewhere (see _other_homes)
-    from ember.nn.modules._other_homes import lookup
-    return lookup(__name__, name)
-
-
-def __dir__():
-    from ember.nn.modules._other_homes import names
-    return sorted(set(globals()) | set(names(__name__)))

@@ -1,10 +1,12 @@
 """Pooling layers: thin holders of the arguments of ``F.*pool*`` (ember/ops/pooling.py)."""
 from ember.nn import functional as F
 from ember.nn.modules.module import Module
+from ember.nn.modules.utils import _ntuple, _triple
 
 __all__ = ['MaxPool1d', 'MaxPool2d', 'MaxPool3d', 'AvgPool1d', 'AvgPool2d', 'AvgPool3d', 'AdaptiveAvgPool1d',
            'AdaptiveAvgPool2d', 'AdaptiveAvgPool3d', 'AdaptiveMaxPool1d', 'AdaptiveMaxPool2d', 'LPPool1d',
-           'LPPool2d', 'MaxUnpool1d', 'MaxUnpool2d']
+           'LPPool2d', 'MaxUnpool1d', 'MaxUnpool2d', 'AdaptiveMaxPool3d', 'LPPool3d', 'MaxUnpool3d', 'FractionalMaxPool2d',
+           'FractionalMaxPool3d']
 
 
 def _single(v):
@@ -448,11 +450,93 @@ class MaxUnpool2d(_MaxUnpoolNd):
         return F.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
 
 
-def __getattr__(name):  # PyTorch's names for this file that ember defines elsewhere (see _other_homes)
-    from ember.nn.modules._other_homes import lookup
-    return lookup(__name__, name)
+class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
+    """Max pooling of (N, C, D, H, W) input to ``output_size``.
+
+    >>> AdaptiveMaxPool3d(2)
+    AdaptiveMaxPool3d(output_size=2)
+    """
+
+    def forward(self, input):
+        return F.adaptive_max_pool3d(input, self.output_size, self.return_indices)
 
 
-def __dir__():
-    from ember.nn.modules._other_homes import names
-    return sorted(set(globals()) | set(names(__name__)))
+class LPPool3d(_LPPoolNd):
+    """Power-average pooling over 3-d windows: ``(sum x ** p) ** (1 / p)``.
+
+    Example::
+
+        >>> nn.LPPool3d(1, 2)(ember.ones(1, 1, 2, 2, 2))
+        tensor([[[[[8.]]]]])
+    """
+
+    def forward(self, input):
+        return F.lp_pool3d(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)
+
+
+class MaxUnpool3d(_MaxUnpoolNd):
+    """The partial inverse of MaxPool3d: values back at their indices, zeros elsewhere.
+
+    Example::
+
+        >>> pool, unpool = nn.MaxPool3d(2, return_indices=True), nn.MaxUnpool3d(2)
+        >>> out, idx = pool(ember.arange(8.).reshape(1, 1, 2, 2, 2))
+        >>> unpool(out, idx).flatten()
+        tensor([0., 0., 0., 0., 0., 0., 0., 7.])
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size = _triple(kernel_size)
+        self.stride = _triple(stride if stride is not None else kernel_size)
+        self.padding = _triple(padding)
+
+    def forward(self, input, indices, output_size=None):
+        return F.max_unpool3d(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
+
+class _FractionalMaxPoolNd(Module):
+    __constants__ = ['kernel_size', 'return_indices', 'output_size', 'output_ratio']
+    _n = 2
+
+    def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None):
+        super().__init__()
+        n = self._n
+        self.kernel_size = _ntuple(n)(kernel_size)
+        self.return_indices = return_indices
+        # fixed samples (a buffer) make the windows the same on every call; None draws new ones each time
+        self.register_buffer('_random_samples', _random_samples)
+        self.output_size = _ntuple(n)(output_size) if output_size is not None else None
+        self.output_ratio = _ntuple(n)(output_ratio) if output_ratio is not None else None
+        if output_size is None and output_ratio is None:
+            raise ValueError(f'{type(self).__name__} requires specifying either an output size, or a pooling ratio')
+        if output_size is not None and output_ratio is not None:
+            raise ValueError('only one of output_size and output_ratio may be specified')
+        if self.output_ratio is not None and not all(0 < r < 1 for r in self.output_ratio):
+            raise ValueError(f'output_ratio must be between 0 and 1 (got {output_ratio})')
+
+    def forward(self, input):
+        fn = F.fractional_max_pool2d if self._n == 2 else F.fractional_max_pool3d
+        return fn(input, self.kernel_size, self.output_size, self.output_ratio, self.return_indices,
+                  _random_samples=self._random_samples)
+
+
+class FractionalMaxPool2d(_FractionalMaxPoolNd):
+    """Max pooling over pseudo-randomly placed windows of (N, C, H, W) input (Graham 2014).
+
+    >>> FractionalMaxPool2d(3, output_ratio=(0.5, 0.5))
+    FractionalMaxPool2d()
+    """
+    _n = 2
+
+
+class FractionalMaxPool3d(_FractionalMaxPoolNd):
+    """Fractional max pooling of (N, C, T, H, W) input.
+
+    Example::
+
+        >>> m = nn.FractionalMaxPool3d(2, output_ratio=0.5)
+        >>> m(ember.arange(64.).reshape(1, 1, 4, 4, 4)).shape
+        ember.Size([1, 1, 2, 2, 2])
+    """
+    _n = 3

@@ -434,11 +434,10 @@ class GRUCell(RNNCellBase):
         return ret if batched else ret.squeeze(0)
 
 
-def __getattr__(name):  # PyTorch's names for this file that ember defines elsewhere (see _other_homes)
-    from ember.nn.modules._other_homes import lookup
-    return lookup(__name__, name)
-
-
-def __dir__():
-    from ember.nn.modules._other_homes import names
-    return sorted(set(globals()) | set(names(__name__)))
+def __getattr__(name):
+    # PyTorch's rnn module also exports PackedSequence; imported on first use because importing
+    # ember.nn.utils while ember.nn itself loads would shadow it with ember.nn.modules.utils
+    if name == 'PackedSequence':
+        from ember.nn.utils.rnn import PackedSequence
+        return PackedSequence
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

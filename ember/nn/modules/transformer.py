@@ -1,16 +1,10 @@
-"""Attention modules: MultiheadAttention and the Transformer family.
-
-PyTorch keeps MultiheadAttention in ``activation.py``; here it sits with the layers built from it.
-The parameter layout is PyTorch's (a packed ``in_proj_weight`` of shape (3E, E), or separate
-``q/k/v_proj_weight`` when key/value sizes differ; ``out_proj`` a Linear), so state_dicts load
-unchanged.  The math is in ember.ops.attention.
+"""The Transformer family: encoder and decoder layers and stacks, and the full Transformer, built from
+MultiheadAttention (activation.py, as PyTorch keeps it). The math is in ember.ops.attention.
 
 >>> import ember
->>> mha = MultiheadAttention(8, 2, batch_first=True)
->>> x = ember.randn(3, 5, 8)
->>> out, weights = mha(x, x, x)
->>> out.shape, weights.shape
-(ember.Size([3, 5, 8]), ember.Size([3, 5, 5]))
+>>> layer = TransformerEncoderLayer(8, 2, dim_feedforward=16, batch_first=True)
+>>> layer(ember.randn(3, 5, 8)).shape
+ember.Size([3, 5, 8])
 """
 import copy
 import warnings
@@ -18,119 +12,16 @@ import warnings
 from ember.nn import functional as F
 from ember.nn import init
 from ember.nn.modules.container import ModuleList
+from ember.nn.modules.activation import MultiheadAttention
 from ember.nn.modules.dropout import Dropout
-from ember.nn.modules.linear import Linear
+from ember.nn.modules.linear import Linear, NonDynamicallyQuantizableLinear  # noqa: F401 (its old home)
 from ember.nn.modules.module import Module
-from ember.nn.parameter import Parameter
-from ember.ops import attention as _A
+from ember.nn.modules.normalization import LayerNorm
 from ember.ops.attention import _float_mask
-from ember.ops.creation import empty, full
+from ember.ops.creation import full
 
-__all__ = ['MultiheadAttention', 'TransformerEncoderLayer', 'TransformerEncoder', 'TransformerDecoderLayer',
+__all__ = ['TransformerEncoderLayer', 'TransformerEncoder', 'TransformerDecoderLayer',
            'TransformerDecoder', 'Transformer']
-
-
-class NonDynamicallyQuantizableLinear(Linear):
-    """MultiheadAttention's ``out_proj``: a Linear under PyTorch's class name (shown in reprs)."""
-
-
-class MultiheadAttention(Module):
-    """Multi-head attention (Vaswani et al.): ``forward(query, key, value)`` returns the attended
-    output and (unless ``need_weights=False``) the attention weights, averaged over heads by default.
-
-    Inputs are (L, N, E) sequence-first, (N, L, E) with ``batch_first=True``, or unbatched (L, E).
-
-    Example::
-
-        >>> attn = nn.MultiheadAttention(embed_dim=8, num_heads=2, batch_first=True)
-        >>> x = ember.ones(3, 5, 8)
-        >>> out, weights = attn(x, x, x)
-        >>> out.shape, weights.shape
-        (ember.Size([3, 5, 8]), ember.Size([3, 5, 5]))
-    """
-    __constants__ = ['batch_first']
-
-    def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False, add_zero_attn=False,
-                 kdim=None, vdim=None, batch_first=False, device=None, dtype=None):
-        if embed_dim <= 0 or num_heads <= 0:
-            raise ValueError(f'embed_dim and num_heads must be greater than 0, got embed_dim={embed_dim} and '
-                             f'num_heads={num_heads} instead')
-        super().__init__()
-        self.embed_dim = embed_dim
-        self.kdim = kdim if kdim is not None else embed_dim
-        self.vdim = vdim if vdim is not None else embed_dim
-        self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
-        self.num_heads = num_heads
-        self.dropout = dropout
-        self.batch_first = batch_first
-        self.head_dim = embed_dim // num_heads
-        if self.head_dim * num_heads != embed_dim:
-            raise AssertionError('embed_dim must be divisible by num_heads')
-        kw = dict(dtype=dtype, device=device)
-        if not self._qkv_same_embed_dim:
-            self.q_proj_weight = Parameter(empty(embed_dim, embed_dim, **kw))
-            self.k_proj_weight = Parameter(empty(embed_dim, self.kdim, **kw))
-            self.v_proj_weight = Parameter(empty(embed_dim, self.vdim, **kw))
-            self.register_parameter('in_proj_weight', None)
-        else:
-            self.in_proj_weight = Parameter(empty(3 * embed_dim, embed_dim, **kw))
-            self.register_parameter('q_proj_weight', None)
-            self.register_parameter('k_proj_weight', None)
-            self.register_parameter('v_proj_weight', None)
-        if bias:
-            self.in_proj_bias = Parameter(empty(3 * embed_dim, **kw))
-        else:
-            self.register_parameter('in_proj_bias', None)
-        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, **kw)
-        if add_bias_kv:
-            self.bias_k = Parameter(empty(1, 1, embed_dim, **kw))
-            self.bias_v = Parameter(empty(1, 1, embed_dim, **kw))
-        else:
-            self.bias_k = self.bias_v = None
-        self.add_zero_attn = add_zero_attn
-        self._reset_parameters()
-
-    def _reset_parameters(self):
-        if self._qkv_same_embed_dim:
-            init.xavier_uniform_(self.in_proj_weight)
-        else:
-            init.xavier_uniform_(self.q_proj_weight)
-            init.xavier_uniform_(self.k_proj_weight)
-            init.xavier_uniform_(self.v_proj_weight)
-        if self.in_proj_bias is not None:
-            init.constant_(self.in_proj_bias, 0.0)
-            init.constant_(self.out_proj.bias, 0.0)
-        if self.bias_k is not None:
-            init.xavier_normal_(self.bias_k)
-        if self.bias_v is not None:
-            init.xavier_normal_(self.bias_v)
-
-    def forward(self, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
-                average_attn_weights=True, is_causal=False):
-        batched = query.dim() == 3
-        key_padding_mask = _float_mask(key_padding_mask, 'key_padding_mask', query.dtype, attn_mask, 'attn_mask')
-        attn_mask = _float_mask(attn_mask, 'attn_mask', query.dtype)
-        if self.batch_first and batched:
-            # keep "key is value" / "query is key" identities: they select the packed projections
-            if key is value:
-                if query is key:
-                    query = key = value = query.transpose(1, 0)
-                else:
-                    query, key = query.transpose(1, 0), key.transpose(1, 0)
-                    value = key
-            else:
-                query, key, value = (x.transpose(1, 0) for x in (query, key, value))
-        separate = not self._qkv_same_embed_dim
-        out, weights = _A.multi_head_attention_forward(
-            query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight, self.in_proj_bias,
-            self.bias_k, self.bias_v, self.add_zero_attn, self.dropout, self.out_proj.weight, self.out_proj.bias,
-            training=self.training, key_padding_mask=key_padding_mask, need_weights=need_weights,
-            attn_mask=attn_mask, use_separate_proj_weight=separate, q_proj_weight=self.q_proj_weight,
-            k_proj_weight=self.k_proj_weight, v_proj_weight=self.v_proj_weight,
-            average_attn_weights=average_attn_weights, is_causal=is_causal)
-        if self.batch_first and batched:
-            return out.transpose(1, 0), weights
-        return out, weights
 
 
 # ----------------------------------------------------------------------------------------------
@@ -304,13 +195,6 @@ class TransformerDecoderLayer(Module):
 
     def _ff_block(self, x):
         return self.dropout3(self.linear2(self.dropout(self.activation(self.linear1(x)))))
-
-
-def LayerNorm(*args, **kwargs):
-    # NOTE: imported when first used so that this module never depends on the import order of
-    # the normalization family
-    from ember.nn.modules.normalization import LayerNorm as _LayerNorm
-    return _LayerNorm(*args, **kwargs)
 
 
 def _get_clones(module, n):
