@@ -12,6 +12,8 @@ import warnings
 from ember.ops import activation as _act
 from ember import _torch_function
 from ember.ops._registry import bind as _bind
+from ember.ops._util import python_reads as _python_reads
+from ember._tensor import Tensor as _Tensor
 
 _bind('F', globals())  # F.<op> for every op registered with the 'F' target
 
@@ -31,7 +33,8 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
                 [0.3333, 0.3333, 0.3333]])
     """
     if dim is None:
-        dim = _implicit_dim('softmax', input.ndim, _stacklevel)
+        dim = _implicit_dim('softmax', input.dim(), _stacklevel)
+    _python_reads(input, 'softmax')     # (PyTorch's calls input.softmax(dim))
     return _act.softmax(input, dim, dtype=dtype)
 
 
@@ -45,7 +48,8 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
                 [-1.0986, -1.0986, -1.0986]])
     """
     if dim is None:
-        dim = _implicit_dim('log_softmax', input.ndim, _stacklevel)
+        dim = _implicit_dim('log_softmax', input.dim(), _stacklevel)
+    _python_reads(input, 'log_softmax')     # (PyTorch's calls input.log_softmax(dim))
     return _act.log_softmax(input, dim, dtype=dtype)
 
 
@@ -58,7 +62,9 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
         tensor([0.6652, 0.2447, 0.0900])
     """
     if dim is None:
-        dim = _implicit_dim('softmin', input.ndim, _stacklevel)
+        dim = _implicit_dim('softmin', input.dim(), _stacklevel)
+    if not isinstance(input, _Tensor):
+        -input      # PyTorch's softmin negates first: Python's TypeError for a non-tensor
     return _act.softmin(input, dim, dtype=dtype)
 
 

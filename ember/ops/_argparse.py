@@ -565,6 +565,8 @@ def refuse(fn, args, kwargs, depth=2):
         return None
     name, exports = found
     failure = sys.exc_info()[1]
+    if _raised_by_python_read(failure):
+        return None     # PyTorch's function is Python code whose first read of its input failed: that error stands
     if failure is not None and failure.__traceback__.tb_next is None and not _C_NAMESPACES.intersection(exports):
         return None     # Python's own error for the call (PyTorch's functional ops are Python functions too)
     names = {n for ns in exports.values() for n in ns}
@@ -592,6 +594,18 @@ def refuse(fn, args, kwargs, depth=2):
     if err is not None:
         raise err from None
     return None
+
+
+def _raised_by_python_read(failure):
+    """Whether ``failure`` is the AttributeError of ``_util.python_reads`` (what PyTorch's Python
+    functionals raise for a non-tensor input), which no parser error replaces."""
+    if not isinstance(failure, AttributeError):
+        return False
+    tb = failure.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and tb.tb_frame.f_code.co_name == 'python_reads' and \
+        tb.tb_frame.f_code.co_filename.endswith('_util.py')
 
 
 def _is_call(frame):

@@ -83,3 +83,25 @@ def shape_arg(size):
     except (TypeError, ValueError):     # PyTorch's argument error for the op called
         _argparse.refuse_from_stack()
         raise
+
+
+def require_tensor(obj, native=None, param='input'):
+    """For an op whose PyTorch function is a C function taking a tensor: PyTorch's argument error
+    (``pixel_shuffle(): argument 'input' (position 1) must be Tensor, not NoneType``) when ``obj``,
+    read from that argument, is not a tensor (ember's own code would fail later, naming an
+    attribute PyTorch never mentions). ``native``: the C function's name where PyTorch's Python
+    function hands its input to one of another name (``fold`` to ``col2im``)."""
+    if not isinstance(obj, Tensor):
+        if native is None:
+            _argparse.refuse_from_stack()
+        else:
+            raise TypeError(f"{native}(): argument '{param}' (position 1) must be Tensor, not "
+                            f"{_argparse.type_name(obj)}")
+
+
+def python_reads(obj, attribute):
+    """For an op whose PyTorch function is Python code that starts with ``input.<attribute>``
+    (``input.dim()``, ``input.size()``): that read, so a non-tensor fails with Python's
+    AttributeError naming what PyTorch's code names."""
+    if not isinstance(obj, Tensor):
+        getattr(obj, attribute)

@@ -10,6 +10,7 @@ from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops._util import wrap_dim
 from ember.ops._registry import op
+from ember.ops._util import python_reads, require_tensor
 from ember.ops import _argparse, _gelu, _gelu_f32
 from ember._threads import get_num_threads
 from ember.ops._half import is_half_array
@@ -149,6 +150,7 @@ def relu_(input):
         >>> x
         tensor([0.0000, 0.5000])
     """
+    require_tensor(input)
     from ember.ops.inplace import apply_inplace
 
     def fast(t):
@@ -541,6 +543,7 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
 
 @op('F')
 def leaky_relu_(input, negative_slope=0.01):
+    require_tensor(input)
     return _inplace(input, lambda t: LeakyRelu.apply(t, negative_slope))
 
 
@@ -592,6 +595,7 @@ def elu(input, alpha=1.0, inplace=False):
 
 @op('F')
 def elu_(input, alpha=1.0):
+    require_tensor(input)
     return _inplace(input, lambda t: Elu.apply(t, alpha, 1.0, 1.0))
 
 
@@ -631,6 +635,7 @@ def selu_(input):
         >>> ember.selu_(ember.tensor([-1.0, 0.5]))
         tensor([-1.1113,  0.5254])
     """
+    require_tensor(input)
     return _inplace(input, lambda t: Elu.apply(t, _SELU_ALPHA, _SELU_SCALE, 1.0))
 
 
@@ -668,6 +673,7 @@ def celu_(input, alpha=1.0):
         >>> ember.celu_(ember.tensor([-1.0, 0.5]))
         tensor([-0.6321,  0.5000])
     """
+    require_tensor(input)
     return _inplace(input, lambda t: Celu.apply(t, alpha, 1.0, 1.0 / alpha))
 
 
@@ -876,6 +882,7 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
 
 @op('F')
 def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    require_tensor(input)
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     return _inplace(input, lambda t: Hardtanh.apply(t, min_val, max_val))
@@ -1207,6 +1214,7 @@ def threshold_(input, threshold, value):
         >>> ember.threshold_(ember.tensor([-1.0, 0.5, 2.0]), 1.0, 0.0)
         tensor([0., 0., 2.])
     """
+    require_tensor(input)
     return _inplace(input, lambda t: Threshold.apply(t, threshold, value))
 
 
@@ -1246,6 +1254,7 @@ def glu(input, dim=-1):
         >>> F.glu(ember.tensor([[1.0, 2.0, 0.0, -1.0]]))
         tensor([[0.5000, 0.5379]])
     """
+    python_reads(input, 'dim')
     if input.ndim == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
     d = wrap_dim(dim, input.ndim)
@@ -1371,6 +1380,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
 
 @op('F')
 def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    require_tensor(input)
     return _rrelu(input, lower, upper, training, True, None)
 
 

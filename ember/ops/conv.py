@@ -25,6 +25,7 @@ from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd.function import Primitive
 from ember.ops import _chunk_threads, _conv_phases, _winograd
 from ember.ops._registry import op
+from ember.ops._util import require_tensor
 from ember import _formats, _user_warnings
 
 __all__ = ['conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d',
@@ -729,6 +730,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     >>> fold(ember.ones(1, 4, 4), (3, 3), 2).tolist()
     [[[[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]]]
     """
+    require_tensor(input, 'col2im')
     if input.ndim not in (2, 3):
         raise RuntimeError("Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
                            f"dimensions for input, but got: {list(input.shape)}")

@@ -8,6 +8,7 @@ from ember import backend
 from ember._tensor import Tensor
 from ember.ops._util import wrap_dim
 from ember.ops._registry import op
+from ember.ops._util import require_tensor
 from ember.ops._half import refuse_half
 
 
@@ -64,6 +65,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
         >>> F.pairwise_distance(ember.tensor([[0., 0.], [1., 1.]]), ember.tensor([[3., 4.], [1., 1.]]))
         tensor([5.0000e+00, 1.4142e-06])
     """
+    require_tensor(x1, 'pairwise_distance', 'x1')
     ndim = max(x1.ndim, x2.ndim)
     if ndim == 0:
         return ((x1 - x2) + eps).abs()

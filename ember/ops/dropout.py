@@ -13,6 +13,7 @@ import numpy as np
 from ember import backend
 from ember._tensor import Tensor
 from ember.ops._registry import op
+from ember.ops._util import python_reads, require_tensor
 
 
 def _check_p(p):
@@ -99,6 +100,7 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
                  [2., 2.],
                  [0., 0.]]])
     """
+    python_reads(input, 'dim')
     _check_p(p)
     if input.ndim not in (2, 3):
         raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D input. Note that "
@@ -122,6 +124,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
         <BLANKLINE>
                  [[0., 0.]]]])
     """
+    python_reads(input, 'dim')
     _check_p(p)
     ndim = input.ndim
     if ndim not in (3, 4):
@@ -149,6 +152,7 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
         >>> F.dropout3d(ember.ones(1, 4, 1, 1, 2), p=0.5).flatten()
         tensor([0., 0., 0., 0., 2., 2., 0., 0.])
     """
+    python_reads(input, 'dim')
     _check_p(p)
     ndim = input.ndim
     if ndim not in (4, 5):
@@ -204,6 +208,7 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
         >>> F.alpha_dropout(x, 0.5, training=True)
         tensor([-0.7792, -0.7792,  1.6656, -0.7792, -0.7792, -0.7792])
     """
+    require_tensor(input)
     return _alpha_impl(input, p, training, inplace, feature=False)
 
 
@@ -226,4 +231,5 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
                  [ 1.6656,  1.6656],
                  [-0.7792, -0.7792]]])
     """
+    require_tensor(input)
     return _alpha_impl(input, p, training, inplace, feature=True)

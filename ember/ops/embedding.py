@@ -8,6 +8,7 @@ from ember.autograd.function import Primitive
 from ember.ops import _argparse
 from ember.ops._half import is_half_array
 from ember.ops._registry import op
+from ember.ops._util import python_reads
 
 
 class Embedding(Primitive):
@@ -214,6 +215,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         tensor([[3., 3.],
                 [3., 3.]])
     """
+    python_reads(input, 'dim')
     if sparse:
         raise RuntimeError("embedding_bag(): ember makes sparse gradients for nn.Embedding / F.embedding only, so "
                            "sparse=True is not available here; use sparse=False")

@@ -26,6 +26,8 @@ from ember.ops.activation import logsigmoid
 from ember.ops.index import where
 from ember.ops.distance import pairwise_distance
 from ember.ops._registry import op
+from ember.ops._util import python_reads, require_tensor
+from ember.ops._util import python_reads
 from ember import _user_warnings
 
 __all__ = ['mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss', 'cross_entropy', 'nll_loss',
@@ -844,6 +846,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
         >>> F.multilabel_soft_margin_loss(ember.tensor([[0.5, -1.0, 2.0]]), ember.tensor([[1., 0., 1.]]))
         tensor(0.3048)
     """
+    require_tensor(input, 'log_sigmoid')
     if size_average is not None or reduce is not None:
         reduction = legacy_get_string(size_average, reduce)
     if input.dtype.category < 2:
@@ -930,6 +933,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction='mean'
         >>> F.gaussian_nll_loss(ember.tensor([1.0, 2.0]), ember.tensor([1.5, 1.0]), ember.tensor([0.5, 2.0]))
         tensor(0.2500)
     """
+    python_reads(input, 'size')
     from ember.ops.creation import ones_like
     if isinstance(var, (int, float)) and not isinstance(var, bool):
         if var < 0:
@@ -997,6 +1001,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
         >>> F.margin_ranking_loss(ember.tensor([0.8, 0.1]), ember.tensor([0.5, 0.4]), ember.tensor([1., 1.]), margin=0.1)
         tensor(0.2000)
     """
+    python_reads(input1, 'dim')
     reduction = _resolve(size_average, reduce, reduction)
     if input1.ndim != input2.ndim or input1.ndim != target.ndim:
         raise RuntimeError('margin_ranking_loss : All input tensors should have same dimension but got sizes: '

@@ -19,6 +19,7 @@ from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops import _batch_norm_arrays
 from ember.ops._registry import op
+from ember.ops._util import python_reads
 
 __all__ = ['batch_norm', 'layer_norm', 'group_norm', 'instance_norm', 'local_response_norm']
 
@@ -325,6 +326,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     >>> group_norm(ember.tensor([[1., 3., 5., 9.]]), 2).tolist()
     [[-0.9999949932098389, 0.9999949932098389, -0.9999988079071045, 0.9999988079071045]]
     """
+    python_reads(input, 'dim')
     if input.ndim < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.ndim}")
     C = input.shape[1]
@@ -352,6 +354,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         tensor([[[-1.2247,  0.0000,  1.2247],
                  [ 0.0000,  0.0000,  0.0000]]])
     """
+    python_reads(input, 'size')
     if use_input_stats:
         size = tuple(input.shape)
         if math.prod(size[2:]) == 1:
@@ -383,6 +386,7 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
                  [2.9985],
                  [3.9963]]])
     """
+    python_reads(input, 'dim')
     from ember.ops.pooling import avg_pool2d, avg_pool3d
     from ember.ops.padding import pad as _pad
     dim = input.ndim

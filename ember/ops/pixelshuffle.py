@@ -2,6 +2,7 @@
 from ember.autograd.function import Primitive
 from ember.ops import _argparse
 from ember.ops._registry import op
+from ember.ops._util import require_tensor
 
 
 def _shuffle(x, r):
@@ -65,6 +66,7 @@ def pixel_shuffle(input, upscale_factor):
         tensor([[[[0., 1.],
                   [2., 3.]]]])
     """
+    require_tensor(input, 'pixel_shuffle')
     _check_dims('pixel_shuffle', input)
     if upscale_factor.__class__ is not int:
         _argparse.refuse_from_stack()   # (int() would take 2.0; PyTorch takes an int)
@@ -87,6 +89,7 @@ def pixel_unshuffle(input, downscale_factor):
         >>> F.pixel_unshuffle(ember.arange(4.).reshape(1, 1, 2, 2), 2).flatten()
         tensor([0., 1., 2., 3.])
     """
+    require_tensor(input, 'pixel_unshuffle')
     _check_dims('pixel_unshuffle', input)
     if downscale_factor.__class__ is not int:
         _argparse.refuse_from_stack()   # (as pixel_shuffle's)
@@ -128,6 +131,7 @@ def channel_shuffle(input, groups):
         >>> F.channel_shuffle(ember.arange(4.).reshape(1, 4, 1, 1), 2).flatten()
         tensor([0., 2., 1., 3.])
     """
+    require_tensor(input, 'channel_shuffle')
     if input.ndim <= 2:
         raise RuntimeError(f"channel_shuffle expects input to have at least 3 dimensions, but got input with "
                            f"{input.ndim} dims")

@@ -19,6 +19,7 @@ from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops.conv import _col2im_raw, _pad_raw, _windows
 from ember.ops._registry import op
+from ember.ops._util import python_reads, require_tensor
 from ember.ops import _adaptive_avg as _adaptive_avg_arrays
 
 __all__ = ['max_pool1d', 'max_pool2d', 'max_pool3d', 'max_pool1d_with_indices', 'max_pool2d_with_indices',
@@ -328,6 +329,7 @@ def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation
                   [13., 15.]]]]), tensor([[[[ 5,  7],
                   [13, 15]]]]))
     """
+    require_tensor(input, 'max_pool2d_with_indices')
     return _max_pool('max_pool2d', 2, input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
@@ -358,6 +360,7 @@ def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation
         >>> F.max_pool3d_with_indices(ember.arange(8.).reshape(1, 1, 2, 2, 2), 2)
         (tensor([[[[[7.]]]]]), tensor([[[[[7]]]]]))
     """
+    python_reads(input, 'is_cuda')
     return _max_pool('max_pool3d', 3, input, kernel_size, stride, padding, dilation, ceil_mode)
 
 
@@ -404,6 +407,7 @@ def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation
         >>> F.max_pool1d_with_indices(ember.tensor([[[1., 3., 2., 5., 4., 0.]]]), 2)
         (tensor([[[3., 5., 4.]]]), tensor([[[1, 3, 4]]]))
     """
+    require_tensor(input, 'max_pool1d_with_indices')
     return _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
@@ -457,6 +461,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         >>> F.max_pool1d(ember.tensor([[[1., 3., 2., 5., 4., 0.]]]), 3, stride=1, return_indices=True)
         (tensor([[[3., 5., 5., 5.]]]), tensor([[[1, 3, 3, 3]]]))
     """
+    require_tensor(input, 'max_pool1d')
     out, index = _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     return (out, index) if return_indices else out
 
@@ -576,6 +581,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     >>> avg_pool2d(ember.arange(16.).reshape(1, 1, 4, 4), 2).tolist()
     [[[[2.5, 4.5], [10.5, 12.5]]]]
     """
+    require_tensor(input)
     try:
         return _avg_pool('avg_pool2d', 2, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
                          divisor_override)
@@ -734,6 +740,7 @@ def adaptive_avg_pool2d(input, output_size):
     >>> adaptive_avg_pool2d(ember.arange(9.).reshape(1, 1, 3, 3), 2).tolist()
     [[[[2.0, 3.0], [5.0, 6.0]]]]
     """
+    python_reads(input, 'size')
     try:
         return _adaptive_avg('adaptive_avg_pool2d', 2, input, output_size)
     except NotImplementedError as error:
@@ -753,6 +760,7 @@ def adaptive_avg_pool3d(input, output_size):
         >>> F.adaptive_avg_pool3d(ember.arange(8.).reshape(1, 1, 2, 2, 2), 1)
         tensor([[[[[3.5000]]]]])
     """
+    python_reads(input, 'size')
     return _adaptive_avg('adaptive_avg_pool3d', 3, input, output_size)
 
 
@@ -829,6 +837,7 @@ def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):
                   [13., 15.]]]]), tensor([[[[ 5,  7],
                   [13, 15]]]]))
     """
+    python_reads(input, 'size')
     out = _adaptive_sizes('adaptive_max_pool2d', 2, input, output_size, colon=':')
     return AdaptiveMaxPool.apply(input, out)
 
@@ -843,6 +852,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
         tensor([[[[ 7.],
                   [15.]]]])
     """
+    python_reads(input, 'size')
     out, index = adaptive_max_pool2d_with_indices(input, output_size)
     return (out, index) if return_indices else out
 
@@ -857,6 +867,7 @@ def adaptive_max_pool1d_with_indices(input, output_size, return_indices=False):
         >>> F.adaptive_max_pool1d_with_indices(ember.tensor([[[1., 5., 3., 4., 2.]]]), 2)
         (tensor([[[5., 4.]]]), tensor([[[1, 3]]]))
     """
+    require_tensor(input, 'adaptive_max_pool1d')
     _check_1d(input, 'adaptive_max_pool1d')
     o = _one(output_size, "adaptive_max_pool1d() argument 'output_size' should contain one int (got {})")
     out, index = adaptive_max_pool2d_with_indices(input.unsqueeze(-2), (1, o))
@@ -990,6 +1001,7 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
                   [ 0.,  0.,  0.,  0.],
                   [ 0., 13.,  0., 15.]]]])
     """
+    python_reads(input, 'size')
     return _max_unpool(2, input, indices, kernel_size, stride, padding, output_size)
 
 
@@ -1012,4 +1024,5 @@ def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_siz
         >>> F.max_unpool1d(out, idx, 2)
         tensor([[[0., 3., 0., 5.]]])
     """
+    python_reads(input, 'size')
     return _max_unpool(1, input, indices, kernel_size, stride, padding, output_size)

@@ -4,6 +4,7 @@ They reuse the n-dimensional kernels of ``ember/ops/pooling.py``; only the argum
 graph-node names (``AdaptiveMaxPool3DBackward0``, ``MaxUnpool3DBackward0``) are 3-d specific.
 """
 from ember.ops._registry import op
+from ember.ops._util import python_reads
 from ember.ops.pooling import AdaptiveMaxPool, MaxUnpool, _adaptive_sizes, _unpool_size, avg_pool3d
 
 
@@ -25,6 +26,7 @@ def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
         >>> F.adaptive_max_pool3d_with_indices(ember.arange(8.).reshape(1, 1, 2, 2, 2), 1)
         (tensor([[[[[7.]]]]]), tensor([[[[[7]]]]]))
     """
+    python_reads(input, 'size')
     out = _adaptive_sizes('adaptive_max_pool3d', 3, input, output_size, colon=':')
     return AdaptiveMaxPool3D.apply(input, out)
 
@@ -38,6 +40,7 @@ def adaptive_max_pool3d(input, output_size, return_indices=False):
         >>> F.adaptive_max_pool3d(ember.arange(27.).reshape(1, 1, 3, 3, 3), 2).flatten()
         tensor([13., 14., 16., 17., 22., 23., 25., 26.])
     """
+    python_reads(input, 'size')
     out, index = adaptive_max_pool3d_with_indices(input, output_size)
     return (out, index) if return_indices else out
 
@@ -67,6 +70,7 @@ def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_siz
         >>> F.max_unpool3d(out, idx, 2).flatten()
         tensor([0., 0., 0., 0., 0., 0., 0., 7.])
     """
+    python_reads(input, 'size')
     kernel = (kernel_size,) * 3 if isinstance(kernel_size, int) else tuple(kernel_size)
     stride = kernel if stride is None else ((stride,) * 3 if isinstance(stride, int) else tuple(stride))
     padding = (padding,) * 3 if isinstance(padding, int) else tuple(padding)

@@ -3,6 +3,7 @@ import numpy as np
 
 from ember.ops._half import _HALF, in_float32
 from ember.ops._registry import op
+from ember.ops._util import require_tensor
 
 
 @op('ember', 'F')
@@ -17,6 +18,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
         >>> F.rms_norm(ember.tensor([[1.0, 2.0, 2.0]]), [3])
         tensor([[0.5774, 1.1547, 1.1547]])
     """
+    require_tensor(input, 'rms_norm')
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     n = len(shape)
     if n == 0 or tuple(input.shape[input.ndim - n:]) != shape or input.ndim < n:

@@ -10,6 +10,7 @@ import numpy as np
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.ops._registry import op
+from ember.ops._util import require_tensor
 from ember.ops.inplace import write_out
 from ember.ops.torch_nn_spellings import _F, _reduction
 
@@ -321,6 +322,7 @@ def native_channel_shuffle(input, groups):
         >>> ember.native_channel_shuffle(ember.arange(4.).reshape(1, 4, 1), 2).flatten()
         tensor([0., 2., 1., 3.])
     """
+    require_tensor(input, 'native_channel_shuffle')
     if input.ndim <= 2:
         raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with sizes {list(input.shape)}")
     return _F().channel_shuffle(input, groups)

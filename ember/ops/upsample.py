@@ -19,6 +19,7 @@ from ember._threads import get_num_threads
 from ember.autograd import grad_mode
 from ember._trace.capture import is_capturing
 from ember.ops._registry import op
+from ember.ops._util import python_reads
 from ember import _user_warnings
 
 _MODES = ('nearest', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area', 'nearest-exact', 'lanczos')
@@ -146,6 +147,7 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
     >>> interpolate(ember.tensor([[[1., 2.]]]), scale_factor=2).tolist()
     [[[1.0, 1.0, 2.0, 2.0]]]
     """
+    python_reads(input, 'dim')
     if mode in ('nearest', 'area', 'nearest-exact'):
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the interpolating modes: "
