@@ -1,0 +1,2 @@
+"""The RPC agent of this process (None until ``init_rpc``, again after ``shutdown``)."""
+agent = None
