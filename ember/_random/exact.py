@@ -19,8 +19,8 @@ from ember._random import libm_exp_log
 
 _F32_HALF_ULP_BITS = np.uint64(0x10000000)   # double mantissa bits below float32's: exactly one half
 _F32_LOW_BITS = np.uint64(0x1FFFFFFF)
-_EXP_BITS = np.uint64(0x7FF0000000000000)
-_TINY32_EXP = np.uint64((1023 - 126) << 52)      # doubles below 2**-126 (float32's subnormals)
+# doubles below 2**-126 (float32's subnormals), as fma32 compares them: magnitude bits shifted up, less one
+_TINY32_EXP_SHIFTED = np.uint64((1023 - 126) << 53) - np.uint64(1)
 
 
 def _round_to_odd(s, err):
@@ -63,11 +63,14 @@ def fma32(a, b, c, normal_range=False):
     s = np.multiply(a, b, dtype=np.float64)          # exact: 24 + 24 bits fit in 53
     np.add(s, c, out=s)
     # double rounding can only go wrong when the double sum sits exactly on a float32 midpoint
-    # (or in float32's subnormal range); repair those few elements with rounding to odd
+    # (or in float32's subnormal range, zero aside: a zero sum is exact); repair those few
+    # elements with rounding to odd
     bits = s.view(np.uint64)
     suspect = (bits & _F32_LOW_BITS) == _F32_HALF_ULP_BITS
     if not normal_range:
-        suspect |= (bits & _EXP_BITS) < _TINY32_EXP
+        magnitude = bits << np.uint64(1)            # the sign shifted out
+        magnitude -= np.uint64(1)                   # zero wraps to the largest value
+        suspect |= magnitude < _TINY32_EXP_SHIFTED
     if suspect.any():
         idx = np.flatnonzero(suspect)
         sb, eb = _two_sum(_pick(a, s.shape, idx) * _pick(b, s.shape, idx), _pick(c, s.shape, idx))
@@ -77,10 +80,12 @@ def fma32(a, b, c, normal_range=False):
 
 def _pick(v, shape, idx):
     """Elements ``idx`` of ``v`` broadcast to ``shape`` (flat), as doubles, without broadcasting it."""
-    v = np.asarray(v, np.float64)
+    v = np.asarray(v)
     if v.ndim == 0:
-        return np.full(idx.size, v)
-    return np.broadcast_to(v, shape).reshape(-1)[idx]
+        return np.full(idx.size, v, np.float64)
+    if v.shape == tuple(shape):
+        return v.reshape(-1)[idx].astype(np.float64)
+    return np.broadcast_to(v, shape).reshape(-1)[idx].astype(np.float64)
 
 
 _SPLIT = 134217729.0   # 2**27 + 1 (Veltkamp's splitter for doubles)

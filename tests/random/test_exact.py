@@ -33,6 +33,25 @@ def test_fma32_rounds_once_including_double_rounding_midpoints():
     assert got.tolist() == [float(w) for w in want]
 
 
+def test_fma32_zero_sums_ties_and_subnormal_results_round_once():
+    rng = np.random.default_rng(5)
+    n = 4000
+    # few-bit operands over wide ranges: many exact zeros (signed), exact ties, float32 subnormals
+    a = (rng.integers(-8, 8, n) * 2.0 ** rng.integers(-80, 4, n)).astype(np.float32)
+    b = (rng.integers(-8, 8, n) * 2.0 ** rng.integers(-80, 4, n)).astype(np.float32)
+    c = (rng.integers(-64, 64, n) * 2.0 ** rng.integers(-152, 4, n)).astype(np.float32)
+    c[::7] = -(a[::7].astype(np.float64) * b[::7]).astype(np.float32)   # cancellations to zero
+    c[::11] = 0.0
+    for bb in (b, np.float32(-0.375)):
+        got = exact.fma32(a, bb, c)
+        want = [_round_f32(Fraction(float(x)) * Fraction(float(y)) + Fraction(float(z)))
+                for x, y, z in zip(a, np.broadcast_to(bb, a.shape), c)]
+        assert got.tolist() == [float(w) for w in want]
+        zero = got == 0   # a zero's sign: as IEEE's exact sums give it, which NumPy's double sum does too
+        assert np.array_equal(np.signbit(got[zero]), np.signbit((a * np.float64(bb) + c)[zero] if np.ndim(bb) == 0
+                                                                else (a.astype(np.float64) * bb + c)[zero]))
+
+
 def test_fma64_rounds_once():
     rng = np.random.default_rng(1)
     a, b, c = rng.standard_normal((3, 300))
