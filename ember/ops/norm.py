@@ -14,10 +14,10 @@ import math
 import numpy as np
 
 from ember._tensor import Tensor
-from ember.autograd import grad_mode
+from ember.autograd import _saved_hooks, grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
-from ember.ops import _batch_norm_arrays
+from ember.ops import _batch_norm_arrays, _layer_norm_arrays
 from ember.ops._registry import op
 from ember.ops._util import python_reads
 
@@ -203,6 +203,17 @@ class NativeLayerNorm(Primitive):
     def forward(ctx, x, weight, bias, k, eps):
         xp = ctx.xp
         axes = tuple(range(x.ndim - k, x.ndim))
+        ctx.args = (axes, eps)
+        ctx.save_for_backward(x, weight)
+        if _layer_norm_arrays.fits(x, weight, bias):
+            # xhat is kept for the first backward (unless saved-tensor hooks are in use: they decide
+            # what a graph keeps)
+            need = ctx.needs_input_grad
+            keep = (need[0] or need[1]) and not _saved_hooks._pack_stack
+            y, mean, invstd, ctx.xhat = _layer_norm_arrays.forward(x, weight, bias, k, eps, keep)
+            stats_shape = x.shape[:x.ndim - k] + (1,) * k
+            ctx.stats = (mean.reshape(stats_shape), invstd.reshape(stats_shape))
+            return y
         mean, var, y = _raw_stats(xp, x, axes, eps)
         y = xp.ascontiguousarray(y)   # contiguous, as PyTorch's, whatever the input's layout
         # y is a fresh array: scale and shift it in place when that keeps its dtype
@@ -210,9 +221,7 @@ class NativeLayerNorm(Primitive):
             y = xp.multiply(y, weight, out=y) if weight.dtype == y.dtype else y * weight
         if bias is not None:
             y = xp.add(y, bias, out=y) if bias.dtype == y.dtype else y + bias
-        ctx.args = (axes, eps)
         ctx.stats = (mean, 1.0 / xp.sqrt(var + eps))
-        ctx.save_for_backward(x, weight)
         return y
 
     @staticmethod
@@ -220,9 +229,16 @@ class NativeLayerNorm(Primitive):
         x, weight = ctx.saved_tensors
         axes, eps = ctx.args
         need = ctx.needs_input_grad
-        if not grad_mode._state.enabled and type(x._data) is np.ndarray and x._data.dtype.kind == 'f' \
-                and x._data.size and g._data.dtype == x._data.dtype:
-            return _layer_norm_backward_arrays(ctx, g, x, weight, axes, need)
+        xhat = ctx.__dict__.pop('xhat', None)   # (freed with its first use: a retained graph recomputes it)
+        if not grad_mode._state.enabled and g._data.dtype == x._data.dtype and \
+                _layer_norm_arrays.fits(x._data, None if weight is None else weight._data, None):
+            mean, invstd = ctx.stats
+            gx, gw, gb = _layer_norm_arrays.backward(
+                x._data, g._data, None if weight is None else weight._data, mean.reshape(-1), invstd.reshape(-1),
+                xhat, len(axes), need)
+            dev = g._device
+            return (None if gx is None else Tensor._make(gx, dev), None if gw is None else Tensor._make(gw, dev),
+                    None if gb is None else Tensor._make(gb, dev), None, None)
         mean, invstd = (Tensor._make(a, g.device) for a in ctx.stats)
         gxhat = g if weight is None else g * weight
         gx, xhat = _stats_backward(x, gxhat, axes, eps, mean, invstd)
@@ -231,30 +247,6 @@ class NativeLayerNorm(Primitive):
         gw = total(g * xhat) if need[1] else None
         gb = total(g) if need[2] else None
         return (gx if need[0] else None), gw, gb, None, None
-
-
-def _layer_norm_backward_arrays(ctx, g, x, weight, axes, need):
-    """LayerNorm's first-order backward (no graph recorded) on the arrays: the steps of
-    ``_stats_backward`` in the same order (so the same numbers), without an op dispatch and a
-    temporary per step."""
-    xd, gd, dev = x._data, g._data, g._device
-    mean, invstd = ctx.stats
-    gxhat = gd if weight is None else gd * weight._data
-    xhat = xd - mean
-    xhat *= invstd
-    prod = gxhat * xhat
-    m2 = prod.mean(axis=axes, keepdims=True)
-    gx = gxhat - gxhat.mean(axis=axes, keepdims=True)
-    gx -= np.multiply(xhat, m2, out=prod)
-    gx *= invstd
-    lead = tuple(range(gd.ndim - len(axes)))
-    gw = gb = None
-    if need[1]:
-        gw = np.multiply(gd, xhat, out=prod)
-        gw = Tensor._make(gw.sum(lead) if lead else gw, dev)
-    if need[2]:
-        gb = Tensor._make(gd.sum(lead) if lead else gd.copy(), dev)
-    return (Tensor._make(gx, dev) if need[0] else None), gw, gb, None, None
 
 
 @op('F')
