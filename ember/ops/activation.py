@@ -11,7 +11,7 @@ from ember.autograd._opmath import ALWAYS
 from ember.ops._util import wrap_dim
 from ember.ops._registry import op
 from ember.ops._util import python_reads, require_tensor
-from ember.ops import _argparse, _gelu, _gelu_f32
+from ember.ops import _argparse, _gelu, _gelu_f32, _rows
 from ember._threads import get_num_threads
 from ember.ops._half import is_half_array
 from ember.ops.inplace import write_out
@@ -165,8 +165,30 @@ def _max_along(xp, x, dim):
     if dim == x.ndim - 1 and x.size >= 16 * x.shape[-1] and x.dtype.kind == 'f':
         # NOTE: NumPy's max along a short last axis runs several times slower than argmax along it
         # (attention's rows); picking the argmax element gives the same value (NaN included)
+        if xp is np and x.flags.c_contiguous:
+            return _rows.row_max(x.reshape(-1, x.shape[-1])).reshape(x.shape[:-1] + (1,))
         return xp.take_along_axis(x, x.argmax(axis=dim, keepdims=True), dim)
     return x.max(axis=dim, keepdims=True)
+
+
+def _softmax_rows(x):
+    """Softmax along the last axis of a C-contiguous float32/float64 NumPy array, in one new array:
+    row sums by BLAS (``_rows.py``), and the exponentials scaled by the sum's reciprocal, as
+    PyTorch's CPU kernel does."""
+    rows = x.reshape(-1, x.shape[-1])
+    e = np.subtract(rows, _rows.row_max(rows)[:, None])
+    np.exp(e, out=e)
+    scale = _rows.row_sums(e)
+    np.divide(1, scale, out=scale)
+    e *= scale[:, None]
+    return e.reshape(x.shape)
+
+
+def _rows_fit(a, dim):
+    """Whether softmax along ``dim`` of array ``a`` takes the row path: NumPy, float32/float64,
+    C-contiguous, along the last axis of at least a few elements, more than one row."""
+    return (type(a) is np.ndarray and dim == a.ndim - 1 and a.dtype.kind == 'f' and a.dtype.itemsize >= 4
+            and a.flags.c_contiguous and a.shape[-1] >= 4 and a.size >= 2 * a.shape[-1])
 
 
 class Softmax(Primitive):
@@ -179,6 +201,13 @@ class Softmax(Primitive):
         low = x.dtype.kind == 'V'     # bfloat16 (ml_dtypes): computed in float32 and rounded once, as PyTorch
         if low:
             x, dt = x.astype('float32'), x.dtype
+        if _rows_fit(x, dim):
+            y = _softmax_rows(x)
+            if low:
+                y = y.astype(dt)
+            ctx.dim = dim
+            ctx.save_for_backward(y)
+            return y
         e = x - _max_along(xp, x, dim)
         if getattr(e, 'ndim', 0) and e.dtype.kind == 'f':   # the same steps in one new array (fewer page faults)
             xp.exp(e, out=e)
@@ -200,8 +229,15 @@ class Softmax(Primitive):
         if not grad_mode._state.enabled and type(y._data) is np.ndarray and y._data.dtype.kind == 'f' \
                 and g._data.dtype == y._data.dtype and y._data.ndim:
             # first order: the same steps on the arrays, in place, without an op dispatch per step
-            yd = y._data
-            gy = g._data * yd
+            yd, gd = y._data, g._data
+            if _rows_fit(yd, ctx.dim) and gd.flags.c_contiguous:
+                # y * (g - sum(g * y)) with BLAS row sums, as PyTorch's CPU kernel orders it
+                g2 = gd.reshape(-1, yd.shape[-1])
+                gx = np.multiply(g2, yd.reshape(g2.shape))
+                gx = np.subtract(g2, _rows.row_sums(gx)[:, None], out=gx)
+                gx *= yd.reshape(g2.shape)
+                return Tensor._make(gx.reshape(yd.shape), g._device), None
+            gy = gd * yd
             gx = np.multiply(yd, gy.sum(ctx.dim, keepdims=True))
             return Tensor._make(np.subtract(gy, gx, out=gx), g._device), None
         gy = g * y
