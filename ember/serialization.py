@@ -1244,10 +1244,10 @@ def _load_zip(fh, path, restore, unpickler_cls, mmap, pickle_load_args):
     zf = _open_zip(fh)
     with zf:
         names = zf.namelist()
+        if any(n.endswith('/constants.pkl') and n.count('/') == 1 for n in names):
+            raise _TorchScriptArchive()      # load() hands it to ember.jit.load, as PyTorch does
         pkl_name = next((n for n in names if n.endswith('/data.pkl') and n.count('/') == 1), None)
         if pkl_name is None:
-            if any(n.endswith('/constants.pkl') for n in names):
-                raise RuntimeError("ember.load cannot read TorchScript archives (written by torch.jit.save)")
             raise RuntimeError("PytorchStreamReader failed locating file data.pkl: file not found")
         prefix = pkl_name[:-len('data.pkl')]
         byteorder = zf.read(prefix + 'byteorder').decode('utf-8', 'replace') if prefix + 'byteorder' in names \
@@ -1399,14 +1399,36 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
         mmap = _options._state['load.mmap']
     if mmap and not is_path:
         raise ValueError("f must be a file path in order to use the mmap argument")
-    if not weights_only:
-        return _load_file(f, is_path, restore, unpickler_cls, mmap, pickle_load_args)
+    start = f.tell() if not is_path and hasattr(f, 'tell') else None
     try:
         return _load_file(f, is_path, restore, unpickler_cls, mmap, pickle_load_args)
+    except _TorchScriptArchive:
+        if start is not None:
+            f.seek(start)
+        return _load_torchscript(f, map_location, weights_only)
     except pickle.UnpicklingError as e:
+        if not weights_only:
+            raise
         # raised afresh here, as PyTorch's load does: the traceback ends at the caller's line, not
         # inside the pickle machinery
         raise pickle.UnpicklingError(str(e)) from None
+
+
+class _TorchScriptArchive(Exception):
+    """Raised inside loading when the zip is a TorchScript archive (it holds constants.pkl)."""
+
+
+def _load_torchscript(f, map_location, weights_only):
+    warnings.warn("'ember.load' received a zip file that looks like a TorchScript archive dispatching to "
+                  "'ember.jit.load' (call 'ember.jit.load' directly to silence this warning)", UserWarning, stacklevel=3)
+    if weights_only:
+        raise RuntimeError("Cannot use ``weights_only=True`` with TorchScript archives passed to ``ember.load``. "
+                           "As in PyTorch 2.6, the default value of the `weights_only` argument in `ember.load` is "
+                           "`True`. Re-running `ember.load` with `weights_only` set to `False` will likely succeed, "
+                           "but it can result in arbitrary code execution. Do it only if you got the file from a "
+                           "trusted source.")
+    from ember.jit import load as jit_load
+    return jit_load(f, map_location=map_location)
 
 
 def _load_file(f, is_path, restore, unpickler_cls, mmap, pickle_load_args):

@@ -4,14 +4,16 @@ Outside TorchScript, PyTorch's ``torch.jit`` helpers are plain Python: ``fork`` 
 returns a completed Future, ``wait`` returns its value, ``annotate`` returns its value, ``ignore``/
 ``unused``/``export`` mark functions and return them, ``is_scripting()``/``is_tracing()`` are False.
 ember has the same semantics. ember has no TorchScript compiler, so ``script`` and ``trace`` return
-the function or module itself, which computes exactly what the scripted program would;
-``save``/``load`` of TorchScript archives raise a clear error (save the ``state_dict`` with
-``ember.save`` instead).
+the function or module itself, which computes exactly what the scripted program would, and
+``ember.jit.save`` raises a clear error (save the ``state_dict`` with ``ember.save`` instead).
+``ember.jit.load`` reads TorchScript archives written by PyTorch's ``torch.jit.save`` and runs their code
+on ember (see ``ember/jit/_archive.py``).
 
 >>> fut = ember.jit.fork(lambda x: x + 1, ember.tensor(1.))
 >>> ember.jit.wait(fut)
 tensor(2.)
 """
+import os
 import warnings
 from typing import Final  # noqa: F401  (torch.jit.Final: an annotation for constant attributes)
 
@@ -168,8 +170,21 @@ def save(m, f, _extra_files=None):
 
 
 def load(f, map_location=None, _extra_files=None, _restore_shapes=False):
-    raise RuntimeError("ember.jit.load: ember cannot run TorchScript archives; load a state_dict saved with "
-                       "torch.save/ember.save into the module's Python class instead")
+    """Load a TorchScript archive written by ``torch.jit.save`` (of a scripted or traced module) as a
+    :class:`RecursiveScriptModule` whose methods run the archive's code on ember.
+
+    ``map_location`` places the tensors as in :func:`ember.load`; ``_extra_files`` (a dict of names)
+    is filled with the archive's extra files. The archive's code is checked to be TorchScript before it
+    runs (no imports or other Python beyond what TorchScript writes)."""
+    from ember.jit._archive import load_archive
+    warnings.warn("`ember.jit.load` is deprecated. Please switch to `ember.export`.", DeprecationWarning,
+                  stacklevel=2)
+    if isinstance(f, (str, os.PathLike)):
+        if not os.path.exists(f):
+            raise ValueError(f"The provided filename {f} does not exist")
+        if os.path.isdir(f):
+            raise ValueError(f"The provided filename {f} is a directory")
+    return load_archive(f, map_location, _extra_files)
 
 
 _fusion = {'onednn': False, 'strategy': [('STATIC', 2), ('DYNAMIC', 10)]}
@@ -212,4 +227,7 @@ def __getattr__(name):
     if name == 'Future':        # the same class as ember.futures.Future, as in PyTorch
         from ember.futures import Future
         return Future
+    if name == 'RecursiveScriptModule':
+        from ember.jit._script_module import RecursiveScriptModule
+        return RecursiveScriptModule
     raise AttributeError(f"module 'ember.jit' has no attribute '{name}'")
