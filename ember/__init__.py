@@ -79,6 +79,8 @@ from ember.overrides import DisableTorchFunction, DisableTorchFunctionSubclass  
 from ember import types, torch_version, functional, compiler, jit, overrides  # noqa: E402,F401
 from ember._removed import eig, lstsq, matrix_rank, solve, symeig  # noqa: E402,F401  (PyTorch's removal errors)
 from ember.quantized import *  # noqa: E402,F401,F403  (quantized dtypes and tensors: qint8, quantize_per_tensor, ...)
+from ember import _legacy_module_paths  # noqa: E402  (ember.nn.quantized.modules.conv and PyTorch's other older paths)
+_legacy_module_paths.install()
 
 
 # Subsystems loaded on first use (``ember.nn``, ``ember.optim``, ``ember.utils.data``, ... still resolve

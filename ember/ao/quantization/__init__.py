@@ -10,8 +10,9 @@ from ember.ao.quantization.stubs import QuantStub, DeQuantStub, QuantWrapper  # 
 from ember.ao.quantization.fuse_modules import fuse_modules, fuse_modules_qat  # noqa: F401
 from ember.ao.quantization.fuser_method_mappings import get_fuser_method  # noqa: F401
 from ember.ao.quantization.quantize import *  # noqa: F401,F403
+from ember.ao.quantization.quant_type import QuantType  # noqa: F401
 from ember.ao.quantization.quantize import __all__ as _quantize_all
 
 __all__ = [*_observer_all, *_fake_quantize_all, *_qconfig_all, 'QuantStub', 'DeQuantStub', 'QuantWrapper',
            'fuse_modules',
-           'fuse_modules_qat', 'get_fuser_method', *_quantize_all]
+           'fuse_modules_qat', 'get_fuser_method', 'QuantType', *_quantize_all]

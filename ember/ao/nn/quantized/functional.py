@@ -6,7 +6,8 @@ from ember.quantized import _fbgemm, _qops
 from ember.quantized._qtensor import QTensor
 
 __all__ = ['conv1d', 'conv2d', 'conv3d', 'linear', 'hardswish', 'hardtanh', 'clamp', 'leaky_relu', 'elu',
-           'max_pool1d', 'max_pool2d', 'avg_pool2d', 'adaptive_avg_pool2d', 'adaptive_avg_pool3d', 'threshold']
+           'max_pool1d', 'max_pool2d', 'avg_pool2d', 'adaptive_avg_pool2d', 'adaptive_avg_pool3d', 'threshold',
+           'hardsigmoid']
 
 
 def _tuple(value, n):
@@ -66,6 +67,21 @@ def hardswish(input, scale, zero_point):
     if not isinstance(input, QTensor):
         raise ValueError("Input to 'quantized.hardswish' must be quantized!")
     return _qops.hardswish(input, float(scale), int(zero_point))
+
+
+def hardsigmoid(input, inplace=False):
+    """Hardsigmoid of a quantized tensor, with PyTorch's fixed output parameters (scale 1/256; zero point 0,
+    or -128 for qint8).
+
+    Example::
+
+        >>> q = ember.quantize_per_tensor(ember.tensor([-4.0, 0.0, 1.5]), 0.1, 40, ember.quint8)
+        >>> ember.ao.nn.quantized.functional.hardsigmoid(q).int_repr()
+        tensor([  0, 128, 192], dtype=ember.uint8)
+    """
+    if not isinstance(input, QTensor):
+        raise ValueError("Input to 'quantized.hardsigmoid' must be quantized!")
+    return _qops.dispatch_hardsigmoid(input, inplace)
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
