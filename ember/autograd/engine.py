@@ -533,7 +533,26 @@ def _edge_like(edge):
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None,
              inputs=None):
-    """Compute the sum of gradients of ``tensors`` w.r.t. graph leaves, into their ``.grad``."""
+    """Compute the sum of gradients of ``tensors`` w.r.t. graph leaves, into their ``.grad``.
+
+    Args:
+        tensors (Tensor or sequence of Tensor): the outputs to differentiate.
+        grad_tensors (Tensor or sequence of Tensor, optional): the gradient of each output (may be
+            omitted for scalar outputs, which take 1).
+        retain_graph (bool, optional): keep the graph for another backward (default: ``create_graph``).
+        create_graph (bool, optional): record the backward itself, for higher-order gradients.
+        inputs (Tensor or sequence of Tensor, optional): accumulate into these tensors only.
+
+    Example::
+
+        >>> x = ember.tensor([1., 2., 3.], requires_grad=True)
+        >>> ember.autograd.backward((x * x).sum())
+        >>> x.grad
+        tensor([2., 4., 6.])
+        >>> ember.autograd.backward([x * 2], grad_tensors=[ember.ones(3)])   # accumulates
+        >>> x.grad
+        tensor([4., 6., 8.])
+    """
     tensors = _as_tuple(tensors)
     if grad_tensors is None:
         grad_tensors = grad_variables
@@ -556,6 +575,18 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     ``is_grads_batched=True`` reads the first dimension of every ``grad_outputs`` tensor as a batch of
     vectors and returns one gradient per vector, stacked along a new first dimension. ``only_inputs`` is
     deprecated (its value no longer matters; ``False`` warns), as in PyTorch.
+
+    Example::
+
+        >>> x = ember.tensor([1., 2., 3.], requires_grad=True)
+        >>> y = (x ** 3).sum()
+        >>> g, = ember.autograd.grad(y, x, create_graph=True)   # 3 x^2, itself differentiable
+        >>> g
+        tensor([ 3., 12., 27.], grad_fn=<MulBackward0>)
+        >>> ember.autograd.grad(g.sum(), x)                     # 6 x
+        (tensor([ 6., 12., 18.]),)
+        >>> x.grad is None                                      # nothing was accumulated
+        True
     """
     if not only_inputs:
         warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "

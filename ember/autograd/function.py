@@ -396,19 +396,29 @@ class _FunctionMeta(type):
 class Function(metaclass=_FunctionMeta):
     """Base class of differentiable operations (PyTorch's ``torch.autograd.Function``).
 
+    Subclass it with static ``forward(ctx, *args)`` and ``backward(ctx, *grads)`` methods and call
+    ``apply`` (never ``forward``) to run it and record it in the graph.
+
     Example::
 
-        class Exp(ember.autograd.Function):
-            @staticmethod
-            def forward(ctx, x):
-                y = x.exp()
-                ctx.save_for_backward(y)
-                return y
-
-            @staticmethod
-            def backward(ctx, grad):
-                y, = ctx.saved_tensors
-                return grad * y
+        >>> class Exp(ember.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         y = x.exp()
+        ...         ctx.save_for_backward(y)
+        ...         return y
+        ...
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         y, = ctx.saved_tensors
+        ...         return grad * y
+        >>> x = ember.tensor([0., 1.], requires_grad=True)
+        >>> y = Exp.apply(x)
+        >>> y
+        tensor([1.0000, 2.7183], grad_fn=<ExpBackward>)
+        >>> y.sum().backward()
+        >>> x.grad
+        tensor([1.0000, 2.7183])
     """
     _raw = False          # forward sees arrays (Primitive) or Tensors (user Functions)
     _operator = None      # the Python operator an op implements ('+'), for its TypeError on other operands

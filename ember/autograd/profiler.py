@@ -343,6 +343,17 @@ class profile:
     ``with_flops`` the floating-point operations of matrix products, convolutions, adds and multiplies
     (see ``ember/autograd/_profiler_details.py``). ``with_modules``, as in PyTorch's eager mode, adds
     nothing (module hierarchies are recorded for TorchScript only). GPU timing is not available.
+
+    Example::
+
+        >>> x = ember.ones(8, 8, requires_grad=True)
+        >>> with ember.autograd.profiler.profile() as prof:
+        ...     ember.mm(x, x).sum().backward()
+        >>> [event.name for event in prof.function_events if event.name.startswith('aten::')]
+        ['aten::mm', 'aten::sum', 'aten::t', 'aten::mm', 'aten::t', 'aten::mm']
+        >>> [event.name for event in prof.function_events if event.name.startswith('autograd::')]
+        ['autograd::engine::evaluate_function: SumBackward0', 'autograd::engine::evaluate_function: MmBackward0']
+        >>> print(prof.key_averages().table(sort_by="self_cpu_time_total"))  # doctest: +SKIP
     """
 
     def __init__(self, enabled=True, *, use_cuda=False, use_device=None, record_shapes=False, with_flops=False,
@@ -445,7 +456,21 @@ class profile:
 
 class record_function:
     """Labels a region (``with record_function('name'):``, or as a decorator); it appears as its own
-    row in the profile, and the ops inside it count towards its total time."""
+    row in the profile, and the ops inside it count towards its total time.
+
+    Example::
+
+        >>> from ember.autograd.profiler import profile, record_function
+        >>> @record_function("double")
+        ... def double(t):
+        ...     return t * 2
+        >>> with profile() as prof:
+        ...     with record_function("prepare"):
+        ...         x = ember.ones(4).add(1)
+        ...     y = double(x)
+        >>> [(event.name, [child.name for child in event.cpu_children]) for event in prof.function_events]
+        [('prepare', ['aten::add']), ('aten::add', []), ('double', ['aten::mul']), ('aten::mul', [])]
+    """
 
     def __init__(self, name, args=None):
         self.name = name

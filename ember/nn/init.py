@@ -411,6 +411,11 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
     return _write(tensor, arr)
 
 
+# what the deprecated aliases' examples pass besides a tensor (the shape dirac_ needs)
+_DEPRECATED_EXAMPLE_ARGS = {'constant': ', 0.5', 'sparse': ', 0.5'}
+_DEPRECATED_EXAMPLE_SHAPES = {'dirac': '2, 2, 3'}
+
+
 def _deprecated(fn):
     name = fn.__name__[:-1]
 
@@ -419,7 +424,18 @@ def _deprecated(fn):
                       stacklevel=2)
         return fn(*args, **kwargs)
     deprecated_init.__name__ = name
-    deprecated_init.__doc__ = f"Deprecated alias of :func:`{fn.__name__}`."
+    extra = _DEPRECATED_EXAMPLE_ARGS.get(name, '')
+    deprecated_init.__doc__ = f"""Deprecated alias of :func:`{fn.__name__}` (warns): call ``{fn.__name__}`` instead.
+
+    Example::
+
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter('always')
+        ...     w = nn.init.{name}(ember.empty({_DEPRECATED_EXAMPLE_SHAPES.get(name, '3, 3')}){extra})
+        >>> print(caught[0].message)
+        `nn.init.{name}` is now deprecated in favor of `nn.init.{fn.__name__}`.
+    """
     return deprecated_init
 
 

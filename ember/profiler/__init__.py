@@ -90,7 +90,15 @@ class ProfilerAction(enum.Enum):
 def schedule(*, wait, warmup, active, repeat=0, skip_first=0, skip_first_wait=0):
     """Step number -> ProfilerAction: after ``skip_first`` steps, cycles of ``wait`` idle steps,
     ``warmup`` steps and ``active`` recorded steps, ``repeat`` times (0: forever). With ``skip_first_wait``
-    the first cycle starts without its ``wait`` (right after ``skip_first``)."""
+    the first cycle starts without its ``wait`` (right after ``skip_first``).
+
+    Example::
+
+        >>> from ember.profiler import schedule
+        >>> plan = schedule(wait=1, warmup=1, active=2, repeat=1)
+        >>> [plan(step).name for step in range(5)]
+        ['NONE', 'WARMUP', 'RECORD', 'RECORD_AND_SAVE', 'NONE']
+    """
     if wait < 0 or warmup < 0 or active <= 0 or repeat < 0 or skip_first < 0:
         raise AssertionError(
             f"Invalid profiler schedule arguments. Got wait={wait} (need >= 0), warmup={warmup} (need >= 0), "
@@ -132,7 +140,42 @@ def _always_record(_step):
 
 
 class profile:
-    """Profile the CPU ops run in the ``with`` block (see the module docstring)."""
+    """Profile the CPU ops run in the ``with`` block (see the module docstring).
+
+    Args:
+        activities (iterable of ProfilerActivity, optional): what to record; ember records
+            ``ProfilerActivity.CPU`` only.
+        schedule (callable, optional): step number -> :class:`ProfilerAction` (see :func:`schedule`);
+            without one, every step is recorded.
+        on_trace_ready (callable, optional): called with the profiler at the end of each recorded cycle.
+        record_shapes (bool): keep each op's input shapes.
+        profile_memory (bool): keep the bytes each op allocates.
+        with_stack (bool): keep the Python frames that led to each op.
+        with_flops (bool): estimate the floating-point operations of matrix products and convolutions.
+
+    Example::
+
+        >>> from ember.profiler import profile, record_function, ProfilerActivity
+        >>> x = ember.ones(64, 64)
+        >>> with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:
+        ...     with record_function("model_inference"):
+        ...         y = ember.mm(x, x).relu()
+        >>> sorted(event.key for event in prof.key_averages())
+        ['aten::mm', 'aten::relu', 'model_inference']
+        >>> print(prof.key_averages().table(sort_by="cpu_time_total", row_limit=5))  # doctest: +SKIP
+
+    With a schedule, ``prof.step()`` ends each step and ``on_trace_ready`` receives each finished cycle:
+
+        >>> from ember.profiler import schedule
+        >>> finished = []
+        >>> with profile(schedule=schedule(wait=1, warmup=1, active=2),
+        ...              on_trace_ready=lambda p: finished.append(p.step_num)) as prof:
+        ...     for _ in range(8):
+        ...         y = ember.mm(x, x)
+        ...         prof.step()
+        >>> finished
+        [4, 8]
+    """
 
     def __init__(self, *, activities=None, schedule=None, on_trace_ready=None, record_shapes=False,
                  profile_memory=False, with_stack=False, with_flops=False, with_modules=False,

@@ -50,6 +50,27 @@ class CheckpointPolicy(enum.Enum):
       ember always does, and PyTorch outside ``torch.compile``) they are recomputed.
 
     ``MUST_*`` and ``PREFER_*`` differ only for a compiler, which may override ``PREFER_*``.
+
+    A policy function returns one of them for each op the checkpointed function runs.
+
+    Example::
+
+        >>> import functools
+        >>> from ember.utils.checkpoint import (checkpoint, create_selective_checkpoint_contexts,
+        ...                                     CheckpointPolicy)
+        >>> def policy(ctx, op, *args, **kwargs):
+        ...     # keep matrix products (costly to recompute), recompute everything else
+        ...     if op.__name__ == 'Mm':
+        ...         return CheckpointPolicy.MUST_SAVE
+        ...     return CheckpointPolicy.PREFER_RECOMPUTE
+        >>> x = ember.ones(3, 3, requires_grad=True)
+        >>> context_fn = functools.partial(create_selective_checkpoint_contexts, policy)
+        >>> out = checkpoint(lambda t: ember.mm(t, t).relu(), x, use_reentrant=False, context_fn=context_fn)
+        >>> out.sum().backward()
+        >>> x.grad
+        tensor([[6., 6., 6.],
+                [6., 6., 6.],
+                [6., 6., 6.]])
     """
     MUST_SAVE = 0
     PREFER_SAVE = 1

@@ -74,6 +74,16 @@ def set_checkpoint_early_stop(enable):
 
     Args:
         enable (bool): the ``early_stop`` setting to use.
+
+    Example::
+
+        >>> from ember.utils.checkpoint import checkpoint, set_checkpoint_early_stop
+        >>> x = ember.tensor([0., 1.], requires_grad=True)
+        >>> with set_checkpoint_early_stop(False):
+        ...     y = checkpoint(lambda t: t.exp(), x, use_reentrant=False)
+        >>> y.sum().backward()
+        >>> x.grad
+        tensor([1.0000, 2.7183])
     """
     global _enable_checkpoint_early_stop
     previous, _enable_checkpoint_early_stop = _enable_checkpoint_early_stop, enable
@@ -163,15 +173,40 @@ class GraphExecGroup:
 
 
 class CheckpointError(RuntimeError):
-    pass
+    """Raised by a non-reentrant checkpoint (``use_reentrant=False``) whose recomputation in backward
+    does not match its forward run: the function gave tensors of other shapes or dtypes the second
+    time (it depends on state that changed, or on randomness not replayed). Fix the function, or
+    pass ``determinism_check='none'`` to skip the comparison."""
 
 
 def noop_context_fn():
+    """The default ``context_fn`` of :func:`checkpoint`: two contexts that do nothing, entered around
+    the forward run and around the recomputation.
+
+    Example::
+
+        >>> from ember.utils.checkpoint import noop_context_fn
+        >>> forward_context, recompute_context = noop_context_fn()
+        >>> with forward_context, recompute_context:
+        ...     pass
+    """
     return contextlib.nullcontext(), contextlib.nullcontext()
 
 
 def detach_variable(inputs):
-    """Each tensor of the tuple ``inputs`` detached, keeping its ``requires_grad``."""
+    """Each tensor of the tuple ``inputs`` detached, keeping its ``requires_grad``; other items as they are.
+
+    Example::
+
+        >>> from ember.utils.checkpoint import detach_variable
+        >>> a = ember.ones(2, requires_grad=True)
+        >>> b = a * 3
+        >>> detached = detach_variable((b, 'label'))
+        >>> detached
+        (tensor([3., 3.], requires_grad=True), 'label')
+        >>> detached[0].grad_fn is None and detached[0].is_leaf
+        True
+    """
     if not isinstance(inputs, tuple):
         raise RuntimeError(f"Only tuple of tensors is supported. Got Unsupported input type: "
                            f"{type(inputs).__name__}")
@@ -187,6 +222,19 @@ def detach_variable(inputs):
 
 
 def check_backward_validity(inputs):
+    """Warn when no tensor among ``inputs`` requires grad (a checkpointed function of them would get
+    no gradients).
+
+    Example::
+
+        >>> import warnings
+        >>> from ember.utils.checkpoint import check_backward_validity
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter('always')
+        ...     check_backward_validity((ember.ones(2), 3))
+        >>> print(caught[0].message)
+        None of the inputs have requires_grad=True. Gradients will be None
+    """
     if not any(inp.requires_grad for inp in inputs if isinstance(inp, Tensor)):
         warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", stacklevel=2)
 
