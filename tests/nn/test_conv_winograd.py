@@ -1,17 +1,27 @@
-"""The Winograd F(2x2, 3x3) path of 3x3 stride-1 convolutions (ember/ops/_winograd.py) against the
-im2col path it replaces: forward, input and weight gradients, second order, odd and asymmetric
-padding, and the transposed convolutions it serves."""
+"""The Winograd paths of 3x3 stride-1 convolutions, F(2x2, 3x3) (ember/ops/_winograd.py) and
+F(4x4, 3x3) (ember/ops/_winograd_f43.py), against the im2col path they replace: forward, input and
+weight gradients, second order, odd and asymmetric padding, and the transposed convolutions they
+serve."""
 import numpy as np
 import pytest
 
 import ember
 import ember.nn.functional as F
 from ember.autograd import gradcheck, gradgradcheck
-from ember.ops import _winograd
+from ember.ops import _winograd, _winograd_f43
+
+# each test runs with either tile size: F(4x4, 3x3) taken however few tiles a call has, or never
+TILES = {'f23': 1 << 62, 'f43': 1}
+
+
+@pytest.fixture(params=sorted(TILES))
+def tile_size(request, monkeypatch):
+    monkeypatch.setattr(_winograd, '_F43_MIN_TILES', TILES[request.param])
+    return request.param
 
 
 @pytest.fixture
-def winograd_everywhere(monkeypatch):
+def winograd_everywhere(monkeypatch, tile_size):
     monkeypatch.setattr(_winograd, '_MIN_CHANNEL_PRODUCT', 1)
 
 
@@ -45,7 +55,7 @@ CASES = [
 
 @pytest.mark.parametrize('fn, shapes', CASES)
 @pytest.mark.parametrize('dtype', [np.float64, np.float32])
-def test_matches_im2col(fn, shapes, dtype, monkeypatch):
+def test_matches_im2col(fn, shapes, dtype, monkeypatch, tile_size):
     rng = np.random.default_rng(0)
     arrays = [rng.standard_normal(s).astype(dtype) for s in shapes]
     want = _run(fn, arrays, False, monkeypatch)
@@ -67,9 +77,10 @@ def test_takes_the_path_only_where_it_fits():
     assert not _winograd.fits(x, (4, 4, 3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1)        # few channels
 
 
-def test_large_layer_matches_im2col_in_float32(monkeypatch):
+def test_large_layer_matches_im2col_in_float32(monkeypatch, tile_size):
     # the benchmark's kind of layer, with several batch chunks
     monkeypatch.setattr(_winograd, '_CHUNK_BYTES', 1 << 14)
+    monkeypatch.setattr(_winograd_f43, '_CHUNK_BYTES', 1 << 14)
     rng = np.random.default_rng(1)
     arrays = [rng.standard_normal(s).astype(np.float32) for s in [(5, 32, 10, 10), (32, 32, 3, 3)]]
     fn = lambda x, w: F.conv2d(x, w, padding=1)   # noqa: E731
@@ -95,3 +106,45 @@ def test_flipped_kernel_transform_is_the_transform_of_the_flipped_kernel(dtype):
     assert got.shape == want.shape == (16, 5, 4)
     tol = 1e-14 if dtype == np.float64 else 1e-6
     np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize('dtype', [np.float64, np.float32])
+def test_f43_flipped_kernel_transform_is_the_transform_of_the_flipped_kernel(dtype):
+    w = np.random.default_rng(3).standard_normal((4, 5, 3, 3)).astype(dtype)
+    flipped = w[:, :, ::-1, ::-1].swapaxes(0, 1)
+    want = _winograd_f43.kernel_transform(np, np.ascontiguousarray(flipped))
+    got = _winograd_f43.flipped_kernel_transform(np, w)
+    assert got.shape == want.shape == (36, 4, 5)
+    tol = 1e-14 if dtype == np.float64 else 1e-6
+    np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
+
+
+def test_tile_size_follows_the_tiles_per_call():
+    # F(4x4, 3x3) where a call has at least _F43_MIN_TILES tiles of 4x4 outputs, F(2x2, 3x3) below
+    pads = ((1, 1), (1, 1))
+    assert _winograd._f43(np.zeros((1, 8, 32, 32), np.float32), pads)          # 64 tiles
+    assert not _winograd._f43(np.zeros((32, 8, 4, 4), np.float32), pads)       # 32 tiles
+    assert _winograd._f43(np.zeros((16, 8, 7, 7), np.float32), pads)           # 16 * 2 * 2
+
+
+@pytest.mark.parametrize('shape, pads', [((3, 6, 9, 7), ((1, 1), (1, 1))), ((2, 5, 6, 6), ((0, 0), (0, 0))),
+                                         ((2, 4, 5, 8), ((2, 0), (1, 2)))])
+def test_f43_kernels_against_a_float64_reference(shape, pads):
+    # the F(4x4, 3x3) kernels on their own: float32 results within 2e-5 of the largest value, float64
+    # to rounding, tile counts that do and do not divide the output
+    rng = np.random.default_rng(4)
+    x64 = rng.standard_normal(shape)
+    w64 = rng.standard_normal((7, shape[1], 3, 3))
+    xpad = np.pad(x64, ((0, 0), (0, 0)) + pads)
+    Ho, Wo = xpad.shape[2] - 2, xpad.shape[3] - 2
+    win = np.lib.stride_tricks.sliding_window_view(xpad, (3, 3), axis=(2, 3))       # (N, C, Ho, Wo, 3, 3)
+    want = np.einsum('nchwij,ocij->nohw', win, w64)
+    g64 = rng.standard_normal((shape[0], 7, Ho, Wo))
+    want_dw = np.einsum('nchwij,nohw->ocij', win, g64)
+    for dtype, tol in ((np.float64, 1e-12), (np.float32, 2e-5)):
+        x, w, g = x64.astype(dtype), w64.astype(dtype), g64.astype(dtype)
+        y = _winograd_f43.conv_transformed(np, x, _winograd_f43.kernel_transform(np, w), pads)
+        dw = _winograd_f43.weight_grad(np, x, g, pads)
+        for got, ref in ((y, want), (dw, want_dw)):
+            assert got.dtype == dtype and got.shape == ref.shape
+            np.testing.assert_allclose(got, ref, rtol=0, atol=tol * np.abs(ref).max())
