@@ -1,4 +1,6 @@
-"""Winograd F(2x2, 3x3): 3x3, stride-1 2-D convolutions with 2.25x fewer multiplications.
+"""Winograd F(2x2, 3x3): 3x3, stride-1 2-D convolutions with 2.25x fewer multiplications; and the
+choice between it and F(4x4, 3x3) (``_winograd_f43``), which this module's ``conv``,
+``conv_flipped`` and ``weight_grad`` make per call.
 
 The input is cut into 4x4 tiles overlapping by 2 (one per 2x2 block of outputs); each tile ``d``
 and the kernel ``w`` are transformed (``V = Bt d B``, ``U = G w Gt``), multiplied elementwise and
@@ -158,8 +160,9 @@ def _untile_into(xp, M, y6):
 # NOTE: F(4x4, 3x3) (_winograd_f43.py) makes 2.25 products per output and input channel where this
 # F(2x2, 3x3) makes 4, but its transformed kernel is 36 * C * O values (16 * C * O here), made again
 # on every call: writing it costs about as much as the products of 50 tiles, so where a call has
-# few tiles (4x4 planes at batch 32: one 6x6 tile per sample) this path is faster (measured, 512
-# channels on 4x4, batch 32: forward 35 against 75 ms; 256 on 8x8: 33 against 23 ms)
+# few tiles (4x4 planes at batch 32: one 6x6 tile per sample) this path is faster (measured, one
+# thread, batch 32: 512 channels on 4x4, forward 35 ms here against 75 ms with F(4x4, 3x3); 256
+# channels on 8x8, 33 ms here against 23 ms)
 _F43_MIN_TILES = 64
 
 
