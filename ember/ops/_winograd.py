@@ -17,6 +17,8 @@ kernel, whose transform is the kernel's own with the tile positions permuted (``
 
 Results agree with im2col's to float32 rounding (the transforms' coefficients are 0, +-1 and 1/2).
 """
+import numpy
+
 from ember.ops import _chunk_threads, _winograd_f43
 
 # below this many multiply-adds per output position (C * O), the transforms' passes over memory
@@ -166,21 +168,25 @@ def _untile_into(xp, M, y6):
 _F43_MIN_TILES = 64
 
 
-def _f43(x, pads):
+def _f43(xp, x, pads):
+    """Whether this call takes F(4x4, 3x3): NumPy arrays only (its layout and thresholds were
+    measured on OpenBLAS; CuPy arrays keep this module's path)."""
+    if xp is not numpy:
+        return False
     _, th, tw = _winograd_f43.geometry(x.shape, pads)
     return x.shape[0] * th * tw >= _F43_MIN_TILES
 
 
 def conv(xp, x, w, pads):
     """conv2d(x, w) with 3x3 ``w``, stride 1 and (low, high) ``pads``, as (N, O, Ho, Wo)."""
-    if _f43(x, pads):
+    if _f43(xp, x, pads):
         return _winograd_f43.conv_transformed(xp, x, _winograd_f43.kernel_transform(xp, w), pads)
     return _conv_transformed(xp, x, _kernel_transform(xp, w), pads)
 
 
 def conv_flipped(xp, x, w, pads):
     """The stride-1 transposed convolution by ``w`` (A, B, 3, 3): ``conv`` with its flipped kernel."""
-    if _f43(x, pads):
+    if _f43(xp, x, pads):
         return _winograd_f43.conv_transformed(xp, x, _winograd_f43.flipped_kernel_transform(xp, w), pads)
     return _conv_transformed(xp, x, _flipped_kernel_transform(xp, w), pads)
 
@@ -213,7 +219,7 @@ _GRAD_SIGNS = [(-1 if a == 3 else 1) * (-1 if b == 3 else 1) for a in range(4) f
 
 def weight_grad(xp, x, g, pads):
     """d conv(x, w) / dw contracted with the output gradient ``g`` (N, O, Ho, Wo): (O, C, 3, 3)."""
-    if _f43(x, pads):
+    if _f43(xp, x, pads):
         return _winograd_f43.weight_grad(xp, x, g, pads)
     N, O = g.shape[:2]
     C = x.shape[1]

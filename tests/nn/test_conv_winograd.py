@@ -122,9 +122,9 @@ def test_f43_flipped_kernel_transform_is_the_transform_of_the_flipped_kernel(dty
 def test_tile_size_follows_the_tiles_per_call():
     # F(4x4, 3x3) where a call has at least _F43_MIN_TILES tiles of 4x4 outputs, F(2x2, 3x3) below
     pads = ((1, 1), (1, 1))
-    assert _winograd._f43(np.zeros((1, 8, 32, 32), np.float32), pads)          # 64 tiles
-    assert not _winograd._f43(np.zeros((32, 8, 4, 4), np.float32), pads)       # 32 tiles
-    assert _winograd._f43(np.zeros((16, 8, 7, 7), np.float32), pads)           # 16 * 2 * 2
+    assert _winograd._f43(np, np.zeros((1, 8, 32, 32), np.float32), pads)      # 64 tiles
+    assert not _winograd._f43(np, np.zeros((32, 8, 4, 4), np.float32), pads)   # 32 tiles
+    assert _winograd._f43(np, np.zeros((16, 8, 7, 7), np.float32), pads)       # 16 * 2 * 2
 
 
 @pytest.mark.parametrize('shape, pads', [((3, 6, 9, 7), ((1, 1), (1, 1))), ((2, 5, 6, 6), ((0, 0), (0, 0))),
