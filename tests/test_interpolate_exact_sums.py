@@ -1,4 +1,4 @@
-"""F.interpolate's float32 linear modes round a double sum once, with no midpoint check, where every
+"""F.interpolate's float32 linear and cubic modes round a double sum once, with no midpoint check, where every
 sum is provably exact in double (weights of few bits on data of a limited range): PyTorch's recorded
 bits (tests/fixtures/interpolate_exact_sums) for cases on both sides of that bound, with one thread and
 two (3-channel images change kernel), and the unchecked results equal to the checked ones on random
@@ -76,7 +76,10 @@ def test_unchecked_sums_equal_checked_ones(monkeypatch):
         corners = bool(trial % 2)
         x = _random_data(rng, shape, trial % 5)
         plans = [_upsample_f32.linear_weights(shape[2 + k], size[k], corners, None) for k in range(nd)]
-        kernels = [lambda: _upsample_f32.generic(x, plans)]
+        cubic = [_upsample_f32.cubic_weights(shape[2 + k], size[k], corners, None) for k in range(nd)]
+        kernels = [lambda: _upsample_f32.generic(x, plans),
+                   lambda: _upsample_f32.generic(x, cubic, cubic=True),
+                   lambda: _upsample_f32.generic(x, _upsample_f32.rounded(cubic, np.float16), cubic=True)]
         if nd > 1:
             kernels += [lambda: _upsample_f32.channels_last(x, plans),
                         lambda: _upsample_f32.channels_last(x, plans, reduced=True)]
@@ -97,7 +100,7 @@ def test_bound_refuses_nonfinite_and_wide_blocks():
     assert not _upsample_f32._sums_exact(np.float32([[0.5, np.inf]]), bounds)
     assert not _upsample_f32._sums_exact(np.float32([[0.5, np.nan]]), bounds)
     assert not _upsample_f32._sums_exact(np.float32([[2.0 ** -40, 1.0]]), bounds)
-    assert not _upsample_f32._sums_exact(np.float32([[-0.5, 1.0]]), bounds, nonneg_needed=True)
+    assert _upsample_f32._sums_exact(np.float32([[-0.5, 1.0]]), bounds)
     # weights of full 24-bit mantissas leave no room: no block is measured
     assert _upsample_f32.blend_bounds((np.float32([1 - 0.1]), np.float32([0.1]))) is None
 

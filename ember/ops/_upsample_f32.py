@@ -14,7 +14,7 @@ values with fused multiply-adds, in an order fixed by the kernel that runs:
 Everything here is float32 arithmetic step by step, each fused step emulated exactly (``_fma``): a
 double sum rounded to float32, checked for the rare double-rounding midpoints, or not checked where a
 bound on the block's values and the weights' bits proves every double sum exact (``_sums_exact``:
-linear modes with weights of few bits, as scale factors 2 or 4 give, on data of a limited range).
+weights of few bits, as scale factors 2 or 4 give, on data of a limited range).
 The same functions take float64 (``t=np.float64``: PyTorch's double kernels, fused steps through
 ``fma64``; its ``floorf`` rounds a double position to float before flooring).
 """
@@ -169,37 +169,35 @@ def _float_step(v):
 
 
 def blend_bounds(weights):
-    """What ``_sums_exact`` needs to know of a blend's weights (float32 arrays, one per term, all >= 0):
-    the smallest lowest set bit, the smallest nonzero weight and the sum of the largest ones; None when
-    the weights have too many bits for any block to pass (then no block is measured)."""
+    """What ``_sums_exact`` needs to know of a blend's weights (float32 arrays, one per term): the
+    smallest lowest set bit and the sum of the largest magnitudes; None when the weights have too
+    many bits for any block to pass (then no block is measured)."""
     w_low = min(_lowest_bit(w) for w in weights)
-    w_min = min(float(np.min(w, where=w > 0, initial=np.inf)) for w in weights)
-    w_sum = sum(float(np.max(w)) for w in weights)
+    w_sum = sum(float(np.max(np.abs(w))) for w in weights)
     if w_sum == 0 or 2 * w_sum * 64 >= 2.0 ** 29 * w_low:   # even values within a factor 64 would fail
         return None
-    return w_low, w_min, w_sum
+    return w_low, w_sum
 
 
-def _sums_exact(block, bounds, nonneg_needed=False):
-    """Whether every double sum of a linear blend of ``block``'s values (weights: ``blend_bounds``) is
-    exact, so rounding it once to float32 is the fused result: every operand -- a product of a value
-    and a weight (exact in double), or a float32 partial sum or product of them -- is a whole multiple
-    of one power of two, and the sums stay below 2**53 of them.  A float32 partial sum is bounded below
-    only when no terms cancel: ``nonneg_needed`` (several terms summed in float32) asks for a block
-    without negative values."""
+def _sums_exact(block, bounds):
+    """Whether every double sum of a blend of ``block``'s values (weights: ``blend_bounds``) is exact,
+    so rounding it once to float32 is the fused result.  Every nonzero value is a whole multiple of
+    ``g`` = (the float32 spacing at the smallest magnitude) times (the weights' smallest lowest bit),
+    and so is every product of a value and a weight; so is a float32 rounding of any such multiple
+    (it is either exact or rounds to a coarser spacing), hence every partial sum and rounded
+    product, whatever cancels.  Sums of multiples of ``g`` below 2**53 ``g`` are exact in double,
+    and no sum exceeds twice the largest value times the sum of the largest weights."""
     if bounds is None or block.dtype != _f:
         return False
-    w_low, w_min, w_sum = bounds
+    w_low, w_sum = bounds
     a = np.abs(block)
     hi = float(a.max()) if a.size else 0.0
     if hi == 0:
         return True
-    if not math.isfinite(hi) or (nonneg_needed and block.min() < 0):
+    if not math.isfinite(hi):
         return False
     lo = float(a.min(where=a > 0, initial=np.inf))
-    step = min(_float_step(lo) * w_low,           # value times weight
-               _float_step(lo * w_min * 0.5))     # a float32 product or partial sum (>= lo * w_min, rounded)
-    return 2 * hi * w_sum < 2.0 ** 53 * step
+    return 2 * hi * w_sum < 2.0 ** 53 * (_float_step(lo) * w_low)
 
 
 def _along(x, dim, index, weight):
@@ -224,18 +222,19 @@ def _by_planes(x, out_spatial, fn):
 def generic(x, plans, cubic=False):
     """The generic kernel on an (N, C, *spatial) float32 array: ``plans[k]`` are spatial dimension
     ``k``'s indices and weights (``linear_weights`` or, with ``cubic``, ``cubic_weights``)."""
-    bounds = [None if cubic else blend_bounds(p[2:]) for p in plans]
+    bounds = [blend_bounds(p[1] if cubic else p[2:]) for p in plans]
 
     def run(block):
         for k in range(len(plans) - 1, -1, -1):
             dim = 2 + k
             if cubic:
                 idx, w = plans[k]
+                exact = _sums_exact(block, bounds[k])
                 (t0, w0), (t1, w1) = (_along(block, dim, idx[j], w[j]) for j in (0, 1))
-                acc = _fma(t0, w0, t1 * w1)
+                acc = _fma(t0, w0, t1 * w1, exact)
                 for j in (2, 3):
                     t, wk = _along(block, dim, idx[j], w[j])
-                    acc = _fma(t, wk, acc)
+                    acc = _fma(t, wk, acc, exact)
                 block = acc
             else:
                 i0, i1, w0, w1 = plans[k]
@@ -266,17 +265,17 @@ def _corners(x, plans):
 
 def _corner_bounds(plans):
     """``blend_bounds`` of the channels-last kernel's corner weights, from each dimension's: a float32
-    product of weights is a multiple of the product of their lowest bits, at least their product less
-    its rounding (halved here, generously) and at most their product plus it."""
-    w_low, w_min, w_sum = 1.0, 0.5, 1.01
+    product of weights is a multiple of the product of their lowest bits (see ``_sums_exact``) and
+    at most their product plus its rounding."""
+    w_low, w_sum = 1.0, 1.01
     for plan in plans:
         bounds = blend_bounds(plan[2:])
         if bounds is None:
             return None
-        w_low, w_min, w_sum = w_low * bounds[0], w_min * bounds[1], w_sum * bounds[2]
+        w_low, w_sum = w_low * bounds[0], w_sum * bounds[1]
     if 2 * w_sum * 64 >= 2.0 ** 29 * w_low:
         return None
-    return w_low, w_min, w_sum
+    return w_low, w_sum
 
 
 def _vector_sum(x, plans, reduced=False, bounds=None):
@@ -284,7 +283,7 @@ def _vector_sum(x, plans, reduced=False, bounds=None):
     for float32; float16/bfloat16 (``reduced``, widened to float) end in ``fma(v_prev, w_prev, v_last *
     w_last)``."""
     v, w = _corners(x, plans)
-    exact = _sums_exact(x, bounds, nonneg_needed=True)
+    exact = _sums_exact(x, bounds)
     k = len(v)
     last, prev = (k - 2, k - 1) if reduced else (k - 1, k - 2)
     acc = _fma(v[last], w[last], v[prev] * w[prev], exact)
@@ -296,7 +295,7 @@ def _vector_sum(x, plans, reduced=False, bounds=None):
 def _scalar_sum(x, plans, bounds=None):
     """The scalar loop's nesting: ``fma(v_last, w_last, ... fma(v0, w0, v1 * w1))``."""
     v, w = _corners(x, plans)
-    exact = _sums_exact(x, bounds, nonneg_needed=True)
+    exact = _sums_exact(x, bounds)
     acc = _fma(v[0], w[0], v[1] * w[1], exact)
     for j in range(2, len(v)):
         acc = _fma(v[j], w[j], acc, exact)
