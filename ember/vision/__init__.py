@@ -11,7 +11,7 @@ import importlib
 
 from ember.version import TorchVersion, ember_version
 from ember.vision import datasets, transforms  # noqa: F401
-from ember.vision import io, ops, tv_tensors, utils  # noqa: F401,E402
+from ember.vision import extension, io, ops, tv_tensors, utils  # noqa: F401,E402
 
 # the torchvision release whose names and behaviour ember.vision follows, with ember's own release as the label
 __version__ = TorchVersion(f'0.28.0+ember.{ember_version}')
