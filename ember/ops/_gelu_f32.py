@@ -49,22 +49,42 @@ _HALF = _f(0.5)
 _SIGN_BIT = np.uint32(0x80000000)
 _ONE = _f(1)
 _SQRT_HALF = _f(math.sqrt(0.5))
-_CHUNK = 1 << 13
+_CHUNK = 1 << 15   # elements per chunk: its double temporaries (256 KiB each) stay in the L2 cache
 
 
-_PIECES64_BY_PIECE = np.ascontiguousarray(_PIECES.T, np.float64)   # one row of 6 per piece
+def _piece_of_bits(bits):
+    """oneDNN's piece number for ``|x|``'s bits (below the last piece's bound; see ``_pieces``)."""
+    piece = np.add(bits.view(np.int32), _PIECE_BIAS, dtype=np.int32)
+    piece >>= 21
+    return np.clip(piece, 1, 24)
+
+
+# The piece depends on the bits only through ``(bits + 0x1fffff) >> 21`` (oneDNN adds a bias whose low
+# 21 bits are ones, then shifts by 21), so each of those 1025 buckets has one piece and one row of
+# coefficients, looked up by a plain gather. The last piece's bound falls inside bucket 0x206, which
+# keeps piece 22; its elements above the bound are set to piece 23's erf = 1 afterwards.
+_BUCKET_BIAS = np.uint32(0x1fffff)
+_BUCKET_PIECE = _piece_of_bits(np.minimum(np.arange(1025, dtype=np.int64) << 21, 0x7fffffff).astype(np.uint32))
+_BUCKET_PIECE[0x207:0x3fd] = 23     # every |x| of these buckets lies above the bound (infinity: 0x3fc)
+_BUCKET_206_TOP = np.uint32(0x206 << 21).view(_f)     # 6.0, the largest |x| of bucket 0x206
+_COEFFS_BY_BUCKET = np.ascontiguousarray(_PIECES.astype(np.float64)[:, _BUCKET_PIECE])   # (6, 1025)
 _MIDPOINT_BITS = np.uint64(0x10000000)     # a double exactly halfway between two floats ends in these
 _LOW_BITS = np.uint64(0x1FFFFFFF)          # (the 29 mantissa bits a float does not have)
 
 
+def _buckets(a):
+    """Each ``a = |x|``'s bucket (see above), as indices for ``take``."""
+    bucket = np.add(a.view(np.uint32), _BUCKET_BIAS)
+    bucket >>= 21
+    return bucket.astype(np.intp)
+
+
 def _pieces(a):
-    """The piece (polynomial) oneDNN evaluates for each ``a = |x|``, and its coefficients (doubles)."""
-    piece = np.add(a.view(np.int32), _PIECE_BIAS, dtype=np.int32)
-    piece >>= 21
-    np.maximum(piece, 1, out=piece)
-    np.minimum(piece, 24, out=piece)
-    piece[a > _LAST_PIECE_BOUND] = 23
-    return _PIECES64_BY_PIECE.take(piece, axis=0, mode="clip").T   # (clip: no bounds check, faster)
+    """The coefficients (doubles, one row per power of ``a``) of the polynomial oneDNN evaluates for
+    each ``a = |x|``."""
+    coeffs = _COEFFS_BY_BUCKET.take(_buckets(a), axis=1, mode="clip")   # (clip: no bounds check, faster)
+    coeffs[:, a > _LAST_PIECE_BOUND] = _PIECES[:, 23:24]
+    return coeffs
 
 
 def _erf_pieces_fused(a):
@@ -85,16 +105,23 @@ def _erf_pieces(a):
     """oneDNN's ``erf(a / sqrt(2))`` for a float32 array ``a = |x|``: Horner's steps fused, each done
     in double (the product of two floats is exact there) and rounded to float32, which is the fused
     step's single rounding except where a double sum lands on a float32 midpoint (one input)."""
-    coeffs = _pieces(a)
+    bucket = _buckets(a)
     a64 = a.astype(np.float64)
-    p = coeffs[5].copy()
+    # one coefficient row gathered per step (a gather of whole rows would leave them strided)
+    p = _COEFFS_BY_BUCKET[5].take(bucket, mode="clip")
+    c = np.empty_like(p)
     p32 = np.empty(a.shape, _f)
     for d in range(4, -1, -1):
         p *= a64
-        p += coeffs[d]
+        p += _COEFFS_BY_BUCKET[d].take(bucket, out=c, mode="clip")
         p32[...] = p
         if d:
             p[...] = p32
+    # bucket 0x206's elements above the bound: piece 23's value (later buckets have piece 23's
+    # coefficients already, whose 0 * a also gives oneDNN's NaN at infinity)
+    above = np.greater(a, _LAST_PIECE_BOUND)
+    above &= np.less_equal(a, _BUCKET_206_TOP)
+    np.copyto(p32, _ONE, where=above)
     odd = a == _DOUBLE_ROUNDED
     if odd.any():
         p32[odd] = _erf_pieces_fused(a[odd])
