@@ -5,6 +5,7 @@ from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd import _op_observers as _observe
 
+from ._callers import public_caller
 from .graph import Graph, Node, Value
 from .composite import swap_in
 
@@ -80,7 +81,7 @@ class _Recorder:
         node_args = [self.resolve(a) for a in args]
         node_kwargs = {k: self.resolve(v) for k, v in kwargs.items()}
         results = out if isinstance(out, tuple) else (out,)
-        node = Node(op, node_args, node_kwargs, [], '/'.join(self.scopes))
+        node = Node(op, node_args, node_kwargs, [], '/'.join(self.scopes), public_caller(2))
         for i, r in enumerate(results):
             value = Value('node', r, f"{op.__name__.lower()}_{len(self.graph.nodes)}" + (f"_{i}" if i else ''),
                           node, i) if isinstance(r, Tensor) else None

@@ -27,10 +27,13 @@ class Value:
 class Node:
     """One op call: the Primitive class ``op``, its arguments in order (a :class:`Value` where a
     tensor was passed, the Python value otherwise), its keyword arguments and its results.
-    ``scope`` is the path of modules that called it (``'Sequential/Linear[0]'``), empty outside modules."""
+    ``scope`` is the path of modules that called it (``'Sequential/Linear[0]'``), empty outside modules;
+    ``caller`` the public op the user called that ran it, ``(namespace, name)`` as ``('linalg', 'pinv')``,
+    or None when the user's code called the primitive itself."""
 
-    def __init__(self, op, args, kwargs, outputs, scope=''):
+    def __init__(self, op, args, kwargs, outputs, scope='', caller=None):
         self.op, self.args, self.kwargs, self.outputs, self.scope = op, args, kwargs, outputs, scope
+        self.caller = caller
 
     @property
     def name(self):

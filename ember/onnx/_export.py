@@ -115,8 +115,9 @@ def build_model(graph, names, opset, dynamic, symbols, export_params, keep_initi
             continue  # folded
         convert = CONVERTERS.get(node.name) if node.op.__module__.startswith('ember.') else None
         if convert is None:
-            raise NotImplementedError(f"ember.onnx.export: the op '{node.name}' has no ONNX translation "
-                                      f"(called by the model while it was traced)")
+            from ember.onnx._aten_names import aten_name
+            from ember.onnx.errors import UnsupportedOperatorError
+            raise UnsupportedOperatorError(aten_name(node), opset, None)
         convert(b, Call(node, onnx_names, dynamic))
     final = []
     for v, name in zip(graph.outputs, out_names):

@@ -247,3 +247,20 @@ def _bitwise(b, c):
     if c.dtype != np.bool_ and b.opset < 18:
         _unsupported(c, f"integer inputs at opset {b.opset} (ONNX's bitwise operators need opset 18)")
     b.op(op_type if c.dtype == np.bool_ else 'Bitwise' + op_type, [c.x(0, b, c.dtype), c.x(1, b, c.dtype)], [c.out])
+
+
+@converts('bitwise_left_shift', 'bitwise_right_shift')
+def _shift(b, c):
+    # ONNX's BitShift takes unsigned integers only: x * 2**s, and for >> the floor of x / 2**s
+    # (an arithmetic shift, as PyTorch's on signed integers), computed in int64
+    x, s = c.x(0, b, np.int64), c.x(1, b, np.int64)
+    power = b.op('Pow', [b.const(np.asarray(2, np.int64)), s])
+    if c.node.name == 'bitwise_left_shift':
+        result = b.op('Mul', [x, power])
+    else:
+        q = b.op('Div', [x, power])      # rounds toward zero: one less where a negative x left a remainder
+        rem = b.op('Sub', [x, b.op('Mul', [q, power])])
+        below = b.op('Cast', [b.op('Less', [rem, b.const(np.asarray(0, np.int64))])], to=_onnx_type(np.int64))
+        result = b.op('Sub', [q, below])
+    b.op('Cast', [result], [c.out], to=_onnx_type(c.dtype))
+

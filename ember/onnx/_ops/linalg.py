@@ -95,3 +95,17 @@ def _mv(b, c):
 def _det(b, c):
     # ONNX's Det over the last two axes, batched over the rest, as PyTorch's exporter writes det
     b.op('Det', [c.x(0)], [c.out])
+
+
+@converts('Slogdet')
+def _slogdet(b, c):
+    # only logdet's: PyTorch writes logdet as Log(Det(x)) and refuses slogdet itself; sign and
+    # log|det| from ONNX's Det give logdet's NaN (negative determinant) and -inf (singular) as PyTorch's
+    if c.node.caller != ('ember', 'logdet'):
+        from ember.onnx._aten_names import aten_name
+        from ember.onnx.errors import UnsupportedOperatorError
+        raise UnsupportedOperatorError(aten_name(c.node), b.opset, None)
+    det = b.op('Det', [c.x(0)])
+    b.op('Sign', [det], [c.outs[0]])
+    b.op('Log', [b.op('Abs', [det])], [c.outs[1]])
+

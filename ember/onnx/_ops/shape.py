@@ -64,7 +64,7 @@ def _unsqueeze(b, c):
     b.op('Unsqueeze', [c.x(0), b.ints([c.args[1]])], [c.out])
 
 
-@converts('SqueezeDim', 'Squeeze')
+@converts('SqueezeDim', 'SqueezeDims', 'Squeeze')
 def _squeeze(b, c):
     dims = c.args[1] if len(c.args) > 1 else None
     if dims is None:
