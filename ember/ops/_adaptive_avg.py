@@ -21,25 +21,49 @@ def _window_sum(x, spans):
     """Sequential window sums of ``x`` (..., *spatial) over its last ``len(spans)`` dimensions;
     ``spans[k] = (start, end)`` per output index of dimension k.  The running sum takes the windows'
     elements in row-major order, one offset at a time for all windows together; offsets beyond a
-    smaller window add zero, which leaves its sum unchanged."""
+    smaller window add zero, which leaves its sum unchanged.  Windows that tile their dimension
+    (equal lengths and steps) are read as strided views instead of gathered."""
     n = len(spans)
     lead = x.ndim - n
     starts = [s for s, _ in spans]
     lengths = [e - s for s, e in spans]
     widest = [int(length.max()) for length in lengths]
+    shortest = [int(length.min()) for length in lengths]
+    steps = [_step(start, x.shape[lead + k] - widest[k]) for k, start in enumerate(starts)]
     total = np.zeros(x.shape[:lead] + tuple(len(s) for s in starts), x.dtype)
     zero = x.dtype.type(0)
     for offset in np.ndindex(*widest):
         y = x
         ok = None
         for k, d in enumerate(offset):
-            y = np.take(y, np.minimum(starts[k] + d, x.shape[lead + k] - 1), axis=lead + k)
+            axis = lead + k
+            if steps[k] is not None:
+                index = [slice(None)] * y.ndim
+                index[axis] = slice(d, d + steps[k] * (len(starts[k]) - 1) + 1, steps[k])
+                y = y[tuple(index)]
+            else:
+                y = np.take(y, np.minimum(starts[k] + d, x.shape[axis] - 1), axis=axis)
+            if d < shortest[k]:
+                continue          # inside every window along this dimension
             shape = [1] * n
             shape[k] = len(starts[k])
             inside = (d < lengths[k]).reshape(shape)
             ok = inside if ok is None else ok & inside
-        total += np.where(ok, y, zero)
+        total += y if ok is None else np.where(ok, y, zero)
     return total
+
+
+def _step(starts, last):
+    """The common step of window starts ``0, s, 2s, ...`` that go no further than ``last`` (so every
+    offset's slice stays inside the dimension); None when they are not so."""
+    if not len(starts) or starts[-1] > last:
+        return None
+    if len(starts) == 1:
+        return 1 if starts[0] == 0 else None
+    step = int(starts[1] - starts[0])
+    if step > 0 and starts[0] == 0 and np.array_equal(np.diff(starts), np.full(len(starts) - 1, step)):
+        return step
+    return None
 
 
 def adaptive_avg(x, out_sizes):
