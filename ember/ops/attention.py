@@ -19,7 +19,7 @@ from ember.ops.linalg import baddbmm, bmm, matmul
 from ember.ops.linear import linear as _linear
 from ember.ops.shape import cat
 from ember.ops._registry import op
-from ember.ops import _sdp_select
+from ember.ops import _rows, _sdp_select
 from ember.ops._half import _HALF
 
 __all__ = ['scaled_dot_product_attention', 'multi_head_attention_forward']
@@ -218,13 +218,15 @@ def _causal_forward(ctx, q, k, v, kk, vv, scale, rows):
         s = np.matmul(qs[..., r0:r1, :], kt[..., :end])
         if end > r0:   # the keys beside the block's own rows: key j > row i is masked
             s[..., r0:end] += np.where(np.tri(r1 - r0, end - r0, dtype=bool), 0, -np.inf).astype(s.dtype)
-        m = _max_along(np, s, s.ndim - 1)
+        rows2d = s.reshape(-1, end)
+        m = _rows.row_max(rows2d)
         m[~np.isfinite(m)] = 0
-        s -= m
+        rows2d -= m[:, None]
         np.exp(s, out=s)
-        denom = s.sum(-1, keepdims=True)
-        denom[denom == 0] = 1
-        s /= denom
+        scale_rows = _rows.row_sums(rows2d)     # (BLAS row sums: NumPy's along a short axis are slow)
+        scale_rows[scale_rows == 0] = 1
+        np.divide(1, scale_rows, out=scale_rows)
+        rows2d *= scale_rows[:, None]
         np.matmul(s, vv[..., :end, :], out=out[..., r0:r1, :])
         blocks.append(s)
     ctx.rows = rows
@@ -234,7 +236,9 @@ def _causal_forward(ctx, q, k, v, kk, vv, scale, rows):
 
 def _causal_backward(xp, need, q, kk, vv, g, out, blocks, rows):
     """dq, dk, dv of causal attention from the forward's probability blocks (unscaled dq, dk)."""
-    rowsum = (g * out).sum(-1, keepdims=True)   # sum_j dp_ij p_ij, as in the whole backward
+    # sum_j dp_ij p_ij, as in the whole backward (BLAS row sums: NumPy's along a short axis are slow)
+    gout = np.multiply(g, out)
+    rowsum = _rows.row_sums(gout.reshape(-1, gout.shape[-1])).reshape(gout.shape[:-1] + (1,))
     dq = np.empty(q.shape, g.dtype) if need[0] else None
     dk = np.zeros(kk.shape, g.dtype) if need[1] else None
     dv = np.zeros(vv.shape, g.dtype) if need[2] else None
