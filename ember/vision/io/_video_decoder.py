@@ -43,16 +43,26 @@ def _as_json_number(value):
     return int(value) if float(value).is_integer() else float(value)
 
 
+def _open(av, path):
+    # an unreadable file is a RuntimeError, as TorchCodec reports it to torchvision's datasets
+    try:
+        return av.open(str(path))
+    except (av.FFmpegError if hasattr(av, "FFmpegError") else av.AVError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise RuntimeError(f"Could not open input file: {path} {reason}") from error
+
+
 class VideoScan:
     """What one pass over a file's packets tells about its best video stream: the frames' timestamps in
     presentation order, and the average frame rate."""
 
     def __init__(self, path):
         av = require_av()
-        with av.open(str(path)) as container:
+        with _open(av, path) as container:
             stream = container.streams.best("video")
             if stream is None:
-                raise RuntimeError(f"No valid stream found in input file {path}.")
+                raise ValueError(f"The best video stream is unknown and there is no specified stream: {path} has "
+                                 f"no video stream.")
             index = stream.index
             time_base = stream.time_base
             pts = []
@@ -144,7 +154,7 @@ def decode_audio_range(path, start_seconds, stop_seconds):
     nearest the range's ends. Raises RuntimeError when the file has no audio stream or no frame overlaps.
     """
     av = require_av()
-    with av.open(str(path)) as container:
+    with _open(av, path) as container:
         stream = container.streams.best("audio")
         if stream is None:
             raise RuntimeError(f"No valid stream found in input file {path}.")

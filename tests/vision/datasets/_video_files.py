@@ -56,6 +56,18 @@ def write_video(path, num_frames, fps, seed, audio_channels=0):
     return frames
 
 
+def write_sound_only(path, seconds=1):
+    """A file with a PCM track and no video stream."""
+    import av
+
+    with av.open(path, "w") as container:
+        stream = container.add_stream("pcm_s16le", rate=AUDIO_RATE, layout="mono")
+        frame = av.AudioFrame.from_ndarray(np.zeros((1, AUDIO_RATE * seconds), np.int16), format="s16", layout="mono")
+        frame.sample_rate = AUDIO_RATE
+        for packet in list(stream.encode(frame)) + list(stream.encode()):
+            container.mux(packet)
+
+
 # (class, file name, frames, frame rate, audio channels): 3 classes of 2 videos
 VIDEOS = [
     ("brush_hair", "v_brush_hair_g01_c01.avi", 10, 5, 1),

@@ -102,6 +102,14 @@ def run_scenarios(vision, torch, root):
     vc.compute_clips(6, 1, frame_rate=7)
     out["recomputed"] = {"cumulative_sizes": vc.cumulative_sizes, "clips": [c.tolist() for c in vc.clips]}
     out["bad_format"] = _error(lambda: VideoClips(paths, output_format="CHW"))
+    # files that are not videos: the error types (their texts name the decoder's internals)
+    not_video = os.path.join(root, "not_video.avi")
+    with open(not_video, "w") as f:
+        f.write("not a video")
+    sound_only = os.path.join(root, "sound_only.wav")
+    files.write_sound_only(sound_only)
+    out["scan_errors"] = [_error(lambda: VideoClips([p], 4, num_workers=0))[0]
+                          for p in (not_video, os.path.join(root, "missing.avi"), sound_only)]
     out["unfold"] = [video_utils.unfold(torch.arange(10), 3, 2, d).tolist() for d in (1, 2, 4)]
     out["unfold_short"] = list(video_utils.unfold(torch.arange(3), 5, 1).shape)
     out["unfold_2d"] = _error(lambda: video_utils.unfold(torch.zeros(2, 2), 1, 1))
