@@ -72,8 +72,15 @@ def _flatten(self, start_dim=0, end_dim=-1):
 
 
 def _reshape(self, shape):
-    return _op('view')(self, list(shape)) if self.is_contiguous() else \
-        _op('_unsafe_view')(_op('clone')(self, memory_format=_contiguous()), list(shape))
+    # a view where the strides allow one (an expanded tensor's broadcast dims fold), else a copy viewed
+    from ember.backend.meta_array import _view_strides
+    shape = list(shape)
+    if -1 in shape:
+        known = math.prod(s for s in shape if s != -1)
+        shape[shape.index(-1)] = self.numel() // known if known else 0
+    if self.is_contiguous() or _view_strides(tuple(self.shape), tuple(self.stride()), tuple(shape)) is not None:
+        return _op('view')(self, shape)
+    return _op('view')(_op('clone')(self, memory_format=_contiguous()), shape)
 
 
 def _contiguous():
@@ -120,12 +127,100 @@ def _adaptive_avg_pool2d(self, output_size):
 
 
 def _matmul(self, other):
-    if self.dim() == 2 and other.dim() == 2:
+    # PyTorch's lowering: dot/mv/mm for vectors and matrices; a stack of matrices times a matrix or a
+    # vector folds the stack into the rows of one mm (mv); otherwise both broadcast to one batch and bmm
+    a, b = self.dim(), other.dim()
+    if a == 1 and b == 1:
+        return _dot(self, other)
+    if a == 2 and b == 1:
+        return _mv(self, other)
+    if a == 1 and b == 2:
+        return _op('squeeze', 'dims')(_op('mm')(_op('unsqueeze')(self, 0), other), [0])
+    if a == 2 and b == 2:
         return _op('mm')(self, other)
-    if self.dim() == 3 and other.dim() == 3:
-        return _op('bmm')(self, other)
-    raise NotImplementedError(f'run_decompositions: matmul of {self.dim()}-d and {other.dim()}-d tensors is not '
-                              'supported by ember')
+    if _folds(self, other):
+        return _folded_matmul(self, other)
+    if a == 3 and b == 3 and self.shape[0] != other.shape[0]:
+        # a batch of one that requires grad is dropped rather than broadcast (its gradient stays one matrix)
+        if self.shape[0] == 1 and self.requires_grad:
+            return _matmul(_op('squeeze', 'dims')(self, [0]), other)
+        if other.shape[0] == 1 and other.requires_grad:
+            return _matmul(self, _op('squeeze', 'dims')(other, [0]))
+    return _batched_matmul(self, other)
+
+
+def _dot(x, y):
+    return _op('sum', 'dim_IntList')(_op('mul', 'Tensor')(x, y), [])
+
+
+def _mv(matrix, vector):
+    return _op('sum', 'dim_IntList')(_op('mul', 'Tensor')(matrix, vector), [1])
+
+
+def _folds(self, other):
+    """Whether a matmul of a stack of matrices (3-d or more) with a matrix or vector becomes one mm:
+    when the stack's rows lie one after another in memory (a view can fold them), or when the small
+    operand requires grad (its gradient is then one mm too)."""
+    big, small = (self, other) if self.dim() >= other.dim() else (other, self)
+    if big.dim() < 3 or small.dim() > 2:
+        return False
+    if small.requires_grad:
+        return True
+    if self.dim() == 2:
+        return False
+    if big.numel() == 0:
+        return True
+    stride, expected = big.stride(), 1
+    for d in reversed(range(big.dim())):
+        if big.shape[d] != 1 and stride[d] != expected:
+            return False
+        expected *= big.shape[d]
+    return True
+
+
+def _folded_matmul(self, other):
+    transpose = other.dim() > self.dim()      # matrix/vector @ stack: computed as (stack^T @ it^T)^T
+    if transpose:
+        stack = _transpose(other, -2, -1)
+        small = _op('permute')(self, [1, 0]) if self.dim() == 2 else self
+    else:
+        stack, small = self, other
+    lead = list(stack.shape[:-1])
+    rows = _reshape(stack, [math.prod(lead), stack.shape[-1]])
+    if small.dim() == 1:
+        return _op('view')(_mv(rows, small), lead)
+    out = _op('view')(_op('mm')(rows, small), lead + [small.shape[1]])
+    return _op('clone')(_transpose(out, -2, -1), memory_format=_contiguous()) if transpose else out
+
+
+def _batched_matmul(self, other):
+    import ember
+    a, b = self.dim(), other.dim()
+    n, m1 = (self.shape[-2] if a > 1 else 1), self.shape[-1]
+    m2, p = (other.shape[-2], other.shape[-1]) if b > 1 else (other.shape[-1], 1)
+    batch = list(ember.broadcast_shapes(tuple(self.shape[:-2]), tuple(other.shape[:-2])))
+    count = math.prod(batch)
+    left = _reshape(_op('expand')(self, batch + [n, m1]), [count, n, m1])
+    if b == 1:
+        right = _op('unsqueeze')(_reshape(_op('expand')(other, batch + [m2]), [count, m2]), 2)
+    else:
+        right = _reshape(_op('expand')(other, batch + [m2, p]), [count, m2, p])
+    out = _op('bmm')(left, right)
+    if b == 1:
+        out = _op('squeeze', 'dims')(out, [-1])
+    return _op('view')(out, batch + ([n] if a > 1 else []) + ([p] if b > 1 else []))
+
+
+def _group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
+    n, c = input.shape[0], input.shape[1]
+    return _op('native_group_norm')(input, weight, bias, n, c, math.prod(input.shape[2:]), num_groups, eps)[0]
+
+
+def _chunk(self, chunks, dim=0):
+    size = self.shape[dim]
+    step = -(-size // chunks)                 # ceil: every piece but the last has this many
+    sizes = [step] * (size // step) + ([size % step] if size % step else []) if step else [0] * chunks
+    return _op('split_with_sizes')(self, sizes, *([dim] if dim else []))
 
 
 def _squeeze_dim(self, dim):
@@ -150,6 +245,7 @@ def default_decompositions():
         _op('dropout'): _dropout, _op('to', 'dtype'): _to_dtype, _op('layer_norm'): _layer_norm,
         _op('adaptive_avg_pool2d'): _adaptive_avg_pool2d, _op('matmul'): _matmul,
         _op('squeeze', 'dim'): _squeeze_dim, _op('_assert_tensor_metadata'): _assert_metadata,
+        _op('group_norm'): _group_norm, _op('chunk'): _chunk,
     }
 
 
