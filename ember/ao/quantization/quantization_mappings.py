@@ -19,7 +19,7 @@ def get_default_static_quant_module_mappings():
         QuantStub: nnq.Quantize, DeQuantStub: nnq.DeQuantize,
         nn.BatchNorm2d: nnq.BatchNorm2d, nn.BatchNorm3d: nnq.BatchNorm3d, nn.Dropout: nnq.Dropout,
         nn.Conv1d: nnq.Conv1d, nn.Conv2d: nnq.Conv2d, nn.Conv3d: nnq.Conv3d,
-        nn.ELU: nnq.ELU, nn.Hardswish: nnq.Hardswish, nn.LeakyReLU: nnq.LeakyReLU,
+        nn.ELU: nnq.ELU, nn.Embedding: nnq.Embedding, nn.EmbeddingBag: nnq.EmbeddingBag, nn.Hardswish: nnq.Hardswish, nn.LeakyReLU: nnq.LeakyReLU,
         NonDynamicallyQuantizableLinear: nnq.Linear, nn.Linear: nnq.Linear, nn.ReLU6: nnq.ReLU6,
         nnq.FloatFunctional: nnq.QFunctional,
         nni.BNReLU2d: nniq.BNReLU2d, nni.BNReLU3d: nniq.BNReLU3d,
@@ -60,9 +60,11 @@ def get_default_qat_module_mappings():
 def get_default_dynamic_quant_module_mappings():
     """Float module class -> dynamically quantized module class."""
     from ember.ao.nn.quantized import dynamic
+    from ember.ao.nn import quantized as nnq
     from ember.nn.modules.transformer import NonDynamicallyQuantizableLinear
     return {nn.GRUCell: dynamic.GRUCell, nn.Linear: dynamic.Linear, NonDynamicallyQuantizableLinear: dynamic.Linear,
-            nn.LSTM: dynamic.LSTM, nn.GRU: dynamic.GRU, nn.LSTMCell: dynamic.LSTMCell, nn.RNNCell: dynamic.RNNCell}
+            nn.LSTM: dynamic.LSTM, nn.GRU: dynamic.GRU, nn.LSTMCell: dynamic.LSTMCell, nn.RNNCell: dynamic.RNNCell,
+            nn.EmbeddingBag: nnq.EmbeddingBag, nn.Embedding: nnq.Embedding}
 
 
 def _module_to_act_post_process():

@@ -24,11 +24,6 @@ _DEPRECATION = ("ember.ao.quantization is deprecated and will be removed in 2.10
                 "quantization/pt2e) \n"
                 "see https://github.com/pytorch/ao/issues/2259 for more details")
 
-# modules PyTorch quantizes dynamically that ember cannot yet (its quantized embeddings): asked for, they
-# raise instead of staying float without a word
-_NOT_YET = ('Embedding', 'EmbeddingBag')
-
-
 from ember.ao.quantization.quantization_mappings import (  # noqa: E402
     get_default_dynamic_quant_module_mappings, get_default_static_quant_module_mappings,
     get_default_qat_module_mappings, get_default_qconfig_propagation_list)
@@ -66,11 +61,6 @@ def swap_module(mod, mapping, custom_module_class_mapping=None, use_precomputed_
         return mod
     qmod = mapping.get(type(mod))
     if qmod is None:
-        dynamic = any(getattr(cls, '__module__', '').startswith('ember.ao.nn.quantized.dynamic')
-                      for cls in mapping.values())
-        if dynamic and type(mod).__name__ in _NOT_YET and type(mod).__module__.startswith('ember.nn'):
-            raise NotImplementedError(f"ember cannot yet quantize {type(mod).__name__} dynamically; pass a "
-                                      "qconfig_spec that leaves it out (e.g. {ember.nn.Linear})")
         return mod
     new_mod = qmod.from_float(mod, use_precomputed_fake_quant=use_precomputed_fake_quant)
     for hook in mod._forward_pre_hooks.values():

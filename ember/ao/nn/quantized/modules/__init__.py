@@ -6,10 +6,12 @@ from ember.ao.nn.quantized.modules.activation import ReLU6, Hardswish, ELU, Leak
 from ember.ao.nn.quantized.modules.batchnorm import BatchNorm2d, BatchNorm3d  # noqa: F401
 from ember.ao.nn.quantized.modules.conv import Conv1d, Conv2d, Conv3d  # noqa: F401
 from ember.ao.nn.quantized.modules.dropout import Dropout  # noqa: F401
+from ember.ao.nn.quantized.modules.embedding_ops import Embedding, EmbeddingBag  # noqa: F401
 from ember.ao.nn.quantized.modules.functional_modules import FloatFunctional, FXFloatFunctional, QFunctional  # noqa
 from ember.ao.nn.quantized.modules.linear import Linear  # noqa: F401
 
-__all__ = ['BatchNorm2d', 'BatchNorm3d', 'Conv1d', 'Conv2d', 'Conv3d', 'DeQuantize', 'ELU', 'Dropout', 'Hardswish',
+__all__ = ['BatchNorm2d', 'BatchNorm3d', 'Conv1d', 'Conv2d', 'Conv3d', 'DeQuantize', 'ELU', 'Dropout', 'Embedding',
+           'EmbeddingBag', 'Hardswish',
            'LeakyReLU', 'Linear', 'Quantize', 'ReLU6', 'Sigmoid', 'FloatFunctional', 'FXFloatFunctional',
            'QFunctional']
 
