@@ -7,6 +7,7 @@ operator ``aten::<name>`` with its arguments in schema order (so ``torch.add(i, 
 resolve those names: numbers, lists, strings and dicts get TorchScript's builtin meaning, tensors ember's
 op of the same name (a function of ``ember``, else the Tensor method, else the ATen kernel).
 """
+import inspect
 import math
 import warnings
 
@@ -83,6 +84,7 @@ _SCALAR = {
     'warn': lambda message, stacklevel=2: warnings.warn(message, stacklevel=3),
     'device': lambda spec: ember.device(spec), 'dict': dict, 'isfinite': math.isfinite,
     'isnan': math.isnan, 'isinf': math.isinf, 'ord': ord, 'chr': chr, 'hash': hash,
+    'all': all, 'any': any, 'sum': sum, 'sorted': sorted, 'bin': bin, 'divmod': divmod,
 }
 # the same builtins are needed on tensors' shapes (lists of ints) even though a name exists in ember
 _ALWAYS_SCALAR_FIRST = ('len', 'format', 'append', 'list', 'str', '__is__', '__isnot__', '__not__', 'keys',
@@ -120,7 +122,8 @@ def _aten_call(name, args, kwargs):
         overload = _matching_overload(packet, args, kwargs)
         if overload is not None:
             args, kwargs = _schema_codes(overload._schema, args, kwargs)
-            return overload._run(args, kwargs)
+            if (name, overload._overloadname) in _aten._KERNELS or name in _aten._KERNELS:
+                return overload._run(args, kwargs)
     args, kwargs = _convert_codes(args, dict(kwargs))
     fn = getattr(ember, name, None)
     if callable(fn) and not isinstance(fn, type):
@@ -131,6 +134,9 @@ def _aten_call(name, args, kwargs):
     fn = getattr(F, name, None)
     if callable(fn):
         return fn(*args, **kwargs)
+    fn = getattr(F, name[:-1], None) if name.endswith('_') else None
+    if callable(fn) and 'inplace' in inspect.signature(fn).parameters:     # relu_, silu_, hardswish_, ...
+        return fn(*args, inplace=True, **kwargs)
     raise RuntimeError(f"ember.jit: the archive calls aten::{name}, which ember cannot run")
 
 
@@ -224,6 +230,11 @@ _PRIM = {
     'device': lambda t: t.device,
     'layout': lambda t: 0,
     'is_cuda': lambda t: t.is_cuda,
+    'is_nested': lambda t: t.is_nested,
+    'type': lambda device: device.type,          # prim::type of a Device: its type's name
+    'is_sparse': lambda t: t.is_sparse,
+    'is_quantized': lambda t: t.is_quantized,
+    'is_meta': lambda t: t.is_meta,
     'data': lambda t: t.detach(),
     'min': min, 'max': max,
     'TupleIndex': lambda tup, i: tup[i],

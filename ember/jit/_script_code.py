@@ -139,7 +139,7 @@ def _globals(root, constants):
         'Final': typing.Final, 'NoneType': type(None), 'Device': ember.device, 'Future': object,
         'annotate': _annotate, 'uninitialized': _uninitialized, 'unchecked_cast': _unchecked_cast,
         'isinstance': _script_isinstance, 'inf': math.inf, 'nan': math.nan, 'number': float,
-        'Enum': object, 'NamedTuple': tuple, 'Generator': ember.Generator, 'Stream': object,
+        'Enum': object, 'NamedTuple': typing.NamedTuple, 'Generator': ember.Generator, 'Stream': object,
         'Storage': object, 'Scalar': float, 'Layout': int, 'MemoryFormat': int, 'ScalarType': int,
     }
 

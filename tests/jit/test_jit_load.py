@@ -132,3 +132,63 @@ def test_code_outside_torchscript_is_refused(tmp_path):
             zout.writestr(info, data)
     with pytest.raises(RuntimeError, match='holds a Import statement, which TorchScript never writes'):
         ember.jit.load(str(dst))
+
+
+class _Oracle:
+    """Models scripted by PyTorch in the test itself (when it is installed): more of TorchScript's library
+    code (multi-head attention, squeeze-excitation, in-place activations) than the recorded archives."""
+
+    @staticmethod
+    def models(torch):
+        nn = torch.nn
+
+        class SqueezeExcite(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.pool = nn.AdaptiveAvgPool2d(1)
+                self.fc1 = nn.Conv2d(c, c // 2, 1)
+                self.fc2 = nn.Conv2d(c // 2, c, 1)
+
+            def forward(self, x):
+                s = torch.nn.functional.silu(self.fc1(self.pool(x)), inplace=True)
+                return x * torch.nn.functional.hardsigmoid(self.fc2(s))
+
+        class Block(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(4, 4, 3, padding=1, groups=2)
+                self.se = SqueezeExcite(4)
+                self.act = nn.Hardswish(inplace=True)
+
+            def forward(self, x):
+                return self.act(x + self.se(self.conv(x)))
+
+        class Attention(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.attn = nn.MultiheadAttention(8, 2, batch_first=True)
+                self.ln = nn.LayerNorm(8)
+
+            def forward(self, x):
+                y, w = self.attn(x, x, x, need_weights=True)
+                return self.ln(x + y), w
+
+        return {'block': (Block().eval(), (torch.randn(2, 4, 6, 6),)),
+                'attention': (Attention().eval(), (torch.randn(2, 5, 8),))}
+
+
+@pytest.mark.parametrize('kind', ['script', 'trace'])
+@pytest.mark.parametrize('model', ['block', 'attention'])
+def test_more_of_torchscripts_library_against_pytorch(tmp_path, kind, model):
+    torch = pytest.importorskip('torch')
+    torch.manual_seed(0)
+    module, inputs = _Oracle.models(torch)[model]
+    archive = torch.jit.script(module) if kind == 'script' else torch.jit.trace(module, inputs, check_trace=False)
+    path = str(tmp_path / 'm.pt')
+    archive.save(path)
+    want = torch.jit.load(path)(*inputs)
+    got = ember.jit.load(path)(*[ember.tensor(t.numpy()) for t in inputs])
+    want = want if isinstance(want, tuple) else (want,)
+    got = got if isinstance(got, tuple) else (got,)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g.detach().numpy(), w.detach().numpy(), rtol=1e-5, atol=1e-6)
