@@ -86,6 +86,7 @@ class Agent:
         self.conns = {}                            # peer id -> (socket, send lock)
         self.served = []                           # sockets peers opened to us
         self.closed = False
+        self.ready = threading.Event()             # set once init_rpc is done: requests wait for it
         self.pool = ThreadPoolExecutor(options.num_worker_threads, thread_name_prefix=f'ember-rpc-{name}')
         self.watchdog = _Watchdog(self)
 
@@ -241,6 +242,7 @@ class Agent:
 
     # ------------------------------------------------------------------ serving
     def _read_requests(self, sock, send_lock):
+        self.ready.wait()        # a faster peer may call before this worker has finished init_rpc
         while True:
             try:
                 frame = _wire.recv_frame(sock)

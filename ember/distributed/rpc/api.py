@@ -67,10 +67,11 @@ def init_rpc(name, backend=None, rank=-1, world_size=None, rpc_backend_options=N
         store = PrefixStore(f'rpc_prefix_{_init_counter}', store)
         _init_counter += 1
     master_host = _master_host(options.init_method)
-    agent = Agent(name, rank, world_size, options, store, master_host)
     from ember.distributed.autograd import _context
     _context.init(rank)
+    agent = Agent(name, rank, world_size, options, store, master_host)
     _state.agent = agent
+    agent.ready.set()
 
 
 def _master_host(init_method):
