@@ -176,6 +176,27 @@ def run_scenarios(vision, torch, root):
     ds = datasets.Kinetics(videos, frames_per_clip=6, step_between_clips=4, _legacy=True, num_workers=0,
                            output_format="TCHW", extensions=("avi",))
     out["kinetics_legacy"] = describe_dataset(ds, "THWC")
+    # download=True with the videos already fetched (flat in the split folder) and the annotations present:
+    # only the sorting into class folders runs, named from the CSV's labels
+    sorted_root = os.path.join(root, "kinetics_sorted")
+    os.makedirs(os.path.join(sorted_root, "annotations"))
+    os.makedirs(os.path.join(sorted_root, "test"))
+    rows = [("abc", 3, 13, "brush hair"), ("d-e", 0, 10, "cartwheel (gym)"), ("xyz", 125, 135, "dive's"),
+            ("gone", 1, 2, "never downloaded")]
+    with open(os.path.join(sorted_root, "annotations", "test.csv"), "w") as f:
+        f.write("label,youtube_id,time_start,time_end,split\n")
+        f.writelines(f'"{label}",{yt},{start},{end},test\n' for yt, start, end, label in rows)
+    for (yt, start, end, _), seed in zip(rows[:3], range(3)):
+        files.write_video(os.path.join(sorted_root, "test", f"{yt}_{start:06}_{end:06}.mp4"), 6, 5, seed)
+    # the row whose video never arrived leaves an empty class folder, which the folder scan refuses
+    refused = _error(lambda: datasets.Kinetics(sorted_root, frames_per_clip=3, split="test", download=True,
+                                               num_workers=0))
+    folders = sorted(os.listdir(os.path.join(sorted_root, "test")))
+    os.rmdir(os.path.join(sorted_root, "test", "never_downloaded"))
+    ds = datasets.Kinetics(sorted_root, frames_per_clip=3, split="test", step_between_clips=3, num_workers=0)
+    out["kinetics_download_sorting"] = {
+        "error": refused, "folders": folders, "classes": ds.classes, "len": len(ds),
+        "samples": [[_relative(p, sorted_root), c] for p, c in ds.samples]}
     out["kinetics_split"] = _error(lambda: datasets.Kinetics(kinetics_root, 4, split="dev"))
     out["kinetics_classes"] = _error(lambda: datasets.Kinetics(kinetics_root, 4, num_classes="500"))
     out["kinetics_legacy_download"] = _error(lambda: datasets.Kinetics(videos, 4, _legacy=True, download=True))
