@@ -130,8 +130,11 @@ def _fma(a, w, c, exact=False):
     sum is exact (``_sums_exact``), which needs no check.  float64 arrays: ``fma64``."""
     if a.dtype == np.float64:
         return fma64(a, w, c)
-    p = np.multiply(a, w, dtype=np.float64)
-    s = np.add(p, c)
+    # conversions then same-type operations: NumPy runs these far faster than mixed-type ones
+    p = a.astype(np.float64)
+    p *= np.asarray(w, np.float64)        # (the weights: a small array)
+    s = c.astype(np.float64)
+    s += p
     if exact:
         return s.astype(_f)
     bits = s.view(np.uint64)
