@@ -9,9 +9,11 @@ from ember.ao.nn.quantized.modules.dropout import Dropout  # noqa: F401
 from ember.ao.nn.quantized.modules.embedding_ops import Embedding, EmbeddingBag  # noqa: F401
 from ember.ao.nn.quantized.modules.functional_modules import FloatFunctional, FXFloatFunctional, QFunctional  # noqa
 from ember.ao.nn.quantized.modules.linear import Linear  # noqa: F401
+from ember.ao.nn.quantized.modules.normalization import (LayerNorm, GroupNorm, InstanceNorm1d,  # noqa: F401
+                                                         InstanceNorm2d, InstanceNorm3d)
 
 __all__ = ['BatchNorm2d', 'BatchNorm3d', 'Conv1d', 'Conv2d', 'Conv3d', 'DeQuantize', 'ELU', 'Dropout', 'Embedding',
-           'EmbeddingBag', 'Hardswish',
+           'EmbeddingBag', 'GroupNorm', 'Hardswish', 'InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d', 'LayerNorm',
            'LeakyReLU', 'Linear', 'Quantize', 'ReLU6', 'Sigmoid', 'FloatFunctional', 'FXFloatFunctional',
            'QFunctional']
 
