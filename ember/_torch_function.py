@@ -11,7 +11,7 @@ _disabled_torch_function_impl`` (as ``Parameter`` does) gets plain tensors and n
 import functools
 import types
 
-from ember.overrides import DisableTorchFunctionSubclass, _disabled, handle_torch_function
+from ember.overrides import DisableTorchFunctionSubclass, _disabled, _modes_on, handle_torch_function
 
 _active = False
 
@@ -67,6 +67,8 @@ def _relevant(args, kwargs):
 def _dispatching(fn):
     @functools.wraps(fn)
     def op(*args, **kwargs):
+        if _modes_on():
+            return handle_torch_function(op, _relevant(args, kwargs), *args, **kwargs)
         if not _disabled():
             relevant = _relevant(args, kwargs)
             if relevant:

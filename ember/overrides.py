@@ -14,19 +14,33 @@ Python functions do::
 >>> is_tensor_like(ember.ones(1)), has_torch_function((ember.ones(1),))
 (True, False)
 """
+import contextlib
 import functools
 import threading
+import warnings
 
 __all__ = ['get_ignored_functions', 'get_overridable_functions', 'get_testing_overrides', 'handle_torch_function',
            'has_torch_function', 'has_torch_function_unary', 'has_torch_function_variadic', 'is_tensor_like',
            'is_tensor_method_or_property', 'wrap_torch_function', 'DisableTorchFunction',
-           'DisableTorchFunctionSubclass']
+           'DisableTorchFunctionSubclass', 'TorchFunctionMode', 'BaseTorchFunctionMode']
 
 _state = threading.local()
 
 
 def _disabled():
     return getattr(_state, 'disabled', 0)
+
+
+def _mode_stack():
+    stack = getattr(_state, 'modes', None)
+    if stack is None:
+        stack = _state.modes = []
+    return stack
+
+
+def _modes_on():
+    """Whether a TorchFunctionMode takes calls now (one is entered and DisableTorchFunction is not on)."""
+    return bool(getattr(_state, 'modes', None)) and not getattr(_state, 'modes_disabled', 0)
 
 
 def _overloaded(relevant_args):
@@ -48,8 +62,9 @@ def _overloaded(relevant_args):
 
 
 def has_torch_function(relevant_args):
-    """Whether any argument's type defines ``__torch_function__`` (and the protocol is enabled)."""
-    return not _disabled() and bool(_overloaded(relevant_args))
+    """Whether a TorchFunctionMode is on or any argument's type defines ``__torch_function__`` (and the
+    protocol is enabled)."""
+    return _modes_on() or (not _disabled() and bool(_overloaded(relevant_args)))
 
 
 def has_torch_function_unary(obj):
@@ -67,8 +82,13 @@ def handle_torch_function(public_api, relevant_args, *args, **kwargs):
     Raises:
         TypeError: if every implementation returned ``NotImplemented``.
     """
-    overloaded = _overloaded(relevant_args)
+    overloaded = _overloaded(relevant_args) if not _disabled() else []
     types = tuple(type(a) for a in overloaded)
+    if _modes_on():
+        with _pop_mode_temporarily() as mode:
+            result = mode.__torch_function__(public_api, types, args, kwargs)
+        if result is not NotImplemented:
+            return result
     for arg in overloaded:
         result = type(arg).__torch_function__(public_api, types, args, kwargs)
         if result is not NotImplemented:
@@ -161,7 +181,103 @@ class DisableTorchFunctionSubclass:
 
 
 class DisableTorchFunction(DisableTorchFunctionSubclass):
-    """Like :class:`DisableTorchFunctionSubclass` (ember has no torch-function modes to disable too)."""
+    """Like :class:`DisableTorchFunctionSubclass`, and TorchFunctionModes take no calls either."""
+
+    def __enter__(self):
+        _state.modes_disabled = getattr(_state, 'modes_disabled', 0) + 1
+        return super().__enter__()
+
+    def __exit__(self, *exc):
+        _state.modes_disabled = getattr(_state, 'modes_disabled', 0) - 1
+        return super().__exit__(*exc)
 
 
 DisableTorchFunction.__module__ = DisableTorchFunctionSubclass.__module__ = 'ember'
+
+
+# ---------------------------------------------------------------------------------------- modes
+class TorchFunctionMode:
+    """A context manager through which every ember function call passes while it is entered: ember's
+    functions, Tensor methods and operators, ``F.*``, ``linalg``/``fft``/``special`` call
+    ``mode.__torch_function__(func, types, args, kwargs)`` instead of running (the mode is popped while its
+    ``__torch_function__`` runs, so calls made there reach the next mode, or the op itself).
+
+    Example::
+
+        >>> class Log(ember.overrides.TorchFunctionMode):
+        ...     def __torch_function__(self, func, types, args=(), kwargs=None):
+        ...         print(func.__name__)
+        ...         return func(*args, **(kwargs or {}))
+        >>> with Log():
+        ...     _ = ember.ones(2).exp()
+        ones
+        exp
+    """
+
+    inner = None
+
+    def __init__(self, inner=None):
+        if inner is not None:
+            raise ValueError("TorchFunctionMode's inner argument was removed in PyTorch; nest modes with 'with'")
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        raise NotImplementedError
+
+    def __enter__(self):
+        _push_mode(self)
+        return self
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        _pop_mode()
+
+    @classmethod
+    def push(cls, *args, **kwargs):
+        warnings.warn("`Mode.push()` is no longer necessary and can be replaced with just `with Mode()`",
+                      stacklevel=2)
+        return cls(*args, **kwargs)
+
+    @classmethod
+    def is_infra_mode(cls):
+        return False
+
+
+class BaseTorchFunctionMode(TorchFunctionMode):
+    """A TorchFunctionMode that runs every call as it is (a base for modes that handle only some)."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        return func(*args, **(kwargs or {}))
+
+
+def _push_mode(mode):
+    from ember._torch_function import activate
+    activate()          # every op passes through the dispatching wrappers from now on
+    _mode_stack().append(mode)
+
+
+def _pop_mode():
+    stack = _mode_stack()
+    if not stack:
+        raise AssertionError("Trying to pop from an empty mode stack")
+    return stack.pop()
+
+
+@contextlib.contextmanager
+def _pop_mode_temporarily():
+    mode = _pop_mode()
+    try:
+        yield mode
+    finally:
+        _mode_stack().append(mode)
+
+
+def _get_current_function_mode():
+    stack = _mode_stack()
+    return stack[-1] if stack else None
+
+
+def _get_current_function_mode_stack():
+    return list(_mode_stack())
+
+
+def _is_torch_function_mode_enabled():
+    return _modes_on()

@@ -1,4 +1,6 @@
 """``__torch_function__``: ops called with a Tensor subclass hand the call to it (as PyTorch's)."""
+import pytest
+
 import ember
 from ember.nn import functional as F
 
@@ -69,3 +71,67 @@ def test_the_private_names_subclass_code_uses():
     assert type(ember.ones(2).as_subclass(Opted) + 1) is ember.Tensor
     with ember._C.DisableTorchFunctionSubclass():
         assert type(ember.ones(2).as_subclass(Plain) + 1) is ember.Tensor
+
+
+# ------------------------------------------------------------------------------ TorchFunctionMode
+# the expected call logs were printed by PyTorch 2.13 for the same code (names, nesting, what the
+# Disable* contexts let through)
+
+def test_function_mode_sees_every_call_and_runs_it():
+    from ember.overrides import TorchFunctionMode
+    seen = []
+
+    class Log(TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            seen.append(func.__name__)
+            return func(*args, **(kwargs or {}))
+
+    ember.manual_seed(0)
+    lin = ember.nn.Linear(3, 2)
+    with Log():
+        x = ember.ones(2, 3)
+        y = ember.nn.functional.relu((x * 2).exp())
+        z = x + 1
+        lin(x).sum()
+        ember.cat([x, x]).t().contiguous()
+    assert seen == ['ones', 'mul', 'exp', 'relu', 'add', 'linear', 'sum', 'cat', 't', 'contiguous']
+    assert y.tolist() == [[pytest.approx(7.389056)] * 3] * 2 and z.sum().item() == 12
+    ember.ones(1).exp()               # after the block nothing is logged
+    assert len(seen) == 10
+
+
+def test_nested_modes_pop_while_they_run_and_may_replace_results():
+    from ember.overrides import TorchFunctionMode, _get_current_function_mode, _get_current_function_mode_stack
+    log = []
+
+    class Outer(TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            log.append(('outer', func.__name__))
+            return func(*args, **(kwargs or {}))
+
+    class Inner(TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            log.append(('inner', func.__name__))
+            if func.__name__ == 'exp':
+                return ember.zeros(1)
+            return func(*args, **(kwargs or {}))
+
+    with Outer(), Inner():
+        result = ember.ones(1).exp()
+    assert result.tolist() == [0.0]
+    assert log == [('inner', 'ones'), ('outer', 'ones'), ('inner', 'exp'), ('outer', 'zeros')]
+    assert _get_current_function_mode() is None
+    log.clear()
+    with Outer() as outer:
+        assert _get_current_function_mode() is outer and _get_current_function_mode_stack() == [outer]
+        with ember._C.DisableTorchFunction():
+            ember.ones(1)
+        with ember._C.DisableTorchFunctionSubclass():
+            ember.ones(1)
+    assert log == [('outer', 'ones')]
+
+
+def test_base_mode_runs_calls_unchanged():
+    from ember.overrides import BaseTorchFunctionMode
+    with BaseTorchFunctionMode():
+        assert ember.arange(3).sum().item() == 3
