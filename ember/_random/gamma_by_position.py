@@ -40,20 +40,22 @@ class _Normals:
     """The Box-Muller pair that starts at every position of a block of uniforms (the angle from
     this uniform, the radius from the next one, as PyTorch's ``normal_distribution<double>``):
     ``cos``/``sin`` close approximations (NumPy's ``log1p``, within a few units in the last place)
-    for deciding acceptance, :meth:`exact` the C library's values."""
+    for deciding acceptance, :meth:`exact` the C library's values (only the radius is recomputed)."""
 
     def __init__(self, u):
         self.u = u
         radius = np.sqrt(-2.0 * np.log1p(-u[1:]))
         theta = _TWO_PI * u[:-1]
-        self.cos = radius * np.cos(theta)
-        self.sin = radius * np.sin(theta)
+        # the angle's cos and sin are already the C library's (exact.cos/exact.sin): kept for exact()
+        self._cos = exact.cos(theta)
+        self._sin = exact.sin(theta)
+        self.cos = radius * self._cos
+        self.sin = radius * self._sin
 
     def exact(self, at, second):
         """The pair's first (cos) or, if ``second``, second (sin) value at positions ``at``."""
         radius = np.sqrt(-2.0 * log1p_neg(self.u[at + 1]))
-        theta = _TWO_PI * self.u[at]
-        return radius * (exact.sin(theta) if second else exact.cos(theta))
+        return radius * (self._sin if second else self._cos)[at]
 
 
 # The approximate normals are within 1e-13 (relative) of the exact ones, and |x| < 9, 0 < c < 0.5:
