@@ -38,7 +38,7 @@ def __getattr__(name):
     if name in ('DeviceMesh', 'init_device_mesh'):
         from ember.distributed import device_mesh
         return getattr(device_mesh, name)
-    if name in ('rpc', 'autograd'):   # RPC and distributed autograd load on first use too
+    if name in ('rpc', 'autograd', 'remote_device'):   # RPC and distributed autograd load on first use too
         import importlib
         return importlib.import_module(f'ember.distributed.{name}')
     raise AttributeError(f"module 'ember.distributed' has no attribute '{name}'")

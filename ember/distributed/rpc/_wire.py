@@ -49,6 +49,13 @@ class _Pickler(pickle.Pickler):
             return ('R',) + obj._fork_to(self.encoder.dest)
         return None
 
+    def reducer_override(self, obj):
+        # objects that travel only through RPC (a RemoteModule) say how
+        reduce = getattr(type(obj), '_rpc_reduce', None)
+        if reduce is not None and not isinstance(obj, type):
+            return reduce(obj)
+        return NotImplemented
+
 
 class Encoder:
     """Pickles one message's body for worker ``dest`` and collects its tensors."""

@@ -1,0 +1,1 @@
+"""ember.distributed.nn.api: RemoteModule."""
