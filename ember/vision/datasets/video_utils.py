@@ -214,10 +214,6 @@ class VideoClips:
 
         scan = _video_decoder.VideoScan(video_path)
         frames = _video_decoder.decode_frames(scan, list(range(start_idx, end_idx + 1)))
-        video = ember.from_numpy(frames)
-        if self.output_format == "TCHW":
-            video = video.permute(0, 3, 1, 2)
-
         fps = scan.average_fps
         try:
             audio = ember.from_numpy(_video_decoder.decode_audio_range(video_path, start_idx / fps,
@@ -226,12 +222,16 @@ class VideoClips:
             audio = ember.empty((1, 0), dtype=ember.float32)
 
         info = {"video_fps": fps}
+        video = ember.from_numpy(frames)
         if self.frame_rate is not None:
             resampling_idx = self.resampling_idxs[video_idx][clip_idx]
             if isinstance(resampling_idx, ember.Tensor):
                 resampling_idx = resampling_idx - resampling_idx[0]
             video = video[resampling_idx]
             info["video_fps"] = self.frame_rate
+        if self.output_format == "TCHW":
+            # a permuted view, channels-last in memory, as torchvision's frames are
+            video = video.permute(0, 3, 1, 2)
         assert len(video) == self.num_frames, f"{video.shape} x {self.num_frames}"
         return video, audio, info, video_idx
 

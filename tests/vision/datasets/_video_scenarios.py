@@ -18,6 +18,7 @@ def _relative(path, root):
 
 
 def _describe_clip(video, audio, root_frames, sounds, name, layout):
+    layout_in_memory = {"stride": list(video.stride()), "audio_stride": list(audio.stride())}
     video = np.asarray(video.numpy())
     if layout == "TCHW":
         video = video.transpose(0, 2, 3, 1)
@@ -25,7 +26,8 @@ def _describe_clip(video, audio, root_frames, sounds, name, layout):
     ids = [int(v) for v in video[:, 0, 0, 0]]
     assert (video == frames[ids]).all(), f"pixels of {name} differ from the frames written"
     audio = np.asarray(audio.numpy())
-    out = {"frames": ids, "shape": list(video.shape), "audio_shape": list(audio.shape), "audio_dtype": str(audio.dtype)}
+    out = {"frames": ids, "shape": list(video.shape), "audio_shape": list(audio.shape), "audio_dtype": str(audio.dtype),
+           **layout_in_memory}
     if audio.shape[1]:
         track = sounds[name].astype(np.float32) / 32768
         starts = [s for s in range(track.shape[1] - audio.shape[1] + 1)

@@ -30,8 +30,9 @@ def _outcome(fn):
 
 def _describe_read(result, frames, layout):
     video, audio, info = result
+    strides = {"video_stride": list(video.stride()), "audio_stride": list(audio.stride())}
     video = np.asarray(video.numpy())
-    out = {"video_shape": list(video.shape), "video_dtype": str(video.dtype)}
+    out = {"video_shape": list(video.shape), "video_dtype": str(video.dtype), **strides}
     if layout == "TCHW":
         video = video.transpose(0, 2, 3, 1)
     if video.shape[0] and frames is not None:
