@@ -4,7 +4,8 @@ from ember import nn
 from ember.quantized import _dtypes
 from ember.ao.nn.quantized.modules.activation import ReLU6, Hardswish, ELU, LeakyReLU, Sigmoid  # noqa: F401
 from ember.ao.nn.quantized.modules.batchnorm import BatchNorm2d, BatchNorm3d  # noqa: F401
-from ember.ao.nn.quantized.modules.conv import Conv1d, Conv2d, Conv3d  # noqa: F401
+from ember.ao.nn.quantized.modules.conv import (Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d,  # noqa: F401
+                                               ConvTranspose3d)
 from ember.ao.nn.quantized.modules.dropout import Dropout  # noqa: F401
 from ember.ao.nn.quantized.modules.embedding_ops import Embedding, EmbeddingBag  # noqa: F401
 from ember.ao.nn.quantized.modules.functional_modules import FloatFunctional, FXFloatFunctional, QFunctional  # noqa
@@ -12,7 +13,8 @@ from ember.ao.nn.quantized.modules.linear import Linear  # noqa: F401
 from ember.ao.nn.quantized.modules.normalization import (LayerNorm, GroupNorm, InstanceNorm1d,  # noqa: F401
                                                          InstanceNorm2d, InstanceNorm3d)
 
-__all__ = ['BatchNorm2d', 'BatchNorm3d', 'Conv1d', 'Conv2d', 'Conv3d', 'DeQuantize', 'ELU', 'Dropout', 'Embedding',
+__all__ = ['BatchNorm2d', 'BatchNorm3d', 'Conv1d', 'Conv2d', 'Conv3d', 'ConvTranspose1d', 'ConvTranspose2d',
+           'ConvTranspose3d', 'DeQuantize', 'ELU', 'Dropout', 'Embedding',
            'EmbeddingBag', 'GroupNorm', 'Hardswish', 'InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d', 'LayerNorm',
            'LeakyReLU', 'Linear', 'Quantize', 'ReLU6', 'Sigmoid', 'FloatFunctional', 'FXFloatFunctional',
            'QFunctional']

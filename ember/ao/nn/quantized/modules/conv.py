@@ -1,4 +1,4 @@
-"""Statically quantized convolutions (1-, 2- and 3-d): quint8 input, qint8 weight, float bias, quint8 output
+"""Statically quantized convolutions and transposed convolutions (1-, 2- and 3-d): quint8 input, qint8 weight, float bias, quint8 output
 with its own scale and zero point, computed with FBGEMM's arithmetic."""
 import ember
 from ember import nn
@@ -6,7 +6,7 @@ from ember.nn import functional as F
 from ember.quantized import _dtypes, _fbgemm
 from ember.ao.nn.quantized.modules.utils import WeightedQuantizedModule, _quantize_weight, _empty_qweight
 
-__all__ = ['Conv1d', 'Conv2d', 'Conv3d']
+__all__ = ['Conv1d', 'Conv2d', 'Conv3d', 'ConvTranspose1d', 'ConvTranspose2d', 'ConvTranspose3d']
 
 _PADDING_MODES = ('zeros', 'reflect', 'replicate', 'circular')
 
@@ -196,3 +196,112 @@ class Conv3d(_ConvNd):
     """
     _DIMS = 3
 
+
+
+class _ConvTransposeNd(_ConvNd):
+    """Transposed convolutions on quantized tensors: the weight is (in, out / groups, *kernel) and quantized
+    per tensor; zero padding only."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
+                 bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None):
+        WeightedQuantizedModule.__init__(self)
+        if padding_mode != 'zeros':
+            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
+        if in_channels % groups != 0:
+            raise ValueError("in_channels must be divisible by groups")
+        if out_channels % groups != 0:
+            raise ValueError("out_channels must be divisible by groups")
+        n = self._DIMS
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.kernel_size = _tuple(kernel_size, n)
+        self.stride = _tuple(stride, n)
+        self.padding = _tuple(padding, n)
+        self.dilation = _tuple(dilation, n)
+        self.transposed = True
+        self.output_padding = _tuple(output_padding, n)
+        self.groups = groups
+        self.padding_mode = padding_mode
+        weight = _empty_qweight((in_channels, out_channels // groups) + self.kernel_size)
+        self.set_weight_bias(weight, ember.zeros(out_channels, dtype=ember.float32) if bias else None)
+        self.scale = 1.0
+        self.zero_point = 0
+
+    def _get_name(self):
+        return f'QuantizedConvTranspose{self._DIMS}d'
+
+    def set_weight_bias(self, w, b):
+        """Replaces the quantized weight (qint8, per tensor) and the float bias."""
+        _fbgemm.check_weight(w, f'conv_transpose{self._DIMS}d')
+        self._packed_params = (w, b)
+
+    def _input_padding(self, kernel_size, dilation, padding):
+        return [d * (k - 1) - p for k, d, p in zip(kernel_size, dilation, padding)]
+
+    def forward(self, input):
+        from ember.quantized import _fbgemm_transpose
+        n = self._DIMS
+        if input.ndim != n + 2:
+            raise ValueError(f"Input shape must be `(N, C, {', '.join('DHW'[3 - n:] if n > 1 else 'L')})`!")
+        w, b = self._packed_params
+        return _fbgemm_transpose.conv_transpose(input, w, b, self.stride, self.padding, self.output_padding,
+                                                self.dilation, self.groups, self.scale, self.zero_point)
+
+    @classmethod
+    def from_float(cls, mod, use_precomputed_fake_quant=False):
+        """A quantized transposed convolution from a prepared float one."""
+        float_module = cls._float_module()
+        if type(mod) is not float_module:
+            raise AssertionError(f" nnq.{cls.__name__}.from_float only works for {float_module.__name__}")
+        if not hasattr(mod, 'qconfig'):
+            raise AssertionError("Input float module must have qconfig defined.")
+        weight_post_process = mod.qconfig.weight()
+        weight_post_process(mod.weight)
+        if weight_post_process.dtype is not _dtypes.qint8:
+            raise AssertionError(f"Weight observer must have a dtype of qint8, got {weight_post_process.dtype}")
+        qweight = _quantize_weight(mod.weight.float(), weight_post_process)
+        qconv = cls(mod.in_channels, mod.out_channels, mod.kernel_size, mod.stride, mod.padding, mod.output_padding,
+                    mod.groups, mod.bias is not None, mod.dilation, mod.padding_mode)
+        qconv.set_weight_bias(qweight, mod.bias)
+        post = getattr(mod, 'activation_post_process', None)
+        if post is None or post.dtype is ember.float32:
+            return qconv
+        act_scale, act_zp = post.calculate_qparams()
+        qconv.scale = float(act_scale)
+        qconv.zero_point = int(act_zp)
+        return qconv
+
+    @classmethod
+    def _float_module(cls):
+        return getattr(nn, f'ConvTranspose{cls._DIMS}d')
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    """A 1-d transposed convolution on quantized tensors (input ``(N, C, L)``); arguments as
+    :class:`ember.nn.ConvTranspose1d`.
+
+    Example::
+
+        >>> ember.ao.nn.quantized.ConvTranspose1d(2, 3, 3)
+        QuantizedConvTranspose1d(2, 3, kernel_size=(3,), stride=(1,), scale=1.0, zero_point=0)
+    """
+    _DIMS = 1
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    """A 2-d transposed convolution on quantized tensors (input ``(N, C, H, W)``); arguments as
+    :class:`ember.nn.ConvTranspose2d`.
+
+    Example::
+
+        >>> up = ember.ao.nn.quantized.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2)
+        >>> up(ember.quantize_per_tensor(ember.rand(1, 4, 5, 5), 0.02, 3, ember.quint8)).shape
+        ember.Size([1, 6, 10, 10])
+    """
+    _DIMS = 2
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    """A 3-d transposed convolution on quantized tensors (input ``(N, C, D, H, W)``); arguments as
+    :class:`ember.nn.ConvTranspose3d`."""
+    _DIMS = 3
