@@ -18,7 +18,8 @@ def wrap_dataset_for_transforms_v2(dataset, target_keys=None):
     """Wraps a built-in vision dataset so that its items are v2-transform ready.
 
     The wrapped dataset returns what the dataset returns, with targets turned into tv_tensors: detection boxes
-    into ``tv_tensors.BoundingBoxes`` (XYXY), segmentation masks into ``tv_tensors.Mask``. The dataset's
+    into ``tv_tensors.BoundingBoxes`` (XYXY), segmentation masks into ``tv_tensors.Mask``, the clips of the video
+    datasets (UCF101, HMDB51, Kinetics, with ``output_format='TCHW'``) into ``tv_tensors.Video``. The dataset's
     ``transform``, ``target_transform`` and ``transforms`` move to the wrapper and run after the conversion.
 
     Args:
@@ -311,6 +312,21 @@ def _widerface_factory(dataset, target_keys):
     return wrapper
 
 
+def _video_classification_factory(dataset, target_keys):
+    if dataset.video_clips.output_format == "THWC":
+        raise RuntimeError(f"{type(dataset).__name__} with `output_format='THWC'` is not supported by this wrapper, "
+                           f"since it is not compatible with the transformations. Please use `output_format='TCHW'` "
+                           f"instead.")
+
+    from ember.vision import tv_tensors
+
+    def wrapper(idx, sample):
+        video, audio, label = sample
+        return tv_tensors.Video(video), audio, label
+
+    return wrapper
+
+
 def _wrapper_factories():
     """{dataset class: factory(dataset, target_keys) -> wrapper(idx, sample)}, as torchvision registers them."""
     d = datasets
@@ -322,4 +338,5 @@ def _wrapper_factories():
                       d.SBDataset: _sbd_factory, d.CelebA: _celeba_factory, d.Kitti: _kitti_factory,
                       d.OxfordIIITPet: _oxford_pet_factory, d.Cityscapes: _cityscapes_factory,
                       d.WIDERFace: _widerface_factory})
+    factories.update(dict.fromkeys((d.HMDB51, d.Kinetics, d.UCF101), _video_classification_factory))
     return factories

@@ -164,6 +164,15 @@ def run_scenarios(vision, torch, root):
             ds = datasets.HMDB51(videos, hmdb_splits, frames_per_clip=4, step_between_clips=3, fold=fold,
                                  train=train, num_workers=0, output_format="TCHW")
             out[f"hmdb51_{fold}_{train}"] = describe_dataset(ds, "TCHW")
+    wrapped = datasets.wrap_dataset_for_transforms_v2(
+        datasets.HMDB51(videos, hmdb_splits, frames_per_clip=4, step_between_clips=3, num_workers=0,
+                        output_format="TCHW"))
+    video, audio, label = wrapped[1]
+    out["hmdb51_wrapped_v2"] = {"len": len(wrapped), "video_type": type(video).__name__, "label": label,
+                                "audio_type": type(audio).__name__, "shape": list(video.shape),
+                                "wrapped_class": type(wrapped).__name__}
+    out["ucf101_wrapped_thwc"] = _error(lambda: datasets.wrap_dataset_for_transforms_v2(
+        datasets.UCF101(videos, ucf_splits, frames_per_clip=5, num_workers=0)))
     ds = datasets.UCF101(videos, ucf_splits, frames_per_clip=3, step_between_clips=2, frame_rate=4,
                          transform=lambda v: v[:, :2], num_workers=0)
     out["ucf101_resampled"] = {"len": len(ds), "shapes": [list(ds[i][0].shape) for i in range(len(ds))]}
