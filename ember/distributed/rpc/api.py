@@ -84,8 +84,9 @@ def _master_host(init_method):
 
 def _check_name(name):
     import re
-    if not re.fullmatch(r'[A-Za-z0-9_:\-]*', name):
-        raise RuntimeError(f"Worker name must match ^[A-Za-z0-9-_:]*$, but got {name}")
+    if not name or len(name) >= 128 or not re.fullmatch(r'[A-Za-z0-9_:\-]*', name):
+        raise RuntimeError("Worker name must match ^[A-Za-z0-9-_:]*$, and must be non-empty and shorter than 128 "
+                           f"chars, but got {name}")
 
 
 def get_worker_info(worker_name=None):
