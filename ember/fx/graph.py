@@ -488,6 +488,8 @@ class _CodeGen:
             if node.op == 'placeholder':
                 default = '' if not node.args else f' = {self.repr_of(node.args[0])}'
                 annotation = _annotation(node, self.include_stride, self.include_device) if self.verbose else ''
+                if not annotation and isinstance(node.type, type) and node.type.__module__ == 'builtins':
+                    annotation = f' : {node.type.__name__}'     # a type given by annotate() or the signature
                 free_vars.append(f'{node.target}{annotation}{default}')
                 raw = node.target.replace('*', '')
                 if raw != self.names[node]:

@@ -4,18 +4,21 @@ import operator
 import types
 import typing
 
+from ember.fx.immutable_collections import immutable_dict, immutable_list
+
 _OPS = ('placeholder', 'call_method', 'call_module', 'call_function', 'get_attr', 'output', 'root')
 
 
 def map_aggregate(a, fn):
-    """Apply ``fn`` to every leaf of ``a`` (tuples, lists, dicts and slices are walked into)."""
+    """Apply ``fn`` to every leaf of ``a`` (tuples, lists, dicts and slices are walked into); lists and
+    dicts come back as the read-only ``immutable_list``/``immutable_dict`` that nodes keep."""
     if isinstance(a, tuple):
         t = tuple(map_aggregate(elem, fn) for elem in a)
         return t if not hasattr(a, '_fields') else type(a)(*t)
     if isinstance(a, list):
-        return [map_aggregate(elem, fn) for elem in a]
+        return immutable_list(map_aggregate(elem, fn) for elem in a)
     if isinstance(a, dict):
-        return {k: map_aggregate(v, fn) for k, v in a.items()}
+        return immutable_dict((k, map_aggregate(v, fn)) for k, v in a.items())
     if isinstance(a, slice):
         return slice(map_aggregate(a.start, fn), map_aggregate(a.stop, fn), map_aggregate(a.step, fn))
     return fn(a)

@@ -19,8 +19,12 @@ class TracerBase:
     record_stack_traces = False
 
     def create_node(self, kind, target, args, kwargs, name=None, type_expr=None):
-        """Insert a node into the graph being built (a hook tracers may override)."""
-        return self.graph.create_node(kind, target, args, kwargs, name, type_expr)
+        """Insert a node into the graph being built (a hook tracers may override); inside
+        ``fx.traceback.preserve_node_meta()`` it copies the current node metadata."""
+        from ember.fx import traceback as fx_traceback
+        node = self.graph.create_node(kind, target, args, kwargs, name, type_expr)
+        fx_traceback.copy_into(node)
+        return node
 
     def proxy(self, node):
         """Wrap ``node`` in a ``Proxy``."""

@@ -1,0 +1,1 @@
+"""Passes over graphs of a given operator dialect (``torch.fx.passes.dialect``)."""
