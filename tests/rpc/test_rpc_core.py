@@ -2,6 +2,8 @@
 (tests/fixtures/rpc/core_job.json, recorded by scripts/record_rpc_oracle.py)."""
 import pickle
 
+import numpy as np
+
 import pytest
 
 import ember
@@ -113,3 +115,12 @@ def test_async_execution_marks_the_function():
         """Doc."""
         return x
     assert f(3) == 3 and f.__doc__ == 'Doc.' and f._wrapped_async_rpc_function is not None
+
+
+def test_batch_updating_parameter_server_matches_pytorch(tmp_path):
+    # @async_execution futures completed by another request's thread, models sent back and forth
+    result = run_job('batch_ps_job', tmp_path)
+    oracle = recorded('batch_ps_job')
+    assert sorted(result) == sorted(oracle)
+    for key in oracle:
+        np.testing.assert_allclose(np.array(result[key]), np.array(oracle[key]), rtol=1e-4, atol=1e-5)
