@@ -92,3 +92,22 @@ def test_cifar_example_runs_on_fakedata(tmp_path, capsys):
     out = capsys.readouterr().out
     assert 'training on FakeData instead' in out and 'Finished Training' in out
     assert 0.0 <= acc <= 1.0
+
+
+def test_mnist_example_keeps_one_progress_bar_per_epoch_on_a_terminal(tmp_path, monkeypatch):
+    pytest.importorskip('PIL')
+    pytest.importorskip('tqdm')
+    import io
+    import sys
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+    screen = Terminal()
+    monkeypatch.setattr(sys, 'stderr', screen)
+    mnist = _load('mnist')
+    mnist.main(['--dataset', 'digits', '--epochs', '2', '--width', '16', '--out', str(tmp_path)])
+    # tqdm redraws a bar with carriage returns; the last state of each line is what stays on screen
+    lines = [line.rsplit('\r', 1)[-1] for line in screen.getvalue().split('\n')]
+    finished = [line for line in lines if re.match(r'epoch [12]/2: 100%\|.*\| 23/23 ', line)]
+    assert [line.split(':')[0] for line in finished] == ['epoch 1/2', 'epoch 2/2']
