@@ -12,7 +12,8 @@ __all__ = ['FakeQuantizeBase', 'FakeQuantize', 'disable_fake_quant', 'enable_fak
            'default_per_channel_weight_fake_quant', 'FusedMovingAvgObsFakeQuantize', 'default_fused_act_fake_quant',
            'default_fused_wt_fake_quant', 'default_fused_per_channel_wt_fake_quant', 'FixedQParamsFakeQuantize',
            'default_fixed_qparams_range_0to1_fake_quant', 'default_fixed_qparams_range_neg1to1_fake_quant',
-           'default_affine_fixed_qparams_fake_quant', 'default_symmetric_fixed_qparams_fake_quant']
+           'default_affine_fixed_qparams_fake_quant', 'default_symmetric_fixed_qparams_fake_quant',
+           'default_histogram_fake_quant']
 
 _PER_CHANNEL = ('per_channel_affine', 'per_channel_symmetric', 'per_channel_affine_float_qparams')
 _PER_TENSOR = ('per_tensor_affine', 'per_tensor_symmetric')
@@ -254,3 +255,12 @@ default_fixed_qparams_range_0to1_fake_quant = FixedQParamsFakeQuantize.with_args
     observer=default_fixed_qparams_range_0to1_observer)
 default_symmetric_fixed_qparams_fake_quant = default_fixed_qparams_range_neg1to1_fake_quant
 default_affine_fixed_qparams_fake_quant = default_fixed_qparams_range_0to1_fake_quant
+
+
+def _histogram_fake_quant():
+    from ember.ao.quantization.observer import HistogramObserver
+    return FakeQuantize.with_args(observer=HistogramObserver, quant_min=0, quant_max=255, dtype=_dtypes.quint8,
+                                  qscheme=_dtypes.per_tensor_affine, reduce_range=True)
+
+
+default_histogram_fake_quant = _histogram_fake_quant()

@@ -4,6 +4,7 @@ import copy
 
 from ember import nn
 from ember.ao.quantization.fuser_method_mappings import get_fuser_method
+from ember.ao.quantization.fuser_method_mappings import fuse_conv_bn, fuse_conv_bn_relu  # noqa: F401  (PyTorch's names here)
 
 __all__ = ['fuse_known_modules', 'fuse_modules', 'fuse_modules_qat']
 

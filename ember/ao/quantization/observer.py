@@ -2,6 +2,7 @@
 for quantizing them (``calculate_qparams``), computed in float32 as PyTorch's observers compute them."""
 import functools
 import warnings
+from abc import ABC  # noqa: F401  (PyTorch's observer module exposes it)
 
 import numpy as np
 
@@ -17,7 +18,8 @@ __all__ = ['ObserverBase', 'UniformQuantizationObserverBase', 'MinMaxObserver', 
            'default_float_qparams_observer', 'default_float_qparams_observer_4bit', 'get_observer_state_dict',
            'load_observer_state_dict', 'FixedQParamsObserver', 'default_fixed_qparams_range_0to1_observer',
            'default_fixed_qparams_range_neg1to1_observer', 'default_affine_fixed_qparams_observer',
-           'default_symmetric_fixed_qparams_observer']
+           'default_symmetric_fixed_qparams_observer', 'RecordingObserver', 'NoopObserver',
+           'default_debug_observer']
 
 _EPS = float(np.finfo(np.float32).eps)
 _PER_TENSOR = ('per_tensor_affine', 'per_tensor_symmetric')
@@ -469,6 +471,50 @@ class FixedQParamsObserver(ObserverBase):
 
     def calculate_qparams(self):
         return self.scale, self.zero_point
+
+
+class RecordingObserver(ObserverBase):
+    """A debugging observer that keeps a copy of every tensor passing through it (``get_tensor_value``).
+
+    Example::
+
+        >>> obs = ember.ao.quantization.RecordingObserver()
+        >>> _ = obs(ember.tensor([1.0, 2.0]))
+        >>> obs.get_tensor_value()
+        [tensor([1., 2.])]
+    """
+
+    def __init__(self, dtype=_dtypes.quint8):
+        super().__init__(dtype=dtype, is_dynamic=False)
+        self.tensor_val = []
+
+    def forward(self, x):
+        self.tensor_val.append(x.clone())
+        return x
+
+    def calculate_qparams(self):
+        raise Exception("calculate_qparams should not be called for RecordingObserver")  # noqa: TRY002
+
+    def get_tensor_value(self):
+        return self.tensor_val
+
+
+class NoopObserver(ObserverBase):
+    """An observer that records nothing and only names a dtype (float16 by default) for ``from_float``."""
+
+    def __init__(self, dtype=ember.float16, custom_op_name=''):
+        super().__init__(dtype=dtype, is_dynamic=False)
+        self.dtype = dtype
+        self.custom_op = custom_op_name
+
+    def forward(self, x):
+        return x
+
+    def calculate_qparams(self):
+        raise Exception("calculate_qparams should not be called for NoopObserver")  # noqa: TRY002
+
+
+default_debug_observer = RecordingObserver
 
 
 def get_observer_state_dict(mod):

@@ -1,18 +1,22 @@
 """QConfig: which observers (or fake quantization modules) to use for a layer's activations and weights."""
 from collections import namedtuple
+from typing import Optional
 
 from ember import nn
 from ember.ao.quantization.observer import (default_observer, default_weight_observer,
                                             default_per_channel_weight_observer, default_dynamic_quant_observer,
                                             default_placeholder_observer, default_float_qparams_observer,
                                             default_float_qparams_observer_4bit, PlaceholderObserver)
+from ember.ao.quantization.observer import default_debug_observer
 from ember.ao.quantization.fake_quantize import (default_fake_quant, default_weight_fake_quant,
-                                                 default_dynamic_fake_quant)
+                                                 default_dynamic_fake_quant, default_fused_act_fake_quant,
+                                                 default_fused_wt_fake_quant)
 
 __all__ = ['QConfig', 'default_qconfig', 'default_per_channel_qconfig', 'default_dynamic_qconfig',
            'float16_dynamic_qconfig', 'float16_static_qconfig', 'per_channel_dynamic_qconfig',
            'float_qparams_weight_only_qconfig', 'float_qparams_weight_only_qconfig_4bit', 'default_qat_qconfig',
-           'default_dynamic_qat_qconfig', 'default_weight_only_qconfig', 'default_activation_only_qconfig']
+           'default_dynamic_qat_qconfig', 'default_weight_only_qconfig', 'default_activation_only_qconfig',
+           'QConfigDynamic', 'QConfigAny', 'default_debug_qconfig', 'default_qat_qconfig_v2', 'qconfig_equals']
 
 
 class QConfig(namedtuple('QConfig', ['activation', 'weight'])):
@@ -36,6 +40,40 @@ class QConfig(namedtuple('QConfig', ['activation', 'weight'])):
         return super().__new__(cls, activation, weight)
 
 
+class QConfigDynamic(namedtuple('QConfigDynamic', ['activation', 'weight'])):
+    """The older QConfig for dynamic quantization (use :class:`QConfig`): observer classes for activations
+    and weights, ``nn.Identity`` by default."""
+    __slots__ = ()
+
+    def __new__(cls, activation=nn.Identity, weight=nn.Identity):
+        if isinstance(weight, nn.Module):
+            raise ValueError("QConfigDynamic received observer instance, please pass observer class instead. Use "
+                             "MyObserver.with_args(x=1) to override arguments to constructor if needed")
+        return super().__new__(cls, activation, weight)
+
+
+QConfigAny = Optional[QConfig]
+
+
+def _constructor_equals(a, b):
+    """Whether two observer constructors (classes or ``with_args`` wrappers) make the same observers."""
+    from ember.ao.quantization.observer import _PartialWrapper
+    if isinstance(a, _PartialWrapper) and isinstance(b, _PartialWrapper):
+        return (a.p.func == b.p.func and a.p.args == b.p.args and a.p.keywords == b.p.keywords
+                and a.callable_args == b.callable_args)
+    return a == b
+
+
+def qconfig_equals(q1, q2):
+    """Whether two QConfigs (or None) make the same observers."""
+    if q1 is None or q2 is None:
+        return q1 == q2
+    try:
+        return _constructor_equals(q1.activation, q2.activation) and _constructor_equals(q1.weight, q2.weight)
+    except AttributeError:
+        return q1 == q2
+
+
 def _float16():
     import ember
     return ember.float16
@@ -55,6 +93,8 @@ float_qparams_weight_only_qconfig = QConfig(activation=default_placeholder_obser
 float_qparams_weight_only_qconfig_4bit = QConfig(activation=default_placeholder_observer,
                                                  weight=default_float_qparams_observer_4bit)
 default_qat_qconfig = QConfig(activation=default_fake_quant, weight=default_weight_fake_quant)
+default_debug_qconfig = QConfig(weight=default_weight_observer, activation=default_debug_observer)
+default_qat_qconfig_v2 = QConfig(activation=default_fused_act_fake_quant, weight=default_fused_wt_fake_quant)
 default_dynamic_qat_qconfig = QConfig(activation=default_dynamic_fake_quant, weight=default_weight_fake_quant)
 default_weight_only_qconfig = QConfig(activation=nn.Identity, weight=default_weight_fake_quant)
 default_activation_only_qconfig = QConfig(activation=default_fake_quant, weight=nn.Identity)

@@ -129,3 +129,17 @@ def get_dynamic_quant_module_class(float_module_class, additional_dynamic_quant_
         raise AssertionError(f"Floating point module class {float_module_class} does not have a corresponding "
                              "quantized module class")
     return copy.deepcopy(dynamic_quant_module_class)
+
+
+# PyTorch's module-level mapping constants, built on first use (the quantized modules import this module)
+_CONSTANTS = {'DEFAULT_STATIC_QUANT_MODULE_MAPPINGS': get_default_static_quant_module_mappings,
+              'DEFAULT_QAT_MODULE_MAPPINGS': get_default_qat_module_mappings,
+              'DEFAULT_DYNAMIC_QUANT_MODULE_MAPPINGS': get_default_dynamic_quant_module_mappings,
+              'DEFAULT_MODULE_TO_ACT_POST_PROCESS': _module_to_act_post_process}
+
+
+def __getattr__(name):
+    if name in _CONSTANTS:
+        value = globals()[name] = _CONSTANTS[name]()
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
