@@ -143,6 +143,9 @@ class Tensor:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         _torch_function.subclass_defined(cls)   # may switch __torch_function__ dispatch on (see there)
+        if '__torch_dispatch__' in cls.__dict__:
+            from ember.utils import _python_dispatch
+            _python_dispatch.subclass_defined(cls)
 
     def __new__(cls, *args, device=None, dtype=None):
         # legacy constructor: Tensor([1, 2]) copies data; Tensor(2, 3) allocates a float tensor

@@ -60,7 +60,10 @@ def as_subclass(self, cls):
     if not (isinstance(cls, type) and issubclass(cls, Tensor)):
         raise TypeError("Creating a Tensor subclass from a class that does not inherit from Tensor is not possible. "
                         "Make sure your class inherits from Tensor.")
-    out = self.view(self.shape) if self.requires_grad else self.detach()
+    # NOTE: the plain detach, past the dispatching wrapper: as_subclass is not an op of the program (a
+    # subclass whose detach re-wraps its result through as_subclass would recurse)
+    detach = Tensor.detach
+    out = self.view(self.shape) if self.requires_grad else getattr(detach, '__wrapped__', detach)(self)
     out.__class__ = cls
     return out
 
@@ -73,6 +76,9 @@ def const_data_ptr(self):
 def module_load(self, other, assign=False):
     """How ``load_state_dict`` turns a state-dict value ``other`` into this parameter's new value:
     ``other.detach()`` when ``assign``, else ``self.copy_(other).detach()``."""
+    from ember.overrides import handle_torch_function, has_torch_function_variadic
+    if has_torch_function_variadic(self, other):
+        return handle_torch_function(Tensor.module_load, (self, other), self, other, assign=assign)
     if assign:
         return other.detach()
     return self.copy_(other).detach()
@@ -90,6 +96,26 @@ def is_distributed(input):  # noqa: A002  (PyTorch's parameter name)
     return False
 
 
+def _make_wrapper_subclass(cls, size, strides=None, storage_offset=None, memory_format=None, dtype=None, layout=None,
+                           device=None, pin_memory=False, requires_grad=False, dispatch_sizes_strides_policy=None,
+                           dispatch_device=False, dispatch_layout=False, _extra_dispatch_keys=None, storage_size=None):
+    """An instance of the Tensor subclass ``cls`` with this shape, strides, dtype and device and no data of its
+    own: the wrapper of ``__torch_dispatch__`` subclasses (see ``ember/utils/_python_dispatch.py``)."""
+    from ember.utils._python_dispatch import make_wrapper_subclass
+    return make_wrapper_subclass(cls, size, strides, storage_offset, memory_format, dtype, layout, device, pin_memory,
+                                 requires_grad, dispatch_sizes_strides_policy, dispatch_device, dispatch_layout,
+                                 _extra_dispatch_keys, storage_size)
+
+
+def _make_subclass(cls, data, require_grad=False, dispatch_sizes_strides_policy=None, dispatch_device=False,
+                   dispatch_layout=False):
+    """``data``'s memory as an instance of the Tensor subclass ``cls`` (what ``Parameter`` is made with)."""
+    from ember.utils._python_dispatch import make_subclass
+    return make_subclass(cls, data, require_grad, dispatch_sizes_strides_policy, dispatch_device, dispatch_layout)
+
+
+Tensor._make_wrapper_subclass = staticmethod(_make_wrapper_subclass)
+Tensor._make_subclass = staticmethod(_make_subclass)
 Tensor.__dlpack__ = __dlpack__
 Tensor.__dlpack_device__ = __dlpack_device__
 Tensor.__array_wrap__ = __array_wrap__

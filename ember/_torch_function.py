@@ -12,6 +12,7 @@ import functools
 import types
 
 from ember.overrides import DisableTorchFunctionSubclass, _disabled, _modes_on, handle_torch_function
+from ember.utils import _python_dispatch
 
 _active = False
 
@@ -64,7 +65,9 @@ def _relevant(args, kwargs):
     return found
 
 
-def _dispatching(fn):
+def _dispatching(fn, name=None):
+    name = name or fn.__name__
+
     @functools.wraps(fn)
     def op(*args, **kwargs):
         if _modes_on():
@@ -73,6 +76,10 @@ def _dispatching(fn):
             relevant = _relevant(args, kwargs)
             if relevant:
                 return handle_torch_function(op, relevant, *args, **kwargs)
+        if _python_dispatch._active:      # __torch_dispatch__ modes and subclasses (utils/_python_dispatch.py)
+            result = _python_dispatch.dispatch(name, fn, args, kwargs)
+            if result is not NotImplemented:
+                return result
         return fn(*args, **kwargs)
     return op
 
@@ -87,6 +94,11 @@ _OPERATORS = ('__abs__', '__add__', '__and__', '__eq__', '__floordiv__', '__ge__
               '__rxor__', '__setitem__', '__sub__', '__truediv__', '__xor__')
 
 
+# Tensor methods defined on the class itself (not bound from an op family) that PyTorch routes through
+# __torch_function__ and __torch_dispatch__ too: conversions, detaching, the new_* factories
+_METHODS = ('to', 'cpu', 'cuda', 'float', 'double', 'half', 'bfloat16', 'long', 'int', 'short', 'char', 'byte',
+            'bool', 'type_as', 'detach', 'detach_', 'new_zeros', 'new_ones', 'new_empty', 'new_full', 'new_tensor')
+
 _WRAPPERS = {}
 
 
@@ -96,7 +108,7 @@ def _wrapped(fn, where):
     key = (where, id(fn))
     w = _WRAPPERS.get(key)
     if w is None:
-        w = _WRAPPERS[key] = _dispatching(fn)
+        w = _WRAPPERS[key] = _dispatching(fn, where if where.startswith('__') else None)
     return w
 
 
@@ -133,6 +145,10 @@ def activate():
         fn = Tensor.__dict__.get(name)
         if fn is not None:
             setattr(Tensor, name, _wrapped(fn, name))
+    for name in _METHODS:
+        fn = Tensor.__dict__.get(name)
+        if fn is not None and not hasattr(fn, '__wrapped__'):
+            setattr(Tensor, name, _wrapped(fn, 'methods'))
     import sys
     functional = sys.modules.get('ember.nn.functional')
     if functional is not None:          # else wrapped when it is first imported (see its bind)

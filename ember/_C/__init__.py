@@ -7,3 +7,4 @@ from ember.overrides import DisableTorchFunction, DisableTorchFunctionSubclass  
 __all__ = []   # private, as PyTorch's: nothing here is part of ember's public API
 
 from ember._C import _profiler  # noqa: F401,E402
+from ember.utils._python_dispatch import _disabled_torch_dispatch_impl  # noqa: F401,E402

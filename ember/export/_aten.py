@@ -296,7 +296,18 @@ def _sym_size(self, dim=None):
     return self.shape[dim] if dim is not None else list(self.shape)
 
 
+def _to_copy(self, *, dtype=None, layout=None, device=None, pin_memory=None, non_blocking=False,
+             memory_format=None):
+    import ember
+    if layout not in (None, ember.strided):
+        raise NotImplementedError(f"aten._to_copy to layout {layout} is not supported by ember")
+    out = self.to(device=device if device is not None else self.device, dtype=dtype or self.dtype,
+                  non_blocking=non_blocking, copy=True, memory_format=memory_format or ember.preserve_format)
+    return out.pin_memory() if pin_memory else out
+
+
 _KERNELS = {
+    '_to_copy': _to_copy,
     'sym_size': _sym_size,
     'linalg_vector_norm': _vector_norm, '_adaptive_avg_pool2d': _adaptive_avg_pool2d,
     'batch_norm': _batch_norm, '_native_batch_norm_legit_no_training': _bn_no_training,

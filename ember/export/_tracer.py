@@ -30,6 +30,12 @@ def _tracer():
     return getattr(_state, 'tracer', None)
 
 
+def _plain_detach(tensor):
+    # the tracer's own detaching is not part of the program: past any dispatching wrapper
+    detach = Tensor.detach
+    return getattr(detach, '__wrapped__', detach)(tensor)
+
+
 class TracedTensor(Tensor):
     """A tensor whose operations the running trace records (its values are real)."""
     _torch_function_on_demand = True     # switched on by the trace itself, only while it runs
@@ -133,7 +139,7 @@ class OpTracer:
         ``requires_grad``: whether PyTorch's trace would see the value require grad (``tensor_meta``)."""
         if type(tensor) is not TracedTensor:
             if type(tensor) is not Tensor:
-                tensor = Tensor.detach(tensor)
+                tensor = _plain_detach(tensor)
             tensor.__class__ = TracedTensor
         self.bind(tensor, node, requires_grad)
         return tensor
@@ -228,7 +234,7 @@ class OpTracer:
             return type(out)(*results) if hasattr(out, '_fields') else type(out)(results)
         if isinstance(out, Tensor):
             if id(out) in self.nodes and not _rebinds(op):
-                out = Tensor.detach(out)      # the input handed back unchanged: a new value, the input stays itself
+                out = _plain_detach(out)      # the input handed back unchanged: a new value, the input stays itself
             return self.track(out, node, self._requires_grad(node, out))
         node.meta['val'] = out
         return out

@@ -49,6 +49,17 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
             raise TypeError(f"Parameter.__new__(): argument 'data' must be Tensor, not {type(data).__name__}")
         if type(data) is not Tensor and getattr(data, '_as_parameter', None) is not None:
             return data._as_parameter(requires_grad)   # a tensor subclass (DTensor) stays one
+        if type(data) is not Tensor and '__torch_dispatch__' in _class_members(type(data)):
+            # a __torch_dispatch__ subclass stays itself, flagged (PyTorch's path for custom tensors)
+            t = data.detach().requires_grad_(requires_grad)
+            if type(t) is not type(data):
+                raise RuntimeError(f"Creating a Parameter from an instance of type {type(data).__name__} requires "
+                                   "that detach() returns an instance of the same type, but return type "
+                                   f"{type(t).__name__} was found instead. To use the type as a Parameter, please "
+                                   "correct the detach() semantics defined by its __torch_dispatch__() "
+                                   "implementation.")
+            t._is_param = True
+            return t
         p = cls._from(data)
         p._is_param = True
         if requires_grad:
@@ -59,6 +70,10 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
 
     def __repr__(self):
         return 'Parameter containing:\n' + super().__repr__()
+
+
+def _class_members(cls):
+    return {name for klass in cls.__mro__ if klass is not Tensor for name in vars(klass)}
 
 
 def _rebuild_parameter(data, requires_grad, backward_hooks):

@@ -835,6 +835,8 @@ class Module:
         local_state = {k: v for k, v in itertools.chain(self._parameters.items(), persistent.items())
                        if v is not None}
         assign = local_metadata.get('assign_to_params_buffers', False)
+        from ember import __future__ as future
+        use_swap_tensors = future.get_swap_module_params_on_conversion()
         for name, param in local_state.items():
             key = prefix + name
             if key not in state_dict:
@@ -854,7 +856,9 @@ class Module:
                 continue
             try:
                 with grad_mode.no_grad():
-                    if assign:
+                    if use_swap_tensors:
+                        self._load_by_swapping(param, value, assign)
+                    elif assign:
                         if isinstance(param, Parameter):
                             if not isinstance(value, Parameter):
                                 value = Parameter(value, requires_grad=param.requires_grad)
@@ -883,6 +887,23 @@ class Module:
                     first = key[len(prefix):].split('.', 1)[0]
                     if first not in self._modules and first not in local_state:
                         unexpected_keys.append(key)
+
+    @staticmethod
+    def _load_by_swapping(param, value, assign):
+        # ember.__future__.set_swap_module_params_on_conversion(True): the parameter object keeps its
+        # identity and takes what module_load (which a tensor subclass may override) makes of the value
+        from ember.utils import swap_tensors
+        new = param.module_load(value, assign=assign)
+        if new is value or new is param:
+            raise RuntimeError("module_load returned one of self or other, please .detach() the result if "
+                               "returning one of the inputs in module_load")
+        if isinstance(param, Parameter):
+            if not isinstance(new, Parameter):
+                new = Parameter(new, requires_grad=param.requires_grad)
+            else:
+                new.requires_grad_(param.requires_grad)
+        swap_tensors(param, new)
+        _note_undo(lambda p=param, n=new: swap_tensors(p, n))
 
     def load_state_dict(self, state_dict, strict=True, assign=False):
         """Copy parameters and buffers from ``state_dict`` into this module (in place, no grad).

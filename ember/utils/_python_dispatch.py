@@ -1,0 +1,293 @@
+"""``__torch_dispatch__``: TorchDispatchMode and wrapper tensor subclasses, as PyTorch's
+``torch.utils._python_dispatch``.
+
+While a ``TorchDispatchMode`` is entered, or when an op's arguments include a Tensor subclass defining
+``__torch_dispatch__``, the op is handed over as the ATen overload PyTorch names for it
+(``ember.ops.aten.mul.Tensor``) with its arguments normalised to the schema: ``mode.__torch_dispatch__(func,
+types, args, kwargs)``, then each subclass's. Calling ``func(*args, **kwargs)`` there runs the op (the mode is
+popped meanwhile). A wrapper subclass (``Tensor._make_wrapper_subclass``) carries a shape, dtype and device
+and no data of its own; its ``__torch_dispatch__`` computes on the tensors it wraps.
+
+Where ember's level differs from PyTorch's: PyTorch dispatches after autograd and after composite ops
+have been broken into their parts, so a logging mode there sees ``aten.t`` and ``aten.addmm`` for
+``F.linear`` and the backward's ops during ``backward()``; ember hands over the op the program called
+(``aten.linear.default``), and ``.to(dtype)`` as PyTorch's ``aten._to_copy.default``. ember records no
+autograd through a wrapper subclass: a differentiable op on one that requires grad (with grad mode on)
+raises instead of giving wrong gradients.
+"""
+import contextlib
+import threading
+
+__all__ = ['TorchDispatchMode', 'is_traceable_wrapper_subclass', 'is_traceable_wrapper_subclass_type',
+           'transform_subclass']
+
+_state = threading.local()
+_active = False          # set once a mode is entered or a __torch_dispatch__ subclass is defined
+
+
+def _stack():
+    stack = getattr(_state, 'modes', None)
+    if stack is None:
+        stack = _state.modes = []
+    return stack
+
+
+def _switch_on():
+    global _active
+    if not _active:
+        _active = True
+        from ember._torch_function import activate
+        activate()
+
+
+class TorchDispatchMode:
+    """Every op run while the mode is entered calls ``self.__torch_dispatch__(func, types, args, kwargs)``
+    with ``func`` the op's ATen overload (see the module docstring for where ember's level differs).
+
+    Example::
+
+        >>> from ember.utils._python_dispatch import TorchDispatchMode
+        >>> class Log(TorchDispatchMode):
+        ...     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        ...         print(func)
+        ...         return func(*args, **(kwargs or {}))
+        >>> with Log():
+        ...     _ = ember.ones(2).mul(3)
+        aten.ones.default
+        aten.mul.Tensor
+    """
+
+    def __init__(self, _dispatch_key=None):
+        if _dispatch_key is not None:
+            raise NotImplementedError("ember has no dispatch keys: TorchDispatchMode(_dispatch_key=...) is not supported")
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        raise NotImplementedError
+
+    def __enter__(self):
+        _push_mode(self)
+        return self
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        _pop_mode()
+
+    @classmethod
+    def push(cls, *args, **kwargs):
+        import warnings
+        warnings.warn("`Mode.push()` is no longer necessary and can be replaced with just `with Mode()`",
+                      stacklevel=2)
+        return cls(*args, **kwargs)
+
+    @classmethod
+    def is_infra_mode(cls):
+        return False
+
+
+def _push_mode(mode):
+    _switch_on()
+    _stack().append(mode)
+
+
+def _pop_mode(k=None):
+    stack = _stack()
+    if not stack:
+        raise AssertionError("Trying to pop from an empty mode stack")
+    return stack.pop()
+
+
+@contextlib.contextmanager
+def _pop_mode_temporarily(k=None):
+    mode = _pop_mode()
+    try:
+        yield mode
+    finally:
+        _stack().append(mode)
+
+
+def _get_current_dispatch_mode():
+    stack = _stack()
+    return stack[-1] if stack else None
+
+
+def _get_current_dispatch_mode_stack():
+    return list(_stack())
+
+
+@contextlib.contextmanager
+def _disable_current_modes():
+    """No dispatch mode inside the block (they are restored after it)."""
+    stack = _stack()
+    saved = stack[:]
+    del stack[:]
+    try:
+        yield saved
+    finally:
+        stack[:] = saved
+
+
+def is_traceable_wrapper_subclass(t):
+    """Whether ``t`` is an instance of a wrapper subclass that describes its inner tensors
+    (``__tensor_flatten__``/``__tensor_unflatten__``)."""
+    return is_traceable_wrapper_subclass_type(type(t))
+
+
+def is_traceable_wrapper_subclass_type(t):
+    from ember._tensor import Tensor
+    return (isinstance(t, type) and issubclass(t, Tensor) and t is not Tensor
+            and hasattr(t, '__tensor_flatten__') and hasattr(t, '__tensor_unflatten__'))
+
+
+def transform_subclass(t, callback, outer_size=None, outer_stride=None):
+    """A new instance of ``t``'s wrapper subclass whose inner tensors are ``callback(name, inner)``."""
+    names, ctx = t.__tensor_flatten__()
+    inner = {name: callback(name, getattr(t, name)) for name in names}
+    return type(t).__tensor_unflatten__(inner, ctx, outer_size if outer_size is not None else t.size(),
+                                        outer_stride if outer_stride is not None else t.stride())
+
+
+# --------------------------------------------------------------------------------- the dispatch step
+def _disabled_torch_dispatch_impl(func, types, args=(), kwargs=None):
+    """The ``__torch_dispatch__`` of a subclass that takes no part: the op runs as it is."""
+    return func(*args, **(kwargs or {}))
+
+
+def _has_dispatch(t):
+    impl = getattr(t, '__torch_dispatch__', None)
+    return impl is not None and getattr(impl, '__func__', impl) is not _disabled_torch_dispatch_impl
+
+
+def _dispatch_args(args, kwargs):
+    found = []
+    for a in (*args, *kwargs.values()):
+        if type(a) in (list, tuple):
+            found.extend(b for b in a if _has_dispatch(type(b)))
+        elif _has_dispatch(type(a)):
+            found.append(a)
+    return found
+
+
+# the ATen ops that record no autograd history: fine on a wrapper that requires grad
+_NO_HISTORY = frozenset(('detach', 'alias', 'size', 'stride', 'numel', 'dim', 'is_same_size', 'ones_like',
+                         'zeros_like', 'empty_like', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'))
+
+
+def dispatch(name, fn, args, kwargs):
+    """The op ``fn`` (reached by ``name``) handed to the dispatch modes and subclasses, or NotImplemented
+    when none takes part."""
+    modes = getattr(_state, 'modes', None)
+    subclass_args = _dispatch_args(args, kwargs)
+    if not modes and not subclass_args:
+        return NotImplemented
+    from ember.export._normalize import Unsupported, to_aten
+    try:
+        func, aargs, akwargs = _at_dispatch_level(*to_aten(name, fn, args, kwargs))
+    except Unsupported as e:
+        raise NotImplementedError(f"ember cannot hand {name} to __torch_dispatch__: {e}") from None
+    if func is None:                 # the op is a no-op at PyTorch's dispatch level (x.to(x.dtype))
+        return aargs
+    types = tuple(dict.fromkeys(type(a) for a in subclass_args))
+    _refuse_untracked_autograd(func, subclass_args)
+    if modes:
+        with _pop_mode_temporarily() as mode:
+            result = mode.__torch_dispatch__(func, types, aargs, akwargs)
+        if result is not NotImplemented:
+            return result
+    for cls in types:
+        result = cls.__torch_dispatch__(func, types, aargs, akwargs)
+        if result is not NotImplemented:
+            return result
+    raise TypeError(f"Multiple dispatch failed for '{func}'; all __torch_dispatch__ handlers returned "
+                    f"NotImplemented:\n\n  - tensor subclass {list(types)}")
+
+
+def _at_dispatch_level(func, args, kwargs):
+    """PyTorch's dispatch-level form of a few composite ops: ``to`` becomes ``_to_copy`` (or nothing)."""
+    from ember.export import _aten
+    packet = func.overloadpacket.__name__ if hasattr(func.overloadpacket, '__name__') else ''
+    if packet == 'to':
+        self, rest = args[0], dict(zip([a.name for a in func._schema.args[1:]], args[1:]))
+        rest.update(kwargs)
+        dtype, device = rest.get('dtype'), rest.get('device')
+        if not rest.get('copy') and (dtype is None or dtype == self.dtype) and \
+                (device is None or str(device) == str(self.device)):
+            return None, self, None
+        new = {'dtype': dtype} if dtype is not None and dtype != self.dtype else {}
+        if device is not None and str(device) != str(self.device):
+            new['device'] = device
+        if rest.get('non_blocking'):
+            new['non_blocking'] = True
+        if rest.get('memory_format') is not None:
+            new['memory_format'] = rest['memory_format']
+        return _aten.overload('_to_copy', 'default'), (self,), new
+    return func, args, kwargs
+
+
+def _refuse_untracked_autograd(func, subclass_args):
+    from ember.autograd import grad_mode
+    if not grad_mode.is_grad_enabled() or not any(a.requires_grad for a in subclass_args):
+        return
+    if func.overloadpacket.__name__ in _NO_HISTORY:
+        return
+    raise NotImplementedError(f"ember records no autograd through __torch_dispatch__ tensor subclasses: {func} on a "
+                              f"{type(subclass_args[0]).__name__} that requires grad would lose its gradient; run it "
+                              "under ember.no_grad() or with requires_grad=False")
+
+
+def subclass_defined(cls):
+    """Called for each new Tensor subclass: one defining ``__torch_dispatch__`` switches dispatch on."""
+    if _has_dispatch(cls):
+        _switch_on()
+
+
+def make_wrapper_subclass(cls, size, strides=None, storage_offset=None, memory_format=None, dtype=None,
+                          layout=None, device=None, pin_memory=False, requires_grad=False,
+                          dispatch_sizes_strides_policy=None, dispatch_device=False, dispatch_layout=False,
+                          _extra_dispatch_keys=None, storage_size=None):
+    """``Tensor._make_wrapper_subclass``: an instance of ``cls`` with this metadata and no data of its own."""
+    import ember
+    from ember._device import as_device
+    from ember._tensor import Tensor
+    from ember.backend import meta_array, meta_laid_out
+    if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+        raise TypeError("_make_wrapper_subclass: cls must be a subclass of Tensor")
+    if layout not in (None, ember.strided):
+        raise NotImplementedError(f"ember's wrapper subclasses are strided; layout={layout} is not supported")
+    for flag, what in ((dispatch_sizes_strides_policy, 'dispatch_sizes_strides_policy'),
+                       (_extra_dispatch_keys, '_extra_dispatch_keys')):
+        if flag:
+            raise NotImplementedError(f"_make_wrapper_subclass({what}=...) is not supported by ember")
+    for flag, what in ((dispatch_device, 'dispatch_device'), (dispatch_layout, 'dispatch_layout')):
+        if flag:   # ember answers .device and .layout from the metadata given here, never from the subclass
+            raise NotImplementedError(f"_make_wrapper_subclass({what}=True) is not supported by ember")
+    if memory_format not in (None, ember.contiguous_format) and strides is None:
+        raise NotImplementedError(f"_make_wrapper_subclass(memory_format={memory_format}) is not supported by "
+                                  "ember: pass strides")
+    dtype = dtype if dtype is not None else ember.get_default_dtype()
+    data = meta_array(tuple(size), dtype.np_dtype)
+    if strides is not None or storage_offset:
+        data = meta_laid_out(data, strides if strides is not None else data_strides(size), storage_offset or 0)
+    t = Tensor._make(data, as_device(device) if device is not None else ember.get_default_device(),
+                     requires_grad=bool(requires_grad))
+    t.__class__ = cls
+    if pin_memory:
+        raise NotImplementedError("_make_wrapper_subclass(pin_memory=True) is not supported by ember")
+    return t
+
+
+def make_subclass(cls, data, require_grad=False, dispatch_sizes_strides_policy=None, dispatch_device=False,
+                  dispatch_layout=False):
+    """``Tensor._make_subclass``: ``data``'s memory as an instance of ``cls``, with no autograd history."""
+    from ember._tensor import Tensor
+    if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+        raise TypeError("_make_subclass: cls must be a subclass of Tensor")
+    if dispatch_sizes_strides_policy or dispatch_device or dispatch_layout:
+        raise NotImplementedError("_make_subclass's dispatch_* options are not supported by ember")
+    t = data.detach()
+    t.__class__ = cls
+    t.requires_grad_(bool(require_grad))
+    return t
+
+
+def data_strides(size):
+    from ember._tensor import _contiguous_strides
+    return _contiguous_strides(tuple(size))
