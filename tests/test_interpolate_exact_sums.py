@@ -25,14 +25,15 @@ def threads():
 
 @pytest.fixture
 def proofs(monkeypatch):
-    """The outcomes of ``_sums_exact`` while a test runs."""
+    """Whether ``_proofs`` found a block's double sums exact, for each block while a test runs."""
     seen = []
-    real = _upsample_f32._sums_exact
+    real = _upsample_f32._proofs
 
     def spy(*args, **kwargs):
-        seen.append(real(*args, **kwargs))
-        return seen[-1]
-    monkeypatch.setattr(_upsample_f32, '_sums_exact', spy)
+        found = real(*args, **kwargs)
+        seen.append(found[0])
+        return found
+    monkeypatch.setattr(_upsample_f32, '_proofs', spy)
     return seen
 
 
@@ -86,23 +87,29 @@ def test_unchecked_sums_equal_checked_ones(monkeypatch):
         for kernel in kernels:
             fast = kernel()
             with monkeypatch.context() as m:
-                m.setattr(_upsample_f32, '_sums_exact', lambda *a, **k: False)
+                m.setattr(_upsample_f32, '_proofs', lambda *a, **k: (False, False))
                 checked = kernel()
             assert np.array_equal(fast.view(np.uint32), checked.view(np.uint32)), (shape, size, corners, trial)
-        proven += any(_upsample_f32._sums_exact(x, _upsample_f32.blend_bounds(p[2:])) for p in plans)
+        proven += any(_upsample_f32._proofs(x, _upsample_f32.blend_bounds(p[2:]), 0)[0] for p in plans)
     assert proven > 40
 
 
-def test_bound_refuses_nonfinite_and_wide_blocks():
+def test_proofs_refuse_nonfinite_wide_and_tiny_blocks():
     bounds = _upsample_f32.blend_bounds((np.float32([0.75, 0.25]), np.float32([0.25, 0.75])))
-    assert _upsample_f32._sums_exact(np.float32([[0.5, 1.0]]), bounds)
-    assert _upsample_f32._sums_exact(np.zeros((2, 2), np.float32), bounds)
-    assert not _upsample_f32._sums_exact(np.float32([[0.5, np.inf]]), bounds)
-    assert not _upsample_f32._sums_exact(np.float32([[0.5, np.nan]]), bounds)
-    assert not _upsample_f32._sums_exact(np.float32([[2.0 ** -40, 1.0]]), bounds)
-    assert _upsample_f32._sums_exact(np.float32([[-0.5, 1.0]]), bounds)
-    # weights of full 24-bit mantissas leave no room: no block is measured
-    assert _upsample_f32.blend_bounds((np.float32([1 - 0.1]), np.float32([0.1]))) is None
+    proofs = _upsample_f32._proofs
+    assert proofs(np.float32([[0.5, 1.0]]), bounds, 8) == (True, True)
+    assert proofs(np.float32([[-0.5, 1.0]]), bounds, 8) == (True, True)      # signs cancel: still proven
+    assert proofs(np.zeros((2, 2), np.float32), bounds, 8) == (True, True)
+    assert proofs(np.float32([[0.5, np.inf]]), bounds, 8) == (False, False)
+    assert proofs(np.float32([[0.5, np.nan]]), bounds, 8) == (False, False)
+    assert proofs(np.float32([[2.0 ** -40, 1.0]]), bounds, 8) == (False, True)   # too wide, far from tiny
+    assert proofs(np.float32([[2.0 ** -110, 2.0 ** -109]]), bounds, 8) == (True, False)
+    # weights of full 24-bit mantissas leave no exact sums, only the subnormal range to rule out,
+    # which is not worth measuring a block larger than the fused steps' elements
+    full = _upsample_f32.blend_bounds((np.float32([1 - 0.1]), np.float32([0.1])))
+    assert full[2]
+    assert proofs(np.float32([[0.5, 1.0]]), full, 8) == (False, True)
+    assert proofs(np.float32([[0.5, 1.0]]), full, 1) == (False, False)
 
 
 def test_matches_pytorch_on_random_images():

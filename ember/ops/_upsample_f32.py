@@ -13,7 +13,7 @@ values with fused multiply-adds, in an order fixed by the kernel that runs:
 
 Everything here is float32 arithmetic step by step, each fused step emulated exactly (``_fma``): a
 double sum rounded to float32, checked for the rare double-rounding midpoints, or not checked where a
-bound on the block's values and the weights' bits proves every double sum exact (``_sums_exact``:
+bound on the block's values and the weights' bits proves every double sum exact (``_proofs``:
 weights of few bits, as scale factors 2 or 4 give, on data of a limited range).
 The same functions take float64 (``t=np.float64``: PyTorch's double kernels, fused steps through
 ``fma64``; its ``floorf`` rounds a double position to float before flooring).
@@ -122,12 +122,13 @@ _TINY_EXP = np.uint64((1023 - 126) << 52)   # doubles below float32's smallest n
 _BLOCK = 15000                              # output elements per block: a block's temporaries stay in cache
 
 
-def _fma(a, w, c, exact=False):
+def _fma(a, w, c, exact=False, normal=False):
     """``a * w + c`` rounded once to float32 (``a``, ``c`` float32 arrays of one shape, ``w`` float32
     broadcasting to it).  The product is exact in double and the double sum rounds to the fused result
     except when it lands exactly on a float32 midpoint or below float32's normal range; those few
     elements are redone with an error-free sum rounded to odd.  ``exact`` promises that every double
-    sum is exact (``_sums_exact``), which needs no check.  float64 arrays: ``fma64``."""
+    sum is exact, which needs no check, ``normal`` that none is below float32's normal range but
+    zero, which needs no check of that (``_proofs``).  float64 arrays: ``fma64``."""
     if a.dtype == np.float64:
         return fma64(a, w, c)
     # conversions then same-type operations: NumPy runs these far faster than mixed-type ones
@@ -139,7 +140,8 @@ def _fma(a, w, c, exact=False):
         return s.astype(_f)
     bits = s.view(np.uint64)
     suspect = (bits & _LOW_BITS) == _MIDPOINT_BITS
-    suspect |= (bits & _EXP_BITS) < _TINY_EXP
+    if not normal:
+        suspect |= (bits & _EXP_BITS) < _TINY_EXP
     out = s.astype(_f)
     if suspect.any():
         where = np.flatnonzero(suspect)
@@ -172,35 +174,39 @@ def _float_step(v):
 
 
 def blend_bounds(weights):
-    """What ``_sums_exact`` needs to know of a blend's weights (float32 arrays, one per term): the
-    smallest lowest set bit and the sum of the largest magnitudes; None when the weights have too
-    many bits for any block to pass (then no block is measured)."""
+    """What ``_proofs`` needs to know of a blend's weights (float32 arrays, one per term): the smallest
+    lowest set bit, the sum of the largest magnitudes, and whether they have too many bits for any
+    block's sums to be proven exact (values within a factor 64 would fail)."""
     w_low = min(_lowest_bit(w) for w in weights)
     w_sum = sum(float(np.max(np.abs(w))) for w in weights)
-    if w_sum == 0 or 2 * w_sum * 64 >= 2.0 ** 29 * w_low:   # even values within a factor 64 would fail
-        return None
-    return w_low, w_sum
+    return w_low, w_sum, w_sum == 0 or 2 * w_sum * 64 >= 2.0 ** 29 * w_low
 
 
-def _sums_exact(block, bounds):
-    """Whether every double sum of a blend of ``block``'s values (weights: ``blend_bounds``) is exact,
-    so rounding it once to float32 is the fused result.  Every nonzero value is a whole multiple of
-    ``g`` = (the float32 spacing at the smallest magnitude) times (the weights' smallest lowest bit),
-    and so is every product of a value and a weight; so is a float32 rounding of any such multiple
-    (it is either exact or rounds to a coarser spacing), hence every partial sum and rounded
-    product, whatever cancels.  Sums of multiples of ``g`` below 2**53 ``g`` are exact in double,
-    and no sum exceeds twice the largest value times the sum of the largest weights."""
-    if bounds is None or block.dtype != _f:
-        return False
-    w_low, w_sum = bounds
+def _proofs(block, bounds, fused):
+    """What a blend of ``block``'s values (weights: ``blend_bounds``) over ``fused`` fused steps' elements
+    is proven to need: (no check at all, no check of float32's subnormal range).
+
+    Every nonzero value is a whole multiple of ``g`` = (the float32 spacing at the smallest magnitude)
+    times (the weights' smallest lowest bit), and so is every product of a value and a weight; so is
+    any rounding of such a multiple, to float32 or double (it is either exact or rounds to a coarser
+    spacing), hence every partial sum and rounded product, whatever cancels.  Sums of multiples of
+    ``g`` below 2**53 ``g`` are exact in double (no sum exceeds twice the largest value times the sum
+    of the largest weights), so rounding them once to float32 is the fused result; and with ``g`` at
+    least 2**-126 no double sum is nonzero below float32's normal range.  Measuring the block costs
+    about what the subnormal check of as many elements does, so it is skipped when only that check
+    could be saved and the block is the larger."""
+    w_low, w_sum, hopeless = bounds
+    if block.dtype != _f or (hopeless and block.size > fused):
+        return False, False
     a = np.abs(block)
     hi = float(a.max()) if a.size else 0.0
     if hi == 0:
-        return True
+        return True, True
     if not math.isfinite(hi):
-        return False
+        return False, False
     lo = float(a.min(where=a > 0, initial=np.inf))
-    return 2 * hi * w_sum < 2.0 ** 53 * (_float_step(lo) * w_low)
+    g = _float_step(lo) * w_low
+    return not hopeless and 2 * hi * w_sum < 2.0 ** 53 * g, g >= 2.0 ** -126
 
 
 def _along(x, dim, index, weight):
@@ -232,19 +238,19 @@ def generic(x, plans, cubic=False):
             dim = 2 + k
             if cubic:
                 idx, w = plans[k]
-                exact = _sums_exact(block, bounds[k])
+                proofs = _proofs(block, bounds[k], 3 * block.size // block.shape[dim] * len(w[0]))
                 (t0, w0), (t1, w1) = (_along(block, dim, idx[j], w[j]) for j in (0, 1))
-                acc = _fma(t0, w0, t1 * w1, exact)
+                acc = _fma(t0, w0, t1 * w1, *proofs)
                 for j in (2, 3):
                     t, wk = _along(block, dim, idx[j], w[j])
-                    acc = _fma(t, wk, acc, exact)
+                    acc = _fma(t, wk, acc, *proofs)
                 block = acc
             else:
                 i0, i1, w0, w1 = plans[k]
-                exact = _sums_exact(block, bounds[k])
+                proofs = _proofs(block, bounds[k], block.size // block.shape[dim] * len(w0))
                 t0, w0 = _along(block, dim, i0, w0)
                 t1, w1 = _along(block, dim, i1, w1)
-                block = _fma(t0, w0, t1 * w1, exact)
+                block = _fma(t0, w0, t1 * w1, *proofs)
         return block
     sizes = [len(p[0][0]) if cubic else len(p[0]) for p in plans]
     return _by_planes(x, sizes, run)
@@ -268,17 +274,13 @@ def _corners(x, plans):
 
 def _corner_bounds(plans):
     """``blend_bounds`` of the channels-last kernel's corner weights, from each dimension's: a float32
-    product of weights is a multiple of the product of their lowest bits (see ``_sums_exact``) and
-    at most their product plus its rounding."""
+    product of weights is a multiple of the product of their lowest bits (see ``_proofs``) and at
+    most their product plus its rounding."""
     w_low, w_sum = 1.0, 1.01
     for plan in plans:
-        bounds = blend_bounds(plan[2:])
-        if bounds is None:
-            return None
-        w_low, w_sum = w_low * bounds[0], w_sum * bounds[1]
-    if 2 * w_sum * 64 >= 2.0 ** 29 * w_low:
-        return None
-    return w_low, w_sum
+        low, total, _ = blend_bounds(plan[2:])
+        w_low, w_sum = w_low * low, w_sum * total
+    return w_low, w_sum, w_sum == 0 or 2 * w_sum * 64 >= 2.0 ** 29 * w_low
 
 
 def _vector_sum(x, plans, reduced=False, bounds=None):
@@ -286,22 +288,22 @@ def _vector_sum(x, plans, reduced=False, bounds=None):
     for float32; float16/bfloat16 (``reduced``, widened to float) end in ``fma(v_prev, w_prev, v_last *
     w_last)``."""
     v, w = _corners(x, plans)
-    exact = _sums_exact(x, bounds)
+    proofs = _proofs(x, bounds, (len(v) - 1) * v[0].size)
     k = len(v)
     last, prev = (k - 2, k - 1) if reduced else (k - 1, k - 2)
-    acc = _fma(v[last], w[last], v[prev] * w[prev], exact)
+    acc = _fma(v[last], w[last], v[prev] * w[prev], *proofs)
     for j in range(k - 3, -1, -1):
-        acc = _fma(v[j], w[j], acc, exact)
+        acc = _fma(v[j], w[j], acc, *proofs)
     return acc
 
 
 def _scalar_sum(x, plans, bounds=None):
     """The scalar loop's nesting: ``fma(v_last, w_last, ... fma(v0, w0, v1 * w1))``."""
     v, w = _corners(x, plans)
-    exact = _sums_exact(x, bounds)
-    acc = _fma(v[0], w[0], v[1] * w[1], exact)
+    proofs = _proofs(x, bounds, (len(v) - 1) * v[0].size)
+    acc = _fma(v[0], w[0], v[1] * w[1], *proofs)
     for j in range(2, len(v)):
-        acc = _fma(v[j], w[j], acc, exact)
+        acc = _fma(v[j], w[j], acc, *proofs)
     return acc
 
 
@@ -313,7 +315,7 @@ def channels_last(x, plans, reduced=False):
     sizes = [len(p[0]) for p in plans]
     lanes = _VEC if x.dtype == np.float32 else _VEC // 2     # 8 doubles to an AVX-512 vector
     whole = channels // lanes * lanes
-    bounds = _corner_bounds(plans) if x.dtype == _f else None
+    bounds = _corner_bounds(plans)
     if whole == channels:
         return _by_planes(x, sizes, lambda b: _vector_sum(b, plans, reduced, bounds))
     if not whole:
