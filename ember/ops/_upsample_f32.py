@@ -257,19 +257,29 @@ def generic(x, plans, cubic=False):
 
 
 def _corners(x, plans):
-    """The 2**n corner values and weights (products of the per-dimension weights, outer first) of the
-    channels-last kernel, corner bits ordered outer dimension first; each gather along a dimension is
-    shared by the corners that agree on the dimensions before it."""
-    values, weights = [x], [None]
-    for k, (i0, i1, w0, w1) in enumerate(plans):
-        nv, nw = [], []
-        for v, w in zip(values, weights):
-            for index, wk in ((i0, w0), (i1, w1)):
-                g, wk = _along(v, 2 + k, index, wk)
-                nv.append(g)
-                nw.append(wk if w is None else w * wk)
-        values, weights = nv, nw
-    return values, weights
+    """The 2**n corner values of the channels-last kernel, corner bits ordered outer dimension first;
+    each gather along a dimension is shared by the corners that agree on the dimensions before it."""
+    values = [x]
+    for k, (i0, i1, _, _) in enumerate(plans):
+        values = [np.take(v, index, axis=2 + k) for v in values for index in (i0, i1)]
+    return values
+
+
+class _CornerWeights:
+    """The channels-last kernel's corner weights (products of the per-dimension weights, outer first,
+    shaped to broadcast against a block), in the plans' type and in double, and their
+    ``blend_bounds``: computed once for all blocks."""
+
+    def __init__(self, plans, ndim):
+        weights = [None]
+        for k, (_, _, w0, w1) in enumerate(plans):
+            shape = [1] * ndim
+            shape[2 + k] = len(w0)
+            weights = [wk.reshape(shape) if w is None else w * wk.reshape(shape)
+                       for w in weights for wk in (w0, w1)]
+        self.w = weights
+        self.w64 = [w.astype(np.float64) for w in weights]
+        self.bounds = _corner_bounds(plans)
 
 
 def _corner_bounds(plans):
@@ -283,27 +293,27 @@ def _corner_bounds(plans):
     return w_low, w_sum, w_sum == 0 or 2 * w_sum * 64 >= 2.0 ** 29 * w_low
 
 
-def _vector_sum(x, plans, reduced=False, bounds=None):
+def _vector_sum(x, plans, corner, reduced=False):
     """AVX-512 vectors' nesting: ``fma(v0, w0, fma(v1, w1, ... fma(v_last, w_last, v_prev * w_prev)))``
     for float32; float16/bfloat16 (``reduced``, widened to float) end in ``fma(v_prev, w_prev, v_last *
     w_last)``."""
-    v, w = _corners(x, plans)
-    proofs = _proofs(x, bounds, (len(v) - 1) * v[0].size)
+    v, w, w64 = _corners(x, plans), corner.w, corner.w64
+    proofs = _proofs(x, corner.bounds, (len(v) - 1) * v[0].size)
     k = len(v)
     last, prev = (k - 2, k - 1) if reduced else (k - 1, k - 2)
-    acc = _fma(v[last], w[last], v[prev] * w[prev], *proofs)
+    acc = _fma(v[last], w64[last], v[prev] * w[prev], *proofs)
     for j in range(k - 3, -1, -1):
-        acc = _fma(v[j], w[j], acc, *proofs)
+        acc = _fma(v[j], w64[j], acc, *proofs)
     return acc
 
 
-def _scalar_sum(x, plans, bounds=None):
+def _scalar_sum(x, plans, corner):
     """The scalar loop's nesting: ``fma(v_last, w_last, ... fma(v0, w0, v1 * w1))``."""
-    v, w = _corners(x, plans)
-    proofs = _proofs(x, bounds, (len(v) - 1) * v[0].size)
-    acc = _fma(v[0], w[0], v[1] * w[1], *proofs)
+    v, w, w64 = _corners(x, plans), corner.w, corner.w64
+    proofs = _proofs(x, corner.bounds, (len(v) - 1) * v[0].size)
+    acc = _fma(v[0], w64[0], v[1] * w[1], *proofs)
     for j in range(2, len(v)):
-        acc = _fma(v[j], w[j], acc, *proofs)
+        acc = _fma(v[j], w64[j], acc, *proofs)
     return acc
 
 
@@ -315,13 +325,13 @@ def channels_last(x, plans, reduced=False):
     sizes = [len(p[0]) for p in plans]
     lanes = _VEC if x.dtype == np.float32 else _VEC // 2     # 8 doubles to an AVX-512 vector
     whole = channels // lanes * lanes
-    bounds = _corner_bounds(plans)
+    corner = _CornerWeights(plans, x.ndim)
     if whole == channels:
-        return _by_planes(x, sizes, lambda b: _vector_sum(b, plans, reduced, bounds))
+        return _by_planes(x, sizes, lambda b: _vector_sum(b, plans, corner, reduced))
     if not whole:
-        return _by_planes(x, sizes, lambda b: _scalar_sum(b, plans, bounds))
+        return _by_planes(x, sizes, lambda b: _scalar_sum(b, plans, corner))
     out = np.empty(x.shape[:2] + tuple(sizes), x.dtype)
     out[:, :whole] = _by_planes(np.ascontiguousarray(x[:, :whole]), sizes,
-                                lambda b: _vector_sum(b, plans, reduced, bounds))
-    out[:, whole:] = _by_planes(np.ascontiguousarray(x[:, whole:]), sizes, lambda b: _scalar_sum(b, plans, bounds))
+                                lambda b: _vector_sum(b, plans, corner, reduced))
+    out[:, whole:] = _by_planes(np.ascontiguousarray(x[:, whole:]), sizes, lambda b: _scalar_sum(b, plans, corner))
     return out
