@@ -94,56 +94,65 @@ def _rgb(frame):
 
 
 def decode_frames(scan, indices):
-    """The frames at ``indices`` (positions in presentation order) as a uint8 array ``[N, H, W, 3]``."""
-    av = require_av()
+    """The frames at ``indices`` (positions in presentation order) as a uint8 array ``[N, H, W, 3]``.
+
+    A clip that starts later in the video is decoded from the key frame before it, its frames picked by timestamp;
+    when that cannot be trusted (no real key frame there, timestamps out of order, a frame missing) the video is
+    decoded from its start and frames are picked by their position in the decoder's output.
+    """
     if not indices:
         raise ValueError("no frame indices to decode")
     for i in indices:
         if not 0 <= i < scan.num_frames:
             raise IndexError(f"Invalid frame index={i} for streamIndex={scan.stream_index}; must be less than "
                              f"{scan.num_frames}")
-    wanted = {scan.pts[i]: i for i in indices}
-    first, last = min(wanted), max(wanted)
+    wanted = sorted(set(indices))
+    found = _decode_after_seek(scan, wanted) if wanted[0] > 0 else None
+    if found is None:
+        found = _decode_from_start(scan, wanted)
+    return np.stack([found[i] for i in indices])
+
+
+def _decode_after_seek(scan, wanted):
+    """{index: RGB array} decoding from the key frame before the first wanted frame; None when untrustworthy."""
+    av = require_av()
+    by_pts = {scan.pts[i]: i for i in wanted}
+    first, last = scan.pts[wanted[0]], scan.pts[wanted[-1]]
     found = {}
+    previous = None
     with av.open(scan.path) as container:
         stream = container.streams[scan.stream_index]
-        if first > scan.pts[0]:
-            # start at the key frame before the first wanted frame rather than at the file's start
-            container.seek(first, stream=stream, backward=True, any_frame=False)
-        seen_first = False
+        container.seek(first, stream=stream, backward=True, any_frame=False)
         for frame in container.decode(stream):
             pts = _pts_or_dts(frame)
-            if pts is None:
-                continue
-            if not seen_first and pts > first:
-                break  # the seek overshot: decode again from the start
-            seen_first = True
-            if pts in wanted and pts not in found:
-                found[pts] = _rgb(frame)
-            if pts >= last and len(found) == len(wanted):
+            if pts is None or (previous is None and (pts > first or not frame.key_frame)):
+                # past the first frame asked for, or not at a real key frame (AVI files can flag others as key
+                # frames, and decoding from one of those gives wrong pictures)
+                return None
+            if previous is not None and pts <= previous:
+                return None   # timestamps out of presentation order: they cannot name the frames
+            previous = pts
+            if pts in by_pts:
+                found[by_pts[pts]] = _rgb(frame)
+            if pts >= last:
                 break
-    if len(found) < len(wanted):
-        found = _decode_from_start(scan, wanted)
-    return np.stack([found[scan.pts[i]] for i in indices])
+    return found if len(found) == len(wanted) else None
 
 
 def _decode_from_start(scan, wanted):
+    """{index: RGB array}, the index being the frame's position in the decoder's output."""
     av = require_av()
     found = {}
-    position = 0
+    remaining = set(wanted)
     with av.open(scan.path) as container:
-        for frame in container.decode(container.streams[scan.stream_index]):
-            pts = _pts_or_dts(frame)
-            # frames without timestamps take the position of their turn in presentation order
-            key = pts if pts is not None else scan.pts[min(position, scan.num_frames - 1)]
-            position += 1
-            if key in wanted and key not in found:
-                found[key] = _rgb(frame)
-            if len(found) == len(wanted):
-                break
-    missing = [wanted[p] for p in wanted if p not in found]
-    if missing:
-        raise RuntimeError(f"Could not decode the frames at indices {missing} of {scan.path}")
+        for position, frame in enumerate(container.decode(container.streams[scan.stream_index])):
+            if position in remaining:
+                found[position] = _rgb(frame)
+                remaining.discard(position)
+                if not remaining:
+                    break
+    if remaining:
+        raise RuntimeError(f"Could not decode the frames at indices {sorted(remaining)} of {scan.path}")
     return found
 
 

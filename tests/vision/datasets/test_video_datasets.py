@@ -115,3 +115,41 @@ def test_distributed_sampler_reads_the_process_group_when_not_told():
         pytest.skip("ember.distributed is available here: the default reads the group")
     with pytest.raises(RuntimeError, match="Requires distributed package to be available"):
         samplers.DistributedSampler(list(range(4)))
+
+
+def _write_reordered_avi(path, num_frames=30):
+    """H.264 with B-frames in AVI: the container's timestamps do not follow the frames' reordering and it flags
+    frames as key frames that are not."""
+    import av
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    base = rng.integers(0, 256, (48, 64, 3), dtype=np.uint8)
+    with av.open(path, "w") as container:
+        try:
+            stream = container.add_stream("libx264", rate=25)
+        except (ValueError, av.FFmpegError):
+            pytest.skip("this PyAV build has no H.264 encoder")
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        stream.codec_context.max_b_frames = 2
+        stream.codec_context.gop_size = 8
+        for i in range(num_frames):
+            for packet in stream.encode(av.VideoFrame.from_ndarray(np.roll(base, 3 * i, 1), format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+
+
+def test_clips_of_a_reordered_avi_are_the_frames_the_decoder_shows(tmp_path):
+    import av
+    import numpy as np
+
+    path = str(tmp_path / "reordered.avi")
+    _write_reordered_avi(path)
+    with av.open(path) as container:
+        shown = np.stack([frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)])
+    clips = VideoClips([path], 5, 4, num_workers=0)
+    assert clips.num_clips() == 7
+    for i in range(clips.num_clips()):
+        video, _, _, _ = clips.get_clip(i)
+        assert np.array_equal(video.numpy(), shown[4 * i:4 * i + 5]), i
