@@ -25,6 +25,10 @@ Rounding: the transforms' coefficients (4, 5, 2, 8, 1/6, 1/24) make the result l
 F(2x2, 3x3)'s: float32 errors measured up to about 5e-6 of the output's largest value (2e-7 for
 F(2x2, 3x3) and PyTorch); float64 about 1e-15.
 """
+import functools
+
+import numpy
+
 from ember.ops import _chunk_threads
 
 # Bt, G and At of F(4, 3) with interpolation points 0, 1, -1, 2, -2 and infinity
@@ -46,10 +50,22 @@ def geometry(x_shape, pads):
     return out, -(-out[0] // 4), -(-out[1] // 4)
 
 
+@functools.lru_cache(maxsize=None)
+def _constants(dtype):
+    """Bt (6, 6); G (x) G (36, 9), the transform of every kernel flattened row-major in one product;
+    At (x) At (16, 36) with its columns in the tiles' (b, a) order, rows (r, s). Read-only, per dtype
+    (NumPy arrays: this path runs on NumPy only)."""
+    G = numpy.asarray(_G, dtype=numpy.float64)
+    AT = numpy.asarray(_AT, dtype=dtype)
+    KA = numpy.kron(AT, AT).reshape(16, 6, 6).swapaxes(1, 2).reshape(16, 36)
+    out = numpy.asarray(_BT, dtype=dtype), numpy.kron(G, G).astype(dtype), numpy.ascontiguousarray(KA)
+    for a in out:
+        a.flags.writeable = False
+    return out
+
+
 def _kron_g(xp, dtype):
-    """G (x) G (36, 9): the transform of every kernel flattened row-major is one product."""
-    G = xp.asarray(_G, dtype=xp.float64)
-    return xp.kron(G, G).astype(dtype)
+    return _constants(numpy.dtype(dtype))[1]
 
 
 def kernel_transform(xp, w):
@@ -75,7 +91,7 @@ class _Tiles:
 
     def __init__(self, xp, x, pads, th, tw):
         self.xp, self.x, self.pads, self.th, self.tw = xp, x, pads, th, tw
-        self.BT = xp.asarray(_BT, dtype=x.dtype)
+        self.BT = _constants(x.dtype)[0]
         self.buffers = {}
 
     def __call__(self, n0, n1):
@@ -100,9 +116,7 @@ class _Tiles:
 
 
 def _output_transform(xp, dtype):
-    """At (x) At with its columns in the tiles' (b, a) order: (16, 36), rows (r, s)."""
-    AT = xp.asarray(_AT, dtype=dtype)
-    return xp.ascontiguousarray(xp.kron(AT, AT).reshape(16, 6, 6).swapaxes(1, 2).reshape(16, 36))
+    return _constants(numpy.dtype(dtype))[2]
 
 
 def _chunks(xp, N, C, O, th, tw, itemsize, budget):
