@@ -30,8 +30,10 @@ def _run(fn, arrays):
 
 
 CASES = [
-    # Winograd (3x3, stride 1, C * O >= 512), im2col with kept columns, im2col in chunks, flat planes
+    # Winograd (3x3, stride 1, C * O >= 512) F(2x2, 3x3) and F(4x4, 3x3) (64 tiles), im2col with
+    # kept columns, im2col in chunks, flat planes
     (lambda x, w: F.conv2d(x, w, padding=1), [(4, 32, 6, 7), (32, 32, 3, 3)]),
+    (lambda x, w, b: F.conv2d(x, w, b, padding=1), [(4, 16, 16, 16), (32, 16, 3, 3), (32,)]),
     (lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1), [(5, 3, 9, 8), (4, 3, 5, 5), (4,)]),
     (lambda x, w: F.conv2d(x, w), [(6, 8, 40, 40), (4, 8, 5, 5)]),
     (lambda x, w: F.conv_transpose2d(x, w, padding=1), [(3, 4, 6, 5), (4, 2, 3, 3)]),
