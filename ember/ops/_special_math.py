@@ -38,6 +38,10 @@ def lgamma(x):
         near = (x > 0) & (x <= 2.5)
         if near.any():
             out[near] = _lgamma_near_zeros(x[near])
+        # up to 8, step down to (1.5, 2.5] (exact products: lgamma(3) is log(2), lgamma(4) log(6), ...)
+        small = (x > 2.5) & (x <= 8)
+        if small.any():
+            out[small] = _lgamma_stepped_down(x[small])
     return np.where(np.isnan(x), np.nan, out)
 
 
@@ -60,6 +64,17 @@ def _lgamma_near_zeros(x):
     out = series * z + (1 - _EULER_GAMMA) * z - np.log1p(z)
     out = np.where(low, out - np.log(x), out)
     return np.where(high, out + np.log1p(z), out)
+
+
+def _lgamma_stepped_down(x):
+    """log Gamma(x) for 2.5 < x <= 8 as log Gamma(x - k) + log((x - 1) ... (x - k)), x - k in (1.5, 2.5]."""
+    product = np.ones_like(x)
+    y = x.copy()
+    for _ in range(6):
+        down = y > 2.5
+        y = np.where(down, y - 1, y)
+        product = np.where(down, product * y, product)
+    return _lgamma_near_zeros(y) + np.log(product)
 
 
 def digamma(x):
