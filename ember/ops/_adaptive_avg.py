@@ -32,24 +32,30 @@ def _window_sum(x, spans):
     steps = [_step(start, x.shape[lead + k] - widest[k]) for k, start in enumerate(starts)]
     total = np.zeros(x.shape[:lead] + tuple(len(s) for s in starts), x.dtype)
     zero = x.dtype.type(0)
+    # the arrays read along the first k dimensions, kept while the later offsets vary (row-major order)
+    prefix = [x] + [None] * n
+    masks = [None] * (n + 1)
+    previous = None
     for offset in np.ndindex(*widest):
-        y = x
-        ok = None
-        for k, d in enumerate(offset):
-            axis = lead + k
+        first = 0 if previous is None else next(k for k in range(n) if offset[k] != previous[k])
+        previous = offset
+        for k in range(first, n):
+            d, axis, y = offset[k], lead + k, prefix[k]
             if steps[k] is not None:
                 index = [slice(None)] * y.ndim
                 index[axis] = slice(d, d + steps[k] * (len(starts[k]) - 1) + 1, steps[k])
-                y = y[tuple(index)]
+                prefix[k + 1] = y[tuple(index)]
             else:
-                y = np.take(y, np.minimum(starts[k] + d, x.shape[axis] - 1), axis=axis)
-            if d < shortest[k]:
-                continue          # inside every window along this dimension
-            shape = [1] * n
-            shape[k] = len(starts[k])
-            inside = (d < lengths[k]).reshape(shape)
-            ok = inside if ok is None else ok & inside
-        total += y if ok is None else np.where(ok, y, zero)
+                prefix[k + 1] = np.take(y, np.minimum(starts[k] + d, x.shape[axis] - 1), axis=axis)
+            ok = masks[k]
+            if d >= shortest[k]:      # past some window's end along this dimension
+                shape = [1] * n
+                shape[k] = len(starts[k])
+                inside = (d < lengths[k]).reshape(shape)
+                ok = inside if ok is None else ok & inside
+            masks[k + 1] = ok
+        ok = masks[n]
+        total += prefix[n] if ok is None else np.where(ok, prefix[n], zero)
     return total
 
 
