@@ -2,6 +2,12 @@
 tests/fixtures/vision/video_datasets.json (what tests/vision/datasets/test_video_datasets.py compares ember with).
 
 Run under real torchvision with TorchCodec and PyAV installed:  python scripts/record_video_datasets.py
+
+TorchCodec needs FFmpeg's shared libraries. The record in the repository was made with torchvision 0.28, torch
+2.13 (CPU) and TorchCodec 0.17 using the FFmpeg 8 libraries bundled in PyAV's wheel (``av.libs``): symbolic links
+named as TorchCodec asks (``libavcodec.so.62`` -> ``av.libs/libavcodec-<hash>.so.62...``, and so on), that folder and
+``av.libs`` on ``LD_LIBRARY_PATH``, plus empty stand-ins for the CUDA libraries the PyPI wheel links against
+(``libnvrtc.so.13``, ``libc10_cuda.so``, ``libtorch_cuda.so``; no CUDA code runs on the CPU path).
 """
 import json
 import pathlib
