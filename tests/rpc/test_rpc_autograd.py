@@ -30,7 +30,7 @@ def ps_run(tmp_path_factory):
 
 AUTOGRAD_GROUPS = {
     'contexts': ['context_id', 'second_context_id', 'received'],
-    'gradients': ['design_note', 'accumulated', 'two_hops'],
+    'gradients': ['design_note', 'accumulated', 'two_hops', 'rref_backward'],
     'errors': ['backward_again', 'not_scalar', 'no_grad_root', 'finished_context', 'unknown_context'],
     'rnn_tutorial': ['rnn_losses', 'rnn_decoder_weight', 'rnn_local_grad_untouched'],
 }

@@ -88,6 +88,10 @@ def decoder_weight(module):
     return module.decoder.weight.detach()
 
 
+def weighted_sum(a, b):
+    return (a * b * torch.tensor([[1.], [2.], [3.]])).sum()
+
+
 def square_then_add_one(t, helper):
     return rpc.rpc_sync(helper, torch.mul, args=(t, t)) + 1
 
@@ -134,6 +138,12 @@ def checks():
         y = rpc.rpc_sync('worker1', square_then_add_one, args=(x, 'worker2'))
         dist_autograd.backward(context_id, [(y * torch.tensor([1., 2., 3.])).sum()])
         r['two_hops'] = [rounded(y), rounded(dist_autograd.get_gradients(context_id)[x])]
+    # RRef.backward: the loss lives on worker1, its inputs here
+    with dist_autograd.context() as context_id:
+        rref = rpc.remote('worker1', weighted_sum, args=(t1, t4))
+        rref.backward(context_id)
+        grads = dist_autograd.get_gradients(context_id)
+        r['rref_backward'] = [round(rref.to_here().item(), 5), rounded(grads[t1]), rounded(grads[t4])]
     # the tutorial's RNN: embedding and decoder on worker1, LSTM here, DistributedOptimizer
     ntoken, ninp, nhid, nlayers = 10, 4, 5, 2
     model = RNNModel('worker1', ntoken, ninp, nhid, nlayers)
