@@ -199,11 +199,10 @@ class Agent:
         with self.lock:
             self.pending[msg_id] = (fut, dest, ctx_id)
         sock, send_lock = self._conn(dest)
-        data = pickle.dumps(('req', msg_id, kind, self.info.id, header, body, records), protocol=5)
         if timeout:
             self.watchdog.add(time.monotonic() + timeout, msg_id, timeout)
         try:
-            _wire.send_frame(sock, send_lock, data)
+            _wire.send_message(sock, send_lock, ('req', msg_id, kind, self.info.id, header, body, records))
         except OSError as e:
             self._fail(msg_id, RuntimeError(f"RPC to {self.by_id[dest]} failed: {e}"))
         return fut
@@ -217,10 +216,9 @@ class Agent:
     def _read_replies(self, sock, dest):
         while True:
             try:
-                frame = _wire.recv_frame(sock)
-            except (OSError, ConnectionError):
+                _, msg_id, ok, header, body, records = _wire.recv_message(sock)
+            except (OSError, ConnectionError, EOFError):
                 break
-            _, msg_id, ok, header, body, records = pickle.loads(frame)
             with self.lock:
                 entry = self.pending.pop(msg_id, None)
             if entry is None:     # timed out already
@@ -245,16 +243,16 @@ class Agent:
         self.ready.wait()        # a faster peer may call before this worker has finished init_rpc
         while True:
             try:
-                frame = _wire.recv_frame(sock)
-            except (OSError, ConnectionError):
+                message = _wire.recv_message(sock)
+            except (OSError, ConnectionError, EOFError):
                 return
             try:
-                self.pool.submit(self._serve, sock, send_lock, frame)
+                self.pool.submit(self._serve, sock, send_lock, message)
             except RuntimeError:   # the pool is shut down: we are closing
                 return
 
-    def _serve(self, sock, send_lock, frame):
-        _, msg_id, kind, sender, header, body, records = pickle.loads(frame)
+    def _serve(self, sock, send_lock, message):
+        _, msg_id, kind, sender, header, body, records = message
         ctx_id = header[0]
 
         def reply(value, error_info=None):
@@ -265,9 +263,8 @@ class Agent:
                 ok = False
                 rheader, rbody, rrecords = self._pack(sender, RemoteError(e, self.info, traceback.format_exc()),
                                                       None)
-            data = pickle.dumps(('rep', msg_id, ok, rheader, rbody, rrecords), protocol=5)
             try:
-                _wire.send_frame(sock, send_lock, data)
+                _wire.send_message(sock, send_lock, ('rep', msg_id, ok, rheader, rbody, rrecords))
             except OSError:
                 pass
 

@@ -12,18 +12,22 @@ import struct
 from ember import backend
 from ember._tensor import Tensor
 
-_LEN = struct.Struct('!Q')
 
-
-def send_frame(sock, lock, data):
+def send_message(sock, lock, message):
+    """Send ``message`` as one frame: its pickle, then the arrays' bytes as they lie in memory (pickle's
+    out-of-band buffers: a tensor's data is neither copied into the pickle nor out of it)."""
+    buffers = []
+    head = pickle.dumps(message, protocol=5, buffer_callback=buffers.append)
+    views = [b.raw() for b in buffers]
+    sizes = struct.pack(f'!{len(views) + 2}Q', len(head), len(views), *(v.nbytes for v in views))
     with lock:
-        sock.sendall(_LEN.pack(len(data)))
-        sock.sendall(data)
+        sock.sendall(sizes + head)
+        for v in views:
+            sock.sendall(v)
 
 
-def _read_exact(sock, n):
-    buf = bytearray(n)
-    view, pos = memoryview(buf), 0
+def _read_into(sock, buf):
+    view, pos, n = memoryview(buf), 0, len(buf)
     while pos < n:
         got = sock.recv_into(view[pos:], n - pos)
         if not got:
@@ -32,8 +36,13 @@ def _read_exact(sock, n):
     return buf
 
 
-def recv_frame(sock):
-    return bytes(_read_exact(sock, _LEN.unpack(_read_exact(sock, 8))[0]))
+def recv_message(sock):
+    """The next message on ``sock`` (arrays are received straight into their own memory)."""
+    head_len, count = struct.unpack('!2Q', _read_into(sock, bytearray(16)))
+    sizes = struct.unpack(f'!{count}Q', _read_into(sock, bytearray(8 * count))) if count else ()
+    head = _read_into(sock, bytearray(head_len))
+    buffers = [_read_into(sock, bytearray(n)) for n in sizes]
+    return pickle.loads(head, buffers=buffers)
 
 
 class _Pickler(pickle.Pickler):
