@@ -197,6 +197,13 @@ class Graph:
         """Call the free function ``the_function``."""
         return self.create_node('call_function', the_function, args, kwargs, type_expr=type_expr)
 
+    def output_node(self):
+        """The graph's output node (the last node, of op ``output``)."""
+        for node in reversed(list(self.nodes)):
+            if node.op == 'output':
+                return node
+        raise RuntimeError('Graph has no output node')
+
     def output(self, result, type_expr=None):
         """The value the graph returns."""
         return self.create_node('output', 'output', (result,), type_expr=type_expr)

@@ -138,6 +138,37 @@ class GraphModule(nn.Module):
         cls.forward = _exec_source(self._code, python_code.globals)
         return python_code
 
+    def add_submodule(self, target, m):
+        """Install ``m`` at the dotted path ``target``, creating empty modules for the missing parents.
+        Returns False (installing nothing) where a parent on the path is not a module."""
+        *path, name = target.split('.')
+        mod = self
+        for item in path:
+            if not hasattr(mod, item):
+                mod.add_module(item, nn.Module())
+            mod = getattr(mod, item)
+            if not isinstance(mod, nn.Module):
+                return False
+        mod.add_module(name, m)
+        return True
+
+    def delete_submodule(self, target):
+        """Remove the submodule at the dotted path ``target``; False where there is none."""
+        *path, name = target.split('.')
+        mod = self
+        for item in path:
+            if not hasattr(mod, item):
+                return False
+            mod = getattr(mod, item)
+            if not isinstance(mod, nn.Module):
+                return False
+        if not hasattr(mod, name):
+            return False
+        if not isinstance(getattr(mod, name), nn.Module):
+            return False
+        delattr(mod, name)
+        return True
+
     def print_readable(self, print_output=True, include_stride=False, include_device=False, colored=False,
                        *, expanded_def=False, additional_meta=None):
         """The generated code as a class definition, with each value's dtype and shape and where in
