@@ -35,6 +35,17 @@ class GradientEdge(tuple):
     ``torch.autograd.graph.GradientEdge``; defined here so the engine can take one in ``inputs``).
 
     Get one with :func:`ember.autograd.graph.get_gradient_edge`.
+
+    Example::
+
+        >>> from ember.autograd.graph import get_gradient_edge
+        >>> x = ember.ones(2, requires_grad=True)
+        >>> y = x * 2
+        >>> edge = get_gradient_edge(y)
+        >>> edge.node.name(), edge.output_nr
+        ('MulBackward0', 0)
+        >>> ember.autograd.grad((y * 3).sum(), edge)    # the gradient with respect to y
+        (tensor([3., 3.]),)
     """
     __slots__ = ()
     _fields = ('node', 'output_nr', 'ownership_token')

@@ -112,7 +112,24 @@ class disable_saved_tensors_hooks:
 
 def increment_version(tensor):
     """Mark ``tensor`` as modified in place (for changes ember did not see, e.g. through ``.numpy()``),
-    so backward refuses to use a stale saved copy of it."""
+    so backward refuses to use a stale saved copy of it.
+
+    Example::
+
+        >>> from ember.autograd.graph import increment_version
+        >>> x = ember.tensor([0., 1.], requires_grad=True)
+        >>> y = x.exp()
+        >>> z = y.sin()                      # saves y for its backward
+        >>> y._version
+        0
+        >>> increment_version(y)             # y's memory changed where ember could not see it
+        >>> y._version
+        1
+        >>> z.sum().backward()
+        Traceback (most recent call last):
+            ...
+        RuntimeError: one of the variables needed for gradient computation has been modified by an inplace operation: ...
+    """
     tensor._version_counter.value += 1
 
 

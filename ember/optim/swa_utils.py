@@ -63,7 +63,22 @@ def get_ema_multi_avg_fn(decay=0.999):
 
 
 def get_swa_multi_avg_fn():
-    """An in-place running-mean update over lists of tensors (the average of ``num_averaged + 1`` values)."""
+    """An in-place running-mean update over lists of tensors (the average of ``num_averaged + 1`` values).
+
+    Example::
+
+        >>> model = ember.nn.Linear(1, 1, bias=False)
+        >>> swa = ember.optim.swa_utils.AveragedModel(
+        ...     model, multi_avg_fn=ember.optim.swa_utils.get_swa_multi_avg_fn())
+        >>> for value in [1.0, 2.0, 6.0]:
+        ...     with ember.no_grad():
+        ...         _ = model.weight.fill_(value)
+        ...     swa.update_parameters(model)
+        ...     print(swa.module.weight.item())
+        1.0
+        1.5
+        3.0
+    """
     @grad_mode.no_grad()
     def swa_update(averaged_param_list, current_param_list, num_averaged):
         if averaged_param_list[0].is_floating_point() or averaged_param_list[0].is_complex():
