@@ -67,8 +67,6 @@ EXCLUDED = {
     **_family("the C++ dispatcher's keys, guards and custom-operator registration, which ember does not have",
               'torch.DispatchKey', 'torch.DispatchKeySet', 'torch.ExcludeDispatchKeyGuard', 'torch.Tag',
               'torch.library', 'torch.cpp'),
-    **_family("symbolic shapes for torch.compile's tracing; ember's sizes are always concrete ints",
-              'torch.SymInt', 'torch.SymFloat', 'torch.SymBool', 'torch.sym_*'),
     **_family('graph capture and packaging for compilers and deployment (torch.export, torch.package)',
               'torch.export', 'torch.package'),
     **_family("out-of-place copies of view ops, generated for torch.compile's functionalization pass",
