@@ -166,7 +166,8 @@ def fake_quantize_per_channel_affine(input, scale, zero_point, axis, quant_min, 
     axis = _wrap_dim(axis, input.dim())
     if scales.size != input.shape[axis]:
         raise RuntimeError("dimensions of scale and zero-point are not consistent with input tensor")
-    _check_range(quant_min, quant_max, zero_points.tolist())
+    # float zero points (per-row float qparams) may lie outside the integer range, as PyTorch allows
+    _check_range(quant_min, quant_max, [] if zp_dtype != 'int32' else zero_points.tolist())
     shape = [1] * input.dim()
     shape[axis] = -1
     return FakeQuantizePerChannel.apply(input, scales.reshape(shape), zero_points.reshape(shape), quant_min, quant_max,

@@ -13,7 +13,7 @@ __all__ = ['FakeQuantizeBase', 'FakeQuantize', 'disable_fake_quant', 'enable_fak
            'default_fused_wt_fake_quant', 'default_fused_per_channel_wt_fake_quant', 'FixedQParamsFakeQuantize',
            'default_fixed_qparams_range_0to1_fake_quant', 'default_fixed_qparams_range_neg1to1_fake_quant',
            'default_affine_fixed_qparams_fake_quant', 'default_symmetric_fixed_qparams_fake_quant',
-           'default_histogram_fake_quant']
+           'default_histogram_fake_quant', 'default_embedding_fake_quant', 'default_embedding_fake_quant_4bit']
 
 _PER_CHANNEL = ('per_channel_affine', 'per_channel_symmetric', 'per_channel_affine_float_qparams')
 _PER_TENSOR = ('per_tensor_affine', 'per_tensor_symmetric')
@@ -264,3 +264,10 @@ def _histogram_fake_quant():
 
 
 default_histogram_fake_quant = _histogram_fake_quant()
+# per-row float qparams for embedding tables in QAT, the range taken afresh from each weight (averaging 1)
+default_embedding_fake_quant = FakeQuantize.with_args(
+    observer=MovingAveragePerChannelMinMaxObserver, qscheme=_dtypes.per_channel_affine_float_qparams,
+    dtype=_dtypes.quint8, quant_min=0, quant_max=255, ch_axis=0, averaging_constant=1)
+default_embedding_fake_quant_4bit = FakeQuantize.with_args(
+    observer=MovingAveragePerChannelMinMaxObserver, qscheme=_dtypes.per_channel_affine_float_qparams, ch_axis=0,
+    dtype=_dtypes.quint4x2, averaging_constant=1)

@@ -7,16 +7,18 @@ from ember.ao.quantization.observer import (default_observer, default_weight_obs
                                             default_per_channel_weight_observer, default_dynamic_quant_observer,
                                             default_placeholder_observer, default_float_qparams_observer,
                                             default_float_qparams_observer_4bit, PlaceholderObserver)
-from ember.ao.quantization.observer import default_debug_observer
+from ember.ao.quantization.observer import default_debug_observer, NoopObserver
 from ember.ao.quantization.fake_quantize import (default_fake_quant, default_weight_fake_quant,
                                                  default_dynamic_fake_quant, default_fused_act_fake_quant,
-                                                 default_fused_wt_fake_quant)
+                                                 default_fused_wt_fake_quant, default_embedding_fake_quant,
+                                                 default_embedding_fake_quant_4bit)
 
 __all__ = ['QConfig', 'default_qconfig', 'default_per_channel_qconfig', 'default_dynamic_qconfig',
            'float16_dynamic_qconfig', 'float16_static_qconfig', 'per_channel_dynamic_qconfig',
            'float_qparams_weight_only_qconfig', 'float_qparams_weight_only_qconfig_4bit', 'default_qat_qconfig',
            'default_dynamic_qat_qconfig', 'default_weight_only_qconfig', 'default_activation_only_qconfig',
-           'QConfigDynamic', 'QConfigAny', 'default_debug_qconfig', 'default_qat_qconfig_v2', 'qconfig_equals']
+           'QConfigDynamic', 'QConfigAny', 'default_debug_qconfig', 'default_qat_qconfig_v2', 'qconfig_equals',
+           'default_embedding_qat_qconfig', 'default_embedding_qat_qconfig_4bit']
 
 
 class QConfig(namedtuple('QConfig', ['activation', 'weight'])):
@@ -74,6 +76,11 @@ def qconfig_equals(q1, q2):
         return q1 == q2
 
 
+def _float32():
+    import ember
+    return ember.float32
+
+
 def _float16():
     import ember
     return ember.float16
@@ -93,6 +100,10 @@ float_qparams_weight_only_qconfig = QConfig(activation=default_placeholder_obser
 float_qparams_weight_only_qconfig_4bit = QConfig(activation=default_placeholder_observer,
                                                  weight=default_float_qparams_observer_4bit)
 default_qat_qconfig = QConfig(activation=default_fake_quant, weight=default_weight_fake_quant)
+default_embedding_qat_qconfig = QConfig(activation=NoopObserver.with_args(dtype=_float32()),
+                                        weight=default_embedding_fake_quant)
+default_embedding_qat_qconfig_4bit = QConfig(activation=NoopObserver.with_args(dtype=_float32()),
+                                             weight=default_embedding_fake_quant_4bit)
 default_debug_qconfig = QConfig(weight=default_weight_observer, activation=default_debug_observer)
 default_qat_qconfig_v2 = QConfig(activation=default_fused_act_fake_quant, weight=default_fused_wt_fake_quant)
 default_dynamic_qat_qconfig = QConfig(activation=default_dynamic_fake_quant, weight=default_weight_fake_quant)
@@ -145,7 +156,8 @@ def get_default_qat_qconfig(backend='x86', version=1):
     from ember.ao.quantization.fake_quantize import (FakeQuantize, FusedMovingAvgObsFakeQuantize,
                                                      default_per_channel_weight_fake_quant,
                                                      default_fused_per_channel_wt_fake_quant,
-                                                     default_fused_wt_fake_quant)
+                                                     default_fused_wt_fake_quant, default_embedding_fake_quant,
+                                                 default_embedding_fake_quant_4bit)
     supported = ['fbgemm', 'x86', 'qnnpack', 'onednn']
     if backend not in supported:
         raise AssertionError(f"backend: {backend} not supported. backend must be one of {supported}")

@@ -5,7 +5,8 @@ from ember import nn
 
 __all__ = ['get_default_static_quant_module_mappings', 'get_default_qat_module_mappings',
            'get_default_dynamic_quant_module_mappings', 'get_default_qconfig_propagation_list',
-           'get_static_quant_module_class', 'get_dynamic_quant_module_class', 'no_observer_set']
+           'get_static_quant_module_class', 'get_dynamic_quant_module_class', 'no_observer_set',
+           'get_embedding_qat_module_mappings', 'get_embedding_static_quant_module_mappings']
 
 
 def get_default_static_quant_module_mappings():
@@ -65,8 +66,10 @@ def get_default_dynamic_quant_module_mappings():
     """Float module class -> dynamically quantized module class."""
     from ember.ao.nn.quantized import dynamic
     from ember.ao.nn import quantized as nnq
+    from ember.ao.nn import intrinsic as nni
+    from ember.ao.nn.intrinsic.quantized import dynamic as nniqd
     from ember.nn.modules.transformer import NonDynamicallyQuantizableLinear
-    return {nn.GRUCell: dynamic.GRUCell, nn.Linear: dynamic.Linear, NonDynamicallyQuantizableLinear: dynamic.Linear,
+    return {nni.LinearReLU: nniqd.LinearReLU, nn.GRUCell: dynamic.GRUCell, nn.Linear: dynamic.Linear, NonDynamicallyQuantizableLinear: dynamic.Linear,
             nn.LSTM: dynamic.LSTM, nn.GRU: dynamic.GRU, nn.LSTMCell: dynamic.LSTMCell, nn.RNNCell: dynamic.RNNCell,
             nn.EmbeddingBag: nnq.EmbeddingBag, nn.Embedding: nnq.Embedding}
 
@@ -90,6 +93,25 @@ def _get_special_act_post_process(module):
 def _has_special_act_post_process(module):
     """Whether ``module`` trains and its class's output gets fixed-parameter fake quantization."""
     return module.training and type(module) in _module_to_act_post_process()
+
+
+def get_embedding_qat_module_mappings():
+    """The QAT mappings with the embedding tables' QAT forms added."""
+    from ember.ao.nn import qat as nnqat
+    mapping = get_default_qat_module_mappings()
+    mapping[nn.EmbeddingBag] = nnqat.EmbeddingBag
+    mapping[nn.Embedding] = nnqat.Embedding
+    return mapping
+
+
+def get_embedding_static_quant_module_mappings():
+    """The static mappings with the embedding tables' QAT forms mapped to the quantized tables."""
+    from ember.ao.nn import qat as nnqat
+    from ember.ao.nn import quantized as nnq
+    mapping = get_default_static_quant_module_mappings()
+    mapping[nnqat.EmbeddingBag] = nnq.EmbeddingBag
+    mapping[nnqat.Embedding] = nnq.Embedding
+    return mapping
 
 
 def no_observer_set():

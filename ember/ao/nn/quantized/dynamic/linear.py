@@ -100,12 +100,15 @@ class Linear(nnq.Linear):
         observed with ``qconfig.weight`` and quantized to qint8."""
         from ember.ao.quantization.qconfig import default_dynamic_qconfig
         from ember.nn.modules.transformer import NonDynamicallyQuantizableLinear
-        float_modules = [nn.Linear, NonDynamicallyQuantizableLinear]
+        from ember.ao.nn.intrinsic.modules.fused import LinearReLU as FusedLinearReLU
+        float_modules = [nn.Linear, NonDynamicallyQuantizableLinear, FusedLinearReLU]
         if type(mod) not in float_modules:
             raise AssertionError("nn.quantized.dynamic.Linear.from_float only works for one of"
                                  + str([m.__name__ for m in float_modules]) + f", got {type(mod)}")
         if not hasattr(mod, 'qconfig'):
             raise AssertionError("Input float module must have qconfig defined")
+        if type(mod) is FusedLinearReLU:
+            mod = mod[0]
         if mod.qconfig is not None and mod.qconfig.weight is not None:
             weight_observer = mod.qconfig.weight()
         else:

@@ -10,6 +10,7 @@ from ember.ao.nn.quantized.modules.dropout import Dropout  # noqa: F401
 from ember.ao.nn.quantized.modules.embedding_ops import Embedding, EmbeddingBag  # noqa: F401
 from ember.ao.nn.quantized.modules.functional_modules import FloatFunctional, FXFloatFunctional, QFunctional  # noqa
 from ember.ao.nn.quantized.modules.linear import Linear  # noqa: F401
+from ember.nn.modules.pooling import MaxPool2d  # noqa: F401  (max pooling runs on quantized tensors as it is)
 from ember.ao.nn.quantized.modules.normalization import (LayerNorm, GroupNorm, InstanceNorm1d,  # noqa: F401
                                                          InstanceNorm2d, InstanceNorm3d)
 
