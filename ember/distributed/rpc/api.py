@@ -61,8 +61,9 @@ def init_rpc(name, backend=None, rank=-1, world_size=None, rpc_backend_options=N
     from ember.distributed.rpc._rendezvous import rendezvous
     from ember.distributed.rpc._agent import Agent
     from ember.distributed._store import PrefixStore
-    store, rank, world_size = rendezvous(options.init_method, rank, world_size,
-                                         constants.DEFAULT_STORE_TIMEOUT.total_seconds())
+    # the workers wait for each other as long as a call may take (as PyTorch's store after rendezvous)
+    wait = options.rpc_timeout or constants.DEFAULT_STORE_TIMEOUT.total_seconds()
+    store, rank, world_size = rendezvous(options.init_method, rank, world_size, wait)
     with _init_lock:
         store = PrefixStore(f'rpc_prefix_{_init_counter}', store)
         _init_counter += 1

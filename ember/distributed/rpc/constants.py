@@ -6,4 +6,4 @@ UNSET_RPC_TIMEOUT = -1.0            # a call's ``timeout=-1``: use the agent's r
 DEFAULT_INIT_METHOD = 'env://'      # rendezvous through MASTER_ADDR / MASTER_PORT
 DEFAULT_NUM_WORKER_THREADS = 16     # threads serving requests on each worker
 DEFAULT_SHUTDOWN_TIMEOUT = 0.0      # shutdown(timeout=0): wait as long as the others need
-DEFAULT_STORE_TIMEOUT = timedelta(seconds=1800)   # how long the rendezvous waits for every worker
+DEFAULT_STORE_TIMEOUT = timedelta(seconds=1800)   # the rendezvous's wait for every worker when rpc_timeout is 0
