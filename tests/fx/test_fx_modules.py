@@ -65,7 +65,7 @@ _EXCLUDED = {
 # modules a user may call that ember does not have yet: each listed here must really be missing
 # (remove it from the list when it is written)
 _NOT_YET = {'fx.passes.graph_transform_observer', 'fx.passes.net_min_base',
-            'fx.passes.split_utils', 'fx.passes.splitter_base',
+            'fx.passes.splitter_base',
             'fx.passes.utils.matcher_with_name_node_map_utils', 'fx.passes.utils.source_matcher_utils'}
 
 
