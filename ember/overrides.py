@@ -14,10 +14,10 @@ Python functions do::
 >>> is_tensor_like(ember.ones(1)), has_torch_function((ember.ones(1),))
 (True, False)
 """
-import contextlib
 import functools
 import threading
-import warnings
+
+from ember._mode_stack import Mode, ModeStack
 
 __all__ = ['get_ignored_functions', 'get_overridable_functions', 'get_testing_overrides', 'handle_torch_function',
            'has_torch_function', 'has_torch_function_unary', 'has_torch_function_variadic', 'is_tensor_like',
@@ -31,16 +31,17 @@ def _disabled():
     return getattr(_state, 'disabled', 0)
 
 
-def _mode_stack():
-    stack = getattr(_state, 'modes', None)
-    if stack is None:
-        stack = _state.modes = []
-    return stack
+def _switch_dispatch_on():
+    from ember._torch_function import activate
+    activate()          # every op passes through the dispatching wrappers from now on
+
+
+_modes = ModeStack(on_push=_switch_dispatch_on)
 
 
 def _modes_on():
     """Whether a TorchFunctionMode takes calls now (one is entered and DisableTorchFunction is not on)."""
-    return bool(getattr(_state, 'modes', None)) and not getattr(_state, 'modes_disabled', 0)
+    return _modes.any() and not getattr(_state, 'modes_disabled', 0)
 
 
 def _overloaded(relevant_args):
@@ -196,7 +197,7 @@ DisableTorchFunction.__module__ = DisableTorchFunctionSubclass.__module__ = 'emb
 
 
 # ---------------------------------------------------------------------------------------- modes
-class TorchFunctionMode:
+class TorchFunctionMode(Mode):
     """A context manager through which every ember function call passes while it is entered: ember's
     functions, Tensor methods and operators, ``F.*``, ``linalg``/``fft``/``special`` call
     ``mode.__torch_function__(func, types, args, kwargs)`` instead of running (the mode is popped while its
@@ -215,6 +216,7 @@ class TorchFunctionMode:
     """
 
     inner = None
+    _stack = _modes
 
     def __init__(self, inner=None):
         if inner is not None:
@@ -222,23 +224,6 @@ class TorchFunctionMode:
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         raise NotImplementedError
-
-    def __enter__(self):
-        _push_mode(self)
-        return self
-
-    def __exit__(self, exc_type, exc_val, exc_tb):
-        _pop_mode()
-
-    @classmethod
-    def push(cls, *args, **kwargs):
-        warnings.warn("`Mode.push()` is no longer necessary and can be replaced with just `with Mode()`",
-                      stacklevel=2)
-        return cls(*args, **kwargs)
-
-    @classmethod
-    def is_infra_mode(cls):
-        return False
 
 
 class BaseTorchFunctionMode(TorchFunctionMode):
@@ -249,34 +234,23 @@ class BaseTorchFunctionMode(TorchFunctionMode):
 
 
 def _push_mode(mode):
-    from ember._torch_function import activate
-    activate()          # every op passes through the dispatching wrappers from now on
-    _mode_stack().append(mode)
+    _modes.push(mode)
 
 
 def _pop_mode():
-    stack = _mode_stack()
-    if not stack:
-        raise AssertionError("Trying to pop from an empty mode stack")
-    return stack.pop()
+    return _modes.pop()
 
 
-@contextlib.contextmanager
 def _pop_mode_temporarily():
-    mode = _pop_mode()
-    try:
-        yield mode
-    finally:
-        _mode_stack().append(mode)
+    return _modes.pop_temporarily()
 
 
 def _get_current_function_mode():
-    stack = _mode_stack()
-    return stack[-1] if stack else None
+    return _modes.current()
 
 
 def _get_current_function_mode_stack():
-    return list(_mode_stack())
+    return list(_modes.modes())
 
 
 def _is_torch_function_mode_enabled():

@@ -16,20 +16,13 @@ autograd through a wrapper subclass: a differentiable op on one that requires gr
 raises instead of giving wrong gradients.
 """
 import contextlib
-import threading
+
+from ember._mode_stack import Mode, ModeStack
 
 __all__ = ['TorchDispatchMode', 'is_traceable_wrapper_subclass', 'is_traceable_wrapper_subclass_type',
            'transform_subclass']
 
-_state = threading.local()
 _active = False          # set once a mode is entered or a __torch_dispatch__ subclass is defined
-
-
-def _stack():
-    stack = getattr(_state, 'modes', None)
-    if stack is None:
-        stack = _state.modes = []
-    return stack
 
 
 def _switch_on():
@@ -40,7 +33,10 @@ def _switch_on():
         activate()
 
 
-class TorchDispatchMode:
+_modes = ModeStack(on_push=_switch_on)
+
+
+class TorchDispatchMode(Mode):
     """Every op run while the mode is entered calls ``self.__torch_dispatch__(func, types, args, kwargs)``
     with ``func`` the op's ATen overload (see the module docstring for where ember's level differs).
 
@@ -56,6 +52,7 @@ class TorchDispatchMode:
         aten.ones.default
         aten.mul.Tensor
     """
+    _stack = _modes
 
     def __init__(self, _dispatch_key=None):
         if _dispatch_key is not None:
@@ -64,59 +61,31 @@ class TorchDispatchMode:
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         raise NotImplementedError
 
-    def __enter__(self):
-        _push_mode(self)
-        return self
-
-    def __exit__(self, exc_type, exc_val, exc_tb):
-        _pop_mode()
-
-    @classmethod
-    def push(cls, *args, **kwargs):
-        import warnings
-        warnings.warn("`Mode.push()` is no longer necessary and can be replaced with just `with Mode()`",
-                      stacklevel=2)
-        return cls(*args, **kwargs)
-
-    @classmethod
-    def is_infra_mode(cls):
-        return False
-
 
 def _push_mode(mode):
-    _switch_on()
-    _stack().append(mode)
+    _modes.push(mode)
 
 
 def _pop_mode(k=None):
-    stack = _stack()
-    if not stack:
-        raise AssertionError("Trying to pop from an empty mode stack")
-    return stack.pop()
+    return _modes.pop()
 
 
-@contextlib.contextmanager
 def _pop_mode_temporarily(k=None):
-    mode = _pop_mode()
-    try:
-        yield mode
-    finally:
-        _stack().append(mode)
+    return _modes.pop_temporarily()
 
 
 def _get_current_dispatch_mode():
-    stack = _stack()
-    return stack[-1] if stack else None
+    return _modes.current()
 
 
 def _get_current_dispatch_mode_stack():
-    return list(_stack())
+    return list(_modes.modes())
 
 
 @contextlib.contextmanager
 def _disable_current_modes():
     """No dispatch mode inside the block (they are restored after it)."""
-    stack = _stack()
+    stack = _modes.modes()
     saved = stack[:]
     del stack[:]
     try:
@@ -174,7 +143,7 @@ _NO_HISTORY = frozenset(('detach', 'alias', 'size', 'stride', 'numel', 'dim', 'i
 def dispatch(name, fn, args, kwargs):
     """The op ``fn`` (reached by ``name``) handed to the dispatch modes and subclasses, or NotImplemented
     when none takes part."""
-    modes = getattr(_state, 'modes', None)
+    modes = _modes.any()
     subclass_args = _dispatch_args(args, kwargs)
     if not modes and not subclass_args:
         return NotImplemented
