@@ -7,6 +7,7 @@ order PyTorch's engine uses and so the order users see hooks fire in.
 import heapq
 from heapq import heappop as _heappop, heappush as _heappush
 import sys
+import threading
 import warnings
 
 import numpy as _np
@@ -67,29 +68,36 @@ class _RunInfo:
     __slots__ = ('id', 'reachable', 'needed', 'callbacks')
 
 
-_runs = []  # the backward runs in progress on this thread, innermost last
+class _ThreadRuns(threading.local):
+    # per thread: backward passes run side by side on several threads (RPC's serving threads), and
+    # each one's hooks must see its own pass
+    def __init__(self):
+        self.stack = []   # the backward runs in progress on this thread, innermost last
+
+
+_thread_runs = _ThreadRuns()
 _run_ids = iter(range(1, 1 << 62))
 
 
 def current_graph_task_id():
     """The id of the innermost backward run in progress, or -1 outside backward."""
-    return _runs[-1].id if _runs else -1
+    return _thread_runs.stack[-1].id if _thread_runs.stack else -1
 
 
 def queue_callback(callback):
     """Run ``callback()`` (no arguments) when the backward pass in progress has run every node
     (PyTorch's ``Variable._execution_engine.queue_callback``)."""
-    if not _runs:
+    if not _thread_runs.stack:
         raise RuntimeError("Final callbacks can only be installed during backward pass.")
-    _runs[-1].callbacks.append(callback)
+    _thread_runs.stack[-1].callbacks.append(callback)
 
 
 def will_engine_execute_node(node):
     """Whether the innermost backward run in progress will run ``node`` (PyTorch's
     ``torch._C._will_engine_execute_node``)."""
-    if not _runs:
+    if not _thread_runs.stack:
         raise RuntimeError("_will_engine_execute_node should only be called during the backward pass")
-    info = _runs[-1]
+    info = _thread_runs.stack[-1]
     return node in info.reachable and (info.needed is None or node in info.needed)
 
 
@@ -230,7 +238,7 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
     # NumPy's floating-point warnings stay quiet for the whole pass (PyTorch never warns there)
     info = _RunInfo()
     info.id, info.reachable, info.needed, info.callbacks = next(_run_ids), seen, needed, []
-    _runs.append(info)
+    _thread_runs.stack.append(info)
     quiet = quiet_fp_enter()
     try:
         _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumulate, retain_graph,
@@ -239,7 +247,7 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
             info.callbacks.pop(0)()
     finally:
         quiet_fp_leave(quiet)
-        _runs.pop()
+        _thread_runs.stack.pop()
 
     if inputs and accumulate:
         for t, g in zip(inputs, captured):

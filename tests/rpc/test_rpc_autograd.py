@@ -79,3 +79,43 @@ def test_context_needs_init_rpc():
         with dist_autograd.context():
             pass
 
+
+
+def test_backward_passes_on_two_threads_keep_their_own_callbacks():
+    # an RPC worker runs backward passes of several trainers at once: a callback queued from one pass's
+    # hook runs at the end of that pass, not of the other thread's
+    from ember.autograd import Variable
+    a_in_hook, b_in_hook, a_queued = threading.Event(), threading.Event(), threading.Event()
+    ran = []
+
+    def pass_a():
+        x = ember.ones(2, requires_grad=True)
+
+        def hook(g):
+            a_in_hook.set()
+            assert b_in_hook.wait(30)
+            Variable._execution_engine.queue_callback(lambda: ran.append('a'))
+            a_queued.set()
+            return g
+        y = x * 2
+        y.register_hook(hook)
+        y.sum().backward()
+        ran.append('a done')
+
+    def pass_b():
+        x = ember.ones(2, requires_grad=True)
+
+        def hook(g):
+            b_in_hook.set()
+            assert a_queued.wait(30)
+            return g
+        y = x * 3
+        y.register_hook(hook)
+        assert a_in_hook.wait(30)
+        y.sum().backward()
+    threads = [threading.Thread(target=pass_a), threading.Thread(target=pass_b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert ran[:2] == ['a', 'a done']
