@@ -565,7 +565,7 @@ def refuse(fn, args, kwargs, depth=2):
         return None
     name, exports = found
     failure = sys.exc_info()[1]
-    if _raised_by_python_read(failure):
+    if _raised_by_python_read(failure) or getattr(failure, '_raised_by_python_check', False):
         return None     # PyTorch's function is Python code whose first read of its input failed: that error stands
     if failure is not None and failure.__traceback__.tb_next is None and not _C_NAMESPACES.intersection(exports):
         return None     # Python's own error for the call (PyTorch's functional ops are Python functions too)

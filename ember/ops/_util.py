@@ -99,6 +99,13 @@ def require_tensor(obj, native=None, param='input'):
                             f"{_argparse.type_name(obj)}")
 
 
+def python_check(error):
+    """``error`` marked as one that PyTorch's Python function raises before its C function parses
+    the arguments (a missing option, an option of the wrong kind): no argument error replaces it."""
+    error._raised_by_python_check = True
+    return error
+
+
 def python_reads(obj, attribute):
     """For an op whose PyTorch function is Python code that starts with ``input.<attribute>``
     (``input.dim()``, ``input.size()``): that read, so a non-tensor fails with Python's

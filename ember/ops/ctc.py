@@ -11,6 +11,7 @@ import numpy as np
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.backend import to_numpy
+from ember.ops import _argparse
 from ember.ops._registry import op
 from ember.ops.creation import tensor
 from ember.ops.index import where
@@ -132,6 +133,12 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     """
     if reduction not in ('none', 'mean', 'sum'):
         raise ValueError(f'{reduction} is not a valid value for reduction')
+    if not isinstance(log_probs, Tensor):
+        # PyTorch's function hands everything to its C ctc_loss, the reduction as its number
+        refused = _argparse.explain('torch', 'ctc_loss', (log_probs, targets, input_lengths, target_lengths, blank,
+                                                          ('none', 'mean', 'sum').index(reduction), zero_infinity), {})
+        if refused is not None:
+            raise refused
     unbatched = log_probs.dim() == 2
     if unbatched:
         log_probs = log_probs.unsqueeze(1)

@@ -8,7 +8,7 @@ from ember.autograd.function import Primitive
 from ember.ops import _argparse
 from ember.ops._half import is_half_array
 from ember.ops._registry import op
-from ember.ops._util import python_reads
+from ember.ops._util import python_reads, require_tensor
 
 
 class Embedding(Primitive):
@@ -137,6 +137,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
                  [1., 1.]]])
     """
     _check_indices(input)
+    if padding_idx is None and max_norm is None:
+        require_tensor(weight, 'embedding', 'weight')   # (PyTorch hands it straight to its C function)
     padding_idx = _padding(padding_idx, weight.shape[0])
     if max_norm is not None:
         with grad_mode.no_grad():

@@ -14,6 +14,7 @@ from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.backend import to_numpy
 from ember.ops._registry import op
+from ember.ops._util import python_check, python_reads
 from ember.ops.pooling import _max_pool_grad, _running_argmax
 
 
@@ -81,19 +82,26 @@ _NAMES = {2: ('height', 'width'), 3: ('time', 'height', 'width')}
 def _fractional(n, input, kernel_size, output_size, output_ratio, _random_samples):
     name = f'fractional_max_pool{n}d'
     if output_size is None and output_ratio is None:
-        raise ValueError(f'{name} requires specifying either an output_size or an output_ratio')
+        raise python_check(ValueError(f'{name} requires specifying either an output_size or an output_ratio'))
     kernel = (kernel_size,) * n if isinstance(kernel_size, int) else tuple(kernel_size)
     if output_size is None:
         # PyTorch's two spellings differ: the 2-d one checks len() first (so a bare number raises
         # TypeError), the 3-d one broadcasts a number to three; neither repeats a one-element tuple
         # (IndexError), and the 3-d one reads only the first three of a longer sequence
-        if n == 2 and len(output_ratio) > n:
-            raise ValueError(f'{name} requires output_ratio to either be a single Int or tuple of Ints.')
+        try:
+            too_long = n == 2 and len(output_ratio) > n
+        except TypeError as error:      # (a bare number: Python's own error, as PyTorch's)
+            raise python_check(error) from None
+        if too_long:
+            raise python_check(ValueError(f'{name} requires output_ratio to either be a single Int or tuple of '
+                                          f'Ints.'))
+        python_reads(input, 'size')        # what PyTorch's function reads next
         ratio = (output_ratio,) * n if isinstance(output_ratio, (int, float)) else tuple(output_ratio)
         if len(ratio) < n:
             raise IndexError('tuple index out of range')
         out = tuple(int(input.size(d - n) * ratio[d]) for d in range(n))
     else:
+        python_reads(input, 'dim')         # what PyTorch's function reads first
         out = (output_size,) * n if isinstance(output_size, int) else tuple(output_size)
     if _random_samples is None:
         from ember.ops.random import rand
