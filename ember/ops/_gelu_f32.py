@@ -118,10 +118,12 @@ def _erf_pieces(a):
         if d:
             p[...] = p32
     # bucket 0x206's elements above the bound: piece 23's value (later buckets have piece 23's
-    # coefficients already, whose 0 * a also gives oneDNN's NaN at infinity)
-    above = np.greater(a, _LAST_PIECE_BOUND)
-    above &= np.less_equal(a, _BUCKET_206_TOP)
-    np.copyto(p32, _ONE, where=above)
+    # coefficients already, whose 0 * a also gives oneDNN's NaN at infinity); one pass finds whether
+    # any element exceeds the bound at all (rarely: |x| > 5.54), a NaN maximum included
+    if a.size and not a.max() <= _LAST_PIECE_BOUND:
+        above = np.greater(a, _LAST_PIECE_BOUND)
+        above &= np.less_equal(a, _BUCKET_206_TOP)
+        np.copyto(p32, _ONE, where=above)
     odd = a == _DOUBLE_ROUNDED
     if odd.any():
         p32[odd] = _erf_pieces_fused(a[odd])
