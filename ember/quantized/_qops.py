@@ -179,6 +179,30 @@ def hardsigmoid(q):
     return _result(requantized(y, scale, zero_point, q._qdtype), q, scale, zero_point)
 
 
+def prelu(q, weight, scale, zero_point):
+    """PReLU on the integers (``quantized::prelu``): positive parts times the weight's quantized 1, negative
+    parts times the quantized slope (broadcast along dimension 1), requantized with the float32 multiplier
+    ``x_scale * w_scale / out_scale``."""
+    _check_per_tensor(q, 'quantized::prelu')
+    if weight._qdtype is not q._qdtype:
+        raise RuntimeError(f"Found dtype {weight._qdtype._scalar_name} but expected {q._qdtype._scalar_name}")
+    if q._int.ndim == 0:
+        raise RuntimeError("qprelu: zero-dim input tensor is not allowed.")
+    w_scale, w_zp = _F32(weight._scale), int(weight._zero_point)
+    x_zp = int(q._zero_point)
+    multiplier = _F32(_F32(q._scale) * w_scale) * (_F32(1) / _F32(scale))
+    w_qmin, w_qmax = weight._qdtype.qmin, weight._qdtype.qmax
+    w_one = int(np.clip(np.rint(_F32(1) * (_F32(1) / w_scale)) + w_zp, w_qmin, w_qmax)) - w_zp
+    ints = q._int.astype(np.int64)
+    slope = weight._int.astype(np.int64).reshape(-1) - w_zp
+    if q._int.ndim > 1:
+        slope = slope.reshape((1, -1) + (1,) * (q._int.ndim - 2))
+    acc = (np.maximum(ints, x_zp) - x_zp) * w_one + (np.minimum(ints, x_zp) - x_zp) * slope
+    out = np.rint((acc.astype(_F32) * _F32(multiplier)).astype(_F32)) + zero_point
+    out = np.clip(out, q._qdtype.qmin, q._qdtype.qmax).astype(q._qdtype.storage)
+    return _result(np.broadcast_to(out, q._int.shape), q, scale, zero_point)
+
+
 def elementwise(q, fn, scale=None, zero_point=None):
     """``fn`` (float32 array -> float32 array) on ``q``'s values, requantized to ``scale``/``zero_point``
     (``q``'s own by default)."""

@@ -2,7 +2,8 @@
 import ember
 from ember import nn
 from ember.quantized import _dtypes
-from ember.ao.nn.quantized.modules.activation import ReLU6, Hardswish, ELU, LeakyReLU, Sigmoid  # noqa: F401
+from ember.ao.nn.quantized.modules.activation import (ReLU6, Hardswish, ELU, LeakyReLU, Sigmoid, Softmax,  # noqa
+                                                     PReLU)
 from ember.ao.nn.quantized.modules.batchnorm import BatchNorm2d, BatchNorm3d  # noqa: F401
 from ember.ao.nn.quantized.modules.conv import (Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d,  # noqa: F401
                                                ConvTranspose3d)
@@ -17,7 +18,7 @@ from ember.ao.nn.quantized.modules.normalization import (LayerNorm, GroupNorm, I
 __all__ = ['BatchNorm2d', 'BatchNorm3d', 'Conv1d', 'Conv2d', 'Conv3d', 'ConvTranspose1d', 'ConvTranspose2d',
            'ConvTranspose3d', 'DeQuantize', 'ELU', 'Dropout', 'Embedding',
            'EmbeddingBag', 'GroupNorm', 'Hardswish', 'InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d', 'LayerNorm',
-           'LeakyReLU', 'Linear', 'Quantize', 'ReLU6', 'Sigmoid', 'FloatFunctional', 'FXFloatFunctional',
+           'LeakyReLU', 'Linear', 'PReLU', 'Quantize', 'ReLU6', 'Sigmoid', 'Softmax', 'FloatFunctional', 'FXFloatFunctional',
            'QFunctional']
 
 

@@ -6,7 +6,7 @@ import ember
 from ember import nn
 from ember.quantized import _qops
 
-__all__ = ['ReLU6', 'Hardswish', 'ELU', 'LeakyReLU', 'Sigmoid']
+__all__ = ['ReLU6', 'Hardswish', 'ELU', 'LeakyReLU', 'Sigmoid', 'Softmax', 'PReLU']
 
 _F32 = np.float32
 
@@ -151,3 +151,105 @@ class Sigmoid(nn.Sigmoid):
     def from_float(cls, mod, use_precomputed_fake_quant=False):
         scale, zero_point = mod.activation_post_process.calculate_qparams()
         return cls(float(scale), int(zero_point))
+
+
+class Softmax(nn.Softmax):
+    """Softmax of a quantized tensor along ``dim``, requantized to ``scale``/``zero_point``: the values are
+    dequantized, the float softmax taken and quantized again, as PyTorch's x86 kernel does.
+
+    Args:
+        dim (int): the dimension the softmax runs along.
+        scale (float), zero_point (int): the output quantization.
+    """
+
+    def __init__(self, dim=None, scale=1.0, zero_point=0):
+        super().__init__()
+        self.dim = dim
+        self.scale = scale
+        self.zero_point = zero_point
+
+    def forward(self, input):
+        import warnings
+        dim = self.dim
+        if dim is None:
+            warnings.warn("Implicit dimension choice for softmax has been deprecated. Change the call to include "
+                          "dim=X as an argument.", stacklevel=2)
+            dim = 0 if input.dim() in (0, 1, 3) else 1
+        if not getattr(input, 'is_quantized', False):
+            raise NotImplementedError("Could not run 'quantized::softmax' with arguments from the 'CPU' backend.")
+        values = ember.softmax(input.dequantize(), dim)
+        return ember.quantize_per_tensor(values, float(self.scale), int(self.zero_point), input.dtype)
+
+    def _get_name(self):
+        return 'QuantizedSoftmax'
+
+    @staticmethod
+    def from_float(mod, use_precomputed_fake_quant=False):
+        scale, zero_point = mod.activation_post_process.calculate_qparams()
+        return Softmax(mod.dim, float(scale), int(zero_point))
+
+    @classmethod
+    def from_reference(cls, mod, scale, zero_point):
+        return cls(mod.dim, float(scale), int(zero_point))
+
+
+class PReLU(nn.Module):
+    """PReLU of a quantized tensor with a quantized (quint8) slope per channel, computed on the integers and
+    requantized to ``output_scale``/``output_zero_point`` as PyTorch's kernel does.
+
+    Args:
+        output_scale (float), output_zero_point (int): the output quantization.
+        num_parameters (int): 1, or the number of input channels.
+
+    Example::
+
+        >>> m = ember.ao.nn.quantized.PReLU(0.05, 100)
+        >>> m.set_weight(ember.quantize_per_tensor(ember.tensor([0.25]), 0.01, 0, ember.quint8))
+        >>> x = ember.quantize_per_tensor(ember.tensor([-2.0, 1.0]), 0.1, 50, ember.quint8)
+        >>> m(x).dequantize()
+        tensor([-0.5000,  1.0000])
+    """
+
+    def __init__(self, output_scale, output_zero_point, num_parameters=1):
+        super().__init__()
+        self.num_parameters = num_parameters
+        self.scale = output_scale
+        self.zero_point = output_zero_point
+        w = ember.randn(num_parameters, dtype=ember.float32)
+        self.set_weight(ember.quantize_per_tensor(w, scale=1.0, zero_point=0, dtype=_dtypes_quint8()))
+
+    def set_weight(self, w):
+        self.weight = w
+
+    def forward(self, input):
+        return _qops.prelu(input, self.weight, float(self.scale), int(self.zero_point))
+
+    def _get_name(self):
+        return 'QuantizedPReLU'
+
+    @classmethod
+    def from_float(cls, mod, use_precomputed_fake_quant=False):
+        scale, zero_point = mod.activation_post_process.calculate_qparams()
+        return cls._with_observed_weight(mod, float(scale), int(zero_point))
+
+    @classmethod
+    def from_reference(cls, mod, scale, zero_point):
+        return cls._with_observed_weight(mod, float(scale), int(zero_point))
+
+    @classmethod
+    def _with_observed_weight(cls, mod, scale, zero_point):
+        import warnings
+        qprelu = cls(scale, zero_point, mod.num_parameters)
+        float_wt = mod.weight.float()
+        observer = mod.qconfig.weight()
+        observer(float_wt)
+        if observer.dtype is not _dtypes_quint8():
+            warnings.warn(f"PReLU's weight observer should have dtype quint8 but got {observer.dtype}", stacklevel=3)
+        wt_scale, wt_zp = observer.calculate_qparams()
+        qprelu.set_weight(ember.quantize_per_tensor(float_wt, float(wt_scale), int(wt_zp), _dtypes_quint8()))
+        return qprelu
+
+
+def _dtypes_quint8():
+    from ember.quantized import _dtypes
+    return _dtypes.quint8
