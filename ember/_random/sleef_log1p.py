@@ -93,8 +93,11 @@ def _log1p32(d):
     sx = _LN2_HI32 * ef
     # the fused steps that give the rounding error of a product (exactly a float) are exact
     # in double; the others round once through exact.fma32
-    err = (f64(_LN2_HI32) * ef.astype(f64) - sx).astype(np.float32)     # fma(hi, e, -sx)
-    sy = fma32(_f(_LN2_LO32), ef, err)
+    ef64 = ef.astype(f64)
+    err = (f64(_LN2_HI32) * ef64 - sx).astype(np.float32)     # fma(hi, e, -sx)
+    # fma(lo, e, err) needs no check either: lo (24 bits, ~2**-29) times |e| <= 127 is a multiple of
+    # 2**-52, err (a rounding error of hi * e) one of 2**-24 below 2**-17, so the double sum is exact
+    sy = (f64(_LN2_LO32) * ef64 + err).astype(np.float32)
     ax = _f(2) + m                                          # 2 + m as a pair
     ay = (_f(2) - ax) + m
     rt = _f(1) / ax
