@@ -2,12 +2,18 @@
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
 import ember
 from ember.distributed import rpc
 from tests.rpc._jobs import HERE, free_port
+
+
+@rpc.functions.async_execution
+def _not_a_future(x):
+    return x + 1
 
 
 @pytest.fixture
@@ -29,6 +35,14 @@ def test_single_worker_calls_itself(env):
         rref = rpc.remote('solo', ember.ones, args=(3,))
         assert rref.is_owner() and rref.to_here().tolist() == [1.0, 1.0, 1.0]
         assert repr(rpc.get_worker_info()) == 'WorkerInfo(id=0, name=solo)'
+        with pytest.raises(TypeError, match='function should be callable.'):
+            rpc.rpc_sync('solo', 5)
+        with pytest.raises(RuntimeError, match='Functions decorated with @rpc.async_function must return a '
+                                               'torch.futures.Future object, but got builtins.int'):
+            rpc.rpc_sync('solo', _not_a_future, args=(1,))
+        with pytest.raises(RuntimeError, match=r'RPCErr:1:RPC ran for more than set timeout \(200 ms\)'):
+            rpc.rpc_sync('solo', time.sleep, args=(1,), timeout=0.2)
+        assert rpc.RRef(3)._get_type() is int and rpc.RRef[int] is not None
     finally:
         rpc.shutdown()
     with pytest.raises(RuntimeError, match='RPC has not been initialized'):

@@ -11,8 +11,9 @@ class Later:
     def __init__(self, future):
         from ember.futures import Future
         if not isinstance(future, Future):
-            raise RuntimeError("Expected the function decorated with @rpc.functions.async_execution to return a "
-                               f"torch.futures.Future, but got {type(future).__name__}")
+            kind = type(future)
+            raise RuntimeError("Functions decorated with @rpc.async_function must return a torch.futures.Future "
+                               f"object, but got {kind.__module__}.{kind.__qualname__}")
         self.future = future
 
 

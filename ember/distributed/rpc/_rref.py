@@ -9,6 +9,7 @@ reference is in flight.
 """
 import queue
 import threading
+import types
 
 from ember.distributed.rpc import _state
 from ember.distributed.rpc._errors import AGENT_NOT_SET
@@ -123,6 +124,9 @@ class RRef:
         >>> rref.to_here()                                                    # doctest: +SKIP
         tensor([4., 4.])
     """
+
+    # RRef[nn.Module] in annotations, as with PyTorch's generic RRef
+    __class_getitem__ = classmethod(types.GenericAlias)
 
     def __init__(self, value, type_hint=None):
         agent = _state.agent

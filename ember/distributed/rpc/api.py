@@ -121,7 +121,7 @@ def rpc_async(to, func, args=None, kwargs=None, timeout=-1.0):
     """
     agent = _agent()
     if not callable(func):
-        raise RuntimeError(f"function {func!r} is not callable")
+        raise TypeError("function should be callable.")
     return agent.send(to, 'call', (func, args, kwargs), _timeout_of(timeout))
 
 
@@ -144,7 +144,7 @@ def remote(to, func, args=None, kwargs=None, timeout=-1.0):
     from ember.distributed.rpc import _handlers
     agent = _agent()
     if not callable(func):
-        raise RuntimeError(f"function {func!r} is not callable")
+        raise TypeError("function should be callable.")
     dest = agent.worker_info(to)
     rref_id = agent.new_id()
     if dest.id == agent.info.id:        # this worker owns the value
