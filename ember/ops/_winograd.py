@@ -22,16 +22,25 @@ import numpy
 from ember.ops import _chunk_threads, _winograd_f43
 
 # below this many multiply-adds per output position (C * O), the transforms' passes over memory
-# cost about what the smaller matmuls save (measured on 2 cores: even at C = O = 16; ahead by
-# 1.25-1.5x from C * O = 512 up)
-_MIN_CHANNEL_PRODUCT = 512
+# cost more than the smaller matmuls save; and a layer with few input channels keeps im2col for its
+# three kernels: with few channels the tile products have a shallow inner dimension (forward,
+# weight gradient) while im2col's products stay wide, and its input gradient's flat-plane path has
+# few rows to add back (measured, one thread, batch 32 on 32x32, forward / input gradient / weight
+# gradient in ms, im2col family against F(4x4, 3x3): 16 -> 16 channels 4.7 / 7.1 / 7.1 against
+# 4.9 / 5.0 / 5.9; 8 -> 64 5.5 / 7.5 / 6.1 against 9.5 / 18.1 / 11.7; 64 -> 8 29.5 / 29.4 / 32.1
+# against 10.8 / 9.7 / 9.9; 3 -> 64 and 4 -> 128 like 8 -> 64, 64 -> 3 and 128 -> 4 like 64 -> 8)
+_MIN_CHANNEL_PRODUCT = 256
+_MIN_LAYER_INPUT_CHANNELS = 16
 
 
-def fits(x, w_shape, stride, pads, dilation, groups):
-    """Whether ``conv(x, w)`` (x unpadded, ``pads`` as (low, high) pairs) takes this path."""
+def fits(x, w_shape, stride, pads, dilation, groups, transposed=False):
+    """Whether ``conv(x, w)`` (x unpadded, ``pads`` as (low, high) pairs) takes this path;
+    ``transposed`` when it computes a stride-1 transposed convolution (an input gradient), whose
+    output channels (``w_shape[0]``) are the layer's input channels."""
     return (len(w_shape) == 4 and w_shape[2] == 3 and w_shape[3] == 3 and stride == (1, 1)
             and dilation == (1, 1) and groups == 1 and x.dtype.kind == 'f' and x.dtype.itemsize >= 4
             and w_shape[0] * w_shape[1] >= _MIN_CHANNEL_PRODUCT
+            and w_shape[0 if transposed else 1] >= _MIN_LAYER_INPUT_CHANNELS
             and all(lo >= 0 and hi >= 0 for lo, hi in pads)
             and all(x.shape[2 + i] + pads[i][0] + pads[i][1] >= 4 for i in range(2)))
 

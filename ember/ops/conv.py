@@ -181,7 +181,8 @@ def _conv_transpose_raw(xp, x, w, stride, pads, output_padding, dilation, groups
     if stride == (1,) * n and dilation == (1,) * n and tuple(output_padding) == (0,) * n:
         # stride 1: a convolution with the flipped kernel, padded by what the kernel overhangs
         conv_pads = tuple((k - 1 - lo, k - 1 - hi) for k, (lo, hi) in zip(w.shape[2:], pads))
-        if _winograd.fits(x, (w.shape[1], w.shape[0]) + w.shape[2:], stride, conv_pads, dilation, groups):
+        if _winograd.fits(x, (w.shape[1], w.shape[0]) + w.shape[2:], stride, conv_pads, dilation, groups,
+                          transposed=True):
             return _winograd.conv_flipped(xp, x, w, conv_pads)
     if stride == (1,) * n and not any(output_padding) and x.size and _flat_fits(x.shape[2:], w.shape[2:], dilation):
         return _conv_transpose_flat(xp, x, w, pads, dilation, groups)

@@ -23,11 +23,13 @@ def tile_size(request, monkeypatch):
 @pytest.fixture
 def winograd_everywhere(monkeypatch, tile_size):
     monkeypatch.setattr(_winograd, '_MIN_CHANNEL_PRODUCT', 1)
+    monkeypatch.setattr(_winograd, '_MIN_LAYER_INPUT_CHANNELS', 1)
 
 
 def _run(fn, arrays, winograd, monkeypatch):
     """fn's output and the gradients of (output * fixed weights).sum() w.r.t. every input."""
     monkeypatch.setattr(_winograd, '_MIN_CHANNEL_PRODUCT', 1 if winograd else 1 << 62)
+    monkeypatch.setattr(_winograd, '_MIN_LAYER_INPUT_CHANNELS', 1)
     calls = []
     for name in ('conv', 'conv_flipped', 'weight_grad'):
         real = getattr(_winograd, name)
@@ -75,6 +77,14 @@ def test_takes_the_path_only_where_it_fits():
     assert not _winograd.fits(x, (32, 32, 5, 5), (1, 1), ((1, 1), (1, 1)), (1, 1), 1)      # 5x5
     assert not _winograd.fits(x.astype(np.float16), (32, 32, 3, 3), (1, 1), ((1, 1),) * 2, (1, 1), 1)
     assert not _winograd.fits(x, (4, 4, 3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1), 1)        # few channels
+    # a layer with few input channels keeps im2col for its three kernels, whatever its outputs:
+    # 8 -> 64 does not take the path (forward, weight gradient; its input gradient computes 64 -> 8
+    # as a transposed convolution), 64 -> 8 does
+    pads = ((1, 1), (1, 1))
+    assert not _winograd.fits(x, (64, 8, 3, 3), (1, 1), pads, (1, 1), 1)
+    assert not _winograd.fits(x, (8, 64, 3, 3), (1, 1), pads, (1, 1), 1, transposed=True)
+    assert _winograd.fits(x, (8, 64, 3, 3), (1, 1), pads, (1, 1), 1)
+    assert _winograd.fits(x, (64, 8, 3, 3), (1, 1), pads, (1, 1), 1, transposed=True)
 
 
 def test_large_layer_matches_im2col_in_float32(monkeypatch, tile_size):
