@@ -127,7 +127,8 @@ def wrap_python_functionals(space):
     # the functionals written in Python (F.softmax, F.cross_entropy, ...) dispatch too, as PyTorch's do
     for name, fn in list(space.items()):
         if (not name.startswith('_') and isinstance(fn, types.FunctionType)
-                and fn.__module__.startswith('ember') and not hasattr(fn, '__wrapped__')):
+                and fn.__module__.startswith('ember') and fn.__module__ != 'ember.overrides'
+                and not hasattr(fn, '__wrapped__')):
             space[name] = _wrapped(fn, 'functions')
 
 

@@ -114,5 +114,14 @@ def assert_int_or_pair(arg, arg_name, message):
         raise AssertionError(message.format(arg_name))
 
 
+# PyTorch's F also carries these names: grid_sample's mode codes, the __torch_function__ helpers, and the
+# module of convolution gradients (``F.grad.conv2d_input``)
+GRID_SAMPLE_INTERPOLATION_MODES = {'bilinear': 0, 'nearest': 1, 'bicubic': 2}
+GRID_SAMPLE_PADDING_MODES = {'zeros': 0, 'border': 1, 'reflection': 2}
+from ember.overrides import (handle_torch_function, has_torch_function, has_torch_function_unary,  # noqa: E402,F401
+                             has_torch_function_variadic)
+from ember.nn import grad  # noqa: E402,F401
+
+
 if _torch_function._active:   # a Tensor subclass switched __torch_function__ dispatch on before F was imported
     _torch_function.wrap_python_functionals(globals())
