@@ -1,0 +1,11 @@
+"""``ember.package``: PyTorch's ``torch.package``, self-contained archives of code, objects and data.
+
+``PackageExporter`` writes a model's pickled objects together with the source of the modules they
+need (interned) and the names of the modules the loader must provide (extern); ``PackageImporter``
+loads such a package, from ember or from PyTorch, running its code under a private module namespace.
+PyTorch's modules a package takes from outside (``torch``, ``torch.nn``) are ember's when ember loads it.
+"""
+from .file_structure_representation import Directory
+from .glob_group import GlobGroup
+from .importer import Importer, ObjMismatchError, ObjNotFoundError, OrderedImporter, sys_importer
+from .package_importer import PackageImporter

@@ -1,0 +1,83 @@
+"""Record tests/fixtures/package/: archives written by PyTorch's torch.package, and what PyTorch reads back.
+
+Run with real PyTorch from the repository root:  python scripts/record_package_fixtures.py
+
+``tiny.pt`` interns the package tests/fixtures/package/src/tiny_models (a small nn.Module and a helper it
+imports relatively), externs torch, and holds the pickled model, a dict of tensors (several dtypes, two
+views of one storage), a text and a binary resource. ``expected.json`` holds PyTorch's results of
+loading it: the model's output for a fixed input, its state, the tensors, the resources, the printed
+file structure and the module names.
+"""
+import json
+import os
+import sys
+
+import torch
+from torch.package import PackageExporter, PackageImporter
+
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tests', 'fixtures', 'package')
+sys.path.insert(0, os.path.join(HERE, 'src'))
+
+import tiny_models  # noqa: E402
+
+
+def tensors():
+    base = torch.arange(12, dtype=torch.float64).reshape(3, 4)
+    return {'float64': base, 'transposed_view': base.t(), 'row_view': base[1],
+            'int64': torch.tensor([1, -2, 3]), 'bool': torch.tensor([True, False]),
+            'float16': torch.tensor([0.5, -1.25], dtype=torch.float16),
+            'uint8': torch.tensor([[0, 255]], dtype=torch.uint8)}
+
+
+def as_json(t):
+    return {'dtype': str(t.dtype).replace('torch.', ''), 'shape': list(t.shape), 'stride': list(t.stride()),
+            'storage_offset': t.storage_offset(), 'values': t.double().flatten().tolist()}
+
+
+def main():
+    torch.manual_seed(0)
+    model = tiny_models.TinyNet()
+    path = os.path.join(HERE, 'tiny.pt')
+    with PackageExporter(path) as exp:
+        exp.intern('tiny_models.**')
+        exp.extern('torch.**')
+        exp.save_pickle('model', 'model.pkl', model)
+        exp.save_pickle('model', 'tensors.pkl', tensors())
+        exp.save_text('res', 'notes.txt', 'weights of a tiny net\nsecond line\n')
+        exp.save_binary('res', 'blob.bin', bytes(range(7)) + b'\xff')
+
+    imp = PackageImporter(path)
+    loaded = imp.load_pickle('model', 'model.pkl')
+    x = torch.linspace(-1, 1, 8).reshape(2, 4)
+    loaded_tensors = imp.load_pickle('model', 'tensors.pkl')
+    files = str(imp.file_structure()).replace(path, '<path>')
+    expected = {
+        'input': x.tolist(),
+        'output': loaded(x).tolist(),
+        'describe': loaded.describe(),
+        'class_module': type(loaded).__module__.replace(imp.id(), '<id>'),
+        'class_name': type(loaded).__name__,
+        'state_dict': {k: v.tolist() for k, v in loaded.state_dict().items()},
+        'state_dict_keys': list(loaded.state_dict()),
+        'tensors': {k: as_json(v) for k, v in loaded_tensors.items()},
+        'views_share_storage': loaded_tensors['transposed_view'].untyped_storage().data_ptr()
+        == loaded_tensors['float64'].untyped_storage().data_ptr(),
+        'notes': imp.load_text('res', 'notes.txt'),
+        'blob': list(imp.load_binary('res', 'blob.bin')),
+        'file_structure': files,
+        'file_structure_py_only': str(imp.file_structure(include='**/*.py')).replace(path, '<path>'),
+        'file_structure_no_data': str(imp.file_structure(exclude='.data/**')).replace(path, '<path>'),
+        'has_file': {p: imp.file_structure().has_file(p) for p in
+                     ['tiny_models/net.py', 'tiny_models', 'res/notes.txt', 'res/nothing.txt', '.data/0.storage']},
+        'python_version': imp.python_version(),
+        'extern_modules': imp.extern_modules,
+        'package_file': imp.import_module('tiny_models').__file__,
+        'scale': imp.import_module('tiny_models.scaling').SCALE,
+    }
+    with open(os.path.join(HERE, 'expected.json'), 'w') as f:
+        json.dump(expected, f, indent=1, sort_keys=True)
+        f.write('\n')
+
+
+if __name__ == '__main__':
+    main()
