@@ -43,6 +43,8 @@ NAMESPACES = [
      'tensor parallelism'),
     ('distributed_pipelining', 'ember.distributed.pipelining', 'ember.distributed.pipelining',
      'pipeline parallelism'),
+    ('distributed_rpc', 'ember.distributed.rpc', 'ember.distributed.rpc', 'remote procedure calls'),
+    ('distributed_autograd', 'ember.distributed.autograd', 'ember.distributed.autograd', 'distributed autograd'),
     ('fx', 'ember.fx', 'ember.fx', 'graph capture and transformation'),
     ('hub', 'ember.hub', 'ember.hub', 'pretrained models'),
     ('onnx', 'ember.onnx', 'ember.onnx', 'ONNX export'),
