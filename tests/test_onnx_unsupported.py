@@ -19,12 +19,12 @@ _RECORDED = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'onnx' / 't
 # or, for squeeze over several dims, fails inside its rule)
 WRITTEN_BEYOND_PYTORCH = {'cumprod', 'cov', 'kthvalue', 'median', 'logcumsumexp', 'squeeze_dims'}
 # written by both
-WRITTEN_BY_BOTH = {'logdet', 'bitwise_left_shift', 'bitwise_right_shift', 'repeat_interleave'}
+WRITTEN_BY_BOTH = {'logdet', 'bitwise_left_shift', 'bitwise_right_shift', 'repeat_interleave', 'nonzero'}
 # refused by ember for its own reason (the text says which)
 REFUSED_OTHERWISE = {
     # computed on the data outside the recorded ops, so the capture holds no node to name
     'bessel_j0': 'no recorded op made', 'histc': 'no recorded op made', 'isclose': 'no recorded op made',
-    'searchsorted': 'no recorded op made', 'bucketize': 'no recorded op made', 'nonzero': 'no recorded op made',
+    'searchsorted': 'no recorded op made', 'bucketize': 'no recorded op made',
     # PyTorch writes these; ember does not yet
     'as_strided': "Exporting the operator 'aten::as_strided'",
     'adaptive_max_pool2d_indices': "output 1 of the op 'AdaptiveMaxPool' has no ONNX translation",
@@ -90,6 +90,18 @@ def test_logdet_of_negative_and_singular_determinants():
 def test_slogdet_itself_is_refused_as_pytorch_refuses():
     with pytest.raises(UnsupportedOperatorError, match="'aten::linalg_slogdet'"):
         ember.onnx.export(lambda x: ember.linalg.slogdet(x)[1], (ember.eye(3) * 2,), io.BytesIO())
+
+
+def test_nonzero_follows_the_values_it_is_run_on():
+    # ONNX NonZero: the number of rows is the data's, not the traced example's
+    ort = pytest.importorskip('onnxruntime')
+    for fn in (lambda x: ember.nonzero(x), lambda x: x.nonzero(as_tuple=True)[1], lambda x: ember.where(x > 0)[0]):
+        buf = io.BytesIO()
+        ember.onnx.export(fn, (ember.tensor([[0., 1., 2.], [3., 0., 0.]]),), buf)
+        session = ort.InferenceSession(buf.getvalue(), providers=['CPUExecutionProvider'])
+        other = ember.tensor([[1., 1., 1.], [1., 1., 0.]])
+        got = session.run(None, {session.get_inputs()[0].name: other.numpy()})[0]
+        assert got.tolist() == fn(other).tolist()
 
 
 def test_shifts_of_negative_and_narrow_integers():

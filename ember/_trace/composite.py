@@ -62,10 +62,12 @@ WHOLE_OPS = {'isnan': 'IsNan', 'isinf': 'IsInf', 'isfinite': 'IsFinite', 'isposi
              # ops whose indices NumPy picks from the data: the recorded steps would not show them
              'median': 'MedianOp', 'nanmedian': 'NanmedianOp', 'cummax': 'CummaxOp', 'cummin': 'CumminOp',
              'mode': 'ModeOp',
-             # a result whose size depends on the data: written whole (ONNX Unique)
-             'unique': 'UniqueOp'}
+             # a result whose size depends on the data: written whole (ONNX Unique, NonZero)
+             'unique': 'UniqueOp', 'nonzero': 'NonzeroOp'}
 WHOLE_NODES = {op: type(cls, (), {'__module__': __name__, '__doc__': f"``{op}``, recorded whole."})
                for op, cls in WHOLE_OPS.items()}
+# where(condition) alone calls nonzero through its module's globals: recorded there too
+RECORDED += (('ember.ops.index', 'nonzero', WHOLE_NODES['nonzero'], _always),)
 
 
 def _swap_bound(make_recording, saved):

@@ -121,3 +121,20 @@ def _unique(b, c):
     b.op('Unique', [c.x(0)], [values, '', flat_inverse, counts], **attrs)
     if inverse and flat_inverse != inverse:
         b.op('Reshape', [flat_inverse, b.op('Shape', [c.x(0)])], [inverse])
+
+
+@converts('NonzeroOp')
+def _nonzero(b, c):
+    """ONNX NonZero (one row per dimension), transposed to PyTorch's one row per element; with
+    ``as_tuple``, one 1-D tensor per dimension."""
+    x = c.args[0]
+    if not len(x.shape):
+        _unsupported(c, 'a 0-dim input')
+    rows = b.op('NonZero', [c.x(0)])
+    if not arg(c, 1, 'as_tuple', False):
+        b.op('Transpose', [rows], [c.out], perm=[1, 0])
+        return
+    for d, out in enumerate(c.outs):
+        b.op('Squeeze', [b.op('Slice', [rows, b.ints([d]), b.ints([d + 1]), b.ints([0])]), b.ints([0])],
+             [out or b.fresh('unused')])
+
