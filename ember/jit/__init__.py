@@ -125,6 +125,8 @@ def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
     """Returns ``obj`` (a function, module or class) unchanged: ember has no TorchScript compiler and
     runs it eagerly, computing what the scripted program computes. A scripted program's own
     features (``.code``, ``.graph``, saving with ``ember.jit.save``) are not available."""
+    warnings.warn("`ember.jit.script` is deprecated. Please switch to `ember.compile` or `ember.export`.",
+                  DeprecationWarning, stacklevel=2)
     if optimize is not None:
         warnings.warn("`optimize` is deprecated and has no effect. Use `with torch.jit.optimized_execution()` "
                       "instead", FutureWarning, stacklevel=2)
