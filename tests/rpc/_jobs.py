@@ -18,8 +18,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-def run_job(name, out_dir, framework='ember', timeout=240, python=sys.executable):
-    """The JSON worker 0 of job ``name`` wrote (the job must succeed within ``timeout`` seconds)."""
+def run_job(name, out_dir, framework='ember', timeout=240, python=sys.executable, with_output=False):
+    """The JSON worker 0 of job ``name`` wrote (the job must succeed within ``timeout`` seconds), and the
+    workers' output when ``with_output``."""
     out = os.path.join(str(out_dir), f'{name}-{framework}.json')
     env = dict(os.environ, PYTHONPATH=ROOT, OMP_NUM_THREADS='1')
     proc = subprocess.run([python, os.path.join(HERE, 'jobs', f'{name}.py'), framework, str(free_port()), out],
@@ -27,7 +28,8 @@ def run_job(name, out_dir, framework='ember', timeout=240, python=sys.executable
                           timeout=timeout)
     assert proc.returncode == 0, proc.stdout[-6000:]
     with open(out) as fh:
-        return json.load(fh)
+        result = json.load(fh)
+    return (result, proc.stdout) if with_output else result
 
 
 def recorded(name):

@@ -11,8 +11,13 @@ from tests.rpc._jobs import recorded, run_job
 
 
 @pytest.fixture(scope='module')
-def core(tmp_path_factory):
-    return run_job('core_job', tmp_path_factory.mktemp('rpc'))
+def core_run(tmp_path_factory):
+    return run_job('core_job', tmp_path_factory.mktemp('rpc'), with_output=True)
+
+
+@pytest.fixture(scope='module')
+def core(core_run):
+    return core_run[0]
 
 
 @pytest.fixture(scope='module')
@@ -38,6 +43,11 @@ GROUPS = {
 def test_core_job_matches_pytorch(core, oracle, group):
     for key in GROUPS[group]:
         assert core[key] == oracle[key], key
+
+
+def test_callee_logs_the_exception(core_run):
+    # as PyTorch's callee prints the error it sends back
+    assert "On WorkerInfo(id=1, name=worker1):\nValueError('bad value 3')\nTraceback" in core_run[1]
 
 
 def test_every_recorded_result_is_checked(oracle):

@@ -10,6 +10,7 @@ import heapq
 import itertools
 import pickle
 import socket
+import sys
 import threading
 import time
 import traceback
@@ -269,7 +270,9 @@ class Agent:
                 pass
 
         def fail(exc):
-            reply(None, RemoteError(exc, self.info, traceback.format_exc()))
+            error = RemoteError(exc, self.info, traceback.format_exc())
+            print(error.message, file=sys.stderr)     # the callee's log shows it too, as PyTorch's does
+            reply(None, error)
 
         from ember.distributed.rpc import _handlers
         try:
@@ -301,6 +304,7 @@ class Agent:
 
     def close(self):
         self.closed = True
+        self.deleter.queue.put(None)       # its thread ends (after a graceful shutdown it has already)
         self.watchdog.stop()
         try:
             self.listener.close()

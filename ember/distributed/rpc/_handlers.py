@@ -1,4 +1,5 @@
 """What a worker does with each kind of request it serves (the agent's pool threads run these)."""
+import sys
 import traceback
 
 from ember.distributed.rpc import _rref
@@ -50,7 +51,9 @@ def _make_value(agent, state, ctx_id, func, args, kwargs):
     try:
         result = _run(agent, ctx_id, func, args, kwargs)
     except Exception as exc:
-        set_error(state, RemoteError(exc, agent.info, traceback.format_exc()))
+        error = RemoteError(exc, agent.info, traceback.format_exc())
+        print(error.message, file=sys.stderr)
+        set_error(state, error)
         return
     if isinstance(result, Later):
         def done(fut):

@@ -82,7 +82,6 @@ class Deleter:
         done.wait()
         for fut in list(self.sent):
             fut._event.wait()
-        self.queue.put(None)
 
 
 class _Proxy:
