@@ -58,3 +58,14 @@ def test_module_surface():
 def test_against_pytorch_directly():
     torch = pytest.importorskip('torch')
     assert conv_transpose_cases.run(ember) == conv_transpose_cases.run(torch)
+
+
+def test_wrong_input_rank_errors_name_pytorchs_shapes():
+    q = ember.quantize_per_tensor(ember.rand(1, 2, 3, 3, 3, 3), 0.1, 0, ember.quint8)
+    expected = {nnq.Conv1d: '(N, C, L)', nnq.Conv2d: '(N, C, H, W)', nnq.Conv3d: '(N, C, D, H, W)',
+                nnq.ConvTranspose1d: '(N, C, L)', nnq.ConvTranspose2d: '(N, C, H, W)',
+                nnq.ConvTranspose3d: '(N, C, T, H, W)'}      # (recorded from PyTorch 2.13)
+    for cls, shape in expected.items():
+        with pytest.raises(ValueError) as info:
+            cls(2, 2, 1)(q)
+        assert str(info.value) == f'Input shape must be `{shape}`!'

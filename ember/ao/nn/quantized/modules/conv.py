@@ -18,6 +18,7 @@ def _tuple(value, n):
 class _ConvNd(WeightedQuantizedModule):
     _DIMS = 2
     _relu = False
+    _INPUT_SHAPES = {1: '(N, C, L)', 2: '(N, C, H, W)', 3: '(N, C, D, H, W)'}
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
                  padding_mode='zeros', device=None, dtype=None):
@@ -84,7 +85,7 @@ class _ConvNd(WeightedQuantizedModule):
     def forward(self, input):
         n = self._DIMS
         if input.ndim != n + 2:
-            raise ValueError(f"Input shape must be `(N, C, {', '.join('DHW'[3 - n:])})`!")
+            raise ValueError(f"Input shape must be `{self._INPUT_SHAPES[n]}`!")
         padding = self.padding
         if self.padding_mode != 'zeros':
             pads = [p for p in reversed(self.padding) for _ in range(2)]
@@ -201,6 +202,7 @@ class Conv3d(_ConvNd):
 class _ConvTransposeNd(_ConvNd):
     """Transposed convolutions on quantized tensors: the weight is (in, out / groups, *kernel) and quantized
     per tensor; zero padding only."""
+    _INPUT_SHAPES = {1: '(N, C, L)', 2: '(N, C, H, W)', 3: '(N, C, T, H, W)'}
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
                  bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None):
@@ -242,7 +244,7 @@ class _ConvTransposeNd(_ConvNd):
         from ember.quantized import _fbgemm_transpose
         n = self._DIMS
         if input.ndim != n + 2:
-            raise ValueError(f"Input shape must be `(N, C, {', '.join('DHW'[3 - n:] if n > 1 else 'L')})`!")
+            raise ValueError(f"Input shape must be `{self._INPUT_SHAPES[n]}`!")
         w, b = self._packed_params
         return _fbgemm_transpose.conv_transpose(input, w, b, self.stride, self.padding, self.output_padding,
                                                 self.dilation, self.groups, self.scale, self.zero_point)
