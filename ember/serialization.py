@@ -1381,6 +1381,16 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     says where storages go. ``weights_only=True`` (the default) refuses every global outside an
     allowlist of tensor, container and number types; pass ``weights_only=False`` only for files you
     trust. ``mmap=True`` maps the file instead of reading it.
+
+    Example::
+
+        >>> import io
+        >>> buffer = io.BytesIO()
+        >>> ember.save({'weight': ember.tensor([1., 2.]), 'step': 3}, buffer)
+        >>> _ = buffer.seek(0)
+        >>> ember.load(buffer)
+        {'weight': tensor([1., 2.]), 'step': 3}
+        >>> ember.load('model.pt', map_location='cpu')   # doctest: +SKIP
     """
     if weights_only is None:
         weights_only = pickle_module is None

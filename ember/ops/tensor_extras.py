@@ -137,7 +137,19 @@ def hsplit(input, sections=None, *, indices=None):
 @op('ember')
 def vsplit(input, sections=None, *, indices=None):
     """Split along dim 0 of a tensor with at least 2 dims (``numpy.vsplit``): into ``sections`` equal parts, or
-    at the given ``indices``."""
+    at the given ``indices``.
+
+    Example::
+
+        >>> t = ember.arange(12.).reshape(4, 3)
+        >>> ember.vsplit(t, 2)
+        (tensor([[0., 1., 2.],
+                [3., 4., 5.]]), tensor([[ 6.,  7.,  8.],
+                [ 9., 10., 11.]]))
+        >>> ember.vsplit(t, [1, 3])
+        (tensor([[0., 1., 2.]]), tensor([[3., 4., 5.],
+                [6., 7., 8.]]), tensor([[ 9., 10., 11.]]))
+    """
     return _direction_split('vsplit', input, _sections_or_indices('vsplit', sections, indices), 0, 2)
 
 
@@ -242,13 +254,29 @@ def _scatter_region(input, src, view):
 
 @op('ember', 'Tensor')
 def select_scatter(input, src, dim, index):
-    """``input`` with ``input.select(dim, index)`` replaced by ``src``."""
+    """``input`` with ``input.select(dim, index)`` replaced by ``src``.
+
+    Example::
+
+        >>> ember.select_scatter(ember.zeros(2, 3), ember.ones(3), 0, 1)
+        tensor([[0., 0., 0.],
+                [1., 1., 1.]])
+    """
     return _scatter_region(input, src, lambda t: t.select(dim, index))
 
 
 @op('ember', 'Tensor')
 def slice_scatter(input, src, dim=0, start=None, end=None, step=1, *, out=None):
-    """``input`` with the slice ``start:end:step`` of ``dim`` replaced by ``src``."""
+    """``input`` with the slice ``start:end:step`` of ``dim`` replaced by ``src``.
+
+    Example::
+
+        >>> ember.slice_scatter(ember.zeros(4, 4), ember.ones(4, 2), dim=1, start=0, step=2)
+        tensor([[1., 0., 1., 0.],
+                [1., 0., 1., 0.],
+                [1., 0., 1., 0.],
+                [1., 0., 1., 0.]])
+    """
     dim = wrap_dim(dim, input.ndim)
     key = (slice(None),) * dim + (slice(start, end, step),)
     _result = _scatter_region(input, src, lambda t: t[key])
@@ -305,7 +333,13 @@ def put(input, index, source, accumulate=False):
 
 @op('ember')
 def unravel_index(indices, shape):
-    """The coordinates in ``shape`` of flat (row-major) ``indices``, as a tuple of tensors."""
+    """The coordinates in ``shape`` of flat (row-major) ``indices``, as a tuple of tensors.
+
+    Example::
+
+        >>> ember.unravel_index(ember.tensor([4, 1, 11]), (3, 4))
+        (tensor([1, 0, 2]), tensor([0, 1, 3]))
+    """
     if isinstance(shape, int):
         shape = (shape,)
     idx = indices if isinstance(indices, Tensor) else Tensor._make(np.asarray(indices))
@@ -402,7 +436,14 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, pin_mem
 def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, pin_memory=False,
                    requires_grad=False):
     """An uninitialised tensor of ``size`` whose memory is laid out in the dim order
-    ``physical_layout`` (outermost first)."""
+    ``physical_layout`` (outermost first).
+
+    Example::
+
+        >>> t = ember.empty_permuted((2, 3, 4), (0, 2, 1))   # dim 1 innermost in memory
+        >>> t.shape, t.stride()
+        (ember.Size([2, 3, 4]), (12, 1, 3))
+    """
     from ember.ops.creation import empty
     order = list(physical_layout)
     if sorted(order) != list(range(len(size))):
@@ -414,7 +455,19 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
 
 @op('ember')
 def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
-    """A 1-D tensor sharing memory with an object that exposes the buffer protocol."""
+    """A 1-D tensor sharing memory with an object that exposes the buffer protocol.
+
+    Example::
+
+        >>> import array
+        >>> values = array.array('f', [1., 2., 3.])
+        >>> t = ember.frombuffer(values, dtype=ember.float32)
+        >>> t
+        tensor([1., 2., 3.])
+        >>> t[0] = 10.
+        >>> values                            # the same memory
+        array('f', [10.0, 2.0, 3.0])
+    """
     from ember._dtype import to_dtype
     np_dtype = to_dtype(dtype).np_dtype
     view = memoryview(buffer)
