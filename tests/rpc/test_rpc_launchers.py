@@ -16,6 +16,10 @@ def _not_a_future(x):
     return x + 1
 
 
+def _make_lambda():
+    return lambda: 1
+
+
 @pytest.fixture
 def env(monkeypatch):
     for key in ('MASTER_ADDR', 'MASTER_PORT', 'RANK', 'WORLD_SIZE'):
@@ -43,6 +47,10 @@ def test_single_worker_calls_itself(env):
         with pytest.raises(RuntimeError, match=r'RPCErr:1:RPC ran for more than set timeout \(200 ms\)'):
             rpc.rpc_sync('solo', time.sleep, args=(1,), timeout=0.2)
         assert rpc.RRef(3)._get_type() is int and rpc.RRef[int] is not None
+        with pytest.raises(RuntimeError) as e:      # a result that cannot be sent back
+            rpc.rpc_sync('solo', _make_lambda)
+        assert str(e.value).startswith("AttributeError: Can't pickle local object '_make_lambda.<locals>.<lambda>'"
+                                       "\n\nAt:\n  ")
     finally:
         rpc.shutdown()
     with pytest.raises(RuntimeError, match='RPC has not been initialized'):

@@ -233,7 +233,7 @@ class Agent:
             if ok:
                 fut._finish(value, None)
             else:
-                fut._finish(None, future_error(value))
+                fut._finish(None, value.to_exception() if value.plain else future_error(value))
         with self.lock:
             lost = [m for m, (_, d, _) in self.pending.items() if d == dest]
         for msg_id in lost:
@@ -262,8 +262,7 @@ class Agent:
                 rheader, rbody, rrecords = self._pack(sender, value if ok else error_info, ctx_id if ok else None)
             except Exception as e:     # the result cannot be pickled: the caller gets that error
                 ok = False
-                rheader, rbody, rrecords = self._pack(sender, RemoteError(e, self.info, traceback.format_exc()),
-                                                      None)
+                rheader, rbody, rrecords = self._pack(sender, RemoteError.of_reply(e), None)
             try:
                 _wire.send_message(sock, send_lock, ('rep', msg_id, ok, rheader, rbody, rrecords))
             except OSError:
