@@ -74,9 +74,48 @@ def main():
         'package_file': imp.import_module('tiny_models').__file__,
         'scale': imp.import_module('tiny_models.scaling').SCALE,
     }
+    expected['repackaged'] = repackaged(imp, loaded, loaded_tensors)
     with open(os.path.join(HERE, 'expected.json'), 'w') as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write('\n')
+
+
+def repackaged(imp, model, tensors_obj):
+    """What PyTorch writes when the loaded objects are packaged again (their classes found through the
+    importer that loaded them), and the errors its exporter raises for badly configured packages."""
+    import io
+    from torch.package import EmptyMatchError, PackagingError, sys_importer
+
+    def export(configure, debug=False, obj=model):
+        buf = io.BytesIO()
+        try:
+            with PackageExporter(buf, importer=(imp, sys_importer), debug=debug) as exp:
+                configure(exp)
+                exp.save_pickle('model', 'model.pkl', obj)
+                result['interned'], result['externed'] = exp.interned_modules(), exp.externed_modules()
+                result['mocked'], result['denied'] = exp.mocked_modules(), exp.denied_modules()
+        except (PackagingError, EmptyMatchError) as e:
+            return {'type': type(e).__name__, 'message': str(e)}
+        return buf
+
+    result = {}
+    buf = export(lambda e: (e.intern('tiny_models.**'), e.save_pickle('model', 'tensors.pkl', tensors_obj),
+                            e.save_text('res', 'notes.txt', 'again')))
+    reader = torch._C.PyTorchFileReader(io.BytesIO(buf.getvalue()))
+    result['records'] = sorted(r for r in reader.get_all_records() if r != '.data/serialization_id')
+    result['extern_modules'] = reader.get_record('.data/extern_modules').decode()
+    result['errors'] = {
+        'no_action': export(lambda e: None),
+        'no_action_debug': export(lambda e: None, debug=True),
+        'denied': export(lambda e: (e.intern('tiny_models.net'), e.deny('tiny_models.scaling'))),
+        'empty_match': export(lambda e: (e.intern('tiny_models.**'), e.extern('nothing.**', allow_empty=False))),
+        'mocked_but_used': export(lambda e: e.mock('tiny_models.**')),
+    }
+    mocked = export(lambda e: (e.intern('tiny_models.net'), e.mock('tiny_models.scaling')))
+    reader = torch._C.PyTorchFileReader(io.BytesIO(mocked.getvalue()))
+    result['mocked_records'] = sorted(r for r in reader.get_all_records() if r != '.data/serialization_id')
+    result['mocked_modules'] = result.pop('mocked')
+    return result
 
 
 if __name__ == '__main__':

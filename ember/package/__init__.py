@@ -9,3 +9,5 @@ from .file_structure_representation import Directory
 from .glob_group import GlobGroup
 from .importer import Importer, ObjMismatchError, ObjNotFoundError, OrderedImporter, sys_importer
 from .package_importer import PackageImporter
+from .package_exporter import EmptyMatchError, PackageExporter, PackagingError
+from .analyze.is_from_package import is_from_package

@@ -1,0 +1,215 @@
+"""ember.package.PackageExporter: archives that PyTorch's torch.package loads, errors as PyTorch's.
+
+The objects loaded from the recorded archive (tests/fixtures/package/tiny.pt) are packaged again, as
+scripts/record_package_fixtures.py did with PyTorch: the files written, the external modules and the
+PackagingError/EmptyMatchError texts must be PyTorch's (recorded in expected.json). Where PyTorch is
+installed the archive is also loaded by it, in a separate process.
+"""
+import io
+import json
+import pathlib
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import ember
+from ember.package import (EmptyMatchError, GlobGroup, PackageExporter, PackageImporter, PackagingError,
+                           is_from_package, sys_importer)
+from ember.package.analyze import find_first_use_of_broken_modules, trace_dependencies
+from ember.package.find_file_dependencies import find_files_source_depends_on
+
+FIXTURES = pathlib.Path(__file__).resolve().parent / 'fixtures' / 'package'
+EXPECTED = json.loads((FIXTURES / 'expected.json').read_text())
+REPACKAGED = EXPECTED['repackaged']
+
+
+@pytest.fixture(scope='module')
+def loaded():
+    imp = PackageImporter(str(FIXTURES / 'tiny.pt'))
+    return imp, imp.load_pickle('model', 'model.pkl'), imp.load_pickle('model', 'tensors.pkl')
+
+
+def _export(imp, obj, configure, debug=False, target=None):
+    buf = io.BytesIO() if target is None else target
+    info = {}
+    with PackageExporter(buf, importer=(imp, sys_importer), debug=debug) as exp:
+        configure(exp)
+        exp.save_pickle('model', 'model.pkl', obj)
+        info.update(interned=exp.interned_modules(), externed=exp.externed_modules(), mocked=exp.mocked_modules())
+    return buf, info
+
+
+def _records(buf):
+    reader = ember.PyTorchFileReader(io.BytesIO(buf.getvalue()))
+    return reader, sorted(r for r in reader.get_all_records() if r != '.data/serialization_id')
+
+
+def _full_export(imp, model, tensors, target=None):
+    return _export(imp, model, lambda e: (e.intern('tiny_models.**'), e.save_pickle('model', 'tensors.pkl', tensors),
+                                          e.save_text('res', 'notes.txt', 'again')), target=target)
+
+
+def test_repackaged_archive_has_pytorchs_files(loaded):
+    imp, model, tensors = loaded
+    buf, info = _full_export(imp, model, tensors)
+    reader, records = _records(buf)
+    assert records == REPACKAGED['records']
+    assert reader.get_record('.data/extern_modules').decode() == REPACKAGED['extern_modules']
+    assert reader.get_record('.data/version') == b'6\n'
+    assert info['externed'] == REPACKAGED['externed']
+    # the interned source is the packaged source, unchanged
+    assert reader.get_record('tiny_models/net.py') == imp.zip_reader.get_record('tiny_models/net.py')
+
+
+def test_repackaged_archive_loads_in_ember(loaded):
+    imp, model, tensors = loaded
+    buf, _ = _full_export(imp, model, tensors)
+    again = PackageImporter(io.BytesIO(buf.getvalue()))
+    model2 = again.load_pickle('model', 'model.pkl')
+    assert is_from_package(model2) and type(model2) is not type(model)
+    x = ember.tensor(EXPECTED['input'])
+    np.testing.assert_allclose(model2(x).detach().numpy(), EXPECTED['output'], rtol=1e-6, atol=1e-7)
+    t2 = again.load_pickle('model', 'tensors.pkl')
+    for name, exp in EXPECTED['tensors'].items():
+        assert list(t2[name].stride()) == exp['stride'] and t2[name].storage_offset() == exp['storage_offset']
+        np.testing.assert_array_equal(t2[name].double().flatten().numpy(), exp['values'])
+    assert again.load_text('res', 'notes.txt') == 'again'
+
+
+@pytest.mark.parametrize('case', ['no_action', 'no_action_debug', 'denied', 'empty_match', 'mocked_but_used'])
+def test_packaging_errors_as_pytorch(loaded, case):
+    imp, model, _ = loaded
+    configure = {
+        'no_action': lambda e: None,
+        'no_action_debug': lambda e: None,
+        'denied': lambda e: (e.intern('tiny_models.net'), e.deny('tiny_models.scaling')),
+        'empty_match': lambda e: (e.intern('tiny_models.**'), e.extern('nothing.**', allow_empty=False)),
+        'mocked_but_used': lambda e: e.mock('tiny_models.**'),
+    }[case]
+    expected = REPACKAGED['errors'][case]
+    error = {'PackagingError': PackagingError, 'EmptyMatchError': EmptyMatchError}[expected['type']]
+    with pytest.raises(error) as info:
+        _export(imp, model, configure, debug=case.endswith('debug'))
+    assert type(info.value) is error
+    assert str(info.value) == expected['message']
+
+
+def test_first_use_of_broken_modules(loaded):
+    imp, model, _ = loaded
+    with pytest.raises(PackagingError) as info:
+        _export(imp, model, lambda e: None)
+    assert find_first_use_of_broken_modules(info.value) == {'tiny_models.net': ['<model.model.pkl>', 'tiny_models.net']}
+    with pytest.raises(AssertionError, match='exception must be a PackagingError, got ValueError'):
+        find_first_use_of_broken_modules(ValueError())
+
+
+def test_mocked_module_is_written_as_a_stand_in(loaded):
+    imp, model, _ = loaded
+    buf, info = _export(imp, model, lambda e: (e.intern('tiny_models.net'), e.mock('tiny_models.scaling')))
+    _, records = _records(buf)
+    assert records == REPACKAGED['mocked_records']
+    assert info['mocked'] == REPACKAGED['mocked_modules']
+    again = PackageImporter(io.BytesIO(buf.getvalue()))
+    scaling = again.import_module('tiny_models.scaling')
+    name = f'{again.id()}.tiny_models.scaling.scaled'     # the module's own (mangled) name
+    assert repr(scaling.scaled) == f'MockedObject({name})'
+    with pytest.raises(NotImplementedError, match=re.escape(f"Object '{name}' was mocked out during packaging but it "
+                                                            "is being used in __call__")):
+        scaling.scaled(1.0)
+    model2 = again.load_pickle('model', 'model.pkl')
+    with pytest.raises(NotImplementedError):
+        model2(ember.ones(1, 4))
+
+
+def test_source_strings_hooks_and_resources(tmp_path):
+    path = tmp_path / 'src.pt'
+    seen = []
+    with PackageExporter(str(path)) as exp:
+        handle = exp.register_intern_hook(lambda e, name: seen.append(('intern', name)))
+        exp.register_extern_hook(lambda e, name: seen.append(('extern', name)))
+        exp.intern('my_pkg.**')
+        exp.save_source_string('my_pkg', 'from .util import double\nimport math\n', is_package=True)
+        exp.save_source_string('my_pkg.util', 'def double(x):\n    return 2 * x\n')
+        exp.save_binary('my_pkg', 'raw.bin', b'\x01\x02')
+        assert exp.get_unique_id() == '0' and exp.get_unique_id() == '1'
+    assert seen == [('intern', 'my_pkg'), ('extern', 'math'), ('intern', 'my_pkg.util')]
+    handle.remove()
+    imp = PackageImporter(str(path))
+    assert imp.import_module('my_pkg').double(21) == 42
+    assert imp.load_binary('my_pkg', 'raw.bin') == b'\x01\x02'
+    assert imp.extern_modules == ['math']
+    with pytest.raises(TypeError, match=r"save_module\(\) expects a string input, did you perhaps mean to pass "
+                                        r"`__name__`\?"):
+        PackageExporter(io.BytesIO()).save_module(sys)
+
+
+def test_bad_arguments():
+    with pytest.raises(TypeError, match="importer arg should be an Importer or a sequence of Importers, got "
+                                        "<class 'int'> instead."):
+        PackageExporter(io.BytesIO(), importer=3)
+    exp = PackageExporter(io.BytesIO())
+    with pytest.raises(AssertionError, match='torch.package only supports pickle protocols 3 and 4, got 2'):
+        exp.save_pickle('a', 'b.pkl', 1, pickle_protocol=2)
+    exp.save_text('a', 'b.txt', 'x')
+    with pytest.raises(AssertionError, match="Tried to write file 'a/b.txt', but it already exists"):
+        exp.save_text('a', 'b.txt', 'y')
+    with pytest.raises(ValueError, match="'x/y.txt' must be only a file name"):
+        exp.save_text('a', 'x/y.txt', 'y')
+    exp.close()
+
+
+def test_protocol_4_pickles_find_their_modules(loaded):
+    imp, model, _ = loaded
+    buf = io.BytesIO()
+    with PackageExporter(buf, importer=(imp, sys_importer)) as exp:
+        exp.intern('tiny_models.**')
+        exp.save_pickle('model', 'model.pkl', model, pickle_protocol=4)
+        assert exp.interned_modules() == ['tiny_models.net', 'tiny_models.scaling']
+    model2 = PackageImporter(io.BytesIO(buf.getvalue())).load_pickle('model', 'model.pkl')
+    np.testing.assert_allclose(model2(ember.tensor(EXPECTED['input'])).detach().numpy(), EXPECTED['output'],
+                               rtol=1e-6, atol=1e-7)
+
+
+def test_glob_group_and_source_dependencies():
+    g = GlobGroup(['torch.**', 'foo*.bar'], exclude='torch.nn.*')
+    assert [g.matches(n) for n in ('torch', 'torch.fx.graph', 'torch.nn.functional', 'food.bar', 'foo.baz')] == \
+        [True, True, False, True, False]
+    assert str(g) == "GlobGroup(include=['torch.**', 'foo*.bar'], exclude=torch.nn.*)"
+    with pytest.raises(ValueError, match=r'\*\* can only appear as an entire path segment'):
+        GlobGroup('torch.a**')
+    src = "import os, json\nfrom . import sib\nfrom ..up import thing\nx = __import__('a.b', fromlist=['c'])\n"
+    assert find_files_source_depends_on(src, 'pkg.sub') == [
+        ('os', None), ('json', None), ('pkg.sub', 'sib'), ('pkg.up', 'thing'), ('a.b', 'c')]
+
+
+def test_trace_dependencies(loaded):
+    _, model, _ = loaded
+    used = trace_dependencies(model, [(ember.ones(1, 4),)])
+    assert any(name.endswith('tiny_models.net') for name in used)
+
+
+def test_pytorch_loads_embers_archive(loaded, tmp_path):
+    pytest.importorskip('torch')
+    imp, model, tensors = loaded
+    path = tmp_path / 'ember_written.pt'
+    with open(path, 'wb') as f:
+        _full_export(imp, model, tensors, target=f)
+    script = (
+        "import json, sys, torch\n"
+        "from torch.package import PackageImporter\n"
+        "imp = PackageImporter(sys.argv[1])\n"
+        "m = imp.load_pickle('model', 'model.pkl')\n"
+        "t = imp.load_pickle('model', 'tensors.pkl')\n"
+        "x = torch.tensor(json.loads(sys.argv[2]))\n"
+        "print(json.dumps({'out': m(x).tolist(), 'strides': {k: list(v.stride()) for k, v in t.items()},\n"
+        "                  'text': imp.load_text('res', 'notes.txt')}))\n")
+    run = subprocess.run([sys.executable, '-c', script, str(path), json.dumps(EXPECTED['input'])],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    np.testing.assert_allclose(result['out'], EXPECTED['output'], rtol=1e-6, atol=1e-7)
+    assert result['strides'] == {k: v['stride'] for k, v in EXPECTED['tensors'].items()}
+    assert result['text'] == 'again'
