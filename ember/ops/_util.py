@@ -85,7 +85,7 @@ def shape_arg(size):
         raise
 
 
-def require_tensor(obj, native=None, param='input'):
+def require_tensor(obj, native=None, param='input', position=1):
     """For an op whose PyTorch function is a C function taking a tensor: PyTorch's argument error
     (``pixel_shuffle(): argument 'input' (position 1) must be Tensor, not NoneType``) when ``obj``,
     read from that argument, is not a tensor (ember's own code would fail later, naming an
@@ -95,8 +95,25 @@ def require_tensor(obj, native=None, param='input'):
         if native is None:
             _argparse.refuse_from_stack()
         else:
-            raise TypeError(f"{native}(): argument '{param}' (position 1) must be Tensor, not "
+            raise TypeError(f"{native}(): argument '{param}' (position {position}) must be Tensor, not "
                             f"{_argparse.type_name(obj)}")
+
+
+def require_tensor_args(*objs):
+    """For an op whose PyTorch function is a C function taking only tensors: PyTorch's argument
+    error for the call when one of ``objs`` is not a tensor."""
+    for obj in objs:
+        if not isinstance(obj, Tensor):
+            _argparse.refuse_from_stack()
+            return
+
+
+def tensor_sequence(tensors):
+    """For an op taking ``*tensors`` (PyTorch's C function reads them as one tensor list): PyTorch's
+    TypeError for an element that is not a tensor."""
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got {_argparse.type_name(t)}")
 
 
 def python_check(error):

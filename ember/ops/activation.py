@@ -8,7 +8,7 @@ from ember._tensor import Tensor
 from ember.autograd import grad_mode, _saved_hooks
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
-from ember.ops._util import wrap_dim
+from ember.ops._util import wrap_dim, python_reads
 from ember.ops._registry import op
 from ember.ops._util import python_reads, require_tensor
 from ember.ops import _argparse, _gelu, _gelu_f32, _rows
@@ -431,6 +431,8 @@ def clamp_min(input, min, *, out=None):
         >>> ember.clamp_min(ember.tensor([-1.5, 0.2, 3.0]), 0.0)
         tensor([0.0000, 0.2000, 3.0000])
     """
+    if min is None:
+        _argparse.refuse_from_stack()    # (None would clamp nothing)
     _result = (ClampMinTensor if isinstance(min, Tensor) else ClampMin).apply(input, min, None)
     return _result if out is None else write_out('clamp_min', _result, out)
 
@@ -451,6 +453,8 @@ def clamp_max(input, max, *, out=None):
         >>> ember.clamp_max(ember.tensor([-1.5, 0.2, 3.0]), 1.0)
         tensor([-1.5000,  0.2000,  1.0000])
     """
+    if max is None:
+        _argparse.refuse_from_stack()
     _result = (ClampMaxTensor if isinstance(max, Tensor) else ClampMax).apply(input, None, max)
     return _result if out is None else write_out('clamp_max', _result, out)
 

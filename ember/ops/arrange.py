@@ -8,8 +8,9 @@ from ember._device import as_device
 from ember._formats import check_layout
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
+from ember.ops import _argparse
 from ember.ops._registry import op
-from ember.ops._util import wrap_dim
+from ember.ops._util import wrap_dim, tensor_sequence
 from ember.ops.creation import _check_pin_memory, _factory_requires_grad, _pinned
 from ember import _user_warnings
 
@@ -69,6 +70,7 @@ def cartesian_prod(*tensors):
             [2, 3],
             [2, 4]])
     """
+    tensor_sequence(tensors)
     from ember.ops.shape import stack
     tensors = _tensor_list(tensors)
     if len(tensors) == 1:
@@ -180,6 +182,7 @@ def block_diag(*tensors):
     tensor([[1, 2, 0],
             [0, 0, 3]])
     """
+    tensor_sequence(tensors)
     for i, t in enumerate(tensors):
         if t.ndim > 2:
             raise RuntimeError(f"ember.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has "
@@ -211,6 +214,8 @@ def rot90(input, k=1, dims=(0, 1)):
     tensor([[2, 4],
             [1, 3]])
     """
+    if type(k) is not int:
+        _argparse.refuse_from_stack()    # (k % 4 would take a float, and format a string)
     dims = list(dims)
     if len(dims) != 2:
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")

@@ -17,6 +17,7 @@ from ember.ops import _argparse
 from ember.ops._argcheck import (argument_error, bad_factory_option, check_factory_options, invalid_combination,
                                signature_text)
 from ember.ops._registry import op
+from ember.ops._util import require_tensor_args
 from ember.ops.inplace import write_out
 
 
@@ -1094,6 +1095,7 @@ def complex(real, imag, *, out=None):
         >>> ember.complex(ember.tensor([1., 2.]), ember.tensor([3., 4.]))
         tensor([1.+3.j, 2.+4.j])
     """
+    require_tensor_args(real, imag)
     names = {'float16': 'Half', 'float32': 'Float', 'float64': 'Double'}
     if real.dtype.name not in names or imag.dtype.name not in names:
         from ember._tensor import _scalar_type_name

@@ -8,7 +8,7 @@ from ember._dtype import BAREBONES, result_type, bool_, int64
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
-from ember.ops._util import wrap_dim, broadcast_error
+from ember.ops._util import wrap_dim, broadcast_error, require_tensor_args
 from ember.ops import _argparse
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
@@ -976,6 +976,7 @@ def take_along_dim(input, indices, dim=None, *, out=None):
         tensor([[10, 20, 30],
                 [40, 50, 60]])
     """
+    require_tensor_args(input, indices)
     if dim is None:
         _result = input.reshape(-1)[indices.reshape(-1)]
         return _result if out is None else write_out('take_along_dim', _result, out)

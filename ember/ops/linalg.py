@@ -7,6 +7,7 @@ from ember import _dtype as dtypes
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
+from ember.ops._util import python_reads, require_tensor_args, require_tensor
 from ember.ops.inplace import write_out
 from ember.ops._half import in_float32, refuse_half
 
@@ -390,6 +391,7 @@ def inner(input, other, *, out=None):
         tensor([[ 3.,  3.,  3.,  3.],
                 [12., 12., 12., 12.]])
     """
+    require_tensor_args(input, other)
     if input.ndim == 0 or other.ndim == 0:
         _result = input * other
         return _result if out is None else write_out('inner', _result, out)
@@ -572,6 +574,8 @@ def tensordot(a, b, dims=2, out=None):
         >>> ember.tensordot(ember.ones(2, 3), ember.ones(3, 4), dims=1).shape
         ember.Size([2, 4])
     """
+    python_reads(a, 'dim')
+    python_reads(b, 'dim')      # (what PyTorch's Python function reads first)
     if isinstance(dims, int):
         da = list(range(a.ndim - dims, a.ndim))
         db = list(range(dims))
@@ -1061,6 +1065,8 @@ def cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary'):
         tensor([[ 0.,  2., 14.],
                 [ 7.,  5.,  7.]])
     """
+    require_tensor(x1, 'cdist', 'x1')
+    require_tensor(x2, 'cdist', 'x2', 2)      # (PyTorch's Python cdist hands both to its C function)
     if compute_mode not in ('use_mm_for_euclid_dist_if_necessary', 'use_mm_for_euclid_dist',
                             'donot_use_mm_for_euclid_dist'):
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")

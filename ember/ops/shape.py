@@ -6,7 +6,7 @@ from ember import _formats
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
-from ember.ops._util import shape_arg, wrap_dim, wrap_dims
+from ember.ops._util import shape_arg, wrap_dim, wrap_dims, tensor_sequence
 from ember.ops import _argparse
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
@@ -454,6 +454,7 @@ def broadcast_tensors(*tensors):
         tensor([[0, 0, 0],
                 [1, 1, 1]])
     """
+    tensor_sequence(tensors)
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
     shapes = [tuple(t.shape) for t in tensors]

@@ -5,6 +5,7 @@ import numpy as np
 
 from ember._device import as_device
 from ember._tensor import Tensor
+from ember.ops import _argparse
 from ember.ops._registry import op
 from ember.ops._util import wrap_dim
 from ember.ops.inplace import write_out
@@ -359,6 +360,8 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None
     >>> ember.isin(ember.tensor([1, 2, 3, 4]), ember.tensor([2, 4]))
     tensor([False,  True, False,  True])
     """
+    if test_elements is None or type(test_elements) in _argparse.NOT_OPERANDS:
+        _argparse.refuse_from_stack()
     from ember._dtype import result_type
     from ember._tensor import _scalar_type_name
     for dt in (result_type(elements), result_type(test_elements)):
