@@ -27,6 +27,8 @@ EXPORTABLE = {
     'logical_not': lambda x: ember.logical_not(x), 'logical_and': lambda x: ember.logical_and(x > 0, x),
     'logical_or': lambda x: x.logical_or(x < 0), 'logical_xor': lambda x: ember.logical_xor(x, x < 1),
     'bitwise_not': lambda x: ~_ints(x), 'bitwise_and': lambda x: _ints(x) & 5, 'bitwise_or': lambda x: _ints(x) | 3,
+    'bucketize': lambda x: (ember.bucketize(x, ember.tensor([-1.0, 0.0, 1.0])),
+                            ember.bucketize(x, ember.tensor([-1.0, 0.0, 1.0]), right=True)),
     'bitwise_xor': lambda x: _ints(x) ^ 6, 'bitwise_left_shift': lambda x: _ints(x) << 2,
     'bitwise_right_shift': lambda x: (_ints(x) >> 1, ember.bitwise_right_shift(_ints(x), _ints(x).abs() % 3)), 'one_hot': lambda x: F.one_hot(_ints(x).abs() % 4, 4),
     'count_nonzero': lambda x: (ember.count_nonzero(x, 1), ember.count_nonzero(x)),
@@ -75,7 +77,6 @@ EXPORTABLE = {
 # op -> why ember.onnx.export refuses it
 NOT_EXPORTABLE = {
     'erfinv': ("ONNX has no inverse error function", lambda x: (x / 5).erfinv()),
-    'bucketize': ("computed outside the recorded ops", lambda x: ember.bucketize(x, ember.tensor([-1.0, 0.0, 1.0]))),
     'searchsorted': ("computed outside the recorded ops", lambda x: ember.searchsorted(ember.tensor([-1.0, 1.0]), x)),
     'isclose': ("computed outside the recorded ops", lambda x: ember.isclose(x, x + 1e-9)),
     'index_fill': ("only x[mask] = value of a boolean mask is translated", lambda x: x.index_fill(1, _i(0, 2), 1.0)),

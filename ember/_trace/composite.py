@@ -63,7 +63,9 @@ WHOLE_OPS = {'isnan': 'IsNan', 'isinf': 'IsInf', 'isfinite': 'IsFinite', 'isposi
              'median': 'MedianOp', 'nanmedian': 'NanmedianOp', 'cummax': 'CummaxOp', 'cummin': 'CumminOp',
              'mode': 'ModeOp',
              # a result whose size depends on the data: written whole (ONNX Unique, NonZero)
-             'unique': 'UniqueOp', 'nonzero': 'NonzeroOp'}
+             'unique': 'UniqueOp', 'nonzero': 'NonzeroOp',
+             # positions found by NumPy's binary search
+             'bucketize': 'BucketizeOp'}
 WHOLE_NODES = {op: type(cls, (), {'__module__': __name__, '__doc__': f"``{op}``, recorded whole."})
                for op, cls in WHOLE_OPS.items()}
 # where(condition) alone calls nonzero through its module's globals: recorded there too

@@ -2,6 +2,8 @@
 counted)."""
 import numpy as np
 
+from ember._trace import Value
+
 from ._core import converts, reduce, _onnx_type, _unsupported
 from .cumulative import arg, positions
 
@@ -137,4 +139,20 @@ def _nonzero(b, c):
     for d, out in enumerate(c.outs):
         b.op('Squeeze', [b.op('Slice', [rows, b.ints([d]), b.ints([d + 1]), b.ints([0])]), b.ints([0])],
              [out or b.fresh('unused')])
+
+
+@converts('BucketizeOp')
+def _bucketize(b, c):
+    """The bucket of each value: how many boundaries lie below it (``right``: at or below it), as
+    PyTorch's exporter writes ``torch.bucketize``; NaN goes past the last boundary, as NumPy's search."""
+    if not isinstance(c.args[0], Value) or not isinstance(c.args[1], Value) or len(c.args[1].shape) != 1:
+        _unsupported(c, 'a number for input, or boundaries that are not a 1-D tensor')
+    right, out_int32 = arg(c, 4, 'right', False), arg(c, 3, 'out_int32', False)
+    x, bounds = c.x(0), c.x(1)
+    column = b.op('Unsqueeze', [x, b.ints([-1])])
+    below = b.op('LessOrEqual' if right else 'Less', [bounds, column])
+    count = reduce(b, 'ReduceSum', b.op('Cast', [below], to=_onnx_type(np.int64)), [-1], 0)
+    if c.args[0].dtype.is_floating_point:
+        count = b.op('Where', [b.op('IsNaN', [x]), b.op('Shape', [bounds]), count])
+    b.op('Cast', [count], [c.out], to=_onnx_type(np.int32 if out_int32 else np.int64))
 

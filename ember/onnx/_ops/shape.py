@@ -1,7 +1,7 @@
 """ONNX translations: reshapes, transposes, narrowing, splitting and joining."""
 import numpy as np
 
-from ._core import converts, reduce, _onnx_type
+from ._core import converts, reduce, _onnx_type, _unsupported
 
 
 @converts('View', 'UnsafeView', 'Reshape', 'ReshapeAlias')
@@ -269,3 +269,16 @@ def _sum_to_size(b, c):
 def _fill(b, c):
     value = b.op('Cast', [c.x(1, b, c.dtype)], to=_onnx_type(c.dtype))
     b.op('Expand', [b.op('Reshape', [value, b.ints([])]), b.op('Shape', [c.x(0)])], [c.out])
+
+
+@converts('AsStrided')
+def _as_strided(b, c):
+    # the elements a strided view of the input's memory reads, gathered from the input flattened:
+    # right where the input is its whole storage, laid out in order (which ONNX values are)
+    x, size, stride, offset, base_offset, storage_size = c.args[:6]
+    if base_offset != 0 or storage_size != x.example.numel() or not x.example.is_contiguous():
+        _unsupported(c, 'an input that is a view into a larger tensor')
+    from ember.ops.inplace_views import _gather_positions
+    index = _gather_positions(np.arange(storage_size, dtype=np.int64), offset, tuple(size), tuple(stride))
+    flat = b.op('Reshape', [c.x(0), b.ints([-1])])
+    b.op('Gather', [flat, b.const(index.reshape(tuple(size)))], [c.out], axis=0)
