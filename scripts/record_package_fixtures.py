@@ -75,9 +75,24 @@ def main():
         'scale': imp.import_module('tiny_models.scaling').SCALE,
     }
     expected['repackaged'] = repackaged(imp, loaded, loaded_tensors)
+    expected['user_model'] = user_model()
     with open(os.path.join(HERE, 'expected.json'), 'w') as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write('\n')
+
+
+def user_model():
+    """What PyTorch writes for a model whose code imports torch, interned from the file system."""
+    import io
+    import user_model as um
+    buf = io.BytesIO()
+    with PackageExporter(buf) as exp:
+        exp.intern('user_model')
+        exp.save_pickle('m', 'm.pkl', um.Small().eval())
+        externed = exp.externed_modules()
+    reader = torch._C.PyTorchFileReader(io.BytesIO(buf.getvalue()))
+    return {'externed': externed,
+            'records': sorted(r for r in reader.get_all_records() if r != '.data/serialization_id')}
 
 
 def repackaged(imp, model, tensors_obj):

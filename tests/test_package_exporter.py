@@ -213,3 +213,66 @@ def test_pytorch_loads_embers_archive(loaded, tmp_path):
     np.testing.assert_allclose(result['out'], EXPECTED['output'], rtol=1e-6, atol=1e-7)
     assert result['strides'] == {k: v['stride'] for k, v in EXPECTED['tensors'].items()}
     assert result['text'] == 'again'
+
+
+def test_unchanged_pytorch_model_code_packaged_under_ember(tmp_path):
+    # a script that imports torch, run on ember (ember.compat, as `ember run` does), packages its model:
+    # the archive lists PyTorch's modules as external, as PyTorch's exporter does, and loads back
+    root = pathlib.Path(__file__).resolve().parent.parent
+    path = tmp_path / 'user.pt'
+    script = (
+        "import json, sys\n"
+        "import ember.compat; ember.compat.install()\n"
+        f"sys.path.insert(0, {str(FIXTURES / 'src')!r})\n"
+        "import torch\n"
+        "from torch.package import PackageExporter\n"
+        "import user_model\n"
+        "torch.manual_seed(0)\n"
+        "m = user_model.Small().eval()\n"
+        "with PackageExporter(sys.argv[1]) as e:\n"
+        "    e.intern('user_model')\n"
+        "    e.save_pickle('m', 'm.pkl', m)\n"
+        "    externed = e.externed_modules()\n"
+        "x = torch.arange(32.).reshape(2, 1, 4, 4) / 10\n"
+        "print(json.dumps({'externed': externed, 'out': m(x).tolist()}))\n")
+    env = dict(__import__('os').environ, PYTHONPATH=str(root))
+    run = subprocess.run([sys.executable, '-c', script, str(path)], capture_output=True, text=True, timeout=300,
+                         env=env)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert result['externed'] == EXPECTED['user_model']['externed']
+    reader = ember.PyTorchFileReader(str(path))
+    assert sorted(r for r in reader.get_all_records() if r != '.data/serialization_id') == \
+        EXPECTED['user_model']['records']
+    model = PackageImporter(str(path)).load_pickle('m', 'm.pkl')
+    out = model(ember.arange(32.).reshape(2, 1, 4, 4) / 10)
+    np.testing.assert_allclose(out.detach().numpy(), result['out'], rtol=1e-6)
+    assert not model.training
+
+
+class _Shared:
+    """An object that packages itself as a resource (``__reduce_package__``)."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __reduce_package__(self, exporter):
+        name = f'shared_{exporter.get_unique_id()}.txt'
+        exporter.save_text('shared', name, str(self.value))
+        return _load_shared, (name,)
+
+
+def _load_shared(importer, name):
+    return _Shared(int(importer.load_text('shared', name)))
+
+
+def test_reduce_package_objects_are_saved_once_and_shared():
+    buf = io.BytesIO()
+    obj = _Shared(7)
+    with PackageExporter(buf) as exp:
+        exp.extern(_Shared.__module__)
+        exp.save_pickle('data', 'objs.pkl', [obj, obj, _Shared(8)])
+    imp = PackageImporter(io.BytesIO(buf.getvalue()))
+    first, second, third = imp.load_pickle('data', 'objs.pkl')
+    assert first is second and first.value == 7 and third.value == 8
+    assert imp.load_text('shared', 'shared_0.txt') == '7'
