@@ -1,7 +1,7 @@
 """Quantized tensors in PyTorch's checkpoint format: ``torch._utils._rebuild_qtensor`` over a
 ``QInt8Storage`` (``QUInt8Storage``, ``QInt32Storage``) holding the integers, with the quantizer's
 parameters: ``(torch.per_tensor_affine, scale, zero_point)`` or
-``(torch.per_channel_affine, scales, zero_points, axis)``."""
+``(torch.per_channel_affine, scales, zero_points, axis)`` (float zero points for per-row float qparams)."""
 import collections
 
 import numpy as np
@@ -27,7 +27,9 @@ def reduce_qtensor(pickler, q, torch_name, storage_ref):
         ref = storage_ref(pid + (None,) if pickler.legacy else pid, ints)
         ref.owner = ints    # keeps the array, so its id names it alone until the save ends
         pickler.storages[id(ints)] = ref
-    scheme = torch_name('torch', q._qscheme.name)
+    # (per-row float qparams are saved under per_channel_affine with float zero points, as PyTorch saves them)
+    scheme_name = 'per_channel_affine' if q._qscheme is _dtypes.per_channel_affine_float_qparams else q._qscheme.name
+    scheme = torch_name('torch', scheme_name)
     if q._qscheme in _PER_TENSOR:
         params = (scheme, q._scale, q._zero_point)
     else:
@@ -50,7 +52,10 @@ def rebuild_qtensor(view, storage, storage_offset, size, stride, quantizer_param
     if scheme in _PER_TENSOR:
         return make(ints, qdtype, scheme, float(quantizer_params[1]), int(quantizer_params[2]))
     scales, zero_points, axis = quantizer_params[1:]
-    float_qparams = scheme is _dtypes.per_channel_affine_float_qparams
+    # PyTorch saves per-row float qparams under per_channel_affine; float zero points mark them
+    float_qparams = scheme is _dtypes.per_channel_affine_float_qparams or zero_points.is_floating_point()
+    if float_qparams:
+        scheme = _dtypes.per_channel_affine_float_qparams
     return make(ints, qdtype, scheme, to_numpy(scales._data).astype(np.float32 if float_qparams else np.float64),
                 to_numpy(zero_points._data).astype(np.float32 if float_qparams else np.int64), int(axis))
 

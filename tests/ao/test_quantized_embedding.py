@@ -109,3 +109,27 @@ def test_against_pytorch_directly():
     for case in expected:
         assert got[case][:2] == expected[case][:2]
         np.testing.assert_array_equal(np.array(got[case][2], np.float32), np.array(expected[case][2], np.float32))
+
+
+def test_tables_save_and_load_as_pytorch_saves_them(tmp_path):
+    bag = nn.EmbeddingBag(7, 4)
+    bag.qconfig = Q.float_qparams_weight_only_qconfig
+    q = nnq.EmbeddingBag.from_float(bag)
+    ember.save(q.state_dict(), tmp_path / 'bag.pt')
+    fresh = nnq.EmbeddingBag(7, 4)
+    fresh.load_state_dict(ember.load(tmp_path / 'bag.pt'))
+    weight = fresh.weight()
+    assert weight.qscheme() is ember.per_channel_affine_float_qparams
+    assert weight.q_per_channel_zero_points().dtype is ember.float32
+    idx, offs = ember.tensor([1, 2, 6, 0]), ember.tensor([0, 2])
+    assert ember.equal(fresh(idx, offs), q(idx, offs))
+    torch = pytest.importorskip('torch')
+    loaded = torch.load(tmp_path / 'bag.pt')['_packed_params._packed_weight']     # PyTorch reads ember's file
+    assert loaded.qscheme() == torch.per_channel_affine_float_qparams
+    reference = torch.ao.nn.quantized.EmbeddingBag(7, 4)
+    reference.load_state_dict(torch.load(tmp_path / 'bag.pt'))
+    torch.save(reference.state_dict(), tmp_path / 'torch_bag.pt')                 # and ember reads PyTorch's
+    again = nnq.EmbeddingBag(7, 4)
+    again.load_state_dict(ember.load(tmp_path / 'torch_bag.pt'))
+    np.testing.assert_array_equal(again(idx, offs).numpy(), reference(torch.tensor([1, 2, 6, 0]),
+                                                                      torch.tensor([0, 2])).numpy())
