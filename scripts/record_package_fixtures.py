@@ -74,11 +74,32 @@ def main():
         'package_file': imp.import_module('tiny_models').__file__,
         'scale': imp.import_module('tiny_models.scaling').SCALE,
     }
+    expected['importer_errors'] = importer_errors(imp)
     expected['repackaged'] = repackaged(imp, loaded, loaded_tensors)
     expected['user_model'] = user_model()
     with open(os.path.join(HERE, 'expected.json'), 'w') as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write('\n')
+
+
+IMPORTER_ERROR_CASES = {
+    'resource_of_a_module': lambda imp: imp.load_pickle('tiny_models.net', 'x.pkl'),
+    'module_not_in_archive': lambda imp: imp.import_module('tiny_models.nothing'),
+    'extern_module_missing': lambda imp: imp.import_module('torch.nonexistent_mod'),
+    'package_not_in_archive': lambda imp: imp.load_binary('nopkg', 'a'),
+    'submodule_of_a_module': lambda imp: imp.import_module('tiny_models.net.sub'),
+}
+
+
+def importer_errors(imp):
+    """The exception type and text PyTorch's importer gives for each case (the archive path as <path>)."""
+    result = {}
+    for case, call in IMPORTER_ERROR_CASES.items():
+        try:
+            call(imp)
+        except Exception as e:  # noqa: BLE001 - recording whatever PyTorch raises
+            result[case] = {'type': type(e).__name__, 'message': str(e).replace(imp.filename, '<path>')}
+    return result
 
 
 def user_model():

@@ -166,3 +166,31 @@ def test_damaged_storage_record_is_reported(tmp_path):
 def test_reached_as_torch_package_attribute():
     # as `import torch; torch.package.PackageImporter(...)`
     assert ember.package.PackageImporter is PackageImporter
+
+
+@pytest.mark.parametrize('case', sorted(EXPECTED['importer_errors']))
+def test_import_and_resource_errors_as_pytorch(importer, case):
+    calls = {
+        'resource_of_a_module': lambda: importer.load_pickle('tiny_models.net', 'x.pkl'),
+        'module_not_in_archive': lambda: importer.import_module('tiny_models.nothing'),
+        'extern_module_missing': lambda: importer.import_module('torch.nonexistent_mod'),
+        'package_not_in_archive': lambda: importer.load_binary('nopkg', 'a'),
+        'submodule_of_a_module': lambda: importer.import_module('tiny_models.net.sub'),
+    }
+    expected = EXPECTED['importer_errors'][case]
+    with pytest.raises(Exception) as info:
+        calls[case]()
+    assert type(info.value).__name__ == expected['type']
+    assert str(info.value).replace(str(ARCHIVE), '<path>') == expected['message']
+
+
+def test_packaged_code_reaches_its_importer(tmp_path):
+    from ember.package import PackageExporter
+    path = tmp_path / 'self.pt'
+    with PackageExporter(str(path)) as exp:
+        exp.intern('me')
+        exp.save_source_string('me', 'import torch_package_importer as imp\n'
+                                     'def own_text():\n    return imp.load_text("me", "t.txt")\n', is_package=True)
+        exp.save_text('me', 't.txt', 'mine')
+    imp = PackageImporter(str(path))
+    assert imp.import_module('me').own_text() == 'mine'

@@ -51,7 +51,8 @@ def _import_external(name):
     try:
         return importlib.import_module(target)
     except ModuleNotFoundError:
-        raise ModuleNotFoundError(f"No module named '{name}' (ember has no module {target!r})", name=name) from None
+        # as PyTorch says it for a torch module it does not have
+        raise ModuleNotFoundError(f"No module named '{name}'", name=name) from None
 
 
 class PackageImporter(Importer):
