@@ -12,10 +12,9 @@ from tests.fixtures.fx import modules_cases
 
 _RECORDED = json.loads((pathlib.Path(__file__).parents[1] / 'fixtures' / 'fx' / 'fx_modules.json').read_text())
 
-# where ember's normalized calls differ from PyTorch's, and why: PyTorch binds its C++ ops to their
-# TorchScript schemas (none here) and refuses ops with several overloads; ember's ops are Python
-# functions with one signature each
-_SCHEMA_ONLY = {}
+# normalize_function is compared on calls both libraries bind alike: PyTorch binds its C++ ops to
+# their TorchScript schemas and refuses ops with several overloads (add, conv2d, clamp), which ember,
+# whose ops are Python functions with one signature each, binds (see the last test)
 
 
 def _jsonable(value):
