@@ -75,6 +75,7 @@ def main():
         'scale': imp.import_module('tiny_models.scaling').SCALE,
     }
     expected['importer_errors'] = importer_errors(imp)
+    expected['object_names'] = object_names(path, loaded)
     expected['repackaged'] = repackaged(imp, loaded, loaded_tensors)
     expected['user_model'] = user_model()
     with open(os.path.join(HERE, 'expected.json'), 'w') as f:
@@ -99,6 +100,37 @@ def importer_errors(imp):
             call(imp)
         except Exception as e:  # noqa: BLE001 - recording whatever PyTorch raises
             result[case] = {'type': type(e).__name__, 'message': str(e).replace(imp.filename, '<path>')}
+    return result
+
+
+def object_names(path, model):
+    """How importers name the model's class: found, not found, found as another object (two importers
+    of one archive), and the pickling error an exporter gives for the mismatch (ids as <A>, <B>)."""
+    import io
+    import pickle
+    from torch.package import OrderedImporter
+    a = model.__class__.__module__.partition('.')[0]
+    b_imp = PackageImporter(path)
+
+    def norm(text):
+        return text.replace(a, '<A>').replace(b_imp.id(), '<B>')
+
+    result = {}
+    for case, importer in [('other_importer', b_imp)]:
+        try:
+            importer.get_name(type(model))
+        except Exception as e:  # noqa: BLE001 - recording whatever PyTorch raises
+            result[case] = {'type': type(e).__name__, 'message': norm(str(e))}
+    try:
+        with PackageExporter(io.BytesIO(), importer=b_imp) as exp:
+            exp.intern('tiny_models.**')
+            exp.save_pickle('m', 'm.pkl', model)
+    except pickle.PicklingError as e:
+        result['exporter'] = {'type': type(e).__name__, 'message': norm(str(e))}
+    try:
+        OrderedImporter(b_imp, 3).import_module('zzz')
+    except TypeError as e:
+        result['not_an_importer'] = {'type': type(e).__name__, 'message': str(e)}
     return result
 
 

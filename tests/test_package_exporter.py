@@ -276,3 +276,32 @@ def test_reduce_package_objects_are_saved_once_and_shared():
     first, second, third = imp.load_pickle('data', 'objs.pkl')
     assert first is second and first.value == 7 and third.value == 8
     assert imp.load_text('shared', 'shared_0.txt') == '7'
+
+
+def test_object_names_across_importers(loaded):
+    from ember.package import ObjMismatchError, ObjNotFoundError, OrderedImporter
+    import pickle
+    imp, model, _ = loaded
+    other = PackageImporter(str(FIXTURES / 'tiny.pt'))     # the same archive, a second namespace
+
+    def norm(text):
+        return text.replace(imp.id(), '<A>').replace(other.id(), '<B>')
+
+    expected = EXPECTED['object_names']
+    with pytest.raises(ObjMismatchError) as info:
+        other.get_name(type(model))
+    assert norm(str(info.value)) == expected['other_importer']['message']
+    with pytest.raises(pickle.PicklingError) as info:
+        with PackageExporter(io.BytesIO(), importer=other) as exp:
+            exp.intern('tiny_models.**')
+            exp.save_pickle('m', 'm.pkl', model)
+    assert norm(str(info.value)) == expected['exporter']['message']
+    with pytest.raises(TypeError) as info:
+        OrderedImporter(other, 3).import_module('zzz')
+    assert str(info.value) == expected['not_an_importer']['message']
+    # the importer that made the class names it; the others are tried in order
+    assert OrderedImporter(imp, other).get_name(type(model)) == ('tiny_models.net', 'TinyNet')
+    assert OrderedImporter(other, imp).get_name(type(model)) == ('tiny_models.net', 'TinyNet')
+    with pytest.raises(ObjNotFoundError, match=r"was not found as tiny_models.net.TinyNet"):
+        sys_importer.get_name(type(model))
+    assert OrderedImporter(other, sys_importer).import_module('tiny_models.net') is other.import_module('tiny_models.net')
