@@ -44,7 +44,13 @@ def sym_int(a):
 
 
 def sym_float(a):
-    """``float(a)``."""
+    """``float(a)``.
+
+    Example::
+
+        >>> ember.sym_float(3)
+        3.0
+    """
     return builtins.float(a)
 
 
@@ -64,22 +70,46 @@ def sym_max(a, b):
 
 
 def sym_min(a, b):
-    """The smaller of ``a`` and ``b``; a float when either is one."""
+    """The smaller of ``a`` and ``b``; a float when either is one.
+
+    Example::
+
+        >>> ember.sym_min(1, 1.0)
+        1.0
+    """
     return _float_if_any(builtins.min(a, b), a, b)
 
 
 def sym_not(a):
-    """``not a``."""
+    """``not a``.
+
+    Example::
+
+        >>> ember.sym_not(True)
+        False
+    """
     return not a
 
 
 def sym_ite(b, t, f):
-    """``t if b else f``."""
+    """``t if b else f``.
+
+    Example::
+
+        >>> ember.sym_ite(2 > 1, 'yes', 'no')
+        'yes'
+    """
     return t if b else f
 
 
 def sym_sqrt(a):
-    """``math.sqrt(a)``."""
+    """``math.sqrt(a)``.
+
+    Example::
+
+        >>> ember.sym_sqrt(4)
+        2.0
+    """
     return math.sqrt(a)
 
 
@@ -96,12 +126,26 @@ def sym_sum(*args):
 
 
 def sym_fresh_size(expr):
-    """``expr`` itself: with concrete sizes there is nothing to make fresh."""
+    """``expr`` itself: with concrete sizes there is nothing to make fresh.
+
+    Example::
+
+        >>> ember.sym_fresh_size(5)
+        5
+    """
     return expr
 
 
 def sym_constrain_range(size, *, min=None, max=None):  # noqa: A002  (PyTorch's parameter names)
-    """Checks ``min <= size <= max`` (the bounds default to int64's range), raising PyTorch's error."""
+    """Checks ``min <= size <= max`` (the bounds default to int64's range), raising PyTorch's error.
+
+    Example::
+
+        >>> ember.sym_constrain_range(5, min=6)
+        Traceback (most recent call last):
+        ...
+        RuntimeError: Invalid value range for 5 between [6, 9223372036854775807].
+    """
     low = _INT64_MIN if min is None else min
     high = _INT64_MAX if max is None else max
     if not low <= size <= high:
@@ -109,5 +153,13 @@ def sym_constrain_range(size, *, min=None, max=None):  # noqa: A002  (PyTorch's 
 
 
 def sym_constrain_range_for_size(size, *, min=None, max=None):  # noqa: A002
-    """Checks that ``size`` is a valid size: ``min`` (default 0) <= size <= ``max``."""
+    """Checks that ``size`` is a valid size: ``min`` (default 0) <= size <= ``max``.
+
+    Example::
+
+        >>> ember.sym_constrain_range_for_size(5, max=4)
+        Traceback (most recent call last):
+        ...
+        RuntimeError: Invalid value range for 5 between [0, 4].
+    """
     sym_constrain_range(size, min=0 if min is None else min, max=max)
