@@ -4,6 +4,25 @@
 need (interned) and the names of the modules the loader must provide (extern); ``PackageImporter``
 loads such a package, from ember or from PyTorch, running its code under a private module namespace.
 PyTorch's modules a package takes from outside (``torch``, ``torch.nn``) are ember's when ember loads it.
+
+>>> import io
+>>> buf = io.BytesIO()
+>>> with ember.package.PackageExporter(buf) as exporter:
+...     exporter.save_text('notes', 'hello.txt', 'hi')
+...     exporter.save_pickle('data', 'x.pkl', {'w': ember.ones(2)})
+>>> importer = ember.package.PackageImporter(io.BytesIO(buf.getvalue()))
+>>> importer.load_text('notes', 'hello.txt')
+'hi'
+>>> importer.load_pickle('data', 'x.pkl')
+{'w': tensor([1., 1.])}
+>>> print(importer.file_structure(exclude='.data/**'))
+─── <binary>
+    ├── data
+    │   └── x.pkl
+    ├── notes
+    │   └── hello.txt
+    └── byteorder
+<BLANKLINE>
 """
 from .file_structure_representation import Directory
 from .glob_group import GlobGroup
