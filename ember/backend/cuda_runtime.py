@@ -3,6 +3,9 @@
 ``ember.cuda`` is PyTorch's API over these functions; nothing outside ``ember/backend/`` touches
 CuPy. Each function assumes ``backend._require_cuda()`` has passed (``ember.cuda`` checks first).
 """
+import contextlib
+import weakref
+
 import numpy as np
 
 from ember import backend
@@ -58,14 +61,24 @@ def _pool_bytes(index, which):
         return int(getattr(backend._cupy.get_default_memory_pool(), which)())
 
 
+_extra_pools = {}   # id -> a private pool (MemPool, a CUDA graph's) whose memory counts as ember's too
+
+
+def _extra_bytes(index, which):
+    if not _extra_pools:
+        return 0
+    with _cp().cuda.Device(index):
+        return sum(int(getattr(pool, which)()) for pool in list(_extra_pools.values()))
+
+
 def allocated(index):
-    """Bytes of device memory held by live arrays (CuPy's pool: used_bytes)."""
-    return _pool_bytes(index, 'used_bytes')
+    """Bytes of device memory held by live arrays (CuPy's pools: used_bytes)."""
+    return _pool_bytes(index, 'used_bytes') + _extra_bytes(index, 'used_bytes')
 
 
 def reserved(index):
-    """Bytes the pool holds from the driver, in use or cached (total_bytes)."""
-    return _pool_bytes(index, 'total_bytes')
+    """Bytes the pools hold from the driver, in use or cached (total_bytes)."""
+    return _pool_bytes(index, 'total_bytes') + _extra_bytes(index, 'total_bytes')
 
 
 def track_peaks():
@@ -83,7 +96,7 @@ def track_peaks():
         name = 'EmberPeakMemory'
 
         def malloc_postprocess(self, device_id, size, mem_size, mem_ptr, pmem_id):
-            used = int(backend._cupy.get_default_memory_pool().used_bytes())
+            used = allocated(device_id)
             if used > _peak.get(device_id, 0):
                 _peak[device_id] = used
 
@@ -187,11 +200,50 @@ def error_text(code):
 
 # ---------------------------------------------------------------- pinned host memory
 
+# what ember has asked of the pinned allocator: {key: [current, peak, allocated, freed]} and counts
+_host = {}
+
+
+def _host_count(key, delta):
+    c = _host.setdefault(key, [0, 0, 0, 0])
+    c[0] += delta
+    c[1] = max(c[1], c[0])
+    c[2 if delta > 0 else 3] += abs(delta)
+
+
+def _host_freed(n):
+    for key, delta in (('allocations', -1), ('allocated_bytes', -n), ('active_requests', -1), ('active_bytes', -n)):
+        _host_count(key, delta)
+
+
+def host_stats():
+    """Statistics of the pinned host memory ember holds, as nested dictionaries (PyTorch's key names)."""
+    names = ('current', 'peak', 'allocated', 'freed')
+    nested = {key: dict(zip(names, c)) for key, c in _host.items()}
+    if 'allocations' in _host:
+        nested['num_host_alloc'] = _host['allocations'][2]
+        nested['num_host_free'] = _host['allocations'][3]
+    return nested
+
+
+def reset_host_stats(peak):
+    """Set each peak to its current value (``peak``), or the allocated/freed totals to 0."""
+    for c in _host.values():
+        if peak:
+            c[1] = c[0]
+        else:
+            c[2] = c[3] = 0
+
+
 def pinned_empty(shape, dtype):
     """A host NumPy array in page-locked memory (fast, asynchronous copies to the device)."""
     dtype = np.dtype(dtype)
     n = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     mem = _cp().cuda.alloc_pinned_memory(max(n, 1))
+    size = max(n, 1)
+    for key, delta in (('allocations', 1), ('allocated_bytes', size), ('active_requests', 1), ('active_bytes', size)):
+        _host_count(key, delta)
+    weakref.finalize(mem, _host_freed, size)
     return np.frombuffer(mem, dtype, int(np.prod(shape, dtype=np.int64))).reshape(shape)
 
 
@@ -232,3 +284,105 @@ def pool_limit(index):
 def nvtx():
     """CuPy's NVTX bindings: RangePush(message), RangePop(), Mark(message)."""
     return _cp().cuda.nvtx
+
+
+# ---------------------------------------------------------------- raw allocations, memory pools, library handles
+
+_raw = {}   # address -> the CuPy pointer that keeps a caching_allocator_alloc block alive
+
+
+def raw_alloc(index, nbytes, stream):
+    """Allocate ``nbytes`` on device ``index`` from the current allocator, queued on ``stream``; the address."""
+    cp = _cp()
+    with cp.cuda.Device(index), stream:
+        pointer = cp.cuda.get_allocator()(int(nbytes))
+    _raw[int(pointer.ptr)] = pointer
+    return int(pointer.ptr)
+
+
+def raw_delete(address):
+    """Give a block from :func:`raw_alloc` back to its pool (False if ``address`` is not one)."""
+    return _raw.pop(int(address), None) is not None
+
+
+def new_pool():
+    """A memory pool of its own (CuPy's MemoryPool), separate from the default one; its memory counts in
+    :func:`allocated` until :func:`forget_pool`."""
+    pool = _cp().cuda.MemoryPool()
+    _extra_pools[id(pool)] = pool
+    return pool
+
+
+def forget_pool(pool):
+    _extra_pools.pop(id(pool), None)
+
+
+def pool_used_bytes(pool, index):
+    with _cp().cuda.Device(index):
+        return int(pool.used_bytes()), int(pool.total_bytes())
+
+
+@contextlib.contextmanager
+def allocate_from(pool, index):
+    """Inside the block, device ``index``'s allocations in this thread come from ``pool``."""
+    cp = _cp()
+    with cp.cuda.Device(index), cp.cuda.using_allocator(pool.malloc):
+        yield
+
+
+def allocator_backend():
+    """'cudaMallocAsync' when CuPy allocates from the driver's stream-ordered pool, else 'native'."""
+    cp = _cp()
+    owner = getattr(cp.cuda.get_allocator(), '__self__', None)
+    return 'cudaMallocAsync' if isinstance(owner, cp.cuda.MemoryAsyncPool) else 'native'
+
+
+def blas_handle(index):
+    """The address of device ``index``'s cuBLAS handle (CuPy's, which its matrix products use)."""
+    return int(_cp().cuda.Device(index).cublas_handle)
+
+
+def solver_handle(index):
+    """The address of device ``index``'s cuSOLVER handle (CuPy's, which its linear algebra uses)."""
+    return int(_cp().cuda.Device(index).cusolver_handle)
+
+
+def is_capturing(stream):
+    """Whether ``stream`` (a CuPy stream) is recording a CUDA graph."""
+    return bool(stream.is_capturing())
+
+
+# ---------------------------------------------------------------- elementwise kernels compiled at run time
+
+_kernels = {}
+
+
+def elementwise_kernel(in_params, out_params, operation, name, preamble):
+    """A CuPy ElementwiseKernel (compiled on first launch, then cached by CuPy), kept per source."""
+    key = (in_params, out_params, operation, name, preamble)
+    kernel = _kernels.get(key)
+    if kernel is None:
+        kernel = _kernels[key] = _cp().ElementwiseKernel(in_params, out_params, operation, name, preamble=preamble)
+    return kernel
+
+
+# ---------------------------------------------------------------- CUDA graphs: capture on a stream, replay
+
+_CAPTURE_MODES = {'global': 'streamCaptureModeGlobal', 'thread_local': 'streamCaptureModeThreadLocal',
+                  'relaxed': 'streamCaptureModeRelaxed'}
+
+
+def begin_capture(stream, mode):
+    """Start recording the work queued on ``stream`` (a CuPy stream) into a graph instead of running it."""
+    cp = _cp()
+    stream.begin_capture(mode=getattr(cp.cuda.runtime, _CAPTURE_MODES[mode]))
+
+
+def end_capture(stream):
+    """Stop recording on ``stream``; the recorded graph (CuPy's Graph, instantiated, ready to launch)."""
+    return stream.end_capture()
+
+
+def launch_graph(graph, stream):
+    """Run a recorded graph's work again, queued on ``stream``."""
+    graph.launch(stream)

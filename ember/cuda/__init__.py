@@ -235,12 +235,28 @@ def ipc_collect():
     backend._require_cuda()
 
 
+def current_blas_handle():
+    """The address of the current device's cuBLAS handle (a ``cublasHandle_t``), for libraries that call
+    cuBLAS themselves on the same handle ember's matrix products use."""
+    backend._require_cuda()
+    return _rt.blas_handle(current_device())
+
+
+def current_solver_handle():
+    """The address of the current device's cuSOLVER handle (a ``cusolverDnHandle_t``)."""
+    backend._require_cuda()
+    return _rt.solver_handle(current_device())
+
+
 from ember.cuda.memory import *  # noqa: E402,F401,F403  (PyTorch exports the memory API from torch.cuda)
 from ember.cuda._errors import AcceleratorError, CudaError, DeferredCudaCallError, OutOfMemoryError, \
     check_error  # noqa: E402,F401
 from ember.cuda._nvml import clock_rate, device_memory_used, memory_usage, power_draw, temperature, \
     utilization  # noqa: E402,F401
 from ember.cuda.random import *  # noqa: E402,F401,F403
+from ember.cuda._allocator import *  # noqa: E402,F401,F403
+from ember.cuda.graphs import CUDAGraph, graph, graph_pool_handle, is_current_stream_capturing  # noqa: E402,F401
+from ember.cuda import graphs  # noqa: E402,F401
 from ember._legacy import cuda_legacy_types as _legacy_types  # noqa: E402
 
 globals().update(_legacy_types())
@@ -248,7 +264,7 @@ globals().update(_legacy_types())
 
 def __getattr__(name):
     # the submodules load on first use, as ``import ember`` should not pay for them
-    if name in ('nvtx', 'comm'):
+    if name in ('nvtx', 'comm', 'jiterator'):
         import importlib
         return importlib.import_module(f'ember.cuda.{name}')
     if name == 'default_generators':

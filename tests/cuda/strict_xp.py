@@ -32,10 +32,41 @@ DEVICE_COUNT = 2
 class _State:
     current = 0  # the current device, as cupy.cuda.Device's context sets it
     syncs = []   # what made the host wait for the device (copies to the host, bool/float/item of an array)
+    capturing = None   # the stream recording a graph, if any
+    recorded = []      # the work it recorded: functions that redo each op into the same memory
 
 
 def _sync(what):
+    if _State.capturing is not None:   # the host cannot wait for work that is only being recorded
+        raise _runtime_error('cudaErrorStreamCaptureUnsupported: operation not permitted when stream is capturing')
     _State.syncs.append(what)
+
+
+def _recording():
+    return _State.capturing is not None and Stream._current is _State.capturing
+
+
+def _record(fn, args, kwargs, out):
+    """While a stream captures, remember how to compute ``out`` again: a graph's replay reruns ``fn`` on
+    the same input memory (the NumPy arrays in ``args``) and writes into ``out``'s memory."""
+    if not _recording():
+        return out
+    targets = [o._a for o in (out if isinstance(out, (tuple, list)) else (out,)) if type(o) is ndarray]
+
+    def replay():
+        res = fn(*args, **kwargs)
+        res = res if isinstance(res, (tuple, list)) else (res,)
+        for target, value in zip(targets, res):
+            if target is not value:
+                np.copyto(target, value)
+    _State.recorded.append(replay)
+    return out
+
+
+def _record_effect(fn):
+    """While a stream captures, remember an in-place write (``fn`` redoes it)."""
+    if _recording():
+        _State.recorded.append(fn)
 
 
 def _refuse_host(x):
@@ -86,8 +117,8 @@ def _wrap(x, dev):
 def _wrapped(fn, name):
     def call(*args, **kwargs):
         dev = _device_of_args(args, kwargs)
-        out = fn(*_unwrap(args), **{k: _unwrap(v) for k, v in kwargs.items()})
-        return _wrap(out, dev)
+        args, kwargs = _unwrap(args), {k: _unwrap(v) for k, v in kwargs.items()}
+        return _record(fn, args, kwargs, _wrap(fn(*args, **kwargs), dev))
     call.__name__ = name
     return call
 
@@ -97,30 +128,43 @@ def _wrapped(fn, name):
 _TOTAL_MEMORY = 80 * 2 ** 30
 
 
+class MemoryPointer:
+    """cupy.cuda.MemoryPointer: device bytes a pool handed out; they count as used until it is collected."""
+    _next = [0x7f0000000000]
+
+    def __init__(self, pool, dev, size):
+        self.ptr = MemoryPointer._next[0]
+        MemoryPointer._next[0] += size or 512
+        self.device_id = dev
+        self.mem = types.SimpleNamespace(size=size, ptr=self.ptr)
+        pool._used[dev] += size
+        pool._cached[dev] = max(0, pool._cached[dev] - size)
+        weakref.finalize(self, pool._release, dev, size)
+
+
 class MemoryPool:
     """Counts the bytes of live device buffers (CuPy rounds each allocation up to 512 bytes)."""
 
-    def __init__(self):
+    def __init__(self, allocator=None):
         self._used = [0] * DEVICE_COUNT
         self._cached = [0] * DEVICE_COUNT  # freed but kept, until free_all_blocks
-        self._owners = {}
         self._limit = [0] * DEVICE_COUNT
 
-    def _track(self, root, dev):
-        key = id(root)
-        if key in self._owners:
+    @staticmethod
+    def _track(root, dev):
+        """Ask the current allocator for ``root``'s bytes, as CuPy does for every buffer (it may refuse);
+        the pointer lives as long as the array."""
+        if id(root) in _OWNERS:
             return
-        size = -(-root.nbytes // 512) * 512
-        _ALLOCATOR[0](root.nbytes)   # CuPy asks its allocator for every buffer (it may refuse)
-        self._used[dev] += size
-        self._cached[dev] = max(0, self._cached[dev] - size)
-        self._owners[key] = weakref.finalize(root, self._release, key, dev, size)
+        pointer = _ALLOCATOR[0](root.nbytes)
+        key = id(root)
+        _OWNERS[key] = pointer
+        weakref.finalize(root, _OWNERS.pop, key, None)
         for hook in list(_HOOKS):
-            hook.malloc_postprocess(device_id=dev, size=root.nbytes, mem_size=size,
+            hook.malloc_postprocess(device_id=dev, size=root.nbytes, mem_size=getattr(pointer.mem, 'size', 0),
                                     mem_ptr=root.__array_interface__['data'][0], pmem_id=0)
 
-    def _release(self, key, dev, size):
-        self._owners.pop(key, None)
+    def _release(self, dev, size):
         self._used[dev] -= size
         self._cached[dev] += size
 
@@ -133,6 +177,9 @@ class MemoryPool:
     def free_bytes(self):
         return self._cached[_State.current]
 
+    def n_free_blocks(self):
+        return int(self._cached[_State.current] > 0)
+
     def free_all_blocks(self, stream=None):
         self._cached[_State.current] = 0
 
@@ -144,12 +191,16 @@ class MemoryPool:
         return self._limit[_State.current]
 
     def malloc(self, nbytes):
-        """Refuse, as CuPy's pool does, an allocation that would pass the pool's limit."""
+        """A pointer to ``nbytes`` (rounded up to 512) on the current device; refuses, as CuPy's pool does,
+        an allocation that would pass the pool's limit."""
         size = -(-nbytes // 512) * 512
         limit = self._limit[_State.current]
         if limit and self._used[_State.current] + size > limit:
             raise OutOfMemoryError(size, self._used[_State.current], limit)
-        return size
+        return MemoryPointer(self, _State.current, size)
+
+
+_OWNERS = {}   # id of a device array's root buffer -> the pointer that holds its bytes
 
 
 class OutOfMemoryError(MemoryError):
@@ -299,10 +350,13 @@ class ndarray:
         return (_wrap(x, self._dev) for x in self._a)
 
     def __getitem__(self, key):
-        return _wrap(self._a[_index(key)], self._dev)
+        a, key = self._a, _index(key)
+        return _record(a.__getitem__, (key,), {}, _wrap(a[key], self._dev))
 
     def __setitem__(self, key, value):
-        self._a[_index(key)] = _operand(value)
+        a, key, value = self._a, _index(key), _operand(value)
+        a[key] = value
+        _record_effect(lambda: a.__setitem__(key, value))
 
     def __bool__(self):
         _sync('bool')
@@ -329,16 +383,16 @@ class ndarray:
         return self._a.tolist()
 
     def __neg__(self):
-        return _wrap(-self._a, self._dev)
+        return _record(operator.neg, (self._a,), {}, _wrap(-self._a, self._dev))
 
     def __pos__(self):
-        return _wrap(+self._a, self._dev)
+        return _record(operator.pos, (self._a,), {}, _wrap(+self._a, self._dev))
 
     def __abs__(self):
-        return _wrap(abs(self._a), self._dev)
+        return _record(abs, (self._a,), {}, _wrap(abs(self._a), self._dev))
 
     def __invert__(self):
-        return _wrap(~self._a, self._dev)
+        return _record(operator.invert, (self._a,), {}, _wrap(~self._a, self._dev))
 
     def __copy__(self):
         return _wrap(self._a.copy(), self._dev)
@@ -362,7 +416,8 @@ class ndarray:
 def _method(bound, dev):
     """An array method: NumPy's, on the array's own device (its arguments must not be host arrays)."""
     def call(*args, **kwargs):
-        return _wrap(bound(*_unwrap(args), **{k: _unwrap(v) for k, v in kwargs.items()}), dev)
+        args, kwargs = _unwrap(args), {k: _unwrap(v) for k, v in kwargs.items()}
+        return _record(bound, args, kwargs, _wrap(bound(*args, **kwargs), dev))
     return call
 
 
@@ -382,15 +437,19 @@ def _binary(name):
 
     def forward(self, other):
         _check_current(self)
-        return _wrap(fn(self._a, _operand(other)), self._dev)
+        args = (self._a, _operand(other))
+        return _record(fn, args, {}, _wrap(fn(*args), self._dev))
 
     def reflected(self, other):
         _check_current(self)
-        return _wrap(fn(_operand(other), self._a), self._dev)
+        args = (_operand(other), self._a)
+        return _record(fn, args, {}, _wrap(fn(*args), self._dev))
 
     def inplace(self, other):
         _check_current(self)
-        self._a = getattr(operator, 'i' + name)(self._a, _operand(other))
+        iop, a, b = getattr(operator, 'i' + name), self._a, _operand(other)
+        self._a = iop(a, b)
+        _record_effect(lambda: iop(a, b))
         return self
     return forward, reflected, inplace
 
@@ -547,6 +606,14 @@ class Device:
     def compute_capability(self):
         return '90'
 
+    @property
+    def cublas_handle(self):
+        return 0x5000 + self.id   # one handle per device, as CuPy keeps
+
+    @property
+    def cusolver_handle(self):
+        return 0x6000 + self.id
+
     def mem_info(self):
         return (80 * 2 ** 30 - _POOL._used[self.id], 80 * 2 ** 30)
 
@@ -569,6 +636,8 @@ def _runtime_error(text):
 
 class _Runtime:
     CUDARuntimeError = CUDARuntimeError
+
+    streamCaptureModeGlobal, streamCaptureModeThreadLocal, streamCaptureModeRelaxed = 0, 1, 2
 
     @staticmethod
     def getDeviceCount():
@@ -631,6 +700,26 @@ class Stream:
 
     def synchronize(self):
         pass
+
+    def is_capturing(self):
+        return _State.capturing is self
+
+    def begin_capture(self, mode=None):
+        """Record, instead of queueing for good, the work sent to this stream (never the default one)."""
+        if self.null:
+            raise _runtime_error('cudaErrorStreamCaptureUnsupported: operation not permitted when stream is '
+                                 'capturing')
+        if _State.capturing is not None:
+            raise _runtime_error('cudaErrorIllegalState: operation would make the legacy stream depend on a '
+                                 'capturing blocking stream')
+        _State.capturing, _State.recorded = self, []
+
+    def end_capture(self):
+        if _State.capturing is not self:
+            raise _runtime_error('cudaErrorStreamCaptureInvalidated: operation failed due to a previous error '
+                                 'during capture')
+        _State.capturing = None
+        return Graph(_State.recorded)
 
     @property
     def done(self):
@@ -722,7 +811,33 @@ cuda.PinnedMemoryPointer = PinnedMemoryPointer
 cuda.MemoryHook = MemoryHook
 cuda.is_available = lambda: True
 cuda.ExternalStream = ExternalStream
+
+
+class Graph:
+    """cupy.cuda.Graph: the work a stream recorded; ``launch`` runs it again on the same memory."""
+
+    def __init__(self, work):
+        self._work = work
+
+    def launch(self, stream=None):
+        if _State.capturing is not None:
+            raise _runtime_error('cudaErrorStreamCaptureUnsupported: operation not permitted when stream is '
+                                 'capturing')
+        for redo in self._work:
+            redo()
+
+
+cuda.Graph = Graph
 cuda.memory = types.SimpleNamespace(OutOfMemoryError=OutOfMemoryError)
+cuda.MemoryPool = MemoryPool
+cuda.MemoryPointer = MemoryPointer
+
+
+class MemoryAsyncPool(MemoryPool):
+    """cupy.cuda.MemoryAsyncPool: the driver's stream-ordered pool (cudaMallocAsync)."""
+
+
+cuda.MemoryAsyncPool = MemoryAsyncPool
 
 
 def _set_allocator(allocator=None):
@@ -731,6 +846,23 @@ def _set_allocator(allocator=None):
 
 cuda.set_allocator = _set_allocator
 cuda.get_allocator = lambda: _ALLOCATOR[0]
+
+
+class _UsingAllocator:
+    """cupy.cuda.using_allocator: the block's allocations come from ``allocator``."""
+
+    def __init__(self, allocator=None):
+        self.allocator = allocator
+
+    def __enter__(self):
+        self.prev = _ALLOCATOR[0]
+        _set_allocator(self.allocator)
+
+    def __exit__(self, *exc):
+        _ALLOCATOR[0] = self.prev
+
+
+cuda.using_allocator = _UsingAllocator
 
 
 class _Nvtx:
@@ -780,3 +912,99 @@ def install():
     """Make ember's backend use the stand-in for 'cuda'; returns a function that undoes it."""
     from ember import backend
     return backend._use_cuda_modules(xp, cupyx)
+
+
+# ---------------------------------------------------------------- ElementwiseKernel: a small C++ subset run by NumPy
+
+import re as _re
+
+_C_CALLS = {'::sin': '_np.sin', '::cos': '_np.cos', '::exp': '_np.exp', '::log': '_np.log', '::sqrt': '_np.sqrt',
+            '::abs': '_np.abs', '::tanh': '_np.tanh', '::min': '_np.minimum', '::max': '_np.maximum',
+            '::pow': '_np.power'}
+_C_FUNCTION = _re.compile(r'template\s*<[^{]*?>\s*(\w+)\s+(\w+)\s*\(([^)]*)\)\s*\{(.*?)\}', _re.DOTALL)
+
+
+def _split_top(text, sep):
+    """``text`` split at each ``sep`` outside parentheses."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += ch == '('
+        depth -= ch == ')'
+        if ch == sep and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return parts + [text[start:]]
+
+
+def _c_expr(expr):
+    """A C expression (arithmetic, comparisons, ``::f(...)`` calls, ``f<T>(...)`` calls, ``c ? a : b``)
+    as Python over NumPy arrays."""
+    expr = _re.sub(r'(\w+)<T>\(', r'\1(', expr.strip())
+    for c, py in _C_CALLS.items():
+        expr = expr.replace(c + '(', py + '(')
+    if '::' in expr:
+        raise NotImplementedError(f'the stand-in ElementwiseKernel does not know {expr!r}')
+    cond, *rest = _split_top(expr, '?')
+    if rest:
+        a, b = _split_top('?'.join(rest), ':')[0], ':'.join(_split_top('?'.join(rest), ':')[1:])
+        return f'_np.where({_c_expr(cond)}, {_c_expr(a)}, {_c_expr(b)})'
+    return expr
+
+
+def _c_statements(body, refs):
+    """C statements (``return e;``, ``T x = e;``, ``out = e;``, calls) as Python lines; by-reference
+    parameters (``refs``) are one-element lists."""
+    lines = []
+    for stmt in (s.strip() for s in _split_top(body, ';') if s.strip()):
+        m = _re.match(r'(?:const\s+)?(?:\w+\s+)?(\w+)\s*=(?!=)\s*(.*)$', stmt, _re.DOTALL)
+        if stmt.startswith('return '):
+            lines.append('return ' + _c_expr(stmt[7:]))
+        elif m:
+            target = m.group(1) + ('[0]' if m.group(1) in refs else '')
+            lines.append(f'{target} = {_c_expr(m.group(2))}')
+        else:
+            lines.append(_c_expr(stmt))
+    return lines or ['pass']
+
+
+class ElementwiseKernel:
+    """cupy.ElementwiseKernel for kernels written in a small C++ subset: the preamble's function templates
+    and the operation run as NumPy over the broadcast inputs, on the current device. What CUDA C this
+    cannot read raises NotImplementedError (never a wrong answer)."""
+
+    def __init__(self, in_params, out_params, operation, name='kernel', reduce_dims=True, preamble='',
+                 no_return=False, return_tuple=False, loop_prep='', after_loop='', options=()):
+        self.ins = [p.split()[-1] for p in in_params.split(',') if p.strip()]
+        self.outs = [p.split()[-1] for p in out_params.split(',') if p.strip()]
+        self.name = name
+        scope = {'_np': np}
+        for ret, fname, params, body in _C_FUNCTION.findall(preamble):
+            names = [p.split()[-1].lstrip('&') for p in params.split(',') if p.strip()]
+            refs = {p.split()[-1].lstrip('&') for p in params.split(',') if '&' in p}
+            src = f'def {fname}({", ".join(names)}):\n' + ''.join(f'    {ln}\n' for ln in _c_statements(body, refs))
+            exec(src, scope)
+        self._scope = scope
+        self._op = '\n'.join(_c_statements(operation, set(self.outs)))
+
+    def __call__(self, *args):
+        dev = _device_of_args(args, {})
+        if len(args) != len(self.ins):
+            raise TypeError(f'Wrong number of arguments for {self.name!r}')
+        arrays = [a._a for a in args if type(a) is ndarray]
+        if not arrays:
+            raise TypeError('Loop size is undecided')
+        t = np.result_type(*arrays)
+        shape = np.broadcast_shapes(*(a.shape for a in arrays))
+        env = dict(self._scope)
+        for name, a in zip(self.ins, args):
+            if type(a) is np.ndarray:
+                _refuse_host(a)
+            env[name] = np.broadcast_to(a._a, shape).astype(t) if type(a) is ndarray else t.type(a)
+        for name in self.outs:
+            env[name] = [None]
+        exec(self._op, env)
+        outs = [_wrap(np.broadcast_to(np.asarray(env[n][0], t), shape).copy(), dev) for n in self.outs]
+        return outs[0] if len(outs) == 1 else tuple(outs)
+
+
+xp.ElementwiseKernel = ElementwiseKernel

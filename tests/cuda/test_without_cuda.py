@@ -75,3 +75,32 @@ def test_without_an_accelerator_its_memory_calls_say_there_is_none():
                  acc.reset_peak_memory_stats, acc.get_memory_info, acc.current_stream, acc.get_device_capability):
         with pytest.raises(RuntimeError, match='^Cannot access accelerator device when none is available.$'):
             call()
+
+
+def test_without_cupy_the_allocator_api_answers_as_pytorchs_cpu_build():
+    c = ember.cuda
+    assert c.host_memory_stats() == {} and c.host_memory_stats_as_nested_dict() == {}
+    for name in ('MemPool', '_cuda_isCurrentStreamCapturing'):
+        ask = c.MemPool if name == 'MemPool' else c.is_current_stream_capturing
+        with pytest.raises(RuntimeError, match=f'^Tried to instantiate dummy base class {name}$'):
+            ask()
+    for ask in (lambda: c.caching_allocator_alloc(8), lambda: c.caching_allocator_delete(0), c.current_blas_handle,
+                c.current_solver_handle, c.get_allocator_backend, c.memory_snapshot, c.reset_peak_host_memory_stats,
+                c.reset_accumulated_host_memory_stats, lambda: c.use_mem_pool(None).__enter__()):
+        with pytest.raises(AssertionError, match='^Torch not compiled with CUDA enabled'):
+            ask()
+
+
+def test_without_cupy_a_jiterator_function_is_made_but_refuses_to_run():
+    fn = ember.cuda.jiterator._create_jit_fn("template <typename T> T f(T x) { return x; }")
+    with pytest.raises(AssertionError, match='^Jiterator is only supported on CUDA and ROCm GPUs, none are available.$'):
+        fn(ember.ones(2))
+
+
+def test_without_cupy_cuda_graphs_answer_as_pytorchs_cpu_build():
+    c = ember.cuda
+    for name, ask in (('CUDAGraph', c.CUDAGraph), ('_graph_pool_handle', c.graph_pool_handle)):
+        with pytest.raises(RuntimeError, match=f'^Tried to instantiate dummy base class {name}$'):
+            ask()
+    with pytest.raises(RuntimeError, match='^torch.cuda.Stream requires CUDA support$'):
+        c.graph(None)
