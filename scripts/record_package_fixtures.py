@@ -78,6 +78,7 @@ def main():
     expected['object_names'] = object_names(path, loaded)
     expected['repackaged'] = repackaged(imp, loaded, loaded_tensors)
     expected['user_model'] = user_model()
+    expected['vision'] = vision_model()
     with open(os.path.join(HERE, 'expected.json'), 'w') as f:
         json.dump(expected, f, indent=1, sort_keys=True)
         f.write('\n')
@@ -132,6 +133,21 @@ def object_names(path, model):
     except TypeError as e:
         result['not_an_importer'] = {'type': type(e).__name__, 'message': str(e)}
     return result
+
+
+def vision_model():
+    """``vision.pt``: a torchvision layer (externed torchvision) with no interned code at all."""
+    import torchvision
+    torch.manual_seed(0)
+    mlp = torchvision.ops.MLP(4, [6, 3], norm_layer=torch.nn.LayerNorm, dropout=0.1).eval()
+    path = os.path.join(HERE, 'vision.pt')
+    with PackageExporter(path) as exp:
+        exp.extern('torchvision.**')
+        exp.save_pickle('m', 'mlp.pkl', mlp)
+    x = torch.linspace(-2, 2, 8).reshape(2, 4)
+    imp = PackageImporter(path)
+    return {'input': x.tolist(), 'output': imp.load_pickle('m', 'mlp.pkl')(x).tolist(),
+            'extern_modules': imp.extern_modules}
 
 
 def user_model():

@@ -194,3 +194,14 @@ def test_packaged_code_reaches_its_importer(tmp_path):
         exp.save_text('me', 't.txt', 'mine')
     imp = PackageImporter(str(path))
     assert imp.import_module('me').own_text() == 'mine'
+
+
+def test_torchvision_layers_come_from_ember_vision():
+    # vision.pt holds only a pickled torchvision.ops.MLP (torchvision externed): ember.vision's class loads it
+    expected = EXPECTED['vision']
+    imp = PackageImporter(str(FIXTURES / 'vision.pt'))
+    assert imp.extern_modules == expected['extern_modules']
+    mlp = imp.load_pickle('m', 'mlp.pkl')
+    assert type(mlp) is ember.vision.ops.MLP and not mlp.training
+    out = mlp(ember.tensor(expected['input']))
+    np.testing.assert_allclose(out.detach().numpy(), expected['output'], rtol=1e-6, atol=1e-7)
