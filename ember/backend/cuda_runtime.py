@@ -386,3 +386,16 @@ def end_capture(stream):
 def launch_graph(graph, stream):
     """Run a recorded graph's work again, queued on ``stream``."""
     graph.launch(stream)
+
+
+# ---------------------------------------------------------------- the CUDA runtime's own calls
+
+def runtime_status(call_name, *args):
+    """Call CuPy's binding of a CUDA runtime function and return its status code (0: success), as the C
+    function would, instead of CuPy's exception."""
+    cp = _cp()
+    try:
+        getattr(cp.cuda.runtime, call_name)(*args)
+    except cp.cuda.runtime.CUDARuntimeError as e:
+        return int(getattr(e, 'status', 999))
+    return 0

@@ -620,7 +620,7 @@ class Device:
 
 class CUDARuntimeError(RuntimeError):
     """CuPy's runtime error: built from a status code, it names the error as the CUDA runtime does."""
-    _NAMES = {2: 'cudaErrorMemoryAllocation: out of memory',
+    _NAMES = {1: 'cudaErrorInvalidValue: invalid argument', 2: 'cudaErrorMemoryAllocation: out of memory',
               101: 'cudaErrorInvalidDevice: invalid device ordinal'}
 
     def __init__(self, status):
@@ -638,6 +638,18 @@ class _Runtime:
     CUDARuntimeError = CUDARuntimeError
 
     streamCaptureModeGlobal, streamCaptureModeThreadLocal, streamCaptureModeRelaxed = 0, 1, 2
+
+    profiling = []   # profilerStart/profilerStop calls, in order, for tests to read
+
+    @classmethod
+    def profilerStart(cls):
+        cls.profiling.append('start')
+
+    @classmethod
+    def profilerStop(cls):
+        if cls.profiling[-1:] != ['start']:
+            raise CUDARuntimeError(1)
+        cls.profiling.append('stop')
 
     @staticmethod
     def getDeviceCount():

@@ -104,3 +104,11 @@ def test_without_cupy_cuda_graphs_answer_as_pytorchs_cpu_build():
             ask()
     with pytest.raises(RuntimeError, match='^torch.cuda.Stream requires CUDA support$'):
         c.graph(None)
+
+
+def test_without_cupy_the_runtime_calls_say_so():
+    c = ember.cuda
+    for ask in (c.cudart, c.profiler.start, c.profiler.stop, lambda: c.profiler.profile().__enter__(),
+                lambda: c.get_stream_from_external(0)):
+        with pytest.raises(AssertionError, match='^Torch not compiled with CUDA enabled'):
+            ask()
