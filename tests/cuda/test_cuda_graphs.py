@@ -75,3 +75,42 @@ def test_capture_refuses_what_cuda_refuses():
     g.reset()
     with pytest.raises(RuntimeError, match='without a preceding successful capture'):
         g.pool()
+
+
+def test_make_graphed_callables_replays_forward_and_backward():
+    ember.manual_seed(0)
+    model = ember.nn.Sequential(ember.nn.Linear(4, 8), ember.nn.Tanh(), ember.nn.Linear(8, 1)).cuda()
+    reference = ember.nn.Sequential(ember.nn.Linear(4, 8), ember.nn.Tanh(), ember.nn.Linear(8, 1)).cuda()
+    reference.load_state_dict(model.state_dict())
+    sample = ember.randn(6, 4, device='cuda', requires_grad=True)
+    graphed = cuda.make_graphed_callables(model, (sample,))
+    assert graphed is model
+    for seed in (1, 2):
+        ember.manual_seed(seed)
+        x = ember.randn(6, 4, device='cuda', requires_grad=True)
+        xr = x.detach().clone().requires_grad_()
+        model.zero_grad()
+        reference.zero_grad()
+        out = graphed(x)
+        (out ** 2).sum().backward()
+        want = reference(xr)
+        (want ** 2).sum().backward()
+        assert ember.allclose(out.cpu(), want.cpu(), atol=1e-6)
+        assert ember.allclose(x.grad.cpu(), xr.grad.cpu(), atol=1e-6)
+        for p, q in zip(model.parameters(), reference.parameters()):
+            assert ember.allclose(p.grad.cpu(), q.grad.cpu(), atol=1e-6)
+
+
+def test_make_graphed_callables_on_a_function_and_its_checks():
+    w = ember.full((3,), 2., device='cuda', requires_grad=True)
+    fn = cuda.make_graphed_callables(lambda a: a * a + 1, (ember.zeros(3, device='cuda', requires_grad=True),))
+    a = ember.tensor([1., 2., 3.], device='cuda', requires_grad=True)
+    y = fn(a)
+    y.backward(w.detach())
+    assert y.cpu().tolist() == [2., 5., 10.] and a.grad.cpu().tolist() == [4., 8., 12.]
+    m = ember.nn.Linear(2, 2).cuda()
+    m.register_forward_hook(lambda *args: None)
+    with pytest.raises(AssertionError, match='^Modules must not have hooks registered at the time they are passed'):
+        cuda.make_graphed_callables(m, (ember.ones(1, 2, device='cuda'),))
+    with pytest.raises(AssertionError, match='sample_args for each callable must contain only Tensors'):
+        cuda.make_graphed_callables(lambda a: a, (1.0,))
