@@ -178,6 +178,8 @@ def repackaged(imp, model, tensors_obj):
                 exp.save_pickle('model', 'model.pkl', obj)
                 result['interned'], result['externed'] = exp.interned_modules(), exp.externed_modules()
                 result['mocked'], result['denied'] = exp.mocked_modules(), exp.denied_modules()
+                result['graph'] = exp.dependency_graph_string()
+                result['rdeps_of_scaling'] = exp.get_rdeps('tiny_models.scaling')
         except (PackagingError, EmptyMatchError) as e:
             return {'type': type(e).__name__, 'message': str(e)}
         return buf
@@ -186,6 +188,8 @@ def repackaged(imp, model, tensors_obj):
     buf = export(lambda e: (e.intern('tiny_models.**'), e.save_pickle('model', 'tensors.pkl', tensors_obj),
                             e.save_text('res', 'notes.txt', 'again')))
     reader = torch._C.PyTorchFileReader(io.BytesIO(buf.getvalue()))
+    result['full_graph'] = result.pop('graph')
+    result['full_rdeps_of_scaling'] = result.pop('rdeps_of_scaling')
     result['records'] = sorted(r for r in reader.get_all_records() if r != '.data/serialization_id')
     result['extern_modules'] = reader.get_record('.data/extern_modules').decode()
     result['errors'] = {

@@ -38,7 +38,9 @@ def _export(imp, obj, configure, debug=False, target=None):
     with PackageExporter(buf, importer=(imp, sys_importer), debug=debug) as exp:
         configure(exp)
         exp.save_pickle('model', 'model.pkl', obj)
-        info.update(interned=exp.interned_modules(), externed=exp.externed_modules(), mocked=exp.mocked_modules())
+        info.update(interned=exp.interned_modules(), externed=exp.externed_modules(), mocked=exp.mocked_modules(),
+                    graph=exp.dependency_graph_string(), rdeps=exp.get_rdeps('tiny_models.scaling'),
+                    paths=exp.all_paths('<model.model.pkl>', 'tiny_models.scaling'))
     return buf, info
 
 
@@ -60,6 +62,12 @@ def test_repackaged_archive_has_pytorchs_files(loaded):
     assert reader.get_record('.data/extern_modules').decode() == REPACKAGED['extern_modules']
     assert reader.get_record('.data/version') == b'6\n'
     assert info['externed'] == REPACKAGED['externed']
+    assert info['graph'] == REPACKAGED['full_graph']          # the same modules, found in the same order
+    assert info['rdeps'] == REPACKAGED['full_rdeps_of_scaling']
+    # NOTE: PyTorch 2.13's all_paths fails on names longer than one character (it walks the name's
+    # letters); ember gives the subgraph the method describes
+    assert info['paths'] == ('digraph G {\nrankdir = LR;\nnode [shape=box];\n"<model.model.pkl>" -> "tiny_models.net";\n'
+                             '"tiny_models.net" -> "tiny_models.scaling";\n}\n')
     # the interned source is the packaged source, unchanged
     assert reader.get_record('tiny_models/net.py') == imp.zip_reader.get_record('tiny_models/net.py')
 
@@ -112,6 +120,7 @@ def test_mocked_module_is_written_as_a_stand_in(loaded):
     _, records = _records(buf)
     assert records == REPACKAGED['mocked_records']
     assert info['mocked'] == REPACKAGED['mocked_modules']
+    assert info['graph'] == REPACKAGED['graph'] and info['rdeps'] == REPACKAGED['rdeps_of_scaling']
     again = PackageImporter(io.BytesIO(buf.getvalue()))
     scaling = again.import_module('tiny_models.scaling')
     name = f'{again.id()}.tiny_models.scaling.scaled'     # the module's own (mangled) name

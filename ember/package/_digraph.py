@@ -72,7 +72,9 @@ class DiGraph:
         reaching = self.backward_transitive_closure(dst)
         keep = reachable & reaching
         result = DiGraph()
-        for n in keep:
+        for n in self._node:          # in the graph's order, so the text is the same every time
+            if n not in keep:
+                continue
             for succ in self._succ[n]:
                 if succ in keep:
                     result.add_edge(n, succ)
