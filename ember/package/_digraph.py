@@ -26,10 +26,17 @@ class DiGraph:
         self._pred[v][u] = True
 
     def successors(self, n):
-        return iter(self._succ[n])
+        return iter(self._links(self._succ, n))
 
     def predecessors(self, n):
-        return iter(self._pred[n])
+        return iter(self._links(self._pred, n))
+
+    @staticmethod
+    def _links(links, n):
+        try:
+            return links[n]
+        except KeyError:
+            raise ValueError(f"The node {n} is not in the digraph.") from None
 
     @property
     def edges(self):
@@ -60,7 +67,7 @@ class DiGraph:
     def _closure(src, links):
         seen, todo = {src}, [src]
         while todo:
-            for n in links[todo.pop()]:
+            for n in DiGraph._links(links, todo.pop()):
                 if n not in seen:
                     seen.add(n)
                     todo.append(n)
@@ -69,6 +76,8 @@ class DiGraph:
     def all_paths(self, src, dst):
         """The edges on some path from ``src`` to ``dst``, as a DOT graph."""
         reachable = self.forward_transitive_closure(src)
+        if dst not in reachable:
+            return DiGraph().to_dot()
         reaching = self.backward_transitive_closure(dst)
         keep = reachable & reaching
         result = DiGraph()
