@@ -399,3 +399,45 @@ def runtime_status(call_name, *args):
     except cp.cuda.runtime.CUDARuntimeError as e:
         return int(getattr(e, 'status', 999))
     return 0
+
+
+# ---------------------------------------------------------------- allocators other than the pool
+
+def set_caching(enabled):
+    """Allocate from the caching pool (``enabled``) or straight from the driver, every block freed at once."""
+    cp = _cp()
+    if enabled:
+        _allocator_of[0] = None
+        translate_out_of_memory()
+    else:
+        cp.cuda.set_allocator(lambda nbytes: cp.cuda.MemoryPointer(cp.cuda.Memory(nbytes), 0))
+        _allocator_of[0] = None
+
+
+class _ExternalBlock:
+    """Frees a block from a C allocator when CuPy lets go of it (CuPy keeps it as UnownedMemory's owner)."""
+
+    def __init__(self, free_fn, ptr, size, device, stream):
+        self.args = (ptr, size, device, stream)
+        self.free_fn = free_fn
+
+    def __del__(self):
+        self.free_fn(*self.args)
+
+
+def use_external_allocator(alloc_fn, free_fn):
+    """Allocate every device block with C functions ``alloc_fn(size, device, stream) -> void*`` and
+    ``free_fn(ptr, size, device, stream)`` (PyTorch's pluggable allocator interface)."""
+    cp = _cp()
+
+    def malloc(nbytes):
+        device = int(cp.cuda.runtime.getDevice())
+        stream = int(cp.cuda.get_current_stream().ptr)
+        ptr = alloc_fn(nbytes, device, stream)
+        if not ptr:
+            raise out_of_memory(nbytes)
+        owner = _ExternalBlock(free_fn, ptr, nbytes, device, stream)
+        return cp.cuda.MemoryPointer(cp.cuda.UnownedMemory(ptr, nbytes, owner, device), 0)
+
+    cp.cuda.set_allocator(malloc)
+    _allocator_of[0] = None

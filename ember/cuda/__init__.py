@@ -258,7 +258,8 @@ from ember.cuda._allocator import *  # noqa: E402,F401,F403
 from ember.cuda.graphs import CUDAGraph, graph, graph_pool_handle, is_current_stream_capturing  # noqa: E402,F401
 from ember.cuda import graphs  # noqa: E402,F401
 from ember.cuda._graphed_callables import make_graphed_callables  # noqa: E402,F401
-from ember.cuda._runtime_api import cudart, get_stream_from_external  # noqa: E402,F401
+from ember.cuda._runtime_api import cudart, cudaStatus, get_stream_from_external  # noqa: E402,F401
+from ember.cuda.green_contexts import GreenContext  # noqa: E402,F401
 from ember._legacy import cuda_legacy_types as _legacy_types  # noqa: E402
 
 globals().update(_legacy_types())

@@ -6,13 +6,15 @@ ember's allocator is CuPy's memory pool; a :class:`MemPool` is a CuPy pool of it
 """
 import collections
 import contextlib
+import ctypes
 import itertools
 import weakref
 
 from ember import backend
 from ember.backend import cuda_runtime as _rt
 
-__all__ = ['MemPool', 'caching_allocator_alloc', 'caching_allocator_delete', 'get_allocator_backend',
+__all__ = ['CUDAPluggableAllocator', 'MemPool', 'caching_allocator_disabled', 'caching_allocator_enable',
+           'change_current_allocator', 'caching_allocator_alloc', 'caching_allocator_delete', 'get_allocator_backend',
            'host_memory_stats', 'host_memory_stats_as_nested_dict', 'memory_snapshot',
            'reset_accumulated_host_memory_stats', 'reset_peak_host_memory_stats', 'use_mem_pool']
 
@@ -57,6 +59,57 @@ def caching_allocator_delete(mem_ptr):
     backend._require_cuda()
     if not _rt.raw_delete(mem_ptr):
         raise RuntimeError(f"invalid device pointer: {hex(int(mem_ptr))}")
+
+
+def caching_allocator_enable(value=True):
+    """Allocate CUDA memory through the caching pool (``True``, the default) or straight from the driver
+    (``False``: each freed block goes back at once, slower but exact for debugging). Does nothing
+    before CUDA is in use, as in PyTorch."""
+    if backend.cuda_available():
+        _rt.set_caching(bool(value))
+
+
+@contextlib.contextmanager
+def caching_allocator_disabled():
+    """Inside the block, CUDA memory comes straight from the driver (see :func:`caching_allocator_enable`)."""
+    caching_allocator_enable(False)
+    try:
+        yield
+    finally:
+        caching_allocator_enable(True)
+
+
+class CUDAPluggableAllocator:
+    """A CUDA allocator in a shared library: C functions ``void* alloc(size_t size, int device,
+    cudaStream_t stream)`` and ``void free(void* ptr, size_t size, int device, cudaStream_t stream)``.
+    Install it with :func:`change_current_allocator`.
+
+    Args:
+        path_to_so_file (str): the shared library.
+        alloc_fn_name (str): the name of its allocation function.
+        free_fn_name (str): the name of its free function.
+    """
+
+    def __init__(self, path_to_so_file, alloc_fn_name, free_fn_name):
+        lib = ctypes.CDLL(path_to_so_file)
+        self._alloc = getattr(lib, alloc_fn_name)
+        self._alloc.restype, self._alloc.argtypes = ctypes.c_void_p, (ctypes.c_size_t, ctypes.c_int, ctypes.c_void_p)
+        self._free = getattr(lib, free_fn_name)
+        self._free.restype = None
+        self._free.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_void_p)
+        self._lib = lib
+
+    def allocator(self):
+        """The shared library holding the allocator's functions."""
+        return self._lib
+
+
+def change_current_allocator(allocator):
+    """Allocate all CUDA memory from here on with ``allocator`` (a :class:`CUDAPluggableAllocator`)."""
+    backend._require_cuda()
+    if not isinstance(allocator, CUDAPluggableAllocator):
+        raise TypeError(f"change_current_allocator expects a CUDAPluggableAllocator, got {type(allocator).__name__}")
+    _rt.use_external_allocator(allocator._alloc, allocator._free)
 
 
 def get_allocator_backend():

@@ -2,7 +2,13 @@
 from ember import backend
 from ember.backend import cuda_runtime as _rt
 
-__all__ = ['cudart', 'get_stream_from_external']
+__all__ = ['cudaStatus', 'cudart', 'get_stream_from_external']
+
+
+class cudaStatus:
+    """CUDA runtime status codes programs compare results with."""
+    SUCCESS = 0
+    ERROR_NOT_READY = 34
 
 
 class _CudaRuntime:

@@ -128,18 +128,42 @@ def _wrapped(fn, name):
 _TOTAL_MEMORY = 80 * 2 ** 30
 
 
-class MemoryPointer:
-    """cupy.cuda.MemoryPointer: device bytes a pool handed out; they count as used until it is collected."""
+class Memory:
+    """cupy.cuda.Memory: device bytes straight from the driver (cudaMalloc), freed when collected."""
     _next = [0x7f0000000000]
 
-    def __init__(self, pool, dev, size):
-        self.ptr = MemoryPointer._next[0]
-        MemoryPointer._next[0] += size or 512
-        self.device_id = dev
-        self.mem = types.SimpleNamespace(size=size, ptr=self.ptr)
-        pool._used[dev] += size
-        pool._cached[dev] = max(0, pool._cached[dev] - size)
-        weakref.finalize(self, pool._release, dev, size)
+    def __init__(self, size):
+        self.size = size
+        self.device_id = _State.current
+        self.ptr = Memory._next[0]
+        Memory._next[0] += size or 512
+
+
+class _PoolMemory(Memory):
+    """Bytes a pool handed out; they count as the pool's used bytes until collected."""
+
+    def __init__(self, pool, size):
+        super().__init__(size)
+        pool._used[self.device_id] += size
+        pool._cached[self.device_id] = max(0, pool._cached[self.device_id] - size)
+        weakref.finalize(self, pool._release, self.device_id, size)
+
+
+class UnownedMemory:
+    """cupy.cuda.UnownedMemory: device bytes another allocator owns; ``owner`` is kept alive with it."""
+
+    def __init__(self, ptr, size, owner, device_id=None):
+        self.ptr, self.size, self.owner = ptr, size, owner
+        self.device_id = _State.current if device_id is None else device_id
+
+
+class MemoryPointer:
+    """cupy.cuda.MemoryPointer: a position in device memory (``mem``) that keeps the memory alive."""
+
+    def __init__(self, mem, offset):
+        self.mem = mem
+        self.ptr = mem.ptr + offset
+        self.device_id = mem.device_id
 
 
 class MemoryPool:
@@ -197,7 +221,7 @@ class MemoryPool:
         limit = self._limit[_State.current]
         if limit and self._used[_State.current] + size > limit:
             raise OutOfMemoryError(size, self._used[_State.current], limit)
-        return MemoryPointer(self, _State.current, size)
+        return MemoryPointer(_PoolMemory(self, size), 0)
 
 
 _OWNERS = {}   # id of a device array's root buffer -> the pointer that holds its bytes
@@ -843,6 +867,8 @@ cuda.Graph = Graph
 cuda.memory = types.SimpleNamespace(OutOfMemoryError=OutOfMemoryError)
 cuda.MemoryPool = MemoryPool
 cuda.MemoryPointer = MemoryPointer
+cuda.Memory = Memory
+cuda.UnownedMemory = UnownedMemory
 
 
 class MemoryAsyncPool(MemoryPool):

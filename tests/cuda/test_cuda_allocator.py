@@ -79,3 +79,60 @@ def test_library_handles_are_per_device_and_capture_is_off_outside_a_graph():
     assert cuda.is_current_stream_capturing() is False
     with cuda.stream(cuda.Stream()):
         assert cuda.is_current_stream_capturing() is False
+
+
+def test_caching_disabled_gives_memory_straight_back():
+    x = ember.ones(10, device='cuda')
+    del x
+    cached = cuda.memory_reserved() - cuda.memory_allocated()
+    with cuda.caching_allocator_disabled():
+        before = cuda.memory_reserved()
+        y = ember.ones(1000, device='cuda')
+        assert cuda.memory_reserved() == before            # not from the pool: nothing reserved by it
+        del y
+    z = ember.ones(10, device='cuda')                      # the pool again
+    assert cuda.memory_reserved() - cuda.memory_allocated() <= cached
+    del z
+    assert cuda.cudaStatus.SUCCESS == 0 and cuda.cudaStatus.ERROR_NOT_READY == 34
+
+
+C_ALLOCATOR = r'''
+#include <stdlib.h>
+static int calls[2];
+void* counting_alloc(size_t size, int device, void* stream) { calls[0]++; return malloc(size ? size : 1); }
+void counting_free(void* ptr, size_t size, int device, void* stream) { calls[1]++; free(ptr); }
+int allocs(void) { return calls[0]; }
+int frees(void) { return calls[1]; }
+'''
+
+
+def test_pluggable_allocator_from_a_shared_library(tmp_path):
+    import ctypes
+    import gc
+    import shutil
+    import subprocess
+    from ember.backend import cuda_runtime
+    from tests.cuda import strict_xp
+    cc = shutil.which('cc') or shutil.which('gcc')
+    if cc is None:
+        pytest.skip('no C compiler to build the allocator library')
+    (tmp_path / 'alloc.c').write_text(C_ALLOCATOR)
+    so = tmp_path / 'alloc.so'
+    subprocess.run([cc, '-shared', '-fPIC', '-o', str(so), str(tmp_path / 'alloc.c')], check=True, timeout=60)
+    with pytest.raises(OSError):
+        cuda.CUDAPluggableAllocator(str(tmp_path / 'missing.so'), 'counting_alloc', 'counting_free')
+    alloc = cuda.CUDAPluggableAllocator(str(so), 'counting_alloc', 'counting_free')
+    lib = ctypes.CDLL(str(so))
+    try:
+        cuda.change_current_allocator(alloc)
+        x = ember.arange(100., device='cuda') * 2
+        assert lib.allocs() >= 2 and lib.frees() < lib.allocs()
+        assert x.cpu()[-1].item() == 198.
+        del x
+        gc.collect()
+        assert lib.frees() == lib.allocs()
+    finally:
+        strict_xp.cuda.set_allocator(None)
+        cuda_runtime._allocator_of[0] = None
+    with pytest.raises(TypeError, match='expects a CUDAPluggableAllocator'):
+        cuda.change_current_allocator(object())

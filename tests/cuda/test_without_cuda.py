@@ -112,3 +112,14 @@ def test_without_cupy_the_runtime_calls_say_so():
                 lambda: c.get_stream_from_external(0)):
         with pytest.raises(AssertionError, match='^Torch not compiled with CUDA enabled'):
             ask()
+
+
+def test_without_cupy_allocator_switches_do_nothing_or_say_so():
+    c = ember.cuda
+    c.caching_allocator_enable(False)   # nothing is initialised: nothing to change, as in PyTorch
+    with c.caching_allocator_disabled():
+        pass
+    with pytest.raises(OSError):
+        c.CUDAPluggableAllocator('/nonexistent/alloc.so', 'a', 'f')
+    with pytest.raises(AssertionError, match='^Torch not compiled with CUDA enabled'):
+        c.change_current_allocator(None)
