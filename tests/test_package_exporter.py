@@ -66,7 +66,8 @@ def test_repackaged_archive_has_pytorchs_files(loaded):
     assert info['rdeps'] == REPACKAGED['full_rdeps_of_scaling']
     # NOTE: PyTorch 2.13's all_paths fails on names longer than one character (it walks the name's
     # letters); ember gives the subgraph the method describes
-    assert info['paths'] == ('digraph G {\nrankdir = LR;\nnode [shape=box];\n"<model.model.pkl>" -> "tiny_models.net";\n'
+    assert info['paths'] == ('digraph G {\nrankdir = LR;\nnode [shape=box];\n'
+                             '"<model.model.pkl>" -> "tiny_models.net";\n'
                              '"tiny_models.net" -> "tiny_models.scaling";\n}\n')
     # the interned source is the packaged source, unchanged
     assert reader.get_record('tiny_models/net.py') == imp.zip_reader.get_record('tiny_models/net.py')
@@ -313,4 +314,5 @@ def test_object_names_across_importers(loaded):
     assert OrderedImporter(other, imp).get_name(type(model)) == ('tiny_models.net', 'TinyNet')
     with pytest.raises(ObjNotFoundError, match=r"was not found as tiny_models.net.TinyNet"):
         sys_importer.get_name(type(model))
-    assert OrderedImporter(other, sys_importer).import_module('tiny_models.net') is other.import_module('tiny_models.net')
+    net = other.import_module('tiny_models.net')
+    assert OrderedImporter(other, sys_importer).import_module('tiny_models.net') is net

@@ -30,3 +30,6 @@ from .importer import Importer, ObjMismatchError, ObjNotFoundError, OrderedImpor
 from .package_importer import PackageImporter
 from .package_exporter import EmptyMatchError, PackageExporter, PackagingError
 from .analyze.is_from_package import is_from_package
+
+__all__ = ["Directory", "EmptyMatchError", "GlobGroup", "Importer", "ObjMismatchError", "ObjNotFoundError",
+           "OrderedImporter", "PackageExporter", "PackageImporter", "PackagingError", "is_from_package", "sys_importer"]
