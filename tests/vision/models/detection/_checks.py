@@ -32,7 +32,31 @@ def assert_detections_match(det, expected):
     np.testing.assert_allclose(got["boxes"], expected["boxes"], rtol=1e-3, atol=1e-2)
     if "masks" in expected:  # probabilities pasted into the original image size
         assert got["masks"].shape == expected["masks"].shape
-        np.testing.assert_allclose(got["masks"], expected["masks"], rtol=1e-3, atol=1e-4)
+        for box, want_box, mask, want in zip(got["boxes"], expected["boxes"], got["masks"], expected["masks"]):
+            _assert_pasted_mask_matches(box, want_box, mask, want)
     if "keypoints" in expected:  # heatmap maxima mapped back into the image
         np.testing.assert_allclose(got["keypoints"], expected["keypoints"], rtol=1e-4, atol=1e-3)
         np.testing.assert_allclose(got["keypoints_scores"], expected["keypoints_scores"], rtol=1e-4, atol=1e-4)
+
+
+def _paste_bounds(box, resolution=28):
+    """The integer box a ``resolution``-square mask is pasted into (torchvision's expand_boxes with one
+    pixel of padding, then truncation)."""
+    scale = (resolution + 2) / resolution
+    cx, cy = (box[0] + box[2]) * 0.5, (box[1] + box[3]) * 0.5
+    hw, hh = (box[2] - box[0]) * 0.5 * scale, (box[3] - box[1]) * 0.5 * scale
+    return tuple(int(v) for v in (cx - hw, cy - hh, cx + hw, cy + hh))
+
+
+def _assert_pasted_mask_matches(box, want_box, mask, want):
+    if _paste_bounds(box) == _paste_bounds(want_box):
+        np.testing.assert_allclose(mask, want, rtol=1e-3, atol=1e-4)
+        return
+    # NOTE: the boxes agree to 1e-2, but an expanded box edge that lands within rounding of an integer
+    # (32.99998 against 33.00003) pastes the mask one pixel wider, resampled to that width: a discontinuity
+    # of the paste, not of the mask. Then the pasted region may differ by that pixel and its mass a little.
+    got_rows, got_cols = np.nonzero(mask[0] > 0)
+    want_rows, want_cols = np.nonzero(want[0] > 0)
+    for a, b in ((got_rows, want_rows), (got_cols, want_cols)):
+        assert abs(int(a.min()) - int(b.min())) <= 1 and abs(int(a.max()) - int(b.max())) <= 1
+    np.testing.assert_allclose(mask.sum(), want.sum(), rtol=0.1)
