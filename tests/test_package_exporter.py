@@ -316,3 +316,25 @@ def test_object_names_across_importers(loaded):
         sys_importer.get_name(type(model))
     net = other.import_module('tiny_models.net')
     assert OrderedImporter(other, sys_importer).import_module('tiny_models.net') is net
+
+
+def test_ember_functions_are_packaged_under_pytorchs_names(tmp_path):
+    funcs = [ember.relu, ember.sigmoid, ember.nn.functional.gelu, ember.nn.init.zeros_, ember.linalg.norm]
+    path = tmp_path / 'funcs.pt'
+    with PackageExporter(str(path)) as exp:
+        exp.save_pickle('f', 'f.pkl', funcs)
+        assert exp.externed_modules() == ['torch', 'torch.linalg', 'torch.nn.functional', 'torch.nn.init']
+    data = PackageImporter(str(path)).zip_reader.get_record('f/f.pkl')
+    import pickletools
+    names = [arg for op, arg, _ in pickletools.genops(data) if op.name == 'GLOBAL']
+    assert names == ['torch relu', 'torch sigmoid', 'torch.nn.functional gelu', 'torch.nn.init zeros_',
+                     'torch.linalg norm']
+    assert PackageImporter(str(path)).load_pickle('f', 'f.pkl') == funcs
+    pytest.importorskip('torch')
+    script = ("import sys, torch\nfrom torch.package import PackageImporter\n"
+              "fs = PackageImporter(sys.argv[1]).load_pickle('f', 'f.pkl')\n"
+              "print(fs == [torch.relu, torch.sigmoid, torch.nn.functional.gelu, torch.nn.init.zeros_, "
+              "torch.linalg.norm])\n")
+    run = subprocess.run([sys.executable, '-c', script, str(path)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().splitlines()[-1] == 'True'

@@ -1,11 +1,35 @@
 """The pickler of packages: names globals through the exporter's importer, tensors as torch.package does."""
 import pickle
+import sys
 from struct import pack
 
 from ember.serialization import _SavePickler, _StorageRef, _TorchName, _torch_nn_name
 from ember._dtype import dtype as _dtype
 
 from .importer import ObjMismatchError, ObjNotFoundError
+
+
+# ember's public namespaces that have PyTorch's names (ember.X -> torch.X), searched in this order
+_PUBLIC_NAMESPACES = ("", ".nn.functional", ".nn.init", ".linalg", ".fft", ".special")
+
+
+def _torch_function_name(obj):
+    """PyTorch's (module, name) for a public ember function (``ember.relu`` -> ``torch.relu``), else None:
+    so that PyTorch can load what ember packages (ember loads the torch names back as its own)."""
+    module = getattr(obj, "__module__", None) or ""
+    name = getattr(obj, "__name__", None)
+    if not module.startswith("ember") or not name or isinstance(obj, type):
+        return None
+    namespaces = [(suffix, sys.modules.get("ember" + suffix)) for suffix in _PUBLIC_NAMESPACES]
+    for suffix, namespace in namespaces:
+        if namespace is not None and getattr(namespace, name, None) is obj:
+            return "torch" + suffix, name
+    # published under another name than its own (ember.linalg.norm is linalg_norm)
+    for suffix, namespace in namespaces:
+        for public, value in list(vars(namespace).items()) if namespace is not None else ():
+            if value is obj and not public.startswith("_"):
+                return "torch" + suffix, public
+    return None
 
 
 def _parent_of(module, qualname):
@@ -41,6 +65,9 @@ class PackagePickler(_SavePickler):
     def save_global(self, obj, name=None):
         if isinstance(obj, (_TorchName, _dtype)) or _torch_nn_name(obj) is not None:
             return super().save_global(obj, name)
+        torch_name = _torch_function_name(obj) if name is None else None
+        if torch_name is not None:
+            return super().save_global(_TorchName(*torch_name))
         try:
             module_name, name = self.importer.get_name(obj, name)
         except (ObjNotFoundError, ObjMismatchError) as err:
