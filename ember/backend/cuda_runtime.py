@@ -441,3 +441,57 @@ def use_external_allocator(alloc_fn, free_fn):
 
     cp.cuda.set_allocator(malloc)
     _allocator_of[0] = None
+
+
+# ---------------------------------------------------------------- NCCL collectives between this process's GPUs
+
+_NCCL_TYPES = {'int8': 'NCCL_INT8', 'uint8': 'NCCL_UINT8', 'int32': 'NCCL_INT32', 'uint32': 'NCCL_UINT32',
+               'int64': 'NCCL_INT64', 'uint64': 'NCCL_UINT64', 'float16': 'NCCL_FLOAT16',
+               'float32': 'NCCL_FLOAT32', 'float64': 'NCCL_FLOAT64', 'bool': 'NCCL_UINT8'}
+_comms = {}   # (CuPy module, device indices) -> NCCL communicators, one per device
+
+
+def nccl():
+    """CuPy's NCCL bindings, or None where CuPy was built without NCCL."""
+    cp = _cp()
+    lib = getattr(cp.cuda, 'nccl', None)
+    if lib is None and cp.__name__ == 'cupy':
+        import importlib
+        try:
+            lib = importlib.import_module('cupy.cuda.nccl')
+        except ImportError:
+            return None
+    return lib if lib is not None and getattr(lib, 'available', True) else None
+
+
+def nccl_version():
+    """NCCL's version as an int (major * 10000 + minor * 100 + patch since 2.9)."""
+    return int(nccl().get_version())
+
+
+def nccl_collective(kind, devices, sends, recvs, counts, dtype, streams, op=0, root=0):
+    """Run one NCCL collective across ``devices`` (one send and receive array per device, on that device),
+    as one group so that no device waits for another's launch."""
+    lib = nccl()
+    key = (backend._cupy, tuple(devices))
+    if key not in _comms:
+        _comms[key] = lib.NcclCommunicator.initAll(list(devices))
+    comms = _comms[key]
+    nccl_type = getattr(lib, _NCCL_TYPES[str(dtype)])
+    lib.groupStart()
+    try:
+        for comm, dev, send, recv, count, stream in zip(comms, devices, sends, recvs, counts, streams):
+            with _cp().cuda.Device(dev):
+                s, r, st = send.data.ptr, recv.data.ptr, stream.ptr
+                if kind == 'all_reduce':
+                    comm.allReduce(s, r, count, nccl_type, op, st)
+                elif kind == 'reduce':
+                    comm.reduce(s, r, count, nccl_type, op, root, st)
+                elif kind == 'broadcast':
+                    comm.broadcast(s, r, count, nccl_type, root, st)
+                elif kind == 'all_gather':
+                    comm.allGather(s, r, count, nccl_type, st)
+                else:
+                    comm.reduceScatter(s, r, count, nccl_type, op, st)
+    finally:
+        lib.groupEnd()

@@ -1046,3 +1046,105 @@ class ElementwiseKernel:
 
 
 xp.ElementwiseKernel = ElementwiseKernel
+
+
+# ---------------------------------------------------------------- cuda.nccl: collectives between the two devices
+
+import ctypes as _ctypes
+
+_NCCL_DTYPES = {0: np.int8, 1: np.uint8, 2: np.int32, 3: np.uint32, 4: np.int64, 5: np.uint64, 6: np.float16,
+                7: np.float32, 8: np.float64}
+_NCCL_REDUCE = {0: np.sum, 1: np.prod, 2: np.max, 3: np.min, 4: np.mean}
+
+
+def _at(ptr, count, nccl_type):
+    """The device memory at ``ptr`` (the stand-in's device memory is host memory) as a NumPy array."""
+    dtype = np.dtype(_NCCL_DTYPES[nccl_type])
+    return np.frombuffer((_ctypes.c_char * (count * dtype.itemsize)).from_address(ptr), dtype)
+
+
+class _Nccl(types.ModuleType):
+    """cupy.cuda.nccl: collectives are collected between groupStart and groupEnd and run together, as NCCL
+    runs a group once every rank has joined; a collective outside a group (which would wait forever for
+    the other ranks in one thread) is refused."""
+    available = True
+    NCCL_SUM, NCCL_PROD, NCCL_MAX, NCCL_MIN, NCCL_AVG = 0, 1, 2, 3, 4
+    (NCCL_INT8, NCCL_UINT8, NCCL_INT32, NCCL_UINT32, NCCL_INT64, NCCL_UINT64, NCCL_FLOAT16, NCCL_FLOAT32,
+     NCCL_FLOAT64) = range(9)
+    _group = None
+
+    def get_version(self):
+        return 21903
+
+    def groupStart(self):
+        _Nccl._group = []
+
+    def groupEnd(self):
+        calls, _Nccl._group = _Nccl._group, None
+        for kind in dict.fromkeys(c[0] for c in calls):
+            ranked = sorted((c for c in calls if c[0] == kind), key=lambda c: c[1].rank)
+            if len(ranked) != ranked[0][1].nranks:
+                raise RuntimeError('NCCL_ERROR_INVALID_USAGE: a collective is missing ranks')
+            _NCCL_RUN[kind](ranked)
+
+
+def _nccl_call(kind):
+    def call(self, *args):
+        if _Nccl._group is None:
+            raise RuntimeError('the stand-in runs collectives inside nccl.groupStart()/groupEnd() only')
+        _Nccl._group.append((kind, self, args))
+    return call
+
+
+class NcclCommunicator:
+    def __init__(self, rank, nranks, device):
+        self.rank, self.nranks, self.device = rank, nranks, device
+
+    @staticmethod
+    def initAll(devices):
+        devices = list(range(devices)) if isinstance(devices, int) else list(devices)
+        return [NcclCommunicator(r, len(devices), d) for r, d in enumerate(devices)]
+
+    allReduce, reduce, broadcast = _nccl_call('allReduce'), _nccl_call('reduce'), _nccl_call('broadcast')
+    allGather, reduceScatter = _nccl_call('allGather'), _nccl_call('reduceScatter')
+
+
+def _all_reduce(ranked):
+    (_, _, (_, _, count, t, op, _)) = ranked[0]
+    total = _NCCL_REDUCE[op]([_at(a[0], count, t) for _, _, a in ranked], axis=0)
+    for _, _, a in ranked:
+        _at(a[1], count, t)[:] = total
+
+
+def _reduce(ranked):
+    (_, _, (_, _, count, t, op, root, _)) = ranked[0]
+    total = _NCCL_REDUCE[op]([_at(a[0], count, t) for _, _, a in ranked], axis=0)
+    _at(ranked[root][2][1], count, t)[:] = total
+
+
+def _broadcast(ranked):
+    (_, _, (_, _, count, t, root, _)) = ranked[0]
+    data = _at(ranked[root][2][0], count, t).copy()
+    for _, _, a in ranked:
+        _at(a[1], count, t)[:] = data
+
+
+def _all_gather(ranked):
+    (_, _, (_, _, count, t, _)) = ranked[0]
+    data = np.concatenate([_at(a[0], count, t) for _, _, a in ranked])
+    for _, _, a in ranked:
+        _at(a[1], count * len(ranked), t)[:] = data
+
+
+def _reduce_scatter(ranked):
+    (_, _, (_, _, count, t, op, _)) = ranked[0]
+    n = len(ranked)
+    total = _NCCL_REDUCE[op]([_at(a[0], count * n, t) for _, _, a in ranked], axis=0)
+    for k, (_, _, a) in enumerate(ranked):
+        _at(a[1], count, t)[:] = total[k * count:(k + 1) * count]
+
+
+_NCCL_RUN = {'allReduce': _all_reduce, 'reduce': _reduce, 'broadcast': _broadcast, 'allGather': _all_gather,
+             'reduceScatter': _reduce_scatter}
+cuda.nccl = _Nccl('strict_xp.cuda.nccl')
+cuda.nccl.NcclCommunicator = NcclCommunicator

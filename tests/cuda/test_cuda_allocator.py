@@ -132,7 +132,7 @@ def test_pluggable_allocator_from_a_shared_library(tmp_path):
         gc.collect()
         assert lib.frees() == lib.allocs()
     finally:
-        strict_xp.cuda.set_allocator(None)
-        cuda_runtime._allocator_of[0] = None
+        cuda.caching_allocator_enable(True)   # back to the pool, behind ember's out-of-memory translation
+    assert strict_xp.cuda.get_allocator() is not alloc and cuda_runtime._allocator_of[0] is strict_xp.xp
     with pytest.raises(TypeError, match='expects a CUDAPluggableAllocator'):
         cuda.change_current_allocator(object())

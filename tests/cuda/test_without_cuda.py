@@ -123,3 +123,10 @@ def test_without_cupy_allocator_switches_do_nothing_or_say_so():
         c.CUDAPluggableAllocator('/nonexistent/alloc.so', 'a', 'f')
     with pytest.raises(AssertionError, match='^Torch not compiled with CUDA enabled'):
         c.change_current_allocator(None)
+
+
+def test_without_cupy_nccl_is_unavailable():
+    with pytest.warns(UserWarning, match='^PyTorch is not compiled with NCCL support$'):
+        assert ember.cuda.nccl.is_available([ember.ones(2)]) is False
+    with pytest.raises(AssertionError, match='^Torch not compiled with CUDA enabled'):
+        ember.cuda.nccl.version()
