@@ -267,7 +267,7 @@ globals().update(_legacy_types())
 
 def __getattr__(name):
     # the submodules load on first use, as ``import ember`` should not pay for them
-    if name in ('nvtx', 'comm', 'jiterator', 'profiler', 'tunable', 'gds', 'green_contexts', 'nccl'):
+    if name in ('nvtx', 'comm', 'jiterator', 'profiler', 'tunable', 'gds', 'green_contexts', 'nccl', 'sparse'):
         import importlib
         return importlib.import_module(f'ember.cuda.{name}')
     if name == 'default_generators':

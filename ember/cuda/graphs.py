@@ -12,7 +12,7 @@ import weakref
 from ember import backend
 from ember.backend import cuda_runtime as _rt
 
-__all__ = ['CUDAGraph', 'graph', 'graph_pool_handle', 'is_current_stream_capturing']
+__all__ = ['CUDAGraph', 'graph', 'graph_pool_handle', 'is_current_stream_capturing', 'make_graphed_callables']
 
 _NON_DEFAULT = ("CUDA graphs must be captured on a non-default stream. (However, after capture, it's ok to "
                 "replay them on the default stream.)")
@@ -185,3 +185,11 @@ class graph:
         finally:
             self.stream_ctx.__exit__(*exc)
         return False
+
+
+def __getattr__(name):
+    # make_graphed_callables lives beside this module (it builds on it) and is found here too, as in PyTorch
+    if name == 'make_graphed_callables':
+        from ember.cuda._graphed_callables import make_graphed_callables
+        return make_graphed_callables
+    raise AttributeError(f"module 'ember.cuda.graphs' has no attribute '{name}'")

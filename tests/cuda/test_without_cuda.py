@@ -130,3 +130,10 @@ def test_without_cupy_nccl_is_unavailable():
         assert ember.cuda.nccl.is_available([ember.ones(2)]) is False
     with pytest.raises(AssertionError, match='^Torch not compiled with CUDA enabled'):
         ember.cuda.nccl.version()
+
+
+def test_without_cupy_sparse_cuda_types_are_not_available():
+    with pytest.raises(TypeError, match=r'^type ember.cuda.sparse.FloatTensor not available. Torch not compiled with '
+                                        r'CUDA enabled.$'):
+        ember.cuda.sparse.FloatTensor(2)
+    assert not isinstance(ember.ones(2).to_sparse(), ember.cuda.sparse.FloatTensor)
