@@ -263,6 +263,9 @@ from ember.cuda.green_contexts import GreenContext  # noqa: E402,F401
 from ember._legacy import cuda_legacy_types as _legacy_types  # noqa: E402
 
 globals().update(_legacy_types())
+from ember.cuda._legacy_storage import cuda_legacy_storages as _legacy_storages  # noqa: E402
+
+globals().update(_legacy_storages())
 
 
 def __getattr__(name):

@@ -23,3 +23,17 @@ def test_legacy_constructors_build_sparse_cuda_tensors():
 
 def test_graphs_module_offers_make_graphed_callables():
     assert ember.cuda.graphs.make_graphed_callables is ember.cuda.make_graphed_callables
+
+
+def test_legacy_cuda_storages_hold_cuda_memory():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')   # TypedStorage's deprecation warning
+        s = ember.cuda.FloatStorage([1., 2.])
+        assert s.device == ember.device('cuda:0') and s.dtype == ember.float32 and s.tolist() == [1., 2.]
+        assert isinstance(s, ember.cuda.FloatStorage) and not isinstance(s, ember.cuda.DoubleStorage)
+        assert ember.cuda.LongStorage(3).size() == 3
+        assert isinstance(ember.ones(2, device='cuda').storage(), ember.cuda.FloatStorage)
+        assert not isinstance(ember.ones(2).storage(), ember.cuda.FloatStorage)
+        assert ember.cuda.BFloat16Storage.dtype == ember.bfloat16
+        assert repr(ember.cuda.ComplexDoubleStorage) == "<class 'ember.cuda.ComplexDoubleStorage'>"

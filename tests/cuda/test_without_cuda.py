@@ -137,3 +137,9 @@ def test_without_cupy_sparse_cuda_types_are_not_available():
                                         r'CUDA enabled.$'):
         ember.cuda.sparse.FloatTensor(2)
     assert not isinstance(ember.ones(2).to_sparse(), ember.cuda.sparse.FloatTensor)
+
+
+def test_without_cupy_cuda_storages_cannot_be_made():
+    with pytest.raises(AssertionError, match='^Torch not compiled with CUDA enabled'):
+        ember.cuda.FloatStorage(2)
+    assert ember.cuda.FloatStorage.dtype == ember.float32
