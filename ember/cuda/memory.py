@@ -199,3 +199,10 @@ def _format_bytes(n):
         n //= 1024
         unit = bigger
     return f'{n} {unit}'
+
+
+# the allocator API beyond statistics, which PyTorch also keeps in torch.cuda.memory
+from ember.cuda._allocator import *  # noqa: E402,F401,F403
+from ember.cuda._allocator import __all__ as _allocator_names  # noqa: E402
+
+__all__ = __all__ + _allocator_names

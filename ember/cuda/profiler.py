@@ -3,19 +3,18 @@ nvprof) around part of a program (``torch.cuda.profiler``)."""
 import contextlib
 
 from ember.cuda._errors import check_error
+from ember.cuda._runtime_api import cudart  # noqa: F401 (torch.cuda.profiler offers it too)
 
-__all__ = ['start', 'stop', 'profile']
+__all__ = ['cudart', 'start', 'stop', 'profile']
 
 
 def start():
     """Start the profiler's data collection; raises ``CudaError`` when the runtime refuses."""
-    from ember.cuda import cudart
     check_error(cudart().cudaProfilerStart())
 
 
 def stop():
     """Stop the profiler's data collection; raises ``CudaError`` when the runtime refuses."""
-    from ember.cuda import cudart
     check_error(cudart().cudaProfilerStop())
 
 

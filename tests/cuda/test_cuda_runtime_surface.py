@@ -43,3 +43,9 @@ def test_gds_and_green_contexts_say_what_is_missing():
         cuda.gds.GdsFile('f.bin', 0)
     with pytest.raises(RuntimeError, match='green contexts are not supported in ember'):
         cuda.green_contexts.GreenContext.create(num_sms=8, device_id=0)
+
+
+def test_submodules_offer_what_pytorchs_do():
+    assert cuda.memory.MemPool is cuda.MemPool and cuda.memory.caching_allocator_alloc is cuda.caching_allocator_alloc
+    assert cuda.memory.CUDAPluggableAllocator is cuda.CUDAPluggableAllocator
+    assert cuda.profiler.cudart is cuda.cudart
