@@ -5,9 +5,11 @@ The body is pickled with tensors and RRefs replaced by references (``persistent_
 receiver can hand them to distributed autograd before the body is rebuilt, RRefs because sharing one
 is a protocol with its owner (only RPC may pickle an RRef).
 """
+import importlib
 import io
 import pickle
 import struct
+import types
 
 from ember import backend
 from ember._tensor import Tensor
@@ -63,7 +65,27 @@ class _Pickler(pickle.Pickler):
         reduce = getattr(type(obj), '_rpc_reduce', None)
         if reduce is not None and not isinstance(obj, type):
             return reduce(obj)
+        bare = _bare_op(obj)
+        if bare is not None:
+            return _function_at, (bare.__module__, bare.__qualname__)
         return NotImplemented
+
+
+def _bare_op(obj):
+    """The op behind a dispatching wrapper (``ember.add`` once a Tensor subclass or mode switched dispatch
+    on): pickle cannot find the wrapper under the op's own module name, so the op travels by it."""
+    if not isinstance(obj, types.FunctionType) or not hasattr(obj, '__wrapped__'):
+        return None
+    from ember import _torch_function
+    key = next((k for k, w in _torch_function._WRAPPERS.items() if w is obj), None)
+    return obj.__wrapped__ if key is not None else None
+
+
+def _function_at(module, qualname):
+    obj = importlib.import_module(module)
+    for part in qualname.split('.'):
+        obj = getattr(obj, part)
+    return obj
 
 
 class Encoder:
