@@ -184,9 +184,6 @@ WITH_DIM = {'max': ('max_all', 'max_cpu'), 'min': ('min_all', 'min_cpu')}
 # creation functions refuse the dtype they are asked for
 CREATION = {'arange': 'arange_cpu', 'linspace': 'linspace_cpu', 'rand': 'check_uniform_bounds',
             'randn': 'normal_kernel_cpu', 'randint': 'random_update_from_to'}
-# ops PyTorch answers without a kernel when the tensor is empty (mean: its division is refused)
-EMPTY_RUNS = frozenset({'sum', 'nansum', 'prod', 'cumsum', 'cumprod', 'flip', 'std', 'var', 'max', 'min',
-                        'amax', 'amin', 'argmax', 'argmin'})
 # PyTorch's RuntimeError (not a kernel's NotImplementedError) for the variance family
 STD_VAR = frozenset({'std', 'var', 'std_mean', 'var_mean'})
 
