@@ -73,7 +73,7 @@ def _refuse_float8(name, num, input, args, kwargs):
     """PyTorch's error when it refuses op ``name`` for a float8 dtype (nothing when it supports it)."""
     from ember._dtype import _BY_NP
     from ember._tensor import Tensor
-    dt = next(d for d in _BY_NP if d.num == num)     # (NumPy's dtype)
+    dt = next(d for d in _BY_NP if d.num == num)
     if name in _float8.WITH_DIM:
         if args and isinstance(args[0], Tensor):    # max(a, b): the elementwise kernel
             raise refuse(name + 'imum_cpu', num)
@@ -97,7 +97,7 @@ def _refuse_float8(name, num, input, args, kwargs):
 
 def _wrap_tensor_op(fn, kernel, dim_kernel=None, binary=False, name=None):
     # NOTE: this runs in front of hot ops (a + b): one attribute read and one set test per tensor
-    # operand when the dtype is an ordinary one, the rest only for uint16/32/64 and float8
+    # operand when the dtype is an ordinary one, the rest only for uint16/32/64
     @functools.wraps(fn)
     def barebones_check(input, *args, **kwargs):
         data = getattr(input, '_data', None)
@@ -111,10 +111,16 @@ def _wrap_tensor_op(fn, kernel, dim_kernel=None, binary=False, name=None):
         if hit:
             num = _common_num((input,) + args) if binary else data.dtype.num
             if num in FLOAT8_NUMS:
-                from ember._dtype import _BY_NP
-                result = _float8_op(fn, name, next(d for d in _BY_NP if d.num == num), input, args, kwargs)
-                if result is not None:
-                    return result
+                _refuse_float8(name, num, input, args, kwargs)
+                if name in _float8.MATRIX_PRODUCTS:
+                    def wide():
+                        return fn(*[a.float() if getattr(a, 'dtype', None) in FLOAT8 else a
+                                    for a in (input,) + args], **kwargs)
+                    if name in _float8.IN_FLOAT32:
+                        from ember._tensor import Tensor
+                        out = wide()
+                        return Tensor._make(_float8.from_float32(out._data, data.dtype), out._device)
+                    return _float8.saturate(fn(input, *args, **kwargs), wide)   # e4m3fn saturates
             elif num in _NUMS and kernel is not None:
                 with_dim = dim_kernel is not None and (len(args) > 0 or 'dim' in kwargs)
                 raise refuse(dim_kernel if with_dim else kernel, num)
@@ -127,41 +133,6 @@ def _wrap_tensor_op(fn, kernel, dim_kernel=None, binary=False, name=None):
         return barebones_check(input, *args, **kwargs)     # once more, with NumPy's keyword names renamed
     barebones_check.barebones_kernel = kernel
     return barebones_check
-
-
-def _wrap_float8_op(fn, name):
-    """The lean check for ops only float8 restricts (ops PyTorch gives uint16/32/64): one attribute
-    read and one set test in front of the op, which otherwise runs as it is."""
-    @functools.wraps(fn)
-    def barebones_check(input, *args, **kwargs):
-        data = getattr(input, '_data', None)
-        try:
-            hit = data is not None and data.dtype.num in FLOAT8_NUMS
-        except NotImplementedError:     # a quantized tensor's placeholder: the op itself answers it
-            hit = False
-        if hit:
-            result = _float8_op(fn, name, data.dtype, input, args, kwargs)
-            if result is not None:
-                return result
-        return fn(input, *args, **kwargs)
-    barebones_check.barebones_kernel = None
-    return barebones_check
-
-
-def _float8_op(fn, name, np_dtype, input, args, kwargs):
-    """PyTorch's refusal of op ``name`` for a float8 operand, or its result where ember must
-    compute it differently (matrix products); None: the op runs as it is."""
-    _refuse_float8(name, np_dtype.num, input, args, kwargs)
-    if name not in _float8.MATRIX_PRODUCTS:
-        return None
-
-    def wide():
-        return fn(*[a.float() if getattr(a, 'dtype', None) in FLOAT8 else a for a in (input,) + args], **kwargs)
-    if name in _float8.IN_FLOAT32:
-        from ember._tensor import Tensor
-        out = wide()
-        return Tensor._make(_float8.from_float32(out._data, np_dtype), out._device)
-    return _float8.saturate(fn(input, *args, **kwargs), wide)   # float8_e4m3fn saturates
 
 
 def _wrap_creation(fn, kernel, float8_kernel=None):
@@ -190,10 +161,8 @@ def install(registry):
         name = entry.name
         if hasattr(entry.fn, 'barebones_kernel'):
             continue
-        if name in REFUSED:
-            wrapper = _wrap_tensor_op(entry.fn, REFUSED[name], binary=name in _BINARY, name=name)
-        elif name in _float8.REFUSED or name in _float8.STD_VAR or name in _float8.MATRIX_PRODUCTS:
-            wrapper = _wrap_float8_op(entry.fn, name)
+        if name in REFUSED or name in _float8.REFUSED or name in _float8.STD_VAR or name in _float8.MATRIX_PRODUCTS:
+            wrapper = _wrap_tensor_op(entry.fn, REFUSED.get(name), binary=name in _BINARY, name=name)
         elif name in _WITH_DIM:
             wrapper = _wrap_tensor_op(entry.fn, *_WITH_DIM[name], name=name)
         elif name in _CREATION or name in _float8.CREATION:
