@@ -69,7 +69,7 @@ def _common_num(args):
     return result_type(*operands).np_dtype.num
 
 
-def _refuse_float8(name, num, input, args, kwargs):
+def _refuse_float8(name, num, args, kwargs):
     """PyTorch's error when it refuses op ``name`` for a float8 dtype (nothing when it supports it)."""
     from ember._dtype import _BY_NP
     from ember._tensor import Tensor
@@ -79,11 +79,6 @@ def _refuse_float8(name, num, input, args, kwargs):
             raise refuse(name + 'imum_cpu', num)
         all_kernel, dim_kernel = _float8.WITH_DIM[name]
         raise refuse(dim_kernel if (args or 'dim' in kwargs) else all_kernel, num)
-    if name in _float8.MATRIX_PRODUCTS:
-        kernel = _float8._product_kernel(name, input, args, dt)
-        if kernel is not None:
-            raise refuse(kernel, num)
-        return
     if name in _float8.TAKES_DTYPE and kwargs.get('dtype') not in (None,) + FLOAT8:
         return      # converted to that dtype first
     if name == 'scatter' and ('value' in kwargs or len(args) > 2 and not isinstance(args[2], Tensor)):
@@ -111,16 +106,7 @@ def _wrap_tensor_op(fn, kernel, dim_kernel=None, binary=False, name=None):
         if hit:
             num = _common_num((input,) + args) if binary else data.dtype.num
             if num in FLOAT8_NUMS:
-                _refuse_float8(name, num, input, args, kwargs)
-                if name in _float8.MATRIX_PRODUCTS:
-                    def wide():
-                        return fn(*[a.float() if getattr(a, 'dtype', None) in FLOAT8 else a
-                                    for a in (input,) + args], **kwargs)
-                    if name in _float8.IN_FLOAT32:
-                        from ember._tensor import Tensor
-                        out = wide()
-                        return Tensor._make(_float8.from_float32(out._data, data.dtype), out._device)
-                    return _float8.saturate(fn(input, *args, **kwargs), wide)   # e4m3fn saturates
+                _refuse_float8(name, num, args, kwargs)
             elif num in _NUMS and kernel is not None:
                 with_dim = dim_kernel is not None and (len(args) > 0 or 'dim' in kwargs)
                 raise refuse(dim_kernel if with_dim else kernel, num)
@@ -161,7 +147,7 @@ def install(registry):
         name = entry.name
         if hasattr(entry.fn, 'barebones_kernel'):
             continue
-        if name in REFUSED or name in _float8.REFUSED or name in _float8.STD_VAR or name in _float8.MATRIX_PRODUCTS:
+        if name in REFUSED or name in _float8.REFUSED or name in _float8.STD_VAR:
             wrapper = _wrap_tensor_op(entry.fn, REFUSED.get(name), binary=name in _BINARY, name=name)
         elif name in _WITH_DIM:
             wrapper = _wrap_tensor_op(entry.fn, *_WITH_DIM[name], name=name)

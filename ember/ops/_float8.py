@@ -67,16 +67,15 @@ def from_float32(x, np_dtype):
 
 
 def overflows(value, np_dtype):
-    """Whether PyTorch's checked conversion refuses a fill value: outside the dtype's range (an
-    infinity only where the dtype has none; NaN never)."""
+    """Whether PyTorch's checked conversion refuses a fill value: beyond the dtype's largest value
+    (an infinity only where the dtype has none; NaN never)."""
     import ml_dtypes
     value = float(value)
     if value != value:
         return False
     if abs(value) == float('inf'):
         return np_dtype.name != 'float8_e5m2'
-    info = ml_dtypes.finfo(np_dtype)
-    return not float(info.min) <= value <= float(info.max)     # (e8m0fnu: 2**-127 up, no 0)
+    return abs(value) > float(ml_dtypes.finfo(np_dtype).max)
 
 
 def as_strided(xp, x, shape, strides):
@@ -172,6 +171,7 @@ REFUSED = {
     'bitwise_xor': 'bitwise_xor_cpu', 'equal': 'equal_notnan_cpu', 'allclose': 'mul_cpu_reduced_float',
     'isclose': 'mul_cpu_reduced_float', 'norm': 'norm_cpu', 'softmax': 'softmax_lastdim_kernel_impl',
     'rand_like': 'check_uniform_bounds', 'randn_like': 'normal_kernel_cpu',
+    'matmul': {_E8M0: 'addmm_impl_cpu_', None: None}, 'mm': {_E8M0: 'addmm_impl_cpu_', None: None},
     'index_put': {_E8M0: 'index_put', None: None}, 'abs': {_E8M0: 'abs_cpu', None: None},
     'index_fill': 'index_fill_cpu', 'index_copy': 'index_copy_cpu', 'masked_scatter': 'masked_scatter',
     'bernoulli': 'bernoulli_tensor_cpu_self_',
@@ -186,48 +186,6 @@ CREATION = {'arange': 'arange_cpu', 'linspace': 'linspace_cpu', 'rand': 'check_u
             'randn': 'normal_kernel_cpu', 'randint': 'random_update_from_to'}
 # PyTorch's RuntimeError (not a kernel's NotImplementedError) for the variance family
 STD_VAR = frozenset({'std', 'var', 'std_mean', 'var_mean'})
-
-
-# matrix products: PyTorch multiplies float8 matrices (accumulating in float32, rounding once), but
-# not vectors or batches; float8_e8m0fnu not at all
-_MM_FAMILY = frozenset({'mm', 'addmm', 'linear', 'chain_matmul', 'tensordot', 'addbmm', 'outer', 'inner', 'matmul'})
-_PRODUCTS = {'bmm': 'bmm', 'baddbmm': 'baddbmm', 'mv': 'addmv_impl_cpu',
-             'addmv': 'addmv_impl_cpu', 'vdot': 'dot'}
-MATRIX_PRODUCTS = _MM_FAMILY | frozenset(_PRODUCTS)
-
-
-def _product_kernel(name, input, args, np_dtype):
-    if name in _PRODUCTS:
-        return _PRODUCTS[name]
-    if name in ('matmul', 'inner'):
-        a, b = getattr(input, 'ndim', 0), getattr(args[0], 'ndim', 0) if args else 0
-        if a == 1 and b == 1:
-            return 'dot'
-        if name == 'matmul' and b > 2:
-            return 'bmm'
-        if name == 'matmul' and a >= 2 and b == 1:
-            return 'addmv_impl_cpu'
-    if name == 'outer':
-        return None
-    return 'addmm_impl_cpu_' if np_dtype.name == _E8M0 else None
-
-
-# products ember computes from sums PyTorch refuses for float8: computed in float32, rounded once
-IN_FLOAT32 = frozenset({'addmm', 'addbmm', 'tensordot'})
-
-
-def saturate(result, recompute):
-    """A float8_e4m3fn product as PyTorch rounds it: ml_dtypes makes NaN of what overflows, PyTorch
-    saturates to +-448 (``recompute`` gives the float32 result, asked for only then)."""
-    data = getattr(result, '_data', None)
-    if data is None or data.dtype.name != 'float8_e4m3fn':
-        return result
-    nan = np.isnan(data)
-    if nan.any():
-        wide = recompute()._data
-        fix = nan & ~np.isnan(wide)
-        data.view(np.uint8)[fix] = np.where(np.signbit(wide[fix]), 0xfe, 0x7e).astype(np.uint8)
-    return result
 
 
 def kernel(name, np_dtype):

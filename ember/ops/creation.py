@@ -442,8 +442,8 @@ def _fill(shape, value, dtype, device, requires_grad, out=None, name='zeros', la
             arr = backend.meta_array(shape, dt.np_dtype)
         elif value is None:
             arr = xp.empty(shape, dt.np_dtype)
-        elif value == 0 and not (name.startswith('full') and dt.np_dtype.num in FLOAT8_NUMS):
-            arr = xp.zeros(shape, dt.np_dtype)      # (float8_e8m0fnu has no 0: full() checks it)
+        elif value == 0:
+            arr = xp.zeros(shape, dt.np_dtype)
         else:
             arr = xp.full(shape, _checked_fill(value, dt, nbytes // dt.itemsize), dt.np_dtype)
     except MemoryError:

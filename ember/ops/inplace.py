@@ -428,8 +428,6 @@ def zero_(input):
         tensor([[0., 0.],
                 [0., 0.]])
     """
-    if input._data.dtype.num in FLOAT8_NUMS:   # zero bits (float8_e8m0fnu's 2**-127), not a converted 0
-        return fill_(input, Tensor._make(input._xp.zeros((), input._data.dtype), input._device))
     return fill_(input, 0)
 
 
