@@ -44,10 +44,6 @@ def load_safetensors(filename, device='cpu'):
     dev = as_device(device)
     try:
         arrays = st.load_file(str(filename))
-    except AttributeError as e:
-        if 'float8' not in str(e):
-            raise
-        arrays = _read_with_float8(filename)    # the package's NumPy API knows no float8
     except TypeError as e:
         # NumPy knows bfloat16 only once ml_dtypes is imported (ember imports it when first needed)
         if 'bfloat16' not in str(e):
@@ -59,38 +55,3 @@ def load_safetensors(filename, device='cpu'):
                            "pip install 'ember[bf16]' (or pip install ml_dtypes)") from None
     return {name: Tensor._make(arr if dev.type == 'cpu' else backend.move(arr, dev), dev)
             for name, arr in arrays.items()}
-
-
-# the format's names of the float8 dtypes (ember's names are ml_dtypes')
-_FLOAT8_CODES = {'F8_E4M3': 'float8_e4m3fn', 'F8_E5M2': 'float8_e5m2', 'F8_E4M3FNUZ': 'float8_e4m3fnuz',
-                 'F8_E5M2FNUZ': 'float8_e5m2fnuz', 'F8_E8M0': 'float8_e8m0fnu'}
-
-
-def _read_with_float8(filename):
-    """The arrays of a safetensors file holding float8 tensors, read directly: an 8-byte little-endian
-    header length, a JSON header (name -> dtype, shape, byte offsets), then the data."""
-    import json
-    import struct
-
-    import numpy as np
-    from safetensors.numpy import _TYPES
-
-    import ember
-    with open(filename, 'rb') as f:
-        raw = f.read()
-    (n,) = struct.unpack('<Q', raw[:8])
-    header = json.loads(raw[8:8 + n])
-    header.pop('__metadata__', None)
-    data = raw[8 + n:]
-    arrays = {}
-    for name, info in header.items():
-        code = info['dtype']
-        if code in _FLOAT8_CODES:
-            np_dtype = getattr(ember, _FLOAT8_CODES[code]).np_dtype
-        elif code == 'BF16':
-            np_dtype = ember.bfloat16.np_dtype
-        else:
-            np_dtype = np.dtype(_TYPES[code])
-        start, end = info['data_offsets']
-        arrays[name] = np.frombuffer(data[start:end], np_dtype).reshape(info['shape']).copy()
-    return arrays

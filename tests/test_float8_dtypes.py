@@ -123,23 +123,6 @@ def test_ember_float8_checkpoint_round_trips(tmp_path):
     assert r['col'].stride() == (4,)
 
 
-@needs_float8
-def test_safetensors_float8_both_ways(tmp_path):
-    pytest.importorskip('safetensors')
-    from ember._safetensors import load_safetensors, save_safetensors
-    r = load_safetensors(HERE / 'torch_float8.safetensors')
-    assert r['f32'].tolist() == ember.tensor(X).tolist()
-    for name in NAMES:
-        want = ember.tensor(X).to(getattr(ember, name))
-        assert r[name].dtype is want.dtype
-        assert np.array_equal(r[name].view(ember.uint8).numpy(), want.view(ember.uint8).numpy())
-    save_safetensors(r, tmp_path / 'e.safetensors')
-    back = load_safetensors(tmp_path / 'e.safetensors')
-    for name in NAMES:
-        assert back[name].dtype is r[name].dtype
-        assert np.array_equal(back[name].view(ember.uint8).numpy(), r[name].view(ember.uint8).numpy())
-
-
 def _torch_python():
     import importlib.util
     if importlib.util.find_spec('torch') is not None:
