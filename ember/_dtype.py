@@ -123,9 +123,6 @@ class _MissingFloat8(dtype):
     def np_dtype(self):
         raise RuntimeError(f"ember.{self.name} needs the ml_dtypes package: pip install ml_dtypes")
 
-    def to_complex(self):
-        raise RuntimeError(f"Unknown Complex ScalarType for {self._legacy[:-len('Tensor')]}")
-
 
 class _LazyFloat8(_MissingFloat8):
     """A float8 dtype backed by ml_dtypes' NumPy type of the same name, loaded on first use (as

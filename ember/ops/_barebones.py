@@ -79,10 +79,6 @@ def _refuse_float8(name, num, args, kwargs):
             raise refuse(name + 'imum_cpu', num)
         all_kernel, dim_kernel = _float8.WITH_DIM[name]
         raise refuse(dim_kernel if (args or 'dim' in kwargs) else all_kernel, num)
-    if name in _float8.TAKES_DTYPE and kwargs.get('dtype') not in (None,) + FLOAT8:
-        return      # converted to that dtype first
-    if name == 'scatter' and ('value' in kwargs or len(args) > 2 and not isinstance(args[2], Tensor)):
-        raise refuse('scatter_gather_scalar_cpu', num)     # a number scattered: another kernel
     if name in _float8.STD_VAR:
         raise RuntimeError(f"std_var_all: Unsupported dtype {_NAMES[num]}")
     kernel = _float8.kernel(name, dt)

@@ -13,7 +13,7 @@ differs in a few places, which this module settles:
 """
 import numpy as np
 
-from ember._dtype import FLOAT8, FLOAT8_NUMS
+from ember._dtype import FLOAT8_NUMS
 
 
 def involves_float8(src_dtype, dst_dtype):
@@ -29,7 +29,7 @@ def astype(arr, np_dtype, copy=True):
     if src == np_dtype:
         return arr.copy() if copy else arr
     if src.num in FLOAT8_NUMS:
-        wide = _widen_table(src)[np.asarray(arr).view(np.uint8)]     # a new float32 array of its own
+        wide = _widen_table(src)[np.asarray(arr).view(np.uint8)].view(np.float32)
         if np_dtype == np.float32:
             return wide
         out = wide.astype(np_dtype)
@@ -50,9 +50,7 @@ def from_float32(x, np_dtype):
     """float32 array -> the float8 array PyTorch's conversion gives."""
     name = np_dtype.name
     if name == 'float8_e8m0fnu':
-        out = np.empty(np.shape(x), np_dtype)    # (its own memory: views of it find it as their base)
-        out.view(np.uint8)[...] = _to_e8m0(x)
-        return out
+        return _to_e8m0(x).view(np_dtype)
     out = x.astype(np_dtype)
     bits = out.view(np.uint8)
     if name == 'float8_e4m3fn':
@@ -78,23 +76,6 @@ def overflows(value, np_dtype):
     return abs(value) > float(ml_dtypes.finfo(np_dtype).max)
 
 
-def as_strided(xp, x, shape, strides):
-    """``xp.lib.stride_tricks.as_strided``, float8 arrays included (NumPy cannot read back the array
-    interface of ml_dtypes' float8_e5m2, so its bytes are viewed instead)."""
-    if x.dtype.num in FLOAT8_NUMS:
-        return xp.lib.stride_tricks.as_strided(x.view(np.uint8), shape, strides).view(x.dtype)
-    return xp.lib.stride_tricks.as_strided(x, shape, strides)
-
-
-def number_as(value, dtype):
-    """A Python number written into a float8 tensor (``t[i] = 1000.``, ``where(c, 0., t)``) as the
-    0-dim tensor PyTorch's conversion makes of it; anything else is returned as it is."""
-    if dtype not in FLOAT8 or not isinstance(value, (bool, int, float)):
-        return value
-    from ember._tensor import Tensor
-    return Tensor._make(from_float32(np.array(value, dtype=np.float32), dtype.np_dtype))
-
-
 def _to_e8m0(x):
     bits = np.asarray(x, dtype=np.float32).view(np.uint32)
     exponent = (bits >> 23) & 0xff
@@ -108,7 +89,7 @@ _WIDE = {}
 
 
 def _widen_table(np_dtype):
-    """The float32 of each of the 256 codes of a float8 dtype (PyTorch's NaNs among them)."""
+    """The float32 of each of the 256 codes of a float8 dtype."""
     table = _WIDE.get(np_dtype.num)
     if table is None:
         codes = np.arange(256, dtype=np.uint8)
@@ -122,7 +103,7 @@ def _widen_table(np_dtype):
             table[nan] = sign[nan] | 0x7fc00000 | ((codes[nan].astype(np.uint32) & 0x3) << 21)
         else:                            # the fnuz types and e8m0fnu: one NaN each
             table[nan] = 0x7f800001
-        _WIDE[np_dtype.num] = table = table.view(np.float32)
+        _WIDE[np_dtype.num] = table = table.view(np.float32).view(np.uint32)
     return table
 
 
@@ -173,17 +154,13 @@ REFUSED = {
     'rand_like': 'check_uniform_bounds', 'randn_like': 'normal_kernel_cpu',
     'matmul': {_E8M0: 'addmm_impl_cpu_', None: None}, 'mm': {_E8M0: 'addmm_impl_cpu_', None: None},
     'index_put': {_E8M0: 'index_put', None: None}, 'abs': {_E8M0: 'abs_cpu', None: None},
-    'index_fill': 'index_fill_cpu', 'index_copy': 'index_copy_cpu', 'masked_scatter': 'masked_scatter',
-    'bernoulli': 'bernoulli_tensor_cpu_self_',
     'index_select': None, 'masked_select': None,    # refused for uint16/32/64, supported here
 }
-# reductions that convert first when given another ``dtype`` (PyTorch sums float8 into float32 so)
-TAKES_DTYPE = frozenset({'sum', 'mean', 'prod', 'cumsum', 'cumprod', 'nansum'})
 # reductions that name another kernel when given a dim
 WITH_DIM = {'max': ('max_all', 'max_cpu'), 'min': ('min_all', 'min_cpu')}
 # creation functions refuse the dtype they are asked for
 CREATION = {'arange': 'arange_cpu', 'linspace': 'linspace_cpu', 'rand': 'check_uniform_bounds',
-            'randn': 'normal_kernel_cpu', 'randint': 'random_update_from_to'}
+            'randn': 'normal_kernel_cpu'}
 # PyTorch's RuntimeError (not a kernel's NotImplementedError) for the variance family
 STD_VAR = frozenset({'std', 'var', 'std_mean', 'var_mean'})
 
@@ -194,23 +171,3 @@ def kernel(name, np_dtype):
     if isinstance(k, dict):
         return k.get(np_dtype.name, k[None])
     return k
-
-
-_SAMPLING = {'uniform_': 'check_uniform_bounds', 'normal_': 'normal_kernel_cpu', 'bernoulli_': 'bernoulli_scalar_cpu_',
-             'random_': 'random_kernel_cpu', 'exponential_': 'exponential_cpu', 'geometric_': 'geometric_cpu',
-             'log_normal_': 'log_normal_cpu', 'cauchy_': 'cauchy_cpu'}
-
-
-def refuse_sampling(name, t, arg=None):
-    """PyTorch's error for an in-place sampler on a float8 tensor (it has none). ``arg``: bernoulli_'s
-    ``p`` (a tensor names another kernel), random_'s ``from`` (bounds name another kernel)."""
-    num = getattr(getattr(t, '_data', None), 'dtype', np.dtype(np.bool_)).num
-    if num not in FLOAT8_NUMS:
-        return
-    from ember.ops._barebones import refuse
-    kernel = _SAMPLING[name]
-    if name == 'bernoulli_' and hasattr(arg, 'shape'):
-        kernel = 'bernoulli_tensor_cpu_self_'
-    elif name == 'random_' and arg is not None:
-        kernel = 'random_update_from_to'
-    raise refuse(kernel, num)

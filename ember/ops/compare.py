@@ -512,8 +512,6 @@ def isreal(input):
         >>> ember.isreal(ember.tensor([1, 1+1j, 2+0j]))
         tensor([ True, False,  True])
     """
-    if not input.dtype.is_complex:     # every element of a real tensor (float8's NumPy types have no imag)
-        return Tensor._make(input._xp.ones(input._data.shape, bool), input._device)
     return Tensor._make(input._xp.isreal(input._data), input._device)
 
 

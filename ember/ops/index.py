@@ -4,12 +4,12 @@ import sys
 import numpy as np
 
 from ember import _user_warnings, backend
-from ember._dtype import BAREBONES, FLOAT8, result_type, bool_, int64
+from ember._dtype import BAREBONES, result_type, bool_, int64
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import wrap_dim, broadcast_error, require_tensor_args
-from ember.ops import _argparse, _float8
+from ember.ops import _argparse
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 from ember.ops._numpy_keywords import NOT_GIVEN, take
@@ -356,8 +356,6 @@ def setitem(input, key, value):
         raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices, "
                            f"{input.device} and {value.device}!")
 
-    value = _float8.number_as(value, input.dtype)     # (float8: PyTorch's rounding of a number)
-
     def compute(x, v):
         return IndexPut.apply(x, v, k)
     data = input._data
@@ -473,8 +471,6 @@ def where(condition, input=None, other=None, *, out=None):
             raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                                f"{_name(condition.dtype)}")
     dt = result_type(input, other)
-    if dt in FLOAT8:     # a number among them: PyTorch's rounding to float8
-        input, other = _float8.number_as(input, dt), _float8.number_as(other, dt)
     _result = Where.apply(condition, input, other, dt.np_dtype)
     return _result if out is None else write_out('where', _result, out)
 

@@ -7,7 +7,6 @@ from ember import backend
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
-from ember.ops import _float8
 from ember.ops._registry import op
 from ember.ops.inplace import check_inplace
 from ember.ops._numpy_keywords import NOT_GIVEN, take, take_required
@@ -112,7 +111,8 @@ class AsStrided(Primitive):
         in_strides = tuple(s // x.itemsize for s in x.strides)
         ctx.meta = (x.shape, in_strides, size, stride, storage_offset, base_offset, storage_size)
         flat = _root_flat(x)
-        return _float8.as_strided(xp, flat[storage_offset:], size, tuple(s * x.itemsize for s in stride))
+        return xp.lib.stride_tricks.as_strided(flat[storage_offset:], shape=size,
+                                               strides=tuple(s * x.itemsize for s in stride))
 
     @staticmethod
     def backward(ctx, g):

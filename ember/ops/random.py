@@ -16,7 +16,7 @@ from ember._random import draw, serial
 from ember._random.generator import Generator, default_generator
 from ember._tensor import Tensor
 from ember.ops.creation import _check_pin_memory, _factory_requires_grad, _pinned, refuse_unknown_keywords, size_arg
-from ember.ops import _argparse, _float8
+from ember.ops import _argparse
 from ember.ops._argcheck import bad_factory_option, invalid_combination, signature_text
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
@@ -784,7 +784,6 @@ def _require_float(t, name):
 def uniform_(t, from_=0.0, to=1.0, *, generator=None, **from_keyword):
     """Fills the tensor in place with numbers drawn uniformly from ``[from, to)`` and returns it. ``from`` is a
     Python keyword, so ``from_`` names it here; ``uniform_(**{'from': 0.5})`` works too, as in PyTorch."""
-    _float8.refuse_sampling('uniform_', t)
     a, b = from_, to
     if from_keyword:
         unknown = [k for k in from_keyword if k != 'from']
@@ -816,7 +815,6 @@ def normal_(t, mean=0.0, std=1.0, *, generator=None):
         >>> ember.empty(3).normal_(mean=2.0, std=0.5)
         tensor([2.7705, 1.8533, 0.9106])
     """
-    _float8.refuse_sampling('normal_', t)
     _require_float(t, 'normal_kernel_cpu')
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
@@ -841,7 +839,6 @@ def bernoulli_(t, p=0.5, *, generator=None):
         >>> ember.empty(6).bernoulli_(0.3)
         tensor([0., 0., 0., 0., 0., 0.])
     """
-    _float8.refuse_sampling('bernoulli_', t, p)
     gen = _gen(generator)
     if isinstance(p, Tensor):
         probs = backend.to_numpy(p._data)
@@ -880,7 +877,6 @@ _TO_OMITTED = object()
 def random_(t, from_=None, to=_TO_OMITTED, *, generator=None):
     """Integers: random_() over the dtype's range, random_(to) in [0, to), random_(from, to),
     random_(from, None) up to the dtype's largest value."""
-    _float8.refuse_sampling('random_', t, from_)
     gen = _gen(generator)
     dt = t.dtype
     if to is _TO_OMITTED:
@@ -929,7 +925,6 @@ def exponential_(t, lambd=1.0, *, generator=None):
         >>> ember.empty(3).exponential_(2.0)
         tensor([1.7542, 0.6152, 0.3075])
     """
-    _float8.refuse_sampling('exponential_', t)
     _require_continuous(t, 'Exponential', _nm(t.dtype))
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
@@ -953,7 +948,6 @@ def geometric_(t, p, *, generator=None):
         >>> ember.empty(5).geometric_(0.5)
         tensor([1., 1., 2., 1., 1.])
     """
-    _float8.refuse_sampling('geometric_', t)
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
     if t.dtype.name == 'bool' or t.dtype.is_complex:
@@ -979,7 +973,6 @@ def log_normal_(t, mean=1.0, std=2.0, *, generator=None):
         >>> ember.empty(3).log_normal_(0.0, 0.25)
         tensor([1.4700, 0.9293, 0.5800])
     """
-    _float8.refuse_sampling('log_normal_', t)
     _require_float(t, 'log_normal_cpu')
     if not std > 0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std:g}")
@@ -1008,7 +1001,6 @@ def cauchy_(t, median=0.0, sigma=1.0, *, generator=None):
         >>> ember.empty(3).cauchy_()
         tensor([10.5977,  0.7648, -0.1283])
     """
-    _float8.refuse_sampling('cauchy_', t)
     _require_continuous(t, 'Cauchy', _CPP_TYPE_NAMES.get(t.dtype.name))
     if not sigma > 0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={sigma:g}")

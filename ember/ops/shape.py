@@ -7,7 +7,7 @@ from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import shape_arg, wrap_dim, wrap_dims, tensor_sequence
-from ember.ops import _argparse, _float8
+from ember.ops import _argparse
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 from ember.ops._numpy_keywords import NOT_GIVEN, take, take_required
@@ -1828,8 +1828,8 @@ def _diagonal_view(xp, x, offset, d1, d2):
     rows, cols = moved.shape[-2:]
     n = max(min(rows - r0, cols - c0), 0)
     corner = moved[..., min(r0, rows):, min(c0, cols):]
-    return _float8.as_strided(xp, corner, moved.shape[:-2] + (n,),
-                              moved.strides[:-2] + (moved.strides[-2] + moved.strides[-1],))
+    return xp.lib.stride_tricks.as_strided(corner, moved.shape[:-2] + (n,),
+                                           moved.strides[:-2] + (moved.strides[-2] + moved.strides[-1],))
 
 
 def _diag_assign(xp, out, values, offset, d1, d2):
@@ -2053,7 +2053,7 @@ class Unfold(Primitive):
         # windows as a strided view: dim becomes the window count, a new last dim walks one window
         shape = x.shape[:dim] + (n,) + x.shape[dim + 1:] + (size,)
         strides = x.strides[:dim] + (st * step,) + x.strides[dim + 1:] + (st,)
-        return _float8.as_strided(ctx.xp, x, shape, strides)
+        return ctx.xp.lib.stride_tricks.as_strided(x, shape, strides)
 
     @staticmethod
     def backward(ctx, g):

@@ -87,12 +87,6 @@ def _compare_tensors(actual, expected, *, rtol, atol, equal_nan, check_device, c
     if actual.dtype != expected.dtype:
         common = ember.promote_types(actual.dtype, expected.dtype)
         actual, expected = actual.to(common), expected.to(common)
-    float8 = actual.dtype.is_floating_point and actual.dtype.itemsize == 1
-    if float8:      # compared bit for bit (by value in float32: float8 has no arithmetic), as PyTorch does
-        if rtol != 0.0 or atol != 0.0:
-            raise _Mismatch(AssertionError, f"Rtol={rtol} and atol={atol} are not supported for bitwise comparison "
-                                            "of low dimensional floats. Please use rtol=0.0 and atol=0.0.")
-        actual, expected = actual.float(), expected.float()
     matches = ember.isclose(actual, expected, rtol=rtol, atol=atol, equal_nan=equal_nan)
     if bool(matches.all()):
         return
@@ -102,9 +96,6 @@ def _compare_tensors(actual, expected, *, rtol, atol, equal_nan, check_device, c
     bad = total - int(matches.sum())
     extra = f"Mismatched elements: {bad} / {total} ({bad / total:.1%})"
     a, e, m = actual.flatten(), expected.flatten(), matches.flatten()
-    if float8:      # no differences reported: the first mismatch instead
-        first = _unravel(int((~m).nonzero()[0, 0]), matches.shape)
-        return f"Tensor-likes are not 'equal'!\n\n{extra}\nThe first mismatched element is at index {first}."
     if not (a.dtype.is_floating_point or a.dtype.is_complex):
         a, e = a.to(ember.int64), e.to(ember.int64)
     abs_diff = (a - e).abs()
