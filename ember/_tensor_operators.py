@@ -113,16 +113,7 @@ def _rmatmul(self, other):
 
 
 def _invert(self):
-    """``~t``: the bitwise NOT of an integer tensor, the logical NOT of a bool one. Floating-point and
-    complex tensors are refused (with PyTorch's TypeError) before any kernel is asked.
-
-    Example::
-
-        >>> ~ember.tensor([True, False])
-        tensor([False,  True])
-        >>> ~ember.tensor([0, 5], dtype=ember.int8)
-        tensor([-1, -6], dtype=ember.int8)
-    """
+    """``~t``: PyTorch's operator refuses floating-point tensors before any kernel is asked."""
     if self.dtype.category >= 2:
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
     from ember.ops import compare
