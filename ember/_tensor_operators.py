@@ -112,14 +112,6 @@ def _rmatmul(self, other):
     return linalg.matmul(other, self)
 
 
-def _invert(self):
-    """``~t``: PyTorch's operator refuses floating-point tensors before any kernel is asked."""
-    if self.dtype.category >= 2:
-        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
-    from ember.ops import compare
-    return compare.bitwise_not(self)
-
-
 def _reversed(self):
     """The tensor reversed along dimension 0 (a 0-d tensor is returned as it is).
 
@@ -152,7 +144,7 @@ def install(Tensor):
     Tensor.__neg__ = unary.neg
     Tensor.__pos__ = pointwise.positive
     Tensor.__abs__ = unary.abs
-    Tensor.__invert__ = _invert
+    Tensor.__invert__ = compare.bitwise_not
     Tensor.__reversed__ = _reversed
     Tensor.__eq__ = _compared('__eq__', compare.eq)
     Tensor.__ne__ = _compared('__ne__', compare.ne)

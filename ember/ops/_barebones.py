@@ -13,8 +13,8 @@ operand (measured: about a quarter of a microsecond on ``a + b``).
 import functools
 import sys
 
-from ember._dtype import BAREBONES, FLOAT8, FLOAT8_NUMS, RESTRICTED_NAMES, RESTRICTED_NUMS
-from ember.ops import _argparse, _float8
+from ember._dtype import BAREBONES
+from ember.ops import _argparse
 
 # op name -> the PyTorch kernel that refuses these dtypes
 # NOTE: the hottest ops (add, sub, the comparisons <, <=, >, >=, neg, abs) test the dtype inside
@@ -49,10 +49,8 @@ _WITH_DIM = {'max': ('max_all', 'max_cpu'), 'min': ('min_all', 'min_cpu')}
 # creation functions refuse the dtype they are asked for
 _CREATION = {'arange': 'arange_cpu', 'linspace': 'linspace_cpu'}
 
-# NumPy's type numbers (the cheapest test) of uint16/32/64 and, once ml_dtypes is loaded, of the
-# float8 dtypes, whose refusals ember/ops/_float8.py's table names
-NUMS = _NUMS = RESTRICTED_NUMS
-_NAMES = RESTRICTED_NAMES
+NUMS = _NUMS = frozenset(d.np_dtype.num for d in BAREBONES)   # NumPy's type numbers: the cheapest test
+_NAMES = {d.np_dtype.num: d._legacy[:-len('Tensor')] for d in BAREBONES}
 
 
 def refuse(kernel, num):
@@ -69,24 +67,7 @@ def _common_num(args):
     return result_type(*operands).np_dtype.num
 
 
-def _refuse_float8(name, num, args, kwargs):
-    """PyTorch's error when it refuses op ``name`` for a float8 dtype (nothing when it supports it)."""
-    from ember._dtype import _BY_NP
-    from ember._tensor import Tensor
-    dt = next(d for d in _BY_NP if d.num == num)
-    if name in _float8.WITH_DIM:
-        if args and isinstance(args[0], Tensor):    # max(a, b): the elementwise kernel
-            raise refuse(name + 'imum_cpu', num)
-        all_kernel, dim_kernel = _float8.WITH_DIM[name]
-        raise refuse(dim_kernel if (args or 'dim' in kwargs) else all_kernel, num)
-    if name in _float8.STD_VAR:
-        raise RuntimeError(f"std_var_all: Unsupported dtype {_NAMES[num]}")
-    kernel = _float8.kernel(name, dt)
-    if kernel is not None:
-        raise refuse(kernel, num)
-
-
-def _wrap_tensor_op(fn, kernel, dim_kernel=None, binary=False, name=None):
+def _wrap_tensor_op(fn, kernel, dim_kernel=None, binary=False):
     # NOTE: this runs in front of hot ops (a + b): one attribute read and one set test per tensor
     # operand when the dtype is an ordinary one, the rest only for uint16/32/64
     @functools.wraps(fn)
@@ -101,9 +82,7 @@ def _wrap_tensor_op(fn, kernel, dim_kernel=None, binary=False, name=None):
             hit = other is not None and other.dtype.num in _NUMS
         if hit:
             num = _common_num((input,) + args) if binary else data.dtype.num
-            if num in FLOAT8_NUMS:
-                _refuse_float8(name, num, args, kwargs)
-            elif num in _NUMS and kernel is not None:
+            if num in _NUMS:
                 with_dim = dim_kernel is not None and (len(args) > 0 or 'dim' in kwargs)
                 raise refuse(dim_kernel if with_dim else kernel, num)
         try:
@@ -117,14 +96,12 @@ def _wrap_tensor_op(fn, kernel, dim_kernel=None, binary=False, name=None):
     return barebones_check
 
 
-def _wrap_creation(fn, kernel, float8_kernel=None):
+def _wrap_creation(fn, kernel):
     @functools.wraps(fn)
     def barebones_check(*args, **kwargs):
         dt = kwargs.get('dtype')
-        if kernel is not None and dt in BAREBONES:
+        if dt in BAREBONES:
             raise refuse(kernel, dt.np_dtype.num)
-        if float8_kernel is not None and dt in FLOAT8:
-            raise refuse(float8_kernel, dt.np_dtype.num)
         try:
             return fn(*args, **kwargs)
         except _argparse.FAILURES:
@@ -143,12 +120,12 @@ def install(registry):
         name = entry.name
         if hasattr(entry.fn, 'barebones_kernel'):
             continue
-        if name in REFUSED or name in _float8.REFUSED or name in _float8.STD_VAR:
-            wrapper = _wrap_tensor_op(entry.fn, REFUSED.get(name), binary=name in _BINARY, name=name)
+        if name in REFUSED:
+            wrapper = _wrap_tensor_op(entry.fn, REFUSED[name], binary=name in _BINARY)
         elif name in _WITH_DIM:
-            wrapper = _wrap_tensor_op(entry.fn, *_WITH_DIM[name], name=name)
-        elif name in _CREATION or name in _float8.CREATION:
-            wrapper = _wrap_creation(entry.fn, _CREATION.get(name), _float8.CREATION.get(name))
+            wrapper = _wrap_tensor_op(entry.fn, *_WITH_DIM[name])
+        elif name in _CREATION:
+            wrapper = _wrap_creation(entry.fn, _CREATION[name])
         else:
             continue
         wrapped[id(entry.fn)] = wrapper

@@ -6,7 +6,6 @@ from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS, WITH_NUMBER
 from ember.ops import _argparse
-from ember.ops import _float8
 from ember.ops._barebones import NUMS as _BAREBONES, refuse as _refuse
 from ember.ops._util import elementwise
 from ember.ops._registry import op
@@ -113,10 +112,7 @@ class Mul(Primitive):
         need_a, need_b = ctx.needs_input_grad[:2]
         if need_a or need_b:   # (nothing to save when nothing is recorded)
             ctx.save_for_backward(b if need_a else None, a if need_b else None)
-        out = ctx.xp.multiply(a, b)
-        if out.dtype.num in _BAREBONES:     # float8: PyTorch's rounding, or its refusal
-            return _float8.binary('mul', a, b, out)
-        return out
+        return ctx.xp.multiply(a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -144,10 +140,7 @@ class Div(Primitive):
     def forward(ctx, a, b):
         need_a, need_b = ctx.needs_input_grad[:2]
         ctx.save_for_backward(a if need_b else None, b)
-        out = ctx.xp.true_divide(a, b)
-        if out.dtype.num in _BAREBONES:     # float8: PyTorch refuses division
-            return _float8.binary('div', a, b, out)
-        return out
+        return ctx.xp.true_divide(a, b)
 
     @staticmethod
     def backward(ctx, g):
