@@ -124,10 +124,6 @@ def _check(tree, path):
                 not name.startswith('___torch_mangle_'):
             raise UnsupportedCode(f"ember.jit.load: {path} uses the name {name!r}, which TorchScript never writes; "
                                   "the archive is refused")
-        if isinstance(node, ast.Attribute) and name is not None and name.startswith('_') and \
-                isinstance(node.value, ast.Name) and node.value.id not in ('torch', 'ops', 'self', '__torch__') and \
-                name.startswith('__') and name not in _ALLOWED_DUNDERS:
-            raise UnsupportedCode(f"ember.jit.load: {path} reaches the private attribute {name!r}; refused")
 
 
 def _globals(root, constants):
