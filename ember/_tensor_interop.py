@@ -62,8 +62,8 @@ def as_subclass(self, cls):
                         "Make sure your class inherits from Tensor.")
     # NOTE: the plain detach, past the dispatching wrapper: as_subclass is not an op of the program (a
     # subclass whose detach re-wraps its result through as_subclass would recurse)
-    detach = Tensor.detach
-    out = self.view(self.shape) if self.requires_grad else getattr(detach, '__wrapped__', detach)(self)
+    from ember._torch_function import unwrapped
+    out = self.view(self.shape) if self.requires_grad else unwrapped(Tensor.detach)(self)
     out.__class__ = cls
     return out
 

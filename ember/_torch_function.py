@@ -102,6 +102,12 @@ _METHODS = ('to', 'cpu', 'cuda', 'float', 'double', 'half', 'bfloat16', 'long', 
 _WRAPPERS = {}
 
 
+def unwrapped(fn):
+    """``fn`` past its dispatching wrapper, if dispatch rebound it: for ember's own calls that are not
+    operations of the user's program (a tracer's detaching, ``as_subclass``)."""
+    return getattr(fn, '__wrapped__', fn)
+
+
 def _wrapped(fn, where):
     # one wrapper per function and namespace kind: as in PyTorch, ``Tensor.add``, ``ember.add`` and
     # ``Tensor.__add__`` are different objects, which a __torch_function__ may tell apart

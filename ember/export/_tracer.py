@@ -32,8 +32,8 @@ def _tracer():
 
 def _plain_detach(tensor):
     # the tracer's own detaching is not part of the program: past any dispatching wrapper
-    detach = Tensor.detach
-    return getattr(detach, '__wrapped__', detach)(tensor)
+    from ember._torch_function import unwrapped
+    return unwrapped(Tensor.detach)(tensor)
 
 
 class TracedTensor(Tensor):
