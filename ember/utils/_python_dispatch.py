@@ -235,11 +235,11 @@ def make_wrapper_subclass(cls, size, strides=None, storage_offset=None, memory_f
     data = meta_array(tuple(size), dtype.np_dtype)
     if strides is not None or storage_offset:
         data = meta_laid_out(data, strides if strides is not None else data_strides(size), storage_offset or 0)
+    if pin_memory:
+        raise NotImplementedError("_make_wrapper_subclass(pin_memory=True) is not supported by ember")
     t = Tensor._make(data, as_device(device) if device is not None else ember.get_default_device(),
                      requires_grad=bool(requires_grad))
     t.__class__ = cls
-    if pin_memory:
-        raise NotImplementedError("_make_wrapper_subclass(pin_memory=True) is not supported by ember")
     return t
 
 
