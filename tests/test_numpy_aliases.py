@@ -28,8 +28,6 @@ def _close(a, b):
     if isinstance(a, dict) and isinstance(b, dict):
         if a.keys() != b.keys():
             return False
-        if 'text' in a and 'invalid combination of arguments' in a['text']:    # its first line: the overload
-            a, b = dict(a, text=a['text'].split('\n')[0]), dict(b, text=b['text'].split('\n')[0])   # list is PyTorch's syntax
         return all(_close(a[k], b[k]) for k in a if k != 'warnings')
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(_close(u, v) for u, v in zip(a, b))

@@ -349,13 +349,8 @@ def explain(namespace, name, args, kwargs):
             _match(plausible[0], args, kwargs, True)
         except _Refusal as refusal:
             return TypeError(str(refusal))
-    got = ', '.join([type_name(a) for a in args])
-    if kwargs:      # (PyTorch lists keywords last given first, and ends with a comma when only keywords were given)
-        named = ', '.join(f"{k}={type_name(v)}" for k, v in reversed(kwargs.items()))
-        got = f"{got}, {named}" if got else f"{named}, "
-    listing = ''.join(f" * {s}\n" for s in sigs if not s.hidden)
-    return TypeError(f"{name}() received an invalid combination of arguments - got ({got}), "
-                     f"but expected one of:\n{listing}")
+    from ember.ops._invalid_args import invalid_combination
+    return TypeError(invalid_combination(name, [str(s) for s in sigs if not s.hidden], args, kwargs))
 
 
 # --- after a failed call ------------------------------------------------------------------------
