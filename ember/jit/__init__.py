@@ -4,10 +4,10 @@ Outside TorchScript, PyTorch's ``torch.jit`` helpers are plain Python: ``fork`` 
 returns a completed Future, ``wait`` returns its value, ``annotate`` returns its value, ``ignore``/
 ``unused``/``export`` mark functions and return them, ``is_scripting()``/``is_tracing()`` are False.
 ember has the same semantics. ember has no TorchScript compiler, so ``script`` and ``trace`` return
-the function or module itself, which computes exactly what the scripted program would, and
-``ember.jit.save`` raises a clear error (save the ``state_dict`` with ``ember.save`` instead).
+the function or module itself, which computes exactly what the scripted program would.
 ``ember.jit.load`` reads TorchScript archives written by PyTorch's ``torch.jit.save`` and runs their code
-on ember (see ``ember/jit/_archive.py``).
+on ember (see ``ember/jit/_archive.py``); ``ember.jit.save`` writes a loaded module back as an archive
+PyTorch reads (``_archive_write.py``).
 
 >>> fut = ember.jit.fork(lambda x: x + 1, ember.tensor(1.))
 >>> ember.jit.wait(fut)
@@ -167,8 +167,11 @@ def optimize_for_inference(mod, other_methods=None):
 
 
 def save(m, f, _extra_files=None):
-    raise RuntimeError("ember.jit.save: ember has no TorchScript compiler and cannot write TorchScript archives; "
-                       "save the module's state_dict() with ember.save instead")
+    """Write the traced or loaded module ``m`` (from :func:`trace` or :func:`load`) as a TorchScript
+    archive to ``f`` (a path or a binary file object): PyTorch's ``torch.jit.load`` reads it and runs its
+    code. ``_extra_files`` ({name: str or bytes}) are stored beside it, as ``extra/<name>``."""
+    from ember.jit._archive_write import write_archive
+    write_archive(m, f, _extra_files)
 
 
 def load(f, map_location=None, _extra_files=None, _restore_shapes=False):

@@ -17,6 +17,7 @@ import os
 
 from ember import serialization as _ser
 from ember.jit import _script_code, _script_module
+from ember.jit._archive_write import ScriptArchive
 
 
 class _Pending:
@@ -81,6 +82,13 @@ def _materialise(obj, seen):
     return obj
 
 
+def attach_archive(module, archive):
+    """Each module of the tree keeps the archive its code came from (``ember.jit.save`` writes it again)."""
+    for m in module.modules():
+        if isinstance(m, _script_module.RecursiveScriptModule):
+            object.__setattr__(m, '_script_archive', archive)
+
+
 def load_archive(f, map_location=None, extra_files=None):
     """The root module of the TorchScript archive ``f`` (a path or a binary file object)."""
     is_path = isinstance(f, (str, os.PathLike))
@@ -138,6 +146,8 @@ def _read(zf, map_location, extra_files):
                 value._archive_source = text
     obj = _ArchiveUnpickler(io.BytesIO(zf.read(prefix + 'data.pkl')), load_storage, root).load()
     module = _materialise(obj, {})
+    version = zf.read(prefix + 'version').decode().strip() if prefix + 'version' in names else '3'
+    attach_archive(module, ScriptArchive(sources, constants, int(version)))
     if extra_files is not None:
         for name in list(extra_files):
             entry = f'{prefix}extra/{name}'
