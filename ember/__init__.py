@@ -116,6 +116,13 @@ def __dir__():
     return sorted(set(globals()) | set(_LAZY_SUBMODULES) | set(_LAZY_NAMES))
 
 
+# methods set on Tensor by hand (lambdas, renamed helpers) get the name pickle needs to find them again
+from ember.ops._registry import name_after_binding as _name_after_binding  # noqa: E402
+for _name, _fn in list(Tensor.__dict__.items()):
+    if type(_fn) is type(_name_after_binding) and not _name.startswith('__'):
+        _name_after_binding(_fn, Tensor, _name)
+del _name, _fn, _name_after_binding
+
 from typing import TYPE_CHECKING as _TYPE_CHECKING  # noqa: E402
 
 if _TYPE_CHECKING:

@@ -121,21 +121,26 @@ def _wrapped(fn, where):
 def wrap_bound(entries):
     """Rebind registry bindings ``(namespace dict or class, name, function)`` to their wrappers (those
     still holding the bare function)."""
+    from ember.ops._registry import name_after_binding
     for target, name, fn in entries:
         if isinstance(target, dict):
             if target.get(name) is fn:
-                target[name] = _wrapped(fn, 'functions')
+                target[name] = w = _wrapped(fn, 'functions')
+                name_after_binding(w, target, name)
         elif target.__dict__.get(name) is fn:
             setattr(target, name, _wrapped(fn, 'methods'))
+            name_after_binding(target.__dict__[name], target, name)
 
 
 def wrap_python_functionals(space):
+    from ember.ops._registry import name_after_binding
     # the functionals written in Python (F.softmax, F.cross_entropy, ...) dispatch too, as PyTorch's do
     for name, fn in list(space.items()):
         if (not name.startswith('_') and isinstance(fn, types.FunctionType)
                 and fn.__module__.startswith('ember') and fn.__module__ != 'ember.overrides'
                 and not hasattr(fn, '__wrapped__')):
-            space[name] = _wrapped(fn, 'functions')
+            space[name] = w = _wrapped(fn, 'functions')
+            name_after_binding(w, space, name)
 
 
 def activate():
@@ -152,10 +157,12 @@ def activate():
         fn = Tensor.__dict__.get(name)
         if fn is not None:
             setattr(Tensor, name, _wrapped(fn, name))
+    from ember.ops._registry import name_after_binding
     for name in _METHODS:
         fn = Tensor.__dict__.get(name)
         if fn is not None and not hasattr(fn, '__wrapped__'):
             setattr(Tensor, name, _wrapped(fn, 'methods'))
+            name_after_binding(Tensor.__dict__[name], Tensor, name)
     import sys
     functional = sys.modules.get('ember.nn.functional')
     if functional is not None:          # else wrapped when it is first imported (see its bind)

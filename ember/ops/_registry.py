@@ -19,6 +19,7 @@ Binding happens once, at import: each namespace calls :func:`bind` after its op 
 imported, so a call costs nothing extra (the exported object *is* the function). The coverage tests
 read :data:`REGISTRY` to know every exported op.
 """
+import sys
 from typing import Callable, TypeVar
 
 _Fn = TypeVar('_Fn', bound=Callable)
@@ -131,12 +132,38 @@ def _bind(namespace, target):
         for n in entry.exports.get(namespace, ()):
             put(n, entry.fn)
             BOUND.append((target, n, entry.fn))
+            name_after_binding(entry.fn, target, n)
         names = entry.inplace_exports.get(namespace)
         if names:
             fn = inplace_variant(entry)
             for n in names:
                 put(n, fn)
                 BOUND.append((target, n, fn))
+                name_after_binding(fn, target, n)
+
+
+def _found_by_name(fn):
+    module = sys.modules.get(fn.__module__)
+    qualname = fn.__qualname__
+    if '.' not in qualname:
+        return module is not None and module.__dict__.get(qualname) is fn
+    obj = module
+    for part in qualname.split('.'):
+        obj = getattr(obj, part, None)
+    return obj is fn
+
+
+def name_after_binding(fn, target, name):
+    """Name ``fn`` after the public place it is bound at (``ember.exp_``, ``ember.Tensor.exp_``) when the
+    name it was made with does not lead back to it: pickle stores a function as module + qualified name,
+    so ``pickle.dumps(ember.exp_)`` (a model holding an op, multiprocessing) needs one that does."""
+    if isinstance(target, dict):
+        module, qualname = target.get('__name__'), name
+    else:
+        module, qualname = target.__module__, f'{target.__qualname__}.{name}'
+    if module is not None and not _found_by_name(fn):
+        fn.__module__ = module
+        fn.__qualname__ = qualname
 
 
 BOUND = []   # (namespace dict or class, name, function): what ember.overrides' dispatch may rebind
