@@ -12,7 +12,7 @@ import functools
 from ember._tensor import Tensor
 from ember.autograd.engine import grad as _autograd_grad
 from ember.autograd.grad_mode import enable_grad
-from ember.func._batched_tensor import active_levels, from_plain, leaf, to_plain
+from ember.func._batched_tensor import BatchedTensor, Unbatchable, active_levels, from_plain, leaf, to_plain
 from ember.func._tree import flatten
 from ember.ops.creation import ones_like, zeros_like
 
@@ -64,6 +64,10 @@ def _track_batched(x):
 
 def _grads(outputs, inputs, cotangents, create_graph):
     if active_levels():
+        if any(_levels_of(x) < len(active_levels()) for x in inputs):
+            # the graph was recorded outside a running vmap (vmap(vjp_fn) of a vjp taken outside it):
+            # one backward pass would sum the batch's products, so vmap runs the product per element
+            raise Unbatchable()
         # the elements are independent, so the gradient of their sum is each element's own gradient
         outputs = [to_plain(o) for o in outputs]
         cotangents = None if cotangents is None else [to_plain(c) for c in cotangents]
@@ -75,6 +79,14 @@ def _grads(outputs, inputs, cotangents, create_graph):
                          allow_unused=True)
     from ember.ops.creation import zeros_like
     return [g if g is not None else zeros_like(x) for g, x in zip(got, inputs)]
+
+
+def _levels_of(x):
+    """How many vmap levels ``x`` is batched at (tensors tracked inside vmap are at every running level)."""
+    n = 0
+    while type(x) is BatchedTensor:
+        x, n = x.value, n + 1
+    return n
 
 
 def _finish(x, keep):

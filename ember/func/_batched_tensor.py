@@ -51,6 +51,7 @@ class _LogicalArray:
     """What ``_data`` of a batched tensor returns: the logical metadata, and no values."""
     __slots__ = ('shape', 'dtype', 'ndim', 'size', 'itemsize', '_source')
     __array_priority__ = 1e9
+    _lstrides = None     # no 'meta' array's layout: the *_like constructors ask before arranging theirs
 
     def __init__(self, shape, dtype, source):
         self.shape = shape

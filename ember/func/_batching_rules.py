@@ -298,11 +298,19 @@ def _matmul_operands(args, level):
 
 def _matmul(cls, args, kwargs, level, size):
     """mm/bmm/matmul forms: ember.matmul broadcasts the batch as one more batch dim."""
-    from ember.ops.linalg import matmul
     if args[0].dim() < 2 or args[1].dim() < 2:
         return NotImplemented
-    a, b = _matmul_operands(args, level)
-    return matmul(a, b)
+    return _batched_product(args[0], args[1], level)
+
+
+def _batched_product(a, b, level):
+    from ember.ops.linalg import matmul
+    if b.dim() == 2 and batch_first(b, level) is None:
+        # an unbatched matrix on the right: the batch folded into the rows makes one matrix product,
+        # as PyTorch's rule does (and so rounds as the batched call outside vmap would)
+        pa = batch_first(a, level)
+        return matmul(pa.reshape(-1, pa.shape[-1]), b).reshape(*pa.shape[:-1], b.shape[-1])
+    return matmul(*_matmul_operands((a, b), level))
 
 
 def _mv(cls, args, kwargs, level, size):
@@ -324,9 +332,8 @@ def _dot(cls, args, kwargs, level, size):
 
 def _addmm(cls, args, kwargs, level, size):
     """``bias + x @ wt`` (F.linear's Addmm)."""
-    from ember.ops.linalg import matmul
     bias, x, wt = args
-    out = matmul(*_matmul_operands((x, wt), level))
+    out = _batched_product(x, wt, level)
     pb = batch_first(bias, level)
     if pb is None:
         return out + bias

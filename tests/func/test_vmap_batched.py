@@ -155,3 +155,36 @@ def test_randomness_same_is_one_draw_for_the_batch():
     ember.manual_seed(0)
     out = vmap(lambda t: t + ember.rand(3), randomness='same')(ember.zeros(4, 3))
     assert (out == out[0]).all()
+
+
+def test_vmap_of_jacrev_runs_once():
+    # jacrev's one-hot cotangents are made with zeros_like of a batched output: no reason for the loop
+    x, calls = _r(4, 3), []
+    ember.func._set_vmap_fallback_warning_enabled(True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('error')
+            got = vmap(lambda r: calls.append(1) or jacrev(lambda t: (t @ W).tanh())(r))(x)
+    finally:
+        ember.func._set_vmap_fallback_warning_enabled(False)
+    assert len(calls) == 1
+    np.testing.assert_allclose(got[2].numpy(), jacrev(lambda t: (t @ W).tanh())(x[2]).numpy(), rtol=1e-12)
+
+
+def test_vmap_of_a_vjp_fn_taken_outside_gives_each_rows_product():
+    # the jacobian tutorial's vmap(vjp_fn)(unit_vectors): one product per cotangent, not their sum
+    _, vjp_fn = ember.func.vjp(lambda t: (t @ W).tanh(), _r(3))
+    jac, = vmap(vjp_fn)(ember.eye(4, dtype=ember.float64))
+    want = ember.stack([vjp_fn(e)[0] for e in ember.eye(4, dtype=ember.float64)])
+    assert jac.shape == (4, 3)
+    np.testing.assert_allclose(jac.numpy(), want.numpy(), rtol=1e-12)
+
+
+def test_vmap_of_a_vector_product_with_an_unbatched_matrix_is_the_batched_product():
+    # the batch is folded into the rows of one matrix product, so the float32 sums round as the
+    # batched call's do (PyTorch's rule: the jacobian tutorial's allclose depends on it)
+    g = ember.Generator().manual_seed(0)
+    w, b, x = (ember.randn(33, 31, generator=g), ember.randn(33, generator=g), ember.randn(16, 31, generator=g))
+    assert ember.equal(vmap(lambda v: F.linear(v, w, b))(x), F.linear(x, w, b))
+    assert ember.equal(vmap(lambda v: v @ w.t())(x), x @ w.t())
+    assert ember.equal(vmap(lambda m: m @ w.t())(x.reshape(4, 4, 31)), (x @ w.t()).reshape(4, 4, 33))
