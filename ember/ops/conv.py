@@ -422,11 +422,14 @@ def _same_pads(kernel, dilation):
     return tuple(pads)
 
 
-_CPP_NAMES = {'float32': 'float', 'float64': 'double', 'float16': 'c10::Half', 'int64': 'long int',
+_CPP_NAMES = {'float32': 'float', 'float64': 'double', 'float16': 'c10::Half', 'bfloat16': 'c10::BFloat16',
+              'int64': 'long int',
               'int32': 'int'}
 
 
-def _check_dtypes(input, weight, bias):
+def _check_dtypes(input, weight, bias, transposed):
+    if not transposed and bias is not None and bias.dtype is not input.dtype:
+        _bias_error(input, bias)    # PyTorch's forward convolutions check the bias before the weight
     if input.dtype is not weight.dtype:
         if input.dtype.itemsize > weight.dtype.itemsize and input.dtype.category == weight.dtype.category:
             raise RuntimeError(f"expected scalar type {_scalar_type_name(input.dtype)} but found "
@@ -434,8 +437,12 @@ def _check_dtypes(input, weight, bias):
         raise RuntimeError(f"Input type ({input.type()}) and weight type ({weight.type()}) should be the same or "
                            "input should be a MKLDNN tensor and weight is a dense tensor")
     if bias is not None and bias.dtype is not input.dtype:
-        raise RuntimeError(f"Input type ({_CPP_NAMES.get(input.dtype.name, input.dtype.name)}) and bias type "
-                           f"({_CPP_NAMES.get(bias.dtype.name, bias.dtype.name)}) should be the same")
+        _bias_error(input, bias)
+
+
+def _bias_error(input, bias):
+    raise RuntimeError(f"Input type ({_CPP_NAMES.get(input.dtype.name, input.dtype.name)}) and bias type "
+                       f"({_CPP_NAMES.get(bias.dtype.name, bias.dtype.name)}) should be the same")
 
 
 def _convolution(name, n, input, weight, bias, stride, padding, dilation, groups, transposed=False,
@@ -527,7 +534,7 @@ def _convolution(name, n, input, weight, bias, stride, padding, dilation, groups
             raise RuntimeError(f"Given input size per channel: ({' x '.join(str(s) for s in input.shape[2:])}). "
                                f"Calculated output size per channel: ({' x '.join(map(str, out))}). "
                                "Output size is too small")
-    _check_dtypes(input, weight, bias)
+    _check_dtypes(input, weight, bias, transposed)
     out = Convolution.apply(input, weight, bias, stride, pads, dilation, transposed, output_padding, groups)
     xp = out._xp
     if not unbatched and input.ndim in (4, 5) and isinstance(input._data, xp.ndarray) and \

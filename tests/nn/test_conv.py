@@ -103,6 +103,11 @@ ERRORS = [
      'expected scalar type Double but found Float'),
     (lambda: F.conv2d(ember.ones(1, 3, 8, 8), ember.ones(6, 3, 5, 5), ember.ones(6, dtype=ember.float64)),
      RuntimeError, 'Input type (float) and bias type (double) should be the same'),
+    # the bias is checked before the weight (the per-sample-grads tutorial's float64 sample in a float32 model)
+    (lambda: F.conv2d(ember.ones(1, 1, 28, 28, dtype=ember.float64), ember.ones(32, 1, 3, 3), ember.ones(32)),
+     RuntimeError, 'Input type (double) and bias type (float) should be the same'),
+    (lambda: F.conv1d(ember.ones(1, 2, 8), ember.ones(3, 2, 3, dtype=ember.float64), ember.ones(3, dtype=ember.bfloat16)),
+     RuntimeError, 'Input type (float) and bias type (c10::BFloat16) should be the same'),
     (lambda: F.conv_transpose2d(ember.ones(2, 5, 6, 6), ember.ones(4, 3, 3, 3)), RuntimeError,
      'Given transposed=1, weight of size [4, 3, 3, 3], expected input[2, 5, 6, 6] to have 4 channels, but got 5 '
      'channels instead'),
