@@ -1002,7 +1002,12 @@ class Tensor:
             >>> ember.tensor([1.7, -2.2]).type_as(ember.tensor([1]))
             tensor([ 1, -2])
         """
-        return self.to(other.dtype)
+        try:
+            return self.to(other.dtype)
+        except AttributeError:      # ``other`` not a tensor: PyTorch's argument error
+            from ember.ops import _argparse
+            _argparse.refuse_from_stack()
+            raise
 
     def __len__(self):
         """The size of dimension 0 (``len()`` of a 0-d tensor is a TypeError).

@@ -242,7 +242,8 @@ def _match(sig, args, kwargs, explain):
         elif not present:
             if explain:
                 missing = [f'"{p.name}"' for p in params[i:] if not p.optional]
-                raise _Refusal(f"{name}() missing {len(missing)} required positional arguments: {', '.join(missing)}")
+                s = 's' if len(missing) == 1 else ''        # (sic: PyTorch's plural is the wrong way round)
+                raise _Refusal(f"{name}() missing {len(missing)} required positional argument{s}: {', '.join(missing)}")
             return None
         else:
             fits, failed = _fits(param, obj, sig)

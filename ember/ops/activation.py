@@ -773,7 +773,7 @@ class Gelu(Primitive):
 
 
 @op('F')
-def gelu(input, approximate='none'):
+def gelu(input, *, approximate='none'):
     """Applies the Gaussian Error Linear Unit element-wise: ``x * Phi(x)``, where ``Phi`` is the standard normal
     cumulative distribution function.
 

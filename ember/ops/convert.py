@@ -68,6 +68,10 @@ def to(self, *args, **kwargs):
     options = dict(kwargs)      # (the call's own keywords stay as given, for its argument errors)
     memory_format = options.pop('memory_format', _formats.preserve_format)
     dev, dt, copy, non_blocking = _parse(args, options)
+    if options:         # a keyword to() does not take: refused, never ignored
+        from ember.ops import _argparse
+        _argparse.refuse_from_stack()
+        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(options))}'")
     dev = as_device(dev) if dev is not None else self._device
     dt = to_dtype(dt) if dt is not None else self.dtype
     result = self

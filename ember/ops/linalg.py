@@ -952,16 +952,6 @@ def solve(A, B):
     return inv(A).matmul(B)
 
 
-def matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False):
-    if ord == 'fro':
-        return (A * A).sum(dim, keepdim=keepdim).sqrt()
-    if ord == 'nuc':
-        from ember._tensor import Tensor as T
-        s = np.linalg.svd(A.detach().numpy(), compute_uv=False)
-        return T._make(np.asarray(s.sum(-1), dtype=A._data.dtype), A._device)
-    raise NotImplementedError(f"matrix_norm ord={ord}")
-
-
 @op('ember', 'Tensor')
 def trace(input):
     """Returns the sum of the elements of the diagonal of a 2-D matrix.

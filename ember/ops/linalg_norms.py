@@ -86,6 +86,8 @@ def matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     """
     from ember.ops._util import wrap_dim
     from ember.ops.reduce import vector_norm
+    if isinstance(ord, str) and ord not in ('fro', 'nuc'):      # (checked before the input, as in PyTorch)
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     check_matrix('linalg.matrix_norm', A)
     d0, d1 = (wrap_dim(d, A.ndim) for d in _matrix_dims(dim))
     if d0 == d1:

@@ -137,7 +137,7 @@ def _need(ctx, i, value):
 def _weighted(errors, weight, input, reduction, mean_by_weight=True):
     """The ``weight=`` form of mse/l1/huber: elementwise weights; PyTorch's mse and l1 divide the
     'mean' by the summed weights, its huber by the element count."""
-    if weight.shape != input.shape:
+    if weight.size() != input.size():       # (size(): what PyTorch's code reads of a weight not a tensor)
         raise ValueError('Weights and input must have the same size.')
     errors = errors * weight
     if reduction == 'none':

@@ -13,7 +13,7 @@ from ember.autograd._opmath import ALWAYS
 from ember.ops import _argparse
 from ember.ops._numpy_keywords import NOT_GIVEN, take, take_required
 from ember.ops._half import is_half_array
-from ember.ops._util import wrap_dim, wrap_dims
+from ember.ops._util import python_reads, wrap_dim, wrap_dims
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 from ember import _user_warnings
@@ -1147,11 +1147,16 @@ def norm(input, p='fro', dim=None, keepdim=False, out=None, dtype=None):
     """
     if p == 'fro' or p is None:
         p = 2
-    if p == 'nuc':
-        from ember.ops.linalg import matrix_norm
-        result = matrix_norm(input, 'nuc', dim if dim is not None else (-2, -1), keepdim)
-    else:
-        result = vector_norm(input, p, dim, keepdim, dtype=dtype)
+    try:
+        if isinstance(p, str):      # 'nuc', or an order only matrix_norm can refuse, as PyTorch's norm hands it on
+            from ember.ops.linalg_norms import matrix_norm
+            result = matrix_norm(input, p, tuple(range(input.ndim)) if dim is None else [dim] if isinstance(dim, int) else dim,
+                                 keepdim, dtype=dtype)
+        else:
+            result = vector_norm(input, p, dim, keepdim, dtype=dtype)
+    except AttributeError:
+        python_reads(input, 'layout')       # (PyTorch's norm, Python code, reads input.layout first)
+        raise
     return result if out is None else write_out('norm', result, out)
 
 

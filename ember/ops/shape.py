@@ -343,6 +343,8 @@ def expand(input, *sizes):
     sizes = shape_arg(sizes)
     shape = input.shape
     if len(sizes) < len(shape):
+        if not sizes:       # none given: PyTorch's parser refuses the call first
+            _argparse.refuse_from_stack()
         raise RuntimeError(f"expand(ember.FloatTensor{{{_fmt(shape)}}}, size={_fmt(sizes)}): the number of "
                            "sizes provided (%d) must be greater or equal to the number of dimensions in the "
                            "tensor (%d)" % (len(sizes), len(shape)))
@@ -668,6 +670,8 @@ def permute(input, *dims):
         _argparse.refuse_from_stack()
         raise
     if len(dims) != nd:
+        if not dims:        # none given: PyTorch's parser refuses the call first
+            _argparse.refuse_from_stack()
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
                            f"length of the desired ordering of dimensions i.e. input.dim() = {input.ndim} is not "
                            f"equal to len(dims) = {len(dims)}")
