@@ -202,6 +202,10 @@ class _SavePickler(pickle._Pickler):
             return _TORCH_SIZE, (tuple(obj),)
         if isinstance(obj, _device):
             return _TORCH_DEVICE, ((obj.type,) if obj.index is None else (obj.type, obj.index))
+        if type(obj) is types.FunctionType and _torch_function_name(obj) is None:
+            name = obj.__name__
+            if Tensor.__dict__.get(name) is obj:      # a Tensor method: torch.Tensor's, as torch.save names it
+                return getattr, (_TORCH_TENSOR, name)
         return NotImplemented
 
     def save_global(self, obj, name=None):
@@ -213,6 +217,8 @@ class _SavePickler(pickle._Pickler):
             # a whole built-in module (ember.save(model)) is pickled as PyTorch's class, so that
             # torch.load rebuilds a torch.nn module (its state, __dict__, has PyTorch's names)
             module, name = _torch_nn_name(obj)
+        elif _torch_function_name(obj) is not None:
+            module, name = _torch_function_name(obj)
         else:
             return super().save_global(obj, name)
         if self.proto >= 4:
@@ -306,6 +312,26 @@ def _torch_nn_name(obj):
     if isinstance(obj, type) and module.startswith('ember.vision.'):
         # ember.vision mirrors torchvision's layout, but for these
         return _TORCHVISION_MODULE_OF.get(name, 'torchvision' + module[len('ember.vision'):]), name
+    return None
+
+
+def _torch_function_name(obj):
+    """PyTorch's (module, name) for one of ember's top-level, linalg, fft or special functions, else None:
+    ``torch.add`` for ``ember.add``, so that ``torch.load`` finds the function ember saved."""
+    name = getattr(obj, '__name__', None)
+    if isinstance(obj, type) or not isinstance(name, str) or not callable(obj):
+        return None
+    spaces = [(sys.modules.get(space), torch_space) for space, torch_space in (
+        ('ember', 'torch'), ('ember.linalg', 'torch.linalg'), ('ember.fft', 'torch.fft'),
+        ('ember.special', 'torch.special'))]
+    for module, torch_space in spaces:
+        if module is not None and module.__dict__.get(name) is obj:
+            return torch_space, name
+    for module, torch_space in spaces:      # bound under another name than its own (linalg_det as det)
+        if module is not None:
+            for bound, value in module.__dict__.items():
+                if value is obj and not bound.startswith('_'):
+                    return torch_space, bound
     return None
 
 

@@ -64,3 +64,64 @@ def test_round_trip_after_dispatch_is_on():
         def __torch_function__(cls, func, types, args=(), kwargs=None):
             return super().__torch_function__(func, types, args, kwargs or {})
     assert _unpicklable() == []
+
+
+FIXTURE = __import__('pathlib').Path(__file__).parent / 'fixtures' / 'pickled_functions' / 'torch_functions.pt'
+def expected():          # looked up when a test runs: dispatch may have rebound them since import
+    return {'add': ember.add, 'exp_': ember.exp_, 'tanh': ember.tanh, 'conv2d': ember.conv2d,
+            'Tensor.add': ember.Tensor.add, 'Tensor.size': ember.Tensor.size, 'Tensor.softmax': ember.Tensor.softmax,
+            'F.gelu': F.gelu, 'F.linear': F.linear, 'F.avg_pool2d': F.avg_pool2d, 'F.relu': F.relu,
+            'special.erf': ember.special.erf, 'special.expit': ember.special.expit,
+            'linalg.norm': ember.linalg.norm, 'linalg.det': ember.linalg.det, 'fft.rfft': ember.fft.rfft}
+
+
+def test_functions_saved_by_pytorch_load_as_embers():
+    # torch.save names functions as getattr(torch._C._VariableFunctionsClass, 'add'), torch._C._nn.gelu,
+    # torch._C._special.special_erf, ... (tests/fixtures/pickled_functions/record.py wrote this file)
+    saved = ember.load(FIXTURE, weights_only=False)
+    assert saved['functions'] == expected()
+    model = saved['model']
+    assert model.activation is ember.tanh
+    x = ember.tensor([[0.5, -1.0]])
+    assert ember.equal(model.activation(model(x)), ember.tanh(model[0](x)))
+
+
+def _globals_named(path):
+    import pickletools
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        data = z.read(next(n for n in z.namelist() if n.endswith('data.pkl')))
+    names, strings = [], []
+    for op, arg, _ in pickletools.genops(data):
+        if op.name == 'GLOBAL':
+            names.append(arg.replace(' ', '.'))
+        elif op.name in ('SHORT_BINUNICODE', 'BINUNICODE'):
+            strings.append(arg)
+    return names, strings
+
+
+def test_ember_save_names_functions_as_pytorch_does(tmp_path):
+    # so that torch.load finds them: torch.add, torch.linalg.det, torch.nn.functional.gelu, and a
+    # Tensor method as getattr(torch.Tensor, 'size')
+    path = tmp_path / 'f.pt'
+    fns = {'add': ember.add, 'det': ember.linalg.det, 'rfft': ember.fft.rfft, 'gelu': F.gelu,
+           'size': ember.Tensor.size, 'view': ember.Tensor.view}
+    ember.save(fns, path)
+    names, strings = _globals_named(path)
+    # (ember.linalg.det may be ember.det, then saved as torch.det; protocol 2 spells builtins __builtin__)
+    assert {'torch.det', 'torch.linalg.det'} & set(names)
+    assert {'torch.add', 'torch.fft.rfft', 'torch.nn.functional.gelu', '__builtin__.getattr',
+            'torch.Tensor'} <= set(names)
+    assert not [n for n in names if n.startswith('ember')]
+    assert {'size', 'view'} <= set(strings)
+    assert ember.load(path, weights_only=False) == fns
+
+
+def test_pytorch_loads_what_ember_saved(tmp_path):
+    torch = __import__('pytest').importorskip('torch')
+    path = tmp_path / 'f.pt'
+    ember.save({'add': ember.add, 'det': ember.linalg.det, 'size': ember.Tensor.size, 'gelu': F.gelu}, path)
+    got = torch.load(path, weights_only=False)
+    assert got.pop('det') in (torch.det, torch.linalg.det)
+    assert got == {'add': torch.add, 'size': torch.Tensor.size,
+                   'gelu': torch.nn.functional.gelu}
