@@ -87,6 +87,9 @@ def namespace(name):
     if name == 'profiler' and name not in _NAMESPACES:  # profiler ranges opened and closed as operator calls
         from ember.autograd.profiler import _profiler_namespace
         _NAMESPACES[name] = _profiler_namespace()
+    if name == 'quantized' and name not in _NAMESPACES:  # ember's quantized kernels, then user-defined ops
+        from ember.quantized._ops_namespace import QuantizedNamespace
+        _NAMESPACES[name] = QuantizedNamespace(name)
     if name not in _NAMESPACES:
         _NAMESPACES[name] = _OpNamespace(name)
     return _NAMESPACES[name]

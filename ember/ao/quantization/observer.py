@@ -19,7 +19,7 @@ __all__ = ['ObserverBase', 'UniformQuantizationObserverBase', 'MinMaxObserver', 
            'load_observer_state_dict', 'FixedQParamsObserver', 'default_fixed_qparams_range_0to1_observer',
            'default_fixed_qparams_range_neg1to1_observer', 'default_affine_fixed_qparams_observer',
            'default_symmetric_fixed_qparams_observer', 'RecordingObserver', 'NoopObserver',
-           'default_debug_observer']
+           'default_debug_observer', 'ReuseInputObserver', 'default_reuse_input_observer']
 
 _EPS = float(np.finfo(np.float32).eps)
 _PER_TENSOR = ('per_tensor_affine', 'per_tensor_symmetric')
@@ -515,6 +515,23 @@ class NoopObserver(ObserverBase):
 
 
 default_debug_observer = RecordingObserver
+
+
+class ReuseInputObserver(ObserverBase):
+    """An observer for ops that keep their input's quantization (``reshape``): FX graph mode preparation
+    hands such an op its input's observer instead of a new one, so this one never chooses parameters."""
+
+    def __init__(self):
+        super().__init__(ember.quint8, is_dynamic=False)
+
+    def forward(self, x):
+        return x
+
+    def calculate_qparams(self):
+        raise AssertionError("calculate_qparams should not be called for ReuseInputObserver")
+
+
+default_reuse_input_observer = ReuseInputObserver
 
 
 def get_observer_state_dict(mod):

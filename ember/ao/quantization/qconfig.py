@@ -7,7 +7,8 @@ from ember.ao.quantization.observer import (default_observer, default_weight_obs
                                             default_per_channel_weight_observer, default_dynamic_quant_observer,
                                             default_placeholder_observer, default_float_qparams_observer,
                                             default_float_qparams_observer_4bit, PlaceholderObserver)
-from ember.ao.quantization.observer import default_debug_observer, NoopObserver
+from ember.ao.quantization.observer import (default_debug_observer, NoopObserver, default_reuse_input_observer,
+                                            MinMaxObserver, HistogramObserver)
 from ember.ao.quantization.fake_quantize import (default_fake_quant, default_weight_fake_quant,
                                                  default_dynamic_fake_quant, default_fused_act_fake_quant,
                                                  default_fused_wt_fake_quant, default_embedding_fake_quant,
@@ -18,7 +19,8 @@ __all__ = ['QConfig', 'default_qconfig', 'default_per_channel_qconfig', 'default
            'float_qparams_weight_only_qconfig', 'float_qparams_weight_only_qconfig_4bit', 'default_qat_qconfig',
            'default_dynamic_qat_qconfig', 'default_weight_only_qconfig', 'default_activation_only_qconfig',
            'QConfigDynamic', 'QConfigAny', 'default_debug_qconfig', 'default_qat_qconfig_v2', 'qconfig_equals',
-           'default_embedding_qat_qconfig', 'default_embedding_qat_qconfig_4bit']
+           'default_embedding_qat_qconfig', 'default_embedding_qat_qconfig_4bit', 'default_reuse_input_qconfig',
+           'default_quint8_weight_qconfig']
 
 
 class QConfig(namedtuple('QConfig', ['activation', 'weight'])):
@@ -109,6 +111,9 @@ default_qat_qconfig_v2 = QConfig(activation=default_fused_act_fake_quant, weight
 default_dynamic_qat_qconfig = QConfig(activation=default_dynamic_fake_quant, weight=default_weight_fake_quant)
 default_weight_only_qconfig = QConfig(activation=nn.Identity, weight=default_weight_fake_quant)
 default_activation_only_qconfig = QConfig(activation=default_fake_quant, weight=nn.Identity)
+# for ops that keep their input's quantization (reshape): FX graph mode reuses the input's observer
+default_reuse_input_qconfig = QConfig(activation=default_reuse_input_observer, weight=NoopObserver)
+default_quint8_weight_qconfig = QConfig(activation=HistogramObserver, weight=MinMaxObserver)
 
 
 def get_default_qconfig(backend='x86', version=0):

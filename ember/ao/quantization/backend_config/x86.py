@@ -1,0 +1,12 @@
+"""The x86 backend's BackendConfig for FX graph mode quantization: the native operator set."""
+from ember.ao.quantization.backend_config.backend_config import BackendConfig
+from ember.ao.quantization.backend_config import native as _native
+
+__all__ = ['get_x86_backend_config']
+
+
+def get_x86_backend_config():
+    """The BackendConfig of the x86 backend: the native patterns, named ``'x86'``."""
+    return BackendConfig('x86').set_backend_pattern_configs(_native._native_configs(
+        _native.weighted_op_quint8_dtype_config, _native.default_op_quint8_dtype_config,
+        _native.default_dynamic_int8_dtype_config, _native.default_dynamic_float16_dtype_config))

@@ -1,0 +1,145 @@
+"""Lowering a reference graph (float ops between quantize_per_tensor and dequantize) to the native
+backend's quantized modules and ops, pattern by pattern; what has no quantized form stays as it is, float
+ops on dequantized values."""
+import operator
+
+import ember
+from ember import nn
+import ember.nn.functional as F
+from ember.ao.quantization.backend_config.backend_config import ObservationType
+
+__all__ = ['lower_to_native_backend']
+
+# ops that run on quantized tensors as they are (their output keeps the input's parameters)
+_QUANTIZED_AS_IS = frozenset({
+    nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d, nn.AdaptiveAvgPool1d, nn.AdaptiveAvgPool2d, nn.AdaptiveAvgPool3d,
+    nn.AvgPool1d, nn.AvgPool2d, nn.AvgPool3d, nn.ReLU, nn.ReLU6, nn.Hardtanh, nn.Identity,
+    F.relu, F.relu6, F.hardtanh, F.max_pool1d, F.max_pool2d, F.max_pool3d, F.adaptive_avg_pool1d,
+    F.adaptive_avg_pool2d, F.adaptive_avg_pool3d, F.avg_pool2d, ember.flatten, ember.transpose, ember.squeeze,
+    ember.unsqueeze, ember.cat, 'flatten', 'reshape', 'view', 'mean', 'relu', 'transpose', 'permute', 'squeeze',
+    'unsqueeze', 'contiguous', 'detach'})
+
+_BINARY = {operator.add: 'add', ember.add: 'add', operator.mul: 'mul', ember.mul: 'mul'}
+
+
+def _is_quantize(node):
+    return node.op == 'call_function' and node.target is ember.quantize_per_tensor
+
+
+def _is_dequantize(node):
+    return node.op == 'call_method' and node.target == 'dequantize'
+
+
+def _only_quantize_user(node):
+    users = list(node.users)
+    if len(users) == 1 and _is_quantize(users[0]):
+        return users[0]
+    return None
+
+
+def _set_module(model, path, module):
+    parent, _, name = path.rpartition('.')
+    setattr(model.get_submodule(parent) if parent else model, name, module)
+
+
+def _erase_if_unused(graph, *nodes):
+    for node in nodes:
+        if node is not None and node.graph is not None and not node.users:
+            graph.erase_node(node)
+
+
+def _drop_quantize(graph, quantize, replacement):
+    """Uses of the quantize node read ``replacement`` (already quantized) instead; it and its parameters go."""
+    quantize.replace_all_uses_with(replacement)
+    graph.erase_node(quantize)
+    _erase_if_unused(graph, *quantize.args[1:3])
+
+
+def _take_quantized_inputs(node, graph):
+    """``node`` reads the quantized values its dequantized arguments came from; True if it had any."""
+    changed = False
+    for arg in list(node.all_input_nodes):
+        if _is_dequantize(arg):
+            node.replace_input_with(arg, arg.args[0])
+            _erase_if_unused(graph, arg)
+            changed = True
+    return changed
+
+
+def _swap_static_module(model, graph, node, module, qconfig, quantize, observer_of):
+    from ember.ao.quantization.quantization_mappings import get_default_static_quant_module_mappings
+    quantized_class = get_default_static_quant_module_mappings().get(type(module))
+    if quantized_class is None:
+        return False
+    for part in module.modules():     # a fused module's parts are read with their own qconfig
+        part.qconfig = qconfig
+    module.activation_post_process = observer_of[quantize]
+    quantized = quantized_class.from_float(module)
+    del module.activation_post_process
+    _set_module(model, node.target, quantized)
+    _take_quantized_inputs(node, graph)
+    _drop_quantize(graph, quantize, node)
+    return True
+
+
+def _swap_dynamic_module(model, node, module, qconfig):
+    from ember.ao.quantization.quantization_mappings import get_default_dynamic_quant_module_mappings
+    dynamic_class = get_default_dynamic_quant_module_mappings().get(type(module))
+    if dynamic_class is None:
+        return
+    for part in module.modules():
+        part.qconfig = qconfig
+    _set_module(model, node.target, dynamic_class.from_float(module))
+
+
+def _lower_binary(graph, root, end, quantize):
+    operands = root.args[:2]
+    from ember.fx import Node
+    if len(root.args) != 2 or root.kwargs or not all(isinstance(a, Node) and _is_dequantize(a) for a in operands):
+        return
+    relu = end is not root
+    name = _BINARY[root.target] + ('_relu' if relu else '')
+    scale, zero_point = quantize.args[1], quantize.args[2]
+    with graph.inserting_before(quantize):
+        lowered = graph.call_function(getattr(ember.ops.quantized, name),
+                                      (operands[0].args[0], operands[1].args[0], scale, zero_point))
+    quantize.replace_all_uses_with(lowered)
+    graph.erase_node(quantize)
+    if relu:
+        graph.erase_node(end)
+    graph.erase_node(root)
+    _erase_if_unused(graph, *operands)
+
+
+def lower_to_native_backend(model, graph, attrs, observer_of):
+    """Lowers, in place, the patterns ``prepare`` matched (``attrs.matched_roots``)."""
+    from ember.ao.quantization.fx.prepare import _is_dynamic
+    modules = dict(model.named_modules(remove_duplicate=False))
+    by_name = {n.name: n for n in graph.nodes}
+    for name, config in attrs.matched_roots.items():
+        root = by_name.get(name)
+        if root is None or root.graph is None:
+            continue
+        qconfig = attrs.node_name_to_qconfig[name]
+        nodes = [root]
+        if isinstance(config.pattern, tuple):
+            while len(nodes) < len(config.pattern):
+                nodes.append(next(iter(nodes[-1].users)))
+        end = nodes[-1]
+        if root.op == 'call_module' and _is_dynamic(qconfig):
+            _swap_dynamic_module(model, root, modules[root.target], qconfig)
+            continue
+        quantize = _only_quantize_user(end)
+        if root.target in _BINARY and quantize is not None:
+            _lower_binary(graph, root, end, quantize)
+            continue
+        key = type(modules[root.target]) if root.op == 'call_module' else root.target
+        if config.observation_type is ObservationType.OUTPUT_SHARE_OBSERVER_WITH_INPUT:
+            if key in _QUANTIZED_AS_IS and quantize is not None and len(nodes) == 1 and \
+                    any(_is_dequantize(a) for a in root.all_input_nodes):
+                _take_quantized_inputs(root, graph)
+                _drop_quantize(graph, quantize, root)
+            continue
+        if root.op == 'call_module' and quantize is not None and len(nodes) == 1 and \
+                all(_is_dequantize(a) for a in root.all_input_nodes):
+            _swap_static_module(model, graph, root, modules[root.target], qconfig, quantize, observer_of)

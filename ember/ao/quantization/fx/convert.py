@@ -1,0 +1,91 @@
+"""convert: a prepared model's observers become ``quantize_per_tensor`` + ``dequantize`` nodes with the
+observed parameters (the reference form), then the patterns the backend runs quantized are lowered: a
+``dequantize -> op -> quantize`` chain becomes the quantized module or op working on quantized tensors."""
+import ember
+from ember import nn
+from ember.fx import GraphModule
+from ember.ao.quantization.fx.prepare import is_observer_node
+from ember.ao.quantization.fx._lower_to_native_backend import lower_to_native_backend
+
+__all__ = ['convert']
+
+
+def _new_attr_name(model, prefix):
+    prefix = prefix.replace('.', '_')
+    i = 0
+    while hasattr(model, f'{prefix}{i}'):
+        i += 1
+    return f'{prefix}{i}'
+
+
+def create_getattr_from_value(model, graph, prefix, value):
+    """A ``get_attr`` node of a new buffer of ``model`` holding ``value`` (named ``prefix<n>``)."""
+    name = _new_attr_name(model, prefix)
+    model.register_buffer(name, ember.tensor(value))
+    return graph.create_node('get_attr', name)
+
+
+def _module_path_and_prefix(obs_node, scopes, qconfigs):
+    """Where the quantization parameters of an observed value are named after: the module that made it, or,
+    for a model input (or another value no quantized op made), ``<first user's module>_input``."""
+    observed = obs_node.args[0]
+    if observed.name in qconfigs and qconfigs[observed.name] is None:
+        users = list(obs_node.users)
+        named_after = next((u for u in users if u.op == 'call_function' and u.target is nn.functional.linear),
+                           users[0] if users else None)
+        prefix = '_input'
+    else:
+        named_after, prefix = observed, ''
+    path = scopes[named_after.name][0] if named_after is not None and named_after.name in scopes else ''
+    return path, prefix
+
+
+def _is_float_observer(observer):
+    dtype = getattr(observer, 'dtype', None)
+    return getattr(observer, 'is_dynamic', False) or dtype in (ember.float32, ember.float16, None)
+
+
+def _replace_observers(model, graph, attrs):
+    """Each observer call becomes quantize_per_tensor + dequantize; returns ``{quantize node: observer}``.
+    Dynamic and float observers (placeholders) are just removed."""
+    modules = dict(model.named_modules(remove_duplicate=False))
+    observer_of = {}
+    for node in list(graph.nodes):
+        if not is_observer_node(node, modules):
+            continue
+        observer = modules[node.target]
+        source = node.args[0]
+        if _is_float_observer(observer):
+            node.replace_all_uses_with(source)
+            graph.erase_node(node)
+            continue
+        if observer.qscheme not in (ember.per_tensor_affine, ember.per_tensor_symmetric):
+            raise NotImplementedError(f"ember's convert_fx quantizes activations per tensor only, got "
+                                      f"{observer.qscheme} from {type(observer).__name__}")
+        scale, zero_point = observer.calculate_qparams()
+        path, prefix = _module_path_and_prefix(node, attrs.node_name_to_scope, attrs.node_name_to_qconfig)
+        with graph.inserting_before(node):
+            scale_node = create_getattr_from_value(model, graph, f'{path}{prefix}_scale_', float(scale))
+            zp_node = create_getattr_from_value(model, graph, f'{path}{prefix}_zero_point_', int(zero_point))
+            quantize = graph.call_function(ember.quantize_per_tensor, (source, scale_node, zp_node, observer.dtype))
+            dequantize = graph.call_method('dequantize', (quantize,))
+        node.replace_all_uses_with(dequantize)
+        graph.erase_node(node)
+        observer_of[quantize] = observer
+    return observer_of
+
+
+def convert(model, attrs, is_reference, backend_config):
+    """Converts the prepared GraphModule ``model`` (a copy the caller owns) and returns the quantized one."""
+    if is_reference:
+        raise NotImplementedError("ember's FX graph mode quantization has no reference quantized modules yet: "
+                                  "convert_to_reference_fx is not supported; use convert_fx")
+    graph = model.graph
+    observer_of = _replace_observers(model, graph, attrs)
+    lower_to_native_backend(model, graph, attrs, observer_of)
+    graph.eliminate_dead_code()
+    for node in list(graph.nodes):        # parameters of erased quantize nodes
+        if node.op == 'get_attr' and not node.users:
+            graph.erase_node(node)
+    graph.lint()
+    return GraphModule(model, graph, 'GraphModule')

@@ -1,0 +1,137 @@
+"""FX graph mode quantization (ember.ao.quantization.quantize_fx) against PyTorch's, recorded by
+tests/fixtures/quantized/record_fx.py: the same parameters and inputs give the same prepared code, observer
+layout, converted code and repr, and logits."""
+import copy
+import gzip
+import json
+import pathlib
+import warnings
+
+import numpy as np
+import pytest
+
+import ember
+from ember import nn
+from ember.ao.quantization import (QConfigMapping, default_qconfig, default_dynamic_qconfig,
+                                   get_default_qconfig_mapping, get_default_qat_qconfig_mapping)
+from ember.ao.quantization.quantize_fx import prepare_fx, prepare_qat_fx, convert_fx, fuse_fx
+from tests.fixtures.quantized.fx_common import fill, images, define_models
+
+RECORD = pathlib.Path(__file__).parents[1] / 'fixtures' / 'quantized' / 'fx_graph_mode.json.gz'
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        yield
+
+
+@pytest.fixture(scope='module')
+def record():
+    with gzip.open(RECORD, 'rt') as f:
+        return json.load(f)
+
+
+def _as_torch(text):
+    return text.replace('ember.', 'torch.')
+
+
+def _calibrated(name):
+    from ember.vision import models
+    model = fill(getattr(models, name)().eval(), ember.from_numpy)
+    prepared = prepare_fx(model, get_default_qconfig_mapping('x86'), (ember.from_numpy(images(1)),))
+    with ember.no_grad():
+        for seed in (1, 2):
+            prepared(ember.from_numpy(images(seed)))
+    return prepared
+
+
+@pytest.mark.parametrize('name', ['resnet18', 'mobilenet_v2'])
+def test_torchvision_model_prepares_calibrates_and_converts_as_pytorch(record, name):
+    expected = record[name]
+    prepared = _calibrated(name)
+    assert _as_torch(prepared.code) == expected['prepared_code']
+    assert [n for n, _ in prepared.named_children()] == expected['children']
+    x = ember.from_numpy(images(3))
+    # calibrated here: the float convolutions' sums differ from PyTorch's in the last bits, so the
+    # observed ranges (and the scales chosen from them) do too, by float32 rounding only
+    quantized = convert_fx(prepared)
+    assert _as_torch(quantized.code) == expected['code']
+    np.testing.assert_allclose(quantized(x).numpy(), np.array(expected['logits'], np.float32), rtol=0, atol=1e-5)
+    # with PyTorch's observed statistics, conversion gives PyTorch's quantized model bit for bit
+    for obs_name, observer in prepared.named_modules():
+        if type(observer).__name__ == 'HistogramObserver':
+            low, high, histogram = expected['observers'][obs_name]
+            observer.min_val.fill_(low)
+            observer.max_val.fill_(high)
+            observer.histogram.copy_(ember.tensor(histogram))
+    quantized = convert_fx(prepared)
+    assert _as_torch(repr(quantized)) == expected['repr']
+    np.testing.assert_array_equal(quantized(x).numpy(), np.array(expected['logits'], np.float32))
+
+
+def test_prepare_fx_leaves_the_model_and_convert_fx_leaves_the_prepared_model_unchanged():
+    model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.ReLU()).eval()
+    x = ember.randn(1, 1, 5, 5)
+    prepared = prepare_fx(model, get_default_qconfig_mapping(), (x,))
+    assert type(model[0]) is nn.Conv2d and type(prepared.get_submodule('0')).__name__ == 'ConvReLU2d'
+    prepared(x)
+    code = prepared.code
+    quantized = convert_fx(prepared)
+    assert prepared.code == code and type(quantized.get_submodule('0')).__name__ == 'ConvReLU2d'
+    assert quantized.get_submodule('0')._get_name() == 'QuantizedConvReLU2d'
+    assert np.abs(quantized(x).numpy() - model(x).detach().numpy()).max() < 0.05
+
+
+def test_qconfig_mapping_setters_priority_and_dict_round_trip():
+    mapping = (QConfigMapping().set_global(default_qconfig)
+               .set_object_type(nn.Linear, default_dynamic_qconfig)
+               .set_module_name_regex('block.*', None)
+               .set_module_name('head', default_dynamic_qconfig)
+               .set_module_name_object_type_order('head', nn.Linear, 0, None))
+    as_dict = mapping.to_dict()
+    assert as_dict[''] is default_qconfig and as_dict['object_type'] == [(nn.Linear, default_dynamic_qconfig)]
+    assert as_dict['module_name_object_type_order'] == [('head', nn.Linear, 0, None)]
+    again = QConfigMapping.from_dict(as_dict)
+    assert again.to_dict() == as_dict
+    assert repr(again).startswith('QConfigMapping (\n global_qconfig\n  QConfig(')
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.block1 = nn.Linear(4, 4)
+            self.body = nn.Linear(4, 4)
+            self.head = nn.Linear(4, 2)
+
+        def forward(self, x):
+            return self.head(self.body(self.block1(x)))
+
+    mapping = (QConfigMapping().set_global(default_qconfig).set_module_name_regex('block.*', None)
+               .set_module_name('head', None))
+    x = ember.randn(3, 4)
+    prepared = prepare_fx(Net().eval(), mapping, (x,))
+    prepared(x)
+    quantized = convert_fx(prepared)
+    names = {n: m._get_name() for n, m in quantized.named_children()}
+    assert names == {'block1': 'Linear', 'body': 'QuantizedLinear', 'head': 'Linear'}
+    assert 'quantize_per_tensor' in quantized.code and 'dequantize' in quantized.code
+
+
+def test_default_qconfig_mappings_as_pytorch():
+    mapping = get_default_qconfig_mapping('x86')
+    assert type(mapping.global_qconfig.activation()).__name__ == 'HistogramObserver'
+    assert mapping.object_type_qconfigs['reshape'].activation.__name__ == 'ReuseInputObserver'
+    assert mapping.object_type_qconfigs[nn.Sigmoid].activation().scale.item() == 1 / 256
+    qat = get_default_qat_qconfig_mapping('qnnpack')
+    assert type(qat.object_type_qconfigs[nn.Tanh].activation()).__name__ == 'FixedQParamsFakeQuantize'
+    assert len(mapping.object_type_qconfigs) == len(qat.object_type_qconfigs) == 23
+
+
+def test_fuse_fx_folds_batch_norm_and_fuses_relu():
+    model = nn.Sequential(nn.Conv2d(2, 3, 3), nn.BatchNorm2d(3), nn.ReLU(), nn.Linear(4, 4), nn.ReLU()).eval()
+    model[1].running_mean.fill_(0.5)
+    fused = fuse_fx(model)
+    assert [type(m).__name__ for m in fused.children()] == ['ConvReLU2d', 'LinearReLU']
+    x = ember.randn(1, 2, 6, 6)
+    np.testing.assert_allclose(fused(x).detach().numpy(), model(x).detach().numpy(), rtol=1e-5, atol=1e-6)
