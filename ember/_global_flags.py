@@ -38,7 +38,24 @@ def fill_uninitialized(t, start=0):
 
 
 def use_deterministic_algorithms(mode, *, warn_only=False):
-    """Ask for deterministic algorithms only (every ember op already is)."""
+    """Asks for deterministic algorithms only: the same inputs then always give bitwise the same results. Every
+    ember operation is already deterministic, so the setting changes no result; it is kept so that scripts that
+    set it run unchanged, and :func:`ember.are_deterministic_algorithms_enabled` reports it.
+
+    Args:
+        mode (bool): turn deterministic mode on (``True``) or off (``False``).
+
+    Keyword args:
+        warn_only (bool, optional): in PyTorch, warn instead of raising when an operation has no deterministic
+            implementation. Default: ``False``.
+
+    Example::
+
+        >>> ember.use_deterministic_algorithms(True)
+        >>> ember.are_deterministic_algorithms_enabled()
+        True
+        >>> ember.use_deterministic_algorithms(False)
+    """
     if not isinstance(mode, bool):
         raise TypeError(f"use_deterministic_algorithms expects a bool, but got {type(mode).__name__}")
     _deterministic['enabled'], _deterministic['warn_only'] = mode, bool(warn_only)
@@ -68,7 +85,19 @@ def is_deterministic_algorithms_warn_only_enabled():
 
 
 def set_deterministic_debug_mode(debug_mode):
-    """``'default'``/0: off; ``'warn'``/1: deterministic, warn only; ``'error'``/2: deterministic."""
+    """Sets deterministic mode with one value, an alternative spelling of :func:`ember.use_deterministic_algorithms`.
+
+    Args:
+        debug_mode (str or int): ``'default'`` or ``0`` turns deterministic mode off; ``'warn'`` or ``1`` turns
+            it on with ``warn_only=True``; ``'error'`` or ``2`` turns it on.
+
+    Example::
+
+        >>> ember.set_deterministic_debug_mode('error')
+        >>> ember.are_deterministic_algorithms_enabled(), ember.is_deterministic_algorithms_warn_only_enabled()
+        (True, False)
+        >>> ember.set_deterministic_debug_mode('default')
+    """
     if isinstance(debug_mode, str):
         if debug_mode not in _DEBUG_MODES:
             raise RuntimeError("invalid value of debug_mode, expected one of `default`, `warn`, `error`, but got "
@@ -96,7 +125,20 @@ def get_deterministic_debug_mode():
 
 
 def set_warn_always(b, /):
-    """Make warnings that PyTorch shows once per process show every time (ember's already do)."""
+    """Asks that warnings PyTorch shows once per process be shown every time. ember's warnings go through
+    Python's :mod:`warnings` filters, which decide how often they show; the flag is kept and reported by
+    :func:`ember.is_warn_always_enabled`.
+
+    Args:
+        b (bool): the new setting.
+
+    Example::
+
+        >>> ember.set_warn_always(True)
+        >>> ember.is_warn_always_enabled()
+        True
+        >>> ember.set_warn_always(False)
+    """
     global _warn_always
     _warn_always = bool(b)
 
@@ -113,8 +155,20 @@ def is_warn_always_enabled():
 
 
 def set_float32_matmul_precision(precision):
-    """``'highest'``, ``'high'`` or ``'medium'``: how much float32 matmuls may trade precision for
-    speed on hardware with faster formats. ember's CPU matmuls are always full float32."""
+    """Sets how much precision float32 matrix multiplications may give up for speed on hardware with faster
+    internal formats (TF32, bfloat16). ember's CPU matmuls always compute in full float32 whatever the setting.
+
+    Args:
+        precision (str): ``'highest'`` (the default: full float32), ``'high'`` or ``'medium'``. Any other value
+            warns and changes nothing.
+
+    Example::
+
+        >>> ember.set_float32_matmul_precision('high')
+        >>> ember.get_float32_matmul_precision()
+        'high'
+        >>> ember.set_float32_matmul_precision('highest')
+    """
     global _matmul_precision
     if precision not in ('highest', 'high', 'medium'):
         warnings.warn(f"{precision} is not one of 'highest', 'high', or 'medium'; the current"
@@ -136,15 +190,42 @@ def get_float32_matmul_precision():
 
 
 def set_flush_denormal(mode):
-    """Flushing denormals to zero needs CPU control registers NumPy does not expose: returns False
-    (not supported), as PyTorch does on such CPUs, and changes nothing."""
+    """Asks the CPU to flush denormal (subnormal) floating-point numbers to zero.
+
+    Flushing needs CPU control registers that NumPy does not expose, so ember answers as PyTorch does on
+    CPUs without that support: it returns ``False`` and changes nothing.
+
+    Args:
+        mode (bool): ``True`` to flush denormals, ``False`` to keep them.
+
+    Returns:
+        bool: whether the CPU supports flushing (always ``False`` in ember).
+
+    Example::
+
+        >>> isinstance(ember.set_flush_denormal(False), bool)
+        True
+    """
     if not isinstance(mode, bool):
         raise RuntimeError(f"flush_denormal expects a bool, but got {type(mode).__name__}")
     return False
 
 
 def set_anomaly_enabled(enabled, check_nan=True):
-    """Switch anomaly detection on or off for the process (``autograd.set_detect_anomaly``)."""
+    """Switches autograd's anomaly detection on or off (what :class:`ember.autograd.set_detect_anomaly` does for a
+    block of code), until it is switched again.
+
+    Args:
+        enabled (bool): turn anomaly detection on or off.
+        check_nan (bool, optional): also raise when a backward function returns ``nan``. Default: ``True``.
+
+    Example::
+
+        >>> ember.set_anomaly_enabled(True)
+        >>> ember.is_anomaly_enabled(), ember.is_anomaly_check_nan_enabled()
+        (True, True)
+        >>> ember.set_anomaly_enabled(False)
+    """
     from ember.autograd import anomaly_mode
     anomaly_mode._set(enabled, check_nan)
 
@@ -181,8 +262,22 @@ def is_anomaly_check_nan_enabled():
 
 
 def set_default_tensor_type(t, /):
-    """Deprecated in PyTorch: set the default floating dtype from a tensor type (``DoubleTensor``
-    or ``'torch.FloatTensor'``)."""
+    """Deprecated: use :func:`ember.set_default_dtype`. Sets the default floating-point dtype from a legacy tensor
+    type, with a ``UserWarning``.
+
+    Args:
+        t (type or str): a floating-point legacy tensor type (``ember.DoubleTensor``) or its name
+            (``'torch.FloatTensor'``).
+
+    Example::
+
+        >>> ember.set_default_tensor_type(ember.DoubleTensor)
+        >>> ember.tensor([1.5]).dtype
+        ember.float64
+        >>> ember.set_default_tensor_type('torch.FloatTensor')
+        >>> ember.get_default_dtype()
+        ember.float32
+    """
     from ember import _dtype
     warnings.warn("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
                   "torch.set_default_dtype() and torch.set_default_device() as alternatives.", UserWarning,

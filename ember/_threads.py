@@ -87,7 +87,20 @@ def get_num_interop_threads():
 
 
 def set_num_interop_threads(int):  # noqa: A002
-    """Accepted for compatibility; ember has no inter-op thread pool, so any value above 1 warns."""
+    """Sets the number of threads PyTorch uses to run independent operations side by side.
+
+    ember runs every operation on the calling thread and has no such pool: ``1`` is accepted and any larger
+    value warns once that it has no effect.
+
+    Args:
+        int (int): the number of threads, at least 1.
+
+    Example::
+
+        >>> ember.set_num_interop_threads(1)
+        >>> ember.get_num_interop_threads()
+        1
+    """
     global _interop_warned
     _check_positive('set_num_interop_threads', int)
     if int != 1 and not _interop_warned:

@@ -18,7 +18,19 @@ _AVAILABLE = ('cpu', 'cuda')
 
 
 def is_autocast_available(device_type):
-    """Whether autocast can run on ``device_type`` ('cpu' and 'cuda' in ember)."""
+    """Returns whether autocast can run on ``device_type``.
+
+    Args:
+        device_type (str): a device type such as ``'cpu'`` or ``'cuda'``.
+
+    Returns:
+        bool: ``True`` for ``'cpu'`` and ``'cuda'``, the device types ember runs on.
+
+    Example::
+
+        >>> ember.amp.is_autocast_available('cpu')
+        True
+    """
     return _state._device_type(device_type) in _AVAILABLE
 
 
