@@ -28,7 +28,26 @@ def _now_us():
 
 
 class FunctionEvent:
-    """One timed call: name, start/end (microseconds), the events nested in it and its input shapes."""
+    """One timed call recorded by the profiler: its name, its start and end times in microseconds, the events
+    nested inside it (``cpu_children``) and, when shapes are recorded, its input shapes.
+
+    The profiler makes these (``prof.function_events``); tools that read traces from elsewhere build them by
+    hand, giving at least the first five arguments.
+
+    Args:
+        id (int): a number identifying the event.
+        name (str): the operation's name, such as ``'aten::mul'``.
+        thread (int): the thread it ran on.
+        start_us (int or float): when it started, in microseconds.
+        end_us (int or float): when it ended, in microseconds.
+
+    Example::
+
+        >>> from ember.autograd.profiler import FunctionEvent
+        >>> ev = FunctionEvent(id=0, name='step', thread=0, start_us=10, end_us=35)
+        >>> ev.name, ev.cpu_time_total
+        ('step', 25)
+    """
 
     def __init__(self, id, name, thread, start_us, end_us, overload_name=None, fwd_thread=None,  # noqa: A002
                  input_shapes=None, stack=None, scope=0, use_device=None, cpu_memory_usage=0, device_memory_usage=0,
@@ -121,7 +140,19 @@ _SORT_KEYS = ('cpu_time', 'cpu_time_total', 'self_cpu_time_total', 'count', 'cpu
 
 
 class EventList(list):
-    """A list of events (or of averages, from :meth:`key_averages`) that prints as a table."""
+    """A list of :class:`FunctionEvent` (or, after :meth:`key_averages`, of per-name averages) that prints as
+    a table with :meth:`table`. A profile's events come as one (``prof.function_events``).
+
+    Example::
+
+        >>> with ember.autograd.profiler.profile() as prof:
+        ...     y = ember.ones(3).mul(2).mul(3)
+        >>> events = prof.function_events
+        >>> isinstance(events, ember.autograd.profiler.EventList)
+        True
+        >>> [(avg.key, avg.count) for avg in events.key_averages() if avg.key == 'aten::mul']
+        [('aten::mul', 2)]
+    """
 
     def __init__(self, *args, **kwargs):
         self._with_shapes = kwargs.pop('with_shapes', False)
@@ -611,6 +642,17 @@ class MemRecordsAcc:
 
     Args:
         mem_records (list): tuples whose first item has a ``start_ns()`` method.
+
+    Example::
+
+        >>> class Record:
+        ...     def __init__(self, ns):
+        ...         self.ns = ns
+        ...     def start_ns(self):
+        ...         return self.ns
+        >>> acc = ember.autograd.profiler.MemRecordsAcc([(Record(30), 'c'), (Record(10), 'a'), (Record(20), 'b')])
+        >>> [name for _, name in acc.in_interval(15, 30)]
+        ['b', 'c']
     """
 
     def __init__(self, mem_records):
@@ -653,6 +695,12 @@ class emit_itt(_RangeAnnotator):
     Args:
         enabled (bool, optional): whether to annotate. Default: ``True``.
         record_shapes (bool, optional): add input shapes to each range. Default: ``False``.
+
+    Example::
+
+        >>> with ember.autograd.profiler.emit_itt(enabled=False):
+        ...     print(ember.ones(2).add(1))
+        tensor([2., 2.])
     """
 
     def _refuse(self):
@@ -669,6 +717,12 @@ class emit_nvtx(_RangeAnnotator):
     Args:
         enabled (bool, optional): whether to annotate. Default: ``True``.
         record_shapes (bool, optional): add input shapes to each range. Default: ``False``.
+
+    Example::
+
+        >>> with ember.autograd.profiler.emit_nvtx(enabled=False):
+        ...     print(ember.ones(2).mul(3))
+        tensor([3., 3.])
     """
 
     def _refuse(self):
@@ -685,14 +739,65 @@ def load_nvprof(path):
 
     Args:
         path (str): the trace file.
+
+    Returns:
+        EventList
+
+    Example::
+
+        >>> import os, sqlite3, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), 'trace.sqlite')
+        >>> db = sqlite3.connect(path)
+        >>> db.executescript('''
+        ...     CREATE TABLE StringTable (_id_ INTEGER, value TEXT);
+        ...     INSERT INTO StringTable VALUES (1, 'aten::add');
+        ...     CREATE TABLE CUPTI_ACTIVITY_KIND_MARKER (id INTEGER, name INTEGER, timestamp INTEGER);
+        ...     INSERT INTO CUPTI_ACTIVITY_KIND_MARKER VALUES (4, 1, 10), (4, 0, 50);
+        ...     CREATE TABLE CUPTI_ACTIVITY_KIND_RUNTIME (_id_ INTEGER, cbid INTEGER, start INTEGER,
+        ...                                               end INTEGER, correlationId INTEGER);
+        ...     INSERT INTO CUPTI_ACTIVITY_KIND_RUNTIME VALUES (1, 211, 20, 30, 100);
+        ...     CREATE TABLE CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL (start INTEGER, end INTEGER, name INTEGER,
+        ...                                                        correlationId INTEGER);
+        ...     INSERT INTO CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL VALUES (31, 36, 7, 100);
+        ... ''') and db.commit()
+        >>> db.close()
+        >>> events = ember.autograd.profiler.load_nvprof(path)
+        >>> [(e.name, len(e.kernels)) for e in events]
+        [('aten::add', 1)]
     """
     return EventList(parse_nvprof_trace(path))
 
 
 def parse_nvprof_trace(path):
-    """The :class:`FunctionEvent` list of :func:`load_nvprof`, sorted by start time: one event per
-    NVTX range (start and end markers sharing an id), with ``kernels`` holding ``(name, device,
-    duration)`` for each kernel launched (``cudaLaunchKernel``) between them."""
+    """Reads an nvprof trace into the :class:`FunctionEvent` list that :func:`load_nvprof` wraps, sorted by start
+    time: one event per NVTX range (start and end markers sharing an id), its ``kernels`` holding
+    ``(name, device, duration)`` for each kernel launched (``cudaLaunchKernel``) inside the range.
+
+    Args:
+        path (str): an SQLite file written with ``nvprof -o``.
+
+    Returns:
+        list of :class:`FunctionEvent`
+
+    Example::
+
+        >>> import os, sqlite3, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), 'trace.sqlite')
+        >>> db = sqlite3.connect(path)
+        >>> db.executescript('''
+        ...     CREATE TABLE StringTable (_id_ INTEGER, value TEXT);
+        ...     INSERT INTO StringTable VALUES (1, 'aten::add'), (2, 'aten::mul');
+        ...     CREATE TABLE CUPTI_ACTIVITY_KIND_MARKER (id INTEGER, name INTEGER, timestamp INTEGER);
+        ...     INSERT INTO CUPTI_ACTIVITY_KIND_MARKER VALUES (5, 2, 60), (5, 0, 90), (4, 1, 10), (4, 0, 50);
+        ...     CREATE TABLE CUPTI_ACTIVITY_KIND_RUNTIME (_id_ INTEGER, cbid INTEGER, start INTEGER,
+        ...                                               end INTEGER, correlationId INTEGER);
+        ...     CREATE TABLE CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL (start INTEGER, end INTEGER, name INTEGER,
+        ...                                                        correlationId INTEGER);
+        ... ''') and db.commit()
+        >>> db.close()
+        >>> [e.name for e in ember.autograd.profiler.parse_nvprof_trace(path)]
+        ['aten::add', 'aten::mul']
+    """
     import sqlite3
     conn = sqlite3.connect(path)
     conn.row_factory = sqlite3.Row

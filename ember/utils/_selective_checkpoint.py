@@ -34,6 +34,21 @@ class SelectiveCheckpointContext:
     Args:
         is_recompute (bool): whether this call is part of the recomputation.
         op_output: the op's output.
+
+    Example::
+
+        >>> import functools
+        >>> from ember.utils.checkpoint import (checkpoint, create_selective_checkpoint_contexts,
+        ...                                     CheckpointPolicy)
+        >>> seen = []
+        >>> def policy(ctx, op, *args, **kwargs):
+        ...     seen.append(type(ctx).__name__)
+        ...     return CheckpointPolicy.MUST_SAVE
+        >>> x = ember.ones(2, requires_grad=True)
+        >>> y = checkpoint(lambda t: t.sin().sum(), x, use_reentrant=False,
+        ...                context_fn=functools.partial(create_selective_checkpoint_contexts, policy))
+        >>> sorted(set(seen))
+        ['SelectiveCheckpointContext']
     """
 
     def __init__(self, *, is_recompute, op_output=None):

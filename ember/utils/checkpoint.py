@@ -55,6 +55,16 @@ def set_checkpoint_debug_enabled(enabled):
 
     Args:
         enabled (bool or None): the ``debug`` setting to use.
+
+    Example::
+
+        >>> from ember.utils.checkpoint import checkpoint, set_checkpoint_debug_enabled
+        >>> x = ember.ones(2, requires_grad=True)
+        >>> with set_checkpoint_debug_enabled(False):     # overrides debug=True below
+        ...     y = checkpoint(lambda t: (t * 3).sum(), x, use_reentrant=False, debug=True)
+        >>> y.backward()
+        >>> x.grad
+        tensor([3., 3.])
     """
     global _checkpoint_debug_enabled
     previous, _checkpoint_debug_enabled = _checkpoint_debug_enabled, enabled
@@ -95,7 +105,14 @@ def set_checkpoint_early_stop(enable):
 
 class DefaultDeviceType:
     """The device type whose random state checkpointing saves when no tensor argument is on an accelerator:
-    ``'cuda'`` when ember can use a GPU, else ``'cpu'``, until :meth:`set_device_type` changes it."""
+    ``'cuda'`` when ember can use a GPU, else ``'cpu'``, until :meth:`set_device_type` changes it.
+
+    Example::
+
+        >>> from ember.utils.checkpoint import DefaultDeviceType
+        >>> DefaultDeviceType.get_device_type() == ('cuda' if ember.cuda.is_available() else 'cpu')
+        True
+    """
 
     _default_device_type = None
 
@@ -127,6 +144,12 @@ def get_device_states(*args):
 
     Returns:
         (list of int, list of Tensor): the device ids and their states; both empty for CPU tensors.
+
+    Example::
+
+        >>> from ember.utils.checkpoint import get_device_states
+        >>> get_device_states(ember.ones(2), (ember.zeros(1), 'not a tensor'))
+        ([], [])
     """
     ids = [t.get_device() for t in _tensors_in(args) if t.device.type not in ('cpu', 'meta')]
     return ids, [ember.get_rng_state() for _ in ids]
@@ -139,6 +162,14 @@ def set_device_states(devices, states, *, device_type=None):
         devices (list of int): device ids.
         states (list of Tensor): their states.
         device_type (str, optional): the devices' type (default: :meth:`DefaultDeviceType.get_device_type`).
+
+    Example::
+
+        >>> from ember.utils.checkpoint import get_device_states, set_device_states
+        >>> devices, states = get_device_states(ember.ones(2))
+        >>> set_device_states(devices, states)
+        >>> devices
+        []
     """
     if device_type is None:
         device_type = DefaultDeviceType.get_device_type()
@@ -155,6 +186,17 @@ class GraphExecGroup:
     """Within one instance of this context, a checkpointed region (``use_reentrant=False``) is recomputed at
     most once however many backward calls reach it; the backward calls must use disjoint parts of the
     graph. Outside it, every backward call that reaches the region recomputes it.
+
+    Example::
+
+        >>> from ember.utils.checkpoint import GraphExecGroup, checkpoint
+        >>> x = ember.ones(2, requires_grad=True)
+        >>> with GraphExecGroup():
+        ...     a, b = checkpoint(lambda t: (t.sin(), t.cos()), x, use_reentrant=False)
+        ...     a.sum().backward(retain_graph=True)
+        ...     b.sum().backward()
+        >>> x.grad
+        tensor([-0.3012, -0.3012])
     """
 
     def __enter__(self):
@@ -176,7 +218,14 @@ class CheckpointError(RuntimeError):
     """Raised by a non-reentrant checkpoint (``use_reentrant=False``) whose recomputation in backward
     does not match its forward run: the function gave tensors of other shapes or dtypes the second
     time (it depends on state that changed, or on randomness not replayed). Fix the function, or
-    pass ``determinism_check='none'`` to skip the comparison."""
+    pass ``determinism_check='none'`` to skip the comparison.
+
+    Example::
+
+        >>> from ember.utils.checkpoint import CheckpointError
+        >>> issubclass(CheckpointError, RuntimeError)
+        True
+    """
 
 
 def noop_context_fn():
@@ -265,8 +314,21 @@ def _as_tuple(outputs):
 
 
 class CheckpointFunction(Function):
-    """The reentrant checkpoint: forward without a graph, backward re-runs the function and back-propagates
-    through the fresh graph."""
+    """The reentrant checkpoint (what ``checkpoint(..., use_reentrant=True)`` applies): forward runs the function
+    without recording a graph; backward runs it again and back-propagates through the fresh graph.
+
+    ``CheckpointFunction.apply(run_function, preserve_rng_state, *args)`` returns ``run_function(*args)``;
+    ``preserve_rng_state`` replays the random state of the first run in the second.
+
+    Example::
+
+        >>> from ember.utils.checkpoint import CheckpointFunction
+        >>> x = ember.ones(2, requires_grad=True)
+        >>> y = CheckpointFunction.apply(lambda t: t.exp(), True, x)
+        >>> y.sum().backward()
+        >>> x.grad
+        tensor([2.7183, 2.7183])
+    """
 
     @staticmethod
     def forward(ctx, run_function, preserve_rng_state, *args):
