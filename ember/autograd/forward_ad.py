@@ -25,7 +25,18 @@ _duals = _function._fwad_duals  # (dual tensor, tangent, primal required grad) o
 
 
 class UnpackedDualTensor(namedtuple('UnpackedDualTensor', ['primal', 'tangent'])):
-    """``unpack_dual``'s result: the primal value and its tangent (None when it has none)."""
+    """:func:`unpack_dual`'s result, a named tuple: the primal value and its tangent (``None`` when it has none).
+
+    Example::
+
+        >>> fwAD = ember.autograd.forward_ad
+        >>> with fwAD.dual_level():
+        ...     dual = fwAD.make_dual(ember.tensor(2.), ember.tensor(1.))
+        ...     unpacked = fwAD.unpack_dual(dual * dual)
+        >>> unpacked
+        UnpackedDualTensor(primal=tensor(4.), tangent=tensor(4.))
+        >>> primal, tangent = unpacked
+    """
 
 
 def enter_dual_level():

@@ -178,10 +178,21 @@ def _short_name(name):
 
 
 class Node(Context):
-    """A node of the backward graph: what ``tensor.grad_fn`` is.
+    """A node of the backward graph: what ``tensor.grad_fn`` is. Its :meth:`name` says which operation made it,
+    ``next_functions`` leads to the nodes of that operation's inputs, and hooks registered on it run when
+    backward reaches it.
 
     NOTE: as in PyTorch, the node is also the ``ctx`` its Function's forward and backward see:
     one object per op instead of two, and saved outputs need no back-reference to it.
+
+    Example::
+
+        >>> x = ember.ones(2, requires_grad=True)
+        >>> y = (x * 2).sum()
+        >>> isinstance(y.grad_fn, ember.autograd.graph.Node)
+        True
+        >>> y.grad_fn.name(), y.grad_fn.next_functions[0][0].name()
+        ('SumBackward0', 'MulBackward0')
     """
     _pre_hooks = None
     _hooks = None

@@ -325,6 +325,13 @@ def region_activation_memory_budget(budget):
 
     Args:
         budget (float): the activation memory budget ratio, in ``[0, 1]``.
+
+    Example::
+
+        >>> ember.autograd.graph.region_activation_memory_budget(0.5)
+        Traceback (most recent call last):
+            ...
+        RuntimeError: ember.autograd.graph.region_activation_memory_budget can only be used inside a torch.compile region; it has no effect in eager mode.
     """
     name = 'ember.autograd.graph.region_activation_memory_budget'
     if isinstance(budget, bool) or not isinstance(budget, (int, float)):
@@ -344,6 +351,11 @@ def set_warn_on_accumulate_grad_stream_mismatch(enabled):
 
     Args:
         enabled (bool): warn (True, the default) or not.
+
+    Example::
+
+        >>> ember.autograd.graph.set_warn_on_accumulate_grad_stream_mismatch(False)
+        >>> ember.autograd.graph.set_warn_on_accumulate_grad_stream_mismatch(True)
     """
     _stream_flags['warn_on_accumulate_grad_stream_mismatch'] = bool(enabled)
 
@@ -355,5 +367,10 @@ def set_override_stale_capture_stream(enabled):
 
     Args:
         enabled (bool): override (True) or not (False, the default).
+
+    Example::
+
+        >>> ember.autograd.graph.set_override_stale_capture_stream(True)
+        >>> ember.autograd.graph.set_override_stale_capture_stream(False)
     """
     _stream_flags['override_stale_capture_stream'] = bool(enabled)

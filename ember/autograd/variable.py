@@ -3,6 +3,12 @@
 Tensors and Variables merged long ago, so ``Variable(t)`` hands back a plain tensor
 sharing ``t``'s data and ``isinstance(t, Variable)`` holds for every tensor. Tools
 written against the old API (torchviz, for one) still test for the class.
+
+Example::
+
+    >>> from ember.autograd.variable import Variable
+    >>> isinstance(ember.ones(2), Variable)
+    True
 """
 import warnings
 
@@ -14,7 +20,23 @@ class VariableMeta(type):
 
 
 class Variable(metaclass=VariableMeta):
-    """Legacy constructor: ``Variable(data, requires_grad=False, volatile=False)`` returns a tensor."""
+    """Legacy constructor kept from before tensors and Variables merged: it returns a plain tensor sharing
+    ``data``'s values, detached from its graph. New code uses tensors directly.
+
+    Args:
+        data (Tensor, optional): the values. Default: an empty tensor.
+        requires_grad (bool, optional): whether the result requires grad. Default: ``False``.
+        volatile (bool, optional): removed long ago; ``True`` warns and changes nothing (use
+            :class:`ember.no_grad`).
+
+    Example::
+
+        >>> v = ember.autograd.Variable(ember.ones(2), requires_grad=True)
+        >>> v
+        tensor([1., 1.], requires_grad=True)
+        >>> type(v) is ember.Tensor, isinstance(ember.zeros(1), ember.autograd.Variable)
+        (True, True)
+    """
 
     def __new__(cls, data=None, requires_grad=False, volatile=False, _grad_fn=None, **kwargs):
         from ember._tensor import Tensor
