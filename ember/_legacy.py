@@ -24,6 +24,27 @@ _NAMES = (('FloatTensor', 'float32'), ('DoubleTensor', 'float64'), ('HalfTensor'
           ('CharTensor', 'int8'), ('ByteTensor', 'uint8'), ('BoolTensor', 'bool_'))
 
 
+def _values_of(dt):
+    """How ``[1, 0]`` reads back (``tolist()``) from a tensor or storage of dtype ``dt``."""
+    if dt.is_complex:
+        return '[(1+0j), 0j]'
+    if dt.is_floating_point:
+        return '[1.0, 0.0]'
+    return '[True, False]' if dt is _dtype.bool_ else '[1, 0]'
+
+
+def _legacy_example(name, dt):
+    return f"""
+    Example::
+
+        >>> t = ember.{name}([1, 0])
+        >>> t.dtype, t.tolist()
+        ({dt}, {_values_of(dt)})
+        >>> isinstance(t, ember.{name}), ember.{name}(2, 3).shape
+        (True, ember.Size([2, 3]))
+    """
+
+
 def _legacy(name, dt, device_type='cpu'):
     module = 'ember' if device_type == 'cpu' else 'ember.cuda'
     doc = (f"""The legacy constructor and type of {device_type.upper()} tensors of dtype ``{dt}``.
@@ -32,6 +53,8 @@ def _legacy(name, dt, device_type='cpu'):
     PyTorch), ``{module}.{name}([1, 2])`` one holding the given data; ``isinstance(t, {module}.{name})``
     tests a tensor's dtype and device. New code uses :func:`ember.tensor` and ``t.dtype``.
     """)
+    if device_type == 'cpu':
+        doc += _legacy_example(name, dt)
     return _LegacyMeta(name, (), {'_ember_dtype': dt, 'dtype': dt, '_device_type': device_type,
                                   'is_cuda': device_type == 'cuda', '__doc__': doc, '__module__': module})
 
@@ -93,7 +116,19 @@ def is_tensor(obj):
 
 
 def is_storage(obj):
-    """Whether ``obj`` is a storage (``UntypedStorage`` or ``TypedStorage``)."""
+    """Returns ``True`` if ``obj`` is a storage: an :class:`ember.UntypedStorage` or a
+    :class:`ember.TypedStorage` (which the legacy ``ember.FloatStorage`` and its kin are).
+
+    Args:
+        obj (object): object to test.
+
+    Example::
+
+        >>> ember.is_storage(ember.ones(2).untyped_storage())
+        True
+        >>> ember.is_storage(ember.ones(2))
+        False
+    """
     from ember.storage import TypedStorage, UntypedStorage
     return isinstance(obj, (TypedStorage, UntypedStorage))
 

@@ -66,7 +66,16 @@ def _reset_warn_typed_storage_removal():
 
 # ============================================================================ shared behaviour
 class StorageBase:
-    """The base class of ``UntypedStorage`` (``ember.StorageBase``, PyTorch's ``torch._C.StorageBase``)."""
+    """The base class of :class:`ember.UntypedStorage`, the raw bytes behind tensors; ``isinstance(s,
+    ember.StorageBase)`` tells an untyped storage from a typed one.
+
+    Example::
+
+        >>> isinstance(ember.ones(2).untyped_storage(), ember.StorageBase)
+        True
+        >>> isinstance(ember.FloatStorage([1.0]), ember.StorageBase)
+        False
+    """
     __slots__ = ()
 
 
@@ -696,9 +705,22 @@ def _legacy_new(cls, args, wrap_storage, dtype, device):
 
 
 def _legacy_class(name, dt):
+    from ember._legacy import _values_of
+    doc = f"""The legacy typed storage of {dt}: ``ember.{name}(n)`` holds ``n`` elements (zero-filled in ember,
+    uninitialized in PyTorch), ``ember.{name}([1, 0])`` the given values, and ``isinstance(s, ember.{name})``
+    tests a typed storage's dtype. New code reaches a tensor's memory through
+    :meth:`ember.Tensor.untyped_storage`.
+
+    Example::
+
+        >>> s = ember.{name}([1, 0])
+        >>> s.dtype, s.size(), s.tolist()
+        ({dt}, 2, {_values_of(dt)})
+        >>> isinstance(s, ember.{name})
+        True
+    """
     cls = _LegacyStorageMeta(name, (_LegacyStorage,), {'__slots__': (), '_legacy_dtype': dt,
-                                                       '__module__': 'ember',
-                                                       '__doc__': f'The legacy typed storage of {dt}.'})
+                                                       '__module__': 'ember', '__doc__': doc})
     return cls
 
 
