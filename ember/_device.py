@@ -17,6 +17,25 @@ def _refuse_device_string(type, index):
 
 
 class device:
+    """Where a tensor's memory lives: a device type (``'cpu'``, ``'cuda'``, ``'meta'``, ...) and, for devices
+    that have several, an index. Every argument that takes a device also takes its string (``'cuda:1'``) or,
+    for CUDA, its index.
+
+    Args:
+        type (str or int): the device type, optionally followed by ``:index`` (``'cuda:0'``); an int ``n`` means
+            ``'cuda:n'``.
+        index (int, optional): the device index, when ``type`` gives none.
+
+    Example::
+
+        >>> ember.device('cuda', 1)
+        device(type='cuda', index=1)
+        >>> d = ember.device('cuda:0')
+        >>> d.type, d.index
+        ('cuda', 0)
+        >>> ember.ones(2).device
+        device(type='cpu')
+    """
     __slots__ = ('type', 'index')
 
     def __init__(self, type, index=None):

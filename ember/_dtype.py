@@ -11,6 +11,22 @@ _BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
 
 
 class dtype:
+    """The type of a tensor's elements: ``ember.float32``, ``ember.int64``, ``ember.bool``, ... (one object each,
+    compared with ``is`` or ``==``). ``tensor.dtype`` tells a tensor's; factory functions and :meth:`Tensor.to`
+    take ``dtype=``.
+
+    Its properties describe it: ``is_floating_point``, ``is_complex``, ``is_signed`` and ``itemsize`` (bytes per
+    element); :meth:`to_complex` and :meth:`to_real` give the matching complex or real type.
+
+    Example::
+
+        >>> ember.tensor([1, 2]).dtype
+        ember.int64
+        >>> ember.float16.is_floating_point, ember.float16.itemsize, ember.uint8.is_signed
+        (True, 2, False)
+        >>> ember.float64.to_complex(), ember.complex64.to_real()
+        (ember.complex128, ember.float32)
+    """
     __slots__ = ('name', 'np_dtype', 'itemsize', 'category', 'is_signed', '_legacy')
 
     def __init__(self, name, np_dtype, category, legacy):

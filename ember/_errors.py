@@ -2,15 +2,41 @@
 
 
 class AcceleratorError(RuntimeError):
-    """An error reported by an accelerator's runtime (a failed kernel launch, an illegal address)."""
+    """Raised when an accelerator's runtime reports an error (a failed kernel launch, an illegal memory
+    address). It is a :class:`RuntimeError`, so existing ``except RuntimeError`` clauses catch it.
+
+    Example::
+
+        >>> issubclass(ember.AcceleratorError, RuntimeError)
+        True
+    """
 
 
 class OutOfMemoryError(RuntimeError):
-    """A device ran out of memory (``ember.cuda.OutOfMemoryError`` is this class)."""
+    """Raised when a device runs out of memory for an allocation. ``ember.cuda.OutOfMemoryError`` is this class,
+    and it is a :class:`RuntimeError`.
+
+    Example::
+
+        >>> ember.cuda.OutOfMemoryError is ember.OutOfMemoryError
+        True
+        >>> try:
+        ...     raise ember.OutOfMemoryError('CUDA out of memory')
+        ... except RuntimeError as error:
+        ...     print(type(error).__name__, error)
+        OutOfMemoryError CUDA out of memory
+    """
 
 
 class FatalError(Exception):
-    """An unrecoverable internal error."""
+    """Raised for an unrecoverable internal error. It derives from :class:`Exception`, not
+    :class:`RuntimeError`.
+
+    Example::
+
+        >>> issubclass(ember.FatalError, Exception), issubclass(ember.FatalError, RuntimeError)
+        (True, False)
+    """
 
 
 for _cls in (AcceleratorError, OutOfMemoryError, FatalError):

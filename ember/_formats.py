@@ -9,7 +9,17 @@ NHWC in memory (its strides say so, as PyTorch's do), and ops work on it as on a
 
 
 class layout:
-    """A tensor layout (only ``ember.strided`` exists in ember)."""
+    """How a tensor's elements are stored: ``ember.strided`` (dense, the layout of ordinary tensors) or one of
+    the sparse layouts (``ember.sparse_coo``, ...). ``tensor.layout`` tells which, and factory functions take
+    ``layout=``.
+
+    Example::
+
+        >>> ember.ones(2).layout
+        ember.strided
+        >>> isinstance(ember.sparse_coo, ember.layout)
+        True
+    """
     __slots__ = ('name',)
 
     def __init__(self, name):
@@ -23,7 +33,19 @@ class layout:
 
 
 class memory_format:
-    """How a tensor's elements are ordered in memory."""
+    """How a tensor's elements are ordered in memory: ``ember.contiguous_format`` (row-major),
+    ``ember.channels_last`` (channels innermost, for 4-d images), ``ember.channels_last_3d`` (5-d) or
+    ``ember.preserve_format`` (keep the input's order), given as ``memory_format=`` to :meth:`ember.Tensor.to`,
+    :meth:`ember.Tensor.contiguous` and the ``*_like`` factories.
+
+    Example::
+
+        >>> x = ember.ones(1, 3, 2, 2)
+        >>> x.stride(), x.to(memory_format=ember.channels_last).stride()
+        ((12, 4, 2, 1), (12, 1, 6, 3))
+        >>> isinstance(ember.channels_last, ember.memory_format)
+        True
+    """
     __slots__ = ('name',)
 
     def __init__(self, name):

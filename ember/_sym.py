@@ -19,15 +19,39 @@ class _Symbolic:
 
 
 class SymInt(_Symbolic):
-    """A symbolic int (an unfixed size); ember's sizes are plain ints."""
+    """A symbolic int: a size that a compiler tracing a program has not fixed yet. ember runs eagerly, so its
+    sizes are always plain ints and no ``SymInt`` is ever made; the class exists for ``isinstance`` checks and
+    annotations in code written for PyTorch.
+
+    Example::
+
+        >>> isinstance(ember.ones(2, 3).shape[0], ember.SymInt)
+        False
+    """
 
 
 class SymFloat(_Symbolic):
-    """A symbolic float; ember's values are plain floats."""
+    """A symbolic float: a value derived from sizes a compiler has not fixed. ember runs eagerly, so such
+    values are always plain floats and no ``SymFloat`` is ever made; the class exists for ``isinstance`` checks
+    and annotations in code written for PyTorch.
+
+    Example::
+
+        >>> isinstance(ember.ones(2, 3).shape[0] / 2, ember.SymFloat)
+        False
+    """
 
 
 class SymBool(_Symbolic):
-    """A symbolic bool; ember's values are plain bools."""
+    """A symbolic bool: a condition on sizes a compiler has not fixed. ember runs eagerly, so such conditions
+    are always plain bools and no ``SymBool`` is ever made; the class exists for ``isinstance`` checks and
+    annotations in code written for PyTorch.
+
+    Example::
+
+        >>> isinstance(ember.ones(2, 3).shape[0] == 2, ember.SymBool)
+        False
+    """
 
 
 def sym_int(a):

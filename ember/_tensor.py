@@ -40,7 +40,19 @@ _INFERENCE_REQUIRES_GRAD = "Setting requires_grad=True on inference tensor outsi
 
 
 class Size(tuple):
-    """The shape of a tensor (a tuple subclass, as in PyTorch)."""
+    """The shape of a tensor, what ``tensor.shape`` and ``tensor.size()`` return: a tuple of ints that slices
+    and concatenates into ``Size`` again.
+
+    Example::
+
+        >>> s = ember.ones(2, 3, 4).shape
+        >>> s
+        ember.Size([2, 3, 4])
+        >>> s[1:], s.numel(), isinstance(s, tuple)
+        (ember.Size([3, 4]), 24, True)
+        >>> ember.zeros(s + (5,)).shape
+        ember.Size([2, 3, 4, 5])
+    """
 
     def __repr__(self):
         return f"ember.Size([{', '.join(str(s) for s in self)}])"
@@ -71,6 +83,28 @@ _contiguous_strides = _formats.contiguous_strides
 
 
 class Tensor:
+    """A multi-dimensional array of one dtype on one device: what every ember operation takes and returns.
+
+    Tensors are usually made with the factory functions (:func:`ember.tensor`, :func:`ember.zeros`,
+    :func:`ember.randn`, ...). Calling ``ember.Tensor`` itself is the legacy constructor: ``ember.Tensor(2, 3)``
+    makes a float32 tensor of that shape (zero-filled in ember, uninitialized in PyTorch) and
+    ``ember.Tensor(data)`` one holding ``data`` as float32.
+
+    A tensor with ``requires_grad=True`` records the operations applied to it, so that :meth:`backward` can
+    compute gradients into the ``grad`` of the tensors it was computed from.
+
+    Example::
+
+        >>> x = ember.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+        >>> x.shape, x.dtype, x.device
+        (ember.Size([2, 2]), ember.float32, device(type='cpu'))
+        >>> (x * x).sum().backward()
+        >>> x.grad
+        tensor([[2., 4.],
+                [6., 8.]])
+        >>> ember.Tensor([1, 2])
+        tensor([1., 2.])
+    """
     __slots__ = ('_data', '_device', '_requires_grad', '_grad_fn', '_version_counter', '__dict__', '__weakref__')
     # NOTE: rarely-set fields are class-level defaults (an instance overrides them in its __dict__),
     # so making a tensor costs five attribute writes instead of twelve

@@ -168,7 +168,7 @@ class DisableTorchFunctionSubclass:
 
     Example::
 
-        >>> with ember.overrides.DisableTorchFunctionSubclass():
+        >>> with ember.DisableTorchFunctionSubclass():
         ...     pass
     """
 
@@ -182,7 +182,23 @@ class DisableTorchFunctionSubclass:
 
 
 class DisableTorchFunction(DisableTorchFunctionSubclass):
-    """Like :class:`DisableTorchFunctionSubclass`, and TorchFunctionModes take no calls either."""
+    """Within this context no ``__torch_function__`` override runs: neither tensor subclasses' (as with
+    :class:`DisableTorchFunctionSubclass`) nor entered :class:`TorchFunctionMode` s, which see no calls.
+
+    Example::
+
+        >>> class Log(ember.overrides.TorchFunctionMode):
+        ...     def __torch_function__(self, func, types, args=(), kwargs=None):
+        ...         print('saw', func.__name__)
+        ...         return func(*args, **(kwargs or {}))
+        >>> with Log():
+        ...     x = ember.ones(2)
+        ...     with ember.DisableTorchFunction():
+        ...         y = x.exp()
+        ...     z = x.neg()
+        saw ones
+        saw neg
+    """
 
     def __enter__(self):
         _state.modes_disabled = getattr(_state, 'modes_disabled', 0) + 1

@@ -21,7 +21,21 @@ _COMPLETED_TWICE = ("Attempting to mark a completed Future as complete again. No
 
 
 class Future:
-    """A placeholder for a result computed elsewhere (PyTorch's ``torch.futures.Future``)."""
+    """A placeholder for a result that becomes available later (from another thread, an RPC or an asynchronous
+    collective). :meth:`wait` blocks until it is set and returns it; :meth:`then` chains a callback that gets
+    the completed future and makes a new future of its result.
+
+    Keyword args:
+        devices (list of ember.device, optional): the CUDA devices the value's tensors may live on.
+
+    Example::
+
+        >>> fut = ember.futures.Future()
+        >>> chained = fut.then(lambda f: f.value() * 2)
+        >>> fut.set_result(ember.tensor([1., 2.]))
+        >>> fut.done(), chained.wait()
+        (True, tensor([2., 4.]))
+    """
 
     # Future[Tensor] in annotations, as with PyTorch's generic Future
     __class_getitem__ = classmethod(types.GenericAlias)
