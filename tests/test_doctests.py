@@ -60,6 +60,16 @@ def _docstring_tests(module):
     return tests
 
 
+def _defining_namespace(cls):
+    """The globals of the module that defines ``cls`` (read from one of its functions: its __module__ says ember)."""
+    for value in vars(cls).values():
+        fn = value.__func__ if isinstance(value, (staticmethod, classmethod)) else value
+        fn = inspect.unwrap(fn.fget if isinstance(fn, property) else fn)
+        if inspect.isfunction(fn):
+            return fn.__globals__
+    return {}
+
+
 def _top_level_class_tests():
     """The docstrings of the classes that name ``ember`` as their module (Tensor, Size, the legacy types), which
     no submodule's walk finds. Their methods are tested in the modules that define them; the package's own
@@ -69,7 +79,7 @@ def _top_level_class_tests():
     for name, value in sorted(vars(ember).items()):
         if inspect.isclass(value) and value.__module__ == 'ember' and id(value) not in seen:
             seen.add(id(value))
-            globs = dict(ember=ember, nn=ember.nn, F=ember.nn.functional, math=math)
+            globs = dict(_defining_namespace(value), ember=ember, nn=ember.nn, F=ember.nn.functional, math=math)
             tests += [t for t in finder.find(value, f'ember.{name}', module=ember, globs=globs) if t.examples]
     return tests
 
