@@ -373,7 +373,7 @@ class ConvolutionWeight(Primitive):
         need = ctx.needs_input_grad
         ctx.args = (kernel, stride, pads, dilation, groups)
         ctx.save_for_backward(x if need[1] else None, g if need[0] else None)
-        ctx.x_shape = x.shape
+        ctx.x_shape, ctx.g_shape = x.shape, g.shape   # g itself is saved only when x needs a gradient
         return _conv_weight_raw(ctx.xp, x, g, kernel, stride, pads, dilation, groups, cols)
 
     @staticmethod
@@ -383,11 +383,11 @@ class ConvolutionWeight(Primitive):
         need = ctx.needs_input_grad
         gx = gg = None
         if need[0]:
-            op = _input_leftover(ctx.x_shape[2:], g.shape[2:], kernel, stride, pads, dilation)
+            op = _input_leftover(ctx.x_shape[2:], ctx.g_shape[2:], kernel, stride, pads, dilation)
             gx = Convolution.apply(g, ggw, None, stride, pads, dilation, True, op, groups)
         if need[1]:
             gg = _crop(Convolution.apply(x, ggw, None, stride, pads, dilation, False, (0,) * len(kernel), groups),
-                       g.shape)
+                       ctx.g_shape)
         return gx, gg, None, None, None, None, None, None
 
 

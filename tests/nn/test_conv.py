@@ -181,6 +181,20 @@ def test_gradgradcheck_with_weight_and_input(fn, shapes):
     assert gradgradcheck(fn, inputs)
 
 
+@pytest.mark.parametrize('kw', [{}, {'stride': 2, 'padding': 1}])
+def test_weight_gradient_differentiated_by_the_output_gradient_alone(kw):
+    # the input is a constant, so only the output gradient is saved (the NTK tutorial's jvp of a vjp)
+    x = ember.tensor(_inp((2, 3, 6, 6), 0))
+    w = ember.tensor(_inp((4, 3, 3, 3), 1), requires_grad=True)
+    out_shape = F.conv2d(x, w, **kw).shape
+    v = ember.tensor(_inp(tuple(out_shape), 2), requires_grad=True)
+
+    def weight_grad(v):
+        with ember.enable_grad():   # gradcheck's numerical pass runs without grad
+            return ember.autograd.grad(F.conv2d(x, w, **kw), w, v, create_graph=True)[0]
+    assert gradcheck(weight_grad, (v,))
+
+
 def test_backward_twice_with_retained_graph_rebuilds_columns():
     x = ember.tensor(_inp((2, 2, 5, 5), 0))
     w = ember.tensor(_inp((3, 2, 3, 3), 1), requires_grad=True)
