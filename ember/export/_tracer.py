@@ -7,6 +7,7 @@ the example inputs and specialised, as PyTorch does for everything that does not
 data; branching on tensor data raises PyTorch's error. Only the outermost API call is recorded
 (``F.linear``, not the ops it is written with), which is PyTorch's pre-dispatch level.
 """
+import contextlib
 import operator
 import os
 import sys
@@ -51,13 +52,42 @@ class TracedTensor(Tensor):
         return tracer.call(func, args, kwargs)
 
     def __bool__(self):
-        _data_dependent('Eq(u0, 1)')
+        return _python_value(self, 'boolean', Tensor.__bool__)
 
     def item(self):
-        _data_dependent('u0')
+        return _python_value(self, 'number', Tensor.item)
 
     def tolist(self):
-        _data_dependent('u0')
+        return _python_value(self, 'list', Tensor.tolist)
+
+    def __int__(self):
+        return _python_value(self, 'integer', lambda t: int(Tensor.item(t)))
+
+    def __float__(self):
+        return _python_value(self, 'number', lambda t: float(Tensor.item(t)))
+
+
+def _python_value(tensor, kind, convert):
+    """A traced tensor's value as a Python ``kind``: export refuses (the graph cannot branch on it); a
+    handler set by ``python_values_as_constants`` (TorchScript tracing) is told, and the value is used."""
+    handler = getattr(_state, 'python_values', None)
+    if handler is None:
+        _data_dependent('Eq(u0, 1)' if kind == 'boolean' else 'u0')
+    handler(kind)
+    with DisableTorchFunctionSubclass():
+        return convert(tensor)
+
+
+@contextlib.contextmanager
+def python_values_as_constants(handler):
+    """While tracing, a traced tensor read as a Python value calls ``handler(kind)`` and gives its value
+    (which the graph then holds as a constant) instead of raising."""
+    previous = getattr(_state, 'python_values', None)
+    _state.python_values = handler
+    try:
+        yield
+    finally:
+        _state.python_values = previous
 
 
 def _traced_method(name):

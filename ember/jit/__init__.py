@@ -117,10 +117,6 @@ class ScriptModule:
     """The class of scripted modules in PyTorch; ember's ``script`` returns modules as they are."""
 
 
-class ScriptFunction:
-    """The class of scripted functions in PyTorch; ember's ``script`` returns functions as they are."""
-
-
 def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
     """Returns ``obj`` (a function, module or class) unchanged: ember has no TorchScript compiler and
     runs it eagerly, computing what the scripted program computes. A scripted program's own
@@ -136,15 +132,28 @@ def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
 def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inputs=None, check_tolerance=1e-5,
           strict=True, _force_outplace=False, _module_class=None, _compilation_unit=None, example_kwarg_inputs=None,
           _store_inputs=True):
-    """Returns ``func`` to run eagerly (ember does not record traces). ``example_inputs`` is run
-    through it once, as tracing does, so code that fails on them fails here too."""
+    """Trace ``func`` (a module or a function) on ``example_inputs``: the ops it runs are recorded as a
+    TorchScript program, which the result runs (Python control flow is frozen as it ran for the example).
+
+    A module gives a ``TopLevelTracedModule`` sharing its parameters and buffers; a function an
+    ``ember.jit.ScriptFunction``. Both have ``.code`` and save with :func:`save` as archives PyTorch's
+    ``torch.jit.load`` runs. ``check_trace`` traces again on ``check_inputs`` (default: the example) and
+    compares: a different program raises ``TracingCheckError``, outputs differing from the Python
+    function's by more than ``check_tolerance`` warn (``TracerWarning``). ``strict=False`` allows
+    list and dict outputs. Models ember computes with operators it cannot write as TorchScript raise
+    an error naming the operator."""
+    from ember.jit import _trace
+    warnings.warn("`ember.jit.trace` is deprecated. Please switch to `ember.compile` or `ember.export`.",
+                  DeprecationWarning, stacklevel=2)
     if example_inputs is None and example_kwarg_inputs is None:
         raise RuntimeError("example_kwarg_inputs or example_inputs must be provided")
-    if example_kwarg_inputs is not None:
-        func(**example_kwarg_inputs)
-    else:
-        func(*(example_inputs if _builtin_isinstance(example_inputs, tuple) else (example_inputs,)))
-    return func
+    if optimize is not None:
+        warnings.warn("`optimize` is deprecated and has no effect. Use `with torch.jit.optimized_execution()` "
+                      "instead", FutureWarning, stacklevel=2)
+    if _force_outplace or _module_class is not None or _compilation_unit is not None:
+        raise RuntimeError("ember.jit.trace: _force_outplace, _module_class and _compilation_unit are not supported")
+    return _trace.trace(func, example_inputs, check_trace, check_inputs, check_tolerance, strict,
+                        example_kwarg_inputs)
 
 
 def trace_module(mod, inputs, *args, **kwargs):
@@ -235,4 +244,7 @@ def __getattr__(name):
     if name == 'RecursiveScriptModule':
         from ember.jit._script_module import RecursiveScriptModule
         return RecursiveScriptModule
+    if name in ('ScriptFunction', 'TracerWarning', 'TracingCheckError', 'TopLevelTracedModule', 'TracedModule'):
+        from ember.jit import _trace
+        return getattr(_trace, name)
     raise AttributeError(f"module 'ember.jit' has no attribute '{name}'")

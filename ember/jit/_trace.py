@@ -1,0 +1,373 @@
+"""``ember.jit.trace``: record what a module or function runs on example inputs as a TorchScript program.
+
+The recording is ``ember.export``'s ATen graph (Python control flow followed for the example and frozen;
+reading a tensor as a Python value warns, as PyTorch's tracer does, and freezes the value). It is
+printed as TorchScript code (``_trace_code``), compiled as ``ember.jit.load`` compiles an archive's code,
+and given the module's own parameters and buffers: the traced module runs the recorded program, and
+``ember.jit.save`` writes it as an archive PyTorch's ``torch.jit.load`` runs.
+"""
+import difflib
+import warnings
+
+import ember
+from ember.autograd import _op_observers
+from ember.jit import _script_code, _trace_code
+from ember.jit._archive_write import ScriptArchive
+from ember.jit._script_module import RecursiveScriptModule
+from ember.jit._trace_code import TraceUnsupported
+
+
+class TracerWarning(Warning):
+    """A trace may not generalise: a tensor was read as a Python value, or the check found a difference."""
+
+
+TracerWarning.__module__ = 'ember.jit._trace'
+
+
+class TracingCheckError(Exception):
+    """The traced program failed the check of ``trace(..., check_trace=True)``."""
+
+    def __init__(self, graph_diff_error, tensor_compare_error, extra_msg=None):
+        self.message = 'Tracing failed sanity checks!\n'
+        if extra_msg is not None:
+            self.message += extra_msg + '\n'
+        if graph_diff_error is not None:
+            self.message += 'ERROR: Graphs differed across invocations!\n' + _indent(graph_diff_error) + '\n'
+        if tensor_compare_error is not None:
+            self.message += ('ERROR: Tensor-valued Constant nodes differed in value across invocations. This often '
+                             'indicates that the tracer has encountered untraceable code.\n'
+                             + _indent(tensor_compare_error) + '\n')
+        super().__init__(self.message)
+
+
+def _indent(text):
+    return '\n'.join('\t' + line for line in text.splitlines())
+
+
+class TracedModule(RecursiveScriptModule):
+    """A submodule of a traced module: the original's parameters, buffers and submodules."""
+
+    def _get_name(self):
+        return self.original_name       # printed under its original class's name, as PyTorch does
+
+    @property
+    def graph(self):
+        """The recorded program as ember's ATen graph (PyTorch prints its TorchScript IR graph here)."""
+        graph = self.__dict__.get('_recorded_graph')
+        if graph is None:
+            raise RuntimeError(f"Method 'forward' is not defined on the traced {self.original_name}")
+        return graph
+
+
+class TopLevelTracedModule(TracedModule):
+    """What ``ember.jit.trace`` gives for a module: its ``forward`` runs the recorded program."""
+
+
+class ScriptFunction:
+    """A traced function: calling it runs the recorded program; ``code`` is its TorchScript text."""
+
+    def __init__(self, module, name):
+        self._module, self.name = module, name
+        self.qualified_name = f'__torch__.{name}'
+
+    def __call__(self, *args, **kwargs):
+        return self._module(*args, **kwargs)
+
+    @property
+    def code(self):
+        return self._module.code.replace('def forward(self,\n    ', f'def {self.name}(', 1)\
+            .replace('def forward(self)', f'def {self.name}()', 1)
+
+    @property
+    def graph(self):
+        return self._module.graph
+
+    def save(self, f, _extra_files=None):
+        from ember.jit._archive_write import write_archive
+        write_archive(self._module, f, _extra_files)
+
+    def __repr__(self):
+        return f'<ember.jit.ScriptFunction object at {hex(id(self))}>'
+
+
+ScriptFunction.__module__ = 'ember.jit'
+
+
+_PYTHON_VALUE_WARNING = ("Converting a tensor to a Python {} might cause the trace to be incorrect. We can't record "
+                         "the data flow of Python values, so this value will be treated as a constant in the future. "
+                         "This means that the trace might not generalize to other inputs!")
+_CONTAINER_ADVICE = (" at the output of the tracer might cause the trace to be incorrect, this is only valid if the "
+                     "container structure does not change based on the module's inputs. Consider using a constant "
+                     "container instead (e.g. for `list`, use a `tuple` instead. for `dict`, use a `NamedTuple` "
+                     "instead). If you absolutely need this and know the side effects, pass strict=False to trace() "
+                     "to allow this behavior.")
+
+
+def _type_name(value):
+    if isinstance(value, ember.Tensor):
+        return 'Tensor'
+    if isinstance(value, tuple):
+        return 'Tuple[' + ', '.join(_type_name(v) for v in value) + ']'
+    if isinstance(value, list):
+        return 'List[' + (_type_name(value[0]) if value else 'Tensor') + ']'
+    if isinstance(value, dict):
+        return 'Dict[str, ' + (_type_name(next(iter(value.values()))) if value else 'Tensor') + ']'
+    return {bool: 'bool', int: 'int', float: 'float', str: 'str'}.get(type(value), type(value).__name__)
+
+
+def _check_inputs_traceable(values):
+    if not all(isinstance(v, ember.Tensor) for v in values):
+        nested = all(isinstance(v, (ember.Tensor, tuple, list, dict)) for v in values) and \
+            all(_only_tensors(v) for v in values)
+        if not nested:
+            raise RuntimeError(f"Type '{_type_name(tuple(values))}' cannot be traced. Only Tensors and (possibly "
+                               "nested) Lists, Dicts, and Tuples of Tensors can be traced")
+        raise TraceUnsupported("ember.jit.trace: inputs nested in tuples, lists or dicts cannot be traced by ember "
+                               "yet; pass each tensor as its own argument")
+
+
+def _only_tensors(value):
+    if isinstance(value, ember.Tensor):
+        return True
+    if isinstance(value, (tuple, list)):
+        return all(_only_tensors(v) for v in value)
+    if isinstance(value, dict):
+        return all(_only_tensors(v) for v in value.values())
+    return False
+
+
+class _UntracedOps(_op_observers.OpObserver):
+    """Finds computation the recording cannot see: an op run on traced values without being recorded
+    (inside a module ember computes with its own internal functions) whose result the program uses."""
+
+    def __init__(self):
+        self.leaked = {}      # id(tensor) -> (tensor, what made it)
+
+    def _is_leaked(self, t):
+        from ember.export._tracer import TracedTensor
+        entry = self.leaked.get(id(t))
+        return entry is not None and entry[0] is t and type(t) is not TracedTensor
+
+    def op(self, proceed, cls, args, kwargs):
+        from ember.export._tracer import TracedTensor, _tracer
+        from ember.overrides import _disabled
+        out = proceed(cls, *args, **kwargs)
+        tensors = [t for t in _flat(args) + _flat(list(kwargs.values())) if isinstance(t, ember.Tensor)]
+        if _disabled():        # an op being recorded: a value it reads must be in the graph
+            for t in tensors:
+                if self._is_leaked(t):
+                    raise self.error(t)
+        elif any(type(t) is TracedTensor or self._is_leaked(t) for t in tensors):
+            tracer = _tracer()
+            where = tracer.module_stack[-1][1] if tracer is not None and tracer.module_stack else None
+            for o in _flat([out]):
+                if isinstance(o, ember.Tensor) and type(o) is not TracedTensor and id(o) not in self.leaked:
+                    self.leaked[id(o)] = (o, (cls.__name__, where))
+        return out
+
+    def error(self, t):
+        import re
+        name, where = self.leaked[id(t)][1]
+        op = 'aten::' + re.sub(r'(?<=[a-z0-9])(?=[A-Z])', '_', name.lstrip('_')).lower()
+        place = f" in {where[1]} '{where[0]}'" if where else ''
+        return TraceUnsupported(f"ember.jit.trace cannot record {op}{place}: ember computes it outside the operators "
+                                "it can write as TorchScript, so this model cannot be traced by ember yet")
+
+    def check_output(self, out):
+        for o in _flat([out]):
+            if isinstance(o, ember.Tensor) and self._is_leaked(o):
+                raise self.error(o)
+
+
+def _flat(values):
+    out = []
+    for v in values:
+        if isinstance(v, (list, tuple)) and not isinstance(v, ember.Size):
+            out += _flat(v)
+        elif isinstance(v, dict):
+            out += _flat(list(v.values()))
+        else:
+            out.append(v)
+    return out
+
+
+def _record(mod, args, kwargs):
+    """``ember.export``'s ATen program of ``mod(*args, **kwargs)``, refusing computation it cannot see."""
+    from ember.export._normalize import Unsupported
+    from ember.export._tracer import python_values_as_constants
+    watcher = _UntracedOps()
+
+    def python_value(kind):
+        warnings.warn(_PYTHON_VALUE_WARNING.format(kind), TracerWarning, stacklevel=2)
+
+    handle = mod.register_forward_hook(lambda m, i, out: watcher.check_output(out))
+    _op_observers.add(watcher)
+    try:
+        with python_values_as_constants(python_value), ember.enable_grad():
+            return ember.export.export(mod, tuple(args), kwargs)
+    except Unsupported as e:
+        raise TraceUnsupported(str(e).replace('ember.export cannot', 'ember.jit.trace cannot')) from None
+    finally:
+        _op_observers.remove(watcher)
+        handle.remove()
+
+
+def _check_output_structure(spec, strict):
+    if isinstance(spec, dict):
+        if strict:
+            raise RuntimeError('Encountering a dict' + _CONTAINER_ADVICE)
+    elif isinstance(spec, list) and strict:
+        warnings.warn('Encountering a list' + _CONTAINER_ADVICE, TracerWarning, stacklevel=4)
+    if isinstance(spec, (list, tuple)):
+        for s in spec:
+            _check_output_structure(s, strict)
+    elif isinstance(spec, dict):
+        for s in spec.values():
+            _check_output_structure(s, strict)
+
+
+def _program(mod, args, kwargs, strict, root_name=None):
+    """(sources, constants, version, {id(module): qualified class name}, forward text) of the trace."""
+    ep = _record(mod, args, kwargs)
+    _check_output_structure(ep._out_spec, strict)
+    qualified, sources, texts = {}, {}, {}
+    modules = list(mod.named_modules())
+    root_module, root_class = _trace_code.torch_class_path(type(mod)) if root_name is None else ('', root_name)
+    # class names, children before parents (a class's text names its children's classes)
+    for _, m in reversed(modules):
+        module_path, name = (root_module, root_class) if m is mod else _trace_code.torch_class_path(type(m))
+        children = {k: qualified[id(c)] for k, c in m._modules.items() if c is not None}
+        text = _trace_code.class_source(name, m, children) if m is not mod else None
+        base = '.'.join(p for p in ('__torch__', module_path) if p)
+        if text is not None and (base, text) in texts:
+            qualified[id(m)] = texts[(base, text)]
+            continue
+        target, n = base, 0
+        while f'{target}.{name}' in qualified.values():
+            target, n = f'{base}.___torch_mangle_{n}', n + 1
+        qualified[id(m)] = f'{target}.{name}'
+        if text is not None:
+            texts[(base, text)] = qualified[id(m)]
+            sources[target] = sources.get(target, '') + text
+    constants = []
+    forward, version = _trace_code.forward_code(ep, qualified[id(mod)], constants)
+    children = {k: qualified[id(c)] for k, c in mod._modules.items() if c is not None}
+    root_target = qualified[id(mod)].rsplit('.', 1)[0]
+    sources[root_target] = sources.get(root_target, '') + _trace_code.class_source(root_class, mod, children, forward)
+    return sources, constants, version, qualified, forward, ep.graph
+
+
+def _build(mod, sources, constants, version, qualified):
+    """The traced module tree: classes compiled from ``sources``, state shared with ``mod``."""
+    root = _script_code.compile_code(sources, tuple(constants))
+    for name, text in sources.items():
+        namespace = _script_code.lookup(root, name)
+        for value in vars(namespace).values():
+            if isinstance(value, type):
+                value._archive_source = text
+    archive = ScriptArchive(sources, constants, version)
+    built = {}
+
+    def build(m, top):
+        if id(m) in built:
+            return built[id(m)]
+        name = qualified[id(m)]
+        traced = (TopLevelTracedModule if top else TracedModule)(_script_code.lookup(root, name), name)
+        built[id(m)] = traced
+        for k, p in m._parameters.items():
+            if p is not None:
+                traced.register_parameter(k, p)
+        for k, b in m._buffers.items():
+            if b is not None:
+                traced.register_buffer(k, b, persistent=k not in m._non_persistent_buffers_set)
+        for k, c in m._modules.items():
+            if c is not None:
+                traced.add_module(k, build(c, False))
+        traced.training = m.training
+        object.__setattr__(traced, '_is_full_backward_hook', None)
+        traced._script_attributes.add('_is_full_backward_hook')
+        object.__setattr__(traced, '_script_archive', archive)
+        return traced
+    return build(mod, True)
+
+
+def _check(traced, fn, call, forward, check_inputs, check_tolerance, strict, retrace):
+    """PyTorch's trace check: trace again on each check input (the program must be the same), and run the
+    traced program and the Python function on it (their outputs must agree, else a TracerWarning)."""
+    for inputs in check_inputs:
+        again = retrace(inputs)
+        diff = None
+        if again != forward:
+            lines = difflib.ndiff(forward.splitlines(), again.splitlines())
+            diff = 'Code diff:\n' + _indent('\n'.join(lines))
+        traced_outs = _run(lambda: call(traced, inputs), 'trace', diff)
+        fn_outs = _run(lambda: call(fn, inputs), 'Python function', diff)
+        _compare(traced_outs, fn_outs, 'Python function', check_tolerance)
+        if diff is not None:
+            raise TracingCheckError(diff, None)
+
+
+def _run(thunk, what, diff):
+    try:
+        with ember.no_grad():
+            out = thunk()
+    except Exception as e:
+        raise TracingCheckError(diff, None, extra_msg=f'encountered an exception while running the {what} with test '
+                                f'inputs.\nException:\n{_indent(str(e))}') from e
+    return [o for o in (out if isinstance(out, tuple) else (out,)) if isinstance(o, ember.Tensor)]
+
+
+def _compare(original, reference, what, tolerance):
+    from ember.testing._comparison import _tolerances
+    for i, (orig, ref) in enumerate(zip(original, reference)):
+        try:
+            cast = ember.cdouble if (orig.is_complex() or ref.is_complex()) else ember.double
+            ember.testing.assert_close(orig.to(cast), ref.to(cast), rtol=tolerance,
+                                       atol=_tolerances((orig.dtype, ref.dtype), None, None)[1], equal_nan=True)
+        except AssertionError as e:
+            warnings.warn(f'Output nr {i + 1}. of the traced function does not match the corresponding output of '
+                          f'the {what}. Detailed error:\n{e}', TracerWarning, stacklevel=5)
+
+
+class _FunctionModule(ember.nn.Module):
+    """A traced function's program lives in a module without state, as PyTorch's ``PlaceholderModule``."""
+
+    def __init__(self, fn):
+        super().__init__()
+        object.__setattr__(self, '_fn', fn)
+        import functools
+        self.forward = functools.wraps(fn)(lambda *a, **k: fn(*a, **k))
+
+
+def _clone(inputs):
+    return ember.utils._pytree.tree_map(lambda t: t.detach().clone() if isinstance(t, ember.Tensor) else t, inputs)
+
+
+def trace(func, example_inputs, check_trace, check_inputs, check_tolerance, strict, example_kwarg_inputs):
+    """The traced module (``func`` a module) or ScriptFunction (``func`` a function)."""
+    is_module = isinstance(func, ember.nn.Module)
+    if example_kwarg_inputs is not None:
+        if not isinstance(example_kwarg_inputs, dict):
+            raise RuntimeError('example_kwarg_inputs should be a dict')
+        args, kwargs = (), dict(example_kwarg_inputs)
+    else:
+        args = example_inputs if isinstance(example_inputs, tuple) else (example_inputs,)
+        kwargs = {}
+    _check_inputs_traceable(list(args) + list(kwargs.values()))
+    mod = func if is_module else _FunctionModule(func)
+    root_name = None if is_module else 'PlaceholderModule'
+
+    def program(a, k):
+        return _program(mod, a, k, strict, root_name)
+    sources, constants, version, qualified, forward, graph = program(args, kwargs)
+    traced = _build(mod, sources, constants, version, qualified)
+    object.__setattr__(traced, '_recorded_graph', graph)
+    if check_trace:
+        checks = [(args, kwargs)] if check_inputs is None else [
+            ((c if isinstance(c, tuple) else (c,)), {}) if example_kwarg_inputs is None else ((), dict(c))
+            for c in check_inputs]
+        _check(traced, func, lambda f, ak: f(*_clone(ak[0]), **_clone(ak[1])), forward, checks, check_tolerance,
+               strict, lambda ak: program(_clone(ak[0]), _clone(ak[1]))[4])
+    if is_module:
+        return traced
+    return ScriptFunction(traced, getattr(func, '__name__', 'fn'))
