@@ -263,6 +263,21 @@ def _dropout(input, p, train):
     return F.dropout(input, p, train)
 
 
+def _native_multi_head_attention(query, key, value, embed_dim, num_head, qkv_weight, qkv_bias, proj_weight, proj_bias,
+                                 mask=None, need_weights=True, average_attn_weights=True, mask_type=None):
+    # PyTorch's fused self-attention kernel: batch-first inputs, in-projection packed in one weight
+    from ember.ops.attention import multi_head_attention_forward
+    if mask is not None:
+        raise NotImplementedError("aten._native_multi_head_attention with a mask is not supported by ember")
+    q = query.transpose(0, 1)
+    k = q if key is query else key.transpose(0, 1)
+    v = k if value is key else value.transpose(0, 1)
+    out, weights = multi_head_attention_forward(q, k, v, embed_dim, num_head, qkv_weight, qkv_bias, None, None, False,
+                                                0.0, proj_weight, proj_bias, training=False, need_weights=need_weights,
+                                                average_attn_weights=average_attn_weights)
+    return out.transpose(0, 1), weights if weights is not None else query.new_empty(0)
+
+
 def _native_dropout(input, p, train):
     import ember
     import ember.nn.functional as F
@@ -316,5 +331,5 @@ _KERNELS = {
     'max_pool2d': _max_pool2d, 'convolution': _convolution, 'slice': _slice, 'select': _select,
     'index': _index, '_softmax': _softmax, '_log_softmax': _log_softmax, 'rsub': _rsub, 'to': _to,
     'dropout': _dropout, 'native_dropout': _native_dropout, '_unsafe_view': _unsafe_view,
-    '_assert_tensor_metadata': _assert_tensor_metadata,
+    '_assert_tensor_metadata': _assert_tensor_metadata, '_native_multi_head_attention': _native_multi_head_attention,
 }

@@ -6,7 +6,9 @@ printed as TorchScript code (``_trace_code``), compiled as ``ember.jit.load`` co
 and given the module's own parameters and buffers: the traced module runs the recorded program, and
 ``ember.jit.save`` writes it as an archive PyTorch's ``torch.jit.load`` runs.
 """
+import contextlib
 import difflib
+import types
 import warnings
 
 import ember
@@ -142,6 +144,7 @@ class _UntracedOps(_op_observers.OpObserver):
 
     def __init__(self):
         self.leaked = {}      # id(tensor) -> (tensor, what made it)
+        self.first = None     # the first op run on traced values unrecorded (where the untraced computation began)
 
     def _is_leaked(self, t):
         from ember.export._tracer import TracedTensor
@@ -163,13 +166,14 @@ class _UntracedOps(_op_observers.OpObserver):
             for o in _flat([out]):
                 if isinstance(o, ember.Tensor) and type(o) is not TracedTensor and id(o) not in self.leaked:
                     self.leaked[id(o)] = (o, (cls.__name__, where))
+                    self.first = self.first or (cls.__name__, where)
         return out
 
     def error(self, t):
         import re
-        name, where = self.leaked[id(t)][1]
+        name, where = self.first or self.leaked[id(t)][1]
         op = 'aten::' + re.sub(r'(?<=[a-z0-9])(?=[A-Z])', '_', name.lstrip('_')).lower()
-        place = f" in {where[1]} '{where[0]}'" if where else ''
+        place = f" in {where[1].rsplit('.', 1)[-1]} '{where[0]}'" if where and where[0] else ''
         return TraceUnsupported(f"ember.jit.trace cannot record {op}{place}: ember computes it outside the operators "
                                 "it can write as TorchScript, so this model cannot be traced by ember yet")
 
@@ -191,6 +195,104 @@ def _flat(values):
     return out
 
 
+# ember's recurrent modules call these ATen-shaped functions of ember.ops.rnn directly (not through the API
+# the recording sees): while tracing, each call on traced values is recorded as the one operator
+# (``aten::lstm.input``), as PyTorch's tracer records it
+_RECURRENT = ('lstm', 'gru', 'rnn_tanh', 'rnn_relu')
+
+
+@contextlib.contextmanager
+def _recording_recurrent_layers():
+    from ember.export import _aten
+    from ember.export._tracer import record_overload
+    from ember.ops import rnn
+    from ember.overrides import _disabled
+    originals = {name: getattr(rnn, name) for name in _RECURRENT}
+
+    def recording(name):
+        original = originals[name]
+
+        def call(input, hx, params, *rest):
+            if len(rest) == 6 and not _disabled():      # the ``input`` overload, not inside a recorded call
+                state = list(hx) if name == 'lstm' else hx
+                out = record_overload(_aten.overload(name, 'input'), (input, state, list(params), *rest), {})
+                if out is not NotImplemented:
+                    return out
+            return original(input, hx, params, *rest)
+        return call
+    for name in _RECURRENT:
+        setattr(rnn, name, recording(name))
+    try:
+        yield
+    finally:
+        for name, fn in originals.items():
+            setattr(rnn, name, fn)
+
+
+@contextlib.contextmanager
+def _recording_attention():
+    """Multi-head self-attention without masks, as one ``aten::_native_multi_head_attention`` (PyTorch's
+    fused kernel): ember computes it with internal functions the recording does not see. Other uses
+    (masks, separate projections, extra key/value biases) keep ember's code, and the trace refuses them."""
+    from ember.export import _aten
+    from ember.export._tracer import record_overload
+    from ember.ops import attention
+    from ember.overrides import _disabled
+    original = attention.multi_head_attention_forward
+
+    def call(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k, bias_v,
+             add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training=True, key_padding_mask=None,
+             need_weights=True, attn_mask=None, use_separate_proj_weight=False, q_proj_weight=None,
+             k_proj_weight=None, v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True,
+             is_causal=False):
+        fused = not _disabled() and query.dim() == 3 and bias_k is None and bias_v is None and not add_zero_attn \
+            and not use_separate_proj_weight and static_k is None and static_v is None and \
+            key_padding_mask is None and attn_mask is None and not is_causal and (dropout_p == 0 or not training)
+        if fused:
+            q = query.transpose(1, 0)
+            k = q if key is query else key.transpose(1, 0)
+            v = k if value is key else value.transpose(1, 0)
+            out = record_overload(_aten.overload('_native_multi_head_attention', 'default'),
+                                  (q, k, v, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias,
+                                   out_proj_weight, out_proj_bias, None, need_weights, average_attn_weights, None), {})
+            if out is not NotImplemented:
+                return out[0].transpose(1, 0), (out[1] if need_weights else None)
+        return original(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k,
+                        bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training=training,
+                        key_padding_mask=key_padding_mask, need_weights=need_weights, attn_mask=attn_mask,
+                        use_separate_proj_weight=use_separate_proj_weight, q_proj_weight=q_proj_weight,
+                        k_proj_weight=k_proj_weight, v_proj_weight=v_proj_weight, static_k=static_k,
+                        static_v=static_v, average_attn_weights=average_attn_weights, is_causal=is_causal)
+    attention.multi_head_attention_forward = call
+    try:
+        yield
+    finally:
+        attention.multi_head_attention_forward = original
+
+
+class _DispatchingAttributes:
+    """Functions of ember's API a module keeps as attributes (``layer.activation = F.relu``, taken before the
+    trace switched dispatching on) are swapped for their dispatching forms while the trace runs, so that
+    their calls are recorded; ``restore`` puts them back."""
+
+    def __init__(self, mod):
+        self.mod, self.swapped = mod, []
+
+    def __call__(self, module, args):
+        from ember import _torch_function
+        wrappers = {fid: w for (kind, fid), w in _torch_function._WRAPPERS.items() if not kind.startswith('__')}
+        for m in self.mod.modules():
+            for name, value in list(vars(m).items()):
+                if isinstance(value, types.FunctionType) and id(value) in wrappers:
+                    self.swapped.append((m, name, value))
+                    m.__dict__[name] = wrappers[id(value)]
+
+    def restore(self):
+        for m, name, value in reversed(self.swapped):
+            m.__dict__[name] = value
+        self.swapped.clear()
+
+
 def _record(mod, args, kwargs):
     """``ember.export``'s ATen program of ``mod(*args, **kwargs)``, refusing computation it cannot see."""
     from ember.export._normalize import Unsupported
@@ -201,15 +303,20 @@ def _record(mod, args, kwargs):
         warnings.warn(_PYTHON_VALUE_WARNING.format(kind), TracerWarning, stacklevel=2)
 
     handle = mod.register_forward_hook(lambda m, i, out: watcher.check_output(out))
+    attributes = _DispatchingAttributes(mod)
+    pre_handle = mod.register_forward_pre_hook(attributes)
     _op_observers.add(watcher)
     try:
-        with python_values_as_constants(python_value), ember.enable_grad():
+        with python_values_as_constants(python_value), ember.enable_grad(), \
+                _recording_recurrent_layers(), _recording_attention():
             return ember.export.export(mod, tuple(args), kwargs)
     except Unsupported as e:
         raise TraceUnsupported(str(e).replace('ember.export cannot', 'ember.jit.trace cannot')) from None
     finally:
         _op_observers.remove(watcher)
         handle.remove()
+        pre_handle.remove()
+        attributes.restore()
 
 
 def _check_output_structure(spec, strict):
