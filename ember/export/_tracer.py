@@ -74,8 +74,16 @@ def _python_value(tensor, kind, convert):
     if handler is None:
         _data_dependent('Eq(u0, 1)' if kind == 'boolean' else 'u0')
     handler(kind)
-    with DisableTorchFunctionSubclass():
-        return convert(tensor)
+    _state.python_values = _quiet      # the conversion may read the value again (bool through item): once told
+    try:
+        with DisableTorchFunctionSubclass():
+            return convert(tensor)
+    finally:
+        _state.python_values = handler
+
+
+def _quiet(kind):
+    pass
 
 
 @contextlib.contextmanager

@@ -3,17 +3,20 @@
 Outside TorchScript, PyTorch's ``torch.jit`` helpers are plain Python: ``fork`` runs the function and
 returns a completed Future, ``wait`` returns its value, ``annotate`` returns its value, ``ignore``/
 ``unused``/``export`` mark functions and return them, ``is_scripting()``/``is_tracing()`` are False.
-ember has the same semantics. ember has no TorchScript compiler, so ``script`` and ``trace`` return
-the function or module itself, which computes exactly what the scripted program would.
+ember has the same semantics. ember has no TorchScript compiler, so ``script`` returns the function or
+module itself, which computes exactly what the scripted program would. ``trace`` records the ops a
+module or function runs on example inputs (``ember.export``'s ATen graph) as a TorchScript program and
+returns a traced module (or ``ScriptFunction``) running it (``_trace.py``, ``_trace_code.py``).
 ``ember.jit.load`` reads TorchScript archives written by PyTorch's ``torch.jit.save`` and runs their code
-on ember (see ``ember/jit/_archive.py``); ``ember.jit.save`` writes a loaded module back as an archive
-PyTorch reads (``_archive_write.py``).
+on ember (see ``ember/jit/_archive.py``); ``ember.jit.save`` writes traced and loaded modules as archives
+PyTorch's ``torch.jit.load`` runs (``_archive_write.py``).
 
 >>> fut = ember.jit.fork(lambda x: x + 1, ember.tensor(1.))
 >>> ember.jit.wait(fut)
 tensor(2.)
 """
 import os
+import threading
 import warnings
 from typing import Final  # noqa: F401  (torch.jit.Final: an annotation for constant attributes)
 
@@ -49,9 +52,12 @@ def is_scripting():
     return False
 
 
+_trace_state = threading.local()
+
+
 def is_tracing():
-    """False: nothing is being traced."""
-    return False
+    """True while :func:`trace` records a program (on this thread)."""
+    return getattr(_trace_state, 'depth', 0) > 0
 
 
 def export(fn):
@@ -156,13 +162,24 @@ def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inpu
                         example_kwarg_inputs)
 
 
-def trace_module(mod, inputs, *args, **kwargs):
-    """Runs each ``mod.<method>(*inputs[method])`` once and returns ``mod`` (run eagerly)."""
+def trace_module(mod, inputs, optimize=None, check_trace=True, check_inputs=None, check_tolerance=1e-5, strict=True,
+                 _force_outplace=False, _module_class=None, _compilation_unit=None, example_inputs_is_kwarg=False,
+                 _store_inputs=True):
+    """Trace ``mod``'s methods on ``inputs`` ({method name: example inputs}) as :func:`trace` does; ember
+    traces ``forward`` (other methods are refused)."""
     if not _builtin_isinstance(inputs, dict):
         raise AttributeError("expected a dictionary of (method_name, input) pairs")
-    for method, example in inputs.items():
-        getattr(mod, method)(*(example if _builtin_isinstance(example, tuple) else (example,)))
-    return mod
+    others = sorted(set(inputs) - {'forward'})
+    if others or not inputs:
+        raise RuntimeError("ember.jit.trace_module traces forward only; it cannot trace "
+                           f"{', '.join(others) or 'no method'}")
+    checks = None if check_inputs is None else [c['forward'] for c in check_inputs]
+    example = inputs['forward']
+    if example_inputs_is_kwarg:
+        return trace(mod, None, optimize, check_trace, checks, check_tolerance, strict, _force_outplace, _module_class,
+                     _compilation_unit, example_kwarg_inputs=example)
+    return trace(mod, example, optimize, check_trace, checks, check_tolerance, strict, _force_outplace, _module_class,
+                 _compilation_unit)
 
 
 def freeze(mod, preserved_attrs=None, optimize_numerics=True):
@@ -180,7 +197,7 @@ def save(m, f, _extra_files=None):
     archive to ``f`` (a path or a binary file object): PyTorch's ``torch.jit.load`` reads it and runs its
     code. ``_extra_files`` ({name: str or bytes}) are stored beside it, as ``extra/<name>``."""
     from ember.jit._archive_write import write_archive
-    write_archive(m, f, _extra_files)
+    write_archive(getattr(m, '_program_module', m), f, _extra_files)
 
 
 def load(f, map_location=None, _extra_files=None, _restore_shapes=False):

@@ -69,24 +69,24 @@ class ScriptFunction:
     """A traced function: calling it runs the recorded program; ``code`` is its TorchScript text."""
 
     def __init__(self, module, name):
-        self._module, self.name = module, name
+        self._program_module, self.name = module, name
         self.qualified_name = f'__torch__.{name}'
 
     def __call__(self, *args, **kwargs):
-        return self._module(*args, **kwargs)
+        return self._program_module(*args, **kwargs)
 
     @property
     def code(self):
-        return self._module.code.replace('def forward(self,\n    ', f'def {self.name}(', 1)\
+        return self._program_module.code.replace('def forward(self,\n    ', f'def {self.name}(', 1)\
             .replace('def forward(self)', f'def {self.name}()', 1)
 
     @property
     def graph(self):
-        return self._module.graph
+        return self._program_module.graph
 
     def save(self, f, _extra_files=None):
         from ember.jit._archive_write import write_archive
-        write_archive(self._module, f, _extra_files)
+        write_archive(self._program_module, f, _extra_files)
 
     def __repr__(self):
         return f'<ember.jit.ScriptFunction object at {hex(id(self))}>'
@@ -306,6 +306,8 @@ def _record(mod, args, kwargs):
     attributes = _DispatchingAttributes(mod)
     pre_handle = mod.register_forward_pre_hook(attributes)
     _op_observers.add(watcher)
+    state = ember.jit._trace_state
+    state.depth = getattr(state, 'depth', 0) + 1
     try:
         with python_values_as_constants(python_value), ember.enable_grad(), \
                 _recording_recurrent_layers(), _recording_attention():
@@ -313,6 +315,7 @@ def _record(mod, args, kwargs):
     except Unsupported as e:
         raise TraceUnsupported(str(e).replace('ember.export cannot', 'ember.jit.trace cannot')) from None
     finally:
+        state.depth -= 1
         _op_observers.remove(watcher)
         handle.remove()
         pre_handle.remove()

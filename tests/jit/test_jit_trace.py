@@ -1,0 +1,199 @@
+"""ember.jit.trace records a module's or function's ops as a TorchScript program; ember.jit.save writes it as
+an archive PyTorch's torch.jit.load runs. What PyTorch computes from ember's archives of the models in
+traced_models.py is recorded in tests/fixtures/jit/traced_by_ember.json (record_ember_traced.py)."""
+import io
+import json
+import os
+import warnings
+
+import numpy as np
+import pytest
+
+import ember
+import ember.nn as nn
+from tests.jit.traced_models import cases
+
+HERE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'fixtures', 'jit')
+PYTORCH = json.load(open(os.path.join(HERE, 'traced_by_ember.json')))
+pytestmark = [pytest.mark.filterwarnings('ignore:`ember.jit.load` is deprecated:DeprecationWarning'),
+              pytest.mark.filterwarnings('ignore:`ember.jit.trace` is deprecated:DeprecationWarning')]
+
+
+@pytest.fixture(scope='module')
+def models():
+    return cases()
+
+
+def _outputs(out):
+    return [o.detach().numpy() for o in (out if isinstance(out, tuple) else (out,))]
+
+
+def _close(got, want, rtol=1e-5, atol=1e-5):
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, np.asarray(w), rtol=rtol, atol=atol)
+
+
+@pytest.mark.parametrize('name', sorted(PYTORCH))
+def test_traced_model_saved_gives_what_pytorch_computes_from_the_archive(models, name, tmp_path):
+    module, inputs = models[name]
+    traced = ember.jit.trace(module, inputs)
+    assert type(traced) is ember.jit.TopLevelTracedModule and isinstance(traced, ember.nn.Module)
+    eager = _outputs(module(*inputs))
+    _close(_outputs(traced(*inputs)), eager, rtol=1e-6, atol=1e-6)
+    path = str(tmp_path / f'{name}.pt')
+    ember.jit.save(traced, path)
+    loaded = ember.jit.load(path)          # runs the archive's code on ember
+    record = PYTORCH[name]
+    assert repr(loaded) == record['repr']
+    assert sorted(loaded.state_dict()) == record['state_dict']
+    _close(_outputs(loaded(*inputs)), record['outputs'])
+    _close(eager, record['outputs'])
+
+
+def test_traced_module_prints_and_shares_the_modules_state(models):
+    module, inputs = models['mlp']
+    traced = ember.jit.trace(module, inputs)
+    assert repr(traced) == ('MLP(\n  original_name=MLP\n  (fc1): Linear(original_name=Linear)\n'
+                            '  (act): GELU(original_name=GELU)\n  (fc2): Linear(original_name=Linear)\n)')
+    assert traced.code.startswith('def forward(self,\n    x: Tensor) -> Tensor:\n')
+    assert 'torch.linear(' in traced.code and 'torch.gelu(' in traced.code and 'torch.softmax(' in traced.code
+    assert traced.fc1.weight is module.fc1.weight
+    assert type(traced.fc1) is ember.jit.TracedModule
+    with ember.no_grad():
+        module.fc2.bias.add_(1.0)
+    try:
+        _close(_outputs(traced(*inputs)), _outputs(module(*inputs)), rtol=1e-6, atol=1e-6)
+    finally:
+        with ember.no_grad():
+            module.fc2.bias.sub_(1.0)
+    assert 'call_function' in str(traced.graph) or 'linear' in str(traced.graph)
+
+
+def test_traced_function_is_a_script_function(tmp_path):
+    def scale_and_shift(x, y):
+        return x * 2 + y.sin()
+    x, y = ember.randn(3), ember.randn(3)
+    fn = ember.jit.trace(scale_and_shift, (x, y))
+    assert isinstance(fn, ember.jit.ScriptFunction)
+    assert repr(fn).startswith('<ember.jit.ScriptFunction object at 0x')
+    assert fn.name == 'scale_and_shift' and fn.qualified_name == '__torch__.scale_and_shift'
+    assert fn.code.startswith('def scale_and_shift(x: Tensor,\n    y: Tensor) -> Tensor:\n')
+    np.testing.assert_allclose(fn(y, x).numpy(), scale_and_shift(y, x).numpy(), rtol=1e-6)
+    buf = io.BytesIO()
+    ember.jit.save(fn, buf)
+    buf.seek(0)
+    loaded = ember.jit.load(buf)
+    assert repr(loaded) == 'RecursiveScriptModule(original_name=PlaceholderModule)'
+    np.testing.assert_allclose(loaded(y, x).numpy(), scale_and_shift(y, x).numpy(), rtol=1e-6)
+
+
+def test_control_flow_is_frozen_and_the_check_finds_it():
+    def branchy(x):
+        return x * 3 if x.sum() > 0 else -x
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        fn = ember.jit.trace(branchy, (ember.ones(2),), check_trace=False)
+    told = [str(w.message) for w in caught if w.category is ember.jit.TracerWarning]
+    assert len(told) == 1 and told[0].startswith('Converting a tensor to a Python boolean might cause the trace to '
+                                                 'be incorrect. We can\'t record the data flow of Python values')
+    np.testing.assert_array_equal(fn(-ember.ones(2)).numpy(), [-3., -3.])     # the branch taken while tracing
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', ember.jit.TracerWarning)
+        with pytest.raises(ember.jit.TracingCheckError,
+                           match='^Tracing failed sanity checks!\nERROR: Graphs differed across invocations!\n'):
+            ember.jit.trace(branchy, (ember.ones(2),), check_inputs=[(-ember.ones(2),)])
+
+
+def test_outputs_that_differ_from_python_warn():
+    def noisy(x):
+        return nn.functional.dropout(x, 0.5, training=True)
+    with pytest.warns(ember.jit.TracerWarning, match=r'^Output nr 1\. of the traced function does not match the '
+                      r'corresponding output of the Python function\. Detailed error:\n'):
+        ember.jit.trace(noisy, (ember.ones(50),))
+    with warnings.catch_warnings():
+        warnings.simplefilter('error', ember.jit.TracerWarning)
+        ember.jit.trace(noisy, (ember.ones(50),), check_trace=False)
+
+
+def test_strict_containers_and_inputs_as_pytorch():
+    class Named(nn.Module):
+        def forward(self, x):
+            return {'double': x * 2, 'same': x}
+    with pytest.raises(RuntimeError, match='^Encountering a dict at the output of the tracer might cause the trace '
+                       'to be incorrect.*pass strict=False to trace'):
+        ember.jit.trace(Named(), (ember.ones(2),))
+    traced = ember.jit.trace(Named(), (ember.ones(2),), strict=False)
+    assert 'Dict[str, Tensor]' in traced.code
+    out = traced(ember.arange(2.))
+    assert sorted(out) == ['double', 'same'] and out['double'].tolist() == [0., 2.]
+
+    class Pair(nn.Module):
+        def forward(self, x):
+            return [x + 1, x]
+    with pytest.warns(ember.jit.TracerWarning, match='^Encountering a list at the output of the tracer'):
+        ember.jit.trace(Pair(), (ember.ones(2),))
+
+    class Scaled(nn.Module):
+        def forward(self, x, n):
+            return x * n
+    with pytest.raises(RuntimeError, match=r"^Type 'Tuple\[Tensor, int\]' cannot be traced\. Only Tensors and "
+                       r"\(possibly nested\) Lists, Dicts, and Tuples of Tensors can be traced$"):
+        ember.jit.trace(Scaled(), (ember.ones(2), 3))
+    with pytest.raises(RuntimeError, match='^example_kwarg_inputs or example_inputs must be provided$'):
+        ember.jit.trace(Scaled())
+
+
+def test_example_kwarg_inputs():
+    class Gate(nn.Module):
+        def forward(self, x, gate=None):
+            return x * ember.sigmoid(gate)
+    x, g = ember.randn(3), ember.randn(3)
+    traced = ember.jit.trace(Gate(), example_kwarg_inputs={'x': x, 'gate': g})
+    assert traced.code.startswith('def forward(self,\n    x: Tensor,\n    gate: Tensor) -> Tensor:')
+    np.testing.assert_allclose(traced(g, x).numpy(), (g * ember.sigmoid(x)).numpy(), rtol=1e-6)
+
+
+def test_what_ember_cannot_write_is_refused_naming_the_operator():
+    class Padded(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.attention = nn.MultiheadAttention(8, 2, batch_first=True)
+
+        def forward(self, x, mask):
+            return self.attention(x, x, x, key_padding_mask=mask)[0]
+    x = ember.randn(2, 3, 8)
+    mask = ember.tensor([[False, False, True]] * 2)
+    with pytest.raises(RuntimeError, match=r"^ember\.jit\.trace cannot record aten::\w+ in MultiheadAttention "
+                       r"'attention': ember computes it outside the operators it can write as TorchScript"):
+        ember.jit.trace(Padded().eval(), (x, mask))
+
+
+@pytest.mark.parametrize('name', sorted(PYTORCH))
+def test_pytorch_runs_embers_archive(models, name, tmp_path):
+    torch = pytest.importorskip('torch')
+    module, inputs = models[name]
+    path = str(tmp_path / f'{name}.pt')
+    ember.jit.trace(module, inputs).save(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', DeprecationWarning)
+        loaded = torch.jit.load(path)
+    with torch.no_grad():
+        got = loaded(*[torch.from_numpy(t.numpy().copy()) for t in inputs])
+    _close([g.numpy() for g in (got if isinstance(got, tuple) else (got,))], _outputs(module(*inputs)))
+
+
+def test_is_tracing_and_trace_module():
+    seen = []
+
+    class Probe(nn.Module):
+        def forward(self, x):
+            seen.append(ember.jit.is_tracing())
+            return x + 1
+    traced = ember.jit.trace_module(Probe(), {'forward': (ember.ones(2),)}, check_trace=False)
+    assert seen == [True] and ember.jit.is_tracing() is False
+    assert traced(ember.zeros(2)).tolist() == [1., 1.] and seen == [True]     # the program runs, not forward
+    with pytest.raises(AttributeError, match=r'^expected a dictionary of \(method_name, input\) pairs$'):
+        ember.jit.trace_module(Probe(), (ember.ones(2),))
+    with pytest.raises(RuntimeError, match='traces forward only; it cannot trace other'):
+        ember.jit.trace_module(Probe(), {'forward': (ember.ones(2),), 'other': (ember.ones(2),)})

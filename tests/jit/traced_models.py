@@ -1,0 +1,64 @@
+"""The models tests/jit/test_jit_trace.py traces with ember.jit.trace, shared with the script that records what
+PyTorch computes when it loads ember's archives of them (tests/fixtures/jit/record_ember_traced.py)."""
+import ember
+import ember.nn as nn
+import ember.nn.functional as F
+
+
+class MLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(6, 16)
+        self.act = nn.GELU()
+        self.fc2 = nn.Linear(16, 3)
+
+    def forward(self, x):
+        return F.softmax(self.fc2(self.act(self.fc1(x))), dim=-1)
+
+
+class LeNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 6, 5, padding=2)
+        self.conv2 = nn.Conv2d(6, 16, 5)
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)
+        self.fc2 = nn.Linear(120, 84)
+        self.fc3 = nn.Linear(84, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(ember.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(ember.relu(self.conv2(x)), 2)
+        x = x.view(x.size(0), -1)
+        return self.fc3(ember.relu(self.fc2(ember.relu(self.fc1(x)))))
+
+
+class Tagger(nn.Module):
+    """An LSTM over embedded tokens, a linear head on every step."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(20, 8)
+        self.lstm = nn.LSTM(8, 6, num_layers=2, batch_first=True, bidirectional=True)
+        self.head = nn.Linear(12, 4)
+
+    def forward(self, tokens):
+        out, (h, c) = self.lstm(self.embed(tokens))
+        return self.head(out), h
+
+
+def cases():
+    """{name: (module, example inputs)}, the same values for the same ember seed."""
+    import ember.vision
+    ember.manual_seed(0)
+    made = {
+        'mlp': (MLP(), (ember.randn(4, 6),)),
+        'lenet': (LeNet(), (ember.randn(2, 1, 28, 28),)),
+        'tagger': (Tagger(), (ember.randint(0, 20, (3, 7)),)),
+        'encoder': (nn.TransformerEncoderLayer(16, 4, dim_feedforward=32, dropout=0.1, batch_first=True),
+                    (ember.randn(2, 5, 16),)),
+        'resnet18': (ember.vision.models.resnet18(num_classes=10), (ember.randn(1, 3, 32, 32),)),
+        'mobilenet_v2': (ember.vision.models.mobilenet_v2(num_classes=10), (ember.randn(1, 3, 32, 32),)),
+    }
+    for module, _ in made.values():
+        module.eval()
+    return made
