@@ -64,7 +64,7 @@ class TracedTensor(Tensor):
         return _python_value(self, 'integer', lambda t: int(Tensor.item(t)))
 
     def __float__(self):
-        return _python_value(self, 'number', lambda t: float(Tensor.item(t)))
+        return _python_value(self, 'float', lambda t: float(Tensor.item(t)))
 
 
 def _python_value(tensor, kind, convert):
