@@ -293,3 +293,40 @@ def test_index_tensor_dtypes_as_pytorch():
             x[i.to(dtype)]
     with pytest.warns(UserWarning, match="indexing with dtype ember.uint8 is now deprecated"):
         assert x[ember.tensor([1, 0, 1], dtype=ember.uint8)].shape == (2, 4, 5)
+
+
+def test_zero_dim_index_gathers_and_scatters_as_one_element_vector():
+    # the one-hot label transform of PyTorch's Transforms tutorial: scatter_ at a 0-d index
+    one_hot = ember.zeros(10, dtype=ember.float).scatter_(0, ember.tensor(3), value=1)
+    assert one_hot.tolist() == [0., 0., 0., 1., 0., 0., 0., 0., 0., 0.]
+    assert ember.zeros(10).scatter(dim=0, index=ember.tensor(3), src=ember.tensor(5.)).tolist()[3] == 5.
+    assert ember.zeros(10).scatter_add(0, ember.tensor(3), ember.tensor(5.)).tolist()[3] == 5.
+    assert ember.zeros(10).scatter_reduce(0, ember.tensor(3), ember.tensor(5.), 'sum').tolist()[3] == 5.
+    g = ember.arange(10.).gather(0, ember.tensor(3))
+    assert g.shape == () and g.item() == 3.                       # the index's shape: 0-d
+    assert ember.tensor(4.).gather(0, ember.tensor([0, 0])).tolist() == [4., 4.]
+    s = ember.zeros(()).scatter(0, ember.tensor([0]), ember.tensor([5.]))
+    assert s.shape == () and s.item() == 5.
+    # gradients flow through the 0-d positions as through any other
+    x = ember.zeros(10, requires_grad=True)
+    v = ember.tensor(2., requires_grad=True)
+    y = x.scatter(0, ember.tensor(3), v)
+    y.backward(ember.arange(10.))
+    assert y.grad_fn.name() == 'ScatterBackward0'
+    assert x.grad.tolist() == [0., 1., 2., 0., 4., 5., 6., 7., 8., 9.] and v.grad.item() == 3.
+    x = ember.arange(10., requires_grad=True)
+    x.gather(0, ember.tensor(3)).backward()
+    assert x.grad.tolist() == [0., 0., 0., 1., 0., 0., 0., 0., 0., 0.]
+    x = ember.rand(5, dtype=ember.float64, requires_grad=True)
+    src = ember.rand((), dtype=ember.float64, requires_grad=True)
+    assert ember.autograd.gradcheck(lambda a, b: a.scatter_reduce(0, ember.tensor(2), b, 'prod'), (x, src))
+    assert ember.autograd.gradgradcheck(lambda a, b: a.scatter(0, ember.tensor(2), b), (x, src))
+
+
+def test_gather_scatter_rank_mismatch_names_the_argument_as_pytorch_does():
+    with pytest.raises(RuntimeError, match="^Index tensor must have the same number of dimensions as self tensor$"):
+        ember.zeros(3, 4).scatter(1, ember.tensor(2), 7.)
+    with pytest.raises(RuntimeError, match="^Index tensor must have the same number of dimensions as self tensor$"):
+        ember.zeros(3, 4).scatter_add(1, ember.tensor(2), ember.zeros(3, 4))
+    with pytest.raises(RuntimeError, match="^Index tensor must have the same number of dimensions as input tensor$"):
+        ember.zeros(3, 4).gather(1, ember.tensor(2))

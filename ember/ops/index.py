@@ -510,7 +510,9 @@ def _check_bounds(index, dim, size):
 def _check_gather_scatter(name, input, dim, index, src=None):
     """PyTorch's shape rules: index has input's ndim and is no larger than input (and src) outside ``dim``."""
     if index.ndim != input.ndim and not (index.ndim <= 1 and input.ndim <= 1):
-        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+        # PyTorch names the tensor after the argument: gather's ``input``, scatter's ``self``
+        which = 'input' if name == 'gather' else 'self'
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as {which} tensor")
     for d in range(index.ndim):
         if d == dim:
             continue
@@ -536,6 +538,8 @@ class Gather(Primitive):
     def forward(ctx, x, dim, index):
         ctx.args = (x.shape, dim)
         ctx.save_for_backward(index)
+        if index.ndim == 0 or x.ndim == 0:    # 0-d tensors index as one-element vectors, as in PyTorch
+            return x.reshape(-1)[index.reshape(-1)].reshape(index.shape).copy()
         try:
             out = ctx.xp.take_along_axis(x, index, axis=dim) if index.shape[:dim] == x.shape[:dim] and \
                 index.shape[dim + 1:] == x.shape[dim + 1:] else _gather_small(ctx.xp, x, dim, index)
@@ -636,17 +640,21 @@ class Scatter(Primitive):
         ctx.save_for_backward(index)
         xp = ctx.xp
         out = x.copy()
+        # a 0-d tensor (self, index or src) takes part as a one-element vector, as in PyTorch
+        target = out.reshape(1) if out.ndim == 0 else out
+        index = index.reshape(1) if index.ndim == 0 else index
         key = _scatter_indices(xp, index, dim)
         if isinstance(src, (int, float, bool)):
             vals = src
         else:
+            src = src.reshape(1) if src.ndim == 0 else src
             vals = src[tuple(slice(0, s) for s in index.shape)]
         if reduce is None:
-            out[key] = vals
+            target[key] = vals
         elif reduce in ('add', 'sum'):
-            backend.scatter_ufunc('add', out, key, vals)
+            backend.scatter_ufunc('add', target, key, vals)
         elif reduce == 'multiply':
-            backend.scatter_ufunc('multiply', out, key, vals)
+            backend.scatter_ufunc('multiply', target, key, vals)
         return out
 
     @staticmethod

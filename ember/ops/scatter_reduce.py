@@ -41,6 +41,10 @@ class ScatterReduce(Primitive):
         ctx.src_shape = src.shape
         if src.shape != index.shape:  # only the part of src that index covers is scattered (PyTorch's rule)
             src = src[tuple(slice(0, n) for n in index.shape)]
+        shape = x.shape
+        saved_x, saved_index, saved_src = x, index, src
+        # a 0-d tensor (self, index or src) takes part as a one-element vector, as in PyTorch
+        x, index, src = (a.reshape(1) if a.ndim == 0 else a for a in (x, index, src))
         key = _full_index(xp, index, dim)
         hit = xp.zeros(x.shape, dtype=bool)
         hit[key] = True
@@ -59,8 +63,10 @@ class ScatterReduce(Primitive):
                 count = count + 1
             count = xp.maximum(count, 1)
             out = out // count.astype(out.dtype) if out.dtype.kind in 'iub' else out / count.astype(out.dtype)
+        out, hit = out.reshape(shape), hit.reshape(shape)
+        count = None if count is None else count.reshape(shape)
         ctx.args = (dim, reduce, include_self, hit, count)
-        ctx.save_for_backward(x, index, src, out)
+        ctx.save_for_backward(saved_x, saved_index, saved_src, out)
         return out
 
     @staticmethod
