@@ -90,3 +90,29 @@ def test_one_node_names_the_sorted_values():
     assert values.grad_fn.name() == 'SortBackward0'
     assert values.grad_fn.next_functions[0][0].name() == 'ember::autograd::AccumulateGrad'
     assert str(x.median()).endswith('grad_fn=<MedianBackward0>)')
+
+
+def test_in_place_views_record_pytorch_in_place_node_names():
+    # PyTorch numbers in-place view nodes apart from the out-of-place ones (recorded from PyTorch 2.13)
+    a = ember.ones(1, 3, 1, requires_grad=True) * 2
+    cases = {'squeeze_': (lambda t: t.squeeze_(), 'SqueezeBackward3'),
+             'squeeze_(0)': (lambda t: t.squeeze_(0), 'SqueezeBackward4'),
+             'squeeze_(dim=0)': (lambda t: t.squeeze_(dim=0), 'SqueezeBackward4'),
+             'squeeze_((0, 2))': (lambda t: t.squeeze_((0, 2)), 'SqueezeBackward5'),
+             'unsqueeze_(0)': (lambda t: t.unsqueeze_(0), 'UnsqueezeBackward1'),
+             'transpose_(0, 1)': (lambda t: t.transpose_(0, 1), 'TransposeBackward1'),
+             'swapdims_(0, 1)': (lambda t: t.swapdims_(0, 1), 'TransposeBackward1'),
+             'as_strided_': (lambda t: t.as_strided_((3,), (1,)), 'AsStridedBackward1')}
+    for what, (fn, name) in cases.items():
+        assert fn(a.clone()).grad_fn.name() == name, what
+    assert a.clone().squeeze(0).grad_fn.name() == 'SqueezeBackward1'     # the out-of-place one keeps its own
+    b = ember.ones(1, 3, requires_grad=True) * 2
+    assert b.clone().t_().grad_fn.name() == 'TBackward1'
+    with pytest.raises(RuntimeError, match=r"^t_\(\) expects a tensor with <= 2 dimensions, but self is 3D$"):
+        a.clone().t_()
+    # in-place or not, the gradient is the view's
+    x = ember.arange(3., requires_grad=True)
+    y = (x * 1).unsqueeze_(0).t_()
+    y.backward(ember.tensor([[1.], [2.], [3.]]))
+    assert x.grad.tolist() == [1., 2., 3.]
+

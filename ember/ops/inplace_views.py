@@ -6,10 +6,18 @@ import numpy as np
 from ember import backend
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
-from ember.autograd.function import Primitive
+from ember.autograd.function import Primitive, _node_class
 from ember.ops._registry import op
 from ember.ops.inplace import check_inplace
 from ember.ops._numpy_keywords import NOT_GIVEN, take, take_required
+
+
+# PyTorch numbers the in-place variant's node after the out-of-place overloads (squeeze_(dim) records
+# SqueezeBackward4 where squeeze(dim) records SqueezeBackward1): printed graphs show these names
+_INPLACE_NODE_NAMES = {'SqueezeBackward0': 'SqueezeBackward3', 'SqueezeBackward1': 'SqueezeBackward4',
+                       'SqueezeBackward2': 'SqueezeBackward5', 'UnsqueezeBackward0': 'UnsqueezeBackward1',
+                       'TBackward0': 'TBackward1', 'TransposeBackward0': 'TransposeBackward1',
+                       'AsStridedBackward0': 'AsStridedBackward1'}
 
 
 def _become_view(t, view, *args):
@@ -18,7 +26,11 @@ def _become_view(t, view, *args):
     res = view(t, *args)
     t._data = res._data
     if grad_mode._state.enabled and res._grad_fn is not None:
-        t._grad_fn, t._output_nr = res._grad_fn, res._output_nr
+        node = res._grad_fn
+        inplace_name = _INPLACE_NODE_NAMES.get(type(node).__name__)
+        if inplace_name is not None:
+            node.__class__ = _node_class(inplace_name)
+        t._grad_fn, t._output_nr = node, res._output_nr
     if t._base is not None:
         t._view_fn = res._view_fn
     t._version_counter.value += 1
@@ -39,6 +51,8 @@ def t_(input):
                 [2],
                 [3]])
     """
+    if input.ndim > 2:
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     return _become_view(input, Tensor.t)
 
 
