@@ -852,9 +852,10 @@ def _weights_only_error(module, name):
                   f"from a trusted source.\n\n\nTrying to load unsupported GLOBAL {g} whose module "
                   f"{module} is blocked.")
     else:
-        detail = ("Weights only load failed. This file can still be loaded, to do so you have two options, do those "
-                  "steps only if you trust the source of the checkpoint. \n\t(1) Re-running `ember.load` with "
-                  "`weights_only` set to `False` will likely succeed, but it can result in arbitrary code "
+        # the warning in bold (ANSI escapes), as PyTorch prints it
+        detail = ("Weights only load failed. This file can still be loaded, to do so you have two options, \033[1mdo "
+                  "those steps only if you trust the source of the checkpoint\033[0m. \n\t(1) Re-running `ember.load` "
+                  "with `weights_only` set to `False` will likely succeed, but it can result in arbitrary code "
                   "execution. Do it only if you got the file from a trusted source.\n\t(2) Alternatively, to load "
                   "with `weights_only=True` please check the recommended steps in the following error message.\n"
                   f"\tWeightsUnpickler error: Unsupported global: GLOBAL {g} was not an allowed global by default. "

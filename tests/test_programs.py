@@ -20,7 +20,9 @@ PROGRAMS = pathlib.Path(__file__).parent / 'programs'
 # the torch module it finds)
 _ALIASED = ('torch', 'torchvision', 'functorch', 'einops')
 # programs that need an optional package
-NEEDS = {'vit_einops': 'einops', 'gan_mnist': 'PIL'}
+NEEDS = {'vit_einops': 'einops', 'gan_mnist': 'PIL',
+         # torchvision's MNIST-family datasets hand their transforms PIL images
+         'tut_quickstart': 'PIL', 'tut_data': 'PIL', 'tut_transforms': 'PIL', 'tut_optimization': 'PIL'}
 
 
 @contextlib.contextmanager

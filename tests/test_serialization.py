@@ -293,6 +293,11 @@ def test_unknown_class_needs_allowlist_or_weights_only_false():
         ember.load(io.BytesIO(raw))
     assert ('Unsupported global: GLOBAL tests.test_serialization.Point was not an allowed global by default'
             in str(info.value)) or 'test_serialization.Point was not an allowed' in str(info.value)
+    # the warning is printed in bold, as PyTorch's
+    assert str(info.value).startswith("Weights only load failed. This file can still be loaded, to do so you have two "
+                                      "options, \033[1mdo those steps only if you trust the source of the "
+                                      "checkpoint\033[0m. \n\t(1) Re-running `ember.load` with `weights_only` set to "
+                                      "`False` will likely succeed")
     assert ember.load(io.BytesIO(raw), weights_only=False)['p'].x == 3
     with serialization.safe_globals([Point]):
         assert ember.load(io.BytesIO(raw))['p'].x == 3
