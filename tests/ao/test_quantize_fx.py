@@ -135,3 +135,54 @@ def test_fuse_fx_folds_batch_norm_and_fuses_relu():
     assert [type(m).__name__ for m in fused.children()] == ['ConvReLU2d', 'LinearReLU']
     x = ember.randn(1, 2, 6, 6)
     np.testing.assert_allclose(fused(x).detach().numpy(), model(x).detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_lstm_and_linear_dynamically_quantized_through_a_qconfig_mapping(record):
+    expected = record['dynamic']
+    Recurrent, _ = define_models(nn, nn.functional)
+    model = fill(Recurrent().eval(), ember.from_numpy)
+    mapping = (QConfigMapping().set_object_type(nn.LSTM, default_dynamic_qconfig)
+               .set_object_type(nn.Linear, default_dynamic_qconfig))
+    x = ember.from_numpy(images(4, (5, 2, 6)))
+    prepared = prepare_fx(model, mapping, (x,))
+    assert _as_torch(prepared.code) == expected['prepared_code']
+    assert _as_torch(repr(prepared)) == expected['prepared_repr']
+    quantized = convert_fx(prepared)
+    assert _as_torch(quantized.code) == expected['code'] and _as_torch(repr(quantized)) == expected['repr']
+    out = quantized(x).numpy()
+    # the same as eager quantize_dynamic; that differs from PyTorch's LSTM by float32 rounding (3e-8)
+    eager = ember.ao.quantization.quantize_dynamic(model, {nn.LSTM, nn.Linear})
+    np.testing.assert_array_equal(out, eager(x).numpy())
+    np.testing.assert_allclose(out, np.array(expected['output'], np.float32), rtol=0, atol=1e-6)
+
+
+def test_prepare_qat_fx_trains_and_converts(record):
+    expected = record['qat']
+    _, SmallConvNet = define_models(nn, nn.functional)
+    model = fill(SmallConvNet().train(), ember.from_numpy)
+    prepared = prepare_qat_fx(model, get_default_qat_qconfig_mapping('x86'), (ember.from_numpy(images(5)),))
+    assert _as_torch(prepared.code) == expected['prepared_code']
+    assert _as_torch(repr(prepared)) == expected['prepared_repr']
+    assert type(prepared.conv).__module__ == 'ember.ao.nn.intrinsic.qat.modules.conv_fused'
+    optimizer = ember.optim.SGD(prepared.parameters(), lr=0.1)
+    losses = []
+    for seed in (5, 6, 7):
+        optimizer.zero_grad()
+        loss = prepared(ember.from_numpy(images(seed))).square().mean()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    # per-channel fake quantization of the BatchNorm-scaled weights rounds a few weights to the other side
+    # of a step than PyTorch does (eager prepare_qat too), so training follows PyTorch's closely, not exactly
+    np.testing.assert_allclose(losses, expected['losses'], rtol=0.1)
+    assert losses[2] < losses[0] / 5
+    prepared.apply(ember.ao.quantization.disable_observer)
+    quantized = convert_fx(copy.deepcopy(prepared).eval())
+    assert _as_torch(quantized.code) == expected['code']
+    assert [m._get_name() for m in quantized.children()] == ['QuantizedConvReLU2d', 'QuantizedConvReLU2d',
+                                                             'AdaptiveAvgPool2d', 'QuantizedLinear']
+    x = ember.from_numpy(images(8))
+    fake_quantized = prepared.eval()(x).detach().numpy()
+    out = quantized(x).numpy()
+    assert np.abs(out - fake_quantized).max() <= 2 * quantized.fc.scale
+    np.testing.assert_allclose(out, np.array(expected['logits'], np.float32), rtol=0, atol=0.1)

@@ -122,7 +122,7 @@ _SHARE_QPARAMS_OPS = (
     ember.narrow, ember.repeat_interleave, ember.transpose, ember.squeeze, ember.stack, ember.unsqueeze,
     operator.floordiv, 'contiguous', 'clamp', 'detach', 'detach_', 'mean', 'permute', 'repeat',
     'repeat_interleave', 'reshape', 'resize_', 'relu', 'relu_', 'squeeze', 'squeeze_', 'transpose', 'unsqueeze',
-    'unsqueeze_', 'view', 'flatten')
+    'unsqueeze_', 'view')
 
 
 def _get_share_qparams_op_configs(dtype_configs):

@@ -16,7 +16,7 @@ _QUANTIZED_AS_IS = frozenset({
     nn.AvgPool1d, nn.AvgPool2d, nn.AvgPool3d, nn.ReLU, nn.ReLU6, nn.Hardtanh, nn.Identity,
     F.relu, F.relu6, F.hardtanh, F.max_pool1d, F.max_pool2d, F.max_pool3d, F.adaptive_avg_pool1d,
     F.adaptive_avg_pool2d, F.adaptive_avg_pool3d, F.avg_pool2d, ember.flatten, ember.transpose, ember.squeeze,
-    ember.unsqueeze, ember.cat, 'flatten', 'reshape', 'view', 'mean', 'relu', 'transpose', 'permute', 'squeeze',
+    ember.unsqueeze, ember.cat, 'reshape', 'view', 'mean', 'relu', 'transpose', 'permute', 'squeeze',
     'unsqueeze', 'contiguous', 'detach'})
 
 _BINARY = {operator.add: 'add', ember.add: 'add', operator.mul: 'mul', ember.mul: 'mul'}

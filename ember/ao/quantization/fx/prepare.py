@@ -134,7 +134,8 @@ def _swap_qat_modules(model, graph, node_qconfigs, singles):
         config = singles.get(type(module))
         if config is None or config.qat_module is None:
             continue
-        module.qconfig = node_qconfigs[node.name]
+        for part in module.modules():     # a fused module's parts are read with their own qconfig
+            part.qconfig = node_qconfigs[node.name]
         qat = config.qat_module.from_float(module)
         parent, _, name = node.target.rpartition('.')
         setattr(model.get_submodule(parent) if parent else model, name, qat)
