@@ -279,7 +279,12 @@ class Tensor:
         """
         if dim is None:
             return Size(self._data.shape)
-        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+        try:
+            return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+        except TypeError:       # a dim not an int: PyTorch's argument error
+            from ember.ops import _argparse
+            _argparse.refuse_from_stack()
+            raise
 
     def dim(self) -> builtins.int:
         """Returns the number of dimensions of the tensor (also ``ndimension()`` and the ``ndim`` property).
@@ -347,7 +352,14 @@ class Tensor:
             strides = _contiguous_strides(data.shape)
         else:
             strides = tuple(s // data.itemsize for s in data.strides)
-        return strides if dim is None else strides[_wrap_dim(dim, data.ndim)]
+        if dim is None:
+            return strides
+        try:
+            return strides[_wrap_dim(dim, data.ndim)]
+        except TypeError:       # a dim not an int: PyTorch's argument error
+            from ember.ops import _argparse
+            _argparse.refuse_from_stack()
+            raise
 
     def storage_offset(self):
         """The offset of this tensor's first element in its storage, counted in elements.

@@ -106,6 +106,7 @@ HAND_WRITTEN = {
     'torch': {'nonzero': ['nonzero(Tensor input, *, bool as_tuple=False, Tensor out=None)'],
               'numel': ['numel(Tensor input)']},
     'Tensor': {'nonzero': ['nonzero()', 'nonzero(*, bool as_tuple)'],
+               'size': ['size(int64_t? dim=None)'], 'stride': ['stride(int64_t? dim=None)'],
                'copy_': ['copy_(Tensor other, bool non_blocking=False)',
                          'copy_(Tensor other, bool async=False)|deprecated'],
                'new_tensor': ['new_tensor(PyObject* data, *, ScalarType dtype=None, Device? device=None, '
@@ -118,7 +119,9 @@ _PROBES = [('torch', 'nonzero', ('list',), {}), ('torch', 'nonzero', ('x', 'x'),
            ('Tensor', 'nonzero', ('list',), {}), ('Tensor', 'nonzero', (), {'as_tuple': 'str'}),
            ('Tensor', 'copy_', ('list',), {}), ('Tensor', 'copy_', ('x', 'str'), {}),
            ('Tensor', 'copy_', (), {'other': 'x', 'async': 'str'}),
-           ('Tensor', 'new_tensor', ('list',), {'dtype': 'str'}), ('Tensor', 'new_tensor', ('list', 'x'), {})]
+           ('Tensor', 'new_tensor', ('list',), {'dtype': 'str'}), ('Tensor', 'new_tensor', ('list', 'x'), {}),
+           ('Tensor', 'size', ('str',), {}), ('Tensor', 'size', (), {'dim': 'list'}), ('Tensor', 'size', ('x', 'x'), {}),
+           ('Tensor', 'stride', ('str',), {}), ('Tensor', 'stride', ('list', 'x'), {})]
 
 
 def _check_hand_written(table):

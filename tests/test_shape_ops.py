@@ -299,3 +299,11 @@ def test_tile_method_takes_separate_ints_as_pytorch():
     assert x.tile(2, 1).shape == (4, 3) and x.tile(2).shape == (2, 6) and x.tile((2, 1)).shape == (4, 3)
     with pytest.raises(TypeError, match=r"tile\(\): argument 'dims' \(position 2\) must be tuple of ints, not int"):
         torch.tile(x, 2)
+
+
+def test_roll_by_one_shift_along_listed_dims():
+    """``roll(1, dims=(0,))``: one int shift with its dims given as a sequence (PyTorch's own)."""
+    x = torch.arange(6).reshape(2, 3)
+    assert x.roll(1, dims=(0,)).tolist() == [[3, 4, 5], [0, 1, 2]]
+    assert torch.roll(x, 1, dims=[1]).tolist() == [[2, 0, 1], [5, 3, 4]]
+    assert x.roll([1], dims=[1]).tolist() == [[2, 0, 1], [5, 3, 4]]

@@ -20,6 +20,7 @@ even kernel pads one more on the high side, as PyTorch does).
 """
 import itertools
 import math
+from operator import index as _index
 
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd.function import Primitive
@@ -396,9 +397,14 @@ def _ntuple(value, n):
     """An int or sequence as an n-tuple (a 1-element sequence is repeated, as PyTorch does)."""
     if isinstance(value, Tensor):
         value = value.tolist()
-    if isinstance(value, (int, float)):
-        return (int(value),) * n
-    value = tuple(int(v) for v in value)
+    if isinstance(value, int):
+        return (value,) * n
+    try:
+        value = tuple(map(_index, value))      # (ints: 1.5 and (1.0, 1) are refused, as in PyTorch)
+    except TypeError:       # PyTorch's argument error for the op called
+        from ember.ops import _argparse
+        _argparse.refuse_from_stack()
+        raise
     if len(value) == 1 and n != 1:
         return value * n
     return value

@@ -10,6 +10,7 @@ When a graph is being built for a higher-order gradient the mean and invstd are 
 the values saved by forward are used as constants (same numbers, less work).
 """
 import math
+from operator import index as _index
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from ember._tensor import Tensor
 from ember.autograd import _saved_hooks, grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
-from ember.ops import _batch_norm_arrays, _layer_norm_arrays
+from ember.ops import _argparse, _batch_norm_arrays, _layer_norm_arrays
 from ember.ops._registry import op
 from ember.ops._util import python_reads
 
@@ -258,7 +259,11 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """
     if isinstance(normalized_shape, int):
         raise TypeError("layer_norm(): argument 'normalized_shape' (position 2) must be tuple of ints, not int")
-    shape = [int(s) for s in normalized_shape]
+    try:
+        shape = [_index(s) for s in normalized_shape]      # (ints: 3.0 is refused, as in PyTorch)
+    except TypeError:       # PyTorch's argument error for the call
+        _argparse.refuse_from_stack()
+        raise
     k = len(shape)
     if weight is not None and list(weight.shape) != shape:
         raise RuntimeError(f"Expected weight to be of same shape as normalized_shape, but got weight of shape "

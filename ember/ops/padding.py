@@ -1,10 +1,13 @@
 """F.pad: constant padding (one Primitive, negative pads crop) and reflect/replicate/circular
 padding (index gathers along each padded dimension, so gradients of any order come for free)."""
+from operator import index as _index
+
 import numpy as np
 
 from ember import backend
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
+from ember.ops import _argparse
 from ember.ops._registry import op
 
 
@@ -57,7 +60,11 @@ def pad(input, pad, mode='constant', value=None):
     >>> pad(ember.ones(1, 2), (1, 1))
     tensor([[0., 1., 1., 0.]])
     """
-    pad = tuple(int(p) for p in pad)
+    try:
+        pad = tuple(map(_index, pad))       # (ints: 1.5 is refused, as in PyTorch)
+    except TypeError:       # PyTorch's argument error for the call
+        _argparse.refuse_from_stack()
+        raise
     if len(pad) % 2:
         raise RuntimeError("Padding length must be divisible by 2")
     ndim = input.ndim

@@ -10,6 +10,7 @@ pools are the 2-D ones on an unsqueezed input, as in PyTorch.
 """
 import itertools
 import math
+from operator import index as _index
 
 import numpy as np
 
@@ -253,8 +254,8 @@ def _tuple_arg(value, n, message):
     if isinstance(value, int):
         return (value,) * n
     try:
-        value = tuple(int(v) for v in value)
-    except TypeError:   # not a sequence (a float): PyTorch's argument error for the op called
+        value = tuple(map(_index, value))      # (ints: (2.0, 2.0) is refused, as in PyTorch)
+    except TypeError:   # not a sequence of ints (a float): PyTorch's argument error for the op called
         from ember.ops import _argparse
         _argparse.refuse_from_stack()
         raise
@@ -390,11 +391,16 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 def _one(value, message, allow_none=False):
     if value is None and allow_none:
         return None
-    if isinstance(value, (tuple, list)):
-        if len(value) != 1:
-            raise RuntimeError(message.format(len(value)))
-        return int(value[0])
-    return int(value)
+    try:
+        if isinstance(value, (tuple, list)):
+            if len(value) != 1:
+                raise RuntimeError(message.format(len(value)))
+            return _index(value[0])
+        return _index(value)        # (an int: 2.0 is refused, as in PyTorch)
+    except TypeError:       # PyTorch's argument error for the op called
+        from ember.ops import _argparse
+        _argparse.refuse_from_stack()
+        raise
 
 
 @op('F')
@@ -678,7 +684,12 @@ def _adaptive_sizes(name, n, input, output_size, colon=''):
             raise RuntimeError(f"{name}(): Expected input to have non-zero size for non-batch dimensions, but input "
                                f"has sizes {list(input.shape)} with dimension {i} being empty")
     sizes = input.shape[-n:]
-    return tuple(int(s) if o is None else int(o) for o, s in zip(output_size, sizes))
+    try:
+        return tuple(s if o is None else _index(o) for o, s in zip(output_size, sizes))   # (2.0 refused)
+    except TypeError:       # PyTorch's argument error for the call
+        from ember.ops import _argparse
+        _argparse.refuse_from_stack()
+        raise
 
 
 def _averaging_matrix(size, out, dtype):

@@ -1662,7 +1662,11 @@ def argsort(input, dim=-1, descending=False, stable=False, *, out=None, axis=NOT
     if input.ndim == 0:
         _result = Tensor._make(input._xp.zeros((), np.int64), input._device)
         return _result if out is None else write_out('argsort', _result, out)
-    _result = _argsort(input, wrap_dim(dim, input.ndim), descending)
+    try:
+        _result = _argsort(input, wrap_dim(dim, input.ndim), descending)
+    except TypeError:       # a dim not an int (wrap_dim lets 1.5 through): PyTorch's argument error
+        _argparse.refuse_from_stack()
+        raise
     return _result if out is None else write_out('argsort', _result, out)
 
 

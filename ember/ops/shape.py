@@ -571,7 +571,7 @@ def squeeze(input, dim=None, *, axis=NOT_GIVEN):
         return Squeeze.apply(input, None)
     if isinstance(dim, int):
         return SqueezeDim.apply(input, wrap_dims(dim, input.ndim))
-    return SqueezeDims.apply(input, wrap_dims(tuple(dim), input.ndim))
+    return SqueezeDims.apply(input, wrap_dims(dim, input.ndim))     # (a list too; a float refused there)
 
 
 class Unsqueeze(Primitive):
@@ -831,19 +831,24 @@ def movedim(input, source, destination):
         ember.Size([2, 1, 3])
     """
     nd = input.ndim
-    source = tuple(source) if isinstance(source, (tuple, list)) else (source,)
-    destination = tuple(destination) if isinstance(destination, (tuple, list)) else (destination,)
-    if len(source) != len(destination):
-        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({_fmt(source)} dims) should "
-                           f"contain the same number of dims as destination ({_fmt(destination)} dims)")
-    src = tuple(wrap_dim(d, nd) for d in source)
-    dst = tuple(wrap_dim(d, nd) for d in destination)
-    for name, given, wrapped in (('source', source, src), ('destination', destination, dst)):
+    # (new names: the arguments stay as given, for PyTorch's error about them)
+    sources = tuple(source) if isinstance(source, (tuple, list)) else (source,)
+    destinations = tuple(destination) if isinstance(destination, (tuple, list)) else (destination,)
+    if len(sources) != len(destinations):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({_fmt(sources)} dims) should "
+                           f"contain the same number of dims as destination ({_fmt(destinations)} dims)")
+    src = tuple(wrap_dim(d, nd) for d in sources)
+    dst = tuple(wrap_dim(d, nd) for d in destinations)
+    for name, given, wrapped in (('source', sources, src), ('destination', destinations, dst)):
         if len(set(wrapped)) != len(wrapped):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({_fmt(given)})")
     order = [d for d in range(nd) if d not in src]
-    for d, s in sorted(zip(dst, src)):
-        order.insert(d, s)
+    try:
+        for d, s in sorted(zip(dst, src)):
+            order.insert(d, s)
+    except TypeError:       # a dim not an int (wrap_dim lets 0.5 through): PyTorch's argument error
+        _argparse.refuse_from_stack()
+        raise
     return Permute.apply(input, tuple(order))
 
 
@@ -1621,7 +1626,8 @@ def roll(input, shifts, dims=()):
     if n_shifts != n_dims:
         raise RuntimeError(f"shifts and dimensions must align. shifts: {n_shifts}, dims:{n_dims}")
     if isinstance(dims, (tuple, list)):
-        dims, shifts = tuple(wrap_dim(d, input.ndim) for d in dims), tuple(shifts)
+        dims = tuple(wrap_dim(d, input.ndim) for d in dims)
+        shifts = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)     # (roll(1, dims=(0,)))
     else:
         dims = wrap_dim(dims, input.ndim)
     return Roll.apply(input, shifts, dims)

@@ -6,6 +6,7 @@ is adaptive average pooling, as in PyTorch.  All are ember ops, so gradients of 
 Source positions follow PyTorch's formulas exactly (nearest in float32, as ATen computes it).
 """
 import math
+from operator import index as _index
 
 import numpy as np
 
@@ -118,7 +119,11 @@ def _out_sizes(input, size, scale_factor, recompute_scale_factor):
                                  f"with spatial dimensions of {list(input.shape[2:])} and output size of {size}. "
                                  "Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in "
                                  "(o1, o2, ...,oK) format.")
-            sizes = [int(s) for s in size]
+            try:
+                sizes = [_index(s) for s in size]   # (integers: 2.0 is refused, as PyTorch's interpolate does)
+            except TypeError:
+                raise TypeError("expected size to be one of int or Tuple[int] or Tuple[int, int] or Tuple[int, int, "
+                                f"int], but got size with types {[type(s) for s in size]}") from None
         else:
             sizes = [int(size)] * spatial
         return sizes, [None] * spatial
