@@ -8,6 +8,7 @@ and given the module's own parameters and buffers: the traced module runs the re
 """
 import contextlib
 import difflib
+import inspect
 import types
 import warnings
 
@@ -118,14 +119,9 @@ def _type_name(value):
 
 
 def _check_inputs_traceable(values):
-    if not all(isinstance(v, ember.Tensor) for v in values):
-        nested = all(isinstance(v, (ember.Tensor, tuple, list, dict)) for v in values) and \
-            all(_only_tensors(v) for v in values)
-        if not nested:
-            raise RuntimeError(f"Type '{_type_name(tuple(values))}' cannot be traced. Only Tensors and (possibly "
-                               "nested) Lists, Dicts, and Tuples of Tensors can be traced")
-        raise TraceUnsupported("ember.jit.trace: inputs nested in tuples, lists or dicts cannot be traced by ember "
-                               "yet; pass each tensor as its own argument")
+    if not all(_only_tensors(v) for v in values):
+        raise RuntimeError(f"Type '{_type_name(tuple(values))}' cannot be traced. Only Tensors and (possibly "
+                           "nested) Lists, Dicts, and Tuples of Tensors can be traced")
 
 
 def _only_tensors(value):
@@ -360,7 +356,15 @@ def _program(mod, args, kwargs, strict, root_name=None):
             texts[(base, text)] = qualified[id(m)]
             sources[target] = sources.get(target, '') + text
     constants = []
-    forward, version = _trace_code.forward_code(ep, qualified[id(mod)], constants)
+    bound = inspect.signature(mod.forward).bind(*args, **kwargs)
+    inputs = []
+    for name, value in bound.arguments.items():
+        kind = bound.signature.parameters[name].kind
+        if kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+            raise TraceUnsupported(f"ember.jit.trace: the forward's *{name} cannot be written as TorchScript; "
+                                   "name its parameters")
+        inputs.append((name, value))
+    forward, version = _trace_code.forward_code(ep, qualified[id(mod)], constants, inputs)
     children = {k: qualified[id(c)] for k, c in mod._modules.items() if c is not None}
     root_target = qualified[id(mod)].rsplit('.', 1)[0]
     sources[root_target] = sources.get(root_target, '') + _trace_code.class_source(root_class, mod, children, forward)
@@ -461,7 +465,8 @@ def trace(func, example_inputs, check_trace, check_inputs, check_tolerance, stri
             raise RuntimeError('example_kwarg_inputs should be a dict')
         args, kwargs = (), dict(example_kwarg_inputs)
     else:
-        args = example_inputs if isinstance(example_inputs, tuple) else (example_inputs,)
+        # as PyTorch: a tensor or dict is the one argument, any other sequence the arguments
+        args = (example_inputs,) if isinstance(example_inputs, (ember.Tensor, dict)) else tuple(example_inputs)
         kwargs = {}
     _check_inputs_traceable(list(args) + list(kwargs.values()))
     mod = func if is_module else _FunctionModule(func)

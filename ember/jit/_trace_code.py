@@ -82,13 +82,52 @@ class _Names:
         return name
 
 
-def forward_code(ep, qualified_name, constants):
+def _input_type(value):
+    if isinstance(value, (list, tuple)) and not isinstance(value, ember.Size):
+        inner = [_input_type(v) for v in value]
+        if isinstance(value, list):
+            return f'List[{inner[0] if inner else "Tensor"}]'
+        return 'Tuple[' + ', '.join(inner) + ']'
+    if isinstance(value, dict):
+        inner = [_input_type(v) for v in value.values()]
+        return f'Dict[str, {inner[0] if inner else "Tensor"}]'
+    return 'Tensor'
+
+
+def _user_inputs(inputs, nodes, names, body):
+    """The forward's parameters for ``inputs`` ([(name, example value)]): a tensor is its graph input; the
+    tensors of a tuple, list or dict are taken out of it by index (``hx[0]``) into their graph inputs."""
+    nodes = iter(nodes)
+    params = []
+
+    def leaves(expr, value):
+        if isinstance(value, (list, tuple)) and not isinstance(value, ember.Size):
+            for i, v in enumerate(value):
+                leaves(f'{expr}[{i}]', v)
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                leaves(f'{expr}[{_literal(k)}]', v)
+        else:
+            body.append(f'{names.name(next(nodes))} = {expr}')
+    for name, value in inputs:
+        if isinstance(value, ember.Tensor):
+            params.append(f'{names.name(next(nodes))}: Tensor')
+        else:
+            names.taken.add(name)
+            params.append(f'{name}: {_input_type(value)}')
+            leaves(name, value)
+    return params
+
+
+def forward_code(ep, qualified_name, constants, inputs):
     """The ``forward`` of the traced program ``ep`` as TorchScript text (4-space indented lines, a class
-    member) and the file-format version its operators need. Tensors it holds are appended to
-    ``constants``."""
+    member) and the file-format version its operators need; ``inputs`` are the forward's [(name, example
+    value)]. Tensors the program holds are appended to ``constants``."""
     names = _Names()
     specs = {spec.arg.name: spec for spec in ep.graph_signature.input_specs}
-    params, body, version = [], [], _MIN_VERSION
+    body, version = [], _MIN_VERSION
+    user = [n for n in ep.graph.nodes if n.op == 'placeholder' and specs[n.name].kind is InputKind.USER_INPUT]
+    params = _user_inputs(inputs, user, names, body)
 
     def arg(value):
         if isinstance(value, ember.fx.Node):
@@ -100,10 +139,10 @@ def forward_code(ep, qualified_name, constants):
     for node in ep.graph.nodes:
         if node.op == 'placeholder':
             spec = specs[node.name]
-            name = names.name(node)
             if spec.kind is InputKind.USER_INPUT:
-                params.append(f'{name}: Tensor')
-            elif spec.kind in (InputKind.PARAMETER, InputKind.BUFFER) and spec.target not in ep.constants:
+                continue
+            name = names.name(node)
+            if spec.kind in (InputKind.PARAMETER, InputKind.BUFFER) and spec.target not in ep.constants:
                 body.append(f'{name} = {_attribute_path(spec.target)}')
             elif spec.kind in (InputKind.BUFFER, InputKind.CONSTANT_TENSOR):
                 constants.append(ep.constants[spec.target])

@@ -197,3 +197,33 @@ def test_is_tracing_and_trace_module():
         ember.jit.trace_module(Probe(), (ember.ones(2),))
     with pytest.raises(RuntimeError, match='traces forward only; it cannot trace other'):
         ember.jit.trace_module(Probe(), {'forward': (ember.ones(2),), 'other': (ember.ones(2),)})
+
+
+def test_inputs_in_tuples_and_dicts_and_a_closed_over_tensor(tmp_path):
+    class WithState(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lstm = nn.LSTM(4, 3, batch_first=True)
+
+        def forward(self, x, state, extra):
+            y, (h, c) = self.lstm(x, state)
+            return y + extra['bias'], (h, c)
+    ember.manual_seed(3)
+    module = WithState().eval()
+    x, h, c, bias = ember.randn(2, 5, 4), ember.randn(1, 2, 3), ember.randn(1, 2, 3), ember.randn(3)
+    traced = ember.jit.trace(module, [x, (h, c), {'bias': bias}])      # a list: the arguments, as PyTorch
+    assert traced.code.startswith('def forward(self,\n    x: Tensor,\n    state: Tuple[Tensor, Tensor],\n'
+                                  '    extra: Dict[str, Tensor]) -> Tuple[Tensor, Tuple[Tensor, Tensor]]:\n')
+    path = str(tmp_path / 'state.pt')
+    traced.save(path)
+    loaded = ember.jit.load(path)
+    h2, c2 = ember.randn(1, 2, 3), ember.randn(1, 2, 3)
+    (got, (got_h, got_c)), (want, (want_h, want_c)) = loaded(x, (h2, c2), {'bias': bias}), module(x, (h2, c2),
+                                                                                               {'bias': bias})
+    _close([got.detach().numpy(), got_h.detach().numpy(), got_c.detach().numpy()],
+           [want.detach().numpy(), want_h.detach().numpy(), want_c.detach().numpy()], rtol=1e-6, atol=1e-6)
+
+    weight = ember.randn(3)
+    fn = ember.jit.trace(lambda v: v * weight, (ember.ones(3),))
+    assert 'CONSTANTS.c0' in fn.code
+    np.testing.assert_allclose(fn(ember.full((3,), 2.)).numpy(), (2 * weight).numpy(), rtol=1e-6)
