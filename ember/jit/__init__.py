@@ -29,8 +29,23 @@ _builtin_isinstance = isinstance
 
 
 def fork(func, *args, **kwargs):
-    """Runs ``func(*args, **kwargs)`` and returns an ``ember.futures.Future`` holding its result
-    (eagerly, as PyTorch does outside TorchScript)."""
+    """Starts ``func(*args, **kwargs)`` as a task and returns an :class:`ember.futures.Future` of its result, to
+    be collected with :func:`wait`. Outside TorchScript (always, in ember) the call runs at once, as in
+    PyTorch.
+
+    Args:
+        func (callable): the function to run.
+        *args, **kwargs: its arguments.
+
+    Returns:
+        ember.futures.Future
+
+    Example::
+
+        >>> fut = ember.jit.fork(ember.add, ember.ones(2), 1)
+        >>> ember.jit.wait(fut)
+        tensor([2., 2.])
+    """
     from ember.futures import Future
     fut = Future()
     fut.set_result(func(*args, **kwargs))
@@ -38,7 +53,17 @@ def fork(func, *args, **kwargs):
 
 
 def wait(future):
-    """The value of a Future returned by :func:`fork`."""
+    """Waits for a future returned by :func:`fork` and returns its value.
+
+    Args:
+        future (ember.futures.Future): the future.
+
+    Example::
+
+        >>> fut = ember.jit.fork(lambda t: t * 2, ember.tensor([1., 2.]))
+        >>> ember.jit.wait(fut)
+        tensor([2., 4.])
+    """
     return future.wait()
 
 

@@ -186,5 +186,22 @@ def as_strided(input, size, stride, storage_offset=None):
 
 @op('ember', 'Tensor')
 def as_strided_(input, size, stride, storage_offset=None):
-    """``as_strided`` in place."""
+    """In-place :func:`ember.as_strided`: makes ``input`` itself the view of its memory with the given sizes,
+    strides and storage offset, and returns it.
+
+    Args:
+        input (Tensor): the tensor to reshape in place.
+        size (tuple of int): the new shape.
+        stride (tuple of int): the new strides, in elements.
+        storage_offset (int, optional): the new offset into the memory. Default: ``input``'s own.
+
+    Example::
+
+        >>> x = ember.arange(6.)
+        >>> ember.as_strided_(x, (2, 2), (1, 2))
+        tensor([[0., 2.],
+                [1., 3.]])
+        >>> x.shape
+        ember.Size([2, 2])
+    """
     return _become_view(input, as_strided, size, stride, storage_offset)

@@ -254,7 +254,33 @@ def svdvals(A, *, driver=None, out=None):
 
 @op('ember', 'Tensor', name='svd')
 def torch_svd(input, some=True, compute_uv=True, *, out=None):
-    """PyTorch's older form: (U, S, V) with V itself (not its adjoint); zeros for U, V without compute_uv."""
+    """The singular value decomposition ``input = U diag(S) V^H``, in PyTorch's older form: it returns ``V``
+    itself, where :func:`ember.linalg.svd` returns its adjoint ``Vh``.
+
+    Args:
+        input (Tensor): a matrix or a batch of matrices, ``(*, m, n)``.
+        some (bool, optional): the reduced decomposition (``U`` of ``k = min(m, n)`` columns) rather than the
+            full one. Default: ``True``.
+        compute_uv (bool, optional): compute ``U`` and ``V``; without them they come back filled with zeros.
+            Default: ``True``.
+
+    Keyword args:
+        out (tuple, optional): the three output tensors.
+
+    Returns:
+        (Tensor, Tensor, Tensor): the named tuple ``(U, S, V)``, singular values in descending order.
+
+    Example::
+
+        >>> U, S, V = ember.svd(ember.tensor([[3., 0.], [0., -2.]]))
+        >>> S
+        tensor([3., 2.])
+        >>> V
+        tensor([[ 1., -0.],
+                [ 0., -1.]])
+        >>> ember.tensor([[1., 2.], [3., 4.]]).svd().S
+        tensor([5.4650, 0.3660])
+    """
     check_matrix('linalg.svd', input)
     if compute_uv:
         U, S, Vh = svd(input, full_matrices=not some)

@@ -593,7 +593,28 @@ def ormqr(input, input2, input3, left=True, transpose=False, *, out=None):
 
 @op('ember', 'Tensor')
 def geqrf(input, *, out=None):
-    """QR as LAPACK stores it: R above the diagonal, the Householder vectors below, and their scales."""
+    """Computes the QR decomposition of ``input`` in LAPACK's compact form: a matrix holding R on and above the
+    diagonal and the Householder vectors below it, and the vector ``tau`` of their scales.
+    :func:`ember.linalg.householder_product` rebuilds Q from them; most code wants :func:`ember.linalg.qr`.
+
+    Args:
+        input (Tensor): a matrix or a batch of matrices, ``(*, m, n)``.
+
+    Keyword args:
+        out (tuple, optional): the two output tensors.
+
+    Returns:
+        (Tensor, Tensor): the named tuple ``(a, tau)``.
+
+    Example::
+
+        >>> a, tau = ember.geqrf(ember.tensor([[3., 1.], [4., 2.]]))
+        >>> a
+        tensor([[-5.0000, -2.2000],
+                [ 0.5000,  0.4000]])
+        >>> tau
+        tensor([1.6000, 0.0000])
+    """
     from ember._tensor import Tensor
     check_matrix('torch.geqrf', input)
     from ember.backend import move, to_numpy

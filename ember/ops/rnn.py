@@ -125,13 +125,45 @@ def _gru_step(xg, h, w_hh, b_hh):
 
 @op('ember')
 def rnn_tanh_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
-    """h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)."""
+    """One step of an Elman RNN cell with tanh: ``h' = tanh(input @ w_ih.T + b_ih + hx @ w_hh.T + b_hh)``, the
+    computation of :class:`ember.nn.RNNCell`.
+
+    Args:
+        input (Tensor): the inputs, ``(batch, input_size)``.
+        hx (Tensor): the hidden state, ``(batch, hidden_size)``.
+        w_ih (Tensor): input-hidden weights, ``(hidden_size, input_size)``.
+        w_hh (Tensor): hidden-hidden weights, ``(hidden_size, hidden_size)``.
+        b_ih (Tensor, optional): input-hidden bias, ``(hidden_size,)``.
+        b_hh (Tensor, optional): hidden-hidden bias, ``(hidden_size,)``.
+
+    Example::
+
+        >>> ember.rnn_tanh_cell(ember.ones(1, 1), ember.zeros(1, 2), ember.ones(2, 1), ember.ones(2, 2))
+        tensor([[0.7616, 0.7616]])
+    """
     return _rnn_step(_linear(input, w_ih, b_ih), hx, w_hh, b_hh, tanh)
 
 
 @op('ember')
 def rnn_relu_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
-    """h' = relu(x W_ih^T + b_ih + h W_hh^T + b_hh)."""
+    """One step of an Elman RNN cell with ReLU: ``h' = relu(input @ w_ih.T + b_ih + hx @ w_hh.T + b_hh)``, the
+    computation of :class:`ember.nn.RNNCell` with ``nonlinearity='relu'``.
+
+    Args:
+        input (Tensor): the inputs, ``(batch, input_size)``.
+        hx (Tensor): the hidden state, ``(batch, hidden_size)``.
+        w_ih (Tensor): input-hidden weights, ``(hidden_size, input_size)``.
+        w_hh (Tensor): hidden-hidden weights, ``(hidden_size, hidden_size)``.
+        b_ih (Tensor, optional): input-hidden bias, ``(hidden_size,)``.
+        b_hh (Tensor, optional): hidden-hidden bias, ``(hidden_size,)``.
+
+    Example::
+
+        >>> x = ember.tensor([[-1.], [2.]])
+        >>> ember.rnn_relu_cell(x, ember.zeros(2, 2), ember.ones(2, 1), ember.ones(2, 2), ember.tensor([0.5, 0.5]))
+        tensor([[0.0000, 0.0000],
+                [2.5000, 2.5000]])
+    """
     return _rnn_step(_linear(input, w_ih, b_ih), hx, w_hh, b_hh, relu)
 
 
@@ -151,7 +183,23 @@ def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
 
 @op('ember')
 def gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
-    """One GRU step."""
+    """One step of a gated recurrent unit, the computation of :class:`ember.nn.GRUCell`: reset and update gates
+    and a candidate state from ``input`` and ``hx``, mixed into the new hidden state.
+
+    Args:
+        input (Tensor): the inputs, ``(batch, input_size)``.
+        hx (Tensor): the hidden state, ``(batch, hidden_size)``.
+        w_ih (Tensor): input-hidden weights of the three gates stacked, ``(3 * hidden_size, input_size)``.
+        w_hh (Tensor): hidden-hidden weights, ``(3 * hidden_size, hidden_size)``.
+        b_ih (Tensor, optional): input-hidden bias, ``(3 * hidden_size,)``.
+        b_hh (Tensor, optional): hidden-hidden bias, ``(3 * hidden_size,)``.
+
+    Example::
+
+        >>> w_ih, w_hh = ember.full((6, 1), 0.1), ember.full((6, 2), 0.1)
+        >>> ember.gru_cell(ember.ones(1, 1), ember.zeros(1, 2), w_ih, w_hh)
+        tensor([[0.0473, 0.0473]])
+    """
     return _gru_step(_linear(input, w_ih, b_ih), hx, w_hh, b_hh)
 
 

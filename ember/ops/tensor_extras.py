@@ -81,7 +81,21 @@ def detach(input):
 
 @op('ember')
 def detach_(input):
-    """``input.detach_()``."""
+    """Detaches ``input`` from the graph that made it, in place: it becomes a leaf that does not require grad.
+    Returns ``input``. The same as :meth:`ember.Tensor.detach_`.
+
+    Args:
+        input (Tensor): the tensor to detach.
+
+    Example::
+
+        >>> a = ember.ones(2, requires_grad=True)
+        >>> b = a * 2
+        >>> ember.detach_(b)
+        tensor([2., 2.])
+        >>> b.requires_grad, b.grad_fn
+        (False, None)
+    """
     return input.detach_()
 
 
@@ -212,19 +226,63 @@ def split_with_sizes(input, split_sizes, dim=0):
 
 @op('ember', 'Tensor')
 def unsafe_split(input, split_size, dim=0):
-    """``split`` (PyTorch's variant that skips view tracking; ember's views are always tracked)."""
+    """Splits ``input`` into pieces of ``split_size`` along ``dim``, as :func:`ember.split` does. PyTorch's
+    ``unsafe_`` variant skips the tracking of the pieces as views of ``input``; ember always tracks views, so
+    it is :func:`ember.split` under another name.
+
+    Args:
+        input (Tensor): the tensor to split.
+        split_size (int): the size of each piece (the last may be smaller).
+        dim (int, optional): the dimension to split. Default: ``0``.
+
+    Example::
+
+        >>> ember.unsafe_split(ember.arange(5), 2)
+        (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+    """
     return input.split(split_size, dim)
 
 
 @op('ember', 'Tensor')
 def unsafe_chunk(input, chunks, dim=0):
-    """``chunk`` (PyTorch's variant that skips view tracking; ember's views are always tracked)."""
+    """Splits ``input`` into ``chunks`` pieces along ``dim``, as :func:`ember.chunk` does. PyTorch's ``unsafe_``
+    variant skips the tracking of the pieces as views of ``input``; ember always tracks views, so it is
+    :func:`ember.chunk` under another name.
+
+    Args:
+        input (Tensor): the tensor to split.
+        chunks (int): the number of pieces (fewer when ``input`` is too small).
+        dim (int, optional): the dimension to split. Default: ``0``.
+
+    Example::
+
+        >>> ember.arange(5).unsafe_chunk(2)
+        (tensor([0, 1, 2]), tensor([3, 4]))
+    """
     return input.chunk(chunks, dim)
 
 
 @op('ember', 'Tensor')
 def narrow_copy(input, dim, start, length, *, out=None):
-    """A copy of ``narrow(dim, start, length)``."""
+    """Like :func:`ember.narrow` (the elements ``start`` to ``start + length - 1`` along ``dim``), but returns a
+    copy instead of a view.
+
+    Args:
+        input (Tensor): the tensor to narrow.
+        dim (int): the dimension to narrow.
+        start (int): the first index kept.
+        length (int): how many indices are kept.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> x = ember.arange(6).view(2, 3)
+        >>> ember.narrow_copy(x, 1, 1, 2)
+        tensor([[1, 2],
+                [4, 5]])
+    """
     _result = input.narrow(dim, start, length).clone()
     return _result if out is None else write_out('narrow_copy', _result, out)
 
@@ -300,7 +358,23 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
 
 @op('ember', 'Tensor')
 def as_strided_scatter(input, src, size, stride, storage_offset=None):
-    """``input`` with ``input.as_strided(size, stride, storage_offset)`` replaced by ``src``."""
+    """A copy of ``input`` (read as contiguous) in which the elements that ``input.as_strided(size, stride,
+    storage_offset)`` would view are replaced by ``src``.
+
+    Args:
+        input (Tensor): the tensor to copy.
+        src (Tensor): the values to write, of shape ``size``.
+        size (tuple of int): the shape of the strided view.
+        stride (tuple of int): its strides, in elements.
+        storage_offset (int, optional): its offset into ``input``. Default: ``0``.
+
+    Example::
+
+        >>> ember.as_strided_scatter(ember.zeros(4), ember.tensor([[1., 2.], [3., 4.]]), (2, 2), (1, 2))
+        tensor([1., 3., 2., 4.])
+        >>> ember.zeros(4).as_strided_scatter(ember.tensor([1., 2.]), (2,), (2,), 1)
+        tensor([0., 1., 0., 2.])
+    """
     return _scatter_region(input.contiguous(), src, lambda t: t.as_strided(size, stride, storage_offset))
 
 
@@ -568,7 +642,24 @@ def resize_(input, *sizes, memory_format=None):
 
 @op('ember', 'Tensor')
 def resize_as_(input, the_template, *, memory_format=None):
-    """``resize_`` to the shape of ``the_template``."""
+    """Resizes ``input`` in place to the shape of ``the_template`` (as :meth:`ember.Tensor.resize_` does: the
+    elements that remain keep their values in row-major order) and returns it.
+
+    Args:
+        input (Tensor): the tensor to resize.
+        the_template (Tensor): the tensor whose shape to take.
+
+    Keyword args:
+        memory_format (ember.memory_format, optional): the memory order of the result.
+
+    Example::
+
+        >>> y = ember.tensor([1., 2., 3.])
+        >>> ember.resize_as_(y, ember.zeros(2))
+        tensor([1., 2.])
+        >>> y.shape
+        ember.Size([2])
+    """
     return resize_(input, tuple(the_template.shape), memory_format=memory_format)
 
 

@@ -92,7 +92,24 @@ def alpha_dropout(input, p, train):
 
 @op('ember')
 def alpha_dropout_(input, p, train):
-    """``F.alpha_dropout(input, p, training=train, inplace=True)``."""
+    """In-place :func:`ember.alpha_dropout`: when ``train`` is true, replaces elements of ``input`` with
+    probability ``p`` so that the mean and variance of self-normalizing (SELU) activations are kept, and
+    returns ``input``. The same as ``F.alpha_dropout(input, p, training=train, inplace=True)``.
+
+    Args:
+        input (Tensor): the tensor to modify.
+        p (float): probability of an element being dropped.
+        train (bool): apply dropout (``True``) or leave ``input`` unchanged (``False``).
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> x = ember.ones(4)
+        >>> ember.alpha_dropout_(x, 0.5, True)
+        tensor([-0.7792, -0.7792,  1.6656, -0.7792])
+        >>> x
+        tensor([-0.7792, -0.7792,  1.6656, -0.7792])
+    """
     return _F().alpha_dropout(input, p, train, inplace=True)
 
 
@@ -131,7 +148,24 @@ def feature_dropout_(input, p, train):
 
 @op('ember')
 def feature_alpha_dropout(input, p, train):
-    """``F.feature_alpha_dropout(input, p, training=train)``."""
+    """Alpha dropout of whole channels (dim 1): when ``train`` is true, each channel is dropped with probability
+    ``p``, keeping the mean and variance of self-normalizing (SELU) activations. The same as
+    :func:`ember.nn.functional.feature_alpha_dropout` with ``training=train``.
+
+    Args:
+        input (Tensor): a batch of channels, ``(N, C, *)``.
+        p (float): probability of a channel being dropped.
+        train (bool): apply dropout (``True``) or return ``input`` unchanged (``False``).
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.feature_alpha_dropout(ember.ones(1, 4, 2), 0.5, True)
+        tensor([[[-0.7792, -0.7792],
+                 [-0.7792, -0.7792],
+                 [ 1.6656,  1.6656],
+                 [-0.7792, -0.7792]]])
+    """
     return _F().feature_alpha_dropout(input, p, train)
 
 
@@ -298,15 +332,48 @@ def avg_pool1d(input, kernel_size, stride=(), padding=0, ceil_mode=False, count_
 
 @op('ember')
 def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=_MEAN_AS_LISTED):
-    """``F.binary_cross_entropy_with_logits`` with an integer ``reduction`` (0 none, 1 mean, 2 sum; left out:
-    none, as PyTorch's)."""
+    """PyTorch's native spelling of :func:`ember.nn.functional.binary_cross_entropy_with_logits`: the binary
+    cross entropy between ``target`` and the sigmoid of ``input``, with ``reduction`` given as an int.
+
+    Args:
+        input (Tensor): logits.
+        target (Tensor): targets in ``[0, 1]``, the shape of ``input``.
+        weight (Tensor, optional): a weight for each element, broadcast to ``input``.
+        pos_weight (Tensor, optional): a weight on the positive term, one per class.
+        reduction (int, optional): ``0`` none, ``1`` mean, ``2`` sum. Left out: no reduction.
+
+    Example::
+
+        >>> logits, target = ember.tensor([0., 2.]), ember.tensor([0., 1.])
+        >>> ember.binary_cross_entropy_with_logits(logits, target)
+        tensor([0.6931, 0.1269])
+        >>> ember.binary_cross_entropy_with_logits(logits, target, reduction=2)
+        tensor(0.8201)
+    """
     return _F().binary_cross_entropy_with_logits(input, target, weight, reduction=_reduction(reduction),
                                                  pos_weight=pos_weight)
 
 
 @op('ember')
 def kl_div(input, target, reduction=_MEAN_AS_LISTED, *, log_target=False):
-    """``F.kl_div`` with an integer ``reduction`` (0 none, 1 mean, 2 sum; left out: none, as PyTorch's)."""
+    """PyTorch's native spelling of :func:`ember.nn.functional.kl_div`: the pointwise Kullback-Leibler divergence
+    ``target * (log(target) - input)``, ``input`` being log-probabilities, with ``reduction`` given as an int.
+
+    Args:
+        input (Tensor): log-probabilities.
+        target (Tensor): probabilities (log-probabilities with ``log_target=True``).
+        reduction (int, optional): ``0`` none, ``1`` mean, ``2`` sum. Left out: no reduction.
+
+    Keyword args:
+        log_target (bool, optional): ``target`` is given as log-probabilities. Default: ``False``.
+
+    Example::
+
+        >>> ember.kl_div(ember.tensor([-1., -2.]), ember.tensor([0.5, 0.5]))
+        tensor([0.1534, 0.6534])
+        >>> ember.kl_div(ember.tensor([-1., -2.]), ember.tensor([0.5, 0.5]), 2)
+        tensor(0.8069)
+    """
     return _F().kl_div(input, target, reduction=_reduction(reduction), log_target=log_target)
 
 
@@ -405,6 +472,24 @@ def selu(input):
 
 @op('ember', 'Tensor')
 def hardshrink(input, lambd=0.5, *, out=None):
+    """Hard shrinkage: keeps the elements of ``input`` whose magnitude exceeds ``lambd`` and sets the others to
+    zero. The same as :func:`ember.nn.functional.hardshrink`.
+
+    Args:
+        input (Tensor): the input tensor.
+        lambd (float, optional): the threshold. Default: ``0.5``.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> x = ember.tensor([-1., -0.2, 0.3, 0.8])
+        >>> ember.hardshrink(x)
+        tensor([-1.0000,  0.0000,  0.0000,  0.8000])
+        >>> x.hardshrink(0.9)
+        tensor([-1.,  0.,  0.,  0.])
+    """
     result = _F().hardshrink(input, lambd)
     return result if out is None else write_out('hardshrink', result, out)
 
@@ -427,5 +512,21 @@ def threshold(input, threshold, value, *, out=None):
 
 @op('ember')
 def constant_pad_nd(input, pad, value=0):
-    """``F.pad(input, pad, value=value)``: constant padding, last dim first."""
+    """Pads ``input`` with the constant ``value``: ``pad`` lists the amounts before and after for the last
+    dimension, then for the one before it, and so on (the same as ``F.pad(input, pad, value=value)``).
+
+    Args:
+        input (Tensor): the tensor to pad.
+        pad (sequence of int): ``(last_before, last_after, second_last_before, ...)``; negative amounts crop.
+        value (float, optional): the fill value. Default: ``0``.
+
+    Example::
+
+        >>> ember.constant_pad_nd(ember.ones(2), (1, 2), 0.5)
+        tensor([0.5000, 1.0000, 1.0000, 0.5000, 0.5000])
+        >>> ember.constant_pad_nd(ember.ones(2, 2), (1, 0, 0, 1))
+        tensor([[0., 1., 1.],
+                [0., 1., 1.],
+                [0., 0., 0.]])
+    """
     return _F().pad(input, pad, value=value)

@@ -7,6 +7,20 @@ def norm_except_dim(v, pow=2, dim=0):
     """The ``pow``-norm of ``v`` over every dim but ``dim``, kept broadcastable to ``v``.
 
     ``dim=-1`` means the norm of the whole tensor (a 0-d result), as in PyTorch.
+
+    Args:
+        v (Tensor): the tensor.
+        pow (float, optional): the order of the norm. Default: ``2``.
+        dim (int, optional): the dimension kept. Default: ``0``.
+
+    Example::
+
+        >>> v = ember.tensor([[3., 4.], [6., 8.]])
+        >>> ember.norm_except_dim(v, 2, 0)
+        tensor([[ 5.],
+                [10.]])
+        >>> ember.norm_except_dim(v, 2, 1)
+        tensor([[6.7082, 8.9443]])
     """
     if dim == -1:
         return v.norm(pow)

@@ -475,7 +475,20 @@ def _dense(x):
 
 
 def mm(mat1, mat2):
-    """``mat1 @ mat2`` with either or both sparse: dense unless both are sparse."""
+    """Matrix product ``mat1 @ mat2`` where either or both are sparse COO matrices: the result is dense unless
+    both are sparse.
+
+    Args:
+        mat1 (Tensor): an ``(n, m)`` matrix, sparse or dense.
+        mat2 (Tensor): an ``(m, p)`` matrix, sparse or dense.
+
+    Example::
+
+        >>> sparse = ember.tensor([[0., 2.], [1., 0.]]).to_sparse()
+        >>> ember.spmm(sparse, ember.tensor([[1.], [3.]]))
+        tensor([[6.],
+                [1.]])
+    """
     if isinstance(mat1, SparseCOOTensor) and isinstance(mat2, SparseCOOTensor):
         return to_sparse(_sparse_dense_mm(mat1, mat2.to_dense()))
     if isinstance(mat1, SparseCOOTensor):
