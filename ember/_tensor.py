@@ -388,7 +388,22 @@ class Tensor:
         return backend.data_ptr(self._data)
 
     def is_contiguous(self, memory_format=_formats.contiguous_format):
-        """Whether the elements lie in memory in ``memory_format``'s order without gaps."""
+        """Returns whether the elements lie in memory in ``memory_format``'s order without gaps (row-major for
+        the default ``ember.contiguous_format``). :meth:`contiguous` makes a tensor that is.
+
+        Args:
+            memory_format (ember.memory_format, optional): the order to test. Default:
+                ``ember.contiguous_format``.
+
+        Example::
+
+            >>> t = ember.arange(6.).view(2, 3)
+            >>> t.is_contiguous(), t.t().is_contiguous(), t.t().contiguous().is_contiguous()
+            (True, False, True)
+            >>> x = ember.ones(1, 3, 2, 2).to(memory_format=ember.channels_last)
+            >>> x.is_contiguous(memory_format=ember.channels_last)
+            True
+        """
         data = self._data
         if self._device.type == 'meta':     # judged on a view with the layout PyTorch's tensor would have
             data = backend.meta_layout_probe(data)[0]
@@ -864,6 +879,14 @@ class Tensor:
                 memory. Default: ``False``.
             memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
                 tensor. Default: ``ember.preserve_format``.
+
+        Example::
+
+            >>> x = ember.tensor([1., 2.])
+            >>> if ember.cuda.is_available():
+            ...     x = x.cuda()
+            >>> x.device.type == ('cuda' if ember.cuda.is_available() else 'cpu')
+            True
         """
         return self.to(_device_cls('cuda', device) if isinstance(device, int) else (device or 'cuda'),
                        non_blocking=non_blocking, memory_format=memory_format)
@@ -1164,7 +1187,18 @@ class Tensor:
         return object.__format__(self, spec)
 
     def __reduce_ex__(self, proto):
-        """Pickle support: the tensor's values, dtype, device, ``requires_grad`` and its Python attributes."""
+        """Pickle support: :mod:`pickle` calls it to learn how to rebuild the tensor, from its values, dtype,
+        device, ``requires_grad`` and its Python attributes.
+
+        Args:
+            proto (int): the pickle protocol.
+
+        Example::
+
+            >>> import pickle
+            >>> pickle.loads(pickle.dumps(ember.tensor([1., 2.], requires_grad=True)))
+            tensor([1., 2.], requires_grad=True)
+        """
         from ember.serialization import _reduce_tensor
         return _reduce_tensor(self)
 

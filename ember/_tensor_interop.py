@@ -5,9 +5,24 @@ from ember._tensor import Tensor
 
 
 def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
-    """A DLPack capsule viewing this tensor's memory (for ``from_dlpack`` of any library).
+    """Exports the tensor as a DLPack capsule viewing its memory, for ``from_dlpack`` of any library
+    (:func:`ember.from_dlpack`, ``numpy.from_dlpack``, ...), which usually call it themselves.
 
-    ``copy=True`` exports a copy; ``dl_device`` must be the tensor's own device."""
+    Keyword args:
+        stream (int, optional): for CUDA tensors, the consumer's stream; ``None`` on the CPU.
+        max_version (tuple of int, optional): the newest DLPack version the consumer reads.
+        dl_device (tuple, optional): the device the consumer wants; it must be the tensor's own.
+        copy (bool, optional): export a copy instead of a view of the tensor's memory.
+
+    Example::
+
+        >>> import numpy as np
+        >>> x = ember.tensor([1., 2., 3.])
+        >>> np.from_dlpack(x)
+        array([1., 2., 3.], dtype=float32)
+        >>> ember.from_dlpack(x.__dlpack__())
+        tensor([1., 2., 3.])
+    """
     if self.requires_grad:
         raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
     if dl_device is not None and tuple(int(v) for v in dl_device) != tuple(int(v) for v in self.__dlpack_device__()):
@@ -20,7 +35,14 @@ def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None
 
 
 def __dlpack_device__(self):
-    """``(DLPack device type, index)``: ``(kDLCPU, 0)`` or ``(kDLCUDA, n)``."""
+    """Returns where the tensor's memory lives, in DLPack's terms: ``(device type, index)``, that is
+    ``(kDLCPU, 0)`` or ``(kDLCUDA, n)``.
+
+    Example::
+
+        >>> ember.ones(2).__dlpack_device__()
+        (<DLDeviceType.kDLCPU: 1>, 0)
+    """
     from ember.utils.dlpack import DLDeviceType
     if self._device.type == 'cuda':
         return (DLDeviceType.kDLCUDA, self._device.index or 0)
@@ -28,8 +50,22 @@ def __dlpack_device__(self):
 
 
 def __array_wrap__(self, array, context=None, return_scalar=False):
-    """What a NumPy ufunc applied to a tensor returns: a tensor over the result array (bool results
-    become uint8, as in PyTorch)."""
+    """Wraps the result of a NumPy ufunc applied to a tensor: NumPy calls it, and the result is a tensor over
+    the result array (bool results become uint8, as in PyTorch).
+
+    Args:
+        array (numpy.ndarray): the ufunc's result.
+        context (tuple, optional): the ufunc and its arguments, as NumPy passes them.
+        return_scalar (bool, optional): NumPy's request for a scalar result (a tensor is returned anyway).
+
+    Example::
+
+        >>> import numpy as np
+        >>> np.sin(ember.tensor([0., 1.]))
+        tensor([0.0000, 0.8415])
+        >>> np.greater(ember.tensor([0., 1.]), 0.5)
+        tensor([0, 1], dtype=ember.uint8)
+    """
     import ember
     if array.dtype == bool:
         array = array.astype('uint8')
@@ -69,13 +105,35 @@ def as_subclass(self, cls):
 
 
 def const_data_ptr(self):
-    """The address of the first element, for reading (``data_ptr`` without the promise to write)."""
+    """Returns the address of the tensor's first element, for code that only reads through it (the same address
+    as :meth:`data_ptr`).
+
+    Example::
+
+        >>> x = ember.tensor([1., 2., 3.])
+        >>> x.const_data_ptr() == x.data_ptr()
+        True
+    """
     return self.data_ptr()
 
 
 def module_load(self, other, assign=False):
-    """How ``load_state_dict`` turns a state-dict value ``other`` into this parameter's new value:
-    ``other.detach()`` when ``assign``, else ``self.copy_(other).detach()``."""
+    """Returns the new value of this parameter or buffer when :meth:`ember.nn.Module.load_state_dict` loads
+    ``other`` into it: ``self.copy_(other).detach()``, or ``other.detach()`` when ``assign`` is true. A Tensor
+    subclass can override it (or ``__torch_function__`` can intercept it) to control loading.
+
+    Args:
+        other (Tensor): the value from the state dict.
+        assign (bool, optional): take ``other`` itself instead of copying it into ``self``. Default: ``False``.
+
+    Example::
+
+        >>> buffer = ember.zeros(2)
+        >>> buffer.module_load(ember.tensor([1., 2.]))
+        tensor([1., 2.])
+        >>> buffer
+        tensor([1., 2.])
+    """
     from ember.overrides import handle_torch_function, has_torch_function_variadic
     if has_torch_function_variadic(self, other):
         return handle_torch_function(Tensor.module_load, (self, other), self, other, assign=assign)

@@ -18,7 +18,7 @@ def _install():
     for name in ('uniform_', 'normal_', 'bernoulli_', 'random_', 'exponential_', 'geometric_', 'log_normal_',
                  'cauchy_'):
         setattr(Tensor, name, getattr(random, name))
-    Tensor.bernoulli = lambda self, p=None, generator=None: random.bernoulli(self, p, generator=generator)
+    Tensor.bernoulli = _bernoulli
     Tensor.multinomial = random.multinomial
     Tensor.new_tensor = _new_tensor
     Tensor.new_zeros = _new_filled(creation.zeros)
@@ -36,10 +36,52 @@ def _install():
     Tensor.nbytes = property(lambda self: self._data.nbytes)
     Tensor.itemsize = property(lambda self: self._data.itemsize)
     Tensor.layout = property(lambda self: _strided())
-    Tensor.to_dense = lambda self, dtype=None, *, masked_grad=None: self if dtype is None else self.to(dtype)
+    Tensor.to_dense = _to_dense
     Tensor.to_sparse = Tensor.to_sparse_coo = _to_sparse
 
     _tensor_operators.install(Tensor)
+
+
+def _bernoulli(self, p=None, generator=None):
+    """Returns a tensor of 0s and 1s of this tensor's shape and dtype: each element is 1 with the probability
+    given by this tensor's element (or by ``p``, when given). See :func:`ember.bernoulli`.
+
+    Args:
+        p (float, optional): one probability for every element, in place of the tensor's values.
+        generator (ember.Generator, optional): the random number generator to draw from.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.tensor([0., 0.5, 1.]).bernoulli()
+        tensor([0., 0., 1.])
+        >>> ember.zeros(4).bernoulli(0.5)
+        tensor([1., 1., 1., 1.])
+    """
+    return random.bernoulli(self, p, generator=generator)
+
+
+def _to_dense(self, dtype=None, *, masked_grad=None):
+    """Returns this tensor with a dense (strided) layout: the tensor itself when it already is one, as ordinary
+    tensors are (sparse tensors and masked tensors make a dense copy).
+
+    Args:
+        dtype (ember.dtype, optional): the dtype of the result. Default: this tensor's.
+
+    Keyword args:
+        masked_grad (bool, optional): for sparse inputs in PyTorch, whether the gradient keeps the sparsity
+            pattern; it has no effect on dense tensors.
+
+    Example::
+
+        >>> x = ember.ones(2, 2)
+        >>> x.to_dense() is x
+        True
+        >>> ember.tensor([[0., 2.], [3., 0.]]).to_sparse().to_dense()
+        tensor([[0., 2.],
+                [3., 0.]])
+    """
+    return self if dtype is None else self.to(dtype)
 
 
 def _to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=None):

@@ -77,6 +77,13 @@ def record_stream(self, s):
 
     Args:
         s (Stream): the stream.
+
+    Example::
+
+        >>> ember.ones(2).record_stream(ember.Stream('cpu'))
+        Traceback (most recent call last):
+            ...
+        NotImplementedError: Could not run 'aten::record_stream' with arguments from the 'CPU' backend...
     """
     from ember._streams import Stream
     from ember import cuda
@@ -93,7 +100,18 @@ def record_stream(self, s):
 def __setstate__(self, state):
     """Restore a tensor from the state tuples of PyTorch's legacy (pre-1.0) pickles: four entries
     (storage, offset, size, stride) for a Tensor, five for a Variable (data, ..., requires_grad,
-    backward hooks). ``ember.load`` does not go through it."""
+    backward hooks). ``ember.load`` does not go through it.
+
+    Args:
+        state (tuple or dict): the pickled state.
+
+    Example::
+
+        >>> t = ember.empty(0)
+        >>> t.__setstate__((ember.tensor([1., 2., 3.]).untyped_storage(), 0, (3,), (1,)))
+        >>> t
+        tensor([1., 2., 3.])
+    """
     if self._grad_fn is not None:
         raise RuntimeError('__setstate__ can be only called on leaf Tensors')
     if isinstance(state, dict) or (isinstance(state, tuple) and len(state) == 2

@@ -28,13 +28,31 @@ def untyped_storage(self):
 
 
 def storage(self):
-    """The tensor's memory as a ``TypedStorage`` of its dtype (deprecated: use ``untyped_storage``)."""
+    """Deprecated: use :meth:`untyped_storage`. Returns the tensor's memory as a :class:`ember.TypedStorage` of its
+    dtype, with a warning that typed storages will be removed.
+
+    Example::
+
+        >>> x = ember.tensor([1., 2., 3.])
+        >>> s = x.storage()
+        >>> type(s).__name__, s.dtype, s.tolist()
+        ('TypedStorage', ember.float32, [1.0, 2.0, 3.0])
+    """
     _warn_typed_storage_removal()
     return TypedStorage._wrap(untyped_storage(self), self.dtype)
 
 
 def storage_type(self):
-    """The legacy storage class of the tensor's dtype (``ember.FloatStorage``), None where PyTorch has none."""
+    """Returns the legacy storage class of the tensor's dtype (``ember.FloatStorage`` for float32), ``None``
+    where PyTorch has none.
+
+    Example::
+
+        >>> ember.ones(2).storage_type()
+        <class 'ember.FloatStorage'>
+        >>> ember.ones(2, dtype=ember.int64).storage_type()
+        <class 'ember.LongStorage'>
+    """
     return _legacy_storage_class(self.dtype)
 
 
@@ -130,7 +148,18 @@ def _become(self, data, device):
 
 
 def is_set_to(self, tensor):
-    """Whether both tensors view the same memory with the same offset, shape and strides."""
+    """Returns whether this tensor and ``tensor`` view the same memory with the same offset, shape and strides
+    (as two tensors do after ``a.set_(b)``).
+
+    Args:
+        tensor (Tensor): the tensor to compare with.
+
+    Example::
+
+        >>> a = ember.ones(3)
+        >>> a.is_set_to(a.view(3)), a.is_set_to(a.clone()), a[:2].is_set_to(a)
+        (True, False, False)
+    """
     if not isinstance(tensor, Tensor):
         raise TypeError(f"is_set_to(): argument 'tensor' (position 1) must be Tensor, not {type(tensor).__name__}")
     a, b = self._data, tensor._data
@@ -140,8 +169,18 @@ def is_set_to(self, tensor):
 
 
 def share_memory_(self):
-    """Move the tensor's memory into shared memory, so processes forked afterwards share it (a no-op
-    when it is shared already, and for CUDA tensors)."""
+    """Moves the tensor's memory into shared memory, so that processes started afterwards (or sent the tensor
+    through :mod:`ember.multiprocessing`) share it instead of copying it. Returns the tensor; a no-op when it
+    is shared already, and for CUDA tensors.
+
+    Example::
+
+        >>> a = ember.ones(3)
+        >>> a.share_memory_().is_shared()
+        True
+        >>> a
+        tensor([1., 1., 1.])
+    """
     st = untyped_storage(self)
     if st.is_shared():
         return self
@@ -152,7 +191,17 @@ def share_memory_(self):
 
 
 def is_shared(self):
-    """Whether the tensor's memory is shared between processes (``share_memory_``; CUDA memory always is)."""
+    """Returns whether the tensor's memory is shared between processes (after :meth:`share_memory_`; CUDA
+    memory always is).
+
+    Example::
+
+        >>> a = ember.ones(3)
+        >>> a.is_shared()
+        False
+        >>> a.share_memory_().is_shared()
+        True
+    """
     if self._device.type == 'meta':
         return False
     return untyped_storage(self).is_shared()
@@ -235,13 +284,35 @@ class Resize(Function):
 
 
 def resize(self, *sizes):
-    """``reshape`` under an old name (deprecated): the element count must stay the same."""
+    """Deprecated: use :meth:`reshape` (or the in-place :meth:`resize_`). Returns the tensor with the given
+    shape, which must hold as many elements, with a warning.
+
+    Args:
+        *sizes (int): the new shape.
+
+    Example::
+
+        >>> ember.tensor([1., 2., 3.]).resize(3, 1)
+        tensor([[1.],
+                [2.],
+                [3.]])
+    """
     warnings.warn("non-inplace resize is deprecated", stacklevel=2)
     return Resize.apply(self, sizes)
 
 
 def resize_as(self, tensor):
-    """``resize`` to ``tensor``'s shape (deprecated)."""
+    """Deprecated: use :meth:`reshape_as` (or the in-place :meth:`resize_as_`). Returns the tensor with
+    ``tensor``'s shape, which must hold as many elements, with a warning.
+
+    Args:
+        tensor (Tensor): the tensor whose shape to take.
+
+    Example::
+
+        >>> ember.tensor([1., 2., 3.]).resize_as(ember.zeros(1, 3))
+        tensor([[1., 2., 3.]])
+    """
     warnings.warn("non-inplace resize_as is deprecated", stacklevel=2)
     return Resize.apply(self, tuple(tensor.size()))
 

@@ -834,6 +834,29 @@ def _values(dev, n, compute):
 @op('ember', name='range')
 def range_(start=0, end=None, step=1, *, out=None, dtype=None, layout=_formats.strided, device=None,
            requires_grad=False):
+    """Deprecated: use :func:`ember.arange`. Returns a 1-D tensor of the values from ``start`` to ``end``
+    *inclusive*, ``step`` apart (unlike Python's ``range`` and :func:`ember.arange`, which stop before ``end``),
+    with a ``UserWarning``.
+
+    Args:
+        start (Number, optional): the first value. Default: ``0``.
+        end (Number): the last value.
+        step (Number, optional): the gap between values. Default: ``1``.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+        dtype (ember.dtype, optional): the result's dtype. Default: the default floating-point dtype.
+        layout (ember.layout, optional): ``ember.strided``.
+        device (ember.device, optional): the result's device.
+        requires_grad (bool, optional): whether the result requires grad. Default: ``False``.
+
+    Example::
+
+        >>> ember.range(1, 4)
+        tensor([1., 2., 3., 4.])
+        >>> ember.range(0, 1, 0.25)
+        tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    """
     if end is None:   # PyTorch's start defaults to 0 only in its signature: end is always required
         raise TypeError('range() missing 1 required positional arguments: "end"')
     warnings.warn("ember.range is deprecated and will be removed in a future release because its behavior is "

@@ -783,7 +783,21 @@ def _require_float(t, name):
 
 def uniform_(t, from_=0.0, to=1.0, *, generator=None, **from_keyword):
     """Fills the tensor in place with numbers drawn uniformly from ``[from, to)`` and returns it. ``from`` is a
-    Python keyword, so ``from_`` names it here; ``uniform_(**{'from': 0.5})`` works too, as in PyTorch."""
+    Python keyword, so ``from_`` names it here; ``uniform_(**{'from': 0.5})`` works too, as in PyTorch.
+
+    Args:
+        from_ (float, optional): the lower bound. Default: ``0``.
+        to (float, optional): the upper bound. Default: ``1``.
+
+    Keyword args:
+        generator (ember.Generator, optional): the random number generator to draw from.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.zeros(3).uniform_(-1, 1)
+        tensor([-0.0075,  0.5364, -0.8230])
+    """
     a, b = from_, to
     if from_keyword:
         unknown = [k for k in from_keyword if k != 'from']
@@ -875,8 +889,25 @@ _TO_OMITTED = object()
 
 
 def random_(t, from_=None, to=_TO_OMITTED, *, generator=None):
-    """Integers: random_() over the dtype's range, random_(to) in [0, to), random_(from, to),
-    random_(from, None) up to the dtype's largest value."""
+    """Fills the tensor in place with random integers (stored in its dtype) and returns it: ``random_()`` over
+    the dtype's range of exactly representable integers, ``random_(to)`` from ``[0, to)``,
+    ``random_(from, to)`` from ``[from, to)``, ``random_(from, None)`` up to the dtype's largest value.
+
+    Args:
+        from_ (int, optional): the lower bound, or the upper one when given alone.
+        to (int, optional): the upper bound (excluded).
+
+    Keyword args:
+        generator (ember.Generator, optional): the random number generator to draw from.
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> ember.zeros(5).random_(10)
+        tensor([4., 9., 3., 0., 3.])
+        >>> ember.zeros(5).random_(3, 7)
+        tensor([6., 6., 6., 4., 6.])
+    """
     gen = _gen(generator)
     dt = t.dtype
     if to is _TO_OMITTED:

@@ -1332,7 +1332,20 @@ def split(tensor, split_size_or_sections, dim=0):
 
 @op('Tensor', name='split')
 def split_method(self, split_size, dim=0):
-    """``x.split(split_size, dim=0)``: see :func:`ember.split`."""
+    """Splits the tensor into pieces along ``dim``: of ``split_size`` elements each (the last may be smaller),
+    or of the sizes listed. The pieces are views. See :func:`ember.split`.
+
+    Args:
+        split_size (int or list of int): the size of each piece, or the list of sizes.
+        dim (int, optional): the dimension to split. Default: ``0``.
+
+    Example::
+
+        >>> ember.arange(10).split(4)
+        (tensor([0, 1, 2, 3]), tensor([4, 5, 6, 7]), tensor([8, 9]))
+        >>> ember.arange(6).split([1, 5])
+        (tensor([0]), tensor([1, 2, 3, 4, 5]))
+    """
     return split(self, split_size, dim)
 
 

@@ -145,7 +145,17 @@ def polygamma(n, input, *, out=None):
 
 @op('Tensor', name='polygamma', inplace=True)
 def polygamma_method(input, n):
-    """``x.polygamma(n)``: the tensor comes first in the method form."""
+    """``x.polygamma(n)`` is ``ember.polygamma(n, x)``, the ``n``-th derivative of the digamma function at the
+    elements of ``x`` (the method form takes the tensor first).
+
+    Args:
+        n (int): the order of the derivative, at least 0.
+
+    Example::
+
+        >>> ember.tensor([1., 2.]).polygamma(1)
+        tensor([1.6449, 0.6449])
+    """
     return polygamma(n, input)
 
 
@@ -625,7 +635,20 @@ scaled_modified_bessel_k1 = _scipy_unary('scaled_modified_bessel_k1', 'k1e', 'Th
 
 @op('special')
 def spherical_bessel_j0(input, *, out=None):
-    """sin(x) / x (1 at 0); not differentiable in PyTorch."""
+    """The spherical Bessel function of the first kind of order 0, ``sin(x) / x`` (1 at 0), elementwise. Its
+    result carries no gradient (as in PyTorch).
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.special.spherical_bessel_j0(ember.tensor([0., 1., 2.]))
+        tensor([1.0000, 0.8415, 0.4546])
+    """
     return write_out('special_spherical_bessel_j0', _no_graph(lambda x: np.sinc(x / np.pi), input), out)
 
 

@@ -183,7 +183,20 @@ def dsplit(input, sections=None, *, indices=None):
 
 @op('Tensor', name='hsplit')
 def hsplit_method(self, *positional, sections=None, indices=None):
-    """``x.hsplit(sections)``, ``x.hsplit(indices)`` or ``x.hsplit(*indices)``: see :func:`ember.hsplit`."""
+    """Splits the tensor along its second dimension (its only one when 1-D): ``x.hsplit(sections)`` into that
+    many equal pieces, ``x.hsplit(indices)`` or ``x.hsplit(*indices)`` at those indices. See
+    :func:`ember.hsplit`.
+
+    Example::
+
+        >>> t = ember.arange(8.).view(2, 4)
+        >>> t.hsplit(2)
+        (tensor([[0., 1.],
+                [4., 5.]]), tensor([[2., 3.],
+                [6., 7.]]))
+        >>> [piece.shape[1] for piece in t.hsplit(1, 3)]
+        [1, 2, 1]
+    """
     return hsplit(self, _method_sections('hsplit', positional, sections, indices))
 
 
@@ -192,7 +205,16 @@ hsplit_method.__name__, hsplit_method.__qualname__ = 'hsplit', 'Tensor.hsplit'  
 
 @op('Tensor', name='vsplit')
 def vsplit_method(self, *positional, sections=None, indices=None):
-    """``x.vsplit(sections)``, ``x.vsplit(indices)`` or ``x.vsplit(*indices)``: see :func:`ember.vsplit`."""
+    """Splits the tensor (at least 2-D) along its first dimension: ``x.vsplit(sections)`` into that many equal
+    pieces, ``x.vsplit(indices)`` or ``x.vsplit(*indices)`` at those indices. See :func:`ember.vsplit`.
+
+    Example::
+
+        >>> t = ember.arange(8.).view(4, 2)
+        >>> t.vsplit([1, 3])
+        (tensor([[0., 1.]]), tensor([[2., 3.],
+                [4., 5.]]), tensor([[6., 7.]]))
+    """
     return vsplit(self, _method_sections('vsplit', positional, sections, indices))
 
 
@@ -201,7 +223,15 @@ vsplit_method.__name__, vsplit_method.__qualname__ = 'vsplit', 'Tensor.vsplit'  
 
 @op('Tensor', name='dsplit')
 def dsplit_method(self, *positional, sections=None, indices=None):
-    """``x.dsplit(sections)``, ``x.dsplit(indices)`` or ``x.dsplit(*indices)``: see :func:`ember.dsplit`."""
+    """Splits the tensor (at least 3-D) along its third dimension: ``x.dsplit(sections)`` into that many equal
+    pieces, ``x.dsplit(indices)`` or ``x.dsplit(*indices)`` at those indices. See :func:`ember.dsplit`.
+
+    Example::
+
+        >>> t = ember.arange(8.).view(2, 2, 2)
+        >>> [piece.shape for piece in t.dsplit(2)]
+        [ember.Size([2, 2, 1]), ember.Size([2, 2, 1])]
+    """
     return dsplit(self, _method_sections('dsplit', positional, sections, indices))
 
 
@@ -380,8 +410,22 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None):
 
 @op('Tensor')
 def put_(input, index, source, accumulate=False):
-    """Write ``source`` into ``input`` at the flat (row-major) positions ``index``; with
-    ``accumulate=True`` add instead (repeated positions add up)."""
+    """Writes the elements of ``source`` into the tensor at the flat (row-major) positions ``index``, as if it
+    were 1-D, and returns it; with ``accumulate=True`` they are added instead (repeated positions add up).
+
+    Args:
+        index (LongTensor): flat positions; negative ones count from the end.
+        source (Tensor): the values, as many as ``index`` has.
+        accumulate (bool, optional): add instead of overwriting. Default: ``False``.
+
+    Example::
+
+        >>> ember.zeros(2, 3).put_(ember.tensor([1, 4]), ember.tensor([9., 8.]))
+        tensor([[0., 9., 0.],
+                [0., 8., 0.]])
+        >>> ember.zeros(4).put_(ember.tensor([0, 0, 3]), ember.tensor([1., 2., 3.]), accumulate=True)
+        tensor([3., 0., 0., 3.])
+    """
     n = input.numel()
     flat_index = index.reshape(-1)
     if flat_index.numel() and (int(flat_index.max()) >= n or int(flat_index.min()) < -n):
@@ -567,7 +611,19 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
 # ------------------------------------------------------------------------------ Tensor-only methods
 @op('Tensor')
 def where(input, condition, other):
-    """``ember.where(condition, input, other)``: the method form keeps ``input`` where ``condition``."""
+    """``x.where(condition, other)`` is ``ember.where(condition, x, other)``: the elements of ``x`` where
+    ``condition`` is true, those of ``other`` elsewhere (all three broadcast together).
+
+    Args:
+        condition (BoolTensor): where to keep this tensor's elements.
+        other (Tensor or Number): the values used elsewhere.
+
+    Example::
+
+        >>> x = ember.tensor([1., 2., 3.])
+        >>> x.where(x > 1.5, ember.tensor(0.))
+        tensor([0., 2., 3.])
+    """
     from ember.ops.index import where as select_where
     return select_where(condition, input, other)
 
@@ -600,7 +656,25 @@ def fill_diagonal_(input, fill_value, wrap=False):
 @op('Tensor')
 def new_empty_strided(input, size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
                       pin_memory=False):
-    """``empty_strided`` with this tensor's dtype and device by default."""
+    """Returns an uninitialized tensor with the given sizes and strides, of this tensor's dtype and device
+    unless others are given (see :func:`ember.empty_strided`).
+
+    Args:
+        size (tuple of int): the shape.
+        stride (tuple of int): the strides, in elements.
+
+    Keyword args:
+        dtype (ember.dtype, optional): the dtype. Default: this tensor's.
+        device (ember.device, optional): the device. Default: this tensor's.
+        requires_grad (bool, optional): whether the result requires grad. Default: ``False``.
+
+    Example::
+
+        >>> x = ember.ones(3, dtype=ember.float64)
+        >>> y = x.new_empty_strided((2, 2), (1, 2))
+        >>> y.shape, y.stride(), y.dtype
+        (ember.Size([2, 2]), (1, 2), ember.float64)
+    """
     return empty_strided(size, stride, dtype=dtype if dtype is not None else input.dtype, layout=layout,
                          device=device if device is not None else input.device, pin_memory=pin_memory,
                          requires_grad=requires_grad)
@@ -747,7 +821,20 @@ def dim_order(input, *, ambiguity_check=False):
     """The dims from outermost to innermost in memory (by decreasing stride; ties keep dim order).
 
     ``ambiguity_check=True`` raises when the order is not unique (equal strides or size-1 dims); a
-    list of memory formats accepts such a tensor when it is in exactly one of them."""
+    list of memory formats accepts such a tensor when it is in exactly one of them.
+
+    Keyword args:
+        ambiguity_check (bool or list of ember.memory_format, optional): see above. Default: ``False``.
+
+    Example::
+
+        >>> ember.ones(2, 3, 4).dim_order()
+        (0, 1, 2)
+        >>> ember.ones(2, 3, 4).permute(2, 0, 1).dim_order()
+        (1, 2, 0)
+        >>> ember.ones(1, 3, 2, 2).to(memory_format=ember.channels_last).dim_order()
+        (0, 2, 3, 1)
+    """
     from ember._formats import memory_format
     formats = []
     if not isinstance(ambiguity_check, bool):
@@ -765,7 +852,17 @@ def dim_order(input, *, ambiguity_check=False):
 
 @op('Tensor')
 def is_pinned(input, device=None):
-    """Whether the tensor lies in page-locked host memory (made by ``pin_memory``)."""
+    """Returns whether the tensor lies in page-locked host memory (made by :meth:`pin_memory`), from which
+    copies to a GPU can run asynchronously.
+
+    Args:
+        device (ember.device, optional): a CUDA device (the question is asked for CUDA either way).
+
+    Example::
+
+        >>> ember.ones(2).is_pinned()
+        False
+    """
     from ember.backend import cuda_runtime
     _pinning_device(device)
     return cuda_runtime.is_pinned(input._data)
@@ -780,8 +877,20 @@ def _pinning_device(device):
 
 @op('Tensor')
 def pin_memory(input, device=None):
-    """A copy in page-locked host memory, from which ``.to('cuda', non_blocking=True)`` copies
-    asynchronously (the tensor itself when it is pinned already)."""
+    """Returns a copy of this CPU tensor in page-locked host memory, from which ``.to('cuda',
+    non_blocking=True)`` copies asynchronously (the tensor itself when it is pinned already). It needs CUDA.
+
+    Args:
+        device (ember.device, optional): a CUDA device (pinned memory serves them all).
+
+    Example::
+
+        >>> x = ember.ones(2)
+        >>> if ember.cuda.is_available():
+        ...     x = x.pin_memory()
+        >>> x.is_pinned() == ember.cuda.is_available()
+        True
+    """
     from ember import cuda
     from ember.backend import cuda_runtime
     if not cuda.is_available():
