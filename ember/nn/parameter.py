@@ -213,7 +213,25 @@ class UninitializedParameter(UninitializedTensorMixin, Parameter):
 
 
 class UninitializedBuffer(UninitializedTensorMixin, Tensor):
-    """A buffer whose shape is not known yet; it becomes a plain ``Tensor`` when materialized."""
+    """A buffer whose shape is not known yet, for lazy modules: it becomes a plain ``Tensor`` of the given shape
+    when :meth:`materialize` is called (usually on the module's first input).
+
+    Args:
+        requires_grad (bool, optional): whether the materialized buffer requires grad. Default: ``False``.
+        device (ember.device, optional): where to make it.
+        dtype (ember.dtype, optional): its dtype.
+        persistent (bool, optional): whether the buffer is part of the module's ``state_dict``. Default:
+            ``True``.
+
+    Example::
+
+        >>> b = nn.UninitializedBuffer()
+        >>> type(b).__name__
+        'UninitializedBuffer'
+        >>> b.materialize((2, 3))
+        >>> type(b).__name__, b.shape
+        ('Tensor', ember.Size([2, 3]))
+    """
     __torch_function__ = _disabled_torch_function_impl   # ops give plain tensors, no dispatch
     cls_to_become = Tensor
 

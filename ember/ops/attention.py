@@ -372,6 +372,33 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
 
     Returns ``(attn_output, attn_weights)``; the weights are None unless ``need_weights``, and
     are averaged over heads when ``average_attn_weights``.
+
+    This is the computation of :class:`ember.nn.MultiheadAttention`, with every weight passed in: the inputs
+    are projected by ``in_proj_weight`` (query, key and value blocks stacked; or by the three separate
+    ``*_proj_weight`` with ``use_separate_proj_weight=True``), attended per head, and projected back by
+    ``out_proj_weight``.
+
+    Args:
+        query, key, value (Tensor): ``(L, N, E)``, ``(S, N, E)`` and ``(S, N, E)`` (``N`` left out when
+            unbatched).
+        embed_dim_to_check (int): the embedding size ``E`` the inputs must have.
+        num_heads (int): the number of heads; ``E`` must divide by it.
+        in_proj_weight (Tensor): ``(3 * E, E)``. in_proj_bias (Tensor or None): ``(3 * E,)``.
+        bias_k, bias_v (Tensor or None): a bias appended to the keys and values as one more position.
+        add_zero_attn (bool): append a position of zeros to the keys and values.
+        dropout_p (float): dropout on the attention weights (when ``training``).
+        out_proj_weight (Tensor): ``(E, E)``. out_proj_bias (Tensor or None): ``(E,)``.
+
+    Example::
+
+        >>> q = ember.tensor([[[1., 0.]], [[0., 1.]], [[1., 1.]]])      # (L=3, N=1, E=2)
+        >>> in_proj = ember.eye(2).repeat(3, 1)                          # identity projections
+        >>> out, weights = F.multi_head_attention_forward(q, q, q, 2, 1, in_proj, None, None, None, False, 0.0,
+        ...                                               ember.eye(2), None)
+        >>> out.shape, weights.shape
+        (ember.Size([3, 1, 2]), ember.Size([1, 3, 3]))
+        >>> weights[0, 0]
+        tensor([0.4011, 0.1978, 0.4011])
     """
     batched = _check_shapes(query, key, value, key_padding_mask, attn_mask, num_heads)
     if not batched:

@@ -332,6 +332,13 @@ def upsample(input, size=None, scale_factor=None, mode='nearest', align_corners=
             ``'area'``. Default: ``'nearest'``.
         align_corners (bool, optional): for the linear modes, align the corner pixels of input and output.
             Default: ``None``.
+
+    Example::
+
+        >>> F.upsample(ember.tensor([[[1., 2.]]]), scale_factor=2)
+        tensor([[[1., 1., 2., 2.]]])
+        >>> F.upsample(ember.tensor([[[1., 2.]]]), scale_factor=2, mode='linear')
+        tensor([[[1.0000, 1.2500, 1.7500, 2.0000]]])
     """
     _user_warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` instead.")
     return interpolate(input, size, scale_factor, mode, align_corners)
@@ -345,6 +352,11 @@ def upsample_nearest(input, size=None, scale_factor=None):
         input (Tensor): the input tensor, ``(N, C, *spatial)``.
         size (int or tuple of ints, optional): the output spatial size.
         scale_factor (float or tuple of floats, optional): the multiplier for the spatial size.
+
+    Example::
+
+        >>> F.upsample_nearest(ember.tensor([[[1., 2.]]]), size=3)
+        tensor([[[1., 1., 2.]]])
     """
     _user_warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use `nn.functional.interpolate` instead.")
     return interpolate(input, size, scale_factor, mode='nearest')
@@ -358,6 +370,13 @@ def upsample_bilinear(input, size=None, scale_factor=None):
         input (Tensor): input of shape ``(N, C, H, W)``.
         size (int or tuple of ints, optional): the output spatial size.
         scale_factor (float or tuple of floats, optional): the multiplier for the spatial size.
+
+    Example::
+
+        >>> F.upsample_bilinear(ember.tensor([[[[1., 2.], [3., 4.]]]]), size=3)
+        tensor([[[[1.0000, 1.5000, 2.0000],
+                  [2.0000, 2.5000, 3.0000],
+                  [3.0000, 3.5000, 4.0000]]]])
     """
     _user_warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use `nn.functional.interpolate` instead.")
     return interpolate(input, size, scale_factor, mode='bilinear', align_corners=True)

@@ -506,7 +506,18 @@ class ParameterDict(Module):
 
 
 class Container(Module):
-    """Deprecated: a Module built from keyword-named children. Subclass ``Module`` instead."""
+    """Deprecated: subclass :class:`Module` instead. A module whose children are given as keyword arguments,
+    each registered under its keyword; making one gives a ``FutureWarning``.
+
+    Args:
+        **kwargs (Module): the children, by name.
+
+    Example::
+
+        >>> c = nn.Container(fc=nn.Linear(2, 1))
+        >>> [name for name, _ in c.named_children()]
+        ['fc']
+    """
 
     def __init__(self, **kwargs):
         warnings.warn('`nn.Container` is deprecated. All of its functionality is now implemented in `nn.Module`. '

@@ -236,6 +236,35 @@ class ConvTranspose2d(_ConvTransposeNd):
 
 
 class ConvTranspose3d(_ConvTransposeNd):
+    """3-D transposed convolution (a "deconvolution") over ``(N, C_in, D, H, W)`` volumes: the gradient of a
+    :class:`Conv3d` with respect to its input, used to upsample. ``weight`` is
+    ``(C_in, C_out / groups, kD, kH, kW)``.
+
+    Args:
+        in_channels (int): channels of the input.
+        out_channels (int): channels of the output.
+        kernel_size (int or tuple): the size of the kernel.
+        stride (int or tuple, optional): the stride. Default: ``1``.
+        padding (int or tuple, optional): ``dilation * (kernel_size - 1) - padding`` zeros are added on both
+            sides of the input. Default: ``0``.
+        output_padding (int or tuple, optional): extra size added to one side of the output. Default: ``0``.
+        groups (int, optional): blocked connections from input to output channels. Default: ``1``.
+        bias (bool, optional): add a learnable bias. Default: ``True``.
+        dilation (int or tuple, optional): spacing between kernel elements. Default: ``1``.
+
+    Shape:
+        - Input: ``(N, C_in, D_in, H_in, W_in)`` or ``(C_in, D_in, H_in, W_in)``.
+        - Output: ``(N, C_out, D_out, H_out, W_out)``, each size
+          ``(in - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1``.
+
+    Example::
+
+        >>> m = nn.ConvTranspose3d(2, 4, kernel_size=2, stride=2)
+        >>> m(ember.ones(1, 2, 3, 3, 3)).shape
+        ember.Size([1, 4, 6, 6, 6])
+        >>> m.weight.shape
+        ember.Size([2, 4, 2, 2, 2])
+    """
     _n = 3
 
 

@@ -106,7 +106,29 @@ class InstanceNorm3d(_InstanceNorm):
 
 
 class LazyInstanceNorm1d(_LazyNormBase, _InstanceNorm):
-    """An InstanceNorm1d whose ``num_features`` is the channel count of its first input."""
+    """A :class:`nn.InstanceNorm1d` whose ``num_features`` is the channel count of its first input: it becomes an
+    ``InstanceNorm1d`` on that first call.
+
+    Args:
+        eps (float, optional): added to the variance for stability. Default: ``1e-5``.
+        momentum (float, optional): the running statistics' update factor. Default: ``0.1``.
+        affine (bool, optional): learnable per-channel scale and shift. Default: ``False``.
+        track_running_stats (bool, optional): keep running statistics. Default: ``False``.
+
+    Shape:
+        - Input: ``(N, C, L)`` or ``(C, L)``; output: the same shape.
+
+    Example::
+
+        >>> m = nn.LazyInstanceNorm1d()
+        >>> with ember.no_grad():
+        ...     y = m(ember.arange(8.).view(1, 2, 4))
+        >>> type(m).__name__, m.num_features
+        ('InstanceNorm1d', 2)
+        >>> y
+        tensor([[[-1.3416, -0.4472,  0.4472,  1.3416],
+                 [-1.3416, -0.4472,  0.4472,  1.3416]]])
+    """
     cls_to_become = InstanceNorm1d
     _no_batch_dim = 2
 

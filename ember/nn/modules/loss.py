@@ -441,7 +441,24 @@ class CTCLoss(_Loss):
 
 
 class NLLLoss2d(NLLLoss):
-    """Deprecated: NLLLoss, which handles (N, C, H, W) input itself."""
+    """Deprecated: use :class:`NLLLoss`, which takes ``(N, C, H, W)`` input itself. The negative log-likelihood
+    loss of log-probabilities over ``C`` classes at every pixel; making one gives a ``FutureWarning``.
+
+    Args:
+        weight (Tensor, optional): a weight for each class.
+        ignore_index (int, optional): a target value that contributes nothing. Default: ``-100``.
+        reduction (str, optional): ``'none'``, ``'mean'`` or ``'sum'``. Default: ``'mean'``.
+
+    Shape:
+        - Input: ``(N, C, H, W)`` log-probabilities; target: ``(N, H, W)`` class indices.
+
+    Example::
+
+        >>> loss = nn.NLLLoss2d()
+        >>> log_probs = ember.log(ember.tensor([[[[0.25]], [[0.75]]]]))
+        >>> loss(log_probs, ember.tensor([[[1]]]))
+        tensor(0.2877)
+    """
 
     def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean'):
         warnings.warn('`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and see '

@@ -27,7 +27,28 @@ _GATES = {'LSTM': 4, 'GRU': 3, 'RNN_TANH': 1, 'RNN_RELU': 1}
 
 
 class RNNBase(Module):
-    """What RNN, LSTM and GRU share: parameters, initialisation, argument checks."""
+    """The base class of :class:`RNN`, :class:`LSTM` and :class:`GRU`: their parameters (named
+    ``weight_ih_l{k}``, ``weight_hh_l{k}``, ``bias_ih_l{k}``, ``bias_hh_l{k}``, with ``_reverse`` for the second
+    direction), their initialisation and argument checks. ``isinstance(m, nn.RNNBase)`` tells any of them.
+
+    Args:
+        mode (str): ``'RNN_TANH'``, ``'RNN_RELU'``, ``'LSTM'`` or ``'GRU'``.
+        input_size (int): features of each input step.
+        hidden_size (int): features of the hidden state.
+        num_layers (int, optional): stacked layers. Default: ``1``.
+        bias (bool, optional): use biases. Default: ``True``.
+        batch_first (bool, optional): inputs are ``(N, L, *)`` instead of ``(L, N, *)``. Default: ``False``.
+        dropout (float, optional): dropout between layers. Default: ``0``.
+        bidirectional (bool, optional): run both directions. Default: ``False``.
+        proj_size (int, optional): LSTM only: project the hidden state to this size. Default: ``0``.
+
+    Example::
+
+        >>> isinstance(nn.LSTM(2, 3), nn.RNNBase)
+        True
+        >>> [name for name, _ in nn.RNNBase('RNN_TANH', 2, 3).named_parameters()]
+        ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0']
+    """
     __constants__ = ['mode', 'input_size', 'hidden_size', 'num_layers', 'bias', 'batch_first', 'dropout',
                      'bidirectional', 'proj_size']
 
@@ -302,6 +323,25 @@ class GRU(RNNBase):
 # cells
 
 class RNNCellBase(Module):
+    """The base class of :class:`RNNCell`, :class:`LSTMCell` and :class:`GRUCell`: their parameters
+    ``weight_ih`` ``(num_chunks * hidden_size, input_size)``, ``weight_hh`` ``(num_chunks * hidden_size,
+    hidden_size)`` and, with ``bias``, ``bias_ih`` and ``bias_hh``, initialised uniformly in
+    ``(-1/sqrt(hidden_size), 1/sqrt(hidden_size))``.
+
+    Args:
+        input_size (int): features of the input.
+        hidden_size (int): features of the hidden state.
+        bias (bool): use biases.
+        num_chunks (int): the number of gates stacked in the weights (1 for RNNCell, 4 for LSTMCell, 3 for
+            GRUCell).
+
+    Example::
+
+        >>> isinstance(nn.GRUCell(2, 3), nn.RNNCellBase)
+        True
+        >>> nn.RNNCellBase(2, 3, True, 4).weight_ih.shape
+        ember.Size([12, 2])
+    """
     __constants__ = ['input_size', 'hidden_size', 'bias']
 
     def __init__(self, input_size, hidden_size, bias, num_chunks, device=None, dtype=None):
