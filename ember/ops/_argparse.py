@@ -368,6 +368,14 @@ _NATIVE_NAMES = {'cross_entropy': 'cross_entropy_loss', 'nll_loss': 'nll_loss_nd
 # ... and those that hand on only their leading tensors as given (the options converted first:
 # grid_sample's mode string becomes an int): native name, how many
 _NATIVE_TENSORS = {'unfold': ('im2col', 1), 'grid_sample': ('grid_sampler', 2)}
+# ... and those that hand their arguments on by position, in another order or to another function:
+# namespace, native name, the functional's parameters in the native's order, trailing constants
+_NATIVE_POSITIONS = {
+    'batch_norm': ('torch', 'batch_norm', ('input', 'weight', 'bias', 'running_mean', 'running_var', 'training',
+                                           'momentum', 'eps'), (False,)),
+    'glu': ('nn', 'glu', ('input', 'dim'), ()),
+    'normalize': ('linalg', 'linalg_vector_norm', ('input', 'p', 'dim', True), ()),     # (input.norm(p, dim, True))
+}
 # functional losses whose PyTorch function first compares target.size() with input.size()
 _SIZES_COMPARED = frozenset(('l1_loss', 'mse_loss', 'smooth_l1_loss', 'huber_loss', 'binary_cross_entropy',
                              'binary_cross_entropy_with_logits'))
@@ -503,10 +511,14 @@ def _error_for(name, exports, receiver, args, kwargs):
         # before the native op sees them: only an argument of the wrong type is reported, as given
         native = _NATIVE_NAMES.get(name, name)
         kwargs = {k: v for k, v in kwargs.items() if k not in ('reduction', 'size_average', 'reduce')}
+        namespace = None
         if name in _NATIVE_TENSORS:
             native, leading = _NATIVE_TENSORS[name]
             args, kwargs = args[:leading], {}
-        err = explain('nn' if signatures('nn', native) else 'torch', native, args, kwargs)
+        elif name in _NATIVE_POSITIONS:
+            namespace, native, order, constants = _NATIVE_POSITIONS[name]
+            args, kwargs = _in_order(name, args, kwargs, order) + list(constants), {}
+        err = explain(namespace or ('nn' if signatures('nn', native) else 'torch'), native, args, kwargs)
         return err if err is not None and "(): argument '" in str(err) else None
     for namespace in ('linalg', 'fft', 'special'):
         if module == f'ember.{namespace}' or (not module and namespace in exports and 'ember' not in exports):
@@ -514,6 +526,16 @@ def _error_for(name, exports, receiver, args, kwargs):
     if 'ember' in exports:
         return explain('torch', name, args, kwargs)
     return None
+
+
+def _in_order(name, args, kwargs, order):
+    """The arguments of the call of functional ``name`` (defaults filled in) in ``order``: parameter
+    names, or constants given in their place."""
+    import inspect
+    import ember.nn.functional as F
+    bound = inspect.signature(F.__dict__[name]).bind(*args, **kwargs)
+    bound.apply_defaults()
+    return [bound.arguments[p] if isinstance(p, str) else p for p in order]
 
 
 # the wrappers an op may be called through (__torch_function__ dispatch, autocast, the uint checks,

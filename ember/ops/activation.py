@@ -1298,8 +1298,13 @@ def glu(input, dim=-1):
     if input.ndim == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
     d = wrap_dim(dim, input.ndim)
-    if input.shape[d] % 2:
-        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {input.shape[d]}")
+    try:
+        size = input.shape[d]
+    except TypeError:       # a dim not an int (wrap_dim lets 1.5 through): PyTorch's argument error
+        _argparse.refuse_from_stack()
+        raise
+    if size % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {size}")
     return Glu.apply(input, d)
 
 

@@ -738,6 +738,10 @@ def einsum(equation, *operands):
     from the output are summed over. ``...`` stands for broadcast dimensions. Without ``->`` the output has the
     letters that appear once, in alphabetical order.
 
+    The equation may also be given as lists of ints after each operand, with an optional output
+    list last (``ember.einsum(a, [0, 1], b, [1, 2], [0, 2])`` is ``ember.einsum('AB,BC->AC', a, b)``):
+    0-25 stand for ``A``-``Z``, 26-51 for ``a``-``z`` and ``Ellipsis`` for ``...``.
+
     Args:
         equation (str): the subscripts for the Einstein summation.
         operands (List[Tensor]): the tensors to compute the Einstein summation of.
@@ -757,11 +761,49 @@ def einsum(equation, *operands):
         >>> ember.einsum('bij,bjk->bik', ember.ones(2, 2, 3), ember.ones(2, 3, 1)).shape
         ember.Size([2, 2, 1])
     """
-    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+    if isinstance(equation, Tensor):    # the sublist format: operand, its subscripts, ..., [output subscripts]
+        if not operands:
+            raise ValueError(_EINSUM_TOO_FEW)
+        equation, operands = _sublist_equation((equation,) + operands)
+    while len(operands) == 1 and isinstance(operands[0], (list, tuple)):     # the operands as one list
         operands = tuple(operands[0])
-    terms, rhs = _parse_einsum(equation, operands)
+    try:
+        terms, rhs = _parse_einsum(equation, operands)
+    except (AttributeError, TypeError, RuntimeError):
+        if not operands:
+            raise ValueError(_EINSUM_TOO_FEW) from None
+        for i, operand in enumerate(operands):      # PyTorch's error for an operand not a tensor
+            if not isinstance(operand, Tensor):
+                from ember.ops._argparse import type_name
+                raise TypeError(f"expected Tensor as element {i} in argument 1, but got {type_name(operand)}") from None
+        raise
     operands = _broadcast_einsum_operands(terms, rhs, operands)
     return Einsum.apply(terms, rhs, *operands)
+
+
+_EINSUM_TOO_FEW = ("einsum(): must specify the equation string and at least one operand, or at least one operand "
+                   "and its subscripts list")
+
+
+def _sublist_equation(args):
+    """``(equation, operands)`` of an einsum call in the sublist format: ``einsum(a, [0, 1], b, [1, 2],
+    [0, 2])`` is ``einsum('AB,BC->AC', a, b)`` (subscripts 0-25 are A-Z, 26-51 a-z, ``...`` itself)."""
+    def letters(subscripts):
+        out = []
+        for n in subscripts:
+            if n == Ellipsis:
+                out.append('...')
+            elif 0 <= n < 26:
+                out.append(chr(ord('A') + n))
+            elif 26 <= n < 52:
+                out.append(chr(ord('a') + n - 26))
+            else:
+                raise ValueError("einsum(): subscript in subscript list is not within the valid range [0, 52)")
+        return ''.join(out)
+    equation = ','.join(letters(s) for s in args[1::2])
+    if len(args) % 2:
+        return f"{equation}->{letters(args[-1])}", args[:-1:2]
+    return equation, args[::2]
 
 
 def _broadcast_einsum_operands(terms, rhs, operands):

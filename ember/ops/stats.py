@@ -11,6 +11,7 @@ import numpy as np
 
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
+from ember.ops import _argparse
 from ember.ops._registry import op
 from ember.ops._half import is_half_array
 from ember.ops.inplace import write_out
@@ -297,8 +298,9 @@ def trapezoid(y, x=None, *, dx=1, dim=-1):
     >>> ember.trapezoid(ember.tensor([1., 3., 6., 10.]), dx=0.5)
     tensor(7.2500)
     """
-    if x is not None and not isinstance(x, Tensor):  # trapz(y, dx, dim) and trapezoid(y, dx) spellings
-        x, dx = None, x
+    if x is not None and not isinstance(x, Tensor):     # (a spacing is dx=, never positional)
+        _argparse.refuse_from_stack()
+        raise TypeError(f"trapezoid(): argument 'x' must be Tensor, not {type(x).__name__}")
     parts, dim = _trapezoid_parts('trapezoid', y, x, None if x is not None and dx == 1 else dx, dim)
     return parts.sum(dim)
 
@@ -310,8 +312,9 @@ def cumulative_trapezoid(y, x=None, *, dx=1, dim=-1):
     >>> ember.cumulative_trapezoid(ember.tensor([1., 3., 6., 10.]))
     tensor([ 2.0000,  6.5000, 14.5000])
     """
-    if x is not None and not isinstance(x, Tensor):
-        x, dx = None, x
+    if x is not None and not isinstance(x, Tensor):     # (a spacing is dx=, never positional)
+        _argparse.refuse_from_stack()
+        raise TypeError(f"cumulative_trapezoid(): argument 'x' must be Tensor, not {type(x).__name__}")
     parts, dim = _trapezoid_parts('cumulative_trapezoid', y, x, None if x is not None and dx == 1 else dx, dim)
     return parts.cumsum(dim)
 
