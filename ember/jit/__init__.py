@@ -171,7 +171,8 @@ def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inpu
     ``torch.jit.load`` runs. ``check_trace`` traces again on ``check_inputs`` (default: the example) and
     compares: a different program raises ``TracingCheckError``, outputs differing from the Python
     function's by more than ``check_tolerance`` warn (``TracerWarning``). ``strict=False`` allows
-    list and dict outputs. Models ember computes with operators it cannot write as TorchScript raise
+    list and dict outputs. ``_store_inputs`` keeps the example inputs in the saved archive, as PyTorch
+    does. Models ember computes with operators it cannot write as TorchScript raise
     an error naming the operator."""
     from ember.jit import _trace
     warnings.warn("`ember.jit.trace` is deprecated. Please switch to `ember.compile` or `ember.export`.",
@@ -184,7 +185,7 @@ def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inpu
     if _force_outplace or _module_class is not None or _compilation_unit is not None:
         raise RuntimeError("ember.jit.trace: _force_outplace, _module_class and _compilation_unit are not supported")
     return _trace.trace(func, example_inputs, check_trace, check_inputs, check_tolerance, strict,
-                        example_kwarg_inputs)
+                        example_kwarg_inputs, _store_inputs)
 
 
 def trace_module(mod, inputs, optimize=None, check_trace=True, check_inputs=None, check_tolerance=1e-5, strict=True,
@@ -202,9 +203,9 @@ def trace_module(mod, inputs, optimize=None, check_trace=True, check_inputs=None
     example = inputs['forward']
     if example_inputs_is_kwarg:
         return trace(mod, None, optimize, check_trace, checks, check_tolerance, strict, _force_outplace, _module_class,
-                     _compilation_unit, example_kwarg_inputs=example)
+                     _compilation_unit, example_kwarg_inputs=example, _store_inputs=_store_inputs)
     return trace(mod, example, optimize, check_trace, checks, check_tolerance, strict, _force_outplace, _module_class,
-                 _compilation_unit)
+                 _compilation_unit, _store_inputs=_store_inputs)
 
 
 def freeze(mod, preserved_attrs=None, optimize_numerics=True):

@@ -147,7 +147,15 @@ def _read(zf, map_location, extra_files):
     obj = _ArchiveUnpickler(io.BytesIO(zf.read(prefix + 'data.pkl')), load_storage, root).load()
     module = _materialise(obj, {})
     version = zf.read(prefix + 'version').decode().strip() if prefix + 'version' in names else '3'
-    attach_archive(module, ScriptArchive(sources, constants, int(version)))
+    traced_inputs = None
+    if prefix + 'traced_inputs.pkl' in names:       # a trace's example inputs: kept, to be written again
+        def load_input_storage(pid):
+            _, stype, key, location, numel = _ser._check_pid(pid)[:5]
+            raw = _ser._read_entry(zf, f'{prefix}traced_inputs/{key}', _ser._storage_np_dtype(stype), numel)
+            return _ser._make_storage(raw, stype, location, restore, byteorder)
+        traced_inputs = _ArchiveUnpickler(io.BytesIO(zf.read(prefix + 'traced_inputs.pkl')), load_input_storage,
+                                          root).load()
+    attach_archive(module, ScriptArchive(sources, constants, int(version), traced_inputs))
     if extra_files is not None:
         for name in list(extra_files):
             entry = f'{prefix}extra/{name}'

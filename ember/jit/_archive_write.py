@@ -1,13 +1,13 @@
 """Writing a TorchScript archive (what ``torch.jit.load`` reads) from a tree of ``RecursiveScriptModule``s.
 
 Each module carries its archive (``ScriptArchive``): the code texts of its classes, the constants the
-code names ``CONSTANTS.c<i>`` and the file-format version. The zip holds, as PyTorch writes it::
+code names ``CONSTANTS.c<i>``, the file-format version and a trace's example inputs. The zip holds, as PyTorch writes it::
 
     <name>/data/<key>          the tensors' storages
     <name>/data.pkl            the module tree: ``__torch__.<class>`` objects rebuilt from their attribute dicts
     <name>/code/__torch__/...  the code, one file per qualified module of classes
     <name>/extra/<file>        the ``_extra_files``
-    <name>/constants/<key>, constants.pkl, version, byteorder
+    <name>/constants/<key>, constants.pkl, traced_inputs/<key>, traced_inputs.pkl, version, byteorder
 """
 import collections
 import copyreg
@@ -24,8 +24,10 @@ class ScriptArchive:
     """What a module tree's code is: ``sources`` ({qualified module name: text}), ``constants`` (the
     tuple ``CONSTANTS.c<i>`` names) and ``version`` (the file-format version PyTorch reads it under)."""
 
-    def __init__(self, sources, constants, version):
+    def __init__(self, sources, constants, version, traced_inputs=None):
         self.sources, self.constants, self.version = dict(sources), tuple(constants), int(version)
+        # the example inputs of a trace ({method name: [inputs]}), stored as PyTorch stores them; None: none
+        self.traced_inputs = traced_inputs
 
 
 class _ScriptClassRef:
@@ -172,6 +174,11 @@ def write_archive(module, f, extra_files=None):
                            "load it with ember.jit.load first (save an eager module's state_dict() with ember.save)")
     data_pkl, storages = _pickled(_module_state(module, {}))
     constants_pkl, constant_storages = _pickled(tuple(archive.constants))
+    inputs_pkl = None
+    if archive.traced_inputs is not None:
+        inputs_pkl, input_storages = _pickled(_Reduced(_RESTORE_TYPE_TAG, (
+            {k: _Reduced(_RESTORE_TYPE_TAG, (list(v), 'List[Any]')) for k, v in archive.traced_inputs.items()},
+            'Dict[str, List[Any]]')))
     files = {}
     for name, value in (extra_files or {}).items():
         files[name] = value.encode('utf-8') if isinstance(value, str) else bytes(value)
@@ -191,6 +198,10 @@ def write_archive(module, f, extra_files=None):
             for ref in constant_storages:
                 _ser._write_aligned(zf, f'{root}/constants/{ref.pid[2]}', _ser._raw_bytes(ref.array))
             _ser._write_aligned(zf, f'{root}/constants.pkl', constants_pkl)
+            if inputs_pkl is not None:
+                for ref in input_storages:
+                    _ser._write_aligned(zf, f'{root}/traced_inputs/{ref.pid[2]}', _ser._raw_bytes(ref.array))
+                _ser._write_aligned(zf, f'{root}/traced_inputs.pkl', inputs_pkl)
             _ser._write_aligned(zf, f'{root}/version', f'{archive.version}\n'.encode())
             _ser._write_aligned(zf, f'{root}/byteorder', sys.byteorder.encode())
             _ser._write_aligned(zf, f'{root}/.data/serialization_id', f'{secrets.randbelow(10 ** 40):040d}'.encode())

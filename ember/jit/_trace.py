@@ -371,7 +371,7 @@ def _program(mod, args, kwargs, strict, root_name=None):
     return sources, constants, version, qualified, forward, ep.graph
 
 
-def _build(mod, sources, constants, version, qualified):
+def _build(mod, sources, constants, version, qualified, traced_inputs):
     """The traced module tree: classes compiled from ``sources``, state shared with ``mod``."""
     root = _script_code.compile_code(sources, tuple(constants))
     for name, text in sources.items():
@@ -379,7 +379,7 @@ def _build(mod, sources, constants, version, qualified):
         for value in vars(namespace).values():
             if isinstance(value, type):
                 value._archive_source = text
-    archive = ScriptArchive(sources, constants, version)
+    archive = ScriptArchive(sources, constants, version, traced_inputs)
     built = {}
 
     def build(m, top):
@@ -416,7 +416,7 @@ def _check(traced, fn, call, forward, check_inputs, check_tolerance, strict, ret
             diff = 'Code diff:\n' + _indent('\n'.join(lines))
         traced_outs = _run(lambda: call(traced, inputs), 'trace', diff)
         fn_outs = _run(lambda: call(fn, inputs), 'Python function', diff)
-        _compare(traced_outs, fn_outs, 'Python function', check_tolerance)
+        _compare(traced_outs, fn_outs, 'Python function', check_tolerance, traced.graph)
         if diff is not None:
             raise TracingCheckError(diff, None)
 
@@ -431,14 +431,38 @@ def _run(thunk, what, diff):
     return [o for o in (out if isinstance(out, tuple) else (out,)) if isinstance(o, ember.Tensor)]
 
 
-def _compare(original, reference, what, tolerance):
+def _nondeterministic_nodes(graph):
+    """The recorded calls whose results differ from run to run (random ops; dropout only in training)."""
+    from ember.export._tracer import _RANDOM
+    found = []
+    for node in graph.nodes:
+        packet = getattr(getattr(node.target, '_packet', None), '_name', None)
+        if node.op != 'call_function' or packet not in _RANDOM:
+            continue
+        schema = node.target._schema
+        train = next((i for i, a in enumerate(schema.args) if a.name == 'train'), None)
+        if train is not None and train < len(node.args) and node.args[train] is False:
+            continue
+        found.append(node)
+    return found
+
+
+def _compare(original, reference, what, tolerance, graph):
     from ember.testing._comparison import _tolerances
+    warned = False
     for i, (orig, ref) in enumerate(zip(original, reference)):
         try:
             cast = ember.cdouble if (orig.is_complex() or ref.is_complex()) else ember.double
             ember.testing.assert_close(orig.to(cast), ref.to(cast), rtol=tolerance,
                                        atol=_tolerances((orig.dtype, ref.dtype), None, None)[1], equal_nan=True)
         except AssertionError as e:
+            nodes = [] if warned else _nondeterministic_nodes(graph)
+            warned = True
+            if nodes:
+                warnings.warn('Trace had nondeterministic nodes. Did you forget call .eval() on your model? Nodes:\n'
+                              + '\n'.join(_indent(n.format_node()) for n in nodes[:20])
+                              + '\nThis may cause errors in trace checking. To disable trace checking, pass '
+                              'check_trace=False to ember.jit.trace()', TracerWarning, stacklevel=5)
             warnings.warn(f'Output nr {i + 1}. of the traced function does not match the corresponding output of '
                           f'the {what}. Detailed error:\n{e}', TracerWarning, stacklevel=5)
 
@@ -457,7 +481,8 @@ def _clone(inputs):
     return ember.utils._pytree.tree_map(lambda t: t.detach().clone() if isinstance(t, ember.Tensor) else t, inputs)
 
 
-def trace(func, example_inputs, check_trace, check_inputs, check_tolerance, strict, example_kwarg_inputs):
+def trace(func, example_inputs, check_trace, check_inputs, check_tolerance, strict, example_kwarg_inputs,
+          store_inputs=True):
     """The traced module (``func`` a module) or ScriptFunction (``func`` a function)."""
     is_module = isinstance(func, ember.nn.Module)
     if example_kwarg_inputs is not None:
@@ -475,7 +500,8 @@ def trace(func, example_inputs, check_trace, check_inputs, check_tolerance, stri
     def program(a, k):
         return _program(mod, a, k, strict, root_name)
     sources, constants, version, qualified, forward, graph = program(args, kwargs)
-    traced = _build(mod, sources, constants, version, qualified)
+    stored = {'forward': [_clone(a) for a in args] + [_clone(v) for v in kwargs.values()]} if store_inputs else None
+    traced = _build(mod, sources, constants, version, qualified, stored)
     object.__setattr__(traced, '_recorded_graph', graph)
     if check_trace:
         checks = [(args, kwargs)] if check_inputs is None else [

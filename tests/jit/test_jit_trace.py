@@ -108,9 +108,15 @@ def test_control_flow_is_frozen_and_the_check_finds_it():
 def test_outputs_that_differ_from_python_warn():
     def noisy(x):
         return nn.functional.dropout(x, 0.5, training=True)
-    with pytest.warns(ember.jit.TracerWarning, match=r'^Output nr 1\. of the traced function does not match the '
-                      r'corresponding output of the Python function\. Detailed error:\n'):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
         ember.jit.trace(noisy, (ember.ones(50),))
+    told = [str(w.message) for w in caught if w.category is ember.jit.TracerWarning]
+    assert len(told) == 2
+    assert told[0].startswith('Trace had nondeterministic nodes. Did you forget call .eval() on your model? Nodes:\n'
+                              '\t%dropout : ') and told[0].endswith('pass check_trace=False to ember.jit.trace()')
+    assert told[1].startswith('Output nr 1. of the traced function does not match the corresponding output of the '
+                              'Python function. Detailed error:\nTensor-likes are not close!')
     with warnings.catch_warnings():
         warnings.simplefilter('error', ember.jit.TracerWarning)
         ember.jit.trace(noisy, (ember.ones(50),), check_trace=False)
@@ -227,3 +233,22 @@ def test_inputs_in_tuples_and_dicts_and_a_closed_over_tensor(tmp_path):
     fn = ember.jit.trace(lambda v: v * weight, (ember.ones(3),))
     assert 'CONSTANTS.c0' in fn.code
     np.testing.assert_allclose(fn(ember.full((3,), 2.)).numpy(), (2 * weight).numpy(), rtol=1e-6)
+
+
+def test_example_inputs_are_stored_in_the_archive_unless_told_not_to(tmp_path):
+    import zipfile
+    lin, x = nn.Linear(2, 2), ember.tensor([[1., 2.]])
+    stored, bare = str(tmp_path / 'stored.pt'), str(tmp_path / 'bare.pt')
+    ember.jit.trace(lin, x).save(stored)
+    ember.jit.trace(lin, x, _store_inputs=False).save(bare)
+    with zipfile.ZipFile(stored) as zf:
+        assert {'stored/traced_inputs.pkl', 'stored/traced_inputs/0'} <= set(zf.namelist())
+    with zipfile.ZipFile(bare) as zf:
+        assert not [n for n in zf.namelist() if 'traced_inputs' in n]
+    loaded = ember.jit.load(stored)
+    inputs = loaded._script_archive.traced_inputs
+    assert list(inputs) == ['forward'] and inputs['forward'][0].tolist() == [[1., 2.]]
+    again = str(tmp_path / 'again.pt')
+    loaded.save(again)                       # kept through a load and a save
+    with zipfile.ZipFile(again) as zf:
+        assert 'again/traced_inputs.pkl' in zf.namelist()
