@@ -17,7 +17,7 @@ import os
 
 from ember import serialization as _ser
 from ember.jit import _script_code, _script_module
-from ember.jit._archive_write import ScriptArchive
+from ember.jit._archive_write import RawEntries, ScriptArchive
 
 
 class _Pending:
@@ -148,13 +148,12 @@ def _read(zf, map_location, extra_files):
     module = _materialise(obj, {})
     version = zf.read(prefix + 'version').decode().strip() if prefix + 'version' in names else '3'
     traced_inputs = None
-    if prefix + 'traced_inputs.pkl' in names:       # a trace's example inputs: kept, to be written again
-        def load_input_storage(pid):
-            _, stype, key, location, numel = _ser._check_pid(pid)[:5]
-            raw = _ser._read_entry(zf, f'{prefix}traced_inputs/{key}', _ser._storage_np_dtype(stype), numel)
-            return _ser._make_storage(raw, stype, location, restore, byteorder)
-        traced_inputs = _ArchiveUnpickler(io.BytesIO(zf.read(prefix + 'traced_inputs.pkl')), load_input_storage,
-                                          root).load()
+    if prefix + 'traced_inputs.pkl' in names:
+        # a trace's example inputs: kept as they are (PyTorch may have written their storages empty), to be
+        # written again by ember.jit.save
+        entry = prefix + 'traced_inputs/'
+        traced_inputs = RawEntries(zf.read(prefix + 'traced_inputs.pkl'),
+                                   {n[len(entry):]: zf.read(n) for n in names if n.startswith(entry)})
     attach_archive(module, ScriptArchive(sources, constants, int(version), traced_inputs))
     if extra_files is not None:
         for name in list(extra_files):

@@ -26,8 +26,16 @@ class ScriptArchive:
 
     def __init__(self, sources, constants, version, traced_inputs=None):
         self.sources, self.constants, self.version = dict(sources), tuple(constants), int(version)
-        # the example inputs of a trace ({method name: [inputs]}), stored as PyTorch stores them; None: none
+        # the example inputs of a trace ({method name: [inputs]}, or a read archive's RawEntries of them),
+        # stored as PyTorch stores them; None: none
         self.traced_inputs = traced_inputs
+
+
+class RawEntries:
+    """Entries of a read archive written back as they were: a pickle and its storages' files by key."""
+
+    def __init__(self, pkl, files):
+        self.pkl, self.files = pkl, files
 
 
 class _ScriptClassRef:
@@ -174,11 +182,12 @@ def write_archive(module, f, extra_files=None):
                            "load it with ember.jit.load first (save an eager module's state_dict() with ember.save)")
     data_pkl, storages = _pickled(_module_state(module, {}))
     constants_pkl, constant_storages = _pickled(tuple(archive.constants))
-    inputs_pkl = None
-    if archive.traced_inputs is not None:
-        inputs_pkl, input_storages = _pickled(_Reduced(_RESTORE_TYPE_TAG, (
-            {k: _Reduced(_RESTORE_TYPE_TAG, (list(v), 'List[Any]')) for k, v in archive.traced_inputs.items()},
+    inputs = archive.traced_inputs
+    if inputs is not None and not isinstance(inputs, RawEntries):
+        pkl, storages_of_inputs = _pickled(_Reduced(_RESTORE_TYPE_TAG, (
+            {k: _Reduced(_RESTORE_TYPE_TAG, (list(v), 'List[Any]')) for k, v in inputs.items()},
             'Dict[str, List[Any]]')))
+        inputs = RawEntries(pkl, {ref.pid[2]: _ser._raw_bytes(ref.array) for ref in storages_of_inputs})
     files = {}
     for name, value in (extra_files or {}).items():
         files[name] = value.encode('utf-8') if isinstance(value, str) else bytes(value)
@@ -198,10 +207,10 @@ def write_archive(module, f, extra_files=None):
             for ref in constant_storages:
                 _ser._write_aligned(zf, f'{root}/constants/{ref.pid[2]}', _ser._raw_bytes(ref.array))
             _ser._write_aligned(zf, f'{root}/constants.pkl', constants_pkl)
-            if inputs_pkl is not None:
-                for ref in input_storages:
-                    _ser._write_aligned(zf, f'{root}/traced_inputs/{ref.pid[2]}', _ser._raw_bytes(ref.array))
-                _ser._write_aligned(zf, f'{root}/traced_inputs.pkl', inputs_pkl)
+            if inputs is not None:
+                for key, data in inputs.files.items():
+                    _ser._write_aligned(zf, f'{root}/traced_inputs/{key}', data)
+                _ser._write_aligned(zf, f'{root}/traced_inputs.pkl', inputs.pkl)
             _ser._write_aligned(zf, f'{root}/version', f'{archive.version}\n'.encode())
             _ser._write_aligned(zf, f'{root}/byteorder', sys.byteorder.encode())
             _ser._write_aligned(zf, f'{root}/.data/serialization_id', f'{secrets.randbelow(10 ** 40):040d}'.encode())
