@@ -22,7 +22,8 @@ _ALIASED = ('torch', 'torchvision', 'functorch', 'einops')
 # programs that need an optional package
 NEEDS = {'vit_einops': 'einops', 'gan_mnist': 'PIL',
          # torchvision's MNIST-family datasets hand their transforms PIL images
-         'tut_quickstart': 'PIL', 'tut_data': 'PIL', 'tut_transforms': 'PIL', 'tut_optimization': 'PIL'}
+         'tut_quickstart': 'PIL', 'tut_data': 'PIL', 'tut_transforms': 'PIL', 'tut_optimization': 'PIL',
+         'tut_blitz_cifar10': 'PIL'}
 
 
 @contextlib.contextmanager
