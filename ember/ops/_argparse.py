@@ -518,6 +518,8 @@ def _error_for(name, exports, receiver, args, kwargs):
         elif name in _NATIVE_POSITIONS:
             namespace, native, order, constants = _NATIVE_POSITIONS[name]
             args, kwargs = _in_order(name, args, kwargs, order) + list(constants), {}
+            if name == 'normalize' and isinstance(args[1], str):
+                return None     # (a string p takes PyTorch's norm to matrix_norm, whose own error stands)
         err = explain(namespace or ('nn' if signatures('nn', native) else 'torch'), native, args, kwargs)
         return err if err is not None and "(): argument '" in str(err) else None
     for namespace in ('linalg', 'fft', 'special'):

@@ -6,6 +6,7 @@ for a CUDA tensor are drawn on the host from the same streams and then moved, so
 reproducible for a seed as well.
 """
 import math
+from operator import index as _index
 
 import numpy as np
 
@@ -448,13 +449,13 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
         low, high, size = 0, low, high
     elif high is None:  # randint(high, size=...)
         low, high = 0, low
-    shape = size_arg('randint', (size,))
+    shape = size_arg('randint', size)    # (a sequence: randint(0, 5, 3) fails, and the guard gives PyTorch's error)
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     dt = to_dtype(dtype) if dtype is not None else int64
     _check_int_bounds(low, high, dt)
     arr = _drawn(device, shape, np.int64,
-                 lambda: _int_draw(_gen(generator), _numel(shape), int(low), int(high)).reshape(shape))
+                 lambda: _int_draw(_gen(generator), _numel(shape), _index(low), _index(high)).reshape(shape))
     return write_out('randint', _finish(arr, dt, device, requires_grad, pin_memory), out, warn_resize=False)
 
 
@@ -578,7 +579,11 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         if std < 0:
             raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
         dt = _float_dtype(dtype, 'normal_kernel_cpu')
-        shape = size_arg('normal', (size,))
+        try:
+            shape = size_arg('normal', size)    # (a sequence: normal(0., 1., 3) is refused, as in PyTorch)
+        except TypeError:       # PyTorch's argument error for the call
+            _argparse.refuse_from_stack()
+            raise
         z = _normal_values(gen, _numel(shape), mean, std, dt.np_dtype).reshape(shape)
         return write_out('normal', _finish(z, dt, device, requires_grad, pin_memory), out, warn_resize=False)
     ref = mean if mt else std
