@@ -9,6 +9,7 @@ and given the module's own parameters and buffers: the traced module runs the re
 import contextlib
 import difflib
 import inspect
+import sys
 import types
 import warnings
 
@@ -296,7 +297,14 @@ def _record(mod, args, kwargs):
     watcher = _UntracedOps()
 
     def python_value(kind):
-        warnings.warn(_PYTHON_VALUE_WARNING.format(kind), TracerWarning, stacklevel=2)
+        # told where the program read the value; reads inside ember's own code are its business (PyTorch
+        # likewise silences these warnings from its library)
+        frame, level = sys._getframe(1), 1
+        while frame is not None and frame.f_globals.get('__name__', '').startswith(('ember.export', 'ember.jit')):
+            frame, level = frame.f_back, level + 1
+        module = frame.f_globals.get('__name__', '') if frame is not None else ''
+        if module != 'ember' and not module.startswith('ember.'):
+            warnings.warn(_PYTHON_VALUE_WARNING.format(kind), TracerWarning, stacklevel=level + 1)
 
     handle = mod.register_forward_hook(lambda m, i, out: watcher.check_output(out))
     attributes = _DispatchingAttributes(mod)

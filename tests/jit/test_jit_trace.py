@@ -97,6 +97,7 @@ def test_control_flow_is_frozen_and_the_check_finds_it():
     told = [str(w.message) for w in caught if w.category is ember.jit.TracerWarning]
     assert len(told) == 1 and told[0].startswith('Converting a tensor to a Python boolean might cause the trace to '
                                                  'be incorrect. We can\'t record the data flow of Python values')
+    assert [w.filename for w in caught if w.category is ember.jit.TracerWarning] == [__file__]   # the reading line
     np.testing.assert_array_equal(fn(-ember.ones(2)).numpy(), [-3., -3.])     # the branch taken while tracing
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', ember.jit.TracerWarning)
