@@ -237,7 +237,8 @@ def _select(self, dim, index):
 
 
 def _index(self, indices):
-    return self[tuple(indices)]
+    # ATen's None keeps a dimension whole (Python's None would insert one)
+    return self[tuple(slice(None) if i is None else i for i in indices)]
 
 
 def _softmax(self, dim, half_to_float):

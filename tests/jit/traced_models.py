@@ -46,12 +46,32 @@ class Tagger(nn.Module):
         return self.head(out), h
 
 
+class Ops(nn.Module):
+    """A sweep of operators and how the recorded program writes them (indexing with None kept whole, tuples
+    of results, integer results, scalars first, factories, in-place fills)."""
+
+    def forward(self, x, idx):
+        a, b = x.split([1, 3], dim=1)
+        values, indices = x.topk(2, dim=1)
+        ordered, order = x.sort(dim=1, descending=True)
+        q = x.view(1, 1, 4, 4)
+        return (x[:, idx], x[idx, 1:], a, b, x.unbind(0)[1], x.max().reshape(1), x.std(1), values, indices,
+                ordered, order, x.argmax(1), x.cumsum(1), x.index_select(0, idx),
+                x.gather(1, idx.view(-1, 1).expand(-1, 2)), (x > 0).any(1), (x > 0) & (x < 1), 2 ** x, 1 - x,
+                x // 0.3, x % 0.3, x.logsumexp(1), x.norm(dim=1),
+                F.scaled_dot_product_attention(q, q, q, is_causal=True), x.new_zeros(3),
+                ember.zeros_like(x).fill_(2.0), x.abs().sqrt().exp().log1p(), F.log_softmax(x, dim=0),
+                F.silu(x), F.hardswish(x), x.t() @ x, x.masked_fill(x > 0, 0.0), ember.maximum(x, x.t()),
+                ember.div(idx, 2, rounding_mode='floor'), x.to(ember.float64) / 3)
+
+
 def cases():
     """{name: (module, example inputs)}, the same values for the same ember seed."""
     import ember.vision
     ember.manual_seed(0)
     made = {
         'mlp': (MLP(), (ember.randn(4, 6),)),
+        'ops': (Ops(), (ember.randn(4, 4), ember.tensor([2, 0]))),
         'lenet': (LeNet(), (ember.randn(2, 1, 28, 28),)),
         'tagger': (Tagger(), (ember.randint(0, 20, (3, 7)),)),
         'encoder': (nn.TransformerEncoderLayer(16, 4, dim_feedforward=32, dropout=0.1, batch_first=True),
