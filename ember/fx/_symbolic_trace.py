@@ -68,7 +68,7 @@ _F_AS_GIVEN = frozenset({
     'linear', 'bilinear', 'avg_pool1d', 'avg_pool2d', 'avg_pool3d', 'pixel_shuffle', 'pixel_unshuffle',
     'channel_shuffle', 'native_channel_shuffle', 'pdist', 'cosine_similarity', 'one_hot', 'hardtanh_',
     'elu_', 'leaky_relu_', 'rrelu_', 'threshold_', 'relu_', 'logsigmoid', 'hardshrink', 'softplus',
-    'tanhshrink', 'softshrink', 'gelu', 'silu', 'mish', 'hardsigmoid', 'hardswish', 'prelu',
+    'tanhshrink', 'softshrink', 'gelu', 'prelu',
     'adaptive_avg_pool1d', 'adaptive_avg_pool2d', 'adaptive_avg_pool3d', 'adaptive_max_pool1d',
     'adaptive_max_pool2d', 'adaptive_max_pool3d', 'scaled_dot_product_attention', 'pad'})
 

@@ -468,7 +468,11 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         (tensor([[[3., 5., 5., 5.]]]), tensor([[[1, 3, 3, 3]]]))
     """
     require_tensor(input, 'max_pool1d')
-    out, index = _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+    try:
+        out, index = _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+    except NotImplementedError as error:
+        return quantized_or_raise(error, 'max_pool', input, 1, kernel_size, stride, padding, dilation, ceil_mode,
+                                  return_indices)
     return (out, index) if return_indices else out
 
 

@@ -1,18 +1,64 @@
-"""``ember.ops.quantized``: the quantized kernels graphs call by name (``torch.ops.quantized.add_relu``, as
-FX graph mode quantization writes them), ahead of any user-defined operator in that namespace."""
+"""``ember.ops.quantized``: the quantized kernels graphs call by name (``torch.ops.quantized.add_relu``,
+``quantized.linear`` with a packed weight, as FX graph mode quantization writes them), ahead of any
+user-defined operator in that namespace."""
 from ember.library._namespaces import _OpNamespace
 
 
-class QuantizedOp:
-    """One kernel of ``quantized::``; the scale and zero point may be given as one-element tensors."""
+class PackedWeight:
+    """A quantized weight with its float bias (and, for convolutions, their settings), as the packed
+    parameters ``quantized.linear``/``quantized.conv2d`` take."""
 
-    def __init__(self, name, kernel):
+    def __init__(self, weight, bias, stride=None, padding=None, dilation=None, groups=1):
+        self.weight, self.bias = weight, bias
+        self.stride, self.padding, self.dilation, self.groups = stride, padding, dilation, groups
+
+    def unpack(self):
+        return self.weight, self.bias
+
+    def __repr__(self):
+        return f'PackedWeight(weight={tuple(self.weight.shape)}, bias={self.bias is not None})'
+
+
+def _scalar_args(scale, zero_point):
+    return float(scale), int(zero_point)
+
+
+def _binary(kernel):
+    def run(qa, qb, scale, zero_point):
+        return kernel(qa, qb, *_scalar_args(scale, zero_point))
+    return run
+
+
+def _linear(relu):
+    def run(x, packed, scale, zero_point):
+        from ember.quantized import _fbgemm
+        return _fbgemm.linear(x, packed.weight, packed.bias, *_scalar_args(scale, zero_point), relu=relu)
+    return run
+
+
+def _conv(relu):
+    def run(x, packed, scale, zero_point):
+        from ember.quantized import _fbgemm
+        return _fbgemm.conv(x, packed.weight, packed.bias, packed.stride, packed.padding, packed.dilation,
+                            packed.groups, *_scalar_args(scale, zero_point), relu=relu)
+    return run
+
+
+def _hardswish(x, output_scale, output_zero_point):
+    from ember.quantized import _qops
+    return _qops.hardswish(x, *_scalar_args(output_scale, output_zero_point))
+
+
+class QuantizedOp:
+    """One kernel of ``quantized::``; scales and zero points may be given as one-element tensors."""
+
+    def __init__(self, name, run):
         self.__name__ = self.__qualname__ = name
         self.__module__ = 'ember.ops.quantized'
-        self._kernel = kernel
+        self._run = run
 
-    def __call__(self, qa, qb, scale, zero_point):
-        return self._kernel(qa, qb, float(scale), int(zero_point))
+    def __call__(self, *args, **kwargs):
+        return self._run(*args, **kwargs)
 
     def __repr__(self):
         return f'quantized.{self.__name__}'
@@ -24,9 +70,14 @@ class QuantizedOp:
         return (_op, (self.__name__,))
 
 
-def _kernels():
+def _runs():
     from ember.quantized import _qops
-    return {name: getattr(_qops, name) for name in ('add', 'add_relu', 'mul', 'mul_relu', 'matmul')}
+    runs = {name: _binary(getattr(_qops, name)) for name in ('add', 'add_relu', 'mul', 'mul_relu', 'matmul')}
+    runs.update(linear=_linear(False), linear_relu=_linear(True), hardswish=_hardswish)
+    for dims in (1, 2, 3):
+        runs[f'conv{dims}d'] = _conv(False)
+        runs[f'conv{dims}d_relu'] = _conv(True)
+    return runs
 
 
 _OPS = {}
@@ -34,12 +85,14 @@ _OPS = {}
 
 def _op(name):
     if not _OPS:
-        _OPS.update({n: QuantizedOp(n, k) for n, k in _kernels().items()})
+        _OPS.update({n: QuantizedOp(n, run) for n, run in _runs().items()})
     return _OPS[name]
 
 
 class QuantizedNamespace(_OpNamespace):
     def __getattr__(self, op):
-        if not op.startswith('__') and op in _kernels():
-            return _op(op)
+        if not op.startswith('__'):
+            _op('add')
+            if op in _OPS:
+                return _OPS[op]
         return super().__getattr__(op)

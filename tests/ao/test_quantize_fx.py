@@ -15,7 +15,7 @@ from ember import nn
 from ember.ao.quantization import (QConfigMapping, default_qconfig, default_dynamic_qconfig,
                                    get_default_qconfig_mapping, get_default_qat_qconfig_mapping)
 from ember.ao.quantization.quantize_fx import prepare_fx, prepare_qat_fx, convert_fx, fuse_fx
-from tests.fixtures.quantized.fx_common import fill, images, define_models
+from tests.fixtures.quantized.fx_common import fill, images, define_models, define_patterns_model, pattern_inputs
 
 RECORD = pathlib.Path(__file__).parents[1] / 'fixtures' / 'quantized' / 'fx_graph_mode.json.gz'
 
@@ -69,6 +69,40 @@ def test_torchvision_model_prepares_calibrates_and_converts_as_pytorch(record, n
     quantized = convert_fx(prepared)
     assert _as_torch(repr(quantized)) == expected['repr']
     np.testing.assert_array_equal(quantized(x).numpy(), np.array(expected['logits'], np.float32))
+
+
+def test_each_pattern_prepares_and_converts_as_pytorch(record):
+    """conv1d/3d (+bn)(+relu), linear + relu, F.linear and F.conv2d with observed weights (+F.relu), mul +
+    ember.relu, cat, module and functional hardswish, dropout, reshape/view, pooling, flatten, ember.add."""
+    expected = record['patterns']
+    Patterns = define_patterns_model(nn, nn.functional, ember)
+    model = fill(Patterns().eval(), ember.from_numpy)
+    inputs = [tuple(ember.from_numpy(a) for a in pattern_inputs(seed)) for seed in (10, 20, 30)]
+    prepared = prepare_fx(model, get_default_qconfig_mapping('x86'), inputs[0])
+    # PyTorch records F.linear under its C name
+    assert _as_torch(prepared.code) == expected['prepared_code'].replace('torch._C._nn.linear',
+                                                                         'torch.nn.functional.linear')
+    first_name = {}
+    for name, m in prepared.named_children():
+        first_name.setdefault(id(m), name)
+    sharing = {n.target: first_name[id(getattr(prepared, n.target))] for n in prepared.graph.nodes
+               if n.op == 'call_module' and n.target.startswith('activation_post_process_')}
+    assert sharing == expected['sharing']        # cat's inputs and output, reshape/view, pooling share
+    for args in inputs[:2]:
+        prepared(*args)
+    for name, observer in prepared.named_modules():
+        if name in expected['observers']:
+            for key, values in expected['observers'][name].items():
+                buffer = getattr(observer, key)
+                if buffer.numel() == len(values):
+                    buffer.copy_(ember.tensor(values, dtype=buffer.dtype).reshape(buffer.shape))
+                else:
+                    setattr(observer, key, ember.tensor(values, dtype=buffer.dtype))
+    quantized = convert_fx(prepared)
+    assert _as_torch(quantized.code) == expected['code']
+    assert _as_torch(repr(quantized)) == expected['repr']
+    for out, want in zip(quantized(*inputs[2]), expected['outputs']):
+        np.testing.assert_array_equal(out.numpy(), np.array(want, np.float32))
 
 
 def test_prepare_fx_leaves_the_model_and_convert_fx_leaves_the_prepared_model_unchanged():

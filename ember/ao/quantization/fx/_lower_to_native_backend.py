@@ -12,18 +12,16 @@ __all__ = ['lower_to_native_backend']
 
 # ops that run on quantized tensors as they are (their output keeps the input's parameters)
 _QUANTIZED_AS_IS = frozenset({
-    nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d, nn.AdaptiveAvgPool1d, nn.AdaptiveAvgPool2d, nn.AdaptiveAvgPool3d,
-    nn.AvgPool1d, nn.AvgPool2d, nn.AvgPool3d, nn.ReLU, nn.ReLU6, nn.Hardtanh, nn.Identity,
-    F.relu, F.relu6, F.hardtanh, F.max_pool1d, F.max_pool2d, F.max_pool3d, F.adaptive_avg_pool1d,
-    F.adaptive_avg_pool2d, F.adaptive_avg_pool3d, F.avg_pool2d, ember.flatten, ember.transpose, ember.squeeze,
-    ember.unsqueeze, ember.cat, 'reshape', 'view', 'mean', 'relu', 'transpose', 'permute', 'squeeze',
-    'unsqueeze', 'contiguous', 'detach'})
+    nn.MaxPool1d, nn.MaxPool2d, nn.AvgPool1d, F.avg_pool1d, nn.AdaptiveAvgPool1d, nn.AdaptiveAvgPool2d, nn.AvgPool2d, nn.ReLU, nn.ReLU6,
+    nn.Hardtanh, nn.Identity, F.relu, F.relu6, F.hardtanh, F.max_pool1d, F.max_pool2d, F.adaptive_avg_pool1d,
+    F.adaptive_avg_pool2d, F.avg_pool2d, ember.flatten, ember.transpose, ember.squeeze, ember.unsqueeze, ember.cat,
+    'reshape', 'view', 'mean', 'relu', 'transpose', 'permute', 'squeeze', 'unsqueeze', 'contiguous', 'detach'})
 
 _BINARY = {operator.add: 'add', ember.add: 'add', operator.mul: 'mul', ember.mul: 'mul'}
 
 
 def _is_quantize(node):
-    return node.op == 'call_function' and node.target is ember.quantize_per_tensor
+    return node.op == 'call_function' and node.target in (ember.quantize_per_tensor, ember.quantize_per_channel)
 
 
 def _is_dequantize(node):
@@ -111,6 +109,81 @@ def _lower_binary(graph, root, end, quantize):
     _erase_if_unused(graph, *operands)
 
 
+_FUNCTIONAL_WEIGHTED = {F.linear: 'linear', F.conv1d: 'conv1d', F.conv2d: 'conv2d', F.conv3d: 'conv3d'}
+
+
+def _argument(node, index, name, default=None):
+    if len(node.args) > index:
+        return node.args[index]
+    return node.kwargs.get(name, default)
+
+
+def _attr_value(model, node):
+    """The tensor a ``get_attr`` node reads (None for no node)."""
+    if node is None:
+        return None
+    value = model
+    for part in node.target.split('.'):
+        value = getattr(value, part)
+    return value
+
+
+def _lower_functional_weighted(model, graph, root, end, quantize, observer_of):
+    """``dequantize -> F.linear/F.conv2d (-> relu) -> quantize`` with an observed weight becomes
+    ``quantized.linear(_relu)``/``quantized.conv2d(_relu)`` on a packed quantized weight."""
+    from ember.quantized._ops_namespace import PackedWeight
+    from ember.ao.nn.quantized.modules.utils import _quantize_weight
+    from ember.ao.quantization.fx.convert import _new_attr_name
+    data, weight_dq = root.args[0], _argument(root, 1, 'weight')
+    if not (_is_dequantize(data) and _is_dequantize(weight_dq)):
+        return
+    weight_q = weight_dq.args[0]
+    kind = _FUNCTIONAL_WEIGHTED[root.target]
+    weight = _attr_value(model, weight_q.args[0]).detach().float()
+    observer = observer_of[weight_q]
+    bias_node = _argument(root, 2, 'bias')
+    bias = _attr_value(model, bias_node)
+    if kind == 'linear':
+        packed = PackedWeight(_quantize_weight(weight, observer), None if bias is None else bias.detach())
+    else:
+        dims = int(kind[4])
+        as_tuple = (lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v,) * dims)
+        packed = PackedWeight(_quantize_weight(weight, observer), None if bias is None else bias.detach(),
+                              as_tuple(_argument(root, 3, 'stride', 1)), as_tuple(_argument(root, 4, 'padding', 0)),
+                              as_tuple(_argument(root, 5, 'dilation', 1)), _argument(root, 6, 'groups', 1))
+    name = _new_attr_name(model, '_packed_weight_')
+    setattr(model, name, packed)
+    scale, zero_point = quantize.args[1], quantize.args[2]
+    with graph.inserting_before(root):
+        packed_node = graph.create_node('get_attr', name)
+    root.prepend(scale)
+    root.prepend(zero_point)
+    relu = end is not root
+    root.target = getattr(ember.ops.quantized, kind + ('_relu' if relu else ''))
+    root.args, root.kwargs = (data.args[0], packed_node, scale, zero_point), {}
+    quantize.replace_all_uses_with(root)
+    graph.erase_node(quantize)
+    if relu:
+        graph.erase_node(end)
+    _erase_if_unused(graph, weight_dq)
+    _erase_if_unused(graph, weight_q)
+    _erase_if_unused(graph, *weight_q.args[:3], bias_node, data)
+
+
+def _lower_hardswish(graph, root, quantize):
+    data = root.args[0]
+    if not _is_dequantize(data):
+        return
+    scale, zero_point = quantize.args[1], quantize.args[2]
+    with graph.inserting_before(quantize):
+        lowered = graph.call_function(ember.ops.quantized.hardswish, (data.args[0],),
+                                      {'output_scale': scale, 'output_zero_point': zero_point})
+    quantize.replace_all_uses_with(lowered)
+    graph.erase_node(quantize)
+    graph.erase_node(root)
+    _erase_if_unused(graph, data)
+
+
 def lower_to_native_backend(model, graph, attrs, observer_of):
     """Lowers, in place, the patterns ``prepare`` matched (``attrs.matched_roots``)."""
     from ember.ao.quantization.fx.prepare import _is_dynamic
@@ -132,6 +205,12 @@ def lower_to_native_backend(model, graph, attrs, observer_of):
         quantize = _only_quantize_user(end)
         if root.target in _BINARY and quantize is not None:
             _lower_binary(graph, root, end, quantize)
+            continue
+        if root.op == 'call_function' and root.target in _FUNCTIONAL_WEIGHTED and quantize is not None:
+            _lower_functional_weighted(model, graph, root, end, quantize, observer_of)
+            continue
+        if root.op == 'call_function' and root.target is F.hardswish and quantize is not None:
+            _lower_hardswish(graph, root, quantize)
             continue
         key = type(modules[root.target]) if root.op == 'call_module' else root.target
         if config.observation_type is ObservationType.OUTPUT_SHARE_OBSERVER_WITH_INPUT:

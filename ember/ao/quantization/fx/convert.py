@@ -21,7 +21,7 @@ def _new_attr_name(model, prefix):
 def create_getattr_from_value(model, graph, prefix, value):
     """A ``get_attr`` node of a new buffer of ``model`` holding ``value`` (named ``prefix<n>``)."""
     name = _new_attr_name(model, prefix)
-    model.register_buffer(name, ember.tensor(value))
+    model.register_buffer(name, value.detach().clone() if isinstance(value, ember.Tensor) else ember.tensor(value))
     return graph.create_node('get_attr', name)
 
 
@@ -59,15 +59,20 @@ def _replace_observers(model, graph, attrs):
             node.replace_all_uses_with(source)
             graph.erase_node(node)
             continue
-        if observer.qscheme not in (ember.per_tensor_affine, ember.per_tensor_symmetric):
-            raise NotImplementedError(f"ember's convert_fx quantizes activations per tensor only, got "
-                                      f"{observer.qscheme} from {type(observer).__name__}")
         scale, zero_point = observer.calculate_qparams()
         path, prefix = _module_path_and_prefix(node, attrs.node_name_to_scope, attrs.node_name_to_qconfig)
+        per_channel = observer.qscheme in (ember.per_channel_affine, ember.per_channel_symmetric)
         with graph.inserting_before(node):
-            scale_node = create_getattr_from_value(model, graph, f'{path}{prefix}_scale_', float(scale))
-            zp_node = create_getattr_from_value(model, graph, f'{path}{prefix}_zero_point_', int(zero_point))
-            quantize = graph.call_function(ember.quantize_per_tensor, (source, scale_node, zp_node, observer.dtype))
+            if per_channel:     # a functional op's weight, quantized per output channel
+                scale_node = create_getattr_from_value(model, graph, f'{path}{prefix}_scale_', scale)
+                zp_node = create_getattr_from_value(model, graph, f'{path}{prefix}_zero_point_', zero_point)
+                quantize = graph.call_function(ember.quantize_per_channel,
+                                               (source, scale_node, zp_node, int(observer.ch_axis), observer.dtype))
+            else:
+                scale_node = create_getattr_from_value(model, graph, f'{path}{prefix}_scale_', float(scale))
+                zp_node = create_getattr_from_value(model, graph, f'{path}{prefix}_zero_point_', int(zero_point))
+                quantize = graph.call_function(ember.quantize_per_tensor,
+                                               (source, scale_node, zp_node, observer.dtype))
             dequantize = graph.call_method('dequantize', (quantize,))
         node.replace_all_uses_with(dequantize)
         graph.erase_node(node)

@@ -8,11 +8,11 @@ from ember.ao.quantization.fx.pattern_utils import match_chain, fusion_patterns
 __all__ = ['fuse']
 
 
-def _as_module(node, modules):
+def _as_module(node, modules, training):
     if node.op == 'call_module':
         return modules[node.target]
     if node.target in (F.relu, ember.relu) or node.target == 'relu':
-        return nn.ReLU()
+        return nn.ReLU().train(training)
     raise NotImplementedError(f"can't fuse {node.format_node() if hasattr(node, 'format_node') else node}")
 
 
@@ -33,7 +33,8 @@ def fuse(model, is_qat, backend_config):
             chain = match_chain(node, config.pattern, modules)
             if chain is None:
                 continue
-            fused = config.fuser_method(is_qat, *(_as_module(n, modules) for n in chain))
+            training = modules[node.target].training
+            fused = config.fuser_method(is_qat, *(_as_module(n, modules, training) for n in chain))
             _set_module(model, node.target, fused)
             modules[node.target] = fused
             chain[-1].replace_all_uses_with(node)

@@ -68,6 +68,15 @@ def _match(node, modules, chains, singles):
     return None, None
 
 
+def _single_config(node, singles):
+    if node.op in ('call_function', 'call_method'):
+        try:
+            return singles.get(node.target)
+        except TypeError:
+            return None
+    return None
+
+
 def _tensor_args(node, config):
     """The arguments of ``node`` whose values are activations to observe."""
     from ember.fx import Node
@@ -193,6 +202,14 @@ def prepare(model, qconfig_mapping, is_qat, node_name_to_scope, backend_config):
             continue
         for a in args:
             _observe_input(ins, a, node, qconfig)
+        # a chain (F.linear, F.relu) takes the weight position from its first op's own pattern
+        weight_index = (config._input_type_to_index or getattr(_single_config(node, singles), '_input_type_to_index',
+                                                                {})).get('weight')
+        if weight_index is not None and not dynamic:     # functional linear/conv: the weight's own observer
+            weight = node.args[weight_index] if len(node.args) > weight_index else node.kwargs.get('weight')
+            if weight is not None and not is_observer_node(weight, ins.modules):
+                obs_node = ins.after(weight, qconfig.weight())
+                node.replace_input_with(weight, obs_node)
         if not dynamic:
             _observe_output(ins, end, qconfig.activation())
     graph.lint()
