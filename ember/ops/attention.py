@@ -69,8 +69,10 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if query.dtype in _HALF and key.dtype == query.dtype and value.dtype == query.dtype:
         # PyTorch's CPU kernels (fused and math) compute half-precision attention in float32
         mask = attn_mask.float() if attn_mask is not None and attn_mask.dtype == query.dtype else attn_mask
+        # (scale and enable_gqa by keyword, as PyTorch's signature takes them: an error inside is explained
+        # by replaying this call through PyTorch's parser)
         return scaled_dot_product_attention(query.float(), key.float(), value.float(), mask, dropout_p, is_causal,
-                                            scale, enable_gqa).to(query.dtype)
+                                            scale=scale, enable_gqa=enable_gqa).to(query.dtype)
     groups = 1
     if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
         groups = query.shape[-3] // key.shape[-3]
@@ -78,6 +80,21 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         # PyTorch's fused CPU kernel covers this case (and names its node after it)
         return ScaledDotProductAttention.apply(query, key, value, attn_mask, bool(is_causal), float(scale), groups)
     return _sdpa_composite(query, key, value, attn_mask, dropout_p, is_causal, scale, groups)
+
+
+def _laid_out_like_query(xp, q, out):
+    """PyTorch's fused CPU kernel writes a 4-D result in the query's memory layout when the query is dense
+    with unit last stride and the value's feature size equals the query's (a query that is a transposed
+    (B, L, H, E) projection gives an output whose ``transpose(1, 2).view(...)`` works, as models rely on)."""
+    if q.ndim != 4 or out.shape != q.shape or q.flags.c_contiguous or q.strides[-1] != q.itemsize:
+        return out
+    order = sorted(range(4), key=lambda d: -q.strides[d])
+    dense = all(q.strides[order[i]] == q.strides[order[i + 1]] * q.shape[order[i + 1]] for i in range(3))
+    if not dense:
+        return out
+    laid = xp.empty_like(q)   # (order='K': the query's axis order)
+    laid[...] = out
+    return laid
 
 
 def _sdpa_composite(query, key, value, attn_mask, dropout_p, is_causal, scale, groups):
@@ -114,6 +131,11 @@ class ScaledDotProductAttention(Primitive):
 
     @staticmethod
     def forward(ctx, q, k, v, mask, is_causal, scale, groups):
+        out = ScaledDotProductAttention._attend(ctx, q, k, v, mask, is_causal, scale, groups)
+        return _laid_out_like_query(ctx.xp, q, out)
+
+    @staticmethod
+    def _attend(ctx, q, k, v, mask, is_causal, scale, groups):
         xp = ctx.xp
         ctx.is_causal, ctx.scale, ctx.groups = is_causal, scale, groups
         kk, vv = (xp.repeat(k, groups, -3), xp.repeat(v, groups, -3)) if groups > 1 else (k, v)

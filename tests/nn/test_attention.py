@@ -496,3 +496,28 @@ def test_attention_over_no_keys_gives_zeros_as_pytorch_does():
         assert out.shape == (1, 1, 2, 4) and not out.detach().any()
     out.sum().backward()
     assert q.grad.tolist() == [[[[0.0] * 4] * 2]]
+
+
+def test_fused_attention_output_takes_the_querys_layout():
+    # PyTorch's CPU kernel writes a 4-D result in the query's layout: a query projected as (B, L, H, E) and
+    # transposed gives an output whose transpose(1, 2).view(B, L, H * E) works (the SDPA tutorial's
+    # CausalSelfAttention); other layouts, other ranks and the math path give contiguous results
+    import ember
+    import ember.nn.functional as F
+    from ember.nn.attention import SDPBackend, sdpa_kernel
+    for dtype in (ember.float32, ember.float16):
+        q = ember.rand(2, 16, 4, 8, dtype=dtype).transpose(1, 2)
+        out = F.scaled_dot_product_attention(q, q, q, is_causal=True)
+        assert out.stride() == (512, 8, 32, 1)
+        assert out.transpose(1, 2).view(2, 16, 32).shape == (2, 16, 32)
+        with sdpa_kernel(SDPBackend.MATH):
+            np.testing.assert_allclose(F.scaled_dot_product_attention(q, q, q, is_causal=True).float().numpy(),
+                                       out.float().numpy(), rtol=1e-3, atol=1e-3)
+            assert F.scaled_dot_product_attention(q, q, q).stride() == (512, 128, 8, 1)
+    q = ember.rand(2, 16, 4, 8).transpose(1, 2)
+    assert F.scaled_dot_product_attention(q, q, ember.rand(2, 4, 16, 6)).stride() == (384, 96, 6, 1)
+    assert F.scaled_dot_product_attention(q, q, q, dropout_p=0.5).stride() == (512, 128, 8, 1)
+    q3 = ember.rand(16, 4, 8).transpose(0, 1)
+    assert F.scaled_dot_product_attention(q3, q3, q3).stride() == (128, 8, 1)
+    q_cols = ember.rand(2, 4, 8, 16).transpose(-1, -2)
+    assert F.scaled_dot_product_attention(q_cols, q_cols, q_cols).stride() == (512, 128, 8, 1)

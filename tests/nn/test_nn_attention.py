@@ -47,6 +47,11 @@ def test_no_viable_backend(backends):
     q = _q()
     with sdpa_kernel(backends), pytest.raises(RuntimeError, match=NO_VIABLE.replace('.', r'\.')):
         F.scaled_dot_product_attention(q, q, q)
+    # half precision (computed in float32 by a second call) gives the same error (the SDPA tutorial's case)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        with sdpa_kernel(backends), pytest.raises(RuntimeError, match=NO_VIABLE.replace('.', r'\.')):
+            F.scaled_dot_product_attention(q.half(), q.half(), q.half())
 
 
 @pytest.mark.parametrize('case, reason', [
