@@ -101,6 +101,12 @@ _LAZY_NAMES = {'save': 'serialization', 'load': 'serialization', 'Future': 'futu
 
 
 def __getattr__(name):
+    if name.startswith('_foreach_'):             # the multi-tensor ops, made on first use
+        from ember.ops.foreach import functions
+        made = functions()
+        globals().update(made)
+        if name in made:
+            return made[name]
     if name in _LAZY_SUBMODULES or name in _LAZY_NAMES:
         import importlib
         module = importlib.import_module(f'ember.{_LAZY_NAMES.get(name, name)}')

@@ -66,9 +66,14 @@ def test_opt_einsum_orders_contractions_and_checks_its_switches(monkeypatch):
     assert np.isclose(ember.einsum('ij,jk,kl,li->', *ops).item(), np.trace(want), rtol=1e-12)
     assert (oe.enabled, oe.strategy, oe.set_flags()) == (False, None, (False, None))
     with pytest.raises(ValueError, match='^opt_einsum is not available, so setting `enabled` to True will not'):
-        oe.enabled = True
+        oe.set_flags(True)
     with pytest.raises(ValueError, match='^opt_einsum is not available, so setting `strategy` to greedy'):
-        oe.strategy = 'greedy'
+        oe.set_flags(None, 'greedy')
+    # as in PyTorch, assigning the attributes stores the value unchecked (timm sets strategy = 'auto-hq')
+    oe.enabled = True
+    assert oe.enabled is True
+    assert np.allclose(ember.einsum('ij,jk,kl,lm->im', *ops).numpy(), want, rtol=1e-12, atol=1e-12)
+    oe.enabled = False
     # with the package: its path (a fake that records what it was asked, to check the plumbing)
     asked = []
 
@@ -84,7 +89,11 @@ def test_opt_einsum_orders_contractions_and_checks_its_switches(monkeypatch):
     assert np.allclose(ember.einsum('ij,jk,kl,lm->im', *ops).numpy(), want, rtol=1e-12, atol=1e-12)
     assert asked == [('ij,jk,kl,lm->im', ((3, 4), (4, 5), (5, 6), (6, 3)), True, 'optimal')]
     with pytest.raises(ValueError, match=r'^`strategy` must be one of the following: \[auto, greedy, optimal\] but is x$'):
-        oe.strategy = 'x'
+        oe.set_flags(None, 'x')
+    oe.strategy = 'auto-hq'             # opt_einsum's own strategy, passed on
+    ember.einsum('ij,jk,kl,lm->im', *ops)
+    assert asked[-1][-1] == 'auto-hq'
+    oe.strategy = 'optimal'
     with oe.flags(enabled=False):
         assert oe.enabled is False
     assert oe.enabled is True

@@ -85,7 +85,9 @@ def contraction_path(subscripts, shapes):
 
 
 class _Module(types.ModuleType):
-    """``enabled`` and ``strategy`` are checked when assigned, as PyTorch checks them."""
+    """``enabled`` and ``strategy`` as attributes. As in PyTorch, assigning them stores the value as
+    given (``strategy = 'auto-hq'``, one of opt_einsum's own strategies, is passed on to it); only
+    ``set_flags``/``flags`` check it."""
 
     @property
     def enabled(self):
@@ -93,7 +95,7 @@ class _Module(types.ModuleType):
 
     @enabled.setter
     def enabled(self, value):
-        _set_enabled(value)
+        _state['enabled'] = value
 
     @property
     def strategy(self):
@@ -101,7 +103,7 @@ class _Module(types.ModuleType):
 
     @strategy.setter
     def strategy(self, value):
-        _set_strategy(value)
+        _state['strategy'] = value
 
 
 sys.modules[__name__].__class__ = _Module
