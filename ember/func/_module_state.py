@@ -35,8 +35,21 @@ def stack_module_state(models):
 
 
 def replace_all_batch_norm_modules_(root):
-    """Stop every batch-norm module under ``root`` from tracking running statistics (in place), so it
-    normalises with the batch's own statistics in train and eval mode alike; returns ``root``."""
+    """Stops every batch-norm module under ``root`` (itself included) from tracking running statistics, in place,
+    so that each normalises with its batch's own statistics in train and eval mode alike; returns ``root``.
+    Useful under :func:`ember.func.vmap`, where updating shared running statistics from each sample is not
+    possible.
+
+    Args:
+        root (nn.Module): the model.
+
+    Example::
+
+        >>> net = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+        >>> net = ember.func.replace_all_batch_norm_modules_(net)
+        >>> net[1].running_mean is None, net[1].track_running_stats
+        (True, False)
+    """
     from ember.nn.modules.batchnorm import _BatchNorm
     for module in root.modules():
         if isinstance(module, _BatchNorm):

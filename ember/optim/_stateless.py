@@ -55,6 +55,25 @@ def swap_in_optimizer_params_and_state(optimizer, swapin_parameters, swapin_opti
     ``optimizer.state_dict()``); on exit its own parameters, options and state are back.
 
     Unlike ``load_state_dict``, the parameters are swapped too, so ``step()`` updates the given tensors.
+
+    Args:
+        optimizer (Optimizer): an optimizer whose state is initialized (it has taken a step).
+        swapin_parameters (dict): the tensors to optimize instead, by name, in the order of the optimizer's
+            parameters.
+        swapin_optim_state (dict): their state and group options, shaped like ``optimizer.state_dict()``.
+
+    Example::
+
+        >>> w = nn.Parameter(ember.tensor([1.0]))
+        >>> opt = ember.optim.SGD([w], lr=0.1, momentum=0.9)
+        >>> w.grad = ember.tensor([1.0])
+        >>> opt.step()
+        >>> other = nn.Parameter(ember.tensor([5.0]))
+        >>> other.grad = ember.tensor([1.0])
+        >>> with ember.optim.swap_in_optimizer_params_and_state(opt, {'w': other}, opt.state_dict()):
+        ...     opt.step()
+        >>> other.data, w.data
+        (tensor([4.8100]), tensor([0.9000]))
     """
     if not optimizer.state:
         raise RuntimeError(_PREFIX + "initialized optimizer state.")

@@ -92,6 +92,28 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 
 
 def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+    """Deprecated: use :func:`clip_grad_norm_`, which it calls, with a ``FutureWarning``. Scales the gradients of
+    ``parameters`` in place so that their total norm is at most ``max_norm``, and returns the total norm they
+    had.
+
+    Args:
+        parameters (Tensor or iterable of Tensor): the tensors whose gradients to clip.
+        max_norm (float): the largest total norm allowed.
+        norm_type (float, optional): the order of the norm (``inf`` for the largest magnitude). Default: ``2``.
+        error_if_nonfinite (bool, optional): raise when the total norm is ``nan`` or ``inf``. Default: ``False``.
+        foreach (bool, optional): PyTorch's choice of a faster implementation; the result is the same.
+
+    Example::
+
+        >>> lin = nn.Linear(2, 2)
+        >>> lin.weight.grad = ember.tensor([[3., 0.], [0., 4.]])
+        >>> lin.bias.grad = ember.zeros(2)
+        >>> nn.utils.clip_grad_norm(lin.parameters(), 1.0)
+        tensor(5.)
+        >>> lin.weight.grad
+        tensor([[0.6000, 0.0000],
+                [0.0000, 0.8000]])
+    """
     warnings.warn("`ember.nn.utils.clip_grad_norm` is now deprecated in favor of `ember.nn.utils.clip_grad_norm_`."
                   .replace('torch', 'ember'), FutureWarning, stacklevel=2)
     return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)

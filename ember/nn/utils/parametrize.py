@@ -63,7 +63,28 @@ def _maybe_set(dest, src):
 
 
 class ParametrizationList(ModuleList):
-    """The parametrizations of one tensor, applied in order, with the ``original`` tensor(s) they read."""
+    """The parametrizations of one tensor, applied in order, with the ``original`` tensor(s) they read.
+    :func:`register_parametrization` makes one per parametrized tensor and keeps it in
+    ``module.parametrizations.<name>``; calling it computes the parametrized value.
+
+    Args:
+        modules (sequence of nn.Module): the parametrizations, at least one.
+        original (Tensor): the unparametrized value (passed through the ``right_inverse`` methods, where the
+            parametrizations have them, to give ``original``).
+        unsafe (bool, optional): skip the checks that the parametrized value keeps the shape and dtype.
+            Default: ``False``.
+
+    Example::
+
+        >>> class Double(nn.Module):
+        ...     def forward(self, x):
+        ...         return 2 * x
+        >>> lin = nn.Linear(2, 2)
+        >>> _ = nn.utils.parametrize.register_parametrization(lin, 'bias', Double())
+        >>> plist = lin.parametrizations.bias
+        >>> type(plist).__name__, bool((lin.bias == 2 * plist.original).all())
+        ('ParametrizationList', True)
+    """
 
     def __init__(self, modules, original, unsafe=False):
         if len(modules) == 0:
