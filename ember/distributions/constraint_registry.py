@@ -43,7 +43,42 @@ class ConstraintRegistry:
 
 
 biject_to = ConstraintRegistry()
+biject_to.__doc__ = """Returns a bijective transform from unconstrained space (all real numbers) onto the region of a
+    constraint: ``biject_to(constraint)(x)`` satisfies ``constraint`` for any real ``x``, and the transform has an
+    inverse and a log-Jacobian determinant, as reparameterised samplers (HMC) need. New constraint types are
+    added with ``biject_to.register(ConstraintClass)`` as a decorator of a factory.
+
+    Args:
+        constraint (Constraint): a constraint, such as ``constraints.positive`` or a distribution's ``support``.
+
+    Example::
+
+        >>> from ember.distributions import biject_to, constraints
+        >>> to_positive = biject_to(constraints.positive)
+        >>> to_positive(ember.tensor([0.]))
+        tensor([1.])
+        >>> type(biject_to(constraints.simplex)).__name__
+        'StickBreakingTransform'
+    """
 transform_to = ConstraintRegistry()
+transform_to.__doc__ = """Returns a transform from unconstrained space (all real numbers) onto the region of a constraint,
+    not necessarily bijective: ``transform_to(constraint)(x)`` satisfies ``constraint`` for any real ``x``, for
+    optimising a constrained parameter through an unconstrained one. New constraint types are added with
+    ``transform_to.register(ConstraintClass)`` as a decorator of a factory.
+
+    Args:
+        constraint (Constraint): a constraint, such as ``constraints.interval(0., 2.)``.
+
+    Example::
+
+        >>> from ember.distributions import constraints, transform_to
+        >>> transform_to(constraints.interval(0., 2.))(ember.tensor([0.]))
+        tensor([1.])
+        >>> type(transform_to(constraints.simplex)).__name__
+        'SoftmaxTransform'
+    """
+# instances' docstrings are not objects doctest finds by itself: named here, they run with the module's
+__test__ = {'biject_to': biject_to.__doc__, 'transform_to': transform_to.__doc__}
 
 
 @biject_to.register(constraints.real)

@@ -6,9 +6,19 @@ __all__ = ['ExponentialFamily']
 
 
 class ExponentialFamily(Distribution):
-    """Base class for exponential-family distributions; gives ``entropy`` through the Bregman
-    divergence of the log normaliser when a subclass defines ``_natural_params``,
-    ``_log_normalizer`` and ``_mean_carrier_measure``."""
+    """Base class for exponential-family distributions, those of the form
+    ``p(x) = h(x) exp(<t(x), theta> - F(theta))``. It gives ``entropy`` through the Bregman divergence of the
+    log normaliser ``F`` when a subclass defines ``_natural_params``, ``_log_normalizer`` and
+    ``_mean_carrier_measure``; ``isinstance(d, ExponentialFamily)`` tells such distributions.
+
+    Example::
+
+        >>> D = ember.distributions
+        >>> isinstance(D.Normal(0., 1.), D.ExponentialFamily), isinstance(D.Uniform(0., 1.), D.ExponentialFamily)
+        (True, False)
+        >>> D.Exponential(ember.tensor(2.)).entropy()
+        tensor(0.3069)
+    """
 
     @property
     def _natural_params(self):

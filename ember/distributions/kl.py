@@ -46,6 +46,21 @@ def register_kl(type_p, type_q):
     Lookup takes the most specific registered pair (by the subclass order of both types); when
     two pairs are equally specific and disagree, a RuntimeWarning asks for a tie-breaking
     registration.
+
+    Args:
+        type_p (type): a subclass of :class:`Distribution`, the type of the first argument.
+        type_q (type): a subclass of :class:`Distribution`, the type of the second argument.
+
+    Example::
+
+        >>> D = ember.distributions
+        >>> class MyNormal(D.Normal):
+        ...     pass
+        >>> @D.register_kl(MyNormal, MyNormal)
+        ... def kl_mine(p, q):
+        ...     return ember.tensor(42.)
+        >>> D.kl_divergence(MyNormal(0., 1.), MyNormal(1., 1.)), D.kl_divergence(D.Normal(0., 1.), D.Normal(1., 1.))
+        (tensor(42.), tensor(0.5000))
     """
     if not (isinstance(type_p, type) and issubclass(type_p, Distribution)):
         raise TypeError(f'Expected type_p to be a Distribution subclass but got {type_p}')

@@ -12,8 +12,23 @@ __all__ = ['NegativeBinomial']
 
 
 class NegativeBinomial(Distribution):
-    """Number of successes before ``total_count`` failures in Bernoulli trials with success
-    probability ``probs`` (or ``logits``)."""
+    """The number of successes before ``total_count`` failures in independent Bernoulli trials with success
+    probability ``probs`` (or ``logits``).
+
+    Args:
+        total_count (float or Tensor): the number of failures that ends the trials (non-negative; it need not
+            be an integer).
+        probs (Tensor, optional): the success probability of each trial, in ``[0, 1)``.
+        logits (Tensor, optional): the log-odds of success (give ``probs`` or ``logits``, not both).
+
+    Example::
+
+        >>> d = ember.distributions.NegativeBinomial(total_count=3., probs=ember.tensor([0.25]))
+        >>> d.mean, d.variance
+        (tensor([1.0000]), tensor([1.3333]))
+        >>> d.log_prob(ember.tensor([2.]))
+        tensor([-1.8439])
+    """
     arg_constraints = {'total_count': constraints.greater_than_eq(0),
                        'probs': constraints.half_open_interval(0.0, 1.0), 'logits': constraints.real}
     support = constraints.nonnegative_integer

@@ -94,8 +94,24 @@ class OneHotCategorical(Distribution):
 
 
 class OneHotCategoricalStraightThrough(OneHotCategorical):
-    """OneHotCategorical whose ``rsample`` passes gradients straight through the one-hot draw
-    (the forward value is the sample, the gradient is that of the probabilities)."""
+    """A :class:`OneHotCategorical` whose ``rsample`` passes gradients straight through the one-hot draw: the
+    forward value is the sample, the gradient is that of the probabilities (the straight-through estimator).
+
+    Args:
+        probs (Tensor, optional): event probabilities (normalised along the last dimension).
+        logits (Tensor, optional): event log-probabilities, unnormalised (give ``probs`` or ``logits``).
+
+    Example::
+
+        >>> _ = ember.manual_seed(0)
+        >>> probs = ember.tensor([0.2, 0.8], requires_grad=True)
+        >>> sample = ember.distributions.OneHotCategoricalStraightThrough(probs=probs).rsample()
+        >>> sample.detach()
+        tensor([0., 1.])
+        >>> (sample * ember.tensor([1., 3.])).sum().backward()
+        >>> probs.grad
+        tensor([-1.6000,  0.4000])
+    """
     has_rsample = True
 
     def rsample(self, sample_shape=ember.Size()):

@@ -22,6 +22,28 @@ class Transform:
 
     ``cache_size=1`` remembers the last ``(x, y)`` pair so that ``t.inv(t(x))`` returns ``x``
     exactly, which matters for transforms without a closed-form inverse.
+
+    A subclass defines ``_call`` (and ``_inverse`` where it can), ``log_abs_det_jacobian``, ``__eq__``, and
+    says whether it is ``bijective`` and what its ``domain`` and ``codomain`` constraints are.
+
+    Args:
+        cache_size (int, optional): ``0`` (no cache) or ``1`` (the last pair). Default: ``0``.
+
+    Example::
+
+        >>> class Shift(ember.distributions.Transform):
+        ...     bijective = True
+        ...     def __eq__(self, other):
+        ...         return isinstance(other, Shift)
+        ...     def _call(self, x):
+        ...         return x + 1
+        ...     def _inverse(self, y):
+        ...         return y - 1
+        ...     def log_abs_det_jacobian(self, x, y):
+        ...         return ember.zeros_like(x)
+        >>> shift = Shift()
+        >>> shift(ember.tensor([1., 2.])), shift.inv(ember.tensor([1., 2.]))
+        (tensor([2., 3.]), tensor([0., 1.]))
     """
     bijective = False
     domain = constraints.real
@@ -286,6 +308,19 @@ class ComposeTransform(Transform):
 
 
 identity_transform = ComposeTransform([])
+identity_transform.__doc__ = """The identity transform: a :class:`ComposeTransform` of no parts, which leaves values as they are
+    and has a log-Jacobian determinant of zero. ``biject_to(constraints.real)`` returns it.
+
+    Example::
+
+        >>> from ember.distributions import identity_transform
+        >>> identity_transform(ember.tensor([1., 2.]))
+        tensor([1., 2.])
+        >>> identity_transform.log_abs_det_jacobian(ember.tensor([1., 2.]), ember.tensor([1., 2.]))
+        tensor([0., 0.])
+    """
+# the instance's docstring is not an object doctest finds by itself: named here, it runs with the module's
+__test__ = {'identity_transform': identity_transform.__doc__}
 
 
 class IndependentTransform(Transform):
@@ -690,7 +725,23 @@ class AffineTransform(Transform):
 
 
 class CorrCholeskyTransform(Transform):
-    """Unconstrained vectors of length D(D-1)/2 to Cholesky factors of D x D correlation matrices."""
+    """Maps unconstrained vectors of length ``D * (D - 1) / 2`` to the lower Cholesky factors ``L`` of ``D x D``
+    correlation matrices (``L @ L.T`` has a unit diagonal): each entry goes through ``tanh`` to ``(-1, 1)``
+    and the rows are filled so that each has unit norm. Bijective.
+
+    Example::
+
+        >>> t = ember.distributions.CorrCholeskyTransform()
+        >>> L = t(ember.tensor([0.5, -0.3, 0.2]))
+        >>> L
+        tensor([[ 1.0000,  0.0000,  0.0000],
+                [ 0.4621,  0.8868,  0.0000],
+                [-0.2913,  0.1888,  0.9378]])
+        >>> (L @ L.T).diagonal()
+        tensor([1.0000, 1.0000, 1.0000])
+        >>> t.inv(L)
+        tensor([ 0.5000, -0.3000,  0.2000])
+    """
     domain = constraints.real_vector
     codomain = constraints.corr_cholesky
     bijective = True
@@ -850,7 +901,21 @@ class LowerCholeskyTransform(Transform):
 
 
 class PositiveDefiniteTransform(Transform):
-    """Square matrices to positive-definite ones: L L^T with L from LowerCholeskyTransform."""
+    """Maps square matrices to positive-definite ones: ``L @ L.T``, where ``L`` is what
+    :class:`LowerCholeskyTransform` makes of the matrix (its strict lower triangle, and its diagonal through
+    ``exp``). The inverse takes a positive-definite matrix back through its Cholesky factor.
+
+    Example::
+
+        >>> t = ember.distributions.PositiveDefiniteTransform()
+        >>> M = t(ember.tensor([[1., 0.], [2., 0.]]))
+        >>> M
+        tensor([[7.3891, 5.4366],
+                [5.4366, 5.0000]])
+        >>> t.inv(M)
+        tensor([[1.0000, 0.0000],
+                [2.0000, 0.0000]])
+    """
     domain = constraints.independent(constraints.real, 2)
     codomain = constraints.positive_definite
 
