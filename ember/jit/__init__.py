@@ -35,7 +35,7 @@ def fork(func, *args, **kwargs):
 
     Args:
         func (callable): the function to run.
-        *args, **kwargs: its arguments.
+        ``*args``, ``**kwargs``: its arguments.
 
     Returns:
         ember.futures.Future
