@@ -68,17 +68,17 @@ def _out_size(size, k, s, pad, d):
     return (size + pad[0] + pad[1] - d * (k - 1) - 1) // s + 1
 
 
-def _columns(xp, x, kernel, stride, dilation, out, groups, into=None):
-    """im2col of an already padded ``x`` (n, C, *S): a contiguous ``(n, G, C/G * prod(K), prod(out))``
-    (written into ``into`` when given).
+def _columns(xp, win, kernel, out, groups, into=None):
+    """im2col from ``win``, the windows (n, C, *K, *out) of an already padded input (a ``_windows`` view,
+    or a batch slice of one): a contiguous ``(n, G, C/G * prod(K), prod(out))`` (written into ``into``
+    when given).
 
     NOTE: sample-major columns: the weight times them is one batched matmul whose result is already
     the (n, O, *out) output (no transposing copy), and for stride 1 each inner run of the copy is a
     row of the input. Measured against one product over the whole batch with channel-major
     columns: 1.6 -> 1.4 ms on LeNet's conv1, 1.2 -> 0.8 ms on its conv2 (OpenBLAS runs a
     (6, 75) @ (75, 784) product per sample faster than one (6, 75) @ (75, 50176))."""
-    n, C = x.shape[:2]
-    win = _windows(xp, x, kernel, stride, dilation, out)                        # (n, C, *K, *out)
+    n, C = win.shape[:2]
     if into is None:
         win = xp.ascontiguousarray(win)
     else:
@@ -113,8 +113,11 @@ def _conv_raw(xp, x, w, stride, pads, dilation, groups, keep_columns=False):
     # columns small enough to keep are made for the whole batch (on several threads: each part in place)
     cols = xp.empty((N,) + wm.shape[::2] + (L,), x.dtype) if _whole_batch(N, C, kernel, L, x.itemsize) else None
 
+    # (one windows view for the batch, sliced per chunk: as_strided costs microseconds a call)
+    win = _windows(xp, x, kernel, stride, dilation, out)                        # (N, C, *K, *out)
+
     def chunk(n0, n1):
-        part = _columns(xp, x[n0:n1], kernel, stride, dilation, out, groups, None if cols is None else cols[n0:n1])
+        part = _columns(xp, win[n0:n1], kernel, out, groups, None if cols is None else cols[n0:n1])
         _product_into(xp, wm, part, y[n0:n1])
     _chunk_threads.for_chunks(xp, chunks, chunk)
     y = y.reshape((N, O) + out)
@@ -268,14 +271,13 @@ def _conv_weight_raw(xp, x, g, kernel, stride, pads, dilation, groups, cols=None
     # NOTE: without them, channel-major columns (G, C/G * K, n * L) beside the matching rows of g
     # make one product per chunk whose inner dimension runs over samples and positions: per-sample
     # products would each leave an (O, C/G * K) partial to add up, as large as the weight
-    xpad = _pad_raw(xp, x, pads)
+    windows = _windows(xp, _pad_raw(xp, x, pads), kernel, stride, dilation, g.shape[2:])   # (N, C, *K, *out)
     k = len(kernel)
 
     def products(chunks):   # on several threads, each sums its chunks' products; the sums are added
         gw = 0
         for n0, n1 in chunks:
-            win = _windows(xp, xpad[n0:n1], kernel, stride, dilation, g.shape[2:])   # (n, C, *K, *out)
-            win = win.transpose((1,) + tuple(range(2, 2 + k)) + (0,) + tuple(range(2 + k, 2 + 2 * k)))
+            win = windows[n0:n1].transpose((1,) + tuple(range(2, 2 + k)) + (0,) + tuple(range(2 + k, 2 + 2 * k)))
             part = xp.ascontiguousarray(win).reshape(groups, (C // groups) * math.prod(kernel), -1)
             gm = xp.ascontiguousarray(g[n0:n1].reshape(n1 - n0, O, L).swapaxes(0, 1))
             gw = gw + xp.matmul(gm.reshape(groups, O // groups, -1), part.swapaxes(1, 2))
