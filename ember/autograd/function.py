@@ -588,6 +588,85 @@ class Function(metaclass=_FunctionMeta):
 
 
 _plain_apply = Function.__dict__['apply'].__func__
+
+
+# dtypes whose unrecorded elementwise call may skip apply (see unrecorded_binary): the kernels' own
+# refusals (PyTorch's missing uint16/32/64 arithmetic) and half precision's float32 opmath are left to apply
+_PLAIN_NUMS = frozenset(_np.dtype(t).num for t in (_np.float32, _np.float64, _np.complex64, _np.complex128,
+                                                   _np.int8, _np.int16, _np.int32, _np.int64, _np.uint8))
+
+
+def unrecorded_binary(kernel, a, b, c=None):
+    """``kernel(a, b)`` on the arrays of two plain CPU tensors of one dtype (``kernel(a, b, c)`` given a
+    third), as a new tensor, when the call records nothing and no op observer watches; None otherwise
+    (the caller then runs its op's ``apply``).
+
+    A built-in elementwise op whose unrecorded forward is that one kernel call gets the same result from
+    ``apply`` (no promotion: one dtype; no ctx to fill), which on tiny tensors spends twice the kernel's
+    time deciding so: the argument scan, the ctx and the forward's frame. ``a`` and ``b`` must be
+    exactly ``Tensor`` (the caller checks: subclasses compute their arrays or dispatch).
+    """
+    if _op_hooks or a._device is not CPU or b._device is not CPU or \
+            ((a._requires_grad or b._requires_grad) and _grad_state.enabled):
+        return None
+    x = a._data
+    y = b._data
+    dt = x.dtype
+    if y.dtype is not dt or dt.num not in _PLAIN_NUMS:
+        return None
+    if c is not None:
+        if c._device is not CPU or (c._requires_grad and _grad_state.enabled) or c._data.dtype is not dt:
+            return None
+        return _unrecorded_ternary(kernel, x, y, c._data)
+    quiet = _fp_enter()
+    try:
+        out = kernel(x, y)
+    except Exception:   # (shapes that do not broadcast, ...: apply raises the error in its words)
+        return None
+    finally:
+        _fp_leave(quiet)
+    return _unrecorded_result(out)
+
+
+def _unrecorded_ternary(kernel, x, y, z):
+    quiet = _fp_enter()
+    try:
+        out = kernel(x, y, z)
+    except Exception:
+        return None
+    finally:
+        _fp_leave(quiet)
+    return _unrecorded_result(out)
+
+
+def unrecorded_unary(kernel, a):
+    """``kernel`` on one plain CPU tensor's array, as :func:`unrecorded_binary` (None: run ``apply``)."""
+    if _op_hooks or a._device is not CPU or (a._requires_grad and _grad_state.enabled) or \
+            a._data.dtype.num not in _PLAIN_NUMS:
+        return None
+    quiet = _fp_enter()
+    try:
+        out = kernel(a._data)
+    except Exception:
+        return None
+    finally:
+        _fp_leave(quiet)
+    return _unrecorded_result(out)
+
+
+def _unrecorded_result(out):
+    """An unrecorded op's one array as its result tensor, as ``apply`` wraps it."""
+    if type(out) is not _np.ndarray and isinstance(out, _np.generic):
+        out = _np.asarray(out)   # a 0-d operation's NumPy scalar, as the 0-d array it stands for
+    r = _new(Tensor)   # Tensor._make, inlined
+    r._data = out
+    r._device = CPU
+    r._requires_grad = False
+    r._grad_fn = None
+    r._version_counter = _Version()
+    if _grad_state.inference:
+        r._inference = True
+    return r
 _op_hooks = ()     # the observers' hooks on every op call (see _op_observers.py); () when none
 _node_hooks = ()   # theirs on every node's backward
 

@@ -6,7 +6,7 @@ import numpy as np
 from ember.ops._quantized_fallback import quantized_or_raise
 from ember._tensor import Tensor
 from ember.autograd import grad_mode, _saved_hooks
-from ember.autograd.function import Primitive
+from ember.autograd.function import Primitive, unrecorded_unary
 from ember.autograd._opmath import ALWAYS
 from ember.ops._util import wrap_dim, python_reads
 from ember.ops._registry import op
@@ -84,12 +84,16 @@ for _z in _ZERO.values():
     _z.flags.writeable = False
 
 
+def _relu_array(x, xp=np):
+    return xp.maximum(x, _ZERO.get(x.dtype, 0) if type(x) is np.ndarray else 0)
+
+
 class Relu(Primitive):
     node_name = 'ReluBackward0'
 
     @staticmethod
     def forward(ctx, x):
-        y = ctx.xp.maximum(x, _ZERO.get(x.dtype, 0) if type(x) is np.ndarray else 0)
+        y = _relu_array(x, ctx.xp)
         ctx.save_for_backward(y)
         return y
 
@@ -110,6 +114,10 @@ def relu(input):
         >>> ember.relu(ember.tensor([-1., 2.]))
         tensor([0., 2.])
     """
+    if input.__class__ is Tensor:
+        result = unrecorded_unary(_relu_array, input)   # (Relu's forward, when nothing is recorded)
+        if result is not None:
+            return result
     try:
         return Relu.apply(input)
     except NotImplementedError as error:
@@ -125,6 +133,10 @@ def _relu_functional(input, inplace=False):
         >>> F.relu(ember.tensor([-1.0, 0.0, 2.0]))
         tensor([0., 0., 2.])
     """
+    if input.__class__ is Tensor and not inplace:
+        result = unrecorded_unary(_relu_array, input)   # (Relu's forward, when nothing is recorded)
+        if result is not None:
+            return result
     try:
         return relu_(input) if inplace else Relu.apply(input)
     except NotImplementedError as error:

@@ -1,10 +1,35 @@
 """Affine maps: F.linear (one fused Primitive, the MLP hot path) and F.bilinear."""
+import numpy as np
+
 from ember._tensor import Tensor
 from ember.autograd import function as _function, grad_mode
-from ember.autograd.function import Primitive
+from ember.autograd.function import Primitive, unrecorded_binary
 from ember.autograd._opmath import ALWAYS
 from ember.ops.linalg import Mm
 from ember.ops._registry import op
+
+
+def _addmm_array(b, x, wt, xp=np):
+    y = xp.matmul(x, wt)
+    y += b
+    if y.dtype != x.dtype:      # bfloat16 (ml_dtypes): accumulated in float32, rounded back like PyTorch
+        y = y.astype(x.dtype)
+    return y
+
+
+def _mm_array(x, wt, xp=np):
+    y = xp.matmul(x, wt)
+    return y if y.dtype == x.dtype else y.astype(x.dtype)     # bfloat16: see above
+
+
+def _linear_bias_array(x, w, b):
+    """F.linear's 2-D product with a bias, unrecorded: Addmm's forward on the weight's transpose."""
+    return _addmm_array(b, x, w.T)
+
+
+def _linear_array(x, w):
+    """F.linear's 2-D product without a bias, unrecorded: MmT's forward on the weight's transpose."""
+    return _mm_array(x, w.T)
 
 
 class Addmm(Primitive):
@@ -19,11 +44,7 @@ class Addmm(Primitive):
     def forward(ctx, b, x, wt):
         need = ctx.needs_input_grad
         ctx.save_for_backward(x if need[2] else None, wt if need[1] else None)
-        y = ctx.xp.matmul(x, wt)
-        y += b
-        if y.dtype != x.dtype:      # bfloat16 (ml_dtypes): accumulated in float32, rounded back like PyTorch
-            y = y.astype(x.dtype)
-        return y
+        return _addmm_array(b, x, wt, ctx.xp)
 
     @staticmethod
     def backward(ctx, g):
@@ -51,8 +72,7 @@ class MmT(Primitive):
     def forward(ctx, x, wt):
         need = ctx.needs_input_grad
         ctx.save_for_backward(x if need[1] else None, wt if need[0] else None)
-        y = ctx.xp.matmul(x, wt)
-        return y if y.dtype == x.dtype else y.astype(x.dtype)     # bfloat16: see above
+        return _mm_array(x, wt, ctx.xp)
 
     @staticmethod
     def backward(ctx, g):
@@ -96,7 +116,15 @@ def linear(input, weight, bias=None):
                 raise RuntimeError(f"The expanded size of the tensor ({wd.shape[0]}) must match the existing size "
                                    f"({bias._data.shape[-1]}) at non-singleton dimension 1.  Target sizes: "
                                    f"[{xd.shape[0]}, {wd.shape[0]}].  Tensor sizes: [{bias._data.shape[-1]}]")
+            if input.__class__ is Tensor and weight.__class__ is Tensor and bias.__class__ is Tensor:
+                y = unrecorded_binary(_linear_bias_array, input, weight, bias)   # (Addmm's forward, unrecorded)
+                if y is not None:
+                    return y
             return Addmm.apply(bias, input, _transposed(weight, input, bias))
+        if input.__class__ is Tensor and weight.__class__ is Tensor:
+            y = unrecorded_binary(_linear_array, input, weight)   # (MmT's forward, unrecorded)
+            if y is not None:
+                return y
         return MmT.apply(input, _transposed(weight, input, bias))
     if wd.ndim == 1 or xd.ndim == 0:
         from ember.ops.linalg import matmul

@@ -8,7 +8,7 @@ import numpy as np
 from ember._dtype import BAREBONES, get_default_dtype, to_dtype
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
-from ember.autograd.function import Primitive
+from ember.autograd.function import Primitive, unrecorded_unary
 from ember.autograd._opmath import ALWAYS
 from ember.ops import _argparse
 from ember.ops._numpy_keywords import NOT_GIVEN, take, take_required
@@ -73,23 +73,32 @@ class Sum(Primitive):
     def forward(ctx, x, dims, keepdim, np_dtype):
         if ctx.needs_input_grad[0]:   # (an unrecorded call's ctx is dropped: nothing to keep)
             ctx.args = (x.shape, dims, keepdim)
-        if np_dtype is None and (x.dtype.kind in 'biuV' or x.dtype.itemsize == 2):
-            if x.dtype.kind in 'Vf':
-                # NumPy would accumulate bfloat16 (ml_dtypes) in bfloat16, and float16 too along an outer
-                # axis; PyTorch accumulates both in float32
-                return ctx.xp.sum(x, axis=dims, keepdims=keepdim, dtype=np.float32).astype(x.dtype)
-            np_dtype = np.int64
-        if type(x) is np.ndarray:   # the ufunc itself: ndarray.sum goes through a Python wrapper first
-            if _ARRAY_RESULTS and not keepdim:
-                return _add_reduce(x, dims, np_dtype, out=...)
-            return _add_reduce(x, dims, np_dtype, None, keepdim)
-        # the array's own method: the same reduction as xp.sum without its dispatch (a microsecond per call)
-        return x.sum(axis=dims, keepdims=keepdim, dtype=np_dtype)
+        return _sum_array(ctx.xp, x, dims, keepdim, np_dtype)
 
     @staticmethod
     def backward(ctx, g):
         shape, dims, keepdim = ctx.args
         return _expand_back(g, shape, dims, keepdim), None, None, None
+
+
+def _sum_array(xp, x, dims, keepdim, np_dtype):
+    if np_dtype is None and (x.dtype.kind in 'biuV' or x.dtype.itemsize == 2):
+        if x.dtype.kind in 'Vf':
+            # NumPy would accumulate bfloat16 (ml_dtypes) in bfloat16, and float16 too along an outer
+            # axis; PyTorch accumulates both in float32
+            return xp.sum(x, axis=dims, keepdims=keepdim, dtype=np.float32).astype(x.dtype)
+        np_dtype = np.int64
+    if type(x) is np.ndarray:   # the ufunc itself: ndarray.sum goes through a Python wrapper first
+        if _ARRAY_RESULTS and not keepdim:
+            return _add_reduce(x, dims, np_dtype, out=...)
+        return _add_reduce(x, dims, np_dtype, None, keepdim)
+    # the array's own method: the same reduction as xp.sum without its dispatch (a microsecond per call)
+    return x.sum(axis=dims, keepdims=keepdim, dtype=np_dtype)
+
+
+def _sum_all(x):
+    """Sum's forward of a whole CPU array when nothing is recorded."""
+    return _sum_array(np, x, None, False, None)
 
 
 class SumDim(Sum):
@@ -119,6 +128,10 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         tensor([[3.],
                 [7.]])
     """
+    if dim is None and dtype is None and out is None and keepdim is False and input.__class__ is Tensor:
+        _result = unrecorded_unary(_sum_all, input)   # (Sum's forward, when nothing is recorded)
+        if _result is not None:
+            return _result
     if isinstance(input, (list, tuple)) or not isinstance(input, Tensor):
         import builtins
         _result = builtins.sum(input) if dim is None else builtins.sum(input, dim)
