@@ -588,6 +588,8 @@ def refuse(fn, args, kwargs, depth=2):
     if _raised_by_python_read(failure) or getattr(failure, '_raised_by_python_check', False):
         return None     # PyTorch's function is Python code whose first read of its input failed: that error stands
     if failure is not None and failure.__traceback__.tb_next is None and not _C_NAMESPACES.intersection(exports):
+        if name in _DISPATCHED_ON_INDICES and isinstance(failure, TypeError) and str(failure).startswith(f"{name}("):
+            raise TypeError(_dispatched_name(name, args, kwargs) + str(failure)[len(name):]) from None
         return None     # Python's own error for the call (PyTorch's functional ops are Python functions too)
     names = {n for ns in exports.values() for n in ns}
     frame = _caller(sys._getframe(depth))
@@ -614,6 +616,21 @@ def refuse(fn, args, kwargs, depth=2):
     if err is not None:
         raise err from None
     return None
+
+
+# PyTorch's functionals that hand the call on to one of two functions by their return_indices
+# (at this position), so that Python's error for the call names that one
+_DISPATCHED_ON_INDICES = {'max_pool1d': 6, 'max_pool2d': 6, 'max_pool3d': 6, 'adaptive_max_pool1d': 2,
+                          'adaptive_max_pool2d': 2, 'adaptive_max_pool3d': 2, 'fractional_max_pool2d': 4,
+                          'fractional_max_pool3d': 4}
+
+
+def _dispatched_name(name, args, kwargs):
+    """The name of the function PyTorch's ``name`` hands the call to: ``<name>_with_indices``
+    when return_indices is true, ``_<name>`` otherwise."""
+    position = _DISPATCHED_ON_INDICES[name]
+    flag = kwargs['return_indices'] if 'return_indices' in kwargs else len(args) > position and args[position]
+    return f"{name}_with_indices" if flag else f"_{name}"
 
 
 def _raised_by_python_read(failure):
