@@ -14,7 +14,7 @@ import ember
 from ember import nn
 from ember.ao.quantization import (QConfigMapping, default_qconfig, default_dynamic_qconfig,
                                    get_default_qconfig_mapping, get_default_qat_qconfig_mapping)
-from ember.ao.quantization.quantize_fx import prepare_fx, prepare_qat_fx, convert_fx, fuse_fx
+from ember.ao.quantization.quantize_fx import prepare_fx, prepare_qat_fx, convert_fx, convert_to_reference_fx, fuse_fx
 from tests.fixtures.quantized.fx_common import fill, images, define_models, define_patterns_model, pattern_inputs
 
 RECORD = pathlib.Path(__file__).parents[1] / 'fixtures' / 'quantized' / 'fx_graph_mode.json.gz'
@@ -220,3 +220,40 @@ def test_prepare_qat_fx_trains_and_converts(record):
     out = quantized(x).numpy()
     assert np.abs(out - fake_quantized).max() <= 2 * quantized.fc.scale
     np.testing.assert_allclose(out, np.array(expected['logits'], np.float32), rtol=0, atol=0.1)
+
+
+def test_convert_to_reference_fx_gives_reference_modules_between_quantize_and_dequantize(record):
+    expected = record['reference']
+    _, SmallConvNet = define_models(nn, nn.functional)
+    model = fill(SmallConvNet().eval(), ember.from_numpy)
+    prepared = prepare_fx(model, get_default_qconfig_mapping('x86'), (ember.from_numpy(images(5)),))
+    prepared(ember.from_numpy(images(5)))
+    reference = convert_to_reference_fx(prepared)
+    assert _as_torch(reference.code) == expected['code'] and _as_torch(repr(reference)) == expected['repr']
+    conv = reference.conv[0]
+    assert conv._get_name() == 'QuantizedConv2d(Reference)' and conv.weight_qscheme is ember.per_channel_affine
+    np.testing.assert_array_equal(conv.weight_scale.numpy(), np.array(expected['weight_scale'], np.float32))
+    # float convolutions and linear layers between quantize/dequantize pairs: equal up to float32 sums
+    np.testing.assert_allclose(reference(ember.from_numpy(images(6))).detach().numpy(),
+                               np.array(expected['output'], np.float32), rtol=0, atol=1e-5)
+
+
+def test_unsupported_settings_are_refused():
+    model = nn.Sequential(nn.Linear(2, 2)).eval()
+    x = ember.randn(1, 2)
+    with pytest.raises(NotImplementedError, match='standalone modules'):
+        ember.ao.quantization.fx.custom_config.PrepareCustomConfig().set_standalone_module_name('0', None, None,
+                                                                                                None, None)
+    with pytest.raises(NotImplementedError, match='standalone_module_name'):
+        prepare_fx(model, get_default_qconfig_mapping(), (x,), prepare_custom_config={
+            'standalone_module_name': [('0', None, None, None)]})
+    with pytest.raises(NotImplementedError, match='_equalization_config'):
+        prepare_fx(model, get_default_qconfig_mapping(), (x,), _equalization_config={'': 1})
+    prepared = prepare_fx(model, get_default_qconfig_mapping(), (x,))
+    with pytest.raises(NotImplementedError, match='qconfig_mapping to convert_fx'):
+        convert_fx(prepared, qconfig_mapping=get_default_qconfig_mapping())
+    with pytest.raises(ValueError, match='returned by prepare_fx'):
+        convert_fx(model)
+    dynamic = prepare_fx(model, QConfigMapping().set_global(default_dynamic_qconfig), (x,))
+    with pytest.raises(NotImplementedError, match='dynamic quantization'):
+        convert_to_reference_fx(dynamic)

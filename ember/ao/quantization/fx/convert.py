@@ -80,14 +80,51 @@ def _replace_observers(model, graph, attrs):
     return observer_of
 
 
+def _swap_reference_modules(model, graph, attrs):
+    """Weighted modules (conv, linear, and the conv/linear inside a fused module) become reference quantized
+    modules: their weights quantized and dequantized with the parameters their QConfig's weight observer
+    chooses."""
+    from ember.ao.nn.intrinsic.modules.fused import _FusedModule
+    from ember.ao.nn.quantized import reference as nnqr
+    from ember.ao.nn.quantized.reference.modules.utils import weight_qparams_from_observer
+    from ember.ao.quantization.fx.prepare import _is_dynamic
+    reference_classes = {nn.Linear: nnqr.Linear, nn.Conv1d: nnqr.Conv1d, nn.Conv2d: nnqr.Conv2d,
+                          nn.Conv3d: nnqr.Conv3d}
+    modules = dict(model.named_modules(remove_duplicate=False))
+    for name, config in attrs.matched_roots.items():
+        qconfig = attrs.node_name_to_qconfig[name]
+        node = next((n for n in graph.nodes if n.name == name), None)
+        if node is None or node.op != 'call_module' or config.root_module not in reference_classes:
+            continue
+        module = modules[node.target]
+        if _is_dynamic(qconfig):
+            raise NotImplementedError("ember's convert_to_reference_fx has no reference modules for dynamic "
+                                      "quantization; use convert_fx")
+        if hasattr(module, 'weight_fake_quant'):
+            raise NotImplementedError("ember's convert_to_reference_fx does not convert QAT modules; use "
+                                      "convert_fx")
+        float_module = module[0] if isinstance(module, _FusedModule) else module
+        if type(float_module) not in reference_classes:
+            continue
+        observer = qconfig.weight()
+        observer(float_module.weight)
+        reference = reference_classes[type(float_module)].from_float(float_module,
+                                                                     weight_qparams_from_observer(observer))
+        if isinstance(module, _FusedModule):
+            module[0] = reference
+        else:
+            parent, _, attr = node.target.rpartition('.')
+            setattr(model.get_submodule(parent) if parent else model, attr, reference)
+
+
 def convert(model, attrs, is_reference, backend_config):
     """Converts the prepared GraphModule ``model`` (a copy the caller owns) and returns the quantized one."""
-    if is_reference:
-        raise NotImplementedError("ember's FX graph mode quantization has no reference quantized modules yet: "
-                                  "convert_to_reference_fx is not supported; use convert_fx")
     graph = model.graph
     observer_of = _replace_observers(model, graph, attrs)
-    lower_to_native_backend(model, graph, attrs, observer_of)
+    if is_reference:
+        _swap_reference_modules(model, graph, attrs)
+    else:
+        lower_to_native_backend(model, graph, attrs, observer_of)
     graph.eliminate_dead_code()
     for node in list(graph.nodes):        # parameters of erased quantize nodes
         if node.op == 'get_attr' and not node.users:
