@@ -628,6 +628,27 @@ def unrecorded_binary(kernel, a, b, c=None):
     return _unrecorded_result(out)
 
 
+# float and complex dtypes, whose arrays keep their dtype against a Python int or float (NumPy's weak
+# scalars, as PyTorch's promotion has it): their unrecorded call with a number needs no promotion
+_FLOAT_NUMS = frozenset(_np.dtype(t).num for t in (_np.float32, _np.float64, _np.complex64, _np.complex128))
+
+
+def unrecorded_scalar(kernel, a, number):
+    """``kernel(a, number)`` on a plain float or complex CPU tensor's array and a Python int or float, as
+    :func:`unrecorded_binary` (None: run ``apply``)."""
+    if _op_hooks or a._device is not CPU or (a._requires_grad and _grad_state.enabled) or \
+            a._data.dtype.num not in _FLOAT_NUMS:
+        return None
+    quiet = _fp_enter()
+    try:
+        out = kernel(a._data, number)
+    except Exception:
+        return None
+    finally:
+        _fp_leave(quiet)
+    return _unrecorded_result(out)
+
+
 def _unrecorded_ternary(kernel, x, y, z):
     quiet = _fp_enter()
     try:

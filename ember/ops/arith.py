@@ -3,7 +3,7 @@ import numpy as _np
 
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
-from ember.autograd.function import Primitive, unrecorded_binary
+from ember.autograd.function import Primitive, unrecorded_binary, unrecorded_scalar
 from ember.autograd._opmath import ALWAYS, WITH_NUMBER
 from ember.ops import _argparse
 from ember.ops._barebones import NUMS as _BAREBONES, refuse as _refuse
@@ -320,9 +320,11 @@ def add(input, other, *, alpha=1, out=None):
         _check_alpha(input, other, alpha)
     if not isinstance(input, Tensor):
         return Add.apply(other, input) if alpha == 1 else Add.apply(input, other, alpha)
-    if out is None and other.__class__ is Tensor and input.__class__ is Tensor and alpha is _ONE:
-        _result = unrecorded_binary(_np.add, input, other)   # (Add's forward, when nothing is recorded)
-        if _result is not None:
+    if out is None and input.__class__ is Tensor and alpha is _ONE:
+        _kind = other.__class__
+        _result = unrecorded_binary(_np.add, input, other) if _kind is Tensor else \
+            unrecorded_scalar(_np.add, input, other) if _kind is float or _kind is int else None
+        if _result is not None:   # (Add's forward, when nothing is recorded)
             return _result
     _result = Add.apply(input, other) if alpha == 1 else Add.apply(input, other, alpha)
     return _result if out is None else write_out('add', _result, out)
@@ -351,9 +353,11 @@ def sub(input, other, alpha=1, *, out=None):
         return RSub.apply(other, input) if alpha == 1 else Sub.apply(input, other, alpha)
     if input._data.dtype is _BOOL or type(other) is bool or (type(other) is Tensor and other._data.dtype is _BOOL):
         _refuse_bool_subtraction(input, other)
-    if out is None and other.__class__ is Tensor and input.__class__ is Tensor and alpha is _ONE:
-        _result = unrecorded_binary(_np.subtract, input, other)   # (Sub's forward, when nothing is recorded)
-        if _result is not None:
+    if out is None and input.__class__ is Tensor and alpha is _ONE:
+        _kind = other.__class__
+        _result = unrecorded_binary(_np.subtract, input, other) if _kind is Tensor else \
+            unrecorded_scalar(_np.subtract, input, other) if _kind is float or _kind is int else None
+        if _result is not None:   # (Sub's forward, when nothing is recorded)
             return _result
     _result = Sub.apply(input, other) if alpha == 1 else Sub.apply(input, other, alpha)
     return _result if out is None else write_out('sub', _result, out)
@@ -398,9 +402,11 @@ def mul(input, other, *, out=None):
         tensor([[3., 4.],
                 [6., 8.]])
     """
-    if out is None and other.__class__ is Tensor and input.__class__ is Tensor:
-        _result = unrecorded_binary(_np.multiply, input, other)   # (Mul's forward, when nothing is recorded)
-        if _result is not None:
+    if out is None and input.__class__ is Tensor:
+        _kind = other.__class__
+        _result = unrecorded_binary(_np.multiply, input, other) if _kind is Tensor else \
+            unrecorded_scalar(_np.multiply, input, other) if _kind is float or _kind is int else None
+        if _result is not None:   # (Mul's forward, when nothing is recorded)
             return _result
     # (a number first: the tensor leads; the parameters keep their values, which an argument error reads)
     _result = Mul.apply(input, other) if isinstance(input, Tensor) else Mul.apply(other, input)

@@ -1,5 +1,6 @@
-"""add, sub, mul, relu and a full sum skip ``Function.apply`` when nothing is recorded (see
-``function.unrecorded_binary``): the results, errors and what observers see must be those of ``apply``."""
+"""add, sub, mul (with a tensor or a Python number), relu, a full sum and 2-D F.linear skip ``Function.apply``
+when nothing is recorded (see ``function.unrecorded_binary``): the results, errors and what observers see
+must be those of ``apply``."""
 import numpy as np
 import pytest
 
@@ -214,3 +215,35 @@ def test_linear_recorded_and_observed():
     assert log.ops == ['T', 'Addmm', 'T', 'MmT']
     with pytest.raises(RuntimeError, match='The expanded size of the tensor'):
         F.linear(x, w.detach(), ember.ones(3))
+
+
+@pytest.mark.parametrize('dt', (np.float32, np.float64, np.complex64, np.complex128, np.int64, np.int8,
+                                np.uint8, np.float16, np.bool_), ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize('number', [2, 2.5, -3, 0, 2 ** 40, 2 ** 70, 1e300, -1e-300, float('nan'), float('inf')],
+                         ids=repr)
+def test_python_number_results_are_apply_s(dt, number):
+    x = ember.tensor(_values(np.random.default_rng(3), (3, 4), dt))
+    for name, fn, cls, operator in (('add', ember.add, Add, lambda: x + number),
+                                    ('sub', ember.sub, Sub, lambda: x - number),
+                                    ('mul', ember.mul, Mul, lambda: x * number)):
+        if name == 'sub' and dt is np.bool_:
+            continue
+        try:
+            expected = cls.apply(x, number)
+        except Exception as e:
+            with pytest.raises(type(e)):
+                fn(x, number)
+            continue
+        _same(fn(x, number), expected)
+        _same(operator(), expected)
+
+
+def test_python_number_fast_path_declines():
+    a = ember.ones(2)
+    assert function.unrecorded_scalar(np.multiply, a, 2.0) is not None
+    assert function.unrecorded_scalar(np.multiply, ember.ones(2, dtype=ember.int64), 2) is None   # wraps
+    assert function.unrecorded_scalar(np.multiply, a.half(), 2.0) is None                         # opmath
+    assert function.unrecorded_scalar(np.multiply, ember.ones(2, requires_grad=True), 2.0) is None
+    assert (ember.ones(2, requires_grad=True) * 2).grad_fn.name() == 'MulBackward0'
+    assert (a * True).dtype == ember.float32 and (a + 1j).dtype == ember.complex64
+    assert (a * np.float64(2)).dtype == ember.float32
