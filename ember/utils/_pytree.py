@@ -108,25 +108,98 @@ def _seq_keys(node, context):
     return [(SequenceKey(i), child) for i, child in enumerate(node)], context
 
 
+# the built-in node types' functions, under PyTorch's private names (libraries registering their own
+# dict-like types reuse them: transformers' ModelOutput takes _dict_flatten_with_keys)
+def _tuple_flatten(d):
+    return list(d), None
+
+
+def _tuple_flatten_with_keys(d):
+    return _seq_keys(d, None)
+
+
+def _tuple_unflatten(values, context):
+    return tuple(values)
+
+
+def _list_flatten(d):
+    return list(d), None
+
+
+def _list_flatten_with_keys(d):
+    return _seq_keys(d, None)
+
+
+def _list_unflatten(values, context):
+    return list(values)
+
+
+def _dict_flatten(d):
+    return list(d.values()), list(d.keys())
+
+
+def _dict_flatten_with_keys(d):
+    return [(MappingKey(k), v) for k, v in d.items()], list(d)
+
+
+def _dict_unflatten(values, context):
+    return dict(zip(context, values))
+
+
+def _ordereddict_flatten(d):
+    return list(d.values()), list(d.keys())
+
+
+def _ordereddict_flatten_with_keys(d):
+    return [(MappingKey(k), v) for k, v in d.items()], list(d)
+
+
+def _ordereddict_unflatten(values, context):
+    return OrderedDict(zip(context, values))
+
+
+def _defaultdict_flatten(d):
+    return list(d.values()), [d.default_factory, list(d.keys())]
+
+
+def _defaultdict_flatten_with_keys(d):
+    return [(MappingKey(k), v) for k, v in d.items()], [d.default_factory, list(d)]
+
+
+def _defaultdict_unflatten(values, context):
+    return defaultdict(context[0], zip(context[1], values))
+
+
+def _deque_flatten(d):
+    return list(d), d.maxlen
+
+
+def _deque_flatten_with_keys(d):
+    return _seq_keys(d, d.maxlen)
+
+
+def _deque_unflatten(values, context):
+    return deque(values, maxlen=context)
+
+
+def _namedtuple_flatten(d):
+    return list(d), type(d)
+
+
+def _namedtuple_flatten_with_keys(d):
+    return [(GetAttrKey(f), getattr(d, f)) for f in d._fields], type(d)
+
+
+def _namedtuple_unflatten(values, context):
+    return context(*values)
+
+
 def _register_builtins():
-    register_pytree_node(tuple, lambda t: (list(t), None), lambda c, _: tuple(c),
-                         flatten_with_keys_fn=lambda t: _seq_keys(t, None))
-    register_pytree_node(list, lambda t: (list(t), None), lambda c, _: list(c),
-                         flatten_with_keys_fn=lambda t: _seq_keys(t, None))
-    register_pytree_node(dict, lambda d: (list(d.values()), list(d.keys())), lambda c, keys: dict(zip(keys, c)),
-                         flatten_with_keys_fn=lambda d: ([(MappingKey(k), v) for k, v in d.items()], list(d)))
-    register_pytree_node(OrderedDict, lambda d: (list(d.values()), list(d.keys())),
-                         lambda c, keys: OrderedDict(zip(keys, c)),
-                         flatten_with_keys_fn=lambda d: ([(MappingKey(k), v) for k, v in d.items()], list(d)))
-    register_pytree_node(defaultdict, lambda d: (list(d.values()), [d.default_factory, list(d.keys())]),
-                         lambda c, ctx: defaultdict(ctx[0], zip(ctx[1], c)),
-                         flatten_with_keys_fn=lambda d: ([(MappingKey(k), v) for k, v in d.items()],
-                                                         [d.default_factory, list(d)]))
-    register_pytree_node(deque, lambda d: (list(d), d.maxlen), lambda c, maxlen: deque(c, maxlen=maxlen),
-                         flatten_with_keys_fn=lambda d: _seq_keys(d, d.maxlen))
-    register_pytree_node(namedtuple, lambda t: (list(t), type(t)), lambda c, cls: cls(*c),
-                         flatten_with_keys_fn=lambda t: ([(GetAttrKey(f), getattr(t, f)) for f in t._fields],
-                                                         type(t)))
+    for cls, kind in ((tuple, 'tuple'), (list, 'list'), (dict, 'dict'), (OrderedDict, 'ordereddict'),
+                      (defaultdict, 'defaultdict'), (deque, 'deque'), (namedtuple, 'namedtuple')):
+        found = globals()
+        register_pytree_node(cls, found[f'_{kind}_flatten'], found[f'_{kind}_unflatten'],
+                             flatten_with_keys_fn=found[f'_{kind}_flatten_with_keys'])
 
 
 _register_builtins()
