@@ -64,14 +64,18 @@ def _type_name(dt):
                 _scalar_type_name(dt), dt.name) if dt.name != 'bfloat16' else 'c10::BFloat16'
 
 
-def _set_error(source):
-    got = type(source).__name__
-    bad = f"      didn't match because some of the arguments have invalid types: (!{got}!)\n"
-    return TypeError(f"set_() received an invalid combination of arguments - got ({got}), but expected one of:\n"
-                     " * ()\n" + bad + " * (ember.Storage source)\n" + bad +
-                     " * (ember.Storage source, int storage_offset, tuple of ints size, tuple of ints stride = None)\n"
-                     " * (Tensor source)\n" + bad +
-                     " * (Tensor source, int storage_offset, tuple of ints size, tuple of ints stride = None)\n")
+_SET_OVERLOADS = ('()', '(ember.Storage source)',
+                  '(ember.Storage source, int storage_offset, tuple of ints size, tuple of ints stride = None)',
+                  '(Tensor source)', '(Tensor source, int storage_offset, tuple of ints size, tuple of ints stride = None)')
+
+
+def _set_error(*given):
+    """PyTorch's error for set_ called with ``given`` (its arguments by position, trailing Nones left
+    out): the invalid-combination listing of its overloads."""
+    from ember.ops._invalid_args import invalid_combination
+    while given and given[-1] is None:
+        given = given[:-1]
+    return TypeError(invalid_combination('set_', _SET_OVERLOADS, given, {}))
 
 
 def set_(self, source=None, storage_offset=None, size=None, stride=None):
@@ -91,7 +95,7 @@ def set_(self, source=None, storage_offset=None, size=None, stride=None):
     dt = self.dtype
     if source is None:
         if storage_offset is not None or size is not None:
-            raise _set_error(source)
+            raise _set_error(source, storage_offset, size, stride)
         data = self._xp.empty(0, dt.np_dtype)
         device = self._device
     else:
@@ -111,12 +115,12 @@ def set_(self, source=None, storage_offset=None, size=None, stride=None):
         elif isinstance(source, UntypedStorage):
             untyped = source
         else:
-            raise _set_error(source)
+            raise _set_error(source, storage_offset, size, stride)
         if storage_offset is None and size is None:
             offset, size, stride = 0, (untyped.nbytes() // dt.itemsize,), (1,)
         else:
             if size is None:
-                raise _set_error(source)
+                raise _set_error(source, storage_offset, size, stride)
             offset = int(storage_offset or 0)
             size = tuple(int(n) for n in size)
             stride = _contiguous_strides(size) if stride is None else tuple(int(s) for s in stride)

@@ -839,6 +839,7 @@ def _var_args(name, input, dim, unbiased, correction, keepdim, out_overloads=Tru
     if correction is None:
         correction = 1 if unbiased else 0
     elif unbiased is not True:   # no overload of PyTorch's takes both (True is also the default)
+        _argparse.refuse_from_stack()       # the parser's error for the call as the user made it
         got = ', '.join(['Tensor'] + ([type(dim).__name__] if dim is not None else [])
                         + [type(unbiased).__name__, f'correction={type(correction).__name__}'])
         out = ', *, Tensor out = None' if out_overloads else ''

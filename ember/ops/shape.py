@@ -1190,13 +1190,12 @@ def _each_tensor(name, args, fn):
     list or tuple of them, give a tuple."""
     single = len(args) == 1 and not isinstance(args[0], (list, tuple))
     items = args[0] if len(args) == 1 and not single else args
-    for t in items:
+    for i, t in enumerate(items):
         if not isinstance(t, Tensor):
-            got = type(t).__name__
-            raise TypeError(f"{name}() received an invalid combination of arguments - got ({got}), but expected "
-                            f"one of:\n * (Tensor input)\n      didn't match because some of the arguments have "
-                            f"invalid types: (!{got}!)\n * (tuple of Tensors tensors)\n      didn't match because "
-                            f"some of the arguments have invalid types: (!{got}!)\n")
+            if not single:      # (PyTorch hands the tensors on as one list: the element is named)
+                raise TypeError(f"expected Tensor as element {i} in argument 0, but got {_argparse.type_name(t)}")
+            from ember.ops._invalid_args import invalid_combination
+            raise TypeError(invalid_combination(name, ('(Tensor input)', '(tuple of Tensors tensors)'), (t,), {}))
     return fn(items[0]) if single else tuple(fn(t) for t in items)
 
 

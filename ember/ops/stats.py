@@ -271,6 +271,7 @@ def _gradient_along(x, dim, h, edge_order):
 
 def _trapezoid_parts(name, y, x, dx, dim):
     if x is not None and dx is not None:   # PyTorch's parser has no overload taking both
+        _argparse.refuse_from_stack()       # the parser's error for the call as the user made it
         kind = lambda v: 'Tensor' if isinstance(v, Tensor) else type(v).__name__  # noqa: E731
         raise TypeError(f"{name}() received an invalid combination of arguments - got ({kind(y)}, {kind(x)}, "
                         f"dx={kind(dx)}), but expected one of:\n * (Tensor y, Tensor x, *, int dim = -1)\n"

@@ -116,6 +116,7 @@ def _sections_or_indices(name, sections, indices):
     """PyTorch's split functions take either ``sections`` (an int) or ``indices`` (a sequence), by position or
     by either keyword."""
     if (sections is None) == (indices is None):
+        _argparse.refuse_from_stack()       # the parser's error for the call as the user made it
         given = 'both sections and indices' if sections is not None else 'neither sections nor indices'
         raise TypeError(f"{name}() received an invalid combination of arguments - got {given}, but expected one "
                         f"of: (Tensor input, int sections), (Tensor input, tuple of ints indices)")
