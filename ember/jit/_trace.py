@@ -2,7 +2,8 @@
 
 The recording is ``ember.export``'s ATen graph (Python control flow followed for the example and frozen;
 reading a tensor as a Python value warns, as PyTorch's tracer does, and freezes the value). It is
-printed as TorchScript code (``_trace_code``), compiled as ``ember.jit.load`` compiles an archive's code,
+printed as TorchScript code (``_trace_code``; each module's class with the forward its call ran,
+``_trace_modules``), compiled as ``ember.jit.load`` compiles an archive's code,
 and given the module's own parameters and buffers: the traced module runs the recorded program, and
 ``ember.jit.save`` writes it as an archive PyTorch's ``torch.jit.load`` runs.
 """
@@ -340,30 +341,7 @@ def _check_output_structure(spec, strict):
             _check_output_structure(s, strict)
 
 
-def _program(mod, args, kwargs, strict, root_name=None):
-    """(sources, constants, version, {id(module): qualified class name}, forward text) of the trace."""
-    ep = _record(mod, args, kwargs)
-    _check_output_structure(ep._out_spec, strict)
-    qualified, sources, texts = {}, {}, {}
-    modules = list(mod.named_modules())
-    root_module, root_class = _trace_code.torch_class_path(type(mod)) if root_name is None else ('', root_name)
-    # class names, children before parents (a class's text names its children's classes)
-    for _, m in reversed(modules):
-        module_path, name = (root_module, root_class) if m is mod else _trace_code.torch_class_path(type(m))
-        children = {k: qualified[id(c)] for k, c in m._modules.items() if c is not None}
-        text = _trace_code.class_source(name, m, children) if m is not mod else None
-        base = '.'.join(p for p in ('__torch__', module_path) if p)
-        if text is not None and (base, text) in texts:
-            qualified[id(m)] = texts[(base, text)]
-            continue
-        target, n = base, 0
-        while f'{target}.{name}' in qualified.values():
-            target, n = f'{base}.___torch_mangle_{n}', n + 1
-        qualified[id(m)] = f'{target}.{name}'
-        if text is not None:
-            texts[(base, text)] = qualified[id(m)]
-            sources[target] = sources.get(target, '') + text
-    constants = []
+def _forward_inputs(mod, args, kwargs):
     bound = inspect.signature(mod.forward).bind(*args, **kwargs)
     inputs = []
     for name, value in bound.arguments.items():
@@ -372,11 +350,46 @@ def _program(mod, args, kwargs, strict, root_name=None):
             raise TraceUnsupported(f"ember.jit.trace: the forward's *{name} cannot be written as TorchScript; "
                                    "name its parameters")
         inputs.append((name, value))
-    forward, version = _trace_code.forward_code(ep, qualified[id(mod)], constants, inputs)
-    children = {k: qualified[id(c)] for k, c in mod._modules.items() if c is not None}
-    root_target = qualified[id(mod)].rsplit('.', 1)[0]
-    sources[root_target] = sources.get(root_target, '') + _trace_code.class_source(root_class, mod, children, forward)
-    return sources, constants, version, qualified, forward, ep.graph
+    return inputs
+
+
+def _program(mod, args, kwargs, strict, root_name=None, per_module=True):
+    """(sources, constants, version, {id(module): qualified class name}, program text, graph) of the trace:
+    each module's class with the forward its call ran (``per_module``, where the program allows), else the
+    whole program in the top module's forward."""
+    from ember.jit import _trace_modules
+    ep = _record(mod, args, kwargs)
+    _check_output_structure(ep._out_spec, strict)
+    inputs = _forward_inputs(mod, args, kwargs)
+    constants, forwards = [], None
+    if per_module:
+        try:
+            forwards = _trace_modules.module_forwards(ep, mod, inputs, constants)
+        except _trace_modules.Flat:
+            constants = []
+    if forwards is None:
+        forwards = {id(mod): _trace_code.forward_code(ep, _trace_modules.QUALIFIED, constants, inputs)}
+    version = max(v for _, v in forwards.values())
+    qualified, sources, texts = {}, {}, {}
+    root_module, root_class = _trace_code.torch_class_path(type(mod)) if root_name is None else ('', root_name)
+    # class names, children before parents (a class's text names its children's classes)
+    for _, m in reversed(list(mod.named_modules())):
+        module_path, name = (root_module, root_class) if m is mod else _trace_code.torch_class_path(type(m))
+        children = {k: qualified[id(c)] for k, c in m._modules.items() if c is not None}
+        forward = forwards.get(id(m))
+        text = _trace_code.class_source(name, m, children, forward[0] if forward else None)
+        base = '.'.join(p for p in ('__torch__', module_path) if p)
+        if (base, text) in texts and m is not mod:
+            qualified[id(m)] = texts[(base, text)]
+            continue
+        target, n = base, 0
+        while f'{target}.{name}' in qualified.values():
+            target, n = f'{base}.___torch_mangle_{n}', n + 1
+        qualified[id(m)] = f'{target}.{name}'
+        texts[(base, text)] = qualified[id(m)]
+        sources[target] = sources.get(target, '') + text.replace(_trace_modules.QUALIFIED, qualified[id(m)])
+    program = '\n'.join(sources[k] for k in sorted(sources))
+    return sources, constants, version, qualified, program, ep.graph
 
 
 def _build(mod, sources, constants, version, qualified, traced_inputs):

@@ -125,9 +125,29 @@ def forward_code(ep, qualified_name, constants, inputs):
     value)]. Tensors the program holds are appended to ``constants``."""
     names = _Names()
     specs = {spec.arg.name: spec for spec in ep.graph_signature.input_specs}
-    body, version = [], _MIN_VERSION
+    body = []
     user = [n for n in ep.graph.nodes if n.op == 'placeholder' and specs[n.name].kind is InputKind.USER_INPUT]
     params = _user_inputs(inputs, user, names, body)
+
+    def placeholder(node):
+        spec = specs[node.name]
+        if spec.kind is InputKind.USER_INPUT:
+            return None
+        if spec.kind in (InputKind.PARAMETER, InputKind.BUFFER) and spec.target not in ep.constants:
+            return _attribute_path(spec.target)
+        if spec.kind in (InputKind.BUFFER, InputKind.CONSTANT_TENSOR):
+            constants.append(ep.constants[spec.target])
+            return f'CONSTANTS.c{len(constants) - 1}'
+        raise TraceUnsupported(f"ember.jit.trace cannot write the graph input {node.name} ({spec.kind.name})")
+    return print_forward(ep.graph, qualified_name, names, params, body, placeholder, None,
+                         lambda outputs, arg: _structure(ep._out_spec, iter(outputs), arg))
+
+
+def print_forward(graph, qualified_name, names, params, body, placeholder, get_attr, returned):
+    """The text of a ``forward`` running ``graph``, and the file-format version it needs: ``placeholder(node)``
+    and ``get_attr(node)`` give the expression a graph input or attribute read stands for (None: a parameter
+    already named), ``returned(outputs, arg)`` the return expression and its type."""
+    version = _MIN_VERSION
 
     def arg(value):
         if isinstance(value, ember.fx.Node):
@@ -136,35 +156,28 @@ def forward_code(ep, qualified_name, constants, inputs):
             return '[' + ', '.join(arg(v) for v in value) + ']'
         return _literal(value)
 
-    for node in ep.graph.nodes:
-        if node.op == 'placeholder':
-            spec = specs[node.name]
-            if spec.kind is InputKind.USER_INPUT:
-                continue
-            name = names.name(node)
-            if spec.kind in (InputKind.PARAMETER, InputKind.BUFFER) and spec.target not in ep.constants:
-                body.append(f'{name} = {_attribute_path(spec.target)}')
-            elif spec.kind in (InputKind.BUFFER, InputKind.CONSTANT_TENSOR):
-                constants.append(ep.constants[spec.target])
-                body.append(f'{name} = CONSTANTS.c{len(constants) - 1}')
-            else:
-                raise TraceUnsupported(f"ember.jit.trace cannot write the graph input {node.name} ({spec.kind.name})")
+    for node in graph.nodes:
+        if node.op in ('placeholder', 'get_attr'):
+            expr = (placeholder if node.op == 'placeholder' else get_attr)(node)
+            if expr is not None:
+                body.append(f'{names.name(node)} = {expr}')
+        elif node.op == 'call_module':
+            text = ', '.join(arg(a) for a in node.args)
+            body.append(f'{names.name(node)} = ({_attribute_path(node.target)}).forward({text})')
         elif node.op == 'call_function' and node.target is operator.getitem:
             body.append(f'{names.name(node)} = {arg(node.args[0])}[{node.args[1]}]')
-        elif node.op == 'call_function':
+        elif node.op == 'call_function' and hasattr(node.target, '_packet'):
             op = node.target
             packet = op._packet._name
             if packet == '_assert_tensor_metadata':     # export's check of a conversion; not part of a trace
                 continue
-            if getattr(op, 'namespace', 'aten') != 'aten':
-                raise TraceUnsupported(f"ember.jit.trace cannot write the operator {op} as TorchScript")
             version = max(version, _OP_VERSIONS.get(packet, _MIN_VERSION))
             text = ', '.join([arg(a) for a in node.args] + [f'{k}={arg(v)}' for k, v in node.kwargs.items()])
             body.append(f'{names.name(node)} = torch.{packet}({text})')
         elif node.op == 'output':
-            outputs = iter(node.args[0])
-            returned, annotation = _structure(ep._out_spec, outputs, arg)
-            body.append(f'return {returned}')
+            outputs = node.args[0]
+            expr, annotation = returned(outputs, arg)
+            body.append(f'return {expr}')
         else:
             raise TraceUnsupported(f"ember.jit.trace cannot write the graph node {node.format_node()}")
     header = f'def forward(self: {qualified_name}' + ''.join(f',\n    {p}' for p in params) + f') -> {annotation}:'

@@ -56,8 +56,13 @@ def test_traced_module_prints_and_shares_the_modules_state(models):
     traced = ember.jit.trace(module, inputs)
     assert repr(traced) == ('MLP(\n  original_name=MLP\n  (fc1): Linear(original_name=Linear)\n'
                             '  (act): GELU(original_name=GELU)\n  (fc2): Linear(original_name=Linear)\n)')
-    assert traced.code.startswith('def forward(self,\n    x: Tensor) -> Tensor:\n')
-    assert 'torch.linear(' in traced.code and 'torch.gelu(' in traced.code and 'torch.softmax(' in traced.code
+    # each module's class has the forward its call ran, called from its parent, as PyTorch writes it
+    assert traced.code == ('def forward(self,\n    x: Tensor) -> Tensor:\n  fc1 = (self.fc1).forward(x)\n'
+                           '  act = (self.act).forward(fc1)\n  fc2 = (self.fc2).forward(act)\n'
+                           '  softmax = torch.softmax(fc2, -1)\n  return softmax\n')
+    assert 'torch.linear(x, weight, bias)' in traced.fc1.code and 'torch.gelu(' in traced.act.code
+    x = ember.randn(2, 6)
+    np.testing.assert_allclose(traced.fc1(x).detach().numpy(), module.fc1(x).detach().numpy(), rtol=1e-6)
     assert traced.fc1.weight is module.fc1.weight
     assert type(traced.fc1) is ember.jit.TracedModule
     with ember.no_grad():
@@ -254,3 +259,26 @@ def test_example_inputs_are_stored_in_the_archive_unless_told_not_to(tmp_path):
             assert zf2.read(f'again/{name}') == zf.read(f'stored/{name}')
         assert b'List[Any]' in zf.read('stored/traced_inputs.pkl')
         assert np.frombuffer(zf.read('stored/traced_inputs/0'), np.float32).tolist() == [1., 2.]
+
+
+def test_a_module_run_twice_as_two_programs_is_printed_whole(tmp_path):
+    class Rows(nn.Module):
+        def forward(self, x):
+            return x.reshape(x.size(0), -1).sum(1)
+
+    class Twice(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.rows = Rows()
+
+        def forward(self, x):
+            return self.rows(x) + self.rows(x[:1]).sum()
+    module = Twice()
+    traced = ember.jit.trace(module, ember.randn(2, 2, 3))
+    # the two calls ran different programs (the sizes differ): PyTorch would write forward and forward1;
+    # ember writes the program whole in the top module's forward
+    assert '(self.rows).forward' not in traced.code and traced.code.count('torch.reshape(') == 2
+    x = ember.randn(2, 2, 3)
+    path = str(tmp_path / 'twice.pt')
+    traced.save(path)
+    np.testing.assert_allclose(ember.jit.load(path)(x).numpy(), module(x).numpy(), rtol=1e-6)
