@@ -185,7 +185,8 @@ def _new_filled(make):
                     pin_memory=pin_memory, requires_grad=requires_grad)
     method.__name__ = method.__qualname__ = 'new_' + make.__name__
     method.__doc__ = _NEW_FILLED_DOC.format(name=make.__name__, what=_NEW_FILLED_WHAT[make.__name__],
-                                            example=_NEW_FILLED_EXAMPLE[make.__name__])
+                                            example=_NEW_FILLED_EXAMPLE[make.__name__],
+                                            shown=_NEW_FILLED_SHOWN.get(make.__name__, ''))
     return method
 
 
@@ -194,8 +195,9 @@ _NEW_FILLED_WHAT = {'zeros': 'filled with ``0``', 'ones': 'filled with ``1``',
 _NEW_FILLED_EXAMPLE = {
     'zeros': 'tensor([[0., 0., 0.],\n                [0., 0., 0.]], dtype=ember.float64)',
     'ones': 'tensor([[1., 1., 1.],\n                [1., 1., 1.]], dtype=ember.float64)',
-    'empty': 'tensor([[0., 0., 0.],\n                [0., 0., 0.]], dtype=ember.float64)',
+    'empty': 'ember.Size([2, 3])',     # its values are unspecified: PyTorch leaves memory as it finds it
 }
+_NEW_FILLED_SHOWN = {'empty': '.shape'}
 _NEW_FILLED_DOC = """Returns a tensor of size ``size`` {what}. By default it has the same dtype and device as this tensor.
 
     Args:
@@ -213,7 +215,7 @@ _NEW_FILLED_DOC = """Returns a tensor of size ``size`` {what}. By default it has
     Example::
 
         >>> t = ember.tensor((), dtype=ember.float64)
-        >>> t.new_{name}((2, 3))
+        >>> t.new_{name}((2, 3)){shown}
         {example}
     """
 
