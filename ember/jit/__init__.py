@@ -144,10 +144,6 @@ class Attribute:
         return value
 
 
-class ScriptModule:
-    """The class of scripted modules in PyTorch; ember's ``script`` returns modules as they are."""
-
-
 def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
     """Returns ``obj`` (a function, module or class) unchanged: ember has no TorchScript compiler and
     runs it eagerly, computing what the scripted program computes. A scripted program's own
@@ -284,9 +280,9 @@ def __getattr__(name):
     if name == 'Future':        # the same class as ember.futures.Future, as in PyTorch
         from ember.futures import Future
         return Future
-    if name == 'RecursiveScriptModule':
-        from ember.jit._script_module import RecursiveScriptModule
-        return RecursiveScriptModule
+    if name in ('RecursiveScriptModule', 'ScriptModule'):
+        from ember.jit import _script_module
+        return getattr(_script_module, name)
     if name in ('ScriptFunction', 'TracerWarning', 'TracingCheckError', 'TopLevelTracedModule', 'TracedModule'):
         from ember.jit import _trace
         return getattr(_trace, name)

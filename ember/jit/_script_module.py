@@ -4,7 +4,13 @@ from ember import nn
 from ember.jit._script_code import Module as _CodeModule
 
 
-class RecursiveScriptModule(nn.Module):
+class ScriptModule(nn.Module):
+    """The base of TorchScript modules: those :func:`ember.jit.load` reads and :func:`ember.jit.trace` makes
+    (``isinstance(m, ember.jit.ScriptModule)`` holds for them, as in PyTorch). ``script`` returns an eager
+    module as it is."""
+
+
+class RecursiveScriptModule(ScriptModule):
     """A module of a TorchScript archive loaded by :func:`ember.jit.load`: its parameters, buffers and
     submodules are the archive's, its methods (``forward`` and the rest) run the archive's code on
     ember. ``original_name`` is the class name the module had when it was scripted or traced."""

@@ -65,6 +65,8 @@ def test_traced_module_prints_and_shares_the_modules_state(models):
     np.testing.assert_allclose(traced.fc1(x).detach().numpy(), module.fc1(x).detach().numpy(), rtol=1e-6)
     assert traced.fc1.weight is module.fc1.weight
     assert type(traced.fc1) is ember.jit.TracedModule
+    assert isinstance(traced, ember.jit.ScriptModule) and isinstance(traced.fc1, ember.jit.ScriptModule)
+    assert not isinstance(module, ember.jit.ScriptModule)
     with ember.no_grad():
         module.fc2.bias.add_(1.0)
     try:
