@@ -264,8 +264,19 @@ def test_zero_dim_tensor_and_numpy_integer_indices():
     assert x[ember.tensor(1)].shape == (4, 5)
     s = ember.tensor(3.5)
     assert s[None].shape == (1,) and s[...].item() == 3.5
-    with pytest.raises(IndexError, match="too many indices for tensor of dimension 0"):
+    # PyTorch's texts for one integer or slice on a 0-dim tensor (the old tutorials' loss.data[0]); a tuple or a
+    # tensor index is "too many indices"
+    with pytest.raises(IndexError, match=r"^invalid index of a 0-dim tensor\. Use `tensor\.item\(\)` in Python or "
+                                         r"`tensor\.item<T>\(\)` in C\+\+ to convert a 0-dim tensor to a number$"):
         s[0]
+    with pytest.raises(IndexError, match="^index -1 is out of bounds for dimension 0 with size 0$"):
+        s[-1]
+    with pytest.raises(IndexError, match=r"^slice\(\) cannot be applied to a 0-dim tensor\.$"):
+        s[0:1] = 2.0
+    for key in ((0,), ember.tensor(0), [0]):
+        with pytest.raises(IndexError, match="^too many indices for tensor of dimension 0$"):
+            s[key]
+    assert s.item() == 3.5
 
 
 def test_list_keys_holding_sequences_index_several_dims_as_pytorch():

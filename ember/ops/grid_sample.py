@@ -23,7 +23,9 @@ _ALIGN_WARNING = ('Default grid_sample and affine_grid behavior has changed to a
 def _base_coords(size, align_corners, like):
     coords = linspace(-1, 1, size, dtype=like.dtype, device=like.device)
     if not align_corners and size > 0:
-        coords = coords * ((size - 1) / size)
+        # multiplied, then divided, as PyTorch's kernel rounds (a grid point that lands one rounding
+        # away from a pixel boundary changes which pixels grid_sample's gradient reads)
+        coords = coords * (size - 1) / size
     return coords
 
 

@@ -71,6 +71,17 @@ def _classify(k, xp):
     raise IndexError(_BAD_INDEX.format(type(k).__name__))
 
 
+def _zero_dim_error(item):
+    """PyTorch's errors for one integer or slice (not in a tuple) indexing a 0-dim tensor."""
+    kind, v, _ = item
+    if kind == 'slice':
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    if v == 0:
+        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
+                         "C++ to convert a 0-dim tensor to a number")
+    raise IndexError(f"index {v} is out of bounds for dimension 0 with size 0")
+
+
 def _parse_key(key, shape, xp):
     """PyTorch's index ``key`` for a tensor of ``shape`` as a (basic, adv) pair of NumPy keys."""
     if type(key) is list and _list_as_tuple(key):
@@ -82,6 +93,8 @@ def _parse_key(key, shape, xp):
     items = [_classify(k, xp) for k in (key if isinstance(key, tuple) else (key,))]
     used = sum(n for _, _, n in items)
     if used > len(shape):
+        if not shape and isinstance(key, (int, slice)) and not isinstance(key, bool):
+            _zero_dim_error(items[0])
         raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
     basic, adv = [], []
     dim = 0          # the input dimension the next item applies to

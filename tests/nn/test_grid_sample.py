@@ -905,3 +905,14 @@ EXPECTED = {'2d_bilinear_zeros_False': {'shape': [2, 2, 3, 4],
                                -0.0367923934, -0.079734652, 0.276106963],
                          't': [0.55674786, -0.0985896359, -1.72746136, 2.82790892, -2.83977313, 3.33144833,
                                -2.32298068, 1.39508969, 5.3923075, -3.35010135, -0.945172373, 3.72302738]}}
+
+
+def test_affine_grid_base_positions_round_as_pytorch():
+    # PyTorch scales linspace(-1, 1, n) by (n - 1) and then divides by n (align_corners=False); one
+    # rounding of a precomputed (n - 1) / n differs for most n, and a position one rounding off a pixel
+    # boundary changes grid_sample's gradient (the spatial transformer tutorial's)
+    identity = ember.tensor([[[1., 0., 0.], [0., 1., 0.]]])
+    for n in (6, 7, 10, 28, 100):
+        got = F.affine_grid(identity, [1, 1, 1, n], align_corners=False)[0, 0, :, 0].numpy()
+        want = ember.linspace(-1, 1, n).numpy() * np.float32(n - 1) / np.float32(n)
+        np.testing.assert_array_equal(got, want)
