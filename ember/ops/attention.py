@@ -45,9 +45,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     ``attn_mask`` is bool (True = take part) or float (added to the scores); ``is_causal`` masks
     the upper triangle; ``enable_gqa`` shares each key/value head among a group of query heads.
 
-    >>> import ember
     >>> q = ember.ones(1, 2, 4)
-    >>> scaled_dot_product_attention(q, q, ember.arange(8.).reshape(1, 2, 4), is_causal=True)
+    >>> F.scaled_dot_product_attention(q, q, ember.arange(8.).reshape(1, 2, 4), is_causal=True)
     tensor([[[0., 1., 2., 3.],
              [2., 3., 4., 5.]]])
     """

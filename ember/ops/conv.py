@@ -560,7 +560,7 @@ def _convolution(name, n, input, weight, bias, stride, padding, dilation, groups
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """1-D convolution over (N, C, L) (or unbatched (C, L)) input.
 
-    >>> conv1d(ember.ones(1, 1, 4), ember.ones(1, 1, 2)).tolist()
+    >>> F.conv1d(ember.ones(1, 1, 4), ember.ones(1, 1, 2)).tolist()
     [[[2.0, 2.0, 2.0]]]
     """
     return _convolution('conv1d', 1, input, weight, bias, stride, padding, dilation, groups)
@@ -570,7 +570,7 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """2-D convolution (cross-correlation, as in PyTorch) over (N, C, H, W) or (C, H, W) input.
 
-    >>> conv2d(ember.ones(1, 3, 5, 5), ember.ones(6, 3, 3, 3), padding=1).shape
+    >>> F.conv2d(ember.ones(1, 3, 5, 5), ember.ones(6, 3, 3, 3), padding=1).shape
     ember.Size([1, 6, 5, 5])
     """
     return _convolution('conv2d', 2, input, weight, bias, stride, padding, dilation, groups)
@@ -628,7 +628,7 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
 def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     """The adjoint of conv2d (a "deconvolution"): weight is (C_in, C_out / groups, kH, kW).
 
-    >>> conv_transpose2d(ember.ones(1, 2, 3, 3), ember.ones(2, 4, 2, 2), stride=2).shape
+    >>> F.conv_transpose2d(ember.ones(1, 2, 3, 3), ember.ones(2, 4, 2, 2), stride=2).shape
     ember.Size([1, 4, 6, 6])
     """
     return _convolution('conv_transpose2d', 2, input, weight, bias, stride, padding, dilation, groups, True,
@@ -714,7 +714,7 @@ def _fold_params(kernel_size, dilation, padding, stride, n=2):
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """Extract sliding local blocks (im2col): (N, C, H, W) -> (N, C * kH * kW, L).
 
-    >>> unfold(ember.arange(16.).reshape(1, 1, 4, 4), 2, stride=2)[0, :, 0].tolist()
+    >>> F.unfold(ember.arange(16.).reshape(1, 1, 4, 4), 2, stride=2)[0, :, 0].tolist()
     [0.0, 1.0, 4.0, 5.0]
     """
     try:
@@ -743,7 +743,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """Combine sliding blocks into an image (col2im), summing overlaps: the adjoint of ``unfold``.
 
-    >>> fold(ember.ones(1, 4, 4), (3, 3), 2).tolist()
+    >>> F.fold(ember.ones(1, 4, 4), (3, 3), 2).tolist()
     [[[[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]]]
     """
     require_tensor(input, 'col2im')

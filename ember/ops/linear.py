@@ -94,7 +94,7 @@ def _name(dtype):
 def linear(input, weight, bias=None):
     """``input @ weight.T + bias`` over the last dimension of ``input``.
 
-    >>> linear(ember.ones(2, 3), ember.ones(4, 3), ember.zeros(4)).shape
+    >>> F.linear(ember.ones(2, 3), ember.ones(4, 3), ember.zeros(4)).shape
     ember.Size([2, 4])
     """
     xd = input._data

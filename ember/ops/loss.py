@@ -6,9 +6,7 @@ that gradients of gradients work; a loss that PyTorch composes from other ops is
 ``cross_entropy`` is one fused Primitive (log-softmax and the negative log-likelihood together):
 it is the hot path of every classifier, and fusing keeps it one pass and numerically stable.
 
->>> import ember
->>> import ember.ops.loss as L
->>> L.cross_entropy(ember.tensor([[2.0, 0.5, -1.0]]), ember.tensor([0]))
+>>> F.cross_entropy(ember.tensor([[2.0, 0.5, -1.0]]), ember.tensor([0]))
 tensor(0.2413)
 """
 import math
@@ -429,8 +427,7 @@ _NLL_NAMES = {'2d': type('NllLoss2d', (NllLoss,), {'node_name': 'NllLoss2DBackwa
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean'):
     """Negative log-likelihood of class indices: ``-input[n, target[n]]``, weighted and reduced.
 
-    >>> import ember
-    >>> nll_loss(ember.tensor([[-0.5, -1.0], [-2.0, -0.1]]), ember.tensor([0, 1]))
+    >>> F.nll_loss(ember.tensor([[-0.5, -1.0], [-2.0, -0.1]]), ember.tensor([0, 1]))
     tensor(0.3000)
     """
     reduction = _resolve(size_average, reduce, reduction)
@@ -600,8 +597,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     (C), (N, C) or (N, C, d1, ...), the target class indices (N, d1, ...) or probabilities shaped
     like the input.
 
-    >>> import ember
-    >>> cross_entropy(ember.tensor([[1e4, 0.0]]), ember.tensor([1]))
+    >>> F.cross_entropy(ember.tensor([[1e4, 0.0]]), ember.tensor([1]))
     tensor(10000.)
     """
     reduction = _resolve(size_average, reduce, reduction)

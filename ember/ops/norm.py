@@ -164,7 +164,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     ``running = (1 - momentum) * running + momentum * batch_stat`` (unbiased batch variance).
 
     >>> x = ember.tensor([[1., 2.], [3., 6.]])
-    >>> batch_norm(x, None, None, training=True)
+    >>> F.batch_norm(x, None, None, training=True)
     tensor([[-1.0000, -1.0000],
             [ 1.0000,  1.0000]])
     """
@@ -255,7 +255,7 @@ class NativeLayerNorm(Primitive):
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Normalise over the trailing ``normalized_shape`` dims, then scale and shift elementwise.
 
-    >>> layer_norm(ember.tensor([[1., 3.]]), (2,)).tolist()
+    >>> F.layer_norm(ember.tensor([[1., 3.]]), (2,)).tolist()
     [[-0.9999949932098389, 0.9999949932098389]]
     """
     if isinstance(normalized_shape, int):
@@ -321,7 +321,7 @@ class NativeGroupNorm(Primitive):
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """Normalise each sample over groups of channels (and all spatial positions).
 
-    >>> group_norm(ember.tensor([[1., 3., 5., 9.]]), 2)
+    >>> F.group_norm(ember.tensor([[1., 3., 5., 9.]]), 2)
     tensor([[-1.0000,  1.0000, -1.0000,  1.0000]])
     """
     python_reads(input, 'dim')

@@ -57,7 +57,7 @@ def _source_index(mode, n, before, after):
 def pad(input, pad, mode='constant', value=None):
     """Pad the last ``len(pad) // 2`` dimensions: ``pad = (left, right, top, bottom, ...)``.
 
-    >>> pad(ember.ones(1, 2), (1, 1))
+    >>> F.pad(ember.ones(1, 2), (1, 1))
     tensor([[0., 1., 1., 0.]])
     """
     try:

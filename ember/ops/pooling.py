@@ -339,7 +339,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     """2-D max pooling; ``stride`` defaults to ``kernel_size``.  With ``return_indices`` also the
     argmax of each window as a flat index into its (H * W) input plane.
 
-    >>> max_pool2d(ember.arange(16.).reshape(1, 1, 4, 4), 2).tolist()
+    >>> F.max_pool2d(ember.arange(16.).reshape(1, 1, 4, 4), 2).tolist()
     [[[[5.0, 7.0], [13.0, 15.0]]]]
     """
     try:
@@ -588,7 +588,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
                divisor_override=None):
     """2-D average pooling.
 
-    >>> avg_pool2d(ember.arange(16.).reshape(1, 1, 4, 4), 2).tolist()
+    >>> F.avg_pool2d(ember.arange(16.).reshape(1, 1, 4, 4), 2).tolist()
     [[[[2.5, 4.5], [10.5, 12.5]]]]
     """
     require_tensor(input)
@@ -752,7 +752,7 @@ def _adaptive_avg(name, n, input, output_size):
 def adaptive_avg_pool2d(input, output_size):
     """Average pooling to a fixed output size (``None`` keeps that input size).
 
-    >>> adaptive_avg_pool2d(ember.arange(9.).reshape(1, 1, 3, 3), 2).tolist()
+    >>> F.adaptive_avg_pool2d(ember.arange(9.).reshape(1, 1, 3, 3), 2).tolist()
     [[[[2.0, 3.0], [5.0, 6.0]]]]
     """
     python_reads(input, 'size')

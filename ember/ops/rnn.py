@@ -171,9 +171,8 @@ def rnn_relu_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
 def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     """One LSTM step; ``hx`` is ``(h, c)``; returns ``(h', c')``.
 
-    >>> import ember
     >>> hx = (ember.zeros(1, 3), ember.zeros(1, 3))
-    >>> h, c = lstm_cell(ember.ones(1, 2), hx, ember.ones(12, 2), ember.ones(12, 3))
+    >>> h, c = ember.lstm_cell(ember.ones(1, 2), hx, ember.ones(12, 2), ember.ones(12, 3))
     >>> h
     tensor([[0.6083, 0.6083, 0.6083]])
     """

@@ -149,7 +149,7 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
                 recompute_scale_factor=None, antialias=False):
     """Resize the spatial dimensions of an (N, C, d1, ...) tensor.
 
-    >>> interpolate(ember.tensor([[[1., 2.]]]), scale_factor=2).tolist()
+    >>> F.interpolate(ember.tensor([[[1., 2.]]]), scale_factor=2).tolist()
     [[[1.0, 1.0, 2.0, 2.0]]]
     """
     python_reads(input, 'dim')
