@@ -363,18 +363,24 @@ FAILURES = (TypeError, AttributeError, ValueError, IndexError, RuntimeError)
 # one replays the call through PyTorch's parser before computing anything with it
 NOT_OPERANDS = frozenset((list, tuple, str, dict, set))
 
-# functional ops whose PyTorch function hands its arguments, in order, to a native one of another name
-_NATIVE_NAMES = {'cross_entropy': 'cross_entropy_loss', 'nll_loss': 'nll_loss_nd'}
-# ... and those that hand on only their leading tensors as given (the options converted first:
-# grid_sample's mode string becomes an int): native name, how many
+# functional ops whose PyTorch function hands on only its leading tensors as given (the options
+# converted first: grid_sample's mode string becomes an int): native name, how many
 _NATIVE_TENSORS = {'unfold': ('im2col', 1), 'grid_sample': ('grid_sampler', 2)}
 # ... and those that hand their arguments on by position, in another order or to another function:
 # namespace, native name, the functional's parameters in the native's order, trailing constants
+_POOLING = ('input', 'kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode')
 _NATIVE_POSITIONS = {
     'batch_norm': ('torch', 'batch_norm', ('input', 'weight', 'bias', 'running_mean', 'running_var', 'training',
                                            'momentum', 'eps'), (False,)),
     'glu': ('nn', 'glu', ('input', 'dim'), ()),
     'normalize': ('linalg', 'linalg_vector_norm', ('input', 'p', 'dim', True), ()),     # (input.norm(p, dim, True))
+    'max_pool1d': ('torch', 'max_pool1d', _POOLING, ()), 'max_pool2d': ('torch', 'max_pool2d', _POOLING, ()),
+    'max_pool3d': ('torch', 'max_pool3d', _POOLING, ()),
+    'pad': ('nn', 'pad', ('input', 'pad', 'mode', 'value'), ()),
+    # (the reduction handed on as its enum: 1 stands for any)
+    'nll_loss': ('nn', 'nll_loss_nd', ('input', 'target', 'weight', 1, 'ignore_index'), ()),
+    'cross_entropy': ('nn', 'cross_entropy_loss', ('input', 'target', 'weight', 1, 'ignore_index', 'label_smoothing'),
+                      ()),
 }
 # functional losses whose PyTorch function first compares target.size() with input.size()
 _SIZES_COMPARED = frozenset(('l1_loss', 'mse_loss', 'smooth_l1_loss', 'huber_loss', 'binary_cross_entropy',
@@ -509,7 +515,7 @@ def _error_for(name, exports, receiver, args, kwargs):
                     return AttributeError(f"'{type(given[key]).__name__}' object has no attribute 'size'")
         # a Python function in PyTorch, which may convert options (reduction='mean' to an enum)
         # before the native op sees them: only an argument of the wrong type is reported, as given
-        native = _NATIVE_NAMES.get(name, name)
+        native = name
         kwargs = {k: v for k, v in kwargs.items() if k not in ('reduction', 'size_average', 'reduce')}
         namespace = None
         if name in _NATIVE_TENSORS:
@@ -517,6 +523,9 @@ def _error_for(name, exports, receiver, args, kwargs):
             args, kwargs = args[:leading], {}
         elif name in _NATIVE_POSITIONS:
             namespace, native, order, constants = _NATIVE_POSITIONS[name]
+            if order is _POOLING and _in_order(name, args, kwargs, ('return_indices',))[0]:
+                native = f"{name}_with_indices"
+                namespace = 'nn' if signatures('nn', native) else 'torch'
             args, kwargs = _in_order(name, args, kwargs, order) + list(constants), {}
             if name == 'normalize' and isinstance(args[1], str):
                 return None     # (a string p takes PyTorch's norm to matrix_norm, whose own error stands)

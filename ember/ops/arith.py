@@ -442,6 +442,7 @@ def div(input, other, *, rounding_mode=None, out=None):
             input = as_tensor(input)
         res = DivideRounded.apply(input, other, rounding_mode)
     else:
+        _argparse.refuse_from_stack()       # (a rounding_mode not a string: the parser's error first)
         raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                            f"'{rounding_mode}'")
     _result = res

@@ -1108,7 +1108,12 @@ def masked_scatter(input, mask, source):
     from ember.ops.shape import broadcast_tensors
     x, m = broadcast_tensors(input, mask)
     n = int(m.sum().item())
-    return IndexPut.apply(x.contiguous(), source.reshape(-1)[:n], (None, (m._data,)))
+    try:
+        values = source.reshape(-1)[:n]
+    except AttributeError:      # a source not a tensor: PyTorch's argument error
+        _argparse.refuse_from_stack()
+        raise
+    return IndexPut.apply(x.contiguous(), values, (None, (m._data,)))
 
 
 @op('ember', 'Tensor')

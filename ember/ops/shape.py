@@ -1294,6 +1294,14 @@ def narrow(input, dim, start, length):
     return Narrow.apply(input, dim, start, length)
 
 
+def _refuse_split_sizes(tensor, sizes, dim):
+    """PyTorch's error where its split hands ``sizes`` (anything but an int) to split_with_sizes,
+    whose parser refuses what is not ints."""
+    err = _argparse.explain('torch', 'split_with_sizes', (tensor, sizes, dim), {})
+    if err is not None:
+        raise err from None
+
+
 @op('ember')
 def split(tensor, split_size_or_sections, dim=0):
     """Splits ``tensor`` into chunks of ``split_size_or_sections`` entries along ``dim`` (the last may be
@@ -1317,12 +1325,11 @@ def split(tensor, split_size_or_sections, dim=0):
         try:
             sizes = list(split_size_or_sections)
             total = sum(sizes)
-        except TypeError:   # PyTorch hands anything but an int to split_with_sizes, whose parser refuses it
-            err = _argparse.explain('torch', 'split_with_sizes', (tensor, split_size_or_sections, dim), {})
-            if err is not None:
-                raise err from None
+        except TypeError:
+            _refuse_split_sizes(tensor, split_size_or_sections, dim)
             raise
         if total != size:
+            _refuse_split_sizes(tensor, split_size_or_sections, dim)
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
                                f"size at dimension {dim}), but got split_sizes={_fmt(sizes)}")
     pieces = Split if isinstance(split_size_or_sections, int) else SplitWithSizes
@@ -1787,6 +1794,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     if isinstance(reps, int):
         reps = [reps] * n
     if len(reps) != n:
+        _argparse.refuse_from_stack()       # (repeats of the wrong type: the parser's error first)
         raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = "
                            f"{len(reps)} and input.size(0) = {n}")
     if any(r < 0 for r in reps):
@@ -2057,6 +2065,7 @@ def unfold(input, dimension, size, step):
         return unfold(input.reshape(1), dimension, size, step)
     dim = wrap_dim(dimension, input.ndim)
     if size > input.shape[dim]:
+        _argparse.refuse_from_stack()       # (a size not an int: the parser's error first)
         raise RuntimeError(f"maximum size for tensor at dimension {dim} is {input.shape[dim]} but size is {size}")
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")

@@ -250,6 +250,7 @@ def split_with_sizes(input, split_sizes, dim=0):
     """
     dim = wrap_dim(dim, input.ndim)
     if sum(split_sizes) != input.shape[dim]:
+        _argparse.refuse_from_stack()       # (sizes not ints: the parser's error first)
         raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {input.shape[dim]} (input tensor's "
                            f"size at dimension {dim}), but got split_sizes={list(split_sizes)}")
     return input.split(list(split_sizes), dim)
