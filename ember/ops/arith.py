@@ -434,6 +434,14 @@ def div(input, other, *, rounding_mode=None, out=None):
         >>> ember.div(a, 2, rounding_mode='floor')
         tensor([ 3, -4])
     """
+    if rounding_mode is None and out is None and input.__class__ is Tensor:
+        _kind = other.__class__
+        # (two tensors only when floating: integer ones divide in the default float dtype)
+        res = unrecorded_binary(_np.true_divide, input, other) \
+            if _kind is Tensor and input._data.dtype.kind in 'fc' else \
+            unrecorded_scalar(_np.true_divide, input, other) if _kind is float or _kind is int else None
+        if res is not None:   # (Div's forward, when nothing is recorded)
+            return res
     if rounding_mode is None:
         res = Div.apply(input, other) if isinstance(input, Tensor) else RDiv.apply(other, input)
     elif rounding_mode in ('trunc', 'floor'):

@@ -1,4 +1,4 @@
-"""add, sub, mul (with a tensor or a Python number), relu, a full sum and 2-D F.linear skip ``Function.apply``
+"""add, sub, mul, div (with a tensor or a Python number), relu, a full sum and 2-D F.linear skip ``Function.apply``
 when nothing is recorded (see ``function.unrecorded_binary``): the results, errors and what observers see
 must be those of ``apply``."""
 import numpy as np
@@ -8,13 +8,13 @@ import ember
 import ember.nn.functional as F
 from ember.autograd import _op_observers, function
 from ember.ops.activation import Relu
-from ember.ops.arith import Add, Mul, Sub
+from ember.ops.arith import Add, Div, Mul, Sub
 from ember.ops.reduce import Sum
 
 _DTYPES = (np.float32, np.float64, np.complex64, np.complex128, np.int8, np.int16, np.int32, np.int64,
            np.uint8, np.float16, np.bool_, np.uint16)
 
-_BINARY = {'add': (ember.add, Add), 'sub': (ember.sub, Sub), 'mul': (ember.mul, Mul)}
+_BINARY = {'add': (ember.add, Add), 'sub': (ember.sub, Sub), 'mul': (ember.mul, Mul), 'div': (ember.div, Div)}
 
 
 def _values(rng, shape, dt):
@@ -55,7 +55,7 @@ def test_binary_results_are_apply_s(name, dt, shapes):
             fn(a, b)
         return
     _same(fn(a, b), expected)
-    operator = {'add': lambda: a + b, 'sub': lambda: a - b, 'mul': lambda: a * b}[name]
+    operator = {'add': lambda: a + b, 'sub': lambda: a - b, 'mul': lambda: a * b, 'div': lambda: a / b}[name]
     _same(operator(), expected)
     assert a._version == b._version == 0
 
@@ -88,7 +88,7 @@ def test_mixed_dtypes_promote_as_before():
 
 def test_broadcast_error_is_pytorchs():
     a, b = ember.ones(2, 3), ember.ones(4)
-    for fn in (ember.add, ember.sub, ember.mul):
+    for fn in (ember.add, ember.sub, ember.mul, ember.div):
         with pytest.raises(RuntimeError, match=r'The size of tensor a \(3\) must match the size of tensor b \(4\) '
                                                r'at non-singleton dimension 1'):
             fn(a, b)
@@ -225,7 +225,8 @@ def test_python_number_results_are_apply_s(dt, number):
     x = ember.tensor(_values(np.random.default_rng(3), (3, 4), dt))
     for name, fn, cls, operator in (('add', ember.add, Add, lambda: x + number),
                                     ('sub', ember.sub, Sub, lambda: x - number),
-                                    ('mul', ember.mul, Mul, lambda: x * number)):
+                                    ('mul', ember.mul, Mul, lambda: x * number),
+                                    ('div', ember.div, Div, lambda: x / number)):
         if name == 'sub' and dt is np.bool_:
             continue
         try:
@@ -247,3 +248,6 @@ def test_python_number_fast_path_declines():
     assert (ember.ones(2, requires_grad=True) * 2).grad_fn.name() == 'MulBackward0'
     assert (a * True).dtype == ember.float32 and (a + 1j).dtype == ember.complex64
     assert (a * np.float64(2)).dtype == ember.float32
+    i = ember.tensor([1, 2])
+    assert (i / i).dtype == ember.float32 and (i / i).tolist() == [1.0, 1.0] and (i / 2).tolist() == [0.5, 1.0]
+    assert ember.div(a, a, rounding_mode='floor').tolist() == [1.0, 1.0]
