@@ -21,7 +21,7 @@ class Generator:
     draws the same way on the host and its results move to the GPU, so its streams are
     reproducible for a seed too.
 
-    >>> g = Generator().manual_seed(0)
+    >>> g = ember.Generator().manual_seed(0)
     >>> g.initial_seed()
     0
     """

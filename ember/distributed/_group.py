@@ -17,7 +17,7 @@ class Backend(str):
     end, accepted so that scripts run unchanged) and ``'nccl'`` (CUDA tensors, staged through host
     memory) name the same transport.
 
-    >>> Backend('GLOO')
+    >>> ember.distributed.Backend('GLOO')
     'gloo'
     """
     UNDEFINED = 'undefined'

@@ -22,7 +22,7 @@ class RedOpType(enum.IntEnum):
 class ReduceOp:
     """Reductions for ``all_reduce``, ``reduce`` and ``reduce_scatter``.
 
-    >>> ReduceOp.SUM
+    >>> ember.distributed.ReduceOp.SUM
     <RedOpType.SUM: 0>
     """
     RedOpType = RedOpType

@@ -20,6 +20,7 @@ def noop_mask(batch, head, token_q, token_kv):
 
     Example::
 
+        >>> from ember.nn.attention.flex_attention import noop_mask
         >>> noop_mask(ember.tensor(0), ember.tensor(0), ember.tensor(3), ember.tensor(5))
         tensor(True)
     """
@@ -137,6 +138,7 @@ class BlockMask:
 
         Example::
 
+            >>> from ember.nn.attention.flex_attention import BlockMask
             >>> bm = BlockMask.from_kv_blocks(ember.tensor([[[1, 2]]]), ember.tensor([[[[0, 1], [0, 1]]]]),
             ...                               BLOCK_SIZE=4)
             >>> bm.shape, bm.sparsity()

@@ -50,6 +50,8 @@ def _rebuild_sequence(data, items):
 def default_convert(data):
     """NumPy arrays and scalars inside ``data`` become tensors; everything else is kept.
 
+    >>> import numpy as np
+    >>> from ember.utils.data import default_convert
     >>> default_convert(np.array([0, 1]))
     tensor([0, 1])
     >>> default_convert((np.int64(3), 'a'))
@@ -155,6 +157,7 @@ def default_collate(batch):
     (Python floats as float64, ints as int64); strings stay a list; dicts, namedtuples and
     sequences are collated field by field (tuples come back as lists).
 
+    >>> from ember.utils.data import default_collate
     >>> default_collate([0, 1, 2, 3])
     tensor([0, 1, 2, 3])
     >>> default_collate([{'A': 0, 'B': 1}, {'A': 100, 'B': 100}])

@@ -49,7 +49,7 @@ def get_worker_info():
     Use it in an ``IterableDataset.__iter__`` (or a ``worker_init_fn``) to give each worker its
     own shard of the stream:
 
-    >>> get_worker_info() is None   # not inside a worker
+    >>> ember.utils.data.get_worker_info() is None   # not inside a worker
     True
     """
     return _worker_info
