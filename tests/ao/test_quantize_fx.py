@@ -257,3 +257,48 @@ def test_unsupported_settings_are_refused():
     dynamic = prepare_fx(model, QConfigMapping().set_global(default_dynamic_qconfig), (x,))
     with pytest.raises(NotImplementedError, match='dynamic quantization'):
         convert_to_reference_fx(dynamic)
+
+
+def test_a_backend_config_decides_what_is_fused_observed_and_lowered():
+    from ember.ao.quantization.backend_config import (BackendConfig, BackendPatternConfig, DTypeConfig,
+                                                      ObservationType, get_native_backend_config,
+                                                      get_fbgemm_backend_config, get_qnnpack_backend_config)
+    native = get_native_backend_config()
+    assert native.name == 'native' and get_fbgemm_backend_config().name == 'fbgemm'
+    assert get_qnnpack_backend_config().name == 'qnnpack'
+    patterns = {c.pattern for c in native.configs}
+    assert {nn.Conv2d, (nn.Conv2d, nn.BatchNorm2d, nn.ReLU), nn.functional.linear, 'reshape'} <= patterns
+    int8 = DTypeConfig(input_dtype=ember.quint8, output_dtype=ember.quint8, weight_dtype=ember.qint8,
+                       bias_dtype=ember.float32)
+    linear_only = BackendConfig('linear_only').set_backend_pattern_config(
+        BackendPatternConfig(nn.Linear).set_observation_type(ObservationType.OUTPUT_USE_DIFFERENT_OBSERVER_AS_INPUT)
+        .add_dtype_config(int8).set_root_module(nn.Linear))
+    again = BackendConfig.from_dict(linear_only.to_dict())
+    assert [c.pattern for c in again.configs] == [nn.Linear] and again.configs[0].dtype_configs[0].weight_dtype \
+        is ember.qint8
+    model = nn.Sequential(nn.Conv2d(1, 2, 1), nn.ReLU(), nn.Flatten(), nn.Linear(8, 3)).eval()
+    x = ember.randn(2, 1, 2, 2)
+    prepared = prepare_fx(model, get_default_qconfig_mapping(), (x,), backend_config=linear_only)
+    assert [type(m).__name__ for m in prepared.children()] == ['Conv2d', 'ReLU', 'Flatten', 'HistogramObserver',
+                                                              'Linear', 'HistogramObserver']
+    prepared(x)
+    quantized = convert_fx(prepared)
+    assert [m._get_name() for m in quantized.children()] == ['Conv2d', 'ReLU', 'Flatten', 'QuantizedLinear']
+    np.testing.assert_allclose(quantized(x).numpy(), model(x).detach().numpy(), atol=0.05)
+
+
+@pytest.mark.parametrize('name', ['shufflenet_v2_x0_5', 'googlenet', 'squeezenet1_0'])
+def test_more_torchvision_models_prepare_and_convert_to_pytorchs_code(record, name):
+    """Channel shuffles (sizes read from quantized values), concatenated branches, fire modules."""
+    from ember.vision import models
+    prepared_code, converted_code = record['code_only'][name]
+    kwargs = {'aux_logits': False, 'init_weights': True} if name == 'googlenet' else {}
+    model = fill(getattr(models, name)(**kwargs).eval(), ember.from_numpy)
+    x = ember.from_numpy(images(1, (1, 3, 64, 64)))
+    prepared = prepare_fx(model, get_default_qconfig_mapping('x86'), (x,))
+    assert _as_torch(prepared.code) == prepared_code
+    prepared(x)
+    quantized = convert_fx(prepared)
+    assert _as_torch(quantized.code) == converted_code
+    out, ref = quantized(x).numpy(), model(x).detach().numpy()
+    assert np.abs(out - ref).max() < 0.05 * np.abs(ref).max() + 1e-3

@@ -10,7 +10,7 @@ from ember.ao.quantization.backend_config import get_native_backend_config, Back
 from ember.ao.quantization.fx.custom_config import (PrepareCustomConfig, ConvertCustomConfig,
                                                    FuseCustomConfig)
 from ember.ao.quantization.fx.qconfig_mapping_utils import as_qconfig_mapping
-from ember.ao.quantization.fx.tracer import QuantizationTracer
+from ember.ao.quantization.fx.tracer import QuantizationTracer, Scope  # noqa: F401  (PyTorch's module has them)
 
 __all__ = ['fuse_fx', 'prepare_fx', 'prepare_qat_fx', 'convert_fx', 'convert_to_reference_fx']
 

@@ -222,3 +222,13 @@ def lower_to_native_backend(model, graph, attrs, observer_of):
         if root.op == 'call_module' and quantize is not None and len(nodes) == 1 and \
                 all(_is_dequantize(a) for a in root.all_input_nodes):
             _swap_static_module(model, graph, root, modules[root.target], qconfig, quantize, observer_of)
+    # sizes and shapes read the quantized value itself
+    from ember.ao.quantization.fx.prepare import _NON_TENSOR_METHODS, _NON_TENSOR_ATTRS
+    for node in list(graph.nodes):
+        if not _is_dequantize(node):
+            continue
+        for user in list(node.users):
+            if (user.op == 'call_method' and user.target in _NON_TENSOR_METHODS and user.args[0] is node) or \
+                    (user.op == 'call_function' and user.target is getattr and user.args[1] in _NON_TENSOR_ATTRS):
+                user.replace_input_with(node, node.args[0])
+        _erase_if_unused(graph, node)

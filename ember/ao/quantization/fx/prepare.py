@@ -77,6 +77,32 @@ def _single_config(node, singles):
     return None
 
 
+_NON_TENSOR_METHODS = frozenset({'size', 'dim', 'numel', 'nelement', 'ndimension', 'element_size', 'stride',
+                                 'tolist', 'item', '__len__'})
+_NON_TENSOR_ATTRS = frozenset({'shape', 'ndim', 'dtype', 'device', 'is_cuda', 'layout', 'requires_grad'})
+
+
+def _produces_tensor(node, memo):
+    """Whether ``node``'s value may be a tensor: not a size, a shape entry, or arithmetic on them."""
+    if node in memo:
+        return memo[node]
+    import operator
+    if node.op == 'call_method' and node.target in _NON_TENSOR_METHODS:
+        result = False
+    elif node.op == 'call_function' and node.target is getattr and len(node.args) > 1 and \
+            node.args[1] in _NON_TENSOR_ATTRS:
+        result = False
+    elif node.op == 'call_function' and node.target is len:
+        result = False
+    elif node.op == 'call_function' and getattr(operator, getattr(node.target, '__name__', ''), None) is node.target:
+        inputs = node.all_input_nodes
+        result = not inputs or any(_produces_tensor(n, memo) for n in inputs)
+    else:
+        result = True
+    memo[node] = result
+    return result
+
+
 def _tensor_args(node, config):
     """The arguments of ``node`` whose values are activations to observe."""
     from ember.fx import Node
@@ -163,6 +189,7 @@ def prepare(model, qconfig_mapping, is_qat, node_name_to_scope, backend_config):
     ins = _Inserter(model, graph)
     matched_roots = {}
     consumed = set()
+    tensor_memo = {}
     for node in list(graph.nodes):
         if node.op not in ('call_module', 'call_function', 'call_method') or node in consumed:
             continue
@@ -178,9 +205,11 @@ def prepare(model, qconfig_mapping, is_qat, node_name_to_scope, backend_config):
         dynamic = _is_dynamic(qconfig)
         if dynamic and not any(d.is_dynamic for d in config.dtype_configs):
             continue      # the backend has no dynamically quantized form of this op
+        if not _produces_tensor(node, tensor_memo):
+            continue      # shape arithmetic (x.size(1) // groups)
         matched_roots[node.name] = config
         end = nodes[-1]
-        args = _tensor_args(node, config)
+        args = [a for a in _tensor_args(node, config) if _produces_tensor(a, tensor_memo)]
         observation = config.observation_type
         if config._num_tensor_args_to_observation_type:
             observation = config._num_tensor_args_to_observation_type[len(args)]
