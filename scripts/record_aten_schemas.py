@@ -20,7 +20,9 @@ native_dropout embedding select slice index clone expand expand_as split chunk u
 clamp clamp_min clamp_max where eq ne gt lt ge le scaled_dot_product_attention cumsum alias detach
 copy_ fill_ zero_ full zeros ones arange masked_fill var std floor ceil round reciprocal sin cos
 maximum minimum logical_not bitwise_not norm to _to_copy type_as repeat narrow split_with_sizes
-unflatten _assert_tensor_metadata sym_size _native_batch_norm_legit_functional upsample_nearest2d hardswish hardsigmoid mish tril triu einsum baddbmm square erf lt'''.split()
+unflatten _assert_tensor_metadata sym_size _native_batch_norm_legit_functional upsample_nearest2d hardswish hardsigmoid mish tril triu einsum baddbmm square erf lt
+upsample_nearest1d upsample_nearest3d _upsample_nearest_exact1d _upsample_nearest_exact2d _upsample_nearest_exact3d
+upsample_linear1d upsample_bilinear2d upsample_bicubic2d upsample_trilinear3d'''.split()
 
 # and every ATen operator named like a function of PyTorch's Python API (torch.*, Tensor.*, F.*)
 _API = {n for n in dir(torch) + dir(torch.Tensor) + dir(torch.nn.functional) if not n.startswith('__')}

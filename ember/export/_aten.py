@@ -279,6 +279,28 @@ def _native_multi_head_attention(query, key, value, embed_dim, num_head, qkv_wei
     return out.transpose(0, 1), weights if weights is not None else query.new_empty(0)
 
 
+def _upsample(mode):
+    # aten.upsample_*.vec: (input, output_size, [align_corners,] scale_factors), F.interpolate's arguments
+    def kernel(input, output_size, *rest):
+        import ember.nn.functional as F
+        align_corners = rest[0] if len(rest) == 2 else None
+        return F.interpolate(input, size=output_size, scale_factor=rest[-1], mode=mode, align_corners=align_corners)
+    return kernel
+
+
+def _upsample_to_size(mode):
+    # aten.upsample_*.default: (self, output_size, [align_corners,] scales per dimension, None by default)
+    def kernel(self, output_size, *rest):
+        import ember.nn.functional as F
+        with_corners = not mode.startswith('nearest')
+        scales = rest[1:] if with_corners else rest
+        if any(s is not None for s in scales):
+            raise NotImplementedError(f"aten.upsample ({mode}) with both an output size and scales is not supported "
+                                      "by ember")
+        return F.interpolate(self, size=output_size, mode=mode, align_corners=rest[0] if with_corners else None)
+    return kernel
+
+
 def _native_dropout(input, p, train):
     import ember
     import ember.nn.functional as F
@@ -334,3 +356,10 @@ _KERNELS = {
     'dropout': _dropout, 'native_dropout': _native_dropout, '_unsafe_view': _unsafe_view,
     '_assert_tensor_metadata': _assert_tensor_metadata, '_native_multi_head_attention': _native_multi_head_attention,
 }
+_UPSAMPLE_MODES = {**{f'upsample_nearest{d}d': 'nearest' for d in (1, 2, 3)},
+                   **{f'_upsample_nearest_exact{d}d': 'nearest-exact' for d in (1, 2, 3)},
+                   'upsample_linear1d': 'linear', 'upsample_bilinear2d': 'bilinear', 'upsample_bicubic2d': 'bicubic',
+                   'upsample_trilinear3d': 'trilinear'}
+for _name, _mode in _UPSAMPLE_MODES.items():
+    _KERNELS[(_name, 'vec')] = _upsample(_mode)
+    _KERNELS[(_name, 'default')] = _upsample_to_size(_mode)

@@ -385,6 +385,42 @@ def _variance(aten_name):
     return handler
 
 
+# F.interpolate's modes as PyTorch's ATen operators ({dims} filled with the input's spatial dimensions)
+_UPSAMPLE = {'nearest': 'upsample_nearest{dims}d', 'nearest-exact': '_upsample_nearest_exact{dims}d',
+             'linear': 'upsample_linear1d', 'bilinear': 'upsample_bilinear2d', 'bicubic': 'upsample_bicubic2d',
+             'trilinear': 'upsample_trilinear3d'}
+
+
+def _interpolate(fn, args, kwargs):
+    import math
+    values, _ = _values_for(fn, args, kwargs)
+    x, mode = values['input'], values.get('mode', 'nearest')
+    dims = x.dim() - 2
+    if values.get('antialias') or mode not in _UPSAMPLE:
+        raise Unsupported(f"interpolate with mode={mode!r}" + (' and antialias' if values.get('antialias') else ''))
+    size, scale = values.get('size'), values.get('scale_factor')
+    if size is not None:
+        output_size, scales = (list(size) if isinstance(size, (list, tuple)) else [size] * dims), None
+    else:
+        scales = [float(s) for s in scale] if isinstance(scale, (list, tuple)) else [float(scale)] * dims
+        output_size = None
+        if values.get('recompute_scale_factor'):
+            output_size = [math.floor(x.shape[i + 2] * scales[i]) for i in range(dims)]
+            scales = None
+    op = getattr(_aten.packet(_UPSAMPLE[mode].format(dims=dims)), 'vec')
+    if mode.startswith('nearest'):
+        return op, (x, output_size, scales), {}
+    return op, (x, output_size, bool(values.get('align_corners')), scales), {}
+
+
+def _einsum(fn, args, kwargs):
+    values, _ = _values_for(fn, args, kwargs)
+    operands = list(values.get('operands', ()))
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = list(operands[0])
+    return _choose('einsum', {'equation': values['equation'], 'tensors': operands}, {'equation', 'tensors'})
+
+
 def _getitem(fn, args, kwargs):
     raise Unsupported('indexing')       # recorded as several ATen calls by the tracer itself
 
@@ -398,6 +434,7 @@ _SPECIAL = {
     'elu': _inplace_flag('elu'), 'hardswish': _inplace_flag('hardswish'), 'hardsigmoid': _inplace_flag('hardsigmoid'),
     'mish': _inplace_flag('mish'), '__getitem__': _getitem, 'embedding': _embedding, 'layer_norm': _layer_norm,
     'group_norm': _group_norm,
+    'interpolate': _interpolate, 'einsum': _einsum,
     'norm': _norm, 'std': _variance('std'), 'var': _variance('var'), 'softplus': _schema_defaults('softplus', ('beta', 'threshold')),
 }
 # factories take no tensor: the tracer reaches them through ember's namespace, patched while it runs

@@ -323,3 +323,22 @@ def test_saves_archives_pytorch_loads(case, decompose, tmp_path):
     targs, tkwargs = loaded.example_inputs
     for got, e in zip(_outputs(loaded.module()(*targs, **tkwargs)), expected):
         assert torch.allclose(got, torch.tensor(e.tolist()), atol=1e-6)
+
+
+def test_interpolate_and_einsum_record_as_pytorch_records_them():
+    import ember.nn.functional as F
+
+    class Resize(ember.nn.Module):
+        def forward(self, x, y):
+            return (F.interpolate(x, scale_factor=2), F.interpolate(x, size=(5, 7), mode='bilinear'),
+                    ember.einsum('bij,bkj->bik', y, y))
+    x, y = ember.randn(1, 2, 3, 4), ember.randn(2, 3, 4)
+    ep = ember.export.export(Resize(), (x, y))
+    calls = [n for n in ep.graph.nodes if n.op == 'call_function']
+    # as torch.export records them
+    assert [str(n.target) for n in calls] == ['aten.upsample_nearest2d.vec', 'aten.upsample_bilinear2d.vec',
+                                              'aten.einsum.default']
+    assert calls[0].args[1:] == (None, [2.0, 2.0]) and calls[1].args[1:] == ([5, 7], False, None)
+    assert calls[2].args[0] == 'bij,bkj->bik' and [a.name for a in calls[2].args[1]] == ['y', 'y']
+    for got, want in zip(ep.module()(x, y), Resize()(x, y)):
+        assert (got - want).abs().max().item() == 0

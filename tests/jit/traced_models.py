@@ -65,6 +65,17 @@ class Ops(nn.Module):
                 ember.div(idx, 2, rounding_mode='floor'), x.to(ember.float64) / 3)
 
 
+class Resize(nn.Module):
+    """F.interpolate's modes (recorded as PyTorch's upsample operators) and einsum."""
+
+    def forward(self, x, y):
+        return (F.interpolate(x, scale_factor=2), F.interpolate(x, size=(5, 7), mode='bilinear'),
+                F.interpolate(x, scale_factor=1.5, mode='bicubic', align_corners=True),
+                F.interpolate(x, scale_factor=2, recompute_scale_factor=True), F.interpolate(x[:, :, 0], scale_factor=3,
+                                                                                            mode='linear'),
+                F.interpolate(x, size=4, mode='nearest-exact'), ember.einsum('bij,bkj->bik', y, y))
+
+
 def cases():
     """{name: (module, example inputs)}, the same values for the same ember seed."""
     import ember.vision
@@ -72,6 +83,7 @@ def cases():
     made = {
         'mlp': (MLP(), (ember.randn(4, 6),)),
         'ops': (Ops(), (ember.randn(4, 4), ember.tensor([2, 0]))),
+        'resize': (Resize(), (ember.randn(1, 2, 3, 4), ember.randn(2, 3, 4))),
         'lenet': (LeNet(), (ember.randn(2, 1, 28, 28),)),
         'tagger': (Tagger(), (ember.randint(0, 20, (3, 7)),)),
         'encoder': (nn.TransformerEncoderLayer(16, 4, dim_feedforward=32, dropout=0.1, batch_first=True),
