@@ -55,8 +55,8 @@ class QConfigMapping:
         >>> mapping = (QConfigMapping().set_global(default_qconfig)
         ...            .set_object_type(nn.LSTM, default_dynamic_qconfig)
         ...            .set_module_name("head", None))
-        >>> mapping.module_name_qconfigs
-        OrderedDict({'head': None})
+        >>> dict(mapping.module_name_qconfigs)
+        {'head': None}
     """
 
     def __init__(self):
