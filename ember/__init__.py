@@ -97,7 +97,7 @@ _LAZY_SUBMODULES = ('nn', 'optim', 'utils', 'distributed', 'masked', 'nested', '
 _LAZY_NAMES = {'save': 'serialization', 'load': 'serialization', 'Future': 'futures',
                'PyTorchFileReader': '_zip_archive', 'PyTorchFileWriter': '_zip_archive', 'vmap': 'func',
                'from_dlpack': 'utils.dlpack', 'to_dlpack': 'utils.dlpack', 'sparse_coo_tensor': 'sparse',
-               'spmm': 'sparse'}
+               'spmm': 'sparse', 'ScriptModule': 'jit', 'ScriptFunction': 'jit'}
 
 
 def __getattr__(name):

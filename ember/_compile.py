@@ -18,29 +18,6 @@ class InvalidBackend(RuntimeError):
         super().__init__(f"Invalid backend: {name!r}, see `ember.compiler.list_backends()` for available backends.")
 
 
-def _optimized_module_class():
-    from ember.nn import Module
-
-    class OptimizedModule(Module):
-        """What ``ember.compile(module)`` returns: runs ``module`` eagerly; ``_orig_mod`` is the module
-        (its parameters appear under ``_orig_mod.`` in ``state_dict()``, as in PyTorch)."""
-
-        def __init__(self, mod):
-            super().__init__()
-            self._orig_mod = mod
-
-        def forward(self, *args, **kwargs):
-            return self._orig_mod(*args, **kwargs)
-
-        def __getattr__(self, name):
-            try:
-                return super().__getattr__(name)
-            except AttributeError:
-                return getattr(self._modules['_orig_mod'], name)
-
-    return OptimizedModule
-
-
 def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=None, options=None, name=None,
             disable=False, recompile_limit=None, isolate_recompiles=False, shapes_spec=None):
     """Prepares ``model`` (a function or an ``nn.Module``) for repeated calls; ember runs it eagerly.
@@ -85,7 +62,8 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=Non
         return decorate
     from ember.nn import Module
     if isinstance(model, Module):
-        return _optimized_module_class()(model)
+        from ember._dynamo.eval_frame import OptimizedModule
+        return OptimizedModule(model)
     if not callable(model):
         raise RuntimeError(f"Expected a callable to compile, got {type(model).__name__}")
 

@@ -13,4 +13,14 @@ from ember._C import _nn, _special, _linalg, _fft  # noqa: F401,E402
 from ember._C._variable_functions import _VariableFunctions, _VariableFunctionsClass  # noqa: F401,E402
 from ember._tensor import Tensor as TensorBase  # noqa: E402  (PyTorch's base of Tensor; ember has one class)
 _TensorBase = TensorBase
+# the metaclass of Tensor (libraries annotate with it: lightning's ``new_type: _TensorMeta``); ember's Tensor is a
+# plain class, kept so because a metaclass of its own would slow every isinstance(x, Tensor) of a non-tensor
+_TensorMeta = type(TensorBase)
 from ember.utils._python_dispatch import _disabled_torch_dispatch_impl  # noqa: F401,E402
+
+
+def _log_api_usage_once(event):
+    """PyTorch reports ``event`` to an API-usage logger that only its internal builds install (libraries call
+    it: lightning, torchvision); ember has no such logger, as PyTorch's open-source build, so nothing happens."""
+    if not isinstance(event, str):
+        raise TypeError(f"_log_api_usage_once(): argument 'event' must be str, not {type(event).__name__}")

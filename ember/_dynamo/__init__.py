@@ -22,6 +22,14 @@ __all__ = ['config', 'reset', 'disable', 'optimize', 'is_compiling', 'allow_in_g
 _REGISTERED = {}
 
 
+def __getattr__(name):
+    if name in ('OptimizedModule', 'eval_frame'):    # loads ember.nn: only when asked for
+        import importlib
+        eval_frame = importlib.import_module('ember._dynamo.eval_frame')
+        return eval_frame if name == 'eval_frame' else eval_frame.OptimizedModule
+    raise AttributeError(f"module 'ember._dynamo' has no attribute '{name}'")
+
+
 def optimize(backend='inductor', *, nopython=False, guard_export_fn=None, guard_fail_fn=None, disable=False,
              dynamic=None, rebuild_ctx=None, package=None):
     """The old spelling of ``ember.compile``: a decorator that returns what ``ember.compile(fn,

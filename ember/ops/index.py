@@ -797,7 +797,7 @@ class IndexSelect(Primitive):
             raise IndexError("index_select(): Index is supposed to be a vector")
         size = x.shape[dim] if x.ndim else 1
         if index.size and (int(index.min()) < 0 or int(index.max()) >= size):
-            if int(index.min()) < 0:
+            if int(index.min()) < 0 and dim > 0:      # PyTorch's kernels differ: along dim 0 the check below
                 raise RuntimeError(f"INDICES element is out of DATA bounds, id={int(index.min())} axis_dim={size}")
             raise IndexError("index out of range in self")
         return ctx.xp.take(x, index, axis=dim)
@@ -837,7 +837,15 @@ def index_select(input, dim, index, *, out=None):
     """
     if index.dtype.name not in ('int32', 'int64'):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
-    _result = IndexSelect.apply(input, wrap_dim(dim, input.ndim), index.reshape(-1) if index.ndim == 0 else index)
+    dim = wrap_dim(dim, input.ndim)
+    if index.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if input.ndim == 0:          # a 0-d tensor: one index (0) picks its element, the result 0-d as well
+        if index.numel() != 1:
+            raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index.numel()} value(s)")
+        _result = IndexSelect.apply(input.reshape(1), 0, index.reshape(1)).reshape(())
+    else:
+        _result = IndexSelect.apply(input, dim, index.reshape(-1) if index.ndim == 0 else index)
     return _result if out is None else write_out('index_select', _result, out)
 
 

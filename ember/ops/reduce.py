@@ -22,7 +22,9 @@ from ember import _user_warnings
 def _dims(dim, ndim):
     if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
         return None
-    return wrap_dims(dim, ndim)
+    dims = wrap_dims(dim, ndim)
+    # a 0-d tensor takes dim 0 or -1 as PyTorch's: the reduction of its one element (every dim)
+    return None if ndim == 0 else dims
 
 
 def _keep_shape(in_shape, dims):
@@ -413,7 +415,9 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if dim is None:
         _result = Prod.apply(input, None, False)
         return _result if out is None else write_out('prod', _result, out)
-    _result = ProdDim.apply(input, wrap_dim(dim, input.ndim), keepdim)
+    dim = wrap_dim(dim, input.ndim)
+    # a 0-d tensor's dim 0: the product of its one element (the whole-tensor product)
+    _result = ProdDim.apply(input, dim if input.ndim else None, keepdim)
     return _result if out is None else write_out('prod', _result, out)
 
 
@@ -1227,6 +1231,10 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
     """
     if input.dtype.category < 2:
         input = input.to(get_default_dtype())
+    if input.ndim == 0:          # dim 0 or -1 of a 0-d tensor: its one element, as a one-element vector's
+        wrap_dims(dim, 0)
+        _result = LogSumExp.apply(input.reshape(1), (0,), False)
+        return _result if out is None else write_out('logsumexp', _result, out)
     _result = LogSumExp.apply(input, wrap_dims(dim, input.ndim), keepdim)
     return _result if out is None else write_out('logsumexp', _result, out)
 
@@ -1732,6 +1740,10 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     size = input.shape[dim] if input.ndim else 1
     if k > size or k < 0:
         raise RuntimeError("selected index k out of range")
+    if input.ndim == 0:          # a 0-d tensor's one element, for k 0 or 1 alike (as PyTorch)
+        values, indices = topk(input.reshape(1), 1, 0, largest, sorted)
+        _result = _named('topk')(values.reshape(()), indices.reshape(()))
+        return _result if out is None else write_out('topk', _result, out)
     idx = _argsort(input, dim, largest)
     from ember.ops.shape import narrow
     idx = narrow(idx, dim, 0, k)

@@ -842,6 +842,8 @@ def movedim(input, source, destination):
     for name, given, wrapped in (('source', sources, src), ('destination', destinations, dst)):
         if len(set(wrapped)) != len(wrapped):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({_fmt(given)})")
+    if nd == 0:                  # a 0-d tensor (dims 0 or -1 moved onto themselves): itself, as a view
+        return Permute.apply(input, ())
     order = [d for d in range(nd) if d not in src]
     try:
         for d, s in sorted(zip(dst, src)):
@@ -1282,6 +1284,8 @@ def narrow(input, dim, start, length):
                 [5, 6],
                 [8, 9]])
     """
+    if input.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     dim = wrap_dim(dim, input.ndim)
     size = input.shape[dim]
     start = start.item() if isinstance(start, Tensor) else start
@@ -1314,6 +1318,8 @@ def split(tensor, split_size_or_sections, dim=0):
         >>> ember.split(ember.arange(5), [1, 4])
         (tensor([0]), tensor([1, 2, 3, 4]))
     """
+    if isinstance(tensor, Tensor) and tensor.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     dim = wrap_dim(dim, tensor.ndim)
     size = tensor.shape[dim]
     if isinstance(split_size_or_sections, int):
@@ -1412,6 +1418,8 @@ def chunk(input, chunks, dim=0):
         >>> ember.arange(5).chunk(3)
         (tensor([0, 1]), tensor([2, 3]), tensor([4]))
     """
+    if input.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks.__class__ is not int:
         _argparse.refuse_from_stack()    # (2.0 chunks: PyTorch takes an int)
     if chunks <= 0:
@@ -1457,6 +1465,8 @@ def select(input, dim, index):
         >>> ember.select(x, 1, 2)
         tensor([3, 6])
     """
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     dim = wrap_dim(dim, input.ndim)
     size = input.shape[dim]
     if not -size <= index < size:
@@ -1499,6 +1509,8 @@ def unbind(input, dim=0, *, axis=NOT_GIVEN):
         >>> ember.unbind(ember.tensor([[1, 2, 3], [4, 5, 6]]))
         (tensor([1, 2, 3]), tensor([4, 5, 6]))
     """
+    if input.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if axis is not NOT_GIVEN:     # NumPy's name, as PyTorch's parser takes it
         dim = take('unbind', 'axis', axis, dim, 0)
     dim = wrap_dim(dim, input.ndim)
@@ -1511,6 +1523,8 @@ class Flip(Primitive):
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
+        if not dims:         # a 0-d tensor (dim 0 or -1): NumPy's flip over no axes gives a scalar, not an array
+            return x.copy()
         return ctx.xp.flip(x, dims).copy()
 
     @staticmethod
@@ -1554,7 +1568,8 @@ def flip(input, *dims):
                 [2, 1]])
     """
     dims = shape_arg(dims)
-    return Flip.apply(input, wrap_dims(dims, input.ndim))
+    dims = wrap_dims(dims, input.ndim)
+    return Flip.apply(input, () if input.ndim == 0 else dims)
 
 
 @op('ember', 'Tensor')
@@ -1636,6 +1651,8 @@ def roll(input, shifts, dims=()):
                 [2, 1],
                 [4, 3]])
     """
+    if input.ndim == 0 and dims is not None and not (isinstance(dims, (tuple, list)) and not dims):
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if dims is None or (isinstance(dims, (tuple, list)) and not dims):   # no dims: roll the flattened tensor
         if isinstance(shifts, (tuple, list)) and len(shifts) != 1:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")

@@ -313,6 +313,8 @@ def cumulative_trapezoid(y, x=None, *, dx=1, dim=-1):
     >>> ember.cumulative_trapezoid(ember.tensor([1., 3., 6., 10.]))
     tensor([ 2.0000,  6.5000, 14.5000])
     """
+    if isinstance(y, Tensor) and y.ndim == 0:
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
     if x is not None and not isinstance(x, Tensor):     # (a spacing is dx=, never positional)
         _argparse.refuse_from_stack()
         raise TypeError(f"cumulative_trapezoid(): argument 'x' must be Tensor, not {type(x).__name__}")
@@ -476,6 +478,8 @@ def renorm(input, p, dim, maxnorm, *, out=None):
     tensor([[1.0000, 2.0000, 3.0000],
             [2.2792, 2.8490, 3.4188]])
     """
+    if input.ndim < 2:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.ndim} dimensions")
     if p <= 0:
         raise RuntimeError("renorm: non-positive-norm not supported")
     if maxnorm < 0:

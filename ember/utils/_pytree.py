@@ -26,7 +26,9 @@ __all__ = ['TreeSpec', 'LeafSpec', 'register_pytree_node', 'tree_flatten', 'tree
            'tree_all_only', 'tree_any_only', 'tree_is_leaf', 'tree_flatten_with_path', 'tree_leaves_with_path',
            'tree_map_with_path', 'keystr', 'key_get', 'SequenceKey', 'MappingKey', 'GetAttrKey', 'is_namedtuple',
            'is_namedtuple_class', 'is_namedtuple_instance', 'is_structseq', 'is_structseq_class',
-           'is_structseq_instance', 'treespec_leaf', 'treespec_tuple', 'treespec_dict']
+           'is_structseq_instance', 'treespec_leaf', 'treespec_tuple', 'treespec_dict', 'PyTree', 'Context',
+           'KeyEntry', 'KeyPath', 'FlattenFunc', 'UnflattenFunc', 'PyTreeSpec', 'register_dataclass',
+           'register_constant', 'is_constant_class', 'map_only', 'arg_tree_leaves']
 
 
 # ---------------------------------------------------------------------------------------- key paths
@@ -466,3 +468,105 @@ def tree_map_with_path(func, tree, *rests, is_leaf=None):
     pairs, spec = tree_flatten_with_path(tree, is_leaf)
     others = [_flatten_up_to(spec, r) for r in rests]
     return spec.unflatten(func(kp, x, *xs) for (kp, x), *xs in zip(pairs, *others))
+
+
+# ---------------------------------------------------------------------------------------- the rest of PyTorch's names
+# type names libraries annotate with (``from torch.utils._pytree import PyTree``)
+PyTree = Any
+Context = Any
+DumpableContext = Any
+KeyEntry = Any
+KeyPath = tuple
+FlattenFunc = FlattenFn = Callable
+UnflattenFunc = UnflattenFn = Callable
+FlattenWithKeysFunc = FlattenWithKeysFn = Callable
+PyTreeSpec = TreeSpec
+_odict_flatten, _odict_unflatten = _ordereddict_flatten, _ordereddict_unflatten
+_is_leaf = tree_is_leaf
+CONSTANT_NODES = set()
+
+
+def _get_node_type(tree):
+    """The node type ``tree`` is flattened as (every namedtuple counts as ``namedtuple``)."""
+    return namedtuple if is_namedtuple_class(type(tree)) else type(tree)
+
+
+def _register_pytree_node(cls, flatten_fn, unflatten_fn, to_str_fn=None, maybe_from_str_fn=None, *,
+                          serialized_type_name=None, to_dumpable_context=None, from_dumpable_context=None,
+                          flatten_with_keys_fn=None):
+    """The older spelling of :func:`register_pytree_node` (its string-conversion functions are no longer
+    used, as in PyTorch, where passing them warns)."""
+    if to_str_fn is not None or maybe_from_str_fn is not None:
+        import warnings
+        warnings.warn("`to_str_fn` and `maybe_from_str_fn` is deprecated. Please use `to_dumpable_context` and "
+                      "`from_dumpable_context` instead.", FutureWarning, stacklevel=2)
+    register_pytree_node(cls, flatten_fn, unflatten_fn, serialized_type_name=serialized_type_name,
+                         to_dumpable_context=to_dumpable_context, from_dumpable_context=from_dumpable_context,
+                         flatten_with_keys_fn=flatten_with_keys_fn)
+
+
+def register_dataclass(cls, *, field_names=None, drop_field_names=None, serialized_type_name=None):
+    """Make ``cls`` (a dataclass, or a class built from keyword fields) a node whose children are the values of
+    ``field_names`` (default: the dataclass's init fields less ``drop_field_names``)."""
+    if field_names is None:
+        if not dataclasses.is_dataclass(cls):
+            raise ValueError(f"field_names must be specified with a list of all fields used to initialize {cls}, "
+                             "as it is not a dataclass.")
+        dropped = set(drop_field_names or ())
+        field_names = [f.name for f in dataclasses.fields(cls) if f.init and f.name not in dropped]
+    names = list(field_names)
+
+    def flatten(obj):
+        return [getattr(obj, n) for n in names], names
+
+    def unflatten(values, context):
+        return cls(**dict(zip(context, values)))
+
+    def flatten_with_keys(obj):
+        return [(GetAttrKey(n), getattr(obj, n)) for n in names], names
+    register_pytree_node(cls, flatten, unflatten, serialized_type_name=serialized_type_name,
+                         flatten_with_keys_fn=flatten_with_keys)
+
+
+def register_constant(cls):
+    """Make instances of ``cls`` nodes with no leaves: tree functions keep them whole, as constants."""
+    if cls.__eq__ is object.__eq__ or cls.__hash__ in (None, object.__hash__):
+        raise TypeError("register_constant(cls) expects `cls` to have a non-default `__eq__` implementation.")
+    CONSTANT_NODES.add(cls)
+    register_pytree_node(cls, lambda obj: ([], obj), lambda values, obj: obj,
+                         flatten_with_keys_fn=lambda obj: ([], obj))
+
+
+def is_constant_class(cls):
+    return isinstance(cls, type) and cls in CONSTANT_NODES
+
+
+def map_only(type_or_types_or_pred, /):
+    """Decorator: ``map_only(Tensor)(f)`` applies ``f`` to values of that type (or passing the predicate)
+    and returns anything else unchanged, for use with :func:`tree_map`."""
+    if isinstance(type_or_types_or_pred, (type, tuple)):
+        def pred(x):
+            return isinstance(x, type_or_types_or_pred)
+    elif callable(type_or_types_or_pred):
+        pred = type_or_types_or_pred
+    else:
+        raise TypeError("Argument must be a type, a tuple of types, or a callable.")
+
+    def wrap(func):
+        import functools
+
+        @functools.wraps(func)
+        def mapped(x):
+            return func(x) if pred(x) else x
+        return mapped
+    return wrap
+
+
+def arg_tree_leaves(*args, **kwargs):
+    """The leaves of ``args`` then ``kwargs``' values: ``tree_leaves((args, kwargs))``."""
+    leaves = []
+    for a in args:
+        leaves.extend(tree_iter(a))
+    for a in kwargs.values():
+        leaves.extend(tree_iter(a))
+    return leaves

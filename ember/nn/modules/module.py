@@ -619,29 +619,9 @@ class Module:
     def to(self: _M, *args: Any, **kwargs: Any) -> _M:
         """Move and/or cast parameters and buffers: ``to(device)``, ``to(dtype)``, ``to(tensor)``,
         ``to(device, dtype)``; only floating point/complex tensors change dtype."""
-        from ember._device import device as device_cls
-        from ember._dtype import dtype as dtype_cls, to_dtype
-        device = kwargs.pop('device', None)
-        dtype = kwargs.pop('dtype', None)
-        non_blocking = kwargs.pop('non_blocking', False)
-        memory_format = kwargs.pop('memory_format', None)
-        if kwargs:
-            raise TypeError(f"to() received an invalid combination of arguments - got unexpected keyword "
-                            f"argument '{next(iter(kwargs))}'")
-        for a in args:
-            if isinstance(a, Tensor):
-                device, dtype = a.device, a.dtype
-            elif isinstance(a, dtype_cls):
-                dtype = a
-            elif isinstance(a, (str, device_cls, int)) and not isinstance(a, bool):
-                device = a
-            elif isinstance(a, type) and hasattr(a, '_ember_dtype'):
-                dtype = a._ember_dtype
-            else:       # (np.float32, say: refused as PyTorch refuses it, never ignored)
-                from ember.ops._argparse import explain
-                raise explain('Tensor', 'to', args, {}) or TypeError(f"to() got an unexpected argument {a!r}")
+        from ember._C._nn import _parse_to
+        device, dtype, non_blocking, memory_format = _parse_to(*args, **kwargs)
         if dtype is not None:
-            dtype = to_dtype(dtype)
             if not (dtype.is_floating_point or dtype.is_complex):
                 raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but got desired "
                                 f"dtype={dtype}")
@@ -649,8 +629,6 @@ class Module:
                 warnings.warn("Complex modules are a new feature under active development whose design may change, "
                               "and some modules might not work as expected when using complex tensors as "
                               "parameters or buffers.")
-        if device is not None and not isinstance(device, device_cls):
-            device = device_cls(f'cuda:{device}' if isinstance(device, int) else device)
 
         def convert(t):
             dt = dtype if dtype is not None and (t.is_floating_point() or t.is_complex()) else None
