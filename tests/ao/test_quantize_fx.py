@@ -287,9 +287,10 @@ def test_a_backend_config_decides_what_is_fused_observed_and_lowered():
     np.testing.assert_allclose(quantized(x).numpy(), model(x).detach().numpy(), atol=0.05)
 
 
-@pytest.mark.parametrize('name', ['shufflenet_v2_x0_5', 'googlenet', 'squeezenet1_0'])
+@pytest.mark.parametrize('name', ['shufflenet_v2_x0_5', 'googlenet', 'squeezenet1_0', 'mobilenet_v3_small'])
 def test_more_torchvision_models_prepare_and_convert_to_pytorchs_code(record, name):
-    """Channel shuffles (sizes read from quantized values), concatenated branches, fire modules."""
+    """Channel shuffles (sizes read from quantized values), concatenated branches, fire modules,
+    hardswish and squeeze-excitation with hardsigmoid."""
     from ember.vision import models
     prepared_code, converted_code = record['code_only'][name]
     kwargs = {'aux_logits': False, 'init_weights': True} if name == 'googlenet' else {}

@@ -17,7 +17,16 @@ _QUANTIZED_AS_IS = frozenset({
     F.adaptive_avg_pool2d, F.avg_pool2d, ember.flatten, ember.transpose, ember.squeeze, ember.unsqueeze, ember.cat,
     'reshape', 'view', 'mean', 'relu', 'transpose', 'permute', 'squeeze', 'unsqueeze', 'contiguous', 'detach'})
 
+# fixed-parameter ops ember computes on quantized tensors (their outputs take the kernel's fixed parameters)
+_FIXED_QPARAMS_QUANTIZED = frozenset({nn.Hardsigmoid, F.hardsigmoid, 'hardsigmoid'})
+
 _BINARY = {operator.add: 'add', ember.add: 'add', operator.mul: 'mul', ember.mul: 'mul'}
+
+
+def _has_kernel_qparams(observer):
+    """Whether a fixed-parameter observer chose what the quantized kernel produces (quint8, 1/256, 0)."""
+    scale, zero_point = observer.calculate_qparams()
+    return observer.dtype is ember.quint8 and float(scale) == 1.0 / 256 and int(zero_point) == 0
 
 
 def _is_quantize(node):
@@ -218,6 +227,11 @@ def lower_to_native_backend(model, graph, attrs, observer_of):
                     any(_is_dequantize(a) for a in root.all_input_nodes):
                 _take_quantized_inputs(root, graph)
                 _drop_quantize(graph, quantize, root)
+            continue
+        if key in _FIXED_QPARAMS_QUANTIZED and quantize is not None and len(nodes) == 1 and \
+                _is_dequantize(root.args[0]) and _has_kernel_qparams(observer_of[quantize]):
+            _take_quantized_inputs(root, graph)
+            _drop_quantize(graph, quantize, root)
             continue
         if root.op == 'call_module' and quantize is not None and len(nodes) == 1 and \
                 all(_is_dequantize(a) for a in root.all_input_nodes):
