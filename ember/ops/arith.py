@@ -19,7 +19,34 @@ def _scaled(xp, fn, a, b, alpha):
     if dt is not None and dt.itemsize == 2 and dt.kind in 'fV' and getattr(b, 'dtype', None) == dt:
         scale = _np.float32(_np.asarray(alpha).astype(dt))
         return fn(a.astype(_np.float32), b.astype(_np.float32) * scale).astype(dt)
+    if dt is not None and dt.kind == 'f' and getattr(b, 'dtype', None) == dt and type(a) is _np.ndarray \
+            and type(b) is _np.ndarray and not isinstance(alpha, complex):
+        # PyTorch's kernels compute ``a + alpha * b`` as one fused multiply-add (a single rounding)
+        return _fused(fn, a, b, dt.type(alpha))
     return fn(a, b * alpha)
+
+
+def _fused(fn, a, b, alpha):
+    """``fn(a, alpha * b)`` rounded once, as a fused multiply-add gives it."""
+    if a.dtype == _np.float32:       # the float32 product is exact in float64
+        return fn(a.astype(_np.float64), b.astype(_np.float64) * _np.float64(alpha)).astype(_np.float32)
+    # float64: the product's rounding error recovered exactly (Dekker's split), added back before the one
+    # last rounding of the sum (Knuth's two-sum carries the sum's own error)
+    p = b * alpha
+    split = 134217729.0          # 2**27 + 1
+    bh = b * split
+    bh = bh - (bh - b)
+    bl = b - bh
+    ah = alpha * split
+    ah = ah - (ah - alpha)
+    al = alpha - ah
+    e = ((bh * ah - p) + bh * al + bl * ah) + bl * al
+    if fn is _np.subtract:
+        p, e = -p, -e
+    s = a + p
+    bb = s - a
+    t = (a - (s - bb)) + (p - bb)
+    return s + (t + e)
 
 
 class Add(Primitive):

@@ -298,8 +298,27 @@ def refuse_inplace(name, input, args, kwargs):
 _NOT_OPERANDS = _argparse.NOT_OPERANDS - {tuple} | {type(None)}
 
 
+# PyTorch still takes the deprecated ``add_(Number alpha, Tensor other)`` (and sub_'s): old tutorials'
+# ``p.data.add_(-lr, p.grad.data)``; warned about once per process, as PyTorch's parser does
+_ALPHA_FIRST = {'add_', 'sub_'}
+_alpha_first_warned = [False]
+
+
+def _alpha_first(name, alpha):
+    if not _alpha_first_warned[0]:
+        _alpha_first_warned[0] = True
+        from ember import _user_warnings
+        _user_warnings.warn(f"This overload of {name} is deprecated:\n\t{name}(Number alpha, Tensor other)\n"
+                            f"Consider using one of the following signatures instead:\n\t{name}(Tensor other, *, "
+                            "Number alpha = 1)")
+    return {'alpha': alpha}
+
+
 def _binary_inplace(name, op, ufunc):
     def method(input, other, *args, **kwargs):
+        if args and name in _ALPHA_FIRST and len(args) == 1 and not kwargs and other.__class__ in _PLAIN_NUMBERS \
+                and isinstance(args[0], Tensor):
+            return method(input, args[0], **_alpha_first(name, other))
         if other.__class__ is not Tensor and other.__class__ not in _PLAIN_NUMBERS and not is_operand(other):
             refuse_inplace(name, input, (other,) + args, kwargs)
             raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not {type(other).__name__}")
@@ -314,12 +333,14 @@ def _binary_inplace(name, op, ufunc):
                 from ember.ops.arith import _refuse_bool_subtraction
                 _refuse_bool_subtraction(t, o)
             alpha = kwargs.get('alpha', 1)
-            if type(alpha) is not int or alpha != 1:
+            scaled = type(alpha) is not int or alpha != 1
+            if scaled:
                 from ember.ops.arith import _check_alpha
                 _check_alpha(t, o, alpha)
                 data = data * alpha
             try:
-                if _needs_checked_path(t, o, ufunc, alpha) or kwargs.get('rounding_mode') is not None:
+                # (a scaled operand goes through the op, which rounds a + alpha * b once, as PyTorch)
+                if scaled or _needs_checked_path(t, o, ufunc, alpha) or kwargs.get('rounding_mode') is not None:
                     raise TypeError  # the out-of-place op (a rounded division too), then _write's cast check
                 ufunc(t._data, data, out=t._data, casting='unsafe')
             except TypeError:

@@ -1,0 +1,54 @@
+"""add/sub with ``alpha`` round ``input + alpha * other`` once, as PyTorch's fused multiply-add kernels do,
+and the in-place variants take PyTorch's deprecated ``add_(Number alpha, Tensor other)`` overload."""
+import warnings
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+import ember
+
+
+def _fma_reference(a, b, alpha, dtype):
+    """a + alpha * b computed exactly, rounded once to ``dtype``."""
+    out = []
+    for x, y in zip(a.tolist(), b.tolist()):
+        exact = Fraction(x) + Fraction(float(dtype(alpha))) * Fraction(y)
+        out.append(float(exact))        # correctly rounded to float64
+    return np.array(out, dtype=np.float64).astype(dtype)
+
+
+@pytest.mark.parametrize('alpha', [-0.1, 0.005, 3.3, -7])
+def test_float64_add_and_sub_with_alpha_round_once(alpha):
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal(400), rng.standard_normal(400) * 1e3
+    x, y = ember.tensor(a), ember.tensor(b)
+    want = _fma_reference(a, b, alpha, np.float64)
+    np.testing.assert_array_equal(ember.add(x, y, alpha=alpha).numpy(), want)
+    np.testing.assert_array_equal(x.clone().add_(y, alpha=alpha).numpy(), want)
+    np.testing.assert_array_equal(ember.sub(x, y, alpha=-alpha).numpy(), want)
+
+
+def test_float32_alpha_product_is_not_rounded_before_the_sum():
+    # float32(0.1) * 10 is 1.0000000149...: rounded alone it would be 1.0 and the sum 0
+    x, g = ember.tensor([1., 2., 3.]), ember.tensor([10., 20., 30.])
+    tenth = Fraction(float(np.float32(0.1)))
+    want = [float(k - tenth * 10 * k) for k in (1, 2, 3)]
+    assert ember.add(x, g, alpha=-0.1).tolist() == want
+    assert x.clone().sub_(g, alpha=0.1).tolist() == want
+    assert want[0] != 0.0
+
+
+def test_deprecated_alpha_first_inplace_overload():
+    x, g = ember.tensor([1., 2., 3.]), ember.tensor([10., 20., 30.])
+    from ember.ops import inplace
+    inplace._alpha_first_warned[0] = False
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        got = x.clone().add_(-0.1, g)
+        again = x.clone().sub_(2, g)
+    assert got.tolist() == x.add(g, alpha=-0.1).tolist()
+    assert again.tolist() == [-19., -38., -57.]
+    texts = [str(w.message) for w in caught]
+    assert texts == ["This overload of add_ is deprecated:\n\tadd_(Number alpha, Tensor other)\nConsider using one "
+                     "of the following signatures instead:\n\tadd_(Tensor other, *, Number alpha = 1)"]
