@@ -268,14 +268,17 @@ def _native_multi_head_attention(query, key, value, embed_dim, num_head, qkv_wei
                                  mask=None, need_weights=True, average_attn_weights=True, mask_type=None):
     # PyTorch's fused self-attention kernel: batch-first inputs, in-projection packed in one weight
     from ember.ops.attention import multi_head_attention_forward
-    if mask is not None:
-        raise NotImplementedError("aten._native_multi_head_attention with a mask is not supported by ember")
+    if mask is not None and mask_type not in (0, 1):
+        raise NotImplementedError(f"aten._native_multi_head_attention with mask_type={mask_type} is not supported "
+                                  "by ember")
     q = query.transpose(0, 1)
     k = q if key is query else key.transpose(0, 1)
     v = k if value is key else value.transpose(0, 1)
     out, weights = multi_head_attention_forward(q, k, v, embed_dim, num_head, qkv_weight, qkv_bias, None, None, False,
                                                 0.0, proj_weight, proj_bias, training=False, need_weights=need_weights,
-                                                average_attn_weights=average_attn_weights)
+                                                average_attn_weights=average_attn_weights,
+                                                key_padding_mask=mask if mask_type == 1 else None,
+                                                attn_mask=mask if mask_type == 0 else None)
     return out.transpose(0, 1), weights if weights is not None else query.new_empty(0)
 
 

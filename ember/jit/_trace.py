@@ -229,9 +229,10 @@ def _recording_recurrent_layers():
 
 @contextlib.contextmanager
 def _recording_attention():
-    """Multi-head self-attention without masks, as one ``aten::_native_multi_head_attention`` (PyTorch's
-    fused kernel): ember computes it with internal functions the recording does not see. Other uses
-    (masks, separate projections, extra key/value biases) keep ember's code, and the trace refuses them."""
+    """Multi-head attention as one ``aten::_native_multi_head_attention`` (PyTorch's fused kernel, with a
+    key padding or a 2-D attention mask): ember computes it with internal functions the recording does not
+    see. Other uses (both masks, per-head masks, separate projections, extra key/value biases) keep
+    ember's code, and the trace refuses them."""
     from ember.export import _aten
     from ember.export._tracer import record_overload
     from ember.ops import attention
@@ -243,16 +244,20 @@ def _recording_attention():
              need_weights=True, attn_mask=None, use_separate_proj_weight=False, q_proj_weight=None,
              k_proj_weight=None, v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True,
              is_causal=False):
+        # PyTorch's kernel takes one mask: a key padding mask (type 1) or a 2-D attention mask (type 0)
+        mask, mask_type = (key_padding_mask, 1) if attn_mask is None else (attn_mask, 0)
         fused = not _disabled() and query.dim() == 3 and bias_k is None and bias_v is None and not add_zero_attn \
-            and not use_separate_proj_weight and static_k is None and static_v is None and \
-            key_padding_mask is None and attn_mask is None and not is_causal and (dropout_p == 0 or not training)
+            and not use_separate_proj_weight and static_k is None and static_v is None and not is_causal and \
+            (key_padding_mask is None or attn_mask is None) and (attn_mask is None or attn_mask.dim() == 2) and \
+            (dropout_p == 0 or not training)
         if fused:
             q = query.transpose(1, 0)
             k = q if key is query else key.transpose(1, 0)
             v = k if value is key else value.transpose(1, 0)
             out = record_overload(_aten.overload('_native_multi_head_attention', 'default'),
                                   (q, k, v, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias,
-                                   out_proj_weight, out_proj_bias, None, need_weights, average_attn_weights, None), {})
+                                   out_proj_weight, out_proj_bias, mask, need_weights, average_attn_weights,
+                                   None if mask is None else mask_type), {})
             if out is not NotImplemented:
                 return out[0].transpose(1, 0), (out[1] if need_weights else None)
         return original(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k,

@@ -174,13 +174,13 @@ def test_what_ember_cannot_write_is_refused_naming_the_operator():
             super().__init__()
             self.attention = nn.MultiheadAttention(8, 2, batch_first=True)
 
-        def forward(self, x, mask):
-            return self.attention(x, x, x, key_padding_mask=mask)[0]
+        def forward(self, x, mask, causal):       # both masks at once: not PyTorch's fused kernel's
+            return self.attention(x, x, x, key_padding_mask=mask, attn_mask=causal)[0]
     x = ember.randn(2, 3, 8)
     mask = ember.tensor([[False, False, True]] * 2)
     with pytest.raises(RuntimeError, match=r"^ember\.jit\.trace cannot record aten::\w+ in MultiheadAttention "
                        r"'attention': ember computes it outside the operators it can write as TorchScript"):
-        ember.jit.trace(Padded().eval(), (x, mask))
+        ember.jit.trace(Padded().eval(), (x, mask, ember.ones(3, 3, dtype=ember.bool).triu(1)))
 
 
 @pytest.mark.parametrize('name', sorted(PYTORCH))

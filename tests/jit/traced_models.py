@@ -76,6 +76,20 @@ class Resize(nn.Module):
                 F.interpolate(x, size=4, mode='nearest-exact'), ember.einsum('bij,bkj->bik', y, y))
 
 
+class PaddedAttention(nn.Module):
+    """Attention with a key padding mask, with a 2-D attention mask, and an encoder layer over padding."""
+
+    def __init__(self):
+        super().__init__()
+        self.attention = nn.MultiheadAttention(8, 2, batch_first=True)
+        self.encoder = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True)
+
+    def forward(self, x, padding, causal):
+        a, weights = self.attention(x, x, x, key_padding_mask=padding)
+        b, _ = self.attention(x, x, x, attn_mask=causal, need_weights=False)
+        return a, weights, b, self.encoder(x, src_key_padding_mask=padding)
+
+
 def cases():
     """{name: (module, example inputs)}, the same values for the same ember seed."""
     import ember.vision
@@ -84,6 +98,9 @@ def cases():
         'mlp': (MLP(), (ember.randn(4, 6),)),
         'ops': (Ops(), (ember.randn(4, 4), ember.tensor([2, 0]))),
         'resize': (Resize(), (ember.randn(1, 2, 3, 4), ember.randn(2, 3, 4))),
+        'padded_attention': (PaddedAttention(), (ember.randn(2, 3, 8), ember.tensor([[False, False, True],
+                                                                                     [False, True, True]]),
+                                                 ember.ones(3, 3, dtype=ember.bool).triu(1))),
         'lenet': (LeNet(), (ember.randn(2, 1, 28, 28),)),
         'tagger': (Tagger(), (ember.randint(0, 20, (3, 7)),)),
         'encoder': (nn.TransformerEncoderLayer(16, 4, dim_feedforward=32, dropout=0.1, batch_first=True),
