@@ -365,7 +365,7 @@ NOT_OPERANDS = frozenset((list, tuple, str, dict, set))
 
 # functional ops whose PyTorch function hands on only its leading tensors as given (the options
 # converted first: grid_sample's mode string becomes an int): native name, how many
-_NATIVE_TENSORS = {'unfold': ('im2col', 1), 'grid_sample': ('grid_sampler', 2)}
+_NATIVE_TENSORS = {'grid_sample': ('grid_sampler', 2)}
 # ... and those that hand their arguments on by position, in another order or to another function:
 # namespace, native name, the functional's parameters in the native's order, trailing constants
 _POOLING = ('input', 'kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode')
@@ -377,6 +377,9 @@ _NATIVE_POSITIONS = {
     'max_pool1d': ('torch', 'max_pool1d', _POOLING, ()), 'max_pool2d': ('torch', 'max_pool2d', _POOLING, ()),
     'max_pool3d': ('torch', 'max_pool3d', _POOLING, ()),
     'pad': ('nn', 'pad', ('input', 'pad', 'mode', 'value'), ()),
+    # (each size as a pair: a number n as (n, n))
+    'unfold': ('nn', 'im2col', ('input', 'kernel_size', 'dilation', 'padding', 'stride'), ()),
+    'fold': ('nn', 'col2im', ('input', 'output_size', 'kernel_size', 'dilation', 'padding', 'stride'), ()),
     # (the reduction handed on as its enum: 1 stands for any)
     'nll_loss': ('nn', 'nll_loss_nd', ('input', 'target', 'weight', 1, 'ignore_index'), ()),
     'cross_entropy': ('nn', 'cross_entropy_loss', ('input', 'target', 'weight', 1, 'ignore_index', 'label_smoothing'),
@@ -527,6 +530,8 @@ def _error_for(name, exports, receiver, args, kwargs):
                 native = f"{name}_with_indices"
                 namespace = 'nn' if signatures('nn', native) else 'torch'
             args, kwargs = _in_order(name, args, kwargs, order) + list(constants), {}
+            if name in ('unfold', 'fold'):
+                args = args[:1] + [tuple(a) if isinstance(a, (tuple, list)) else (a, a) for a in args[1:]]
             if name == 'normalize' and isinstance(args[1], str):
                 return None     # (a string p takes PyTorch's norm to matrix_norm, whose own error stands)
         err = explain(namespace or ('nn' if signatures('nn', native) else 'torch'), native, args, kwargs)

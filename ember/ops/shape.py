@@ -1424,7 +1424,11 @@ def chunk(input, chunks, dim=0):
         _argparse.refuse_from_stack()    # (2.0 chunks: PyTorch takes an int)
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
-    size = input.shape[wrap_dim(dim, input.ndim)]
+    try:
+        size = input.shape[wrap_dim(dim, input.ndim)]
+    except TypeError:       # a dim not an int (wrap_dim lets 1.5 through): PyTorch's argument error
+        _argparse.refuse_from_stack()
+        raise
     step = max(1, -(-size // chunks))
     try:
         return split(input, step, dim)
