@@ -184,10 +184,10 @@ def print_forward(graph, qualified_name, names, params, body, placeholder, get_a
     return '\n'.join(['  ' + header] + ['    ' + line for line in body]) + '\n', version
 
 
-def _structure(spec, outputs, arg):
+def _structure(spec, outputs, arg, top=True):
     """The return expression and its type for the output structure ``spec`` (its leaves ``outputs``)."""
     if isinstance(spec, (list, tuple)) and not isinstance(spec, ember.Size):
-        parts = [_structure(s, outputs, arg) for s in spec]
+        parts = [_structure(s, outputs, arg, False) for s in spec]
         if isinstance(spec, list):
             inner = {t for _, t in parts}
             kind = inner.pop() if len(inner) == 1 else 'Tensor'
@@ -195,15 +195,18 @@ def _structure(spec, outputs, arg):
         expr = '(' + ', '.join(e for e, _ in parts) + (',)' if len(parts) == 1 else ')')
         return expr, 'Tuple[' + ', '.join(t for _, t in parts) + ']'
     if isinstance(spec, dict):
-        parts = {k: _structure(v, outputs, arg) for k, v in spec.items()}
+        parts = {k: _structure(v, outputs, arg, False) for k, v in spec.items()}
         inner = {t for _, t in parts.values()}
         key = 'str' if all(isinstance(k, str) for k in spec) else 'int'
         return '{' + ', '.join(f'{_literal(k)}: {e}' for k, (e, _) in parts.items()) + '}', \
             f'Dict[{key}, {inner.pop() if len(inner) == 1 else "Tensor"}]'
     value = next(outputs)
     if not isinstance(value, ember.fx.Node):
-        raise TraceUnsupported(f"ember.jit.trace: the traced function returned {value!r}; only tensors and "
-                               "(possibly nested) lists, dicts and tuples of tensors can be traced outputs")
+        if value is None and spec is None and top:
+            raise RuntimeError("The traced function didn't return any values! Side-effects are not captured in "
+                               "traces, so it would be a no-op.")
+        raise RuntimeError('Only tensors, lists, tuples of tensors, or dictionary of tensors can be output from '
+                           'traced functions')
     return arg(value), 'Tensor'
 
 

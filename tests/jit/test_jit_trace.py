@@ -154,6 +154,12 @@ def test_strict_containers_and_inputs_as_pytorch():
     with pytest.raises(RuntimeError, match=r"^Type 'Tuple\[Tensor, int\]' cannot be traced\. Only Tensors and "
                        r"\(possibly nested\) Lists, Dicts, and Tuples of Tensors can be traced$"):
         ember.jit.trace(Scaled(), (ember.ones(2), 3))
+    with pytest.raises(RuntimeError, match='^Only tensors, lists, tuples of tensors, or dictionary of tensors can be '
+                       'output from traced functions$'):
+        ember.jit.trace(lambda x: (x * 2, 3), ember.ones(2))
+    with pytest.raises(RuntimeError, match="^The traced function didn't return any values! Side-effects are not "
+                       "captured in traces, so it would be a no-op.$"):
+        ember.jit.trace(lambda x: None, ember.ones(2))
     with pytest.raises(RuntimeError, match='^example_kwarg_inputs or example_inputs must be provided$'):
         ember.jit.trace(Scaled())
 
