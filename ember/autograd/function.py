@@ -439,6 +439,12 @@ class Function(metaclass=_FunctionMeta):
     _opmath = 0           # float16/bfloat16 inputs run forward in float32, rounded once (see _opmath.py):
                           # ALWAYS, or only WITH_NUMBER (a Python number among the operands)
 
+    def __call__(self, *args, **kwargs):
+        # the pre-0.4 style, an instance called with non-static forward/backward methods
+        raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. Please use "
+                           "new-style autograd function with static forward method. (Example: "
+                           "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
+
     @staticmethod
     def forward(ctx, *args, **kwargs):
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")

@@ -189,3 +189,16 @@ def test_transforms_refuse_functions_pytorch_refuses():
                                            'staticmethod or set generate_vmap_rule=True.$'):
         ember.vmap(NoVmap.apply)(ember.ones(2, 2))
     assert ember.func.grad(lambda v: NoVmap.apply(v).sum())(ember.ones(2)).tolist() == [2., 2.]
+
+
+def test_calling_an_instance_is_pytorchs_legacy_function_error():
+    # the pre-0.4 style (non-static forward, ``MyFunction()(x)``), as old tutorials wrote it
+    class Legacy(ember.autograd.Function):
+        def forward(self, x):
+            return x * 2
+
+    with pytest.raises(RuntimeError, match=r"^Legacy autograd function with non-static forward method is deprecated\. "
+                                           r"Please use new-style autograd function with static forward method\. "
+                                           r"\(Example: https://pytorch\.org/docs/stable/autograd\.html"
+                                           r"#torch\.autograd\.Function\)$"):
+        Legacy()(ember.ones(2, requires_grad=True))
