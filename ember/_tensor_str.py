@@ -90,7 +90,8 @@ def printoptions(**kwargs):
 
     Example::
 
-        >>> with ember.printoptions(precision=2):
+        >>> from ember._tensor_str import printoptions
+        >>> with printoptions(precision=2):
         ...     print(ember.tensor([1.12345]))
         tensor([1.12])
     """

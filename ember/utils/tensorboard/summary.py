@@ -106,7 +106,9 @@ def pr_curve(tag, labels, predictions, num_thresholds=127, weights=None):
 
     Example::
 
-        >>> pr_curve('pr', ember.tensor([0, 1]), ember.tensor([0.2, 0.9]), num_thresholds=3).value[0].tag
+        >>> import numpy as np
+        >>> from ember.utils.tensorboard.summary import pr_curve
+        >>> pr_curve('pr', np.array([0, 1]), np.array([0.2, 0.9]), num_thresholds=3).value[0].tag
         'pr'
     """
     weights = None if weights is None else make_np(weights)
