@@ -7,7 +7,16 @@ from ember.jit._script_code import Module as _CodeModule
 class ScriptModule(nn.Module):
     """The base of TorchScript modules: those :func:`ember.jit.load` reads and :func:`ember.jit.trace` makes
     (``isinstance(m, ember.jit.ScriptModule)`` holds for them, as in PyTorch). ``script`` returns an eager
-    module as it is."""
+    module as it is.
+
+    Example::
+
+        >>> traced = ember.jit.trace(nn.Linear(2, 1), ember.ones(1, 2))
+        >>> isinstance(traced, ember.jit.ScriptModule), isinstance(traced, nn.Module)
+        (True, True)
+        >>> isinstance(nn.Linear(2, 1), ember.jit.ScriptModule)
+        False
+    """
 
 
 class RecursiveScriptModule(ScriptModule):
