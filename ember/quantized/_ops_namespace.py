@@ -23,8 +23,14 @@ def _scalar_args(scale, zero_point):
     return float(scale), int(zero_point)
 
 
-def _binary(kernel):
-    def run(qa, qb, scale, zero_point):
+def _binary(kernel, scalar_kernel=None, relu=False):
+    """Two quantized tensors requantized to ``scale``/``zero_point``; or, as ``op(qa, number)``, the
+    ``.Scalar`` overload: the number combined into the input's parameters (then clamped at zero for relu)."""
+    def run(qa, qb, scale=None, zero_point=None):
+        if scale is None and zero_point is None and scalar_kernel is not None and isinstance(qb, (int, float)):
+            from ember.quantized import _qops
+            out = scalar_kernel(qa, qb)
+            return _qops.relu(out) if relu else out
         return kernel(qa, qb, *_scalar_args(scale, zero_point))
     return run
 
@@ -72,7 +78,9 @@ class QuantizedOp:
 
 def _runs():
     from ember.quantized import _qops
-    runs = {name: _binary(getattr(_qops, name)) for name in ('add', 'add_relu', 'mul', 'mul_relu', 'matmul')}
+    runs = {'add': _binary(_qops.add, _qops.add_scalar), 'add_relu': _binary(_qops.add_relu, _qops.add_scalar, True),
+            'mul': _binary(_qops.mul, _qops.mul_scalar), 'mul_relu': _binary(_qops.mul_relu, _qops.mul_scalar, True),
+            'matmul': _binary(_qops.matmul)}
     runs.update(linear=_linear(False), linear_relu=_linear(True), hardswish=_hardswish)
     for dims in (1, 2, 3):
         runs[f'conv{dims}d'] = _conv(False)

@@ -73,7 +73,8 @@ def test_torchvision_model_prepares_calibrates_and_converts_as_pytorch(record, n
 
 def test_each_pattern_prepares_and_converts_as_pytorch(record):
     """conv1d/3d (+bn)(+relu), linear + relu, F.linear and F.conv2d with observed weights (+F.relu), mul +
-    ember.relu, cat, module and functional hardswish, dropout, reshape/view, pooling, flatten, ember.add."""
+    ember.relu, cat, module and functional hardswish, dropout, reshape/view, pooling, flatten, ember.add, and
+    add/mul (+ relu) of a quantized tensor and a number."""
     expected = record['patterns']
     Patterns = define_patterns_model(nn, nn.functional, ember)
     model = fill(Patterns().eval(), ember.from_numpy)

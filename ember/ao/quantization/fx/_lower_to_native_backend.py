@@ -100,22 +100,34 @@ def _swap_dynamic_module(model, node, module, qconfig):
 
 
 def _lower_binary(graph, root, end, quantize):
-    operands = root.args[:2]
+    """``dequantize``d operands -> add/mul (-> relu) -> quantize becomes ``quantized.add(_relu)``/
+    ``quantized.mul(_relu)``: of two quantized tensors with the output's parameters, or of a quantized tensor
+    and a number (the ``.Scalar`` overload, which chooses its own parameters)."""
     from ember.fx import Node
-    if len(root.args) != 2 or root.kwargs or not all(isinstance(a, Node) and _is_dequantize(a) for a in operands):
+    operands = root.args[:2]
+    if len(root.args) != 2 or root.kwargs:
         return
     relu = end is not root
-    name = _BINARY[root.target] + ('_relu' if relu else '')
+    op = getattr(ember.ops.quantized, _BINARY[root.target] + ('_relu' if relu else ''))
     scale, zero_point = quantize.args[1], quantize.args[2]
+    tensors = [a for a in operands if isinstance(a, Node)]
+    if len(tensors) == 2 and all(_is_dequantize(a) for a in tensors):
+        args = (operands[0].args[0], operands[1].args[0], scale, zero_point)
+    elif len(tensors) == 1 and _is_dequantize(tensors[0]) and \
+            isinstance(operands[1 - operands.index(tensors[0])], (int, float)) and \
+            not isinstance(operands[1 - operands.index(tensors[0])], bool):
+        args = (tensors[0].args[0], operands[1 - operands.index(tensors[0])])
+    else:
+        return
     with graph.inserting_before(quantize):
-        lowered = graph.call_function(getattr(ember.ops.quantized, name),
-                                      (operands[0].args[0], operands[1].args[0], scale, zero_point))
+        lowered = graph.call_function(op, args)
     quantize.replace_all_uses_with(lowered)
     graph.erase_node(quantize)
+    _erase_if_unused(graph, scale, zero_point)
     if relu:
         graph.erase_node(end)
     graph.erase_node(root)
-    _erase_if_unused(graph, *operands)
+    _erase_if_unused(graph, *tensors)
 
 
 _FUNCTIONAL_WEIGHTED = {F.linear: 'linear', F.conv1d: 'conv1d', F.conv2d: 'conv2d', F.conv3d: 'conv3d'}
