@@ -1,7 +1,8 @@
 """Writing a TorchScript archive (what ``torch.jit.load`` reads) from a tree of ``RecursiveScriptModule``s.
 
 Each module carries its archive (``ScriptArchive``): the code texts of its classes, the constants the
-code names ``CONSTANTS.c<i>``, the file-format version and a trace's example inputs. The zip holds, as PyTorch writes it::
+code names ``CONSTANTS.c<i>``, the file-format version and a trace's example inputs. The zip holds, as
+PyTorch writes it::
 
     <name>/data/<key>          the tensors' storages
     <name>/data.pkl            the module tree: ``__torch__.<class>`` objects rebuilt from their attribute dicts
