@@ -512,9 +512,11 @@ class _FunctionModule(ember.nn.Module):
 
     def __init__(self, fn):
         super().__init__()
-        object.__setattr__(self, '_fn', fn)
         import functools
-        self.forward = functools.wraps(fn)(lambda *a, **k: fn(*a, **k))
+        object.__setattr__(self, '_fn', fn)
+        # read through the instance at each call: while tracing, an ember op passed as the function is swapped
+        # for its recorded form there (_DispatchingAttributes)
+        self.forward = functools.wraps(fn)(lambda *a, **k: self.__dict__['_fn'](*a, **k))
 
 
 def _clone(inputs):

@@ -93,6 +93,9 @@ def test_traced_function_is_a_script_function(tmp_path):
     loaded = ember.jit.load(buf)
     assert repr(loaded) == 'RecursiveScriptModule(original_name=PlaceholderModule)'
     np.testing.assert_allclose(loaded(y, x).numpy(), scale_and_shift(y, x).numpy(), rtol=1e-6)
+    relu = ember.jit.trace(ember.relu, x)         # an op of ember's own, traced as a function
+    assert relu.name == 'relu' and 'torch.relu(' in relu.code
+    np.testing.assert_array_equal(relu(y).numpy(), ember.relu(y).numpy())
 
 
 def test_control_flow_is_frozen_and_the_check_finds_it():
