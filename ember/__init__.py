@@ -101,6 +101,9 @@ _LAZY_NAMES = {'save': 'serialization', 'load': 'serialization', 'Future': 'futu
 
 
 def __getattr__(name):
+    if name == 'torch':                          # PyTorch's package names itself too (kornia writes torch.torch.Tensor)
+        import sys
+        return sys.modules[__name__]
     if name.startswith('_foreach_'):             # the multi-tensor ops, made on first use
         from ember.ops.foreach import functions
         made = functions()

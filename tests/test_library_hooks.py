@@ -30,3 +30,28 @@ def test_small_private_names():
     with pytest.raises(TypeError):
         ember._C._log_api_usage_once(3)
     assert ember.ScriptModule is ember.jit.ScriptModule and ember.ScriptFunction is ember.jit.ScriptFunction
+
+
+def test_package_names_itself_and_distributed_submodules_load_on_use():
+    import ember.distributed as dist
+    assert ember.torch is ember                   # kornia annotates with torch.torch.Tensor
+    assert dist.device_mesh.DeviceMesh is dist.DeviceMesh      # diffusers reads torch.distributed.device_mesh
+    assert dist.distributed_c10d.__name__ == 'ember.distributed.distributed_c10d'
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_module'"):
+        dist.no_such_module
+
+
+def test_tracing_and_transform_questions():
+    from ember._subclasses.fake_tensor import is_fake
+    from ember.fx.experimental.proxy_tensor import get_proxy_mode, make_fx
+    assert not is_fake(ember.zeros(2)) and get_proxy_mode() is None
+    seen = []
+
+    def f(x):
+        seen.append((get_proxy_mode() is not None, ember._C._are_functorch_transforms_active()))
+        return x * 2
+    make_fx(f)(ember.ones(2))
+    ember.vmap(f)(ember.ones(3, 2))
+    ember.func.grad(lambda x: f(x).sum())(ember.ones(2))
+    f(ember.ones(2))
+    assert seen == [(True, False), (False, True), (False, True), (False, False)]

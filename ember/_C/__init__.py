@@ -24,3 +24,10 @@ def _log_api_usage_once(event):
     it: lightning, torchvision); ember has no such logger, as PyTorch's open-source build, so nothing happens."""
     if not isinstance(event, str):
         raise TypeError(f"_log_api_usage_once(): argument 'event' must be str, not {type(event).__name__}")
+
+
+def _are_functorch_transforms_active():
+    """Whether a function transform (``vmap``, ``grad``, ``vjp``, ``jacrev``, ...) is running the current code:
+    libraries ask before reading tensor values a transform could not follow."""
+    from ember.func._batched_tensor import inside_transform
+    return inside_transform()

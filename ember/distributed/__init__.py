@@ -38,7 +38,11 @@ def __getattr__(name):
     if name in ('DeviceMesh', 'init_device_mesh'):
         from ember.distributed import device_mesh
         return getattr(device_mesh, name)
-    if name in ('rpc', 'autograd', 'remote_device'):   # RPC and distributed autograd load on first use too
+    if not name.startswith('__'):
+        # submodules (rpc, device_mesh, fsdp, tensor, ...) load on first use: ``torch.distributed.device_mesh``
+        # works after ``import torch.distributed`` as in PyTorch, which imports them eagerly
         import importlib
-        return importlib.import_module(f'ember.distributed.{name}')
+        import importlib.util
+        if importlib.util.find_spec(f'ember.distributed.{name}') is not None:
+            return importlib.import_module(f'ember.distributed.{name}')
     raise AttributeError(f"module 'ember.distributed' has no attribute '{name}'")

@@ -98,3 +98,10 @@ def _trace(f, args, decomposition_table, pre_dispatch, record_stack_traces):
     for name, value in constants.items():
         root.register_buffer(name, value)
     return GraphModule(root, graph)
+
+
+def get_proxy_mode():
+    """The tracer recording the running program while ``make_fx`` or ``ember.export`` traces it (PyTorch's
+    proxy mode), else None: libraries ask it before reading tensor values they cannot trace."""
+    from ember.export._tracer import _tracer
+    return _tracer()

@@ -1,0 +1,24 @@
+"""``torch._subclasses.fake_tensor``: PyTorch's fake tensors carry shapes without data for its compilers'
+tracing. ember traces with tensors on the ``meta`` device instead and has no fake tensors, so the question
+libraries ask before touching data (kornia: "is this a fake tensor?") has one answer here."""
+
+
+def is_fake(x):
+    """Whether ``x`` is a fake tensor: never, in ember (see the module docstring).
+
+    Example::
+
+        >>> import ember
+        >>> from ember._subclasses.fake_tensor import is_fake
+        >>> is_fake(ember.zeros(2)), is_fake(ember.zeros(2, device='meta'))
+        (False, False)
+    """
+    return False
+
+
+def __getattr__(name):
+    if name in ('FakeTensor', 'FakeTensorMode', 'FakeTensorConverter', 'UnsupportedFakeTensorException',
+                'DynamicOutputShapeException'):
+        raise AttributeError(f"ember has no fake tensors ('{name}'): it traces programs with tensors on the "
+                             "'meta' device (ember.empty(..., device='meta')) instead")
+    raise AttributeError(f"module 'ember._subclasses.fake_tensor' has no attribute '{name}'")
