@@ -115,7 +115,15 @@ def _load_bfloat16():
     np_dt = np.dtype(ml_dtypes.bfloat16)
     _LazyBFloat16._np = np_dt
     _BY_NP[np_dt] = bfloat16
+    WIDE_FLOAT_NUMS.add(np_dt.num)
     return np_dt
+
+
+# NumPy type numbers of the floating-point and complex types ops compute in as they are (bfloat16's
+# is added when ml_dtypes is loaded); not the float8 types (ml_dtypes calls float8_e5m2 kind 'f' and
+# the others kind 'V', like bfloat16), which PyTorch's kernels mostly refuse
+WIDE_FLOAT_NUMS = {np.dtype(t).num for t in (np.float16, np.float32, np.float64, np.longdouble, np.complex64,
+                                              np.complex128, np.clongdouble)}
 
 
 def _make_bfloat16():
@@ -126,12 +134,65 @@ def _make_bfloat16():
 bfloat16 = _make_bfloat16()
 HAS_BFLOAT16 = type(bfloat16) is _LazyBFloat16
 
+class _MissingFloat8(dtype):
+    """A float8 dtype (``ember.float8_e4m3fn`` and kin) when the ``ml_dtypes`` package is absent: the
+    name exists, and any use that needs its arrays says which package to install."""
+    __slots__ = ()
+
+    def __init__(self, name, signed=True):
+        self.name, self.itemsize, self.category, self.is_signed = name, 1, _FLOAT, signed
+        self._legacy = name[0].upper() + name[1:] + 'Tensor'   # PyTorch's scalar-type name + 'Tensor'
+
+    @property
+    def np_dtype(self):
+        raise RuntimeError(f"ember.{self.name} needs the ml_dtypes package: pip install ml_dtypes")
+
+
+class _LazyFloat8(_MissingFloat8):
+    """A float8 dtype backed by ml_dtypes' NumPy type of the same name, loaded on first use (as
+    bfloat16 is). PyTorch gives these types little more than storage: creation, copies, conversions,
+    views, indexing, equality (ember/ops/_float8.py names the ops it refuses)."""
+    __slots__ = ()
+    _np = {}
+
+    @property
+    def np_dtype(self):
+        return _LazyFloat8._np.get(self.name) or _load_float8()[self.name]
+
+
+def _load_float8():
+    import ml_dtypes
+    for d in FLOAT8:
+        np_dt = np.dtype(getattr(ml_dtypes, d.name))
+        _LazyFloat8._np[d.name] = np_dt
+        _BY_NP[np_dt] = d
+        RESTRICTED_NAMES[np_dt.num] = d._legacy[:-len('Tensor')]
+        FLOAT8_NUMS.add(np_dt.num)
+        RESTRICTED_NUMS.add(np_dt.num)
+    return _LazyFloat8._np
+
+
+_FLOAT8_CLASS = _LazyFloat8 if HAS_BFLOAT16 else _MissingFloat8
+float8_e4m3fn = _FLOAT8_CLASS('float8_e4m3fn')
+float8_e5m2 = _FLOAT8_CLASS('float8_e5m2')
+float8_e4m3fnuz = _FLOAT8_CLASS('float8_e4m3fnuz')
+float8_e5m2fnuz = _FLOAT8_CLASS('float8_e5m2fnuz')
+float8_e8m0fnu = _FLOAT8_CLASS('float8_e8m0fnu', signed=False)   # exponent only: no sign bit
+FLOAT8 = (float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz, float8_e8m0fnu)
+HAS_FLOAT8 = HAS_BFLOAT16     # both come with ml_dtypes
+# NumPy type numbers of the dtypes whose ops PyTorch's kernels refuse in part (the float8 ones are
+# added when ml_dtypes is loaded), and PyTorch's names for them, for its errors
+RESTRICTED_NUMS = {d.np_dtype.num for d in BAREBONES}
+RESTRICTED_NAMES = {d.np_dtype.num: d._legacy[:-len('Tensor')] for d in BAREBONES}
+FLOAT8_NUMS = set()
+
 ALL_DTYPES = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64,
               complex64, complex128) + ((bfloat16,) if HAS_BFLOAT16 else ()) + BAREBONES
 # NumPy dtype -> ember dtype; bfloat16's entry is added when ml_dtypes is first loaded
 _BY_NP = {d.np_dtype: d for d in ALL_DTYPES if d is not bfloat16}
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
 _BY_NAME['bfloat16'] = bfloat16
+_BY_NAME.update((d.name, d) for d in FLOAT8)
 
 # PyTorch's aliases
 half, float, double = float16, float32, float64
@@ -153,6 +214,14 @@ def _is_ml_bfloat16(np_dtype):
         return False
 
 
+def _ml_float8_name(np_dtype):
+    try:
+        name = np.dtype(np_dtype).name
+    except TypeError:
+        return None
+    return name if name.startswith('float8_') else None
+
+
 def from_numpy_dtype(np_dtype):
     """The ember dtype of a NumPy dtype; TypeError for types ember lacks."""
     try:
@@ -161,6 +230,9 @@ def from_numpy_dtype(np_dtype):
         if HAS_BFLOAT16 and _is_ml_bfloat16(np_dtype):   # made by ml_dtypes before ember needed one
             _load_bfloat16()
             return bfloat16
+        if HAS_FLOAT8 and _ml_float8_name(np_dtype) in _BY_NAME:
+            _load_float8()
+            return _BY_NAME[_ml_float8_name(np_dtype)]
         raise TypeError(f"can't convert np.ndarray of type {np.dtype(np_dtype)}. The only "
                         "supported types are: float64, float32, float16, complex64, complex128, "
                         "int64, int32, int16, int8, uint64, uint32, uint16, uint8, and bool.") from None
@@ -247,6 +319,9 @@ def promote_types(type1, type2):
     if not (isinstance(a, dtype) and isinstance(b, dtype)):
         from ember.ops import _argparse
         _argparse.refuse_from_stack()   # PyTorch's argument error for ember.promote_types(np.float32, ...)
+    if a in FLOAT8 or b in FLOAT8:
+        raise RuntimeError("Promotion for Float8 Types is not supported, attempted to promote "
+                           f"{a._legacy[:-6]} and {b._legacy[:-6]}")
     if (a in BAREBONES or b in BAREBONES) and not (a.category == _FLOAT or b.category == _FLOAT):
         raise RuntimeError("Promotion for uint16, uint32, uint64 types is not supported, attempted to promote "
                            f"{a._legacy[:-6]} and {b._legacy[:-6]}")

@@ -16,7 +16,7 @@ from ember import backend
 from ember._device import CPU, as_device, device as _device_cls
 from ember import _formats, _torch_function
 from ember._grad_state import state as _grad_state
-from ember._dtype import ALL_DTYPES, _BY_NP, dtype as _dtype_cls, get_default_dtype, to_dtype
+from ember._dtype import ALL_DTYPES, FLOAT8_NUMS, _BY_NP, dtype as _dtype_cls, get_default_dtype, to_dtype
 
 _new = object.__new__
 
@@ -783,6 +783,8 @@ class Tensor:
         if self._device.type != 'cpu' and not force:
             raise TypeError(f"can't convert {self._device} device type tensor to numpy. Use Tensor.cpu() to "
                             "copy the tensor to host memory first.")
+        if self._data.dtype.num in FLOAT8_NUMS:    # NumPy has no float8 (ml_dtypes' are not NumPy's)
+            raise TypeError(f"Got unsupported ScalarType {self.dtype._legacy[:-len('Tensor')]}")
         return backend.to_numpy(self._data)
 
     def __array__(self, dtype=None, copy=None):
@@ -1260,7 +1262,8 @@ def _wrap_dim(dim, ndim):
 def _scalar_type_name(d):
     return {'float32': 'Float', 'float64': 'Double', 'float16': 'Half', 'bfloat16': 'BFloat16', 'int64': 'Long',
             'int32': 'Int', 'int16': 'Short', 'int8': 'Char', 'uint8': 'Byte', 'bool': 'Bool', 'complex64': 'ComplexFloat',
-            'complex128': 'ComplexDouble', 'uint16': 'UInt16', 'uint32': 'UInt32', 'uint64': 'UInt64'}[d.name]
+            'complex128': 'ComplexDouble', 'uint16': 'UInt16', 'uint32': 'UInt32',
+            'uint64': 'UInt64'}.get(d.name) or d._legacy[:-len('Tensor')]   # (the float8 types)
 
 
 from ember import _dtype as _d  # noqa: E402

@@ -108,7 +108,7 @@ def printoptions(**kwargs):
 class _Formatter:
     """One notation and one width for all the elements of a (possibly summarised) array."""
 
-    def __init__(self, values, floating):
+    def __init__(self, values, floating, counted=None):
         self.floating = floating
         self.int_mode = True
         self.sci_mode = False
@@ -124,7 +124,8 @@ class _Formatter:
             return
 
         flat = values.reshape(-1)
-        finite = flat[np.isfinite(flat) & (flat != 0)]
+        # counted: which elements PyTorch's "nonzero finite" test passes, where it is not the usual one
+        finite = flat[np.isfinite(flat) & (flat != 0) if counted is None else counted.reshape(-1)]
         if finite.size == 0:
             # NOTE: PyTorch returns before consulting sci_mode here, so an all-zero/non-finite
             # tensor prints in int mode even when sci_mode=True.
@@ -150,7 +151,7 @@ class _Formatter:
         for part in (finite[finite > 0], finite[finite < 0]):
             if part.size:
                 candidates += [part.min().item(), part.max().item()]
-        self.width = max(len(format(v, spec)) for v in candidates) + extra
+        self.width = max((len(format(v, spec)) for v in candidates), default=len('nan') - extra) + extra
 
     def format(self, value):
         if not self.floating:
@@ -197,7 +198,12 @@ def _body(data, indent):
         return '[...]'
     cuts = [summarize and n > 2 * e for n in data.shape]
     shown = _to_numpy(_take_edges(data, cuts, e))
-    if shown.dtype.kind == 'V':      # bfloat16 (ml_dtypes): every value is exact in float32
+    counted = None
+    if shown.dtype.name == 'float8_e8m0fnu':
+        # PyTorch counts as "nonzero finite" every code but 0 (2**-127, which equals a 0 converted to
+        # the type); NaN among them (its isfinite says True) keeps the notation fixed
+        counted = shown.view(np.uint8) != 0
+    if shown.dtype.kind == 'V':      # bfloat16, float8 (ml_dtypes): every value is exact in float32
         shown = shown.astype('float32')
 
     if shown.dtype.kind == 'c':
@@ -206,7 +212,7 @@ def _body(data, indent):
         items = [_complex_str(v, real_fmt, imag_fmt) for v in shown.reshape(-1).tolist()]
         element_width = real_fmt.width + 2 + imag_fmt.width + 1
     else:
-        fmt = _Formatter(shown, shown.dtype.kind == 'f')
+        fmt = _Formatter(shown, shown.dtype.kind == 'f', counted)
         items = [fmt.format(v) for v in shown.reshape(-1).tolist()]
         element_width = fmt.width + 2
     if nd == 0:

@@ -43,10 +43,14 @@ class finfo:
         info = _np_finfo(np_dtype)
         self.bits = info.bits
         self.eps = float(info.eps)
+        if np_dtype.name == 'float8_e5m2fnuz':   # PyTorch's limits give the e4m3fnuz epsilon here
+            self.eps = 0.125
         self.max = float(info.max)
         self.min = float(info.min)
         self.tiny = self.smallest_normal = float(info.smallest_normal)
         self.resolution = 10.0 ** -int(info.precision)  # PyTorch's: a power of ten, not rounded to the dtype
+        if np_dtype.itemsize == 1:      # float8: PyTorch's decimal digits (ml_dtypes claims one for 3 bits)
+            self.resolution = 10.0 ** -int(info.nmant * 0.30102999566398120)
         self.dtype = _name_of(np_dtype)
 
     def __repr__(self):

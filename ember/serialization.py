@@ -45,7 +45,10 @@ import numpy as np
 
 from ember import backend
 from ember._device import CPU, as_device, device as _device
-from ember._dtype import ALL_DTYPES, BAREBONES, HAS_BFLOAT16, dtype as _dtype, float32
+from ember._dtype import ALL_DTYPES, BAREBONES, FLOAT8, HAS_BFLOAT16, dtype as _dtype, float32
+
+# dtypes PyTorch saves as bytes in an UntypedStorage, naming the dtype in the tensor's rebuild
+_UNTYPED_SAVED = frozenset(BAREBONES + FLOAT8)
 from ember._tensor import Size, Tensor
 from ember.storage import TypedStorage, UntypedStorage
 from ember._tensor import _contiguous_strides
@@ -245,7 +248,7 @@ class _SavePickler(pickle._Pickler):
         args = (ref, offset, tuple(int(n) for n in t._data.shape), stride, t.requires_grad,
                 collections.OrderedDict())
         rebuild = _REBUILD_TENSOR_V2
-        if t.dtype in BAREBONES:   # as PyTorch: bytes in an UntypedStorage, the dtype given to the rebuild
+        if t.dtype in _UNTYPED_SAVED:   # as PyTorch: bytes in an UntypedStorage, the dtype given to the rebuild
             rebuild, args = _REBUILD_TENSOR_V3, args + (t.dtype,)
         state = t._user_state()
         if state or type(t) is not Tensor:  # attributes set on a tensor survive, as in PyTorch
@@ -263,7 +266,7 @@ class _SavePickler(pickle._Pickler):
         ref = self.storages.get(id(root))
         if ref is None:
             dt = _dtype_of(root)
-            if dt in BAREBONES:
+            if dt in _UNTYPED_SAVED:
                 pid = ('storage', _TORCH_UNTYPED_STORAGE, str(len(self.storages)), str(dev), int(root.nbytes))
             else:
                 pid = ('storage', _STORAGE_TYPE_NAME[dt], str(len(self.storages)), str(dev), int(root.size))
@@ -762,7 +765,7 @@ def _torch_globals():
     table.update({('torch', n): st for n, st in _STORAGE_TYPES.items()})
     table[('torch.storage', 'UntypedStorage')] = _STORAGE_TYPES['UntypedStorage']   # how PyTorch names it
     import ember
-    for d in ALL_DTYPES:
+    for d in ALL_DTYPES + FLOAT8:
         table[('torch', d.name)] = d
     for alias in ('float', 'double', 'half', 'short', 'int', 'long', 'cfloat', 'cdouble'):
         table[('torch', alias)] = getattr(ember, alias)

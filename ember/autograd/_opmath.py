@@ -52,6 +52,13 @@ def opmath_forward(forward):
 
 def half_aware(cls, raw, all_tensors):
     """The forward an ``_opmath`` op runs on these arrays: its float32 version for half-precision inputs."""
+    dt = getattr(raw[0], 'dtype', None)
+    if dt is not None and dt.itemsize == 1 and dt.kind in 'fV':
+        # float8 (ml_dtypes: kind 'f' or 'V'): PyTorch's refusal when it refuses the op, else the op's own
+        # float8 version where it has one (a product computed in float32 and rounded once)
+        from ember.ops import _float8
+        _float8.refuse_node(cls, dt)
+        return getattr(cls, 'float8_forward', cls.forward)
     if (cls._opmath == WITH_NUMBER and all_tensors) or _low_precision(raw) is None:
         return cls.forward
     return cls._half_forward

@@ -26,7 +26,8 @@ from ember._grad_state import state as _grad_state
 from ember.autograd import grad_mode
 from ember.autograd import _saved_hooks as _hooks
 from ember.autograd import _op_observers as _observe
-from ember.ops import _argparse
+from ember.ops import _argparse, _float8
+from ember._dtype import FLOAT8_NUMS as _FLOAT8_NUMS, WIDE_FLOAT_NUMS as _FLOATS
 
 _BACKWARD_TWICE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -526,12 +527,13 @@ class Function(metaclass=_FunctionMeta):
                 if promote:
                     dt = raw[0].dtype
                     dt1 = raw[1].dtype
-                    if (dt is not dt1 and dt != dt1) or not (promote is True or dt.kind in 'fcV'):
-                        raw = _promote_arrays(args, raw, promote)
+                    # (_FLOATS: bfloat16 passes, a float8 array takes the checked route)
+                    if (dt is not dt1 and dt != dt1) or not (promote is True or dt.num in _FLOATS):
+                        raw = _promote_arrays(args, raw, promote, cls)
             elif ntens == 1:
                 raw = (args[0]._data,)
-                if promote and not (promote is True or raw[0].dtype.kind in 'fcV'):
-                    raw = _promote_arrays(args, raw, promote)
+                if promote and not (promote is True or raw[0].dtype.num in _FLOATS):
+                    raw = _promote_arrays(args, raw, promote, cls)
             else:
                 raw = [a._data for a in args]
                 if promote and ntens:
@@ -540,8 +542,8 @@ class Function(metaclass=_FunctionMeta):
                         if r.dtype is not dt and r.dtype != dt:
                             dt = None
                             break
-                    if dt is None or not (promote is True or dt.kind in 'fcV'):
-                        raw = _promote_arrays(args, raw, promote)
+                    if dt is None or not (promote is True or dt.num in _FLOATS):
+                        raw = _promote_arrays(args, raw, promote, cls)
         elif promote:
             dt = _promoted(args, promote)
             if dt is None:
@@ -558,7 +560,7 @@ class Function(metaclass=_FunctionMeta):
         forward = cls.forward
         if cls._opmath:
             dt = getattr(raw[0], 'dtype', None)
-            if dt is not None and dt.itemsize == 2:
+            if dt is not None and dt.itemsize <= 2:     # (float8, itemsize 1: refused there when PyTorch does)
                 forward = _half_aware(cls, raw, ntens == len(args))
         quiet = _fp_enter()
         try:
@@ -725,8 +727,10 @@ class _Unrecorded(Context):
         pass
 
 
-def _promote_arrays(args, raw, mode):
+def _promote_arrays(args, raw, mode, cls):
     dt = _full_promotion(args, mode)
+    if dt.num in _FLOAT8_NUMS:     # (float8 arrays always come this way) PyTorch's refusal of the op, if it refuses
+        _float8.refuse_node(cls, dt)
     return [r if r.dtype == dt else r.astype(dt) for r in raw]
 
 
@@ -794,8 +798,8 @@ def _apply_general(cls, args, kwargs, device, record, ntens):
                     if r.dtype is not dt and r.dtype != dt:
                         dt = None
                         break
-                if dt is None or not (promote is True or dt.kind in 'fcV'):
-                    raw = _promote_arrays(args, raw, promote)
+                if dt is None or not (promote is True or dt.num in _FLOATS):
+                    raw = _promote_arrays(args, raw, promote, cls)
         elif promote:
             dt = _promoted(args, promote)
             if dt is None:
@@ -811,7 +815,7 @@ def _apply_general(cls, args, kwargs, device, record, ntens):
         forward = cls.forward
         if cls._opmath:
             dt = getattr(raw[0], 'dtype', None) if raw else None
-            if dt is not None and dt.itemsize == 2:
+            if dt is not None and dt.itemsize <= 2:
                 forward = _half_aware(cls, raw, all_tensors)
         if on_meta:
             forward = _on_meta(forward)

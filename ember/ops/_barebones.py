@@ -8,13 +8,15 @@ does. The table was recorded from PyTorch 2.13 (tests/fixtures/printed/uint.py).
 
 :func:`install` wraps exactly the registered functions named here, once, before any namespace
 binds them (as autocast's policies are installed); a wrapped op pays one dtype test per tensor
-operand (measured: about a quarter of a microsecond on ``a + b``).
+operand (measured: about a quarter of a microsecond on ``a + b``). The same test also catches the
+float8 dtypes (their type numbers are in the same set once ml_dtypes is loaded), whose refusals, where
+they differ, come from ember/ops/_float8.py; no op is wrapped for float8 alone.
 """
 import functools
 import sys
 
-from ember._dtype import BAREBONES
-from ember.ops import _argparse
+from ember._dtype import BAREBONES, FLOAT8, FLOAT8_NUMS, RESTRICTED_NAMES, RESTRICTED_NUMS
+from ember.ops import _argparse, _float8
 
 # op name -> the PyTorch kernel that refuses these dtypes
 # NOTE: the hottest ops (add, sub, the comparisons <, <=, >, >=, neg, abs) test the dtype inside
@@ -49,8 +51,11 @@ _WITH_DIM = {'max': ('max_all', 'max_cpu'), 'min': ('min_all', 'min_cpu')}
 # creation functions refuse the dtype they are asked for
 _CREATION = {'arange': 'arange_cpu', 'linspace': 'linspace_cpu'}
 
-NUMS = _NUMS = frozenset(d.np_dtype.num for d in BAREBONES)   # NumPy's type numbers: the cheapest test
-_NAMES = {d.np_dtype.num: d._legacy[:-len('Tensor')] for d in BAREBONES}
+# NumPy's type numbers (the cheapest test) of uint16/32/64 and, once ml_dtypes is loaded, of the
+# float8 dtypes, whose refusals ember/ops/_float8.py's table names
+NUMS = _NUMS = RESTRICTED_NUMS
+_NAMES = RESTRICTED_NAMES
+_REFUSED_DTYPES = frozenset(BAREBONES + FLOAT8)
 
 
 def refuse(kernel, num):
@@ -67,7 +72,37 @@ def _common_num(args):
     return result_type(*operands).np_dtype.num
 
 
-def _wrap_tensor_op(fn, kernel, dim_kernel=None, binary=False):
+def _refuse_float8(name, num, args, kwargs):
+    """PyTorch's error when it refuses op ``name`` for a float8 dtype (nothing when it supports it)."""
+    from ember._dtype import _BY_NP
+    from ember._tensor import Tensor
+    dt = next(d for d in _BY_NP if d.num == num)
+    if name in _float8.WITH_DIM:
+        if args and isinstance(args[0], Tensor):    # max(a, b): the elementwise kernel
+            raise refuse(name + 'imum_cpu', num)
+        all_kernel, dim_kernel = _float8.WITH_DIM[name]
+        raise refuse(dim_kernel if (args or 'dim' in kwargs) else all_kernel, num)
+    if name in ('clamp', 'clip', 'clamp_min'):
+        raise refuse(_clamp_kernel(name, args, kwargs), num)
+    kernel = _float8.kernel(name, dt)
+    if kernel is not None:
+        raise refuse(kernel, num)
+
+
+def _clamp_kernel(name, args, kwargs):
+    """The kernel PyTorch's clamp picks (and names refusing float8): tensor bounds go to the
+    elementwise maximum/minimum, number bounds to the scalar clamps."""
+    from ember._tensor import Tensor
+    low = args[0] if args else kwargs.get('min')
+    high = None if name == 'clamp_min' else args[1] if len(args) > 1 else kwargs.get('max')
+    if isinstance(low, Tensor) or isinstance(high, Tensor):
+        return 'clamp_cpu' if low is not None and high is not None else 'maximum_cpu' if low is not None else \
+            'minimum_cpu'
+    return 'clamp_scalar_cpu' if low is not None and high is not None else 'clamp_min_scalar_cpu' \
+        if low is not None else 'clamp_max_scalar_cpu'
+
+
+def _wrap_tensor_op(fn, kernel, dim_kernel=None, binary=False, name=None):
     # NOTE: this runs in front of hot ops (a + b): one attribute read and one set test per tensor
     # operand when the dtype is an ordinary one, the rest only for uint16/32/64
     @functools.wraps(fn)
@@ -82,7 +117,9 @@ def _wrap_tensor_op(fn, kernel, dim_kernel=None, binary=False):
             hit = other is not None and other.dtype.num in _NUMS
         if hit:
             num = _common_num((input,) + args) if binary else data.dtype.num
-            if num in _NUMS:
+            if num in FLOAT8_NUMS:
+                _refuse_float8(name, num, args, kwargs)
+            elif num in _NUMS:
                 with_dim = dim_kernel is not None and (len(args) > 0 or 'dim' in kwargs)
                 raise refuse(dim_kernel if with_dim else kernel, num)
         try:
@@ -96,12 +133,16 @@ def _wrap_tensor_op(fn, kernel, dim_kernel=None, binary=False):
     return barebones_check
 
 
-def _wrap_creation(fn, kernel):
+def _wrap_creation(fn, kernel, float8_kernel):
     @functools.wraps(fn)
     def barebones_check(*args, **kwargs):
         dt = kwargs.get('dtype')
-        if dt in BAREBONES:
-            raise refuse(kernel, dt.np_dtype.num)
+        try:
+            refused = dt in _REFUSED_DTYPES     # (one hash lookup: uint16/32/64 and the float8 dtypes)
+        except TypeError:                       # not a dtype at all: the call fails below, with PyTorch's error
+            refused = False
+        if refused:
+            raise refuse(float8_kernel if dt in FLOAT8 else kernel, dt.np_dtype.num)
         try:
             return fn(*args, **kwargs)
         except _argparse.FAILURES:
@@ -121,11 +162,11 @@ def install(registry):
         if hasattr(entry.fn, 'barebones_kernel'):
             continue
         if name in REFUSED:
-            wrapper = _wrap_tensor_op(entry.fn, REFUSED[name], binary=name in _BINARY)
+            wrapper = _wrap_tensor_op(entry.fn, REFUSED[name], binary=name in _BINARY, name=name)
         elif name in _WITH_DIM:
-            wrapper = _wrap_tensor_op(entry.fn, *_WITH_DIM[name])
+            wrapper = _wrap_tensor_op(entry.fn, *_WITH_DIM[name], name=name)
         elif name in _CREATION:
-            wrapper = _wrap_creation(entry.fn, _CREATION[name])
+            wrapper = _wrap_creation(entry.fn, _CREATION[name], _float8.CREATION[name])
         else:
             continue
         wrapped[id(entry.fn)] = wrapper

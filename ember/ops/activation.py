@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from ember.ops._quantized_fallback import quantized_or_raise
+from ember._dtype import FLOAT8_NUMS
 from ember._tensor import Tensor
 from ember.autograd import grad_mode, _saved_hooks
 from ember.autograd.function import Primitive, unrecorded_unary
@@ -11,7 +12,7 @@ from ember.autograd._opmath import ALWAYS
 from ember.ops._util import wrap_dim, python_reads
 from ember.ops._registry import op
 from ember.ops._util import python_reads, require_tensor
-from ember.ops import _argparse, _gelu, _gelu_f32, _rows
+from ember.ops import _argparse, _float8, _gelu, _gelu_f32, _rows
 from ember._threads import get_num_threads
 from ember.ops._half import is_half_array
 from ember.ops.inplace import write_out
@@ -262,6 +263,8 @@ class LogSoftmax(Primitive):
     @staticmethod
     def forward(ctx, x, dim):
         xp = ctx.xp
+        if x.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+            _float8.check('log_softmax', x.dtype)
         half = is_half_array(x)     # float16/bfloat16: computed in float32
         if half:
             x, dt = x.astype('float32'), x.dtype
@@ -476,6 +479,8 @@ class NanToNum(Primitive):
 
     @staticmethod
     def forward(ctx, x, nan, posinf, neginf):
+        if x.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+            _float8.check('nan_to_num', x.dtype)
         ctx.save_for_backward(x)
         return ctx.xp.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
 

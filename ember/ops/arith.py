@@ -1,11 +1,13 @@
 """Binary arithmetic with broadcasting and PyTorch's type promotion."""
 import numpy as _np
 
+from ember._dtype import FLOAT8_NUMS
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive, unrecorded_binary, unrecorded_scalar
 from ember.autograd._opmath import ALWAYS, WITH_NUMBER
 from ember.ops import _argparse
+from ember.ops import _float8
 from ember.ops._barebones import NUMS as _BAREBONES, refuse as _refuse
 from ember.ops._util import elementwise
 from ember.ops._registry import op
@@ -142,6 +144,11 @@ class Mul(Primitive):
         return ctx.xp.multiply(a, b)
 
     @staticmethod
+    def float8_forward(ctx, a, b):
+        # (Function.apply picks this for float8 arrays, as it picks the float32 one for half inputs)
+        return _float8.binary('mul', a, b, Mul.forward(ctx, a, b))
+
+    @staticmethod
     def backward(ctx, g):
         b, a = ctx.saved_tensors
         if g._data.dtype.kind == 'c':
@@ -168,6 +175,10 @@ class Div(Primitive):
         need_a, need_b = ctx.needs_input_grad[:2]
         ctx.save_for_backward(a if need_b else None, b)
         return ctx.xp.true_divide(a, b)
+
+    @staticmethod
+    def float8_forward(ctx, a, b):
+        return _float8.binary('div', a, b, Div.forward(ctx, a, b))     # (PyTorch refuses float8 division)
 
     @staticmethod
     def backward(ctx, g):
@@ -1102,6 +1113,8 @@ class Xlogy(Primitive):
         if hasattr(log_other, 'dtype'):
             log_other = _log(xp, log_other)
         if hasattr(x, 'dtype'):
+            if x.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+                _float8.check('xlogy', x.dtype)
             r = xp.where(x == 0, x.dtype.type(0), x * log_other)
         else:
             r = xp.zeros_like(log_other) if x == 0 else x * log_other

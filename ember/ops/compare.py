@@ -2,11 +2,12 @@
 import numpy as np
 
 from ember._dtype import bool_
+from ember._dtype import FLOAT8_NUMS
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._barebones import NUMS as _BAREBONES, refuse as _refuse
 from ember.ops._util import elementwise
-from ember.ops import _argparse
+from ember.ops import _argparse, _float8
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 
@@ -189,8 +190,15 @@ def logical_not(input, *, out=None):
 def _bitwise(name, ufunc, operator):
     def forward(ctx, a, b):
         if any(getattr(x, 'dtype', np.dtype('i8')).kind == 'f' or isinstance(x, float) for x in (a, b)):
+            if getattr(a, 'dtype', None) is not None:
+                _float8.check(name, a.dtype)     # (float8_e5m2 is kind 'f' too)
             raise NotImplementedError(f'"{name}_cpu" not implemented for \'Float\'')
-        return getattr(ctx.xp, ufunc)(a, b)
+        try:
+            return getattr(ctx.xp, ufunc)(a, b)
+        except TypeError:      # (NumPy has no such loop for ml_dtypes' float8 types: PyTorch's refusal instead)
+            if getattr(a, 'dtype', None) is not None:
+                _float8.check(name, a.dtype)
+            raise
     return type(name, (Primitive,), {'node_name': name, '_promote': True, '_operator': operator,
                                      'forward': staticmethod(elementwise(forward)),
                                      'backward': staticmethod(lambda ctx, g: (None, None))})
@@ -323,11 +331,24 @@ def bitwise_not(input, *, out=None):
         tensor([ 0,  1, -4], dtype=ember.int8)
     """
     if input.dtype.category >= 2:
+        if _called_as_invert():
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{_tname(input.dtype)}'")
     xp = input._xp
     _result = Tensor._make(xp.logical_not(input._data) if input.dtype is bool_ else xp.invert(input._data),
                         input._device)
     return _result if out is None else write_out('bitwise_not', _result, out)
+
+
+def _called_as_invert():
+    """Whether the user's code is running ``~t`` (PyTorch's operator refuses floating-point tensors with a
+    TypeError of its own, before any kernel); read from the instruction the first frame outside ember runs."""
+    import dis
+    import sys
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get('__name__', '').partition('.')[0] == 'ember':
+        frame = frame.f_back
+    return frame is not None and frame.f_code.co_code[frame.f_lasti] == dis.opmap['UNARY_INVERT']
 
 
 def _tname(d):
@@ -361,6 +382,8 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     if isinstance(other, Tensor) and input.dtype is not other.dtype:
         raise RuntimeError(f"{_tname(input.dtype)} did not match {_tname(other.dtype)}")
     xp = input._xp
+    if input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check('isclose', input._data.dtype)
     b = other._data if isinstance(other, Tensor) else other
     return Tensor._make(xp.isclose(input._data, b, rtol=rtol, atol=atol, equal_nan=equal_nan), input._device)
 
@@ -404,6 +427,8 @@ def equal(input, other):
     """
     if not (isinstance(input, Tensor) and isinstance(other, Tensor)):
         _argparse.refuse_from_stack()
+    if input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check('equal', input._data.dtype)
     return input.shape == other.shape and bool((input._data == other._data).all())
 
 
@@ -441,7 +466,10 @@ def isinf(input):
         >>> ember.isinf(ember.tensor([1, float('inf'), 2, float('-inf'), float('nan')]))
         tensor([False,  True, False,  True, False])
     """
-    return Tensor._make(input._xp.isinf(input._data), input._device)
+    data = input._data
+    if data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check('isinf', data.dtype)
+    return Tensor._make(input._xp.isinf(data), input._device)
 
 
 @op('ember', 'Tensor')
@@ -459,6 +487,8 @@ def isposinf(input, *, out=None):
         >>> ember.isposinf(ember.tensor([-float('inf'), float('inf'), 1.2]))
         tensor([False,  True, False])
     """
+    if input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check('isposinf', input._data.dtype)
     _result = Tensor._make(input._xp.isposinf(input._data), input._device)
     return _result if out is None else write_out('isposinf', _result, out)
 
@@ -478,6 +508,8 @@ def isneginf(input, *, out=None):
         >>> ember.isneginf(ember.tensor([-float('inf'), float('inf'), 1.2]))
         tensor([ True, False, False])
     """
+    if input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check('isneginf', input._data.dtype)
     _result = Tensor._make(input._xp.isneginf(input._data), input._device)
     return _result if out is None else write_out('isneginf', _result, out)
 
@@ -494,7 +526,12 @@ def isfinite(input):
         >>> ember.isfinite(ember.tensor([1., float('inf'), float('nan')]))
         tensor([ True, False, False])
     """
-    return Tensor._make(input._xp.isfinite(input._data), input._device)
+    data = input._data
+    if data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check('isfinite', data.dtype)
+        if data.dtype.name == 'float8_e8m0fnu':    # PyTorch's test passes its NaN too (no arithmetic)
+            return Tensor._make(input._xp.ones(data.shape, bool), input._device)
+    return Tensor._make(input._xp.isfinite(data), input._device)
 
 
 @op('ember', 'Tensor')
@@ -530,6 +567,8 @@ def signbit(input, *, out=None):
         >>> ember.signbit(ember.tensor([-0.0, 0.0]))
         tensor([ True, False])
     """
+    if input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check('signbit', input._data.dtype)
     _result = Tensor._make(input._xp.signbit(input._data), input._device)
     return _result if out is None else write_out('signbit', _result, out)
 

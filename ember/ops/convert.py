@@ -4,6 +4,7 @@ from ember._device import as_device, device as device_cls
 from ember._dtype import dtype as dtype_cls, to_dtype
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
+from ember.ops import _float8
 
 
 class ToCopy(Primitive):
@@ -17,6 +18,8 @@ class ToCopy(Primitive):
                 raise NotImplementedError("Cannot copy out of meta tensor; no data!")
             return backend.meta_array(x.shape, np_dtype)   # to 'meta': shape and dtype, no data
         out = backend.move(x, dev, non_blocking) if dev != src_dev else x
+        if (out.dtype.num | np_dtype.num) > 255:    # ml_dtypes' types: PyTorch's float8 rounding, not ml_dtypes'
+            return _float8.astype(out, np_dtype, copy=copy or out is x)
         out = out.astype(np_dtype, copy=copy or out is x)
         return out
 

@@ -9,7 +9,8 @@ from ember import backend
 from ember import _formats
 from ember._device import CPU, as_device
 from ember._global_flags import fill_uninitialized
-from ember._dtype import from_numpy_dtype, get_default_dtype, scalar_dtype, to_dtype, _BY_NP
+from ember._dtype import FLOAT8_NUMS, from_numpy_dtype, get_default_dtype, scalar_dtype, to_dtype, _BY_NP
+from ember.ops import _float8
 from ember.ops._spaced_values import linspace_values, logspace_values
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
@@ -157,7 +158,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         else:
             dt = to_dtype(dtype)
         if isinstance(data, Tensor):
-            arr = backend.to_numpy(data._data).astype(dt.np_dtype, copy=True)
+            arr = _float8.astype(backend.to_numpy(data._data), dt.np_dtype)
         else:
             if isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in _flatten_once(data)):
                 data = _to_nested_list(data)
@@ -174,6 +175,8 @@ def _array_of(data, dt):
     """``data`` (no tensors in it) as a new NumPy array of ``dt``, with PyTorch's errors for integers
     too large and for ragged lists."""
     try:
+        if dt.np_dtype.num > 255:     # ml_dtypes' float8 and bfloat16: through float32, as PyTorch rounds
+            return _float8.array_from_data(data, dt.np_dtype)
         return np.array(data, dtype=dt.np_dtype)
     except OverflowError:
         return _narrowed(data, dt)
@@ -394,17 +397,22 @@ def _pinned(t, pin_memory):
     return t
 
 
-def _checked_fill(value, dt):
+def _checked_fill(value, dt, count=1):
     """``value`` as PyTorch converts a fill value: integers out of range (and floats beyond the
     type's range) are refused; an unsigned type takes negative integers down to minus its maximum
-    (wrapping, as C does)."""
+    (wrapping, as C does). ``count``: how many elements are filled (PyTorch checks a float8 fill
+    value's range only when filling more than one)."""
     kind = dt.np_dtype.kind
     if isinstance(value, bool) or kind in 'bc' or not isinstance(value, (int, float)):
         return value
-    if kind == 'V':       # bfloat16 (ml_dtypes): float32's range
+    if dt.np_dtype.num in FLOAT8_NUMS:     # converted through float32, as PyTorch does
+        if count > 1 and _float8.overflows(value, dt.np_dtype):
+            raise RuntimeError(f"value cannot be converted to type c10::{dt._legacy[:-6]} without overflow")
+        return _float8.from_float32(np.array(value, dtype=np.float32), dt.np_dtype)[()]
+    if kind == 'V':       # bfloat16 (ml_dtypes): float32's range, and rounded through float32 as PyTorch does
         if isinstance(value, float) and math.isfinite(value) and abs(value) > 3.3895313892515355e38:
             raise RuntimeError("value cannot be converted to type c10::BFloat16 without overflow")
-        return value
+        return np.float32(value) if isinstance(value, float) else value
     if kind == 'f':
         if isinstance(value, float) and math.isfinite(value) and abs(value) > float(np.finfo(dt.np_dtype).max) \
                 and dt.np_dtype.itemsize > 2:
@@ -437,7 +445,7 @@ def _fill(shape, value, dtype, device, requires_grad, out=None, name='zeros', la
         elif value == 0:
             arr = xp.zeros(shape, dt.np_dtype)
         else:
-            arr = xp.full(shape, _checked_fill(value, dt), dt.np_dtype)
+            arr = xp.full(shape, _checked_fill(value, dt, nbytes // dt.itemsize), dt.np_dtype)
     except MemoryError:
         raise RuntimeError(f"DefaultCPUAllocator: can't allocate memory: you tried to allocate {nbytes} bytes. "
                            "Error code 12 (Cannot allocate memory)") from None

@@ -9,12 +9,12 @@ later modified is detected at backward time.
 """
 import numpy as _np
 
-from ember._dtype import BAREBONES
+from ember._dtype import FLOAT8_NUMS, RESTRICTED_NUMS
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd import _op_observers as _observe
 from ember.autograd import grad_mode
 from ember.autograd.function import MultiOutputView, Primitive
-from ember.ops import _argparse
+from ember.ops import _argparse, _float8
 from ember.ops._argparse import FAILURES
 from ember.ops._registry import op
 
@@ -379,8 +379,8 @@ def _needs_checked_path(t, o, ufunc, alpha=1):
             type(o) in (int, float) and ufunc in (np.multiply, np.true_divide))):
         return True
     cat = t.dtype.category
-    if t.dtype in BAREBONES:   # the op itself decides (PyTorch refuses add_ for uint16, not mul_)
-        return True
+    if dt.num in RESTRICTED_NUMS:
+        return True     # uint16/32/64, float8: the op itself decides (PyTorch refuses add_ for uint16, not mul_)
     if cat < 2 and ufunc is np.true_divide:
         return True
     if type(o) is int and cat == 1:
@@ -473,9 +473,10 @@ def fill_(input, value):
                            "dimensions.")
 
     def fast(x, v):
-        if type(v) is int and v < 0 and x._data.dtype.kind == 'u':   # PyTorch wraps: -1 fills uint8 with 255
+        if type(v) is int and v < 0 and x._data.dtype.kind == 'u' or x._data.dtype.num in FLOAT8_NUMS:
+            # PyTorch wraps (-1 fills uint8 with 255) and rounds float8 through float32
             from ember.ops.creation import _checked_fill
-            v = _checked_fill(v, x.dtype)
+            v = _checked_fill(v, x.dtype, x._data.size)
         x._data[...] = v._data if isinstance(v, Tensor) else v
     if not getattr(input._data.flags, 'writeable', True):   # one value: PyTorch fills expanded memory too
         return run_with_expanded_memory_writable(input, lambda: apply_inplace(input, Fill.apply, value, fast=fast))
@@ -509,6 +510,8 @@ def copy_(t, other, non_blocking=False):
         data = backend.move(s._data, x._device, non_blocking) if isinstance(s, Tensor) else s
         if x._device.type == 'cuda':
             backend.array_module_of(x._data)    # CuPy writes on its current device: make it x's
+        if (x._data.dtype.num | data.dtype.num) > 255 and x._data.dtype != data.dtype:
+            data = _float8.astype(data, x._data.dtype, copy=False)   # ml_dtypes' types: PyTorch's rounding
         try:
             x._data[...] = data
         except ValueError:

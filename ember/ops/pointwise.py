@@ -1,8 +1,10 @@
 """More elementwise math: sign and exponent manipulation, log-sum of two, integer gcd/lcm, angles."""
 import math
 
+from ember._dtype import FLOAT8_NUMS
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
+from ember.ops import _float8
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 from ember.ops._util import elementwise
@@ -138,6 +140,8 @@ class _LogAddBase(Primitive):
     @classmethod
     @elementwise
     def forward(cls, ctx, a, b):
+        if a.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+            _float8.refuse_node(cls, a.dtype)
         ctx.save_for_backward(a, b)
         return getattr(ctx.xp, cls.ufunc)(a, b)
 

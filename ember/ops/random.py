@@ -154,7 +154,7 @@ def _finish(arr, dtype, device, requires_grad, pin_memory=False):
 
 def _float_dtype(dtype, name):
     dt = to_dtype(dtype) if dtype is not None else get_default_dtype()
-    if dt.category < 2:
+    if dt.category < 2 or dt.itemsize == 1:     # integers, bool and (the one-byte floats) float8
         raise NotImplementedError(f"\"{name}\" not implemented for '{_nm(dt)}'")
     return dt
 

@@ -6,11 +6,12 @@ import math
 import numpy as np
 
 from ember._dtype import BAREBONES, get_default_dtype, to_dtype
+from ember._dtype import FLOAT8_NUMS
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive, unrecorded_unary
 from ember.autograd._opmath import ALWAYS
-from ember.ops import _argparse
+from ember.ops import _argparse, _float8
 from ember.ops._numpy_keywords import NOT_GIVEN, take, take_required
 from ember.ops._half import is_half_array
 from ember.ops._util import python_reads, wrap_dim, wrap_dims
@@ -84,8 +85,10 @@ class Sum(Primitive):
 
 
 def _sum_array(xp, x, dims, keepdim, np_dtype):
-    if np_dtype is None and (x.dtype.kind in 'biuV' or x.dtype.itemsize == 2):
+    if np_dtype is None and (x.dtype.kind in 'biuV' or x.dtype.itemsize <= 2):
         if x.dtype.kind in 'Vf':
+            if x.dtype.itemsize == 1:     # PyTorch refuses a float8 sum
+                _float8.check('sum', x.dtype)
             # NumPy would accumulate bfloat16 (ml_dtypes) in bfloat16, and float16 too along an outer
             # axis; PyTorch accumulates both in float32
             return xp.sum(x, axis=dims, keepdims=keepdim, dtype=np.float32).astype(x.dtype)
@@ -174,6 +177,8 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=NOT_GIV
     if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
         dim, keepdim = take('nansum', 'axis', axis, dim, None), take('nansum', 'keepdims', keepdims, keepdim, False)
     if isinstance(input, Tensor) and input.dtype.is_floating_point:
+        if input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+            _float8.check('nansum', input._data.dtype)
         dt = to_dtype(dtype).np_dtype if dtype is not None else None
         _result = Nansum.apply(input, _dims(dim, input.ndim), keepdim, dt)
     else:
@@ -209,9 +214,13 @@ class Mean(Primitive):
         ctx.n = n
         if n == 0:  # the mean of nothing is NaN, quietly (NumPy would warn)
             return ctx.xp.full(ctx.xp.sum(x, axis=dims, keepdims=keepdim).shape, ctx.xp.nan, x.dtype)
-        # bfloat16 (ml_dtypes) accumulates in float32 like PyTorch, then rounds back
-        return x.mean(axis=dims, keepdims=keepdim,
-                      dtype=np.float32 if x.dtype.kind == 'V' else None).astype(x.dtype, copy=False)
+        acc = None
+        if x.dtype.itemsize < 4:
+            if x.dtype.num in FLOAT8_NUMS:     # PyTorch refuses float8 here
+                _float8.check('mean', x.dtype)
+            elif x.dtype.kind == 'V':   # bfloat16 (ml_dtypes) accumulates in float32 like PyTorch, then rounds back
+                acc = np.float32
+        return x.mean(axis=dims, keepdims=keepdim, dtype=acc).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
@@ -298,6 +307,8 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=NOT_GI
     elif input.dtype.category < 2:
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
                            f"{_name(input.dtype)}")
+    if input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check('nanmean', input._data.dtype)
     mask = ~input.isnan()
     result = sum(where(mask, input, 0.0), dim, keepdim) / sum(mask, dim, keepdim)
     return result if out is None else write_out('nanmean', result, out)
@@ -1121,6 +1132,8 @@ def norm_grad(x, out, g, p, dims):
 def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
+    if input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check('norm', input._data.dtype)
     if input.dtype.category < 2:
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
                            f"{_name(input.dtype)}")
@@ -1184,6 +1197,8 @@ class LogSumExp(Primitive):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         xp = ctx.xp
+        if x.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+            _float8.check('logsumexp', x.dtype)
         m = xp.max(x, axis=dims, keepdims=True) if x.size else xp.zeros((1,) * x.ndim, x.dtype)
         m = xp.where(xp.isfinite(m), m, 0).astype(x.dtype)
         if is_half_array(x):
@@ -1640,6 +1655,8 @@ def sort(input, dim=-1, descending=False, stable=False, *, out=None):
 def _argsort(input, dim, descending):
     xp = input._xp
     data = input._data
+    if data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check('sort', data.dtype)
     if descending:
         # stable descending: sort the negated order of a reversed copy, keeping first occurrences first
         if data.dtype == np.bool_:
@@ -1942,6 +1959,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
                 [2, 3]]), tensor([1, 2]))
     """
     xp = input._xp
+    if input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check('unique', input._data.dtype)
     res = xp.unique(input._data, return_inverse=return_inverse, return_counts=return_counts, axis=dim)
     if not (return_inverse or return_counts):
         return Tensor._make(res, input._device)

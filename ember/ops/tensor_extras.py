@@ -4,8 +4,9 @@
 import numpy as np
 
 from ember._device import as_device
+from ember._dtype import FLOAT8_NUMS
 from ember._tensor import Tensor
-from ember.ops import _argparse
+from ember.ops import _argparse, _float8
 from ember.ops._registry import op
 from ember.ops._util import wrap_dim
 from ember.ops.inplace import write_out
@@ -428,6 +429,8 @@ def put_(input, index, source, accumulate=False):
         >>> ember.zeros(4).put_(ember.tensor([0, 0, 3]), ember.tensor([1., 2., 3.]), accumulate=True)
         tensor([3., 0., 0., 3.])
     """
+    if input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check('put_', input._data.dtype)
     n = input.numel()
     flat_index = index.reshape(-1)
     if flat_index.numel() and (int(flat_index.max()) >= n or int(flat_index.min()) < -n):

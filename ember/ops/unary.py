@@ -8,11 +8,12 @@ import math
 import numpy as np
 
 from ember._tensor import Tensor
+from ember._dtype import FLOAT8_NUMS
 from ember.ops._barebones import NUMS as _BAREBONES, refuse as _refuse
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
-from ember.ops import _argparse, _erf as _erf_np
+from ember.ops import _argparse, _float8, _erf as _erf_np
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 
@@ -146,10 +147,23 @@ def _zero_grad(name):
 
 
 Sign = _zero_grad('SignBackward0')(lambda xp, x: xp.sign(x))
-Floor = _zero_grad('FloorBackward0')(lambda xp, x: xp.floor(x) if x.dtype.kind in 'fV' else x.copy())
-Ceil = _zero_grad('CeilBackward0')(lambda xp, x: xp.ceil(x) if x.dtype.kind in 'fV' else x.copy())
-Trunc = _zero_grad('TruncBackward0')(lambda xp, x: xp.trunc(x) if x.dtype.kind in 'fV' else x.copy())
-Round = _zero_grad('RoundBackward0')(lambda xp, x: xp.round(x) if x.dtype.kind in 'fV' else x.copy())
+def _rounding(name):
+    """``fwd`` of floor/ceil/trunc/round: integer tensors are returned unchanged (and PyTorch refuses float8)."""
+    np_fn = getattr(np, name)
+
+    def fwd(xp, x):
+        if x.dtype.kind in 'fV':
+            if x.dtype.itemsize == 1:
+                _float8.check(name, x.dtype)
+            return np_fn(x) if xp is np else getattr(xp, name)(x)
+        return x.copy()
+    return fwd
+
+
+Floor = _zero_grad('FloorBackward0')(_rounding('floor'))
+Ceil = _zero_grad('CeilBackward0')(_rounding('ceil'))
+Trunc = _zero_grad('TruncBackward0')(_rounding('trunc'))
+Round = _zero_grad('RoundBackward0')(_rounding('round'))
 Frac = _unary('FracBackward0', lambda xp, x: x - xp.trunc(x), lambda g, x, y: g, save=None, promote=False)
 
 
@@ -676,7 +690,9 @@ def abs(input, *, out=None):
         _argparse.refuse_from_stack()
         raise
     if num in _BAREBONES:
-        raise _refuse('abs_cpu', num)
+        if num not in FLOAT8_NUMS:
+            raise _refuse('abs_cpu', num)
+        _float8.check('abs', input._data.dtype)     # (PyTorch refuses float8_e8m0fnu only)
     _result = Abs.apply(input)
     return _result if out is None else write_out('abs', _result, out)
 
@@ -870,6 +886,8 @@ def round(input, *, decimals=0, out=None):
         tensor([0.5000, 1.5000, 2.2000, 7.0000])
     """
     if decimals:
+        if input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+            _float8.check('round_decimals', input._data.dtype)
         scale = 10.0 ** decimals
         _result = Round.apply(input * scale) / scale
         return _result if out is None else write_out('round', _result, out)
@@ -917,6 +935,8 @@ class Logit(Primitive):
     @staticmethod
     def forward(ctx, x, eps):
         xp = ctx.xp
+        if x.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+            _float8.check('logit', x.dtype)
         ctx.save_for_backward(x)
         ctx.eps = eps
         if eps is not None:
