@@ -1095,7 +1095,9 @@ class LogSigmoid(Primitive):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return ctx.xp.ascontiguousarray(-ctx.xp.logaddexp(0, -x))   # finite for any logit; contiguous as PyTorch's
+        out = -ctx.xp.logaddexp(0, -x)      # finite for any logit
+        # contiguous as PyTorch's (ascontiguousarray alone would make a 0-d result 1-d)
+        return out if out.flags.c_contiguous else ctx.xp.ascontiguousarray(out)
 
     @staticmethod
     def backward(ctx, g):

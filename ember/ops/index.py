@@ -1052,7 +1052,9 @@ class MaskedFill(Primitive):
             out = xp.where(mask, v, x)  # out of place, the result takes the broadcast shape
         except ValueError:
             raise broadcast_error(mask.shape, x.shape) from None
-        return xp.ascontiguousarray(out.astype(x.dtype, copy=False))   # contiguous, as PyTorch's
+        out = out.astype(x.dtype, copy=False)
+        # contiguous, as PyTorch's (ascontiguousarray alone would make a 0-d result 1-d)
+        return out if out.flags.c_contiguous else xp.ascontiguousarray(out)
 
     @staticmethod
     def backward(ctx, g):

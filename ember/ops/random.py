@@ -631,7 +631,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
         probs = backend.to_numpy(input._data)
         if (probs < 0).any() or (probs > 1).any():
             raise RuntimeError(_BERNOULLI_P_ERROR)
-        vals = draw.bernoulli_tensor(gen, np.ascontiguousarray(probs))
+        vals = draw.bernoulli_tensor(gen, np.ascontiguousarray(probs)).reshape(probs.shape)   # 0-d stays 0-d
     else:
         vals = draw.bernoulli_scalar(gen, input.numel(), p).reshape(tuple(input.shape))
     return write_out('bernoulli', _finish(vals, input.dtype, input.device, False), out, warn_resize=False)
@@ -700,7 +700,7 @@ def poisson(input, generator=None):
     lam = backend.to_numpy(input._data)
     if lam.size and not (lam >= 0).all():
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
-    counts = serial.poisson(_gen(generator), np.ascontiguousarray(lam))
+    counts = serial.poisson(_gen(generator), np.ascontiguousarray(lam)).reshape(lam.shape)   # 0-d stays 0-d
     return _finish(counts.astype(lam.dtype), input.dtype, input.device, False)
 
 
