@@ -377,6 +377,11 @@ _NATIVE_POSITIONS = {
     'max_pool1d': ('torch', 'max_pool1d', _POOLING, ()), 'max_pool2d': ('torch', 'max_pool2d', _POOLING, ()),
     'max_pool3d': ('torch', 'max_pool3d', _POOLING, ()),
     'pad': ('nn', 'pad', ('input', 'pad', 'mode', 'value'), ()),
+    # (output_size as a list, None standing for the input's size there)
+    'adaptive_avg_pool2d': ('nn', 'adaptive_avg_pool2d', ('input', 'output_size'), ()),
+    'adaptive_avg_pool3d': ('nn', 'adaptive_avg_pool3d', ('input', 'output_size'), ()),
+    'adaptive_max_pool2d': ('nn', 'adaptive_max_pool2d', ('input', 'output_size'), ()),
+    'adaptive_max_pool3d': ('nn', 'adaptive_max_pool3d', ('input', 'output_size'), ()),
     # (each size as a pair: a number n as (n, n))
     'unfold': ('nn', 'im2col', ('input', 'kernel_size', 'dilation', 'padding', 'stride'), ()),
     'fold': ('nn', 'col2im', ('input', 'output_size', 'kernel_size', 'dilation', 'padding', 'stride'), ()),
@@ -532,6 +537,12 @@ def _error_for(name, exports, receiver, args, kwargs):
             args, kwargs = _in_order(name, args, kwargs, order) + list(constants), {}
             if name in ('unfold', 'fold'):
                 args = args[:1] + [tuple(a) if isinstance(a, (tuple, list)) else (a, a) for a in args[1:]]
+            elif name.startswith('adaptive_') and not isinstance(args[1], int) and hasattr(args[1], '__len__'):
+                given = list(args[1])
+                sizes = list(getattr(args[0], 'shape', ()))[-len(given):] if given else []
+                if len(sizes) == len(given):
+                    given = [d if v is None else v for v, d in zip(given, sizes)]
+                args[1] = given
             if name == 'normalize' and isinstance(args[1], str):
                 return None     # (a string p takes PyTorch's norm to matrix_norm, whose own error stands)
         err = explain(namespace or ('nn' if signatures('nn', native) else 'torch'), native, args, kwargs)

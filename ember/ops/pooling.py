@@ -676,8 +676,13 @@ def _adaptive_sizes(name, n, input, output_size, colon=''):
         output_size = output_size.tolist()
     if output_size is None or isinstance(output_size, int):
         output_size = (output_size,) * n
-    output_size = tuple(output_size)
+    try:
+        output_size = tuple(output_size)
+    except TypeError:       # (PyTorch's function takes the len() of what is not an int)
+        raise TypeError(f"object of type '{type(output_size).__name__}' has no len()") from None
     if len(output_size) != n:
+        from ember.ops import _argparse
+        _argparse.refuse_from_stack()       # (sizes not ints, a string: the parser's error first)
         if 'max' in name:
             raise RuntimeError(f"{name}(): internal error: output_size.size() must be {n}")
         raise RuntimeError(f"{name}: output_size must be {n}")
