@@ -304,3 +304,26 @@ def test_more_torchvision_models_prepare_and_convert_to_pytorchs_code(record, na
     assert _as_torch(quantized.code) == converted_code
     out, ref = quantized(x).numpy(), model(x).detach().numpy()
     assert np.abs(out - ref).max() < 0.05 * np.abs(ref).max() + 1e-3
+
+
+def test_fixed_parameter_ops_softmax_quantized_sigmoid_float():
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc, self.sm, self.sig = nn.Linear(4, 5), nn.Softmax(dim=1), nn.Sigmoid()
+
+        def forward(self, x):
+            y = self.fc(x)
+            return self.sm(y), self.sig(y)
+
+    model = Net().eval()
+    x = ember.randn(3, 4)
+    prepared = prepare_fx(model, get_default_qconfig_mapping(), (x,))
+    assert type(prepared.activation_post_process_2).__name__ == 'FixedQParamsObserver'
+    prepared(x)
+    quantized = convert_fx(prepared)
+    assert quantized.sm._get_name() == 'QuantizedSoftmax' and quantized.sm.scale == 1 / 256
+    # ember has no quantized sigmoid kernel: the sigmoid runs on the dequantized values, then is quantized
+    assert quantized.sig._get_name() == 'Sigmoid' and 'sig = self.sig(dequantize' in quantized.code
+    for out, ref in zip(quantized(x), model(x)):
+        np.testing.assert_allclose(out.numpy(), ref.detach().numpy(), atol=2 / 256 + 0.02)

@@ -75,7 +75,9 @@ def _take_quantized_inputs(node, graph):
 
 def _swap_static_module(model, graph, node, module, qconfig, quantize, observer_of):
     from ember.ao.quantization.quantization_mappings import get_default_static_quant_module_mappings
-    quantized_class = get_default_static_quant_module_mappings().get(type(module))
+    from ember.ao.nn import quantized as nnq
+    # graph mode also runs a softmax quantized (eager mode leaves it float)
+    quantized_class = {**get_default_static_quant_module_mappings(), nn.Softmax: nnq.Softmax}.get(type(module))
     if quantized_class is None:
         return False
     for part in module.modules():     # a fused module's parts are read with their own qconfig
