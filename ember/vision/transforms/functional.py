@@ -113,8 +113,9 @@ def pil_to_tensor(pic):
     """PIL image -> CHW tensor of the image's own dtype (no scaling)."""
     _check_pil(pic)
     arr = np.array(pic, copy=True)
-    arr = arr.reshape(pic.size[1], pic.size[0], len(pic.getbands())).transpose((2, 0, 1))
-    return ember.from_numpy(np.ascontiguousarray(arr))
+    arr = arr.reshape(pic.size[1], pic.size[0], len(pic.getbands()))
+    # a CHW view of the HWC pixels, as torchvision returns it (its strides show: (1, 3 * W, 3) for RGB)
+    return ember.from_numpy(arr).permute((2, 0, 1))
 
 
 def to_pil_image(pic, mode=None):

@@ -251,3 +251,17 @@ def test_tensor_resize_is_differentiable():
     T.Resize((2, 2))(x).sum().backward()
     # every output pixel's weights sum to one, so the input gradient sums to the output count
     assert abs(float(x.grad.sum()) - 4.0) < 1e-5
+
+
+def test_pil_to_tensor_is_a_chw_view_of_the_pixels():
+    # torchvision permutes the HWC pixels without copying: the strides show it (the custom-ops tutorial's
+    # fake kernel is compared against them)
+    pytest.importorskip('PIL')
+    from PIL import Image
+    from ember.vision.transforms.functional import pil_to_tensor
+    rgb = Image.fromarray(np.arange(4 * 5 * 3, dtype=np.uint8).reshape(4, 5, 3))
+    t = pil_to_tensor(rgb)
+    assert t.shape == (3, 4, 5) and t.stride() == (1, 15, 3) and not t.is_contiguous()
+    assert t[1, 2, 3].item() == (2 * 5 + 3) * 3 + 1
+    gray = pil_to_tensor(Image.fromarray(np.zeros((4, 5), np.uint8)))
+    assert gray.shape == (1, 4, 5) and gray.stride() == (1, 5, 1)
