@@ -11,7 +11,7 @@ from ember._tensor import Tensor
 from ember._dtype import FLOAT8_NUMS
 from ember.ops._barebones import NUMS as _BAREBONES, refuse as _refuse
 from ember.autograd import grad_mode
-from ember.autograd.function import Primitive
+from ember.autograd.function import Primitive, unrecorded_unary
 from ember.autograd._opmath import ALWAYS
 from ember.ops import _argparse, _float8, _erf as _erf_np
 from ember.ops._registry import op
@@ -222,6 +222,10 @@ def neg(input, *, out=None):
     if input.dtype.name == 'bool':
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
                            "invert a mask, use the `~` or `logical_not()` operator instead.")
+    if out is None and input.__class__ is Tensor:
+        _result = unrecorded_unary(np.negative, input)   # (Neg's forward, when nothing is recorded)
+        if _result is not None:
+            return _result
     _result = Neg.apply(input)
     return _result if out is None else write_out('neg', _result, out)
 

@@ -1,6 +1,6 @@
-"""add, sub, mul, div (with a tensor or a Python number), relu, a full sum and 2-D F.linear skip ``Function.apply``
-when nothing is recorded (see ``function.unrecorded_binary``): the results, errors and what observers see
-must be those of ``apply``."""
+"""add, sub, mul, div (with a tensor or a Python number), neg, relu, a full sum and 2-D F.linear skip
+``Function.apply`` when nothing is recorded (see ``function.unrecorded_binary``): the results, errors and
+what observers see must be those of ``apply``."""
 import numpy as np
 import pytest
 
@@ -10,6 +10,7 @@ from ember.autograd import _op_observers, function
 from ember.ops.activation import Relu
 from ember.ops.arith import Add, Div, Mul, Sub
 from ember.ops.reduce import Sum
+from ember.ops.unary import Neg
 
 _DTYPES = (np.float32, np.float64, np.complex64, np.complex128, np.int8, np.int16, np.int32, np.int64,
            np.uint8, np.float16, np.bool_, np.uint16)
@@ -74,6 +75,9 @@ def test_relu_and_sum_results_are_apply_s(dt, shape):
         _same(fn(x), expected)
     _same(ember.sum(x), Sum.apply(x, None, False, None))
     _same(x.sum(), Sum.apply(x, None, False, None))
+    if dt is not np.bool_:   # (negating a bool tensor is refused before either)
+        _same(-x, Neg.apply(x))
+        _same(ember.neg(x), Neg.apply(x))
 
 
 def test_mixed_dtypes_promote_as_before():
@@ -143,10 +147,10 @@ def test_observers_see_every_op():
     log = _Log()
     _op_observers.add(log)
     try:
-        a * b, a + b, a - b, a.relu(), F.relu(a), a.sum()
+        a * b, a + b, a - b, a.relu(), F.relu(a), a.sum(), -a
     finally:
         _op_observers.remove(log)
-    assert log.ops == ['Mul', 'Add', 'Sub', 'Relu', 'Relu', 'Sum']
+    assert log.ops == ['Mul', 'Add', 'Sub', 'Relu', 'Relu', 'Sum', 'Neg']
     assert function._op_hooks == ()
 
 
