@@ -331,7 +331,7 @@ def region_activation_memory_budget(budget):
         >>> ember.autograd.graph.region_activation_memory_budget(0.5)
         Traceback (most recent call last):
             ...
-        RuntimeError: ember.autograd.graph.region_activation_memory_budget can only be used inside a torch.compile region; it has no effect in eager mode.
+        RuntimeError: ember.autograd.graph.region_activation_memory_budget can only be used inside a torch.compile...
     """
     name = 'ember.autograd.graph.region_activation_memory_budget'
     if isinstance(budget, bool) or not isinstance(budget, (int, float)):

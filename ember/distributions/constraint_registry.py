@@ -61,9 +61,9 @@ biject_to.__doc__ = """Returns a bijective transform from unconstrained space (a
         'StickBreakingTransform'
     """
 transform_to = ConstraintRegistry()
-transform_to.__doc__ = """Returns a transform from unconstrained space (all real numbers) onto the region of a constraint,
-    not necessarily bijective: ``transform_to(constraint)(x)`` satisfies ``constraint`` for any real ``x``, for
-    optimising a constrained parameter through an unconstrained one. New constraint types are added with
+transform_to.__doc__ = """Returns a transform from unconstrained space (all real numbers) onto the region of a
+    constraint, not necessarily bijective: ``transform_to(constraint)(x)`` satisfies ``constraint`` for any real
+    ``x``, for optimising a constrained parameter through an unconstrained one. New constraint types are added with
     ``transform_to.register(ConstraintClass)`` as a decorator of a factory.
 
     Args:

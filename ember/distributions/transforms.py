@@ -308,8 +308,8 @@ class ComposeTransform(Transform):
 
 
 identity_transform = ComposeTransform([])
-identity_transform.__doc__ = """The identity transform: a :class:`ComposeTransform` of no parts, which leaves values as they are
-    and has a log-Jacobian determinant of zero. ``biject_to(constraints.real)`` returns it.
+identity_transform.__doc__ = """The identity transform: a :class:`ComposeTransform` of no parts, which leaves values as
+    they are and has a log-Jacobian determinant of zero. ``biject_to(constraints.real)`` returns it.
 
     Example::
 
