@@ -4,6 +4,7 @@ import numpy as _np
 from ember._dtype import FLOAT8_NUMS
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
+from ember._grad_state import state as _grad_state
 from ember.autograd.function import Primitive, unrecorded_binary, unrecorded_scalar
 from ember.autograd._opmath import ALWAYS, WITH_NUMBER
 from ember.ops import _argparse
@@ -358,7 +359,8 @@ def add(input, other, *, alpha=1, out=None):
         _check_alpha(input, other, alpha)
     if not isinstance(input, Tensor):
         return Add.apply(other, input) if alpha == 1 else Add.apply(input, other, alpha)
-    if out is None and input.__class__ is Tensor and alpha is _ONE:
+    if out is None and input.__class__ is Tensor and alpha is _ONE \
+            and (not input._requires_grad or not _grad_state.enabled):   # (a recorded first operand: apply)
         _kind = other.__class__
         _result = unrecorded_binary(_np.add, input, other) if _kind is Tensor else \
             unrecorded_scalar(_np.add, input, other) if _kind is float or _kind is int else None
@@ -391,7 +393,8 @@ def sub(input, other, alpha=1, *, out=None):
         return RSub.apply(other, input) if alpha == 1 else Sub.apply(input, other, alpha)
     if input._data.dtype is _BOOL or type(other) is bool or (type(other) is Tensor and other._data.dtype is _BOOL):
         _refuse_bool_subtraction(input, other)
-    if out is None and input.__class__ is Tensor and alpha is _ONE:
+    if out is None and input.__class__ is Tensor and alpha is _ONE \
+            and (not input._requires_grad or not _grad_state.enabled):   # (a recorded first operand: apply)
         _kind = other.__class__
         _result = unrecorded_binary(_np.subtract, input, other) if _kind is Tensor else \
             unrecorded_scalar(_np.subtract, input, other) if _kind is float or _kind is int else None
@@ -440,7 +443,8 @@ def mul(input, other, *, out=None):
         tensor([[3., 4.],
                 [6., 8.]])
     """
-    if out is None and input.__class__ is Tensor:
+    if out is None and input.__class__ is Tensor \
+            and (not input._requires_grad or not _grad_state.enabled):   # (a recorded first operand: apply)
         _kind = other.__class__
         _result = unrecorded_binary(_np.multiply, input, other) if _kind is Tensor else \
             unrecorded_scalar(_np.multiply, input, other) if _kind is float or _kind is int else None
@@ -472,7 +476,8 @@ def div(input, other, *, rounding_mode=None, out=None):
         >>> ember.div(a, 2, rounding_mode='floor')
         tensor([ 3, -4])
     """
-    if rounding_mode is None and out is None and input.__class__ is Tensor:
+    if rounding_mode is None and out is None and input.__class__ is Tensor \
+            and (not input._requires_grad or not _grad_state.enabled):   # (a recorded first operand: apply)
         _kind = other.__class__
         # (two tensors only when floating: integer ones divide in the default float dtype)
         res = unrecorded_binary(_np.true_divide, input, other) \
