@@ -1,5 +1,5 @@
 # PyTorch beginner tutorial "Learning PyTorch with Examples" (beginner_source/pytorch_with_examples.rst and its
-# examples_tensor/, examples_autograd/, examples_nn/ programs), run fast: 300 steps each instead of 2000-30000,
+# examples_tensor/, examples_autograd/, examples_nn/ programs), run fast: 200 steps each instead of 2000-30000,
 # seeded, values printed to 4 significant digits (float32 sums in another order differ in the last bits);
 # every torch call as the tutorials write it.
 import math
@@ -10,7 +10,7 @@ import torch
 
 torch.manual_seed(0)
 random.seed(0)
-STEPS = 300
+STEPS = 200
 
 
 def show(*values):
