@@ -71,9 +71,10 @@ class device:
         return f"device(type='{self.type}', index={self.index})"
 
     def __eq__(self, other):
-        if isinstance(other, str):
-            other = device(other)
-        return isinstance(other, device) and self.type == other.type and self.index == other.index
+        # as PyTorch's: a device equals only a device (device('cpu') == 'cpu' is False)
+        if not isinstance(other, device):
+            return NotImplemented
+        return self.type == other.type and self.index == other.index
 
     def __hash__(self):
         return hash((self.type, self.index))
