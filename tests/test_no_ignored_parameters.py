@@ -91,6 +91,8 @@ HARMLESS_API = {
     ('torch.Tensor.__array_wrap__', 'context'): "NumPy's ufunc details; PyTorch's __array_wrap__ takes none and "
                                                 "wraps every result as a tensor, as ember does",
     ('torch.Tensor.__array_wrap__', 'return_scalar'): "PyTorch wraps 0-d ufunc results as tensors too",
+    ('torch.Tensor.to_dense', 'masked_grad'): "only a sparse input's gradient depends on it; a dense tensor is "
+                                              "returned as it is, as in PyTorch",
     ('torch.Tensor.__reduce_ex__', 'proto'): 'a tensor pickles to the same reduction for every pickle protocol',
     ('torch.func.debug_unwrap', 'recurse'): "ember's transforms hand functions plain tensors: there is no wrapper "
                                             "to unwrap at any depth",

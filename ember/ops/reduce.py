@@ -1758,7 +1758,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     if k > size or k < 0:
         raise RuntimeError("selected index k out of range")
     if input.ndim == 0:          # a 0-d tensor's one element, for k 0 or 1 alike (as PyTorch)
-        values, indices = topk(input.reshape(1), 1, 0, largest, sorted)
+        values, indices = topk(input.reshape(1), 1, 0, largest)     # (one element: sorted either way)
         _result = _named('topk')(values.reshape(()), indices.reshape(()))
         return _result if out is None else write_out('topk', _result, out)
     idx = _argsort(input, dim, largest)

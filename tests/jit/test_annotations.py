@@ -3,7 +3,6 @@
 import typing
 
 import ember
-from ember import compat
 
 
 def test_typing_names_and_broadcasting_lists():
@@ -17,12 +16,9 @@ def test_typing_names_and_broadcasting_lists():
 
 
 def test_importable_as_torch_jit_annotations():
-    installed = compat.is_installed()
-    compat.install()
-    try:
+    # with torch aliased to ember as `ember run` does (real torch, if another test imported it, set aside)
+    from tests.test_programs import torch_is_ember
+    with torch_is_ember():
         import importlib
         module = importlib.import_module('torch.jit.annotations')
-        assert module.List is typing.List
-    finally:
-        if not installed:
-            compat.uninstall()
+        assert module is ember.jit.annotations and module.List is typing.List
