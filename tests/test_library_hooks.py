@@ -55,3 +55,25 @@ def test_tracing_and_transform_questions():
     ember.func.grad(lambda x: f(x).sum())(ember.ones(2))
     f(ember.ones(2))
     assert seen == [(True, False), (False, True), (False, True), (False, False)]
+
+
+def test_optimizer_subclass_that_skips_init_steps_bare():
+    # accelerate's AcceleratedOptimizer subclasses Optimizer without running its __init__ and wraps a real one
+    class Wrapper(ember.optim.Optimizer):
+        def __init__(self, inner):
+            self.inner = inner
+
+        def step(self, closure=None):
+            return self.inner.step(closure)
+    p = ember.nn.Parameter(ember.tensor([1.0]))
+    inner = ember.optim.SGD([p], lr=0.5)
+    calls = []
+    inner.register_step_pre_hook(lambda opt, args, kwargs: calls.append('pre'))
+    p.grad = ember.tensor([2.0])
+    Wrapper(inner).step()
+    assert p.item() == 0.0 and calls == ['pre']
+
+
+def test_devices_equal_only_devices():
+    d = ember.device('cpu')
+    assert (d == 'cpu', d != 'cpu', d == ember.device('cpu'), d == None) == (False, True, True, False)  # noqa: E711

@@ -64,8 +64,12 @@ def _with_step_hooks(step):
     def wrapper(self, *args, **kwargs):
         # NOTE: the common case has no hooks; test for that first to keep step overhead tiny. A subclass
         # step calling super().step() reaches a second wrapper: only the outermost one runs the hooks.
-        if not (self._optimizer_step_pre_hooks or _global_optimizer_pre_hooks or self._optimizer_step_post_hooks
-                or _global_optimizer_post_hooks) or self.__dict__.get('_in_hooked_step'):
+        d = self.__dict__
+        pre = d.get('_optimizer_step_pre_hooks')
+        # an optimizer whose Optimizer.__init__ never ran (accelerate's wrapper around one) has no hooks: PyTorch
+        # hooks a step when __init__ runs, so there its step runs bare too
+        if pre is None or not (pre or _global_optimizer_pre_hooks or d['_optimizer_step_post_hooks']
+                               or _global_optimizer_post_hooks) or d.get('_in_hooked_step'):
             return step(self, *args, **kwargs)
         self._in_hooked_step = True
         try:
