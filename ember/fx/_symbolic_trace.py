@@ -263,8 +263,10 @@ class Tracer(TracerBase):
                 args.append(self._concrete(p, concrete_args[p.name]))
                 continue
             default = inspect.Signature.empty if p.default is p.empty else p.default
+            # the parameter's annotation is the placeholder's type, as PyTorch's tracer records it
             args.append(self.create_proxy('placeholder', p.name, () if default is inspect.Signature.empty
-                                          else (default,), {}))
+                                          else (default,), {},
+                                          type_expr=None if p.annotation is p.empty else p.annotation))
         return root_fn, args
 
     def _concrete(self, param, value):

@@ -192,7 +192,9 @@ class Node:
         """This node as one line of ``str(graph)``."""
         if self.op == 'placeholder':
             default = f'(default={self.args[0]})' if self.args else ''
-            return f'%{self.name} : [num_users={len(self.users)}] = placeholder[target={self.target}]{default}'
+            typename = f'{_type_repr(self.type)} ' if self.type else ''
+            return (f'%{self.name} : {typename}[num_users={len(self.users)}] = placeholder[target={self.target}]'
+                    f'{default}')
         if self.op == 'get_attr':
             return f'%{self.name} : [num_users={len(self.users)}] = get_attr[target={self.target}]'
         if self.op == 'output':
@@ -257,3 +259,14 @@ def _format_value(a, prefix=''):
 
 def _format_kwargs(kwargs):
     return '{' + ', '.join(f'{k}: {_format_value(v, "%")}' for k, v in kwargs.items()) + '}'
+
+
+def _type_repr(obj):
+    """How a node's type reads in ``str(graph)``: builtins by name, classes by their module's dotted name."""
+    if isinstance(obj, type):
+        return obj.__qualname__ if obj.__module__ == 'builtins' else f'{obj.__module__}.{obj.__qualname__}'
+    if obj is ...:
+        return '...'
+    if isinstance(obj, types.FunctionType):
+        return obj.__name__
+    return repr(obj)

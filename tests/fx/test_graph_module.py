@@ -195,3 +195,19 @@ def test_placeholder_defaults_print_as_pytorch_does():
     assert str(gm.graph).splitlines()[2] == '    %y : [num_users=1] = placeholder[target=y](default=3)'
     assert gm.code == '\n\n\ndef forward(self, x, y = 3):\n    add = x + y;  x = y = None\n    return add\n    '
     assert ember.equal(gm(ember.ones(1)), ember.full((1,), 4.0))
+
+
+def test_placeholders_carry_their_parameters_annotations():
+    # PyTorch's tracer types each placeholder by the parameter's annotation and str(graph) shows it
+    # (torchvision's forward(self, x: Tensor) prints "%x : torch.Tensor [num_users=1] = placeholder[target=x]")
+    def f(x: ember.Tensor, y: int = 3, z: 'ember.Tensor' = None, w=None):
+        return x + y
+    gm = ember.fx.symbolic_trace(f)
+    lines = str(gm.graph).splitlines()
+    assert lines[1] == '    %x : ember.Tensor [num_users=1] = placeholder[target=x]'
+    assert lines[2] == '    %y : int [num_users=1] = placeholder[target=y](default=3)'
+    assert lines[3] == "    %z : 'ember.Tensor' [num_users=0] = placeholder[target=z](default=None)"
+    assert lines[4] == '    %w : [num_users=0] = placeholder[target=w](default=None)'
+    placeholders = [n for n in gm.graph.nodes if n.op == 'placeholder']
+    assert [n.type for n in placeholders] == [ember.Tensor, int, 'ember.Tensor', None]
+    assert ember.equal(gm(ember.ones(1)), ember.full((1,), 4.0))

@@ -17,9 +17,7 @@ from typing import Any, Dict, List
 from torch.fx import Interpreter
 
 traced_rn18 = torch.fx.symbolic_trace(rn18)
-# (the graph's placeholder line is not printed: torchvision annotates forward's x as a Tensor and
-# ember's ResNet does not, nor does ember's tracer record annotations)
-print('\n'.join(str(traced_rn18.graph).splitlines()[2:]))
+print(traced_rn18.graph)
 
 
 class ProfilingInterpreter(Interpreter):

@@ -6,7 +6,7 @@ Module names follow torchvision (conv1, bn1, layer1..layer4, fc; blocks with con
 from typing import Optional
 
 import ember
-from ember import nn
+from ember import Tensor, nn
 from ember.vision.models._api import register_model
 from ember.vision.models._meta import weights_enum
 from ember.vision.models._utils import _load_weights, _ovewrite_named_param, handle_legacy_interface
@@ -48,7 +48,7 @@ class BasicBlock(nn.Module):
         self.downsample = downsample
         self.stride = stride
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
         # the shortcut runs after the main branch, as in torchvision: fx traces list nodes in this order
@@ -78,7 +78,7 @@ class Bottleneck(nn.Module):
         self.downsample = downsample
         self.stride = stride
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         out = self.relu(self.bn1(self.conv1(x)))
         out = self.relu(self.bn2(self.conv2(out)))
         out = self.bn3(self.conv3(out))
@@ -151,12 +151,12 @@ class ResNet(nn.Module):
                                 dilation=self.dilation, norm_layer=norm_layer))
         return nn.Sequential(*layers)
 
-    def _forward_impl(self, x):
+    def _forward_impl(self, x: Tensor) -> Tensor:
         x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
         x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
         return self.fc(ember.flatten(self.avgpool(x), 1))
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return self._forward_impl(x)
 
 
