@@ -72,7 +72,7 @@ from ember._tensor_interop import is_distributed  # noqa: E402,F401
 from ember._errors import AcceleratorError, OutOfMemoryError, FatalError  # noqa: E402,F401
 from ember._build_info import (has_lapack, has_spectral, has_mkl, has_openmp, init_num_threads,  # noqa: E402,F401
                                get_device_module)
-from ember._formats import legacy_contiguous_format, jagged, sparse_coo  # noqa: E402,F401
+from ember._formats import legacy_contiguous_format, jagged, sparse_coo, sparse_csr, sparse_csc, sparse_bsr, sparse_bsc, _mkldnn  # noqa: E402,F401,E501
 from ember._streams import Stream, Event  # noqa: E402,F401
 from ember._compile import compile, cond, while_loop  # noqa: E402,F401
 from ember._sym import (SymInt, SymFloat, SymBool, sym_int, sym_float, sym_max, sym_min, sym_not,  # noqa: E402,F401

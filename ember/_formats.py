@@ -66,6 +66,13 @@ channels_last_3d = memory_format('channels_last_3d')
 legacy_contiguous_format = contiguous_format     # PyTorch's old name for it, the same object
 jagged = layout('jagged')                          # the layout of nested tensors with one ragged dim
 sparse_coo = layout('sparse_coo')                  # sparse tensors: indices and values (ember.sparse)
+# PyTorch's compressed sparse layouts and MKL-DNN's: named (libraries compare layouts with them), never made
+# (factories refuse them with check_layout's error)
+sparse_csr = layout('sparse_csr')
+sparse_csc = layout('sparse_csc')
+sparse_bsr = layout('sparse_bsr')
+sparse_bsc = layout('sparse_bsc')
+_mkldnn = layout('_mkldnn')
 
 # the order of dims in memory, outermost first, for each format and rank
 _PERMUTATIONS = {('channels_last', 4): (0, 2, 3, 1), ('channels_last_3d', 5): (0, 2, 3, 4, 1)}

@@ -362,3 +362,22 @@ def tensor_repr(t, *, tensor_contents=None):
 
     text = _add_suffixes(prefix + body, suffixes, indent)
     return f'Parameter({text})' if wrap_as_param else text
+
+
+# PyTorch's private names for the pieces above, which Tensor subclasses printing their own contents call
+# (PyG's EdgeIndex: torch._tensor_str._tensor_str(self._data, indent), then _add_suffixes or _str_intern)
+def _tensor_str(self, indent):
+    """The bracketed values of tensor ``self`` laid out for a repr whose prefix is ``indent`` columns wide."""
+    if self.numel() == 0:
+        return '[]'
+    return _body(self._data, indent)
+
+
+def _str_intern(inp, *, tensor_contents=None):
+    """``repr(inp)``, with ``tensor_contents`` in place of its values when given."""
+    return tensor_repr(inp, tensor_contents=tensor_contents)
+
+
+def _str(self, *, tensor_contents=None):
+    """``repr(self)``, with ``tensor_contents`` in place of its values when given."""
+    return tensor_repr(self, tensor_contents=tensor_contents)

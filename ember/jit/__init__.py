@@ -287,3 +287,15 @@ def __getattr__(name):
         from ember.jit import _trace
         return getattr(_trace, name)
     raise AttributeError(f"module 'ember.jit' has no attribute '{name}'")
+
+
+def _overload(func):
+    """Declares one typed signature of a function TorchScript compiles per call type (``@torch.jit._overload``
+    stubs, then the real definition under the same name). Run eagerly, the real definition that follows is
+    what the name calls; the declaration is returned as it is."""
+    return func
+
+
+def _overload_method(func):
+    """``_overload`` for methods of a module (``@torch.jit._overload_method``)."""
+    return func

@@ -62,6 +62,25 @@ def aten_function(op):
     return fn
 
 
+_ATEN_NAMES = []
+
+
+def _pytorch_aten_names():
+    """Every ATen operator name PyTorch registers (recorded by scripts/record_aten_names.py)."""
+    if not _ATEN_NAMES:
+        import pathlib
+        _ATEN_NAMES.append(frozenset((pathlib.Path(__file__).parent / '_aten_names.txt').read_text().split()))
+    return _ATEN_NAMES[0]
+
+
+def _no_kernel(op):
+    # an operator PyTorch has and ember computes with no function of its own: it resolves (libraries key
+    # their tables by such operators at import) and refuses when called
+    def refuse(*args, **kwargs):
+        raise NotImplementedError(f"Could not run 'aten::{op}' in ember: ember has no kernel for this operator")
+    return refuse
+
+
 class _Aten:
     def __getattr__(self, op):
         if op.startswith('__'):
@@ -71,7 +90,14 @@ class _Aten:
         known = packet(op)       # the operators graphs are made of, with their schemas and overloads
         if known is not None:
             return known
-        return _AtenOp(op, ATEN_ONLY[op] if op in ATEN_ONLY else aten_function(op))
+        if op in ATEN_ONLY:
+            return _AtenOp(op, ATEN_ONLY[op])
+        try:
+            return _AtenOp(op, aten_function(op))
+        except AttributeError:
+            if op not in _pytorch_aten_names():
+                raise
+            return _AtenOp(op, _no_kernel(op))
 
     def __repr__(self):
         return "_OpNamespace('aten')"

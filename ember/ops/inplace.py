@@ -398,8 +398,13 @@ def _unary_inplace(name, op):
     def method(input, *args, **kwargs):
         if args and args[0].__class__ in _NOT_OPERANDS:
             refuse_inplace(name, input, args, kwargs)      # (x.clamp_([0.]) would compute with NumPy's reading)
+        # the tensor arguments go to apply_inplace too: one that requires grad (scatter_add_'s src, lerp_'s
+        # end) makes the write recorded even when ``input`` does not require grad
+        operands = [a for a in args if isinstance(a, Tensor)]
+        if kwargs:
+            operands += [a for a in kwargs.values() if isinstance(a, Tensor)]
         try:
-            return apply_inplace(input, lambda t: op(t, *args, **kwargs))
+            return apply_inplace(input, lambda t, *_: op(t, *args, **kwargs), *operands)
         except FAILURES:        # costs nothing on success
             renamed = refuse_inplace(name, input, args, kwargs)
             if renamed is None:

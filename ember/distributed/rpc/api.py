@@ -216,3 +216,16 @@ def _rref_context_get_debug_info():
     with agent.lock:
         owners = len(agent.owners)
     return {'num_owner_rrefs': str(owners)}
+
+
+def _require_initialized(func):
+    """Decorator (PyTorch's, which libraries wrap their RPC helpers in): ``func`` raises PyTorch's RuntimeError
+    when called before ``init_rpc``."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        if not _is_current_rpc_agent_set():
+            raise RuntimeError(NOT_INITIALIZED)
+        return func(*args, **kwargs)
+    return wrapper
