@@ -77,3 +77,23 @@ def test_optimizer_subclass_that_skips_init_steps_bare():
 def test_devices_equal_only_devices():
     d = ember.device('cpu')
     assert (d == 'cpu', d != 'cpu', d == ember.device('cpu'), d == None) == (False, True, True, False)  # noqa: E711
+
+
+def test_every_aten_operator_name_resolves():
+    aten = ember.ops.aten
+    assert aten.mm.default(ember.eye(2), ember.ones(2, 2)).tolist() == [[1., 1.], [1., 1.]]
+    op = aten._sparse_addmm.default          # PyTorch has it, ember has no kernel: resolves, refuses when called
+    with pytest.raises(NotImplementedError, match="aten::_sparse_addmm"):
+        op(ember.ones(1))
+    with pytest.raises(AttributeError):
+        aten.no_such_operator_anywhere
+
+
+def test_layout_names_and_private_printing():
+    assert ember.sparse_csr is not ember.strided and isinstance(ember.sparse_bsc, ember.layout)
+    with pytest.raises(RuntimeError, match='only the strided layout'):
+        ember.zeros(2, layout=ember.sparse_csr)
+    from ember import _tensor_str
+    t = ember.tensor([1., 2.])
+    assert _tensor_str._str_intern(t, tensor_contents=_tensor_str._tensor_str(t, 7)) == repr(t)
+    assert ember.jit._overload(len) is len
