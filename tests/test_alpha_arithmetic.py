@@ -52,3 +52,14 @@ def test_deprecated_alpha_first_inplace_overload():
     texts = [str(w.message) for w in caught]
     assert texts == ["This overload of add_ is deprecated:\n\tadd_(Number alpha, Tensor other)\nConsider using one "
                      "of the following signatures instead:\n\tadd_(Tensor other, *, Number alpha = 1)"]
+
+
+def test_inplace_alpha_bumps_the_version_and_broadcasts():
+    x = ember.tensor([[1., 2., 3.], [4., 5., 6.]], dtype=ember.float64)
+    v = x._version
+    x.add_(ember.tensor([10., 20., 30.], dtype=ember.float64), alpha=-0.1)
+    assert x._version == v + 1
+    want = _fma_reference(np.array([1., 2., 3., 4., 5., 6.]), np.array([10., 20., 30.] * 2), -0.1, np.float64)
+    np.testing.assert_array_equal(x.numpy().ravel(), want)
+    with pytest.raises(RuntimeError, match="output with shape"):
+        ember.ones(3).add_(ember.ones(2, 3), alpha=2.0)

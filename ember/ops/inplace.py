@@ -335,11 +335,18 @@ def _binary_inplace(name, op, ufunc):
             alpha = kwargs.get('alpha', 1)
             scaled = type(alpha) is not int or alpha != 1
             if scaled:
-                from ember.ops.arith import _check_alpha
+                from ember.ops.arith import _check_alpha, _fused
                 _check_alpha(t, o, alpha)
-                data = data * alpha
+                td = t._data
+                if type(td) is _np.ndarray and type(data) is _np.ndarray and td.dtype == data.dtype and \
+                        td.dtype.kind == 'f' and td.dtype.itemsize >= 4 and not isinstance(alpha, complex) and \
+                        _np.broadcast_shapes(td.shape, data.shape) == td.shape and \
+                        not _needs_checked_path(t, o, ufunc, alpha):
+                    # a + alpha * b rounded once, as PyTorch's fused multiply-add, written in place
+                    td[...] = _fused(ufunc, td, data, td.dtype.type(alpha))
+                    return
             try:
-                # (a scaled operand goes through the op, which rounds a + alpha * b once, as PyTorch)
+                # (other scaled operands go through the op, which rounds a + alpha * b once, as PyTorch)
                 if scaled or _needs_checked_path(t, o, ufunc, alpha) or kwargs.get('rounding_mode') is not None:
                     raise TypeError  # the out-of-place op (a rounded division too), then _write's cast check
                 ufunc(t._data, data, out=t._data, casting='unsafe')
