@@ -1,10 +1,4 @@
-"""``torch._C._linalg``: where PyTorch keeps ``torch.linalg``'s functions, each under the prefixed name
-``linalg_<name>`` (pickles of ``torch.linalg`` functions name them so): here ember.linalg's functions."""
+"""``torch._C._linalg``: where PyTorch keeps ``torch.linalg``'s functions, as ``linalg_<name>``; here ember.linalg's."""
+from ember._C._prefixed import prefixed_lookup
 
-
-def __getattr__(name):
-    from ember.linalg import __dict__ as space
-    fn = space.get(name[len('linalg_'):]) if name.startswith('linalg_') else None
-    if not callable(fn) or isinstance(fn, type):
-        raise AttributeError(f"module 'ember._C._linalg' has no attribute '{name}'")
-    return fn
+__getattr__ = prefixed_lookup('linalg')
