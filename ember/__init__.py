@@ -11,7 +11,7 @@ import math as _math
 
 from ember._dtype import (dtype, bool_ as bool, uint8, uint16, uint32, uint64, int8, int16, int32, int64, float16, float32, float64,  # noqa
                           complex64, complex128, bfloat16, half, float, double, short, int, long, cfloat, cdouble,
-                          float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz, float8_e8m0fnu,
+                          float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz, float8_e8m0fnu, complex32, chalf,
                           get_default_dtype, set_default_dtype, promote_types)
 from ember._device import device, set_default_device, get_default_device  # noqa: E402,F401
 from ember._tensor import Tensor, Size  # noqa: E402

@@ -172,6 +172,27 @@ def _load_float8():
     return _LazyFloat8._np
 
 
+class _UnbackedDtype(dtype):
+    """A dtype of PyTorch's that NumPy has no element type for (``complex32``): the name exists, so code that
+    names it (dtype tables, comparisons) runs, and making a tensor of it says that ember cannot."""
+    __slots__ = ()
+
+    def __init__(self, name, itemsize, category, legacy):
+        self.name, self.itemsize, self.category, self.is_signed = name, itemsize, category, True
+        self._legacy = legacy
+
+    @property
+    def np_dtype(self):
+        raise RuntimeError(f"ember cannot make {self.name} tensors: NumPy has no such element type")
+
+    def to_real(self):
+        return float16 if self.name == 'complex32' else self
+
+
+complex32 = _UnbackedDtype('complex32', 4, _COMPLEX, 'ComplexHalfTensor')
+chalf = complex32
+
+
 _FLOAT8_CLASS = _LazyFloat8 if HAS_BFLOAT16 else _MissingFloat8
 float8_e4m3fn = _FLOAT8_CLASS('float8_e4m3fn')
 float8_e5m2 = _FLOAT8_CLASS('float8_e5m2')

@@ -97,3 +97,12 @@ def test_layout_names_and_private_printing():
     t = ember.tensor([1., 2.])
     assert _tensor_str._str_intern(t, tensor_contents=_tensor_str._tensor_str(t, 7)) == repr(t)
     assert ember.jit._overload(len) is len
+
+
+def test_complex32_is_named_and_refused_when_used():
+    # kornia keys dtype tables by torch.complex32; NumPy has no complex-half type to back ember tensors of it
+    d = ember.complex32
+    assert ember.chalf is d and repr(d) == 'ember.complex32'
+    assert (d.itemsize, d.is_complex, d.is_floating_point, d.to_real()) == (4, True, False, ember.float16)
+    with pytest.raises(RuntimeError, match='ember cannot make complex32 tensors'):
+        ember.zeros(2, dtype=ember.complex32)
