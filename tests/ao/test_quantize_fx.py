@@ -327,3 +327,37 @@ def test_fixed_parameter_ops_softmax_quantized_sigmoid_float():
     assert quantized.sig._get_name() == 'Sigmoid' and 'sig = self.sig(dequantize' in quantized.code
     for out, ref in zip(quantized(x), model(x)):
         np.testing.assert_allclose(out.numpy(), ref.detach().numpy(), atol=2 / 256 + 0.02)
+
+
+_AFTER_DISPATCH = r'''
+import sys, ember
+from ember.ao.quantization import get_default_qconfig_mapping
+from ember.ao.quantization.quantize_fx import prepare_fx, convert_fx
+import ember.nn.functional as F
+if sys.argv[1] == 'on':
+    class Marked(ember.Tensor):      # dispatch switched on after quantization's pattern tables were built
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):
+            return super().__torch_function__(func, types, args, kwargs or {})
+
+class M(ember.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = ember.nn.Parameter(ember.ones(3, 4) * 0.1)
+    def forward(self, x):
+        return F.linear(ember.flatten(x, 1), self.w).relu()
+
+ember.manual_seed(0)
+x = ember.randn(2, 2, 2)
+m = prepare_fx(M().eval(), get_default_qconfig_mapping(), (x,))
+m(x)
+print(convert_fx(m).code)
+'''
+
+
+def test_patterns_match_after_dispatch_is_switched_on():
+    import subprocess
+    import sys
+    off, on = (subprocess.run([sys.executable, '-c', _AFTER_DISPATCH, mode], capture_output=True, text=True,
+                              check=True, timeout=300).stdout for mode in ('off', 'on'))
+    assert 'quantized.linear' in off and on == off

@@ -3,6 +3,7 @@ backend's quantized modules and ops, pattern by pattern; what has no quantized f
 ops on dequantized values."""
 import operator
 
+from ember._torch_function import bare
 import ember
 from ember import nn
 import ember.nn.functional as F
@@ -11,16 +12,16 @@ from ember.ao.quantization.backend_config.backend_config import ObservationType
 __all__ = ['lower_to_native_backend']
 
 # ops that run on quantized tensors as they are (their output keeps the input's parameters)
-_QUANTIZED_AS_IS = frozenset({
+_QUANTIZED_AS_IS = frozenset(bare(op) for op in {
     nn.MaxPool1d, nn.MaxPool2d, nn.AvgPool1d, F.avg_pool1d, nn.AdaptiveAvgPool1d, nn.AdaptiveAvgPool2d, nn.AvgPool2d, nn.ReLU, nn.ReLU6,
     nn.Hardtanh, nn.Identity, F.relu, F.relu6, F.hardtanh, F.max_pool1d, F.max_pool2d, F.adaptive_avg_pool1d,
     F.adaptive_avg_pool2d, F.avg_pool2d, ember.flatten, ember.transpose, ember.squeeze, ember.unsqueeze, ember.cat,
     'reshape', 'view', 'mean', 'relu', 'transpose', 'permute', 'squeeze', 'unsqueeze', 'contiguous', 'detach'})
 
 # fixed-parameter ops ember computes on quantized tensors (their outputs take the kernel's fixed parameters)
-_FIXED_QPARAMS_QUANTIZED = frozenset({nn.Hardsigmoid, F.hardsigmoid, 'hardsigmoid'})
+_FIXED_QPARAMS_QUANTIZED = frozenset({nn.Hardsigmoid, bare(F.hardsigmoid), 'hardsigmoid'})
 
-_BINARY = {operator.add: 'add', ember.add: 'add', operator.mul: 'mul', ember.mul: 'mul'}
+_BINARY = {operator.add: 'add', bare(ember.add): 'add', operator.mul: 'mul', bare(ember.mul): 'mul'}
 
 
 def _has_kernel_qparams(observer):
@@ -30,7 +31,8 @@ def _has_kernel_qparams(observer):
 
 
 def _is_quantize(node):
-    return node.op == 'call_function' and node.target in (ember.quantize_per_tensor, ember.quantize_per_channel)
+    return node.op == 'call_function' and bare(node.target) in (bare(ember.quantize_per_tensor),
+                                                                bare(ember.quantize_per_channel))
 
 
 def _is_dequantize(node):
@@ -132,7 +134,8 @@ def _lower_binary(graph, root, end, quantize):
     _erase_if_unused(graph, *tensors)
 
 
-_FUNCTIONAL_WEIGHTED = {F.linear: 'linear', F.conv1d: 'conv1d', F.conv2d: 'conv2d', F.conv3d: 'conv3d'}
+_FUNCTIONAL_WEIGHTED = {bare(F.linear): 'linear', bare(F.conv1d): 'conv1d', bare(F.conv2d): 'conv2d',
+                        bare(F.conv3d): 'conv3d'}
 
 
 def _argument(node, index, name, default=None):
@@ -226,16 +229,17 @@ def lower_to_native_backend(model, graph, attrs, observer_of):
             _swap_dynamic_module(model, root, modules[root.target], qconfig)
             continue
         quantize = _only_quantize_user(end)
-        if root.target in _BINARY and quantize is not None:
+        target = bare(root.target) if root.op == 'call_function' else root.target
+        if target in _BINARY and quantize is not None:
             _lower_binary(graph, root, end, quantize)
             continue
-        if root.op == 'call_function' and root.target in _FUNCTIONAL_WEIGHTED and quantize is not None:
+        if root.op == 'call_function' and target in _FUNCTIONAL_WEIGHTED and quantize is not None:
             _lower_functional_weighted(model, graph, root, end, quantize, observer_of)
             continue
-        if root.op == 'call_function' and root.target is F.hardswish and quantize is not None:
+        if root.op == 'call_function' and target is bare(F.hardswish) and quantize is not None:
             _lower_hardswish(graph, root, quantize)
             continue
-        key = type(modules[root.target]) if root.op == 'call_module' else root.target
+        key = type(modules[root.target]) if root.op == 'call_module' else target
         if config.observation_type is ObservationType.OUTPUT_SHARE_OBSERVER_WITH_INPUT:
             if key in _QUANTIZED_AS_IS and quantize is not None and len(nodes) == 1 and \
                     any(_is_dequantize(a) for a in root.all_input_nodes):

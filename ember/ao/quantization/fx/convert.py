@@ -1,6 +1,7 @@
 """convert: a prepared model's observers become ``quantize_per_tensor`` + ``dequantize`` nodes with the
 observed parameters (the reference form), then the patterns the backend runs quantized are lowered: a
 ``dequantize -> op -> quantize`` chain becomes the quantized module or op working on quantized tensors."""
+from ember._torch_function import bare
 import ember
 from ember import nn
 from ember.fx import GraphModule
@@ -31,7 +32,7 @@ def _module_path_and_prefix(obs_node, scopes, qconfigs):
     observed = obs_node.args[0]
     if observed.name in qconfigs and qconfigs[observed.name] is None:
         users = list(obs_node.users)
-        named_after = next((u for u in users if u.op == 'call_function' and u.target is nn.functional.linear),
+        named_after = next((u for u in users if u.op == 'call_function' and bare(u.target) is bare(nn.functional.linear)),
                            users[0] if users else None)
         prefix = '_input'
     else:

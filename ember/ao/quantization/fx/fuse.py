@@ -1,5 +1,6 @@
 """Fusion in a traced graph: each chain of nodes that matches a fusion pattern of the backend (conv + bn +
 relu, linear + relu, ...) becomes one call of the fused module, installed at the first module's path."""
+from ember._torch_function import bare
 from ember import nn
 import ember.nn.functional as F
 import ember
@@ -11,7 +12,7 @@ __all__ = ['fuse']
 def _as_module(node, modules, training):
     if node.op == 'call_module':
         return modules[node.target]
-    if node.target in (F.relu, ember.relu) or node.target == 'relu':
+    if bare(node.target) in (bare(F.relu), bare(ember.relu)) or node.target == 'relu':
         return nn.ReLU().train(training)
     raise NotImplementedError(f"can't fuse {node.format_node() if hasattr(node, 'format_node') else node}")
 

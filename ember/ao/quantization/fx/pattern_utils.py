@@ -1,6 +1,7 @@
 """Matching a backend's patterns against graph nodes: a pattern element is a module class (matches a
 ``call_module`` node of that class), a function (a ``call_function`` node) or a method name (``call_method``)."""
 from ember import nn
+from ember._torch_function import bare
 
 __all__ = ['node_matches', 'match_chain']
 
@@ -10,7 +11,7 @@ def node_matches(node, element, modules):
         return node.op == 'call_module' and type(modules.get(node.target)) is element
     if isinstance(element, str):
         return node.op == 'call_method' and node.target == element
-    return node.op == 'call_function' and node.target is element
+    return node.op == 'call_function' and bare(node.target) is bare(element)
 
 
 def match_chain(node, pattern, modules):

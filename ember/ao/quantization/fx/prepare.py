@@ -3,6 +3,7 @@ patterns say quantized values will flow: on the inputs of each matched op that a
 its output (its own observer, or its input's where the output keeps the input's quantization)."""
 import copy
 
+from ember._torch_function import bare
 from ember.ao.quantization.backend_config.backend_config import ObservationType
 from ember.ao.quantization.fx.pattern_utils import node_matches, match_chain
 from ember.ao.quantization.fx.qconfig_mapping_utils import node_name_to_qconfig, _update_qconfig_for_fusion
@@ -47,7 +48,7 @@ def _split_patterns(backend_config):
             if config.fuser_method is None:
                 chains.append(config)
         else:
-            singles[config.pattern] = config
+            singles[bare(config.pattern)] = config
     chains.sort(key=lambda c: -len(c.pattern))
     return chains, singles
 
@@ -58,7 +59,7 @@ def _match(node, modules, chains, singles):
         nodes = match_chain(node, config.pattern, modules)
         if nodes is not None:
             return config, nodes
-    key = type(modules[node.target]) if node.op == 'call_module' else node.target
+    key = type(modules[node.target]) if node.op == 'call_module' else bare(node.target)
     try:
         config = singles.get(key)
     except TypeError:        # an unhashable target
@@ -71,7 +72,7 @@ def _match(node, modules, chains, singles):
 def _single_config(node, singles):
     if node.op in ('call_function', 'call_method'):
         try:
-            return singles.get(node.target)
+            return singles.get(bare(node.target))
         except TypeError:
             return None
     return None
@@ -107,7 +108,7 @@ def _tensor_args(node, config):
     """The arguments of ``node`` whose values are activations to observe."""
     from ember.fx import Node
     import ember
-    if node.target is ember.cat or node.target is ember.stack:
+    if bare(node.target) in (bare(ember.cat), bare(ember.stack)):
         seq = node.args[0] if node.args else node.kwargs.get('tensors', ())
         return [a for a in seq if isinstance(a, Node)]
     if config._num_tensor_args_to_observation_type:       # binary ops: both operands may be tensors

@@ -1,4 +1,5 @@
 """The QConfig of each node of a traced model, from a QConfigMapping and the module each node belongs to."""
+from ember._torch_function import bare
 import re
 
 from ember.ao.quantization.qconfig_mapping import QConfigMapping
@@ -76,10 +77,16 @@ def node_name_to_qconfig(model, graph, mapping, node_name_to_scope):
     result = {}
     call_index = {}
 
+    # the mapping's function keys as bare as traced targets (ember.add given after a Tensor subclass switched
+    # dispatch on is its dispatching wrapper)
+    by_function = {bare(k): v for k, v in mapping.object_type_qconfigs.items() if not isinstance(k, (type, str))}
+    by_position = {(p, bare(t) if not isinstance(t, (type, str)) else t, i): v
+                   for (p, t, i), v in mapping.module_name_object_type_order_qconfigs.items()}
+
     def by_order(path, target, qconfig):
         index = call_index.get((path, target), 0)
         call_index[(path, target)] = index + 1
-        return mapping.module_name_object_type_order_qconfigs.get((path, target, index), qconfig)
+        return by_position.get((path, target, index), qconfig)
 
     for node in graph.nodes:
         qconfig = None
@@ -88,7 +95,7 @@ def node_name_to_qconfig(model, graph, mapping, node_name_to_scope):
             qconfig = _module_qconfig(mapping, type(modules[parent]), parent, glob)
         elif node.op == 'call_function':
             path, scope_type = node_name_to_scope.get(node.name, ('', None))
-            qconfig = _module_qconfig(mapping, scope_type, path, mapping.object_type_qconfigs.get(node.target, glob))
+            qconfig = _module_qconfig(mapping, scope_type, path, by_function.get(node.target, glob))
             qconfig = by_order(path, node.target, qconfig)
         elif node.op == 'call_method':
             path, scope_type = node_name_to_scope.get(node.name, ('', None))

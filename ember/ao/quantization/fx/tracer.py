@@ -26,6 +26,16 @@ class QuantizationTracer(Tracer):
         self.scope = Scope('', None)
         self.node_name_to_scope = {}
 
+    def trace(self, root, concrete_args=None):
+        # functions as bare as the pattern tables hold them: a Tensor subclass or mode switching dispatch on
+        # after ember's quantization modules were imported rebinds ember.flatten & co to wrappers
+        from ember._torch_function import bare
+        graph = super().trace(root, concrete_args)
+        for node in graph.nodes:
+            if node.op == 'call_function':
+                node.target = bare(node.target)
+        return graph
+
     def is_leaf_module(self, m, module_qualified_name):
         from ember.ao.quantization.quantize import _is_activation_post_process
         module = type(m).__module__ or ''
