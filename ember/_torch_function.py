@@ -81,7 +81,6 @@ def _dispatching(fn, name=None):
             if result is not NotImplemented:
                 return result
         return fn(*args, **kwargs)
-    op._ember_dispatch = True
     return op
 
 
@@ -107,12 +106,6 @@ def unwrapped(fn):
     """``fn`` past its dispatching wrapper, if dispatch rebound it: for ember's own calls that are not
     operations of the user's program (a tracer's detaching, ``as_subclass``)."""
     return getattr(fn, '__wrapped__', fn)
-
-
-def bare(fn):
-    """``fn`` without the dispatching wrapper dispatch may have rebound it to (other wrappers it carries kept):
-    for code that compares functions captured before dispatch was switched on with ones looked up after."""
-    return fn.__wrapped__ if getattr(fn, '_ember_dispatch', False) else fn
 
 
 def _wrapped(fn, where):
