@@ -100,12 +100,16 @@ _METHODS = ('to', 'cpu', 'cuda', 'float', 'double', 'half', 'bfloat16', 'long', 
             'bool', 'type_as', 'detach', 'detach_', 'new_zeros', 'new_ones', 'new_empty', 'new_full', 'new_tensor')
 
 _WRAPPERS = {}
+# id(wrapper) -> the function it dispatches to; _WRAPPERS keeps every wrapper alive, so no other object
+# can share its id
+_BEHIND = {}
 
 
 def unwrapped(fn):
-    """``fn`` past its dispatching wrapper, if dispatch rebound it: for ember's own calls that are not
-    operations of the user's program (a tracer's detaching, ``as_subclass``)."""
-    return getattr(fn, '__wrapped__', fn)
+    """``fn`` past its dispatching wrapper if it is one, ``fn`` itself otherwise: ``F.relu`` taken before and
+    after dispatch was switched on (which rebinds it to a wrapper) is the same op. A user's own
+    ``functools.wraps`` decorator is not looked through."""
+    return _BEHIND.get(id(fn), fn)
 
 
 def _wrapped(fn, where):
@@ -115,6 +119,7 @@ def _wrapped(fn, where):
     w = _WRAPPERS.get(key)
     if w is None:
         w = _WRAPPERS[key] = _dispatching(fn, where if where.startswith('__') else None)
+        _BEHIND[id(w)] = fn
     return w
 
 

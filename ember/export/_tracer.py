@@ -210,7 +210,7 @@ class OpTracer:
 
     # ------------------------------------------------------------------ recording
     def call(self, func, args, kwargs):
-        from ember.fx._dispatch import unwrapped
+        from ember._torch_function import unwrapped
         name, fn = self._api_name(func)
         if name == '__getitem__':
             return self._getitem(args[0], args[1])

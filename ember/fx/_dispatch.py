@@ -10,6 +10,7 @@ import contextlib
 import sys
 
 from ember import _torch_function as _tf
+from ember._torch_function import unwrapped
 
 _depth = [0]
 
@@ -58,15 +59,6 @@ def _subclass_wants_dispatch():
                for t, wants in list(_tf._WANTS.items()))
 
 
-def unwrapped(fn):
-    """The plain function behind one of the protocol's wrappers (``fn`` itself otherwise)."""
-    inner = getattr(fn, '__wrapped__', None)
-    if inner is not None and _tf._WRAPPERS.get(('functions', id(inner))) is fn or \
-            inner is not None and _tf._WRAPPERS.get(('methods', id(inner))) is fn:
-        return inner
-    return fn
-
-
 def _deactivate():
     from ember._tensor import Tensor
     from ember.ops._registry import BOUND
@@ -78,14 +70,12 @@ def _deactivate():
             setattr(target, name, fn)
     for name in _tf._OPERATORS:
         w = Tensor.__dict__.get(name)
-        inner = getattr(w, '__wrapped__', None)
-        if inner is not None and _tf._WRAPPERS.get((name, id(inner))) is w:
-            setattr(Tensor, name, inner)
+        if unwrapped(w) is not w:
+            setattr(Tensor, name, unwrapped(w))
     functional = sys.modules.get('ember.nn.functional')
     if functional is not None:
         space = vars(functional)
         for name, w in list(space.items()):
-            inner = getattr(w, '__wrapped__', None)
-            if inner is not None and _tf._WRAPPERS.get(('functions', id(inner))) is w:
-                space[name] = inner
+            if unwrapped(w) is not w:
+                space[name] = unwrapped(w)
     _tf._active = False

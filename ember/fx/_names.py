@@ -7,7 +7,7 @@ _NAMESPACES = ('ember', 'ember.nn.functional', 'ember.linalg', 'ember.fft', 'emb
 
 
 def public_name(func):
-    from ember.fx._dispatch import unwrapped
+    from ember._torch_function import unwrapped
     name = getattr(func, '__name__', None)
     if not isinstance(name, str):
         return None

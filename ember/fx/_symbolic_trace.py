@@ -7,7 +7,8 @@ import math
 import sys
 import types
 
-from ember.fx._dispatch import dispatch_for_tracing, plain_targets, unwrapped
+from ember._torch_function import unwrapped
+from ember.fx._dispatch import dispatch_for_tracing, plain_targets
 from ember.fx.graph import Graph
 from ember.fx.node import map_aggregate
 from ember.fx.proxy import Proxy, TracerBase

@@ -9,7 +9,6 @@ import importlib
 import io
 import pickle
 import struct
-import types
 
 from ember import backend
 from ember._tensor import Tensor
@@ -74,11 +73,9 @@ class _Pickler(pickle.Pickler):
 def _bare_op(obj):
     """The op behind a dispatching wrapper (``ember.add`` once a Tensor subclass or mode switched dispatch
     on): pickle cannot find the wrapper under the op's own module name, so the op travels by it."""
-    if not isinstance(obj, types.FunctionType) or not hasattr(obj, '__wrapped__'):
-        return None
-    from ember import _torch_function
-    key = next((k for k, w in _torch_function._WRAPPERS.items() if w is obj), None)
-    return obj.__wrapped__ if key is not None else None
+    from ember._torch_function import unwrapped
+    bare = unwrapped(obj)
+    return bare if bare is not obj else None
 
 
 def _function_at(module, qualname):

@@ -9,6 +9,7 @@ ember.Size([3, 5, 8])
 import copy
 import warnings
 
+from ember._torch_function import unwrapped
 from ember.nn import functional as F
 from ember.nn import init
 from ember.nn.modules.container import ModuleList
@@ -38,10 +39,10 @@ def _activation(activation):
 def _relu_or_gelu(activation):
     """PyTorch's flag for its fused fast path: 1 for ReLU, 2 for GELU, 0 otherwise."""
     from ember.nn.modules import activation as act
-    fn = _bare(activation)
-    if fn is _bare(F.relu) or isinstance(activation, act.ReLU):
+    fn = unwrapped(activation)
+    if fn is unwrapped(F.relu) or isinstance(activation, act.ReLU):
         return 1
-    if fn is _bare(F.gelu) or isinstance(activation, act.GELU):
+    if fn is unwrapped(F.gelu) or isinstance(activation, act.GELU):
         return 2
     return 0
 
@@ -49,19 +50,11 @@ def _relu_or_gelu(activation):
 def _as_named_now(activation):
     """The default ``F.relu`` (taken when this module was imported) as ``F.relu`` names it now: the same
     function, possibly behind the dispatch wrapper, so that ``layer.activation is F.relu`` holds."""
-    fn = _bare(activation)
+    fn = unwrapped(activation)
     for named in (F.relu, F.gelu):
-        if fn is _bare(named):
+        if fn is unwrapped(named):
             return named
     return activation
-
-
-def _bare(fn):
-    # F.relu taken before and after __torch_function__ dispatch was switched on (it rebinds F.relu to a
-    # wrapper) is the same function
-    while hasattr(fn, '__wrapped__'):
-        fn = fn.__wrapped__
-    return fn
 
 
 def _generate_square_subsequent_mask(sz, device=None, dtype=None):

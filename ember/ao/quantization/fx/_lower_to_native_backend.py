@@ -3,7 +3,7 @@ backend's quantized modules and ops, pattern by pattern; what has no quantized f
 ops on dequantized values."""
 import operator
 
-from ember.fx._dispatch import unwrapped as bare
+from ember._torch_function import unwrapped as bare
 import ember
 from ember import nn
 import ember.nn.functional as F

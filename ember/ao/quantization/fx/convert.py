@@ -1,7 +1,7 @@
 """convert: a prepared model's observers become ``quantize_per_tensor`` + ``dequantize`` nodes with the
 observed parameters (the reference form), then the patterns the backend runs quantized are lowered: a
 ``dequantize -> op -> quantize`` chain becomes the quantized module or op working on quantized tensors."""
-from ember.fx._dispatch import unwrapped as bare
+from ember._torch_function import unwrapped as bare
 import ember
 from ember import nn
 from ember.fx import GraphModule

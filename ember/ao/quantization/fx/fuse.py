@@ -1,6 +1,6 @@
 """Fusion in a traced graph: each chain of nodes that matches a fusion pattern of the backend (conv + bn +
 relu, linear + relu, ...) becomes one call of the fused module, installed at the first module's path."""
-from ember.fx._dispatch import unwrapped as bare
+from ember._torch_function import unwrapped as bare
 from ember import nn
 import ember.nn.functional as F
 import ember

@@ -1,7 +1,7 @@
 """Matching a backend's patterns against graph nodes: a pattern element is a module class (matches a
 ``call_module`` node of that class), a function (a ``call_function`` node) or a method name (``call_method``)."""
 from ember import nn
-from ember.fx._dispatch import unwrapped as bare
+from ember._torch_function import unwrapped as bare
 
 __all__ = ['node_matches', 'match_chain']
 

@@ -3,7 +3,7 @@ patterns say quantized values will flow: on the inputs of each matched op that a
 its output (its own observer, or its input's where the output keeps the input's quantization)."""
 import copy
 
-from ember.fx._dispatch import unwrapped as bare
+from ember._torch_function import unwrapped as bare
 from ember.ao.quantization.backend_config.backend_config import ObservationType
 from ember.ao.quantization.fx.pattern_utils import node_matches, match_chain
 from ember.ao.quantization.fx.qconfig_mapping_utils import node_name_to_qconfig, _update_qconfig_for_fusion

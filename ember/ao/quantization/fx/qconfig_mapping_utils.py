@@ -1,5 +1,5 @@
 """The QConfig of each node of a traced model, from a QConfigMapping and the module each node belongs to."""
-from ember.fx._dispatch import unwrapped as bare
+from ember._torch_function import unwrapped as bare
 import re
 
 from ember.ao.quantization.qconfig_mapping import QConfigMapping

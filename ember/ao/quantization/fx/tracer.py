@@ -29,7 +29,7 @@ class QuantizationTracer(Tracer):
     def trace(self, root, concrete_args=None):
         # functions as bare as the pattern tables hold them: a Tensor subclass or mode switching dispatch on
         # after ember's quantization modules were imported rebinds ember.flatten & co to wrappers
-        from ember.fx._dispatch import unwrapped as bare
+        from ember._torch_function import unwrapped as bare
         graph = super().trace(root, concrete_args)
         for node in graph.nodes:
             if node.op == 'call_function':
