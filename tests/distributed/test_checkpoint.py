@@ -117,8 +117,7 @@ def _trained():
 
 def test_state_dicts_are_keyed_by_parameter_name():
     model, opt = _trained()
-    wrapped = ember.nn.DataParallel(model)
-    msd, osd = get_state_dict(wrapped, opt)
+    msd, osd = get_state_dict(model, opt)
     names = ['0.weight', '0.bias', '2.weight', '2.bias']
     assert list(msd) == names and list(osd['state']) == names
     assert osd['param_groups'][0]['params'] == names and osd['param_groups'][0]['lr'] == 0.1
@@ -127,6 +126,18 @@ def test_state_dicts_are_keyed_by_parameter_name():
     assert '0.weight' not in get_model_state_dict(model, options=StateDictOptions(ignore_frozen_params=True))
     flat = get_optimizer_state_dict(model, opt, options=StateDictOptions(flatten_optimizer_state_dict=True))
     assert 'state.2.bias.exp_avg' in flat and flat['param_groups.0.weight.lr'] == 0.1
+
+
+def test_data_parallel_keeps_its_module_prefix():
+    # PyTorch strips the prefixes of DDP, FSDP, compile and activation checkpointing, not DataParallel's
+    model, opt = _trained()
+    wrapped = ember.nn.DataParallel(model)
+    msd, osd = get_state_dict(wrapped, opt)
+    names = ['module.0.weight', 'module.0.bias', 'module.2.weight', 'module.2.bias']
+    assert list(msd) == names and list(osd['state']) == names
+    assert osd['param_groups'][0]['params'] == names
+    set_state_dict(wrapped, opt, model_state_dict=msd, optim_state_dict=osd)
+    assert list(get_model_state_dict(ember.nn.DataParallel(ember.compile(model)))) == names
 
 
 def test_fresh_optimizer_gets_state_and_loads_a_checkpoint(tmp_path):

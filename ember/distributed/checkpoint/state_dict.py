@@ -1,6 +1,6 @@
 """Model and optimizer state dicts keyed by parameter names (PyTorch's ``torch.distributed.checkpoint.
-state_dict``): the same keys whatever wraps the model (DistributedDataParallel, DataParallel, compile,
-FSDP), optimizer state keyed by parameter name instead of position, and the options to gather full
+state_dict``): the same keys whatever wraps the model (DistributedDataParallel, compile, FSDP,
+activation checkpointing; DataParallel's ``module.`` stays, as in PyTorch), optimizer state keyed by parameter name instead of position, and the options to gather full
 tensors, move them to the CPU, skip frozen parameters or broadcast rank 0's values."""
 import sys
 from dataclasses import dataclass
@@ -31,7 +31,7 @@ class StateDictOptions:
         flatten_optimizer_state_dict (bool): optimizer state as one flat dict (``'state.<param>.<key>'``
             and ``'param_groups.<param>.<key>'``).
         dsd_fqn_modifiers (str): the name of a method modules may define to rename their parameters;
-            ember cleans only its own wrappers' names (DDP, DataParallel, compile, FSDP).
+            ember cleans only its own wrappers' names (DDP, compile, FSDP, activation checkpointing).
     """
     full_state_dict: bool = False
     cpu_offload: bool = False
@@ -44,8 +44,9 @@ class StateDictOptions:
 
 
 def _is_wrapper(module):
-    from ember.nn.parallel import DataParallel, DistributedDataParallel
-    return isinstance(module, (DataParallel, DistributedDataParallel))
+    # NOTE: DataParallel is not one: PyTorch strips DDP's ``module.`` but keeps DataParallel's.
+    from ember.nn.parallel import DistributedDataParallel
+    return isinstance(module, DistributedDataParallel)
 
 
 def _clean_path(model, raw):
@@ -118,15 +119,19 @@ def _submodule_filter(model, submodules, opts):
 
 
 def get_model_state_dict(model, *, submodules=None, options=None):
-    """``model``'s state dict under its own names (no ``module.``/``_orig_mod.`` parts of wrappers).
+    """``model``'s state dict under its own names: without the ``module.`` of DistributedDataParallel,
+    the ``_orig_mod.`` of ``compile`` and the parts FSDP and activation checkpointing add. DataParallel's
+    ``module.`` stays, as in PyTorch.
 
     Example::
 
         >>> import ember
         >>> from ember.distributed.checkpoint.state_dict import get_model_state_dict
-        >>> model = ember.nn.parallel.DataParallel(ember.nn.Linear(2, 1))
+        >>> model = ember.nn.Linear(2, 1)
         >>> sorted(get_model_state_dict(model))
         ['bias', 'weight']
+        >>> sorted(get_model_state_dict(ember.nn.parallel.DataParallel(model)))
+        ['module.bias', 'module.weight']
     """
     opts = _options(options)
     clean = _clean_names(model)
