@@ -51,6 +51,23 @@ def test_softmax_and_mean_gradients_through_masked_tensors():
     assert z.grad.tolist() == [1.5, 0., 1.5]
 
 
+def test_a_tensor_wrapped_by_as_masked_tensor_gets_a_masked_gradient():
+    # PyTorch 2.13: x.grad is a MaskedTensor with the wrapper's mask, also through get_data() and on
+    # accumulation (its specified values: below; ember's masked-out ones are zeros)
+    mask = ember.tensor([True, False, True])
+    x = ember.tensor([1., 2., 3.], requires_grad=True)
+    as_masked_tensor(x, mask).exp().sum().backward()
+    assert is_masked_tensor(x.grad) and x.grad.get_mask().tolist() == [True, False, True]
+    assert x.grad.get_data()[mask].tolist() == ember.tensor([1., 3.]).exp().tolist()
+    as_masked_tensor(x, mask).get_data().sum().backward()
+    assert is_masked_tensor(x.grad) and x.grad.get_mask().tolist() == [True, False, True]
+    assert x.grad.get_data()[mask].tolist() == (ember.tensor([1., 3.]).exp() + 1).tolist()
+    x.sum().backward()     # a plain gradient added to a masked one keeps it masked
+    assert is_masked_tensor(x.grad)
+    g, = ember.autograd.grad(as_masked_tensor(x, mask).sum(), x)
+    assert is_masked_tensor(g) and g.get_data()[mask].tolist() == [1., 1.]
+
+
 def test_in_place_ops_change_the_data_and_keep_the_mask():
     mt = _mt()
     mt.mul_(2)

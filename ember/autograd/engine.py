@@ -517,16 +517,24 @@ def _first_grad_array(param, grad, owned):
     return _copy_in_layout(param, grad, backend.array_module_of(grad))
 
 
+def _kept_type(g):
+    """Whether the gradient ``g`` is a Tensor subclass that a leaf's ``.grad`` holds as it is (a class
+    setting ``_grad_keeps_type``: MaskedTensor), rather than as a plain tensor of its values."""
+    return type(g) is not Tensor and getattr(g, '_grad_keeps_type', False)
+
+
 def _accumulate_into_leaf(var, g, create_graph, owned=None):
     if '_grad_dtype' in var.__dict__:   # the leaf asked for its gradients in another dtype
         g = cast_to_grad_dtype(var, g)
     if var._grad is None:
-        if create_graph or g.is_sparse:      # a sparse gradient (nn.Embedding(sparse=True)) stays sparse
+        # a sparse gradient (nn.Embedding(sparse=True)) stays sparse, a MaskedTensor one masked
+        if create_graph or g.is_sparse or _kept_type(g):
             var._grad = g
         else:
             arr = g._data
             var._grad = Tensor._make(_first_grad_array(var._data, arr, owned), g._device)
-    elif create_graph or var._grad._requires_grad or var._grad.is_sparse or g.is_sparse:
+    elif create_graph or var._grad._requires_grad or var._grad.is_sparse or g.is_sparse or _kept_type(g) \
+            or _kept_type(var._grad):
         var._grad = var._grad + g
     else:
         quiet = quiet_fp_enter()

@@ -22,6 +22,7 @@ from ember import _torch_function
 from ember.overrides import DisableTorchFunctionSubclass
 from ember._dtype import bool as _bool, float16, float32, float64, int8, int16, int32, int64
 from ember._tensor import Tensor
+from ember.autograd.function import Function
 
 __all__ = ['MaskedTensor', 'is_masked_tensor', 'masked_tensor', 'as_masked_tensor']
 
@@ -132,6 +133,8 @@ class MaskedTensor(Tensor):
             if method is None or not callable(method):
                 method = _unsupported(name)
             return method(*args, **kwargs)
+
+    _grad_keeps_type = True    # a leaf's .grad stays a MaskedTensor, as in PyTorch
 
     def __new__(cls, data, mask, requires_grad=False):
         if isinstance(data, MaskedTensor) or not isinstance(data, Tensor):
@@ -277,7 +280,13 @@ def masked_tensor(data, mask, requires_grad=False):
 
 def as_masked_tensor(data, mask):
     """A :class:`MaskedTensor` over ``data`` that keeps its autograd history: gradients reaching the
-    result flow back to ``data``.
+    result flow back to ``data`` as MaskedTensors with the result's mask, so a leaf wrapped directly
+    gets a MaskedTensor ``.grad``, as in PyTorch.
+
+    NOTE: ember's backward formulas compute on plain values, so a masked gradient that passes back
+    through other ops (``as_masked_tensor(x * 2, mask)``) reaches ``x`` as a plain tensor, where PyTorch
+    carries the MaskedTensor on. The masked-out elements of a gradient hold zeros (in PyTorch, whatever
+    its kernels computed there); the specified ones agree.
 
     Example::
 
@@ -286,10 +295,12 @@ def as_masked_tensor(data, mask):
         >>> x = ember.tensor([1., 2., 3.], requires_grad=True)
         >>> with warnings.catch_warnings():   # it warns that the API is a prototype
         ...     warnings.simplefilter('ignore')
-        ...     mt = as_masked_tensor(x * 2, ember.tensor([True, False, True]))
-        >>> mt.sum().backward()
+        ...     mt = as_masked_tensor(x, ember.tensor([True, False, True]))
+        ...     (mt * 2).sum().backward()
         >>> x.grad
-        tensor([2., 0., 2.])
+        MaskedTensor(
+          [  2.0000,       --,   2.0000]
+        )
     """
     if isinstance(data, MaskedTensor) or not isinstance(data, Tensor):
         raise TypeError("data must be a Tensor")
@@ -297,7 +308,28 @@ def as_masked_tensor(data, mask):
         raise TypeError("mask must be a Tensor")
     _warn_prototype(2)
     _check_members(data, mask)
-    return _wrap(data, Tensor.clone(mask))
+    mask = Tensor.clone(mask)
+    if not data.requires_grad:
+        return _wrap(data, mask)
+    out = _GradientsAsMasked.apply(data, mask)
+    out.__class__ = MaskedTensor
+    out._masked_mask = mask
+    return out
+
+
+class _GradientsAsMasked(Function):
+    """The identity on ``data``, whose gradient leaves as a MaskedTensor with ``mask``: PyTorch's
+    ``as_masked_tensor`` hands ``data`` the MaskedTensor gradient it receives, so ``x.grad`` (and every
+    gradient on the way back to ``x``) is a MaskedTensor."""
+
+    @staticmethod
+    def forward(ctx, data, mask):
+        ctx.mask = mask
+        return Tensor.view(data, tuple(data.shape))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (grad if isinstance(grad, MaskedTensor) else _wrap(grad, ctx.mask)), None
 
 
 # ====================================================================== generated methods
