@@ -273,6 +273,10 @@ def unsafe_split(input, split_size, dim=0):
         >>> ember.unsafe_split(ember.arange(5), 2)
         (tensor([0, 1]), tensor([2, 3]), tensor([4]))
     """
+    if type(split_size) is not int:
+        # PyTorch takes only one size here (a list goes to unsafe_split_with_sizes); split would take both
+        _argparse.refuse_from_stack()
+        split_size = split_size.__index__()     # what the parser takes: an integer tensor of one element
     return input.split(split_size, dim)
 
 
