@@ -86,6 +86,16 @@ CASES = {
  'unsqueeze 0d': lambda: torch.tensor(1.).unsqueeze(0),
  'flatten 0d': lambda: torch.tensor(1.).flatten(),
  'tensor_split 0': lambda: x.tensor_split(0),
+ 'view dtype= bytes as float': lambda: torch.arange(8, dtype=torch.uint8).view(dtype=torch.float32),
+ 'view dtype float as bytes': lambda: torch.zeros(2, 3).view(torch.uint8),
+ 'view dtype 0d grow': lambda: torch.tensor(1, dtype=torch.uint8).view(torch.float32),
+ 'view dtype 0d shrink': lambda: torch.tensor(1.).view(torch.uint8),
+ 'view dtype size': lambda: torch.arange(6, dtype=torch.uint8).view(torch.float32),
+ 'view dtype stride -1': lambda: torch.arange(16, dtype=torch.uint8).view(4, 4)[:, ::2].view(torch.int16),
+ 'view dtype offset': lambda: torch.arange(16, dtype=torch.uint8)[1:9].view(torch.int16),
+ 'view dtype stride 0': lambda: torch.arange(24, dtype=torch.uint8).view(4, 6)[:, :4].view(torch.int32),
+ 'view dtype shrink stride': lambda: torch.arange(8, dtype=torch.int16).view(2, 4).t().view(torch.uint8),
+ 'view size=': lambda: x.view(size=(4, 6)),
 }
 
 EXPECTED = {'view(5, 5)': "RuntimeError: shape '[5, 5]' is invalid for input of size 24",
@@ -169,7 +179,22 @@ EXPECTED = {'view(5, 5)': "RuntimeError: shape '[5, 5]' is invalid for input of 
  'transpose 0d -1': [],
  'unsqueeze 0d': [1],
  'flatten 0d': [1],
- 'tensor_split 0': 'RuntimeError: number of sections must be larger than 0, got 0'}
+ 'tensor_split 0': 'RuntimeError: number of sections must be larger than 0, got 0',
+ 'view dtype= bytes as float': [2],
+ 'view dtype float as bytes': [2, 12],
+ 'view dtype 0d grow': 'RuntimeError: self.dim() cannot be 0 to view Byte as Float (different element sizes)',
+ 'view dtype 0d shrink': 'RuntimeError: self.dim() cannot be 0 to view Float as Byte (different element sizes)',
+ 'view dtype size': 'RuntimeError: self.size(-1) must be divisible by 4 to view Byte as Float (different element '
+                    'sizes), but got 6',
+ 'view dtype stride -1': 'RuntimeError: self.stride(-1) must be 1 to view Byte as Short (different element sizes), '
+                         'but got 2',
+ 'view dtype offset': 'RuntimeError: self.storage_offset() must be divisible by 2 to view Byte as Short (different '
+                      'element sizes), but got 1',
+ 'view dtype stride 0': 'RuntimeError: self.stride(0) must be divisible by 4 to view Byte as Int (different element '
+                        'sizes), but got 6',
+ 'view dtype shrink stride': 'RuntimeError: self.stride(-1) must be 1 to view Short as Byte (different element '
+                             'sizes), but got 4',
+ 'view size=': [4, 6]}
 
 
 @pytest.mark.parametrize('name', list(CASES))
@@ -188,6 +213,19 @@ def test_views_share_storage_and_version_counter():
     for copy in (base.flip(0), base.roll(1), base.repeat(2), base.view(3, 4).t().reshape(-1), base.clone(),
                  base.view(3, 4).tril(), torch.cat([base, base])):
         assert not np.shares_memory(copy.numpy(), base.numpy())
+
+
+def test_view_as_a_dtype_of_another_element_size_shares_the_bytes():
+    # safetensors reads a checkpoint as bytes and reinterprets them: x.view(dtype=...)
+    raw = torch.zeros(2, 8, dtype=torch.uint8)
+    words = raw.view(dtype=torch.int32)
+    assert words.shape == (2, 2) and words.stride() == (2, 1)
+    words[0, 0] = 0x01020304
+    assert raw[0].tolist() == [4, 3, 2, 1, 0, 0, 0, 0]
+    assert words._version_counter is raw._version_counter
+    row = torch.arange(8, dtype=torch.uint8).view(2, 4)[1].view(torch.int16)
+    assert row.storage_offset() == 2 and row.tolist() == [1284, 1798]
+    assert torch.tensor([1., 2.]).view(torch.uint8).tolist() == [0, 0, 128, 63, 0, 0, 0, 64]
 
 
 def test_writes_through_a_view_reach_the_base():

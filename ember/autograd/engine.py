@@ -186,7 +186,7 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=(), a
     # every node reachable from the roots, and how many edges point at it
     deps = {}
     order = []
-    stack = [n for n, _ in roots]
+    stack = list(dict.fromkeys(n for n, _ in roots))   # once each: outputs of one node (unbind's) share it
     seen = set(stack)
     while stack:
         node = stack.pop()

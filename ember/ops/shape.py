@@ -84,7 +84,7 @@ class UnsafeView(Primitive):
 
 
 @op('Tensor')
-def view(input, *shape):
+def view(input, *shape, dtype=None, size=None):
     """Returns a new tensor with the same data as ``input`` but a different shape.
 
     The returned tensor shares storage with ``input``: changing one changes the other. A view needs the new
@@ -92,11 +92,17 @@ def view(input, *shape):
     and :meth:`~Tensor.reshape` (which copies when it must) is the tool. One dimension may be ``-1``: it is
     inferred from the others.
 
+    ``x.view(dtype)`` instead reinterprets the bytes as another dtype (the bits, not the values, as
+    ``numpy.ndarray.view``); with a different element size the last dimension shrinks or grows by the ratio.
+
     Args:
-        shape (ember.Size or int...): the desired size.
+        shape (ember.Size or int...): the desired size (also ``size=``).
+        dtype (ember.dtype): the dtype to reinterpret the bytes as, instead of a shape.
 
     Example::
 
+        >>> ember.tensor([1., 2.]).view(dtype=ember.int32)
+        tensor([1065353216, 1073741824], dtype=ember.int32)
         >>> x = ember.arange(6.)
         >>> y = x.view(2, 3)
         >>> y
@@ -108,6 +114,10 @@ def view(input, *shape):
         >>> x
         tensor([10.,  1.,  2.,  3.,  4.,  5.])
     """
+    if dtype is not None or size is not None:
+        if shape or (dtype is not None and size is not None):
+            raise TypeError("view() received an invalid combination of arguments")
+        shape = (dtype if size is None else size,)
     if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)) and shape[0] is not None:
         from ember._dtype import to_dtype
         return view_dtype(input, to_dtype(shape[0]))
@@ -115,11 +125,36 @@ def view(input, *shape):
 
 
 def view_dtype(input, dtype):
-    if dtype.itemsize != input.dtype.itemsize:
-        raise RuntimeError("view dtype with a different element size is not supported")
+    old_size, new_size = input.dtype.itemsize, dtype.itemsize
+    if old_size != new_size:
+        _check_view_dtype_layout(input, dtype)
     out = Tensor._make(input._data.view(dtype.np_dtype), input._device)
     out._version_counter = input._version_counter
     return out
+
+
+def _check_view_dtype_layout(input, dtype):
+    """PyTorch's conditions for reinterpreting bytes with a different element size: the last dimension
+    must be contiguous and, when elements grow, its size, the storage offset and the other strides must
+    be whole numbers of the new elements."""
+    from ember._tensor import _scalar_type_name
+    what = (f"to view {_scalar_type_name(input.dtype)} as {_scalar_type_name(dtype)} "
+            f"(different element sizes)")
+    if input.dim() == 0:
+        raise RuntimeError(f"self.dim() cannot be 0 {what}")
+    if input.stride(-1) != 1:
+        raise RuntimeError(f"self.stride(-1) must be 1 {what}, but got {input.stride(-1)}")
+    ratio = dtype.itemsize // input.dtype.itemsize
+    if ratio <= 1:
+        return
+    if input.shape[-1] % ratio:
+        raise RuntimeError(f"self.size(-1) must be divisible by {ratio} {what}, but got {input.shape[-1]}")
+    if input.storage_offset() % ratio:
+        raise RuntimeError(f"self.storage_offset() must be divisible by {ratio} {what}, "
+                           f"but got {input.storage_offset()}")
+    for d, step in enumerate(input.stride()[:-1]):
+        if step % ratio:
+            raise RuntimeError(f"self.stride({d}) must be divisible by {ratio} {what}, but got {step}")
 
 
 def _int_sequence(fn, param, value):

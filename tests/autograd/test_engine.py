@@ -88,6 +88,20 @@ def test_autograd_grad_errors():
     assert gz.tolist() == [0.]
 
 
+def test_grad_of_several_outputs_of_one_node():
+    # captum differentiates every row at once: autograd.grad(torch.unbind(out), inputs)
+    x = leaf([1., 2., 3.])
+    s = ember.cat([x, x * 2])
+    g, = autograd.grad(ember.unbind(s * 3), x)
+    assert g.tolist() == [9., 9., 9.]
+    s = ember.cat([x, x * 2])
+    g, = autograd.grad(list(ember.unbind(s * 3))[1:5], s)
+    assert g.tolist() == [0., 3., 3., 3., 3., 0.]
+    s = ember.cat([x, x * 2])
+    ember.autograd.backward(ember.unbind(s * s))
+    assert x.grad.tolist() == [10., 20., 30.]
+
+
 def test_higher_order_grads():
     x = leaf([2.])
     y = x ** 4
