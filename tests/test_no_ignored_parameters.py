@@ -96,10 +96,6 @@ HARMLESS_API = {
     ('torch.Tensor.__reduce_ex__', 'proto'): 'a tensor pickles to the same reduction for every pickle protocol',
     ('torch.func.debug_unwrap', 'recurse'): "ember's transforms hand functions plain tensors: there is no wrapper "
                                             "to unwrap at any depth",
-    ('torch.utils.checkpoint.checkpoint', 'early_stop'): "early stopping only skips the rest of a recomputation once "
-                                                         "the saved tensors are rebuilt; ember's recomputation "
-                                                         "differentiates the function's outputs, so it always runs "
-                                                         "the whole function, and the gradients are the same",
 }
 
 

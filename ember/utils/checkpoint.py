@@ -376,6 +376,34 @@ def _leaves_reached(outputs, exclude):
     return found
 
 
+def _saved_metadata(log):
+    """Saved-tensor hooks that note (in ``log``) the shape, dtype and device of every tensor an op saves for
+    backward, in order: what PyTorch compares between the first run and the recomputation."""
+    def pack(t):
+        log.append({'shape': t.shape, 'dtype': t.dtype, 'device': t.device})
+        return t
+    return ember.autograd.graph.saved_tensors_hooks(pack, lambda t: t)
+
+
+def _check_recomputed_saves(saved, recomputed, early_stop):
+    """PyTorch's determinism check: the recomputation must save as many tensors as the first run (more is
+    allowed with ``early_stop``, where PyTorch stops recomputing once it has them all), each with the same
+    metadata."""
+    if len(recomputed) > len(saved) and not early_stop:
+        raise CheckpointError("ember.utils.checkpoint: trying to save more tensors during recomputation than "
+                              "during the original forward pass.\n")
+    if len(recomputed) < len(saved):
+        raise CheckpointError("ember.utils.checkpoint: A different number of tensors was saved during the original "
+                              "forward and recomputation.\n"
+                              f"Number of tensors saved during forward: {len(saved)}\n"
+                              f"Number of tensors saved during recomputation: {len(recomputed)}.\n")
+    different = ''.join(f"tensor at position {i}:\nsaved metadata: {a}\nrecomputed metadata: {b}\n"
+                        for i, (a, b) in enumerate(zip(saved, recomputed)) if a != b)
+    if different:
+        raise CheckpointError("ember.utils.checkpoint: Recomputed values for the following tensors have different "
+                              f"metadata than during the forward pass.\n{different}.\n")
+
+
 class _NonReentrantCheckpoint(Function):
     """The checkpoint node of the non-reentrant variant: its inputs are the function's tensor arguments and
     the parameters it reached, so ``autograd.grad`` over any of them works; backward re-runs the function
@@ -383,8 +411,9 @@ class _NonReentrantCheckpoint(Function):
 
     @staticmethod
     def forward(ctx, spec, *tensors):
-        run, replay, recompute_context, check, n_args, outputs = spec
-        ctx.run, ctx.replay, ctx.recompute_context, ctx.check = run, replay, recompute_context, check
+        run, replay, recompute_context, saved_meta, early_stop, n_args, outputs = spec
+        ctx.run, ctx.replay, ctx.recompute_context = run, replay, recompute_context
+        ctx.saved_meta, ctx.early_stop = saved_meta, early_stop
         ctx.save_for_backward(*tensors[:n_args])
         ctx.params = tensors[n_args:]
         ctx.out_meta = [(o.shape, o.dtype) if isinstance(o, Tensor) else None for o in outputs]
@@ -401,14 +430,25 @@ class _NonReentrantCheckpoint(Function):
             # hand back the values without their autograd history
             inputs = tuple(t.detach().requires_grad_(need) if need and not t.requires_grad else t
                            for t, need in zip(detach_variable(tuple(ctx.saved_tensors)), ctx.needs_input_grad[1:]))
-            with ctx.replay(), ctx.recompute_context:
+            recomputed_meta = []
+            with ctx.replay(), ctx.recompute_context, \
+                    (_saved_metadata(recomputed_meta) if ctx.saved_meta is not None else contextlib.nullcontext()):
                 outputs = _as_tuple(ctx.run(*inputs))
             ctx.group_recomputation = (group, inputs, outputs) if group is not None else None
-        if ctx.check:
-            got = [(o.shape, o.dtype) if isinstance(o, Tensor) else None for o in outputs]
-            if got != ctx.out_meta:
-                raise CheckpointError("ember.utils.checkpoint: Recomputed values have different metadata than "
-                                      f"during the original forward: {got} != {ctx.out_meta}")
+            if ctx.saved_meta is not None:
+                _check_recomputed_saves(ctx.saved_meta, recomputed_meta, ctx.early_stop)
+        got = [(o.shape, o.dtype) if isinstance(o, Tensor) else None for o in outputs]
+        if any(a is not None and b is not None and a[0] != b[0] for a, b in zip(got, ctx.out_meta)) \
+                or len(got) != len(ctx.out_meta):
+            # NOTE: PyTorch puts the recomputed saved tensors back into the first run's graph, so outputs of
+            # other shapes still differentiate as the first run's; ember differentiates the recomputed graph
+            raise CheckpointError("ember.utils.checkpoint: the recomputed outputs' shapes differ from the original "
+                                  f"forward's ({[g and tuple(g[0]) for g in got]} against "
+                                  f"{[m and tuple(m[0]) for m in ctx.out_meta]}); ember differentiates the "
+                                  "recomputation, so the function must give outputs of the same shapes")
+        # an output of another dtype (the saved tensors agreeing) takes the gradient in its own dtype
+        grads = tuple(g.to(o.dtype) if isinstance(o, Tensor) and g is not None and g.dtype != o.dtype else g
+                      for o, g in zip(outputs, grads))
         pairs = [(o, g) for o, g in zip(outputs, grads) if isinstance(o, Tensor) and o.requires_grad and g is not None]
         wrt = [t for t in inputs + tuple(ctx.params) if t.requires_grad]
         if not pairs or not wrt:
@@ -418,7 +458,8 @@ class _NonReentrantCheckpoint(Function):
         return (None,) + tuple(next(found) if t.requires_grad else None for t in inputs + tuple(ctx.params))
 
 
-def _checkpoint_without_reentrant(function, preserve, context_fn, determinism_check, args, kwargs):
+def _checkpoint_without_reentrant(function, preserve, context_fn, determinism_check, early_stop, args,
+                                  kwargs):
     tensor_slots = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
     tensor_args = [args[i] for i in tensor_slots]
 
@@ -434,7 +475,8 @@ def _checkpoint_without_reentrant(function, preserve, context_fn, determinism_ch
         with forward_context:
             return function(*args, **kwargs)
     detached = detach_variable(tuple(tensor_args))
-    with forward_context:
+    saved_meta = [] if determinism_check == 'default' else None
+    with forward_context, (_saved_metadata(saved_meta) if saved_meta is not None else contextlib.nullcontext()):
         outputs = run(*detached)
     outputs_t = _as_tuple(outputs)
     params = _leaves_reached(outputs_t, detached)
@@ -443,7 +485,7 @@ def _checkpoint_without_reentrant(function, preserve, context_fn, determinism_ch
     values = tuple(o.detach() if isinstance(o, Tensor) else o for o in outputs_t)
     if not any(isinstance(v, Tensor) for v in values):
         return outputs
-    spec = (run, replay, recompute_context, determinism_check == 'default', len(tensor_args), values)
+    spec = (run, replay, recompute_context, saved_meta, early_stop, len(tensor_args), values)
     return _NonReentrantCheckpoint.apply(spec, *tensor_args, *params)
 
 
@@ -469,6 +511,12 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn, 
             draws the same masks.
         context_fn: (non-reentrant only) returns two context managers, entered around the first run and
             around the recomputation.
+        determinism_check (str): (non-reentrant only) ``'default'``: the recomputation must save for backward
+            as many tensors as the first run, of the same shapes, dtypes and devices (as PyTorch checks), else
+            :class:`CheckpointError`; ``'none'``: no check.
+        early_stop (bool): (non-reentrant only) when True, tensors the recomputation saves beyond the first
+            run's are not an error. ember always runs the whole function again (it differentiates the
+            recomputed outputs, so these must have the first run's shapes).
 
     Example::
 
@@ -495,7 +543,10 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn, 
         if context_fn is not noop_context_fn or debug is not False:
             raise ValueError("Passing `context_fn` or `debug` is only supported when use_reentrant=False.")
         return CheckpointFunction.apply(function, preserve, *args)
-    return _checkpoint_without_reentrant(function, preserve, context_fn, determinism_check, args, kwargs)
+    if _enable_checkpoint_early_stop is not None:
+        early_stop = _enable_checkpoint_early_stop
+    return _checkpoint_without_reentrant(function, preserve, context_fn, determinism_check, early_stop, args,
+                                         kwargs)
 
 
 def checkpoint_sequential(functions, segments, input, use_reentrant=None, **kwargs):

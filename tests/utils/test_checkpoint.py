@@ -2,14 +2,16 @@
 uncheckpointed run (both variants, with dropout), autograd.grad and keyword arguments (non-reentrant),
 less memory held between forward and backward, PyTorch's errors and warnings."""
 import gc
+import math
 import tracemalloc
 
 import numpy as np
+
 import pytest
 
 import ember
 import ember.nn as nn
-from ember.utils.checkpoint import CheckpointError, checkpoint, checkpoint_sequential
+from ember.utils.checkpoint import CheckpointError, checkpoint, checkpoint_sequential, set_checkpoint_early_stop
 
 
 def _model():
@@ -151,12 +153,53 @@ def test_warnings_and_errors():
         checkpoint(lin, ember.ones(1, 2), use_reentrant=True)
 
 
-def test_recomputation_with_other_shapes_is_caught():
+def _changing(first, again):
+    """A function that runs ``first`` the first time and ``again`` when recomputed."""
     calls = []
 
     def f(t):
         calls.append(1)
-        return t * 2 if len(calls) == 1 else t.sum()
-    y = checkpoint(f, ember.ones(3, requires_grad=True), use_reentrant=False)
-    with pytest.raises(CheckpointError, match="Recomputed values have different metadata"):
-        y.sum().backward()
+        return first(t) if len(calls) == 1 else again(t)
+    return f
+
+
+def _backward(f, **kwargs):
+    x = ember.ones(3, requires_grad=True)
+    checkpoint(f, x, use_reentrant=False, **kwargs).sum().backward()
+    return x.grad
+
+
+def test_recomputation_saving_other_tensors_is_caught_as_pytorch_does():
+    # PyTorch 2.13 compares what the ops save for backward (number, shape, dtype, device), not the outputs
+    with pytest.raises(CheckpointError, match=r"Recomputed values for the following tensors have different metadata "
+                                              r"than during the forward pass.\ntensor at position 0:\nsaved metadata: "
+                                              r"\{'shape': ember.Size\(\[3\]\), 'dtype': ember.float32, 'device': "
+                                              r"device\(type='cpu'\)\}\nrecomputed metadata: \{'shape': ember.Size"
+                                              r"\(\[3\]\), 'dtype': ember.float64"):
+        _backward(_changing(lambda t: (t.exp() * 2).float(), lambda t: (t.double().exp() * 2).float()))
+    with pytest.raises(CheckpointError, match="A different number of tensors was saved during the original forward "
+                                              "and recomputation.\nNumber of tensors saved during forward: 2\n"
+                                              "Number of tensors saved during recomputation: 1.\n"):
+        _backward(_changing(lambda t: t.exp().exp(), lambda t: t.exp() * 3))
+    more = _changing(lambda t: t.exp(), lambda t: t.exp().exp())
+    with pytest.raises(CheckpointError, match="trying to save more tensors during recomputation than during the "
+                                              "original forward pass"):
+        _backward(more, early_stop=False)
+    with set_checkpoint_early_stop(False), pytest.raises(CheckpointError, match="trying to save more tensors"):
+        _backward(_changing(lambda t: t.exp(), lambda t: t.exp().exp()))
+    _backward(_changing(lambda t: t.exp(), lambda t: t.exp().exp()))    # early stop: the extra ones are not compared
+    changed = _changing(lambda t: (t.exp() * 2).float(), lambda t: (t.double().exp() * 2).float())
+    assert ember.allclose(_backward(changed, determinism_check='none'), ember.full((3,), 2 * math.e))
+
+
+def test_outputs_of_another_dtype_alone_are_not_an_error():
+    # the saved tensors agree (exp's float32 result), so PyTorch 2.13 raises nothing: gradient e
+    grad = _backward(_changing(lambda t: t.exp(), lambda t: t.exp().double()))
+    assert grad.dtype == ember.float32 and ember.allclose(grad, ember.full((3,), math.e))
+
+
+def test_recomputed_outputs_of_other_shapes_are_refused():
+    # PyTorch differentiates its first run's graph and raises nothing here; ember differentiates the
+    # recomputation, which cannot take the first run's gradients
+    with pytest.raises(CheckpointError, match="the recomputed outputs' shapes differ from the original forward's"):
+        _backward(_changing(lambda t: t * 2, lambda t: t.sum()))
