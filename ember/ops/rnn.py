@@ -14,7 +14,8 @@ from ember.autograd.function import Primitive
 from ember.ops.activation import relu
 from ember.ops.dropout import dropout as _dropout
 from ember.ops.linear import linear as _linear
-from ember.ops.shape import cat, stack
+from ember._dtype import bfloat16, float32
+from ember.ops.shape import Stack, cat, stack
 from ember.ops.unary import sigmoid, tanh
 from ember.ops.index import where
 from ember.ops._registry import op
@@ -219,6 +220,17 @@ def _unpack(params, has_biases, proj):
     return groups
 
 
+class _OneDnnLayer(Stack):
+    # PyTorch's CPU LSTM runs each layer and direction as one oneDNN kernel for float32 and bfloat16
+    # (without projections), so a layer's output shows that kernel's node (``grad_fn=<MkldnnRnnLayer
+    # Backward0>`` when the tensor is printed); here it is the stack of the layer's steps
+    node_name = 'MkldnnRnnLayerBackward0'
+
+
+def _one_dnn_layer(mode, xs, proj):
+    return mode == 'LSTM' and not proj and xs.dtype in (float32, bfloat16) and xs.device.type == 'cpu'
+
+
 def _run_direction(mode, xs, h, c, weights, reverse, act, mask=None):
     """One layer in one direction over the whole sequence xs (T, B, F).
 
@@ -249,7 +261,12 @@ def _run_direction(mode, xs, h, c, weights, reverse, act, mask=None):
             h = where(mask[t], h, h_prev)
             c = None if c is None else where(mask[t], c, c_prev)
         outs[t] = h
-    out = stack(outs, 0) if T else xs.new_zeros((0, xs.shape[1], h.shape[-1]))
+    if not T:
+        out = xs.new_zeros((0, xs.shape[1], h.shape[-1]))
+    elif mask is None and _one_dnn_layer(mode, xs, w_hr is not None):
+        out = _OneDnnLayer.apply(0, *outs)
+    else:
+        out = stack(outs, 0)
     return out, h, c
 
 
@@ -272,7 +289,11 @@ def _sequence(mode, input, hx, cx, params, has_biases, num_layers, dropout, trai
         x = outs[0] if dirs == 1 else cat(outs, 2)
         if dropout and train and layer < num_layers - 1:
             x = _dropout(x, dropout, True)
-    output = x.transpose(0, 1) if batch_first else x
+    if batch_first:
+        # PyTorch turns GRU and RNN outputs back in place (TransposeBackward1), LSTM's out of place
+        output = x.transpose(0, 1) if mode == 'LSTM' else x.transpose_(0, 1)
+    else:
+        output = x
     return output, stack(h_n, 0), (stack(c_n, 0) if mode == 'LSTM' else None)
 
 
@@ -282,7 +303,7 @@ def _packed(mode, data, batch_sizes, hx, cx, params, has_biases, num_layers, dro
     returns the packed output data, h_n and c_n."""
     import numpy as np
     # NOTE: imported here because ember.nn builds on ember.ops
-    from ember.nn.utils.rnn import _PackPadded, _packed_positions, _padded_from_packed
+    from ember.nn.utils.rnn import _PackedSteps, _packed_positions, _padded_from_packed
     from ember.ops.creation import tensor
     bs = np.asarray(batch_sizes.tolist(), dtype=np.int64)
     steps, batch = len(bs), int(bs[0])
@@ -291,7 +312,7 @@ def _packed(mode, data, batch_sizes, hx, cx, params, has_biases, num_layers, dro
     mask = tensor((np.arange(steps)[:, None] < lengths[None, :])[..., None], device=data.device)
     out, h, c = _sequence(mode, padded, hx, cx, params, has_biases, num_layers, dropout, train, bidirectional,
                           False, act, mask=mask)
-    return _PackPadded.apply(out, _packed_positions(bs, batch)), h, c
+    return _PackedSteps.apply(out, _packed_positions(bs, batch)), h, c
 
 
 def _run(mode, act, args):

@@ -363,6 +363,47 @@ def test_shapes_batch_first_unbatched_and_dtype():
     assert M.LSTMCell(3, 4)(ember.randn(3))[0].shape == (4,)
 
 
+# grad_fn names of the output and of h_n, read from PyTorch 2.13 on the CPU (printed tensors show them):
+# float32/bfloat16 LSTM layers are one oneDNN kernel each; GRU/RNN turn batch_first outputs back in place
+GRAD_FN_NAMES = [
+    ('LSTM', {}, 'float32', 'MkldnnRnnLayerBackward0', 'StackBackward0'),
+    ('LSTM', {'num_layers': 2, 'dropout': 0.5}, 'float32', 'MkldnnRnnLayerBackward0', 'StackBackward0'),
+    ('LSTM', {'bias': False}, 'bfloat16', 'MkldnnRnnLayerBackward0', 'StackBackward0'),
+    ('LSTM', {}, 'float64', 'StackBackward0', 'StackBackward0'),
+    ('LSTM', {}, 'float16', 'StackBackward0', 'StackBackward0'),
+    ('LSTM', {'proj_size': 2}, 'float32', 'StackBackward0', 'StackBackward0'),
+    ('LSTM', {'bidirectional': True}, 'float32', 'CatBackward0', 'StackBackward0'),
+    ('LSTM', {'batch_first': True}, 'float32', 'TransposeBackward0', 'StackBackward0'),
+    ('LSTM', {'batch_first': True}, 'float64', 'TransposeBackward0', 'StackBackward0'),
+    ('GRU', {}, 'float32', 'StackBackward0', 'StackBackward0'),
+    ('GRU', {'batch_first': True}, 'float32', 'TransposeBackward1', 'StackBackward0'),
+    ('RNN', {'batch_first': True, 'bidirectional': True}, 'float32', 'TransposeBackward1', 'StackBackward0'),
+    ('RNN', {'num_layers': 2}, 'float32', 'StackBackward0', 'StackBackward0'),
+]
+
+
+@pytest.mark.parametrize('mode,kw,dtype,out_name,h_name', GRAD_FN_NAMES)
+def test_output_grad_fn_names_match_pytorch(mode, kw, dtype, out_name, h_name):
+    dt = getattr(ember, dtype)
+    m = getattr(M, mode)(3, 4, **kw).to(dt)
+    out, h = m(ember.randn(5, 2, 3, dtype=dt))
+    assert out.grad_fn.name() == out_name
+    assert all(t.grad_fn.name() == h_name for t in (h if isinstance(h, tuple) else (h,)))
+    assert f'grad_fn=<{out_name}>' in repr(out)
+    with ember.no_grad():
+        assert m(ember.randn(5, 2, 3, dtype=dt))[0].grad_fn is None
+
+
+def test_packed_output_grad_fn_and_gradient():
+    # PyTorch concatenates a packed batch's steps (CatBackward0); the gradient reaches only real steps
+    m = M.LSTM(3, 4)
+    x = ember.randn(5, 2, 3, requires_grad=True)
+    out, (h, c) = m(ember.nn.utils.rnn.pack_padded_sequence(x, [5, 3]))
+    assert out.data.grad_fn.name() == 'CatBackward0' and h.grad_fn.name() == 'StackBackward0'
+    out.data.sum().backward()
+    assert (x.grad[3:, 1] == 0).all() and (x.grad[:, 0] != 0).all()
+
+
 def test_dropout_between_layers_only_in_training():
     ember.manual_seed(1)
     m = M.GRU(3, 8, num_layers=2, dropout=0.5)

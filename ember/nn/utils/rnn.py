@@ -156,6 +156,11 @@ class _PackPadded(Primitive):
         return full.index_add(0, rows, g).reshape(ctx.shape), None
 
 
+class _PackedSteps(_PackPadded):
+    # a recurrent layer's packed output: PyTorch concatenates its steps' outputs (CatBackward0)
+    node_name = 'CatBackward0'
+
+
 def _lengths_list(lengths):
     if isinstance(lengths, Tensor):
         if lengths.dim() != 1:
