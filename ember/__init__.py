@@ -27,7 +27,8 @@ from ember import linalg, fft, special  # noqa: E402,F401
 from ember import cuda  # noqa: E402
 from ember import random  # noqa: E402,F401  (ember.random.fork_rng, as torch.random)
 from ember.random import thread_safe_generator  # noqa: E402,F401
-from ember._tensor_str import set_printoptions, get_printoptions, printoptions  # noqa: E402
+# (get_printoptions and the printoptions context stay in ember._tensor_str: PyTorch has no torch.printoptions)
+from ember._tensor_str import set_printoptions  # noqa: E402
 from ember._legacy import (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor,  # noqa
                            CharTensor, ByteTensor, BoolTensor, BFloat16Tensor, typename, is_tensor, is_floating_point,
                            is_complex, numel, is_storage)

@@ -1686,6 +1686,18 @@ def test_print_options_roundtrip():
     assert get_printoptions()['threshold'] == 1000
 
 
+def test_print_option_functions_live_where_pytorchs_do():
+    # PyTorch's public top level has set_printoptions only (tests/fixtures/torch_api.json lists it);
+    # get_printoptions and the printoptions context are in torch._tensor_str
+    import json
+    from pathlib import Path
+    recorded = json.loads((Path(__file__).parent / 'fixtures' / 'torch_api.json').read_text())['entries']
+    on_top = sorted(name for name, _, _ in recorded if name.startswith('torch.') and 'printoptions' in name)
+    assert on_top == ['torch.set_printoptions']
+    assert sorted(n for n in dir(ember) if 'printoptions' in n) == ['set_printoptions']
+    assert ember._tensor_str.printoptions is printoptions and ember._tensor_str.get_printoptions is get_printoptions
+
+
 def test_printoptions_context_restores_even_on_error():
     before = get_printoptions()
     t = ember.tensor([1.12345])
