@@ -1,9 +1,11 @@
 """finfo/iinfo and the process-wide switches, against PyTorch 2.13's recorded answers."""
+import threading
 import warnings
 
 import pytest
 
 import ember
+from ember.backend import _denormals
 
 
 def test_finfo_and_iinfo_match_pytorch():
@@ -50,7 +52,6 @@ def test_other_switches():
         assert ember.get_float32_matmul_precision() == 'high'
     finally:
         ember.set_float32_matmul_precision('highest')
-    assert ember.set_flush_denormal(True) is False
     ember.set_warn_always(True)
     assert ember.is_warn_always_enabled()
     ember.set_warn_always(False)
@@ -75,3 +76,22 @@ def test_set_default_tensor_type():
                 ember.set_default_tensor_type(ember.LongTensor)
         finally:
             ember.set_default_dtype(ember.float32)
+
+
+@pytest.mark.skipif(not _denormals.supported(), reason='ember flushes denormals on x86-64 Linux with glibc only')
+def test_flush_denormal_flushes_as_pytorch_does():
+    # PyTorch 2.13 on x86: True, and float32 1e-39 (a denormal) reads as 0, 1e-38 / 100 gives 0; the float64
+    # 1e-39 (normal) stays; set back to False, denormals come back
+    try:
+        assert ember.set_flush_denormal(True) is True
+        assert ember.tensor([1e-39]).tolist() == [0.] and (ember.tensor([1e-38]) / 100).tolist() == [0.]
+        assert (ember.tensor([1e-300], dtype=ember.float64) * 1e-10).tolist() == [0.]
+        assert ember.tensor([1e-39], dtype=ember.float64).tolist() == [1e-39]
+        seen = []
+        worker = threading.Thread(target=lambda: seen.append((ember.tensor([1e-38]) / 100).item()))
+        worker.start()
+        worker.join()
+        assert seen == [0.]     # a thread started afterwards flushes too
+    finally:
+        assert ember.set_flush_denormal(False) is True
+    assert (ember.tensor([1e-38]) / 100).item() > 0 and ember.tensor([1e-39]).item() > 0

@@ -15,6 +15,7 @@ import warnings
 import pytest
 
 import ember
+from ember.backend import _denormals
 from ember.ops._registry import REGISTRY
 from tests.test_docstring_coverage import API, _resolve
 
@@ -143,8 +144,14 @@ def test_public_harmless_list_is_current():
 # ---------------------------------------------------------------- parameters this check found ignored, now honoured
 
 def test_set_flush_denormal_checks_mode():
-    # NumPy cannot flush denormals: False (unsupported) for both modes, as PyTorch on such CPUs; nothing changes
-    assert ember.set_flush_denormal(True) is False and ember.set_flush_denormal(False) is False
+    # the mode decides: True flushes, False keeps denormals (tests/test_global_flags.py checks the values)
+    try:
+        ember.set_flush_denormal(True)
+        flushed = (ember.tensor([1e-38]) / 100).item()
+    finally:
+        ember.set_flush_denormal(False)
+    assert (ember.tensor([1e-38]) / 100).item() > 0
+    assert flushed == 0 or not _denormals.supported()
     for bad, kind in (('x', 'str'), (1, 'int'), (None, 'NoneType')):
         with pytest.raises(RuntimeError, match=f'^flush_denormal expects a bool, but got {kind}$'):
             ember.set_flush_denormal(bad)
