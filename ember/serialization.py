@@ -37,6 +37,7 @@ import socket
 import struct
 import sys
 import types
+import typing
 import warnings
 import zipfile
 import zlib
@@ -63,6 +64,12 @@ __all__ = ['save', 'load', 'TypedStorage', 'add_safe_globals', 'get_safe_globals
            'get_default_mmap_options', 'set_default_mmap_options', 'skip_data', 'get_unsafe_globals_in_checkpoint']
 
 DEFAULT_PROTOCOL = 2
+# the type aliases PyTorch's module exposes, which libraries use in their own annotations
+# (pyro's parameter store: ``map_location: MAP_LOCATION``)
+FileLike = typing.Union[str, os.PathLike, typing.IO[bytes]]
+MAP_LOCATION = typing.Optional[typing.Union[typing.Callable[[UntypedStorage, str], UntypedStorage], _device, str,
+                                            typing.Dict[str, str]]]
+STORAGE = typing.Union[UntypedStorage, TypedStorage]
 _CHUNK = 1 << 24                   # copy large storages in 16 MiB pieces: no second full-size buffer
 _LEGACY_MAGIC = 0x1950a86a20f9469cfc6c
 _LEGACY_PROTOCOL = 1001

@@ -693,3 +693,19 @@ def test_ember_reads_torch_state_dicts_and_legacy_files(torch_interop):
     assert legacy['col'][0].item() == 42.
     mapped = ember.load(d / 't_state.pt', mmap=True)
     np.testing.assert_allclose(mapped['model']['bias'].numpy(), out['torch']['bias'], rtol=1e-6)
+
+
+def test_type_aliases_libraries_annotate_with():
+    # pyro's parameter store: def load(self, filename, map_location: MAP_LOCATION = None)
+    import typing
+    from ember.serialization import MAP_LOCATION, STORAGE, FileLike
+
+    def load(f: FileLike, map_location: MAP_LOCATION = None) -> STORAGE:
+        return ember.load(f, map_location=map_location).untyped_storage()
+    hints = typing.get_type_hints(load)
+    assert hints['map_location'] == MAP_LOCATION and type(None) in typing.get_args(MAP_LOCATION)
+    assert ember.UntypedStorage in typing.get_args(STORAGE)
+    buf = io.BytesIO()
+    ember.save(ember.arange(3.), buf)
+    buf.seek(0)
+    assert isinstance(load(buf, 'cpu'), ember.UntypedStorage)

@@ -31,3 +31,10 @@ def _are_functorch_transforms_active():
     libraries ask before reading tensor values a transform could not follow."""
     from ember.func._batched_tensor import inside_transform
     return inside_transform()
+
+
+def _get_tracing_state():
+    """The state of the :func:`ember.jit.trace` recording this thread is in (an opaque object), or None when
+    nothing records: libraries ask before calls a trace could not follow (pyro skips its checks)."""
+    from ember import jit
+    return jit._trace_state if jit.is_tracing() else None

@@ -30,7 +30,10 @@ def _xp(arr):
 
 
 def _real(arr):
-    """A real view of a complex array (PyTorch's view_as_real): the update is applied per component."""
+    """A real view of a complex array (PyTorch's view_as_real): the update is applied per component. A 0-d
+    array comes back as a 1-element view, on which NumPy's ufuncs return arrays (``out=`` targets), not scalars."""
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
     if arr.dtype.kind == 'c':
         return arr[..., None].view(arr.real.dtype)
     return arr
@@ -41,6 +44,9 @@ def _blocks(*arrays):
     non-contiguous or GPU arrays, else flat blocks of ``_BLOCK`` elements."""
     first = arrays[0]
     n = first.size
+    if first.ndim == 0:     # a 0-d parameter as a 1-element view: NumPy's ufuncs then return arrays, not scalars
+        yield [a.reshape(1) if a is not None else None for a in arrays]
+        return
     if n <= 2 * _BLOCK or type(first) is not np.ndarray or \
             not all(a.flags.c_contiguous for a in arrays if a is not None):
         yield arrays
@@ -73,6 +79,8 @@ def _bump_step(step_t):
 
 def _effective_grad(xp, g, x, weight_decay, maximize):
     """``(-g if maximize else g) + weight_decay * x``: a fresh array, or ``g`` itself when both are off."""
+    if g.ndim == 0:         # (a 0-d parameter: 1-element views, so that results are arrays)
+        g, x = g.reshape(1), x.reshape(1)
     if maximize:
         g = xp.negative(g)
         if weight_decay != 0:

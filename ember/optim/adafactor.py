@@ -29,7 +29,10 @@ def adafactor(params, grads, row_vars, col_vars, variances, state_steps, grad_sc
     for p, g, row_t, col_t, var_t, step_t in zip(params, grads, row_vars, col_vars, variances, state_steps):
         x = p._data
         xp = _xp(x)
-        g = xp.negative(g._data) if maximize else g._data
+        g = g._data
+        if x.ndim == 0:     # a 0-d parameter as 1-element views: NumPy's ufuncs then return arrays, not scalars
+            x, g = x.reshape(1), g.reshape(1)
+        g = xp.negative(g) if maximize else g
         if eps1 is None:
             # NOTE: as in PyTorch, the first parameter's dtype fixes eps1 for the rest of the group
             eps1 = float(np.finfo(x.dtype).eps)
@@ -50,7 +53,7 @@ def adafactor(params, grads, row_vars, col_vars, variances, state_steps, grad_sc
             row_t._version_counter.value += 1
             col_t._version_counter.value += 1
         else:
-            var = var_t._data
+            var = var_t._data.reshape(g.shape)
             _lerp_(xp, var, g * g, one_minus_beta2, xp.empty_like(var))
             estimate = var.copy()
             var_t._version_counter.value += 1

@@ -170,8 +170,19 @@ def test_kl_registry_dispatch_and_errors():
         D.kl_divergence(D.Normal(0.0, 1.0), D.Cauchy(0.0, 1.0))
     with pytest.raises(NotImplementedError, match='^The cross KL-divergence between different exponential families'):
         D.kl_divergence(D.Normal(0.0, 1.0), D.Poisson(1.0))
-    with pytest.raises(TypeError):
-        D.register_kl(int, D.Normal)
+    # any class registers, as in PyTorch: pyro registers pairs with its Distribution mixin
+    class Mixin:
+        pass
+
+    class Mixed(Mixin, D.Distribution):
+        pass
+
+    @D.register_kl(Mixin, D.Normal)
+    def _kl_mixin(p, q):
+        return ember.tensor(-3.0)
+    assert D.kl_divergence(Mixed(), q).item() == -3.0
+    with pytest.raises(TypeError, match='^issubclass\\(\\) arg 1 must be a class$'):
+        D.register_kl(D.Normal, 'Normal')
 
 
 def test_exponential_family_entropy_and_kl_by_bregman_divergence():

@@ -212,9 +212,12 @@ def test_is_tracing_and_trace_module():
     class Probe(nn.Module):
         def forward(self, x):
             seen.append(ember.jit.is_tracing())
+            states.append(ember._C._get_tracing_state())     # what libraries ask (pyro)
             return x + 1
+    states = []
     traced = ember.jit.trace_module(Probe(), {'forward': (ember.ones(2),)}, check_trace=False)
     assert seen == [True] and ember.jit.is_tracing() is False
+    assert states[0] is not None and ember._C._get_tracing_state() is None
     assert traced(ember.zeros(2)).tolist() == [1., 1.] and seen == [True]     # the program runs, not forward
     with pytest.raises(AttributeError, match=r'^expected a dictionary of \(method_name, input\) pairs$'):
         ember.jit.trace_module(Probe(), (ember.ones(2),))

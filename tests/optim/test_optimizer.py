@@ -388,3 +388,37 @@ def test_capturable_is_refused_for_cpu_parameters_at_the_step(name, tensors):
                                              r"\['cuda'\].$"):
         opt.step()
     assert w.tolist() == [1., 2.]
+
+
+# --------------------------------------------------------------------------------- 0-d parameters
+# three steps on ((w - 3)^2 + (v * w).sum()) from w = 1.5, v = [0.5, -1]; w is 0-d (pyro's scalar sites
+# are): PyTorch 2.13's results
+_SCALAR_PARAMETER_RUNS = [
+    ('SGD', dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.1), 3.731045, [-1.161745, -2.543086]),
+    ('Adam', dict(lr=0.1, weight_decay=0.1), 1.799971, [0.199612, -1.300411]),
+    ('AdamW', dict(lr=0.1, amsgrad=True), 1.795212, [0.198385, -1.297119]),
+    ('Adam', dict(lr=0.1, maximize=True, weight_decay=0.1), 1.200026, [0.798924, -0.700942]),
+    ('RMSprop', dict(lr=0.1), 3.820671, [-2.100885, -3.600885]),
+    ('RMSprop', dict(lr=0.1, momentum=0.5, centered=True), 4.954243, [-3.359131, -4.859131]),
+    ('Adagrad', dict(lr=0.1), 1.728495, [0.266448, -1.233552]),
+    ('Adadelta', dict(lr=0.5, weight_decay=0.1), 1.504854, [0.495144, -1.004856]),
+    ('Adamax', dict(lr=0.1), 1.800038, [0.20843, -1.29157]),
+    ('NAdam', dict(lr=0.1), 1.757289, [0.237173, -1.262827]),
+    ('RAdam', dict(lr=0.1), 2.489056, [-0.005098, -1.505098]),
+    ('ASGD', dict(lr=0.1), 2.444946, [-0.051001, -1.550956]),
+    ('Rprop', dict(lr=0.1), 1.864, [0.136, -1.364]),
+    ('Adafactor', dict(lr=0.1), 1.986111, [0.253521, -1.246479]),
+]
+
+
+@pytest.mark.parametrize('name, kwargs, w_end, v_end', _SCALAR_PARAMETER_RUNS)
+def test_zero_dim_parameters_step_as_in_pytorch(name, kwargs, w_end, v_end):
+    w = ember.tensor(1.5, requires_grad=True)
+    v = ember.tensor([0.5, -1.], requires_grad=True)
+    opt = getattr(ember.optim, name)([w, v], **kwargs)
+    for _ in range(3):
+        opt.zero_grad()
+        ((w - 3) ** 2 + (v * w).sum()).backward()
+        opt.step()
+    assert w.shape == () and w.item() == pytest.approx(w_end, abs=2e-6)
+    np.testing.assert_allclose(v.tolist(), v_end, atol=2e-6)
