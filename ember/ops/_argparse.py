@@ -313,7 +313,8 @@ def _extra_args(sig, nargs):
 
 
 _EMBER_TYPES = {'dtype': 'ember.dtype', 'device': 'ember.device', 'layout': 'ember.layout',
-                'memory_format': 'ember.memory_format', 'finfo': 'ember.finfo', 'iinfo': 'ember.iinfo'}
+                'memory_format': 'ember.memory_format', 'finfo': 'ember.finfo', 'iinfo': 'ember.iinfo',
+                '_LegacyMeta': 'ember.tensortype'}     # (ember.FloatTensor and the other legacy tensor types)
 
 
 def type_name(obj):

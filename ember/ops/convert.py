@@ -30,22 +30,51 @@ class ToCopy(Primitive):
         return g.to(device=src_dev, dtype=from_numpy_dtype(src_dtype)), None, None, None, None, None
 
 
-def _parse(args, kwargs):
-    dev = kwargs.pop('device', None)
-    dt = kwargs.pop('dtype', None)
-    copy = kwargs.pop('copy', False)
-    for a in args:
+_FLAGS = ('non_blocking', 'copy')
+_KEYWORDS = frozenset(('device', 'dtype', 'non_blocking', 'copy', 'memory_format'))
+
+
+def read_to_call(args, kwargs):
+    """``(device, dtype, non_blocking, copy, memory_format)`` named by a ``.to(...)`` call's arguments (the
+    tensor or module left out), each None or False where not named, read as PyTorch reads its three forms:
+    ``to(device=None, dtype=None, non_blocking=False, copy=False)``, ``to(dtype, non_blocking=False,
+    copy=False)`` and ``to(other, non_blocking=False, copy=False)``, all with a keyword ``memory_format``.
+    A call none of them takes gets PyTorch's TypeError. ``Tensor.to`` and ``nn.Module.to`` both read
+    their calls here."""
+    flags_fit = all(type(kwargs.get(k, False)) is bool for k in _FLAGS)
+    # the usual calls, read directly: keywords only, or one device, dtype or tensor plus the flags
+    if not args and flags_fit and _KEYWORDS.issuperset(kwargs):
+        dtype = kwargs.get('dtype')
+        return (kwargs.get('device'), None if dtype is None else to_dtype(dtype), kwargs.get('non_blocking', False),
+                kwargs.get('copy', False), kwargs.get('memory_format'))
+    if len(args) == 1 and flags_fit and 'device' not in kwargs and 'dtype' not in kwargs and \
+            _KEYWORDS.issuperset(kwargs):
+        a, device, dtype = args[0], None, None
         if isinstance(a, Tensor):
-            dev, dt = a.device, a.dtype
+            device, dtype = a.device, a.dtype
         elif isinstance(a, dtype_cls):
-            dt = a
-        elif isinstance(a, (str, device_cls, int)) and not isinstance(a, bool):
-            dev = a
-        elif isinstance(a, bool):
-            continue
-        elif a is not None:
-            dt = to_dtype(a)
-    return dev, dt, copy, kwargs.pop('non_blocking', False)
+            dtype = a
+        elif isinstance(a, (str, device_cls, int)) and not isinstance(a, bool) or a is None:
+            device = a
+        else:
+            return _read_by_signatures(args, kwargs)
+        return device, dtype, kwargs.get('non_blocking', False), kwargs.get('copy', False), kwargs.get('memory_format')
+    return _read_by_signatures(args, kwargs)
+
+
+def _read_by_signatures(args, kwargs):
+    # every other call (positional flags, a Python type as dtype, ...) by PyTorch's recorded forms of to()
+    from ember.ops import _argparse
+    for sig in _argparse.signatures('Tensor', 'to'):
+        bound = _argparse._match(sig, args, kwargs, False)
+        if bound is not None:
+            named = {param.name: value for _, param, value in bound}
+            other = named.get('tensor')
+            device = other.device if other is not None else named.get('device')
+            dtype = other.dtype if other is not None else named.get('dtype')
+            return (device, None if dtype is None else to_dtype(dtype), named.get('non_blocking', False),
+                    named.get('copy', False), named.get('memory_format'))
+    raise _argparse.explain('Tensor', 'to', args, kwargs) or TypeError('to() received an invalid combination of arguments')
 
 
 def to(self, *args, **kwargs):
@@ -68,13 +97,9 @@ def to(self, *args, **kwargs):
         >>> x.to(ember.float32) is x
         True
     """
-    options = dict(kwargs)      # (the call's own keywords stay as given, for its argument errors)
-    memory_format = options.pop('memory_format', _formats.preserve_format)
-    dev, dt, copy, non_blocking = _parse(args, options)
-    if options:         # a keyword to() does not take: refused, never ignored
-        from ember.ops import _argparse
-        _argparse.refuse_from_stack()
-        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(options))}'")
+    dev, dt, non_blocking, copy, memory_format = read_to_call(args, kwargs)
+    if memory_format is None:
+        memory_format = _formats.preserve_format
     dev = as_device(dev) if dev is not None else self._device
     dt = to_dtype(dt) if dt is not None else self.dtype
     result = self
