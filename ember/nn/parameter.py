@@ -46,6 +46,7 @@ class Parameter(Tensor, metaclass=_ParameterMeta):
             from ember.ops.creation import empty
             data = empty(0)
         if not isinstance(data, Tensor):
+            data.detach     # (PyTorch's first use of what is not a tensor: Python's AttributeError)
             raise TypeError(f"Parameter.__new__(): argument 'data' must be Tensor, not {type(data).__name__}")
         if type(data) is not Tensor and getattr(data, '_as_parameter', None) is not None:
             return data._as_parameter(requires_grad)   # a tensor subclass (DTensor) stays one

@@ -108,6 +108,19 @@ def require_tensor_args(*objs):
             return
 
 
+def int_option(value, native, name, position):
+    """An int option that the caller read as ``value`` was not a plain int: the value as an int
+    (a NumPy integer, a 0-d integer tensor), or PyTorch's argument error from ``native``, the
+    C function it hands the option to as argument ``name`` at ``position`` (a float, a bool)."""
+    try:
+        if not isinstance(value, bool):
+            return _index(value)
+    except TypeError:
+        pass
+    raise TypeError(f"{native}(): argument '{name}' (position {position}) must be int, not "
+                    f"{_argparse.type_name(value)}")
+
+
 def tensor_sequence(tensors):
     """For an op taking ``*tensors`` (PyTorch's C function reads them as one tensor list): PyTorch's
     TypeError for an element that is not a tensor."""

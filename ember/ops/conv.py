@@ -435,11 +435,14 @@ _CPP_NAMES = {'float32': 'float', 'float64': 'double', 'float16': 'c10::Half', '
               'int32': 'int'}
 
 
-def _check_dtypes(input, weight, bias, transposed):
+def _check_dtypes(input, weight, bias, transposed, groups, stride, dilation):
     if not transposed and bias is not None and bias.dtype is not input.dtype:
         _bias_error(input, bias)    # PyTorch's forward convolutions check the bias before the weight
     if input.dtype is not weight.dtype:
-        if input.dtype.itemsize > weight.dtype.itemsize and input.dtype.category == weight.dtype.category:
+        if (input.dtype.name == 'float64' or input.dtype.category < 2 or
+                (input.dtype.name == 'float32' and not _onednn_chosen(input, weight, groups, stride, dilation))):
+            # (PyTorch's own CPU kernels name the type they expect; oneDNN's, half and complex
+            # inputs compare the two types)
             raise RuntimeError(f"expected scalar type {_scalar_type_name(input.dtype)} but found "
                                f"{_scalar_type_name(weight.dtype)}")
         raise RuntimeError(f"Input type ({input.type()}) and weight type ({weight.type()}) should be the same or "
@@ -451,6 +454,30 @@ def _check_dtypes(input, weight, bias, transposed):
 def _bias_error(input, bias):
     raise RuntimeError(f"Input type ({_CPP_NAMES.get(input.dtype.name, input.dtype.name)}) and bias type "
                        f"({_CPP_NAMES.get(bias.dtype.name, bias.dtype.name)}) should be the same")
+
+
+def _onednn_chosen(input, weight, groups, stride, dilation):
+    """Whether PyTorch's CPU convolution hands this float32 call to oneDNN rather than its own
+    kernels (read only to word an error as the chosen one does: a wrong weight type, a zero
+    dilation). 1-D convolutions run as 2-D ones of height 1."""
+    from ember._threads import get_num_threads
+    shape = list(input.shape) if input.ndim > 3 else [input.shape[0], input.shape[1], 1, input.shape[2]]
+    kh, kw = (weight.shape[-2], weight.shape[-1]) if weight.ndim > 3 else (1, weight.shape[-1])
+    worth = (any(s != 1 for s in stride) or any(d != 1 for d in dilation) or shape[0] >= 16 or kw != 1 or kh != 1
+             or get_num_threads() > 1)
+    return worth and (groups > 1 or (kw > 3 and kh > 3) or shape[0] > 1 or math.prod(shape[:4]) > 20480)
+
+
+def _zero_dilation(dilation, transposed):
+    """PyTorch's kernels' error for a dilation of 0 (1-D convolutions run as 2-D ones, so their
+    dilation shows a leading 1)."""
+    dilation = (1,) + tuple(dilation) if len(dilation) == 1 else tuple(dilation)
+    if transposed:
+        names = ('depth', 'height', 'width')[3 - len(dilation):]
+        shown = ', '.join(f"dilation_{n}: {d}" for n, d in zip(names, dilation))
+    else:
+        shown = list(dilation)
+    raise RuntimeError(f"dilation should be greater than zero, but got {shown}")
 
 
 def _convolution(name, n, input, weight, bias, stride, padding, dilation, groups, transposed=False,
@@ -488,8 +515,8 @@ def _convolution(name, n, input, weight, bias, stride, padding, dilation, groups
         raise RuntimeError("negative output_padding is not supported")
     if any(s <= 0 for s in stride):
         raise RuntimeError("non-positive stride is not supported")
-    if any(d <= 0 for d in dilation):
-        raise RuntimeError("non-positive dilation is not supported")
+    if any(d < 0 for d in dilation):
+        raise RuntimeError("dilation should be greater than zero")    # (a zero: by the kernel, later)
     if groups <= 0:
         raise RuntimeError("non-positive groups is not supported")
     ws = list(weight.shape)
@@ -512,6 +539,9 @@ def _convolution(name, n, input, weight, bias, stride, padding, dilation, groups
         if input.shape[1] != ws[1] * groups:
             raise RuntimeError(f"Given groups={groups}, weight of size {ws}, expected input{shown} to have "
                                f"{ws[1] * groups} channels, but got {input.shape[1]} channels instead")
+        if 0 in dilation and not (input.dtype.name == 'float32' and
+                                  _onednn_chosen(input, weight, groups, stride, dilation)):
+            _zero_dilation(dilation, transposed)
         if bias is not None and (bias.ndim != 1 or bias.shape[0] != ws[0]):
             raise RuntimeError(f"Given weight of size {ws}, expected bias to be 1-dimensional with {ws[0]} elements, "
                                f"but got bias of size {list(bias.shape)} instead")
@@ -525,6 +555,9 @@ def _convolution(name, n, input, weight, bias, stride, padding, dilation, groups
         if input.shape[1] != ws[0]:
             raise RuntimeError(f"Given transposed=1, weight of size {ws}, expected input{shown} to have {ws[0]} "
                                f"channels, but got {input.shape[1]} channels instead")
+        if 0 in dilation and not (input.dtype.name == 'float32' and
+                                  _onednn_chosen(input, weight, groups, stride, dilation)):
+            _zero_dilation(dilation, transposed)
         if bias is not None and (bias.ndim != 1 or bias.shape[0] != ws[1] * groups):
             raise RuntimeError(f"Given transposed=1, weight of size {ws}, expected bias to be 1-dimensional with "
                                f"{ws[1] * groups} elements, but got bias of size {list(bias.shape)} instead")
@@ -542,7 +575,15 @@ def _convolution(name, n, input, weight, bias, stride, padding, dilation, groups
             raise RuntimeError(f"Given input size per channel: ({' x '.join(str(s) for s in input.shape[2:])}). "
                                f"Calculated output size per channel: ({' x '.join(map(str, out))}). "
                                "Output size is too small")
-    _check_dtypes(input, weight, bias, transposed)
+    _check_dtypes(input, weight, bias, transposed, groups, stride, dilation)
+    if 0 in dilation:   # (oneDNN's words; its transposed convolution ignores the dilation of a 1x1 kernel)
+        if not transposed:
+            raise RuntimeError("non-positive dilation is not supported")
+        if any(s != 1 for s in weight.shape[2:]):
+            raise RuntimeError("could not create a primitive descriptor for the deconvolution forward propagation "
+                               "primitive. Run workload with environment variable ONEDNN_VERBOSE=all to get "
+                               "additional diagnostic information.")
+        dilation = (1,) * len(dilation)
     out = Convolution.apply(input, weight, bias, stride, pads, dilation, transposed, output_padding, groups)
     xp = out._xp
     if not unbatched and input.ndim in (4, 5) and isinstance(input._data, xp.ndarray) and \

@@ -107,9 +107,13 @@ def linear(input, weight, bias=None):
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_name(input.dtype)} and "
                            f"{_name(other.dtype)}")
     if wd.ndim != 2 and wd.ndim != 1:
+        if wd.ndim == 0:
+            _zero_dim_error(xd, wd)
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {wd.ndim}D")
     if xd.ndim == 2:
         if xd.shape[1] != wd.shape[-1] or wd.ndim == 1:
+            if wd.ndim == 1:    # a matrix times a vector (PyTorch's addmm refuses it when there is a bias)
+                return _matrix_vector(input, weight, bias)
             _shape_error(xd.shape, wd)
         if bias is not None:
             if bias._data.shape not in ((wd.shape[0],), (), (1,)) and bias._data.ndim <= 1:
@@ -127,6 +131,8 @@ def linear(input, weight, bias=None):
                 return y
         return MmT.apply(input, _transposed(weight, input, bias))
     if wd.ndim == 1 or xd.ndim == 0:
+        if xd.ndim == 0:
+            _zero_dim_error(xd, wd)
         from ember.ops.linalg import matmul
         out = matmul(input, weight.t() if wd.ndim == 2 else weight)
         return out + bias if bias is not None else out
@@ -138,6 +144,20 @@ def linear(input, weight, bias=None):
     wt = _transposed(weight, input, bias)
     out = Addmm.apply(bias, flat, wt) if bias is not None else MmT.apply(flat, wt)
     return out.reshape(*lead, wd.shape[0])
+
+
+def _matrix_vector(input, weight, bias):
+    if bias is not None:
+        raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
+    n, k = input.shape
+    if k != weight.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({n}), mat ({n}x{k}), vec ({weight.shape[0]})")
+    from ember.ops.linalg import matmul
+    return matmul(input, weight)
+
+
+def _zero_dim_error(xd, wd):
+    raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {xd.ndim}D and {wd.ndim}D")
 
 
 def _transposed(weight, input, bias):

@@ -18,7 +18,7 @@ from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
-from ember.ops._util import elementwise
+from ember.ops._util import elementwise, int_option
 from ember.ops._half import is_half_array, refuse_half
 from ember.ops.activation import logsigmoid
 from ember.ops.index import where
@@ -304,13 +304,26 @@ def _check_class_args(input, target, weight):
     elif nd == 2:
         if target.ndim != 1:
             raise RuntimeError('0D or 1D target tensor expected, multi-target not supported')
+    elif nd == 4:   # (PyTorch's 2-D kernel, nll_loss2d, checks in its own order and words)
+        if target.ndim != 3:
+            raise RuntimeError(f'only batches of spatial targets supported (3D tensors) but got targets of dimension: '
+                               f'{target.ndim}')
+        _check_target_dtype(target)
+        if weight is not None and (weight.ndim != 1 or weight.shape[0] != input.shape[1]):
+            raise RuntimeError('weight tensor should be defined either for all or no classes')
+        if target.shape != input.shape[:1] + input.shape[2:]:
+            raise RuntimeError(f'size mismatch (got input: {list(input.shape)} , target: {list(target.shape)}')
     else:
         expected = input.shape[:1] + input.shape[2:]
         if target.shape != expected:
             raise RuntimeError(f'Expected target size {list(expected)}, got {list(target.shape)}')
+    _check_target_dtype(target)
+    _check_weight(weight, input.shape[0] if nd == 1 else input.shape[1], input)
+
+
+def _check_target_dtype(target):
     if target.dtype.name not in ('int64', 'uint8'):
         raise RuntimeError(f'expected target dtype to be Long or Byte, but got {_scalar_type_name(target.dtype)}')
-    _check_weight(weight, input.shape[0] if nd == 1 else input.shape[1], input)
 
 
 def _check_weight(weight, C, input, prefix=''):
@@ -435,7 +448,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     if input.dtype.category < 2:
         raise _not_implemented('nll_loss_out_frame' if input.ndim <= 2 else 'nll_loss2d_forward_out_frame', input)
     cls = _nll_node(NllLoss, input.ndim, reduction, _NLL_NAMES)
-    return cls.apply(input, target, weight, int(ignore_index), reduction)
+    if ignore_index.__class__ is not int:
+        ignore_index = int_option(ignore_index, 'nll_loss_nd', 'ignore_index', 5)
+    return cls.apply(input, target, weight, ignore_index, reduction)
 
 
 def _softmax_parts(xp, x):
@@ -609,11 +624,13 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if input.shape == target.shape:
         return _cross_entropy_probs(input, target, weight, ignore_index, reduction, label_smoothing)
     _check_class_args(input, target, weight)
+    if ignore_index.__class__ is not int:
+        ignore_index = int_option(ignore_index, 'cross_entropy_loss', 'ignore_index', 5)
     if label_smoothing > 0:
         cls = _CrossEntropySmoothed
     else:
         cls = _nll_node(CrossEntropy, input.ndim, reduction, _CE_NAMES)
-    return cls.apply(input, target, weight, int(ignore_index), reduction, float(label_smoothing))
+    return cls.apply(input, target, weight, ignore_index, reduction, float(label_smoothing))
 
 
 def _cross_entropy_probs(input, target, weight, ignore_index, reduction, smoothing):

@@ -694,11 +694,20 @@ def _adaptive_sizes(name, n, input, output_size, colon=''):
                                f"has sizes {list(input.shape)} with dimension {i} being empty")
     sizes = input.shape[-n:]
     try:
-        return tuple(s if o is None else _index(o) for o, s in zip(output_size, sizes))   # (2.0 refused)
+        out = tuple(s if o is None else _index(o) for o, s in zip(output_size, sizes))   # (2.0 refused)
     except TypeError:       # PyTorch's argument error for the call
         from ember.ops import _argparse
         _argparse.refuse_from_stack()
         raise
+    if out and min(out) < 0:
+        if 'max' in name:   # (the max kernels make their output first)
+            shape = list(input.shape[:-n]) + list(out)
+            raise RuntimeError(f"Trying to create tensor with negative dimension {min(out, key=lambda o: o >= 0)}: "
+                               f"{shape}")
+        shown = f"{out[0]}, {out[1]}" + ''.join(f",{o}" for o in out[2:])     # (PyTorch's spacing)
+        raise RuntimeError(f"{name}: elements of output_size must be greater than or equal to 0 but received "
+                           f"{{{shown}}}")
+    return out
 
 
 def _averaging_matrix(size, out, dtype):

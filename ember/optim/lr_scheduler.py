@@ -199,10 +199,16 @@ class LRScheduler:
                               "See more details at "
                               "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate",
                               UserWarning, stacklevel=2)
-        self._step_count += 1
         if epoch is not None:
             warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
-        self._update_lr(epoch)
+        step_count, last_epoch = self._step_count, self.last_epoch
+        self._step_count += 1
+        try:
+            self._update_lr(epoch)
+        except BaseException:
+            # a refused step changes nothing (OneCycleLR past its last step: PyTorch's counts stay one up)
+            self._step_count, self.last_epoch = step_count, last_epoch
+            raise
 
     def _update_lr(self, epoch=None):
         with _enable_get_lr_call(self):
@@ -866,6 +872,8 @@ class CyclicLR(LRScheduler):
                  max_momentum=0.9, last_epoch=-1):
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        if mode not in ['triangular', 'triangular2', 'exp_range'] and scale_fn is None:
+            raise ValueError("mode is invalid and scale_fn is None")    # before any group's lr is set
         self.optimizer = optimizer
         base_lrs = _format_param('base_lr', optimizer, base_lr)
         if last_epoch == -1:
@@ -878,8 +886,6 @@ class CyclicLR(LRScheduler):
         self.total_size = step_size_up + step_size_down
         self.step_ratio = step_size_up / self.total_size
 
-        if mode not in ['triangular', 'triangular2', 'exp_range'] and scale_fn is None:
-            raise ValueError("mode is invalid and scale_fn is None")
         self.mode = mode
         self.gamma = gamma
         self._scale_fn_custom = scale_fn

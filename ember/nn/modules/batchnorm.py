@@ -95,8 +95,15 @@ class _BatchNorm(_NormBase):
         use_batch = self.training or (self.running_mean is None and self.running_var is None)
         # running statistics are only handed over when they are to be used or updated
         hand_over = not self.training or self.track_running_stats
-        return F.batch_norm(input, self.running_mean if hand_over else None, self.running_var if hand_over else None,
-                            self.weight, self.bias, use_batch, factor, self.eps)
+        try:
+            return F.batch_norm(input, self.running_mean if hand_over else None,
+                                self.running_var if hand_over else None, self.weight, self.bias, use_batch, factor,
+                                self.eps)
+        except BaseException:
+            # a refused input changes nothing: the count goes back (PyTorch's stays one up)
+            if self.training and self.track_running_stats and self.num_batches_tracked is not None:
+                self.num_batches_tracked.sub_(1)
+            raise
 
 
 class BatchNorm1d(_BatchNorm):
