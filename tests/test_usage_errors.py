@@ -1,0 +1,62 @@
+"""Misused nn modules and functions, losses, the Module API, optimizers, schedulers and data loading
+(``tests/fixtures/usage_errors/``) give PyTorch's error, as recorded in ``recorded.json`` (no
+PyTorch needed): the same type and text, the same warnings. And a refused call changes nothing:
+the modules, optimizers, schedulers and tensors the case set up are as they were, even where
+PyTorch leaves them half changed (``recorded.json`` says where: ``"unchanged": false``).
+
+Cases where ember still differs are listed in ``usage_errors/not_yet.txt``; the test fails when
+one of them starts to match, so the list only shrinks (regenerate it with
+``python -m tests.test_usage_errors --update``).
+"""
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+import ember
+from tests.fixtures.usage_errors.cases import CASES
+from tests.fixtures.usage_errors.record import outcome
+
+_DIR = Path(__file__).parent / 'fixtures' / 'usage_errors'
+RECORDED = json.loads((_DIR / 'recorded.json').read_text())['cases']
+NOT_YET = frozenset((_DIR / 'not_yet.txt').read_text().split())
+
+
+def _as_recorded(got, name):
+    """ember's outcome with ``unchanged`` read as PyTorch recorded it once ember's own is checked."""
+    return {**got, 'unchanged': RECORDED[name]['unchanged']}
+
+
+def matches(name):
+    got = outcome(ember, CASES[name])
+    return got['unchanged'] and _as_recorded(got, name) == RECORDED[name]
+
+
+def test_every_case_is_recorded():
+    assert sorted(RECORDED) == sorted(CASES)
+    assert NOT_YET <= set(CASES)
+
+
+@pytest.mark.parametrize('name', sorted(set(CASES) - NOT_YET))
+def test_usage_error_matches_pytorch_and_changes_nothing(name):
+    got = outcome(ember, CASES[name])
+    assert got['unchanged'], 'the refused call changed the objects it was given'
+    assert _as_recorded(got, name) == RECORDED[name]
+
+
+def test_known_gaps_still_differ():
+    closed = sorted(name for name in NOT_YET if matches(name))
+    assert not closed, f"these now match PyTorch; remove them from not_yet.txt: {closed}"
+
+
+def test_recording_is_current():
+    torch = pytest.importorskip('torch')
+    stale = [name for name in sorted(CASES) if outcome(torch, CASES[name]) != RECORDED[name]]
+    assert not stale
+
+
+if __name__ == '__main__' and '--update' in sys.argv:
+    gaps = sorted(name for name in CASES if not matches(name))
+    (_DIR / 'not_yet.txt').write_text(''.join(n + '\n' for n in gaps))
+    print(f'{len(CASES) - len(gaps)} of {len(CASES)} cases match PyTorch')
