@@ -26,6 +26,8 @@ class dtype:
         (True, 2, False)
         >>> ember.float64.to_complex(), ember.complex64.to_real()
         (ember.complex128, ember.float32)
+        >>> ember.float16.to_complex()       # a dtype ember names but cannot make tensors of
+        ember.complex32
     """
     __slots__ = ('name', 'np_dtype', 'itemsize', 'category', 'is_signed', '_legacy')
 
@@ -46,7 +48,12 @@ class dtype:
         return self.category == _COMPLEX
 
     def to_complex(self):
-        return {'float32': complex64, 'float64': complex128}.get(self.name, complex64)
+        if self.category == _COMPLEX:
+            return self
+        if self.category != _FLOAT:
+            raise RuntimeError(f"Unknown Complex ScalarType for {self._legacy[:-len('Tensor')]}")
+        # float16's complex type, complex32, is a name only in ember (NumPy has no such element type)
+        return {'float16': complex32, 'float64': complex128}.get(self.name, complex64)
 
     def to_real(self):
         return {'complex64': float32, 'complex128': float64}.get(self.name, self)
@@ -183,6 +190,10 @@ class _UnbackedDtype(dtype):
 
     @property
     def np_dtype(self):
+        self.refuse()
+
+    def refuse(self):
+        """Raise the error that says ember cannot make tensors of this dtype (where PyTorch would make one)."""
         raise RuntimeError(f"ember cannot make {self.name} tensors: NumPy has no such element type")
 
     def to_real(self):
@@ -348,8 +359,8 @@ def promote_types(type1, type2):
                            f"{a._legacy[:-6]} and {b._legacy[:-6]}")
     if a.category != b.category:
         hi, lo = (a, b) if a.category > b.category else (b, a)
-        if hi.category == _COMPLEX and lo is float64:
-            return complex128
+        if hi.category == _COMPLEX and lo.category == _FLOAT:   # the real parts promote
+            return promote_types(hi.to_real(), lo).to_complex()
         return hi
     if a.category == _FLOAT and a.itemsize == b.itemsize == 2:
         return float32      # float16 with bfloat16: neither holds the other (range vs precision)

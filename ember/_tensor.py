@@ -977,6 +977,24 @@ class Tensor:
         """
         return self.to(_d.complex128, memory_format=memory_format)
 
+    def chalf(self, memory_format=None):
+        """``self.chalf()`` is ``self.to(ember.complex32)``, which ember cannot make: NumPy has no complex type
+        of two float16 halves, so this raises a RuntimeError saying so (as every op whose PyTorch result
+        would be complex32 does). See :meth:`to`.
+
+        Args:
+            memory_format (:class:`ember.memory_format`, optional): the desired memory format of the returned
+                tensor. Default: ``None`` (``ember.preserve_format``).
+
+        Example::
+
+            >>> ember.tensor([1., 2.]).chalf()
+            Traceback (most recent call last):
+              ...
+            RuntimeError: ember cannot make complex32 tensors: NumPy has no such element type
+        """
+        return self.to(_d.complex32, memory_format=_formats.preserve_format if memory_format is None else memory_format)
+
     def long(self, memory_format=_formats.preserve_format):
         """``self.long()`` is ``self.to(ember.int64)``. See :meth:`to`.
 

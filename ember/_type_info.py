@@ -34,12 +34,12 @@ class finfo:
 
     def __init__(self, type=None):  # noqa: A002  (PyTorch's parameter name)
         dt = _resolve(type, default=True, name='finfo')
+        if dt.is_complex:       # the real part's limits (complex32's: float16's, though ember has no such arrays)
+            dt = dt.to_real()
         if dt.np_dtype.kind not in 'fcV':
             raise TypeError("ember.finfo() requires a floating point input type. Use ember.iinfo to handle "
                             "'ember.finfo'")
         np_dtype = dt.np_dtype
-        if np_dtype.kind == 'c':
-            np_dtype = np.dtype(np.float32 if np_dtype.itemsize == 8 else np.float64)
         info = _np_finfo(np_dtype)
         self.bits = info.bits
         self.eps = float(info.eps)

@@ -151,3 +151,33 @@ def test_conj_makes_new_values_rather_than_a_lazy_view():
     v = w.conj()
     v[0] = 5 + 5j
     assert w.tolist() == [1 + 2j, 3 - 1j]   # (PyTorch's view would have written 5 - 5j into w)
+
+
+def test_complex32_where_pytorch_gives_it_named_as_dtype_refused_as_tensor():
+    # PyTorch 2.13 makes complex32 (ComplexHalf) tensors from float16 with complex numbers; ember has no
+    # NumPy type for them. dtype questions get PyTorch's answers; ops whose result would be one refuse.
+    f16, c32 = ember.float16, ember.complex32
+    assert f16.to_complex() is c32 and ember.bfloat16.to_complex() is ember.complex64
+    assert c32.to_complex() is c32 and ember.float32.to_complex() is ember.complex64
+    with pytest.raises(RuntimeError, match='^Unknown Complex ScalarType for Long$'):
+        ember.int64.to_complex()
+    others = [ember.bool, ember.uint8, ember.int64, f16, ember.bfloat16, ember.float32, ember.float64, c32,
+              ember.complex64, ember.complex128]
+    assert [ember.promote_types(d, c32).name for d in others] == [
+        'complex32', 'complex32', 'complex32', 'complex32', 'complex64', 'complex64', 'complex128', 'complex32',
+        'complex64', 'complex128']
+    assert ember.promote_types(f16, ember.complex64) is ember.complex64
+    assert [ember.can_cast(c32, d) for d in others] == [False] * 7 + [True] * 3
+    assert all(ember.can_cast(d, c32) for d in others)
+    assert ember.finfo(c32).eps == ember.finfo(f16).eps and ember.finfo(c32).dtype == 'float16'
+    h = ember.tensor([1., 2.], dtype=f16)
+    assert ember.result_type(h, 1j) is c32 and ember.result_type(h, ember.tensor(1j)) is c32
+    assert ember.result_type(h.bfloat16(), 1j) is ember.complex64
+    refused = [lambda: h * 1j, lambda: h.add(1j), lambda: h + ember.tensor(1j, dtype=ember.complex128),
+               lambda: ember.where(h > 1, h, 1j), lambda: ember.complex(h, h), lambda: h.chalf(),
+               lambda: h.to(c32), lambda: ember.view_as_complex(ember.ones(2, 2, dtype=f16)),
+               lambda: ember.zeros(2, dtype=c32)]
+    for make in refused:
+        with pytest.raises(RuntimeError, match='^ember cannot make complex32 tensors: NumPy has no such element type$'):
+            make()
+    assert (h + ember.tensor([1j], dtype=ember.complex64)).dtype is ember.complex64     # a complex tensor decides

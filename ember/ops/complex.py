@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from ember import _dtype
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
@@ -75,6 +76,8 @@ def view_as_complex(input):
         >>> ember.view_as_complex(ember.tensor([[1.0, 2.0], [3.0, -4.0]]))
         tensor([1.+2.j, 3.-4.j])
     """
+    if input.dtype.name == 'float16':
+        _dtype.complex32.refuse()       # PyTorch's result would be complex32
     if input.dtype.name not in ('float32', 'float64'):
         raise RuntimeError("view_as_complex is only supported for half, float and double tensors, but got a "
                            f"tensor of scalar type: {_scalar_type_name(input)}")

@@ -9,7 +9,7 @@ from ember import backend
 from ember import _formats
 from ember._device import CPU, as_device
 from ember._global_flags import fill_uninitialized
-from ember._dtype import FLOAT8_NUMS, from_numpy_dtype, get_default_dtype, scalar_dtype, to_dtype, _BY_NP
+from ember._dtype import FLOAT8_NUMS, from_numpy_dtype, get_default_dtype, scalar_dtype, to_dtype, _BY_NP, complex32
 from ember.ops import _float8
 from ember.ops._spaced_values import linspace_values, logspace_values
 from ember._tensor import Tensor
@@ -1135,6 +1135,8 @@ def complex(real, imag, *, out=None):
     if real.dtype is not imag.dtype:
         raise RuntimeError(f"Expected object of scalar type {names[real.dtype.name]} but got scalar type "
                            f"{names[imag.dtype.name]} for second argument")
+    if real.dtype.name == 'float16':
+        complex32.refuse()       # PyTorch's result would be complex32
     from ember.ops._util import broadcast_error
     try:
         np.broadcast_shapes(tuple(real.shape), tuple(imag.shape))
