@@ -15,6 +15,7 @@ from ember.autograd.function import Primitive, unrecorded_unary
 from ember.autograd._opmath import ALWAYS
 from ember.ops import _argparse, _float8, _erf as _erf_np
 from ember.ops._registry import op
+from ember.ops._quantized_fallback import quantized_or_raise
 from ember.ops.inplace import write_out
 
 
@@ -570,7 +571,12 @@ def tanh(input, *, out=None):
         >>> ember.tanh(ember.tensor([-2., 0., 2.]))
         tensor([-0.9640,  0.0000,  0.9640])
     """
-    _result = Tanh.apply(input)
+    try:
+        _result = Tanh.apply(input)
+    except NotImplementedError as error:
+        if out is not None:     # no quantized kernel writes into an out= tensor
+            raise
+        return quantized_or_raise(error, 'tanh', input)
     return _result if out is None else write_out('tanh', _result, out)
 
 
@@ -650,7 +656,12 @@ def sigmoid(input, *, out=None):
         >>> ember.sigmoid(ember.tensor([-1., 0., 1.]))
         tensor([0.2689, 0.5000, 0.7311])
     """
-    _result = Sigmoid.apply(input)
+    try:
+        _result = Sigmoid.apply(input)
+    except NotImplementedError as error:
+        if out is not None:     # no quantized kernel writes into an out= tensor
+            raise
+        return quantized_or_raise(error, 'sigmoid', input)
     return _result if out is None else write_out('sigmoid', _result, out)
 
 

@@ -31,7 +31,8 @@ def requantized(values, scale, zero_point, qdtype):
     """float32 ``values`` as the integers of ``qdtype`` with ``scale`` and ``zero_point``."""
     inv = _F32(1) / _F32(scale)
     with np.errstate(invalid='ignore', over='ignore'):
-        ints = np.rint((values.astype(np.float64) * np.float64(inv)).astype(_F32)) + zero_point
+        ints = np.rint((values.astype(np.float64) * np.float64(inv)).astype(_F32)).astype(np.float64) + zero_point
+    # clamped in float64, where qint32's limits are exact (in float32 its maximum rounds up past the type)
     return np.clip(np.nan_to_num(ints), qdtype.qmin, qdtype.qmax).astype(qdtype.storage)
 
 
@@ -177,6 +178,51 @@ def hardsigmoid(q):
     x = dequantized(q)
     y = (np.minimum(np.maximum(x + _F32(3), _F32(0)), _F32(6)) / _F32(6)).astype(_F32)
     return _result(requantized(y, scale, zero_point, q._qdtype), q, scale, zero_point)
+
+
+def _fixed_output_qparams(q, scale_bits, unsigned_zero_point):
+    """The output scale and zero point a fixed-parameter kernel gives ``q``'s dtype: ``scale_bits`` bits of
+    fraction over the output range (32 more for qint32), the unsigned types offset by ``unsigned_zero_point``,
+    qint8 by ``unsigned_zero_point - 128``."""
+    name = q._qdtype.name
+    if name == 'qint32':
+        return 2.0 ** -(scale_bits + 24), 0
+    return 2.0 ** -scale_bits, unsigned_zero_point - (128 if name == 'qint8' else 0)
+
+
+def _vectorised_and_tail(q, vector_fn, tail_fn):
+    """``q``'s values, ``(int - zero_point)`` in float32, through the kernel's vectorised body (pairs of
+    32-byte vectors) and its element-by-element tail, which PyTorch computes with other roundings; both
+    functions take those values and ``q``'s scale."""
+    flat = q._int.reshape(-1)
+    body = flat.size - flat.size % (64 // flat.itemsize)
+    x = (flat.astype(np.int64) - int(q._zero_point)).astype(_F32)
+    out = np.empty(flat.size, _F32)
+    x_scale = _F32(q._scale)
+    out[:body] = vector_fn(x[:body], x_scale)
+    out[body:] = tail_fn(x[body:], x_scale)
+    return out
+
+
+def sigmoid(q):
+    """``1 / (1 + exp(-x))`` requantized to the fixed output parameters of PyTorch's kernel: scale 1/256
+    (1/2^32 for qint32), zero point 0 (-128 for qint8)."""
+    _check_per_tensor(q, 'quantized::sigmoid')
+    scale, zero_point = _fixed_output_qparams(q, 8, 0)
+    y = _vectorised_and_tail(
+        q, lambda v, s: _F32(1) / (_F32(1) + np.exp(-(v * s))),
+        # the tail adds the exponential to a double 1.0
+        lambda v, s: (1.0 / (1.0 + np.exp(-(v * s)).astype(np.float64))).astype(_F32))
+    return _result(requantized(y.reshape(q._int.shape), scale, zero_point, q._qdtype), q, scale, zero_point)
+
+
+def tanh(q):
+    """``tanh(x)`` requantized to the fixed output parameters of PyTorch's kernel: scale 2/256 (2/2^32 for
+    qint32), zero point 128 (0 for qint8 and qint32)."""
+    _check_per_tensor(q, 'quantized::tanh')
+    scale, zero_point = _fixed_output_qparams(q, 7, 128)
+    y = _vectorised_and_tail(q, lambda v, s: np.tanh(v * s), lambda v, s: np.tanh(v * s))
+    return _result(requantized(y.reshape(q._int.shape), scale, zero_point, q._qdtype), q, scale, zero_point)
 
 
 def prelu(q, weight, scale, zero_point):
@@ -342,6 +388,14 @@ def dispatch_hardsigmoid(q, inplace):
         q._scale, q._zero_point = out._scale, out._zero_point
         return q
     return out
+
+
+def dispatch_sigmoid(q):
+    return sigmoid(q)
+
+
+def dispatch_tanh(q):
+    return tanh(q)
 
 
 def dispatch_max_pool(q, dims, kernel_size, stride, padding, dilation, ceil_mode, return_indices):

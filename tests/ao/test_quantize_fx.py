@@ -55,8 +55,9 @@ def test_torchvision_model_prepares_calibrates_and_converts_as_pytorch(record, n
     assert [n for n, _ in prepared.named_children()] == expected['children']
     x = ember.from_numpy(images(3))
     # calibrated here: the float convolutions' sums differ from PyTorch's in the last bits, so the
-    # observed ranges (and the scales chosen from them) do too, by float32 rounding only
-    quantized = convert_fx(prepared)
+    # observed ranges (and the scales chosen from them) do too, by float32 rounding only; convert_fx rewrites
+    # the model it converts (as PyTorch's), so this first conversion works on a copy
+    quantized = convert_fx(copy.deepcopy(prepared))
     assert _as_torch(quantized.code) == expected['code']
     np.testing.assert_allclose(quantized(x).numpy(), np.array(expected['logits'], np.float32), rtol=0, atol=1e-5)
     # with PyTorch's observed statistics, conversion gives PyTorch's quantized model bit for bit
@@ -306,7 +307,7 @@ def test_more_torchvision_models_prepare_and_convert_to_pytorchs_code(record, na
     assert np.abs(out - ref).max() < 0.05 * np.abs(ref).max() + 1e-3
 
 
-def test_fixed_parameter_ops_softmax_quantized_sigmoid_float():
+def test_fixed_parameter_ops_softmax_and_sigmoid_quantized():
     class Net(nn.Module):
         def __init__(self):
             super().__init__()
@@ -323,8 +324,9 @@ def test_fixed_parameter_ops_softmax_quantized_sigmoid_float():
     prepared(x)
     quantized = convert_fx(prepared)
     assert quantized.sm._get_name() == 'QuantizedSoftmax' and quantized.sm.scale == 1 / 256
-    # ember has no quantized sigmoid kernel: the sigmoid runs on the dequantized values, then is quantized
-    assert quantized.sig._get_name() == 'Sigmoid' and 'sig = self.sig(dequantize' in quantized.code
+    # the float Sigmoid module runs on the quantized tensor: the quantized kernel, with its fixed parameters
+    assert quantized.sig._get_name() == 'Sigmoid' and 'sig = self.sig(fc)' in quantized.code
+    assert 'sig_scale' not in quantized.code
     for out, ref in zip(quantized(x), model(x)):
         np.testing.assert_allclose(out.numpy(), ref.detach().numpy(), atol=2 / 256 + 0.02)
 

@@ -1,7 +1,6 @@
 """FX graph mode quantization: the model is traced into a graph, fused and observed by pattern
 (``prepare_fx``, ``prepare_qat_fx``), calibrated or trained by the user, then rewritten with quantized
 modules and ops (``convert_fx``) — no QuantStub/DeQuantStub or manual fusion needed."""
-import copy
 import warnings
 
 from ember import nn
@@ -44,8 +43,11 @@ def _as_config(config, cls, what):
 
 
 def _preserve(src, dst, config):
-    for attr in getattr(config, 'preserved_attributes', None) or ():
-        setattr(dst, attr, getattr(src, attr))
+    preserved = {attr: getattr(src, attr) for attr in getattr(config, 'preserved_attributes', None) or ()
+                 if hasattr(src, attr)}
+    dst.meta['_user_preserved_attributes'] = dict(preserved)    # where PyTorch's GraphModules keep them
+    for attr, value in preserved.items():
+        setattr(dst, attr, value)
 
 
 def _trace(model, prepare_custom_config):
@@ -161,10 +163,8 @@ def _convert_fx(graph_module, is_reference, convert_custom_config, qconfig_mappi
     attrs = graph_module.meta.get('_observed_graph_module_attrs') if isinstance(graph_module, GraphModule) else None
     if attrs is None:
         raise ValueError("convert_fx takes a model returned by prepare_fx or prepare_qat_fx")
-    model = copy.deepcopy(graph_module)
-    model.meta['_observed_graph_module_attrs'] = attrs
     backend = _as_backend_config(backend_config) if backend_config is not None else attrs.backend_config
-    quantized = convert(model, attrs, is_reference, backend)
+    quantized = convert(graph_module, attrs, is_reference, backend)
     _preserve(graph_module, quantized, config)
     return quantized
 
@@ -174,7 +174,8 @@ def convert_fx(graph_module, convert_custom_config=None, _remove_qconfig=True, q
     """Converts a prepared and calibrated (or trained) model into a quantized one: inputs quantized with
     the observed parameters, fused and weighted modules replaced by their quantized forms (dynamic ones for
     dynamic QConfigs), ``add``/``mul`` (+ relu) by quantized ops, values dequantized where float ops or the
-    outputs need them. The prepared model is not changed.
+    outputs need them. As in PyTorch, the prepared model's graph is rewritten on the way (its generated
+    ``forward`` stays as it was) and the modules that stay float are shared with the result.
 
     Args:
         graph_module: the model returned by :func:`prepare_fx` or :func:`prepare_qat_fx`.

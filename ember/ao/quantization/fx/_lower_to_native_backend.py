@@ -18,16 +18,20 @@ _QUANTIZED_AS_IS = frozenset(bare(op) for op in {
     F.adaptive_avg_pool2d, F.avg_pool2d, ember.flatten, ember.transpose, ember.squeeze, ember.unsqueeze, ember.cat,
     'reshape', 'view', 'mean', 'relu', 'transpose', 'permute', 'squeeze', 'unsqueeze', 'contiguous', 'detach'})
 
-# fixed-parameter ops ember computes on quantized tensors (their outputs take the kernel's fixed parameters)
-_FIXED_QPARAMS_QUANTIZED = frozenset({nn.Hardsigmoid, bare(F.hardsigmoid), 'hardsigmoid'})
+# fixed-parameter ops ember computes on quantized tensors (their outputs take the kernel's fixed parameters),
+# with the quint8 output parameters each kernel gives: [0, 1] in steps of 1/256, or [-1, 1] in steps of 2/256
+_FIXED_QPARAMS_QUANTIZED = {
+    **dict.fromkeys((nn.Hardsigmoid, bare(F.hardsigmoid), 'hardsigmoid', nn.Sigmoid, bare(ember.sigmoid), 'sigmoid'),
+                    (1.0 / 256, 0)),
+    **dict.fromkeys((nn.Tanh, bare(ember.tanh), 'tanh'), (2.0 / 256, 128))}
 
 _BINARY = {operator.add: 'add', bare(ember.add): 'add', operator.mul: 'mul', bare(ember.mul): 'mul'}
 
 
-def _has_kernel_qparams(observer):
-    """Whether a fixed-parameter observer chose what the quantized kernel produces (quint8, 1/256, 0)."""
+def _has_kernel_qparams(observer, key):
+    """Whether a fixed-parameter observer chose what the quantized kernel of ``key`` produces."""
     scale, zero_point = observer.calculate_qparams()
-    return observer.dtype is ember.quint8 and float(scale) == 1.0 / 256 and int(zero_point) == 0
+    return observer.dtype is ember.quint8 and (float(scale), int(zero_point)) == _FIXED_QPARAMS_QUANTIZED[key]
 
 
 def _is_quantize(node):
@@ -247,7 +251,7 @@ def lower_to_native_backend(model, graph, attrs, observer_of):
                 _drop_quantize(graph, quantize, root)
             continue
         if key in _FIXED_QPARAMS_QUANTIZED and quantize is not None and len(nodes) == 1 and \
-                _is_dequantize(root.args[0]) and _has_kernel_qparams(observer_of[quantize]):
+                _is_dequantize(root.args[0]) and _has_kernel_qparams(observer_of[quantize], key):
             _take_quantized_inputs(root, graph)
             _drop_quantize(graph, quantize, root)
             continue

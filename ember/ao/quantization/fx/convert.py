@@ -1,6 +1,8 @@
 """convert: a prepared model's observers become ``quantize_per_tensor`` + ``dequantize`` nodes with the
 observed parameters (the reference form), then the patterns the backend runs quantized are lowered: a
 ``dequantize -> op -> quantize`` chain becomes the quantized module or op working on quantized tensors."""
+import copy
+
 from ember._torch_function import unwrapped as bare
 import ember
 from ember import nn
@@ -81,10 +83,11 @@ def _replace_observers(model, graph, attrs):
     return observer_of
 
 
-def _swap_reference_modules(model, graph, attrs):
+def _swap_reference_modules(model, graph, attrs, lowering=False):
     """Weighted modules (conv, linear, and the conv/linear inside a fused module) become reference quantized
     modules: their weights quantized and dequantized with the parameters their QConfig's weight observer
-    chooses."""
+    chooses. ``lowering``: done to the prepared model after the quantized model was made from it (as
+    PyTorch's convert does on its way), leaving alone the modules reference modules do not cover."""
     from ember.ao.nn.intrinsic.modules.fused import _FusedModule
     from ember.ao.nn.quantized import reference as nnqr
     from ember.ao.nn.quantized.reference.modules.utils import weight_qparams_from_observer
@@ -98,6 +101,8 @@ def _swap_reference_modules(model, graph, attrs):
         if node is None or node.op != 'call_module' or config.root_module not in reference_classes:
             continue
         module = modules[node.target]
+        if lowering and (_is_dynamic(qconfig) or hasattr(module, 'weight_fake_quant')):
+            continue
         if _is_dynamic(qconfig):
             raise NotImplementedError("ember's convert_to_reference_fx has no reference modules for dynamic "
                                       "quantization; use convert_fx")
@@ -119,16 +124,27 @@ def _swap_reference_modules(model, graph, attrs):
 
 
 def convert(model, attrs, is_reference, backend_config):
-    """Converts the prepared GraphModule ``model`` (a copy the caller owns) and returns the quantized one."""
+    """Converts the prepared GraphModule ``model`` and returns the quantized one. As PyTorch's convert, the
+    prepared model is rewritten on the way: its graph becomes the converted graph (its ``forward`` is not
+    regenerated, so it still runs as prepared) and it gains the quantization parameters as buffers; the
+    result is a new GraphModule sharing the modules that stay float."""
     graph = model.graph
     observer_of = _replace_observers(model, graph, attrs)
+    graph.eliminate_dead_code()
+    meta = {k: v for k, v in model.meta.items() if k != '_observed_graph_module_attrs'}
+    prepared = model
     if is_reference:
-        _swap_reference_modules(model, graph, attrs)
-    else:
+        _swap_reference_modules(prepared, graph, attrs)
+    model = GraphModule(prepared, graph, 'GraphModule')
+    if not is_reference:
         lower_to_native_backend(model, graph, attrs, observer_of)
+        _swap_reference_modules(prepared, graph, attrs, lowering=True)
     graph.eliminate_dead_code()
     for node in list(graph.nodes):        # parameters of erased quantize nodes
         if node.op == 'get_attr' and not node.users:
             graph.erase_node(node)
     graph.lint()
-    return GraphModule(model, graph, 'GraphModule')
+    graph.owning_module = prepared
+    result = GraphModule(model, copy.deepcopy(graph), 'GraphModule')
+    result.meta = meta
+    return result
