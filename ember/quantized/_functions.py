@@ -197,9 +197,12 @@ def quantize_per_tensor_dynamic(input, dtype, reduce_range):
 _SMALL_SCALE = float(np.float32(6.1e-5))
 
 
-def choose_qparams(lo, hi, qmin, qmax, preserve_sparsity=False, reduce_range=False):
+def choose_qparams(lo, hi, qmin, qmax, preserve_sparsity=False, reduce_range=False, fbgemm=False):
     """The scale (a float64 that holds a float32's value... or 0.1) and integer zero point PyTorch's
-    C++ kernels choose for values in ``[lo, hi]`` (its ``ChooseQuantizationParams``)."""
+    C++ kernels choose for values in ``[lo, hi]`` (its ``ChooseQuantizationParams``). ``fbgemm``: FBGEMM's
+    own version, which the fused observer + fake quantization op of x86 builds calls: the scale rounded to
+    float32 before the zero point is derived from it, and the zero point taken from the end whose terms'
+    absolute values sum smaller."""
     f32 = np.float32
     lo, hi = f32(lo), f32(hi)
     if lo > hi:
@@ -214,6 +217,8 @@ def choose_qparams(lo, hi, qmin, qmax, preserve_sparsity=False, reduce_range=Fal
     if qmin >= qmax:
         raise RuntimeError("In ChooseQuantizationParams, qmin should be less than qmax")
     scale = (float(hi) - float(lo)) / (qmax - qmin)
+    if fbgemm:
+        scale = float(f32(scale))
     with np.errstate(divide='ignore', over='ignore'):
         if f32(scale) == 0 or np.isinf(f32(1) / f32(scale)):
             scale = 0.1
@@ -228,8 +233,9 @@ def choose_qparams(lo, hi, qmin, qmax, preserve_sparsity=False, reduce_range=Fal
             amplifier = f32(f32(_SMALL_SCALE) / org)
             lo, hi = f32(lo * amplifier), f32(hi * amplifier)
     from_min, from_max = qmin - float(lo) / scale, qmax - float(hi) / scale
-    from_min_error = abs(qmin) - abs(float(lo) / scale)
-    from_max_error = abs(qmax) - abs(float(hi) / scale)
+    sign = 1 if fbgemm else -1
+    from_min_error = abs(qmin) + sign * abs(float(lo) / scale)
+    from_max_error = abs(qmax) + sign * abs(float(hi) / scale)
     initial = from_min if from_min_error < from_max_error else from_max
     if lo < 0 and hi > 0 and preserve_sparsity:
         initial = (qmin + qmax) / 2

@@ -163,12 +163,73 @@ class FusedMovingAvgObsFakeQuantize(FakeQuantize):
         self.register_buffer('observer_enabled', ember.tensor([1], dtype=ember.int64))
         self.is_symmetric_quant = self.qscheme.name in ('per_tensor_symmetric', 'per_channel_symmetric')
 
+    def calculate_qparams(self):
+        return self.activation_post_process.calculate_qparams()
+
+    def forward(self, X):
+        """As PyTorch's fused kernel: the running minimum and maximum move towards the input's (per output
+        channel, along dimension 0, for per-channel schemes), then, while fake quantization is on, the scale
+        and zero point are chosen afresh from them, by FBGEMM's rule (symmetric schemes keep zero in the
+        middle of the range), and the input is fake-quantized with them."""
+        if X.numel() == 0:
+            return X.clone()
+        observer = self.activation_post_process
+        per_channel = self.is_per_channel
+        if per_channel:
+            if self.ch_axis != 0:
+                raise RuntimeError("Per-channel FakeQuant in fused_moving_avg_obs_fake_quant is only supported on "
+                                   "axis == 0")
+            size = X.shape[self.ch_axis]
+            if observer.min_val.numel() == 0:
+                observer.min_val.resize_(size).fill_(float('inf'))
+                observer.max_val.resize_(size).fill_(float('-inf'))
+                self.scale.resize_(size)
+                self.zero_point.resize_(size)
+        if self.observer_enabled[0] == 1:
+            _moving_average(X.detach().numpy(), observer, per_channel)
+        if self.fake_quant_enabled[0] != 1:
+            return X.clone()
+        _choose_fused_qparams(observer, self.scale, self.zero_point, self.is_symmetric_quant)
+        if per_channel:
+            return ember.fake_quantize_per_channel_affine(X, self.scale, self.zero_point, self.ch_axis,
+                                                          observer.quant_min, observer.quant_max)
+        return ember.fake_quantize_per_tensor_affine(X, self.scale, self.zero_point, observer.quant_min,
+                                                     observer.quant_max)
+
     def extra_repr(self):
         observer = self.activation_post_process
         return (f"fake_quant_enabled={self.fake_quant_enabled}, observer_enabled={self.observer_enabled}, "
                 f"scale={self.scale}, zero_point={self.zero_point}, dtype={self.dtype}, "
                 f"quant_min={observer.quant_min}, quant_max={observer.quant_max}, qscheme={self.qscheme}, "
                 f"reduce_range={observer.reduce_range}")
+
+
+def _moving_average(x, observer, per_channel):
+    """Moves the observer's running minimum and maximum towards ``x``'s (float32 arithmetic, as the fused
+    kernel's); an entry still infinite takes ``x``'s value outright."""
+    import numpy as np
+    f32 = np.float32
+    rows = x.reshape(x.shape[0], -1) if per_channel and x.ndim else x.reshape(1, -1)
+    for running, current in ((observer.min_val, rows.min(axis=1)), (observer.max_val, rows.max(axis=1))):
+        old = running.numpy().reshape(-1).astype(f32)
+        current = current.astype(f32)
+        c = f32(observer.averaging_constant)
+        with np.errstate(invalid='ignore', over='ignore'):
+            new = np.where(np.isinf(old), current, old + c * (current - old)).astype(f32)
+        running.copy_(ember.from_numpy(new.reshape(tuple(running.shape))))
+
+
+def _choose_fused_qparams(observer, scale, zero_point, symmetric):
+    """Writes into ``scale``/``zero_point`` what FBGEMM chooses for each running minimum and maximum."""
+    import numpy as np
+    from ember.quantized._functions import choose_qparams
+    lows, highs = observer.min_val.numpy().reshape(-1), observer.max_val.numpy().reshape(-1)
+    chosen = [choose_qparams(lo, hi, observer.quant_min, observer.quant_max, preserve_sparsity=symmetric,
+                             fbgemm=True) for lo, hi in zip(lows, highs)]
+    scales = np.array([s for s, _ in chosen], np.float32)
+    zero_points = np.array([z for _, z in chosen], np.int32)
+    scale.copy_(ember.from_numpy(scales.reshape(tuple(scale.shape))))
+    zero_point.copy_(ember.from_numpy(zero_points.reshape(tuple(zero_point.shape))).to(zero_point.dtype))
 
 
 class FixedQParamsFakeQuantize(FakeQuantize):
