@@ -80,6 +80,8 @@ from ember._sym import (SymInt, SymFloat, SymBool, sym_int, sym_float, sym_max, 
                         sym_ite, sym_sqrt, sym_sum, sym_fresh_size, sym_constrain_range,
                         sym_constrain_range_for_size)
 from ember.jit import fork, wait  # noqa: E402,F401
+from ember._assert import _assert  # noqa: E402,F401
+from ember.jit._tensor_type import TensorType  # noqa: E402,F401
 from ember.overrides import DisableTorchFunction, DisableTorchFunctionSubclass  # noqa: E402,F401
 from ember import types, torch_version, functional, compiler, jit, overrides  # noqa: E402,F401
 from ember._removed import eig, lstsq, matrix_rank, solve, symeig  # noqa: E402,F401  (PyTorch's removal errors)

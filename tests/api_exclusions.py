@@ -57,7 +57,7 @@ EXCLUDED = {
               'torch.InferredType', 'torch.IntType', 'torch.InterfaceType', 'torch.JITException', 'torch.ListType',
               'torch.LiteScriptModule', 'torch.Node', 'torch.NoneType', 'torch.NumberType', 'torch.OptionalType',
               'torch.PyObjectType', 'torch.RRefType', 'torch.Script*', 'torch.StaticModule', 'torch.StreamObjType',
-              'torch.StringType', 'torch.SymBoolType', 'torch.SymIntType', 'torch.TensorType', 'torch.TracingState',
+              'torch.StringType', 'torch.SymBoolType', 'torch.SymIntType', 'torch.TracingState',
               'torch.TupleType', 'torch.Type', 'torch.UnionType', 'torch.Use', 'torch.Value', 'torch.ModuleDict',
               'torch.BufferDict', 'torch.ParameterDict', 'torch.LoggerBase', 'torch.LockingLogger', 'torch.NoopLogger',
               'torch.import_ir_module', 'torch.import_ir_module_from_buffer', 'torch.merge_type_from_type_comment',

@@ -298,3 +298,20 @@ def test_version_is_an_int_snapshot_shared_with_views():
     assert type(x._version) is int and before == 0 and x._version == 1 and x[1:]._version == 1
     x.mul_(2)
     assert before == 0 and x._version == 2
+
+
+def test_assert_raises_and_symbolic_trace_records_it():
+    # open_clip and timm guard shapes with torch._assert, also inside modules that fx traces
+    ember._assert(ember.tensor([True]), 'unused')
+    with pytest.raises(AssertionError, match='^need 3$'):
+        ember._assert(ember.tensor(False), 'need 3')
+
+    class M(ember.nn.Module):
+        def forward(self, x):
+            ember._assert(x.shape[1] == 3, 'need 3')
+            return x + 1
+    gm = ember.fx.symbolic_trace(M())
+    assert ember._assert in [n.target for n in gm.graph.nodes]
+    assert gm(ember.zeros(2, 3)).sum().item() == 6.
+    with pytest.raises(AssertionError, match='^need 3$'):
+        gm(ember.zeros(2, 4))
