@@ -310,6 +310,19 @@ def test_tensor_copies_a_tensor_and_detaches():
     assert not y.requires_grad and y.data_ptr() != x.data_ptr()
 
 
+def test_tensor_of_a_tensor_warns_as_pytorch_does():
+    with pytest.warns(UserWarning) as caught:
+        y = torch.tensor(torch.ones(2), dtype=torch.float64)
+    assert str(caught[0].message) == (
+        'To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or '
+        'sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).')
+    assert caught[0].filename == __file__        # points at the caller's line
+    assert y.tolist() == [1.0, 1.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        torch.tensor([torch.tensor(1.0), torch.tensor(2.0)])   # tensors inside a list: no advice
+
+
 def test_legacy_constructors():
     assert torch.Tensor([1, 2]).dtype is torch.float32
     assert torch.Tensor(2, 3).shape == (2, 3)

@@ -133,6 +133,11 @@ def _to_nested_list(data):
     return data
 
 
+# PyTorch's advice when ember.tensor is handed a tensor (it copies and never keeps the graph)
+_COPY_CONSTRUCT_ADVICE = ('To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or '
+                          'sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).')
+
+
 @op('ember')
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
     """A new tensor holding a copy of ``data`` (nested lists, scalars, NumPy arrays, tensors).
@@ -158,6 +163,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         else:
             dt = to_dtype(dtype)
         if isinstance(data, Tensor):
+            warnings.warn(_COPY_CONSTRUCT_ADVICE, UserWarning, stacklevel=2)
             arr = _float8.astype(backend.to_numpy(data._data), dt.np_dtype)
         else:
             if isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in _flatten_once(data)):
