@@ -26,6 +26,7 @@ import zipfile
 import numpy as np
 
 from ember import backend
+from ember._zip_writer import ZipRecordWriter
 
 _VERSION = 3          # the format version PyTorch writes unless a record needs a newer one
 _DATA_VERSION = 6     # from this version on, the version record moves to .data/version
@@ -71,7 +72,7 @@ class PyTorchFileWriter:
         else:
             raise TypeError(f"PyTorchFileWriter needs a path or a writable file object, not "
                             f"{type(file_name).__name__}")
-        self._zip = zipfile.ZipFile(self._fh, 'w', zipfile.ZIP_STORED, allowZip64=True)
+        self._zip = ZipRecordWriter(self._fh)
         self._written = []
         self._version = _VERSION
         self._serialization_id = ''

@@ -54,6 +54,7 @@ from ember._tensor import Size, Tensor
 from ember.storage import TypedStorage, UntypedStorage
 from ember._tensor import _contiguous_strides
 from ember import _serialization_options as _options
+from ember._zip_writer import ZipRecordWriter, data_start
 from ember._serialization_options import (LoadEndianness, get_crc32_options, get_default_load_endianness,  # noqa: F401
                                           get_default_mmap_options, set_crc32_options, set_default_load_endianness,
                                           set_default_mmap_options, skip_data)
@@ -372,33 +373,15 @@ def _pickle_object(obj, protocol, legacy=False, pickler_base=None):
 
 
 def _write_aligned(zf, name, data, alignment=None, crc32=None):
-    """Add one stored (uncompressed) entry whose data starts on an ``alignment``-byte boundary of the file
-    (by default the configured storage alignment, 64 bytes unless changed), with its CRC-32 unless ``crc32``
-    (by default :func:`get_crc32_options`) is False."""
+    """Add one stored (uncompressed) record to ``zf`` (a :class:`ZipRecordWriter`) whose data starts on an
+    ``alignment``-byte boundary of the file (by default the configured storage alignment, 64 bytes unless
+    changed), with its CRC-32 unless ``crc32`` (by default :func:`get_crc32_options`) is False."""
     alignment = _options.storage_alignment() if alignment is None else alignment
-    view = memoryview(data).cast('B')
-    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_STORED
-    info.file_size = len(view)
-    zip64 = info.file_size * 1.05 > zipfile.ZIP64_LIMIT       # the test zipfile itself applies
-    header = 30 + len(name.encode('utf-8')) + 4 + (20 if zip64 else 0)
-    pad = _data_start(zf.fp.tell(), name, info.file_size, alignment) - (zf.fp.tell() + header)
-    # NOTE: the padding lives in an extra field with id 'FB', exactly where PyTorch's writer puts it
-    info.extra = b'FB' + struct.pack('<H', pad) + bytes(pad)
-    with zf.open(info, 'w', force_zip64=zip64) as out:
-        for i in range(0, len(view), _CHUNK):
-            out.write(view[i:i + _CHUNK])
-    if not (_options.get_crc32_options() if crc32 is None else crc32) and zf.fp.seekable():
-        # as PyTorch without checksums: a zero CRC, in the entry's header and (at close) the central directory
-        info.CRC = 0
-        end = zf.fp.tell()
-        zf.fp.seek(info.header_offset)
-        zf.fp.write(info.FileHeader(zip64))
-        zf.fp.seek(end)
+    zf.add(name, data, alignment, _options.get_crc32_options() if crc32 is None else crc32)
 
 
 def _write_zip(fh, archive, pkl, storages, byteorder_record=True):
-    with zipfile.ZipFile(fh, 'w', zipfile.ZIP_STORED, allowZip64=True) as zf:
+    with ZipRecordWriter(fh) as zf:
         _write_aligned(zf, f'{archive}/data.pkl', pkl)
         _write_aligned(zf, f'{archive}/.format_version', b'1')
         _write_aligned(zf, f'{archive}/.storage_alignment', str(_options.storage_alignment()).encode())
@@ -1187,11 +1170,8 @@ def _central_directory_error():
 
 def _data_start(header_offset, name, size, alignment):
     """Where ``ember.save`` (and PyTorch's writer) puts the data of an entry whose local header starts at
-    ``header_offset``: after the 30-byte header, the name, the 4 bytes that open the padding field (and a
-    20-byte zip64 field for entries near 4 GiB), padded up to a multiple of ``alignment``."""
-    zip64 = int(size) * 1.05 > zipfile.ZIP64_LIMIT
-    start = int(header_offset) + 30 + len(name.encode('utf-8')) + 4 + (20 if zip64 else 0)
-    return start + (-start % int(alignment))
+    ``header_offset`` (see ``_zip_writer.data_start``)."""
+    return data_start(header_offset, name, size, alignment)
 
 
 def _archive_alignment(zf, name):

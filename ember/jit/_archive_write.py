@@ -19,6 +19,7 @@ import sys
 
 from ember import serialization as _ser
 from ember._tensor import Tensor
+from ember._zip_writer import ZipRecordWriter
 
 
 class ScriptArchive:
@@ -194,9 +195,8 @@ def write_archive(module, f, extra_files=None):
         files[name] = value.encode('utf-8') if isinstance(value, str) else bytes(value)
 
     def write(fh):
-        import zipfile
         root = _ser._archive_name(f)
-        with zipfile.ZipFile(fh, 'w', zipfile.ZIP_STORED, allowZip64=True) as zf:
+        with ZipRecordWriter(fh) as zf:
             for ref in storages:
                 _ser._write_aligned(zf, f'{root}/data/{ref.pid[2]}', _ser._raw_bytes(ref.array))
             _ser._write_aligned(zf, f'{root}/data.pkl', data_pkl)

@@ -1,6 +1,7 @@
 """The smaller names of torch.ao.quantization / torch.quantization: debugging observers, QConfigDynamic,
 qconfig_equals, the histogram fake quantization, the mapping constants and the fuser functions, with
 PyTorch's reprs and errors (texts recorded from PyTorch 2.13)."""
+import pickle
 import warnings
 
 import pytest
@@ -50,6 +51,16 @@ def test_histogram_fake_quant_repr():
         "dtype=torch.uint8), quant_min=0, quant_max=127, dtype=torch.quint8, qscheme=torch.per_tensor_affine, "
         "ch_axis=-1, scale=tensor([1.]), zero_point=tensor([0], dtype=torch.int32)\n  (activation_post_process): "
         "HistogramObserver(min_val=inf, max_val=-inf)\n)")
+
+
+def test_fbgemm_qconfig_names_the_histogram_observer_where_pytorch_defines_it():
+    # printed qconfigs (and pickles) name the class by its module, ember.ao.quantization.observer as PyTorch's
+    assert repr(Q.get_default_qconfig('fbgemm')).replace('ember.', 'torch.') == (
+        "QConfig(activation=functools.partial(<class 'torch.ao.quantization.observer.HistogramObserver'>, "
+        "reduce_range=True){}, weight=functools.partial(<class "
+        "'torch.ao.quantization.observer.PerChannelMinMaxObserver'>, dtype=torch.qint8, "
+        "qscheme=torch.per_channel_symmetric){})")
+    assert pickle.loads(pickle.dumps(Q.HistogramObserver)) is Q.HistogramObserver
 
 
 def test_mapping_constants_and_helpers():

@@ -578,6 +578,8 @@ default_symmetric_fixed_qparams_observer = default_fixed_qparams_range_neg1to1_o
 default_affine_fixed_qparams_observer = default_fixed_qparams_range_0to1_observer
 
 from ember.ao.quantization._histogram import HistogramObserver  # noqa: E402  (it builds on the classes above)
+# PyTorch defines it in this module: reprs of qconfigs and pickles name it here
+HistogramObserver.__module__ = __name__
 
 default_histogram_observer = HistogramObserver.with_args(quant_min=0, quant_max=127)
 __all__ += ['HistogramObserver', 'default_histogram_observer']
