@@ -22,15 +22,14 @@ import os
 import time
 import warnings
 
-import numpy as np
-
-from ember._tensor import Tensor
 from ember.utils.data import _worker
 from ember.utils.data._collate import default_collate, default_convert
 from ember.utils.data._result_pipe import FrameReader
+from ember.utils.data._utils.fetch import _IterableDatasetFetcher, _MapDatasetFetcher
+from ember.utils.data._utils.pin_memory import pin_memory
 from ember.utils.data._worker import (ExceptionWrapper, _IterableDatasetStopIteration, _ResumeIteration,
                                       get_worker_info)
-from ember.utils.data.dataset import IterableDataset, TensorDataset
+from ember.utils.data.dataset import IterableDataset
 from ember.utils.data.sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 __all__ = ['DataLoader', 'get_worker_info', 'default_collate', 'default_convert']
@@ -71,60 +70,6 @@ class _InfiniteConstantSampler(Sampler):
     def __iter__(self):
         while True:
             yield None
-
-
-class _MapDatasetFetcher:
-    def __init__(self, dataset, auto_collation, collate_fn, drop_last):
-        self.dataset, self.auto_collation, self.collate_fn, self.drop_last = \
-            dataset, auto_collation, collate_fn, drop_last
-        # NOTE: a plain TensorDataset batched by default_collate is the rows of each tensor at the
-        # batch's indices; one fancy-indexing gather per tensor replaces len(batch) row views and a
-        # stack.  Subclasses (which may override __getitem__) take the general path.
-        self._tensor_rows = (auto_collation and collate_fn is default_collate and type(dataset) is TensorDataset)
-
-    def fetch(self, index):
-        if not self.auto_collation:
-            return self.collate_fn(self.dataset[index])
-        if self._tensor_rows:
-            tensors = self.dataset.tensors
-            rows = np.asarray(index)
-            # only plain integer index lists; without grad (stack records its own graph node)
-            if rows.ndim == 1 and rows.dtype.kind in 'iu' and not any(t.requires_grad for t in tensors):
-                return [_gather_rows(t, rows) for t in tensors]
-        getitems = getattr(self.dataset, '__getitems__', None)
-        if getitems:
-            data = getitems(index)
-        else:
-            data = [self.dataset[i] for i in index]
-        return self.collate_fn(data)
-
-
-def _gather_rows(t, rows):
-    arr = t._data
-    if isinstance(arr, np.ndarray):
-        return Tensor._make(arr[rows], t._device)
-    from ember.ops.creation import tensor
-    return t[tensor(rows, device=t.device)]
-
-
-class _IterableDatasetFetcher:
-    def __init__(self, dataset, auto_collation, collate_fn, drop_last):
-        self.dataset, self.auto_collation, self.collate_fn, self.drop_last = \
-            dataset, auto_collation, collate_fn, drop_last
-        self.dataset_iter = iter(dataset)
-        self.ended = False
-
-    def fetch(self, index):
-        if self.ended:
-            raise StopIteration
-        if not self.auto_collation:
-            return self.collate_fn(next(self.dataset_iter))
-        data = list(itertools.islice(self.dataset_iter, len(index)))
-        if len(data) < len(index):
-            self.ended = True
-        if not data or (self.drop_last and len(data) < len(index)):
-            raise StopIteration
-        return self.collate_fn(data)
 
 
 def _cpu_count():
@@ -308,21 +253,6 @@ class DataLoader:
         return len(self._index_sampler)
 
 
-def _pin(data):
-    """The batch with every CPU tensor in it copied to pinned memory (the structure kept)."""
-    if isinstance(data, Tensor):
-        return data.pin_memory() if data.device.type == 'cpu' else data
-    if isinstance(data, tuple) and hasattr(data, '_fields'):
-        return type(data)(*(_pin(d) for d in data))
-    if isinstance(data, (list, tuple)):
-        return type(data)(_pin(d) for d in data)
-    if isinstance(data, dict):
-        return type(data)((k, _pin(v)) for k, v in data.items())
-    if hasattr(data, 'pin_memory'):  # a user's batch type, as PyTorch's pin_memory protocol
-        return data.pin_memory()
-    return data
-
-
 class _BaseDataLoaderIter:
     def __init__(self, loader):
         from ember import cuda
@@ -366,7 +296,7 @@ class _BaseDataLoaderIter:
     def __next__(self):
         data = self._next_data()
         if self._pin_memory:
-            data = _pin(data)
+            data = pin_memory(data)
         self._num_yielded += 1
         if (self._dataset_kind == _DatasetKind.Iterable and self._IterableDataset_len_called is not None
                 and self._num_yielded > self._IterableDataset_len_called):
