@@ -4,6 +4,7 @@ from numbers import Number
 import numpy as np
 
 import ember
+from ember._formats import _c_order
 from ember.distributions import constraints
 from ember.distributions._special import gamma_sample_grad, gammainc, lgamma, digamma
 from ember.distributions.exp_family import ExponentialFamily
@@ -23,7 +24,7 @@ class _StandardGamma(ember.autograd.Function):
         alpha = concentration.detach().cpu().numpy()
         # PyTorch's stream and rounding; a draw is at least the dtype's tiny, so log_prob stays finite
         gen = default_generator if generator is None else generator
-        draws = serial.standard_gamma(gen, np.ascontiguousarray(alpha), alpha.dtype)
+        draws = serial.standard_gamma(gen, _c_order(np, alpha), alpha.dtype)    # (0-d stays 0-d)
         ctx.alpha, ctx.draws = alpha.astype(np.float64), draws.astype(np.float64)
         return ember.as_tensor(draws, dtype=concentration.dtype, device=concentration.device)
 

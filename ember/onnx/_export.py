@@ -4,6 +4,7 @@ import os
 
 import numpy as np
 
+from ember._formats import _c_order
 from ember._trace import capture
 
 from ._builder import Builder
@@ -130,7 +131,7 @@ def build_model(graph, names, opset, dynamic, symbols, export_params, keep_initi
     consts = [v for v in graph.constants if onnx_names[id(v)] in needed and id(v) not in dynamic.constants]
     stored = (params if export_params else []) + consts  # without export_params, parameters are inputs
 
-    arrays = {onnx_names[id(v)]: np.ascontiguousarray(v.example.detach().cpu().numpy()) for v in stored}
+    arrays = {onnx_names[id(v)]: _c_order(np, v.example.detach().cpu().numpy()) for v in stored}   # 0-d stay 0-d
     if export_params and not keep_initializers_as_inputs:  # the weights are fixed: fold as PyTorch does
         nodes, arrays = fuse_conv_batchnorm(onnx, nodes, arrays)
     initializers = [onnx.numpy_helper.from_array(a, name) for name, a in arrays.items()]

@@ -1651,7 +1651,7 @@ class Roll(Primitive):
     @staticmethod
     def forward(ctx, x, shifts, dims):
         ctx.args = (shifts, dims)
-        return ctx.xp.ascontiguousarray(ctx.xp.roll(x, shifts, dims))   # contiguous, as PyTorch's
+        return _formats._c_order(ctx.xp, ctx.xp.roll(x, shifts, dims))   # contiguous, as PyTorch's; 0-d stays 0-d
 
     @staticmethod
     def backward(ctx, g):

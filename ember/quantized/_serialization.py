@@ -7,6 +7,7 @@ import collections
 import numpy as np
 
 from ember import _dtype
+from ember._formats import _c_order
 from ember.quantized import _dtypes
 from ember.quantized._qtensor import make, _PER_TENSOR
 
@@ -19,7 +20,7 @@ def reduce_qtensor(pickler, q, torch_name, storage_ref):
     PyTorch's global names, ``storage_ref(pid, array)`` a storage entry."""
     if q._qdtype not in STORAGE_NAMES:
         raise NotImplementedError(f"ember.save cannot save {q._qdtype} tensors yet")
-    ints = np.ascontiguousarray(q._int)
+    ints = _c_order(np, q._int)     # (0-d stays 0-d: its shape is saved from this array)
     ref = pickler.storages.get(id(ints))
     if ref is None:
         pid = ('storage', torch_name('torch', STORAGE_NAMES[q._qdtype][0]), str(len(pickler.storages)), 'cpu',
