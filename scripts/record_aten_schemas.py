@@ -22,7 +22,9 @@ copy_ fill_ zero_ full zeros ones arange masked_fill var std floor ceil round re
 maximum minimum logical_not bitwise_not norm to _to_copy type_as repeat narrow split_with_sizes
 unflatten _assert_tensor_metadata sym_size _native_batch_norm_legit_functional upsample_nearest2d hardswish hardsigmoid mish tril triu einsum baddbmm square erf lt
 upsample_nearest1d upsample_nearest3d _upsample_nearest_exact1d _upsample_nearest_exact2d _upsample_nearest_exact3d
-upsample_linear1d upsample_bilinear2d upsample_bicubic2d upsample_trilinear3d'''.split()
+upsample_linear1d upsample_bilinear2d upsample_bicubic2d upsample_trilinear3d
+l1_loss cross_entropy_loss nll_loss_nd kl_div multilabel_margin_loss cosine_embedding_loss poisson_nll_loss
+triplet_margin_loss log_sigmoid lstm_cell gru_cell rnn_tanh_cell rnn_relu_cell numpy_T mT mH matrix_H'''.split()
 
 # and every ATen operator named like a function of PyTorch's Python API (torch.*, Tensor.*, F.*)
 _API = {n for n in dir(torch) + dir(torch.Tensor) + dir(torch.nn.functional) if not n.startswith('__')}

@@ -347,7 +347,48 @@ def _to_copy(self, *, dtype=None, layout=None, device=None, pin_memory=None, non
     return out.pin_memory() if pin_memory else out
 
 
+def _property(name):
+    def kernel(self):
+        return getattr(self, name)
+    return kernel
+
+
+def _broadcast_tensors(tensors):
+    import ember
+    return tuple(ember.broadcast_tensors(*tensors))
+
+
+def _log_sigmoid(self):
+    import ember.nn.functional as F
+    return F.logsigmoid(self)
+
+
+def _loss(fn_name, aten_name):
+    # an ATen loss: its arguments by the schema's names, the reduction's number back to F's name for it
+    def kernel(*args, **kwargs):
+        import ember.nn.functional as F
+        schema = overload(aten_name, 'default')._schema
+        values = {a.name: a.default for a in schema.args if a.default is not _NO_DEFAULT}
+        values.update(zip((a.name for a in schema.args), args))
+        values.update(kwargs)
+        values['reduction'] = ('none', 'mean', 'sum')[values['reduction']]
+        if 'self' in values:
+            values['input'] = values.pop('self')
+        return getattr(F, fn_name)(**values)
+    return kernel
+
+
+# F's losses -> the ATen operators PyTorch records for them
+LOSSES = {name: name for name in (
+    'l1_loss', 'mse_loss', 'binary_cross_entropy', 'binary_cross_entropy_with_logits', 'huber_loss', 'smooth_l1_loss',
+    'kl_div', 'soft_margin_loss', 'multilabel_margin_loss', 'multi_margin_loss', 'hinge_embedding_loss',
+    'cosine_embedding_loss', 'margin_ranking_loss', 'poisson_nll_loss', 'triplet_margin_loss')}
+LOSSES.update(cross_entropy='cross_entropy_loss', nll_loss='nll_loss_nd')
+
+
 _KERNELS = {
+    'numpy_T': _property('T'), 'mT': _property('mT'), 'mH': _property('mH'), 'matrix_H': _property('H'),
+    'log_sigmoid': _log_sigmoid, 'broadcast_tensors': _broadcast_tensors,
     '_to_copy': _to_copy,
     'sym_size': _sym_size,
     'linalg_vector_norm': _vector_norm, '_adaptive_avg_pool2d': _adaptive_avg_pool2d,
@@ -359,6 +400,8 @@ _KERNELS = {
     'dropout': _dropout, 'native_dropout': _native_dropout, '_unsafe_view': _unsafe_view,
     '_assert_tensor_metadata': _assert_tensor_metadata, '_native_multi_head_attention': _native_multi_head_attention,
 }
+for _fn_name, _name in list(LOSSES.items()) + [('nll_loss', 'nll_loss')]:
+    _KERNELS[_name] = _loss(_fn_name, _name)
 _UPSAMPLE_MODES = {**{f'upsample_nearest{d}d': 'nearest' for d in (1, 2, 3)},
                    **{f'_upsample_nearest_exact{d}d': 'nearest-exact' for d in (1, 2, 3)},
                    'upsample_linear1d': 'linear', 'upsample_bilinear2d': 'bilinear', 'upsample_bicubic2d': 'bicubic',

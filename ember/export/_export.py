@@ -5,6 +5,7 @@ import re
 import ember
 from ember._tensor import Tensor
 from ember.export import _errors
+from ember.export._internal_calls import recording_internal_calls
 from ember.export._module_calls import module_call_graph, recording_call_signatures, recording_module_calls
 from ember.export._retrace import untrack
 from ember.export._tracer import OpTracer, run_traced
@@ -173,6 +174,7 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
 
     def lift_constant(value):
         # a tensor made during forward without any input (``ember.ones(3)``): lifted to an input
+        watcher.check_value(value)      # computed from the inputs where the trace could not see it: refused
         name = f'lifted_tensor_{lifted[0]}'
         lifted[0] += 1
         node = state_placeholder('c_' + name)
@@ -197,21 +199,19 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
     call_args = _rebuild(list(bound.args), leaves)
     call_kwargs = _rebuild(dict(bound.kwargs), leaves)
     try:
-        with recording_module_calls(tracer, mod), \
+        with recording_internal_calls(mod) as watcher, recording_module_calls(tracer, mod), \
                 recording_call_signatures(tracer, mod, preserve_module_call_signature, signatures):
             out = run_traced(tracer, lambda: mod(*call_args, **call_kwargs), ())
+            out_nodes = [tracer.node_of(v) if isinstance(v, Tensor) else v for _, v in _flat_with_names(out, 'out')]
     finally:
         for store, k, v in reversed(swaps):
             store[k] = v
 
-    output_specs, out_nodes = [], []
-    for i, (_, value) in enumerate(_flat_with_names(out, 'out')):
+    output_specs = []
+    for node, (_, value) in zip(out_nodes, _flat_with_names(out, 'out')):
         if isinstance(value, Tensor):
-            node = tracer.node_of(value)
-            out_nodes.append(node)
             output_specs.append(OutputSpec(OutputKind.USER_OUTPUT, TensorArgument(node.name), None))
         else:
-            out_nodes.append(value)
             output_specs.append(OutputSpec(OutputKind.USER_OUTPUT, ConstantArgument('', value), None))
     graph.output(tuple(out_nodes))
     out_spec = _rebuild(out, iter([None] * len(out_nodes)))    # the output's structure, without the values

@@ -17,6 +17,8 @@ _RENAMED = {
     'xor': 'bitwise_xor', 'invert': 'bitwise_not', 'abs': 'abs', 'lshift': 'bitwise_left_shift',
     'rshift': 'bitwise_right_shift', 'iadd': 'add_', 'isub': 'sub_', 'imul': 'mul_', 'itruediv': 'div_',
 }
+# functions PyTorch's API names otherwise than their ATen operator
+_RENAMED_FUNCTIONS = {'logsigmoid': 'log_sigmoid'}
 # the binary ops whose Tensor operand also takes a Python number (``x + 2`` is ``add.Tensor(x, 2)``)
 _NUMBER_AS_TENSOR = {'add', 'sub', 'mul', 'div', 'add_', 'sub_', 'mul_', 'div_'}
 _REFLECTED = {'radd': 'add', 'rmul': 'mul', 'rsub': 'rsub', 'rtruediv': 'rtruediv', 'rpow': 'rpow',
@@ -195,7 +197,7 @@ def to_aten(name, fn, args, kwargs):
             return _choose(aten_name, {'self': args[0], 'other': args[1]}, {'self', 'other'})
         aten_name = _RENAMED.get(bare, bare)
     else:
-        aten_name = name
+        aten_name = _RENAMED_FUNCTIONS.get(name, name)
     return _choose(aten_name, *_values_for(fn, args, kwargs))
 
 
@@ -421,6 +423,27 @@ def _einsum(fn, args, kwargs):
     return _choose('einsum', {'equation': values['equation'], 'tensors': operands}, {'equation', 'tensors'})
 
 
+_REDUCTIONS = {'none': 0, 'mean': 1, 'sum': 2}
+
+
+def _loss(aten_name):
+    # F's losses name their reduction (or take the legacy size_average/reduce); ATen numbers it
+    def handler(fn, args, kwargs):
+        values, provided = _values_for(fn, args, kwargs)
+        size_average, reduce = values.pop('size_average', None), values.pop('reduce', None)
+        provided -= {'size_average', 'reduce'}
+        reduction = values.get('reduction', 'mean')
+        if size_average is not None or reduce is not None:
+            from ember.ops.loss import legacy_get_string
+            reduction = legacy_get_string(size_average, reduce)
+        if reduction not in _REDUCTIONS:
+            raise Unsupported(f'{aten_name} with reduction={reduction!r}')
+        values['reduction'] = _REDUCTIONS[reduction]
+        provided.add('reduction')
+        return _choose(aten_name, values, provided)
+    return handler
+
+
 def _getitem(fn, args, kwargs):
     raise Unsupported('indexing')       # recorded as several ATen calls by the tracer itself
 
@@ -435,8 +458,11 @@ _SPECIAL = {
     'mish': _inplace_flag('mish'), '__getitem__': _getitem, 'embedding': _embedding, 'layer_norm': _layer_norm,
     'group_norm': _group_norm,
     'interpolate': _interpolate, 'einsum': _einsum,
-    'norm': _norm, 'std': _variance('std'), 'var': _variance('var'), 'softplus': _schema_defaults('softplus', ('beta', 'threshold')),
+    'celu': _inplace_flag('celu'), 'selu': _inplace_flag('selu'), 'threshold': _inplace_flag('threshold'),
+    'norm': _norm, 'std': _variance('std'), 'var': _variance('var'),
+    'softplus': _schema_defaults('softplus', ('beta', 'threshold')),
 }
+_SPECIAL.update({name: _loss(aten_name) for name, aten_name in _aten.LOSSES.items()})
 # factories take no tensor: the tracer reaches them through ember's namespace, patched while it runs
 FACTORIES = ('ones', 'zeros', 'full', 'empty', 'arange', 'eye', 'rand', 'randn')
 _SPECIAL.update({name: _factory(name) for name in FACTORIES})

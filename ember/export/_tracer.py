@@ -10,6 +10,7 @@ data; branching on tensor data raises PyTorch's error. Only the outermost API ca
 import contextlib
 import operator
 import os
+import re
 import sys
 import threading
 import traceback
@@ -66,6 +67,30 @@ class TracedTensor(Tensor):
     def __float__(self):
         return _python_value(self, 'float', lambda t: float(Tensor.item(t)))
 
+    # sizes are Python values too: specialised, unless they depend on the data (``nonzero``'s rows)
+    def size(self, dim=None):
+        _size_read(self)
+        return Tensor.size(self, dim)
+
+    def numel(self):
+        _size_read(self)
+        return Tensor.numel(self)
+
+    def nelement(self):
+        _size_read(self)
+        return Tensor.nelement(self)
+
+    def __len__(self):
+        _size_read(self)
+        return Tensor.__len__(self)
+
+
+def _size_read(tensor):
+    from ember.overrides import _disabled
+    tracer = _tracer()
+    if tracer is not None and not _disabled() and tracer._data_sized(tensor):
+        _data_dependent('u0')
+
 
 def _python_value(tensor, kind, convert):
     """A traced tensor's value as a Python ``kind``: export refuses (the graph cannot branch on it); a
@@ -112,6 +137,23 @@ def _traced_method(name):
     method.__name__ = name
     method._plain = plain
     return method
+
+
+def _traced_property(name, aten_name):
+    # a Tensor property that computes (``x.T``, ``x.mT``): on a traced tensor it is recorded as its ATen operator
+    plain = getattr(Tensor, name)
+
+    def get(self):
+        from ember.overrides import _disabled
+        tracer = _tracer()
+        if tracer is None or _disabled():
+            return plain.__get__(self)
+        return tracer._apply(aten_name, 'default', (self,), plain.__get__)
+    return property(get, doc=plain.__doc__)
+
+
+for _name, _aten_name in (('T', 'numpy_T'), ('mT', 'mT'), ('mH', 'mH'), ('H', 'matrix_H')):
+    setattr(TracedTensor, _name, _traced_property(_name, _aten_name))
 
 
 _TRACED_METHODS = ('to', 'cpu', 'cuda', 'float', 'double', 'half', 'bfloat16', 'cfloat', 'cdouble', 'long', 'int',
@@ -164,12 +206,16 @@ class OpTracer:
         # autograd, so only its parameters do)
         self.track_grad = True
         self._names = {}
+        # nodes whose sizes depend on tensor data (``nonzero``'s rows and what is made from them): PyTorch gives
+        # them unbacked symbols, and reading such a size in Python cannot be specialised
+        self.unbacked = set()
 
     # ------------------------------------------------------------------ values
     def bind(self, tensor, node, requires_grad=False):
         self.nodes[id(tensor)] = (tensor, node)
-        node.meta['val'] = _meta_value(tensor)
-        node.meta['tensor_meta'] = _tensor_meta(tensor, requires_grad)
+        with DisableTorchFunctionSubclass():        # the tracer's own size reads
+            node.meta['val'] = _meta_value(tensor)
+            node.meta['tensor_meta'] = _tensor_meta(tensor, requires_grad)
         return node
 
     def track(self, tensor, node, requires_grad=False):
@@ -206,6 +252,8 @@ class OpTracer:
         if isinstance(value, (list, tuple)):
             return type(value)(self.as_arg(v) for v in value) if type(value) in (list, tuple) else \
                 [self.as_arg(v) for v in value]
+        if type(value) is dict:         # keyword arguments: a tensor among them is a value of the graph too
+            return {k: self.as_arg(v) for k, v in value.items()}
         return value
 
     # ------------------------------------------------------------------ recording
@@ -218,6 +266,8 @@ class OpTracer:
             raise Unsupported('in-place index assignment')
         with DisableTorchFunctionSubclass(), grad_mode.no_grad():
             out = func(*args, **kwargs)
+        if name in _BROADCAST_FIRST:
+            args, kwargs = self._broadcast_operands(args, kwargs)
         if name in _PASSTHROUGH or (name in _SAME_OBJECT and out is args[0]):
             return out
         try:
@@ -240,6 +290,40 @@ class OpTracer:
         _verify(op, aargs, akwargs, out, name)
         return self._record(op, aargs, akwargs, out)
 
+    def _broadcast_operands(self, args, kwargs):
+        # these losses of PyTorch's (Python functions) broadcast input and target with torch.broadcast_tensors
+        # first, which its graph records
+        args, kwargs = list(args), dict(kwargs)
+        places = [(i, None) if len(args) > i else (None, key) for i, key in ((0, 'input'), (1, 'target'))]
+        operands = [args[i] if i is not None else kwargs.get(key) for i, key in places]
+        if not all(isinstance(t, Tensor) for t in operands):
+            return args, kwargs
+        from ember.ops.shape import broadcast_tensors
+        with DisableTorchFunctionSubclass(), grad_mode.no_grad():
+            out = tuple(broadcast_tensors(*operands))
+        results = self._record(_aten.overload('broadcast_tensors', 'default'), (operands,), {}, out)
+        for (i, key), t in zip(places, results):
+            if i is not None:
+                args[i] = t
+            else:
+                kwargs[key] = t
+        return tuple(args), kwargs
+
+    def _data_sized(self, tensor):
+        # export refuses to read a data-dependent size; TorchScript tracing freezes it as any Python value
+        entry = self.nodes.get(id(tensor))
+        return entry is not None and entry[0] is tensor and entry[1] in self.unbacked and \
+            getattr(_state, 'python_values', None) is None
+
+    def _mark_unbacked(self, op, args, node):
+        from ember import bool as _BOOL
+        name = op._packet._name
+        if name in _DATA_SIZED or name == 'index' and any(
+                isinstance(i, Tensor) and i.dtype is _BOOL for i in (args[1] if len(args) > 1 else ())) or \
+                name == 'repeat_interleave' and any(isinstance(a, Tensor) for a in args[1:2]) or \
+                any(n in self.unbacked for n in node.all_input_nodes):
+            self.unbacked.add(node)
+
     def _api_name(self, func):
         entry = self._names.get(id(func))
         if entry is None:
@@ -248,9 +332,12 @@ class OpTracer:
         return entry
 
     def _record(self, op, args, kwargs, out):
-        # PyTorch names nodes by the operator, the metadata check by its overload too
+        # PyTorch names nodes by the operator in snake case (``mT``: ``m_t``), the metadata check by its overload too
         name = op._packet._name if op._packet._name != '_assert_tensor_metadata' else '_assert_tensor_metadata_default'
+        if not name.islower():
+            name = re.sub(r'(?<=[a-z0-9])(?=[A-Z])', '_', name).lower()
         node = self.graph.create_node('call_function', op, self.as_arg(tuple(args)), self.as_arg(kwargs), name=name)
+        self._mark_unbacked(op, args, node)
         node.meta['stack_trace'] = self.stack_trace if self.stack_trace is not None else _user_stack(self.root_code)
         modules = self.module_stack_meta if self.module_stack_meta is not None else dict(self.module_stack)
         if modules:
@@ -263,6 +350,8 @@ class OpTracer:
             for i, o in enumerate(out):
                 if isinstance(o, Tensor):
                     item = self.graph.call_function(operator.getitem, (node, i))
+                    if node in self.unbacked:
+                        self.unbacked.add(item)
                     item.meta['stack_trace'] = node.meta['stack_trace']
                     if modules:
                         item.meta['nn_module_stack'] = dict(modules)
@@ -380,6 +469,13 @@ def _remaining_after(key, ellipsis):
 # API calls that give Python values, not tensors: computed, not recorded (sizes are specialised)
 _PASSTHROUGH = {'size', 'dim', 'numel', 'stride', 'is_contiguous', 'is_floating_point', 'is_complex',
                 'element_size', 'nelement', 'ndimension', 'data_ptr', 'get_device', '__len__', 'storage_offset'}
+
+
+# F's functions that PyTorch writes in Python with a torch.broadcast_tensors of input and target first
+_BROADCAST_FIRST = {'mse_loss', 'l1_loss', 'huber_loss', 'smooth_l1_loss'}
+# ops whose results' sizes depend on the data
+_DATA_SIZED = {'nonzero', 'argwhere', 'masked_select', 'unique', '_unique', '_unique2', 'unique_consecutive',
+               'unique_dim', 'nonzero_numpy'}
 
 
 # calls PyTorch does not record when they hand back their input (``x.contiguous()`` of a contiguous x)

@@ -226,7 +226,7 @@ class _FunctionModule(ember.nn.Module):
         import functools
         object.__setattr__(self, '_fn', fn)
         # read through the instance at each call: while tracing, an ember op passed as the function is swapped
-        # for its recorded form there (_DispatchingAttributes)
+        # for its recorded form there (ember.export._internal_calls.DispatchingAttributes)
         self.forward = functools.wraps(fn)(lambda *a, **k: self.__dict__['_fn'](*a, **k))
 
 

@@ -14,12 +14,13 @@ import math
 import numbers
 import warnings
 
+import ember       # the cells are called as ember.lstm_cell (PyTorch: _VF), where export records them
 from ember.autograd.grad_mode import no_grad
 from ember.nn.modules.module import Module
 from ember.nn.parameter import Parameter
 from ember.ops import rnn as _R
 from ember.nn.modules import _packed_rnn as _packed
-from ember.ops.creation import empty, zeros
+from ember.ops.creation import empty
 
 __all__ = ['RNNBase', 'RNN', 'LSTM', 'GRU', 'RNNCellBase', 'RNNCell', 'LSTMCell', 'GRUCell']
 
@@ -173,7 +174,8 @@ class RNNBase(Module):
         return s.format(**self.__dict__)
 
     def _zeros(self, input, size):
-        return zeros(*size, dtype=input.dtype, device=input.device)
+        # through ember's namespace, as PyTorch's torch.zeros: export records the call (aten.zeros) there
+        return ember.zeros(*size, dtype=input.dtype, device=input.device)
 
     def _prepare(self, input, hx):
         """Batch an unbatched input; make or check the initial hidden state (RNN and GRU)."""
@@ -388,7 +390,7 @@ class RNNCellBase(Module):
         if input.size(1) != self.input_size:
             raise RuntimeError(f'input has inconsistent input_size: got {input.size(1)} expected {self.input_size}')
         if hx is None:
-            z = zeros(input.size(0), self.hidden_size, dtype=input.dtype, device=input.device)
+            z = ember.zeros(input.size(0), self.hidden_size, dtype=input.dtype, device=input.device)
             return input, (z, z) if isinstance(self, LSTMCell) else z, batched
         hs = hx if isinstance(hx, tuple) else (hx,)
         if not batched:
@@ -427,9 +429,9 @@ class RNNCell(RNNCellBase):
     def forward(self, input, hx=None):
         input, hx, batched = self._prepare(input, hx)
         if self.nonlinearity == 'tanh':
-            ret = _R.rnn_tanh_cell(input, hx, *self._weights())
+            ret = ember.rnn_tanh_cell(input, hx, *self._weights())
         elif self.nonlinearity == 'relu':
-            ret = _R.rnn_relu_cell(input, hx, *self._weights())
+            ret = ember.rnn_relu_cell(input, hx, *self._weights())
         else:
             raise RuntimeError(f'Unknown nonlinearity: {self.nonlinearity}')
         return ret if batched else ret.squeeze(0)
@@ -451,7 +453,7 @@ class LSTMCell(RNNCellBase):
 
     def forward(self, input, hx=None):
         input, hx, batched = self._prepare(input, hx)
-        h, c = _R.lstm_cell(input, hx, *self._weights())
+        h, c = ember.lstm_cell(input, hx, *self._weights())
         return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
 
 
@@ -470,7 +472,7 @@ class GRUCell(RNNCellBase):
 
     def forward(self, input, hx=None):
         input, hx, batched = self._prepare(input, hx)
-        ret = _R.gru_cell(input, hx, *self._weights())
+        ret = ember.gru_cell(input, hx, *self._weights())
         return ret if batched else ret.squeeze(0)
 
 

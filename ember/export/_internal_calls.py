@@ -1,0 +1,262 @@
+"""What ``ember.export`` does so that nothing a module computes is missing from its program: recurrent layers
+and multi-head attention (which ember computes with internal functions, not through the API the tracer
+sees) are recorded as their one ATen operator each; functions of ember's API a module keeps as attributes
+are made to dispatch; and any other computation run on traced values outside the recording is refused,
+naming the operator, instead of being frozen into the program as a constant that would be wrong for
+every other input."""
+import contextlib
+import re
+import sys
+import types
+
+import ember
+from ember.autograd import _op_observers
+from ember.export._normalize import Unsupported
+
+
+class UntracedComputation(Unsupported):
+    """A value the program needs was computed by ember outside the operators the trace records."""
+
+    def __init__(self, op, module):
+        # module: (qualified name, type path) of the module whose forward ran the operator, or None
+        self.op = op
+        kind = module[1].rsplit('.', 1)[-1] if module else ''
+        self.place = f" in {kind} '{module[0]}'" if module and module[0] else f' in {kind}' if kind else ''
+        super().__init__(f"ember.export cannot record {op}{self.place}: ember computes it outside the operators it "
+                         "records, so its result would be frozen into the program as a constant; this model cannot be "
+                         "exported by ember yet")
+
+
+class UntracedOps(_op_observers.OpObserver):
+    """Finds computation the recording cannot see: an op run on traced values without being recorded
+    (inside a module ember computes with its own internal functions) whose result the program uses."""
+
+    def __init__(self):
+        self.leaked = {}      # id(tensor) -> (tensor, what made it)
+        self.first = None     # the first op run on traced values unrecorded (where the untraced computation began)
+
+    def _is_leaked(self, t):
+        from ember.export._tracer import TracedTensor
+        entry = self.leaked.get(id(t))
+        return entry is not None and entry[0] is t and type(t) is not TracedTensor
+
+    def op(self, proceed, cls, args, kwargs):
+        from ember.export._tracer import TracedTensor, _tracer
+        from ember.overrides import _disabled
+        out = proceed(cls, *args, **kwargs)
+        tensors = [t for t in _flat(args) + _flat(list(kwargs.values())) if isinstance(t, ember.Tensor)]
+        if _disabled():        # an op being recorded: a value it reads must be in the graph
+            for t in tensors:
+                if self._is_leaked(t):
+                    raise self.error(t)
+        elif any(type(t) is TracedTensor or self._is_leaked(t) for t in tensors):
+            tracer = _tracer()
+            where = tracer.module_stack[-1][1] if tracer is not None and tracer.module_stack else None
+            for o in _flat([out]):
+                if isinstance(o, ember.Tensor) and type(o) is not TracedTensor and id(o) not in self.leaked:
+                    self.leaked[id(o)] = (o, (cls.__name__, where))
+                    self.first = self.first or (cls.__name__, where)
+        return out
+
+    def inplace(self, proceed, tensor, args, kwargs):
+        # a traced value changed in place unseen: every later use in the program would read the old value
+        from ember.export._tracer import TracedTensor, _tracer
+        from ember.overrides import _disabled
+        if not _disabled() and (type(tensor) is TracedTensor or self._is_leaked(tensor)):
+            tracer = _tracer()
+            where = tracer.module_stack[-1][1] if tracer is not None and tracer.module_stack else None
+            name = _called_function()
+            op = f'aten::{name}' if name else 'an in-place operator'
+            raise UntracedComputation(op, where)
+        return proceed(tensor, *args, **kwargs)
+
+    def error(self, t):
+        name, where = self.first or self.leaked[id(t)][1]
+        op = 'aten::' + re.sub(r'(?<=[a-z0-9])(?=[A-Z])', '_', name.lstrip('_')).lower()
+        return UntracedComputation(op, where)
+
+    def check_value(self, t):
+        """Refuse ``t`` (about to enter the program as a constant) when it was computed from traced values."""
+        if isinstance(t, ember.Tensor) and self._is_leaked(t):
+            raise self.error(t)
+
+
+
+def _called_function():
+    """The name of ember's function the program called (the outermost of ember's frames on the stack)."""
+    frame, name = sys._getframe(2), None
+    while frame is not None:
+        module = frame.f_globals.get('__name__', '')
+        if module != 'ember' and not module.startswith('ember.'):
+            break
+        name = frame.f_code.co_name
+        frame = frame.f_back
+    return name if name and name.isidentifier() and not name.startswith('_') else None
+
+
+def _flat(values):
+    out = []
+    for v in values:
+        if isinstance(v, (list, tuple)) and not isinstance(v, ember.Size):
+            out += _flat(v)
+        elif isinstance(v, dict):
+            out += _flat(list(v.values()))
+        else:
+            out.append(v)
+    return out
+
+
+# ember's recurrent modules call these ATen-shaped functions of ember.ops.rnn directly (not through the API
+# the recording sees): while tracing, each call on traced values is recorded as the one operator
+# (``aten::lstm.input``), as PyTorch's tracer records it
+_RECURRENT = ('lstm', 'gru', 'rnn_tanh', 'rnn_relu')
+
+
+@contextlib.contextmanager
+def recording_recurrent_layers():
+    from ember.export import _aten
+    from ember.export._tracer import record_overload
+    from ember.ops import rnn
+    from ember.overrides import _disabled
+    originals = {name: getattr(rnn, name) for name in _RECURRENT}
+
+    def recording(name):
+        original = originals[name]
+
+        def call(input, hx, params, *rest):
+            if len(rest) == 6 and not _disabled():      # the ``input`` overload, not inside a recorded call
+                state = list(hx) if name == 'lstm' else hx
+                out = record_overload(_aten.overload(name, 'input'), (input, state, list(params), *rest), {})
+                if out is not NotImplemented:
+                    return out
+            return original(input, hx, params, *rest)
+        return call
+    for name in _RECURRENT:
+        setattr(rnn, name, recording(name))
+    try:
+        yield
+    finally:
+        for name, fn in originals.items():
+            setattr(rnn, name, fn)
+
+
+@contextlib.contextmanager
+def recording_attention():
+    """Multi-head attention as one ``aten::_native_multi_head_attention`` (PyTorch's fused kernel, with a
+    key padding or a 2-D attention mask): ember computes it with internal functions the recording does not
+    see. Other uses (both masks, per-head masks, separate projections, extra key/value biases) keep
+    ember's code, and the trace refuses them."""
+    from ember.export import _aten
+    from ember.export._tracer import record_overload
+    from ember.ops import attention
+    from ember.overrides import _disabled
+    original = attention.multi_head_attention_forward
+
+    def call(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k, bias_v,
+             add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training=True, key_padding_mask=None,
+             need_weights=True, attn_mask=None, use_separate_proj_weight=False, q_proj_weight=None,
+             k_proj_weight=None, v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True,
+             is_causal=False):
+        # PyTorch's kernel takes one mask: a key padding mask (type 1) or a 2-D attention mask (type 0)
+        mask, mask_type = (key_padding_mask, 1) if attn_mask is None else (attn_mask, 0)
+        fused = not _disabled() and query.dim() == 3 and bias_k is None and bias_v is None and not add_zero_attn \
+            and not use_separate_proj_weight and static_k is None and static_v is None and not is_causal and \
+            (key_padding_mask is None or attn_mask is None) and (attn_mask is None or attn_mask.dim() == 2) and \
+            (dropout_p == 0 or not training)
+        if fused:
+            q = query.transpose(1, 0)
+            k = q if key is query else key.transpose(1, 0)
+            v = k if value is key else value.transpose(1, 0)
+            out = record_overload(_aten.overload('_native_multi_head_attention', 'default'),
+                                  (q, k, v, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias,
+                                   out_proj_weight, out_proj_bias, mask, need_weights, average_attn_weights,
+                                   None if mask is None else mask_type), {})
+            if out is not NotImplemented:
+                return out[0].transpose(1, 0), (out[1] if need_weights else None)
+        return original(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k,
+                        bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training=training,
+                        key_padding_mask=key_padding_mask, need_weights=need_weights, attn_mask=attn_mask,
+                        use_separate_proj_weight=use_separate_proj_weight, q_proj_weight=q_proj_weight,
+                        k_proj_weight=k_proj_weight, v_proj_weight=v_proj_weight, static_k=static_k,
+                        static_v=static_v, average_attn_weights=average_attn_weights, is_causal=is_causal)
+    attention.multi_head_attention_forward = call
+    try:
+        yield
+    finally:
+        attention.multi_head_attention_forward = original
+
+
+class DispatchingAttributes:
+    """Functions of ember's API that a module reaches without looking them up in ember's namespaces while it
+    runs, so that the trace would not see their calls: kept as attributes (``layer.activation = F.relu``),
+    closed over by a function kept so, or imported by name into the module of a ``forward``
+    (``from torch.nn.functional import relu``). Taken before the trace switched dispatching on, they are the
+    plain functions; they are swapped for their dispatching forms while the trace runs, so that their calls are
+    recorded, and ``restore`` puts them back."""
+
+    def __init__(self, mod):
+        self.mod, self.swapped = mod, []
+
+    def __call__(self, module, args):
+        from ember import _torch_function
+        wrappers = {fid: w for (kind, fid), w in _torch_function._WRAPPERS.items() if not kind.startswith('__')}
+        namespaces = {}
+        for m in self.mod.modules():
+            self._swap_in(vars(m), wrappers)
+            for value in list(vars(m).values()):
+                self._swap_closure(value, wrappers, depth=2)
+            for cls in type(m).__mro__:
+                forward = cls.__dict__.get('forward')
+                if isinstance(forward, types.FunctionType):
+                    namespaces[id(forward.__globals__)] = forward.__globals__
+                    self._swap_closure(forward, wrappers, depth=2)
+        for namespace in namespaces.values():
+            self._swap_in(namespace, wrappers)
+
+    def _swap_in(self, namespace, wrappers):
+        for name, value in list(namespace.items()):
+            if isinstance(value, types.FunctionType) and id(value) in wrappers:
+                self.swapped.append((namespace, name, value))
+                namespace[name] = wrappers[id(value)]
+
+    def _swap_closure(self, fn, wrappers, depth):
+        # the cells of a function's closure (``lambda x: F.relu(x)`` made where ``F.relu`` was a local name)
+        if not isinstance(fn, types.FunctionType) or not fn.__closure__ or depth == 0 or \
+                (fn.__module__ or '').partition('.')[0] == 'ember':      # ember's own closures, the wrappers among them
+            return
+        for cell in fn.__closure__:
+            try:
+                value = cell.cell_contents
+            except ValueError:          # a cell not filled yet
+                continue
+            if isinstance(value, types.FunctionType) and id(value) in wrappers:
+                self.swapped.append((cell, None, value))
+                cell.cell_contents = wrappers[id(value)]
+            else:
+                self._swap_closure(value, wrappers, depth - 1)
+
+    def restore(self):
+        for where, name, value in reversed(self.swapped):
+            if name is None:
+                where.cell_contents = value
+            else:
+                where[name] = value
+        self.swapped.clear()
+
+
+@contextlib.contextmanager
+def recording_internal_calls(mod):
+    """While ``mod`` is traced: recurrent layers and attention recorded as one operator each, functions kept
+    as attributes dispatching, and computation the recording cannot see refused (``UntracedOps``, yielded:
+    the tracer asks it about every value that would become a constant)."""
+    watcher = UntracedOps()
+    attributes = DispatchingAttributes(mod)
+    handle = mod.register_forward_pre_hook(attributes)
+    _op_observers.add(watcher)
+    try:
+        with recording_recurrent_layers(), recording_attention():
+            yield watcher
+    finally:
+        _op_observers.remove(watcher)
+        handle.remove()
+        attributes.restore()

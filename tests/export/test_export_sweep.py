@@ -1,0 +1,283 @@
+"""ember.export never freezes computation into a program as a constant. Every module of
+tests/fixtures/export/module_catalogue.py and every row of the op table is exported with one input, and
+the program is run on another input of the same shapes against the module (or op) itself: a result the
+trace did not record would come out as the first input's. What ember cannot record is refused when
+exporting, never exported wrongly (the module cases refused are listed in REFUSED, with the reason).
+
+Where PyTorch exports a module too, the graph's call targets and its signature are PyTorch's
+(tests/fixtures/export/module_sweep.json, recorded by record_module_sweep.py), except where DIFFERENT
+says why."""
+import io
+import json
+import pathlib
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+import ember
+import ember.nn.functional as F
+from ember.fx._dispatch import unwrapped
+from ember.export._errors import GuardOnDataDependentSymNode
+from ember.export._internal_calls import UntracedComputation
+from ember.export._normalize import Unsupported
+from tests._onnx_sweep import _Wrap, _flat, _through_name, rows
+from tests._op_harness import to_ember
+from tests.fixtures.export.module_catalogue import CASES
+from tests.fixtures.export.record_module_sweep import signature, targets
+
+RECORDED = json.loads((pathlib.Path(__file__).parents[1] / 'fixtures' / 'export' / 'module_sweep.json')
+                      .read_text())['cases']
+
+
+def _unknown(op):
+    return Unsupported, f"does not know the ATen operator '{op}'"
+
+
+def _no_overload(op):
+    return Unsupported, f'no overload of aten.{op} takes the arguments'
+
+
+# module cases whose export ember refuses: (error, what the message says)
+REFUSED = {
+    'AdaptiveAvgPool3d': _unknown('adaptive_avg_pool3d'), 'AdaptiveMaxPool1d': _unknown('adaptive_max_pool1d'),
+    'AdaptiveMaxPool2d': _no_overload('adaptive_max_pool2d'), 'AdaptiveMaxPool3d': _no_overload('adaptive_max_pool3d'),
+    'MaxPool1d': _no_overload('max_pool1d'), 'MaxPool3d': _unknown('max_pool3d'),
+    'LPPool1d': _unknown('lp_pool1d'), 'LPPool2d': _unknown('lp_pool2d'), 'LPPool3d': _unknown('lp_pool3d'),
+    'MaxUnpool1d': _unknown('max_unpool1d'), 'MaxUnpool2d': _no_overload('max_unpool2d'),
+    'MaxUnpool3d': _no_overload('max_unpool3d'), 'RReLU_eval': _unknown('rrelu'), 'Softmin': _unknown('softmin'),
+    'Softsign': _unknown('softsign'), 'Tanhshrink': _unknown('tanhshrink'), 'Bilinear': _unknown('bilinear'),
+    'ConvTranspose3d': _unknown('conv_transpose3d'), 'LazyConvTranspose3d': _unknown('conv_transpose3d'),
+    'Fold': _unknown('fold'), 'Unfold': _no_overload('unfold'),
+    **{f'{lazy}InstanceNorm{d}d': _unknown('instance_norm') for lazy in ('', 'Lazy') for d in (1, 2, 3)},
+    'LocalResponseNorm': _unknown('local_response_norm'), 'RMSNorm': _unknown('rms_norm'),
+    'AlphaDropout': _no_overload('alpha_dropout'), 'Dropout1d': _unknown('dropout1d'),
+    'Dropout2d': _unknown('dropout2d'), 'Dropout3d': _unknown('dropout3d'),
+    'FeatureAlphaDropout': _unknown('feature_alpha_dropout'), 'EmbeddingBag': _unknown('embedding_bag'),
+    'EmbeddingBag_max': _unknown('embedding_bag'), 'CosineSimilarity': _unknown('cosine_similarity'),
+    'GaussianNLLLoss': _unknown('gaussian_nll_loss'),
+    'KLDivLoss': (Unsupported, "kl_div with reduction='batchmean'"),
+    'MultiLabelSoftMarginLoss': _unknown('multilabel_soft_margin_loss'),
+    'TripletMarginWithDistanceLoss': _unknown('triplet_margin_with_distance_loss'), 'CTCLoss': _unknown('ctc_loss'),
+    'LinearCrossEntropyLoss': _unknown('linear_cross_entropy'),
+    # computed by ember's own code the trace cannot see (PyTorch's Python code, which it records, differs)
+    'MultiheadAttention_kdim': (UntracedComputation, r"^ember\.export cannot record aten::addmm in "
+                                                     r"MultiheadAttention: ember computes it outside"),
+    'MultiheadAttention_bias_kv': (UntracedComputation, 'cannot record aten::addmm'),
+    'CrossMapLRN2d': (UntracedComputation, 'cannot record aten::cross_map_lrn2d'),
+    # PyTorch refuses too: which cluster a target falls in decides the program's shape
+    'AdaptiveLogSoftmaxWithLoss': (GuardOnDataDependentSymNode, 'Could not guard on data-dependent expression'),
+}
+
+# modules whose graphs differ from PyTorch's (their signatures agree)
+_FUSED = ("ember records PyTorch's fused kernel aten._native_multi_head_attention where PyTorch's graph holds "
+          "the Python code of F.multi_head_attention_forward, op by op")
+DIFFERENT = {name: _FUSED for name in (
+    'MultiheadAttention', 'MultiheadAttention_self', 'TransformerEncoderLayer', 'TransformerEncoderLayer_eval',
+    'TransformerEncoderLayer_gelu', 'TransformerDecoderLayer', 'TransformerEncoder', 'TransformerDecoder',
+    'Transformer')}
+
+
+def _generator(seed):
+    return ember.Generator().manual_seed(seed)
+
+
+def _assert_same(got, want):
+    got, want = _flat(got), _flat(want)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert g.shape == w.shape and g.dtype == w.dtype
+        assert ember.allclose(g, w, atol=1e-6, equal_nan=True) if w.dtype.is_floating_point else ember.equal(g, w)
+
+
+def _build(name):
+    build, inputs = CASES[name]
+    ember.manual_seed(0)
+    mod = build(ember)
+    first, other = inputs(ember, _generator(1)), inputs(ember, _generator(2))
+    with ember.no_grad():
+        mod(*first)       # lazy modules take their shapes
+    return mod, first, other
+
+
+def test_the_catalogue_has_every_module_class_of_nn():
+    import inspect
+    from tests.fixtures.export.module_catalogue import NOT_BUILT
+    classes = {n for n in dir(ember.nn) if inspect.isclass(getattr(ember.nn, n))
+               and issubclass(getattr(ember.nn, n), ember.nn.Module)}
+    built = {n.split('_')[0] for n in CASES} | set(NOT_BUILT)
+    assert classes - built == set()
+
+
+@pytest.mark.parametrize('name', sorted(CASES))
+def test_module_program_computes_as_the_module_on_another_input(name):
+    mod, first, other = _build(name)
+    if name in REFUSED:
+        error, message = REFUSED[name]
+        with pytest.raises(error, match=message):
+            ember.export.export(mod, first)
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        ep = ember.export.export(mod, first)
+        with ember.no_grad():
+            want = mod(*other)
+            _assert_same(ep.module()(*other), want)
+            buffer = io.BytesIO()
+            ember.export.save(ep, buffer)
+            buffer.seek(0)
+            _assert_same(ember.export.load(buffer).module()(*other), want)
+
+
+@pytest.mark.parametrize('name', sorted(n for n in CASES if n not in REFUSED and 'targets' in RECORDED[n]))
+def test_module_graph_is_pytorchs(name):
+    mod, first, _ = _build(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        ep = ember.export.export(mod, first)
+    recorded = RECORDED[name]
+    assert signature(ep) == {'inputs': recorded['inputs'], 'outputs': recorded['outputs']}
+    if name not in DIFFERENT:
+        assert targets(ep) == recorded['targets']
+
+
+def test_recurrent_layers_record_pytorchs_operators():
+    mod, first, _ = _build('LSTM')
+    assert targets(ember.export.export(mod, first)) == ['zeros.default', 'zeros.default', 'lstm.input', 'getitem',
+                                                        'getitem', 'getitem']
+    mod, first, _ = _build('GRUCell')
+    assert targets(ember.export.export(mod, first)) == ['gru_cell.default']
+
+
+# ---------------------------------------------------------------------------------- the op table
+# ops whose results differ from call to call: a program cannot be compared with a second call
+_RANDOM = {'dropout', 'rrelu', 'bernoulli', 'multinomial', 'normal', 'rand_like', 'randn_like', 'randint_like',
+           'poisson', 'alpha_dropout', 'feature_alpha_dropout', 'dropout1d', 'dropout2d', 'dropout3d'}
+_CLASSES = {}
+
+
+def _wrapper(n):
+    """A module of ``n`` named tensor inputs calling a row's op (export names its inputs by the forward's)."""
+    if n not in _CLASSES:
+        names = ', '.join(f'a{i}' for i in range(n))
+        space = {}
+        exec(f'def forward(self, {names}):\n    return _Wrap.forward(self, {names})', {'_Wrap': _Wrap}, space)
+        _CLASSES[n] = type(f'Wrap{n}', (_Wrap,), {'forward': space['forward']})
+    return _CLASSES[n]
+
+
+def _tensors(args):
+    return [a for a in args if isinstance(a, ember.Tensor)]
+
+
+_ROWS = rows()
+
+
+@pytest.mark.parametrize('key', list(_ROWS))
+def test_op_program_computes_as_the_op_on_another_input(key):
+    info = _ROWS[key]
+    if info.name in _RANDOM:
+        pytest.skip('random results')
+    first = info.samples(np.random.default_rng(0))[:1]
+    other = info.samples(np.random.default_rng(1))[:1]
+    if not first:
+        pytest.skip('no sample')
+    args, kwargs = to_ember(first[0], 'float32', requires_grad=False)
+    other_args, _ = to_ember(other[0], 'float32', requires_grad=False)
+    tensors, other_tensors = _tensors(args), _tensors(other_args)
+    if not tensors:
+        pytest.skip('no tensor argument')
+    if [(t.shape, t.dtype) for t in tensors] != [(t.shape, t.dtype) for t in other_tensors] or \
+            repr([a for a in args if not isinstance(a, ember.Tensor)]) != \
+            repr([a for a in other_args if not isinstance(a, ember.Tensor)]):
+        pytest.skip("the row's other sample has other shapes or arguments")
+    model = _wrapper(len(tensors))(_through_name(info.op), args, kwargs)
+    try:
+        with ember.no_grad():
+            want = model(*[t.clone() for t in other_tensors])
+    except Exception as e:
+        pytest.skip(f'the op refuses the other sample: {e}')
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        try:
+            ep = ember.export.export(model, tuple(tensors))
+        except (Unsupported, GuardOnDataDependentSymNode):
+            return                  # refused, with the reason: never a wrong program
+    with ember.no_grad():
+        _assert_same(ep.module()(*[t.clone() for t in other_tensors]), want)
+
+
+# ---------------------------------------------------------------------------------- how functions are reached
+_bare_leaky_relu_ = unwrapped(F.leaky_relu_)
+_bare_relu = unwrapped(F.relu)
+
+
+class _GlobalFunction(ember.nn.Module):
+    def forward(self, x):
+        return _bare_relu(x) * 2        # a function of ember's API named in the forward's module
+
+
+class _ClosedOver(ember.nn.Module):
+    def __init__(self):
+        super().__init__()
+        relu = _bare_relu
+        self.act = lambda x: relu(x) + 1      # a function kept that closes over one of ember's
+
+
+class _ClosedOverForward(_ClosedOver):
+    def forward(self, x):
+        return self.act(x)
+
+
+@pytest.mark.parametrize('module', [_GlobalFunction, _ClosedOverForward])
+def test_functions_reached_without_ember_namespaces_are_recorded(module):
+    mod = module()
+    ep = ember.export.export(mod, (ember.randn(3),))
+    assert 'relu.default' in targets(ep)
+    x = ember.tensor([-1.0, 2.0, -3.0])
+    assert ember.equal(ep.module()(x), mod(x))
+    assert unwrapped(_bare_relu) is _bare_relu      # put back
+
+
+def test_a_traced_value_changed_in_place_unseen_is_refused():
+    class Hidden(ember.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.table = {'act': _bare_leaky_relu_}      # inside a dict: not swapped, so not recorded
+
+        def forward(self, x):
+            return self.table['act'](x * 1, 0.2)
+
+    with pytest.raises(UntracedComputation, match=r'^ember\.export cannot record aten::leaky_relu_ in Hidden: ember '
+                                                  r'computes it outside the operators it records'):
+        ember.export.export(Hidden(), (ember.randn(3),))
+
+
+def test_a_tensor_passed_by_keyword_is_a_graph_input():
+    class Keyword(ember.nn.Module):
+        def forward(self, x, y):
+            return ember.add(x, other=y)
+
+    ep = ember.export.export(Keyword(), (ember.ones(3), ember.ones(3)))
+    x, y = ember.tensor([1.0, 2.0, 3.0]), ember.tensor([10.0, 20.0, 30.0])
+    assert ember.equal(ep.module()(x, y), x + y)
+
+
+def test_a_size_that_depends_on_the_data_cannot_be_read():
+    class Rows(ember.nn.Module):
+        def forward(self, x):
+            rows = (x > 0).nonzero()
+            if rows.numel() == 0:
+                return x
+            return x.sum() + rows.size(0)
+
+    with pytest.raises(GuardOnDataDependentSymNode, match=re.escape('Could not guard on data-dependent expression')):
+        ember.export.export(Rows(), (ember.randn(4),))
+
+    class Sizes(ember.nn.Module):      # sizes of other values are specialised as before
+        def forward(self, x):
+            return x.reshape(x.size(0), x.numel() // x.size(0)), x[x > 0].sum()
+
+    ep = ember.export.export(Sizes(), (ember.ones(2),))
+    _assert_same(ep.module()(ember.tensor([3.0, -4.0])), Sizes()(ember.tensor([3.0, -4.0])))
