@@ -12,6 +12,11 @@ Measures (medians over interleaved rounds, see _common.side_by_side):
   cross-entropy and AdamW.
 * ``gpt_block_sdpa_step_ms``: the same block with its attention through
   ``F.scaled_dot_product_attention(is_causal=True)`` (nanoGPT's "flash" path).
+* ``encoder_layer_step_ms``: one training step of ``nn.TransformerEncoderLayer(128, 4, 512,
+  batch_first=True)`` (PyTorch's defaults otherwise: post-norm, ReLU, dropout 0.1) on a batch of 16
+  sequences of 64, loss ``out.pow(2).mean()``, AdamW.
+* ``encoder_layer_eval_ms``: the same layer's forward in eval mode under ``no_grad`` (where PyTorch
+  takes its fused "fast path" kernel).
 * ``gpt_block_peak_mb``: how far RSS peaks above its level before training during five
   ``gpt_block_step`` steps, first thing in a fresh process (see _common.peak_rss_growth_mb).
 """
@@ -83,6 +88,25 @@ def _gpt_step(lib, fused):
     return step
 
 
+def _encoder_layer(lib):
+    rng = np.random.default_rng(0)
+    lib.manual_seed(0)
+    layer = lib.nn.TransformerEncoderLayer(128, 4, 512, batch_first=True)
+    opt = lib.optim.AdamW(layer.parameters(), lr=1e-3)
+    x = lib.tensor(rng.standard_normal((16, 64, 128)).astype(np.float32))
+
+    def step():
+        loss = layer(x).pow(2).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+
+    def evaluate():
+        with lib.no_grad():
+            layer(x)
+    return layer, step, evaluate
+
+
 def bench(lib_name):
     lib = import_lib(lib_name)
     F = lib.nn.functional
@@ -99,6 +123,10 @@ def bench(lib_name):
     res['sdpa_fwd_bwd_ms'] = best(sdpa, 3, repeat=7) * 1e3
     res['gpt_block_step_ms'] = best(_gpt_step(lib, False), 3, repeat=7) * 1e3
     res['gpt_block_sdpa_step_ms'] = best(_gpt_step(lib, True), 3, repeat=7) * 1e3
+    layer, step, evaluate = _encoder_layer(lib)
+    res['encoder_layer_step_ms'] = best(step, 3, repeat=7) * 1e3
+    layer.eval()
+    res['encoder_layer_eval_ms'] = best(evaluate, 3, repeat=7) * 1e3
     return res
 
 

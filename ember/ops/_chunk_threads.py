@@ -7,16 +7,21 @@ its products, so the independent batch chunks of one kernel can run on threads s
 thread takes every k-th chunk, and BLAS is held to one thread meanwhile (k threads doing their own
 products rather than each product asking for k).
 
+Elementwise kernels with chunks of their own (exact GELU's forward and backward) share the
+threads through ``for_element_chunks``: their chunks make no BLAS calls, so BLAS keeps its setting.
+
 Only NumPy arrays on the CPU, only when ember's thread setting (``set_num_threads``, read through
 threadpoolctl, which also holds BLAS back) allows more than one, and one kernel at a time: a call
 made while another thread is inside this runs its chunks serially.
 """
+import contextlib
 import os
 import threading
 
 import numpy
 
 from ember import _threads
+from ember.backend import quiet_fp_enter, quiet_fp_leave
 
 _pool = None
 _pool_size = 0
@@ -49,9 +54,11 @@ def _blas_limiter():
     return _blas or None
 
 
-def map_parts(xp, chunks, work):
+def map_parts(xp, chunks, work, blas=True):
     """``[work(part) for part in parts]``, the chunks dealt round-robin into one part per thread
-    (a single part, all chunks in order, when one thread is allowed): parts run side by side."""
+    (a single part, all chunks in order, when one thread is allowed): parts run side by side.
+    ``blas=False``: the work makes no BLAS calls, so BLAS's threads are left as they are (holding
+    them to one costs about 60 µs)."""
     k = threads(xp, len(chunks))
     if k == 1 or not _busy.acquire(blocking=False):
         return [work(chunks)]
@@ -62,7 +69,7 @@ def map_parts(xp, chunks, work):
             _pool, _pool_size = ThreadPoolExecutor(k - 1, thread_name_prefix='ember-chunks'), k - 1
             _pool_pid = os.getpid()
         parts = [chunks[i::k] for i in range(k)]
-        with _blas_limiter().limit(limits=1):
+        with _blas_limiter().limit(limits=1) if blas else contextlib.nullcontext():
             futures = [_pool.submit(work, part) for part in parts[1:]]
             try:
                 first = work(parts[0])
@@ -80,3 +87,19 @@ def for_chunks(xp, chunks, work):
         for n0, n1 in part:
             work(n0, n1)
     map_parts(xp, chunks, run)
+
+
+def for_element_chunks(n, size, work):
+    """``work(start, stop)`` for consecutive chunks of ``size`` of ``n`` elements of NumPy arrays, on as
+    many threads as allowed, for elementwise kernels whose chunks each write their own part of the
+    result (no BLAS). Each thread runs with NumPy's floating-point warnings quiet, as an op's kernel
+    runs on the calling thread (NumPy's error state is per thread: a new thread starts with the
+    defaults)."""
+    def run(part):
+        quiet = quiet_fp_enter()
+        try:
+            for start, stop in part:
+                work(start, stop)
+        finally:
+            quiet_fp_leave(quiet)
+    map_parts(numpy, [(s, min(s + size, n)) for s in range(0, n, size)], run, blas=False)

@@ -3,25 +3,24 @@
 GELU is ``x * Phi(x)`` with ``Phi(x) = (1 + erf(x / sqrt(2))) / 2``. Written as separate ops, each
 step would stream the whole array through memory and allocate a temporary; here every chunk goes
 through all the steps while it is in cache, in place where it can. The steps and their order are
-those of the op-by-op formula, so the results are the same to the bit.
+those of the op-by-op formula, so the results are the same to the bit. The chunks are independent and
+run on ember's threads where ``set_num_threads`` allows several (``_chunk_threads``).
 """
 import math
 
 import numpy as np
 
-from ember.ops import _erf
+from ember.ops import _chunk_threads, _erf
 
 SQRT_HALF = math.sqrt(0.5)
 INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 _CHUNK = 1 << 15   # elements per chunk: the chunk and its few temporaries stay in the L2 cache
 
 
-def _chunks(x, *others):
-    """``x`` (and arrays of its shape) flattened and contiguous, an output like it, and chunk bounds."""
+def _flat(x, *others):
+    """``x`` (and arrays of its shape) flattened and contiguous, and an output like it."""
     flat = [np.ascontiguousarray(a).reshape(-1) for a in (x, *others)]
-    out = np.empty(flat[0].shape, flat[0].dtype)
-    n = out.size
-    return flat, out, [(s, min(s + _CHUNK, n)) for s in range(0, n, _CHUNK)]
+    return flat, np.empty(flat[0].shape, flat[0].dtype)
 
 
 def _cdf(xs):
@@ -35,9 +34,10 @@ def _cdf(xs):
 def gelu(x, keep_cdf=False):
     """``x * Phi(x)`` (as ``0.5 * x * (1 + erf(x / sqrt(2)))``) for a float32 or float64 array;
     with ``keep_cdf``, ``(output, Phi(x))``: the backward then needs no second erf."""
-    (flat,), out, bounds = _chunks(x)
+    (flat,), out = _flat(x)
     cdf = np.empty_like(out) if keep_cdf else None
-    for s, e in bounds:
+
+    def chunk(s, e):
         xs = flat[s:e]
         c = _erf.erf(xs * SQRT_HALF)
         c += 1
@@ -45,9 +45,10 @@ def gelu(x, keep_cdf=False):
             # (1 + erf) / 2 is exact, and so x * ((1 + erf) / 2) is the bits of (x * (1 + erf)) / 2
             kept = np.multiply(c, 0.5, out=cdf[s:e])   # (written where it is kept: no copy)
             np.multiply(kept, xs, out=out[s:e])
-            continue
+            return
         np.multiply(c, xs, out=out[s:e])
         out[s:e] *= 0.5    # exact: the same as halving x first
+    _chunk_threads.for_element_chunks(out.size, _CHUNK, chunk)
     if keep_cdf:
         return out.reshape(x.shape), cdf
     return out.reshape(x.shape)
@@ -56,8 +57,9 @@ def gelu(x, keep_cdf=False):
 def gelu_backward(g, x, cdf=None):
     """``g * (Phi(x) + x * phi(x))``: the gradient of GELU at ``x`` for the output gradient ``g``
     (``cdf``: ``Phi(x)`` as ``gelu(x, keep_cdf=True)`` gave it, flat)."""
-    (flat, gflat), out, bounds = _chunks(x, g)
-    for s, e in bounds:
+    (flat, gflat), out = _flat(x, g)
+
+    def chunk(s, e):
         xs = flat[s:e]
         cdf_s = _cdf(xs) if cdf is None else cdf[s:e]
         pdf = np.multiply(xs, xs, out=out[s:e])
@@ -67,4 +69,5 @@ def gelu_backward(g, x, cdf=None):
         pdf *= xs
         pdf += cdf_s
         pdf *= gflat[s:e]
+    _chunk_threads.for_element_chunks(out.size, _CHUNK, chunk)
     return out.reshape(x.shape)

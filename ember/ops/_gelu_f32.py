@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from ember._random.exact import fma32
+from ember.ops import _chunk_threads
 
 _f = np.float32
 
@@ -153,16 +154,18 @@ def onednn_gelu(x, keep_cdf=False):
     flat = np.ascontiguousarray(x).reshape(-1)
     out = np.empty_like(flat)
     cdf = np.empty_like(flat) if keep_cdf else None
-    with np.errstate(invalid='ignore', over='ignore'):
-        for s in range(0, flat.size, _CHUNK):
-            xs = flat[s:s + _CHUNK]
-            erf = _erf_pieces(np.abs(xs))
-            erf.view(np.uint32)[...] ^= xs.view(np.uint32) & _SIGN_BIT     # the sign of x, as oneDNN applies it
-            erf += _ONE
-            np.multiply(xs, erf, out=out[s:s + _CHUNK])
-            out[s:s + _CHUNK] *= _HALF
-            if keep_cdf:
-                np.multiply(erf, _HALF, out=cdf[s:s + _CHUNK])
+
+    def chunk(s, e):
+        xs = flat[s:e]
+        erf = _erf_pieces(np.abs(xs))
+        erf.view(np.uint32)[...] ^= xs.view(np.uint32) & _SIGN_BIT     # the sign of x, as oneDNN applies it
+        erf += _ONE
+        np.multiply(xs, erf, out=out[s:e])
+        out[s:e] *= _HALF
+        if keep_cdf:
+            np.multiply(erf, _HALF, out=cdf[s:e])
+    # (chunks are independent: they run on ember's threads where set_num_threads allows several)
+    _chunk_threads.for_element_chunks(flat.size, _CHUNK, chunk)
     out = out.reshape(np.shape(x))
     return (out, cdf) if keep_cdf else out
 
