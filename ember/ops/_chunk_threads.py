@@ -7,7 +7,8 @@ its products, so the independent batch chunks of one kernel can run on threads s
 thread takes every k-th chunk, and BLAS is held to one thread meanwhile (k threads doing their own
 products rather than each product asking for k).
 
-Elementwise kernels with chunks of their own (exact GELU's forward and backward) share the
+Elementwise kernels with chunks of their own (exact GELU's forward and backward, float32
+transcendentals computed through float64) share the
 threads through ``for_element_chunks``: their chunks make no BLAS calls, so BLAS keeps its setting.
 
 Only NumPy arrays on the CPU, only when ember's thread setting (``set_num_threads``, read through

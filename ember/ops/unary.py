@@ -13,7 +13,7 @@ from ember.ops._barebones import NUMS as _BAREBONES, refuse as _refuse
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive, unrecorded_unary
 from ember.autograd._opmath import ALWAYS
-from ember.ops import _argparse, _float8, _erf as _erf_np
+from ember.ops import _argparse, _chunk_threads, _float8, _erf as _erf_np
 from ember.ops._registry import op
 from ember.ops._quantized_fallback import quantized_or_raise
 from ember.ops.inplace import write_out
@@ -84,9 +84,11 @@ def _via_float64(name):
             return np_fn(x.astype(np.float64)).astype(np.float32)
         flat = np.ascontiguousarray(x).reshape(-1)
         out = np.empty(flat.shape, np.float32)
-        for start in range(0, flat.size, _WIDE_CHUNK):
-            stop = start + _WIDE_CHUNK
+
+        def chunk(start, stop):
             out[start:stop] = np_fn(flat[start:stop].astype(np.float64))
+        # (independent chunks: on ember's threads where set_num_threads allows several)
+        _chunk_threads.for_element_chunks(flat.size, _WIDE_CHUNK, chunk)
         return out.reshape(x.shape)
     return fwd
 

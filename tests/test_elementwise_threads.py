@@ -1,7 +1,8 @@
-"""Exact GELU's chunks on several threads (ember/ops/_chunk_threads.for_element_chunks): with two
-threads allowed, the forward, its kept Phi(x) and the backward are the one-thread results bit for
-bit (each element is computed alone), NumPy's floating-point warnings stay quiet on the worker
-threads as on the calling one, and BLAS's thread setting is left alone."""
+"""Elementwise kernels' chunks on several threads (ember/ops/_chunk_threads.for_element_chunks): exact
+GELU (forward, its kept Phi(x), backward) and the float32 transcendentals computed through float64
+(exp, log, tanh, ...). With two threads allowed the results are the one-thread results bit for bit
+(each element is computed alone), NumPy's floating-point warnings stay quiet on the worker threads
+as on the calling one, and BLAS's thread setting is left alone."""
 import threading
 import warnings
 
@@ -10,7 +11,7 @@ import pytest
 
 import ember
 import ember.nn.functional as F
-from ember.ops import _chunk_threads, _gelu, _gelu_f32
+from ember.ops import _chunk_threads, _gelu, _gelu_f32, unary
 
 pytest.importorskip('threadpoolctl')
 
@@ -61,6 +62,21 @@ def test_float32_kernel_keeps_the_same_phi_on_two_threads(threads):
     y2, cdf2 = _gelu_f32.onednn_gelu(x, keep_cdf=True)
     np.testing.assert_array_equal(y1.view(np.uint32), y2.view(np.uint32))
     np.testing.assert_array_equal(cdf1.view(np.uint32), cdf2.view(np.uint32))
+
+
+@pytest.mark.parametrize('name', ['exp', 'log', 'tanh', 'sinh', 'log1p', 'expm1'])
+def test_float32_transcendentals_give_the_one_thread_bits(name, threads):
+    rng = np.random.default_rng(5)
+    x = (rng.standard_normal(3 * unary._WIDE_CHUNK + 77) * 30).astype(np.float32)
+    x[:4] = [np.inf, -np.inf, np.nan, -1.0]      # overflow, log of negatives: quiet, as on one thread
+    fn = getattr(ember, name)
+    threads(1)
+    one = fn(ember.tensor(x)).numpy()
+    threads(2)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        two = fn(ember.tensor(x)).numpy()
+    np.testing.assert_array_equal(one.view(np.uint32), two.view(np.uint32))
 
 
 def test_element_chunks_cover_the_range_once_on_both_threads(threads):
