@@ -783,15 +783,17 @@ def _apply_general(cls, args, kwargs, device, record, ntens):
     if record:
         ctx._n_args = n
         # (two tensors spelled out: a comprehension is a Python frame of its own)
+        # (one argument, a tensor: it is the one that requires grad, since the call records)
         ctx.needs_input_grad = (args[0]._requires_grad, args[1]._requires_grad) if all_tensors and n == 2 else \
-            _FIRST_ONLY[n] if lone and n < len(_FIRST_ONLY) else \
+            _FIRST_ONLY[n] if (lone or n == 1) and n < len(_FIRST_ONLY) else \
             tuple([a._requires_grad for a in args]) if all_tensors else \
             tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
 
     if cls._raw:
         promote = cls._promote
         if all_tensors:
-            raw = (args[0]._data, args[1]._data) if n == 2 else [a._data for a in args]
+            raw = (args[0]._data, args[1]._data) if n == 2 else (args[0]._data,) if n == 1 else \
+                [a._data for a in args]
             if promote and n:
                 dt = raw[0].dtype
                 for r in raw:
@@ -1193,6 +1195,9 @@ def _resolve_saved(ctx, args, tensors, outs, results):
                 saved.append(s)
                 break
         else:
+            if outs and item is outs[0]:     # the next most common: its (first) output (relu, exp, sigmoid, ...)
+                saved.append(_Saved(results[0], 1))
+                continue
             _resolve_one(item, saved, tensors, outs, results)
     ctx._saved = saved if not _hooks._pack_stack else _hooks.pack_saved(saved, _Saved, results)
     ctx._to_save = ()
