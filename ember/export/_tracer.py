@@ -18,7 +18,7 @@ import traceback
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.export._normalize import Unsupported, to_aten
-from ember.export import _aten
+from ember.export import _aten, _composites
 from ember.fx.graph import Graph
 from ember.overrides import DisableTorchFunctionSubclass
 
@@ -264,6 +264,11 @@ class OpTracer:
             return self._getitem(args[0], args[1])
         if name in ('__setitem__',):
             raise Unsupported('in-place index assignment')
+        composite = _composites.FUNCTIONS.get(name)
+        if composite is not None:       # written in Python by PyTorch: recorded as the calls it makes
+            out = composite(*args, **kwargs)
+            if out is not NotImplemented:
+                return out
         with DisableTorchFunctionSubclass(), grad_mode.no_grad():
             out = func(*args, **kwargs)
         if name in _BROADCAST_FIRST:
