@@ -154,8 +154,10 @@ def _int_list(obj, size):
     """(fits, index of the element that does not) for an int-list parameter: PyTorch looks only at
     the first element of a sequence; a single int fits where the list has a fixed size."""
     if isinstance(obj, (tuple, list)):
-        if not obj or _is_index(obj[0]) or isinstance(obj[0], _tensor_class()):
-            return True, None
+        first = obj[0] if obj else None
+        if not obj or _is_index(first) or (isinstance(first, _tensor_class()) and first.numel() == 1 and
+                                           first.dtype.np_dtype.kind in 'iub'):
+            return True, None     # (a tensor element: one integer, as PyTorch's parser takes it)
         return False, 0
     return size > 0 and _is_int(obj), None
 
@@ -178,8 +180,10 @@ def _fits(param, obj, sig):
         return _int_list(obj, param.size)
     if kind in ('TensorList', 'c10::List<::std::optional<Tensor>>'):
         return isinstance(obj, (tuple, list)), None     # the elements are checked when converted
-    if kind == 'ArrayRef<double>':
-        return (isinstance(obj, (tuple, list)) or param.size > 0 and isinstance(obj, (int, float))), None
+    if kind == 'ArrayRef<double>':     # (of a sequence, PyTorch's parser reads the first element)
+        if isinstance(obj, (tuple, list)):
+            return not obj or isinstance(obj[0], (int, float, np.integer, np.floating)), None
+        return param.size > 0 and isinstance(obj, (int, float)), None
     if kind == 'ScalarList':
         return isinstance(obj, (tuple, list)), None
     if kind == 'c10::string_view':

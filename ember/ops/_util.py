@@ -108,6 +108,29 @@ def require_tensor_args(*objs):
             return
 
 
+def int_arg(value):
+    """An int argument of an op the user called that is not a plain int: the value as an int (a
+    NumPy integer, a 0-d integer tensor), or PyTorch's argument error for the call (a float, a
+    bool)."""
+    try:
+        if not isinstance(value, bool):
+            return _index(value)
+    except TypeError:
+        pass
+    _argparse.refuse_from_stack()
+    raise TypeError(f"expected an int, not {_argparse.type_name(value)}")
+
+
+def bool_refused(value, native, name, position):
+    """PyTorch's argument error for a bool argument given ``value`` (its parser takes a bool and
+    nothing else), for the call the user made when it can be rebuilt from the stack (an op the
+    user called directly); else as from ``native``, to which PyTorch's Python function (or
+    module) hands the argument at ``position``."""
+    _argparse.refuse_from_stack()
+    return TypeError(f"{native}(): argument '{name}' (position {position}) must be bool, not "
+                     f"{_argparse.type_name(value)}")
+
+
 def int_option(value, native, name, position):
     """An int option that the caller read as ``value`` was not a plain int: the value as an int
     (a NumPy integer, a 0-d integer tensor), or PyTorch's argument error from ``native``, the

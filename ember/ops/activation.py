@@ -711,7 +711,7 @@ def celu(input, alpha=1.0, inplace=False):
         tensor([-0.4908, -0.3161,  0.0000,  1.5000])
     """
     if alpha == 0:
-        raise RuntimeError("ZeroDivisionError")
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     if inplace:
         return celu_(input, alpha)
     return Celu.apply(input, alpha, 1.0, 1.0 / alpha)
@@ -1409,6 +1409,8 @@ def _rrelu_noise(input, lower, upper, generator):
 
 
 def _rrelu(input, lower, upper, training, inplace, generator):
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     if not training:
         return leaky_relu(input, (lower + upper) / 2, inplace)
     slopes = _rrelu_noise(input, lower, upper, generator)

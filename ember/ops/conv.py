@@ -748,6 +748,9 @@ class Col2Im(Primitive):
 
 
 def _fold_params(kernel_size, dilation, padding, stride, n=2):
+    for name, value in (('kernel_size', kernel_size), ('dilation', dilation), ('padding', padding), ('stride', stride)):
+        if isinstance(value, (tuple, list)) and len(value) != n:     # (PyTorch repeats no 1-element size here)
+            raise RuntimeError(f"It is expected {name} equals to {n}, but got size {len(value)}")
     return (_ntuple(kernel_size, n), _ntuple(dilation, n), _ntuple(padding, n), _ntuple(stride, n))
 
 

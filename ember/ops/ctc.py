@@ -144,6 +144,8 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
         log_probs = log_probs.unsqueeze(1)
         targets = targets.unsqueeze(0) if targets.dim() == 1 else targets
     frames, batch = log_probs.shape[0], log_probs.shape[1]
+    if not 0 <= blank < log_probs.shape[2]:
+        raise RuntimeError('blank must be in label range')
     in_lens = _int_list(input_lengths, 'input_lengths')
     tg_lens = _int_list(target_lengths, 'target_lengths')
     if len(in_lens) != batch:

@@ -16,9 +16,14 @@ from ember.ops._registry import op
 from ember.ops._util import python_reads, require_tensor
 
 
-def _check_p(p):
+def _check_p(p, training=True, native='dropout'):
+    """PyTorch's checks: ``p`` in its Python function, then ``training`` by the parser of the C
+    function ``native`` it hands both to (as argument 3, ``train``, a bool and nothing else)."""
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if training.__class__ is not bool:
+        from ember.ops._argparse import type_name
+        raise TypeError(f"{native}(): argument 'train' (position 3) must be bool, not {type_name(training)}")
 
 
 def _keep(input, p, shape):
@@ -74,11 +79,12 @@ def dropout(input, p=0.5, training=True, inplace=False):
         >>> F.dropout(ember.ones(8), p=0.5, training=False)
         tensor([1., 1., 1., 1., 1., 1., 1., 1.])
     """
-    _check_p(p)
+    _check_p(p, training)
     return _dropout_impl(input, p, training, inplace, feature=False)
 
 
 def _feature(input, p, training, inplace, batched):
+    _check_p(p, training, 'feature_dropout')
     if batched:
         return _dropout_impl(input, p, training, inplace, feature=True)
     x = input.unsqueeze(0)
@@ -168,7 +174,7 @@ _ALPHA = 1.7580993408473766   # -SELU's negative saturation value, SELU scale * 
 
 
 def _alpha_impl(input, p, training, inplace, feature):
-    _check_p(p)
+    _check_p(p, training, 'feature_alpha_dropout' if feature else 'alpha_dropout')
     if not training or p == 0 or input.numel() == 0:
         return input
     shape = tuple(input.shape)

@@ -1,4 +1,5 @@
 """Lookup tables: F.embedding, F.embedding_bag and F.one_hot."""
+import numbers
 import numpy as np
 
 from ember import backend
@@ -98,6 +99,13 @@ def _renorm_(weight, indices, max_norm, norm_type):
     weight._version_counter.value += 1
 
 
+def _check_float_option(value, name, position):
+    if not isinstance(value, numbers.Real) and not (isinstance(value, Tensor) and value.numel() == 1):
+        from ember.ops._argparse import type_name
+        raise TypeError(f"embedding_renorm_(): argument '{name}' (position {position}) must be float, not "
+                        f"{type_name(value)}")
+
+
 def _check_indices(input, name='embedding'):
     if not isinstance(input, Tensor):
         raise TypeError(f"{name}(): argument 'indices' (position 2) must be Tensor, not {type(input).__name__}")
@@ -141,6 +149,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         require_tensor(weight, 'embedding', 'weight')   # (PyTorch hands it straight to its C function)
     padding_idx = _padding(padding_idx, weight.shape[0])
     if max_norm is not None:
+        _check_float_option(max_norm, 'max_norm', 3)    # (PyTorch hands both to embedding_renorm_)
+        _check_float_option(norm_type, 'norm_type', 4)
         with grad_mode.no_grad():
             _renorm_(weight, input, max_norm, norm_type)
     if sparse:
@@ -227,7 +237,7 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
     if per_sample_weights is not None and mode != 'sum':
         raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. per_sample_weights is only "
                                   f"supported for mode='sum' (got mode='{mode}'). Please open a feature request on "
-                                  "the PyTorch GitHub.")
+                                  "GitHub.")
     if input.ndim == 2:
         if offsets is not None:
             raise ValueError("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of "

@@ -216,10 +216,13 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
         >>> ember.allclose(U @ ember.diag(S) @ Vh, A)
         True
     """
+    if full_matrices.__class__ is not bool:
+        from ember.ops._util import bool_refused
+        raise bool_refused(full_matrices, 'linalg_svd', 'full_matrices', 2)
     check_matrix('linalg.svd', A)
     check_float('linalg.svd', A)
     _check_driver(driver)
-    U, S, Vh = Svd.apply(A, bool(full_matrices), True)
+    U, S, Vh = Svd.apply(A, full_matrices, True)
     return write_out('linalg_svd', named('linalg_svd', ('U', 'S', 'Vh'))(U, S, Vh), out)
 
 

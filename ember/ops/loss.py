@@ -18,7 +18,7 @@ from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
-from ember.ops._util import elementwise, int_option
+from ember.ops._util import broadcast_error, elementwise, int_option
 from ember.ops._half import is_half_array, refuse_half
 from ember.ops.activation import logsigmoid
 from ember.ops.index import where
@@ -811,8 +811,19 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         raise _not_implemented('log_sigmoid_cpu', input)
     if target.dtype.category < 2:   # PyTorch's kernel writes into a tensor of the target's dtype
         raise _cast_error(_dtype.result_type(input, target), target)
+    if pos_weight is not None and pos_weight.shape != target.shape[target.ndim - pos_weight.ndim:]:
+        _check_broadcast(pos_weight.shape, target.shape)     # (PyTorch's (pos_weight - 1) * target)
+    if weight is not None and weight.shape != input.shape[input.ndim - weight.ndim:]:
+        _check_broadcast(input.shape, weight.shape)     # (PyTorch's loss * weight)
     input, target = _common(input, target)
     return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
+
+
+def _check_broadcast(a_shape, b_shape):
+    try:
+        np.broadcast_shapes(a_shape, b_shape)
+    except ValueError:
+        raise broadcast_error(a_shape, b_shape) from None
 
 
 class SoftMarginLoss(Primitive):
@@ -1164,6 +1175,8 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
                            f'Input has shape {list(input.shape)}.')
     if weight is not None and weight.numel() != C:
         raise RuntimeError(f'inconsistent weight size, expected {C} but got {list(weight.shape)}')
+    if target.dtype.name != 'int64':
+        raise RuntimeError(f'expected scalar type Long but found {_scalar_type_name(target.dtype)}')
     return MultiMarginLoss.apply(input, target, weight, int(p), float(margin), reduction)
 
 

@@ -20,7 +20,8 @@ from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops.conv import _col2im_raw, _pad_raw, _windows
 from ember.ops._registry import op
-from ember.ops._util import python_reads, require_tensor
+from ember.ops._util import bool_refused, python_reads, require_tensor
+from ember.ops._argparse import type_name as _type_name
 from ember.ops import _adaptive_avg as _adaptive_avg_arrays
 
 __all__ = ['max_pool1d', 'max_pool2d', 'max_pool3d', 'max_pool1d_with_indices', 'max_pool2d_with_indices',
@@ -300,6 +301,9 @@ def _check_shape(x, kernel, stride, dilation, out):
 
 
 def _max_pool(name, n, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices=True):
+    if ceil_mode.__class__ is not bool:     # (handed on by position by PyTorch's F.max_pool*)
+        raise TypeError(f"{name}{'_with_indices' if return_indices else ''}(): argument 'ceil_mode' (position 6) "
+                        f"must be bool, not {_type_name(ceil_mode)}")
     which = {2: 'two', 3: 'three'}[n]
     kernel = _tuple_arg(kernel_size, n, f"{name}: kernel_size must either be a single int, or a tuple of {which} ints")
     if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0):
@@ -418,6 +422,9 @@ def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation
 
 
 def _max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, want_indices):
+    if ceil_mode.__class__ is not bool:     # (handed on by position by PyTorch's F.max_pool1d)
+        raise TypeError(f"max_pool1d{'_with_indices' if want_indices else ''}(): argument 'ceil_mode' (position 6) "
+                        f"must be bool, not {_type_name(ceil_mode)}")
     # the indices cost a second pass over the windows: computed only when the caller wants them
     if input.ndim not in (2, 3):
         raise RuntimeError("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
@@ -560,6 +567,10 @@ class AvgPoolGrad(Primitive):
 
 
 def _avg_pool(name, n, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    if ceil_mode.__class__ is not bool:
+        raise bool_refused(ceil_mode, name, 'ceil_mode', 5)
+    if count_include_pad.__class__ is not bool:
+        raise bool_refused(count_include_pad, name, 'count_include_pad', 6)
     which = {2: 'two', 3: 'three'}[n]
     kernel = _tuple_arg(kernel_size, n, f"{name}: kernel_size must either be a single int, or a tuple of {which} ints")
     if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0):

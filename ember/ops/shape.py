@@ -6,7 +6,7 @@ from ember import _formats
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
-from ember.ops._util import shape_arg, wrap_dim, wrap_dims, tensor_sequence
+from ember.ops._util import int_arg as _int_arg, shape_arg, wrap_dim, wrap_dims, tensor_sequence
 from ember.ops import _argparse
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
@@ -2065,6 +2065,8 @@ def tril(input, diagonal=0, *, out=None):
     """
     if input.ndim < 2:
         raise RuntimeError("tril: input tensor must have at least 2 dimensions")
+    if diagonal.__class__ is not int:
+        diagonal = _int_arg(diagonal)
     _result = Tril.apply(input, diagonal, False)
     return _result if out is None else write_out('tril', _result, out)
 
@@ -2088,6 +2090,8 @@ def triu(input, diagonal=0, *, out=None):
     """
     if input.ndim < 2:
         raise RuntimeError("triu: input tensor must have at least 2 dimensions")
+    if diagonal.__class__ is not int:
+        diagonal = _int_arg(diagonal)
     _result = Triu.apply(input, diagonal, True)
     return _result if out is None else write_out('triu', _result, out)
 

@@ -108,7 +108,36 @@ def _cubic_1d(x, dim, out_size, scale_factor, align_corners, rounded_to=None):
     return out
 
 
-def _out_sizes(input, size, scale_factor, recompute_scale_factor):
+_NATIVE_NAMES = {'nearest': 'upsample_nearest', 'nearest-exact': '_upsample_nearest_exact',
+                 'linear': 'upsample_linear', 'bilinear': 'upsample_bilinear', 'bicubic': 'upsample_bicubic',
+                 'trilinear': 'upsample_trilinear'}
+
+
+def _refuse(input, mode, align_corners, output_size, scale_factors):
+    """PyTorch's argument error from the C function its interpolate hands the sizes or scale
+    factors to, when its parser refuses them; nothing when it takes them."""
+    from ember.ops import _argparse
+    n = input.ndim - 2
+    if mode == 'area':      # (its adaptive average pooling takes the sizes)
+        if output_size is not None and isinstance(output_size[0], float):
+            raise TypeError(f"adaptive_avg_pool{n}d(): argument 'output_size' (position 2) must be tuple of ints, "
+                            "but found element of type float at pos 0")
+        return
+    if mode not in _NATIVE_NAMES:
+        return
+    name = f"{_NATIVE_NAMES[mode]}{n}d"
+    args = (input, output_size, scale_factors) if mode in ('nearest', 'nearest-exact') else \
+        (input, output_size, bool(align_corners), scale_factors)
+    error = _argparse.explain('nn', name, args, {})
+    if error is not None:
+        raise error
+    for i, s in enumerate(scale_factors or ()):
+        if not isinstance(s, (int, float, np.integer, np.floating)):    # (the parser read only the first)
+            raise TypeError(f"{name}(): argument 'scale_factors' must be tuple of floats, but found element of type "
+                            f"{_argparse.type_name(s)} at pos {i + 1}")
+
+
+def _out_sizes(input, size, scale_factor, recompute_scale_factor, mode='nearest', align_corners=None):
     spatial = input.ndim - 2
     if size is not None and scale_factor is not None:
         raise ValueError("only one of size or scale_factor should be defined")
@@ -125,6 +154,8 @@ def _out_sizes(input, size, scale_factor, recompute_scale_factor):
                 raise TypeError("expected size to be one of int or Tuple[int] or Tuple[int, int] or Tuple[int, int, "
                                 f"int], but got size with types {[type(s) for s in size]}") from None
         else:
+            if size.__class__ is not int:   # (PyTorch hands [size] * dims to its C function)
+                _refuse(input, mode, align_corners, [size] * spatial, None)
             sizes = [int(size)] * spatial
         return sizes, [None] * spatial
     if scale_factor is None:
@@ -135,8 +166,14 @@ def _out_sizes(input, size, scale_factor, recompute_scale_factor):
                              f"input with spatial dimensions of {list(input.shape[2:])} and scale_factor of shape "
                              f"{scale_factor}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
                              "scale_factor in (s1, s2, ...,sK) format.")
-        factors = [float(s) for s in scale_factor]
+        try:
+            factors = [float(s) for s in scale_factor]
+        except (TypeError, ValueError):
+            _refuse(input, mode, align_corners, None, scale_factor)
+            raise
     else:
+        if scale_factor.__class__ is not float and scale_factor.__class__ is not int:
+            _refuse(input, mode, align_corners, None, [scale_factor] * spatial)
         factors = [float(scale_factor)] * spatial
     sizes = [int(math.floor(float(input.shape[i + 2]) * f)) for i, f in enumerate(factors)]
     if recompute_scale_factor:
@@ -174,7 +211,7 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
     need = _NEEDS.get(mode)
     if need is not None and input.ndim != need:
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {need}D input")
-    sizes, factors = _out_sizes(input, size, scale_factor, recompute_scale_factor)
+    sizes, factors = _out_sizes(input, size, scale_factor, recompute_scale_factor, mode, align_corners)
     if any(s <= 0 for s in sizes) or any(s <= 0 for s in input.shape[2:]):
         names = 'DHW'[3 - len(sizes):]
         ins = ', '.join(f'{n}: {s}' for n, s in zip(names, input.shape[2:]))

@@ -282,13 +282,14 @@ class SWALR(LRScheduler):
 
     def __init__(self, optimizer, swa_lr, anneal_epochs=10, anneal_strategy='cos', last_epoch=-1):
         swa_lrs = _format_param('swa_lr', optimizer, swa_lr)
-        for lr, group in zip(swa_lrs, optimizer.param_groups):
-            group['swa_lr'] = lr
+        # the arguments are checked before any group is touched (PyTorch sets swa_lr first)
         if anneal_strategy not in ['cos', 'linear']:
             raise ValueError(f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}")
-        self._set_anneal_func(anneal_strategy)
         if not isinstance(anneal_epochs, int) or anneal_epochs < 0:
             raise ValueError(f"anneal_epochs must be equal or greater than 0, got {anneal_epochs}")
+        for lr, group in zip(swa_lrs, optimizer.param_groups):
+            group['swa_lr'] = lr
+        self._set_anneal_func(anneal_strategy)
         self.anneal_epochs = anneal_epochs
         super().__init__(optimizer, last_epoch)
 

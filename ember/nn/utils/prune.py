@@ -60,6 +60,7 @@ class BasePruningMethod(ABC):
         else:
             importance_scores = orig
         first_time = not isinstance(method, PruningContainer)
+        parameters, buffers = dict(module._parameters), dict(module._buffers)
         if first_time:
             module.register_parameter(name + '_orig', orig)
             del module._parameters[name]
@@ -72,9 +73,14 @@ class BasePruningMethod(ABC):
             setattr(module, name, method.apply_mask(module))
             module.register_forward_pre_hook(method)
         except Exception:
-            if first_time:     # undo the re-parametrization: the module is as before
-                module.register_parameter(name, getattr(module, name + '_orig'))
-                del module._parameters[name + '_orig']
+            # undo the re-parametrization: the module is as before, its parameters and buffers in
+            # their order (PyTorch leaves <name>_orig in place of <name>)
+            module._parameters.clear()
+            module._parameters.update(parameters)
+            module._buffers.clear()
+            module._buffers.update(buffers)
+            if first_time:
+                module.__dict__.pop(name, None)
             raise
         return method
 

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ember._dtype import int64
-from ember._tensor import Tensor
+from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd.function import Primitive
 from ember.ops.creation import tensor
 
@@ -165,7 +165,7 @@ def _lengths_list(lengths):
     if isinstance(lengths, Tensor):
         if lengths.dim() != 1:
             raise RuntimeError(f"'lengths' argument should be a 1D CPU int64 tensor, but got {lengths.dim()}D "
-                               f"{lengths.device.type} {str(lengths.dtype).replace('ember.', '')} tensor")
+                               f"{lengths.device.type} {_scalar_type_name(lengths.dtype)} tensor")
         return [int(v) for v in lengths.tolist()]
     return [int(v) for v in lengths]
 
@@ -186,6 +186,10 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
     if not isinstance(lengths, Tensor) and hasattr(lengths, '__array__'):
         lengths = list(np.asarray(lengths))
     lens = _lengths_list(lengths)
+    batch = input.shape[0 if batch_first else 1]
+    if len(lens) != batch:
+        raise RuntimeError(f"Expected `len(lengths)` to be equal to batch_size, but got {len(lens)} "
+                           f"(batch_size={batch})")
     if enforce_sorted:
         if any(a < b for a, b in zip(lens, lens[1:])):
             raise RuntimeError('`lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You '
@@ -280,6 +284,8 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side='
     out = sequences[0].new_full((len(sequences), max_len) + trailing, padding_value)
     for i, s in enumerate(sequences):
         n = s.size(0)
+        if s.shape[1:] != trailing:
+            _trailing_mismatch(trailing, s.shape[1:])
         if n == 0:
             continue
         if padding_side == 'right':
@@ -287,6 +293,14 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side='
         else:
             out[i, max_len - n:] = s
     return out if batch_first else out.transpose(0, 1)
+
+
+def _trailing_mismatch(first, other):
+    # PyTorch's text for copying a sequence into the first one's shape (counted from the right)
+    for d in range(1, min(len(first), len(other)) + 1):
+        if first[-d] != other[-d] and other[-d] != 1:
+            raise RuntimeError(f"The size of tensor a ({first[-d]}) must match the size of tensor b ({other[-d]}) at "
+                               f"non-singleton dimension {len(first) + 1 - d}")
 
 
 def unpad_sequence(padded_sequences, lengths, batch_first=False):

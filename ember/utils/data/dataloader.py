@@ -319,7 +319,11 @@ class _BaseDataLoaderIter:
 
 def _draw_seed(generator):
     from ember._random.draw import random_int64
-    from ember._random.generator import default_generator
+    from ember._random.generator import Generator, default_generator
+    if generator is not None and not isinstance(generator, Generator):
+        # PyTorch draws the seed with empty((), dtype=int64).random_(generator=...): its refusal
+        from ember.ops._argparse import explain
+        raise explain('Tensor', 'random_', (), {'generator': generator})
     return random_int64(generator if generator is not None else default_generator)
 
 
