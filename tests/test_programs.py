@@ -23,7 +23,8 @@ _ALIASED = ('torch', 'torchvision', 'functorch', 'einops')
 NEEDS = {'vit_einops': 'einops', 'gan_mnist': 'PIL',
          # torchvision's MNIST-family datasets hand their transforms PIL images
          'tut_quickstart': 'PIL', 'tut_data': 'PIL', 'tut_transforms': 'PIL', 'tut_optimization': 'PIL',
-         'tut_blitz_cifar10': 'PIL', 'tut_trainingyt': 'PIL', 'tut_dcgan': 'PIL', 'tut_transfer_learning': 'PIL'}
+         'tut_blitz_cifar10': 'PIL', 'tut_trainingyt': 'PIL', 'tut_dcgan': 'PIL', 'tut_transfer_learning': 'PIL',
+         'tnlp_fgsm': 'PIL'}
 
 
 @contextlib.contextmanager
