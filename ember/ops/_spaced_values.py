@@ -9,7 +9,10 @@ Both kernels count the first half of the points up from ``start`` and the second
 * linspace, integers: ``start`` and ``end`` truncated to integers first, ``step`` in double, fused
   multiply-adds in double, then truncation toward zero;
 * logspace: ``start`` and ``end`` in the dtype, their difference in the dtype, the exponents in
-  double, the C library's ``pow(base, exponent)`` in double, then one conversion to the dtype.
+  double, the C library's ``pow(base, exponent)`` in double, then one conversion to the dtype;
+* arange, float32/float64: ``start + step * i`` in double, except where the vectorised loop fills a
+  SIMD register: there the register's first value is rounded to the dtype and the others are that
+  rounded value plus ``j * step`` in double (see :func:`arange_values`).
 """
 import itertools
 import math
@@ -49,6 +52,38 @@ def linspace_values(start, end, steps, np_dtype):
     if integral:
         values = np.trunc(values)
     return values.astype(np_dtype)
+
+
+# PyTorch's CPU kernels hand a thread at most this many elements at a time (at::internal::GRAIN_SIZE)
+ARANGE_GRAIN_SIZE = 32768
+
+
+def arange_values(start, step, n, np_dtype, register_bytes, threads):
+    """``n`` floating-point values ``start, start + step, ...`` as a NumPy array of ``np_dtype``, rounded as
+    PyTorch's CPU arange kernel rounds them.
+
+    The kernel splits the range into one chunk per thread (for more than ``ARANGE_GRAIN_SIZE`` elements); within a
+    chunk its vectorised loop fills two SIMD registers (``register_bytes`` wide) at a time, each from one
+    base value ``start + step * i`` rounded to the dtype, its lanes that base plus ``j * step``; the chunk's
+    last elements that fill no pair of registers are each ``start + step * i``. The arithmetic is double's
+    with each multiply-add fused (one rounding), then one rounding to the dtype; for float32 results the
+    unfused double arithmetic rounds to the same floats (far cheaper than emulating the fused one).
+    """
+    np_dtype = np.dtype(np_dtype)
+    idx = np.arange(n, dtype=np.int64)
+    lanes = max(1, register_bytes // np_dtype.itemsize)
+    tasks = min(threads, -(-n // ARANGE_GRAIN_SIZE)) if n > ARANGE_GRAIN_SIZE and threads > 1 else 1
+    chunk = max(1, -(-n // tasks))
+    first = (idx // chunk) * chunk                       # where each element's chunk starts
+    within = idx - first
+    in_registers = within < (np.minimum(chunk, n - first) // (2 * lanes)) * (2 * lanes)
+    lane = np.where(in_registers, within % lanes, 0).astype(np.float64)
+    base_index = idx - lane.astype(np.int64)
+    if np_dtype == np.float64:
+        base = fma64(base_index.astype(np.float64), float(step), float(start))
+        return fma64(lane, float(step), base)
+    base = (start + step * base_index.astype(np.float64)).astype(np_dtype)
+    return (base.astype(np.float64) + lane * step).astype(np_dtype)
 
 
 def logspace_values(start, end, steps, base, np_dtype):

@@ -8,10 +8,11 @@ import numpy as np
 from ember import backend
 from ember import _formats
 from ember._device import CPU, as_device
+from ember._threads import get_num_threads
 from ember._global_flags import fill_uninitialized
 from ember._dtype import FLOAT8_NUMS, from_numpy_dtype, get_default_dtype, scalar_dtype, to_dtype, _BY_NP, complex32
 from ember.ops import _float8
-from ember.ops._spaced_values import linspace_values, logspace_values
+from ember.ops._spaced_values import ARANGE_GRAIN_SIZE, arange_values, linspace_values, logspace_values
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops import _argparse
@@ -831,8 +832,14 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     n = builtins.max(0, math.ceil((end - start) / step))
     dev = as_device(device)
     xp = backend.get_array_module(dev)
-    # computed in float64 then cast, so float32 ranges match PyTorch's values
-    if dt.category >= 2:
+    if dt.name in ('float32', 'float64') and dev.type == 'cpu':
+        # PyTorch's CPU kernel rounds per 32-byte SIMD register (its AVX2 and portable builds; AVX-512 is
+        # not dispatched for it) and splits long ranges between its threads
+        # (asking how many threads there are costs more than a short range: only long ones are split)
+        threads = get_num_threads() if n > ARANGE_GRAIN_SIZE else 1
+        arr = _values(dev, n, lambda: arange_values(start, step, n, dt.np_dtype, 32, threads))
+    elif dt.category >= 2:
+        # computed in float64 then cast, so float32 ranges match PyTorch's values
         arr = _values(dev, n, lambda: start + xp.arange(n, dtype=np.float64) * step)
     else:
         arr = _values(dev, n, lambda: xp.arange(start, end, step, dtype=np.int64)[:n])
