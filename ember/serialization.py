@@ -179,6 +179,14 @@ class _SavePickler(pickle._Pickler):
         self.legacy = legacy
         self.storages = {}   # id(root array) -> _StorageRef, in first-seen order (keys '0', '1', ...)
 
+    def save(self, obj, save_persistent_id=True):
+        # PyTorch's TorchScript objects (a quantized LSTM's packed weights) are written as torch.save does
+        if type(obj).__name__ == 'ScriptObject' and id(obj) not in self.memo:
+            from ember.quantized._serialization import ScriptObject, save_script_object
+            if type(obj) is ScriptObject:
+                return save_script_object(self, obj, _TorchName)
+        return super().save(obj, save_persistent_id)
+
     def persistent_id(self, obj):
         if type(obj) is _StorageRef:
             return obj.pid
@@ -535,7 +543,8 @@ _STORAGE_TYPES = {n: _StorageType(n, d) for d, n in _STORAGE_NAME.items()}
 _STORAGE_TYPES['UntypedStorage'] = _StorageType('UntypedStorage', _STORAGE_TYPES['ByteStorage'].dtype)
 # quantized tensors' integers: read as the integer dtype each quantized dtype stores
 _STORAGE_TYPES.update({n: _StorageType(n, _STORAGE_TYPES[plain].dtype) for n, plain in (
-    ('QInt8Storage', 'CharStorage'), ('QUInt8Storage', 'ByteStorage'), ('QInt32Storage', 'IntStorage'))})
+    ('QInt8Storage', 'CharStorage'), ('QUInt8Storage', 'ByteStorage'), ('QInt32Storage', 'IntStorage'),
+    ('QUInt4x2Storage', 'ByteStorage'), ('QUInt2x4Storage', 'ByteStorage'))})
 if not HAS_BFLOAT16:
     # without ml_dtypes ember has no bfloat16 arrays; its bits are the top half of a float32, so widen
     # exactly on load
@@ -899,6 +908,9 @@ class _Unpickler(pickle.Unpickler):
         obj = _torch_globals().get((module, name))
         if obj is not None:
             return obj
+        if (module, name) == ('torch', 'ScriptObject'):   # (as in PyTorch, refused by weights-only loading)
+            from ember.quantized._serialization import ScriptObject
+            return ScriptObject
         obj = _import_global(module, name)
         return obj if obj is not None else super().find_class(module, name)
 
@@ -1154,7 +1166,11 @@ def _make_storage(raw, stype, location, restore, byteorder):
         result = result._untyped_storage
     if not isinstance(result, UntypedStorage):
         raise TypeError(f"map_location must return a storage (or None), not {type(result).__name__}")
-    return TypedStorage._wrap(result, stype.dtype)
+    typed = TypedStorage._wrap(result, stype.dtype)
+    if stype.name in ('QUInt4x2Storage', 'QUInt2x4Storage'):    # packed sub-byte integers: the dtype goes along
+        from ember.quantized._serialization import SubByteStorage
+        return SubByteStorage(typed, stype.name)
+    return typed
 
 
 def _storage_np_dtype(stype):

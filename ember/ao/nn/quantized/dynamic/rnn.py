@@ -82,6 +82,35 @@ def _gru_cell(igates, h, packed_hh):
     return ((h - n) * z + n).astype(_F32)
 
 
+_CELL_PARAMS = '__torch__.torch.classes.rnn.CellParamsBase'
+_LINEAR_PACKED = '__torch__.torch.classes.quantized.LinearPackedParamsBase'
+
+
+def _as_cell_params(param):
+    """A layer-direction's ``((w_ih, b_ih), (w_hh, b_hh))`` as the object PyTorch keeps in a state_dict (its
+    ``CellParamsBase``: the kind, the biases, ``reduce_range`` and the two packed linear weights), so that
+    checkpoints saved by ember load into PyTorch's quantized LSTM/GRU."""
+    from ember.quantized._serialization import ScriptObject
+    (w_ih, b_ih), (w_hh, b_hh) = param
+    packed = [ScriptObject((w_ih, b_ih), _LINEAR_PACKED), ScriptObject((w_hh, b_hh), _LINEAR_PACKED)]
+    if w_ih.is_quantized:
+        return ScriptObject(('quantized_dynamic', [b_ih, b_hh], [], [1], packed), _CELL_PARAMS)
+    return ScriptObject(('quantized_fp16', [], [], [], packed), _CELL_PARAMS)
+
+
+def _from_cell_params(value):
+    """The ``((w_ih, b_ih), (w_hh, b_hh))`` of a state_dict entry: PyTorch's ``CellParamsBase`` object (from
+    a checkpoint or ember's own state_dict) or the tuple itself."""
+    from ember.quantized._serialization import ScriptObject
+    if not isinstance(value, ScriptObject):
+        return value
+    if value.qualified_name != _CELL_PARAMS or value.payload[0] not in ('quantized_dynamic', 'quantized_fp16'):
+        raise RuntimeError(f"expected the packed weights of a dynamically quantized recurrent layer, got "
+                           f"{value.qualified_name} ({value.payload[0]!r})")
+    ih, hh = value.payload[4]
+    return tuple(tuple(packed.payload) for packed in (ih, hh))
+
+
 class PackedParameter(nn.Module):
     """Holds one layer-direction's packed weights: ``(w_ih, b_ih)`` and ``(w_hh, b_hh)`` (qint8 weights)."""
 
@@ -91,11 +120,11 @@ class PackedParameter(nn.Module):
 
     def _save_to_state_dict(self, destination, prefix, keep_vars):
         super()._save_to_state_dict(destination, prefix, keep_vars)
-        destination[prefix + 'param'] = self.param
+        destination[prefix + 'param'] = _as_cell_params(self.param)
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
                               error_msgs):
-        self.param = state_dict.pop(prefix + 'param')
+        self.param = _from_cell_params(state_dict.pop(prefix + 'param'))
         super()._load_from_state_dict(state_dict, prefix, local_metadata, False, missing_keys, unexpected_keys,
                                       error_msgs)
 
