@@ -19,8 +19,9 @@ Example::
 """
 from ember.library._ops import OPS, OpDef, OpOverloadPacket
 from ember.library._schema import infer_schema, parse_schema
+from ember.library._opcheck import opcheck
 
-__all__ = ['Library', 'custom_op', 'define', 'fallthrough_kernel', 'impl', 'impl_abstract', 'infer_schema',
+__all__ = ['Library', 'custom_op', 'define', 'fallthrough_kernel', 'impl', 'impl_abstract', 'infer_schema', 'opcheck',
            'register_autocast', 'register_autograd', 'register_fake', 'register_kernel', 'CustomOpDef']
 
 _DEVICE_KEYS = {'cpu': 'cpu', 'cuda': 'cuda', 'meta': 'meta'}
@@ -109,6 +110,7 @@ def custom_op(name, fn=None, /, *, mutates_args, device_types=None, schema=None)
         qualname = _check_qualname(name)
         text = schema if schema is not None else infer_schema(func, mutates_args=mutates_args)
         opdef = OpDef(qualname, parse_schema(qualname, text))
+        opdef.from_custom_op = True
         for d in _device_types(device_types):
             opdef.kernels[d] = func
         OPS[qualname] = opdef

@@ -44,6 +44,7 @@ class OpDef:
         self.backward = None
         self.setup_context = None
         self.autocast = {}                 # device type -> dtype floating inputs are cast to
+        self.from_custom_op = False        # custom_op ops always run below an autograd kernel of their own
         self._function = None
 
     # ------------------------------------------------------------------ binding
