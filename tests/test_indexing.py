@@ -341,3 +341,14 @@ def test_gather_scatter_rank_mismatch_names_the_argument_as_pytorch_does():
         ember.zeros(3, 4).scatter_add(1, ember.tensor(2), ember.zeros(3, 4))
     with pytest.raises(RuntimeError, match="^Index tensor must have the same number of dimensions as input tensor$"):
         ember.zeros(3, 4).gather(1, ember.tensor(2))
+
+
+def test_nonzero_of_a_0d_tensor():
+    # PyTorch 2.13: a 0-d tensor has one element and no dimensions (NumPy refuses nonzero of 0-d arrays)
+    for value, rows in ((3.5, 1), (0., 0)):
+        x = ember.tensor(value)
+        assert ember.nonzero(x).shape == (rows, 0) and ember.argwhere(x).shape == (rows, 0)
+        assert ember.nonzero(x).dtype == ember.int64
+        found, = ember.nonzero(x, as_tuple=True)
+        assert found.tolist() == [0] * rows and ember.where(x)[0].tolist() == [0] * rows
+        assert x.nonzero_static(size=2).shape == (2, 0)

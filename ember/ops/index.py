@@ -1155,10 +1155,9 @@ def nonzero(input, *, as_tuple=False, out=None):
         (tensor([0, 1]), tensor([0, 1]))
     """
     xp = input._xp      # (a non-tensor gets PyTorch's error from the dtype check wrapping this op)
-    idx = xp.nonzero(input._data)
+    # (NumPy refuses nonzero of a 0-d array: PyTorch reads one as a 1-element one for as_tuple)
+    idx = xp.nonzero(input._data.reshape(1) if input.ndim == 0 else input._data)
     if as_tuple:
-        if input.ndim == 0:
-            idx = xp.nonzero(input._data.reshape(1))
         _result = tuple(Tensor._make(i.astype(np.int64), input._device) for i in idx)
         return _result if out is None else write_out('nonzero', _result, out)
     if input.ndim == 0:
