@@ -181,3 +181,29 @@ def test_complex32_where_pytorch_gives_it_named_as_dtype_refused_as_tensor():
         with pytest.raises(RuntimeError, match='^ember cannot make complex32 tensors: NumPy has no such element type$'):
             make()
     assert (h + ember.tensor([1j], dtype=ember.complex64)).dtype is ember.complex64     # a complex tensor decides
+
+
+def test_variance_and_norms_of_complex_tensors_are_real():
+    # PyTorch 2.13: var/std (and their _mean forms) and vector norms of complex tensors are real
+    # (float32 for complex64); values and gradients (conjugate Wirtinger) recorded from it
+    expected = {
+        'std': (1.64342, [0.0304 - 0.0507j, 0.1825 - 0.431j, -0.213 + 0.4817j]),
+        'var': (2.70083, [0.1 - 0.1667j, 0.6 - 1.4167j, -0.7 + 1.5833j]),
+        'norm': (2.53032, [0.1976 + 0.0988j, 0.3952 - 0.3952j, -0.1186 + 0.7904j]),
+        'vnorm1': (3.99561, [0.8944 + 0.4472j, 0.7071 - 0.7071j, -0.1483 + 0.9889j]),
+        'vnorm3': (2.24234, [0.0556 + 0.0278j, 0.2813 - 0.2813j, -0.1207 + 0.8044j]),
+        'var_mean': (2.70083, [0.1 - 0.1667j, 0.6 - 1.4167j, -0.7 + 1.5833j]),
+        'std_mean': (1.64342, [0.0304 - 0.0507j, 0.1825 - 0.431j, -0.213 + 0.4817j]),
+    }
+    ops = {'std': ember.std, 'var': ember.var, 'norm': ember.norm, 'vnorm1': lambda t: ember.linalg.vector_norm(t, 1),
+           'vnorm3': lambda t: ember.linalg.vector_norm(t, 3), 'var_mean': lambda t: ember.var_mean(t)[0],
+           'std_mean': lambda t: ember.std_mean(t)[0]}
+    for name, (value, grad) in expected.items():
+        c = ember.tensor([0.5 + 0.25j, 1 - 1j, -0.3 + 2j], requires_grad=True)
+        r = ops[name](c)
+        assert r.dtype == ember.float32, name
+        assert r.item() == pytest.approx(value, abs=1e-5), name
+        g, = ember.autograd.grad(r, c)
+        assert np.allclose(g.detach().numpy(), grad, atol=1e-4), name
+    assert ember.var_mean(ember.tensor([1j, 2.]))[1].dtype == ember.complex64
+    assert ember.var(ember.ones(2, dtype=ember.complex128)).dtype == ember.float64

@@ -839,13 +839,14 @@ def _moment(xp, x, dims, correction, keepdim, fn):
     """var/std in float64 for half and single precision: rounded once, like PyTorch's (Welford) result."""
     wide = x.astype(np.float64) if x.dtype in (np.float16, np.float32) else x
     n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
+    out_dtype = x.real.dtype        # a complex input's variance is real
     if n - correction > 0:
-        return fn(wide, axis=dims, ddof=correction, keepdims=keepdim).astype(x.dtype, copy=False)
+        return fn(wide, axis=dims, ddof=correction, keepdims=keepdim).astype(out_dtype, copy=False)
     import warnings
     with warnings.catch_warnings():  # the caller already gave PyTorch's warning
         warnings.simplefilter('ignore')
         with np.errstate(divide='ignore', invalid='ignore'):
-            return fn(wide, axis=dims, ddof=correction, keepdims=keepdim).astype(x.dtype, copy=False)
+            return fn(wide, axis=dims, ddof=correction, keepdims=keepdim).astype(out_dtype, copy=False)
 
 
 def _var_args(name, input, dim, unbiased, correction, keepdim, out_overloads=True):
@@ -1076,7 +1077,7 @@ class VectorNorm(Primitive):
         ctx.args = (x.shape, p, dims, keepdim, out.shape)
         if not keepdim:
             out = out.reshape([s for i, s in enumerate(x.shape) if dims is not None and i not in dims])
-        out = out.astype(x.dtype, copy=False)
+        out = out.astype(x.real.dtype, copy=False)     # a complex input's norm is real
         # NOTE: save the returned array itself: it then comes back as the output with its history,
         # which double backward needs (a reshaped copy would be a constant)
         ctx.save_for_backward(x, out)
