@@ -114,3 +114,32 @@ def test_opt_einsum_package_gives_the_path_einsum_follows():
     ops = [ember.randn(*s, dtype=ember.float64) for s in shapes]
     got = ember.einsum('ij,jk,kl->il', *ops).numpy()
     assert np.allclose(got, ops[0].numpy() @ ops[1].numpy() @ ops[2].numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_frozen_switches_refuse_plain_assignment_but_not_flags_blocks():
+    # PyTorch's test suites freeze the switches; monai's set_determinism assigns inside
+    # torch.backends.__allow_nonbracketed_mutation()
+    import pytest
+    from ember.backends import _switches
+    cudnn, mkldnn, miopen = ember.backends.cudnn, ember.backends.mkldnn, ember.backends.miopen
+    assert ember.backends.flags_frozen() is False
+    ember.backends.disable_global_flags()
+    try:
+        assert ember.backends.flags_frozen() is True
+        for module, name, value in ((cudnn, 'benchmark', True), (mkldnn, 'enabled', False),
+                                    (miopen, 'immediate', True)):
+            with pytest.raises(RuntimeError, match=f'^not allowed to set {module.__name__} flags after '
+                                                   'disable_global_flags; please use flags\\(\\) context manager'):
+                setattr(module, name, value)
+        assert cudnn.benchmark is False and mkldnn.enabled is True and miopen.immediate is False
+        with cudnn.flags(enabled=False):
+            assert cudnn.enabled is False
+        assert cudnn.enabled is True
+        with ember.backends.__allow_nonbracketed_mutation():
+            cudnn.deterministic = True
+        assert cudnn.deterministic is True and ember.backends.flags_frozen() is True
+        cudnn.not_a_switch = 1          # other attributes stay free
+        del cudnn.not_a_switch
+    finally:
+        _switches._mutation_allowed[0] = True
+        cudnn.deterministic = False

@@ -1,7 +1,7 @@
 """cuDNN switches: accepted and remembered; ember's CUDA backend is CuPy, not cuDNN kernels, so they
 change no result. ``flags(...)`` sets them for a ``with`` block (``flags()`` alone turns cuDNN off there,
 as in PyTorch: code that needs double backward through convolutions uses ``flags(enabled=False)``)."""
-from ember.backends._switches import set_switches, switched
+from ember.backends._switches import guard_switches, set_switches, switched
 
 import ember
 
@@ -46,3 +46,6 @@ def flags(enabled=False, benchmark=False, benchmark_limit=10, deterministic=Fals
     """The switches as given inside a ``with`` block, restored after it."""
     return switched(set_flags, enabled, benchmark, benchmark_limit, deterministic, allow_tf32, fp32_precision,
                     depthwise_kernel)
+
+
+guard_switches(__name__, ('enabled', 'benchmark', 'benchmark_limit', 'deterministic', 'allow_tf32', 'fp32_precision', 'depthwise_kernel'))

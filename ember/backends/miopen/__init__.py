@@ -1,5 +1,5 @@
 """MIOpen (AMD GPUs' cuDNN): not part of ember. Its switch is accepted and remembered."""
-from ember.backends._switches import set_switches, switched
+from ember.backends._switches import guard_switches, set_switches, switched
 
 immediate = False
 
@@ -12,3 +12,6 @@ def set_flags(_immediate=None):
 def flags(immediate=False):
     """MIOpen's immediate mode as given inside a ``with`` block, restored after it."""
     return switched(set_flags, immediate)
+
+
+guard_switches(__name__, ('immediate',))

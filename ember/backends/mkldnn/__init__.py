@@ -1,6 +1,6 @@
 """oneDNN (MKL-DNN): not a library ember calls itself (its CPU kernels are NumPy's). Its switches are
 accepted and remembered, as scripts tuned for PyTorch set them, and change no result."""
-from ember.backends._switches import set_switches, switched
+from ember.backends._switches import guard_switches, set_switches, switched
 
 enabled = True
 deterministic = False
@@ -46,3 +46,6 @@ def set_flags(_enabled=None, _deterministic=None, _allow_tf32=None, _fp32_precis
 def flags(enabled=False, deterministic=False, allow_tf32=True, fp32_precision='none'):
     """The switches as given inside a ``with`` block, restored after it."""
     return switched(set_flags, enabled, deterministic, allow_tf32, fp32_precision)
+
+
+guard_switches(__name__, ('enabled', 'deterministic', 'allow_tf32', 'fp32_precision'))
