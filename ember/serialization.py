@@ -26,6 +26,7 @@ import _compat_pickle
 import codecs
 import collections
 import contextlib
+import functools
 import io
 import math
 import mmap as _mmap
@@ -106,6 +107,13 @@ _TORCH_SIZE = _TorchName('torch', 'Size')
 _TORCH_DEVICE = _TorchName('torch', 'device')
 _STORAGE_TYPE_NAME = {d: _TorchName('torch', n) for d, n in _STORAGE_NAME.items()}
 _TORCH_UNTYPED_STORAGE = _TorchName('torch.storage', 'UntypedStorage')
+
+
+@functools.lru_cache(maxsize=None)
+def _torch_name(module, name):
+    """One stand-in per PyTorch name: the pickler's memo then writes a name used again (a quantized tensor's
+    rebuild function, storage type, qscheme) once and refers back to it after, as PyTorch's pickles do."""
+    return _TorchName(module, name)
 
 
 class _StorageRef:
@@ -251,7 +259,7 @@ class _SavePickler(pickle._Pickler):
     def _reduce_tensor(self, t):
         if t.is_quantized:      # PyTorch's _rebuild_qtensor over a QInt8Storage (ember/quantized/_serialization.py)
             from ember.quantized._serialization import reduce_qtensor
-            return reduce_qtensor(self, t, _TorchName, _StorageRef)
+            return reduce_qtensor(self, t, _torch_name, _StorageRef)
         if t._device.type == 'meta':
             raise RuntimeError("ember.save cannot save tensors on the 'meta' device: they hold no data")
         if _is_parameter(t):

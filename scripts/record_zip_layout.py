@@ -3,7 +3,7 @@
 Run with real PyTorch from the repository root:  python scripts/record_zip_layout.py
 
 Each case is a file written in a scratch folder (its name gives the archive's folder name) by
-``torch.save`` (with and without checksums) or by ``torch._C.PyTorchFileWriter``; the JSON holds the file
+``torch.save`` (with and without checksums; quantized tensors, whose names the pickle refers back to) or by ``torch._C.PyTorchFileWriter``; the JSON holds the file
 (base64) and its serialization id, the only part that differs between two runs.
 """
 import base64
@@ -33,6 +33,14 @@ def save_without_crc(path):
         torch.serialization.set_crc32_options(True)
 
 
+def quantized(path):
+    x = torch.arange(6.).reshape(2, 3)
+    torch.save({'w1': torch.quantize_per_tensor(x, 0.5, 1, torch.qint8),
+                'w2': torch.quantize_per_tensor(x + 1, 0.25, 0, torch.qint8),
+                'w3': torch.quantize_per_channel(x, torch.tensor([0.5, 0.25]), torch.tensor([0, 1]), 0,
+                                                 torch.quint8)}, path)
+
+
 def file_writer(path):
     w = torch._C.PyTorchFileWriter(path)
     w.write_record('greeting', b'hello', 5)
@@ -40,7 +48,8 @@ def file_writer(path):
     w.write_end_of_file()
 
 
-CASES = {'small.pt': save_default, 'nocrc.pt': save_without_crc, 'records.bin': file_writer}
+CASES = {'small.pt': save_default, 'nocrc.pt': save_without_crc, 'quantized.pt': quantized,
+         'records.bin': file_writer}
 
 if __name__ == '__main__':
     out = {}

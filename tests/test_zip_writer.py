@@ -30,6 +30,12 @@ def _write(name, path):
             ember.save(_state(), path)
         finally:
             ember.serialization.set_crc32_options(True)
+    elif name == 'quantized.pt':
+        x = ember.arange(6.).reshape(2, 3)
+        ember.save({'w1': ember.quantize_per_tensor(x, 0.5, 1, ember.qint8),
+                    'w2': ember.quantize_per_tensor(x + 1, 0.25, 0, ember.qint8),
+                    'w3': ember.quantize_per_channel(x, ember.tensor([0.5, 0.25]), ember.tensor([0, 1]), 0,
+                                                     ember.quint8)}, path)
     else:
         w = ember.PyTorchFileWriter(str(path))
         w.write_record('greeting', b'hello', 5)
