@@ -6,6 +6,7 @@ from ember.autograd import function as _function, grad_mode
 from ember.autograd.function import Primitive, unrecorded_binary
 from ember.autograd._opmath import ALWAYS
 from ember.ops.linalg import Mm
+from ember.ops.reduce import _sum_array
 from ember.ops._registry import op
 
 
@@ -55,7 +56,8 @@ class Addmm(Primitive):
             gd, dev = g._data, g._device
             # NOTE: the weight's gradient is made as (out, in) and handed to TBackward transposed,
             # so the weight's .grad arrives contiguous (no copy when it is accumulated)
-            return (Tensor._make(gd.sum(0), dev) if need[0] else None,
+            # (a half-precision bias gradient sums in float32, rounded once, as the sum op and PyTorch do)
+            return (Tensor._make(_sum_array(ctx.xp, gd, 0, False, None), dev) if need[0] else None,
                     Tensor._make(gd @ wt._data.T, dev) if need[1] else None,
                     Tensor._make((gd.T @ x._data).T, dev) if need[2] else None)
         return (g.sum(0) if need[0] else None,

@@ -84,6 +84,21 @@ def test_weight_casts_are_cached_within_the_region_and_gradients_reach_float32_w
     assert w.grad.dtype == ember.float32 and w.grad.tolist() == [[4.0] * 3] * 3
 
 
+def test_linear_bias_gradient_of_bfloat16_sums_in_float32():
+    # the bias gradient of autocast's bfloat16 linear is the batch sum of a bfloat16 gradient: accumulated in
+    # float32 and rounded once (as the sum op and PyTorch do), never summed in bfloat16 step by step
+    ember.manual_seed(0)
+    g = ember.randn(16, 64).bfloat16() / 7
+    b = ember.zeros(64, requires_grad=True)
+    w = ember.randn(64, 64, requires_grad=True)
+    with ember.autocast('cpu', dtype=ember.bfloat16):
+        y = ember.nn.functional.linear(ember.randn(16, 64), w, b)
+    y.backward(g)
+    expected = (g.float().sum(0)).bfloat16().float()
+    assert b.grad.tolist() == expected.tolist()
+    assert b.grad.tolist() != g.numpy().sum(0).astype(np.float32).tolist()   # NumPy's bfloat16 sum differs here
+
+
 def test_errors_and_warnings():
     with pytest.raises(ValueError, match=r"^Expected `device_type` of type `str`, got: `<class 'int'>`$"):
         ember.autocast(1)
