@@ -31,6 +31,15 @@ def ember_module_name(name):
     return None
 
 
+def torch_module_name(name):
+    """The PyTorch module that ember module ``name`` stands for (None if it is not ember's): the inverse of
+    :func:`ember_module_name`."""
+    for src, dst in _ALIASES[::-1]:     # (ember.vision before ember, ember.functorch before ember)
+        if name == dst or name.startswith(dst + '.'):
+            return src + name[len(dst):]
+    return None
+
+
 class _AliasLoader(importlib.abc.Loader):
     def __init__(self, target):
         self.target = target

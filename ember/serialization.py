@@ -25,8 +25,11 @@ unpickles through an allowlist: a malicious checkpoint never runs code.
 import _compat_pickle
 import codecs
 import collections
+import collections.abc
 import contextlib
+import copyreg
 import functools
+import importlib
 import io
 import math
 import mmap as _mmap
@@ -336,10 +339,18 @@ def _torch_nn_name(obj):
             return _TORCH_MODULE_OF[name], name
         # PyTorch's own module path (not the shorter torch.nn.<Name>): the name weights-only loading checks
         return 'torch' + module[len('ember'):], name
-    if isinstance(obj, type) and module.startswith('ember.vision.'):
-        # ember.vision mirrors torchvision's layout, but for these
+    if module.startswith('ember.vision.') and (isinstance(obj, type) or _defined_as(obj, module, name)):
+        # ember.vision mirrors torchvision's layout, but for these (classes, and functions such as the model
+        # builders: fastai keeps ``resnet18`` in the learner it exports)
         return _TORCHVISION_MODULE_OF.get(name, 'torchvision' + module[len('ember.vision'):]), name
+    if isinstance(obj, type) and module.startswith('ember') and _defined_as(obj, 'ember', name):
+        return 'torch', name        # ember.Tensor, ember.Size, ember.Generator... as torch's
     return None
+
+
+def _defined_as(obj, module, name):
+    space = sys.modules.get(module)
+    return space is not None and space.__dict__.get(name) is obj
 
 
 def _torch_function_name(obj):
@@ -380,10 +391,56 @@ def _raw_bytes(root):
     return host.reshape(-1).view(np.uint8)
 
 
+class _BorrowingPickler(_SavePickler):
+    """ember's pickler taking on a user pickler built on the C pickler (cloudpickle's, which fastai's
+    ``Learner.export`` passes): that class's Python-level methods (its ``reducer_override``, which pickles
+    functions and classes by value, and the helpers it calls) and ``dispatch_table`` run after ember's
+    own, its instance attributes copied from a throwaway instance. The C pickler itself cannot be a base:
+    it writes only names importable here."""
+    _borrowed = None
+
+    def __init__(self, file, protocol, legacy=False):
+        super().__init__(file, protocol, legacy)
+        for key, value in vars(self._borrowed(io.BytesIO(), protocol)).items():
+            self.__dict__.setdefault(key, value)
+
+    def reducer_override(self, obj):
+        if isinstance(obj, types.ModuleType):
+            # cloudpickle imports the modules a by-value function uses when loading: PyTorch's names
+            from ember.compat import torch_module_name
+            torch_name = torch_module_name(obj.__name__)
+            if torch_name is not None:
+                return importlib.import_module, (torch_name,)
+        reduced = super().reducer_override(obj)
+        borrowed = getattr(self._borrowed, 'reducer_override', None)
+        if reduced is NotImplemented and borrowed is not None:
+            reduced = borrowed(self, obj)
+        return reduced
+
+
+def _pickler_class(base):
+    if base is None:
+        return _SavePickler
+    if issubclass(base, pickle._Pickler):      # dill's: a pure-Python pickler, combined directly
+        return type('_Pickler', (_SavePickler, base), {})
+    methods = {}
+    for klass in reversed(base.__mro__):
+        if klass not in (pickle.Pickler, object):
+            methods.update((k, v) for k, v in vars(klass).items() if k not in _KEPT_FROM_OURS)
+    if not isinstance(methods.get('dispatch_table'), collections.abc.Mapping):
+        methods['dispatch_table'] = copyreg.dispatch_table     # (the class sets none of its own)
+    methods['_borrowed'] = base
+    return type('_Pickler', (_BorrowingPickler,), methods)
+
+
+# what a borrowed pickler class may not replace: the pure-Python pickler's machinery and ember's own hooks
+_KEPT_FROM_OURS = frozenset(('__init__', '__dict__', '__weakref__', '__module__', '__doc__', '__qualname__',
+                             'dump', 'dispatch', 'reducer_override', 'persistent_id', 'save_global'))
+
+
 def _pickle_object(obj, protocol, legacy=False, pickler_base=None):
     buf = io.BytesIO()
-    cls = _SavePickler if pickler_base is None else type('_Pickler', (_SavePickler, pickler_base), {})
-    pickler = cls(buf, protocol, legacy)
+    pickler = _pickler_class(pickler_base)(buf, protocol, legacy)
     pickler.dump(obj)
     return buf.getvalue(), list(pickler.storages.values())
 
@@ -514,9 +571,9 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL, _use_ne
     base = None
     if pickle_module is not None and pickle_module is not pickle:
         base = getattr(pickle_module, 'Pickler', None)
-        if not (isinstance(base, type) and issubclass(base, pickle._Pickler)):
-            raise TypeError("ember.save: pickle_module must provide a Pickler derived from the pure-Python "
-                            "pickle._Pickler (as dill's does)")
+        if not (isinstance(base, type) and issubclass(base, (pickle._Pickler, pickle.Pickler))):
+            raise TypeError("ember.save: pickle_module must provide a Pickler class derived from pickle's "
+                            "(as dill's and cloudpickle's are)")
     legacy = not _use_new_zipfile_serialization
     pkl, storages = _pickle_object(obj, pickle_protocol, legacy, base)
 
@@ -876,6 +933,11 @@ def _weights_only_error(module, name):
                                            "accepted by default with weights_only.")
 
 
+def _import_as_ember(name, package=None):
+    from ember.compat import ember_module_name
+    return importlib.import_module(ember_module_name(name) or name, package)
+
+
 def _import_global(module, name):
     """``module.name`` with torch/torchvision module names mapped to ember's (for whole pickled objects)."""
     import importlib
@@ -919,6 +981,8 @@ class _Unpickler(pickle.Unpickler):
         if (module, name) == ('torch', 'ScriptObject'):   # (as in PyTorch, refused by weights-only loading)
             from ember.quantized._serialization import ScriptObject
             return ScriptObject
+        if (module, name) == ('importlib', 'import_module'):
+            return _import_as_ember       # (a module a pickled-by-value function uses, torch's read as ember's)
         obj = _import_global(module, name)
         return obj if obj is not None else super().find_class(module, name)
 
