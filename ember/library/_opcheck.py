@@ -7,7 +7,7 @@ PyTorch's ``torch.library.opcheck`` does, with the same test names, verdicts and
   return outputs that require grad through its kernel's own operations (their gradients would bypass the
   operator).
 - ``test_faketensor``: a fake (meta) implementation is registered and gives outputs of the real outputs'
-  shapes and dtypes.
+  shapes, dtypes and strides.
 - ``test_aot_dispatch_static`` / ``test_aot_dispatch_dynamic``: what PyTorch's compilers need of the operator:
   a fake implementation that runs, the same outputs from repeated calls and, with inputs that require grad,
   a backward that runs and gives the same gradients. ember has no compiler: both run this one check.
@@ -28,7 +28,7 @@ class OpCheckError(Exception):
 
 
 class MetadataMismatchError(Exception):
-    """A fake implementation's outputs differ from the real outputs in shape or dtype."""
+    """A fake implementation's outputs differ from the real outputs in shape, dtype or strides."""
 
 
 class UnsupportedOperatorException(RuntimeError):
@@ -135,8 +135,13 @@ def _autograd_registration_check(opdef, args, kwargs, rtol, atol):
             "Autograd key.")
 
 
+def _returns_nothing(opdef):
+    return not opdef.schema.returns
+
+
 def _require_fake(opdef):
-    if opdef.fake is not None or opdef.composite is not None:
+    # (an operator that only mutates its arguments needs none: it returns nothing to describe)
+    if opdef.fake is not None or opdef.composite is not None or _returns_nothing(opdef):
         return
     if opdef.from_custom_op:
         raise RuntimeError(f"There was no fake impl registered for <CustomOpDef({opdef.qualname})>. This is "
@@ -158,6 +163,8 @@ def _on_meta(args, kwargs):
 def _run_fake(opdef, args, kwargs):
     _require_fake(opdef)
     meta_args, meta_kwargs = _on_meta(args, kwargs)
+    if opdef.fake is None and _returns_nothing(opdef):
+        return None
     if opdef.fake is None:                      # an autograd-level implementation runs on meta tensors itself
         return opdef.composite(*meta_args, **meta_kwargs)
     pos, kw = opdef.bind(meta_args, meta_kwargs)
@@ -170,19 +177,36 @@ def _fake_check(opdef, args, kwargs, rtol, atol):
     args, kwargs = _copied(args, kwargs)
     fake = _as_outputs(_run_fake(opdef, args, kwargs))
     real = _as_outputs(opdef(*args, **kwargs))
-    where = f"When comparing the output of {opdef.namespace}.{opdef.name}.default on FakeTensor and concrete " \
-            "Tensors, found mismatched tensor metadata: "
+    context = f"When comparing the output of {opdef.namespace}.{opdef.name}.default on FakeTensor and concrete " \
+              "Tensors, found"
     if len(fake) != len(real):
-        raise MetadataMismatchError(f"{where}{len(fake)} outputs and {len(real)} outputs are not equal!")
-    for f, r in zip(fake, real):
+        raise AssertionError(f"{context} mismatch in number of returns {len(fake)} != {len(real)}")
+    for i, (f, r) in enumerate(zip(fake, real)):
         if isinstance(r, Tensor) != isinstance(f, Tensor):
-            raise MetadataMismatchError(f"{where}{type(f).__name__} and {type(r).__name__} are not equal!")
+            raise AssertionError(f"{context} mismatched number of tensor outputs")
         if not isinstance(r, Tensor):
             continue
-        if tuple(f.shape) != tuple(r.shape):
-            raise MetadataMismatchError(f"{where}Shapes {r.shape} and {f.shape} are not equal!")
-        if f.dtype is not r.dtype:
-            raise MetadataMismatchError(f"{where}Dtypes {r.dtype} and {f.dtype} are not equal!")
+        problem = _metadata_mismatch(r, f)
+        if problem:
+            where = ' mismatched tensor metadata: ' if len(real) == 1 else \
+                f' mismatched tensor metadata for output[{i}]: '
+            raise MetadataMismatchError(context + where + problem)
+
+
+def _metadata_mismatch(real, fake):
+    """What differs between a real output and its fake counterpart (sizes, dtype, the strides of dimensions
+    longer than 1, storage offset), in PyTorch's words; None when nothing does."""
+    if tuple(fake.shape) != tuple(real.shape):
+        return f"Shapes {real.shape} and {fake.shape} are not equal!"
+    if fake.dtype is not real.dtype:
+        return f"Dtypes {real.dtype} and {fake.dtype} are not equal!"
+    for idx, (n, a, b) in enumerate(zip(real.shape, real.stride(), fake.stride())):
+        if n > 1 and a != b:
+            return f"Stride mismatch! Strides are {real.stride()} and {fake.stride()} (mismatched at {idx})!"
+    if real.storage_offset() != fake.storage_offset():
+        return (f"Storage offset mismatch! Storage offsets are {real.storage_offset()} and "
+                f"{fake.storage_offset()}!")
+    return None
 
 
 def _aot_check(opdef, args, kwargs, rtol, atol):
