@@ -24,7 +24,9 @@ unflatten _assert_tensor_metadata sym_size _native_batch_norm_legit_functional u
 upsample_nearest1d upsample_nearest3d _upsample_nearest_exact1d _upsample_nearest_exact2d _upsample_nearest_exact3d
 upsample_linear1d upsample_bilinear2d upsample_bicubic2d upsample_trilinear3d
 l1_loss cross_entropy_loss nll_loss_nd kl_div multilabel_margin_loss cosine_embedding_loss poisson_nll_loss
-triplet_margin_loss log_sigmoid lstm_cell gru_cell rnn_tanh_cell rnn_relu_cell numpy_T mT mH matrix_H'''.split()
+triplet_margin_loss log_sigmoid lstm_cell gru_cell rnn_tanh_cell rnn_relu_cell numpy_T mT mH matrix_H
+bilinear conv_transpose3d col2im im2col instance_norm rms_norm feature_dropout feature_alpha_dropout
+cosine_similarity adaptive_avg_pool3d max_pool3d avg_pool3d max_pool1d_with_indices adaptive_max_pool1d'''.split()
 
 # and every ATen operator named like a function of PyTorch's Python API (torch.*, Tensor.*, F.*)
 _API = {n for n in dir(torch) + dir(torch.Tensor) + dir(torch.nn.functional) if not n.startswith('__')}

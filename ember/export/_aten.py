@@ -208,14 +208,48 @@ def _native_layer_norm(input, normalized_shape, weight, bias, eps):
     return out, mean, rstd
 
 
-def _max_pool2d_with_indices(self, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
-    import ember.nn.functional as F
-    return tuple(F.max_pool2d(self, kernel_size, stride or None, padding, dilation, ceil_mode, return_indices=True))
+def _max_pool(dims, with_indices):
+    # aten.max_pool{1,2,3}d[_with_indices]: an empty stride is the kernel's
+    def kernel(self, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+        import ember.nn.functional as F
+        out = getattr(F, f'max_pool{dims}d')(self, kernel_size, stride or None, padding, dilation, ceil_mode,
+                                              return_indices=with_indices)
+        return tuple(out) if with_indices else out
+    return kernel
 
 
-def _max_pool2d(self, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+def _adaptive_max_pool(dims):
+    def kernel(self, output_size):
+        import ember.nn.functional as F
+        return tuple(getattr(F, f'adaptive_max_pool{dims}d')(self, output_size, return_indices=True))
+    return kernel
+
+
+def _max_unpool(self, indices, output_size, stride=None, padding=None):
+    # each value written at its flat index within its plane of the output
+    import ember
+    planes = self.shape[:self.dim() - len(output_size)]
+    flat_in = self.reshape(*planes, -1)
+    size = 1
+    for s in output_size:
+        size *= s
+    out = ember.zeros(*planes, size, dtype=self.dtype, device=self.device)
+    return out.scatter(-1, indices.reshape(*planes, -1), flat_in).reshape(*planes, *output_size)
+
+
+def _instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum, eps, cudnn_enabled):
     import ember.nn.functional as F
-    return F.max_pool2d(self, kernel_size, stride or None, padding, dilation, ceil_mode)
+    return F.instance_norm(input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps)
+
+
+def _im2col(self, kernel_size, dilation, padding, stride):
+    import ember.nn.functional as F
+    return F.unfold(self, kernel_size, dilation, padding, stride)
+
+
+def _col2im(self, output_size, kernel_size, dilation, padding, stride):
+    import ember.nn.functional as F
+    return F.fold(self, output_size, kernel_size, dilation, padding, stride)
 
 
 def _convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups):
@@ -394,8 +428,10 @@ _KERNELS = {
     'linalg_vector_norm': _vector_norm, '_adaptive_avg_pool2d': _adaptive_avg_pool2d,
     'batch_norm': _batch_norm, '_native_batch_norm_legit_no_training': _bn_no_training,
     '_native_batch_norm_legit_functional': _bn_functional,
-    'native_layer_norm': _native_layer_norm, 'max_pool2d_with_indices': _max_pool2d_with_indices,
-    'max_pool2d': _max_pool2d, 'convolution': _convolution, 'slice': _slice, 'select': _select,
+    'native_layer_norm': _native_layer_norm, 'instance_norm': _instance_norm, 'im2col': _im2col, 'col2im': _col2im,
+    **{f'max_pool{d}d': _max_pool(d, False) for d in (1, 2, 3)}, 'max_unpool2d': _max_unpool, 'max_unpool3d': _max_unpool,
+    **{f'adaptive_max_pool{d}d': _adaptive_max_pool(d) for d in (1, 2, 3)},
+    **{f'max_pool{d}d_with_indices': _max_pool(d, True) for d in (1, 2, 3)}, 'convolution': _convolution, 'slice': _slice, 'select': _select,
     'index': _index, '_softmax': _softmax, '_log_softmax': _log_softmax, 'rsub': _rsub, 'to': _to,
     'dropout': _dropout, 'native_dropout': _native_dropout, '_unsafe_view': _unsafe_view,
     '_assert_tensor_metadata': _assert_tensor_metadata, '_native_multi_head_attention': _native_multi_head_attention,

@@ -95,9 +95,21 @@ def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
     return input / squares.mul(alpha).add(k).pow(beta)
 
 
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    # one dimension more, unpooled in 2-D (PyTorch's F does so too)
+    from ember.export import _aten
+    one = (lambda v: v if isinstance(v, int) else v[0])
+    kernel, padding = one(kernel_size), one(padding)
+    stride = kernel if stride is None else one(stride)
+    size = [(input.shape[-1] - 1) * stride - 2 * padding + kernel] if output_size is None else list(output_size)[-1:]
+    unpool = _aten.overload('max_unpool2d', 'default')
+    return unpool(input.unsqueeze(-1), indices.unsqueeze(-1), size + [1]).squeeze(-1)
+
+
 FUNCTIONS = {
     'softsign': softsign, 'tanhshrink': tanhshrink, 'softmin': softmin, 'lp_pool1d': _lp_pool(1),
     'lp_pool2d': _lp_pool(2), 'lp_pool3d': _lp_pool(3), 'kl_div': kl_div,
     'multilabel_soft_margin_loss': multilabel_soft_margin_loss,
     'triplet_margin_with_distance_loss': triplet_margin_with_distance_loss, 'local_response_norm': local_response_norm,
+    'max_unpool1d': max_unpool1d,
 }

@@ -267,6 +267,71 @@ def _dropout(fn, args, kwargs):
     return _choose('dropout', values, {'input', 'p', 'train'})
 
 
+def _feature_dropout(aten_name, dims=None):
+    # F's dropout1d/2d/3d, alpha_dropout, feature_alpha_dropout: (input, p, training, inplace) -> (input, p, train)
+    def handler(fn, args, kwargs):
+        values, _ = _values_for(fn, args, kwargs)
+        if values.pop('inplace', False):
+            raise Unsupported('in-place dropout')
+        if dims is not None and values['input'].dim() != dims + 2:
+            raise Unsupported(f'{aten_name} of an input without a batch dimension')
+        return _choose(aten_name, {'input': values['input'], 'p': values['p'], 'train': values['training']},
+                       {'input', 'p', 'train'})
+    return handler
+
+
+def _adaptive_max_pool(aten_name):
+    # the ATen operator gives the indices too, whether F's call returns them or not
+    def handler(fn, args, kwargs):
+        values, _ = _values_for(fn, args, kwargs)
+        return _choose(aten_name, {'self': values['input'], 'output_size': values['output_size']},
+                       {'self', 'output_size'})
+    return handler
+
+
+def _max_unpool(dims):
+    # F.max_unpool2d/3d work out the output size (PyTorch's Python does too) and call the ATen operator with it
+    def handler(fn, args, kwargs):
+        values, _ = _values_for(fn, args, kwargs)
+        x = values['input']
+
+        def per_dim(v, default=None):
+            v = default if v is None else v
+            return [v] * dims if isinstance(v, int) else list(v)
+        kernel = per_dim(values['kernel_size'])
+        stride, padding = per_dim(values.get('stride'), kernel), per_dim(values.get('padding', 0))
+        size = values.get('output_size')
+        if size is None:
+            size = [(x.shape[x.dim() - dims + i] - 1) * stride[i] - 2 * padding[i] + kernel[i] for i in range(dims)]
+        else:
+            size = list(size)[-dims:]
+        chosen = {'self': x, 'indices': values['indices'], 'output_size': size}
+        if dims == 3:
+            chosen.update(stride=stride, padding=padding)
+        return _choose(f'max_unpool{dims}d', chosen, set(chosen))
+    return handler
+
+
+def _instance_norm(fn, args, kwargs):
+    # F.instance_norm passes every argument on, and cuDNN's flag is off on CPU
+    values, _ = _values_for(fn, args, kwargs)
+    values['cudnn_enabled'] = False
+    return _choose('instance_norm', values, set(values))
+
+
+def _unfold(fn, args, kwargs):
+    # F.unfold (im2col) and Tensor.unfold share the name
+    values, provided = _values_for(fn, args, kwargs)
+    if 'kernel_size' not in values:
+        return _choose('unfold', values, provided)
+    return _choose('im2col', values, {'input', 'kernel_size', 'dilation', 'padding', 'stride'})
+
+
+def _fold(fn, args, kwargs):
+    values, _ = _values_for(fn, args, kwargs)
+    return _choose('col2im', values, {'input', 'output_size', 'kernel_size', 'dilation', 'padding', 'stride'})
+
+
 def _softmax(aten_name):
     def handler(fn, args, kwargs):
         values, provided = _values_for(fn, args, kwargs)
@@ -450,6 +515,12 @@ def _getitem(fn, args, kwargs):
 
 _SPECIAL = {
     'relu': _relu_functional, 'batch_norm': _batch_norm, 'max_pool2d': _max_pool('max_pool2d'),
+    'max_pool1d': _max_pool('max_pool1d'), 'max_pool3d': _max_pool('max_pool3d'), 'instance_norm': _instance_norm,
+    'dropout1d': _feature_dropout('feature_dropout', 1), 'dropout2d': _feature_dropout('feature_dropout', 2),
+    'dropout3d': _feature_dropout('feature_dropout', 3), 'alpha_dropout': _feature_dropout('alpha_dropout'),
+    'feature_alpha_dropout': _feature_dropout('feature_alpha_dropout'), 'unfold': _unfold, 'fold': _fold,
+    'max_unpool2d': _max_unpool(2), 'max_unpool3d': _max_unpool(3),
+    **{f'adaptive_max_pool{d}d': _adaptive_max_pool(f'adaptive_max_pool{d}d') for d in (1, 2, 3)},
     'dropout': _dropout, 'softmax': _softmax('softmax'), 'log_softmax': _softmax('log_softmax'),
     'to': _to, 'float': _cast('float32'), 'double': _cast('float64'), 'half': _cast('float16'),
     'long': _cast('int64'), 'int': _cast('int32'), 'bool': _cast('bool'), 'bfloat16': _cast('bfloat16'),

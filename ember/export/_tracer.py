@@ -279,6 +279,14 @@ class OpTracer:
             op, aargs, akwargs = to_aten(name, fn or getattr(func, '_plain', None) or unwrapped(func), args, kwargs)
         except Unsupported as e:
             raise Unsupported(f"ember.export cannot record the call of '{name}': {e}") from None
+        if isinstance(out, Tensor) and op._schema.returns > 1:
+            # the Python call gives the first of the operator's results (F.adaptive_max_pool2d without indices):
+            # the graph records them all, as PyTorch's does
+            with DisableTorchFunctionSubclass(), grad_mode.no_grad():
+                every = op._run(tuple(aargs), dict(akwargs))
+            if isinstance(every, (tuple, list)):
+                _verify(op, aargs, akwargs, every, name)
+                return self._record(op, aargs, akwargs, every)[0]
         _verify(op, aargs, akwargs, out, name)
         if op._packet._name == 'to' and op._overloadname == 'dtype':
             self._record(_aten.overload('_assert_tensor_metadata', 'default'), (args[0],),

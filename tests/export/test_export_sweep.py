@@ -35,28 +35,11 @@ def _unknown(op):
     return Unsupported, f"does not know the ATen operator '{op}'"
 
 
-def _no_overload(op):
-    return Unsupported, f'no overload of aten.{op} takes the arguments'
-
-
 # module cases whose export ember refuses: (error, what the message says)
 REFUSED = {
-    'AdaptiveAvgPool3d': _unknown('adaptive_avg_pool3d'), 'AdaptiveMaxPool1d': _unknown('adaptive_max_pool1d'),
-    'AdaptiveMaxPool2d': _no_overload('adaptive_max_pool2d'), 'AdaptiveMaxPool3d': _no_overload('adaptive_max_pool3d'),
-    'MaxPool1d': _no_overload('max_pool1d'), 'MaxPool3d': _unknown('max_pool3d'),
-    'MaxUnpool1d': _unknown('max_unpool1d'), 'MaxUnpool2d': _no_overload('max_unpool2d'),
-    'MaxUnpool3d': _no_overload('max_unpool3d'), 'RReLU_eval': _unknown('rrelu'), 'Bilinear': _unknown('bilinear'),
-    'ConvTranspose3d': _unknown('conv_transpose3d'), 'LazyConvTranspose3d': _unknown('conv_transpose3d'),
-    'Fold': _unknown('fold'), 'Unfold': _no_overload('unfold'),
-    **{f'{lazy}InstanceNorm{d}d': _unknown('instance_norm') for lazy in ('', 'Lazy') for d in (1, 2, 3)},
-    'RMSNorm': _unknown('rms_norm'),
-    'AlphaDropout': _no_overload('alpha_dropout'), 'Dropout1d': _unknown('dropout1d'),
-    'Dropout2d': _unknown('dropout2d'), 'Dropout3d': _unknown('dropout3d'),
-    'FeatureAlphaDropout': _unknown('feature_alpha_dropout'), 'EmbeddingBag': _unknown('embedding_bag'),
-    'EmbeddingBag_max': _unknown('embedding_bag'), 'CosineSimilarity': _unknown('cosine_similarity'),
-    'GaussianNLLLoss': _unknown('gaussian_nll_loss'),
-    'CTCLoss': _unknown('ctc_loss'),
-    'LinearCrossEntropyLoss': _unknown('linear_cross_entropy'),
+    'RReLU_eval': _unknown('rrelu'), 'EmbeddingBag': _unknown('embedding_bag'),
+    'EmbeddingBag_max': _unknown('embedding_bag'), 'GaussianNLLLoss': _unknown('gaussian_nll_loss'),
+    'CTCLoss': _unknown('ctc_loss'), 'LinearCrossEntropyLoss': _unknown('linear_cross_entropy'),
     # computed by ember's own code the trace cannot see (PyTorch's Python code, which it records, differs)
     'MultiheadAttention_kdim': (UntracedComputation, r"^ember\.export cannot record aten::addmm in "
                                                      r"MultiheadAttention: ember computes it outside"),
