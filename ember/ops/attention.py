@@ -357,6 +357,9 @@ def _project(query, key, value, E, in_proj_weight, in_proj_bias, separate, q_w, 
         for w, name in ((q_w, 'q'), (k_w, 'k'), (v_w, 'v')):
             if w is None:
                 raise AssertionError(f'use_separate_proj_weight is True but {name}_proj_weight is None')
+        for w, x, name in ((q_w, query, 'query'), (k_w, key, 'key'), (v_w, value, 'value')):
+            if tuple(w.shape) != (E, x.shape[-1]):
+                raise AssertionError(f"expecting {name} weights shape of {(E, x.shape[-1])}, but got {w.shape}")
         b_q = b_k = b_v = None
         if in_proj_bias is not None:
             b_q, b_k, b_v = in_proj_bias.chunk(3)

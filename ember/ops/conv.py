@@ -794,6 +794,8 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     if input.ndim not in (2, 3):
         raise RuntimeError("Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero "
                            f"dimensions for input, but got: {list(input.shape)}")
+    if isinstance(output_size, (tuple, list)) and len(output_size) != 2:
+        raise RuntimeError(f"It is expected output_size equals to 2, but got size {len(output_size)}")
     size = _ntuple(output_size, 2)
     kernel, dilation, padding, stride = _fold_params(kernel_size, dilation, padding, stride)
     x = input if input.ndim == 3 else input.unsqueeze(0)   # (a view, for the checks only)

@@ -255,6 +255,9 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
             raise ValueError("offsets has to be a 1D Tensor")
         flat = input
         off = backend.to_numpy(offsets._data).astype(np.int64)
+        if off.size and off[0] != 0:
+            raise RuntimeError("offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from "
+                               f"position 0. However, got {int(off[0])}\n[ ember.LongTensor{{}} ]")     # (as a long tensor)
         past_end = None
         if include_last_offset:
             # NOTE: as PyTorch's kernel, indices from the last offset on join the last bag's maximum

@@ -1020,7 +1020,15 @@ class MaxUnpool(Primitive):
         return gx, None, None
 
 
+def _check_unpool_indices(n, input, indices):
+    if input.shape != indices.shape:
+        shown = [list(t.shape) + [1] * (n == 1) for t in (input, indices)]    # (1-D runs as 2-D)
+        raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor ({shown[0]}) "
+                           f"but got indices tensor with shape: {shown[1]}")
+
+
 def _max_unpool(n, input, indices, kernel_size, stride, padding, output_size):
+    _check_unpool_indices(n, input, indices)
     kernel = (kernel_size,) * n if isinstance(kernel_size, int) else tuple(kernel_size)
     stride = kernel if stride is None else ((stride,) * n if isinstance(stride, int) else tuple(stride))
     padding = (padding,) * n if isinstance(padding, int) else tuple(padding)

@@ -5,7 +5,7 @@ graph-node names (``AdaptiveMaxPool3DBackward0``, ``MaxUnpool3DBackward0``) are 
 """
 from ember.ops._registry import op
 from ember.ops._util import python_reads
-from ember.ops.pooling import AdaptiveMaxPool, MaxUnpool, _adaptive_sizes, _unpool_size, avg_pool3d
+from ember.ops.pooling import AdaptiveMaxPool, MaxUnpool, _adaptive_sizes, _check_unpool_indices, _unpool_size, avg_pool3d
 
 
 class AdaptiveMaxPool3D(AdaptiveMaxPool):
@@ -71,6 +71,7 @@ def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_siz
         tensor([0., 0., 0., 0., 0., 0., 0., 7.])
     """
     python_reads(input, 'size')
+    _check_unpool_indices(3, input, indices)
     kernel = (kernel_size,) * 3 if isinstance(kernel_size, int) else tuple(kernel_size)
     stride = kernel if stride is None else ((stride,) * 3 if isinstance(stride, int) else tuple(stride))
     padding = (padding,) * 3 if isinstance(padding, int) else tuple(padding)

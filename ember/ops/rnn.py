@@ -177,6 +177,9 @@ def lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None):
     >>> h
     tensor([[0.6083, 0.6083, 0.6083]])
     """
+    if not isinstance(hx, (tuple, list)):
+        from ember.ops._argparse import type_name
+        raise TypeError(f"lstm_cell(): argument 'hx' (position 2) must be tuple of Tensors, not {type_name(hx)}")
     h, c = hx
     return _lstm_step(_linear(input, w_ih, b_ih), h, c, w_hh, b_hh)
 

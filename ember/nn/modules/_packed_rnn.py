@@ -12,12 +12,29 @@ def is_packed(input):
     return isinstance(input, PackedSequence)
 
 
+def _unchecked_lstm_input(module, data):
+    """PyTorch's LSTM checks a packed input only with a given hidden state; without one, a wrong
+    dtype or feature count fails in its first layer's input product."""
+    w = module._flat_weights[0]
+    if data.dtype is not w.dtype:
+        from ember._tensor import _scalar_type_name
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_scalar_type_name(data.dtype)} and "
+                           f"{_scalar_type_name(w.dtype)}")
+    if data.dim() == 2 and data.size(1) != module.input_size:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({data.size(0)}x{data.size(1)} and "
+                           f"{module.input_size}x{w.size(0)})")
+    module._check_input(data, data.new_zeros(0))
+
+
 def packed_forward(module, input, hx):
     """``module(input, hx)`` for a PackedSequence ``input``: returns (PackedSequence, hidden)."""
     data, batch_sizes, sorted_indices, unsorted_indices = input
     batch = int(batch_sizes[0])
-    module._check_input(data, batch_sizes)
     lstm = module.mode == 'LSTM'
+    if lstm and hx is None:
+        _unchecked_lstm_input(module, data)
+    else:
+        module._check_input(data, batch_sizes)
     directions = 2 if module.bidirectional else 1
     real_hidden = module.proj_size if getattr(module, 'proj_size', 0) > 0 else module.hidden_size
     h_size = (module.num_layers * directions, batch, real_hidden)

@@ -378,8 +378,8 @@ class RNNCellBase(Module):
     def _prepare(self, input, hx):
         if input.dim() not in (1, 2):
             raise ValueError(f'{self._get_name()}: Expected input to be 1D or 2D, got {input.dim()}D instead')
-        if isinstance(hx, tuple):
-            for i, h in enumerate(hx):
+        if isinstance(hx, tuple) or (hx is not None and isinstance(self, LSTMCell)):
+            for i, h in enumerate(hx):     # (PyTorch's LSTMCell iterates whatever hx is)
                 if h.dim() not in (1, 2):
                     raise ValueError(f'{self._get_name()}: Expected hx[{i}] to be 1D or 2D, got {h.dim()}D instead')
         elif hx is not None and hx.dim() not in (1, 2):
@@ -392,7 +392,7 @@ class RNNCellBase(Module):
         if hx is None:
             z = ember.zeros(input.size(0), self.hidden_size, dtype=input.dtype, device=input.device)
             return input, (z, z) if isinstance(self, LSTMCell) else z, batched
-        hs = hx if isinstance(hx, tuple) else (hx,)
+        hs = tuple(hx) if isinstance(hx, (tuple, list)) else (hx,)
         if not batched:
             hs = tuple(h.unsqueeze(0) for h in hs)
         for i, h in enumerate(hs):
@@ -401,7 +401,7 @@ class RNNCellBase(Module):
             if h.size(1) != self.hidden_size:
                 raise RuntimeError(f'hidden{i} has inconsistent hidden_size: got {h.size(1)}, expected '
                                    f'{self.hidden_size}')
-        return input, hs if isinstance(hx, tuple) else hs[0], batched
+        return input, hs if isinstance(hx, (tuple, list)) else hs[0], batched
 
     def _weights(self):
         return self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh
