@@ -24,7 +24,9 @@ NEEDS = {'vit_einops': 'einops', 'gan_mnist': 'PIL',
          # torchvision's MNIST-family datasets hand their transforms PIL images
          'tut_quickstart': 'PIL', 'tut_data': 'PIL', 'tut_transforms': 'PIL', 'tut_optimization': 'PIL',
          'tut_blitz_cifar10': 'PIL', 'tut_trainingyt': 'PIL', 'tut_dcgan': 'PIL', 'tut_transfer_learning': 'PIL',
-         'tnlp_fgsm': 'PIL', 'tnlp_tensorboard': 'PIL matplotlib tensorboard'}
+         'tnlp_fgsm': 'PIL', 'tnlp_tensorboard': 'PIL matplotlib tensorboard',
+         'tvis_neural_style': 'PIL', 'tvis_static_quantization': 'PIL', 'tvis_recipe_zeroing_out_gradients': 'PIL',
+         'tvis_super_resolution_onnx': 'PIL onnx onnxruntime'}
 
 
 @contextlib.contextmanager
