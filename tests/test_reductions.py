@@ -333,3 +333,22 @@ def test_unique_along_a_dim_gives_one_inverse_index_per_slice():
     values, inverse, counts = torch.unique(t, return_inverse=True, return_counts=True, dim=0)
     assert values.tolist() == [[1, 1], [2, 3]]
     assert inverse.tolist() == [1, 1, 0] and counts.tolist() == [1, 2]
+
+
+def test_variance_gradient_without_degrees_of_freedom_is_nan():
+    # PyTorch 2.13: var/std of one element (correction 1) have NaN gradients, not an error
+    for fn in (lambda t: t.var(), lambda t: t.std(), lambda t: t.var(1)):
+        x = torch.ones(2, 1, requires_grad=True) if fn(torch.ones(2, 1)).dim() else torch.tensor([1.5], requires_grad=True)
+        g, = torch.autograd.grad(fn(x).sum(), x)
+        assert g.isnan().all()
+
+
+def test_nansum_of_integers_is_an_integer_sum():
+    # PyTorch 2.13: no NaNs to skip, so sum's result (int64 for integers and bools); complex refused on the CPU
+    assert torch.nansum(torch.tensor([1, 2], dtype=torch.int8)).dtype == torch.int64
+    assert torch.nansum(torch.tensor([1, 2])).item() == 3
+    assert torch.nansum(torch.tensor([True, True]), 0, keepdim=True).tolist() == [2]
+    assert torch.tensor([[1, 2], [3, 4]]).nansum(1).tolist() == [3, 7]
+    assert torch.nansum(torch.tensor([1, 2]), dtype=torch.float64).dtype == torch.float64
+    with pytest.raises(RuntimeError, match='^nansum on CPU does not support complex inputs$'):
+        torch.nansum(torch.tensor([1 + 1j, 2]))

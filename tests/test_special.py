@@ -135,3 +135,44 @@ def test_lgamma_of_small_integers_is_the_log_of_a_factorial():
     n = np.arange(1, 9)
     got = ember.lgamma(_f64(n.tolist())).tolist()
     assert got == [math.log(math.factorial(k - 1)) for k in n.tolist()]
+
+
+def _values(t):
+    return ['nan' if v != v else round(v, 5) for v in t.tolist()]
+
+
+@pytest.mark.parametrize('other, value, grad', [
+    # PyTorch 2.13, x = [0.7, 0, 1.5], upstream gradient [0, 1, 2]: xlogy(x, other) and its x-gradient
+    (0, [-math.inf, 0.0, -math.inf], [0.0, 0.0, -math.inf]),
+    (-1, ['nan', 0.0, 'nan'], [0.0, 0.0, 'nan']),
+    (2.0, [0.4852, 0.0, 1.03972], [0.0, 0.69315, 1.38629]),
+    (math.nan, ['nan', 'nan', 'nan'], ['nan', 0.0, 'nan']),
+    (math.inf, [math.inf, 0.0, math.inf], [0.0, math.inf, math.inf]),
+])
+def test_xlogy_of_a_number_other(other, value, grad):
+    x = ember.tensor([0.7, 0., 1.5], requires_grad=True)
+    y = ember.xlogy(x, other)
+    assert _values(y) == value
+    assert _values(ember.autograd.grad(y, x, ember.tensor([0., 1., 2.]))[0]) == grad
+
+
+@pytest.mark.parametrize('other, value, grad', [
+    (-1, [-math.inf, 0.0, -math.inf], [0.0, 0.0, -math.inf]),
+    (-2.5, ['nan', 0.0, 'nan'], [0.0, 0.0, 'nan']),
+    (2.0, [0.76903, 0.0, 1.64792], [0.0, 1.09861, 2.19722]),
+    (math.nan, ['nan', 'nan', 'nan'], ['nan', 0.0, 'nan']),
+])
+def test_xlog1py_of_a_number_other(other, value, grad):
+    x = ember.tensor([0.7, 0., 1.5], requires_grad=True)
+    y = ember.special.xlog1py(x, other)
+    assert _values(y) == value
+    assert _values(ember.autograd.grad(y, x, ember.tensor([0., 1., 2.]))[0]) == grad
+
+
+def test_xlogy_gradient_is_zero_at_zero_input_only_where_other_is_not_positive():
+    # PyTorch: xlogy(grad, other) masked where x == 0 and other <= 0 (x = 0, other = 2 keeps log 2)
+    x = ember.tensor([0.7, 0., 0.], requires_grad=True)
+    g, = ember.autograd.grad(ember.xlogy(x, ember.tensor([0., 2., -1.])), x, ember.tensor([0., 1., 2.]))
+    assert _values(g) == [0.0, 0.69315, 0.0]
+    g, = ember.autograd.grad(ember.special.xlog1py(x, ember.tensor([-1., -1., 1.])), x, ember.tensor([0., 1., 2.]))
+    assert _values(g) == [0.0, 0.0, 1.38629]

@@ -1,4 +1,5 @@
 """Activation functions (ReLU family, softmax family); nn.functional re-exports these."""
+import builtins
 import math
 
 import numpy as np
@@ -902,12 +903,26 @@ class Hardtanh(Primitive):
     def forward(ctx, x, lo, hi):
         ctx.args = (lo, hi)
         ctx.save_for_backward(x)
+        if x.dtype.kind in 'biu':     # PyTorch clamps integers to the limits cast to their type
+            lo, hi = _integer_limits(x.dtype, lo, hi)
         return ctx.xp.clip(x, lo, hi)
 
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
         return _HardtanhGrad.apply(g, x, *ctx.args), None, None
+
+
+def _integer_limits(dtype, lo, hi):
+    if dtype.kind == 'b':
+        raise RuntimeError("Bool inputs not supported for hardtanh")
+    if dtype.kind == 'u' and (lo < 0 or hi < 0):
+        raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
+    for info in (np.iinfo(np.int64), np.iinfo(dtype)):     # (the limits pass through int64 first)
+        if not (info.min <= lo <= info.max and info.min <= hi <= info.max):
+            name = 'int' if info.dtype == np.int32 else info.dtype.name + '_t'
+            raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+    return int(lo), int(hi)     # (int(): the C cast's truncation)
 
 
 @op('F')

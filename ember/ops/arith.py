@@ -1125,6 +1125,8 @@ class Xlogy(Primitive):
             r = xp.zeros_like(log_other) if x == 0 else x * log_other
         if hasattr(other, 'dtype'):
             r = xp.where(xp.isnan(other), other, r)
+        elif other != other:        # a NaN number: NaN everywhere, as PyTorch
+            r = xp.full_like(r, other)
         return r
 
     @staticmethod
@@ -1133,11 +1135,21 @@ class Xlogy(Primitive):
         x, other = ctx.saved_tensors
         gx = go = None
         if isinstance(x, Tensor) and ctx.needs_input_grad[0]:
-            log_other = other.log() if isinstance(other, Tensor) else __import__('math').log(other)
-            gx = where(x == 0, 0.0, g * log_other)
+            # PyTorch's formula: xlogy(g, other) (0 where g is), and 0 where x is 0 and other <= 0
+            gx = xlogy(g, other)
+            if isinstance(other, Tensor):
+                gx = where((x == 0) & (other <= 0), 0.0, gx)
+            elif not other > 0:
+                gx = where(x == 0, 0.0, gx)
         if isinstance(other, Tensor) and ctx.needs_input_grad[2]:
             go = g * x / other
         return gx, None, go
+
+
+def _scalar_log(v):
+    """log of a Python number as NumPy's: -inf at 0, nan below (the math module raises)."""
+    with _np.errstate(divide='ignore', invalid='ignore'):
+        return float(_np.log(_np.float64(v)))
 
 
 class XlogyScalarOther(Xlogy):
@@ -1241,12 +1253,14 @@ def xlogy(input, other, *, out=None):
     if _same_float(*tensors) and all(isinstance(t, (Tensor, int, float)) and not isinstance(t, bool)
                                      for t in (input, other)):
         node = Xlogy if len(tensors) == 2 else XlogyScalarOther if isinstance(input, Tensor) else XlogySelfScalar
-        result = node.apply(input, other if isinstance(other, Tensor) else math.log(other), other)
+        result = node.apply(input, other if isinstance(other, Tensor) else _scalar_log(other), other)
         return result if out is None else write_out('xlogy', result, out)
     from ember.ops.index import where
-    log_other = other.log() if isinstance(other, Tensor) else math.log(other)
+    log_other = other.log() if isinstance(other, Tensor) else _scalar_log(other)
     result = where(input == 0, 0.0, input * log_other)
     if isinstance(other, Tensor) and other.dtype.is_floating_point:
         result = where(other.isnan(), math.nan, result)
+    elif isinstance(other, float) and math.isnan(other):
+        result = where(input == input, math.nan, result)
     return result if out is None else write_out('xlogy', result, out)
 

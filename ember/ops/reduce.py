@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from ember._dtype import BAREBONES, get_default_dtype, to_dtype
-from ember._dtype import FLOAT8_NUMS
+from ember._dtype import FLOAT8_NUMS, _FLOAT
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive, unrecorded_unary
@@ -181,7 +181,11 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=NOT_GIV
             _float8.check('nansum', input._data.dtype)
         dt = to_dtype(dtype).np_dtype if dtype is not None else None
         _result = Nansum.apply(input, _dims(dim, input.ndim), keepdim, dt)
+    elif isinstance(input, Tensor) and input.dtype.category < _FLOAT:    # no NaNs: sum's integer result
+        _result = sum(input, dim, keepdim, dtype=dtype)
     else:
+        if isinstance(input, Tensor) and input.dtype.is_complex and input.device.type == 'cpu':
+            raise RuntimeError("nansum on CPU does not support complex inputs")
         from ember.ops.index import where
         _result = sum(where(input.isnan(), 0.0, input), dim, keepdim, dtype=dtype)
     return _result if out is None else write_out('nansum', _result, out)
@@ -807,7 +811,9 @@ class Var(Primitive):
         x, = ctx.saved_tensors
         shape, dims, correction, keepdim = ctx.args
         centered = x - x.mean(dims, keepdim=True)
-        return _expand_back(g, shape, dims, keepdim) * centered * (2.0 / ctx.denom), None, None, None
+        # (no degrees of freedom left: PyTorch's infinite factor, so NaN or inf gradients, not an exception)
+        return _expand_back(g, shape, dims, keepdim) * centered * (2.0 / ctx.denom if ctx.denom else math.inf), \
+            None, None, None
 
 
 class Std(Primitive):

@@ -442,8 +442,12 @@ class Xlog1py(Primitive):
         x, y = ctx.saved_tensors
         gx = gy = None
         if ctx.needs_input_grad[0]:
-            gx = where((x == 0) & (y <= -1), 0.0, g * y.log1p()) if isinstance(y, Tensor) else \
-                g * math.log1p(y)
+            # PyTorch's formula: xlog1py(g, y) (0 where g is), and 0 where x is 0 and y <= -1
+            gx = xlog1py(g, y)
+            if isinstance(y, Tensor):
+                gx = where((x == 0) & (y <= -1), 0.0, gx)
+            elif not y > -1:
+                gx = where(x == 0, 0.0, gx)
         if ctx.needs_input_grad[1]:
             gy = g * x / (y + 1)
         return gx, gy

@@ -311,3 +311,27 @@ def test_leaky_relu_and_its_gradient_bit_for_bit_as_where(dtype, slope):
     assert y.dtype == t.dtype and t.grad.dtype == t.dtype
     np.testing.assert_array_equal(y.detach().numpy().view(np.uint8), want_y.view(np.uint8))
     np.testing.assert_array_equal(t.grad.numpy().view(np.uint8), want_g.view(np.uint8))
+
+
+def test_hardtanh_and_relu6_keep_integer_dtypes():
+    # PyTorch 2.13: integer inputs are clamped to the limits cast to their type (truncated), the dtype kept
+    assert F.hardtanh(ember.tensor([-3, 0, 2])).tolist() == [-1, 0, 1]
+    out = F.hardtanh(ember.tensor([-3, 0, 2]), -1.7, 2.9)
+    assert out.dtype == ember.int64 and out.tolist() == [-1, 0, 2]
+    assert F.relu6(ember.tensor([-3, 0, 7], dtype=ember.int8)).dtype == ember.int8
+    assert nn.ReLU6()(ember.tensor([8, -1])).tolist() == [6, 0]
+    x = ember.tensor([-3, 0, 2])
+    F.hardtanh(x, inplace=True)
+    assert x.tolist() == [-1, 0, 1]
+    assert F.hardtanh(ember.tensor([253, 0, 2], dtype=ember.uint8), 0., 1.5).tolist() == [1, 0, 1]
+    for make, text in [(lambda: F.hardtanh(ember.tensor([1], dtype=ember.uint8)),
+                        'cannot do hardtanh on an unsigned type with negative limits'),
+                       (lambda: F.hardtanh(ember.tensor([True, False])), 'Bool inputs not supported for hardtanh'),
+                       (lambda: F.hardtanh(ember.tensor([1], dtype=ember.int32), 0., 1e10),
+                        'value cannot be converted to type int without overflow'),
+                       (lambda: F.hardtanh(ember.tensor([1], dtype=ember.int8), 0., 1000.),
+                        'value cannot be converted to type int8_t without overflow'),
+                       (lambda: F.hardtanh(ember.tensor([1], dtype=ember.int8), 0., 1e20),
+                        'value cannot be converted to type int64_t without overflow')]:
+        with pytest.raises(RuntimeError, match=f'^{text}$'):
+            make()
