@@ -1141,9 +1141,10 @@ class Tensor:
             2.5
         """
         self._one_element()
-        if self._requires_grad:
-            warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
-                          "behavior.\nConsider using tensor.detach() first.", UserWarning, stacklevel=2)
+        if self._requires_grad:     # (once per process, as PyTorch)
+            from ember._warn_once import warn_once
+            warn_once("Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+                      "behavior.\nConsider using tensor.detach() first.")
         return float(self.item())
 
     def __int__(self):
