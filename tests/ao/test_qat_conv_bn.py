@@ -63,12 +63,14 @@ def test_per_channel_fused_fake_quantize_only_on_axis_0():
         fq(ember.randn(2, 3))
 
 
-def test_eager_conv_bn_qat_trains_as_pytorch():
-    """ConvBn1d, ConvBnReLU2d and ConvBn2d (the one-pass BatchNorm folding) and a QAT Linear: losses, every
+@pytest.mark.parametrize('path', ['approximate', 'slow_path'])
+def test_eager_conv_bn_qat_trains_as_pytorch(path):
+    """ConvBn1d, ConvBnReLU2d and ConvBn2d (the one-pass BatchNorm folding, or the two-convolution forward) and
+    a QAT Linear: losses, every
     parameter, running statistic, observer and fake-quantization parameter after five SGD steps (BatchNorm
     frozen after three, observers after four), the fake-quantized output and the converted model's output."""
-    record = json.loads((FIXTURES / 'qat_conv_bn_cases.json').read_text())
-    got = qat_conv_bn_cases.run(ember)
+    record = json.loads((FIXTURES / 'qat_conv_bn_cases.json').read_text())[path]
+    got = qat_conv_bn_cases.run(ember, slow_path=path == 'slow_path')
     assert got['types'] == record['types']
     np.testing.assert_allclose(got['losses'], record['losses'], rtol=1e-5)
     assert sorted(got['state']) == sorted(record['state'])

@@ -1,7 +1,8 @@
 """Fused convolutions for quantization-aware training. ``ConvBn`` keeps the BatchNorm and folds its running
 statistics into the weight before fake quantization (PyTorch's one-pass approximation: the convolution runs
 with the scaled, fake-quantized weight and is divided back before the BatchNorm sees it), so that training
-sees the weights the converted convolution will have."""
+sees the weights the converted convolution will have. Setting ``_enable_slow_path_for_better_numerical_stability``
+runs PyTorch's two-convolution form instead, exact even where a BatchNorm scale is zero."""
 from ember import nn
 from ember.nn import functional as F
 from ember.ao.nn.intrinsic.modules import fused
@@ -60,13 +61,50 @@ class _ConvBn:
 
     def _forward(self, input):
         if self._enable_slow_path_for_better_numerical_stability:
-            raise NotImplementedError("ember's ConvBn QAT modules run the one-pass forward only")
-        running_std = (self.bn.running_var + self.bn.eps).sqrt()
-        scale_factor = self.bn.weight / running_std
+            return self._forward_slow(input)
+        return self._forward_approximate(input)
+
+    def _shapes(self):
         weight_shape = [1] * self.weight.ndim
         weight_shape[0] = -1
         bias_shape = [1] * self.weight.ndim
         bias_shape[1] = -1
+        return weight_shape, bias_shape
+
+    def _forward_slow(self, input):
+        """Two convolutions, exact where the one-pass form divides by the BatchNorm's scale (it handles a zero
+        ``bn.weight``): while the BatchNorm trains, the plain convolution gives the batch statistics (and
+        updates the running ones); the convolution with the fake-quantized, running-statistics-scaled weight
+        is rescaled to the batch's standard deviation and shifted by the fused bias."""
+        import ember
+        weight_shape, bias_shape = self._shapes()
+        zero_bias = ember.zeros(self.out_channels, dtype=input.dtype, device=self.weight.device)
+        if self.bn.training:
+            conv_out = self._conv_forward(input, self.weight, zero_bias)
+            with ember.no_grad():     # the BatchNorm sees the real conv output only to update its statistics
+                self.bn(conv_out if self.bias is None else conv_out + self.bias.reshape(bias_shape))
+        running_std = (self.bn.running_var + self.bn.eps).sqrt()
+        scale_factor = self.bn.weight / running_std
+        scaled_weight = self.weight_fake_quant(self.weight * scale_factor.reshape(weight_shape))
+        conv_bn = self._conv_forward(input, scaled_weight, zero_bias)
+        if self.bn.training:
+            dims = [0] + list(range(2, self.weight.ndim))
+            batch_mean = conv_out.mean(dims)
+            batch_std = ((conv_out - batch_mean.reshape(bias_shape)).square().mean(dims) + self.bn.eps).sqrt()
+            conv_bn = conv_bn * (running_std / batch_std).reshape(bias_shape)
+            fused_mean, fused_std = batch_mean, batch_std
+        else:
+            fused_mean = self.bn.running_mean - (self.bias if self.bias is not None else 0)
+            fused_std = running_std
+        conv_bn = conv_bn + (self.bn.bias - self.bn.weight * fused_mean / fused_std).reshape(bias_shape)
+        if self.bias is not None:     # keeps the conv's bias in the graph (its gradient is zero), as PyTorch
+            conv_bn = conv_bn + (self.bias - self.bias).reshape(bias_shape)
+        return conv_bn
+
+    def _forward_approximate(self, input):
+        running_std = (self.bn.running_var + self.bn.eps).sqrt()
+        scale_factor = self.bn.weight / running_std
+        weight_shape, bias_shape = self._shapes()
         scaled_weight = self.weight_fake_quant(self.weight * scale_factor.reshape(weight_shape))
         zero_bias = scaled_weight.new_zeros(self.out_channels, dtype=input.dtype)
         conv = self._conv_forward(input, scaled_weight, zero_bias)
