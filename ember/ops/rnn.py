@@ -274,7 +274,7 @@ def _run_direction(mode, xs, h, c, weights, reverse, act, mask=None):
 
 
 def _sequence(mode, input, hx, cx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first,
-              act=None, mask=None):
+              act=None, mask=None, packed_rows=None):
     dirs = 2 if bidirectional else 1
     proj = mode == 'LSTM' and len(params) == num_layers * dirs * (5 if has_biases else 3)
     groups = _unpack(params, has_biases, proj)
@@ -291,13 +291,24 @@ def _sequence(mode, input, hx, cx, params, has_biases, num_layers, dropout, trai
             c_n.append(c)
         x = outs[0] if dirs == 1 else cat(outs, 2)
         if dropout and train and layer < num_layers - 1:
-            x = _dropout(x, dropout, True)
+            x = _dropout(x, dropout, True) if packed_rows is None else _dropout_packed(x, dropout, packed_rows)
     if batch_first:
         # PyTorch turns GRU and RNN outputs back in place (TransposeBackward1), LSTM's out of place
         output = x.transpose(0, 1) if mode == 'LSTM' else x.transpose_(0, 1)
     else:
         output = x
     return output, stack(h_n, 0), (stack(c_n, 0) if mode == 'LSTM' else None)
+
+
+def _dropout_packed(x, p, rows):
+    """Dropout between the layers of a packed batch: PyTorch drops out the packed data (the real steps in
+    packed order), so the random draws go to those elements in that order; padding stays zero."""
+    from ember.nn.utils.rnn import _PackPadded
+    from ember.ops.creation import tensor
+    T, B, F = x.shape
+    kept = _dropout(_PackPadded.apply(x, rows), p, True)
+    index = tensor(rows, device=x.device)
+    return x.new_zeros((T * B, F)).index_add(0, index, kept).reshape(T, B, F)
 
 
 def _packed(mode, data, batch_sizes, hx, cx, params, has_biases, num_layers, dropout, train, bidirectional, act=None):
@@ -313,9 +324,10 @@ def _packed(mode, data, batch_sizes, hx, cx, params, has_biases, num_layers, dro
     padded = _padded_from_packed(data, batch_sizes, 0.0, steps)             # (T, B, F)
     lengths = (bs[None, :] > np.arange(batch)[:, None]).sum(1)
     mask = tensor((np.arange(steps)[:, None] < lengths[None, :])[..., None], device=data.device)
+    rows = _packed_positions(bs, batch)
     out, h, c = _sequence(mode, padded, hx, cx, params, has_biases, num_layers, dropout, train, bidirectional,
-                          False, act, mask=mask)
-    return _PackedSteps.apply(out, _packed_positions(bs, batch)), h, c
+                          False, act, mask=mask, packed_rows=rows)
+    return _PackedSteps.apply(out, rows), h, c
 
 
 def _run(mode, act, args):

@@ -485,3 +485,19 @@ def test_errors_match_pytorch(i):
         fn()
     assert str(info.value) == msg
 
+
+
+def test_dropout_between_layers_of_a_packed_batch_draws_as_pytorch():
+    # PyTorch drops out the packed data between layers (real steps only, in packed order): the same seed
+    # gives the same masks, outputs, gradients and generator state afterwards (values read from PyTorch 2.13)
+    ember.manual_seed(0)
+    got = []
+    for mode in ('GRU', 'LSTM'):
+        m = M.LSTM(3, 4, 3, dropout=0.5, bidirectional=True) if mode == 'LSTM' else M.GRU(3, 4, 2, dropout=0.5)
+        x = ember.randn(5, 3, 3, requires_grad=True)
+        o, h = m(ember.nn.utils.rnn.pack_padded_sequence(x, [5, 4, 2]))
+        (o.data.pow(2).sum()).backward()
+        got.append([o.data.sum().item(), x.grad.sum().item(), m.weight_ih_l1.grad.sum().item(), ember.rand(1).item()])
+        assert (x.grad[4:, 1:] == 0).all() and (x.grad[2:, 2] == 0).all()
+    expected = [[-1.47917, -0.31782, -1.00359, 0.90938], [-3.48589, -0.03407, 0.05151, 0.31562]]
+    np.testing.assert_allclose(got, expected, atol=2e-5)
