@@ -26,7 +26,7 @@ NEEDS = {'vit_einops': 'einops', 'gan_mnist': 'PIL',
          'tut_blitz_cifar10': 'PIL', 'tut_trainingyt': 'PIL', 'tut_dcgan': 'PIL', 'tut_transfer_learning': 'PIL',
          'tnlp_fgsm': 'PIL', 'tnlp_tensorboard': 'PIL matplotlib tensorboard',
          'tvis_neural_style': 'PIL', 'tvis_static_quantization': 'PIL', 'tvis_recipe_zeroing_out_gradients': 'PIL',
-         'tvis_super_resolution_onnx': 'PIL onnx onnxruntime'}
+         'tvis_super_resolution_onnx': 'PIL onnx onnxruntime', 'tvis_detection_finetuning': 'PIL'}
 
 
 @contextlib.contextmanager
