@@ -69,7 +69,8 @@ def quantize_values(x, scale, zero_point, qmin, qmax, rounding='add'):
             values = np.rint(x * inv + np.asarray(zero_point, dtype=np.float32))
         else:
             values = np.rint(x * inv) + zero_point
-        return np.clip(values, qmin, qmax)
+        # clamped in float64, where qint32's limits are exact (in float32 its maximum rounds up past the type)
+        return np.clip(np.asarray(values, dtype=np.float64), qmin, qmax)
 
 
 def _rounding(qdtype):

@@ -80,3 +80,16 @@ def test_mapping_constants_and_helpers():
     seen = []
     Q.default_eval_fn(lambda x: seen.append(x), [(1, 'a'), (2, 'b')])
     assert seen == [1, 2]
+
+
+def test_qint32_quantization_saturates_at_the_types_limits():
+    """Values past qint32's range clamp to 2^31 - 1 / -2^31 (PyTorch's integers, recorded): clamping in float32,
+    where 2^31 - 1 rounds up to 2^31, wrapped them round to -2^31."""
+    q = ember.quantize_per_tensor(ember.tensor([1.0, -1.0, 0.9999999, 3e9]), 2 ** -31, 0, ember.qint32)
+    assert q.int_repr().tolist() == [2147483647, -2147483648, 2147483392, 2147483647]
+    q = ember.quantize_per_tensor(ember.tensor([2147483520.0, 2147483647.0, -2147483648.0, -3e9]), 1.0, 0,
+                                  ember.qint32)
+    assert q.int_repr().tolist() == [2147483520, 2147483647, -2147483648, -2147483648]
+    q = ember.quantize_per_channel(ember.tensor([[1.0], [-1.0]]), ember.tensor([2 ** -31, 2 ** -31],
+                                   dtype=ember.float64), ember.tensor([0, 0]), 0, ember.qint32)
+    assert q.int_repr().tolist() == [[2147483647], [-2147483648]]
