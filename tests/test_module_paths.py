@@ -97,3 +97,23 @@ def test_torchvision_defining_modules_of_box_losses_stochastic_depth_and_version
     b = ember.tensor([[1., 1., 3., 3.]])
     assert abs(generalized_box_iou_loss(a, b).item() - (1 - (1 / 7 - 2 / 9))) < 1e-6
     assert __version__ == ember.vision.__version__ and git_version == 'Unknown'
+
+
+def test_layer_base_classes_as_pytorchs():
+    # profilers (thop, fvcore) key their tables by these private bases and test isinstance against them
+    from ember.nn.modules import padding, pooling
+    nn = ember.nn
+    assert isinstance(nn.ZeroPad2d(1), nn.ConstantPad2d) and isinstance(nn.ZeroPad1d(1), padding._ConstantPadNd)
+    assert isinstance(nn.ReflectionPad3d(1), padding._ReflectionPadNd)
+    assert isinstance(nn.ReplicationPad1d(1), padding._ReplicationPadNd)
+    assert not isinstance(nn.ReflectionPad2d(1), padding._ReplicationPadNd)
+    assert isinstance(nn.AvgPool1d(2), pooling._AvgPoolNd) and isinstance(nn.AvgPool2d(2), pooling._AvgPoolNd)
+    assert isinstance(nn.AdaptiveAvgPool2d(1), pooling._AdaptiveAvgPoolNd)
+    assert not isinstance(nn.AdaptiveMaxPool2d(1), pooling._AdaptiveAvgPoolNd)
+    z = nn.ZeroPad2d((1, 0, 0, 1))
+    assert repr(z) == 'ZeroPad2d((1, 0, 0, 1))' and z.value == 0.0
+    assert z(ember.ones(1, 1, 1, 1)).tolist() == [[[[0.0, 1.0], [0.0, 0.0]]]]
+    assert repr(nn.ReplicationPad1d(2)) == 'ReplicationPad1d((2, 2))'
+    assert nn.ReflectionPad1d(2)(ember.arange(4.).view(1, 1, 4)).tolist() == [[[2.0, 1.0, 0.0, 1.0, 2.0, 3.0, 2.0, 1.0]]]
+    a = nn.AvgPool1d(3, stride=2)
+    assert repr(a) == 'AvgPool1d(kernel_size=(3,), stride=(2,), padding=(0,))' and not hasattr(a, 'divisor_override')

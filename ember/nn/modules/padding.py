@@ -115,6 +115,7 @@ class ConstantPad3d(_ConstantPadNd):
 
 
 class _ZeroPadNd(_ConstantPadNd):
+    # (a mixin before ConstantPad<N>d: ZeroPad2d is a ConstantPad2d, as in PyTorch)
     def __init__(self, padding):
         super().__init__(padding, 0.0)
 
@@ -122,7 +123,7 @@ class _ZeroPadNd(_ConstantPadNd):
         return f'{self.padding}'
 
 
-class ZeroPad1d(_ZeroPadNd):
+class ZeroPad1d(_ZeroPadNd, ConstantPad1d):
     """Pads the input tensor's boundaries with zero. For N-dimensional padding use :func:`ember.nn.functional.pad`.
 
     Args:
@@ -142,7 +143,7 @@ class ZeroPad1d(_ZeroPadNd):
     dims = 1
 
 
-class ZeroPad2d(_ZeroPadNd):
+class ZeroPad2d(_ZeroPadNd, ConstantPad2d):
     """Pads the input tensor's boundaries with zero. For N-dimensional padding use :func:`ember.nn.functional.pad`.
 
     Args:
@@ -166,7 +167,7 @@ class ZeroPad2d(_ZeroPadNd):
     dims = 2
 
 
-class ZeroPad3d(_ZeroPadNd):
+class ZeroPad3d(_ZeroPadNd, ConstantPad3d):
     """Pads the input tensor's boundaries with zero. For N-dimensional padding use :func:`ember.nn.functional.pad`.
 
     Args:
@@ -186,7 +187,15 @@ class ZeroPad3d(_ZeroPadNd):
     dims = 3
 
 
-class ReflectionPad1d(_PadNd):
+class _ReflectionPadNd(_PadNd):
+    mode = 'reflect'
+
+
+class _ReplicationPadNd(_PadNd):
+    mode = 'replicate'
+
+
+class ReflectionPad1d(_ReflectionPadNd):
     """Pads the input tensor using the reflection of its boundary (the edge value is not repeated). For
     N-dimensional padding use :func:`ember.nn.functional.pad`.
 
@@ -204,10 +213,10 @@ class ReflectionPad1d(_PadNd):
         >>> m(ember.arange(4.).view(1, 1, 4))
         tensor([[[2., 1., 0., 1., 2., 3., 2., 1.]]])
     """
-    mode, dims = 'reflect', 1
+    dims = 1
 
 
-class ReflectionPad2d(_PadNd):
+class ReflectionPad2d(_ReflectionPadNd):
     """Pads the input tensor using the reflection of its boundary (the edge value is not repeated). For
     N-dimensional padding use :func:`ember.nn.functional.pad`.
 
@@ -229,10 +238,10 @@ class ReflectionPad2d(_PadNd):
                   [3., 2., 3., 2.],
                   [1., 0., 1., 0.]]]])
     """
-    mode, dims = 'reflect', 2
+    dims = 2
 
 
-class ReflectionPad3d(_PadNd):
+class ReflectionPad3d(_ReflectionPadNd):
     """Pads the input tensor using the reflection of its boundary (the edge value is not repeated). For
     N-dimensional padding use :func:`ember.nn.functional.pad`.
 
@@ -250,10 +259,10 @@ class ReflectionPad3d(_PadNd):
         >>> m(ember.arange(8.).view(1, 1, 2, 2, 2)).shape
         ember.Size([1, 1, 4, 4, 4])
     """
-    mode, dims = 'reflect', 3
+    dims = 3
 
 
-class ReplicationPad1d(_PadNd):
+class ReplicationPad1d(_ReplicationPadNd):
     """Pads the input tensor using replication of its boundary (the edge value is repeated). For N-dimensional
     padding use :func:`ember.nn.functional.pad`.
 
@@ -271,10 +280,10 @@ class ReplicationPad1d(_PadNd):
         >>> m(ember.arange(4.).view(1, 1, 4))
         tensor([[[0., 0., 0., 1., 2., 3., 3., 3.]]])
     """
-    mode, dims = 'replicate', 1
+    dims = 1
 
 
-class ReplicationPad2d(_PadNd):
+class ReplicationPad2d(_ReplicationPadNd):
     """Pads the input tensor using replication of its boundary (the edge value is repeated). For N-dimensional
     padding use :func:`ember.nn.functional.pad`.
 
@@ -296,10 +305,10 @@ class ReplicationPad2d(_PadNd):
                   [2., 2., 3., 3.],
                   [2., 2., 3., 3.]]]])
     """
-    mode, dims = 'replicate', 2
+    dims = 2
 
 
-class ReplicationPad3d(_PadNd):
+class ReplicationPad3d(_ReplicationPadNd):
     """Pads the input tensor using replication of its boundary (the edge value is repeated). For N-dimensional
     padding use :func:`ember.nn.functional.pad`.
 
@@ -317,7 +326,7 @@ class ReplicationPad3d(_PadNd):
         >>> m(ember.arange(2.).view(1, 1, 1, 1, 2)).shape
         ember.Size([1, 1, 3, 3, 4])
     """
-    mode, dims = 'replicate', 3
+    dims = 3
 
 
 class _CircularPadNd(_PadNd):
