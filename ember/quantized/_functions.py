@@ -244,6 +244,41 @@ def choose_qparams(lo, hi, qmin, qmax, preserve_sparsity=False, reduce_range=Fal
     return scale, zero_point
 
 
+def choose_qparams_fbgemm(lows, highs, qmin, qmax, preserve_sparsity):
+    """:func:`choose_qparams` with ``fbgemm=True`` over arrays of minima and maximima at once (the per-channel
+    fused observer's many channels): float32 scales and int64 zero points, the same numbers."""
+    f32, f64 = np.float32, np.float64
+    lo, hi = np.asarray(lows, f32).reshape(-1), np.asarray(highs, f32).reshape(-1)
+    if np.any(lo > hi):
+        raise RuntimeError("In ChooseQuantizationParams, min should be less than or equal to max")
+    with np.errstate(divide='ignore', over='ignore', invalid='ignore'):
+        straddle = (lo < 0) & (hi > 0)
+        if preserve_sparsity:
+            sym_min, sym_max = -((qmax - qmin) // 2 + 1), (qmax - qmin) // 2
+            max_scale = np.maximum(np.abs((lo / f32(sym_min)).astype(f64)), np.abs((hi / f32(sym_max)).astype(f64)))
+            lo = np.where(straddle, (max_scale * sym_min).astype(f32), lo)
+            hi = np.where(straddle, (max_scale * sym_max).astype(f32), hi)
+        lo, hi = np.minimum(lo, f32(0)), np.maximum(hi, f32(0))
+        scale = ((hi.astype(f64) - lo.astype(f64)) / (qmax - qmin)).astype(f32).astype(f64)
+        scale = np.where((scale.astype(f32) == 0) | np.isinf(f32(1) / scale.astype(f32)), 0.1, scale)
+        small = scale < _SMALL_SCALE
+        if np.any(small):
+            amplifier = (f32(_SMALL_SCALE) / scale.astype(f32)).astype(f32)
+            span = f32(_SMALL_SCALE * (qmax - qmin))
+            new_hi = np.where(lo == 0, span, np.where(hi == 0, hi, (hi * amplifier).astype(f32)))
+            new_lo = np.where(lo == 0, lo, np.where(hi == 0, -span, (lo * amplifier).astype(f32)))
+            lo, hi = np.where(small, new_lo, lo), np.where(small, new_hi, hi)
+            scale = np.where(small, _SMALL_SCALE, scale)
+        from_min, from_max = qmin - lo.astype(f64) / scale, qmax - hi.astype(f64) / scale
+        from_min_error = abs(qmin) + np.abs(lo.astype(f64) / scale)
+        from_max_error = abs(qmax) + np.abs(hi.astype(f64) / scale)
+        initial = np.where(from_min_error < from_max_error, from_min, from_max)
+        if preserve_sparsity:
+            initial = np.where((lo < 0) & (hi > 0), (qmin + qmax) / 2, initial)
+        zero_points = np.where(initial < qmin, qmin, np.where(initial > qmax, qmax, np.rint(initial)))
+    return scale.astype(f32), zero_points.astype(np.int64)
+
+
 def _values(t):
     from ember.backend import to_numpy
     return to_numpy(t._data) if isinstance(t, Tensor) else np.asarray(t)

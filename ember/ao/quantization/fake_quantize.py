@@ -222,12 +222,10 @@ def _moving_average(x, observer, per_channel):
 def _choose_fused_qparams(observer, scale, zero_point, symmetric):
     """Writes into ``scale``/``zero_point`` what FBGEMM chooses for each running minimum and maximum."""
     import numpy as np
-    from ember.quantized._functions import choose_qparams
-    lows, highs = observer.min_val.numpy().reshape(-1), observer.max_val.numpy().reshape(-1)
-    chosen = [choose_qparams(lo, hi, observer.quant_min, observer.quant_max, preserve_sparsity=symmetric,
-                             fbgemm=True) for lo, hi in zip(lows, highs)]
-    scales = np.array([s for s, _ in chosen], np.float32)
-    zero_points = np.array([z for _, z in chosen], np.int32)
+    from ember.quantized._functions import choose_qparams_fbgemm
+    scales, zero_points = choose_qparams_fbgemm(observer.min_val.numpy(), observer.max_val.numpy(),
+                                                observer.quant_min, observer.quant_max, symmetric)
+    zero_points = zero_points.astype(np.int32)
     scale.copy_(ember.from_numpy(scales.reshape(tuple(scale.shape))))
     zero_point.copy_(ember.from_numpy(zero_points.reshape(tuple(zero_point.shape))).to(zero_point.dtype))
 
