@@ -483,6 +483,10 @@ class Tensor:
             >>> w.requires_grad
             True
         """
+        if requires_grad.__class__ is not builtins.bool:     # (PyTorch's parser takes a bool only)
+            from ember.ops._argparse import type_name
+            raise TypeError(f"requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
+                            f"{type_name(requires_grad)}")
         self.requires_grad = requires_grad
         return self
 
@@ -724,6 +728,8 @@ class Tensor:
     def data(self, value):
         if not isinstance(value, Tensor):
             raise TypeError(f"data must be a Tensor, not {type(value).__name__}")
+        if self._requires_grad and value.dtype.category < 2:
+            raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex dtype")
         self._data = value._data
         self._device = value._device
 

@@ -668,7 +668,12 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     probs = np.ascontiguousarray(backend.to_numpy(input._data))
     if probs.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
-    if (probs < 0).any() or not np.isfinite(probs).all():
+    bad = ~(probs >= 0) | ~np.isfinite(probs)
+    if bad.any():
+        if replacement and num_samples > 1:     # (the sampling kernel's own check, element by element)
+            first = probs.reshape(-1)[int(np.argmax(bad.reshape(-1)))]
+            raise RuntimeError("invalid multinomial distribution (encountering probability entry "
+                               f"{'< 0' if not first >= 0 else '= infinity or NaN'})")
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     rows = probs.reshape(-1, probs.shape[-1])
     n_rows, n_cat = rows.shape
