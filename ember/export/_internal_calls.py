@@ -79,6 +79,10 @@ class UntracedOps(_op_observers.OpObserver):
         """Refuse ``t`` (about to enter the program as a constant) when it was computed from traced values."""
         if isinstance(t, ember.Tensor) and self._is_leaked(t):
             raise self.error(t)
+        made_by = getattr(t._version_counter, 'made_by', None)
+        if made_by is not None:
+            name, where = made_by
+            raise UntracedComputation(f'aten::{name}' if name and not name.startswith('_') else 'an operator', where)
 
 
 
@@ -244,6 +248,92 @@ class DispatchingAttributes:
         self.swapped.clear()
 
 
+class _MadeWhileTracing:
+    """Tensors made while a trace runs get this version counter (swapped in for ``_Version``), which notes the
+    operator of ember's API that made the tensor from traced values without the trace recording the call (one
+    computed on its arrays, reached through a reference the trace cannot swap): such a tensor must not enter
+    the program as a constant."""
+
+    def __init__(self):
+        self.made_by = _untraced_maker() if _MadeWhileTracing.codes else None
+
+
+_MadeWhileTracing.codes = {}        # code object of each function ember binds -> the names of those that run it
+_CO_VARARGS, _CO_VARKEYWORDS = 0x04, 0x08
+
+
+def _untraced_maker():
+    """``(name, module)`` of the function of ember's API whose call made the tensor being made now from traced
+    values outside the recording (and the module whose forward called it), else None (within a recorded call,
+    or made from Python values)."""
+    from ember.overrides import _disabled
+    if _disabled():
+        return None
+    codes = _MadeWhileTracing.codes
+    frame = sys._getframe(2)
+    while frame is not None:
+        module = frame.f_globals.get('__name__', '')
+        if module != 'ember' and not module.startswith('ember.'):
+            return None
+        code = frame.f_code
+        if code in codes:
+            if not _has_traced_argument(frame):
+                return None
+            from ember.export._tracer import _tracer
+            tracer = _tracer()
+            where = tracer.module_stack[-1][1] if tracer is not None and tracer.module_stack else None
+            return _bound_name(frame, codes[code]), where
+        frame = frame.f_back
+    return None
+
+
+def _bound_name(frame, names):
+    # a wrapper's code is shared by many functions: the one it wraps is among its free variables
+    if len(names) == 1:
+        return next(iter(names))
+    for value in frame.f_locals.values():
+        name = getattr(value, '__name__', None)
+        if callable(value) and name in names:
+            return name
+    return None
+
+
+def _has_traced_argument(frame):
+    from ember.export._tracer import TracedTensor
+    code = frame.f_code
+    count = code.co_argcount + code.co_kwonlyargcount + bool(code.co_flags & _CO_VARARGS) + \
+        bool(code.co_flags & _CO_VARKEYWORDS)
+    values = frame.f_locals
+    for name in code.co_varnames[:count]:
+        value = values.get(name)
+        if isinstance(value, dict):
+            value = list(value.values())
+        if type(value) is TracedTensor or isinstance(value, (list, tuple)) and any(
+                type(v) is TracedTensor for v in value):
+            return True
+    return False
+
+
+@contextlib.contextmanager
+def _noting_makers():
+    from ember import _tensor
+    from ember.autograd import function
+    from ember.ops._registry import BOUND
+    previous = (_tensor._Version, function._Version, _MadeWhileTracing.codes)
+    if not _MadeWhileTracing.codes:
+        codes = {}
+        for _, name, fn in BOUND:
+            code = getattr(fn, '__code__', None)
+            if code is not None:
+                codes.setdefault(code, set()).add(getattr(fn, '__name__', name))
+        _MadeWhileTracing.codes = codes
+    _tensor._Version = function._Version = type('_Version', (_MadeWhileTracing, _tensor._Version), {})
+    try:
+        yield
+    finally:
+        _tensor._Version, function._Version, _MadeWhileTracing.codes = previous
+
+
 @contextlib.contextmanager
 def recording_internal_calls(mod):
     """While ``mod`` is traced: recurrent layers and attention recorded as one operator each, functions kept
@@ -254,7 +344,7 @@ def recording_internal_calls(mod):
     handle = mod.register_forward_pre_hook(attributes)
     _op_observers.add(watcher)
     try:
-        with recording_recurrent_layers(), recording_attention():
+        with recording_recurrent_layers(), recording_attention(), _noting_makers():
             yield watcher
     finally:
         _op_observers.remove(watcher)

@@ -267,3 +267,27 @@ def test_a_size_that_depends_on_the_data_cannot_be_read():
 
     ep = ember.export.export(Sizes(), (ember.ones(2),))
     _assert_same(ep.module()(ember.tensor([3.0, -4.0])), Sizes()(ember.tensor([3.0, -4.0])))
+
+
+def test_a_value_computed_on_arrays_out_of_sight_is_refused_and_constants_are_kept():
+    bare_argmax = unwrapped(ember.argmax)      # computed on the arrays, without a graph node of autograd's
+
+    class Hidden(ember.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.table = {'pick': bare_argmax}     # inside a dict: the trace cannot swap it
+
+        def forward(self, x):
+            return self.table['pick'](x, 1)
+
+    with pytest.raises(UntracedComputation, match=r'^ember\.export cannot record aten::argmax in Hidden: ember '
+                                                  r'computes it outside the operators it records'):
+        ember.export.export(Hidden(), (ember.randn(3, 4),))
+
+    class Constants(ember.nn.Module):       # tensors made from Python values are constants of the program
+        def forward(self, x):
+            return x * ember.tensor([1.0, 2.0, 3.0]) + ember.linspace(0, 1, 3)
+
+    ep = ember.export.export(Constants(), (ember.ones(3),))
+    x = ember.tensor([4.0, 5.0, 6.0])
+    assert ember.equal(ep.module()(x), Constants()(x))
