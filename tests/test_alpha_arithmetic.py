@@ -42,7 +42,7 @@ def test_float32_alpha_product_is_not_rounded_before_the_sum():
 def test_deprecated_alpha_first_inplace_overload():
     x, g = ember.tensor([1., 2., 3.]), ember.tensor([10., 20., 30.])
     from ember.ops import inplace
-    inplace._alpha_first_warned[0] = False
+    inplace._deprecated_overload_warned[0] = False
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
         got = x.clone().add_(-0.1, g)
@@ -52,6 +52,30 @@ def test_deprecated_alpha_first_inplace_overload():
     texts = [str(w.message) for w in caught]
     assert texts == ["This overload of add_ is deprecated:\n\tadd_(Number alpha, Tensor other)\nConsider using one "
                      "of the following signatures instead:\n\tadd_(Tensor other, *, Number alpha = 1)"]
+
+
+def test_deprecated_value_first_addcmul_and_addcdiv():
+    # old optimizers (torch-optimizer's Ranger): exp_avg_sq.mul_(beta2).addcmul_(1 - beta2, grad, grad)
+    from ember.ops import inplace
+    x, a, b = ember.tensor([1., 2., 3.]), ember.tensor([0., 1., 2.]), ember.tensor([2., 2., 4.])
+    inplace._deprecated_overload_warned[0] = False
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        got = x.clone().addcmul_(0.5, a, b)
+        assert x.clone().addcdiv_(0.5, a, b).tolist() == x.addcdiv(a, b, value=0.5).tolist()
+    assert got.tolist() == x.addcmul(a, b, value=0.5).tolist() == [1., 3., 7.]
+    assert [str(w.message) for w in caught] == [
+        "This overload of addcmul_ is deprecated:\n\taddcmul_(Number value, Tensor tensor1, Tensor tensor2)\n"
+        "Consider using one of the following signatures instead:\n\taddcmul_(Tensor tensor1, Tensor tensor2, *, "
+        "Number value = 1)"]     # once per process for every deprecated overload, as PyTorch's parser warns
+    inplace._deprecated_overload_warned[0] = False
+    with pytest.warns(UserWarning, match=r'^This overload of addcdiv is deprecated:\n\taddcdiv\(Number value'):
+        assert x.addcdiv(2, a, b).tolist() == [1., 3., 4.]
+    assert ember.addcmul(x, 2, a, b).tolist() == [1., 6., 19.]
+    with pytest.raises(TypeError, match=r'^addcmul\(\) takes 2 positional arguments but 3 were given$'):
+        x.addcmul(a, b, b)
+    with pytest.raises(TypeError, match=r'^addcmul_\(\) takes 2 positional arguments but 3 were given$'):
+        x.clone().addcmul_(a, b, b)
 
 
 def test_inplace_alpha_bumps_the_version_and_broadcasts():

@@ -528,8 +528,12 @@ def _accumulate_into_leaf(var, g, create_graph, owned=None):
         g = cast_to_grad_dtype(var, g)
     if var._grad is None:
         # a sparse gradient (nn.Embedding(sparse=True)) stays sparse, a MaskedTensor one masked
-        if create_graph or g.is_sparse or _kept_type(g):
+        if g.is_sparse or _kept_type(g):
             var._grad = g
+        elif create_graph:
+            # a copy, as PyTorch's: the gradient may be a view (a transpose) or an input's own tensor, and
+            # code that detaches it in place (Adahessian's grad.detach_()) must own it
+            var._grad = g.clone()
         else:
             arr = g._data
             var._grad = Tensor._make(_first_grad_array(var._data, arr, owned), g._device)

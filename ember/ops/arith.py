@@ -1167,8 +1167,18 @@ def _c_name(d):
             'complex64': 'c10::complex<float>', 'complex128': 'c10::complex<double>'}[d.name]
 
 
+def _value_first(name, value, tensor1, rest, given_value):
+    """PyTorch's deprecated ``addcmul(Number value, Tensor tensor1, Tensor tensor2)`` order, still taken (and
+    warned about): the tensors and the value in the current order."""
+    from ember.ops.inplace import value_first
+    args, kwargs = value_first(name, (value, tensor1) + rest, {} if given_value == 1 else {'value': given_value})
+    if len(args) != 2:
+        raise TypeError(f"{name}() takes 3 positional arguments but {3 + len(rest)} were given")
+    return args[0], args[1], kwargs.get('value', 1)
+
+
 @op('ember', 'Tensor', inplace=True)
-def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+def addcmul(input, tensor1, tensor2, *deprecated, value=1, out=None):
     """Computes ``input + value * tensor1 * tensor2`` element-wise (the three tensors broadcast together).
 
     Args:
@@ -1186,6 +1196,8 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
         >>> ember.addcmul(t, ember.tensor([1., 1., 1.]), ember.tensor([2., 3., 4.]), value=0.5)
         tensor([2.0000, 3.5000, 5.0000])
     """
+    if deprecated:
+        tensor1, tensor2, value = _value_first('addcmul', tensor1, tensor2, deprecated, value)
     if _same_float(input, tensor1, tensor2):
         _result = Addcmul.apply(input, tensor1, tensor2, value)
     else:
@@ -1194,7 +1206,7 @@ def addcmul(input, tensor1, tensor2, *, value=1, out=None):
 
 
 @op('ember', 'Tensor', inplace=True)
-def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+def addcdiv(input, tensor1, tensor2, *deprecated, value=1, out=None):
     """Computes ``input + value * tensor1 / tensor2`` element-wise (the three tensors broadcast together). Integer
     division is refused, as in PyTorch.
 
@@ -1213,6 +1225,8 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
         >>> ember.addcdiv(t, ember.tensor([1., 1., 1.]), ember.tensor([2., 4., 8.]), value=2)
         tensor([2.0000, 2.5000, 3.2500])
     """
+    if deprecated:
+        tensor1, tensor2, value = _value_first('addcdiv', tensor1, tensor2, deprecated, value)
     if _same_float(input, tensor1, tensor2):
         _result = Addcdiv.apply(input, tensor1, tensor2, value)
     else:

@@ -301,17 +301,37 @@ _NOT_OPERANDS = _argparse.NOT_OPERANDS - {tuple} | {type(None)}
 # PyTorch still takes the deprecated ``add_(Number alpha, Tensor other)`` (and sub_'s): old tutorials'
 # ``p.data.add_(-lr, p.grad.data)``; warned about once per process, as PyTorch's parser does
 _ALPHA_FIRST = {'add_', 'sub_'}
-_alpha_first_warned = [False]
+_deprecated_overload_warned = [False]
+
+
+def warn_deprecated_overload(name, old, new):
+    """PyTorch's warning for a deprecated overload (``add_(Number alpha, Tensor other)``, ``addcmul(Number value,
+    Tensor tensor1, Tensor tensor2)``): given once per process for all of them, as PyTorch's parser gives it."""
+    if not _deprecated_overload_warned[0]:
+        _deprecated_overload_warned[0] = True
+        from ember import _user_warnings
+        _user_warnings.warn(f"This overload of {name} is deprecated:\n\t{name}({old})\n"
+                            f"Consider using one of the following signatures instead:\n\t{name}({new})")
 
 
 def _alpha_first(name, alpha):
-    if not _alpha_first_warned[0]:
-        _alpha_first_warned[0] = True
-        from ember import _user_warnings
-        _user_warnings.warn(f"This overload of {name} is deprecated:\n\t{name}(Number alpha, Tensor other)\n"
-                            f"Consider using one of the following signatures instead:\n\t{name}(Tensor other, *, "
-                            "Number alpha = 1)")
+    warn_deprecated_overload(name, 'Number alpha, Tensor other', 'Tensor other, *, Number alpha = 1')
     return {'alpha': alpha}
+
+
+# ``addcmul_(Number value, Tensor tensor1, Tensor tensor2)``: old optimizers' ``v.addcmul_(1 - beta2, g, g)``
+_VALUE_FIRST = {'addcmul_', 'addcdiv_'}
+
+
+def value_first(name, args, kwargs):
+    """``(value, tensor1, tensor2)`` given positionally in PyTorch's deprecated order, as the current
+    ``(tensor1, tensor2)`` and ``value=`` (warned about); anything else as it came."""
+    if len(args) == 3 and args[0].__class__ in _PLAIN_NUMBERS and 'value' not in kwargs \
+            and isinstance(args[1], Tensor) and isinstance(args[2], Tensor):
+        warn_deprecated_overload(name, 'Number value, Tensor tensor1, Tensor tensor2',
+                                 'Tensor tensor1, Tensor tensor2, *, Number value = 1')
+        return args[1:], dict(kwargs, value=args[0])
+    return args, kwargs
 
 
 def _binary_inplace(name, op, ufunc):
@@ -403,6 +423,8 @@ def _write_nobump(t, res):
 
 def _unary_inplace(name, op):
     def method(input, *args, **kwargs):
+        if name in _VALUE_FIRST and len(args) == 3:
+            args, kwargs = value_first(name, args, kwargs)
         if args and args[0].__class__ in _NOT_OPERANDS:
             refuse_inplace(name, input, args, kwargs)      # (x.clamp_([0.]) would compute with NumPy's reading)
         # the tensor arguments go to apply_inplace too: one that requires grad (scatter_add_'s src, lerp_'s

@@ -102,6 +102,21 @@ def test_grad_of_several_outputs_of_one_node():
     assert x.grad.tolist() == [10., 20., 30.]
 
 
+def test_create_graph_gradient_is_a_tensor_of_its_own():
+    # Adahessian detaches p.grad in place after backward(create_graph=True): it must be no view
+    w = ember.randn(1, 5, requires_grad=True)
+    x = ember.randn(4, 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        ((x @ w.t()) ** 2).mean().backward(create_graph=True)
+    g = w.grad
+    assert g._base is None and g.grad_fn is not None
+    hv, = autograd.grad(g, w, grad_outputs=ember.ones(1, 5), retain_graph=True)
+    np.testing.assert_allclose(hv.numpy(), (ember.ones(1, 5) @ (x.t() @ x) / 2).numpy(), rtol=1e-5)
+    g.detach_()
+    assert g.grad_fn is None and not g.requires_grad
+
+
 def test_higher_order_grads():
     x = leaf([2.])
     y = x ** 4
