@@ -195,7 +195,7 @@ class _SavePickler(pickle._Pickler):
         if type(obj).__name__ == 'ScriptObject' and id(obj) not in self.memo:
             from ember.quantized._serialization import ScriptObject, save_script_object
             if type(obj) is ScriptObject:
-                return save_script_object(self, obj, _TorchName)
+                return save_script_object(self, obj, _torch_name)
         return super().save(obj, save_persistent_id)
 
     def persistent_id(self, obj):

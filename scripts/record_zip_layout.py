@@ -3,7 +3,8 @@
 Run with real PyTorch from the repository root:  python scripts/record_zip_layout.py
 
 Each case is a file written in a scratch folder (its name gives the archive's folder name) by
-``torch.save`` (with and without checksums; quantized tensors, whose names the pickle refers back to) or by ``torch._C.PyTorchFileWriter``; the JSON holds the file
+``torch.save`` (with and without checksums; quantized tensors, whose names the pickle refers back to; a dynamically
+quantized LSTM's packed cell parameters) or by ``torch._C.PyTorchFileWriter``; the JSON holds the file
 (base64) and its serialization id, the only part that differs between two runs.
 """
 import base64
@@ -41,6 +42,13 @@ def quantized(path):
                                                  torch.quint8)}, path)
 
 
+def dynamic_quantized(path):
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.LSTM(4, 3, 2), torch.nn.Linear(3, 5))
+    quantized = torch.ao.quantization.quantize_dynamic(model, {torch.nn.LSTM, torch.nn.Linear}, dtype=torch.qint8)
+    torch.save(quantized.state_dict(), path)
+
+
 def file_writer(path):
     w = torch._C.PyTorchFileWriter(path)
     w.write_record('greeting', b'hello', 5)
@@ -49,7 +57,7 @@ def file_writer(path):
 
 
 CASES = {'small.pt': save_default, 'nocrc.pt': save_without_crc, 'quantized.pt': quantized,
-         'records.bin': file_writer}
+         'dynamic_lstm.pt': dynamic_quantized, 'records.bin': file_writer}
 
 if __name__ == '__main__':
     out = {}

@@ -36,6 +36,11 @@ def _write(name, path):
                     'w2': ember.quantize_per_tensor(x + 1, 0.25, 0, ember.qint8),
                     'w3': ember.quantize_per_channel(x, ember.tensor([0.5, 0.25]), ember.tensor([0, 1]), 0,
                                                      ember.quint8)}, path)
+    elif name == 'dynamic_lstm.pt':
+        ember.manual_seed(0)
+        model = ember.nn.Sequential(ember.nn.LSTM(4, 3, 2), ember.nn.Linear(3, 5))
+        quantized = ember.ao.quantization.quantize_dynamic(model, {ember.nn.LSTM, ember.nn.Linear}, dtype=ember.qint8)
+        ember.save(quantized.state_dict(), path)
     else:
         w = ember.PyTorchFileWriter(str(path))
         w.write_record('greeting', b'hello', 5)

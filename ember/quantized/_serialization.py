@@ -45,10 +45,15 @@ class ScriptObject:
 
 def save_script_object(pickler, obj, torch_name):
     """Writes ``obj`` as ``torch.save`` writes a ScriptObject: the class, made empty, then its state."""
-    pickler.save_global(torch_name('torch', 'ScriptObject'))
+    pickler.save(torch_name('torch', 'ScriptObject'))   # (a name written before is referred back to)
     pickler.write(pickle.EMPTY_TUPLE + pickle.NEWOBJ)
     pickler.memoize(obj)
-    pickler.save((obj.payload, obj.qualified_name))
+    # (fresh copies of the class name and the state's strings: PyTorch's __getstate__ makes new ones for every
+    # object, so its pickles write them out again rather than referring back to the first)
+    fresh = obj.payload
+    if isinstance(fresh, tuple):
+        fresh = tuple(p.encode().decode() if isinstance(p, str) else p for p in fresh)
+    pickler.save((fresh, obj.qualified_name.encode().decode()))
     pickler.write(pickle.BUILD)
 
 

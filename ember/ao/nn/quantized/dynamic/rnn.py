@@ -33,7 +33,7 @@ def _dynamic_linear(x, packed):
 def _quantize_and_pack(weight, bias, make_observer):
     observer = make_observer()
     observer(weight)
-    bias = None if bias is None else bias.detach()
+    # (the bias stays the float layer's Parameter, as in PyTorch's packed cell parameters: checkpoints save it as one)
     if observer.dtype is ember.float16:
         return (_fp16_weights.pack(weight.float()), bias)
     return (_quantize_weight(weight.float(), observer), bias)
