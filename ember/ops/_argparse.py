@@ -159,7 +159,11 @@ def _int_list(obj, size):
                                            first.dtype.np_dtype.kind in 'iub'):
             return True, None     # (a tensor element: one integer, as PyTorch's parser takes it)
         return False, 0
-    return size > 0 and _is_int(obj), None
+    return size > 0 and (_is_int(obj) or _is_one_int(obj)), None
+
+
+def _is_one_int(obj):
+    return isinstance(obj, _tensor_class()) and obj.numel() == 1 and obj.dtype.np_dtype.kind in 'iub'
 
 
 def _fits(param, obj, sig):

@@ -1690,6 +1690,8 @@ def roll(input, shifts, dims=()):
                 [2, 1],
                 [4, 3]])
     """
+    if shifts.__class__ is not int and not isinstance(shifts, (tuple, list)):
+        _argparse.refuse_from_stack()       # (a tensor is taken only as one integer)
     if input.ndim == 0 and dims is not None and not (isinstance(dims, (tuple, list)) and not dims):
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if dims is None or (isinstance(dims, (tuple, list)) and not dims):   # no dims: roll the flattened tensor

@@ -16,6 +16,7 @@ from ember.autograd.function import Primitive
 from ember.backend import to_numpy
 from ember.ops import _argparse, _special_math as sm
 from ember.ops._registry import op
+_NOT_OPERANDS = tuple(_argparse.NOT_OPERANDS)
 from ember.ops.inplace import write_out
 from ember.ops.unary import _unary
 
@@ -226,6 +227,8 @@ def zeta(input, other, *, out=None):
         >>> ember.special.zeta(ember.tensor([2., 4.]), 1.)
         tensor([1.6449, 1.0823])
     """
+    if isinstance(input, _NOT_OPERANDS) or isinstance(other, _NOT_OPERANDS):
+        raise TypeError("zeta(): a sequence is not a number")     # (the guard answers with PyTorch's error)
     return write_out('special_zeta', Zeta.apply(input, other), out)
 
 
