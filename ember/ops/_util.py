@@ -70,6 +70,12 @@ def wrap_dims(dims, ndim):
     return out
 
 
+def scalar_number(x):
+    """A Scalar argument as PyTorch's parser reads it: a one-element tensor given for it (``alpha=ember.tensor(2)``)
+    is its Python number, so it takes no part in type promotion."""
+    return x.item() if isinstance(x, Tensor) else x
+
+
 def is_tensor(x):
     return isinstance(x, Tensor)
 

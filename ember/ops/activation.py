@@ -12,7 +12,7 @@ from ember.autograd.function import Primitive, unrecorded_unary
 from ember.autograd._opmath import ALWAYS
 from ember.ops._util import wrap_dim, python_reads
 from ember.ops._registry import op
-from ember.ops._util import python_reads, require_tensor
+from ember.ops._util import python_reads, require_tensor, scalar_number
 from ember.ops import _argparse, _float8, _gelu, _gelu_f32, _rows
 from ember._threads import get_num_threads
 from ember.ops._half import is_half_array
@@ -646,6 +646,7 @@ def elu(input, alpha=1.0, inplace=False):
         >>> F.elu(ember.tensor([-2.0, -0.5, 0.0, 1.5]))
         tensor([-0.8647, -0.3935,  0.0000,  1.5000])
     """
+    alpha = scalar_number(alpha)
     if inplace:
         return elu_(input, alpha)
     return Elu.apply(input, alpha, 1.0, 1.0)
@@ -942,6 +943,7 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
         >>> F.hardtanh(ember.tensor([-2.0, 3.0]), min_val=-1.5, max_val=2.0)
         tensor([-1.5000,  2.0000])
     """
+    min_val, max_val = scalar_number(min_val), scalar_number(max_val)
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     try:

@@ -10,7 +10,7 @@ from ember.autograd._opmath import ALWAYS, WITH_NUMBER
 from ember.ops import _argparse
 from ember.ops import _float8
 from ember.ops._barebones import NUMS as _BAREBONES, refuse as _refuse
-from ember.ops._util import elementwise
+from ember.ops._util import elementwise, scalar_number
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 
@@ -1198,6 +1198,7 @@ def addcmul(input, tensor1, tensor2, *deprecated, value=1, out=None):
     """
     if deprecated:
         tensor1, tensor2, value = _value_first('addcmul', tensor1, tensor2, deprecated, value)
+    value = scalar_number(value)
     if _same_float(input, tensor1, tensor2):
         _result = Addcmul.apply(input, tensor1, tensor2, value)
     else:
@@ -1227,6 +1228,7 @@ def addcdiv(input, tensor1, tensor2, *deprecated, value=1, out=None):
     """
     if deprecated:
         tensor1, tensor2, value = _value_first('addcdiv', tensor1, tensor2, deprecated, value)
+    value = scalar_number(value)
     if _same_float(input, tensor1, tensor2):
         _result = Addcdiv.apply(input, tensor1, tensor2, value)
     else:

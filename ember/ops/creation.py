@@ -19,7 +19,7 @@ from ember.ops import _argparse
 from ember.ops._argcheck import (argument_error, bad_factory_option, check_factory_options, invalid_combination,
                                signature_text)
 from ember.ops._registry import op
-from ember.ops._util import require_tensor_args
+from ember.ops._util import require_tensor_args, scalar_number as _num
 from ember.ops.inplace import write_out
 
 
@@ -768,10 +768,6 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
         tensor([2, 2, 2])
     """
     return _like('full_like', input, fill_value, dtype, device, requires_grad, layout, memory_format, pin_memory)
-
-
-def _num(x):
-    return x.item() if isinstance(x, Tensor) else x
 
 
 @op('ember')
