@@ -217,6 +217,14 @@ class DispatchingAttributes:
         for namespace in namespaces.values():
             self._swap_in(namespace, wrappers)
 
+    def swap_function(self, fn):
+        """Swap in what a traced function (not a module) reaches: its module's names and its closure."""
+        from ember import _torch_function
+        wrappers = {fid: w for (kind, fid), w in _torch_function._WRAPPERS.items() if not kind.startswith('__')}
+        if isinstance(fn, types.FunctionType) and (fn.__module__ or '').partition('.')[0] != 'ember':
+            self._swap_in(fn.__globals__, wrappers)
+        self._swap_closure(fn, wrappers, depth=2)
+
     def _swap_in(self, namespace, wrappers):
         for name, value in list(namespace.items()):
             if isinstance(value, types.FunctionType) and id(value) in wrappers:
@@ -335,18 +343,20 @@ def _noting_makers():
 
 
 @contextlib.contextmanager
-def recording_internal_calls(mod):
+def recording_internal_calls(mod=None):
     """While ``mod`` is traced: recurrent layers and attention recorded as one operator each, functions kept
     as attributes dispatching, and computation the recording cannot see refused (``UntracedOps``, yielded:
-    the tracer asks it about every value that would become a constant)."""
+    the tracer asks it about every value that would become a constant). Without a module (a function
+    traced), ``watcher.attributes.swap_function`` swaps in what the function reaches, once dispatch is on."""
     watcher = UntracedOps()
-    attributes = DispatchingAttributes(mod)
-    handle = mod.register_forward_pre_hook(attributes)
+    watcher.attributes = attributes = DispatchingAttributes(mod)
+    handle = mod.register_forward_pre_hook(attributes) if mod is not None else None
     _op_observers.add(watcher)
     try:
         with recording_recurrent_layers(), recording_attention(), _noting_makers():
             yield watcher
     finally:
         _op_observers.remove(watcher)
-        handle.remove()
+        if handle is not None:
+            handle.remove()
         attributes.restore()

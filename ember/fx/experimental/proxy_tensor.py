@@ -58,8 +58,9 @@ def _placeholder_names(f, n):
 
 def _trace(f, args, decomposition_table, pre_dispatch, record_stack_traces):
     from ember.export._export import placeholder
+    from ember.export._internal_calls import recording_internal_calls
     from ember.export._retrace import retrace, untrack
-    from ember.export._tracer import OpTracer, TracedTensor, run_traced
+    from ember.export._tracer import OpTracer, run_traced
     from ember.export.decomp_utils import autograd_decompositions
     from ember.fx.graph import Graph
     from ember.fx.graph_module import GraphModule
@@ -68,7 +69,9 @@ def _trace(f, args, decomposition_table, pre_dispatch, record_stack_traces):
 
     def lift_constant(value):
         # a tensor the function closes over: read from the module just before its first use, as
-        # PyTorch's _param_constant0 (parameters) and _tensor_constant0 (other tensors)
+        # PyTorch's _param_constant0 (parameters) and _tensor_constant0 (other tensors); never one
+        # computed from the inputs out of the trace's sight
+        watcher.check_value(value)
         kind = '_param_constant' if isinstance(value, nn.Parameter) else '_tensor_constant'
         name = f'{kind}{sum(1 for k in constants if k.startswith(kind))}'
         constants[name] = value
@@ -82,9 +85,18 @@ def _trace(f, args, decomposition_table, pre_dispatch, record_stack_traces):
         else:
             node.meta['val'] = a
             traced.append(a)
-    out = run_traced(tracer, f, traced)
-    flat = out if isinstance(out, (tuple, list)) else (out,)
-    nodes = [tracer.node_of(o) if isinstance(o, TracedTensor) else o for o in flat]
+
+    def run(*a):
+        if isinstance(f, nn.Module):
+            watcher.attributes.mod = f
+            watcher.attributes(f, a)
+        else:
+            watcher.attributes.swap_function(f)
+        return f(*a)
+    with recording_internal_calls() as watcher:
+        out = run_traced(tracer, run, traced)
+        flat = out if isinstance(out, (tuple, list)) else (out,)
+        nodes = [tracer.node_of(o) if isinstance(o, Tensor) else o for o in flat]
     graph.output(tuple(nodes) if isinstance(out, (tuple, list)) else nodes[0])
     untrack(tracer)
     table = {} if pre_dispatch else dict(autograd_decompositions())
