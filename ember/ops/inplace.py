@@ -104,6 +104,15 @@ def _write(t, res):
     t._version_counter.value += 1
 
 
+def _broadcasts_into(shape, other):
+    """Whether ``other`` broadcasts to ``shape`` (False where it does not broadcast at all: the op's
+    own path then raises PyTorch's error)."""
+    try:
+        return _np.broadcast_shapes(shape, other) == shape
+    except ValueError:
+        return False
+
+
 def apply_inplace(t, compute, *args, fast=None):
     """Make ``t`` hold ``compute(t, *args)``, in place, with correct autograd history.
 
@@ -360,7 +369,7 @@ def _binary_inplace(name, op, ufunc):
                 td = t._data
                 if type(td) is _np.ndarray and type(data) is _np.ndarray and td.dtype == data.dtype and \
                         td.dtype.kind == 'f' and td.dtype.itemsize >= 4 and not isinstance(alpha, complex) and \
-                        _np.broadcast_shapes(td.shape, data.shape) == td.shape and \
+                        (td.shape == data.shape or _broadcasts_into(td.shape, data.shape)) and \
                         not _needs_checked_path(t, o, ufunc, alpha):
                     # a + alpha * b rounded once, as PyTorch's fused multiply-add, written in place
                     td[...] = _fused(ufunc, td, data, td.dtype.type(alpha))

@@ -68,6 +68,15 @@ def gather(optimizer, group, init):
     return params, grads, states
 
 
+def check_capturable_groups(optimizer, tensors='params and state_steps'):
+    """:func:`check_capturable` for every group's parameters that have gradients, before a step
+    changes anything (PyTorch refuses at a group's update, after making its state, and after
+    updating the groups before it)."""
+    for group in optimizer.param_groups:
+        if group['capturable']:
+            check_capturable(group, [p for p in group['params'] if p.grad is not None], tensors)
+
+
 def check_capturable(group, params, tensors='params and state_steps'):
     """``capturable=True`` keeps the state on the device for CUDA graph capture; on CPU parameters PyTorch
     refuses it at the step, and so does ember."""

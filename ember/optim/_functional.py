@@ -131,6 +131,15 @@ def _sgd_block(xp, x, g, buf, new_buf, weight_decay, momentum, lr, dampening, ne
     xp.subtract(x, xp.multiply(g, lr), out=x)
 
 
+def _check_buffer_shapes(params, buffers):
+    """A loaded momentum buffer of another shape is refused before any parameter changes, with
+    PyTorch's text for the buffer's update (PyTorch has updated the earlier parameters by then)."""
+    from ember.ops._util import broadcast_error
+    for p, buf in zip(params, buffers):
+        if buf is not None and buf.shape != p.shape:
+            raise broadcast_error(buf.shape, p.shape)
+
+
 def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=False, foreach=None, fused=None,
         grad_scale=None, found_inf=None, *, weight_decay, momentum, lr, dampening, nesterov, maximize):
     """SGD with optional momentum, dampening, Nesterov momentum, weight decay and maximize.
@@ -139,6 +148,8 @@ def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=False, foreach=N
     """
     _check_no_scaler(grad_scale, found_inf)
     lr, weight_decay, momentum, dampening = _hyper(lr), float(weight_decay), float(momentum), float(dampening)
+    if momentum != 0:
+        _check_buffer_shapes(params, momentum_buffer_list)
     for i, p in enumerate(params):
         if d_p_list[i].is_sparse:
             _sgd_sparse(p, d_p_list[i], i, momentum_buffer_list, weight_decay, momentum, lr, dampening, nesterov,

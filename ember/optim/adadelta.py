@@ -1,6 +1,6 @@
 """Adadelta: the state (running averages of squared gradients and updates); math in ``_functional``."""
 from ember._tensor import Tensor
-from ember.optim._common import check_capturable
+from ember.optim._common import check_capturable, check_capturable_groups
 from ember.optim._functional import adadelta
 from ember.optim.optimizer import (Optimizer, _check_differentiable, _new_step, _steps_to_tensors,
                                    _use_grad_for_differentiable, _zeros_like_param)
@@ -50,6 +50,7 @@ class Adadelta(Optimizer):
     def step(self, closure=None):
         """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
         loss = self._evaluate(closure)
+        check_capturable_groups(self)
         for group in self.param_groups:
             params, grads, square_avgs, acc_deltas, state_steps = [], [], [], [], []
             for p in group['params']:

@@ -1,6 +1,6 @@
 """Adam: the state (moments, step counters); the math is ``_functional.adam``."""
 from ember._tensor import Tensor
-from ember.optim._common import check_capturable
+from ember.optim._common import check_capturable, check_capturable_groups
 from ember.optim._functional import adam
 from ember.optim.optimizer import (Optimizer, _check_differentiable, _new_step, _steps_to_tensors, _to_scalar,
                                    _use_grad_for_differentiable, _zeros_like_param)
@@ -100,6 +100,7 @@ class Adam(Optimizer):
     def step(self, closure=None):
         """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
         loss = self._evaluate(closure)
+        check_capturable_groups(self)
         for group in self.param_groups:
             params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps = [], [], [], [], [], []
             self._init_group(group, params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps)

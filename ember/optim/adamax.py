@@ -1,5 +1,5 @@
 """Adamax: Adam with the infinity norm in place of the second moment (Kingma & Ba, 2014, section 7)."""
-from ember.optim._common import check_capturable, check_adam_like, gather, restore_defaults
+from ember.optim._common import check_capturable, check_capturable_groups, check_adam_like, gather, restore_defaults
 from ember.optim._functional import _bump_step, _effective_grad, _hyper, _lerp_, _real, _xp
 from ember.optim.optimizer import Optimizer, _check_differentiable, _new_step, _use_grad_for_differentiable, \
     _zeros_like_param
@@ -58,6 +58,7 @@ class Adamax(Optimizer):
     def step(self, closure=None):
         """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
         loss = self._evaluate(closure)
+        check_capturable_groups(self)
         for group in self.param_groups:
             params, grads, states = gather(self, group, lambda p: dict(
                 step=_new_step(), exp_avg=_zeros_like_param(p), exp_inf=_zeros_like_param(p)))

@@ -1,6 +1,7 @@
 """ASGD: averaged stochastic gradient descent (Polyak & Juditsky, 1992), with a decaying step size."""
 from ember._dtype import get_default_dtype
-from ember.optim._common import check_capturable, check_lr, gather, restore_defaults, scalar_state
+from ember.optim._common import (check_capturable, check_capturable_groups,
+                                   check_lr, gather, restore_defaults, scalar_state)
 from ember.optim._functional import _bump_step, _effective_grad, _hyper, _real, _xp
 from ember.optim.optimizer import Optimizer, _check_differentiable, _new_step, _use_grad_for_differentiable, \
     _zeros_like_param
@@ -69,6 +70,7 @@ class ASGD(Optimizer):
     def step(self, closure=None):
         """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
         loss = self._evaluate(closure)
+        check_capturable_groups(self, 'params, mus, etas, and state_steps')
         for group in self.param_groups:
             params, grads, states = gather(self, group, lambda p: dict(
                 step=_new_step(), eta=scalar_state(_hyper(group['lr'])), mu=scalar_state(1.0), ax=_zeros_like_param(p)))

@@ -1,5 +1,6 @@
 """NAdam: Adam with Nesterov momentum and a decaying momentum schedule (Dozat, 2016)."""
-from ember.optim._common import check_capturable, check_adam_like, gather, restore_defaults, scalar_state
+from ember.optim._common import (check_capturable, check_capturable_groups,
+                                   check_adam_like, gather, restore_defaults, scalar_state)
 from ember.optim._functional import _addcmul_sq_, _bump_step, _effective_grad, _hyper, _lerp_, _real, _xp
 from ember.optim.optimizer import Optimizer, _check_differentiable, _new_step, _use_grad_for_differentiable, \
     _zeros_like_param
@@ -80,6 +81,7 @@ class NAdam(Optimizer):
     def step(self, closure=None):
         """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
         loss = self._evaluate(closure)
+        check_capturable_groups(self, 'params, mu_products and state_steps')
         for group in self.param_groups:
             params, grads, states = gather(self, group, lambda p: dict(
                 step=_new_step(), mu_product=scalar_state(1.0), exp_avg=_zeros_like_param(p),

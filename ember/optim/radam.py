@@ -1,6 +1,6 @@
 """RAdam: Adam whose adaptive step is switched on gradually, as its variance estimate becomes reliable
 (Liu et al., 2019)."""
-from ember.optim._common import check_capturable, check_adam_like, gather, restore_defaults
+from ember.optim._common import check_capturable, check_capturable_groups, check_adam_like, gather, restore_defaults
 from ember.optim._functional import _addcmul_sq_, _bump_step, _effective_grad, _hyper, _lerp_, _real, _xp
 from ember.optim.optimizer import Optimizer, _check_differentiable, _new_step, _use_grad_for_differentiable, \
     _zeros_like_param
@@ -77,6 +77,7 @@ class RAdam(Optimizer):
     def step(self, closure=None):
         """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
         loss = self._evaluate(closure)
+        check_capturable_groups(self)
         for group in self.param_groups:
             params, grads, states = gather(self, group, lambda p: dict(
                 step=_new_step(), exp_avg=_zeros_like_param(p), exp_avg_sq=_zeros_like_param(p)))

@@ -1,6 +1,6 @@
 """RMSprop: the state (square averages, optional momentum and gradient averages); math in ``_functional``."""
 from ember._tensor import Tensor
-from ember.optim._common import check_capturable
+from ember.optim._common import check_capturable, check_capturable_groups
 from ember.optim._functional import rmsprop
 from ember.optim.optimizer import (Optimizer, _check_differentiable, _new_step, _steps_to_tensors,
                                    _use_grad_for_differentiable, _zeros_like_param)
@@ -78,6 +78,7 @@ class RMSprop(Optimizer):
     def step(self, closure=None):
         """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
         loss = self._evaluate(closure)
+        check_capturable_groups(self)
         for group in self.param_groups:
             params, grads, square_avgs, grad_avgs, bufs, state_steps = [], [], [], [], [], []
             self._init_group(group, params, grads, square_avgs, bufs, grad_avgs, state_steps)

@@ -1,5 +1,5 @@
 """Rprop: resilient backpropagation (Riedmiller & Braun, 1993): per-element step sizes driven by gradient signs."""
-from ember.optim._common import check_capturable, check_lr, gather, restore_defaults
+from ember.optim._common import check_capturable, check_capturable_groups, check_lr, gather, restore_defaults
 from ember.optim._functional import _bump_step, _hyper, _real, _xp
 from ember.optim.optimizer import Optimizer, _check_differentiable, _new_step, _use_grad_for_differentiable, \
     _zeros_like_param
@@ -61,6 +61,7 @@ class Rprop(Optimizer):
     def step(self, closure=None):
         """Perform a single optimization step; ``closure`` re-evaluates the model and returns the loss."""
         loss = self._evaluate(closure)
+        check_capturable_groups(self)
         for group in self.param_groups:
             lr = _hyper(group['lr'])
             params, grads, states = gather(self, group, lambda p: dict(
