@@ -120,3 +120,19 @@ def test_conversions_keep_the_offsets_and_ragged_size():
     for converted in (nt.to('cpu'), nt.to(ember.float64), nt.to(device='cpu', dtype=ember.float16), nt.double()):
         assert converted.size(1) is nt.size(1) and converted.offsets().tolist() == [0, 2, 3]
     assert nt.to(ember.float64).dtype == ember.float64 and nt.double().values().dtype == ember.float64
+
+
+def test_chunk_splits_dense_dims_sharing_offsets_and_the_batch_into_new_jagged_tensors():
+    # as PyTorch: the tutorial's packed q/k/v projection is chunked along the last dim
+    x = ember.arange(30.).reshape(5, 6).requires_grad_()
+    nt = nested.nested_tensor_from_jagged(x, ember.tensor([0, 2, 5]))
+    q, k, v = ember.chunk(nt, 3, dim=-1)
+    assert q.shape[0] == 2 and q.shape[2] == 2 and q._offsets is nt._offsets and q.shape[1] is nt.shape[1]
+    assert ember.equal(k.values(), x[:, 2:4]) and len(nt.chunk(4, -1)) == 3
+    (q.values().sum() * 2 + v.values().sum()).backward()
+    assert x.grad[0].tolist() == [2., 2., 0., 0., 1., 1.]
+    first, second = nt.detach().chunk(2, 0)
+    assert first.values().shape == (2, 6) and second.offsets().tolist() == [0, 3]
+    assert first.shape[1] is not second.shape[1]          # each chunk has a ragged size of its own
+    with pytest.raises(RuntimeError, match=r'^chunk\(\): not supported for NestedTensor on ragged dim$'):
+        nt.chunk(2, 1)

@@ -321,6 +321,26 @@ def _flatten(input, start_dim=0, end_dim=-1):
     return _like(input, input._values.flatten(s - 1, e - 1), ragged)
 
 
+def _chunk(input, chunks, dim=0):
+    """Chunks along a dense dim share the input's offsets; along the batch dim each chunk is a jagged
+    tensor over its own entries' values (with a ragged size of its own)."""
+    d = _dim(input, dim)
+    if d == input._ragged_idx:
+        raise RuntimeError("chunk(): not supported for NestedTensor on ragged dim")
+    if d != 0:
+        return tuple(_like(input, v) for v in input._values.chunk(chunks, d - 1))
+    if input._ragged_idx != 1:
+        raise RuntimeError("chunk(): not supported for NestedTensor on the batch dim when transposed")
+    batch = len(input._offsets) - 1
+    step = -(-batch // chunks)
+    pieces = []
+    for start in range(0, batch, step):
+        offsets = input._offsets[start:min(start + step, batch) + 1]
+        first, last = int(offsets[0]), int(offsets[-1])
+        pieces.append(_from_values(input._values[first:last], offsets - first))
+    return tuple(pieces)
+
+
 def _sdpa(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
     """Attention entry by entry: query, key and value are ``(B, heads, j, dim)`` jagged tensors (the
     ragged dim is the sequence); the result has the query's offsets."""
@@ -373,6 +393,7 @@ _FUNCTIONS = {name: _pointwise(name) for name in _POINTWISE if hasattr(ember, na
                                                                                                 name)}
 _FUNCTIONS.update(linear=_linear, layer_norm=_layer_norm, softmax=_softmax, transpose=_transpose,
                   unflatten=_unflatten, flatten=_flatten, scaled_dot_product_attention=_sdpa, dropout=_dropout,
+                  chunk=_chunk,
                   unbind=lambda t, dim=0: t.unbind(dim), detach=lambda t: t.detach(), clone=lambda t, **k: t.clone(),
                   to_padded_tensor=_to_padded)
 
