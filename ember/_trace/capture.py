@@ -1,4 +1,5 @@
 """Record the ops a function runs, by swapping ember's op entry points for recording ones."""
+import itertools
 import threading
 
 from ember._tensor import Tensor
@@ -124,6 +125,15 @@ def _scope_hooks(fn, scopes):
     return hooks
 
 
+def _rewind_hook_ids(first, count):
+    """Puts the hook numbering back to ``first`` once the capture's ``count`` hooks are removed, so hooks a
+    program registers afterwards are numbered as in PyTorch, whose tracing registers none; left as it is when
+    something else registered hooks meanwhile."""
+    from ember.utils.hooks import RemovableHandle
+    now = next(RemovableHandle._next_id)
+    RemovableHandle._next_id = itertools.count(first if now == first + 1 + count else now)
+
+
 def _map(obj, fn):
     """``obj`` with each tensor ``t`` of its nested tuples/lists/dicts replaced by ``fn(t)``."""
     if isinstance(obj, Tensor):
@@ -234,6 +244,8 @@ def capture(fn, args=(), kwargs=None, names=None, input_names=None, scopes=False
         rec.bind(t, rec.values[id(res)][1] if id(res) in rec.values else rec.value_of(res))
         return t
 
+    from ember.utils.hooks import RemovableHandle
+    first_hook_id = next(RemovableHandle._next_id)
     hooks = _scope_hooks(fn, rec.scopes) if scopes else []
     _active.recorder = rec
     recording = Recording()
@@ -248,6 +260,7 @@ def capture(fn, args=(), kwargs=None, names=None, input_names=None, scopes=False
         _active.recorder = None
         for h in hooks:
             h.remove()
+        _rewind_hook_ids(first_hook_id, len(hooks))
     outputs = _flatten(result)
     if not outputs:
         raise TraceError("the traced function returned no tensor")
