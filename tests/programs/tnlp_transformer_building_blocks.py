@@ -173,7 +173,7 @@ print(
 padded_query, padded_key, padded_value = (
     t.to_padded_tensor(0.0) for t in (query, key, value)
 )
-print(query.shape, query.layout, padded_query.shape)
+print(query.size(0), query.size(-1), query.layout, padded_query.shape)   # (the ragged size is numbered per process)
 
 torch.manual_seed(6)
 mha_layer = MultiHeadAttention(
