@@ -125,4 +125,3 @@ def test_default_convert():
     assert d['k'][0].tolist() == [1.5] and d['k'][1] == 2
     x = ember.ones(2)
     assert default_convert(x) is x
-
