@@ -46,12 +46,28 @@ def torch_is_ember():
         sys.modules.update(hidden)
 
 
+@contextlib.contextmanager
+def global_settings_restored():
+    # a program may leave process-wide settings changed (a tutorial that sets the default dtype or device and
+    # ends): each program starts from the same settings, as in a fresh interpreter
+    import ember
+    import ember.__future__ as future
+    dtype, device = ember.get_default_dtype(), ember.get_default_device()
+    swap = future.get_swap_module_params_on_conversion()
+    try:
+        yield
+    finally:
+        ember.set_default_dtype(dtype)
+        ember.set_default_device(None if device.type == 'cpu' else device)
+        future.set_swap_module_params_on_conversion(swap)
+
+
 def run_program(name, tmp_path):
     out = io.StringIO()
     cwd = os.getcwd()
     os.chdir(tmp_path)          # files a program writes land in a scratch folder
     try:
-        with torch_is_ember(), contextlib.redirect_stdout(out):
+        with global_settings_restored(), torch_is_ember(), contextlib.redirect_stdout(out):
             runpy.run_path(str(PROGRAMS / f'{name}.py'), run_name='__main__')
     finally:
         os.chdir(cwd)
