@@ -1,5 +1,6 @@
 # PyTorch tutorial "Pruning Tutorial" (intermediate_source/pruning_tutorial.py), as written (seeded), except that
-# the forward pre-hooks and the pruning history, whose reprs hold memory addresses, are printed as their types.
+# the forward pre-hooks and the pruning history, whose reprs hold memory addresses (and the hooks keys from a
+# process-wide counter), are printed as their types.
 import torch
 from torch import nn
 import torch.nn.utils.prune as prune
@@ -31,7 +32,7 @@ model = LeNet().to(device=device)
 
 
 def hook_types(hooks):
-    return [(k, type(v).__name__) for k, v in hooks.items()]
+    return [type(v).__name__ for v in hooks.values()]
 
 
 module = model.conv1
