@@ -141,6 +141,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         import builtins
         _result = builtins.sum(input) if dim is None else builtins.sum(input, dim)
         return _result if out is None else write_out('sum', _result, out)
+    if keepdim.__class__ is not bool:     # (PyTorch's parser takes a bool only: its error for the call)
+        _argparse.refuse_from_stack()
     if dtype is None and out.__class__ is Tensor:
         dtype = out.dtype     # (PyTorch computes in out's dtype: sum(x, 1, out=int64 tensor) casts x first)
     dt = to_dtype(dtype).np_dtype if dtype is not None else None
@@ -257,6 +259,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=NOT_GIVEN
     """
     if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
         dim, keepdim = take('mean', 'axis', axis, dim, None), take('mean', 'keepdims', keepdims, keepdim, False)
+    if keepdim.__class__ is not bool:     # (PyTorch's parser takes a bool only: its error for the call)
+        _argparse.refuse_from_stack()
     if dtype is not None:
         input = input.to(dtype)
     try:
@@ -423,6 +427,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
         >>> ember.prod(ember.tensor([[1., 2.], [3., 4.]]), dim=1)
         tensor([ 2., 12.])
     """
+    if keepdim.__class__ is not bool:     # (PyTorch's parser takes a bool only: its error for the call)
+        _argparse.refuse_from_stack()
     if dtype is None and out.__class__ is Tensor:
         dtype = out.dtype     # (PyTorch computes in out's dtype: sum(x, 1, out=int64 tensor) casts x first)
     if dtype is not None:
@@ -523,6 +529,8 @@ class MinDim(_ExtremeDim):
 
 
 def _extreme(input, dim, keepdim, other, take_max):
+    if keepdim.__class__ is not bool:     # (PyTorch's parser takes a bool only: its error for the call)
+        _argparse.refuse_from_stack()
     if isinstance(dim, Tensor):
         other, dim = dim, None
     if other is not None:
@@ -654,6 +662,8 @@ def amax(input, dim=(), keepdim=False, *, out=None):
         >>> ember.amax(a)
         tensor(3.)
     """
+    if keepdim.__class__ is not bool:     # (PyTorch's parser takes a bool only: its error for the call)
+        _argparse.refuse_from_stack()
     dims = _dims(dim, input.ndim)
     _check_nonempty('amax', input, dims)
     _result = Amax.apply(input, dims, keepdim, True)
@@ -683,6 +693,8 @@ def amin(input, dim=(), keepdim=False, *, out=None):
         >>> ember.amin(a, (0, 1))
         tensor(-2.)
     """
+    if keepdim.__class__ is not bool:     # (PyTorch's parser takes a bool only: its error for the call)
+        _argparse.refuse_from_stack()
     dims = _dims(dim, input.ndim)
     _check_nonempty('amin', input, dims)
     _result = Amin.apply(input, dims, keepdim, False)
@@ -723,6 +735,8 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
 
 
 def _arg(input, dim, keepdim, take_max):
+    if keepdim.__class__ is not bool:     # (PyTorch's parser takes a bool only: its error for the call)
+        _argparse.refuse_from_stack()
     xp = input._xp
     data = input._data
     fn = xp.argmax if take_max else xp.argmin
@@ -954,6 +968,8 @@ def std(input, dim=None, unbiased=True, keepdim=False, *, correction=None, out=N
     """
     if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
         dim, keepdim = take('std', 'axis', axis, dim, None), take('std', 'keepdims', keepdims, keepdim, False)
+    if keepdim.__class__ is not bool:     # (PyTorch's parser takes a bool only: its error for the call)
+        _argparse.refuse_from_stack()
     dims, c, keepdim = _var_args('std', input, dim, unbiased, correction, keepdim)
     _check_dof('std', input, dims, c)
     _result = Std.apply(input, dims, c, keepdim)
@@ -1251,6 +1267,8 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
         >>> ember.logsumexp(x, dim=1)
         tensor([6.9315e-01, 1.0007e+03])
     """
+    if keepdim.__class__ is not bool:     # (PyTorch's parser takes a bool only: its error for the call)
+        _argparse.refuse_from_stack()
     if input.dtype.category < 2:
         input = input.to(get_default_dtype())
     if input.ndim == 0:          # dim 0 or -1 of a 0-d tensor: its one element, as a one-element vector's
