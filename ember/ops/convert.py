@@ -41,6 +41,14 @@ def read_to_call(args, kwargs):
     copy=False)`` and ``to(other, non_blocking=False, copy=False)``, all with a keyword ``memory_format``.
     A call none of them takes gets PyTorch's TypeError. ``Tensor.to`` and ``nn.Module.to`` both read
     their calls here."""
+    if not kwargs and len(args) == 1:       # to(dtype), to(device), to(other): the calls made in loops
+        a = args[0]
+        if isinstance(a, dtype_cls):
+            return None, a, False, False, None
+        if isinstance(a, Tensor):
+            return a.device, a.dtype, False, False, None
+        if isinstance(a, (str, device_cls)):
+            return a, None, False, False, None
     flags_fit = all(type(kwargs.get(k, False)) is bool for k in _FLAGS)
     # the usual calls, read directly: keywords only, or one device, dtype or tensor plus the flags
     if not args and flags_fit and _KEYWORDS.issuperset(kwargs):
