@@ -614,8 +614,14 @@ class _RoundedDivide(Primitive):
 
 
 class FloorDivide(_RoundedDivide):
+    """``floor_divide`` and ``//``: PyTorch gives it no derivative (``div(rounding_mode='floor')`` has one:
+    zero), so a backward through it fails as PyTorch's does."""
     _operator = '//'
-    node_name = 'DivBackward3'
+    node_name = 'NotImplemented'
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
 
 
 class DivideRounded(_RoundedDivide):
@@ -655,7 +661,7 @@ def trunc_divide(input, other):
     if not isinstance(input, Tensor):
         from ember.ops.creation import as_tensor
         input = as_tensor(input)
-    return FloorDivide.apply(input, other, 'trunc')
+    return DivideRounded.apply(input, other, 'trunc')
 
 
 class Remainder(Primitive):
@@ -679,7 +685,7 @@ class Remainder(Primitive):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        gb = -g * floor_divide(a, b) if isinstance(b, Tensor) and ctx.needs_input_grad[1] else None
+        gb = -g * div(a, b, rounding_mode='floor') if isinstance(b, Tensor) and ctx.needs_input_grad[1] else None
         return g, gb
 
 

@@ -9,6 +9,7 @@ import numpy as np
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._linalg_util import check_float, check_matrix, check_square, named
+from ember.ops._util import bool_refused
 from ember.ops.inplace import write_out
 from ember.ops._registry import op
 from ember.ops.linalg_solve import solve_triangular
@@ -285,6 +286,9 @@ def torch_svd(input, some=True, compute_uv=True, *, out=None):
         tensor([5.4650, 0.3660])
     """
     check_matrix('linalg.svd', input)
+    if some.__class__ is not bool or compute_uv.__class__ is not bool:   # (PyTorch's parser takes bools only)
+        flag, name, position = (some, 'some', 2) if some.__class__ is not bool else (compute_uv, 'compute_uv', 3)
+        raise bool_refused(flag, 'svd', name, position)
     if compute_uv:
         U, S, Vh = svd(input, full_matrices=not some)
         res = named('svd', ('U', 'S', 'V'))(U, S, Vh.mH)

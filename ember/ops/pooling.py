@@ -739,6 +739,8 @@ class AdaptiveAvgPool(Primitive):
         n = len(out)
         mats = [xp.asarray(_averaging_matrix(s, o, x.dtype)) for s, o in zip(x.shape[x.ndim - n:], out)]
         ctx.mats = mats
+        if 0 in out:            # an empty output size: an empty result, as PyTorch's
+            return xp.zeros(x.shape[:x.ndim - n] + tuple(out), x.dtype)
         if xp is np and x.dtype in (np.float32, np.float64):
             # PyTorch's roundings: each window summed element by element, then divided
             return _adaptive_avg_arrays.adaptive_avg(x, out)
@@ -830,6 +832,12 @@ class AdaptiveMaxPool(Primitive):
         xp = ctx.xp
         n = len(out)
         sizes = x.shape[x.ndim - n:]
+        ctx.args = (x.shape, n)
+        if 0 in out:            # an empty output size: empty values and indices, as PyTorch's
+            empty = x.shape[:x.ndim - n] + tuple(out)
+            ctx.index = xp.zeros(empty, np.int64)
+            ctx.mark_non_differentiable(ctx.index)
+            return xp.zeros(empty, x.dtype), ctx.index
         # every window padded to the largest one by repeating its last position (ties keep the first)
         rows = []
         for s, o in zip(sizes, out):

@@ -14,7 +14,7 @@ from ember.autograd._opmath import ALWAYS
 from ember.ops import _argparse, _float8
 from ember.ops._numpy_keywords import NOT_GIVEN, take, take_required
 from ember.ops._half import is_half_array
-from ember.ops._util import python_reads, wrap_dim, wrap_dims
+from ember.ops._util import python_reads, require_tensor, wrap_dim, wrap_dims
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 from ember import _user_warnings
@@ -137,10 +137,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         _result = unrecorded_unary(_sum_all, input)   # (Sum's forward, when nothing is recorded)
         if _result is not None:
             return _result
-    if isinstance(input, (list, tuple)) or not isinstance(input, Tensor):
-        import builtins
-        _result = builtins.sum(input) if dim is None else builtins.sum(input, dim)
-        return _result if out is None else write_out('sum', _result, out)
+    if not isinstance(input, Tensor):     # (sum([1., 2.]) after `from torch import *`: PyTorch's TypeError)
+        require_tensor(input)
     if keepdim.__class__ is not bool:     # (PyTorch's parser takes a bool only: its error for the call)
         _argparse.refuse_from_stack()
     if dtype is None and out.__class__ is Tensor:
