@@ -18,6 +18,7 @@ from ember._random.generator import Generator, default_generator
 from ember._tensor import Tensor
 from ember.ops.creation import _check_pin_memory, _factory_requires_grad, _pinned, refuse_unknown_keywords, size_arg
 from ember.ops import _argparse
+from ember.ops._draw_gradients import recorded
 from ember.ops._argcheck import bad_factory_option, invalid_combination, signature_text
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
@@ -603,7 +604,11 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
         z = _normal_values(gen, _numel(shape), 0.0, 1.0, np_dt).reshape(shape)
         z = (z * backend.to_numpy(std._data)).astype(np_dt)
     m = backend.to_numpy(mean._data) if mt else np.asarray(mean, np_dt)
-    return write_out('normal', _finish((z + m).astype(np_dt), ref.dtype, ref.device, False, pin_memory), out)
+    result = _finish((z + m).astype(np_dt), ref.dtype, ref.device, False, pin_memory)
+    if out is None:
+        node = 'NormalBackward3' if mt and st else 'NormalBackward1' if mt else 'NormalBackward2'
+        return recorded(result, node, *[t for t in (mean, std) if isinstance(t, Tensor)])
+    return write_out('normal', result, out)
 
 
 _BERNOULLI_P_ERROR = ("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be "
@@ -634,7 +639,10 @@ def bernoulli(input, p=None, *, generator=None, out=None):
         vals = draw.bernoulli_tensor(gen, np.ascontiguousarray(probs)).reshape(probs.shape)   # 0-d stays 0-d
     else:
         vals = draw.bernoulli_scalar(gen, input.numel(), p).reshape(tuple(input.shape))
-    return write_out('bernoulli', _finish(vals, input.dtype, input.device, False), out, warn_resize=False)
+    result = _finish(vals, input.dtype, input.device, False)
+    if out is None and p is None:
+        return recorded(result, 'BernoulliBackward0', input)
+    return write_out('bernoulli', result, out, warn_resize=False)
 
 
 def _check_bernoulli_p(p):
@@ -706,7 +714,7 @@ def poisson(input, generator=None):
     if lam.size and not (lam >= 0).all():
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
     counts = serial.poisson(_gen(generator), np.ascontiguousarray(lam)).reshape(lam.shape)   # 0-d stays 0-d
-    return _finish(counts.astype(lam.dtype), input.dtype, input.device, False)
+    return recorded(_finish(counts.astype(lam.dtype), input.dtype, input.device, False), 'PoissonBackward0', input)
 
 
 @op('ember')
