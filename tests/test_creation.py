@@ -323,6 +323,26 @@ def test_tensor_of_a_tensor_warns_as_pytorch_does():
         torch.tensor([torch.tensor(1.0), torch.tensor(2.0)])   # tensors inside a list: no advice
 
 
+def test_tensor_of_a_tensor_warns_at_the_callers_line_under_dispatch():
+    # a Tensor subclass with __torch_function__ switches dispatch on for the process (its wrapper then sits
+    # between the user's line and the op): run apart, so this process keeps its fast path
+    import subprocess
+    import sys
+    code = ("import warnings, ember\n"
+            "class Sub(ember.Tensor):\n"
+            "    @classmethod\n"
+            "    def __torch_function__(cls, func, types, args=(), kwargs=None):\n"
+            "        return super().__torch_function__(func, types, args, kwargs or {})\n"
+            "Sub(ember.ones(1)) if False else None\n"
+            "ember.ones(1).as_subclass(Sub)\n"
+            "with warnings.catch_warnings(record=True) as caught:\n"
+            "    warnings.simplefilter('always')\n"
+            "    ember.tensor(ember.ones(2))\n"
+            "print(caught[0].filename, caught[0].lineno)\n")
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ['<string>', '10'], out.stdout + out.stderr
+
+
 def test_legacy_constructors():
     assert torch.Tensor([1, 2]).dtype is torch.float32
     assert torch.Tensor(2, 3).shape == (2, 3)

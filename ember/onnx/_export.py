@@ -189,7 +189,13 @@ def trace_for_export(model, args, kwargs, input_names, output_names, dynamic_axe
     # froze but should not have: shapes that follow dynamic axes, and values computed outside ember's ops
     in_dyn = {n: symbols[n] for n in in_names if n in symbols}
     other_args, other_kwargs = varied(args, kwargs, in_names, in_dyn, growths(dynamic_axes))
-    other, _ = capture(model, other_args, other_kwargs, names=names, input_names=in_names)
+    try:
+        other, _ = capture(model, other_args, other_kwargs, names=names, input_names=in_names)
+    except Exception as error:     # noqa: BLE001 - the model ran on the example inputs and fails on others
+        raise NotImplementedError(
+            "ember.onnx.export: the model's result is computed by code the exporter cannot record from the "
+            "values of its inputs: run again on inputs with other values (each input's values moved by one "
+            f"place), it fails ({type(error).__name__}: {str(error).splitlines()[0]})") from error
     dynamic = Dynamic(graph, other)
     _output_symbols(graph, other, out_names, symbols)
     return graph, {'inputs': in_names, 'outputs': out_names}, dynamic, symbols

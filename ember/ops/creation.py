@@ -164,7 +164,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         else:
             dt = to_dtype(dtype)
         if isinstance(data, Tensor):
-            warnings.warn(_COPY_CONSTRUCT_ADVICE, UserWarning, stacklevel=2)
+            from ember._warn_once import warn_at_user
+            warn_at_user(_COPY_CONSTRUCT_ADVICE)
             arr = _float8.astype(backend.to_numpy(data._data), dt.np_dtype)
         else:
             if isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in _flatten_once(data)):
