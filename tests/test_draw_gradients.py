@@ -35,3 +35,11 @@ def test_the_stream_is_pytorchs():
     m, s = ember.zeros(2, requires_grad=True), ember.ones(2, requires_grad=True)
     assert ember.normal(m, 1.0).tolist() == [1.5409960746765137, -0.293428897857666]
     assert ember.normal(0.0, s).tolist() == [-2.1787893772125244, 0.5684312582015991]
+
+
+def test_bernoulli_with_a_number_p_is_recorded_without_a_derivative():
+    x = ember.full((2,), 0.5, requires_grad=True)
+    y = ember.bernoulli(x, 0.3)
+    assert y.requires_grad and type(y.grad_fn).__name__ == 'NotImplemented'
+    with pytest.raises(RuntimeError, match=r'^derivative for aten::bernoulli is not implemented$'):
+        y.sum().backward()

@@ -23,8 +23,18 @@ def _node(name):
     return type(name, (_Drawn,), {'node_name': name})
 
 
+class _NoDerivative(_Drawn):
+    """``bernoulli(input, p)`` with a number ``p``: PyTorch records the draw but gives it no derivative."""
+    node_name = 'NotImplemented'
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError("derivative for aten::bernoulli is not implemented")
+
+
 _NODES = {name: _node(name) for name in ('NormalBackward1', 'NormalBackward2', 'NormalBackward3',
                                          'BernoulliBackward0', 'PoissonBackward0')}
+_NODES['NotImplemented'] = _NoDerivative
 
 
 def recorded(result, node_name, *params):

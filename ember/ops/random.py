@@ -640,8 +640,8 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     else:
         vals = draw.bernoulli_scalar(gen, input.numel(), p).reshape(tuple(input.shape))
     result = _finish(vals, input.dtype, input.device, False)
-    if out is None and p is None:
-        return recorded(result, 'BernoulliBackward0', input)
+    if out is None:
+        return recorded(result, 'BernoulliBackward0' if p is None else 'NotImplemented', input)
     return write_out('bernoulli', result, out, warn_resize=False)
 
 
