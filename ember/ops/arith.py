@@ -2,6 +2,7 @@
 import numpy as _np
 
 from ember._dtype import FLOAT8_NUMS
+from ember._random.exact import _two_prod, _two_sum
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember._grad_state import state as _grad_state
@@ -33,22 +34,12 @@ def _fused(fn, a, b, alpha):
     """``fn(a, alpha * b)`` rounded once, as a fused multiply-add gives it."""
     if a.dtype == _np.float32:       # the float32 product is exact in float64
         return fn(a.astype(_np.float64), b.astype(_np.float64) * _np.float64(alpha)).astype(_np.float32)
-    # float64: the product's rounding error recovered exactly (Dekker's split), added back before the one
+    # float64: the product's rounding error recovered exactly (Dekker's product), added back before the one
     # last rounding of the sum (Knuth's two-sum carries the sum's own error)
-    p = b * alpha
-    split = 134217729.0          # 2**27 + 1
-    bh = b * split
-    bh = bh - (bh - b)
-    bl = b - bh
-    ah = alpha * split
-    ah = ah - (ah - alpha)
-    al = alpha - ah
-    e = ((bh * ah - p) + bh * al + bl * ah) + bl * al
+    p, e = _two_prod(b, alpha)
     if fn is _np.subtract:
         p, e = -p, -e
-    s = a + p
-    bb = s - a
-    t = (a - (s - bb)) + (p - bb)
+    s, t = _two_sum(a, p)
     return s + (t + e)
 
 
