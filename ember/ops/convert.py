@@ -41,33 +41,31 @@ def read_to_call(args, kwargs):
     copy=False)`` and ``to(other, non_blocking=False, copy=False)``, all with a keyword ``memory_format``.
     A call none of them takes gets PyTorch's TypeError. ``Tensor.to`` and ``nn.Module.to`` both read
     their calls here."""
-    if not kwargs and len(args) == 1:       # to(dtype), to(device), to(other): the calls made in loops
+    # the usual calls, read directly: one dtype, device or tensor (the calls made in loops, most with no
+    # keywords at all), or keywords only; the flags must be bools
+    if len(args) == 1 and (not kwargs or 'device' not in kwargs and 'dtype' not in kwargs and _plain(kwargs)):
         a = args[0]
         if isinstance(a, dtype_cls):
-            return None, a, False, False, None
-        if isinstance(a, Tensor):
-            return a.device, a.dtype, False, False, None
-        if isinstance(a, (str, device_cls)):
-            return a, None, False, False, None
-    flags_fit = all(type(kwargs.get(k, False)) is bool for k in _FLAGS)
-    # the usual calls, read directly: keywords only, or one device, dtype or tensor plus the flags
-    if not args and flags_fit and _KEYWORDS.issuperset(kwargs):
+            device, dtype = None, a
+        elif isinstance(a, Tensor):
+            device, dtype = a.device, a.dtype
+        elif isinstance(a, (str, device_cls, int)) and not isinstance(a, bool) or a is None:
+            device, dtype = a, None
+        else:
+            return _read_by_signatures(args, kwargs)
+        if not kwargs:
+            return device, dtype, False, False, None
+        return device, dtype, kwargs.get('non_blocking', False), kwargs.get('copy', False), kwargs.get('memory_format')
+    if not args and _plain(kwargs):
         dtype = kwargs.get('dtype')
         return (kwargs.get('device'), None if dtype is None else to_dtype(dtype), kwargs.get('non_blocking', False),
                 kwargs.get('copy', False), kwargs.get('memory_format'))
-    if len(args) == 1 and flags_fit and 'device' not in kwargs and 'dtype' not in kwargs and \
-            _KEYWORDS.issuperset(kwargs):
-        a, device, dtype = args[0], None, None
-        if isinstance(a, Tensor):
-            device, dtype = a.device, a.dtype
-        elif isinstance(a, dtype_cls):
-            dtype = a
-        elif isinstance(a, (str, device_cls, int)) and not isinstance(a, bool) or a is None:
-            device = a
-        else:
-            return _read_by_signatures(args, kwargs)
-        return device, dtype, kwargs.get('non_blocking', False), kwargs.get('copy', False), kwargs.get('memory_format')
     return _read_by_signatures(args, kwargs)
+
+
+def _plain(kwargs):
+    """Only to()'s own keywords, its flags given as bools."""
+    return _KEYWORDS.issuperset(kwargs) and all(type(kwargs.get(k, False)) is bool for k in _FLAGS)
 
 
 def _read_by_signatures(args, kwargs):
