@@ -220,7 +220,8 @@ class MaxPoolGrad(Primitive):
         rows = math.prod(shape[:len(shape) - n])
         ctx.args = (plane, g.shape)
         ctx.save_for_backward(index)
-        flat = (index.reshape(rows, -1) + xp.arange(rows).reshape(-1, 1) * plane).reshape(-1)
+        per_row = math.prod(index.shape[index.ndim - n:])      # (not -1: an empty batch has no rows to infer from)
+        flat = (index.reshape(rows, per_row) + xp.arange(rows).reshape(-1, 1) * plane).reshape(-1)
         out = xp.zeros(rows * plane, g.dtype)
         if overlap:
             _scatter_add_flat(xp, out, flat, g.reshape(-1))
@@ -869,6 +870,12 @@ class AdaptiveMaxPool(Primitive):
     @staticmethod
     def backward(ctx, g, _g_index):
         shape, n = ctx.args
+        # NOTE: the forward allows an empty output size, but PyTorch's backward kernel refuses it (1-d runs as 2-d)
+        for dim in range(1, g.ndim):
+            if g.shape[dim] == 0:
+                raise RuntimeError(f"adaptive_max_pool{n}d_backward(): Expected grad_output to have non-zero size for "
+                                   f"non-batch dimensions, but grad_output has sizes {list(g.shape)} with "
+                                   f"dimension {dim} being empty")
         index = Tensor._make(ctx.index, g.device)
         return _max_pool_grad(ctx.name(), g, index, shape, n, True), None
 

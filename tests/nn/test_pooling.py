@@ -126,7 +126,28 @@ ERRORS = [
      '"adaptive_avg_pool2d" not implemented for \'Long\''),
     (lambda: F.max_unpool2d(*F.max_pool2d(ember.ones(1, 1, 4, 4), 2, return_indices=True), 2, output_size=(9, 9)),
      ValueError, 'invalid output_size "(9, 9)" (dim 0 must be between 2 and 6)'),
+    # an empty output size runs forward, but PyTorch's backward refuses it (1-d reports its 2-d view)
+    (lambda: F.adaptive_max_pool1d(ember.ones(1, 2, 4, requires_grad=True), 0).sum().backward(), RuntimeError,
+     'adaptive_max_pool2d_backward(): Expected grad_output to have non-zero size for non-batch dimensions, but '
+     'grad_output has sizes [1, 2, 1, 0] with dimension 3 being empty'),
+    (lambda: F.adaptive_max_pool2d(ember.ones(2, 4, 4, requires_grad=True), (0, 2)).sum().backward(), RuntimeError,
+     'adaptive_max_pool2d_backward(): Expected grad_output to have non-zero size for non-batch dimensions, but '
+     'grad_output has sizes [2, 0, 2] with dimension 1 being empty'),
+    (lambda: F.adaptive_max_pool3d(ember.ones(1, 2, 4, 4, 4, requires_grad=True), (2, 0, 2)).sum().backward(),
+     RuntimeError, 'adaptive_max_pool3d_backward(): Expected grad_output to have non-zero size for non-batch '
+     'dimensions, but grad_output has sizes [1, 2, 2, 0, 2] with dimension 3 being empty'),
 ]
+
+
+@pytest.mark.parametrize('pool,shape,size', [(F.adaptive_max_pool1d, (0, 4), 2),
+                                             (F.adaptive_max_pool2d, (0, 2, 4, 4), 2),
+                                             (F.adaptive_max_pool3d, (0, 4, 4, 4), (1, 1, 2)),
+                                             (F.max_pool2d, (0, 1, 4, 4), 2)])
+def test_max_pool_backward_of_an_empty_batch(pool, shape, size):
+    # an empty batch is allowed both ways in PyTorch: its gradient is an empty tensor of the input's shape
+    x = ember.ones(*shape, requires_grad=True)
+    pool(x, size).sum().backward()
+    assert x.grad.shape == shape
 
 
 @pytest.mark.parametrize('fn,exc,message', ERRORS, ids=[str(i) for i in range(len(ERRORS))])
