@@ -37,10 +37,13 @@ class Qr(Primitive):
             r = xp.linalg.qr(a, mode='r')
             ctx.mode = mode
             return xp.zeros((0,), a.dtype), xp.ascontiguousarray(r)
-        q, r = xp.linalg.qr(a, mode=mode)
+        # NOTE: save the arrays returned, not LAPACK's: a saved output is recognised by identity (so that
+        # the second derivative flows through Q and R), and ascontiguousarray gives a new array whenever
+        # the factor is not C-ordered already (on a device, a new array object each call)
+        q, r = (xp.ascontiguousarray(f) for f in xp.linalg.qr(a, mode=mode))
         ctx.mode = mode
         ctx.save_for_backward(a, q, r)
-        return xp.ascontiguousarray(q), xp.ascontiguousarray(r)
+        return q, r
 
     @staticmethod
     def backward(ctx, gQ, gR):

@@ -20,11 +20,8 @@ def rows(ops, failing=frozenset()):
 
 # rows whose forward or backward still leaves the device (strict: a fix must remove the row)
 NOT_YET_DIFFERENTIABLE_ON_DEVICE = set()
-# rows whose second derivatives disagree with finite differences on the device only (they pass on the
-# CPU): the randomized low-rank SVDs, whose test matrix is drawn on the device; QR's, seen since the engine
-# counts a node's edges once when a backward starts from several of its outputs (Q and R; before, such a
-# backward could stop short: autograd.grad((Q, R), A) raised "not used in the graph"), still to be traced
-NOT_YET_TWICE_DIFFERENTIABLE_ON_DEVICE = {'svd_lowrank', 'pca_lowrank', 'linalg.qr', 'qr'}
+# rows whose second derivatives disagree with finite differences on the device only (they pass on the CPU)
+NOT_YET_TWICE_DIFFERENTIABLE_ON_DEVICE = set()
 
 
 def _check(info, second_order):
