@@ -1256,8 +1256,10 @@ class Threshold(Primitive):
         return _ThresholdGrad.apply(g, x, ctx.threshold), None, None
 
 
-@op('F')
-def threshold(input, threshold, value, inplace=False):
+# NOTE: named ``_threshold`` as PyTorch's (Python's own argument errors say ``_threshold()``, and pickle and
+# ``torch.save`` refer to it by that name); ``F.threshold`` is the same function
+@op('F', name='threshold', aliases=('_threshold',))
+def _threshold(input, threshold, value, inplace=False):
     """Thresholds each element: ``x`` where ``x > threshold``, ``value`` elsewhere.
 
     Args:
@@ -1276,7 +1278,7 @@ def threshold(input, threshold, value, inplace=False):
     return Threshold.apply(input, threshold, value)
 
 
-@op('ember', 'F')
+@op('ember', 'F', guard=True)
 def threshold_(input, threshold, value):
     """In-place version of :func:`ember.threshold`: elements not above ``threshold`` become ``value``.
 

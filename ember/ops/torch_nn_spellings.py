@@ -494,7 +494,7 @@ def hardshrink(input, lambd=0.5, *, out=None):
     return result if out is None else write_out('hardshrink', result, out)
 
 
-@op('ember')
+@op('ember', guard=True)
 def threshold(input, threshold, value, *, out=None):
     """``input`` where it exceeds ``threshold``, else ``value``; see :func:`ember.nn.functional.threshold`.
 

@@ -335,3 +335,45 @@ def test_hardtanh_and_relu6_keep_integer_dtypes():
                         'value cannot be converted to type int64_t without overflow')]:
         with pytest.raises(RuntimeError, match=f'^{text}$'):
             make()
+
+
+# F.threshold is a Python function named ``_threshold`` in PyTorch (Python's own binding errors name it so);
+# ember.threshold and threshold_ are C-bound there: PyTorch's argument parser words their errors (recorded, 2.13)
+THRESHOLD_ERRORS = [
+    (lambda x: F.threshold(x, 1.0), "_threshold() missing 1 required positional argument: 'value'"),
+    (lambda x: F.threshold(x), "_threshold() missing 2 required positional arguments: 'threshold' and 'value'"),
+    (lambda x: F.threshold(x, th=1.0, value=2.), "_threshold() got an unexpected keyword argument 'th'"),
+    (lambda x: F.threshold(x, 1, 2, 3, 4), '_threshold() takes from 3 to 4 positional arguments but 5 were given'),
+    (lambda x: F.threshold(x, '1', 0.), "threshold(): argument 'threshold' (position 2) must be Number, not str"),
+    (lambda x: ember.threshold(x, 1.0), 'threshold() missing 1 required positional arguments: "value"'),
+    (lambda x: ember.threshold(x), 'threshold() missing 2 required positional argument: "threshold", "value"'),
+    (lambda x: ember.threshold(x, value=1.),
+     'threshold() missing 2 required positional argument: "threshold", "value"'),
+    (lambda x: ember.threshold_(x, 1.), 'threshold_() missing 1 required positional arguments: "value"'),
+    (lambda x: F.threshold_(x, 1.), 'threshold_() missing 1 required positional arguments: "value"'),
+    (lambda x: ember.threshold(x, 1., 2., 3.), 'threshold() takes 3 positional arguments but 4 were given'),
+    (lambda x: nn.Threshold(1.0), "Threshold.__init__() missing 1 required positional argument: 'value'"),
+]
+
+
+@pytest.mark.parametrize('call,message', THRESHOLD_ERRORS, ids=[str(i) for i in range(len(THRESHOLD_ERRORS))])
+def test_threshold_argument_errors_match_pytorch(call, message):
+    x = ember.tensor([-1., 0.5, 2.])
+    with pytest.raises(TypeError) as info:
+        call(x)
+    assert str(info.value) == message
+    assert x.tolist() == [-1., 0.5, 2.]
+
+
+def test_threshold_keywords_and_saved_name():
+    import io
+    import zipfile
+    x = ember.tensor([-1., 0.5, 2.])
+    assert F.threshold(x, threshold=1.0, value=0.0, inplace=False).tolist() == [0., 0., 2.]
+    assert F.threshold.__name__ == '_threshold' and F._threshold is F.threshold
+    buffer = io.BytesIO()
+    ember.save({'f': F.threshold}, buffer)      # PyTorch writes torch.nn.functional._threshold
+    pickled = zipfile.ZipFile(io.BytesIO(buffer.getvalue())).read('archive/data.pkl')
+    assert b'torch.nn.functional\n_threshold\n' in pickled
+    buffer.seek(0)
+    assert ember.load(buffer, weights_only=False)['f'] is F.threshold
