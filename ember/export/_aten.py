@@ -392,6 +392,17 @@ def _broadcast_tensors(tensors):
     return tuple(ember.broadcast_tensors(*tensors))
 
 
+def _unique_consecutive(self, return_inverse=False, return_counts=False, dim=None):
+    # ATen's operator always gives three tensors (the ones not asked for empty, except along a dim), where
+    # the Python function gives only those asked for; a saved program reads the three
+    import ember
+    if dim is not None:
+        return tuple(ember.unique_consecutive(self, True, True, dim))
+    values, inverse, counts = ember.unique_consecutive(self, True, True)
+    empty = ember.empty(0, dtype=ember.int64, device=self.device)
+    return values, inverse if return_inverse else empty, counts if return_counts else empty
+
+
 def _log_sigmoid(self):
     import ember.nn.functional as F
     return F.logsigmoid(self)
@@ -422,7 +433,7 @@ LOSSES.update(cross_entropy='cross_entropy_loss', nll_loss='nll_loss_nd')
 
 _KERNELS = {
     'numpy_T': _property('T'), 'mT': _property('mT'), 'mH': _property('mH'), 'matrix_H': _property('H'),
-    'log_sigmoid': _log_sigmoid, 'broadcast_tensors': _broadcast_tensors,
+    'log_sigmoid': _log_sigmoid, 'unique_consecutive': _unique_consecutive, 'broadcast_tensors': _broadcast_tensors,
     '_to_copy': _to_copy,
     'sym_size': _sym_size,
     'linalg_vector_norm': _vector_norm, '_adaptive_avg_pool2d': _adaptive_avg_pool2d,

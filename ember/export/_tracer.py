@@ -287,6 +287,14 @@ class OpTracer:
             if isinstance(every, (tuple, list)):
                 _verify(op, aargs, akwargs, every, name)
                 return self._record(op, aargs, akwargs, every)[0]
+        if isinstance(out, (tuple, list)) and op._packet._name in _ASKED_RESULTS:
+            # the Python call gives the results its flags ask for, the operator always all of them
+            with DisableTorchFunctionSubclass(), grad_mode.no_grad():
+                every = op._run(tuple(aargs), dict(akwargs))
+            _verify(op, aargs, akwargs, every, name)
+            results = self._record(op, aargs, akwargs, every)
+            bound = dict(zip((a.name for a in op._schema.args), aargs), **akwargs)
+            return type(out)(results[i] for i in _ASKED_RESULTS[op._packet._name](bound))
         _verify(op, aargs, akwargs, out, name)
         if op._packet._name == 'to' and op._overloadname == 'dtype':
             self._record(_aten.overload('_assert_tensor_metadata', 'default'), (args[0],),
@@ -489,6 +497,11 @@ _BROADCAST_FIRST = {'mse_loss', 'l1_loss', 'huber_loss', 'smooth_l1_loss'}
 # ops whose results' sizes depend on the data
 _DATA_SIZED = {'nonzero', 'argwhere', 'masked_select', 'unique', '_unique', '_unique2', 'unique_consecutive',
                'unique_dim', 'nonzero_numpy'}
+
+
+# operators that always give every result where the Python call gives those its flags ask for: which ones
+_ASKED_RESULTS = {'unique_consecutive': lambda bound: [0] + [1] * bool(bound.get('return_inverse'))
+                  + [2] * bool(bound.get('return_counts'))}
 
 
 # calls PyTorch does not record when they hand back their input (``x.contiguous()`` of a contiguous x)
