@@ -67,7 +67,7 @@ def test_float32_kernel_keeps_the_same_phi_on_two_threads(threads):
 @pytest.mark.parametrize('name', ['exp', 'log', 'tanh', 'sinh', 'log1p', 'expm1'])
 def test_float32_transcendentals_give_the_one_thread_bits(name, threads):
     rng = np.random.default_rng(5)
-    x = (rng.standard_normal(3 * unary._WIDE_CHUNK + 77) * 30).astype(np.float32)
+    x = (rng.standard_normal(16 * unary._WIDE_CHUNK + 77) * 30).astype(np.float32)   # 8+ chunks a thread
     x[:4] = [np.inf, -np.inf, np.nan, -1.0]      # overflow, log of negatives: quiet, as on one thread
     fn = getattr(ember, name)
     threads(1)
@@ -84,13 +84,57 @@ def test_element_chunks_cover_the_range_once_on_both_threads(threads):
     seen = []
     lock = threading.Lock()
 
+    caller = threading.get_ident()
+    worker_took_one = threading.Event()
+
     def work(s, e):
         with lock:
             seen.append((s, e, threading.get_ident()))
+        if threading.get_ident() == caller:
+            worker_took_one.wait(10)          # chunks go to whichever thread asks: let the worker ask
+        else:
+            worker_took_one.set()
     _chunk_threads.for_element_chunks(10, 3, work)
     assert sorted((s, e) for s, e, _ in seen) == [(0, 3), (3, 6), (6, 9), (9, 10)]
     assert len({ident for _, _, ident in seen}) == 2
     assert ember.get_num_threads() == 2     # BLAS was not held to one thread and left changed
+
+
+def test_a_worker_that_never_starts_is_not_waited_for(threads):
+    # the only worker is busy elsewhere (as when its core is taken): the caller runs every chunk
+    threads(2)
+    release = threading.Event()
+    blocker = _chunk_threads._worker_pool(2).submit(release.wait, 30)
+    try:
+        seen = []
+        _chunk_threads.for_element_chunks(10, 3, lambda s, e: seen.append((s, e, threading.get_ident())))
+        assert [(s, e) for s, e, _ in seen] == [(0, 3), (3, 6), (6, 9), (9, 10)]
+        assert {ident for _, _, ident in seen} == {threading.get_ident()}
+    finally:
+        release.set()
+        blocker.result(30)
+
+
+def test_small_work_stays_on_the_calling_thread(threads):
+    threads(2)
+    seen = []
+    _chunk_threads.for_element_chunks(15, 1, lambda s, e: seen.append(threading.get_ident()),
+                                      min_chunks_per_thread=8)   # 15 chunks: fewer than 8 per thread
+    assert set(seen) == {threading.get_ident()} and len(seen) == 15
+
+
+def test_an_error_in_a_worker_reaches_the_caller(threads):
+    threads(2)
+    caller = threading.get_ident()
+    failed = threading.Event()
+
+    def work(s, e):
+        if threading.get_ident() != caller:
+            failed.set()
+            raise ValueError('chunk failed')
+        failed.wait(10)
+    with pytest.raises(ValueError, match='chunk failed'):
+        _chunk_threads.for_element_chunks(10, 1, work)
 
 
 def test_worker_threads_are_quiet_and_the_callers_settings_are_kept(threads):
