@@ -136,6 +136,9 @@ class Distribution:
     def _extended_shape(self, sample_shape=ember.Size()):
         if not isinstance(sample_shape, ember.Size):
             sample_shape = ember.Size(sample_shape)
+            for i, s in enumerate(sample_shape):    # (PyTorch's Size takes only ints, which Size here does not check)
+                if not hasattr(s, '__index__'):
+                    raise TypeError(f"ember.Size() takes an iterable of 'int' (item {i} is '{type(s).__name__}')")
         return ember.Size(sample_shape + self._batch_shape + self._event_shape)
 
     def _validate_sample(self, value):

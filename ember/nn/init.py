@@ -176,7 +176,14 @@ def constant_(tensor, val):
                 [0.3000, 0.3000, 0.3000]])
     """
     with no_grad():
-        return tensor.fill_(val)
+        try:
+            return tensor.fill_(val)
+        except (TypeError, ValueError):     # a value fill_ does not take: fill_'s own error, as in PyTorch
+            from ember.ops import _argparse
+            error = _argparse.explain('Tensor', 'fill_', (val,), {})
+            if error is None:
+                raise
+            raise error from None
 
 
 def ones_(tensor):

@@ -23,8 +23,9 @@ from ember.ops._util import require_tensor_args, scalar_number as _num
 from ember.ops.inplace import write_out
 
 
-def _infer_dtype(data):
-    """The dtype ember.tensor(data) gets: Python floats -> default dtype, ints -> int64, bools -> bool."""
+def _infer_dtype(data, _leading=True):
+    """The dtype ember.tensor(data) gets: Python floats -> default dtype, ints -> int64, bools -> bool.
+    (``_leading``: whether ``data`` is reached through first elements only, where PyTorch reads the shape.)"""
     if isinstance(data, Tensor):
         return data.dtype
     if isinstance(data, np.ndarray):
@@ -33,11 +34,13 @@ def _infer_dtype(data):
         return from_numpy_dtype(data.dtype)
     if isinstance(data, (list, tuple)):
         best = None
-        for item in data:
+        for i, item in enumerate(data):
             try:
-                d = _infer_dtype(item)
+                d = _infer_dtype(item, _leading and i == 0)
             except TypeError:
-                if isinstance(item, (str, bytes)):      # (PyTorch reads a string in a list as one more dimension)
+                if _leading and i == 0 and isinstance(item, (str, bytes)):
+                    # (PyTorch reads the shape from the first elements, a string there as one more dimension;
+                    # a string elsewhere is refused as a value)
                     raise ValueError(f"too many dimensions '{type(item).__name__}'") from None
                 raise
             if d is None:

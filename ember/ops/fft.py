@@ -758,6 +758,8 @@ def fftfreq(n, d=1.0, *, out=None, dtype=None, layout=_strided, device=None, req
         >>> ember.fft.fftfreq(4, d=0.5)
         tensor([ 0.0000,  0.5000, -1.0000, -0.5000])
     """
+    if isinstance(n, int) and n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     return _freq('fft_fftfreq', np.fft.fftfreq(n, d), out, dtype, layout, device, requires_grad)
 
 
@@ -788,6 +790,8 @@ def rfftfreq(n, d=1.0, *, out=None, dtype=None, layout=_strided, device=None, re
 
 def _shift(input, dim, sign):
     dims = tuple(range(input.ndim)) if dim is None else ((dim,) if isinstance(dim, int) else tuple(dim))
+    for d in dims:
+        wrap_dim(d, input.ndim)     # (PyTorch's IndexError for a dim out of range)
     return input.roll(tuple(sign * (input.shape[d] // 2) for d in dims), dims)
 
 

@@ -333,6 +333,15 @@ class Eigh(Primitive):
         return V.matmul(inner).matmul(V.mH), None, None
 
 
+def _check_eigh_input(A):
+    """PyTorch's errors for ``eigh``/``eigvalsh`` (both computed by its eigh kernel, whose name they give)."""
+    from ember.ops.linalg import _check_square
+    _check_square('linalg.eigh', A)
+    if not (A.dtype.is_floating_point or A.dtype.is_complex):
+        from ember._tensor import _scalar_type_name
+        raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{_scalar_type_name(A.dtype)}'")
+
+
 def _uplo(name, UPLO):
     if UPLO not in ('L', 'U'):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {UPLO}")
@@ -364,7 +373,7 @@ def eigh(A, UPLO='L', *, out=None):
         >>> ember.allclose(Q @ ember.diag(L) @ Q.mT, A)
         True
     """
-    check_square('linalg.eigh', A)
+    _check_eigh_input(A)
     _uplo('linalg.eigh', UPLO)
     L, Q = Eigh.apply(A, UPLO, True)
     return write_out('linalg_eigh', named('linalg_eigh', ('eigenvalues', 'eigenvectors'))(L, Q), out)
@@ -389,7 +398,7 @@ def eigvalsh(A, UPLO='L', *, out=None):
         >>> ember.linalg.eigvalsh(A)
         tensor([1., 3.])
     """
-    check_square('linalg.eigvalsh', A)
+    _check_eigh_input(A)
     _uplo('linalg.eigvalsh', UPLO)
     if A.requires_grad and grad_mode.is_grad_enabled():  # through the eigenvectors, as PyTorch
         return write_out('linalg_eigvalsh', Eigh.apply(A, UPLO, True)[0], out)

@@ -114,8 +114,12 @@ class LuFactor(Primitive):
 
 
 def _factor(name, A, pivot):
-    check_matrix(name, A)
-    check_float(name, A)
+    if A.ndim < 2:      # (the factorisation PyTorch's lu_factor and lu_factor_ex share names itself)
+        raise RuntimeError(f"{'linalg.lu' if name == 'linalg.lu' else 'torch.lu_factor'}: Expected tensor with 2 or "
+                           f"more dimensions. Got size: {list(A.shape)} instead")
+    if not (A.dtype.is_floating_point or A.dtype.is_complex):
+        from ember._tensor import _scalar_type_name
+        raise NotImplementedError(f"\"lu_cpu\" not implemented for '{_scalar_type_name(A.dtype)}'")
     if not pivot:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
     return LuFactor.apply(A)

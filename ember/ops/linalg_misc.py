@@ -177,6 +177,9 @@ def vecdot(x, y, *, dim=-1, out=None):
         >>> ember.linalg.vecdot(x, y)
         tensor(32.)
     """
+    if x.ndim == 1 and y.ndim == 1 and x.shape != y.shape:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{x.shape[0]}] and src [{y.shape[0]}] to have "
+                           f"the same number of elements, but got {x.shape[0]} and {y.shape[0]} elements respectively")
     return write_out('linalg_vecdot', (x.conj() * y).sum(dim), out)
 
 

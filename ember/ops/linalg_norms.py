@@ -140,6 +140,8 @@ def linalg_norm(input, ord=None, dim=None, keepdim=False, *, out=None, dtype=Non
     """
     if isinstance(dim, int):
         dim = (dim,)
+    if dim is not None and len(dim) not in (1, 2):
+        raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {list(dim)}")
     if dim is not None and len(dim) == 2:
         return write_out('linalg_norm', matrix_norm(input, 'fro' if ord is None else ord, dim, keepdim, dtype=dtype), out)
     if dim is None and ord is not None:
@@ -239,7 +241,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
         >>> ember.linalg.matrix_rank(ember.eye(3))
         tensor(3)
     """
-    check_matrix('torch.linalg.matrix_rank', A)
+    check_matrix('torch.linalg.matrix_rank', A, 'input')
     from ember.autograd.grad_mode import no_grad
     with no_grad():
         s = eigvalsh(A).abs() if hermitian else svdvals(A)
@@ -407,7 +409,14 @@ def lstsq(A, B, rcond=None, *, driver=None):
     """
     from ember._tensor import Tensor
     from ember.ops.creation import empty
-    check_matrix('torch.linalg.lstsq', A)
+    if A.ndim < 2:
+        raise RuntimeError("torch.linalg.lstsq: input must have at least 2 dimensions.")
+    if B.ndim < 1:
+        raise RuntimeError("torch.linalg.lstsq: other must have at least 1 dimension.")
+    if A.dtype != B.dtype:
+        from ember._tensor import _scalar_type_name as tn
+        raise RuntimeError(f"torch.linalg.lstsq: Expected input and other to have the same dtype, but got input's "
+                           f"dtype {tn(A.dtype)} and other's dtype {tn(B.dtype)}")
     check_float('torch.linalg.lstsq', A)
     if driver is not None and driver not in _DRIVERS:
         raise RuntimeError("torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)")

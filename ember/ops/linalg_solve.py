@@ -6,7 +6,8 @@ gradients of gradients work.
 import numpy as np
 
 from ember.autograd.function import Primitive
-from ember.ops._linalg_util import (LinAlgError, batch_prefix, check_matrix, check_square, info_tensor, matrices,
+from ember.ops._linalg_util import (LinAlgError, batch_prefix, check_float, check_matrix, check_square, info_tensor,
+                                    matrices,
                                     named)
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
@@ -191,6 +192,11 @@ def _solve(A, B):
 
 
 def _solve_checked(A, B, left):
+    check_float('linalg.solve', A)
+    if B.dtype != A.dtype:
+        from ember._tensor import _scalar_type_name as tn
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found A of type "
+                           f"{tn(A.dtype)} and B of type {tn(B.dtype)} instead")
     check_square('linalg.solve', A)
     vector = _is_vector_rhs(A, B)
     if vector:

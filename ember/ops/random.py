@@ -824,7 +824,9 @@ def uniform_(t, from_=0.0, to=1.0, *, generator=None, **from_keyword):
         a = from_keyword['from']
     _require_float(t, 'check_uniform_bounds')
     if a > b:
-        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
+        # (the bounds printed as C++ streams print a double: 2.0 as 2, 1e10 as 1e+10)
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={float(a):g} > "
+                           f"to={float(b):g}")
     gen = _gen(generator)
     return _fill_inplace(t, lambda n, c: _uniform_values(gen, n, a, b, t._data.dtype),
                          lambda n, flat: _uniform_values(gen, n, a, b, flat.dtype, flat))

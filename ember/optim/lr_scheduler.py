@@ -99,6 +99,30 @@ class _initial_mode:
         self.o._is_initial = False
 
 
+def _changes_nothing_on_failure(init):
+    """``init`` (a scheduler's ``__init__``, whose first argument is the optimizer) made to leave the
+    optimizer as it found it when it fails: its groups' values (``lr``, ``initial_lr``, momentum) and
+    its ``step``, which a scheduler rewrites before it can tell that an argument is refused."""
+    @wraps(init)
+    def constructor(self, optimizer=None, *args, **kwargs):
+        if not isinstance(optimizer, Optimizer):
+            return init(self, optimizer, *args, **kwargs)
+        groups = [dict(group) for group in optimizer.param_groups]
+        step = optimizer.__dict__.get('step', constructor)
+        try:
+            return init(self, optimizer, *args, **kwargs)
+        except BaseException:
+            for group, before in zip(optimizer.param_groups, groups):
+                group.clear()
+                group.update(before)
+            if step is constructor:
+                optimizer.__dict__.pop('step', None)
+            else:
+                optimizer.step = step
+            raise
+    return constructor
+
+
 def _track_optimizer_step(scheduler, optimizer):
     """Wrap ``optimizer.step`` (once) so schedulers can tell whether it ran before their own step."""
     if hasattr(optimizer.step, '_wrapped_by_lr_sched'):
@@ -138,6 +162,7 @@ class LRScheduler:
     _get_lr_called_within_step = False
     _is_initial = False
 
+    @_changes_nothing_on_failure
     def __init__(self, optimizer, last_epoch=-1):
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
@@ -867,6 +892,7 @@ class CyclicLR(LRScheduler):
         4 [0.3]
     """
 
+    @_changes_nothing_on_failure
     def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode='triangular',
                  gamma=1.0, scale_fn=None, scale_mode='cycle', cycle_momentum=True, base_momentum=0.8,
                  max_momentum=0.9, last_epoch=-1):
@@ -1053,6 +1079,7 @@ class OneCycleLR(LRScheduler):
         3 [0.0]
     """
 
+    @_changes_nothing_on_failure
     def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
                  anneal_strategy='cos', cycle_momentum=True, base_momentum=0.85, max_momentum=0.95,
                  div_factor=25.0, final_div_factor=1e4, three_phase=False, last_epoch=-1):
