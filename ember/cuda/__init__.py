@@ -27,6 +27,14 @@ def init():
 
 
 def current_device():
+    """The index of the current CUDA device (raises without CUDA, as PyTorch's).
+
+    Example::
+
+        >>> ember.cuda.current_device() if ember.cuda.is_available() else 0
+        0
+    """
+    backend._require_cuda()
     return backend.current_cuda_index()
 
 
@@ -34,7 +42,7 @@ def _index(device, optional=True):
     """A device index from an int, 'cuda:N', a device or None (the current device)."""
     from ember._device import device as _dev
     if device is None:
-        return current_device()
+        return backend.current_cuda_index()
     if isinstance(device, int) and not isinstance(device, bool):
         return device
     if isinstance(device, str):
@@ -42,7 +50,7 @@ def _index(device, optional=True):
     if isinstance(device, _dev):
         if device.type != 'cuda':
             raise ValueError(f"Expected a cuda device, but got: {device}")
-        return current_device() if device.index is None else device.index
+        return backend.current_cuda_index() if device.index is None else device.index
     raise ValueError(f"Expected a torch.device with a specified index or an integer, but got:{device}")
 
 
@@ -66,8 +74,11 @@ class device:
         self.prev_idx = -1
 
     def __enter__(self):
+        if self.idx < 0:        # a CPU tensor's device_of, device(-1): nothing to switch, CUDA or not
+            self.prev_idx = -1
+            return
         self.prev_idx = current_device()
-        if self.idx >= 0 and self.idx != self.prev_idx:
+        if self.idx != self.prev_idx:
             set_device(self.idx)
 
     def __exit__(self, *exc):
@@ -88,22 +99,54 @@ def synchronize(device=None):
     backend.cuda_synchronize(_index(device))
 
 
+class _CUuuid:
+    """A device's UUID: ``bytes`` (16 of them); printed as 8-4-4-4-12 hexadecimal digits."""
+
+    def __init__(self, raw):
+        self.bytes = list(raw)
+
+    def __str__(self):
+        h = bytes(self.bytes).hex()
+        return f'{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}'
+
+    def __eq__(self, other):
+        return isinstance(other, _CUuuid) and self.bytes == other.bytes
+
+    def __hash__(self):
+        return hash(tuple(self.bytes))
+
+
+# PyTorch's attribute names for the CUDA runtime's cudaDeviceProp fields (CuPy's getDeviceProperties keys);
+# a field the runtime does not report (clock rates are gone from CUDA 13) reads as 0
+_PROPERTY_FIELDS = (
+    ('multi_processor_count', 'multiProcessorCount'), ('total_memory', 'totalGlobalMem'),
+    ('is_integrated', 'integrated'), ('is_multi_gpu_board', 'isMultiGpuBoard'),
+    ('max_threads_per_multi_processor', 'maxThreadsPerMultiProcessor'), ('warp_size', 'warpSize'),
+    ('regs_per_multiprocessor', 'regsPerMultiprocessor'), ('L2_cache_size', 'l2CacheSize'),
+    ('clock_rate', 'clockRate'), ('memory_clock_rate', 'memoryClockRate'), ('memory_bus_width', 'memoryBusWidth'),
+    ('shared_memory_per_block', 'sharedMemPerBlock'),
+    ('shared_memory_per_block_optin', 'sharedMemPerBlockOptin'),
+    ('shared_memory_per_multiprocessor', 'sharedMemPerMultiprocessor'),
+    ('max_threads_per_block', 'maxThreadsPerBlock'), ('pci_bus_id', 'pciBusID'),
+    ('pci_device_id', 'pciDeviceID'), ('pci_domain_id', 'pciDomainID'))
+
+
 class _CudaDeviceProperties:
     def __init__(self, props):
-        self.name = props['name'].decode() if isinstance(props['name'], bytes) else props['name']
+        name = props['name']
+        self.name = name.decode() if isinstance(name, bytes) else name
+        self.gcnArchName = self.name   # ROCm's architecture name; CUDA builds give the device name
         self.major = int(props['major'])
         self.minor = int(props['minor'])
-        self.total_memory = int(props['totalGlobalMem'])
-        self.multi_processor_count = int(props['multiProcessorCount'])
-        self.is_integrated = int(props.get('integrated', 0))
-        self.is_multi_gpu_board = int(props.get('isMultiGpuBoard', 0))
-        self.L2_cache_size = int(props.get('l2CacheSize', 0))
-        self.warp_size = int(props.get('warpSize', 32))
+        for attr, key in _PROPERTY_FIELDS:
+            setattr(self, attr, int(props.get(key, 0)))
+        self.uuid = _CUuuid(props.get('uuid', bytes(16)))
 
     def __repr__(self):
         return (f"_CudaDeviceProperties(name='{self.name}', major={self.major}, minor={self.minor}, "
                 f"total_memory={self.total_memory // 2 ** 20}MB, "
-                f"multi_processor_count={self.multi_processor_count}, L2_cache_size={self.L2_cache_size // 2 ** 20}MB)")
+                f"multi_processor_count={self.multi_processor_count}, uuid={self.uuid}, "
+                f"L2_cache_size={self.L2_cache_size // 2 ** 20}MB)")
 
 
 def get_device_properties(device=None):

@@ -127,6 +127,52 @@ def memory_snapshot(mempool_id=None, include_traces=True):
                        "memory, does not list its segments and blocks (ember.cuda.memory_stats() has the totals)")
 
 
+_NO_HISTORY = ("the CUDA memory history is not available in ember: CuPy's memory pool, which holds ember's CUDA "
+               "memory, keeps no record of its allocations and segments (ember.cuda.memory_stats() has the totals, "
+               "ember.profiler.profile(profile_memory=True) the memory of each op)")
+
+
+def _record_memory_history(enabled='all', context='all', stacks='all', max_entries=9223372036854775807, device=None,
+                           clear_history=False, compile_context=False, global_record_annotations=False,
+                           skip_actions=None):
+    """Start (``enabled='all'`` or ``'state'``) or stop (``enabled=None``) recording the allocator's history
+    for :func:`_snapshot`. Not available in ember: starting raises; stopping, with nothing recording, does
+    nothing.
+
+    Example::
+
+        >>> ember.cuda.memory._record_memory_history(enabled=None)   # nothing records: nothing to stop
+    """
+    if enabled not in (None, 'state', 'all'):
+        raise ValueError(f"enabled must be one of None, 'state' or 'all', got {enabled!r}")
+    if enabled is not None:
+        backend._require_cuda()
+        raise RuntimeError(_NO_HISTORY)
+
+
+def _snapshot(device=None, augment_with_fx_traces=False):
+    """The allocator's state and recorded history (not available in ember: see :func:`_record_memory_history`).
+
+    Example::
+
+        >>> ember.cuda.memory_stats().get('allocated_bytes.all.current', 0) >= 0   # the totals instead
+        True
+    """
+    backend._require_cuda()
+    raise RuntimeError(_NO_HISTORY)
+
+
+def _dump_snapshot(filename='dump_snapshot.pickle', augment_with_fx_traces=False):
+    """Pickle :func:`_snapshot` to ``filename`` (not available in ember: see :func:`_record_memory_history`).
+
+    Example::
+
+        >>> print(ember.cuda.memory_summary())   # doctest: +SKIP
+    """
+    backend._require_cuda()
+    raise RuntimeError(_NO_HISTORY)
+
+
 # ---------------------------------------------------------------- private memory pools
 
 _user_ids = itertools.count(1)

@@ -73,7 +73,7 @@ class CUDAGraph:
         self._pool = None
         self._capturing = None   # (stream, the pool's allocation context) while capturing
 
-    def capture_begin(self, pool=None, capture_error_mode='global'):
+    def capture_begin(self, pool=None, capture_error_mode='global', check_input_liveness=False):
         """Start recording the work queued on the current stream (not the default stream).
 
         Args:
@@ -81,7 +81,10 @@ class CUDAGraph:
                 memory from; a new pool by default.
             capture_error_mode (str): ``'global'``, ``'thread_local'`` or ``'relaxed'``: which CUDA calls
                 that are unsafe during capture are refused (CUDA's stream capture modes).
+            check_input_liveness (bool): PyTorch's check that tensors read during the capture outlive it;
+                not available in ember (``True`` raises).
         """
+        _refuse_liveness_check(check_input_liveness)
         if capture_error_mode not in _rt._CAPTURE_MODES:
             raise RuntimeError(f"Unknown capture error mode. Expected `global`, `thread_local`, or `relaxed`, "
                                f"got {capture_error_mode}")
@@ -141,6 +144,13 @@ class CUDAGraph:
         raise RuntimeError("CUDAGraph.debug_dump is not available in ember: CuPy's graphs cannot be written out")
 
 
+def _refuse_liveness_check(check_input_liveness):
+    if check_input_liveness:
+        raise RuntimeError("check_input_liveness=True is not available in ember: it would have to know every "
+                           "tensor a captured CuPy kernel reads; keep the graph's inputs alive yourself (static "
+                           "input tensors that you copy new data into)")
+
+
 class graph:
     """Capture the block's CUDA work into ``cuda_graph`` (a :class:`CUDAGraph`), on a side stream.
 
@@ -149,13 +159,21 @@ class graph:
         pool (tuple, optional): a memory pool id to share (:func:`graph_pool_handle`, ``g.pool()``).
         stream (ember.cuda.Stream, optional): the stream to capture on (one shared side stream by default).
         capture_error_mode (str): ``'global'`` (default), ``'thread_local'`` or ``'relaxed'``.
+        enable_annotations (bool): PyTorch's kernel annotations for profilers (``True`` is refused: they
+            need NVIDIA's ``cuda.bindings``, which ember does not use).
+        check_input_liveness (bool): refused when ``True``, see :meth:`CUDAGraph.capture_begin`.
     """
     default_capture_stream = None
 
-    def __init__(self, cuda_graph, pool=None, stream=None, capture_error_mode='global'):
+    def __init__(self, cuda_graph, pool=None, stream=None, capture_error_mode='global', enable_annotations=False,
+                 check_input_liveness=False):
         from ember import cuda
         if not backend.cuda_available():
             raise RuntimeError("torch.cuda.Stream requires CUDA support")
+        if enable_annotations:
+            raise RuntimeError("enable_annotations=True is not available in ember: graph kernel annotations come "
+                               "from NVIDIA's cuda.bindings, which ember's CUDA support (CuPy) does not use")
+        _refuse_liveness_check(check_input_liveness)
         if stream is None:
             if graph.default_capture_stream is None:
                 graph.default_capture_stream = cuda.Stream()

@@ -204,5 +204,7 @@ def _format_bytes(n):
 # the allocator API beyond statistics, which PyTorch also keeps in torch.cuda.memory
 from ember.cuda._allocator import *  # noqa: E402,F401,F403
 from ember.cuda._allocator import __all__ as _allocator_names  # noqa: E402
+from ember.cuda._allocator import _dump_snapshot, _record_memory_history, _snapshot  # noqa: E402,F401
+from ember.cuda import is_initialized  # noqa: E402,F401 - torch.cuda.memory has it too
 
 __all__ = __all__ + _allocator_names

@@ -1,12 +1,14 @@
 """Collectives between the GPUs of this process over NCCL (``torch.cuda.nccl``), through CuPy's NCCL
 bindings: one tensor per device, each on a different device; results are written into the outputs
 (or the inputs, for ``all_reduce`` without outputs and ``broadcast``)."""
+import collections.abc
 import warnings
 
 from ember import backend
 from ember.backend import cuda_runtime as _rt
 
-__all__ = ['all_reduce', 'reduce', 'broadcast', 'all_gather', 'reduce_scatter', 'is_available', 'version', 'SUM']
+__all__ = ['all_reduce', 'reduce', 'broadcast', 'all_gather', 'reduce_scatter', 'is_available', 'version', 'SUM',
+           'unique_id', 'init_rank']
 
 SUM = 0  # NCCL's reduction codes: 0 sum, 1 product, 2 max, 3 min, 4 average
 
@@ -36,6 +38,43 @@ def version():
         raise RuntimeError("NCCL is not available: CuPy was built without NCCL support")
     v = _rt.nccl_version()
     return (v // 10000, v // 100 % 100, v % 100) if v >= 10000 else (v // 1000, v // 100 % 10, v % 100)
+
+
+def _check_sequence(inputs):
+    from ember._tensor import Tensor
+    if not isinstance(inputs, collections.abc.Container) or isinstance(inputs, Tensor):
+        raise TypeError("Inputs should be a collection of tensors")
+
+
+def unique_id():
+    """An NCCL id that processes share to form a communicator with :func:`init_rank`.
+
+    Not available in ember: its NCCL collectives run between the GPUs of one process, on communicators
+    it makes itself; between processes, use ``ember.distributed``. Raises.
+
+    Example::
+
+        >>> ember.cuda.nccl.all_reduce(tensors_on_each_gpu)    # doctest: +SKIP
+    """
+    _refuse_communicators('unique_id')
+
+
+def init_rank(num_ranks, uid, rank):
+    """Join rank ``rank`` of ``num_ranks`` to the communicator of ``uid`` (not available in ember: see
+    :func:`unique_id`).
+
+    Example::
+
+        >>> ember.cuda.nccl.broadcast(tensors_on_each_gpu, root=0)    # doctest: +SKIP
+    """
+    _refuse_communicators('init_rank')
+
+
+def _refuse_communicators(name):
+    backend._require_cuda()
+    raise RuntimeError(f"ember.cuda.nccl.{name} is not available: ember's NCCL collectives run between the GPUs "
+                       f"of one process on communicators it makes itself (CuPy's); between processes, use "
+                       f"ember.distributed")
 
 
 def _check(tensors, what):
@@ -75,6 +114,8 @@ def _dtype_name(t):
 
 
 def _run(kind, inputs, outputs, streams, comms, op=SUM, root=0, count_of=None):
+    _check_sequence(inputs)
+    _check_sequence(outputs)
     if comms is not None:
         raise ValueError("comms: ember makes and keeps its own NCCL communicators, one set per group of devices")
     devices = _check(inputs, 'inputs')
@@ -96,6 +137,7 @@ def all_reduce(inputs, outputs=None, op=SUM, streams=None, comms=None):
 def reduce(inputs, output=None, root=0, op=SUM, streams=None, comms=None, *, outputs=None):
     """Reduce the tensors of all devices into ``output`` (on ``inputs[root]``'s device; by default the
     root input itself). ``outputs`` (one per device) may be given instead; only the root's is written."""
+    _check_sequence(inputs)
     if outputs is not None and output is not None:
         raise ValueError("'output' and 'outputs' can not be both specified. 'outputs' is deprecated in favor of "
                          "'output', taking in a single output tensor. The signature of reduce is: reduce(inputs, "

@@ -77,6 +77,17 @@ seed_all = seed
 
 
 def initial_seed():
-    """The seed CUDA random numbers started from."""
+    """The seed CUDA random numbers started from (raises without CUDA, as PyTorch's).
+
+    Example::
+
+        >>> _ = ember.manual_seed(7)
+        >>> ember.cuda.initial_seed() if ember.cuda.is_available() else 7
+        7
+    """
+    backend._require_cuda()
     from ember.ops.random import initial_seed as _initial
     return _initial()
+
+
+from ember.cuda import current_device, device_count, is_initialized  # noqa: E402,F401 - as torch.cuda.random has them

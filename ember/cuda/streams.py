@@ -9,6 +9,8 @@ class Stream:
     """A queue of device work. ``with ember.cuda.stream(s):`` (or ``with s:``) sends ops to it."""
 
     def __init__(self, device=None, priority=0, **kwargs):
+        if not backend.cuda_built():
+            raise RuntimeError("torch.cuda.Stream requires CUDA support")
         backend._require_cuda()
         idx = _cuda._index(device)
         self._stream = kwargs.pop('_stream', None) or _rt.new_stream(idx, priority)
@@ -57,23 +59,51 @@ class Stream:
 
 
 class Event:
-    """A marker in a stream: record it, wait for it, time between two (``enable_timing=True``)."""
+    """A marker in a stream: record it, wait for it, time between two (``enable_timing=True``).
 
-    def __init__(self, enable_timing=False, blocking=False, interprocess=False):
+    Args:
+        enable_timing (bool): whether :meth:`elapsed_time` can measure from it. Default: ``False``.
+        blocking (bool): whether :meth:`synchronize` blocks the thread rather than spinning. Default: ``False``.
+        interprocess (bool): share it with other processes (not supported: CuPy's events cannot be shared).
+        external (bool): inside a CUDA graph capture, record and wait as graph nodes of their own (refused
+            during a capture: CuPy cannot make such nodes); outside one it changes nothing. Default: ``False``.
+
+    Example::
+
+        >>> if ember.cuda.is_available():
+        ...     start, end = ember.cuda.Event(enable_timing=True), ember.cuda.Event(enable_timing=True)
+        ...     start.record(); y = ember.ones(1000, device='cuda') * 2; end.record(); end.synchronize()
+        ...     assert start.elapsed_time(end) >= 0
+    """
+
+    def __init__(self, enable_timing=False, blocking=False, interprocess=False, external=False):
+        if not backend.cuda_built():
+            raise RuntimeError("Tried to instantiate dummy base class Event")
         if interprocess:
             raise NotImplementedError("ember.cuda.Event(interprocess=True) is not supported: CuPy events "
                                       "cannot be shared between processes")
         self._event = _rt.new_event(enable_timing, blocking)
         self.enable_timing = enable_timing
+        self.external = external
         self._recorded = False
 
     def record(self, stream=None):
         stream = _cuda.current_stream() if stream is None else stream
+        self._check_external(stream, 'recorded')
         self._event.record(stream._stream)
         self._recorded = True
 
     def wait(self, stream=None):
-        (_cuda.current_stream() if stream is None else stream).wait_event(self)
+        stream = _cuda.current_stream() if stream is None else stream
+        self._check_external(stream, 'waited on')
+        stream.wait_event(self)
+
+    def _check_external(self, stream, what):
+        # outside a capture an external event works as any other; inside one it must become an event record
+        # or wait node of the graph (cudaEventRecordExternal/WaitExternal), which CuPy's capture cannot make
+        if self.external and _rt.is_capturing(stream._stream):
+            raise RuntimeError(f"ember.cuda.Event(external=True) cannot be {what} while a CUDA graph captures: "
+                               f"CuPy's stream capture makes no external event nodes")
 
     def query(self):
         return bool(self._event.done)

@@ -706,8 +706,11 @@ class _Runtime:
             raise _runtime_error('cudaErrorInvalidDevice: invalid device ordinal')
         return {'name': b'Strict Stand-in GPU', 'totalGlobalMem': _TOTAL_MEMORY, 'major': 9, 'minor': 0,
                 'multiProcessorCount': 132, 'pciBusID': i, 'pciDeviceID': 0, 'pciDomainID': 0,
-                'uuid': bytes(16), 'l2CacheSize': 50 * 2 ** 20, 'regsPerMultiprocessor': 65536,
-                'maxThreadsPerMultiProcessor': 2048, 'warpSize': 32, 'integrated': 0, 'isMultiGpuBoard': 0}
+                'uuid': bytes(range(i, i + 16)), 'l2CacheSize': 50 * 2 ** 20, 'regsPerMultiprocessor': 65536,
+                'maxThreadsPerMultiProcessor': 2048, 'warpSize': 32, 'integrated': 0, 'isMultiGpuBoard': 0,
+                'sharedMemPerBlock': 49152, 'sharedMemPerBlockOptin': 232448, 'sharedMemPerMultiprocessor': 233472,
+                'maxThreadsPerBlock': 1024, 'clockRate': 1980000, 'memoryClockRate': 2619000,
+                'memoryBusWidth': 5120}
 
 
 class Stream:

@@ -15,11 +15,23 @@ def test_without_cupy_cuda_is_unavailable_and_errors_name_cupy():
     assert not ember.cuda.is_available() and ember.cuda.device_count() == 0
     for ask in (lambda: ember.ones(2).cuda(), lambda: ember.zeros(2, device='cuda'),
                 lambda: ember.ones(2).to('cuda:0'), ember.cuda.init, lambda: ember.cuda.get_device_name(0),
-                ember.cuda.Stream, ember.cuda.synchronize, ember.cuda.get_rng_state, ember.cuda.mem_get_info,
-                ember.cuda.reset_peak_memory_stats, ember.cuda.ipc_collect):
+                ember.cuda.synchronize, ember.cuda.get_rng_state, ember.cuda.mem_get_info,
+                ember.cuda.reset_peak_memory_stats, ember.cuda.ipc_collect, ember.cuda.current_device,
+                ember.cuda.initial_seed, ember.cuda.random.current_device, ember.cuda.nccl.unique_id,
+                ember.cuda.memory._snapshot):
         with pytest.raises(AssertionError) as e:
             ask()
         assert str(e.value).startswith(_NO_CUPY) and "pip install 'ember[cuda]'" in str(e.value)
+    # PyTorch's CPU build refuses these two with its dummy classes' errors
+    with pytest.raises(RuntimeError, match='^torch.cuda.Stream requires CUDA support$'):
+        ember.cuda.Stream()
+    with pytest.raises(RuntimeError, match='^Tried to instantiate dummy base class Event$'):
+        ember.cuda.Event(enable_timing=True)
+    with pytest.raises(TypeError, match='^Inputs should be a collection of tensors$'):
+        ember.cuda.nccl.all_reduce(ember.ones(2))
+    with ember.cuda.device_of(ember.ones(2)), ember.cuda.device(-1):
+        pass  # a CPU tensor's device: nothing to switch, no CUDA needed
+    ember.cuda.memory._record_memory_history(None)
     ember.cuda.empty_cache()  # nothing to release: no error, as PyTorch
     with pytest.raises(RuntimeError, match='^Cannot access accelerator device when none is available.$'):
         ember.ones(2).pin_memory()
@@ -61,6 +73,8 @@ def test_without_cupy_statistics_read_as_empty_as_in_pytorch():
     assert c.get_arch_list() == [] and c.get_gencode_flags() == ''
     with pytest.raises(RuntimeError, match=r'^NVTX functions not installed. Are you sure you have a CUDA build\?$'):
         c.nvtx.range_push('step')
+    with pytest.raises(RuntimeError, match=r'^NVTX functions not installed. Are you sure you have a CUDA build\?$'):
+        c.nvtx.range_start('step')
     with pytest.raises(TypeError, match=r'^type ember.cuda.FloatTensor not available. Torch not compiled with CUDA '
                                         r'enabled.$'):
         c.FloatTensor(2)
