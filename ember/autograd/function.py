@@ -923,6 +923,8 @@ def _apply_general(cls, args, kwargs, device, record, ntens):
                     ctx._non_differentiable and any(n is out for n in ctx._non_differentiable)):
                 r._grad_fn = node
                 r._requires_grad = True
+        if not raw:
+            mark_returned_inputs(tensors, outs, results, node.name())
         if ctx._to_save:
             _resolve_saved(ctx, args, tensors, outs, results)
     if not cls._raw and _fwad_duals and not TANGENT_PASS[0]:
@@ -1144,13 +1146,15 @@ def _mark_views(cls, src, view_args, results, multi=False):
     else:
         def fn(t):
             return cls.apply(parent_fn(t), *view_args)
+    inherited = isinstance(parent_fn, CustomFunctionView)   # a view of a custom Function's returned input
     for k, r in enumerate(results):
         if r is not None:
             r._base = base
             r._version_counter = src._version_counter
             if r._inference is not src._inference:   # a view is an inference tensor exactly when its base is
                 r._inference = src._inference
-            r._view_fn = fn if not multi else MultiOutputView(fn, k, cls.node_name)
+            r._view_fn = MultiOutputView(fn, k, cls.node_name) if multi else CustomFunctionView(fn) if inherited \
+                else fn
     if grad_mode._state.enabled:
         # an in-place change through one view (or the base) re-derives the history of the others
         views = base._live_views
@@ -1172,6 +1176,48 @@ class MultiOutputView:
 
     def __call__(self, t):
         return self.fn(t)[self.k]
+
+
+class CustomFunctionView:
+    """The view function of a custom Function's output that is one of its inputs returned as-is (or a view of
+    one): PyTorch refuses in-place changes to it while recording (the custom backward would be bypassed), so
+    ``check_inplace`` looks for it; views of such an output inherit it."""
+    __slots__ = ('fn',)
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, t):
+        return self.fn(t)
+
+
+def _same(t):
+    return t
+
+
+def mark_returned_inputs(tensors, outs, results, node_name):
+    """Make each differentiable output of a custom Function that is an input (or a view of one) a view of that
+    input's base, sharing its version counter, as PyTorch does: one such output may not be modified in place
+    (``CustomFunctionView``), several are multiple-output views (``MultiOutputView``)."""
+    found = []
+    for k, (o, r) in enumerate(zip(outs, results)):
+        if not (isinstance(r, Tensor) and r._requires_grad):
+            continue
+        for t in tensors:
+            if isinstance(o, Tensor):
+                base = t if t._base is None else t._base
+                hit = o is t or (o._base is not None and o._base is base)
+            else:
+                hit = o is t._data
+            if hit:
+                found.append((k, r, t, o._view_fn if isinstance(o, Tensor) and o is not t else None))
+                break
+    for k, r, t, fn in found:
+        r._base = t if t._base is None else t._base
+        r._version_counter = t._version_counter
+        fn = fn or (t._view_fn if t._base is not None else None) or _same
+        r._view_fn = CustomFunctionView(fn) if len(found) == 1 else \
+            MultiOutputView(lambda b, fn=fn, k=k: {k: fn(b)}, k, node_name)
 
 
 def _resolve_saved(ctx, args, tensors, outs, results):

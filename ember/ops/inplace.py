@@ -13,7 +13,7 @@ from ember._dtype import FLOAT8_NUMS, RESTRICTED_NUMS
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd import _op_observers as _observe
 from ember.autograd import grad_mode
-from ember.autograd.function import MultiOutputView, Primitive
+from ember.autograd.function import CustomFunctionView, MultiOutputView, Primitive
 from ember.ops import _argparse, _float8
 from ember.ops._argparse import FAILURES
 from ember.ops._registry import op
@@ -29,16 +29,29 @@ def check_inplace(t):
     if grad_mode._state.enabled:
         if t._grad_fn is None and t._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        base = t._base
-        if base is not None and base._grad_fn is None and base._requires_grad:
-            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
-                               "operation.")
+        # (the views PyTorch cannot rebase are refused before a view of a leaf is, as in PyTorch)
         if t._requires_grad and isinstance(t._view_fn, MultiOutputView):
-            op = t._view_fn.node_name.replace('Backward0', '')
+            op = _node_op_name(t._view_fn.node_name)
             raise RuntimeError(f"Output {t._view_fn.k} of {op} is a view and is being modified inplace. This view "
                                "is the output of a function that returns multiple views. Such functions do not "
                                "allow the output views to be modified inplace. You should replace the inplace "
                                "operation by an out-of-place one.")
+        if t._requires_grad and isinstance(t._view_fn, CustomFunctionView):
+            raise RuntimeError(f"Output {t._output_nr} of {_node_op_name(t._grad_fn.name())} is a view and is being "
+                               "modified inplace. This view was created inside a custom Function (or because an "
+                               "input was returned as-is) and the autograd logic to handle view+inplace would "
+                               "override the custom backward associated with the custom Function, leading to "
+                               "incorrect gradients. This behavior is forbidden. You can fix this by cloning the "
+                               "output of the custom Function.")
+        base = t._base
+        if base is not None and base._grad_fn is None and base._requires_grad:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                               "operation.")
+
+
+def _node_op_name(node_name):
+    """'Split' for 'SplitBackward0', 'F' for a custom Function's 'FBackward': how PyTorch names the function."""
+    return node_name.rstrip('0123456789').removesuffix('Backward')
 
 
 def has_internal_overlap(data):

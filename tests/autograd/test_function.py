@@ -202,3 +202,38 @@ def test_calling_an_instance_is_pytorchs_legacy_function_error():
                                            r"\(Example: https://pytorch\.org/docs/stable/autograd\.html"
                                            r"#torch\.autograd\.Function\)$"):
         Legacy()(ember.ones(2, requires_grad=True))
+
+
+def test_returned_inputs_are_views_not_modified_in_place():
+    # PyTorch 2.13: a custom Function's output that is an input returned as-is is a view of it; one such output
+    # may not be changed in place, several are refused as multiple views
+    class Same(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+
+    class Both(Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            return x, y
+
+        @staticmethod
+        def backward(ctx, a, b):
+            return a, b
+
+    x = ember.ones(2, requires_grad=True) * 1
+    y = Same.apply(x)
+    assert y._base is x and y._is_view()
+    with pytest.raises(RuntimeError, match=r"^Output 0 of Same is a view and is being modified inplace\. This view "
+                                           r"was created inside a custom Function \(or because an input was "
+                                           r"returned as-is\)"):
+        y.add_(1)
+    a, b = Both.apply(x, ember.ones(2, requires_grad=True) * 1)
+    with pytest.raises(RuntimeError, match=r"^Output 1 of Both is a view and is being modified inplace\. This view "
+                                           r"is the output of a function that returns multiple views\."):
+        b.add_(1)
+    (y * 3).sum().backward()        # the Function's own backward still runs

@@ -519,3 +519,58 @@ def test_plain_pickle_of_parameter_keeps_class_and_attributes():
     p.tag = 'shared'
     q = pickle.loads(pickle.dumps(p))
     assert type(q) is ember.nn.Parameter and q.tag == 'shared' and q.requires_grad and q.tolist() == [1., 1.]
+
+
+# PyTorch 2.13's texts: a full backward hook hands the module its inputs (and the caller its outputs) as views
+# made inside a custom Function, which may not be changed in place
+_IN_CUSTOM_FUNCTION = ("Output {} of BackwardHookFunction is a view and is being modified inplace. This view was "
+                       "created inside a custom Function (or because an input was returned as-is) and the autograd "
+                       "logic to handle view+inplace would override the custom backward associated with the custom "
+                       "Function, leading to incorrect gradients. This behavior is forbidden. You can fix this by "
+                       "cloning the output of the custom Function.")
+_MULTIPLE_VIEWS = ("Output {} of BackwardHookFunction is a view and is being modified inplace. This view is the "
+                   "output of a function that returns multiple views. Such functions do not allow the output views "
+                   "to be modified inplace. You should replace the inplace operation by an out-of-place one.")
+
+
+class _ScalesSecondInPlace(nn.Module):
+    def forward(self, x, y):
+        y.mul_(2)
+        return x + y
+
+
+@pytest.mark.parametrize('leaf', [False, True])
+def test_full_backward_hook_refuses_inplace_change_of_input(leaf):
+    m = nn.ReLU(inplace=True)
+    m.register_full_backward_hook(lambda *a: None)
+    x = ember.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError) as info:
+        m(x if leaf else x * 1)
+    assert str(info.value) == _IN_CUSTOM_FUNCTION.format(0)
+    two = _ScalesSecondInPlace()
+    two.register_full_backward_hook(lambda *a: None)
+    with pytest.raises(RuntimeError) as info:
+        two(ember.ones(2, requires_grad=True) * 1, ember.ones(2, requires_grad=True) * 1)
+    assert str(info.value) == _MULTIPLE_VIEWS.format(1)
+    m.register_full_backward_hook(lambda *a: None)
+    assert m(ember.ones(2)).tolist() == [1., 1.]       # nothing requires grad: no views, the change is allowed
+
+
+def test_full_backward_hook_refuses_inplace_change_of_output_and_its_views():
+    m = nn.Identity()
+    seen = []
+    m.register_full_backward_hook(lambda mod, gi, go: seen.append(gi))
+    x = ember.ones(2, 3, requires_grad=True) * 1
+    y = m(x)
+    assert y._base is x and y._version == x._version
+    with pytest.raises(RuntimeError) as info:
+        y.add_(1)
+    assert str(info.value) == _IN_CUSTOM_FUNCTION.format(0)
+    with pytest.raises(RuntimeError) as info:
+        y[0].mul_(2)
+    assert str(info.value) == _IN_CUSTOM_FUNCTION.format(0).replace('BackwardHookFunction', 'Select')
+    (y * 2).sum().backward()
+    assert seen[0][0].tolist() == [[2.] * 3] * 2
+    with ember.no_grad():
+        y.add_(1)                       # allowed outside recording
+    assert x.tolist() == [[2.] * 3] * 2

@@ -5,7 +5,7 @@ backward pre-hooks); the input node's backward sees the gradients with respect t
 inputs and runs ``hook(module, grad_input, grad_output)``, whose result may replace them.
 """
 from ember._tensor import Tensor
-from ember.autograd.function import Primitive
+from ember.autograd.function import Primitive, mark_returned_inputs
 
 
 class _Identity(Primitive):
@@ -35,7 +35,10 @@ class BackwardHook:
         positions = [i for i, v in enumerate(values) if isinstance(v, Tensor) and v.requires_grad]
         if not positions:
             return values, None
-        outs = _Identity.apply(callback, *[values[i] for i in positions])
+        inputs = [values[i] for i in positions]
+        outs = _Identity.apply(callback, *inputs)
+        # its outputs are its inputs returned as-is: views PyTorch does not let the module change in place
+        mark_returned_inputs(inputs, [t._data for t in inputs], outs, 'BackwardHookFunctionBackward')
         values = list(values)
         for i, o in zip(positions, outs):
             values[i] = o
