@@ -1,7 +1,23 @@
-"""``ember.Stream`` and ``ember.Event`` for the CPU: the device-generic stream/event objects of
-PyTorch, with its CPU semantics (work runs synchronously, so a stream is always idle; the CPU has
-no events to record). CUDA streams and events are ``ember.cuda.Stream``/``ember.cuda.Event``."""
+"""``ember.Stream`` and ``ember.Event``: the device-generic stream/event objects of PyTorch. On the CPU
+they have its CPU semantics (work runs synchronously, so a stream is always idle; the CPU has no events
+to record); for a CUDA device (given, or the current accelerator when none is given) they are
+``ember.cuda.Stream``/``ember.cuda.Event``."""
 from ember._device import device as _device
+
+
+def _accelerator_or(device):
+    """The CUDA device a generic stream/event is for, or None for the CPU's: ``device`` when it is a CUDA
+    one, the current accelerator device when none is given and there is one (as PyTorch's)."""
+    if device is None:
+        from ember import cuda
+        return cuda._index(None) if cuda.is_available() else None
+    d = _device(device)
+    return (d.index if d.index is not None else _cuda_current()) if d.type == 'cuda' else None
+
+
+def _cuda_current():
+    from ember import cuda
+    return cuda._index(None)
 
 
 def _cpu_only(device, what):
@@ -13,7 +29,8 @@ def _cpu_only(device, what):
 
 class Stream:
     """An in-order queue of work on a device. On the CPU work runs as it is issued, so the stream
-    is always complete.
+    is always complete. For a CUDA device (or, with no device given, the current accelerator's) this
+    makes an :class:`ember.cuda.Stream`.
 
     Args:
         device (ember.device or str, optional): the device (the CPU).
@@ -25,6 +42,13 @@ class Stream:
         >>> s.query()
         True
     """
+
+    def __new__(cls, device=None, *, priority=0):
+        index = _accelerator_or(device)
+        if index is not None:
+            from ember import cuda
+            return cuda.Stream(index, priority=priority)
+        return super().__new__(cls)
 
     def __init__(self, device=None, *, priority=0):
         self._device = _cpu_only(device, 'Stream')
@@ -72,7 +96,8 @@ class Stream:
 
 
 class Event:
-    """A marker in a stream. The CPU backend records no events (PyTorch's CPU behaviour):
+    """A marker in a stream; for a CUDA device (or, with none given, the accelerator's) an
+    :class:`ember.cuda.Event`. The CPU backend records no events (PyTorch's CPU behaviour):
     ``record`` raises; ``synchronize``/``wait`` return at once; ``query`` is True.
 
     Args:
@@ -85,6 +110,12 @@ class Event:
         >>> ember.Event('cpu').query()
         True
     """
+
+    def __new__(cls, device=None, *, enable_timing=False, blocking=False, interprocess=False):
+        if _accelerator_or(device) is not None:
+            from ember import cuda
+            return cuda.Event(enable_timing=enable_timing, blocking=blocking, interprocess=interprocess)
+        return super().__new__(cls)
 
     def __init__(self, device=None, *, enable_timing=False, blocking=False, interprocess=False):
         self._device = _cpu_only(device, 'Event')

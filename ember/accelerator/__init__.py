@@ -6,8 +6,6 @@ ember's one accelerator type is CUDA (through CuPy); without CuPy or a GPU there
 >>> ember.accelerator.is_available() == ember.cuda.is_available()
 True
 """
-import contextlib
-
 from ember import cuda as _cuda
 from ember._device import device as _device
 
@@ -45,7 +43,7 @@ def current_device_index():
 current_device_idx = current_device_index
 
 
-def set_device_index(device):
+def set_device_index(device, /):
     """Make ``device`` (an index, a string or a device) the current accelerator device."""
     _require('set_device_index')
     _cuda.set_device(device)
@@ -54,21 +52,31 @@ def set_device_index(device):
 set_device_idx = set_device_index
 
 
-@contextlib.contextmanager
-def device_index(device):
-    """Within the block, ``device`` is the current accelerator device (``None`` changes nothing)."""
-    if device is None:
-        yield
-        return
-    previous = current_device_index()
-    set_device_index(device)
-    try:
-        yield
-    finally:
-        set_device_index(previous)
+class device_index:
+    """Within the block, ``device`` is the current accelerator device (``None`` changes nothing).
+
+    Example::
+
+        >>> with ember.accelerator.device_index(None):   # no switch: works without an accelerator too
+        ...     pass
+    """
+
+    def __init__(self, device, /):
+        self.idx = device
+        self.prev_idx = -1
+
+    def __enter__(self):
+        if self.idx is not None:
+            self.prev_idx = current_device_index()
+            set_device_index(self.idx)
+
+    def __exit__(self, *exc):
+        if self.idx is not None:
+            set_device_index(self.prev_idx)
+        return False
 
 
-def synchronize(device=None):
+def synchronize(device=None, /):
     """Wait for all work queued on the accelerator device to finish."""
     _require('synchronize')
     _cuda.synchronize(device)
@@ -99,63 +107,8 @@ def set_stream(stream):
     _cuda.set_stream(stream)
 
 
-# ---------------------------------------------------------------- memory (PyTorch's torch.accelerator.memory)
-
-def empty_cache():
-    """Release the accelerator's cached, unused memory to the driver."""
-    _require('empty_cache')
-    _cuda.empty_cache()
-
-
-def empty_host_cache():
-    """Release cached, unused pinned host memory. ember's pinned buffers are freed with their tensors
-    (no cache is kept), so there is nothing more to release."""
-    _require('empty_host_cache')
-
-
-def memory_stats(device_index=None, /):
-    """The accelerator memory pool's statistics (see :func:`ember.cuda.memory_stats`)."""
-    _require('memory_stats')
-    return _cuda.memory_stats(device_index)
-
-
-def memory_allocated(device_index=None, /):
-    """Bytes of accelerator memory held by tensors."""
-    _require('memory_allocated')
-    return _cuda.memory_allocated(device_index)
-
-
-def max_memory_allocated(device_index=None, /):
-    """The most bytes held by tensors at once since the start or :func:`reset_peak_memory_stats`."""
-    _require('max_memory_allocated')
-    return _cuda.max_memory_allocated(device_index)
-
-
-def memory_reserved(device_index=None, /):
-    """Bytes the accelerator's caching allocator holds, in use or cached."""
-    _require('memory_reserved')
-    return _cuda.memory_reserved(device_index)
-
-
-def max_memory_reserved(device_index=None, /):
-    """The most bytes the accelerator's caching allocator has held at once."""
-    _require('max_memory_reserved')
-    return _cuda.max_memory_reserved(device_index)
-
-
-def reset_peak_memory_stats(device_index=None, /):
-    """Start the peak statistics again from the current values."""
-    _require('reset_peak_memory_stats')
-    _cuda.reset_peak_memory_stats(device_index)
-
-
-def reset_accumulated_memory_stats(device_index=None, /):
-    """Reset the accumulated statistics (see :func:`ember.cuda.reset_accumulated_memory_stats`)."""
-    _require('reset_accumulated_memory_stats')
-    _cuda.reset_accumulated_memory_stats(device_index)
-
-
-def get_memory_info(device_index=None, /):
-    """``(free, total)`` bytes of memory on the accelerator device."""
-    _require('get_memory_info')
-    return _cuda.mem_get_info(device_index)
+from ember.accelerator.memory import (  # noqa: E402 - torch.accelerator exports them too
+    empty_cache, empty_host_cache, get_memory_info, max_memory_allocated, max_memory_reserved, memory_allocated,
+    memory_reserved, memory_stats, reset_accumulated_memory_stats, reset_peak_memory_stats)
+from ember.accelerator.graphs import Graph  # noqa: E402
+from ember.accelerator import graphs, memory  # noqa: E402,F401

@@ -157,3 +157,13 @@ def test_without_cupy_cuda_storages_cannot_be_made():
     with pytest.raises(AssertionError, match='^Torch not compiled with CUDA enabled'):
         ember.cuda.FloatStorage(2)
     assert ember.cuda.FloatStorage.dtype == ember.float32
+
+
+def test_without_an_accelerator_generic_streams_serve_the_cpu_and_graphs_refuse():
+    assert type(ember.Stream()) is ember.Stream and type(ember.Event()) is ember.Event
+    with pytest.raises(RuntimeError, match='^Cannot access accelerator device when none is available.$'):
+        ember.accelerator.Graph()
+    with pytest.raises(RuntimeError, match='^Cannot access accelerator device when none is available.$'):
+        ember.accelerator.memory.memory_allocated()
+    with ember.accelerator.device_index(None):
+        pass
