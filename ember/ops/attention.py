@@ -546,6 +546,23 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     return out, None
 
 
+def _batch_first_self_attention(x, num_heads, in_proj_weight, in_proj_bias, out_proj_weight, out_proj_bias):
+    """``nn.MultiheadAttention``'s self-attention on a batch-first ``(N, L, E)`` input with no mask,
+    no dropout and nothing recorded, computed batch-first as PyTorch's fused eval path is: the
+    projections run on the input's own rows and the heads are views of the packed projection, so
+    no transposed copy of the input, the queries, keys or values is made, and the result is a
+    contiguous ``(N, L, E)`` tensor (as PyTorch's fast path returns it). The values are those of
+    ``multi_head_attention_forward`` on the transposed input, bit for bit: every product row and
+    every attention row is the same computation, only where it lies in memory differs."""
+    N, L, E = x.shape
+    head_dim = E // num_heads
+    qkv = _linear(x, in_proj_weight, in_proj_bias)                               # (N, L, 3E)
+    q, k, v = qkv.reshape(N, L, 3, num_heads, head_dim).permute(2, 0, 3, 1, 4)   # each (N, H, L, hd)
+    out = scaled_dot_product_attention(q, k, v)
+    out = out.transpose(1, 2).reshape(N * L, E)
+    return _linear(out, out_proj_weight, out_proj_bias).reshape(N, L, out_proj_weight.shape[0])
+
+
 def _static(t, name, n, head_dim):
     if t.shape[0] != n:
         raise AssertionError(f'expecting static_{name}.size(0) of {n}, but got {t.shape[0]}')

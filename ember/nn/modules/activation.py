@@ -1,6 +1,10 @@
 """Activation layers: thin Modules over ember.nn.functional, with PyTorch's reprs."""
 import warnings
 
+from ember import _autocast
+from ember._tensor import Tensor
+from ember.autograd import function as _function, grad_mode as _grad_mode
+from ember.backends import mha as _mha
 from ember.nn import functional as F
 from ember.nn import init
 from ember.nn.modules.linear import NonDynamicallyQuantizableLinear
@@ -676,9 +680,28 @@ class MultiheadAttention(Module):
         if self.bias_v is not None:
             init.xavier_normal_(self.bias_v)
 
+    def _batch_first_fast_path(self, query, key, value):
+        """Whether this self-attention call takes PyTorch's fused eval path (its conditions, for an unmasked
+        call that asks for no weights): computed batch-first, with the same values, by
+        ``_batch_first_self_attention``. Not while tools watch the ops (capture, export, FLOP counting)
+        or a subclass dispatches."""
+        if not (query is key and key is value and self.batch_first and not self.training and query.dim() == 3
+                and self._qkv_same_embed_dim and self.in_proj_bias is not None and self.num_heads % 2 == 0
+                and self.bias_k is None and self.bias_v is None and not self.add_zero_attn
+                and not _function._op_hooks and _autocast._enabled_count == 0 and _mha.get_fastpath_enabled()):
+            return False
+        args = (query, self.in_proj_weight, self.in_proj_bias, self.out_proj.weight, self.out_proj.bias)
+        if any(type(t) not in (Tensor, Parameter) or t.dtype is not query.dtype for t in args):
+            return False
+        return not (_grad_mode._state.enabled and any(t.requires_grad for t in args))
+
     def forward(self, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
                 average_attn_weights=True, is_causal=False):
         batched = query.dim() == 3
+        if (key_padding_mask is None and attn_mask is None and not need_weights and not is_causal
+                and self._batch_first_fast_path(query, key, value)):
+            return _A._batch_first_self_attention(query, self.num_heads, self.in_proj_weight, self.in_proj_bias,
+                                                 self.out_proj.weight, self.out_proj.bias), None
         key_padding_mask = _float_mask(key_padding_mask, 'key_padding_mask', query.dtype, attn_mask, 'attn_mask')
         attn_mask = _float_mask(attn_mask, 'attn_mask', query.dtype)
         if self.batch_first and batched:
