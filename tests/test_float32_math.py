@@ -59,3 +59,15 @@ def test_powers_of_ten_are_exact():
 def test_other_dtypes_keep_their_own_precision():
     assert ember.log(ember.tensor([2.0], dtype=ember.float64)).item() == np.log(2.0)
     assert ember.exp(ember.tensor([1.0], dtype=ember.float16)).dtype == ember.float16
+
+
+def test_round_with_decimals_rounds_as_pytorch_in_float32():
+    # PyTorch scales by 10**d in the input's precision: x * 100 then / 100 for d = 2, but x / 100 then * 100 for
+    # d = -2 (multiplying by 0.01 instead gives 9.9999994e29 for 1e30). Values printed by PyTorch 2.13.
+    x = ember.tensor([1.2345, 2.675, 1e30, 12345678.0, -2.5], dtype=ember.float32)
+    assert ember.round(x, decimals=2).tolist() == [1.2300000190734863, 2.680000066757202, 1.0000000150474662e+30,
+                                                   12345678.0, -2.5]
+    assert ember.round(x, decimals=-2).tolist() == [0.0, 0.0, 1.00000009060533e+30, 12345700.0, -0.0]
+    assert ember.round(ember.tensor([1.25], dtype=ember.float16), decimals=1).item() == 1.2001953125
+    y = ember.round(x.requires_grad_(), decimals=1)
+    assert y.grad_fn.name() == 'RoundBackward1'

@@ -168,6 +168,27 @@ Floor = _zero_grad('FloorBackward0')(_rounding('floor'))
 Ceil = _zero_grad('CeilBackward0')(_rounding('ceil'))
 Trunc = _zero_grad('TruncBackward0')(_rounding('trunc'))
 Round = _zero_grad('RoundBackward0')(_rounding('round'))
+
+
+class RoundDecimals(Primitive):
+    """``round(input, decimals=d)`` as PyTorch computes it in the input's precision: ``rint(x * 10**d) / 10**d``,
+    and for negative ``d`` ``rint(x / 10**-d) * 10**-d`` (dividing by 100 rounds differently from multiplying by
+    0.01). Its own node, ``RoundBackward1``, with the zero gradient of every rounding."""
+    node_name = 'RoundBackward1'
+    _promote = False
+    _opmath = ALWAYS
+
+    @staticmethod
+    def forward(ctx, x, decimals):
+        xp = ctx.xp
+        power = x.dtype.type(10.0 ** (-decimals if decimals < 0 else decimals))   # (abs is the op here)
+        if decimals < 0:
+            return xp.rint(x / power) * power
+        return xp.rint(x * power) / power
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0, None
 Frac = _unary('FracBackward0', lambda xp, x: x - xp.trunc(x), lambda g, x, y: g, save=None, promote=False)
 
 
@@ -906,8 +927,11 @@ def round(input, *, decimals=0, out=None):
     if decimals:
         if input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
             _float8.check('round_decimals', input._data.dtype)
-        scale = 10.0 ** decimals
-        _result = Round.apply(input * scale) / scale
+        if not input.is_floating_point():
+            # PyTorch's kernel for decimals is defined for floating types only
+            from ember._tensor import _scalar_type_name
+            raise NotImplementedError(f'"round_cpu" not implemented for \'{_scalar_type_name(input.dtype)}\'')
+        _result = RoundDecimals.apply(input, decimals)
         return _result if out is None else write_out('round', _result, out)
     _result = Round.apply(input)
     return _result if out is None else write_out('round', _result, out)

@@ -2,7 +2,7 @@
 import numpy as np
 
 import ember
-from tests.opinfo import OpInfo, Sample, positive, unit
+from tests.opinfo import ErrorInput, OpInfo, Sample, positive, unit
 
 
 def _std(rng):
@@ -55,6 +55,12 @@ OPS = [
     OpInfo('ceil', ember.ceil, _std, ref=np.ceil),
     OpInfo('trunc', ember.trunc, _std, ref=np.trunc, aliases=('fix',)),
     OpInfo('round', ember.round, _std, ref=np.round),
+    # decimals: its own kernel in PyTorch (x * 10**d rounded, then divided; for d < 0 divided, rounded, multiplied)
+    OpInfo('round', ember.round, lambda rng: [Sample(rng.standard_normal((3, 4)) * 50, decimals=2),
+                                              Sample(rng.standard_normal((2, 3)) * 500, decimals=-1)],
+           ref=lambda x, decimals: np.round(x, decimals), error_inputs=lambda: [
+               ErrorInput(Sample(np.arange(3), decimals=1), NotImplementedError,
+                          '"round_cpu" not implemented for \'Long\'')]),
     OpInfo('frac', ember.frac, _std, ref=lambda x: x - np.trunc(x)),
     OpInfo('logit', ember.logit, lambda rng: [Sample(rng.uniform(0.1, 0.9, (3, 4)))], ref=lambda x: np.log(x / (1 - x))),
     OpInfo('sinc', ember.sinc, lambda rng: [Sample(rng.uniform(0.1, 2, (3, 4)))], ref=np.sinc),
