@@ -98,6 +98,7 @@ class _State:
     world = None            # the default ProcessGroup
     groups = []             # every group made since init (subgroups included)
     hook_installed = False
+    socket_inits = 0        # process groups made over sockets so far (each meets under keys of its own)
 
 
 class _WorldMeta(type):
@@ -117,8 +118,13 @@ class group(metaclass=_WorldMeta):
 
 
 def is_available():
-    """True when ember.distributed can run: mpi4py (with an MPI library) is installed."""
-    return _mpi.available()
+    """True: ember.distributed always runs. Processes that ``mp.spawn`` starts meet over TCP with nothing
+    else installed; processes that ``mpirun`` (or ``ember run --nproc``) starts need mpi4py.
+
+    >>> ember.distributed.is_available()
+    True
+    """
+    return True
 
 
 def is_mpi_available():
@@ -126,8 +132,12 @@ def is_mpi_available():
 
 
 def is_gloo_available():
-    """'gloo' is served by MPI in ember, so it is available exactly when MPI is."""
-    return _mpi.available()
+    """True: 'gloo' is served over TCP between spawned processes, and by MPI under ``mpirun``.
+
+    >>> ember.distributed.is_gloo_available()
+    True
+    """
+    return True
 
 
 def is_nccl_available():
@@ -183,6 +193,9 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
         _rendezvous.check_url(init_method)
     if pg_options is not None:
         raise ValueError("pg_options is not supported by ember's MPI process groups")
+    spawned = _spawned_world(world_size, rank)
+    if spawned is not None:
+        return _init_over_sockets(name, init_method, timeout, store, *spawned, group_name, device_id)
     MPI = _mpi.load()
     world = MPI.COMM_WORLD
     n, r = world.Get_size(), world.Get_rank()
@@ -191,11 +204,6 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
                          f"with `mpirun -n {world_size}` or `ember run --nproc {world_size}`")
     if rank not in (-1, None) and int(rank) != r:
         raise ValueError(f"rank={rank} but MPI gave this process rank {r}")
-    env_size = os.environ.get('WORLD_SIZE')
-    if n == 1 and env_size is not None and env_size.isdigit() and int(env_size) > 1 and _env.launcher_ranks() is None:
-        raise RuntimeError(f"WORLD_SIZE={env_size} but this process was not started by MPI: ember's process groups "
-                           f"run over MPI; launch with `ember run --nproc {env_size} script.py` or "
-                           f"`mpirun -n {env_size} python script.py`")
     if name.split(':')[-1] == 'nccl' and 'cuda' not in name and not is_nccl_available():
         raise RuntimeError("Distributed package doesn't have NCCL built in (ember stages CUDA tensors through "
                            "MPI, which needs CuPy and a CUDA device)")
@@ -219,6 +227,48 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
     _State.groups = [pg]
     if n > 1:
         _install_abort_hook()
+
+
+def _spawned_world(world_size, rank):
+    """(rank, world size) of a process that MPI did not start but that is told it is one of several
+    (``mp.spawn`` or ``mp.Process`` children given ``rank``/``world_size``, or ``RANK``/``WORLD_SIZE`` in
+    the environment); None when MPI started it or it runs alone."""
+    if _env.launcher_ranks() is not None:
+        return None
+    env = os.environ
+    n = int(world_size) if world_size not in (-1, None) else int(env.get('WORLD_SIZE', '1') or 1)
+    if n <= 1:
+        return None
+    r = int(rank) if rank not in (-1, None) else env.get('RANK')
+    if r is None:
+        raise ValueError("Error initializing torch.distributed using env:// rendezvous: environment variable RANK "
+                         "expected, but not set")
+    return int(r), n
+
+
+def _init_over_sockets(name, init_method, timeout, store, r, n, group_name, device_id):
+    """The default group of processes MPI did not start: they meet at the store (rank 0 serves it at
+    ``MASTER_ADDR:MASTER_PORT`` for ``env://``) and exchange data over TCP connections of their own."""
+    from ember.distributed import _socket_mpi
+    if store is None and init_method not in (None, 'env://'):
+        store = _rendezvous.store_for_url(init_method, r, n, timeout)
+    elif store is None:
+        store = _rendezvous.env_store(r, n, timeout)
+    _State.socket_inits += 1
+    comm = _socket_mpi.start(r, n, store, f'ember_sockets/{_State.socket_inits}', timeout)
+    _mpi.use_sockets(_socket_mpi)
+    _env.export_torchrun_env((r, n, r, n))
+    pg = ProcessGroup(comm, range(n), name, timeout, group_name or '0')
+    pg.bound_device_id = device_id
+    pg._store = _rendezvous.PrefixStore('default_pg', store)
+    try:
+        _rendezvous.store_barrier(store, r, n, pg.group_name, timeout)
+    except BaseException:
+        _mpi.use_sockets(None)
+        _socket_mpi.stop()
+        raise
+    _State.world = pg
+    _State.groups = [pg]
 
 
 def _local_ranks(comm):
@@ -267,6 +317,9 @@ def destroy_process_group(group=None):
             _free(pg)
         _State.world = None
         _State.groups = []
+        if _mpi.load_if_sockets() is not None:
+            _mpi.load_if_sockets().stop()
+            _mpi.use_sockets(None)
         return
     if group == GroupMember.NON_GROUP_MEMBER:
         return

@@ -13,8 +13,26 @@ def available():
     return importlib.util.find_spec('mpi4py') is not None
 
 
+# the socket stand-in (``_socket_mpi``) while a process group that MPI did not start is open
+_sockets = None
+
+
+def use_sockets(module):
+    """Serve ``load()`` from ``module`` (or from mpi4py again when None)."""
+    global _sockets
+    _sockets = module
+
+
+def load_if_sockets():
+    """The socket stand-in while it serves ``load()``, else None."""
+    return _sockets
+
+
 def load():
-    """mpi4py's MPI module, with MPI initialised; a clear error naming the extra when it is missing."""
+    """mpi4py's MPI module, with MPI initialised; a clear error naming the extra when it is missing.
+    While the processes run over sockets (started by ``mp.spawn``, not by MPI), their stand-in."""
+    if _sockets is not None:
+        return _sockets
     try:
         import mpi4py
     except ImportError:
@@ -31,9 +49,10 @@ def load():
 
 def datatype(MPI, np_dtype):
     """MPI's datatype for a NumPy dtype MPI reduces natively, or None (the caller falls back)."""
-    table = getattr(datatype, '_table', None)
+    tables = datatype.__dict__.setdefault('_tables', {})
+    table = tables.get(MPI.__name__)
     if table is None:
-        table = datatype._table = {
+        table = tables[MPI.__name__] = {
             np.dtype(np.float32): MPI.FLOAT, np.dtype(np.float64): MPI.DOUBLE,
             np.dtype(np.int8): MPI.INT8_T, np.dtype(np.int16): MPI.INT16_T, np.dtype(np.int32): MPI.INT32_T,
             np.dtype(np.int64): MPI.INT64_T, np.dtype(np.uint8): MPI.UINT8_T,

@@ -63,3 +63,17 @@ def store_barrier(store, rank, world_size, group_name, timeout):
                 raise DistStoreError(f"Timed out initializing process group in store based barrier on rank {rank}, "
                                      f"for key: {key} (world_size={world_size}, num_workers_joined={joined}, "
                                      f"timeout={timeout} error={e})") from None
+
+
+def env_store(rank, world_size, timeout):
+    """The ``env://`` store of processes MPI did not start: rank 0 serves a TCP store at
+    ``MASTER_ADDR:MASTER_PORT`` and the others connect to it."""
+    import os
+    from ember.distributed._tcp_store import TCPStore
+    values = []
+    for var in ('MASTER_ADDR', 'MASTER_PORT'):
+        if not os.environ.get(var):
+            raise ValueError(f"Error initializing torch.distributed using env:// rendezvous: environment variable "
+                             f"{var} expected, but not set")
+        values.append(os.environ[var])
+    return TCPStore(values[0], int(values[1]), world_size, rank == 0, timeout, multi_tenant=True)

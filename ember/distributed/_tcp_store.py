@@ -140,6 +140,12 @@ class _Server:
 
     def close(self):
         try:
+            # shutdown wakes the thread blocked in accept(); a close alone leaves the port listening
+            # (and the next server on it failing with EADDRINUSE) until that thread returns
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        try:
             self.listener.close()
         except OSError:
             pass
