@@ -258,12 +258,22 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
         if off.size and off[0] != 0:
             raise RuntimeError("offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from "
                                f"position 0. However, got {int(off[0])}\n[ ember.LongTensor{{}} ]")     # (as a long tensor)
+        if off.size and off[-1] > flat.shape[0]:
+            raise RuntimeError(f"offsets[-1] can not be greater than input's length {flat.shape[0]} but got "
+                               f"offsets[-1] of {int(off[-1])}")
         past_end = None
         if include_last_offset:
             # NOTE: as PyTorch's kernel, indices from the last offset on join the last bag's maximum
             # and count in its mean's divisor, but not in its sum
             past_end = np.arange(flat.shape[0]) >= off[-1] if off.size else None
+            if mode != 'max' and off.size > 1 and off[-1] < off[-2]:
+                raise RuntimeError("Your input appears to be incorrect: the last offset value should be the size of "
+                                   "the indices tensor, but it seems not to be the case.")
             off = off[:-1]
+        if mode != 'max' and off.size > 1 and (off[1:] < off[:-1]).any():
+            # (PyTorch's sum and mean kernels refuse offsets that go back with the check that catches it)
+            raise RuntimeError("Expected i < index_size to be true, but got false.  (Could this error message be "
+                               "improved?  If so, please report an enhancement request to PyTorch.)")
         n_bags = len(off)
         bag_np = np.searchsorted(off, np.arange(flat.shape[0]), side='right') - 1
     else:
