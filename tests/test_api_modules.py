@@ -169,10 +169,16 @@ def test_as_subclass_shares_memory_and_history():
     assert w.grad.tolist() == [3., 3.]
 
 
-def test_jit_script_runs_eagerly_and_trace_records():
+def _plus_one(v):
+    return v + 1
+
+
+def test_jit_script_compiles_and_trace_records():
     with pytest.warns(DeprecationWarning, match='`ember.jit.script` is deprecated'):   # as PyTorch 2.13 warns
-        fn = ember.jit.script(lambda v: v + 1)
-    assert fn(t(1.)).item() == 2.
+        fn = ember.jit.script(_plus_one)
+    assert fn(t(1.)).item() == 2. and fn.code == 'def _plus_one(v: Tensor) -> Tensor:\n  return torch.add(v, 1)\n'
+    with pytest.raises(RuntimeError, match='Expected a single top-level function'):     # PyTorch's error for a lambda
+        ember.jit.script(lambda v: v + 1)
     lin = ember.nn.Linear(2, 2)
     with pytest.warns(DeprecationWarning, match='`ember.jit.trace` is deprecated'):
         traced = ember.jit.trace(lin, ember.ones(1, 2))

@@ -145,15 +145,55 @@ class Attribute:
 
 
 def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
-    """Returns ``obj`` (a function, module or class) unchanged: ember has no TorchScript compiler and
-    runs it eagerly, computing what the scripted program computes. A scripted program's own
-    features (``.code``, ``.graph``, saving with ``ember.jit.save``) are not available."""
+    """Compile ``obj`` (a function or an ``nn.Module``) to TorchScript and return the compiled program.
+
+    A function becomes a ``ScriptFunction``; a module a ``RecursiveScriptModule`` whose classes hold
+    ``forward``, the ``@ember.jit.export`` methods and the methods they call, for it and each submodule
+    (``@ember.jit.ignore`` methods are left to Python, ``@ember.jit.unused`` ones replaced by a stub that
+    raises). The program is the function's source as TorchScript: typed (annotations; Tensor where there
+    is none), control flow kept (a branch on data takes the path the data says at each call), the
+    module's constants inlined and loops over ``ModuleList``/``Sequential`` unrolled. ``.code`` shows it,
+    ``.save`` / :func:`save` write it as an archive that PyTorch's ``torch.jit.load`` and
+    :func:`load` run. A scripted module shares the original's parameters and buffers.
+
+    Python TorchScript cannot express raises ``ember.jit.frontend.NotSupportedError`` (or
+    ``UnsupportedNodeError``) naming the construct and its line. A class, or an object already
+    scripted, is returned as it is.
+
+    Example::
+
+        >>> def clip_sum(x, n: int):
+        ...     for i in range(n):
+        ...         x = x * 2
+        ...     if x.sum() > 0:
+        ...         return x
+        ...     return -x
+        >>> f = ember.jit.script(clip_sum)
+        >>> f(ember.tensor([1., 2.]), 2)
+        tensor([4., 8.])
+        >>> f(ember.tensor([-1., -2.]), 1)
+        tensor([2., 4.])
+    """
     warnings.warn("`ember.jit.script` is deprecated. Please switch to `ember.compile` or `ember.export`.",
                   DeprecationWarning, stacklevel=2)
     if optimize is not None:
         warnings.warn("`optimize` is deprecated and has no effect. Use `with torch.jit.optimized_execution()` "
                       "instead", FutureWarning, stacklevel=2)
-    return obj
+    from ember import nn
+    from ember.jit import _script
+    from ember.jit._script_module import ScriptModule
+    from ember.jit._trace import ScriptFunction
+    if _builtin_isinstance(obj, (ScriptModule, ScriptFunction)):
+        return obj
+    if _builtin_isinstance(obj, nn.Module):
+        return _script.script_module(obj)
+    if _builtin_isinstance(obj, type):
+        return obj
+    if callable(obj) and hasattr(obj, '__code__'):
+        return _script.script_function(obj)
+    raise RuntimeError(f"Type '{type(obj)}' cannot be compiled since it inherits from nn.Module, pass an instance "
+                       "instead" if _builtin_isinstance(obj, type) else
+                       f"ember.jit.script cannot compile a {type(obj).__name__}")
 
 
 def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inputs=None, check_tolerance=1e-5,
@@ -277,6 +317,9 @@ def script_if_tracing(fn):
 
 
 def __getattr__(name):
+    if name == 'frontend':      # the errors of script (imported with it)
+        import importlib
+        return importlib.import_module('ember.jit.frontend')
     if name == 'Future':        # the same class as ember.futures.Future, as in PyTorch
         from ember.futures import Future
         return Future

@@ -182,6 +182,12 @@ def write_archive(module, f, extra_files=None):
     if archive is None:
         raise RuntimeError("ember.jit.save: the module has no TorchScript code; trace it with ember.jit.trace or "
                            "load it with ember.jit.load first (save an eager module's state_dict() with ember.save)")
+    for m in module.modules():
+        calls = getattr(getattr(m, '_code_class', None), '_python_calls', ())
+        if calls:
+            raise RuntimeError(f"Could not export Python function call '{calls[0]}'. Remove calls to Python functions "
+                               "before export. Did you forget to add @script or @script_method annotation? If this is "
+                               "a nn.ModuleList, add it to __constants__")
     data_pkl, storages = _pickled(_module_state(module, {}))
     constants_pkl, constant_storages = _pickled(tuple(archive.constants))
     inputs = archive.traced_inputs

@@ -1,0 +1,396 @@
+"""``ember.jit.script``: a function or a module tree compiled to TorchScript code, then run as an archive's code.
+
+A ``ScriptUnit`` compiles what is reachable: the function and the functions it calls, or every
+module's class (``forward``, ``@export`` methods and the methods they call; ``torch.nn``'s own layers
+from ``_script_modules``). Classes are named as PyTorch names them (``__torch__.<module>.<Class>``,
+``___torch_mangle_<n>`` for a second class of one name); modules whose classes come out the same
+share one. The texts are compiled as ``ember.jit.load`` compiles an archive's code (``_script_code``),
+so what runs is the TorchScript program (a branch on data takes the path the data says), and the module
+tree shares the original's parameters and buffers, as PyTorch's scripted modules do.
+"""
+import inspect
+import keyword
+
+import ember
+from ember import nn
+from ember.jit import _script_code, _script_modules
+from ember.jit._archive_write import ScriptArchive
+from ember.jit._script_frontend import FunctionCompiler, Signature
+from ember.jit._script_module import RecursiveScriptModule
+from ember.jit._script_types import Expr, ModuleType, literal, type_of_value
+from ember.jit._trace import ScriptFunction
+from ember.jit._trace_code import torch_class_path
+
+_PLACEHOLDER = '__SCRIPT_CLASS__'
+_VERSION = 3
+
+
+def _qualified_module(python_module):
+    module, _ = torch_class_path(type('_', (), {'__module__': python_module}))
+    return '.'.join(p for p in ('__torch__', module) if p)
+
+
+def _member(name):
+    return name if name.isidentifier() and not keyword.iskeyword(name) else None
+
+
+def _class_literal(value):
+    return literal(tuple(value)) if isinstance(value, (tuple, list)) else literal(value)
+
+
+class ClassCompiler:
+    """One module's TorchScript class: its methods compiled on demand, its attributes and constants."""
+
+    def __init__(self, module, unit):
+        self.module, self.unit = module, unit
+        self.methods = {}           # name: (Signature, body lines)
+        self.attributes = {}        # name: type (held by the module, written in the archive)
+        self.ignored = {}           # name: left to Python (@ignore)
+        self.compiling = set()
+        self.qualified = None
+        self.builtin = _script_modules.writer_for(module)
+        self.constants = {}
+        if self.builtin is not None:
+            built = self.builtin(module)
+            self.constants = built.constants
+            self.attributes = {k: t for k, (t, _) in built.attributes.items()}
+            self.param_types = built.param_types
+            self.methods.update(built.methods)
+        else:
+            self.param_types = {}
+            names = set(getattr(type(module), '__constants__', ()))
+            for cls in reversed(type(module).__mro__):
+                for name, ann in vars(cls).get('__annotations__', {}).items():
+                    if 'Final' in str(ann):
+                        names.add(name)
+            for name in sorted(names):
+                if hasattr(module, name) and type_of_value(getattr(module, name)) is not None:
+                    self.constants[name] = getattr(module, name)
+
+    # what ``self`` holds --------------------------------------------------------------------------------
+    def attribute(self, name, node, fc, base='self'):
+        m = self.module
+        if name in m._modules:
+            child = m._modules[name]
+            if child is None:
+                return Expr('None', 'NoneType', None)
+            self.unit.module_class(child)
+            path = f'{base}.{name}' if _member(name) else f'getattr({base}, "{name}")'
+            return Expr(path, ModuleType(child))
+        for store in (m._parameters, m._buffers):
+            if name in store:
+                if store[name] is None:
+                    return Expr('None', 'NoneType', None)
+                return Expr(f'{base}.{name}', self.param_types.get(name, 'Tensor'))
+        if name == 'training':
+            return Expr(f'{base}.training', 'bool')
+        if name in self.constants:
+            value = self.constants[name]
+            return Expr(literal(value), type_of_value(value), value)
+        if not hasattr(m, name):
+            raise fc.error(node, f"Module '{type(m).__name__}' has no attribute '{name}' ")
+        value = getattr(m, name)
+        tp = type_of_value(value)
+        if value is None:
+            return Expr('None', 'NoneType', None)
+        if tp is None or isinstance(value, ember.Tensor):
+            raise fc.error(node, f"Module '{type(m).__name__}' has no attribute '{name}' (its value, a "
+                                 f"{type(value).__name__}, has no TorchScript type)")
+        self.attributes.setdefault(name, tp)
+        return Expr(f'{base}.{name}', self.attributes[name])
+
+    def assigned_attribute(self, name, type_, node, fc):
+        if name in self.constants:
+            raise fc.error(node, f"Cannot assign to the constant '{name}'")
+        if name not in self.module._parameters and name not in self.module._buffers and name != 'training':
+            self.attributes.setdefault(name, type_)
+
+    # methods --------------------------------------------------------------------------------------------
+    def signature(self, name, node=None, fc=None):
+        if name in self.methods:
+            return self.methods[name][0]
+        if name in self.ignored:
+            return self.ignored[name]
+        m = self.module
+        if isinstance(m, nn.Sequential) and name == 'forward':
+            children = [(k, self.unit.module_class(c).signature('forward', node, fc))
+                        for k, c in m._modules.items() if c is not None]
+            params, returns, body = _script_modules.sequential_forward(m, children)
+            self.methods['forward'] = (Signature(params, returns), body)
+            return self.methods['forward'][0]
+        fn = getattr(type(m), name, None)
+        if self.builtin is not None or not inspect.isfunction(fn) or \
+                fn is getattr(nn.Module, name, None) or type(m).__module__.startswith('ember.nn'):
+            message = f"Module '{type(m).__name__}' has no attribute '{name}' "
+            if fc is None:
+                raise RuntimeError(message)
+            raise fc.error(node, message)
+        if name in self.compiling:
+            raise fc.error(node, f"method '{name}' is called recursively, which TorchScript does not support")
+        compiler = FunctionCompiler(fn, self.unit, owner=self)
+        modifier = getattr(fn, '_torchscript_modifier', None)
+        if modifier == 'ignore':
+            signature, _ = compiler.compile_signature_only()
+            self.ignored[name] = signature
+            return signature
+        self.compiling.add(name)
+        try:
+            if modifier == 'unused':
+                signature, _ = compiler.compile_signature_only()
+                body = ['ops.prim.RaiseException("This Python function is annotated to be ignored and cannot be '
+                        'run")']
+            else:
+                signature, body = compiler.compile()
+        finally:
+            self.compiling.discard(name)
+        self.methods[name] = (signature, body)
+        return signature
+
+    def compile_entry_points(self):
+        m = self.module
+        if self.builtin is not None:
+            return
+        forward = getattr(type(m), 'forward', None)
+        if isinstance(m, nn.Sequential) or inspect.isfunction(forward) and forward is not nn.Module.forward \
+                and not type(m).__module__.startswith('ember.nn'):
+            self.signature('forward')
+        for name, fn in inspect.getmembers(type(m), inspect.isfunction):
+            if getattr(fn, '_torchscript_modifier', None) == 'export':
+                self.signature(name)
+        if type(m).__module__.startswith('ember.nn') and forward is not nn.Module.forward and \
+                not isinstance(m, nn.Sequential):
+            raise RuntimeError(f"ember.jit.script cannot compile the module {type(m).__name__} yet (its TorchScript "
+                               "form is not written in ember)")
+
+    # the class text -------------------------------------------------------------------------------------
+    def text(self, name, child_names):
+        m = self.module
+        params = [n for n, p in m._parameters.items() if p is not None]
+        buffers = [n for n, b in m._buffers.items() if b is not None]
+        lines = [f'class {name}(Module):',
+                 '  __parameters__ = [' + ''.join(f'"{n}", ' for n in params) + ']',
+                 '  __buffers__ = [' + ''.join(f'"{n}", ' for n in buffers) + ']']
+        lines += [f'  {n} : {self.param_types.get(n, "Tensor")}' for n in params + buffers]
+        lines += ['  training : bool', '  _is_full_backward_hook : Optional[bool]']
+        lines += [f'  {n} : {t}' for n, t in self.attributes.items()]
+        for child, qualified in child_names.items():
+            lines.append(f'  {child} : {qualified}' if _member(child) else f'  __annotations__["{child}"] = {qualified}')
+        for n, value in self.constants.items():
+            lines.append(f'  {n} : Final[{type_of_value(value)}] = {_class_literal(value)}')
+        for method, (signature, body) in self.methods.items():
+            lines.append('  ' + signature.header(method, _PLACEHOLDER).replace('\n', '\n'))
+            lines += ['    ' + line for line in body]
+        return '\n'.join(lines) + '\n'
+
+
+class ScriptUnit:
+    """Everything one ``script`` call compiles: module classes and free functions."""
+
+    def __init__(self):
+        self.classes = {}           # id(module): ClassCompiler
+        self.functions = {}         # function: (qualified name, Signature, body)
+        self.compiling = set()
+
+    def module_class(self, module):
+        cc = self.classes.get(id(module))
+        if cc is None:
+            cc = self.classes[id(module)] = ClassCompiler(module, self)
+            for child in module._modules.values():
+                if child is not None:
+                    self.module_class(child)
+            cc.compile_entry_points()
+        return cc
+
+    def module_attribute(self, base, name, node, fc):
+        return self.module_class(base.type.module).attribute(name, node, fc, base.text)
+
+    def call_method(self, receiver, name, args, kwargs, node, fc):
+        m = receiver.type.module
+        if name in m._modules:
+            child = m._modules[name]
+            if child is None:
+                raise fc.error(node, f"'NoneType' object (the attribute {name}) is not callable")
+            receiver = self.module_class(m).attribute(name, node, fc, receiver.text)
+            m, name = child, 'forward'
+        signature = self.module_class(m).signature(name, node, fc)
+        texts = _bind(signature, args, kwargs, node, fc, name)
+        return Expr(f'({receiver.text}).{name}(' + ''.join(t + ', ' for t in texts) + ')', signature.returns)
+
+    def function(self, fn):
+        found = self.functions.get(fn)
+        if found is None:
+            if fn in self.compiling:
+                raise RuntimeError(f"ember.jit.script: {fn.__qualname__} calls itself, which TorchScript does not "
+                                   "support")
+            self.compiling.add(fn)
+            signature, body = FunctionCompiler(fn, self).compile()
+            self.compiling.discard(fn)
+            found = self.functions[fn] = (f'{_qualified_module(fn.__module__)}.{fn.__name__}', signature, body)
+        return found[0], found[1]
+
+    def function_sources(self):
+        """{qualified module: text} of the free functions compiled."""
+        sources = {}
+        for qualified, signature, body in self.functions.values():
+            module, name = qualified.rsplit('.', 1)
+            text = signature.header(name) + '\n' + ''.join(f'  {line}\n' for line in body)
+            sources[module] = sources.get(module, '') + text
+        return sources
+
+
+def _bind(signature, args, kwargs, node, fc, name):
+    """The argument texts of a call of a compiled method: positional, then by name, then defaults."""
+    params = signature.params
+    if len(args) > len(params):
+        raise fc.error(node, f"{name}() expected at most {len(params)} argument(s) but received {len(args)} "
+                             "argument(s)")
+    texts = [a.text for a in args]
+    for pname, _, default in params[len(args):]:
+        if pname in kwargs:
+            texts.append(kwargs.pop(pname).text)
+        elif default is not None:
+            texts.append(default)
+        else:
+            raise fc.error(node, f"{name}() is missing value for argument '{pname}'")
+    if kwargs:
+        raise fc.error(node, f"{name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    return texts
+
+
+def _name_classes(unit, root):
+    """{id(module): qualified class name} and {qualified module: code text}, children named first."""
+    qualified, sources, texts, counter = {}, {}, {}, [0]
+    modules = list(root.named_modules(remove_duplicate=True))
+    for _, m in reversed(modules):
+        cc = unit.classes[id(m)]
+        module_path, name = torch_class_path(type(m))
+        if m is root and type(m).__module__ == '__main__':
+            module_path = ''
+        children = {k: qualified[id(c)] for k, c in m._modules.items() if c is not None}
+        text = cc.text(name, children)
+        base = '.'.join(p for p in ('__torch__', module_path) if p)
+        if (base, text) in texts:
+            qualified[id(m)] = texts[(base, text)]
+        else:
+            target = base
+            if f'{base}.{name}' in qualified.values():
+                target = f'{base}.___torch_mangle_{counter[0]}'
+                counter[0] += 1
+            qualified[id(m)] = texts[(base, text)] = f'{target}.{name}'
+            sources[target] = sources.get(target, '') + text.replace(_PLACEHOLDER, qualified[id(m)])
+        cc.qualified = qualified[id(m)]
+    return qualified, sources
+
+
+def _compile(sources):
+    root = _script_code.compile_code(sources, ())
+    for name, text in sources.items():
+        namespace = _script_code.lookup(root, name)
+        for value in vars(namespace).values():
+            if isinstance(value, type):
+                value._archive_source = text
+    return root
+
+
+def _build(unit, module, qualified, code_root, archive):
+    """The RecursiveScriptModule tree of ``module``: its compiled classes, the original's parameters and
+    buffers (shared), its submodules built alike, its attributes copied, its training flag."""
+    built = {}
+
+    def build(m):
+        if id(m) in built:
+            return built[id(m)]
+        cc = unit.classes[id(m)]
+        sm = RecursiveScriptModule(_script_code.lookup(code_root, qualified[id(m)]), qualified[id(m)])
+        built[id(m)] = sm
+        for k, p in m._parameters.items():
+            if p is not None:
+                sm.register_parameter(k, p)
+        for k, b in m._buffers.items():
+            if b is not None:
+                sm.register_buffer(k, b, persistent=k not in m._non_persistent_buffers_set)
+        for k, c in m._modules.items():
+            if c is not None:
+                sm.add_module(k, build(c))
+        sm.training = m.training
+        values = {'_is_full_backward_hook': None}
+        values.update({k: _attribute_value(m, k, cc) for k in cc.attributes})
+        for k, v in values.items():
+            object.__setattr__(sm, k, v)
+            sm._script_attributes.add(k)
+        if cc.ignored:
+            object.__setattr__(sm, '_python_methods', {k: getattr(m, k) for k in cc.ignored})
+        object.__setattr__(sm, '_script_archive', archive)
+        return sm
+    return build(module)
+
+
+def _attribute_value(module, name, cc):
+    if cc.builtin is not None:
+        built = cc.builtin(module).attributes
+        if name in built:
+            return built[name][1]
+    value = getattr(module, name)
+    return list(value) if isinstance(value, list) else value
+
+
+def _install_python_methods(unit, code_root):
+    """``@ignore`` methods: the compiled class calls the original module's Python method."""
+    for cc in unit.classes.values():
+        code_class = _script_code.lookup(code_root, cc.qualified)
+        for name in cc.ignored:
+            def call(self, *args, _name=name, **kwargs):
+                return self.__dict__['_python_methods'][_name](*args, **kwargs)
+            setattr(code_class, name, call)
+            ignored = set(getattr(code_class, '_python_calls', ())) | {name}
+            code_class._python_calls = tuple(sorted(ignored))
+
+
+def script_module(module):
+    unit = ScriptUnit()
+    unit.module_class(module)
+    qualified, sources = _name_classes(unit, module)
+    for name, text in unit.function_sources().items():
+        sources[name] = sources.get(name, '') + text
+    code_root = _compile(sources)
+    _install_python_methods(unit, code_root)
+    archive = ScriptArchive(sources, (), _VERSION)
+    return _build(unit, module, qualified, code_root, archive)
+
+
+class _FunctionHolder(nn.Module):
+    """The module a scripted function's program lives in (PyTorch's ``PlaceholderModule``)."""
+
+
+class ScriptedFunction(ScriptFunction):
+    """A function compiled by :func:`ember.jit.script`; called, it runs the compiled program."""
+
+    @property
+    def graph(self):
+        raise RuntimeError("ember.jit.script does not build TorchScript IR graphs; .code shows the compiled "
+                           "program")
+
+
+ScriptedFunction.__module__ = 'ember.jit'
+ScriptedFunction.__name__ = ScriptedFunction.__qualname__ = 'ScriptFunction'
+
+
+def script_function(fn):
+    unit = ScriptUnit()
+    compiler = FunctionCompiler(fn, unit)
+    signature, body = compiler.compile()
+    text = ('class PlaceholderModule(Module):\n  __parameters__ = []\n  __buffers__ = []\n  training : bool\n'
+            '  _is_full_backward_hook : Optional[bool]\n'
+            '  ' + signature.header('forward', '__torch__.PlaceholderModule') + '\n' +
+            ''.join(f'    {line}\n' for line in body))
+    sources = {'__torch__': text}
+    for name, functions in unit.function_sources().items():
+        sources[name] = sources.get(name, '') + functions
+    code_root = _compile(sources)
+    archive = ScriptArchive(sources, (), _VERSION)
+    holder = _FunctionHolder()
+    unit.classes[id(holder)] = ClassCompiler(holder, unit)
+    program = _build(unit, holder, {id(holder): '__torch__.PlaceholderModule'}, code_root, archive)
+    scripted = ScriptedFunction(program, fn.__name__)
+    scripted.__doc__ = fn.__doc__
+    return scripted

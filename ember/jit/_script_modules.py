@@ -1,0 +1,226 @@
+"""The TorchScript classes ``ember.jit.script`` writes for ``torch.nn``'s own modules.
+
+ember's layers are written for eager speed, not in TorchScript's subset, so their compiled form is
+written here from each module's settings: its ``Final`` constants (as PyTorch declares them) and the
+methods, calling the ATen operator the layer runs (``torch.linear``, ``torch.conv2d``,
+``torch.batch_norm``, ``torch.lstm``, ...). Each writer returns a ``Builtin``.
+"""
+from ember import nn
+from ember.jit._script_types import literal
+
+
+class Builtin:
+    """A built-in module's class: parameter types, ``Final`` constants, other attributes ({name: (type,
+    value)}), and its methods ({name: (Signature, body lines)})."""
+
+    def __init__(self, constants=None, attributes=None, param_types=None):
+        self.constants = constants or {}
+        self.attributes = attributes or {}
+        self.param_types = param_types or {}
+        self.methods = {}
+
+    def method(self, name, params, returns, body):
+        from ember.jit._script_frontend import Signature
+        self.methods[name] = (Signature(params, returns), body)
+        return self
+
+
+_INPUT = [('input', 'Tensor', None)]
+
+
+def _bias(m):
+    return 'self.bias' if m.bias is not None else 'None'
+
+
+def _linear(m):
+    return Builtin({'in_features': m.in_features, 'out_features': m.out_features}).method(
+        'forward', _INPUT, 'Tensor', [f'return torch.linear(input, self.weight, {_bias(m)})'])
+
+
+def _conv(m):
+    if m.padding_mode != 'zeros':
+        raise RuntimeError(f"ember.jit.script cannot compile a {type(m).__name__} with padding_mode="
+                           f"'{m.padding_mode}' yet")
+    n = len(m.kernel_size)
+    names = ('stride', 'padding', 'dilation', 'groups', 'padding_mode', 'output_padding', 'in_channels',
+             'out_channels', 'kernel_size')
+    padding = literal(m.padding) if isinstance(m.padding, str) else literal(list(m.padding))
+    call = (f'torch.conv{n}d(input, weight, bias, {literal(list(m.stride))}, {padding}, '
+            f'{literal(list(m.dilation))}, {m.groups})')
+    built = Builtin({k: getattr(m, k) for k in names},
+                    {'transposed': ('bool', m.transposed),
+                     '_reversed_padding_repeated_twice': ('List[int]', list(m._reversed_padding_repeated_twice))},
+                    {'bias': 'Optional[Tensor]'})
+    built.method('forward', _INPUT, 'Tensor', [f'return (self)._conv_forward(input, self.weight, {_bias(m)}, )'])
+    return built.method('_conv_forward', _INPUT + [('weight', 'Tensor', None), ('bias', 'Optional[Tensor]', None)],
+                        'Tensor', [f'return {call}'])
+
+
+def _activation(op, *settings):
+    def write(m):
+        values = [literal(getattr(m, s)) for s in settings]
+        inplace = getattr(m, 'inplace', False)
+        name = op + '_' if inplace else op
+        return Builtin({'inplace': inplace} if hasattr(m, 'inplace') else {}).method(
+            'forward', _INPUT, 'Tensor', [f'return torch.{name}(' + ', '.join(['input'] + values) + ')'])
+    return write
+
+
+def _softmax(op):
+    def write(m):
+        return Builtin({'dim': m.dim}).method('forward', _INPUT, 'Tensor', [f'return torch.{op}(input, {m.dim})'])
+    return write
+
+
+def _dropout(m):
+    op = 'dropout_' if m.inplace else 'dropout'
+    return Builtin({'p': float(m.p), 'inplace': m.inplace}).method(
+        'forward', _INPUT, 'Tensor', [f'return torch.{op}(input, {literal(float(m.p))}, self.training)'])
+
+
+def _pair(value, n):
+    return list(value) if isinstance(value, (tuple, list)) else [value] * n
+
+
+def _max_pool2d(m):
+    if m.return_indices:
+        raise RuntimeError("ember.jit.script cannot compile a MaxPool2d with return_indices=True yet")
+    stride = m.stride if m.stride is not None else m.kernel_size
+    names = ('kernel_size', 'stride', 'padding', 'dilation', 'return_indices', 'ceil_mode')
+    return Builtin({k: getattr(m, k) for k in names}).method('forward', _INPUT, 'Tensor', [
+        f'return torch.max_pool2d(input, {literal(_pair(m.kernel_size, 2))}, {literal(_pair(stride, 2))}, '
+        f'{literal(_pair(m.padding, 2))}, {literal(_pair(m.dilation, 2))}, {literal(m.ceil_mode)})'])
+
+
+def _avg_pool2d(m):
+    stride = m.stride if m.stride is not None else m.kernel_size
+    names = ('kernel_size', 'stride', 'padding', 'ceil_mode', 'count_include_pad', 'divisor_override')
+    return Builtin({k: getattr(m, k) for k in names}).method('forward', _INPUT, 'Tensor', [
+        f'return torch.avg_pool2d(input, {literal(_pair(m.kernel_size, 2))}, {literal(_pair(stride, 2))}, '
+        f'{literal(_pair(m.padding, 2))}, {literal(m.ceil_mode)}, {literal(m.count_include_pad)}, '
+        f'{literal(m.divisor_override)})'])
+
+
+def _adaptive_avg_pool2d(m):
+    size = _pair(m.output_size, 2)
+    if None in size:
+        raise RuntimeError("ember.jit.script cannot compile an AdaptiveAvgPool2d with None in output_size yet")
+    return Builtin({'output_size': m.output_size}).method(
+        'forward', _INPUT, 'Tensor', [f'return torch.adaptive_avg_pool2d(input, {literal(size)})'])
+
+
+def _batch_norm(dims):
+    def write(m):
+        expected = ' or '.join(f'{d}D' for d in dims)
+        check = ' and '.join(f'torch.ne(torch.dim(input), {d})' for d in dims)
+        body = [f'if {check}:',
+                f'  ops.prim.RaiseException(torch.format("expected {expected} input (got {{}}D input)", '
+                'torch.dim(input)), "builtins.ValueError")']
+        factor = 0.0 if m.momentum is None else float(m.momentum)
+        body.append(f'exponential_average_factor = {literal(factor)}')
+        if m.track_running_stats:
+            body += ['if self.training:',
+                     '  num_batches_tracked = self.num_batches_tracked',
+                     '  _0 = torch.add_(num_batches_tracked, 1)']
+            if m.momentum is None:
+                body.append('  exponential_average_factor = torch.div(1., float(self.num_batches_tracked))')
+            stats = 'self.running_mean, self.running_var'
+            use_batch = 'self.training'
+        else:
+            stats = 'None, None'
+            use_batch = 'True'
+        weight = 'self.weight' if m.weight is not None else 'None'
+        bias = 'self.bias' if m.bias is not None else 'None'
+        body.append(f'return torch.batch_norm(input, {weight}, {bias}, {stats}, {use_batch}, '
+                    f'exponential_average_factor, {literal(float(m.eps))}, False)')
+        constants = {'num_features': m.num_features, 'eps': float(m.eps), 'affine': m.affine,
+                     'track_running_stats': m.track_running_stats}
+        attributes = {'momentum': ('Optional[float]', m.momentum)}
+        return Builtin(constants, attributes).method('forward', _INPUT, 'Tensor', body)
+    return write
+
+
+def _layer_norm(m):
+    weight = 'self.weight' if m.weight is not None else 'None'
+    bias = 'self.bias' if getattr(m, 'bias', None) is not None else 'None'
+    return Builtin({'normalized_shape': tuple(m.normalized_shape), 'eps': float(m.eps),
+                    'elementwise_affine': m.elementwise_affine}).method('forward', _INPUT, 'Tensor', [
+        f'return torch.layer_norm(input, {literal(list(m.normalized_shape))}, {weight}, {bias}, '
+        f'{literal(float(m.eps))}, True)'])
+
+
+def _flatten(m):
+    return Builtin({'start_dim': m.start_dim, 'end_dim': m.end_dim}).method(
+        'forward', _INPUT, 'Tensor', [f'return torch.flatten(input, {m.start_dim}, {m.end_dim})'])
+
+
+def _identity(m):
+    return Builtin().method('forward', _INPUT, 'Tensor', ['return input'])
+
+
+def _lstm(m):
+    if m.proj_size:
+        raise RuntimeError("ember.jit.script cannot compile an LSTM with proj_size yet")
+    directions = 2 if m.bidirectional else 1
+    weights = '[' + ', '.join(f'self.{n}' for n in m._flat_weights_names) + ']'
+    batch_dim = 0 if m.batch_first else 1
+    state = 'Tuple[Tensor, Tensor]'
+    body = [
+        'is_batched = torch.eq(torch.dim(input), 3)',
+        f'batch_dim = {batch_dim} if is_batched else 1',
+        'if torch.__not__(is_batched):',
+        f'  input = torch.unsqueeze(input, {batch_dim})',
+        'max_batch_size = torch.size(input, batch_dim)',
+        'if torch.__is__(hx, None):',
+        f'  zeros = torch.zeros([{m.num_layers * directions}, max_batch_size, {m.hidden_size}], '
+        'dtype=ops.prim.dtype(input), device=ops.prim.device(input))',
+        '  hx0 = (zeros, zeros)',
+        'else:',
+        f'  hx1 = unchecked_cast({state}, hx)',
+        '  if torch.__not__(is_batched):',
+        '    hx0 = (torch.unsqueeze(hx1[0], 1), torch.unsqueeze(hx1[1], 1))',
+        '  else:',
+        '    hx0 = hx1',
+        f'_0 = torch.lstm(input, [hx0[0], hx0[1]], {weights}, {literal(m.bias)}, {m.num_layers}, '
+        f'{literal(float(m.dropout))}, self.training, {literal(m.bidirectional)}, {literal(m.batch_first)})',
+        'output, hidden_h, hidden_c = _0',
+        'if torch.__not__(is_batched):',
+        f'  output0 = torch.squeeze(output, {batch_dim})',
+        '  hidden = (torch.squeeze(hidden_h, 1), torch.squeeze(hidden_c, 1))',
+        'else:',
+        '  output0 = output',
+        '  hidden = (hidden_h, hidden_c)',
+        'return (output0, hidden)']
+    constants = {k: getattr(m, k) for k in ('mode', 'input_size', 'hidden_size', 'num_layers', 'bias',
+                                            'batch_first', 'bidirectional', 'proj_size')}
+    constants['dropout'] = float(m.dropout)
+    return Builtin(constants, {'_flat_weights_names': ('List[str]', list(m._flat_weights_names))}).method(
+        'forward', _INPUT + [('hx', f'Optional[{state}]', 'None')], f'Tuple[Tensor, {state}]', body)
+
+
+WRITERS = {
+    nn.Linear: _linear, nn.Conv1d: _conv, nn.Conv2d: _conv, nn.ReLU: _activation('relu'),
+    nn.Tanh: _activation('tanh'), nn.Sigmoid: _activation('sigmoid'), nn.GELU: _activation('gelu', 'approximate'),
+    nn.SiLU: _activation('silu'), nn.LeakyReLU: _activation('leaky_relu', 'negative_slope'),
+    nn.Softmax: _softmax('softmax'), nn.LogSoftmax: _softmax('log_softmax'), nn.Dropout: _dropout,
+    nn.MaxPool2d: _max_pool2d, nn.AvgPool2d: _avg_pool2d, nn.AdaptiveAvgPool2d: _adaptive_avg_pool2d,
+    nn.BatchNorm1d: _batch_norm((2, 3)), nn.BatchNorm2d: _batch_norm((4,)), nn.LayerNorm: _layer_norm,
+    nn.Flatten: _flatten, nn.Identity: _identity, nn.LSTM: _lstm,
+}
+
+
+def sequential_forward(m, child_signatures):
+    """Sequential's forward: each child's forward in turn (``child_signatures``: [(key, Signature)])."""
+    body, first = [], child_signatures[0][1].params[0][1] if child_signatures else 'Tensor'
+    returns = first
+    for key, signature in child_signatures:
+        body.append(f'input = (getattr(self, "{key}")).forward(input, )')
+        returns = signature.returns
+    body.append('return input')
+    return [('input', first, None)], returns, body
+
+
+def writer_for(module):
+    """The writer of ``module``'s class when it is one of ``torch.nn``'s own (None for user modules);
+    ``nn.Sequential``/``ModuleList``/``ModuleDict`` are the containers the compiler handles."""
+    return WRITERS.get(type(module))

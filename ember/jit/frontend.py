@@ -1,0 +1,85 @@
+"""The errors ``ember.jit.script`` raises for Python it cannot compile as TorchScript (``torch.jit.frontend``).
+
+The message names the construct, then shows where it is: the file and line, the lines around it and
+the construct underlined, as PyTorch shows them.
+
+>>> def uses_lambda(x):
+...     f = lambda y: y + 1
+...     return f(x)
+>>> try:
+...     ember.jit.script(uses_lambda)
+... except ember.jit.frontend.UnsupportedNodeError as e:
+...     print(str(e).splitlines()[0])
+Lambda aren't supported:
+"""
+
+__all__ = ['FrontendError', 'NotSupportedError', 'UnsupportedNodeError']
+
+
+class SourceSpot:
+    """Where a construct is: the function's source lines, the file, the line of the first one, and the
+    construct's line and columns (1-based line, 0-based columns, relative to the source lines)."""
+
+    def __init__(self, lines, filename, first_line, line, start, end):
+        self.lines, self.filename, self.first_line = lines, filename, first_line
+        self.line, self.start, self.end = line, start, end
+
+    def report(self):
+        # two lines before the construct's and two after, as far as the function reaches
+        index = self.line - 1
+        shown = self.lines[max(0, index - 2):index + 1]
+        caret = ' ' * self.start + '~' * max(1, self.end - self.start) + ' <--- HERE'
+        after = self.lines[index + 1:index + 3]
+        text = [f'  File "{self.filename}", line {self.first_line + index}'] + shown + [caret] + after
+        return ':\n' + '\n'.join(text) + '\n'
+
+
+class FrontendError(Exception):
+    """A function or module ``ember.jit.script`` cannot compile; the message names the construct and
+    shows its line.
+
+    Example::
+
+        >>> issubclass(ember.jit.frontend.NotSupportedError, ember.jit.frontend.FrontendError)
+        True
+    """
+
+    def __init__(self, source_range, msg):
+        super().__init__(msg)
+        self.source_range, self.msg = source_range, msg
+
+    def __str__(self):
+        return self.msg + (self.source_range.report() if self.source_range is not None else '')
+
+
+class NotSupportedError(FrontendError):
+    """A Python feature TorchScript does not have (``*args``, ``**kwargs``, ...).
+
+    Example::
+
+        >>> def variadic(*xs):
+        ...     return xs[0]
+        >>> try:
+        ...     ember.jit.script(variadic)
+        ... except ember.jit.frontend.NotSupportedError as e:
+        ...     print(e.msg)
+        Compiled functions can't take variable number of arguments or use keyword-only arguments with defaults
+    """
+
+
+class UnsupportedNodeError(NotSupportedError):
+    """A statement or expression kind TorchScript does not have (``lambda``, ``try``, ``with``, ...).
+
+    Example::
+
+        >>> def guarded(x):
+        ...     try:
+        ...         return x + 1
+        ...     except Exception:
+        ...         return x
+        >>> try:
+        ...     ember.jit.script(guarded)
+        ... except ember.jit.frontend.UnsupportedNodeError as e:
+        ...     print(e.msg)
+        try blocks aren't supported
+    """

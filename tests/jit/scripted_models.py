@@ -1,0 +1,145 @@
+"""Programs ember.jit.script compiles in tests/jit/test_jit_script.py: the "saving models for inference"
+recipe's Net, a LeNet, an MLP with a data-dependent branch and loops, an LSTM model, a scripted function.
+Each class is written once for both frameworks (``make(T)``, T being ``torch`` or ``ember``), so
+tests/fixtures/jit/record_script.py records with PyTorch what its scripting prints and computes."""
+import numpy as np
+
+
+def make(T):
+    nn, F = T.nn, T.nn.functional
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, 32, 3, 1)
+            self.conv2 = nn.Conv2d(32, 64, 3, 1)
+            self.dropout1 = nn.Dropout(0.25)
+            self.dropout2 = nn.Dropout(0.5)
+            self.fc1 = nn.Linear(9216, 128)
+            self.fc2 = nn.Linear(128, 10)
+
+        def forward(self, x):
+            x = self.conv1(x)
+            x = F.relu(x)
+            x = self.conv2(x)
+            x = F.relu(x)
+            x = F.max_pool2d(x, 2)
+            x = self.dropout1(x)
+            x = T.flatten(x, 1)
+            x = self.fc1(x)
+            x = F.relu(x)
+            x = self.dropout2(x)
+            x = self.fc2(x)
+            output = F.log_softmax(x, dim=1)
+            return output
+
+    class LeNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.features = nn.Sequential(nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5),
+                                          nn.ReLU(), nn.MaxPool2d(2))
+            self.classifier = nn.Sequential(nn.Linear(16 * 4 * 4, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
+                                            nn.Linear(84, 10))
+
+        def forward(self, x):
+            x = self.features(x)
+            x = x.view(x.size(0), -1)
+            return self.classifier(x)
+
+    class MLP(nn.Module):
+        __constants__ = ['scale']
+
+        def __init__(self):
+            super().__init__()
+            self.layers = nn.ModuleList([nn.Linear(4, 8), nn.Linear(8, 8), nn.Linear(8, 3)])
+            self.scale = 2.0
+            self.steps = 2
+
+        def forward(self, x, k: int = 1):
+            for layer in self.layers:
+                x = T.tanh(layer(x))
+            if x.sum() > 0:
+                x = x * self.scale
+            else:
+                x = x - 1
+            i = 0
+            while i < k + self.steps:
+                x = x + 0.5
+                i += 1
+            if self.training:
+                x = x * 0
+            return x, i
+
+    class LSTMModel(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lstm = nn.LSTM(5, 7, num_layers=2, batch_first=True)
+            self.head = nn.Linear(7, 2)
+
+        def forward(self, x):
+            out, (h, c) = self.lstm(x)
+            return self.head(out[:, -1]), h
+
+    return {'Net': Net, 'LeNet': LeNet, 'MLP': MLP, 'LSTMModel': LSTMModel}
+
+
+def loop_and_branch(x, n: int):
+    for i in range(n):
+        x = x * 2
+    if x.sum() > 0:
+        return x
+    return -x
+
+
+INPUT_SHAPES = {'Net': (1, 1, 28, 28), 'LeNet': (2, 1, 28, 28), 'MLP': (3, 4), 'LSTMModel': (2, 6, 5),
+                'resnet18': (1, 3, 32, 32)}
+
+
+def example_input(name):
+    return np.random.RandomState(0).randn(*INPUT_SHAPES[name]).astype(np.float32)
+
+
+def cases(T, vision=None):
+    """{name: module in eval mode} built on framework ``T`` (seeded: ember's initialisation is ember's own,
+    PyTorch's its own); ``vision`` (torchvision / ember.vision) adds resnet18."""
+    out = {}
+    for name, cls in make(T).items():
+        T.manual_seed(0)
+        out[name] = cls().eval()
+    if vision is not None:
+        T.manual_seed(0)
+        out['resnet18'] = vision.models.resnet18().eval()
+    return out
+
+
+# functions TorchScript refuses: the test compares ember's error with PyTorch's (the file's path aside)
+def uses_lambda(x):
+    y = x + 1
+    z = y * 2
+    w = z - 1
+    f = lambda v: v + 1  # noqa: E731
+    a = 1
+    b = 2
+    return f(w) + a + b
+
+
+def uses_try(x):
+    try:
+        x = x + 1
+    except Exception:
+        pass
+    return x
+
+
+def variadic(x, *rest):
+    return x
+
+
+def refused_modules(T):
+    class KeywordForward(T.nn.Module):
+        def forward(self, x, **kwargs):
+            return x
+    return {'kwargs_forward': KeywordForward()}
+
+
+REFUSED_FUNCTIONS = {'lambda': uses_lambda, 'try': uses_try, 'varargs': variadic}

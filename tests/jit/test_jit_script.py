@@ -1,0 +1,205 @@
+"""ember.jit.script compiles functions and module trees to TorchScript: the program runs (control flow on data
+honoured), ``.code`` has PyTorch's signatures and operators, archives load in ember and in PyTorch.
+
+PyTorch's side (its ``.code``, its errors, what its ``torch.jit.load`` computes from ember's archives) is in
+tests/fixtures/jit/script_oracle.json (tests/fixtures/jit/record_script.py)."""
+import io
+import json
+import os
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+import ember
+import ember.vision
+from tests.jit import scripted_models
+from tests.jit.scripted_models import REFUSED_FUNCTIONS, cases, example_input, loop_and_branch
+
+HERE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'fixtures', 'jit')
+ORACLE = json.load(open(os.path.join(HERE, 'script_oracle.json')))
+pytestmark = [pytest.mark.filterwarnings('ignore:`ember.jit.script` is deprecated:DeprecationWarning'),
+              pytest.mark.filterwarnings('ignore:`ember.jit.load` is deprecated:DeprecationWarning')]
+
+
+@pytest.fixture(scope='module')
+def models():
+    return cases(ember, ember.vision)
+
+
+def _arrays(out):
+    if isinstance(out, (tuple, list)):
+        return [a for o in out for a in _arrays(o)]
+    return [out if isinstance(out, int) else out.detach().numpy()]
+
+
+def _close(got, want):
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(np.asarray(g), np.asarray(w), rtol=1e-4, atol=1e-5)
+
+
+def _operators(code):
+    """The operators a program's text calls (F.* calls PyTorch writes through its scripted functional module,
+    their aliases resolved; Python indexing, which PyTorch writes as select/slice, left out) and how many
+    submodule forwards it calls."""
+    aliases = dict((a, f) for a, f in re.findall(r'(_\d+) = __torch__\.torch\.nn\.functional\.(\w+)\n', code))
+    names = set()
+    for name in re.findall(r'(?<![\w.])((?:torch|__torch__\.torch\.nn\.functional)\.\w+|_\d+)\(', code):
+        name = aliases.get(name, name).rsplit('.', 1)[-1].lstrip('_')
+        if name not in ('select', 'slice') and not name.isdigit():
+            names.add(name)
+    return names, len(re.findall(r'\)\.forward\w*\(', code))
+
+
+def _header(code):
+    return code[:code.index(':\n') + 2]
+
+
+def test_scripted_function_follows_the_data_at_each_call():
+    with pytest.warns(DeprecationWarning, match='`ember.jit.script` is deprecated'):     # as PyTorch 2.13 warns
+        f = ember.jit.script(loop_and_branch)
+    assert isinstance(f, ember.jit.ScriptFunction)
+    assert 'if bool(torch.gt(torch.sum(x), 0)):' in f.code and 'for i in range(n):' in f.code
+    assert f(ember.tensor([1., 2.]), 2).tolist() == [4., 8.]           # the loop ran twice, the branch kept x
+    assert f(ember.tensor([-1., -2.]), 1).tolist() == [2., 4.]         # once, then the other branch negated
+    assert f(ember.tensor([1.]), 0).tolist() == [1.]
+    with pytest.raises(RuntimeError, match='IR graphs'):
+        f.graph
+
+
+def test_function_archive_runs_in_ember(tmp_path):
+    f = ember.jit.script(loop_and_branch)
+    path = tmp_path / 'f.pt'
+    ember.jit.save(f, path)
+    loaded = ember.jit.load(path)
+    assert loaded(ember.tensor([-3.]), 2).tolist() == [12.]
+    assert loaded.code.startswith('def forward(self,\n    x: Tensor,\n    n: int) -> Tensor:')
+
+
+@pytest.mark.parametrize('name', sorted(ORACLE['code']))
+def test_code_has_pytorchs_signature_and_operators(models, name):
+    scripted = ember.jit.script(loop_and_branch if name == 'loop_and_branch' else models[name])
+    want = ORACLE['code'][name]
+    assert _header(scripted.code) == _header(want)
+    assert _operators(scripted.code) == _operators(want)
+
+
+@pytest.mark.parametrize('name', sorted(ORACLE['outputs']))
+def test_scripted_module_runs_as_eager_and_shares_state(models, name):
+    module = models[name]
+    scripted = ember.jit.script(module)
+    assert isinstance(scripted, ember.jit.RecursiveScriptModule) and isinstance(scripted, ember.nn.Module)
+    x = ember.tensor(example_input(name))
+    _close(_arrays(scripted(x)), _arrays(module(x)))
+    mine, theirs = dict(scripted.named_parameters()), dict(module.named_parameters())
+    assert list(mine) == list(theirs) and all(mine[k] is theirs[k] for k in mine)   # shared, as in PyTorch
+    assert list(scripted.state_dict()) == list(module.state_dict())
+    assert repr(scripted).startswith(f'RecursiveScriptModule(\n  original_name={type(module).__name__}\n') or \
+        repr(scripted) == f'RecursiveScriptModule(original_name={type(module).__name__})'
+
+
+@pytest.mark.parametrize('name', sorted(ORACLE['outputs']))
+def test_archive_loads_in_ember_giving_what_pytorch_computes_from_it(models, name, tmp_path):
+    module = models[name]
+    path = tmp_path / f'{name}.pt'
+    ember.jit.script(module).save(path)
+    loaded = ember.jit.load(path)
+    x = ember.tensor(example_input(name))
+    got = _arrays(loaded(x))
+    _close(got, ORACLE['outputs'][name])
+    _close(got, _arrays(module(x)))
+
+
+def test_training_branch_follows_train_and_eval():
+    module = cases(ember)['MLP']
+    scripted = ember.jit.script(module)
+    x = ember.tensor(example_input('MLP'))
+    scripted.train()
+    out, steps = scripted(x, 2)
+    assert out.abs().sum().item() == 0 and steps == 4 and not module.training    # the original keeps its mode
+    scripted.eval()
+    assert scripted(x, 2)[0].abs().sum().item() > 0
+    assert 'if self.training:' in scripted.code
+
+
+def test_batch_norm_in_training_updates_the_shared_running_statistics():
+    bn = ember.nn.BatchNorm2d(3)
+    scripted = ember.jit.script(bn)
+    x = ember.randn(4, 3, 2, 2) + 2
+    out = scripted(x)
+    assert bn.num_batches_tracked.item() == 1 and bn.running_mean.mean().item() > 0.1
+    np.testing.assert_allclose(out.detach().numpy(), ember.nn.functional.batch_norm(
+        x, None, None, bn.weight, bn.bias, True).detach().numpy(), atol=1e-5)
+    with pytest.raises(ValueError, match=r'expected 4D input \(got 2D input\)'):
+        scripted(ember.ones(2, 3))
+
+
+@pytest.mark.parametrize('name', sorted(ORACLE['errors']))
+def test_refused_python_raises_pytorchs_error(name):
+    refused = dict(REFUSED_FUNCTIONS, **scripted_models.refused_modules(ember))
+    kind, text = ORACLE['errors'][name]
+    with pytest.raises(getattr(ember.jit.frontend, kind)) as info:
+        ember.jit.script(refused[name])
+    assert str(info.value).replace(scripted_models.__file__, '<file>') == text
+
+
+class _Helpers(ember.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lin = ember.nn.Linear(2, 2)
+
+    @ember.jit.ignore
+    def left_to_python(self, x):
+        return x * 3
+
+    @ember.jit.unused
+    def never_run(self, x):
+        return x + 100
+
+    @ember.jit.export
+    def bump(self, n: int) -> int:
+        return n + 1
+
+    def forward(self, x):
+        if self.training:
+            return self.never_run(x)
+        return self.left_to_python(self.lin(x))
+
+
+def test_ignore_unused_and_export(tmp_path):
+    module = _Helpers().eval()
+    scripted = ember.jit.script(module)
+    x = ember.ones(1, 2)
+    np.testing.assert_allclose(scripted(x).detach().numpy(), (module.lin(x) * 3).detach().numpy())
+    assert scripted.bump(3) == 4
+    scripted.train()
+    with pytest.raises(RuntimeError, match='annotated to be ignored and cannot be run'):
+        scripted(x)
+    with pytest.raises(RuntimeError, match="Could not export Python function call 'left_to_python'"):
+        scripted.save(tmp_path / 'm.pt')
+
+
+def test_scripting_twice_and_classes_return_the_object():
+    scripted = ember.jit.script(ember.nn.Linear(2, 2))
+    assert ember.jit.script(scripted) is scripted
+    assert ember.jit.script(_Helpers) is _Helpers
+
+
+def test_archive_runs_in_pytorch(models, tmp_path):
+    torch = pytest.importorskip('torch')
+    warnings.simplefilter('ignore', DeprecationWarning)
+    for name in ('Net', 'MLP', 'LSTMModel'):
+        buf = io.BytesIO()
+        ember.jit.script(models[name]).save(buf)
+        loaded = torch.jit.load(io.BytesIO(buf.getvalue()))
+        with torch.no_grad():
+            got = loaded(torch.from_numpy(example_input(name)))
+        _close(_torch_flat(got), _arrays(models[name](ember.tensor(example_input(name)))))
+
+
+def _torch_flat(out):
+    if isinstance(out, (tuple, list)):
+        return [a for o in out for a in _torch_flat(o)]
+    return [out if isinstance(out, int) else out.numpy()]
