@@ -11,7 +11,7 @@ script runs; in a notebook call it yourself before the first ``import torch``:
 >>> ember.compat.install()          # doctest: +SKIP
 >>> import torch                    # doctest: +SKIP
 >>> torch.__name__                  # doctest: +SKIP
-'ember'
+'torch'
 >>> ember.compat.uninstall()        # doctest: +SKIP
 """
 import importlib
@@ -45,7 +45,11 @@ class _AliasLoader(importlib.abc.Loader):
         self.target = target
 
     def create_module(self, spec):
-        return importlib.import_module(self.target)
+        module = importlib.import_module(self.target)
+        _EMBER_SPECS.setdefault(self.target, module.__spec__)   # importlib gives it the torch-named spec next
+        if spec.name in dict(_ALIASES):          # a top-level package first imported through its torch name
+            module.__name__ = spec.name
+        return module
 
     def exec_module(self, module):
         pass  # the ember module ran when create_module imported it
@@ -67,6 +71,16 @@ class TorchAliasFinder(importlib.abc.MetaPathFinder):
         return importlib.util.spec_from_loader(fullname, _AliasLoader(name))
 
 
+# ember modules' own import specs, put back by uninstall(): importing one under a torch name gives it that
+# name's spec (importlib sets ``__spec__`` on whatever module a loader returns)
+_EMBER_SPECS = {}
+
+
+def _is_ember(module, name):
+    """Whether ``module``, found in sys.modules under torch name ``name``, is ember's module for it."""
+    return module is sys.modules.get(ember_module_name(name))
+
+
 def _installed():
     return next((f for f in sys.meta_path if isinstance(f, TorchAliasFinder)), None)
 
@@ -81,13 +95,31 @@ def install():
         return
     for name in ('torch', 'torchvision', 'functorch'):
         mod = sys.modules.get(name)
-        if mod is not None and not getattr(mod, '__name__', '').startswith('ember'):
+        if mod is not None and not _is_ember(mod, name):
             # NOTE: mixing real torch modules (already imported) with ember ones would give objects
             # of both libraries in one program; refuse rather than half-alias
             raise RuntimeError(f"ember.compat.install(): the real '{name}' is already imported in this process; "
                                f"call install() before the first 'import {name}' (restart the kernel/interpreter)")
     sys.meta_path.insert(0, TorchAliasFinder())
+    _name_packages_as_torch(True)
     _alias_spawned_processes()
+
+
+def _name_packages_as_torch(aliased):
+    """While the alias is installed the top-level packages answer to PyTorch's names (``torch.__name__`` is
+    ``'torch'``): libraries check it (pyro's patches assert ``target.split('.')[0] == torch.__name__``).
+    Submodules keep their ember names, so tracebacks and ``type(x).__module__`` show where the code lives.
+    Removing the alias gives every ember module its own name and import spec back."""
+    for torch_name, ember_name in _ALIASES:
+        module = sys.modules.get(ember_name)
+        if module is not None:
+            module.__name__ = torch_name if aliased else ember_name
+    if not aliased:
+        for ember_name, spec in _EMBER_SPECS.items():
+            module = sys.modules.get(ember_name)
+            if module is not None:
+                module.__spec__ = spec
+        _EMBER_SPECS.clear()
 
 
 _SPAWN_PRELUDE = 'import ember.compat; ember.compat.install(); '
@@ -121,6 +153,7 @@ def uninstall():
     finder = _installed()
     if finder is not None:
         sys.meta_path.remove(finder)
+        _name_packages_as_torch(False)
     for name in list(sys.modules):
-        if ember_module_name(name) is not None and getattr(sys.modules[name], '__name__', '').startswith('ember'):
+        if ember_module_name(name) is not None and _is_ember(sys.modules[name], name):
             del sys.modules[name]
