@@ -26,6 +26,9 @@ NOT_OPS = {
     'manual_seed', 'seed', 'initial_seed', 'get_rng_state', 'set_rng_state', 'rand', 'randn', 'rand_like',
     'randn_like', 'randint', 'randint_like', 'randperm', 'normal', 'bernoulli', 'multinomial', 'poisson', 'binomial',
     '_standard_gamma', '_sample_dirichlet',   # their gradients: tests/test_distributions*.py rsample
+    # the sample gradients those backwards use, themselves without derivatives as in PyTorch
+    # (tests/distributions/test_sample_gradients.py pins their values)
+    '_standard_gamma_grad', '_dirichlet_grad',
     # predicates returning Python values, not tensors
     'is_nonzero', 'is_conj', 'is_neg',      # (tests/test_complex.py)
     # shape utilities on sizes, not tensors

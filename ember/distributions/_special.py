@@ -1,6 +1,5 @@
 """Special functions the distributions need: ember's log-gamma family, and on NumPy arrays the
-regularised incomplete gamma function (SciPy is used when installed, only for speed) with the
-Gamma sampler's implicit-reparameterisation gradient.
+regularised incomplete gamma function (SciPy is used when installed, only for speed).
 """
 import math
 
@@ -116,17 +115,3 @@ def betaln(a, b):
 def mvlgamma(x, p):
     """Multivariate log-gamma of dimension p."""
     return ember.mvlgamma(x, p)
-
-
-def gamma_sample_grad(alpha, x):
-    """d x / d alpha for x ~ Gamma(alpha, 1) held at a fixed quantile (implicit reparameterisation):
-    -(dP(alpha, x)/d alpha) / density(x), with dP/dalpha by a central difference."""
-    a = alpha.astype(np.float64)
-    xx = x.astype(np.float64)
-    h = 1e-5 * np.maximum(a, 1.0)
-    dP = (_np_gammainc(a + h, xx) - _np_gammainc(np.maximum(a - h, 1e-300), xx)) / (
-        (a + h) - np.maximum(a - h, 1e-300))
-    with np.errstate(all='ignore'):
-        logpdf = (a - 1) * np.log(xx) - xx - _np_lgamma(a)
-        out = -dP / np.exp(logpdf)
-    return np.where(np.isfinite(out), out, 0.0)

@@ -11,14 +11,31 @@ __all__ = ['Dirichlet']
 
 
 def _sample_dirichlet(concentration, generator=None):
-    # Normalised Gamma draws are Dirichlet. As PyTorch, the draws are float64 whatever the dtype,
-    # normalised in float64, then rounded and kept inside (0, 1); gradients flow through each
-    # Gamma draw (the clamp only moves values, never the gradient).
-    gammas = _standard_gamma(concentration.double(), generator)
-    ratio = (gammas / gammas.sum(-1, keepdim=True)).to(concentration.dtype)
-    info = ember.finfo(concentration.dtype)
-    inside = ratio.detach().clamp(info.tiny, 1.0 - info.eps / 2)
-    return ratio + (inside - ratio.detach())
+    """Dirichlet draws, no gradient: normalised Gamma draws. As PyTorch, the Gamma draws are float64
+    whatever the dtype, normalised in float64, then rounded and kept inside (0, 1)."""
+    with ember.no_grad():
+        gammas = _standard_gamma(concentration.double(), generator)
+        ratio = (gammas / gammas.sum(-1, keepdim=True)).to(concentration.dtype)
+        info = ember.finfo(concentration.dtype)
+        return ratio.clamp(info.tiny, 1.0 - info.eps / 2)
+
+
+class _Dirichlet(ember.autograd.Function):
+    """A reparameterised Dirichlet draw. Each coordinate is a Beta(alpha_i, total - alpha_i) draw held at
+    its quantile; the coordinates then move together to stay on the simplex."""
+
+    @staticmethod
+    def forward(ctx, concentration):
+        x = _sample_dirichlet(concentration)
+        ctx.save_for_backward(x, concentration)
+        return x
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, concentration = ctx.saved_tensors
+        total = concentration.sum(-1, keepdim=True).expand_as(concentration)
+        grad = ember._dirichlet_grad(x, concentration, total)
+        return grad * (grad_output - (x * grad_output).sum(-1, keepdim=True))
 
 
 class Dirichlet(ExponentialFamily):
@@ -53,7 +70,7 @@ class Dirichlet(ExponentialFamily):
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)
         concentration = self.concentration.expand(shape)
-        return _sample_dirichlet(concentration)
+        return _Dirichlet.apply(concentration)
 
     def log_prob(self, value):
         if self._validate_args:

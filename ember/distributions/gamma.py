@@ -6,31 +6,37 @@ import numpy as np
 import ember
 from ember._formats import _c_order
 from ember.distributions import constraints
-from ember.distributions._special import gamma_sample_grad, gammainc, lgamma, digamma
+from ember.autograd.function import Primitive
+from ember.distributions._reparam_grads import standard_gamma_grad
+from ember.distributions._special import gammainc, lgamma, digamma
 from ember.distributions.exp_family import ExponentialFamily
 from ember.distributions.utils import broadcast_all
 
 __all__ = ['Gamma']
 
 
-class _StandardGamma(ember.autograd.Function):
+class _StandardGamma(Primitive):
     """Draws Gamma(concentration, 1); the gradient is the implicit reparameterisation
-    d x / d alpha = -(d CDF / d alpha) / density, which keeps the sample's quantile fixed."""
+    d x / d alpha = -(d CDF / d alpha) / density, which keeps the sample's quantile fixed, approximated
+    as PyTorch approximates it (``ember._standard_gamma_grad``)."""
+    node_name = 'StandardGammaBackward0'
 
     @staticmethod
     def forward(ctx, concentration, generator):
+        # (a built-in op: ``concentration`` is its array, the draws are returned as one)
+        from ember import backend
         from ember._random import serial
         from ember.ops.random import default_generator
-        alpha = concentration.detach().cpu().numpy()
+        alpha = backend.to_numpy(concentration)
         # PyTorch's stream and rounding; a draw is at least the dtype's tiny, so log_prob stays finite
         gen = default_generator if generator is None else generator
         draws = serial.standard_gamma(gen, _c_order(np, alpha), alpha.dtype)    # (0-d stays 0-d)
-        ctx.alpha, ctx.draws = alpha.astype(np.float64), draws.astype(np.float64)
-        return ember.as_tensor(draws, dtype=concentration.dtype, device=concentration.device)
+        ctx.alpha, ctx.draws = alpha, draws.astype(alpha.dtype)
+        return ctx.xp.asarray(ctx.draws)
 
     @staticmethod
     def backward(ctx, grad):
-        dx = gamma_sample_grad(ctx.alpha, ctx.draws)
+        dx = standard_gamma_grad(ctx.alpha, ctx.draws)
         return grad * ember.as_tensor(dx, dtype=grad.dtype, device=grad.device), None
 
 

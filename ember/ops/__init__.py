@@ -7,7 +7,7 @@ from ember.ops import ctc, fractional_pool, grid_sample, pooling3d, rms_norm, we
 from ember.ops import grouped_mm, linear_cross_entropy, torch_nn_natives  # noqa: F401,E402
 from ember.ops import complex  # noqa: F401,E402
 from ember.ops import linalg_decomp, linalg_ldl, linalg_lu, linalg_misc, linalg_norms, linalg_solve, special  # noqa: F401,E402
-from ember.ops import binomial, fft, hash_tensor, lobpcg, lowrank, spectral, vander  # noqa: F401,E402
+from ember.ops import binomial, fft, hash_tensor, lobpcg, lowrank, sample_grads, spectral, vander  # noqa: F401,E402
 from ember.ops import segment  # noqa: F401,E402
 from ember.ops import fake_quant  # noqa: F401,E402
 

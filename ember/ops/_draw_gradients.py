@@ -2,7 +2,8 @@
 
 A draw depends on its parameters only through chance, so PyTorch records ``normal``, ``bernoulli`` and
 ``poisson`` with a gradient of zeros for each tensor parameter (``NormalBackward1`` ...): the result requires
-grad, and a backward through it reaches the parameters with zeros rather than failing.
+grad, and a backward through it reaches the parameters with zeros rather than failing. Some draws (and the
+sample-gradient helpers their backwards use) are recorded with a node whose backward refuses.
 """
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
@@ -23,23 +24,29 @@ def _node(name):
     return type(name, (_Drawn,), {'node_name': name})
 
 
-class _NoDerivative(_Drawn):
-    """``bernoulli(input, p)`` with a number ``p``: PyTorch records the draw but gives it no derivative."""
-    node_name = 'NotImplemented'
-
-    @staticmethod
+def _no_derivative(op, node_name='NotImplemented'):
+    """The node of a result PyTorch records but gives no derivative (``bernoulli(input, p)`` with a number
+    ``p``, ``_sample_dirichlet``, ``_dirichlet_grad``, ``_standard_gamma_grad``): its backward fails naming
+    the op, in PyTorch's words for that node."""
     def backward(ctx, g):
-        raise RuntimeError("derivative for aten::bernoulli is not implemented")
+        if node_name == 'NotImplemented':
+            raise RuntimeError(f"derivative for aten::{op} is not implemented")
+        raise NotImplementedError(f"the derivative for '{op}' is not implemented.")
+    return type(node_name, (_Drawn,), {'node_name': node_name, 'backward': staticmethod(backward)})
 
 
 _NODES = {name: _node(name) for name in ('NormalBackward1', 'NormalBackward2', 'NormalBackward3',
                                          'BernoulliBackward0', 'PoissonBackward0')}
-_NODES['NotImplemented'] = _NoDerivative
+_NODES.update({('NotImplemented', op): _no_derivative(op) for op in ('bernoulli', '_sample_dirichlet',
+                                                                      '_dirichlet_grad')})
+_NODES[('StandardGammaGradBackward0', '_standard_gamma_grad')] = _no_derivative('_standard_gamma_grad',
+                                                                               'StandardGammaGradBackward0')
 
 
-def recorded(result, node_name, *params):
+def recorded(result, node_name, *params, op=None):
     """``result`` (a fresh draw) recorded as ``node_name`` over the tensor ``params`` when one of them
-    requires grad and grad mode is on; ``result`` itself otherwise."""
+    requires grad and grad mode is on; ``result`` itself otherwise. A 'NotImplemented' node names its
+    ``op``."""
     if not grad_mode.is_grad_enabled() or not any(p.requires_grad for p in params):
         return result
-    return _NODES[node_name].apply(result._data, *params)
+    return _NODES[node_name if op is None else (node_name, op)].apply(result._data, *params)

@@ -641,7 +641,9 @@ def bernoulli(input, p=None, *, generator=None, out=None):
         vals = draw.bernoulli_scalar(gen, input.numel(), p).reshape(tuple(input.shape))
     result = _finish(vals, input.dtype, input.device, False)
     if out is None:
-        return recorded(result, 'BernoulliBackward0' if p is None else 'NotImplemented', input)
+        if p is None:
+            return recorded(result, 'BernoulliBackward0', input)
+        return recorded(result, 'NotImplemented', input, op='bernoulli')
     return write_out('bernoulli', result, out, warn_resize=False)
 
 
@@ -748,7 +750,8 @@ def _sample_dirichlet(input, generator=None):
     """
     _require_float(input, 'dirichlet')
     from ember.distributions.dirichlet import _sample_dirichlet as draw
-    return draw(input, generator)
+    # no derivative, as in PyTorch (Dirichlet.rsample has its own backward)
+    return recorded(draw(input, generator), 'NotImplemented', input, op='_sample_dirichlet')
 
 
 # ----------------------------------------------------------------------------- in-place fills
