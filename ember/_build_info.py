@@ -45,7 +45,7 @@ def get_device_module(device=None):
         name = acc.type if acc is not None else 'cpu'
     else:
         raise RuntimeError(f"Invalid value of device '{device}', expect torch.device, str, or None")
-    module = {'cpu': ember.cpu, 'cuda': ember.cuda}.get(name)
+    module = getattr(ember, name, None) if name in ('cpu', 'cuda', 'mps', 'xpu', 'mtia') else None
     if module is None:
         raise RuntimeError(f"Device '{name}' does not have a corresponding module registered as 'torch.{name}'.")
     return module
