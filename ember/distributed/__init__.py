@@ -10,7 +10,7 @@ Start N processes with ``mpirun -n N python train.py`` or ``ember run --nproc N 
 >>> dist.all_reduce(t, op=dist.ReduceOp.SUM)          # doctest: +SKIP
 """
 from ember.distributed._errors import DistError, DistBackendError, DistNetworkError, DistStoreError  # noqa: F401
-from ember.distributed._reduce_op import ReduceOp  # noqa: F401
+from ember.distributed._reduce_op import ReduceOp, reduce_op  # noqa: F401
 from ember.distributed._group import (  # noqa: F401
     Backend, ProcessGroup, GroupMember, group, default_pg_timeout, is_available, is_mpi_available,
     is_gloo_available, is_nccl_available, is_initialized, is_torchelastic_launched, init_process_group,

@@ -52,3 +52,29 @@ def as_red_op(op):
         raise ValueError("ReduceOp.PREMUL_SUM is only available on the NCCL backend, which ember's MPI "
                          "process groups do not provide")
     return op
+
+
+class _reduce_op:
+    """The deprecated ``reduce_op`` (use ``ReduceOp``): the same reductions, each attribute read warning
+    with a ``FutureWarning`` as in PyTorch.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter('ignore')
+    ...     ember.distributed.reduce_op.SUM is ember.distributed.ReduceOp.SUM
+    True
+    """
+
+    def __init__(self):
+        for name, member in RedOpType.__members__.items():
+            setattr(self, name, member)
+        self.__members__ = RedOpType.__members__
+
+    def __getattribute__(self, key):
+        import warnings
+        warnings.warn("`ember.distributed.reduce_op` is deprecated, please use `ember.distributed.ReduceOp` instead",
+                      FutureWarning, stacklevel=2)
+        return object.__getattribute__(self, key)
+
+
+reduce_op = _reduce_op()

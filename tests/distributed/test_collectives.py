@@ -41,3 +41,12 @@ def test_init_arguments_checked_before_mpi_starts():
     with pytest.raises(TypeError, match='Expected timeout argument to be of type datetime.timedelta'):
         dist.init_process_group('gloo', timeout=5)
     assert not dist.is_initialized()
+
+
+def test_deprecated_reduce_op_warns_and_names_the_same_reductions():
+    with pytest.warns(FutureWarning, match='`ember.distributed.reduce_op` is deprecated'):
+        assert dist.reduce_op.SUM is dist.ReduceOp.SUM
+    with pytest.warns(FutureWarning):
+        assert dist.reduce_op.PRODUCT is dist.ReduceOp.PRODUCT and dist.reduce_op.MAX is dist.ReduceOp.MAX
+    with pytest.warns(FutureWarning):
+        assert list(dist.reduce_op.__members__) == list(dist.ReduceOp.RedOpType.__members__)
