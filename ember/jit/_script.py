@@ -10,6 +10,7 @@ tree shares the original's parameters and buffers, as PyTorch's scripted modules
 """
 import inspect
 import keyword
+import re
 
 import ember
 from ember import nn
@@ -19,10 +20,16 @@ from ember.jit._script_frontend import FunctionCompiler, Signature
 from ember.jit._script_module import RecursiveScriptModule
 from ember.jit._script_types import Expr, ModuleType, literal, type_of_value
 from ember.jit._trace import ScriptFunction
-from ember.jit._trace_code import torch_class_path
+from ember.jit._trace_code import _MIN_VERSION, _OP_VERSIONS, torch_class_path
 
 _PLACEHOLDER = '__SCRIPT_CLASS__'
-_VERSION = 3
+
+
+def _version(sources):
+    """The file-format version the code's operators need (PyTorch reads ``torch.div`` of an older archive
+    under its older meaning, ``torch.gelu`` without ``approximate``)."""
+    ops = set(re.findall(r'torch\.(\w+)\(', ''.join(sources.values())))
+    return max([_MIN_VERSION] + [_OP_VERSIONS[op] for op in ops if op in _OP_VERSIONS])
 
 
 def _qualified_module(python_module):
@@ -354,7 +361,7 @@ def script_module(module):
         sources[name] = sources.get(name, '') + text
     code_root = _compile(sources)
     _install_python_methods(unit, code_root)
-    archive = ScriptArchive(sources, (), _VERSION)
+    archive = ScriptArchive(sources, (), _version(sources))
     return _build(unit, module, qualified, code_root, archive)
 
 
@@ -387,7 +394,7 @@ def script_function(fn):
     for name, functions in unit.function_sources().items():
         sources[name] = sources.get(name, '') + functions
     code_root = _compile(sources)
-    archive = ScriptArchive(sources, (), _VERSION)
+    archive = ScriptArchive(sources, (), _version(sources))
     holder = _FunctionHolder()
     unit.classes[id(holder)] = ClassCompiler(holder, unit)
     program = _build(unit, holder, {id(holder): '__torch__.PlaceholderModule'}, code_root, archive)

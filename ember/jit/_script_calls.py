@@ -87,7 +87,7 @@ FUNCTIONAL = {
     'relu': _relu,
     'relu6': lambda a: f'torch.hardtanh({a["input"].text}, 0., 6.)',
     'leaky_relu': _simple('leaky_relu', 'input', 'negative_slope'),
-    'gelu': _simple('gelu', 'input', 'approximate'),
+    'gelu': lambda a: f'torch.gelu({a["input"].text}, approximate={a["approximate"].text})',
     'silu': _simple('silu', 'input'),
     'elu': _simple('elu', 'input', 'alpha'),
     'sigmoid': _simple('sigmoid', 'input'),

@@ -40,6 +40,8 @@ _START_TOKENS = {ast.Try: 'try', ast.With: 'with', ast.Global: 'global', ast.Non
                  ast.ClassDef: 'class', ast.Import: 'import', ast.ImportFrom: 'from', ast.Delete: 'del',
                  ast.FunctionDef: 'def', ast.AsyncFunctionDef: 'async def', ast.AsyncFor: 'async for',
                  ast.AsyncWith: 'async with'}
+# creation functions whose sizes may be given as separate ints: TorchScript takes one list
+_SIZED = {'zeros', 'ones', 'empty', 'rand', 'randn'}
 _BUILTIN_TYPES = {'int': 'int', 'float': 'float', 'bool': 'bool', 'str': 'str'}
 
 
@@ -197,7 +199,13 @@ class FunctionCompiler:
                 out.append(pad + f'{self.target(target, value.type, env)} = {value.text}')
         elif isinstance(node, ast.AnnAssign):
             tp = annotation_type(node.annotation)
-            value = self.expr(node.value, env)
+            if node.value is None:
+                raise self.error(node, "a variable annotation needs a value in TorchScript")
+            if isinstance(node.value, (ast.List, ast.Dict)) and not (node.value.elts if isinstance(node.value, ast.List)
+                                                                      else node.value.keys):
+                value = Expr('[]' if isinstance(node.value, ast.List) else '{}', None)     # typed by the annotation
+            else:
+                value = self.expr(node.value, env)
             text = f'annotate({tp}, {value.text})' if value.type != tp else value.text
             out.append(pad + f'{self.target(node.target, tp, env)} = {text}')
         elif isinstance(node, ast.AugAssign):
@@ -481,6 +489,8 @@ class FunctionCompiler:
         if left.is_const and right.is_const and op_type in _STATIC:
             value = _STATIC[op_type](left.const, right.const)
             return Expr(literal(value), 'bool', value)
+        if op_type in (ast.Is, ast.IsNot):     # kept as written: TorchScript refines Optional types on it
+            return Expr(f'{left.text} {"is" if op_type is ast.Is else "is not"} {right.text}', 'bool')
         op = _COMPARE[op_type]
         if op == '__contains__':
             text = f'torch.__contains__({right.text}, {left.text})'
@@ -619,6 +629,8 @@ class FunctionCompiler:
                                        f"{e}") from None
             return Expr(text, tp)
         if name is not None and (getattr(ember, name, None) is target or getattr(F, name, None) is target):
+            if name in _SIZED and args and all(a.type == 'int' for a in args):
+                args = [Expr('[' + ', '.join(a.text for a in args) + ']', 'List[int]')]     # sizes as one list
             parts = [a.text for a in args] + [f'{k}={v.text}' for k, v in kwargs.items()]
             return Expr(f'torch.{name}({", ".join(parts)})', calls.TORCH_FUNCTION_TYPES.get(name, 'Tensor'))
         if getattr(math, name or '', None) is target and callable(target):

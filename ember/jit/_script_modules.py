@@ -58,7 +58,9 @@ def _conv(m):
 
 def _activation(op, *settings):
     def write(m):
-        values = [literal(getattr(m, s)) for s in settings]
+        # a setting named '*name' is a keyword-only argument of the operator (gelu's approximate)
+        values = [f'{s[1:]}={literal(getattr(m, s[1:]))}' if s.startswith('*') else literal(getattr(m, s))
+                  for s in settings]
         inplace = getattr(m, 'inplace', False)
         name = op + '_' if inplace else op
         return Builtin({'inplace': inplace} if hasattr(m, 'inplace') else {}).method(
@@ -158,6 +160,17 @@ def _identity(m):
     return Builtin().method('forward', _INPUT, 'Tensor', ['return input'])
 
 
+def _embedding(m):
+    if m.max_norm is not None:
+        raise RuntimeError("ember.jit.script cannot compile an Embedding with max_norm yet")
+    padding = -1 if m.padding_idx is None else m.padding_idx
+    names = ('num_embeddings', 'embedding_dim', 'padding_idx', 'max_norm', 'norm_type', 'scale_grad_by_freq',
+             'sparse')
+    return Builtin({k: getattr(m, k) for k in names}).method('forward', _INPUT, 'Tensor', [
+        f'return torch.embedding(self.weight, input, {padding}, {literal(m.scale_grad_by_freq)}, '
+        f'{literal(m.sparse)})'])
+
+
 def _lstm(m):
     if m.proj_size:
         raise RuntimeError("ember.jit.script cannot compile an LSTM with proj_size yet")
@@ -200,12 +213,15 @@ def _lstm(m):
 
 WRITERS = {
     nn.Linear: _linear, nn.Conv1d: _conv, nn.Conv2d: _conv, nn.ReLU: _activation('relu'),
-    nn.Tanh: _activation('tanh'), nn.Sigmoid: _activation('sigmoid'), nn.GELU: _activation('gelu', 'approximate'),
+    nn.Tanh: _activation('tanh'), nn.Sigmoid: _activation('sigmoid'), nn.GELU: _activation('gelu', '*approximate'),
     nn.SiLU: _activation('silu'), nn.LeakyReLU: _activation('leaky_relu', 'negative_slope'),
     nn.Softmax: _softmax('softmax'), nn.LogSoftmax: _softmax('log_softmax'), nn.Dropout: _dropout,
     nn.MaxPool2d: _max_pool2d, nn.AvgPool2d: _avg_pool2d, nn.AdaptiveAvgPool2d: _adaptive_avg_pool2d,
     nn.BatchNorm1d: _batch_norm((2, 3)), nn.BatchNorm2d: _batch_norm((4,)), nn.LayerNorm: _layer_norm,
-    nn.Flatten: _flatten, nn.Identity: _identity, nn.LSTM: _lstm,
+    nn.Flatten: _flatten, nn.Identity: _identity, nn.LSTM: _lstm, nn.Embedding: _embedding,
+    nn.ELU: _activation('elu', 'alpha'), nn.Hardtanh: _activation('hardtanh', 'min_val', 'max_val'),
+    nn.ReLU6: _activation('hardtanh', 'min_val', 'max_val'), nn.Softplus: _activation('softplus', 'beta', 'threshold'),
+    nn.Mish: _activation('mish'), nn.Hardswish: _activation('hardswish'),
 }
 
 

@@ -3,6 +3,7 @@ recipe's Net, a LeNet, an MLP with a data-dependent branch and loops, an LSTM mo
 Each class is written once for both frameworks (``make(T)``, T being ``torch`` or ``ember``), so
 tests/fixtures/jit/record_script.py records with PyTorch what its scripting prints and computes."""
 import numpy as np
+from typing import List, Optional, Tuple
 
 
 def make(T):
@@ -80,7 +81,44 @@ def make(T):
             out, (h, c) = self.lstm(x)
             return self.head(out[:, -1]), h
 
-    return {'Net': Net, 'LeNet': LeNet, 'MLP': MLP, 'LSTMModel': LSTMModel}
+    class Gate(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb = nn.Embedding(10, 3)
+            self.proj = nn.Linear(3, 3)
+            self.threshold = 0.5
+
+        def forward(self, idx, mask: Optional[T.Tensor] = None):
+            h = self.emb(idx)
+            h = F.gelu(self.proj(h))
+            if mask is not None:
+                h = h * T.unsqueeze(mask, -1)      # T named in the body: PyTorch resolves T.Tensor
+            if h.mean() > self.threshold:
+                h = h - 1
+            return h.shape[0], h
+
+    return {'Net': Net, 'LeNet': LeNet, 'MLP': MLP, 'LSTMModel': LSTMModel, 'Gate': Gate}
+
+
+def make_functions(T):
+    """Scripted functions calling a helper, with Optional and list values and a while loop."""
+    def scale(x, s: float = 2.0):
+        return x * s
+
+    def combine(x: T.Tensor, bias: Optional[T.Tensor] = None, reps: int = 2) -> Tuple[T.Tensor, List[int]]:
+        out = T.zeros(2, 3)
+        sizes: List[int] = []
+        for i in range(reps):
+            x = scale(x, 1.5)
+            sizes.append(i)
+        if bias is not None:
+            x = x + bias
+        n = 0
+        while n < 3 and x.sum() < 100:
+            x = x / 0.5
+            n += 1
+        return x + out.sum(), sizes
+    return {'combine': combine}
 
 
 def loop_and_branch(x, n: int):
@@ -92,10 +130,12 @@ def loop_and_branch(x, n: int):
 
 
 INPUT_SHAPES = {'Net': (1, 1, 28, 28), 'LeNet': (2, 1, 28, 28), 'MLP': (3, 4), 'LSTMModel': (2, 6, 5),
-                'resnet18': (1, 3, 32, 32)}
+                'resnet18': (1, 3, 32, 32), 'Gate': (2, 4), 'combine': (2, 3)}
 
 
 def example_input(name):
+    if name == 'Gate':      # token indices
+        return np.random.RandomState(0).randint(0, 10, INPUT_SHAPES[name]).astype(np.int64)
     return np.random.RandomState(0).randn(*INPUT_SHAPES[name]).astype(np.float32)
 
 
