@@ -12,10 +12,12 @@ _RANGE_ERROR = "`quant_min` should be less than or         equal to `quant_max`.
 _ZERO_POINT_ERROR = "`zero_point` must be between `quant_min` and `quant_max`."
 
 
-def _fake_quantize(xp, x, scale, zero_point, quant_min, quant_max, float_zero_point=False):
+def _fake_quantize(xp, x, scale, zero_point, quant_min, quant_max, float_zero_point=False, per_channel=False):
     """(fake-quantized values, in-range mask) for arrays ``scale``/``zero_point`` broadcasting with ``x``.
     As PyTorch's kernel: the reciprocal of the scale in float32, the product in float64 for a float64
-    input (float32 otherwise), the result ``(q - zero_point) * scale`` in float32 whatever the input."""
+    input (float32 otherwise), the result ``(q - zero_point) * scale`` in float32 whatever the input.
+    Values with no integer (NaN; for ``per_channel``, also infinities and anything past int64) become
+    ``quant_min``, as the kernels' conversions make them."""
     work = xp.float64 if x.dtype == xp.float64 else xp.float32
     inv = (xp.float32(1) / xp.asarray(scale, dtype=xp.float32)).astype(work)
     scaled = x.astype(work) * inv
@@ -24,6 +26,11 @@ def _fake_quantize(xp, x, scale, zero_point, quant_min, quant_max, float_zero_po
     else:
         q = xp.rint(scaled).astype(xp.float64) + xp.asarray(zero_point, dtype=xp.float64)
     mask = (q >= quant_min) & (q <= quant_max)
+    # NOTE: the per-tensor kernel clamps in floating point (fmax takes quant_min over NaN); the per-channel
+    # one converts to int64 first, which gives int64's minimum where there is no such integer
+    no_integer = ~(xp.abs(q) < 2.0 ** 63) if per_channel else xp.isnan(q)
+    if no_integer.any():
+        q = xp.where(no_integer, quant_min, q)
     out = (xp.clip(q, quant_min, quant_max) - xp.asarray(zero_point, dtype=xp.float64)) \
         * xp.asarray(scale, dtype=xp.float32).astype(xp.float64)
     return out.astype(xp.float32).astype(x.dtype), mask
@@ -67,7 +74,7 @@ class FakeQuantizePerChannel(_StraightThrough):
     @staticmethod
     def forward(ctx, x, scale, zero_point, quant_min, quant_max, float_zero_point):
         _refuse_non_float(x, 'fake_quantize_channel_cachemask_cpu_type_handling')
-        out, mask = _fake_quantize(ctx.xp, x, scale, zero_point, quant_min, quant_max, float_zero_point)
+        out, mask = _fake_quantize(ctx.xp, x, scale, zero_point, quant_min, quant_max, float_zero_point, True)
         ctx.save_for_backward(mask.astype(x.dtype))
         ctx.n_options = 5
         return out

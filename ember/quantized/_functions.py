@@ -68,7 +68,9 @@ def quantize_values(x, scale, zero_point, qmin, qmax, rounding='add'):
         elif rounding == 'add':
             values = np.rint(x * inv + np.asarray(zero_point, dtype=np.float32))
         else:
-            values = np.rint(x * inv) + zero_point
+            values = np.rint(x * inv)
+            # converted to int64 before the zero point is added: past int64's range, that gives its minimum
+            values = np.where(np.abs(values) < 2.0 ** 63, values, -2.0 ** 63) + zero_point
         # clamped in float64, where qint32's limits are exact (in float32 its maximum rounds up past the type)
         return np.clip(np.asarray(values, dtype=np.float64), qmin, qmax)
 
@@ -77,8 +79,21 @@ def _rounding(qdtype):
     return 'fused' if qdtype.bits == 8 else 'add' if qdtype.bits == 32 else 'after'
 
 
-def _store(values, qdtype):
-    return np.nan_to_num(values, nan=0.0).astype(qdtype.storage)
+def _store(values, qdtype, nan):
+    """Clamped float ``values`` as ``qdtype``'s integers, NaN stored as ``nan``: each of PyTorch's kernels makes
+    its own (see ``_per_tensor_nan``, ``_PER_CHANNEL_NAN``)."""
+    return np.nan_to_num(values, nan=nan).astype(qdtype.storage)
+
+
+def _per_tensor_nan(qdtype):
+    # FBGEMM's 8-bit kernel clamps with vector min/max, which keep the bound over NaN: the maximum comes last;
+    # the 32-bit and sub-byte kernels convert to an integer first, which gives the integer's minimum (clamped)
+    return qdtype.qmax if qdtype.bits == 8 else qdtype.qmin
+
+
+def _per_channel_nan(qdtype):
+    # clamped in floating point (NaN stays), then converted to int32 (its minimum) and cut to the storage's width
+    return qdtype.qmin if qdtype.bits == 32 else 0
 
 
 def quantize_per_tensor(input, scale, zero_point, dtype):
@@ -116,7 +131,8 @@ def quantize_per_tensor(input, scale, zero_point, dtype):
     x = _float_array(input)
     _warn_deprecated()
     _check_zero_point(zero_point, qdtype, 'quantize_tensor_per_tensor_affine')
-    ints = _store(quantize_values(x, scale, zero_point, qdtype.qmin, qdtype.qmax, _rounding(qdtype)), qdtype)
+    ints = _store(quantize_values(x, scale, zero_point, qdtype.qmin, qdtype.qmax, _rounding(qdtype)), qdtype,
+                  _per_tensor_nan(qdtype))
     return make(ints, qdtype, per_tensor_affine, float(scale), int(zero_point))
 
 
@@ -162,13 +178,17 @@ def quantize_per_channel(input, scales, zero_points, axis, dtype):
         # float qparams (embedding tables): the zero point is added before rounding
         inv = np.float32(1) / s.astype(np.float32)
         vals = np.rint(x * inv.reshape(shape) + z.astype(np.float32).reshape(shape))
-        ints = _store(np.clip(vals, qdtype.qmin, qdtype.qmax), qdtype)
+        ints = _store(np.clip(vals, qdtype.qmin, qdtype.qmax), qdtype, _per_channel_nan(qdtype))
         return make(ints, qdtype, per_channel_affine_float_qparams, s.astype(np.float32), z.astype(np.float32),
                     axis)
+    if qdtype.bits < 8:     # (float zero points take sub-byte types; integer ones do not)
+        raise NotImplementedError(f'"quantize_tensor_per_channel_affine" not implemented for '
+                                  f"'{_scalar_name(qdtype)}'")
     z = z.astype(np.int64)
     for zp in z:
         _check_zero_point(int(zp), qdtype, 'quantize_tensor_per_channel_affine')
-    ints = _store(quantize_values(x, s.reshape(shape), z.reshape(shape), qdtype.qmin, qdtype.qmax), qdtype)
+    ints = _store(quantize_values(x, s.reshape(shape), z.reshape(shape), qdtype.qmin, qdtype.qmax), qdtype,
+                  _per_channel_nan(qdtype))
     return make(ints, qdtype, per_channel_affine, s, z, axis)
 
 
@@ -191,6 +211,8 @@ def quantize_per_tensor_dynamic(input, dtype, reduce_range):
         raise RuntimeError(f"dtype {_scalar_name(dtype)}not supported")
     x = _float_array(input)
     lo, hi = (float(x.min()), float(x.max())) if x.size else (0.0, 0.0)
+    if not lo <= hi:        # a NaN: PyTorch's range check fails on it
+        raise RuntimeError("In ChooseQuantizationParams, min should be less than or equal to max")
     scale, zero_point = choose_qparams(lo, hi, dtype.qmin, dtype.qmax, reduce_range=reduce_range)
     return quantize_per_tensor(input, scale, zero_point, dtype)
 
@@ -392,14 +414,18 @@ qscheme_of = _accessor('qscheme', "The quantization scheme of a quantized tensor
                        "``ember.per_channel_affine`` ...)." + _PER_TENSOR_EXAMPLE)
 
 
-def quantize_like(q, value):
-    """``value`` (a float tensor or number) as ``q``'s integers, with ``q``'s parameters."""
+def quantize_like(q, value, index=Ellipsis):
+    """``value`` (a float tensor or number) as ``q``'s integers, with ``q``'s parameters: those of the channels
+    of ``q[index]`` (a NumPy index) where it is quantized per channel."""
     x = _values(value).astype(np.float32)
     qdtype = q._qdtype
+    nan = _per_tensor_nan(qdtype)       # (a value written into a per-channel tensor too, as PyTorch's)
     if q._qscheme in _PER_TENSOR:
-        return _store(quantize_values(x, q._scale, q._zero_point, qdtype.qmin, qdtype.qmax, _rounding(qdtype)), qdtype)
-    return _store(quantize_values(x, _channel_view(q._scale, q), _channel_view(q._zero_point, q),
-                                  qdtype.qmin, qdtype.qmax), qdtype)
+        return _store(quantize_values(x, q._scale, q._zero_point, qdtype.qmin, qdtype.qmax, _rounding(qdtype)), qdtype,
+                      nan)
+    channels = np.broadcast_to(_channel_view(np.arange(q._int.shape[q._axis]), q), q._int.shape)[index]
+    return _store(quantize_values(x, np.asarray(q._scale)[channels], np.asarray(q._zero_point)[channels],
+                                  qdtype.qmin, qdtype.qmax), qdtype, nan)
 
 
 def cat(tensors, dim=0):

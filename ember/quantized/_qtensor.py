@@ -320,7 +320,8 @@ class QTensor(Tensor):
 
     def __setitem__(self, index, value):
         from ember.quantized._functions import quantize_like
-        self._int[_numpy_index(index)] = quantize_like(self, value)
+        index = _numpy_index(index)
+        self._int[index] = quantize_like(self, value, index)
 
     def copy_(self, src, non_blocking=False):
         from ember.quantized._functions import quantize_like
