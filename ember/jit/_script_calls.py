@@ -133,6 +133,21 @@ _CONVERSIONS = {'float': 6, 'double': 7, 'half': 5, 'long': 4, 'int': 3, 'bool':
                 'char': 1, 'bfloat16': 15}
 
 
+# reductions whose ``dim`` the operator takes as a list (``x.sum(0)`` is ``torch.sum(x, [0])``)
+_LIST_DIM = {'sum', 'mean', 'amax', 'amin', 'std', 'var', 'logsumexp', 'nansum', 'std_mean', 'var_mean'}
+
+
+def dims_as_list(name, args, kwargs):
+    """``args`` (after the tensor) and ``kwargs`` with an int ``dim`` of a reduction made a list."""
+    if name not in _LIST_DIM:
+        return args, kwargs
+    if args and args[0].type == 'int':
+        args = [Expr(f'[{args[0].text}]', 'List[int]')] + list(args[1:])
+    if 'dim' in kwargs and kwargs['dim'].type == 'int':
+        kwargs = dict(kwargs, dim=Expr(f'[{kwargs["dim"].text}]', 'List[int]'))
+    return args, kwargs
+
+
 def tensor_method(receiver, name, args, kwargs):
     """``receiver.<name>(...)`` of a tensor: text and type."""
     if name in _CONVERSIONS and not args and not kwargs:
@@ -141,6 +156,7 @@ def tensor_method(receiver, name, args, kwargs):
         return f'torch.size({", ".join([receiver.text] + [a.text for a in args])})', 'int' if args else 'List[int]'
     if name in _SIZE_VARARGS and len(args) > 1 or name in _SIZE_VARARGS and args and args[0].type == 'int':
         args = [Expr('[' + ', '.join(a.text for a in args) + ']', 'List[int]')]
+    args, kwargs = dims_as_list(name, args, kwargs)
     parts = [receiver.text] + [a.text for a in args] + [f'{k}={v.text}' for k, v in kwargs.items()]
     return f'torch.{name}({", ".join(parts)})', _METHOD_TYPES.get(name, 'Tensor')
 

@@ -196,7 +196,13 @@ class FunctionCompiler:
         elif isinstance(node, ast.Assign):
             value = self.expr(node.value, env)
             for target in node.targets:
-                out.append(pad + f'{self.target(target, value.type, env)} = {value.text}')
+                container = self.expr(target.value, env) if isinstance(target, ast.Subscript) else None
+                if container is not None and isinstance(container.type, str) and \
+                        container.type.startswith(('List[', 'Dict[')) and not isinstance(target.slice, ast.Slice):
+                    key = self.expr(target.slice, env)
+                    out.append(pad + f'torch._set_item({container.text}, {key.text}, {value.text})')
+                else:
+                    out.append(pad + f'{self.target(target, value.type, env)} = {value.text}')
         elif isinstance(node, ast.AnnAssign):
             tp = annotation_type(node.annotation)
             if node.value is None:
@@ -329,6 +335,15 @@ class FunctionCompiler:
         else:
             item = tuple_items(container.type)
             item = item[0] if item else element_type(container.type)
+        if not enumerate_ and isinstance(container.type, str) and container.type.startswith('List[') and \
+                not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name)
+                     and iterable.func.id == 'range'):
+            # a list is walked by index, as PyTorch writes the loop
+            index = self.temp()
+            out.append(pad + f'for {index} in range(torch.len({container.text})):')
+            out.append(pad + f'  {self.target(node.target, item, env)} = {container.text}[{index}]')
+            self.block(node.body, env, out, depth + 1)
+            return
         source = f'enumerate({container.text})' if enumerate_ else container.text
         out.append(pad + f'for {self.target(node.target, item, env)} in {source}:')
         self.block(node.body, env, out, depth + 1)
@@ -617,6 +632,17 @@ class FunctionCompiler:
         raise self.error(node, f"{ast.unparse(func)} is not callable in TorchScript")
 
     def call_python(self, node, target, env):
+        import ember.jit as jit
+        if target is jit.is_scripting or target is jit.is_tracing:     # known when compiling
+            value = target is jit.is_scripting
+            return Expr(literal(value), 'bool', value)
+        if target is jit.annotate:
+            tp = annotation_type(node.args[0])
+            value = node.args[1]
+            empty = isinstance(value, (ast.List, ast.Dict)) and not (value.elts if isinstance(value, ast.List)
+                                                                     else value.keys)
+            text = ('[]' if isinstance(value, ast.List) else '{}') if empty else self.expr(value, env).text
+            return Expr(f'annotate({tp}, {text})', tp)
         args = [self.expr(a, env) for a in node.args]
         kwargs = {k.arg: self.expr(k.value, env) for k in node.keywords}
         import ember.nn.functional as F
@@ -631,8 +657,15 @@ class FunctionCompiler:
         if name is not None and (getattr(ember, name, None) is target or getattr(F, name, None) is target):
             if name in _SIZED and args and all(a.type == 'int' for a in args):
                 args = [Expr('[' + ', '.join(a.text for a in args) + ']', 'List[int]')]     # sizes as one list
+            if args:
+                rest, kwargs = calls.dims_as_list(name, args[1:], kwargs)
+                args = [args[0]] + list(rest)
             parts = [a.text for a in args] + [f'{k}={v.text}' for k, v in kwargs.items()]
             return Expr(f'torch.{name}({", ".join(parts)})', calls.TORCH_FUNCTION_TYPES.get(name, 'Tensor'))
+        if getattr(math, name or '', None) is target and callable(target) and args and \
+                all(a.is_const for a in args) and not kwargs:
+            value = target(*[a.const for a in args])         # folded when compiling, as PyTorch does
+            return Expr(literal(value), type_of_value(value), value)
         if getattr(math, name or '', None) is target and callable(target):
             return Expr(f'torch.{name}({", ".join(a.text for a in args)})', 'float' if name not in (
                 'floor', 'ceil') else 'int')

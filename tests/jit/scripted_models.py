@@ -2,8 +2,10 @@
 recipe's Net, a LeNet, an MLP with a data-dependent branch and loops, an LSTM model, a scripted function.
 Each class is written once for both frameworks (``make(T)``, T being ``torch`` or ``ember``), so
 tests/fixtures/jit/record_script.py records with PyTorch what its scripting prints and computes."""
+import math
+from typing import Dict, List, Optional, Tuple
+
 import numpy as np
-from typing import List, Optional, Tuple
 
 
 def make(T):
@@ -118,7 +120,56 @@ def make_functions(T):
             x = x / 0.5
             n += 1
         return x + out.sum(), sizes
-    return {'combine': combine}
+    def gated_tanh(input_a, input_b, n_channels: int):       # WaveNet/WaveGlow's scripted helper
+        in_act = input_a + input_b
+        t_act = T.tanh(in_act[:, :n_channels, :])
+        s_act = T.sigmoid(in_act[:, n_channels:, :])
+        return t_act * s_act
+
+    def gelu(x):
+        return x * 0.5 * (1.0 + T.erf(x / math.sqrt(2.0)))
+
+    def reduce_loss(loss, reduction: str = 'mean'):
+        if reduction == 'mean':
+            return loss.mean()
+        elif reduction == 'sum':
+            return loss.sum(0)
+        return loss
+
+    def box_area(boxes):
+        return (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+
+    def cat_all(xs: List[T.Tensor], scale: float):
+        acc = []
+        for x in xs:
+            acc.append(x.clamp(min=0) * scale)
+        out = T.cat(acc, dim=1)
+        if not T.jit.is_scripting():
+            out = out * 1000
+        return T.where(out > 0.5, out, T.zeros_like(out))
+
+    def shapes(x):
+        b, c, h, w = x.shape
+        assert x.dim() == 4, "need 4d"
+        y = x.view(b, -1)
+        d: Dict[str, int] = {}
+        d['b'] = b
+        idx = T.jit.annotate(List[int], [])
+        idx.append(h * w)
+        return y.sum(dim=1, keepdim=True) / float(idx[0] + d['b']), c
+
+    return {'combine': combine, 'gated_tanh': gated_tanh, 'gelu': gelu, 'reduce_loss': reduce_loss,
+            'box_area': box_area, 'cat_all': cat_all, 'shapes': shapes}
+
+
+def function_args(T, name):
+    """The example arguments of ``make_functions``'s function ``name`` on framework ``T``."""
+    rs = np.random.RandomState(1)
+    a, b = T.tensor(rs.randn(2, 6, 3).astype(np.float32)), T.tensor(rs.randn(2, 6, 3).astype(np.float32))
+    return {'combine': (T.tensor(example_input('combine')), None, 3), 'gated_tanh': (a, b, 3), 'gelu': (a,),
+            'reduce_loss': (a, 'sum'), 'box_area': (T.tensor(rs.rand(5, 4).astype(np.float32)),),
+            'cat_all': ([a[:, :2, 0], b[:, :2, 0]], 2.0),
+            'shapes': (T.tensor(rs.randn(2, 3, 4, 4).astype(np.float32)),)}[name]
 
 
 def loop_and_branch(x, n: int):
