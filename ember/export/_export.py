@@ -8,7 +8,7 @@ from ember.export import _errors
 from ember.export._internal_calls import recording_internal_calls
 from ember.export._module_calls import module_call_graph, recording_call_signatures, recording_module_calls
 from ember.export._retrace import untrack
-from ember.export._tracer import OpTracer, run_traced
+from ember.export._tracer import OpTracer, _meta_value, _tensor_meta, run_traced
 from ember.export.graph_signature import (ConstantArgument, ExportGraphSignature, InputKind, InputSpec,
                                           OutputKind, OutputSpec, TensorArgument)
 from ember.fx.graph import Graph
@@ -127,12 +127,18 @@ def export(mod, args, kwargs=None, *, dynamic_shapes=None, strict=False, preserv
     tracer = OpTracer(graph)
     if strict:
         tracer.root_code = getattr(type(mod).forward, '__code__', None)
-    user_nodes, traced_leaves = [], []
+    user_nodes, traced_leaves, traced_inputs = [], [], {}
     for name, value in user_leaves:
         node = placeholder(graph, name)
         user_nodes.append(node)
         if isinstance(value, Tensor):
-            traced = tracer.track(value.detach().clone(), node, value.requires_grad)
+            # one tensor passed as several inputs stays one object in the forward (``query is key`` picks
+            # attention's packed projection), read from its first input, as PyTorch's trace does
+            traced = traced_inputs.get(id(value))
+            if traced is None:
+                traced = traced_inputs[id(value)] = tracer.track(value.detach().clone(), node, value.requires_grad)
+            else:
+                node.meta.update(val=_meta_value(value), tensor_meta=_tensor_meta(value, value.requires_grad))
             traced_leaves.append(traced)
         else:
             node.meta['val'] = value

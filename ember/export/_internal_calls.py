@@ -146,43 +146,15 @@ def recording_recurrent_layers():
 
 @contextlib.contextmanager
 def recording_attention():
-    """Multi-head attention as one ``aten::_native_multi_head_attention`` (PyTorch's fused kernel, with a
-    key padding or a 2-D attention mask): ember computes it with internal functions the recording does not
-    see. Other uses (both masks, per-head masks, separate projections, extra key/value biases) keep
-    ember's code, and the trace refuses them."""
-    from ember.export import _aten
-    from ember.export._tracer import record_overload
+    """Multi-head attention as the operators PyTorch's Python ``F.multi_head_attention_forward`` calls
+    (``ember.export._attention``): ember computes it with internal functions the recording does not see."""
+    from ember.export._attention import multi_head_attention_forward as op_by_op
     from ember.ops import attention
     from ember.overrides import _disabled
     original = attention.multi_head_attention_forward
 
-    def call(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k, bias_v,
-             add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training=True, key_padding_mask=None,
-             need_weights=True, attn_mask=None, use_separate_proj_weight=False, q_proj_weight=None,
-             k_proj_weight=None, v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True,
-             is_causal=False):
-        # PyTorch's kernel takes one mask: a key padding mask (type 1) or a 2-D attention mask (type 0)
-        mask, mask_type = (key_padding_mask, 1) if attn_mask is None else (attn_mask, 0)
-        fused = not _disabled() and query.dim() == 3 and bias_k is None and bias_v is None and not add_zero_attn \
-            and not use_separate_proj_weight and static_k is None and static_v is None and not is_causal and \
-            (key_padding_mask is None or attn_mask is None) and (attn_mask is None or attn_mask.dim() == 2) and \
-            (dropout_p == 0 or not training)
-        if fused:
-            q = query.transpose(1, 0)
-            k = q if key is query else key.transpose(1, 0)
-            v = k if value is key else value.transpose(1, 0)
-            out = record_overload(_aten.overload('_native_multi_head_attention', 'default'),
-                                  (q, k, v, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias,
-                                   out_proj_weight, out_proj_bias, mask, need_weights, average_attn_weights,
-                                   None if mask is None else mask_type), {})
-            if out is not NotImplemented:
-                return out[0].transpose(1, 0), (out[1] if need_weights else None)
-        return original(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k,
-                        bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training=training,
-                        key_padding_mask=key_padding_mask, need_weights=need_weights, attn_mask=attn_mask,
-                        use_separate_proj_weight=use_separate_proj_weight, q_proj_weight=q_proj_weight,
-                        k_proj_weight=k_proj_weight, v_proj_weight=v_proj_weight, static_k=static_k,
-                        static_v=static_v, average_attn_weights=average_attn_weights, is_causal=is_causal)
+    def call(*args, **kwargs):
+        return (original if _disabled() else op_by_op)(*args, **kwargs)
     attention.multi_head_attention_forward = call
     try:
         yield

@@ -226,6 +226,18 @@ def _choose(aten_name, values, provided, first=None):
 
 
 # ---------------------------------------------------------------------------------- special cases
+def _split(fn, args, kwargs):
+    # PyTorch's Tensor.split (Python) calls split_with_sizes for a list of sizes, split.Tensor for one size
+    values, provided = _values_for(fn, args, kwargs)
+    sizes = next((values[k] for k in ('split_size_or_sections', 'split_size') if k in values), None)
+    tensor = next(values[k] for k in ('self', 'tensor', 'input') if k in values)
+    if isinstance(sizes, (list, tuple)):
+        values = {'self': tensor, 'split_sizes': list(sizes), 'dim': values.get('dim', 0)}
+        return _choose('split_with_sizes', values, set(values))
+    values = {'self': tensor, 'split_size': sizes, 'dim': values.get('dim', 0)}
+    return _choose('split', values, set(values))
+
+
 def _relu_functional(fn, args, kwargs):
     values, provided = _values_for(fn, args, kwargs)
     inplace = values.pop('inplace', False)
@@ -514,7 +526,7 @@ def _getitem(fn, args, kwargs):
 
 
 _SPECIAL = {
-    'relu': _relu_functional, 'batch_norm': _batch_norm, 'max_pool2d': _max_pool('max_pool2d'),
+    'relu': _relu_functional, 'split': _split, 'batch_norm': _batch_norm, 'max_pool2d': _max_pool('max_pool2d'),
     'max_pool1d': _max_pool('max_pool1d'), 'max_pool3d': _max_pool('max_pool3d'), 'instance_norm': _instance_norm,
     'dropout1d': _feature_dropout('feature_dropout', 1), 'dropout2d': _feature_dropout('feature_dropout', 2),
     'dropout3d': _feature_dropout('feature_dropout', 3), 'alpha_dropout': _feature_dropout('alpha_dropout'),

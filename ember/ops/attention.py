@@ -335,16 +335,21 @@ def _check_shapes(query, key, value, key_padding_mask, attn_mask, num_heads):
     raise AssertionError(f'query should be unbatched 2D or batched 3D tensor but received {query.ndim}-D query tensor')
 
 
-def _float_mask(mask, name, dtype, other=None, other_name=''):
-    """A bool mask (True = masked) becomes an additive float mask of -inf/0."""
-    if mask is None:
-        return None
+def _check_mask(mask, name, other=None, other_name='', stacklevel=4):
+    """A mask must be bool or floating; one of another dtype than ``other`` warns (deprecated)."""
     if mask.dtype.name != 'bool' and mask.dtype.category < 2:
         raise AssertionError(f'only bool and floating types of {name} are supported')
     if other is not None and mask.dtype is not other.dtype:
         import warnings
         warnings.warn(f'Support for mismatched {name} and {other_name} is deprecated. Use same type for both instead.',
-                      stacklevel=4)
+                      stacklevel=stacklevel)
+
+
+def _float_mask(mask, name, dtype, other=None, other_name=''):
+    """A bool mask (True = masked) becomes an additive float mask of -inf/0."""
+    if mask is None:
+        return None
+    _check_mask(mask, name, other, other_name, stacklevel=5)
     if mask.dtype.name == 'bool':
         from ember.ops.creation import zeros
         return zeros(tuple(mask.shape), dtype=dtype, device=mask.device).masked_fill(mask, float('-inf'))

@@ -40,22 +40,14 @@ REFUSED = {
     'RReLU_eval': _unknown('rrelu'), 'EmbeddingBag': _unknown('embedding_bag'),
     'EmbeddingBag_max': _unknown('embedding_bag'), 'GaussianNLLLoss': _unknown('gaussian_nll_loss'),
     'CTCLoss': _unknown('ctc_loss'), 'LinearCrossEntropyLoss': _unknown('linear_cross_entropy'),
-    # computed by ember's own code the trace cannot see (PyTorch's Python code, which it records, differs)
-    'MultiheadAttention_kdim': (UntracedComputation, r"^ember\.export cannot record aten::addmm in "
-                                                     r"MultiheadAttention: ember computes it outside"),
-    'MultiheadAttention_bias_kv': (UntracedComputation, 'cannot record aten::addmm'),
+    # computed by ember's own code the trace cannot see
     'CrossMapLRN2d': (UntracedComputation, 'cannot record aten::cross_map_lrn2d'),
     # PyTorch refuses too: which cluster a target falls in decides the program's shape
     'AdaptiveLogSoftmaxWithLoss': (GuardOnDataDependentSymNode, 'Could not guard on data-dependent expression'),
 }
 
-# modules whose graphs differ from PyTorch's (their signatures agree)
-_FUSED = ("ember records PyTorch's fused kernel aten._native_multi_head_attention where PyTorch's graph holds "
-          "the Python code of F.multi_head_attention_forward, op by op")
-DIFFERENT = {name: _FUSED for name in (
-    'MultiheadAttention', 'MultiheadAttention_self', 'TransformerEncoderLayer', 'TransformerEncoderLayer_eval',
-    'TransformerEncoderLayer_gelu', 'TransformerDecoderLayer', 'TransformerEncoder', 'TransformerDecoder',
-    'Transformer')}
+# modules whose graphs differ from PyTorch's (their signatures agree), and why
+DIFFERENT = {}
 
 
 def _generator(seed):

@@ -178,18 +178,32 @@ def test_example_kwarg_inputs():
 
 
 def test_what_ember_cannot_write_is_refused_naming_the_operator():
+    class Loss(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.loss = nn.GaussianNLLLoss()
+
+        def forward(self, x, target, var):
+            return self.loss(x, target, var)
+    with pytest.raises(RuntimeError, match=r"^ember\.jit\.trace cannot record the call of 'gaussian_nll_loss': "
+                       r"ember\.export does not know the ATen operator 'gaussian_nll_loss'"):
+        ember.jit.trace(Loss(), (ember.randn(3, 4), ember.randn(3, 4), ember.ones(3, 4)))
+
+
+def test_attention_with_both_masks_is_traced_as_pytorchs_python_code():
     class Padded(nn.Module):
         def __init__(self):
             super().__init__()
             self.attention = nn.MultiheadAttention(8, 2, batch_first=True)
 
-        def forward(self, x, mask, causal):       # both masks at once: not PyTorch's fused kernel's
+        def forward(self, x, mask, causal):
             return self.attention(x, x, x, key_padding_mask=mask, attn_mask=causal)[0]
-    x = ember.randn(2, 3, 8)
-    mask = ember.tensor([[False, False, True]] * 2)
-    with pytest.raises(RuntimeError, match=r"^ember\.jit\.trace cannot record aten::\w+ in MultiheadAttention "
-                       r"'attention': ember computes it outside the operators it can write as TorchScript"):
-        ember.jit.trace(Padded().eval(), (x, mask, ember.ones(3, 3, dtype=ember.bool).triu(1)))
+    causal = ember.ones(3, 3, dtype=ember.bool).triu(1)
+    module = Padded().eval()
+    traced = ember.jit.trace(module, (ember.randn(2, 3, 8), ember.tensor([[False, False, True]] * 2), causal))
+    assert 'torch.baddbmm(' in traced.attention.code and 'torch.linear(' in traced.attention.code
+    x, mask = ember.randn(2, 3, 8), ember.tensor([[False, True, False], [False, False, False]])
+    assert ember.allclose(traced(x, mask, causal), module(x, mask, causal), atol=1e-6)
 
 
 @pytest.mark.parametrize('name', sorted(PYTORCH))
