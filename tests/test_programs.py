@@ -18,9 +18,9 @@ from ember import compat
 PROGRAMS = pathlib.Path(__file__).parent / 'programs'
 # the packages whose modules must be imported afresh on top of ember (einops picks its backend by
 # the torch module it finds)
-_ALIASED = ('torch', 'torchvision', 'functorch', 'einops')
+_ALIASED = ('torch', 'torchvision', 'functorch', 'einops', 'fvcore')
 # programs that need optional packages (space-separated)
-NEEDS = {'vit_einops': 'einops', 'gan_mnist': 'PIL',
+NEEDS = {'vit_einops': 'einops', 'gan_mnist': 'PIL', 'lib_fvcore_counts': 'fvcore',
          # torchvision's MNIST-family datasets hand their transforms PIL images
          'tut_quickstart': 'PIL', 'tut_data': 'PIL', 'tut_transforms': 'PIL', 'tut_optimization': 'PIL',
          'tut_blitz_cifar10': 'PIL', 'tut_trainingyt': 'PIL', 'tut_dcgan': 'PIL', 'tut_transfer_learning': 'PIL',

@@ -14,6 +14,7 @@ from ember._C._variable_functions import _VariableFunctions, _VariableFunctionsC
 from ember._tensor import Tensor as TensorBase  # noqa: E402  (PyTorch's base of Tensor; ember has one class)
 _TensorBase = TensorBase
 from ember.jit._tensor_type import TensorType  # noqa: E402,F401
+from ember.jit._trace_graph import Graph, Node, Value  # noqa: E402,F401  (a traced graph: jit._get_trace_graph)
 # the metaclass of Tensor (libraries annotate with it: lightning's ``new_type: _TensorMeta``); ember's Tensor is a
 # plain class, kept so because a metaclass of its own would slow every isinstance(x, Tensor) of a non-tensor
 _TensorMeta = type(TensorBase)

@@ -202,6 +202,7 @@ class OpTracer:
         # sets ``module_stack_meta`` to the stack of the node being lowered instead
         self.module_stack = []
         self.module_stack_meta = None
+        self.scopes = []            # names libraries push while a jit trace records (fvcore's module scopes)
         # whether recorded values can require grad: not in a lowered program (PyTorch lowers without
         # autograd, so only its parameters do)
         self.track_grad = True
@@ -363,6 +364,8 @@ class OpTracer:
         modules = self.module_stack_meta if self.module_stack_meta is not None else dict(self.module_stack)
         if modules:
             node.meta['nn_module_stack'] = dict(modules)
+        if self.scopes:
+            node.meta['scope'] = '/'.join(self.scopes)
         if out is None:
             return None
         if isinstance(out, (tuple, list)):

@@ -77,7 +77,46 @@ def is_scripting():
     return False
 
 
-_trace_state = threading.local()
+class _TracingState(threading.local):
+    """What ``ember._C._get_tracing_state()`` gives while a trace records: libraries name the parts of the
+    program they run (fvcore pushes each module's name from forward hooks), and each recorded operator carries
+    the names pushed around it, joined by '/' (its ``scopeName()`` in :func:`_get_trace_graph`'s graph)."""
+
+    def push_scope(self, name):
+        """Opens the scope ``name`` inside the current one."""
+        from ember.export._tracer import _tracer
+        tracer = _tracer()
+        if tracer is not None:
+            tracer.scopes.append(name)
+
+    def pop_scope(self):
+        """Closes the innermost scope."""
+        from ember.export._tracer import _tracer
+        tracer = _tracer()
+        if tracer is not None and tracer.scopes:
+            tracer.scopes.pop()
+
+
+_trace_state = _TracingState()
+
+
+def _get_trace_graph(f, args=(), kwargs=None, strict=True, _force_outplace=False, return_inputs=False,
+                     _return_inputs_states=False):
+    """``(graph, outputs)``: the operators a module or function runs on ``args`` as a TorchScript IR graph
+    (nodes with ``kind()`` such as ``'aten::linear'``, ``scopeName()``, ``inputs()``/``outputs()`` whose
+    ``type()`` knows sizes and dtype) and what the call returned. Tools that count a model's operations read
+    it (fvcore's ``FlopCountAnalysis``).
+
+    Example::
+
+        >>> graph, out = ember.jit._get_trace_graph(ember.nn.Linear(3, 2), (ember.ones(4, 3),))
+        >>> [node.kind() for node in graph.nodes() if not node.kind().startswith('prim::')]
+        ['aten::linear']
+        >>> next(graph.nodes()).output().type().sizes()
+        [4, 2]
+    """
+    from ember.jit._trace_graph import trace_graph
+    return trace_graph(f, args, kwargs, strict, _force_outplace, return_inputs, _return_inputs_states)
 
 
 def is_tracing():

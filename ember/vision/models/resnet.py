@@ -53,7 +53,8 @@ class BasicBlock(nn.Module):
         out = self.bn2(self.conv2(out))
         # the shortcut runs after the main branch, as in torchvision: fx traces list nodes in this order
         identity = x if self.downsample is None else self.downsample(x)
-        return self.relu(out + identity)
+        out += identity
+        return self.relu(out)
 
 
 class Bottleneck(nn.Module):
@@ -83,7 +84,8 @@ class Bottleneck(nn.Module):
         out = self.relu(self.bn2(self.conv2(out)))
         out = self.bn3(self.conv3(out))
         identity = x if self.downsample is None else self.downsample(x)
-        return self.relu(out + identity)
+        out += identity
+        return self.relu(out)
 
 
 class ResNet(nn.Module):

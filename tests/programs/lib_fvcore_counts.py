@@ -1,0 +1,34 @@
+"""fvcore's model statistics (as detectron2 and many papers' code print them): FlopCountAnalysis and
+ActivationCountAnalysis read the TorchScript graph of torch.jit._get_trace_graph (operator kinds, module
+scopes, value shapes, constants); parameter_count_table reads the parameters. A CNN, an MLP and a
+transformer layer."""
+import torch
+import torch.nn as nn
+import torchvision
+from fvcore.nn import ActivationCountAnalysis, FlopCountAnalysis, flop_count_table, parameter_count_table
+
+torch.manual_seed(0)
+models = {
+    'resnet18': (torchvision.models.resnet18(), (torch.randn(1, 3, 64, 64),)),
+    'mlp': (nn.Sequential(nn.Linear(20, 64), nn.ReLU(), nn.Linear(64, 64), nn.GELU(), nn.Linear(64, 10)),
+            (torch.randn(8, 20),)),
+    'transformer': (nn.TransformerEncoderLayer(d_model=32, nhead=4, dim_feedforward=64, batch_first=True),
+                    (torch.randn(2, 5, 32),)),
+}
+for name, (model, inputs) in models.items():
+    model.eval()
+    print('=====', name)
+    flops = FlopCountAnalysis(model, inputs)
+    print('total flops', flops.total())
+    print(flop_count_table(flops, max_depth=2))
+    print('by operator', dict(flops.by_operator()))
+    print('by module', {k: v for k, v in sorted(flops.by_module().items()) if v})
+    if name != 'transformer':
+        # PyTorch's tracer also records the arithmetic on sizes inside attention (aten::mul/div on them), which
+        # fvcore lists as unsupported operators; ember's sizes are plain ints
+        print('unsupported', sorted(flops.unsupported_ops().items()))
+    print('uncalled', sorted(flops.uncalled_modules()))
+    acts = ActivationCountAnalysis(model, inputs)
+    print('total activations', acts.total(), dict(acts.by_operator()))
+    print(flop_count_table(flops, max_depth=1, activations=acts))
+    print(parameter_count_table(model, max_depth=2))
