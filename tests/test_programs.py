@@ -26,7 +26,9 @@ NEEDS = {'vit_einops': 'einops', 'gan_mnist': 'PIL', 'lib_fvcore_counts': 'fvcor
          'tut_blitz_cifar10': 'PIL', 'tut_trainingyt': 'PIL', 'tut_dcgan': 'PIL', 'tut_transfer_learning': 'PIL',
          'tnlp_fgsm': 'PIL', 'tnlp_tensorboard': 'PIL matplotlib tensorboard',
          'tvis_neural_style': 'PIL', 'tvis_static_quantization': 'PIL', 'tvis_recipe_zeroing_out_gradients': 'PIL',
-         'tvis_super_resolution_onnx': 'PIL onnx onnxruntime', 'tvis_detection_finetuning': 'PIL'}
+         'tvis_super_resolution_onnx': 'PIL onnx onnxruntime', 'tvis_detection_finetuning': 'PIL',
+         'trec_knowledge_distillation': 'PIL', 'trec_reinforcement_q_learning': 'gymnasium',
+         'trec_torch_compile': 'scipy'}
 
 
 @contextlib.contextmanager
