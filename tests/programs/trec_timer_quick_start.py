@@ -24,13 +24,13 @@ def untimed(m):
     shown.append(f'  [{m.task_spec.num_threads} thread(s); median within the times: '
                  f'{min(times) <= m.median <= max(times)}; IQR not negative: {m.iqr >= 0}; '
                  f'times per run: {all(abs(t * m.number_per_run - r) <= 1e-12 for t, r in zip(times, m.raw_times))}]')
-    print(named('\n'.join(shown)))
+    print('\n'.join(shown[:1] + [named(line) for line in shown[1:]]))
 
 
 def named(text):
-    """User code quoted in a printout, with ``torch`` spelled as the running module names itself (the recorded
-    output reads PyTorch's 'torch' as 'ember', the user's code text included)."""
-    return text.replace('torch', torch.__name__)
+    """User code quoted in a printout, with the ``torch.`` prefix elided: the recorded output reads PyTorch's
+    'torch' as 'ember' everywhere, the user's own code text included, which ember prints as written."""
+    return text.replace('torch.', '')
 
 
 timer = Timer(
