@@ -106,6 +106,33 @@ def track_peaks():
     _peak.clear()
 
 
+def library_paths():
+    """Where CuPy's Python code lives (a package's folder, or a single module's file), as a tuple of prefixes."""
+    import os
+    path = os.path.abspath(_cp().__file__)
+    return (os.path.dirname(path) + os.sep,) if os.path.basename(path) == '__init__.py' else (path,)
+
+
+def watch_memory(on_malloc, on_free):
+    """Install a CuPy memory hook that reports each device allocation, ``on_malloc(device, address, size)``,
+    and each return of one to the pool, ``on_free(device, address, size)``; returns a function that removes it.
+
+    CuPy's hooks are per thread: the hook sees the allocations of the thread that installed it.
+    """
+    class HistoryHook(_cp().cuda.MemoryHook):
+        name = 'EmberMemoryHistory'
+
+        def malloc_postprocess(self, device_id, size, mem_size, mem_ptr, pmem_id):
+            on_malloc(device_id, mem_ptr, mem_size)
+
+        def free_postprocess(self, device_id, mem_size, mem_ptr, pmem_id):
+            on_free(device_id, mem_ptr, mem_size)
+
+    hook = HistoryHook()
+    hook.__enter__()
+    return lambda: hook.__exit__(None, None, None)
+
+
 def peak_allocated(index):
     track_peaks()
     now = allocated(index)

@@ -127,50 +127,67 @@ def memory_snapshot(mempool_id=None, include_traces=True):
                        "memory, does not list its segments and blocks (ember.cuda.memory_stats() has the totals)")
 
 
-_NO_HISTORY = ("the CUDA memory history is not available in ember: CuPy's memory pool, which holds ember's CUDA "
-               "memory, keeps no record of its allocations and segments (ember.cuda.memory_stats() has the totals, "
-               "ember.profiler.profile(profile_memory=True) the memory of each op)")
-
-
 def _record_memory_history(enabled='all', context='all', stacks='all', max_entries=9223372036854775807, device=None,
                            clear_history=False, compile_context=False, global_record_annotations=False,
                            skip_actions=None):
-    """Start (``enabled='all'`` or ``'state'``) or stop (``enabled=None``) recording the allocator's history
-    for :func:`_snapshot`. Not available in ember: starting raises; stopping, with nothing recording, does
-    nothing.
+    """Start (``enabled='all'``: every allocation and free, in order; ``'state'``: nothing in order) or stop
+    (``enabled=None``) recording ember's CUDA memory actions for :func:`_snapshot`.
+
+    Args:
+        enabled (str or None): ``'all'``, ``'state'`` or ``None`` (stop).
+        context (str or None): which actions keep the Python stack that made them: ``'all'``, ``'alloc'``,
+            ``'state'``/``None`` (none).
+        stacks (str): ``'python'`` or ``'all'`` (ember's stacks are Python's either way).
+        max_entries (int): keep only the last ``max_entries`` actions per device.
+        device (device or int, optional): record only this device (all by default).
+        clear_history (bool): forget what was recorded before.
+        compile_context, global_record_annotations (bool): not available (``True`` raises).
+        skip_actions (list of str, optional): actions not to record (``'alloc'``, ``'free_requested'``,
+            ``'free_completed'``).
+
+    CuPy's pool does not list its segments, so snapshots have the recorded actions only (``segments`` is
+    empty); the actions are those of the thread that started recording.
 
     Example::
 
-        >>> ember.cuda.memory._record_memory_history(enabled=None)   # nothing records: nothing to stop
+        >>> ember.cuda.memory._record_memory_history()                        # doctest: +SKIP
+        >>> x = ember.ones(1024, device='cuda'); del x                        # doctest: +SKIP
+        >>> [e['action'] for e in ember.cuda.memory._snapshot()['device_traces'][0]]   # doctest: +SKIP
+        ['alloc', 'free_requested', 'free_completed']
+        >>> ember.cuda.memory._record_memory_history(enabled=None)            # doctest: +SKIP
     """
-    if enabled not in (None, 'state', 'all'):
-        raise ValueError(f"enabled must be one of None, 'state' or 'all', got {enabled!r}")
-    if enabled is not None:
-        backend._require_cuda()
-        raise RuntimeError(_NO_HISTORY)
+    from ember.cuda import _memory_history
+    _memory_history.record(enabled, context, stacks, max_entries, device, clear_history, compile_context,
+                           global_record_annotations, skip_actions)
 
 
 def _snapshot(device=None, augment_with_fx_traces=False):
-    """The allocator's state and recorded history (not available in ember: see :func:`_record_memory_history`).
+    """What :func:`_record_memory_history` recorded: ``{'segments': [], 'device_traces': [[...], ...], ...}``,
+    one list of actions per device (``action``, ``addr``, ``size``, ``stream``, ``time_us``, ``frames``).
 
     Example::
 
-        >>> ember.cuda.memory_stats().get('allocated_bytes.all.current', 0) >= 0   # the totals instead
-        True
+        >>> ember.cuda.memory._snapshot()['device_traces']                    # doctest: +SKIP
+        [[]]
     """
-    backend._require_cuda()
-    raise RuntimeError(_NO_HISTORY)
+    if augment_with_fx_traces:
+        raise RuntimeError("augment_with_fx_traces is not available in ember's memory snapshots")
+    from ember.cuda import _memory_history
+    return _memory_history.snapshot(device)
 
 
 def _dump_snapshot(filename='dump_snapshot.pickle', augment_with_fx_traces=False):
-    """Pickle :func:`_snapshot` to ``filename`` (not available in ember: see :func:`_record_memory_history`).
+    """Pickle :func:`_snapshot` to ``filename`` (for pytorch.org/memory_viz's memory timeline).
 
     Example::
 
-        >>> print(ember.cuda.memory_summary())   # doctest: +SKIP
+        >>> ember.cuda.memory._dump_snapshot('snapshot.pickle')               # doctest: +SKIP
     """
+    if augment_with_fx_traces:
+        raise RuntimeError("augment_with_fx_traces is not available in ember's memory snapshots")
     backend._require_cuda()
-    raise RuntimeError(_NO_HISTORY)
+    from ember.cuda import _memory_history
+    _memory_history.dump(filename)
 
 
 # ---------------------------------------------------------------- private memory pools

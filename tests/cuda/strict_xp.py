@@ -183,10 +183,16 @@ class MemoryPool:
         pointer = _ALLOCATOR[0](root.nbytes)
         key = id(root)
         _OWNERS[key] = pointer
-        weakref.finalize(root, _OWNERS.pop, key, None)
+        address, size = root.__array_interface__['data'][0], getattr(pointer.mem, 'size', 0)
+        weakref.finalize(root, MemoryPool._freed, key, dev, address, size)
         for hook in list(_HOOKS):
-            hook.malloc_postprocess(device_id=dev, size=root.nbytes, mem_size=getattr(pointer.mem, 'size', 0),
-                                    mem_ptr=root.__array_interface__['data'][0], pmem_id=0)
+            hook.malloc_postprocess(device_id=dev, size=root.nbytes, mem_size=size, mem_ptr=address, pmem_id=0)
+
+    @staticmethod
+    def _freed(key, dev, address, size):
+        _OWNERS.pop(key, None)
+        for hook in list(_HOOKS):
+            hook.free_postprocess(device_id=dev, mem_size=size, mem_ptr=address, pmem_id=0)
 
     def _release(self, dev, size):
         self._used[dev] -= size
@@ -574,6 +580,7 @@ xp.lib = types.ModuleType('strict_xp.lib')
 xp.lib.stride_tricks = _namespace('strict_xp.lib.stride_tricks', np.lib.stride_tricks,
                                   _NAMES['cupy.lib.stride_tricks'])
 xp.__version__ = 'strict-standin'
+xp.__file__ = __file__   # where its Python code lives, as cupy.__file__ says for CuPy
 
 
 # ---------------------------------------------------------------- random
@@ -833,6 +840,9 @@ class MemoryHook:
         _HOOKS.remove(self)
 
     def malloc_postprocess(self, **kwargs):
+        pass
+
+    def free_postprocess(self, **kwargs):
         pass
 
 

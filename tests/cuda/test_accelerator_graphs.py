@@ -51,8 +51,7 @@ def test_accelerator_memory_module_and_positional_only_parameters():
     x = ember.ones(256, device='cuda')
     assert mem.memory_allocated() == ember.accelerator.memory_allocated() == cuda.memory_allocated() >= x.nbytes
     assert mem.get_memory_info(0) == cuda.mem_get_info(0)
-    with pytest.raises(RuntimeError, match='^the CUDA memory history is not available in ember'):
-        mem._snapshot()
+    assert mem._snapshot()['segments'] == []
     for fn in (ember.accelerator.synchronize, ember.accelerator.set_device_index, ember.accelerator.device_index):
         first = next(iter(inspect.signature(fn).parameters.values()))
         assert first.kind is inspect.Parameter.POSITIONAL_ONLY, fn

@@ -63,12 +63,7 @@ def test_what_cupy_has_no_counterpart_for_is_refused_clearly():
     for call in (cuda.nccl.unique_id, lambda: cuda.nccl.init_rank(2, b'id', 0)):
         with pytest.raises(RuntimeError, match=r"is not available: ember's NCCL collectives run between the GPUs"):
             call()
-    for call in (cuda.memory._record_memory_history, cuda.memory._snapshot, cuda.memory._dump_snapshot):
-        with pytest.raises(RuntimeError, match=r'^the CUDA memory history is not available in ember'):
-            call()
-    cuda.memory._record_memory_history(enabled=None)   # stopping a history nobody records: nothing to do
-    with pytest.raises(ValueError, match=r"^enabled must be one of None, 'state' or 'all', got 'yes'$"):
-        cuda.memory._record_memory_history('yes')
+
 
 
 def test_nccl_collectives_check_their_arguments_first_as_pytorchs():
