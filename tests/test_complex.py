@@ -207,3 +207,43 @@ def test_variance_and_norms_of_complex_tensors_are_real():
         assert np.allclose(g.detach().numpy(), grad, atol=1e-4), name
     assert ember.var_mean(ember.tensor([1j, 2.]))[1].dtype == ember.complex64
     assert ember.var(ember.ones(2, dtype=ember.complex128)).dtype == ember.float64
+
+
+# PyTorch 2.13 on the CPU: no half-precision FFT (cuFFT's float16 gives complex32), and a complex value with an
+# imaginary part does not convert to a real type
+HALF_PRECISION_REFUSALS = [
+    (lambda: ember.fft.fft(ember.randn(8).half()), RuntimeError, 'Unsupported dtype Half'),
+    (lambda: ember.fft.rfft(ember.randn(8).half()), RuntimeError, 'Unsupported dtype Half'),
+    (lambda: ember.fft.irfft(ember.randn(8).half()), RuntimeError, 'Unsupported dtype Half'),
+    (lambda: ember.fft.hfft(ember.randn(8).half()), RuntimeError, 'Unsupported dtype Half'),
+    (lambda: ember.fft.ihfft(ember.randn(8).half()), RuntimeError, 'Unsupported dtype Half'),
+    (lambda: ember.fft.fft2(ember.randn(4, 4).half(), norm='bad'), RuntimeError, 'Unsupported dtype Half'),
+    (lambda: ember.fft.fft(ember.randn(8).bfloat16()), RuntimeError, 'Unsupported dtype BFloat16'),
+    (lambda: ember.stft(ember.randn(64).half(), 16, window=ember.hann_window(16).half(), return_complex=True),
+     RuntimeError, "MKL FFT doesn't support tensors of type: Half"),
+    (lambda: ember.full((2,), 1j, dtype=ember.float16), RuntimeError,
+     'value cannot be converted to type c10::Half without overflow'),
+    (lambda: ember.full((2,), 1 + 1j, dtype=ember.float32), RuntimeError,
+     'value cannot be converted to type float without overflow'),
+    (lambda: ember.full((2,), 1j, dtype=ember.int64), RuntimeError,
+     'value cannot be converted to type int64_t without overflow'),
+    (lambda: ember.zeros(2, dtype=ember.bfloat16).fill_(1j), RuntimeError,
+     'value cannot be converted to type c10::BFloat16 without overflow'),
+    (lambda: ember.tensor([1.0, 1j], dtype=ember.float16), TypeError, 'must be real number, not complex'),
+    (lambda: ember.tensor([1 + 0j], dtype=ember.float32), TypeError, 'must be real number, not complex'),
+    (lambda: ember.tensor([1j], dtype=ember.int64), TypeError, "'complex' object cannot be interpreted as an integer"),
+]
+
+
+@pytest.mark.parametrize('call,exc,message', HALF_PRECISION_REFUSALS,
+                         ids=[str(i) for i in range(len(HALF_PRECISION_REFUSALS))])
+def test_half_precision_fft_and_complex_fill_refusals(call, exc, message):
+    with pytest.raises(exc) as info:
+        call()
+    assert str(info.value) == message
+
+
+def test_complex_fill_with_no_imaginary_part_and_into_bool():
+    assert ember.full((2,), 2 + 0j, dtype=ember.float16).tolist() == [2.0, 2.0]
+    assert ember.full((2,), 1j, dtype=ember.bool).tolist() == [True, True]
+    assert ember.zeros(2).fill_(3 + 0j).tolist() == [3.0, 3.0]

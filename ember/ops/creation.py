@@ -196,6 +196,12 @@ def _array_of(data, dt):
             raise ValueError(f"expected sequence of length {len(data[0])} at dim 1 (got "
                              f"{_first_bad_len(data)})") from None
         raise
+    except TypeError as e:
+        if "not 'complex'" in str(e):      # a Python complex for a real type: PyTorch's conversion's words
+            if dt.np_dtype.kind in 'iu':
+                raise TypeError("'complex' object cannot be interpreted as an integer") from None
+            raise TypeError("must be real number, not complex") from None
+        raise
 
 
 def _flatten_once(data):
@@ -408,12 +414,20 @@ def _pinned(t, pin_memory):
     return t
 
 
+_PYTHON_COMPLEX = type(1j)      # (the name ``complex`` is this module's op)
+
+
 def _checked_fill(value, dt, count=1):
     """``value`` as PyTorch converts a fill value: integers out of range (and floats beyond the
     type's range) are refused; an unsigned type takes negative integers down to minus its maximum
     (wrapping, as C does). ``count``: how many elements are filled (PyTorch checks a float8 fill
     value's range only when filling more than one)."""
     kind = dt.np_dtype.kind
+    if value.__class__ is _PYTHON_COMPLEX and kind not in 'bc':
+        if value.imag != 0:     # (only the imaginary part is refused: 2+0j fills 2)
+            name = _C_NAMES.get(dt.np_dtype.name) or f"c10::{dt._legacy[:-6]}"
+            raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+        value = value.real
     if isinstance(value, bool) or kind in 'bc' or not isinstance(value, (int, float)):
         return value
     if dt.np_dtype.num in FLOAT8_NUMS:     # converted through float32, as PyTorch does

@@ -105,6 +105,10 @@ class FftC2R(Primitive):
 # ------------------------------------------------------------ argument handling
 def _float_input(x):
     if x.dtype.is_floating_point or x.dtype.is_complex:
+        if x.dtype.itemsize == 2 and (x.dtype.name == 'bfloat16' or x.device.type != 'cuda'):
+            # PyTorch's CPU FFT has no half-precision kernels (cuFFT takes float16, giving complex32)
+            from ember._tensor import _scalar_type_name
+            raise RuntimeError(f"Unsupported dtype {_scalar_type_name(x.dtype)}")
         return x
     from ember._dtype import get_default_dtype
     return x.to(get_default_dtype())

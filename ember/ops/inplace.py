@@ -527,6 +527,9 @@ def fill_(input, value):
     if isinstance(value, Tensor) and value.ndim != 0:
         raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
                            "dimensions.")
+    if value.__class__ is complex:     # into a real type: its imaginary part refused, as PyTorch's conversion does
+        from ember.ops.creation import _checked_fill
+        value = _checked_fill(value, input.dtype)
 
     def fast(x, v):
         if type(v) is int and v < 0 and x._data.dtype.kind == 'u' or x._data.dtype.num in FLOAT8_NUMS:

@@ -102,6 +102,9 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
                    "format.")
     if not (signal.is_floating_point() or signal.is_complex()):
         fail("expected a tensor of floating point or complex values")
+    if signal.dtype.itemsize == 2 and signal.device.type != 'cuda':
+        from ember._tensor import _scalar_type_name
+        raise RuntimeError(f"MKL FFT doesn't support tensors of type: {_scalar_type_name(signal.dtype)}")
     if signal.dim() not in (1, 2):
         fail("expected a 1D or 2D tensor")
     length = signal.shape[-1]
