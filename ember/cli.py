@@ -2,7 +2,9 @@
 ``ember run -m module [args...]`` a module, ``ember info`` describes this installation.
 
 ``ember run --nproc N script.py`` starts N processes through MPI's launcher (``mpirun``) for
-``ember.distributed``, each running the script as ``ember run`` does.
+``ember.distributed``, each running the script as ``ember run`` does; where mpirun is not installed, it
+starts them as torchrun does, with ``RANK``/``WORLD_SIZE``/``MASTER_ADDR``/``MASTER_PORT`` set, and they
+meet over TCP.
 
 ``run`` installs the torch -> ember import alias (``ember.compat``), sets ``sys.argv`` and
 ``sys.path[0]`` as ``python script.py`` would, and runs the script as ``__main__``: its output, its
@@ -103,10 +105,12 @@ def _launch(parser, nproc, argv):
     if not argv:
         parser.error("run: give a script to run (ember run --nproc N script.py [args ...]) or -m module")
     launcher = _mpirun()
-    if launcher is None:
-        print("ember run: --nproc needs MPI's launcher, mpirun, which was not found: "
-              "pip install 'ember[mpi]'  (mpi4py and Open MPI)", file=sys.stderr)
-        return 2
+    if launcher is None:   # no MPI: start the processes as torchrun does; they meet over TCP
+        from ember.distributed import _local_launch
+        env = dict(os.environ)
+        env.setdefault('MASTER_ADDR', '127.0.0.1')
+        env.setdefault('MASTER_PORT', str(_local_launch.free_port()))
+        return _local_launch.launch([sys.executable, '-m', 'ember', 'run', *argv], nproc, env)
     cmd = [launcher, '-n', str(nproc)]
     if nproc > (os.cpu_count() or 1):
         cmd.append('--oversubscribe')   # more ranks than cores: Open MPI refuses unless told

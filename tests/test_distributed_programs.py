@@ -1,37 +1,28 @@
 """PyTorch's distributed tutorials, made to run on CPU with gloo, print what PyTorch 2.13 printed.
 
-Each ``tests/programs/distributed/<name>.py`` imports ``torch`` as the tutorial does and starts its
-own processes (``mp.spawn`` or ``mp.Process``, which meet through ``MASTER_ADDR``/``MASTER_PORT``);
-it runs here under ``python -m ember run`` (``torch`` aliased to ember), and needs no MPI. The ranks
-print side by side, so their lines are compared sorted with ``<name>.out``, PyTorch's output recorded
-by ``tests/programs/distributed/record.py`` ('torch' read as 'ember')."""
+Each ``tests/programs/distributed/<name>.py`` imports ``torch`` as the tutorial does. Most start their own
+processes (``mp.spawn`` or ``mp.Process``, which meet through ``MASTER_ADDR``/``MASTER_PORT``) and run
+here under ``python -m ember run`` (``torch`` aliased to ember); torchrun scripts are launched by
+``python -m ember.distributed.run`` (torchrun's options). Neither needs MPI. The ranks print side by
+side, so lines are compared sorted (see tests/programs/distributed/_harness.py) with ``<name>.out``,
+PyTorch's output recorded by ``tests/programs/distributed/record.py`` ('torch' read as 'ember')."""
 import os
-import pathlib
-import subprocess
 import sys
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-PROGRAMS = ROOT / 'tests' / 'programs' / 'distributed'
+from tests.programs.distributed import _harness
+
+ROOT = _harness.HERE.parent.parent.parent
 # programs that need optional packages (space-separated): torchvision's MNIST hands its transforms PIL images
 NEEDS = {'dist_tuto': 'PIL'}
 
 
-def run_program(name, cwd):
-    env = dict(os.environ)
-    env['PYTHONPATH'] = str(ROOT) + os.pathsep + env.get('PYTHONPATH', '')
-    env.setdefault('OMP_NUM_THREADS', '1')      # the ranks share the cores
-    for key in ('RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'LOCAL_WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT'):
-        env.pop(key, None)
-    proc = subprocess.run([sys.executable, '-m', 'ember', 'run', str(PROGRAMS / f'{name}.py')], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return sorted(proc.stdout.splitlines())
-
-
-@pytest.mark.parametrize('name', sorted(p.stem for p in PROGRAMS.glob('*.py') if p.stem not in ('__init__', 'record')))
+@pytest.mark.parametrize('name', _harness.names())
 def test_distributed_program_prints_what_pytorch_prints(name, tmp_path):
     for module in NEEDS.get(name, '').split():
         pytest.importorskip(module)
-    assert run_program(name, tmp_path) == (PROGRAMS / f'{name}.out').read_text().splitlines()
+    env = dict(os.environ)
+    env['PYTHONPATH'] = str(ROOT) + os.pathsep + env.get('PYTHONPATH', '')
+    lines = _harness.run(name, tmp_path, [sys.executable, '-m', 'ember', 'run'], 'ember.distributed.run', env)
+    assert lines == (_harness.HERE / f'{name}.out').read_text().splitlines()

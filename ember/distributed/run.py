@@ -1,6 +1,7 @@
 """``python -m ember.distributed.run`` (PyTorch's ``torchrun`` / ``python -m torch.distributed.run``) on
 one machine: starts ``--nproc-per-node`` copies of the training script through MPI's launcher
-(``mpirun``), as ``ember run --nproc`` does. Each process finds torchrun's variables (``RANK``,
+(``mpirun``), as ``ember run --nproc`` does, or, where mpirun is not installed, as torchrun does (the
+processes then meet over TCP at ``MASTER_ADDR:MASTER_PORT``). Each process finds torchrun's variables (``RANK``,
 ``LOCAL_RANK``, ``WORLD_SIZE``, ``MASTER_ADDR``, ``MASTER_PORT``, ``TORCHELASTIC_RUN_ID``, ...) set.
 
 Elastic features have no MPI counterpart: more than one node (start the job with ``mpirun`` and a host
@@ -62,7 +63,7 @@ def get_args_parser():
         help='HOST[:PORT] of the rendezvous: the MASTER_ADDR and MASTER_PORT the processes see')
     add('--rdzv-id', '--rdzv_id', action=_Env, type=str, default='none', help='the job id (TORCHELASTIC_RUN_ID)')
     add('--rdzv-conf', '--rdzv_conf', action=_Env, type=str, default='', help='rendezvous settings (refused)')
-    add('--standalone', action=_Flag, help='a single-node job on a local rendezvous (what ember always runs)')
+    add('--standalone', action=_Flag, help='a single-node job on a local rendezvous at a free port')
     add('--max-restarts', '--max_restarts', action=_Env, type=int, default=0, help='restarts (0: none)')
     add('--monitor-interval', '--monitor_interval', action=_Env, type=float, default=0.1)
     add('--start-method', '--start_method', action=_Env, type=str, default='spawn',
@@ -135,6 +136,9 @@ def _worker_env(args, nproc):
         host, _, endpoint_port = args.rdzv_endpoint.partition(':')
         addr = host or addr
         port = int(endpoint_port) if endpoint_port else port
+    if port is None and args.standalone:   # torchrun's standalone rendezvous takes a free port
+        from ember.distributed._local_launch import free_port
+        port = free_port()
     env['MASTER_ADDR'] = addr
     env['MASTER_PORT'] = str(port if port is not None else 29500)
     env.update({'TORCHELASTIC_RUN_ID': args.rdzv_id, 'TORCHELASTIC_RESTART_COUNT': '0',
@@ -170,10 +174,10 @@ def run(args, _extra_script_args=()):
     _check_single_node(args)
     nproc = _nproc(args.nproc_per_node)
     launcher = _mpirun()
-    if launcher is None:
-        raise RuntimeError("ember's launcher needs MPI's launcher, mpirun, which was not found: "
-                           "pip install 'ember[mpi]'  (mpi4py and Open MPI)")
     env = _worker_env(args, nproc)
+    if launcher is None:   # no MPI: start the processes as torchrun does; they meet over TCP
+        from ember.distributed import _local_launch
+        return _local_launch.launch(_command(args, _extra_script_args), nproc, env)
     cmd = [launcher, '-n', str(nproc)]
     if nproc > (os.cpu_count() or 1):
         cmd.append('--oversubscribe')

@@ -39,3 +39,31 @@ def test_ddp_between_spawned_processes():
 def test_a_rank_that_leaves_makes_the_others_raise_not_hang():
     out = spawn_worker(2, 'spawn_peer_lost.py', timeout=60)
     assert 'ok peer-lost recv' in out and 'ok peer-lost all_reduce' in out, out
+
+
+def _launch_env():
+    from ember.distributed._local_launch import free_port
+    env = dict(os.environ)
+    env['PYTHONPATH'] = ROOT + os.pathsep + env.get('PYTHONPATH', '')
+    env.update(OMP_NUM_THREADS='1', MASTER_ADDR='127.0.0.1', MASTER_PORT=str(free_port()))
+    return env
+
+
+def test_torchrun_style_launch_without_mpi(tmp_path, capfd):
+    # what `ember run --nproc 2` and `python -m ember.distributed.run` do where mpirun is not installed
+    from ember.distributed import _local_launch
+    cmd = [sys.executable, '-m', 'ember', 'run', os.path.join(WORKERS, 'collectives.py')]
+    assert _local_launch.launch(cmd, 2, _launch_env()) == 0
+    out = capfd.readouterr().out
+    for check in CHECKS:
+        assert all(f'ok {check} rank={r}' in out for r in range(2)), f'{check} failed:\n{out}'
+
+
+def test_torchrun_style_launch_stops_the_job_when_a_rank_fails(tmp_path):
+    import time
+    from ember.distributed import _local_launch
+    script = tmp_path / 'fail.py'
+    script.write_text("import os, sys, time\nif os.environ['RANK'] == '1':\n    sys.exit(3)\ntime.sleep(60)\n")
+    start = time.monotonic()
+    assert _local_launch.launch([sys.executable, str(script)], 2, _launch_env()) == 3
+    assert time.monotonic() - start < 30      # rank 0 was stopped, not waited for

@@ -2,23 +2,17 @@
 
     python -m tests.programs.distributed.record [name ...]
 
-Each ``<name>.py`` starts its own processes (``mp.spawn``/``mp.Process``) and runs in a fresh interpreter
-in a scratch folder; its output, with 'torch' read as 'ember', goes to ``<name>.out``. The ranks print
-side by side, so the order of their lines varies from run to run (in PyTorch too): the lines are kept
-sorted, and tests/test_distributed_programs.py compares them sorted."""
-import pathlib
-import subprocess
+Each ``<name>.py`` runs in a scratch folder, started as _harness.py says (its own processes, or torchrun);
+its output lines, sorted per launch and with 'torch' read as 'ember', go to ``<name>.out``."""
 import sys
 import tempfile
 
-HERE = pathlib.Path(__file__).parent
+from tests.programs.distributed import _harness
 
 if __name__ == '__main__':
-    names = sys.argv[1:] or sorted(p.stem for p in HERE.glob('*.py') if p.stem not in ('__init__', 'record'))
-    for name in names:
+    for name in sys.argv[1:] or _harness.names():
         with tempfile.TemporaryDirectory() as scratch:
-            proc = subprocess.run([sys.executable, str(HERE / f'{name}.py')], cwd=scratch, capture_output=True,
-                                  text=True, check=True, timeout=600)
-        lines = sorted(proc.stdout.replace('torch', 'ember').splitlines())
-        (HERE / f'{name}.out').write_text(''.join(line + '\n' for line in lines))
+            lines = _harness.run(name, scratch, [sys.executable], 'torch.distributed.run')
+        text = ''.join(line + '\n' for line in lines).replace('torch', 'ember')
+        (_harness.HERE / f'{name}.out').write_text(text)
         print(name, len(lines), 'lines')
