@@ -104,9 +104,40 @@ FUNCTIONAL = {
     'adaptive_avg_pool2d': lambda a: f'torch.adaptive_avg_pool2d({a["input"].text}, {_pair(a["output_size"], 2)})',
     'layer_norm': lambda a: (f'torch.layer_norm({a["input"].text}, {_pair(a["normalized_shape"], 1)}, '
                              f'{a["weight"].text}, {a["bias"].text}, {a["eps"].text}, True)'),
-    'mse_loss': lambda a: f'torch.mse_loss({a["input"].text}, {a["target"].text}, '
-                          f'{ {"none": 0, "mean": 1, "sum": 2}[a["reduction"].const]})',
+    'mse_loss': lambda a: f'torch.mse_loss({a["input"].text}, {a["target"].text}, {_reduction(a)})',
+    'l1_loss': lambda a: f'torch.l1_loss({a["input"].text}, {a["target"].text}, {_reduction(a)})',
+    'cross_entropy': lambda a: (f'torch.cross_entropy_loss({a["input"].text}, {a["target"].text}, '
+                                f'{a["weight"].text}, {_reduction(a)}, {a["ignore_index"].text}, '
+                                f'{a["label_smoothing"].text})'),
+    'nll_loss': lambda a: (f'torch.nll_loss({a["input"].text}, {a["target"].text}, {a["weight"].text}, '
+                           f'{_reduction(a)}, {a["ignore_index"].text})'),
+    'softplus': _simple('softplus', 'input', 'beta', 'threshold'),
+    'hardtanh': lambda a: f'torch.hardtanh{"_" if _static_bool(a["inplace"], "inplace") else ""}('
+                          f'{a["input"].text}, {a["min_val"].text}, {a["max_val"].text})',
+    'logsigmoid': _simple('log_sigmoid', 'input'),
+    'glu': _simple('glu', 'input', 'dim'),
+    'one_hot': _simple('one_hot', 'tensor', 'num_classes'),
+    'embedding': lambda a: _embedding(a),
+    'pad': lambda a: f'torch.pad({a["input"].text}, {_pair(a["pad"], 1)}, {a["mode"].text}, {a["value"].text})',
 }
+
+
+def _reduction(a):
+    for key in ('size_average', 'reduce'):
+        if key in a and not (a[key].is_const and a[key].const is None):
+            raise CallUnsupported(f"{key} (deprecated) is not supported; use reduction=")
+    if not a['reduction'].is_const or a['reduction'].const not in ('none', 'mean', 'sum'):
+        raise CallUnsupported("reduction must be the constant 'none', 'mean' or 'sum'")
+    return {'none': 0, 'mean': 1, 'sum': 2}[a['reduction'].const]
+
+
+def _embedding(a):
+    if not (a['max_norm'].is_const and a['max_norm'].const is None):
+        raise CallUnsupported("max_norm is not supported")
+    padding = a['padding_idx']
+    padding = '-1' if padding.is_const and padding.const is None else padding.text
+    return (f'torch.embedding({a["weight"].text}, {a["input"].text}, {padding}, {a["scale_grad_by_freq"].text}, '
+            f'{a["sparse"].text})')
 
 
 def functional_call(fn, name, args, kwargs):

@@ -158,7 +158,18 @@ def make_functions(T):
         idx.append(h * w)
         return y.sum(dim=1, keepdim=True) / float(idx[0] + d['b']), c
 
-    return {'combine': combine, 'gated_tanh': gated_tanh, 'gelu': gelu, 'reduce_loss': reduce_loss,
+    F = T.nn.functional
+
+    def losses(x, t, w):
+        a = F.cross_entropy(x, t)
+        b = F.nll_loss(F.log_softmax(x, 1), t, reduction='sum')
+        c = F.mse_loss(x, x * 2, reduction='none').sum()
+        d = F.l1_loss(x, x.relu())
+        e = F.softplus(x).mean() + F.hardtanh(x).mean() + F.logsigmoid(x).mean() + F.glu(x[:, :4]).mean()
+        f = F.one_hot(t, 5).sum() + F.embedding(t, w).sum() + F.pad(x, [1, 2]).sum()
+        return a + b + c + d + e + f
+
+    return {'losses': losses, 'combine': combine, 'gated_tanh': gated_tanh, 'gelu': gelu, 'reduce_loss': reduce_loss,
             'box_area': box_area, 'cat_all': cat_all, 'shapes': shapes}
 
 
@@ -169,7 +180,9 @@ def function_args(T, name):
     return {'combine': (T.tensor(example_input('combine')), None, 3), 'gated_tanh': (a, b, 3), 'gelu': (a,),
             'reduce_loss': (a, 'sum'), 'box_area': (T.tensor(rs.rand(5, 4).astype(np.float32)),),
             'cat_all': ([a[:, :2, 0], b[:, :2, 0]], 2.0),
-            'shapes': (T.tensor(rs.randn(2, 3, 4, 4).astype(np.float32)),)}[name]
+            'shapes': (T.tensor(rs.randn(2, 3, 4, 4).astype(np.float32)),),
+            'losses': (T.tensor(rs.randn(3, 5).astype(np.float32)), T.tensor([0, 4, 2]),
+                       T.tensor(rs.randn(5, 2).astype(np.float32)))}[name]
 
 
 def loop_and_branch(x, n: int):
