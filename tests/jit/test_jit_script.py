@@ -48,7 +48,7 @@ def _operators(code):
     """The operators a program's text calls (F.* calls PyTorch writes through its scripted functional module,
     their aliases resolved; Python indexing, which PyTorch writes as select/slice, left out) and how many
     submodule forwards it calls."""
-    aliases = dict((a, f) for a, f in re.findall(r'(_\d+) = __torch__\.[\w.]+\.(\w+)\n', code))
+    aliases = dict(re.findall(r'(_\d+) = (__torch__\.[\w.]+)\n', code))
     names = set()
     for name in re.findall(r'(?<![\w.])((?:torch|__torch__\.[\w.]+)\.\w+|_\d+)\(', code):
         name = aliases.get(name, name)
