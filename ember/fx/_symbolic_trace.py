@@ -349,7 +349,9 @@ def _recording(tracer, fn):
         found = []
         map_aggregate((args, kwargs), lambda a: found.append(a) if isinstance(a, Proxy) else None)
         if found:
-            return found[0].tracer.create_proxy('call_function', fn, args, kwargs)
+            proxy = found[0].tracer.create_proxy('call_function', fn, args, kwargs)
+            proxy.node.meta['is_wrapped'] = True    # the generated code re-registers it with wrap()
+            return proxy
         return fn(*args, **kwargs)
     wrapped.__fx_original__ = fn
     return wrapped

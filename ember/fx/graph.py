@@ -486,6 +486,7 @@ class _CodeGen:
             map_arg(node.args, note)
             map_arg(node.kwargs, note)
         free_vars, body, previous_summary = [], [], None
+        wrapped = {}     # names of the functions traced through wrap(), in first-use order
         for node in nodes:
             if self.verbose and node.op not in ('placeholder', 'output'):
                 summary = _stack_summary(node.meta.get('stack_trace')) or 'No stacktrace found for following nodes'
@@ -503,6 +504,8 @@ class _CodeGen:
                     body.append(f'{self.names[node]} = {raw}\n')
                 continue
             line = self.emit(node)
+            if node.op == 'call_function' and node.meta.get('is_wrapped'):
+                wrapped.setdefault(self.add_global(_qualified_name(node.target), node.target))
             if node.op == 'output':
                 body.append(line + '\n')
                 continue
@@ -513,5 +516,8 @@ class _CodeGen:
         if not any(n.op == 'output' for n in nodes):
             body.append('pass\n')
         code = '\n'.join('    ' + line for line in ''.join(body).lstrip('\n').split('\n'))
-        src = f"\n\n\ndef forward({', '.join([self.root] + free_vars)}):\n{code}"
+        from ember.fx._symbolic_trace import wrap
+        # a wrapped function stays a leaf when the generated module is traced again: its code wraps it
+        wraps = '\n'.join(f'{self.add_global(_qualified_name(wrap), wrap)}("{name}")' for name in wrapped)
+        src = f"\n{wraps}\n\ndef forward({', '.join([self.root] + free_vars)}):\n{code}"
         return PythonCode(src, self.globals)

@@ -167,6 +167,19 @@ def test_wrap_records_a_function_as_one_node():
     assert _wrapped_helper(2, 1) == 4      # unpatched once the trace is over
 
 
+def test_generated_code_wraps_the_wrapped_functions_again():
+    # PyTorch's code: the wrap() calls first, so tracing the GraphModule again keeps them as leaves
+    gm = ember.fx.symbolic_trace(_uses_wrapped)
+    assert gm.code.startswith('\nember.fx._symbolic_trace.wrap("tests_fx_test_symbolic_trace__wrapped_helper")'
+                              '\n\ndef forward(self, x):')
+    assert [n.meta.get('is_wrapped') for n in gm.graph.nodes] == [None, True, None]
+    again = ember.fx.symbolic_trace(gm)
+    assert [n.op for n in again.graph.nodes] == ['placeholder', 'call_function', 'output']
+    assert ember.equal(again(ember.ones(2)), ember.full((2,), 3.0))
+    plain = ember.fx.symbolic_trace(lambda x: x + 1)
+    assert plain.code.startswith('\n\n\ndef forward(self, x):')
+
+
 def _wrapped_helper(x, k):
     if isinstance(x, ember.Tensor) or isinstance(x, int):
         return x + k + 1
