@@ -94,3 +94,26 @@ def test_views_split_and_indexing_move_data_and_mask_together():
     row = mt[1]
     assert row.get_data().tolist() == [4., 5., 6.] and row.get_mask().tolist() == [False, True, True]
     assert mt.flatten().shape == (6,) and mt.expand(2, 2, 3).get_mask().shape == (2, 2, 3)
+
+
+def test_gradients_handed_to_users_through_a_chain_are_masked():
+    # PyTorch 2.13: hooks, retained .grad and autograd.grad all give MaskedTensors for (exp, mul, sum) chains
+    x = _mt(requires_grad=True)
+    y = x.exp()
+    seen = []
+    y.register_hook(lambda g: seen.append(('y', type(g).__name__)))
+    x.register_hook(lambda g: seen.append(('x', type(g).__name__)) or g * 2)    # what it returns is used
+    y.retain_grad()
+    z = (y * 3).sum()
+    gx, gy = ember.autograd.grad(z, [x, y], retain_graph=True)
+    assert is_masked_tensor(gx) and is_masked_tensor(gy)
+    assert gx.get_mask().tolist() == x.get_mask().tolist()
+    assert gy.get_data()[gy.get_mask()].tolist() == [3.] * 4
+    z.backward()
+    assert seen == [('y', 'MaskedTensor'), ('x', 'MaskedTensor')] * 2
+    assert is_masked_tensor(y.grad) and is_masked_tensor(x.grad)
+    expected = (x.get_data().exp() * 6).tolist()
+    assert x.grad.get_data()[x.get_mask()].tolist() == [v for row, m in zip(expected, x.get_mask().tolist())
+                                                         for v, keep in zip(row, m) if keep]
+    plain = ember.tensor([1., 2.], requires_grad=True)
+    assert type(ember.autograd.grad((plain * 2).sum(), plain)[0]) is ember.Tensor

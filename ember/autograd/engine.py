@@ -644,4 +644,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         from ember.ops.creation import zeros_like
         result = [g if g is not None else zeros_like(t if type(t) is not GradientEdge else _edge_like(t))
                   for g, t in zip(result, inputs)]
-    return tuple(result)
+    # the gradient of a MaskedTensor is one, as its .grad is (its values flowed back as a plain tensor)
+    return tuple(t._as_own_gradient(g) if g is not None and getattr(t, '_grad_keeps_type', False) and not _kept_type(g)
+                 else g for g, t in zip(result, inputs))

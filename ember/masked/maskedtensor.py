@@ -196,6 +196,27 @@ class MaskedTensor(Tensor):
     def grad(self):
         Tensor.grad.fdel(self)
 
+    def _as_own_gradient(self, g):
+        """The plain gradient ``g`` the engine computed for this tensor, as the MaskedTensor PyTorch gives."""
+        return g if isinstance(g, MaskedTensor) else _wrap(g, self._masked_mask)
+
+    def register_hook(self, hook):
+        """Registers ``hook(grad)``, called with each gradient with respect to this tensor, a MaskedTensor with
+        this tensor's mask (as in PyTorch); what it returns replaces the gradient.
+
+        Example::
+
+            >>> from ember.masked import masked_tensor
+            >>> m = masked_tensor(ember.tensor([1., 2.]), ember.tensor([True, False]), requires_grad=True)
+            >>> h = m.register_hook(lambda g: print(type(g).__name__))
+            >>> (m * 2).sum().backward()
+            MaskedTensor
+        """
+        def on_gradient(grad):
+            result = hook(self._as_own_gradient(grad))
+            return None if result is None else _data(result)
+        return Tensor.register_hook(self, on_gradient)
+
     def detach(self):
         return _wrap(Tensor.detach(self), self._masked_mask)
 
