@@ -90,11 +90,22 @@ def map_parts(xp, chunks, work, blas=True):
 
 def for_chunks(xp, chunks, work):
     """``work(n0, n1)`` for every chunk, on as many threads as allowed (for kernels whose chunks
-    write separate parts of one result)."""
-    def run(part):
-        for n0, n1 in part:
-            work(n0, n1)
-    map_parts(xp, chunks, run)
+    write separate parts of one result), with BLAS held to one thread meanwhile. Chunks go to
+    whichever thread asks next (``_SharedChunks``): a worker whose core is busy elsewhere does not
+    hold the call up. Which thread computes a chunk does not change its bits."""
+    shared = _SharedChunks(chunks, work)
+    k = threads(xp, len(chunks))
+    if k == 1 or not _busy.acquire(blocking=False):
+        shared.run_here()
+        return
+    try:
+        with _blas_limiter().limit(limits=1):
+            pool = _worker_pool(k)
+            for _ in range(k - 1):
+                pool.submit(shared.worker)
+            shared.run_here()       # returns once no worker is inside a chunk: BLAS may get its threads back
+    finally:
+        _busy.release()
 
 
 class _SharedChunks:

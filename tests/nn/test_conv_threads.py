@@ -59,7 +59,16 @@ def test_two_threads_give_the_one_thread_results(fn, shapes, dtype, threads):
 def test_chunks_are_dealt_over_the_threads_once_each(threads):
     threads(2)
     seen = []
-    _chunk_threads.for_chunks(np, [(0, 1), (1, 2), (2, 3)], lambda n0, n1: seen.append((n0, threading.get_ident())))
+    caller = threading.get_ident()
+    worker_took_one = threading.Event()
+
+    def work(n0, n1):
+        seen.append((n0, threading.get_ident()))
+        if threading.get_ident() == caller:
+            worker_took_one.wait(10)     # chunks go to whichever thread asks next: let the worker ask
+        else:
+            worker_took_one.set()
+    _chunk_threads.for_chunks(np, [(0, 1), (1, 2), (2, 3)], work)
     assert sorted(n for n, _ in seen) == [0, 1, 2]
     assert len({ident for _, ident in seen}) == 2
     assert _chunk_threads.map_parts(np, [(0, 1), (1, 2), (2, 3)], lambda part: part) == [[(0, 1), (2, 3)], [(1, 2)]]
