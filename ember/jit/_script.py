@@ -157,6 +157,9 @@ class ClassCompiler:
         m = self.module
         if self.builtin is not None:
             return
+        if isinstance(m, RecursiveScriptModule):
+            raise RuntimeError(f"ember.jit.script cannot compile a module holding an already scripted, traced or "
+                               f"loaded module ({m.original_name}) yet: script the eager module instead")
         forward = getattr(type(m), 'forward', None)
         if isinstance(m, nn.Sequential) or inspect.isfunction(forward) and forward is not nn.Module.forward \
                 and not type(m).__module__.startswith('ember.nn'):
@@ -400,4 +403,5 @@ def script_function(fn):
     program = _build(unit, holder, {id(holder): '__torch__.PlaceholderModule'}, code_root, archive)
     scripted = ScriptedFunction(program, fn.__name__)
     scripted.__doc__ = fn.__doc__
+    scripted._script_source_function = fn       # what a function scripted later compiles when it calls this one
     return scripted

@@ -30,7 +30,7 @@ _COMPARE = {ast.Eq: 'eq', ast.NotEq: 'ne', ast.Lt: 'lt', ast.LtE: 'le', ast.Gt: 
 _STATIC = {ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b, ast.Is: lambda a, b: a is b,
            ast.IsNot: lambda a, b: a is not b}
 # nodes PyTorch refuses by kind, with the name its message gives them
-_REFUSED = {ast.Lambda: 'Lambda', ast.Try: 'try blocks', ast.With: 'with statements', ast.Global: 'global variables',
+_REFUSED = {ast.Lambda: 'Lambda', ast.Try: 'try blocks', ast.Global: 'global variables',
             ast.Nonlocal: 'nonlocal variables', ast.AsyncFunctionDef: 'async function definitions',
             ast.AsyncFor: 'async for loops', ast.AsyncWith: 'async with statements', ast.ClassDef: 'class definitions',
             ast.Import: 'import statements', ast.ImportFrom: 'import statements', ast.Delete: 'del statements',
@@ -187,6 +187,8 @@ class FunctionCompiler:
 
     def statement(self, node, env, out, depth):
         pad = '  ' * depth
+        if isinstance(node, ast.With):      # TorchScript has them (torch.no_grad() blocks); ember cannot compile them
+            raise self.error(node, "ember.jit.script cannot compile with statements yet")
         if type(node) in _REFUSED:
             raise self.refuse(node)
         if isinstance(node, ast.Expr):
@@ -671,14 +673,18 @@ class FunctionCompiler:
                 'floor', 'ceil') else 'int')
         if getattr(builtins, name or '', None) is target:
             return self.call_builtin(node, name, args, kwargs)
+        original = getattr(target, '_script_source_function', None)
+        if original is not None:        # a function scripted before: compiled into this program too
+            target = original
         if inspect.isfunction(target):
             modifier = getattr(target, '_torchscript_modifier', None)
             if modifier in ('ignore', 'unused'):
                 raise self.error(node, f"ember.jit.script cannot call the @torch.jit.{modifier} function "
                                        f"{target.__qualname__}")
+            from ember.jit._script import _bind
             qualified, signature = self.unit.function(target)
-            parts = [a.text for a in args] + [f'{k}={v.text}' for k, v in kwargs.items()]
-            return Expr(f'{qualified}({", ".join(parts)})', signature.returns)
+            texts = _bind(signature, args, dict(kwargs), node, self, target.__name__)     # defaults filled in
+            return Expr(f'{qualified}(' + ''.join(t + ', ' for t in texts) + ')', signature.returns)
         if isinstance(target, type) and issubclass(target, ember.nn.Module):
             raise self.error(node, f"ember.jit.script cannot create modules ({target.__name__}) inside a "
                                    "compiled function: create them in __init__")

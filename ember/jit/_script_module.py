@@ -49,6 +49,9 @@ class RecursiveScriptModule(ScriptModule):
                 return member.__get__(self, type(self))
             if member is not None and not name.startswith('__'):
                 return member      # a Final constant of the class (stride, padding, ...)
+        if name in ('graph', 'inlined_graph'):
+            raise AttributeError(f"'RecursiveScriptModule' object has no attribute '{name}': ember does not build "
+                                 "TorchScript IR graphs (.code shows the module's TorchScript program)")
         raise AttributeError(f"'RecursiveScriptModule' object has no attribute '{name}'")
 
     def __setattr__(self, name, value):

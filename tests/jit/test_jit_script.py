@@ -239,3 +239,26 @@ def _torch_flat(out):
     if isinstance(out, (tuple, list)):
         return [a for o in out for a in _torch_flat(o)]
     return [out if isinstance(out, int) else out.numpy()]
+
+
+def test_a_scripted_function_calls_another_and_unsupported_code_says_what():
+    inner = ember.jit.script(scripted_models.make_functions(ember)['gelu'])
+
+    def outer(x):
+        return inner(x) * 2
+    scripted = ember.jit.script(outer)
+    x = ember.tensor([0.5, -1.])
+    np.testing.assert_allclose(scripted(x).numpy(), (inner(x) * 2).numpy(), rtol=1e-6)
+    assert '__torch__.tests.jit.scripted_models.gelu(x, )' in scripted.code
+
+    def no_grad_block(x):
+        with ember.no_grad():
+            return x * 2
+    with pytest.raises(RuntimeError, match='cannot compile with statements yet'):
+        ember.jit.script(no_grad_block)
+    module = ember.jit.script(ember.nn.Linear(2, 2))
+    with pytest.raises(AttributeError, match='does not build TorchScript IR graphs'):
+        module.graph
+    holder = ember.nn.Sequential(module)
+    with pytest.raises(RuntimeError, match='already scripted'):
+        ember.jit.script(holder)
