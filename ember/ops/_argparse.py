@@ -337,12 +337,26 @@ def type_name(obj):
     return f'{t.__module__}.{t.__qualname__}'
 
 
+def _given(args, kwargs):
+    """The arguments of a call rebuilt from an op's parameters without those the caller left out
+    (a parameter PyTorch requires defaults to ``NOT_GIVEN`` so that leaving it out fails in the op,
+    where it is explained, instead of in Python's binding)."""
+    from ember.ops._numpy_keywords import NOT_GIVEN
+    args = list(args)
+    while args and args[-1] is NOT_GIVEN:
+        args.pop()
+    if any(v is NOT_GIVEN for v in kwargs.values()):
+        kwargs = {k: v for k, v in kwargs.items() if v is not NOT_GIVEN}
+    return args, kwargs
+
+
 def explain(namespace, name, args, kwargs):
     """PyTorch's ``TypeError`` for calling ``name`` of ``namespace`` with ``args``/``kwargs`` (for a
     method, without the tensor itself), or None when PyTorch's parser would take the call."""
     sigs = signatures(namespace, name)
     if not sigs:
         return None
+    args, kwargs = _given(args, kwargs)
     if namespace == 'Tensor' and len(sigs) == 1 and not sigs[0].params and (args or kwargs):
         # a method without parameters is bound as taking no arguments at all: Python's text for it
         if kwargs:

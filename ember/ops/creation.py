@@ -639,6 +639,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
 
 def _like(name, input, value, dtype, device, requires_grad, layout, memory_format, pin_memory):
     if not isinstance(input, Tensor):
+        _argparse.refuse_from_stack()   # (PyTorch's error for the call as made: ember.zeros_like() leaves input out)
         raise argument_error(name, 'input', 'Tensor', input, 1)
     check_factory_options(name, dtype, device, requires_grad, layout)
     dt = dtype if dtype is not None else input.dtype

@@ -446,8 +446,11 @@ class Where(Primitive):
         return None, gx, gy, None
 
 
+_NOT_WHERE_VALUES = _argparse.NOT_OPERANDS | {type(None), type(NOT_GIVEN)}
+
+
 @op('ember')
-def where(condition, input=None, other=None, *, out=None):
+def where(condition, input=NOT_GIVEN, other=NOT_GIVEN, *, out=None):
     """Elements of ``input`` where ``condition`` holds, else of ``other`` (all three broadcast
     together). With ``condition`` alone, the indices where it holds (``nonzero(as_tuple=True)``).
 
@@ -465,13 +468,13 @@ def where(condition, input=None, other=None, *, out=None):
         >>> ember.where(x > 0)
         (tensor([1]),)
     """
-    if input is None or other is None:
-        if input is None and other is None:
+    if type(input) in _NOT_WHERE_VALUES or type(other) in _NOT_WHERE_VALUES:
+        if input is NOT_GIVEN and other is NOT_GIVEN:
             _result = nonzero(condition, as_tuple=True)
             return _result if out is None else write_out('where', _result, out)
-        _argparse.refuse_from_stack()       # one of the two values missing (None would become NaN)
-    elif type(input) in _argparse.NOT_OPERANDS or type(other) in _argparse.NOT_OPERANDS:
-        _argparse.refuse_from_stack()       # (NumPy would read a list as an array)
+        # one of the two values left out, or None (which would become NaN), or a list (which NumPy
+        # would read as an array): PyTorch's parser refuses them
+        _argparse.refuse_from_stack()
     try:
         cdt = condition.dtype
     except AttributeError:      # not a tensor: PyTorch's argument error for the op called

@@ -161,6 +161,7 @@ def _int_sequence(fn, param, value):
     """The ``ember.*`` spellings take sizes and dims as one sequence (``ember.reshape(x, (2, 3))``), as
     PyTorch's do; the Tensor methods also take them spread out (``x.reshape(2, 3)``)."""
     if not isinstance(value, (tuple, list)):
+        _argparse.refuse_from_stack()   # (PyTorch's error for the call as made: a wrong input, a left-out size)
         raise TypeError(f"{fn}(): argument '{param}' (position 2) must be tuple of ints, not {type(value).__name__}")
     return value
 
@@ -606,7 +607,10 @@ def squeeze(input, dim=None, *, axis=NOT_GIVEN):
         return Squeeze.apply(input, None)
     if isinstance(dim, int):
         return SqueezeDim.apply(input, wrap_dims(dim, input.ndim))
-    return SqueezeDims.apply(input, wrap_dims(dim, input.ndim))     # (a list too; a float refused there)
+    dims = wrap_dims(dim, input.ndim)   # (a list too; a float alone refused there)
+    if any(isinstance(d, float) for d in dims):     # floats in a sequence pass the range check: refused here
+        _argparse.refuse_from_stack()
+    return SqueezeDims.apply(input, dims)
 
 
 class Unsqueeze(Primitive):
@@ -1324,12 +1328,16 @@ def narrow(input, dim, start, length):
     dim = wrap_dim(dim, input.ndim)
     size = input.shape[dim]
     start = start.item() if isinstance(start, Tensor) else start
-    if not -size <= start <= size:
-        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
-    if start < 0:
-        start += size
-    if not (0 <= start <= size and 0 <= length and start + length <= size):
-        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    try:
+        if not -size <= start <= size:
+            raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+        if start < 0:
+            start += size
+        if not (0 <= start <= size and 0 <= length and start + length <= size):
+            raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    except TypeError:       # a start or length that is no int (or left out): PyTorch's error for the call
+        _argparse.refuse_from_stack()
+        raise
     return Narrow.apply(input, dim, start, length)
 
 

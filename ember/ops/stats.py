@@ -12,6 +12,7 @@ import numpy as np
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops import _argparse
+from ember.ops._numpy_keywords import NOT_GIVEN
 from ember.ops._registry import op
 from ember.ops._half import is_half_array
 from ember.ops.inplace import write_out
@@ -292,14 +293,16 @@ def _trapezoid_parts(name, y, x, dx, dim):
 
 
 @op('ember', aliases=('trapz',))
-def trapezoid(y, x=None, *, dx=1, dim=-1):
+def trapezoid(y, x=NOT_GIVEN, *, dx=1, dim=-1):
     """The integral of ``y`` along ``dim`` by the trapezoidal rule, at sample points ``x`` or with
     constant spacing ``dx`` (1 by default).
 
     >>> ember.trapezoid(ember.tensor([1., 3., 6., 10.]), dx=0.5)
     tensor(7.2500)
     """
-    if x is not None and not isinstance(x, Tensor):     # (a spacing is dx=, never positional)
+    if x is NOT_GIVEN:
+        x = None
+    elif not isinstance(x, Tensor):     # (a spacing is dx=, never positional; None is no tensor either)
         _argparse.refuse_from_stack()
         raise TypeError(f"trapezoid(): argument 'x' must be Tensor, not {type(x).__name__}")
     parts, dim = _trapezoid_parts('trapezoid', y, x, None if x is not None and dx == 1 else dx, dim)
@@ -307,7 +310,7 @@ def trapezoid(y, x=None, *, dx=1, dim=-1):
 
 
 @op('ember')
-def cumulative_trapezoid(y, x=None, *, dx=1, dim=-1):
+def cumulative_trapezoid(y, x=NOT_GIVEN, *, dx=1, dim=-1):
     """The running trapezoidal integral of ``y`` along ``dim`` (one element shorter than ``y``).
 
     >>> ember.cumulative_trapezoid(ember.tensor([1., 3., 6., 10.]))
@@ -315,7 +318,9 @@ def cumulative_trapezoid(y, x=None, *, dx=1, dim=-1):
     """
     if isinstance(y, Tensor) and y.ndim == 0:
         raise IndexError("slice() cannot be applied to a 0-dim tensor.")
-    if x is not None and not isinstance(x, Tensor):     # (a spacing is dx=, never positional)
+    if x is NOT_GIVEN:
+        x = None
+    elif not isinstance(x, Tensor):     # (a spacing is dx=, never positional; None is no tensor either)
         _argparse.refuse_from_stack()
         raise TypeError(f"cumulative_trapezoid(): argument 'x' must be Tensor, not {type(x).__name__}")
     parts, dim = _trapezoid_parts('cumulative_trapezoid', y, x, None if x is not None and dx == 1 else dx, dim)
