@@ -11,7 +11,7 @@ from ember.autograd.function import Primitive
 from ember.ops._util import wrap_dim, broadcast_error, require_tensor_args
 from ember.ops import _argparse
 from ember.ops._registry import op
-from ember.ops.inplace import write_out
+from ember.ops.inplace import _refuse_overlap, write_out
 from ember.ops._numpy_keywords import NOT_GIVEN, take
 
 
@@ -841,6 +841,8 @@ def index_select(input, dim, index, *, out=None):
     if index.dtype.name not in ('int32', 'int64'):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     dim = wrap_dim(dim, input.ndim)
+    if isinstance(out, Tensor):     # (PyTorch refuses an out sharing memory with the input before resizing it)
+        _refuse_overlap(out, (input, index))
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     if input.ndim == 0:          # a 0-d tensor: one index (0) picks its element, the result 0-d as well
