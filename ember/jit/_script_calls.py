@@ -115,6 +115,10 @@ FUNCTIONAL = {
     'hardtanh': lambda a: f'torch.hardtanh{"_" if _static_bool(a["inplace"], "inplace") else ""}('
                           f'{a["input"].text}, {a["min_val"].text}, {a["max_val"].text})',
     'logsigmoid': _simple('log_sigmoid', 'input'),
+    'hardsigmoid': lambda a: f'torch.hardsigmoid{"_" if _static_bool(a["inplace"], "inplace") else ""}('
+                             f'{a["input"].text})',
+    'hardswish': lambda a: f'torch.hardswish{"_" if _static_bool(a["inplace"], "inplace") else ""}('
+                           f'{a["input"].text})',
     'glu': _simple('glu', 'input', 'dim'),
     'one_hot': _simple('one_hot', 'tensor', 'num_classes'),
     'embedding': lambda a: _embedding(a),

@@ -221,7 +221,7 @@ WRITERS = {
     nn.Flatten: _flatten, nn.Identity: _identity, nn.LSTM: _lstm, nn.Embedding: _embedding,
     nn.ELU: _activation('elu', 'alpha'), nn.Hardtanh: _activation('hardtanh', 'min_val', 'max_val'),
     nn.ReLU6: _activation('hardtanh', 'min_val', 'max_val'), nn.Softplus: _activation('softplus', 'beta', 'threshold'),
-    nn.Mish: _activation('mish'), nn.Hardswish: _activation('hardswish'),
+    nn.Mish: _activation('mish'), nn.Hardswish: _activation('hardswish'), nn.Hardsigmoid: _activation('hardsigmoid'),
 }
 
 

@@ -194,7 +194,9 @@ def loop_and_branch(x, n: int):
 
 
 INPUT_SHAPES = {'Net': (1, 1, 28, 28), 'LeNet': (2, 1, 28, 28), 'MLP': (3, 4), 'LSTMModel': (2, 6, 5),
-                'resnet18': (1, 3, 32, 32), 'Gate': (2, 4), 'combine': (2, 3)}
+                'resnet18': (1, 3, 32, 32), 'Gate': (2, 4), 'combine': (2, 3), 'mobilenet_v2': (1, 3, 32, 32),
+                'mobilenet_v3_small': (1, 3, 32, 32), 'shufflenet_v2_x0_5': (1, 3, 32, 32)}
+VISION = ('resnet18', 'mobilenet_v2', 'mobilenet_v3_small', 'shufflenet_v2_x0_5')
 
 
 def example_input(name):
@@ -205,14 +207,15 @@ def example_input(name):
 
 def cases(T, vision=None):
     """{name: module in eval mode} built on framework ``T`` (seeded: ember's initialisation is ember's own,
-    PyTorch's its own); ``vision`` (torchvision / ember.vision) adds resnet18."""
+    PyTorch's its own); ``vision`` (torchvision / ember.vision) adds the models of ``VISION``."""
     out = {}
     for name, cls in make(T).items():
         T.manual_seed(0)
         out[name] = cls().eval()
     if vision is not None:
-        T.manual_seed(0)
-        out['resnet18'] = vision.models.resnet18().eval()
+        for name in VISION:
+            T.manual_seed(0)
+            out[name] = getattr(vision.models, name)().eval()
     return out
 
 

@@ -12,7 +12,7 @@ __all__ = ["ShuffleNetV2", "ShuffleNet_V2_X0_5_Weights", "ShuffleNet_V2_X1_0_Wei
            "shufflenet_v2_x2_0"]
 
 
-def channel_shuffle(x, groups):
+def channel_shuffle(x: ember.Tensor, groups: int) -> ember.Tensor:
     """Interleave the channels of ``groups`` groups: (g0c0, g1c0, g0c1, g1c1, ...)."""
     batchsize, num_channels, height, width = x.size()
     x = x.view(batchsize, groups, num_channels // groups, height, width)
