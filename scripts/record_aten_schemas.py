@@ -26,7 +26,10 @@ upsample_linear1d upsample_bilinear2d upsample_bicubic2d upsample_trilinear3d
 l1_loss cross_entropy_loss nll_loss_nd kl_div multilabel_margin_loss cosine_embedding_loss poisson_nll_loss
 triplet_margin_loss log_sigmoid lstm_cell gru_cell rnn_tanh_cell rnn_relu_cell numpy_T mT mH matrix_H
 bilinear conv_transpose3d col2im im2col instance_norm rms_norm feature_dropout feature_alpha_dropout
-cosine_similarity adaptive_avg_pool3d max_pool3d avg_pool3d max_pool1d_with_indices adaptive_max_pool1d'''.split()
+cosine_similarity adaptive_avg_pool3d max_pool3d avg_pool3d max_pool1d_with_indices adaptive_max_pool1d
+rrelu rrelu_ embedding_bag'''.split()
+# operators whose only Generator argument is optional: graphs record it as None
+_GENERATOR_NONE = {'rrelu', 'rrelu_'}
 
 # and every ATen operator named like a function of PyTorch's Python API (torch.*, Tensor.*, F.*)
 _API = {n for n in dir(torch) + dir(torch.Tensor) + dir(torch.nn.functional) if not n.startswith('__')}
@@ -41,7 +44,8 @@ for name in dict.fromkeys(OPS):
     for overload in packet.overloads():
         schema = str(getattr(packet, overload)._schema)
         if overload.endswith('out') or 'Dimname' in schema or 'Tensor(a!) out' in schema \
-                or overload.startswith('names') or 'Generator' in schema or 'Tensor' not in schema:
+                or overload.startswith('names') or ('Generator' in schema and name not in _GENERATOR_NONE) \
+                or 'Tensor' not in schema:
             continue
         m = re.match(r'^[\w:.]+\((.*)\) -> (.+)$', schema)
         rows.append([overload, m.group(1), m.group(2)])

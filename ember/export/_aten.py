@@ -403,6 +403,22 @@ def _unique_consecutive(self, return_inverse=False, return_counts=False, dim=Non
     return values, inverse if return_inverse else empty, counts if return_counts else empty
 
 
+def _rrelu(inplace):
+    def kernel(self, lower=0.125, upper=1.0 / 3, training=False, generator=None):
+        import ember.nn.functional as F
+        if generator is not None:
+            raise NotImplementedError('aten.rrelu with a generator is not supported by ember')
+        return F.rrelu(self, lower, upper, training, inplace)
+    return kernel
+
+
+def _embedding_bag(weight, indices, offsets, scale_grad_by_freq=False, mode=0, sparse=False, per_sample_weights=None,
+                   include_last_offset=False, padding_idx=None):
+    import ember
+    return ember.embedding_bag(weight, indices, offsets, scale_grad_by_freq, mode, sparse, per_sample_weights,
+                               include_last_offset, padding_idx)
+
+
 def _log_sigmoid(self):
     import ember.nn.functional as F
     return F.logsigmoid(self)
@@ -433,7 +449,8 @@ LOSSES.update(cross_entropy='cross_entropy_loss', nll_loss='nll_loss_nd')
 
 _KERNELS = {
     'numpy_T': _property('T'), 'mT': _property('mT'), 'mH': _property('mH'), 'matrix_H': _property('H'),
-    'log_sigmoid': _log_sigmoid, 'unique_consecutive': _unique_consecutive, 'broadcast_tensors': _broadcast_tensors,
+    'log_sigmoid': _log_sigmoid, 'rrelu': _rrelu(False), 'rrelu_': _rrelu(True), 'embedding_bag': _embedding_bag,
+    'unique_consecutive': _unique_consecutive, 'broadcast_tensors': _broadcast_tensors,
     '_to_copy': _to_copy,
     'sym_size': _sym_size,
     'linalg_vector_norm': _vector_norm, '_adaptive_avg_pool2d': _adaptive_avg_pool2d,

@@ -106,10 +106,30 @@ def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_siz
     return unpool(input.unsqueeze(-1), indices.unsqueeze(-1), size + [1]).squeeze(-1)
 
 
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode='mean',
+                  sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    # F's form (mode a name); ember.embedding_bag, ATen's form with the table first, is recorded as it is
+    if not isinstance(mode, str) or max_norm is not None or input.dim() not in (1, 2) or \
+            weight.dtype in (ember.int64, ember.int32):
+        return NotImplemented
+    if input.dim() == 2:
+        if offsets is not None:
+            return NotImplemented       # the usual call raises PyTorch's error for it
+        offsets = ember.arange(0, input.numel(), input.size(1), dtype=input.dtype, device=input.device)
+        input = input.reshape(-1)
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.reshape(-1)
+    if offsets is None or mode not in ('sum', 'mean', 'max'):
+        return NotImplemented
+    out, _, _, _ = ember.embedding_bag(weight, input, offsets, scale_grad_by_freq, ('sum', 'mean', 'max').index(mode),
+                                       sparse, per_sample_weights, include_last_offset, padding_idx)
+    return out
+
+
 FUNCTIONS = {
     'softsign': softsign, 'tanhshrink': tanhshrink, 'softmin': softmin, 'lp_pool1d': _lp_pool(1),
     'lp_pool2d': _lp_pool(2), 'lp_pool3d': _lp_pool(3), 'kl_div': kl_div,
     'multilabel_soft_margin_loss': multilabel_soft_margin_loss,
     'triplet_margin_with_distance_loss': triplet_margin_with_distance_loss, 'local_response_norm': local_response_norm,
-    'max_unpool1d': max_unpool1d,
+    'max_unpool1d': max_unpool1d, 'embedding_bag': embedding_bag,
 }

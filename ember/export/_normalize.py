@@ -254,6 +254,14 @@ def _inplace_flag(aten_name):
     return handler
 
 
+def _ctc_loss(fn, args, kwargs):
+    # PyTorch's export refuses it: the loss's buffers are sized by the target lengths' values
+    from ember._subclasses.fake_tensor import DynamicOutputShapeException
+    values, _ = _values_for(fn, args, kwargs)
+    lengths = values.get('input_lengths')
+    raise DynamicOutputShapeException(f"aten._ctc_loss.{'Tensor' if hasattr(lengths, 'dtype') else 'default'}")
+
+
 def _batch_norm(fn, args, kwargs):
     values, provided = _values_for(fn, args, kwargs)
     values['cudnn_enabled'] = False
@@ -526,7 +534,7 @@ def _getitem(fn, args, kwargs):
 
 
 _SPECIAL = {
-    'relu': _relu_functional, 'split': _split, 'batch_norm': _batch_norm, 'max_pool2d': _max_pool('max_pool2d'),
+    'relu': _relu_functional, 'split': _split, 'rrelu': _inplace_flag('rrelu'), 'ctc_loss': _ctc_loss, 'batch_norm': _batch_norm, 'max_pool2d': _max_pool('max_pool2d'),
     'max_pool1d': _max_pool('max_pool1d'), 'max_pool3d': _max_pool('max_pool3d'), 'instance_norm': _instance_norm,
     'dropout1d': _feature_dropout('feature_dropout', 1), 'dropout2d': _feature_dropout('feature_dropout', 2),
     'dropout3d': _feature_dropout('feature_dropout', 3), 'alpha_dropout': _feature_dropout('alpha_dropout'),
