@@ -15,7 +15,7 @@ import sys
 import threading
 import traceback
 
-from ember._tensor import Tensor
+from ember._tensor import Size, Tensor
 from ember.autograd import grad_mode
 from ember.export._normalize import Unsupported, to_aten
 from ember.export import _aten, _composites
@@ -67,29 +67,61 @@ class TracedTensor(Tensor):
     def __float__(self):
         return _python_value(self, 'float', lambda t: float(Tensor.item(t)))
 
-    # sizes are Python values too: specialised, unless they depend on the data (``nonzero``'s rows)
+    # sizes are Python values too: specialised, unless they depend on the data (``nonzero``'s rows): those are
+    # symbols, and deciding anything with them raises PyTorch's error (``_unbacked``)
+    @property
+    def shape(self):
+        return _size_read(self, Tensor.shape.__get__(self))
+
     def size(self, dim=None):
-        _size_read(self)
-        return Tensor.size(self, dim)
+        size = _size_read(self, Tensor.size(self))
+        return size if dim is None else size[dim]
 
     def numel(self):
-        _size_read(self)
-        return Tensor.numel(self)
+        return _size_read(self, Tensor.numel(self), whole=True)
 
     def nelement(self):
-        _size_read(self)
-        return Tensor.nelement(self)
+        return self.numel()
 
     def __len__(self):
-        _size_read(self)
+        if _data_sized_here(self):
+            from ember.export._unbacked import integer_error
+            raise integer_error('u0')
         return Tensor.__len__(self)
 
 
-def _size_read(tensor):
+def _data_sized_here(tensor):
     from ember.overrides import _disabled
     tracer = _tracer()
-    if tracer is not None and not _disabled() and tracer._data_sized(tensor):
-        _data_dependent('u0')
+    return tracer is not None and not _disabled() and tracer._data_sized(tensor)
+
+
+def _refuse_data_dependent_sizes(args, kwargs):
+    # a graph of ember's holds sizes as numbers: an operator given one that depends on the data cannot be
+    # recorded (PyTorch's graph would keep it as a symbol)
+    from ember.export._unbacked import DataDependentSize, integer_error
+    for value in list(args) + list(kwargs.values()):
+        items = value if type(value) in (list, tuple) or isinstance(value, Size) else (value,)
+        for item in items:
+            if isinstance(item, DataDependentSize):
+                raise integer_error(item.expr)
+
+
+def _size_read(tensor, value, whole=False):
+    """``value`` (the tensor's sizes, or its element count with ``whole``) as the program sees it: where the
+    sizes depend on the data, the data-dependent ones are symbols."""
+    if not _data_sized_here(tensor):
+        return value
+    from ember._tensor import Size
+    from ember.export._unbacked import DataDependentSize
+    sizes = Tensor.size(tensor)
+    fixed = 1
+    for s in sizes[1:]:
+        fixed *= s
+    symbol = DataDependentSize('u0')
+    if whole:
+        return symbol * fixed if fixed != 1 else symbol
+    return Size((symbol,) + tuple(sizes[1:]))
 
 
 def _python_value(tensor, kind, convert):
@@ -260,6 +292,7 @@ class OpTracer:
     # ------------------------------------------------------------------ recording
     def call(self, func, args, kwargs):
         from ember._torch_function import unwrapped
+        _refuse_data_dependent_sizes(args, kwargs)
         name, fn = self._api_name(func)
         if name == '__getitem__':
             return self._getitem(args[0], args[1])
@@ -303,6 +336,7 @@ class OpTracer:
         return self._record(op, aargs, akwargs, out)
 
     def call_factory(self, name, fn, args, kwargs):
+        _refuse_data_dependent_sizes(args, kwargs)
         with DisableTorchFunctionSubclass(), grad_mode.no_grad():
             out = fn(*args, **kwargs)
         try:

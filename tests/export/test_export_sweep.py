@@ -279,6 +279,46 @@ def test_a_size_that_depends_on_the_data_cannot_be_read():
     _assert_same(ep.module()(ember.tensor([3.0, -4.0])), Sizes()(ember.tensor([3.0, -4.0])))
 
 
+class _Positives(ember.nn.Module):
+    """Reads the number of positive entries (a size that depends on the data) through ``.shape``."""
+
+    def __init__(self, use):
+        super().__init__()
+        self.use = use
+
+    def forward(self, x):
+        return self.use(x, x[x > 0].shape[0])
+
+
+def _branch(x, n):
+    return x + 1 if n > 2 else x - 1
+
+
+@pytest.mark.parametrize('use, message', [
+    # PyTorch's texts (torch.export of the same modules)
+    (_branch, 'Could not guard on data-dependent expression u0 > 2 (unhinted: u0 > 2).  (Size-like symbols: u0)'),
+    (lambda x, n: x * int(n), 'Could not extract specialized integer from data-dependent expression u0 '
+                              '(unhinted: u0).  (Size-like symbols: u0)'),
+    (lambda x, n: x if n == 0 else x * 2, 'Could not guard on data-dependent expression Eq(u0, 0) '
+                                           '(unhinted: Eq(u0, 0)).'),
+    (lambda x, n: x[:1] if 2 * n + 1 >= 5 else x, 'Could not guard on data-dependent expression 2*u0 + 1 >= 5'),
+])
+def test_a_shape_that_depends_on_the_data_cannot_decide_the_program(use, message):
+    with pytest.raises(GuardOnDataDependentSymNode, match='^' + re.escape(message)):
+        ember.export.export(_Positives(use), (ember.tensor([1.0, -2.0, 3.0, 4.0]),))
+
+
+def test_the_sizes_of_a_data_dependent_tensor_that_do_not_depend_on_the_data_are_numbers():
+    class Columns(ember.nn.Module):
+        def forward(self, x):
+            rows = x[x[:, 0] > 0]
+            return x * rows.shape[1], repr(rows.shape)
+
+    ep = ember.export.export(Columns(), (ember.ones(3, 2),))
+    assert ep.module()(ember.ones(3, 2))[1] == 'ember.Size([u0, 2])'     # PyTorch prints torch.Size([u0, 2])
+    assert ember.equal(ep.module()(ember.ones(3, 2))[0], ember.ones(3, 2) * 2)
+
+
 def test_a_value_computed_on_arrays_out_of_sight_is_refused_and_constants_are_kept():
     bare_argmax = unwrapped(ember.argmax)      # computed on the arrays, without a graph node of autograd's
 
