@@ -104,6 +104,9 @@ FUNCTIONAL = {
     'adaptive_avg_pool2d': lambda a: f'torch.adaptive_avg_pool2d({a["input"].text}, {_pair(a["output_size"], 2)})',
     'layer_norm': lambda a: (f'torch.layer_norm({a["input"].text}, {_pair(a["normalized_shape"], 1)}, '
                              f'{a["weight"].text}, {a["bias"].text}, {a["eps"].text}, True)'),
+    'binary_cross_entropy_with_logits': lambda a: (
+        f'torch.binary_cross_entropy_with_logits({a["input"].text}, {a["target"].text}, {a["weight"].text}, '
+        f'{a["pos_weight"].text}, {_reduction(a)})'),
     'mse_loss': lambda a: f'torch.mse_loss({a["input"].text}, {a["target"].text}, {_reduction(a)})',
     'l1_loss': lambda a: f'torch.l1_loss({a["input"].text}, {a["target"].text}, {_reduction(a)})',
     'cross_entropy': lambda a: (f'torch.cross_entropy_loss({a["input"].text}, {a["target"].text}, '

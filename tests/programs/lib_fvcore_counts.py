@@ -1,11 +1,12 @@
 """fvcore's model statistics (as detectron2 and many papers' code print them): FlopCountAnalysis and
 ActivationCountAnalysis read the TorchScript graph of torch.jit._get_trace_graph (operator kinds, module
 scopes, value shapes, constants); parameter_count_table reads the parameters. A CNN, an MLP and a
-transformer layer."""
+transformer layer. Importing fvcore scripts its focal loss (torch.jit.script)."""
 import torch
 import torch.nn as nn
 import torchvision
-from fvcore.nn import ActivationCountAnalysis, FlopCountAnalysis, flop_count_table, parameter_count_table
+from fvcore.nn import (ActivationCountAnalysis, FlopCountAnalysis, flop_count_table, parameter_count_table,
+                       sigmoid_focal_loss, sigmoid_focal_loss_jit)
 
 torch.manual_seed(0)
 models = {
@@ -32,3 +33,8 @@ for name, (model, inputs) in models.items():
     print('total activations', acts.total(), dict(acts.by_operator()))
     print(flop_count_table(flops, max_depth=1, activations=acts))
     print(parameter_count_table(model, max_depth=2))
+
+logits = torch.randn(4, 3)
+targets = (torch.rand(4, 3) > 0.5).float()
+print('focal loss', sigmoid_focal_loss_jit(logits, targets, reduction='sum'),
+      sigmoid_focal_loss(logits, targets, alpha=0.5, gamma=1.0, reduction='mean'))
