@@ -76,8 +76,9 @@ def _swap_bound(make_recording, saved):
     """Rebind the public spellings of :data:`WHOLE_OPS` (functions, methods, operators such as
     ``~``) to recording versions, noting in ``saved`` what to put back."""
     from ember import Tensor
-    from ember.ops._registry import BOUND, REGISTRY
+    from ember.ops._registry import BOUND, ORIGINAL_OF, REGISTRY
     originals = {e.fn: WHOLE_NODES[e.name] for e in REGISTRY if e.name in WHOLE_NODES}
+    originals.update({copy: originals[fn] for copy, fn in ORIGINAL_OF.items() if fn in originals})   # aliases
 
     def op_of(fn):
         # through the dispatching wrappers that Tensor subclasses switch on (``__wrapped__``)

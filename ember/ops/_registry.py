@@ -20,6 +20,7 @@ imported, so a call costs nothing extra (the exported object *is* the function).
 read :data:`REGISTRY` to know every exported op.
 """
 import sys
+import types
 from typing import Callable, TypeVar
 
 _Fn = TypeVar('_Fn', bound=Callable)
@@ -130,16 +131,43 @@ def _bind(namespace, target):
     put = target.__setitem__ if isinstance(target, dict) else (lambda k, v: setattr(target, k, v))
     for entry in REGISTRY:
         for n in entry.exports.get(namespace, ()):
-            put(n, entry.fn)
-            BOUND.append((target, n, entry.fn))
-            name_after_binding(entry.fn, target, n)
+            fn = named(entry.fn, n)
+            put(n, fn)
+            BOUND.append((target, n, fn))
+            name_after_binding(fn, target, n)
         names = entry.inplace_exports.get(namespace)
         if names:
-            fn = inplace_variant(entry)
+            variant = inplace_variant(entry)
             for n in names:
+                fn = named(variant, n)
                 put(n, fn)
                 BOUND.append((target, n, fn))
                 name_after_binding(fn, target, n)
+
+
+# (id(function), name) -> the function's copy that carries that name; copy -> function
+_NAMED = {}
+ORIGINAL_OF = {}
+
+
+def named(fn, name):
+    """``fn`` itself when its ``__name__`` is ``name``, else a copy of it named ``name``: PyTorch's
+    aliases are functions of their own (``torch.arctan.__name__`` is ``'arctan'``, and fx writes a node
+    of ``torch.arctan`` as ``arctan = torch.arctan(x)``), so each exported name gets a function that
+    carries it. The copy shares the code, defaults, closure and attributes: calls cost the same."""
+    if getattr(fn, '__name__', name) == name or not isinstance(fn, types.FunctionType):
+        return fn
+    key = (id(fn), name)
+    copy = _NAMED.get(key)
+    if copy is None:
+        copy = types.FunctionType(fn.__code__, fn.__globals__, name, fn.__defaults__, fn.__closure__)
+        copy.__kwdefaults__ = fn.__kwdefaults__
+        copy.__dict__.update(fn.__dict__)
+        copy.__doc__, copy.__module__, copy.__annotations__ = fn.__doc__, fn.__module__, fn.__annotations__
+        copy.__qualname__ = name
+        _NAMED[key] = copy
+        ORIGINAL_OF[copy] = fn
+    return copy
 
 
 def _found_by_name(fn):

@@ -237,3 +237,17 @@ def test_ops_are_bound_plain_again_after_a_trace():
     env = {**os.environ, 'PYTHONPATH': str(pathlib.Path(__file__).parents[2])}
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, env=env, timeout=60)
     assert out.stdout.strip() == 'ok', out.stderr
+
+
+def test_aliases_keep_their_own_names_in_generated_code():
+    # PyTorch's aliases are functions of their own: fx names the node and the call after the alias used
+    def f(x):
+        return ember.arctan(x) + ember.clip(x, 0, 1) + ember.subtract(x, 1).absolute()
+    gm = ember.fx.symbolic_trace(f)
+    code = gm.code
+    assert 'arctan = ember.arctan(x)' in code and 'clip = ember.clip(x, 0, 1)' in code
+    assert 'subtract = ember.subtract(x, 1)' in code and 'absolute = subtract.absolute()' in code
+    assert ember.arctan is not ember.atan and ember.arctan.__name__ == 'arctan'
+    assert ember.Tensor.arctan.__name__ == 'arctan' and ember.Tensor.arctan_.__name__ == 'arctan_'
+    x = ember.tensor([0.5, 2.0])
+    assert ember.equal(gm(x), ember.atan(x) + ember.clamp(x, 0, 1) + (x - 1).abs())
