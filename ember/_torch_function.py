@@ -9,6 +9,7 @@ through ops (``Tensor.__torch_function__``); one that sets ``__torch_function__ 
 _disabled_torch_function_impl`` (as ``Parameter`` does) gets plain tensors and no dispatch.
 """
 import functools
+import sys
 import types
 
 from ember.overrides import DisableTorchFunctionSubclass, _disabled, _modes_on, handle_torch_function
@@ -155,6 +156,15 @@ def activate():
     if _active:
         return
     _active = True
+    composites = sys.modules.get('ember.autograd._profiler_composites')
+    if composites is None:
+        _wrap_everything()
+    else:
+        with composites.set_aside():    # a profile's ranges around matmul/linear/conv come off, then back on
+            _wrap_everything()
+
+
+def _wrap_everything():
     from ember._tensor import Tensor
     from ember.ops._registry import BOUND
     wrap_bound(BOUND)
@@ -168,7 +178,6 @@ def activate():
         if fn is not None and not hasattr(fn, '__wrapped__'):
             setattr(Tensor, name, _wrapped(fn, 'methods'))
             name_after_binding(Tensor.__dict__[name], Tensor, name)
-    import sys
     functional = sys.modules.get('ember.nn.functional')
     if functional is not None:          # else wrapped when it is first imported (see its bind)
         wrap_python_functionals(vars(functional))

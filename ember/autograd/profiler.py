@@ -5,7 +5,9 @@ custom, with or without autograd) and every backward node is timed, as are ``rec
 ranges. The timing observer (see ``_op_observers.py``) is registered when profiling starts and removed
 when it stops, so ops cost nothing extra when no profiler is running. An op's *self* time excludes the ops and ranges nested in it.
 Op names are ember's (``aten::`` followed by the op's snake-case name, e.g. ``aten::relu``); they
-follow ember's decomposition, which differs from PyTorch's in places (``Tensor.t`` then ``mm``...).
+follow ember's decomposition, which differs from PyTorch's in places. The composite ops PyTorch records
+around their parts (``aten::matmul``, ``aten::linear``, ``aten::conv2d``) are recorded as events of their
+own around ember's primitives (``_profiler_composites.py``).
 """
 import bisect
 import re
@@ -15,6 +17,7 @@ from collections import OrderedDict, defaultdict
 
 from ember._C._profiler import _check_experimental_config
 from ember.autograd import _op_observers as _observe
+from ember.autograd import _profiler_composites as _composites
 
 __all__ = ['profile', 'record_function', 'EventList', 'FunctionEvent', 'FunctionEventAvg', 'EnforceUnique',
            'KinetoStepTracker', 'MemRecordsAcc', 'emit_itt', 'emit_nvtx', 'load_nvprof', 'parse_nvprof_trace']
@@ -327,6 +330,15 @@ def _close(ev):
         p._record(ev)
 
 
+def _close_composite(ev, result, args):
+    """End a composite op's event: the memory its result holds counts as its own, as an op's does (its parts
+    allocated it, so its self memory is zero, as in PyTorch)."""
+    if result is not None and any(p.profile_memory for p in _active):
+        from ember.autograd import _profiler_details as details
+        ev.cpu_memory_usage = details.allocated_bytes(result, args)
+    _close(ev)
+
+
 def _stack():
     s = getattr(_state, 'stack', None)
     if s is None:
@@ -339,7 +351,8 @@ class _Timing(_observe.OpObserver):
 
     @staticmethod
     def op(proceed, cls, args, kwargs):
-        ev = _open('aten::' + _snake(cls.__name__), args)
+        # (a primitive standing for an ATen op of another name says which: MmT is PyTorch's aten::mm)
+        ev = _open(getattr(cls, '_profile_name', None) or 'aten::' + _snake(cls.__name__), args)
         result = None
         try:
             result = proceed(cls, *args, **kwargs)
@@ -431,6 +444,7 @@ class profile:
             self._events = []
         if not _active:
             _observe.add(_TIMING)
+            _composites.install(_open, _close_composite)
         _active.append(self)
         self._running = True
         self._function_events = None
@@ -439,6 +453,7 @@ class profile:
         _active.remove(self)
         if not _active:
             _observe.remove(_TIMING)
+            _composites.uninstall()
         self._running = False
 
     def _record(self, ev):

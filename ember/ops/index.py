@@ -205,6 +205,7 @@ class BasicIndex(_IndexBase):
 
 class SelectIndex(BasicIndex):
     node_name = 'SelectBackward0'
+    _profile_name = 'aten::select'
 
 
 class UnsqueezeIndex(BasicIndex):

@@ -268,6 +268,7 @@ def bmm(input, mat2, *, out=None):
 class BatchedMatmul(Bmm):
     """matmul with broadcasting batch dims: the engine sums gradients back to each input's shape."""
     node_name = 'UnsafeViewBackward0'
+    _profile_name = 'aten::bmm'     # (PyTorch's matmul of batches runs bmm)
 
     @staticmethod
     def forward(ctx, a, b):

@@ -69,6 +69,7 @@ class MmT(Primitive):
     """``x @ Wt`` (linear without bias): PyTorch reports it as MmBackward0 over the input and
     ``TBackward0`` of the weight."""
     node_name = 'MmBackward0'
+    _profile_name = 'aten::mm'
 
     @staticmethod
     def forward(ctx, x, wt):

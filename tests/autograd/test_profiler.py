@@ -5,6 +5,7 @@ Expected layouts, action sequences and counts were recorded from PyTorch 2.13 (i
 import pytest
 
 import ember
+import ember.nn.functional as F
 from ember.autograd.profiler import profile, record_function
 from ember.profiler import ProfilerAction, ProfilerActivity, schedule
 
@@ -139,3 +140,53 @@ def test_range_operators_open_and_close_ranges_in_graphs():
     assert by_name['aten::relu'].cpu_parent is by_name['foo']
     handle = ops._record_function_enter_new('outside a profile')
     ops._record_function_exit(handle)       # no profile active: nothing to record, no error
+
+
+def _tree(prof):
+    def depth(e):
+        d = 0
+        while e.cpu_parent is not None:
+            d, e = d + 1, e.cpu_parent
+        return d
+    return ['  ' * depth(e) + e.name for e in prof.function_events]
+
+
+def test_composite_ops_nest_their_parts_as_pytorch_records_them():
+    # PyTorch 2.13's events (their ATen internals, resolve_conj, as_strided, _convolution..., left out)
+    x, w, b = ember.randn(8, 8), ember.randn(4, 8), ember.randn(4)
+    image, kernel, v = ember.randn(1, 2, 8, 8), ember.randn(3, 2, 3, 3), ember.randn(8)
+    conv = ember.nn.Conv2d(2, 3, 3)
+    plain = (ember.matmul, ember.Tensor.__matmul__, F.linear, F.conv2d, ember.conv2d)
+    with ember.autograd.profiler.profile() as prof:
+        x @ x
+        ember.matmul(x, v)
+        F.linear(x, w, b)
+        F.linear(x, w)
+        conv(image)
+        F.conv2d(image, kernel)
+    assert _tree(prof) == ['aten::matmul', '  aten::mm', 'aten::matmul', '  aten::mv',
+                           'aten::linear', '  aten::t', '  aten::addmm', 'aten::linear', '  aten::t', '  aten::mm',
+                           'aten::conv2d', '  aten::convolution', 'aten::conv2d', '  aten::convolution']
+    rows = {row.key: row.count for row in prof.key_averages()}
+    assert rows['aten::matmul'] == 2 and rows['aten::linear'] == 2 and rows['aten::conv2d'] == 2
+    # the public names are the functions themselves again once the profile stops
+    assert (ember.matmul, ember.Tensor.__matmul__, F.linear, F.conv2d, ember.conv2d) == plain
+
+
+def test_composite_ranges_give_way_to_dispatch_switched_on_inside_a_profile():
+    import subprocess
+    import sys
+    code = ("import ember, ember.nn.functional as F\n"
+            "from ember import _torch_function\n"
+            "with ember.autograd.profiler.profile() as prof:\n"
+            "    class Sub(ember.Tensor):\n"
+            "        @classmethod\n"
+            "        def __torch_function__(cls, func, types, args=(), kwargs=None):\n"
+            "            return super().__torch_function__(func, types, args, kwargs or {})\n"
+            "    ember.ones(2, 2) @ ember.ones(2, 2)\n"
+            "    inside = ember.matmul(ember.ones(2, 2).as_subclass(Sub), ember.ones(2, 2))\n"
+            "assert type(inside) is Sub\n"
+            "assert [e.name for e in prof.function_events].count('aten::matmul') == 2\n"
+            "assert _torch_function._active and _torch_function.unwrapped(ember.matmul) is not ember.matmul\n"
+            "assert type(ember.ones(2).as_subclass(Sub) @ ember.ones(2)) is Sub\n")
+    subprocess.run([sys.executable, '-c', code], check=True, timeout=120)
