@@ -326,6 +326,12 @@ class FunctionCompiler:
         iterable = node.iter
         enumerate_ = isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name) and \
             iterable.func.id == 'enumerate' and len(iterable.args) == 1
+        if isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Attribute) and \
+                iterable.func.attr in ('items', 'values', 'keys') and not iterable.args:
+            container = self.expr(iterable.func.value, env)
+            if isinstance(container.type, ModuleType):      # a ModuleDict: unrolled like a ModuleList
+                self.unrolled(node, container, False, env, out, depth, iterable.func.attr)
+                return
         container = self.expr(iterable.args[0] if enumerate_ else iterable, env)
         if isinstance(container.type, ModuleType):
             self.unrolled(node, container, enumerate_, env, out, depth)
@@ -350,15 +356,22 @@ class FunctionCompiler:
         out.append(pad + f'for {self.target(node.target, item, env)} in {source}:')
         self.block(node.body, env, out, depth + 1)
 
-    def unrolled(self, node, container, enumerate_, env, out, depth):
-        """A loop over a ModuleList/Sequential: the body once per submodule, as PyTorch unrolls it."""
+    def unrolled(self, node, container, enumerate_, env, out, depth, dict_view=None):
+        """A loop over a ModuleList/Sequential (or a ModuleDict's items/values/keys): the body once per
+        submodule, as PyTorch unrolls it."""
         module = container.type.module
         for i, (key, child) in enumerate(module._modules.items()):
             if child is None:
                 continue
-            name = node.target.elts[1] if enumerate_ else node.target
+            if dict_view == 'keys':
+                env[node.target.id] = ('const', key)
+                self.block_inline(node.body, env, out, depth)
+                continue
+            name = node.target.elts[1] if enumerate_ or dict_view == 'items' else node.target
             if enumerate_:
                 env[node.target.elts[0].id] = ('const', i)
+            if dict_view == 'items':
+                env[node.target.elts[0].id] = ('const', key)
             if not isinstance(name, ast.Name):
                 raise self.error(node.target, "a loop over modules must name the module with one name")
             self.unit.module_class(child)
@@ -645,6 +658,8 @@ class FunctionCompiler:
                                                                      else value.keys)
             text = ('[]' if isinstance(value, ast.List) else '{}') if empty else self.expr(value, env).text
             return Expr(f'annotate({tp}, {text})', tp)
+        if target is builtins.isinstance and len(node.args) == 2:
+            return self.isinstance_check(node, [self.expr(node.args[0], env)])
         args = [self.expr(a, env) for a in node.args]
         kwargs = {k.arg: self.expr(k.value, env) for k in node.keywords}
         import ember.nn.functional as F
@@ -690,10 +705,35 @@ class FunctionCompiler:
                                    "compiled function: create them in __init__")
         raise self.error(node, f"Python builtin {target!r} is currently not supported in Torchscript")
 
+    def isinstance_check(self, node, args):
+        """``isinstance(value, T)``: known when compiling, as the value's type is (a Union or Optional is
+        checked when the program runs)."""
+        kinds = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
+        wanted = []
+        for kind in kinds:
+            found, target = self.static(kind, {})
+            if found and target is ember.Tensor:
+                wanted.append('Tensor')
+            elif found and target in (int, float, bool, str, list, tuple, dict):
+                wanted.append({list: 'List[', tuple: 'Tuple[', dict: 'Dict['}.get(target, target.__name__))
+            else:
+                try:
+                    wanted.append(annotation_type(kind))
+                except ValueError:
+                    raise self.error(kind, f"isinstance of {ast.unparse(kind)} isn't supported") from None
+        tp = args[0].type
+        if isinstance(tp, str) and not tp.startswith(('Optional[', 'Union[')) and tp != 'Any':
+            value = any(tp == w or w.endswith('[') and tp.startswith(w) for w in wanted)
+            return Expr(literal(value), 'bool', value)
+        raise self.error(node, f"isinstance of a value of type {tp} isn't supported by ember.jit.script yet")
+
     def call_builtin(self, node, name, args, kwargs):
         texts = ', '.join(a.text for a in args)
         if name in _BUILTIN_TYPES:
             return Expr(f'{name}({texts})', _BUILTIN_TYPES[name])
+        if name == 'len' and isinstance(args[0].type, ModuleType):       # a ModuleList's length is a constant
+            value = len(args[0].type.module._modules)
+            return Expr(literal(value), 'int', value)
         if name == 'len':
             return Expr(f'torch.len({texts})', 'int')
         if name == 'range':
@@ -706,8 +746,6 @@ class FunctionCompiler:
             return Expr(f'torch.abs({texts})', args[0].type)
         if name == 'getattr' and len(args) == 2 and isinstance(args[0].type, ModuleType) and args[1].is_const:
             return self.unit.module_attribute(args[0], args[1].const, node, self)
-        if name == 'isinstance':
-            raise self.error(node, "isinstance isn't supported by ember.jit.script")
         if name in ('zip', 'enumerate', 'list', 'tuple', 'sum', 'any', 'all'):
             return Expr(f'{name}({texts})', 'List[Tensor]' if name != 'sum' else args[0].type)
         raise self.error(node, f"Python builtin <built-in function {name}> is currently not supported in "

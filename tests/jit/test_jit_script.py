@@ -262,3 +262,41 @@ def test_a_scripted_function_calls_another_and_unsupported_code_says_what():
     holder = ember.nn.Sequential(module)
     with pytest.raises(RuntimeError, match='already scripted'):
         ember.jit.script(holder)
+
+
+def test_isinstance_is_known_when_compiling():
+    def pick(x, n: int):
+        if isinstance(x, ember.Tensor) and not isinstance(n, float):
+            return x * n
+        return x
+
+    scripted = ember.jit.script(pick)
+    assert scripted(ember.tensor([1., 2.]), 3).tolist() == [3., 6.]
+    assert 'isinstance' not in scripted.code
+
+
+class _Towers(ember.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.towers = ember.nn.ModuleDict({'a': ember.nn.Linear(3, 2), 'b': ember.nn.Linear(3, 2)})
+        self.blocks = ember.nn.ModuleList([ember.nn.Linear(3, 3), ember.nn.Linear(3, 3)])
+
+    def forward(self, x):
+        for i in range(len(self.blocks)):
+            x = x + 1
+        x = self.blocks[-1](x)
+        total = ember.zeros(1)
+        for name, tower in self.towers.items():
+            total = total + tower(x).sum()
+        return total
+
+
+def test_module_dict_and_module_list_length_and_index(tmp_path):
+    module = _Towers()
+    scripted = ember.jit.script(module)
+    x = ember.ones(2, 3)
+    np.testing.assert_allclose(scripted(x).detach().numpy(), module(x).detach().numpy(), rtol=1e-6)
+    assert 'range(2)' in scripted.code and 'getattr(self.towers, "b")' in scripted.code
+    scripted.save(tmp_path / 'm.pt')
+    np.testing.assert_allclose(ember.jit.load(tmp_path / 'm.pt')(x).detach().numpy(), module(x).detach().numpy(),
+                               rtol=1e-6)
