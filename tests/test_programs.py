@@ -16,9 +16,9 @@ import pytest
 from ember import compat
 
 PROGRAMS = pathlib.Path(__file__).parent / 'programs'
-# the packages whose modules must be imported afresh on top of ember (einops picks its backend by
-# the torch module it finds)
-_ALIASED = ('torch', 'torchvision', 'functorch', 'einops', 'fvcore')
+# the packages whose modules must be imported afresh on top of ember (einops picks its backend by the torch
+# module it finds; captum checks its inputs against the torch.Tensor it imported)
+_ALIASED = ('torch', 'torchvision', 'functorch', 'einops', 'fvcore', 'captum')
 # programs that need optional packages (space-separated)
 NEEDS = {'vit_einops': 'einops', 'gan_mnist': 'PIL', 'lib_fvcore_counts': 'fvcore',
          # torchvision's MNIST-family datasets hand their transforms PIL images
