@@ -47,14 +47,18 @@ def _arrays(value):
 
 
 def allocated_bytes(result, args):
-    """Bytes of the outputs in ``result`` that do not share memory with an input."""
-    import numpy as np
+    """Bytes of the outputs in ``result`` that do not share memory with an input: ``(host, device)``, as
+    PyTorch counts an op's CPU and device memory apart."""
+    from ember.backend import is_device_array, may_share_memory
     inputs = list(_arrays(args))
-    total = 0
+    host = device = 0
     for out in _arrays(result):
-        if not any(np.may_share_memory(out, a) for a in inputs):
-            total += out.nbytes
-    return total
+        if not any(may_share_memory(out, a) for a in inputs):
+            if is_device_array(out):
+                device += out.nbytes
+            else:
+                host += out.nbytes
+    return host, device
 
 
 def op_flops(cls_name, args, result):

@@ -361,7 +361,7 @@ class _Timing(_observe.OpObserver):
             if result is not None and any(p.profile_memory or p.with_flops for p in _active):
                 from ember.autograd import _profiler_details as details
                 if any(p.profile_memory for p in _active):
-                    ev.cpu_memory_usage = details.allocated_bytes(result, args)
+                    ev.cpu_memory_usage, ev.device_memory_usage = details.allocated_bytes(result, args)
                 if any(p.with_flops for p in _active):
                     ev.flops = details.op_flops(cls.__name__, args, result)
             _close(ev)

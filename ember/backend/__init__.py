@@ -301,6 +301,13 @@ def data_ptr(arr):
     return arr.data.ptr
 
 
+def may_share_memory(a, b):
+    """Whether arrays ``a`` and ``b`` may overlap in memory (NumPy's or CuPy's test; arrays of different
+    devices never do)."""
+    xp = array_module_of(a)
+    return xp is array_module_of(b) and bool(xp.may_share_memory(a, b))
+
+
 def storage_root(arr):
     """The array that owns (or wraps the foreign buffer of) the memory ``arr`` views: its storage.
 

@@ -125,12 +125,12 @@ class OpDef:
         return [cast(v) for v in pos], {k: cast(v) for k, v in kw.items()}
 
     def _check_aliasing(self, out, inputs, kernel):
-        import numpy as np
+        from ember.backend import may_share_memory
         outs = out if isinstance(out, (tuple, list)) else (out,)
         outs = [o for o in outs if isinstance(o, Tensor)]
         for i, o in enumerate(outs):
             others = inputs + outs[:i]
-            if any(o is t or np.may_share_memory(o._data, t._data) for t in others):
+            if any(o is t or may_share_memory(o._data, t._data) for t in others):
                 raise RuntimeError(
                     f"{self.name} (with implementation in {inspect.getmodule(kernel)}): The output of this custom "
                     "operator (1) must not also be an input to this custom operator and (2) may not alias any "

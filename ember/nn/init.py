@@ -383,7 +383,7 @@ def orthogonal_(tensor, gain=1, generator=None):
     from ember.ops.random import normal
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
-    flat = normal(0.0, 1.0, (rows, cols), generator=generator, dtype=tensor.dtype).numpy()
+    flat = normal(0.0, 1.0, (rows, cols), generator=generator, dtype=tensor.dtype, device='cpu').numpy()
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)

@@ -366,9 +366,14 @@ def setitem(input, key, value):
     if k[1] is None and grad_mode._state.enabled and input._grad_fn is None and input._requires_grad:
         # PyTorch indexes first (a view of the leaf), then copies into it
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
-    if isinstance(value, Tensor) and value._device != input._device and value.ndim:
-        raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices, "
-                           f"{input.device} and {value.device}!")
+    if isinstance(value, Tensor) and value._device != input._device:
+        if k[1] is None or not value.ndim:
+            # a view is written (PyTorch copies into it, copy_, from any device), or a 0-dim value, which
+            # PyTorch takes from any device: brought to the input's device, the arrays then meet
+            value = value.to(input._device)
+        else:
+            raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices, "
+                               f"{input.device} and {value.device}!")
 
     def compute(x, v):
         return IndexPut.apply(x, v, k)

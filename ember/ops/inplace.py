@@ -524,9 +524,12 @@ def fill_(input, value):
     """
     if value.__class__ in _NOT_OPERANDS:
         _argparse.refuse_from_stack()   # (fill_([1.]), fill_(None): PyTorch takes a number or a tensor)
-    if isinstance(value, Tensor) and value.ndim != 0:
-        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
-                           "dimensions.")
+    if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
+                               "dimensions.")
+        if value._device != input._device:     # PyTorch fills from a 0-dim tensor on any device
+            value = value.to(input._device)
     if value.__class__ is complex:     # into a real type: its imaginary part refused, as PyTorch's conversion does
         from ember.ops.creation import _checked_fill
         value = _checked_fill(value, input.dtype)

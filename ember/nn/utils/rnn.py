@@ -213,7 +213,7 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
     batch_sizes = np.array([sum(1 for n in lens if n > t) for t in range(steps)], dtype=np.int64)
     data = _PackPadded.apply(input[:steps] if steps < input.shape[0] else input,
                              _packed_positions(batch_sizes, input.shape[1]))
-    return PackedSequence(data, tensor(batch_sizes, dtype=int64), sorted_indices, None)
+    return PackedSequence(data, tensor(batch_sizes, dtype=int64, device='cpu'), sorted_indices, None)
 
 
 def _padded_from_packed(data, batch_sizes, padding_value, total_steps):
@@ -248,7 +248,7 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
     bs = np.asarray(sequence.batch_sizes.tolist(), dtype=np.int64)
     batch = int(bs[0]) if len(bs) else 0
     lengths = np.array([(bs > b).sum() for b in range(batch)], dtype=np.int64)
-    lengths = tensor(lengths, dtype=int64)
+    lengths = tensor(lengths, dtype=int64, device='cpu')      # on the CPU, as PyTorch's
     if batch_first:
         padded = padded.transpose(0, 1)
     unsorted = sequence.unsorted_indices
@@ -328,7 +328,7 @@ def pack_sequence(sequences, enforce_sorted=True):
         >>> packed.batch_sizes
         tensor([2, 2, 1])
     """
-    lengths = tensor([v.size(0) for v in sequences], dtype=int64)
+    lengths = tensor([v.size(0) for v in sequences], dtype=int64, device='cpu')
     return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
 
 
