@@ -335,7 +335,7 @@ def _close_composite(ev, result, args):
     allocated it, so its self memory is zero, as in PyTorch)."""
     if result is not None and any(p.profile_memory for p in _active):
         from ember.autograd import _profiler_details as details
-        ev.cpu_memory_usage = details.allocated_bytes(result, args)
+        ev.cpu_memory_usage, ev.device_memory_usage = details.allocated_bytes(result, args)
     _close(ev)
 
 
