@@ -96,9 +96,11 @@ _OPERATORS = ('__abs__', '__add__', '__and__', '__eq__', '__floordiv__', '__ge__
 
 
 # Tensor methods defined on the class itself (not bound from an op family) that PyTorch routes through
-# __torch_function__ and __torch_dispatch__ too: conversions, detaching, the new_* factories
+# __torch_function__ and __torch_dispatch__ too: conversions, detaching, the new_* factories, random fills
 _METHODS = ('to', 'cpu', 'cuda', 'float', 'double', 'half', 'bfloat16', 'long', 'int', 'short', 'char', 'byte',
-            'bool', 'type_as', 'detach', 'detach_', 'new_zeros', 'new_ones', 'new_empty', 'new_full', 'new_tensor')
+            'bool', 'type_as', 'detach', 'detach_', 'new_zeros', 'new_ones', 'new_empty', 'new_full', 'new_tensor',
+            # the in-place random fills (what nn.init calls; a sharded DTensor fills its own pieces)
+            'uniform_', 'normal_', 'bernoulli_', 'random_', 'exponential_', 'geometric_', 'log_normal_', 'cauchy_')
 
 _WRAPPERS = {}
 # id(wrapper) -> the function it dispatches to; _WRAPPERS keeps every wrapper alive, so no other object

@@ -193,6 +193,8 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
         _rendezvous.check_url(init_method)
     if pg_options is not None:
         raise ValueError("pg_options is not supported by ember's MPI process groups")
+    if device_id is not None and (device_id.index is None or device_id.type == 'cpu'):
+        raise ValueError("init_process_group device_id parameter must be an accelerator with an index")
     spawned = _spawned_world(world_size, rank)
     if spawned is not None:
         return _init_over_sockets(name, init_method, timeout, store, *spawned, group_name, device_id)

@@ -67,3 +67,10 @@ def test_torchrun_style_launch_stops_the_job_when_a_rank_fails(tmp_path):
     start = time.monotonic()
     assert _local_launch.launch([sys.executable, str(script)], 2, _launch_env()) == 3
     assert time.monotonic() - start < 30      # rank 0 was stopped, not waited for
+
+
+def test_meta_model_sharded_then_materialised_and_initialised():
+    out = spawn_worker(2, 'fsdp_meta_init.py')
+    for check in ('to_empty-keeps-shards', 'reset_parameters-fills-shards'):
+        assert all(f'ok {check} rank={r}' in out for r in range(2)), f'{check} failed:\n{out}'
+    assert out.count('ok cpu-device_id-refused') == 2, out

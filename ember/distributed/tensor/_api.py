@@ -29,7 +29,7 @@ reciprocal reciprocal_ square pow pow_ add add_ sub sub_ mul mul_ div div_ true_
 addcdiv addcdiv_ clamp clamp_ clamp_min clamp_max maximum minimum where eq ne lt le gt ge logical_not
 copy_ fill_ zero_ clone detach detach_ contiguous to float double half bfloat16 type_as zeros_like ones_like
 empty_like full_like rand_like randn_like nan_to_num nan_to_num_ requires_grad_ masked_fill masked_fill_ isnan
-isinf isfinite
+isinf isfinite normal_ uniform_
 __add__ __radd__ __iadd__ __sub__ __rsub__ __isub__ __mul__ __rmul__ __imul__ __truediv__ __rtruediv__
 __itruediv__ __neg__ __pow__ __rpow__ __ipow__ __eq__ __ne__ __lt__ __le__ __gt__ __ge__ __abs__
 '''.split())
@@ -196,6 +196,7 @@ class DTensor(Tensor):
     def data(self, value):
         if isinstance(value, DTensor):
             self._spec = value._spec
+            self._device = value._device     # to_empty() moves a meta DTensor's pieces to a real device
         self._data = value._data
 
     @property

@@ -669,8 +669,8 @@ class Module:
             >>> net.to_empty(device='cpu').weight.shape
             ember.Size([3, 2])
         """
-        from ember.ops.creation import empty_like
-        return self._apply(lambda t: empty_like(t, device=device), recurse=recurse)
+        import ember   # the public empty_like: a tensor subclass (a sharded DTensor) makes one of its own kind
+        return self._apply(lambda t: ember.empty_like(t, device=device), recurse=recurse)
 
     def cuda(self: _M, device: Any = None) -> _M:
         return self._apply(lambda t: t.cuda(device))
