@@ -551,7 +551,8 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     return out, None
 
 
-def _batch_first_self_attention(x, num_heads, in_proj_weight, in_proj_bias, out_proj_weight, out_proj_bias):
+def _batch_first_self_attention(x, embed_dim, num_heads, in_proj_weight, in_proj_bias, out_proj_weight,
+                                out_proj_bias):
     """``nn.MultiheadAttention``'s self-attention on a batch-first ``(N, L, E)`` input with no mask,
     no dropout and nothing recorded, computed batch-first as PyTorch's fused eval path is: the
     projections run on the input's own rows and the heads are views of the packed projection, so
@@ -560,6 +561,8 @@ def _batch_first_self_attention(x, num_heads, in_proj_weight, in_proj_bias, out_
     ``multi_head_attention_forward`` on the transposed input, bit for bit: every product row and
     every attention row is the same computation, only where it lies in memory differs."""
     N, L, E = x.shape
+    if E != embed_dim:     # (PyTorch's fused path words this check its own way)
+        raise RuntimeError(f"passed-in embed_dim {embed_dim} didn't match last dim of query {E}")
     head_dim = E // num_heads
     qkv = _linear(x, in_proj_weight, in_proj_bias)                               # (N, L, 3E)
     q, k, v = qkv.reshape(N, L, 3, num_heads, head_dim).permute(2, 0, 3, 1, 4)   # each (N, H, L, hd)

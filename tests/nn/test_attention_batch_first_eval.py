@@ -70,3 +70,11 @@ def test_cross_attention_and_training_keep_the_transposed_layout():
         assert m(x, x.clone(), x.clone(), need_weights=False)[0].stride() == (16, 64, 1)
         m.train()
         assert m(x, x, x, need_weights=False)[0].stride() == (16, 64, 1)
+
+
+def test_a_wrong_embedding_size_gets_pytorchs_fast_path_error():
+    # PyTorch 2.13, eval under no_grad: "passed-in embed_dim 8 didn't match last dim of query 6"
+    m = _module(8, 2, ember.float32, 2)
+    x = ember.zeros(2, 3, 6)
+    with ember.no_grad(), pytest.raises(RuntimeError, match="^passed-in embed_dim 8 didn't match last dim of query 6$"):
+        m(x, x, x, need_weights=False)

@@ -700,7 +700,8 @@ class MultiheadAttention(Module):
         batched = query.dim() == 3
         if (key_padding_mask is None and attn_mask is None and not need_weights and not is_causal
                 and self._batch_first_fast_path(query, key, value)):
-            return _A._batch_first_self_attention(query, self.num_heads, self.in_proj_weight, self.in_proj_bias,
+            return _A._batch_first_self_attention(query, self.embed_dim, self.num_heads, self.in_proj_weight,
+                                                  self.in_proj_bias,
                                                  self.out_proj.weight, self.out_proj.bias), None
         key_padding_mask = _float_mask(key_padding_mask, 'key_padding_mask', query.dtype, attn_mask, 'attn_mask')
         attn_mask = _float_mask(attn_mask, 'attn_mask', query.dtype)
