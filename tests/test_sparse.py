@@ -181,3 +181,52 @@ def test_a_sparse_tensor_from_values_with_history_has_pytorchs_node():
     assert v.grad.tolist() == [2., 2.]
     leaf = ember.sparse_coo_tensor(ember.tensor([[0, 1]]), ember.tensor([1., 2.]), (3,), requires_grad=True)
     assert leaf.grad_fn is None and leaf.is_leaf and leaf.requires_grad
+
+
+# recorded from PyTorch 2.13 (float64): values of sparse.softmax/log_softmax over the specified elements, and the
+# gradient of (out.to_dense() * w).sum() with respect to the (uncoalesced) values
+_I = [[0, 1, 1, 0], [1, 0, 2, 1]]
+_V = [1., 2., 3., -0.5]
+_W = [[1., 2., 3.], [4., 5., 6.]]
+SOFTMAX = {
+    ('softmax', 1): ([1.0, 0.2689414214, 0.7310585786], [0.0, -0.3932238665, 0.3932238665, 0.0]),
+    ('softmax', 0): ([1.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0]),
+    ('log_softmax', 1): ([0.0, -1.3132616875, -0.3132616875], [0.0, 1.3105857863, -1.3105857863, 0.0]),
+    ('log_softmax', 0): ([0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]),
+}
+
+
+@pytest.mark.parametrize('name,dim', list(SOFTMAX))
+def test_sparse_softmax_over_the_specified_elements(name, dim):
+    values = ember.tensor(_V, dtype=ember.float64, requires_grad=True)
+    s = ember.sparse_coo_tensor(ember.tensor(_I), values, (2, 3))
+    out = getattr(ember.sparse, name)(s, dim)
+    assert out.layout == ember.sparse_coo and out.is_coalesced()
+    (out.to_dense() * ember.tensor(_W, dtype=ember.float64)).sum().backward()
+    expected_values, expected_grad = SOFTMAX[name, dim]
+    assert out.values().tolist() == pytest.approx(expected_values, abs=1e-9)
+    assert values.grad.tolist() == pytest.approx(expected_grad, abs=1e-9)
+
+
+def test_zero_preserving_functions_work_on_the_values_and_others_are_refused():
+    s = ember.sparse_coo_tensor(ember.tensor(_I), ember.tensor(_V), (2, 3))      # (0, 1) given twice: 0.5
+    for name in ('abs', 'neg', 'sin', 'sqrt', 'tanh', 'relu', 'sign', 'square', 'expm1'):
+        out = getattr(s, name)()
+        assert out.layout == ember.sparse_coo, name
+        assert out.to_dense().tolist() == getattr(s.to_dense(), name)().tolist(), name
+    assert ember.abs(s).to_dense().tolist() == [[0., .5, 0.], [2., 0., 3.]]
+    assert s.isnan().dtype == ember.bool
+    with pytest.raises(NotImplementedError, match="^Could not run 'aten::exp' with arguments from the 'SparseCPU'"):
+        s.exp()
+
+
+def test_a_sparse_leaf_gets_a_sparse_gradient():
+    d = ember.tensor([[0., 2., 0.], [3., 0., 4.]])
+    leaf = d.to_sparse().requires_grad_()
+    ember.sparse.mm(leaf, d.t()).sum().backward()      # PyTorch 2.13: sparse, over the leaf's indices
+    assert leaf.grad.layout == ember.sparse_coo
+    assert leaf.grad.to_dense().tolist() == [[0., 2., 0.], [3., 0., 4.]]
+    leaf.to_dense().sum().backward()
+    assert leaf.grad.to_dense().tolist() == [[0., 3., 0.], [4., 0., 5.]]
+    ember.optim.SGD([leaf], lr=0.1).zero_grad()
+    assert leaf.grad is None

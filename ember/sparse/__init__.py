@@ -5,5 +5,6 @@ for what they support.
 """
 from ember.sparse._coo import (SparseCOOTensor, addmm, check_sparse_tensor_invariants, mm,  # noqa: F401
                                sparse_coo_tensor, spmm, sum, to_sparse)
+from ember.sparse._values_ops import log_softmax, softmax  # noqa: F401
 
-__all__ = ['addmm', 'check_sparse_tensor_invariants', 'mm', 'sum']
+__all__ = ['addmm', 'check_sparse_tensor_invariants', 'log_softmax', 'mm', 'softmax', 'sum']

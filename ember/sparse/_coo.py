@@ -10,8 +10,9 @@ What works, as in PyTorch: construction (``sparse_coo_tensor``, ``Tensor.to_spar
 ``to_dense``, ``coalesce``/``indices``/``values``/``_nnz``, ``t``/``transpose``, dtype and device
 conversion, products with dense matrices (``mm``, ``@``, ``sparse.mm``, ``spmm``, ``addmm``), sums
 (``sum``, ``sparse.sum``), adding sparse or dense tensors, multiplying by numbers or tensors,
-negation and division by a number. Other operations raise NotImplementedError, as PyTorch's do for
-the ops it has no sparse kernel for.
+negation and division by a number; the unary functions that keep zero at zero and ``sparse.softmax``/
+``sparse.log_softmax`` (``_values_ops.py``). A leaf's ``.grad`` is sparse over its indices. Other operations
+raise NotImplementedError, as PyTorch's do for the ops it has no sparse kernel for.
 """
 import math
 
@@ -187,6 +188,48 @@ class SparseCOOTensor(Tensor):
     @property
     def is_leaf(self):
         return self._sp_values.grad_fn is None
+
+    @property
+    def grad(self):
+        """A leaf's gradient: a sparse tensor over its indices (the gradient of its values), as PyTorch's.
+
+        Example::
+
+            >>> s = ember.tensor([[0., 2.], [3., 0.]]).to_sparse().requires_grad_()
+            >>> ember.sparse.mm(s, ember.ones(2, 1)).sum().backward()
+            >>> s.grad.to_dense()
+            tensor([[0., 1.],
+                    [1., 0.]])
+        """
+        g = self._sp_values.grad
+        return None if g is None else _make(self._sp_indices, g, self._sp_size, self._sp_coalesced)
+
+    @grad.setter
+    def grad(self, value):
+        if value is None:
+            self._sp_values.grad = None
+            return
+        if not (isinstance(value, SparseCOOTensor) and value._sp_size == self._sp_size
+                and value._sp_indices.shape == self._sp_indices.shape
+                and bool((value._sp_indices == self._sp_indices).all())):
+            raise RuntimeError("ember can only assign to a sparse tensor's .grad a sparse tensor over the same "
+                               "indices (or None)")
+        self._sp_values.grad = value._sp_values
+
+    @grad.deleter
+    def grad(self):
+        self._sp_values.grad = None
+
+    @property
+    def _grad(self):        # (what optimizers' zero_grad reads and clears)
+        return self.grad
+
+    @_grad.setter
+    def _grad(self, value):
+        if value is None:
+            self._sp_values._grad = None
+        else:
+            self.grad = value
 
     def detach(self):
         return _make(self._sp_indices, self._sp_values.detach(), self._sp_size, self._sp_coalesced)
@@ -606,3 +649,6 @@ _FUNCTIONS = {
     'to_dense': lambda input, *args, **kwargs: input.to_dense(*args, **kwargs),
     'is_same_size': lambda a, b: tuple(a.shape) == tuple(b.shape),
 }
+
+
+from ember.sparse import _values_ops  # noqa: E402,F401  (registers the value-wise operations)
