@@ -16,7 +16,7 @@ def broadcast_all(*values):
     """Broadcast numbers and tensors to one shape; numbers become tensors of the default dtype
     (or of the tensors' dtype when some argument is a tensor)."""
     if not all(isinstance(v, (ember.Tensor, Number)) for v in values):
-        raise ValueError('Input arguments must all be instances of numbers.Number, '
+        raise ValueError('Input arguments must all be instances of Number, '
                          'ember.Tensor or objects implementing __torch_function__.')
     if not all(isinstance(v, ember.Tensor) for v in values):
         options = dict(dtype=ember.get_default_dtype())

@@ -41,7 +41,8 @@ class Wishart(Distribution):
 
     def __init__(self, df, covariance_matrix=None, precision_matrix=None, scale_tril=None, validate_args=None):
         if (covariance_matrix is not None) + (scale_tril is not None) + (precision_matrix is not None) != 1:
-            raise ValueError('Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.')
+            # (PyTorch asserts it: its AssertionError is what a caller catches)
+            raise AssertionError('Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.')
         param = next(p for p in (covariance_matrix, precision_matrix, scale_tril) if p is not None)
         if param.dim() < 2:
             raise ValueError('scale_tril must be at least two-dimensional, with optional leading batch dimensions')

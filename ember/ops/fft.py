@@ -159,6 +159,7 @@ def _c2c(x, s, dim, norm, forward):
     norm = _norm(norm)
     dims, sizes = _dims_and_sizes(x, s, dim)
     for d, n in zip(dims, sizes):
+        _check_n(n)     # (an empty dimension transformed as it is)
         x = _resize(x, d, n)
     return FftC2C.apply(x, dims, forward, norm)
 
@@ -171,6 +172,7 @@ def _r2c(name, x, s, dim, norm):
     norm = _norm(norm)
     dims, sizes = _dims_and_sizes(x, s, dim)
     for d, n in zip(dims, sizes):
+        _check_n(n)     # (an empty dimension transformed as it is)
         x = _resize(x, d, n)
     return FftR2C.apply(x, dims, norm)
 

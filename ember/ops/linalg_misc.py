@@ -339,6 +339,7 @@ def matrix_exp(A):
                 [0., 1.]])
     """
     _check_square_any('linalg.matrix_exp', A)
+    check_float('linalg.matrix_exp', A)
     return MatrixExp.apply(A)
 
 
@@ -481,9 +482,11 @@ def vander(x, N=None):
     """
     if N is not None and N <= 1:
         raise RuntimeError("N must be greater than 1.")
-    if x.ndim < 1:
-        raise RuntimeError("x must have at least 1 dimension.")
+    if x.ndim < 1:      # (a 0-d tensor is read as one value: no Vandermonde matrix of one column)
+        x = x.unsqueeze(-1)
     n = x.shape[-1] if N is None else N
+    if n <= 1:
+        raise RuntimeError("N must be greater than 1.")
     from ember.ops.shape import stack
     from ember.ops.creation import ones_like
     cols = [ones_like(x)]
@@ -705,7 +708,7 @@ def tensorsolve(A, B, dims=None, *, out=None):
     if int(np.prod(A.shape[:B.ndim])) != m or m != n:
         raise RuntimeError("Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == "
                            "prod(self.shape[:other.ndim]), but got "
-                           f"{n} != {int(np.prod(A.shape[:B.ndim]))}")
+                           f"{n} != {m}")
     from ember.ops.linalg_solve import solve
     return write_out('linalg_tensorsolve', solve(A.reshape(m, n), B.reshape(m)).reshape(rest), out)
 

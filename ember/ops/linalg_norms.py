@@ -306,7 +306,7 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
         tensor([[0.5000, 0.0000, 0.0000],
                 [0.0000, 0.2500, 0.0000]])
     """
-    if A.ndim < 2:
+    if A.ndim < 2 or not (A.dtype.is_floating_point or A.dtype.is_complex):
         from ember._tensor import _scalar_type_name
         raise RuntimeError(f"linalg.pinv({_scalar_type_name(A.dtype)}{{{list(A.shape)}}}): expected a tensor with 2 "
                            "or more dimensions of float, double, cfloat or cdouble types")

@@ -208,6 +208,11 @@ def _solve_checked(A, B, left):
         A, B = A.mT, B.mT
     if B.shape[-2] != A.shape[-1]:
         raise _shape_error('linalg.solve', A, B)
+    try:
+        np.broadcast_shapes(tuple(A.shape[:-2]), tuple(B.shape[:-2]))
+    except ValueError:      # batches that do not broadcast: PyTorch's text, B's sizes first
+        from ember.ops._util import broadcast_error
+        raise broadcast_error(B.shape[:-2], A.shape[:-2]) from None
     return A, B, vector
 
 
@@ -353,7 +358,10 @@ def inv_ex(A, *, check_errors=False, out=None):
     check_square('linalg.inv_ex', A)
     info = _pivot_info(A)
     if check_errors and info.any():
-        _inverse(A)  # raises PyTorch's LinAlgError naming the matrix and its zero pivot
+        try:
+            _inverse(A)  # raises PyTorch's LinAlgError naming the matrix and its zero pivot
+        except LinAlgError as error:    # (named after the function called)
+            raise type(error)(str(error).replace('linalg.inv:', 'linalg.inv_ex:', 1)) from None
     if info.any():  # singular matrices' inverses are unspecified: NaN, flagged by info
         Ainv = _where_singular(info, A, float('nan'), _inverse(_where_singular(info, A, ember_eye(A), A)))
     else:
@@ -479,7 +487,7 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
     """
     L, info = _chol_with_info('linalg.cholesky', A, upper)
     if check_errors and info._data.any():
-        raise _chol_error('linalg.cholesky', A, info._data)
+        raise _chol_error('linalg.cholesky_ex', A, info._data)
     return write_out('linalg_cholesky_ex', named('linalg_cholesky_ex', ('L', 'info'))(L, info), out)
 
 

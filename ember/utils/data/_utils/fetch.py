@@ -37,7 +37,10 @@ class _MapDatasetFetcher:
 def _gather_rows(t, rows):
     arr = t._data
     if isinstance(arr, np.ndarray):
-        return Tensor._make(arr[rows], t._device)
+        try:
+            return Tensor._make(arr[rows], t._device)
+        except IndexError:
+            pass    # (a row out of range: the tensor's own indexing says so, in PyTorch's words)
     from ember.ops.creation import tensor
     return t[tensor(rows, device=t.device)]
 
