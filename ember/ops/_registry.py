@@ -155,7 +155,8 @@ def named(fn, name):
     aliases are functions of their own (``torch.arctan.__name__`` is ``'arctan'``, and fx writes a node
     of ``torch.arctan`` as ``arctan = torch.arctan(x)``), so each exported name gets a function that
     carries it. The copy shares the code, defaults, closure and attributes: calls cost the same."""
-    if getattr(fn, '__name__', name) == name or not isinstance(fn, types.FunctionType):
+    if getattr(fn, '__name__', name) == name or not isinstance(fn, types.FunctionType) or \
+            getattr(fn, 'same_function_for_every_name', False):
         return fn
     key = (id(fn), name)
     copy = _NAMED.get(key)

@@ -1278,6 +1278,9 @@ def _threshold(input, threshold, value, inplace=False):
     return Threshold.apply(input, threshold, value)
 
 
+_threshold.same_function_for_every_name = True     # (F.threshold is _threshold itself, as in PyTorch)
+
+
 @op('ember', 'F', guard=True)
 def threshold_(input, threshold, value):
     """In-place version of :func:`ember.threshold`: elements not above ``threshold`` become ``value``.
