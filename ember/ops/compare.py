@@ -429,6 +429,9 @@ def equal(input, other):
         _argparse.refuse_from_stack()
     if input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
         _float8.check('equal', input._data.dtype)
+    if input._device != other._device:       # the arrays of two devices cannot be compared: PyTorch's error
+        raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices, "
+                           f"{input.device} and {other.device}!")
     return input.shape == other.shape and bool((input._data == other._data).all())
 
 

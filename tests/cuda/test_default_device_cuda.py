@@ -71,3 +71,10 @@ def test_the_profilers_memory_counts_device_outputs_as_device_memory():
         x.narrow(0, 1, 5)           # a view: no new memory
     by_name = {e.name: (e.cpu_memory_usage, e.device_memory_usage) for e in prof.function_events}
     assert by_name['aten::mul'] == (0, 400) and by_name['aten::narrow'] == (0, 0)
+
+
+def test_equal_across_devices_raises_pytorchs_error():
+    with pytest.raises(RuntimeError, match=r'^Expected all tensors to be on the same device, but found at least '
+                                           r'two devices, cuda:0 and cpu!$'):
+        ember.equal(ember.ones(2, device='cuda'), ember.ones(2))
+    assert ember.equal(ember.ones(2, device='cuda'), ember.ones(2, device='cuda'))
