@@ -78,3 +78,11 @@ def test_a_wrong_embedding_size_gets_pytorchs_fast_path_error():
     x = ember.zeros(2, 3, 6)
     with ember.no_grad(), pytest.raises(RuntimeError, match="^passed-in embed_dim 8 didn't match last dim of query 6$"):
         m(x, x, x, need_weights=False)
+
+
+def test_the_meta_device_keeps_the_general_path():
+    # PyTorch 2.13 takes its general path on 'meta' too: strides (8, 16, 1) for a (2, 3, 8) input
+    m = ember.nn.MultiheadAttention(8, 2, batch_first=True, device='meta').eval()
+    x = ember.zeros(2, 3, 8, device='meta')
+    with ember.no_grad():
+        assert m(x, x, x, need_weights=False)[0].stride() == (8, 16, 1)

@@ -609,6 +609,9 @@ class LogSoftmax(_AlongDim):
         return F.log_softmax(input, self.dim, _stacklevel=5)
 
 
+_FUSED_DEVICES = ('cpu', 'cuda')    # where PyTorch's fused attention runs (on 'meta' it takes the general path)
+
+
 class MultiheadAttention(Module):
     """Multi-head attention (Vaswani et al.): ``forward(query, key, value)`` returns the attended
     output and (unless ``need_weights=False``) the attention weights, averaged over heads by default.
@@ -691,7 +694,8 @@ class MultiheadAttention(Module):
                 and not _function._op_hooks and _autocast._enabled_count == 0 and _mha.get_fastpath_enabled()):
             return False
         args = (query, self.in_proj_weight, self.in_proj_bias, self.out_proj.weight, self.out_proj.bias)
-        if any(type(t) not in (Tensor, Parameter) or t.dtype is not query.dtype for t in args):
+        if any(type(t) not in (Tensor, Parameter) or t.dtype is not query.dtype or t.device.type not in _FUSED_DEVICES
+               for t in args):
             return False
         return not (_grad_mode._state.enabled and any(t.requires_grad for t in args))
 
