@@ -27,7 +27,7 @@ l1_loss cross_entropy_loss nll_loss_nd kl_div multilabel_margin_loss cosine_embe
 triplet_margin_loss log_sigmoid lstm_cell gru_cell rnn_tanh_cell rnn_relu_cell numpy_T mT mH matrix_H
 bilinear conv_transpose3d col2im im2col instance_norm rms_norm feature_dropout feature_alpha_dropout
 cosine_similarity adaptive_avg_pool3d max_pool3d avg_pool3d max_pool1d_with_indices adaptive_max_pool1d
-rrelu rrelu_ embedding_bag'''.split()
+rrelu rrelu_ embedding_bag hardswish_ hardsigmoid_ mish_ dropout_ feature_dropout_ alpha_dropout_ feature_alpha_dropout_'''.split()
 # operators whose only Generator argument is optional: graphs record it as None
 _GENERATOR_NONE = {'rrelu', 'rrelu_'}
 

@@ -298,6 +298,14 @@ def _dropout(input, p, train):
     return F.dropout(input, p, train)
 
 
+def _inplace_activation(fn_name):
+    # aten.hardswish_ and the like: F's function with inplace=True (ember has no function of the ATen name)
+    def kernel(self):
+        import ember.nn.functional as F
+        return getattr(F, fn_name)(self, inplace=True)
+    return kernel
+
+
 def _native_multi_head_attention(query, key, value, embed_dim, num_head, qkv_weight, qkv_bias, proj_weight, proj_bias,
                                  mask=None, need_weights=True, average_attn_weights=True, mask_type=None):
     # PyTorch's fused self-attention kernel: batch-first inputs, in-projection packed in one weight
@@ -463,7 +471,8 @@ _KERNELS = {
     'max_unpool2d': _max_unpool, 'max_unpool3d': _max_unpool, 'convolution': _convolution, 'slice': _slice,
     'select': _select,
     'index': _index, '_softmax': _softmax, '_log_softmax': _log_softmax, 'rsub': _rsub, 'to': _to,
-    'dropout': _dropout, 'native_dropout': _native_dropout, '_unsafe_view': _unsafe_view,
+    'dropout': _dropout, **{f'{name}_': _inplace_activation(name) for name in ('hardswish', 'hardsigmoid', 'mish')},
+    'native_dropout': _native_dropout, '_unsafe_view': _unsafe_view,
     '_assert_tensor_metadata': _assert_tensor_metadata, '_native_multi_head_attention': _native_multi_head_attention,
 }
 for _fn_name, _name in list(LOSSES.items()) + [('nll_loss', 'nll_loss')]:

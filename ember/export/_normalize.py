@@ -281,21 +281,20 @@ def _max_pool(aten_name):
 
 def _dropout(fn, args, kwargs):
     values, provided = _values_for(fn, args, kwargs)
-    if values.pop('inplace', False):
-        raise Unsupported('in-place dropout')
+    inplace = values.pop('inplace', False)
     values['train'] = values.pop('training', True)
-    return _choose('dropout', values, {'input', 'p', 'train'})
+    return _choose('dropout_' if inplace else 'dropout', values, {'input', 'p', 'train'})
 
 
 def _feature_dropout(aten_name, dims=None):
     # F's dropout1d/2d/3d, alpha_dropout, feature_alpha_dropout: (input, p, training, inplace) -> (input, p, train)
     def handler(fn, args, kwargs):
         values, _ = _values_for(fn, args, kwargs)
-        if values.pop('inplace', False):
-            raise Unsupported('in-place dropout')
+        inplace = values.pop('inplace', False)
         if dims is not None and values['input'].dim() != dims + 2:
             raise Unsupported(f'{aten_name} of an input without a batch dimension')
-        return _choose(aten_name, {'input': values['input'], 'p': values['p'], 'train': values['training']},
+        return _choose(aten_name + ('_' if inplace else ''),
+                       {'input': values['input'], 'p': values['p'], 'train': values['training']},
                        {'input', 'p', 'train'})
     return handler
 

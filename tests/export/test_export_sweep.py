@@ -279,6 +279,29 @@ def test_a_size_that_depends_on_the_data_cannot_be_read():
     _assert_same(ep.module()(ember.tensor([3.0, -4.0])), Sizes()(ember.tensor([3.0, -4.0])))
 
 
+def test_in_place_activations_and_dropouts_record_pytorchs_in_place_operators():
+    class InPlace(ember.nn.Module):
+        def forward(self, x):
+            y = x * 1
+            F.hardswish(y, inplace=True)
+            F.hardsigmoid(y, inplace=True)
+            F.mish(y, inplace=True)
+            z = F.dropout(y * 1, 0.5, False, inplace=True)
+            z = F.dropout2d(z.view(1, 2, 3, 1), 0.5, False, inplace=True)
+            z = F.alpha_dropout(z, 0.5, False, inplace=True)
+            return y, F.feature_alpha_dropout(z, 0.5, False, inplace=True)
+
+    ep = ember.export.export(InPlace(), (ember.randn(2, 3),))
+    assert targets(ep) == ['mul.Tensor', 'hardswish_.default', 'hardsigmoid_.default', 'mish_.default', 'mul.Tensor',
+                           'dropout_.default', 'view.default', 'feature_dropout_.default', 'alpha_dropout_.default',
+                           'feature_alpha_dropout_.default']       # PyTorch's graph
+    buffer = io.BytesIO()
+    ember.export.save(ep, buffer)
+    buffer.seek(0)
+    x = ember.randn(2, 3)
+    _assert_same(ember.export.load(buffer).module()(x), InPlace()(x))
+
+
 class _Positives(ember.nn.Module):
     """Reads the number of positive entries (a size that depends on the data) through ``.shape``."""
 

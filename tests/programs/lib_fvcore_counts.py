@@ -16,6 +16,30 @@ models = {
     'transformer': (nn.TransformerEncoderLayer(d_model=32, nhead=4, dim_feedforward=64, batch_first=True),
                     (torch.randn(2, 5, 32),)),
 }
+
+
+
+class Decoder(nn.Module):
+    """Normalizations, upsampling and the products fvcore counts (einsum, matmul, bmm, addmm)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.group = nn.GroupNorm(2, 4)
+        self.instance = nn.InstanceNorm2d(4, affine=True)
+
+    def forward(self, x):
+        y = self.instance(self.group(self.conv(x)))
+        y = nn.functional.interpolate(y, scale_factor=2, mode='bilinear') + \
+            nn.functional.interpolate(y, scale_factor=2, mode='nearest')
+        flat = y.flatten(2)
+        pairs = torch.einsum('bchw,bcHW->bhwHW', y[:, :, :2, :2], y[:, :, :3, :3])
+        return (pairs.sum() + torch.matmul(flat, flat.transpose(1, 2)).sum() + torch.bmm(flat, flat.transpose(1, 2)).sum()
+                + torch.addmm(torch.zeros(4, 4), y[0, :, 0, :4], y[0, :, :4, 0].t()).sum())
+
+
+models['mobilenet_v3_small'] = (torchvision.models.mobilenet_v3_small(), (torch.randn(1, 3, 64, 64),))
+models['decoder'] = (Decoder(), (torch.randn(2, 3, 8, 8),))
 for name, (model, inputs) in models.items():
     model.eval()
     print('=====', name)

@@ -60,7 +60,9 @@ class InvertedResidual(nn.Module):
 
     def forward(self, input):
         result = self.block(input)
-        return result + input if self.use_res_connect else result
+        if self.use_res_connect:
+            result += input         # in place, as torchvision's (traced graphs show aten::add_)
+        return result
 
 
 class MobileNetV3(nn.Module):
