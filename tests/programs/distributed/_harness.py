@@ -3,7 +3,7 @@ tests/test_distributed_programs.py (with ember).
 
 A program starts its own processes (``mp.spawn``/``mp.Process``) unless it is listed in ``TORCHRUN``: those
 are torchrun scripts, launched (once per argument list, in the same folder) by
-``python -m <launcher> --standalone --nproc-per-node 2 program.py args``. The ranks print side by side, so
+``python -m <launcher> --standalone --nproc-per-node 2 program.py args`` (``NPROC`` gives other counts). The ranks print side by side, so
 the order of their lines varies from run to run (in PyTorch too): each launch's lines are sorted, and
 launches after the first begin with a ``--- launch N`` line."""
 import os
@@ -13,7 +13,8 @@ import sys
 
 HERE = pathlib.Path(__file__).parent
 # torchrun scripts: the script arguments of each launch
-TORCHRUN = {'ddp_series_torchrun': [['2', '1'], ['4', '1']], 'fsdp2_example': [[]]}
+TORCHRUN = {'ddp_series_torchrun': [['2', '1'], ['4', '1']], 'fsdp2_example': [[]], 'device_mesh_recipe': [[]]}
+NPROC = {'device_mesh_recipe': 4}     # processes per torchrun launch (2 unless listed)
 _TORCHRUN_ENV = ('RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'LOCAL_WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT',
                  'TORCHELASTIC_RUN_ID', 'GROUP_RANK')
 
@@ -31,7 +32,8 @@ def run(name, cwd, python_prefix, launcher_module, env=None):
     env.setdefault('OMP_NUM_THREADS', '1')      # the ranks share the cores
     script = str(HERE / f'{name}.py')
     if name in TORCHRUN:
-        launches = [[sys.executable, '-m', launcher_module, '--standalone', '--nproc-per-node', '2', script, *args]
+        nproc = str(NPROC.get(name, 2))
+        launches = [[sys.executable, '-m', launcher_module, '--standalone', '--nproc-per-node', nproc, script, *args]
                     for args in TORCHRUN[name]]
     else:
         launches = [[*python_prefix, script]]
