@@ -163,7 +163,13 @@ class FunctionCompiler:
         params = self.signature()
         env = {n: t for n, t, _ in params}
         body = []
-        self.block(self.node.body, env, body, 0)
+        statements = _single_exit(self.node.body)
+        # returns only at the ends of branches: each sets one variable, returned at the end, as PyTorch writes it
+        self.return_var = '' if _returns_at_tail(statements) and not isinstance(statements[-1], ast.Return) \
+            else None
+        self.block(statements, env, body, 0)
+        if self.return_var:
+            body.append(f'return {self.return_var}')
         if self.node.returns is not None:
             returns = annotation_type(self.node.returns)
         elif self.returns:
@@ -229,7 +235,11 @@ class FunctionCompiler:
         elif isinstance(node, ast.Return):
             value = self.expr(node.value, env) if node.value is not None else Expr('None', 'NoneType', None)
             self.returns.append(value.type)
-            out.append(pad + f'return {value.text}')
+            if self.return_var is None:
+                out.append(pad + f'return {value.text}')
+            else:
+                self.return_var = self.return_var or self.temp()
+                out.append(pad + f'{self.return_var} = {value.text}')
         elif isinstance(node, ast.If):
             self.if_statement(node, env, out, depth)
         elif isinstance(node, ast.While):
@@ -751,3 +761,49 @@ class FunctionCompiler:
         raise self.error(node, f"Python builtin <built-in function {name}> is currently not supported in "
                                "Torchscript")
 
+
+
+def _always_returns(statements):
+    if not statements:
+        return False
+    last = statements[-1]
+    if isinstance(last, ast.Return):        # (a raise is not: PyTorch keeps the code after it where it is)
+        return True
+    return isinstance(last, ast.If) and _always_returns(last.body) and _always_returns(last.orelse)
+
+
+def _single_exit(statements):
+    """``statements`` with the code after an ``if`` one of whose branches returns moved into its other
+    branch (``if c: return a`` / ``return b`` is ``if c: return a else: return b``), as PyTorch compiles it."""
+    out = []
+    for i, stmt in enumerate(statements):
+        if isinstance(stmt, ast.If):
+            rest = statements[i + 1:]
+            body, orelse = stmt.body, stmt.orelse
+            if rest and _always_returns(body) != _always_returns(orelse):
+                if _always_returns(body):
+                    orelse = orelse + rest
+                else:
+                    body = body + rest
+                rest = None
+            stmt = ast.copy_location(ast.If(test=stmt.test, body=_single_exit(body), orelse=_single_exit(orelse)),
+                                     stmt)
+            out.append(stmt)
+            if rest is None:
+                return out
+        else:
+            out.append(stmt)
+    return out
+
+
+def _returns_at_tail(statements):
+    """Whether every return of ``statements`` ends a branch that ends the function (none inside a loop)."""
+    if not statements or not _always_returns(statements):
+        return False
+    for stmt in statements[:-1]:
+        if any(isinstance(n, ast.Return) for n in ast.walk(stmt)):
+            return False
+    last = statements[-1]
+    if isinstance(last, ast.If):
+        return _returns_at_tail(last.body) and _returns_at_tail(last.orelse)
+    return True

@@ -169,7 +169,22 @@ def make_functions(T):
         f = F.one_hot(t, 5).sum() + F.embedding(t, w).sum() + F.pad(x, [1, 2]).sum()
         return a + b + c + d + e + f
 
-    return {'losses': losses, 'combine': combine, 'gated_tanh': gated_tanh, 'gelu': gelu, 'reduce_loss': reduce_loss,
+    def nested_returns(x, n: int):
+        if n > 2:
+            x = x + 1
+            if n > 5:
+                return x * 2
+            return x
+        elif n == 2:
+            return x * n
+        return -x
+
+    def raises(x):
+        if x.sum() > 0:
+            raise ValueError('positive')
+        return x
+
+    return {'nested_returns': nested_returns, 'raises': raises, 'losses': losses, 'combine': combine, 'gated_tanh': gated_tanh, 'gelu': gelu, 'reduce_loss': reduce_loss,
             'box_area': box_area, 'cat_all': cat_all, 'shapes': shapes}
 
 
@@ -181,6 +196,7 @@ def function_args(T, name):
             'reduce_loss': (a, 'sum'), 'box_area': (T.tensor(rs.rand(5, 4).astype(np.float32)),),
             'cat_all': ([a[:, :2, 0], b[:, :2, 0]], 2.0),
             'shapes': (T.tensor(rs.randn(2, 3, 4, 4).astype(np.float32)),),
+            'nested_returns': (a, 6), 'raises': (-T.tensor(rs.rand(3).astype(np.float32)),),
             'losses': (T.tensor(rs.randn(3, 5).astype(np.float32)), T.tensor([0, 4, 2]),
                        T.tensor(rs.randn(5, 2).astype(np.float32)))}[name]
 

@@ -300,3 +300,16 @@ def test_module_dict_and_module_list_length_and_index(tmp_path):
     scripted.save(tmp_path / 'm.pt')
     np.testing.assert_allclose(ember.jit.load(tmp_path / 'm.pt')(x).detach().numpy(), module(x).detach().numpy(),
                                rtol=1e-6)
+
+
+def test_returns_at_branch_ends_become_one_return_and_raise_keeps_its_place():
+    functions = scripted_models.make_functions(ember)
+    nested = ember.jit.script(functions['nested_returns'])
+    assert len(re.findall(r'^ *return ', nested.code, re.M)) == 1 and nested.code.endswith('  return _0\n')
+    x = ember.ones(2)
+    assert [nested(x, n).tolist() for n in (6, 3, 2, 0)] == [[4., 4.], [2., 2.], [2., 2.], [-1., -1.]]
+    raises = ember.jit.script(functions['raises'])
+    assert 'ops.prim.RaiseException("positive", "builtins.ValueError")' in raises.code
+    with pytest.raises(ValueError, match='positive'):
+        raises(x)
+    assert raises(-x).tolist() == [-1., -1.]
