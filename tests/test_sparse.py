@@ -230,3 +230,30 @@ def test_a_sparse_leaf_gets_a_sparse_gradient():
     assert leaf.grad.to_dense().tolist() == [[0., 3., 0.], [4., 0., 5.]]
     ember.optim.SGD([leaf], lr=0.1).zero_grad()
     assert leaf.grad is None
+
+
+def test_spdiags_places_each_diagonal_as_pytorch_does():
+    d = ember.arange(1., 13.).reshape(3, 4).requires_grad_()
+    s = ember.sparse.spdiags(d, ember.tensor([0, -1, 2]), (4, 4))
+    assert s.to_dense().tolist() == [[1., 0., 11., 0.], [5., 2., 0., 12.], [0., 6., 3., 0.], [0., 0., 7., 4.]]
+    assert s._indices().tolist() == [[0, 1, 2, 3, 1, 2, 3, 0, 1], [0, 1, 2, 3, 0, 1, 2, 2, 3]]   # diagonal by diagonal
+    # PyTorch 2.13 prints its layout first and records no derivative
+    assert repr(s).endswith("size=(4, 4), nnz=9, layout=ember.sparse_coo, grad_fn=<NotImplemented>)")
+    with pytest.raises(RuntimeError, match='^derivative for aten::_spdiags is not implemented$'):
+        s.to_dense().sum().backward()
+    wide = ember.sparse.spdiags(d.detach(), ember.tensor([0, 1, -2]), (3, 5))
+    assert wide.to_dense().tolist() == [[1., 6., 0., 0., 0.], [0., 2., 7., 0., 0.], [9., 0., 3., 8., 0.]]
+    for offsets, message in [([0, 0, 1], 'Offset tensor contains duplicate values'),
+                             ([0, 1], 'Number of diagonals (3) does not match the number of offsets (2)'),
+                             ([[0, 1, 2]], 'Offsets must be scalar or vector'),
+                             ([0., 1., 2.], 'Offset Tensor must have dtype Long but got Float')]:
+        with pytest.raises(RuntimeError) as info:
+            ember.sparse.spdiags(d.detach(), ember.tensor(offsets), (4, 4))
+        assert str(info.value) == message
+
+
+def test_sparse_repr_puts_dtype_and_layout_before_autograd_and_wraps():
+    s = ember.tensor([[0., 2.], [3., 0.]]).to_sparse().requires_grad_()
+    assert repr(s).endswith("size=(2, 2), nnz=2, layout=ember.sparse_coo, requires_grad=True)")
+    assert repr(s.double()).endswith("size=(2, 2), nnz=2, dtype=ember.float64, layout=ember.sparse_coo,\n"
+                                     "       grad_fn=<ToCopyBackward0>)")

@@ -316,18 +316,27 @@ class SparseCOOTensor(Tensor):
     def __repr__(self):
         indices = _indented(repr(self._sp_indices).replace(', dtype=ember.int64)', ')'), len('tensor(indices='))
         values = repr(self._sp_values.detach() if self.requires_grad else self._sp_values)
-        extra = ''
+        suffixes = [f'size={tuple(self._sp_size)}', f'nnz={self._nnz()}']
         if f', dtype={self.dtype})' in values:      # said once, after the size, as PyTorch prints it
             values = values.replace(f', dtype={self.dtype})', ')')
-            extra = f', dtype={self.dtype}'
+            suffixes.append(f'dtype={self.dtype}')
         values = _indented(values, len('       values='))
+        suffixes.append('layout=ember.sparse_coo')
         if self.grad_fn is not None:
-            extra += f', grad_fn=<{type(self.grad_fn).__name__}>'
+            suffixes.append(f'grad_fn=<{type(self.grad_fn).__name__}>')
         elif self.requires_grad:
-            extra += ', requires_grad=True'
-        size = tuple(self._sp_size)
-        return (f"tensor(indices={indices},\n       values={values},\n       size={size}, nnz={self._nnz()}"
-                f"{extra}, layout=ember.sparse_coo)")
+            suffixes.append('requires_grad=True')
+        # PyTorch's suffix layout: the first on a line of its own, the others wrapped at the line width
+        from ember._tensor_str import PRINT_OPTS
+        parts, line, first = [f"tensor(indices={indices},\n       values={values}"], 0, True
+        for suffix in suffixes:
+            if first or line + len(suffix) + 2 > PRINT_OPTS.linewidth:
+                parts.append(',\n       ' + suffix)
+                line, first = 7 + len(suffix), False
+            else:
+                parts.append(', ' + suffix)
+                line += len(suffix) + 2
+        return ''.join(parts) + ')'
 
     __str__ = __repr__
 
