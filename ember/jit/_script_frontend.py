@@ -317,9 +317,8 @@ class FunctionCompiler:
         then_env, else_env = dict(env), dict(env)
         out.append(pad + f'if {cond.text}:')
         self.block(node.body, then_env, out, depth + 1)
-        if node.orelse:
-            out.append(pad + 'else:')
-            self.block(node.orelse, else_env, out, depth + 1)
+        out.append(pad + 'else:')           # an empty else is written ``pass``, as PyTorch writes it
+        self.block(node.orelse, else_env, out, depth + 1)
         for name in set(then_env) | set(else_env):
             env[name] = unify(then_env.get(name), else_env.get(name))
 

@@ -120,6 +120,14 @@ def test_function_calling_a_helper_saved_gives_what_pytorch_computes(tmp_path):
 
 
 MODULES = sorted(set(ORACLE['outputs']) - set(FUNCTIONS))
+# programs whose .code ember writes exactly as PyTorch prints it (the others differ in names: see _operators)
+EXACT = ('raises', 'resnet18', 'mobilenet_v2', 'mobilenet_v3_small', 'shufflenet_v2_x0_5')
+
+
+@pytest.mark.parametrize('name', EXACT)
+def test_code_is_pytorchs_text(models, name):
+    scripted = ember.jit.script(FUNCTIONS[name] if name in FUNCTIONS else models[name])
+    assert scripted.code == ORACLE['code'][name]
 
 
 @pytest.mark.parametrize('name', MODULES)
