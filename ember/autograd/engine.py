@@ -393,6 +393,17 @@ def _accumulate_buffer(buffers, node, nr, g):
     buf[nr] = g if old is None else old + g
 
 
+def _check_hook_result(hook, grad, result):
+    """PyTorch's error for a tensor hook whose result is not a gradient of the same size and type."""
+    shape, dtype = getattr(result, 'shape', None), getattr(result, 'dtype', None)
+    if shape == grad.shape and dtype == grad.dtype:
+        return
+    name = getattr(hook, '__name__', type(hook).__name__)
+    if shape != grad.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
+    raise RuntimeError(f"hook '{name}' has changed the type of value (was {grad.type()} got {result.type()})")
+
+
 def _run_pre_hooks(node, grads):
     grads = list(grads)
     retains = []
@@ -406,6 +417,7 @@ def _run_pre_hooks(node, grads):
         elif grads[nr] is not None:
             r = fn(grads[nr])
             if r is not None:
+                _check_hook_result(fn, grads[nr], r)
                 grads[nr] = r
     for nr, fn in retains:  # retain_grad sees the gradient after all other hooks
         if grads[nr] is not None:

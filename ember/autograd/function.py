@@ -293,7 +293,8 @@ class Node(Context):
         if type(res) is not tuple:
             res = (res,)
         slots = self._arg_slots
-        if slots and len(res) <= slots[-1]:  # extra trailing gradients (Nones) are allowed
+        if (slots and len(res) <= slots[-1]) or (  # extra trailing gradients are allowed when None
+                len(res) > getattr(ctx, '_n_args', len(res)) and any(g is not None for g in res[ctx._n_args:])):
             raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
                                f"(expected {ctx._n_args}, got {len(res)})")
         out = []
@@ -439,6 +440,12 @@ class Function(metaclass=_FunctionMeta):
     _scalar_edges = False  # Python-number operands appear in next_functions as (None, 0)
     _opmath = 0           # float16/bfloat16 inputs run forward in float32, rounded once (see _opmath.py):
                           # ALWAYS, or only WITH_NUMBER (a Python number among the operands)
+
+    def __init__(self, *args, **kwargs):
+        import warnings
+        warnings.warn(f"{self.__class__} should not be instantiated. Methods on autograd functions are all static, "
+                      "so you should invoke them on the class itself. Instantiating an autograd function will raise "
+                      "an error in a future version of PyTorch.", DeprecationWarning, stacklevel=2)
 
     def __call__(self, *args, **kwargs):
         # the pre-0.4 style, an instance called with non-static forward/backward methods

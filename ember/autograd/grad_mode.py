@@ -151,7 +151,10 @@ class set_grad_enabled(_GradModeBase):
         >>> _ = ember.set_grad_enabled(True)
     """
     def __init__(self, mode):
-        self._mode = bool(mode)
+        if mode.__class__ is not bool:     # (PyTorch's parser takes a bool only)
+            from ember.ops._argparse import type_name
+            raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not {type_name(mode)}")
+        self._mode = mode
         # set_grad_enabled(False) used as a plain call takes effect at once
         self._prev = _state.enabled
         _state.enabled = self._mode
