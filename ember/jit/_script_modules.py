@@ -28,13 +28,15 @@ class Builtin:
 _INPUT = [('input', 'Tensor', None)]
 
 
-def _bias(m):
-    return 'self.bias' if m.bias is not None else 'None'
+def _state_reads(m):
+    # the parameters read into locals first, as PyTorch writes them
+    return ['weight = self.weight'] + (['bias = self.bias'] if m.bias is not None else [])
 
 
 def _linear(m):
+    bias = 'bias' if m.bias is not None else 'None'
     return Builtin({'in_features': m.in_features, 'out_features': m.out_features}).method(
-        'forward', _INPUT, 'Tensor', [f'return torch.linear(input, self.weight, {_bias(m)})'])
+        'forward', _INPUT, 'Tensor', _state_reads(m) + [f'return torch.linear(input, weight, {bias})'])
 
 
 def _conv(m):
@@ -51,9 +53,11 @@ def _conv(m):
                     {'transposed': ('bool', m.transposed),
                      '_reversed_padding_repeated_twice': ('List[int]', list(m._reversed_padding_repeated_twice))},
                     {'bias': 'Optional[Tensor]'})
-    built.method('forward', _INPUT, 'Tensor', [f'return (self)._conv_forward(input, self.weight, {_bias(m)}, )'])
+    bias = 'bias' if m.bias is not None else 'None'
+    built.method('forward', _INPUT, 'Tensor', _state_reads(m) + [
+        f'_0 = (self)._conv_forward(input, weight, {bias}, )', 'return _0'])
     return built.method('_conv_forward', _INPUT + [('weight', 'Tensor', None), ('bias', 'Optional[Tensor]', None)],
-                        'Tensor', [f'return {call}'])
+                        'Tensor', [f'_1 = {call}', 'return _1'])
 
 
 def _activation(op, *settings):
