@@ -314,6 +314,62 @@ def _noting_makers():
         _tensor._Version, function._Version, _MadeWhileTracing.codes = previous
 
 
+class _ForwardOnlyContext:
+    """The ``ctx`` a user's autograd.Function gets while export traces its forward: a program is the forward
+    computation only (PyTorch's export likewise records the operators the forward calls), so what the forward
+    keeps for its backward is held here and not used."""
+
+    def __init__(self, args):
+        from ember._tensor import Tensor
+        self.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        self.saved_tensors = ()
+        self.materialize_grads = True
+
+    def save_for_backward(self, *tensors):
+        self.saved_tensors = tensors
+
+    def save_for_forward(self, *tensors):
+        self.saved_for_forward = tensors
+
+    def mark_dirty(self, *tensors):
+        self.dirty_tensors = tensors
+
+    def mark_non_differentiable(self, *tensors):
+        self.non_differentiable = tensors
+
+    def set_materialize_grads(self, value):
+        self.materialize_grads = value
+
+
+@contextlib.contextmanager
+def recording_custom_functions():
+    """A user's ``autograd.Function`` applied to traced tensors runs its ``forward`` inside the trace, so the
+    graph holds the operators it calls (as PyTorch's export records them) instead of refusing it as a
+    computation out of sight."""
+    from ember.autograd.function import Function
+    from ember.export._tracer import _has_traced, _tracer
+    from ember.overrides import _disabled
+    original = Function.__dict__['apply']
+
+    def apply(cls, *args, **kwargs):
+        tracer = _tracer()
+        if cls._raw or tracer is None or _disabled() or not (_has_traced(args) or _has_traced(kwargs.values())):
+            return original.__func__(cls, *args, **kwargs)
+        tracer.python_op_calls += 1
+        tracer.python_ops.append((cls.__name__, tracer.python_op_calls))
+        try:
+            if cls.setup_context is not Function.setup_context:     # forward(*args) with its ctx set up apart
+                return cls.forward(*args, **kwargs)
+            return cls.forward(_ForwardOnlyContext(args), *args, **kwargs)
+        finally:
+            tracer.python_ops.pop()
+    Function.apply = classmethod(apply)
+    try:
+        yield
+    finally:
+        Function.apply = original
+
+
 @contextlib.contextmanager
 def recording_internal_calls(mod=None):
     """While ``mod`` is traced: recurrent layers and attention recorded as one operator each, functions kept
@@ -325,7 +381,7 @@ def recording_internal_calls(mod=None):
     handle = mod.register_forward_pre_hook(attributes) if mod is not None else None
     _op_observers.add(watcher)
     try:
-        with recording_recurrent_layers(), recording_attention(), _noting_makers():
+        with recording_recurrent_layers(), recording_attention(), recording_custom_functions(), _noting_makers():
             yield watcher
     finally:
         _op_observers.remove(watcher)

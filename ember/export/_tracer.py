@@ -235,6 +235,8 @@ class OpTracer:
         self.module_stack = []
         self.module_stack_meta = None
         self.scopes = []            # names libraries push while a jit trace records (fvcore's module scopes)
+        self.python_ops = []        # (name, call number) of the user autograd.Functions whose forward is recorded
+        self.python_op_calls = 0
         # whether recorded values can require grad: not in a lowered program (PyTorch lowers without
         # autograd, so only its parameters do)
         self.track_grad = True
@@ -400,6 +402,8 @@ class OpTracer:
             node.meta['nn_module_stack'] = dict(modules)
         if self.scopes:
             node.meta['scope'] = '/'.join(self.scopes)
+        if self.python_ops:
+            node.meta['python_op'] = self.python_ops[0]        # the outermost: one opaque call in TorchScript
         if out is None:
             return None
         if isinstance(out, (tuple, list)):

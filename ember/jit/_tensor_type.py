@@ -121,8 +121,8 @@ class TensorType:
         name = self.scalarType() or ''
         if self._sizes is None:
             return name + 'Tensor'
-        parts = [', '.join(str(s) for s in self._sizes)]
-        if self._strides is not None:
+        parts = [', '.join(str(s) for s in self._sizes)] if self._sizes else []     # a 0-d tensor: no sizes
+        if self._strides:
             parts.append(f"strides=[{', '.join(str(s) for s in self._strides)}]")
         if self._requires_grad is not None:
             parts.append(f'requires_grad={int(self._requires_grad)}')

@@ -104,6 +104,12 @@ class Node:
     def input(self):
         return self._inputs[0]
 
+    def pyname(self):
+        """The class name of the user's autograd.Function a ``prim::PythonOp`` node calls."""
+        if self._kind != 'prim::PythonOp':
+            raise RuntimeError(f"pyname() is only defined for prim::PythonOp nodes, not {self._kind}")
+        return self._pyname
+
     def output(self):
         return self._outputs[0]
 
@@ -181,6 +187,12 @@ class _Builder:
             value = int(_literal(value))        # TorchScript holds them as their numbers
         return self.graph._add('prim::Constant', [], scope, [_constant_type(value)], value).output()
 
+    def number_as_tensor(self, value, scope):
+        # a number where the operator takes a tensor (x + 1): PyTorch's tracer holds it as a 0-d tensor constant
+        dtype = ember.bool if isinstance(value, bool) else ember.int64 if isinstance(value, int) else ember.float64
+        return self.graph._add('prim::Constant', [], scope, [TensorType._make(dtype, (), (), self.device, False)],
+                               value).output()
+
     def argument(self, value, scope):
         if isinstance(value, ember.fx.Node):
             return self.values[value]
@@ -223,7 +235,11 @@ class _Builder:
                 kind, args = 'aten::_convolution', _convolution(name, values)
         else:
             kind, args = f'aten::{name}', [values.get(a.name) for a in schema.args]
-        inputs = [self.argument(a, scope) for a in args]
+        tensor_args = [a.type.startswith('Tensor') and not a.type.startswith('Tensor[') for a in schema.args]
+        if kind != f'aten::{name}':
+            tensor_args = [False] * len(args)
+        inputs = [self.number_as_tensor(a, scope) if is_tensor and isinstance(a, (bool, int, float))
+                  else self.argument(a, scope) for a, is_tensor in zip(args, tensor_args + [False] * len(args))]
         types = self.output_types(node)
         made = self.graph._add(kind, inputs, scope, types)
         self.values[node] = made._outputs[0] if len(types) == 1 and not isinstance(node.meta.get('val'), tuple) \
@@ -244,15 +260,50 @@ class _Builder:
                 value = Value(self.graph, self.graph._param, len(self.graph._inputs), _constant_type(val), val)
             self.graph._inputs.append(value)
             self.values[n] = value
+        groups = self.python_op_groups()
         for n in self.ep.graph.nodes:
             if n.op != 'call_function':
                 continue
-            if n.target is operator.getitem:
+            group = groups.get(n.meta.get('python_op'))
+            if group is not None:
+                if n is group[0]:
+                    self.python_op(n.meta['python_op'][0], group, out_nodes)
+            elif n.target is operator.getitem:
                 self.values[n] = self.values[n.args[0]][n.args[1]]
             elif hasattr(n.target, '_packet') and n.target._packet._name != '_assert_tensor_metadata':
                 self.call(n)
         self.graph._outputs = [self.values[n] for n in out_nodes if isinstance(n, ember.fx.Node)]
         return self.graph
+
+    def python_op_groups(self):
+        """{(Function name, call): its nodes}: the operators each call of a user's autograd.Function made (the
+        results taken out of them with them)."""
+        groups = {}
+        for n in self.ep.graph.nodes:
+            key = n.meta.get('python_op')
+            if key is None and n.op == 'call_function' and n.target is operator.getitem:
+                key = n.args[0].meta.get('python_op')
+                if key is not None:
+                    n.meta['python_op'] = key
+            if key is not None:
+                groups.setdefault(key, []).append(n)
+        return groups
+
+    def python_op(self, name, group, out_nodes):
+        # PyTorch's tracer records a user's autograd.Function as one opaque node, pyname() its class name
+        members = set(group)
+        inputs = []
+        for n in group:
+            for i in n.all_input_nodes:
+                if i not in members and i not in inputs:
+                    inputs.append(i)
+        outputs = [n for n in group if not isinstance(n.meta.get('val'), tuple) and
+                   (n in out_nodes or any(u not in members for u in n.users))]
+        node = self.graph._add('prim::PythonOp', [self.values[i] for i in inputs], group[0].meta.get('scope', ''),
+                               [self.output_types(o)[0] for o in outputs])
+        node._pyname = name
+        for o, value in zip(outputs, node._outputs):
+            self.values[o] = value
 
 
 def trace_graph(f, args, kwargs, strict, force_outplace, return_inputs, return_inputs_states):

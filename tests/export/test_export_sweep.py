@@ -302,6 +302,56 @@ def test_in_place_activations_and_dropouts_record_pytorchs_in_place_operators():
     _assert_same(ember.export.load(buffer).module()(x), InPlace()(x))
 
 
+class _Square(ember.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return 2 * x * grad
+
+
+class _Project(ember.autograd.Function):       # the torch.func style: forward without ctx, setup_context apart
+    @staticmethod
+    def forward(x, w):
+        return x @ w.t()
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(*inputs)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, w = ctx.saved_tensors
+        return grad @ w, grad.t() @ x
+
+
+def test_a_users_autograd_function_records_the_operators_its_forward_calls():
+    class Custom(ember.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = ember.nn.Parameter(ember.randn(2, 3))
+
+        def forward(self, x):
+            return _Project.apply(_Square.apply(x) + 1, self.w)
+
+    mod = Custom()
+    ep = ember.export.export(mod, (ember.randn(4, 3),))
+    assert targets(ep) == ['mul.Tensor', 'add.Tensor', 't.default', 'matmul.default']      # PyTorch's graph
+    x = ember.randn(4, 3)
+    buffer = io.BytesIO()
+    ember.export.save(ep, buffer)
+    buffer.seek(0)
+    with ember.no_grad():
+        _assert_same(ember.export.load(buffer).module()(x), mod(x))
+    y = _Square.apply(ember.tensor([3.0], requires_grad=True))       # outside a trace: the Function as before
+    y.backward()
+    assert y.grad_fn.name() == '_SquareBackward'
+
+
 class _Positives(ember.nn.Module):
     """Reads the number of positive entries (a size that depends on the data) through ``.shape``."""
 

@@ -38,8 +38,35 @@ class Decoder(nn.Module):
                 + torch.addmm(torch.zeros(4, 4), y[0, :, 0, :4], y[0, :, :4, 0].t()).sum())
 
 
+class Square(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return 2 * x * grad
+
+
+class Custom(nn.Module):
+    """A functional convolution and a user's autograd.Function (fvcore lists it as prim::PythonOp.Square)."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.randn(4, 3, 3, 3))
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        y = nn.functional.avg_pool2d(Square.apply(nn.functional.conv2d(x, self.w, padding=1)), 2)
+        y = torch.cat([y, y], 1)[:, :4]
+        return self.fc(y.view(y.size(0), 4, -1).mean(-1))
+
+
 models['mobilenet_v3_small'] = (torchvision.models.mobilenet_v3_small(), (torch.randn(1, 3, 64, 64),))
 models['decoder'] = (Decoder(), (torch.randn(2, 3, 8, 8),))
+models['custom'] = (Custom(), (torch.randn(2, 3, 8, 8),))
 for name, (model, inputs) in models.items():
     model.eval()
     print('=====', name)
