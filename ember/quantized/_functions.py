@@ -414,12 +414,14 @@ qscheme_of = _accessor('qscheme', "The quantization scheme of a quantized tensor
                        "``ember.per_channel_affine`` ...)." + _PER_TENSOR_EXAMPLE)
 
 
-def quantize_like(q, value, index=Ellipsis):
+def quantize_like(q, value, index=Ellipsis, fill=False):
     """``value`` (a float tensor or number) as ``q``'s integers, with ``q``'s parameters: those of the channels
-    of ``q[index]`` (a NumPy index) where it is quantized per channel."""
+    of ``q[index]`` (a NumPy index) where it is quantized per channel. ``fill``: for ``fill_``, which quantizes
+    a per-channel tensor with the per-channel kernel (a written value takes the per-tensor one)."""
     x = _values(value).astype(np.float32)
     qdtype = q._qdtype
-    nan = _per_tensor_nan(qdtype)       # (a value written into a per-channel tensor too, as PyTorch's)
+    per_channel_kernel = fill and q._qscheme not in _PER_TENSOR
+    nan = _per_channel_nan(qdtype) if per_channel_kernel else _per_tensor_nan(qdtype)
     if q._qscheme in _PER_TENSOR:
         return _store(quantize_values(x, q._scale, q._zero_point, qdtype.qmin, qdtype.qmax, _rounding(qdtype)), qdtype,
                       nan)

@@ -323,6 +323,27 @@ class QTensor(Tensor):
         index = _numpy_index(index)
         self._int[index] = quantize_like(self, value, index)
 
+    def fill_(self, value):
+        """Every element set to ``value`` (a number or a 0-d float tensor), quantized with this tensor's parameters
+        (per channel: each channel's), as PyTorch's quantized ``fill_``.
+
+        Example::
+
+            >>> q = ember.quantize_per_tensor(ember.ones(3), 0.1, 3, ember.quint8)
+            >>> q.fill_(0.55).int_repr()
+            tensor([8, 8, 8], dtype=ember.uint8)
+        """
+        from ember.quantized._functions import _scalar_name, quantize_like
+        if isinstance(value, Tensor) and value.dim() != 0:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} "
+                               "dimensions.")
+        if isinstance(value, complex) or (isinstance(value, Tensor) and value.is_complex()):
+            raise RuntimeError("Quantized copy only works with kFloat as source Tensor")
+        if self._qdtype.bits < 8:
+            raise NotImplementedError(f"\"Copy\" not implemented for '{_scalar_name(self._qdtype)}'")
+        self._int[...] = quantize_like(self, value, fill=True)
+        return self
+
     def copy_(self, src, non_blocking=False):
         from ember.quantized._functions import quantize_like
         if isinstance(src, QTensor):

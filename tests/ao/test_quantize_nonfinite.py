@@ -75,3 +75,25 @@ def test_fake_quantize_per_channel_takes_quant_min_for_anything_without_an_int64
     assert y.tolist()[0] == pytest.approx([-0.3] * 6 + [1.0, 25.2])
     y.sum().backward()
     assert x.grad.tolist() == [[0.] * 6 + [1., 0.]]
+
+
+def test_fill_quantizes_with_the_tensors_own_kernel():
+    q = ember.quantize_per_tensor(ember.ones(4), 0.1, 3, ember.quint8)
+    assert q.fill_(0.55).int_repr().tolist() == [8] * 4
+    assert q.fill_(ember.tensor(0.25)).int_repr().tolist() == [6] * 4
+    assert q.fill_(NAN).int_repr().tolist() == [255] * 4          # the per-tensor kernel's NaN
+    c = ember.quantize_per_channel(ember.ones(2, 4), ember.tensor([0.1, 0.2]), ember.tensor([3, 4]), 0, ember.quint8)
+    assert c.fill_(0.55).int_repr().tolist() == [[8] * 4, [7] * 4]
+    assert c.fill_(1e9).int_repr().tolist() == [[255] * 4] * 2
+    assert c.fill_(NAN).int_repr().tolist() == [[0] * 4] * 2       # the per-channel kernel's NaN
+    wide = ember.quantize_per_tensor(ember.ones(4), 0.1, 3, ember.qint32)
+    assert wide.fill_(NAN).int_repr().tolist() == [INT_MIN] * 4
+    for call, exc, message in [
+            (lambda: q.fill_(ember.ones(2)), RuntimeError,
+             'fill_ only supports 0-dimension value tensor but got tensor with 1 dimensions.'),
+            (lambda: q.fill_(1j), RuntimeError, 'Quantized copy only works with kFloat as source Tensor'),
+            (lambda: ember.quantize_per_tensor(ember.ones(4), 0.1, 3, ember.quint4x2).fill_(0.25), NotImplementedError,
+             '"Copy" not implemented for \'QUInt4x2\'')]:
+        with pytest.raises(exc) as info:
+            call()
+        assert str(info.value) == message
