@@ -67,6 +67,12 @@ class TracedTensor(Tensor):
     def __float__(self):
         return _python_value(self, 'float', lambda t: float(Tensor.item(t)))
 
+    def numpy(self, *, force=False):
+        # TorchScript tracing freezes the array as any Python value; export's fake tensors have no data
+        if getattr(_state, 'python_values', None) is None:
+            raise RuntimeError('.numpy() is not supported for tensor subclasses.')
+        return _python_value(self, 'NumPy array', lambda t: Tensor.numpy(t, force=force))
+
     # sizes are Python values too: specialised, unless they depend on the data (``nonzero``'s rows): those are
     # symbols, and deciding anything with them raises PyTorch's error (``_unbacked``)
     @property
@@ -190,7 +196,7 @@ for _name, _aten_name in (('T', 'numpy_T'), ('mT', 'mT'), ('mH', 'mH'), ('H', 'm
 
 _TRACED_METHODS = ('to', 'cpu', 'cuda', 'float', 'double', 'half', 'bfloat16', 'cfloat', 'cdouble', 'long', 'int',
                    'short', 'char', 'byte', 'bool', 'type_as', 'type', 'new_tensor', 'new_zeros', 'new_ones',
-                   'new_empty', 'new_full', 'detach', 'bernoulli', 'multinomial', 'numpy', 'uniform_', 'normal_',
+                   'new_empty', 'new_full', 'detach', 'bernoulli', 'multinomial', 'uniform_', 'normal_',
                    'bernoulli_', 'random_', 'exponential_', 'geometric_', 'log_normal_', 'cauchy_', 'set_',
                    'resize', 'resize_as', 'to_dense', 'to_sparse')
 for _name in _TRACED_METHODS:

@@ -213,8 +213,9 @@ def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
         >>> f(ember.tensor([-1., -2.]), 1)
         tensor([2., 4.])
     """
+    # attributed to ember's line, as PyTorch attributes it to torch's: hidden under the default filters
     warnings.warn("`ember.jit.script` is deprecated. Please switch to `ember.compile` or `ember.export`.",
-                  DeprecationWarning, stacklevel=2)
+                  DeprecationWarning, stacklevel=1)
     if optimize is not None:
         warnings.warn("`optimize` is deprecated and has no effect. Use `with torch.jit.optimized_execution()` "
                       "instead", FutureWarning, stacklevel=2)
@@ -250,8 +251,9 @@ def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inpu
     does. Models ember computes with operators it cannot write as TorchScript raise
     an error naming the operator."""
     from ember.jit import _trace
+    # attributed to ember's line, as PyTorch attributes it to torch's: hidden under the default filters
     warnings.warn("`ember.jit.trace` is deprecated. Please switch to `ember.compile` or `ember.export`.",
-                  DeprecationWarning, stacklevel=2)
+                  DeprecationWarning, stacklevel=1)
     if example_inputs is None and example_kwarg_inputs is None:
         raise RuntimeError("example_kwarg_inputs or example_inputs must be provided")
     if optimize is not None:
@@ -309,8 +311,9 @@ def load(f, map_location=None, _extra_files=None, _restore_shapes=False):
     is filled with the archive's extra files. The archive's code is checked to be TorchScript before it
     runs (no imports or other Python beyond what TorchScript writes)."""
     from ember.jit._archive import load_archive
+    # attributed to ember's line, as PyTorch attributes it to torch's: hidden under the default filters
     warnings.warn("`ember.jit.load` is deprecated. Please switch to `ember.export`.", DeprecationWarning,
-                  stacklevel=2)
+                  stacklevel=1)
     if isinstance(f, (str, os.PathLike)):
         if not os.path.exists(f):
             raise ValueError(f"The provided filename {f} does not exist")

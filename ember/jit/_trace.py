@@ -151,6 +151,9 @@ def _program(mod, args, kwargs, strict, root_name=None, per_module=True):
     whole program in the top module's forward."""
     from ember.jit import _trace_modules
     ep = record(mod, args, kwargs)
+    # values the program computed but did not use (a tensor read as a number, then the number used) leave no
+    # code, as TorchScript's dead-code pass leaves none
+    ep.graph.eliminate_dead_code()
     _check_output_structure(ep._out_spec, strict)
     inputs = _forward_inputs(mod, args, kwargs)
     constants, forwards = [], None

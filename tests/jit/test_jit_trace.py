@@ -116,6 +116,36 @@ def test_control_flow_is_frozen_and_the_check_finds_it():
             ember.jit.trace(branchy, (ember.ones(2),), check_inputs=[(-ember.ones(2),)])
 
 
+def test_numpy_and_factories_are_frozen_with_pytorch_s_warnings():
+    import numpy
+    def through_numpy(x):
+        unused = x.sum()        # computed and not used: no code, as TorchScript's dead-code pass leaves none
+        y = ember.from_numpy(numpy.sin((x * 2).numpy()))
+        return y + ember.tensor([1.0, 2.0, 3.0]) + ember.as_tensor(numpy.ones(3, numpy.float32))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        fn = ember.jit.trace(through_numpy, (ember.ones(3),), check_trace=False)
+    told = [str(w.message) for w in caught if w.category is ember.jit.TracerWarning]
+    assert told[0].startswith('Converting a tensor to a NumPy array might cause the trace to be incorrect.')
+    assert [t.split(' results')[0] for t in told[1:]] == ['ember.from_numpy', 'ember.tensor', 'ember.as_tensor']
+    assert all(w.filename == __file__ for w in caught if w.category is ember.jit.TracerWarning)
+    np.testing.assert_allclose(fn(ember.zeros(3)).numpy(), numpy.sin([2., 2., 2.]) + [2., 3., 4.], rtol=1e-6)
+    assert 'sum' not in fn.code
+    # the deprecation is ember's own line's, hidden by default as PyTorch's is (a warning on torch's line)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        ember.jit.trace(ember.relu, (ember.ones(2),))
+    assert [w.filename.replace('\\', '/').rsplit('/', 2)[-2] for w in caught
+            if w.category is DeprecationWarning] == ['jit']
+    with pytest.raises(RuntimeError, match=r'^\.numpy\(\) is not supported for tensor subclasses\.$'):
+        ember.export.export(_NumpyForward(), (ember.ones(3),))
+
+
+class _NumpyForward(nn.Module):
+    def forward(self, x):
+        return ember.from_numpy(x.numpy()) + 1
+
+
 def test_outputs_that_differ_from_python_warn():
     def noisy(x):
         return nn.functional.dropout(x, 0.5, training=True)
