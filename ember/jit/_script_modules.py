@@ -175,6 +175,75 @@ def _embedding(m):
         f'{literal(m.sparse)})'])
 
 
+def _group_norm(m):
+    weight = 'self.weight' if m.weight is not None else 'None'
+    bias = 'self.bias' if m.bias is not None else 'None'
+    return Builtin({'num_groups': m.num_groups, 'num_channels': m.num_channels, 'eps': float(m.eps),
+                    'affine': m.affine}).method('forward', _INPUT, 'Tensor', [
+        f'return torch.group_norm(input, {m.num_groups}, {weight}, {bias}, {literal(float(m.eps))}, True)'])
+
+
+def _conv_transpose2d(m):
+    if m.padding_mode != 'zeros':
+        raise RuntimeError("ember.jit.script cannot compile a ConvTranspose2d with padding_mode other than 'zeros'")
+    names = ('stride', 'padding', 'dilation', 'groups', 'padding_mode', 'output_padding', 'in_channels',
+             'out_channels', 'kernel_size')
+    bias = 'self.bias' if m.bias is not None else 'None'
+    return Builtin({k: getattr(m, k) for k in names}).method('forward', _INPUT, 'Tensor', [
+        f'return torch.conv_transpose2d(input, self.weight, {bias}, {literal(list(m.stride))}, '
+        f'{literal(list(m.padding))}, {literal(list(m.output_padding))}, {m.groups}, {literal(list(m.dilation))})'])
+
+
+def _upsample(m):
+    if m.size is not None or m.mode not in ('nearest', 'bilinear'):
+        raise RuntimeError("ember.jit.script compiles Upsample with a scale_factor and mode 'nearest' or "
+                           "'bilinear' only, yet")
+    scales = literal([float(v) for v in _pair(m.scale_factor, 2)])
+    call = (f'torch.upsample_nearest2d(input, None, {scales})' if m.mode == 'nearest' else
+            f'torch.upsample_bilinear2d(input, None, {literal(bool(m.align_corners))}, {scales})')
+    return Builtin({'mode': m.mode}, {'align_corners': ('Optional[bool]', m.align_corners)}).method(
+        'forward', _INPUT, 'Tensor', [
+            'if torch.ne(torch.dim(input), 4):',
+            '  ops.prim.RaiseException("ember.jit.script writes Upsample for 4-D input only", '
+            '"builtins.NotImplementedError")',
+            'else:', '  pass', f'return {call}'])
+
+
+def _pixel_shuffle(m):
+    return Builtin({'upscale_factor': m.upscale_factor}).method(
+        'forward', _INPUT, 'Tensor', [f'return torch.pixel_shuffle(input, {m.upscale_factor})'])
+
+
+def _gru(m):
+    directions = 2 if m.bidirectional else 1
+    weights = '[' + ', '.join(f'self.{n}' for n in m._flat_weights_names) + ']'
+    batch_dim = 0 if m.batch_first else 1
+    body = [
+        'is_batched = torch.eq(torch.dim(input), 3)',
+        'if torch.__not__(is_batched):',
+        f'  input = torch.unsqueeze(input, {batch_dim})',
+        'else:', '  pass',
+        f'max_batch_size = torch.size(input, {batch_dim})',
+        'if hx is None:',
+        f'  hx0 = torch.zeros([{m.num_layers * directions}, max_batch_size, {m.hidden_size}], '
+        'dtype=ops.prim.dtype(input), device=ops.prim.device(input))',
+        'else:',
+        '  hx1 = unchecked_cast(Tensor, hx)',
+        '  hx0 = hx1 if is_batched else torch.unsqueeze(hx1, 1)',
+        f'output, hidden = torch.gru(input, hx0, {weights}, {literal(m.bias)}, {m.num_layers}, '
+        f'{literal(float(m.dropout))}, self.training, {literal(m.bidirectional)}, {literal(m.batch_first)})',
+        'if torch.__not__(is_batched):',
+        f'  output = torch.squeeze(output, {batch_dim})',
+        '  hidden = torch.squeeze(hidden, 1)',
+        'else:', '  pass',
+        'return (output, hidden)']
+    constants = {k: getattr(m, k) for k in ('mode', 'input_size', 'hidden_size', 'num_layers', 'bias',
+                                            'batch_first', 'bidirectional')}
+    constants['dropout'] = float(m.dropout)
+    return Builtin(constants, {'_flat_weights_names': ('List[str]', list(m._flat_weights_names))}).method(
+        'forward', _INPUT + [('hx', 'Optional[Tensor]', 'None')], 'Tuple[Tensor, Tensor]', body)
+
+
 def _lstm(m):
     if m.proj_size:
         raise RuntimeError("ember.jit.script cannot compile an LSTM with proj_size yet")
@@ -222,7 +291,9 @@ WRITERS = {
     nn.Softmax: _softmax('softmax'), nn.LogSoftmax: _softmax('log_softmax'), nn.Dropout: _dropout,
     nn.MaxPool2d: _max_pool2d, nn.AvgPool2d: _avg_pool2d, nn.AdaptiveAvgPool2d: _adaptive_avg_pool2d,
     nn.BatchNorm1d: _batch_norm((2, 3)), nn.BatchNorm2d: _batch_norm((4,)), nn.LayerNorm: _layer_norm,
-    nn.Flatten: _flatten, nn.Identity: _identity, nn.LSTM: _lstm, nn.Embedding: _embedding,
+    nn.Flatten: _flatten, nn.Identity: _identity, nn.LSTM: _lstm, nn.Embedding: _embedding, nn.GRU: _gru,
+    nn.GroupNorm: _group_norm, nn.ConvTranspose2d: _conv_transpose2d, nn.Upsample: _upsample,
+    nn.PixelShuffle: _pixel_shuffle,
     nn.ELU: _activation('elu', 'alpha'), nn.Hardtanh: _activation('hardtanh', 'min_val', 'max_val'),
     nn.ReLU6: _activation('hardtanh', 'min_val', 'max_val'), nn.Softplus: _activation('softplus', 'beta', 'threshold'),
     nn.Mish: _activation('mish'), nn.Hardswish: _activation('hardswish'), nn.Hardsigmoid: _activation('hardsigmoid'),

@@ -99,7 +99,26 @@ def make(T):
                 h = h - 1
             return h.shape[0], h
 
-    return {'Net': Net, 'LeNet': LeNet, 'MLP': MLP, 'LSTMModel': LSTMModel, 'Gate': Gate}
+    class UNetish(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.down = nn.Conv2d(3, 8, 3, stride=2, padding=1)
+            self.norm = nn.GroupNorm(2, 8)
+            self.up = nn.ConvTranspose2d(8, 4, 3, stride=2, padding=1, output_padding=1)
+            self.ups = nn.Upsample(scale_factor=2, mode='bilinear')
+            self.upn = nn.Upsample(scale_factor=2)
+            self.ps = nn.PixelShuffle(2)
+            self.gru = nn.GRU(4, 6, batch_first=True)
+
+        def forward(self, x):
+            h = self.norm(self.down(x))
+            u = self.up(h)
+            a = self.ups(h) + self.upn(h)
+            seq = u.mean(dim=1).flatten(1)[:, :16].reshape(u.size(0), 4, 4)
+            out, hid = self.gru(seq)
+            return u.sum() + a.sum() + self.ps(a).sum() + out.sum() + hid.sum()
+
+    return {'Net': Net, 'LeNet': LeNet, 'MLP': MLP, 'LSTMModel': LSTMModel, 'Gate': Gate, 'UNetish': UNetish}
 
 
 def make_functions(T):
@@ -210,7 +229,7 @@ def loop_and_branch(x, n: int):
 
 
 INPUT_SHAPES = {'Net': (1, 1, 28, 28), 'LeNet': (2, 1, 28, 28), 'MLP': (3, 4), 'LSTMModel': (2, 6, 5),
-                'resnet18': (1, 3, 32, 32), 'Gate': (2, 4), 'combine': (2, 3), 'mobilenet_v2': (1, 3, 32, 32),
+                'resnet18': (1, 3, 32, 32), 'Gate': (2, 4), 'combine': (2, 3), 'UNetish': (2, 3, 8, 8), 'mobilenet_v2': (1, 3, 32, 32),
                 'mobilenet_v3_small': (1, 3, 32, 32), 'shufflenet_v2_x0_5': (1, 3, 32, 32)}
 VISION = ('resnet18', 'mobilenet_v2', 'mobilenet_v3_small', 'shufflenet_v2_x0_5')
 
