@@ -94,9 +94,16 @@ class FunctionEvent:
     def self_cpu_memory_usage(self):
         return self.cpu_memory_usage - sum(c.cpu_memory_usage for c in self.cpu_children)
 
+    device_time_total = 0.0     # microseconds of device work under the event (a profile with use_device)
+    _device_events = None       # the device events recorded around it, until the profile reads them
+
     @property
     def self_device_time_total(self):
-        return 0.0
+        return self.device_time_total - sum(c.device_time_total for c in self.cpu_children)
+
+    @property
+    def device_time(self):
+        return self.device_time_total / max(self.count, 1)
 
     def __repr__(self):
         return (f"<FunctionEvent id={self.id} name={self.name} cpu_time={_format_time(self.cpu_time_total)} "
@@ -117,6 +124,8 @@ class FunctionEventAvg:
         self.cpu_memory_usage = 0
         self.self_cpu_memory_usage = 0
         self.flops = 0
+        self.device_time_total = 0.0
+        self.self_device_time_total = 0.0
 
     def add(self, event):
         if self.count == 0:
@@ -127,11 +136,17 @@ class FunctionEventAvg:
         self.cpu_memory_usage += event.cpu_memory_usage
         self.self_cpu_memory_usage += event.self_cpu_memory_usage
         self.flops += event.flops or 0
+        self.device_time_total += event.device_time_total
+        self.self_device_time_total += event.self_device_time_total
         return self
 
     @property
     def cpu_time(self):
         return self.cpu_time_total / max(self.count, 1)
+
+    @property
+    def device_time(self):
+        return self.device_time_total / max(self.count, 1)
 
     def __repr__(self):
         return (f"<FunctionEventAvg key={self.key} self_cpu_time={_format_time(self.self_cpu_time_total)} "
@@ -213,14 +228,17 @@ def _build_table(events, sort_by, row_limit, name_width_cap, shapes_width_cap, h
     from ember.autograd._profiler_details import flops_scale, format_memory
     profile_memory = getattr(events, '_profile_memory', False)
     with_flops = getattr(events, '_with_flops', False)
+    has_device_time = any(getattr(e, 'self_device_time_total', 0) > 0 for e in events)
     if sort_by is not None:
         if sort_by.replace('cuda', 'device') in ('self_device_time_total', 'device_time_total', 'device_time'):
-            sort_by = None          # no device time on the CPU: every row has zero, the order stays
+            # without device time every row has zero and the order stays
+            sort_by = sort_by.replace('cuda', 'device') if has_device_time else None
         elif sort_by not in _SORT_KEYS:
             raise AttributeError(f"'FunctionEventAvg' object has no attribute '{sort_by}'")
     if sort_by is not None:
         events = sorted(events, key=lambda e: getattr(e, sort_by) or 0, reverse=True)
     total = sum(e.self_cpu_time_total for e in events)
+    device_total = sum(getattr(e, 'self_device_time_total', 0) for e in events) if has_device_time else 0
     with_shapes = getattr(events, '_with_shapes', False) or (
         isinstance(events, list) and any(getattr(e, 'input_shapes', None) for e in events)
         and not isinstance(events, EventList))
@@ -228,6 +246,8 @@ def _build_table(events, sort_by, row_limit, name_width_cap, shapes_width_cap, h
     rows = rows[:row_limit] if row_limit is not None and row_limit > 0 else rows
     name_width = min(max([len(e.key) for e in events] + [4]) + 4, name_width_cap)
     titles = ['Name', 'Self CPU %', 'Self CPU', 'CPU total %', 'CPU total', 'CPU time avg']
+    if has_device_time:     # ember's one device with timings is CUDA
+        titles += ['Self CUDA', 'Self CUDA %', 'CUDA total', 'CUDA time avg']
     if profile_memory:
         titles += ['CPU Mem', 'Self CPU Mem']
     titles.append('# of Calls')
@@ -264,6 +284,10 @@ def _build_table(events, sort_by, row_limit, name_width_cap, shapes_width_cap, h
         cells = [name, _pct(e.self_cpu_time_total, total), _format_time(e.self_cpu_time_total, time_unit),
                  _pct(e.cpu_time_total, total), _format_time(e.cpu_time_total, time_unit),
                  _format_time(e.cpu_time_total / max(e.count, 1), time_unit)]
+        if has_device_time:
+            cells += [_format_time(e.self_device_time_total, time_unit), _pct(e.self_device_time_total, device_total),
+                      _format_time(e.device_time_total, time_unit),
+                      _format_time(e.device_time_total / max(e.count, 1), time_unit)]
         if profile_memory:
             cells += [format_memory(e.cpu_memory_usage), format_memory(e.self_cpu_memory_usage)]
         cells.append(str(e.count))
@@ -283,6 +307,8 @@ def _build_table(events, sort_by, row_limit, name_width_cap, shapes_width_cap, h
             lines.append(row([''] * len(cells)))
     lines.append(rule)
     lines.append(f"Self CPU time total: {_format_time(total, time_unit)}")
+    if has_device_time:
+        lines.append(f"Self CUDA time total: {_format_time(device_total, time_unit)}")
     return '\n'.join(lines) + '\n'
 
 
@@ -304,6 +330,51 @@ def _snake(name):
 
 # -- recording ---------------------------------------------------------------------------------
 
+_device_timing = [False]   # whether an active profile times device work (use_device='cuda')
+
+
+def _device_to_time(use_cuda, use_device):
+    """The device a profile times besides the CPU ('cuda' or None), read as PyTorch reads its arguments."""
+    import warnings
+    if use_cuda:
+        warnings.warn("The attribute `use_cuda` will be deprecated soon, please use ``use_device = 'cuda'`` "
+                      "instead.", FutureWarning, stacklevel=3)
+        use_device = 'cuda'
+    if use_device is None:
+        return None
+    if use_device != 'cuda':
+        raise NotImplementedError(f"ember's profiler times CPU and CUDA work; use_device={use_device!r} is not "
+                                  f"supported")
+    from ember import cuda
+    if not cuda.is_available():
+        warnings.warn("CUDA is not available, disabling CUDA profiling", stacklevel=3)
+        return None
+    return 'cuda'
+
+
+def _on_cuda(args):
+    from ember._tensor import Tensor
+    for a in args:
+        if isinstance(a, Tensor) and a._device.type == 'cuda':
+            return True
+    return False
+
+
+def _device_times(events):
+    """The device time of each event: for an op on CUDA tensors, the time between the two events recorded
+    around it on its stream (the op's kernels), at least its children's; for an event not timed on the device
+    (a backward node, an op on the CPU), its children's. Events come children first (in closing order)."""
+    from ember.backend import cuda_runtime
+    for ev in events:
+        children = sum(c.device_time_total for c in ev.cpu_children)
+        if ev._device_events is not None:
+            start, end = ev._device_events
+            end.synchronize()
+            ev.device_time_total = max(cuda_runtime.elapsed_ms(start, end) * 1000.0, children)
+            ev._device_events = None
+        else:
+            ev.device_time_total = children
+
 
 def _open(name, args):
     stack = _stack()
@@ -318,10 +389,17 @@ def _open(name, args):
         ev.cpu_parent = stack[-1]
         stack[-1].cpu_children.append(ev)
     stack.append(ev)
+    if _device_timing[0] and _on_cuda(args):
+        from ember.backend import cuda_runtime as rt
+        ev._device_events = (rt.new_event(True, False), rt.new_event(True, False))
+        ev._device_events[0].record(rt.current_stream())
     return ev
 
 
 def _close(ev):
+    if ev._device_events is not None:
+        from ember.backend import cuda_runtime as rt
+        ev._device_events[1].record(rt.current_stream())
     ev.end_us = _now_us()
     stack = _stack()
     if stack and stack[-1] is ev:
@@ -404,11 +482,11 @@ class profile:
                  profile_memory=False, with_stack=False, with_modules=False, use_kineto=False, use_cpu=True,
                  experimental_config=None, acc_events=False, custom_trace_id_callback=None,
                  post_processing_timeout_s=None, activity_filters=None):
-        for flag, what in ((use_cuda, 'use_cuda'), (use_device, 'use_device'),
-                           (custom_trace_id_callback, 'custom_trace_id_callback'),
+        for flag, what in ((custom_trace_id_callback, 'custom_trace_id_callback'),
                            (activity_filters, 'activity_filters')):
             if flag:
                 raise NotImplementedError(f"ember's profiler times CPU ops only; {what} is not supported")
+        self.use_device = _device_to_time(use_cuda, use_device)
         _check_experimental_config(experimental_config)
         if not use_cpu:
             if not use_kineto:
@@ -446,6 +524,7 @@ class profile:
             _observe.add(_TIMING)
             _composites.install(_open, _close_composite)
         _active.append(self)
+        _device_timing[0] = any(p.use_device for p in _active)
         self._running = True
         self._function_events = None
 
@@ -455,6 +534,9 @@ class profile:
             _observe.remove(_TIMING)
             _composites.uninstall()
         self._running = False
+        _device_timing[0] = any(p.use_device for p in _active)
+        if self.use_device:
+            _device_times(self._events)
 
     def _record(self, ev):
         self._events.append(ev)

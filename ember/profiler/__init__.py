@@ -49,8 +49,9 @@ class DeviceType(enum.IntEnum):
 
 
 def supported_activities():
-    """The activities ember's profiler can record: the CPU's."""
-    return {ProfilerActivity.CPU}
+    """The activities ember's profiler can record: the CPU's, and CUDA's where a GPU is present."""
+    from ember import cuda
+    return {ProfilerActivity.CPU, ProfilerActivity.CUDA} if cuda.is_available() else {ProfilerActivity.CPU}
 
 
 def kineto_available():
@@ -143,8 +144,9 @@ class profile:
     """Profile the CPU ops run in the ``with`` block (see the module docstring).
 
     Args:
-        activities (iterable of ProfilerActivity, optional): what to record; ember records
-            ``ProfilerActivity.CPU`` only.
+        activities (iterable of ProfilerActivity, optional): what to record: ``ProfilerActivity.CPU``, and
+            ``ProfilerActivity.CUDA`` to time on the device each op on CUDA tensors (the "CUDA" columns of
+            the table; without a GPU it warns and records the CPU only).
         schedule (callable, optional): step number -> :class:`ProfilerAction` (see :func:`schedule`);
             without one, every step is recorded.
         on_trace_ready (callable, optional): called with the profiler at the end of each recorded cycle.
@@ -183,8 +185,17 @@ class profile:
                  experimental_config=None, execution_trace_observer=None, acc_events=False,
                  use_cuda=None, custom_trace_id_callback=None):
         activities = set(activities) if activities is not None else {ProfilerActivity.CPU}
-        if activities - {ProfilerActivity.CPU} or use_cuda:
-            raise NotImplementedError("ember's profiler records CPU activity only (ProfilerActivity.CPU)")
+        if use_cuda:
+            activities.add(ProfilerActivity.CUDA)
+        if activities - {ProfilerActivity.CPU, ProfilerActivity.CUDA}:
+            raise NotImplementedError("ember's profiler records CPU and CUDA activity only (ProfilerActivity.CPU, "
+                                      "ProfilerActivity.CUDA)")
+        if ProfilerActivity.CPU not in activities:
+            raise NotImplementedError("ember's profiler times device work within the CPU ops that launch it: "
+                                      "ProfilerActivity.CUDA needs ProfilerActivity.CPU too")
+        # CUDA activity: each op on CUDA tensors is timed on its stream too (see autograd.profiler.profile)
+        self._use_device = _autograd_profiler._device_to_time(False, 'cuda') \
+            if ProfilerActivity.CUDA in activities else None
         _check_experimental_config(experimental_config)
         for flag, what in ((execution_trace_observer, 'execution_trace_observer'),
                            (custom_trace_id_callback, 'custom_trace_id_callback')):
@@ -220,7 +231,8 @@ class profile:
         else:
             self._current = _autograd_profiler.profile(
                 record_shapes=self.record_shapes, acc_events=self.acc_events, profile_memory=self.profile_memory,
-                with_stack=self.with_stack, with_flops=self.with_flops, with_modules=self.with_modules)
+                with_stack=self.with_stack, with_flops=self.with_flops, with_modules=self.with_modules,
+                use_device=self._use_device)
         self._current._start()
 
     def _end(self, save):

@@ -83,10 +83,18 @@ def test_profiling_off_leaves_ops_untouched():
 
 
 def test_unsupported_options_are_refused():
-    with pytest.raises(NotImplementedError, match="use_cuda"):
-        profile(use_cuda=True)
-    with pytest.raises(NotImplementedError, match="CPU activity only"):
+    # without a GPU, CUDA timing warns as PyTorch's does and the CPU is profiled (tests/cuda times the device)
+    with pytest.warns(UserWarning, match="^CUDA is not available, disabling CUDA profiling$"):
+        with pytest.warns(FutureWarning, match="The attribute `use_cuda` will be deprecated soon"):
+            with profile(use_cuda=True) as prof:
+                ember.ones(2).relu()
+    assert prof.use_device is None and 'CUDA' not in prof.key_averages().table()
+    with pytest.warns(UserWarning, match="^CUDA is not available, disabling CUDA profiling$"):
         ember.profiler.profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA])
+    with pytest.raises(NotImplementedError, match="CPU and CUDA activity only"):
+        ember.profiler.profile(activities=[ProfilerActivity.CPU, ProfilerActivity.XPU])
+    with pytest.raises(NotImplementedError, match="use_device='xpu' is not supported"):
+        profile(use_device='xpu')
     with pytest.raises(RuntimeError, match="Profiler didn't finish running"):
         with profile() as prof:
             prof.key_averages()
