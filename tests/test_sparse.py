@@ -202,6 +202,7 @@ def test_sparse_softmax_over_the_specified_elements(name, dim):
     s = ember.sparse_coo_tensor(ember.tensor(_I), values, (2, 3))
     out = getattr(ember.sparse, name)(s, dim)
     assert out.layout == ember.sparse_coo and out.is_coalesced()
+    assert out.grad_fn.name() == ('SparseSoftmaxBackward0' if name == 'softmax' else 'SparseLogSoftmaxBackward0')
     (out.to_dense() * ember.tensor(_W, dtype=ember.float64)).sum().backward()
     expected_values, expected_grad = SOFTMAX[name, dim]
     assert out.values().tolist() == pytest.approx(expected_values, abs=1e-9)

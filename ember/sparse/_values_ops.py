@@ -4,6 +4,7 @@ the unary functions that keep zero at zero (``abs``, ``sin``, ``sqrt``, ``relu``
 over the specified elements of each slice only. Written with dense ops on the values: gradients flow.
 """
 import ember
+from ember.autograd.function import Primitive
 from ember.ops._util import wrap_dim
 from ember.sparse._coo import _FUNCTIONS, SparseCOOTensor, _make
 
@@ -28,6 +29,22 @@ for _name in _ZERO_PRESERVING:
     _FUNCTIONS[_name] = _on_values(_name)
 
 
+class _Named(Primitive):
+    """The identity on the result's values, so that it shows PyTorch's node for the whole operation."""
+
+    @staticmethod
+    def forward(ctx, values):
+        return values
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+_NODES = {log: type('SparseNode', (_Named,), {'node_name': 'SparseLogSoftmaxBackward0' if log else
+                                              'SparseSoftmaxBackward0'}) for log in (False, True)}
+
+
 def _normalized(input, dim, dtype, log):
     if not isinstance(input, SparseCOOTensor):
         raise NotImplementedError("ember.sparse softmax/log_softmax take a sparse COO tensor; use "
@@ -38,8 +55,8 @@ def _normalized(input, dim, dtype, log):
     dim = wrap_dim(dim, s.dim())
     if dim >= k:        # a dense dimension: every value row is a slice of its own
         dense_dim = dim - k + 1
-        return _make(s._sp_indices, values.log_softmax(dense_dim) if log else values.softmax(dense_dim), s.shape,
-                     True)
+        out = values.log_softmax(dense_dim) if log else values.softmax(dense_dim)
+        return _make(s._sp_indices, _NODES[log].apply(out), s.shape, True)
     if s.dense_dim():
         raise NotImplementedError("ember.sparse softmax over a sparse dimension of a tensor with dense dimensions "
                                   "is not implemented; use to_dense() first")
@@ -54,7 +71,7 @@ def _normalized(input, dim, dtype, log):
     shifted = values - top[slice_of]
     total = values.new_zeros(n).index_add(0, slice_of, shifted.exp())
     out = shifted - total.log()[slice_of] if log else shifted.exp() / total[slice_of]
-    return _make(s._sp_indices, out, s.shape, True)
+    return _make(s._sp_indices, _NODES[log].apply(out), s.shape, True)
 
 
 def softmax(input, dim, *, dtype=None):
