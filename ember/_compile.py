@@ -1,9 +1,9 @@
-"""``ember.compile``, ``ember.cond`` and ``ember.while_loop``, run eagerly.
+"""``ember.compile``, ``ember.cond`` and ``ember.while_loop``.
 
-ember has no graph compiler: ``ember.compile`` validates its arguments as PyTorch does and returns
-a callable (or, for a module, a wrapping ``OptimizedModule``) that runs the original code eagerly,
-giving the same results an uncompiled program gives. ``cond``/``while_loop`` are PyTorch's
-control-flow operators with their eager semantics.
+``ember.compile`` validates its arguments as PyTorch does and returns a callable (or, for a module, a
+wrapping ``OptimizedModule``) that captures the program into an fx graph on its first call and hands
+the graph to the backend (ember._dynamo._capture). ``cond``/``while_loop`` are PyTorch's control-flow
+operators with their eager semantics.
 """
 import functools
 
@@ -18,18 +18,36 @@ class InvalidBackend(RuntimeError):
         super().__init__(f"Invalid backend: {name!r}, see `ember.compiler.list_backends()` for available backends.")
 
 
+def _check_backend(backend):
+    """Raises InvalidBackend for a name neither built in nor registered with ``register_backend``."""
+    if isinstance(backend, str):
+        from ember._dynamo import _REGISTERED
+        if backend not in _BACKENDS and backend not in _REGISTERED:
+            raise InvalidBackend(backend)
+
+
 def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=None, options=None, name=None,
             disable=False, recompile_limit=None, isolate_recompiles=False, shapes_spec=None):
-    """Prepares ``model`` (a function or an ``nn.Module``) for repeated calls; ember runs it eagerly.
-
-    The arguments are checked as PyTorch checks them (``mode`` one of PyTorch's modes, not both
-    ``mode`` and ``options``, ``backend`` a known name or a callable); the result computes exactly
-    what ``model`` computes. Called without ``model`` it returns a decorator.
+    """Compiles ``model`` (a function or an ``nn.Module``): on a call it is captured into an
+    ``fx.GraphModule`` (with ember's symbolic tracer) and the backend is called once per captured
+    graph as ``backend(gm, example_inputs)``; what it returns runs this and later calls with the same
+    input signature. A new signature (shapes, dtypes, devices, ``requires_grad``, the other arguments'
+    values, grad mode) captures again. Code that cannot be captured (data-dependent control flow,
+    ``*args`` signatures, tensors inside containers) runs eagerly and is recorded as a graph break
+    (see ``ember._dynamo.explain``), or raises ``ember._dynamo.exc.Unsupported`` under
+    ``fullgraph=True``. The built-in backends (``'inductor'``, the default, ``'eager'``,
+    ``'aot_eager'``, ``'cudagraphs'``) run the captured graph as it is. Called without ``model`` it
+    returns a decorator.
 
     Args:
         model (Callable or nn.Module, optional): what to compile.
-        fullgraph, dynamic, name, disable, recompile_limit, isolate_recompiles, shapes_spec: compiler
-            settings, accepted for compatibility (eager execution has no graph to tune).
+        fullgraph (bool): raise ``Unsupported`` instead of breaking the graph.
+        dynamic (bool or None): ``True`` treats sizes as varying from the start (one capture for all
+            sizes above 1), ``False`` captures again for every new size, ``None`` (default) captures
+            again once, with the sizes seen to change treated as varying from then on.
+        disable (bool): return ``model`` itself.
+        name, recompile_limit, isolate_recompiles, shapes_spec: compiler settings accepted for
+            compatibility; ember does not use them.
         backend (str or Callable, optional): the compiler backend's name, or a callable.
         mode (str, optional): ``'default'``, ``'lite'``, ``'reduce-overhead'``, ``'max-autotune'`` or
             ``'max-autotune-no-cudagraphs'``.
@@ -48,8 +66,7 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=Non
         raise RuntimeError("Either mode or options can be specified, but both can't be specified at the same time.")
     if mode is not None and mode not in _MODES:
         raise RuntimeError(f"Unrecognized mode={mode}, should be one of: {', '.join(_MODES)}")
-    if isinstance(backend, str) and backend not in _BACKENDS:
-        raise InvalidBackend(backend)
+    _check_backend(backend)
     if options is not None and not isinstance(options, dict):
         raise RuntimeError(f"options must be a dict, got {type(options).__name__}")
     if model is None:
@@ -60,16 +77,23 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=Non
                            name=name, disable=disable, recompile_limit=recompile_limit,
                            isolate_recompiles=isolate_recompiles, shapes_spec=shapes_spec)
         return decorate
+    if disable:
+        return model
     from ember.nn import Module
+    from ember._dynamo._capture import CompiledCallable
+    if backend is None:
+        from ember.compiler import get_default_backend
+        backend = get_default_backend()
     if isinstance(model, Module):
         from ember._dynamo.eval_frame import OptimizedModule
-        return OptimizedModule(model)
+        return OptimizedModule(model, CompiledCallable(model, backend, fullgraph, dynamic))
     if not callable(model):
         raise RuntimeError(f"Expected a callable to compile, got {type(model).__name__}")
+    graph = CompiledCallable(model, backend, fullgraph, dynamic)
 
     @functools.wraps(model)
     def compiled(*args, **kwargs):
-        return model(*args, **kwargs)
+        return graph(*args, **kwargs)
     compiled._torchdynamo_orig_callable = model
     return compiled
 

@@ -1,20 +1,20 @@
 """``ember._dynamo``: PyTorch's TorchDynamo entry points that programs call directly.
 
-ember runs every program eagerly (``ember.compile`` returns code that computes what the original
-computes), so there is no frame evaluation to reset, no graph to break and no guard to mark: these
-functions keep PyTorch's signatures and return what PyTorch returns to eager code, and ``config`` holds
-TorchDynamo's settings.
+``ember.compile`` captures a program into an fx graph with ember's symbolic tracer and hands it to the
+backend (``explain`` reports the graphs and graph breaks, ``reset`` forgets them); the marking helpers
+keep PyTorch's signatures, and ``config`` holds TorchDynamo's settings.
 
 >>> import ember._dynamo
 >>> ember._dynamo.is_compiling()
 False
 """
 from ember._compile import _BACKENDS, InvalidBackend, compile as _compile
-from ember._dynamo import config  # noqa: F401
+from ember._dynamo import config, exc  # noqa: F401
+from ember._dynamo._explain import explain  # noqa: F401
 from ember.compiler import (allow_in_graph, assume_constant_result, disable, is_compiling, list_backends,  # noqa: F401
                             reset, set_stance, substitute_in_graph)
 
-__all__ = ['config', 'reset', 'disable', 'optimize', 'is_compiling', 'allow_in_graph', 'disallow_in_graph',
+__all__ = ['config', 'exc', 'explain', 'reset', 'disable', 'optimize', 'is_compiling', 'allow_in_graph', 'disallow_in_graph',
            'forbid_in_graph', 'graph_break', 'mark_dynamic', 'maybe_mark_dynamic', 'mark_static',
            'mark_static_address', 'is_dynamo_supported', 'is_inductor_supported', 'list_backends', 'lookup_backend',
            'register_backend', 'set_stance', 'assume_constant_result', 'substitute_in_graph']
@@ -108,7 +108,7 @@ def register_backend(compiler_fn=None, name=None, tags=()):
     name = name or compiler_fn.__name__
     if name in _REGISTERED or name in _BACKENDS:
         raise AssertionError(f"duplicate name: {name}")
-    _REGISTERED[name] = compiler_fn
+    _REGISTERED[name] = (compiler_fn, tuple(tags))
     return compiler_fn
 
 
@@ -117,7 +117,7 @@ def lookup_backend(compiler_fn):
     if not isinstance(compiler_fn, str):
         return compiler_fn
     if compiler_fn in _REGISTERED:
-        return _REGISTERED[compiler_fn]
+        return _REGISTERED[compiler_fn][0]
     if compiler_fn in _BACKENDS:
         return compiler_fn
     raise InvalidBackend(compiler_fn)

@@ -19,12 +19,16 @@ class OptimizedModule(Module):
         ('OptimizedModule', True, ['_orig_mod.weight', '_orig_mod.bias'])
     """
 
-    def __init__(self, mod):
+    def __init__(self, mod, compiled=None):
         super().__init__()
         self._orig_mod = mod
+        if compiled is None:
+            from ember._dynamo._capture import CompiledCallable
+            compiled = CompiledCallable(mod, None, False, None)
+        self.__dict__['_compiled_call'] = compiled     # the captured graphs, per guard key
 
     def forward(self, *args, **kwargs):
-        return self._orig_mod(*args, **kwargs)
+        return self._compiled_call(*args, **kwargs)
 
     def __getattr__(self, name):
         try:

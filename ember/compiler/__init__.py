@@ -1,12 +1,12 @@
-"""ember.compiler: PyTorch's ``torch.compiler`` controls. ember runs every program eagerly, so there
-is never compilation in progress (``is_compiling()`` is False) and nothing cached to reset.
+"""ember.compiler: PyTorch's ``torch.compiler`` controls. ``compile`` captures programs into fx graphs
+and hands them to the backend (see ``ember.compile``); ``reset`` forgets the captured graphs.
 
 >>> ember.compiler.is_compiling()
 False
 """
 import contextlib
 
-from ember._compile import _BACKENDS, InvalidBackend, compile  # noqa: F401
+from ember._compile import _BACKENDS, InvalidBackend, _check_backend, compile  # noqa: F401
 
 __all__ = ['compile', 'reset', 'allow_in_graph', 'substitute_in_graph', 'list_backends', 'disable',
            'set_stance', 'cudagraph_mark_step_begin', 'wrap_numpy', 'is_compiling', 'is_dynamo_compiling',
@@ -19,7 +19,10 @@ _STANCES = ('default', 'force_eager', 'eager_on_recompile', 'fail_on_recompile',
 
 def list_backends(exclude_tags=('debug', 'experimental')):
     """The names ``ember.compile(backend=...)`` accepts."""
+    from ember._dynamo import _REGISTERED
+    exclude = set(exclude_tags or ())
     names = [b for b in _BACKENDS if not (exclude_tags and b in ('eager', 'aot_eager'))]
+    names += [name for name, (_, tags) in _REGISTERED.items() if not exclude.intersection(tags)]
     return sorted(names)
 
 
@@ -28,13 +31,19 @@ def get_default_backend():
 
 
 def set_default_backend(backend):
-    if isinstance(backend, str) and backend not in _BACKENDS:
-        raise InvalidBackend(backend)
+    _check_backend(backend)
     _default_backend[0] = backend
 
 
 def reset():
-    """Clears compilation caches (ember keeps none)."""
+    """Forgets every captured graph: compiled functions capture again and call their backend again.
+
+    Example::
+
+        >>> ember.compiler.reset()
+    """
+    from ember._dynamo._capture import reset as reset_captures
+    reset_captures()
 
 
 def is_compiling():

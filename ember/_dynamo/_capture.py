@@ -1,0 +1,230 @@
+"""What ``ember.compile`` does on a call: capture the program into an ``fx.GraphModule``, hand it to
+the backend once per distinct input signature (the guards), and run what the backend returns.
+
+Capture is ember's ``fx.symbolic_trace``: tensor arguments become placeholders named as PyTorch's
+compiler names them (``L_x_``, read into ``l_x_``), other arguments are fixed for the graph (and
+guarded on), and the graph returns a tuple. Where capture is impossible (data-dependent control flow,
+``*args`` signatures, tensors inside containers) the call runs eagerly and a graph break is recorded
+with its reason; ``fullgraph=True`` raises ``Unsupported`` instead.
+"""
+import builtins
+import contextlib
+import inspect
+import weakref
+
+from ember._dynamo.exc import BackendCompilerFailed, Unsupported
+
+# everything captured since the last reset: read by explain()
+_RECORD = {'graphs': [], 'breaks': []}
+_LIVE = weakref.WeakSet()         # every compiled callable, so that reset() can empty their caches
+
+
+class GraphBreak:
+    """Why a call could not be captured: ``reason`` (text) and ``user_stack`` (the function's name and file)."""
+
+    def __init__(self, reason, fn):
+        self.reason = reason
+        self.graph_break = True
+        code = getattr(getattr(fn, 'forward', fn), '__code__', None)
+        self.user_stack = [] if code is None else [(code.co_filename, code.co_firstlineno, code.co_name)]
+
+    def __repr__(self):
+        return f"GraphBreak(reason={self.reason!r})"
+
+
+class _CannotCapture(Exception):
+    pass
+
+
+def _reason(err):
+    text = str(err)
+    if 'control flow' in text:
+        return 'Data-dependent branching'
+    return f'Unsupported: {type(err).__name__}: {text}'
+
+
+def _bind(fn, args, kwargs):
+    """The call's arguments by parameter name (defaults applied), or _CannotCapture."""
+    target = fn.forward if hasattr(fn, 'forward') and not inspect.isfunction(fn) else fn
+    sig = inspect.signature(target)
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in sig.parameters.values()):
+        raise _CannotCapture('Unsupported: ember captures functions with named parameters only (*args/**kwargs)')
+    bound = sig.bind(*args, **kwargs)
+    bound.apply_defaults()
+    return bound.arguments
+
+
+def _has_tensor(value):
+    from ember import Tensor
+    if isinstance(value, Tensor):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_has_tensor(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_tensor(v) for v in value.values())
+    return False
+
+
+# Tensor methods whose results leave the graph (a Python number, an array, gradients written to
+# leaves): PyTorch's compiler breaks the graph at them, and tracing on past them would run the code
+# after them with proxies (an optimizer step would update the parameters during the trace).
+_BREAKING_METHODS = {'backward': 'Tensor.backward() call', 'item': 'Tensor.item() call',
+                     'tolist': 'Tensor.tolist() call', 'numpy': 'Tensor.numpy() call'}
+
+
+def _trace(fn, constants):
+    from ember.fx._symbolic_trace import Tracer
+    from ember.fx.graph_module import GraphModule
+    from ember.nn import Module
+
+    class CaptureTracer(Tracer):
+        def create_proxy(self, kind, target, args, kwargs, *rest, **more):
+            if kind == 'call_method' and target in _BREAKING_METHODS:
+                raise _CannotCapture(f'Unsupported: {_BREAKING_METHODS[target]}')
+            return super().create_proxy(kind, target, args, kwargs, *rest, **more)
+    tracer = CaptureTracer()
+    graph = tracer.trace(fn, constants or None)
+    return GraphModule(tracer.root, graph, type(fn).__name__ if isinstance(fn, Module) else fn.__name__)
+
+
+@contextlib.contextmanager
+def _print_breaks_graph():
+    """While tracing, ``print`` ends the capture (the call then runs eagerly, printing once), as
+    PyTorch's compiler breaks the graph at ``print``."""
+    def refuse(*args, **kwargs):
+        raise _CannotCapture('Unsupported: print() has side effects that a graph cannot hold')
+    original = builtins.print
+    builtins.print = refuse
+    try:
+        yield
+    finally:
+        builtins.print = original
+
+
+def capture(fn, arguments):
+    """``(gm, tensor_names, returns_tuple)`` for ``fn`` called with ``arguments`` (name -> value)."""
+    from ember import Tensor
+    tensors = [n for n, v in arguments.items() if isinstance(v, Tensor)]
+    constants = {n: v for n, v in arguments.items() if n not in tensors}
+    if any(_has_tensor(v) for v in constants.values()):
+        raise _CannotCapture('Unsupported: ember captures tensors passed directly as arguments, not inside containers')
+    try:
+        with _print_breaks_graph():
+            gm = _trace(fn, constants)
+    except _CannotCapture:
+        raise
+    except Exception as err:        # the traced code met a proxy it cannot use: run it eagerly instead
+        raise _CannotCapture(_reason(err)) from err
+    graph = gm.graph
+    placeholders = [n for n in graph.nodes if n.op == 'placeholder']
+    for node in placeholders:
+        if node.target in tensors:
+            node.target, node.name = f'L_{node.target}_', f'l_{node.target}_'
+        elif not node.users:
+            graph.erase_node(node)      # a fixed argument: its value is in the graph
+    output = next(n for n in graph.nodes if n.op == 'output')
+    returns_tuple = isinstance(output.args[0], tuple)
+    if not returns_tuple:
+        output.args = ((output.args[0],),)
+    gm.recompile()
+    return gm, tensors, returns_tuple
+
+
+def _backend_callable(backend):
+    """The callable a backend name stands for: ember's built-in names run the graph as captured."""
+    if callable(backend):
+        return backend, getattr(backend, '__name__', type(backend).__name__)
+    from ember._dynamo import _REGISTERED
+    if backend in _REGISTERED:
+        return _REGISTERED[backend][0], backend
+    return (lambda gm, example_inputs: gm.forward), backend
+
+
+class CompiledCallable:
+    """``fn`` compiled by ``backend``: one backend call per distinct guard key, reused afterwards."""
+
+    def __init__(self, fn, backend, fullgraph, dynamic):
+        self.fn = fn
+        self.backend, self.backend_name = _backend_callable('inductor' if backend is None else backend)
+        self.fullgraph = fullgraph
+        self.dynamic = dynamic
+        self.cache = {}
+        self.first_sizes = {}          # parameter -> sizes seen first (automatic dynamic shapes)
+        self.dynamic_dims = {}         # parameter -> dimensions seen to change
+        _LIVE.add(self)
+
+    def _guard_key(self, arguments):
+        import ember
+        from ember import Tensor
+        key = [ember.is_grad_enabled(), getattr(self.fn, 'training', None)]
+        for name, value in arguments.items():
+            if isinstance(value, Tensor):
+                key.append((name, value.dtype, str(value.device), value.requires_grad, self._sizes(name, value)))
+            else:
+                key.append((name, type(value), value if _hashable(value) else id(value)))
+        return tuple(key)
+
+    def _sizes(self, name, t):
+        sizes = tuple(t.shape)
+        dims = set(getattr(t, '_dynamo_dynamic_indices', ()))
+        if self.dynamic is True:
+            dims = set(range(len(sizes)))
+        elif self.dynamic is None:
+            first = self.first_sizes.setdefault(name, sizes)
+            if len(first) == len(sizes):
+                self.dynamic_dims.setdefault(name, set()).update(i for i, (a, b) in enumerate(zip(first, sizes))
+                                                                 if a != b)
+            dims |= self.dynamic_dims.get(name, set())
+        # sizes 0 and 1 stay specialised, as PyTorch's dynamic shapes keep them
+        return tuple(None if i in dims and s > 1 else s for i, s in enumerate(sizes))
+
+    def __call__(self, *args, **kwargs):
+        try:
+            arguments = _bind(self.fn, args, kwargs)
+            key = self._guard_key(arguments)
+        except _CannotCapture as err:
+            return self._eager(str(err), args, kwargs)
+        entry = self.cache.get(key)
+        if entry is None:
+            try:
+                gm, names, returns_tuple = capture(self.fn, arguments)
+            except _CannotCapture as err:
+                self.cache[key] = entry = ('eager', str(err))
+                return self._eager(str(err), args, kwargs)
+            inputs = [arguments[n] for n in names]
+            try:
+                compiled = self.backend(gm, inputs)
+            except Exception as err:
+                raise BackendCompilerFailed(self.backend_name, err) from err
+            _RECORD['graphs'].append(gm)
+            self.cache[key] = entry = ('graph', compiled, names, returns_tuple)
+        if entry[0] == 'eager':
+            return self._eager(entry[1], args, kwargs, record=False)
+        _, compiled, names, returns_tuple = entry
+        out = compiled(*[arguments[n] for n in names])
+        return out if returns_tuple else out[0]
+
+    def _eager(self, reason, args, kwargs, record=True):
+        if self.fullgraph:
+            raise Unsupported(reason)
+        if record:
+            _RECORD['breaks'].append(GraphBreak(reason, self.fn))
+        return self.fn(*args, **kwargs)
+
+
+def _hashable(value):
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def reset():
+    """Forgets every captured graph: each compiled callable captures and calls its backend again."""
+    _RECORD['graphs'].clear()
+    _RECORD['breaks'].clear()
+    for compiled in list(_LIVE):
+        compiled.cache.clear()
+        compiled.first_sizes.clear()
+        compiled.dynamic_dims.clear()
