@@ -1,6 +1,7 @@
 """Speed of the kernels whose float results are PyTorch's bit for bit (milliseconds per call), side
 by side with PyTorch when it is importable: ``F.interpolate`` (bilinear, bicubic, trilinear, area),
-``adaptive_avg_pool2d``, GELU (exact and tanh), Laplace sampling, float32 ``randn`` and gamma.
+``adaptive_avg_pool2d``, GELU (exact and tanh), Laplace sampling, float32 ``randn`` and gamma, float
+``sum``/``mean`` (whole, rows, columns, a conv bias gradient's dims, a loss's mean).
 
     TORCH_PYTHON=/path/to/python-with-torch python benchmarks/bench_exact.py
 
@@ -25,6 +26,8 @@ def bench(lib_name):
     loc = lib.zeros(10 ** 5)
     loc64 = lib.zeros(10 ** 5, dtype=lib.float64)
     conc = lib.full((10 ** 5,), 2.5)
+    tall = lib.randn(8390, 8)
+    batch = lib.randn(64)
 
     def up(x, size, mode, **kw):
         return lambda: F.interpolate(x, size=size, mode=mode, **kw)
@@ -43,6 +46,14 @@ def bench(lib_name):
         'laplace(1e5) f64': lambda: dist.Laplace(loc64, 1.0).sample(),
         'randn(1e6) f32': lambda: lib.randn(10 ** 6),
         'gamma(1e5, 2.5)': lambda: dist.Gamma(conc, 1.0).sample(),
+        'sum 256x4096': lambda: act.sum(),
+        'sum(1) 256x4096': lambda: act.sum(1),
+        'sum(0) 256x4096': lambda: act.sum(0),
+        'sum(0) 8390x8': lambda: tall.sum(0),
+        'sum(1) 8390x8': lambda: tall.sum(1),
+        'sum(0,2,3) 8x64x28x28': lambda: feat.sum((0, 2, 3)),
+        'mean 64': lambda: batch.mean(),
+        'mean(0) 8390x8': lambda: tall.mean(0),
     }
     only = [w for w in os.environ.get('BENCH_ONLY', '').split(',') if w]
     return {k: best(fn, 3) * 1e3 for k, fn in cases.items() if not only or any(w in k for w in only)}

@@ -13,6 +13,7 @@ from ember.autograd.function import Primitive, unrecorded_unary
 from ember.autograd._opmath import ALWAYS
 from ember.ops import _argparse, _float8
 from ember.ops._numpy_keywords import NOT_GIVEN, take, take_required
+from ember.ops._cascade_sum import cascade_sum
 from ember.ops._half import is_half_array
 from ember.ops._util import python_reads, require_tensor, wrap_dim, wrap_dims
 from ember.ops._registry import op
@@ -67,6 +68,7 @@ def _array_results():
 
 
 _ARRAY_RESULTS = _array_results()
+_CASCADE_NUMS = (np.dtype(np.float32).num, np.dtype(np.float64).num)   # summed as PyTorch's CPU kernel does
 
 
 class Sum(Primitive):
@@ -93,6 +95,8 @@ def _sum_array(xp, x, dims, keepdim, np_dtype):
             # axis; PyTorch accumulates both in float32
             return xp.sum(x, axis=dims, keepdims=keepdim, dtype=np.float32).astype(x.dtype)
         np_dtype = np.int64
+    if type(x) is np.ndarray and x.dtype.num in _CASCADE_NUMS and (np_dtype is None or np_dtype == x.dtype) and x.size:
+        return cascade_sum(x, dims, keepdim)    # PyTorch's order of additions: its bits
     if type(x) is np.ndarray:   # the ufunc itself: ndarray.sum goes through a Python wrapper first
         if _ARRAY_RESULTS and not keepdim:
             return _add_reduce(x, dims, np_dtype, out=...)
@@ -224,6 +228,8 @@ class Mean(Primitive):
                 _float8.check('mean', x.dtype)
             elif x.dtype.kind == 'V':   # bfloat16 (ml_dtypes) accumulates in float32 like PyTorch, then rounds back
                 acc = np.float32
+        if type(x) is np.ndarray and x.dtype.num in _CASCADE_NUMS and x.size:    # PyTorch's sum, then one division
+            return cascade_sum(x, dims, keepdim) / x.dtype.type(n)
         return x.mean(axis=dims, keepdims=keepdim, dtype=acc).astype(x.dtype, copy=False)
 
     @staticmethod

@@ -1,0 +1,271 @@
+"""Float sums in PyTorch's CPU order of additions, so that sums and means give PyTorch's bits.
+
+PyTorch's CPU sum kernel runs its AVX2 build even on AVX-512 machines (vectors of 8 floats or 4
+doubles: checked against PyTorch 2.13's results on an AVX-512 CPU) and adds in this order:
+
+* The reduction is laid out as an iterator: the reduced dims first, by ascending input stride, then
+  the kept dims in the output's (contiguous) order, fastest first; neighbouring dims that are
+  contiguous with each other are merged. The kernel works on the first two of those dims at a time
+  (``size0`` is reduced, ``size1`` reduced or kept) and adds its result into the output, which starts
+  at zero; further dims repeat that, the lowest one fastest.
+* The basic sum of ``n`` values is a cascade: runs of ``2**p`` values (``p = max(4, ceil(log2 n) // 4)``)
+  are added one after another, the run sums in runs of ``2**p`` again, over four levels; the values left
+  over at the end are summed one by one and the levels added to them last. A "row sum" splits its
+  values four ways (value ``i`` to partial ``i % 4``), cascades each partial, adds the leftover values
+  to the first one and then the other three partials in turn.
+* A contiguous reduced dim of at least one vector is summed as vectors (lane ``k`` takes the values
+  ``k, k + 8, ...``) by a row sum, then the leftover values and the lanes one by one. A contiguous
+  kept dim (column sums) cascades groups of four vectors of columns and row-sums the rest; strided
+  layouts cascade columns four at a time, or row-sum each one.
+* Above 32768 values and with several threads, a full reduction gives each thread a contiguous piece
+  of the iteration and adds the per-thread sums at the end; other reductions split a kept dim between
+  the threads (at multiples of 128 bytes when contiguous), which moves the column groups.
+
+Everything here is NumPy: the cascade levels are reshapes and each addition in a run is one
+vectorised ``+=`` across all lanes, rows and columns that take that step together.
+"""
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from ember._threads import intra_op_threads
+
+_GRAIN = 32768          # PyTorch's internal::GRAIN_SIZE: fewer values are summed on one thread
+_VECTOR_BYTES = 32      # one AVX2 register: PyTorch's sum uses its AVX2 kernel on AVX-512 CPUs too
+
+
+def _ceil_log2(n):
+    return 1 if n <= 2 else (n - 1).bit_length()
+
+
+def _running(a, axis=0):
+    """``a`` summed one value after another along ``axis``."""
+    n = a.shape[axis]
+    if n == 0:
+        shape = a.shape[:axis] + a.shape[axis + 1:]
+        return np.zeros(shape, a.dtype)
+    if n > 48:       # many steps: one accumulate pass (exactly sequential) beats a Python loop
+        return np.take(np.add.accumulate(a, axis=axis), -1, axis=axis)
+    index = [slice(None)] * a.ndim
+    index[axis] = 0
+    acc = a[tuple(index)].copy()
+    for i in range(1, n):
+        index[axis] = i
+        acc += a[tuple(index)]
+    return acc
+
+
+def _cascade(a):
+    """The multi-level cascade sum of ``a`` along axis 0 (every other position independently)."""
+    n = a.shape[0]
+    rest = a.shape[1:]
+    step = 1 << max(4, _ceil_log2(n) // 4)
+    runs = n // step
+    tail = _running(a[runs * step:])
+    if runs == 0:
+        return tail
+    run_sums = _running(a[:runs * step].reshape((runs, step) + rest), axis=1)
+    groups = runs // step
+    level1 = _running(run_sums[groups * step:])
+    group_sums = _running(run_sums[:groups * step].reshape((groups, step) + rest), axis=1)
+    supers = groups // step
+    level2 = _running(group_sums[supers * step:])
+    level3 = _running(_running(group_sums[:supers * step].reshape((supers, step) + rest), axis=1))
+    return ((tail + level1) + level2) + level3
+
+
+def _row_sum(a):
+    """PyTorch's row sum of ``a`` along axis 0: four interleaved cascades, then the leftovers."""
+    n = a.shape[0]
+    quads = n // 4
+    partial = _cascade(a[:quads * 4].reshape((quads, 4) + a.shape[1:]))
+    acc = partial[0].copy()
+    for i in range(quads * 4, n):
+        acc += a[i]
+    acc += partial[1]
+    acc += partial[2]
+    acc += partial[3]
+    return acc
+
+
+def _kernel(v):
+    """One call of the two-dim kernel for each leading index of ``v`` (..., size1, size0), size0
+    reduced: the sum of each (..., j) row, as the kernel picks its path from the strides."""
+    size1, size0 = v.shape[-2:]
+    in1, in0 = v.strides[-2:]
+    item = v.itemsize
+    lanes = _VECTOR_BYTES // item
+    if in0 == item and size0 >= lanes:          # contiguous reduced dim: vector lanes, then one by one
+        whole = size0 // lanes
+        vectors = v[..., :whole * lanes].reshape(v.shape[:-1] + (whole, lanes))
+        lane_sums = _row_sum(np.moveaxis(vectors, -2, 0))
+        return _running(np.concatenate([v[..., whole * lanes:], lane_sums], axis=-1), axis=-1)
+    rows = np.moveaxis(v, -1, 0)                 # (size0, ..., size1): every column one lane
+    if in1 == item and size1 >= lanes:           # contiguous kept dim: four vectors of columns at a time
+        split = size1 - size1 % (4 * lanes)
+    elif in0 < in1:
+        split = 0
+    else:                                        # strided columns, four at a time
+        split = size1 - size1 % 4
+    if split == size1:
+        return _cascade(rows)
+    if split == 0:
+        return _row_sum(rows)
+    return np.concatenate([_cascade(rows[..., :split]), _row_sum(rows[..., split:])], axis=-1)
+
+
+def _as_2d(view):
+    """A one-dim iteration as the kernel sees it: a second dim of one row with stride 0."""
+    return as_strided(view, (1,) + view.shape, (0,) + view.strides, writeable=False)
+
+
+def _serial(view, reduced):
+    """The whole iteration on one thread. ``view`` has the iterator's dims in reverse (axis -1 is
+    dim 0) and ``reduced[d]`` says whether dim ``d`` is reduced; returns the sums over the kept axes,
+    in ``view``'s axis order."""
+    if view.ndim == 1:
+        view, reduced = _as_2d(view), (reduced[0], True)
+    calls = _kernel(view)                        # axes: dims n-1 .. 1
+    n = view.ndim
+    keep = [k for k in range(n - 1) if not reduced[n - 1 - k]]
+    summed = [k for k in range(n - 1) if reduced[n - 1 - k]]
+    if not summed:
+        return calls + calls.dtype.type(0)
+    ordered = np.transpose(calls, keep + summed)
+    ordered = ordered.reshape(ordered.shape[:len(keep)] + (-1,))
+    return _running(ordered, axis=-1) + calls.dtype.type(0)
+
+
+def _range_sum(view, begin, end):
+    """A full reduction's iteration positions [begin, end) on one thread, call by call."""
+    n = view.ndim
+    shape = view.shape[::-1]                     # dim 0 first
+    total = view.dtype.type(0)
+    offset = begin
+    while offset < end:
+        values, rest = [], offset
+        for size in shape:
+            values.append(rest % size)
+            rest //= size
+        step0 = min(shape[0] - values[0], end - offset)
+        step1 = 1
+        if step0 == shape[0] and n > 1:
+            step1 = min(shape[1] - values[1], (end - offset) // shape[0])
+        index = tuple(values[:1:-1]) + ((slice(values[1], values[1] + step1),) if n > 1 else ()) + (
+            slice(values[0], values[0] + step0),)
+        piece = view[index]
+        piece = piece if n > 1 else _as_2d(piece)
+        for value in _kernel(piece):
+            total = total + value
+        offset += step0 * step1
+    return total
+
+
+def _threaded(view, reduced, threads):
+    numel = view.size
+    if all(reduced):                             # one output: a piece per thread, then their sum
+        workers = min(threads, -(-numel // _GRAIN))
+        chunk = -(-numel // workers)
+        partial = np.zeros(threads, view.dtype)
+        for t in range(workers):
+            if t * chunk < numel:
+                partial[t] = _range_sum(view, t * chunk, min(numel, (t + 1) * chunk))
+        return _serial(partial, (True,))
+    n = view.ndim
+    dims = view.shape[::-1]
+    best = n - 1
+    split = None
+    for d in range(n - 1, -1, -1):
+        if reduced[d]:
+            break
+        if dims[d] >= threads:
+            split = d
+            break
+        if dims[d] > dims[best]:
+            best = d
+    split = best if split is None else split
+    cols = dims[split]
+    axis = n - 1 - split
+    keep_axis = sum(1 for k in range(axis) if not reduced[n - 1 - k])
+    rounding = view.strides[axis] == view.itemsize
+    multiple = 128 // view.itemsize
+    workers = min(threads, cols)
+    chunk = -(-cols // workers)
+    pieces = []
+    for t in range(workers):
+        begin, end = t * chunk, min(cols, (t + 1) * chunk)
+        if begin >= cols:
+            continue
+        if rounding:
+            begin -= begin % multiple
+            if end != cols:
+                end -= end % multiple
+        if begin == end:
+            continue
+        index = (slice(None),) * axis + (slice(begin, end),)
+        pieces.append(_serial(view[index], reduced))
+    return np.concatenate(pieces, axis=keep_axis)
+
+
+def cascade_sum(x, dims, keepdim):
+    """PyTorch's CPU sum of the float32/float64 NumPy array ``x`` (non-empty) over ``dims`` (a
+    tuple of non-negative axes, or None for all), bit for bit."""
+    if any(s < 0 for s in x.strides):            # PyTorch never has negative strides: its copy is contiguous
+        x = np.ascontiguousarray(x)
+    ndim = x.ndim
+    red = set(range(ndim)) if dims is None else set(dims)
+    out_shape = tuple(1 if i in red else s for i, s in enumerate(x.shape) if keepdim or i not in red)
+    live = [i for i in range(ndim) if x.shape[i] != 1]
+    if not any(i in red for i in live):          # nothing to add up: zero plus each value
+        return (x + x.dtype.type(0)).reshape(out_shape)
+    ostride, acc = {}, 1
+    for i in reversed(live):
+        if i not in red:
+            ostride[i] = acc
+            acc *= x.shape[i]
+        else:
+            ostride[i] = 0
+
+    def should_swap(a, b):
+        for strides in (ostride, None):
+            if strides is ostride:
+                s0, s1 = strides[a], strides[b]
+                if (s0 == 0) != (s1 == 0):
+                    return 1 if s1 == 0 else -1
+            else:
+                s0, s1 = x.strides[a], x.strides[b]
+            if s0 == 0 or s1 == 0:
+                continue
+            if s0 < s1:
+                return -1
+            if s0 > s1:
+                return 1
+            if x.shape[a] > x.shape[b]:
+                return 1
+        return 0
+
+    perm = live[::-1]
+    for i in range(1, len(perm)):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            c = should_swap(perm[d0], perm[d1])
+            if c > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif c < 0:
+                break
+    merged = []                                  # [size, input stride, output stride]
+    for i in perm:
+        size, s_in, s_out = x.shape[i], x.strides[i], ostride[i]
+        if merged and merged[-1][0] * merged[-1][1] == s_in and merged[-1][0] * merged[-1][2] == s_out:
+            merged[-1][0] *= size
+        else:
+            merged.append([size, s_in, s_out])
+    view = as_strided(x, tuple(m[0] for m in reversed(merged)), tuple(m[1] for m in reversed(merged)),
+                      writeable=False)
+    reduced = tuple(m[2] == 0 for m in merged)
+    threads = intra_op_threads()
+    if x.size < _GRAIN or threads == 1:
+        result = _serial(view, reduced)
+    else:
+        result = _threaded(view, reduced, threads)
+    return np.asarray(result).reshape(out_shape)

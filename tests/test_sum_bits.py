@@ -1,0 +1,67 @@
+"""float32/float64 sum and mean against PyTorch 2.13's recorded bits (tests/fixtures/sum_bits/recorded.npz,
+written by its record.py on an AVX-512 CPU): every layout (whole tensors, rows, columns, several dims,
+transposed, strided, narrowed and channels-last views, keepdim), with one thread and with two (PyTorch
+splits 32768 values or more between its threads, and that moves its additions)."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ember
+import ember.ops._cascade_sum as cascade
+from tests.fixtures.sum_bits.record import CASES, KEEPDIM, digest, inputs
+
+REC = np.load(Path(__file__).parent / 'fixtures' / 'sum_bits' / 'recorded.npz')
+RUNS = [(case, threads, keep) for case in range(len(CASES)) for threads in (1, 2) for keep in (False, True)
+        if f'{case}_{threads}' + ('_keep' if keep else '') + '_sum' in REC]
+
+
+def _tensor(a):
+    """An ember tensor over the very array (its strides included), as torch.from_numpy gives."""
+    return ember.from_numpy(a)
+
+
+@pytest.mark.parametrize('case,threads,keep', RUNS)
+def test_sum_and_mean_bits(case, threads, keep, monkeypatch):
+    monkeypatch.setattr(cascade, 'intra_op_threads', lambda: threads)
+    a = inputs(case)
+    assert digest(a) == str(REC[f'{case}_sha']), 'the seeded input changed: re-record the fixture'
+    x = _tensor(a)
+    assert x.stride() == tuple(s // a.itemsize for s in a.strides)
+    dims = CASES[case][3]
+    tag = f'{case}_{threads}' + ('_keep' if keep else '')
+    got_sum = x.sum() if dims is None else x.sum(dims, keepdim=keep)
+    got_mean = x.mean() if dims is None else x.mean(dims, keepdim=keep)
+    for got, key in ((got_sum, 'sum'), (got_mean, 'mean')):
+        want = REC[f'{tag}_{key}']
+        assert got.dtype == getattr(ember, str(want.dtype))
+        assert tuple(got.shape) == want.shape
+        np.testing.assert_array_equal(got.numpy(), want, strict=True)
+
+
+def test_thread_split_moves_the_additions():
+    """The recording itself shows why the thread count is part of the order (not a tolerance)."""
+    differs = [c for c in range(len(CASES)) if f'{c}_2_sum' in REC
+               and not np.array_equal(REC[f'{c}_1_sum'], REC[f'{c}_2_sum'])]
+    assert differs
+
+
+def test_column_sums_of_a_tall_input_on_two_threads(monkeypatch):
+    """(8390, 8) column sums and means: PyTorch gives all columns to the second of two threads."""
+    monkeypatch.setattr(cascade, 'intra_op_threads', lambda: 2)
+    case = CASES.index(((8390, 8), 'float32', 'plain', (0,)))
+    x = _tensor(inputs(case))
+    np.testing.assert_array_equal(x.sum(0).numpy(), REC[f'{case}_2_sum'], strict=True)
+    np.testing.assert_array_equal(x.mean(0).numpy(), REC[f'{case}_2_mean'], strict=True)
+
+
+def test_gradient_of_a_mean_is_unchanged():
+    x = ember.randn(6, 5, requires_grad=True)
+    x.mean().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.full((6, 5), 1 / 30, np.float32))
+
+
+def test_zero_sums_are_positive_zero_as_pytorch():
+    x = ember.tensor([[-0.0, -0.0], [-0.0, -0.0]])
+    assert np.signbit(x.sum().numpy()) == False  # noqa: E712
+    assert not np.signbit(x.sum(0).numpy()).any()
