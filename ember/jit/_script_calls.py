@@ -125,6 +125,15 @@ FUNCTIONAL = {
     'glu': _simple('glu', 'input', 'dim'),
     'one_hot': _simple('one_hot', 'tensor', 'num_classes'),
     'embedding': lambda a: _embedding(a),
+    'batch_norm': lambda a: (f'torch.batch_norm({a["input"].text}, {a["weight"].text}, {a["bias"].text}, '
+                             f'{a["running_mean"].text}, {a["running_var"].text}, {a["training"].text}, '
+                             f'{a["momentum"].text}, {a["eps"].text}, False)'),
+    'group_norm': lambda a: (f'torch.group_norm({a["input"].text}, {a["num_groups"].text}, {a["weight"].text}, '
+                             f'{a["bias"].text}, {a["eps"].text}, True)'),
+    'conv_transpose2d': lambda a: (f'torch.conv_transpose2d({a["input"].text}, {a["weight"].text}, '
+                                   f'{a["bias"].text}, {_pair(a["stride"], 2)}, {_pair(a["padding"], 2)}, '
+                                   f'{_pair(a["output_padding"], 2)}, {a["groups"].text}, {_pair(a["dilation"], 2)})'),
+    'normalize': lambda a: _normalize(a),
     'pad': lambda a: f'torch.pad({a["input"].text}, {_pair(a["pad"], 1)}, {a["mode"].text}, {a["value"].text})',
 }
 
@@ -136,6 +145,14 @@ def _reduction(a):
     if not a['reduction'].is_const or a['reduction'].const not in ('none', 'mean', 'sum'):
         raise CallUnsupported("reduction must be the constant 'none', 'mean' or 'sum'")
     return {'none': 0, 'mean': 1, 'sum': 2}[a['reduction'].const]
+
+
+def _normalize(a):
+    if not (a['out'].is_const and a['out'].const is None):
+        raise CallUnsupported("out= is not supported")
+    x = a['input'].text
+    return (f'torch.div({x}, torch.expand_as(torch.clamp_min(torch.norm({x}, {a["p"].text}, [{a["dim"].text}], True), '
+            f'{a["eps"].text}), {x}))')
 
 
 def _embedding(a):

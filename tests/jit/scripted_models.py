@@ -188,6 +188,13 @@ def make_functions(T):
         f = F.one_hot(t, 5).sum() + F.embedding(t, w).sum() + F.pad(x, [1, 2]).sum()
         return a + b + c + d + e + f
 
+    def norms(x, w, rm, rv):
+        a = F.normalize(x.flatten(1), dim=1)
+        b = F.batch_norm(x, rm, rv, w, None, False, 0.1, 1e-5)
+        c = F.group_norm(x, 2, w)
+        d = F.conv_transpose2d(x, T.ones(4, 2, 3, 3), None, 2, 1, 1)
+        return a.sum() + b.sum() + c.sum() + d.sum()
+
     def nested_returns(x, n: int):
         if n > 2:
             x = x + 1
@@ -203,7 +210,7 @@ def make_functions(T):
             raise ValueError('positive')
         return x
 
-    return {'nested_returns': nested_returns, 'raises': raises, 'losses': losses, 'combine': combine, 'gated_tanh': gated_tanh, 'gelu': gelu, 'reduce_loss': reduce_loss,
+    return {'norms': norms, 'nested_returns': nested_returns, 'raises': raises, 'losses': losses, 'combine': combine, 'gated_tanh': gated_tanh, 'gelu': gelu, 'reduce_loss': reduce_loss,
             'box_area': box_area, 'cat_all': cat_all, 'shapes': shapes}
 
 
@@ -215,6 +222,8 @@ def function_args(T, name):
             'reduce_loss': (a, 'sum'), 'box_area': (T.tensor(rs.rand(5, 4).astype(np.float32)),),
             'cat_all': ([a[:, :2, 0], b[:, :2, 0]], 2.0),
             'shapes': (T.tensor(rs.randn(2, 3, 4, 4).astype(np.float32)),),
+            'norms': (T.tensor(rs.randn(2, 4, 3, 3).astype(np.float32)), T.tensor(rs.rand(4).astype(np.float32)),
+                      T.tensor(rs.randn(4).astype(np.float32)), T.tensor(rs.rand(4).astype(np.float32) + 0.5)),
             'nested_returns': (a, 6), 'raises': (-T.tensor(rs.rand(3).astype(np.float32)),),
             'losses': (T.tensor(rs.randn(3, 5).astype(np.float32)), T.tensor([0, 4, 2]),
                        T.tensor(rs.randn(5, 2).astype(np.float32)))}[name]

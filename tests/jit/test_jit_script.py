@@ -41,7 +41,7 @@ def _close(got, want):
 
 
 # F.<name> whose operator has another name (ember writes the operator; PyTorch calls its scripted F function)
-_F_OPERATORS = {'cross_entropy': 'cross_entropy_loss'}
+_F_OPERATORS = {'cross_entropy': ['cross_entropy_loss'], 'normalize': ['norm', 'clamp_min', 'expand_as', 'div']}
 
 
 def _operators(code):
@@ -52,8 +52,9 @@ def _operators(code):
     names = set()
     for name in re.findall(r'(?<![\w.])((?:torch|__torch__\.[\w.]+)\.\w+|_\d+)\(', code):
         name = aliases.get(name, name)
-        if name.startswith('__torch__.torch.nn.functional.'):        # PyTorch's scripted F.<name>: its operator
-            name = _F_OPERATORS.get(name.rsplit('.', 1)[-1], name)
+        if name.startswith('__torch__.torch.nn.functional.') and name.rsplit('.', 1)[-1] in _F_OPERATORS:
+            names.update(_F_OPERATORS[name.rsplit('.', 1)[-1]])     # PyTorch's scripted F.<name>: its operators
+            continue
         name = name.rsplit('.', 1)[-1]
         # ember writes ``is None`` tests as Python's (PyTorch: torch.__is__), indexing too (torch.select/slice)
         if name not in ('select', 'slice', '__is__', '__isnot__') and not name[1:].isdigit():
