@@ -184,7 +184,8 @@ class ClassCompiler:
         lines += ['  training : bool', '  _is_full_backward_hook : Optional[bool]']
         lines += [f'  {n} : {t}' for n, t in self.attributes.items()]
         for child, qualified in child_names.items():
-            lines.append(f'  {child} : {qualified}' if _member(child) else f'  __annotations__["{child}"] = {qualified}')
+            lines.append(f'  {child} : {qualified}' if _member(child) else
+                         f'  __annotations__["{child}"] = {qualified}')
         for n, value in self.constants.items():
             lines.append(f'  {n} : Final[{type_of_value(value)}] = {_class_literal(value)}')
         for method, (signature, body) in self.methods.items():

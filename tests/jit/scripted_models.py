@@ -210,7 +210,8 @@ def make_functions(T):
             raise ValueError('positive')
         return x
 
-    return {'norms': norms, 'nested_returns': nested_returns, 'raises': raises, 'losses': losses, 'combine': combine, 'gated_tanh': gated_tanh, 'gelu': gelu, 'reduce_loss': reduce_loss,
+    return {'norms': norms, 'nested_returns': nested_returns, 'raises': raises, 'losses': losses, 'combine': combine,
+            'gated_tanh': gated_tanh, 'gelu': gelu, 'reduce_loss': reduce_loss,
             'box_area': box_area, 'cat_all': cat_all, 'shapes': shapes}
 
 
@@ -238,7 +239,8 @@ def loop_and_branch(x, n: int):
 
 
 INPUT_SHAPES = {'Net': (1, 1, 28, 28), 'LeNet': (2, 1, 28, 28), 'MLP': (3, 4), 'LSTMModel': (2, 6, 5),
-                'resnet18': (1, 3, 32, 32), 'Gate': (2, 4), 'combine': (2, 3), 'UNetish': (2, 3, 8, 8), 'mobilenet_v2': (1, 3, 32, 32),
+                'resnet18': (1, 3, 32, 32), 'Gate': (2, 4), 'combine': (2, 3), 'UNetish': (2, 3, 8, 8),
+                'mobilenet_v2': (1, 3, 32, 32),
                 'mobilenet_v3_small': (1, 3, 32, 32), 'shufflenet_v2_x0_5': (1, 3, 32, 32)}
 VISION = ('resnet18', 'mobilenet_v2', 'mobilenet_v3_small', 'shufflenet_v2_x0_5')
 
