@@ -265,7 +265,7 @@ def cases(T, vision=None):
     return out
 
 
-# functions TorchScript refuses: the test compares ember's error with PyTorch's (the file's path aside)
+# functions TorchScript refuses: the test compares ember's error with PyTorch's, line numbers included (re-record)
 def uses_lambda(x):
     y = x + 1
     z = y * 2
