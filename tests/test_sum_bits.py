@@ -65,3 +65,10 @@ def test_zero_sums_are_positive_zero_as_pytorch():
     x = ember.tensor([[-0.0, -0.0], [-0.0, -0.0]])
     assert np.signbit(x.sum().numpy()) == False  # noqa: E712
     assert not np.signbit(x.sum(0).numpy()).any()
+
+
+def test_one_axis_and_negative_axes_as_internal_callers_pass_them():
+    case = CASES.index(((300, 100), 'float32', 'plain', (0,)))
+    a = inputs(case)
+    np.testing.assert_array_equal(cascade.cascade_sum(a, 0, False), REC[f'{case}_1_sum'], strict=True)
+    np.testing.assert_array_equal(cascade.cascade_sum(a, (-2,), False), REC[f'{case}_1_sum'], strict=True)

@@ -207,12 +207,14 @@ def _threaded(view, reduced, threads):
 
 
 def cascade_sum(x, dims, keepdim):
-    """PyTorch's CPU sum of the float32/float64 NumPy array ``x`` (non-empty) over ``dims`` (a
-    tuple of non-negative axes, or None for all), bit for bit."""
+    """PyTorch's CPU sum of the float32/float64 NumPy array ``x`` (non-empty) over ``dims`` (an
+    axis, a tuple of axes, or None for all), bit for bit."""
     if any(s < 0 for s in x.strides):            # PyTorch never has negative strides: its copy is contiguous
         x = np.ascontiguousarray(x)
     ndim = x.ndim
-    red = set(range(ndim)) if dims is None else set(dims)
+    if dims is not None and not isinstance(dims, (tuple, list)):
+        dims = (dims,)
+    red = set(range(ndim)) if dims is None else {d % ndim if ndim else 0 for d in dims}
     out_shape = tuple(1 if i in red else s for i, s in enumerate(x.shape) if keepdim or i not in red)
     live = [i for i in range(ndim) if x.shape[i] != 1]
     if not any(i in red for i in live):          # nothing to add up: zero plus each value
