@@ -1,8 +1,20 @@
 """ZeroRedundancyOptimizer: optimizer state sharded across ranks (ZeRO stage 1)."""
+from ember.distributed.algorithms.join import Join, Joinable, JoinHook
 from ember.optim.optimizer import Optimizer
 
 
-class ZeroRedundancyOptimizer(Optimizer):
+class _ZeROJoinHook(JoinHook):
+    """While other ranks still train, a joined rank steps too: it updates its share of the parameters
+    and takes part in the broadcasts of every share."""
+
+    def __init__(self, zero):
+        self.zero = zero
+
+    def main_hook(self):
+        self.zero.step()
+
+
+class ZeroRedundancyOptimizer(Optimizer, Joinable):
     """Wraps ``optimizer_class`` so that each rank keeps the state of only its share of the parameters.
 
     Parameters are assigned to ranks greedily, largest first, each to the rank with the fewest
@@ -10,7 +22,9 @@ class ZeroRedundancyOptimizer(Optimizer):
     optimizer (``self.optim``) and then broadcasts every share from its owner, so all ranks end with
     the same parameters while each stores about 1/world_size of the optimizer state. Use it with
     gradients that are already averaged (DistributedDataParallel). ``state_dict()`` needs
-    ``consolidate_state_dict(to)`` on every rank first and is available on rank ``to``.
+    ``consolidate_state_dict(to)`` on every rank first and is available on rank ``to``. It is
+    ``Joinable``: inside ``Join([ddp_model, zero])`` a rank that ran out of inputs keeps stepping until
+    every rank is done.
 
     >>> opt = ZeroRedundancyOptimizer(ddp.parameters(), optimizer_class=ember.optim.Adam, lr=1e-3)  # doctest: +SKIP
     """
@@ -24,6 +38,7 @@ class ZeroRedundancyOptimizer(Optimizer):
             raise ValueError("ZeroRedundancyOptimizer: overlap_with_ddp=True is not supported by ember")
         self._initialized = False
         super().__init__(params, defaults)
+        Joinable.__init__(self)
         self.process_group = process_group if process_group is not None else dist.group.WORLD
         if self.process_group is None:
             raise ValueError("Default process group has not been initialized, please make sure to call "
@@ -83,6 +98,7 @@ class ZeroRedundancyOptimizer(Optimizer):
     # ----------------------------------------------------------------------------------- step
     def step(self, closure=None, **kwargs):
         """Update this rank's share of the parameters, then give every rank every share."""
+        Join.notify_join_context(self)
         for group, local in zip(self.param_groups, self.optim.param_groups):
             for k, v in group.items():
                 if k != 'params':
@@ -97,6 +113,34 @@ class ZeroRedundancyOptimizer(Optimizer):
             owned = [p for g in groups for p in g['params']]
             if owned:
                 _broadcast_coalesced(owned, self.process_group, src=r)
+
+    # ----------------------------------------------------------------------------------- join
+    def join_hook(self, **kwargs):
+        """The hook ``Join`` runs on this rank once it has no inputs left: it keeps stepping (the other
+        ranks' broadcasts need it).
+
+        >>> with Join([ddp_model, zero]):            # doctest: +SKIP
+        ...     ...
+        """
+        return _ZeROJoinHook(self)
+
+    @property
+    def join_device(self):
+        """The device of the parameters (where ``Join``'s own collectives run).
+
+        >>> zero.join_device                          # doctest: +SKIP
+        device(type='cpu')
+        """
+        return self.param_groups[0]['params'][0].device
+
+    @property
+    def join_process_group(self):
+        """The process group the shares are broadcast in.
+
+        >>> zero.join_process_group is dist.group.WORLD   # doctest: +SKIP
+        True
+        """
+        return self.process_group
 
     # ----------------------------------------------------------------------------- state dict
     def consolidate_state_dict(self, to=0):
