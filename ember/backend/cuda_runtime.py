@@ -190,11 +190,23 @@ def size_text(n):
     return f'{n / 1024 ** 3:.2f} GiB'
 
 
+_ooms = {}     # device index -> allocations refused for want of memory (memory_stats' num_ooms)
+
+
+def ooms(index):
+    return _ooms.get(index, 0)
+
+
+def reset_ooms(index):
+    _ooms.pop(index, None)
+
+
 def out_of_memory(nbytes):
     """``ember.OutOfMemoryError`` for a failed allocation of ``nbytes`` on CuPy's current device."""
     from ember._errors import OutOfMemoryError
     cp = backend._cupy
     index = cp.cuda.runtime.getDevice()
+    _ooms[index] = _ooms.get(index, 0) + 1
     free, total = cp.cuda.runtime.memGetInfo()
     pool = cp.get_default_memory_pool()
     used, held, cap = int(pool.used_bytes()), int(pool.total_bytes()), int(pool.get_limit())

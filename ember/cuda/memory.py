@@ -29,8 +29,8 @@ def memory_stats(device=None):
     names (``'allocated_bytes.all.current'``, ``'reserved_bytes.all.peak'``, ...).
 
     ember's pool is CuPy's: it reports bytes held by tensors (allocated, also called active), bytes
-    held from the driver (reserved) and their peaks; PyTorch's per-pool and per-block counts have no
-    counterpart and are not listed. Without CUDA the dictionary is empty, as in PyTorch.
+    held from the driver (reserved) and their peaks, and ``num_ooms``, the allocations refused for want
+    of memory; PyTorch's per-pool and per-block counts have no counterpart and are not listed. Without CUDA the dictionary is empty, as in PyTorch.
 
     Example::
 
@@ -48,6 +48,7 @@ def memory_stats(device=None):
         'active_bytes.all.current': allocated, 'active_bytes.all.peak': peak,
         'reserved_bytes.all.current': reserved, 'reserved_bytes.all.peak': max(reserved, peak),
         'inactive_split_bytes.all.current': reserved - allocated,
+        'num_ooms': _rt.ooms(idx),
     }
     return collections.OrderedDict(sorted(stats.items()))
 
@@ -112,10 +113,10 @@ def reset_peak_memory_stats(device=None):
 
 
 def reset_accumulated_memory_stats(device=None):
-    """Reset the accumulated (historical) statistics. ember's pool keeps none besides the peaks (see
-    :func:`memory_stats`), so this only checks that CUDA can be used, as PyTorch does."""
+    """Reset the accumulated (historical) statistics of ``device``: ``num_ooms``, the allocations refused for
+    want of memory (the peaks have :func:`reset_peak_memory_stats`)."""
     backend._require_cuda()
-    _device_index(device)
+    _rt.reset_ooms(_device_index(device))
 
 
 def reset_max_memory_allocated(device=None):

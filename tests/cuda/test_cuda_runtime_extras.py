@@ -14,6 +14,8 @@ from ember.cuda import comm
 
 def test_running_out_of_memory_raises_pytorchs_catchable_error():
     before = cuda.memory_allocated()
+    cuda.reset_accumulated_memory_stats()
+    assert cuda.memory_stats()['num_ooms'] == 0
     cuda.set_per_process_memory_fraction(1e-6)        # about 84 KiB of pool on this device
     try:
         with pytest.raises(cuda.OutOfMemoryError) as info:
@@ -25,7 +27,10 @@ def test_running_out_of_memory_raises_pytorchs_catchable_error():
     assert text.startswith('CUDA out of memory. Tried to allocate 4.00 MiB. GPU 0 has a total capacity of 80.00 GiB')
     assert 'capped at 83.89 KiB (ember.cuda.set_per_process_memory_fraction)' in text
     assert cuda.memory_allocated() == before
+    assert cuda.memory_stats()['num_ooms'] == 1 and cuda.memory_stats(1)['num_ooms'] == 0   # counted per device
     ember.zeros(1 << 20, device='cuda')                  # with the cap lifted the same allocation works
+    cuda.reset_accumulated_memory_stats(0)
+    assert cuda.memory_stats_as_nested_dict()['num_ooms'] == 0
 
 
 def test_sync_debug_mode_warns_or_raises_on_copies_to_the_host():
