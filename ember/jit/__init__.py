@@ -231,9 +231,7 @@ def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
         return obj
     if callable(obj) and hasattr(obj, '__code__'):
         return _script.script_function(obj)
-    raise RuntimeError(f"Type '{type(obj)}' cannot be compiled since it inherits from nn.Module, pass an instance "
-                       "instead" if _builtin_isinstance(obj, type) else
-                       f"ember.jit.script cannot compile a {type(obj).__name__}")
+    raise TypeError(f"ember.jit.script compiles functions and modules, not a {type(obj).__name__}")
 
 
 def trace(func, example_inputs=None, optimize=None, check_trace=True, check_inputs=None, check_tolerance=1e-5,

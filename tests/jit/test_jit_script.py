@@ -237,6 +237,8 @@ def test_scripting_twice_and_classes_return_the_object():
     scripted = ember.jit.script(ember.nn.Linear(2, 2))
     assert ember.jit.script(scripted) is scripted
     assert ember.jit.script(_Helpers) is _Helpers
+    with pytest.raises(TypeError, match='not a int'):
+        ember.jit.script(5)
 
 
 def test_archive_runs_in_pytorch(models, tmp_path):
