@@ -97,7 +97,7 @@ _legacy_module_paths.install()
 _LAZY_SUBMODULES = ('nn', 'optim', 'utils', 'distributed', 'masked', 'nested', 'func', 'profiler', 'testing',
                     'quasirandom', 'signal', 'return_types', 'distributions', 'futures', 'serialization', 'hub',
                     'xpu', 'mps', 'mtia', 'onnx', '_C', 'sparse', 'library', '__future__', 'fx', 'export', '_dynamo',
-                    '_inductor', 'multiprocessing', 'ao', 'quantization', '__config__', 'package')
+                    '_inductor', '_logging', 'multiprocessing', 'ao', 'quantization', '__config__', 'package')
 _LAZY_NAMES = {'save': 'serialization', 'load': 'serialization', 'Future': 'futures',
                'PyTorchFileReader': '_zip_archive', 'PyTorchFileWriter': '_zip_archive', 'vmap': 'func',
                'from_dlpack': 'utils.dlpack', 'to_dlpack': 'utils.dlpack', 'sparse_coo_tensor': 'sparse',

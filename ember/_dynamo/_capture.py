@@ -10,12 +10,18 @@ with its reason; ``fullgraph=True`` raises ``Unsupported`` instead.
 import builtins
 import contextlib
 import inspect
+import itertools
+import os
+import traceback
 import weakref
 
+from ember import _logging as _logs
 from ember._dynamo.exc import BackendCompilerFailed, Unsupported
 
 # everything captured since the last reset: read by explain()
 _RECORD = {'graphs': [], 'breaks': []}
+_FRAME_IDS = itertools.count()    # numbers compiled callables as PyTorch numbers frames in its logs
+_GRAPH_IDS = itertools.count(1)
 _LIVE = weakref.WeakSet()         # every compiled callable, so that reset() can empty their caches
 
 
@@ -81,10 +87,22 @@ def _trace(fn, constants):
         def create_proxy(self, kind, target, args, kwargs, *rest, **more):
             if kind == 'call_method' and target in _BREAKING_METHODS:
                 raise _CannotCapture(f'Unsupported: {_BREAKING_METHODS[target]}')
-            return super().create_proxy(kind, target, args, kwargs, *rest, **more)
+            proxy = super().create_proxy(kind, target, args, kwargs, *rest, **more)
+            if kind not in ('placeholder', 'output'):
+                proxy.node.meta['stack_trace'] = _user_frame()
+            return proxy
     tracer = CaptureTracer()
     graph = tracer.trace(fn, constants or None)
-    return GraphModule(tracer.root, graph, type(fn).__name__ if isinstance(fn, Module) else fn.__name__)
+    return GraphModule(tracer.root, graph, 'GraphModule')
+
+
+_EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _user_frame():
+    """The innermost frame of the user's code, as fx stack traces hold it (for the graph_code log)."""
+    frames = [f for f in traceback.extract_stack() if not os.path.abspath(f.filename).startswith(_EMBER_DIR)]
+    return ''.join(traceback.format_list(frames[-1:]))
 
 
 @contextlib.contextmanager
@@ -151,6 +169,8 @@ class CompiledCallable:
         self.cache = {}
         self.first_sizes = {}          # parameter -> sizes seen first (automatic dynamic shapes)
         self.dynamic_dims = {}         # parameter -> dimensions seen to change
+        self.frame = None              # (frame id, graphs captured) in the compiler's logs
+        self.keys = []                 # guard keys captured so far, to explain a recapture
         _LIVE.add(self)
 
     def _guard_key(self, arguments):
@@ -186,6 +206,12 @@ class CompiledCallable:
             return self._eager(str(err), args, kwargs)
         entry = self.cache.get(key)
         if entry is None:
+            if self.frame is None:
+                self.frame = [next(_FRAME_IDS), 0]
+            elif self.keys and _logs.enabled('recompiles'):
+                _logs.log('recompiles', self.frame,
+                          _recompile_message(self.fn, self.keys[-1], key, arguments, self.frame))
+            self.keys.append(key)
             try:
                 gm, names, returns_tuple = capture(self.fn, arguments)
             except _CannotCapture as err:
@@ -197,6 +223,9 @@ class CompiledCallable:
             except Exception as err:
                 raise BackendCompilerFailed(self.backend_name, err) from err
             _RECORD['graphs'].append(gm)
+            if _logs.enabled('graph_code'):
+                _logs.log('graph_code', self.frame, _graph_code(gm, inputs))
+            self.frame[1] += 1
             self.cache[key] = entry = ('graph', compiled, names, returns_tuple)
         if entry[0] == 'eager':
             return self._eager(entry[1], args, kwargs, record=False)
@@ -209,7 +238,49 @@ class CompiledCallable:
             raise Unsupported(reason)
         if record:
             _RECORD['breaks'].append(GraphBreak(reason, self.fn))
+            if _logs.enabled('graph_breaks'):
+                _logs.log('graph_breaks', self.frame or [next(_FRAME_IDS), 0],
+                          f"Graph break in user code at {_where(self.fn)}\nGraph Break Reason: {reason}")
         return self.fn(*args, **kwargs)
+
+
+def _where(fn):
+    code = getattr(getattr(fn, 'forward', fn), '__code__', None)
+    return '<unknown>' if code is None else f'{code.co_filename}:{code.co_firstlineno}'
+
+
+def _recompile_message(fn, old, new, arguments, frame):
+    """Why ``new`` missed the cache, compared with the last key captured (PyTorch's recompiles text)."""
+    failures = []
+    for a, b in zip(old[2:], new[2:]):
+        if a == b:
+            continue
+        if len(a) == 5 and len(b) == 5:         # a tensor: (name, dtype, device, requires_grad, sizes)
+            name = a[0]
+            if a[1] != b[1]:
+                failures.append(f"tensor '{name}' dtype mismatch. expected {a[1]}, actual {b[1]}")
+            elif a[4] != b[4] and len(a[4]) == len(b[4]):
+                i = next(i for i, (p, q) in enumerate(zip(a[4], b[4])) if p != q)
+                actual = arguments[name].shape[i]
+                failures.append(f"tensor '{name}' size mismatch at index {i}. expected {a[4][i]}, actual {actual}")
+            else:
+                failures.append(f"tensor '{name}' does not match")
+        else:
+            failures.append(f"{a[0]} == {a[2]!r}")
+    if old[:2] != new[:2]:
+        failures.append('grad mode or training mode changed')
+    name = getattr(getattr(fn, 'forward', fn), '__name__', type(fn).__name__)
+    lines = [f"Recompiling function {name} in {_where(fn)}", "    triggered by the following guard failure(s):"]
+    lines += [f"    - {frame[0]}/{frame[1] - 1}: {f}" for f in failures[:1]]     # the first guard that failed
+    return '\n'.join(lines)
+
+
+def _graph_code(gm, inputs):
+    """The traced graph as PyTorch's graph_code log shows it: a readable class with shapes."""
+    from ember.fx.passes.shape_prop import ShapeProp
+    ShapeProp(gm).propagate(*inputs)
+    return (f"TRACED GRAPH\n ===== __compiled_fn_{next(_GRAPH_IDS)} =====\n "
+            + gm.print_readable(print_output=False, include_stride=True, include_device=True).lstrip('\n') + '\n')
 
 
 def _hashable(value):
@@ -226,5 +297,7 @@ def reset():
     _RECORD['breaks'].clear()
     for compiled in list(_LIVE):
         compiled.cache.clear()
+        compiled.keys.clear()
+        compiled.frame = None
         compiled.first_sizes.clear()
         compiled.dynamic_dims.clear()
