@@ -96,7 +96,8 @@ def _sum_array(xp, x, dims, keepdim, np_dtype):
             return xp.sum(x, axis=dims, keepdims=keepdim, dtype=np.float32).astype(x.dtype)
         np_dtype = np.int64
     if type(x) is np.ndarray and x.dtype.num in _CASCADE_NUMS and (np_dtype is None or np_dtype == x.dtype) and x.size:
-        return cascade_sum(x, dims, keepdim)    # PyTorch's order of additions: its bits
+        # PyTorch's order of additions: its bits (callers may pass one axis as an int: Linear's bias grad)
+        return cascade_sum(x, (dims,) if isinstance(dims, int) else dims, keepdim)
     if type(x) is np.ndarray:   # the ufunc itself: ndarray.sum goes through a Python wrapper first
         if _ARRAY_RESULTS and not keepdim:
             return _add_reduce(x, dims, np_dtype, out=...)

@@ -118,3 +118,10 @@ def test_identity_passes_input_through():
     x = ember.ones(2)
     assert nn.Identity(54, unused='x')(x) is x
     assert repr(nn.Identity()) == 'Identity()'
+
+
+def test_bias_gradient_sums_over_the_batch():
+    # the bias gradient is the output gradient summed over the batch (one axis given to the float32 sum)
+    net = ember.nn.Linear(2, 3)
+    net(ember.ones(4, 2)).sum().backward()
+    assert net.bias.grad.tolist() == [4.0, 4.0, 4.0]
