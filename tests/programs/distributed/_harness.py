@@ -14,7 +14,7 @@ import sys
 HERE = pathlib.Path(__file__).parent
 # torchrun scripts: the script arguments of each launch
 TORCHRUN = {'ddp_series_torchrun': [['2', '1'], ['4', '1']], 'fsdp2_example': [[]], 'device_mesh_recipe': [[]],
-            'tensor_parallel_examples': [[]]}
+            'tensor_parallel_examples': [[]], 'pipelining_tutorial': [[]]}
 NPROC = {'device_mesh_recipe': 4}     # processes per torchrun launch (2 unless listed)
 _TORCHRUN_ENV = ('RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'LOCAL_WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT',
                  'TORCHELASTIC_RUN_ID', 'GROUP_RANK')
