@@ -9,7 +9,7 @@ import pytest
 
 import ember
 import ember.ops._cascade_sum as cascade
-from tests.fixtures.sum_bits.record import CASES, KEEPDIM, digest, inputs
+from tests.fixtures.sum_bits.record import CASES, NLL_CASES, digest, inputs, nll_inputs
 
 REC = np.load(Path(__file__).parent / 'fixtures' / 'sum_bits' / 'recorded.npz')
 RUNS = [(case, threads, keep) for case in range(len(CASES)) for threads in (1, 2) for keep in (False, True)
@@ -72,3 +72,15 @@ def test_one_axis_and_negative_axes_as_internal_callers_pass_them():
     a = inputs(case)
     np.testing.assert_array_equal(cascade.cascade_sum(a, 0, False), REC[f'{case}_1_sum'], strict=True)
     np.testing.assert_array_equal(cascade.cascade_sum(a, (-2,), False), REC[f'{case}_1_sum'], strict=True)
+
+
+@pytest.mark.parametrize('case', range(len(NLL_CASES)))
+def test_nll_loss_sum_and_mean_bits(case):
+    """nll_loss adds the per-target losses (and class weights) in its own eight-level cascade."""
+    x, target, weight, ignore = nll_inputs(case)
+    assert digest(x) + digest(target) + ('' if weight is None else digest(weight)) == str(REC[f'nll{case}_sha'])
+    for reduction in ('sum', 'mean'):
+        got = ember.nn.functional.nll_loss(ember.from_numpy(x), ember.from_numpy(target),
+                                           None if weight is None else ember.from_numpy(weight),
+                                           ignore_index=ignore, reduction=reduction)
+        np.testing.assert_array_equal(got.numpy(), REC[f'nll{case}_{reduction}'], strict=True)

@@ -30,6 +30,7 @@ from numpy.lib.stride_tricks import as_strided
 from ember._threads import intra_op_threads
 
 _GRAIN = 32768          # PyTorch's internal::GRAIN_SIZE: fewer values are summed on one thread
+CASCADE_NUMS = (np.dtype(np.float32).num, np.dtype(np.float64).num)   # the dtypes summed here
 _VECTOR_BYTES = 32      # one AVX2 register: PyTorch's sum uses its AVX2 kernel on AVX-512 CPUs too
 
 
@@ -271,3 +272,50 @@ def cascade_sum(x, dims, keepdim):
     else:
         result = _threaded(view, reduced, threads)
     return np.asarray(result).reshape(out_shape)
+
+
+def _flush_levels(values, tags, levels, power):
+    """PyTorch's eight-level loss cascade on ``values`` in order (``tags``: each one's batch position).
+
+    Level 0 takes every value; after adding the value at position ``b`` it moves into level 1 when
+    the low ``power`` bits of ``b`` are zero, and so on up: level ``j`` moves up when the low
+    ``(j + 1) * power`` bits are zero. Returns the levels' final contents, level 0 first."""
+    out = []
+    for j in range(levels):
+        if j == levels - 1:
+            out.append(_running(np.concatenate([np.zeros(1, values.dtype), values])))
+            break
+        ends = np.flatnonzero(tags % (1 << ((j + 1) * power)) == 0)
+        if ends.size == 0:
+            out.append(_running(np.concatenate([np.zeros(1, values.dtype), values])))
+            out.extend(np.zeros((), values.dtype) for _ in range(levels - j - 1))
+            break
+        starts = np.concatenate([[0], ends[:-1] + 1])
+        lengths = ends - starts + 1
+        width = int(lengths.max())
+        padded = np.zeros((ends.size, width), values.dtype)      # runs of level j, zero-padded
+        cols = np.arange(values.size)[:ends[-1] + 1] - np.repeat(starts, lengths)
+        padded[np.repeat(np.arange(ends.size), lengths), cols] = values[:ends[-1] + 1]
+        zero = np.zeros((ends.size, 1), values.dtype)
+        out.append(_running(np.concatenate([np.zeros(1, values.dtype), values[ends[-1] + 1:]])))
+        values, tags = _running(np.concatenate([zero, padded], axis=1), axis=1), tags[ends]
+    return out
+
+
+def nll_sum(losses, valid=None):
+    """PyTorch's CPU ``nll_loss`` sum of the per-target losses ``losses`` (flattened in batch order;
+    ``valid``: which targets are not ignored, None for all), bit for bit: its own cascade of eight
+    levels of ``2**max(4, ceil(log2 n) // 8)`` targets, then the levels added in order from zero."""
+    losses = np.ravel(losses)
+    n = losses.size
+    tags = np.arange(n)
+    if valid is not None:
+        keep = np.ravel(valid)
+        losses, tags = losses[keep], tags[keep]
+    if losses.size == 0:
+        return losses.dtype.type(0)
+    levels = _flush_levels(losses, tags, 8, max(4, _ceil_log2(n) // 8))
+    total = losses.dtype.type(0)
+    for level in levels:
+        total = total + level
+    return total

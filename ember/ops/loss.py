@@ -19,6 +19,7 @@ from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops._util import broadcast_error, elementwise, int_option
+from ember.ops._cascade_sum import CASCADE_NUMS as _CASCADE_NUMS, nll_sum
 from ember.ops._half import is_half_array, refuse_half
 from ember.ops.activation import logsigmoid
 from ember.ops.index import where
@@ -389,15 +390,17 @@ def _onehot(xp, t, C, like):
     return (classes == t[:, None]).astype(like.dtype)
 
 
-def _class_reduce(xp, loss, wt, reduction, unit=None):
+def _class_reduce(xp, loss, wt, reduction, unit=None, valid=None):
     """Reduce per-target losses; 'mean' divides by the summed weights of non-ignored targets
-    (``unit``: that sum, already known because every weight is 1)."""
+    (``unit``: that sum, already known because every weight is 1; ``valid``: the targets not ignored,
+    None for all). float32/float64 CPU sums add in PyTorch's nll_loss order (its bits)."""
     if reduction == 'none':
         return loss, None
-    total = loss.sum()
+    exact = type(loss) is np.ndarray and loss.dtype.num in _CASCADE_NUMS
+    total = nll_sum(loss, valid) if exact else loss.sum()
     if reduction == 'sum':
         return total, None
-    denom = wt.sum() if unit is None else unit
+    denom = (nll_sum(wt, valid) if exact else wt.sum()) if unit is None else unit
     # (a 0/0 mean gives NaN quietly: op forwards run with NumPy's warnings off)
     return xp.asarray(total / denom, dtype=loss.dtype), denom
 
@@ -419,9 +422,9 @@ class NllLoss(Primitive):
         shape = x.shape
         x, target = _as_batch(x, target)
         C = x.shape[1]
-        tc, wt, _ = _target_weights(xp, target, C, weight, ignore_index, x.dtype)
+        tc, wt, valid = _target_weights(xp, target, C, weight, ignore_index, x.dtype)
         loss = -(_pick(xp, x, tc) * wt)
-        out, denom = _class_reduce(xp, loss, wt, reduction)
+        out, denom = _class_reduce(xp, loss, wt, reduction, valid=valid)
         if ctx.needs_input_grad[0]:
             ctx.reduction, ctx.denom, ctx.shape, ctx.batch_shape = reduction, denom, shape, target.shape
             ctx.q = _onehot(xp, tc, C, x) * wt[:, None]
@@ -512,7 +515,7 @@ class CrossEntropy(Primitive):
             if valid is not None:
                 smooth = smooth * valid
             loss = (1 - smoothing) * loss + (smoothing / C) * smooth
-        out, denom = _class_reduce(xp, loss.astype(x.dtype, copy=False), wt, reduction, unit)
+        out, denom = _class_reduce(xp, loss.astype(x.dtype, copy=False), wt, reduction, unit, valid)
         if ctx.needs_input_grad[0]:
             ctx.reduction, ctx.denom, ctx.shape, ctx.batch_shape = reduction, denom, shape, target.shape
             ctx.t, ctx.wt, ctx.valid, ctx.weight, ctx.smoothing = tc, wt, valid, weight, smoothing

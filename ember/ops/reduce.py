@@ -13,7 +13,7 @@ from ember.autograd.function import Primitive, unrecorded_unary
 from ember.autograd._opmath import ALWAYS
 from ember.ops import _argparse, _float8
 from ember.ops._numpy_keywords import NOT_GIVEN, take, take_required
-from ember.ops._cascade_sum import cascade_sum
+from ember.ops._cascade_sum import CASCADE_NUMS as _CASCADE_NUMS, cascade_sum
 from ember.ops._half import is_half_array
 from ember.ops._util import python_reads, require_tensor, wrap_dim, wrap_dims
 from ember.ops._registry import op
@@ -68,7 +68,6 @@ def _array_results():
 
 
 _ARRAY_RESULTS = _array_results()
-_CASCADE_NUMS = (np.dtype(np.float32).num, np.dtype(np.float64).num)   # summed as PyTorch's CPU kernel does
 
 
 class Sum(Primitive):
