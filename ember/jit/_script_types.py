@@ -4,10 +4,9 @@ Types are kept as TorchScript's text (``Tensor``, ``int``, ``List[int]``, ``Opti
 ``Tuple[Tensor, int]``); a module is a ``ModuleType`` holding the module object it stands for.
 """
 import ast
-import math
 
 import ember
-from ember.jit import _dtype_codes
+from ember.jit._literals import scalar_literal
 
 NOCONST = object()      # an expression whose value is not known when compiling
 
@@ -108,23 +107,9 @@ def type_of_value(value):
 
 def literal(value):
     """``value`` as TorchScript source (floats as PyTorch prints them: ``1.``, ``0.25``, ``1e-05``)."""
-    if value is None or isinstance(value, bool):
-        return repr(value)
-    if isinstance(value, int):
-        return repr(int(value))
-    if isinstance(value, float):
-        if math.isnan(value):
-            return 'nan'
-        if math.isinf(value):
-            return 'inf' if value > 0 else '-inf'
-        text = repr(value)
-        return text[:-1] if text.endswith('.0') else text
-    if isinstance(value, str):
-        return '"' + value.replace('\\', '\\\\').replace('"', '\\"').replace('\n', '\\n') + '"'
-    if isinstance(value, ember.dtype):
-        return str(_dtype_codes.code_of(value))
-    if isinstance(value, ember.device):
-        return f'torch.device("{value}")'
+    text = scalar_literal(value, point_float=True)
+    if text is not None:
+        return text
     if isinstance(value, list):
         return '[' + ', '.join(literal(v) for v in value) + ']'
     if isinstance(value, tuple):

@@ -2,12 +2,11 @@
 ``code/`` of an archive (``torch.<op>(arguments in schema order)``, state read through ``self``,
 tensors made during the trace as ``CONSTANTS.c<i>``), and the classes of the module tree."""
 import keyword
-import math
 import operator
 
 import ember
 from ember.export.graph_signature import InputKind
-from ember.jit import _dtype_codes
+from ember.jit._literals import scalar_literal
 
 
 class TraceUnsupported(RuntimeError):
@@ -26,22 +25,9 @@ _RESERVED = {'self', 'torch', 'ops', 'CONSTANTS', 'annotate', 'uninitialized', '
 
 def _literal(value):
     """``value`` as TorchScript source."""
-    if value is None or isinstance(value, bool):
-        return repr(value)
-    if isinstance(value, int):
-        return repr(int(value))
-    if isinstance(value, float):
-        if math.isnan(value):
-            return 'nan'
-        if math.isinf(value):
-            return 'inf' if value > 0 else '-inf'
-        return repr(value)
-    if isinstance(value, str):
-        return '"' + value.replace('\\', '\\\\').replace('"', '\\"') + '"'
-    if isinstance(value, ember.dtype):
-        return str(_dtype_codes.code_of(value))
-    if isinstance(value, ember.device):
-        return f'torch.device("{value}")'
+    text = scalar_literal(value)
+    if text is not None:
+        return text
     if isinstance(value, ember.layout):
         return '0' if value == ember.strided else '1'
     if isinstance(value, ember.memory_format):
