@@ -138,6 +138,7 @@ def capture(fn, arguments):
     for node in placeholders:
         if node.target in tensors:
             node.target, node.name = f'L_{node.target}_', f'l_{node.target}_'
+            node.type = Tensor          # printed in the code and the graph, as PyTorch's compiler annotates
         elif not node.users:
             graph.erase_node(node)      # a fixed argument: its value is in the graph
     output = next(n for n in graph.nodes if n.op == 'output')

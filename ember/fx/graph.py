@@ -498,6 +498,8 @@ class _CodeGen:
                 annotation = _annotation(node, self.include_stride, self.include_device) if self.verbose else ''
                 if not annotation and isinstance(node.type, type) and node.type.__module__ == 'builtins':
                     annotation = f' : {node.type.__name__}'     # a type given by annotate() or the signature
+                elif not annotation and node.type is not None and _is_tensor_type(node.type):
+                    annotation = ' : ember.Tensor'
                 free_vars.append(f'{node.target}{annotation}{default}')
                 raw = node.target.replace('*', '')
                 if raw != self.names[node]:
@@ -521,3 +523,8 @@ class _CodeGen:
         wraps = '\n'.join(f'{self.add_global(_qualified_name(wrap), wrap)}("{name}")' for name in wrapped)
         src = f"\n{wraps}\n\ndef forward({', '.join([self.root] + free_vars)}):\n{code}"
         return PythonCode(src, self.globals)
+
+
+def _is_tensor_type(t):
+    from ember import Tensor
+    return t is Tensor
