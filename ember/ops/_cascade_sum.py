@@ -41,17 +41,15 @@ def _ceil_log2(n):
 def _running(a, axis=0):
     """``a`` summed one value after another along ``axis``."""
     n = a.shape[axis]
-    if n == 0:
-        shape = a.shape[:axis] + a.shape[axis + 1:]
-        return np.zeros(shape, a.dtype)
     if n > 48:       # many steps: one accumulate pass (exactly sequential) beats a Python loop
         return np.take(np.add.accumulate(a, axis=axis), -1, axis=axis)
-    index = [slice(None)] * a.ndim
-    index[axis] = 0
-    acc = a[tuple(index)].copy()
+    if axis:
+        a = np.moveaxis(a, axis, 0)
+    if n == 0:
+        return np.zeros(a.shape[1:], a.dtype)
+    acc = a[0] + a.dtype.type(0)       # a fresh array (or scalar) to add into
     for i in range(1, n):
-        index[axis] = i
-        acc += a[tuple(index)]
+        acc += a[i]
     return acc
 
 
@@ -66,6 +64,8 @@ def _cascade(a):
         return tail
     run_sums = _running(a[:runs * step].reshape((runs, step) + rest), axis=1)
     groups = runs // step
+    if groups == 0:        # the upper levels stay zero: adding them changes nothing but a zero's sign
+        return _running(run_sums) if runs * step == n else tail + _running(run_sums)
     level1 = _running(run_sums[groups * step:])
     group_sums = _running(run_sums[:groups * step].reshape((groups, step) + rest), axis=1)
     supers = groups // step
@@ -302,6 +302,22 @@ def _flush_levels(values, tags, levels, power):
     return out
 
 
+def _nll_levels_loop(values, tags, power):
+    """The eight-level loss cascade one target at a time (fewer Python steps than the array form
+    below a few thousand targets)."""
+    zero = values.dtype.type(0)
+    acc = [zero] * 8
+    masks = [((1 << power) - 1) << (j * power) for j in range(7)]
+    for v, b in zip(values, tags.tolist()):
+        acc[0] = acc[0] + v
+        for j in range(7):
+            if b & masks[j]:
+                break
+            acc[j + 1] = acc[j + 1] + acc[j]
+            acc[j] = zero
+    return acc
+
+
 def nll_sum(losses, valid=None):
     """PyTorch's CPU ``nll_loss`` sum of the per-target losses ``losses`` (flattened in batch order;
     ``valid``: which targets are not ignored, None for all), bit for bit: its own cascade of eight
@@ -314,7 +330,11 @@ def nll_sum(losses, valid=None):
         losses, tags = losses[keep], tags[keep]
     if losses.size == 0:
         return losses.dtype.type(0)
-    levels = _flush_levels(losses, tags, 8, max(4, _ceil_log2(n) // 8))
+    power = max(4, _ceil_log2(n) // 8)
+    if losses.size <= 2048:
+        levels = _nll_levels_loop(losses, tags, power)
+    else:
+        levels = _flush_levels(losses, tags, 8, power)
     total = losses.dtype.type(0)
     for level in levels:
         total = total + level
