@@ -26,6 +26,21 @@ def _check_backend(backend):
             raise InvalidBackend(backend)
 
 
+def _check_inductor_options(options):
+    """PyTorch's checks of ``options`` for the Inductor backend: known setting names (``-`` read as
+    ``_``), and values of the setting's type."""
+    import ember._inductor.config as config
+    known = config.get_config_copy()
+    for key, value in options.items():
+        name = key.replace('-', '_')
+        if name not in known:
+            raise RuntimeError(f"Unexpected optimization option {key}, known options are {list(known)}")
+        default = known[name]
+        if isinstance(default, (bool, int, float, str)) and not isinstance(value, type(default)):
+            raise RuntimeError(f"Unexpected type of attr {key}, got {type(value).__name__} should be "
+                               f"{type(default).__name__}")
+
+
 def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=None, options=None, name=None,
             disable=False, recompile_limit=None, isolate_recompiles=False, shapes_spec=None):
     """Compiles ``model`` (a function or an ``nn.Module``): on a call it is captured into an
@@ -46,8 +61,10 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=Non
             sizes above 1), ``False`` captures again for every new size, ``None`` (default) captures
             again once, with the sizes seen to change treated as varying from then on.
         disable (bool): return ``model`` itself.
-        name, recompile_limit, isolate_recompiles, shapes_spec: compiler settings accepted for
-            compatibility; ember does not use them.
+        recompile_limit (int, optional): how many graphs to capture (``ember._dynamo.config.recompile_limit``
+            by default, 8); calls needing another run eagerly, with a warning.
+        name, isolate_recompiles, shapes_spec: compiler settings accepted for compatibility; ember does
+            not use them.
         backend (str or Callable, optional): the compiler backend's name, or a callable.
         mode (str, optional): ``'default'``, ``'lite'``, ``'reduce-overhead'``, ``'max-autotune'`` or
             ``'max-autotune-no-cudagraphs'``.
@@ -69,6 +86,8 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=Non
     _check_backend(backend)
     if options is not None and not isinstance(options, dict):
         raise RuntimeError(f"options must be a dict, got {type(options).__name__}")
+    if options and (backend or 'inductor') == 'inductor':
+        _check_inductor_options(options)
     if model is None:
         def decorate(model):
             if model is None:
@@ -86,10 +105,10 @@ def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=Non
         backend = get_default_backend()
     if isinstance(model, Module):
         from ember._dynamo.eval_frame import OptimizedModule
-        return OptimizedModule(model, CompiledCallable(model, backend, fullgraph, dynamic))
+        return OptimizedModule(model, CompiledCallable(model, backend, fullgraph, dynamic, recompile_limit))
     if not callable(model):
         raise RuntimeError(f"Expected a callable to compile, got {type(model).__name__}")
-    graph = CompiledCallable(model, backend, fullgraph, dynamic)
+    graph = CompiledCallable(model, backend, fullgraph, dynamic, recompile_limit)
 
     @functools.wraps(model)
     def compiled(*args, **kwargs):

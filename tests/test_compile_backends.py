@@ -166,3 +166,23 @@ def test_disable_returns_the_model():
     def g(x):
         return x
     assert ember.compile(g, disable=True) is g
+
+
+def test_recompile_limit_runs_further_signatures_eagerly(caplog):
+    seen = []
+    g = ember.compile(lambda x: x + 1, backend=recording_backend(seen), dynamic=False, recompile_limit=2)
+    for n in range(2, 7):
+        assert g(ember.ones(n)).tolist() == [2.0] * n
+    assert len(seen) == 2           # PyTorch 2.13 calls the backend twice too, then warns and runs eagerly
+    assert 'hit config.recompile_limit (2)' in caplog.text
+    g(ember.ones(3))
+    assert len(seen) == 2
+
+
+def test_inductor_options_checked_as_pytorch_checks_them():
+    with pytest.raises(RuntimeError, match=r'^Unexpected optimization option bogus, known options are \['):
+        ember.compile(lambda x: x, options={'bogus': 1})
+    with pytest.raises(RuntimeError, match='^Unexpected type of attr max_autotune, got str should be bool$'):
+        ember.compile(lambda x: x, options={'max_autotune': 'x'})
+    assert ember.compile(lambda x: x + 1, options={'max-autotune': True})(ember.ones(1)).item() == 2.0
+    ember.compile(lambda x: x, backend='eager', options={'bogus': 1})      # only Inductor reads them

@@ -11,6 +11,7 @@ import builtins
 import contextlib
 import inspect
 import itertools
+import logging
 import os
 import traceback
 import weakref
@@ -162,8 +163,9 @@ def _backend_callable(backend):
 class CompiledCallable:
     """``fn`` compiled by ``backend``: one backend call per distinct guard key, reused afterwards."""
 
-    def __init__(self, fn, backend, fullgraph, dynamic):
+    def __init__(self, fn, backend, fullgraph, dynamic, recompile_limit=None):
         self.fn = fn
+        self.recompile_limit = recompile_limit       # None: ember._dynamo.config.recompile_limit
         self.backend, self.backend_name = _backend_callable('inductor' if backend is None else backend)
         self.fullgraph = fullgraph
         self.dynamic = dynamic
@@ -206,6 +208,8 @@ class CompiledCallable:
         except _CannotCapture as err:
             return self._eager(str(err), args, kwargs)
         entry = self.cache.get(key)
+        if entry is None and self._at_recompile_limit(key):
+            return self.fn(*args, **kwargs)
         if entry is None:
             if self.frame is None:
                 self.frame = [next(_FRAME_IDS), 0]
@@ -233,6 +237,20 @@ class CompiledCallable:
         _, compiled, names, returns_tuple = entry
         out = compiled(*[arguments[n] for n in names])
         return out if returns_tuple else out[0]
+
+    def _at_recompile_limit(self, key):
+        """Whether capturing for ``key`` would pass the limit (warned once; the call then runs eagerly)."""
+        from ember._dynamo import config
+        limit = config.recompile_limit if self.recompile_limit is None else self.recompile_limit
+        if len(self.keys) < limit:
+            return False
+        if not getattr(self, '_warned_limit', False):
+            self._warned_limit = True
+            name = getattr(getattr(self.fn, 'forward', self.fn), '__name__', type(self.fn).__name__)
+            logging.getLogger('ember._dynamo').warning(
+                "ember._dynamo hit config.recompile_limit (%d)\n   function: '%s' (%s)", limit, name,
+                _where(self.fn))
+        return True
 
     def _eager(self, reason, args, kwargs, record=True):
         if self.fullgraph:
@@ -299,6 +317,7 @@ def reset():
     for compiled in list(_LIVE):
         compiled.cache.clear()
         compiled.keys.clear()
+        compiled._warned_limit = False
         compiled.frame = None
         compiled.first_sizes.clear()
         compiled.dynamic_dims.clear()
