@@ -40,16 +40,16 @@ def _ceil_log2(n):
 
 def _running(a, axis=0):
     """``a`` summed one value after another along ``axis``."""
+    axis %= a.ndim
     n = a.shape[axis]
     if n > 48:       # many steps: one accumulate pass (exactly sequential) beats a Python loop
         return np.take(np.add.accumulate(a, axis=axis), -1, axis=axis)
-    if axis:
-        a = np.moveaxis(a, axis, 0)
     if n == 0:
-        return np.zeros(a.shape[1:], a.dtype)
-    acc = a[0] + a.dtype.type(0)       # a fresh array (or scalar) to add into
+        return np.zeros(a.shape[:axis] + a.shape[axis + 1:], a.dtype)
+    lead = (slice(None),) * axis
+    acc = a[lead + (0,)] + a.dtype.type(0)      # a fresh array (or scalar) to add into
     for i in range(1, n):
-        acc += a[i]
+        acc += a[lead + (i,)]
     return acc
 
 
