@@ -99,6 +99,7 @@ class _State:
     groups = []             # every group made since init (subgroups included)
     hook_installed = False
     socket_inits = 0        # process groups made over sockets so far (each meets under keys of its own)
+    env_stores = []         # the env:// stores they met at (kept: see _init_over_sockets)
 
 
 class _WorldMeta(type):
@@ -256,6 +257,9 @@ def _init_over_sockets(name, init_method, timeout, store, r, n, group_name, devi
         store = _rendezvous.store_for_url(init_method, r, n, timeout)
     elif store is None:
         store = _rendezvous.env_store(r, n, timeout)
+        # rank 0's store server lives as long as the process: after destroy_process_group another rank may
+        # re-initialise and connect before rank 0 does; it must find the server rank 0 will use again
+        _State.env_stores.append(store)
     _State.socket_inits += 1
     comm = _socket_mpi.start(r, n, store, f'ember_sockets/{_State.socket_inits}', timeout)
     _mpi.use_sockets(_socket_mpi)

@@ -74,3 +74,12 @@ def test_meta_model_sharded_then_materialised_and_initialised():
     for check in ('to_empty-keeps-shards', 'reset_parameters-fills-shards'):
         assert all(f'ok {check} rank={r}' in out for r in range(2)), f'{check} failed:\n{out}'
     assert out.count('ok cpu-device_id-refused') == 2, out
+
+
+def test_four_spawned_ranks_on_a_two_by_two_mesh():
+    # the 4-rank worker initialises and destroys several process groups in turn: a rank that re-initialises
+    # before rank 0 must still meet it (rank 0's env:// store server stays up between groups)
+    out = spawn_worker(4, 'four_rank_checks.py', timeout=240)
+    for check in ('dtensor-2d-redistribute', 'dtensor-2d-submesh', 'fsdp-tp-layout', 'fsdp-tp-training',
+                  'fsdp-tp-checkpoint', 'hsdp-training'):
+        assert all(f'ok {check} rank={r}' in out for r in range(4)), f'{check} failed:\n{out}'
