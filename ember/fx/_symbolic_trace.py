@@ -322,7 +322,10 @@ class Tracer(TracerBase):
             patcher.set_attr(nn.Module, '__call__', module_call_wrapper)
             self._patch_wrapped(patcher, fn)
             result = fn(root, *args) if is_module else fn(*args)
-            self.create_node('output', 'output', (self.create_arg(result),), {})
+            # the return annotation is the output's type, as PyTorch's tracer records it
+            returns = getattr(fn, '__annotations__', {}).get('return')
+            self.create_node('output', 'output', (self.create_arg(result),), {},
+                             type_expr=returns if isinstance(returns, type) else None)
         self.submodule_paths = None
         return self.graph
 

@@ -496,10 +496,8 @@ class _CodeGen:
             if node.op == 'placeholder':
                 default = '' if not node.args else f' = {self.repr_of(node.args[0])}'
                 annotation = _annotation(node, self.include_stride, self.include_device) if self.verbose else ''
-                if not annotation and isinstance(node.type, type) and node.type.__module__ == 'builtins':
-                    annotation = f' : {node.type.__name__}'     # a type given by annotate() or the signature
-                elif not annotation and node.type is not None and _is_tensor_type(node.type):
-                    annotation = ' : ember.Tensor'
+                if not annotation and _type_text(node.type):
+                    annotation = f' : {_type_text(node.type)}'   # a type given by annotate() or the signature
                 free_vars.append(f'{node.target}{annotation}{default}')
                 raw = node.target.replace('*', '')
                 if raw != self.names[node]:
@@ -521,10 +519,18 @@ class _CodeGen:
         from ember.fx._symbolic_trace import wrap
         # a wrapped function stays a leaf when the generated module is traced again: its code wraps it
         wraps = '\n'.join(f'{self.add_global(_qualified_name(wrap), wrap)}("{name}")' for name in wrapped)
-        src = f"\n{wraps}\n\ndef forward({', '.join([self.root] + free_vars)}):\n{code}"
+        output = next((n for n in nodes if n.op == 'output'), None)
+        returns = f' -> {_type_text(output.type)}' if output is not None and _type_text(output.type) else ''
+        src = f"\n{wraps}\n\ndef forward({', '.join([self.root] + free_vars)}){returns}:\n{code}"
         return PythonCode(src, self.globals)
 
 
-def _is_tensor_type(t):
+def _type_text(t):
+    """A placeholder's or the output's type as the code writes it (``int``, ``ember.Tensor``), or ''
+    for none (other annotations are left out of the code)."""
     from ember import Tensor
-    return t is Tensor
+    if t is Tensor:
+        return 'ember.Tensor'
+    if isinstance(t, type) and t.__module__ == 'builtins':
+        return t.__name__
+    return ''
