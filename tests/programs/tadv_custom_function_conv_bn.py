@@ -234,7 +234,9 @@ def test(model, device, test_loader):
 
     test_loss /= len(test_loader.dataset)
 
-    print('\nTest set: Average loss: {:.4f}, Accuracy: {}/{} ({:.0f}%)\n'.format(
+    # (3 decimals: the first test loss is 17.3759518 in PyTorch and 17.3759499 on ember, float32 convolution
+    # sums ordered unlike oneDNN's, on either side of the fourth decimal's rounding boundary)
+    print('\nTest set: Average loss: {:.3f}, Accuracy: {}/{} ({:.0f}%)\n'.format(
         test_loss, correct, len(test_loader.dataset),
         100. * correct / len(test_loader.dataset)))
 
