@@ -49,7 +49,7 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
                                  v_proj_weight=None, static_k=None, static_v=None, average_attn_weights=True,
                                  is_causal=False):
     """``F.multi_head_attention_forward`` as the calls PyTorch's Python definition makes."""
-    from ember.ops.attention import _check_shapes, _static
+    from ember.ops.attention import _adds_bias_kv, _batched_attn_mask, _check_shapes, _head_dim, _static
     F = _functional()
     batched = _check_shapes(query, key, value, key_padding_mask, attn_mask, num_heads)
     if not batched:
@@ -68,15 +68,8 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
         attn_mask = _canonical_mask(attn_mask, 'attn_mask', query.dtype)
         if key_padding_mask is not None:
             is_causal = False
-    if embed_dim != embed_dim_to_check:
-        raise AssertionError(f'was expecting embedding dimension of {embed_dim_to_check}, but got {embed_dim}')
-    head_dim = embed_dim // num_heads
-    if head_dim * num_heads != embed_dim:
-        raise AssertionError(f'embed_dim {embed_dim} not divisible by num_heads {num_heads}')
+    head_dim = _head_dim(embed_dim, embed_dim_to_check, num_heads, key, value, use_separate_proj_weight)
     if use_separate_proj_weight:
-        if tuple(key.shape[:2]) != tuple(value.shape[:2]):
-            raise AssertionError(f"key's sequence and batch dims {key.shape[:2]} do not match value's "
-                                 f'{value.shape[:2]}')
         for w, x, name in ((q_proj_weight, query, 'query'), (k_proj_weight, key, 'key'),
                            (v_proj_weight, value, 'value')):
             if w is None:
@@ -88,35 +81,17 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
         q, k, v = (F.linear(query, q_proj_weight, b_q), F.linear(key, k_proj_weight, b_k),
                    F.linear(value, v_proj_weight, b_v))
     else:
-        if key.shape != value.shape:
-            raise AssertionError(f'key shape {key.shape} does not match value shape {value.shape}')
         if in_proj_weight is None:
             raise AssertionError('use_separate_proj_weight is False but in_proj_weight is None')
         q, k, v = _in_projection_packed(query, key, value, in_proj_weight, in_proj_bias)
-    if attn_mask is not None:
-        if attn_mask.dim() == 2:
-            if tuple(attn_mask.shape) != (tgt_len, src_len):
-                raise RuntimeError(f'The shape of the 2D attn_mask is {attn_mask.size()}, but should be '
-                                   f'{(tgt_len, src_len)}.')
-            attn_mask = attn_mask.unsqueeze(0)
-        elif tuple(attn_mask.shape) != (bsz * num_heads, tgt_len, src_len):
-            raise RuntimeError(f'The shape of the 3D attn_mask is {attn_mask.size()}, but should be '
-                               f'{(bsz * num_heads, tgt_len, src_len)}.')
-    if bias_k is not None and bias_v is not None:
-        if static_k is not None:
-            raise AssertionError('bias cannot be added to static key.')
-        if static_v is not None:
-            raise AssertionError('bias cannot be added to static value.')
+    attn_mask = _batched_attn_mask(attn_mask, tgt_len, src_len, bsz, num_heads)
+    if _adds_bias_kv(bias_k, bias_v, static_k, static_v):
         k = ember.cat([k, bias_k.repeat(1, bsz, 1)])
         v = ember.cat([v, bias_v.repeat(1, bsz, 1)])
         if attn_mask is not None:
             attn_mask = F.pad(attn_mask, (0, 1))
         if key_padding_mask is not None:
             key_padding_mask = F.pad(key_padding_mask, (0, 1))
-    elif bias_k is not None:
-        raise AssertionError('bias_k is set but bias_v is None')
-    elif bias_v is not None:
-        raise AssertionError('bias_v is set but bias_k is None')
     q = q.view(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
     k = k.view(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1) if static_k is None else \
         _static(static_k, 'k', bsz * num_heads, head_dim)

@@ -390,6 +390,52 @@ def _pad_last(mask):
     return cat([mask, mask.new_zeros(tuple(mask.shape[:-1]) + (1,))], -1)
 
 
+def _head_dim(embed_dim, embed_dim_to_check, num_heads, key, value, use_separate_proj_weight):
+    """The heads' size, after PyTorch's checks of the embedding size and of key/value shapes."""
+    if embed_dim != embed_dim_to_check:
+        raise AssertionError(f'was expecting embedding dimension of {embed_dim_to_check}, but got {embed_dim}')
+    head_dim = embed_dim // num_heads
+    if head_dim * num_heads != embed_dim:
+        raise AssertionError(f'embed_dim {embed_dim} not divisible by num_heads {num_heads}')
+    if use_separate_proj_weight:
+        if tuple(key.shape[:2]) != tuple(value.shape[:2]):
+            raise AssertionError(f"key's sequence and batch dims {key.shape[:2]} do not match value's "
+                                 f'{value.shape[:2]}')
+    elif key.shape != value.shape:
+        raise AssertionError(f'key shape {key.shape} does not match value shape {value.shape}')
+    return head_dim
+
+
+def _batched_attn_mask(attn_mask, tgt_len, src_len, bsz, num_heads):
+    """``attn_mask`` checked against the attention's sizes, a 2-D one given its leading batch dim."""
+    if attn_mask is None:
+        return None
+    if attn_mask.ndim == 2:
+        if tuple(attn_mask.shape) != (tgt_len, src_len):
+            raise RuntimeError(f'The shape of the 2D attn_mask is {attn_mask.size()}, but should be '
+                               f'{(tgt_len, src_len)}.')
+        return attn_mask.unsqueeze(0)
+    if tuple(attn_mask.shape) != (bsz * num_heads, tgt_len, src_len):
+        raise RuntimeError(f'The shape of the 3D attn_mask is {attn_mask.size()}, but should be '
+                           f'{(bsz * num_heads, tgt_len, src_len)}.')
+    return attn_mask
+
+
+def _adds_bias_kv(bias_k, bias_v, static_k, static_v):
+    """Whether key/value biases are appended (both given); PyTorch's errors for one alone or with static k/v."""
+    if bias_k is not None and bias_v is not None:
+        if static_k is not None:
+            raise AssertionError('bias cannot be added to static key.')
+        if static_v is not None:
+            raise AssertionError('bias cannot be added to static value.')
+        return True
+    if bias_k is not None:
+        raise AssertionError('bias_k is set but bias_v is None')
+    if bias_v is not None:
+        raise AssertionError('bias_v is set but bias_k is None')
+    return False
+
+
 @op('F')
 def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias,
                                  bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias,
@@ -446,46 +492,20 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
         attn_mask = _float_mask(attn_mask, 'attn_mask', query.dtype)
         if key_padding_mask is not None:
             is_causal = False       # the merged mask is no longer purely causal
-    if embed_dim != embed_dim_to_check:
-        raise AssertionError(f'was expecting embedding dimension of {embed_dim_to_check}, but got {embed_dim}')
-    head_dim = embed_dim // num_heads
-    if head_dim * num_heads != embed_dim:
-        raise AssertionError(f'embed_dim {embed_dim} not divisible by num_heads {num_heads}')
-    if use_separate_proj_weight:
-        if tuple(key.shape[:2]) != tuple(value.shape[:2]):
-            raise AssertionError(f"key's sequence and batch dims {key.shape[:2]} do not match value's "
-                                 f'{value.shape[:2]}')
-    elif key.shape != value.shape:
-        raise AssertionError(f'key shape {key.shape} does not match value shape {value.shape}')
+    head_dim = _head_dim(embed_dim, embed_dim_to_check, num_heads, key, value, use_separate_proj_weight)
 
     q, k, v = _project(query, key, value, embed_dim, in_proj_weight, in_proj_bias, use_separate_proj_weight,
                        q_proj_weight, k_proj_weight, v_proj_weight)
 
-    if attn_mask is not None:
-        if attn_mask.ndim == 2:
-            if tuple(attn_mask.shape) != (tgt_len, src_len):
-                raise RuntimeError(f'The shape of the 2D attn_mask is {attn_mask.size()}, but should be '
-                                   f'{(tgt_len, src_len)}.')
-            attn_mask = attn_mask.unsqueeze(0)
-        elif tuple(attn_mask.shape) != (bsz * num_heads, tgt_len, src_len):
-            raise RuntimeError(f'The shape of the 3D attn_mask is {attn_mask.size()}, but should be '
-                               f'{(bsz * num_heads, tgt_len, src_len)}.')
+    attn_mask = _batched_attn_mask(attn_mask, tgt_len, src_len, bsz, num_heads)
 
-    if bias_k is not None and bias_v is not None:
-        if static_k is not None:
-            raise AssertionError('bias cannot be added to static key.')
-        if static_v is not None:
-            raise AssertionError('bias cannot be added to static value.')
+    if _adds_bias_kv(bias_k, bias_v, static_k, static_v):
         k = cat([k, bias_k.repeat(1, bsz, 1)])
         v = cat([v, bias_v.repeat(1, bsz, 1)])
         if attn_mask is not None:
             attn_mask = _pad_last(attn_mask)
         if key_padding_mask is not None:
             key_padding_mask = _pad_last(key_padding_mask)
-    elif bias_k is not None:
-        raise AssertionError('bias_k is set but bias_v is None')
-    elif bias_v is not None:
-        raise AssertionError('bias_v is set but bias_k is None')
 
     # heads folded into the batch: (L, N, E) -> (N * heads, L, head_dim)
     q = q.reshape(tgt_len, bsz * num_heads, head_dim).transpose(0, 1)
