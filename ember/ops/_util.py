@@ -40,6 +40,7 @@ def translate_broadcast_error(e, raw_args):
 def wrap_dim(dim, ndim):
     n = max(ndim, 1)
     try:
+        dim = _index(dim)   # (a float is refused, not used as the dim it equals)
         inside = -n <= dim < n
     except TypeError:       # a dim of the wrong type: PyTorch's argument error for the op called
         _argparse.refuse_from_stack()
