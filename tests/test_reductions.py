@@ -352,3 +352,14 @@ def test_nansum_of_integers_is_an_integer_sum():
     assert torch.nansum(torch.tensor([1, 2]), dtype=torch.float64).dtype == torch.float64
     with pytest.raises(RuntimeError, match='^nansum on CPU does not support complex inputs$'):
         torch.nansum(torch.tensor([1 + 1j, 2]))
+
+
+def test_dim_given_as_a_zero_dim_integer_tensor():
+    # PyTorch's parser reads a 0-d integer tensor as one dim, and refuses a float one or a 1-d tensor
+    x = torch.arange(6.).view(2, 3)
+    assert x.sum(torch.tensor(1)).tolist() == [3., 12.]
+    assert x.mean(torch.tensor(0)).tolist() == [1.5, 2.5, 3.5]
+    assert x.amax(torch.tensor(-1)).tolist() == [2., 5.]
+    for bad in (torch.tensor(1.0), torch.tensor([0, 1])):
+        with pytest.raises(TypeError, match=r'^sum\(\) received an invalid combination of arguments - got \(Tensor\)'):
+            x.sum(bad)

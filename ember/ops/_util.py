@@ -58,7 +58,12 @@ def wrap_dims(dims, ndim):
         return (dims + ndim if dims < 0 else dims,)
     if dims is None:
         return None
-    if isinstance(dims, int):
+    if isinstance(dims, Tensor):
+        if dims.ndim:       # a tensor of several dims is not a list of dims for PyTorch's parser
+            _argparse.refuse_from_stack()
+            raise TypeError(f'dim must be an int or a tuple of ints, not a {dims.ndim}-d tensor')
+        dims = (dims,)      # a 0-d integer tensor is one dim, as in PyTorch
+    elif isinstance(dims, int):
         dims = (dims,)
     try:
         out = tuple(wrap_dim(d, ndim) for d in dims)
