@@ -255,12 +255,7 @@ def write_out(name, result, out, *, warn_resize=True, same_dtype=False, sources=
         raise RuntimeError(f"Expected out tensor to have device {result._device}, but got {out._device} instead")
     if out._data.shape != result._data.shape:
         if out._data.size and warn_resize:
-            import warnings
-            warnings.warn(f"An output with one or more elements was resized since it had shape {list(out.shape)}, "
-                          f"which does not match the required output shape {list(result.shape)}. This behavior is "
-                          "deprecated, and in a future PyTorch release outputs will not be resized unless they have "
-                          "zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
-                          "elements with t.resize_(0).", UserWarning, stacklevel=3)
+            warn_resized(out.shape, result.shape, stacklevel=3)
         _refuse_overlap(out, sources)
         out._data = out._xp.empty(result._data.shape, out._data.dtype)
     else:
@@ -580,3 +575,13 @@ def copy_(t, other, non_blocking=False):
             from ember.ops._util import broadcast_error
             raise broadcast_error(x._data.shape, data.shape) from None
     return apply_inplace(t, compute, other, fast=fast)
+
+
+def warn_resized(had, needed, stacklevel):
+    """PyTorch's warning for an output with elements resized to the shape a result needs."""
+    import warnings
+    warnings.warn(f"An output with one or more elements was resized since it had shape {list(had)}, "
+                  f"which does not match the required output shape {list(needed)}. This behavior is "
+                  "deprecated, and in a future PyTorch release outputs will not be resized unless they have "
+                  "zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
+                  "elements with t.resize_(0).", UserWarning, stacklevel=stacklevel + 1)

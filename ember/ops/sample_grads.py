@@ -1,7 +1,5 @@
 """``ember._standard_gamma_grad`` and ``ember._dirichlet_grad``: the sample gradients that Gamma, Beta and
 Dirichlet ``rsample`` backwards are made of, evaluated as PyTorch's CPU kernels evaluate them."""
-import warnings
-
 from ember.ops._registry import op
 
 
@@ -43,6 +41,7 @@ def _elementwise(name, kernel, tensors, node_name):
     from ember.ops._draw_gradients import recorded
     from ember.ops._util import broadcast_error
     from ember.ops.binomial import _scalar_name
+    from ember.ops.inplace import warn_resized
     first = tensors[0]
     for t in tensors[1:]:
         if t.dtype != first.dtype:
@@ -57,11 +56,7 @@ def _elementwise(name, kernel, tensors, node_name):
             raise broadcast_error(shape, t.shape) from None
     if tuple(shape) != tuple(first.shape) and first.numel():
         # PyTorch writes into a tensor of the first argument's shape and resizes it
-        warnings.warn(f"An output with one or more elements was resized since it had shape {list(first.shape)}, "
-                      f"which does not match the required output shape {list(shape)}. This behavior is "
-                      "deprecated, and in a future PyTorch release outputs will not be resized unless they have "
-                      "zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
-                      "elements with t.resize_(0).", UserWarning, stacklevel=3)
+        warn_resized(first.shape, shape, stacklevel=3)
     values = kernel(*(backend.to_numpy(t._data) for t in tensors))
     result = Tensor._make(backend.move(values, first._device), first._device)
     return recorded(result, node_name, *tensors, op=name)
