@@ -59,7 +59,7 @@ def lstsq(input, A, *, out=None):
                        "should be replaced with:\nX = ember.linalg.lstsq(A, B).solution")
 
 
-def symeig(input, eigenvectors=False, upper=True, *, out=None):
+def _symeig(input, eigenvectors=False, upper=True, *, out=None):
     """Removed: use :func:`ember.linalg.eigvalsh` or :func:`ember.linalg.eigh`.
 
     Example::
@@ -74,6 +74,9 @@ def symeig(input, eigenvectors=False, upper=True, *, out=None):
                        "upper=upper) should be replaced with:\nL = ember.linalg.eigvalsh(A, UPLO='U' if upper else "
                        "'L')\n\nand\n\nL, V = ember.symeig(A, eigenvectors=True) should be replaced with:\nL, V = "
                        "ember.linalg.eigh(A, UPLO='U' if upper else 'L')")
+
+
+symeig = _symeig   # PyTorch's is this private function (its __name__)
 
 
 def eig(self, eigenvectors=False, *, e=None, v=None):

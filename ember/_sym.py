@@ -126,7 +126,7 @@ def sym_ite(b, t, f):
     return t if b else f
 
 
-def sym_sqrt(a):
+def _sym_sqrt(a):
     """``math.sqrt(a)``.
 
     Example::
@@ -135,6 +135,9 @@ def sym_sqrt(a):
         2.0
     """
     return math.sqrt(a)
+
+
+sym_sqrt = _sym_sqrt   # PyTorch defines it under this private name too (its __name__)
 
 
 def sym_sum(*args):

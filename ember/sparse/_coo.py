@@ -22,6 +22,7 @@ from ember._formats import sparse_coo
 from ember._tensor import Size, Tensor, _Version
 from ember.overrides import DisableTorchFunctionSubclass
 from ember.autograd.function import Primitive
+from ember.ops._registry import named
 
 _REFUSED = ("this operation has no sparse COO implementation in ember; use to_dense() first, or the "
             "operations listed in ember.sparse")
@@ -565,7 +566,7 @@ def _sparse_dense_mm(s, dense):
     return out.index_add(0, rows, contributions)
 
 
-spmm = mm   # PyTorch's older name
+spmm = named(mm, 'spmm')   # PyTorch's older name, a function of its own (__name__ 'spmm')
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):

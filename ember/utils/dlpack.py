@@ -45,7 +45,7 @@ class _Capsule:
         return self._device
 
 
-def to_dlpack(tensor):
+def _to_dlpack(tensor):
     """A DLPack capsule viewing ``tensor``'s memory (consumable once by ``from_dlpack``).
 
     Args:
@@ -61,6 +61,9 @@ def to_dlpack(tensor):
     if not isinstance(tensor, Tensor):
         raise TypeError(f"to_dlpack(): argument 'tensor' (position 1) must be Tensor, not {type(tensor).__name__}")
     return tensor.__dlpack__()
+
+
+to_dlpack = _to_dlpack   # PyTorch's is its C function _to_dlpack (the __name__ it shows)
 
 
 def from_dlpack(ext_tensor, *, device=None, copy=None):
