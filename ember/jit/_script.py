@@ -16,6 +16,7 @@ import ember
 from ember import nn
 from ember.jit import _script_code, _script_modules
 from ember.jit._archive_write import ScriptArchive
+from ember.jit._script_foreign import ForeignClass, merge_archives
 from ember.jit._script_frontend import FunctionCompiler, Signature
 from ember.jit._script_module import RecursiveScriptModule
 from ember.jit._script_types import Expr, ModuleType, literal, type_of_value
@@ -157,9 +158,6 @@ class ClassCompiler:
         m = self.module
         if self.builtin is not None:
             return
-        if isinstance(m, RecursiveScriptModule):
-            raise RuntimeError(f"ember.jit.script cannot compile a module holding an already scripted, traced or "
-                               f"loaded module ({m.original_name}) yet: script the eager module instead")
         forward = getattr(type(m), 'forward', None)
         if isinstance(m, nn.Sequential) or inspect.isfunction(forward) and forward is not nn.Module.forward \
                 and not type(m).__module__.startswith('ember.nn'):
@@ -204,7 +202,10 @@ class ScriptUnit:
 
     def module_class(self, module):
         cc = self.classes.get(id(module))
-        if cc is None:
+        if cc is None and isinstance(module, RecursiveScriptModule):
+            # TorchScript already (scripted, traced, loaded): kept as it is, its children in its own program
+            cc = self.classes[id(module)] = ForeignClass(module, self)
+        elif cc is None:
             cc = self.classes[id(module)] = ClassCompiler(module, self)
             for child in module._modules.values():
                 if child is not None:
@@ -268,11 +269,31 @@ def _bind(signature, args, kwargs, node, fc, name):
     return texts
 
 
-def _name_classes(unit, root):
-    """{id(module): qualified class name} and {qualified module: code text}, children named first."""
+def _foreign_tops(root):
+    """The submodules of ``root`` that are TorchScript already, but not those inside such a one."""
+    tops, stack = [], list(root._modules.values())
+    while stack:
+        m = stack.pop(0)
+        if isinstance(m, RecursiveScriptModule):
+            tops.append(m)
+        elif m is not None:
+            stack.extend(m._modules.values())
+    return tops
+
+
+def _name_classes(unit, root, constants):
+    """{id(module): qualified class name} and {qualified module: code text}, children named first; the
+    programs of submodules that are TorchScript already kept as they are (their tensor constants added to
+    ``constants``)."""
     qualified, sources, texts, counter = {}, {}, {}, [0]
+    foreign = _foreign_tops(root)
+    taken = merge_archives(foreign, sources, constants)
+    inside = {id(m) for top in foreign for m in top.modules()}
     modules = list(root.named_modules(remove_duplicate=True))
     for _, m in reversed(modules):
+        if id(m) in inside:
+            qualified[id(m)] = m._qualified_name
+            continue
         cc = unit.classes[id(m)]
         module_path, name = torch_class_path(type(m))
         if m is root and type(m).__module__ == '__main__':
@@ -284,7 +305,7 @@ def _name_classes(unit, root):
             qualified[id(m)] = texts[(base, text)]
         else:
             target = base
-            if f'{base}.{name}' in qualified.values():
+            while f'{target}.{name}' in qualified.values() or f'{target}.{name}' in taken:
                 target = f'{base}.___torch_mangle_{counter[0]}'
                 counter[0] += 1
             qualified[id(m)] = texts[(base, text)] = f'{target}.{name}'
@@ -293,8 +314,8 @@ def _name_classes(unit, root):
     return qualified, sources
 
 
-def _compile(sources):
-    root = _script_code.compile_code(sources, ())
+def _compile(sources, constants=()):
+    root = _script_code.compile_code(sources, tuple(constants))
     for name, text in sources.items():
         namespace = _script_code.lookup(root, name)
         for value in vars(namespace).values():
@@ -311,6 +332,8 @@ def _build(unit, module, qualified, code_root, archive):
     def build(m):
         if id(m) in built:
             return built[id(m)]
+        if isinstance(m, RecursiveScriptModule):       # TorchScript already: the same module, as PyTorch keeps it
+            return m
         cc = unit.classes[id(m)]
         sm = RecursiveScriptModule(_script_code.lookup(code_root, qualified[id(m)]), qualified[id(m)])
         built[id(m)] = sm
@@ -360,12 +383,13 @@ def _install_python_methods(unit, code_root):
 def script_module(module):
     unit = ScriptUnit()
     unit.module_class(module)
-    qualified, sources = _name_classes(unit, module)
+    constants = []
+    qualified, sources = _name_classes(unit, module, constants)
     for name, text in unit.function_sources().items():
         sources[name] = sources.get(name, '') + text
-    code_root = _compile(sources)
+    code_root = _compile(sources, constants)
     _install_python_methods(unit, code_root)
-    archive = ScriptArchive(sources, (), _version(sources))
+    archive = ScriptArchive(sources, constants, _version(sources))
     return _build(unit, module, qualified, code_root, archive)
 
 

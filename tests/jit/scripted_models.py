@@ -118,7 +118,35 @@ def make(T):
             out, hid = self.gru(seq)
             return u.sum() + a.sum() + self.ps(a).sum() + out.sum() + hid.sum()
 
-    return {'Net': Net, 'LeNet': LeNet, 'MLP': MLP, 'LSTMModel': LSTMModel, 'Gate': Gate, 'UNetish': UNetish}
+    class SignGate(nn.Module):
+        def forward(self, x):
+            if x.sum() > 0:
+                return x
+            return -x
+
+    class TracedCell(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = nn.Linear(4, 4)
+
+        def forward(self, x, h):
+            return T.tanh(self.linear(x) + h)
+
+    class HoldsTorchScript(nn.Module):
+        # submodules scripted and traced before: the program keeps them as they are and calls their code
+        def __init__(self):
+            super().__init__()
+            self.gate = T.jit.script(SignGate())
+            self.cell = T.jit.trace(TracedCell(), (T.ones(3, 4), T.ones(3, 4)))
+
+        def forward(self, xs):
+            h = T.zeros(3, 4)
+            for i in range(xs.size(0)):
+                h = self.cell(self.gate(xs[i]), h)
+            return h
+
+    return {'Net': Net, 'LeNet': LeNet, 'MLP': MLP, 'LSTMModel': LSTMModel, 'Gate': Gate, 'UNetish': UNetish,
+            'HoldsTorchScript': HoldsTorchScript}
 
 
 def make_functions(T):
@@ -241,7 +269,8 @@ def loop_and_branch(x, n: int):
 INPUT_SHAPES = {'Net': (1, 1, 28, 28), 'LeNet': (2, 1, 28, 28), 'MLP': (3, 4), 'LSTMModel': (2, 6, 5),
                 'resnet18': (1, 3, 32, 32), 'Gate': (2, 4), 'combine': (2, 3), 'UNetish': (2, 3, 8, 8),
                 'mobilenet_v2': (1, 3, 32, 32),
-                'mobilenet_v3_small': (1, 3, 32, 32), 'shufflenet_v2_x0_5': (1, 3, 32, 32)}
+                'mobilenet_v3_small': (1, 3, 32, 32), 'shufflenet_v2_x0_5': (1, 3, 32, 32),
+                'HoldsTorchScript': (2, 3, 4)}
 VISION = ('resnet18', 'mobilenet_v2', 'mobilenet_v3_small', 'shufflenet_v2_x0_5')
 
 

@@ -20,7 +20,8 @@ from tests.jit.scripted_models import REFUSED_FUNCTIONS, cases, example_input, l
 HERE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'fixtures', 'jit')
 ORACLE = json.load(open(os.path.join(HERE, 'script_oracle.json')))
 pytestmark = [pytest.mark.filterwarnings('ignore:`ember.jit.script` is deprecated:DeprecationWarning'),
-              pytest.mark.filterwarnings('ignore:`ember.jit.load` is deprecated:DeprecationWarning')]
+              pytest.mark.filterwarnings('ignore:`ember.jit.load` is deprecated:DeprecationWarning'),
+              pytest.mark.filterwarnings('ignore:`ember.jit.trace` is deprecated:DeprecationWarning')]
 
 
 @pytest.fixture(scope='module')
@@ -277,9 +278,23 @@ def test_a_scripted_function_calls_another_and_unsupported_code_says_what():
     module = ember.jit.script(ember.nn.Linear(2, 2))
     with pytest.raises(AttributeError, match='does not build TorchScript IR graphs'):
         module.graph
-    holder = ember.nn.Sequential(module)
-    with pytest.raises(RuntimeError, match='already scripted'):
-        ember.jit.script(holder)
+    holder = ember.jit.script(ember.nn.Sequential(module))      # a scripted submodule is kept, as PyTorch keeps it
+    assert holder._modules['0'] is module
+    np.testing.assert_allclose(holder(ember.ones(1, 2)).detach().numpy(), module(ember.ones(1, 2)).detach().numpy())
+
+
+def test_a_module_holding_scripted_and_traced_modules_keeps_them():
+    module = cases(ember)['HoldsTorchScript']
+    scripted = ember.jit.script(module)
+    assert scripted.gate is module.gate and scripted.cell is module.cell
+    assert '(self.gate).forward(' in scripted.code and '(self.cell).forward(' in scripted.code
+    # the children's classes are in the parent's program: its archive loads alone
+    buf = io.BytesIO()
+    scripted.save(buf)
+    loaded = ember.jit.load(io.BytesIO(buf.getvalue()))
+    x = ember.tensor(example_input('HoldsTorchScript'))
+    _close(_arrays(loaded(x)), ORACLE['outputs']['HoldsTorchScript'])
+    assert loaded.gate.code == module.gate.code
 
 
 def test_isinstance_is_known_when_compiling():
