@@ -14,6 +14,13 @@ with open(os.path.join(os.path.dirname(__file__), 'fixtures', 'compile', 'backen
     ORACLE = json.load(fh)
 
 
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Compiles of one function share its graphs and recompile limit (as in PyTorch): start each test afresh."""
+    dynamo.reset()
+    yield
+
+
 def f(x, y):
     return ember.sin(x) + y * 2
 

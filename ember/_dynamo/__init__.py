@@ -8,7 +8,7 @@ keep PyTorch's signatures, and ``config`` holds TorchDynamo's settings.
 >>> ember._dynamo.is_compiling()
 False
 """
-from ember._compile import _BACKENDS, InvalidBackend, compile as _compile
+from ember._compile import _BACKENDS, InvalidBackend, _check_backend, _optimize
 from ember._dynamo import config, exc  # noqa: F401
 from ember._dynamo._explain import explain  # noqa: F401
 from ember.compiler import (allow_in_graph, assume_constant_result, disable, is_compiling, list_backends,  # noqa: F401
@@ -30,13 +30,32 @@ def __getattr__(name):
     raise AttributeError(f"module 'ember._dynamo' has no attribute '{name}'")
 
 
-def optimize(backend='inductor', *, nopython=False, guard_export_fn=None, guard_fail_fn=None, disable=False,
-             dynamic=None, rebuild_ctx=None, package=None):
-    """The old spelling of ``ember.compile``: a decorator that returns what ``ember.compile(fn,
-    backend=backend, fullgraph=nopython, dynamic=dynamic)`` returns (with ``disable=True``, ``fn``
-    itself)."""
+def optimize(backend='inductor', *, nopython=False, error_on_graph_break=None, guard_export_fn=None,
+             guard_fail_fn=None, guard_filter_fn=None, disable=False, dynamic=None, package=None,
+             recompile_limit=None, isolate_recompiles=False, shapes_spec=None):
+    """The old spelling of ``ember.compile``: a decorator compiling with ``backend`` (``nopython`` is
+    ``fullgraph``; ``error_on_graph_break=True`` raises ``Unsupported`` at a graph break). The guard
+    hooks and ``package`` are not supported (ember's guards are fixed): setting one raises
+    ``NotImplementedError``.
+
+    Example::
+
+        >>> f = ember._dynamo.optimize('eager')(lambda x: x + 1)
+        >>> f(ember.ones(2))
+        tensor([2., 2.])
+    """
+    unsupported = {'guard_export_fn': guard_export_fn, 'guard_fail_fn': guard_fail_fn,
+                   'guard_filter_fn': guard_filter_fn, 'package': package}
+    for name, value in unsupported.items():
+        if value is not None:
+            raise NotImplementedError(f"ember._dynamo.optimize does not support {name}: ember's guards and "
+                                      "compiled artifacts are not user-visible")
+    _check_backend(backend)
+
     def decorate(fn):
-        return fn if disable else _compile(fn, backend=backend, fullgraph=nopython, dynamic=dynamic)
+        return _optimize(fn, backend, fullgraph=nopython, dynamic=dynamic, disable=disable,
+                         recompile_limit=recompile_limit, isolate_recompiles=isolate_recompiles,
+                         shapes_spec=shapes_spec, error_on_graph_break=error_on_graph_break)
     return decorate
 
 

@@ -17,13 +17,12 @@ import traceback
 import weakref
 
 from ember import _logging as _logs
-from ember._dynamo.exc import BackendCompilerFailed, Unsupported
+from ember._dynamo.exc import BackendCompilerFailed, FailOnRecompileLimitHit, Unsupported
 
 # everything captured since the last reset: read by explain()
 _RECORD = {'graphs': [], 'breaks': []}
 _FRAME_IDS = itertools.count()    # numbers compiled callables as PyTorch numbers frames in its logs
 _GRAPH_IDS = itertools.count(1)
-_LIVE = weakref.WeakSet()         # every compiled callable, so that reset() can empty their caches
 
 
 class GraphBreak:
@@ -150,36 +149,110 @@ def capture(fn, arguments):
     return gm, tensors, returns_tuple
 
 
-def _backend_callable(backend):
-    """The callable a backend name stands for: ember's built-in names run the graph as captured."""
-    if callable(backend):
-        return backend, getattr(backend, '__name__', type(backend).__name__)
+_BUILT_IN_KWARGS_WARNING = {'eager': 'eager backend', 'aot_eager': 'aot_autograd-based backend',
+                            'cudagraphs': 'cudagraphs backend'}
+
+
+def _backend_callable(backend, extra):
+    """The callable a backend name stands for, given ``compile``'s ``mode``/``options`` (``extra``): a
+    custom backend is called with them as keyword arguments, as PyTorch calls it; ember's built-in
+    names run the graph as captured (the non-Inductor ones warn that they ignore them, as PyTorch's do)."""
+    if callable(backend) or backend in _registered():
+        fn = backend if callable(backend) else _registered()[backend][0]
+        name = getattr(fn, '__name__', type(fn).__name__) if callable(backend) else backend
+        return ((lambda gm, example_inputs: fn(gm, example_inputs, **extra)) if extra else fn), name
+
+    def built_in(gm, example_inputs):
+        if extra and backend in _BUILT_IN_KWARGS_WARNING:
+            logging.getLogger('ember._dynamo').warning('%s ignoring extra kwargs %s',
+                                                       _BUILT_IN_KWARGS_WARNING[backend], extra)
+        return gm.forward
+    return built_in, backend
+
+
+def _registered():
     from ember._dynamo import _REGISTERED
-    if backend in _REGISTERED:
-        return _REGISTERED[backend][0], backend
-    return (lambda gm, example_inputs: gm.forward), backend
+    return _REGISTERED
+
+
+class _Entries:
+    """Graphs captured for one function's code: shared by every ``compile`` of it, as PyTorch keeps its
+    cache on the code object, or owned by one ``compile(isolate_recompiles=True)``."""
+
+    def __init__(self):
+        self.cache = {}
+        self.keys = []                 # guard keys captured so far, to explain a recapture
+        self.frame = None              # (frame id, graphs captured) in the compiler's logs
+        self.first_sizes = {}          # parameter -> sizes seen first (automatic dynamic shapes)
+        self.dynamic_dims = {}         # parameter -> dimensions seen to change
+        self.warned_limit = False
+        _ALL_ENTRIES.add(self)
+
+    def clear(self):
+        self.cache.clear()
+        self.keys.clear()
+        self.frame = None
+        self.first_sizes.clear()
+        self.dynamic_dims.clear()
+        self.warned_limit = False
+
+
+_ALL_ENTRIES = weakref.WeakSet()                # every cache, so that reset() can empty them
+_SHARED = weakref.WeakKeyDictionary()           # code object -> its _Entries
+_TOKENS = weakref.WeakKeyDictionary()           # compiled function or module -> its number in guard keys
+_TOKEN_IDS = itertools.count()
+
+
+def _code_of(fn):
+    """The code object whose cache ``fn``'s compiles share (a module's ``forward``), or None."""
+    from ember.nn import Module
+    target = type(fn).forward if isinstance(fn, Module) else fn
+    return getattr(target, '__code__', None)
 
 
 class CompiledCallable:
-    """``fn`` compiled by ``backend``: one backend call per distinct guard key, reused afterwards."""
+    """``fn`` compiled by ``backend``: one backend call per distinct guard key, reused afterwards.
 
-    def __init__(self, fn, backend, fullgraph, dynamic, recompile_limit=None):
+    Guard keys name the function object and the backend, so compiles of one function share captured
+    graphs (and the recompile limit) as PyTorch's do, while another backend or another closure captures
+    anew; ``isolate_recompiles`` keeps new graphs in this compile's own cache, still reusing shared ones."""
+
+    def __init__(self, fn, backend, fullgraph, dynamic, recompile_limit=None, isolate_recompiles=False,
+                 mode=None, options=None, error_on_graph_break=None):
         self.fn = fn
         self.recompile_limit = recompile_limit       # None: ember._dynamo.config.recompile_limit
-        self.backend, self.backend_name = _backend_callable('inductor' if backend is None else backend)
+        extra = {}
+        if mode and mode != 'default':
+            extra['mode'] = mode
+        if options:
+            extra['options'] = options
+        backend = 'inductor' if backend is None else backend
+        self.backend, self.backend_name = _backend_callable(backend, extra)
         self.fullgraph = fullgraph
+        self.error_on_graph_break = error_on_graph_break
         self.dynamic = dynamic
-        self.cache = {}
-        self.first_sizes = {}          # parameter -> sizes seen first (automatic dynamic shapes)
-        self.dynamic_dims = {}         # parameter -> dimensions seen to change
-        self.frame = None              # (frame id, graphs captured) in the compiler's logs
-        self.keys = []                 # guard keys captured so far, to explain a recapture
-        _LIVE.add(self)
+        self.backend_key = (backend, repr(sorted(extra.items())), dynamic)
+        code = _code_of(fn)
+        try:
+            self.token = _TOKENS.setdefault(fn, next(_TOKEN_IDS))
+        except TypeError:               # not weakly referable: its graphs stay its own
+            self.token, code = next(_TOKEN_IDS), None
+        shared = None if code is None else _SHARED.get(code)
+        if code is not None and shared is None:
+            shared = _SHARED[code] = _Entries()
+        if shared is None or isolate_recompiles:
+            self.entries, self.fallback = _Entries(), shared
+        else:
+            self.entries, self.fallback = shared, None
+
+    @property
+    def cache(self):
+        return self.entries.cache
 
     def _guard_key(self, arguments):
         import ember
         from ember import Tensor
-        key = [ember.is_grad_enabled(), getattr(self.fn, 'training', None)]
+        key = [self.token, self.backend_key, ember.is_grad_enabled(), getattr(self.fn, 'training', None)]
         for name, value in arguments.items():
             if isinstance(value, Tensor):
                 key.append((name, value.dtype, str(value.device), value.requires_grad, self._sizes(name, value)))
@@ -193,11 +266,11 @@ class CompiledCallable:
         if self.dynamic is True:
             dims = set(range(len(sizes)))
         elif self.dynamic is None:
-            first = self.first_sizes.setdefault(name, sizes)
+            first = self.entries.first_sizes.setdefault(name, sizes)
             if len(first) == len(sizes):
-                self.dynamic_dims.setdefault(name, set()).update(i for i, (a, b) in enumerate(zip(first, sizes))
+                self.entries.dynamic_dims.setdefault(name, set()).update(i for i, (a, b) in enumerate(zip(first, sizes))
                                                                  if a != b)
-            dims |= self.dynamic_dims.get(name, set())
+            dims |= self.entries.dynamic_dims.get(name, set())
         # sizes 0 and 1 stay specialised, as PyTorch's dynamic shapes keep them
         return tuple(None if i in dims and s > 1 else s for i, s in enumerate(sizes))
 
@@ -207,20 +280,23 @@ class CompiledCallable:
             key = self._guard_key(arguments)
         except _CannotCapture as err:
             return self._eager(str(err), args, kwargs)
-        entry = self.cache.get(key)
+        entries = self.entries
+        entry = entries.cache.get(key)
+        if entry is None and self.fallback is not None:
+            entry = self.fallback.cache.get(key)
         if entry is None and self._at_recompile_limit(key):
             return self.fn(*args, **kwargs)
         if entry is None:
-            if self.frame is None:
-                self.frame = [next(_FRAME_IDS), 0]
-            elif self.keys and _logs.enabled('recompiles'):
-                _logs.log('recompiles', self.frame,
-                          _recompile_message(self.fn, self.keys[-1], key, arguments, self.frame))
-            self.keys.append(key)
+            if entries.frame is None:
+                entries.frame = [next(_FRAME_IDS), 0]
+            elif entries.keys and _logs.enabled('recompiles'):
+                _logs.log('recompiles', entries.frame,
+                          _recompile_message(self.fn, entries.keys[-1], key, arguments, entries.frame))
+            entries.keys.append(key)
             try:
                 gm, names, returns_tuple = capture(self.fn, arguments)
             except _CannotCapture as err:
-                self.cache[key] = entry = ('eager', str(err))
+                entries.cache[key] = entry = ('eager', str(err))
                 return self._eager(str(err), args, kwargs)
             inputs = [arguments[n] for n in names]
             try:
@@ -229,9 +305,9 @@ class CompiledCallable:
                 raise BackendCompilerFailed(self.backend_name, err) from err
             _RECORD['graphs'].append(gm)
             if _logs.enabled('graph_code'):
-                _logs.log('graph_code', self.frame, _graph_code(gm, inputs))
-            self.frame[1] += 1
-            self.cache[key] = entry = ('graph', compiled, names, returns_tuple)
+                _logs.log('graph_code', entries.frame, _graph_code(gm, inputs))
+            entries.frame[1] += 1
+            entries.cache[key] = entry = ('graph', compiled, names, returns_tuple)
         if entry[0] == 'eager':
             return self._eager(entry[1], args, kwargs, record=False)
         _, compiled, names, returns_tuple = entry
@@ -239,26 +315,29 @@ class CompiledCallable:
         return out if returns_tuple else out[0]
 
     def _at_recompile_limit(self, key):
-        """Whether capturing for ``key`` would pass the limit (warned once; the call then runs eagerly)."""
+        """Whether capturing for ``key`` would pass the limit (warned once; the call then runs eagerly,
+        or raises ``FailOnRecompileLimitHit`` under ``fullgraph=True``)."""
         from ember._dynamo import config
         limit = config.recompile_limit if self.recompile_limit is None else self.recompile_limit
-        if len(self.keys) < limit:
+        if len(self.entries.keys) < limit:
             return False
-        if not getattr(self, '_warned_limit', False):
-            self._warned_limit = True
+        if not self.entries.warned_limit:
+            self.entries.warned_limit = True
             name = getattr(getattr(self.fn, 'forward', self.fn), '__name__', type(self.fn).__name__)
             logging.getLogger('ember._dynamo').warning(
                 "ember._dynamo hit config.recompile_limit (%d)\n   function: '%s' (%s)", limit, name,
                 _where(self.fn))
+        if self.fullgraph:
+            raise FailOnRecompileLimitHit('Hard failure due to fullgraph=True')
         return True
 
     def _eager(self, reason, args, kwargs, record=True):
-        if self.fullgraph:
+        if self.fullgraph or self.error_on_graph_break:
             raise Unsupported(reason)
         if record:
             _RECORD['breaks'].append(GraphBreak(reason, self.fn))
             if _logs.enabled('graph_breaks'):
-                _logs.log('graph_breaks', self.frame or [next(_FRAME_IDS), 0],
+                _logs.log('graph_breaks', self.entries.frame or [next(_FRAME_IDS), 0],
                           f"Graph break in user code at {_where(self.fn)}\nGraph Break Reason: {reason}")
         return self.fn(*args, **kwargs)
 
@@ -271,7 +350,7 @@ def _where(fn):
 def _recompile_message(fn, old, new, arguments, frame):
     """Why ``new`` missed the cache, compared with the last key captured (PyTorch's recompiles text)."""
     failures = []
-    for a, b in zip(old[2:], new[2:]):
+    for a, b in zip(old[4:], new[4:]):
         if a == b:
             continue
         if len(a) == 5 and len(b) == 5:         # a tensor: (name, dtype, device, requires_grad, sizes)
@@ -286,8 +365,10 @@ def _recompile_message(fn, old, new, arguments, frame):
                 failures.append(f"tensor '{name}' does not match")
         else:
             failures.append(f"{a[0]} == {a[2]!r}")
-    if old[:2] != new[:2]:
+    if old[2:4] != new[2:4]:
         failures.append('grad mode or training mode changed')
+    if old[:2] != new[:2]:
+        failures.append('another function object or backend compiled this code')
     name = getattr(getattr(fn, 'forward', fn), '__name__', type(fn).__name__)
     lines = [f"Recompiling function {name} in {_where(fn)}", "    triggered by the following guard failure(s):"]
     lines += [f"    - {frame[0]}/{frame[1] - 1}: {f}" for f in failures[:1]]     # the first guard that failed
@@ -314,10 +395,5 @@ def reset():
     """Forgets every captured graph: each compiled callable captures and calls its backend again."""
     _RECORD['graphs'].clear()
     _RECORD['breaks'].clear()
-    for compiled in list(_LIVE):
-        compiled.cache.clear()
-        compiled.keys.clear()
-        compiled._warned_limit = False
-        compiled.frame = None
-        compiled.first_sizes.clear()
-        compiled.dynamic_dims.clear()
+    for entries in list(_ALL_ENTRIES):
+        entries.clear()

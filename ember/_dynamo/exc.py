@@ -4,7 +4,7 @@
 True
 """
 
-__all__ = ['TorchDynamoException', 'Unsupported', 'BackendCompilerFailed']
+__all__ = ['TorchDynamoException', 'Unsupported', 'BackendCompilerFailed', 'FailOnRecompileLimitHit']
 
 
 class TorchDynamoException(RuntimeError):
@@ -41,3 +41,13 @@ class BackendCompilerFailed(TorchDynamoException):
         self.backend_name = backend_name
         self.inner_exception = inner_exception
         super().__init__(f"backend={backend_name!r} raised:\n{type(inner_exception).__name__}: {inner_exception}")
+
+
+class FailOnRecompileLimitHit(Exception):
+    """Raised under ``fullgraph=True`` when a call would capture more graphs than the recompile limit.
+
+    Example::
+
+        >>> str(FailOnRecompileLimitHit('Hard failure due to fullgraph=True'))
+        'Hard failure due to fullgraph=True'
+    """
