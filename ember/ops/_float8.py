@@ -13,11 +13,12 @@ differs in a few places, which this module settles:
 
 bfloat16 (also ml_dtypes') is converted to through float32 as well: PyTorch rounds a float64 (or an
 int32/int64) to float32 first, then to bfloat16, where ml_dtypes rounds once; the two differ on values
-near a bfloat16 midpoint.
+near a bfloat16 midpoint. Its NaNs take PyTorch's bit patterns (see _bfloat16_nans.py).
 """
 import numpy as np
 
 from ember._dtype import FLOAT8_NUMS, RESTRICTED_NAMES
+from ember.ops import _bfloat16_nans
 
 
 def astype(arr, np_dtype, copy=True):
@@ -26,9 +27,15 @@ def astype(arr, np_dtype, copy=True):
     np_dtype = np.dtype(np_dtype)
     src = arr.dtype
     if src.num not in FLOAT8_NUMS and np_dtype.num not in FLOAT8_NUMS:
-        if np_dtype.kind == 'V' and np_dtype.itemsize == 2 and src.kind in 'fiu' and src.itemsize >= 4 \
-                and src != np.float32:      # to bfloat16: rounded to float32 first, as PyTorch
-            return np.asarray(arr).astype(np.float32).astype(np_dtype)
+        if np_dtype.kind == 'V' and np_dtype.itemsize == 2 and src.kind in 'fiu':    # to bfloat16
+            if src.itemsize >= 4 and src != np.float32:     # rounded to float32 first, as PyTorch
+                with np.errstate(invalid='ignore', over='ignore'):   # (NaN payloads, beyond float32: as PyTorch)
+                    out = np.asarray(arr).astype(np.float32).astype(np_dtype)
+            else:
+                out = arr.astype(np_dtype, copy=copy)
+            return _bfloat16_nans.fix_to_bfloat16(arr, out)     # (PyTorch's NaN bits)
+        if src.kind == 'V' and src.itemsize == 2 and np_dtype == np.float16:
+            return _bfloat16_nans.fix_bfloat16_to_half(arr, arr.astype(np_dtype, copy=copy))
         return arr.astype(np_dtype, copy=copy)
     if src == np_dtype:
         return arr.copy() if copy else arr
@@ -55,7 +62,15 @@ def array_from_data(data, np_dtype):
     does: each number to float32 first."""
     with np.errstate(over='ignore'):    # (beyond float32: infinity, as PyTorch's conversion gives)
         x = np.array(data, dtype=np.float32)
-    return from_float32(x, np_dtype) if np_dtype.num in FLOAT8_NUMS else x.astype(np_dtype)
+    if np_dtype.num in FLOAT8_NUMS:
+        return from_float32(x, np_dtype)
+    if np_dtype.itemsize != 2:
+        return x.astype(np_dtype)
+    if isinstance(data, np.ndarray):    # an array: converted as a tensor of its dtype would be
+        return _bfloat16_nans.fix_to_bfloat16(data, x.astype(np_dtype))
+    out = x.astype(np_dtype)
+    out.view(np.uint16)[np.isnan(x)] = _bfloat16_nans.SCALAR_NAN   # numbers: one by one, PyTorch's one NaN
+    return out
 
 
 def from_float32(x, np_dtype):

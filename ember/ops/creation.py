@@ -11,7 +11,7 @@ from ember._device import CPU, as_device
 from ember._threads import get_num_threads
 from ember._global_flags import fill_uninitialized
 from ember._dtype import FLOAT8_NUMS, from_numpy_dtype, get_default_dtype, scalar_dtype, to_dtype, _BY_NP, complex32
-from ember.ops import _float8
+from ember.ops import _bfloat16_nans, _float8
 from ember.ops._spaced_values import ARANGE_GRAIN_SIZE, arange_values, linspace_values, logspace_values
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
@@ -437,6 +437,8 @@ def _checked_fill(value, dt, count=1):
     if kind == 'V':       # bfloat16 (ml_dtypes): float32's range, and rounded through float32 as PyTorch does
         if isinstance(value, float) and math.isfinite(value) and abs(value) > 3.3895313892515355e38:
             raise RuntimeError("value cannot be converted to type c10::BFloat16 without overflow")
+        if isinstance(value, float) and value != value:     # PyTorch's one bfloat16 NaN, whatever the sign
+            return np.array(_bfloat16_nans.SCALAR_NAN, dtype=np.uint16).view(dt.np_dtype)[()]
         return np.float32(value) if isinstance(value, float) else value
     if kind == 'f':
         if isinstance(value, float) and math.isfinite(value) and abs(value) > float(np.finfo(dt.np_dtype).max) \

@@ -401,8 +401,21 @@ def _setitem_into_expanded(input, data, k, compute, value):
 def _fast_setitem(k):
     def fast(x, v):
         data = v._data if isinstance(v, Tensor) else v
+        if x._data.dtype.num > 255 and getattr(data, 'dtype', None) != x._data.dtype \
+                and isinstance(x._data, np.ndarray):
+            data = _as_ml_dtype(data, x._data.dtype)
         _checked_put(x._data, k, data, x._xp)
     return fast
+
+
+def _as_ml_dtype(data, np_dtype):
+    """A value written into a float8 or bfloat16 tensor, converted as PyTorch converts it: a number through
+    float32 (beyond its range: infinity, no error), then with PyTorch's float8 saturation and NaN bits."""
+    from ember.ops import _float8
+    if isinstance(data, (bool, int, float)):
+        with np.errstate(over='ignore'):
+            data = np.array(data, dtype=np.float32)
+    return _float8.astype(data, np_dtype) if hasattr(data, 'dtype') else data
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))

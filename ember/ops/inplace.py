@@ -530,10 +530,14 @@ def fill_(input, value):
         value = _checked_fill(value, input.dtype)
 
     def fast(x, v):
-        if type(v) is int and v < 0 and x._data.dtype.kind == 'u' or x._data.dtype.num in FLOAT8_NUMS:
-            # PyTorch wraps (-1 fills uint8 with 255) and rounds float8 through float32
+        num = x._data.dtype.num
+        if type(v) is int and v < 0 and x._data.dtype.kind == 'u' or num in FLOAT8_NUMS \
+                or num > 255 and type(v) is float:
+            # PyTorch wraps (-1 fills uint8 with 255) and rounds float8 and bfloat16 through float32
             from ember.ops.creation import _checked_fill
             v = _checked_fill(v, x.dtype, x._data.size)
+        elif num > 255 and isinstance(v, Tensor) and v._data.dtype != x._data.dtype:
+            v = Tensor._make(_float8.astype(v._data, x._data.dtype), v._device)   # (the same, and its NaN)
         x._data[...] = v._data if isinstance(v, Tensor) else v
     if not getattr(input._data.flags, 'writeable', True):   # one value: PyTorch fills expanded memory too
         return run_with_expanded_memory_writable(input, lambda: apply_inplace(input, Fill.apply, value, fast=fast))
