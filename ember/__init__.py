@@ -101,7 +101,8 @@ _LAZY_SUBMODULES = ('nn', 'optim', 'utils', 'distributed', 'masked', 'nested', '
 _LAZY_NAMES = {'save': 'serialization', 'load': 'serialization', 'Future': 'futures',
                'PyTorchFileReader': '_zip_archive', 'PyTorchFileWriter': '_zip_archive', 'vmap': 'func',
                'from_dlpack': 'utils.dlpack', 'to_dlpack': 'utils.dlpack', 'sparse_coo_tensor': 'sparse',
-               'spmm': 'sparse', 'ScriptModule': 'jit', 'ScriptFunction': 'jit'}
+               'spmm': 'sparse', 'sparse_csr_tensor': 'sparse', 'sparse_csc_tensor': 'sparse',
+               'sparse_bsr_tensor': 'sparse', 'sparse_bsc_tensor': 'sparse', 'sparse_compressed_tensor': 'sparse', 'ScriptModule': 'jit', 'ScriptFunction': 'jit'}
 
 
 def __getattr__(name):

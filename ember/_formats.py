@@ -2,8 +2,9 @@
 ``preserve_format``, ``channels_last``, ``channels_last_3d`` (PyTorch's ``torch.layout`` and
 ``torch.memory_format`` values).
 
-ember tensors are strided NumPy/CuPy arrays (``strided``); ``sparse_coo`` tensors (ember.sparse) hold
-indices and values; other layouts are refused with a clear error. Memory formats are honoured: ``channels_last`` lays a 4-D tensor out as
+ember tensors are strided NumPy/CuPy arrays (``strided``); sparse tensors (ember.sparse) hold indices and
+values: ``sparse_coo`` and the compressed ``sparse_csr``, ``sparse_csc``, ``sparse_bsr``, ``sparse_bsc``; factory
+functions refuse the sparse layouts with a clear error, as PyTorch's do. Memory formats are honoured: ``channels_last`` lays a 4-D tensor out as
 NHWC in memory (its strides say so, as PyTorch's do), and ops work on it as on any strided array.
 """
 
@@ -66,8 +67,8 @@ channels_last_3d = memory_format('channels_last_3d')
 legacy_contiguous_format = contiguous_format     # PyTorch's old name for it, the same object
 jagged = layout('jagged')                          # the layout of nested tensors with one ragged dim
 sparse_coo = layout('sparse_coo')                  # sparse tensors: indices and values (ember.sparse)
-# PyTorch's compressed sparse layouts and MKL-DNN's: named (libraries compare layouts with them), never made
-# (factories refuse them with check_layout's error)
+# PyTorch's compressed sparse layouts (ember/sparse/_compressed.py; factories refuse them with check_layout's
+# error) and MKL-DNN's (named, since libraries compare layouts with it; never made)
 sparse_csr = layout('sparse_csr')
 sparse_csc = layout('sparse_csc')
 sparse_bsr = layout('sparse_bsr')

@@ -38,6 +38,11 @@ def _install():
     Tensor.layout = property(lambda self: _strided())
     Tensor.to_dense = _to_dense
     Tensor.to_sparse = Tensor.to_sparse_coo = _to_sparse
+    Tensor.to_sparse_csr, Tensor.to_sparse_csc = _to_sparse_csr, _to_sparse_csc
+    Tensor.to_sparse_bsr, Tensor.to_sparse_bsc = _to_sparse_bsr, _to_sparse_bsc
+    for name, which in (('crow_indices', 'row'), ('col_indices', 'row'), ('ccol_indices', 'column'),
+                        ('row_indices', 'column')):
+        setattr(Tensor, name, _compressed_indices_of_dense(name, which))
 
     _tensor_operators.install(Tensor)
 
@@ -85,7 +90,9 @@ def _to_dense(self, dtype=None, *, masked_grad=None):
 
 
 def _to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=None):
-    """This tensor as a sparse COO tensor of its non-zero elements (see :mod:`ember.sparse`).
+    """This tensor as a sparse tensor of its non-zero elements (see :mod:`ember.sparse`): COO unless ``layout``
+    names a compressed layout (``ember.sparse_csr``, ``sparse_csc``, ``sparse_bsr``, ``sparse_bsc``; the block
+    layouts need ``blocksize``).
 
     Example::
 
@@ -94,9 +101,87 @@ def _to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=
                                [1, 0]]),
                values=tensor([2., 3.]),
                size=(2, 2), nnz=2, layout=ember.sparse_coo)
+        >>> ember.tensor([[0., 2.], [3., 0.]]).to_sparse(layout=ember.sparse_csr).crow_indices()
+        tensor([0, 1, 2])
     """
-    from ember.sparse import to_sparse
+    from ember.sparse._compressed import to_sparse
     return to_sparse(self, sparse_dim, layout=layout, blocksize=blocksize, dense_dim=dense_dim)
+
+
+def _to_sparse_csr(self, dense_dim=None):
+    """This tensor as a sparse CSR tensor of its non-zero elements (the last ``dense_dim`` dims dense, the
+    leading ones batch dims).
+
+    Example::
+
+        >>> ember.tensor([[0., 2.], [3., 4.]]).to_sparse_csr()
+        tensor(crow_indices=tensor([0, 1, 3]),
+               col_indices=tensor([1, 0, 1]),
+               values=tensor([2., 3., 4.]), size=(2, 2), nnz=3,
+               layout=ember.sparse_csr)
+    """
+    from ember.sparse._compressed import to_sparse
+    return to_sparse(self, layout=_layout('sparse_csr'), dense_dim=dense_dim)
+
+
+def _to_sparse_csc(self, dense_dim=None):
+    """This tensor as a sparse CSC tensor of its non-zero elements (stored column by column).
+
+    Example::
+
+        >>> ember.tensor([[0., 2.], [3., 4.]]).to_sparse_csc().values()
+        tensor([3., 2., 4.])
+    """
+    from ember.sparse._compressed import to_sparse
+    return to_sparse(self, layout=_layout('sparse_csc'), dense_dim=dense_dim)
+
+
+def _to_sparse_bsr(self, blocksize, dense_dim=None):
+    """This tensor as a sparse BSR tensor: the ``blocksize`` blocks holding a non-zero element, row of blocks by
+    row of blocks.
+
+    Example::
+
+        >>> ember.tensor([[0., 2., 0., 0.], [3., 4., 0., 0.]]).to_sparse_bsr((2, 2)).values()
+        tensor([[[0., 2.],
+                 [3., 4.]]])
+    """
+    from ember.sparse._compressed import to_sparse
+    return to_sparse(self, layout=_layout('sparse_bsr'), blocksize=blocksize, dense_dim=dense_dim)
+
+
+def _to_sparse_bsc(self, blocksize, dense_dim=None):
+    """This tensor as a sparse BSC tensor: the ``blocksize`` blocks holding a non-zero element, column of blocks
+    by column of blocks.
+
+    Example::
+
+        >>> ember.tensor([[0., 2., 0., 0.], [3., 4., 0., 0.]]).to_sparse_bsc((2, 2)).ccol_indices()
+        tensor([0, 1, 1])
+    """
+    from ember.sparse._compressed import to_sparse
+    return to_sparse(self, layout=_layout('sparse_bsc'), blocksize=blocksize, dense_dim=dense_dim)
+
+
+def _layout(name):
+    import ember
+    return getattr(ember, name)
+
+
+def _compressed_indices_of_dense(name, which):
+    def indices(self):
+        from ember.sparse._compressed import layout_name
+        raise RuntimeError(f"{name} expected sparse {which} compressed tensor layout but got {layout_name(self.layout)}")
+    indices.__name__ = name
+    indices.__doc__ = f"""The ``{name}`` of a sparse compressed tensor ({'CSR or BSR' if which == 'row' else 'CSC or BSC'});
+    a dense tensor has none and raises.
+
+    Example::
+
+        >>> ember.tensor([[0., 2.], [3., 4.]]).to_sparse_{'csr' if which == 'row' else 'csc'}().{name}()
+        tensor({'[0, 1, 3]' if name[0] == 'c' else '[1, 0, 1]'})
+    """
+    return indices
 
 
 def _strided():

@@ -23,25 +23,11 @@ from ember._tensor import Size, Tensor, _Version
 from ember.overrides import DisableTorchFunctionSubclass
 from ember.autograd.function import Primitive
 from ember.ops._registry import named
+from ember.sparse._values_backed import ValuesBacked, _NoArray
 
 _REFUSED = ("this operation has no sparse COO implementation in ember; use to_dense() first, or the "
             "operations listed in ember.sparse")
-
-
-class _NoArray:
-    """A sparse tensor's stand-in for the dense array: any use by an op meant for dense tensors raises."""
-    __slots__ = ()
-
-    def __getattr__(self, name):
-        if name.startswith('__'):
-            raise AttributeError(name)
-        raise NotImplementedError(_REFUSED)
-
-    def __array__(self, *args, **kwargs):
-        raise NotImplementedError(_REFUSED)
-
-
-_NO_ARRAY = _NoArray()
+_NO_ARRAY = _NoArray(_REFUSED)
 
 
 def _make(indices, values, size, coalesced=False):
@@ -58,7 +44,7 @@ def _backend_name(t):
     return 'SparseCUDA' if t.device.type == 'cuda' else 'SparseCPU'
 
 
-class SparseCOOTensor(Tensor):
+class SparseCOOTensor(ValuesBacked):
     """A sparse COO tensor (see the module docstring); make one with :func:`ember.sparse_coo_tensor` or
     :meth:`Tensor.to_sparse`."""
     __slots__ = ()
@@ -81,49 +67,6 @@ class SparseCOOTensor(Tensor):
     @property
     def layout(self):
         return sparse_coo
-
-    @property
-    def dtype(self):
-        return self._sp_values.dtype
-
-    @property
-    def device(self):
-        return self._sp_values.device
-
-    @property
-    def _device(self):
-        return self._sp_values.device
-
-    @_device.setter
-    def _device(self, value):
-        pass
-
-    @property
-    def shape(self):
-        return self._sp_size
-
-    def size(self, dim=None):
-        return self._sp_size if dim is None else self._sp_size[dim]
-
-    def dim(self):
-        return len(self._sp_size)
-
-    ndimension = dim
-
-    @property
-    def ndim(self):
-        return len(self._sp_size)
-
-    def numel(self):
-        return self._sp_size.numel()
-
-    nelement = numel
-
-    def is_floating_point(self):
-        return self.dtype.is_floating_point
-
-    def is_complex(self):
-        return self.dtype.is_complex
 
     def _nnz(self):
         return int(self._sp_indices.shape[1])
@@ -153,87 +96,13 @@ class SparseCOOTensor(Tensor):
             raise RuntimeError("Cannot get values on an uncoalesced tensor, please call .coalesce() first")
         return self._sp_values
 
-    # ------------------------------------------------------------------ autograd (through the values)
-    @property
-    def requires_grad(self):
-        return self._sp_values.requires_grad
+    def _with_values(self, values):
+        return _make(self._sp_indices.to(values.device), values, self._sp_size, self._sp_coalesced)
 
-    @requires_grad.setter
-    def requires_grad(self, value):
-        self._sp_values.requires_grad = value
-
-    def requires_grad_(self, requires_grad=True):
-        self._sp_values.requires_grad_(requires_grad)
-        return self
-
-    @property
-    def _requires_grad(self):
-        return self._sp_values.requires_grad
-
-    @_requires_grad.setter
-    def _requires_grad(self, value):
-        pass
-
-    @property
-    def grad_fn(self):
-        return self._sp_values.grad_fn
-
-    @property
-    def _grad_fn(self):
-        return self._sp_values.grad_fn
-
-    @_grad_fn.setter
-    def _grad_fn(self, value):
-        pass
-
-    @property
-    def is_leaf(self):
-        return self._sp_values.grad_fn is None
-
-    @property
-    def grad(self):
-        """A leaf's gradient: a sparse tensor over its indices (the gradient of its values), as PyTorch's.
-
-        Example::
-
-            >>> s = ember.tensor([[0., 2.], [3., 0.]]).to_sparse().requires_grad_()
-            >>> ember.sparse.mm(s, ember.ones(2, 1)).sum().backward()
-            >>> s.grad.to_dense()
-            tensor([[0., 1.],
-                    [1., 0.]])
-        """
-        g = self._sp_values.grad
-        return None if g is None else _make(self._sp_indices, g, self._sp_size, self._sp_coalesced)
-
-    @grad.setter
-    def grad(self, value):
-        if value is None:
-            self._sp_values.grad = None
-            return
-        if not (isinstance(value, SparseCOOTensor) and value._sp_size == self._sp_size
-                and value._sp_indices.shape == self._sp_indices.shape
-                and bool((value._sp_indices == self._sp_indices).all())):
-            raise RuntimeError("ember can only assign to a sparse tensor's .grad a sparse tensor over the same "
-                               "indices (or None)")
-        self._sp_values.grad = value._sp_values
-
-    @grad.deleter
-    def grad(self):
-        self._sp_values.grad = None
-
-    @property
-    def _grad(self):        # (what optimizers' zero_grad reads and clears)
-        return self.grad
-
-    @_grad.setter
-    def _grad(self, value):
-        if value is None:
-            self._sp_values._grad = None
-        else:
-            self.grad = value
-
-    def detach(self):
-        return _make(self._sp_indices, self._sp_values.detach(), self._sp_size, self._sp_coalesced)
+    def _same_pattern(self, other):
+        return (isinstance(other, SparseCOOTensor) and other._sp_size == self._sp_size
+                and other._sp_indices.shape == self._sp_indices.shape
+                and bool((other._sp_indices == self._sp_indices).all()))
 
     def zero_(self):
         """No element specified any more (the size stays)."""
@@ -242,10 +111,6 @@ class SparseCOOTensor(Tensor):
         self._sp_indices = self._sp_indices.new_zeros((k, 0))
         self._sp_values = values.new_zeros((0,) + tuple(values.shape[1:]))
         self._sp_coalesced = True
-        return self
-
-    def detach_(self):
-        self._sp_values = self._sp_values.detach()
         return self
 
     def clone(self, *, memory_format=None):
@@ -271,25 +136,6 @@ class SparseCOOTensor(Tensor):
         merged = ember.zeros((uniq.shape[0],) + tuple(values.shape[1:]), dtype=values.dtype, device=values.device)
         return _make(ember.stack(ember.unravel_index(uniq, sparse_shape)), merged.index_add(0, inverse, values),
                      self._sp_size, True)
-
-    def to(self, *args, **kwargs):
-        values = self._sp_values.to(*args, **kwargs)
-        return _make(self._sp_indices.to(values.device), values, self._sp_size, self._sp_coalesced)
-
-    def double(self):
-        return self.to(ember.float64)
-
-    def float(self):
-        return self.to(ember.float32)
-
-    def half(self):
-        return self.to(ember.float16)
-
-    def cpu(self):
-        return self.to('cpu')
-
-    def cuda(self, device=None, non_blocking=False):
-        return self.to('cuda' if device is None else device)
 
     def to_sparse(self, sparse_dim=None):
         return self
@@ -340,11 +186,6 @@ class SparseCOOTensor(Tensor):
         return ''.join(parts) + ')'
 
     __str__ = __repr__
-
-    def __format__(self, spec):
-        return format(repr(self), spec)
-
-    __hash__ = Tensor.__hash__
 
 
 def _indented(text, width):
@@ -411,11 +252,7 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pi
     if check_invariants is None:
         check_invariants = check_sparse_tensor_invariants.is_enabled()
         if not check_invariants:
-            from ember._warn_once import warn_once
-            warn_once("Sparse invariant checks are implicitly disabled. Memory errors (e.g. SEGFAULT) will occur when "
-                      "operating on a sparse tensor which violates the invariants, but checks incur performance "
-                      "overhead. To silence this warning, explicitly opt in or out. See "
-                      "`ember.sparse.check_sparse_tensor_invariants.__doc__` for guidance.", stacklevel=2)
+            warn_unchecked()
     if check_invariants and indices.shape[1]:
         low, high = indices.amin(1).tolist(), indices.amax(1).tolist()
         for d in range(k):
@@ -430,6 +267,18 @@ def sparse_coo_tensor(indices, values, size=None, *, dtype=None, device=None, pi
         # the sparse tensor is a result of its values, with PyTorch's node (not a leaf)
         values = _SparseFromValues.apply(values)
     return _make(indices, values, size, bool(is_coalesced))
+
+
+def warn_unchecked():
+    """PyTorch's warning (once, at the user's line) that a sparse tensor was made without checking its indices."""
+    from ember._warn_once import _WARNED, warn_at_user
+    message = ("Sparse invariant checks are implicitly disabled. Memory errors (e.g. SEGFAULT) will occur when "
+              "operating on a sparse tensor which violates the invariants, but checks incur performance "
+              "overhead. To silence this warning, explicitly opt in or out. See "
+              "`ember.sparse.check_sparse_tensor_invariants.__doc__` for guidance.")
+    if message not in _WARNED:
+        _WARNED.add(message)
+        warn_at_user(message)
 
 
 class _SparseFromValues(Primitive):
@@ -542,6 +391,10 @@ def mm(mat1, mat2):
         tensor([[6.],
                 [1.]])
     """
+    from ember.sparse._compressed import SparseCompressedTensor
+    if isinstance(mat1, SparseCompressedTensor) or isinstance(mat2, SparseCompressedTensor):
+        from ember.sparse._compressed_ops import sparse_mm
+        return sparse_mm(mat1, mat2)
     if isinstance(mat1, SparseCOOTensor) and isinstance(mat2, SparseCOOTensor):
         return to_sparse(_sparse_dense_mm(mat1, mat2.to_dense()))
     if isinstance(mat1, SparseCOOTensor):
@@ -571,6 +424,10 @@ spmm = named(mm, 'spmm')   # PyTorch's older name, a function of its own (__name
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """``beta * input + alpha * (mat1 @ mat2)`` with ``mat1`` sparse."""
+    from ember.sparse._compressed import SparseCompressedTensor
+    if isinstance(mat1, SparseCompressedTensor) or isinstance(mat2, SparseCompressedTensor):
+        from ember.sparse._compressed_ops import sparse_addmm
+        return sparse_addmm(input, mat1, mat2, beta=beta, alpha=alpha)
     product = mm(mat1, mat2)
     return _dense(input) * beta + _dense(product) * alpha
 
@@ -631,7 +488,9 @@ def _sum(input, dim=None, keepdim=False, *, dtype=None):
 def sum(input, dim=None, dtype=None):
     """The sum of ``input``'s values: a dense 0-D tensor over everything, else sparse over ``dim``."""
     if not isinstance(input, SparseCOOTensor):
-        raise RuntimeError("sparse.sum(): expected a sparse tensor")
+        layout = getattr(input, 'layout', None)
+        from ember.sparse._compressed import layout_name
+        raise RuntimeError(f"coalesce expected sparse coordinate tensor layout but got {layout_name(layout)}")
     return _sum(input, dim, dtype=dtype)
 
 

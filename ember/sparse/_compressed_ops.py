@@ -1,0 +1,300 @@
+"""The operations PyTorch runs on sparse compressed tensors (CSR, CSC, BSR, BSC), written with dense ember ops
+on their values so autograd records through them: products with dense matrices (``mm``, ``@``, ``matmul``,
+``addmm``, ``sparse.mm``, ``sparse.addmm``), multiplication by numbers, dense tensors or CSR tensors, addition
+of CSR (and BSR) tensors, the unary functions that keep zero at zero, ``sum``, ``t``/``transpose``. Each result
+carries PyTorch's node name (``SparseAddmmBackward0``, ``ToDenseBackward0``...). What PyTorch refuses is
+refused with its error.
+"""
+import ember
+from ember._tensor import Tensor
+from ember.autograd.function import Primitive
+from ember.sparse._compressed import (_BLOCKED, _ROW_COMPRESSED, SparseCompressedTensor, _make, compressed_to_coo,
+                                      coo_to_compressed, layout_name)
+from ember._formats import sparse_bsc, sparse_bsr, sparse_csc, sparse_csr
+
+_SWAPPED = {sparse_csr: sparse_csc, sparse_csc: sparse_csr, sparse_bsr: sparse_bsc, sparse_bsc: sparse_bsr}
+# PyTorch's CSR kernels for these (checked on 2.13): f(0) == 0, so the unspecified elements stay so
+ZERO_PRESERVING = ('abs', 'neg', 'negative', 'positive', 'sin', 'sinh', 'tan', 'tanh', 'asin', 'arcsin', 'asinh',
+                   'arcsinh', 'atan', 'arctan', 'atanh', 'arctanh', 'sqrt', 'ceil', 'floor', 'round', 'trunc', 'fix',
+                   'frac', 'sign', 'sgn', 'signbit', 'expm1', 'log1p', 'erf', 'erfinv', 'deg2rad', 'rad2deg', 'relu',
+                   'isnan', 'isinf', 'isposinf', 'isneginf', 'conj_physical', 'angle', 'conj')
+# element-wise ops PyTorch has no compressed kernel for: its structured kernels refuse the layout
+_UNSUPPORTED_LAYOUT = ('exp', 'cos', 'cosh', 'sigmoid', 'square', 'pow', 'sub', 'subtract', 'div', 'divide',
+                       'true_divide', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'log', 'reciprocal', 'rsqrt', 'exp2',
+                       'log2', 'log10', 'clamp', 'maximum', 'minimum', 'where', '__rsub__', '_rsub', 'rsub')
+
+
+class _Named(Primitive):
+    """The identity, so that a result shows PyTorch's node for the whole operation."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.view()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+_NODES = {}
+
+
+def named(x, node):
+    """``x`` recorded under PyTorch's node name ``node`` when it has a history (itself otherwise)."""
+    if x.grad_fn is None and not x.requires_grad:
+        return x
+    cls = _NODES.get(node)
+    if cls is None:
+        cls = _NODES[node] = type(node, (_Named,), {'node_name': node})
+    return cls.apply(x)
+
+
+def _backend(t):
+    return 'SparseCsrCUDA' if t.device.type == 'cuda' else 'SparseCsrCPU'
+
+
+def refuse(name, args, kwargs):
+    sparse = next(a for a in (*args, *(kwargs or {}).values()) if isinstance(a, SparseCompressedTensor))
+    if name in _UNSUPPORTED_LAYOUT:
+        raise RuntimeError(f"unsupported tensor layout: {layout_name(sparse.layout)}")
+    raise NotImplementedError(f"Could not run 'aten::{name.strip('_')}' with arguments from the '{_backend(sparse)}' "
+                              f"backend: ember has no sparse compressed kernel for it; use to_dense() first, or the "
+                              f"operations listed in ember.sparse.")
+
+
+def _is_compressed(x):
+    return isinstance(x, SparseCompressedTensor)
+
+
+def _plain_2d(s, op):
+    if s._batch_dim() or s.dense_dim():
+        raise RuntimeError(f"{op}: ember multiplies 2-D sparse compressed matrices without batch or dense dimensions "
+                           f"only; got size {list(s.shape)}")
+
+
+# ---------------------------------------------------------------------------- products
+def _sparse_dense(s, dense):
+    """``s @ dense`` for a 2-D compressed ``s`` and a 2-D dense matrix: each stored block times the dense rows
+    under it, added into the result rows of its block row."""
+    if s.shape[1] != dense.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({s.shape[0]}x{s.shape[1]} and "
+                           f"{dense.shape[0]}x{dense.shape[1]})")
+    if s.dtype is not dense.dtype:
+        raise RuntimeError(f"expected scalar type {_scalar(s.dtype)} but found {_scalar(dense.dtype)}")
+    bh, bw = s._blocksize()
+    _, rows, cols = s._coordinates()
+    device = dense.device
+    p = dense.shape[1]
+    under = dense.reshape(s.shape[1] // bw, bw, p).index_select(0, ember.tensor(cols, device=device))
+    contributions = s._sp_values.reshape(-1, bh, bw) @ under                     # (nnz, bh, p)
+    out = ember.zeros(s.shape[0] // bh, bh, p, dtype=dense.dtype, device=device)
+    return out.index_add(0, ember.tensor(rows, device=device), contributions).reshape(s.shape[0], p)
+
+
+def _scalar(dtype):
+    from ember._tensor import _scalar_type_name
+    return _scalar_type_name(dtype)
+
+
+def transpose_2d(s):
+    """A 2-D compressed matrix transposed: the same indices read the other way (CSR <-> CSC, BSR <-> BSC)."""
+    values = s._sp_values
+    if s.layout in _BLOCKED:
+        values = values.transpose(-1 - s.dense_dim(), -2 - s.dense_dim())
+    size = list(s.shape)
+    b = s._batch_dim()
+    size[b], size[b + 1] = size[b + 1], size[b]
+    return _make(s._sp_compressed, s._sp_plain, values, size, _SWAPPED[s.layout])
+
+
+def _product(mat1, mat2, op):
+    if _is_compressed(mat1) and _is_compressed(mat2):
+        _plain_2d(mat1, op)
+        _plain_2d(mat2, op)
+        product = _sparse_dense(mat1, mat2.to_dense())
+        return product.to_sparse(layout=sparse_csr) if mat1.layout is not sparse_bsr else product.to_sparse(
+            layout=mat1.layout, blocksize=mat1._blocksize())
+    if isinstance(mat2, SparseCompressedTensor):      # dense @ sparse = (sparse^T @ dense^T)^T
+        _plain_2d(mat2, op)
+        return _sparse_dense(transpose_2d(mat2), _check_dense(mat1, mat2, True).t()).t()
+    _plain_2d(mat1, op)
+    if mat1.layout is sparse_bsc or not isinstance(mat2, Tensor) or mat2.layout is not ember.strided:
+        raise RuntimeError(f"addmm: computation on CPU is not implemented for Strided + {layout_name(mat1.layout)} @ "
+                           f"{layout_name(getattr(mat2, 'layout', None))}")
+    return _sparse_dense(mat1, _check_dense(mat2, mat1, False))
+
+
+def _check_dense(dense, sparse, left):
+    if dense.dim() != 2:
+        raise RuntimeError(f"{'mat1' if left else 'mat2'} must be a matrix, got {dense.dim()}-D tensor")
+    if left and dense.shape[1] != sparse.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({dense.shape[0]}x{dense.shape[1]} and "
+                           f"{sparse.shape[0]}x{sparse.shape[1]})")
+    return dense
+
+
+def mm(mat1, mat2, *, out=None):
+    if out is not None:
+        raise RuntimeError("mm(): ember writes no out= for sparse compressed operands")
+    return named(_product(mat1, mat2, 'mm'), 'MmBackward0')
+
+
+def sparse_mm(mat1, mat2, reduce='sum'):
+    """``ember.sparse.mm`` with a compressed operand: the dense product, recorded as PyTorch records it."""
+    if reduce != 'sum':
+        raise RuntimeError("ember.sparse.mm: reduce= other than 'sum' is not supported by ember for sparse compressed "
+                           "operands")
+    return named(_product(mat1, mat2, 'mm'), 'SparseAddmmBackward0')
+
+
+def matmul(input, other, *, out=None):
+    if out is not None:
+        raise RuntimeError("matmul(): ember writes no out= for sparse compressed operands")
+    if isinstance(other, Tensor) and not _is_compressed(other) and other.dim() == 1:
+        return named(_product(input, other.unsqueeze(1), 'matmul').squeeze(1), 'MvBackward0')
+    return named(_product(input, other, 'matmul'), 'MmBackward0')
+
+
+def _addmm(input, mat1, mat2, beta, alpha, node):
+    product = _product(mat1, mat2, 'addmm')
+    if _is_compressed(product):
+        raise RuntimeError("addmm: ember adds a dense input to a dense product only")
+    input = input.to_dense() if _is_compressed(input) else input
+    expanded = input.expand_as(product)
+    result = product * alpha if alpha != 1 else product
+    if beta != 0:
+        result = result + (expanded * beta if beta != 1 else expanded)
+    return named(result, node)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    if out is not None:
+        raise RuntimeError("addmm(): ember writes no out= for sparse compressed operands")
+    return _addmm(input, mat1, mat2, beta, alpha, 'AddmmBackward0')
+
+
+def sparse_addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    return _addmm(input, mat1, mat2, beta, alpha, 'SparseAddmmBackward0')
+
+
+def mv(input, vec, *, out=None):
+    return matmul(input, vec, out=out)
+
+
+# ---------------------------------------------------------------------------- element-wise
+def _with(s, values):
+    return _make(s._sp_compressed, s._sp_plain, values, s.shape, s.layout)
+
+
+def mul(input, other, *, out=None):
+    if out is not None:
+        raise RuntimeError("mul(): ember writes no out= for sparse compressed operands")
+    if not _is_compressed(input):
+        input, other = other, input
+    if not isinstance(other, Tensor) or other.dim() == 0:
+        return _with(input, input._sp_values * other)
+    if input.layout is not sparse_csr and input.layout not in _BLOCKED:
+        raise RuntimeError("Expected result Tensor to be of format CSR")
+    if tuple(other.shape) != tuple(input.shape):
+        raise RuntimeError(f"sparse_mask(): operands have incompatible sizes; self has size {list(other.shape)} but "
+                           f"mask has size {list(input.shape)}")
+    dense = other.to_dense() if _is_compressed(other) else other
+    _plain_2d(input, 'mul')
+    _, rows, cols = input._coordinates()
+    bh, bw = input._blocksize()
+    device = dense.device
+    blocks = dense.reshape(input.shape[0] // bh, bh, input.shape[1] // bw, bw).transpose(1, 2)
+    picked = blocks[ember.tensor(rows, device=device), ember.tensor(cols, device=device)]
+    if input.layout not in _BLOCKED:
+        picked = picked.reshape(-1)
+    return _with(input, input._sp_values * picked)
+
+
+def add(input, other, *, alpha=1, out=None):
+    if out is not None:
+        raise RuntimeError("add(): ember writes no out= for sparse compressed operands")
+    if not (_is_compressed(input) and _is_compressed(other)):
+        if not isinstance(input, Tensor) or not isinstance(other, Tensor) or (
+                _is_compressed(input) and other.dim() == 0) or (_is_compressed(other) and input.dim() == 0):
+            # (PyTorch's sparse addition reports the number as 'self')
+            sparse = input if _is_compressed(input) else other
+            raise RuntimeError(f"add: expected 'self' and 'other' to have same size, but self has size [] while other "
+                               f"has size {list(sparse.shape)} (FYI: op2-sparse addition does not currently support "
+                               f"broadcasting)")
+        dense_in = input.to_dense() if _is_compressed(input) else input
+        dense_other = other.to_dense() if _is_compressed(other) else other
+        return ember.add(dense_in, dense_other, alpha=alpha)
+    if input.layout not in _ROW_COMPRESSED:
+        raise RuntimeError(f"crow_indices expected sparse row compressed tensor layout but got "
+                           f"{layout_name(input.layout)}")
+    if other.layout is not input.layout or input.shape != other.shape:
+        raise RuntimeError(f"add: expected 'self' and 'other' to have same size, but self has size "
+                           f"{list(input.shape)} while other has size {list(other.shape)} (FYI: op2-sparse addition "
+                           f"does not currently support broadcasting)")
+    _plain_2d(input, 'add')
+    if input.layout is sparse_bsr:
+        total = input.to_dense() + other.to_dense() * alpha
+        return total.to_sparse_bsr(input._blocksize())
+    from ember.sparse._coo import _add as add_coo
+    total = add_coo(compressed_to_coo(input), compressed_to_coo(other), alpha=alpha)
+    result = coo_to_compressed(total, sparse_csr, None, None)
+    return _with(result, named(result._sp_values, 'AddBackward0'))
+
+
+def _unary(name):
+    def apply(input, *args, **kwargs):
+        return _with(input, getattr(ember, name)(input._sp_values, *args, **kwargs))
+    apply.__name__ = name
+    return apply
+
+
+# ---------------------------------------------------------------------------- reductions and shape
+def sum(input, dim=None, keepdim=False, *, dtype=None):
+    if dim is None:
+        return input._sp_values.sum(dtype=dtype)
+    if not keepdim:
+        raise RuntimeError("reduction operations on CSR tensors with keepdim=False is unsupported")
+    if input.layout is not sparse_csr:
+        raise RuntimeError(f"Currently the only compressed sparse format supported for sum.dim_IntList is CSR, but got "
+                           f"layout {layout_name(input.layout)}")
+    _plain_2d(input, 'sum')
+    summed = input.to_dense().sum(dim, keepdim=True, dtype=dtype)
+    return summed.to_sparse_csr()
+
+
+def transpose(input, dim0, dim1):
+    from ember.ops._util import wrap_dim
+    n = input.dim()
+    dim0, dim1 = wrap_dim(dim0, n), wrap_dim(dim1, n)
+    if dim0 == dim1:
+        return input
+    b = input._batch_dim()
+    kinds = ['Batch'] * b + ['Sparse'] * 2 + ['Dense'] * input.dense_dim()
+    if kinds[dim0] != kinds[dim1]:
+        raise RuntimeError(f"transpose(): can only transpose dimensions of the same type (Batch, Sparse, Dense), got "
+                           f"{dim0}({kinds[dim0]}) and {dim1}({kinds[dim1]})")
+    if input.dense_dim():
+        raise RuntimeError("transpose(): hybrid sparse compressed tensors with dense dimensions are not supported")
+    if kinds[dim0] == 'Batch':
+        raise RuntimeError("transpose(): ember does not transpose the batch dimensions of sparse compressed tensors")
+    out = transpose_2d(input)
+    return _with(out, named(out._sp_values, 'TransposeBackward0'))
+
+
+def t(input):
+    if input.dim() != 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.dim()}D")
+    out = transpose_2d(input)
+    return _with(out, named(out._sp_values, 'TBackward0'))
+
+
+FUNCTIONS = {
+    'mm': mm, 'matmul': matmul, '_rmatmul': lambda a, b: matmul(b, a), 'addmm': addmm, 'mv': mv,
+    'mul': mul, 'multiply': mul, '__rmul__': lambda a, b: mul(a, b),
+    'add': add, '__radd__': lambda a, b: add(b, a),
+    'sum': sum, 't': t, 'transpose': transpose, 'swapaxes': transpose, 'swapdims': transpose,
+    'to_dense': lambda input, *args, **kwargs: input.to_dense(*args, **kwargs),
+    'is_same_size': lambda a, b: tuple(a.shape) == tuple(b.shape),
+    'clone': lambda input, **kwargs: input.clone(**kwargs),
+}
+FUNCTIONS.update({name: _unary(name) for name in ZERO_PRESERVING})

@@ -1,0 +1,188 @@
+"""What every sparse tensor class shares (COO in ``_coo.py``, CSR/CSC/BSR/BSC in ``_compressed.py``): it keeps
+its specified elements in a dense ``values`` tensor beside its index tensors, and takes its dtype, device and
+whole autograd state from those values, so that every operation written with dense ops on the values records
+its history like any other op.
+
+A subclass sets ``_sp_values`` and ``_sp_size`` and defines ``_with_values(values)`` (the same index structure
+over other values: the gradient of a leaf) and ``_same_pattern(other)`` (whether ``other`` could be such a
+gradient).
+"""
+from ember._tensor import Tensor
+
+
+class _NoArray:
+    """A sparse tensor's stand-in for the dense array: any use by an op meant for dense tensors raises."""
+    __slots__ = ('message',)
+
+    def __init__(self, message):
+        self.message = message
+
+    def __getattr__(self, name):
+        if name.startswith('__'):
+            raise AttributeError(name)
+        raise NotImplementedError(self.message)
+
+    def __array__(self, *args, **kwargs):
+        raise NotImplementedError(self.message)
+
+
+class ValuesBacked(Tensor):
+    """A sparse tensor whose metadata and autograd state are its values' (see the module docstring)."""
+    __slots__ = ()
+
+    @property
+    def dtype(self):
+        return self._sp_values.dtype
+
+    @property
+    def device(self):
+        return self._sp_values.device
+
+    @property
+    def _device(self):
+        return self._sp_values.device
+
+    @_device.setter
+    def _device(self, value):
+        pass
+
+    @property
+    def shape(self):
+        return self._sp_size
+
+    def size(self, dim=None):
+        return self._sp_size if dim is None else self._sp_size[dim]
+
+    def dim(self):
+        return len(self._sp_size)
+
+    ndimension = dim
+
+    @property
+    def ndim(self):
+        return len(self._sp_size)
+
+    def numel(self):
+        return self._sp_size.numel()
+
+    nelement = numel
+
+    def is_floating_point(self):
+        return self.dtype.is_floating_point
+
+    def is_complex(self):
+        return self.dtype.is_complex
+
+    # ------------------------------------------------------------------ autograd (through the values)
+    @property
+    def requires_grad(self):
+        return self._sp_values.requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        self._sp_values.requires_grad = value
+
+    def requires_grad_(self, requires_grad=True):
+        self._sp_values.requires_grad_(requires_grad)
+        return self
+
+    @property
+    def _requires_grad(self):
+        return self._sp_values.requires_grad
+
+    @_requires_grad.setter
+    def _requires_grad(self, value):
+        pass
+
+    @property
+    def grad_fn(self):
+        return self._sp_values.grad_fn
+
+    @property
+    def _grad_fn(self):
+        return self._sp_values.grad_fn
+
+    @_grad_fn.setter
+    def _grad_fn(self, value):
+        pass
+
+    @property
+    def is_leaf(self):
+        return self._sp_values.grad_fn is None
+
+    @property
+    def grad(self):
+        """A leaf's gradient: a sparse tensor of its layout over its indices (the gradient of its values), as
+        PyTorch's.
+
+        Example::
+
+            >>> s = ember.tensor([[0., 2.], [3., 0.]]).to_sparse().requires_grad_()
+            >>> ember.sparse.mm(s, ember.ones(2, 1)).sum().backward()
+            >>> s.grad.to_dense()
+            tensor([[0., 1.],
+                    [1., 0.]])
+        """
+        g = self._sp_values.grad
+        return None if g is None else self._with_values(g)
+
+    @grad.setter
+    def grad(self, value):
+        if value is None:
+            self._sp_values.grad = None
+            return
+        if not self._same_pattern(value):
+            raise RuntimeError("ember can only assign to a sparse tensor's .grad a sparse tensor of its layout over "
+                               "the same indices (or None)")
+        self._sp_values.grad = value._sp_values
+
+    @grad.deleter
+    def grad(self):
+        self._sp_values.grad = None
+
+    @property
+    def _grad(self):        # (what optimizers' zero_grad reads and clears)
+        return self.grad
+
+    @_grad.setter
+    def _grad(self, value):
+        if value is None:
+            self._sp_values._grad = None
+        else:
+            self.grad = value
+
+    def detach(self):
+        return self._with_values(self._sp_values.detach())
+
+    def detach_(self):
+        self._sp_values = self._sp_values.detach()
+        return self
+
+    # ------------------------------------------------------------------ conversions kept on the values
+    def to(self, *args, **kwargs):
+        return self._with_values(self._sp_values.to(*args, **kwargs))
+
+    def double(self):
+        return self.to(_dtype('float64'))
+
+    def float(self):
+        return self.to(_dtype('float32'))
+
+    def half(self):
+        return self.to(_dtype('float16'))
+
+    def cpu(self):
+        return self.to('cpu')
+
+    def cuda(self, device=None, non_blocking=False):
+        return self.to('cuda' if device is None else device, non_blocking=non_blocking)
+
+    def __format__(self, spec):
+        return format(repr(self), spec)
+
+    __hash__ = Tensor.__hash__
+
+
+def _dtype(name):
+    import ember
+    return getattr(ember, name)
