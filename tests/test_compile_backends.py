@@ -193,3 +193,31 @@ def test_inductor_options_checked_as_pytorch_checks_them():
         ember.compile(lambda x: x, options={'max_autotune': 'x'})
     assert ember.compile(lambda x: x + 1, options={'max-autotune': True})(ember.ones(1)).item() == 2.0
     ember.compile(lambda x: x, backend='eager', options={'bogus': 1})      # only Inductor reads them
+
+
+def test_print_elsewhere_during_a_capture_prints(capsys):
+    """Only the compiled code's own ``print`` breaks the graph: another thread printing meanwhile prints."""
+    import threading
+    go, done, errors = threading.Event(), threading.Event(), []
+
+    def other_thread():
+        go.wait(10)
+        try:
+            print('from another thread')
+        except BaseException as err:        # the old process-wide swap of print made this raise
+            errors.append(err)
+        done.set()
+
+    def waits_for_the_thread(x):
+        go.set()
+        done.wait(10)
+        return x + 1
+    seen = []
+    worker = threading.Thread(target=other_thread)
+    worker.start()
+    out = ember.compile(waits_for_the_thread, backend=recording_backend(seen))(ember.ones(2))
+    worker.join(10)
+    assert errors == [] and capsys.readouterr().out == 'from another thread\n'
+    assert len(seen) == 1 and out.tolist() == [2.0, 2.0]
+    assert dynamo.explain(lambda x: print('inside') or x + 1)(ember.ones(1)).graph_break_count == 1
+    assert capsys.readouterr().out == 'inside\n'

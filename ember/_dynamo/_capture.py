@@ -13,6 +13,7 @@ import inspect
 import itertools
 import logging
 import os
+import sys
 import traceback
 import weakref
 
@@ -101,22 +102,31 @@ _EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def _user_frame():
     """The innermost frame of the user's code, as fx stack traces hold it (for the graph_code log)."""
-    frames = [f for f in traceback.extract_stack() if not os.path.abspath(f.filename).startswith(_EMBER_DIR)]
+    frames = [f for f in traceback.extract_stack() if not _in_ember(f.filename)]
     return ''.join(traceback.format_list(frames[-1:]))
 
 
 @contextlib.contextmanager
 def _print_breaks_graph():
-    """While tracing, ``print`` ends the capture (the call then runs eagerly, printing once), as
-    PyTorch's compiler breaks the graph at ``print``."""
-    def refuse(*args, **kwargs):
-        raise _CannotCapture('Unsupported: print() has side effects that a graph cannot hold')
-    original = builtins.print
-    builtins.print = refuse
+    """While tracing, the user's code calling ``print`` ends the capture (the call then runs eagerly,
+    printing once), as PyTorch's compiler breaks the graph at ``print``. The call is seen by a profile
+    hook of this thread alone (``sys.setprofile``), before ``print`` runs: other threads, and ember's
+    own code, print as ever."""
+    printer = builtins.print
+    previous = sys.getprofile()
+
+    def watch(frame, event, arg):
+        if event == 'c_call' and arg is printer and not _in_ember(frame.f_code.co_filename):
+            raise _CannotCapture('Unsupported: print() has side effects that a graph cannot hold')
+    sys.setprofile(watch)
     try:
         yield
     finally:
-        builtins.print = original
+        sys.setprofile(previous)
+
+
+def _in_ember(filename):
+    return os.path.abspath(filename).startswith(_EMBER_DIR + os.sep)
 
 
 def capture(fn, arguments):
