@@ -199,7 +199,8 @@ def cond(pred, true_fn, false_fn, operands=()):
     if not isinstance(operands, (tuple, list)):
         raise RuntimeError(f"Expect operands to be a tuple or list of possibly nested dict/list/tuple, but got "
                            f"{type(operands).__name__}.")
-    return true_fn(*operands) if bool(pred) else false_fn(*operands)
+    from ember._higher_order_ops._outputs import CondAutogradOp, from_node
+    return from_node(CondAutogradOp, true_fn(*operands) if bool(pred) else false_fn(*operands))
 
 
 def while_loop(cond_fn, body_fn, carried_inputs):
