@@ -594,11 +594,12 @@ class Function(metaclass=_FunctionMeta):
         r._device = device
         r._requires_grad = False
         r._grad_fn = None
+        if cls._view:     # (it shares its base's version counter and inference flag)
+            _mark_view(cls, _first_tensor(args), args[1:], r)
+            return r
         r._version_counter = _Version()
         if _grad_state.inference:
             r._inference = True
-        if cls._view:
-            _mark_views(cls, _first_tensor(args), args[1:], [r])
         return r
 
 
@@ -688,6 +689,31 @@ def unrecorded_unary(kernel, a):
     finally:
         _fp_leave(quiet)
     return _unrecorded_result(out)
+
+
+def unrecorded_view(cls, input, view, *view_args):
+    """``cls.apply(input, *view_args)`` for a view op ``cls`` whose forward returns ``view(array,
+    *view_args)``, on a plain CPU tensor when the call records nothing and no op observer watches;
+    None otherwise, or where ``view`` raises (the caller then runs apply, which raises the op's error).
+
+    A view of a tiny tensor (``nn.Flatten``, ``x.view(...)``) spends most of ``apply``'s time deciding
+    that nothing is recorded: the argument scan, the ctx, NumPy's error state, the forward's frame.
+    ``input`` must be exactly ``Tensor``, as in :func:`unrecorded_binary`.
+    """
+    if input.__class__ is not Tensor or _op_hooks or input._device is not CPU or \
+            (input._requires_grad and _grad_state.enabled):
+        return None
+    try:
+        out = view(input._data, *view_args)
+    except Exception:
+        return None
+    r = _new(Tensor)   # Tensor._make, inlined; the version counter is the base's
+    r._data = out
+    r._device = CPU
+    r._requires_grad = False
+    r._grad_fn = None
+    _mark_view(cls, input, view_args, r)
+    return r
 
 
 def _unrecorded_result(out):
@@ -1144,7 +1170,10 @@ def _full_promotion(args, mode):
 
 def _mark_views(cls, src, view_args, results, multi=False):
     """Outputs of a view op share the base's storage and version counter (``multi``: the op
-    returned a tuple of views)."""
+    returned a tuple of views, each of which replays the op and picks its own)."""
+    if not multi:
+        _mark_view(cls, src, view_args, results[0])
+        return
     base = src._base if src._base is not None else src
     parent_fn = src._view_fn
     if parent_fn is None:
@@ -1153,23 +1182,78 @@ def _mark_views(cls, src, view_args, results, multi=False):
     else:
         def fn(t):
             return cls.apply(parent_fn(t), *view_args)
-    inherited = isinstance(parent_fn, CustomFunctionView)   # a view of a custom Function's returned input
     for k, r in enumerate(results):
         if r is not None:
             r._base = base
             r._version_counter = src._version_counter
             if r._inference is not src._inference:   # a view is an inference tensor exactly when its base is
                 r._inference = src._inference
-            r._view_fn = MultiOutputView(fn, k, cls.node_name) if multi else CustomFunctionView(fn) if inherited \
-                else fn
-    if grad_mode._state.enabled:
-        # an in-place change through one view (or the base) re-derives the history of the others
-        views = base._live_views
-        if views is None:
-            views = base._live_views = weakref.WeakSet()
-        for r in results:
-            if r is not None:
-                views.add(r)
+            r._view_fn = MultiOutputView(fn, k, cls.node_name)
+            if grad_mode._state.enabled:
+                _add_live_view(base, r)
+
+
+def _mark_view(cls, src, view_args, r):
+    """:func:`_mark_views` for a view op's one output ``r`` (the common case, on every reshape and
+    index: no loops)."""
+    base = src._base
+    parent_fn = src._view_fn
+    if parent_fn is None:
+        base = src
+
+        def fn(t):
+            return cls.apply(t, *view_args)
+    else:
+        def fn(t):
+            return cls.apply(parent_fn(t), *view_args)
+        if isinstance(parent_fn, CustomFunctionView):   # a view of a custom Function's returned input
+            fn = CustomFunctionView(fn)
+    r._base = base
+    r._version_counter = src._version_counter
+    if src._inference:      # a view is an inference tensor exactly when its base is
+        r._inference = True
+    elif r._inference:
+        r._inference = False
+    r._view_fn = fn
+    if _grad_state.enabled:
+        _add_live_view(base, r)
+
+
+def _add_live_view(base, r):
+    """Register ``r`` among ``base``'s live views: an in-place change through one view (or the base)
+    re-derives the history of the others."""
+    views = base._live_views
+    if views is None:
+        base._live_views = _LiveViews(r)
+    else:
+        views.append(_weakref(r))
+        if len(views) > views.limit:
+            views.prune()
+
+
+class _LiveViews(list):
+    """Weak references to a base's views made while recording, which an in-place change through one of
+    them (or the base) re-derives (see ``ember/ops/inplace.py``). Plain references in a list: a WeakSet's
+    add and its removal callback cost a microsecond per view; dead references are dropped when the list
+    has doubled since it was last pruned."""
+    __slots__ = ('limit',)
+
+    def __init__(self, first):
+        list.__init__(self, (_weakref(first),))
+        self.limit = 32
+
+    def prune(self):
+        self[:] = [ref for ref in self if ref() is not None]
+        self.limit = max(32, 2 * len(self))
+
+    def alive(self):
+        """The views still alive."""
+        views = []
+        for ref in self:
+            view = ref()
+            if view is not None:
+                views.append(view)
+        return views
 
 
 class MultiOutputView:

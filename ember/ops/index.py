@@ -7,7 +7,7 @@ from ember import _user_warnings, backend
 from ember._dtype import BAREBONES, result_type, bool_, int64
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
-from ember.autograd.function import Primitive
+from ember.autograd.function import Primitive, unrecorded_view
 from ember.ops._util import wrap_dim, broadcast_error, require_tensor_args
 from ember.ops import _argparse
 from ember.ops._registry import op
@@ -286,12 +286,60 @@ def getitem(input, key):
         >>> x[[0, 2], -1]
         tensor([ 3, 11])
     """
+    if input.__class__ is Tensor:
+        r = _unrecorded_basic_view(input, key)
+        if r is not None:
+            return r
     vmapping = sys.modules.get('ember.func._batched_tensor')
     if vmapping is not None and vmapping._LEVELS:
         from ember.func import _index_rules     # index tensors batched by vmap: each element its own indices
         if _index_rules.has_batched(key):
             return _index_rules.getitem(input, key)
     return _getitem_key(input, _parse_key(key, input.shape, input._xp))
+
+
+def _unrecorded_basic_view(input, key):
+    """``input[key]`` for a key of ints and slices (steps positive or absent) that the input's dims hold,
+    when nothing is recorded (see ``unrecorded_view``): the view ``_getitem_key`` makes, without parsing the
+    key item by item. None for any other key or call."""
+    kind = key.__class__
+    shape = input._data.shape
+    if kind is int:
+        if not shape or not -shape[0] <= key < shape[0]:
+            return None
+        basic = (key,)
+        cls = SelectIndex
+    elif kind is slice:
+        if not shape or not _plain_slice(key):
+            return None
+        basic = (key,)
+        cls = BasicIndex
+    elif kind is tuple and len(key) <= len(shape):
+        dim = 0
+        for k in key:
+            if k.__class__ is int:
+                if not -shape[dim] <= k < shape[dim]:
+                    return None
+            elif k.__class__ is not slice or not _plain_slice(k):
+                return None
+            dim += 1
+        basic = key
+        cls = _basic_node(key, shape)
+    else:
+        return None
+    return unrecorded_view(cls, input, _basic_get, (basic, None))
+
+
+def _plain_slice(k):
+    """A slice of ints or Nones whose step is positive or absent (others take the general path)."""
+    start, stop, step = k.start, k.stop, k.step
+    return (step is None or step.__class__ is int and step > 0) and (start is None or start.__class__ is int) \
+        and (stop is None or stop.__class__ is int)
+
+
+def _basic_get(x, key):
+    """The view of array ``x`` at a parsed key's basic part (``_IndexBase.forward``'s, for such keys)."""
+    return x[_view_key(key[0])]
 
 
 class IndexPut(Primitive):

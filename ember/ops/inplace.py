@@ -168,7 +168,7 @@ def _rederive_other_views(t):
     views = base._live_views
     if not views:
         return
-    for view in list(views):
+    for view in views.alive():
         if view is not t and view._base is base:
             again = view._view_fn(base)
             view._grad_fn, view._output_nr, view._requires_grad = again._grad_fn, again._output_nr, True

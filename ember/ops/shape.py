@@ -5,7 +5,7 @@ from ember.ops._quantized_fallback import quantized_or_raise
 from ember import _formats
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
-from ember.autograd.function import Primitive
+from ember.autograd.function import Primitive, unrecorded_view
 from ember.ops._util import int_arg as _int_arg, shape_arg, wrap_dim, wrap_dims, tensor_sequence
 from ember.ops import _argparse
 from ember.ops._registry import op
@@ -14,6 +14,11 @@ from ember.ops._numpy_keywords import NOT_GIVEN, take, take_required
 
 
 def _infer_shape(shape, numel):
+    n = 1
+    for s in shape:
+        n *= s
+    if n == numel and (not shape or min(shape) >= 0):   # (the common case: every size given)
+        return shape if type(shape) is tuple else tuple(shape)
     shape = list(shape)
     neg = [i for i, s in enumerate(shape) if s == -1]
     if len(neg) > 1:
@@ -51,22 +56,28 @@ class View(Primitive):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
-        shape = _infer_shape(shape, x.size)
-        try:
-            return x.reshape(shape, copy=False)
-        except (ValueError, TypeError):
-            out = x.view()
-            try:
-                out.shape = shape
-            except AttributeError:
-                raise RuntimeError("view size is not compatible with input tensor's size and stride (at least "
-                                   "one dimension spans across two contiguous subspaces). Use .reshape(...) "
-                                   "instead.") from None
-            return out
+        return _view_array(x, shape)
 
     @staticmethod
     def backward(ctx, g):
         return g.reshape(ctx.in_shape), None
+
+
+def _view_array(x, shape):
+    """The array ``x`` viewed with ``shape`` (one ``-1`` inferred); PyTorch's errors where the sizes or the
+    strides do not allow it."""
+    shape = _infer_shape(shape, x.size)
+    try:
+        return x.reshape(shape, copy=False)
+    except (ValueError, TypeError):
+        out = x.view()
+        try:
+            out.shape = shape
+        except AttributeError:
+            raise RuntimeError("view size is not compatible with input tensor's size and stride (at least "
+                               "one dimension spans across two contiguous subspaces). Use .reshape(...) "
+                               "instead.") from None
+        return out
 
 
 class UnsafeView(Primitive):
@@ -121,7 +132,9 @@ def view(input, *shape, dtype=None, size=None):
     if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list)) and shape[0] is not None:
         from ember._dtype import to_dtype
         return view_dtype(input, to_dtype(shape[0]))
-    return View.apply(input, shape_arg(shape))
+    shape = shape_arg(shape)
+    r = unrecorded_view(View, input, _view_array, shape)
+    return View.apply(input, shape) if r is None else r
 
 
 def view_dtype(input, dtype):
@@ -215,6 +228,9 @@ def reshape(input, *shape):
     except AttributeError:      # not a tensor: PyTorch's argument error for the op called
         _argparse.refuse_from_stack()
         raise
+    r = unrecorded_view(View, input, _view_array, shape)   # (None where it would copy, or raise)
+    if r is not None:
+        return r
     if x.flags.c_contiguous or _can_view(x, _infer_shape(shape, x.size)):
         return View.apply(input, shape)
     return UnsafeView.apply(input, shape)
@@ -278,6 +294,19 @@ def flatten(input, start_dim=0, end_dim=-1):
         >>> ember.flatten(ember.tensor([[1, 2], [3, 4]]))
         tensor([1, 2, 3, 4])
     """
+    if input.__class__ is Tensor and type(start_dim) is int and type(end_dim) is int:
+        # (the common call, nn.Flatten's: what the general path below computes, without its calls)
+        shape = input._data.shape
+        nd = len(shape)
+        s = start_dim + nd if start_dim < 0 else start_dim
+        e = end_dim + nd if end_dim < 0 else end_dim
+        if 0 <= s < e < nd:
+            n = 1
+            for d in shape[s:e + 1]:
+                n *= d
+            r = unrecorded_view(View, input, _view_array, shape[:s] + (n,) + shape[e + 1:])
+            if r is not None:
+                return r
     try:
         nd = input.ndim
     except AttributeError:      # not a tensor: PyTorch's argument error for the op called
@@ -720,6 +749,10 @@ def permute(input, *dims):
     return Permute.apply(input, wrapped)
 
 
+def _t_array(x):
+    return x.T if x.ndim == 2 else x.view()
+
+
 class Transpose(Primitive):
     node_name = 'TransposeBackward0'
     _view = True
@@ -734,6 +767,11 @@ class Transpose(Primitive):
         return g.transpose(*ctx.d), None, None
 
 
+def _transpose_array(x, d0, d1):
+    """Transpose's forward on a NumPy array."""
+    return x.swapaxes(d0, d1) if x.ndim else x.view()   # a 0-d tensor "transposes" to itself
+
+
 class T(Primitive):
     """t(): swaps the two dims of a matrix; a 0-D or 1-D tensor comes back as a view of itself."""
     node_name = 'TBackward0'
@@ -741,7 +779,7 @@ class T(Primitive):
 
     @staticmethod
     def forward(ctx, x):
-        return x.T if x.ndim == 2 else x.view()
+        return _t_array(x)
 
     @staticmethod
     def backward(ctx, g):
@@ -777,8 +815,12 @@ def transpose(input, dim0, dim1):
     except AttributeError:      # not a tensor: PyTorch's argument error for the op called
         _argparse.refuse_from_stack()
         raise
+    d0, d1 = wrap_dim(dim0, nd), wrap_dim(dim1, nd)
+    r = unrecorded_view(Transpose, input, _transpose_array, d0, d1)
+    if r is not None:
+        return r
     try:
-        return Transpose.apply(input, wrap_dim(dim0, nd), wrap_dim(dim1, nd))
+        return Transpose.apply(input, d0, d1)
     except NotImplementedError as error:
         return quantized_or_raise(error, 'transpose', input, dim0, dim1)
 
@@ -823,7 +865,8 @@ def t(input):
         raise
     if nd > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return T.apply(input)
+    r = unrecorded_view(T, input, _t_array)
+    return T.apply(input) if r is None else r
 
 
 @op('ember', 'Tensor')
