@@ -13,6 +13,11 @@ Measures (each library in its own subprocess, the same code with ``torch`` or ``
 * ``gelu_ms``: exact ``F.gelu`` of a 256x4096 float32 tensor (forward, no grad).
 * ``bilinear_ms`` / ``bicubic_ms``: ``F.interpolate`` of an 8x32x32x32 float32 tensor, scale factor 2
   (forward, no grad).
+* ``flatten_us``, ``identity_us``, ``relu_us``, ``dropout_eval_us``: one call of ``nn.Flatten()``,
+  ``nn.Identity()``, ``nn.ReLU()``, ``nn.Dropout()`` in eval mode on a tiny tensor (8x4x4, or 8x16),
+  the per-call overhead of small modules (``Module.__call__`` and the op behind it).
+* ``linear16_us`` / ``linear16_no_grad_us``: ``nn.Linear(16, 16)`` on 8x16, its parameters requiring
+  grad (so the call records a graph) / under no_grad.
 * ``mlp_rss_mb``: growth of the process's peak RSS (``resource.getrusage``) over 50 MLP training
   steps after the imports, measured in a fresh process per library so both are counted the same way.
 """
@@ -21,7 +26,7 @@ import subprocess
 import sys
 import time
 
-from _common import import_lib, lenet
+from _common import best, import_lib, lenet, side_by_side
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -61,10 +66,24 @@ def _best_ms(fn, number, repeat=5, warmup=3):
     return best * 1e3
 
 
+def _module_calls(lib, res):
+    nn = lib.nn
+    x = lib.randn(8, 4, 4)
+    xs = lib.randn(8, 16)
+    calls = {'flatten_us': (nn.Flatten(), x), 'identity_us': (nn.Identity(), x), 'relu_us': (nn.ReLU(), xs),
+             'dropout_eval_us': (nn.Dropout().eval(), xs), 'linear16_us': (nn.Linear(16, 16), xs)}
+    for name, (module, inp) in calls.items():
+        res[name] = best(lambda: module(inp), 2000) * 1e6
+    linear = calls['linear16_us'][0]
+    with lib.no_grad():
+        res['linear16_no_grad_us'] = best(lambda: linear(xs), 2000) * 1e6
+
+
 def bench(lib_name):
     lib = _import(lib_name)
     lib.manual_seed(0)
     res = {}
+    _module_calls(lib, res)
     x = lib.rand(64, 1, 28, 28)
     y = lib.randint(0, 10, (64,))
     mlp = _mlp(lib)
@@ -112,25 +131,26 @@ def _run(python, mode, lib_name):
 
 
 def main():
-    if len(sys.argv) > 2 and sys.argv[1] in ('--one', '--mem'):
-        fn = bench if sys.argv[1] == '--one' else memory
-        print(repr(fn(sys.argv[2])))
+    if len(sys.argv) > 2 and sys.argv[1] == '--mem':
+        print(repr(memory(sys.argv[2])))
         return
-    ours = _run(sys.executable, '--one', 'ember')
-    ours.update(_run(sys.executable, '--mem', 'ember'))
+    if len(sys.argv) > 2 and sys.argv[1] == '--one':
+        side_by_side(__file__, bench)   # (prints this library's measures)
+        return
+    os.environ.setdefault('TORCH_PYTHON', (_torch_python() or [sys.executable])[0])
+    side_by_side(__file__, bench, width=20, digits=2)   # the timings: interleaved rounds, medians
+    ours = _run(sys.executable, '--mem', 'ember')
     theirs = None
     for python in _torch_python():
         try:
-            theirs = _run(python, '--one', 'torch')
-            theirs.update(_run(python, '--mem', 'torch'))
+            theirs = _run(python, '--mem', 'torch')
             break
         except (subprocess.CalledProcessError, FileNotFoundError, SyntaxError):
             continue
-    print(f"{'measure':<16}{'ember':>10}{'torch':>10}{'ratio':>8}")
     for k, v in ours.items():
         t = theirs.get(k) if theirs else None
         ratio = f'{v / t:.2f}' if t else '-'
-        print(f"{k:<16}{v:>10.2f}{(t if t else float('nan')):>10.2f}{ratio:>8}")
+        print(f"{k:<20}{v:>12.2f}{(t if t else float('nan')):>12.2f}{ratio:>8}")
 
 
 if __name__ == '__main__':
