@@ -54,7 +54,9 @@ from ember._dtype import ALL_DTYPES, BAREBONES, FLOAT8, HAS_BFLOAT16, dtype as _
 
 # dtypes PyTorch saves as bytes in an UntypedStorage, naming the dtype in the tensor's rebuild
 _UNTYPED_SAVED = frozenset(BAREBONES + FLOAT8)
+from ember._formats import layout as _layout
 from ember._tensor import Size, Tensor
+from ember.sparse._values_backed import ValuesBacked
 from ember.storage import TypedStorage, UntypedStorage
 from ember._tensor import _contiguous_strides
 from ember import _serialization_options as _options
@@ -105,6 +107,8 @@ _REBUILD_TENSOR_V3 = _TorchName('torch._utils', '_rebuild_tensor_v3')
 _REBUILD_PARAMETER = _TorchName('torch._utils', '_rebuild_parameter')
 _REBUILD_PARAMETER_WITH_STATE = _TorchName('torch._utils', '_rebuild_parameter_with_state')
 _REBUILD_FROM_TYPE_V2 = _TorchName('torch._tensor', '_rebuild_from_type_v2')
+_REBUILD_SPARSE = _TorchName('torch._utils', '_rebuild_sparse_tensor')
+_GET_LAYOUT = _TorchName('torch.serialization', '_get_layout')
 _TORCH_TENSOR = _TorchName('torch', 'Tensor')
 _TORCH_SIZE = _TorchName('torch', 'Size')
 _TORCH_DEVICE = _TorchName('torch', 'device')
@@ -230,6 +234,8 @@ class _SavePickler(pickle._Pickler):
             return obj.name                     # a bare global: torch.float32, torch.FloatStorage
         if isinstance(obj, Size):
             return _TORCH_SIZE, (tuple(obj),)
+        if isinstance(obj, _layout):
+            return _GET_LAYOUT, (f'torch.{obj.name}',)
         if isinstance(obj, _device):
             return _TORCH_DEVICE, ((obj.type,) if obj.index is None else (obj.type, obj.index))
         if type(obj) is types.FunctionType and _torch_function_name(obj) is None:
@@ -260,6 +266,8 @@ class _SavePickler(pickle._Pickler):
         self.memoize(obj)
 
     def _reduce_tensor(self, t):
+        if isinstance(t, ValuesBacked):     # sparse: PyTorch's _rebuild_sparse_tensor(layout, (indices..., values, size))
+            return _REBUILD_SPARSE, (t.layout, t._sparse_parts())
         if t.is_quantized:      # PyTorch's _rebuild_qtensor over a QInt8Storage (ember/quantized/_serialization.py)
             from ember.quantized._serialization import reduce_qtensor
             return reduce_qtensor(self, t, _torch_name, _StorageRef)
@@ -798,13 +806,23 @@ _TENSOR_REBUILDERS = (_rebuild_tensor, _rebuild_tensor_v2, _rebuild_tensor_v3, _
                       _rebuild_parameter_with_state)
 
 
+_LAYOUT_NAMES = ('strided', 'sparse_coo', 'sparse_csr', 'sparse_csc', 'sparse_bsr', 'sparse_bsc')
+
+
 def _get_layout(name):
-    # NOTE: only the layout name itself: a lookup of any ember attribute by name would hand a crafted
+    # NOTE: only the layout names themselves: a lookup of any ember attribute by name would hand a crafted
     # weights-only checkpoint functions such as ember.save to call
-    if name != 'torch.strided':
-        raise pickle.UnpicklingError(f"ember supports only the strided layout, not {name!r}")
-    import ember
-    return ember.strided
+    if not (name.startswith('torch.') and name[6:] in _LAYOUT_NAMES):
+        raise pickle.UnpicklingError(f"ember supports the strided and sparse layouts only, not {name!r}")
+    from ember import _formats
+    return getattr(_formats, name[6:])
+
+
+def _rebuild_sparse_tensor(layout, data):
+    """A sparse tensor from a checkpoint (PyTorch's ``torch._utils._rebuild_sparse_tensor``): built unchecked,
+    then checked when :class:`ember.sparse.check_sparse_tensor_invariants` is on, as PyTorch does."""
+    from ember.sparse._values_backed import rebuild_sparse
+    return rebuild_sparse(layout, data, check=None)
 
 
 _TORCH_GLOBALS = {}
@@ -822,6 +840,7 @@ def _torch_globals():
         ('torch._utils', '_rebuild_parameter_with_state'): _rebuild_parameter_with_state,
         ('torch._tensor', '_rebuild_from_type_v2'): _rebuild_from_type_v2,
         ('torch.serialization', '_get_layout'): _get_layout,
+        ('torch._utils', '_rebuild_sparse_tensor'): _rebuild_sparse_tensor,
         ('torch', 'Tensor'): Tensor,
         ('torch', 'Size'): Size,
         ('torch', 'device'): _device,

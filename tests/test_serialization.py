@@ -326,7 +326,7 @@ def test_allowlisted_functions_hand_out_nothing_callable(tmp_path):
                + str(target).encode() + b'\x86R.')
     raw = tmp_path / 'crafted.pkl'
     raw.write_bytes(payload)
-    with pytest.raises(pickle.UnpicklingError, match="only the strided layout, not 'save'"):
+    with pytest.raises(pickle.UnpicklingError, match="the strided and sparse layouts only, not 'save'"):
         ember.load(raw)
     assert not target.exists()
     sd = b'\x80\x02ctorch.serialization\n_get_layout\nX\r\x00\x00\x00torch.strided\x85R.'

@@ -180,6 +180,9 @@ class SparseCompressedTensor(ValuesBacked):
     def is_contiguous(self, memory_format=None):
         raise RuntimeError("Sparse CSR tensors do not have is_contiguous")
 
+    def _sparse_parts(self):
+        return self._sp_compressed, self._sp_plain, self._sp_values, self._sp_size
+
     def _with_values(self, values):
         device = values.device
         return _make(self._sp_compressed.to(device), self._sp_plain.to(device), values, self._sp_size,

@@ -96,6 +96,9 @@ class SparseCOOTensor(ValuesBacked):
             raise RuntimeError("Cannot get values on an uncoalesced tensor, please call .coalesce() first")
         return self._sp_values
 
+    def _sparse_parts(self):
+        return self._sp_indices, self._sp_values, self._sp_size, self._sp_coalesced
+
     def _with_values(self, values):
         return _make(self._sp_indices.to(values.device), values, self._sp_size, self._sp_coalesced)
 

@@ -182,6 +182,48 @@ class ValuesBacked(Tensor):
 
     __hash__ = Tensor.__hash__
 
+    # ------------------------------------------------------------------ pickling and copies
+    def __reduce_ex__(self, proto):
+        """Pickle support: the layout and the parts (index tensors, values, size) it is rebuilt from, as
+        PyTorch pickles sparse tensors.
+
+        Example::
+
+            >>> import pickle
+            >>> s = ember.tensor([[0., 2.], [3., 0.]]).to_sparse_csr()
+            >>> pickle.loads(pickle.dumps(s)).to_dense()
+            tensor([[0., 2.],
+                    [3., 0.]])
+        """
+        return rebuild_sparse, (self.layout, self._sparse_parts())
+
+    def __deepcopy__(self, memo):
+        if not self.is_leaf:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                               "protocol at the moment.  If you were attempting to deepcopy a module, this may be "
+                               "because of a torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        import copy
+        parts = tuple(copy.deepcopy(p, memo) if isinstance(p, Tensor) else p for p in self._sparse_parts())
+        copied = rebuild_sparse(self.layout, parts, check=False)
+        memo[id(self)] = copied
+        return copied
+
+
+def rebuild_sparse(layout, data, check=None):
+    """A sparse tensor of ``layout`` from its parts (``(indices, values, size[, is_coalesced])`` for COO,
+    ``(compressed_indices, plain_indices, values, size)`` for the compressed layouts), unchecked unless ``check``
+    (by default: whether :class:`ember.sparse.check_sparse_tensor_invariants` is on)."""
+    import ember
+    from ember.sparse._coo import check_sparse_tensor_invariants
+    check = check_sparse_tensor_invariants.is_enabled() if check is None else check
+    if layout is ember.sparse_coo:
+        indices, values, size, *coalesced = data
+        return ember.sparse_coo_tensor(indices, values, size, check_invariants=check,
+                                       is_coalesced=coalesced[0] if coalesced else None)
+    compressed, plain, values, size = data
+    return ember.sparse_compressed_tensor(compressed, plain, values, size, layout=layout, check_invariants=check)
+
 
 def _dtype(name):
     import ember
