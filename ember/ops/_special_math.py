@@ -1,7 +1,7 @@
 """NumPy kernels for the gamma family and the orthogonal polynomials (float64 in, float64 out).
 
-Written from the standard formulas: Lanczos' approximation for log-gamma, the asymptotic series
-with upward recurrence for digamma, Euler-Maclaurin summation for Hurwitz's zeta (and so every
+Written from the standard formulas: Lanczos' approximation for log-gamma, PyTorch's (Cephes')
+steps for digamma, Euler-Maclaurin summation for Hurwitz's zeta (and so every
 polygamma), three-term recurrences for the polynomials.
 """
 import functools
@@ -77,25 +77,46 @@ def _lgamma_stepped_down(x):
     return _lgamma_near_zeros(y) + np.log(product)
 
 
+# Cephes' asymptotic series for digamma beyond 10, highest power first (PyTorch's coefficients)
+_DIGAMMA_SERIES = (8.33333333333333333333E-2, -2.10927960927960927961E-2, 7.57575757575757575758E-3,
+                   -4.16666666666666666667E-3, 3.96825396825396825397E-3, -8.33333333333333333333E-3,
+                   8.33333333333333333333E-2)
+_PSI_10 = 2.25175258906672110764
+
+
 def digamma(x):
-    x = np.asarray(x, np.float64)
-    with np.errstate(divide='ignore', invalid='ignore'):
-        reflect = x < 0
-        y = np.where(reflect, 1 - x, x)
+    """PyTorch's CPU digamma (Cephes' algorithm), step for step in the input's precision: float64 for
+    float64, float32 for the other floating types (PyTorch computes half types in float32): the
+    recurrence psi(x) = psi(x + 1) - 1/x up to 10 (exactly psi(10) there), then log(x) - 1/(2x) minus
+    the series in 1/x^2; a negative x reflects, psi(1 - x) - pi / tan(pi r) with r x's fractional part
+    (tan in float64 from the C library, as PyTorch's; NumPy's differs in the last bit)."""
+    x = np.asarray(x)
+    wide = x.dtype == np.float64
+    ft = np.float64 if wide else np.float32
+    x = x.astype(ft, copy=False)
+    with np.errstate(divide='ignore', invalid='ignore', over='ignore'):
+        negative = x < 0
+        y = np.where(negative, ft(1) - x, x)
         acc = np.zeros_like(y)
-        for _ in range(10):  # psi(y) = psi(y + 1) - 1/y until y >= 10, where the series is exact to eps
+        small = y < 10
+        while small.any():
+            acc = np.where(small, acc - ft(1) / y, acc)
+            y = np.where(small, y + ft(1), y)
             small = y < 10
-            acc = acc - np.where(small, 1 / np.where(small, y, 1), 0)
-            y = np.where(small, y + 1, y)
-        inv2 = 1 / (y * y)
-        series = np.zeros_like(y)
-        for k in range(len(_BERNOULLI) - 1, -1, -1):  # Horner: sum_k B_2k / (2k y^2k)
-            series = (series + _BERNOULLI[k] / (2 * k + 2)) * inv2
-        out = np.log(y) - 0.5 / y - series + acc
-        # reflection: psi(x) = psi(1 - x) - pi / tan(pi x)
-        out = np.where(reflect, out - math.pi / np.tan(math.pi * x), out)
-        out = np.where(x == 0, -np.inf, out)                          # PyTorch's value at 0
-        out = np.where((x < 0) & (x == np.floor(x)), np.nan, out)     # the poles
+        z = ft(1) / (y * y)
+        poly = np.full_like(y, _DIGAMMA_SERIES[0])
+        for c in _DIGAMMA_SERIES[1:]:
+            poly = poly * z + ft(c)
+        series = np.where(y < 1e17, z * poly, ft(0))
+        # float32: log rounded from float64's (the C library's logf is within an ulp of it, almost always equal)
+        log = np.log(y) if wide else np.log(y.astype(np.float64)).astype(np.float32)
+        out = np.where(y == 10, acc + ft(_PSI_10), acc + log - ft(0.5) / y - series)
+        if negative.any():
+            frac = np.fmod(x[negative].astype(np.float64), 1.0)
+            tangent = np.fromiter(map(math.tan, (math.pi * frac).tolist()), np.float64, frac.size)
+            out[negative] = out[negative] - (math.pi / tangent).astype(ft)
+        out = np.where(x == 0, np.copysign(ft(np.inf), -x), out)      # +-0: -+inf, as PyTorch
+        out = np.where(negative & (x == np.trunc(x)), np.nan, out)     # the poles
     return out
 
 
