@@ -10,6 +10,7 @@ import numpy as np
 from ember import backend
 from ember._tensor import Tensor
 from ember.distributed import _mpi
+from ember.distributed._gloo_ring import ring_reduce
 from ember.distributed._group import _default_group, _group_rank, _not_member, _warn_not_in_group
 from ember.distributed._reduce_op import ReduceOp, as_red_op
 from ember.distributed import _comm_count
@@ -158,7 +159,19 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
 
 
 def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_dst=None):
-    """Reduce ``tensor`` across the group onto rank ``dst`` (others' tensors are left as they are)."""
+    """Reduce ``tensor`` across the group onto rank ``dst``.
+
+    Only ``dst``'s result is the reduction. As with PyTorch, the tensor on the other ranks changes too: a CPU
+    tensor is left as PyTorch's CPU back end (gloo) leaves it, holding the partial reductions of its ring
+    (with ``ReduceOp.AVG``, divided by the group size), and a CUDA tensor is left as it was (NCCL).
+
+    >>> t = ember.arange(4.) + 10 * dist.get_rank()    # doctest: +SKIP
+    >>> dist.reduce(t, dst=0)                          # with 2 ranks  # doctest: +SKIP
+    >>> t                                              # on rank 0     # doctest: +SKIP
+    tensor([10., 12., 14., 16.])
+    >>> t                                              # on rank 1     # doctest: +SKIP
+    tensor([10., 11., 14., 16.])
+    """
     _check_tensor(tensor, 'tensor')
     pg = _begin(group, 'reduce')
     if pg is None:
@@ -168,7 +181,21 @@ def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_
     src = _host(tensor).view(view)
     comm, n, me = pg._comm, pg.size(), pg.rank()
     MPI = _mpi.load()
-    if dt is not None:
+    if tensor._device.type == 'cpu':
+        # NOTE: gloo's ring leaves every rank's tensor partly reduced; replaying it needs every rank's input
+        # on every rank (an all-gather: n times reduce's traffic)
+        flat = src.reshape(-1)
+        if flat.dtype.kind == 'c':     # gloo cuts a complex tensor as its real and imaginary parts
+            flat = flat.view(flat.real.dtype)
+        everyone = np.empty((n, flat.size), flat.dtype)
+        req = comm.Iallgather([_bytes(flat), MPI.BYTE], [_bytes(everyone), MPI.BYTE])
+
+        def finish():
+            out = ring_reduce(list(everyone), root, _mpi.numpy_op(op))[me]
+            if op is ReduceOp.AVG:
+                out = (out / n).astype(out.dtype)
+            _write(tensor, out.view(tensor._data.dtype))
+    elif dt is not None:
         out = np.empty_like(src) if me == root else None
         req = comm.Ireduce([src, dt], [out, dt] if out is not None else None, _mpi.mpi_op(MPI, op), root=root)
 

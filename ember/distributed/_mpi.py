@@ -68,11 +68,16 @@ def mpi_op(MPI, op):
             ReduceOp.BXOR: MPI.BXOR}[op]
 
 
+def numpy_op(op):
+    """NumPy's element-wise function for a ReduceOp (AVG is a SUM the caller divides)."""
+    return {ReduceOp.SUM: np.add, ReduceOp.AVG: np.add, ReduceOp.PRODUCT: np.multiply, ReduceOp.MIN: np.minimum,
+            ReduceOp.MAX: np.maximum, ReduceOp.BAND: np.bitwise_and, ReduceOp.BOR: np.bitwise_or,
+            ReduceOp.BXOR: np.bitwise_xor}[op]
+
+
 def numpy_reduce(op, arrays):
     """Reduce a sequence of same-shaped arrays in rank order (the fallback for dtypes MPI lacks)."""
-    fn = {ReduceOp.SUM: np.add, ReduceOp.AVG: np.add, ReduceOp.PRODUCT: np.multiply, ReduceOp.MIN: np.minimum,
-          ReduceOp.MAX: np.maximum, ReduceOp.BAND: np.bitwise_and, ReduceOp.BOR: np.bitwise_or,
-          ReduceOp.BXOR: np.bitwise_xor}[op]
+    fn = numpy_op(op)
     out = arrays[0].copy()
     for a in arrays[1:]:
         fn(out, a, out=out)
