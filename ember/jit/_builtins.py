@@ -63,6 +63,10 @@ def _size(t, dim=None):
     return list(t.shape) if dim is None else t.shape[dim]
 
 
+def _set_grad_enabled(mode):
+    ember.set_grad_enabled(mode)        # takes effect at once, as the plain call does
+
+
 # TorchScript builtins on numbers, lists, strings and dicts (used when no tensor takes part)
 _SCALAR = {
     'add': lambda a, b: a + b, 'sub': lambda a, b: a - b, 'mul': lambda a, b: a * b, 'div': _div,
@@ -85,6 +89,7 @@ _SCALAR = {
     'device': lambda spec: ember.device(spec), 'dict': dict, 'isfinite': math.isfinite,
     'isnan': math.isnan, 'isinf': math.isinf, 'ord': ord, 'chr': chr, 'hash': hash,
     'all': all, 'any': any, 'sum': sum, 'sorted': sorted, 'bin': bin, 'divmod': divmod,
+    'set_grad_enabled': _set_grad_enabled,
 }
 # the same builtins are needed on tensors' shapes (lists of ints) even though a name exists in ember
 _ALWAYS_SCALAR_FIRST = ('len', 'format', 'append', 'list', 'str', '__is__', '__isnot__', '__not__', 'keys',

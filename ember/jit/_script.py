@@ -17,8 +17,10 @@ from ember import nn
 from ember.jit import _script_code, _script_modules
 from ember.jit._archive_write import ScriptArchive
 from ember.jit._script_foreign import ForeignClass, merge_archives
+from ember.jit._script_args import check_call
 from ember.jit._script_frontend import FunctionCompiler, Signature
 from ember.jit._script_module import RecursiveScriptModule
+from ember.jit._script_statements import NO_GRAD, NO_GRAD_SOURCE
 from ember.jit._script_types import Expr, ModuleType, literal, type_of_value
 from ember.jit._trace import ScriptFunction
 from ember.jit._trace_code import _MIN_VERSION, _OP_VERSIONS, torch_class_path
@@ -199,6 +201,7 @@ class ScriptUnit:
         self.classes = {}           # id(module): ClassCompiler
         self.functions = {}         # function: (qualified name, Signature, body)
         self.compiling = set()
+        self.uses_no_grad = False       # a ``with torch.no_grad():`` block: TorchScript's no_grad class joins
 
     def module_class(self, module):
         cc = self.classes.get(id(module))
@@ -247,6 +250,9 @@ class ScriptUnit:
             module, name = qualified.rsplit('.', 1)
             text = signature.header(name) + '\n' + ''.join(f'  {line}\n' for line in body)
             sources[module] = sources.get(module, '') + text
+        if self.uses_no_grad:
+            module = NO_GRAD.rsplit('.', 1)[0]
+            sources[module] = sources.get(module, '') + NO_GRAD_SOURCE
         return sources
 
 
@@ -372,6 +378,8 @@ def _install_python_methods(unit, code_root):
     """``@ignore`` methods: the compiled class calls the original module's Python method."""
     for cc in unit.classes.values():
         code_class = _script_code.lookup(code_root, cc.qualified)
+        if not isinstance(cc, ForeignClass):        # what a call's arguments are checked against
+            code_class._script_signatures = {name: signature for name, (signature, _) in cc.methods.items()}
         for name in cc.ignored:
             def call(self, *args, _name=name, **kwargs):
                 return self.__dict__['_python_methods'][_name](*args, **kwargs)
@@ -399,6 +407,10 @@ class _FunctionHolder(nn.Module):
 
 class ScriptedFunction(ScriptFunction):
     """A function compiled by :func:`ember.jit.script`; called, it runs the compiled program."""
+
+    def __call__(self, *args, **kwargs):
+        check_call(self.name, self._signature, args, kwargs)     # PyTorch's errors for arguments that do not fit
+        return self._program_module(*args, **kwargs)
 
     @property
     def graph(self):
@@ -428,5 +440,6 @@ def script_function(fn):
     program = _build(unit, holder, {id(holder): '__torch__.PlaceholderModule'}, code_root, archive)
     scripted = ScriptedFunction(program, fn.__name__)
     scripted.__doc__ = fn.__doc__
+    scripted._signature = signature
     scripted._script_source_function = fn       # what a function scripted later compiles when it calls this one
     return scripted

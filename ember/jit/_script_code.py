@@ -105,7 +105,8 @@ _ALLOWED_DUNDERS = {'__torch__', '__parameters__', '__buffers__', '__init__', '_
                     '__le__', '__gt__', '__ge__', '__hash__', '__str__', '__repr__', '__bool__', '__iter__',
                     '__next__', '__call__', '__is__', '__isnot__', '__not__', '__and__', '__or__',
                     '__range_length', '__derive_index', '__annotations__', '__module__', '__qualname__',
-                    '__name__', '__interpolate', '__upsample', '__upsample_bilinear', '__round_to_zero_floordiv'}
+                    '__name__', '__interpolate', '__upsample', '__upsample_bilinear', '__round_to_zero_floordiv',
+                    '__new__', '__enter__', '__exit__'}
 
 
 class UnsupportedCode(RuntimeError):

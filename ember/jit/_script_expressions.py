@@ -11,6 +11,10 @@ from ember.jit._script_types import NOCONST, Expr, ModuleType, element_type, lit
     type_of_value, unify
 
 
+_REFLECTED = {'add': 'torch.add({1}, {0})', 'mul': 'torch.mul({1}, {0})', 'sub': 'torch.add(torch.neg({1}), {0})',
+              'div': 'torch.mul(torch.reciprocal({1}), {0})'}
+
+
 class ExpressionCompiler:
     """The expression half of ``FunctionCompiler``: ``expr(node, env)`` dispatches to ``expr_<node kind>``."""
 
@@ -89,7 +93,11 @@ class ExpressionCompiler:
         op = syntax.BINARY.get(type(node.op))
         if op is None:
             raise self.error(node, f"unsupported binary operator {type(node.op).__name__}")
-        return Expr(f'torch.{op}({left.text}, {right.text})', self._binary_type(op, left, right))
+        tp = self._binary_type(op, left, right)
+        if left.type in ('int', 'float', 'bool') and right.type == 'Tensor' and op in _REFLECTED:
+            # a number on the left: the tensor's reflected operator (2 - x is -x + 2), as TorchScript writes it
+            return Expr(_REFLECTED[op].format(left.text, right.text), tp)
+        return Expr(f'torch.{op}({left.text}, {right.text})', tp)
 
     @staticmethod
     def _binary_type(op, left, right):

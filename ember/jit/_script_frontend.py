@@ -29,8 +29,9 @@ from ember.jit.frontend import NotSupportedError, SourceSpot, UnsupportedNodeErr
 class Signature:
     """A compiled function's parameters ([(name, type, default text or None)]) and return type."""
 
-    def __init__(self, params, returns):
+    def __init__(self, params, returns, inferred=()):
         self.params, self.returns = params, returns
+        self.inferred = frozenset(inferred)     # parameters typed Tensor for want of an annotation
 
     def header(self, name, self_type=None):
         parts = [f'self: {self_type}'] if self_type else []
@@ -121,6 +122,8 @@ class FunctionCompiler(StatementCompiler, ExpressionCompiler, CallCompiler):
                 if tp == 'Tensor' and arg.annotation is None and text == 'None':
                     tp = 'Optional[Tensor]'
             params.append((arg.arg, tp, text))
+        self.inferred = {arg.arg for arg in positional if arg.annotation is None and dict(
+            (n, tp) for n, tp, _ in params)[arg.arg] == 'Tensor'}
         return params
 
     def _static_value(self, node):
@@ -137,7 +140,7 @@ class FunctionCompiler(StatementCompiler, ExpressionCompiler, CallCompiler):
         """(Signature, None): a method left to Python or replaced by a stub needs its types only."""
         params = self.signature()
         returns = annotation_type(self.node.returns) if self.node.returns is not None else 'Tensor'
-        return Signature(params, returns), None
+        return Signature(params, returns, self.inferred), None
 
     def compile(self):
         """(Signature, body lines indented by two spaces per level from 0)."""
@@ -161,4 +164,4 @@ class FunctionCompiler(StatementCompiler, ExpressionCompiler, CallCompiler):
             returns = 'NoneType'
         if not body:
             body = ['pass']
-        return Signature(params, returns), body
+        return Signature(params, returns, self.inferred), body

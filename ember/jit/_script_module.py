@@ -35,6 +35,10 @@ class RecursiveScriptModule(ScriptModule):
         method = getattr(self._code_class, 'forward', None)
         if method is None:
             raise RuntimeError(f"Method 'forward' is not defined on the archive's {self.original_name}")
+        signature = self._code_class.__dict__.get('_script_signatures', {}).get('forward')
+        if signature is not None:       # a scripted module's: arguments that do not fit get PyTorch's errors
+            from ember.jit._script_args import check_call
+            check_call('forward', signature, args, kwargs, self._qualified_name)
         return method(self, *args, **kwargs)
 
     def __getattr__(self, name):

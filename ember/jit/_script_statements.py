@@ -3,8 +3,29 @@
 raises, each written as TorchScript lines."""
 import ast
 
+import ember
 from ember.jit import _script_syntax as syntax
 from ember.jit._script_types import Expr, ModuleType, annotation_type, element_type, literal, tuple_items, unify
+
+NO_GRAD = '__torch__.torch.autograd.grad_mode.no_grad'
+# TorchScript's no_grad class, as PyTorch's archives hold it: grad mode saved on entering, restored on leaving
+NO_GRAD_SOURCE = f'''class no_grad:
+  prev : bool
+  def __enter__(self: {NO_GRAD}) -> NoneType:
+    self.prev = torch.is_grad_enabled()
+    torch.set_grad_enabled(False)
+    return None
+  def __exit__(self: {NO_GRAD},
+    exc_type: Any,
+    exc_value: Any,
+    traceback: Any) -> NoneType:
+    prev = self.prev
+    torch.set_grad_enabled(prev)
+    return None
+  def __init__(self: {NO_GRAD}) -> NoneType:
+    self.prev = False
+    return None
+'''
 
 
 class StatementCompiler:
@@ -22,8 +43,9 @@ class StatementCompiler:
 
     def statement(self, node, env, out, depth):
         pad = '  ' * depth
-        if isinstance(node, ast.With):      # TorchScript has them (torch.no_grad() blocks); ember cannot compile them
-            raise self.error(node, "ember.jit.script cannot compile with statements yet")
+        if isinstance(node, ast.With):
+            self.with_statement(node, env, out, depth)
+            return
         if type(node) in syntax.REFUSED:
             raise self.refuse(node)
         if isinstance(node, ast.Expr):
@@ -97,6 +119,22 @@ class StatementCompiler:
             out.append(pad + self.raise_text(node, env))
         else:
             raise self.error(node, f"{type(node).__name__} statements aren't supported")
+
+    def with_statement(self, node, env, out, depth):
+        """``with torch.no_grad():``: an object of TorchScript's no_grad class entered around the block, as
+        PyTorch writes it (the class's code joins the program)."""
+        pad = '  ' * depth
+        item = node.items[0] if len(node.items) == 1 else None
+        found, target = (False, None) if item is None or not isinstance(item.context_expr, ast.Call) else \
+            self.static(item.context_expr.func, env)
+        if not found or target is not ember.no_grad or item.context_expr.args or item.context_expr.keywords \
+                or item.optional_vars is not None:
+            raise self.error(node, "ember.jit.script compiles with statements of torch.no_grad() only")
+        self.unit.uses_no_grad = True
+        context, init = self.temp(), self.temp()
+        out += [pad + f'{context} = {NO_GRAD}.__new__({NO_GRAD})', pad + f'{init} = ({context}).__init__()',
+                pad + f'with {context}:']
+        self.block(node.body, env, out, depth + 1)
 
     def raise_text(self, node, env):
         exc = node.exc

@@ -238,9 +238,14 @@ def make_functions(T):
             raise ValueError('positive')
         return x
 
+    def no_grad_scale(x, y, alpha: float = 2.0):
+        with T.no_grad():
+            z = x + alpha * y
+        return z.sum() + (1 - x).sum()
+
     return {'norms': norms, 'nested_returns': nested_returns, 'raises': raises, 'losses': losses, 'combine': combine,
             'gated_tanh': gated_tanh, 'gelu': gelu, 'reduce_loss': reduce_loss,
-            'box_area': box_area, 'cat_all': cat_all, 'shapes': shapes}
+            'box_area': box_area, 'cat_all': cat_all, 'shapes': shapes, 'no_grad_scale': no_grad_scale}
 
 
 def function_args(T, name):
@@ -253,7 +258,7 @@ def function_args(T, name):
             'shapes': (T.tensor(rs.randn(2, 3, 4, 4).astype(np.float32)),),
             'norms': (T.tensor(rs.randn(2, 4, 3, 3).astype(np.float32)), T.tensor(rs.rand(4).astype(np.float32)),
                       T.tensor(rs.randn(4).astype(np.float32)), T.tensor(rs.rand(4).astype(np.float32) + 0.5)),
-            'nested_returns': (a, 6), 'raises': (-T.tensor(rs.rand(3).astype(np.float32)),),
+            'nested_returns': (a, 6), 'no_grad_scale': (a, b), 'raises': (-T.tensor(rs.rand(3).astype(np.float32)),),
             'losses': (T.tensor(rs.randn(3, 5).astype(np.float32)), T.tensor([0, 4, 2]),
                        T.tensor(rs.randn(5, 2).astype(np.float32)))}[name]
 
@@ -322,6 +327,19 @@ def refused_modules(T):
         def forward(self, x, **kwargs):
             return x
     return {'kwargs_forward': KeywordForward()}
+
+
+def checked(x, n: int, s: float = 1.5, pair: Tuple[int, int] = (1, 2)):
+    return x * n * s + pair[0]
+
+
+def call_cases(T):
+    """{name: (args, kwargs)}: calls of the scripted ``checked`` that do not fit its signature."""
+    x = T.ones(2)
+    return {'int_for_inferred_tensor': ((1, 2), {}), 'float_for_int': ((x, 2.5), {}),
+            'str_for_float': ((x, 2, 'a'), {}), 'short_tuple': ((x, 2, 1.0, [1]), {}), 'missing': ((x,), {}),
+            'too_many': ((x, 2, 1.0, (1, 2), 5), {}), 'unknown_keyword': ((x, 2), {'k': 3}),
+            'list_for_tensor': (([1.0], 2), {})}
 
 
 REFUSED_FUNCTIONS = {'lambda': uses_lambda, 'try': uses_try, 'varargs': variadic}

@@ -189,13 +189,44 @@ def test_batch_norm_in_training_updates_the_shared_running_statistics():
         scripted(ember.ones(2, 3))
 
 
-@pytest.mark.parametrize('name', sorted(ORACLE['errors']))
+@pytest.mark.parametrize('name', sorted(n for n in ORACLE['errors'] if not n.startswith('call.')))
 def test_refused_python_raises_pytorchs_error(name):
     refused = dict(REFUSED_FUNCTIONS, **scripted_models.refused_modules(ember))
     kind, text = ORACLE['errors'][name]
     with pytest.raises(getattr(ember.jit.frontend, kind)) as info:
         ember.jit.script(refused[name])
     assert str(info.value).replace(scripted_models.__file__, '<file>') == text
+
+
+@pytest.mark.parametrize('name', sorted(scripted_models.call_cases(ember)))
+def test_a_call_whose_arguments_do_not_fit_raises_pytorchs_error(name):
+    checked = ember.jit.script(scripted_models.checked)
+    args, kwargs = scripted_models.call_cases(ember)[name]
+    kind, text = ORACLE['errors'][f'call.{name}']
+    with pytest.raises(RuntimeError) as info:
+        checked(*args, **kwargs)
+    assert (type(info.value).__name__, str(info.value)) == (kind, text)
+    assert checked(ember.ones(2), 2).tolist() == [4., 4.]       # ints are taken for floats, as PyTorch takes them
+
+
+def test_a_scripted_modules_forward_checks_its_arguments(models):
+    kind, text = ORACLE['errors']['call.module']
+    with pytest.raises(RuntimeError) as info:
+        ember.jit.script(models['Net'])(1)
+    # (PyTorch's class name carries the mangling its process-wide count of scripted classes gave it)
+    assert (type(info.value).__name__, str(info.value)) == (kind, re.sub(r'___torch_mangle_\d+\.', '', text))
+
+
+def test_no_grad_block_runs_without_recording_and_loads_in_pytorch():
+    fn = scripted_models.make_functions(ember)['no_grad_scale']
+    scripted = ember.jit.script(fn)
+    x, y = scripted_models.function_args(ember, 'no_grad_scale')
+    x = x.clone().requires_grad_()
+    out = scripted(x, y)
+    assert ember.is_grad_enabled()          # restored after the block
+    out.backward()                           # only (1 - x).sum() was recorded
+    assert (x.grad == -1).all()
+    assert 'with _0:' in scripted.code
 
 
 class _Helpers(ember.nn.Module):
@@ -270,11 +301,11 @@ def test_a_scripted_function_calls_another_and_unsupported_code_says_what():
     np.testing.assert_allclose(scripted(x).numpy(), (inner(x) * 2).numpy(), rtol=1e-6)
     assert '__torch__.tests.jit.scripted_models.gelu(x, )' in scripted.code
 
-    def no_grad_block(x):
-        with ember.no_grad():
+    def enable_grad_block(x):
+        with ember.enable_grad():         # PyTorch refuses it too (TorchScript has no enable_grad)
             return x * 2
-    with pytest.raises(RuntimeError, match='cannot compile with statements yet'):
-        ember.jit.script(no_grad_block)
+    with pytest.raises(RuntimeError, match=r'with statements of torch.no_grad\(\) only'):
+        ember.jit.script(enable_grad_block)
     module = ember.jit.script(ember.nn.Linear(2, 2))
     with pytest.raises(AttributeError, match='does not build TorchScript IR graphs'):
         module.graph
