@@ -105,6 +105,9 @@ def _tensor_builtin(name):
         return lambda t: t.dim()
     if name == 'numel':
         return lambda t: t.numel()
+    if name == '__interpolate':     # TorchScript's builtin form of F.interpolate: the same arguments
+        import ember.nn.functional as F
+        return F.interpolate
     if name == '_convolution':     # traces record the 13-argument form; the last four pick cuDNN/TF32 kernels
         from ember.export._aten import _convolution
         return lambda *args: _convolution(*args[:9])
@@ -203,6 +206,8 @@ class _TorchNamespace:
     """``torch`` inside archive code."""
 
     def __getattr__(self, name):
+        if name.startswith('_') and '__' in name[1:] and not name.startswith('__'):
+            name = name[name.index('__', 1):]       # Python mangled torch.__name inside a class body: undo it
         scalar = _SCALAR.get(name)
         tensor_builtin = _tensor_builtin(name)
 

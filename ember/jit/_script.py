@@ -14,7 +14,7 @@ import re
 
 import ember
 from ember import nn
-from ember.jit import _script_code, _script_modules
+from ember.jit import _script_attention, _script_code, _script_modules  # noqa: F401 (_script_attention: its writers)
 from ember.jit._archive_write import ScriptArchive
 from ember.jit._script_foreign import ForeignClass, merge_archives
 from ember.jit._script_args import check_call

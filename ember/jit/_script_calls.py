@@ -78,6 +78,29 @@ def _avg_pool2d(a):
             f'{a["divisor_override"].text})')
 
 
+def _interpolate(a):
+    # TorchScript's builtin torch.__interpolate takes F.interpolate's arguments (a size or scale as a number or
+    # a list) and picks the operator by the input's rank when the program runs, as F.interpolate does
+    def listed(expr):
+        if expr.is_const and isinstance(expr.const, (tuple, list)):
+            return literal(list(expr.const))
+        return _pair(expr, 1) if expr.text.startswith('(') else expr.text
+    scale = a['scale_factor']
+    if scale.type == 'int' or scale.is_const and isinstance(scale.const, (tuple, list)) and \
+            any(isinstance(v, int) for v in scale.const):
+        # TorchScript types scale_factor float or List[float]: PyTorch refuses an int here too
+        raise CallUnsupported("scale_factor must be a float or a list of floats (TorchScript has no int form)")
+    if not a['mode'].is_const or a['mode'].const not in ('nearest', 'linear', 'bilinear', 'bicubic', 'trilinear',
+                                                          'area'):
+        raise CallUnsupported("mode must be a constant 'nearest', 'linear', 'bilinear', 'bicubic', 'trilinear' or "
+                              "'area' (TorchScript's torch.__interpolate has no other)")
+    if not (a['antialias'].is_const and a['antialias'].const is False):
+        raise CallUnsupported("antialias=True is not supported")
+    parts = [a['input'].text, listed(a['size']), listed(scale)] + \
+        [a[k].text for k in ('mode', 'align_corners', 'recompute_scale_factor', 'antialias')]
+    return f'torch.__interpolate({", ".join(parts)})'
+
+
 def _simple(op, *names):
     return lambda a: f'torch.{op}(' + ', '.join(a[n].text for n in names) + ')'
 
@@ -134,6 +157,8 @@ FUNCTIONAL = {
                                    f'{a["bias"].text}, {_pair(a["stride"], 2)}, {_pair(a["padding"], 2)}, '
                                    f'{_pair(a["output_padding"], 2)}, {a["groups"].text}, {_pair(a["dilation"], 2)})'),
     'normalize': lambda a: _normalize(a),
+    'interpolate': _interpolate,
+    'upsample': _interpolate,
     'pad': lambda a: f'torch.pad({a["input"].text}, {_pair(a["pad"], 1)}, {a["mode"].text}, {a["value"].text})',
 }
 

@@ -285,7 +285,7 @@ def _lstm(m):
 
 
 WRITERS = {
-    nn.Linear: _linear, nn.Conv1d: _conv, nn.Conv2d: _conv, nn.ReLU: _activation('relu'),
+    nn.Linear: _linear, nn.Conv1d: _conv, nn.Conv2d: _conv, nn.Conv3d: _conv, nn.ReLU: _activation('relu'),
     nn.Tanh: _activation('tanh'), nn.Sigmoid: _activation('sigmoid'), nn.GELU: _activation('gelu', '*approximate'),
     nn.SiLU: _activation('silu'), nn.LeakyReLU: _activation('leaky_relu', 'negative_slope'),
     nn.Softmax: _softmax('softmax'), nn.LogSoftmax: _softmax('log_softmax'), nn.Dropout: _dropout,

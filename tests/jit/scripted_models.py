@@ -145,8 +145,44 @@ def make(T):
                 h = self.cell(self.gate(xs[i]), h)
             return h
 
+    class Volumetric(nn.Module):
+        # a 3-D convolution, and F.interpolate in each mode family (the operator picked by the input's rank)
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv3d(2, 3, 3, padding=1, stride=(1, 2, 1))
+
+        def forward(self, x):
+            a = F.interpolate(self.conv(x), scale_factor=2.0, mode='trilinear', align_corners=False)
+            y = x[0]
+            b = F.interpolate(y, size=(5, 7), mode='bilinear', align_corners=True)
+            c = F.interpolate(y, scale_factor=(1.5, 2.0))
+            d = F.interpolate(y[0], size=9, mode='linear')
+            e = F.interpolate(y, scale_factor=0.5, mode='area')
+            return a.sum() + b.sum() + c.sum() + d.sum() + e.sum(), a.shape[3], c.shape[3]
+
+    class Attention(nn.Module):
+        # attention and encoder layers in each setting family, with causal, padding and no masks
+        def __init__(self):
+            super().__init__()
+            self.mha = nn.MultiheadAttention(8, 2, batch_first=True)
+            self.mha2 = nn.MultiheadAttention(8, 4, kdim=6, vdim=5)
+            self.enc = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.1)
+            self.enc2 = nn.TransformerEncoderLayer(8, 2, 16, batch_first=True, norm_first=True, activation='gelu')
+
+        def forward(self, x):
+            n = x.size(1)
+            mask = T.triu(T.ones(n, n), 1) > 0
+            kpm = T.arange(n).unsqueeze(0).expand(x.size(0), n) >= n - 1
+            a, w = self.mha(x, x, x, key_padding_mask=kpm, attn_mask=mask)
+            xt = x.transpose(0, 1)
+            b, w2 = self.mha2(xt, xt[:, :, :6], xt[:, :, 3:], average_attn_weights=False)
+            c = self.enc(xt, src_mask=mask)
+            d = self.enc2(x, src_key_padding_mask=kpm)
+            e, none = self.mha(x[0], x[0], x[0], need_weights=False)
+            return a, w, b, w2, c, d, e, none is None
+
     return {'Net': Net, 'LeNet': LeNet, 'MLP': MLP, 'LSTMModel': LSTMModel, 'Gate': Gate, 'UNetish': UNetish,
-            'HoldsTorchScript': HoldsTorchScript}
+            'HoldsTorchScript': HoldsTorchScript, 'Volumetric': Volumetric, 'Attention': Attention}
 
 
 def make_functions(T):
@@ -275,7 +311,8 @@ INPUT_SHAPES = {'Net': (1, 1, 28, 28), 'LeNet': (2, 1, 28, 28), 'MLP': (3, 4), '
                 'resnet18': (1, 3, 32, 32), 'Gate': (2, 4), 'combine': (2, 3), 'UNetish': (2, 3, 8, 8),
                 'mobilenet_v2': (1, 3, 32, 32),
                 'mobilenet_v3_small': (1, 3, 32, 32), 'shufflenet_v2_x0_5': (1, 3, 32, 32),
-                'HoldsTorchScript': (2, 3, 4)}
+                'HoldsTorchScript': (2, 3, 4), 'Volumetric': (1, 2, 3, 4, 4),
+                'Attention': (2, 5, 8)}
 VISION = ('resnet18', 'mobilenet_v2', 'mobilenet_v3_small', 'shufflenet_v2_x0_5')
 
 

@@ -229,6 +229,20 @@ def test_no_grad_block_runs_without_recording_and_loads_in_pytorch():
     assert 'with _0:' in scripted.code
 
 
+def test_interpolate_forms_torchscript_lacks_are_refused():
+    F = ember.nn.functional
+
+    def int_scale(x):
+        return F.interpolate(x, scale_factor=2)         # PyTorch refuses it too: scale_factor is float there
+
+    def nearest_exact(x):
+        return F.interpolate(x, size=4, mode='nearest-exact')
+    with pytest.raises(RuntimeError, match='scale_factor must be a float or a list of floats'):
+        ember.jit.script(int_scale)
+    with pytest.raises(RuntimeError, match="mode must be a constant 'nearest'"):
+        ember.jit.script(nearest_exact)
+
+
 class _Helpers(ember.nn.Module):
     def __init__(self):
         super().__init__()
