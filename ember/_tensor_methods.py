@@ -37,12 +37,14 @@ def _install():
     Tensor.itemsize = property(lambda self: self._data.itemsize)
     Tensor.layout = property(lambda self: _strided())
     Tensor.to_dense = _to_dense
-    Tensor.to_sparse = Tensor.to_sparse_coo = _to_sparse
+    Tensor.to_sparse, Tensor.to_sparse_coo = _to_sparse, _to_sparse_coo
     Tensor.to_sparse_csr, Tensor.to_sparse_csc = _to_sparse_csr, _to_sparse_csc
     Tensor.to_sparse_bsr, Tensor.to_sparse_bsc = _to_sparse_bsr, _to_sparse_bsc
     for name, which in (('crow_indices', 'row'), ('col_indices', 'row'), ('ccol_indices', 'column'),
                         ('row_indices', 'column')):
         setattr(Tensor, name, _compressed_indices_of_dense(name, which))
+    Tensor.values, Tensor.indices, Tensor.coalesce, Tensor.is_coalesced = _values, _indices, _coalesce, _is_coalesced
+    Tensor.sparse_dim, Tensor.dense_dim = _sparse_dim, _dense_dim
 
     _tensor_operators.install(Tensor)
 
@@ -108,6 +110,19 @@ def _to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=
     return to_sparse(self, sparse_dim, layout=layout, blocksize=blocksize, dense_dim=dense_dim)
 
 
+def _to_sparse_coo(self):
+    """This tensor as a sparse COO tensor of its non-zero elements, every dim sparse (see :meth:`to_sparse`).
+
+    Example::
+
+        >>> ember.tensor([[0., 2.], [3., 0.]]).to_sparse_coo().indices()
+        tensor([[0, 1],
+                [1, 0]])
+    """
+    from ember.sparse._compressed import to_sparse
+    return to_sparse(self)
+
+
 def _to_sparse_csr(self, dense_dim=None):
     """This tensor as a sparse CSR tensor of its non-zero elements (the last ``dense_dim`` dims dense, the
     leading ones batch dims).
@@ -161,6 +176,78 @@ def _to_sparse_bsc(self, blocksize, dense_dim=None):
     """
     from ember.sparse._compressed import to_sparse
     return to_sparse(self, layout=_layout('sparse_bsc'), blocksize=blocksize, dense_dim=dense_dim)
+
+
+def _values(self):
+    """The specified values of a sparse tensor (see :mod:`ember.sparse`); a dense tensor has none and raises.
+
+    Example::
+
+        >>> ember.tensor([[0., 2.], [3., 0.]]).to_sparse().values()
+        tensor([2., 3.])
+    """
+    raise RuntimeError(f"values expected sparse tensor layout but got {_layout_name(self)}")
+
+
+def _indices(self):
+    """The indices of a coalesced sparse COO tensor (see :mod:`ember.sparse`); a dense tensor has none and raises.
+
+    Example::
+
+        >>> ember.tensor([[0., 2.], [3., 0.]]).to_sparse().indices()
+        tensor([[0, 1],
+                [1, 0]])
+    """
+    raise RuntimeError(f"indices expected sparse coordinate tensor layout but got {_layout_name(self)}")
+
+
+def _coalesce(self):
+    """A sparse COO tensor with its duplicate indices merged (see :mod:`ember.sparse`); a dense tensor raises.
+
+    Example::
+
+        >>> ember.sparse_coo_tensor([[0, 0]], [1., 2.], (2,)).coalesce().values()
+        tensor([3.])
+    """
+    raise RuntimeError(f"coalesce expected sparse coordinate tensor layout but got {_layout_name(self)}")
+
+
+def _is_coalesced(self):
+    """Whether a sparse COO tensor's indices are sorted and unique; a dense tensor raises.
+
+    Example::
+
+        >>> ember.tensor([[0., 2.], [3., 0.]]).to_sparse().is_coalesced()
+        True
+    """
+    raise RuntimeError(f"is_coalesced expected sparse coordinate tensor layout but got {_layout_name(self)}")
+
+
+def _sparse_dim(self):
+    """How many of a sparse tensor's dims are sparse: 0 for a dense tensor, as in PyTorch.
+
+    Example::
+
+        >>> ember.ones(2, 3).sparse_dim(), ember.ones(2, 3).to_sparse().sparse_dim()
+        (0, 2)
+    """
+    return 0
+
+
+def _dense_dim(self):
+    """How many of a sparse tensor's dims are dense: all of them for a dense tensor, as in PyTorch.
+
+    Example::
+
+        >>> ember.ones(2, 3).dense_dim(), ember.ones(2, 3).to_sparse_csr().dense_dim()
+        (2, 0)
+    """
+    return self.dim()
+
+
+def _layout_name(t):
+    from ember.sparse._compressed import layout_name
+    return layout_name(t.layout)
 
 
 def _layout(name):

@@ -23,17 +23,16 @@ EXCLUDED = {
               'torch.quantized_*', 'torch.QInt*', 'torch.QUInt*', 'torch.fused_moving_avg_obs_fake_quant',
               'torch.choose_qparams_optimized', 'torch.empty_quantized', 'torch.fbgemm_*',
               'torch.nn.quantizable'),
-    **_family('sparse layouts: ember has COO tensors with the operations graph code uses (ember.sparse: construction, '
-              'to_dense/to_sparse, coalesce, products, sums, arithmetic), not CSR/CSC/BSR/BSC nor sparse kernels for '
-              'every op',
-              'torch.sparse', 'torch.sparse_*', 'torch.Tensor.to_sparse*', 'torch.Tensor.sparse_*',
-              'torch.Tensor.coalesce', 'torch.Tensor.is_coalesced', 'torch.Tensor.indices', 'torch.Tensor.values',
-              'torch.Tensor.crow_indices', 'torch.Tensor.col_indices', 'torch.Tensor.ccol_indices',
-              'torch.Tensor.row_indices', 'torch.Tensor.dense_dim', 'torch.Tensor.smm', 'torch.Tensor.sspaddmm',
-              'torch.Tensor.resize_as_sparse_', 'torch.resize_as_sparse_', 'torch.smm', 'torch.hsmm', 'torch.dsmm',
-              'torch.saddmm', 'torch.spmm', 'torch.hspmm', 'torch.sspaddmm', 'torch.crow_indices_copy',
-              'torch.col_indices_copy', 'torch.ccol_indices_copy', 'torch.row_indices_copy', 'torch.indices_copy',
-              'torch.values_copy', 'torch.native_norm'),   # native_norm: PyTorch has only a sparse kernel for it
+    **_family('sparse kernels ember does not have: COO and compressed (CSR/CSC/BSR/BSC) tensors are built, converted, '
+              'printed, saved, multiplied with dense matrices, summed and combined element-wise (ember.sparse), but '
+              'sparse-sparse products with sparse results (smm, sspaddmm, hspmm), sparse_mask, in-place sparse '
+              "resizing and the *_indices_copy/values_copy functions are not there; native_norm is PyTorch's sparse "
+              'kernel of norm',
+              'torch.Tensor.sparse_mask', 'torch.Tensor.sparse_resize_', 'torch.Tensor.sparse_resize_and_clear_',
+              'torch.Tensor.smm', 'torch.Tensor.sspaddmm', 'torch.Tensor.resize_as_sparse_', 'torch.resize_as_sparse_',
+              'torch.smm', 'torch.hsmm', 'torch.dsmm', 'torch.saddmm', 'torch.hspmm', 'torch.sspaddmm',
+              'torch.crow_indices_copy', 'torch.col_indices_copy', 'torch.ccol_indices_copy', 'torch.row_indices_copy',
+              'torch.indices_copy', 'torch.values_copy', 'torch.native_norm'),
     **_family("first-class dimensions (functorch.dim): Tensor.index binds positions to Dim objects, which ember "
               "does not have", 'torch.Tensor.index'),
     **_family('MKL-DNN (oneDNN) tensors and kernels: an Intel CPU layout ember does not have',

@@ -174,6 +174,13 @@ class SparseCompressedTensor(ValuesBacked):
         raise RuntimeError(f"_indices expected sparse coordinate tensor layout but got "
                            f"{layout_name(self._sp_layout)}")
 
+    def coalesce(self):
+        raise RuntimeError(f"coalesce expected sparse coordinate tensor layout but got {layout_name(self._sp_layout)}")
+
+    def is_coalesced(self):
+        raise RuntimeError(f"is_coalesced expected sparse coordinate tensor layout but got "
+                           f"{layout_name(self._sp_layout)}")
+
     def stride(self, dim=None):
         raise RuntimeError("Sparse CSR tensors do not have strides")
 
@@ -253,8 +260,8 @@ class SparseCompressedTensor(ValuesBacked):
     def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=None):
         return to_sparse(self, sparse_dim, layout=layout, blocksize=blocksize, dense_dim=dense_dim)
 
-    def to_sparse_coo(self, sparse_dim=None):
-        return to_sparse(self, sparse_dim)
+    def to_sparse_coo(self):
+        return to_sparse(self)
 
     # ------------------------------------------------------------------ printing
     def __repr__(self):

@@ -22,7 +22,6 @@ from ember._formats import sparse_coo
 from ember._tensor import Size, Tensor, _Version
 from ember.overrides import DisableTorchFunctionSubclass
 from ember.autograd.function import Primitive
-from ember.ops._registry import named
 from ember.sparse._values_backed import ValuesBacked, _NoArray
 
 _REFUSED = ("this operation has no sparse COO implementation in ember; use to_dense() first, or the "
@@ -422,7 +421,17 @@ def _sparse_dense_mm(s, dense):
     return out.index_add(0, rows, contributions)
 
 
-spmm = named(mm, 'spmm')   # PyTorch's older name, a function of its own (__name__ 'spmm')
+def spmm(input, mat2):
+    """PyTorch's older name of :func:`ember.sparse.mm` (a function of its own, with PyTorch's argument names):
+    the product ``input @ mat2`` with ``input`` sparse.
+
+    Example::
+
+        >>> ember.spmm(ember.tensor([[0., 2.], [1., 0.]]).to_sparse(), ember.tensor([[1.], [3.]]))
+        tensor([[6.],
+                [1.]])
+    """
+    return mm(input, mat2)
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
