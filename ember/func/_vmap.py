@@ -262,7 +262,9 @@ def _unwrap_outputs(func, out, out_dims, level, size):
             raise ValueError(f"{label}: `{_name(func)}` must only return Tensors, got type {type(x)}. Did you mean to "
                              "set out_dims= to None for output?")
         if is_batched:
-            result.append(x.value.movedim(x.bdim, d))
+            # (already where it is asked for: the tensor itself, no permute node, as PyTorch's)
+            at = d + x.value.ndim if d < 0 else d
+            result.append(x.value if x.bdim == at else x.value.movedim(x.bdim, d))
         else:
             result.append(x.unsqueeze(d).expand(*_expanded_shape(x, d, size)))
     return rebuild(result)

@@ -188,3 +188,14 @@ def test_vmap_of_a_vector_product_with_an_unbatched_matrix_is_the_batched_produc
     assert ember.equal(vmap(lambda v: F.linear(v, w, b))(x), F.linear(x, w, b))
     assert ember.equal(vmap(lambda v: v @ w.t())(x), x @ w.t())
     assert ember.equal(vmap(lambda m: m @ w.t())(x.reshape(4, 4, 31)), (x @ w.t()).reshape(4, 4, 33))
+
+
+def test_output_already_at_its_out_dim_is_returned_without_a_permute():
+    # as PyTorch 2.13: the relu's own node where the batch dimension already sits at out_dims,
+    # a permute where it has to move
+    x = ember.randn(2, 3, requires_grad=True)
+    relu = lambda v: v.relu()
+    assert ember.vmap(relu)(x).grad_fn.name() == 'ReluBackward0'
+    assert ember.vmap(relu, out_dims=-2)(x).grad_fn.name() == 'ReluBackward0'
+    assert ember.vmap(relu, out_dims=-1)(x).grad_fn.name() == 'PermuteBackward0'
+    ember.testing.assert_close(ember.vmap(relu, out_dims=-1)(x), x.relu().t())
