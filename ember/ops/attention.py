@@ -231,14 +231,16 @@ def _causal_forward(ctx, q, k, v, kk, vv, scale, rows):
     same steps as the whole forward on each block."""
     S = kk.shape[-2]
     qs = q * np.asarray(scale, q.dtype)
-    kt = np.swapaxes(kk, -1, -2)
+    # (a contiguous copy of the keys' transpose: NumPy's batched matmul runs its own loop, not BLAS, on
+    # a right operand with strided rows, about 1.5x slower on attention's 32-row blocks)
+    kt = np.ascontiguousarray(np.swapaxes(kk, -1, -2))
     out = np.empty(q.shape[:-1] + (vv.shape[-1],), np.result_type(qs, kk, vv))
     blocks = []
     for r0, r1 in rows:
         end = min(r1, S)
         s = np.matmul(qs[..., r0:r1, :], kt[..., :end])
         if end > r0:   # the keys beside the block's own rows: key j > row i is masked
-            s[..., r0:end] += np.where(np.tri(r1 - r0, end - r0, dtype=bool), 0, -np.inf).astype(s.dtype)
+            s[..., r0:end] += _causal_mask(r1 - r0, end - r0, s.dtype)
         rows2d = s.reshape(-1, end)
         m = _rows.row_max(rows2d)
         m[~np.isfinite(m)] = 0
@@ -255,6 +257,22 @@ def _causal_forward(ctx, q, k, v, kk, vv, scale, rows):
     return out
 
 
+_CAUSAL_MASKS = {}
+
+
+def _causal_mask(rows, cols, dtype):
+    """The additive causal mask of a block (0 where key j <= row i, -inf above), made once per shape and
+    dtype (read-only)."""
+    key = (rows, cols, dtype)
+    mask = _CAUSAL_MASKS.get(key)
+    if mask is None:
+        mask = np.where(np.tri(rows, cols, dtype=bool), 0, -np.inf).astype(dtype)
+        mask.flags.writeable = False
+        if len(_CAUSAL_MASKS) < 64:
+            _CAUSAL_MASKS[key] = mask
+    return mask
+
+
 def _causal_backward(xp, need, q, kk, vv, g, out, blocks, rows):
     """dq, dk, dv of causal attention from the forward's probability blocks (unscaled dq, dk)."""
     # sum_j dp_ij p_ij, as in the whole backward (BLAS row sums: NumPy's along a short axis are slow)
@@ -263,12 +281,13 @@ def _causal_backward(xp, need, q, kk, vv, g, out, blocks, rows):
     dq = np.empty(q.shape, g.dtype) if need[0] else None
     dk = np.zeros(kk.shape, g.dtype) if need[1] else None
     dv = np.zeros(vv.shape, g.dtype) if need[2] else None
+    vt = np.ascontiguousarray(np.swapaxes(vv, -1, -2))   # (BLAS's products, as the forward's keys)
     for (r0, r1), p in zip(rows, blocks):
         end = p.shape[-1]
         gb = g[..., r0:r1, :]
         if dv is not None:
             dv[..., :end, :] += np.matmul(np.swapaxes(p, -1, -2), gb)
-        ds = np.matmul(gb, np.swapaxes(vv[..., :end, :], -1, -2))
+        ds = np.matmul(gb, vt[..., :end])
         ds -= rowsum[..., r0:r1, :]
         ds *= p
         if dq is not None:
