@@ -77,7 +77,7 @@ from ember._formats import legacy_contiguous_format, jagged, sparse_coo, sparse_
 from ember._streams import Stream, Event  # noqa: E402,F401
 from ember._compile import compile, cond, while_loop  # noqa: E402,F401
 from ember._sym import (SymInt, SymFloat, SymBool, sym_int, sym_float, sym_max, sym_min, sym_not,  # noqa: E402,F401
-                        sym_ite, sym_sqrt, sym_sum, sym_fresh_size, sym_constrain_range,
+                        sym_ite, sym_sqrt, _sym_sqrt, sym_sum, sym_fresh_size, sym_constrain_range,
                         sym_constrain_range_for_size)
 from ember.jit import fork, wait  # noqa: E402,F401
 from ember._assert import _assert  # noqa: E402,F401

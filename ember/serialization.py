@@ -255,6 +255,8 @@ class _SavePickler(pickle._Pickler):
             module, name = _torch_nn_name(obj)
         elif _torch_function_name(obj) is not None:
             module, name = _torch_function_name(obj)
+        elif _torch_mirror_name(obj) is not None:
+            module, name = _torch_mirror_name(obj)
         else:
             return super().save_global(obj, name)
         if self.proto >= 4:
@@ -340,7 +342,7 @@ def _torch_nn_name(obj):
     if not (isinstance(obj, type) or callable(obj)) or not name or name in _NOT_AS_TORCH:
         return None
     functional = sys.modules.get('ember.nn.functional')
-    if functional is not None and not isinstance(obj, type) and getattr(functional, name, None) is obj:
+    if functional is not None and not isinstance(obj, type) and _same_op(getattr(functional, name, None), obj):
         return 'torch.nn.functional', name
     if isinstance(obj, type) and module.startswith('ember.nn.'):
         if name in _TORCH_MODULE_OF:
@@ -361,6 +363,46 @@ def _defined_as(obj, module, name):
     return space is not None and space.__dict__.get(name) is obj
 
 
+def _same_op(bound, obj):
+    """Whether ``bound`` (what a namespace holds) is ``obj``, or both are one op on either side of its
+    ``__torch_function__`` wrapper: a function taken before a Tensor subclass switched dispatch on (which rebinds
+    the namespaces to wrappers) is still saved under its public name."""
+    if bound is obj:
+        return True
+    from ember._torch_function import unwrapped
+    return bound is not None and unwrapped(bound) is unwrapped(obj)
+
+
+# ember's packages laid out as PyTorch's (ember.optim.sgd is torch.optim.sgd): their classes and functions are
+# saved under PyTorch's module paths
+_MIRRORED_PACKAGES = ('ember.optim', 'ember.distributions', 'ember.utils', 'ember.nn', 'ember.autograd', 'ember.amp',
+                      'ember.ao', 'ember.fx', 'ember.masked', 'ember.testing', 'ember.multiprocessing')
+
+
+def _torch_mirror_name(obj):
+    """PyTorch's (module, name) for a class or function of one of ember's packages that mirror PyTorch's layout
+    (``torch.optim.sgd.SGD`` for ember's SGD), else None. Defined in a private module of ember's own
+    (``ember.utils.data._collate``), it is named by the nearest public package that holds it
+    (``torch.utils.data.default_collate``), a name PyTorch also answers."""
+    module = getattr(obj, '__module__', None) or ''
+    name = getattr(obj, '__qualname__', None)
+    if not isinstance(name, str) or '.' in name or not module.startswith(_MIRRORED_PACKAGES):
+        return None
+    parts = module.split('.')
+    for end in range(len(parts), 1, -1):
+        if any(p.startswith('_') for p in parts[1:end]):
+            continue
+        space = sys.modules.get('.'.join(parts[:end]))
+        if space is None:
+            continue
+        if not name.startswith('_') and _same_op(space.__dict__.get(name), obj):
+            return 'torch.' + '.'.join(parts[1:end]), name
+        for public, value in space.__dict__.items():    # a private function published under a public name
+            if not public.startswith('_') and _same_op(value, obj):
+                return 'torch.' + '.'.join(parts[1:end]), public
+    return None
+
+
 def _torch_function_name(obj):
     """PyTorch's (module, name) for one of ember's top-level, linalg, fft or special functions, else None:
     ``torch.add`` for ``ember.add``, so that ``torch.load`` finds the function ember saved."""
@@ -371,12 +413,12 @@ def _torch_function_name(obj):
         ('ember', 'torch'), ('ember.linalg', 'torch.linalg'), ('ember.fft', 'torch.fft'),
         ('ember.special', 'torch.special'))]
     for module, torch_space in spaces:
-        if module is not None and module.__dict__.get(name) is obj:
+        if module is not None and _same_op(module.__dict__.get(name), obj):
             return torch_space, name
     for module, torch_space in spaces:      # bound under another name than its own (linalg_det as det)
         if module is not None:
             for bound, value in module.__dict__.items():
-                if value is obj and not bound.startswith('_'):
+                if not bound.startswith('_') and _same_op(value, obj):
                     return torch_space, bound
     return None
 

@@ -40,3 +40,10 @@ def _get_tracing_state():
     nothing records: libraries ask before calls a trace could not follow (pyro skips its checks)."""
     from ember import jit
     return jit._trace_state if jit.is_tracing() else None
+
+
+def __getattr__(name):
+    if name == '_to_dlpack':    # (what torch.save names torch.utils.dlpack.to_dlpack by)
+        from ember.utils.dlpack import _to_dlpack
+        return _to_dlpack
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
