@@ -10,6 +10,7 @@
   NumPy's, which call the C library themselves.
 """
 import math
+import sys
 from functools import partial
 from itertools import repeat
 
@@ -17,10 +18,11 @@ import numpy as np
 
 from ember._random import libm_exp_log
 
-_F32_HALF_ULP_BITS = np.uint64(0x10000000)   # double mantissa bits below float32's: exactly one half
-_F32_LOW_BITS = np.uint64(0x1FFFFFFF)
-# doubles below 2**-126 (float32's subnormals), as fma32 compares them: magnitude bits shifted up, less one
-_TINY32_EXP_SHIFTED = np.uint64((1023 - 126) << 53) - np.uint64(1)
+# the double's mantissa bits below float32's, read from its low 32-bit word: exactly one half
+_LOW_WORD = 0 if sys.byteorder == 'little' else 1
+_F32_HALF_ULP_BITS32 = np.uint32(0x10000000)
+_F32_LOW_BITS32 = np.uint32(0x1FFFFFFF)
+_TINY32 = np.float32(2.0 ** -126)     # float32 results at or below it may have been rounded as subnormals
 
 
 def _round_to_odd(s, err):
@@ -62,20 +64,22 @@ def fma32(a, b, c, normal_range=False):
         return _by_chunks(partial(fma32, normal_range=normal_range), a, b, c, np.float32)
     s = np.multiply(a, b, dtype=np.float64)          # exact: 24 + 24 bits fit in 53
     np.add(s, c, out=s)
+    out = s.astype(np.float32)
     # double rounding can only go wrong when the double sum sits exactly on a float32 midpoint
-    # (or in float32's subnormal range, zero aside: a zero sum is exact); repair those few
-    # elements with rounding to odd
-    bits = s.view(np.uint64)
-    suspect = (bits & _F32_LOW_BITS) == _F32_HALF_ULP_BITS
+    # (the 29 mantissa bits below float32's are 1000...0: found in the low 32-bit word alone), or in
+    # float32's subnormal range (zero aside: a zero sum is exact); repair those few elements with
+    # rounding to odd
+    low = s.reshape(-1).view(np.uint32)[_LOW_WORD::2]
+    suspect = np.bitwise_and(low, _F32_LOW_BITS32) == _F32_HALF_ULP_BITS32
     if not normal_range:
-        magnitude = bits << np.uint64(1)            # the sign shifted out
-        magnitude -= np.uint64(1)                   # zero wraps to the largest value
-        suspect |= magnitude < _TINY32_EXP_SHIFTED
+        tiny = np.abs(out.reshape(-1)) <= _TINY32
+        if tiny.any():
+            suspect |= tiny & (s.reshape(-1) != 0)
     if suspect.any():
         idx = np.flatnonzero(suspect)
         sb, eb = _two_sum(_pick(a, s.shape, idx) * _pick(b, s.shape, idx), _pick(c, s.shape, idx))
-        s.reshape(-1)[idx] = _round_to_odd(sb, eb)      # s is a fresh contiguous array
-    return s.astype(np.float32)
+        out.reshape(-1)[idx] = _round_to_odd(sb, eb).astype(np.float32)     # out is a fresh array
+    return out
 
 
 def _pick(v, shape, idx):

@@ -2,7 +2,6 @@
 import numpy as _np
 
 from ember._dtype import FLOAT8_NUMS
-from ember._random.exact import _two_prod, _two_sum
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember._grad_state import state as _grad_state
@@ -11,6 +10,7 @@ from ember.autograd._opmath import ALWAYS, WITH_NUMBER
 from ember.ops import _argparse
 from ember.ops import _float8
 from ember.ops._barebones import NUMS as _BAREBONES, refuse as _refuse
+from ember.ops._fused_pointwise import add_scaled, addcdiv_values, addcmul_values, lerp_values
 from ember.ops._util import elementwise, scalar_number
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
@@ -31,16 +31,8 @@ def _scaled(xp, fn, a, b, alpha):
 
 
 def _fused(fn, a, b, alpha):
-    """``fn(a, alpha * b)`` rounded once, as a fused multiply-add gives it."""
-    if a.dtype == _np.float32:       # the float32 product is exact in float64
-        return fn(a.astype(_np.float64), b.astype(_np.float64) * _np.float64(alpha)).astype(_np.float32)
-    # float64: the product's rounding error recovered exactly (Dekker's product), added back before the one
-    # last rounding of the sum (Knuth's two-sum carries the sum's own error)
-    p, e = _two_prod(b, alpha)
-    if fn is _np.subtract:
-        p, e = -p, -e
-    s, t = _two_sum(a, p)
-    return s + (t + e)
+    """``fn(a, alpha * b)`` (``fn`` add or subtract) rounded once, as a fused multiply-add gives it."""
+    return add_scaled(a, b, alpha if fn is _np.add else -alpha)
 
 
 class Add(Primitive):
@@ -1023,7 +1015,7 @@ class Lerp(Primitive):
     @elementwise
     def forward(ctx, x, end, weight):
         ctx.save_for_backward(x, end, weight)
-        return x + (end - x) * weight
+        return lerp_values(x, end, weight)
 
     @staticmethod
     def backward(ctx, g):
@@ -1048,7 +1040,7 @@ class Addcmul(Primitive):
     def forward(ctx, x, t1, t2, value):
         ctx.save_for_backward(t1, t2)
         ctx.value = value
-        return x + t1 * t2 if value == 1 else x + (t1 * value) * t2
+        return addcmul_values(x, t1, t2, value)
 
     @staticmethod
     def backward(ctx, g):
@@ -1071,7 +1063,7 @@ class Addcdiv(Primitive):
     def forward(ctx, x, t1, t2, value):
         ctx.save_for_backward(t1, t2)
         ctx.value = value
-        return x + t1 / t2 if value == 1 else x + (t1 / t2) * value
+        return addcdiv_values(x, t1, t2, value)
 
     @staticmethod
     def backward(ctx, g):
