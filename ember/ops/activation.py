@@ -1,6 +1,8 @@
 """Activation functions (ReLU family, softmax family); nn.functional re-exports these."""
 import builtins
+import contextlib
 import math
+import threading
 
 import numpy as np
 
@@ -13,8 +15,8 @@ from ember.autograd._opmath import ALWAYS
 from ember.ops._util import wrap_dim, python_reads
 from ember.ops._registry import op
 from ember.ops._util import python_reads, require_tensor, scalar_number
-from ember.ops import _argparse, _float8, _gelu, _gelu_f32, _rows
-from ember._threads import get_num_threads
+from ember.ops import _argparse, _float8, _gelu, _gelu_f32, _rows, _softmax_bits
+from ember._threads import get_num_threads, intra_op_threads
 from ember.ops._half import is_half_array
 from ember.ops.inplace import write_out
 from ember import _user_warnings
@@ -205,6 +207,30 @@ def _rows_fit(a, dim):
             and a.flags.c_contiguous and a.shape[-1] >= 4 and a.size >= 2 * a.shape[-1])
 
 
+def _exact_float32(ctx, x):
+    """Whether a softmax forward computes PyTorch's float32 bits (``ember.ops._softmax_bits``): a
+    non-empty float32 NumPy array of at least one dim, given as float32 (not a half type run in it),
+    outside ``_approximate_softmax``."""
+    return (type(x) is np.ndarray and x.dtype == np.float32 and x.ndim and x.size
+            and getattr(ctx, '_opmath_dtype', None) is None and not getattr(_approximate, 'on', False))
+
+
+_approximate = threading.local()
+
+
+@contextlib.contextmanager
+def _approximate_softmax():
+    """Softmax in NumPy's rounding inside the block (several times faster than PyTorch's bits):
+    for scaled_dot_product_attention, whose PyTorch CPU kernel (flash attention) computes its own
+    exponentials, so PyTorch's softmax bits would not be its bits anyway."""
+    before = getattr(_approximate, 'on', False)
+    _approximate.on = True
+    try:
+        yield
+    finally:
+        _approximate.on = before
+
+
 class Softmax(Primitive):
     node_name = 'SoftmaxBackward0'
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
@@ -212,6 +238,11 @@ class Softmax(Primitive):
     @staticmethod
     def forward(ctx, x, dim):
         xp = ctx.xp
+        if _exact_float32(ctx, x):      # PyTorch's kernels' steps and rounding, bit for bit
+            y = _softmax_bits.softmax(x, dim, intra_op_threads())
+            ctx.dim = dim
+            ctx.save_for_backward(y)
+            return y
         low = x.dtype.kind == 'V'     # bfloat16 (ml_dtypes): computed in float32 and rounded once, as PyTorch
         if low:
             x, dt = x.astype('float32'), x.dtype
@@ -266,6 +297,11 @@ class LogSoftmax(Primitive):
         xp = ctx.xp
         if x.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
             _float8.check('log_softmax', x.dtype)
+        if _exact_float32(ctx, x):      # PyTorch's kernels' steps and rounding, bit for bit
+            y = _softmax_bits.log_softmax(x, dim)
+            ctx.dim = dim
+            ctx.save_for_backward(y)
+            return y
         half = is_half_array(x)     # float16/bfloat16: computed in float32
         if half:
             x, dt = x.astype('float32'), x.dtype

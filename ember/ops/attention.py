@@ -13,7 +13,7 @@ import numpy as np
 from ember._tensor import Tensor
 from ember.autograd import grad_mode, _saved_hooks
 from ember.autograd.function import Primitive
-from ember.ops.activation import _max_along, softmax
+from ember.ops.activation import _max_along, _approximate_softmax, softmax
 from ember.ops.dropout import dropout as _dropout
 from ember.ops.linalg import baddbmm, bmm, matmul
 from ember.ops.linear import linear as _linear
@@ -32,9 +32,10 @@ def _safe_softmax(scores):
     """Softmax over the last axis where a fully masked row (all -inf) gives zeros, not NaN,
     as PyTorch's math attention does."""
     dead = (scores == float('-inf')).all(-1, keepdim=True)
-    if not bool(dead.any()):
-        return softmax(scores, -1)
-    return softmax(scores.masked_fill(dead, 0.0), -1).masked_fill(dead, 0.0)
+    with _approximate_softmax():
+        if not bool(dead.any()):
+            return softmax(scores, -1)
+        return softmax(scores.masked_fill(dead, 0.0), -1).masked_fill(dead, 0.0)
 
 
 @op('F')
@@ -113,7 +114,11 @@ def _sdpa_composite(query, key, value, attn_mask, dropout_p, is_causal, scale, g
             scores = scores.masked_fill(attn_mask.logical_not(), float('-inf'))
         else:
             scores = scores + attn_mask
-    weights = _safe_softmax(scores) if (is_causal or attn_mask is not None) else softmax(scores, -1)
+    if is_causal or attn_mask is not None:
+        weights = _safe_softmax(scores)
+    else:
+        with _approximate_softmax():     # PyTorch's CPU attention kernel computes its own exponentials
+            weights = softmax(scores, -1)
     if dropout_p > 0.0:
         weights = _dropout(weights, dropout_p, True)
     return matmul(weights, value)

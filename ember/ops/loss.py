@@ -20,6 +20,7 @@ from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops._util import broadcast_error, elementwise, int_option
 from ember.ops._cascade_sum import CASCADE_NUMS as _CASCADE_NUMS, nll_sum
+from ember.ops import _softmax_bits
 from ember.ops._half import is_half_array, refuse_half
 from ember.ops.activation import logsigmoid
 from ember.ops.index import where
@@ -468,8 +469,11 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return cls.apply(input, target, weight, ignore_index, reduction)
 
 
-def _softmax_parts(xp, x):
-    """Shifted logits, exp, and log-sum-exp along axis 1 (the max shift keeps exp finite)."""
+def _softmax_parts(xp, x, exact=True):
+    """Shifted logits, exp, and log-sum-exp along axis 1 (the max shift keeps exp finite). For a
+    float32 NumPy ``x`` (``exact``: it was given as float32) these are PyTorch's log_softmax bits."""
+    if exact and type(x) is np.ndarray and x.dtype == np.float32 and x.size:
+        return _softmax_bits.log_softmax_parts(x, 1)
     shifted = x - x.max(axis=1, keepdims=True)
     e = xp.exp(shifted)
     s = e.sum(axis=1, keepdims=True)
@@ -494,8 +498,8 @@ class CrossEntropy(Primitive):
         C = x.shape[1]
         tc, wt, valid = _target_weights(xp, target, C, weight, ignore_index, x.dtype)
         unit = None
-        shifted, e, s, lse = _softmax_parts(xp, x)
         low = getattr(ctx, '_opmath_dtype', None)
+        shifted, e, s, lse = _softmax_parts(xp, x, exact=low is None)
         if low is not None and not smoothing:
             # float16/bfloat16 as PyTorch's log_softmax + nll_loss: the log-probabilities rounded to the
             # half type (over innermost classes the sum and its log too), the losses taken from them

@@ -1,0 +1,298 @@
+"""float32 softmax and log_softmax with PyTorch's CPU bits: its kernels' order of operations.
+
+PyTorch's softmax kernels (AVX-512 build: vectors of 16 floats) work as follows.
+
+* Along a contiguous last dim, a row's maximum and its sum of exponentials are "vector reductions":
+  lane ``k`` of a 16-float accumulator takes the values ``k, k + 16, ...`` one after another (the
+  values past the last whole vector go to the first lanes), then the lanes are added as a tree
+  (lane ``i`` with ``i + 8``, then ``+ 4``, ``+ 2``, ``+ 1``). A row shorter than one vector is
+  added one value after another. The exponentials are SLEEF's vectorised ``expf`` (u10) for every
+  value; softmax multiplies them by the sum's reciprocal, log_softmax takes SLEEF's ``logf`` of
+  the sum and writes ``(x - max) - log(sum)``.
+* Along another dim (``inner`` positions after it), every position adds its exponentials one
+  after another, from zero. Positions handled as a 16-wide vector use SLEEF's ``expf``; the others
+  (the last ``inner % 16`` of each run, and for softmax the ones cut off by the split between
+  threads) use the C library's ``expf``. Softmax divides by the sum there.
+
+SLEEF's ``expf`` and ``logf`` are restated here with their fused multiply-adds rounded once
+(``fma32``). The C library's ``expf`` is called through ctypes, element by element (only the few
+positions that are not a whole vector take it).
+"""
+import ctypes
+import ctypes.util
+
+import numpy as np
+
+from ember._random.exact import fma32
+from ember.ops._cascade_sum import _running
+
+LANES = 16              # floats in one AVX-512 vector: PyTorch's softmax kernels use that build
+_GRAIN = 32768          # PyTorch's internal::GRAIN_SIZE
+
+_R_LN2 = np.float32(1.442695040888963407359924681001892137426645954152985934135449406931)
+_L2U = np.float32(0.693145751953125)        # ln 2's high bits: q * _L2U is exact in float32
+_L2L = np.float32(1.428606765330187045e-06)
+_POLY = tuple(np.float32(c) for c in (
+    0.000198527617612853646278381, 0.00139304355252534151077271, 0.00833336077630519866943359,
+    0.0416664853692054748535156, 0.166666671633720397949219, 0.5))
+
+
+_CHUNK = 1 << 14         # values per pass of the exp: its double temporaries stay in cache
+_F32_LOW_BITS = np.uint64(0x1FFFFFFF)           # a double's bits below float32's precision
+_F32_HALF_ULP = np.uint64(0x10000000)           # ... exactly half a float32 unit there
+_TINY = np.float32(2.0 ** -100)                 # below this an input may meet float32's subnormals
+
+
+def _fused(a, b, c):
+    """``a * b + c`` rounded once to float32 (float32 operands, arrays or scalars), done in double:
+    the product is exact there, so the double sum's rounding is the only one before float32's, and
+    rounding twice gives the fused result unless the double lands exactly on a float32 midpoint.
+    There the double sum's own error (two-sum) says which way the exact value lies, and a nudge of
+    one double toward it rounds as the exact value does (results in float32's normal range)."""
+    r = np.multiply(a, b, dtype=np.float64)
+    r += c
+    out = r.astype(np.float32)
+    mid = (r.view(np.uint64) & _F32_LOW_BITS) == _F32_HALF_ULP
+    if mid.any():
+        idx = np.flatnonzero(mid)
+        p = _picked(a, idx) * _picked(b, idx)             # exact
+        total = r[idx]
+        back = total - p
+        err = (p - (total - back)) + (_picked(c, idx) - back)
+        toward = np.where(err == 0, total, np.copysign(np.inf, err))   # an exact midpoint stays
+        out[idx] = np.nextafter(total, toward).astype(np.float32)
+    return out
+
+
+def _picked(v, idx):
+    return np.float64(v) if np.ndim(v) == 0 else v[idx].astype(np.float64)
+
+
+def _exact_fma(a, b, c):
+    return fma32(np.asarray(a, np.float32), b, c)
+
+
+def _residual(a, b, c):
+    """``a * b + c`` where that is exact in float32 (a product's rounding error: ``c`` is minus the
+    rounded product, or one minus a rounded reciprocal times its divisor)."""
+    r = np.multiply(a, b, dtype=np.float64)
+    r += c
+    return r.astype(np.float32)
+
+
+def sleef_expf(d):
+    """SLEEF's vectorised ``expf`` (u10, FMA build) of the float32 array ``d``, bit for bit."""
+    d = np.asarray(d, np.float32)
+    flat = d.reshape(-1)
+    out = np.empty(flat.size, np.float32)
+    with np.errstate(invalid='ignore', over='ignore', under='ignore'):
+        for start in range(0, flat.size, _CHUNK):
+            piece = flat[start:start + _CHUNK]
+            got = _expf_core(piece, _fused)
+            tiny = (np.abs(piece) < _TINY) & (piece != 0)     # steps may round in the subnormals
+            if tiny.any():
+                got[tiny] = _expf_core(piece[tiny], _exact_fma)
+            out[start:start + _CHUNK] = got
+    return out.reshape(d.shape)
+
+
+def _expf_core(d, fma):
+    """SLEEF's ``xexpf`` on a 1-d float32 array, its fused steps done by ``fma``."""
+    q = np.rint(d * _R_LN2)                              # float32 product, rounded to even
+    s = d - q * _L2U                                     # one rounding: the product is exact
+    s = fma(q, -_L2L, s)
+    u = fma(_POLY[0], s, _POLY[1])
+    for c in _POLY[2:]:
+        u = fma(u, s, c)
+    u = fma(s * s, u, s)
+    u += np.float32(1)
+    # times 2**q: SLEEF's two exact-then-rounding products are one correctly rounded scaling (NaN
+    # or huge q give garbage exponents here, overwritten just below)
+    u = np.ldexp(u, q.astype(np.int32))
+    low, high = d < -104, d > 100
+    if low.any() or high.any():
+        u[low] = 0
+        u[high] = np.inf
+    return u
+
+
+_LN2_HI, _LN2_LO = np.float32(0.69314718246459960938), np.float32(-1.904654323148236017e-09)
+_LOG_POLY = tuple(np.float32(c) for c in (0.3027294874, 0.3996108174, 0.6666694880))
+_F1 = np.float32(1)
+
+
+def _two_sum_hi_lo(x, y):
+    """SLEEF's ``dfadd2`` of two floats: their sum and its rounding error."""
+    s = x + y
+    v = s - x
+    return s, (x - (s - v)) + (y - v)
+
+
+def sleef_logf(x):
+    """SLEEF's vectorised ``logf`` (u10, AVX-512 FMA build) of float32 values, bit for bit for
+    positive normal ones (double-float arithmetic around a short polynomial); zero, infinities,
+    NaN, negative and subnormal values take NumPy's log, which agrees there."""
+    x = np.asarray(x, np.float32)
+    flat = x.reshape(-1)
+    ok = np.isfinite(flat) & (flat >= np.finfo(np.float32).tiny)
+    d = np.where(ok, flat, _F1)
+    with np.errstate(invalid='ignore', over='ignore', under='ignore'):
+        r = _logf_core(d, _fused)
+    if not ok.all():
+        with np.errstate(divide='ignore', invalid='ignore'):
+            r = np.where(ok, r, np.log(flat))
+    return r.reshape(x.shape)
+
+
+def _logf_core(d, fma):
+    """SLEEF's ``xlogf_u1`` on a 1-d array of positive normal floats, its fused steps by ``fma``."""
+    e = (np.frexp(d * np.float32(1 / 0.75))[1] - 1).astype(np.float32)    # getexp of the product
+    f, _ = np.frexp(d)                                  # d = f * 2**k, f in [0.5, 1)
+    m = np.where(f >= np.float32(0.75), f, f + f)      # getmant to [0.75, 1.5)
+    s_hi = _LN2_HI * e
+    s_lo = fma(_LN2_LO, e, _residual(_LN2_HI, e, -s_hi))
+    n_hi, n_lo = _two_sum_hi_lo(-_F1, m)
+    d_hi, d_lo = _two_sum_hi_lo(_F1, m)
+    t = _F1 / d_hi                                      # double-float division
+    x_hi = n_hi * t
+    u = _residual(t, n_hi, -x_hi)
+    v = fma(-d_lo, t, _residual(-d_hi, t, _F1))
+    x_lo = fma(x_hi, v, fma(n_lo, t, u))
+    x2 = x_hi * x_hi
+    p = fma(fma(_LOG_POLY[0], x2, _LOG_POLY[1]), x2, _LOG_POLY[2])
+    a_hi, a_lo = x_hi + x_hi, x_lo + x_lo
+    hi = s_hi + a_hi
+    lo = (((s_hi - hi) + a_hi) + s_lo) + a_lo
+    y = (x2 * x_hi) * p
+    hi2 = hi + y
+    return hi2 + (((hi - hi2) + y) + lo)
+
+
+_libm = None
+
+
+def libm_expf(x):
+    """The C library's ``expf`` of each float32 value (PyTorch's scalar code calls it)."""
+    global _libm
+    if _libm is None:
+        lib = ctypes.CDLL(ctypes.util.find_library('m'))
+        lib.expf.restype = ctypes.c_float
+        lib.expf.argtypes = (ctypes.c_float,)
+        _libm = lib.expf
+    x = np.asarray(x, np.float32)
+    out = np.fromiter(map(_libm, x.ravel().tolist()), np.float32, x.size)
+    return out.reshape(x.shape)
+
+
+def _lane_sum(v):
+    """A vector reduction's sum of each row of ``v`` (rows along the last axis)."""
+    n = v.shape[-1]
+    if n < LANES:
+        return _running(v, axis=-1)
+    whole = n // LANES
+    blocks = v[..., :whole * LANES].reshape(v.shape[:-1] + (whole, LANES))
+    acc = _running(blocks, axis=-2)
+    rest = n - whole * LANES
+    if rest:
+        acc[..., :rest] += v[..., whole * LANES:]
+    width = LANES
+    while width > 1:
+        width //= 2
+        acc = acc[..., :width] + acc[..., width:]
+    return acc[..., 0]
+
+
+def softmax(x, dim, threads):
+    """PyTorch's float32 softmax of the non-empty array ``x`` along ``dim`` (``threads``: the
+    intra-op thread count, which decides some positions' exp away from the last dim)."""
+    if dim == x.ndim - 1:
+        rows = x.reshape(-1, x.shape[-1])
+        e = sleef_expf(rows - rows.max(axis=1, keepdims=True))
+        e *= (np.float32(1) / _lane_sum(e))[:, None]
+        return e.reshape(x.shape)
+    v = _as_3d(x, dim)
+    outer, size, inner = v.shape
+    e = _exp_by_vectors(v - v.max(axis=1, keepdims=True), _softmax_vector_positions(outer, inner, size, threads))
+    e /= _sum_from_zero(e)
+    return e.reshape(x.shape)
+
+
+def log_softmax_parts(x, dim):
+    """PyTorch's float32 log_softmax of the non-empty array ``x`` along ``dim`` in its parts:
+    ``x - max``, its exp, their sum and its log (the last two kept as a dim of one), so that
+    log_softmax is ``shifted - log_sum``, rounded as PyTorch's kernels round it."""
+    if dim == x.ndim - 1:
+        rows = x.reshape(-1, x.shape[-1])
+        shifted = rows - rows.max(axis=1, keepdims=True)
+        e = sleef_expf(shifted)
+        total = _lane_sum(e)[:, None]
+        keep = x.shape[:-1] + (1,)
+        return shifted.reshape(x.shape), e.reshape(x.shape), total.reshape(keep), sleef_logf(total).reshape(keep)
+    v = _as_3d(x, dim)
+    outer, size, inner = v.shape
+    chunk = max(131072 // size // 4, LANES) // LANES * LANES     # PyTorch's blocks of the inner positions
+    position = np.arange(inner) % chunk
+    chunk_len = np.minimum(chunk, inner - (np.arange(inner) - position))
+    shifted = v - v.max(axis=1, keepdims=True)
+    e = _exp_by_vectors(shifted, position < chunk_len - chunk_len % LANES)
+    total = _sum_from_zero(e)
+    keep = x.shape[:dim] + (1,) + x.shape[dim + 1:]
+    return (shifted.reshape(x.shape), e.reshape(x.shape), total.reshape(keep),
+            sleef_logf(total).reshape(keep))
+
+
+def log_softmax(x, dim):
+    """PyTorch's float32 log_softmax of the non-empty array ``x`` along ``dim``."""
+    shifted, _, _, log_sum = log_softmax_parts(x, dim)
+    shifted -= log_sum
+    return shifted
+
+
+def _sum_from_zero(e):
+    """Sums over axis 1 of (outer, size, inner), one value after another from zero (kept dim)."""
+    total = np.zeros((e.shape[0], 1, e.shape[2]), e.dtype)
+    for i in range(e.shape[1]):
+        total += e[:, i:i + 1]
+    return total
+
+
+def _as_3d(x, dim):
+    outer = int(np.prod(x.shape[:dim], dtype=np.int64))
+    inner = int(np.prod(x.shape[dim + 1:], dtype=np.int64))
+    return np.ascontiguousarray(x).reshape(outer, x.shape[dim], inner)
+
+
+def _exp_by_vectors(shifted, vector):
+    """exp of the (outer, dim, inner) array: SLEEF's at the positions ``vector`` marks (a bool per
+    inner position, or per (outer, inner) position), the C library's elsewhere."""
+    e = sleef_expf(shifted)
+    mask = np.asarray(vector)
+    mask = np.broadcast_to(mask[:, None, :] if mask.ndim == 2 else mask, shifted.shape)
+    if not mask.all():
+        scalar = ~mask
+        e[scalar] = libm_expf(shifted[scalar])
+    return e
+
+
+def _softmax_vector_positions(outer, inner, size, threads):
+    """Which (outer, inner) positions PyTorch's non-last-dim softmax computes as vectors: whole
+    runs of 16 along ``inner`` inside each thread's share of the ``outer * inner`` positions."""
+    total = outer * inner
+    grain = max(_GRAIN // size, 1)
+    if total > grain and total > 1 and threads > 1:
+        workers = min(threads, -(-total // grain))
+        chunk = -(-total // workers)
+        bounds = [(b, min(total, b + chunk)) for b in range(0, total, chunk)]
+    else:
+        bounds = [(0, total)]
+    flags = np.zeros(total, bool)
+    for begin, end in bounds:
+        idx = begin
+        while idx < end:
+            inner_idx = idx % inner
+            if inner_idx + LANES <= inner and idx + LANES <= end:
+                flags[idx:idx + LANES] = True
+                idx += LANES
+            else:
+                idx += (end - idx) if idx + LANES > end else (inner - inner_idx)
+    return flags.reshape(outer, inner)

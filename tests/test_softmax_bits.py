@@ -1,0 +1,80 @@
+"""float32 softmax, log_softmax and cross_entropy against PyTorch 2.13's recorded bits
+(tests/fixtures/softmax_bits/recorded.npz, written by its record.py on an AVX-512 CPU): last-dim
+sizes 1..300, 1000 and 4096, other dims on either side of one 16-float vector, log_softmax's blocks,
+softmax's split between one and two threads, exp's underflow and -inf entries."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ember
+import ember.nn.functional as F
+import ember.ops.activation as activation
+from ember.ops import _softmax_bits
+from tests.fixtures.softmax_bits.record import CASES, CE_CASES, REDUCTIONS, ce_inputs, digest, inputs
+
+REC = np.load(Path(__file__).parent / 'fixtures' / 'softmax_bits' / 'recorded.npz')
+
+
+def _check(got, want, what):
+    got = got.numpy()
+    assert got.dtype == np.float32
+    assert np.array_equal(digest(got), want), f'{what}: not PyTorch\'s bits'
+
+
+@pytest.mark.parametrize('case', range(len(CASES)))
+def test_softmax_and_log_softmax_bits(case, monkeypatch):
+    x_np = inputs(case)
+    assert np.array_equal(digest(x_np), REC['input_sha'][case]), 'the seeded input changed: re-record'
+    dim = CASES[case][1]
+    x = ember.from_numpy(x_np)
+    _check(ember.log_softmax(x, dim), REC['log_softmax_sha'][case, 0], 'log_softmax')
+    for threads in (1, 2):
+        monkeypatch.setattr(activation, 'intra_op_threads', lambda: threads)
+        _check(ember.softmax(x, dim), REC['softmax_sha'][case, threads - 1], f'softmax, {threads} threads')
+        _check(F.log_softmax(x, dim), REC['log_softmax_sha'][case, threads - 1], 'log_softmax')
+
+
+def test_thread_split_changes_softmax_bits():
+    """Two threads move which positions take the vector exp (why the thread count is an input)."""
+    assert any(not np.array_equal(REC['softmax_sha'][c, 0], REC['softmax_sha'][c, 1]) for c in range(len(CASES)))
+
+
+@pytest.mark.parametrize('case', range(len(CE_CASES)))
+def test_cross_entropy_bits(case):
+    x, target, weight, ignore = ce_inputs(case)
+    assert np.array_equal(digest(x, target, weight), REC[f'ce{case}_sha']), 'the seeded input changed'
+    for reduction in REDUCTIONS:
+        got = F.cross_entropy(ember.from_numpy(x), ember.tensor(target), None if weight is None else ember.from_numpy(weight),
+                              ignore_index=ignore, reduction=reduction)
+        np.testing.assert_array_equal(got.numpy(), REC[f'ce{case}_{reduction}'], strict=True)
+
+
+def test_sleef_exp_edges():
+    d = np.array([0.0, -0.0, -1e-30, -103.9, -104.0, -104.5, -np.inf, np.nan, 88.0, 101.0], np.float32)
+    e = _softmax_bits.sleef_expf(d)
+    assert e[0] == 1 and e[1] == 1 and e[2] == 1
+    assert 0 < e[3] < 1e-44 and e[5] == 0 and e[6] == 0 and np.isnan(e[7])
+    assert np.isfinite(e[8]) and e[9] == np.inf
+    np.testing.assert_allclose(_softmax_bits.sleef_expf(np.linspace(-80, 80, 1001, dtype=np.float32)),
+                               np.exp(np.linspace(-80, 80, 1001, dtype=np.float32)), rtol=2e-7)
+
+
+def test_sleef_log_is_within_an_ulp_and_keeps_edges():
+    v = np.geomspace(1e-30, 1e30, 2001).astype(np.float32)
+    np.testing.assert_allclose(_softmax_bits.sleef_logf(v), np.log(v.astype(np.float64)), rtol=2e-7, atol=1e-7)
+    edge = _softmax_bits.sleef_logf(np.array([0.0, np.inf, -1.0, np.nan], np.float32))
+    assert edge[0] == -np.inf and edge[1] == np.inf and np.isnan(edge[2]) and np.isnan(edge[3])
+
+
+def test_gradients_and_other_dtypes_unchanged():
+    x = ember.randn(4, 37, requires_grad=True)
+    y = ember.softmax(x, 1)
+    (y * ember.arange(37.0)).sum().backward()
+    p = y.detach()
+    g = p * (ember.arange(37.0) - (p * ember.arange(37.0)).sum(1, keepdim=True))
+    assert ember.allclose(x.grad, g, atol=1e-6)
+    for dt in (ember.float64, ember.float16, ember.bfloat16):
+        z = ember.randn(3, 20, dtype=dt)
+        assert ember.softmax(z, 1).dtype == dt and ember.log_softmax(z, 0).dtype == dt
+        assert ember.allclose(ember.softmax(z.float(), 1), ember.softmax(z, 1).float(), atol=1e-2)
