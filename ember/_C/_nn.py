@@ -20,12 +20,16 @@ def _parse_to(*args, **kwargs):
     return device, dtype, non_blocking, memory_format
 
 
+# C names whose function ember.nn.functional names otherwise
+_FUNCTIONAL_NAME = {'log_sigmoid': 'logsigmoid'}
+
+
 def __getattr__(name):
     import ember
     import ember.nn.functional as F
     fn = None
     if not name.startswith('__'):
-        fn = getattr(F, name, None)
+        fn = getattr(F, _FUNCTIONAL_NAME.get(name, name), None)
         if not isinstance(fn, (types.FunctionType, types.BuiltinFunctionType)):
             fn = getattr(ember, name, None)
     if not isinstance(fn, (types.FunctionType, types.BuiltinFunctionType)):

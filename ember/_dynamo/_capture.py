@@ -14,7 +14,6 @@ import itertools
 import logging
 import os
 import sys
-import traceback
 import weakref
 
 from ember import _logging as _logs
@@ -79,31 +78,23 @@ _BREAKING_METHODS = {'backward': 'Tensor.backward() call', 'item': 'Tensor.item(
                      'tolist': 'Tensor.tolist() call', 'numpy': 'Tensor.numpy() call'}
 
 
-def _trace(fn, constants):
-    from ember.fx._symbolic_trace import Tracer
-    from ember.fx.graph_module import GraphModule
-    from ember.nn import Module
+def _refuse_breaking_methods(kind, target):
+    if kind == 'call_method' and target in _BREAKING_METHODS:
+        raise _CannotCapture(f'Unsupported: {_BREAKING_METHODS[target]}')
 
-    class CaptureTracer(Tracer):
-        def create_proxy(self, kind, target, args, kwargs, *rest, **more):
-            if kind == 'call_method' and target in _BREAKING_METHODS:
-                raise _CannotCapture(f'Unsupported: {_BREAKING_METHODS[target]}')
-            proxy = super().create_proxy(kind, target, args, kwargs, *rest, **more)
-            if kind not in ('placeholder', 'output'):
-                proxy.node.meta['stack_trace'] = _user_frame()
-            return proxy
-    tracer = CaptureTracer()
-    graph = tracer.trace(fn, constants or None)
-    return GraphModule(tracer.root, graph, 'GraphModule')
+
+def _trace(fn, arguments, constants):
+    from ember.fx._symbolic_trace import _is_from_ember_nn
+    from ember.nn import Module
+    from ember._dynamo._tracer import CaptureTracer, StoreNames
+    root_name = 'fn' if isinstance(fn, Module) and _is_from_ember_nn(fn) else 'self'
+    tracer = CaptureTracer(arguments, root_name, on_proxy=_refuse_breaking_methods)
+    with StoreNames() as names:
+        graph = tracer.trace(fn, constants or None)
+    return tracer.root, graph, root_name, names.hints
 
 
 _EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def _user_frame():
-    """The innermost frame of the user's code, as fx stack traces hold it (for the graph_code log)."""
-    frames = [f for f in traceback.extract_stack() if not _in_ember(f.filename)]
-    return ''.join(traceback.format_list(frames[-1:]))
 
 
 @contextlib.contextmanager
@@ -130,33 +121,78 @@ def _in_ember(filename):
 
 
 def capture(fn, arguments):
-    """``(gm, tensor_names, returns_tuple)`` for ``fn`` called with ``arguments`` (name -> value)."""
+    """``(gm, inputs, returns_tuple)`` for ``fn`` called with ``arguments`` (name -> value); ``inputs``
+    says where each graph input comes from: ``('arg', name)`` or ``('state', qualified name)``."""
+    from ember._dynamo._tracer import name_nodes
     from ember import Tensor
     tensors = [n for n, v in arguments.items() if isinstance(v, Tensor)]
     constants = {n: v for n, v in arguments.items() if n not in tensors}
     if any(_has_tensor(v) for v in constants.values()):
         raise _CannotCapture('Unsupported: ember captures tensors passed directly as arguments, not inside containers')
+    from ember.fx.graph_module import GraphModule
     try:
         with _print_breaks_graph():
-            gm = _trace(fn, constants)
+            root, graph, root_name, hints = _trace(fn, arguments, constants)
     except _CannotCapture:
         raise
     except Exception as err:        # the traced code met a proxy it cannot use: run it eagerly instead
         raise _CannotCapture(_reason(err)) from err
-    graph = gm.graph
-    placeholders = [n for n in graph.nodes if n.op == 'placeholder']
-    for node in placeholders:
-        if node.target in tensors:
-            node.target, node.name = f'L_{node.target}_', f'l_{node.target}_'
-            node.type = Tensor          # printed in the code and the graph, as PyTorch's compiler annotates
-        elif not node.users:
-            graph.erase_node(node)      # a fixed argument: its value is in the graph
+    inputs = _name_inputs(graph, tensors, list(arguments), root_name)
+    name_nodes(graph, hints)
     output = next(n for n in graph.nodes if n.op == 'output')
     returns_tuple = isinstance(output.args[0], tuple)
     if not returns_tuple:
         output.args = ((output.args[0],),)
-    gm.recompile()
-    return gm, tensors, returns_tuple
+    gm = GraphModule(root, graph, 'GraphModule')
+    return gm, inputs, returns_tuple
+
+
+def _name_inputs(graph, tensors, parameter_names, root_name):
+    """Names the graph's inputs as PyTorch's compiler does (``L_x_`` read into ``l_x_``; ``L_args_0_``
+    for ember.nn's own modules; parameters and buffers by where they live), drops the unused ones and
+    orders them by first use (a parameter or buffer where the code reads it, an argument where an
+    operation first takes it). Returns where each input comes from."""
+    from ember import Tensor
+    from ember.nn import Parameter
+    placeholders = [n for n in graph.nodes if n.op == 'placeholder']
+    for node in placeholders:
+        if 'state' in node.meta:
+            kind, qualified = node.meta['state']
+            source = node.target
+            node.type = Parameter if kind == 'parameters' else Tensor
+        elif node.target in tensors:
+            source = (f'args_{parameter_names.index(node.target)}' if root_name == 'fn' else node.target)
+            node.type = Tensor          # printed in the code and the graph, as PyTorch's compiler annotates
+        else:
+            if not node.users:
+                graph.erase_node(node)      # a fixed argument: its value is in the graph
+            continue
+        node.meta['input'] = ('state', qualified) if 'state' in node.meta else ('arg', node.target)
+        node.target, node.name = f'L_{source}_', f'l_{source}_'
+        node.args = ()                  # every input is passed: no defaults in the graph's signature
+    order = []
+    for node in graph.nodes:
+        if node.op == 'placeholder':
+            if 'state' in node.meta:
+                order.append(node)
+            continue
+        for used in node.all_input_nodes:
+            if used.op == 'placeholder' and 'input' in used.meta and used not in order:
+                order.append(used)
+    for node in [n for n in graph.nodes if n.op == 'placeholder' and 'input' in n.meta and not n.users]:
+        graph.erase_node(node)          # an input the code never uses is no graph input (as in PyTorch)
+        if node in order:
+            order.remove(node)
+    anchor = next(n for n in graph.nodes if n.op != 'placeholder')
+    for node in order:
+        anchor.prepend(node)
+    return [node.meta['input'] for node in order]
+
+
+def _input_values(fn, inputs, arguments):
+    """The values of a graph's inputs for a call: its arguments and the module's current state."""
+    from ember._dynamo._tracer import _lookup
+    return [arguments[name] if where == 'arg' else _lookup(fn, name) for where, name in inputs]
 
 
 _BUILT_IN_KWARGS_WARNING = {'eager': 'eager backend', 'aot_eager': 'aot_autograd-based backend',
@@ -308,7 +344,7 @@ class CompiledCallable:
             except _CannotCapture as err:
                 entries.cache[key] = entry = ('eager', str(err))
                 return self._eager(str(err), args, kwargs)
-            inputs = [arguments[n] for n in names]
+            inputs = _input_values(self.fn, names, arguments)
             try:
                 compiled = self.backend(gm, inputs)
             except Exception as err:
@@ -321,7 +357,7 @@ class CompiledCallable:
         if entry[0] == 'eager':
             return self._eager(entry[1], args, kwargs, record=False)
         _, compiled, names, returns_tuple = entry
-        out = compiled(*[arguments[n] for n in names])
+        out = compiled(*_input_values(self.fn, names, arguments))
         return out if returns_tuple else out[0]
 
     def _at_recompile_limit(self, key):

@@ -529,8 +529,11 @@ def _type_text(t):
     """A placeholder's or the output's type as the code writes it (``int``, ``ember.Tensor``), or ''
     for none (other annotations are left out of the code)."""
     from ember import Tensor
+    from ember.nn.parameter import Parameter
     if t is Tensor:
         return 'ember.Tensor'
+    if t is Parameter:
+        return 'ember.nn.parameter.Parameter'
     if isinstance(t, type) and t.__module__ == 'builtins':
         return t.__name__
     return ''

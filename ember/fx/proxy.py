@@ -170,8 +170,10 @@ class Proxy:
                 fn, swap = _FROM_DUNDER[name]
                 return tracer.create_proxy('call_function', fn, args[::-1] if swap else args, kwargs)
             return tracer.create_proxy('call_method', name, args, kwargs)
-        from ember.fx._symbolic_trace import _recorded_kwargs
-        return tracer.create_proxy('call_function', orig_method, args, _recorded_kwargs(orig_method, args, kwargs))
+        if getattr(tracer, 'records_defaults', True):
+            from ember.fx._symbolic_trace import _recorded_kwargs
+            kwargs = _recorded_kwargs(orig_method, args, kwargs)
+        return tracer.create_proxy('call_function', orig_method, args, kwargs)
 
 
 class Attribute(Proxy):

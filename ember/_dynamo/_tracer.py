@@ -1,0 +1,209 @@
+"""The tracer ``ember.compile`` captures with: fx's symbolic tracer, changed to see what PyTorch's
+compiler sees.
+
+- Every proxy carries the real value its node computes on copies of the call's inputs, so sizes, dtypes and
+  devices read in the traced code are plain values (fixed in the graph, as the compiler's static
+  shapes are) and modules that check their input's shape trace through.
+- Submodules are traced through (inlined), and the parameters and buffers they read become graph
+  inputs named after where they live (``L_self_modules_fc_parameters_weight_``), in the order the
+  code first reads them.
+- Calls are recorded with the arguments as given (no defaults filled in), and a node takes the name
+  of the local variable its value is first stored in (``h = a + b`` makes ``h``).
+"""
+import builtins
+import os
+import sys
+import traceback
+
+from ember.fx._symbolic_trace import Tracer
+from ember.fx.proxy import Attribute, Proxy
+
+# tensor facts the traced code may read: answered from the real value, recorded nowhere
+_STATIC_ATTRS = frozenset({'shape', 'dtype', 'device', 'ndim', 'is_cuda', 'layout', 'requires_grad', 'is_sparse',
+                           'is_quantized', 'is_meta', 'is_leaf'})
+_STATIC_METHODS = frozenset({'dim', 'size', 'numel', 'ndimension', 'nelement', 'is_floating_point', 'is_complex',
+                             'is_contiguous', 'element_size', 'get_device', 'stride', 'is_signed'})
+_EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+# ember code the compiler reads as it reads the user's (module forwards): its stores name nodes too
+_INLINED_DIR = os.path.join(_EMBER_DIR, 'nn', 'modules') + os.sep
+
+
+class ValueProxy(Proxy):
+    """A proxy that answers questions about its tensor's metadata from the real value."""
+
+    def __getattr__(self, k):
+        if k in _STATIC_ATTRS:
+            return getattr(self.tracer.real[self.node], k)
+        return Attribute(self, k)
+
+
+class CaptureTracer(Tracer):
+    """fx's tracer with real values alongside (see the module's docstring).
+
+    ``real_inputs`` maps the traced function's parameter names to the call's values; ``root_name``
+    is how the inputs of the traced module are named (``self``, or ``fn`` for ember.nn's own
+    modules, as PyTorch's compiler names them)."""
+
+    records_defaults = False
+
+    def __init__(self, real_inputs, root_name, on_proxy=None):
+        super().__init__()
+        self.real = {}
+        self.real_inputs = real_inputs
+        self.root_name = root_name
+        self.state_inputs = {}           # qualified name of a parameter/buffer -> its placeholder proxy
+        self.on_proxy = on_proxy         # called with each new op proxy (the break checks, stack traces)
+
+    def is_leaf_module(self, m, module_qualified_name):
+        return False
+
+    def proxy(self, node):
+        return ValueProxy(node, self)
+
+    def create_proxy(self, kind, target, args, kwargs, *rest, **more):
+        if kind == 'call_method' and target in _STATIC_METHODS:
+            this, *others = self._reals(args)
+            return getattr(this, target)(*others, **self._reals(kwargs))
+        if kind == 'call_function' and target is builtins.getattr and args[1] in _STATIC_ATTRS:
+            return getattr(self._reals(args[0]), args[1])
+        op = kind not in ('placeholder', 'output', 'get_attr')
+        if op and self.on_proxy is not None:
+            self.on_proxy(kind, target)
+        proxy = super().create_proxy(kind, target, args, kwargs, *rest, **more)
+        node = proxy.node
+        if op:
+            node.meta['stack_trace'] = _user_frame()
+        if kind == 'placeholder':
+            self.real[node] = _shadow(self.real_inputs.get(target))
+        elif kind == 'get_attr':
+            self.real[node] = _shadow(_lookup(self.root, target))
+        elif kind != 'output':
+            self.real[node] = _evaluate(kind, target, self._reals(args), self._reals(kwargs))
+        return proxy
+
+    def _reals(self, value):
+        if isinstance(value, Proxy):
+            return self.real[value.node]
+        if isinstance(value, (tuple, list)):
+            return type(value)(self._reals(v) for v in value)
+        if isinstance(value, dict):
+            return {k: self._reals(v) for k, v in value.items()}
+        return value
+
+    def getattr(self, attr, attr_val, parameter_proxy_cache):
+        """A parameter or buffer of the traced module, read by the code: a graph input (one per tensor)."""
+        from ember import Tensor
+        if isinstance(attr_val, Tensor):
+            path = self._state_path(attr_val)
+            if path is not None:
+                if path not in self.state_inputs:
+                    self.state_inputs[path] = self.create_proxy('placeholder', _state_source(self.root_name, path),
+                                                                (), {})
+                    self.state_inputs[path].node.meta['state'] = path
+                    self.real[self.state_inputs[path].node] = _shadow(attr_val)
+                return self.state_inputs[path]
+        return attr_val
+
+    def _state_path(self, t):
+        if not hasattr(self, '_state_paths'):
+            self._state_paths = {}
+            for kind, items in (('parameters', self.root.named_parameters()), ('buffers', self.root.named_buffers())):
+                for name, value in items:
+                    self._state_paths.setdefault(id(value), (kind, name))
+        return self._state_paths.get(id(t))
+
+
+def _user_frame():
+    """The innermost frame of the user's code, as fx stack traces hold it (for the graph_code log)."""
+    frames = [f for f in traceback.extract_stack() if not os.path.abspath(f.filename).startswith(_EMBER_DIR)]
+    return ''.join(traceback.format_list(frames[-1:]))
+
+
+def _state_source(root_name, path):
+    """``('parameters', 'fc.weight')`` -> ``self_modules_fc_parameters_weight``: where PyTorch's compiler
+    says the tensor comes from."""
+    kind, name = path
+    *modules, leaf = name.split('.')
+    return '_'.join([root_name] + [f'modules_{m}' for m in modules] + [kind, leaf])
+
+
+def _lookup(root, qualified):
+    value = root
+    for part in qualified.split('.'):
+        value = getattr(value, part)
+    return value
+
+
+def _shadow(value):
+    """A copy of an input tensor for the capture to compute on: what the traced code changes in place
+    (a batch norm's running statistics) the compiled graph changes, once per call, and not the capture."""
+    from ember import Tensor
+    from ember.nn import Parameter
+    if type(value) not in (Tensor, Parameter):      # subclasses keep their own behaviour (an attention bias)
+        return value
+    copy = value.detach().clone()
+    return copy.requires_grad_() if value.requires_grad else copy
+
+
+def _evaluate(kind, target, args, kwargs):
+    """The real value of a node: its operation run eagerly on its arguments' real values."""
+    if kind == 'call_method':
+        this, *others = args
+        return getattr(this, target)(*others, **kwargs)
+    if kind == 'call_function':
+        return target(*args, **kwargs)
+    raise RuntimeError(f'cannot evaluate a {kind} node during capture')
+
+
+class StoreNames:
+    """A trace hook of the capturing thread (``sys.settrace``) that notes, for each traced value the
+    user's code (or a module's forward) stores in a local variable, the first variable's name:
+    ``name_nodes`` then names the nodes as PyTorch's compiler does (``h = a + b`` makes ``h``)."""
+
+    def __init__(self):
+        self.hints = {}
+        self.seen = {}
+
+    def __enter__(self):
+        self.previous = sys.gettrace()
+        sys.settrace(self.on_call)
+        return self
+
+    def __exit__(self, *exc):
+        sys.settrace(self.previous)
+
+    def on_call(self, frame, event, arg):
+        filename = os.path.abspath(frame.f_code.co_filename)
+        if filename.startswith(_EMBER_DIR) and not filename.startswith(_INLINED_DIR):
+            return None
+        # the arguments a frame starts with were stored by its caller, not here
+        self.seen[id(frame)] = dict(frame.f_locals)
+        return self.on_line
+
+    def on_line(self, frame, event, arg):
+        if event in ('line', 'return'):
+            seen = self.seen.setdefault(id(frame), {})
+            for name, value in frame.f_locals.items():
+                if seen.get(name) is not value:
+                    seen[name] = value
+                    if isinstance(value, ValueProxy):
+                        self.hints.setdefault(value.node, name)
+        if event == 'return':
+            self.seen.pop(id(frame), None)
+        return self.on_line
+
+
+def name_nodes(graph, hints):
+    """Names the graph's nodes afresh in order, as PyTorch's compiler names them: each operation after
+    its target, then (when its value was stored in a variable) after the variable, the first name
+    staying taken; inputs keep the names they have."""
+    from ember.fx.graph import _Namespace
+    namespace = _Namespace()
+    for node in graph.nodes:
+        if node.op in ('placeholder', 'output'):
+            node.name = namespace.create_name(node.name, None)
+            continue
+        node.name = namespace.create_name(graph._target_to_str(node.target), None)
+        if node in hints:
+            node.name = namespace.create_name(hints[node], None)
+    graph._graph_namespace = namespace
