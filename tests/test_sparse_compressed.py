@@ -80,3 +80,50 @@ def test_loading_checks_the_indices_when_asked(tmp_path):
     with ember.sparse.check_sparse_tensor_invariants():
         with pytest.raises(RuntimeError, match='are sorted and distinct along the last dimension values'):
             ember.load(tmp_path / 'bad.pt')
+
+
+LAYOUT_ARGS = [(ember.sparse_csr, None), (ember.sparse_csc, None), (ember.sparse_bsr, (2, 1)),
+               (ember.sparse_bsc, (1, 2))]
+
+
+@pytest.mark.parametrize('layout, blocksize', LAYOUT_ARGS)
+def test_gradcheck_through_products_in_float64(layout, blocksize):
+    # every element specified, so the gradient over the specified elements is the whole gradient
+    ember.manual_seed(0)
+    x = (ember.rand(4, 4, dtype=ember.float64) + 0.5).requires_grad_()
+    w = ember.rand(4, 3, dtype=ember.float64, requires_grad=True)
+    c = ember.rand(4, 3, dtype=ember.float64, requires_grad=True)
+
+    def products(x, w, c):
+        s = x.to_sparse(layout=layout, blocksize=blocksize)
+        if layout is ember.sparse_bsc:      # (PyTorch multiplies BSC matrices from the left only)
+            return ember.sparse.mm(w.t(), s), ember.sparse.addmm(c.t(), w.t(), s, beta=0.5, alpha=2), (s * 3).to_dense()
+        return ember.sparse.mm(s, w), ember.sparse.addmm(c, s, w, beta=0.5, alpha=2), (s * 3).to_dense()
+
+    assert ember.autograd.gradcheck(products, (x, w, c))
+    assert ember.autograd.gradgradcheck(products, (x, w, c))
+
+
+def test_gradcheck_through_elementwise_ops_and_dense_operands_in_float64():
+    ember.manual_seed(0)
+    x = (ember.rand(3, 4, dtype=ember.float64) + 0.5).requires_grad_()
+    w = ember.rand(4, 2, dtype=ember.float64, requires_grad=True)
+
+    def ops(x, w):
+        s = x.to_sparse_csr()
+        return (s.sin() + s * 2).sqrt().to_dense(), w.t() @ s.t(), s.t() @ x, s.sum()
+
+    assert ember.autograd.gradcheck(ops, (x, w))
+    assert ember.autograd.gradgradcheck(ops, (x, w))
+
+
+def test_a_sparse_leaf_takes_a_step():
+    # a CSR parameter trained through sparse.mm keeps its pattern: its gradient is over its elements
+    weight = ember.tensor([[0., 2., 0.], [3., 0., 4.]]).to_sparse_csr().requires_grad_()
+    x = ember.ones(3, 1)
+    loss = (ember.sparse.mm(weight, x) ** 2).sum()
+    loss.backward()
+    assert weight.grad.layout is ember.sparse_csr and weight.grad.values().tolist() == [4., 14., 14.]
+    with ember.no_grad():
+        weight.values().sub_(0.1 * weight.grad.values())
+    assert weight.to_dense().flatten().tolist() == pytest.approx([0., 1.6, 0., 1.6, 0., 2.6])

@@ -187,6 +187,51 @@ class SparseCompressedTensor(ValuesBacked):
     def is_contiguous(self, memory_format=None):
         raise RuntimeError("Sparse CSR tensors do not have is_contiguous")
 
+    # ------------------------------------------------------------------ a leaf's dense gradient
+    # torch.mm/addmm/@ give a compressed leaf a dense (strided) gradient, kept here; the gradient of its values
+    # (from to_dense, sparse.mm, element-wise ops) reads back as a tensor of its layout, as in PyTorch
+    _sp_dense_grad = None
+
+    def add_dense_grad(self, grad):
+        self._sp_dense_grad = grad if self._sp_dense_grad is None else self._sp_dense_grad + grad
+
+    @property
+    def grad(self):
+        """A leaf's gradient: dense from ``torch.mm``/``addmm``/``@``, else of its layout over its elements, as in
+        PyTorch.
+
+        Example::
+
+            >>> s = ember.tensor([[0., 2.], [3., 0.]]).to_sparse_csr().requires_grad_()
+            >>> ember.sparse.mm(s, ember.ones(2, 1)).sum().backward()
+            >>> s.grad.values()
+            tensor([1., 1.])
+        """
+        masked = ValuesBacked.grad.fget(self)
+        if self._sp_dense_grad is None:
+            return masked
+        return self._sp_dense_grad if masked is None else self._sp_dense_grad + masked.to_dense()
+
+    @grad.setter
+    def grad(self, value):
+        if value is None or not isinstance(value, SparseCompressedTensor):
+            ValuesBacked.grad.fset(self, None)
+            self._sp_dense_grad = value
+            if value is not None and tuple(value.shape) != tuple(self.shape):
+                self._sp_dense_grad = None
+                raise RuntimeError(f"assigned grad has data of a different size")
+            return
+        self._sp_dense_grad = None
+        ValuesBacked.grad.fset(self, value)
+
+    @property
+    def _grad(self):
+        return self.grad
+
+    @_grad.setter
+    def _grad(self, value):
+        self.grad = value
+
     def _sparse_parts(self):
         return self._sp_compressed, self._sp_plain, self._sp_values, self._sp_size
 
@@ -591,7 +636,10 @@ def dense_to_compressed(input, layout, blocksize=None, dense_dim=None):
     batch, rows, cols = np.nonzero(present)
     flat = blocks.reshape((nb * R * C, bh, bw) + dense_shape)
     linear = ember.tensor((batch * R + rows) * C + cols, device=input.device)
-    return _from_coordinates(batch, rows, cols, flat[linear], size, layout, blocksize)
+    result = _from_coordinates(batch, rows, cols, flat[linear], size, layout, blocksize)
+    from ember.sparse._compressed_ops import named
+    result._sp_values = named(result._sp_values, f'ToSparse{kind.capitalize()}Backward0')
+    return result
 
 
 def _compressed_to_compressed(s, layout, blocksize, dense_dim):

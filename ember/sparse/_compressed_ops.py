@@ -1,5 +1,6 @@
 """The operations PyTorch runs on sparse compressed tensors (CSR, CSC, BSR, BSC), written with dense ember ops
-on their values so autograd records through them: products with dense matrices (``mm``, ``@``, ``matmul``,
+on their values so autograd records through them (a leaf multiplied by ``torch.mm``/``addmm``/``@`` gets PyTorch's
+dense gradient through ``_LeafProduct``): products with dense matrices (``mm``, ``@``, ``matmul``,
 ``addmm``, ``sparse.mm``, ``sparse.addmm``), multiplication by numbers, dense tensors or CSR tensors, addition
 of CSR (and BSR) tensors, the unary functions that keep zero at zero, ``sum``, ``t``/``transpose``. Each result
 carries PyTorch's node name (``SparseAddmmBackward0``, ``ToDenseBackward0``...). What PyTorch refuses is
@@ -7,7 +8,7 @@ refused with its error.
 """
 import ember
 from ember._tensor import Tensor
-from ember.autograd.function import Primitive
+from ember.autograd.function import Function, Primitive
 from ember.sparse._compressed import (_BLOCKED, _ROW_COMPRESSED, SparseCompressedTensor, _make, compressed_to_coo,
                                       coo_to_compressed, layout_name)
 from ember._formats import sparse_bsc, sparse_bsr, sparse_csc, sparse_csr
@@ -116,6 +117,8 @@ def _product(mat1, mat2, op):
             layout=mat1.layout, blocksize=mat1._blocksize())
     if isinstance(mat2, SparseCompressedTensor):      # dense @ sparse = (sparse^T @ dense^T)^T
         _plain_2d(mat2, op)
+        if mat2.layout is sparse_bsr:
+            raise RuntimeError("addmm: computation on CPU is not implemented for Strided + Strided @ SparseBsr")
         return _sparse_dense(transpose_2d(mat2), _check_dense(mat1, mat2, True).t()).t()
     _plain_2d(mat1, op)
     if mat1.layout is sparse_bsc or not isinstance(mat2, Tensor) or mat2.layout is not ember.strided:
@@ -133,10 +136,64 @@ def _check_dense(dense, sparse, left):
     return dense
 
 
+class _Holder:
+    """Carries the sparse leaf past Function.apply, which would unwrap a tensor argument."""
+    __slots__ = ('tensor',)
+
+    def __init__(self, tensor):
+        self.tensor = tensor
+
+
+class _LeafProduct(Function):
+    """``sparse @ dense`` (or ``dense @ sparse``) for a sparse leaf that requires grad, as ``torch.mm``/``addmm``
+    record it: the leaf's gradient is the dense matrix ``grad @ dense^T`` (PyTorch's ``mm`` backward), kept on the
+    leaf itself (its values get none), while ``sparse.mm`` gives it only over the specified elements."""
+
+    @staticmethod
+    def forward(ctx, values, dense, holder, sparse_left, op):
+        sparse = holder.tensor.detach()
+        ctx.holder, ctx.sparse_left = holder, sparse_left
+        ctx.save_for_backward(dense)
+        return _product(sparse, dense, op) if sparse_left else _product(dense, sparse, op)
+
+    @staticmethod
+    def backward(ctx, grad):
+        dense, = ctx.saved_tensors
+        leaf = ctx.holder.tensor
+        sparse = leaf.detach()
+        if ctx.sparse_left:      # out = S @ D: dS = g @ D^T, dD = S^T @ g
+            grad_sparse = grad @ dense.t()
+            grad_dense = _sparse_dense(transpose_2d(sparse), grad) if ctx.needs_input_grad[1] else None
+        else:                    # out = D @ S: dS = D^T @ g, dD = g @ S^T
+            grad_sparse = dense.t() @ grad
+            grad_dense = _sparse_dense(sparse, grad.t()).t() if ctx.needs_input_grad[1] else None
+        leaf.add_dense_grad(grad_sparse)
+        return None, grad_dense, None, None, None
+
+
+_LEAF_PRODUCTS = {}
+
+
+def _leaf_product(mat1, mat2, op, node):
+    """The product through _LeafProduct when a compressed operand is a leaf that requires grad (PyTorch then
+    gives it a dense gradient), else the plain product."""
+    from ember.autograd import grad_mode
+    sparse_left = _is_compressed(mat1)
+    sparse = mat1 if sparse_left else mat2
+    if not (_is_compressed(sparse) and sparse.requires_grad and sparse.is_leaf and grad_mode.is_grad_enabled()) \
+            or (_is_compressed(mat1) and _is_compressed(mat2)):
+        return named(_product(mat1, mat2, op), node)
+    cls = _LEAF_PRODUCTS.get(node)
+    if cls is None:
+        cls = _LEAF_PRODUCTS[node] = type(node, (_LeafProduct,), {'node_name': node})
+    dense = mat2 if sparse_left else mat1
+    return cls.apply(sparse._sp_values, dense, _Holder(sparse), sparse_left, op)
+
+
 def mm(mat1, mat2, *, out=None):
     if out is not None:
         raise RuntimeError("mm(): ember writes no out= for sparse compressed operands")
-    return named(_product(mat1, mat2, 'mm'), 'MmBackward0')
+    return _leaf_product(mat1, mat2, 'mm', 'MmBackward0')
 
 
 def sparse_mm(mat1, mat2, reduce='sum'):
@@ -151,12 +208,12 @@ def matmul(input, other, *, out=None):
     if out is not None:
         raise RuntimeError("matmul(): ember writes no out= for sparse compressed operands")
     if isinstance(other, Tensor) and not _is_compressed(other) and other.dim() == 1:
-        return named(_product(input, other.unsqueeze(1), 'matmul').squeeze(1), 'MvBackward0')
-    return named(_product(input, other, 'matmul'), 'MmBackward0')
+        return named(_leaf_product(input, other.unsqueeze(1), 'matmul', 'MvBackward0').squeeze(1), 'MvBackward0')
+    return _leaf_product(input, other, 'matmul', 'MmBackward0')
 
 
 def _addmm(input, mat1, mat2, beta, alpha, node):
-    product = _product(mat1, mat2, 'addmm')
+    product = _leaf_product(mat1, mat2, 'addmm', node) if node == 'AddmmBackward0' else _product(mat1, mat2, 'addmm')
     if _is_compressed(product):
         raise RuntimeError("addmm: ember adds a dense input to a dense product only")
     input = input.to_dense() if _is_compressed(input) else input

@@ -370,7 +370,8 @@ def to_sparse(input, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=
         present = present.flatten(k).any(-1)
     indices = present.nonzero().t().contiguous()
     values = input[tuple(indices)] if indices.shape[1] else input.new_zeros((0,) + tuple(input.shape[k:]))
-    return _make(indices, values, input.shape, True)
+    from ember.sparse._compressed_ops import named
+    return _make(indices, named(values, 'ToSparseBackward1'), input.shape, True)
 
 
 # ---------------------------------------------------------------------------- operations
