@@ -69,6 +69,22 @@ def test_unsupported_methods_and_functions_raise_not_implemented():
         nested.nested_tensor([ember.ones(2)], layout=ember.sparse_coo)
 
 
+def test_indexing_a_component_then_into_it():
+    # PyTorch's results (2.13): nt[i, ...] is component i indexed by the rest, a regular tensor
+    nt = nested.nested_tensor([ember.arange(12).reshape(2, 6), ember.arange(18).reshape(3, 6)], dtype=ember.float)
+    assert nt[1, :, -1].tolist() == [5., 11., 17.]
+    assert nt[0, 1].tolist() == [6., 7., 8., 9., 10., 11.]
+    assert nt[-1, 2, 1:3].tolist() == [13., 14.]
+    assert nt[1, ..., 0].tolist() == [0., 6., 12.]
+    assert not nt[1, :, -1].is_nested
+    with pytest.raises(IndexError, match='^index 5 is out of bounds for dimension 0 with size 2$'):
+        nt[5, 0]
+    with pytest.raises(IndexError, match='^index 7 is out of bounds for dimension 1 with size 3$'):
+        nt[1, 7]
+    with pytest.raises(NotImplementedError):
+        nt[0:1]
+
+
 def test_construction_warns_once_that_the_api_is_a_prototype(monkeypatch):
     monkeypatch.setattr(nested, '_warned', False)
     with warnings.catch_warnings(record=True) as caught:

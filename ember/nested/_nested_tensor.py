@@ -282,7 +282,16 @@ class NestedTensor(Tensor):
             if not -n <= index < n:
                 raise IndexError(f"index {index} is out of bounds for dimension 0 with size {n}")
             return self._components[index]
-        raise NotImplementedError("ember's nested tensors can only be indexed by an integer (one component)")
+        if isinstance(index, tuple) and index and isinstance(index[0], builtins.int):
+            # nt[i, ...]: component i, indexed by the rest (a regular tensor, as PyTorch's)
+            component, rest = self[index[0]], index[1:]
+            if rest and isinstance(rest[0], builtins.int) and component.dim() > 0:
+                n = component.shape[0]   # (the component's dim 0 is the nested tensor's dim 1)
+                if not -n <= rest[0] < n:
+                    raise IndexError(f"index {rest[0]} is out of bounds for dimension 1 with size {n}")
+            return component[rest]
+        raise NotImplementedError("ember's nested tensors can only be indexed by an integer (one component), "
+                                  "optionally followed by indices into it")
 
     def select(self, dim, index):
         if dim % self.dim() != 0:
