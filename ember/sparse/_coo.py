@@ -139,10 +139,14 @@ class SparseCOOTensor(ValuesBacked):
         return _make(ember.stack(ember.unravel_index(uniq, sparse_shape)), merged.index_add(0, inverse, values),
                      self._sp_size, True)
 
-    def to_sparse(self, sparse_dim=None):
-        return self
+    def to_sparse(self, sparse_dim=None, *, layout=None, blocksize=None, dense_dim=None):
+        if layout is None or layout is sparse_coo:
+            return self
+        from ember.sparse._compressed import to_sparse
+        return to_sparse(self, sparse_dim, layout=layout, blocksize=blocksize, dense_dim=dense_dim)
 
-    to_sparse_coo = to_sparse
+    def to_sparse_coo(self):
+        return self
 
     def t(self):
         if self.sparse_dim() != 2 or self.dim() > 2:

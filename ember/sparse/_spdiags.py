@@ -1,6 +1,6 @@
 """``ember.sparse.spdiags``: a sparse COO matrix from diagonals, as PyTorch's (SciPy's ``spdiags`` layout)."""
 import ember
-from ember._formats import sparse_coo
+from ember._formats import sparse_coo, sparse_csc, sparse_csr
 from ember.autograd import grad_mode
 from ember.ops._draw_gradients import _no_derivative
 from ember.sparse._coo import _make
@@ -17,7 +17,8 @@ def spdiags(diagonals, offsets, shape, layout=None):
         diagonals (Tensor): one diagonal per row (a vector for one diagonal).
         offsets (Tensor): int64, one offset per diagonal (a scalar for one).
         shape (tuple of two ints): the matrix's size.
-        layout (ember.layout, optional): ``ember.sparse_coo`` (the default; ember has no compressed layouts).
+        layout (ember.layout, optional): ``ember.sparse_coo`` (the default), ``ember.sparse_csr`` or
+            ``ember.sparse_csc``.
 
     Example::
 
@@ -26,9 +27,10 @@ def spdiags(diagonals, offsets, shape, layout=None):
                 [0., 2., 6.],
                 [0., 0., 3.]])
     """
-    if layout not in (None, sparse_coo):
-        raise NotImplementedError(f"ember.sparse.spdiags: ember has no {layout} layout; make a sparse_coo matrix "
-                                  "(the default) or a dense one with to_dense()")
+    if layout not in (None, sparse_coo, sparse_csr, sparse_csc):
+        from ember.sparse._compressed import layout_name
+        raise RuntimeError(f"Only output layouts (Sparse, SparseCsc, SparseCsr) are supported, got "
+                           f"{layout_name(layout)}")
     if len(shape) != 2:
         raise RuntimeError("Output shape must be 2d")
     if offsets.dim() > 1:
@@ -56,4 +58,5 @@ def spdiags(diagonals, offsets, shape, layout=None):
     values = rows_of.detach()[ember.tensor(which, dtype=ember.int64), ember.tensor(cols, dtype=ember.int64)]
     if diagonals.requires_grad and grad_mode.is_grad_enabled():
         values = _NO_DERIVATIVE.apply(values, diagonals)
-    return _make(index, values, (n_rows, n_cols))
+    result = _make(index, values, (n_rows, n_cols))
+    return result if layout in (None, sparse_coo) else result.to_sparse(layout=layout)
