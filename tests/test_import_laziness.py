@@ -34,6 +34,29 @@ def test_import_loads_no_subsystem():
     assert loaded == []
 
 
+def test_import_defers_numpy_random_and_helpers_of_rare_paths():
+    # NumPy's random module (the generators' bit generator is made on first draw), opt_einsum (einsum of
+    # three or more operands), fractions/decimal (exact checks of uniform ranges, libm tables), dataclasses
+    loaded = _run("import sys, json, ember\n"
+                  "print(json.dumps([m for m in ['numpy.random', 'opt_einsum', 'fractions', 'decimal', 'dataclasses']\n"
+                  "                  if m in sys.modules]))")
+    assert loaded == []
+
+
+def test_generator_started_on_first_use_draws_the_default_stream():
+    result = _run("import json, ember\n"
+                  "state = ember.get_rng_state().tolist()\n"         # (starts the default generator)
+                  "first = ember.rand(3).tolist()\n"
+                  "seven = ember.rand(3, generator=ember.Generator().manual_seed(7)).tolist()\n"  # seeded unstarted
+                  "ember.manual_seed(ember.initial_seed())\n"
+                  "reseeded = ember.get_rng_state().tolist()\n"
+                  "again = ember.rand(3).tolist()\n"
+                  "ember.manual_seed(7)\n"
+                  "print(json.dumps([first == again, state == reseeded, seven == ember.rand(3).tolist(),\n"
+                  "                  ember.initial_seed()]))")
+    assert result == [True, True, True, 7]
+
+
 def test_subsystems_resolve_on_first_use():
     result = _run("import json, ember\n"
                   "names = ['nn', 'optim', 'utils', 'distributed', 'func', 'profiler', 'masked', 'nested', 'testing',\n"

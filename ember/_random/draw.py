@@ -5,7 +5,6 @@ consumes, in the same order, and rounds where it rounds.
 ``gen`` below is an ``ember.Generator``; results are NumPy arrays in the requested NumPy dtype.
 """
 import math
-from fractions import Fraction
 
 import numpy as np
 
@@ -95,6 +94,7 @@ def _grid_offset(lo, span, bits, tiny):
     if not (q.is_integer() and abs(q) <= 2 ** bits):
         return None
     m = int(q)
+    from fractions import Fraction     # (here: importing it costs milliseconds at ``import ember``)
     return m if Fraction(lo) == -m * Fraction(step) else None
 
 
@@ -106,13 +106,14 @@ def _sums_exact_in_double(lo, step, bits):
     if not (math.isfinite(lo) and math.isfinite(step) and step > 0):
         return False
     unit = min(_lowest_bit(step), _lowest_bit(lo) if lo else math.inf)
+    from fractions import Fraction
     largest = max(abs(Fraction(lo)), abs(Fraction(lo) + (2 ** bits - 1) * Fraction(step)))
     return largest < Fraction(unit) * 2 ** 53
 
 
 def _lowest_bit(x):
     """The value of the lowest set bit of the finite, nonzero float ``x``."""
-    num, den = Fraction(abs(x)).as_integer_ratio()
+    num, den = abs(x).as_integer_ratio()
     return (num & -num) / den
 
 

@@ -28,17 +28,34 @@ def _init_genrand(seed32):
 class Engine:
     """mt19937 words on demand; ``words``/``random64`` are the only ways numbers leave it."""
 
-    __slots__ = ('_bits', '_draw', '_fresh_key')
+    __slots__ = ('_bits', '_draw', '_fresh_key', '_seed', '_started')
 
     def __init__(self, seed):
+        # NOTE: the bit generator is made on first use: NumPy's random module costs milliseconds to
+        # import, and ember's default generator exists from ``import ember`` on
+        self._started = False
+        self._seed = seed
+
+    def __getattr__(self, name):
+        # (reached only while a slot below is unset: before the first use)
+        if name in ('_bits', '_draw', '_fresh_key') and not self._started:
+            self._start()
+            return getattr(self, name)
+        raise AttributeError(f"'Engine' object has no attribute '{name}'")
+
+    def _start(self):
         self._bits = np.random.MT19937()
         # full-range integers from a Generator on the same bit generator are its raw words
         # (uint32) and its 64-bit numbers (two words, first high), written without the uint64
         # widening and recombining that ``random_raw`` would need
         self._draw = np.random.Generator(self._bits)
-        self.reseed(seed)
+        self._started = True
+        self.reseed(self._seed)
 
     def reseed(self, seed):
+        if not self._started:
+            self._seed = seed
+            return
         key = _init_genrand(seed & _MASK32)
         self._bits.state = {'bit_generator': 'MT19937', 'state': {'key': key, 'pos': _N}}
         self._fresh_key = key

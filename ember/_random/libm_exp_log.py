@@ -8,8 +8,6 @@ that are not clearly closer than 0.47 ulp to it (about 6 %), and those outside t
 here (overflow, subnormal results, zero, negatives, NaN), are computed by the C library itself.
 """
 import math
-from decimal import Decimal, localcontext
-from fractions import Fraction
 
 import numpy as np
 
@@ -24,6 +22,7 @@ _SPLIT = 134217729.0         # 2**27 + 1: Veltkamp's splitter, a double into two
 
 def _digits(x):
     """The double nearest ``x`` (a Decimal or Fraction) and the double nearest the rest."""
+    from fractions import Fraction
     hi = float(x)
     return hi, float(Fraction(x) - Fraction(hi))
 
@@ -38,6 +37,8 @@ class _Tables:
     """Constants computed once, on first use, from 40-digit decimal arithmetic."""
 
     def __init__(self):
+        from decimal import Decimal, localcontext     # (on first use: they cost milliseconds at import)
+        from fractions import Fraction
         with localcontext() as ctx:
             ctx.prec = 45
             ln2 = Decimal(2).ln()

@@ -2,7 +2,6 @@
 CUDA graph, captured once on static input tensors."""
 import ember
 from ember.cuda.graphs import CUDAGraph, graph, graph_pool_handle
-from ember.utils import _pytree
 
 __all__ = ['make_graphed_callables']
 
@@ -14,6 +13,7 @@ def _grad_targets(inputs, params):
 def _capture(func, args, params, warmup, allow_unused, pool):
     """Warm ``func`` up, then capture its forward and its backward into two graphs sharing ``pool``."""
     from ember import cuda
+    from ember.utils import _pytree   # (here: dataclasses, which it needs, cost milliseconds at import)
     targets = _grad_targets(args, params)
     side = cuda.Stream()
     side.wait_stream(cuda.current_stream())
@@ -46,6 +46,7 @@ def _capture(func, args, params, warmup, allow_unused, pool):
 
 
 def _graphed(func, args, params, warmup, allow_unused, pool):
+    from ember.utils import _pytree
     fwd, bwd, static_outs, spec, static_grad_outs, static_grads = _capture(func, args, params, warmup,
                                                                           allow_unused, pool)
     n_args = len(args)
@@ -90,6 +91,7 @@ def make_graphed_callables(callables, sample_args, num_warmup_iters=3, allow_unu
         allow_unused_input (bool): allow inputs the output does not depend on. Default: False.
         pool (tuple, optional): a memory pool id to capture into (:func:`graph_pool_handle`).
     """
+    from ember.utils import _pytree
     if ember.is_autocast_enabled() and ember.is_autocast_cache_enabled():
         raise RuntimeError("make_graphed_callables does not support the autocast caching. Please set "
                            "`cache_enabled=False`.")

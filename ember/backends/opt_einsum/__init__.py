@@ -9,22 +9,40 @@ import contextlib
 import sys
 import types
 
-try:
-    import opt_einsum as _opt_einsum
-except ImportError:
-    _opt_einsum = None
+_NOT_LOADED = object()
+_opt_einsum = _NOT_LOADED   # the package, loaded on first use (importing it costs milliseconds); None: absent
 
 _STRATEGIES = ('auto', 'greedy', 'optimal')
 
 
+def _package():
+    global _opt_einsum
+    if _opt_einsum is _NOT_LOADED:
+        try:
+            import opt_einsum
+        except ImportError:
+            opt_einsum = None
+        _opt_einsum = opt_einsum
+    return _opt_einsum
+
+
 def is_available():
-    """Whether the ``opt_einsum`` package is installed (and so used by ``einsum``)."""
+    """Whether the ``opt_einsum`` package is installed (and so used by ``einsum``).
+
+    Example::
+
+        >>> ember.backends.opt_einsum.is_available() in (True, False)
+        True
+    """
+    if _opt_einsum is _NOT_LOADED:
+        from importlib.util import find_spec     # (installed, without importing it yet)
+        return find_spec('opt_einsum') is not None
     return _opt_einsum is not None
 
 
 def get_opt_einsum():
     """The ``opt_einsum`` package, or None when it is not installed."""
-    return _opt_einsum
+    return _package()
 
 
 _state = {'enabled': is_available(), 'strategy': 'auto' if is_available() else None}
@@ -78,7 +96,7 @@ def flags(enabled=None, strategy=None):
 def contraction_path(subscripts, shapes):
     """The order in which ``einsum`` contracts operands of ``shapes``: a list of index pairs, each naming
     the two operands (in the current list) to contract next, their result going to the end of the list."""
-    if _state['enabled'] and _opt_einsum is not None:
+    if _state['enabled'] and _package() is not None:
         path, _ = _opt_einsum.contract_path(subscripts, *shapes, shapes=True, optimize=_state['strategy'])
         return [tuple(step) for step in path]
     return [(0, 1)] * (len(shapes) - 1)
