@@ -19,7 +19,6 @@ SLEEF's ``expf`` and ``logf`` are restated here with their fused multiply-adds r
 positions that are not a whole vector take it).
 """
 import ctypes
-import ctypes.util
 
 import numpy as np
 
@@ -175,6 +174,7 @@ def libm_expf(x):
     """The C library's ``expf`` of each float32 value (PyTorch's scalar code calls it)."""
     global _libm
     if _libm is None:
+        import ctypes.util     # (here: it imports tempfile and costs milliseconds at ``import ember``)
         lib = ctypes.CDLL(ctypes.util.find_library('m'))
         lib.expf.restype = ctypes.c_float
         lib.expf.argtypes = (ctypes.c_float,)
