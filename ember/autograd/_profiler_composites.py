@@ -1,5 +1,6 @@
 """PyTorch's composite ops in a profile: ``aten::matmul`` around the ``aten::mm`` it runs, ``aten::linear``
-around ``aten::t`` and ``aten::addmm``, ``aten::conv2d`` around ``aten::convolution``.
+around ``aten::t`` and ``aten::addmm``, ``aten::conv2d`` around ``aten::convolution``, ``aten::layer_norm``,
+``aten::dropout``, ``aten::batch_norm``, ``aten::max_pool2d`` and ``aten::nll_loss_nd`` around theirs.
 
 ember computes these with one or two primitives, which the op observer times; the public functions are
 not ops of their own. While a profile records, their public names (``ember.matmul``, ``Tensor.__matmul__``,
@@ -11,12 +12,27 @@ import contextlib
 import functools
 import sys
 
-# (where the name lives, name, event): PyTorch's records of the composite ops ember computes as primitives
+
+
+def _without_indices(args, kwargs):
+    # F.max_poolNd(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices): PyTorch's
+    # aten::max_poolNd is the call without indices (with them it is aten::max_poolNd_with_indices alone)
+    return not (kwargs.get('return_indices') or len(args) > 6 and args[6])
+
+
+# (where the name lives, name, events, when): PyTorch's records of the composite ops ember computes as
+# primitives, each event nested in the one before (``when(args, kwargs)``, if given, says whether a call is one)
 _COMPOSITES = (
-    [('ember', 'matmul', 'aten::matmul')]
-    + [('Tensor', name, 'aten::matmul') for name in ('matmul', '__matmul__', '__rmatmul__')]
-    + [('ember.nn.functional', 'linear', 'aten::linear')]
-    + [(space, f'conv{n}d', f'aten::conv{n}d') for n in (1, 2, 3) for space in ('ember', 'ember.nn.functional')]
+    [('ember', 'matmul', ('aten::matmul',), None)]
+    + [('Tensor', name, ('aten::matmul',), None) for name in ('matmul', '__matmul__', '__rmatmul__')]
+    + [('ember.nn.functional', 'linear', ('aten::linear',), None)]
+    + [(space, f'conv{n}d', (f'aten::conv{n}d',), None) for n in (1, 2, 3) for space in ('ember', 'ember.nn.functional')]
+    + [(space, 'layer_norm', ('aten::layer_norm',), None) for space in ('ember', 'ember.nn.functional')]
+    + [(space, 'dropout', ('aten::dropout',), None) for space in ('ember', 'ember.nn.functional')]
+    + [(space, 'batch_norm', ('aten::batch_norm', 'aten::_batch_norm_impl_index'), None)
+       for space in ('ember', 'ember.nn.functional')]
+    + [('ember.nn.functional', f'max_pool{n}d', (f'aten::max_pool{n}d',), _without_indices) for n in (1, 2, 3)]
+    + [('ember.nn.functional', 'nll_loss', ('aten::nll_loss_nd',), None)]
 )
 
 _installed = []     # (owner, name, original, ranged)
@@ -30,16 +46,19 @@ def _owner(where):
     return sys.modules.get(where)
 
 
-def _ranged(fn, event, open_event, close_event):
+def _ranged(fn, events, when, open_event, close_event):
     @functools.wraps(fn)
     def ranged(*args, **kwargs):
-        ev = open_event(event, args)
+        if when is not None and not when(args, kwargs):
+            return fn(*args, **kwargs)
+        opened = [open_event(event, args) for event in events]
         result = None
         try:
             result = fn(*args, **kwargs)
             return result
         finally:
-            close_event(ev, result, args)
+            for ev in reversed(opened):
+                close_event(ev, result, args)
     return ranged
 
 
@@ -47,14 +66,14 @@ def install(open_event, close_event):
     """Rebind the composite ops' public names to ranged versions (``open_event(name, args)`` gives the event
     that ``close_event(event, result, args)`` ends)."""
     from ember import _torch_function
-    for where, name, event in _COMPOSITES:
+    for where, name, events, when in _COMPOSITES:
         owner = _owner(where)
         if owner is None:
             continue
         original = owner.__dict__.get(name) if isinstance(owner, type) else getattr(owner, name, None)
         if original is None:
             continue
-        ranged = _ranged(original, event, open_event, close_event)
+        ranged = _ranged(original, events, when, open_event, close_event)
         _torch_function._BEHIND[id(ranged)] = _torch_function.unwrapped(original)   # the same op by identity
         setattr(owner, name, ranged)
         _installed.append((owner, name, original, ranged))

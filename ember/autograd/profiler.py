@@ -431,6 +431,8 @@ class _Timing(_observe.OpObserver):
     def op(proceed, cls, args, kwargs):
         # (a primitive standing for an ATen op of another name says which: MmT is PyTorch's aten::mm)
         ev = _open(getattr(cls, '_profile_name', None) or 'aten::' + _snake(cls.__name__), args)
+        # the ops PyTorch's runs inside it (relu's clamp_min), each nested in the one before, around the work
+        inner = [ev] + [_open(name, args) for name in getattr(cls, '_profile_chain', ())]
         result = None
         try:
             result = proceed(cls, *args, **kwargs)
@@ -439,10 +441,13 @@ class _Timing(_observe.OpObserver):
             if result is not None and any(p.profile_memory or p.with_flops for p in _active):
                 from ember.autograd import _profiler_details as details
                 if any(p.profile_memory for p in _active):
-                    ev.cpu_memory_usage, ev.device_memory_usage = details.allocated_bytes(result, args)
+                    usage = details.allocated_bytes(result, args)
+                    for e in inner:         # the innermost allocated it: the outer ones' self memory is zero
+                        e.cpu_memory_usage, e.device_memory_usage = usage
                 if any(p.with_flops for p in _active):
-                    ev.flops = details.op_flops(cls.__name__, args, result)
-            _close(ev)
+                    ev.flops = details.op_flops(cls.__name__, args, result)   # (counted under its own name)
+            for e in reversed(inner):
+                _close(e)
 
     @staticmethod
     def node(proceed, node, args, kwargs):

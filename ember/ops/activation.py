@@ -94,6 +94,7 @@ def _relu_array(x, xp=np):
 
 class Relu(Primitive):
     node_name = 'ReluBackward0'
+    _profile_chain = ('aten::clamp_min',)    # the op PyTorch's relu runs, nested in a profile
 
     @staticmethod
     def forward(ctx, x):
@@ -233,6 +234,7 @@ def _approximate_softmax():
 
 class Softmax(Primitive):
     node_name = 'SoftmaxBackward0'
+    _profile_chain = ('aten::_softmax',)
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
@@ -291,6 +293,7 @@ class Softmax(Primitive):
 
 class LogSoftmax(Primitive):
     node_name = 'LogSoftmaxBackward0'
+    _profile_chain = ('aten::_log_softmax',)
 
     @staticmethod
     def forward(ctx, x, dim):

@@ -313,6 +313,7 @@ class Convolution(Primitive):
     """PyTorch's ``aten::convolution``: a convolution or transposed convolution plus bias."""
     node_name = 'ConvolutionBackward0'
     saved_names = ('input', 'weight')
+    _profile_chain = ('aten::_convolution',)    # (PyTorch's backend kernel below it is not named)
 
     @staticmethod
     def forward(ctx, x, w, b, stride, pads, dilation, transposed, output_padding, groups):

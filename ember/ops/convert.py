@@ -9,6 +9,8 @@ from ember.ops import _float8
 
 class ToCopy(Primitive):
     node_name = 'ToCopyBackward0'
+    _profile_name = 'aten::to'
+    _profile_chain = ('aten::_to_copy',)
 
     @staticmethod
     def forward(ctx, x, np_dtype, dev, src_dev, copy, non_blocking=False):

@@ -415,6 +415,7 @@ def _grad_scale(g, ctx):
 
 class NllLoss(Primitive):
     node_name = 'NllLossBackward0'
+    _profile_chain = ('aten::nll_loss_forward',)
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
@@ -487,6 +488,7 @@ class CrossEntropy(Primitive):
     (the target's weight at its class, plus ``smoothing / C`` of every class weight), so the
     gradient is ``softmax(x) * q.sum() - q``, scaled by the incoming gradient.
     """
+    _profile_name = 'aten::cross_entropy_loss'    # PyTorch's op (it runs log_softmax and nll_loss inside)
     node_name = 'NllLossBackward0'
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 

@@ -161,6 +161,7 @@ def _offsets(kernel):
 # ------------------------------------------------------------------------------- max pooling
 class MaxPoolWithIndices(Primitive):
     node_name = 'MaxPool2DWithIndicesBackward0'
+    _profile_name = 'aten::max_pool2d_with_indices'
 
     @staticmethod
     def forward(ctx, x, kernel, stride, padding, dilation, ceil_mode, return_indices):
@@ -207,6 +208,7 @@ class MaxPoolWithIndices(Primitive):
 
 class MaxPool3DWithIndices(MaxPoolWithIndices):
     node_name = 'MaxPool3DWithIndicesBackward0'
+    _profile_name = 'aten::max_pool3d_with_indices'
 
 
 class MaxPoolGrad(Primitive):

@@ -609,10 +609,12 @@ class Squeeze(Primitive):
 
 class SqueezeDim(Squeeze):
     node_name = 'SqueezeBackward1'
+    _profile_name = 'aten::squeeze'
 
 
 class SqueezeDims(Squeeze):
     node_name = 'SqueezeBackward2'
+    _profile_name = 'aten::squeeze'
 
 
 @op('ember', 'Tensor')

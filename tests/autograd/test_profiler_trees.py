@@ -1,0 +1,65 @@
+"""The events a profile shows for common functional calls carry PyTorch's names and nesting (relu's nested
+aten::clamp_min, softmax's aten::_softmax, layer_norm's aten::native_layer_norm, ...). Recorded by
+tests/fixtures/profiler_trees/record.py.
+
+ember does not show PyTorch's allocations and views inside an op (aten::empty, aten::view, aten::resize_, ...)
+nor the backend kernel below aten::_convolution (aten::mkldnn_convolution on this CPU build): those are left
+out of PyTorch's record before comparing. cross_entropy is one op of ember's: its top event alone is compared.
+"""
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+import ember
+import ember.profiler
+
+HERE = Path(__file__).parent.parent / 'fixtures' / 'profiler_trees'
+_spec = importlib.util.spec_from_file_location('profiler_trees_record', HERE / 'record.py')
+record = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(record)
+RECORDED = json.loads((HERE / 'trees.json').read_text())
+
+PYTORCH_INTERNALS = {'aten::empty', 'aten::empty_like', 'aten::empty_strided', 'aten::view', 'aten::as_strided',
+                     'aten::as_strided_', 'aten::resize_', 'aten::mkldnn_convolution'}
+TOP_ONLY = {'cross_entropy'}
+
+
+def _without_internals(tree):
+    """``tree`` (depth, name) without PyTorch's internal events and what runs inside them."""
+    kept, skipping_below = [], None
+    for depth, name in tree:
+        if skipping_below is not None and depth > skipping_below:
+            continue
+        skipping_below = None
+        if name in PYTORCH_INTERNALS:
+            skipping_below = depth
+            continue
+        kept.append([depth, name])
+    return kept
+
+
+@pytest.fixture(scope='module')
+def ember_trees():
+    return record.trees(ember, ember.profiler.profile)
+
+
+@pytest.mark.parametrize('case', sorted(RECORDED))
+def test_profile_tree_as_pytorchs(case, ember_trees):
+    want = _without_internals(RECORDED[case])
+    got = ember_trees[case]
+    if case in TOP_ONLY:
+        want, got = want[:1], got[:1]
+    assert got == want
+
+
+def test_nested_event_times_and_table_rows():
+    x = ember.randn(64, 64)
+    with ember.profiler.profile() as prof:
+        ember.relu(x)
+    relu, clamp = prof.events()
+    assert clamp.cpu_parent is relu and relu.cpu_children == [clamp]
+    assert relu.start_us <= clamp.start_us <= clamp.end_us <= relu.end_us
+    rows = {r.key: r for r in prof.key_averages()}
+    assert set(rows) == {'aten::relu', 'aten::clamp_min'} and rows['aten::clamp_min'].count == 1
