@@ -5,9 +5,9 @@ import ember
 from ember.jit import _dtype_codes
 
 
-def scalar_literal(value, point_float=False):
+def scalar_literal(value):
     """``value`` (None, a bool, number, string, dtype or device) as TorchScript source, or None for anything
-    else. ``point_float`` writes whole floats as TorchScript's printer does (``1.``, not ``1.0``)."""
+    else. Floats are written as TorchScript's printer writes them (``1.``, ``0.10000000000000001``)."""
     if value is None or isinstance(value, bool):
         return repr(value)
     if isinstance(value, int):
@@ -17,8 +17,10 @@ def scalar_literal(value, point_float=False):
             return 'nan'
         if math.isinf(value):
             return 'inf' if value > 0 else '-inf'
-        text = repr(value)
-        return text[:-1] if point_float and text.endswith('.0') else text
+        # 17 significant digits, as PyTorch's printer writes doubles (0.1 is 0.10000000000000001), a point
+        # added to a whole number (2.)
+        text = f'{value:.17g}'
+        return text if any(c in text for c in '.e') else text + '.'
     if isinstance(value, str):
         return '"' + value.replace('\\', '\\\\').replace('"', '\\"').replace('\n', '\\n') + '"'
     if isinstance(value, ember.dtype):

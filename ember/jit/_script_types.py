@@ -107,7 +107,7 @@ def type_of_value(value):
 
 def literal(value):
     """``value`` as TorchScript source (floats as PyTorch prints them: ``1.``, ``0.25``, ``1e-05``)."""
-    text = scalar_literal(value, point_float=True)
+    text = scalar_literal(value)
     if text is not None:
         return text
     if isinstance(value, list):

@@ -54,6 +54,24 @@ class _Names:
     def __init__(self):
         self.taken = set(_RESERVED)
         self.of = {}
+        self.counts = {}
+
+    def fresh(self, base):
+        """A name not taken, as PyTorch's printer makes one: ``base``, else ``base`` with a count (``_0``)."""
+        count = self.counts.get(base, 0)
+        name = base
+        while name in self.taken or name == '_':
+            name = f'{base}{count}'
+            count += 1
+        self.counts[base] = count
+        self.taken.add(name)
+        return name
+
+    def named(self, node, name):
+        """``node`` known as ``name`` (a parameter PyTorch names so)."""
+        self.taken.add(name)
+        self.of[node] = name
+        return name
 
     def name(self, node):
         base = node.name if node.name.isidentifier() and not node.name.startswith('__') else 'v'
@@ -129,45 +147,197 @@ def forward_code(ep, qualified_name, constants, inputs):
                          lambda outputs, arg: _structure(ep._out_spec, iter(outputs), arg))
 
 
+class _Statement:
+    """One node of the program as the printer sees it: ``render(ref)`` its expression (``ref(node)`` the text
+    of an input), the graph nodes it reads in argument order, the name it is known by (a parameter or
+    submodule read; None: a temporary), whether it is a constant (always written in place)."""
+
+    def __init__(self, node, render, inputs, name=None, constant=False):
+        self.node, self.render, self.inputs, self.name, self.constant = node, render, inputs, name, constant
+
+
+def _leaves(value):
+    if isinstance(value, ember.fx.Node):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [n for v in value for n in _leaves(v)]
+    if isinstance(value, dict):
+        return [n for v in value.values() for n in _leaves(v)]
+    return []
+
+
+def _inlined(statements, uses, result_inputs):
+    """The statements written inside the expression that uses them, as PyTorch's printer decides: a value
+    used once, by the next statement still to be written (evaluation order kept), without a name of its
+    own unless it is returned; constants always."""
+    index = {s.node: i for i, s in enumerate(statements)}
+    inlined = set()
+
+    def previous(i):
+        i -= 1
+        while i >= 0 and statements[i].constant:
+            i -= 1
+        return i
+
+    def scan_node(i, inputs):
+        point = previous(i)
+        for value in reversed(inputs):
+            j = index.get(value)
+            if j is None:
+                continue
+            s = statements[j]
+            if s.constant:
+                inlined.add(j)
+            elif j == point and uses[value] == 1 and (s.name is None or i == len(statements)):
+                point = scan_node(j, s.inputs)
+                inlined.add(j)
+        return point
+
+    scan_node(len(statements), result_inputs)
+    for i in reversed(range(len(statements))):
+        if i not in inlined:
+            scan_node(i, statements[i].inputs)
+    return inlined
+
+
 def print_forward(graph, qualified_name, names, params, body, placeholder, get_attr, returned):
     """The text of a ``forward`` running ``graph``, and the file-format version it needs: ``placeholder(node)``
     and ``get_attr(node)`` give the expression a graph input or attribute read stands for (None: a parameter
-    already named), ``returned(outputs, arg)`` the return expression and its type."""
+    already named), ``returned(outputs, arg)`` the return expression and its type.
+
+    Written as PyTorch's printer writes a traced graph: parameters and submodules read first (in the reverse
+    of the order the program first reads them), each value used once written inside the expression using it,
+    others assigned to ``_0``, ``_1``, ...; an expression grown long (40 characters with its indent) split out
+    into its own assignment, with those before it in its statement, so evaluation keeps its order."""
     version = _MIN_VERSION
-
-    def arg(value):
-        if isinstance(value, ember.fx.Node):
-            return names.of[value]
-        if isinstance(value, (list, tuple)) and any(isinstance(v, ember.fx.Node) for v in value):
-            return '[' + ', '.join(arg(v) for v in value) + ']'
-        return _literal(value)
-
+    statements, reads, result = [], [], None
     for node in graph.nodes:
         if node.op in ('placeholder', 'get_attr'):
             expr = (placeholder if node.op == 'placeholder' else get_attr)(node)
-            if expr is not None:
-                body.append(f'{names.name(node)} = {expr}')
+            if expr is None:
+                continue
+            if expr.startswith('CONSTANTS.'):
+                statements.append(_Statement(node, lambda ref, e=expr: e, [], constant=True))
+            else:
+                reads.append(_Statement(node, lambda ref, e=expr: e, [], name=_read_name(expr)))
         elif node.op == 'call_module':
-            text = ', '.join(arg(a) for a in node.args)
-            body.append(f'{names.name(node)} = ({_attribute_path(node.target)}).forward({text})')
+            path = node.target
+            owner = node
+            reads.append(_Statement(('module', path), lambda ref, p=path: _attribute_path(p), [],
+                                    name=_read_name(_attribute_path(path))))
+            inputs = [('module', path)] + list(node.args)
+            statements.append(_Statement(owner, lambda ref, args=inputs: f'({ref(args[0])}).forward(' + ''.join(
+                ref(a) + ', ' for a in args[1:]) + ')', [a for a in inputs if not _is_literal(a)]))
         elif node.op == 'call_function' and node.target is operator.getitem:
-            body.append(f'{names.name(node)} = {arg(node.args[0])}[{node.args[1]}]')
+            statements.append(_Statement(node, lambda ref, n=node: f'{ref(n.args[0])}[{n.args[1]}]', [node.args[0]]))
         elif node.op == 'call_function' and hasattr(node.target, '_packet'):
-            op = node.target
-            packet = op._packet._name
+            packet = node.target._packet._name
             if packet == '_assert_tensor_metadata':     # export's check of a conversion; not part of a trace
                 continue
             version = max(version, _OP_VERSIONS.get(packet, _MIN_VERSION))
-            text = ', '.join([arg(a) for a in node.args] + [f'{k}={arg(v)}' for k, v in node.kwargs.items()])
-            body.append(f'{names.name(node)} = torch.{packet}({text})')
+            statements.append(_Statement(node, lambda ref, n=node, op=packet: f'torch.{op}(' + ', '.join(
+                [ref(a) for a in n.args] + [f'{k}={ref(v)}' for k, v in n.kwargs.items()]) + ')',
+                _leaves(list(node.args) + list(node.kwargs.values()))))
         elif node.op == 'output':
-            outputs = node.args[0]
-            expr, annotation = returned(outputs, arg)
-            body.append(f'return {expr}')
+            result = node.args[0]
         else:
             raise TraceUnsupported(f"ember.jit.trace cannot write the graph node {node.format_node()}")
+    # parameters and submodules: read at the top, the last first read first (each once)
+    seen, ordered = set(), []
+    for read in reads:
+        if read.node not in seen and not (isinstance(read.node, tuple) and any(
+                r.node == read.node for r in ordered)):
+            seen.add(read.node)
+            ordered.insert(0, read)
+    statements = [r for r in ordered] + statements
+    uses = {}
+    for s in statements:
+        for value in s.inputs:
+            uses[value] = uses.get(value, 0) + 1
+    result_inputs = _leaves(result)
+    for value in result_inputs:
+        uses[value] = uses.get(value, 0) + 1
+    inlined = _inlined(statements, uses, result_inputs)
+    texts = {}
+    by_node = {s.node: s for s in statements}
+    split = set()
+
+    def ref(value):
+        if isinstance(value, (ember.fx.Node, tuple)) and value in texts:
+            return texts[value]
+        if isinstance(value, ember.fx.Node) and value in names.of:
+            return names.of[value]
+        if isinstance(value, (list, tuple)) and not (isinstance(value, tuple) and value[:1] == ('module',)):
+            if any(isinstance(v, ember.fx.Node) for v in value):
+                return '[' + ', '.join(ref(v) for v in value) + ']'
+        return _literal(value)
+
+    def assign(s, text):
+        name = names.fresh(s.name or '_')
+        body.append(f'{name} = {text}')
+        texts[s.node] = name
+
+    for i, s in enumerate(statements):
+        text = s.render(ref)
+        if i not in inlined:
+            assign(s, text)
+            continue
+        texts[s.node] = text
+        if not s.constant and len(text) + 2 >= 40:
+            # too long to stay inside its user: it and the inlined values before it there get their own names
+            _split_long(s.node, statements, inlined, by_node, texts, split, assign, ref, result_inputs)
+    expr, annotation = returned(result, ref)
+    if not isinstance(result, ember.fx.Node) and len(expr) + 2 >= 40:
+        # the tuple (list, dict) built for the return is a value too: long, it gets a name of its own
+        name = names.fresh('_')
+        body.append(f'{name} = {expr}')
+        expr = name
+    body.append(f'return {expr}')
     header = f'def forward(self: {qualified_name}' + ''.join(f',\n    {p}' for p in params) + f') -> {annotation}:'
     return '\n'.join(['  ' + header] + ['    ' + line for line in body]) + '\n', version
+
+
+def _read_name(expr):
+    """The name a read of ``self.a.b`` / ``getattr(self, "0")`` is given: the attribute's, ``_0`` for an
+    attribute whose name is no identifier, as PyTorch's printer names them."""
+    if expr.endswith('")'):
+        return '_' + expr.rsplit('"', 2)[-2]
+    last = expr.rsplit('.', 1)[-1]
+    return last if last.isidentifier() and not keyword.iskeyword(last) else '_' + last
+
+
+def _is_literal(value):
+    return not isinstance(value, ember.fx.Node) and not (isinstance(value, tuple) and value[:1] == ('module',)) \
+        and not _leaves(value)
+
+
+def _split_long(value, statements, inlined, by_node, texts, split, assign, ref, result_inputs):
+    """PyTorch's printer's split of a long inlined expression: walking up the statements it is inlined in,
+    the inlined inputs at or before its position get assignments of their own, earliest first."""
+    chain = []
+    position = {s.node: i for i, s in enumerate(statements)}
+
+    def user_of(v):
+        for s in statements:
+            if v in s.inputs:
+                return s, s.inputs.index(v)
+        return None, result_inputs.index(v)
+
+    user, offset = user_of(value)
+    while True:
+        inputs = user.inputs if user is not None else result_inputs
+        for v in reversed(inputs[:offset + 1]):
+            j = position.get(v)
+            if j is not None and j in inlined and not statements[j].constant and v not in split:
+                chain.append(v)
+        if user is None or position[user.node] not in inlined:
+            break
+        user, offset = user_of(user.node)
+        offset -= 1
+    for v in reversed(chain):
+        split.add(v)
+        inlined.discard(position[v])
+        assign(by_node[v], texts[v])
 
 
 def _structure(spec, outputs, arg, top=True):

@@ -38,7 +38,7 @@ def module_forwards(ep, mod, inputs, constants):
     flat_module = unflatten(ep)
     out = {}
 
-    def visit(cut, original, top):
+    def visit(cut, original, top, given=()):
         names = _trace_code._Names()
         body, params = [], []
         placeholders = [n for n in cut.graph.nodes if n.op == 'placeholder']
@@ -47,7 +47,10 @@ def module_forwards(ep, mod, inputs, constants):
         if top:
             params = _trace_code._user_inputs(inputs, placeholders, names, body)
         else:
-            params = [f'{names.name(n)}: Tensor' for n in placeholders]
+            # a submodule's input is named as its caller's parameter it is, else by position, as PyTorch's
+            # tracer names them (self is argument_0)
+            params = [f'{names.named(n, given[i] if i < len(given) and given[i] else f"argument_{i + 1}")}: Tensor'
+                      for i, n in enumerate(placeholders)]
 
         def get_attr(node):
             if _owner_path(original, node.target):
@@ -82,7 +85,8 @@ def module_forwards(ep, mod, inputs, constants):
                 if id(child) in out:         # a second call (the cut shares one program per module)
                     continue
                 out[id(child)] = None
-                visit(child_cut, child, False)
+                inputs_named = {n: names.of.get(n) for n in placeholders}
+                visit(child_cut, child, False, [inputs_named.get(a) for a in node.args])
             elif node.op == 'call_function' and not hasattr(node.target, '_packet') and \
                     node.target.__name__ != 'getitem':
                 raise Flat()
