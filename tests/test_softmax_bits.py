@@ -1,4 +1,5 @@
-"""float32 softmax, log_softmax and cross_entropy against PyTorch 2.13's recorded bits
+"""float32 softmax, log_softmax and cross_entropy (class indices with weights, ignore_index and
+label smoothing; class probabilities) against PyTorch 2.13's recorded bits
 (tests/fixtures/softmax_bits/recorded.npz, written by its record.py on an AVX-512 CPU): last-dim
 sizes 1..300, 1000 and 4096, other dims on either side of one 16-float vector, log_softmax's blocks,
 softmax's split between one and two threads, exp's underflow and -inf entries."""
@@ -42,11 +43,11 @@ def test_thread_split_changes_softmax_bits():
 
 @pytest.mark.parametrize('case', range(len(CE_CASES)))
 def test_cross_entropy_bits(case):
-    x, target, weight, ignore = ce_inputs(case)
+    x, target, weight, kwargs = ce_inputs(case)
     assert np.array_equal(digest(x, target, weight), REC[f'ce{case}_sha']), 'the seeded input changed'
     for reduction in REDUCTIONS:
         got = F.cross_entropy(ember.from_numpy(x), ember.tensor(target), None if weight is None else ember.from_numpy(weight),
-                              ignore_index=ignore, reduction=reduction)
+                              reduction=reduction, **kwargs)
         np.testing.assert_array_equal(got.numpy(), REC[f'ce{case}_{reduction}'], strict=True)
 
 

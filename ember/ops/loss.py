@@ -19,7 +19,7 @@ from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops._util import broadcast_error, elementwise, int_option
-from ember.ops._cascade_sum import CASCADE_NUMS as _CASCADE_NUMS, nll_sum
+from ember.ops._cascade_sum import CASCADE_NUMS as _CASCADE_NUMS, cascade_sum, nll_sum
 from ember.ops import _softmax_bits
 from ember.ops._half import is_half_array, refuse_half
 from ember.ops.activation import logsigmoid
@@ -516,12 +516,15 @@ class CrossEntropy(Primitive):
             unit = _unit_count(wt)
         else:
             loss = (lse[:, 0] - _pick(xp, shifted, tc)) * wt
-        if smoothing:
-            smooth = ((lse - shifted) * _class_row(xp, weight, C, x)).sum(axis=1)
-            if valid is not None:
-                smooth = smooth * valid
-            loss = (1 - smoothing) * loss + (smoothing / C) * smooth
-        out, denom = _class_reduce(xp, loss.astype(x.dtype, copy=False), wt, reduction, unit, valid)
+        if smoothing and low is None and _exact_float32(x):
+            out, denom = _smoothed_bits(loss, shifted - lse, tc, wt, valid, weight, reduction, unit, smoothing)
+        else:
+            if smoothing:
+                smooth = ((lse - shifted) * _class_row(xp, weight, C, x)).sum(axis=1)
+                if valid is not None:
+                    smooth = smooth * valid
+                loss = (1 - smoothing) * loss + (smoothing / C) * smooth
+            out, denom = _class_reduce(xp, loss.astype(x.dtype, copy=False), wt, reduction, unit, valid)
         if ctx.needs_input_grad[0]:
             ctx.reduction, ctx.denom, ctx.shape, ctx.batch_shape = reduction, denom, shape, target.shape
             ctx.t, ctx.wt, ctx.valid, ctx.weight, ctx.smoothing = tc, wt, valid, weight, smoothing
@@ -573,6 +576,36 @@ class CrossEntropy(Primitive):
         return gx.reshape(ctx.shape), None, None, None, None, None
 
 
+def _exact_float32(x):
+    return type(x) is np.ndarray and x.dtype == np.float32 and x.size
+
+
+def _smoothed_bits(nll, logp, tc, wt, valid, weight, reduction, unit, smoothing):
+    """Label-smoothed cross-entropy as PyTorch's CPU computes it, for float32 bits: the nll_loss
+    of the log-probabilities and the smoothing term reduced apart (the latter with the sum kernel's
+    order), then ``(1 - eps) * nll + smooth * (eps / C)`` in float32."""
+    C = logp.shape[1]
+    nll = nll if valid is None else np.where(valid, nll, np.float32(0))
+    nll, denom = _class_reduce(np, nll, wt, reduction, unit, valid)
+    weighted = logp if weight is None else logp * weight.reshape((1, C) + (1,) * (logp.ndim - 2))
+    smooth = -cascade_sum(weighted, 1, False)
+    if valid is not None:
+        smooth[~valid] = 0
+    if reduction == 'none':
+        ret = smooth
+    else:
+        ret = cascade_sum(smooth, None, False)
+        if reduction == 'mean':
+            kept = tc if valid is None else tc[valid]
+            if weight is not None:
+                count = cascade_sum(weight[kept], None, False) if kept.size else np.float32(0)
+            else:
+                count = np.float32(kept.size)
+            ret = np.float32(ret / count)
+    out = np.float32(1 - smoothing) * nll + ret * np.float32(smoothing / C)
+    return np.asarray(out, np.float32), denom
+
+
 def _class_row(xp, weight, C, like):
     """Class weights shaped (1, C, 1, ...) to broadcast against (N, C, d...) (ones if None)."""
     shape = (1, C) + (1,) * (like.ndim - 2)
@@ -601,8 +634,21 @@ class CrossEntropyProbs(Primitive):
         logp = shifted - lse
         wc = _class_row(xp, weight, C, x)
         ts = t * (1 - smoothing) + smoothing / C if smoothing else t
-        loss = -(logp * ts * wc).sum(axis=1)
-        out = _reduce_raw(xp, loss, reduction)
+        if _exact_float32(x) and t.dtype == np.float32:
+            # PyTorch's order: -(logp * t * w), summed by its sum kernel, divided by N as float32
+            if smoothing:
+                ts = t * np.float32(1 - smoothing) + np.float32(smoothing / C)
+            terms = logp * ts if weight is None else logp * ts * wc
+            loss = -cascade_sum(terms, 1, False)
+            if reduction == 'none':
+                out = loss
+            else:
+                out = -cascade_sum(terms, None, False)
+                if reduction == 'mean':
+                    out = np.float32(out / np.float32(x.size // C))
+        else:
+            loss = -(logp * ts * wc).sum(axis=1)
+            out = _reduce_raw(xp, loss, reduction)
         ctx.reduction, ctx.n, ctx.smoothing, ctx.batch_shape = reduction, loss.size, smoothing, loss.shape
         ctx.wc = wc
         ctx.save_for_backward(x, t)
