@@ -8,8 +8,8 @@ import warnings
 import pytest
 
 import ember
-from tests.fixtures.sparse_compressed.cases import CASES
-from tests.fixtures.sparse_compressed.record import run, saved
+from tests.fixtures.sparse_compressed.cases import CASES, REFUSED
+from tests.fixtures.sparse_compressed.record import refused_prefix, run, saved
 
 # NOTE: dispatch on sparse tensors switches on when the first one is made; a call whose own arguments make the
 # process's first one (ember.add(d.to_sparse_csr(), ...)) has looked up the plain function already
@@ -17,8 +17,8 @@ with warnings.catch_warnings():
     warnings.simplefilter('ignore')
     ember.tensor([[1.]]).to_sparse_csr()
 
-RECORDED = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'sparse_compressed' / 'recorded.json')
-                      .read_text())['cases']
+_FILE = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'sparse_compressed' / 'recorded.json').read_text())
+RECORDED, RECORDED_REFUSALS = _FILE['cases'], _FILE['refused']
 
 
 def _ember_text(outcome):
@@ -30,8 +30,13 @@ def test_case_as_pytorch(name):
     assert run(ember, CASES[name]) == _ember_text(RECORDED[name])
 
 
+@pytest.mark.parametrize('name', sorted(REFUSED))
+def test_refusal_as_pytorch(name):
+    assert refused_prefix(run(ember, REFUSED[name])) == _ember_text(RECORDED_REFUSALS[name])
+
+
 def test_every_case_is_recorded():
-    assert sorted(RECORDED) == sorted(CASES)
+    assert sorted(RECORDED) == sorted(CASES) and sorted(RECORDED_REFUSALS) == sorted(REFUSED)
 
 
 SAVED_FILE = pathlib.Path(__file__).parent / 'fixtures' / 'sparse_compressed' / 'saved.pt'

@@ -187,6 +187,70 @@ class SparseCompressedTensor(ValuesBacked):
     def is_contiguous(self, memory_format=None):
         raise RuntimeError("Sparse CSR tensors do not have is_contiguous")
 
+    def contiguous(self, memory_format=None):
+        raise RuntimeError("Sparse CSR tensors do not have is_contiguous")
+
+    def storage_offset(self):
+        return 0
+
+    def element_size(self):
+        return self._sp_values.element_size()
+
+    @property
+    def itemsize(self):
+        return self._sp_values.element_size()
+
+    @property
+    def nbytes(self):      # (PyTorch counts the dense tensor's bytes)
+        return self.numel() * self._sp_values.element_size()
+
+    def __len__(self):
+        if self.dim() == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._sp_size[0]
+
+    def __bool__(self):
+        if self.numel() != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.to_dense())
+
+    def __getitem__(self, index):
+        """Row ``index`` of a 2-D CSR/CSC matrix, as a sparse COO vector (what PyTorch gives); other indexing
+        is refused."""
+        from ember.sparse._compressed_ops import select_row
+        return select_row(self, index)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    @property
+    def T(self):
+        from ember.sparse._compressed_ops import refuse
+        refuse('as_strided', (self,), None)
+
+    @property
+    def mT(self):
+        return self.transpose(-2, -1)
+
+    @property
+    def data(self):
+        return self.detach()
+
+    def type(self, dtype=None, non_blocking=False, **kwargs):
+        raise RuntimeError(f"Unimplemented backend {'SparseCsrCUDA' if self.device.type == 'cuda' else 'SparseCsrCPU'}")
+
+    def tolist(self):
+        raise RuntimeError("Cannot access data pointer of Tensor that doesn't have storage")
+
+    def numpy(self, force=False):
+        raise TypeError(f"can't convert {layout_name(self._sp_layout)} layout tensor to numpy. Use Tensor.to_dense() "
+                        f"first.")
+
+    def item(self):
+        if self.numel() != 1:
+            raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
+        return self.to_dense().item()
+
     # ------------------------------------------------------------------ a leaf's dense gradient
     # torch.mm/addmm/@ give a compressed leaf a dense (strided) gradient, kept here; the gradient of its values
     # (from to_dense, sparse.mm, element-wise ops) reads back as a tensor of its layout, as in PyTorch

@@ -2,7 +2,8 @@
 on their values so autograd records through them (a leaf multiplied by ``torch.mm``/``addmm``/``@`` gets PyTorch's
 dense gradient through ``_LeafProduct``): products with dense matrices (``mm``, ``@``, ``matmul``,
 ``addmm``, ``sparse.mm``, ``sparse.addmm``), multiplication by numbers, dense tensors or CSR tensors, addition
-of CSR (and BSR) tensors, the unary functions that keep zero at zero, ``sum``, ``t``/``transpose``. Each result
+of CSR (and BSR) tensors, the unary functions that keep zero at zero (and their in-place forms, ``mul_``, ``add_``,
+``zero_``, ``copy_``), ``sum``, ``t``/``transpose``, a row as ``s[i]``. Each result
 carries PyTorch's node name (``SparseAddmmBackward0``, ``ToDenseBackward0``...). What PyTorch refuses is
 refused with its error.
 """
@@ -20,7 +21,7 @@ ZERO_PRESERVING = ('abs', 'neg', 'negative', 'positive', 'sin', 'sinh', 'tan', '
                    'frac', 'sign', 'sgn', 'signbit', 'expm1', 'log1p', 'erf', 'erfinv', 'deg2rad', 'rad2deg', 'relu',
                    'isnan', 'isinf', 'isposinf', 'isneginf', 'conj_physical', 'angle', 'conj')
 # element-wise ops PyTorch has no compressed kernel for: its structured kernels refuse the layout
-_UNSUPPORTED_LAYOUT = ('exp', 'cos', 'cosh', 'sigmoid', 'square', 'pow', 'sub', 'subtract', 'div', 'divide',
+_UNSUPPORTED_LAYOUT = ('allclose', 'isclose', 'exp', 'cos', 'cosh', 'sigmoid', 'square', 'pow', 'sub', 'subtract', 'div', 'divide',
                        'true_divide', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'log', 'reciprocal', 'rsqrt', 'exp2',
                        'log2', 'log10', 'clamp', 'maximum', 'minimum', 'where', '__rsub__', '_rsub', 'rsub')
 
@@ -54,11 +55,24 @@ def _backend(t):
     return 'SparseCsrCUDA' if t.device.type == 'cuda' else 'SparseCsrCPU'
 
 
+# ops whose PyTorch kernels first ask the operand for contiguity, which compressed tensors do not have
+_ASKS_CONTIGUITY = ('reshape', 'cat', 'concat', 'concatenate')
+
+
+# the overload PyTorch's error names where it is not the op's own name (its structured kernels' out= variants)
+_OVERLOADS = {'mean': 'mean.out', 'nan_to_num': 'nan_to_num.out', 'bmm': 'bmm.out'}
+
+
 def refuse(name, args, kwargs):
-    sparse = next(a for a in (*args, *(kwargs or {}).values()) if isinstance(a, SparseCompressedTensor))
+    candidates = [a for a in (*args, *(kwargs or {}).values())]
+    candidates += [b for a in candidates if isinstance(a, (list, tuple)) for b in a]
+    sparse = next(a for a in candidates if isinstance(a, SparseCompressedTensor))
+    if name in _ASKS_CONTIGUITY:
+        raise RuntimeError("Sparse CSR tensors do not have is_contiguous")
     if name in _UNSUPPORTED_LAYOUT:
         raise RuntimeError(f"unsupported tensor layout: {layout_name(sparse.layout)}")
-    raise NotImplementedError(f"Could not run 'aten::{name.strip('_')}' with arguments from the '{_backend(sparse)}' "
+    name = _OVERLOADS.get(name, name.strip('_'))
+    raise NotImplementedError(f"Could not run 'aten::{name}' with arguments from the '{_backend(sparse)}' "
                               f"backend: ember has no sparse compressed kernel for it; use to_dense() first, or the "
                               f"operations listed in ember.sparse.")
 
@@ -69,8 +83,10 @@ def _is_compressed(x):
 
 def _plain_2d(s, op):
     if s._batch_dim() or s.dense_dim():
-        raise RuntimeError(f"{op}: ember multiplies 2-D sparse compressed matrices without batch or dense dimensions "
-                           f"only; got size {list(s.shape)}")
+        if op in ('mm', 'matmul', 'addmm'):     # PyTorch's kernels ask batched or hybrid operands for strides
+            raise RuntimeError("Sparse CSR tensors do not have strides")
+        raise RuntimeError(f"{op}: ember computes this for 2-D sparse compressed matrices without batch or dense "
+                           f"dimensions only; got size {list(s.shape)}")
 
 
 # ---------------------------------------------------------------------------- products
@@ -332,10 +348,95 @@ def transpose(input, dim0, dim1):
                            f"{dim0}({kinds[dim0]}) and {dim1}({kinds[dim1]})")
     if input.dense_dim():
         raise RuntimeError("transpose(): hybrid sparse compressed tensors with dense dimensions are not supported")
-    if kinds[dim0] == 'Batch':
-        raise RuntimeError("transpose(): ember does not transpose the batch dimensions of sparse compressed tensors")
+    if kinds[dim0] == 'Batch':      # the batches reordered: every part transposes alike
+        return _make(input._sp_compressed.transpose(dim0, dim1).contiguous(),
+                     input._sp_plain.transpose(dim0, dim1).contiguous(),
+                     named(input._sp_values.transpose(dim0, dim1), 'TransposeBackward0'),
+                     _swapped(input.shape, dim0, dim1), input.layout)
     out = transpose_2d(input)
     return _with(out, named(out._sp_values, 'TransposeBackward0'))
+
+
+def _swapped(shape, a, b):
+    shape = list(shape)
+    shape[a], shape[b] = shape[b], shape[a]
+    return shape
+
+
+def select_row(s, index):
+    """``s[i]`` of a 2-D CSR or CSC matrix: row ``i`` as a sparse COO vector over its specified elements."""
+    from ember.sparse._coo import _make as make_coo
+    if not isinstance(index, int) or s.dim() != 2 or s.layout in _BLOCKED:
+        refuse('index', (s,), None)
+    n = s.shape[0]
+    if not -n <= index < n:
+        raise IndexError(f"index {index} is out of bounds for dimension 0 with size {n}")
+    index %= n
+    _, rows, cols = s._coordinates()
+    where = (rows == index).nonzero()[0]
+    device = s.device
+    picked = ember.tensor(where, dtype=ember.int64, device=device)
+    order = cols[where].argsort(kind='stable')
+    return make_coo(ember.tensor(cols[where][order].reshape(1, -1), dtype=ember.int64, device=device),
+                    s._sp_values[picked[ember.tensor(order, device=device)]], (s.shape[1],), True)
+
+
+# ---------------------------------------------------------------------------- in place (on the values)
+def _inplace_unary(name):
+    def apply(input, *args, **kwargs):
+        getattr(input._sp_values, name)(*args, **kwargs)
+        return input
+    apply.__name__ = name
+    return apply
+
+
+def mul_(input, other):
+    _check_inplace(input)
+    result = mul(input, other)
+    return _take_parts(input, result)
+
+
+def add_(input, other, *, alpha=1):
+    _check_inplace(input)
+    return _take_parts(input, add(input, other, alpha=alpha))
+
+
+def _check_inplace(target):
+    from ember.autograd import grad_mode
+    if target.is_leaf and target.requires_grad and grad_mode.is_grad_enabled():
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def _take_parts(target, result):
+    if not _is_compressed(result) or result.layout is not target.layout:
+        raise RuntimeError(f"ember writes in place into a {layout_name(target.layout)} tensor only a result of its "
+                           f"layout")
+    target._sp_compressed, target._sp_plain, target._sp_values = \
+        result._sp_compressed, result._sp_plain, result._sp_values
+    return target
+
+
+def zero_(input):
+    """No element specified any more, as PyTorch's zero_ leaves a compressed tensor (the size stays)."""
+    _check_inplace(input)
+    b = input._batch_dim()
+    values = input._sp_values.detach()
+    input._sp_compressed = input._sp_compressed.new_zeros(tuple(input._sp_compressed.shape))
+    input._sp_plain = input._sp_plain.new_zeros(tuple(input._sp_plain.shape[:-1]) + (0,))
+    input._sp_values = values.new_zeros(tuple(values.shape[:b]) + (0,) + tuple(values.shape[b + 1:]))
+    return input
+
+
+def copy_(input, src, non_blocking=False):
+    if not (_is_compressed(src) and src.layout is input.layout and src.shape == input.shape):
+        raise RuntimeError(f"copy of a {layout_name(getattr(src, 'layout', None))} tensor into a "
+                           f"{layout_name(input.layout)} tensor is not supported by ember")
+    if input._same_pattern(src):
+        input._sp_values.copy_(src._sp_values)
+    else:
+        input._sp_compressed, input._sp_plain = src._sp_compressed.clone(), src._sp_plain.clone()
+        input._sp_values = src._sp_values.clone()
+    return input
 
 
 def t(input):
@@ -355,3 +456,7 @@ FUNCTIONS = {
     'clone': lambda input, **kwargs: input.clone(**kwargs),
 }
 FUNCTIONS.update({name: _unary(name) for name in ZERO_PRESERVING})
+FUNCTIONS.update({name + '_': _inplace_unary(name + '_') for name in ZERO_PRESERVING
+                  if name not in ('isnan', 'isinf', 'isposinf', 'isneginf', 'signbit', 'angle', 'conj', 'positive',
+                                  'sgn', 'arcsin', 'arcsinh', 'arctan', 'arctanh', 'fix')})
+FUNCTIONS.update({'mul_': mul_, 'add_': add_, 'zero_': zero_, 'copy_': copy_, '__imul__': mul_, '__iadd__': add_})
