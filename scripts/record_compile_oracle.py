@@ -54,6 +54,13 @@ def main():
     record['explain_plain'] = [out.graph_count, out.graph_break_count, out.op_count]
     out = dynamo.explain(branchy)(torch.ones(2))
     record['explain_branchy_breaks'] = out.graph_break_count
+    record['explain_branchy_reason'] = out.break_reasons[0].reason.splitlines()[0]
+    dynamo.reset()
+    codes.clear()
+    g = torch.compile(branchy, backend=show)
+    g(torch.ones(2))
+    g(-torch.ones(2))
+    record['branchy_backend_calls'] = len(codes)
     record['list_backends'] = torch.compiler.list_backends()
     path = os.path.join(os.path.dirname(__file__), '..', 'tests', 'fixtures', 'compile', 'backend_calls.json')
     with open(path, 'w') as fh:

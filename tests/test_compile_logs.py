@@ -65,8 +65,8 @@ def test_graph_code_and_recompiles(logs, capsys):
 
 def test_graph_breaks(logs, capsys):
     ember.compile(branchy, backend='eager')(ember.ones(2))
-    out = logged(capsys)
-    assert [a for _, _, a, _ in out] == ['graph_breaks', 'graph_breaks']
+    out = [line for line in logged(capsys) if line[2] == 'graph_breaks']     # the graphs' code is logged too
+    assert len(out) == 2
     assert out[0][3].startswith('Graph break in user code at ') and out[1][3] == 'Graph Break Reason: Data-dependent branching'
 
 

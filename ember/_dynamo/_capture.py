@@ -39,7 +39,11 @@ class GraphBreak:
 
 
 class _CannotCapture(Exception):
-    pass
+    """Why a call cannot be captured as one graph; ``splits``: a graph break that splits it in graphs."""
+
+    def __init__(self, reason, splits=False):
+        super().__init__(reason)
+        self.splits = splits
 
 
 def _reason(err):
@@ -80,7 +84,7 @@ _BREAKING_METHODS = {'backward': 'Tensor.backward() call', 'item': 'Tensor.item(
 
 def _refuse_breaking_methods(kind, target):
     if kind == 'call_method' and target in _BREAKING_METHODS:
-        raise _CannotCapture(f'Unsupported: {_BREAKING_METHODS[target]}')
+        raise _CannotCapture(f'Unsupported: {_BREAKING_METHODS[target]}', True)
 
 
 def _trace(fn, arguments, constants):
@@ -98,7 +102,7 @@ _EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @contextlib.contextmanager
-def _print_breaks_graph():
+def _print_breaks_graph(on_print=None):
     """While tracing, the user's code calling ``print`` ends the capture (the call then runs eagerly,
     printing once), as PyTorch's compiler breaks the graph at ``print``. The call is seen by a profile
     hook of this thread alone (``sys.setprofile``), before ``print`` runs: other threads, and ember's
@@ -108,7 +112,9 @@ def _print_breaks_graph():
 
     def watch(frame, event, arg):
         if event == 'c_call' and arg is printer and not _in_ember(frame.f_code.co_filename):
-            raise _CannotCapture('Unsupported: print() has side effects that a graph cannot hold')
+            if on_print is None:
+                raise _CannotCapture('Unsupported: print() has side effects that a graph cannot hold', True)
+            on_print()
     sys.setprofile(watch)
     try:
         yield
@@ -136,7 +142,7 @@ def capture(fn, arguments):
     except _CannotCapture:
         raise
     except Exception as err:        # the traced code met a proxy it cannot use: run it eagerly instead
-        raise _CannotCapture(_reason(err)) from err
+        raise _CannotCapture(_reason(err), 'control flow' in str(err)) from err
     inputs = _name_inputs(graph, tensors, list(arguments), root_name)
     name_nodes(graph, hints)
     output = next(n for n in graph.nodes if n.op == 'output')
@@ -160,6 +166,9 @@ def _name_inputs(graph, tensors, parameter_names, root_name):
             kind, qualified = node.meta['state']
             source = node.target
             node.type = Parameter if kind == 'parameters' else Tensor
+        elif 'carried' in node.meta:        # a value an earlier graph computed (after a graph break)
+            source = node.meta['source']
+            node.type = Tensor
         elif node.target in tensors:
             source = (f'args_{parameter_names.index(node.target)}' if root_name == 'fn' else node.target)
             node.type = Tensor          # printed in the code and the graph, as PyTorch's compiler annotates
@@ -167,7 +176,8 @@ def _name_inputs(graph, tensors, parameter_names, root_name):
             if not node.users:
                 graph.erase_node(node)      # a fixed argument: its value is in the graph
             continue
-        node.meta['input'] = ('state', qualified) if 'state' in node.meta else ('arg', node.target)
+        node.meta['input'] = (('state', qualified) if 'state' in node.meta else
+                              ('carried', node.meta['carried']) if 'carried' in node.meta else ('arg', node.target))
         node.target, node.name = f'L_{source}_', f'l_{source}_'
         node.args = ()                  # every input is passed: no defaults in the graph's signature
     order = []
@@ -342,6 +352,9 @@ class CompiledCallable:
             try:
                 gm, names, returns_tuple = capture(self.fn, arguments)
             except _CannotCapture as err:
+                if err.splits and not (self.fullgraph or self.error_on_graph_break):
+                    entries.cache[key] = entry = ('graphs', {})
+                    return self._in_graphs(key, entry[1], arguments, args, kwargs, first=True)
                 entries.cache[key] = entry = ('eager', str(err))
                 return self._eager(str(err), args, kwargs)
             inputs = _input_values(self.fn, names, arguments)
@@ -356,9 +369,48 @@ class CompiledCallable:
             entries.cache[key] = entry = ('graph', compiled, names, returns_tuple)
         if entry[0] == 'eager':
             return self._eager(entry[1], args, kwargs, record=False)
+        if entry[0] == 'graphs':
+            return self._in_graphs(key, entry[1], arguments, args, kwargs, first=False)
         _, compiled, names, returns_tuple = entry
         out = compiled(*_input_values(self.fn, names, arguments))
         return out if returns_tuple else out[0]
+
+    def _in_graphs(self, key, graphs, arguments, args, kwargs, first):
+        """A call whose code breaks the graph, run graph by graph (``_segments``); ``graphs`` holds the
+        backend's results for this guard key, by graph code and input signature."""
+        from ember import Tensor
+        from ember._dynamo._segments import SegmentedRun
+        run = SegmentedRun(self, arguments, graphs, on_break=self._record_break if first else None)
+        try:
+            out = run(self.fn, {n: v for n, v in arguments.items() if not isinstance(v, Tensor)})
+        except Exception as err:
+            if run.graphs:            # graphs have run (and breaks printed): running it again would repeat them
+                raise
+            self.entries.cache[key] = ('eager', _reason(err))
+            return self._eager(_reason(err), args, kwargs, record=first)
+        return out
+
+    def compile_graph(self, graphs, root, graph, values):
+        """The backend's callable for one graph of a call split by graph breaks (called once per
+        distinct graph code and input signature)."""
+        from ember import Tensor
+        from ember.fx.graph_module import GraphModule
+        gm = GraphModule(root, graph, 'GraphModule')
+        key = (gm.code, tuple((v.dtype, tuple(v.shape), str(v.device), v.requires_grad) if isinstance(v, Tensor)
+                              else (type(v), repr(v)) for v in values))
+        if key not in graphs:
+            try:
+                graphs[key] = self.backend(gm, list(values))
+            except Exception as err:
+                raise BackendCompilerFailed(self.backend_name, err) from err
+            _RECORD['graphs'].append(gm)
+            entries = self.entries
+            if entries.frame is None:
+                entries.frame = [next(_FRAME_IDS), 0]
+            if _logs.enabled('graph_code'):
+                _logs.log('graph_code', entries.frame, _graph_code(gm, values))
+            entries.frame[1] += 1
+        return graphs[key]
 
     def _at_recompile_limit(self, key):
         """Whether capturing for ``key`` would pass the limit (warned once; the call then runs eagerly,
@@ -381,11 +433,16 @@ class CompiledCallable:
         if self.fullgraph or self.error_on_graph_break:
             raise Unsupported(reason)
         if record:
-            _RECORD['breaks'].append(GraphBreak(reason, self.fn))
-            if _logs.enabled('graph_breaks'):
-                _logs.log('graph_breaks', self.entries.frame or [next(_FRAME_IDS), 0],
-                          f"Graph break in user code at {_where(self.fn)}\nGraph Break Reason: {reason}")
+            self._record_break(reason)
         return self.fn(*args, **kwargs)
+
+    def _record_break(self, reason, logged=None):
+        """A graph break for ``explain`` (``reason``) and the graph_breaks log (``logged``, if worded
+        otherwise there)."""
+        _RECORD['breaks'].append(GraphBreak(reason, self.fn))
+        if _logs.enabled('graph_breaks'):
+            _logs.log('graph_breaks', self.entries.frame or [next(_FRAME_IDS), 0],
+                      f"Graph break in user code at {_where(self.fn)}\nGraph Break Reason: {logged or reason}")
 
 
 def _where(fn):

@@ -26,6 +26,7 @@ _STATIC_METHODS = frozenset({'dim', 'size', 'numel', 'ndimension', 'nelement', '
 _EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 # ember code the compiler reads as it reads the user's (module forwards): its stores name nodes too
 _INLINED_DIR = os.path.join(_EMBER_DIR, 'nn', 'modules') + os.sep
+_STDLIB_DIR = os.path.dirname(os.__file__) + os.sep
 
 
 class ValueProxy(Proxy):
@@ -35,6 +36,20 @@ class ValueProxy(Proxy):
         if k in _STATIC_ATTRS:
             return getattr(self.tracer.real[self.node], k)
         return Attribute(self, k)
+
+    def __repr__(self):
+        # printed after a graph break (``print(y)``): the value the backend's graph gave it
+        run = getattr(self.tracer, 'run', None)
+        if run is not None:
+            try:
+                return repr(run.actual_of(self))
+            except KeyError:
+                pass
+        return super().__repr__()
+
+    def __format__(self, spec):
+        run = getattr(self.tracer, 'run', None)
+        return format(run.actual_of(self), spec) if run is not None else super().__format__(spec)
 
 
 class CaptureTracer(Tracer):
@@ -75,6 +90,7 @@ class CaptureTracer(Tracer):
             node.meta['stack_trace'] = _user_frame()
         if kind == 'placeholder':
             self.real[node] = _shadow(self.real_inputs.get(target))
+            node.meta['arg'] = target
         elif kind == 'get_attr':
             self.real[node] = _shadow(_lookup(self.root, target))
         elif kind != 'output':
@@ -100,6 +116,7 @@ class CaptureTracer(Tracer):
                     self.state_inputs[path] = self.create_proxy('placeholder', _state_source(self.root_name, path),
                                                                 (), {})
                     self.state_inputs[path].node.meta['state'] = path
+                    del self.state_inputs[path].node.meta['arg']
                     self.real[self.state_inputs[path].node] = _shadow(attr_val)
                 return self.state_inputs[path]
         return attr_val
@@ -163,6 +180,7 @@ class StoreNames:
     def __init__(self):
         self.hints = {}
         self.seen = {}
+        self.paused = False          # while a graph break runs the backend's graph: not the traced code
 
     def __enter__(self):
         self.previous = sys.gettrace()
@@ -174,18 +192,19 @@ class StoreNames:
 
     def on_call(self, frame, event, arg):
         filename = os.path.abspath(frame.f_code.co_filename)
-        if filename.startswith(_EMBER_DIR) and not filename.startswith(_INLINED_DIR):
+        if self.paused or filename.startswith(_STDLIB_DIR) or (filename.startswith(_EMBER_DIR)
+                                                             and not filename.startswith(_INLINED_DIR)):
             return None
         # the arguments a frame starts with were stored by its caller, not here
-        self.seen[id(frame)] = dict(frame.f_locals)
+        self.seen[id(frame)] = {k: id(v) for k, v in frame.f_locals.items()}
         return self.on_line
 
     def on_line(self, frame, event, arg):
-        if event in ('line', 'return'):
+        if event in ('line', 'return') and not self.paused:
             seen = self.seen.setdefault(id(frame), {})
             for name, value in frame.f_locals.items():
-                if seen.get(name) is not value:
-                    seen[name] = value
+                if seen.get(name) != id(value):     # ids, not the values: holding them would keep them alive
+                    seen[name] = id(value)
                     if isinstance(value, ValueProxy):
                         self.hints.setdefault(value.node, name)
         if event == 'return':

@@ -1,0 +1,78 @@
+"""Graph breaks split a compiled call into graphs as PyTorch's compiler splits it: the backend gets each graph
+(once), the break runs eagerly between them, explain() counts them (tests/fixtures/compile/breaks.json,
+recorded with PyTorch by tests/fixtures/compile/record_breaks.py)."""
+import json
+import os
+import sys
+
+import pytest
+
+import ember
+import ember._dynamo as dynamo
+
+_HERE = os.path.join(os.path.dirname(__file__), 'fixtures', 'compile')
+sys.path.insert(0, _HERE)
+from break_programs import define  # noqa: E402
+
+with open(os.path.join(_HERE, 'breaks.json')) as fh:
+    ORACLE = json.load(fh)
+
+
+def run(name, capsys):
+    programs, net = define(ember)
+    fn, inputs = programs[name]
+    dynamo.reset()
+    seen = []
+
+    def backend(gm, example_inputs):
+        seen.append({'code': gm.code.replace('ember.', 'torch.'), 'shapes': [list(t.shape) for t in example_inputs]})
+        return gm.forward
+    capsys.readouterr()
+    out = ember.compile(fn, backend=backend)(*inputs)
+    again = ember.compile(fn, backend=backend)(*inputs)
+    printed = capsys.readouterr().out
+    explained = dynamo.explain(fn)(*inputs)
+    capsys.readouterr()
+    return {'graphs': seen, 'printed': printed, 'out': out.tolist(), 'again': again.tolist(),
+            'weight_grad': None if net.weight.grad is None else net.weight.grad.tolist(),
+            'explain': [explained.graph_count, explained.graph_break_count, explained.op_count,
+                        [r.reason.splitlines()[0] for r in explained.break_reasons]]}
+
+
+def close(a, b):
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(close(x, y) for x, y in zip(a, b))
+    return a is None and b is None or abs(a - b) <= 1e-5 * max(1.0, abs(b))
+
+
+@pytest.mark.parametrize('name', ['prints', 'prints_a_tensor', 'branches_true', 'branches_false', 'item',
+                                  'two_breaks'])
+def test_graphs_backend_calls_output_and_explain_are_pytorchs(name, capsys):
+    got, want = run(name, capsys), ORACLE[name]
+    assert got['graphs'] == want['graphs']
+    assert got['printed'] == want['printed']
+    assert got['explain'] == want['explain']
+    assert close(got['out'], want['out']) and close(got['again'], want['again'])
+
+
+def test_the_backends_graphs_compute_what_the_user_sees():
+    """Later calls run the graphs the backend returned (found by their code), between the breaks."""
+    programs, _ = define(ember)
+    fn, _ = programs['branches_true']
+    dynamo.reset()
+    ran = []
+
+    def backend(gm, example_inputs):
+        def graph(*args):
+            ran.append(len(ran))
+            return tuple(t * 0 + 7 if t.dtype == ember.float32 else t for t in gm.forward(*args))
+        return graph
+    g = ember.compile(fn, backend=backend)
+    assert g(ember.ones(3)).tolist() == [7.0, 7.0, 7.0]      # the backend's second graph made the result
+    assert g(ember.ones(3)).tolist() == [7.0, 7.0, 7.0] and len(ran) == 4
+
+
+def test_fullgraph_still_refuses_a_break():
+    programs, _ = define(ember)
+    with pytest.raises(dynamo.exc.Unsupported):
+        ember.compile(programs['item'][0], fullgraph=True)(ember.ones(2))
