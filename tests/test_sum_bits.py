@@ -84,3 +84,19 @@ def test_nll_loss_sum_and_mean_bits(case):
                                            None if weight is None else ember.from_numpy(weight),
                                            ignore_index=ignore, reduction=reduction)
         np.testing.assert_array_equal(got.numpy(), REC[f'nll{case}_{reduction}'], strict=True)
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_short_sums_take_the_same_additions_in_fewer_calls(dtype):
+    """Whole sums of under 64 vectors' worth of values go through ``_short_sum``: it must add exactly
+    as the general path does, for every length (the recorded cases pin a few of them to PyTorch)."""
+    rng = np.random.default_rng(11)
+    lanes = 32 // np.dtype(dtype).itemsize
+    for n in range(1, 64 * lanes):
+        x = (rng.standard_normal(n) * 10.0 ** rng.uniform(-3, 3, n)).astype(dtype)
+        general = cascade._serial(np.lib.stride_tricks.as_strided(x, x.shape, x.strides), (True,))
+        assert np.asarray(cascade._short_sum(x)).tobytes() == np.asarray(general, dtype).tobytes(), n
+    x = ember.from_numpy((rng.standard_normal((4, 16)) * 3).astype(dtype))
+    assert x.sum().numpy().tobytes() == np.asarray(cascade._short_sum(x.numpy().reshape(-1))).tobytes()
+    assert x.sum((0, 1), keepdim=True).shape == (1, 1) and x.mean(dim=(1, -2)).shape == ()
+    assert float(ember.tensor([-0.0, -0.0]).sum()) == 0.0
