@@ -92,7 +92,7 @@ def test_every_aten_operator_name_resolves():
 def test_layout_names_and_private_printing():
     assert ember.sparse_csr is not ember.strided and isinstance(ember.sparse_bsc, ember.layout)
     with pytest.raises(RuntimeError, match='only the strided layout'):
-        ember.zeros(2, layout=ember.sparse_csr)
+        ember.ones(2, layout=ember.sparse_csr)
     from ember import _tensor_str
     t = ember.tensor([1., 2.])
     assert _tensor_str._str_intern(t, tensor_contents=_tensor_str._tensor_str(t, 7)) == repr(t)

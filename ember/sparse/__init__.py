@@ -8,7 +8,8 @@ from ember.sparse._coo import (SparseCOOTensor, addmm, check_sparse_tensor_invar
                                sparse_coo_tensor, spmm, sum, to_sparse)
 from ember.sparse._compressed import (SparseCompressedTensor, sparse_bsc_tensor, sparse_bsr_tensor,  # noqa: F401
                                       sparse_compressed_tensor, sparse_csc_tensor, sparse_csr_tensor)
+from ember.sparse._compressed_ops import sampled_addmm  # noqa: F401
 from ember.sparse._spdiags import spdiags  # noqa: F401
 from ember.sparse._values_ops import log_softmax, softmax  # noqa: F401
 
-__all__ = ['addmm', 'check_sparse_tensor_invariants', 'log_softmax', 'mm', 'softmax', 'spdiags', 'sum']
+__all__ = ['addmm', 'check_sparse_tensor_invariants', 'log_softmax', 'mm', 'sampled_addmm', 'softmax', 'spdiags', 'sum']

@@ -584,6 +584,26 @@ def sparse_compressed_tensor(compressed_indices, plain_indices, values, size=Non
 _NO_DERIVATIVE = _no_derivative('sparse_compressed_tensor')
 
 
+def unspecified(name, size, layout, dtype=None, device=None, requires_grad=False):
+    """``ember.zeros``/``ember.empty`` with a compressed ``layout`` (CSR or CSC, as PyTorch makes them): a tensor
+    of ``size`` with no element specified."""
+    from ember._formats import check_layout
+    if layout not in LAYOUTS:
+        check_layout(name, layout)
+    if layout in _BLOCKED:
+        raise RuntimeError(f"{name}_sparse_compressed expected sparse compressed (non-block) tensor layout but got "
+                           f"{layout_name(layout)}")
+    size = tuple(int(n) for n in size)
+    if len(size) < 2:
+        raise RuntimeError(f"ember.{name}: Only batched sparse compressed (non-block) tensors are supported, but got "
+                           f"size {list(size)}")
+    batch, lines = size[:-2], size[-2] if layout is sparse_csr else size[-1]
+    compressed = ember.zeros(batch + (lines + 1,), dtype=ember.int64, device=device)
+    plain = ember.zeros(batch + (0,), dtype=ember.int64, device=device)
+    values = ember.zeros(batch + (0,), dtype=dtype, device=device, requires_grad=requires_grad)
+    return _make(compressed, plain, values, size, layout)
+
+
 def _layout_doc(fn, layout, kind, example, shown):
     cname, pname, cdim = _names(layout)[:3]
     fn.__doc__ = f"""A sparse {kind.upper()} tensor (``layout=ember.sparse_{kind}``): ``{cname}`` says where each {cdim}

@@ -60,7 +60,8 @@ _ASKS_CONTIGUITY = ('reshape', 'cat', 'concat', 'concatenate')
 
 
 # the overload PyTorch's error names where it is not the op's own name (its structured kernels' out= variants)
-_OVERLOADS = {'mean': 'mean.out', 'nan_to_num': 'nan_to_num.out', 'bmm': 'bmm.out'}
+_OVERLOADS = {'mean': 'mean.out', 'nan_to_num': 'nan_to_num.out', 'bmm': 'bmm.out',
+              **{name: name for name in ('_sparse_softmax', '_sparse_log_softmax', '_sparse_mm_reduce_impl')}}
 
 
 def refuse(name, args, kwargs):
@@ -213,11 +214,34 @@ def mm(mat1, mat2, *, out=None):
 
 
 def sparse_mm(mat1, mat2, reduce='sum'):
-    """``ember.sparse.mm`` with a compressed operand: the dense product, recorded as PyTorch records it."""
-    if reduce != 'sum':
-        raise RuntimeError("ember.sparse.mm: reduce= other than 'sum' is not supported by ember for sparse compressed "
-                           "operands")
-    return named(_product(mat1, mat2, 'mm'), 'SparseAddmmBackward0')
+    """``ember.sparse.mm`` with a compressed operand: the dense product, recorded as PyTorch records it; with a
+    CSR ``mat1``, ``reduce`` ('sum', 'mean', 'amax'/'max', 'amin'/'min') combines each row's products."""
+    if reduce == 'sum':
+        return named(_product(mat1, mat2, 'mm'), 'SparseAddmmBackward0')
+    return _reduced_mm(mat1, mat2, reduce)
+
+
+_REDUCTIONS = {'mean': 'mean', 'amax': 'amax', 'max': 'amax', 'amin': 'amin', 'min': 'amin'}
+
+
+def _reduced_mm(s, dense, reduce):
+    """Row ``i`` of the result: ``reduce`` over the specified ``s[i, k] * dense[k]`` (0 for an empty row)."""
+    if reduce not in _REDUCTIONS:
+        raise RuntimeError(f"sparse_mm_reduce: reduce type of {reduce} has not been enabled.")
+    if not _is_compressed(s) or s.layout is not sparse_csr:
+        refuse('_sparse_mm_reduce_impl', (s if _is_compressed(s) else dense,), None)
+    _plain_2d(s, 'mm')
+    _check_dense(dense, s, False)
+    if s.shape[1] != dense.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({s.shape[0]}x{s.shape[1]} and "
+                           f"{dense.shape[0]}x{dense.shape[1]})")
+    _, rows, cols = s._coordinates()
+    device = dense.device
+    rows_t = ember.tensor(rows, device=device)
+    contributions = s._sp_values.unsqueeze(1) * dense.index_select(0, ember.tensor(cols, device=device))
+    out = ember.zeros(s.shape[0], dense.shape[1], dtype=dense.dtype, device=device)
+    index = rows_t.unsqueeze(1).expand_as(contributions)
+    return out.scatter_reduce(0, index, contributions, _REDUCTIONS[reduce], include_self=False)
 
 
 def matmul(input, other, *, out=None):
@@ -252,6 +276,61 @@ def sparse_addmm(input, mat1, mat2, *, beta=1, alpha=1):
 
 def mv(input, vec, *, out=None):
     return matmul(input, vec, out=out)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    if out is not None:
+        raise RuntimeError("addmv(): ember writes no out= for sparse compressed operands")
+    product = matmul(mat, vec)
+    result = product * alpha if alpha != 1 else product
+    return result + (input * beta if beta != 1 else input) if beta != 0 else result
+
+
+def linear(input, weight, bias=None):
+    """``input @ weight.T + bias`` with a compressed ``weight``: its leaf gets a dense gradient, as from ``mm``."""
+    if not _is_compressed(weight):
+        refuse('linear', (input,), None)
+    flat = input.reshape(-1, input.shape[-1])
+    out = _leaf_product(weight, flat.t(), 'mm', 'MmBackward0').t()
+    out = named(out, 'MmBackward0') if bias is None else named(out + bias, 'AddmmBackward0')
+    if input.dim() == 2:
+        return out
+    # PyTorch's nodes: a batched input's product is viewed back (without a bias, as an unsafe view)
+    return named(out.reshape(tuple(input.shape[:-1]) + (weight.shape[0],)),
+                 'ViewBackward0' if bias is not None else 'UnsafeViewBackward0')
+
+
+def sampled_addmm(input, mat1, mat2, *, beta=1., alpha=1., out=None):
+    """``beta * input + alpha * (mat1 @ mat2)`` at ``input``'s specified elements only (a CSR ``input``), as
+    ``torch.sparse.sampled_addmm``: a CSR tensor of ``input``'s pattern.
+
+    Example::
+
+        >>> s = ember.tensor([[0., 2.], [3., 0.]]).to_sparse_csr()
+        >>> ember.sparse.sampled_addmm(s, ember.ones(2, 3), ember.ones(3, 2)).values()
+        tensor([5., 6.])
+    """
+    if out is not None:
+        raise RuntimeError("sampled_addmm(): ember writes no out=")
+    if not _is_compressed(input):
+        backend = 'CUDA' if getattr(input, 'device', None) is not None and input.device.type == 'cuda' else 'CPU'
+        raise NotImplementedError(f"Could not run 'aten::sparse_sampled_addmm' with arguments from the '{backend}' "
+                                  f"backend: it takes a sparse CSR input.")
+    if input.layout is not sparse_csr:
+        refuse('sparse_sampled_addmm', (input,), None)
+    _plain_2d(input, 'sampled_addmm')
+    _, rows, cols = input._coordinates()
+    device = mat1.device
+    product = mat1.index_select(0, ember.tensor(rows, device=device)) * \
+        mat2.t().index_select(0, ember.tensor(cols, device=device))
+    values = input._sp_values * beta + product.sum(-1) * alpha
+    return _with(input, values)
+
+
+def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    from ember.sparse._compressed import unspecified
+    return unspecified('zeros', input.shape, input.layout if layout is None else layout,
+                       dtype or input.dtype, device or input.device, requires_grad)
 
 
 # ---------------------------------------------------------------------------- element-wise
@@ -447,6 +526,7 @@ def t(input):
 
 
 FUNCTIONS = {
+    'linear': linear, 'addmv': addmv, 'zeros_like': zeros_like,
     'mm': mm, 'matmul': matmul, '_rmatmul': lambda a, b: matmul(b, a), 'addmm': addmm, 'mv': mv,
     'mul': mul, 'multiply': mul, '__rmul__': lambda a, b: mul(a, b),
     'add': add, '__radd__': lambda a, b: add(b, a),

@@ -383,13 +383,15 @@ def _dense(x):
     return x.to_dense() if isinstance(x, SparseCOOTensor) else x
 
 
-def mm(mat1, mat2):
-    """Matrix product ``mat1 @ mat2`` where either or both are sparse COO matrices: the result is dense unless
-    both are sparse.
+def mm(mat1, mat2, reduce='sum'):
+    """Matrix product ``mat1 @ mat2`` where either or both are sparse (COO or compressed) matrices: the result is
+    dense unless both are sparse.
 
     Args:
         mat1 (Tensor): an ``(n, m)`` matrix, sparse or dense.
         mat2 (Tensor): an ``(m, p)`` matrix, sparse or dense.
+        reduce (str): how each row's products combine: ``'sum'``, or for a CSR ``mat1`` also ``'mean'``,
+            ``'amax'`` and ``'amin'`` (as PyTorch's).
 
     Example::
 
@@ -401,7 +403,10 @@ def mm(mat1, mat2):
     from ember.sparse._compressed import SparseCompressedTensor
     if isinstance(mat1, SparseCompressedTensor) or isinstance(mat2, SparseCompressedTensor):
         from ember.sparse._compressed_ops import sparse_mm
-        return sparse_mm(mat1, mat2)
+        return sparse_mm(mat1, mat2, reduce)
+    if reduce != 'sum':
+        raise NotImplementedError(f"Could not run 'aten::_sparse_mm_reduce_impl' with arguments from the "
+                                  f"'{_backend_name(mat1)}' backend: ember reduces only the rows of CSR matrices.")
     if isinstance(mat1, SparseCOOTensor) and isinstance(mat2, SparseCOOTensor):
         return to_sparse(_sparse_dense_mm(mat1, mat2.to_dense()))
     if isinstance(mat1, SparseCOOTensor):

@@ -47,6 +47,10 @@ _NODES = {log: type('SparseNode', (_Named,), {'node_name': 'SparseLogSoftmaxBack
 
 def _normalized(input, dim, dtype, log):
     if not isinstance(input, SparseCOOTensor):
+        from ember.sparse._compressed import SparseCompressedTensor
+        if isinstance(input, SparseCompressedTensor):
+            from ember.sparse._compressed_ops import refuse
+            refuse('_sparse_log_softmax' if log else '_sparse_softmax', (input,), None)
         raise NotImplementedError("ember.sparse softmax/log_softmax take a sparse COO tensor; use "
                                   "ember.softmax for a dense one")
     s = input.coalesce()
