@@ -3,8 +3,7 @@
 
 - Memory: the bytes of the op's outputs that it allocated (outputs that are views of inputs, such as
   ``transpose``, allocate nothing). Frees are not recorded.
-- Stacks: the Python frames that led to the op, innermost first, as ``file(line): function``;
-  ember's own op machinery (``ember/ops``, ``ember/autograd``) is left out, as PyTorch's C++ is.
+- Stacks: the Python function events around the op, innermost first (``_profiler_python.py``).
 - FLOPs: for matrix products (``2 * M * N * K``), convolutions (``2 * output elements * weight
   elements per output channel``) and elementwise ``add``/``mul`` (one per output element).
 """
@@ -12,29 +11,6 @@ import gzip
 import json
 import math
 import os
-import sys
-
-_EMBER = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-# ember's op machinery (PyTorch's is C++, so its stacks never show it) and the ``ember run`` launcher
-_OWN_DIRS = tuple(_EMBER + d + os.sep for d in ('ops', 'autograd'))
-_LAUNCHER = (_EMBER + 'cli.py', _EMBER + '__main__.py')
-
-
-def python_stack():
-    """The user-level frames of the current call, innermost first."""
-    frames = []
-    f = sys._getframe(2)
-    while f is not None:
-        path = f.f_code.co_filename
-        if path in _LAUNCHER or path.startswith('<frozen runpy'):
-            break
-        private = path.startswith(_EMBER) and os.path.basename(path).startswith('_') and os.sep not in \
-            path[len(_EMBER):]
-        if not (path.startswith(_OWN_DIRS) or private):
-            frames.append(f'{path}({f.f_lineno}): {f.f_code.co_name}')
-        f = f.f_back
-    return frames
-
 
 def _arrays(value):
     from ember._tensor import Tensor

@@ -181,11 +181,11 @@ class EventList(list):
     def key_averages(self, group_by_input_shape=False, group_by_stack_n=0):
         groups = OrderedDict()
         for e in self:
-            stack = tuple(e.stack[:group_by_stack_n]) if group_by_stack_n and e.stack else None
+            stack = tuple(e.stack[:group_by_stack_n]) if group_by_stack_n and e.stack is not None else None
             key = (e.key, str(e.input_shapes) if group_by_input_shape else None, stack)
             if key not in groups:
                 groups[key] = FunctionEventAvg(e.key, e.input_shapes if group_by_input_shape else None,
-                                               list(stack) if stack else None)
+                                               list(stack) if stack is not None else None)
             groups[key].add(e)
         return EventList(groups.values(), with_shapes=group_by_input_shape, profile_memory=self._profile_memory,
                          with_flops=self._with_flops)
@@ -383,8 +383,9 @@ def _open(name, args):
         shapes = [list(a.shape) if hasattr(a, 'shape') and hasattr(a, '_data') else [] for a in args]
     ev = FunctionEvent(0, name, threading.get_ident(), _now_us(), None, input_shapes=shapes)
     if any(p.with_stack for p in _active):
-        from ember.autograd._profiler_details import python_stack
-        ev.stack = python_stack()
+        # the Python function events around it, innermost first (PyTorch's stacks, given under verbose only)
+        ev.stack = [e.name for e in reversed(stack) if e.is_python_function] \
+            if any(p._verbose for p in _active) else []
     if stack:
         ev.cpu_parent = stack[-1]
         stack[-1].cpu_children.append(ev)
@@ -483,6 +484,8 @@ class profile:
         >>> print(prof.key_averages().table(sort_by="self_cpu_time_total"))  # doctest: +SKIP
     """
 
+    _tracer = None      # the Python function events' tracer while it runs (with_stack)
+
     def __init__(self, enabled=True, *, use_cuda=False, use_device=None, record_shapes=False, with_flops=False,
                  profile_memory=False, with_stack=False, with_modules=False, use_kineto=False, use_cpu=True,
                  experimental_config=None, acc_events=False, custom_trace_id_callback=None,
@@ -493,6 +496,7 @@ class profile:
                 raise NotImplementedError(f"ember's profiler times CPU ops only; {what} is not supported")
         self.use_device = _device_to_time(use_cuda, use_device)
         _check_experimental_config(experimental_config)
+        self._verbose = experimental_config is not None and experimental_config._fields['verbose']
         if not use_cpu:
             if not use_kineto:
                 raise AssertionError("Device-only events supported only with Kineto (use_kineto=True)")
@@ -532,8 +536,16 @@ class profile:
         _device_timing[0] = any(p.use_device for p in _active)
         self._running = True
         self._function_events = None
+        self._tracer = None
+        if self.with_stack and not any(p._tracer is not None for p in _active if p is not self):
+            from ember.autograd._profiler_python import PythonTracer
+            self._tracer = PythonTracer(lambda name: _open(name, ()), _close)
+            self._tracer.start(skip=2)
 
     def _stop(self):
+        if self._tracer is not None:
+            self._tracer.stop()
+            self._tracer = None
         _active.remove(self)
         if not _active:
             _observe.remove(_TIMING)

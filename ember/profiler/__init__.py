@@ -152,7 +152,9 @@ class profile:
         on_trace_ready (callable, optional): called with the profiler at the end of each recorded cycle.
         record_shapes (bool): keep each op's input shapes.
         profile_memory (bool): keep the bytes each op allocates.
-        with_stack (bool): keep the Python frames that led to each op.
+        with_stack (bool): record the Python functions called as events around the ops they run; each op's
+            ``stack`` (the Python events around it) is kept under
+            ``experimental_config=_ExperimentalConfig(verbose=True)``, as in PyTorch.
         with_flops (bool): estimate the floating-point operations of matrix products and convolutions.
 
     Example::
@@ -197,6 +199,7 @@ class profile:
         self._use_device = _autograd_profiler._device_to_time(False, 'cuda') \
             if ProfilerActivity.CUDA in activities else None
         _check_experimental_config(experimental_config)
+        self.experimental_config = experimental_config
         for flag, what in ((execution_trace_observer, 'execution_trace_observer'),
                            (custom_trace_id_callback, 'custom_trace_id_callback')):
             if flag:
@@ -232,7 +235,7 @@ class profile:
             self._current = _autograd_profiler.profile(
                 record_shapes=self.record_shapes, acc_events=self.acc_events, profile_memory=self.profile_memory,
                 with_stack=self.with_stack, with_flops=self.with_flops, with_modules=self.with_modules,
-                use_device=self._use_device)
+                use_device=self._use_device, experimental_config=self.experimental_config)
         self._current._start()
 
     def _end(self, save):

@@ -31,13 +31,15 @@ def test_with_stack_records_the_python_frames_and_exports_them(tmp_path):
     def layer(x):
         return x.exp()
 
-    with ember.profiler.profile(activities=[ProfilerActivity.CPU], with_stack=True) as prof:
+    verbose = ember._C._profiler._ExperimentalConfig(verbose=True)     # (without it PyTorch's stacks are empty)
+    with ember.profiler.profile(activities=[ProfilerActivity.CPU], with_stack=True,
+                                experimental_config=verbose) as prof:
         layer(ember.ones(4))
     exp = next(e for e in prof.events() if e.name == 'aten::exp')
     assert exp.stack[0].endswith(': layer') and exp.stack[1].endswith(': test_with_stack_records_the_python_frames'
                                                                         '_and_exports_them')
-    assert all('/ember/ops/' not in frame and '/ember/autograd/' not in frame for frame in exp.stack)
-    table = prof.key_averages(group_by_stack_n=2).table(sort_by='self_cpu_time_total', row_limit=1)
+    assert all('ember/' not in frame for frame in exp.stack)
+    table = prof.key_averages(group_by_stack_n=2).table(sort_by='self_cpu_time_total', row_limit=20)
     assert 'Source Location' in table and ': layer' in table
     path = tmp_path / 'stacks.txt'
     prof.export_stacks(str(path), 'self_cpu_time_total')
@@ -89,3 +91,55 @@ def test_profiler_queries():
     with ember.profiler.profile(with_modules=True) as prof:      # as PyTorch in eager mode: nothing more recorded
         ember.ones(1).exp()
     assert 'aten::exp' in _rows(prof)
+
+
+def _depths(prof):
+    out = []
+    for e in prof.events():
+        depth, parent = 0, e.cpu_parent
+        while parent is not None:
+            depth, parent = depth + 1, parent.cpu_parent
+        out.append((depth, e.name))
+    return out
+
+
+def test_with_stack_records_python_function_events_and_empty_op_stacks_as_pytorch():
+    # PyTorch 2.13: with_stack alone records the Python functions called as events (is_python_function), the
+    # ops nested in them, and leaves every stack empty
+    import re
+
+    def inner(x):
+        return ember.relu(x) * 2
+
+    def outer(x):
+        return inner(x) + 1
+    x = ember.randn(4)
+    with ember.profiler.profile(with_stack=True) as prof:
+        outer(x)
+    tree = _depths(prof)
+    names = [name for _, name in tree]
+    this = os.path.basename(__file__)
+    assert re.fullmatch(rf'(.*/)?{re.escape(this)}\(\d+\): outer', names[names.index('aten::relu') - 2])
+    python_events = [e for e in prof.events() if e.is_python_function]
+    assert {e.name.rsplit(': ', 1)[1] for e in python_events} >= {'outer', 'inner'}
+    assert not any('ember/' in e.name for e in python_events)     # ember's own functions stand for operators
+    depth = dict((name.rsplit(': ', 1)[-1], d) for d, name in tree)
+    assert depth['inner'] == depth['outer'] + 1 and depth['aten::relu'] == depth['inner'] + 1
+    assert depth['aten::clamp_min'] == depth['aten::relu'] + 1 and depth['aten::add'] == depth['outer'] + 1
+    assert all(e.stack == [] for e in prof.events())
+    rows = {r.key for r in prof.key_averages()}
+    assert any(k.endswith(': inner') for k in rows) and 'aten::mul' in rows
+
+
+def test_with_stack_sees_a_modules_forward_that_ember_calls_back():
+    class Block(ember.nn.Module):
+        def forward(self, x):
+            return x.tanh()
+    block, x = Block(), ember.ones(3)
+    with ember.profiler.profile(with_stack=True) as prof:
+        block(x)
+    tree = _depths(prof)
+    (d_forward, _), = [(d, n) for d, n in tree if n.endswith(': forward')]
+    assert (d_forward + 1, 'aten::tanh') in tree
+    import sys
+    assert sys.getprofile() is None       # the hook is gone once the profile stops
