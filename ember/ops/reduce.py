@@ -1044,6 +1044,33 @@ def _moment_and_mean(node, name, input, dim, unbiased, keepdim, correction):
     return moment(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
 
 
+_SERIAL_WELFORD = 32768     # PyTorch's internal::GRAIN_SIZE: longer reductions are split between threads
+
+
+def _welford_mean(ctx, x, dims, keepdim):
+    """var_mean's and std_mean's mean. PyTorch takes it from the same Welford pass as the moment,
+    in double for float32 inputs (``mean += (x - mean) / n``, value after value), rounded once to
+    float32, not ``mean``'s float sum: redone here step for step across all outputs at once while a
+    reduction is shorter than the 32768 values PyTorch splits between threads; longer ones take the
+    double mean, rounded (the same but where it lands within a few double ulps of a float32 midpoint)."""
+    m = Mean.forward(ctx, x, dims, keepdim)
+    if type(x) is np.ndarray and x.dtype == np.float32 and x.size and getattr(ctx, '_opmath_dtype', None) is None:
+        reduced = tuple(range(x.ndim)) if dims is None else tuple(d % x.ndim for d in dims)
+        count = int(np.prod([x.shape[d] for d in reduced]))
+        if count >= _SERIAL_WELFORD:
+            return x.mean(axis=dims, keepdims=keepdim, dtype=np.float64).astype(np.float32)
+        # PyTorch's iterator visits the reduced elements by ascending stride (the smallest innermost)
+        order = sorted(reduced, key=lambda d: -x.strides[d])
+        kept = [d for d in range(x.ndim) if d not in reduced]
+        rows = np.transpose(x, kept + order).reshape(-1, count).astype(np.float64)
+        mean = np.zeros(rows.shape[0])
+        for k in range(count):
+            mean += (rows[:, k] - mean) / (k + 1)
+        out_shape = tuple(1 if d in reduced else n for d, n in enumerate(x.shape) if keepdim or d not in reduced)
+        m = mean.astype(np.float32).reshape(out_shape)
+    return m
+
+
 class VarMean(Primitive):
     """``var`` and ``mean`` from one node, as PyTorch records them."""
     node_name = 'VarMeanBackward0'
@@ -1052,7 +1079,7 @@ class VarMean(Primitive):
 
     @classmethod
     def _forward(cls, ctx, x, dims, correction, keepdim):
-        m = Mean.forward(ctx, x, dims, keepdim)     # first: the moment's forward sets what its backward reads
+        m = _welford_mean(ctx, x, dims, keepdim)     # first: the moment's forward sets what its backward reads
         n = ctx.n
         v = cls._moment.forward(ctx, x, dims, correction, keepdim)
         ctx.n = n
@@ -1081,7 +1108,7 @@ class StdMean(VarMean):
 
     @staticmethod
     def forward(ctx, x, dims, correction, keepdim):
-        m = Mean.forward(ctx, x, dims, keepdim)
+        m = _welford_mean(ctx, x, dims, keepdim)
         n = ctx.n
         s = Std.forward(ctx, x, dims, correction, keepdim)
         ctx.n = n
