@@ -266,7 +266,7 @@ def _compressed_indices_of_dense(name, which):
     Example::
 
         >>> ember.tensor([[0., 2.], [3., 4.]]).to_sparse_{'csr' if which == 'row' else 'csc'}().{name}()
-        tensor({'[0, 1, 3]' if name[0] == 'c' else '[1, 0, 1]'})
+        tensor({'[0, 1, 3]' if name in ('crow_indices', 'ccol_indices') else '[1, 0, 1]'})
     """
     return indices
 
