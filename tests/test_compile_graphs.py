@@ -33,6 +33,16 @@ def capture(name):
     return model, compiled, inputs, seen
 
 
+def test_closure_and_global_state_is_read_at_each_call():
+    model, compiled, inputs, seen = capture('global')
+    compiled(*inputs)
+    import graph_models
+    with ember.no_grad():
+        graph_models.SHARED.model.weight.add_(1.0)
+    graph_models.SHARED_SCALE = ember.tensor([5.0, 7.0])        # rebinding the global: read anew
+    assert ember.allclose(compiled(*inputs), model(*inputs)) and len(seen) == 1
+
+
 @pytest.mark.parametrize('name', sorted(ORACLE))
 def test_graph_code_and_inputs_are_pytorchs(name):
     model, compiled, inputs, seen = capture(name)
@@ -41,7 +51,7 @@ def test_graph_code_and_inputs_are_pytorchs(name):
             for gm, ex in seen] == ORACLE[name]
 
 
-@pytest.mark.parametrize('name', ['mlp', 'cnn', 'custom', 'nested'])
+@pytest.mark.parametrize('name', ['mlp', 'cnn', 'custom', 'nested', 'closure', 'global'])
 def test_compiled_module_computes_what_the_module_computes(name):
     model, compiled, inputs, seen = capture(name)
     for _ in range(2):

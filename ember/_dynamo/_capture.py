@@ -128,7 +128,7 @@ def _in_ember(filename):
 
 def capture(fn, arguments):
     """``(gm, inputs, returns_tuple)`` for ``fn`` called with ``arguments`` (name -> value); ``inputs``
-    says where each graph input comes from: ``('arg', name)`` or ``('state', qualified name)``."""
+    says where each graph input comes from: ``('arg', name)`` or ``('state', state)`` (see ``_tracer._states``)."""
     from ember._dynamo._tracer import name_nodes
     from ember import Tensor
     tensors = [n for n, v in arguments.items() if isinstance(v, Tensor)]
@@ -163,9 +163,8 @@ def _name_inputs(graph, tensors, parameter_names, root_name):
     placeholders = [n for n in graph.nodes if n.op == 'placeholder']
     for node in placeholders:
         if 'state' in node.meta:
-            kind, qualified = node.meta['state']
-            source = node.target
-            node.type = Parameter if kind == 'parameters' else Tensor
+            prefix, source, _, _ = node.meta['state']
+            node.type = Parameter if isinstance(node.meta.get('value'), Parameter) else Tensor
         elif 'carried' in node.meta:        # a value an earlier graph computed (after a graph break)
             source = node.meta['source']
             node.type = Tensor
@@ -176,9 +175,10 @@ def _name_inputs(graph, tensors, parameter_names, root_name):
             if not node.users:
                 graph.erase_node(node)      # a fixed argument: its value is in the graph
             continue
-        node.meta['input'] = (('state', qualified) if 'state' in node.meta else
+        node.meta['input'] = (('state', node.meta['state']) if 'state' in node.meta else
                               ('carried', node.meta['carried']) if 'carried' in node.meta else ('arg', node.target))
-        node.target, node.name = f'L_{source}_', f'l_{source}_'
+        prefix = node.meta['state'][0] if 'state' in node.meta else 'L'
+        node.target, node.name = f'{prefix}_{source}_', f'{prefix}_{source}_'.lower()
         node.args = ()                  # every input is passed: no defaults in the graph's signature
     order = []
     for node in graph.nodes:
@@ -201,8 +201,8 @@ def _name_inputs(graph, tensors, parameter_names, root_name):
 
 def _input_values(fn, inputs, arguments):
     """The values of a graph's inputs for a call: its arguments and the module's current state."""
-    from ember._dynamo._tracer import _lookup
-    return [arguments[name] if where == 'arg' else _lookup(fn, name) for where, name in inputs]
+    from ember._dynamo._tracer import lookup_state
+    return [arguments[name] if where == 'arg' else lookup_state(fn, name) for where, name in inputs]
 
 
 _BUILT_IN_KWARGS_WARNING = {'eager': 'eager backend', 'aot_eager': 'aot_autograd-based backend',

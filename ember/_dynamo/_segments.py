@@ -12,7 +12,7 @@ printed, ``.item()``) comes from the backend's graphs.
 """
 import weakref
 
-from ember._dynamo._tracer import CaptureTracer, StoreNames, ValueProxy, name_nodes
+from ember._dynamo._tracer import CaptureTracer, StoreNames, ValueProxy, lookup_state, name_nodes
 from ember.fx.node import map_arg
 
 # PyTorch's words for each break (the first line of its reason); a branch's is logged in other words
@@ -57,7 +57,7 @@ class SegmentTracer(CaptureTracer):
         """A value of an earlier graph, as an input of this one."""
         if node not in self.carried:
             if node.op == 'placeholder' and 'state' in node.meta:
-                return self.getattr(None, _state_value(self.root, node.meta['state']), None).node
+                return self.state_input(lookup_state(self.traced, node.meta['state'])).node
             if node.op == 'placeholder' and 'arg' in node.meta:
                 placeholder = self.graph.create_node('placeholder', node.meta['arg'], (), {})
                 placeholder.meta['arg'] = node.meta['arg']
@@ -77,11 +77,6 @@ class SegmentTracer(CaptureTracer):
     def iter(self, obj):
         self.run.cut(BOOL_REASON, first=obj)
         return iter(self.run.actual_of(obj))
-
-
-def _state_value(root, state):
-    from ember._dynamo._tracer import _lookup
-    return _lookup(root, state[1])
 
 
 class SegmentedRun:
@@ -134,11 +129,10 @@ class SegmentedRun:
         return value
 
     def _input_actual(self, node):
-        from ember._dynamo._tracer import _lookup
         if 'carried' in node.meta:
             return self.actual[node.meta['carried']]
         if 'state' in node.meta:
-            return _lookup(self.tracer.root, node.meta['state'][1])
+            return lookup_state(self.tracer.traced, node.meta['state'])
         return self.arguments[node.target]
 
     def cut(self, reason, first=None):
@@ -184,11 +178,10 @@ class SegmentedRun:
         return compiled(*values)
 
     def _source_value(self, where, name):
-        from ember._dynamo._tracer import _lookup
         if where == 'carried':
             return self.actual[name] if name in self.actual else self._input_actual(name)
         if where == 'state':
-            return _lookup(self.tracer.root, name)
+            return lookup_state(self.tracer.traced, name)
         return self.arguments[name]
 
 

@@ -66,7 +66,9 @@ class CaptureTracer(Tracer):
         self.real = {}
         self.real_inputs = real_inputs
         self.root_name = root_name
-        self.state_inputs = {}           # qualified name of a parameter/buffer -> its placeholder proxy
+        self.state_inputs = {}           # state (see _states) -> its placeholder proxy
+        self.states = None
+        self.traced = None
         self.on_proxy = on_proxy         # called with each new op proxy (the break checks, stack traces)
 
     def is_leaf_module(self, m, module_qualified_name):
@@ -92,7 +94,7 @@ class CaptureTracer(Tracer):
             self.real[node] = _shadow(self.real_inputs.get(target))
             node.meta['arg'] = target
         elif kind == 'get_attr':
-            self.real[node] = _shadow(_lookup(self.root, target))
+            self.real[node] = _shadow(lookup_state(self.root, (None, None, ('root',), tuple(target.split('.')))))
         elif kind != 'output':
             self.real[node] = _evaluate(kind, target, self._reals(args), self._reals(kwargs))
         return proxy
@@ -107,48 +109,124 @@ class CaptureTracer(Tracer):
         return value
 
     def getattr(self, attr, attr_val, parameter_proxy_cache):
-        """A parameter or buffer of the traced module, read by the code: a graph input (one per tensor)."""
+        """A tensor the code reads from a module: a graph input if it is a known state (one per tensor)."""
         from ember import Tensor
         if isinstance(attr_val, Tensor):
-            path = self._state_path(attr_val)
-            if path is not None:
-                if path not in self.state_inputs:
-                    self.state_inputs[path] = self.create_proxy('placeholder', _state_source(self.root_name, path),
-                                                                (), {})
-                    self.state_inputs[path].node.meta['state'] = path
-                    del self.state_inputs[path].node.meta['arg']
-                    self.real[self.state_inputs[path].node] = _shadow(attr_val)
-                return self.state_inputs[path]
+            proxy = self.state_input(attr_val)
+            if proxy is not None:
+                return proxy
         return attr_val
 
-    def _state_path(self, t):
-        if not hasattr(self, '_state_paths'):
-            self._state_paths = {}
-            for kind, items in (('parameters', self.root.named_parameters()), ('buffers', self.root.named_buffers())):
-                for name, value in items:
-                    self._state_paths.setdefault(id(value), (kind, name))
-        return self._state_paths.get(id(t))
+    def create_arg(self, a):
+        from ember import Tensor
+        if isinstance(a, Tensor) and not isinstance(a, Proxy):
+            proxy = self.state_input(a)
+            if proxy is not None:       # a global or closure tensor used directly (``x * scale``)
+                return proxy.node
+        return super().create_arg(a)
+
+    def call_module(self, m, forward, args, kwargs):
+        return forward(*args, **kwargs)         # every module is traced through, wherever it lives
+
+    def state_input(self, t):
+        """The graph input for tensor ``t`` if it is a parameter or buffer of the traced module, or a
+        tensor the traced code reaches through its closure or globals; else None."""
+        from ember.nn import Parameter
+        if self.states is None:
+            self.states = _states(self.traced, self.root_name)
+        state = self.states.get(id(t))
+        if state is None:
+            return None
+        if state not in self.state_inputs:
+            proxy = self.create_proxy('placeholder', state[1], (), {})
+            del proxy.node.meta['arg']
+            proxy.node.meta['state'] = state
+            proxy.node.meta['value'] = t if isinstance(t, Parameter) else None     # its type, printed
+            self.real[proxy.node] = _shadow(t)
+            self.state_inputs[state] = proxy
+        return self.state_inputs[state]
+
+    def trace(self, root, concrete_args=None):
+        self.traced = root
+        return super().trace(root, concrete_args)
+
+
+def _states(fn, root_name):
+    """id(tensor) -> ``(prefix, source, base, attributes)`` for every tensor the compiler lifts into
+    graph inputs: the module's parameters and buffers (``L``, ``self_modules_fc_parameters_weight``), and
+    those reached through the code's closure (``L``) and globals (``G``): modules' state, tensors, and
+    either held by a plain object's attribute (``G_h_model_parameters_weight``)."""
+    import types
+    from ember.nn import Module
+    out = {}
+    if isinstance(fn, Module):
+        _walk(fn, root_name, 'L', ('root',), (), out, 0)
+        code_fn = type(fn).forward
+    else:
+        code_fn = fn
+    code = getattr(code_fn, '__code__', None)
+    if code is None:
+        return out
+    for name, cell in zip(code.co_freevars, getattr(code_fn, '__closure__', None) or ()):
+        try:
+            _walk(cell.cell_contents, name, 'L', ('closure', name), (), out, 0)
+        except ValueError:          # an empty cell
+            pass
+    scope = getattr(code_fn, '__globals__', {})
+    for name in code.co_names:
+        if name in scope and not isinstance(scope[name], (types.ModuleType, type, types.FunctionType)):
+            _walk(scope[name], name, 'G', ('global', name), (), out, 0)
+    return out
+
+
+def _walk(value, source, prefix, base, attributes, out, depth):
+    from ember import Tensor
+    from ember.nn import Module
+    if isinstance(value, Tensor):
+        out.setdefault(id(value), (prefix, source, base, attributes))
+    elif isinstance(value, Module):
+        for kind, items in (('parameters', value.named_parameters()), ('buffers', value.named_buffers())):
+            for name, t in items:
+                *modules, leaf = name.split('.')
+                path = '_'.join([source] + [f'modules_{m}' for m in modules] + [kind, leaf])
+                out.setdefault(id(t), (prefix, path, base, attributes + tuple(name.split('.'))))
+    elif depth == 0 and hasattr(value, '__dict__') and not callable(value):
+        for k, v in list(vars(value).items()):
+            if isinstance(v, (Tensor, Module)):
+                _walk(v, f'{source}_{k}', prefix, base, attributes + (k,), out, 1)
+
+
+def lookup_state(fn, state):
+    """The tensor a state (see ``_states``) names now: read again at each call."""
+    from ember.nn import Module
+    _, _, base, attributes = state
+    code_fn = type(fn).forward if isinstance(fn, Module) else fn
+    if base[0] == 'root':
+        value = fn
+    elif base[0] == 'global':
+        value = code_fn.__globals__[base[1]]
+    else:
+        value = code_fn.__closure__[code_fn.__code__.co_freevars.index(base[1])].cell_contents
+    for name in attributes:
+        value = _plain_getattr(value, name)
+    return value
+
+
+def _plain_getattr(obj, name):
+    """``getattr`` past a trace's hook on modules' attributes (which would answer with a proxy)."""
+    from ember.nn import Module
+    if isinstance(obj, Module):
+        for store in ('_parameters', '_buffers', '_modules'):
+            found = obj.__dict__.get(store, {})
+            if name in found:
+                return found[name]
+    return getattr(obj, name)
 
 
 def _user_frame():
     """The innermost frame of the user's code, as fx stack traces hold it (for the graph_code log)."""
     frames = [f for f in traceback.extract_stack() if not os.path.abspath(f.filename).startswith(_EMBER_DIR)]
     return ''.join(traceback.format_list(frames[-1:]))
-
-
-def _state_source(root_name, path):
-    """``('parameters', 'fc.weight')`` -> ``self_modules_fc_parameters_weight``: where PyTorch's compiler
-    says the tensor comes from."""
-    kind, name = path
-    *modules, leaf = name.split('.')
-    return '_'.join([root_name] + [f'modules_{m}' for m in modules] + [kind, leaf])
-
-
-def _lookup(root, qualified):
-    value = root
-    for part in qualified.split('.'):
-        value = getattr(value, part)
-    return value
 
 
 def _shadow(value):
