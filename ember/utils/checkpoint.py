@@ -15,9 +15,9 @@ Both variants recompute in backward and give the same gradients as an uncheckpoi
 - ``use_reentrant=True`` runs the function under ``no_grad`` and, in backward, re-runs it and calls
   ``backward`` on the result, so the parameters it uses get their ``.grad`` from that inner pass.
 - ``use_reentrant=False`` (recommended) also works with ``ember.autograd.grad`` and ``backward(inputs=...)``
-  and takes keyword arguments: the first run finds the tensors requiring grad that the function reaches
-  (its parameters), and they become inputs of the checkpoint's graph node, so their gradients flow
-  through the graph like any other.
+  and takes keyword arguments: the first run keeps its graph, but the tensors its ops save for backward are
+  not kept (saved-tensor hooks number them); the first backward run that needs one runs the function again
+  and gives the graph the recomputed ones, as PyTorch does.
 """
 import contextlib
 import warnings
@@ -25,6 +25,7 @@ import warnings
 import ember
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
+from ember.autograd.engine import current_graph_task_id, queue_callback
 from ember.autograd.function import Function
 
 from ember.utils._selective_checkpoint import (CheckpointPolicy, SelectiveCheckpointContext,  # noqa: F401
@@ -216,7 +217,7 @@ class GraphExecGroup:
 
 class CheckpointError(RuntimeError):
     """Raised by a non-reentrant checkpoint (``use_reentrant=False``) whose recomputation in backward
-    does not match its forward run: the function gave tensors of other shapes or dtypes the second
+    does not match its forward run: its ops saved other tensors for backward (number, shapes, dtypes) the second
     time (it depends on state that changed, or on randomness not replayed). Fix the function, or
     pass ``determinism_check='none'`` to skip the comparison.
 
@@ -356,33 +357,8 @@ class CheckpointFunction(Function):
         return (None, None) + tuple(inp.grad if isinstance(inp, Tensor) else None for inp in detached)
 
 
-def _leaves_reached(outputs, exclude):
-    """The leaf tensors requiring grad that ``outputs``' graph reaches (skipping ``exclude``), in first-seen
-    order: the parameters the checkpointed function used."""
-    found, seen_nodes, seen_leaves = [], set(), set(id(t) for t in exclude)
-    stack = [o.grad_fn for o in outputs if isinstance(o, Tensor) and o.grad_fn is not None]
-    while stack:
-        node = stack.pop()
-        if node is None or id(node) in seen_nodes:
-            continue
-        seen_nodes.add(id(node))
-        variable = getattr(node, 'variable', None)
-        if variable is not None:
-            if id(variable) not in seen_leaves:
-                seen_leaves.add(id(variable))
-                found.append(variable)
-            continue
-        stack.extend(fn for fn, _ in reversed(node.next_functions) if fn is not None)
-    return found
-
-
-def _saved_metadata(log):
-    """Saved-tensor hooks that note (in ``log``) the shape, dtype and device of every tensor an op saves for
-    backward, in order: what PyTorch compares between the first run and the recomputation."""
-    def pack(t):
-        log.append({'shape': t.shape, 'dtype': t.dtype, 'device': t.device})
-        return t
-    return ember.autograd.graph.saved_tensors_hooks(pack, lambda t: t)
+def _metadata(t):
+    return {'shape': t.shape, 'dtype': t.dtype, 'device': t.device}
 
 
 def _check_recomputed_saves(saved, recomputed, early_stop):
@@ -404,64 +380,81 @@ def _check_recomputed_saves(saved, recomputed, early_stop):
                               f"metadata than during the forward pass.\n{different}.\n")
 
 
-class _NonReentrantCheckpoint(Function):
-    """The checkpoint node of the non-reentrant variant: its inputs are the function's tensor arguments and
-    the parameters it reached, so ``autograd.grad`` over any of them works; backward re-runs the function
-    and differentiates the fresh graph with ``autograd.grad``."""
+class _SaveInputs(Function):
+    """Keeps a checkpointed call's tensor inputs for its recomputation (saved for backward, so that enclosing
+    saved-tensor hooks see them); its output is a placeholder no backward reaches."""
 
     @staticmethod
-    def forward(ctx, spec, *tensors):
-        run, replay, recompute_context, saved_meta, early_stop, n_args, outputs = spec
-        ctx.run, ctx.replay, ctx.recompute_context = run, replay, recompute_context
-        ctx.saved_meta, ctx.early_stop = saved_meta, early_stop
-        ctx.save_for_backward(*tensors[:n_args])
-        ctx.params = tensors[n_args:]
-        ctx.out_meta = [(o.shape, o.dtype) if isinstance(o, Tensor) else None for o in outputs]
-        return outputs[0] if len(outputs) == 1 else outputs
+    def forward(ctx, placeholder, *inputs):
+        ctx.save_for_backward(*inputs)
+        return placeholder.new_empty(0)
 
     @staticmethod
     def backward(ctx, *grads):
+        raise AssertionError("Did not expect to backward on this graph")
+
+
+class _Frame:
+    """One non-reentrant checkpointed call. Its first run keeps its graph, but every tensor an op of it saves
+    for backward is packed (saved-tensor hooks) as a number, its place in the order of saves; the first
+    unpack of a backward run runs the function again, which saves the same tensors in the same order, and
+    hands the recomputed ones out by their numbers (as PyTorch does: the first run's graph is
+    differentiated, so outputs need not even have the same shapes the second time)."""
+
+    def __init__(self, run, inputs, replay, recompute_context, determinism_check, early_stop):
+        self.run, self.replay = run, replay
+        # the inputs are saved by a node of their own, outside this frame's hooks: an enclosing hook packs
+        # them (an outer checkpoint's, a user's), as PyTorch's _NoopSaveInputs does
+        self.needs_grad = [t.requires_grad for t in inputs]
+        self.input_saver = _SaveInputs.apply(ember.empty(0, requires_grad=True), *inputs).grad_fn
+        self.recompute_context, self.early_stop = recompute_context, early_stop
+        self.saved_meta = [] if determinism_check == 'default' else None
+        self.count = 0
+        self.recomputed = {}    # backward run (or GraphExecGroup) -> the recomputed saved tensors
+
+    def pack(self, t):
+        if self.saved_meta is not None:
+            self.saved_meta.append(_metadata(t))
+        self.count += 1
+        return self, self.count - 1
+
+    def unpack(self, packed):
+        _, index = packed
         group = GraphExecGroup._get_current_group()
-        kept = getattr(ctx, 'group_recomputation', None)
-        if group is not None and kept is not None and kept[0] is group:
-            _, inputs, outputs = kept  # this group already recomputed the region: differentiate that graph
-        else:
-            # NOTE: whether an input needs a gradient is the forward's to say: a saved-tensor unpack hook may
-            # hand back the values without their autograd history
-            inputs = tuple(t.detach().requires_grad_(need) if need and not t.requires_grad else t
-                           for t, need in zip(detach_variable(tuple(ctx.saved_tensors)), ctx.needs_input_grad[1:]))
-            recomputed_meta = []
-            with ctx.replay(), ctx.recompute_context, \
-                    (_saved_metadata(recomputed_meta) if ctx.saved_meta is not None else contextlib.nullcontext()):
-                outputs = _as_tuple(ctx.run(*inputs))
-            ctx.group_recomputation = (group, inputs, outputs) if group is not None else None
-            if ctx.saved_meta is not None:
-                _check_recomputed_saves(ctx.saved_meta, recomputed_meta, ctx.early_stop)
-        got = [(o.shape, o.dtype) if isinstance(o, Tensor) else None for o in outputs]
-        if any(a is not None and b is not None and a[0] != b[0] for a, b in zip(got, ctx.out_meta)) \
-                or len(got) != len(ctx.out_meta):
-            # NOTE: PyTorch puts the recomputed saved tensors back into the first run's graph, so outputs of
-            # other shapes still differentiate as the first run's; ember differentiates the recomputed graph
-            raise CheckpointError("ember.utils.checkpoint: the recomputed outputs' shapes differ from the original "
-                                  f"forward's ({[g and tuple(g[0]) for g in got]} against "
-                                  f"{[m and tuple(m[0]) for m in ctx.out_meta]}); ember differentiates the "
-                                  "recomputation, so the function must give outputs of the same shapes")
-        # an output of another dtype (the saved tensors agreeing) takes the gradient in its own dtype
-        grads = tuple(g.to(o.dtype) if isinstance(o, Tensor) and g is not None and g.dtype != o.dtype else g
-                      for o, g in zip(outputs, grads))
-        pairs = [(o, g) for o, g in zip(outputs, grads) if isinstance(o, Tensor) and o.requires_grad and g is not None]
-        wrt = [t for t in inputs + tuple(ctx.params) if t.requires_grad]
-        if not pairs or not wrt:
-            return (None,) * (1 + len(inputs) + len(ctx.params))
-        found = iter(ember.autograd.grad([o for o, _ in pairs], wrt, [g for _, g in pairs], allow_unused=True,
-                                         retain_graph=group is not None))
-        return (None,) + tuple(next(found) if t.requires_grad else None for t in inputs + tuple(ctx.params))
+        key = group if group is not None else ('run', current_graph_task_id())
+        saved = self.recomputed.get(key)
+        if saved is None:
+            saved = self.recomputed[key] = self._recompute()
+            if group is None and key[1] != -1:      # freed when the backward run ends
+                queue_callback(lambda: self.recomputed.pop(key, None))
+        return saved[index]
+
+    def _recompute(self):
+        # NOTE: whether an input needs a gradient is the forward's to say: a saved-tensor unpack hook may
+        # hand back the values without their autograd history
+        inputs = tuple(t.detach().requires_grad_(need)
+                       for t, need in zip(self.input_saver.saved_tensors, self.needs_grad))
+        recomputed = []
+
+        def keep(t):
+            recomputed.append(t.detach() if t.requires_grad else t)
+            return None
+
+        def refuse(_):
+            raise RuntimeError("ember.utils.checkpoint: a tensor saved during recomputation was unpacked")
+        with grad_mode.enable_grad(), self.replay(), self.recompute_context, \
+                ember.autograd.graph.saved_tensors_hooks(keep, refuse):
+            self.run(*inputs)
+        if self.saved_meta is not None:
+            _check_recomputed_saves(self.saved_meta, [_metadata(t) for t in recomputed], self.early_stop)
+        elif len(recomputed) < self.count:
+            _check_recomputed_saves([None] * self.count, recomputed, True)
+        return recomputed
 
 
 def _checkpoint_without_reentrant(function, preserve, context_fn, determinism_check, early_stop, args,
                                   kwargs):
     tensor_slots = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
-    tensor_args = [args[i] for i in tensor_slots]
 
     def run(*tensors):
         call = list(args)
@@ -474,19 +467,12 @@ def _checkpoint_without_reentrant(function, preserve, context_fn, determinism_ch
     if not grad_mode.is_grad_enabled():
         with forward_context:
             return function(*args, **kwargs)
-    detached = detach_variable(tuple(tensor_args))
-    saved_meta = [] if determinism_check == 'default' else None
-    with forward_context, (_saved_metadata(saved_meta) if saved_meta is not None else contextlib.nullcontext()):
-        outputs = run(*detached)
-    outputs_t = _as_tuple(outputs)
-    params = _leaves_reached(outputs_t, detached)
-    # NOTE: the graph just built (and the activations it holds) is dropped here: only the outputs' values
-    # are kept; backward rebuilds the graph by running the function again
-    values = tuple(o.detach() if isinstance(o, Tensor) else o for o in outputs_t)
-    if not any(isinstance(v, Tensor) for v in values):
-        return outputs
-    spec = (run, replay, recompute_context, saved_meta, early_stop, len(tensor_args), values)
-    return _NonReentrantCheckpoint.apply(spec, *tensor_args, *params)
+    frame = _Frame(run, tuple(args[i] for i in tensor_slots), replay, recompute_context, determinism_check,
+                   early_stop)
+    # NOTE: the graph built here is kept (its nodes hold numbers in place of the activations they save);
+    # backward differentiates it, with the activations the recomputation gives back
+    with forward_context, ember.autograd.graph.saved_tensors_hooks(frame.pack, frame.unpack):
+        return function(*args, **kwargs)
 
 
 def _explicit(use_reentrant, first_sentences):
@@ -515,8 +501,8 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=noop_context_fn, 
             as many tensors as the first run, of the same shapes, dtypes and devices (as PyTorch checks), else
             :class:`CheckpointError`; ``'none'``: no check.
         early_stop (bool): (non-reentrant only) when True, tensors the recomputation saves beyond the first
-            run's are not an error. ember always runs the whole function again (it differentiates the
-            recomputed outputs, so these must have the first run's shapes).
+            run's are not an error (ember runs the whole function again, where PyTorch stops once it has
+            them all).
 
     Example::
 
