@@ -12,13 +12,15 @@ printed, ``.item()``) comes from the backend's graphs.
 """
 import weakref
 
-from ember._dynamo._tracer import CaptureTracer, StoreNames, ValueProxy, lookup_state, name_nodes
+from ember._dynamo._tracer import ACTIVE, CaptureTracer, StoreNames, ValueProxy, _shadow, lookup_state, name_nodes
 from ember.fx.node import map_arg
+from ember.fx.proxy import Proxy
 
 # PyTorch's words for each break (the first line of its reason); a branch's is logged in other words
 BOOL_REASON = 'generic_jump TensorVariable()'
 BOOL_LOGGED = 'Data-dependent branching'
 PRINT_REASON = 'Failed to trace builtin operator'
+DISABLED_REASON = 'Skip calling `ember.compiler.disable()`d function'
 METHOD_REASONS = {'item': 'Unsupported Tensor.item() call with capture_scalar_outputs=False',
                   'tolist': 'Unsupported Tensor.tolist() call', 'numpy': 'Unsupported Tensor.numpy() call',
                   'backward': 'Unsupported Tensor.backward() call'}
@@ -70,6 +72,23 @@ class SegmentTracer(CaptureTracer):
             self.carried[node] = placeholder
         return self.carried[node]
 
+    def from_outside(self, value):
+        """What code run outside the graphs returned (a disabled function's result), as inputs of the
+        graph that goes on (``stack0``, as PyTorch names a value left on the stack)."""
+        from ember import Tensor
+        if isinstance(value, Tensor) and not isinstance(value, Proxy):
+            key = object()
+            self.run.actual[key] = value
+            node = self.graph.create_node('placeholder', f'stack{len(self.carried)}', (), {})
+            node.meta['carried'] = key
+            node.meta['source'] = node.target
+            self.real[node] = _shadow(value)
+            self.carried[key] = node
+            return self.proxy(node)
+        if isinstance(value, (tuple, list)):
+            return type(value)(self.from_outside(v) for v in value)
+        return value
+
     def to_bool(self, obj):
         self.run.cut(BOOL_REASON, first=obj)
         return bool(self.run.actual_of(obj))
@@ -111,6 +130,16 @@ class SegmentedRun:
         self.names.paused = True
         values = dict(zip(leaves, self._close(graph, leaves)))
         return _rebuild(structure, values)
+
+    def eager_call(self, fn, args, kwargs):
+        """A disabled function called by the traced code: a graph break, then ``fn`` on real values."""
+        self.cut(DISABLED_REASON)
+        self.names.paused = True
+        try:
+            out = fn(*self.actuals(args), **self.actuals(kwargs))
+        finally:
+            self.names.paused = False
+        return self.tracer.from_outside(out)
 
     def _on_print(self):
         if not self.names.paused:
@@ -199,3 +228,15 @@ def _rebuild(structure, values):
     if isinstance(structure, dict):
         return {k: _rebuild(v, values) for k, v in structure.items()}
     return structure
+
+
+def call_disabled(fn, args, kwargs):
+    """A call of a function marked with ``ember.compiler.disable``: as it is outside a capture; inside
+    one, a graph break around an eager call."""
+    if not ACTIVE:
+        return fn(*args, **kwargs)
+    tracer = ACTIVE[-1]
+    if isinstance(tracer, SegmentTracer):
+        return tracer.run.eager_call(fn, args, kwargs)
+    from ember._dynamo._capture import _CannotCapture
+    raise _CannotCapture(DISABLED_REASON, True)

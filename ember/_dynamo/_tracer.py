@@ -148,7 +148,14 @@ class CaptureTracer(Tracer):
 
     def trace(self, root, concrete_args=None):
         self.traced = root
-        return super().trace(root, concrete_args)
+        ACTIVE.append(self)
+        try:
+            return super().trace(root, concrete_args)
+        finally:
+            ACTIVE.pop()
+
+
+ACTIVE = []          # the capture tracers running (innermost last): what a disabled function asks
 
 
 def _states(fn, root_name):

@@ -5,6 +5,7 @@ and hands them to the backend (see ``ember.compile``); ``reset`` forgets the cap
 False
 """
 import contextlib
+import functools
 
 from ember._compile import _BACKENDS, InvalidBackend, _check_backend, compile  # noqa: F401
 
@@ -73,8 +74,36 @@ def substitute_in_graph(original_fn, *, can_constant_fold_through=False, skip_si
 
 
 def disable(fn=None, recursive=True, *, reason=None):
-    """Marks ``fn`` as never compiled; eager already never compiles."""
-    return _identity_decorator(fn)
+    """Marks ``fn`` as never compiled: code compiled with ``ember.compile`` that calls it breaks the
+    graph there and runs it eagerly on real values (``reason`` is kept as
+    ``_torchdynamo_disable_msg``). Only ``recursive=True`` is supported: ember cannot compile the
+    functions a disabled function calls. Usable as a decorator.
+
+    Example::
+
+        >>> @ember.compiler.disable
+        ... def helper(t):
+        ...     return t + 1
+        >>> ember.compile(lambda x: helper(x.sin()).cos())(ember.zeros(2))
+        tensor([0.5403, 0.5403])
+    """
+    if not recursive:
+        raise NotImplementedError("ember.compiler.disable(recursive=False): ember cannot compile the functions a "
+                                  "disabled function calls; use recursive=True")
+    if fn is None:
+        return lambda f: disable(f, recursive, reason=reason)
+    from ember.nn import Module
+    if isinstance(fn, Module):
+        fn.forward = disable(fn.forward, recursive, reason=reason)
+        return fn
+    from ember._dynamo._segments import call_disabled
+
+    @functools.wraps(fn)
+    def disabled(*args, **kwargs):
+        return call_disabled(fn, args, kwargs)
+    disabled._torchdynamo_disable = True
+    disabled._torchdynamo_disable_msg = reason
+    return disabled
 
 
 @contextlib.contextmanager
