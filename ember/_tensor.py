@@ -769,8 +769,9 @@ class Tensor:
     def numpy(self, force: builtins.bool = False) -> np.ndarray:
         """Returns the tensor as a NumPy ``ndarray`` sharing its memory: changes to one show in the other.
 
-        Raises for a tensor that requires grad (use ``detach()`` first) or that lives on a GPU (use ``cpu()``
-        first), unless ``force=True``, which returns a copy made after detaching and moving to the CPU.
+        Raises for a tensor that requires grad while grad mode is on (use ``detach()`` first, as under
+        ``no_grad`` or in an autograd.Function's forward nothing is recorded), or that lives on a GPU (use
+        ``cpu()`` first), unless ``force=True``, which returns a copy made after detaching and moving to the CPU.
 
         Args:
             force (bool): copy instead of raising when sharing is impossible. Default: ``False``.
@@ -783,7 +784,7 @@ class Tensor:
             >>> t
             tensor([10.,  2.])
         """
-        if self._requires_grad and not force:
+        if self._requires_grad and _grad_state.enabled and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                                "instead.")
         if self._device.type != 'cpu' and not force:

@@ -481,8 +481,7 @@ class Function(metaclass=_FunctionMeta):
     def jvp(ctx, *grad_inputs):
         """Forward-mode AD: the outputs' tangents from the inputs' (``ctx.saved_tensors`` holds what forward
         passed to ``ctx.save_for_forward``)."""
-        raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it with "
-                                  "forward mode AD.")
+        raise NotImplementedError(_NEEDS_JVP)
 
     @classmethod
     def apply(cls, *args, **kwargs):
@@ -981,6 +980,9 @@ def _apply_in_style(cls, ctx, args, kwargs):
     if not cls._setup_style:
         raise RuntimeError(_NEEDS_SETUP)
     inputs = tuple(args) if not kwargs else _bound_inputs(cls, args, kwargs)
+    if FORWARD_MODE[0] and cls.jvp is Function.jvp and not cls.__module__.startswith('ember.') and any(
+            isinstance(a, Tensor) and a.requires_grad for a in args):
+        raise NotImplementedError(_NEEDS_JVP)
     batched = sys.modules.get('ember.func._batched_tensor')
     if batched is not None and batched.active_levels() and not cls.generate_vmap_rule:
         return _apply_vmap_rule(cls, args, kwargs, batched)
@@ -1009,8 +1011,9 @@ class _VmapInfo:
 def _apply_vmap_rule(cls, args, kwargs, batched):
     """A Function called on batched tensors without generate_vmap_rule: its ``vmap`` staticmethod, as PyTorch."""
     if cls.vmap is Function.vmap:
-        raise RuntimeError("To use autograd.Function with vmap, you must either override the vmap staticmethod or "
-                           "set generate_vmap_rule=True.")
+        raise RuntimeError(f"You tried to vmap over {cls.__name__}, but it does not have vmap support. Please override "
+                           "and implement the vmap staticmethod or set generate_vmap_rule=True. For more details, "
+                           "please see https://pytorch.org/docs/main/notes/extending.func.html")
     level, size = batched.active_levels()[-1]
     values, in_dims = [], []
     for a in args:
@@ -1035,6 +1038,8 @@ def _apply_vmap_rule(cls, args, kwargs, batched):
     return wrapped if isinstance(out, tuple) else wrapped[0]
 
 
+FORWARD_MODE = [0]       # > 0 while ember.func's forward-mode transforms (jvp, jacfwd) run their function
+_NEEDS_JVP = "You must implement the jvp function for custom autograd.Function to use it with forward mode AD."
 TANGENT_PASS = [False]   # set by forward_ad while it computes tangents
 _fwad_duals = []         # forward_ad's open duals (the same list): empty means no forward AD is running
 
@@ -1046,8 +1051,7 @@ def _custom_jvp(cls, ctx, args, tensors, results):
     if all(v is None for v in tangents.values()):
         return
     if cls.jvp is Function.jvp:
-        raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it with "
-                                  "forward mode AD.")
+        raise NotImplementedError(_NEEDS_JVP)
     from ember.ops.creation import zeros_like
     grad_inputs = [(tangents[id(a)] if tangents[id(a)] is not None else zeros_like(a))
                    if isinstance(a, Tensor) else None for a in args]

@@ -115,6 +115,18 @@ def _split_aux(result, has_aux, api):
     return result
 
 
+def _forward_mode_call(func, args, argnums):
+    """:func:`_tracked_call` for the forward-mode transforms (jvp, jacfwd, linearize): a custom
+    autograd.Function applied meanwhile must have a ``jvp`` staticmethod, as in PyTorch's forward AD (ember
+    computes the product by double vjp, but a Function's own backward need not be that derivative)."""
+    from ember.autograd import function
+    function.FORWARD_MODE[0] += 1
+    try:
+        return _tracked_call(func, args, argnums)
+    finally:
+        function.FORWARD_MODE[0] -= 1
+
+
 def _tracked_call(func, args, argnums):
     """Call ``func`` with the arguments at ``argnums`` tracked; returns (result, tracked pytrees, leaves)."""
     args = list(args)
@@ -277,7 +289,7 @@ def jvp(func, primals, tangents, *, strict=False, has_aux=False):
                                f"the given forward gradient is of size {list(t.shape)}.")
     with _Running(), enable_grad():
         keep = _keep_graph(p_leaves + t_leaves)
-        result, leaves, _ = _tracked_call(func, primals, tuple(range(len(primals))) or 0)
+        result, leaves, _ = _forward_mode_call(func, primals, tuple(range(len(primals))) or 0)
         out, aux = _split_aux(result, has_aux, 'jvp')
         out_leaves, rebuild_out = flatten(out)
         flat_in = [x for group in leaves for x in group]
@@ -400,7 +412,7 @@ def jacfwd(func, argnums=0, has_aux=False, *, randomness='error'):
         from ember.ops.shape import stack
         with _Running(), enable_grad():
             keep = _keep_graph(flatten(args)[0])
-            result, leaves, rebuilds = _tracked_call(func, args, argnums)
+            result, leaves, rebuilds = _forward_mode_call(func, args, argnums)
             out, aux = _split_aux(result, has_aux, 'jacfwd')
             out_leaves, rebuild_out = flatten(out)
             flat_in = [x for group in leaves for x in group]
@@ -454,7 +466,7 @@ def linearize(func, *primals):
     """
     with _Running(), enable_grad():
         keep = _keep_graph(flatten(primals)[0])
-        out, leaves, _ = _tracked_call(func, primals, tuple(range(len(primals))) or 0)
+        out, leaves, _ = _forward_mode_call(func, primals, tuple(range(len(primals))) or 0)
         out_leaves, rebuild_out = flatten(out)
     flat_in = [x for group in leaves for x in group]
 

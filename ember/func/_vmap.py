@@ -196,8 +196,14 @@ class _Batching(_observe.OpObserver):
         for a in args:
             if type(a) is BatchedTensor and a.level > level:
                 level = a.level
-        if not level or cls._setup_style:
-            # (a Function with setup_context applies its own vmap rule, or generate_vmap_rule's)
+        if not level:
+            return proceed(cls, *args, **kwargs)
+        if cls._setup_style:
+            # a Function with setup_context applies its own vmap rule, or generate_vmap_rule's: its forward
+            # on the batched tensors. Where gradients are wanted through a generated rule, it runs once per
+            # example instead (the batched run would record no node), as vmap's meaning is that map
+            if cls.generate_vmap_rule and _grad_wanted(args, level):
+                return _batching_rules._loop(cls, args, kwargs, level, active_levels()[level - 1][1], proceed)
             return proceed(cls, *args, **kwargs)
         return _batching_rules.dispatch(cls, args, kwargs, level, active_levels()[level - 1][1], proceed)
 
@@ -211,6 +217,12 @@ class _Batching(_observe.OpObserver):
 
 
 _BATCHING = _Batching()
+
+
+def _grad_wanted(args, level):
+    from ember._grad_state import state
+    return state.enabled and any(type(a) is BatchedTensor and a.level == level and a.value.requires_grad
+                                 for a in args)
 
 
 def _install():

@@ -185,10 +185,76 @@ def test_transforms_refuse_functions_pytorch_refuses():
         ember.func.grad(lambda v: Old.apply(v).sum())(ember.ones(2))
     with pytest.raises(RuntimeError, match='must override the setup_context staticmethod'):
         ember.vmap(Old.apply)(ember.ones(2, 2))
-    with pytest.raises(RuntimeError, match='^To use autograd.Function with vmap, you must either override the vmap '
-                                           'staticmethod or set generate_vmap_rule=True.$'):
+    with pytest.raises(RuntimeError, match='^You tried to vmap over NoVmap, but it does not have vmap support. Please '
+                                           'override and implement the vmap staticmethod or set '
+                                           'generate_vmap_rule=True. For more details, please see '
+                                           'https://pytorch.org/docs/main/notes/extending.func.html$'):
         ember.vmap(NoVmap.apply)(ember.ones(2, 2))
     assert ember.func.grad(lambda v: NoVmap.apply(v).sum())(ember.ones(2)).tolist() == [2., 2.]
+
+
+class _Cube(Function):
+    # the "Extending torch.func" note's MyCube: its backward also takes the gradient of the dx output
+    generate_vmap_rule = True
+
+    @staticmethod
+    def forward(x):
+        return x ** 3, 3 * x ** 2
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(inputs[0], output[1])
+
+    @staticmethod
+    def backward(ctx, grad_output, grad_dx):
+        x, dx = ctx.saved_tensors
+        return grad_output * dx + grad_dx * 6 * x
+
+
+def test_vmap_of_grad_through_a_generated_vmap_rule():
+    # PyTorch's values: each example's gradient (3 x**2), and the second derivative (6 x) per example
+    x = ember.tensor([1., 2., 3.])
+    cube = lambda v: _Cube.apply(v)[0]
+    assert ember.vmap(ember.func.grad(cube))(x).tolist() == [3., 12., 27.]
+    assert ember.vmap(ember.func.grad(ember.func.grad(cube)))(x).tolist() == [6., 12., 18.]
+    assert ember.vmap(cube)(x).tolist() == [1., 8., 27.]
+    assert ember.func.jacrev(cube)(x).tolist() == [[3., 0., 0.], [0., 12., 0.], [0., 0., 27.]]
+
+
+def test_forward_mode_transforms_need_a_jvp_staticmethod():
+    # PyTorch: forward-mode AD through a custom Function calls its jvp; without one, NotImplementedError
+    cube = lambda v: _Cube.apply(v)[0]
+    text = '^You must implement the jvp function for custom autograd.Function to use it with forward mode AD.$'
+    for call in (lambda: ember.func.jvp(cube, (ember.ones(2),), (ember.ones(2),)),
+                 lambda: ember.func.jacfwd(cube)(ember.ones(2)),
+                 lambda: ember.func.hessian(lambda v: cube(v).sum())(ember.ones(2)),
+                 lambda: ember.func.linearize(cube, ember.ones(2))):
+        with pytest.raises(NotImplementedError, match=text):
+            call()
+    # reverse mode is unaffected, and ember's own ops (Functions too) run under forward mode
+    assert ember.func.grad(lambda v: cube(v).sum())(ember.ones(2)).tolist() == [3., 3.]
+    assert ember.func.jvp(lambda v: v.sin() * 2, (ember.zeros(2),), (ember.ones(2),))[1].tolist() == [2., 2.]
+
+
+def test_numpy_inside_a_function_forward_sees_no_grad_mode():
+    # as PyTorch: numpy() refuses a tensor that requires grad only while grad mode is on
+    x = ember.ones(2, requires_grad=True)
+    with ember.no_grad():
+        assert x.numpy().tolist() == [1., 1.]
+    with pytest.raises(RuntimeError, match="^Can't call numpy"):
+        x.numpy()
+
+    class ViaNumpy(Function):
+        @staticmethod
+        def forward(ctx, t):
+            return ember.tensor(t.numpy() * 2)
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+    y = ViaNumpy.apply(x)
+    y.sum().backward()
+    assert y.tolist() == [2., 2.] and x.grad.tolist() == [2., 2.]
 
 
 def test_calling_an_instance_is_pytorchs_legacy_function_error():
