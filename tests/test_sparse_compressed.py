@@ -132,3 +132,25 @@ def test_a_sparse_leaf_takes_a_step():
     with ember.no_grad():
         weight.values().sub_(0.1 * weight.grad.values())
     assert weight.to_dense().flatten().tolist() == pytest.approx([0., 1.6, 0., 1.6, 0., 2.6])
+
+
+@pytest.mark.parametrize('layout, blocksize', LAYOUT_ARGS[:3])
+def test_products_without_scipy_sum_the_same(layout, blocksize, monkeypatch):
+    # the NumPy path (no scipy extra) gives the products and gradients the SciPy path gives
+    from ember.sparse import _compressed_matmul
+    ember.manual_seed(0)
+    x = ember.rand(6, 4, dtype=ember.float64) * (ember.rand(6, 4, dtype=ember.float64) < 0.5)
+    w = ember.rand(4, 3, dtype=ember.float64)
+
+    def run():
+        s = x.to_sparse(layout=layout, blocksize=blocksize).requires_grad_()
+        dense = w.clone().requires_grad_()
+        out = ember.sparse.mm(s, dense)
+        (out * out).sum().backward()
+        return out, s.grad.to_dense(), dense.grad
+
+    with_scipy = run()
+    monkeypatch.setattr(_compressed_matmul, '_scipy_sparse', lambda: None)
+    for a, b in zip(with_scipy, run()):
+        assert ember.allclose(a, b, rtol=1e-12, atol=1e-12)
+    assert ember.allclose(with_scipy[0], x @ w, rtol=1e-12, atol=1e-12)

@@ -99,14 +99,9 @@ def _sparse_dense(s, dense):
                            f"{dense.shape[0]}x{dense.shape[1]})")
     if s.dtype is not dense.dtype:
         raise RuntimeError(f"expected scalar type {_scalar(s.dtype)} but found {_scalar(dense.dtype)}")
-    bh, bw = s._blocksize()
+    from ember.sparse._compressed_matmul import SparseDenseProduct
     _, rows, cols = s._coordinates()
-    device = dense.device
-    p = dense.shape[1]
-    under = dense.reshape(s.shape[1] // bw, bw, p).index_select(0, ember.tensor(cols, device=device))
-    contributions = s._sp_values.reshape(-1, bh, bw) @ under                     # (nnz, bh, p)
-    out = ember.zeros(s.shape[0] // bh, bh, p, dtype=dense.dtype, device=device)
-    return out.index_add(0, ember.tensor(rows, device=device), contributions).reshape(s.shape[0], p)
+    return SparseDenseProduct.apply(s._sp_values, dense, rows, cols, s.shape[0], s._blocksize())
 
 
 def _scalar(dtype):
