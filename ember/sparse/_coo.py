@@ -425,10 +425,10 @@ def _sparse_dense_mm(s, dense):
                            f"{dense.shape[0]}x{dense.shape[1]})")
     if s.dtype is not dense.dtype:
         raise RuntimeError(f"expected mat1 and mat2 to have the same dtype, but got: {s.dtype} != {dense.dtype}")
-    rows, cols = s._sp_indices[0], s._sp_indices[1]
-    contributions = s._sp_values.unsqueeze(1) * dense.index_select(0, cols)
-    out = ember.zeros(s.shape[0], dense.shape[1], dtype=dense.dtype, device=dense.device)
-    return out.index_add(0, rows, contributions)
+    from ember.backend import to_numpy
+    from ember.sparse._compressed_matmul import SparseDenseProduct
+    indices = to_numpy(s._sp_indices._data)      # (duplicates add up, as in the product they stand for)
+    return SparseDenseProduct.apply(s._sp_values, dense, indices[0], indices[1], s.shape[0], (1, 1))
 
 
 def spmm(input, mat2):
