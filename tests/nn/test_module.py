@@ -574,3 +574,22 @@ def test_full_backward_hook_refuses_inplace_change_of_output_and_its_views():
     with ember.no_grad():
         y.add_(1)                       # allowed outside recording
     assert x.tolist() == [[2.] * 3] * 2
+
+
+def test_full_backward_hooks_may_return_lists():
+    # as PyTorch (the "Modules" note's hook returns a list): the list's gradients replace grad_input, and a
+    # pre-hook's list replaces grad_output
+    m = nn.Linear(3, 3)
+    x = ember.ones(2, 3, requires_grad=True)
+    m.register_full_backward_hook(lambda mod, gi, go: [ember.ones_like(g) * 42. for g in gi])
+    m(x).sum().backward()
+    assert x.grad.tolist() == [[42.] * 3] * 2
+    lin = nn.Linear(2, 2)
+    lin.register_full_backward_pre_hook(lambda mod, go: [go[0] * 0.5])
+    lin(ember.ones(1, 2)).sum().backward()
+    assert lin.bias.grad.tolist() == [0.5, 0.5]
+    with pytest.raises(RuntimeError, match='^Backward hook returned an invalid number of grad_input, got 2, but '
+                                           'expected 1$'):
+        m2 = nn.Linear(2, 2)
+        m2.register_full_backward_hook(lambda mod, gi, go: [gi[0], gi[0]])
+        m2(ember.ones(1, 2, requires_grad=True)).sum().backward()

@@ -59,8 +59,9 @@ class BackwardHook:
                 res = hook(self.module, grad_inputs, self.grad_outputs)
                 if res is None:
                     continue
-                if not isinstance(res, tuple):
+                if not isinstance(res, (tuple, list)):
                     res = (res,)
+                res = tuple(res)    # (a list of gradients is taken as PyTorch takes it)
                 if len(res) != len(grad_inputs):
                     raise RuntimeError(f"Backward hook returned an invalid number of grad_input, got {len(res)}, "
                                        f"but expected {len(grad_inputs)}")
@@ -82,8 +83,9 @@ class BackwardHook:
                 res = hook(self.module, grad_outputs)
                 if res is None:
                     continue
-                if not isinstance(res, tuple):
+                if not isinstance(res, (tuple, list)):
                     res = (res,)
+                res = tuple(res)    # (a list of gradients is taken as PyTorch takes it)
                 if len(res) != len(grad_outputs):
                     raise RuntimeError(f"Backward pre hook returned an invalid number of grad_output, got "
                                        f"{len(res)}, but expected {len(grad_outputs)}")
