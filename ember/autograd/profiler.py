@@ -430,6 +430,8 @@ class _Timing(_observe.OpObserver):
 
     @staticmethod
     def op(proceed, cls, args, kwargs):
+        if _state_flag('in_place'):     # the out-of-place op an in-place one runs: its event is the in-place one
+            return proceed(cls, *args, **kwargs)
         # (a primitive standing for an ATen op of another name says which: MmT is PyTorch's aten::mm)
         ev = _open(getattr(cls, '_profile_name', None) or 'aten::' + _snake(cls.__name__), args)
         # the ops PyTorch's runs inside it (relu's clamp_min), each nested in the one before, around the work
@@ -451,6 +453,20 @@ class _Timing(_observe.OpObserver):
                 _close(e)
 
     @staticmethod
+    def inplace(proceed, t, args, kwargs):
+        names = _inplace_names(args[0]) if not _state_flag('in_place') else None
+        if names is None:
+            return proceed(t, *args, **kwargs)
+        opened = [_open(name, (t,) + args[1:]) for name in names]
+        _state.in_place = True
+        try:
+            return proceed(t, *args, **kwargs)
+        finally:
+            _state.in_place = False
+            for ev in reversed(opened):
+                _close(ev)
+
+    @staticmethod
     def node(proceed, node, args, kwargs):
         ev = _open('autograd::engine::evaluate_function: ' + node.name(), ())
         try:
@@ -460,6 +476,45 @@ class _Timing(_observe.OpObserver):
 
 
 _TIMING = _Timing()
+
+
+def record_optimizer_call(optimizer, method, call, args, kwargs):
+    """``call(optimizer, *args, **kwargs)`` inside PyTorch's range for it (``Optimizer.step#SGD.step``), the
+    outermost call of a step or zero_grad only."""
+    cls = type(optimizer).__name__
+    ev = _open(f'Optimizer.{method}#{cls}.{method}', ())
+    optimizer._in_profiled_call = True
+    try:
+        return call(optimizer, *args, **kwargs)
+    finally:
+        optimizer.__dict__.pop('_in_profiled_call', None)
+        _close(ev)
+
+
+def _state_flag(name):
+    return getattr(_state, name, False)
+
+
+def _inplace_names(compute):
+    """PyTorch's events for an in-place op, from the computation ember's in-place machinery was given (only
+    looked at while a profile records): ``aten::relu_`` around ``aten::clamp_min_`` for relu's primitive,
+    ``aten::add_`` for a computation calling ``add``, ``aten::copy_`` for copy_'s; None if it says nothing."""
+    owner = getattr(compute, '__self__', None)
+    if isinstance(owner, type):         # a primitive's apply (relu_, fill_)
+        first = getattr(owner, '_profile_name', None) or 'aten::' + _snake(owner.__name__)
+        return tuple(name + '_' for name in (first,) + tuple(getattr(owner, '_profile_chain', ())))
+    qualname = getattr(compute, '__qualname__', '')
+    if qualname.endswith('.<locals>.compute'):      # copy_'s, and setitem's (a copy into the indexed view)
+        return ('aten::copy_',)
+    for cell in getattr(compute, '__closure__', None) or ():     # a lambda calling the out-of-place op
+        try:
+            value = cell.cell_contents
+        except ValueError:
+            continue
+        name = getattr(value, '__name__', '')
+        if callable(value) and not isinstance(value, type) and name and not name.startswith('_'):
+            return ('aten::' + name + '_',)
+    return None
 
 
 class profile:

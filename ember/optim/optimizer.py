@@ -13,6 +13,7 @@ that inspects ``param_groups``/``state`` or saves ``state_dict()`` behaves the s
 tensor([0., 0.], requires_grad=True)
 """
 import functools
+import sys
 import warnings
 from typing import Any, Callable, Optional
 from collections import OrderedDict, defaultdict
@@ -65,6 +66,9 @@ def _with_step_hooks(step):
         # NOTE: the common case has no hooks; test for that first to keep step overhead tiny. A subclass
         # step calling super().step() reaches a second wrapper: only the outermost one runs the hooks.
         d = self.__dict__
+        profiler = sys.modules.get('ember.autograd.profiler')
+        if profiler is not None and profiler._active and not d.get('_in_profiled_call'):
+            return profiler.record_optimizer_call(self, 'step', wrapper, args, kwargs)
         pre = d.get('_optimizer_step_pre_hooks')
         # an optimizer whose Optimizer.__init__ never ran (accelerate's wrapper around one) has no hooks: PyTorch
         # hooks a step when __init__ runs, so there its step runs bare too
@@ -306,6 +310,9 @@ class Optimizer:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all optimized tensors (to None by default, else to zeros in place)."""
+        profiler = sys.modules.get('ember.autograd.profiler')
+        if profiler is not None and profiler._active and not self.__dict__.get('_in_profiled_call'):
+            return profiler.record_optimizer_call(self, 'zero_grad', Optimizer.zero_grad, (set_to_none,), {})
         for group in self.param_groups:
             for p in group['params']:
                 g = p._grad
