@@ -3,6 +3,7 @@ recorded with PyTorch by scripts/record_compile_params_oracle.py)."""
 import json
 import logging
 import os
+import sys
 
 import pytest
 
@@ -182,3 +183,11 @@ def test_optimize_honours_its_settings_or_refuses_them():
             dynamo.optimize(be, **{hook: lambda *a: None})
     with pytest.raises(NotImplementedError, match='shapes_spec'):
         dynamo.optimize(be, shapes_spec={})(f)
+
+
+def test_set_stance_as_pytorch():
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), 'fixtures', 'compile'))
+    from stance_program import run
+    with open(os.path.join(os.path.dirname(__file__), 'fixtures', 'compile', 'stance.json')) as fh:
+        assert run(ember) == json.load(fh)
+    assert ember.compiler._STANCE['stance'] == 'default'

@@ -17,6 +17,7 @@ import sys
 import weakref
 
 from ember import _logging as _logs
+from ember.compiler import _STANCE
 from ember._dynamo.exc import BackendCompilerFailed, FailOnRecompileLimitHit, Unsupported
 
 # everything captured since the last reset: read by explain()
@@ -242,6 +243,7 @@ class _Entries:
         self.first_sizes = {}          # parameter -> sizes seen first (automatic dynamic shapes)
         self.dynamic_dims = {}         # parameter -> dimensions seen to change
         self.warned_limit = False
+        self.invocations = 0           # calls so far (``eager_then_compile`` runs the first eagerly)
         _ALL_ENTRIES.add(self)
 
     def clear(self):
@@ -251,6 +253,7 @@ class _Entries:
         self.first_sizes.clear()
         self.dynamic_dims.clear()
         self.warned_limit = False
+        self.invocations = 0
 
 
 _ALL_ENTRIES = weakref.WeakSet()                # every cache, so that reset() can empty them
@@ -288,6 +291,7 @@ class CompiledCallable:
         self.error_on_graph_break = error_on_graph_break
         self.dynamic = dynamic
         self.backend_key = (backend, repr(sorted(extra.items())), dynamic)
+        self.own_backend = (self.backend, self.backend_name, self.backend_key)
         code = _code_of(fn)
         try:
             self.token = _TOKENS.setdefault(fn, next(_TOKEN_IDS))
@@ -304,6 +308,14 @@ class CompiledCallable:
     @property
     def cache(self):
         return self.entries.cache
+
+    def _backend_now(self):
+        """The backend for this call: this compile's, or the one ``set_stance(force_backend=...)`` forces."""
+        force = _STANCE['force_backend']
+        if force is None:
+            return self.own_backend
+        fn, name = _backend_callable(force, {})
+        return fn, name, (force, '[]', self.dynamic)
 
     def _guard_key(self, arguments):
         import ember
@@ -331,6 +343,12 @@ class CompiledCallable:
         return tuple(None if i in dims and s > 1 else s for i, s in enumerate(sizes))
 
     def __call__(self, *args, **kwargs):
+        stance = _STANCE['stance']
+        self.entries.invocations += 1
+        if stance == 'force_eager' or (stance.endswith('eager_then_compile') and self.entries.invocations == 1):
+            return self.fn(*args, **kwargs)
+        if _STANCE['force_backend'] is not None or self.backend_key[0] is not self.own_backend[2][0]:
+            self.backend, self.backend_name, self.backend_key = self._backend_now()
         try:
             arguments = _bind(self.fn, args, kwargs)
             key = self._guard_key(arguments)
@@ -342,6 +360,14 @@ class CompiledCallable:
             entry = self.fallback.cache.get(key)
         if entry is None and self._at_recompile_limit(key):
             return self.fn(*args, **kwargs)
+        if entry is None and entries.keys and stance == 'eager_on_recompile':
+            return self.fn(*args, **kwargs)
+        if entry is None and entries.keys and stance == 'fail_on_recompile':
+            code = getattr(getattr(self.fn, 'forward', self.fn), '__code__', None)
+            raise RuntimeError(f"Detected recompile when torch.compile stance is 'fail_on_recompile'. filename: "
+                               f"'{code.co_filename if code else '<unknown>'}', function name: "
+                               f"'{code.co_name if code else type(self.fn).__name__}', line number: "
+                               f"{code.co_firstlineno if code else 0}")
         if entry is None:
             if entries.frame is None:
                 entries.frame = [next(_FRAME_IDS), 0]

@@ -4,7 +4,6 @@ and hands them to the backend (see ``ember.compile``); ``reset`` forgets the cap
 >>> ember.compiler.is_compiling()
 False
 """
-import contextlib
 import functools
 
 from ember._compile import _BACKENDS, InvalidBackend, _check_backend, compile  # noqa: F401
@@ -106,16 +105,62 @@ def disable(fn=None, recursive=True, *, reason=None):
     return disabled
 
 
-@contextlib.contextmanager
-def _stance(stance, skip_guard_eval_unsafe, force_backend):
-    yield
+# what compiled callables read at each call (set_stance)
+_STANCE = {'stance': 'default', 'skip_guard_eval_unsafe': False, 'force_backend': None}
 
 
-def set_stance(stance='default', *, skip_guard_eval_unsafe=False, force_backend=None):
-    """Sets how compiled functions behave; under ember every stance runs eagerly."""
-    if stance not in _STANCES:
-        raise RuntimeError(f"invalid torch.compile stance '{stance}'")
-    return _stance(stance, skip_guard_eval_unsafe, force_backend)
+class set_stance:
+    """Sets how compiled functions behave, at once and until set again; usable as a context manager
+    (the previous stance comes back on exit) or a decorator (the stance holds during each call):
+
+    - ``'default'``: capture and call the backend (``force_backend`` then replaces every compile's backend);
+    - ``'force_eager'``: compiled functions run eagerly;
+    - ``'eager_on_recompile'``: a call needing a new graph runs eagerly (captured graphs are still used);
+    - ``'fail_on_recompile'``: a call needing a new graph raises ``RuntimeError``;
+    - ``'eager_then_compile'``, ``'aot_eager_then_compile'``: a compiled function's first call runs eagerly.
+
+    ``skip_guard_eval_unsafe`` lets PyTorch skip guard checks for speed; ember always checks them, which
+    gives the same results whenever the flag is used as meant (on warmed-up inputs).
+
+    Example::
+
+        >>> f = ember.compile(lambda x: x + 1)
+        >>> with ember.compiler.set_stance('force_eager'):
+        ...     f(ember.zeros(1))
+        tensor([1.])
+    """
+
+    def __init__(self, stance='default', *, skip_guard_eval_unsafe=False, force_backend=None):
+        if stance not in _STANCES:
+            raise RuntimeError(f"invalid torch.compile stance '{stance}'")
+        if force_backend is not None:
+            if stance != 'default':
+                raise RuntimeError("non-default stance cannot have force_backend set")
+            _check_backend(force_backend)
+        self.stance = {'stance': stance, 'skip_guard_eval_unsafe': skip_guard_eval_unsafe,
+                       'force_backend': force_backend}
+        self.previous = dict(_STANCE)
+        _STANCE.update(self.stance)
+
+    def __enter__(self):
+        _STANCE.update(self.stance)
+        return self
+
+    def __exit__(self, *exc):
+        _STANCE.update(self.previous)
+
+    def __call__(self, fn):
+        _STANCE.update(self.previous)        # as a decorator: the stance holds only during the calls
+
+        @functools.wraps(fn)
+        def with_stance(*args, **kwargs):
+            previous = dict(_STANCE)
+            _STANCE.update(self.stance)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _STANCE.update(previous)
+        return with_stance
 
 
 def cudagraph_mark_step_begin():
