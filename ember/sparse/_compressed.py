@@ -278,15 +278,17 @@ class SparseCompressedTensor(ValuesBacked):
 
     @grad.setter
     def grad(self, value):
-        if value is None or not isinstance(value, SparseCompressedTensor):
+        if value is None:
             ValuesBacked.grad.fset(self, None)
-            self._sp_dense_grad = value
-            if value is not None and tuple(value.shape) != tuple(self.shape):
-                self._sp_dense_grad = None
-                raise RuntimeError(f"assigned grad has data of a different size")
+            self._sp_dense_grad = None
             return
-        self._sp_dense_grad = None
+        if not isinstance(value, SparseCompressedTensor) or value.layout is not self.layout:
+            raise RuntimeError("attempting to assign a gradient to a tensor that has data of a different type")
+        if tuple(value.shape) != tuple(self.shape):
+            raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
+                               f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size")
         ValuesBacked.grad.fset(self, value)
+        self._sp_dense_grad = None
 
     @property
     def _grad(self):
