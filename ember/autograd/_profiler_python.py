@@ -35,12 +35,24 @@ def _short(path):
 _STDLIB = os.path.join(sysconfig.get_paths()['stdlib'], '')
 
 
-def _kind(code):
+def _package_dirs(names):
+    dirs = []
+    for name in names:
+        module = sys.modules.get(name)
+        for path in getattr(module, '__path__', None) or ():
+            dirs.append(os.path.join(os.path.abspath(path), ''))
+    return tuple(dirs)
+
+
+def _kind(code, backends):
+    """'ember'; 'library' for the standard library and ember's array libraries (NumPy, ...), recorded only
+    where the program calls them; else 'program'."""
     path = code.co_filename
     if path.startswith(_EMBER):
         return 'ember'
-    if path.startswith(_STDLIB) and 'site-packages' not in path or path.startswith('<frozen'):
-        return 'stdlib'
+    if path.startswith(_STDLIB) and 'site-packages' not in path or path.startswith('<frozen') \
+            or path.startswith(backends):
+        return 'library'
     return 'program'
 
 
@@ -60,6 +72,7 @@ class PythonTracer:
         # (frame id, whether calls under it are ember's insides): pushed where that changes
         self._modes = []
         self._previous = None
+        self._backends = _package_dirs(('numpy', 'scipy', 'ml_dtypes', 'cupy', 'cupy_backends', 'threadpoolctl'))
 
     def _start_event(self, key, name):
         ev = self._open_event(name)
@@ -71,10 +84,10 @@ class PythonTracer:
 
     def _enter(self, frame, at_line):
         """Record ``frame``'s call if the program made it (or ember's where the program calls it)."""
-        kind = _kind(frame.f_code)
+        kind = _kind(frame.f_code, self._backends)
         inside = self._inside()
         # (a module's forward is Python in PyTorch too: ember's are recorded, what they call inside is not)
-        if kind == 'program' or kind == 'stdlib' and not inside or kind == 'ember' and _module_forward(frame):
+        if kind == 'program' or kind == 'library' and not inside or kind == 'ember' and _module_forward(frame):
             code = frame.f_code
             self._start_event(id(frame), f'{_short(code.co_filename)}({at_line}): {code.co_name}')
         if kind == 'program' and inside or kind == 'ember' and not inside:
@@ -115,8 +128,9 @@ class PythonTracer:
             if self._modes and self._modes[-1][0] == id(frame):
                 self._modes.pop()
         elif event == 'c_call':
-            if not self._inside() and _kind(frame.f_code) != 'ember':
+            if not self._inside() and _kind(frame.f_code, self._backends) != 'ember':
                 self._start_event(None, repr(arg))
         elif event in ('c_return', 'c_exception'):
-            if self._open and self._open[-1][0] is None and not self._inside() and _kind(frame.f_code) != 'ember':
+            if self._open and self._open[-1][0] is None and not self._inside() \
+                    and _kind(frame.f_code, self._backends) != 'ember':
                 self._close_event(self._open.pop()[1])
