@@ -7,6 +7,9 @@ sums of squares and of products are row dot products; the column sums of the wei
 gradients are the same products from the left. The forward keeps ``xhat`` for the backward when a
 gradient will be asked for, instead of recomputing it from ``x`` there.
 
+float32 forwards (with a weight, or neither weight nor bias) take ``_layer_norm_bits``: PyTorch's
+kernel's Welford order and rounding, so its bits.
+
 The closed forms are those of ``norm.py``:
 
     y  = (x - mean) * invstd * w + b
@@ -17,6 +20,7 @@ import math
 
 import numpy as np
 
+from ember.ops import _layer_norm_bits
 from ember.ops._rows import column_sums, row_sums
 
 _rowdot = getattr(np, 'vecdot', None) or (lambda a, b: np.einsum('ij,ij->i', a, b))
@@ -33,6 +37,12 @@ def forward(x, weight, bias, k, eps, keep_xhat):
     the statistics are 1-D, one per row."""
     n = math.prod(x.shape[x.ndim - k:])
     rows = x.reshape(-1, n)         # (a copy when x's layout allows no such view)
+    if x.dtype == np.float32 and (weight is not None or bias is None):
+        # PyTorch's kernel's own Welford order and rounding: its bits (``_layer_norm_bits``)
+        y, mean, invstd, xhat = _layer_norm_bits.forward(
+            np.ascontiguousarray(rows), None if weight is None else weight.reshape(-1),
+            None if bias is None else bias.reshape(-1), eps)
+        return y.reshape(x.shape), mean, invstd, (xhat if keep_xhat else None)
     dt = x.dtype.type
     mean = row_sums(rows)
     mean /= dt(n)

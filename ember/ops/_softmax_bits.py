@@ -54,17 +54,18 @@ def _fused(a, b, c):
     mid = (r.view(np.uint64) & _F32_LOW_BITS) == _F32_HALF_ULP
     if mid.any():
         idx = np.flatnonzero(mid)
-        p = _picked(a, idx) * _picked(b, idx)             # exact
-        total = r[idx]
+        p = _picked(a, r.shape, idx) * _picked(b, r.shape, idx)      # exact
+        total = r.reshape(-1)[idx]
         back = total - p
-        err = (p - (total - back)) + (_picked(c, idx) - back)
+        err = (p - (total - back)) + (_picked(c, r.shape, idx) - back)
         toward = np.where(err == 0, total, np.copysign(np.inf, err))   # an exact midpoint stays
-        out[idx] = np.nextafter(total, toward).astype(np.float32)
+        out.reshape(-1)[idx] = np.nextafter(total, toward).astype(np.float32)
     return out
 
 
-def _picked(v, idx):
-    return np.float64(v) if np.ndim(v) == 0 else v[idx].astype(np.float64)
+def _picked(v, shape, idx):
+    """Flat elements ``idx`` of ``v`` broadcast to ``shape``, as doubles."""
+    return np.float64(v) if np.ndim(v) == 0 else np.broadcast_to(v, shape).reshape(-1)[idx].astype(np.float64)
 
 
 def _exact_fma(a, b, c):

@@ -5,10 +5,13 @@ dropout masks, bag bookkeeping).
 Each is a thin layer over the functional form whose row is in the op table, so values and
 gradients are the functional ones; the extra outputs are computed beside it without recording.
 """
+import math
+
 import numpy as np
 
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
+from ember.ops import _layer_norm_bits
 from ember.ops._registry import op
 from ember.ops._util import require_tensor
 from ember.ops.inplace import write_out
@@ -267,6 +270,12 @@ def native_layer_norm(input, normalized_shape, weight, bias, eps):
     """
     y = _F().layer_norm(input, normalized_shape, weight, bias, eps)
     k = len((normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape)
+    x = input._data
+    if type(x) is np.ndarray and x.dtype == np.float32 and x.size:
+        # the statistics PyTorch's float32 kernel computes (and F.layer_norm used): its bits
+        stats_shape = x.shape[:x.ndim - k] + (1,) * k
+        mean, rstd = _layer_norm_bits.stats(np.ascontiguousarray(x).reshape(-1, math.prod(x.shape[x.ndim - k:])), eps)
+        return y, Tensor._make(mean.reshape(stats_shape), input._device), Tensor._make(rstd.reshape(stats_shape), input._device)
     with grad_mode.no_grad():
         mean, rstd = _stats(input, tuple(range(input.ndim - k, input.ndim)), eps)
     return y, mean, rstd

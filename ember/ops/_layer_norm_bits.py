@@ -1,0 +1,110 @@
+"""float32 LayerNorm statistics and output with PyTorch's CPU bits.
+
+PyTorch's LayerNorm kernel (its AVX2 build: vectors of 8 floats) takes each row's mean and variance
+in one Welford pass over vector lanes:
+
+* The row's whole vectors go in chunks of 16. Within a chunk each lane runs Welford from zero
+  (``mean = fma(1/(j+1), x - mean, mean)``, ``m2 = fma(x - mean_old, x - mean_new, m2)``); the
+  chunk's moments then merge into a stack of partial moments as a binary counter does (level ``j``
+  merges up after every ``2**j`` chunks), and the levels merge into the bottom one at the end.
+* The values past the last whole vector run scalar Welford (unfused), and the eight lanes merge
+  into that one after another (Chan's formula, with the multiply-adds the compiler fuses there).
+* ``rstd = 1 / sqrt(var + eps)`` and ``y = fma((x - mean) * rstd, weight, bias)`` in float32
+  (a missing weight is one, a missing bias zero).
+
+The chunks' Welford runs are independent, so they run side by side here (16 steps over all rows and
+chunks at once); only the merges go chunk by chunk.
+"""
+import numpy as np
+
+from ember.ops._softmax_bits import _fused as fma
+
+LANES = 8               # PyTorch's LayerNorm runs its AVX2 kernel on AVX-512 CPUs too
+CHUNK = 16
+_F = np.float32
+_STEP = tuple(_F(1) / _F(j + 1) for j in range(CHUNK))
+
+
+def _merge(m0a, m1a, m2a, m0, m1, m2):
+    """Chan's merge of the moments (m0a, m1a, m2a) into (m0, m1, m2), as PyTorch's vector merge
+    rounds it; counts are Python ints, means and M2s float32 arrays."""
+    n = m0 + m0a
+    c = _F(0) if n == 0 else _F(m0a) / _F(n)
+    delta = m1a - m1
+    m2_sum = m2 + m2a
+    c_delta = c * delta
+    m0_delta = delta * _F(m0)
+    return n, m1 + c_delta, fma(m0_delta, c_delta, m2_sum)
+
+
+def row_moments(rows):
+    """PyTorch's float32 (mean, biased variance) of each row of the C-contiguous (R, N) array."""
+    R, N = rows.shape
+    n = N // LANES                      # whole vectors
+    chunks = -(-n // CHUNK)
+    depth = 1 if chunks <= 2 else (chunks - 1).bit_length()
+    zero = np.zeros((R, LANES), _F)
+    m0s, m1s, m2s = [0] * depth, [zero] * depth, [zero] * depth
+    if n:
+        padded = np.zeros((R, chunks * CHUNK, LANES), _F)
+        padded[:, :n] = rows[:, :n * LANES].reshape(R, n, LANES)
+        blocks = padded.reshape(R, chunks, CHUNK, LANES)
+        m1 = np.zeros((R, chunks, LANES), _F)
+        m2 = np.zeros((R, chunks, LANES), _F)
+        last = n - (chunks - 1) * CHUNK  # the last chunk's vectors; its later steps are not taken
+        for j in range(CHUNK):
+            x = blocks[:, :, j]
+            delta = x - m1
+            new_m1 = fma(_STEP[j], delta, m1)
+            new_m2 = fma(delta, x - new_m1, m2)
+            if j >= last:
+                new_m1[:, -1], new_m2[:, -1] = m1[:, -1], m2[:, -1]
+            m1, m2 = new_m1, new_m2
+        for i in range(chunks):
+            count = min(CHUNK, n - i * CHUNK)
+            m0s[0], m1s[0], m2s[0] = _merge(count, m1[:, i], m2[:, i], m0s[0], m1s[0], m2s[0])
+            mask, j = i + 1, 1
+            while j < depth and mask & 1 == 0:
+                m0s[j], m1s[j], m2s[j] = _merge(m0s[j - 1], m1s[j - 1], m2s[j - 1], m0s[j], m1s[j], m2s[j])
+                m0s[j - 1], m1s[j - 1], m2s[j - 1] = 0, zero, zero
+                mask >>= 1
+                j += 1
+        for i in range(1, depth):
+            m0s[0], m1s[0], m2s[0] = _merge(m0s[i], m1s[i], m2s[i], m0s[0], m1s[0], m2s[0])
+    count, mean, m2 = 0, np.zeros(R, _F), np.zeros(R, _F)
+    for i in range(n * LANES, N):       # the values after the last whole vector, one by one
+        x = rows[:, i]
+        delta = x - mean
+        count += 1
+        mean = mean + delta / _F(count)
+        m2 = m2 + delta * (x - mean)               # (not fused here)
+    for lane in range(LANES):           # then the lanes, each holding n values
+        total = count + n
+        c = _F(0) if total == 0 else _F(n) / _F(total)
+        delta = m1s[0][:, lane] - mean
+        mean = fma(c, delta, mean)
+        m2 = m2 + fma(delta * delta * c, _F(count), m2s[0][:, lane])
+        count = total
+    return mean, m2 / _F(N)
+
+
+def stats(rows, eps):
+    """PyTorch's float32 LayerNorm (mean, rstd) of each row of the C-contiguous (R, N) ``rows``."""
+    mean, var = row_moments(rows)
+    return mean, _F(1) / np.sqrt(var + _F(eps))
+
+
+def forward(rows, weight, bias, eps):
+    """``(y, mean, rstd, xhat)`` of PyTorch's float32 LayerNorm over the rows of (R, N) ``rows``
+    (``weight``/``bias``: (N,) float32 arrays or None; not a bias without a weight)."""
+    mean, rstd = stats(rows, eps)
+    xhat = rows - mean[:, None]
+    xhat *= rstd[:, None]
+    if weight is None:                  # PyTorch adds a zero bias (so -0 comes out +0)
+        y = xhat + _F(0)
+    elif bias is None:
+        y = xhat * weight
+        y += _F(0)
+    else:
+        y = fma(xhat, np.broadcast_to(weight, xhat.shape), np.broadcast_to(bias, xhat.shape))
+    return y, mean, rstd, xhat
