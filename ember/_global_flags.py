@@ -56,9 +56,14 @@ def use_deterministic_algorithms(mode, *, warn_only=False):
         True
         >>> ember.use_deterministic_algorithms(False)
     """
+    # (PyTorch's argument errors name the internal function its parser checks them for)
     if not isinstance(mode, bool):
-        raise TypeError(f"use_deterministic_algorithms expects a bool, but got {type(mode).__name__}")
-    _deterministic['enabled'], _deterministic['warn_only'] = mode, bool(warn_only)
+        raise TypeError("_set_deterministic_algorithms(): argument 'mode' (position 1) must be bool, not "
+                        f"{type(mode).__name__}")
+    if not isinstance(warn_only, bool):
+        raise TypeError(f"_set_deterministic_algorithms(): argument 'warn_only' must be bool, not "
+                        f"{type(warn_only).__name__}")
+    _deterministic['enabled'], _deterministic['warn_only'] = mode, warn_only
 
 
 def are_deterministic_algorithms_enabled():

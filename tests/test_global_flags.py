@@ -1,4 +1,5 @@
 """finfo/iinfo and the process-wide switches, against PyTorch 2.13's recorded answers."""
+import re
 import threading
 import warnings
 
@@ -40,6 +41,24 @@ def test_deterministic_switches():
     finally:
         ember.use_deterministic_algorithms(False)
     assert ember.get_deterministic_debug_mode() == 0
+
+
+def test_deterministic_switch_refuses_non_bools_as_pytorch():
+    # PyTorch 2.13's texts; nothing changes
+    for args, kwargs, text in ((("yes",), {}, "argument 'mode' (position 1) must be bool, not str"),
+                               ((1,), {}, "argument 'mode' (position 1) must be bool, not int"),
+                               ((True,), {'warn_only': 'x'}, "argument 'warn_only' must be bool, not str")):
+        with pytest.raises(TypeError, match='^' + re.escape(f'_set_deterministic_algorithms(): {text}') + '$'):
+            ember.use_deterministic_algorithms(*args, **kwargs)
+        assert not ember.are_deterministic_algorithms_enabled()
+
+
+def test_utils_deterministic_is_an_attribute_after_import_ember():
+    import subprocess
+    import sys
+    code = 'import ember; print(ember.utils.deterministic.fill_uninitialized_memory)'
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == 'True', out.stderr
 
 
 def test_other_switches():
