@@ -51,7 +51,7 @@ def test_graph_code_and_inputs_are_pytorchs(name):
             for gm, ex in seen] == ORACLE[name]
 
 
-@pytest.mark.parametrize('name', ['mlp', 'cnn', 'custom', 'nested', 'closure', 'global'])
+@pytest.mark.parametrize('name', ['mlp', 'cnn', 'custom', 'nested', 'closure', 'global', 'allow_in_graph'])
 def test_compiled_module_computes_what_the_module_computes(name):
     model, compiled, inputs, seen = capture(name)
     for _ in range(2):
@@ -84,3 +84,9 @@ def test_training_batch_norm_updates_its_statistics_once_per_call():
     assert len(seen) == 1 and model.bn.num_batches_tracked.item() == 3
     assert ember.allclose(model.bn.running_mean, eager.bn.running_mean, atol=1e-6)
     assert ember.allclose(model.bn.running_var, eager.bn.running_var, atol=1e-6)
+
+
+def test_allow_in_graph_takes_lists_and_refuses_non_callables():
+    assert ember.compiler.allow_in_graph([abs]) == [abs]
+    with pytest.raises(AssertionError, match='^allow_in_graph expects a callable$'):
+        ember.compiler.allow_in_graph(3)

@@ -16,6 +16,7 @@ import sys
 import traceback
 
 from ember.fx._symbolic_trace import Tracer
+from ember.fx.node import map_aggregate
 from ember.fx.proxy import Attribute, Proxy
 
 # tensor facts the traced code may read: answered from the real value, recorded nowhere
@@ -146,6 +147,18 @@ class CaptureTracer(Tracer):
             self.state_inputs[state] = proxy
         return self.state_inputs[state]
 
+    def _patch_wrapped(self, patcher, fn):
+        """fx's wrapped functions, and those marked with ``compiler.allow_in_graph`` that the traced
+        code names through its globals: recorded as one call each."""
+        super()._patch_wrapped(patcher, fn)
+        from ember.compiler import _ALLOWED_IN_GRAPH
+        for space in {id(g): g for g in (getattr(fn, '__globals__', None),
+                                          getattr(type(self.traced).__dict__.get('forward'), '__globals__', None))
+                      if g is not None}.values():
+            for name, value in list(space.items()):
+                if callable(value) and id(value) in _ALLOWED_IN_GRAPH:
+                    patcher.set_item(space, name, _recorded_whole(self, value))
+
     def trace(self, root, concrete_args=None):
         self.traced = root
         ACTIVE.append(self)
@@ -153,6 +166,18 @@ class CaptureTracer(Tracer):
             return super().trace(root, concrete_args)
         finally:
             ACTIVE.pop()
+
+
+def _recorded_whole(tracer, fn):
+    """``fn`` recording one ``call_function`` node when an argument is a traced value, else just running."""
+    import functools
+
+    @functools.wraps(fn)
+    def recorded(*args, **kwargs):
+        traced = []
+        map_aggregate((args, kwargs), lambda a: traced.append(a) if isinstance(a, Proxy) else None)
+        return tracer.create_proxy('call_function', fn, args, kwargs) if traced else fn(*args, **kwargs)
+    return recorded
 
 
 ACTIVE = []          # the capture tracers running (innermost last): what a disabled function asks

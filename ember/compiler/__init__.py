@@ -63,7 +63,28 @@ def _identity_decorator(fn=None, *args, **kwargs):
     return fn
 
 
-allow_in_graph = assume_constant_result = wrap_numpy = _identity_decorator
+assume_constant_result = wrap_numpy = _identity_decorator
+_ALLOWED_IN_GRAPH = {}      # id -> function: compiled code records calls to them as one graph node
+
+
+def allow_in_graph(fn):
+    """Marks ``fn`` (or each of a list of functions) to appear in compiled graphs as one call rather
+    than traced through, where the compiled code calls it by a global name; returns ``fn``.
+
+    Example::
+
+        >>> @ember.compiler.allow_in_graph
+        ... def my_op(t):
+        ...     return t * 2 + 1
+        >>> ember.compile(lambda x: my_op(x))(ember.zeros(1))
+        tensor([1.])
+    """
+    if isinstance(fn, (list, tuple)):
+        return [allow_in_graph(f) for f in fn]
+    if not callable(fn):
+        raise AssertionError("allow_in_graph expects a callable")
+    _ALLOWED_IN_GRAPH[id(fn)] = fn
+    return fn
 
 
 def substitute_in_graph(original_fn, *, can_constant_fold_through=False, skip_signature_check=False):
