@@ -338,3 +338,26 @@ def test_ember_functions_are_packaged_under_pytorchs_names(tmp_path):
     run = subprocess.run([sys.executable, '-c', script, str(path)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip().splitlines()[-1] == 'True'
+
+
+def test_classes_and_functions_of_packages_laid_out_as_pytorchs_are_packaged_under_its_paths(tmp_path):
+    import ember.utils.data
+    objs = [ember.optim.SGD, ember.optim.lr_scheduler.StepLR, ember.utils.data.default_collate,
+            ember.nn.utils.clip_grad_norm_]
+    path = tmp_path / 'objs.pt'
+    with PackageExporter(str(path)) as exp:
+        exp.save_pickle('o', 'o.pkl', objs)
+    data = PackageImporter(str(path)).zip_reader.get_record('o/o.pkl')
+    import pickletools
+    names = [arg for op, arg, _ in pickletools.genops(data) if op.name == 'GLOBAL']
+    assert names == ['torch.optim.sgd SGD', 'torch.optim.lr_scheduler StepLR', 'torch.utils.data default_collate',
+                     'torch.nn.utils.clip_grad clip_grad_norm_']
+    assert PackageImporter(str(path)).load_pickle('o', 'o.pkl') == objs
+    pytest.importorskip('torch')
+    script = ("import sys, torch, torch.utils.data\nfrom torch.package import PackageImporter\n"
+              "os = PackageImporter(sys.argv[1]).load_pickle('o', 'o.pkl')\n"
+              "print(os == [torch.optim.SGD, torch.optim.lr_scheduler.StepLR, torch.utils.data.default_collate, "
+              "torch.nn.utils.clip_grad_norm_])\n")
+    run = subprocess.run([sys.executable, '-c', script, str(path)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().splitlines()[-1] == 'True'

@@ -3,7 +3,7 @@ import pickle
 import sys
 from struct import pack
 
-from ember.serialization import _SavePickler, _StorageRef, _TorchName, _torch_nn_name
+from ember.serialization import _SavePickler, _StorageRef, _TorchName, _torch_mirror_name, _torch_nn_name
 from ember._dtype import dtype as _dtype
 
 from .importer import ObjMismatchError, ObjNotFoundError
@@ -65,7 +65,7 @@ class PackagePickler(_SavePickler):
     def save_global(self, obj, name=None):
         if isinstance(obj, (_TorchName, _dtype)) or _torch_nn_name(obj) is not None:
             return super().save_global(obj, name)
-        torch_name = _torch_function_name(obj) if name is None else None
+        torch_name = (_torch_function_name(obj) or _torch_mirror_name(obj)) if name is None else None
         if torch_name is not None:
             return super().save_global(_TorchName(*torch_name))
         try:
