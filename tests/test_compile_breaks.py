@@ -86,3 +86,15 @@ def test_fullgraph_still_refuses_a_break():
     programs, _ = define(ember)
     with pytest.raises(dynamo.exc.Unsupported):
         ember.compile(programs['item'][0], fullgraph=True)(ember.ones(2))
+
+
+def test_graph_break_message_is_in_the_reason_and_eager_code_ignores_it():
+    def f(x):
+        y = x.sin()
+        dynamo.graph_break(msg='here')
+        return y.cos()
+    out = dynamo.explain(f)(ember.zeros(1))
+    assert out.break_reasons[0].reason.splitlines()[1] == '  Explanation: User-inserted graph break. Message: here'
+    assert f(ember.zeros(1)).tolist() == [1.0]
+    with pytest.raises(dynamo.exc.Unsupported, match='graph_break'):
+        ember.compile(f, fullgraph=True)(ember.zeros(1))

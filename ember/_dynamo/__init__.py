@@ -68,7 +68,20 @@ forbid_in_graph = disallow_in_graph
 
 
 def graph_break(msg=''):
-    """A graph break for the compiler; nothing in eager code (as in PyTorch)."""
+    """Splits the graph of compiled code that calls it (``msg`` is shown in the break's reason); does
+    nothing in eager code, as in PyTorch.
+
+    Example::
+
+        >>> def f(x):
+        ...     y = x.sin()
+        ...     ember._dynamo.graph_break()
+        ...     return y.cos()
+        >>> ember._dynamo.explain(f)(ember.zeros(1)).graph_count
+        2
+    """
+    from ember._dynamo._segments import user_break
+    user_break(msg)
 
 
 def _mark(t, attr, index):

@@ -240,3 +240,17 @@ def call_disabled(fn, args, kwargs):
         return tracer.run.eager_call(fn, args, kwargs)
     from ember._dynamo._capture import _CannotCapture
     raise _CannotCapture(DISABLED_REASON, True)
+
+
+def user_break(msg):
+    """``ember._dynamo.graph_break()`` inside compiled code: a graph break there."""
+    if not ACTIVE:
+        return
+    reason = (f"Call to `ember._dynamo.graph_break()`\n  Explanation: User-inserted graph break. "
+              f"Message: {msg or None}")
+    tracer = ACTIVE[-1]
+    if isinstance(tracer, SegmentTracer):
+        tracer.run.cut(reason)
+        return
+    from ember._dynamo._capture import _CannotCapture
+    raise _CannotCapture(reason, True)
