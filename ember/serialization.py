@@ -269,6 +269,8 @@ class _SavePickler(pickle._Pickler):
 
     def _reduce_tensor(self, t):
         if isinstance(t, ValuesBacked):     # sparse: PyTorch's _rebuild_sparse_tensor(layout, (indices..., values, size))
+            if t._is_param:
+                return _REBUILD_PARAMETER, (t.detach(), t.requires_grad, collections.OrderedDict())
             return _REBUILD_SPARSE, (t.layout, t._sparse_parts())
         if t.is_quantized:      # PyTorch's _rebuild_qtensor over a QInt8Storage (ember/quantized/_serialization.py)
             from ember.quantized._serialization import reduce_qtensor

@@ -154,3 +154,15 @@ def test_products_without_scipy_sum_the_same(layout, blocksize, monkeypatch):
     for a, b in zip(with_scipy, run()):
         assert ember.allclose(a, b, rtol=1e-12, atol=1e-12)
     assert ember.allclose(with_scipy[0], x @ w, rtol=1e-12, atol=1e-12)
+
+
+def test_a_module_with_a_sparse_parameter_saves_and_loads(tmp_path):
+    module = ember.nn.Module()
+    module.w = ember.nn.Parameter(ember.tensor([[0., 2.], [3., 0.]]).to_sparse_csr())
+    ember.save(module.w, tmp_path / 'w.pt')
+    loaded = ember.load(tmp_path / 'w.pt')
+    assert isinstance(loaded, ember.nn.Parameter) and loaded.requires_grad and repr(loaded) == repr(module.w)
+    torch = pytest.importorskip('torch')
+    theirs = torch.load(tmp_path / 'w.pt')
+    assert isinstance(theirs, torch.nn.Parameter) and theirs.layout == torch.sparse_csr
+    assert theirs.to_dense().tolist() == [[0., 2.], [3., 0.]]

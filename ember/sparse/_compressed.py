@@ -398,7 +398,8 @@ class SparseCompressedTensor(ValuesBacked):
             suffixes.append(f'grad_fn=<{self.grad_fn.name()}>')
         elif self.requires_grad:
             suffixes.append('requires_grad=True')
-        return _add_suffixes('tensor(' + (',\n' + ' ' * indent).join(parts), suffixes, indent)
+        return self._parameter_prefix() + _add_suffixes('tensor(' + (',\n' + ' ' * indent).join(parts), suffixes,
+                                                        indent)
 
     __str__ = __repr__
 

@@ -189,7 +189,7 @@ class SparseCOOTensor(ValuesBacked):
             else:
                 parts.append(', ' + suffix)
                 line += len(suffix) + 2
-        return ''.join(parts) + ')'
+        return self._parameter_prefix() + ''.join(parts) + ')'
 
     __str__ = __repr__
 

@@ -182,6 +182,21 @@ class ValuesBacked(Tensor):
 
     __hash__ = Tensor.__hash__
 
+    def _as_parameter(self, requires_grad):
+        """``nn.Parameter(sparse)``: a sparse leaf over the same indices and values, flagged as a parameter (its
+        class stays the sparse one, as in PyTorch; ``isinstance(p, nn.Parameter)`` holds)."""
+        p = self.detach()
+        p._is_param = True
+        if requires_grad:
+            if not (self.dtype.is_floating_point or self.dtype.is_complex):
+                raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+            p.requires_grad_(True)
+        return p
+
+    def _parameter_prefix(self):
+        """What PyTorch prints before a parameter's tensor."""
+        return 'Parameter containing:\n' if self._is_param else ''
+
     # ------------------------------------------------------------------ pickling and copies
     def __reduce_ex__(self, proto):
         """Pickle support: the layout and the parts (index tensors, values, size) it is rebuilt from, as
