@@ -9,7 +9,7 @@ import pytest
 
 import ember
 import ember.ops._cascade_sum as cascade
-from tests.fixtures.sum_bits.record import CASES, NLL_CASES, digest, inputs, nll_inputs
+from tests.fixtures.sum_bits.record import CASES, NAN_CASES, NLL_CASES, digest, inputs, nan_inputs, nll_inputs
 
 REC = np.load(Path(__file__).parent / 'fixtures' / 'sum_bits' / 'recorded.npz')
 RUNS = [(case, threads, keep) for case in range(len(CASES)) for threads in (1, 2) for keep in (False, True)
@@ -100,3 +100,16 @@ def test_short_sums_take_the_same_additions_in_fewer_calls(dtype):
     assert x.sum().numpy().tobytes() == np.asarray(cascade._short_sum(x.numpy().reshape(-1))).tobytes()
     assert x.sum((0, 1), keepdim=True).shape == (1, 1) and x.mean(dim=(1, -2)).shape == ()
     assert float(ember.tensor([-0.0, -0.0]).sum()) == 0.0
+
+
+@pytest.mark.parametrize('case', NAN_CASES)
+def test_nansum_of_views_bits(case, monkeypatch):
+    """nansum adds a strided, narrowed, transposed or channels-last view in its own layout."""
+    monkeypatch.setattr(cascade, 'intra_op_threads', lambda: 1)
+    a = nan_inputs(case)
+    assert digest(a) == str(REC[f'nan{case}_sha']), 'the seeded input changed: re-record the fixture'
+    dims = CASES[case][3]
+    x = _tensor(a)
+    got = x.nansum() if dims is None else x.nansum(dims)
+    np.testing.assert_array_equal(got.numpy(), REC[f'nan{case}_nansum'], strict=True)
+    np.testing.assert_array_equal(a, nan_inputs(case))      # the input keeps its NaNs

@@ -195,6 +195,19 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=NOT_GIV
     return _result if out is None else write_out('nansum', _result, out)
 
 
+def _nan_to_zero_in_layout(x):
+    """``x`` with NaNs made 0, laid out with ``x``'s own strides: PyTorch's nansum adds a strided or
+    narrowed view in its memory order (gaps included), which a compacted copy would change."""
+    item = x.itemsize
+    if x.flags.c_contiguous or x.flags.f_contiguous or not x.size or builtins.any(st < 0 or st % item for st in x.strides):
+        return np.where(np.isnan(x), x.dtype.type(0), x)
+    span = builtins.sum((n - 1) * st for n, st in zip(x.shape, x.strides)) // item + 1
+    out = np.lib.stride_tricks.as_strided(np.empty(span, x.dtype), x.shape, x.strides)
+    np.copyto(out, x)
+    out[np.isnan(out)] = 0
+    return out
+
+
 class Nansum(Sum):
     node_name = 'NansumBackward0'
 
@@ -202,6 +215,8 @@ class Nansum(Sum):
     def forward(ctx, x, dims, keepdim, np_dtype):
         ctx.save_for_backward(x)
         xp = ctx.xp
+        if type(x) is np.ndarray and x.dtype.num in _CASCADE_NUMS:
+            return Sum.forward(ctx, _nan_to_zero_in_layout(x), dims, keepdim, np_dtype)
         return Sum.forward(ctx, xp.where(xp.isnan(x), x.dtype.type(0), x), dims, keepdim, np_dtype)
 
     @staticmethod
