@@ -1,6 +1,7 @@
 """PyTorch's composite ops in a profile: ``aten::matmul`` around the ``aten::mm`` it runs, ``aten::linear``
 around ``aten::t`` and ``aten::addmm``, ``aten::conv2d`` around ``aten::convolution``, ``aten::layer_norm``,
-``aten::dropout``, ``aten::batch_norm``, ``aten::max_pool2d`` and ``aten::nll_loss_nd`` around theirs.
+``aten::dropout``, ``aten::batch_norm``, ``aten::max_pool2d`` and ``aten::nll_loss_nd`` around theirs, and the
+factories' (``aten::zeros``, ``aten::randn``, ...), which no primitive records.
 
 ember computes these with one or two primitives, which the op observer times; the public functions are
 not ops of their own. While a profile records, their public names (``ember.matmul``, ``Tensor.__matmul__``,
@@ -33,6 +34,11 @@ _COMPOSITES = (
        for space in ('ember', 'ember.nn.functional')]
     + [('ember.nn.functional', f'max_pool{n}d', (f'aten::max_pool{n}d',), _without_indices) for n in (1, 2, 3)]
     + [('ember.nn.functional', 'nll_loss', ('aten::nll_loss_nd',), None)]
+    # the factories: ember fills their arrays directly (PyTorch's aten::empty and aten::fill_/normal_ inside
+    # them are not shown)
+    + [('ember', name, ('aten::' + name,), None) for name in (
+        'zeros', 'ones', 'empty', 'full', 'rand', 'randn', 'randint', 'randperm', 'arange', 'linspace', 'eye',
+        'zeros_like', 'ones_like', 'empty_like', 'full_like', 'rand_like', 'randn_like')]
 )
 
 _installed = []     # (owner, name, original, ranged)

@@ -27,7 +27,9 @@ PYTORCH_INTERNALS = {'aten::empty', 'aten::empty_like', 'aten::empty_strided', '
                      'aten::as_strided_', 'aten::resize_', 'aten::mkldnn_convolution'}
 # ember's single ops (cross_entropy), and in-place ops taking a Python number (PyTorch converts it to a tensor
 # first, aten::to): their top event alone is compared
-TOP_ONLY = {'cross_entropy', 'add_', 'mul_', 'clamp_'}
+TOP_ONLY = {'cross_entropy', 'add_', 'mul_', 'clamp_',
+            # the factories fill their arrays themselves (PyTorch's aten::zero_, aten::normal_... inside)
+            'zeros', 'randn', 'full', 'arange', 'zeros_like', 'rand_like'}
 
 
 def _without_internals(tree):
