@@ -191,3 +191,22 @@ def test_set_stance_as_pytorch():
     with open(os.path.join(os.path.dirname(__file__), 'fixtures', 'compile', 'stance.json')) as fh:
         assert run(ember) == json.load(fh)
     assert ember.compiler._STANCE['stance'] == 'default'
+
+
+def test_is_compiling_while_captured_and_eager_on_recompile_keeps_the_cache():
+    # PyTorch's outputs in the set_stance recipe: the captured code sees is_compiling() True, eager runs
+    # False; under eager_on_recompile a new size runs eagerly and the size compiled before still uses its graph
+    ember.compiler.reset()
+
+    @ember.compile
+    def model(x):
+        return x + 1 if ember.compiler.is_compiling() else x - 1
+
+    assert not ember.compiler.is_compiling()
+    assert model(ember.zeros(3)).tolist() == [1.] * 3
+    with ember.compiler.set_stance('force_eager'):
+        assert model(ember.zeros(3)).tolist() == [-1.] * 3
+    with ember.compiler.set_stance('eager_on_recompile'):
+        assert model(ember.zeros(3)).tolist() == [1.] * 3
+        assert model(ember.zeros(4)).tolist() == [-1.] * 4
+        assert model(ember.zeros(3)).tolist() == [1.] * 3

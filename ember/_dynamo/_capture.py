@@ -349,18 +349,23 @@ class CompiledCallable:
             return self.fn(*args, **kwargs)
         if _STANCE['force_backend'] is not None or self.backend_key[0] is not self.own_backend[2][0]:
             self.backend, self.backend_name, self.backend_key = self._backend_now()
+        entries = self.entries
+        seen = None if stance != 'eager_on_recompile' else (
+            dict(entries.first_sizes), {n: set(d) for n, d in entries.dynamic_dims.items()})
         try:
             arguments = _bind(self.fn, args, kwargs)
             key = self._guard_key(arguments)
         except _CannotCapture as err:
             return self._eager(str(err), args, kwargs)
-        entries = self.entries
         entry = entries.cache.get(key)
         if entry is None and self.fallback is not None:
             entry = self.fallback.cache.get(key)
         if entry is None and self._at_recompile_limit(key):
             return self.fn(*args, **kwargs)
         if entry is None and entries.keys and stance == 'eager_on_recompile':
+            # nothing is compiled for this call: the sizes it brought do not make dimensions dynamic, so the
+            # graphs already captured still serve the calls they fit (as in PyTorch)
+            entries.first_sizes, entries.dynamic_dims = seen
             return self.fn(*args, **kwargs)
         if entry is None and entries.keys and stance == 'fail_on_recompile':
             code = getattr(getattr(self.fn, 'forward', self.fn), '__code__', None)

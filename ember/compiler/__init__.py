@@ -47,7 +47,18 @@ def reset():
 
 
 def is_compiling():
-    return False
+    """Whether ``ember.compile`` is capturing the code that calls this (False when that code runs eagerly,
+    including a compiled function's eager fallbacks), as PyTorch's ``torch.compiler.is_compiling``.
+
+    Example::
+
+        >>> f = ember.compile(lambda x: x + 1 if ember.compiler.is_compiling() else x - 1)
+        >>> f(ember.zeros(2)), ember.compiler.is_compiling()
+        (tensor([1., 1.]), False)
+    """
+    import sys
+    tracer = sys.modules.get('ember._dynamo._tracer')
+    return bool(tracer is not None and tracer.ACTIVE)
 
 
 is_dynamo_compiling = is_compiling
