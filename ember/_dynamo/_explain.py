@@ -50,7 +50,7 @@ def explain(f, *extra_args, **extra_kwargs):
         ...     return x - 1
         >>> out = ember._dynamo.explain(f)(ember.ones(2))
         >>> out.graph_break_count, out.break_reasons[0].reason
-        (1, 'Data-dependent branching')
+        (1, 'generic_jump TensorVariable()')
     """
     def inner(*args, **kwargs):
         from ember._dynamo import reset

@@ -409,7 +409,7 @@ class _CodeGen:
     def add_global(self, qualified, obj):
         if getattr(builtins, qualified, None) is obj:
             return qualified
-        if qualified.startswith('ember.'):
+        if qualified.startswith('ember.') and _reaches(qualified, obj):
             return qualified
         name = self.namespace.create_name(qualified, obj)
         self.globals[name] = obj
@@ -523,6 +523,19 @@ class _CodeGen:
         returns = f' -> {_type_text(output.type)}' if output is not None and _type_text(output.type) else ''
         src = f"\n{wraps}\n\ndef forward({', '.join([self.root] + free_vars)}){returns}:\n{code}"
         return PythonCode(src, self.globals)
+
+
+def _reaches(qualified, obj):
+    """Whether the dotted name leads to ``obj`` (a function defined in an ember module's namespace at
+    run time, as a doctest's, does not: the code then holds it as a global)."""
+    import ember
+    from ember._torch_function import unwrapped
+    value = ember
+    for part in qualified.split('.')[1:]:
+        value = getattr(value, part, None)
+        if value is None:
+            return False
+    return value is obj or unwrapped(value) is unwrapped(obj)
 
 
 def _type_text(t):
