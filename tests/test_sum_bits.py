@@ -113,3 +113,23 @@ def test_nansum_of_views_bits(case, monkeypatch):
     got = x.nansum() if dims is None else x.nansum(dims)
     np.testing.assert_array_equal(got.numpy(), REC[f'nan{case}_nansum'], strict=True)
     np.testing.assert_array_equal(a, nan_inputs(case))      # the input keeps its NaNs
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_short_sums_of_zeros_infinities_and_nans_are_the_general_paths(dtype):
+    # (_short_sum leaves out additions of zeros that cannot change a bit: signs of zeros must still match)
+    rng = np.random.default_rng(12)
+    lanes = 32 // np.dtype(dtype).itemsize
+    for n in list(range(1, 6 * lanes)) + [64 * lanes - 1]:
+        for kind in range(3):
+            if kind == 0:
+                v = np.where(rng.random(n) < 0.5, -0.0, 0.0)
+            elif kind == 1:
+                v = -np.abs(rng.standard_normal(n)) * 1e-300
+            else:
+                v = rng.standard_normal(n)
+                v[rng.integers(0, n)] = rng.choice([np.inf, -np.inf, np.nan, -0.0])
+            x = v.astype(dtype)
+            general = cascade._serial(np.lib.stride_tricks.as_strided(x, x.shape, x.strides), (True,))
+            got = cascade.cascade_sum(x, None, False)
+            assert got.tobytes() == np.asarray(general, dtype).tobytes(), (n, kind)

@@ -223,13 +223,20 @@ def _short_sum(flat):
         vectors = flat.reshape(n, 1)
         rest = flat[:0]
     quads = vectors.shape[0] // 4
-    acc = vectors[:quads * 4].reshape(quads, 4, -1).sum(axis=0) if quads else \
-        np.zeros((4, vectors.shape[1]), flat.dtype)
-    lane_sums = acc[0]
-    for i in range(quads * 4, vectors.shape[0]):
-        lane_sums = lane_sums + vectors[i]
-    lane_sums = ((lane_sums + acc[1]) + acc[2]) + acc[3]
-    return np.add.accumulate(np.concatenate([rest, lane_sums]))[-1] + flat.dtype.type(0)
+    if quads:
+        acc = vectors[:quads * 4].reshape(quads, 4, -1).sum(axis=0)
+        lane_sums = acc[0]
+        for i in range(quads * 4, vectors.shape[0]):
+            lane_sums = lane_sums + vectors[i]
+        lane_sums = ((lane_sums + acc[1]) + acc[2]) + acc[3]
+    else:
+        # (the partials are zeros: a lane sum that starts from +0 is never -0, so adding the three other
+        # zeros at the end changes nothing and is left out)
+        lane_sums = vectors[0] + flat.dtype.type(0)
+        for i in range(1, vectors.shape[0]):
+            lane_sums += vectors[i]
+    return np.add.accumulate(np.concatenate([rest, lane_sums]) if rest.size else lane_sums)[-1] + \
+        flat.dtype.type(0)
 
 
 def cascade_sum(x, dims, keepdim):
@@ -241,8 +248,8 @@ def cascade_sum(x, dims, keepdim):
     if (dims is None or len(dims) == ndim) and x.size < 64 * _VECTOR_BYTES // x.itemsize and x.flags.c_contiguous:
         # a short whole-array sum (a loss's mean, a small batch): the same additions, fewer calls
         if dims is None or len(set(d % ndim for d in dims)) == ndim:
-            total = _short_sum(x.reshape(-1))
-            return np.full((1,) * ndim if keepdim else (), total, x.dtype)
+            total = np.asarray(_short_sum(x.reshape(-1)))     # (a fresh 0-d array; np.full costs microseconds)
+            return total.reshape((1,) * ndim) if keepdim else total
     if any(s < 0 for s in x.strides):            # PyTorch never has negative strides: its copy is contiguous
         x = np.ascontiguousarray(x)
     red = set(range(ndim)) if dims is None else {d % ndim if ndim else 0 for d in dims}
