@@ -34,6 +34,11 @@ _COMPOSITES = (
        for space in ('ember', 'ember.nn.functional')]
     + [('ember.nn.functional', f'max_pool{n}d', (f'aten::max_pool{n}d',), _without_indices) for n in (1, 2, 3)]
     + [('ember.nn.functional', 'nll_loss', ('aten::nll_loss_nd',), None)]
+    + [('ember.nn.functional', f'adaptive_avg_pool{n}d', (f'aten::adaptive_avg_pool{n}d',), None) for n in (1, 2, 3)]
+    + [('ember.nn.functional', 'avg_pool1d', ('aten::avg_pool1d',), None)]
+    + [('ember.fft', name, ('aten::fft_' + name,), None) for name in (
+        'fft', 'ifft', 'rfft', 'irfft', 'fft2', 'ifft2', 'rfft2', 'irfft2', 'fftn', 'ifftn', 'rfftn', 'irfftn', 'hfft',
+        'ihfft')]
     # the factories: ember fills their arrays directly (PyTorch's aten::empty and aten::fill_/normal_ inside
     # them are not shown)
     + [('ember', name, ('aten::' + name,), None) for name in (

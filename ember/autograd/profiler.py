@@ -325,7 +325,8 @@ def _pct(part, total):
 
 
 def _snake(name):
-    return re.sub(r'(?<!^)(?=[A-Z])', '_', name).lower()
+    # (a word starts at a capital after a small letter: Log1P is log1p, AvgPool3D avg_pool3d, as PyTorch's names)
+    return re.sub(r'(?<=[a-z])(?=[A-Z])', '_', name).lower()
 
 
 # -- recording ---------------------------------------------------------------------------------
@@ -432,8 +433,10 @@ class _Timing(_observe.OpObserver):
     def op(proceed, cls, args, kwargs):
         if _state_flag('in_place'):     # the out-of-place op an in-place one runs: its event is the in-place one
             return proceed(cls, *args, **kwargs)
-        # (a primitive standing for an ATen op of another name says which: MmT is PyTorch's aten::mm)
-        ev = _open(getattr(cls, '_profile_name', None) or 'aten::' + _snake(cls.__name__), args)
+        # (a primitive standing for an ATen op of another name says which: MmT is PyTorch's aten::mm; a name that
+        # depends on the arguments, avg_pool2d's dimensions, is a function of them)
+        name = getattr(cls, '_profile_name', None)
+        ev = _open((name(args) if callable(name) else name) or 'aten::' + _snake(cls.__name__), args)
         # the ops PyTorch's runs inside it (relu's clamp_min), each nested in the one before, around the work
         inner = [ev] + [_open(name, args) for name in getattr(cls, '_profile_chain', ())]
         result = None
@@ -501,7 +504,10 @@ def _inplace_names(compute):
     ``aten::add_`` for a computation calling ``add``, ``aten::copy_`` for copy_'s; None if it says nothing."""
     owner = getattr(compute, '__self__', None)
     if isinstance(owner, type):         # a primitive's apply (relu_, fill_)
-        first = getattr(owner, '_profile_name', None) or 'aten::' + _snake(owner.__name__)
+        first = getattr(owner, '_profile_name', None)
+        if callable(first):
+            return None
+        first = first or 'aten::' + _snake(owner.__name__)
         return tuple(name + '_' for name in (first,) + tuple(getattr(owner, '_profile_chain', ())))
     qualname = getattr(compute, '__qualname__', '')
     if qualname.endswith('.<locals>.compute'):      # copy_'s, and setitem's (a copy into the indexed view)

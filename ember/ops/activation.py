@@ -422,6 +422,7 @@ class Clamp(Primitive):
 
 class ClampTensor(Clamp):
     """``clamp`` by tensor bounds (PyTorch names it apart from the number bounds)."""
+    _profile_name = 'aten::clamp'
     node_name = 'ClampBackward0'
 
 
@@ -430,6 +431,7 @@ class ClampMin(Clamp):
 
 
 class ClampMinTensor(Clamp):
+    _profile_name = 'aten::clamp_min'
     node_name = 'ClampMinBackward1'
 
 
@@ -438,6 +440,7 @@ class ClampMax(Clamp):
 
 
 class ClampMaxTensor(Clamp):
+    _profile_name = 'aten::clamp_max'
     node_name = 'ClampMaxBackward1'
 
 

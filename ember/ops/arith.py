@@ -80,6 +80,7 @@ class Sub(Primitive):
 
 class RSub(Primitive):
     """scalar - tensor (PyTorch records it as RsubBackward1)."""
+    _profile_name = 'aten::rsub'
     _operator = '-'
     node_name = 'RsubBackward1'
     _promote = True
@@ -98,6 +99,7 @@ class RSub(Primitive):
 
 class RSubTensor(Primitive):
     """``other - alpha * input`` for two tensors (PyTorch's RsubBackward0, inputs in ``rsub``'s order)."""
+    _profile_name = 'aten::rsub'
     node_name = 'RsubBackward0'
     _promote = True
 
@@ -196,6 +198,7 @@ class RDiv(Primitive):
 
 
 class PowScalar(Primitive):
+    _profile_name = 'aten::pow'
     node_name = 'PowBackward0'
     saved_names = ('self', 'exponent')   # PyTorch's names (grad_fn._saved_exponent)
     _operator = '** or pow()'
@@ -264,6 +267,7 @@ class Pow(Primitive):
 
 class RPow(Primitive):
     """scalar ** tensor."""
+    _profile_name = 'aten::pow'
     _operator = '** or pow()'
     node_name = 'PowBackward2'
     _promote = True
@@ -609,6 +613,7 @@ class FloorDivide(_RoundedDivide):
 
 class DivideRounded(_RoundedDivide):
     """``div`` with a rounding mode (PyTorch names this node apart from ``floor_divide``'s)."""
+    _profile_name = 'aten::div'
     node_name = 'DivBackward2'
 
 
@@ -674,6 +679,7 @@ class Remainder(Primitive):
 
 class RemainderTensor(Remainder):
     """``remainder`` by a tensor divisor (PyTorch names it apart from the scalar one)."""
+    _profile_name = 'aten::remainder'
     node_name = 'RemainderBackward1'
 
 
@@ -698,6 +704,7 @@ class Fmod(Primitive):
 
 class FmodTensor(Fmod):
     """``fmod`` by a tensor divisor (PyTorch names it apart from the scalar one)."""
+    _profile_name = 'aten::fmod'
     node_name = 'FmodBackward1'
 
 
@@ -1028,6 +1035,7 @@ class Lerp(Primitive):
 
 
 class LerpTensor(Lerp):
+    _profile_name = 'aten::lerp'
     node_name = 'LerpBackward1'
 
 

@@ -35,6 +35,7 @@ def _rdtype(a):
 
 
 class FftC2C(Primitive):
+    _profile_name = 'aten::_fft_c2c'
     node_name = 'FftC2CBackward0'
 
     @staticmethod
@@ -52,6 +53,7 @@ class FftC2C(Primitive):
 
 
 class FftR2C(Primitive):
+    _profile_name = 'aten::_fft_r2c'
     node_name = 'FftR2CBackward0'
 
     @staticmethod
@@ -75,6 +77,7 @@ class FftR2C(Primitive):
 
 
 class FftC2R(Primitive):
+    _profile_name = 'aten::_fft_c2r'
     node_name = 'FftC2RBackward0'
 
     @staticmethod

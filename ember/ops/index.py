@@ -209,6 +209,7 @@ class SelectIndex(BasicIndex):
 
 
 class UnsqueezeIndex(BasicIndex):
+    _profile_name = 'aten::unsqueeze'
     node_name = 'UnsqueezeBackward0'
 
 
@@ -240,6 +241,7 @@ def _basic_node(basic, shape):
 
 
 class AdvancedIndex(_IndexBase):
+    _profile_name = 'aten::index'
     node_name = 'IndexBackward0'
 
 
@@ -755,6 +757,7 @@ class Scatter(Primitive):
 
 class ScatterValue(Scatter):
     """``scatter`` of a number (PyTorch names it apart from scattering a tensor)."""
+    _profile_name = 'aten::scatter'
     node_name = 'ScatterBackward1'
 
 
@@ -1139,6 +1142,7 @@ class MaskedFill(Primitive):
 
 class MaskedFillTensor(MaskedFill):
     """``masked_fill`` with a tensor value (PyTorch names it apart from the number value)."""
+    _profile_name = 'aten::masked_fill'
     node_name = 'MaskedFillBackward1'
 
 

@@ -307,6 +307,7 @@ def torch_svd(input, some=True, compute_uv=True, *, out=None):
 
 # ---------------------------------------------------------------------- eigh / eig
 class Eigh(Primitive):
+    _profile_name = 'aten::linalg_eigh'
     node_name = 'LinalgEighBackward0'
 
     @staticmethod

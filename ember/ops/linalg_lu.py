@@ -78,6 +78,7 @@ def _square_backward(L, U, gL, gU):
 
 
 class LuFactor(Primitive):
+    _profile_name = 'aten::linalg_lu_factor'
     node_name = 'LinalgLuFactorExBackward0'
 
     @staticmethod

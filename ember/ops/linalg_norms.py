@@ -253,6 +253,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
 
 class Pinv(Primitive):
     """The pseudo-inverse X of A, from its SVD (or eigendecomposition for Hermitian A)."""
+    _profile_name = 'aten::linalg_pinv'
     node_name = 'LinalgPinvBackward0'
 
     @staticmethod

@@ -53,6 +53,7 @@ def _substitute(xp, t, b, upper):
 
 
 class SolveTriangular(Primitive):
+    _profile_name = 'aten::linalg_solve_triangular'
     node_name = 'LinalgSolveTriangularBackward0'
     _promote = True
 
@@ -167,6 +168,7 @@ def _singular_solve(A):
 
 
 class Solve(Primitive):
+    _profile_name = 'aten::linalg_solve'
     node_name = 'LinalgSolveExBackward0'
     _promote = True
 

@@ -238,6 +238,7 @@ class _PiecewiseQuadratic(Primitive):
 
 
 class SmoothL1Loss(_PiecewiseQuadratic):
+    _profile_name = 'aten::smooth_l1_loss'
     node_name = 'SmoothL1LossBackward0'
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once (PyTorch's Huber rounds each)
 
@@ -624,6 +625,7 @@ class CrossEntropyProbs(Primitive):
     loss = -sum_c w[c] * t'[c] * log_softmax(x)[c] with t' = t * (1 - eps) + eps / C; both the
     input and the target get gradients.
     """
+    _profile_name = 'aten::cross_entropy_loss'
     node_name = 'NegBackward0'
 
     @staticmethod

@@ -253,6 +253,7 @@ def _default_float():
 
 
 class FrexpMantissa(Primitive):
+    _profile_name = 'aten::frexp'
     node_name = 'FrexpBackward0'
 
     @staticmethod

@@ -503,6 +503,8 @@ def _avg_divisor(xp, sizes, out, kernel, stride, padding, count_include_pad, div
 
 
 class AvgPool(Primitive):
+    # PyTorch's op of the input's dimensions (kernel is one size per pooled dimension)
+    _profile_name = staticmethod(lambda args: f'aten::avg_pool{len(args[1])}d')
     node_name = 'AvgPool2DBackward0'
     _opmath = ALWAYS  # sums then divides: half inputs run in float32, rounded once (as PyTorch)
 
@@ -733,6 +735,8 @@ def _averaging_matrix(size, out, dtype):
 
 
 class AdaptiveAvgPool(Primitive):
+    # the op inside PyTorch's aten::adaptive_avg_poolNd (whose event the functional records)
+    _profile_name = staticmethod(lambda args: f'aten::_adaptive_avg_pool{len(args[1])}d')
     node_name = 'AdaptiveAvgPool2DBackward0'
     _opmath = ALWAYS  # sums then divides: half inputs run in float32, rounded once (as PyTorch)
 
@@ -828,6 +832,7 @@ def adaptive_avg_pool1d(input, output_size):
 
 
 class AdaptiveMaxPool(Primitive):
+    _profile_name = staticmethod(lambda args: f'aten::adaptive_max_pool{len(args[1])}d')
     node_name = 'AdaptiveMaxPool2DBackward0'
 
     @staticmethod

@@ -111,6 +111,7 @@ def _sum_all(x):
 
 
 class SumDim(Sum):
+    _profile_name = 'aten::sum'
     node_name = 'SumBackward1'
 
 
@@ -254,6 +255,7 @@ class Mean(Primitive):
 
 
 class MeanDim(Mean):
+    _profile_name = 'aten::mean'
     node_name = 'MeanBackward1'
 
 
@@ -413,6 +415,7 @@ def _half_prod(x, dim, keepdim, low):
 
 
 class ProdDim(Prod):
+    _profile_name = 'aten::prod'
     node_name = 'ProdBackward1'
 
 
@@ -502,10 +505,12 @@ class _ExtremeAll(Primitive):
 
 
 class MaxAll(_ExtremeAll):
+    _profile_name = 'aten::max'
     node_name = 'MaxBackward1'
 
 
 class MinAll(_ExtremeAll):
+    _profile_name = 'aten::min'
     node_name = 'MinBackward1'
 
 
@@ -540,10 +545,12 @@ class _ExtremeDim(Primitive):
 
 
 class MaxDim(_ExtremeDim):
+    _profile_name = 'aten::max'
     node_name = 'MaxBackward0'
 
 
 class MinDim(_ExtremeDim):
+    _profile_name = 'aten::min'
     node_name = 'MinBackward0'
 
 
@@ -1136,6 +1143,7 @@ class StdMean(VarMean):
 
 # --------------------------------------------------------------------- norm
 class VectorNorm(Primitive):
+    _profile_name = 'aten::linalg_vector_norm'
     node_name = 'LinalgVectorNormBackward0'
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
@@ -1261,6 +1269,7 @@ def norm(input, p='fro', dim=None, keepdim=False, out=None, dtype=None):
 
 
 class LogSumExp(Primitive):
+    _profile_name = 'aten::logsumexp'
     node_name = 'LogsumexpBackward0'
 
     @staticmethod
@@ -1546,6 +1555,7 @@ def cummin(input, dim, *, out=None):
 
 
 class LogCumSumExp(Primitive):
+    _profile_name = 'aten::logcumsumexp'
     node_name = 'LogcumsumexpBackward0'
     _opmath = ALWAYS  # half inputs accumulate in float32, rounded once (as PyTorch's kernel)
 

@@ -82,6 +82,7 @@ def _view_array(x, shape):
 
 class UnsafeView(Primitive):
     """reshape that had to copy: the result is a new tensor, not a view."""
+    _profile_name = 'aten::_unsafe_view'
     node_name = 'UnsafeViewBackward0'
 
     @staticmethod

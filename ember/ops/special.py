@@ -190,6 +190,7 @@ def mvlgamma(input, p, *, out=None):
 
 
 class Zeta(Primitive):
+    _profile_name = 'aten::special_zeta'
     node_name = 'SpecialZetaBackward0'
     _promote = 'float'
 
@@ -428,6 +429,7 @@ def entr(input, *, out=None):
 
 class Xlog1py(Primitive):
     """input * log1p(other), 0 where input == 0 (unless other is NaN), as PyTorch."""
+    _profile_name = 'aten::special_xlog1py'
     node_name = 'SpecialXlog1PyBackward0'
     _promote = 'float'
 

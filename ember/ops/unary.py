@@ -174,6 +174,7 @@ class RoundDecimals(Primitive):
     """``round(input, decimals=d)`` as PyTorch computes it in the input's precision: ``rint(x * 10**d) / 10**d``,
     and for negative ``d`` ``rint(x / 10**-d) * 10**-d`` (dividing by 100 rounds differently from multiplying by
     0.01). Its own node, ``RoundBackward1``, with the zero gradient of every rounding."""
+    _profile_name = 'aten::round'
     node_name = 'RoundBackward1'
     _promote = False
     _opmath = ALWAYS

@@ -333,10 +333,12 @@ class UpsampleAntialiased(Primitive):
 
 
 class UpsampleBilinear2DAa(UpsampleAntialiased):
+    _profile_name = 'aten::_upsample_bilinear2d_aa'
     node_name = 'UpsampleBilinear2DAaBackward0'
 
 
 class UpsampleBicubic2DAa(UpsampleAntialiased):
+    _profile_name = 'aten::_upsample_bicubic2d_aa'
     node_name = 'UpsampleBicubic2DAaBackward0'
 
 

@@ -29,7 +29,13 @@ PYTORCH_INTERNALS = {'aten::empty', 'aten::empty_like', 'aten::empty_strided', '
 # first, aten::to): their top event alone is compared
 TOP_ONLY = {'cross_entropy', 'add_', 'mul_', 'clamp_',
             # the factories fill their arrays themselves (PyTorch's aten::zero_, aten::normal_... inside)
-            'zeros', 'randn', 'full', 'arange', 'zeros_like', 'rand_like'}
+            'zeros', 'randn', 'full', 'arange', 'zeros_like', 'rand_like',
+            # (PyTorch's reshapes and permutations inside these, ember's views)
+            'rfft', 'unfold', 'index_tensor'}
+# ops whose names ember's primitives gave otherwise (sum_dim, log1_p, avg_pool, ...): the top-level events are
+# compared (PyTorch's dtype conversions and helper ops inside them are its own)
+NAMES_ONLY = {'sum_dim', 'max_all', 'log1p', 'logsumexp', 'avg_pool2d', 'adaptive_max_pool2d', 'rsub', 'pow_scalar',
+              'clamp_min_tensor', 'remainder'}
 
 
 def _without_internals(tree):
@@ -57,6 +63,9 @@ def test_profile_tree_as_pytorchs(case, ember_trees):
     got = ember_trees[case]
     if case in TOP_ONLY:
         want, got = want[:1], got[:1]
+    if case in NAMES_ONLY:
+        want = [e for e in want if e[0] == 0]
+        got = [e for e in got if e[0] == 0]
     if case == 'optimizer':     # a training step: its optimizer's ranges (its kernels are ember's own)
         want = [e for e in want if e[1].startswith('Optimizer.')]
         got = [e for e in got if e[1].startswith('Optimizer.')]
