@@ -200,6 +200,7 @@ class _IndexBase(Primitive):
 
 class BasicIndex(_IndexBase):
     node_name = 'SliceBackward0'
+    _profile_name = 'aten::slice'     # (PyTorch records one per sliced dimension; ember's one view is one event)
     _view = True
 
 
@@ -215,6 +216,7 @@ class UnsqueezeIndex(BasicIndex):
 
 class AliasIndex(BasicIndex):
     node_name = 'AliasBackward0'
+    _profile_name = 'aten::alias'
 
 
 def _basic_node(basic, shape):
