@@ -13,15 +13,18 @@ The results are those of the closed forms in ``norm.py``:
     y  = (x - mean) * invstd * w + b
     gx = w * invstd * (g - mean(g) - xhat * mean(g * xhat)),   gw = sum(g * xhat),   gb = sum(g)
 
-NOTE: float32 results can differ from PyTorch's in the last bit or two. PyTorch's CPU kernel sums the
-inputs, and the float32 squares of ``x - mean``, in double, and writes ``y = x * alpha + beta`` (with
-``alpha = invstd * w``, ``beta = b - mean * alpha``) as fused multiply-adds. Reproducing that needs
-double temporaries and an emulated fused multiply-add for every element: measured 3.6x (32x64x32x32)
-to 38x (8x16x7x7) slower than these float32 passes, so ember keeps its own rounding
-(tests/nn/test_norm_bits.py checks that order against PyTorch's recorded bits, and ember to within
-a few ulps of them).
+float32 forwards take PyTorch's own order instead (``train_forward_bits``/``eval_forward_bits``): its
+CPU kernel sums each channel's inputs, and the float32 squares of ``x - mean``, one after another in
+double, and writes ``y = x * alpha + beta`` (``alpha = invstd * w``, ``beta = b - mean * alpha``) as
+fused multiply-adds. A channels-last copy makes each channel a column, whose double sum over the
+rows NumPy takes in row order; the fused steps are done in double (``_softmax_bits._fused``). That
+costs a few times these float32 passes, for PyTorch's bits.
 """
+import threading
+
 import numpy as np
+
+from ember.ops._softmax_bits import _fused
 
 _rowdot = getattr(np, 'vecdot', None) or (lambda a, b: np.einsum('ncs,ncs->nc', a, b))
 
@@ -78,3 +81,50 @@ def train_backward(x, g, weight, mean, invstd, need_x):
     buf -= (gb / count)[:, None]
     buf *= (invstd if weight is None else invstd * weight)[:, None]
     return buf.reshape(x.shape), gw, gb
+
+
+_F = np.float32
+# the last training forward's float32 sums of squares, for the running variance's update right after
+# it (PyTorch updates from that sum, which its biased variance has already rounded away)
+_last_var_sum = threading.local()
+
+
+def _per_channel_affine(x, alpha, beta):
+    shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+    return _fused(x, np.broadcast_to(alpha.reshape(shape), x.shape), np.broadcast_to(beta.reshape(shape), x.shape))
+
+
+def train_forward_bits(x, weight, bias, eps):
+    """float32 training batch norm in PyTorch's kernel's order: (y, mean, biased var, invstd)."""
+    n, c = x.shape[0], x.shape[1]
+    columns = np.ascontiguousarray(np.moveaxis(_rows(x), 1, 2)).reshape(-1, c)   # (N * S, C)
+    count = columns.shape[0]
+    mean = (np.add.reduce(columns, axis=0, dtype=np.float64) / count).astype(_F)
+    columns -= mean
+    np.square(columns, out=columns)
+    var_sum = np.add.reduce(columns, axis=0, dtype=np.float64).astype(_F)
+    var = var_sum / _F(count)
+    invstd = (1 / np.sqrt(var.astype(np.float64) + eps)).astype(_F)
+    alpha = invstd if weight is None else invstd * weight
+    beta = -mean * alpha if bias is None else _fused(-mean, alpha, bias)
+    y = _per_channel_affine(x, alpha, beta)
+    _last_var_sum.value = (var, var_sum)
+    return y, mean, var, invstd
+
+
+def running_var_update(var, running_var, momentum, count):
+    """PyTorch's float32 running-variance update, ``fma(m, var_sum / (n - 1), (1 - m) * running)``,
+    when ``var`` is the last training forward's; None otherwise."""
+    last = getattr(_last_var_sum, 'value', None)
+    if last is None or last[0] is not var or count < 2:
+        return None
+    m = _F(momentum)
+    return _fused(m, last[1] / _F(count - 1), _F(1 - momentum) * running_var)
+
+
+def eval_forward_bits(x, weight, bias, mean, var, eps):
+    """float32 eval batch norm in PyTorch's kernel's order (all float32 from the running statistics)."""
+    invstd = _F(1) / np.sqrt(var + _F(eps))
+    alpha = invstd if weight is None else invstd * weight
+    beta = -mean * alpha if bias is None else _fused(-mean, alpha, bias)
+    return _per_channel_affine(x, alpha, beta)

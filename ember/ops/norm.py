@@ -69,12 +69,15 @@ class NativeBatchNorm(Primitive):
         if training and low is not None and x.size:
             return _half_batch_norm_train(ctx, xp, x, weight, bias, eps, low, axes, shape)
         if training and _batch_norm_arrays.fits(x, weight, bias):
-            y, mean, var, invstd = _batch_norm_arrays.train_forward(x, weight, bias, eps)
+            bits = x.dtype == np.float32            # PyTorch's order and rounding: its bits
+            y, mean, var, invstd = (_batch_norm_arrays.train_forward_bits if bits else
+                                    _batch_norm_arrays.train_forward)(x, weight, bias, eps)
             ctx.stats = (mean.reshape(shape), invstd.reshape(shape))
             ctx.mark_non_differentiable(mean, var)
             return y, mean, var
         if not training and _batch_norm_arrays.fits(x, weight, bias, running_mean, running_var):
-            y = _batch_norm_arrays.eval_forward(x, weight, bias, running_mean, running_var, eps)
+            y = (_batch_norm_arrays.eval_forward_bits if x.dtype == np.float32 else
+                 _batch_norm_arrays.eval_forward)(x, weight, bias, running_mean, running_var, eps)
             ctx.stats = (running_mean.reshape(shape), (1.0 / xp.sqrt(running_var + eps)).reshape(shape))
             mean, var = running_mean.reshape(-1), running_var.reshape(-1)
             ctx.mark_non_differentiable(mean, var)
@@ -189,11 +192,29 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                 running_mean.copy_(running_mean.float() * (1 - momentum) + mean * momentum)
                 if running_var is not None:
                     running_var.copy_(running_var.float() * (1 - momentum) + unbiased * momentum)
+            elif _float32_running(running_mean, running_var, mean):
+                # PyTorch's float32 update: m * mean + (1 - m) * running, and the variance's from its
+                # float32 sum of squares, fused (its bits)
+                m = np.float32(momentum)
+                rm = running_mean._data
+                rm[...] = m * mean._data + np.float32(1 - momentum) * rm
+                rv = running_var._data
+                fresh = _batch_norm_arrays.running_var_update(var._data, rv, momentum, n)
+                rv[...] = fresh if fresh is not None else \
+                    np.float32(1 - momentum) * rv + m * unbiased._data.astype(np.float32)
+                running_mean._version_counter.value += 1
+                running_var._version_counter.value += 1
             else:
                 running_mean.mul_(1 - momentum).add_(mean.to(running_mean.dtype) * momentum)
                 if running_var is not None:
                     running_var.mul_(1 - momentum).add_(unbiased.to(running_var.dtype) * momentum)
     return y
+
+
+def _float32_running(running_mean, running_var, mean):
+    """Whether the running statistics update in place as PyTorch's float32 kernel rounds it."""
+    return all(t is not None and type(t._data) is np.ndarray and t._data.dtype == np.float32
+               and t._data.flags.c_contiguous for t in (running_mean, running_var, mean))
 
 
 # ------------------------------------------------------------------------------- layer norm
