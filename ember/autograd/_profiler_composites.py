@@ -39,6 +39,9 @@ _COMPOSITES = (
     + [('ember.fft', name, ('aten::fft_' + name,), None) for name in (
         'fft', 'ifft', 'rfft', 'irfft', 'fft2', 'ifft2', 'rfft2', 'irfft2', 'fftn', 'ifftn', 'rfftn', 'irfftn', 'hfft',
         'ihfft')]
+    # the random fills (what nn.init runs), which write their arrays directly
+    + [('Tensor', name, ('aten::' + name,), None) for name in (
+        'uniform_', 'normal_', 'bernoulli_', 'random_', 'exponential_', 'geometric_', 'log_normal_', 'cauchy_')]
     # the factories: ember fills their arrays directly (PyTorch's aten::empty and aten::fill_/normal_ inside
     # them are not shown)
     + [('ember', name, ('aten::' + name,), None) for name in (
