@@ -659,6 +659,11 @@ class Unsqueeze(Primitive):
         return g.squeeze(ctx.dim), None
 
 
+def _unsqueeze_array(x, dim):
+    """Unsqueeze's forward on a NumPy array."""
+    return np.expand_dims(x, dim)
+
+
 @op('ember', 'Tensor')
 def unsqueeze(input, dim=NOT_GIVEN, *, axis=NOT_GIVEN):
     """Inserts a dimension of size 1 at position ``dim``, as a view.
@@ -682,7 +687,9 @@ def unsqueeze(input, dim=NOT_GIVEN, *, axis=NOT_GIVEN):
     except AttributeError:      # not a tensor: PyTorch's argument error for the op called
         _argparse.refuse_from_stack()
         raise
-    return Unsqueeze.apply(input, wrap_dim(dim, nd + 1))
+    dim = wrap_dim(dim, nd + 1)
+    r = unrecorded_view(Unsqueeze, input, _unsqueeze_array, dim)
+    return Unsqueeze.apply(input, dim) if r is None else r
 
 
 class Permute(Primitive):
@@ -692,7 +699,7 @@ class Permute(Primitive):
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
-        return x.transpose(dims)
+        return _permute_array(x, dims)
 
     @staticmethod
     def backward(ctx, g):
@@ -749,7 +756,13 @@ def permute(input, *dims):
     wrapped = tuple(wrap_dim(d, input.ndim) for d in dims)
     if len(set(wrapped)) != len(wrapped):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return Permute.apply(input, wrapped)
+    r = unrecorded_view(Permute, input, _permute_array, wrapped)
+    return Permute.apply(input, wrapped) if r is None else r
+
+
+def _permute_array(x, dims):
+    """Permute's forward on a NumPy array."""
+    return x.transpose(dims)
 
 
 def _t_array(x):

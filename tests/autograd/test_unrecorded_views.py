@@ -1,4 +1,4 @@
-"""view, reshape, flatten, t, transpose and indexing with ints and slices skip ``Function.apply`` when
+"""view, reshape, flatten, t, transpose, permute, unsqueeze and indexing with ints and slices skip ``Function.apply`` when
 nothing is recorded (``function.unrecorded_view``): the views they make must be apply's (same memory,
 version counter, base, replay function, inference flag, live-view registration), and every other call
 (recorded, observed, a subclass, an error) must take apply as before."""
@@ -10,7 +10,7 @@ import pytest
 import ember
 from ember.autograd import _op_observers, function
 from ember.ops import index as index_ops
-from ember.ops.shape import T, Transpose, View
+from ember.ops.shape import Permute, T, Transpose, Unsqueeze, View
 
 
 def _x():
@@ -34,6 +34,9 @@ _CASES = {
                         lambda x: index_ops.BasicIndex.apply(x, ((0, slice(1, None), slice(None, 3)), None))),
     'transpose': (lambda x: x.transpose(0, -1), lambda x: Transpose.apply(x, 0, 2)),
     't': (lambda x: x[0].t(), lambda x: T.apply(index_ops.SelectIndex.apply(x, ((0,), None)))),
+    'permute': (lambda x: x.permute(2, 0, -2), lambda x: Permute.apply(x, (2, 0, 1))),
+    'unsqueeze': (lambda x: x.unsqueeze(-1), lambda x: Unsqueeze.apply(x, 3)),
+    'unsqueeze 1': (lambda x: ember.unsqueeze(x, 1), lambda x: Unsqueeze.apply(x, 1)),
 }
 
 
@@ -190,7 +193,7 @@ def test_unrecorded_calls_skip_apply(name, monkeypatch):
 
     def refuse(cls, *args, **kwargs):
         raise AssertionError(f'{cls.__name__}.apply called')
-    for cls in (View, Transpose, T, index_ops.SelectIndex, index_ops.BasicIndex):
+    for cls in (View, Transpose, T, Permute, Unsqueeze, index_ops.SelectIndex, index_ops.BasicIndex):
         monkeypatch.setattr(cls, 'apply', classmethod(refuse))
     assert fast(x).tolist() == expected
     x.requires_grad_()
