@@ -660,8 +660,10 @@ class Unsqueeze(Primitive):
 
 
 def _unsqueeze_array(x, dim):
-    """Unsqueeze's forward on a NumPy array."""
-    return np.expand_dims(x, dim)
+    """Unsqueeze's forward on a NumPy array: the reshape ``np.expand_dims`` makes, without its argument
+    handling (a few microseconds)."""
+    shape = x.shape
+    return x.reshape(shape[:dim] + (1,) + shape[dim:])
 
 
 @op('ember', 'Tensor')

@@ -199,3 +199,14 @@ def test_unrecorded_calls_skip_apply(name, monkeypatch):
     x.requires_grad_()
     with pytest.raises(AssertionError, match='apply called'):
         fast(x)
+
+
+@pytest.mark.parametrize('dim', [0, 1, 2, 3, -1])
+def test_unsqueeze_of_strided_views_has_apply_s_strides(dim):
+    base = ember.arange(120.).reshape(4, 5, 6)
+    for v in (base.transpose(0, 2), base[:, ::2], base[..., 1:4], base.expand(2, 4, 5, 6)[1], base[:, 0]):
+        if dim > v.ndim:
+            continue
+        got, expected = v.unsqueeze(dim), Unsqueeze.apply(v, dim % (v.ndim + 1))
+        assert got.shape == expected.shape and got.stride() == expected.stride()
+        assert got.tolist() == expected.tolist() and got._base is expected._base is not None
