@@ -151,3 +151,8 @@ def test_library_define_and_impl():
     assert x.grad.tolist() == [2., 2.]
     with pytest.raises(ValueError, match="unsupported dispatch key 'XLA'"):
         lib.impl('composite', lambda x: x, 'XLA')
+
+
+def test_a_custom_overload_names_its_packet():
+    overload = ember.ops.embertest.numpy_sin.default
+    assert overload._overloadpacket == overload.overloadpacket == ember.ops.embertest.numpy_sin

@@ -136,3 +136,18 @@ def test_load_state_dict_swaps_in_what_module_load_makes():
         assert m.bias.device.type == 'cpu' and m.bias.tolist() == source['bias'].tolist()
     finally:
         ember.__future__.set_swap_module_params_on_conversion(False)
+
+
+def test_a_mode_reads_the_overload_packet_by_either_spelling():
+    # flop counters key their tables by the packet and read PyTorch's private spelling
+    packets = []
+
+    class Packets(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            assert func._overloadpacket is func.overloadpacket
+            packets.append(func._overloadpacket)
+            return func(*args, **(kwargs or {}))
+
+    with Packets():
+        ember.ones(2).exp()
+    assert packets[1] == ember.ops.aten.exp and str(packets[1]) == 'aten.exp'

@@ -96,6 +96,8 @@ class OpOverload:
     def overloadpacket(self):
         return self._packet
 
+    _overloadpacket = overloadpacket    # (PyTorch's private spelling, which flop counters read)
+
     def name(self):
         return f'aten::{self._packet._name}' + ('' if self._overloadname == 'default' else f'.{self._overloadname}')
 

@@ -189,6 +189,13 @@ class OpOverload:
     def name(self):
         return self._op.qualname
 
+    @property
+    def overloadpacket(self):
+        """The operator's packet (``ember.ops.<namespace>.<name>``)."""
+        return OpOverloadPacket(self._op)
+
+    _overloadpacket = overloadpacket    # (PyTorch's private spelling, which flop counters read)
+
     def __repr__(self):
         return f"<OpOverload(op='{self._op.namespace}.{self._op.name}', overload='default')>"
 
