@@ -210,3 +210,31 @@ def test_is_compiling_while_captured_and_eager_on_recompile_keeps_the_cache():
         assert model(ember.zeros(3)).tolist() == [1.] * 3
         assert model(ember.zeros(4)).tolist() == [-1.] * 4
         assert model(ember.zeros(3)).tolist() == [1.] * 3
+
+
+@ember.library.custom_op("tut4_compile::numpy_sin_out", mutates_args={"out"}, device_types="cpu")
+def numpy_sin_out(x: ember.Tensor, out: ember.Tensor) -> None:
+    import numpy as np
+    np.sin(x.detach().numpy(), out=out.numpy())
+
+
+def _sin_through_the_operator(x):
+    out = ember.empty_like(x)
+    numpy_sin_out(x, out)     # (a global, as a user's module-level operator is)
+    return out
+
+
+def test_a_custom_operator_is_one_node_of_the_captured_graph():
+    # as PyTorch's compiler: the operator's body (NumPy writing into the buffer) is not traced; the graph
+    # calls the operator, and its generated code names it although it is no attribute of ember.library
+    graphs = []
+
+    def backend(gm, inputs):
+        graphs.append(gm)
+        return gm.forward
+    compiled = ember.compile(_sin_through_the_operator, backend=backend, fullgraph=True)
+    x = ember.randn(5)
+    ember.testing.assert_close(compiled(x), x.sin())
+    ember.testing.assert_close(compiled(x + 1), (x + 1).sin())
+    assert len(graphs) == 1
+    assert [n.target for n in graphs[0].graph.nodes if n.op == 'call_function'][-1] is numpy_sin_out

@@ -152,11 +152,13 @@ class CaptureTracer(Tracer):
         code names through its globals: recorded as one call each."""
         super()._patch_wrapped(patcher, fn)
         from ember.compiler import _ALLOWED_IN_GRAPH
+        from ember.library import CustomOpDef
         for space in {id(g): g for g in (getattr(fn, '__globals__', None),
                                           getattr(type(self.traced).__dict__.get('forward'), '__globals__', None))
                       if g is not None}.values():
             for name, value in list(space.items()):
-                if callable(value) and id(value) in _ALLOWED_IN_GRAPH:
+                # (a custom operator is opaque to the compiler, as in PyTorch: one node, its body not traced)
+                if callable(value) and (id(value) in _ALLOWED_IN_GRAPH or isinstance(value, CustomOpDef)):
                     patcher.set_item(space, name, _recorded_whole(self, value))
 
     def trace(self, root, concrete_args=None):
