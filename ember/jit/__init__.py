@@ -284,8 +284,30 @@ def trace_module(mod, inputs, optimize=None, check_trace=True, check_inputs=None
 
 
 def freeze(mod, preserved_attrs=None, optimize_numerics=True):
-    """Returns ``mod`` (freezing inlines a scripted module's attributes; eager modules need nothing)."""
-    return mod
+    """Freeze the scripted or traced module ``mod`` (in eval mode): a new :class:`RecursiveScriptModule` whose
+    ``forward`` has its submodules' methods inlined and its parameters and buffers folded into constants
+    (``CONSTANTS.c0`` in ``.code``). Attributes named in ``preserved_attrs`` (and methods named there) stay,
+    as do attributes the program assigns. ``optimize_numerics`` is accepted for PyTorch's signature: ember
+    runs no numerics-changing passes either way.
+
+    Example::
+
+        >>> scripted = ember.jit.script(ember.nn.Linear(2, 1).eval())
+        >>> frozen = ember.jit.freeze(scripted)
+        >>> len(list(frozen.parameters())), 'CONSTANTS.c0' in frozen.code
+        (0, True)
+    """
+    from ember.jit._freeze import freeze_module
+    from ember.jit._script_module import ScriptModule
+    warnings.warn("`ember.jit.freeze` is deprecated. Please use `ember.compile` instead.", DeprecationWarning,
+                  stacklevel=2)
+    if not isinstance(mod, ScriptModule):
+        raise RuntimeError("Freezing expects a ScriptModule as input. Please use ember.jit.script or ember.jit.trace "
+                           "to script your 'nn.Module'.")
+    if mod.training:
+        raise RuntimeError("Freezing is currently only implemented for modules in eval mode. Please call .eval() on "
+                           "your module before freezing.")
+    return freeze_module(mod, preserved_attrs)
 
 
 def optimize_for_inference(mod, other_methods=None):

@@ -100,10 +100,11 @@ class ClassCompiler:
         if not hasattr(m, name):
             raise fc.error(node, f"Module '{type(m).__name__}' has no attribute '{name}' ")
         value = getattr(m, name)
-        tp = type_of_value(value)
+        tp = 'Tensor' if isinstance(value, ember.Tensor) and not isinstance(value, nn.Parameter) else \
+            type_of_value(value)
         if value is None:
             return Expr('None', 'NoneType', None)
-        if tp is None or isinstance(value, ember.Tensor):
+        if tp is None:
             raise fc.error(node, f"Module '{type(m).__name__}' has no attribute '{name}' (its value, a "
                                  f"{type(value).__name__}, has no TorchScript type)")
         self.attributes.setdefault(name, tp)
@@ -355,6 +356,12 @@ def _build(unit, module, qualified, code_root, archive):
         sm.training = m.training
         values = {'_is_full_backward_hook': None}
         values.update({k: _attribute_value(m, k, cc) for k in cc.attributes})
+        # the module's other plain settings (numbers, strings, flags) read from Python as PyTorch's scripted
+        # module offers them (frozen with preserved_attrs, they stay)
+        for k, v in vars(m).items():
+            if not k.startswith('_') and k not in values and k != 'training' and \
+                    isinstance(v, (bool, int, float, str)) and k not in cc.constants:
+                object.__setattr__(sm, k, v)
         for k, v in values.items():
             object.__setattr__(sm, k, v)
             sm._script_attributes.add(k)

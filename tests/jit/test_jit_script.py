@@ -21,7 +21,8 @@ HERE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
 ORACLE = json.load(open(os.path.join(HERE, 'script_oracle.json')))
 pytestmark = [pytest.mark.filterwarnings('ignore:`ember.jit.script` is deprecated:DeprecationWarning'),
               pytest.mark.filterwarnings('ignore:`ember.jit.load` is deprecated:DeprecationWarning'),
-              pytest.mark.filterwarnings('ignore:`ember.jit.trace` is deprecated:DeprecationWarning')]
+              pytest.mark.filterwarnings('ignore:`ember.jit.trace` is deprecated:DeprecationWarning'),
+              pytest.mark.filterwarnings('ignore:`ember.jit.freeze` is deprecated:DeprecationWarning')]
 
 
 @pytest.fixture(scope='module')
@@ -121,7 +122,7 @@ def test_function_calling_a_helper_saved_gives_what_pytorch_computes(tmp_path):
     _close(_arrays(ember.jit.load(tmp_path / 'f.pt')(x, None, 3)), ORACLE['outputs']['combine'])
 
 
-MODULES = sorted(set(ORACLE['outputs']) - set(FUNCTIONS))
+MODULES = sorted(n for n in set(ORACLE['outputs']) - set(FUNCTIONS) if not n.startswith('freeze.'))
 # programs whose .code ember writes exactly as PyTorch prints it (the others differ in names: see _operators)
 EXACT = ('raises', 'resnet18', 'mobilenet_v2', 'mobilenet_v3_small', 'shufflenet_v2_x0_5', 'Net.conv1', 'Net.fc1')
 
@@ -189,7 +190,7 @@ def test_batch_norm_in_training_updates_the_shared_running_statistics():
         scripted(ember.ones(2, 3))
 
 
-@pytest.mark.parametrize('name', sorted(n for n in ORACLE['errors'] if not n.startswith('call.')))
+@pytest.mark.parametrize('name', sorted(n for n in ORACLE['errors'] if not n.startswith(('call.', 'freeze.'))))
 def test_refused_python_raises_pytorchs_error(name):
     refused = dict(REFUSED_FUNCTIONS, **scripted_models.refused_modules(ember))
     kind, text = ORACLE['errors'][name]
@@ -241,6 +242,47 @@ def test_interpolate_forms_torchscript_lacks_are_refused():
         ember.jit.script(int_scale)
     with pytest.raises(RuntimeError, match="mode must be a constant 'nearest'"):
         ember.jit.script(nearest_exact)
+
+
+@pytest.mark.parametrize('name', sorted(n[7:] for n in ORACLE['outputs'] if n.startswith('freeze.')))
+def test_frozen_module_folds_its_state_and_its_archive_gives_what_pytorch_computes(models, name):
+    scripted = ember.jit.script(models[name])
+    with pytest.warns(DeprecationWarning, match='`ember.jit.freeze` is deprecated'):
+        frozen = ember.jit.freeze(scripted)
+    # one class: submodules inlined, parameters and buffers folded into the program's constants
+    assert type(frozen) is ember.jit.RecursiveScriptModule and frozen.original_name == scripted.original_name
+    assert not list(frozen.parameters()) and not list(frozen.buffers()) and not frozen._modules
+    assert 'CONSTANTS.c0' in frozen.code and '.forward(' not in frozen.code
+    x = ember.tensor(example_input(name))
+    _close(_arrays(frozen(x)), _arrays(scripted(x)))
+    buf = io.BytesIO()
+    ember.jit.save(frozen, buf)
+    _close(_arrays(ember.jit.load(io.BytesIO(buf.getvalue()))(x)), ORACLE['outputs'][f'freeze.{name}'])
+
+
+def test_freeze_refuses_eager_and_training_modules_with_pytorchs_errors(models):
+    for case, module in (('eager', models['Net']), ('training', ember.jit.script(cases(ember)['Net'].train()))):
+        kind, text = ORACLE['errors'][f'freeze.{case}']
+        with pytest.raises(RuntimeError) as info:
+            ember.jit.freeze(module)
+        assert str(info.value) == text.replace('torch.jit', 'ember.jit')
+
+
+def test_freeze_keeps_preserved_and_assigned_attributes():
+    class Counter(ember.nn.Module):       # PyTorch's freezing example
+        def __init__(self):
+            super().__init__()
+            self.modified_tensor = ember.tensor(10.)
+            self.version = 1
+
+        def forward(self, input):
+            self.modified_tensor += 1
+            return input + self.modified_tensor
+    frozen = ember.jit.freeze(ember.jit.script(Counter().eval()), preserved_attrs=['version'])
+    assert frozen.version == 1
+    frozen.version = 2
+    assert frozen(ember.tensor(1)).item() == 12 and frozen(ember.tensor(1)).item() == 13
+    assert 'self.modified_tensor' in frozen.code       # assigned by the program: an attribute still
 
 
 class _Helpers(ember.nn.Module):
