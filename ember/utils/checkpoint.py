@@ -385,9 +385,12 @@ class _SaveInputs(Function):
     saved-tensor hooks see them); its output is a placeholder no backward reaches."""
 
     @staticmethod
-    def forward(ctx, placeholder, *inputs):
-        ctx.save_for_backward(*inputs)
+    def forward(placeholder, *inputs):
         return placeholder.new_empty(0)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):     # (the form function transforms take: ember.func.grad works)
+        ctx.save_for_backward(*inputs[1:])
 
     @staticmethod
     def backward(ctx, *grads):
@@ -410,11 +413,17 @@ class _Frame:
         self.recompute_context, self.early_stop = recompute_context, early_stop
         self.saved_meta = [] if determinism_check == 'default' else None
         self.count = 0
+        # per saved tensor, its place in the first run's graph (a leaf itself, or its node and output number):
+        # a recomputed value is handed back there, so a gradient computed with create_graph=True differentiates
+        # through it again (PyTorch's unpacked saved tensors keep their history too)
+        self.history = []
         self.recomputed = {}    # backward run (or GraphExecGroup) -> the recomputed saved tensors
 
     def pack(self, t):
         if self.saved_meta is not None:
             self.saved_meta.append(_metadata(t))
+        self.history.append(t if t._grad_fn is None and t._requires_grad else
+                            (t._grad_fn, t._output_nr) if t._grad_fn is not None else None)
         self.count += 1
         return self, self.count - 1
 
@@ -427,7 +436,12 @@ class _Frame:
             saved = self.recomputed[key] = self._recompute()
             if group is None and key[1] != -1:      # freed when the backward run ends
                 queue_callback(lambda: self.recomputed.pop(key, None))
-        return saved[index]
+        value, place = saved[index], self.history[index]
+        if isinstance(place, Tensor):       # a leaf (an input, a parameter): the same values, itself
+            return place
+        if place is not None:
+            return Tensor._make(value._data, value._device, True, place[0], place[1])
+        return value
 
     def _recompute(self):
         # NOTE: whether an input needs a gradient is the forward's to say: a saved-tensor unpack hook may

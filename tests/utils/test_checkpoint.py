@@ -233,3 +233,20 @@ def test_nested_checkpoints_and_gradients_to_parameters():
     lin2(lin1(x).sigmoid()).tanh().exp().sum().backward()
     for g, e in zip(got, [x.grad, lin1.weight.grad, lin2.weight.grad]):
         np.testing.assert_allclose(g.numpy(), e.numpy(), rtol=1e-6, atol=1e-7)
+
+
+def test_double_backward_through_the_recomputed_activations():
+    # PyTorch's unpacked saved tensors keep their place in the graph: a gradient taken with create_graph=True
+    # differentiates through them again (gradgradcheck passes on PyTorch 2.13 too)
+    def f(t):
+        return (t.sin() * t.exp()).sum()
+    x = ember.randn(5, dtype=ember.float64, requires_grad=True)
+    g, = ember.autograd.grad(checkpoint(f, x, use_reentrant=False), x, create_graph=True)
+    gg, = ember.autograd.grad(g.sum(), x)
+    plain = x.detach().requires_grad_()
+    g2, = ember.autograd.grad(f(plain), plain, create_graph=True)
+    gg2, = ember.autograd.grad(g2.sum(), plain)
+    np.testing.assert_allclose(g.detach().numpy(), g2.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(gg.numpy(), gg2.numpy(), rtol=1e-12)
+    lin = nn.Linear(5, 3, dtype=ember.float64)
+    assert ember.autograd.gradgradcheck(lambda t: checkpoint(lambda u: lin(u).tanh(), t, use_reentrant=False), (x,))
