@@ -98,3 +98,16 @@ def test_graph_break_message_is_in_the_reason_and_eager_code_ignores_it():
     assert f(ember.zeros(1)).tolist() == [1.0]
     with pytest.raises(dynamo.exc.Unsupported, match='graph_break'):
         ember.compile(f, fullgraph=True)(ember.zeros(1))
+
+
+def test_a_running_profiler_makes_the_call_run_eagerly():
+    import cProfile
+    programs, _ = define(ember)
+    fn, inputs = programs['prints']
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        out = ember.compile(fn, backend='eager')(*inputs)
+    finally:
+        profiler.disable()
+    assert ember.allclose(out, fn(*inputs))

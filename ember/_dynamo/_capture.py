@@ -110,6 +110,8 @@ def _print_breaks_graph(on_print=None):
     own code, print as ever."""
     printer = builtins.print
     previous = sys.getprofile()
+    if previous is not None:        # a profiler holds the hook (cProfile's cannot be handed back): run eagerly
+        raise _CannotCapture('Unsupported: a profiler is active (sys.setprofile), which ember needs to see print')
 
     def watch(frame, event, arg):
         if event == 'c_call' and arg is printer and not _in_ember(frame.f_code.co_filename):

@@ -296,11 +296,13 @@ class StoreNames:
 
     def __enter__(self):
         self.previous = sys.gettrace()
-        sys.settrace(self.on_call)
+        if self.previous is None:       # a debugger or coverage tracer keeps its hook: nodes keep their own names
+            sys.settrace(self.on_call)
         return self
 
     def __exit__(self, *exc):
-        sys.settrace(self.previous)
+        if self.previous is None:
+            sys.settrace(None)
 
     def on_call(self, frame, event, arg):
         filename = os.path.abspath(frame.f_code.co_filename)
