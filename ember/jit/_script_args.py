@@ -59,14 +59,15 @@ def _cast_error(tp, value):
 def check_call(name, signature, args, kwargs, self_type=None):
     """Raises PyTorch's RuntimeError when ``args``/``kwargs`` do not fit ``signature``."""
     params = signature.params
-    shown = declaration(name, signature, self_type)
     offset = 1 if self_type else 0
     if len(args) > len(params):
+        shown = declaration(name, signature, self_type)
         raise RuntimeError(f"{name}() expected at most {len(params) + offset} argument(s) but received "
                            f"{len(args) + offset} argument(s). Declaration: {shown}")
-    names = {n for n, _, _ in params}
+    names = {n for n, _, _ in params} if kwargs else ()
     for key in kwargs:
         if key not in names:
+            shown = declaration(name, signature, self_type)
             raise RuntimeError(f"Unknown keyword argument '{key}' for operator '{name}'. Schema: {shown}")
     for position, (pname, tp, default) in enumerate(params):
         if position < len(args):
@@ -74,12 +75,14 @@ def check_call(name, signature, args, kwargs, self_type=None):
         elif pname in kwargs:
             value = kwargs[pname]
         elif default is None:
+            shown = declaration(name, signature, self_type)
             raise RuntimeError(f"{name}() is missing value for argument '{pname}'. Declaration: {shown}")
         else:
             continue
         why = _cast_error(tp, value)
         if why is None:
             continue
+        shown = declaration(name, signature, self_type)
         inferred = pname in signature.inferred
         lines = [f"{name}() Expected a value of type '{tp}{' (inferred)' if inferred else ''}' for argument "
                  f"'{pname}' but instead found type '{type(value).__name__}'."]
