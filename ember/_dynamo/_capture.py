@@ -413,7 +413,8 @@ class CompiledCallable:
         backend's results for this guard key, by graph code and input signature."""
         from ember import Tensor
         from ember._dynamo._segments import SegmentedRun
-        run = SegmentedRun(self, arguments, graphs, on_break=self._record_break if first else None)
+        run = SegmentedRun(self, arguments, graphs, on_break=self._record_break if first else None,
+                           name_stores=first)
         try:
             out = run(self.fn, {n: v for n, v in arguments.items() if not isinstance(v, Tensor)})
         except Exception as err:
@@ -423,15 +424,12 @@ class CompiledCallable:
             return self._eager(_reason(err), args, kwargs, record=first)
         return out
 
-    def compile_graph(self, graphs, root, graph, values):
+    def compile_graph(self, graphs, key, root, graph, values):
         """The backend's callable for one graph of a call split by graph breaks (called once per
-        distinct graph code and input signature)."""
-        from ember import Tensor
+        distinct graph ``key``: what it computes and its input signature)."""
         from ember.fx.graph_module import GraphModule
-        gm = GraphModule(root, graph, 'GraphModule')
-        key = (gm.code, tuple((v.dtype, tuple(v.shape), str(v.device), v.requires_grad) if isinstance(v, Tensor)
-                              else (type(v), repr(v)) for v in values))
         if key not in graphs:
+            gm = GraphModule(root, graph, 'GraphModule')
             try:
                 graphs[key] = self.backend(gm, list(values))
             except Exception as err:

@@ -102,10 +102,11 @@ class SegmentedRun:
     """One call of ``compiled`` (a ``CompiledCallable``) run graph by graph; ``breaks`` lists the
     reasons of the breaks it met, ``graphs`` the graphs it ran."""
 
-    def __init__(self, compiled, arguments, graphs, on_break=None):
+    def __init__(self, compiled, arguments, graphs, on_break=None, name_stores=True):
         self.compiled = compiled
         self.cache = graphs
         self.on_break = on_break        # called with (reason, logged reason) at each break
+        self.name_stores = name_stores  # watch variable stores to name nodes (new graphs are expected)
         self.arguments = arguments
         self.actual = {}            # node -> the real value the backend's graph gave it
         self.breaks = []
@@ -118,7 +119,7 @@ class SegmentedRun:
         from ember.fx._symbolic_trace import _is_from_ember_nn
         root_name = 'fn' if isinstance(fn, Module) and _is_from_ember_nn(fn) else 'self'
         self.tracer = SegmentTracer(self, self.arguments, root_name)
-        with _print_breaks_graph(on_print=self._on_print), StoreNames() as names:
+        with _print_breaks_graph(on_print=self._on_print), StoreNames(self.name_stores) as names:
             self.names = names
             self.hints = names.hints
             graph = self.tracer.trace(fn, constants or None)
@@ -200,9 +201,11 @@ class SegmentedRun:
         graph.eliminate_dead_code()
         tensors = [n.meta['arg'] for n in graph.nodes if n.op == 'placeholder' and 'arg' in n.meta]
         sources = _name_inputs(graph, tensors, list(self.arguments), self.tracer.root_name)
-        name_nodes(graph, self.hints)
         values = [self._source_value(where, name) for where, name in sources]
-        compiled = self.compiled.compile_graph(self.cache, self.tracer.root, graph, values)
+        key = (_structure(graph), _signature(values))
+        if key not in self.cache:       # a new graph: named for its code (a known one runs without codegen)
+            name_nodes(graph, self.hints)
+        compiled = self.compiled.compile_graph(self.cache, key, self.tracer.root, graph, values)
         self.graphs.append(compiled)
         return compiled(*values)
 
@@ -212,6 +215,42 @@ class SegmentedRun:
         if where == 'state':
             return lookup_state(self.tracer.traced, name)
         return self.arguments[name]
+
+
+def _structure(graph):
+    """What a graph computes, independent of its nodes' names: a later call's graph finds the
+    backend's callable by it without generating code."""
+    index = {}
+    items = []
+    for i, node in enumerate(graph.nodes):
+        index[node] = i
+        if node.op == 'placeholder':
+            where, name = node.meta['input']
+            items.append(('placeholder', where, None if where == 'carried' else name))
+        else:
+            items.append((node.op, node.target, _frozen(node.args, index), _frozen(node.kwargs, index)))
+    return tuple(items)
+
+
+def _frozen(value, index):
+    from ember.fx.node import Node
+    if isinstance(value, Node):
+        return ('node', index[value])
+    if isinstance(value, (tuple, list)):
+        return (type(value).__name__,) + tuple(_frozen(v, index) for v in value)
+    if isinstance(value, dict):
+        return ('dict',) + tuple((k, _frozen(v, index)) for k, v in value.items())
+    try:
+        hash(value)
+    except TypeError:
+        return (type(value).__name__, repr(value))
+    return (type(value).__name__, value)
+
+
+def _signature(values):
+    from ember import Tensor
+    return tuple((v.dtype, tuple(v.shape), str(v.device), v.requires_grad) if isinstance(v, Tensor)
+                 else (type(v), repr(v)) for v in values)
 
 
 def _position(graph):

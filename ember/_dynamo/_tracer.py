@@ -289,19 +289,22 @@ class StoreNames:
     user's code (or a module's forward) stores in a local variable, the first variable's name:
     ``name_nodes`` then names the nodes as PyTorch's compiler does (``h = a + b`` makes ``h``)."""
 
-    def __init__(self):
+    def __init__(self, watch=True):
+        self.watch = watch
         self.hints = {}
         self.seen = {}
         self.paused = False          # while a graph break runs the backend's graph: not the traced code
 
     def __enter__(self):
         self.previous = sys.gettrace()
-        if self.previous is None:       # a debugger or coverage tracer keeps its hook: nodes keep their own names
+        # a debugger or coverage tracer keeps its hook: nodes keep their own names
+        self.installed = self.watch and self.previous is None
+        if self.installed:
             sys.settrace(self.on_call)
         return self
 
     def __exit__(self, *exc):
-        if self.previous is None:
+        if self.installed:
             sys.settrace(None)
 
     def on_call(self, frame, event, arg):
