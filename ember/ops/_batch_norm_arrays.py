@@ -91,7 +91,7 @@ _last_var_sum = threading.local()
 
 def _per_channel_affine(x, alpha, beta):
     shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
-    return _fused(x, np.broadcast_to(alpha.reshape(shape), x.shape), np.broadcast_to(beta.reshape(shape), x.shape))
+    return _fused(x, alpha.reshape(shape), beta.reshape(shape))
 
 
 def train_forward_bits(x, weight, bias, eps):

@@ -20,6 +20,8 @@ positions that are not a whole vector take it).
 """
 import ctypes
 
+import sys
+
 import numpy as np
 
 from ember._random.exact import fma32
@@ -39,33 +41,51 @@ _POLY = tuple(np.float32(c) for c in (
 _CHUNK = 1 << 14         # values per pass of the exp: its double temporaries stay in cache
 _F32_LOW_BITS = np.uint64(0x1FFFFFFF)           # a double's bits below float32's precision
 _F32_HALF_ULP = np.uint64(0x10000000)           # ... exactly half a float32 unit there
+_F32_LOW_BITS32 = np.uint32(0x1FFFFFFF)          # the same, in the double's low 32-bit word
+_F32_HALF_ULP32 = np.uint32(0x10000000)
 _TINY = np.float32(2.0 ** -100)                 # below this an input may meet float32's subnormals
 
 
 def _fused(a, b, c):
-    """``a * b + c`` rounded once to float32 (float32 operands, arrays or scalars), done in double:
-    the product is exact there, so the double sum's rounding is the only one before float32's, and
-    rounding twice gives the fused result unless the double lands exactly on a float32 midpoint.
-    There the double sum's own error (two-sum) says which way the exact value lies, and a nudge of
-    one double toward it rounds as the exact value does (results in float32's normal range)."""
-    r = np.multiply(a, b, dtype=np.float64)
-    r += c
+    """``a * b + c`` rounded once to float32 (float32 operands, arrays or scalars, broadcasting), done in
+    double: the product is exact there, so the double sum's rounding is the only one before float32's, and
+    rounding twice gives the fused result unless the double lands exactly on a float32 midpoint. There the
+    double sum's own error (two-sum) says which way the exact value lies, and a nudge of one double toward
+    it rounds as the exact value does (results in float32's normal range)."""
+    shape = np.broadcast_shapes(np.shape(a), np.shape(b), np.shape(c))
+    # one contiguous conversion to double, then double arithmetic: NumPy's mixed float32-by-double loops
+    # (and broadcast views) go through casting buffers several times slower
+    big = a if np.shape(a) == shape else (b if np.shape(b) == shape else None)
+    if isinstance(big, np.ndarray):
+        r = big.astype(np.float64)
+        np.multiply(r, _as_double(b if big is a else a), out=r)
+    else:
+        r = np.multiply(a, b, dtype=np.float64)
+    np.add(r, _as_double(c), out=r)
     out = r.astype(np.float32)
-    mid = (r.view(np.uint64) & _F32_LOW_BITS) == _F32_HALF_ULP
+    if r.flags.c_contiguous and sys.byteorder == 'little':     # the low 32-bit words hold those bits
+        low = r.reshape(-1).view(np.uint32)[0::2]
+        mid = (np.bitwise_and(low, _F32_LOW_BITS32) == _F32_HALF_ULP32).reshape(shape)
+    else:
+        mid = (r.view(np.uint64) & _F32_LOW_BITS) == _F32_HALF_ULP
     if mid.any():
-        idx = np.flatnonzero(mid)
-        p = _picked(a, r.shape, idx) * _picked(b, r.shape, idx)      # exact
-        total = r.reshape(-1)[idx]
+        idx = np.nonzero(mid)
+        p = _picked(a, shape, idx) * _picked(b, shape, idx)      # exact
+        total = r[idx]
         back = total - p
-        err = (p - (total - back)) + (_picked(c, r.shape, idx) - back)
+        err = (p - (total - back)) + (_picked(c, shape, idx) - back)
         toward = np.where(err == 0, total, np.copysign(np.inf, err))   # an exact midpoint stays
-        out.reshape(-1)[idx] = np.nextafter(total, toward).astype(np.float32)
+        out[idx] = np.nextafter(total, toward).astype(np.float32)
     return out
 
 
+def _as_double(v):
+    return v.astype(np.float64) if isinstance(v, np.ndarray) else np.float64(v)
+
+
 def _picked(v, shape, idx):
-    """Flat elements ``idx`` of ``v`` broadcast to ``shape``, as doubles."""
-    return np.float64(v) if np.ndim(v) == 0 else np.broadcast_to(v, shape).reshape(-1)[idx].astype(np.float64)
+    """Elements ``idx`` (an index tuple) of ``v`` broadcast to ``shape``, as doubles."""
+    return np.float64(v) if np.ndim(v) == 0 else np.broadcast_to(v, shape)[idx].astype(np.float64)
 
 
 def _exact_fma(a, b, c):
