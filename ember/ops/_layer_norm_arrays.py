@@ -20,6 +20,7 @@ import math
 
 import numpy as np
 
+from ember.numerics import ENABLED as _PYTORCH_BITS
 from ember.ops import _layer_norm_bits
 from ember.ops._rows import column_sums, row_sums
 
@@ -37,7 +38,7 @@ def forward(x, weight, bias, k, eps, keep_xhat):
     the statistics are 1-D, one per row."""
     n = math.prod(x.shape[x.ndim - k:])
     rows = x.reshape(-1, n)         # (a copy when x's layout allows no such view)
-    if x.dtype == np.float32 and (weight is not None or bias is None):
+    if x.dtype == np.float32 and (weight is not None or bias is None) and _PYTORCH_BITS[0]:
         # PyTorch's kernel's own Welford order and rounding: its bits (``_layer_norm_bits``)
         y, mean, invstd, xhat = _layer_norm_bits.forward(
             np.ascontiguousarray(rows), None if weight is None else weight.reshape(-1),

@@ -20,6 +20,7 @@ from ember._threads import get_num_threads, intra_op_threads
 from ember.ops._half import is_half_array
 from ember.ops.inplace import write_out
 from ember import _user_warnings
+from ember.numerics import ENABLED as _PYTORCH_BITS
 
 
 _BITS = {2: np.int16, 4: np.int32, 8: np.int64}
@@ -212,7 +213,7 @@ def _exact_float32(ctx, x):
     """Whether a softmax forward computes PyTorch's float32 bits (``ember.ops._softmax_bits``): a
     non-empty float32 NumPy array of at least one dim, given as float32 (not a half type run in it),
     outside ``_approximate_softmax``."""
-    return (type(x) is np.ndarray and x.dtype == np.float32 and x.ndim and x.size
+    return (type(x) is np.ndarray and x.dtype == np.float32 and x.ndim and x.size and _PYTORCH_BITS[0]
             and getattr(ctx, '_opmath_dtype', None) is None and not getattr(_approximate, 'on', False))
 
 
@@ -800,7 +801,7 @@ class Gelu(Primitive):
             # Phi(x) is kept for the first backward, which then needs no erf of its own (unless
             # saved-tensor hooks are in use: they decide what a graph keeps)
             keep = ctx.needs_input_grad[0] and not _saved_hooks._pack_stack
-            if x.dtype == np.float32:
+            if x.dtype == np.float32 and _PYTORCH_BITS[0]:
                 # PyTorch's own float32 bits (its kernels' polynomials, step by step)
                 out = _gelu_f32.gelu(x, get_num_threads, keep_cdf=keep)
             else:
@@ -820,7 +821,7 @@ class Gelu(Primitive):
             xd, gd = x._data, g._data
             if type(xd) is np.ndarray and xd.dtype in _GELU_KERNEL_DTYPES and gd.dtype == xd.dtype \
                     and gd.shape == xd.shape:
-                if cdf is None and xd.dtype == np.float32:
+                if cdf is None and xd.dtype == np.float32 and _PYTORCH_BITS[0]:
                     cdf = _gelu_f32.onednn_gelu(xd, keep_cdf=True)[1]   # the forward's Phi(x), as it keeps it
                 return Tensor._make(_gelu.gelu_backward(gd, xd, cdf), x._device), None
         if ctx.approximate == 'tanh':

@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from ember import _dtype
+from ember.numerics import ENABLED as _PYTORCH_BITS
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
@@ -474,7 +475,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 def _softmax_parts(xp, x, exact=True):
     """Shifted logits, exp, and log-sum-exp along axis 1 (the max shift keeps exp finite). For a
     float32 NumPy ``x`` (``exact``: it was given as float32) these are PyTorch's log_softmax bits."""
-    if exact and type(x) is np.ndarray and x.dtype == np.float32 and x.size:
+    if exact and type(x) is np.ndarray and x.dtype == np.float32 and x.size and _PYTORCH_BITS[0]:
         return _softmax_bits.log_softmax_parts(x, 1)
     shifted = x - x.max(axis=1, keepdims=True)
     e = xp.exp(shifted)

@@ -21,6 +21,7 @@ from ember.autograd._opmath import ALWAYS
 from ember.ops import _argparse, _batch_norm_arrays, _layer_norm_arrays
 from ember.ops._registry import op
 from ember.ops._util import python_reads
+from ember.numerics import ENABLED as _PYTORCH_BITS
 
 __all__ = ['batch_norm', 'layer_norm', 'group_norm', 'instance_norm', 'local_response_norm']
 
@@ -69,14 +70,14 @@ class NativeBatchNorm(Primitive):
         if training and low is not None and x.size:
             return _half_batch_norm_train(ctx, xp, x, weight, bias, eps, low, axes, shape)
         if training and _batch_norm_arrays.fits(x, weight, bias):
-            bits = x.dtype == np.float32            # PyTorch's order and rounding: its bits
+            bits = x.dtype == np.float32 and _PYTORCH_BITS[0]     # PyTorch's order and rounding: its bits
             y, mean, var, invstd = (_batch_norm_arrays.train_forward_bits if bits else
                                     _batch_norm_arrays.train_forward)(x, weight, bias, eps)
             ctx.stats = (mean.reshape(shape), invstd.reshape(shape))
             ctx.mark_non_differentiable(mean, var)
             return y, mean, var
         if not training and _batch_norm_arrays.fits(x, weight, bias, running_mean, running_var):
-            y = (_batch_norm_arrays.eval_forward_bits if x.dtype == np.float32 else
+            y = (_batch_norm_arrays.eval_forward_bits if x.dtype == np.float32 and _PYTORCH_BITS[0] else
                  _batch_norm_arrays.eval_forward)(x, weight, bias, running_mean, running_var, eps)
             ctx.stats = (running_mean.reshape(shape), (1.0 / xp.sqrt(running_var + eps)).reshape(shape))
             mean, var = running_mean.reshape(-1), running_var.reshape(-1)
