@@ -1,14 +1,21 @@
 """Functional collectives (PyTorch's ``torch.distributed._functional_collectives``): each returns a new
 tensor instead of writing in place, and names its group by a process group, a 1-D device mesh, a
 ``(mesh, dim)`` pair or the list of its ranks. They are the operators ``ember.ops.c10d_functional.*``
-(what ``CommDebugMode`` counts DTensor's communication as). ember completes them before returning, so
-``wait_tensor`` has nothing left to wait for."""
+(what ``CommDebugMode`` counts DTensor's communication as). As in PyTorch, the results are
+``AsyncCollectiveTensor``s and the operators are differentiable (all-reduce and reduce-scatter for 'sum').
+ember completes them before returning, so ``wait_tensor`` has nothing left to wait for. DTensor's layout
+changes use the plain-result forms (``_all_reduce``, ...)."""
+import warnings
+
 import ember
 from ember.distributed import _comm_count
+from ember.distributed._async_tensor import AsyncCollectiveTensor, _wrap
 from ember.library import Library
 
-__all__ = ['all_reduce', 'all_gather_tensor', 'reduce_scatter_tensor', 'all_to_all_single', 'broadcast',
-           'wait_tensor']
+__all__ = ['AsyncCollectiveTensor', 'all_reduce', 'all_reduce_coalesced', 'all_gather_single',
+           'all_gather_single_autograd', 'all_gather_tensor', 'all_gather_tensor_autograd', 'reduce_scatter_single',
+           'reduce_scatter_single_autograd', 'reduce_scatter_tensor', 'reduce_scatter_tensor_autograd',
+           'all_to_all_single', 'all_to_all_single_autograd', 'broadcast', 'wait_tensor']
 
 _REDUCE_OPS = {'sum': 'SUM', 'avg': 'AVG', 'product': 'PRODUCT', 'min': 'MIN', 'max': 'MAX', 'band': 'BAND',
                'bor': 'BOR', 'bxor': 'BXOR'}
@@ -118,14 +125,49 @@ def _op(name):
     return getattr(ember.ops.c10d_functional, name)
 
 
-def all_reduce(self, reduceOp, group, tag=''):
-    """The reduction (``reduceOp``: 'sum', 'avg', 'max', ...) of ``self`` over ``group``, as a new tensor."""
+# ------------------------------------------------------------------ autograd of the operators (PyTorch's rules)
+def _setup(ctx, inputs, output):
+    ctx.inputs = inputs[1:]
+
+
+def _all_reduce_backward(ctx, grad):
+    op, tag, ranks, size = ctx.inputs
+    if op.lower() != 'sum':
+        raise RuntimeError(f"all_reduce backward only supports 'sum' reduction, got '{op.lower()}'")
+    return _op('all_reduce')(grad.contiguous(), 'sum', tag, ranks, size), None, None, None, None
+
+
+def _all_gather_backward(ctx, grad):
+    tag, ranks, size = ctx.inputs
+    return _op('reduce_scatter_tensor')(grad.contiguous(), 'sum', tag, ranks, size), None, None, None
+
+
+def _reduce_scatter_backward(ctx, grad):
+    op, tag, ranks, size = ctx.inputs
+    if op.lower() != 'sum':
+        raise RuntimeError(f"reduce_scatter_tensor backward only supports 'sum' reduction, got '{op.lower()}'")
+    return _op('all_gather_into_tensor')(grad.contiguous(), tag, ranks, size), None, None, None, None
+
+
+def _all_to_all_backward(ctx, grad):
+    out_splits, in_splits, tag, ranks, size = ctx.inputs
+    return (_op('all_to_all_single')(grad.contiguous(), in_splits, out_splits, tag, ranks, size),
+            None, None, None, None, None)
+
+
+for _name, _backward in (('all_reduce', _all_reduce_backward), ('all_gather_into_tensor', _all_gather_backward),
+                         ('reduce_scatter_tensor', _reduce_scatter_backward),
+                         ('all_to_all_single', _all_to_all_backward)):
+    ember.library.register_autograd(f'c10d_functional::{_name}', _backward, setup_context=_setup)
+
+
+# ------------------------------------------------------------------ plain results (DTensor's layout changes)
+def _all_reduce(self, reduceOp, group, tag=''):
     ranks = _ranks(group)
     return _op('all_reduce')(self, reduceOp.lower(), tag, ranks, len(ranks))
 
 
-def all_gather_tensor(self, gather_dim, group, tag=''):
-    """Every rank's ``self`` concatenated along ``gather_dim``, in rank order."""
+def _all_gather(self, gather_dim, group, tag=''):
     ranks = _ranks(group)
     out = _op('all_gather_into_tensor')(self, tag, ranks, len(ranks))
     if gather_dim != 0:
@@ -133,31 +175,111 @@ def all_gather_tensor(self, gather_dim, group, tag=''):
     return out
 
 
-def reduce_scatter_tensor(self, reduceOp, scatter_dim, group, tag=''):
-    """This rank's piece (along ``scatter_dim``, cut evenly) of the reduction of ``self`` over ``group``."""
+def _reduce_scatter(self, reduceOp, scatter_dim, group, tag=''):
     ranks = _ranks(group)
     n = len(ranks)
     if self.shape[scatter_dim] % n:
-        raise AssertionError(f"input dimension {scatter_dim} ({self.shape[scatter_dim]}) must be a multiple of "
-                             f"group_size {n}")
+        raise AssertionError(f"input dimension 0 ({self.shape[0]} must be a multiple of group_size {n})")
     if scatter_dim != 0:       # the pieces stacked along dim 0: each rank's arrives whole
         self = ember.cat(ember.chunk(self, n, scatter_dim), 0)
     return _op('reduce_scatter_tensor')(self, reduceOp.lower(), tag, ranks, n)
 
 
+# ------------------------------------------------------------------ the public functions
+def _named_by_ranks(group):
+    if isinstance(group, list):
+        warnings.warn("The combination of ranks + tag as process group identifier has been deprecated. Please "
+                      "switch to using ProcessGroup, DeviceMesh, or group name instead.", FutureWarning,
+                      stacklevel=3)
+
+
+def _deprecated(old, new):
+    warnings.warn(f"`ember.distributed._functional_collectives.{old}` is deprecated. Please use "
+                  f"`ember.distributed._functional_collectives.{new}` instead.", FutureWarning, stacklevel=3)
+
+
+def all_reduce(self, reduceOp, group, tag=''):
+    """The reduction (``reduceOp``: 'sum', 'avg', 'max', ...) of ``self`` over ``group``, as a new tensor
+    (an :class:`AsyncCollectiveTensor`; differentiable for 'sum')."""
+    _named_by_ranks(group)
+    return _wrap(_all_reduce(self, reduceOp, group, tag))
+
+
+def all_gather_single(self, gather_dim, group, tag=''):
+    """Every rank's ``self`` concatenated along ``gather_dim``, in rank order (differentiable: the gradient is
+    the reduce-scatter of the output's)."""
+    _named_by_ranks(group)
+    return _wrap(_all_gather(self, gather_dim, group, tag))
+
+
+def all_gather_single_autograd(self, gather_dim, group, tag=''):
+    """:func:`all_gather_single` (which is differentiable)."""
+    return all_gather_single(self, gather_dim, group, tag)
+
+
+def reduce_scatter_single(self, reduceOp, scatter_dim, group, tag=''):
+    """This rank's piece (along ``scatter_dim``, cut evenly) of the reduction of ``self`` over ``group``
+    (differentiable for 'sum': the gradient is the all-gather of the output's)."""
+    _named_by_ranks(group)
+    return _wrap(_reduce_scatter(self, reduceOp, scatter_dim, group, tag))
+
+
+def reduce_scatter_single_autograd(self, reduceOp, scatter_dim, group, tag=''):
+    """:func:`reduce_scatter_single` (which is differentiable)."""
+    return reduce_scatter_single(self, reduceOp, scatter_dim, group, tag)
+
+
+def all_gather_tensor(self, gather_dim, group, tag=''):
+    """Deprecated name of :func:`all_gather_single`."""
+    _deprecated('all_gather_tensor', 'all_gather_single')
+    return all_gather_single(self, gather_dim, group, tag)
+
+
+def all_gather_tensor_autograd(self, gather_dim, group, tag=''):
+    """Deprecated name of :func:`all_gather_single_autograd`."""
+    _deprecated('all_gather_tensor_autograd', 'all_gather_single_autograd')
+    return all_gather_single(self, gather_dim, group, tag)
+
+
+def reduce_scatter_tensor(self, reduceOp, scatter_dim, group, tag=''):
+    """Deprecated name of :func:`reduce_scatter_single`."""
+    _deprecated('reduce_scatter_tensor', 'reduce_scatter_single')
+    return reduce_scatter_single(self, reduceOp, scatter_dim, group, tag)
+
+
+def reduce_scatter_tensor_autograd(self, reduceOp, scatter_dim, group, tag=''):
+    """Deprecated name of :func:`reduce_scatter_single_autograd`."""
+    _deprecated('reduce_scatter_tensor_autograd', 'reduce_scatter_single_autograd')
+    return reduce_scatter_single(self, reduceOp, scatter_dim, group, tag)
+
+
+def all_reduce_coalesced(self, reduceOp, group, tag=''):
+    """:func:`all_reduce` of each tensor of the list ``self``."""
+    _named_by_ranks(group)
+    return [_wrap(_all_reduce(t, reduceOp, group, tag)) for t in self]
+
+
 def all_to_all_single(self, output_split_sizes, input_split_sizes, group, tag=''):
     """Rows of ``self`` sent to each rank (``input_split_sizes`` of them, or equal shares) and the rows
-    every rank sent here, in rank order."""
+    every rank sent here, in rank order (differentiable: the gradient goes back by the reverse exchange)."""
+    _named_by_ranks(group)
     ranks = _ranks(group)
-    return _op('all_to_all_single')(self, output_split_sizes, input_split_sizes, tag, ranks, len(ranks))
+    return _wrap(_op('all_to_all_single')(self, output_split_sizes, input_split_sizes, tag, ranks, len(ranks)))
+
+
+def all_to_all_single_autograd(self, output_split_sizes, input_split_sizes, group, tag=''):
+    """:func:`all_to_all_single` (which is differentiable)."""
+    return all_to_all_single(self, output_split_sizes, input_split_sizes, group, tag)
 
 
 def broadcast(self, src, group, tag=''):
     """Rank ``src``'s ``self`` (a global rank) on every rank of ``group``, as a new tensor."""
+    _named_by_ranks(group)
     ranks = _ranks(group)
-    return _op('broadcast')(self, src, tag, ranks, len(ranks))
+    return _wrap(_op('broadcast')(self, src, tag, ranks, len(ranks)))
 
 
 def wait_tensor(tensor):
-    """``tensor`` itself: ember's functional collectives complete before they return."""
-    return tensor
+    """The plain result behind ``tensor`` (an :class:`AsyncCollectiveTensor`'s ``elem``; a plain tensor is
+    returned as it is): ember's functional collectives complete before they return."""
+    return tensor.elem if isinstance(tensor, AsyncCollectiveTensor) else tensor

@@ -29,7 +29,7 @@ __all__ = ['redistribute_local', 'sum_gradients_over']
 def _all_reduce(t, mesh, mesh_dim, op='sum'):
     out = t.detach()
     if out.is_floating_point() or out.is_complex() or op != 'avg':
-        out = funcol.all_reduce(out, 'sum' if op == 'avg' else op, (mesh, mesh_dim))
+        out = funcol._all_reduce(out, 'sum' if op == 'avg' else op, (mesh, mesh_dim))
     if op == 'avg':
         out = out / mesh.size(mesh_dim)
     return out
@@ -46,7 +46,7 @@ def _gather(t, mesh, mesh_dim, dim, size):
         padded = ember.zeros(shape, dtype=local.dtype, device=local.device)
         padded.narrow(dim, 0, local.shape[dim]).copy_(local)
         local = padded
-    return funcol.all_gather_tensor(local, dim, (mesh, mesh_dim)).narrow(dim, 0, size)
+    return funcol._all_gather(local, dim, (mesh, mesh_dim)).narrow(dim, 0, size)
 
 
 def _reduce_scatter(t, mesh, mesh_dim, dim):
@@ -61,7 +61,7 @@ def _reduce_scatter(t, mesh, mesh_dim, dim):
         padded = ember.zeros(shape, dtype=local.dtype, device=local.device)
         padded.narrow(dim, 0, size).copy_(local)
         local = padded
-    out = funcol.reduce_scatter_tensor(local, 'sum', dim, (mesh, mesh_dim))
+    out = funcol._reduce_scatter(local, 'sum', dim, (mesh, mesh_dim))
     _, length = shard_range(size, n, mesh.get_coordinate()[mesh_dim])
     return out.narrow(dim, 0, length)
 

@@ -3,6 +3,7 @@ a tensor-parallel MLP's forward and backward (in total, per operator, per module
 the JSON dump), and the collectives single layout changes make; and the functional collectives' results."""
 import json
 import os
+import warnings
 from datetime import timedelta
 
 import numpy as np
@@ -140,17 +141,57 @@ ok('comm-debug-mode-fsdp')
 t = ember.tensor([1., 2., 3., 4.]) * (rank + 1)
 assert funcol.all_reduce(t, 'sum', mesh).tolist() == [3., 6., 9., 12.] and t.tolist()[0] == rank + 1
 assert funcol.all_reduce(t, 'max', dist.group.WORLD).tolist() == [2., 4., 6., 8.]
-assert funcol.all_reduce(t, 'avg', [0, 1]).tolist() == [1.5, 3., 4.5, 6.]
-assert funcol.all_gather_tensor(t.reshape(2, 2), 1, (mesh, 0)).tolist() == \
-    [[1., 2., 2., 4.], [3., 4., 6., 8.]]
-assert funcol.reduce_scatter_tensor(t.reshape(2, 2), 'sum', 1, mesh).tolist() == [[3. * (rank + 1)], [9. + 3 * rank]]
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter('always')
+    assert funcol.all_reduce(t, 'avg', [0, 1]).tolist() == [1.5, 3., 4.5, 6.]
+    assert funcol.all_gather_tensor(t.reshape(2, 2), 1, (mesh, 0)).tolist() == \
+        [[1., 2., 2., 4.], [3., 4., 6., 8.]]
+    assert funcol.reduce_scatter_tensor(t.reshape(2, 2), 'sum', 1, mesh).tolist() == \
+        [[3. * (rank + 1)], [9. + 3 * rank]]
+# PyTorch's deprecations: a list of ranks as the group, the *_tensor names (pointing at the caller's line)
+assert [(w.category, str(w.message), w.filename) for w in caught] == [
+    (FutureWarning, "The combination of ranks + tag as process group identifier has been deprecated. Please switch "
+                    "to using ProcessGroup, DeviceMesh, or group name instead.", __file__),
+    (FutureWarning, "`ember.distributed._functional_collectives.all_gather_tensor` is deprecated. Please use "
+                    "`ember.distributed._functional_collectives.all_gather_single` instead.", __file__),
+    (FutureWarning, "`ember.distributed._functional_collectives.reduce_scatter_tensor` is deprecated. Please use "
+                    "`ember.distributed._functional_collectives.reduce_scatter_single` instead.", __file__)], caught
+assert funcol.all_gather_single(t.reshape(2, 2), 1, mesh).tolist() == [[1., 2., 2., 4.], [3., 4., 6., 8.]]
+assert funcol.reduce_scatter_single(t.reshape(2, 2), 'sum', 1, mesh).tolist() == [[3. * (rank + 1)], [9. + 3 * rank]]
 assert funcol.broadcast(t, 1, mesh).tolist() == [2., 4., 6., 8.]
 assert funcol.wait_tensor(funcol.all_to_all_single(t, None, None, mesh)).tolist() == \
     [[1., 2., 2., 4.], [3., 4., 6., 8.]][rank]
+assert [x.tolist() for x in funcol.all_reduce_coalesced([t, t[:2]], 'sum', mesh)] == [[3., 6., 9., 12.], [3., 6.]]
 try:
     funcol.all_reduce(t, 'mean', mesh)
     raise AssertionError('an unknown reduce op must raise')
 except ValueError as e:
     assert str(e) == 'Unrecognized reduce op: mean', e
+# the results are AsyncCollectiveTensors, as PyTorch's: views stay wrapped, other operations and waits give
+# plain tensors, and the repr names the wrapper
+out = funcol.all_reduce(t, 'sum', mesh)
+ACT = funcol.AsyncCollectiveTensor
+assert type(out) is ACT and isinstance(out, ember.Tensor) and out.completed and type(out.elem) is ember.Tensor
+assert repr(out) == str(out) == 'AsyncCollectiveTensor(tensor([ 3.,  6.,  9., 12.]))', repr(out)
+assert [type(v) for v in (out.view(2, 2), out[0], out.view(2, 2).T, out.reshape(2, 2).t(), out.detach())] == [ACT] * 5
+assert [type(v) for v in (out + 1, out.sum(), ember.exp(out), funcol.wait_tensor(out), out.wait(),
+                          out.trigger_wait())] == [ember.Tensor] * 6
+assert funcol.wait_tensor(out) is out.elem and (out * 2).tolist() == [6., 12., 18., 24.]
+# differentiable as PyTorch's (all-reduce and reduce-scatter for 'sum'): each backward is the opposite collective
+a = (ember.arange(4.) + rank).requires_grad_()
+(funcol.all_reduce(a, 'sum', mesh) * ember.arange(4.)).sum().backward()
+assert a.grad.tolist() == [0., 2., 4., 6.]
+g = (ember.arange(4.) + rank).requires_grad_()
+(funcol.all_gather_single(g, 0, mesh) * ember.arange(8.)).sum().backward()
+assert g.grad.tolist() == [[0., 2., 4., 6.], [8., 10., 12., 14.]][rank]
+r = (ember.arange(4.) + rank).requires_grad_()
+(funcol.reduce_scatter_single(r, 'sum', 0, mesh) * (ember.arange(2.) + 1)).sum().backward()
+assert r.grad.tolist() == [1., 2., 1., 2.]
+m = (ember.arange(4.) + rank).requires_grad_()
+try:
+    funcol.all_reduce(m, 'max', mesh).sum().backward()
+    raise AssertionError("a 'max' all-reduce has no backward")
+except RuntimeError as e:
+    assert str(e) == "all_reduce backward only supports 'sum' reduction, got 'max'", e
 ok('functional-collectives')
 dist.destroy_process_group()
