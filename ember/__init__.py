@@ -75,6 +75,7 @@ from ember._build_info import (has_lapack, has_spectral, has_mkl, has_openmp, in
                                get_device_module)
 from ember._formats import legacy_contiguous_format, jagged, sparse_coo, sparse_csr, sparse_csc, sparse_bsr, sparse_bsc, _mkldnn  # noqa: E402,F401,E501
 from ember._streams import Stream, Event  # noqa: E402,F401
+from ember._tags import Tag  # noqa: E402,F401
 from ember._compile import compile, cond, while_loop  # noqa: E402,F401
 from ember._sym import (SymInt, SymFloat, SymBool, sym_int, sym_float, sym_max, sym_min, sym_not,  # noqa: E402,F401
                         sym_ite, sym_sqrt, _sym_sqrt, sym_sum, sym_fresh_size, sym_constrain_range,

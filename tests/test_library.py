@@ -156,3 +156,25 @@ def test_library_define_and_impl():
 def test_a_custom_overload_names_its_packet():
     overload = ember.ops.embertest.numpy_sin.default
     assert overload._overloadpacket == overload.overloadpacket == ember.ops.embertest.numpy_sin
+
+
+def test_tags_as_pytorch_numbers_and_carries_them():
+    # PyTorch 2.13: torch.Tag.pointwise is <Tag.pointwise: 16>; custom_op adds pt2_compliant_tag first
+    assert repr(ember.Tag.pointwise) == '<Tag.pointwise: 16>' and str(ember.Tag.core) == 'Tag.core'
+    assert int(ember.Tag.view_copy) == 19 and ember.Tag(11) is ember.Tag.needs_fixed_stride_order
+    assert len(ember.Tag) == 20 and hash(ember.Tag.core) == 0
+
+    @custom_op('embertest::tagged', mutates_args=(), tags=ember.Tag.pointwise)
+    def tagged(x: Tensor) -> Tensor:
+        return x.clone()
+    assert ember.ops.embertest.tagged.default.tags == [ember.Tag.pt2_compliant_tag, ember.Tag.pointwise]
+    lib = ember.library.Library('embertest_tags', 'FRAGMENT')
+    lib.define('plain(Tensor x) -> Tensor')
+    lib.define('marked(Tensor x) -> Tensor', 'FROM_SCHEMA', tags=(ember.Tag.inplace_view,))
+    assert ember.ops.embertest_tags.plain.default.tags == []
+    assert ember.ops.embertest_tags.marked.default.tags == [ember.Tag.inplace_view]
+    with pytest.raises(RuntimeError, match='^Invalid alias_analysis type PURE_FUNCTION$'):
+        lib.define('bad(Tensor x) -> Tensor', 'PURE_FUNCTION')
+    with pytest.raises(TypeError, match="tags must be ember.Tag values, got str 'pointwise'"):
+        lib.define('bad2(Tensor x) -> Tensor', tags=('pointwise',))
+    assert not hasattr(ember.ops.embertest_tags, 'bad')

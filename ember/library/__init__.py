@@ -17,6 +17,7 @@ Example::
     >>> x.grad
     tensor([3., 3.])
 """
+from ember._tags import Tag, tag_list
 from ember.library._ops import OPS, OpDef, OpOverloadPacket
 from ember.library._schema import infer_schema, parse_schema
 from ember.library._opcheck import opcheck
@@ -92,7 +93,7 @@ class CustomOpDef:
         register_autocast(self, device_type, cast_inputs)
 
 
-def custom_op(name, fn=None, /, *, mutates_args, device_types=None, schema=None):
+def custom_op(name, fn=None, /, *, mutates_args, device_types=None, schema=None, tags=None):
     """Turn ``fn`` into the operator ``name`` ('namespace::name'), callable as itself and as
     ``ember.ops.<namespace>.<name>``.
 
@@ -105,12 +106,17 @@ def custom_op(name, fn=None, /, *, mutates_args, device_types=None, schema=None)
         mutates_args (iterable of str or 'unknown'): the arguments the function writes to.
         device_types (str or sequence of str, optional): the devices ``fn`` serves (all when ``None``).
         schema (str, optional): the schema, instead of inferring it from the annotations.
+        tags (Tag or sequence of Tag, optional): the operator's tags (``op.tags``), after PyTorch's
+            ``pt2_compliant_tag``, which every custom_op carries.
     """
+    tag_values = tag_list(tags, 'custom_op')
+
     def wrap(func):
         qualname = _check_qualname(name)
         text = schema if schema is not None else infer_schema(func, mutates_args=mutates_args)
         opdef = OpDef(qualname, parse_schema(qualname, text))
         opdef.from_custom_op = True
+        opdef.tags = [Tag.pt2_compliant_tag] + tag_values
         for d in _device_types(device_types):
             opdef.kernels[d] = func
         OPS[qualname] = opdef
@@ -193,9 +199,14 @@ class Library:
         """Declare an operator from its schema, ``'name(Tensor x, float k=1.0) -> Tensor'``."""
         if self.kind == 'IMPL':
             raise RuntimeError("define is not supported for a Library of kind 'IMPL'")
+        if alias_analysis not in ('', 'FROM_SCHEMA', 'CONSERVATIVE'):
+            # (ember runs no alias analysis: the two kinds PyTorch takes make no difference here)
+            raise RuntimeError(f"Invalid alias_analysis type {alias_analysis}")
+        tag_values = tag_list(tags, 'define')
         name = schema[:schema.index('(')].strip()
         qualname = f'{self.ns}::{name}'
         OPS[qualname] = OpDef(qualname, parse_schema(qualname, schema[schema.index('('):]))
+        OPS[qualname].tags = tag_values
         self._defined.append(qualname)
         return name
 

@@ -45,6 +45,7 @@ class OpDef:
         self.setup_context = None
         self.autocast = {}                 # device type -> dtype floating inputs are cast to
         self.from_custom_op = False        # custom_op ops always run below an autograd kernel of their own
+        self.tags = []                     # ember.Tag values, as op.tags reports them
         self._function = None
 
     # ------------------------------------------------------------------ binding
@@ -188,6 +189,11 @@ class OpOverload:
 
     def name(self):
         return self._op.qualname
+
+    @property
+    def tags(self):
+        """The operator's tags (``ember.Tag`` values), as PyTorch's ``OpOverload.tags``."""
+        return list(self._op.tags)
 
     @property
     def overloadpacket(self):
