@@ -16,6 +16,20 @@ def _dev(d):
     return as_device(d)
 
 
+def _accelerator(d):
+    """Device ``d`` of replicate/parallel_apply, checked as PyTorch checks them: an accelerator (None: the
+    current one), never the CPU."""
+    if d is None:
+        from ember import cuda
+        if not cuda.is_available():
+            raise RuntimeError("Cannot access accelerator device when none is available.")
+        return as_device('cuda', cuda.current_device())
+    d = _dev(d)
+    if d.type == 'cpu':
+        raise ValueError(f"Expected a non cpu device, but got: {d}")
+    return d
+
+
 def scatter(inputs, target_gpus, dim=0):
     """Split the tensors in ``inputs`` along ``dim`` into one chunk per device (other objects are copied
     by reference): a list with one entry per chunk."""
@@ -23,6 +37,9 @@ def scatter(inputs, target_gpus, dim=0):
 
     def split(obj):
         if isinstance(obj, Tensor):
+            for d in devices:
+                if d.type == 'cpu':    # PyTorch scatters tensors to accelerators only
+                    raise ValueError(f"Expected a non cpu device, but got: {d}")
             return [c.to(d) for c, d in zip(obj.chunk(len(devices), dim), devices)]
         if isinstance(obj, tuple) and len(obj) > 0:
             return list(zip(*map(split, obj)))
@@ -48,7 +65,7 @@ def replicate(network, devices, detach=False):
     """One copy of ``network`` per device whose parameters are differentiable copies of the original's
     (so their gradients reach the original parameters) and whose buffers are copies."""
     replicas = []
-    for d in (_dev(x) for x in devices):
+    for d in [_accelerator(x) for x in devices]:
         memo = {}
         replica = _copy_tree(network, memo)
         for module, twin in memo.items():
@@ -77,6 +94,11 @@ def _copy_tree(module, memo):
         if child is not None:
             twin._modules[name] = _copy_tree(child, memo)
     return twin
+
+
+def _cuda_available():
+    from ember import cuda
+    return cuda.is_available()
 
 
 def get_a_var(obj):
@@ -115,6 +137,9 @@ def parallel_apply(modules, inputs, kwargs_tup=None, devices=None):
     elif len(modules) != len(devices):
         raise AssertionError(f"The number of modules {len(modules)} is not equal to the number of devices "
                              f"{len(devices)}")
+    for d in devices:
+        if d is not None or not _cuda_available():    # (None on a GPU: each input's own device, below)
+            _accelerator(d)
     results = [None] * len(modules)
     from ember.autograd import grad_mode
     enabled = grad_mode.is_grad_enabled()
@@ -157,6 +182,8 @@ def gather(outputs, target_device, dim=0):
     def join(outs):
         first = outs[0]
         if isinstance(first, Tensor):
+            if any(o.device.type == 'cpu' for o in outs):   # as PyTorch's: gathering is between accelerators
+                raise AssertionError("Gather function not implemented for CPU tensors")
             if first.dim() == 0:   # scalars (e.g. a loss per device) become a vector
                 return cat([o.to(target).reshape(1) for o in outs], 0)
             return cat([o.to(target) for o in outs], dim)

@@ -68,8 +68,8 @@ def data_parallel(module, inputs, device_ids=None, output_device=None, dim=0, mo
         inputs = (inputs,) if inputs is not None else ()
     if module_kwargs is None:
         module_kwargs = {}
-    if not cuda.is_available():
-        return module(*inputs, **module_kwargs)
+    if not cuda.is_available():     # PyTorch's functional form needs an accelerator (the module does not)
+        raise RuntimeError("device type could not be determined")
     if device_ids is None:
         device_ids = list(range(cuda.device_count()))
     if output_device is None:
