@@ -178,3 +178,13 @@ def test_tags_as_pytorch_numbers_and_carries_them():
     with pytest.raises(TypeError, match="tags must be ember.Tag values, got str 'pointwise'"):
         lib.define('bad2(Tensor x) -> Tensor', tags=('pointwise',))
     assert not hasattr(ember.ops.embertest_tags, 'bad')
+
+
+def test_aten_overloads_carry_pytorchs_tags():
+    # as PyTorch 2.13 lists them (ember/export/_aten_tags.json, written by scripts/record_aten_tags.py)
+    T = ember.Tag
+    assert ember.ops.aten.add.Tensor.tags == [T.core, T.pointwise, T.pt2_compliant_tag]
+    assert ember.ops.aten.add_.Tensor.tags == [T.inplace, T.pointwise, T.pt2_compliant_tag]
+    assert ember.ops.aten.bernoulli.default.tags == [T.nondeterministic_seeded, T.pt2_compliant_tag]
+    assert ember.ops.aten.nonzero.default.tags == [T.core, T.dynamic_output_shape, T.pt2_compliant_tag]
+    assert ember.ops.aten.sum.dim_IntList.tags == [T.core, T.reduction, T.pt2_compliant_tag]

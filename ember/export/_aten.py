@@ -98,6 +98,12 @@ class OpOverload:
 
     _overloadpacket = overloadpacket    # (PyTorch's private spelling, which flop counters read)
 
+    @property
+    def tags(self):
+        """The overload's tags (``ember.Tag`` values: ``core``, ``pointwise``, ``inplace``, ...), as PyTorch
+        lists them."""
+        return overload_tags(f'{self._packet._name}.{self._overloadname}')
+
     def name(self):
         return f'aten::{self._packet._name}' + ('' if self._overloadname == 'default' else f'.{self._overloadname}')
 
@@ -486,3 +492,24 @@ _UPSAMPLE_MODES = {**{f'upsample_nearest{d}d': 'nearest' for d in (1, 2, 3)},
 for _name, _mode in _UPSAMPLE_MODES.items():
     _KERNELS[(_name, 'vec')] = _upsample(_mode)
     _KERNELS[(_name, 'default')] = _upsample_to_size(_mode)
+
+
+_TAGS = None
+
+
+def overload_tags(key):
+    """The tags of ATen overload ``key`` ('add.Tensor'), in PyTorch's order (by number)."""
+    global _TAGS
+    if _TAGS is None:
+        from ember._tags import Tag
+        data = json.loads((Path(__file__).parent / '_aten_tags.json').read_text())
+        table = {}
+        for name, keys in data['tags'].items():
+            for k in keys:
+                table.setdefault(k, []).append(Tag[name])
+        _TAGS = (table, frozenset(data['lacking_pt2_compliant_tag']), Tag.pt2_compliant_tag)
+    table, lacking, pt2 = _TAGS
+    tags = list(table.get(key, ()))
+    if key not in lacking:
+        tags.append(pt2)
+    return sorted(tags, key=int)
