@@ -187,4 +187,4 @@ def test_aten_overloads_carry_pytorchs_tags():
     assert ember.ops.aten.add_.Tensor.tags == [T.inplace, T.pointwise, T.pt2_compliant_tag]
     assert ember.ops.aten.randperm.default.tags == [T.core, T.nondeterministic_seeded, T.pt2_compliant_tag]
     assert ember.ops.aten.nonzero.default.tags == [T.core, T.dynamic_output_shape, T.pt2_compliant_tag]
-    assert ember.ops.aten.sum.dim_IntList.tags == [T.core, T.reduction, T.pt2_compliant_tag]
+    assert ember.ops.aten.sum.dim_IntList.tags == [T.core, T.pt2_compliant_tag, T.reduction]
