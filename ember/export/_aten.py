@@ -160,6 +160,11 @@ class OpOverloadPacket:
     def __call__(self, *args, **kwargs):
         return self._fn()(*args, **kwargs)
 
+    def __deepcopy__(self, memo=None):
+        # one packet per operator: tables keyed by packets (flop counters deep-copy theirs) must keep
+        # matching the packets modes are handed
+        return self
+
     def __repr__(self):
         return f'aten.{self._name}'
 

@@ -8,10 +8,10 @@ types, args, kwargs)``, then each subclass's. Calling ``func(*args, **kwargs)`` 
 popped meanwhile). A wrapper subclass (``Tensor._make_wrapper_subclass``) carries a shape, dtype and device
 and no data of its own; its ``__torch_dispatch__`` computes on the tensors it wraps.
 
-Where ember's level differs from PyTorch's: PyTorch dispatches after autograd and after composite ops
-have been broken into their parts, so a logging mode there sees ``aten.t`` and ``aten.addmm`` for
-``F.linear`` and the backward's ops during ``backward()``; ember hands over the op the program called
-(``aten.linear.default``), and ``.to(dtype)`` as PyTorch's ``aten._to_copy.default``. ember records no
+As in PyTorch, composite ops are handed over as their parts: ``F.linear`` as ``aten.t`` and
+``aten.addmm`` (``_DECOMPOSED``), ``.to(dtype)`` as ``aten._to_copy.default``. Where ember's level still
+differs: other composites arrive as the op the program called (``aten.softmax.int``), and during
+``backward()`` a mode sees ember's backward steps rather than PyTorch's. ember records no
 autograd through a wrapper subclass: a differentiable op on one that requires grad (with grad mode on)
 raises instead of giving wrong gradients.
 """
@@ -154,6 +154,15 @@ def dispatch(name, fn, args, kwargs):
         raise NotImplementedError(f"ember cannot hand {name} to __torch_dispatch__: {e}") from None
     if func is None:                 # the op is a no-op at PyTorch's dispatch level (x.to(x.dtype))
         return aargs
+    decomposed = _DECOMPOSED.get(func.overloadpacket.__name__)
+    if decomposed is not None:       # a composite: its parts reach the modes one by one, as in PyTorch
+        return decomposed(*aargs, **akwargs)
+    return _hand(func, subclass_args, aargs, akwargs)
+
+
+def _hand(func, subclass_args, aargs, akwargs):
+    """Hand the ATen call to the active mode, then to each ``__torch_dispatch__`` subclass in turn."""
+    modes = _modes.any()
     types = tuple(dict.fromkeys(type(a) for a in subclass_args))
     _refuse_untracked_autograd(func, subclass_args)
     if modes:
@@ -167,6 +176,36 @@ def dispatch(name, fn, args, kwargs):
             return result
     raise TypeError(f"Multiple dispatch failed for '{func}'; all __torch_dispatch__ handlers returned "
                     f"NotImplemented:\n\n  - tensor subclass {list(types)}")
+
+
+def _hand_aten(name, overload, *args):
+    """Call the ATen op ``name.overload`` that ember has no public function for, as a mode sees it."""
+    from ember.export import _aten
+    return _hand(_aten.overload(name, overload), _dispatch_args(args, {}), args, {})
+
+
+def _linear(input, weight, bias=None):
+    """``F.linear`` as PyTorch's CompositeImplicitAutograd kernel runs it: ``t`` + ``addmm``/``mm`` on
+    a 2-d input, the input folded to 2-d (and the result unfolded) otherwise."""
+    import ember
+    if input.dim() == 2 and bias is not None:
+        return ember.addmm(bias, input, weight.t())
+    if bias is not None:             # fold, addmm, unfold
+        flat = input.view(-1, input.shape[-1]) if input.dim() != 1 else input.view(1, input.shape[0])
+        out = ember.addmm(bias, flat, weight.t())
+        return out.view(*input.shape[:-1], weight.shape[0])
+    wt = weight.t()
+    if input.dim() == 2:
+        return ember.mm(input, wt)
+    if input.dim() == 1:             # PyTorch squeezes in place (aten.squeeze_.dim), unknown to ember
+        return ember.mm(input.unsqueeze(0), wt).squeeze(0)
+    out = ember.mm(input.view(-1, input.shape[-1]), wt)
+    return _hand_aten('_unsafe_view', 'default', out, [*input.shape[:-1], weight.shape[0]])
+
+
+# ATen composites whose parts a mode sees instead of the op itself (PyTorch decomposes them before its
+# dispatch modes run)
+_DECOMPOSED = {'linear': _linear}
 
 
 def _at_dispatch_level(func, args, kwargs):

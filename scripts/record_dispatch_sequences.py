@@ -1,0 +1,87 @@
+"""Record the ATen calls a logging ``TorchDispatchMode`` sees in PyTorch for a set of ops and modules,
+forward and backward, into tests/fixtures/dispatch_sequences.json.
+
+Run with real PyTorch: ``python scripts/record_dispatch_sequences.py``. Each case is source text run
+the same way on ember (``tests/test_dispatch_sequences.py``), with ``torch`` bound to the framework.
+"""
+import json
+import os
+
+# name -> (setup, forward expression, whether backward runs inside the mode too)
+CASES = {
+    'linear_2d_bias': ("x = torch.randn(3, 4, requires_grad=True); w = torch.randn(5, 4); b = torch.randn(5)",
+                       "F.linear(x, w, b)", True),
+    'linear_2d': ("x = torch.randn(3, 4, requires_grad=True); w = torch.randn(5, 4)", "F.linear(x, w)", True),
+    'linear_3d_bias': ("x = torch.randn(2, 3, 4); w = torch.randn(5, 4); b = torch.randn(5)",
+                       "F.linear(x, w, b)", False),
+    'linear_3d': ("x = torch.randn(2, 3, 4); w = torch.randn(5, 4)", "F.linear(x, w)", False),
+    'linear_1d_bias': ("x = torch.randn(4); w = torch.randn(5, 4); b = torch.randn(5)", "F.linear(x, w, b)", False),
+    'mlp_module': ("torch.manual_seed(0); m = nn.Sequential(nn.Linear(16, 32), nn.GELU(), nn.Linear(32, 4)); "
+                   "x = torch.randn(2, 16)", "m(x)", True),
+    'relu': ("x = torch.randn(3, 4)", "F.relu(x)", False),
+    'gelu': ("x = torch.randn(3, 4)", "F.gelu(x)", False),
+    'silu': ("x = torch.randn(3, 4)", "F.silu(x)", False),
+    'softmax': ("x = torch.randn(3, 4)", "F.softmax(x, dim=-1)", False),
+    'log_softmax': ("x = torch.randn(3, 4)", "F.log_softmax(x, dim=-1)", False),
+    'sum': ("x = torch.randn(3, 4)", "x.sum()", False),
+    'mean_dim': ("x = torch.randn(3, 4)", "x.mean(1)", False),
+    'mm': ("a = torch.randn(3, 4); b = torch.randn(4, 5)", "torch.mm(a, b)", False),
+    'matmul_2d': ("a = torch.randn(3, 4); b = torch.randn(4, 5)", "a @ b", False),
+    'matmul_batched': ("a = torch.randn(2, 3, 4); b = torch.randn(2, 4, 5)", "a @ b", False),
+    'matmul_1d': ("a = torch.randn(4); b = torch.randn(4)", "a @ b", False),
+    'add_': ("x = torch.randn(3); y = torch.randn(3)", "x.add_(y)", False),
+    'to_double': ("x = torch.randn(3)", "x.to(torch.float64)", False),
+    'view': ("x = torch.randn(3, 4)", "x.view(12)", False),
+    'flatten': ("x = torch.randn(2, 3, 4)", "torch.flatten(x, 1)", False),
+    'reshape': ("x = torch.randn(3, 4)", "x.reshape(4, 3)", False),
+    'conv2d': ("x = torch.randn(1, 2, 5, 5); w = torch.randn(3, 2, 3, 3)", "F.conv2d(x, w)", False),
+    'layer_norm': ("x = torch.randn(2, 4)", "F.layer_norm(x, (4,))", False),
+    'dropout_eval': ("x = torch.randn(3, 4)", "F.dropout(x, 0.5, training=False)", False),
+    'mse_loss': ("x = torch.randn(3); y = torch.randn(3)", "F.mse_loss(x, y)", False),
+    'cross_entropy': ("x = torch.randn(3, 4); t = torch.tensor([0, 2, 1])", "F.cross_entropy(x, t)", False),
+    'embedding': ("w = torch.randn(10, 3); i = torch.tensor([1, 4])", "F.embedding(i, w)", False),
+    'einsum': ("a = torch.randn(3, 4); b = torch.randn(4, 5)", "torch.einsum('ij,jk->ik', a, b)", False),
+    'max_pool2d': ("x = torch.randn(1, 1, 4, 4)", "F.max_pool2d(x, 2)", False),
+    'adaptive_avg_pool2d': ("x = torch.randn(1, 1, 4, 4)", "F.adaptive_avg_pool2d(x, 1)", False),
+    'sdpa': ("q = torch.randn(1, 2, 3, 4)", "F.scaled_dot_product_attention(q, q, q)", False),
+    'zeros': ("", "torch.zeros(3)", False),
+    'index': ("x = torch.randn(4, 3)", "x[1]", False),
+}
+
+
+def record(torch, F, nn, TorchDispatchMode, names=None):
+    """``{case: {'forward': [...], 'backward': [...]}}`` of the ATen names the mode sees."""
+    class Logging(TorchDispatchMode):
+        def __init__(self):
+            super().__init__()
+            self.seen = []
+
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            self.seen.append(str(func))
+            return func(*args, **(kwargs or {}))
+
+    out = {}
+    for name in names or CASES:
+        setup, expr, backward = CASES[name]
+        scope = {'torch': torch, 'F': F, 'nn': nn}
+        exec(setup, scope)
+        with Logging() as mode:
+            result = eval(expr, scope)
+        entry = {'forward': mode.seen}
+        if backward:
+            with Logging() as mode:
+                result.sum().backward()
+            entry['backward'] = mode.seen
+        out[name] = entry
+    return out
+
+
+if __name__ == '__main__':
+    import torch
+    from torch import nn
+    import torch.nn.functional as F
+    from torch.utils._python_dispatch import TorchDispatchMode
+    path = os.path.join(os.path.dirname(__file__), '..', 'tests', 'fixtures', 'dispatch_sequences.json')
+    with open(path, 'w') as f:
+        json.dump({'torch': torch.__version__, 'cases': record(torch, F, nn, TorchDispatchMode)}, f, indent=1)
+        f.write('\n')

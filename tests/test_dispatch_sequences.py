@@ -1,0 +1,71 @@
+"""A logging TorchDispatchMode sees the ATen calls PyTorch's mode sees (recorded in
+tests/fixtures/dispatch_sequences.json by scripts/record_dispatch_sequences.py): composites such as
+F.linear arrive as their parts."""
+import json
+import os
+import sys
+
+import pytest
+
+import ember
+import ember.nn as nn
+import ember.nn.functional as F
+from ember.utils._python_dispatch import TorchDispatchMode
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'scripts'))
+from record_dispatch_sequences import record  # noqa: E402
+
+with open(os.path.join(os.path.dirname(__file__), 'fixtures', 'dispatch_sequences.json')) as f:
+    RECORDED = json.load(f)['cases']
+
+# the cases whose forward ember's modes see as PyTorch's do
+FORWARD_MATCHES = ['linear_2d_bias', 'linear_2d', 'linear_3d_bias', 'linear_3d', 'linear_1d_bias', 'mlp_module',
+                   'relu', 'gelu', 'silu', 'sum', 'mean_dim', 'mm', 'add_', 'to_double', 'view', 'mse_loss',
+                   'embedding', 'zeros']
+
+
+@pytest.mark.parametrize('name', FORWARD_MATCHES)
+def test_forward_sequence_is_pytorchs(name):
+    assert record(ember, F, nn, TorchDispatchMode, [name])[name]['forward'] == RECORDED[name]['forward']
+
+
+def test_decomposed_linear_gives_the_same_values_and_gradients():
+    x = ember.randn(2, 3, 4, requires_grad=True)
+    lin = nn.Linear(4, 5)
+    plain = lin(x)
+    (gx,) = ember.autograd.grad(plain.sum(), x)
+
+    class Passthrough(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            return func(*args, **(kwargs or {}))
+
+    with Passthrough():
+        under_mode = lin(x)
+    (gx_mode,) = ember.autograd.grad(under_mode.sum(), x)
+    assert ember.equal(plain, under_mode)
+    assert ember.equal(gx, gx_mode)
+
+
+def test_flop_counter_counts_linear_as_pytorch():
+    from ember.utils.flop_counter import FlopCounterMode
+    torch_flops = 2 * (2 * 16 * 32 + 2 * 32 * 4)      # two addmm: 2*M*K*N each, as PyTorch's counter
+    m = nn.Sequential(nn.Linear(16, 32), nn.GELU(), nn.Linear(32, 4))
+    with FlopCounterMode(display=False) as counter:
+        m(ember.randn(2, 16))
+    assert counter.get_total_flops() == torch_flops
+
+
+def test_a_deep_copied_table_of_packets_still_matches_the_packets_handed_over():
+    import copy
+    table = copy.deepcopy({ember.ops.aten.addmm: 'addmm'})
+    seen = []
+
+    class Lookup(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            seen.append(table.get(func._overloadpacket))
+            return func(*args, **(kwargs or {}))
+
+    x, w, b = ember.randn(2, 3), ember.randn(4, 3), ember.randn(4)
+    with Lookup():
+        F.linear(x, w, b)
+    assert seen == [None, 'addmm']
