@@ -20,8 +20,9 @@ with open(os.path.join(os.path.dirname(__file__), 'fixtures', 'dispatch_sequence
 
 # the cases whose forward ember's modes see as PyTorch's do
 FORWARD_MATCHES = ['linear_2d_bias', 'linear_2d', 'linear_3d_bias', 'linear_3d', 'linear_1d_bias', 'mlp_module',
-                   'relu', 'gelu', 'silu', 'sum', 'mean_dim', 'mm', 'add_', 'to_double', 'view', 'mse_loss',
-                   'embedding', 'zeros']
+                   'relu', 'gelu', 'silu', 'softmax', 'log_softmax', 'sum', 'mean_dim', 'mm', 'matmul_2d',
+                   'matmul_1d', 'add_', 'to_double', 'view', 'flatten', 'reshape', 'conv2d', 'layer_norm',
+                   'dropout_eval', 'mse_loss', 'embedding', 'max_pool2d', 'adaptive_avg_pool2d', 'zeros']
 
 
 @pytest.mark.parametrize('name', FORWARD_MATCHES)
@@ -44,6 +45,36 @@ def test_decomposed_linear_gives_the_same_values_and_gradients():
     (gx_mode,) = ember.autograd.grad(under_mode.sum(), x)
     assert ember.equal(plain, under_mode)
     assert ember.equal(gx, gx_mode)
+
+
+class _Passthrough(TorchDispatchMode):
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        return func(*args, **(kwargs or {}))
+
+
+_x, _v, _img, _w, _b = ember.randn(3, 4), ember.randn(4), ember.randn(2, 2, 5, 5), ember.randn(3, 2, 3, 3), ember.randn(3)
+_NOT_CONTIGUOUS = ember.randn(4, 3).t()
+DECOMPOSED_CALLS = {
+    'softmax': lambda: F.softmax(_x, -1), 'log_softmax': lambda: F.log_softmax(_x, 1),
+    'matmul_2d': lambda: _x @ _x.t(), 'matmul_1d': lambda: _v @ _v, 'matmul_mv': lambda: _x @ _v,
+    'matmul_batched': lambda: _img @ _img, 'flatten': lambda: ember.flatten(_img, 1),
+    'flatten_all': lambda: _img.flatten(), 'flatten_module': lambda: nn.Flatten()(_img),
+    'reshape': lambda: _x.reshape(4, 3), 'reshape_copy': lambda: _NOT_CONTIGUOUS.reshape(12),
+    'conv2d': lambda: F.conv2d(_img, _w, _b, stride=2, padding=1), 'conv2d_same': lambda: F.conv2d(_img, _w, padding='same'),
+    'layer_norm': lambda: F.layer_norm(_x, (4,)), 'layer_norm_affine': lambda: F.layer_norm(_x, (4,), _v, _v + 1),
+    'dropout_eval': lambda: F.dropout(_x, 0.5, training=False), 'max_pool2d': lambda: F.max_pool2d(_img, 2),
+    'max_pool2d_padded': lambda: F.max_pool2d(_img, 3, stride=1, padding=1),
+    'adaptive_avg_pool2d_1': lambda: F.adaptive_avg_pool2d(_img, 1),
+    'adaptive_avg_pool2d_2': lambda: F.adaptive_avg_pool2d(_img, (2, 2)),
+}
+
+
+@pytest.mark.parametrize('name', DECOMPOSED_CALLS)
+def test_decomposed_composites_give_the_same_values(name):
+    plain = DECOMPOSED_CALLS[name]()
+    with _Passthrough():
+        under_mode = DECOMPOSED_CALLS[name]()
+    assert plain.shape == under_mode.shape and ember.equal(plain, under_mode)
 
 
 def test_flop_counter_counts_linear_as_pytorch():

@@ -208,19 +208,6 @@ def _bn_functional(input, weight, bias, running_mean, running_var, training, mom
     return out, mean, rstd, new_mean, new_var
 
 
-def _native_layer_norm(input, normalized_shape, weight, bias, eps):
-    import ember
-    dims = list(range(input.dim() - len(normalized_shape), input.dim()))
-    mean = input.mean(dims, keepdim=True)
-    rstd = ember.rsqrt(input.var(dims, unbiased=False, keepdim=True) + eps)
-    out = (input - mean) * rstd
-    if weight is not None:
-        out = out * weight
-    if bias is not None:
-        out = out + bias
-    return out, mean, rstd
-
-
 def _max_pool(dims, with_indices):
     # aten.max_pool{1,2,3}d[_with_indices]: an empty stride is the kernel's
     def kernel(self, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
@@ -477,7 +464,7 @@ _KERNELS = {
     'linalg_vector_norm': _vector_norm, '_adaptive_avg_pool2d': _adaptive_avg_pool2d,
     'batch_norm': _batch_norm, '_native_batch_norm_legit_no_training': _bn_no_training,
     '_native_batch_norm_legit_functional': _bn_functional,
-    'native_layer_norm': _native_layer_norm, 'instance_norm': _instance_norm, 'im2col': _im2col, 'col2im': _col2im,
+    'instance_norm': _instance_norm, 'im2col': _im2col, 'col2im': _col2im,
     **{f'max_pool{d}d': _max_pool(d, False) for d in (1, 2, 3)},
     **{f'max_pool{d}d_with_indices': _max_pool(d, True) for d in (1, 2, 3)},
     **{f'adaptive_max_pool{d}d': _adaptive_max_pool(d) for d in (1, 2, 3)},

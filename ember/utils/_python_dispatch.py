@@ -9,7 +9,7 @@ popped meanwhile). A wrapper subclass (``Tensor._make_wrapper_subclass``) carrie
 and no data of its own; its ``__torch_dispatch__`` computes on the tensors it wraps.
 
 As in PyTorch, composite ops are handed over as their parts: ``F.linear`` as ``aten.t`` and
-``aten.addmm`` (``_DECOMPOSED``), ``.to(dtype)`` as ``aten._to_copy.default``. Where ember's level still
+``aten.addmm``, ``F.conv2d`` as ``aten.convolution`` (``_DECOMPOSED``), ``.to(dtype)`` as ``aten._to_copy.default``. Where ember's level still
 differs: other composites arrive as the op the program called (``aten.softmax.int``), and during
 ``backward()`` a mode sees ember's backward steps rather than PyTorch's. ember records no
 autograd through a wrapper subclass: a differentiable op on one that requires grad (with grad mode on)
@@ -156,7 +156,9 @@ def dispatch(name, fn, args, kwargs):
         return aargs
     decomposed = _DECOMPOSED.get(func.overloadpacket.__name__)
     if decomposed is not None:       # a composite: its parts reach the modes one by one, as in PyTorch
-        return decomposed(*aargs, **akwargs)
+        result = decomposed(*aargs, **akwargs)
+        if result is not NotImplemented:
+            return result
     return _hand(func, subclass_args, aargs, akwargs)
 
 
@@ -203,9 +205,81 @@ def _linear(input, weight, bias=None):
     return _hand_aten('_unsafe_view', 'default', out, [*input.shape[:-1], weight.shape[0]])
 
 
+def _pair(v, n=2):
+    return list(v) if isinstance(v, (list, tuple)) else [v] * n
+
+
+def _softmax(self, dim, dtype=None):
+    if dtype is not None:            # the cast comes first in PyTorch; left whole here
+        return NotImplemented
+    return _hand_aten('_softmax', 'default', self, dim, False)
+
+
+def _log_softmax(self, dim, dtype=None):
+    if dtype is not None:
+        return NotImplemented
+    return _hand_aten('_log_softmax', 'default', self, dim, False)
+
+
+def _matmul(self, other):
+    import ember
+    if self.dim() == 2 and other.dim() == 2:
+        return ember.mm(self, other)
+    if self.dim() == 1 and other.dim() == 1:
+        return ember.dot(self, other)
+    if self.dim() == 2 and other.dim() == 1:
+        return ember.mv(self, other)
+    return NotImplemented            # the batched and broadcast forms: handed over whole
+
+
+def _flatten(self, start_dim=0, end_dim=-1):
+    if self.dim() == 0 or not self.is_contiguous():
+        return NotImplemented
+    start, end = start_dim % self.dim(), end_dim % self.dim()
+    if start == end:                 # PyTorch returns the tensor itself, dispatching nothing
+        return self
+    shape = list(self.shape)
+    return self.view(*shape[:start], -1, *shape[end + 1:])
+
+
+def _reshape(self, shape):
+    if not self.is_contiguous():     # PyTorch copies (clone + _unsafe_view): handed over whole
+        return NotImplemented
+    return self.view(*shape)
+
+
+def _conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    if input.dim() != 4 or isinstance(padding, str):
+        return NotImplemented
+    return _hand_aten('convolution', 'default', input, weight, bias, _pair(stride), _pair(padding),
+                      _pair(dilation), False, [0, 0], groups)
+
+
+def _layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
+    return _hand_aten('native_layer_norm', 'default', input, list(normalized_shape), weight, bias, eps)[0]
+
+
+def _dropout(input, p, train):
+    return input if not train else NotImplemented
+
+
+def _max_pool2d(self, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    return _hand_aten('max_pool2d_with_indices', 'default', self, _pair(kernel_size), list(stride) if
+                      isinstance(stride, (list, tuple)) else _pair(stride), _pair(padding), _pair(dilation),
+                      ceil_mode)[0]
+
+
+def _adaptive_avg_pool2d(self, output_size):
+    if any(s != 1 for s in _pair(output_size)):
+        return NotImplemented
+    return self.mean([-1, -2], keepdim=True)
+
+
 # ATen composites whose parts a mode sees instead of the op itself (PyTorch decomposes them before its
-# dispatch modes run)
-_DECOMPOSED = {'linear': _linear}
+# dispatch modes run); a decomposition answers NotImplemented for the forms it leaves whole
+_DECOMPOSED = {'linear': _linear, 'softmax': _softmax, 'log_softmax': _log_softmax, 'matmul': _matmul,
+               'flatten': _flatten, 'reshape': _reshape, 'conv2d': _conv2d, 'layer_norm': _layer_norm,
+               'dropout': _dropout, 'max_pool2d': _max_pool2d, 'adaptive_avg_pool2d': _adaptive_avg_pool2d}
 
 
 def _at_dispatch_level(func, args, kwargs):
