@@ -21,7 +21,8 @@ with open(os.path.join(os.path.dirname(__file__), 'fixtures', 'dispatch_sequence
 # the cases whose forward ember's modes see as PyTorch's do
 FORWARD_MATCHES = ['linear_2d_bias', 'linear_2d', 'linear_3d_bias', 'linear_3d', 'linear_1d_bias', 'mlp_module',
                    'relu', 'gelu', 'silu', 'softmax', 'log_softmax', 'sum', 'mean_dim', 'mm', 'matmul_2d',
-                   'matmul_1d', 'add_', 'to_double', 'view', 'flatten', 'reshape', 'conv2d', 'layer_norm',
+                   'matmul_1d', 'add_', 'to_double', 'view', 'flatten', 'reshape', 'conv1d', 'conv2d', 'conv3d',
+                   'conv_transpose2d', 'layer_norm', 'var', 'norm', 'mul_', 'ones_like', 'arange',
                    'dropout_eval', 'mse_loss', 'embedding', 'max_pool2d', 'adaptive_avg_pool2d', 'zeros']
 
 
@@ -54,6 +55,8 @@ class _Passthrough(TorchDispatchMode):
 
 _x, _v, _img, _w, _b = ember.randn(3, 4), ember.randn(4), ember.randn(2, 2, 5, 5), ember.randn(3, 2, 3, 3), ember.randn(3)
 _NOT_CONTIGUOUS = ember.randn(4, 3).t()
+_w1, _w3 = ember.randn(2, 3, 2), ember.randn(3, 2, 2, 2, 2)
+_wt1, _wt2 = ember.randn(3, 2, 2), ember.randn(2, 3, 3, 3)
 DECOMPOSED_CALLS = {
     'softmax': lambda: F.softmax(_x, -1), 'log_softmax': lambda: F.log_softmax(_x, 1),
     'matmul_2d': lambda: _x @ _x.t(), 'matmul_1d': lambda: _v @ _v, 'matmul_mv': lambda: _x @ _v,
@@ -61,6 +64,10 @@ DECOMPOSED_CALLS = {
     'flatten_all': lambda: _img.flatten(), 'flatten_module': lambda: nn.Flatten()(_img),
     'reshape': lambda: _x.reshape(4, 3), 'reshape_copy': lambda: _NOT_CONTIGUOUS.reshape(12),
     'conv2d': lambda: F.conv2d(_img, _w, _b, stride=2, padding=1), 'conv2d_same': lambda: F.conv2d(_img, _w, padding='same'),
+    'conv1d': lambda: F.conv1d(_x.unsqueeze(0), _w1, stride=2, dilation=1),
+    'conv3d': lambda: F.conv3d(_img.unsqueeze(0), _w3, padding=1),
+    'conv_transpose2d': lambda: F.conv_transpose2d(_img, _wt2, _b, stride=2, padding=1, output_padding=1),
+    'conv_transpose1d': lambda: F.conv_transpose1d(_x.unsqueeze(0), _wt1),
     'layer_norm': lambda: F.layer_norm(_x, (4,)), 'layer_norm_affine': lambda: F.layer_norm(_x, (4,), _v, _v + 1),
     'dropout_eval': lambda: F.dropout(_x, 0.5, training=False), 'max_pool2d': lambda: F.max_pool2d(_img, 2),
     'max_pool2d_padded': lambda: F.max_pool2d(_img, 3, stride=1, padding=1),

@@ -248,11 +248,24 @@ def _reshape(self, shape):
     return self.view(*shape)
 
 
-def _conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    if input.dim() != 4 or isinstance(padding, str):
-        return NotImplemented
-    return _hand_aten('convolution', 'default', input, weight, bias, _pair(stride), _pair(padding),
-                      _pair(dilation), False, [0, 0], groups)
+def _conv(n):
+    """``conv{n}d`` on a batched input: ``aten.convolution``."""
+    def conv(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+        if input.dim() != n + 2 or isinstance(padding, str):
+            return NotImplemented
+        return _hand_aten('convolution', 'default', input, weight, bias, _pair(stride, n), _pair(padding, n),
+                          _pair(dilation, n), False, [0] * n, groups)
+    return conv
+
+
+def _conv_transpose(n):
+    """``conv_transpose{n}d`` on a batched input: ``aten.convolution`` with ``transposed=True``."""
+    def conv_transpose(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+        if input.dim() != n + 2:
+            return NotImplemented
+        return _hand_aten('convolution', 'default', input, weight, bias, _pair(stride, n), _pair(padding, n),
+                          _pair(dilation, n), True, _pair(output_padding, n), groups)
+    return conv_transpose
 
 
 def _layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudnn_enable=True):
@@ -278,7 +291,9 @@ def _adaptive_avg_pool2d(self, output_size):
 # ATen composites whose parts a mode sees instead of the op itself (PyTorch decomposes them before its
 # dispatch modes run); a decomposition answers NotImplemented for the forms it leaves whole
 _DECOMPOSED = {'linear': _linear, 'softmax': _softmax, 'log_softmax': _log_softmax, 'matmul': _matmul,
-               'flatten': _flatten, 'reshape': _reshape, 'conv2d': _conv2d, 'layer_norm': _layer_norm,
+               'flatten': _flatten, 'reshape': _reshape,
+               'conv1d': _conv(1), 'conv2d': _conv(2), 'conv3d': _conv(3), 'conv_transpose1d': _conv_transpose(1),
+               'conv_transpose2d': _conv_transpose(2), 'conv_transpose3d': _conv_transpose(3), 'layer_norm': _layer_norm,
                'dropout': _dropout, 'max_pool2d': _max_pool2d, 'adaptive_avg_pool2d': _adaptive_avg_pool2d}
 
 
