@@ -21,7 +21,7 @@ with open(os.path.join(os.path.dirname(__file__), 'fixtures', 'dispatch_sequence
 # the cases whose forward ember's modes see as PyTorch's do
 FORWARD_MATCHES = ['linear_2d_bias', 'linear_2d', 'linear_3d_bias', 'linear_3d', 'linear_1d_bias', 'mlp_module',
                    'relu', 'gelu', 'silu', 'softmax', 'log_softmax', 'sum', 'mean_dim', 'mm', 'matmul_2d',
-                   'matmul_1d', 'add_', 'to_double', 'view', 'flatten', 'reshape', 'conv1d', 'conv2d', 'conv3d',
+                   'matmul_1d', 'add_', 'to_double', 'view', 'flatten', 'reshape', 'matmul_batched', 'conv1d', 'conv2d', 'conv3d',
                    'conv_transpose2d', 'layer_norm', 'var', 'norm', 'mul_', 'ones_like', 'arange',
                    'dropout_eval', 'mse_loss', 'embedding', 'max_pool2d', 'adaptive_avg_pool2d', 'zeros']
 
@@ -56,11 +56,14 @@ class _Passthrough(TorchDispatchMode):
 _x, _v, _img, _w, _b = ember.randn(3, 4), ember.randn(4), ember.randn(2, 2, 5, 5), ember.randn(3, 2, 3, 3), ember.randn(3)
 _NOT_CONTIGUOUS = ember.randn(4, 3).t()
 _w1, _w3 = ember.randn(2, 3, 2), ember.randn(3, 2, 2, 2, 2)
+_k, _img0 = ember.randn(5, 3), _img[0].clone()
 _wt1, _wt2 = ember.randn(3, 2, 2), ember.randn(2, 3, 3, 3)
 DECOMPOSED_CALLS = {
     'softmax': lambda: F.softmax(_x, -1), 'log_softmax': lambda: F.log_softmax(_x, 1),
     'matmul_2d': lambda: _x @ _x.t(), 'matmul_1d': lambda: _v @ _v, 'matmul_mv': lambda: _x @ _v,
-    'matmul_batched': lambda: _img @ _img, 'flatten': lambda: ember.flatten(_img, 1),
+    'matmul_batched': lambda: _img @ _img, 'matmul_4d_2d': lambda: _img @ _k,
+    'matmul_3d_1d': lambda: ember.ones(2, 3, 4) @ _v, 'matmul_broadcast': lambda: _img @ _img0,
+    'matmul_not_contiguous': lambda: _img.transpose(2, 3) @ _img, 'flatten': lambda: ember.flatten(_img, 1),
     'flatten_all': lambda: _img.flatten(), 'flatten_module': lambda: nn.Flatten()(_img),
     'reshape': lambda: _x.reshape(4, 3), 'reshape_copy': lambda: _NOT_CONTIGUOUS.reshape(12),
     'conv2d': lambda: F.conv2d(_img, _w, _b, stride=2, padding=1), 'conv2d_same': lambda: F.conv2d(_img, _w, padding='same'),

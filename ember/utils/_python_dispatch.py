@@ -229,7 +229,17 @@ def _matmul(self, other):
         return ember.dot(self, other)
     if self.dim() == 2 and other.dim() == 1:
         return ember.mv(self, other)
-    return NotImplemented            # the batched and broadcast forms: handed over whole
+    if self.dim() >= 3 and other.dim() <= 2 and self.is_contiguous():     # fold the batch into rows
+        flat = self.view(-1, self.shape[-1])
+        out = ember.mm(flat, other) if other.dim() == 2 else ember.mv(flat, other)
+        return _hand_aten('_unsafe_view', 'default', out, [*self.shape[:-1], *other.shape[1:]])
+    if self.dim() >= 3 and self.shape[:-2] == other.shape[:-2] and self.is_contiguous() and \
+            other.is_contiguous():   # same batch dims: expand (a no-op here), view, bmm
+        batch = list(self.shape[:-2])
+        a = self.expand(*batch, *self.shape[-2:]).view(-1, *self.shape[-2:])
+        b = other.expand(*batch, *other.shape[-2:]).view(-1, *other.shape[-2:])
+        return _hand_aten('_unsafe_view', 'default', ember.bmm(a, b), [*batch, self.shape[-2], other.shape[-1]])
+    return NotImplemented            # the broadcast forms: handed over whole
 
 
 def _flatten(self, start_dim=0, end_dim=-1):
