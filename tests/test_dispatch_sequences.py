@@ -22,7 +22,7 @@ with open(os.path.join(os.path.dirname(__file__), 'fixtures', 'dispatch_sequence
 FORWARD_MATCHES = ['linear_2d_bias', 'linear_2d', 'linear_3d_bias', 'linear_3d', 'linear_1d_bias', 'mlp_module',
                    'relu', 'gelu', 'silu', 'softmax', 'log_softmax', 'sum', 'mean_dim', 'mm', 'matmul_2d',
                    'matmul_1d', 'add_', 'to_double', 'view', 'flatten', 'reshape', 'matmul_batched', 'conv1d', 'conv2d', 'conv3d',
-                   'conv_transpose2d', 'layer_norm', 'var', 'norm', 'mul_', 'ones_like', 'arange',
+                   'conv_transpose2d', 'layer_norm', 'group_norm', 'var', 'norm', 'mul_', 'ones_like', 'arange',
                    'dropout_eval', 'mse_loss', 'embedding', 'max_pool2d', 'adaptive_avg_pool2d', 'zeros']
 
 
@@ -56,6 +56,7 @@ class _Passthrough(TorchDispatchMode):
 _x, _v, _img, _w, _b = ember.randn(3, 4), ember.randn(4), ember.randn(2, 2, 5, 5), ember.randn(3, 2, 3, 3), ember.randn(3)
 _NOT_CONTIGUOUS = ember.randn(4, 3).t()
 _w1, _w3 = ember.randn(2, 3, 2), ember.randn(3, 2, 2, 2, 2)
+_gw, _gb = ember.randn(2), ember.randn(2)
 _k, _img0 = ember.randn(5, 3), _img[0].clone()
 _wt1, _wt2 = ember.randn(3, 2, 2), ember.randn(2, 3, 3, 3)
 DECOMPOSED_CALLS = {
@@ -72,6 +73,7 @@ DECOMPOSED_CALLS = {
     'conv_transpose2d': lambda: F.conv_transpose2d(_img, _wt2, _b, stride=2, padding=1, output_padding=1),
     'conv_transpose1d': lambda: F.conv_transpose1d(_x.unsqueeze(0), _wt1),
     'layer_norm': lambda: F.layer_norm(_x, (4,)), 'layer_norm_affine': lambda: F.layer_norm(_x, (4,), _v, _v + 1),
+    'group_norm': lambda: F.group_norm(_img, 2), 'group_norm_affine': lambda: F.group_norm(_img, 1, _gw, _gb),
     'dropout_eval': lambda: F.dropout(_x, 0.5, training=False), 'max_pool2d': lambda: F.max_pool2d(_img, 2),
     'max_pool2d_padded': lambda: F.max_pool2d(_img, 3, stride=1, padding=1),
     'adaptive_avg_pool2d_1': lambda: F.adaptive_avg_pool2d(_img, 1),

@@ -282,6 +282,14 @@ def _layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05, cudn
     return _hand_aten('native_layer_norm', 'default', input, list(normalized_shape), weight, bias, eps)[0]
 
 
+def _group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enabled=True):
+    if input.dim() < 2 or not input.is_contiguous():
+        return NotImplemented
+    n, c = input.shape[0], input.shape[1]
+    hxw = input.numel() // (n * c) if n * c else 1
+    return _hand_aten('native_group_norm', 'default', input, weight, bias, n, c, hxw, num_groups, eps)[0]
+
+
 def _dropout(input, p, train):
     return input if not train else NotImplemented
 
@@ -303,7 +311,7 @@ def _adaptive_avg_pool2d(self, output_size):
 _DECOMPOSED = {'linear': _linear, 'softmax': _softmax, 'log_softmax': _log_softmax, 'matmul': _matmul,
                'flatten': _flatten, 'reshape': _reshape,
                'conv1d': _conv(1), 'conv2d': _conv(2), 'conv3d': _conv(3), 'conv_transpose1d': _conv_transpose(1),
-               'conv_transpose2d': _conv_transpose(2), 'conv_transpose3d': _conv_transpose(3), 'layer_norm': _layer_norm,
+               'conv_transpose2d': _conv_transpose(2), 'conv_transpose3d': _conv_transpose(3), 'layer_norm': _layer_norm, 'group_norm': _group_norm,
                'dropout': _dropout, 'max_pool2d': _max_pool2d, 'adaptive_avg_pool2d': _adaptive_avg_pool2d}
 
 
