@@ -13,6 +13,7 @@ from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.numerics import ENABLED as _PYTORCH_BITS
 from ember.ops import _layer_norm_bits
+from ember._trace.capture import is_capturing
 from ember.ops._registry import op
 from ember.ops._util import require_tensor
 from ember.ops.inplace import write_out
@@ -272,8 +273,9 @@ def native_layer_norm(input, normalized_shape, weight, bias, eps):
     y = _F().layer_norm(input, normalized_shape, weight, bias, eps)
     k = len((normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape)
     x = input._data
-    if type(x) is np.ndarray and x.dtype == np.float32 and x.size and _PYTORCH_BITS[0]:
-        # the statistics PyTorch's float32 kernel computes (and F.layer_norm used): its bits
+    if type(x) is np.ndarray and x.dtype == np.float32 and x.size and _PYTORCH_BITS[0] and not is_capturing():
+        # the statistics PyTorch's float32 kernel computes (and F.layer_norm used): its bits (a captured
+        # graph records them as ops instead)
         stats_shape = x.shape[:x.ndim - k] + (1,) * k
         mean, rstd = _layer_norm_bits.stats(np.ascontiguousarray(x).reshape(-1, math.prod(x.shape[x.ndim - k:])), eps)
         return y, Tensor._make(mean.reshape(stats_shape), input._device), Tensor._make(rstd.reshape(stats_shape), input._device)

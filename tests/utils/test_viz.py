@@ -76,7 +76,7 @@ def test_the_real_torchviz_runs_under_ember_run(tmp_path):
         import torch
         from torchviz import make_dot
         from tests.fixtures.viz.graphs import GRAPHS, canonical
-        assert torch.__name__ == 'ember'
+        assert torch.Tensor.__module__.startswith('ember')   # (the module itself answers to 'torch')
         print(json.dumps({name: canonical(build(torch, make_dot)) for name, build in GRAPHS.items()}))
     '''))
     proc = subprocess.run([sys.executable, '-m', 'ember', 'run', str(script)], capture_output=True, text=True,
