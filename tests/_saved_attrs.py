@@ -49,3 +49,28 @@ def saved_attrs(node, inputs, output):
             except Exception as e:
                 out[attr] = {'error': type(e).__name__}
     return out
+
+
+def mlp_graph(lib):
+    """Linear-Tanh-Linear, summed: each node of its backward graph (depth first, as torchviz walks it) with
+    its ``_saved_*`` attributes; ``lib`` is ember or torch, so the recorder and the test build the same."""
+    lib.manual_seed(0)
+    model = lib.nn.Sequential(lib.nn.Linear(4, 5), lib.nn.Tanh(), lib.nn.Linear(5, 2))
+    x = lib.ones(3, 4)
+    y = model(x).sum()
+    out, seen = [], set()
+
+    def walk(fn):
+        if fn is None or id(fn) in seen:
+            return
+        seen.add(id(fn))
+        attrs = {}
+        for a in dir(fn):
+            if a.startswith('_saved_'):
+                v = getattr(fn, a)
+                attrs[a] = ['tensor', list(v.shape)] if hasattr(v, 'shape') else list(v) if isinstance(v, tuple) else v
+        out.append([fn.name().split('::')[-1], attrs])
+        for f, _ in fn.next_functions:
+            walk(f)
+    walk(y.grad_fn)
+    return out

@@ -16,7 +16,20 @@ from tests._saved_attrs import flat_tensors, saved_attrs
 from tests.op_db import OPS
 
 RECORDED = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'saved_attrs' / 'saved.json').read_text())
-GAPS = set((pathlib.Path(__file__).parent / 'fixtures' / 'saved_attrs' / 'gaps.txt').read_text().split())
+# ember records a dim after wrapping it (dim=-1 of a 2-D input reads 1); PyTorch shows what the user passed,
+# as unsigned (18446744073709551615). For these nodes PyTorch's negative dims are wrapped before comparing.
+WRAPPED_DIMS = {'CatBackward0', 'CumsumBackward0', 'FlipBackward0', 'LogSoftmaxBackward0', 'MeanBackward1',
+                'PermuteBackward0', 'SoftmaxBackward0', 'StackBackward0', 'SumBackward1', 'TransposeBackward0',
+                'UnsqueezeBackward0'}
+_DIM_KEYS = ('_saved_dim', '_saved_dims', '_saved_dim0', '_saved_dim1')
+_ADDS_A_DIM = ('StackBackward0', 'UnsqueezeBackward0')
+# "Node": a node type not described yet; "Node row": a row whose node of that type comes from another
+# primitive (a composite op) that does not describe it yet. Both strict: an entry that comes to match must go.
+_GAP_LINES = [line.split() for line in
+              (pathlib.Path(__file__).parent / 'fixtures' / 'saved_attrs' / 'gaps.txt').read_text().splitlines()
+              if line.strip()]
+GAPS = {w[0] for w in _GAP_LINES if len(w) == 1}
+ROW_GAPS = {(w[0], w[1]) for w in _GAP_LINES if len(w) == 2}
 
 
 @functools.lru_cache(maxsize=1)
@@ -40,9 +53,20 @@ def _compared():
                 node = getattr(out, 'grad_fn', None)
                 if node is None or node.name() != rec['node']:
                     continue
-                got = saved_attrs(node, flat_tensors(list(args) + list(kwargs.values()), []), out)
-                by_node[rec['node']].append((key, sample_key(sample), got, rec['saved']))
+                inputs = flat_tensors(list(args) + list(kwargs.values()), [])
+                want = rec['saved']
+                if rec['node'] in WRAPPED_DIMS and inputs:
+                    want = _wrapped(want, inputs[0].ndim + (rec['node'] in _ADDS_A_DIM))
+                by_node[rec['node']].append((key, sample_key(sample), saved_attrs(node, inputs, out), want))
     return by_node
+
+
+def _wrapped(saved, ndim):
+    def wrap(v):
+        if isinstance(v, list):
+            return [wrap(d) for d in v]
+        return v - (1 << 64) + ndim if isinstance(v, int) and v >= 1 << 63 else v
+    return {k: wrap(v) if k in _DIM_KEYS else v for k, v in saved.items()}
 
 
 def _node_names():
@@ -55,5 +79,45 @@ def test_saved_attributes_match_pytorch(node):
     cases = _compared().get(node)
     if not cases:
         pytest.skip('ember names no sample of this row as PyTorch does')
-    wrong = [f'{key} {sample}: {got} (PyTorch: {want})' for key, sample, got, want in cases if got != want]
+    wrong = [f'{key} {sample}: {got} (PyTorch: {want})' for key, sample, got, want in cases
+             if got != want and (node, key) not in ROW_GAPS]
     assert not wrong, '\n'.join(wrong)
+    rows = {key for key, _, _, _ in cases}
+    now_matching = {key for n, key in ROW_GAPS if n == node and key in rows} - {
+        key for key, _, got, want in cases if got != want}
+    assert not now_matching, f'rows that match now: drop them from gaps.txt: {sorted(now_matching)}'
+
+
+
+def test_mlp_graph_shows_what_pytorch_shows():
+    # what torchviz's make_dot(show_saved=True) labels each node with, for Linear-Tanh-Linear summed
+    import ember
+    from tests._saved_attrs import mlp_graph
+    recorded = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'saved_attrs' / 'models.json').read_text())
+    assert json.loads(json.dumps(mlp_graph(ember))) == recorded['mlp']
+
+
+def test_after_backward_saved_tensors_raise_and_sizes_stay_readable():
+    import ember
+    x = ember.ones(3, 4, requires_grad=True)
+    s = x.softmax(-1).sum()
+    softmax = s.grad_fn.next_functions[0][0]
+    assert softmax._saved_dim == 1    # (PyTorch shows the -1 passed, as 2**64 - 1: ember wraps it first)
+    assert softmax._saved_result.shape == (3, 4)
+    s.backward()
+    assert s.grad_fn._saved_self_sym_sizes == (3, 4)       # ints are kept, as PyTorch keeps them
+    assert softmax._saved_dim == 1
+    with pytest.raises(RuntimeError, match=r'^Trying to backward through the graph a second time \(or directly '
+                                           r'access saved tensors after they have already been freed\)'):
+        softmax._saved_result
+    assert '_saved_result' in dir(softmax) and '_saved_dim' in dir(softmax)
+
+
+def test_a_node_lists_only_its_own_attributes():
+    import ember
+    x = ember.ones(2, 3, requires_grad=True)
+    node = (x + x).grad_fn
+    assert [a for a in dir(node) if a.startswith('_saved_')] == ['_saved_alpha']
+    assert node._saved_alpha == 1
+    with pytest.raises(AttributeError, match="'AddBackward0' object has no attribute '_saved_dim'"):
+        node._saved_dim

@@ -6,6 +6,7 @@ import threading
 
 import numpy as np
 
+from ember.autograd import _saved_attrs as _sa
 from ember.ops._quantized_fallback import quantized_or_raise
 from ember._dtype import FLOAT8_NUMS
 from ember._tensor import Tensor
@@ -235,6 +236,7 @@ def _approximate_softmax():
 
 class Softmax(Primitive):
     node_name = 'SoftmaxBackward0'
+    saved_attrs = {'dim': _sa.field('dim', _sa.as_int64), 'result': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _profile_chain = ('aten::_softmax',)
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
@@ -294,6 +296,7 @@ class Softmax(Primitive):
 
 class LogSoftmax(Primitive):
     node_name = 'LogSoftmaxBackward0'
+    saved_attrs = {'dim': _sa.field('dim', _sa.as_int64), 'result': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _profile_chain = ('aten::_log_softmax',)
 
     @staticmethod
@@ -603,6 +606,7 @@ _LeakyReluGrad = _piecewise_grad('LeakyReluBackwardBackward0', _leaky_factor, no
 
 class LeakyRelu(Primitive):
     node_name = 'LeakyReluBackward0'
+    saved_attrs = {'negative_slope': _sa.field('slope'), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
@@ -787,6 +791,7 @@ _TANH_K = math.sqrt(2 / math.pi)
 
 class Gelu(Primitive):
     node_name = 'GeluBackward0'
+    saved_attrs = {'approximate': _sa.field('approximate'), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
@@ -941,6 +946,7 @@ _HardtanhGrad = _piecewise_grad('HardtanhBackwardBackward0',
 
 class Hardtanh(Primitive):
     node_name = 'HardtanhBackward0'
+    saved_attrs = {'max_val': _sa.item('args', 1), 'min_val': _sa.item('args', 0), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod

@@ -1,6 +1,7 @@
 """Binary arithmetic with broadcasting and PyTorch's type promotion."""
 import numpy as _np
 
+from ember.autograd import _saved_attrs as _sa
 from ember._dtype import FLOAT8_NUMS
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
@@ -37,6 +38,7 @@ def _fused(fn, a, b, alpha):
 
 class Add(Primitive):
     node_name = 'AddBackward0'
+    saved_attrs = {'alpha': _sa.field('alpha')}  # grad_fn._saved_*, read lazily
     _operator = '+'
     _scalar_edges = True
     _promote = True
@@ -57,6 +59,7 @@ class Add(Primitive):
 
 class Sub(Primitive):
     node_name = 'SubBackward0'
+    saved_attrs = {'alpha': _sa.field('alpha')}  # grad_fn._saved_*, read lazily
     _operator = '-'
     _scalar_edges = True
     _promote = True
@@ -101,6 +104,7 @@ class RSubTensor(Primitive):
     """``other - alpha * input`` for two tensors (PyTorch's RsubBackward0, inputs in ``rsub``'s order)."""
     _profile_name = 'aten::rsub'
     node_name = 'RsubBackward0'
+    saved_attrs = {'alpha': _sa.field('alpha')}  # grad_fn._saved_*, read lazily
     _promote = True
 
     @staticmethod

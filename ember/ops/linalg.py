@@ -3,6 +3,7 @@ import string
 
 import numpy as np
 
+from ember.autograd import _saved_attrs as _sa
 from ember import _dtype as dtypes
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
@@ -25,6 +26,8 @@ def _same_dtype(out, a):
 
 class Mm(Primitive):
     node_name = 'MmBackward0'
+    saved_attrs = {'self': _sa.saved(0), 'self_sym_sizes': _sa.input_sizes(0, 0), 'self_sym_strides': _sa.strides_of_saved(0, 0),
+                   'mat2': _sa.saved(1), 'mat2_sym_sizes': _sa.input_sizes(1, 1), 'mat2_sym_strides': _sa.strides_of_saved(1, 1)}  # grad_fn._saved_*, read lazily
     saved_names = ('self', 'mat2')
     _promote = True
 
@@ -32,6 +35,8 @@ class Mm(Primitive):
     def forward(ctx, a, b):
         need_a, need_b = ctx.needs_input_grad[:2]
         ctx.save_for_backward(a if need_b else None, b if need_a else None)
+        if need_a != need_b:        # one operand's gradient only: the other's strides for grad_fn._saved_*
+            _sa.keep_unsaved_strides(ctx, 0, a) if need_a else _sa.keep_unsaved_strides(ctx, 1, b)
         return _same_dtype(ctx.xp.matmul(a, b), a)
 
     @staticmethod

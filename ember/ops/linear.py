@@ -1,6 +1,7 @@
 """Affine maps: F.linear (one fused Primitive, the MLP hot path) and F.bilinear."""
 import numpy as np
 
+from ember.autograd import _saved_attrs as _sa
 from ember._tensor import Tensor
 from ember.autograd import function as _function, grad_mode
 from ember.autograd.function import Primitive, unrecorded_binary
@@ -38,6 +39,9 @@ class Addmm(Primitive):
     (``AddmmBackward0`` over the bias, the input and ``TBackward0`` of the weight). One matmul
     forward, two backward, nothing copied or saved beyond what the requested gradients need."""
     node_name = 'AddmmBackward0'
+    saved_attrs = {'alpha': _sa.const(1), 'beta': _sa.const(1), 'mat1': _sa.saved(0), 'mat1_sym_sizes': _sa.input_sizes(1, 0),
+                   'mat1_sym_strides': _sa.strides_of_saved(0, 1), 'mat2': _sa.saved(1), 'mat2_sym_sizes': _sa.input_sizes(2, 1),
+                   'mat2_sym_strides': _sa.strides_of_saved(1, 2)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
     saved_names = ('mat1', 'mat2')     # PyTorch's names for the saved tensors (grad_fn._saved_mat1)
 
@@ -45,6 +49,8 @@ class Addmm(Primitive):
     def forward(ctx, b, x, wt):
         need = ctx.needs_input_grad
         ctx.save_for_backward(x if need[2] else None, wt if need[1] else None)
+        if need[1] != need[2]:      # one operand's gradient only: the other's strides for grad_fn._saved_*
+            _sa.keep_unsaved_strides(ctx, 1, x) if need[1] else _sa.keep_unsaved_strides(ctx, 2, wt)
         return _addmm_array(b, x, wt, ctx.xp)
 
     @staticmethod
@@ -69,12 +75,16 @@ class MmT(Primitive):
     """``x @ Wt`` (linear without bias): PyTorch reports it as MmBackward0 over the input and
     ``TBackward0`` of the weight."""
     node_name = 'MmBackward0'
+    saved_attrs = {'self': _sa.saved(0), 'self_sym_sizes': _sa.input_sizes(0, 0), 'self_sym_strides': _sa.strides_of_saved(0, 0),
+                   'mat2': _sa.saved(1), 'mat2_sym_sizes': _sa.input_sizes(1, 1), 'mat2_sym_strides': _sa.strides_of_saved(1, 1)}  # grad_fn._saved_*, read lazily
     _profile_name = 'aten::mm'
 
     @staticmethod
     def forward(ctx, x, wt):
         need = ctx.needs_input_grad
         ctx.save_for_backward(x if need[1] else None, wt if need[0] else None)
+        if need[0] != need[1]:      # one operand's gradient only: the other's strides for grad_fn._saved_*
+            _sa.keep_unsaved_strides(ctx, 0, x) if need[0] else _sa.keep_unsaved_strides(ctx, 1, wt)
         return _mm_array(x, wt, ctx.xp)
 
     @staticmethod

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 
+from ember.autograd import _saved_attrs as _sa
 from ember._dtype import BAREBONES, get_default_dtype, to_dtype
 from ember._dtype import FLOAT8_NUMS, _FLOAT
 from ember._tensor import Tensor
@@ -72,6 +73,7 @@ _ARRAY_RESULTS = _array_results()
 
 class Sum(Primitive):
     node_name = 'SumBackward0'
+    saved_attrs = {'self_sym_sizes': _sa.input_sizes()}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, dims, keepdim, np_dtype):
@@ -113,6 +115,8 @@ def _sum_all(x):
 class SumDim(Sum):
     _profile_name = 'aten::sum'
     node_name = 'SumBackward1'
+    saved_attrs = {'dim': _sa.item('args', 1, _sa.int_list), 'keepdim': _sa.item('args', 2),
+                   'self_sym_sizes': _sa.input_sizes()}  # grad_fn._saved_*, read lazily
 
 
 @op('ember', 'Tensor')
@@ -230,6 +234,7 @@ class Nansum(Sum):
 
 class Mean(Primitive):
     node_name = 'MeanBackward0'
+    saved_attrs = {'self_sym_numel': _sa.input_numel(), 'self_sym_sizes': _sa.input_sizes()}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
@@ -257,6 +262,8 @@ class Mean(Primitive):
 class MeanDim(Mean):
     _profile_name = 'aten::mean'
     node_name = 'MeanBackward1'
+    saved_attrs = {'dim': _sa.item('args', 1, _sa.int_list), 'keepdim': _sa.item('args', 2),
+                   'self_sym_numel': _sa.input_numel(), 'self_sym_sizes': _sa.input_sizes()}  # grad_fn._saved_*, read lazily
 
 
 @op('ember', 'Tensor')
@@ -1337,6 +1344,7 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
 # ------------------------------------------------------------- cumulative ops
 class Cumsum(Primitive):
     node_name = 'CumsumBackward0'
+    saved_attrs = {'dim': _sa.field('dim', _sa.as_int64)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod

@@ -1,6 +1,7 @@
 """Shape ops: views (share storage and version counter with their base) and copies."""
 import numpy as np
 
+from ember.autograd import _saved_attrs as _sa
 from ember.ops._quantized_fallback import quantized_or_raise
 from ember import _formats
 from ember._tensor import Tensor
@@ -51,6 +52,7 @@ def _fmt(shape):
 
 class View(Primitive):
     node_name = 'ViewBackward0'
+    saved_attrs = {'self_sym_sizes': _sa.input_sizes()}  # grad_fn._saved_*, read lazily
     _view = True
 
     @staticmethod
@@ -84,6 +86,7 @@ class UnsafeView(Primitive):
     """reshape that had to copy: the result is a new tensor, not a view."""
     _profile_name = 'aten::_unsafe_view'
     node_name = 'UnsafeViewBackward0'
+    saved_attrs = {'self_sym_sizes': _sa.input_sizes()}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -372,6 +375,7 @@ def unflatten(input, dim, sizes):
 
 class Expand(Primitive):
     node_name = 'ExpandBackward0'
+    saved_attrs = {'self_sym_sizes': _sa.input_sizes()}  # grad_fn._saved_*, read lazily
     _view = True
 
     @staticmethod
@@ -593,6 +597,7 @@ def sum_to_size(input, *size):
 
 class Squeeze(Primitive):
     node_name = 'SqueezeBackward0'
+    saved_attrs = {'self_sym_sizes': _sa.input_sizes()}  # grad_fn._saved_*, read lazily
     _view = True
 
     @staticmethod
@@ -647,6 +652,7 @@ def squeeze(input, dim=None, *, axis=NOT_GIVEN):
 
 class Unsqueeze(Primitive):
     node_name = 'UnsqueezeBackward0'
+    saved_attrs = {'dim': _sa.field('dim', _sa.as_int64)}  # grad_fn._saved_*, read lazily
     _view = True
 
     @staticmethod
@@ -696,6 +702,7 @@ def unsqueeze(input, dim=NOT_GIVEN, *, axis=NOT_GIVEN):
 
 class Permute(Primitive):
     node_name = 'PermuteBackward0'
+    saved_attrs = {'dims': _sa.field('dims', _sa.int_list)}  # grad_fn._saved_*, read lazily
     _view = True
 
     @staticmethod
@@ -773,6 +780,7 @@ def _t_array(x):
 
 class Transpose(Primitive):
     node_name = 'TransposeBackward0'
+    saved_attrs = {'dim0': _sa.item('d', 0, _sa.as_int64), 'dim1': _sa.item('d', 1, _sa.as_int64)}  # grad_fn._saved_*, read lazily
     _view = True
 
     @staticmethod
@@ -992,6 +1000,7 @@ def _joined_layout(xp, out, xs):
 
 class Cat(Primitive):
     node_name = 'CatBackward0'
+    saved_attrs = {'dim': _sa.field('dim', _sa.as_int64)}  # grad_fn._saved_*, read lazily
     _promote = 'tensors'   # dim is an option, not an operand: bool tensors stay bool
 
     @staticmethod
@@ -1104,6 +1113,7 @@ def stack(tensors, dim=0, *, out=None) -> Tensor:
 
 class Stack(Primitive):
     node_name = 'StackBackward0'
+    saved_attrs = {'dim': _sa.field('dim', _sa.as_int64)}  # grad_fn._saved_*, read lazily
     _promote = 'tensors'   # dim is an option, not an operand: bool tensors stay bool
 
     @staticmethod
@@ -1627,6 +1637,7 @@ def unbind(input, dim=0, *, axis=NOT_GIVEN):
 
 class Flip(Primitive):
     node_name = 'FlipBackward0'
+    saved_attrs = {'dims': _sa.field('dims', _sa.int_list)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, dims):

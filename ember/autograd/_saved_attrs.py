@@ -1,0 +1,85 @@
+"""What a backward node shows as ``grad_fn._saved_<name>`` (torchviz's ``show_saved`` draws these).
+
+An op class declares ``saved_attrs``: PyTorch's attribute names, each with a reader that derives the value
+from what the node keeps anyway (its saved tensors, its inputs' shapes, the scalars its forward stored on
+the context).  Nothing is computed in the forward: a reader runs only when the attribute is read.
+
+PyTorch shows ``int64_t`` arguments as unsigned numbers (``dim=-1`` reads 18446744073709551615); the
+readers do the same so the values compare equal.
+"""
+
+_U64 = 1 << 64
+
+
+def as_int64(v):
+    """An int as PyTorch's nodes give an ``int64_t`` argument: negatives wrapped to unsigned."""
+    return v + _U64 if v < 0 else v
+
+
+def saved(k):
+    """The ``k``-th tensor the forward saved (None where it saved none)."""
+    return lambda node: node._read_saved(k)
+
+
+def input_sizes(k=0, saved_as=None):
+    """The shape of the ``k``-th tensor input, as a tuple of ints.  An input that needs no gradient has
+    no shape on record: then it is read off its saved copy (``saved_as``, its index among the saved)."""
+    def read(node):
+        meta = node._input_meta[k] if k < len(node._input_meta) else None
+        if meta is None:
+            t = None if saved_as is None else node._read_saved(saved_as)
+            return None if t is None else tuple(t.shape)
+        return tuple(meta[0])
+    return read
+
+
+def input_numel(k=0):
+    def read(node):
+        n = 1
+        for s in node._input_meta[k][0]:
+            n *= s
+        return n
+    return read
+
+
+def strides_of_saved(k, needed_input):
+    """The strides (in elements) of saved tensor ``k``; ``()`` unless input ``needed_input`` needs a
+    gradient, as PyTorch keeps them only then."""
+    def read(node):
+        if not node.needs_input_grad[needed_input]:
+            return ()
+        t = node._read_saved(k)
+        if t is not None:
+            return tuple(t.stride())
+        byte_strides, itemsize = node.__dict__['unsaved_strides'][needed_input]
+        return tuple(b // itemsize for b in byte_strides)
+    return read
+
+
+def keep_unsaved_strides(ctx, position, array):
+    """For an input whose gradient is wanted but whose tensor the forward does not save: its strides,
+    which PyTorch's node still shows (a tuple and an int kept, nothing computed)."""
+    ctx.unsaved_strides = {position: (array.strides, array.itemsize)}
+
+
+def field(name, convert=None):
+    """A value the forward stored on the context (``ctx.<name>``), optionally converted."""
+    if convert is None:
+        return lambda node: node.__dict__[name]
+    return lambda node: convert(node.__dict__[name])
+
+
+def item(name, index, convert=None):
+    """One element of a tuple the forward stored on the context."""
+    if convert is None:
+        return lambda node: node.__dict__[name][index]
+    return lambda node: convert(node.__dict__[name][index])
+
+
+def const(value):
+    """A value that is the same for every node of this type (PyTorch's default that ember does not vary)."""
+    return lambda node: value
+
+
+def int_list(v):
+    return None if v is None else tuple(as_int64(d) for d in ((v,) if isinstance(v, int) else v))
