@@ -83,3 +83,23 @@ def const(value):
 
 def int_list(v):
     return None if v is None else tuple(as_int64(d) for d in ((v,) if isinstance(v, int) else v))
+
+
+def reduction_enum(name):
+    """A loss's ``reduction`` as PyTorch's node keeps it: 0 none, 1 mean, 2 sum."""
+    return {'none': 0, 'mean': 1, 'sum': 2}[name]
+
+
+def conv_bias_sizes(node):
+    """ConvolutionBackward0's ``bias_sym_sizes_opt``: the bias's shape, None without a bias (a bias has one
+    value per output channel: the weight's first dim, or its second times groups when transposed); without
+    a bias PyTorch shows ``(0,)``."""
+    if len(node._input_meta) < 3:
+        return (0,)
+    w_shape, transposed, groups = node.shapes[1], node.args[3], node.args[5]
+    return (w_shape[1] * groups,) if transposed else (w_shape[0],)
+
+
+def conv_padding(node):
+    """The padding per spatial dim (ember keeps (before, after) pairs; PyTorch's node one int each)."""
+    return tuple(p[0] if isinstance(p, (tuple, list)) else p for p in node.args[1])

@@ -392,6 +392,7 @@ def _log_softmax(input, dim, dtype):
 
 class Clamp(Primitive):
     node_name = 'ClampBackward1'
+    saved_attrs = {'max': _sa.saved(2), 'min': _sa.saved(1), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _promote = True
 
     @staticmethod
@@ -428,10 +429,12 @@ class ClampTensor(Clamp):
     """``clamp`` by tensor bounds (PyTorch names it apart from the number bounds)."""
     _profile_name = 'aten::clamp'
     node_name = 'ClampBackward0'
+    saved_attrs = {'max': _sa.saved(2), 'min': _sa.saved(1), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
 
 class ClampMin(Clamp):
     node_name = 'ClampMinBackward0'
+    saved_attrs = {'min': _sa.saved(1), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
 
 class ClampMinTensor(Clamp):
@@ -441,6 +444,7 @@ class ClampMinTensor(Clamp):
 
 class ClampMax(Clamp):
     node_name = 'ClampMaxBackward0'
+    saved_attrs = {'max': _sa.saved(2), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
 
 class ClampMaxTensor(Clamp):
@@ -655,6 +659,8 @@ def leaky_relu_(input, negative_slope=0.01):
 class Elu(Primitive):
     """scale * (x if x > 0 else alpha * (exp(input_scale * x) - 1)): ELU, SELU and CELU."""
     node_name = 'EluBackward0'
+    saved_attrs = {'alpha': _sa.item('args', 0), 'input_scale': _sa.item('args', 2), 'scale': _sa.item('args', 1),
+                   'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
@@ -1111,6 +1117,7 @@ def hardswish(input, inplace=False):
 
 class Softplus(Primitive):
     node_name = 'SoftplusBackward0'
+    saved_attrs = {'beta': _sa.item('args', 0), 'self': _sa.saved(0), 'threshold': _sa.item('args', 1)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
@@ -1291,6 +1298,7 @@ _ThresholdGrad = _piecewise_grad('ThresholdBackwardBackward0', lambda xp, x, th:
 
 class Threshold(Primitive):
     node_name = 'ThresholdBackward0'
+    saved_attrs = {'self': _sa.saved(0), 'threshold': _sa.field('threshold')}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod

@@ -22,6 +22,7 @@ import itertools
 import math
 from operator import index as _index
 
+from ember.autograd import _saved_attrs as _sa
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd.function import Primitive
 from ember.ops import _chunk_threads, _conv_phases, _winograd
@@ -312,6 +313,10 @@ def _crop(t, shape):
 class Convolution(Primitive):
     """PyTorch's ``aten::convolution``: a convolution or transposed convolution plus bias."""
     node_name = 'ConvolutionBackward0'
+    saved_attrs = {'bias_sym_sizes_opt': _sa.conv_bias_sizes, 'dilation': _sa.item('args', 2, tuple),
+                   'groups': _sa.item('args', 5), 'input': _sa.saved(0), 'output_padding': _sa.item('args', 4, tuple),
+                   'padding': _sa.conv_padding, 'stride': _sa.item('args', 0, tuple),
+                   'transposed': _sa.item('args', 3), 'weight': _sa.saved(1)}  # grad_fn._saved_*, read lazily
     saved_names = ('input', 'weight')
     _profile_chain = ('aten::_convolution',)    # (PyTorch's backend kernel below it is not named)
 

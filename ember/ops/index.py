@@ -3,6 +3,7 @@ import sys
 
 import numpy as np
 
+from ember.autograd import _saved_attrs as _sa
 from ember import _user_warnings, backend
 from ember._dtype import BAREBONES, result_type, bool_, int64
 from ember._tensor import Tensor
@@ -497,6 +498,7 @@ def index_put(input, indices, values, accumulate=False):
 # ---------------------------------------------------------------------- where
 class Where(Primitive):
     node_name = 'WhereBackward0'
+    saved_attrs = {'condition': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, cond, x, y, dt):
@@ -863,6 +865,8 @@ def scatter_add(input, dim, index, src, *, out=None):
 
 class IndexSelect(Primitive):
     node_name = 'IndexSelectBackward0'
+    saved_attrs = {'dim': _sa.item('args', 1, _sa.as_int64), 'index': _sa.saved(0),
+                   'self_sym_sizes': _sa.item('args', 0, tuple)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, dim, index):
@@ -1118,6 +1122,7 @@ def masked_fill(input, mask, value):
 
 class MaskedFill(Primitive):
     node_name = 'MaskedFillBackward0'
+    saved_attrs = {'mask': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, mask, value):

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from ember.autograd import _saved_attrs as _sa
 from ember import _dtype
 from ember.numerics import ENABLED as _PYTORCH_BITS
 from ember._tensor import Tensor, _scalar_type_name
@@ -155,6 +156,7 @@ def _weighted(errors, weight, input, reduction, mean_by_weight=True):
 
 class MseLoss(Primitive):
     node_name = 'MseLossBackward0'
+    saved_attrs = {'reduction': _sa.field('reduction', _sa.reduction_enum), 'self': _sa.saved(0), 'target': _sa.saved(1)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     @elementwise

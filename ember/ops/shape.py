@@ -1552,6 +1552,8 @@ def chunk(input, chunks, dim=0):
 
 class Select(Primitive):
     node_name = 'SelectBackward0'
+    saved_attrs = {'dim': _sa.item('args', 1, _sa.as_int64), 'index': _sa.item('args', 2, _sa.as_int64),
+                   'self_sym_sizes': _sa.item('args', 0, tuple)}  # grad_fn._saved_*, read lazily
     _view = True
 
     @staticmethod
