@@ -22,6 +22,9 @@ def fill_uninitialized(t, start=0):
     if not (_deterministic['enabled'] and _deterministic['fill_uninitialized_memory']) or t.device.type == 'meta':
         return t
     import numpy as np
+    from ember import strided
+    if t.layout is not strided:     # an empty sparse tensor stores no elements: there is nothing to fill
+        return t
     data = t._data
     kind = data.dtype.kind
     if kind == 'b':

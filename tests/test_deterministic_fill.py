@@ -52,3 +52,12 @@ def test_the_switch_and_the_default_zeros(deterministic):
     det.fill_uninitialized_memory = True
     assert ember.empty(2).tolist() == [0.0, 0.0]     # outside deterministic mode ember's empty is zeros
     assert ember.empty(2, device='meta').shape == (2,)
+
+
+def test_empty_sparse_compressed_tensors_store_nothing_to_fill(deterministic):
+    # as in PyTorch 2.13: an empty CSR/CSC tensor has no stored elements, so deterministic mode has nothing to
+    # fill (filling used to read the sparse tensor's missing dense array and refuse the call)
+    for layout in (ember.sparse_csr, ember.sparse_csc):
+        e = ember.empty(2, 3, layout=layout)
+        assert (e.shape, e.layout, e._nnz()) == ((2, 3), layout, 0)
+        assert e.to_dense().tolist() == [[0.0] * 3] * 2

@@ -56,9 +56,13 @@ def global_settings_restored():
     import ember.__future__ as future
     dtype, device = ember.get_default_dtype(), ember.get_default_device()
     swap = future.get_swap_module_params_on_conversion()
+    deterministic = (ember.are_deterministic_algorithms_enabled(), ember.is_deterministic_algorithms_warn_only_enabled(),
+                     ember.utils.deterministic.fill_uninitialized_memory)
     try:
         yield
     finally:
+        ember.use_deterministic_algorithms(deterministic[0], warn_only=deterministic[1])
+        ember.utils.deterministic.fill_uninitialized_memory = deterministic[2]
         ember.set_default_dtype(dtype)
         ember.set_default_device(None if device.type == 'cpu' else device)
         future.set_swap_module_params_on_conversion(swap)
@@ -81,3 +85,15 @@ def test_program_prints_what_pytorch_prints(name, tmp_path):
     for module in NEEDS.get(name, '').split():
         pytest.importorskip(module)
     assert run_program(name, tmp_path) == (PROGRAMS / f'{name}.out').read_text()
+
+
+def test_a_program_that_turns_deterministic_mode_on_leaves_it_as_it_was():
+    # tut_dcgan.py calls use_deterministic_algorithms(True) and ends: later tests must not run in that mode
+    import ember
+    import ember.utils.deterministic as det
+    with global_settings_restored():
+        ember.use_deterministic_algorithms(True, warn_only=True)
+        det.fill_uninitialized_memory = False
+    assert not ember.are_deterministic_algorithms_enabled()
+    assert not ember.is_deterministic_algorithms_warn_only_enabled()
+    assert det.fill_uninitialized_memory is True
