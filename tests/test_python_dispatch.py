@@ -151,3 +151,11 @@ def test_a_mode_reads_the_overload_packet_by_either_spelling():
     with Packets():
         ember.ones(2).exp()
     assert packets[1] == ember.ops.aten.exp and str(packets[1]) == 'aten.exp'
+
+
+def test_a_generator_is_never_dropped_on_the_way_to_a_mode():
+    # the recorded randn overload takes no generator: refused rather than drawn from the default one
+    g = ember.Generator().manual_seed(0)
+    with _Log():
+        with pytest.raises(NotImplementedError, match='a random factory call with a generator'):
+            ember.randn(2, generator=g)

@@ -401,6 +401,9 @@ def _factory(aten_name):
         for name in ('requires_grad', 'generator', 'memory_format'):
             if name in ('requires_grad',) and values.get(name):
                 raise Unsupported('a factory call with requires_grad=True')
+            if name == 'generator' and values.get(name) is not None:
+                # (the recorded overloads take no generator: dropping it would draw other numbers)
+                raise Unsupported('a random factory call with a generator')
             values.pop(name, None)
             provided.discard(name)
         if aten_name == 'arange' and values.get('end') is None:
