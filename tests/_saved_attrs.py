@@ -51,12 +51,18 @@ def saved_attrs(node, inputs, output):
     return out
 
 
-def mlp_graph(lib):
-    """Linear-Tanh-Linear, summed: each node of its backward graph (depth first, as torchviz walks it) with
-    its ``_saved_*`` attributes; ``lib`` is ember or torch, so the recorder and the test build the same."""
+def model_graph(lib, which):
+    """A small model's summed output: each node of its backward graph (depth first, as torchviz walks it) with
+    its ``_saved_*`` attributes; ``lib`` is ember or torch, so the recorder and the test build the same.
+    ``which``: 'mlp' (Linear-Tanh-Linear) or 'cnn' (Conv2d-ReLU-MaxPool2d-Flatten-Linear)."""
     lib.manual_seed(0)
-    model = lib.nn.Sequential(lib.nn.Linear(4, 5), lib.nn.Tanh(), lib.nn.Linear(5, 2))
-    x = lib.ones(3, 4)
+    nn = lib.nn
+    if which == 'mlp':
+        model = nn.Sequential(nn.Linear(4, 5), nn.Tanh(), nn.Linear(5, 2))
+        x = lib.ones(3, 4)
+    else:
+        model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8, 3))
+        x = lib.ones(2, 1, 6, 6)
     y = model(x).sum()
     out, seen = [], set()
 

@@ -89,12 +89,13 @@ def test_saved_attributes_match_pytorch(node):
 
 
 
-def test_mlp_graph_shows_what_pytorch_shows():
-    # what torchviz's make_dot(show_saved=True) labels each node with, for Linear-Tanh-Linear summed
+@pytest.mark.parametrize('which', ['mlp', 'cnn'])
+def test_model_graph_shows_what_pytorch_shows(which):
+    # what torchviz's make_dot(show_attrs=True, show_saved=True) labels each node with
     import ember
-    from tests._saved_attrs import mlp_graph
+    from tests._saved_attrs import model_graph
     recorded = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'saved_attrs' / 'models.json').read_text())
-    assert json.loads(json.dumps(mlp_graph(ember))) == recorded['mlp']
+    assert json.loads(json.dumps(model_graph(ember, which))) == recorded[which]
 
 
 def test_after_backward_saved_tensors_raise_and_sizes_stay_readable():

@@ -103,3 +103,21 @@ def conv_bias_sizes(node):
 def conv_padding(node):
     """The padding per spatial dim (ember keeps (before, after) pairs; PyTorch's node one int each)."""
     return tuple(p[0] if isinstance(p, (tuple, list)) else p for p in node.args[1])
+
+
+def array_field(name, index=None):
+    """An array the forward kept on the context (``ctx.<name>``, or element ``index`` of it), shown as a
+    tensor; like a saved tensor it is gone once backward freed the node."""
+    def read(node):
+        if node._freed:
+            node._read_saved(0)     # raises PyTorch's error
+        from ember._tensor import Tensor
+        value = node.__dict__[name] if index is None else node.__dict__[name][index]
+        return Tensor._make(value, node._input_meta[0][2])
+    return read
+
+
+def layer_norm_shape(node):
+    """NativeLayerNormBackward0's ``normalized_shape``: the input's trailing dims that were normalized."""
+    shape = node._input_meta[0][0]
+    return tuple(shape[a] for a in node.args[0])

@@ -325,7 +325,7 @@ class Convolution(Primitive):
         xp = ctx.xp
         need = ctx.needs_input_grad
         ctx.args = (stride, pads, dilation, transposed, output_padding, groups)
-        ctx.save_for_backward(x if need[1] else None, w if need[0] else None)
+        ctx.save_for_backward(x, w)     # both, needed or not, as PyTorch's node (grad_fn._saved_input/weight)
         ctx.shapes = (x.shape, w.shape)
         ctx.cols = None
         if transposed:

@@ -14,6 +14,7 @@ from operator import index as _index
 
 import numpy as np
 
+from ember.autograd import _saved_attrs as _sa
 from ember._tensor import Tensor
 from ember.autograd import _saved_hooks, grad_mode
 from ember.autograd.function import Primitive
@@ -221,6 +222,9 @@ def _float32_running(running_mean, running_var, mean):
 # ------------------------------------------------------------------------------- layer norm
 class NativeLayerNorm(Primitive):
     node_name = 'NativeLayerNormBackward0'
+    saved_attrs = {'bias': _sa.saved(2), 'input': _sa.saved(0), 'normalized_shape': _sa.layer_norm_shape,
+                   'result1': _sa.array_field('stats', 0), 'result2': _sa.array_field('stats', 1),
+                   'weight': _sa.saved(1)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
@@ -228,7 +232,7 @@ class NativeLayerNorm(Primitive):
         xp = ctx.xp
         axes = tuple(range(x.ndim - k, x.ndim))
         ctx.args = (axes, eps)
-        ctx.save_for_backward(x, weight)
+        ctx.save_for_backward(x, weight, bias)   # (bias for grad_fn._saved_bias only, as PyTorch keeps it)
         if _layer_norm_arrays.fits(x, weight, bias):
             # xhat is kept for the first backward (unless saved-tensor hooks are in use: they decide
             # what a graph keeps)
@@ -250,7 +254,7 @@ class NativeLayerNorm(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        x, weight = ctx.saved_tensors
+        x, weight, _ = ctx.saved_tensors
         axes, eps = ctx.args
         need = ctx.needs_input_grad
         xhat = ctx.__dict__.pop('xhat', None)   # (freed with its first use: a retained graph recomputes it)

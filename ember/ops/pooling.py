@@ -14,6 +14,7 @@ from operator import index as _index
 
 import numpy as np
 
+from ember.autograd import _saved_attrs as _sa
 from ember.ops._quantized_fallback import quantized_or_raise
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
@@ -161,6 +162,10 @@ def _offsets(kernel):
 # ------------------------------------------------------------------------------- max pooling
 class MaxPoolWithIndices(Primitive):
     node_name = 'MaxPool2DWithIndicesBackward0'
+    saved_attrs = {'ceil_mode': _sa.item('window', 4), 'dilation': _sa.item('window', 3, tuple),
+                   'kernel_size': _sa.item('window', 0, tuple), 'padding': _sa.item('window', 2, tuple),
+                   'result1': _sa.array_field('index'), 'self': _sa.saved(0),
+                   'stride': _sa.item('window', 1, tuple)}  # grad_fn._saved_*, read lazily
     _profile_name = 'aten::max_pool2d_with_indices'
 
     @staticmethod
@@ -196,6 +201,8 @@ class MaxPoolWithIndices(Primitive):
                 index = xp.where(padded_max, per_dim(first), index)
         ctx.mark_non_differentiable(index)
         ctx.index = index
+        ctx.window = (kernel, stride, padding, dilation, ceil_mode)   # for grad_fn._saved_*
+        ctx.save_for_backward(x)   # (only for grad_fn._saved_self: PyTorch's node keeps its input)
         ctx.args = (x.shape, n, any(s < d * (k - 1) + 1 for s, k, d in zip(stride, kernel, dilation)))
         return y, index
 
@@ -208,6 +215,7 @@ class MaxPoolWithIndices(Primitive):
 
 class MaxPool3DWithIndices(MaxPoolWithIndices):
     node_name = 'MaxPool3DWithIndicesBackward0'
+    saved_attrs = MaxPoolWithIndices.saved_attrs
     _profile_name = 'aten::max_pool3d_with_indices'
 
 
