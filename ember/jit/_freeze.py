@@ -113,10 +113,11 @@ class _Freezer:
                 isinstance(n, ast.Return) for s in body[:-1] for n in ast.walk(s)):
             raise _Unfreezable(f"ember.jit.freeze cannot inline {module.original_name}.{name} (it returns "
                                "from inside a block)")
-        out += self.block(body[:-1], module, {}, renames)
+        env = {}        # names the body gives its submodules (a traced `relu = self.relu`), read by its return too
+        out += self.block(body[:-1], module, env, renames)
         last = body[-1].value
         hoisted = []
-        result = self.expr(last, module, {}, renames, hoisted) if last is not None else ast.Constant(None)
+        result = self.expr(last, module, env, renames, hoisted) if last is not None else ast.Constant(None)
         return out + hoisted, result
 
     def block(self, statements, module, env, renames):

@@ -433,3 +433,30 @@ def test_returns_at_branch_ends_become_one_return_and_raise_keeps_its_place():
     with pytest.raises(ValueError, match='positive'):
         raises(x)
     assert raises(-x).tolist() == [-1., -1.]
+
+
+class _ReusedActivation(ember.nn.Module):
+    """A submodule called twice, the second time in the return (torchvision's BasicBlock does this with relu):
+    its traced code names it once (``relu = self.relu``) and calls it through that name in the return."""
+    def __init__(self):
+        super().__init__()
+        self.lin1 = ember.nn.Linear(3, 3)
+        self.lin2 = ember.nn.Linear(3, 3)
+        self.relu = ember.nn.ReLU()
+
+    def forward(self, x):
+        y = self.lin2(self.relu(self.lin1(x)))
+        y += x
+        return self.relu(y)
+
+
+def test_freeze_inlines_a_submodule_the_return_calls_through_a_name():
+    ember.manual_seed(0)
+    outer = ember.nn.Sequential(_ReusedActivation(), _ReusedActivation()).eval()
+    x = ember.randn(2, 3)
+    traced = ember.jit.trace(outer, [x])
+    assert 'return (relu).forward(' in getattr(traced, '0').code
+    frozen = ember.jit.freeze(traced)
+    assert '.forward(' not in frozen.code and not frozen._modules
+    with ember.no_grad():
+        np.testing.assert_allclose(frozen(x).numpy(), outer(x).numpy(), rtol=1e-6)
