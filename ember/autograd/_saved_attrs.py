@@ -121,3 +121,12 @@ def layer_norm_shape(node):
     """NativeLayerNormBackward0's ``normalized_shape``: the input's trailing dims that were normalized."""
     shape = node._input_meta[0][0]
     return tuple(shape[a] for a in node.args[0])
+
+
+def constant_pad(node):
+    """ConstantPadNdBackward0's ``pad``: F.pad's list (last dim first) from the (before, after) pair ember keeps
+    for every dim; dims left unpadded at the front are not listed."""
+    pairs = list(reversed(node.pads))
+    while pairs and tuple(pairs[-1]) == (0, 0):
+        pairs.pop()
+    return tuple(as_int64(v) for pair in pairs for v in pair)

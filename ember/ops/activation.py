@@ -683,6 +683,7 @@ class Elu(Primitive):
 
 class Celu(Elu):
     node_name = 'CeluBackward0'
+    saved_attrs = {'alpha': _sa.item('args', 0), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
 
 @op('F')
@@ -1228,6 +1229,7 @@ _ShrinkGrad = _piecewise_grad('ShrinkBackwardBackward0', lambda xp, x, lambd: (x
 
 class Softshrink(Primitive):
     node_name = 'SoftshrinkBackward0'
+    saved_attrs = {'lambd': _sa.field('lambd'), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
@@ -1246,6 +1248,7 @@ class Softshrink(Primitive):
 
 class Hardshrink(Softshrink):
     node_name = 'HardshrinkBackward0'
+    saved_attrs = {'lambd': _sa.field('lambd'), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, lambd):
@@ -1358,6 +1361,7 @@ def threshold_(input, threshold, value):
 
 class Glu(Primitive):
     node_name = 'GluBackward0'
+    saved_attrs = {'dim': _sa.field('dim', _sa.as_int64), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod

@@ -248,6 +248,7 @@ def _int_power(xp, a, b):
 
 class Pow(Primitive):
     node_name = 'PowBackward1'
+    saved_attrs = {'exponent': _sa.saved(1), 'result': _sa.saved(2), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _operator = '** or pow()'
     _promote = True
 
@@ -1045,6 +1046,7 @@ class LerpTensor(Lerp):
 
 class Addcmul(Primitive):
     node_name = 'AddcmulBackward0'
+    saved_attrs = {'tensor1': _sa.saved(0), 'tensor2': _sa.saved(1), 'value': _sa.field('value')}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
@@ -1068,6 +1070,7 @@ class Addcmul(Primitive):
 
 class Addcdiv(Primitive):
     node_name = 'AddcdivBackward0'
+    saved_attrs = {'tensor1': _sa.saved(0), 'tensor2': _sa.saved(1), 'value': _sa.field('value')}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod

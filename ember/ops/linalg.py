@@ -1019,6 +1019,7 @@ def trace(input):
 
 class Trace(Primitive):
     node_name = 'TraceBackward0'
+    saved_attrs = {'self_sym_sizes': _sa.item('args', 0, tuple)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x):

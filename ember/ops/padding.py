@@ -4,6 +4,7 @@ from operator import index as _index
 
 import numpy as np
 
+from ember.autograd import _saved_attrs as _sa
 from ember import backend
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
@@ -13,6 +14,7 @@ from ember.ops._registry import op
 
 class ConstantPadNd(Primitive):
     node_name = 'ConstantPadNdBackward0'
+    saved_attrs = {'pad': _sa.constant_pad}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, pads, value):

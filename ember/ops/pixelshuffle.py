@@ -1,4 +1,5 @@
 """Pixel and channel shuffles: pure rearrangements, each the other's (or its own) gradient."""
+from ember.autograd import _saved_attrs as _sa
 from ember.autograd.function import Primitive
 from ember.ops import _argparse
 from ember.ops._registry import op
@@ -26,6 +27,7 @@ def _unshuffle(x, r):
 
 class PixelShuffle(Primitive):
     node_name = 'PixelShuffleBackward0'
+    saved_attrs = {'upscale_factor': _sa.field('r')}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, r):
@@ -39,6 +41,7 @@ class PixelShuffle(Primitive):
 
 class PixelUnshuffle(Primitive):
     node_name = 'PixelUnshuffleBackward0'
+    saved_attrs = {'downscale_factor': _sa.field('r')}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, r):

@@ -424,6 +424,8 @@ def _half_prod(x, dim, keepdim, low):
 class ProdDim(Prod):
     _profile_name = 'aten::prod'
     node_name = 'ProdBackward1'
+    saved_attrs = {'dim': _sa.item('args', 1, _sa.as_int64), 'keepdim': _sa.item('args', 2), 'result': _sa.saved(1),
+                   'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
 
 def _prod_others(x, dim):
@@ -554,11 +556,15 @@ class _ExtremeDim(Primitive):
 class MaxDim(_ExtremeDim):
     _profile_name = 'aten::max'
     node_name = 'MaxBackward0'
+    saved_attrs = {'dim': _sa.item('args', 1, _sa.as_int64), 'indices': _sa.saved(0), 'keepdim': _sa.item('args', 2),
+                   'self_sym_sizes': _sa.item('args', 0, tuple)}  # grad_fn._saved_*, read lazily
 
 
 class MinDim(_ExtremeDim):
     _profile_name = 'aten::min'
     node_name = 'MinBackward0'
+    saved_attrs = {'dim': _sa.item('args', 1, _sa.as_int64), 'indices': _sa.saved(0), 'keepdim': _sa.item('args', 2),
+                   'self_sym_sizes': _sa.item('args', 0, tuple)}  # grad_fn._saved_*, read lazily
 
 
 def _extreme(input, dim, keepdim, other, take_max):
@@ -655,10 +661,14 @@ class _AmaxAmin(Primitive):
 
 class Amax(_AmaxAmin):
     node_name = 'AmaxBackward0'
+    saved_attrs = {'dim': _sa.item('args', 1, _sa.int_list), 'keepdim': _sa.item('args', 2), 'result': _sa.saved(1),
+                   'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
 
 class Amin(_AmaxAmin):
     node_name = 'AminBackward0'
+    saved_attrs = {'dim': _sa.item('args', 1, _sa.int_list), 'keepdim': _sa.item('args', 2), 'result': _sa.saved(1),
+                   'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
 
 def _check_nonempty(name, input, dims):
@@ -1278,6 +1288,8 @@ def norm(input, p='fro', dim=None, keepdim=False, out=None, dtype=None):
 class LogSumExp(Primitive):
     _profile_name = 'aten::logsumexp'
     node_name = 'LogsumexpBackward0'
+    saved_attrs = {'dim': _sa.item('args', 1, _sa.int_list), 'keepdim': _sa.item('args', 2), 'result': _sa.saved(1),
+                   'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, dims, keepdim):
@@ -1393,6 +1405,7 @@ def cumsum(input, dim, *, dtype=None, out=None):
 
 class Cumprod(Primitive):
     node_name = 'CumprodBackward0'
+    saved_attrs = {'dim': _sa.field('dim', _sa.as_int64), 'result': _sa.saved(1), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
@@ -1565,6 +1578,7 @@ def cummin(input, dim, *, out=None):
 class LogCumSumExp(Primitive):
     _profile_name = 'aten::logcumsumexp'
     node_name = 'LogcumsumexpBackward0'
+    saved_attrs = {'dim': _sa.field('dim', _sa.as_int64), 'result': _sa.saved(1), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # half inputs accumulate in float32, rounded once (as PyTorch's kernel)
 
     @staticmethod

@@ -1729,6 +1729,7 @@ def flipud(input):
 
 class Roll(Primitive):
     node_name = 'RollBackward0'
+    saved_attrs = {'dims': _sa.item('args', 1, _sa.int_list), 'shifts': _sa.item('args', 0, _sa.int_list)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, shifts, dims):
@@ -1794,6 +1795,7 @@ def roll(input, shifts, dims=()):
 
 class Repeat(Primitive):
     node_name = 'RepeatBackward0'
+    saved_attrs = {'repeats': _sa.item('args', 1, _sa.int_list), 'self_sym_sizes': _sa.item('args', 0, tuple)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, reps):
@@ -1947,6 +1949,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
 
 class Diagonal(Primitive):
     node_name = 'DiagonalBackward0'
+    saved_attrs = {'dim1': _sa.item('args', 2, _sa.as_int64), 'dim2': _sa.item('args', 3, _sa.as_int64),
+                   'offset': _sa.item('args', 1, _sa.as_int64), 'self_sym_sizes': _sa.item('args', 0, tuple)}  # grad_fn._saved_*, read lazily
     _view = True
 
     @staticmethod
@@ -2124,10 +2128,12 @@ class _Tri(Primitive):
 
 class Tril(_Tri):
     node_name = 'TrilBackward0'
+    saved_attrs = {'diagonal': _sa.item('args', 0, _sa.as_int64)}  # grad_fn._saved_*, read lazily
 
 
 class Triu(_Tri):
     node_name = 'TriuBackward0'
+    saved_attrs = {'diagonal': _sa.item('args', 0, _sa.as_int64)}  # grad_fn._saved_*, read lazily
 
 
 @op('ember', 'Tensor', inplace=True)

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from ember.autograd import _saved_attrs as _sa
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.backend import to_numpy
@@ -64,6 +65,7 @@ Digamma = _unary('DigammaBackward0', _kernel(sm.digamma), lambda g, x, y: g * po
 
 class Polygamma(Primitive):
     node_name = 'PolygammaBackward0'
+    saved_attrs = {'n': _sa.field('n'), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _promote = 'float'
 
     @staticmethod
