@@ -22,7 +22,7 @@ WRAPPED_DIMS = {'CatBackward0', 'CumsumBackward0', 'FlipBackward0', 'LogSoftmaxB
                 'PermuteBackward0', 'SoftmaxBackward0', 'StackBackward0', 'SumBackward1', 'TransposeBackward0',
                 'UnsqueezeBackward0', 'GluBackward0', 'ProdBackward1', 'MaxBackward0', 'MinBackward0', 'AmaxBackward0',
                 'AminBackward0', 'LogsumexpBackward0', 'CumprodBackward0', 'LogcumsumexpBackward0', 'RollBackward0',
-                'DiagonalBackward0'}
+                'DiagonalBackward0', 'ScatterBackward0', 'ScatterAddBackward0', 'LinalgVectorNormBackward0'}
 _DIM_KEYS = ('_saved_dim', '_saved_dims', '_saved_dim0', '_saved_dim1', '_saved_dim2')
 _ADDS_A_DIM = ('StackBackward0', 'UnsqueezeBackward0')
 # "Node": a node type not described yet; "Node row": a row whose node of that type comes from another

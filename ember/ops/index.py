@@ -722,6 +722,7 @@ def _scatter_indices(xp, index, dim):
 
 class Scatter(Primitive):
     node_name = 'ScatterBackward0'
+    saved_attrs = {'dim': _sa.item('args', 0, _sa.as_int64), 'index': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, dim, index, src, reduce):
@@ -776,6 +777,7 @@ def _pad_to(t, shape):
 
 class ScatterAdd(Scatter):
     node_name = 'ScatterAddBackward0'
+    saved_attrs = {'dim': _sa.item('args', 0, _sa.as_int64), 'index': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def backward(ctx, g):
@@ -1151,6 +1153,7 @@ class MaskedFillTensor(MaskedFill):
     """``masked_fill`` with a tensor value (PyTorch names it apart from the number value)."""
     _profile_name = 'aten::masked_fill'
     node_name = 'MaskedFillBackward1'
+    saved_attrs = {'mask': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
 
 @op('ember', 'Tensor')

@@ -3,6 +3,7 @@
 through the view op's node, as in PyTorch."""
 import numpy as np
 
+from ember.autograd import _saved_attrs as _sa
 from ember import backend
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
@@ -117,6 +118,8 @@ def unsqueeze_(input, dim=NOT_GIVEN, *, axis=NOT_GIVEN):
 
 class AsStrided(Primitive):
     node_name = 'AsStridedBackward0'
+    saved_attrs = {'size': _sa.item('meta', 2, tuple), 'storage_offset': _sa.item('meta', 4),
+                   'stride': _sa.item('meta', 3, tuple)}  # grad_fn._saved_*, read lazily
     _view = True
 
     @staticmethod

@@ -111,6 +111,7 @@ def pixel_unshuffle(input, downscale_factor):
 
 class ChannelShuffle(Primitive):
     node_name = 'ChannelShuffleBackward0'
+    saved_attrs = {'groups': _sa.field('groups')}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, groups):

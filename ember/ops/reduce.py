@@ -516,11 +516,13 @@ class _ExtremeAll(Primitive):
 class MaxAll(_ExtremeAll):
     _profile_name = 'aten::max'
     node_name = 'MaxBackward1'
+    saved_attrs = {'result': _sa.saved(1), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
 
 class MinAll(_ExtremeAll):
     _profile_name = 'aten::min'
     node_name = 'MinBackward1'
+    saved_attrs = {'result': _sa.saved(1), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
 
 class _ExtremeDim(Primitive):
@@ -1162,6 +1164,8 @@ class StdMean(VarMean):
 class VectorNorm(Primitive):
     _profile_name = 'aten::linalg_vector_norm'
     node_name = 'LinalgVectorNormBackward0'
+    saved_attrs = {'dim': _sa.item('args', 2, _sa.int_list), 'keepdim': _sa.item('args', 3), 'ord': _sa.item('args', 1),
+                   'result': _sa.saved(1), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod

@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from ember.autograd import _saved_attrs as _sa
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops import _argparse
@@ -438,6 +439,7 @@ def histogramdd(input, bins=10, range=None, weight=None, density=False):
 class _Dist(Primitive):
     """The ``p``-norm of ``a - b`` (broadcast), one ``DistBackward0`` node as in PyTorch."""
     node_name = 'DistBackward0'
+    saved_attrs = {'other': _sa.saved(1), 'p': _sa.field('p'), 'result': _sa.saved(2), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _promote = True
 
     @staticmethod

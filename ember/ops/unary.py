@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from ember.autograd import _saved_attrs as _sa
 from ember._tensor import Tensor
 from ember._dtype import FLOAT8_NUMS
 from ember.ops._barebones import NUMS as _BAREBONES, refuse as _refuse
@@ -974,6 +975,7 @@ _log = _via_float64('log')
 
 class Logit(Primitive):
     node_name = 'LogitBackward0'
+    saved_attrs = {'eps': _sa.field('eps'), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, eps):
