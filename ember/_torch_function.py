@@ -134,10 +134,22 @@ def wrap_bound(entries):
         if isinstance(target, dict):
             if target.get(name) is fn:
                 target[name] = w = _wrapped(fn, 'functions')
-                name_after_binding(w, target, name)
+                _name_once(name_after_binding, w, target, name)
         elif target.__dict__.get(name) is fn:
             setattr(target, name, _wrapped(fn, 'methods'))
-            name_after_binding(target.__dict__[name], target, name)
+            _name_once(name_after_binding, target.__dict__[name], target, name)
+
+
+# (wrapper, place, name) already named: dispatch is switched on at every fx trace (a compiled call split
+# by graph breaks traces at each call), and naming each of the ~1000 wrappers again costs milliseconds
+_NAMED_AT = set()
+
+
+def _name_once(name_after_binding, w, target, name):
+    key = (id(w), id(target), name)      # wrappers live in _WRAPPERS; places are modules and classes
+    if key not in _NAMED_AT:
+        name_after_binding(w, target, name)
+        _NAMED_AT.add(key)
 
 
 def wrap_python_functionals(space):

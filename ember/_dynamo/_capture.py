@@ -57,12 +57,43 @@ def _reason(err):
 def _bind(fn, args, kwargs):
     """The call's arguments by parameter name (defaults applied), or _CannotCapture."""
     target = fn.forward if hasattr(fn, 'forward') and not inspect.isfunction(fn) else fn
-    sig = inspect.signature(target)
-    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in sig.parameters.values()):
+    sig, names = _signature_of(target)
+    if sig is None:
         raise _CannotCapture('Unsupported: ember captures functions with named parameters only (*args/**kwargs)')
+    if not kwargs and names is not None and len(args) == len(names):   # all passed by position: no checks
+        return dict(zip(names, args))
     bound = sig.bind(*args, **kwargs)
     bound.apply_defaults()
     return bound.arguments
+
+
+# function -> (bound?, its signature or None when it takes *args/**kwargs, positional names): computed
+# once, not at every call
+_SIGNATURES = weakref.WeakKeyDictionary()
+
+
+def _signature_of(target):
+    # keyed by the function under a bound method (a fresh object at each attribute read); a bound
+    # method's signature leaves out its first parameter, whatever the instance
+    fn = getattr(target, '__func__', target)
+    bound = fn is not target
+    try:
+        known = _SIGNATURES.get(fn)
+    except TypeError:
+        known = None
+    if known is not None and known[0] == bound:
+        return known[1:]
+    sig = inspect.signature(target)
+    params = sig.parameters.values()
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params):
+        sig = None
+    # the names that positional arguments fill, when none is keyword-only
+    names = None if sig is None or any(p.kind == p.KEYWORD_ONLY for p in params) else tuple(sig.parameters)
+    try:
+        _SIGNATURES[fn] = (bound, sig, names)
+    except TypeError:           # not weakly referable: computed at each call
+        pass
+    return sig, names
 
 
 def _has_tensor(value):

@@ -230,26 +230,48 @@ def _walk(value, source, prefix, base, attributes, out, depth):
                 _walk(v, f'{source}_{k}', prefix, base, attributes + (k,), out, 1)
 
 
+_MODULE = []
+
+
+def _module_class():
+    # ``nn.Module``, imported once (lookup_state runs for each state input at every compiled call)
+    if not _MODULE:
+        from ember.nn import Module
+        _MODULE.append(Module)
+    return _MODULE[0]
+
+
 def lookup_state(fn, state):
     """The tensor a state (see ``_states``) names now: read again at each call."""
-    from ember.nn import Module
     _, _, base, attributes = state
-    code_fn = type(fn).forward if isinstance(fn, Module) else fn
     if base[0] == 'root':
         value = fn
-    elif base[0] == 'global':
-        value = code_fn.__globals__[base[1]]
     else:
-        value = code_fn.__closure__[code_fn.__code__.co_freevars.index(base[1])].cell_contents
+        code_fn = type(fn).forward if isinstance(fn, _module_class()) else fn
+        if base[0] == 'global':
+            value = code_fn.__globals__[base[1]]
+        else:
+            value = code_fn.__closure__[code_fn.__code__.co_freevars.index(base[1])].cell_contents
+    module = _module_class()
     for name in attributes:
-        value = _plain_getattr(value, name)
+        if isinstance(value, module):       # _plain_getattr, inline: this runs at every compiled call
+            found = value.__dict__
+            if name in found.get('_parameters', ()):
+                value = found['_parameters'][name]
+                continue
+            if name in found.get('_buffers', ()):
+                value = found['_buffers'][name]
+                continue
+            if name in found.get('_modules', ()):
+                value = found['_modules'][name]
+                continue
+        value = getattr(value, name)
     return value
 
 
 def _plain_getattr(obj, name):
     """``getattr`` past a trace's hook on modules' attributes (which would answer with a proxy)."""
-    from ember.nn import Module
-    if isinstance(obj, Module):
+    if isinstance(obj, _module_class()):
         for store in ('_parameters', '_buffers', '_modules'):
             found = obj.__dict__.get(store, {})
             if name in found:
@@ -259,8 +281,24 @@ def _plain_getattr(obj, name):
 
 def _user_frame():
     """The innermost frame of the user's code, as fx stack traces hold it (for the graph_code log)."""
-    frames = [f for f in traceback.extract_stack() if not os.path.abspath(f.filename).startswith(_EMBER_DIR)]
-    return ''.join(traceback.format_list(frames[-1:]))
+    # walked frame by frame (not ``traceback.extract_stack``, which reads every frame's source): this
+    # runs for each traced operation, and a call split by graph breaks traces at every call
+    frame = sys._getframe(1)
+    while frame is not None and _is_ember_file(frame.f_code.co_filename):
+        frame = frame.f_back
+    if frame is None:
+        return ''
+    return ''.join(traceback.StackSummary.extract([(frame, frame.f_lineno)]).format())
+
+
+_EMBER_FILES = {}
+
+
+def _is_ember_file(filename):
+    inside = _EMBER_FILES.get(filename)
+    if inside is None:
+        inside = _EMBER_FILES[filename] = os.path.abspath(filename).startswith(_EMBER_DIR)
+    return inside
 
 
 def _shadow(value):
