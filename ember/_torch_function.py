@@ -178,10 +178,48 @@ def activate():
             _wrap_everything()
 
 
+# BOUND's entries with their wrappers, as [place, name, function, wrapper, named], split by place kind
+# (namespace dicts, classes): dispatch goes on and off at every fx trace (a compiled call split by graph
+# breaks traces at each call), so the ~1000 rebindings are looked up once, not at each switch
+_SWITCH = {'done': 0, 'spaces': [], 'classes': []}
+
+
+def bound_switches():
+    """``(spaces, classes)``: every registry binding with its wrapper (see ``_SWITCH``)."""
+    from ember.ops._registry import BOUND
+    done = _SWITCH['done']
+    for target, name, fn in BOUND[done:]:
+        if isinstance(target, dict):
+            _SWITCH['spaces'].append([target, name, fn, _wrapped(fn, 'functions'), False])
+        else:
+            _SWITCH['classes'].append([target, name, fn, _wrapped(fn, 'methods'), False])
+    _SWITCH['done'] = len(BOUND)
+    return _SWITCH['spaces'], _SWITCH['classes']
+
+
+def _wrap_all_bound():
+    """``wrap_bound(BOUND)``, from the looked-up switches."""
+    from ember.ops._registry import name_after_binding
+    spaces, classes = bound_switches()
+    for entry in spaces:
+        target, name, fn, w, named = entry
+        if target.get(name) is fn:
+            target[name] = w
+            if not named:
+                name_after_binding(w, target, name)
+                entry[4] = True
+    for entry in classes:
+        target, name, fn, w, named = entry
+        if target.__dict__.get(name) is fn:
+            setattr(target, name, w)
+            if not named:
+                name_after_binding(w, target, name)
+                entry[4] = True
+
+
 def _wrap_everything():
     from ember._tensor import Tensor
-    from ember.ops._registry import BOUND
-    wrap_bound(BOUND)
+    _wrap_all_bound()
     for name in _OPERATORS:
         fn = Tensor.__dict__.get(name)
         if fn is not None:

@@ -61,12 +61,12 @@ def _subclass_wants_dispatch():
 
 def _deactivate():
     from ember._tensor import Tensor
-    from ember.ops._registry import BOUND
-    for target, name, fn in BOUND:
-        if isinstance(target, dict):
-            if target.get(name) is _tf._WRAPPERS.get(('functions', id(fn))):
-                target[name] = fn
-        elif target.__dict__.get(name) is _tf._WRAPPERS.get(('methods', id(fn))):
+    spaces, classes = _tf.bound_switches()
+    for target, name, fn, w, _ in spaces:
+        if target.get(name) is w:
+            target[name] = fn
+    for target, name, fn, w, _ in classes:
+        if target.__dict__.get(name) is w:
             setattr(target, name, fn)
     for name in _tf._OPERATORS:
         w = Tensor.__dict__.get(name)
