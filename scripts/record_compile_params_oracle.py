@@ -7,8 +7,14 @@ import json
 import logging
 import os
 
+import sys
+from pathlib import Path
+
 import torch
 import torch._dynamo as dynamo
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.fixtures.compile.sharing_steps import sharing_steps  # noqa: E402
 
 
 def f(x):
@@ -18,35 +24,7 @@ def f(x):
 def sharing():
     """Backend calls so far after each step of compiling ``f`` several times."""
     dynamo.reset()
-    calls = []
-
-    def be(gm, example_inputs):
-        calls.append('be')
-        return gm.forward
-
-    def be2(gm, example_inputs):
-        calls.append('be2')
-        return gm.forward
-    steps = []
-    a = torch.compile(f, backend=be)
-    a(torch.ones(2))
-    steps.append(['first compile', len(calls)])
-    b = torch.compile(f, backend=be)
-    b(torch.ones(2))
-    steps.append(['second compile, same backend', len(calls)])
-    c = torch.compile(f, backend=be2)
-    c(torch.ones(2))
-    steps.append(['third compile, another backend', len(calls)])
-    a(torch.ones(2))
-    steps.append(['first compile again', len(calls)])
-    d = torch.compile(f, backend=be, isolate_recompiles=True)
-    d(torch.ones(2))
-    steps.append(['isolated compile, seen signature', len(calls)])
-    d(torch.ones(3, 3))
-    steps.append(['isolated compile, new signature', len(calls)])
-    b(torch.ones(3, 3))
-    steps.append(['shared compile, the signature only the isolated one saw', len(calls)])
-    return steps
+    return sharing_steps(torch)[0]
 
 
 def backend_kwargs():

@@ -10,6 +10,7 @@ import pytest
 import ember
 import ember._dynamo as dynamo
 from ember._dynamo.exc import FailOnRecompileLimitHit, Unsupported
+from tests.fixtures.compile.sharing_steps import sharing_steps
 
 with open(os.path.join(os.path.dirname(__file__), 'fixtures', 'compile', 'compile_params.json')) as fh:
     ORACLE = json.load(fh)
@@ -27,34 +28,7 @@ def f(x):
 
 
 def test_compiles_of_one_function_share_graphs_unless_isolated():
-    calls = []
-
-    def be(gm, example_inputs):
-        calls.append('be')
-        return gm.forward
-
-    def be2(gm, example_inputs):
-        calls.append('be2')
-        return gm.forward
-    steps = []
-    a = ember.compile(f, backend=be)
-    a(ember.ones(2))
-    steps.append(['first compile', len(calls)])
-    b = ember.compile(f, backend=be)
-    b(ember.ones(2))
-    steps.append(['second compile, same backend', len(calls)])
-    c = ember.compile(f, backend=be2)
-    c(ember.ones(2))
-    steps.append(['third compile, another backend', len(calls)])
-    a(ember.ones(2))
-    steps.append(['first compile again', len(calls)])
-    d = ember.compile(f, backend=be, isolate_recompiles=True)
-    d(ember.ones(2))
-    steps.append(['isolated compile, seen signature', len(calls)])
-    d(ember.ones(3, 3))
-    steps.append(['isolated compile, new signature', len(calls)])
-    b(ember.ones(3, 3))
-    steps.append(['shared compile, the signature only the isolated one saw', len(calls)])
+    steps, calls = sharing_steps(ember)
     assert steps == ORACLE['sharing']
     assert calls == ['be', 'be2', 'be', 'be']
 
