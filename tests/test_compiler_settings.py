@@ -105,3 +105,24 @@ def test_a_pytorch_script_setting_compiler_options_runs_under_ember_run(tmp_path
                          env={'PYTHONPATH': str(ROOT), 'PATH': '/usr/bin:/bin'}, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == '64 ember.Size([1, 1])'
+
+
+def test_wrap_numpy_hands_arrays_in_and_tensors_out():
+    # PyTorch 2.13 (eager): tensors anywhere in the arguments become arrays, returned arrays become tensors
+    import numpy as np
+
+    @ember.compiler.wrap_numpy
+    def f(x, y):
+        return np.sum(x * y, axis=0) + 1
+    r = f(ember.ones(2, 3), ember.arange(3.))
+    assert type(r) is ember.Tensor and r.tolist() == [1., 3., 5.] and f.__name__ == 'f'
+
+    @ember.compiler.wrap_numpy
+    def g(x):
+        return (x, [x.T], {'a': 3}, np.float64(2.0))
+    out = g(ember.ones(2))
+    assert type(out[0]) is ember.Tensor and type(out[1][0]) is ember.Tensor and out[2] == {'a': 3}
+    assert type(out[3]) is np.float64
+    assert f(np.ones((2, 3)), np.ones(3)).dtype == ember.float64
+    with pytest.raises(RuntimeError, match=r"^Can't call numpy\(\) on Tensor that requires grad"):
+        f(ember.ones(2, 3, requires_grad=True), ember.ones(3))

@@ -74,7 +74,33 @@ def _identity_decorator(fn=None, *args, **kwargs):
     return fn
 
 
-assume_constant_result = wrap_numpy = _identity_decorator
+assume_constant_result = _identity_decorator     # (a tracing hint: eager and ember's capture call it as it is)
+
+
+def wrap_numpy(fn):
+    """Makes a NumPy function take and return tensors: tensor arguments (anywhere in nested lists, tuples
+    and dicts) reach ``fn`` as NumPy arrays, and the arrays it returns come back as tensors.
+
+    Example::
+
+        >>> import numpy as np
+        >>> @ember.compiler.wrap_numpy
+        ... def f(a):
+        ...     return np.sum(a * a, axis=0)
+        >>> f(ember.ones(2, 3))
+        tensor([2., 2., 2.])
+    """
+    import numpy as np
+    from ember._tensor import Tensor
+    from ember.utils._pytree import tree_map_only
+
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        args, kwargs = tree_map_only(Tensor, lambda t: t.numpy(), (args, kwargs))
+        out = fn(*args, **kwargs)
+        import ember
+        return tree_map_only(np.ndarray, ember.as_tensor, out)
+    return wrapped
 _ALLOWED_IN_GRAPH = {}      # id -> function: compiled code records calls to them as one graph node
 
 
