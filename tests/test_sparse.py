@@ -258,3 +258,16 @@ def test_sparse_repr_puts_dtype_and_layout_before_autograd_and_wraps():
     assert repr(s).endswith("size=(2, 2), nnz=2, layout=ember.sparse_coo, requires_grad=True)")
     assert repr(s.double()).endswith("size=(2, 2), nnz=2, dtype=ember.float64, layout=ember.sparse_coo,\n"
                                      "       grad_fn=<ToCopyBackward0>)")
+
+
+def test_zeros_and_empty_with_the_coo_layout():
+    # PyTorch 2.13's printed results (no element specified; an empty values tensor prints its size)
+    t = ember.empty(2, 3, layout=ember.sparse_coo, dtype=ember.float64, requires_grad=True)
+    assert repr(t) == ('tensor(indices=tensor([], size=(2, 0)),\n       values=tensor([], size=(0,)),\n'
+                       '       size=(2, 3), nnz=0, dtype=ember.float64, layout=ember.sparse_coo,\n'
+                       '       requires_grad=True)')
+    z = ember.zeros(4, layout=ember.sparse_coo, dtype=ember.int32)
+    assert z.is_coalesced() and z.sparse_dim() == 1 and z.to_dense().tolist() == [0, 0, 0, 0]
+    assert repr(ember.zeros(2, 3).to_sparse()) == ('tensor(indices=tensor([], size=(2, 0)),\n'
+                                                   '       values=tensor([], size=(0,)),\n'
+                                                   '       size=(2, 3), nnz=0, layout=ember.sparse_coo)')

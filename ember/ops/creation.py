@@ -458,6 +458,9 @@ def _checked_fill(value, dt, count=1):
 def _fill(shape, value, dtype, device, requires_grad, out=None, name='zeros', layout=None, pin_memory=False,
           memory_format=None):
     check_factory_options(name, dtype, device, requires_grad, layout)
+    if layout is _formats.sparse_coo and name in ('zeros', 'empty') and out is None:
+        from ember.sparse._coo import empty_coo              # (no element specified)
+        return empty_coo(shape, dtype, device, requires_grad)
     if layout is not None and layout is not _formats.strided and name in ('zeros', 'empty') and out is None:
         from ember.sparse._compressed import unspecified      # (a compressed layout: nothing specified)
         return unspecified(name, shape, layout, dtype, device, requires_grad)

@@ -39,6 +39,16 @@ def _make(indices, values, size, coalesced=False):
     return st
 
 
+def empty_coo(size, dtype=None, device=None, requires_grad=False):
+    """``ember.zeros``/``ember.empty`` with ``layout=ember.sparse_coo``: a tensor of ``size`` with no element
+    specified (every dim sparse), as PyTorch makes it."""
+    size = tuple(int(n) for n in size)
+    indices = ember.zeros((len(size), 0), dtype=ember.int64, device=device)
+    values = ember.zeros((0,), dtype=dtype, device=device)
+    return sparse_coo_tensor(indices, values, size, requires_grad=requires_grad, is_coalesced=True,
+                             check_invariants=False)   # (nothing to check; and PyTorch's factory does not warn)
+
+
 def _backend_name(t):
     return 'SparseCUDA' if t.device.type == 'cuda' else 'SparseCPU'
 
@@ -169,6 +179,8 @@ class SparseCOOTensor(ValuesBacked):
     def __repr__(self):
         indices = _indented(repr(self._sp_indices).replace(', dtype=ember.int64)', ')'), len('tensor(indices='))
         values = repr(self._sp_values.detach() if self.requires_grad else self._sp_values)
+        if self._sp_values.numel() == 0 and 'size=' not in values:    # PyTorch names an empty values' size here
+            values = values.replace('tensor([]', f'tensor([], size={tuple(self._sp_values.shape)}', 1)
         suffixes = [f'size={tuple(self._sp_size)}', f'nnz={self._nnz()}']
         if f', dtype={self.dtype})' in values:      # said once, after the size, as PyTorch prints it
             values = values.replace(f', dtype={self.dtype})', ')')
