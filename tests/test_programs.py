@@ -28,7 +28,8 @@ NEEDS = {'vit_einops': 'einops', 'gan_mnist': 'PIL', 'lib_fvcore_counts': 'fvcor
          'tvis_neural_style': 'PIL', 'tvis_static_quantization': 'PIL', 'tvis_recipe_zeroing_out_gradients': 'PIL',
          'tvis_super_resolution_onnx': 'PIL onnx onnxruntime', 'tvis_detection_finetuning': 'PIL',
          'trec_knowledge_distillation': 'PIL', 'trec_reinforcement_q_learning': 'gymnasium',
-         'trec_torch_compile': 'scipy', 'trec_captum': 'PIL captum'}
+         'trec_torch_compile': 'scipy', 'trec_captum': 'PIL captum',
+         'tut_data_loading': 'PIL pandas skimage matplotlib'}
 
 
 @contextlib.contextmanager
