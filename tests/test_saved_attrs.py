@@ -59,7 +59,11 @@ def _compared():
                 want = rec['saved']
                 if rec['node'] in WRAPPED_DIMS and inputs:
                     want = _wrapped(want, inputs[0].ndim + (rec['node'] in _ADDS_A_DIM))
-                by_node[rec['node']].append((key, sample_key(sample), saved_attrs(node, inputs, out), want))
+                got = saved_attrs(node, inputs, out)
+                # the SavedTensor objects (grad_fn._raw_saved_*) compare by name, under one key
+                got['raw'] = sorted(a for a in dir(node) if a.startswith('_raw_saved_'))
+                want = dict(want, raw=rec['raw'])
+                by_node[rec['node']].append((key, sample_key(sample), got, want))
     return by_node
 
 
@@ -124,3 +128,112 @@ def test_a_node_lists_only_its_own_attributes():
     assert node._saved_alpha == 1
     with pytest.raises(AttributeError, match="'AddBackward0' object has no attribute '_saved_dim'"):
         node._saved_dim
+
+
+# grad_fn._raw_saved_*: PyTorch's SavedTensor, one per saved tensor, taking a pair of hooks of its own
+def test_raw_saved_tensor_hooks_pack_at_once_and_unpack_on_each_read():
+    import ember
+    x = ember.ones(3, requires_grad=True)
+    y = x.exp()
+    node = y.grad_fn
+    raw = node._raw_saved_result
+    assert raw is node._raw_saved_result and type(raw).__name__ == 'SavedTensor'
+    assert type(raw) is ember._C._autograd.SavedTensor and raw.unpack_hook is None
+    calls = []
+    raw.register_hooks(lambda t: calls.append(('pack', t.grad_fn)) or t * 2,
+                       lambda p: calls.append('unpack') or p)
+    assert calls == [('pack', None)]          # a saved output reaches the pack hook without its history
+    assert np.allclose(raw.data.numpy(), 2 * np.e)
+    assert node._saved_result.grad_fn is node  # given back with it
+    y.sum().backward()
+    assert calls == [('pack', None), 'unpack', 'unpack'] and np.allclose(x.grad.numpy(), 2 * np.e)
+    assert raw.data is None and raw.unpack_hook is None
+
+
+def test_raw_saved_tensor_refusals_have_pytorchs_words():
+    import ember
+    x = ember.ones(3, requires_grad=True)
+    y = x.exp()
+    raw = y.grad_fn._raw_saved_result
+    with pytest.raises(TypeError, match=r'^register_hooks\(\): incompatible function arguments\. The following '
+                                        r'argument types are supported:\n    1\. \(self: ember\._C\._autograd\.'
+                                        r'SavedTensor, arg0: collections\.abc\.Callable, arg1: collections\.abc\.'
+                                        r'Callable\) -> None\n\nInvoked with: <ember\._C\._autograd\.SavedTensor '
+                                        r'object at 0x[0-9a-f]+>, 1, 2$'):
+        raw.register_hooks(1, 2)
+    with pytest.raises(RuntimeError, match=r'^Trying to use a saved tensor that has been detached in-place, i\.e\. '
+                                           r'with \.detach_\(\)\.This is not supported'):
+        raw.unpack()              # (a saved output is given its history only by its node)
+    raw.register_hooks(lambda t: t, lambda p: p)
+    with pytest.raises(RuntimeError, match=r'^Calling register_hooks on a saved tensor whose hooks have already '
+                                           r'been set\. Hint: only one pair of hooks is allowed at a time\.$'):
+        raw.register_hooks(lambda t: t, lambda p: p)
+    y.sum().backward()
+    with pytest.raises(RuntimeError, match=r'^Calling register_hooks on a saved tensor after it has been freed\. '
+                                           r'Saved intermediate values of the graph are freed when you call '
+                                           r'\.backward\(\) or autograd\.grad\(\)\.'):
+        raw.register_hooks(lambda t: t, lambda p: p)
+    a, b = ember.ones(2, requires_grad=True), ember.ones(2) * 2
+    mul = (a * b).grad_fn             # (self is not saved: b needs no gradient)
+    assert mul._saved_self is None and mul._raw_saved_self.data is None
+    with pytest.raises(RuntimeError, match=r'^Calling register_hooks on a saved tensor with value None is '
+                                           r'forbidden$'):
+        mul._raw_saved_self.register_hooks(lambda t: t, lambda p: p)
+    mul._raw_saved_other.register_hooks(lambda t: 1, lambda p: p)
+    with pytest.raises(TypeError, match=r'^Output of saved tensor unpack_hook expected to be a Tensor but got '
+                                        r'result of type int$'):
+        mul._saved_other
+    with pytest.raises(RuntimeError, match=r'^Trying to create a SavedTensor object from Python is forbidden\.$'):
+        ember._C._autograd.SavedTensor()
+    c = ember.ones(2, requires_grad=True) * 1
+    node = (c * c).grad_fn
+    with pytest.raises(RuntimeError, match=r'^A saved tensor pack hook is modifying its input in place\. Tensors '
+                                           r'provided as input to pack hook cannot be modified by in-place '
+                                           r'operations'):
+        node._raw_saved_self.register_hooks(lambda t: t.add_(1), lambda p: p)
+
+
+def test_raw_saved_input_keeps_its_history_through_the_hooks():
+    import ember
+    w = ember.tensor([1., 2.], requires_grad=True)
+    node = (w * w).grad_fn
+    assert node._raw_saved_self.unpack() is w and node._raw_saved_self.data is w
+    seen = []
+    node._raw_saved_self.register_hooks(lambda t: seen.append(t.requires_grad) or t.numpy().copy(),
+                                        lambda p: ember.from_numpy(p) * 3)
+    assert seen == [False]                    # an input reaches the pack hook detached
+    assert node._raw_saved_self.data.tolist() == [1., 2.]
+    assert node._saved_self.tolist() == [3., 6.] and node._saved_self.requires_grad
+    # the unpacked input still leads to w: the gradient of a gradient flows through it
+    p = w * w * w
+    p.grad_fn.next_functions[0][0]._raw_saved_self.register_hooks(lambda t: t.clone(), lambda q: q)
+    g, = ember.autograd.grad(p.sum(), w, create_graph=True)
+    assert g.tolist() == [3., 12.]
+    g.sum().backward()
+    assert w.grad.tolist() == [6., 12.]
+    # with hooks no version is checked any more (the hooks own the value), as in PyTorch
+    c = ember.ones(2, requires_grad=True) * 1
+    node = (c * ember.ones(2, requires_grad=True)).grad_fn
+    node._raw_saved_self.register_hooks(lambda t: t, lambda q: q)
+    c.add_(1)
+    assert node._saved_self.tolist() == [2., 2.]
+
+
+def test_a_python_number_operand_is_saved_as_pytorchs_wrapped_number():
+    import ember
+    x = ember.ones(2, requires_grad=True)
+    assert (x * 2.5).grad_fn._saved_other.dtype == ember.float64
+    assert (x * 2).grad_fn._saved_other.dtype == ember.int64
+    y = x * 2.5
+    y.grad_fn._raw_saved_other.register_hooks(lambda t: t * 2, lambda p: p)
+    y.sum().backward()
+    assert x.grad.tolist() == [5., 5.]
+
+
+def test_raw_saved_kept_array_shows_through_hooks():
+    import ember
+    y = ember.nn.functional.layer_norm(ember.tensor([[1., 2., 4.]], requires_grad=True), [3])
+    raw = y.grad_fn._raw_saved_result1
+    assert raw.data.tolist() == [[pytest.approx(7 / 3)]]
+    raw.register_hooks(lambda t: t.tolist(), lambda p: ember.tensor(p))
+    assert raw.data == [[pytest.approx(7 / 3)]] and y.grad_fn._saved_result1.shape == (1, 1)

@@ -9,6 +9,7 @@ from ember.overrides import DisableTorchFunction, DisableTorchFunctionSubclass  
 __all__ = []   # private, as PyTorch's: nothing here is part of ember's public API
 
 from ember._C import _profiler  # noqa: F401,E402
+from ember._C import _autograd  # noqa: F401,E402
 from ember._C import _nn, _special, _linalg, _fft  # noqa: F401,E402
 from ember._C._variable_functions import _VariableFunctions, _VariableFunctionsClass  # noqa: F401,E402
 from ember._tensor import Tensor as TensorBase  # noqa: E402  (PyTorch's base of Tensor; ember has one class)

@@ -17,8 +17,26 @@ def as_int64(v):
 
 
 def saved(k):
-    """The ``k``-th tensor the forward saved (None where it saved none)."""
+    """The ``k``-th tensor the forward saved (None where it saved none); ``_raw_saved_<name>`` is it too."""
+    def read(node):
+        value = node._read_saved(k)
+        return value if value is None or hasattr(value, '_data') else wrapped_number(value)
+    read.saved_index = k
+    return read
+
+
+def number(k):
+    """The ``k``-th value the forward saved where PyTorch's node keeps a number (a ``Scalar``: clamp's bounds),
+    so it shows as the number and is no SavedTensor."""
     return lambda node: node._read_saved(k)
+
+
+def wrapped_number(value):
+    """A Python number an op saved (``x * 2``), shown as PyTorch's node shows it: a 0-dim tensor of the
+    number's own type (int64, float64, bool, complex128), not of the default dtype."""
+    import numpy as np
+    from ember._tensor import Tensor
+    return Tensor._make(np.asarray(value))
 
 
 def input_sizes(k=0, saved_as=None):
@@ -111,9 +129,14 @@ def array_field(name, index=None):
     def read(node):
         if node._freed:
             node._read_saved(0)     # raises PyTorch's error
+        hooked = node.__dict__.get('_hooked_fields', {}).get(read.field_key)
+        if hooked is not None:      # hooks registered on it (grad_fn._raw_saved_<name>)
+            from ember.autograd.function import _unpack
+            return _unpack(hooked, node)
         from ember._tensor import Tensor
         value = node.__dict__[name] if index is None else node.__dict__[name][index]
         return Tensor._make(value, node._input_meta[0][2])
+    read.field_key = (name, index)
     return read
 
 

@@ -8,8 +8,11 @@ _disabled = []  # error messages of enclosing disable_saved_tensors_hooks blocks
 
 
 class PackedSaved:
-    """A saved tensor held as whatever the pack hook returned, with the saved tensor's version."""
-    __slots__ = ('packed', 'unpack_hook', 'version_counter', 'version', 'is_output', 'position', 'dtype', 'shape')
+    """A saved tensor held as whatever the pack hook returned, with the saved tensor's version (None: hooks
+    registered on the one saved tensor, whose version is not checked) and, for an input so hooked, its
+    ``history`` (grad_fn and output number, or None and its accumulator) given back to what unpack returns."""
+    __slots__ = ('packed', 'unpack_hook', 'version_counter', 'version', 'is_output', 'position', 'dtype', 'shape',
+                 'history')
 
 
 def pack_saved(saved, saved_type, results=()):
@@ -28,6 +31,7 @@ def pack_saved(saved, saved_type, results=()):
         p.version = s.version
         p.is_output = s.is_output
         p.position = s.position         # (names it: grad_fn._saved_self is found through the hooks too)
+        p.history = None
         out.append(p)
     return out
 

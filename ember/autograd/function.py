@@ -149,13 +149,22 @@ def _unpack(s, node):
     if not isinstance(t, Tensor):
         raise TypeError(f"Output of saved tensor unpack_hook expected to be a Tensor but got result of type "
                         f"{type(t).__name__}")
-    if s.version_counter.value != s.version and not getattr(s.unpack_hook, '_restores_saved_value', False):
+    if s.version is not None and s.version_counter.value != s.version and \
+            not getattr(s.unpack_hook, '_restores_saved_value', False):
         light = Tensor._make(t._data, t._device)
         light._version_counter = s.version_counter
         raise RuntimeError(_modified_message(light, s, node))
     if s.is_output:
         recorded = isinstance(node, Node)
         return Tensor._make(t._data, t._device, recorded, node if recorded else None, s.is_output - 1)
+    if s.history is not None and t._grad_fn is None and not t._requires_grad:
+        # hooks registered on this one saved input (grad_fn._raw_saved_*): the input's history given back
+        fn, where = s.history
+        out = Tensor._make(t._data, t._device, True, fn, where if fn is not None else 0)
+        out._version_counter = t._version_counter
+        if fn is None:
+            out._grad_acc = where
+        return out
     return t
 
 
@@ -252,6 +261,22 @@ class Node(Context):
             return None
         return self._unpack_saved(k)[0]
 
+    def _index_of_raw(self, name):
+        """Which saved tensor ``_raw_saved_<name>`` is (None: ``name`` is no saved tensor of this node)."""
+        described = self._described_saved()
+        if described is not None:
+            read = described.get(name)
+            return getattr(read, 'saved_index', None) if not hasattr(read, 'field_key') else read
+        names = self._names_of_saved()
+        k = names.index(name) if name in names else None
+        return k if k is not None and type(self._saved[k]) is not _SavedValue else None
+
+    def _names_of_raw(self):
+        described = self._described_saved()
+        if described is not None:
+            return [n for n, read in described.items() if hasattr(read, 'saved_index') or hasattr(read, 'field_key')]
+        return [n for k, n in enumerate(self._names_of_saved()) if type(self._saved[k]) is not _SavedValue]
+
     def _described_saved(self):
         fn = self.__dict__.get('_fn')
         # the class's own (a subclass naming another node, SumDim of Sum, describes itself)
@@ -260,10 +285,16 @@ class Node(Context):
     def __dir__(self):
         described = self._described_saved()
         names = described if described is not None else self._names_of_saved()
-        return sorted(set(super().__dir__()) | {f'_saved_{n}' for n in names})
+        return sorted(set(super().__dir__()) | {f'_saved_{n}' for n in names}
+                      | {f'_raw_saved_{n}' for n in self._names_of_raw()})
 
     def __getattr__(self, name):
-        if name.startswith('_saved_'):
+        if name.startswith('_raw_saved_'):
+            from ember.autograd._saved_tensor import raw_saved
+            found = raw_saved(self, name[11:])
+            if found is not None:
+                return found
+        elif name.startswith('_saved_'):
             described = self._described_saved()
             if described is not None:
                 if name[7:] in described:   # (the op's own description: ember/autograd/_saved_attrs.py)

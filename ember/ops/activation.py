@@ -392,7 +392,7 @@ def _log_softmax(input, dim, dtype):
 
 class Clamp(Primitive):
     node_name = 'ClampBackward1'
-    saved_attrs = {'max': _sa.saved(2), 'min': _sa.saved(1), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
+    saved_attrs = {'max': _sa.number(2), 'min': _sa.number(1), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _promote = True
 
     @staticmethod
@@ -434,7 +434,7 @@ class ClampTensor(Clamp):
 
 class ClampMin(Clamp):
     node_name = 'ClampMinBackward0'
-    saved_attrs = {'min': _sa.saved(1), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
+    saved_attrs = {'min': _sa.number(1), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
 
 class ClampMinTensor(Clamp):
@@ -444,7 +444,7 @@ class ClampMinTensor(Clamp):
 
 class ClampMax(Clamp):
     node_name = 'ClampMaxBackward0'
-    saved_attrs = {'max': _sa.saved(2), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
+    saved_attrs = {'max': _sa.number(2), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
 
 class ClampMaxTensor(Clamp):

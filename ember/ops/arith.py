@@ -124,6 +124,7 @@ class Mul(Primitive):
     _operator = '*'
     _scalar_edges = True
     _promote = True
+    saved_attrs = {'other': _sa.saved(0), 'self': _sa.saved(1)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     @elementwise
