@@ -29,7 +29,9 @@ NEEDS = {'vit_einops': 'einops', 'gan_mnist': 'PIL', 'lib_fvcore_counts': 'fvcor
          'tvis_super_resolution_onnx': 'PIL onnx onnxruntime', 'tvis_detection_finetuning': 'PIL',
          'trec_knowledge_distillation': 'PIL', 'trec_reinforcement_q_learning': 'gymnasium',
          'trec_torch_compile': 'scipy', 'trec_captum': 'PIL captum',
-         'tut_data_loading': 'PIL pandas skimage matplotlib'}
+         'tut_data_loading': 'PIL pandas skimage matplotlib',
+         # torchvision's gallery examples (their pictures drawn with Pillow)
+         'tvg_transforms_getting_started': 'PIL', 'tvg_tv_tensors': 'PIL', 'tvg_cutmix_mixup': 'PIL'}
 
 
 @contextlib.contextmanager

@@ -4,7 +4,7 @@
 
 Each ``<name>.py`` runs in a fresh interpreter in a scratch folder (where the files it writes land,
 as in tests/test_programs.py); its output, with 'torch' read as 'ember' (as ember names itself in printed
-text), goes to ``<name>.out``."""
+text; 'torchvision' as 'ember.vision', where its classes live), goes to ``<name>.out``."""
 import pathlib
 import subprocess
 import sys
@@ -18,5 +18,5 @@ if __name__ == '__main__':
         with tempfile.TemporaryDirectory() as scratch:
             proc = subprocess.run([sys.executable, str(HERE / f'{name}.py')], cwd=scratch, capture_output=True,
                                   text=True, check=True)
-        (HERE / f'{name}.out').write_text(proc.stdout.replace('torch', 'ember'))
+        (HERE / f'{name}.out').write_text(proc.stdout.replace('torchvision', 'ember.vision').replace('torch', 'ember'))
         print(name, len(proc.stdout.splitlines()), 'lines')
