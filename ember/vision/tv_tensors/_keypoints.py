@@ -24,7 +24,7 @@ class KeyPoints(TVTensor):
 
     @classmethod
     def wrap(cls, tensor, like, **kwargs):
-        return cls._wrap(tensor, canvas_size=kwargs.get("canvas_size", like.canvas_size), check_dims=False)
+        return cls._wrap(tensor, canvas_size=kwargs.get("canvas_size", like.canvas_size))
 
     def __new__(cls, data, *, canvas_size, dtype=None, device=None, requires_grad=None):
         tensor = cls._to_tensor(data, dtype=dtype, device=device, requires_grad=requires_grad)
