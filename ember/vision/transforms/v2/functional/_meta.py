@@ -2,6 +2,7 @@
 import ember
 from ember.vision._pil import is_pil_image
 from ember.vision.transforms import functional as F1
+from ember.vision.transforms._functional_tensor import _max_value
 from ember.vision.transforms.v2.functional import _boxes
 from ember.vision.transforms.v2.functional._dispatch import is_pure_tensor
 from ember.vision.tv_tensors import BoundingBoxes, BoundingBoxFormat, Image, KeyPoints, Mask, TVTensor, Video
@@ -84,11 +85,26 @@ def to_pure_tensor(inpt):
     return inpt.as_subclass(ember.Tensor) if isinstance(inpt, TVTensor) else inpt
 
 
+def _to_dtype_scaled(image, dtype):
+    # v2's rescaling differs from v1's convert_image_dtype in two places users can see: integers become floats
+    # by multiplying with 1 / max (v1 divides by max, which rounds differently) and the refused float-to-int
+    # casts are called conversions
+    if image.dtype == dtype:
+        return image
+    if image.is_floating_point() and not dtype.is_floating_point and (
+            (image.dtype == ember.float32 and dtype in (ember.int32, ember.int64))
+            or (image.dtype == ember.float64 and dtype == ember.int64)):
+        raise RuntimeError(f"The conversion from {image.dtype} to {dtype} cannot be performed safely.")
+    if not image.is_floating_point() and dtype.is_floating_point:
+        return image.to(dtype).mul_(1.0 / _max_value(image.dtype))
+    return F1.convert_image_dtype(image, dtype)
+
+
 def to_dtype(inpt, dtype=ember.float32, scale=False):
     """Images and videos to ``dtype`` (rescaling values when ``scale``); other kinds are just cast."""
     if isinstance(inpt, (Image, Video)) or is_pure_tensor(inpt):
         plain = inpt.as_subclass(ember.Tensor)
-        out = F1.convert_image_dtype(plain, dtype) if scale else plain.to(dtype)
+        out = _to_dtype_scaled(plain, dtype) if scale else plain.to(dtype)
         return type(inpt).wrap(out, like=inpt) if isinstance(inpt, TVTensor) else out
     if isinstance(inpt, TVTensor):
         return type(inpt).wrap(inpt.as_subclass(ember.Tensor).to(dtype), like=inpt)

@@ -1,0 +1,44 @@
+"""What torchvision's gallery examples showed ember.vision doing differently from torchvision 0.28 (each found by
+running the example on both; the values here were read from torchvision 0.28)."""
+import zlib
+
+import numpy as np
+import pytest
+
+import ember
+from ember.vision import tv_tensors
+from ember.vision.transforms import functional as F1
+from ember.vision.transforms.v2 import functional as F
+
+
+def test_to_dtype_scales_integers_by_the_reciprocal_of_their_maximum():
+    # v2 multiplies by 1/255 where v1's convert_image_dtype divides by 255: 126 of the 256 uint8 values round
+    # differently, which a normalized image's sum shows
+    x = ember.arange(256, dtype=ember.uint8).view(1, 1, 256)
+    out = F.to_dtype(x, ember.float32, scale=True)
+    assert zlib.crc32(out.numpy().tobytes()) == 179998914    # torchvision 0.28's bits
+    assert np.array_equal(out.numpy().ravel(), np.arange(256, dtype=np.float32) * np.float32(1 / 255))
+    differ = (out != F1.convert_image_dtype(x, ember.float32)).nonzero()[:, 2].tolist()
+    assert len(differ) == 126 and differ[:7] == [3, 6, 7, 12, 13, 14, 15]
+    assert F.convert_image_dtype(x, ember.float32).equal(out)
+    img = tv_tensors.Image(x)
+    assert type(F.to_dtype(img, ember.float32, scale=True)) is tv_tensors.Image
+
+
+def test_to_dtype_refuses_unsafe_float_to_int_as_a_conversion():
+    with pytest.raises(RuntimeError, match=r"^The conversion from ember.float32 to ember.int32 cannot be performed "
+                                           r"safely.$"):
+        F.to_dtype(ember.rand(1, 2, 2), ember.int32, scale=True)
+
+
+def test_wrap_makes_a_single_box_or_point_a_row():
+    boxes = tv_tensors.BoundingBoxes([[1, 2, 3, 4]], format="XYXY", canvas_size=(8, 8))
+    one = tv_tensors.wrap(ember.tensor([0, 1, 2, 3]), like=boxes)
+    assert repr(one) == ("BoundingBoxes([[0, 1, 2, 3]], format=BoundingBoxFormat.XYXY, canvas_size=(8, 8), "
+                         "clamping_mode=soft)")
+    with pytest.raises(ValueError, match="^Expected a 1D or 2D tensor, got 3D$"):
+        tv_tensors.wrap(ember.zeros(2, 2, 4), like=boxes)
+    points = tv_tensors.KeyPoints([[1, 2]], canvas_size=(8, 8))
+    assert repr(tv_tensors.wrap(ember.tensor([3, 4]), like=points)) == "KeyPoints([[3, 4]], canvas_size=(8, 8))"
+    with pytest.raises(ValueError, match=r"^Expected a tensor of shape \(\.\.\., 2\), not ember.Size\(\[2, 3\]\)$"):
+        tv_tensors.wrap(ember.zeros(2, 3), like=points)
