@@ -245,14 +245,16 @@ def _body(data, indent):
     return blocks[0]
 
 
-def _add_suffixes(text, suffixes, indent):
+def _add_suffixes(text, suffixes, indent, force_newline=False):
+    """``text`` then ``suffixes`` wrapped at the line width; ``force_newline`` starts the first on a line of its
+    own (PyTorch does so for sparse COO tensors)."""
     # NOTE: PyTorch's running line length starts 2 over the real one; kept for identical wrapping.
     line_len = len(text) - text.rfind('\n') + 1
     parts = [text]
     for suffix in suffixes:
-        if line_len + len(suffix) + 2 > PRINT_OPTS.linewidth:
+        if force_newline or line_len + len(suffix) + 2 > PRINT_OPTS.linewidth:
             parts.append(',\n' + ' ' * indent + suffix)
-            line_len = indent + len(suffix)
+            line_len, force_newline = indent + len(suffix), False
         else:
             parts.append(', ' + suffix)
             line_len += len(suffix) + 2

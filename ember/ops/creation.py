@@ -650,6 +650,9 @@ def _like(name, input, value, dtype, device, requires_grad, layout, memory_forma
         _argparse.refuse_from_stack()   # (PyTorch's error for the call as made: ember.zeros_like() leaves input out)
         raise argument_error(name, 'input', 'Tensor', input, 1)
     check_factory_options(name, dtype, device, requires_grad, layout)
+    if layout is not None and layout is not _formats.strided:   # a sparse result of a dense input
+        from ember.sparse._like import dense_input
+        return dense_input(name, input, layout, dtype, device, requires_grad)
     dt = dtype if dtype is not None else input.dtype
     dev = device if device is not None else input.device
     _check_pin_memory(name, pin_memory, dev)

@@ -294,6 +294,13 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
 
 
 
+def _check_like_layout(name, input, layout, device):
+    if isinstance(layout, _formats.layout) and layout is not _formats.strided:
+        from ember.sparse._like import dense_input
+        dense_input(name, input, layout, None, device, False)   # raises: no sparse kernel draws into it
+    _formats.check_layout(name, layout)
+
+
 def _like_format(name, result, like, memory_format):
     """``result`` laid out in memory as ``memory_format`` says (``preserve_format``: as ``like``)."""
     fmt = _formats.preserve_format if memory_format is None else memory_format
@@ -332,7 +339,7 @@ def rand_like(input, *, generator=None, dtype=None, layout=None, device=None, re
         tensor([[0.4963, 0.7682],
                 [0.0885, 0.1320]])
     """
-    _formats.check_layout('rand_like', layout)
+    _check_like_layout('rand_like', input, layout, device)
     return _like_format('rand_like', rand(*input.shape, generator=generator, dtype=dtype or input.dtype,
                              device=device or input.device, requires_grad=requires_grad, pin_memory=pin_memory), input, memory_format)
 
@@ -367,7 +374,7 @@ def randn_like(input, *, generator=None, dtype=None, layout=None, device=None, r
         >>> ember.randn_like(ember.zeros(3, dtype=ember.float64))
         tensor([ 1.5410, -0.2934, -2.1788], dtype=ember.float64)
     """
-    _formats.check_layout('randn_like', layout)
+    _check_like_layout('randn_like', input, layout, device)
     return _like_format('randn_like', randn(*input.shape, generator=generator, dtype=dtype or input.dtype,
                               device=device or input.device, requires_grad=requires_grad, pin_memory=pin_memory), input, memory_format)
 
@@ -490,7 +497,7 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=
         >>> ember.randint_like(ember.zeros(4), 10)
         tensor([4., 9., 3., 0.])
     """
-    _formats.check_layout('randint_like', layout)
+    _check_like_layout('randint_like', input, layout, device)
     if high is None:
         low, high = 0, low
     return _like_format('randint_like', randint(low, high, tuple(input.shape), generator=generator,

@@ -376,30 +376,9 @@ class SparseCompressedTensor(ValuesBacked):
 
     # ------------------------------------------------------------------ printing
     def __repr__(self):
-        from ember._tensor_str import _add_suffixes, _default_dtypes, _device_suffix, _tensor_str
-        indent = len('tensor(')
-        suffixes = []
-        device_suffix = _device_suffix(self.device)
-        if device_suffix:
-            suffixes.append(device_suffix)
-        suffixes += [f'size={tuple(self._sp_size)}', f'nnz={self._nnz()}']
-        if self.dtype not in _default_dtypes()[1]:
-            suffixes.append(f'dtype={self.dtype}')
         cname, pname = _names(self._sp_layout)[:2]
-        parts = []
-        for name, t in ((cname, self._sp_compressed), (pname, self._sp_plain), ('values', self._sp_values)):
-            prefix = f'{name}=tensor('
-            text = _tensor_str(t.detach(), indent + len(prefix))
-            if t.numel() == 0:
-                text += f', size={tuple(t.shape)}'
-            parts.append(prefix + text + ')')
-        suffixes.append(f'layout={self._sp_layout}')
-        if self.grad_fn is not None:
-            suffixes.append(f'grad_fn=<{self.grad_fn.name()}>')
-        elif self.requires_grad:
-            suffixes.append('requires_grad=True')
-        return self._parameter_prefix() + _add_suffixes('tensor(' + (',\n' + ' ' * indent).join(parts), suffixes,
-                                                        indent)
+        return self._sparse_repr(((cname, self._sp_compressed), (pname, self._sp_plain), ('values', self._sp_values)),
+                                 self._sp_layout)
 
     __str__ = __repr__
 

@@ -322,12 +322,6 @@ def sampled_addmm(input, mat1, mat2, *, beta=1., alpha=1., out=None):
     return _with(input, values)
 
 
-def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    from ember.sparse._compressed import unspecified
-    return unspecified('zeros', input.shape, input.layout if layout is None else layout,
-                       dtype or input.dtype, device or input.device, requires_grad)
-
-
 # ---------------------------------------------------------------------------- element-wise
 def _with(s, values):
     return _make(s._sp_compressed, s._sp_plain, values, s.shape, s.layout)
@@ -521,7 +515,7 @@ def t(input):
 
 
 FUNCTIONS = {
-    'linear': linear, 'addmv': addmv, 'zeros_like': zeros_like,
+    'linear': linear, 'addmv': addmv,
     'mm': mm, 'matmul': matmul, '_rmatmul': lambda a, b: matmul(b, a), 'addmm': addmm, 'mv': mv,
     'mul': mul, 'multiply': mul, '__rmul__': lambda a, b: mul(a, b),
     'add': add, '__radd__': lambda a, b: add(b, a),
@@ -535,3 +529,6 @@ FUNCTIONS.update({name + '_': _inplace_unary(name + '_') for name in ZERO_PRESER
                   if name not in ('isnan', 'isinf', 'isposinf', 'isneginf', 'signbit', 'angle', 'conj', 'positive',
                                   'sgn', 'arcsin', 'arcsinh', 'arctan', 'arctanh', 'fix')})
 FUNCTIONS.update({'mul_': mul_, 'add_': add_, 'zero_': zero_, 'copy_': copy_, '__imul__': mul_, '__iadd__': add_})
+
+from ember.sparse._like import HANDLERS as _LIKE  # noqa: E402  (the *_like factories)
+FUNCTIONS.update(_LIKE)

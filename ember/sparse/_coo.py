@@ -177,37 +177,9 @@ class SparseCOOTensor(ValuesBacked):
 
     # ------------------------------------------------------------------ printing
     def __repr__(self):
-        indices = _indented(repr(self._sp_indices).replace(', dtype=ember.int64)', ')'), len('tensor(indices='))
-        values = repr(self._sp_values.detach() if self.requires_grad else self._sp_values)
-        if self._sp_values.numel() == 0 and 'size=' not in values:    # PyTorch names an empty values' size here
-            values = values.replace('tensor([]', f'tensor([], size={tuple(self._sp_values.shape)}', 1)
-        suffixes = [f'size={tuple(self._sp_size)}', f'nnz={self._nnz()}']
-        if f', dtype={self.dtype})' in values:      # said once, after the size, as PyTorch prints it
-            values = values.replace(f', dtype={self.dtype})', ')')
-            suffixes.append(f'dtype={self.dtype}')
-        values = _indented(values, len('       values='))
-        suffixes.append('layout=ember.sparse_coo')
-        if self.grad_fn is not None:
-            suffixes.append(f'grad_fn=<{type(self.grad_fn).__name__}>')
-        elif self.requires_grad:
-            suffixes.append('requires_grad=True')
-        # PyTorch's suffix layout: the first on a line of its own, the others wrapped at the line width
-        from ember._tensor_str import PRINT_OPTS
-        parts, line, first = [f"tensor(indices={indices},\n       values={values}"], 0, True
-        for suffix in suffixes:
-            if first or line + len(suffix) + 2 > PRINT_OPTS.linewidth:
-                parts.append(',\n       ' + suffix)
-                line, first = 7 + len(suffix), False
-            else:
-                parts.append(', ' + suffix)
-                line += len(suffix) + 2
-        return self._parameter_prefix() + ''.join(parts) + ')'
+        return self._sparse_repr((('indices', self._sp_indices), ('values', self._sp_values)), sparse_coo)
 
     __str__ = __repr__
-
-
-def _indented(text, width):
-    return text.replace('\n', '\n' + ' ' * width)
 
 
 def _linear(indices, shape):
@@ -555,3 +527,5 @@ _FUNCTIONS = {
 
 
 from ember.sparse import _values_ops  # noqa: E402,F401  (registers the value-wise operations)
+from ember.sparse._like import HANDLERS as _LIKE  # noqa: E402  (the *_like factories)
+_FUNCTIONS.update(_LIKE)

@@ -7,6 +7,7 @@ A subclass sets ``_sp_values`` and ``_sp_size`` and defines ``_with_values(value
 over other values: the gradient of a leaf) and ``_same_pattern(other)`` (whether ``other`` could be such a
 gradient).
 """
+from ember._formats import sparse_coo
 from ember._tensor import Tensor
 
 
@@ -196,6 +197,34 @@ class ValuesBacked(Tensor):
     def _parameter_prefix(self):
         """What PyTorch prints before a parameter's tensor."""
         return 'Parameter containing:\n' if self._is_param else ''
+
+    def _sparse_repr(self, parts, layout):
+        """PyTorch's repr of a sparse tensor made of the named ``parts`` (indices and values): the device when it
+        is not the default one, then the size, the number of elements specified (not for a meta tensor, whose
+        parts print as ``...``), a dtype that is not a default one, the layout and the autograd state."""
+        from ember._tensor_str import _add_suffixes, _default_dtypes, _device_suffix, _tensor_str
+        indent = len('tensor(')
+        meta = self.device.type == 'meta'
+        suffixes = [s for s in (_device_suffix(self.device),) if s]
+        suffixes.append(f'size={tuple(self.shape)}')
+        if not meta:
+            suffixes.append(f'nnz={self._nnz()}')
+        if self.dtype not in _default_dtypes()[1]:
+            suffixes.append(f'dtype={self.dtype}')
+        texts = []
+        for name, t in parts:
+            prefix = f'{name}=tensor('
+            text = '...' if meta else _tensor_str(t.detach(), indent + len(prefix))
+            if meta or t.numel() == 0:
+                text += f', size={tuple(t.shape)}'
+            texts.append(prefix + text + ')')
+        suffixes.append(f'layout={layout}')
+        if self.grad_fn is not None:
+            suffixes.append(f'grad_fn=<{self.grad_fn.name()}>')
+        elif self.requires_grad:
+            suffixes.append('requires_grad=True')
+        return self._parameter_prefix() + _add_suffixes('tensor(' + (',\n' + ' ' * indent).join(texts), suffixes,
+                                                        indent, force_newline=layout is sparse_coo)
 
     # ------------------------------------------------------------------ pickling and copies
     def __reduce_ex__(self, proto):
