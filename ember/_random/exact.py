@@ -2,7 +2,9 @@
 
 * ``fma32``/``fma64``: a fused multiply-add (one rounding).  NumPy has none, so float32 uses a
   double computation (the float32 product is exact in double) with the rare double-rounding
-  midpoints repaired, and float64 an error-free product and sum with rounding to odd.
+  midpoints and subnormal results repaired, and float64 an error-free product and sum with
+  rounding to odd.  The ops' float32 kernels with PyTorch's bits (softmax, LayerNorm, BatchNorm,
+  GELU, the fused pointwise ops) use these too.
 * ``libm``: the C library's own ``log``/``log1p``/``tan``/``exp``.  NumPy's vectorised versions
   differ from glibc in the last bit for a fraction of inputs, so these go through the ``math``
   module (which calls the C library) one element at a time, except where an accurate vectorised
@@ -10,7 +12,6 @@
   NumPy's, which call the C library themselves.
 """
 import math
-import sys
 from functools import partial
 from itertools import repeat
 
@@ -18,10 +19,9 @@ import numpy as np
 
 from ember._random import libm_exp_log
 
-# the double's mantissa bits below float32's, read from its low 32-bit word: exactly one half
-_LOW_WORD = 0 if sys.byteorder == 'little' else 1
-_F32_HALF_ULP_BITS32 = np.uint32(0x10000000)
-_F32_LOW_BITS32 = np.uint32(0x1FFFFFFF)
+# a double's mantissa bits below float32's, and the pattern of exactly one half float32 unit there
+_F32_LOW_BITS = np.uint64(0x1FFFFFFF)
+_F32_HALF_ULP_BITS = np.uint64(0x10000000)
 _TINY32 = np.float32(2.0 ** -126)     # float32 results at or below it may have been rounded as subnormals
 
 
@@ -56,30 +56,74 @@ def _by_chunks(fma, a, b, c, dtype):
 
 
 def fma32(a, b, c, normal_range=False):
-    """``a * b + c`` rounded once to float32 (float32 inputs, arrays or scalars).
+    """``a * b + c`` rounded once to float32 (float32 operands, arrays or scalars, broadcasting
+    against each other).
 
-    ``normal_range`` promises results far from float32's subnormals, which skips one check.
+    The product of two floats is exact in double, so the double sum's rounding is the only one before
+    float32's, and rounding twice gives the fused result except where the double sum lands exactly on
+    a float32 midpoint, or in float32's subnormal range (fewer bits there); those few elements are
+    recomputed with rounding to odd. ``normal_range`` promises results far from float32's subnormals,
+    which skips that check.
     """
-    if np.size(a) > _CHUNK and np.ndim(b) == 0 and np.ndim(c) == 0:
+    shape_a, shape_b, shape_c = np.shape(a), np.shape(b), np.shape(c)
+    shape = shape_a if shape_a == shape_b == shape_c else np.broadcast_shapes(shape_a, shape_b, shape_c)
+    if not shape:       # all scalars: the same steps on one element
+        return fma32(np.reshape(a, 1), b, c, normal_range)[0]
+    if len(shape) > 1 and shape[0] > 1 and math.prod(shape) > 2 * _CHUNK:
+        return _by_rows(a, b, c, shape, normal_range)
+    if shape_a == shape and not shape_b and not shape_c and np.size(a) > _CHUNK:
         return _by_chunks(partial(fma32, normal_range=normal_range), a, b, c, np.float32)
-    s = np.multiply(a, b, dtype=np.float64)          # exact: 24 + 24 bits fit in 53
-    np.add(s, c, out=s)
-    out = s.astype(np.float32)
-    # double rounding can only go wrong when the double sum sits exactly on a float32 midpoint
-    # (the 29 mantissa bits below float32's are 1000...0: found in the low 32-bit word alone), or in
-    # float32's subnormal range (zero aside: a zero sum is exact); repair those few elements with
-    # rounding to odd
-    low = s.reshape(-1).view(np.uint32)[_LOW_WORD::2]
-    suspect = np.bitwise_and(low, _F32_LOW_BITS32) == _F32_HALF_ULP_BITS32
+    # one conversion to double of an operand of the result's shape (C order, so the flat views
+    # below are views), then double arithmetic in place; smaller operands are converted first
+    # (NumPy's mixed float32-by-double loops over broadcast operands run through casting buffers)
+    if type(a) is np.ndarray and shape_a == shape:
+        r = a.astype(np.float64, order='C')
+        np.multiply(r, _as_double(b, shape_b != shape), out=r)
+    elif type(b) is np.ndarray and shape_b == shape:
+        r = b.astype(np.float64, order='C')
+        np.multiply(r, _as_double(a, shape_a != shape), out=r)
+    else:
+        r = np.multiply(a, b, dtype=np.float64)
+    if r.shape == shape:
+        np.add(r, _as_double(c, shape_c != shape), out=r)
+    else:
+        r = np.add(r, c, dtype=np.float64)
+    if not r.flags.c_contiguous:
+        r = np.ascontiguousarray(r)
+    out = r.astype(np.float32)
+    flat = r.reshape(-1)
+    # the 29 mantissa bits below float32's are exactly one half: a midpoint, where rounding the
+    # double again may go the wrong way
+    suspect = np.bitwise_and(flat.view(np.uint64), _F32_LOW_BITS) == _F32_HALF_ULP_BITS
     if not normal_range:
         tiny = np.abs(out.reshape(-1)) <= _TINY32
         if tiny.any():
-            suspect |= tiny & (s.reshape(-1) != 0)
+            suspect |= tiny & (flat != 0)       # (a zero sum is exact)
     if suspect.any():
         idx = np.flatnonzero(suspect)
-        sb, eb = _two_sum(_pick(a, s.shape, idx) * _pick(b, s.shape, idx), _pick(c, s.shape, idx))
-        out.reshape(-1)[idx] = _round_to_odd(sb, eb).astype(np.float32)     # out is a fresh array
+        sb, eb = _two_sum(_pick(a, shape, idx) * _pick(b, shape, idx), _pick(c, shape, idx))
+        out.reshape(-1)[idx] = _round_to_odd(sb, eb).astype(np.float32)     # out is a fresh C-order array
     return out
+
+
+def _by_rows(a, b, c, shape, normal_range):
+    """``fma32`` of a large result a few leading-axis rows at a time: the double temporaries of a
+    cache-sized piece stay in cache (operands broadcast along the leading axis are passed whole)."""
+    rows = shape[0]
+    step = max(1, _CHUNK * rows // math.prod(shape))
+    out = np.empty(shape, np.float32)
+    ops = [(v, np.ndim(v) == len(shape) and np.shape(v)[0] == rows) for v in (a, b, c)]
+    for start in range(0, rows, step):
+        part = slice(start, start + step)
+        out[part] = fma32(*(v[part] if cut else v for v, cut in ops), normal_range)
+    return out
+
+
+def _as_double(v, small):
+    """An operand as doubles: arrays smaller than the result converted, others left to the ufunc."""
+    if type(v) is np.ndarray:
+        return v.astype(np.float64) if small else v
+    return np.float64(v)
 
 
 def _pick(v, shape, idx):
@@ -89,7 +133,7 @@ def _pick(v, shape, idx):
         return np.full(idx.size, v, np.float64)
     if v.shape == tuple(shape):
         return v.reshape(-1)[idx].astype(np.float64)
-    return np.broadcast_to(v, shape).reshape(-1)[idx].astype(np.float64)
+    return np.broadcast_to(v, shape)[np.unravel_index(idx, shape)].astype(np.float64)
 
 
 _SPLIT = 134217729.0   # 2**27 + 1 (Veltkamp's splitter for doubles)

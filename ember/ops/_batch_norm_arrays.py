@@ -17,14 +17,14 @@ float32 forwards take PyTorch's own order instead (``train_forward_bits``/``eval
 CPU kernel sums each channel's inputs, and the float32 squares of ``x - mean``, one after another in
 double, and writes ``y = x * alpha + beta`` (``alpha = invstd * w``, ``beta = b - mean * alpha``) as
 fused multiply-adds. A channels-last copy makes each channel a column, whose double sum over the
-rows NumPy takes in row order; the fused steps are done in double (``_softmax_bits._fused``). That
+rows NumPy takes in row order; the fused steps are done in double (``_random.exact.fma32``). That
 costs a few times these float32 passes, for PyTorch's bits.
 """
 import threading
 
 import numpy as np
 
-from ember.ops._softmax_bits import _fused
+from ember._random.exact import fma32
 
 _rowdot = getattr(np, 'vecdot', None) or (lambda a, b: np.einsum('ncs,ncs->nc', a, b))
 
@@ -91,7 +91,7 @@ _last_var_sum = threading.local()
 
 def _per_channel_affine(x, alpha, beta):
     shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
-    return _fused(x, alpha.reshape(shape), beta.reshape(shape))
+    return fma32(x, alpha.reshape(shape), beta.reshape(shape))
 
 
 def train_forward_bits(x, weight, bias, eps):
@@ -106,7 +106,7 @@ def train_forward_bits(x, weight, bias, eps):
     var = var_sum / _F(count)
     invstd = (1 / np.sqrt(var.astype(np.float64) + eps)).astype(_F)
     alpha = invstd if weight is None else invstd * weight
-    beta = -mean * alpha if bias is None else _fused(-mean, alpha, bias)
+    beta = -mean * alpha if bias is None else fma32(-mean, alpha, bias)
     y = _per_channel_affine(x, alpha, beta)
     _last_var_sum.value = (var, var_sum)
     return y, mean, var, invstd
@@ -119,12 +119,12 @@ def running_var_update(var, running_var, momentum, count):
     if last is None or last[0] is not var or count < 2:
         return None
     m = _F(momentum)
-    return _fused(m, last[1] / _F(count - 1), _F(1 - momentum) * running_var)
+    return fma32(m, last[1] / _F(count - 1), _F(1 - momentum) * running_var)
 
 
 def eval_forward_bits(x, weight, bias, mean, var, eps):
     """float32 eval batch norm in PyTorch's kernel's order (all float32 from the running statistics)."""
     invstd = _F(1) / np.sqrt(var + _F(eps))
     alpha = invstd if weight is None else invstd * weight
-    beta = -mean * alpha if bias is None else _fused(-mean, alpha, bias)
+    beta = -mean * alpha if bias is None else fma32(-mean, alpha, bias)
     return _per_channel_affine(x, alpha, beta)

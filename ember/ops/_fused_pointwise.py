@@ -31,14 +31,6 @@ def _fma_for(*arrays):
     return fma
 
 
-def _fma(fma, a, b, c):
-    """``fma(a, b, c)`` with ``a`` spread to the broadcast shape (the emulation writes into it)."""
-    shape = np.broadcast_shapes(np.shape(a), np.shape(b), np.shape(c))
-    if np.shape(a) != shape:
-        a = np.broadcast_to(a, shape)
-    return fma(a, b, c)
-
-
 def add_scaled(a, b, alpha):
     """``a + alpha * b`` as ``add(a, b, alpha=alpha)`` rounds it."""
     if alpha == 1 or alpha == -1:     # the product is exact: one rounding either way
@@ -46,7 +38,7 @@ def add_scaled(a, b, alpha):
     fma = _fma_for(a, b)
     if fma is None:
         return a + b * alpha
-    return _fma(fma, b, a.dtype.type(alpha), a)
+    return fma(b, a.dtype.type(alpha), a)
 
 
 def addcmul_values(x, t1, t2, value):
@@ -54,7 +46,7 @@ def addcmul_values(x, t1, t2, value):
     fma = _fma_for(x, t1, t2)
     if fma is None:
         return x + t1 * t2 if value == 1 else x + (t1 * value) * t2
-    return _fma(fma, t1 if value == 1 else t1 * x.dtype.type(value), t2, x)
+    return fma(t1 if value == 1 else t1 * x.dtype.type(value), t2, x)
 
 
 def addcdiv_values(x, t1, t2, value):
@@ -78,4 +70,4 @@ def lerp_values(start, end, weight):
         base = np.where(small, start, end)
     if fma is None:     # complex values, and device arrays: the same formula in two roundings
         return base + coeff * diff
-    return _fma(fma, diff, coeff, base)
+    return fma(diff, coeff, base)

@@ -17,7 +17,7 @@ chunks at once); only the merges go chunk by chunk.
 """
 import numpy as np
 
-from ember.ops._softmax_bits import _fused as fma
+from ember._random.exact import fma32 as fma
 
 LANES = 8               # PyTorch's LayerNorm runs its AVX2 kernel on AVX-512 CPUs too
 CHUNK = 16

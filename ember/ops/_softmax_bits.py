@@ -15,12 +15,10 @@ PyTorch's softmax kernels (AVX-512 build: vectors of 16 floats) work as follows.
   threads) use the C library's ``expf``. Softmax divides by the sum there.
 
 SLEEF's ``expf`` and ``logf`` are restated here with their fused multiply-adds rounded once
-(``fma32``). The C library's ``expf`` is called through ctypes, element by element (only the few
+(``ember._random.exact.fma32``). The C library's ``expf`` is called through ctypes, element by element (only the few
 positions that are not a whole vector take it).
 """
 import ctypes
-
-import sys
 
 import numpy as np
 
@@ -39,57 +37,7 @@ _POLY = tuple(np.float32(c) for c in (
 
 
 _CHUNK = 1 << 14         # values per pass of the exp: its double temporaries stay in cache
-_F32_LOW_BITS = np.uint64(0x1FFFFFFF)           # a double's bits below float32's precision
-_F32_HALF_ULP = np.uint64(0x10000000)           # ... exactly half a float32 unit there
-_F32_LOW_BITS32 = np.uint32(0x1FFFFFFF)          # the same, in the double's low 32-bit word
-_F32_HALF_ULP32 = np.uint32(0x10000000)
 _TINY = np.float32(2.0 ** -100)                 # below this an input may meet float32's subnormals
-
-
-def _fused(a, b, c):
-    """``a * b + c`` rounded once to float32 (float32 operands, arrays or scalars, broadcasting), done in
-    double: the product is exact there, so the double sum's rounding is the only one before float32's, and
-    rounding twice gives the fused result unless the double lands exactly on a float32 midpoint. There the
-    double sum's own error (two-sum) says which way the exact value lies, and a nudge of one double toward
-    it rounds as the exact value does (results in float32's normal range)."""
-    shape = np.broadcast_shapes(np.shape(a), np.shape(b), np.shape(c))
-    # one contiguous conversion to double, then double arithmetic: NumPy's mixed float32-by-double loops
-    # (and broadcast views) go through casting buffers several times slower
-    big = a if np.shape(a) == shape else (b if np.shape(b) == shape else None)
-    if isinstance(big, np.ndarray):
-        r = big.astype(np.float64)
-        np.multiply(r, _as_double(b if big is a else a), out=r)
-    else:
-        r = np.multiply(a, b, dtype=np.float64)
-    np.add(r, _as_double(c), out=r)
-    out = r.astype(np.float32)
-    if r.flags.c_contiguous and sys.byteorder == 'little':     # the low 32-bit words hold those bits
-        low = r.reshape(-1).view(np.uint32)[0::2]
-        mid = (np.bitwise_and(low, _F32_LOW_BITS32) == _F32_HALF_ULP32).reshape(shape)
-    else:
-        mid = (r.view(np.uint64) & _F32_LOW_BITS) == _F32_HALF_ULP
-    if mid.any():
-        idx = np.nonzero(mid)
-        p = _picked(a, shape, idx) * _picked(b, shape, idx)      # exact
-        total = r[idx]
-        back = total - p
-        err = (p - (total - back)) + (_picked(c, shape, idx) - back)
-        toward = np.where(err == 0, total, np.copysign(np.inf, err))   # an exact midpoint stays
-        out[idx] = np.nextafter(total, toward).astype(np.float32)
-    return out
-
-
-def _as_double(v):
-    return v.astype(np.float64) if isinstance(v, np.ndarray) else np.float64(v)
-
-
-def _picked(v, shape, idx):
-    """Elements ``idx`` (an index tuple) of ``v`` broadcast to ``shape``, as doubles."""
-    return np.float64(v) if np.ndim(v) == 0 else np.broadcast_to(v, shape)[idx].astype(np.float64)
-
-
-def _exact_fma(a, b, c):
-    return fma32(np.asarray(a, np.float32), b, c)
 
 
 def _residual(a, b, c):
@@ -108,23 +56,24 @@ def sleef_expf(d):
     with np.errstate(invalid='ignore', over='ignore', under='ignore'):
         for start in range(0, flat.size, _CHUNK):
             piece = flat[start:start + _CHUNK]
-            got = _expf_core(piece, _fused)
+            got = _expf_core(piece, True)
             tiny = (np.abs(piece) < _TINY) & (piece != 0)     # steps may round in the subnormals
             if tiny.any():
-                got[tiny] = _expf_core(piece[tiny], _exact_fma)
+                got[tiny] = _expf_core(piece[tiny], False)
             out[start:start + _CHUNK] = got
     return out.reshape(d.shape)
 
 
-def _expf_core(d, fma):
-    """SLEEF's ``xexpf`` on a 1-d float32 array, its fused steps done by ``fma``."""
+def _expf_core(d, normal_range):
+    """SLEEF's ``xexpf`` on a 1-d float32 array (``normal_range``: its steps' results are known to be
+    far from float32's subnormals)."""
     q = np.rint(d * _R_LN2)                              # float32 product, rounded to even
     s = d - q * _L2U                                     # one rounding: the product is exact
-    s = fma(q, -_L2L, s)
-    u = fma(_POLY[0], s, _POLY[1])
+    s = fma32(q, -_L2L, s, normal_range)
+    u = fma32(_POLY[0], s, _POLY[1], normal_range)
     for c in _POLY[2:]:
-        u = fma(u, s, c)
-    u = fma(s * s, u, s)
+        u = fma32(u, s, c, normal_range)
+    u = fma32(s * s, u, s, normal_range)
     u += np.float32(1)
     # times 2**q: SLEEF's two exact-then-rounding products are one correctly rounded scaling (NaN
     # or huge q give garbage exponents here, overwritten just below)
@@ -157,7 +106,7 @@ def sleef_logf(x):
     ok = np.isfinite(flat) & (flat >= np.finfo(np.float32).tiny)
     d = np.where(ok, flat, _F1)
     with np.errstate(invalid='ignore', over='ignore', under='ignore'):
-        r = _logf_core(d, _fused)
+        r = _logf_core(d, fma32)
     if not ok.all():
         with np.errstate(divide='ignore', invalid='ignore'):
             r = np.where(ok, r, np.log(flat))

@@ -7,9 +7,11 @@ from ember._random import exact
 
 
 def _round_f32(q):
-    # nearest float32 to a rational, ties to even: try the neighbours of its double rounding
-    d = np.float32(float(q))
-    cands = [d, np.nextafter(d, np.float32(np.inf)), np.nextafter(d, np.float32(-np.inf))]
+    # nearest finite float32 to a rational, ties to even: try the neighbours of its double rounding
+    with np.errstate(over='ignore'):
+        d = np.float32(float(q))
+        cands = [d, np.nextafter(d, np.float32(np.inf)), np.nextafter(d, np.float32(-np.inf))]
+    cands = [c for c in cands if np.isfinite(c)]
     return min(cands, key=lambda c: (abs(Fraction(float(c)) - q), int(np.array(c).view(np.uint32)) & 1))
 
 
@@ -119,3 +121,62 @@ def test_c_pow_of_an_array():
     import math
     x = np.linspace(1e-9, 1.0, 1001)
     assert exact.pow(x, 1 / 0.3).tolist() == [math.pow(v, 1 / 0.3) for v in x.tolist()]
+
+
+_F32_OVERFLOW = Fraction(2) ** 128 - Fraction(2) ** 103     # halfway from float32's largest to 2**128
+
+
+def _fused_f32(a, b, c):
+    """The float32 nearest to ``a * b + c`` computed in rationals (ties to even, infinity past the largest
+    float's half-way point), elementwise over the broadcast operands."""
+    out = []
+    for x, y, z in zip(*(np.broadcast_to(v, np.broadcast_shapes(*map(np.shape, (a, b, c)))).ravel()
+                         for v in (a, b, c))):
+        q = Fraction(float(x)) * Fraction(float(y)) + Fraction(float(z))
+        out.append(float(np.copysign(np.inf, float(q))) if abs(q) >= _F32_OVERFLOW else float(_round_f32(q)))
+    return out
+
+
+def test_fma32_broadcasts_and_rounds_once_at_midpoints_subnormals_and_overflow():
+    rng = np.random.default_rng(7)
+    f = np.float32
+    cases = []
+    # plain values, broadcast three ways (the full-shape operand first, second, last, or none at all)
+    col, row = rng.standard_normal((40, 1)).astype(f), rng.standard_normal((1, 30)).astype(f)
+    cases += [(col, row, rng.standard_normal(30).astype(f)), (row, col, f(0.3)),
+              (f(1.75), col, rng.standard_normal((40, 30)).astype(f)), (col, f(-3.5), row)]
+    # double-rounding midpoints: (1 + 2**-13)(1 - 2**-12) lies halfway between two floats, and a c far
+    # below it decides the rounding; scaled over the whole exponent range, up to float32's largest
+    scale = 2.0 ** rng.integers(-60, 64, 64)
+    a = (np.float32(1 + 2 ** -13) * scale).astype(f)
+    b = (np.float32(1 - 2 ** -12) * scale[::-1]).astype(f)
+    tiny = (a.astype(np.float64) * b * 2.0 ** -40 * rng.choice([-1.0, 1.0], 64)).astype(f)
+    cases.append((a, b, tiny))
+    # subnormal results: few-bit operands whose products and sums land below 2**-126
+    a = (rng.integers(-64, 64, 500) * 2.0 ** rng.integers(-80, -60, 500)).astype(f)
+    b = (rng.integers(-64, 64, 500) * 2.0 ** rng.integers(-80, -60, 500)).astype(f)
+    c = (rng.integers(-2 ** 20, 2 ** 20, 500) * 2.0 ** -149).astype(f)
+    cases += [(a, b, c), (a, f(0.75), c)]
+    # a subnormal result whose double sum lands on a float32 midpoint: (1 + 2**-23)(1 - 2**-23) * 2**-150
+    # is 2**-150 less 2**-196, which the double sum with c (an odd number of 2**-149 near 2**-126) loses
+    sub_a = np.full(4, (1 + 2 ** -23) * 2.0 ** -75, f)
+    sub_b = np.array([1, 1, -1, -1], f) * f((1 - 2 ** -23) * 2.0 ** -75)
+    sub_c = np.array([2 ** 23 - 1, 2 ** 23 - 3, -(2 ** 23 - 1), -(2 ** 23 - 3)], f) * f(2.0 ** -149)
+    cases.append((sub_a, sub_b, sub_c))
+    # overflow: a product exactly on the half-way point past the largest float (31 * 601 * 1801 is
+    # 2**25 - 1), nudged either way by a c the double sum loses; and plain overflow and its edge
+    big_a = np.array([18631 * 2.0 ** 52] * 2 + [np.finfo(f).max] * 3, f)
+    big_b = np.array([1801 * 2.0 ** 51] * 2 + [1.0] * 3, f)
+    big_c = np.array([2.0 ** -10, -2.0 ** -10, 2.0 ** 103, -2.0 ** 103, 2.0 ** 103 * (1 - 2 ** -24)], f)
+    cases += [(big_a, big_b, big_c), (-big_a, big_b, -big_c)]
+    for a, b, c in cases:
+        with np.errstate(over='ignore'):
+            got = exact.fma32(a, b, c)
+        assert got.dtype == np.float32 and got.shape == np.broadcast_shapes(*map(np.shape, (a, b, c)))
+        assert got.ravel().tolist() == _fused_f32(a, b, c)
+    # the naive double computation is wrong on the subnormal and overflow cases above
+    naive_sub = (sub_a.astype(np.float64) * sub_b + sub_c).astype(f)
+    assert naive_sub[0] == f(2.0 ** -126) and exact.fma32(sub_a, sub_b, sub_c)[0] == sub_c[0]
+    with np.errstate(over='ignore'):
+        naive = (big_a.astype(np.float64) * big_b + big_c).astype(f)
+        assert naive[1] == np.inf and exact.fma32(big_a, big_b, big_c)[1] == np.finfo(f).max
