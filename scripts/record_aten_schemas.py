@@ -27,7 +27,10 @@ l1_loss cross_entropy_loss nll_loss_nd kl_div multilabel_margin_loss cosine_embe
 triplet_margin_loss log_sigmoid lstm_cell gru_cell rnn_tanh_cell rnn_relu_cell numpy_T mT mH matrix_H
 bilinear conv_transpose3d col2im im2col instance_norm rms_norm feature_dropout feature_alpha_dropout
 cosine_similarity adaptive_avg_pool3d max_pool3d avg_pool3d max_pool1d_with_indices adaptive_max_pool1d
-rrelu rrelu_ embedding_bag hardswish_ hardsigmoid_ mish_ dropout_ feature_dropout_ alpha_dropout_ feature_alpha_dropout_'''.split()
+rrelu rrelu_ embedding_bag hardswish_ hardsigmoid_ mish_ dropout_ feature_dropout_ alpha_dropout_ feature_alpha_dropout_
+lift_fresh nll_loss_forward nll_loss_backward mse_loss_backward threshold_backward gelu_backward native_layer_norm_backward
+native_batch_norm_backward _native_batch_norm_legit max_pool2d_with_indices_backward _log_softmax_backward_data
+_softmax_backward_data embedding_dense_backward convolution_backward'''.split()
 # operators whose only Generator argument is optional: graphs record it as None
 _GENERATOR_NONE = {'rrelu', 'rrelu_'}
 
@@ -44,7 +47,7 @@ for name in dict.fromkeys(OPS):
     for overload in packet.overloads():
         schema = str(getattr(packet, overload)._schema)
         if overload.endswith('out') or 'Dimname' in schema or 'Tensor(a!) out' in schema \
-                or overload.startswith('names') or ('Generator' in schema and name not in _GENERATOR_NONE) \
+                or overload.startswith('names') or overload == 'grad_input' or ('Generator' in schema and name not in _GENERATOR_NONE) \
                 or 'Tensor' not in schema:
             continue
         m = re.match(r'^[\w:.]+\((.*)\) -> (.+)$', schema)

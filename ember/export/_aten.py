@@ -334,16 +334,55 @@ def _upsample(mode):
 
 
 def _upsample_to_size(mode):
-    # aten.upsample_*.default: (self, output_size, [align_corners,] scales per dimension, None by default)
+    # aten.upsample_*.default: (self, output_size, [align_corners,] scales per dimension, None by default);
+    # scales given (what interpolate(scale_factor=...) passes at PyTorch's dispatch level) map coordinates
     def kernel(self, output_size, *rest):
+        import math
         import ember.nn.functional as F
         with_corners = not mode.startswith('nearest')
-        scales = rest[1:] if with_corners else rest
-        if any(s is not None for s in scales):
-            raise NotImplementedError(f"aten.upsample ({mode}) with both an output size and scales is not supported "
-                                      "by ember")
-        return F.interpolate(self, size=output_size, mode=mode, align_corners=rest[0] if with_corners else None)
+        scales = [s for s in (rest[1:] if with_corners else rest) if s is not None]
+        corners = rest[0] if with_corners else None
+        if scales:
+            if len(scales) != len(output_size) or any(
+                    math.floor(self.shape[i + 2] * s) != n for i, (s, n) in enumerate(zip(scales, output_size))):
+                raise NotImplementedError(f"aten.upsample ({mode}) with an output size its scales do not give is not "
+                                          "supported by ember")
+            return F.interpolate(self, scale_factor=scales, mode=mode, align_corners=corners)
+        return F.interpolate(self, size=output_size, mode=mode, align_corners=corners)
     return kernel
+
+
+def _lift_fresh(self):
+    return self
+
+
+def _nll_loss_forward(self, target, weight, reduction, ignore_index):
+    # (output, total_weight): the loss, and the summed weight of the targets not ignored
+    import ember
+    import ember.nn.functional as F
+    out = F.nll_loss(self, target, weight, ignore_index=ignore_index, reduction=('none', 'mean', 'sum')[reduction])
+    with ember.no_grad():
+        kept = target != ignore_index
+        per_target = weight[target.clamp(min=0)] if weight is not None else ember.ones_like(target, dtype=self.dtype)
+        total = (per_target * kept).sum().to(self.dtype)
+    return out, total
+
+
+def _sdpa_flash_cpu(query, key, value, dropout_p=0.0, is_causal=False, *, attn_mask=None, scale=None):
+    # (output, logsumexp): attention, and the log-sum-exp of each query's scaled scores
+    import math
+    import ember
+    import ember.nn.functional as F
+    out = F.scaled_dot_product_attention(query, key, value, attn_mask, dropout_p, is_causal, scale)
+    with ember.no_grad():
+        scores = (query @ key.transpose(-2, -1)) * (scale if scale is not None else 1 / math.sqrt(query.shape[-1]))
+        if is_causal:
+            keep = ember.ones(query.shape[-2], key.shape[-2], dtype=ember.bool, device=query.device).tril()
+            scores = scores.masked_fill(~keep, float('-inf'))
+        if attn_mask is not None:
+            scores = scores + attn_mask
+        lse = ember.logsumexp(scores.float(), -1)
+    return out, lse
 
 
 def _native_dropout(input, p, train):
@@ -474,6 +513,8 @@ _KERNELS = {
     'dropout': _dropout, **{f'{name}_': _inplace_activation(name) for name in ('hardswish', 'hardsigmoid', 'mish')},
     'native_dropout': _native_dropout, '_unsafe_view': _unsafe_view,
     '_assert_tensor_metadata': _assert_tensor_metadata, '_native_multi_head_attention': _native_multi_head_attention,
+    'lift_fresh': _lift_fresh, 'nll_loss_forward': _nll_loss_forward,
+    '_scaled_dot_product_flash_attention_for_cpu': _sdpa_flash_cpu,
 }
 for _fn_name, _name in list(LOSSES.items()) + [('nll_loss', 'nll_loss')]:
     _KERNELS[_name] = _loss(_fn_name, _name)

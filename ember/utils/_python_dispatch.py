@@ -9,8 +9,9 @@ popped meanwhile). A wrapper subclass (``Tensor._make_wrapper_subclass``) carrie
 and no data of its own; its ``__torch_dispatch__`` computes on the tensors it wraps.
 
 As in PyTorch, composite ops are handed over as their parts: ``F.linear`` as ``aten.t`` and
-``aten.addmm``, ``F.conv2d`` as ``aten.convolution`` (``_DECOMPOSED``), ``.to(dtype)`` as ``aten._to_copy.default``. Where ember's level still
-differs: other composites arrive as the op the program called (``aten.softmax.int``), and during
+``aten.addmm``, ``F.conv2d`` as ``aten.convolution`` (``_DECOMPOSED``), ``.to(dtype)`` as ``aten._to_copy.default``,
+indexing as its ``select``/``slice``/``index`` steps (``_BEFORE_ATEN``, ``_dispatch_indexing.py``). Where ember's
+level still differs: other composites arrive as the op the program called (``aten.einsum.default``), and during
 ``backward()`` a mode sees ember's backward steps rather than PyTorch's. ember records no
 autograd through a wrapper subclass: a differentiable op on one that requires grad (with grad mode on)
 raises instead of giving wrong gradients.
@@ -147,6 +148,11 @@ def dispatch(name, fn, args, kwargs):
     subclass_args = _dispatch_args(args, kwargs)
     if not modes and not subclass_args:
         return NotImplemented
+    before = _BEFORE_ATEN.get(name)
+    if before is not None:           # calls PyTorch's dispatcher sees as several ATen calls of other names
+        result = before(fn, *args, **kwargs)
+        if result is not NotImplemented:
+            return result
     from ember.export._normalize import Unsupported, to_aten
     try:
         func, aargs, akwargs = _at_dispatch_level(*to_aten(name, fn, args, kwargs))
@@ -180,10 +186,10 @@ def _hand(func, subclass_args, aargs, akwargs):
                     f"NotImplemented:\n\n  - tensor subclass {list(types)}")
 
 
-def _hand_aten(name, overload, *args):
+def _hand_aten(name, overload, *args, **kwargs):
     """Call the ATen op ``name.overload`` that ember has no public function for, as a mode sees it."""
     from ember.export import _aten
-    return _hand(_aten.overload(name, overload), _dispatch_args(args, {}), args, {})
+    return _hand(_aten.overload(name, overload), _dispatch_args(args, kwargs), args, kwargs)
 
 
 def _linear(input, weight, bias=None):
@@ -301,9 +307,82 @@ def _max_pool2d(self, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=F
 
 
 def _adaptive_avg_pool2d(self, output_size):
-    if any(s != 1 for s in _pair(output_size)):
+    size = _pair(output_size)
+    if any(s is None for s in size):
         return NotImplemented
+    if any(s != 1 for s in size):
+        return _hand_aten('_adaptive_avg_pool2d', 'default', self, size)
     return self.mean([-1, -2], keepdim=True)
+
+
+def _nll_loss(self, target, weight=None, reduction=1, ignore_index=-100):
+    if self.dim() > 2:               # (nll_loss2d_forward, after views, in PyTorch): handed over whole
+        return NotImplemented
+    return _hand_aten('nll_loss_forward', 'default', self, target, weight, reduction, ignore_index)[0]
+
+
+def _cross_entropy(self, target, weight=None, reduction=1, ignore_index=-100, label_smoothing=0.0):
+    """Class-index cross entropy: ``aten._log_softmax`` + ``aten.nll_loss_forward``."""
+    if label_smoothing or target.dtype.is_floating_point or self.dim() > 2:
+        return NotImplemented
+    log_probs = _hand_aten('_log_softmax', 'default', self, 1 if self.dim() == 2 else 0, False)
+    return _nll_loss(log_probs, target, weight, reduction, ignore_index)
+
+
+def _upsample(name, with_corners):
+    """``aten.upsample_*.vec`` (what ``F.interpolate`` calls) as its ``.default`` overload: the output
+    size computed from the scale factors, which are passed on per dimension."""
+    import math
+
+    def vec_to_default(input, output_size, *rest):
+        if len(rest) != (2 if with_corners else 1):
+            return NotImplemented    # (already the .default form)
+        scales = rest[-1]
+        corners = [rest[0]] if with_corners else []
+        if output_size is not None:
+            return _hand_aten(name, 'default', input, list(output_size), *corners)
+        size = [int(math.floor(input.shape[i + 2] * float(s))) for i, s in enumerate(scales)]
+        return _hand_aten(name, 'default', input, size, *corners, *[float(s) for s in scales])
+    return vec_to_default
+
+
+def _sdpa(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
+    """4-d attention without dropout: PyTorch's CPU flash kernel (its math path, for the other forms, is
+    left whole)."""
+    if query.dim() != 4 or dropout_p or enable_gqa or (attn_mask is not None and (is_causal or not attn_mask.dtype.is_floating_point)):
+        return NotImplemented
+    kwargs = {k: v for k, v in (('attn_mask', attn_mask), ('scale', scale)) if v is not None}
+    return _hand_aten('_scaled_dot_product_flash_attention_for_cpu', 'default', query, key, value,
+                      *((0.0, True) if is_causal else ()), **kwargs)[0]
+
+
+def _interpolate_area(input, size=None, scale_factor=None, mode='nearest', align_corners=None,
+                      recompute_scale_factor=None, antialias=False):
+    """``interpolate(mode='area')`` is adaptive average pooling to the output size, as in PyTorch."""
+    import math
+    import ember.nn.functional as F
+    dims = input.dim() - 2
+    if mode != 'area' or antialias or align_corners is not None or not 1 <= dims <= 3:
+        return NotImplemented
+    if size is not None:
+        out = list(size) if isinstance(size, (list, tuple)) else [size] * dims
+    else:
+        scales = list(scale_factor) if isinstance(scale_factor, (list, tuple)) else [scale_factor] * dims
+        out = [int(math.floor(input.shape[i + 2] * float(s))) for i, s in enumerate(scales)]
+    return getattr(F, f'adaptive_avg_pool{dims}d')(input, out)
+
+
+def _before_aten(attr):
+    def handler(fn, *args, **kwargs):
+        from ember.utils import _dispatch_indexing
+        return getattr(_dispatch_indexing, attr)(fn, *args, **kwargs)
+    return handler
+
+
+# Python calls PyTorch's dispatcher sees as ATen calls of other names (the Python-level steps of indexing)
+_BEFORE_ATEN = {'tensor': _before_aten('tensor'), '__getitem__': _before_aten('getitem'),
+                '__setitem__': _before_aten('setitem'), 'index_put_': _before_aten('index_put_'),
+                'interpolate': lambda fn, *args, **kwargs: _interpolate_area(*args, **kwargs)}
 
 
 # ATen composites whose parts a mode sees instead of the op itself (PyTorch decomposes them before its
@@ -312,7 +391,13 @@ _DECOMPOSED = {'linear': _linear, 'softmax': _softmax, 'log_softmax': _log_softm
                'flatten': _flatten, 'reshape': _reshape,
                'conv1d': _conv(1), 'conv2d': _conv(2), 'conv3d': _conv(3), 'conv_transpose1d': _conv_transpose(1),
                'conv_transpose2d': _conv_transpose(2), 'conv_transpose3d': _conv_transpose(3), 'layer_norm': _layer_norm, 'group_norm': _group_norm,
-               'dropout': _dropout, 'max_pool2d': _max_pool2d, 'adaptive_avg_pool2d': _adaptive_avg_pool2d}
+               'dropout': _dropout, 'max_pool2d': _max_pool2d, 'adaptive_avg_pool2d': _adaptive_avg_pool2d,
+               'cross_entropy_loss': _cross_entropy, 'nll_loss_nd': _nll_loss,
+               'scaled_dot_product_attention': _sdpa,
+               **{f'upsample_nearest{d}d': _upsample(f'upsample_nearest{d}d', False) for d in (1, 2, 3)},
+               **{f'_upsample_nearest_exact{d}d': _upsample(f'_upsample_nearest_exact{d}d', False) for d in (1, 2, 3)},
+               **{name: _upsample(name, True) for name in ('upsample_linear1d', 'upsample_bilinear2d',
+                                                          'upsample_bicubic2d', 'upsample_trilinear3d')}}
 
 
 def _at_dispatch_level(func, args, kwargs):
