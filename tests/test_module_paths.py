@@ -83,6 +83,27 @@ def test_distributed_tensor_under_its_old_name():
     assert init_device_mesh is device_mesh.init_device_mesh
 
 
+def test_old_distributed_paths_opacus_imports():
+    # opacus imports implicit_replication from torch.distributed._tensor.experimental and FSDPModule from
+    # torch.distributed._composable.fsdp; PyTorch's old experimental module is the new one itself
+    import ember.distributed._tensor.experimental as old
+    import ember.distributed.tensor.experimental as new
+    from ember.distributed._composable.fsdp import FSDPModule, fully_shard
+    from ember.distributed import fsdp
+    assert old is new and old.implicit_replication is new.implicit_replication
+    assert FSDPModule is fsdp.FSDPModule and fully_shard is fsdp.fully_shard
+
+
+def test_dataloader_module_type_names():
+    # annotations libraries import from torch.utils.data.dataloader (opacus: _collate_fn_t)
+    import typing
+    from ember.utils.data import dataloader
+    assert typing.get_args(dataloader._worker_init_fn_t) == ([int], None)
+    params, result = typing.get_args(dataloader._collate_fn_t)
+    assert params == [list[dataloader._T]] and result is typing.Any
+    assert dataloader._T_co.__covariant__
+
+
 def test_torchvision_defining_modules_of_box_losses_stochastic_depth_and_version():
     from ember.vision.ops.ciou_loss import complete_box_iou_loss
     from ember.vision.ops.diou_loss import distance_box_iou_loss

@@ -32,6 +32,11 @@ NEEDS = {'vit_einops': 'einops', 'gan_mnist': 'PIL', 'lib_fvcore_counts': 'fvcor
          'tut_data_loading': 'PIL pandas skimage matplotlib',
          # torchvision's gallery examples (their pictures drawn with Pillow)
          'tvg_transforms_getting_started': 'PIL', 'tvg_tv_tensors': 'PIL', 'tvg_cutmix_mixup': 'PIL'}
+# the lib_* programs run a library built on PyTorch: skipped where it is not installed, and imported afresh on
+# top of ember where it is
+LIBRARY_PROGRAMS = {'lib_opacus': 'opacus'}
+NEEDS.update(LIBRARY_PROGRAMS)
+_ALIASED += tuple(LIBRARY_PROGRAMS.values())
 
 
 @contextlib.contextmanager

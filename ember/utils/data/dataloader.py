@@ -21,6 +21,8 @@ import multiprocessing.connection as mp_connection
 import os
 import time
 import warnings
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from ember.utils.data import _worker
 from ember.utils.data._collate import default_collate, default_convert
@@ -33,6 +35,12 @@ from ember.utils.data.dataset import IterableDataset
 from ember.utils.data.sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 __all__ = ['DataLoader', 'get_worker_info', 'default_collate', 'default_convert']
+
+# the type names PyTorch's module defines and libraries annotate with (opacus imports _collate_fn_t)
+_T = TypeVar('_T')
+_T_co = TypeVar('_T_co', covariant=True)
+_worker_init_fn_t = Callable[[int], None]
+_collate_fn_t = Callable[[list[_T]], Any]
 
 # How long the main process waits on the result queue before checking that workers are alive:
 # short, so a dead worker is reported promptly; waiting costs nothing when results keep coming.
