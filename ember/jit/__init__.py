@@ -153,7 +153,39 @@ def ignore(drop=False, **kwargs):
 
 
 def interface(obj):
-    """Declares a TorchScript interface class; eagerly the class is returned as is."""
+    """Declares a TorchScript interface: a class (or ``nn.Module`` subclass) whose methods, typed and
+    with ``pass`` bodies, are what a value annotated with it must have; scripted code calls the methods of
+    whatever object (or submodule) it holds. Eagerly the class is returned as is.
+
+    Example::
+
+        >>> @ember.jit.interface
+        ... class Scorer:
+        ...     def score(self, x: ember.Tensor) -> ember.Tensor:
+        ...         pass
+        >>> class Doubler:
+        ...     def __init__(self):
+        ...         pass
+        ...     def score(self, x: ember.Tensor) -> ember.Tensor:
+        ...         return x * 2
+        >>> def run(x: ember.Tensor) -> ember.Tensor:
+        ...     s: Scorer = Doubler()
+        ...     return s.score(x)
+        >>> ember.jit.script(run)(ember.ones(2))
+        tensor([2., 2.])
+    """
+    # attributed to ember's line, as PyTorch attributes it to torch's: hidden under the default filters
+    warnings.warn("`ember.jit.interface` is deprecated. Please use `ember.compile` instead.", DeprecationWarning,
+                  stacklevel=1)
+    if not _builtin_isinstance(obj, type):
+        raise RuntimeError("interface must be applied to a class")
+    from ember import nn
+    if len(obj.__mro__) > 2 and not (issubclass(obj, nn.Module) and len(obj.__mro__) == 3):
+        raise RuntimeError("TorchScript interface does not support inheritance yet. Please directly inherit from "
+                           "'object' or 'nn.Module'.")
+    from ember.jit._script import ScriptUnit, _qualified_module
+    obj.__torch_script_interface__ = f'{_qualified_module(obj.__module__)}.{obj.__name__}'
+    ScriptUnit().script_class(obj)      # the methods' types checked now, as PyTorch checks them
     return obj
 
 
@@ -196,8 +228,11 @@ def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
     :func:`load` run. A scripted module shares the original's parameters and buffers.
 
     Python TorchScript cannot express raises ``ember.jit.frontend.NotSupportedError`` (or
-    ``UnsupportedNodeError``) naming the construct and its line. A class, or an object already
-    scripted, is returned as it is.
+    ``UnsupportedNodeError``) naming the construct and its line. A plain class is compiled as a
+    TorchScript class (its attributes typed from what ``__init__`` assigns, every method compiled; what
+    cannot be compiled raises here) and returned itself; classes a scripted program uses are compiled
+    with it, decorated or not, and objects it returns are objects of the user's class. An object
+    already scripted is returned as it is.
 
     Example::
 
@@ -228,7 +263,9 @@ def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
     if _builtin_isinstance(obj, nn.Module):
         return _script.script_module(obj)
     if _builtin_isinstance(obj, type):
-        return obj
+        from ember.jit._script_classes import is_script_class, script_class
+        return script_class(obj) if is_script_class(obj) and not getattr(obj, '__torch_script_interface__', False) \
+            else obj
     if callable(obj) and hasattr(obj, '__code__'):
         return _script.script_function(obj)
     raise TypeError(f"ember.jit.script compiles functions and modules, not a {type(obj).__name__}")

@@ -11,6 +11,7 @@ tree shares the original's parameters and buffers, as PyTorch's scripted modules
 import inspect
 import keyword
 import re
+import sys
 
 import ember
 from ember import nn
@@ -18,6 +19,7 @@ from ember.jit import _script_attention, _script_code, _script_modules  # noqa: 
 from ember.jit._archive_write import ScriptArchive
 from ember.jit._script_foreign import ForeignClass, merge_archives
 from ember.jit._script_args import check_call
+from ember.jit._script_classes import ScriptClass, ScriptInterface, is_interface, to_python
 from ember.jit._script_frontend import FunctionCompiler, Signature
 from ember.jit._script_module import RecursiveScriptModule
 from ember.jit._script_statements import NO_GRAD, NO_GRAD_SOURCE
@@ -78,6 +80,9 @@ class ClassCompiler:
                     self.constants[name] = getattr(module, name)
 
     # what ``self`` holds --------------------------------------------------------------------------------
+    def self_value(self):
+        return Expr('self', ModuleType(self.module))
+
     def attribute(self, name, node, fc, base='self'):
         m = self.module
         if name in m._modules:
@@ -203,6 +208,39 @@ class ScriptUnit:
         self.functions = {}         # function: (qualified name, Signature, body)
         self.compiling = set()
         self.uses_no_grad = False       # a ``with torch.no_grad():`` block: TorchScript's no_grad class joins
+        self.script_classes = {}        # Python class: ScriptClass (TorchScript classes the program uses)
+        self.function_order = []
+
+    def script_class(self, cls):
+        """The TorchScript class of ``cls``, compiled the first time the program meets it."""
+        found = self.script_classes.get(cls)
+        if found is None:
+            qualified = f'{_qualified_module(cls.__module__)}.{cls.__name__}'
+            taken = {c.qualified for c in self.script_classes.values()}
+            n = 0
+            while qualified in taken:       # another class of the same name: mangled, as PyTorch does
+                qualified = f'{_qualified_module(cls.__module__)}.___torch_mangle_{n}.{cls.__name__}'
+                n += 1
+            kind = ScriptInterface if is_interface(cls) else ScriptClass
+            found = self.script_classes[cls] = kind(cls, self, qualified)
+            try:
+                found.compile()
+            except BaseException:
+                del self.script_classes[cls]
+                raise
+        return found
+
+    def class_of(self, type_):
+        """The ScriptClass whose objects have the TorchScript type ``type_`` (None for other types)."""
+        if isinstance(type_, str) and type_.startswith('__torch__.'):
+            for script_class in self.script_classes.values():
+                if script_class.qualified == type_:
+                    return script_class
+        return None
+
+    def python_classes(self, code_root):
+        """{compiled class: the user's class} of the TorchScript classes in the program ``code_root``."""
+        return {_script_code.lookup(code_root, c.qualified): cls for cls, c in self.script_classes.items()}
 
     def module_class(self, module):
         cc = self.classes.get(id(module))
@@ -239,18 +277,27 @@ class ScriptUnit:
                 raise RuntimeError(f"ember.jit.script: {fn.__qualname__} calls itself, which TorchScript does not "
                                    "support")
             self.compiling.add(fn)
-            signature, body = FunctionCompiler(fn, self).compile()
-            self.compiling.discard(fn)
+            self.function_order.append(fn)      # written in the order the program meets them, as PyTorch does
+            try:
+                signature, body = FunctionCompiler(fn, self).compile()
+            except BaseException:
+                self.function_order.remove(fn)
+                raise
+            finally:
+                self.compiling.discard(fn)
             found = self.functions[fn] = (f'{_qualified_module(fn.__module__)}.{fn.__name__}', signature, body)
         return found[0], found[1]
 
     def function_sources(self):
         """{qualified module: text} of the free functions compiled."""
         sources = {}
-        for qualified, signature, body in self.functions.values():
+        for qualified, signature, body in (self.functions[fn] for fn in self.function_order):
             module, name = qualified.rsplit('.', 1)
             text = signature.header(name) + '\n' + ''.join(f'  {line}\n' for line in body)
             sources[module] = sources.get(module, '') + text
+        for script_class in sorted(self.script_classes.values(), key=lambda c: c.qualified):
+            module = script_class.qualified.rsplit('.', 1)[0]
+            sources[module] = sources.get(module, '') + script_class.text()
         if self.uses_no_grad:
             module = NO_GRAD.rsplit('.', 1)[0]
             sources[module] = sources.get(module, '') + NO_GRAD_SOURCE
@@ -305,7 +352,8 @@ def _name_classes(unit, root, constants):
         module_path, name = torch_class_path(type(m))
         if m is root and type(m).__module__ == '__main__':
             module_path = ''
-        children = {k: qualified[id(c)] for k, c in m._modules.items() if c is not None}
+        children = {k: _interface_of(unit, type(m), k) or qualified[id(c)] for k, c in m._modules.items()
+                    if c is not None}
         text = cc.text(name, children)
         base = '.'.join(p for p in ('__torch__', module_path) if p)
         if (base, text) in texts:
@@ -319,6 +367,18 @@ def _name_classes(unit, root, constants):
             sources[target] = sources.get(target, '') + text.replace(_PLACEHOLDER, qualified[id(m)])
         cc.qualified = qualified[id(m)]
     return qualified, sources
+
+
+def _interface_of(unit, module_class, name):
+    """The qualified name of the module interface a submodule is annotated with in its parent's class body
+    (``sub: OneArg``), which TorchScript writes as the submodule's type; None when it has none."""
+    for cls in module_class.__mro__:
+        annotation = vars(cls).get('__annotations__', {}).get(name)
+        if isinstance(annotation, str):         # ``from __future__ import annotations``: the name, in its module
+            annotation = getattr(sys.modules.get(cls.__module__), annotation, None)
+        if annotation is not None:
+            return unit.script_class(annotation).qualified if is_interface(annotation) else None
+    return None
 
 
 def _compile(sources, constants=()):
@@ -417,7 +477,9 @@ class ScriptedFunction(ScriptFunction):
 
     def __call__(self, *args, **kwargs):
         check_call(self.name, self._signature, args, kwargs)     # PyTorch's errors for arguments that do not fit
-        return self._program_module(*args, **kwargs)
+        result = self._program_module(*args, **kwargs)
+        classes = self.__dict__.get('_python_classes')
+        return to_python(result, classes) if classes else result
 
     @property
     def graph(self):
@@ -449,4 +511,5 @@ def script_function(fn):
     scripted.__doc__ = fn.__doc__
     scripted._signature = signature
     scripted._script_source_function = fn       # what a function scripted later compiles when it calls this one
+    scripted._python_classes = unit.python_classes(code_root)
     return scripted

@@ -8,6 +8,7 @@ import math
 
 import ember
 from ember.jit import _script_calls as calls
+from ember.jit._script_classes import is_script_class
 from ember.jit._script_types import Expr, ModuleType, annotation_type, element_type, literal, type_of_value
 
 # creation functions whose sizes may be given as separate ints: TorchScript takes one list
@@ -31,6 +32,9 @@ class CallCompiler:
             kwargs = {k.arg: self.expr(k.value, env) for k in node.keywords}
             if isinstance(receiver.type, ModuleType):
                 return self.unit.call_method(receiver, func.attr, args, kwargs, node, self)
+            script_class = self.unit.class_of(receiver.type)
+            if script_class is not None:
+                return script_class.call(receiver, func.attr, args, kwargs, node, self)
             if receiver.type in ('Tensor', 'Optional[Tensor]'):
                 text, tp = calls.tensor_method(receiver, func.attr, args, kwargs)
                 return Expr(text, tp)
@@ -51,7 +55,7 @@ class CallCompiler:
             value = target is jit.is_scripting
             return Expr(literal(value), 'bool', value)
         if target is jit.annotate:
-            tp = annotation_type(node.args[0])
+            tp = self.annotation(node.args[0])
             value = node.args[1]
             empty = isinstance(value, (ast.List, ast.Dict)) and not (value.elts if isinstance(value, ast.List)
                                                                      else value.keys)
@@ -92,13 +96,23 @@ class CallCompiler:
             target = original
         if inspect.isfunction(target):
             modifier = getattr(target, '_torchscript_modifier', None)
-            if modifier in ('ignore', 'unused'):
-                raise self.error(node, f"ember.jit.script cannot call the @torch.jit.{modifier} function "
-                                       f"{target.__qualname__}")
+            if modifier == 'unused':
+                # the call raises when the program reaches it, as PyTorch compiles a call of an unused function
+                signature, _ = type(self)(target, self.unit).compile_signature_only()
+                self.emit_before('ops.prim.RaiseException("This Python function is annotated to be ignored and '
+                                 'cannot be run")', node)
+                return Expr(f'uninitialized({signature.returns})', signature.returns)
+            if modifier == 'ignore':
+                raise self.error(node, f"ember.jit.script cannot call the @torch.jit.ignore function "
+                                       f"{target.__qualname__} (its Python would run outside the program)")
             from ember.jit._script import _bind
             qualified, signature = self.unit.function(target)
             texts = _bind(signature, args, dict(kwargs), node, self, target.__name__)     # defaults filled in
             return Expr(f'{qualified}(' + ''.join(t + ', ' for t in texts) + ')', signature.returns)
+        if is_script_class(target):
+            name = self.object_name[1] if self.object_name is not None and self.object_name[0] is node and \
+                self.object_name[1] not in env else None
+            return self.unit.script_class(target).construct(node, args, kwargs, self, name)
         if isinstance(target, type) and issubclass(target, ember.nn.Module):
             raise self.error(node, f"ember.jit.script cannot create modules ({target.__name__}) inside a "
                                    "compiled function: create them in __init__")
@@ -128,6 +142,9 @@ class CallCompiler:
 
     def call_builtin(self, node, name, args, kwargs):
         texts = ', '.join(a.text for a in args)
+        script_class = self.unit.class_of(args[0].type) if len(args) == 1 else None
+        if script_class is not None and name in ('len', 'str', 'bool', 'int', 'float', 'hash'):
+            return script_class.call(args[0], f'__{name}__', [], {}, node, self)      # ``len(o)``: its __len__
         if name in _BUILTIN_TYPES:
             return Expr(f'{name}({texts})', _BUILTIN_TYPES[name])
         if name == 'len' and isinstance(args[0].type, ModuleType):       # a ModuleList's length is a constant

@@ -137,7 +137,7 @@ def _globals(root, constants):
         'annotate': _annotate, 'uninitialized': _uninitialized, 'unchecked_cast': _unchecked_cast,
         'isinstance': _script_isinstance, 'inf': math.inf, 'nan': math.nan, 'number': float,
         'Enum': object, 'NamedTuple': typing.NamedTuple, 'Generator': ember.Generator, 'Stream': object,
-        'Storage': object, 'Scalar': float, 'Layout': int, 'MemoryFormat': int, 'ScalarType': int,
+        'Storage': object, 'Scalar': float, 'Interface': object, 'ModuleInterface': object, 'Layout': int, 'MemoryFormat': int, 'ScalarType': int,
     }
 
 

@@ -7,6 +7,7 @@ import inspect
 import ember
 from ember.jit import _script_calls as calls
 from ember.jit import _script_syntax as syntax
+from ember.jit._script_classes import reject_objects_made
 from ember.jit._script_types import NOCONST, Expr, ModuleType, element_type, literal, tuple_items, \
     type_of_value, unify
 
@@ -28,6 +29,9 @@ class ExpressionCompiler:
                     return True, scope[node.id]
             if hasattr(builtins, node.id):
                 return True, getattr(builtins, node.id)
+            own = getattr(self.owner, 'cls', None)
+            if own is not None and own.__name__ == node.id:
+                return True, own        # a class named in its own methods while its decorator compiles it
             return False, None
         if isinstance(node, ast.Attribute):
             found, base = self.static(node.value, env)
@@ -62,7 +66,7 @@ class ExpressionCompiler:
                 return Expr(literal(tp[1]), type_of_value(tp[1]), tp[1])
             return Expr(name, tp)
         if name == 'self' and self.owner is not None:
-            return Expr('self', ModuleType(self.owner.module))
+            return self.owner.self_value()
         found, value = self.static(node, env)
         if not found:
             raise self.error(node, f"undefined value {name}")
@@ -83,6 +87,9 @@ class ExpressionCompiler:
         base = self.expr(node.value, env)
         if isinstance(base.type, ModuleType):
             return self.unit.module_attribute(base, node.attr, node, self)
+        script_class = self.unit.class_of(base.type)
+        if script_class is not None:
+            return script_class.attribute(node.attr, node, self, base.text)
         if base.type in ('Tensor', 'Optional[Tensor]') and node.attr in calls.TENSOR_ATTRIBUTES:
             template, tp = calls.TENSOR_ATTRIBUTES[node.attr]
             return Expr(template.format(base.text), tp)
@@ -130,8 +137,11 @@ class ExpressionCompiler:
     def expr_BoolOp(self, node, env):
         keyword = ' and ' if isinstance(node.op, ast.And) else ' or '
         parts = []
-        for value in node.values:
+        for i, value in enumerate(node.values):
+            made = self.objects_made
             part = self.condition(value, env)
+            if i:
+                reject_objects_made(self, made, value, f"the right side of '{keyword.strip()}'")
             if part.is_const:
                 decided = bool(part.const) if keyword == ' or ' else not bool(part.const)
                 if decided:         # ``x or True``-like: known when compiling
@@ -176,7 +186,9 @@ class ExpressionCompiler:
         cond = self.condition(node.test, env)
         if cond.is_const:
             return self.expr(node.body if cond.const else node.orelse, env)
+        made = self.objects_made
         body, orelse = self.expr(node.body, env), self.expr(node.orelse, env)
+        reject_objects_made(self, made, node, "a conditional expression")
         return Expr(f'{body.text} if {cond.text} else {orelse.text}', unify(body.type, orelse.type))
 
     def expr_Tuple(self, node, env):

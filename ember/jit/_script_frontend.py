@@ -75,6 +75,33 @@ class FunctionCompiler(StatementCompiler, ExpressionCompiler, CallCompiler):
         self.closure = closure
         self.temps = 0
         self.returns = []
+        self.before = None              # (lines, where the statement compiled now begins, its indent)
+        self.current_statement = None
+        self.object_name = None         # (the call, the variable) of ``p = Pair(...)``: made under that name
+        self.objects_made = 0           # objects of TorchScript classes made so far (lines before statements)
+
+    # types ----------------------------------------------------------------------------------------------
+    def annotation(self, node):
+        """The TorchScript type of an annotation: TorchScript's own, or a class compiled into the program."""
+        return annotation_type(node, self.resolve_class)
+
+    def resolve_class(self, node):
+        from ember.jit._script_classes import is_script_class
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            node = ast.parse(node.value, mode='eval').body
+        found, target = self.static(node, {})
+        if found and is_script_class(target):
+            return self.unit.script_class(target).qualified
+        return None
+
+    # lines a statement needs before it (an object made and initialised) ----------------------------------
+    def emit_before(self, line, node):
+        if self.before is None:
+            raise self.error(node, "ember.jit.script cannot create an object of a TorchScript class here")
+        lines, at, pad = self.before
+        lines.insert(at, pad + line)
+        self.before = (lines, at + 1, pad)
+        self.objects_made += 1
 
     # errors ---------------------------------------------------------------------------------------------
     def spot(self, node, length=None):
@@ -113,7 +140,7 @@ class FunctionCompiler(StatementCompiler, ExpressionCompiler, CallCompiler):
         params = []
         for arg, default in zip(positional, defaults):
             try:
-                tp = annotation_type(arg.annotation)
+                tp = self.annotation(arg.annotation)
             except ValueError as e:
                 raise self.error(arg, str(e)) from None
             text = None
@@ -139,7 +166,7 @@ class FunctionCompiler(StatementCompiler, ExpressionCompiler, CallCompiler):
     def compile_signature_only(self):
         """(Signature, None): a method left to Python or replaced by a stub needs its types only."""
         params = self.signature()
-        returns = annotation_type(self.node.returns) if self.node.returns is not None else 'Tensor'
+        returns = self.annotation(self.node.returns) if self.node.returns is not None else 'Tensor'
         return Signature(params, returns, self.inferred), None
 
     def compile(self):
@@ -155,7 +182,7 @@ class FunctionCompiler(StatementCompiler, ExpressionCompiler, CallCompiler):
         if self.return_var:
             body.append(f'return {self.return_var}')
         if self.node.returns is not None:
-            returns = annotation_type(self.node.returns)
+            returns = self.annotation(self.node.returns)
         elif self.returns:
             returns = self.returns[0]
             for r in self.returns[1:]:

@@ -5,7 +5,8 @@ import ast
 
 import ember
 from ember.jit import _script_syntax as syntax
-from ember.jit._script_types import Expr, ModuleType, annotation_type, element_type, literal, tuple_items, unify
+from ember.jit._script_classes import reject_objects_made
+from ember.jit._script_types import Expr, ModuleType, element_type, literal, tuple_items, unify
 
 NO_GRAD = '__torch__.torch.autograd.grad_mode.no_grad'
 # TorchScript's no_grad class, as PyTorch's archives hold it: grad mode saved on entering, restored on leaving
@@ -42,6 +43,14 @@ class StatementCompiler:
             out.append('  ' * depth + 'pass')
 
     def statement(self, node, env, out, depth):
+        saved = self.before, self.current_statement
+        self.before, self.current_statement = (out, len(out), '  ' * depth), node
+        try:
+            self._statement(node, env, out, depth)
+        finally:
+            self.before, self.current_statement = saved
+
+    def _statement(self, node, env, out, depth):
         pad = '  ' * depth
         if isinstance(node, ast.With):
             self.with_statement(node, env, out, depth)
@@ -53,7 +62,13 @@ class StatementCompiler:
                 return      # a docstring
             out.append(pad + self.expr(node.value, env).text)
         elif isinstance(node, ast.Assign):
+            single = node.targets[0] if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) else None
+            self.object_name = (node.value, single.id) if single is not None else None   # ``p = Pair(...)``
             value = self.expr(node.value, env)
+            self.object_name = None
+            if single is not None and value.text == single.id and value.text not in env:
+                env[single.id] = value.type         # the object was made under the variable's own name
+                return
             for target in node.targets:
                 container = self.expr(target.value, env) if isinstance(target, ast.Subscript) else None
                 if container is not None and isinstance(container.type, str) and \
@@ -63,15 +78,33 @@ class StatementCompiler:
                 else:
                     out.append(pad + f'{self.target(target, value.type, env)} = {value.text}')
         elif isinstance(node, ast.AnnAssign):
-            tp = annotation_type(node.annotation)
+            tp = self.annotation(node.annotation)
             if node.value is None:
                 raise self.error(node, "a variable annotation needs a value in TorchScript")
             if isinstance(node.value, (ast.List, ast.Dict)) and not (node.value.elts if isinstance(node.value, ast.List)
                                                                       else node.value.keys):
                 value = Expr('[]' if isinstance(node.value, ast.List) else '{}', None)     # typed by the annotation
             else:
+                single = node.target if isinstance(node.target, ast.Name) else None
+                self.object_name = (node.value, single.id) if single is not None else None
                 value = self.expr(node.value, env)
+                self.object_name = None
+            interface = self.unit.class_of(tp)
+            if interface is not None and hasattr(interface, 'implemented_by') and value.type != tp:
+                # an object of a class with the interface's methods: its calls are the class's own
+                found = self.unit.class_of(value.type)
+                if found is None or not interface.implemented_by(found):
+                    shown = f"{value.type} (of Python compilation unit at: 0x{id(self.unit):x})" \
+                        if found is not None else value.type
+                    raise self.error(node.target, f"\nVariable '{ast.unparse(node.target)}' is annotated with type "
+                                                  f"{tp} but is being assigned to a value of type {shown}")
+                tp = value.type
+            if isinstance(node.target, ast.Name) and value.text == node.target.id and value.text not in env:
+                env[value.text] = value.type        # the object was made under the variable's own name
+                return
             text = f'annotate({tp}, {value.text})' if value.type != tp else value.text
+            if isinstance(node.target, ast.Attribute) and hasattr(self.owner, 'cls') and value.type is not None:
+                tp = value.type     # a TorchScript class's attribute has the value's type (None: NoneType), as PyTorch's
             out.append(pad + f'{self.target(node.target, tp, env)} = {text}')
         elif isinstance(node, ast.AugAssign):
             current = self.expr(node.target, env)
@@ -94,7 +127,9 @@ class StatementCompiler:
         elif isinstance(node, ast.If):
             self.if_statement(node, env, out, depth)
         elif isinstance(node, ast.While):
+            made = self.objects_made
             cond = self.condition(node.test, env)
+            reject_objects_made(self, made, node.test, "a while loop's condition")
             out.append(pad + f'while {cond.text}:')
             self.block(node.body, env, out, depth + 1)
         elif isinstance(node, ast.For):
@@ -167,6 +202,12 @@ class StatementCompiler:
                 and self.owner is not None:
             self.owner.assigned_attribute(node.attr, type_, node, self)
             return f'self.{node.attr}'
+        if isinstance(node, ast.Attribute):
+            base = self.expr(node.value, env)
+            script_class = self.unit.class_of(base.type)
+            if script_class is not None:         # an attribute of an object of a TorchScript class
+                script_class.attribute(node.attr, node, self, base.text)
+                return f'{base.text}.{node.attr}'
         raise self.error(node, f"{type(node).__name__} cannot be assigned to in TorchScript")
 
     def condition(self, node, env):

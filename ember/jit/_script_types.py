@@ -42,16 +42,17 @@ _PLAIN = {'Tensor': 'Tensor', 'int': 'int', 'float': 'float', 'bool': 'bool', 's
           'NoneType': 'NoneType', 'Any': 'Any', 'device': 'Device', 'complex': 'complex'}
 
 
-def annotation_type(node):
-    """The TorchScript type text of an annotation's ast (``torch.Tensor``, ``typing.List[int]``, ``int | None``)."""
+def annotation_type(node, resolve=None):
+    """The TorchScript type text of an annotation's ast (``torch.Tensor``, ``typing.List[int]``, ``int | None``);
+    ``resolve`` names what else a name may be (a TorchScript class's qualified name), or None."""
     if node is None:
         return 'Tensor'
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return annotation_type(ast.parse(node.value, mode='eval').body)
+        return annotation_type(ast.parse(node.value, mode='eval').body, resolve)
     if isinstance(node, ast.Constant) and node.value is None:
         return 'NoneType'
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        left, right = annotation_type(node.left), annotation_type(node.right)
+        left, right = annotation_type(node.left, resolve), annotation_type(node.right, resolve)
         if right == 'NoneType':
             return f'Optional[{left}]'
         if left == 'NoneType':
@@ -62,13 +63,16 @@ def annotation_type(node):
         if head is None:
             raise ValueError(f"Unknown type annotation: '{ast.unparse(node)}'")
         args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-        inner = [annotation_type(a) for a in args]
+        inner = [annotation_type(a, resolve) for a in args]
         if head == 'Union' and 'NoneType' in inner and len(inner) == 2:
             return f'Optional[{[t for t in inner if t != "NoneType"][0]}]'
         return f'{head}[{", ".join(inner)}]'
     name = _last_name(node)
     if name in _PLAIN:
         return _PLAIN[name]
+    resolved = resolve(node) if resolve is not None else None
+    if resolved is not None:
+        return resolved
     raise ValueError(f"Unknown type annotation: '{ast.unparse(node)}'")
 
 

@@ -20,17 +20,21 @@ class SourceSpot:
     """Where a construct is: the function's source lines, the file, the line of the first one, and the
     construct's line and columns (1-based line, 0-based columns, relative to the source lines)."""
 
-    def __init__(self, lines, filename, first_line, line, start, end):
+    def __init__(self, lines, filename, first_line, line, start, end, end_line=None):
         self.lines, self.filename, self.first_line = lines, filename, first_line
         self.line, self.start, self.end = line, start, end
+        self.end_line = end_line or line        # a construct over several lines: each underlined
 
     def report(self):
         # two lines before the construct's and two after, as far as the function reaches
-        index = self.line - 1
-        shown = self.lines[max(0, index - 2):index + 1]
-        caret = ' ' * self.start + '~' * max(1, self.end - self.start) + ' <--- HERE'
-        after = self.lines[index + 1:index + 3]
-        text = [f'  File "{self.filename}", line {self.first_line + index}'] + shown + [caret] + after
+        index, last = self.line - 1, self.end_line - 1
+        text = [f'  File "{self.filename}", line {self.first_line + index}'] + self.lines[max(0, index - 2):index]
+        for i in range(index, last + 1):
+            line = self.lines[i]
+            start = self.start if i == index else len(line) - len(line.lstrip())
+            end = self.end if i == last else len(line)
+            text += [line, ' ' * start + '~' * max(1, end - start) + (' <--- HERE' if i == last else '')]
+        text += self.lines[last + 1:last + 3]
         return ':\n' + '\n'.join(text) + '\n'
 
 
