@@ -1,5 +1,6 @@
 """compile: what a steady-state compiled call costs next to the eager call and next to the backend's
-own callable (backend='eager': the graph as captured), with and without a graph break.
+own callable (backend='eager': the graph as captured), with and without a graph break (the function
+with a break called down one branch, and down both in turn).
 
     python benchmarks/bench_compile.py
 """
@@ -33,8 +34,17 @@ def bench(lib_name):
     compiled_branchy = lib.compile(branchy, backend='eager')
     compiled_branchy(x)
     res['break_eager_us'] = best(lambda: branchy(x), 200) * 1e6
-    res['break_compiled_us'] = best(lambda: compiled_branchy(x), 20) * 1e6
+    res['break_compiled_us'] = best(lambda: compiled_branchy(x), 200) * 1e6
     res['break_compiled_over_eager'] = res['break_compiled_us'] / res['break_eager_us']
+
+    def both_ways():            # the branch re-decided at each call: one call down each way
+        compiled_branchy(x)
+        compiled_branchy(-x)
+    compiled_branchy(-x)
+    res['break_both_ways_compiled_us'] = best(both_ways, 100) * 1e6
+    res['break_both_ways_eager_us'] = best(lambda: (branchy(x), branchy(-x)), 100) * 1e6
+    res['break_both_ways_compiled_over_eager'] = (res['break_both_ways_compiled_us']
+                                                  / res['break_both_ways_eager_us'])
     res['mlp_compiled_over_eager'] = res['mlp_compiled_us'] / res['mlp_eager_us']
     return res
 

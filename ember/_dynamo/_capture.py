@@ -367,11 +367,16 @@ class CompiledCallable:
         if self.dynamic is True:
             dims = set(range(len(sizes)))
         elif self.dynamic is None:
-            first = self.entries.first_sizes.setdefault(name, sizes)
-            if len(first) == len(sizes):
-                self.entries.dynamic_dims.setdefault(name, set()).update(i for i, (a, b) in enumerate(zip(first, sizes))
-                                                                 if a != b)
-            dims |= self.entries.dynamic_dims.get(name, set())
+            entries = self.entries
+            first = entries.first_sizes.setdefault(name, sizes)
+            if first != sizes and len(first) == len(sizes):
+                entries.dynamic_dims.setdefault(name, set()).update(i for i, (a, b) in enumerate(zip(first, sizes))
+                                                                    if a != b)
+            seen = entries.dynamic_dims.get(name)
+            if seen:
+                dims |= seen
+        if not dims:            # (the common case, at every call: no dimension is dynamic)
+            return sizes
         # sizes 0 and 1 stay specialised, as PyTorch's dynamic shapes keep them
         return tuple(None if i in dims and s > 1 else s for i, s in enumerate(sizes))
 
@@ -417,8 +422,8 @@ class CompiledCallable:
                 gm, names, returns_tuple = capture(self.fn, arguments)
             except _CannotCapture as err:
                 if err.splits and not (self.fullgraph or self.error_on_graph_break):
-                    entries.cache[key] = entry = ('graphs', {})
-                    return self._in_graphs(key, entry[1], arguments, args, kwargs, first=True)
+                    entries.cache[key] = entry = ('graphs', {}, [])
+                    return self._in_graphs(key, entry, arguments, args, kwargs, first=True)
                 entries.cache[key] = entry = ('eager', str(err))
                 return self._eager(str(err), args, kwargs)
             inputs = _input_values(self.fn, names, arguments)
@@ -434,18 +439,28 @@ class CompiledCallable:
         if entry[0] == 'eager':
             return self._eager(entry[1], args, kwargs, record=False)
         if entry[0] == 'graphs':
-            return self._in_graphs(key, entry[1], arguments, args, kwargs, first=False)
+            return self._in_graphs(key, entry, arguments, args, kwargs, first=False)
         _, compiled, names, returns_tuple = entry
         out = compiled(*_input_values(self.fn, names, arguments))
         return out if returns_tuple else out[0]
 
-    def _in_graphs(self, key, graphs, arguments, args, kwargs, first):
-        """A call whose code breaks the graph, run graph by graph (``_segments``); ``graphs`` holds the
-        backend's results for this guard key, by graph code and input signature."""
+    def _in_graphs(self, key, entry, arguments, args, kwargs, first):
+        """A call whose code breaks the graph, run graph by graph: the plan earlier calls made
+        (``_plan``) as far as this call follows it, traced from there (``_segments``). ``entry``
+        holds the backend's results for this guard key, by graph code and input signature, and the plan."""
+        _, graphs, plan = entry
+        finished, got = _replay(plan, arguments, self.fn)
+        if finished:
+            return got
         from ember import Tensor
+        from ember._dynamo import _plan
         from ember._dynamo._segments import SegmentedRun
+        # a trace takes over, catching up with the steps that ran; the variable stores that name new
+        # graphs' nodes are watched unless it only runs a print (or a loop) it ran before
+        last = got[-1].step if got else None
+        again = last is not None and last.action[0] == 'trace' and last.retraced
         run = SegmentedRun(self, arguments, graphs, on_break=self._record_break if first else None,
-                           name_stores=first)
+                           name_stores=not again, caught_up=got)
         try:
             out = run(self.fn, {n: v for n, v in arguments.items() if not isinstance(v, Tensor)})
         except Exception as err:
@@ -453,6 +468,10 @@ class CompiledCallable:
                 raise
             self.entries.cache[key] = ('eager', _reason(err))
             return self._eager(_reason(err), args, kwargs, record=first)
+        if last is not None:
+            last.retraced = True
+        if run.recordable:
+            _plan.store(plan, run.steps, run.outcomes)
         return out
 
     def compile_graph(self, graphs, key, root, graph, values):
@@ -505,6 +524,13 @@ class CompiledCallable:
         if _logs.enabled('graph_breaks'):
             _logs.log('graph_breaks', self.entries.frame or [next(_FRAME_IDS), 0],
                       f"Graph break in user code at {_where(self.fn)}\nGraph Break Reason: {logged or reason}")
+
+
+def _replay(plan, arguments, fn):
+    from ember._dynamo._plan import replay
+    global _replay
+    _replay = replay            # imported once: this runs at every call of a function with graph breaks
+    return replay(plan, arguments, fn)
 
 
 def _where(fn):

@@ -1,17 +1,19 @@
 """Graph breaks that split a compiled call into graphs, as PyTorch's compiler splits it.
 
 A call whose code breaks the graph (a data-dependent ``if`` on a tensor, ``print``, ``.item()``,
-``.tolist()``, ``.numpy()``, ``.backward()``) runs traced from start to end on every call: the
-traced operations since the last break form a graph; at a break that graph is closed, its outputs
+``.tolist()``, ``.numpy()``, ``.backward()``) is traced from start to end (on its first call, and
+later where it leaves the plan the earlier calls made, ``_plan``): the traced operations since the last break form a graph; at a break that graph is closed, its outputs
 being the traced values still alive (those held by the code's variables and the value the break
 needs), handed to the backend (once per distinct graph: later calls find it by its code and input
 signature) and run on the real inputs; the break then runs eagerly on the real values, and tracing
 resumes in a new graph whose inputs are the values carried over. The shapes and branches the traced
 code reads come from the tracer's copies (``CaptureTracer``); what the user sees (returned,
-printed, ``.item()``) comes from the backend's graphs.
+printed, ``.item()``) comes from the backend's graphs. Each graph and break is noted as a step of
+the plan, so that calls that follow the same way run them without tracing.
 """
 import weakref
 
+from ember._dynamo import _plan
 from ember._dynamo._tracer import ACTIVE, CaptureTracer, StoreNames, ValueProxy, _shadow, lookup_state, name_nodes
 from ember.fx.node import map_arg
 from ember.fx.proxy import Proxy
@@ -45,9 +47,11 @@ class SegmentTracer(CaptureTracer):
         if kind == 'call_method' and target in METHOD_REASONS:
             this, *others = args
             if isinstance(this, ValueProxy):
-                self.run.cut(METHOD_REASONS[target], first=this)
-                return getattr(self.run.actual_of(this), target)(*self.run.actuals(others),
-                                                                 **self.run.actuals(kwargs))
+                run = self.run
+                run.cut(METHOD_REASONS[target], first=this)
+                action = run.action('method', target, this, tuple(others), kwargs)
+                return run.at_break(action, lambda: getattr(run.actual_of(this), target)(*run.actuals(others),
+                                                                                     **run.actuals(kwargs)))
         return super().create_proxy(kind, target, args, kwargs, *rest, **more)
 
     def create_arg(self, a):
@@ -72,37 +76,44 @@ class SegmentTracer(CaptureTracer):
             self.carried[node] = placeholder
         return self.carried[node]
 
-    def from_outside(self, value):
+    def from_outside(self, value, name=None):
         """What code run outside the graphs returned (a disabled function's result), as inputs of the
-        graph that goes on (``stack0``, as PyTorch names a value left on the stack)."""
+        graph that goes on (``stack0``, as PyTorch names a value left on the stack; ``stack0_1`` the
+        second item of a tuple left there)."""
         from ember import Tensor
+        name = name or f'stack{len(self.carried)}'
         if isinstance(value, Tensor) and not isinstance(value, Proxy):
             key = object()
             self.run.actual[key] = value
-            node = self.graph.create_node('placeholder', f'stack{len(self.carried)}', (), {})
+            self.run.slot[key] = (len(self.run.steps) - 1, 'o', self.run.outside)
+            self.run.outside += 1
+            node = self.graph.create_node('placeholder', name, (), {})
             node.meta['carried'] = key
             node.meta['source'] = node.target
             self.real[node] = _shadow(value)
             self.carried[key] = node
             return self.proxy(node)
         if isinstance(value, (tuple, list)):
-            return type(value)(self.from_outside(v) for v in value)
+            return type(value)(self.from_outside(v, f'{name}_{i}') for i, v in enumerate(value))
         return value
 
     def to_bool(self, obj):
-        self.run.cut(BOOL_REASON, first=obj)
-        return bool(self.run.actual_of(obj))
+        run = self.run
+        run.cut(BOOL_REASON, first=obj)
+        return run.at_break(run.action('bool', obj), lambda: bool(run.actual_of(obj)))
 
     def iter(self, obj):
-        self.run.cut(BOOL_REASON, first=obj)
-        return iter(self.run.actual_of(obj))
+        # the loop runs on real tensors, outside any graph: only a trace can run it
+        run = self.run
+        run.cut(BOOL_REASON, first=obj)
+        return run.at_break(('trace',), lambda: iter(run.actual_of(obj)))
 
 
 class SegmentedRun:
     """One call of ``compiled`` (a ``CompiledCallable``) run graph by graph; ``breaks`` lists the
     reasons of the breaks it met, ``graphs`` the graphs it ran."""
 
-    def __init__(self, compiled, arguments, graphs, on_break=None, name_stores=True):
+    def __init__(self, compiled, arguments, graphs, on_break=None, name_stores=True, caught_up=()):
         self.compiled = compiled
         self.cache = graphs
         self.on_break = on_break        # called with (reason, logged reason) at each break
@@ -110,8 +121,15 @@ class SegmentedRun:
         self.arguments = arguments
         self.actual = {}            # node -> the real value the backend's graph gave it
         self.breaks = []
-        self.graphs = []
         self.hints = {}
+        # the plan's steps this call already ran (``_plan.Done``): the trace replays them
+        self.caught_up = list(caught_up)
+        self.graphs = [done.step.compiled for done in self.caught_up if done.step.compiled is not None]
+        self.steps = []             # the plan's steps this call took, and the outcome of each one's break
+        self.outcomes = []
+        self.slot = {}              # node (or a disabled function's tensor) -> its slot in the plan
+        self.outside = 0            # tensors a disabled function returned, counted for their slots
+        self.recordable = True      # False where the trace left the steps it replays
 
     def __call__(self, fn, constants):
         from ember._dynamo._capture import _print_breaks_graph
@@ -130,21 +148,81 @@ class SegmentedRun:
         output.args = (tuple(leaves),)
         self.names.paused = True
         values = dict(zip(leaves, self._close(graph, leaves)))
+        last = len(self.steps) - 1
+        step = self.steps[last]
+        if step.action is None:
+            slots = {node: _plan.Ref(('slot', (last, j))) for j, node in enumerate(leaves)}
+            step.action = ('return', _rebuild(structure, slots))
+        self.outcomes.append(None)
         return _rebuild(structure, values)
 
     def eager_call(self, fn, args, kwargs):
         """A disabled function called by the traced code: a graph break, then ``fn`` on real values."""
         self.cut(DISABLED_REASON)
-        self.names.paused = True
-        try:
-            out = fn(*self.actuals(args), **self.actuals(kwargs))
-        finally:
-            self.names.paused = False
+
+        def call():
+            self.names.paused = True
+            try:
+                return fn(*self.actuals(args), **self.actuals(kwargs))
+            finally:
+                self.names.paused = False
+        out = self.at_break(self.action('call', fn, args, kwargs), call)
+        self.outside = 0
         return self.tracer.from_outside(out)
 
     def _on_print(self):
         if not self.names.paused:
             self.cut(PRINT_REASON)
+            self.at_break(('trace',), lambda: None)     # print runs in the traced code
+
+    def action(self, kind, *parts):
+        """A break's action for the plan: its values as ``_plan.Ref``s, or ``('trace',)`` where it
+        takes values that are not the graphs' (only the traced code can run it then)."""
+        try:
+            return (kind,) + tuple(self._template(p) for p in parts)
+        except _Untemplatable:
+            return ('trace',)
+
+    def _template(self, value):
+        from ember import Tensor
+        if isinstance(value, ValueProxy):
+            return _plan.Ref(self._canon(value.node))
+        if isinstance(value, (Proxy, Tensor)):
+            raise _Untemplatable
+        if isinstance(value, (tuple, list)):
+            return type(value)(self._template(v) for v in value)
+        if isinstance(value, dict):
+            return {k: self._template(v) for k, v in value.items()}
+        return value
+
+    def _canon(self, node):
+        """Where a value comes from, the same in every trace: ``('slot', slot)``, ``('arg', name)``
+        or ``('state', state)``."""
+        while node not in self.slot:
+            meta = node.meta
+            if 'carried' in meta:
+                node = meta['carried']
+            elif 'state' in meta:
+                return ('state', meta['state'])
+            elif 'arg' in meta:
+                return ('arg', meta['arg'])
+            else:
+                raise _Untemplatable
+        return ('slot', self.slot[node])
+
+    def at_break(self, action, perform):
+        """The break that the last cut closed a graph for: notes its action and outcome, and returns
+        its result (``perform()``, or what it gave when this call replayed it)."""
+        at = len(self.steps) - 1
+        step = self.steps[at]
+        if step.action is None:
+            step.action = action
+        if at < len(self.caught_up) and step.action[0] != 'trace':
+            result = self.caught_up[at].result
+        else:
+            result = perform()
+        self.outcomes.append(_plan.outcome(step.action, result))
+        return result
 
     def actual_of(self, proxy):
         return self.actual[proxy.node] if proxy.node in self.actual else self._input_actual(proxy.node)
@@ -163,7 +241,7 @@ class SegmentedRun:
             return self.actual[node.meta['carried']]
         if 'state' in node.meta:
             return lookup_state(self.tracer.traced, node.meta['state'])
-        return self.arguments[node.target]
+        return self.arguments[node.meta.get('arg', node.target)]     # (a closed graph renamed it L_x_)
 
     def cut(self, reason, first=None):
         """Closes the graph so far at a break: its live values become its outputs and get their real
@@ -177,7 +255,9 @@ class SegmentedRun:
             live.remove(first.node)
             live.insert(0, first.node)
         if not any(n.op not in ('placeholder', 'output') for n in graph.nodes):
-            return          # nothing traced since the last break: PyTorch counts no break here either
+            # nothing traced since the last break: PyTorch counts no break here either
+            self._take_step(None, (), (), None)
+            return
         self.breaks.append(reason)
         if self.on_break is not None:
             self.on_break(reason, BOOL_LOGGED if reason == BOOL_REASON else reason)
@@ -188,6 +268,9 @@ class SegmentedRun:
         finally:
             self.names.paused = False
         self.actual.update(zip(live, values))
+        at = len(self.steps) - 1
+        for j, node in enumerate(live):
+            self.slot[node] = (at, j)
         tracer.graph = Graph(tracer_cls=type(tracer))
         tracer.state_inputs = {}
         tracer.carried = {}
@@ -202,12 +285,42 @@ class SegmentedRun:
         tensors = [n.meta['arg'] for n in graph.nodes if n.op == 'placeholder' and 'arg' in n.meta]
         sources = _name_inputs(graph, tensors, list(self.arguments), self.tracer.root_name)
         values = [self._source_value(where, name) for where, name in sources]
-        key = (_structure(graph), _signature(values))
-        if key not in self.cache:       # a new graph: named for its code (a known one runs without codegen)
-            name_nodes(graph, self.hints)
-        compiled = self.compiled.compile_graph(self.cache, key, self.tracer.root, graph, values)
+        key = (_structure(graph, self.tracer.root), _signature(values))
+        replayed = self._take_step(key, sources, values, graph)
+        if replayed is not None:
+            return replayed.outputs
+        if not any(n.op not in ('placeholder', 'output') for n in graph.nodes):
+            # it computes nothing (the call returns values it has): no graph for the backend, as in PyTorch
+            compiled = _passing_on(graph)
+        else:
+            if key not in self.cache:       # a new graph: named for its code (a known one runs without codegen)
+                name_nodes(graph, self.hints)
+            compiled = self.compiled.compile_graph(self.cache, key, self.tracer.root, graph, values)
         self.graphs.append(compiled)
+        self.steps[-1].compiled = compiled
         return compiled(*values)
+
+    def _take_step(self, key, sources, values, graph):
+        """Notes the plan's next step (``key``: the graph's, or None where a break closed none);
+        returns the ``_plan.Done`` of this call's replay where that step already ran."""
+        at = len(self.steps)
+        if at < len(self.caught_up):
+            done = self.caught_up[at]
+            if done.step.key == key:
+                self.steps.append(done.step)
+                return done
+            # the code took another way than when the plan was made: go on tracing, keep no plan
+            del self.caught_up[at:]
+            self.recordable = False
+        try:
+            canon = tuple(self._canon_source(where, name) for where, name in sources)
+        except _Untemplatable:
+            canon, self.recordable = (), False
+        self.steps.append(_plan.Step(key, None, canon, _signature(values)))
+        return None
+
+    def _canon_source(self, where, name):
+        return self._canon(name) if where == 'carried' and not isinstance(name, str) else (where, name)
 
     def _source_value(self, where, name):
         if where == 'carried':
@@ -217,19 +330,49 @@ class SegmentedRun:
         return self.arguments[name]
 
 
-def _structure(graph):
+def _passing_on(graph):
+    """For a graph without operations: a callable giving back the inputs it returns."""
+    inputs = [n for n in graph.nodes if n.op == 'placeholder']
+    output = next(n for n in graph.nodes if n.op == 'output')
+    picks = [inputs.index(n) for n in output.args[0]]
+    return lambda *values: tuple(values[i] for i in picks)
+
+
+class _Untemplatable(Exception):
+    """A break's value that is not one of the graphs' (the plan cannot name it)."""
+
+
+def _structure(graph, root):
     """What a graph computes, independent of its nodes' names: a later call's graph finds the
-    backend's callable by it without generating code."""
+    backend's callable by it without generating code. A tensor the traced code made (a constant of
+    the graph: a row of a tensor iterated over, ``tensor(x.item())``) counts by its values."""
     index = {}
     items = []
     for i, node in enumerate(graph.nodes):
         index[node] = i
         if node.op == 'placeholder':
+            # a graph's callable serves any inputs of its signature: where they come from (an argument
+            # or an earlier graph) is the plan's concern, a module's state excepted (its type is printed)
             where, name = node.meta['input']
-            items.append(('placeholder', where, None if where == 'carried' else name))
+            items.append(('placeholder', name) if where == 'state' else ('placeholder',))
+        elif node.op == 'get_attr':
+            items.append(('get_attr', node.target, _constant_key(root, node.target)))
         else:
             items.append((node.op, node.target, _frozen(node.args, index), _frozen(node.kwargs, index)))
     return tuple(items)
+
+
+def _constant_key(root, target):
+    from ember import Tensor
+    value = root
+    for name in target.split('.'):
+        value = getattr(value, name)
+    if isinstance(value, Tensor):
+        try:
+            return (value.dtype, tuple(value.shape), value.detach().cpu().numpy().tobytes())
+        except (TypeError, RuntimeError):      # a dtype NumPy has not: the tensor itself
+            pass
+    return id(value)
 
 
 def _frozen(value, index):
@@ -247,10 +390,7 @@ def _frozen(value, index):
     return (type(value).__name__, value)
 
 
-def _signature(values):
-    from ember import Tensor
-    return tuple((v.dtype, tuple(v.shape), str(v.device), v.requires_grad) if isinstance(v, Tensor)
-                 else (type(v), repr(v)) for v in values)
+_signature = _plan.signature
 
 
 def _position(graph):
