@@ -29,14 +29,16 @@ NEEDS = {'vit_einops': 'einops', 'gan_mnist': 'PIL', 'lib_fvcore_counts': 'fvcor
          'tvis_super_resolution_onnx': 'PIL onnx onnxruntime', 'tvis_detection_finetuning': 'PIL',
          'trec_knowledge_distillation': 'PIL', 'trec_reinforcement_q_learning': 'gymnasium',
          'trec_torch_compile': 'scipy', 'trec_captum': 'PIL captum',
-         'tut_data_loading': 'PIL pandas skimage matplotlib',
-         # torchvision's gallery examples (their pictures drawn with Pillow)
-         'tvg_transforms_getting_started': 'PIL', 'tvg_tv_tensors': 'PIL', 'tvg_cutmix_mixup': 'PIL'}
+         'tut_data_loading': 'PIL pandas skimage matplotlib'}
 # the lib_* programs run a library built on PyTorch: skipped where it is not installed, and imported afresh on
 # top of ember where it is
 LIBRARY_PROGRAMS = {'lib_opacus': 'opacus'}
 NEEDS.update(LIBRARY_PROGRAMS)
 _ALIASED += tuple(LIBRARY_PROGRAMS.values())
+# the tvg_* programs run torchvision's gallery examples and reference-script pieces (their pictures drawn with Pillow)
+GALLERY_PROGRAMS = {'tvg_transforms_getting_started': 'PIL', 'tvg_tv_tensors': 'PIL', 'tvg_cutmix_mixup': 'PIL',
+                    'tvg_visualization_utils': 'PIL'}
+NEEDS.update(GALLERY_PROGRAMS)
 
 
 @contextlib.contextmanager

@@ -83,8 +83,9 @@ class ASPP(nn.Module):
 
 
 def _deeplabv3_resnet(backbone, num_classes, aux):
-    return DeepLabV3(_resnet_features(backbone, aux), DeepLabHead(2048, num_classes),
-                     FCNHead(1024, num_classes) if aux else None)
+    # the auxiliary head is built first, as in torchvision, so a seeded model draws the same initial weights
+    aux_classifier = FCNHead(1024, num_classes) if aux else None
+    return DeepLabV3(_resnet_features(backbone, aux), DeepLabHead(2048, num_classes), aux_classifier)
 
 
 def _deeplabv3_mobilenetv3(backbone, num_classes, aux):

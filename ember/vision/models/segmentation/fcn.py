@@ -43,8 +43,9 @@ def _resnet_features(backbone, aux):
 
 
 def _fcn_resnet(backbone, num_classes, aux):
-    return FCN(_resnet_features(backbone, aux), FCNHead(2048, num_classes),
-               FCNHead(1024, num_classes) if aux else None)
+    # the auxiliary head is built first, as in torchvision, so a seeded model draws the same initial weights
+    aux_classifier = FCNHead(1024, num_classes) if aux else None
+    return FCN(_resnet_features(backbone, aux), FCNHead(2048, num_classes), aux_classifier)
 
 
 def _segmentation_setup(weights, num_classes, aux_loss):
