@@ -14,10 +14,58 @@ in one Welford pass over vector lanes:
 
 The chunks' Welford runs are independent, so they run side by side here (16 steps over all rows and
 chunks at once); only the merges go chunk by chunk.
+
+The arrays are small (a row's vectors), so the per-call checks of ``fma32`` would cost more than the
+arithmetic: the statistics are first computed with each fused step as a double sum rounded to
+float32 (``_DeferredFma``), every double sum kept, and all of them checked together at the end. The
+result is the fused one unless some sum sat on a float32 midpoint or in the subnormals (rare: then
+everything is recomputed through ``fma32``).
 """
 import numpy as np
 
-from ember._random.exact import fma32 as fma
+from ember._random.exact import _pick, _two_sum, fma32
+
+_F32_LOW_BITS = np.uint64(0x1FFFFFFF)            # a double's mantissa bits below float32's
+_F32_HALF_ULP = np.uint64(0x10000000)            # ... holding exactly half a float32 unit
+# |s| <= 2**-126 (float32's subnormals and their edge), zero aside: ((bits << 1) - 1) < this, unsigned
+_TINY_LIMIT = np.uint64(int(np.float64(2.0 ** -126).view(np.uint64)) << 1)
+
+
+class _DeferredFma:
+    """``a * b + c`` as a double sum (the product is exact) rounded to float32, each sum and its
+    operands kept so that ``exact()`` can tell afterwards whether every rounding was the fused one."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, a, b, c):
+        r = np.multiply(a, b, dtype=np.float64)
+        r += c
+        self.calls.append((r, a, b, c))
+        return r.astype(_F)
+
+    def exact(self):
+        """Whether every kept sum rounds to float32 as the exact value does: none at or below float32's
+        smallest normal, and those on a float32 midpoint exact there (a tie the double sum did not make)."""
+        bits = np.concatenate([r.reshape(-1) for r, *_ in self.calls]).view(np.uint64)
+        work = np.left_shift(bits, np.uint64(1))
+        work -= np.uint64(1)             # zero wraps to the largest value: an exact zero is no suspect
+        if (work < _TINY_LIMIT).any():
+            return False
+        np.bitwise_and(bits, _F32_LOW_BITS, out=work)
+        mid = work == _F32_HALF_ULP
+        if not mid.any():
+            return True
+        start = 0
+        for r, a, b, c in self.calls:
+            idx = np.flatnonzero(mid[start:start + r.size])
+            start += r.size
+            if idx.size:
+                _, err = _two_sum(_pick(a, r.shape, idx) * _pick(b, r.shape, idx), _pick(c, r.shape, idx))
+                if err.any():
+                    return False
+        return True
+
 
 LANES = 8               # PyTorch's LayerNorm runs its AVX2 kernel on AVX-512 CPUs too
 CHUNK = 16
@@ -25,7 +73,7 @@ _F = np.float32
 _STEP = tuple(_F(1) / _F(j + 1) for j in range(CHUNK))
 
 
-def _merge(m0a, m1a, m2a, m0, m1, m2):
+def _merge(fma, m0a, m1a, m2a, m0, m1, m2):
     """Chan's merge of the moments (m0a, m1a, m2a) into (m0, m1, m2), as PyTorch's vector merge
     rounds it; counts are Python ints, means and M2s float32 arrays."""
     n = m0 + m0a
@@ -39,6 +87,15 @@ def _merge(m0a, m1a, m2a, m0, m1, m2):
 
 def row_moments(rows):
     """PyTorch's float32 (mean, biased variance) of each row of the C-contiguous (R, N) array."""
+    fast = _DeferredFma()
+    with np.errstate(over='ignore', invalid='ignore'):
+        moments = _row_moments(rows, fast)
+        if fast.exact():
+            return moments
+    return _row_moments(rows, fma32)
+
+
+def _row_moments(rows, fma):
     R, N = rows.shape
     n = N // LANES                      # whole vectors
     chunks = -(-n // CHUNK)
@@ -62,15 +119,15 @@ def row_moments(rows):
             m1, m2 = new_m1, new_m2
         for i in range(chunks):
             count = min(CHUNK, n - i * CHUNK)
-            m0s[0], m1s[0], m2s[0] = _merge(count, m1[:, i], m2[:, i], m0s[0], m1s[0], m2s[0])
+            m0s[0], m1s[0], m2s[0] = _merge(fma, count, m1[:, i], m2[:, i], m0s[0], m1s[0], m2s[0])
             mask, j = i + 1, 1
             while j < depth and mask & 1 == 0:
-                m0s[j], m1s[j], m2s[j] = _merge(m0s[j - 1], m1s[j - 1], m2s[j - 1], m0s[j], m1s[j], m2s[j])
+                m0s[j], m1s[j], m2s[j] = _merge(fma, m0s[j - 1], m1s[j - 1], m2s[j - 1], m0s[j], m1s[j], m2s[j])
                 m0s[j - 1], m1s[j - 1], m2s[j - 1] = 0, zero, zero
                 mask >>= 1
                 j += 1
         for i in range(1, depth):
-            m0s[0], m1s[0], m2s[0] = _merge(m0s[i], m1s[i], m2s[i], m0s[0], m1s[0], m2s[0])
+            m0s[0], m1s[0], m2s[0] = _merge(fma, m0s[i], m1s[i], m2s[i], m0s[0], m1s[0], m2s[0])
     count, mean, m2 = 0, np.zeros(R, _F), np.zeros(R, _F)
     for i in range(n * LANES, N):       # the values after the last whole vector, one by one
         x = rows[:, i]
@@ -106,5 +163,5 @@ def forward(rows, weight, bias, eps):
         y = xhat * weight
         y += _F(0)
     else:
-        y = fma(xhat, weight, bias)
+        y = fma32(xhat, weight, bias)
     return y, mean, rstd, xhat

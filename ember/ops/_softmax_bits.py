@@ -38,11 +38,13 @@ _POLY = tuple(np.float32(c) for c in (
 
 _CHUNK = 1 << 14         # values per pass of the exp: its double temporaries stay in cache
 _TINY = np.float32(2.0 ** -100)                 # below this an input may meet float32's subnormals
+_EXP_ZERO = np.float32(-104)                    # SLEEF's expf is zero below this
 
 
 def _residual(a, b, c):
-    """``a * b + c`` where that is exact in float32 (a product's rounding error: ``c`` is minus the
-    rounded product, or one minus a rounded reciprocal times its divisor)."""
+    """``a * b + c`` rounded once to float32 where its double sum is exact (a product's rounding error:
+    ``c`` is minus the rounded product, or one minus a rounded reciprocal times its divisor; or
+    operands whose bits span less than a double's 53)."""
     r = np.multiply(a, b, dtype=np.float64)
     r += c
     return r.astype(np.float32)
@@ -52,6 +54,17 @@ def sleef_expf(d):
     """SLEEF's vectorised ``expf`` (u10, FMA build) of the float32 array ``d``, bit for bit."""
     d = np.asarray(d, np.float32)
     flat = d.reshape(-1)
+    low = flat < _EXP_ZERO
+    zeros = np.count_nonzero(low)
+    if zeros and 4 * zeros >= flat.size:    # masked scores (-inf): compute only the others
+        out = np.zeros(flat.size, np.float32)
+        np.logical_not(low, out=low)
+        out[low] = _sleef_expf_flat(flat[low])
+        return out.reshape(d.shape)
+    return _sleef_expf_flat(flat).reshape(d.shape)
+
+
+def _sleef_expf_flat(flat):
     out = np.empty(flat.size, np.float32)
     with np.errstate(invalid='ignore', over='ignore', under='ignore'):
         for start in range(0, flat.size, _CHUNK):
@@ -61,7 +74,7 @@ def sleef_expf(d):
             if tiny.any():
                 got[tiny] = _expf_core(piece[tiny], False)
             out[start:start + _CHUNK] = got
-    return out.reshape(d.shape)
+    return out
 
 
 def _expf_core(d, normal_range):
@@ -69,7 +82,10 @@ def _expf_core(d, normal_range):
     far from float32's subnormals)."""
     q = np.rint(d * _R_LN2)                              # float32 product, rounded to even
     s = d - q * _L2U                                     # one rounding: the product is exact
-    s = fma32(q, -_L2L, s, normal_range)
+    # fma(q, -L2L, s) needs no check: q is an integer (|q| <= 151) and L2L's last bit is 2**-43, so the
+    # product is a multiple of 2**-43 below 2**-12; s is one of d (q = 0) or a multiple of 2**-25 (d's
+    # last bit for |d| >= ln 2 / 2, q * L2U's is 2**-15) below 1: the exact sum fits a double
+    s = _residual(q, -_L2L, s)
     u = fma32(_POLY[0], s, _POLY[1], normal_range)
     for c in _POLY[2:]:
         u = fma32(u, s, c, normal_range)
@@ -78,7 +94,7 @@ def _expf_core(d, normal_range):
     # times 2**q: SLEEF's two exact-then-rounding products are one correctly rounded scaling (NaN
     # or huge q give garbage exponents here, overwritten just below)
     u = np.ldexp(u, q.astype(np.int32))
-    low, high = d < -104, d > 100
+    low, high = d < _EXP_ZERO, d > 100
     if low.any() or high.any():
         u[low] = 0
         u[high] = np.inf

@@ -1,0 +1,46 @@
+"""LayerNorm's float32 statistics checked once at the end (``_layer_norm_bits._DeferredFma``) are those of
+every fused step rounded by ``fma32`` on the spot, for data with exact ties, subnormal steps and plain values."""
+import numpy as np
+import pytest
+
+from ember._random.exact import fma32
+from ember.ops import _layer_norm_bits
+
+
+def _data(kind, shape, rng):
+    if kind == 'normal':
+        return rng.standard_normal(shape).astype(np.float32)
+    if kind == 'small integers':       # Welford's halvings land exactly on float32 midpoints (exact ties)
+        return rng.integers(-4, 4, shape).astype(np.float32)
+    if kind == 'offset':               # a large mean: each step's double sum is inexact
+        return (rng.standard_normal(shape) * 1e-3 + 3e3).astype(np.float32)
+    return (rng.standard_normal(shape) * 1e-30).astype(np.float32)    # steps in the subnormals
+
+
+@pytest.mark.parametrize('kind', ['normal', 'small integers', 'offset', 'tiny'])
+@pytest.mark.parametrize('shape', [(37, 7), (37, 128), (9, 300), (5, 2100)])
+def test_deferred_checks_give_the_step_by_step_bits(kind, shape):
+    x = _data(kind, shape, np.random.default_rng(len(kind) * shape[1]))
+    with np.errstate(all='ignore'):
+        want = _layer_norm_bits._row_moments(x, fma32)
+        deferred = _layer_norm_bits._DeferredFma()
+        got = _layer_norm_bits._row_moments(x, deferred)
+        exact = deferred.exact()
+    # without subnormal steps the deferred rounding is the fused one, exact ties included
+    assert exact == (kind != 'tiny' or shape[1] < 8)
+    if exact:
+        assert all(g.tobytes() == w.tobytes() for g, w in zip(got, want))
+    assert all(g.tobytes() == w.tobytes() for g, w in zip(_layer_norm_bits.row_moments(x), want))
+
+
+def test_a_double_rounded_midpoint_is_caught_and_an_exact_tie_is_not():
+    # (1 + 2**-13)(1 - 2**-12) lies halfway between two floats; minus 2**-80 the double sum rounds back
+    # onto that midpoint, and rounding it again goes the wrong way
+    a = np.array([1 + 2 ** -13], np.float32)
+    b = np.array([1 - 2 ** -12], np.float32)
+    lost = _layer_norm_bits._DeferredFma()
+    got = lost(a, b, np.float32(-2.0 ** -80))
+    assert not lost.exact() and got.tobytes() != fma32(a, b, np.float32(-2.0 ** -80)).tobytes()
+    tie = _layer_norm_bits._DeferredFma()
+    got = tie(a, b, np.float32(0))
+    assert tie.exact() and got.tobytes() == fma32(a, b, np.float32(0)).tobytes()
