@@ -37,7 +37,8 @@ NEEDS.update(LIBRARY_PROGRAMS)
 _ALIASED += tuple(LIBRARY_PROGRAMS.values())
 # the tvg_* programs run torchvision's gallery examples and reference-script pieces (their pictures drawn with Pillow)
 GALLERY_PROGRAMS = {'tvg_transforms_getting_started': 'PIL', 'tvg_tv_tensors': 'PIL', 'tvg_cutmix_mixup': 'PIL',
-                    'tvg_visualization_utils': 'PIL'}
+                    'tvg_visualization_utils': 'PIL', 'tvg_repurposing_annotations': 'PIL',
+                    'tvg_optical_flow': 'PIL'}
 NEEDS.update(GALLERY_PROGRAMS)
 
 
