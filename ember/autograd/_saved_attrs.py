@@ -12,7 +12,9 @@ _U64 = 1 << 64
 
 
 def as_int64(v):
-    """An int as PyTorch's nodes give an ``int64_t`` argument: negatives wrapped to unsigned."""
+    """An int as PyTorch's nodes give an ``int64_t`` argument: negatives wrapped to unsigned; a dim as the
+    user gave it (a negative one wrapped to its place keeps the value given: ops/_util.GivenDim)."""
+    v = getattr(v, 'given', v)
     return v + _U64 if v < 0 else v
 
 

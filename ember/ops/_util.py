@@ -37,7 +37,28 @@ def translate_broadcast_error(e, raw_args):
     return None
 
 
+class GivenDim(int):
+    """A negative dim wrapped to its place (``-1`` of a 2-D tensor is 1) that still knows the value given:
+    PyTorch's backward nodes show a dim as the user passed it (``grad_fn._saved_dim``). It is the int it
+    equals everywhere else, and pickles and copies as that plain int."""
+
+    def __reduce__(self):
+        return (int, (int(self),))
+
+
+def _given(place, dim):
+    g = GivenDim(place)
+    g.given = dim
+    return g
+
+
+# the negative dims of tensors up to 64-D, made once: _GIVEN[ndim][dim] for -ndim <= dim < 0
+_GIVEN = [tuple(_given(n + d, d) for d in range(-n, 0)) for n in range(65)]
+
+
 def wrap_dim(dim, ndim):
+    if dim.__class__ is GivenDim:
+        return dim          # wrapped already by the op that called this one; the given value is kept
     n = max(ndim, 1)
     try:
         dim = _index(dim)   # (a float is refused, not used as the dim it equals)
@@ -48,14 +69,16 @@ def wrap_dim(dim, ndim):
     if not inside:
         _argparse.refuse_from_stack()
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-    return dim + n if dim < 0 else dim
+    if dim >= 0:
+        return dim
+    return _GIVEN[n][dim] if n <= 64 else _given(dim + n, dim)
 
 
 def wrap_dims(dims, ndim):
     if type(dims) is int and -ndim <= dims < ndim:
         # the common call (one dim, in range): what the general path below returns, without its
         # generator and duplicate check (a reduction along a dim ran them on every call)
-        return (dims + ndim if dims < 0 else dims,)
+        return (_GIVEN[ndim][dims] if dims < 0 and ndim <= 64 else wrap_dim(dims, ndim),)
     if dims is None:
         return None
     if isinstance(dims, Tensor):

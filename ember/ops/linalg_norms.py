@@ -94,7 +94,7 @@ def matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False, *, dtype=None, out=No
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, {dim[1]})")
     A = _cast(A, dtype)
     if ord == 'fro':
-        res = vector_norm(A, 2, (d0, d1), keepdim)
+        res = vector_norm(A, 2, (int(d0), int(d1)), keepdim)   # (its node shows the dims wrapped, as PyTorch's)
     elif ord in ('nuc', 2, -2):
         s = svdvals(A.movedim((d0, d1), (-2, -1)))
         res = s.sum(-1) if ord == 'nuc' else (s.amax(-1) if ord == 2 else s.amin(-1))

@@ -955,7 +955,7 @@ def movedim(input, source, destination):
     order = [d for d in range(nd) if d not in src]
     try:
         for d, s in sorted(zip(dst, src)):
-            order.insert(d, s)
+            order.insert(d, int(s))     # (the node shows the order it makes, wrapped)
     except TypeError:       # a dim not an int (wrap_dim lets 0.5 through): PyTorch's argument error
         _argparse.refuse_from_stack()
         raise
