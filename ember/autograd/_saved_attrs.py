@@ -125,21 +125,31 @@ def conv_padding(node):
     return tuple(p[0] if isinstance(p, (tuple, list)) else p for p in node.args[1])
 
 
-def array_field(name, index=None):
-    """An array the forward kept on the context (``ctx.<name>``, or element ``index`` of it), shown as a
-    tensor; like a saved tensor it is gone once backward freed the node."""
+def kept_tensor(compute):
+    """A reader for a tensor PyTorch's node keeps that ember's derives when it is read (``compute(node)``): it
+    is a SavedTensor too (``_raw_saved_<name>``), shown through hooks registered on it."""
     def read(node):
         if node._freed:
             node._read_saved(0)     # raises PyTorch's error
         hooked = node.__dict__.get('_hooked_fields', {}).get(read.field_key)
-        if hooked is not None:      # hooks registered on it (grad_fn._raw_saved_<name>)
+        if hooked is not None:
             from ember.autograd.function import _unpack
             return _unpack(hooked, node)
+        return compute(node)
+    read.field_key = (compute.__name__,)
+    read.__doc__ = compute.__doc__
+    return read
+
+
+def array_field(name, index=None):
+    """An array the forward kept on the context (``ctx.<name>``, or element ``index`` of it), shown as a
+    tensor; like a saved tensor it is gone once backward freed the node."""
+    def compute(node):
         from ember._tensor import Tensor
         value = node.__dict__[name] if index is None else node.__dict__[name][index]
         return Tensor._make(value, node._input_meta[0][2])
-    read.field_key = (name, index)
-    return read
+    compute.__name__ = f'{name}[{index}]'
+    return kept_tensor(compute)
 
 
 def layer_norm_shape(node):
@@ -155,3 +165,17 @@ def constant_pad(node):
     while pairs and tuple(pairs[-1]) == (0, 0):
         pairs.pop()
     return tuple(as_int64(v) for pair in pairs for v in pair)
+
+
+@kept_tensor
+def multilabel_is_target(node):
+    """MultilabelMarginLossBackward0's ``is_target``: 1 where a class is listed in the target row (the
+    entries before its first -1), in the input's dtype and shape."""
+    x, target = node._read_saved(0), node._read_saved(1)
+    t = target._data
+    t2 = t.reshape(1, -1) if t.ndim <= 1 else t
+    xp = node.xp
+    listed = xp.cumsum(t2 == -1, axis=1) == 0
+    hit = (xp.arange(t2.shape[1]) == xp.where(listed, t2, -1)[:, :, None]).any(axis=1)
+    from ember._tensor import Tensor
+    return Tensor._make(hit.astype(x._data.dtype).reshape(t.shape), x._device)

@@ -113,6 +113,7 @@ def _nm(d):
 
 class Mv(Primitive):
     node_name = 'MvBackward0'
+    saved_attrs = {'self': _sa.saved(0), 'vec': _sa.saved(1)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, a, v):
@@ -160,6 +161,7 @@ def mv(input, vec, *, out=None):
 
 class Dot(Primitive):
     node_name = 'DotBackward0'
+    saved_attrs = {'self': _sa.saved(0), 'tensor': _sa.saved(1)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, a, b):
@@ -846,6 +848,7 @@ def _broadcast_einsum_operands(terms, rhs, operands):
 # ------------------------------------------------------------- linear algebra
 class Inverse(Primitive):
     node_name = 'LinalgInvExBackward0'
+    saved_attrs = {'inverse': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, a):

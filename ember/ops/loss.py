@@ -243,11 +243,13 @@ class _PiecewiseQuadratic(Primitive):
 class SmoothL1Loss(_PiecewiseQuadratic):
     _profile_name = 'aten::smooth_l1_loss'
     node_name = 'SmoothL1LossBackward0'
+    saved_attrs = {'beta': _sa.field('width'), 'reduction': _sa.field('reduction', _sa.reduction_enum), 'self': _sa.saved(0), 'target': _sa.saved(1)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once (PyTorch's Huber rounds each)
 
 
 class HuberLoss(_PiecewiseQuadratic):
     node_name = 'HuberLossBackward0'
+    saved_attrs = {'delta': _sa.field('width'), 'reduction': _sa.field('reduction', _sa.reduction_enum), 'self': _sa.saved(0), 'target': _sa.saved(1)}  # grad_fn._saved_*, read lazily
 
 
 @op('F')
@@ -736,6 +738,7 @@ _EPSILON = 1e-12    # PyTorch's floor on x * (1 - x) in the BCE gradient
 
 class BinaryCrossEntropy(Primitive):
     node_name = 'BinaryCrossEntropyBackward0'
+    saved_attrs = {'reduction': _sa.field('reduction', _sa.reduction_enum), 'self': _sa.saved(0), 'target': _sa.saved(1), 'weight': _sa.saved(2)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
@@ -811,6 +814,7 @@ class BinaryCrossEntropyWithLogits(Primitive):
     """BCE on logits in the log-sum-exp form: (1 - t) x + (1 + (pw - 1) t) softplus(-x), which is
     finite for any logit (no sigmoid that saturates to 0 or 1)."""
     node_name = 'BinaryCrossEntropyWithLogitsBackward0'
+    saved_attrs = {'pos_weight': _sa.saved(3), 'reduction': _sa.field('reduction', _sa.reduction_enum), 'self': _sa.saved(0), 'target': _sa.saved(1), 'weight': _sa.saved(2)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     @elementwise
@@ -906,6 +910,7 @@ def _check_broadcast(a_shape, b_shape):
 
 class SoftMarginLoss(Primitive):
     node_name = 'SoftMarginLossBackward0'
+    saved_attrs = {'reduction': _sa.field('reduction', _sa.reduction_enum), 'self': _sa.saved(0), 'target': _sa.saved(1)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     @elementwise
@@ -1184,6 +1189,7 @@ def _triplet(anchor, positive, negative, dist, margin, swap, reduction):
 class MultiMarginLoss(Primitive):
     """Multi-class hinge loss: sum over j != y of w[y] * max(0, margin - x[y] + x[j])**p / C."""
     node_name = 'MultiMarginLossBackward0'
+    saved_attrs = {'margin': _sa.field('margin'), 'p': _sa.field('p'), 'reduction': _sa.field('reduction', _sa.reduction_enum), 'self': _sa.saved(0), 'target': _sa.saved(1), 'weight': _sa.saved(2)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, target, weight, p, margin, reduction):
@@ -1203,13 +1209,13 @@ class MultiMarginLoss(Primitive):
         loss = (zp * wy).sum(axis=1) / C
         ctx.t, ctx.active, ctx.wy, ctx.C, ctx.p, ctx.margin = tc, active, wy, C, p, margin
         ctx.reduction, ctx.n, ctx.shape = reduction, loss.size, shape
-        ctx.save_for_backward(x)
+        ctx.save_for_backward(x, target, weight)     # (target and weight for grad_fn._saved_*, as PyTorch keeps)
         out = _reduce_raw(xp, loss.astype(x.dtype, copy=False), reduction)
         return out.reshape(()) if len(shape) == 1 and reduction == 'none' else out
 
     @staticmethod
     def backward(ctx, g):
-        x, = ctx.saved_tensors
+        x = ctx.saved_tensors[0]
         dev = g._device
         x2 = x.reshape(1, -1) if x.ndim == 1 else x
         active = Tensor._make(ctx.active.astype(x._data.dtype), dev)
@@ -1262,6 +1268,7 @@ class MultilabelMarginLoss(Primitive):
     """Multi-label hinge loss: for each listed target class j and each class i not listed,
     max(0, 1 - (x[j] - x[i])) / C; a target row lists classes up to its first -1."""
     node_name = 'MultilabelMarginLossBackward0'
+    saved_attrs = {'is_target': _sa.multilabel_is_target, 'reduction': _sa.field('reduction', _sa.reduction_enum), 'self': _sa.saved(0), 'target': _sa.saved(1)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, target, reduction):
@@ -1278,6 +1285,7 @@ class MultilabelMarginLoss(Primitive):
         active = counts[:, :, None] * others[:, None, :] * (z > 0) / C
         loss = (active * z).sum(axis=(1, 2))
         ctx.active, ctx.reduction, ctx.n, ctx.shape = active, reduction, loss.size, shape
+        ctx.save_for_backward(x, target)    # (kept for grad_fn._saved_*, as PyTorch keeps them; backward needs neither)
         out = _reduce_raw(xp, loss.astype(x.dtype, copy=False), reduction)
         return out.reshape(()) if len(shape) <= 1 and reduction == 'none' else out
 
