@@ -29,11 +29,22 @@ class TracedModule(RecursiveScriptModule):
 
     @property
     def graph(self):
-        """The recorded program as ember's ATen graph (PyTorch prints its TorchScript IR graph here)."""
-        graph = self.__dict__.get('_recorded_graph')
-        if graph is None:
-            raise RuntimeError(f"Method 'forward' is not defined on the traced {self.original_name}")
-        return graph
+        """The traced program as TorchScript's IR graph: ``self`` and the inputs, the submodules read by
+        ``prim::GetAttr`` and called by ``prim::CallMethod``, the operators, the returned value."""
+        return self._ir_graph(inlined=False)
+
+    @property
+    def inlined_graph(self):
+        """The IR graph with the submodules' calls inlined: every operator, parameters read by
+        ``prim::GetAttr``, each operator's ``scope`` the submodule calls it ran in."""
+        return self._ir_graph(inlined=True)
+
+    def _ir_graph(self, inlined):
+        if self.__dict__.get('_recorded_program') is None:
+            raise RuntimeError(f"ember.jit: the graph of the traced {self.original_name} is its traced parent's "
+                               "(ember keeps the recording of the whole call only)")
+        from ember.jit._trace_ir import program_graph
+        return program_graph(self, inlined)
 
 
 class TopLevelTracedModule(TracedModule):
@@ -69,7 +80,13 @@ class ScriptFunction:
 
     @property
     def graph(self):
+        """The traced function as TorchScript's IR graph (its parameters by name, its operators, its result)."""
         return self._program_module.graph
+
+    @property
+    def inlined_graph(self):
+        """The same graph: a traced function calls nothing it could inline."""
+        return self._program_module.inlined_graph
 
     def save(self, f, _extra_files=None):
         from ember.jit._archive_write import write_archive
@@ -184,7 +201,7 @@ def _program(mod, args, kwargs, strict, root_name=None, per_module=True):
         texts[(base, text)] = qualified[id(m)]
         sources[target] = sources.get(target, '') + text.replace(_trace_modules.QUALIFIED, qualified[id(m)])
     program = '\n'.join(sources[k] for k in sorted(sources))
-    return sources, constants, version, qualified, program, ep.graph
+    return sources, constants, version, qualified, program, ep
 
 
 def _build(mod, sources, constants, version, qualified, traced_inputs):
@@ -255,10 +272,14 @@ def trace(func, example_inputs, check_trace, check_inputs, check_tolerance, stri
 
     def program(a, k):
         return _program(mod, a, k, strict, root_name)
-    sources, constants, version, qualified, forward, graph = program(args, kwargs)
+    sources, constants, version, qualified, forward, recorded = program(args, kwargs)
     stored = {'forward': [_clone(a) for a in args] + [_clone(v) for v in kwargs.values()]} if store_inputs else None
     traced = _build(mod, sources, constants, version, qualified, stored)
-    object.__setattr__(traced, '_recorded_graph', graph)
+    object.__setattr__(traced, '_recorded_graph', recorded.graph)
+    object.__setattr__(traced, '_recorded_program', recorded)
+    object.__setattr__(traced, '_recorded_function', not is_module)
+    tensors = [t for t in ember.utils._pytree.tree_leaves((args, kwargs)) if isinstance(t, ember.Tensor)]
+    object.__setattr__(traced, '_recorded_device', tensors[0].device if tensors else ember.device('cpu'))
     if check_trace:
         checks = [(args, kwargs)] if check_inputs is None else [
             ((c if isinstance(c, tuple) else (c,)), {}) if example_kwarg_inputs is None else ((), dict(c))

@@ -45,7 +45,7 @@ def check(traced, fn, call, forward, check_inputs, check_tolerance, strict, retr
             diff = 'Code diff:\n' + _indent('\n'.join(lines))
         traced_outs = _run(lambda: call(traced, inputs), 'trace', diff)
         fn_outs = _run(lambda: call(fn, inputs), 'Python function', diff)
-        _compare(traced_outs, fn_outs, 'Python function', check_tolerance, traced.graph)
+        _compare(traced_outs, fn_outs, 'Python function', check_tolerance, traced.__dict__['_recorded_graph'])
         if diff is not None:
             raise TracingCheckError(diff, None)
 

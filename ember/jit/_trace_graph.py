@@ -8,6 +8,7 @@ sizes, strides and dtype, and ``scopeName()`` the scopes pushed through ``ember.
 it. Where PyTorch's tracer records a lower operator than the call (convolutions: ``aten::_convolution`` with its
 thirteen arguments), the node is that operator's."""
 import operator
+import re
 
 import ember
 from ember.jit._tensor_type import TensorType
@@ -27,9 +28,23 @@ class _Type:
                 'NoneType': 'NoneType', 'Device': 'DeviceObjType'}.get(self.annotation_str, 'ListType')
 
     def str(self):
-        return self.annotation_str
+        """The type as the IR prints it (``int[]`` for ``List[int]``, ``(Tensor, int)`` for a tuple)."""
+        return _ir_spelling(self.annotation_str)
 
     __str__ = __repr__ = str
+
+
+def _ir_spelling(annotation):
+    if annotation.startswith('List[') and annotation.endswith(']'):
+        return _ir_spelling(annotation[5:-1]) + '[]'
+    if annotation.startswith('Optional[') and annotation.endswith(']'):
+        return _ir_spelling(annotation[9:-1]) + '?'
+    return annotation
+
+
+def _type_text(type_):
+    """A value's type as the graph prints it: a tensor's in full (``Float(2, 3, strides=...)``)."""
+    return type_.str()
 
 
 def _constant_type(value):
@@ -49,6 +64,7 @@ class Value:
     def __init__(self, graph, node, offset, type_, ivalue=None):
         self._graph, self._node, self._offset, self._type, self._ivalue = graph, node, offset, type_, ivalue
         self._unique = graph._next_unique()
+        self._name = None
 
     def type(self):
         """Its type: a ``TensorType`` that knows sizes, strides and dtype, or the type of a number, list, ..."""
@@ -65,7 +81,32 @@ class Value:
         return self._unique
 
     def debugName(self):
-        return str(self._unique)
+        """Its name in the printed graph: the one it was given (``x``, ``weight.1``), else its number."""
+        return self._name if self._name is not None else str(self._unique)
+
+    def hasDebugName(self):
+        return self._name is not None
+
+    def setDebugName(self, name):
+        """Names the value; a value holding the name already is renamed ``name.<n>``, as TorchScript's
+        graphs keep names unique (the new value takes the plain name)."""
+        names = self._graph._names
+        owner = names.get(name)
+        if owner is not None and owner is not self:
+            base, suffix = name, 1
+            head, dot, tail = name.rpartition('.')
+            if dot and tail.isdigit():
+                base, suffix = head, int(tail)
+            suffix = max(suffix, self._graph._suffixes.get(base, 0) + 1)
+            while f'{base}.{suffix}' in names:
+                suffix += 1
+            self._graph._suffixes[base] = suffix
+            owner.setDebugName(f'{base}.{suffix}')
+        if self._name is not None and names.get(self._name) is self:
+            del names[self._name]
+        names[name] = self
+        self._name = name
+        return self
 
     def isCompleteTensor(self):
         """Whether it is a tensor whose sizes, strides, dtype and device are all known."""
@@ -87,6 +128,8 @@ class Node:
 
     def __init__(self, graph, kind, inputs, scope):
         self._graph, self._kind, self._inputs, self._scope, self._outputs = graph, kind, list(inputs), scope, []
+        self._source = None         # (file, line) of the Python call that ran it
+        self._attributes = ''       # what the node's kind is told: ``[name="weight"]``
 
     def kind(self):
         return self._kind
@@ -117,10 +160,38 @@ class Node:
         return len(self._outputs)
 
     def __repr__(self):
-        outs = ', '.join(f'%{o.debugName()} : {o.type().str()}' for o in self._outputs)
+        outs = ', '.join(f'%{o.debugName()} : {_type_text(o.type())}' for o in self._outputs)
         ins = ', '.join(f'%{i.debugName()}' for i in self._inputs)
-        constant = f'[value={self._outputs[0]._ivalue!r}]' if self._kind == 'prim::Constant' else ''
-        return f'{outs} = {self._kind}{constant}({ins})'
+        attributes = _constant_attribute(self._outputs[0]) if self._kind == 'prim::Constant' else self._attributes
+        text = f'{outs} = {self._kind}{attributes}({ins})'
+        if self._scope:
+            text += f', scope: {self._scope}'
+        if self._source is not None:
+            text += f' # {self._source[0]}:{self._source[1]}:0'
+        return text
+
+
+def _constant_attribute(value):
+    """A constant's value as the graph prints it: ``[value=1]`` (True as 1), ``[value={2}]`` for a tensor
+    holding 2, nothing for None."""
+    v = value._ivalue
+    if v is None:
+        return ''
+    if isinstance(value.type(), TensorType):
+        return '[value={' + _number_text(v) + '}]'
+    if isinstance(v, str):
+        return f'[value="{v}"]'
+    if isinstance(v, ember.device):
+        return f'[value="{v}"]'
+    return f'[value={_number_text(v)}]'
+
+
+def _number_text(v):
+    if isinstance(v, bool):
+        return str(int(v))
+    if isinstance(v, float):
+        return _literal(v)
+    return str(v)
 
 
 class Graph:
@@ -130,6 +201,7 @@ class Graph:
     def __init__(self):
         self._nodes, self._inputs, self._outputs, self._count = [], [], [], 0
         self._param = Node(self, 'prim::Param', [], '')
+        self._names, self._suffixes = {}, {}
 
     def _next_unique(self):
         self._count += 1
@@ -146,12 +218,13 @@ class Graph:
 
     def _add(self, kind, inputs, scope, types, ivalue=None):
         node = Node(self, kind, inputs, scope)
+        node._fx = getattr(self, '_current_fx', None)       # the recorded call it was made for
         node._outputs = [Value(self, node, i, t, ivalue) for i, t in enumerate(types)]
         self._nodes.append(node)
         return node
 
     def __str__(self):
-        head = ',\n      '.join(f'%{v.debugName()} : {v.type().str()}' for v in self._inputs)
+        head = ',\n      '.join(f'%{v.debugName()} : {_type_text(v.type())}' for v in self._inputs)
         body = ''.join(f'  {n!r}\n' for n in self._nodes)
         return f'graph({head}):\n{body}  return ({", ".join("%" + v.debugName() for v in self._outputs)})\n'
 
@@ -181,17 +254,23 @@ class _Builder:
     def __init__(self, ep, device):
         self.graph, self.ep, self.device = Graph(), ep, device
         self.values = {}        # fx node -> Value (a tuple of Values for a node with several results)
+        self.source = None      # (file, line) of the call being built
 
     def constant(self, value, scope):
         if isinstance(value, (ember.dtype, ember.layout, ember.memory_format)):
             value = int(_literal(value))        # TorchScript holds them as their numbers
-        return self.graph._add('prim::Constant', [], scope, [_constant_type(value)], value).output()
+        node = self.graph._add('prim::Constant', [], scope, [_constant_type(value)], value)
+        if value is not None:
+            node._source = self.source
+        return node.output()
 
     def number_as_tensor(self, value, scope):
         # a number where the operator takes a tensor (x + 1): PyTorch's tracer holds it as a 0-d tensor constant
         dtype = ember.bool if isinstance(value, bool) else ember.int64 if isinstance(value, int) else ember.float64
-        return self.graph._add('prim::Constant', [], scope, [TensorType._make(dtype, (), (), self.device, False)],
-                               value).output()
+        node = self.graph._add('prim::Constant', [], scope, [TensorType._make(dtype, (), (), self.device, False)],
+                               value)
+        node._source = self.source
+        return node.output()
 
     def argument(self, value, scope):
         if isinstance(value, ember.fx.Node):
@@ -226,7 +305,8 @@ class _Builder:
         for flag in _CUDNN_FLAGS.intersection(values):
             # F's norms pass torch.backends.cudnn.enabled, which PyTorch's tracer records as it is
             values[flag] = ember.backends.cudnn.enabled
-        scope = node.meta.get('scope', '')
+        scope = self.scope_of(node)
+        self.source = _source(node)
         if name in _CONVOLUTIONS:
             if isinstance(values.get('padding'), str):         # 'same'/'valid': the mode's own operator
                 kind, args = 'aten::_convolution_mode', [values[k] for k in (
@@ -242,8 +322,31 @@ class _Builder:
                   else self.argument(a, scope) for a, is_tensor in zip(args, tensor_args + [False] * len(args))]
         types = self.output_types(node)
         made = self.graph._add(kind, inputs, scope, types)
+        made._source = self.source
         self.values[node] = made._outputs[0] if len(types) == 1 and not isinstance(node.meta.get('val'), tuple) \
             else tuple(made._outputs)
+
+    def scope_of(self, node):
+        return node.meta.get('scope', '')
+
+    def inputs_made(self, state):
+        pass
+
+    def outputs(self, spec, leaves):
+        """The graph's result for the output structure ``spec`` (its leaves from ``leaves``): a tuple or list of
+        values packed as PyTorch's tracer packs it."""
+        if isinstance(spec, (list, tuple)) and not isinstance(spec, ember.Size):
+            items = [self.outputs(child, leaves) for child in spec]
+            if isinstance(spec, list):
+                inner = {'Tensor' if isinstance(i.type(), TensorType) else i.type().annotation_str for i in items}
+                kind, tp = 'prim::ListConstruct', _Type(f'List[{inner.pop() if len(inner) == 1 else "Tensor"}]')
+            else:
+                kind, tp = 'prim::TupleConstruct', _Type('(' + ', '.join(_type_text(i.type()) for i in items) + ')')
+            return self.graph._add(kind, items, '', [tp]).output()
+        if isinstance(spec, dict):
+            raise NotImplementedError("ember.jit: the graph of a program returning a dict is not written yet")
+        value = next(leaves)
+        return self.values[value] if isinstance(value, ember.fx.Node) else self.constant(value, '')
 
     def build(self, out_nodes):
         from ember.export.graph_signature import InputKind
@@ -260,6 +363,7 @@ class _Builder:
                 value = Value(self.graph, self.graph._param, len(self.graph._inputs), _constant_type(val), val)
             self.graph._inputs.append(value)
             self.values[n] = value
+        self.inputs_made(state)
         groups = self.python_op_groups()
         for n in self.ep.graph.nodes:
             if n.op != 'call_function':
@@ -272,7 +376,7 @@ class _Builder:
                 self.values[n] = self.values[n.args[0]][n.args[1]]
             elif hasattr(n.target, '_packet') and n.target._packet._name != '_assert_tensor_metadata':
                 self.call(n)
-        self.graph._outputs = [self.values[n] for n in out_nodes if isinstance(n, ember.fx.Node)]
+        self.graph._outputs = [self.outputs(self.ep._out_spec, iter(out_nodes))]
         return self.graph
 
     def python_op_groups(self):
@@ -304,6 +408,12 @@ class _Builder:
         node._pyname = name
         for o, value in zip(outputs, node._outputs):
             self.values[o] = value
+
+
+def _source(node):
+    """(file, line) of the Python line that made the call (its recorded stack's innermost entry)."""
+    found = re.findall(r'File "([^"]+)", line (\d+)', node.meta.get('stack_trace') or '')
+    return (found[-1][0], int(found[-1][1])) if found else None
 
 
 def trace_graph(f, args, kwargs, strict, force_outplace, return_inputs, return_inputs_states):
