@@ -22,7 +22,7 @@ def _data(kind, shape, rng):
 def test_deferred_checks_give_the_step_by_step_bits(kind, shape):
     x = _data(kind, shape, np.random.default_rng(len(kind) * shape[1]))
     with np.errstate(all='ignore'):
-        want = _layer_norm_bits._row_moments(x, fma32)
+        want = _layer_norm_bits._row_moments(x, _layer_norm_bits._fma32)
         deferred = _layer_norm_bits._DeferredFma()
         got = _layer_norm_bits._row_moments(x, deferred)
         exact = deferred.exact()

@@ -33,33 +33,65 @@ _TINY_LIMIT = np.uint64(int(np.float64(2.0 ** -126).view(np.uint64)) << 1)
 
 class _DeferredFma:
     """``a * b + c`` as a double sum (the product is exact) rounded to float32, each sum and its
-    operands kept so that ``exact()`` can tell afterwards whether every rounding was the fused one."""
+    operands kept so that ``exact()`` can tell afterwards whether every rounding was the fused one.
+    ``block(shape)`` hands out one C-contiguous array for many sums (each call writing its own part
+    through ``out=``), which the check then reads in place."""
 
     def __init__(self):
-        self.calls = []
+        self.calls = []         # (sum, a, b, c, written into the block)
+        self.sums = None
+        self.products = []      # float32 products by a power of two (exact unless they underflow)
 
-    def __call__(self, a, b, c):
-        r = np.multiply(a, b, dtype=np.float64)
+    def block(self, shape):
+        self.sums = np.empty(shape, np.float64)
+        return self.sums
+
+    def __call__(self, a, b, c, out=None):
+        if type(a) is _F and a in _HALVINGS:
+            # a power of two up to one: the float32 product is exact (short of float32's subnormals,
+            # checked at the end), so the float32 sum is the fused rounding
+            p = b * a
+            self.products.append(p.reshape(-1))
+            p += c
+            if out is not None:
+                out[...] = 0            # (its part of the block: no suspect)
+            return p
+        r = np.multiply(a, b, dtype=np.float64, out=out)
         r += c
-        self.calls.append((r, a, b, c))
+        self.calls.append((r, a, b, c, out is not None))
         return r.astype(_F)
 
     def exact(self):
         """Whether every kept sum rounds to float32 as the exact value does: none at or below float32's
         smallest normal, and those on a float32 midpoint exact there (a tie the double sum did not make)."""
-        bits = np.concatenate([r.reshape(-1) for r, *_ in self.calls]).view(np.uint64)
-        work = np.left_shift(bits, np.uint64(1))
-        work -= np.uint64(1)             # zero wraps to the largest value: an exact zero is no suspect
-        if (work < _TINY_LIMIT).any():
-            return False
-        np.bitwise_and(bits, _F32_LOW_BITS, out=work)
-        mid = work == _F32_HALF_ULP
-        if not mid.any():
+        if self.products:
+            products = np.abs(np.concatenate(self.products))
+            if ((products < _F(2.0 ** -126)) & (products != 0)).any():
+                return False
+        loose = [r.reshape(-1) for r, _, _, _, placed in self.calls if not placed]
+        parts = ([] if self.sums is None else [self.sums.reshape(-1)]) + ([np.concatenate(loose)] if loose else [])
+        mids = []
+        for flat in parts:
+            bits = flat.view(np.uint64)
+            work = np.left_shift(bits, np.uint64(1))
+            work -= np.uint64(1)             # zero wraps to the largest value: an exact zero is no suspect
+            if (work < _TINY_LIMIT).any():
+                return False
+            np.bitwise_and(bits, _F32_LOW_BITS, out=work)
+            mids.append(work == _F32_HALF_ULP)
+        if not any(m.any() for m in mids):
             return True
-        start = 0
-        for r, a, b, c in self.calls:
-            idx = np.flatnonzero(mid[start:start + r.size])
-            start += r.size
+        # the midpoints: exact ties are fine, double sums rounded onto one are not (two-sum's error)
+        base = None if self.sums is None else self.sums.__array_interface__['data'][0]
+        loose_at = 0
+        for r, a, b, c, placed in self.calls:
+            if placed:
+                start = (r.__array_interface__['data'][0] - base) // 8
+                mid = mids[0][start:start + r.size]
+            else:
+                mid = mids[-1][loose_at:loose_at + r.size]
+                loose_at += r.size
+            idx = np.flatnonzero(mid)
             if idx.size:
                 _, err = _two_sum(_pick(a, r.shape, idx) * _pick(b, r.shape, idx), _pick(c, r.shape, idx))
                 if err.any():
@@ -67,10 +99,15 @@ class _DeferredFma:
         return True
 
 
+def _fma32(a, b, c, out=None):
+    return fma32(a, b, c)
+
+
 LANES = 8               # PyTorch's LayerNorm runs its AVX2 kernel on AVX-512 CPUs too
 CHUNK = 16
 _F = np.float32
 _STEP = tuple(_F(1) / _F(j + 1) for j in range(CHUNK))
+_HALVINGS = frozenset(_F(2.0 ** -k) for k in range(64))
 
 
 def _merge(fma, m0a, m1a, m2a, m0, m1, m2):
@@ -92,7 +129,7 @@ def row_moments(rows):
         moments = _row_moments(rows, fast)
         if fast.exact():
             return moments
-    return _row_moments(rows, fma32)
+    return _row_moments(rows, _fma32)
 
 
 def _row_moments(rows, fma):
@@ -105,15 +142,19 @@ def _row_moments(rows, fma):
     if n:
         padded = np.zeros((R, chunks * CHUNK, LANES), _F)
         padded[:, :n] = rows[:, :n * LANES].reshape(R, n, LANES)
-        blocks = padded.reshape(R, chunks, CHUNK, LANES)
-        m1 = np.zeros((R, chunks, LANES), _F)
-        m2 = np.zeros((R, chunks, LANES), _F)
+        # step j's vectors of every row and chunk, contiguous
+        steps = np.ascontiguousarray(padded.reshape(R, chunks, CHUNK, LANES).transpose(2, 0, 1, 3))
         last = n - (chunks - 1) * CHUNK  # the last chunk's vectors; its later steps are not taken
-        for j in range(CHUNK):
-            x = blocks[:, :, j]
+        # the first step from zero moments is exact in float32: fma(1, x, 0) is x + 0, and the second
+        # product is zero
+        m1 = steps[0] + _F(0)
+        m2 = (steps[0] - m1) * steps[0] + _F(0)
+        sums = fma.block((CHUNK - 1, 2) + m1.shape) if isinstance(fma, _DeferredFma) else [(None, None)] * CHUNK
+        for j in range(1, CHUNK):
+            x = steps[j]
             delta = x - m1
-            new_m1 = fma(_STEP[j], delta, m1)
-            new_m2 = fma(delta, x - new_m1, m2)
+            new_m1 = fma(_STEP[j], delta, m1, out=sums[j - 1][0])
+            new_m2 = fma(delta, x - new_m1, m2, out=sums[j - 1][1])
             if j >= last:
                 new_m1[:, -1], new_m2[:, -1] = m1[:, -1], m2[:, -1]
             m1, m2 = new_m1, new_m2
