@@ -60,7 +60,31 @@ def optimize(backend='inductor', *, nopython=False, error_on_graph_break=None, g
 
 
 def disallow_in_graph(fn):
-    """Marks ``fn`` to stay out of compiled graphs (eager calls it as ever); returns ``fn``."""
+    """Marks ``fn`` (one of ember's operators, or a function ``allow_in_graph`` marked; or each of a
+    list of them) to stay out of compiled graphs: compiled code breaks the graph around a call to it
+    and runs it eagerly on real values. Eager calls are unchanged; returns ``fn``.
+
+    Example::
+
+        >>> ember._dynamo.disallow_in_graph(ember.sub)
+        <function sub at ...>
+        >>> out = ember._dynamo.explain(lambda x: ember.sub(x * 2, 1).cos())(ember.ones(2))
+        >>> out.graph_count, out.break_reasons[0].reason
+        (2, 'Attempted to call function marked as skipped')
+        >>> _ = ember._dynamo.allow_in_graph(ember.sub)     # back in graphs
+    """
+    from ember.compiler import _ALLOWED_IN_GRAPH, _DISALLOWED_IN_GRAPH, _in_graph_as_is
+    if isinstance(fn, (list, tuple)):
+        return [disallow_in_graph(x) for x in fn]
+    if not callable(fn):
+        raise AssertionError("disallow_in_graph expects a callable")
+    if id(fn) not in _ALLOWED_IN_GRAPH and not _in_graph_as_is(fn):
+        raise RuntimeError("disallow_in_graph is expected to be used on an already allowed callable (like torch.* "
+                           "ops). Allowed callables means callables that TorchDynamo puts as-is in the extracted "
+                           "graph.")
+    from ember._torch_function import unwrapped
+    _ALLOWED_IN_GRAPH.pop(id(fn), None)
+    _DISALLOWED_IN_GRAPH[id(unwrapped(fn))] = fn
     return fn
 
 

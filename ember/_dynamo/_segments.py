@@ -97,6 +97,10 @@ class SegmentTracer(CaptureTracer):
             return type(value)(self.from_outside(v, f'{name}_{i}') for i, v in enumerate(value))
         return value
 
+    def skipped_call(self, fn, args, kwargs):
+        from ember._dynamo._marked import SKIPPED_REASON
+        return self.run.eager_call(fn, args, kwargs, SKIPPED_REASON)
+
     def to_bool(self, obj):
         run = self.run
         run.cut(BOOL_REASON, first=obj)
@@ -156,9 +160,10 @@ class SegmentedRun:
         self.outcomes.append(None)
         return _rebuild(structure, values)
 
-    def eager_call(self, fn, args, kwargs):
-        """A disabled function called by the traced code: a graph break, then ``fn`` on real values."""
-        self.cut(DISABLED_REASON)
+    def eager_call(self, fn, args, kwargs, reason=DISABLED_REASON):
+        """A disabled function called by the traced code (or one ``disallow_in_graph`` marked): a graph
+        break, then ``fn`` on real values."""
+        self.cut(reason)
 
         def call():
             self.names.paused = True

@@ -16,7 +16,7 @@ import sys
 import traceback
 
 from ember.fx._symbolic_trace import Tracer
-from ember.fx.node import map_aggregate
+from ember.compiler import _DISALLOWED_IN_GRAPH as _DISALLOWED
 from ember.fx.proxy import Attribute, Proxy
 
 # tensor facts the traced code may read: answered from the real value, recorded nowhere
@@ -28,6 +28,14 @@ _EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.se
 # ember code the compiler reads as it reads the user's (module forwards): its stores name nodes too
 _INLINED_DIR = os.path.join(_EMBER_DIR, 'nn', 'modules') + os.sep
 _STDLIB_DIR = os.path.dirname(os.__file__) + os.sep
+
+
+def _disallowed(kind, target):
+    from ember._tensor import Tensor
+    from ember._torch_function import unwrapped
+    # (while a trace runs, operators are bound to their dispatching wrappers: the op is behind one)
+    fn = unwrapped(Tensor.__dict__.get(target) if kind == 'call_method' else target)
+    return _DISALLOWED.get(id(fn))
 
 
 class ValueProxy(Proxy):
@@ -71,6 +79,7 @@ class CaptureTracer(Tracer):
         self.states = None
         self.traced = None
         self.on_proxy = on_proxy         # called with each new op proxy (the break checks, stack traces)
+        self.constants = {}              # id -> [tensor, its attribute]: assume_constant_result's results
 
     def is_leaf_module(self, m, module_qualified_name):
         return False
@@ -79,6 +88,10 @@ class CaptureTracer(Tracer):
         return ValueProxy(node, self)
 
     def create_proxy(self, kind, target, args, kwargs, *rest, **more):
+        if kind in ('call_function', 'call_method') and _DISALLOWED:
+            fn = _disallowed(kind, target)
+            if fn is not None:          # one of ember's operators, disallow_in_graph marked
+                return self.skipped_call(fn, args, kwargs)
         if kind == 'call_method' and target in _STATIC_METHODS:
             this, *others = self._reals(args)
             return getattr(this, target)(*others, **self._reals(kwargs))
@@ -148,38 +161,51 @@ class CaptureTracer(Tracer):
         return self.state_inputs[state]
 
     def _patch_wrapped(self, patcher, fn):
-        """fx's wrapped functions, and those marked with ``compiler.allow_in_graph`` that the traced
-        code names through its globals: recorded as one call each."""
+        """fx's wrapped functions, and those the compiler markers mark that the traced code reaches
+        (``_marked``): ``allow_in_graph``'s and custom operators recorded as one call each (opaque
+        to the compiler, as in PyTorch), ``assume_constant_result``'s fixed, ``disallow_in_graph``'s
+        breaking the graph, ``substitute_in_graph``'s originals replaced by their stand-ins."""
         super()._patch_wrapped(patcher, fn)
-        from ember.compiler import _ALLOWED_IN_GRAPH
-        from ember.library import CustomOpDef
-        for space in {id(g): g for g in (getattr(fn, '__globals__', None),
-                                          getattr(type(self.traced).__dict__.get('forward'), '__globals__', None))
-                      if g is not None}.values():
-            for name, value in list(space.items()):
-                # (a custom operator is opaque to the compiler, as in PyTorch: one node, its body not traced)
-                if callable(value) and (id(value) in _ALLOWED_IN_GRAPH or isinstance(value, CustomOpDef)):
-                    patcher.set_item(space, name, _recorded_whole(self, value))
+        from ember._dynamo._marked import patch_marked
+        forward = type(self.traced).__dict__.get('forward')
+        traced = self.traced if callable(self.traced) and hasattr(self.traced, '__code__') else None
+        patch_marked(self, patcher, list({id(f): f for f in (traced, fn, forward) if f is not None}.values()))
+
+    def skipped_call(self, fn, args, kwargs):
+        """A call of a function ``disallow_in_graph`` marked: a graph break (see ``SegmentTracer``)."""
+        from ember._dynamo._capture import _CannotCapture
+        from ember._dynamo._marked import SKIPPED_REASON
+        raise _CannotCapture(SKIPPED_REASON, True)
+
+    def constant_result(self, fn, value):
+        """What a function ``assume_constant_result`` marked returned, fixed in the graph: a tensor
+        becomes an attribute of the GraphModule named after the function (``fn_0``, ``fn_1``, ...)."""
+        from ember import Tensor
+        if isinstance(value, Tensor) and not isinstance(value, Proxy):
+            held = self.constants.setdefault(id(value), [value, None])    # (kept alive: ids stay unique)
+            if held[1] is None:
+                # the function's name, or (taken by an attribute or a global of the code) name_0, name_1, ...
+                code_fn = type(self.traced).forward if hasattr(type(self.traced), 'forward') else self.traced
+                scope = getattr(code_fn, '__globals__', {})
+                base = getattr(getattr(fn, '__code__', None), 'co_name', None) or getattr(fn, '__name__', 'constant')
+                name, index = base, 0
+                while hasattr(self.root, name) or name in scope:
+                    name, index = f'{base}_{index}', index + 1
+                setattr(self.root, name, value)
+                held[1] = name
+            return self.create_proxy('get_attr', held[1], (), {})
+        if isinstance(value, (tuple, list)):
+            return type(value)(self.constant_result(fn, v) for v in value)
+        return value
 
     def trace(self, root, concrete_args=None):
+        from ember._dynamo._marked import marked_arguments
         self.traced = root
         ACTIVE.append(self)
         try:
-            return super().trace(root, concrete_args)
+            return super().trace(root, marked_arguments(self, concrete_args))
         finally:
             ACTIVE.pop()
-
-
-def _recorded_whole(tracer, fn):
-    """``fn`` recording one ``call_function`` node when an argument is a traced value, else just running."""
-    import functools
-
-    @functools.wraps(fn)
-    def recorded(*args, **kwargs):
-        traced = []
-        map_aggregate((args, kwargs), lambda a: traced.append(a) if isinstance(a, Proxy) else None)
-        return tracer.create_proxy('call_function', fn, args, kwargs) if traced else fn(*args, **kwargs)
-    return recorded
 
 
 ACTIVE = []          # the capture tracers running (innermost last): what a disabled function asks

@@ -68,13 +68,25 @@ def is_exporting():
     return False
 
 
-def _identity_decorator(fn=None, *args, **kwargs):
-    if fn is None or not callable(fn):
-        return lambda f: f
+_CONSTANT_RESULTS = {}      # id -> function marked with assume_constant_result (reached as a module's attribute)
+
+
+def assume_constant_result(fn):
+    """Marks ``fn`` as giving the same result at every call: compiled code calls it once, when it is
+    captured (on the values the capture has), and its result is fixed in the graph (a tensor as an
+    attribute of the GraphModule named ``<fn>_0``). Eager calls are unchanged; returns ``fn``.
+
+    Example::
+
+        >>> @ember.compiler.assume_constant_result
+        ... def scale():
+        ...     return 3
+        >>> ember.compile(lambda x: x * scale())(ember.ones(2))
+        tensor([3., 3.])
+    """
+    fn._dynamo_marked_constant = True
+    _CONSTANT_RESULTS[id(fn)] = fn
     return fn
-
-
-assume_constant_result = _identity_decorator     # (a tracing hint: eager and ember's capture call it as it is)
 
 
 def wrap_numpy(fn):
@@ -102,6 +114,8 @@ def wrap_numpy(fn):
         return tree_map_only(np.ndarray, ember.as_tensor, out)
     return wrapped
 _ALLOWED_IN_GRAPH = {}      # id -> function: compiled code records calls to them as one graph node
+_DISALLOWED_IN_GRAPH = {}   # id -> function: compiled code breaks the graph around calls to them
+_SUBSTITUTES = {}           # id of an original (or of its wrapper) -> (it, the stand-in traced in its place)
 
 
 def allow_in_graph(fn):
@@ -120,14 +134,82 @@ def allow_in_graph(fn):
         return [allow_in_graph(f) for f in fn]
     if not callable(fn):
         raise AssertionError("allow_in_graph expects a callable")
+    from ember._torch_function import unwrapped
+    _DISALLOWED_IN_GRAPH.pop(id(unwrapped(fn)), None)
     _ALLOWED_IN_GRAPH[id(fn)] = fn
     return fn
 
 
+def _in_graph_as_is(fn):
+    """Whether compiled code records calls to ``fn`` as one node without being told: ember's operators."""
+    module = getattr(fn, '__module__', None) or getattr(getattr(fn, '__objclass__', None), '__module__', None) or ''
+    return module == 'ember' or module.startswith('ember.')
+
+
 def substitute_in_graph(original_fn, *, can_constant_fold_through=False, skip_signature_check=False):
-    """A decorator registering a traceable stand-in for ``original_fn``: eager code keeps calling the
-    original, so the stand-in is returned unchanged."""
-    return lambda fn: fn
+    """A decorator registering a traceable stand-in for ``original_fn`` (usually a C function that
+    compiled code cannot trace into): code being compiled that calls the original (or the decorated
+    name) runs the stand-in, traced; eager calls run the original. The stand-in must take the
+    original's parameters (unless ``skip_signature_check``); the decorator returns a function named
+    as the stand-in that calls the original.
+
+    Example::
+
+        >>> import operator
+        >>> @ember.compiler.substitute_in_graph(operator.indexOf)
+        ... def index_of(a, b, /):
+        ...     for i, item in enumerate(a):
+        ...         if item is b or item == b:
+        ...             return i
+        ...     raise ValueError("sequence.index(x): x not in sequence")
+        >>> index_of([1, 2, 3], 3)
+        2
+    """
+    if not _is_function(original_fn):
+        raise TypeError(f"substitute_in_graph expects a function but got {type(original_fn)!r}")
+
+    def register(traceable_fn):
+        import inspect
+        if not _is_function(traceable_fn):
+            raise TypeError(f"@substitute_in_graph(...) expects a function but got {type(traceable_fn)!r}")
+        if not skip_signature_check:
+            try:
+                original_sig = inspect.signature(original_fn)
+            except ValueError:          # a builtin without a signature: nothing to compare
+                original_sig = None
+            if original_sig is not None:
+                traceable_sig = inspect.signature(traceable_fn)
+                wildcard = _signature_ident(inspect.signature(lambda *args, **kwargs: None))
+                ours, theirs = _signature_ident(original_sig), _signature_ident(traceable_sig)
+                if ours != theirs and wildcard not in (ours, theirs):
+                    raise TypeError(f"Signature mismatch between {original_fn} and {traceable_fn}: "
+                                    f"{original_sig} != {traceable_sig}")
+        if id(original_fn) in _SUBSTITUTES:
+            raise ValueError(f"Duplicate dispatch rule for {original_fn}: already registered in VariableBuilder's "
+                             "id dispatch map")
+
+        @functools.wraps(traceable_fn)
+        def wrapped(*args, **kwargs):
+            return original_fn(*args, **kwargs)
+        _SUBSTITUTES[id(original_fn)] = (original_fn, traceable_fn)
+        _SUBSTITUTES[id(wrapped)] = (wrapped, traceable_fn)
+        return wrapped
+    return register
+
+
+def _is_function(fn):
+    import types
+    return isinstance(fn, (types.FunctionType, types.BuiltinFunctionType, types.MethodDescriptorType,
+                           types.WrapperDescriptorType))
+
+
+def _signature_ident(sig):
+    """A signature as compared by ``substitute_in_graph``: positional names, keyword-only names,
+    defaults (annotations and the names of ``*args``/``**kwargs`` left out)."""
+    params = sig.parameters.values()
+    return (tuple(p.name for p in params if p.kind not in (p.KEYWORD_ONLY, p.VAR_POSITIONAL, p.VAR_KEYWORD)),
+            {p.name for p in params if p.kind == p.KEYWORD_ONLY},
+            {p.name: p.default for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)})
 
 
 def disable(fn=None, recursive=True, *, reason=None):
