@@ -1,5 +1,6 @@
 """Record the ATen calls a logging ``TorchDispatchMode`` sees in PyTorch for a set of ops and modules,
-forward and backward, into tests/fixtures/dispatch_sequences.json.
+forward and backward, and for a few training steps (with FlopCounterMode's counts of each), into
+tests/fixtures/dispatch_sequences.json.
 
 Run with real PyTorch: ``python scripts/record_dispatch_sequences.py``. Each case is source text run
 the same way on ember (``tests/test_dispatch_sequences.py``), with ``torch`` bound to the framework.
@@ -96,6 +97,53 @@ CASES = {
 }
 
 
+# training steps: name -> (setup, loss expression); the forward and ``loss.backward()`` run inside one mode
+TRAINING = {
+    'mlp_mse': ("torch.manual_seed(0); m = nn.Sequential(nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 2)); "
+                "x = torch.randn(3, 4); y = torch.randn(3, 2)", "F.mse_loss(m(x), y)"),
+    'cnn_cross_entropy': ("torch.manual_seed(0); m = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.BatchNorm2d(2), "
+                          "nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8, 3)); x = torch.randn(2, 1, 4, 4); "
+                          "t = torch.tensor([0, 2])", "F.cross_entropy(m(x), t)"),
+    'cross_entropy': ("torch.manual_seed(0); x = torch.randn(3, 5, requires_grad=True); t = torch.tensor([1, 0, 4])",
+                      "F.cross_entropy(x, t)"),
+    'layer_norm_gelu': ("torch.manual_seed(0); m = nn.Sequential(nn.Linear(4, 6), nn.LayerNorm(6), nn.GELU(), "
+                        "nn.Linear(6, 2)); x = torch.randn(3, 4)", "m(x).sum()"),
+    'embedding_linear': ("torch.manual_seed(0); m = nn.Embedding(10, 4); lin = nn.Linear(4, 3); "
+                         "i = torch.tensor([[1, 2], [3, 1]])", "lin(m(i)).mean()"),
+    'matmul_chain': ("torch.manual_seed(0); a = torch.randn(3, 4, requires_grad=True); "
+                     "b = torch.randn(4, 5, requires_grad=True)", "(a @ b).relu().mean()"),
+}
+
+
+def record_training(torch, F, nn, TorchDispatchMode, FlopCounterMode, names=None):
+    """``{case: {'forward': [...], 'backward': [...], 'flops': {op: count}}}``: the ATen names a logging mode
+    sees in a training step's forward and backward, and what FlopCounterMode counts for the step."""
+    class Logging(TorchDispatchMode):
+        def __init__(self):
+            super().__init__()
+            self.seen = []
+
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            self.seen.append(str(func))
+            return func(*args, **(kwargs or {}))
+
+    out = {}
+    for name in names or TRAINING:
+        setup, expr = TRAINING[name]
+        scope = {'torch': torch, 'F': F, 'nn': nn}
+        exec(setup, scope)
+        with Logging() as mode:
+            loss = eval(expr, scope)
+            forward = len(mode.seen)
+            loss.backward()
+        exec(setup, scope)
+        with FlopCounterMode(display=False) as counter:
+            eval(expr, scope).backward()
+        flops = {str(op): n for op, n in counter.get_flop_counts().get('Global', {}).items()}
+        out[name] = {'forward': mode.seen[:forward], 'backward': mode.seen[forward:], 'flops': flops}
+    return out
+
+
 def record(torch, F, nn, TorchDispatchMode, names=None):
     """``{case: {'forward': [...], 'backward': [...]}}`` of the ATen names the mode sees."""
     class Logging(TorchDispatchMode):
@@ -128,7 +176,9 @@ if __name__ == '__main__':
     from torch import nn
     import torch.nn.functional as F
     from torch.utils._python_dispatch import TorchDispatchMode
+    from torch.utils.flop_counter import FlopCounterMode
     path = os.path.join(os.path.dirname(__file__), '..', 'tests', 'fixtures', 'dispatch_sequences.json')
     with open(path, 'w') as f:
-        json.dump({'torch': torch.__version__, 'cases': record(torch, F, nn, TorchDispatchMode)}, f, indent=1)
+        json.dump({'torch': torch.__version__, 'cases': record(torch, F, nn, TorchDispatchMode),
+                   'training': record_training(torch, F, nn, TorchDispatchMode, FlopCounterMode)}, f, indent=1)
         f.write('\n')

@@ -14,10 +14,11 @@ import ember.nn.functional as F
 from ember.utils._python_dispatch import TorchDispatchMode
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'scripts'))
-from record_dispatch_sequences import record  # noqa: E402
+from record_dispatch_sequences import TRAINING, record, record_training  # noqa: E402
 
 with open(os.path.join(os.path.dirname(__file__), 'fixtures', 'dispatch_sequences.json')) as f:
-    RECORDED = json.load(f)['cases']
+    _DATA = json.load(f)
+RECORDED, RECORDED_TRAINING = _DATA['cases'], _DATA['training']
 
 # the cases whose forward ember's modes see as PyTorch's do; the rest of the recording (einsum, eval
 # batch_norm, GRU, relu's saved-output detach) still differs, as docs/guide/differences.rst says
@@ -37,6 +38,81 @@ FORWARD_MATCHES = ['linear_2d_bias', 'linear_2d', 'linear_3d_bias', 'linear_3d',
 @pytest.mark.parametrize('name', FORWARD_MATCHES)
 def test_forward_sequence_is_pytorchs(name):
     assert record(ember, F, nn, TorchDispatchMode, [name])[name]['forward'] == RECORDED[name]['forward']
+
+
+# the cases whose backward (the sum, then loss.backward() in a second mode) is PyTorch's too
+BACKWARD_MATCHES = [name for name in RECORDED if 'backward' in RECORDED[name]]
+
+
+@pytest.mark.parametrize('name', BACKWARD_MATCHES)
+def test_backward_sequence_is_pytorchs(name):
+    assert record(ember, F, nn, TorchDispatchMode, [name])[name]['backward'] == RECORDED[name]['backward']
+
+
+@pytest.mark.parametrize('name', list(TRAINING))
+def test_training_step_sequences_and_flops_are_pytorchs(name):
+    from ember.utils.flop_counter import FlopCounterMode
+    got = record_training(ember, F, nn, TorchDispatchMode, FlopCounterMode, [name])[name]
+    assert got['forward'] == RECORDED_TRAINING[name]['forward']
+    assert got['backward'] == RECORDED_TRAINING[name]['backward']
+    assert got['flops'] == RECORDED_TRAINING[name]['flops']
+
+
+@pytest.mark.parametrize('name', list(TRAINING))
+def test_backward_under_a_mode_gives_the_gradients_and_statistics_of_a_plain_one(name):
+    setup, expr = TRAINING[name]
+
+    def step(mode):
+        scope = {'torch': ember, 'F': F, 'nn': nn}
+        exec(setup, scope)
+        with mode:
+            loss = eval(expr, scope)
+            loss.backward()
+        modules = [v for v in scope.values() if isinstance(v, nn.Module)]
+        grads = [p.grad for m in modules for p in m.parameters()]
+        grads += [t.grad for t in scope.values() if isinstance(t, ember.Tensor) and t.requires_grad]
+        return loss.detach(), grads, [b.clone() for m in modules for b in m.buffers()]
+
+    (loss, grads, buffers), (loss_m, grads_m, buffers_m) = step(contextlib.nullcontext()), step(_Passthrough())
+    assert ember.equal(loss, loss_m) and len(grads) == len(grads_m) and len(buffers) == len(buffers_m)
+    for a, b in zip(grads, grads_m):      # (PyTorch's formulas round a few last bits differently from ember's)
+        assert a is not None and b is not None and ember.allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert all(ember.equal(a, b) for a, b in zip(buffers, buffers_m))      # batch norm's statistics updated once
+
+
+def test_a_graph_made_outside_the_mode_runs_embers_own_backward_under_it():
+    x = ember.randn(3, 4, requires_grad=True)
+    loss = F.relu(x).sum()
+    seen = []
+
+    class Log(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            seen.append(str(func))
+            return func(*args, **(kwargs or {}))
+
+    with Log():
+        loss.backward()
+    assert 'aten.threshold_backward.default' not in seen and ember.equal(x.grad, (x > 0).float())
+
+
+def test_create_graph_under_a_mode_keeps_second_derivatives():
+    x = ember.randn(4, dtype=ember.float64, requires_grad=True)
+    with _Passthrough():
+        (g,) = ember.autograd.grad(F.gelu(x).sum(), x, create_graph=True)
+        (gg,) = ember.autograd.grad(g.sum(), x)
+    (g_plain,) = ember.autograd.grad(F.gelu(x).sum(), x, create_graph=True)
+    (gg_plain,) = ember.autograd.grad(g_plain.sum(), x)
+    assert ember.allclose(g, g_plain) and ember.allclose(gg, gg_plain)
+
+
+def test_the_backward_observer_leaves_with_the_last_mode():
+    from ember.autograd import _op_observers, engine
+    from ember.utils import _dispatch_backward
+    with _Passthrough():
+        with _Passthrough():
+            pass
+        assert _dispatch_backward._OBSERVER in _op_observers.observers() and engine.dispatch_steps is not None
+    assert _dispatch_backward._OBSERVER not in _op_observers.observers() and engine.dispatch_steps is None
 
 
 def test_decomposed_linear_gives_the_same_values_and_gradients():
@@ -179,3 +255,25 @@ def test_indexing_under_a_mode_reads_and_writes_what_plain_indexing_does():
         picked = y[y > 4]
     assert y.tolist() == [[-1, -1, -1], [3, 5, 6], [-1, -1, -1], [9, 10, 11]]
     assert picked.tolist() == [5, 6, 9, 10, 11]
+
+
+def test_aten_backward_operators_give_the_gradients_of_their_forward():
+    aten = ember.ops.aten
+    x = ember.randn(3, 5, dtype=ember.float64, requires_grad=True)
+    g = ember.randn(3, 5, dtype=ember.float64)
+    (want,) = ember.autograd.grad(F.relu(x), x, g)
+    assert ember.equal(aten.threshold_backward.default(g, F.relu(x).detach(), 0), want)
+    out = F.log_softmax(x, 1)
+    (want,) = ember.autograd.grad(out, x, g)
+    assert ember.allclose(aten._log_softmax_backward_data.default(g, out.detach(), 1, x.dtype), want)
+    w, b = ember.randn(5, dtype=ember.float64, requires_grad=True), ember.randn(5, dtype=ember.float64, requires_grad=True)
+    y, mean, rstd = ember.native_layer_norm(x, [5], w, b, 1e-5)
+    want = ember.autograd.grad(y, (x, w, b), g)
+    got = aten.native_layer_norm_backward.default(g, x.detach(), [5], mean, rstd, w.detach(), b.detach(),
+                                                  [True, True, True])
+    assert all(ember.allclose(a, e) for a, e in zip(got, want))
+    t = ember.tensor([4, 0, 2])
+    (want,) = ember.autograd.grad(F.nll_loss(x, t, reduction='sum'), x)
+    got = aten.nll_loss_backward.default(ember.tensor(1.0, dtype=ember.float64), x.detach(), t, None, 2, -100,
+                                         ember.tensor(3.0, dtype=ember.float64))
+    assert ember.equal(got, want)

@@ -101,6 +101,12 @@ def will_engine_execute_node(node):
     return node in info.reachable and (info.needed is None or node in info.needed)
 
 
+# PyTorch's engine steps as ATen calls, set while a TorchDispatchMode is entered
+# (ember/utils/_dispatch_backward.py): root(out) makes an implicit gradient, leaf(node, g) the gradient a
+# leaf keeps; None otherwise (one global test per backward() and per leaf)
+dispatch_steps = None
+
+
 def _make_grads(outputs, grads, is_grads_batched=False):
     result = []
     for out, g in zip(outputs, grads):
@@ -115,7 +121,7 @@ def _make_grads(outputs, grads, is_grads_batched=False):
                 shape = out._data.shape
                 # (a 0-d one is far cheaper to make with array() than with ones())
                 g = Tensor._make(xp.array(1, out._data.dtype) if shape == () else xp.ones(shape, out._data.dtype),
-                                 out._device)
+                                 out._device) if dispatch_steps is None else dispatch_steps.root(out)
         else:
             if not isinstance(g, Tensor):
                 from ember.ops.creation import as_tensor
@@ -293,7 +299,8 @@ def _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumu
                     continue
             if type(node) is AccumulateGrad:
                 if accumulate and not inputs and grads[0] is not None:
-                    _accumulate_into_leaf(node.variable, grads[0], create_graph, owned)
+                    _accumulate_into_leaf(node.variable, grads[0] if dispatch_steps is None else
+                                          dispatch_steps.leaf(node, grads[0], create_graph), create_graph, owned)
                 if node._hooks:
                     for h in list(node._hooks.values()):
                         h(grads, grads)

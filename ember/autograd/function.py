@@ -386,6 +386,10 @@ def _add_pre_hook(node, output_nr, fn):
 class AccumulateGrad(Node):
     """The node at a leaf: adds the incoming gradient into ``variable.grad``."""
 
+    # first among the ready nodes, as PyTorch's (its sequence number is the largest there is): a leaf's
+    # .grad is written as soon as its gradient is complete
+    _seq = 1 << 62
+
     def name(self):
         return 'ember::autograd::AccumulateGrad'
 

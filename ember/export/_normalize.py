@@ -264,8 +264,11 @@ def _ctc_loss(fn, args, kwargs):
 
 def _batch_norm(fn, args, kwargs):
     values, provided = _values_for(fn, args, kwargs)
+    # ATen's batch_norm has no defaults: F.batch_norm's fill the arguments the call left out
+    for name, default in (('weight', None), ('bias', None), ('training', False), ('momentum', 0.1), ('eps', 1e-05)):
+        values.setdefault(name, default)
     values['cudnn_enabled'] = False
-    return _choose('batch_norm', values, set(provided) | {'cudnn_enabled'})
+    return _choose('batch_norm', values, set(values))
 
 
 def _max_pool(aten_name):

@@ -11,8 +11,9 @@ and no data of its own; its ``__torch_dispatch__`` computes on the tensors it wr
 As in PyTorch, composite ops are handed over as their parts: ``F.linear`` as ``aten.t`` and
 ``aten.addmm``, ``F.conv2d`` as ``aten.convolution`` (``_DECOMPOSED``), ``.to(dtype)`` as ``aten._to_copy.default``,
 indexing as its ``select``/``slice``/``index`` steps (``_BEFORE_ATEN``, ``_dispatch_indexing.py``). Where ember's
-level still differs: other composites arrive as the op the program called (``aten.einsum.default``), and during
-``backward()`` a mode sees ember's backward steps rather than PyTorch's. ember records no
+level still differs: other composites arrive as the op the program called (``aten.einsum.default``), and
+``backward()`` shows PyTorch's backward calls only for the nodes ``_dispatch_backward.py`` has formulas for (the
+others run ember's own backward steps). ember records no
 autograd through a wrapper subclass: a differentiable op on one that requires grad (with grad mode on)
 raises instead of giving wrong gradients.
 """
@@ -62,13 +63,36 @@ class TorchDispatchMode(Mode):
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         raise NotImplementedError
 
+    def __enter__(self):
+        super().__enter__()
+        _follow_backward()
+        return self
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        super().__exit__(exc_type, exc_val, exc_tb)
+        _follow_backward()
+
+
+def _follow_backward():
+    """Backward passes show PyTorch's ATen calls while a mode is entered (``_dispatch_backward.py``)."""
+    from ember.utils._dispatch_backward import follow
+    follow(_modes.any())
+
+
+def _grad_on():
+    from ember.autograd import grad_mode
+    return grad_mode.is_grad_enabled()
+
 
 def _push_mode(mode):
     _modes.push(mode)
+    _follow_backward()
 
 
 def _pop_mode(k=None):
-    return _modes.pop()
+    mode = _modes.pop()
+    _follow_backward()
+    return mode
 
 
 def _pop_mode_temporarily(k=None):
@@ -177,6 +201,9 @@ def _hand(func, subclass_args, aargs, akwargs):
         with _pop_mode_temporarily() as mode:
             result = mode.__torch_dispatch__(func, types, aargs, akwargs)
         if result is not NotImplemented:
+            if _grad_on():           # the node it made keeps the call for a backward under a mode
+                from ember.utils._dispatch_backward import remember
+                remember(func, aargs, akwargs, result)
             return result
     for cls in types:
         result = cls.__torch_dispatch__(func, types, aargs, akwargs)
@@ -315,6 +342,14 @@ def _adaptive_avg_pool2d(self, output_size):
     return self.mean([-1, -2], keepdim=True)
 
 
+def _batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled=True):
+    """``aten.native_batch_norm``, after the empty reserve tensor PyTorch's CPU path makes."""
+    import ember
+    _hand_aten('empty', 'memory_format', [0], dtype=ember.uint8, layout=ember.strided, device=input.device)
+    return _hand_aten('native_batch_norm', 'default', input, weight, bias, running_mean, running_var, training,
+                      momentum, eps)[0]
+
+
 def _nll_loss(self, target, weight=None, reduction=1, ignore_index=-100):
     if self.dim() > 2:               # (nll_loss2d_forward, after views, in PyTorch): handed over whole
         return NotImplemented
@@ -392,7 +427,7 @@ _DECOMPOSED = {'linear': _linear, 'softmax': _softmax, 'log_softmax': _log_softm
                'conv1d': _conv(1), 'conv2d': _conv(2), 'conv3d': _conv(3), 'conv_transpose1d': _conv_transpose(1),
                'conv_transpose2d': _conv_transpose(2), 'conv_transpose3d': _conv_transpose(3), 'layer_norm': _layer_norm, 'group_norm': _group_norm,
                'dropout': _dropout, 'max_pool2d': _max_pool2d, 'adaptive_avg_pool2d': _adaptive_avg_pool2d,
-               'cross_entropy_loss': _cross_entropy, 'nll_loss_nd': _nll_loss,
+               'cross_entropy_loss': _cross_entropy, 'nll_loss_nd': _nll_loss, 'batch_norm': _batch_norm,
                'scaled_dot_product_attention': _sdpa,
                **{f'upsample_nearest{d}d': _upsample(f'upsample_nearest{d}d', False) for d in (1, 2, 3)},
                **{f'_upsample_nearest_exact{d}d': _upsample(f'_upsample_nearest_exact{d}d', False) for d in (1, 2, 3)},
