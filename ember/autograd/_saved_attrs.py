@@ -101,6 +101,19 @@ def const(value):
     return lambda node: value
 
 
+class Omitted(tuple):
+    """A default list an op filled in for an argument the user omitted (a pooling stride: the kernel size),
+    which PyTorch's node shows as the empty list it was given; a plain tuple when pickled or copied."""
+
+    def __reduce__(self):
+        return (tuple, (tuple(self),))
+
+
+def as_given_list(v):
+    """A list argument as PyTorch's node shows it: empty where it was omitted (:class:`Omitted`)."""
+    return () if type(v) is Omitted else tuple(v)
+
+
 def int_list(v):
     return None if v is None else tuple(as_int64(d) for d in ((v,) if isinstance(v, int) else v))
 

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from ember._tensor import Tensor
+from ember.autograd import _saved_attrs as _sa
 from ember.autograd.function import Primitive
 from ember.backend import to_numpy
 from ember.ops._registry import op
@@ -33,6 +34,8 @@ def _intervals(samples, size, out, pool, dtype):
 
 class FractionalMaxPool(Primitive):
     node_name = 'FractionalMaxPool2DBackward0'
+    saved_attrs = {'kernel_size': _sa.item('window', 0), 'output_size': _sa.item('window', 1),
+                   'result1': _sa.array_field('index'), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, samples, kernel, out):
@@ -63,6 +66,8 @@ class FractionalMaxPool(Primitive):
         index = index.reshape(lead + tuple(out))
         ctx.mark_non_differentiable(index)
         ctx.index, ctx.args = index, (x.shape, n)
+        ctx.window = (tuple(kernel), tuple(out))
+        ctx.save_for_backward(x)    # (for grad_fn._saved_self only, as PyTorch keeps it)
         return y, index
 
     @staticmethod
@@ -74,6 +79,7 @@ class FractionalMaxPool(Primitive):
 
 class FractionalMaxPool3D(FractionalMaxPool):
     node_name = 'FractionalMaxPool3DBackward0'
+    saved_attrs = FractionalMaxPool.saved_attrs
 
 
 _NAMES = {2: ('height', 'width'), 3: ('time', 'height', 'width')}

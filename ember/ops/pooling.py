@@ -165,7 +165,7 @@ class MaxPoolWithIndices(Primitive):
     saved_attrs = {'ceil_mode': _sa.item('window', 4), 'dilation': _sa.item('window', 3, tuple),
                    'kernel_size': _sa.item('window', 0, tuple), 'padding': _sa.item('window', 2, tuple),
                    'result1': _sa.array_field('index'), 'self': _sa.saved(0),
-                   'stride': _sa.item('window', 1, tuple)}  # grad_fn._saved_*, read lazily
+                   'stride': _sa.item('window', 1, _sa.as_given_list)}  # grad_fn._saved_*, read lazily
     _profile_name = 'aten::max_pool2d_with_indices'
 
     @staticmethod
@@ -318,8 +318,10 @@ def _max_pool(name, n, input, kernel_size, stride, padding, dilation, ceil_mode,
     which = {2: 'two', 3: 'three'}[n]
     kernel = _tuple_arg(kernel_size, n, f"{name}: kernel_size must either be a single int, or a tuple of {which} ints")
     if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0):
-        stride = kernel
-    stride = _tuple_arg(stride, n, f"{name}: stride must either be omitted, a single int, or a tuple of {which} ints")
+        stride = _sa.Omitted(kernel)    # (the node shows an omitted stride as PyTorch's does: empty)
+    else:
+        stride = _tuple_arg(stride, n, f"{name}: stride must either be omitted, a single int, or a tuple of "
+                                       f"{which} ints")
     padding = _tuple_arg(padding, n, f"{name}: padding must either be a single int, or a tuple of {which} ints")
     dilation = _tuple_arg(dilation, n, f"{name}: dilation must be either a single int, or a tuple of {which} ints")
     if input.ndim not in (n + 1, n + 2):
@@ -514,6 +516,10 @@ class AvgPool(Primitive):
     # PyTorch's op of the input's dimensions (kernel is one size per pooled dimension)
     _profile_name = staticmethod(lambda args: f'aten::avg_pool{len(args[1])}d')
     node_name = 'AvgPool2DBackward0'
+    saved_attrs = {'ceil_mode': _sa.item('args', 4), 'count_include_pad': _sa.item('args', 5),
+                   'divisor_override': _sa.item('args', 6), 'kernel_size': _sa.item('args', 1, tuple),
+                   'padding': _sa.item('args', 3, tuple), 'self': _sa.saved(0),
+                   'stride': _sa.item('args', 2, _sa.as_given_list)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # sums then divides: half inputs run in float32, rounded once (as PyTorch)
 
     @staticmethod
@@ -534,6 +540,7 @@ class AvgPool(Primitive):
         div = _avg_divisor(xp, sizes, out, kernel, stride, padding, count_include_pad, divisor_override,
                            acc)
         ctx.args = (x.shape, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override, pads, div)
+        ctx.save_for_backward(x)    # (for grad_fn._saved_self only, as PyTorch keeps it)
         if x.dtype.kind not in 'fV':   # integer pooling divides and truncates, like PyTorch's
             return xp.trunc(total / div).astype(x.dtype)
         return (total / div).astype(x.dtype, copy=False)
@@ -549,6 +556,7 @@ class AvgPool(Primitive):
 
 class AvgPool3D(AvgPool):
     node_name = 'AvgPool3DBackward0'
+    saved_attrs = AvgPool.saved_attrs
 
 
 class AvgPoolGrad(Primitive):
@@ -587,8 +595,10 @@ def _avg_pool(name, n, input, kernel_size, stride, padding, ceil_mode, count_inc
     which = {2: 'two', 3: 'three'}[n]
     kernel = _tuple_arg(kernel_size, n, f"{name}: kernel_size must either be a single int, or a tuple of {which} ints")
     if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0):
-        stride = kernel
-    stride = _tuple_arg(stride, n, f"{name}: stride must either be omitted, a single int, or a tuple of {which} ints")
+        stride = _sa.Omitted(kernel)    # (the node shows an omitted stride as PyTorch's does: empty)
+    else:
+        stride = _tuple_arg(stride, n, f"{name}: stride must either be omitted, a single int, or a tuple of "
+                                       f"{which} ints")
     padding = _tuple_arg(padding, n, f"{name}: padding must either be a single int, or a tuple of {which} ints")
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
@@ -746,6 +756,7 @@ class AdaptiveAvgPool(Primitive):
     # the op inside PyTorch's aten::adaptive_avg_poolNd (whose event the functional records)
     _profile_name = staticmethod(lambda args: f'aten::_adaptive_avg_pool{len(args[1])}d')
     node_name = 'AdaptiveAvgPool2DBackward0'
+    saved_attrs = {'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # sums then divides: half inputs run in float32, rounded once (as PyTorch)
 
     @staticmethod
@@ -754,6 +765,7 @@ class AdaptiveAvgPool(Primitive):
         n = len(out)
         mats = [xp.asarray(_averaging_matrix(s, o, x.dtype)) for s, o in zip(x.shape[x.ndim - n:], out)]
         ctx.mats = mats
+        ctx.save_for_backward(x)    # (for grad_fn._saved_self only, as PyTorch keeps it)
         if 0 in out:            # an empty output size: an empty result, as PyTorch's
             return xp.zeros(x.shape[:x.ndim - n] + tuple(out), x.dtype)
         if xp is np and x.dtype in (np.float32, np.float64):
@@ -778,6 +790,7 @@ class AdaptiveAvgPool(Primitive):
 
 class AdaptiveAvgPool3D(AdaptiveAvgPool):
     node_name = 'AdaptiveAvgPool3DBackward0'
+    saved_attrs = AdaptiveAvgPool.saved_attrs
 
 
 def _adaptive_avg(name, n, input, output_size):
@@ -842,6 +855,7 @@ def adaptive_avg_pool1d(input, output_size):
 class AdaptiveMaxPool(Primitive):
     _profile_name = staticmethod(lambda args: f'aten::adaptive_max_pool{len(args[1])}d')
     node_name = 'AdaptiveMaxPool2DBackward0'
+    saved_attrs = {'result1': _sa.array_field('index'), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, out):
@@ -849,6 +863,7 @@ class AdaptiveMaxPool(Primitive):
         n = len(out)
         sizes = x.shape[x.ndim - n:]
         ctx.args = (x.shape, n)
+        ctx.save_for_backward(x)    # (for grad_fn._saved_self only, as PyTorch keeps it)
         if 0 in out:            # an empty output size: empty values and indices, as PyTorch's
             empty = x.shape[:x.ndim - n] + tuple(out)
             ctx.index = xp.zeros(empty, np.int64)
@@ -1023,6 +1038,7 @@ def _unpool_size(input, kernel, stride, padding, output_size, n):
 class MaxUnpool(Primitive):
     """Values written back at their max-pool indices, zeros elsewhere; the gradient is a gather."""
     node_name = 'MaxUnpool2DBackward0'
+    saved_attrs = {'indices': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, index, size):

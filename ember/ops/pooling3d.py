@@ -10,10 +10,12 @@ from ember.ops.pooling import AdaptiveMaxPool, MaxUnpool, _adaptive_sizes, _chec
 
 class AdaptiveMaxPool3D(AdaptiveMaxPool):
     node_name = 'AdaptiveMaxPool3DBackward0'
+    saved_attrs = AdaptiveMaxPool.saved_attrs
 
 
 class MaxUnpool3D(MaxUnpool):
     node_name = 'MaxUnpool3DBackward0'
+    saved_attrs = MaxUnpool.saved_attrs
 
 
 @op('F')
