@@ -15,10 +15,17 @@ def warn_once(message, category=UserWarning, stacklevel=2):
         warnings.warn(message, category, stacklevel=stacklevel + 1)
 
 
-def warn_at_user(message, category=UserWarning):
+def warn_at_user(message, category=UserWarning, _skip=1):
     """Warn as from the first caller outside ember: the line of the user's program that called the op,
     even when ``__torch_function__`` dispatch put its wrapper between them."""
-    frame, level = sys._getframe(1), 2     # (stacklevel 1 is this function, 2 its caller)
+    frame, level = sys._getframe(_skip), _skip + 1     # (stacklevel 1 is this function, 2 its caller)
     while frame is not None and frame.f_code.co_filename.startswith(_EMBER_DIR):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)
+
+
+def warn_once_at_user(message, category=UserWarning):
+    """``warn_at_user`` the first time only (PyTorch's deprecation notes from inside an op)."""
+    if message not in _WARNED:
+        _WARNED.add(message)
+        warn_at_user(message, category, _skip=2)

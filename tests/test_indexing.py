@@ -352,3 +352,19 @@ def test_nonzero_of_a_0d_tensor():
         found, = ember.nonzero(x, as_tuple=True)
         assert found.tolist() == [0] * rows and ember.where(x)[0].tolist() == [0] * rows
         assert x.nonzero_static(size=2).shape == (2, 0)
+
+
+def test_where_with_a_uint8_condition_selects_and_warns_once_at_the_callers_line():
+    # PyTorch 2.13 still accepts a uint8 condition (pytorch-crf passes one), with a one-time deprecation warning
+    import warnings
+    from ember import _warn_once
+    text = ("where received a uint8 condition tensor. This behavior is deprecated and will be removed in a future "
+            "version of PyTorch. Use a boolean condition instead.")
+    _warn_once._WARNED.discard(text)
+    cond = T([1, 0, 1], dtype=ember.uint8)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        first = ember.where(cond, T([1., 2., 3.]), 0.)
+        second = ember.where(cond, T([1., 2., 3.]), 0.)
+    assert first.tolist() == second.tolist() == [1., 0., 3.]
+    assert [(str(w.message), w.category, w.filename) for w in caught] == [(text, UserWarning, __file__)]

@@ -32,7 +32,7 @@ NEEDS = {'vit_einops': 'einops', 'gan_mnist': 'PIL', 'lib_fvcore_counts': 'fvcor
          'tut_data_loading': 'PIL pandas skimage matplotlib'}
 # the lib_* programs run a library built on PyTorch: skipped where it is not installed, and imported afresh on
 # top of ember where it is
-LIBRARY_PROGRAMS = {'lib_opacus': 'opacus'}
+LIBRARY_PROGRAMS = {'lib_opacus': 'opacus', 'lib_pytorch_crf': 'torchcrf'}
 NEEDS.update(LIBRARY_PROGRAMS)
 _ALIASED += tuple(LIBRARY_PROGRAMS.values())
 # the tvg_* programs run torchvision's gallery examples and reference-script pieces (their pictures drawn with Pillow)

@@ -555,6 +555,9 @@ def where(condition, input=NOT_GIVEN, other=NOT_GIVEN, *, out=None):
         raise
     if cdt is not bool_:
         if condition.dtype.name == 'uint8':
+            from ember._warn_once import warn_once_at_user
+            warn_once_at_user("where received a uint8 condition tensor. This behavior is deprecated and will be "
+                              "removed in a future version of PyTorch. Use a boolean condition instead.")
             condition = condition.bool()
         else:
             raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
