@@ -32,9 +32,11 @@ NEEDS = {'vit_einops': 'einops', 'gan_mnist': 'PIL', 'lib_fvcore_counts': 'fvcor
          'tut_data_loading': 'PIL pandas skimage matplotlib'}
 # the lib_* programs run a library built on PyTorch: skipped where it is not installed, and imported afresh on
 # top of ember where it is
-LIBRARY_PROGRAMS = {'lib_opacus': 'opacus', 'lib_pytorch_crf': 'torchcrf'}
+LIBRARY_PROGRAMS = {'lib_opacus': 'opacus', 'lib_pytorch_crf': 'torchcrf', 'lib_torch_ema': 'torch_ema',
+                    'lib_schedulefree': 'schedulefree', 'lib_grad_cam': 'pytorch_grad_cam ttach cv2',
+                    'lib_torch_pruning': 'torch_pruning', 'lib_pytorch_msssim': 'pytorch_msssim'}
 NEEDS.update(LIBRARY_PROGRAMS)
-_ALIASED += tuple(LIBRARY_PROGRAMS.values())
+_ALIASED += tuple(name for names in LIBRARY_PROGRAMS.values() for name in names.split() if name != 'cv2')
 # the tvg_* programs run torchvision's gallery examples and reference-script pieces (their pictures drawn with Pillow)
 GALLERY_PROGRAMS = {'tvg_transforms_getting_started': 'PIL', 'tvg_tv_tensors': 'PIL', 'tvg_cutmix_mixup': 'PIL',
                     'tvg_visualization_utils': 'PIL', 'tvg_repurposing_annotations': 'PIL',

@@ -1,0 +1,30 @@
+import torch
+from torch_ema import ExponentialMovingAverage
+
+torch.manual_seed(0)
+model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+ema = ExponentialMovingAverage(model.parameters(), decay=0.9)
+x = torch.randn(16, 4)
+y = torch.randn(16, 1)
+for step in range(5):
+    opt.zero_grad()
+    loss = torch.nn.functional.mse_loss(model(x), y)
+    loss.backward()
+    opt.step()
+    ema.update()
+    print(step, f'{loss.item():.5f}')
+state = ema.state_dict()
+print(sorted(state), state['num_updates'], state['decay'])
+ema2 = ExponentialMovingAverage(model.parameters(), decay=0.5, use_num_updates=False)
+ema2.load_state_dict(state)
+ema2.store()
+ema2.copy_to()
+print('copied', [round(p.sum().item(), 5) for p in model.parameters()])
+ema2.restore()
+print('restored', [round(p.sum().item(), 5) for p in model.parameters()])
+with ema.average_parameters():
+    print('ema loss', f'{torch.nn.functional.mse_loss(model(x), y).item():.6f}')
+print('live loss', f'{torch.nn.functional.mse_loss(model(x), y).item():.6f}')
+ema.to(dtype=torch.float64)
+print([p.dtype for p in ema.shadow_params])
