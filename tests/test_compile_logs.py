@@ -99,3 +99,15 @@ def test_torch_logs_environment_variable():
     done = subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert '[__graph_breaks] Graph Break Reason: Data-dependent branching' in done.stderr
+
+
+def test_a_recompile_after_graph_breaks_names_the_frames_compile(logs, capsys):
+    """The graphs of a call split by breaks are one compile of the function: a guard failure after them
+    names compile 0, as PyTorch's (whose graphs after a break belong to other frames) does."""
+    g = ember.compile(branchy, backend='eager')
+    g(ember.ones(2))
+    g(-ember.ones(2))
+    g(ember.ones(2, dtype=ember.float64))
+    out = logged(capsys)
+    recompile = [t for _, _, a, t in out if a == 'recompiles']
+    assert recompile[2].startswith(f"    - {out[0][0]}/0: tensor 'x' dtype mismatch.")

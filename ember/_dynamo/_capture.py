@@ -416,7 +416,8 @@ class CompiledCallable:
                 entries.frame = [next(_FRAME_IDS), 0]
             elif entries.keys and _logs.enabled('recompiles'):
                 _logs.log('recompiles', entries.frame,
-                          _recompile_message(self.fn, entries.keys[-1], key, arguments, entries.frame))
+                          _recompile_message(self.fn, entries.keys[-1], key, arguments,
+                                             (entries.frame[0], len(entries.keys))))
             entries.keys.append(key)
             try:
                 gm, names, returns_tuple = capture(self.fn, arguments)
@@ -539,7 +540,9 @@ def _where(fn):
 
 
 def _recompile_message(fn, old, new, arguments, frame):
-    """Why ``new`` missed the cache, compared with the last key captured (PyTorch's recompiles text)."""
+    """Why ``new`` missed the cache, compared with the last key captured (PyTorch's recompiles text);
+    ``frame``: the frame's number and how many times it was compiled (the graphs of a call split by
+    graph breaks are one compile here, PyTorch compiling the code after a break as another frame)."""
     failures = []
     for a, b in zip(old[4:], new[4:]):
         if a == b:
