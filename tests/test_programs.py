@@ -40,7 +40,8 @@ _ALIASED += tuple(name for names in LIBRARY_PROGRAMS.values() for name in names.
 # the tvg_* programs run torchvision's gallery examples and reference-script pieces (their pictures drawn with Pillow)
 GALLERY_PROGRAMS = {'tvg_transforms_getting_started': 'PIL', 'tvg_tv_tensors': 'PIL', 'tvg_cutmix_mixup': 'PIL',
                     'tvg_visualization_utils': 'PIL', 'tvg_repurposing_annotations': 'PIL',
-                    'tvg_optical_flow': 'PIL'}
+                    'tvg_optical_flow': 'PIL', 'tvg_transforms_illustrations': 'PIL',
+                    'tvg_rotated_box_transforms': 'PIL'}
 NEEDS.update(GALLERY_PROGRAMS)
 
 

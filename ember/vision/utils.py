@@ -134,10 +134,12 @@ def _check_image(image, rgb_only, name="The image"):
 def _dashed_line(draw, start, end, fill, width, dash=5, space=5):
     (x1, y1), (x2, y2) = start, end
     remaining = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
-    angle = math.atan2(y2 - y1, x2 - x1)
     drawing = True
     while remaining > 0:
         step = min(remaining, dash if drawing else space)
+        # the direction is taken afresh from each dash's start, as torchvision does: the rounding of the dashes'
+        # ends then lands on the same pixels
+        angle = math.atan2(y2 - y1, x2 - x1)
         nx, ny = x1 + math.cos(angle) * step, y1 + math.sin(angle) * step
         if drawing:
             draw.line([(x1, y1), (nx, ny)], fill, width)

@@ -146,8 +146,10 @@ def instance_masks(n, h, w):
     return torch.nn.functional.interpolate(coarse, size=(h, w), mode='bilinear', align_corners=False)
 
 
-output = [{'masks': instance_masks(3, 240, 320), 'scores': torch.tensor([0.99, 0.6, 0.3]), 'labels': torch.tensor([18, 1, 1])},
-          {'masks': instance_masks(2, 240, 320), 'scores': torch.tensor([0.95, 0.8]), 'labels': torch.tensor([18, 15])}]
+output = [{'masks': instance_masks(3, 240, 320), 'scores': torch.tensor([0.99, 0.6, 0.3]),
+           'labels': torch.tensor([18, 1, 1])},
+          {'masks': instance_masks(2, 240, 320), 'scores': torch.tensor([0.95, 0.8]),
+           'labels': torch.tensor([18, 15])}]
 dog1_output = output[0]
 dog1_masks = dog1_output['masks']
 print(f"shape = {dog1_masks.shape}, dtype = {dog1_masks.dtype}, "

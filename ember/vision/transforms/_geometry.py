@@ -4,6 +4,7 @@ PIL images are warped by Pillow (``Image.rotate`` / ``Image.transform``) with th
 torchvision hands it; tensors are warped by :mod:`._grid`. Gaussian blur and the elastic warp have
 no Pillow counterpart: PIL images go through a tensor and back, as in torchvision.
 """
+import math
 import numbers
 import warnings
 
@@ -155,14 +156,22 @@ def _gaussian_kernel1d(size, sigma, dtype):
     return pdf / pdf.sum()
 
 
-def _gaussian_blur_tensor(img, kernel_size, sigma):
+def _gaussian_kernel1d_v2(size, sigma, dtype):
+    # transforms v2 spells the same bell curve as a softmax over -(x / sigma)^2 on a grid shrunk by sqrt(2): its
+    # weights differ from v1's in the last bits, which moves rounded pixels
+    lim = (size - 1) / (2.0 * math.sqrt(2.0))
+    x = ember.linspace(-lim, lim, steps=size, dtype=dtype)
+    return ember.softmax(x.div(sigma).pow(2).neg(), dim=0)
+
+
+def _gaussian_blur_tensor(img, kernel_size, sigma, kernel1d=_gaussian_kernel1d):
     if not isinstance(img, ember.Tensor):
         raise TypeError(f"img should be Tensor. Got {type(img)}")
     F_t._assert_image_tensor(img)
     from ember.nn import functional as F
     dtype = img.dtype if img.is_floating_point() else ember.float32
-    kx = _gaussian_kernel1d(kernel_size[0], sigma[0], dtype)
-    ky = _gaussian_kernel1d(kernel_size[1], sigma[1], dtype)
+    kx = kernel1d(kernel_size[0], sigma[0], dtype)
+    ky = kernel1d(kernel_size[1], sigma[1], dtype)
     kernel = ember.mm(ky[:, None], kx[None, :]).to(img.device)
     channels = img.shape[-3]
     kernel = kernel.expand(channels, 1, kernel.shape[0], kernel.shape[1])
@@ -195,6 +204,10 @@ def gaussian_blur(img, kernel_size, sigma=None):
         >>> TF.gaussian_blur(ember.tensor([[[0.0, 1.0, 0.0]]]), [3, 1], 1.0)
         tensor([[[0.5481, 0.4519, 0.5481]]])
     """
+    return _gaussian_blur(img, kernel_size, sigma, _gaussian_kernel1d)
+
+
+def _gaussian_blur(img, kernel_size, sigma, kernel1d):
     if not isinstance(kernel_size, (int, list, tuple)):
         raise TypeError(f"kernel_size should be int or a sequence of integers. Got {type(kernel_size)}")
     if isinstance(kernel_size, int):
@@ -218,10 +231,10 @@ def gaussian_blur(img, kernel_size, sigma=None):
         if s <= 0.0:
             raise ValueError(f"sigma should have positive values. Got {sigma}")
     if isinstance(img, ember.Tensor):
-        return _gaussian_blur_tensor(img, kernel_size, sigma)
+        return _gaussian_blur_tensor(img, kernel_size, sigma, kernel1d)
     if not is_pil_image(img):
         raise TypeError(f"img should be PIL Image or Tensor. Got {type(img)}")
-    return to_pil_image(_gaussian_blur_tensor(pil_to_tensor(img), kernel_size, sigma), mode=img.mode)
+    return to_pil_image(_gaussian_blur_tensor(pil_to_tensor(img), kernel_size, sigma, kernel1d), mode=img.mode)
 
 
 def erase(img, i, j, h, w, v, inplace=False):

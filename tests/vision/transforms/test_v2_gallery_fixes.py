@@ -42,3 +42,27 @@ def test_wrap_makes_a_single_box_or_point_a_row():
     assert repr(tv_tensors.wrap(ember.tensor([3, 4]), like=points)) == "KeyPoints([[3, 4]], canvas_size=(8, 8))"
     with pytest.raises(ValueError, match=r"^Expected a tensor of shape \(\.\.\., 2\), not ember.Size\(\[2, 3\]\)$"):
         tv_tensors.wrap(ember.zeros(2, 3), like=points)
+
+
+def test_v2_gaussian_blur_weighs_with_torchvisions_v2_kernel():
+    # v2 builds its kernel as a softmax over -(x / sigma)^2 (v1 normalises exp(-x^2 / 2 sigma^2) by its sum): the
+    # weights differ in the last bits, which now and then moves a rounded uint8 pixel
+    from ember.vision.transforms import _geometry
+    kernel = _geometry._gaussian_kernel1d_v2(9, 3.7, ember.float32)
+    assert [v.hex() for v in kernel[:5].tolist()] == [
+        '0x1.3ca5460000000p-4', '0x1.98e3a40000000p-4', '0x1.eacfa20000000p-4', '0x1.11d2a20000000p-3',
+        '0x1.1c022c0000000p-3']
+    ember.manual_seed(0)
+    img = ember.randint(0, 256, (3, 64, 64), dtype=ember.uint8)
+    # with these sigmas one pixel of v2's blur differs from v1's
+    crcs = [zlib.crc32(F.gaussian_blur(img, [5, 9], [s, s]).numpy().tobytes()) for s in (0.4097, 0.4912, 0.8987)]
+    assert crcs == [1214047917, 2102386857, 2137773028]
+
+
+def test_rotated_boxes_are_drawn_on_torchvisions_pixels():
+    # the dashed first edge takes its direction afresh from each dash's start, as torchvision's drawing does
+    from ember.vision.utils import draw_bounding_boxes
+    canvas = ember.zeros(3, 60, 80, dtype=ember.uint8)
+    drawn = draw_bounding_boxes(canvas, ember.tensor([[10.0, 12, 61, 3, 70, 40, 19, 49]]), colors='yellow', width=2)
+    assert zlib.crc32(drawn.numpy().tobytes()) == 3112571210
+    assert drawn.sum().item() == 128010

@@ -1,6 +1,7 @@
 """v2 photometric and per-pixel functionals: images and videos are changed, masks, boxes and key
 points pass through unchanged."""
 import ember
+from ember.vision.transforms import _geometry
 from ember.vision.transforms import functional as F1
 from ember.vision.transforms.v2.functional._dispatch import dispatch
 
@@ -22,7 +23,9 @@ def normalize(inpt, mean, std, inplace=False):
 
 def gaussian_blur(inpt, kernel_size, sigma=None):
     """Blur with a Gaussian kernel; ``sigma=None`` takes ``0.15 * kernel_size + 0.35`` per axis."""
-    return dispatch(inpt, "gaussian_blur", image=lambda img: F1.gaussian_blur(img, kernel_size, sigma))
+    def image(img):
+        return _geometry._gaussian_blur(img, kernel_size, sigma, _geometry._gaussian_kernel1d_v2)
+    return dispatch(inpt, "gaussian_blur", image=image)
 
 
 def adjust_brightness(inpt, brightness_factor):
