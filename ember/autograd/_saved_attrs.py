@@ -109,6 +109,19 @@ class Omitted(tuple):
         return (tuple, (tuple(self),))
 
 
+class OmittedInt(int):
+    """A number an op filled in for an argument the user omitted (var's correction, 1), which PyTorch's node
+    shows as None; a plain int when pickled or copied."""
+
+    def __reduce__(self):
+        return (int, (int(self),))
+
+
+def as_given(v):
+    """An optional number as PyTorch's node shows it: None where it was omitted (:class:`OmittedInt`)."""
+    return None if type(v) is OmittedInt else v
+
+
 def as_given_list(v):
     """A list argument as PyTorch's node shows it: empty where it was omitted (:class:`Omitted`)."""
     return () if type(v) is Omitted else tuple(v)

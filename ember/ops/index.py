@@ -655,6 +655,7 @@ class _TakeAlong(Primitive):
     @staticmethod
     def forward(ctx, x, dim, index, shape, flat):
         ctx.args = (x.shape, dim, flat)
+        ctx.out_shape = shape       # (for grad_fn._saved_indices and keepdim)
         ctx.save_for_backward(index)
         # contiguous, as PyTorch's results are (the index may be a transposed view)
         taken = ctx.xp.take_along_axis(x.reshape(-1) if flat else x, index, axis=dim)
@@ -663,21 +664,67 @@ class _TakeAlong(Primitive):
     @staticmethod
     def backward(ctx, g):
         shape, dim, flat = ctx.args
-        index, = ctx.saved_tensors
+        index = ctx.saved_tensors[0]
         from ember.ops.creation import zeros
         src_shape = (int(np.prod(shape)),) if flat else shape
         gx = scatter_add(zeros(*src_shape, dtype=g.dtype, device=g.device), dim, index, g.reshape(index.shape))
         return gx.reshape(shape) if flat else gx, None, None, None, None
 
 
+class _TakeAlongKeeping(_TakeAlong):
+    """``_TakeAlong`` that also keeps its input and result, which PyTorch's node of that op keeps (cummax's,
+    median's of all the elements): for ``grad_fn._saved_*``, backward needs only the index."""
+
+    @staticmethod
+    def forward(ctx, x, dim, index, shape, flat):
+        out = _TakeAlong.forward(ctx, x, dim, index, shape, flat)
+        ctx.save_for_backward(index, x, out)
+        return out
+
+
 _TAKE_ALONG = {}
+# what each op's node shows as grad_fn._saved_* (PyTorch's names); ctx.args is (input shape, dim, flat)
+_DIM = _sa.item('args', 1, _sa.as_int64)
+_SIZES = _sa.item('args', 0, tuple)
+
+
+def _indices(node):
+    """The positions picked, shaped as the values (the index ember takes along has the reduced dim kept)."""
+    index = node._read_saved(0)
+    shape = node.out_shape
+    return index if index is None or tuple(index.shape) == shape else index.reshape(shape)
+
+
+_indices.saved_index = 0
+
+
+def _keepdim(node):
+    return len(node.out_shape) == len(node.args[0])
+
+
+_TAKE_ALONG_SAVED = {
+    'SortBackward0': {'dim': _DIM, 'indices': _indices, 'self_sym_sizes': _SIZES},
+    'TopkBackward0': {'dim': _DIM, 'indices': _indices, 'self_sym_sizes': _SIZES},
+    'KthvalueBackward0': {'dim': _DIM, 'indices': _indices, 'keepdim': _keepdim, 'self_sym_sizes': _SIZES},
+    'MedianBackward1': {'dim': _DIM, 'indices': _indices, 'keepdim': _keepdim, 'self_sym_sizes': _SIZES},
+    'NanmedianBackward1': {'dim': _DIM, 'indices': _indices, 'keepdim': _keepdim, 'self_sym_sizes': _SIZES},
+    'CummaxBackward0': {'dim': _DIM, 'indices': _indices, 'self': _sa.saved(1)},
+    'CumminBackward0': {'dim': _DIM, 'indices': _indices, 'self': _sa.saved(1)},
+    'MedianBackward0': {'result': _sa.saved(2), 'self': _sa.saved(1)},
+    'NanmedianBackward0': {'result': _sa.saved(2), 'self': _sa.saved(1)},
+}
 
 
 def take_along_named(node_name, input, dim, index, shape=None, flat=False):
     """``input``'s values at ``index`` along ``dim`` (see ``_TakeAlong``), recorded as ``node_name``."""
     cls = _TAKE_ALONG.get(node_name)
     if cls is None:
-        cls = _TAKE_ALONG[node_name] = type(node_name[:-len('Backward0')], (_TakeAlong,), {'node_name': node_name})
+        described = _TAKE_ALONG_SAVED.get(node_name)
+        base = _TakeAlongKeeping if described is not None and 'self' in described else _TakeAlong
+        body = {'node_name': node_name}
+        if described is not None:
+            body['saved_attrs'] = described
+        cls = _TAKE_ALONG[node_name] = type(node_name[:-len('Backward0')], (base,), body)
     return cls.apply(input, dim, index, tuple(index.shape) if shape is None else tuple(shape), flat)
 
 

@@ -215,6 +215,7 @@ def _nan_to_zero_in_layout(x):
 
 class Nansum(Sum):
     node_name = 'NansumBackward0'
+    saved_attrs = {'dim': _sa.item('args', 1, _sa.int_list), 'keepdim': _sa.item('args', 2), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, dims, keepdim, np_dtype):
@@ -855,6 +856,7 @@ def argmin(input, dim=None, keepdim=False, *, out=None):
 # ---------------------------------------------------------------- var / std
 class Var(Primitive):
     node_name = 'VarBackward0'
+    saved_attrs = {'correction': _sa.item('args', 2, _sa.as_given), 'dim': _sa.item('args', 1, _sa.int_list), 'keepdim': _sa.item('args', 3), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
@@ -877,6 +879,7 @@ class Var(Primitive):
 
 class Std(Primitive):
     node_name = 'StdBackward0'
+    saved_attrs = {'correction': _sa.item('args', 2, _sa.as_given), 'dim': _sa.item('args', 1, _sa.int_list), 'keepdim': _sa.item('args', 3), 'self': _sa.saved(0), 'result': _sa.saved(1)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
@@ -918,7 +921,8 @@ def _var_args(name, input, dim, unbiased, correction, keepdim, out_overloads=Tru
     if isinstance(dim, bool):  # var(x, unbiased) positional form
         unbiased, dim = dim, None
     if correction is None:
-        correction = 1 if unbiased else 0
+        # (all omitted: PyTorch's node shows the correction as None)
+        correction = (_sa.OmittedInt(1) if dim is None else 1) if unbiased is True else (1 if unbiased else 0)
     elif unbiased is not True:   # no overload of PyTorch's takes both (True is also the default)
         _argparse.refuse_from_stack()       # the parser's error for the call as the user made it
         got = ', '.join(['Tensor'] + ([type(dim).__name__] if dim is not None else [])
@@ -1115,6 +1119,7 @@ def _welford_mean(ctx, x, dims, keepdim):
 class VarMean(Primitive):
     """``var`` and ``mean`` from one node, as PyTorch records them."""
     node_name = 'VarMeanBackward0'
+    saved_attrs = {'correction': _sa.item('args', 2, _sa.as_given), 'dim': _sa.item('args', 1, _sa.int_list), 'keepdim': _sa.item('args', 3), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
     _moment = Var
 
@@ -1146,6 +1151,7 @@ class VarMean(Primitive):
 
 class StdMean(VarMean):
     node_name = 'StdMeanBackward0'
+    saved_attrs = {'correction': _sa.item('args', 2, _sa.as_given), 'dim': _sa.item('args', 1, _sa.int_list), 'keepdim': _sa.item('args', 3), 'self': _sa.saved(0), 'result0': _sa.saved(1)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, dims, correction, keepdim):
