@@ -66,17 +66,19 @@ def _relevant(args, kwargs):
     return found
 
 
-def _dispatching(fn, name=None):
+def _dispatching(fn, name=None, api=None):
+    """The wrapper of ``fn``; ``api()``, if given, is the function a ``__torch_function__`` is handed (an operator
+    hands over the Tensor method it stands for), the wrapper itself otherwise."""
     name = name or fn.__name__
 
     @functools.wraps(fn)
     def op(*args, **kwargs):
         if _modes_on():
-            return handle_torch_function(op, _relevant(args, kwargs), *args, **kwargs)
+            return handle_torch_function(op if api is None else api(), _relevant(args, kwargs), *args, **kwargs)
         if not _disabled():
             relevant = _relevant(args, kwargs)
             if relevant:
-                return handle_torch_function(op, relevant, *args, **kwargs)
+                return handle_torch_function(op if api is None else api(), relevant, *args, **kwargs)
         if _python_dispatch._active:      # __torch_dispatch__ modes and subclasses (utils/_python_dispatch.py)
             result = _python_dispatch.dispatch(name, fn, args, kwargs)
             if result is not NotImplemented:
@@ -93,6 +95,23 @@ _OPERATORS = ('__abs__', '__add__', '__and__', '__eq__', '__floordiv__', '__ge__
               '__pow__', '__radd__', '__rand__', '__rfloordiv__', '__rlshift__', '__rmatmul__', '__rmod__',
               '__rmul__', '__ror__', '__rpow__', '__rrshift__', '__rshift__', '__rsub__', '__rtruediv__',
               '__rxor__', '__setitem__', '__sub__', '__truediv__', '__xor__')
+
+
+# the operators a __torch_function__ sees as the Tensor method they run, as in PyTorch: ``x + y`` hands over
+# ``Tensor.add`` (so a mode may test ``func == torch.Tensor.add``), ``2 * x`` ``Tensor.mul`` with (x, 2), ``x -= y``
+# ``Tensor.sub_``; the others are handed over as themselves (``Tensor.__floordiv__``, ``Tensor.__rsub__``, ...)
+_OPERATOR_METHODS = {'__abs__': 'abs', '__neg__': 'neg', '__pos__': 'positive',
+                     '__add__': 'add', '__radd__': 'add', '__sub__': 'sub', '__mul__': 'mul', '__rmul__': 'mul',
+                     '__truediv__': 'div', '__mod__': 'remainder', '__matmul__': 'matmul',
+                     '__iadd__': 'add_', '__isub__': 'sub_', '__imul__': 'mul_', '__itruediv__': 'div_',
+                     '__ifloordiv__': 'floor_divide_', '__imod__': 'remainder_',
+                     '__lt__': 'lt', '__le__': 'le', '__gt__': 'gt', '__ge__': 'ge', '__ne__': 'ne',
+                     '__rand__': 'bitwise_and', '__ror__': 'bitwise_or', '__rxor__': 'bitwise_xor'}
+
+
+def _method_of(name):
+    from ember._tensor import Tensor
+    return lambda: getattr(Tensor, name)      # the method's binding now (its own dispatching wrapper)
 
 
 # Tensor methods defined on the class itself (not bound from an op family) that PyTorch routes through
@@ -121,7 +140,9 @@ def _wrapped(fn, where):
     key = (where, id(fn))
     w = _WRAPPERS.get(key)
     if w is None:
-        w = _WRAPPERS[key] = _dispatching(fn, where if where.startswith('__') else None)
+        method = _OPERATOR_METHODS.get(where)
+        w = _WRAPPERS[key] = _dispatching(fn, where if where.startswith('__') else None,
+                                          None if method is None else _method_of(method))
         _BEHIND[id(w)] = fn
     return w
 

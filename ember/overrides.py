@@ -31,8 +31,12 @@ def _disabled():
     return getattr(_state, 'disabled', 0)
 
 
+_entered = [0]       # how many times a TorchFunctionMode was entered (ember.compile's capture watches it)
+
+
 def _switch_dispatch_on():
     from ember._torch_function import activate
+    _entered[0] += 1
     activate()          # every op passes through the dispatching wrappers from now on
 
 

@@ -170,6 +170,8 @@ def capture(fn, arguments):
     if any(_has_tensor(v) for v in constants.values()):
         raise _CannotCapture('Unsupported: ember captures tensors passed directly as arguments, not inside containers')
     from ember.fx.graph_module import GraphModule
+    from ember.overrides import _entered
+    modes_entered = _entered[0]
     try:
         with _print_breaks_graph():
             root, graph, root_name, hints = _trace(fn, arguments, constants)
@@ -177,6 +179,9 @@ def capture(fn, arguments):
         raise
     except Exception as err:        # the traced code met a proxy it cannot use: run it eagerly instead
         raise _CannotCapture(_reason(err), 'control flow' in str(err)) from err
+    if _entered[0] != modes_entered:
+        # the graph records the code's operations, not what a TorchFunctionMode entered in it makes of them
+        raise _CannotCapture('Unsupported: a TorchFunctionMode entered in the compiled code')
     inputs = _name_inputs(graph, tensors, list(arguments), root_name)
     name_nodes(graph, hints)
     output = next(n for n in graph.nodes if n.op == 'output')
@@ -385,6 +390,10 @@ class CompiledCallable:
         self.entries.invocations += 1
         if stance == 'force_eager' or (stance.endswith('eager_then_compile') and self.entries.invocations == 1):
             return self.fn(*args, **kwargs)
+        if _function_mode_on():
+            # the graphs record the code's operations, not what the entered TorchFunctionMode makes of them (PyTorch's
+            # compiler traces through the mode): the call runs eagerly, through the mode
+            return self.fn(*args, **kwargs)
         if _STANCE['force_backend'] is not None or self.backend_key[0] is not self.own_backend[2][0]:
             self.backend, self.backend_name, self.backend_key = self._backend_now()
         entries = self.entries
@@ -532,6 +541,11 @@ def _replay(plan, arguments, fn):
     global _replay
     _replay = replay            # imported once: this runs at every call of a function with graph breaks
     return replay(plan, arguments, fn)
+
+
+def _function_mode_on():
+    from ember.overrides import _modes_on
+    return _modes_on()
 
 
 def _where(fn):

@@ -26,7 +26,7 @@ def dispatch_for_tracing():
         yield
     finally:
         _depth[0] -= 1
-        if _depth[0] == 0 and not _subclass_wants_dispatch():
+        if _depth[0] == 0 and not _subclass_wants_dispatch() and not _mode_entered():
             _deactivate()
 
 
@@ -50,6 +50,13 @@ def ensure_dispatch():
     """A proxy made outside a trace (graphs built by hand) switches dispatch on for good."""
     if _depth[0] == 0 and not _tf._active:
         _tf.activate()
+
+
+def _mode_entered():
+    # a TorchFunctionMode entered around the traced call (a compiled function called inside ``with mode:``) still
+    # takes the calls that follow it, the compiled graph's among them
+    from ember.overrides import _modes
+    return _modes.any()
 
 
 def _subclass_wants_dispatch():
