@@ -2,10 +2,11 @@
 
 A call whose code breaks the graph (a data-dependent ``if`` on a tensor, ``print``, ``.item()``,
 ``.tolist()``, ``.numpy()``, ``.backward()``) is traced from start to end (on its first call, and
-later where it leaves the plan the earlier calls made, ``_plan``): the traced operations since the last break form a graph; at a break that graph is closed, its outputs
-being the traced values still alive (those held by the code's variables and the value the break
-needs), handed to the backend (once per distinct graph: later calls find it by its code and input
-signature) and run on the real inputs; the break then runs eagerly on the real values, and tracing
+later where it leaves the plan the earlier calls made, ``_plan``): the traced operations since the
+last break form a graph; at a break that graph is closed, its outputs being the traced values
+still alive (those held by the code's variables and the value the break needs), handed to the
+backend (once per distinct graph: later calls find it by its code and input signature) and run on
+the real inputs; the break then runs eagerly on the real values, and tracing
 resumes in a new graph whose inputs are the values carried over. The shapes and branches the traced
 code reads come from the tracer's copies (``CaptureTracer``); what the user sees (returned,
 printed, ``.item()``) comes from the backend's graphs. Each graph and break is noted as a step of
