@@ -625,11 +625,13 @@ def _check_gather_scatter(name, input, dim, index, src=None):
 
 class Gather(Primitive):
     node_name = 'GatherBackward0'
+    saved_attrs = {'dim': _sa.item('args', 1, _sa.as_int64), 'index': _sa.saved(0), 'self': _sa.saved(1),
+                   'sparse_grad': _sa.const(False)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, dim, index):
         ctx.args = (x.shape, dim)
-        ctx.save_for_backward(index)
+        ctx.save_for_backward(index, x)     # (x for grad_fn._saved_self only, as PyTorch keeps it)
         if index.ndim == 0 or x.ndim == 0:    # 0-d tensors index as one-element vectors, as in PyTorch
             return x.reshape(-1)[index.reshape(-1)].reshape(index.shape).copy()
         try:
@@ -643,7 +645,7 @@ class Gather(Primitive):
     @staticmethod
     def backward(ctx, g):
         shape, dim = ctx.args
-        index, = ctx.saved_tensors
+        index = ctx.saved_tensors[0]
         from ember.ops.creation import zeros
         return scatter_add(zeros(*shape, dtype=g.dtype, device=g.device), dim, index, g), None, None
 
@@ -814,6 +816,7 @@ class ScatterValue(Scatter):
     """``scatter`` of a number (PyTorch names it apart from scattering a tensor)."""
     _profile_name = 'aten::scatter'
     node_name = 'ScatterBackward1'
+    saved_attrs = Scatter.saved_attrs
 
 
 def _pad_to(t, shape):
@@ -984,11 +987,14 @@ def index_select(input, dim, index, *, out=None):
 
 class IndexAdd(Primitive):
     node_name = 'IndexAddBackward0'
+    saved_attrs = {'alpha': _sa.item('args', 1), 'dim': _sa.item('args', 0, _sa.as_int64), 'index': _sa.saved(0),
+                   'source': _sa.saved(1), 'source_dim': _sa.field('source_dim')}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, dim, index, src, alpha):
         ctx.args = (dim, alpha)
-        ctx.save_for_backward(index)
+        ctx.source_dim = src.ndim
+        ctx.save_for_backward(index, src)   # (src for grad_fn._saved_source only, as PyTorch keeps it)
         out = x.copy()
         key = [slice(None)] * x.ndim
         key[dim] = index
@@ -999,7 +1005,7 @@ class IndexAdd(Primitive):
     @staticmethod
     def backward(ctx, g):
         dim, alpha = ctx.args
-        index, = ctx.saved_tensors
+        index = ctx.saved_tensors[0]
         gs = g.index_select(dim, index) if ctx.needs_input_grad[3] else None
         if gs is not None and alpha != 1:
             gs = gs * alpha

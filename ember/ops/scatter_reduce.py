@@ -12,6 +12,7 @@ from ember.ops._registry import op
 from ember.ops.inplace import write_out
 from ember.ops._util import wrap_dim
 from ember import _user_warnings
+from ember.autograd import _saved_attrs as _sa
 
 _UFUNC = {'sum': 'add', 'mean': 'add', 'prod': 'multiply', 'amax': 'maximum', 'amin': 'minimum'}
 
@@ -34,15 +35,18 @@ def _scatter_at(xp, ufunc, out, key, values):
 
 class ScatterReduce(Primitive):
     node_name = 'ScatterReduceBackward0'
+    saved_attrs = {'dim': _sa.item('args', 0, _sa.as_int64), 'include_self': _sa.item('args', 2), 'index': _sa.saved(1),
+                   'reduce': _sa.item('args', 1), 'result': _sa.saved(3), 'self': _sa.saved(0),
+                   'src': _sa.saved(2)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, dim, index, src, reduce, include_self):
         xp = ctx.xp
         ctx.src_shape = src.shape
+        saved_x, saved_index, saved_src = x, index, src     # (src whole, as PyTorch keeps it; backward trims it)
         if src.shape != index.shape:  # only the part of src that index covers is scattered (PyTorch's rule)
             src = src[tuple(slice(0, n) for n in index.shape)]
         shape = x.shape
-        saved_x, saved_index, saved_src = x, index, src
         # a 0-d tensor (self, index or src) takes part as a one-element vector, as in PyTorch
         x, index, src = (a.reshape(1) if a.ndim == 0 else a for a in (x, index, src))
         key = _full_index(xp, index, dim)
@@ -167,6 +171,8 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=No
 
 class IndexCopy(Primitive):
     node_name = 'IndexCopyBackward0'
+    saved_attrs = {'dim': _sa.item('args', 0, _sa.as_int64), 'index': _sa.saved(0), 'source': _sa.saved(1),
+                   'source_dim': _sa.field('source_dim')}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, dim, index, src):
@@ -175,13 +181,14 @@ class IndexCopy(Primitive):
         key[dim] = index
         out[tuple(key)] = src
         ctx.args = (dim,)
-        ctx.save_for_backward(index)
+        ctx.source_dim = src.ndim
+        ctx.save_for_backward(index, src)   # (src for grad_fn._saved_source only, as PyTorch keeps it)
         return out
 
     @staticmethod
     def backward(ctx, g):
         dim, = ctx.args
-        index, = ctx.saved_tensors
+        index = ctx.saved_tensors[0]
         gx = g.index_fill(dim, index, 0) if ctx.needs_input_grad[0] else None
         gsrc = g.index_select(dim, index) if ctx.needs_input_grad[3] else None
         return gx, None, None, gsrc
