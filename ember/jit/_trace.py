@@ -167,7 +167,9 @@ def _program(mod, args, kwargs, strict, root_name=None, per_module=True):
     each module's class with the forward its call ran (``per_module``, where the program allows), else the
     whole program in the top module's forward."""
     from ember.jit import _trace_modules
-    ep = record(mod, args, kwargs)
+    names = []
+    ep = record(mod, args, kwargs, names)
+    ep._jit_value_names = names
     # values the program computed but did not use (a tensor read as a number, then the number used) leave no
     # code, as TorchScript's dead-code pass leaves none
     ep.graph.eliminate_dead_code()

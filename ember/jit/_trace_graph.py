@@ -97,10 +97,11 @@ class Value:
             head, dot, tail = name.rpartition('.')
             if dot and tail.isdigit():
                 base, suffix = head, int(tail)
-            suffix = max(suffix, self._graph._suffixes.get(base, 0) + 1)
+            if base in self._graph._suffixes:
+                suffix = max(suffix, self._graph._suffixes[base] + 1)
             while f'{base}.{suffix}' in names:
                 suffix += 1
-            self._graph._suffixes[base] = suffix
+            self._graph._suffixes[base] = suffix + 1
             owner.setDebugName(f'{base}.{suffix}')
         if self._name is not None and names.get(self._name) is self:
             del names[self._name]
@@ -321,6 +322,9 @@ class _Builder:
         inputs = [self.number_as_tensor(a, scope) if is_tensor and isinstance(a, (bool, int, float))
                   else self.argument(a, scope) for a, is_tensor in zip(args, tensor_args + [False] * len(args))]
         types = self.output_types(node)
+        if kind == 'aten::_convolution':
+            # PyTorch's tracer records the convolution's result before autograd sees it: requires_grad=0
+            types = [TensorType._make(*t._fields()[:4], False) if isinstance(t, TensorType) else t for t in types]
         made = self.graph._add(kind, inputs, scope, types)
         made._source = self.source
         self.values[node] = made._outputs[0] if len(types) == 1 and not isinstance(node.meta.get('val'), tuple) \
@@ -331,6 +335,13 @@ class _Builder:
 
     def inputs_made(self, state):
         pass
+
+    def name_values(self, events):
+        """Gives the values the names the program's variables gave them, in the order it used them."""
+        for node, name in events:
+            value = self.values.get(node)
+            if isinstance(value, Value) and value._node._kind != 'prim::Constant':
+                value.setDebugName(name)
 
     def outputs(self, spec, leaves):
         """The graph's result for the output structure ``spec`` (its leaves from ``leaves``): a tuple or list of
@@ -348,12 +359,16 @@ class _Builder:
         value = next(leaves)
         return self.values[value] if isinstance(value, ember.fx.Node) else self.constant(value, '')
 
-    def build(self, out_nodes):
+    def build(self, out_nodes, state_order=None):
+        """The graph; ``state_order``: the module's state names in the order its graph takes them as inputs."""
         from ember.export.graph_signature import InputKind
         specs = {s.arg.name: s for s in self.ep.graph_signature.input_specs}
         placeholders = [n for n in self.ep.graph.nodes if n.op == 'placeholder']
         user = [n for n in placeholders if specs[n.name].kind is InputKind.USER_INPUT]
         state = [n for n in placeholders if specs[n.name].kind is not InputKind.USER_INPUT]
+        if state_order is not None:
+            rank = {name: i for i, name in enumerate(state_order)}
+            state.sort(key=lambda n: rank.get(specs[n.name].target, len(rank)))
         for n in user + state:
             val = n.meta.get('val')
             if isinstance(val, ember.Tensor):
@@ -429,12 +444,17 @@ def trace_graph(f, args, kwargs, strict, force_outplace, return_inputs, return_i
     kwargs = dict(kwargs or {})
     _check_inputs_traceable(list(args) + list(kwargs.values()))
     mod = f if isinstance(f, ember.nn.Module) else _FunctionModule(f)
-    ep = record(mod, args, kwargs)
+    names = []
+    ep = record(mod, args, kwargs, names, inputs_named=False, frames_up=1)
     _check_output_structure(ep._out_spec, strict)
     tensors = [a for a in ember.utils._pytree.tree_leaves((args, kwargs)) if isinstance(a, ember.Tensor)]
     device = tensors[0].device if tensors else ember.device('cpu')
     out_nodes = next(n for n in ep.graph.nodes if n.op == 'output').args[0]
-    graph = _Builder(ep, device).build(out_nodes)
+    builder = _Builder(ep, device)
+    # the module's state as its state_dict lists it (each module's parameters, then its buffers), as PyTorch's
+    # tracer takes it
+    graph = builder.build(out_nodes, list(mod.state_dict(keep_vars=True)))
+    builder.name_values(names)
     # the recording ran on copies of the module's state: the recorded program, run on the module's own state,
     # gives the outputs and updates running statistics once, as PyTorch's one traced call does
     return graph, ep.module()(*args, **kwargs)

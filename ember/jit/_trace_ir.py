@@ -182,6 +182,7 @@ def program_graph(traced, inlined):
         self_value.setDebugName('self')
     for value, name in zip(user, names):
         value.setDebugName(name)
+    builder.name_values(getattr(ep, '_jit_value_names', ()))
     emitter = _Emitter(graph, traced, self_value, state_values, inlined)
     emitter.emit(graph._nodes, 0, '')
     graph._nodes = emitter.out

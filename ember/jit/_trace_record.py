@@ -45,8 +45,10 @@ def _factories_told():
             setattr(ember, name, fn)
 
 
-def record(mod, args, kwargs):
-    """``ember.export``'s ATen program of ``mod(*args, **kwargs)``, refusing computation it cannot see."""
+def record(mod, args, kwargs, names=None, inputs_named=True, frames_up=0):
+    """``ember.export``'s ATen program of ``mod(*args, **kwargs)``, refusing computation it cannot see;
+    ``names`` (a list) gets the names PyTorch's tracer would give the values (``_trace_names``)."""
+    from ember.jit._trace_names import value_names
     from ember.export._internal_calls import UntracedComputation
     from ember.export._normalize import Unsupported
     from ember.export._tracer import python_values_as_constants
@@ -65,7 +67,8 @@ def record(mod, args, kwargs):
     state = ember.jit._trace_state
     state.depth = getattr(state, 'depth', 0) + 1
     try:
-        with python_values_as_constants(python_value), _factories_told(), ember.enable_grad():
+        with python_values_as_constants(python_value), _factories_told(), ember.enable_grad(), \
+                value_names([] if names is None else names, inputs_named, frames_up):
             return ember.export.export(mod, tuple(args), kwargs)
     except UntracedComputation as e:
         raise TraceUnsupported(f"ember.jit.trace cannot record {e.op}{e.place}: ember computes it outside the "
