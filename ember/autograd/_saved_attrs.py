@@ -27,6 +27,15 @@ def saved(k):
     return read
 
 
+def saved_if_wanted(k, needed_input):
+    """Saved tensor ``k``, shown only when input ``needed_input``'s gradient is wanted: PyTorch's node keeps
+    it for that gradient alone (fmod's and remainder's by a tensor), ember's keeps it anyway."""
+    def read(node):
+        return node._read_saved(k) if node.needs_input_grad[needed_input] else None
+    read.saved_index = k
+    return read
+
+
 def number(k):
     """The ``k``-th value the forward saved where PyTorch's node keeps a number (a ``Scalar``: clamp's bounds),
     so it shows as the number and is no SavedTensor."""

@@ -155,6 +155,7 @@ class Mul(Primitive):
 
 class Div(Primitive):
     node_name = 'DivBackward0'
+    saved_attrs = {'other': _sa.saved(1), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _opmath = WITH_NUMBER  # a Python number operand is applied in float32 for half inputs, as PyTorch
     _operator = '/'
     _scalar_edges = True
@@ -660,6 +661,7 @@ def trunc_divide(input, other):
 
 class Remainder(Primitive):
     node_name = 'RemainderBackward0'
+    saved_attrs = {}  # grad_fn._saved_*: PyTorch's node keeps nothing (the divisor is a number)
     _operator = '%'
     _promote = True
 
@@ -687,10 +689,12 @@ class RemainderTensor(Remainder):
     """``remainder`` by a tensor divisor (PyTorch names it apart from the scalar one)."""
     _profile_name = 'aten::remainder'
     node_name = 'RemainderBackward1'
+    saved_attrs = {'other': _sa.saved_if_wanted(1, 1), 'self': _sa.saved_if_wanted(0, 1)}  # grad_fn._saved_*, read lazily
 
 
 class Fmod(Primitive):
     node_name = 'FmodBackward0'
+    saved_attrs = {}  # grad_fn._saved_*: PyTorch's node keeps nothing (the divisor is a number)
     _promote = True
 
     @staticmethod
@@ -712,6 +716,7 @@ class FmodTensor(Fmod):
     """``fmod`` by a tensor divisor (PyTorch names it apart from the scalar one)."""
     _profile_name = 'aten::fmod'
     node_name = 'FmodBackward1'
+    saved_attrs = {'other': _sa.saved_if_wanted(1, 1), 'self': _sa.saved_if_wanted(0, 1)}  # grad_fn._saved_*, read lazily
 
 
 @op('ember', 'Tensor', inplace=True)
@@ -1022,6 +1027,7 @@ def _conj(t):
 class Lerp(Primitive):
     """``input + weight * (end - input)`` as one node (LerpBackward0 for a number weight)."""
     node_name = 'LerpBackward0'
+    saved_attrs = {'weight': _sa.number(2)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
@@ -1043,6 +1049,7 @@ class Lerp(Primitive):
 class LerpTensor(Lerp):
     _profile_name = 'aten::lerp'
     node_name = 'LerpBackward1'
+    saved_attrs = {'end': _sa.saved(1), 'self': _sa.saved(0), 'weight': _sa.saved(2)}  # grad_fn._saved_*, read lazily
 
 
 class Addcmul(Primitive):

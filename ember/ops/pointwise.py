@@ -9,6 +9,7 @@ from ember.ops._registry import op
 from ember.ops.inplace import write_out
 from ember.ops._util import elementwise
 from ember.ops.reduce import _named
+from ember.autograd import _saved_attrs as _sa
 
 
 def _where(cond, a, b):
@@ -216,20 +217,22 @@ def nextafter(input, other, *, out=None):
 
 class Ldexp(Primitive):
     node_name = 'LdexpBackward0'
+    saved_attrs = {'other': _sa.saved(0), 'result': _sa.saved(1)}  # grad_fn._saved_*, read lazily
     _promote = 'float'
 
     @staticmethod
     @elementwise
     def forward(ctx, a, e):
         scale = ctx.xp.exp2(e.astype(a.dtype, copy=False) if hasattr(e, 'astype') else float(e))
-        ctx.save_for_backward(a, e)
-        return a * scale
+        out = a * scale
+        ctx.save_for_backward(e, out)   # (what PyTorch's node keeps: other and result = input * 2**other)
+        return out
 
     @staticmethod
     def backward(ctx, g):
-        a, e = ctx.saved_tensors
+        e, out = ctx.saved_tensors
         scale = (e.to(g.dtype) if isinstance(e, Tensor) else g.new_tensor(float(e))).exp2()
-        ge = g * a * scale * math.log(2) if isinstance(e, Tensor) and e.dtype.category >= 2 else None
+        ge = g * out * math.log(2) if isinstance(e, Tensor) and e.dtype.category >= 2 else None
         return g * scale, ge
 
 
