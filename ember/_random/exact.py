@@ -92,13 +92,20 @@ def fma32(a, b, c, normal_range=False):
         r = np.ascontiguousarray(r)
     out = r.astype(np.float32)
     flat = r.reshape(-1)
-    # the 29 mantissa bits below float32's are exactly one half: a midpoint, where rounding the
-    # double again may go the wrong way
-    suspect = np.bitwise_and(flat.view(np.uint64), _F32_LOW_BITS) == _F32_HALF_ULP_BITS
+    tiny = None
     if not normal_range:
         tiny = np.abs(out.reshape(-1)) <= _TINY32
         if tiny.any():
-            suspect |= tiny & (flat != 0)       # (a zero sum is exact)
+            tiny &= flat != 0                   # (a zero sum is exact)
+        else:
+            tiny = None
+    # the 29 mantissa bits below float32's are exactly one half: a midpoint, where rounding the
+    # double again may go the wrong way (found in r's own memory: r is not needed after this)
+    bits = flat.view(np.uint64)
+    np.bitwise_and(bits, _F32_LOW_BITS, out=bits)
+    suspect = bits == _F32_HALF_ULP_BITS
+    if tiny is not None:
+        suspect |= tiny
     if suspect.any():
         idx = np.flatnonzero(suspect)
         sb, eb = _two_sum(_pick(a, shape, idx) * _pick(b, shape, idx), _pick(c, shape, idx))

@@ -36,7 +36,7 @@ _POLY = tuple(np.float32(c) for c in (
     0.0416664853692054748535156, 0.166666671633720397949219, 0.5))
 
 
-_CHUNK = 1 << 14         # values per pass of the exp: its double temporaries stay in cache
+_CHUNK = 1 << 15         # values per pass of the exp: its double temporaries stay in cache
 _TINY = np.float32(2.0 ** -100)                 # below this an input may meet float32's subnormals
 _EXP_ZERO = np.float32(-104)                    # SLEEF's expf is zero below this
 
