@@ -1,7 +1,10 @@
 """Speed of the kernels whose float results are PyTorch's bit for bit (milliseconds per call), side
 by side with PyTorch when it is importable: ``F.interpolate`` (bilinear, bicubic, trilinear, area),
-``adaptive_avg_pool2d``, GELU (exact and tanh), Laplace sampling, float32 ``randn`` and gamma, float
-``sum``/``mean`` (whole, rows, columns, a conv bias gradient's dims, a loss's mean).
+``adaptive_avg_pool2d``, GELU (exact and tanh), LayerNorm (forward and backward), a causal softmax,
+cross-entropy, BatchNorm's training forward, Laplace sampling, float32 ``randn`` and gamma, float
+``sum``/``mean`` (whole, rows, columns, a conv bias gradient's dims, a loss's mean). With
+``EMBER_PYTORCH_BITS=0`` ember's LayerNorm, softmax, cross-entropy, GELU and BatchNorm take their
+faster formulas instead of PyTorch's bits (``ember/numerics.py``): run both for the bits' price.
 
     TORCH_PYTHON=/path/to/python-with-torch python benchmarks/bench_exact.py
 
@@ -29,6 +32,14 @@ def bench(lib_name):
     tall = lib.randn(8390, 8)
     batch = lib.randn(64)
 
+    rows = lib.randn(64, 512, requires_grad=True)
+    rows_grad = lib.randn(64, 512)
+    norm = lib.nn.LayerNorm(512)
+    scores = lib.randn(16, 4, 64, 64).masked_fill(~lib.ones(64, 64, dtype=lib.bool).tril(), float('-inf'))
+    logits, labels = lib.randn(1024, 65), lib.randint(0, 65, (1024,))
+    planes = lib.randn(16, 64, 16, 16)
+    batch_norm = lib.nn.BatchNorm2d(64)
+
     def up(x, size, mode, **kw):
         return lambda: F.interpolate(x, size=size, mode=mode, **kw)
     cases = {
@@ -41,6 +52,10 @@ def bench(lib_name):
         'area 1x3x224->100': up(image, (100, 100), 'area'),
         'adaptive_avg 8x64x28->7': lambda: F.adaptive_avg_pool2d(feat, 7),
         'gelu 256x4096': lambda: F.gelu(act),
+        'layernorm 64x512 fwd+bwd': lambda: norm(rows).backward(rows_grad),
+        'softmax causal 16x4x64x64': lambda: F.softmax(scores, dim=-1),
+        'cross_entropy 1024x65': lambda: F.cross_entropy(logits, labels),
+        'batchnorm2d train 16x64x16x16': lambda: batch_norm(planes),
         'gelu tanh 256x4096': lambda: F.gelu(act, approximate='tanh'),
         'laplace(1e5) f32': lambda: dist.Laplace(loc, 1.0).sample(),
         'laplace(1e5) f64': lambda: dist.Laplace(loc64, 1.0).sample(),

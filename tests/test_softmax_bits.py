@@ -61,6 +61,46 @@ def test_sleef_exp_edges():
                                np.exp(np.linspace(-80, 80, 1001, dtype=np.float32)), rtol=2e-7)
 
 
+def test_sleef_exp_shortcuts_give_the_step_by_step_bits(monkeypatch):
+    # the gathered midpoint checks, the unchecked first step and the skipped masked scores against every
+    # fused step through fma32 on its own: a spread of bit patterns (every exponent, NaN, infinities,
+    # subnormals), scores of every size, short dyadic values (whose steps land on float32 midpoints,
+    # so the gathered checks send them back through fma32), and a causal mask's -inf half
+    rng = np.random.default_rng(11)
+    bits = np.concatenate([np.arange(0, 2 ** 32, 4099, dtype=np.uint64).astype(np.uint32),
+                           rng.integers(0, 2 ** 32, 100000, dtype=np.uint64).astype(np.uint32)])
+    dyadic = (np.arange(-800, 800)[:, None] / 2.0 ** np.arange(12)).ravel()
+    spread = np.concatenate([bits.view(np.float32), rng.uniform(-104, 100, 200000).astype(np.float32),
+                             dyadic.astype(np.float32)])
+    redone = []
+    step_by_step = _softmax_bits._expf_core
+    monkeypatch.setattr(_softmax_bits, '_expf_core', lambda d, normal: (normal and redone.append(d.size)) or step_by_step(d, normal))
+    masked = rng.standard_normal((64, 64)).astype(np.float32) * 8
+    masked[np.triu_indices(64, 1)] = -np.inf
+    for d in (spread, masked.ravel()):
+        with np.errstate(all='ignore'):
+            want = step_by_step(d, False)
+            want[d < -104] = 0
+            deferred = _softmax_bits._expf_deferred(d[np.abs(d) >= 2.0 ** -100])
+        assert _softmax_bits.sleef_expf(d).tobytes() == want.tobytes()
+        assert deferred.tobytes() == want[np.abs(d) >= 2.0 ** -100].tobytes()
+    assert sum(redone) > 0        # (some midpoints were met and redone; the subnormal inputs' calls not counted)
+
+
+def test_row_max_is_numpys_max_bit_for_bit():
+    rng = np.random.default_rng(12)
+    for width in (1, 15, 16, 17, 64, 96, 300):
+        rows = rng.standard_normal((40, width)).astype(np.float32)
+        rows[1] = -np.inf
+        rows[2] = 0.0
+        rows[3, ::2] = -0.0
+        rows[3, 1::2] = -1.0
+        rows[4, width // 2] = np.nan
+        rows[5] = np.float32(-0.0)
+        rows[5, -1] = 0.0
+        assert _softmax_bits._row_max(rows).tobytes() == rows.max(axis=1, keepdims=True).tobytes()
+
+
 def test_sleef_log_is_within_an_ulp_and_keeps_edges():
     v = np.geomspace(1e-30, 1e30, 2001).astype(np.float32)
     np.testing.assert_allclose(_softmax_bits.sleef_logf(v), np.log(v.astype(np.float64)), rtol=2e-7, atol=1e-7)

@@ -39,6 +39,8 @@ _POLY = tuple(np.float32(c) for c in (
 _CHUNK = 1 << 15         # values per pass of the exp: its double temporaries stay in cache
 _TINY = np.float32(2.0 ** -100)                 # below this an input may meet float32's subnormals
 _EXP_ZERO = np.float32(-104)                    # SLEEF's expf is zero below this
+_F32_LOW_BITS = np.uint64(0x1FFFFFFF)           # a double's mantissa bits below float32's
+_F32_HALF_ULP = np.uint64(0x10000000)           # ... holding exactly half a float32 unit
 
 
 def _residual(a, b, c):
@@ -69,12 +71,49 @@ def _sleef_expf_flat(flat):
     with np.errstate(invalid='ignore', over='ignore', under='ignore'):
         for start in range(0, flat.size, _CHUNK):
             piece = flat[start:start + _CHUNK]
-            got = _expf_core(piece, True)
+            got = _expf_deferred(piece)
             tiny = (np.abs(piece) < _TINY) & (piece != 0)     # steps may round in the subnormals
             if tiny.any():
                 got[tiny] = _expf_core(piece[tiny], False)
             out[start:start + _CHUNK] = got
     return out
+
+
+def _expf_deferred(d):
+    """``_expf_core(d, True)`` with the fused steps' midpoint checks gathered: each step's double sum is
+    rounded to float32 straight away and only marks its midpoints, and the elements marked (rare; the
+    exp is elementwise) are recomputed step by step through ``fma32`` at the end."""
+    q = np.rint(d * _R_LN2)
+    s = d - q * _L2U
+    s = _residual(q, -_L2L, s)                           # (exact: see _expf_core)
+    s64 = s.astype(np.float64)
+    r = np.multiply(s64, np.float64(_POLY[0]))
+    bits = r.view(np.uint64)
+    low = np.empty(r.shape, np.uint64)
+    hit = np.empty(r.shape, bool)
+    marked = np.zeros(r.shape, bool)
+    u = np.empty(d.shape, np.float32)
+    for step in range(len(_POLY)):
+        if step == len(_POLY) - 1:                       # the last step: fma(s * s, u, s)
+            np.multiply(s * s, u, out=r, dtype=np.float64)
+            r += s64
+        else:
+            if step:
+                np.multiply(u, s64, out=r)
+            r += np.float64(_POLY[step + 1])
+        u[...] = r
+        np.bitwise_and(bits, _F32_LOW_BITS, out=low)
+        np.equal(low, _F32_HALF_ULP, out=hit)
+        marked |= hit
+    u += np.float32(1)
+    u = np.ldexp(u, q.astype(np.int32))
+    low_d, high_d = d < _EXP_ZERO, d > 100
+    if low_d.any() or high_d.any():
+        u[low_d] = 0
+        u[high_d] = np.inf
+    if marked.any():
+        u[marked] = _expf_core(d[marked], True)
+    return u
 
 
 def _expf_core(d, normal_range):
@@ -170,6 +209,22 @@ def libm_expf(x):
     return out.reshape(x.shape)
 
 
+def _row_max(rows):
+    """Each row's maximum of the (R, N) array, as a column: NumPy's reduction along a short last axis is
+    slow, so the rows are folded in halves by ``np.maximum`` first (any order gives the same maximum,
+    except which of +0/-0 or which NaN: rows whose maximum is a zero or NaN take ``max`` itself)."""
+    m = rows
+    while m.shape[1] >= 16 and m.shape[1] % 2 == 0:
+        half = m.shape[1] // 2
+        m = np.maximum(m[:, :half], m[:, half:])
+    m = m.max(axis=1, keepdims=True)
+    odd = ~(m != 0)          # zero or NaN
+    if odd.any():
+        odd = odd[:, 0]
+        m[odd] = rows[odd].max(axis=1, keepdims=True)
+    return m
+
+
 def _lane_sum(v):
     """A vector reduction's sum of each row of ``v`` (rows along the last axis)."""
     n = v.shape[-1]
@@ -193,7 +248,7 @@ def softmax(x, dim, threads):
     intra-op thread count, which decides some positions' exp away from the last dim)."""
     if dim == x.ndim - 1:
         rows = x.reshape(-1, x.shape[-1])
-        e = sleef_expf(rows - rows.max(axis=1, keepdims=True))
+        e = sleef_expf(rows - _row_max(rows))
         e *= (np.float32(1) / _lane_sum(e))[:, None]
         return e.reshape(x.shape)
     v = _as_3d(x, dim)
@@ -209,7 +264,7 @@ def log_softmax_parts(x, dim):
     log_softmax is ``shifted - log_sum``, rounded as PyTorch's kernels round it."""
     if dim == x.ndim - 1:
         rows = x.reshape(-1, x.shape[-1])
-        shifted = rows - rows.max(axis=1, keepdims=True)
+        shifted = rows - _row_max(rows)
         e = sleef_expf(shifted)
         total = _lane_sum(e)[:, None]
         keep = x.shape[:-1] + (1,)
