@@ -416,10 +416,9 @@ class CompiledCallable:
             return self.fn(*args, **kwargs)
         if entry is None and entries.keys and stance == 'fail_on_recompile':
             code = getattr(getattr(self.fn, 'forward', self.fn), '__code__', None)
-            raise RuntimeError(f"Detected recompile when torch.compile stance is 'fail_on_recompile'. filename: "
-                               f"'{code.co_filename if code else '<unknown>'}', function name: "
-                               f"'{code.co_name if code else type(self.fn).__name__}', line number: "
-                               f"{code.co_firstlineno if code else 0}")
+            raise _recompile_refused(code.co_filename if code else '<unknown>',
+                                     code.co_name if code else type(self.fn).__name__,
+                                     code.co_firstlineno if code else 0)
         if entry is None:
             if entries.frame is None:
                 entries.frame = [next(_FRAME_IDS), 0]
@@ -459,7 +458,7 @@ class CompiledCallable:
         (``_plan``) as far as this call follows it, traced from there (``_segments``). ``entry``
         holds the backend's results for this guard key, by graph code and input signature, and the plan."""
         _, graphs, plan = entry
-        finished, got = _replay(plan, arguments, self.fn)
+        finished, got = _replay(plan, arguments, self.fn) if plan else (False, [])
         if finished:
             return got
         from ember import Tensor
@@ -470,7 +469,7 @@ class CompiledCallable:
         last = got[-1].step if got else None
         again = last is not None and last.action[0] == 'trace' and last.retraced
         run = SegmentedRun(self, arguments, graphs, on_break=self._record_break if first else None,
-                           name_stores=not again, caught_up=got)
+                           name_stores=not again, caught_up=got, first=first)
         try:
             out = run(self.fn, {n: v for n, v in arguments.items() if not isinstance(v, Tensor)})
         except Exception as err:
@@ -484,10 +483,19 @@ class CompiledCallable:
             _plan.store(plan, run.steps, run.outcomes)
         return out
 
-    def compile_graph(self, graphs, key, root, graph, values):
+    def compile_graph(self, graphs, key, root, graph, values, resumes=None):
         """The backend's callable for one graph of a call split by graph breaks (called once per
-        distinct graph ``key``: what it computes and its input signature)."""
+        distinct graph ``key``: what it computes and its input signature), or None where the stance
+        runs it eagerly. ``resumes``: for a graph a later call meets, ``(filename, name, line)`` of
+        the code it runs (PyTorch's name for the code after a break: that code is a frame of its
+        own, whose first compile a ``fail_on_recompile`` stance refuses and an
+        ``eager_on_recompile`` one runs eagerly)."""
         from ember.fx.graph_module import GraphModule
+        stance = _STANCE['stance']
+        if key not in graphs and resumes is not None and stance in ('fail_on_recompile', 'eager_on_recompile'):
+            if stance == 'eager_on_recompile':
+                return None
+            raise _recompile_refused(*resumes)
         if key not in graphs:
             gm = GraphModule(root, graph, 'GraphModule')
             try:
@@ -546,6 +554,11 @@ def _replay(plan, arguments, fn):
 def _function_mode_on():
     from ember.overrides import _modes_on
     return _modes_on()
+
+
+def _recompile_refused(filename, name, line):
+    return RuntimeError(f"Detected recompile when torch.compile stance is 'fail_on_recompile'. filename: "
+                        f"'{filename}', function name: '{name}', line number: {line}")
 
 
 def _where(fn):

@@ -41,12 +41,14 @@ class Step:
     the backend's callable; ``sources``: where each input comes from; ``signature``: the inputs'
     signature; ``action``: ``('bool', ref)``, ``('method', name, ref, args, kwargs)``,
     ``('call', fn, args, kwargs)``, ``('break',)``, ``('trace',)`` (a break only the traced code can
-    run) or ``('return', result)``; ``after``: outcome -> the steps that may follow."""
-    __slots__ = ('key', 'compiled', 'sources', 'signature', 'action', 'after', 'retraced')
+    run) or ``('return', result)``; ``after``: outcome -> the steps that may follow; ``where``:
+    the file and line of its break."""
+    __slots__ = ('key', 'compiled', 'sources', 'signature', 'action', 'after', 'retraced', 'where')
 
     def __init__(self, key, compiled, sources, signature):
         self.key, self.compiled, self.sources, self.signature = key, compiled, sources, signature
         self.action = None
+        self.where = None           # (filename, line) of the break that ends it
         self.after = {}
         self.retraced = False
 

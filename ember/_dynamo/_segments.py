@@ -118,7 +118,7 @@ class SegmentedRun:
     """One call of ``compiled`` (a ``CompiledCallable``) run graph by graph; ``breaks`` lists the
     reasons of the breaks it met, ``graphs`` the graphs it ran."""
 
-    def __init__(self, compiled, arguments, graphs, on_break=None, name_stores=True, caught_up=()):
+    def __init__(self, compiled, arguments, graphs, on_break=None, name_stores=True, caught_up=(), first=True):
         self.compiled = compiled
         self.cache = graphs
         self.on_break = on_break        # called with (reason, logged reason) at each break
@@ -135,6 +135,7 @@ class SegmentedRun:
         self.slot = {}              # node (or a disabled function's tensor) -> its slot in the plan
         self.outside = 0            # tensors a disabled function returned, counted for their slots
         self.recordable = True      # False where the trace left the steps it replays
+        self.first = first          # the guard key's first call (later ones meeting a new graph recompile)
 
     def __call__(self, fn, constants):
         from ember._dynamo._capture import _print_breaks_graph
@@ -301,7 +302,18 @@ class SegmentedRun:
         else:
             if key not in self.cache:       # a new graph: named for its code (a known one runs without codegen)
                 name_nodes(graph, self.hints)
-            compiled = self.compiled.compile_graph(self.cache, key, self.tracer.root, graph, values)
+            resumes = None
+            if not self.first:         # where the code this graph runs starts, named as PyTorch's frames
+                before = self.steps[-2].where if len(self.steps) > 1 else None
+                code = getattr(getattr(self.tracer.traced, 'forward', self.tracer.traced), '__code__', None)
+                name = code.co_name if code else type(self.tracer.traced).__name__
+                resumes = ((before[0], f'torch_dynamo_resume_in_{name}_at_{before[1]}', before[1]) if before else
+                           (code.co_filename if code else '<unknown>', name, code.co_firstlineno if code else 0))
+            compiled = self.compiled.compile_graph(self.cache, key, self.tracer.root, graph, values, resumes)
+            if compiled is None:            # run eagerly (the stance): the graph as traced, no backend, no plan
+                from ember.fx.graph_module import GraphModule
+                compiled = GraphModule(self.tracer.root, graph, 'GraphModule').forward
+                self.recordable = False
         self.graphs.append(compiled)
         self.steps[-1].compiled = compiled
         return compiled(*values)
@@ -322,7 +334,9 @@ class SegmentedRun:
             canon = tuple(self._canon_source(where, name) for where, name in sources)
         except _Untemplatable:
             canon, self.recordable = (), False
-        self.steps.append(_plan.Step(key, None, canon, _signature(values)))
+        step = _plan.Step(key, None, canon, _signature(values))
+        step.where = _user_line()
+        self.steps.append(step)
         return None
 
     def _canon_source(self, where, name):
@@ -334,6 +348,16 @@ class SegmentedRun:
         if where == 'state':
             return lookup_state(self.tracer.traced, name)
         return self.arguments[name]
+
+
+def _user_line():
+    """``(filename, line)`` of the user's code running now (a break's place), or None."""
+    import sys
+    from ember._dynamo._tracer import _is_ember_file
+    frame = sys._getframe(1)
+    while frame is not None and _is_ember_file(frame.f_code.co_filename):
+        frame = frame.f_back
+    return None if frame is None else (frame.f_code.co_filename, frame.f_lineno)
 
 
 def _passing_on(graph):
