@@ -66,6 +66,19 @@ CASES = {
     'relu_backward': ("x = torch.randn(3, 4, requires_grad=True)", "F.relu(x)", True),
     'gru': ("torch.manual_seed(0); m = nn.GRU(3, 4); x = torch.randn(2, 1, 3)", "m(x)[0]", False),
     'tensor': ("", "torch.tensor([1.0, 2.0])", False),
+    'reshape_copy': ("x = torch.randn(4, 3).t()", "x.reshape(12)", False),
+    'reshape_strided_view': ("x = torch.randn(4, 3).t()", "x.reshape(3, 4, 1)", False),
+    'einsum_attention': ("q = torch.randn(2, 3, 4, 5); k = torch.randn(2, 3, 6, 5)",
+                         "torch.einsum('bhqd,bhkd->bhqk', q, k)", False),
+    'einsum_implicit_ellipsis': ("a = torch.randn(2, 3, 4); b = torch.randn(2, 4, 5)", "torch.einsum('...ij,...jk', a, b)",
+                                 False),
+    'einsum_diagonal': ("a = torch.randn(3, 3, 4); b = torch.randn(4, 2)", "torch.einsum('iij,jk->ik', a, b)", False),
+    'einsum_trace': ("a = torch.randn(3, 3)", "torch.einsum('ii', a)", False),
+    'einsum_outer': ("a = torch.randn(2, 3); b = torch.randn(2, 4)", "torch.einsum('bi,bj->bij', a, b)", False),
+    'einsum_broadcast_sum': ("a = torch.randn(3, 4); b = torch.randn(1, 4)", "torch.einsum('ij,kj->', a, b)", False),
+    'einsum_three': ("a = torch.randn(3); b = torch.randn(3); c = torch.randn(3)", "torch.einsum('i,i,i->', a, b, c)",
+                     False),
+    'einsum_transpose': ("a = torch.randn(2, 3, 4)", "torch.einsum('ijk->kji', a)", False),
     'cross_entropy_weight': ("x = torch.randn(3, 4); t = torch.tensor([0, 2, 1]); w = torch.rand(4)",
                              "F.cross_entropy(x, t, weight=w, reduction='sum')", False),
     'cross_entropy_1d': ("x = torch.randn(4); t = torch.tensor(2)", "F.cross_entropy(x, t)", False),
@@ -110,6 +123,16 @@ TRAINING = {
                         "nn.Linear(6, 2)); x = torch.randn(3, 4)", "m(x).sum()"),
     'embedding_linear': ("torch.manual_seed(0); m = nn.Embedding(10, 4); lin = nn.Linear(4, 3); "
                          "i = torch.tensor([[1, 2], [3, 1]])", "lin(m(i)).mean()"),
+    'einsum_bilinear': ("torch.manual_seed(0); a = torch.randn(2, 3, requires_grad=True); w = torch.randn(3, 4, "
+                        "requires_grad=True)", "torch.einsum('bi,ij->bj', a, w).sum()"),
+    'mul_add_broadcast': ("torch.manual_seed(0); a = torch.randn(3, 4, requires_grad=True); "
+                          "b = torch.randn(4, requires_grad=True)", "(a * b + b).sum()"),
+    'residual': ("torch.manual_seed(0); x = torch.randn(3, 4, requires_grad=True); "
+                 "w = torch.randn(4, 4, requires_grad=True)", "(x @ w + x).relu().sum()"),
+    'attention_scores': ("torch.manual_seed(0); q = torch.randn(2, 3, 4, requires_grad=True)",
+                         "torch.softmax(q @ q.transpose(1, 2), -1).sum()"),
+    'accumulated_grads': ("torch.manual_seed(0); m = nn.Linear(3, 2); x = torch.randn(4, 3); m(x).sum().backward()",
+                          "m(x).sum()"),
     'matmul_chain': ("torch.manual_seed(0); a = torch.randn(3, 4, requires_grad=True); "
                      "b = torch.randn(4, 5, requires_grad=True)", "(a @ b).relu().mean()"),
 }

@@ -20,19 +20,9 @@ with open(os.path.join(os.path.dirname(__file__), 'fixtures', 'dispatch_sequence
     _DATA = json.load(f)
 RECORDED, RECORDED_TRAINING = _DATA['cases'], _DATA['training']
 
-# the cases whose forward ember's modes see as PyTorch's do; the rest of the recording (einsum, eval
-# batch_norm, GRU, relu's saved-output detach) still differs, as docs/guide/differences.rst says
-FORWARD_MATCHES = ['linear_2d_bias', 'linear_2d', 'linear_3d_bias', 'linear_3d', 'linear_1d_bias', 'mlp_module',
-                   'relu', 'gelu', 'silu', 'softmax', 'log_softmax', 'sum', 'mean_dim', 'mm', 'matmul_2d',
-                   'matmul_1d', 'matmul_backward', 'add_', 'to_double', 'view', 'flatten', 'reshape', 'matmul_batched', 'conv1d', 'conv2d', 'conv3d',
-                   'conv_transpose2d', 'layer_norm', 'group_norm', 'var', 'norm', 'mul_', 'ones_like', 'arange',
-                   'dropout_eval', 'mse_loss', 'embedding', 'max_pool2d', 'adaptive_avg_pool2d', 'zeros',
-                   'cross_entropy', 'cross_entropy_weight', 'cross_entropy_1d', 'nll_loss', 'tensor', 'sdpa',
-                   'sdpa_causal_scale', 'sdpa_float_mask', 'interpolate_nearest', 'interpolate_size',
-                   'interpolate_bilinear', 'interpolate_linear_1d', 'interpolate_area', 'index', 'index_slice',
-                   'index_whole_slice', 'index_tensor', 'index_mask', 'index_list', 'index_none_ellipsis',
-                   'index_mixed', 'setitem_number', 'setitem_mask', 'setitem_tensor_index', 'setitem_broadcast',
-                   'index_put', 'index_put_accumulate']
+# the cases whose forward ember's modes see as PyTorch's do: all but the GRU (its cell is handed over
+# whole), as docs/guide/differences.rst says
+FORWARD_MATCHES = [name for name in RECORDED if name != 'gru']
 
 
 @pytest.mark.parametrize('name', FORWARD_MATCHES)
@@ -74,7 +64,8 @@ def test_backward_under_a_mode_gives_the_gradients_and_statistics_of_a_plain_one
         return loss.detach(), grads, [b.clone() for m in modules for b in m.buffers()]
 
     (loss, grads, buffers), (loss_m, grads_m, buffers_m) = step(contextlib.nullcontext()), step(_Passthrough())
-    assert ember.equal(loss, loss_m) and len(grads) == len(grads_m) and len(buffers) == len(buffers_m)
+    # (einsum's batched products round differently from ember's einsum: the loss may differ in its last bits)
+    assert ember.allclose(loss, loss_m) and len(grads) == len(grads_m) and len(buffers) == len(buffers_m)
     for a, b in zip(grads, grads_m):      # (PyTorch's formulas round a few last bits differently from ember's)
         assert a is not None and b is not None and ember.allclose(a, b, rtol=1e-5, atol=1e-6)
     assert all(ember.equal(a, b) for a, b in zip(buffers, buffers_m))      # batch norm's statistics updated once
@@ -157,6 +148,7 @@ DECOMPOSED_CALLS = {
     'matmul_batched': lambda: _img @ _img, 'matmul_4d_2d': lambda: _img @ _k,
     'matmul_3d_1d': lambda: ember.ones(2, 3, 4) @ _v, 'matmul_broadcast': lambda: _img @ _img0,
     'matmul_not_contiguous': lambda: _img.transpose(2, 3) @ _img, 'flatten': lambda: ember.flatten(_img, 1),
+    'matmul_batched_copy': lambda: _img.transpose(0, 2) @ _img.transpose(0, 2).transpose(2, 3),
     'flatten_all': lambda: _img.flatten(), 'flatten_module': lambda: nn.Flatten()(_img),
     'reshape': lambda: _x.reshape(4, 3), 'reshape_copy': lambda: _NOT_CONTIGUOUS.reshape(12),
     'conv2d': lambda: F.conv2d(_img, _w, _b, stride=2, padding=1), 'conv2d_same': lambda: F.conv2d(_img, _w, padding='same'),
@@ -189,6 +181,29 @@ DECOMPOSED_CALLS = {
     'setitem_tensor': lambda: _set(_x.clone(), ember.tensor([2, 0]), ember.ones(2, 4)),
     'index_put_accumulate': lambda: _x.clone().index_put_((ember.tensor([0, 0]),), ember.ones(2, 4), accumulate=True),
 }
+
+
+_a3, _b3 = ember.randn(2, 3, 4), ember.randn(2, 4, 5)
+EINSUM_CALLS = {
+    'mm': lambda: ember.einsum('ij,jk->ik', _x.t(), _x), 'batched': lambda: ember.einsum('bij,bjk->bik', _a3, _b3),
+    'implicit_ellipsis': lambda: ember.einsum('...ij,...jk', _a3, _b3),
+    'attention': lambda: ember.einsum('bhqd,bhkd->bhqk', _img, _img),
+    'diagonal': lambda: ember.einsum('iij,jk->ik', ember.randn(3, 3, 4), _x.t()),
+    'trace': lambda: ember.einsum('ii', _x[:3, :3]), 'outer': lambda: ember.einsum('i,j->ij', _v, _b),
+    'broadcast_sum': lambda: ember.einsum('ij,kj->', _x, _v[None]), 'three': lambda: ember.einsum('i,i,i->', _v, _v, _v),
+    'transpose': lambda: ember.einsum('ijk->kji', _a3), 'sum': lambda: ember.einsum('ij->j', _x),
+}
+
+
+@pytest.mark.parametrize('name', EINSUM_CALLS)
+def test_decomposed_einsum_gives_the_same_values_up_to_rounding(name):
+    ember.manual_seed(3)
+    plain = EINSUM_CALLS[name]()
+    ember.manual_seed(3)
+    with _Passthrough():
+        under_mode = EINSUM_CALLS[name]()
+    # (the batched products sum in another order than ember's einsum: the last bits may differ)
+    assert plain.shape == under_mode.shape and ember.allclose(plain, under_mode, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize('name', DECOMPOSED_CALLS)

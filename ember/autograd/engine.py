@@ -102,8 +102,9 @@ def will_engine_execute_node(node):
 
 
 # PyTorch's engine steps as ATen calls, set while a TorchDispatchMode is entered
-# (ember/utils/_dispatch_backward.py): root(out) makes an implicit gradient, leaf(node, g) the gradient a
-# leaf keeps; None otherwise (one global test per backward() and per leaf)
+# (ember/utils/_dispatch_backward.py): root(out) makes an implicit gradient, leaf(node, g, create_graph) the
+# gradient a leaf keeps (None once it added it into .grad itself); None otherwise (one global test per
+# backward(), per leaf and per gradient added to another)
 dispatch_steps = None
 
 
@@ -299,8 +300,9 @@ def _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumu
                     continue
             if type(node) is AccumulateGrad:
                 if accumulate and not inputs and grads[0] is not None:
-                    _accumulate_into_leaf(node.variable, grads[0] if dispatch_steps is None else
-                                          dispatch_steps.leaf(node, grads[0], create_graph), create_graph, owned)
+                    g = grads[0] if dispatch_steps is None else dispatch_steps.leaf(node, grads[0], create_graph)
+                    if g is not None:      # (None: the dispatch step added it into .grad itself)
+                        _accumulate_into_leaf(node.variable, g, create_graph, owned)
                 if node._hooks:
                     for h in list(node._hooks.values()):
                         h(grads, grads)
@@ -337,8 +339,8 @@ def _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumu
                     old = buf[nr]
                     if old is None:
                         buf[nr] = g
-                    elif create_graph or old.is_sparse or g.is_sparse:   # sparse: ember.sparse adds them
-                        buf[nr] = old + g
+                    elif create_graph or old.is_sparse or g.is_sparse or dispatch_steps is not None:
+                        buf[nr] = old + g    # (sparse: ember.sparse adds them; under a dispatch mode: aten.add)
                     else:  # first order: sum the arrays, no op dispatch
                         total = old._data + g._data
                         owned.add(total)

@@ -52,6 +52,11 @@ def _log_softmax_backward_data(grad_output, output, dim, input_dtype):
     return grad_output - output.exp() * grad_output.sum(dim, keepdim=True)
 
 
+def _softmax_backward_data(grad_output, output, dim, input_dtype):
+    """The gradient of ``softmax`` from its output: ``output * (grad - (grad * output).sum(dim))``."""
+    return output * (grad_output - (grad_output * output).sum(dim, keepdim=True))
+
+
 def nll_loss_backward(grad_output, self, target, weight, reduction, ignore_index, total_weight):
     """The gradient of ``F.nll_loss(self, target, weight)`` with respect to ``self``."""
     import ember.nn.functional as F
@@ -104,5 +109,6 @@ def embedding_dense_backward(grad_output, indices, num_weights, padding_idx, sca
 
 ATEN_ONLY = {f.__name__: f for f in (
     convolution_backward, mse_loss_backward, threshold_backward, gelu_backward, _log_softmax_backward_data,
+    _softmax_backward_data,
     nll_loss_backward, max_pool2d_with_indices_backward, native_batch_norm_backward, native_layer_norm_backward,
     embedding_dense_backward)}

@@ -62,10 +62,18 @@ class _EngineSteps:
 
     @staticmethod
     def leaf(node, g, create_graph):
+        from ember._tensor import Tensor
         from ember.utils._python_dispatch import _modes
-        if not _modes.any() or create_graph or node.variable.grad is not None or g.is_sparse:
+        if not _modes.any() or create_graph or g.is_sparse or type(g) is not Tensor or \
+                '_grad_dtype' in node.variable.__dict__:
             return g
-        return _hand('detach', 'default', g)      # AccumulateGrad keeps a detached gradient
+        old = node.variable.grad
+        if old is None:
+            return _hand('detach', 'default', g)      # AccumulateGrad keeps a detached gradient
+        if type(old) is Tensor and not old.requires_grad and old.shape == g.shape and old.dtype == g.dtype:
+            _hand('add_', 'Tensor', old, g)           # and adds a later one into it in place
+            return None
+        return g
 
 
 # -------------------------------------------------------------------------------- PyTorch's formulas
@@ -137,6 +145,13 @@ def _log_softmax(node, g, need, extra, self, dim, half_to_float=False):
     return [_hand('_log_softmax_backward_data', 'default', g, result, dim, self.dtype)]
 
 
+def _softmax(node, g, need, extra, self, dim, half_to_float=False):
+    result = _saved_result(node)
+    if result is None or half_to_float:
+        return NotImplemented
+    return [_hand('_softmax_backward_data', 'default', g, result, dim, self.dtype)]
+
+
 def _mse_loss(node, g, need, extra, self, target, reduction=1):
     if need[1]:
         return NotImplemented
@@ -201,13 +216,54 @@ def _embedding(node, g, need, extra, weight, indices, padding_idx=-1, scale_grad
                   scale_grad_by_freq), None]
 
 
+def _permute(node, g, need, extra, self, dims):
+    inverse = [0] * len(dims)
+    for i, d in enumerate(dims):
+        inverse[d % len(dims)] = i
+    return [_hand('permute', 'default', g, inverse)]
+
+
+def _transpose(node, g, need, extra, self, dim0, dim1):
+    return [_hand('transpose', 'int', g, dim0, dim1)]
+
+
+def _unsqueeze(node, g, need, extra, self, dim):
+    return [_hand('squeeze', 'dim', g, dim)]
+
+
+def _expand(node, g, need, extra, self, size, implicit=False):
+    return [_sum_to(g, self.shape)]
+
+
+def _bmm(node, g, need, extra, self, mat2):
+    g1 = _hand('bmm', 'default', g, _hand('transpose', 'int', mat2, 1, 2)) if need[0] else None
+    g2 = _hand('bmm', 'default', _hand('transpose', 'int', self, 1, 2), g) if need[1] else None
+    return [g1, g2]
+
+
+def _add(node, g, need, extra, self, other, alpha=1):
+    if not (_tensor(self) and _tensor(other)) or alpha != 1:
+        return NotImplemented
+    return [_sum_to(g, self.shape) if need[0] else None, _sum_to(g, other.shape) if need[1] else None]
+
+
+def _mul(node, g, need, extra, self, other):
+    if not (_tensor(self) and _tensor(other)):
+        return NotImplemented
+    g1 = _hand('mul', 'Tensor', g, other) if need[0] else None
+    g2 = _hand('mul', 'Tensor', g, self) if need[1] else None
+    return [None if g1 is None else _sum_to(g1, self.shape), None if g2 is None else _sum_to(g2, other.shape)]
+
+
 # ATen op -> its backward as PyTorch's formula writes it: (node, grad, which inputs need a gradient, the op's
 # other outputs, *the op's arguments) -> the inputs' gradients in the node's order, or NotImplemented
-_FORMULAS = {'addmm': _addmm, 'mm': _mm, 't': _t, 'relu': _relu, '_log_softmax': _log_softmax,
+_FORMULAS = {'addmm': _addmm, 'mm': _mm, 't': _t, 'relu': _relu, '_log_softmax': _log_softmax, '_softmax': _softmax,
              'mse_loss': _mse_loss, 'nll_loss_forward': _nll_loss, 'gelu': _gelu, 'view': _view,
              '_unsafe_view': _view, 'sum': _sum, 'mean': _mean, 'max_pool2d_with_indices': _max_pool2d,
              'convolution': _convolution, 'native_layer_norm': _native_layer_norm,
-             'native_batch_norm': _native_batch_norm, 'embedding': _embedding}
+             'native_batch_norm': _native_batch_norm, 'embedding': _embedding, 'permute': _permute,
+             'transpose': _transpose, 'unsqueeze': _unsqueeze, 'expand': _expand, 'bmm': _bmm, 'add': _add,
+             'mul': _mul}
 
 
 class _Backward(_observe.OpObserver):

@@ -11,13 +11,14 @@ and no data of its own; its ``__torch_dispatch__`` computes on the tensors it wr
 As in PyTorch, composite ops are handed over as their parts: ``F.linear`` as ``aten.t`` and
 ``aten.addmm``, ``F.conv2d`` as ``aten.convolution`` (``_DECOMPOSED``), ``.to(dtype)`` as ``aten._to_copy.default``,
 indexing as its ``select``/``slice``/``index`` steps (``_BEFORE_ATEN``, ``_dispatch_indexing.py``). Where ember's
-level still differs: other composites arrive as the op the program called (``aten.einsum.default``), and
+level still differs: other composites arrive as the op the program called (``aten.gru.input``), and
 ``backward()`` shows PyTorch's backward calls only for the nodes ``_dispatch_backward.py`` has formulas for (the
 others run ember's own backward steps). ember records no
 autograd through a wrapper subclass: a differentiable op on one that requires grad (with grad mode on)
 raises instead of giving wrong gradients.
 """
 import contextlib
+import math
 
 from ember._mode_stack import Mode, ModeStack
 
@@ -266,11 +267,12 @@ def _matmul(self, other):
         flat = self.view(-1, self.shape[-1])
         out = ember.mm(flat, other) if other.dim() == 2 else ember.mv(flat, other)
         return _hand_aten('_unsafe_view', 'default', out, [*self.shape[:-1], *other.shape[1:]])
-    if self.dim() >= 3 and self.shape[:-2] == other.shape[:-2] and self.is_contiguous() and \
-            other.is_contiguous():   # same batch dims: expand (a no-op here), view, bmm
+    if self.dim() >= 3 and self.shape[:-2] == other.shape[:-2]:   # same batch dims: expand (a no-op), reshape, bmm
+        from ember.utils._dispatch_einsum import reshape
         batch = list(self.shape[:-2])
-        a = self.expand(*batch, *self.shape[-2:]).view(-1, *self.shape[-2:])
-        b = other.expand(*batch, *other.shape[-2:]).view(-1, *other.shape[-2:])
+        n = math.prod(batch)
+        a = reshape(self.expand(*batch, *self.shape[-2:]), [n, *self.shape[-2:]])
+        b = reshape(other.expand(*batch, *other.shape[-2:]), [n, *other.shape[-2:]])
         return _hand_aten('_unsafe_view', 'default', ember.bmm(a, b), [*batch, self.shape[-2], other.shape[-1]])
     return NotImplemented            # the broadcast forms: handed over whole
 
@@ -286,8 +288,13 @@ def _flatten(self, start_dim=0, end_dim=-1):
 
 
 def _reshape(self, shape):
-    if not self.is_contiguous():     # PyTorch copies (clone + _unsafe_view): handed over whole
-        return NotImplemented
+    if not self.is_contiguous():     # a view where the strides allow one, else clone + _unsafe_view
+        from ember.utils._dispatch_einsum import reshape
+        shape = list(shape)
+        if shape.count(-1) == 1:
+            known = math.prod(s for s in shape if s != -1)
+            shape[shape.index(-1)] = self.numel() // known if known else 0
+        return reshape(self, shape)
     return self.view(*shape)
 
 
@@ -407,6 +414,13 @@ def _interpolate_area(input, size=None, scale_factor=None, mode='nearest', align
     return getattr(F, f'adaptive_avg_pool{dims}d')(input, out)
 
 
+def _einsum(equation, tensors, path=None):
+    if path is not None:
+        return NotImplemented
+    from ember.utils._dispatch_einsum import einsum
+    return einsum(equation, list(tensors))
+
+
 def _before_aten(attr):
     def handler(fn, *args, **kwargs):
         from ember.utils import _dispatch_indexing
@@ -428,7 +442,7 @@ _DECOMPOSED = {'linear': _linear, 'softmax': _softmax, 'log_softmax': _log_softm
                'conv_transpose2d': _conv_transpose(2), 'conv_transpose3d': _conv_transpose(3), 'layer_norm': _layer_norm, 'group_norm': _group_norm,
                'dropout': _dropout, 'max_pool2d': _max_pool2d, 'adaptive_avg_pool2d': _adaptive_avg_pool2d,
                'cross_entropy_loss': _cross_entropy, 'nll_loss_nd': _nll_loss, 'batch_norm': _batch_norm,
-               'scaled_dot_product_attention': _sdpa,
+               'scaled_dot_product_attention': _sdpa, 'einsum': _einsum,
                **{f'upsample_nearest{d}d': _upsample(f'upsample_nearest{d}d', False) for d in (1, 2, 3)},
                **{f'_upsample_nearest_exact{d}d': _upsample(f'_upsample_nearest_exact{d}d', False) for d in (1, 2, 3)},
                **{name: _upsample(name, True) for name in ('upsample_linear1d', 'upsample_bilinear2d',
