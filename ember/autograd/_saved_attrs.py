@@ -214,3 +214,48 @@ def multilabel_is_target(node):
     hit = (xp.arange(t2.shape[1]) == xp.where(listed, t2, -1)[:, :, None]).any(axis=1)
     from ember._tensor import Tensor
     return Tensor._make(hit.astype(x._data.dtype).reshape(t.shape), x._device)
+
+
+_INT64_MAX = (1 << 63) - 1
+
+
+def _last_indexing_step(node):
+    """Basic indexing (``x[1, :, None]``) as PyTorch runs it, one step per key element (an int selects, a
+    slice not covering its dim slices, None unsqueezes): (the last step's kind, its dim, its arguments, the
+    shape it was applied to). PyTorch's node is that last step's."""
+    basic = node.key[0]
+    shape = list(node.in_shape)
+    n_dims = sum(1 for b in basic if b is not None and b is not Ellipsis)
+    dim, last = 0, None
+    for b in basic:
+        if b is Ellipsis:
+            dim += len(node.in_shape) - n_dims
+            continue
+        before = tuple(shape)
+        if b is None:
+            shape.insert(dim, 1)
+            last = ('unsqueeze', dim, (), before)
+            dim += 1
+        elif isinstance(b, slice):
+            start, stop, step = b.indices(shape[dim])
+            if (start, stop, step) != (0, shape[dim], 1):
+                last = ('slice', dim, (0 if b.start is None else b.start, _INT64_MAX if b.stop is None else b.stop,
+                                       1 if b.step is None else b.step), before)
+                shape[dim] = len(range(start, stop, step))
+            dim += 1
+        else:
+            last = ('select', dim, (int(b),), before)
+            del shape[dim]
+    return last
+
+
+def indexing_step(what):
+    """A reader of the last basic-indexing step: 'dim', 'index', 'start', 'end', 'step' or 'self_sym_sizes'."""
+    def read(node):
+        kind, dim, args, before = _last_indexing_step(node)
+        if what == 'dim':
+            return dim
+        if what == 'self_sym_sizes':
+            return before
+        return as_int64(args[{'index': 0, 'start': 0, 'end': 1, 'step': 2}[what]])
+    return read

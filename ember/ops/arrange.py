@@ -13,6 +13,7 @@ from ember.ops._registry import op
 from ember.ops._util import wrap_dim, tensor_sequence
 from ember.ops.creation import _check_pin_memory, _factory_requires_grad, _pinned
 from ember import _user_warnings
+from ember.autograd import _saved_attrs as _sa
 
 
 def _tensor_list(tensors):
@@ -195,6 +196,7 @@ def block_diag(*tensors):
 
 class Rot90(Primitive):
     node_name = 'Rot90Backward0'
+    saved_attrs = {'dims': _sa.field('dims', _sa.int_list), 'k': _sa.field('k', _sa.as_int64)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, k, dims):
@@ -224,7 +226,7 @@ def rot90(input, k=1, dims=(0, 1)):
     d0, d1 = wrap_dim(dims[0], input.ndim), wrap_dim(dims[1], input.ndim)
     if d0 == d1:
         raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}")
-    return Rot90.apply(input, k % 4, (d0, d1))
+    return Rot90.apply(input, k, (d0, d1))     # (k as given: the node shows it; NumPy turns any k)
 
 
 @op('ember', 'Tensor')

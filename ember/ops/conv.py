@@ -710,6 +710,10 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
 # ------------------------------------------------------------------------------- unfold / fold
 class Im2Col(Primitive):
     node_name = 'Im2ColBackward0'
+    saved_attrs = {'dilation': _sa.item('args', 2), 'kernel_size': _sa.item('args', 1), 'padding': _sa.item('args', 3),
+                   'self_sym_argsize_minus_1': lambda node: node.args[0][-1],
+                   'self_sym_argsize_minus_2': lambda node: node.args[0][-2],
+                   'stride': _sa.item('args', 4)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, kernel, dilation, padding, stride):
@@ -733,6 +737,8 @@ class Im2Col(Primitive):
 class Col2Im(Primitive):
     """Sum of blocks back into an image (overlaps add up): the adjoint of Im2Col."""
     node_name = 'Col2ImBackward0'
+    saved_attrs = {'dilation': _sa.item('args', 1), 'kernel_size': _sa.item('args', 0), 'padding': _sa.item('args', 2),
+                   'stride': _sa.item('args', 3)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, cols, size, kernel, dilation, padding, stride):

@@ -201,18 +201,21 @@ class _IndexBase(Primitive):
 
 class BasicIndex(_IndexBase):
     node_name = 'SliceBackward0'
+    saved_attrs = {k: _sa.indexing_step(k) for k in ('dim', 'end', 'self_sym_sizes', 'start', 'step')}  # grad_fn._saved_*
     _profile_name = 'aten::slice'     # (PyTorch records one per sliced dimension; ember's one view is one event)
     _view = True
 
 
 class SelectIndex(BasicIndex):
     node_name = 'SelectBackward0'
+    saved_attrs = {k: _sa.indexing_step(k) for k in ('dim', 'index', 'self_sym_sizes')}  # grad_fn._saved_*
     _profile_name = 'aten::select'
 
 
 class UnsqueezeIndex(BasicIndex):
     _profile_name = 'aten::unsqueeze'
     node_name = 'UnsqueezeBackward0'
+    saved_attrs = {'dim': _sa.indexing_step('dim')}  # grad_fn._saved_*, read lazily
 
 
 class AliasIndex(BasicIndex):

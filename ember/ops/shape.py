@@ -603,6 +603,7 @@ class Squeeze(Primitive):
     @staticmethod
     def forward(ctx, x, dims):
         ctx.in_shape = x.shape
+        ctx.dims = dims
         if dims is None:
             return x.reshape([s for s in x.shape if s != 1])
         keep = [s for i, s in enumerate(x.shape) if not (i in dims and s == 1)]
@@ -615,11 +616,13 @@ class Squeeze(Primitive):
 
 class SqueezeDim(Squeeze):
     node_name = 'SqueezeBackward1'
+    saved_attrs = {'dim': _sa.item('dims', 0, _sa.as_int64), 'self_sym_sizes': _sa.field('in_shape')}  # grad_fn._saved_*
     _profile_name = 'aten::squeeze'
 
 
 class SqueezeDims(Squeeze):
     node_name = 'SqueezeBackward2'
+    saved_attrs = {'dim': _sa.field('dims', _sa.int_list), 'self_sym_sizes': _sa.field('in_shape')}  # grad_fn._saved_*
     _profile_name = 'aten::squeeze'
 
 
@@ -1313,11 +1316,14 @@ def _each_tensor(name, args, fn):
 
 class Narrow(Primitive):
     node_name = 'SliceBackward0'
+    saved_attrs = {'dim': _sa.item('args', 1, _sa.as_int64), 'end': _sa.field('end'), 'self_sym_sizes': _sa.item('args', 0),
+                   'start': _sa.item('args', 2), 'step': _sa.const(1)}  # grad_fn._saved_*, read lazily
     _view = True
 
     @staticmethod
     def forward(ctx, x, dim, start, length):
         ctx.args = (x.shape, dim, start)
+        ctx.end = start + length
         idx = [slice(None)] * x.ndim
         idx[dim] = slice(start, start + length)
         return x[tuple(idx)]
@@ -1967,6 +1973,7 @@ class Diagonal(Primitive):
 class DiagonalCopy(Diagonal):
     """``diag`` of a matrix: the diagonal copied out (PyTorch records it under this name)."""
     node_name = 'DiagonalBackward0_copy'
+    saved_attrs = Diagonal.saved_attrs
     _view = False
 
     @staticmethod
@@ -1993,6 +2000,8 @@ class DiagonalScatter(Primitive):
 class DiagEmbed(DiagonalScatter):
     """The same scatter called as ``diag_embed``/``diag`` of a vector, which PyTorch names so."""
     node_name = 'DiagEmbedBackward0'
+    saved_attrs = {'dim1': _sa.item('args', 1, _sa.as_int64), 'dim2': _sa.item('args', 2, _sa.as_int64),
+                   'offset': _sa.item('args', 0, _sa.as_int64)}  # grad_fn._saved_*, read lazily
 
 
 def _diagonal_view(xp, x, offset, d1, d2):
@@ -2075,7 +2084,8 @@ def diag(input, diagonal=0, *, out=None):
     nd = input.ndim
     if nd == 1:
         n = input.shape[0] + abs(diagonal)
-        _result = DiagEmbed.apply(input, (n, n), diagonal, 0, 1)
+        # (dims -2 and -1, which PyTorch's diag_embed is called with and its node shows)
+        _result = DiagEmbed.apply(input, (n, n), diagonal, wrap_dim(-2, 2), wrap_dim(-1, 2))
         return _result if out is None else write_out('diag', _result, out)
     if input.ndim == 2:
         _result = DiagonalCopy.apply(input, diagonal, 0, 1)
