@@ -123,9 +123,10 @@ def _trace(fn, arguments, constants):
     from ember.fx._symbolic_trace import _is_from_ember_nn
     from ember.nn import Module
     from ember._dynamo._tracer import CaptureTracer, StoreNames
+    from ember._dynamo._untraced_writes import UntracedWrites
     root_name = 'fn' if isinstance(fn, Module) and _is_from_ember_nn(fn) else 'self'
     tracer = CaptureTracer(arguments, root_name, on_proxy=_refuse_breaking_methods)
-    with StoreNames() as names:
+    with StoreNames() as names, UntracedWrites(tracer):
         graph = tracer.trace(fn, constants or None)
     return tracer.root, graph, root_name, names.hints
 

@@ -27,6 +27,7 @@ from functools import partial, wraps
 
 from ember._tensor import Tensor
 from ember.optim.optimizer import Optimizer, _to_scalar
+from ember._outside_graphs import outside_graphs
 
 __all__ = ['LambdaLR', 'MultiplicativeLR', 'StepLR', 'MultiStepLR', 'ConstantLR', 'LinearLR', 'ExponentialLR',
            'SequentialLR', 'CosineAnnealingLR', 'ChainedScheduler', 'ReduceLROnPlateau', 'CyclicLR',
@@ -207,6 +208,13 @@ class LRScheduler:
         """The next learning rates, computed by subclasses (call ``get_last_lr`` to read the current ones)."""
         raise NotImplementedError
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        step = cls.__dict__.get('step')
+        if step is not None and not getattr(step, 'outside_graphs', False):
+            cls.step = outside_graphs(step)
+
+    @outside_graphs
     def step(self, epoch=None):
         """Advance the schedule by one epoch (or jump to ``epoch``, deprecated) and update the groups' lr."""
         if self._step_count == 1:

@@ -22,6 +22,7 @@ from itertools import chain
 
 import numpy as np
 
+from ember import _outside_graphs
 from ember._dtype import float32, float64, get_default_dtype
 from ember._legacy import typename
 from ember._tensor import Tensor
@@ -66,6 +67,9 @@ def _with_step_hooks(step):
         # NOTE: the common case has no hooks; test for that first to keep step overhead tiny. A subclass
         # step calling super().step() reaches a second wrapper: only the outermost one runs the hooks.
         d = self.__dict__
+        capture = sys.modules.get('ember._dynamo._tracer')
+        if capture is not None and capture.ACTIVE and not _outside_graphs.EAGER[0]:
+            return _outside_graphs.run_eagerly(wrapper, self, args, kwargs)
         profiler = sys.modules.get('ember.autograd.profiler')
         if profiler is not None and profiler._active and not d.get('_in_profiled_call'):
             return profiler.record_optimizer_call(self, 'step', wrapper, args, kwargs)
@@ -308,6 +312,7 @@ class Optimizer:
                         raise RuntimeError(refusal.format(name=type(self).__name__))
         return loss
 
+    @_outside_graphs.outside_graphs
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all optimized tensors (to None by default, else to zeros in place)."""
         profiler = sys.modules.get('ember.autograd.profiler')

@@ -17,6 +17,7 @@ from typing import Any, Dict, Iterator, Tuple, TypeVar
 
 _M = TypeVar('_M', bound='Module')
 
+from ember._outside_graphs import outside_graphs
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.nn.parameter import Buffer, Parameter
@@ -514,6 +515,7 @@ class Module:
             p.requires_grad_(requires_grad)
         return self
 
+    @outside_graphs
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all parameters (to None by default, as in PyTorch 2.x)."""
         for p in self.parameters():
