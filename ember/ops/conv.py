@@ -328,6 +328,15 @@ class Convolution(Primitive):
         ctx.save_for_backward(x, w)     # both, needed or not, as PyTorch's node (grad_fn._saved_input/weight)
         ctx.shapes = (x.shape, w.shape)
         ctx.cols = None
+        if b is not None and x.dtype.itemsize == 2:
+            # float16/bfloat16: PyTorch adds the bias to the float32 sums and rounds once; the sums are
+            # float32 here too (products of 16-bit floats are exact in it), so widen, add, round
+            f32 = xp.float32
+            raw = _conv_transpose_raw(xp, x.astype(f32), w.astype(f32), stride, pads, output_padding, dilation,
+                                      groups) if transposed else _conv_raw(xp, x.astype(f32), w.astype(f32), stride,
+                                                                           pads, dilation, groups)
+            raw += b.astype(f32).reshape((1, -1) + (1,) * (raw.ndim - 2))
+            return raw.astype(x.dtype)
         if transposed:
             y = _conv_transpose_raw(xp, x, w, stride, pads, output_padding, dilation, groups)
         elif need[1]:
