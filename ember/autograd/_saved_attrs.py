@@ -259,3 +259,24 @@ def indexing_step(what):
             return before
         return as_int64(args[{'index': 0, 'start': 0, 'end': 1, 'step': 2}[what]])
     return read
+
+
+def _lu_factors(node, k, part):
+    """The LU factorisation of saved tensor ``k`` (a square matrix or a batch), computed when read: PyTorch's
+    det/slogdet/solve nodes keep the factors their forward made; ember's forward never made them."""
+    from ember._tensor import Tensor
+    from ember.backend import move, to_numpy
+    from ember.ops.linalg_lu import _getrf
+    a = node._read_saved(k)
+    host = to_numpy(a._data)
+    lu, piv, _ = _getrf(host.reshape((-1,) + host.shape[-2:]))
+    value = lu.reshape(host.shape) if part == 'LU' else piv.reshape(host.shape[:-2] + piv.shape[-1:])
+    return Tensor._make(move(value, a.device), a.device)
+
+
+def lu_of_saved(k, part):
+    """A reader of ``'LU'`` or ``'pivots'`` of saved tensor ``k`` (a SavedTensor too: :func:`kept_tensor`)."""
+    def compute(node):
+        return _lu_factors(node, k, part)
+    compute.__name__ = f'lu{k}_{part}'
+    return kept_tensor(compute)

@@ -922,6 +922,8 @@ def inv(input, *, out=None):
 
 class Det(Primitive):
     node_name = 'LinalgDetBackward0'
+    saved_attrs = {'A': _sa.saved(0), 'LU': _sa.lu_of_saved(0, 'LU'), 'pivots': _sa.lu_of_saved(0, 'pivots'),
+                   'result': _sa.saved(1)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, a):
@@ -957,16 +959,19 @@ def det(input):
 class Slogdet(Primitive):
     """(sign, log|det|) straight from the LU factors: no overflow for large determinants."""
     node_name = 'LinalgSlogdetBackward0'
+    saved_attrs = {'A': _sa.saved(0), 'LU': _sa.lu_of_saved(0, 'LU'), 'pivots': _sa.lu_of_saved(0, 'pivots'),
+                   'sign': _sa.saved(1)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, a):
         sign, logabs = ctx.xp.linalg.slogdet(a)
-        ctx.save_for_backward(a)
-        return ctx.xp.asarray(sign, dtype=a.dtype), ctx.xp.asarray(logabs, dtype=a.dtype)
+        sign = ctx.xp.asarray(sign, dtype=a.dtype)
+        ctx.save_for_backward(a, sign)      # (the sign for grad_fn._saved_sign, as PyTorch keeps it)
+        return sign, ctx.xp.asarray(logabs, dtype=a.dtype)
 
     @staticmethod
     def backward(ctx, g_sign, g_logabs):
-        a, = ctx.saved_tensors
+        a = ctx.saved_tensors[0]
         # d log|det A| / dA = A^-T; the sign is piecewise constant
         return g_logabs.unsqueeze(-1).unsqueeze(-1) * inv(a).transpose(-1, -2)
 

@@ -13,6 +13,7 @@ from ember.ops._util import bool_refused
 from ember.ops.inplace import write_out
 from ember.ops._registry import op
 from ember.ops.linalg_solve import solve_triangular
+from ember.autograd import _saved_attrs as _sa
 
 
 # ------------------------------------------------------------------------------ QR
@@ -164,6 +165,8 @@ def _svd_backward(U, S, Vh, gU, gS, gVh):
 
 class Svd(Primitive):
     node_name = 'LinalgSvdBackward0'
+    saved_attrs = {'S': _sa.saved(1), 'S_sym_argsize_minus_1': lambda node: min(node._input_meta[0][0][-2:]),
+                   'U': _sa.saved(0), 'Vh': _sa.saved(2), 'full_matrices': _sa.field('full_matrices')}  # grad_fn._saved_*
 
     @staticmethod
     def forward(ctx, a, full_matrices, compute_uv):
@@ -171,6 +174,7 @@ class Svd(Primitive):
         if not compute_uv:  # only when no gradient is needed (see svdvals)
             return xp.linalg.svd(a, compute_uv=False)
         u, s, vh = xp.linalg.svd(a, full_matrices=full_matrices)
+        ctx.full_matrices = full_matrices
         u, vh = xp.ascontiguousarray(u), xp.ascontiguousarray(vh)
         # save the returned arrays themselves: they come back with their history (double backward)
         ctx.save_for_backward(u, s, vh)

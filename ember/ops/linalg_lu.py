@@ -11,6 +11,7 @@ from ember.ops._linalg_util import batch_prefix, check_float, check_matrix, name
 from ember.ops.inplace import write_out
 from ember.ops._registry import op
 from ember.ops.linalg_solve import solve_triangular
+from ember.autograd import _saved_attrs as _sa
 
 
 def _getrf(a):
@@ -77,9 +78,18 @@ def _square_backward(L, U, gL, gU):
     return solve_triangular(U.mH, g, upper=False, left=False)
 
 
+def _pivots(node):
+    """The 1-based pivots the forward kept (``ctx.piv``, one row per matrix), shaped as the batch."""
+    from ember._tensor import Tensor
+    from ember.backend import move
+    LU = node._read_saved(0)
+    return Tensor._make(move(node.piv.reshape(tuple(LU.shape[:-2]) + node.piv.shape[-1:]), LU.device), LU.device)
+
+
 class LuFactor(Primitive):
     _profile_name = 'aten::linalg_lu_factor'
     node_name = 'LinalgLuFactorExBackward0'
+    saved_attrs = {'LU': _sa.saved(0), 'pivot': _sa.const(True), 'pivots': _sa.kept_tensor(_pivots)}  # grad_fn._saved_*
 
     @staticmethod
     def forward(ctx, a):

@@ -12,6 +12,7 @@ from ember.ops._linalg_util import (LinAlgError, batch_prefix, check_float, chec
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 from ember.ops.linalg import inv as _inverse
+from ember.autograd import _saved_attrs as _sa
 
 
 def _shape_error(name, A, B):
@@ -55,6 +56,8 @@ def _substitute(xp, t, b, upper):
 class SolveTriangular(Primitive):
     _profile_name = 'aten::linalg_solve_triangular'
     node_name = 'LinalgSolveTriangularBackward0'
+    saved_attrs = {'left': _sa.item('args', 1), 'result': _sa.saved(1), 'self': _sa.saved(0),
+                   'unitriangular': _sa.item('args', 2), 'upper': _sa.item('args', 0)}  # grad_fn._saved_*
     _promote = True
 
     @staticmethod
@@ -170,6 +173,8 @@ def _singular_solve(A):
 class Solve(Primitive):
     _profile_name = 'aten::linalg_solve'
     node_name = 'LinalgSolveExBackward0'
+    saved_attrs = {'A': _sa.saved(0), 'LU': _sa.lu_of_saved(0, 'LU'), 'left': _sa.const(True),
+                   'pivots': _sa.lu_of_saved(0, 'pivots'), 'result': _sa.saved(1)}  # grad_fn._saved_*, read lazily
     _promote = True
 
     @staticmethod
