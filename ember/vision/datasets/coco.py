@@ -5,6 +5,7 @@ An annotation file holds ``images`` (``id``, ``file_name``, ...), ``annotations`
 """
 import json
 import os
+import time
 from collections import defaultdict
 
 from ember.vision._pil import pil_image
@@ -19,13 +20,18 @@ class COCO:
         self.dataset, self.anns, self.cats, self.imgs = {}, {}, {}, {}
         self.imgToAnns, self.catToImgs = defaultdict(list), defaultdict(list)
         if annotation_file is not None:
+            # the progress lines pycocotools prints, as torchvision's datasets show them
+            print("loading annotations into memory...")
+            start = time.time()
             with open(annotation_file) as f:
                 self.dataset = json.load(f)
             if not isinstance(self.dataset, dict):
                 raise TypeError(f"annotation file format {type(self.dataset)} not supported")
+            print(f"Done (t={time.time() - start:0.2f}s)")
             self.createIndex()
 
     def createIndex(self):
+        print("creating index...")
         for ann in self.dataset.get("annotations", []):
             self.imgToAnns[ann["image_id"]].append(ann)
             self.anns[ann["id"]] = ann
@@ -36,6 +42,7 @@ class COCO:
         for ann in self.dataset.get("annotations", []):
             if "category_id" in ann:
                 self.catToImgs[ann["category_id"]].append(ann["image_id"])
+        print("index created!")
 
     @staticmethod
     def _list(ids):

@@ -167,3 +167,13 @@ def test_coco_detection_and_captions(tmp_path):
     assert caps[0][1] == ["a dog"] and caps[1][1] == ["a cat", "two animals"]
     with pytest.raises(ValueError, match="^Index must be of type integer, got <class 'str'> instead.$"):
         det["0"]
+
+
+def test_coco_index_prints_pycocotools_progress(tmp_path, capsys):
+    # torchvision's COCO datasets index their annotations with pycocotools, which tells what it does on stdout
+    ann_file = tmp_path / "instances.json"
+    ann_file.write_text(json.dumps({"images": [], "annotations": [], "categories": []}))
+    datasets.CocoDetection(str(tmp_path), str(ann_file))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "loading annotations into memory..." and lines[2:] == ["creating index...", "index created!"]
+    assert lines[1].startswith("Done (t=") and lines[1].endswith("s)") and float(lines[1][8:-2]) >= 0

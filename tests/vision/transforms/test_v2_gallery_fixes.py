@@ -66,3 +66,45 @@ def test_rotated_boxes_are_drawn_on_torchvisions_pixels():
     drawn = draw_bounding_boxes(canvas, ember.tensor([[10.0, 12, 61, 3, 70, 40, 19, 49]]), colors='yellow', width=2)
     assert zlib.crc32(drawn.numpy().tobytes()) == 3112571210
     assert drawn.sum().item() == 128010
+
+
+def test_v2_adjust_hue_computes_as_torchvision_v2():
+    # v2 scales uint8 by 1/255, takes h * (1/6) and rebuilds rgb from (s * f + 1 - s) * v: v1's arithmetic rounds
+    # differently in hundreds of float pixels and a few uint8 ones (values read from torchvision 0.28)
+    ember.manual_seed(0)
+    img = ember.randint(0, 256, (2, 3, 60, 70), dtype=ember.uint8)
+    assert zlib.crc32(F.adjust_hue(img, -0.3).numpy().tobytes()) == 1994219450
+    x = ember.rand(3, 50, 40)
+    assert zlib.crc32(F.adjust_hue(x, 0.1234).numpy().tobytes()) == 1867112933
+    assert (F.adjust_hue(x, 0.1234) != F1.adjust_hue(x, 0.1234)).sum().item() == 540
+    assert F.adjust_hue(ember.zeros(1, 2, 2), 0.2).equal(ember.zeros(1, 2, 2))     # one channel: unchanged
+    with pytest.raises(ValueError, match=r"^hue_factor \(0.7\) is not in \[-0.5, 0.5\].$"):
+        F.adjust_hue(x, 0.7)
+    with pytest.raises(TypeError, match="^Input image tensor permitted channel values are 1 or 3, but found 2$"):
+        F.adjust_hue(ember.zeros(2, 2, 2), 0.1)
+
+
+def test_photometric_distort_draws_its_channel_permutation_as_a_tensor():
+    from ember.vision.transforms import v2
+    ember.manual_seed(3)
+    params = v2.RandomPhotometricDistort(p=1).make_params([ember.zeros(3, 4, 4)])
+    assert params['channel_permutation'].equal(ember.tensor([1, 2, 0]))
+    img = ember.arange(3.0).view(3, 1, 1)
+    assert F.permute_channels(img, params['channel_permutation']).flatten().tolist() == [1.0, 2.0, 0.0]
+
+
+def test_to_image_leaves_the_other_tv_tensors_of_a_sample_alone():
+    from ember.vision.transforms import v2
+    boxes = tv_tensors.BoundingBoxes([[1, 2, 3, 4]], format="XYXY", canvas_size=(8, 8))
+    mask = tv_tensors.Mask(ember.zeros(1, 8, 8, dtype=ember.uint8))
+    labels = ember.tensor([1])
+    img, target = v2.ToImage()(ember.zeros(3, 8, 8), {"boxes": boxes, "masks": mask, "labels": labels})
+    assert type(img) is tv_tensors.Image
+    assert type(target["boxes"]) is tv_tensors.BoundingBoxes and type(target["masks"]) is tv_tensors.Mask
+    assert type(target["labels"]) is ember.Tensor
+
+
+def test_tv_tensor_classes_live_in_torchvisions_modules():
+    assert tv_tensors.Mask.__module__ == "ember.vision.tv_tensors._mask"
+    assert tv_tensors.Video.__module__ == "ember.vision.tv_tensors._video"
+    assert tv_tensors.Image.__module__ == "ember.vision.tv_tensors._image"

@@ -260,7 +260,7 @@ class RandomPhotometricDistort(Transform):
             params[key] = float(ember.empty(1).uniform_(rng[0], rng[1]).item()) \
                 if ember.rand(1).item() < self.p else None
         params["contrast_before"] = bool(ember.rand(()).item() < 0.5)
-        params["channel_permutation"] = ember.randperm(channels).tolist() if ember.rand(1).item() < self.p else None
+        params["channel_permutation"] = ember.randperm(channels) if ember.rand(1).item() < self.p else None
         return params
 
     def transform(self, inpt, params):

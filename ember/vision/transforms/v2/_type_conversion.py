@@ -6,6 +6,7 @@ from ember.vision._pil import is_pil_image
 from ember.vision.transforms import functional as F1
 from ember.vision.transforms.v2 import functional as F
 from ember.vision.transforms.v2._transform import Transform
+from ember.vision.transforms.v2.functional._dispatch import is_pure_tensor
 from ember.vision.tv_tensors import TVTensor
 
 
@@ -26,7 +27,8 @@ class ToImage(Transform):
         'Image'
     """
 
-    _transformed_types = (ember.Tensor, _is_pil, _is_ndarray)
+    # plain tensors only: boxes, masks and the other tv_tensors of a sample keep their kind
+    _transformed_types = (is_pure_tensor, _is_pil, _is_ndarray)
 
     def transform(self, inpt, params):
         return F.to_image(inpt)

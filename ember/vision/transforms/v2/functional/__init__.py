@@ -11,7 +11,7 @@ from ember.vision.transforms.v2.functional._meta import (clamp_bounding_boxes,  
                                                          convert_bounding_box_format, get_dimensions, get_size,
                                                          to_dtype, to_image, to_pure_tensor)
 from ember.vision.transforms.v2.functional._misc import (adjust_brightness, adjust_gamma,  # noqa: F401
-                                                         adjust_hue, erase,
+                                                         erase,
                                                          gaussian_blur, grayscale_to_rgb, invert, normalize,
                                                          permute_channels)
 from ember.vision.transforms.v2.functional._augment import gaussian_noise, jpeg  # noqa: F401
@@ -21,7 +21,8 @@ from ember.vision.transforms.v2.functional._sanitize import (clamp_keypoints, sa
 from ember.vision.transforms.v2.functional._temporal import (uniform_temporal_subsample,  # noqa: F401
                                                              uniform_temporal_subsample_video)
 from ember.vision.transforms.v2.functional._warps import elastic, elastic_transform, perspective  # noqa: F401
-from ember.vision.transforms.v2.functional._color_v2 import (adjust_contrast, adjust_saturation,  # noqa: F401
+from ember.vision.transforms.v2.functional._color_v2 import (adjust_contrast, adjust_hue,  # noqa: F401
+                                                             adjust_saturation,
                                                              adjust_sharpness, autocontrast, equalize, posterize,
                                                              rgb_to_grayscale, solarize, to_grayscale)
 from ember.vision.transforms.v2.functional._registry import register_kernel, registrable  # noqa: E402

@@ -243,3 +243,65 @@ def equalize(inpt):
         tensor([  0, 150, 255], dtype=ember.uint8)
     """
     return dispatch(inpt, "equalize", image=_equalize_tensor, pil=F1.equalize)
+
+
+# which of (v, p, q, t) each of r, g, b takes in the six sectors of the hue circle
+_HSV_SECTORS = np.array([[0, 2, 1, 1, 3, 0], [3, 0, 0, 2, 1, 1], [1, 1, 3, 0, 0, 2]])
+
+
+def _rgb_to_hsv(x):
+    # v2's arithmetic, step for step (v1 divides h by 6 where v2 multiplies by 1/6, which rounds differently)
+    r, g = x[..., 0, :, :], x[..., 1, :, :]
+    maxc, minc = x.max(axis=-3), x.min(axis=-3)
+    eqc = maxc == minc
+    spread = maxc - minc
+    one = x.dtype.type(1)
+    s = spread / np.where(eqc, one, maxc)
+    rc, gc, bc = np.moveaxis((maxc[..., None, :, :] - x) / np.where(eqc, one, spread)[..., None, :, :], -3, 0)
+    not_r, is_g = maxc != r, maxc == g
+    h = (bc - gc) * ~not_r + (rc + x.dtype.type(2) - bc) * (is_g & not_r) + (gc + x.dtype.type(4) - rc) * (not_r & ~is_g)
+    h = np.fmod(h * x.dtype.type(1.0 / 6.0) + one, one)
+    return h, s, maxc
+
+
+def _hsv_to_rgb(h, s, v):
+    one = h.dtype.type(1)
+    h6 = h * h.dtype.type(6)
+    sector = np.floor(h6)
+    f = h6 - sector
+    sxf, one_minus_s = s * f, one - s
+    q = np.clip((one - sxf) * v, 0, 1)
+    t = np.clip((sxf + one_minus_s) * v, 0, 1)
+    p = np.clip(one_minus_s * v, 0, 1)
+    vpqt = np.stack([v, p, q, t], axis=-3)
+    sector = np.remainder(sector.astype(np.int32), 6)
+    return np.stack([np.take_along_axis(vpqt, _HSV_SECTORS[c][sector][..., None, :, :], axis=-3)[..., 0, :, :]
+                     for c in range(3)], axis=-3)
+
+
+def _hue_tensor(image, factor):
+    if not (-0.5 <= factor <= 0.5):
+        raise ValueError(f"hue_factor ({factor}) is not in [-0.5, 0.5].")
+    if _channels(image) == 1 or image.numel() == 0:  # as Pillow does
+        return image
+    arr = image.numpy(force=True)
+    if not image.is_floating_point():   # v2 scales by multiplying with 1 / max
+        arr = arr.astype(np.float32) * np.float32(1.0 / _max_value(image.dtype))
+    h, s, v = _rgb_to_hsv(arr)
+    h = np.remainder(h + h.dtype.type(factor), h.dtype.type(1))
+    out = _hsv_to_rgb(h, s, v)
+    if not image.is_floating_point():
+        out = (out * np.float32(_max_value(image.dtype) + 1.0 - 1e-3)).astype(image.numpy(force=True).dtype)
+    return ember.from_numpy(out).to(image.device)
+
+
+def adjust_hue(inpt, hue_factor):
+    """Shift the hue by ``hue_factor`` (in [-0.5, 0.5], a fraction of the colour wheel).
+
+    Example:
+        >>> from ember.vision.transforms.v2 import functional as F
+        >>> F.adjust_hue(ember.tensor([[[1.0]], [[0.0]], [[0.0]]]), 1 / 3).flatten()
+        tensor([0., 1., 0.])
+    """
+    return dispatch(inpt, "adjust_hue", image=lambda img: _hue_tensor(img, hue_factor),
+                    pil=lambda img: F1.adjust_hue(img, hue_factor))

@@ -33,11 +33,6 @@ def adjust_brightness(inpt, brightness_factor):
     return dispatch(inpt, "adjust_brightness", image=lambda img: F1.adjust_brightness(img, brightness_factor))
 
 
-def adjust_hue(inpt, hue_factor):
-    """Shift the hue by ``hue_factor`` (in [-0.5, 0.5], a fraction of the colour wheel)."""
-    return dispatch(inpt, "adjust_hue", image=lambda img: F1.adjust_hue(img, hue_factor))
-
-
 def adjust_gamma(inpt, gamma, gain=1):
     """``gain * x ** gamma`` on values scaled to [0, 1]."""
     return dispatch(inpt, "adjust_gamma", image=lambda img: F1.adjust_gamma(img, gamma, gain))
@@ -74,5 +69,6 @@ def permute_channels(inpt, permutation):
         if len(permutation) != channels:
             raise ValueError(f"Length of permutation does not match number of channels: {len(permutation)} != "
                              f"{channels}")
-        return img[..., list(permutation), :, :]
+        order = permutation.tolist() if isinstance(permutation, ember.Tensor) else list(permutation)
+        return img[..., order, :, :]
     return dispatch(inpt, "permute_channels", image=image)
