@@ -22,6 +22,7 @@ from ember._trace.capture import is_capturing
 from ember.ops._registry import op
 from ember.ops._util import python_reads
 from ember import _user_warnings
+from ember.autograd import _saved_attrs as _sa
 
 _MODES = ('nearest', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area', 'nearest-exact', 'lanczos')
 _NEEDS = {'linear': 3, 'bilinear': 4, 'bicubic': 4, 'trilinear': 5}
@@ -248,17 +249,28 @@ class _Float32Resample(Primitive):
     resize it is given: the two differ by roundings only."""
 
     @staticmethod
-    def forward(ctx, resized, exact):
+    def forward(ctx, resized, exact, meta):
+        ctx.meta = meta     # (input shape, output size, scale factors, align_corners): grad_fn._saved_*
         return exact
 
     @staticmethod
     def backward(ctx, g):
-        return g, None
+        return g, None, None
 
 
-_EXACT_NODES = {mode: type(f'_Float32Resample{name}', (_Float32Resample,), {'node_name': f'{name}Backward0'})
-                for mode, name in (('linear', 'UpsampleLinear1D'), ('bilinear', 'UpsampleBilinear2D'),
-                                   ('trilinear', 'UpsampleTrilinear3D'), ('bicubic', 'UpsampleBicubic2D'))}
+def _resample_attrs(n):
+    """What PyTorch's upsample node of ``n`` spatial dims shows (grad_fn._saved_*), read from ``ctx.meta``."""
+    scales = ('scales',) if n == 1 else ('scales_d', 'scales_h', 'scales_w')[3 - n:]
+    attrs = {'align_corners': _sa.item('meta', 3), 'output_size': _sa.item('meta', 1),
+             'self_sym_sizes': _sa.item('meta', 0)}
+    attrs.update({name: (lambda node, i=i: node.meta[2][i]) for i, name in enumerate(scales)})
+    return attrs
+
+
+_EXACT_NODES = {mode: type(f'_Float32Resample{name}', (_Float32Resample,),
+                           {'node_name': f'{name}Backward0', 'saved_attrs': _resample_attrs(n)})
+                for mode, name, n in (('linear', 'UpsampleLinear1D', 1), ('bilinear', 'UpsampleBilinear2D', 2),
+                                      ('trilinear', 'UpsampleTrilinear3D', 3), ('bicubic', 'UpsampleBicubic2D', 2))}
 
 
 def _uses_channels_last_kernel(input, sizes, mode):
@@ -299,7 +311,11 @@ def _exact_float32(input, sizes, factors, mode, align_corners, half=None):
     else:
         weights_in = half if mode == 'bicubic' else None
         resized = _half.in_float32(lambda t: _resize(t, sizes, factors, mode, align_corners, weights_in), input)
-    return _EXACT_NODES[mode].apply(resized, out)
+    return _EXACT_NODES[mode].apply(resized, out, _resample_meta(input, sizes, factors, align_corners))
+
+
+def _resample_meta(input, sizes, factors, align_corners):
+    return tuple(input.shape), tuple(sizes), tuple(factors), align_corners
 
 
 def _resize(input, sizes, factors, mode, align_corners, rounded_to=None):
@@ -321,29 +337,35 @@ def _resize(input, sizes, factors, mode, align_corners, rounded_to=None):
 class UpsampleAntialiased(Primitive):
     """Both spatial axes of an (N, C, H, W) tensor resampled by constant weight matrices: ``wh @ x @ ww.T``."""
 
+    saved_attrs = _resample_attrs(2)  # grad_fn._saved_*, read lazily
+
     @staticmethod
-    def forward(ctx, x, wh, ww):
+    def forward(ctx, x, wh, ww, meta):
         ctx.weights = (wh, ww)
+        ctx.meta = meta
         return ctx.xp.matmul(ctx.xp.matmul(wh, x), ww.T)
 
     @staticmethod
     def backward(ctx, g):
         wh, ww = (_const(w, g) for w in ctx.weights)
-        return wh.t().matmul(g).matmul(ww), None, None
+        return wh.t().matmul(g).matmul(ww), None, None, None
 
 
 class UpsampleBilinear2DAa(UpsampleAntialiased):
     _profile_name = 'aten::_upsample_bilinear2d_aa'
     node_name = 'UpsampleBilinear2DAaBackward0'
+    saved_attrs = UpsampleAntialiased.saved_attrs
 
 
 class UpsampleBicubic2DAa(UpsampleAntialiased):
     _profile_name = 'aten::_upsample_bicubic2d_aa'
     node_name = 'UpsampleBicubic2DAaBackward0'
+    saved_attrs = UpsampleAntialiased.saved_attrs
 
 
 class UpsampleLanczos2DAa(UpsampleAntialiased):
     node_name = 'UpsampleLanczos2DAaBackward0'
+    saved_attrs = UpsampleAntialiased.saved_attrs
 
 
 _ANTIALIASED = {'bilinear': UpsampleBilinear2DAa, 'bicubic': UpsampleBicubic2DAa, 'lanczos': UpsampleLanczos2DAa}
@@ -356,7 +378,8 @@ def _antialiased(input, sizes, factors, mode, align_corners):
     dtype = input._data.dtype
     wh, ww = (interpolation_weights(input.shape[2 + i], sizes[i], mode, factors[i], align_corners).astype(dtype)
               for i in range(2))
-    return _ANTIALIASED[mode].apply(input, backend.move(wh, input._device), backend.move(ww, input._device))
+    return _ANTIALIASED[mode].apply(input, backend.move(wh, input._device), backend.move(ww, input._device),
+                                    _resample_meta(input, sizes, factors, align_corners))
 
 
 @op('F')
