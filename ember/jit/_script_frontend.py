@@ -20,6 +20,7 @@ import textwrap
 from ember.jit import _script_syntax as syntax
 from ember.jit._script_call_exprs import CallCompiler
 from ember.jit._script_exits import returns_at_tail, single_exit
+from ember.jit._script_layout import relayout
 from ember.jit._script_expressions import ExpressionCompiler
 from ember.jit._script_statements import StatementCompiler
 from ember.jit._script_types import annotation_type, literal, unify
@@ -191,4 +192,5 @@ class FunctionCompiler(StatementCompiler, ExpressionCompiler, CallCompiler):
             returns = 'NoneType'
         if not body:
             body = ['pass']
-        return Signature(params, returns, self.inferred), body
+        laid = relayout(body, [n for n, _, _ in params])      # as PyTorch's printer lays its graph out
+        return Signature(params, returns, self.inferred), body if laid is None else laid

@@ -1,0 +1,228 @@
+"""A scripted function's straight-line body laid out as PyTorch's printer lays out its graph.
+
+PyTorch prints ``.code`` from the compiled graph: each value a node, in the order the program makes them. A value
+a Python variable names keeps the name (made distinct: a second ``x`` is ``x0``, then ``x1``), reads of ``self``'s
+attributes are values named after the attribute (``fc1 = self.fc1``), results nobody uses are assigned to ``_0``,
+``_1``, ..., and a value used once is written inside the expression that uses it when nothing runs between them
+(``_trace_code``'s rules, shared with traced code). ``relayout`` rebuilds that from the compiled text of a body
+without control flow (one statement a line); a body it cannot follow is left as it is.
+"""
+import ast
+
+from ember.jit._trace_code import _inlined, _Names, _split_long, _Statement
+
+_PATHS = ('torch', 'ops', '__torch__')          # what a call's function is named through, not a value
+_NO_RESULT = ('ops.prim.RaiseException',)
+_TYPED = ('annotate', 'unchecked_cast', 'uninitialized')      # calls whose first argument is a type
+
+
+class _Unsupported(Exception):
+    pass
+
+
+class _Value:
+    """A value of the body: a parameter, a constant, or the result of a statement."""
+    __slots__ = ('text',)
+
+    def __init__(self, text=None):
+        self.text = text
+
+
+def _path(node):
+    """``torch.nn.functional.relu``-like dotted names (None for anything else)."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name) and node.id in _PATHS:
+        return '.'.join([node.id] + parts[::-1])
+    return None
+
+
+class _Builder:
+    def __init__(self, params):
+        self.statements, self.env, self.names = [], {}, _Names()
+        self.unpacks = {}       # statement: the values it names
+        for name in ['self'] + list(params):
+            value = _Value()
+            self.names.named(value, name)
+            self.env[name] = value
+
+    def statement(self, render, inputs, name=None, constant=False):
+        value = _Value()
+        self.statements.append(_Statement(value, render, inputs, name=name, constant=constant))
+        return value
+
+    def expr(self, node, line):
+        """The value of an expression: statements for what it computes, in the order Python computes it."""
+        if isinstance(node, ast.Constant) or isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and \
+                isinstance(node.operand, ast.Constant):
+            text = ast.get_source_segment(line, node)
+            return self.statement(lambda ref, t=text: t, [], constant=True)
+        if isinstance(node, ast.Name):
+            if node.id not in self.env:
+                raise _Unsupported(node.id)
+            return self.env[node.id]
+        if _path(node) is not None:
+            if _path(node).startswith('CONSTANTS.'):
+                return self.statement(lambda ref, t=_path(node): t, [], constant=True)
+            raise _Unsupported(_path(node))
+        if isinstance(node, ast.Attribute):
+            base = self.expr(node.value, line)
+            return self.statement(lambda ref, b=base, a=node.attr: f'{ref(b)}.{a}', [base], name=node.attr)
+        if isinstance(node, ast.Call):
+            return self.call(node, line)
+        if isinstance(node, (ast.List, ast.Tuple, ast.Subscript)):
+            return self.composite(node, line)
+        raise _Unsupported(type(node).__name__)
+
+    def spans(self, node, children, line):
+        """The render of ``node``'s source with each child's text put in place of its own."""
+        offset = len(line.encode()) - len(line)       # ast columns are byte offsets; the lines are ASCII
+        if offset:
+            raise _Unsupported('non-ASCII')
+        start, end = node.col_offset, node.end_col_offset
+        parts = sorted(((c.col_offset, c.end_col_offset, v) for c, v in children), key=lambda p: p[0])
+        text = line[start:end]
+
+        def render(ref):
+            out, at = [], start
+            for s, e, v in parts:
+                out.append(line[at:s])
+                out.append(ref(v))
+                at = e
+            out.append(line[at:end])
+            return ''.join(out)
+        return render, [v for _, _, v in parts], text
+
+    def call(self, node, line):
+        func = node.func
+        children = []
+        if _path(func) is None and isinstance(func, ast.Attribute):
+            children.append((func.value, self.expr(func.value, line)))       # the receiver, first
+        elif _path(func) is None and not isinstance(func, ast.Name):
+            raise _Unsupported('callee')
+        args = list(node.args)
+        if isinstance(func, ast.Name) and func.id in _TYPED and args:
+            args = args[1:]         # the type it names: written as it is
+        for a in args:
+            if isinstance(a, ast.Starred):
+                raise _Unsupported('starred')
+            children.append((a, self.expr(a, line)))
+        for k in node.keywords:
+            children.append((k.value, self.expr(k.value, line)))
+        render, inputs, _ = self.spans(node, children, line)
+        return self.statement(render, inputs)
+
+    def composite(self, node, line):
+        if isinstance(node, ast.Subscript):
+            parts = [node.value] + (list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice])
+            if any(isinstance(p, ast.Slice) for p in parts):
+                raise _Unsupported('slice')
+        else:
+            parts = node.elts
+        children = [(p, self.expr(p, line)) for p in parts]
+        render, inputs, _ = self.spans(node, children, line)
+        return self.statement(render, inputs)
+
+    def line(self, text):
+        tree = ast.parse(text)
+        if len(tree.body) != 1:
+            raise _Unsupported('lines')
+        node = tree.body[0]
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            value = self.expr(node.value, text)
+            if isinstance(target, ast.Name):
+                made = self.statements and self.statements[-1].node is value
+                if made and not self.statements[-1].constant:
+                    self.statements[-1].name = target.id
+                    self.env[target.id] = value
+                elif value in self.env.values() or made:        # another name of a value: no statement
+                    self.env[target.id] = value
+                else:
+                    raise _Unsupported('assignment')
+                return None
+            if isinstance(target, ast.Tuple) and all(isinstance(e, ast.Name) for e in target.elts):
+                outputs = [_Value() for _ in target.elts]
+                unpack = self.statement(lambda ref, v=value: ref(v), [value])
+                self.unpacks[unpack] = list(zip(outputs, (e.id for e in target.elts)))
+                for out, e in zip(outputs, target.elts):
+                    self.env[e.id] = out
+                return None
+            if isinstance(target, ast.Attribute):
+                base = self.expr(target.value, text)
+                self.statement(lambda ref, b=base, v=value, a=target.attr: f'{ref(b)}.{a} = {ref(v)}', [base, value],
+                               name='=')
+                return None
+            raise _Unsupported('target')
+        if isinstance(node, ast.Expr):
+            value = self.expr(node.value, text)
+            if not isinstance(node.value, ast.Call):
+                raise _Unsupported('expression')
+            if _path(node.value.func) in _NO_RESULT:
+                self.statements[-1].name = '!'
+            return None
+        if isinstance(node, ast.Return):
+            return [] if node.value is None else [self.expr(node.value, text)]
+        raise _Unsupported(type(node).__name__)
+
+
+def relayout(body, params):
+    """``body`` (lines of a function without control flow) as PyTorch's printer writes it; None when it cannot."""
+    if any(line.startswith(' ') or line.rstrip().endswith(':') for line in body):
+        return None
+    builder = _Builder(params)
+    result = None
+    try:
+        for text in body:
+            if result is not None:
+                return None
+            result = builder.line(text)
+    except (_Unsupported, SyntaxError, ValueError):
+        return None
+    if result is None:
+        return None
+    statements = builder.statements
+    uses = {}
+    for s in statements:
+        for value in s.inputs:
+            uses[value] = uses.get(value, 0) + 1
+    for value in result:
+        uses[value] = uses.get(value, 0) + 1
+    # written where they are: assignments to attributes, calls that give nothing, unpackings
+    for s in statements:
+        if s.name in ('=', '!') or s.node in builder.unpacks:
+            uses[s.node] = 2
+    inlined = _inlined(statements, uses, result)
+    names, texts, out, split = builder.names, {}, [], set()
+    by_node = {s.node: s for s in statements}
+
+    def ref(value):
+        return texts.get(value) or names.of[value]
+
+    def assign(s, text):
+        if s.node in builder.unpacks:
+            targets = [(v, names.fresh(n)) for v, n in builder.unpacks[s.node]]
+            for v, n in targets:
+                texts[v] = n
+            out.append(''.join(f'{n}, ' for _, n in targets).rstrip() + f' = {text}')
+        elif s.name == '=':
+            out.append(text)
+        elif s.name == '!':
+            out.append(text)
+        else:
+            name = names.fresh(s.name or '_')
+            out.append(f'{name} = {text}')
+            texts[s.node] = name
+
+    for i, s in enumerate(statements):
+        text = s.render(ref)
+        if i not in inlined:
+            assign(s, text)
+            continue
+        texts[s.node] = text
+        if not s.constant and len(text) + 2 >= 40:
+            _split_long(s.node, statements, inlined, by_node, texts, split, assign, ref, result)
+    out.append('return ' + (ref(result[0]) if result else 'None'))
+    return out

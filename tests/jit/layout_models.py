@@ -1,0 +1,60 @@
+"""Straight-line programs whose scripted ``.code`` ember writes as PyTorch's printer lays it out (tests/jit/
+test_script_layout.py), written once for both frameworks (``make(T)``, T being ``torch`` or ``ember``);
+tests/fixtures/jit/record_script_layout.py records PyTorch's ``.code`` of them."""
+from typing import List
+
+
+def make(T):
+    """{name: function or module}."""
+    nn = T.nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = nn.Linear(4, 8)
+            self.fc2 = nn.Linear(8, 2)
+
+        def forward(self, x):
+            return self.fc2(T.relu(self.fc1(x)))
+
+    class Affine(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = nn.Parameter(T.ones(4))
+            self.register_buffer('b', T.zeros(4))
+
+        def forward(self, x):
+            y = x * self.w + self.b
+            return y, self.w
+
+    class Recurrent(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.gru = nn.GRU(4, 3, batch_first=True)
+            self.head = nn.Linear(3, 2)
+
+        def forward(self, x):
+            out, h = self.gru(x)
+            return self.head(h), out
+
+    def reassigned(x, y):
+        x = x * 2
+        y = x + y
+        x = T.tanh(x)
+        return x, y
+
+    def collected(x):
+        acc: List[T.Tensor] = []
+        acc.append(x)
+        acc.append(x * 2)
+        return T.cat(acc, 0)
+
+    def long_expression(x, y):
+        return T.add(T.mul(T.sin(x), T.cos(y)), T.tanh(T.sigmoid(x)))
+
+    def used_twice(x):
+        s = T.sigmoid(x)
+        return s * (1 - s)
+
+    return {'Net': Net, 'Affine': Affine, 'Recurrent': Recurrent, 'reassigned': reassigned, 'collected': collected,
+            'long_expression': long_expression, 'used_twice': used_twice}
