@@ -30,7 +30,7 @@ cosine_similarity adaptive_avg_pool3d max_pool3d avg_pool3d max_pool1d_with_indi
 rrelu rrelu_ embedding_bag hardswish_ hardsigmoid_ mish_ dropout_ feature_dropout_ alpha_dropout_ feature_alpha_dropout_
 lift_fresh nll_loss_forward nll_loss_backward mse_loss_backward threshold_backward gelu_backward native_layer_norm_backward
 native_batch_norm_backward _native_batch_norm_legit max_pool2d_with_indices_backward _log_softmax_backward_data
-_softmax_backward_data embedding_dense_backward convolution_backward'''.split()
+_softmax_backward_data embedding_dense_backward convolution_backward _scaled_dot_product_flash_attention_for_cpu_backward'''.split()
 # operators whose only Generator argument is optional: graphs record it as None
 _GENERATOR_NONE = {'rrelu', 'rrelu_'}
 

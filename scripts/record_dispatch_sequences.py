@@ -133,6 +133,10 @@ TRAINING = {
                          "torch.softmax(q @ q.transpose(1, 2), -1).sum()"),
     'accumulated_grads': ("torch.manual_seed(0); m = nn.Linear(3, 2); x = torch.randn(4, 3); m(x).sum().backward()",
                           "m(x).sum()"),
+    'cross_entropy_probabilities': ("torch.manual_seed(0); x = torch.randn(3, 5, requires_grad=True); "
+                                    "p = torch.softmax(torch.randn(3, 5), 1)", "F.cross_entropy(x, p)"),
+    'attention': ("torch.manual_seed(0); q = torch.randn(1, 2, 3, 4, requires_grad=True); k = torch.randn(1, 2, 5, 4); "
+                  "v = torch.randn(1, 2, 5, 4)", "F.scaled_dot_product_attention(q, k, v, scale=0.3).sum()"),
     'matmul_chain': ("torch.manual_seed(0); a = torch.randn(3, 4, requires_grad=True); "
                      "b = torch.randn(4, 5, requires_grad=True)", "(a @ b).relu().mean()"),
 }

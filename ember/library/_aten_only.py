@@ -57,6 +57,19 @@ def _softmax_backward_data(grad_output, output, dim, input_dtype):
     return output * (grad_output - (grad_output * output).sum(dim, keepdim=True))
 
 
+def _scaled_dot_product_flash_attention_for_cpu_backward(grad_out, query, key, value, out, logsumexp, dropout_p,
+                                                         is_causal, *, attn_mask=None, scale=None):
+    """The gradients ``(query, key, value)`` of ``F.scaled_dot_product_attention`` (without dropout)."""
+    import ember.nn.functional as F
+    if dropout_p:
+        raise NotImplementedError("aten._scaled_dot_product_flash_attention_for_cpu_backward with dropout is not "
+                                  "supported by ember")
+    grads = _vjp(lambda q, k, v: F.scaled_dot_product_attention(q, k, v, attn_mask, 0.0, is_causal, scale),
+                 (query, key, value), (True, True, True), grad_out)
+    # laid out as PyTorch's CPU kernel writes them: (batch, length, heads, features) in memory
+    return tuple(g.transpose(1, 2).contiguous().transpose(1, 2) if g.dim() == 4 else g for g in grads)
+
+
 def nll_loss_backward(grad_output, self, target, weight, reduction, ignore_index, total_weight):
     """The gradient of ``F.nll_loss(self, target, weight)`` with respect to ``self``."""
     import ember.nn.functional as F
@@ -109,6 +122,6 @@ def embedding_dense_backward(grad_output, indices, num_weights, padding_idx, sca
 
 ATEN_ONLY = {f.__name__: f for f in (
     convolution_backward, mse_loss_backward, threshold_backward, gelu_backward, _log_softmax_backward_data,
-    _softmax_backward_data,
+    _softmax_backward_data, _scaled_dot_product_flash_attention_for_cpu_backward,
     nll_loss_backward, max_pool2d_with_indices_backward, native_batch_norm_backward, native_layer_norm_backward,
     embedding_dense_backward)}

@@ -42,10 +42,9 @@ def remember(func, args, kwargs, result):
     if node is None:
         return
     name = func.overloadpacket.__name__
+    saved = _hand('detach', 'default', first) if name in SAVES_RESULT else None   # (detached: no cycle)
     if '_aten_call' not in node.__dict__:     # the op that made the node (an op returning its input made none)
-        node._aten_call = (name, args, kwargs, tuple(result[1:]) if type(result) in (tuple, list) else ())
-    if name in SAVES_RESULT:
-        _hand('detach', 'default', first)
+        node._aten_call = (name, args, kwargs, tuple(result[1:]) if type(result) in (tuple, list) else (), saved)
 
 
 # ----------------------------------------------------------------------------------- the engine's steps
@@ -67,13 +66,33 @@ class _EngineSteps:
         if not _modes.any() or create_graph or g.is_sparse or type(g) is not Tensor or \
                 '_grad_dtype' in node.variable.__dict__:
             return g
-        old = node.variable.grad
+        var = node.variable
+        old = var.grad
         if old is None:
+            if not _obeys_layout(g, var):             # a copy laid out as the leaf is
+                import ember
+                copy = _hand('new_empty_strided', 'default', g, list(var.shape), list(var.stride()), dtype=g.dtype,
+                             layout=ember.strided, device=g.device)
+                _hand('copy_', 'default', copy, g)
+                return copy
             return _hand('detach', 'default', g)      # AccumulateGrad keeps a detached gradient
         if type(old) is Tensor and not old.requires_grad and old.shape == g.shape and old.dtype == g.dtype:
             _hand('add_', 'Tensor', old, g)           # and adds a later one into it in place
             return None
         return g
+
+
+def _obeys_layout(g, var):
+    """PyTorch's layout contract for a leaf's first gradient: the leaf's strides where it is dense (sizes of
+    one aside), else contiguous."""
+    from ember.backend.meta_array import contiguous_strides
+    shape, strides = tuple(var.shape), tuple(var.stride())
+    outer_first = sorted(range(len(shape)), key=lambda d: strides[d], reverse=True)
+    expected = contiguous_strides(tuple(shape[d] for d in outer_first))
+    dense = 0 not in shape and all(shape[d] == 1 or strides[d] == e for d, e in zip(outer_first, expected))
+    if dense:
+        return all(n == 1 or a == b for n, a, b in zip(shape, g.stride(), strides))
+    return g.is_contiguous()
 
 
 # -------------------------------------------------------------------------------- PyTorch's formulas
@@ -126,8 +145,8 @@ def _t(node, g, need, extra, self):
 
 
 def _saved_result(node):
-    """The node's saved output, unpacked as PyTorch's engine unpacks it (detached)."""
-    result = node._read_saved(0)
+    """The op's output as the forward saved it, unpacked as PyTorch's engine unpacks it (detached)."""
+    result = node._aten_call[4]
     return None if result is None else _hand('detach', 'default', result)
 
 
@@ -150,6 +169,26 @@ def _softmax(node, g, need, extra, self, dim, half_to_float=False):
     if result is None or half_to_float:
         return NotImplemented
     return [_hand('_softmax_backward_data', 'default', g, result, dim, self.dtype)]
+
+
+def _sdpa_flash(node, g, need, extra, query, key, value, dropout_p=0.0, is_causal=False, *, attn_mask=None,
+                scale=None):
+    out = _saved_result(node)
+    if out is None or dropout_p:
+        return NotImplemented
+    grads = _hand('_scaled_dot_product_flash_attention_for_cpu_backward', 'default', g, query, key, value, out,
+                  extra[0], dropout_p, is_causal, attn_mask=attn_mask, scale=scale)
+    return [*grads, None][:len(need)]
+
+
+def _neg(node, g, need, extra, self):
+    return [_hand('neg', 'default', g)]
+
+
+def _div(node, g, need, extra, self, other, rounding_mode=None):
+    if _tensor(other) or rounding_mode is not None:
+        return NotImplemented
+    return [_hand('div', 'Scalar', g, other)]
 
 
 def _mse_loss(node, g, need, extra, self, target, reduction=1):
@@ -263,7 +302,7 @@ _FORMULAS = {'addmm': _addmm, 'mm': _mm, 't': _t, 'relu': _relu, '_log_softmax':
              'convolution': _convolution, 'native_layer_norm': _native_layer_norm,
              'native_batch_norm': _native_batch_norm, 'embedding': _embedding, 'permute': _permute,
              'transpose': _transpose, 'unsqueeze': _unsqueeze, 'expand': _expand, 'bmm': _bmm, 'add': _add,
-             'mul': _mul}
+             'mul': _mul, '_scaled_dot_product_flash_attention_for_cpu': _sdpa_flash, 'neg': _neg, 'div': _div}
 
 
 class _Backward(_observe.OpObserver):
@@ -282,14 +321,18 @@ class _Backward(_observe.OpObserver):
 def _formula_grads(node, call, grads):
     from ember.autograd import grad_mode
     from ember.utils._python_dispatch import _modes
-    name, args, kwargs, extra = call
+    name, args, kwargs, extra, _ = call
     formula = _FORMULAS.get(name)
     if formula is None or not _modes.any() or grad_mode.is_grad_enabled() or not grads or grads[0] is None \
             or any(g is not None for g in grads[1:]):
         return NotImplemented
     need = [edge is not None and edge[0] is not None for edge in node.next_functions]
     out = formula(node, grads[0], need, extra, *args, **kwargs)
-    if out is NotImplemented or len(out) != len(need):
+    if out is NotImplemented:
+        return NotImplemented
+    if len(out) < len(need) and not any(need[len(out):]):      # (slots of Python-number operands)
+        out = [*out, *[None] * (len(need) - len(out))]
+    if len(out) != len(need):
         return NotImplemented
     return [g if n else None for g, n in zip(out, need)]
 

@@ -364,11 +364,21 @@ def _nll_loss(self, target, weight=None, reduction=1, ignore_index=-100):
 
 
 def _cross_entropy(self, target, weight=None, reduction=1, ignore_index=-100, label_smoothing=0.0):
-    """Class-index cross entropy: ``aten._log_softmax`` + ``aten.nll_loss_forward``."""
-    if label_smoothing or target.dtype.is_floating_point or self.dim() > 2:
+    """Class-index cross entropy: ``aten._log_softmax`` + ``aten.nll_loss_forward``; with class probabilities
+    (no weight, no smoothing): ``-(log_softmax * target)`` summed (``mul``, ``sum``, ``neg``, ``div``)."""
+    if label_smoothing or self.dim() > 2 or (target.dtype.is_floating_point and weight is not None):
         return NotImplemented
-    log_probs = _hand_aten('_log_softmax', 'default', self, 1 if self.dim() == 2 else 0, False)
-    return _nll_loss(log_probs, target, weight, reduction, ignore_index)
+    dim = 1 if self.dim() == 2 else 0
+    log_probs = _hand_aten('_log_softmax', 'default', self, dim, False)
+    if not target.dtype.is_floating_point:
+        return _nll_loss(log_probs, target, weight, reduction, ignore_index)
+    product = _hand_aten('mul', 'Tensor', log_probs, target)
+    if reduction == 0:
+        return _hand_aten('neg', 'default', _hand_aten('sum', 'dim_IntList', product, [dim]))
+    total = _hand_aten('neg', 'default', _hand_aten('sum', 'default', product))
+    if reduction == 2:
+        return total
+    return _hand_aten('div', 'Scalar', total, self.numel() // self.shape[dim])
 
 
 def _upsample(name, with_corners):
