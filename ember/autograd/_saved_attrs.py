@@ -280,3 +280,26 @@ def lu_of_saved(k, part):
         return _lu_factors(node, k, part)
     compute.__name__ = f'lu{k}_{part}'
     return kept_tensor(compute)
+
+
+def stats_field(index, shape_of):
+    """Element ``index`` of the statistics a norm's forward kept (``ctx.stats``: mean and 1/std), shaped as
+    PyTorch's node keeps them: ``shape_of(node)`` (batch norm in eval mode keeps empty ones)."""
+    def compute(node):
+        from ember._tensor import Tensor
+        value = node.stats[index]
+        shape = shape_of(node)
+        value = value.reshape(shape) if 0 not in shape else node.xp.zeros(shape, value.dtype)
+        return Tensor._make(value, node._input_meta[0][2])
+    compute.__name__ = f'stats[{index}]'
+    return kept_tensor(compute)
+
+
+def kept_array(name, index):
+    """Element ``index`` of a tuple of arrays (or None) the forward kept, shown as a tensor (unversioned)."""
+    def compute(node):
+        from ember._tensor import Tensor
+        value = node.__dict__[name][index]
+        return None if value is None else Tensor._make(value, node._input_meta[0][2])
+    compute.__name__ = f'{name}[{index}]'
+    return kept_tensor(compute)

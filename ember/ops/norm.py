@@ -58,6 +58,11 @@ def _raw_stats(xp, x, axes, eps):
 class NativeBatchNorm(Primitive):
     """Returns (y, batch mean, biased batch var); the statistics are not differentiable outputs."""
     node_name = 'NativeBatchNormBackward0'
+    saved_attrs = {'eps': _sa.item('args', 1), 'input': _sa.saved(0),
+                   'result1': _sa.stats_field(0, lambda node: (node._input_meta[0][0][1] if node.args[0] else 0,)),
+                   'result2': _sa.stats_field(1, lambda node: (node._input_meta[0][0][1] if node.args[0] else 0,)),
+                   'running_mean': _sa.kept_array('running', 0), 'running_var': _sa.kept_array('running', 1),
+                   'training': _sa.item('args', 0), 'weight': _sa.saved(1)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
@@ -67,6 +72,7 @@ class NativeBatchNorm(Primitive):
         shape = (1, -1) + (1,) * (x.ndim - 2)
         ctx.args = (training, eps, axes, shape)
         ctx.save_for_backward(x, weight)
+        ctx.running = (running_mean, running_var)   # (for grad_fn._saved_running_*: not versioned, updated in place)
         low = getattr(ctx, '_opmath_dtype', None)
         if training and low is not None and x.size:
             return _half_batch_norm_train(ctx, xp, x, weight, bias, eps, low, axes, shape)
@@ -306,8 +312,24 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 
 
 # ------------------------------------------------------------------------------- group norm
+def _prod(sizes):
+    n = 1
+    for s in sizes:
+        n *= s
+    return n
+
+
+def _group_stats_shape(node):
+    """(N, groups): the shape of PyTorch's group-norm mean and rstd."""
+    return (node._input_meta[0][0][0], node.args[0])
+
+
 class NativeGroupNorm(Primitive):
     node_name = 'NativeGroupNormBackward0'
+    saved_attrs = {'C': lambda node: node._input_meta[0][0][1], 'HxW': lambda node: _prod(node._input_meta[0][0][2:]),
+                   'N': lambda node: node._input_meta[0][0][0], 'eps': _sa.item('args', 1), 'group': _sa.item('args', 0),
+                   'input': _sa.saved(0), 'result1': _sa.stats_field(0, _group_stats_shape),
+                   'result2': _sa.stats_field(1, _group_stats_shape), 'weight': _sa.saved(1)}  # grad_fn._saved_*
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
