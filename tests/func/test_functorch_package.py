@@ -54,3 +54,20 @@ def test_import_functorch_under_ember_run(tmp_path):
     out = subprocess.run([sys.executable, '-m', 'ember', 'run', str(script)], capture_output=True, text=True)
     # (the top-level package answers to PyTorch's name under ember run, as torch does)
     assert out.stdout.strip() == 'functorch [2.0, 2.0]', out.stderr
+
+
+def test_functorch_experimental_control_flow_under_ember_run(tmp_path):
+    # the first home of cond and map (PyTorch's torch.export tutorial imports cond from there); PyTorch prints the same
+    script = tmp_path / 's.py'
+    script.write_text(textwrap.dedent('''
+        import torch
+        from functorch.experimental.control_flow import cond, map
+        from functorch.experimental import jacfwd
+        x = torch.ones(2)
+        print(cond(x.sum() > 0, torch.neg, torch.exp, [x]).tolist(), cond(False, torch.neg, torch.exp, [x * 0]).tolist())
+        print(map(lambda r, k: r * k, torch.arange(6.).view(3, 2), torch.tensor(2.)).tolist())
+        print(jacfwd(torch.sin)(torch.zeros(2)).tolist())
+    '''))
+    out = subprocess.run([sys.executable, '-m', 'ember', 'run', str(script)], capture_output=True, text=True)
+    assert out.stdout.splitlines() == ['[-1.0, -1.0] [1.0, 1.0]',
+                                       '[[0.0, 2.0], [4.0, 6.0], [8.0, 10.0]]', '[[1.0, 0.0], [0.0, 1.0]]'], out.stderr
