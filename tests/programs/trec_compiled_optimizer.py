@@ -10,7 +10,8 @@ on CUDA (the CUDA capability checks left out):
 - "Explicit horizontal fusion with foreach_map and torch.compile" (recipes_source/foreach_map.py): Adam written
   with foreach_map, compiled, against torch.optim.Adam; the copy model starts from the model's weights (the recipe
   builds an independent one, so its closing comparison, which it does not print, would compare unrelated weights),
-  and the comparison is printed. The output code it logs goes to stderr.
+  and the comparison is printed; the compiled Adam is called with lr=0.01, the lr of the torch.optim.Adam it is
+  compared with (the recipe leaves its default, 1e-3). The output code it logs goes to stderr.
 """
 import torch
 import torch.utils.benchmark as benchmark
