@@ -86,6 +86,8 @@ CASES = {
                           "F.scaled_dot_product_attention(q, k, k, is_causal=True, scale=0.5)", False),
     'sdpa_float_mask': ("q = torch.randn(2, 1, 3, 4); m = torch.randn(3, 3)",
                         "F.scaled_dot_product_attention(q, q, q, attn_mask=m)", False),
+    'sdpa_bool_mask': ("q = torch.randn(1, 2, 3, 4); m = torch.ones(3, 3, dtype=torch.bool).tril()",
+                       "F.scaled_dot_product_attention(q, q, q, attn_mask=m)", False),
     'interpolate_size': ("x = torch.randn(1, 1, 2, 3)", "F.interpolate(x, size=(3, 5))", False),
     'interpolate_bilinear': ("x = torch.randn(1, 2, 3, 3)",
                              "F.interpolate(x, scale_factor=1.5, mode='bilinear', align_corners=False)", False),

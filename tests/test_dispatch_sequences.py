@@ -168,6 +168,7 @@ DECOMPOSED_CALLS = {
     'sdpa': lambda: F.scaled_dot_product_attention(_img, _img, _img),
     'sdpa_causal': lambda: F.scaled_dot_product_attention(_img, _img, _img, is_causal=True, scale=0.3),
     'sdpa_mask': lambda: F.scaled_dot_product_attention(_img, _img, _img, attn_mask=_img[0, 0]),
+    'sdpa_bool_mask': lambda: F.scaled_dot_product_attention(_img, _img, _img, attn_mask=_img[0, 0] > 0),
     'interpolate_nearest': lambda: F.interpolate(_img, scale_factor=1.5),
     'interpolate_bilinear': lambda: F.interpolate(_img, scale_factor=1.7, mode='bilinear'),
     'interpolate_bicubic_size': lambda: F.interpolate(_img, size=(7, 3), mode='bicubic', align_corners=True),

@@ -39,8 +39,8 @@ def remember(func, args, kwargs, result):
     if not _tensor(first):
         return
     node = first.grad_fn
-    if node is None:
-        return
+    if node is None or any(_tensor(a) and a.grad_fn is node for a in args):
+        return                       # (no node, or an input's own: the op returned its input)
     name = func.overloadpacket.__name__
     saved = _hand('detach', 'default', first) if name in SAVES_RESULT else None   # (detached: no cycle)
     if '_aten_call' not in node.__dict__:     # the op that made the node (an op returning its input made none)

@@ -401,7 +401,15 @@ def _upsample(name, with_corners):
 def _sdpa(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False):
     """4-d attention without dropout: PyTorch's CPU flash kernel (its math path, for the other forms, is
     left whole)."""
-    if query.dim() != 4 or dropout_p or enable_gqa or (attn_mask is not None and (is_causal or not attn_mask.dtype.is_floating_point)):
+    import ember
+    if query.dim() != 4 or dropout_p or enable_gqa or (attn_mask is not None and is_causal):
+        return NotImplemented
+    if attn_mask is not None and attn_mask.dtype == ember.bool:     # made additive: where(mask, 0, -inf)
+        neg_inf = _hand_aten('scalar_tensor', 'default', float('-inf'), dtype=query.dtype, device=query.device)
+        zero = _hand_aten('scalar_tensor', 'default', 0.0, dtype=query.dtype, layout=ember.strided,
+                          device=query.device)
+        attn_mask = _hand_aten('where', 'self', attn_mask, zero, neg_inf)
+    elif attn_mask is not None and not attn_mask.dtype.is_floating_point:
         return NotImplemented
     kwargs = {k: v for k, v in (('attn_mask', attn_mask), ('scale', scale)) if v is not None}
     return _hand_aten('_scaled_dot_product_flash_attention_for_cpu', 'default', query, key, value,
