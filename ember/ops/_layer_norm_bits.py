@@ -34,17 +34,19 @@ _TINY_LIMIT = np.uint64(int(np.float64(2.0 ** -126).view(np.uint64)) << 1)
 class _DeferredFma:
     """``a * b + c`` as a double sum (the product is exact) rounded to float32, each sum and its
     operands kept so that ``exact()`` can tell afterwards whether every rounding was the fused one.
-    ``block(shape)`` hands out one C-contiguous array for many sums (each call writing its own part
-    through ``out=``), which the check then reads in place."""
+    ``block(shape)`` hands out the parts of one C-contiguous array of sums and one of their float32
+    roundings for many calls (``out=`` a pair of parts), which the check then reads in place."""
 
     def __init__(self):
         self.calls = []         # (sum, a, b, c, written into the block)
-        self.sums = None
+        self.sums = self.rounded = None
         self.products = []      # float32 products by a power of two (exact unless they underflow)
 
     def block(self, shape):
+        """Parts ``[i][k]`` (for shape ``(n, 2) + rest``) of the sums' and roundings' arrays."""
         self.sums = np.empty(shape, np.float64)
-        return self.sums
+        self.rounded = np.empty(shape, _F)
+        return [[(self.sums[i, k], self.rounded[i, k]) for k in range(shape[1])] for i in range(shape[0])]
 
     def __call__(self, a, b, c, out=None):
         if type(a) is _F and a in _HALVINGS:
@@ -53,13 +55,17 @@ class _DeferredFma:
             p = b * a
             self.products.append(p.reshape(-1))
             p += c
-            if out is not None:
-                out[...] = 0            # (its part of the block: no suspect)
+            if out is not None:         # (its parts of the block: no suspect)
+                out[0][...] = 0
+                out[1][...] = 0
             return p
-        r = np.multiply(a, b, dtype=np.float64, out=out)
+        r = np.multiply(a, b, dtype=np.float64, out=None if out is None else out[0])
         r += c
         self.calls.append((r, a, b, c, out is not None))
-        return r.astype(_F)
+        if out is None:
+            return r.astype(_F)
+        out[1][...] = r
+        return out[1]
 
     def exact(self):
         """Whether every kept sum rounds to float32 as the exact value does: none at or below float32's
@@ -68,16 +74,23 @@ class _DeferredFma:
             products = np.abs(np.concatenate(self.products))
             if ((products < _F(2.0 ** -126)) & (products != 0)).any():
                 return False
+        if self.sums is not None:       # the block's subnormal suspects, from the roundings (half the bytes)
+            small = np.abs(self.rounded.reshape(-1)) <= _F(2.0 ** -126)
+            if small.any() and (self.sums.reshape(-1)[small] != 0).any():
+                return False
         loose = [r.reshape(-1) for r, _, _, _, placed in self.calls if not placed]
         parts = ([] if self.sums is None else [self.sums.reshape(-1)]) + ([np.concatenate(loose)] if loose else [])
         mids = []
-        for flat in parts:
+        for part, flat in enumerate(parts):
             bits = flat.view(np.uint64)
-            work = np.left_shift(bits, np.uint64(1))
-            work -= np.uint64(1)             # zero wraps to the largest value: an exact zero is no suspect
-            if (work < _TINY_LIMIT).any():
-                return False
-            np.bitwise_and(bits, _F32_LOW_BITS, out=work)
+            if part == len(parts) - 1 and loose:
+                work = np.left_shift(bits, np.uint64(1))
+                work -= np.uint64(1)         # zero wraps to the largest value: an exact zero is no suspect
+                if (work < _TINY_LIMIT).any():
+                    return False
+                np.bitwise_and(bits, _F32_LOW_BITS, out=work)
+            else:
+                work = np.bitwise_and(bits, _F32_LOW_BITS)
             mids.append(work == _F32_HALF_ULP)
         if not any(m.any() for m in mids):
             return True
@@ -155,7 +168,8 @@ def _row_moments(rows, fma):
             delta = x - m1
             new_m1 = fma(_STEP[j], delta, m1, out=sums[j - 1][0])
             new_m2 = fma(delta, x - new_m1, m2, out=sums[j - 1][1])
-            if j >= last:
+            if j >= last:               # (copies: the block keeps the roundings its check reads)
+                new_m1, new_m2 = new_m1.copy(), new_m2.copy()
                 new_m1[:, -1], new_m2[:, -1] = m1[:, -1], m2[:, -1]
             m1, m2 = new_m1, new_m2
         for i in range(chunks):
