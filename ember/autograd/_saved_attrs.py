@@ -303,3 +303,23 @@ def kept_array(name, index):
         return None if value is None else Tensor._make(value, node._input_meta[0][2])
     compute.__name__ = f'{name}[{index}]'
     return kept_tensor(compute)
+
+
+@kept_tensor
+def log_sigmoid_buffer(node):
+    """LogSigmoidBackward0's ``buffer``: exp(-|x|), which PyTorch's forward keeps for its backward."""
+    from ember._tensor import Tensor
+    x = node._read_saved(0)
+    return Tensor._make(node.xp.exp(-node.xp.abs(x._data)), x.device)
+
+
+def prelu_weight(node):
+    """PreluKernelBackward0's ``weight``: the weight viewed to broadcast over the input, (1, C, 1, ...)."""
+    x, w = node._read_saved(0), node._read_saved(1)
+    shape = [1] * x.ndim
+    if x.ndim >= 2:
+        shape[1] = w.numel()
+    return w.reshape(shape)
+
+
+prelu_weight.saved_index = 1

@@ -1164,6 +1164,7 @@ def softplus(input, beta=1.0, threshold=20.0):
 
 class LogSigmoid(Primitive):
     node_name = 'LogSigmoidBackward0'
+    saved_attrs = {'buffer': _sa.log_sigmoid_buffer, 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
@@ -1419,6 +1420,7 @@ def _channel_shape(x, w):
 
 class Prelu(Primitive):
     node_name = 'PreluKernelBackward0'
+    saved_attrs = {'self': _sa.saved(0), 'weight': _sa.prelu_weight}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, w):

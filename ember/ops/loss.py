@@ -419,8 +419,35 @@ def _grad_scale(g, ctx):
     return g / Tensor._make(ctx.xp.asarray(ctx.denom), g._device) if ctx.reduction == 'mean' else g
 
 
+
+
+def _nll_total_weight(node):
+    """The summed weight of the targets not ignored (PyTorch's node keeps it as a 0-dim tensor)."""
+    x, target, weight = node._read_saved(0), node._read_saved(1), node._read_saved(2)
+    t = target._data
+    valid = t != node.nll[0]
+    w = node.xp.ones(t.shape, x._data.dtype) if weight is None else weight._data[node.xp.where(valid, t, 0)]
+    return Tensor._make(node.xp.asarray(w[valid].sum(), dtype=x._data.dtype), x.device)
+
+
+_NLL_SAVED = {'ignore_index': _sa.item('nll', 0, _sa.as_int64), 'reduction': _sa.item('nll', 1, _sa.reduction_enum),
+              'self': _sa.saved(0), 'target': _sa.saved(1),
+              'total_weight': _sa.kept_tensor(_nll_total_weight), 'weight': _sa.saved(2)}
+
+
+def _nll_2d_read(k, ndim, position):
+    """NllLoss2DBackward0 keeps a 3-D input (N, C, d) as PyTorch views it for its 2-d kernel, (N, C, 1, d), and
+    its (N, d) target as (N, 1, d)."""
+    def read(node):
+        t = node._read_saved(k)
+        return t if t is None or t.ndim != ndim else t.unsqueeze(position)
+    read.saved_index = k
+    return read
+
+
 class NllLoss(Primitive):
     node_name = 'NllLossBackward0'
+    saved_attrs = _NLL_SAVED  # grad_fn._saved_*, read lazily
     _profile_chain = ('aten::nll_loss_forward',)
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
@@ -428,11 +455,14 @@ class NllLoss(Primitive):
     def forward(ctx, x, target, weight, ignore_index, reduction):
         xp = ctx.xp
         shape = x.shape
+        x_in, target_in = x, target
         x, target = _as_batch(x, target)
         C = x.shape[1]
         tc, wt, valid = _target_weights(xp, target, C, weight, ignore_index, x.dtype)
         loss = -(_pick(xp, x, tc) * wt)
         out, denom = _class_reduce(xp, loss, wt, reduction, valid=valid)
+        ctx.nll = (ignore_index, reduction)
+        ctx.save_for_backward(x_in, target_in, weight)   # (for grad_fn._saved_*, as PyTorch keeps them)
         if ctx.needs_input_grad[0]:
             ctx.reduction, ctx.denom, ctx.shape, ctx.batch_shape = reduction, denom, shape, target.shape
             ctx.q = _onehot(xp, tc, C, x) * wt[:, None]
@@ -455,7 +485,8 @@ def _nll_node(cls, ndim, reduction, names):
     return names['view']
 
 
-_NLL_NAMES = {'2d': type('NllLoss2d', (NllLoss,), {'node_name': 'NllLoss2DBackward0'}),
+_NLL_NAMES = {'2d': type('NllLoss2d', (NllLoss,), {'node_name': 'NllLoss2DBackward0', 'saved_attrs': dict(
+                    _NLL_SAVED, self=_nll_2d_read(0, 3, 2), target=_nll_2d_read(1, 2, 1))}),
               'view': type('NllLossView', (NllLoss,), {'node_name': 'ViewBackward0'})}
 
 
