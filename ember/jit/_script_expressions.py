@@ -249,6 +249,10 @@ class ExpressionCompiler:
             self.unit.module_class(child)
             return Expr(f'getattr({base.text}, "{key}")', ModuleType(child))
         parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if base.type == 'Tensor':
+            indexed = self.tensor_index(base, parts, env)
+            if indexed is not None:
+                return indexed
         texts = [self.slice_text(p, env) for p in parts]
         index = ', '.join(texts)
         tp = base.type
@@ -261,6 +265,38 @@ class ExpressionCompiler:
         elif isinstance(tp, str) and tp.startswith('Dict['):
             tp = tp[5:-1].split(',', 1)[1].strip()
         return Expr(f'{base.text}[{index}]', tp)
+
+    def tensor_index(self, base, parts, env):
+        """``x[0]``, ``x[:, 1:3]``, ``x[..., -1]``: the ``torch.select``/``torch.slice`` calls TorchScript writes for
+        them (arguments equal to their defaults left out); None for indexing they do not express."""
+        after_ellipsis = isinstance(parts[0], ast.Constant) and parts[0].value is Ellipsis
+        if after_ellipsis:
+            parts = parts[1:]
+        items = []
+        for p in parts:
+            if isinstance(p, ast.Slice):
+                bounds = [None if b is None else self.expr(b, env) for b in (p.lower, p.upper, p.step)]
+                if any(b is not None and b.type != 'int' for b in bounds):
+                    return None
+                items.append(('slice', bounds))
+            else:
+                index = self.expr(p, env)
+                if index.type != 'int':
+                    return None
+                items.append(('select', index))
+        text, dim = base.text, 0
+        for i, (kind, value) in enumerate(items):
+            at = i - len(items) if after_ellipsis else dim
+            if kind == 'select':
+                text = f'torch.select({text}, {at}, {value.text})'
+                continue
+            args = [str(at), 'None' if value[0] is None else value[0].text, 'None' if value[1] is None else value[1].text,
+                    '1' if value[2] is None else value[2].text]
+            while args and args[-1] == ('1' if len(args) == 4 else 'None' if len(args) > 1 else '0'):
+                args.pop()          # trailing arguments equal to their defaults (dim 0, None, None, 1)
+            text = f'torch.slice({", ".join([text] + args)})'
+            dim += 1
+        return Expr(text, 'Tensor')
 
     def slice_text(self, node, env):
         if isinstance(node, ast.Slice):

@@ -56,5 +56,14 @@ def make(T):
         s = T.sigmoid(x)
         return s * (1 - s)
 
-    return {'Net': Net, 'Affine': Affine, 'Recurrent': Recurrent, 'reassigned': reassigned, 'collected': collected,
+    def indexed(x, i: int):
+        a = x[0]
+        b = x[:, 2]
+        c = x[1:, :3, ::2]
+        d = x[i, -1]
+        e = x[:i]
+        g = x[..., 1]
+        return a, b, c, d, e, g
+
+    return {'indexed': indexed, 'Net': Net, 'Affine': Affine, 'Recurrent': Recurrent, 'reassigned': reassigned, 'collected': collected,
             'long_expression': long_expression, 'used_twice': used_twice}

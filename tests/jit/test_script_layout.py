@@ -1,6 +1,7 @@
 """Scripted ``.code`` laid out as PyTorch's printer lays it out, for bodies without control flow: reads of
 ``self``'s attributes named after them, reassigned variables renamed (``x0``), unused results assigned to ``_0``,
-values used once written where they are used, long expressions split out. PyTorch's ``.code`` of the programs of
+values used once written where they are used, long expressions split out; tensor indexing written as the
+``torch.select``/``torch.slice`` calls it is. PyTorch's ``.code`` of the programs of
 tests/jit/layout_models.py is in tests/fixtures/jit/script_layout.json (tests/fixtures/jit/record_script_layout.py).
 
 Two programs differ in what is not layout: PyTorch's GRU has two ``forward`` overloads (``forward__0``), and
@@ -16,7 +17,7 @@ from tests.jit import layout_models
 HERE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'fixtures', 'jit')
 ORACLE = json.load(open(os.path.join(HERE, 'script_layout.json')))
 pytestmark = pytest.mark.filterwarnings('ignore:`ember.jit.script` is deprecated:DeprecationWarning')
-EXACT = ('Net', 'Affine', 'reassigned', 'long_expression', 'used_twice')
+EXACT = ('Net', 'Affine', 'reassigned', 'long_expression', 'used_twice', 'indexed')
 PROGRAMS = layout_models.make(ember)
 
 
@@ -43,5 +44,8 @@ def test_laid_out_programs_compute_what_they_computed():
         got, want = _scripted(name)(*args), fn(*args)
         for g, w in zip(got if isinstance(got, tuple) else (got,), want if isinstance(want, tuple) else (want,)):
             assert ember.allclose(g, w)
+    cube = ember.arange(24.).reshape(2, 3, 4)
+    for g, w in zip(_scripted('indexed')(cube, 1), PROGRAMS['indexed'](cube, 1)):      # select/slice as indexing
+        assert ember.equal(g, w)
     module = PROGRAMS['Net']()
     assert ember.allclose(ember.jit.script(module)(x), module(x))
