@@ -42,7 +42,8 @@ _ALIASED += tuple(name for names in LIBRARY_PROGRAMS.values() for name in names.
 GALLERY_PROGRAMS = {'tvg_transforms_getting_started': 'PIL', 'tvg_tv_tensors': 'PIL', 'tvg_cutmix_mixup': 'PIL',
                     'tvg_visualization_utils': 'PIL', 'tvg_repurposing_annotations': 'PIL',
                     'tvg_optical_flow': 'PIL', 'tvg_transforms_illustrations': 'PIL',
-                    'tvg_rotated_box_transforms': 'PIL', 'tvg_transforms_e2e': 'PIL'}
+                    'tvg_rotated_box_transforms': 'PIL', 'tvg_transforms_e2e': 'PIL',
+                    'tvg_ref_classification': 'PIL'}
 NEEDS.update(GALLERY_PROGRAMS)
 
 
