@@ -137,6 +137,11 @@ TRAINING = {
                           "m(x).sum()"),
     'cross_entropy_probabilities': ("torch.manual_seed(0); x = torch.randn(3, 5, requires_grad=True); "
                                     "p = torch.softmax(torch.randn(3, 5), 1)", "F.cross_entropy(x, p)"),
+    'cross_entropy_label_smoothing': ("torch.manual_seed(0); x = torch.randn(3, 5, requires_grad=True); "
+                                      "t = torch.tensor([1, -100, 4])", "F.cross_entropy(x, t, label_smoothing=0.1)"),
+    'cross_entropy_label_smoothing_none': ("torch.manual_seed(0); x = torch.randn(3, 5, requires_grad=True); "
+                                           "t = torch.tensor([1, 0, 4])",
+                                           "F.cross_entropy(x, t, label_smoothing=0.2, reduction='none').sum()"),
     'attention': ("torch.manual_seed(0); q = torch.randn(1, 2, 3, 4, requires_grad=True); k = torch.randn(1, 2, 5, 4); "
                   "v = torch.randn(1, 2, 5, 4)", "F.scaled_dot_product_attention(q, k, v, scale=0.3).sum()"),
     'matmul_chain': ("torch.manual_seed(0); a = torch.randn(3, 4, requires_grad=True); "

@@ -165,6 +165,8 @@ DECOMPOSED_CALLS = {
     'cross_entropy': lambda: F.cross_entropy(_x, _t), 'cross_entropy_none': lambda: F.cross_entropy(_x, _t, reduction='none'),
     'cross_entropy_weight': lambda: F.cross_entropy(_x, _t, weight=_v.abs(), ignore_index=1),
     'nll_loss': lambda: F.nll_loss(_x, _t, reduction='sum'),
+    'cross_entropy_smoothing': lambda: F.cross_entropy(_x, ember.tensor([0, -100, 2]), label_smoothing=0.3),
+    'cross_entropy_probabilities': lambda: F.cross_entropy(_x, F.softmax(_x.flip(0), 1), reduction='sum'),
     'sdpa': lambda: F.scaled_dot_product_attention(_img, _img, _img),
     'sdpa_causal': lambda: F.scaled_dot_product_attention(_img, _img, _img, is_causal=True, scale=0.3),
     'sdpa_mask': lambda: F.scaled_dot_product_attention(_img, _img, _img, attn_mask=_img[0, 0]),
@@ -207,12 +209,17 @@ def test_decomposed_einsum_gives_the_same_values_up_to_rounding(name):
     assert plain.shape == under_mode.shape and ember.allclose(plain, under_mode, rtol=1e-5, atol=1e-6)
 
 
+# composites whose parts round differently from ember's fused op (by an ulp or so)
+_ROUNDED = ('cross_entropy_smoothing', 'cross_entropy_probabilities')
+
+
 @pytest.mark.parametrize('name', DECOMPOSED_CALLS)
 def test_decomposed_composites_give_the_same_values(name):
     plain = DECOMPOSED_CALLS[name]()
     with _Passthrough():
         under_mode = DECOMPOSED_CALLS[name]()
-    assert plain.shape == under_mode.shape and ember.equal(plain, under_mode)
+    assert plain.shape == under_mode.shape
+    assert ember.allclose(plain, under_mode, rtol=1e-6, atol=0) if name in _ROUNDED else ember.equal(plain, under_mode)
 
 
 def test_flop_counter_counts_linear_as_pytorch():

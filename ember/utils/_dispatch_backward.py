@@ -39,9 +39,9 @@ def remember(func, args, kwargs, result):
     if not _tensor(first):
         return
     node = first.grad_fn
-    if node is None or any(_tensor(a) and a.grad_fn is node for a in args):
-        return                       # (no node, or an input's own: the op returned its input)
     name = func.overloadpacket.__name__
+    if node is None or (not name.endswith('_') and any(_tensor(a) and a.grad_fn is node for a in args)):
+        return                       # (no node, or an input's own: the op returned its input)
     saved = _hand('detach', 'default', first) if name in SAVES_RESULT else None   # (detached: no cycle)
     if '_aten_call' not in node.__dict__:     # the op that made the node (an op returning its input made none)
         node._aten_call = (name, args, kwargs, tuple(result[1:]) if type(result) in (tuple, list) else (), saved)
@@ -186,9 +186,26 @@ def _neg(node, g, need, extra, self):
 
 
 def _div(node, g, need, extra, self, other, rounding_mode=None):
-    if _tensor(other) or rounding_mode is not None:
+    if rounding_mode is not None or (_tensor(other) and need[1]):
         return NotImplemented
+    if _tensor(other):
+        return [_sum_to(_hand('div', 'Tensor', g, other), self.shape), None]
     return [_hand('div', 'Scalar', g, other)]
+
+
+def _masked_fill_(node, g, need, extra, self, mask, value):
+    if _tensor(value):
+        return NotImplemented
+    return [_hand('masked_fill', 'Scalar', g, mask, 0)]
+
+
+def _sum_dims(node, g, need, extra, self, dim, keepdim=False, dtype=None):
+    if dim is None:
+        return [_hand('expand', 'default', g, list(self.shape))]
+    if not keepdim:
+        for d in sorted(d % max(self.dim(), 1) for d in dim):
+            g = _hand('unsqueeze', 'default', g, d)
+    return [_hand('expand', 'default', g, list(self.shape))]
 
 
 def _mse_loss(node, g, need, extra, self, target, reduction=1):
@@ -212,7 +229,9 @@ def _view(node, g, need, extra, self, size):
     return [_hand('view', 'default', g, list(self.shape))]
 
 
-def _sum(node, g, need, extra, self, dtype=None):
+def _sum(node, g, need, extra, self, *dims, **kwargs):
+    if dims or kwargs.get('dim') is not None:       # sum.dim_IntList
+        return _sum_dims(node, g, need, extra, self, *dims, **kwargs)
     return [_hand('expand', 'default', g, list(self.shape))]
 
 
@@ -287,6 +306,8 @@ def _add(node, g, need, extra, self, other, alpha=1):
 
 
 def _mul(node, g, need, extra, self, other):
+    if _tensor(self) and not _tensor(other):
+        return [_hand('mul', 'Scalar', g, other)]
     if not (_tensor(self) and _tensor(other)):
         return NotImplemented
     g1 = _hand('mul', 'Tensor', g, other) if need[0] else None
@@ -302,7 +323,8 @@ _FORMULAS = {'addmm': _addmm, 'mm': _mm, 't': _t, 'relu': _relu, '_log_softmax':
              'convolution': _convolution, 'native_layer_norm': _native_layer_norm,
              'native_batch_norm': _native_batch_norm, 'embedding': _embedding, 'permute': _permute,
              'transpose': _transpose, 'unsqueeze': _unsqueeze, 'expand': _expand, 'bmm': _bmm, 'add': _add,
-             'mul': _mul, '_scaled_dot_product_flash_attention_for_cpu': _sdpa_flash, 'neg': _neg, 'div': _div}
+             'mul': _mul, '_scaled_dot_product_flash_attention_for_cpu': _sdpa_flash, 'neg': _neg, 'div': _div,
+             'masked_fill_': _masked_fill_}
 
 
 class _Backward(_observe.OpObserver):

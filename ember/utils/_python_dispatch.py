@@ -366,10 +366,13 @@ def _nll_loss(self, target, weight=None, reduction=1, ignore_index=-100):
 def _cross_entropy(self, target, weight=None, reduction=1, ignore_index=-100, label_smoothing=0.0):
     """Class-index cross entropy: ``aten._log_softmax`` + ``aten.nll_loss_forward``; with class probabilities
     (no weight, no smoothing): ``-(log_softmax * target)`` summed (``mul``, ``sum``, ``neg``, ``div``)."""
-    if label_smoothing or self.dim() > 2 or (target.dtype.is_floating_point and weight is not None):
+    if self.dim() > 2 or (weight is not None and (label_smoothing or target.dtype.is_floating_point)) or \
+            (label_smoothing and target.dtype.is_floating_point):
         return NotImplemented
     dim = 1 if self.dim() == 2 else 0
     log_probs = _hand_aten('_log_softmax', 'default', self, dim, False)
+    if not target.dtype.is_floating_point and label_smoothing:
+        return _smoothed(log_probs, target, reduction, ignore_index, label_smoothing, dim)
     if not target.dtype.is_floating_point:
         return _nll_loss(log_probs, target, weight, reduction, ignore_index)
     product = _hand_aten('mul', 'Tensor', log_probs, target)
@@ -379,6 +382,22 @@ def _cross_entropy(self, target, weight=None, reduction=1, ignore_index=-100, la
     if reduction == 2:
         return total
     return _hand_aten('div', 'Scalar', total, self.numel() // self.shape[dim])
+
+
+def _smoothed(log_probs, target, reduction, ignore_index, label_smoothing, dim):
+    """Label smoothing's cross entropy as PyTorch writes it: the nll loss, and the mean negative log
+    probability over classes (zero at ignored targets), mixed."""
+    nll = _nll_loss(log_probs, target, None, reduction, ignore_index)
+    smooth = _hand_aten('neg', 'default', _hand_aten('sum', 'dim_IntList', log_probs, [dim]))
+    ignored = _hand_aten('eq', 'Scalar', target, ignore_index)
+    smooth = _hand_aten('masked_fill_', 'Scalar', smooth, ignored, 0.0)
+    if reduction == 1:
+        count = _hand_aten('sum', 'default', _hand_aten('bitwise_not', 'default', ignored))
+        smooth = _hand_aten('div', 'Tensor', _hand_aten('sum', 'default', smooth), count)
+    elif reduction == 2:
+        smooth = _hand_aten('sum', 'default', smooth)
+    smooth = _hand_aten('mul', 'Scalar', smooth, label_smoothing / log_probs.shape[dim])
+    return _hand_aten('add', 'Tensor', _hand_aten('mul', 'Scalar', nll, 1 - label_smoothing), smooth)
 
 
 def _upsample(name, with_corners):
