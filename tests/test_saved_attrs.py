@@ -234,3 +234,18 @@ def test_a_negative_dim_shows_as_given_and_is_a_plain_int_elsewhere():
     assert d == 2 and str(d) == '2' and f'{d}' == '2' and hash(d) == hash(2)
     assert type(pickle.loads(pickle.dumps(d))) is int and type(copy.deepcopy(d)) is int
     assert wrap_dim(d, 3) is d                                   # wrapped again by an inner op: still known
+
+
+def test_raw_saved_list_of_index_tensors_takes_hooks_each():
+    import ember
+    x = ember.ones(4, 5, requires_grad=True)
+    node = x[:, [0, 3, 3]].grad_fn
+    assert node.name() == 'IndexBackward0' and node._saved_self_sym_sizes == (4, 5)
+    none_entry, idx = node._saved_indices
+    assert none_entry is None and idx.tolist() == [0, 3, 3]
+    raws = node._raw_saved_indices
+    assert type(raws) is tuple and len(raws) == 2 and raws is node._raw_saved_indices
+    with pytest.raises(RuntimeError, match='with value None is forbidden'):
+        raws[0].register_hooks(lambda t: t, lambda p: p)
+    raws[1].register_hooks(lambda t: t.tolist(), lambda p: ember.tensor(p))
+    assert raws[1].data == [0, 3, 3] and node._saved_indices[1].tolist() == [0, 3, 3]

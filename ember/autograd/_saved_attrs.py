@@ -323,3 +323,27 @@ def prelu_weight(node):
 
 
 prelu_weight.saved_index = 1
+
+
+def _advanced_index_at(i):
+    def compute(node):
+        from ember._tensor import Tensor
+        adv = node.key[1]
+        part = adv[i] if i < len(adv) else None
+        if part is None or isinstance(part, slice):
+            return None
+        return Tensor._make(part, node._input_meta[0][2])
+    compute.__name__ = f'indices[{i}]'
+    return kept_tensor(compute)
+
+
+def advanced_indices(node):
+    """IndexBackward0's ``indices``: one entry per indexed dim, the index tensor or None for a dim taken whole
+    (``x[:, idx]`` keeps ``(None, idx)``), up to the last one indexed, as PyTorch's node keeps them."""
+    adv = node.key[1]
+    n = max((i + 1 for i, part in enumerate(adv) if not isinstance(part, slice)), default=0)
+    return tuple(advanced_indices.element(i)(node) for i in range(n))
+
+
+advanced_indices.saved_list = True
+advanced_indices.element = _advanced_index_at

@@ -57,7 +57,10 @@ class SavedTensor:
         if not isinstance(index, int):
             # an array the forward kept on the node (layer norm's mean and rstd), read by ``index``
             hooked = self._node.__dict__.get('_hooked_fields', {}).get(index.field_key)
-            return hooked if hooked is not None else _Kept(index(self._node))
+            if hooked is not None:
+                return hooked
+            value = index(self._node)
+            return None if value is None else _Kept(value)
         saved = self._node._saved
         return None if not saved or index >= len(saved) else saved[index]
 
@@ -194,5 +197,8 @@ def raw_saved(node, name):
         cache = node.__dict__['_raws_cache'] = {}
     if name not in cache:
         index = node._index_of_raw(name)
-        cache[name] = None if index is None else SavedTensor._of(node, index)
+        if getattr(index, 'saved_list', False):     # a list of saved tensors: one SavedTensor each
+            cache[name] = tuple(SavedTensor._of(node, index.element(i)) for i in range(len(index(node))))
+        else:
+            cache[name] = None if index is None else SavedTensor._of(node, index)
     return cache[name]

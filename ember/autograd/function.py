@@ -266,7 +266,8 @@ class Node(Context):
         described = self._described_saved()
         if described is not None:
             read = described.get(name)
-            return getattr(read, 'saved_index', None) if not hasattr(read, 'field_key') else read
+            return getattr(read, 'saved_index', None) if not hasattr(read, 'field_key') and \
+                not hasattr(read, 'saved_list') else read
         names = self._names_of_saved()
         k = names.index(name) if name in names else None
         return k if k is not None and type(self._saved[k]) is not _SavedValue else None
@@ -274,7 +275,8 @@ class Node(Context):
     def _names_of_raw(self):
         described = self._described_saved()
         if described is not None:
-            return [n for n, read in described.items() if hasattr(read, 'saved_index') or hasattr(read, 'field_key')]
+            return [n for n, read in described.items()
+                    if hasattr(read, 'saved_index') or hasattr(read, 'field_key') or hasattr(read, 'saved_list')]
         return [n for k, n in enumerate(self._names_of_saved()) if type(self._saved[k]) is not _SavedValue]
 
     def _described_saved(self):

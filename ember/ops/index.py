@@ -249,6 +249,7 @@ def _basic_node(basic, shape):
 class AdvancedIndex(_IndexBase):
     _profile_name = 'aten::index'
     node_name = 'IndexBackward0'
+    saved_attrs = {'indices': _sa.advanced_indices, 'self_sym_sizes': _sa.field('in_shape')}  # grad_fn._saved_*
 
 
 class IndexAddInto(Primitive):
