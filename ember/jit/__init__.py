@@ -262,6 +262,9 @@ def script(obj, optimize=None, _frames_up=0, _rcb=None, example_inputs=None):
         return obj
     if _builtin_isinstance(obj, nn.Module):
         return _script.script_module(obj)
+    if _builtin_isinstance(obj, type) and issubclass(obj, nn.Module):
+        raise RuntimeError(f"Type '{obj}' cannot be compiled since it inherits from nn.Module, pass an instance "
+                           "instead")
     if _builtin_isinstance(obj, type):
         from ember.jit._script_classes import is_script_class, script_class
         return script_class(obj) if is_script_class(obj) and not getattr(obj, '__torch_script_interface__', False) \

@@ -177,3 +177,10 @@ def test_an_archive_with_classes_loads_back_into_ember(programs, tmp_path):
         assert ember.allclose(loaded(x), scripted(x))
     names = zipfile.ZipFile(tmp_path / 'm.pt').namelist()
     assert any(n.endswith('code/__torch__/tests/jit/script_class_models.py') for n in names)
+
+
+def test_a_module_class_is_refused_as_pytorch_refuses_it():
+    with pytest.raises(RuntimeError) as info:
+        ember.jit.script(ember.nn.Linear)
+    assert str(info.value) == ("Type '<class 'ember.nn.modules.linear.Linear'>' cannot be compiled since it inherits "
+                               "from nn.Module, pass an instance instead")
