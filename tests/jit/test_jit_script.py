@@ -322,10 +322,11 @@ def test_ignore_unused_and_export(tmp_path):
         scripted.save(tmp_path / 'm.pt')
 
 
-def test_scripting_twice_and_classes_return_the_object():
+def test_scripting_twice_returns_the_object_and_module_classes_are_refused():
     scripted = ember.jit.script(ember.nn.Linear(2, 2))
     assert ember.jit.script(scripted) is scripted
-    assert ember.jit.script(_Helpers) is _Helpers
+    with pytest.raises(RuntimeError, match='inherits from nn.Module, pass an instance instead'):    # as PyTorch
+        ember.jit.script(_Helpers)
     with pytest.raises(TypeError, match='not a int'):
         ember.jit.script(5)
 
