@@ -18,6 +18,8 @@ import numpy as np
 
 import ember
 from ember.vision._pil import is_pil_image, pil_image
+# torchvision's private name for it, which its reference scripts call
+from ember.vision._pil import is_pil_image as _is_pil_image  # noqa: F401
 from ember.vision.transforms import _functional_tensor as F_t
 
 

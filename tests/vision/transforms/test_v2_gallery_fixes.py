@@ -108,3 +108,9 @@ def test_tv_tensor_classes_live_in_torchvisions_modules():
     assert tv_tensors.Mask.__module__ == "ember.vision.tv_tensors._mask"
     assert tv_tensors.Video.__module__ == "ember.vision.tv_tensors._video"
     assert tv_tensors.Image.__module__ == "ember.vision.tv_tensors._image"
+
+
+def test_functional_answers_the_private_pil_check_reference_scripts_call():
+    # torchvision's detection references call F._is_pil_image
+    from PIL import Image
+    assert F1._is_pil_image(Image.new("RGB", (2, 2))) and not F1._is_pil_image(ember.zeros(3, 2, 2))
