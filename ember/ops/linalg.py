@@ -374,7 +374,7 @@ def outer(input, vec2, *, out=None):
     for name, t in (('self', input), ('vec2', vec2)):
         if t.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
-    _result = input.unsqueeze(1) * vec2.unsqueeze(0)
+    _result = input.unsqueeze(1) * vec2      # (as PyTorch: its MulBackward0 keeps vec2 itself)
     return _result if out is None else write_out('outer', _result, out)
 
 

@@ -652,7 +652,9 @@ def _class_row(xp, weight, C, like):
 _CE_NAMES = {'2d': type('CrossEntropy2d', (CrossEntropy,), {'node_name': 'NllLoss2DBackward0'}),
              'view': type('CrossEntropyView', (CrossEntropy,), {'node_name': 'ViewBackward0'})}
 # with label smoothing PyTorch's last op is the sum of the two terms
-_CrossEntropySmoothed = type('CrossEntropySmoothed', (CrossEntropy,), {'node_name': 'AddBackward0'})
+# (the fused nodes show what PyTorch's node of the same name, its decomposition's last step, keeps)
+_CrossEntropySmoothed = type('CrossEntropySmoothed', (CrossEntropy,),
+                             {'node_name': 'AddBackward0', 'saved_attrs': {'alpha': _sa.const(1)}})
 
 
 class CrossEntropyProbs(Primitive):
@@ -663,6 +665,7 @@ class CrossEntropyProbs(Primitive):
     """
     _profile_name = 'aten::cross_entropy_loss'
     node_name = 'NegBackward0'
+    saved_attrs = {}  # grad_fn._saved_*: PyTorch's NegBackward0 keeps nothing
 
     @staticmethod
     def forward(ctx, x, t, weight, reduction, smoothing):
@@ -711,7 +714,8 @@ class CrossEntropyProbs(Primitive):
         return gx, gt, None, None, None
 
 
-_CrossEntropyProbsMean = type('CrossEntropyProbsMean', (CrossEntropyProbs,), {'node_name': 'DivBackward1'})
+_CrossEntropyProbsMean = type('CrossEntropyProbsMean', (CrossEntropyProbs,), {
+    'node_name': 'DivBackward1', 'saved_attrs': {'other': lambda node: node._input_meta[0][0][0]}})  # (÷ batch size)
 
 
 @op('F')

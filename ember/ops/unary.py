@@ -143,7 +143,8 @@ Erf = _unary('ErfBackward0', lambda xp, x: _erf(xp, x),
 Erfc = _unary('ErfcBackward0', lambda xp, x: _erfc(xp, x),
               lambda g, x, y: g * (-2 / math.sqrt(math.pi)) * (-(x * x)).exp())
 Erfinv = _unary('ErfinvBackward0', lambda xp, x: _erfinv(xp, x),
-                lambda g, x, y: g * (math.sqrt(math.pi) / 2) * (y * y).exp(), save='y')
+                lambda g, x, y: g * (math.sqrt(math.pi) / 2) * (y * y).exp(), save='xy')
+Erfinv.saved_attrs = {'self': _sa.saved(0)}  # grad_fn._saved_* (the result is kept too: backward's formula)
 
 
 def _zero_grad(name):
