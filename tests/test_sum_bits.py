@@ -133,3 +133,34 @@ def test_short_sums_of_zeros_infinities_and_nans_are_the_general_paths(dtype):
             general = cascade._serial(np.lib.stride_tricks.as_strided(x, x.shape, x.strides), (True,))
             got = cascade.cascade_sum(x, None, False)
             assert got.tobytes() == np.asarray(general, dtype).tobytes(), (n, kind)
+
+
+def _rows_one_by_one(a, axis, start_at_zero):
+    """The running sum along an outer axis written out: row after row, from +0 or from the first row."""
+    rows = np.moveaxis(a, axis, 0)
+    acc = rows[0] + a.dtype.type(0) if start_at_zero else rows[0].copy()
+    for row in rows[1:]:
+        acc += row
+    return acc
+
+
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_running_sums_over_outer_axes_take_the_same_additions_in_one_call(dtype):
+    """``_running`` over an axis other than the contiguous last one is one NumPy reduction: the rows
+    must still be added one after another in order (the cascade's levels and the column sums of
+    bias gradients depend on it), from +0 up to 48 rows and from the first row above that."""
+    rng = np.random.default_rng(13)
+    shapes = [(2, 3), (16, 9), (4, 16, 32), (3, 17, 8), (48, 5), (2, 48, 40), (5, 7, 2, 33),
+              (16, 64, 128), (100, 33), (2, 300, 16), (49, 3, 64), (1000, 9)]
+    with np.errstate(invalid='ignore'):
+        for shape in shapes:
+            for axis in range(len(shape) - 1):
+                for kind in range(3):
+                    a = (rng.standard_normal(shape) * 10.0 ** rng.integers(-8, 9, shape)).astype(dtype)
+                    if kind == 1:
+                        a.flat[rng.integers(0, a.size, 5)] = [np.inf, -np.inf, np.nan, -0.0, 0.0]
+                    elif kind == 2:
+                        a[...] = -0.0
+                    want = _rows_one_by_one(a, axis, start_at_zero=shape[axis] <= 48)
+                    got = cascade._running(a, axis)
+                    assert got.tobytes() == want.tobytes(), (shape, axis, kind)

@@ -42,6 +42,13 @@ def _running(a, axis=0):
     """``a`` summed one value after another along ``axis``."""
     axis %= a.ndim
     n = a.shape[axis]
+    if n and axis < a.ndim - 1 and a.shape[-1] > 1 and a.strides[-1] == a.itemsize and \
+            a.strides[axis] >= a.itemsize * a.shape[-1]:
+        # the same additions in one call: NumPy's reduction over an outer axis keeps the contiguous
+        # last axis as its inner loop and adds whole rows in index order (only a reduction along
+        # the inner loop would pair the values up): 0 + a[0] + a[1] + ... as the loop below, or from
+        # a[0] itself as the accumulate pass (-0 + x is x, so a column of -0 stays -0)
+        return np.add.reduce(a, axis=axis, initial=0.0 if n <= 48 else -0.0)
     if n > 48:       # many steps: one accumulate pass (exactly sequential) beats a Python loop
         return np.take(np.add.accumulate(a, axis=axis), -1, axis=axis)
     if n == 0:
