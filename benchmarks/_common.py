@@ -119,6 +119,19 @@ def side_by_side(script, bench, header='measure', width=24, digits=3, rounds=Non
     if len(sys.argv) > 2 and sys.argv[1] == '--one':
         print(repr(bench(sys.argv[2])))
         return
+    ours, theirs = interleaved_medians(script, rounds)
+    print(f"{header:<{width}}{'ember':>12}{'torch':>12}{'ratio':>8}")
+    for k, v in ours.items():
+        t = theirs.get(k) if theirs else None
+        ratio = f'{v / t:.2f}' if t else '-'
+        print(f"{k:<{width}}{v:>12.{digits}f}{(t if t else float('nan')):>12.{digits}f}{ratio:>8}")
+    return ours, theirs
+
+
+def interleaved_medians(script, rounds=None, extra=()):
+    """``script --one ember [extra...]`` and ``script --one torch [extra...]`` (each printing a dict
+    of measures), alternating for ``rounds`` rounds: the medians of each measure, ember's and
+    torch's (None when torch cannot be imported)."""
     rounds = rounds or int(os.environ.get('BENCH_ROUNDS', '3'))
     threads = os.environ.get('BENCH_THREADS')
     if threads:  # BLAS/OpenMP pools read these at start; set_num_threads in import_lib does the rest
@@ -127,17 +140,13 @@ def side_by_side(script, bench, header='measure', width=24, digits=3, rounds=Non
     torch_python = os.environ.get('TORCH_PYTHON', sys.executable)
     ours_runs, theirs_runs = [], []
     for _ in range(rounds):
-        ours_runs.append(eval(subprocess.check_output([sys.executable, script, '--one', 'ember'], text=True)))
+        ours_runs.append(eval(subprocess.check_output([sys.executable, script, '--one', 'ember', *extra],
+                                                      text=True)))
         try:
-            theirs_runs.append(eval(subprocess.check_output([torch_python, script, '--one', 'torch'], text=True,
-                                                            stderr=subprocess.DEVNULL)))
+            theirs_runs.append(eval(subprocess.check_output([torch_python, script, '--one', 'torch', *extra],
+                                                            text=True, stderr=subprocess.DEVNULL)))
         except (subprocess.CalledProcessError, FileNotFoundError):
             pass
     ours = {k: _median([r[k] for r in ours_runs]) for k in ours_runs[0]}
     theirs = {k: _median([r[k] for r in theirs_runs if k in r]) for k in theirs_runs[0]} if theirs_runs else None
-    print(f"{header:<{width}}{'ember':>12}{'torch':>12}{'ratio':>8}")
-    for k, v in ours.items():
-        t = theirs.get(k) if theirs else None
-        ratio = f'{v / t:.2f}' if t else '-'
-        print(f"{k:<{width}}{v:>12.{digits}f}{(t if t else float('nan')):>12.{digits}f}{ratio:>8}")
     return ours, theirs

@@ -21,7 +21,9 @@ def _best(fn, number):
     return best(fn, number, repeat=25)
 
 
-def _lenet_peak(lib, rng):
+def lenet_train_step(lib, rng):
+    """Seed 002's train step on a batch of 64 (its Net, CrossEntropyLoss, SGD with momentum:
+    zero_grad, forward, backward, step)."""
     lib.manual_seed(0)
     net = lenet(lib)
     criterion = lib.nn.CrossEntropyLoss()
@@ -31,9 +33,35 @@ def _lenet_peak(lib, rng):
 
     def train_step():
         optimizer.zero_grad()
-        criterion(net(x), labels).backward()
+        loss = criterion(net(x), labels)
+        loss.backward()
         optimizer.step()
-    return peak_rss_growth_mb(train_step)
+    return train_step
+
+
+def conv64(lib, rng):
+    """The issue's mid-size layer, Conv2d(64, 64, 3, padding=1) on 32x64x32x32: its forward under
+    no_grad, its recorded forward, the recorded forward + backward with every gradient, and the
+    input and output gradient they use."""
+    def t(*shape, grad=False):
+        return lib.tensor(rng.standard_normal(shape).astype(np.float32) * 0.1, requires_grad=grad)
+    conv2d = lib.nn.functional.conv2d
+    xb = t(32, 64, 32, 32, grad=True)
+    wb, bb = t(64, 64, 3, 3, grad=True), t(64, grad=True)
+    gb = lib.tensor(rng.standard_normal((32, 64, 32, 32)).astype(np.float32))
+    out = [None]
+
+    def fwd_no_grad():
+        with lib.no_grad():
+            conv2d(xb, wb, bb, padding=1)
+
+    def fwd():
+        out[0] = conv2d(xb, wb, bb, padding=1)
+
+    def fwd_bwd():
+        fwd()
+        out[0].backward(gb)
+    return fwd_no_grad, fwd, fwd_bwd, xb, gb
 
 
 def bench(lib_name):
@@ -44,7 +72,8 @@ def bench(lib_name):
     def t(*shape, grad=False):
         return lib.tensor(rng.standard_normal(shape).astype(np.float32) * 0.1, requires_grad=grad)
 
-    res = {'lenet_peak_mb': _lenet_peak(lib, rng)}  # first: nothing else has touched memory yet
+    # first: nothing else has touched memory yet
+    res = {'lenet_peak_mb': peak_rss_growth_mb(lenet_train_step(lib, rng))}
     x = t(64, 3, 32, 32)
     xg = t(64, 3, 32, 32, grad=True)
     w1, b1 = t(6, 3, 5, 5, grad=True), t(6, grad=True)
@@ -64,23 +93,11 @@ def bench(lib_name):
     avg_pool2d = lib.nn.functional.avg_pool2d
     res['avgpool_fwd_bwd_ms'] = _best(lambda: avg_pool2d(y, 2, 2).sum().backward(), 5) * 1e3
 
-    # the issue's mid-size layer: Conv2d(64, 64, 3, padding=1) on 32x64x32x32
-    xb = t(32, 64, 32, 32, grad=True)
-    wb, bb = t(64, 64, 3, 3, grad=True), t(64, grad=True)
-    gb = lib.tensor(rng.standard_normal((32, 64, 32, 32)).astype(np.float32))
-    with lib.no_grad():
-        res['conv64_fwd_ms'] = best(lambda: conv2d(xb, wb, bb, padding=1), 2, repeat=7) * 1e3
-    out = [None]
-
-    def fwd():
-        out[0] = conv2d(xb, wb, bb, padding=1)
-
-    def fwd_bwd():
-        fwd()
-        out[0].backward(gb)
-    res['conv64_fwd_bwd_ms'] = best(fwd_bwd, 2, repeat=7) * 1e3
+    conv64_fwd_no_grad, conv64_fwd, conv64_fwd_bwd, xb, gb = conv64(lib, rng)
+    res['conv64_fwd_ms'] = best(conv64_fwd_no_grad, 2, repeat=7) * 1e3
+    res['conv64_fwd_bwd_ms'] = best(conv64_fwd_bwd, 2, repeat=7) * 1e3
     # the backward alone: forward+backward less the forward that records the graph
-    res['conv64_bwd_ms'] = res['conv64_fwd_bwd_ms'] - best(fwd, 2, repeat=7) * 1e3
+    res['conv64_bwd_ms'] = res['conv64_fwd_bwd_ms'] - best(conv64_fwd, 2, repeat=7) * 1e3
 
     # ResNet's other layers on the same activations: its stem's max pool, BatchNorm2d in training
     res['maxpool3s2_fwd_bwd_ms'] = best(lambda: max_pool2d(xb, 3, 2, 1).sum().backward(), 2, repeat=7) * 1e3
@@ -89,20 +106,7 @@ def bench(lib_name):
     with lib.no_grad():
         res['batchnorm_fwd_ms'] = best(lambda: bn(xb), 2, repeat=7) * 1e3
 
-    # seed 002's network and training step
-    nn = lib.nn
-    lib.manual_seed(0)
-    net = lenet(lib)
-    criterion = nn.CrossEntropyLoss()
-    optimizer = lib.optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
-    labels = lib.tensor(rng.integers(0, 10, 64))
-
-    def train_step():
-        optimizer.zero_grad()
-        loss = criterion(net(x), labels)
-        loss.backward()
-        optimizer.step()
-    res['lenet_train_step_ms'] = _best(train_step, 3) * 1e3
+    res['lenet_train_step_ms'] = _best(lenet_train_step(lib, rng), 3) * 1e3
     return res
 
 

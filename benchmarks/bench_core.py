@@ -10,20 +10,47 @@ elementwise chain with backward, and a 1024x1024 matmul (against NumPy's own mat
 from _common import best, import_lib, side_by_side
 
 
-def bench(lib_name):
-    lib = import_lib(lib_name)
-    res = {}
-    a = lib.ones(4, 4)
-    b = lib.ones(4, 4)
-    res['op_no_grad_us'] = best(lambda: a * b + a, 2000) * 1e6 / 2
-    # each op alone, then recorded and differentiated (the op and a backward through it)
-    g = lib.ones(4, 4)
+def _op_cases(lib):
+    """4x4 operands and the ops measured one by one: name -> (op, backward seed)."""
+    a, b, g = lib.ones(4, 4), lib.ones(4, 4), lib.ones(4, 4)
     xg = lib.ones(4, 4, requires_grad=True)
     ops = {'add': (lambda t: t + b, g), 'mul': (lambda t: t * b, g), 'relu': (lambda t: t.relu(), g),
            'sum': (lambda t: t.sum(), None)}
-    for name, (fn, seed) in ops.items():
+    return a, b, xg, ops
+
+
+def two_ops_no_grad(lib):
+    """``a * b + a`` on 4x4 tensors with nothing recorded: two ops per call (per op: time / 2)."""
+    a, b = lib.ones(4, 4), lib.ones(4, 4)
+    return lambda: a * b + a
+
+
+def recorded_op_backward(lib, name):
+    """One op of ``_op_cases`` on a 4x4 leaf that requires grad, recorded, then its backward."""
+    _, _, xg, ops = _op_cases(lib)
+    fn, seed = ops[name]
+    return lambda: fn(xg).backward(seed)
+
+
+def chain_1m(lib):
+    """``((x * 2 + 1).sin() * x).exp().sum()`` and its backward on a million float32 elements."""
+    big = lib.rand(1_000_000, requires_grad=True)
+
+    def chain():
+        y = ((big * 2 + 1).sin() * big).exp().sum()
+        y.backward()
+    return chain
+
+
+def bench(lib_name):
+    lib = import_lib(lib_name)
+    res = {}
+    res['op_no_grad_us'] = best(two_ops_no_grad(lib), 2000) * 1e6 / 2
+    # each op alone, then recorded and differentiated (the op and a backward through it)
+    a, b, _, ops = _op_cases(lib)
+    for name, (fn, _) in ops.items():
         res[f'{name}_us'] = best(lambda: fn(a), 2000) * 1e6
-        res[f'{name}_grad_bwd_us'] = best(lambda: fn(xg).backward(seed), 500) * 1e6
+        res[f'{name}_grad_bwd_us'] = best(recorded_op_backward(lib, name), 500) * 1e6
     res['scalar_mul_us'] = best(lambda: a * 2, 2000) * 1e6
     res['linear_4x4_us'] = best(lambda: lib.nn.functional.linear(a, b), 2000) * 1e6
     x = lib.ones(4, 4, requires_grad=True)
@@ -34,13 +61,7 @@ def bench(lib_name):
         y = (x * b + x).sum()
         y.backward()
     res['tiny_fwd_bwd_us'] = best(fwd_bwd, 500) * 1e6
-
-    big = lib.rand(1_000_000, requires_grad=True)
-
-    def chain():
-        y = ((big * 2 + 1).sin() * big).exp().sum()
-        y.backward()
-    res['chain_1M_ms'] = best(chain, 5) * 1e3
+    res['chain_1M_ms'] = best(chain_1m(lib), 5) * 1e3
 
     m1 = lib.rand(1024, 1024)
     m2 = lib.rand(1024, 1024)

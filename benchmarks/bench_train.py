@@ -33,19 +33,27 @@ def _step(lib, model, optimizer, x, y):
     return step
 
 
-def bench(lib_name):
-    lib = import_lib(lib_name)
-    rng = np.random.default_rng(0)
+def mlp_step(lib, width, layers, opt, rng):
+    """One step of ``_mlp(lib, width, layers)`` with ``opt`` ('sgd' or 'adam') on a batch of 64
+    MNIST-shaped images."""
     digits = lib.tensor(rng.random((64, 1, 28, 28), dtype=np.float32))
     labels = lib.tensor(rng.integers(0, 10, 64))
+    lib.manual_seed(0)
+    model = _mlp(lib, width, layers)
+    optimizer = lib.optim.SGD(model.parameters(), lr=1e-3) if opt == 'sgd' else \
+        lib.optim.Adam(model.parameters(), lr=1e-3)
+    return _step(lib, model, optimizer, digits, labels)
+
+
+def bench(lib_name):
+    lib = import_lib(lib_name)
     res = {}
     for name, width, layers in (('mnist_mlp', 512, 2), ('narrow_mlp', 64, 1)):
         for opt in ('sgd', 'adam'):
-            lib.manual_seed(0)
-            model = _mlp(lib, width, layers)
-            optimizer = lib.optim.SGD(model.parameters(), lr=1e-3) if opt == 'sgd' else \
-                lib.optim.Adam(model.parameters(), lr=1e-3)
-            res[f'{name}_{opt}_ms'] = best(_step(lib, model, optimizer, digits, labels), 20, repeat=7) * 1e3
+            step = mlp_step(lib, width, layers, opt, np.random.default_rng(0))
+            res[f'{name}_{opt}_ms'] = best(step, 20, repeat=7) * 1e3
+    rng = np.random.default_rng(1)
+    labels = lib.tensor(rng.integers(0, 10, 64))
     lib.manual_seed(0)
     net = lenet(lib)
     images = lib.tensor(rng.standard_normal((64, 3, 32, 32)).astype(np.float32))
