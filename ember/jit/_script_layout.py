@@ -160,8 +160,9 @@ class _Builder:
             value = self.expr(node.value, text)
             if not isinstance(node.value, ast.Call):
                 raise _Unsupported('expression')
-            if _path(node.value.func) in _NO_RESULT:
-                self.statements[-1].name = '!'
+            func = node.value.func
+            if _path(func) in _NO_RESULT or isinstance(func, ast.Name) and func.id == 'print':
+                self.statements[-1].name = '!'      # a call that gives nothing: no name to assign
             return None
         if isinstance(node, ast.Return):
             return [] if node.value is None else [self.expr(node.value, text)]

@@ -65,5 +65,11 @@ def make(T):
         g = x[..., 1]
         return a, b, c, d, e, g
 
-    return {'indexed': indexed, 'Net': Net, 'Affine': Affine, 'Recurrent': Recurrent, 'reassigned': reassigned, 'collected': collected,
+    def printed(x):
+        print(x)
+        y = x * 2
+        print('y', y)
+        return y
+
+    return {'printed': printed, 'indexed': indexed, 'Net': Net, 'Affine': Affine, 'Recurrent': Recurrent, 'reassigned': reassigned, 'collected': collected,
             'long_expression': long_expression, 'used_twice': used_twice}

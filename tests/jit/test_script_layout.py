@@ -17,7 +17,7 @@ from tests.jit import layout_models
 HERE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'fixtures', 'jit')
 ORACLE = json.load(open(os.path.join(HERE, 'script_layout.json')))
 pytestmark = pytest.mark.filterwarnings('ignore:`ember.jit.script` is deprecated:DeprecationWarning')
-EXACT = ('Net', 'Affine', 'reassigned', 'long_expression', 'used_twice', 'indexed')
+EXACT = ('Net', 'Affine', 'reassigned', 'long_expression', 'used_twice', 'indexed', 'printed')
 PROGRAMS = layout_models.make(ember)
 
 
