@@ -43,7 +43,8 @@ GALLERY_PROGRAMS = {'tvg_transforms_getting_started': 'PIL', 'tvg_tv_tensors': '
                     'tvg_visualization_utils': 'PIL', 'tvg_repurposing_annotations': 'PIL',
                     'tvg_optical_flow': 'PIL', 'tvg_transforms_illustrations': 'PIL',
                     'tvg_rotated_box_transforms': 'PIL', 'tvg_transforms_e2e': 'PIL',
-                    'tvg_ref_classification': 'PIL', 'tvg_ref_detection': 'PIL'}
+                    'tvg_ref_classification': 'PIL', 'tvg_ref_detection': 'PIL',
+                    'tvg_keypoints_transforms': 'PIL'}
 NEEDS.update(GALLERY_PROGRAMS)
 
 
