@@ -16,9 +16,8 @@ from tests._saved_attrs import flat_tensors, saved_attrs
 from tests.op_db import OPS
 
 RECORDED = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'saved_attrs' / 'saved.json').read_text())
-# "Node": a node type not described yet; "Node row": a row whose node of that type comes from another
-# primitive (a composite op) that does not describe it yet. Both strict: an entry that comes to match must go.
-# (after ' # ', the line says why the gap stays)
+# "Node": a node type not described yet; "Node row": a row whose node of that type cannot match PyTorch's
+# (after ' # ', the line says why). Both strict: an entry that comes to match must go.
 _GAP_LINES = [line.split(' # ')[0].split() for line in
               (pathlib.Path(__file__).parent / 'fixtures' / 'saved_attrs' / 'gaps.txt').read_text().splitlines()
               if line.split(' # ')[0].strip()]

@@ -347,3 +347,36 @@ def advanced_indices(node):
 
 advanced_indices.saved_list = True
 advanced_indices.element = _advanced_index_at
+
+
+def all_dims_as_empty(v):
+    """A reduction's dims as PyTorch's amax/amin/roll nodes show them: all dims (ember's None) as the empty
+    list those ops take for it."""
+    return () if v is None else int_list(v)
+
+
+def reduced_result(k):
+    """Saved tensor ``k``, a result ember keeps with the reduced dims (keepdim=True), shaped as the op's
+    output: ``ctx.args`` is (input shape, dims, keepdim)."""
+    def read(node):
+        out = node._read_saved(k)
+        shape, dims, keepdim = node.args[:3]
+        if out is None or keepdim:
+            return out
+        return out.reshape([s for i, s in enumerate(shape) if dims is not None and i not in dims])
+    read.saved_index = k
+    return read
+
+
+def matmul_folded_sizes(node):
+    """BatchedMatmul's ``self_sym_sizes``: the shape of the mm/bmm PyTorch's matmul runs before its
+    _unsafe_view: (prod(batch) * n, m) for a batch times a matrix, else (prod(broadcast batch), n, m)."""
+    (a, _, _), (b, _, _) = node._input_meta[0], node._input_meta[1]
+    if len(b) == 2:
+        n = 1
+        for s in a[:-1]:
+            n *= s
+        return (n, b[-1])
+    import numpy as np
+    batch = int(np.prod(np.broadcast_shapes(tuple(a[:-2]), tuple(b[:-2]))))
+    return (batch, a[-2], b[-1])

@@ -801,7 +801,8 @@ def _shift(input, dim, sign):
     dims = tuple(range(input.ndim)) if dim is None else ((dim,) if isinstance(dim, int) else tuple(dim))
     for d in dims:
         wrap_dim(d, input.ndim)     # (PyTorch's IndexError for a dim out of range)
-    return input.roll(tuple(sign * (input.shape[d] // 2) for d in dims), dims)
+    # (ifftshift rolls forward by the larger half, as PyTorch's: the same turn as back by the smaller one)
+    return input.roll(tuple(input.shape[d] // 2 if sign > 0 else (input.shape[d] + 1) // 2 for d in dims), dims)
 
 
 @op('fft')

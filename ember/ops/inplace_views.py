@@ -118,7 +118,7 @@ def unsqueeze_(input, dim=NOT_GIVEN, *, axis=NOT_GIVEN):
 
 class AsStrided(Primitive):
     node_name = 'AsStridedBackward0'
-    saved_attrs = {'size': _sa.item('meta', 2, tuple), 'storage_offset': _sa.item('meta', 4),
+    saved_attrs = {'size': _sa.item('meta', 2, tuple), 'storage_offset': _sa.item('meta', 4, _sa.as_given),
                    'stride': _sa.item('meta', 3, tuple)}  # grad_fn._saved_*, read lazily
     _view = True
 
@@ -175,7 +175,8 @@ def as_strided(input, size, stride, storage_offset=None):
     x = input._data
     root = _root_flat(x)
     base_offset = input.storage_offset()
-    offset = base_offset if storage_offset is None else int(storage_offset)
+    # (an omitted offset: the input's own, which the node shows as None, as PyTorch's does)
+    offset = _sa.OmittedInt(base_offset) if storage_offset is None else int(storage_offset)
     needed = offset + (1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0)
     if needed > root.shape[0] and input._device.type != 'meta':
         raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and "

@@ -275,6 +275,7 @@ def bmm(input, mat2, *, out=None):
 class BatchedMatmul(Bmm):
     """matmul with broadcasting batch dims: the engine sums gradients back to each input's shape."""
     node_name = 'UnsafeViewBackward0'
+    saved_attrs = {'self_sym_sizes': _sa.matmul_folded_sizes}  # grad_fn._saved_*: PyTorch's node is the view after bmm
     _profile_name = 'aten::bmm'     # (PyTorch's matmul of batches runs bmm)
 
     @staticmethod

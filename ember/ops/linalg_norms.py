@@ -104,7 +104,8 @@ def matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False, *, dtype=None, out=No
         # 1-norms sum over rows (dim0) then pick a column; inf-norms the other way round
         inner, outer_ = (d0, d1) if ord in (1, -1) else (d1, d0)
         sums = A.abs().sum(inner, keepdim=True)
-        res = sums.amax(outer_, keepdim=True) if ord > 0 else sums.amin(outer_, keepdim=True)
+        # (PyTorch's max/min step takes the dim wrapped, its sum the dim as given: so do the nodes here)
+        res = sums.amax(int(outer_), keepdim=True) if ord > 0 else sums.amin(int(outer_), keepdim=True)
         if not keepdim:
             res = res.squeeze((d0, d1))
     else:

@@ -664,13 +664,15 @@ class _AmaxAmin(Primitive):
 
 class Amax(_AmaxAmin):
     node_name = 'AmaxBackward0'
-    saved_attrs = {'dim': _sa.item('args', 1, _sa.int_list), 'keepdim': _sa.item('args', 2), 'result': _sa.saved(1),
+    saved_attrs = {'dim': _sa.item('args', 1, _sa.all_dims_as_empty), 'keepdim': _sa.item('args', 2),
+                   'result': _sa.reduced_result(1),
                    'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
 
 class Amin(_AmaxAmin):
     node_name = 'AminBackward0'
-    saved_attrs = {'dim': _sa.item('args', 1, _sa.int_list), 'keepdim': _sa.item('args', 2), 'result': _sa.saved(1),
+    saved_attrs = {'dim': _sa.item('args', 1, _sa.all_dims_as_empty), 'keepdim': _sa.item('args', 2),
+                   'result': _sa.reduced_result(1),
                    'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
 

@@ -1735,7 +1735,7 @@ def flipud(input):
 
 class Roll(Primitive):
     node_name = 'RollBackward0'
-    saved_attrs = {'dims': _sa.item('args', 1, _sa.int_list), 'shifts': _sa.item('args', 0, _sa.int_list)}  # grad_fn._saved_*, read lazily
+    saved_attrs = {'dims': _sa.item('args', 1, _sa.all_dims_as_empty), 'shifts': _sa.item('args', 0, _sa.int_list)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, x, shifts, dims):
