@@ -238,7 +238,8 @@ class ExpressionCompiler:
                 args.append(self.expr(part.value, env).text)
         return Expr(f'torch.format({", ".join([literal(fmt)] + args)})', 'str')
 
-    def subscript(self, node, env):
+    def subscript(self, node, env, target=False):
+        """``base[index]`` (``target``: assigned to, written as Python's item assignment)."""
         base = self.expr(node.value, env)
         if isinstance(base.type, ModuleType):
             index = self.expr(node.slice, env)
@@ -249,7 +250,7 @@ class ExpressionCompiler:
             self.unit.module_class(child)
             return Expr(f'getattr({base.text}, "{key}")', ModuleType(child))
         parts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-        if base.type == 'Tensor':
+        if base.type == 'Tensor' and not target:
             indexed = self.tensor_index(base, parts, env)
             if indexed is not None:
                 return indexed

@@ -197,7 +197,7 @@ class StatementCompiler:
             nested = [f'({n})' if isinstance(t, (ast.Tuple, ast.List)) else n for t, n in zip(node.elts, names)]
             return ', '.join(nested)
         if isinstance(node, ast.Subscript):
-            return self.subscript(node, env).text
+            return self.subscript(node, env, target=True).text
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == 'self' \
                 and self.owner is not None:
             self.owner.assigned_attribute(node.attr, type_, node, self)

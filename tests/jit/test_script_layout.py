@@ -49,3 +49,13 @@ def test_laid_out_programs_compute_what_they_computed():
         assert ember.equal(g, w)
     module = PROGRAMS['Net']()
     assert ember.allclose(ember.jit.script(module)(x), module(x))
+
+
+def test_item_assignment_to_a_tensor_still_assigns():
+    def assigns(x):
+        y = x.clone()
+        y[0] = 5.0
+        y[:, 1] = x[:, 2]
+        return y
+    x = ember.arange(6.).reshape(2, 3)
+    assert ember.equal(ember.jit.script(assigns)(x), ember.tensor([[5., 2., 5.], [3., 5., 5.]]))
