@@ -32,7 +32,7 @@ lift_fresh nll_loss_forward nll_loss_backward mse_loss_backward threshold_backwa
 native_batch_norm_backward _native_batch_norm_legit max_pool2d_with_indices_backward _log_softmax_backward_data
 _softmax_backward_data embedding_dense_backward convolution_backward _scaled_dot_product_flash_attention_for_cpu_backward'''.split()
 # operators whose only Generator argument is optional: graphs record it as None
-_GENERATOR_NONE = {'rrelu', 'rrelu_'}
+_GENERATOR_NONE = {'rrelu', 'rrelu_', 'bernoulli_'}
 
 # and every ATen operator named like a function of PyTorch's Python API (torch.*, Tensor.*, F.*)
 _API = {n for n in dir(torch) + dir(torch.Tensor) + dir(torch.nn.functional) if not n.startswith('__')}

@@ -66,6 +66,8 @@ CASES = {
     'relu_backward': ("x = torch.randn(3, 4, requires_grad=True)", "F.relu(x)", True),
     'gru': ("torch.manual_seed(0); m = nn.GRU(3, 4); x = torch.randn(2, 1, 3)", "m(x)[0]", False),
     'tensor': ("", "torch.tensor([1.0, 2.0])", False),
+    'dropout_train': ("torch.manual_seed(0); x = torch.randn(3, 4)", "F.dropout(x, 0.25)", False),
+    'bernoulli_': ("torch.manual_seed(0); x = torch.empty(3, 4)", "x.bernoulli_(0.3)", False),
     'reshape_copy': ("x = torch.randn(4, 3).t()", "x.reshape(12)", False),
     'reshape_strided_view': ("x = torch.randn(4, 3).t()", "x.reshape(3, 4, 1)", False),
     'einsum_attention': ("q = torch.randn(2, 3, 4, 5); k = torch.randn(2, 3, 6, 5)",
@@ -142,6 +144,8 @@ TRAINING = {
     'cross_entropy_label_smoothing_none': ("torch.manual_seed(0); x = torch.randn(3, 5, requires_grad=True); "
                                            "t = torch.tensor([1, 0, 4])",
                                            "F.cross_entropy(x, t, label_smoothing=0.2, reduction='none').sum()"),
+    'mlp_dropout': ("torch.manual_seed(0); m = nn.Sequential(nn.Linear(4, 6), nn.ReLU(), nn.Dropout(0.3), nn.Linear(6, 2)); "
+                    "x = torch.randn(5, 4)", "m(x).pow(2).mean()"),
     'attention': ("torch.manual_seed(0); q = torch.randn(1, 2, 3, 4, requires_grad=True); k = torch.randn(1, 2, 5, 4); "
                   "v = torch.randn(1, 2, 5, 4)", "F.scaled_dot_product_attention(q, k, v, scale=0.3).sum()"),
     'matmul_chain': ("torch.manual_seed(0); a = torch.randn(3, 4, requires_grad=True); "

@@ -300,3 +300,15 @@ def test_aten_backward_operators_give_the_gradients_of_their_forward():
     got = aten.nll_loss_backward.default(ember.tensor(1.0, dtype=ember.float64), x.detach(), t, None, 2, -100,
                                          ember.tensor(3.0, dtype=ember.float64))
     assert ember.equal(got, want)
+
+
+@pytest.mark.parametrize('dtype', [ember.float32, ember.float64])
+@pytest.mark.parametrize('p', [0.1, 0.5, 0.8])
+def test_training_dropout_under_a_mode_draws_the_same_mask(p, dtype):
+    x = ember.randn(6, 7, dtype=dtype)
+    ember.manual_seed(5)
+    plain = F.dropout(x, p)
+    ember.manual_seed(5)
+    with _Passthrough():
+        under_mode = F.dropout(x, p)
+    assert ember.equal(plain, under_mode)

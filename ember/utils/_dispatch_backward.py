@@ -193,6 +193,13 @@ def _div(node, g, need, extra, self, other, rounding_mode=None):
     return [_hand('div', 'Scalar', g, other)]
 
 
+def _pow(node, g, need, extra, self, exponent):
+    if _tensor(exponent) or not _tensor(self) or exponent == 0:
+        return NotImplemented
+    scaled = _hand('mul', 'Scalar', _hand('pow', 'Tensor_Scalar', self, exponent - 1), exponent)
+    return [_hand('mul', 'Tensor', g, scaled)]
+
+
 def _masked_fill_(node, g, need, extra, self, mask, value):
     if _tensor(value):
         return NotImplemented
@@ -324,7 +331,7 @@ _FORMULAS = {'addmm': _addmm, 'mm': _mm, 't': _t, 'relu': _relu, '_log_softmax':
              'native_batch_norm': _native_batch_norm, 'embedding': _embedding, 'permute': _permute,
              'transpose': _transpose, 'unsqueeze': _unsqueeze, 'expand': _expand, 'bmm': _bmm, 'add': _add,
              'mul': _mul, '_scaled_dot_product_flash_attention_for_cpu': _sdpa_flash, 'neg': _neg, 'div': _div,
-             'masked_fill_': _masked_fill_}
+             'masked_fill_': _masked_fill_, 'pow': _pow}
 
 
 class _Backward(_observe.OpObserver):

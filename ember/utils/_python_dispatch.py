@@ -331,7 +331,16 @@ def _group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enab
 
 
 def _dropout(input, p, train):
-    return input if not train else NotImplemented
+    """Eval: the input itself; training: PyTorch's CPU steps (a Bernoulli keep-mask drawn into
+    ``empty_like``, scaled in place, multiplied in)."""
+    if not train:
+        return input
+    if not 0 < p < 1 or not input.dtype.is_floating_point:
+        return NotImplemented
+    noise = _hand_aten('empty_like', 'default', input)
+    _hand_aten('bernoulli_', 'float', noise, 1 - p)
+    _hand_aten('div_', 'Scalar', noise, 1 - p)
+    return _hand_aten('mul', 'Tensor', input, noise)
 
 
 def _max_pool2d(self, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
@@ -458,6 +467,11 @@ def _einsum(equation, tensors, path=None):
     return einsum(equation, list(tensors))
 
 
+def _bernoulli_(fn, self, p=0.5, *, generator=None):
+    kwargs = {'generator': generator} if generator is not None else {}
+    return _hand_aten('bernoulli_', 'float' if isinstance(p, (int, float)) else 'Tensor', self, p, **kwargs)
+
+
 def _before_aten(attr):
     def handler(fn, *args, **kwargs):
         from ember.utils import _dispatch_indexing
@@ -468,7 +482,8 @@ def _before_aten(attr):
 # Python calls PyTorch's dispatcher sees as ATen calls of other names (the Python-level steps of indexing)
 _BEFORE_ATEN = {'tensor': _before_aten('tensor'), '__getitem__': _before_aten('getitem'),
                 '__setitem__': _before_aten('setitem'), 'index_put_': _before_aten('index_put_'),
-                'interpolate': lambda fn, *args, **kwargs: _interpolate_area(*args, **kwargs)}
+                'interpolate': lambda fn, *args, **kwargs: _interpolate_area(*args, **kwargs),
+                'bernoulli_': _bernoulli_}
 
 
 # ATen composites whose parts a mode sees instead of the op itself (PyTorch decomposes them before its
