@@ -17,8 +17,8 @@ from ember import compat
 
 PROGRAMS = pathlib.Path(__file__).parent / 'programs'
 # the packages whose modules must be imported afresh on top of ember (einops picks its backend by the torch
-# module it finds; captum checks its inputs against the torch.Tensor it imported)
-_ALIASED = ('torch', 'torchvision', 'functorch', 'einops', 'fvcore', 'captum')
+# module it finds; captum checks its inputs against the torch.Tensor it imported; timm's layers subclass torch.nn's)
+_ALIASED = ('torch', 'torchvision', 'functorch', 'einops', 'fvcore', 'captum', 'timm')
 # programs that need optional packages (space-separated)
 NEEDS = {'vit_einops': 'einops', 'gan_mnist': 'PIL', 'lib_fvcore_counts': 'fvcore',
          # torchvision's MNIST-family datasets hand their transforms PIL images
@@ -29,7 +29,7 @@ NEEDS = {'vit_einops': 'einops', 'gan_mnist': 'PIL', 'lib_fvcore_counts': 'fvcor
          'tvis_super_resolution_onnx': 'PIL onnx onnxruntime', 'tvis_detection_finetuning': 'PIL',
          'trec_knowledge_distillation': 'PIL', 'trec_reinforcement_q_learning': 'gymnasium',
          'trec_torch_compile': 'scipy', 'trec_captum': 'PIL captum',
-         'tut_data_loading': 'PIL pandas skimage matplotlib'}
+         'tut_data_loading': 'PIL pandas skimage matplotlib', 'tvis_vit_deployment': 'PIL timm'}
 # the lib_* programs run a library built on PyTorch: skipped where it is not installed, and imported afresh on
 # top of ember where it is
 LIBRARY_PROGRAMS = {'lib_opacus': 'opacus', 'lib_pytorch_crf': 'torchcrf', 'lib_torch_ema': 'torch_ema',

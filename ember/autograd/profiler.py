@@ -200,7 +200,9 @@ class EventList(list):
         from ember.autograd._profiler_details import export_stacks
         export_stacks(self, path, metric)
 
+    @property
     def self_cpu_time_total(self):
+        """The events' self CPU times summed, in microseconds (an attribute, as PyTorch's)."""
         return sum(e.self_cpu_time_total for e in self)
 
     def table(self, sort_by=None, row_limit=100, max_src_column_width=75, max_name_column_width=55,
@@ -653,8 +655,11 @@ class profile:
         return self.function_events.table(sort_by, row_limit, max_src_column_width, max_name_column_width,
                                           max_shapes_column_width, header, top_level_events_only)
 
+    @property
     def self_cpu_time_total(self):
-        return self.function_events.self_cpu_time_total()
+        """The total CPU time of the ops recorded, each op's own time summed, in microseconds (an attribute, as
+        PyTorch's)."""
+        return self.function_events.self_cpu_time_total
 
     def __str__(self):
         return self.table()

@@ -32,8 +32,11 @@ def test_every_op_and_range_is_timed_and_nested():
     assert by_name['aten::relu'].input_shapes == [[30, 50]]
     avg = {a.key: a for a in prof.key_averages()}
     assert avg['aten::relu'].count == 1 and avg['block'].count == 1
-    total = prof.key_averages().self_cpu_time_total()
+    # attributes, not methods, on the profile and its event lists (as PyTorch's: programs compare them with numbers)
+    total = prof.key_averages().self_cpu_time_total
     assert total == pytest.approx(sum(e.self_cpu_time_total for e in events))
+    assert prof.self_cpu_time_total == pytest.approx(prof.function_events.self_cpu_time_total)
+    assert prof.self_cpu_time_total > 0
 
 
 def test_table_layout_matches_pytorch():
