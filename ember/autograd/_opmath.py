@@ -33,6 +33,7 @@ def opmath_forward(forward):
         up = [a.astype(_F32) if getattr(a, 'dtype', None) == low and not isinstance(a, _np.generic) else a
               for a in args]
         ctx._opmath_dtype = low    # for a forward that rounds some steps as PyTorch's kernel does
+        ctx._opmath_widened = tuple(u is not a for u, a in zip(up, args))   # which arguments were half
         out = forward(ctx, *up, **kwargs)
         outs = out if type(out) is tuple else (out,)
         keep = getattr(ctx, '_keep_float32', ())     # outputs the forward means to hand over in float32

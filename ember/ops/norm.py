@@ -19,7 +19,7 @@ from ember._tensor import Tensor
 from ember.autograd import _saved_hooks, grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
-from ember.ops import _argparse, _batch_norm_arrays, _layer_norm_arrays
+from ember.ops import _argparse, _batch_norm_arrays, _layer_norm_arrays, _layer_norm_half_grads
 from ember.ops._registry import op
 from ember.ops._util import python_reads
 from ember.numerics import ENABLED as _PYTORCH_BITS
@@ -260,7 +260,7 @@ class NativeLayerNorm(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        x, weight, _ = ctx.saved_tensors
+        x, weight, bias = ctx.saved_tensors
         axes, eps = ctx.args
         need = ctx.needs_input_grad
         xhat = ctx.__dict__.pop('xhat', None)   # (freed with its first use: a retained graph recomputes it)
@@ -273,14 +273,47 @@ class NativeLayerNorm(Primitive):
             dev = g._device
             return (None if gx is None else Tensor._make(gx, dev), None if gw is None else Tensor._make(gw, dev),
                     None if gb is None else Tensor._make(gb, dev), None, None)
-        mean, invstd = (Tensor._make(a, g.device) for a in ctx.stats)
+        low = getattr(ctx, '_opmath_dtype', None)
+        stats = ctx.stats
+        if low is not None and not _mixed_half(ctx, weight, bias) and g.device.type == 'cpu':
+            # PyTorch keeps a half layer norm's statistics in the half dtype, and its backward reads those
+            stats = tuple(a.astype(low).astype(np.float32) for a in stats)
+        mean, invstd = (Tensor._make(a, g.device) for a in stats)
         gxhat = g if weight is None else g * weight
         gx, xhat = _stats_backward(x, gxhat, axes, eps, mean, invstd)
+        if low is not None and (need[1] or need[2]) and not grad_mode._state.enabled and g.device.type == 'cpu':
+            gw, gb = _half_affine_grads(ctx, g, x, weight, bias, low, len(axes), need)
+            return (gx if need[0] else None), gw, gb, None, None
         lead = tuple(range(g.ndim - len(axes)))
         total = (lambda t: t.sum(lead)) if lead else (lambda t: t)   # NOTE: sum(()) would sum everything
         gw = total(g * xhat) if need[1] else None
         gb = total(g) if need[2] else None
         return (gx if need[0] else None), gw, gb, None, None
+
+
+def _mixed_half(ctx, weight, bias):
+    """Whether a half layer norm ran PyTorch's mixed kernel: float32 parameters (autocast's case); else the
+    parameters are in the input's half dtype too."""
+    widened = ctx._opmath_widened
+    return any(p is not None and not widened[i] for i, p in ((1, weight), (2, bias)))
+
+
+def _half_affine_grads(ctx, g, x, weight, bias, low, k, need):
+    """The weight and bias gradients of a float16/bfloat16 layer norm as PyTorch's kernel sums them
+    (``_layer_norm_half_grads``), in the parameters' dtypes."""
+    shape = tuple(x.shape[x.ndim - k:])
+    n = _prod(shape)
+    rows = x.numel() // n if n else 0
+    f32 = np.float32
+    mean, invstd = ctx.stats
+    widened = ctx._opmath_widened
+    mixed = _mixed_half(ctx, weight, bias)
+    gw, gb = _layer_norm_half_grads.affine_grads(
+        g._data.astype(f32).reshape(rows, n), x._data.astype(f32).reshape(rows, n), np.asarray(mean),
+        np.asarray(invstd), low, need[1], need[2], stats_low=not mixed)
+    dev = g._device
+    return tuple(None if arr is None else Tensor._make(arr.reshape(shape).astype(low if widened[i] else f32), dev)
+                 for arr, i in ((gw, 1), (gb, 2)))
 
 
 @op('F')
