@@ -67,6 +67,7 @@ CASES = {
     'gru': ("torch.manual_seed(0); m = nn.GRU(3, 4); x = torch.randn(2, 1, 3)", "m(x)[0]", False),
     'tensor': ("", "torch.tensor([1.0, 2.0])", False),
     'dropout_train': ("torch.manual_seed(0); x = torch.randn(3, 4)", "F.dropout(x, 0.25)", False),
+    'dropout_train_edges': ("x = torch.randn(3, 4)", "F.dropout(F.dropout(x, 0.0), 1.0)", False),
     'bernoulli_': ("torch.manual_seed(0); x = torch.empty(3, 4)", "x.bernoulli_(0.3)", False),
     'reshape_copy': ("x = torch.randn(4, 3).t()", "x.reshape(12)", False),
     'reshape_strided_view': ("x = torch.randn(4, 3).t()", "x.reshape(3, 4, 1)", False),

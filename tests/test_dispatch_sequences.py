@@ -303,7 +303,7 @@ def test_aten_backward_operators_give_the_gradients_of_their_forward():
 
 
 @pytest.mark.parametrize('dtype', [ember.float32, ember.float64])
-@pytest.mark.parametrize('p', [0.1, 0.5, 0.8])
+@pytest.mark.parametrize('p', [0.0, 0.1, 0.5, 0.8, 1.0])
 def test_training_dropout_under_a_mode_draws_the_same_mask(p, dtype):
     x = ember.randn(6, 7, dtype=dtype)
     ember.manual_seed(5)

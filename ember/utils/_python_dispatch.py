@@ -333,8 +333,12 @@ def _group_norm(input, num_groups, weight=None, bias=None, eps=1e-05, cudnn_enab
 def _dropout(input, p, train):
     """Eval: the input itself; training: PyTorch's CPU steps (a Bernoulli keep-mask drawn into
     ``empty_like``, scaled in place, multiplied in)."""
-    if not train:
+    import ember
+    if not train or p == 0 or input.numel() == 0:
         return input
+    if p == 1 and input.dtype.is_floating_point:      # everything dropped: times a zero
+        zero = _hand_aten('zeros', 'default', [], dtype=input.dtype, layout=ember.strided, device=input.device)
+        return _hand_aten('mul', 'Tensor', input, zero)
     if not 0 < p < 1 or not input.dtype.is_floating_point:
         return NotImplemented
     noise = _hand_aten('empty_like', 'default', input)
