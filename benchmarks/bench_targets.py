@@ -14,6 +14,9 @@ workloads multiply, NumPy's BLAS (what ember calls) beside PyTorch's, in GFLOP/s
 NumPy's BLAS slower than PyTorch's at a workload's shapes, that part of the workload's ratio is the
 BLAS, not ember.
 
+The last column repeats ember's workloads with ``ember.numerics.pytorch_bits(False)`` (NumPy's own
+formulas for softmax, cross-entropy, GELU, LayerNorm and batch norm): the price of PyTorch's bits.
+
 Peak memory: how far the resident set rises above its level before training over five steps, each
 step in a fresh process of its own (``_common.peak_rss_growth_mb``), for both libraries; for ember
 also the peak of ``tracemalloc`` over two more steps (NumPy reports its array buffers to tracemalloc;
@@ -46,20 +49,24 @@ ROWS = (
 )
 IMPORT_TARGET_MS = 150
 
-# (name, batch, m, k, n): the products of the workloads above
+# (name, batch, m, k, n, layout): the products of the workloads above; layout 'nt' multiplies by the
+# right operand's transpose (a Linear layer's forward, x @ W.T) and 'tn' by the left one's (its weight
+# gradient, g.T @ x), as both libraries call their BLAS for those
 GEMMS = (
-    ('MLP fc1 forward', 1, 64, 784, 512),
-    ('MLP fc1 weight grad', 1, 512, 64, 784),
-    ('MLP fc2 forward', 1, 64, 512, 512),
-    ('GPT qkv projection', 1, 1024, 128, 384),
-    ('GPT MLP up', 1, 1024, 128, 512),
-    ('GPT MLP down', 1, 1024, 512, 128),
-    ('GPT q @ k^T per head', 64, 64, 32, 64),
-    ('SDPA q @ k^T per head', 64, 128, 32, 128),
-    ('LeNet conv1 im2col', 64, 6, 75, 784),
-    ('LeNet conv2 im2col', 64, 16, 150, 100),
-    ('Conv64 Winograd F(2,3) tiles', 16, 64, 64, 2048),
-    ('Conv64 as im2col GEMM', 1, 64, 576, 1024),
+    ('MLP fc1 forward', 1, 64, 784, 512, 'nt'),
+    ('MLP fc1 weight grad', 1, 512, 64, 784, 'tn'),
+    ('MLP fc2 forward', 1, 64, 512, 512, 'nt'),
+    ('MLP fc2 input grad', 1, 64, 512, 512, 'nn'),
+    ('GPT qkv projection', 1, 1024, 128, 384, 'nt'),
+    ('GPT MLP up', 1, 1024, 128, 512, 'nt'),
+    ('GPT MLP down', 1, 1024, 512, 128, 'nt'),
+    ('GPT MLP up weight grad', 1, 512, 1024, 128, 'tn'),
+    ('GPT q @ k^T per head', 64, 64, 32, 64, 'nt'),
+    ('SDPA q @ k^T per head', 64, 128, 32, 128, 'nt'),
+    ('LeNet conv1 im2col', 64, 6, 75, 784, 'nn'),
+    ('LeNet conv2 im2col', 64, 16, 150, 100, 'nn'),
+    ('Conv64 Winograd F(2,3) tiles', 16, 64, 64, 2048, 'nn'),
+    ('Conv64 as im2col GEMM', 1, 64, 576, 1024, 'nn'),
 )
 
 STEPS = {   # the training steps whose peak memory is compared
@@ -69,7 +76,7 @@ STEPS = {   # the training steps whose peak memory is compared
 }
 
 
-def _timings(lib):
+def _timings(lib, with_import=True):
     rng = np.random.default_rng(0)
     conv_fwd_no_grad, conv_fwd, conv_fwd_bwd, _, _ = conv64(lib, rng)
     res = {
@@ -83,8 +90,11 @@ def _timings(lib):
         'mlp_step': best(mlp_step(lib, 512, 2, 'sgd', rng), 20, repeat=7) * 1e3,
         'chain': best(chain_1m(lib), 5) * 1e3,
     }
-    name = lib.__name__
-    res['import'] = best_import_ms(f'import {name}', import_env(name), int(os.environ.get('BENCH_IMPORTS', '7')))
+    if not with_import:
+        return res
+    name, runs = lib.__name__, int(os.environ.get('BENCH_IMPORTS', '7'))
+    res['import'] = best_import_ms(f'import {name}', import_env(name), runs)
+    res['import numpy'] = best_import_ms('import numpy', import_env(name), runs)   # the floor under ember's
     return res
 
 
@@ -93,18 +103,25 @@ def _gemm_probes(lib):
     PyTorch's in the torch process."""
     rng = np.random.default_rng(0)
     res = {}
-    for name, batch, m, k, n in GEMMS:
+    for name, batch, m, k, n, layout in GEMMS:
         for dtype, tag in ((np.float32, 's'), (np.float64, 'd')):
-            a = rng.standard_normal((batch, m, k) if batch > 1 else (m, k)).astype(dtype)
-            b = rng.standard_normal((batch, k, n) if batch > 1 else (k, n)).astype(dtype)
+            lead = (batch,) if batch > 1 else ()
+            a = rng.standard_normal(lead + ((k, m) if layout == 'tn' else (m, k))).astype(dtype)
+            b = rng.standard_normal(lead + ((n, k) if layout == 'nt' else (k, n))).astype(dtype)
             if lib.__name__ == 'torch':
                 a, b = lib.from_numpy(a), lib.from_numpy(b)
                 mm = lib.matmul
             else:
                 mm = np.matmul
+            if layout == 'tn':
+                a = a.transpose(-1, -2) if lib.__name__ == 'torch' else a.swapaxes(-1, -2)
+            elif layout == 'nt':
+                b = b.transpose(-1, -2) if lib.__name__ == 'torch' else b.swapaxes(-1, -2)
             flops = 2.0 * batch * m * k * n
             number = max(1, int(3e8 / flops))
-            res[f'{tag}gemm {name}'] = flops / best(lambda: mm(a, b), number, repeat=7) / 1e9
+            times = f'{batch} x ' if batch > 1 else ''
+            seconds = best(lambda: mm(a, b), number, repeat=7)
+            res[f'{tag}gemm {name}: {times}{m}x{k} @ {k}x{n}, {layout}'] = flops / seconds / 1e9
     return res
 
 
@@ -128,6 +145,10 @@ def _one(lib_name, args):
         return _peak(lib, args[1])
     res = _timings(lib)
     res.update(_gemm_probes(lib))
+    if lib_name == 'ember':     # the price of PyTorch's float32 bits: the same workloads without them
+        import ember.numerics
+        with ember.numerics.pytorch_bits(False):
+            res.update({f'{key} bits off': value for key, value in _timings(lib, with_import=False).items()})
     return res
 
 
@@ -150,10 +171,15 @@ def main():
         sys.exit('bench_targets.py compares with PyTorch: set TORCH_PYTHON to a Python that has torch')
     print(f"threads {os.environ.get('BENCH_THREADS', 'all cores')}, timer {os.environ['BENCH_TIMER']}, "
           f"{os.environ.get('BENCH_ROUNDS', '3')} interleaved rounds, medians\n")
-    print('| workload | ember | PyTorch | ratio | target | |\n|---|---|---|---|---|---|')
+    print('| workload | ember | PyTorch | ratio | target | | ember without PyTorch\'s float32 bits (ratio) |\n'
+          '|---|---|---|---|---|---|---|')
     for key, label, unit, target in ROWS:
-        print(_ratio_row(label, ours[key], theirs[key], unit, target))
+        off = ours.get(f'{key} bits off')
+        print(_ratio_row(label, ours[key], theirs[key], unit, target) +
+              (f' {off:.2f} {unit} ({off / theirs[key]:.2f}) |' if off is not None else ' |'))
 
+    print(f"\n(NumPy alone imports in {ours['import numpy']:.1f} ms of CPU time here, "
+          f"{theirs['import numpy']:.1f} ms in PyTorch's processes.)")
     print('\n| training step peak memory (RSS rise over 5 steps) | ember MB | PyTorch MB | ratio | target | '
           '| ember tracemalloc MB |\n|---|---|---|---|---|---|---|')
     for step in STEPS:

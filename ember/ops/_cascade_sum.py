@@ -38,15 +38,28 @@ def _ceil_log2(n):
     return 1 if n <= 2 else (n - 1).bit_length()
 
 
+def _contiguous_rows(a, axis):
+    """Whether the "rows" of ``a`` along ``axis`` (the dims after it) are one contiguous block of at
+    least 96 values, the rows themselves apart by at least a block: NumPy then reduces over ``axis``
+    with the block as its inner loop, faster than adding row by row (a bias gradient's column sum:
+    about 1.6x); with shorter rows (64 values of 4096 rows, or a full sum's 32 lanes) it was measured slower
+    than the loop."""
+    expected = a.itemsize
+    for size, stride in zip(a.shape[:axis:-1], a.strides[:axis:-1]):
+        if size != 1 and stride != expected:
+            return False
+        expected *= size
+    return expected >= 96 * a.itemsize and a.strides[axis] >= expected
+
+
 def _running(a, axis=0):
     """``a`` summed one value after another along ``axis``."""
     axis %= a.ndim
     n = a.shape[axis]
-    if n and axis < a.ndim - 1 and a.shape[-1] > 1 and a.strides[-1] == a.itemsize and \
-            a.strides[axis] >= a.itemsize * a.shape[-1]:
+    if n and _contiguous_rows(a, axis):
         # the same additions in one call: NumPy's reduction over an outer axis keeps the contiguous
-        # last axis as its inner loop and adds whole rows in index order (only a reduction along
-        # the inner loop would pair the values up): 0 + a[0] + a[1] + ... as the loop below, or from
+        # rows as its inner loop and adds whole rows in index order (only a reduction along the
+        # inner loop would pair the values up): 0 + a[0] + a[1] + ... as the loop below, or from
         # a[0] itself as the accumulate pass (-0 + x is x, so a column of -0 stays -0)
         return np.add.reduce(a, axis=axis, initial=0.0 if n <= 48 else -0.0)
     if n > 48:       # many steps: one accumulate pass (exactly sequential) beats a Python loop
