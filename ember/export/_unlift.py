@@ -32,6 +32,8 @@ class _ExportedModule(GraphModule):
         if self._check_guards:
             for (name, value), (expected_name, meta) in zip(leaves, self._export_inputs):
                 _check_input(expected_name, value, meta, self._dynamic_dims.get(expected_name, {}))
+            _check_shared_dims(dict(zip((n for n, _ in self._export_inputs), (v for _, v in leaves))),
+                               getattr(self, '_equal_dims', {}))
         flat = [v for _, v in leaves]
         return _rebuild(self._export_out_spec, iter(super().__call__(*flat)))
 
@@ -53,6 +55,13 @@ def _check_input(name, value, meta, dynamic):
                 raise AssertionError(f'Guard failed: {bound}')
         elif got != want:
             raise AssertionError(f'Guard failed: {name}.size()[{i}] == {want}')
+
+
+def _check_shared_dims(values, equal):
+    """Sizes exported with one Dim must agree: ``equal`` maps (input, dim) to the (input, dim) first given it."""
+    for (name, d), (other, od) in equal.items():
+        if values[name].shape[d] != values[other].shape[od]:
+            raise AssertionError(f'Guard failed: {name}.size()[{d}] == {other}.size()[{od}]')
 
 
 def _owner_and_leaf(root, fqn):
@@ -123,6 +132,8 @@ def unlift(ep, check_guards=True):
     gm._export_out_spec = ep._out_spec
     gm._check_guards = check_guards
     gm._dynamic_dims = _dynamic_dims(ep)
+    gm._equal_dims = {(node.name, d): tuple(src) for node in ep.graph.nodes if node.op == 'placeholder'
+                      for d, src in node.meta.get('dynamic_equal_to', {}).items()}
     return gm
 
 

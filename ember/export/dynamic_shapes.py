@@ -115,7 +115,7 @@ def range_constraints_for(graph, signature, dynamic_shapes, args, kwargs, mod, s
     from ember._tensor import Tensor
     specs, bound = _specs_by_input(dynamic_shapes, args, kwargs, mod)
     placeholders = {n.name: n for n in graph.nodes if n.op == 'placeholder'}
-    constraints, symbols, used = {}, {}, set()
+    constraints, symbols, used, first, renamed = {}, {}, set(), {}, {}
     for name, spec in specs.items():
         value = bound.arguments[name]
         if spec is None or not isinstance(value, Tensor):
@@ -143,18 +143,39 @@ def range_constraints_for(graph, signature, dynamic_shapes, args, kwargs, mod, s
                 from ember.export._errors import UserError
                 raise UserError(f'Expected input {name}.shape[{d}] = {size} to be of the form dim, where '
                                 f'{lo} <= dim <= {hi}')
+            # every source gets its symbol; sources sharing a Dim are then one symbol, the one sympy sorts
+            # first by name (s15 before s7), as PyTorch's shape environment keeps it
+            source = f"L['flat_args'][{list(signature.user_inputs).index(name)}]" if strict else f"L['{name}']"
+            symbol = _symbol_name(f"{source}.size()[{d}]", used)
             if key not in symbols:
-                source = f"L['flat_args'][{list(signature.user_inputs).index(name)}]" if strict else f"L['{name}']"
-                symbols[key] = _symbol_name(f"{source}.size()[{d}]", used)
+                symbols[key] = symbol
                 # a named Dim keeps its own range; a hint's dynamic size is at least 2 (PyTorch specialises 0
                 # and 1 there)
-                constraints[symbols[key]] = ValueRanges(lo if isinstance(dim, Dim) else max(lo, 2),
-                                                        hi if hi is not None and hi < _INT_MAX else None)
+                constraints[symbol] = ValueRanges(lo if isinstance(dim, Dim) else max(lo, 2),
+                                                  hi if hi is not None and hi < _INT_MAX else None)
+                first[key] = (name, d)
+            else:
+                if symbol < symbols[key]:
+                    constraints = {(symbol if k == symbols[key] else k): v for k, v in constraints.items()}
+                    renamed[symbols[key]] = symbol
+                    symbols[key] = symbol
+                # the call checks this size equals the first one's (``y.size()[0] == x.size()[1]``)
+                node.meta.setdefault('dynamic_equal_to', {})[d] = first[key]
             dims_meta[d] = (max(lo, 0), None if hi is None or hi >= _INT_MAX else hi)
             node.meta.setdefault('dynamic_symbols', {})[d] = symbols[key]
         if dims_meta:
             node.meta['dynamic_dims'] = dims_meta
+    for node in placeholders.values():         # the placeholders named before a shared symbol was renamed
+        syms = node.meta.get('dynamic_symbols')
+        if syms:
+            node.meta['dynamic_symbols'] = {d: _final(sym, renamed) for d, sym in syms.items()}
     return constraints
+
+
+def _final(symbol, renamed):
+    while symbol in renamed:
+        symbol = renamed[symbol]
+    return symbol
 
 
 def _symbol_name(source, used):
@@ -165,7 +186,14 @@ def _symbol_name(source, used):
     while n in used:
         n += 1
     used.add(n)
-    return f's{n}'
+    return SymbolName(f's{n}')
+
+
+class SymbolName(str):
+    """A size symbol's name (``s77``), shown bare as PyTorch shows its sympy symbols (``{s77: VR[0, int_oo]}``)."""
+
+    def __repr__(self):
+        return str(self)
 
 
 def follow_dynamic_sizes(graph, retrace_grown):
