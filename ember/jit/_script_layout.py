@@ -1,4 +1,4 @@
-"""A scripted function's straight-line body laid out as PyTorch's printer lays out its graph.
+"""A scripted function's body (straight-line, or with ``if``s whose branches are) laid out as PyTorch's printer lays out its graph.
 
 PyTorch prints ``.code`` from the compiled graph: each value a node, in the order the program makes them. A value
 a Python variable names keeps the name (made distinct: a second ``x`` is ``x0``, then ``x1``), reads of ``self``'s
@@ -57,7 +57,7 @@ class _Builder:
         """The value of an expression: statements for what it computes, in the order Python computes it."""
         if isinstance(node, ast.Constant) or isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and \
                 isinstance(node.operand, ast.Constant):
-            text = ast.get_source_segment(line, node)
+            text = line[node.col_offset:node.end_col_offset]
             return self.statement(lambda ref, t=text: t, [], constant=True)
         if isinstance(node, ast.Name):
             if node.id not in self.env:
@@ -125,11 +125,11 @@ class _Builder:
         render, inputs, _ = self.spans(node, children, line)
         return self.statement(render, inputs)
 
-    def line(self, text):
-        tree = ast.parse(text)
-        if len(tree.body) != 1:
-            raise _Unsupported('lines')
-        node = tree.body[0]
+    def line(self, node, text):
+        if isinstance(node, ast.Pass):
+            return None
+        if isinstance(node, ast.If):
+            raise _Unsupported('if')
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
             value = self.expr(node.value, text)
@@ -169,61 +169,137 @@ class _Builder:
         raise _Unsupported(type(node).__name__)
 
 
+class _If:
+    """An ``if`` of the body: its condition, its two blocks ([statements], value of the output) and its output
+    (the value and the variable it stands for; None when the ``if`` gives nothing the rest uses)."""
+
+    def __init__(self, then, orelse, output):
+        self.blocks, self.output = (then, orelse), output
+
+
+def _names_in(nodes):
+    return {n.id for node in nodes for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _if(builder, node, text, rest):
+    """The statement of an ``if`` whose branches run straight through and which gives at most one variable."""
+    test = node.test
+    if any(isinstance(n, ast.Compare) and any(isinstance(o, (ast.Is, ast.IsNot)) for o in n.ops)
+           for n in ast.walk(test)):
+        raise _Unsupported('refinement')          # PyTorch refines the Optional: ``unchecked_cast`` lines
+    cond = builder.expr(test, text)
+    before, outer = dict(builder.env), builder.statements
+    blocks, envs = [], []
+    for body in (node.body, node.orelse):
+        builder.statements, builder.env = [], dict(before)
+        for stmt in body:
+            if isinstance(stmt, (ast.If, ast.For, ast.While, ast.With, ast.Return)):
+                raise _Unsupported('nested')
+            builder.line(stmt, builder.lines[stmt.lineno - 1])
+        blocks.append(builder.statements)
+        envs.append(builder.env)
+    builder.statements, builder.env = outer, dict(before)
+    changed = {k for env in envs for k, v in env.items() if before.get(k) is not v}
+    live = sorted(changed & _names_in(rest))
+    if len(live) > 1 or any(k.startswith('_') for k in live):
+        raise _Unsupported('outputs')
+    output = None
+    if live:
+        output = (_Value(), live[0])
+        builder.env[live[0]] = output[0]
+    statement = _If((blocks[0], envs[0].get(live[0]) if live else None),
+                    (blocks[1], envs[1].get(live[0]) if live else None), output)
+    builder.statements.append(_Statement(statement, None, [cond], name='if'))
+
+
 def relayout(body, params):
-    """``body`` (lines of a function without control flow) as PyTorch's printer writes it; None when it cannot."""
-    if any(line.startswith(' ') or line.rstrip().endswith(':') for line in body):
+    """``body`` (lines of a function whose ``if``s have straight branches) as PyTorch's printer writes it; None
+    when it cannot."""
+    text = '\n'.join(body)
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
         return None
     builder = _Builder(params)
+    builder.lines = body
     result = None
     try:
-        for text in body:
-            if result is not None:
+        for i, node in enumerate(tree.body):
+            if result is not None or node.end_lineno != node.lineno and not isinstance(node, ast.If):
                 return None
-            result = builder.line(text)
-    except (_Unsupported, SyntaxError, ValueError):
+            if isinstance(node, ast.If):
+                _if(builder, node, body[node.lineno - 1], tree.body[i + 1:])
+            elif isinstance(node, (ast.For, ast.While, ast.With)):
+                return None
+            else:
+                result = builder.line(node, body[node.lineno - 1])
+    except (_Unsupported, SyntaxError, ValueError, IndexError):
         return None
     if result is None:
         return None
-    statements = builder.statements
     uses = {}
-    for s in statements:
-        for value in s.inputs:
+
+    def count(statements, results):
+        for s in statements:
+            for value in s.inputs:
+                uses[value] = uses.get(value, 0) + 1
+            if s.name in ('=', '!') or s.node in builder.unpacks:
+                uses[s.node] = 2        # written where they are: attribute writes, calls giving nothing, unpackings
+            if isinstance(s.node, _If):
+                for block, value in s.node.blocks:
+                    count(block, [value] if value is not None else [])
+        for value in results:
             uses[value] = uses.get(value, 0) + 1
-    for value in result:
-        uses[value] = uses.get(value, 0) + 1
-    # written where they are: assignments to attributes, calls that give nothing, unpackings
-    for s in statements:
-        if s.name in ('=', '!') or s.node in builder.unpacks:
-            uses[s.node] = 2
-    inlined = _inlined(statements, uses, result)
-    names, texts, out, split = builder.names, {}, [], set()
-    by_node = {s.node: s for s in statements}
+    count(builder.statements, result)
+    names, texts, out = builder.names, {}, []
 
     def ref(value):
         return texts.get(value) or names.of[value]
 
-    def assign(s, text):
-        if s.node in builder.unpacks:
-            targets = [(v, names.fresh(n)) for v, n in builder.unpacks[s.node]]
-            for v, n in targets:
-                texts[v] = n
-            out.append(''.join(f'{n}, ' for _, n in targets).rstrip() + f' = {text}')
-        elif s.name == '=':
-            out.append(text)
-        elif s.name == '!':
-            out.append(text)
-        else:
-            name = names.fresh(s.name or '_')
-            out.append(f'{name} = {text}')
-            texts[s.node] = name
+    def block(statements, results, pad, targets=None):
+        inlined = _inlined(statements, uses, results)
+        by_node = {s.node: s for s in statements}
+        split = set()
+        start = len(out)
 
-    for i, s in enumerate(statements):
-        text = s.render(ref)
-        if i not in inlined:
-            assign(s, text)
-            continue
-        texts[s.node] = text
-        if not s.constant and len(text) + 2 >= 40:
-            _split_long(s.node, statements, inlined, by_node, texts, split, assign, ref, result)
+        def assign(s, text):
+            if s.node in builder.unpacks:
+                named = [(v, names.fresh(n)) for v, n in builder.unpacks[s.node]]
+                for v, n in named:
+                    texts[v] = n
+                out.append(pad + ''.join(f'{n}, ' for _, n in named).rstrip() + f' = {text}')
+            elif s.name in ('=', '!'):
+                out.append(pad + text)
+            else:
+                name = names.fresh(s.name or '_')
+                out.append(f'{pad}{name} = {text}')
+                texts[s.node] = name
+
+        for i, s in enumerate(statements):
+            if isinstance(s.node, _If):
+                condition = ref(s.inputs[0])
+                output = s.node.output
+                target = [names.fresh(output[1])] if output is not None else None
+                if output is not None:
+                    texts[output[0]] = target[0]
+                out.append(f'{pad}if {condition}:')
+                (then, then_value), (orelse, else_value) = s.node.blocks
+                block(then, [then_value] if output else [], pad + '  ', target)
+                out.append(f'{pad}else:')
+                block(orelse, [else_value] if output else [], pad + '  ', target)
+                continue
+            text = s.render(ref)
+            if i not in inlined:
+                assign(s, text)
+                continue
+            texts[s.node] = text
+            if not s.constant and len(text) + 2 >= 40:
+                _split_long(s.node, statements, inlined, by_node, texts, split, assign, ref, results)
+        if targets is not None:
+            out.append(pad + ', '.join(targets) + ' = ' + ', '.join(ref(v) for v in results))
+        elif pad and len(out) == start:
+            out.append(pad + 'pass')
+
+    block(builder.statements, result, '')
     out.append('return ' + (ref(result[0]) if result else 'None'))
     return out

@@ -71,5 +71,19 @@ def make(T):
         print('y', y)
         return y
 
-    return {'printed': printed, 'indexed': indexed, 'Net': Net, 'Affine': Affine, 'Recurrent': Recurrent, 'reassigned': reassigned, 'collected': collected,
+    def branch(x, flag: bool):
+        if flag:
+            x = x * 2
+        else:
+            x = x - 1
+        return x
+
+    class Halved(nn.Module):
+        def forward(self, x):
+            y = T.tanh(x)
+            if self.training:
+                y = y * 0.5
+            return y + x
+
+    return {'branch': branch, 'Halved': Halved, 'printed': printed, 'indexed': indexed, 'Net': Net, 'Affine': Affine, 'Recurrent': Recurrent, 'reassigned': reassigned, 'collected': collected,
             'long_expression': long_expression, 'used_twice': used_twice}

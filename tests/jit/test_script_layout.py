@@ -1,4 +1,5 @@
-"""Scripted ``.code`` laid out as PyTorch's printer lays it out, for bodies without control flow: reads of
+"""Scripted ``.code`` laid out as PyTorch's printer lays it out, for bodies without loops whose ``if``s have
+straight branches and give at most one variable: reads of
 ``self``'s attributes named after them, reassigned variables renamed (``x0``), unused results assigned to ``_0``,
 values used once written where they are used, long expressions split out; tensor indexing written as the
 ``torch.select``/``torch.slice`` calls it is. PyTorch's ``.code`` of the programs of
@@ -17,7 +18,7 @@ from tests.jit import layout_models
 HERE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'fixtures', 'jit')
 ORACLE = json.load(open(os.path.join(HERE, 'script_layout.json')))
 pytestmark = pytest.mark.filterwarnings('ignore:`ember.jit.script` is deprecated:DeprecationWarning')
-EXACT = ('Net', 'Affine', 'reassigned', 'long_expression', 'used_twice', 'indexed', 'printed')
+EXACT = ('Net', 'Affine', 'reassigned', 'long_expression', 'used_twice', 'indexed', 'printed', 'branch', 'Halved')
 PROGRAMS = layout_models.make(ember)
 
 
@@ -47,6 +48,12 @@ def test_laid_out_programs_compute_what_they_computed():
     cube = ember.arange(24.).reshape(2, 3, 4)
     for g, w in zip(_scripted('indexed')(cube, 1), PROGRAMS['indexed'](cube, 1)):      # select/slice as indexing
         assert ember.equal(g, w)
+    for flag in (True, False):
+        assert ember.allclose(_scripted('branch')(x, flag), PROGRAMS['branch'](x, flag))
+    halved = PROGRAMS['Halved']()
+    for mode in (True, False):
+        halved.train(mode)
+        assert ember.allclose(ember.jit.script(halved)(x), halved(x))
     module = PROGRAMS['Net']()
     assert ember.allclose(ember.jit.script(module)(x), module(x))
 
