@@ -25,6 +25,7 @@ import threading
 import numpy as np
 
 from ember._random.exact import fma32
+from ember._threads import intra_op_threads
 
 _rowdot = getattr(np, 'vecdot', None) or (lambda a, b: np.einsum('ncs,ncs->nc', a, b))
 
@@ -94,15 +95,66 @@ def _per_channel_affine(x, alpha, beta):
     return fma32(x, alpha.reshape(shape), beta.reshape(shape))
 
 
+def fits_bits(x, *others):
+    """Whether the float32 kernels in PyTorch's order take these arrays: NumPy float32, (N, C, *S),
+    C-contiguous, not empty."""
+    return (type(x) is np.ndarray and x.dtype == _F and x.ndim >= 2 and x.size and x.flags.c_contiguous
+            and all(o is None or (type(o) is np.ndarray and o.dtype == _F) for o in others))
+
+
+# rows per thread up to which the (N, C) statistics accumulate fused, row by row, as PyTorch's kernel does;
+# beyond, one vectorised pass with the squares rounded apart (the same sums to within an ulp or two)
+_FUSED_ROWS = 4096
+
+
+def _row_stats(x2, threads):
+    """(mean, sum of squared deviations) of an (N, C) float32 array as PyTorch's channels-last kernel takes
+    them (its path for inputs with one element per sample and channel): with more rows than threads each
+    thread adds its share of the rows in float32 (the squares fused into the running sum), and the
+    threads' partial sums are added in double; with at most as many rows as threads, small or very wide
+    tables are summed in float32 and divided in float32, the others per channel in double."""
+    n, c = x2.shape
+    if n <= threads and 16 < c <= 2048 and threads > 1:
+        mean = (np.add.reduce(x2, axis=0, dtype=np.float64) / n).astype(_F)
+        dev = x2 - mean
+        return mean, np.add.reduce(dev * dev, axis=0, dtype=np.float64).astype(_F)
+    if n <= threads:
+        mean = np.add.reduce(x2, axis=0, dtype=_F) / _F(n)
+        shares = x2[None]
+    else:
+        chunk = -(-n // threads)
+        pad = chunk * threads - n        # (the last threads' shares may be short or empty: zero rows add nothing)
+        padded = np.concatenate([x2, np.zeros((pad, c), _F)]) if pad else x2
+        shares = padded.reshape(threads, chunk, c)
+        partial = np.add.reduce(shares, axis=1, dtype=_F)
+        mean = (np.add.reduce(partial.astype(np.float64), axis=0) / n).astype(_F)
+        if pad:                          # padding rows must add nothing to the squares either
+            shares = shares.copy()
+            shares.reshape(-1, c)[n:] = mean
+    dev = shares - mean
+    if shares.shape[1] <= _FUSED_ROWS:
+        acc = np.zeros((shares.shape[0], c), _F)
+        for i in range(shares.shape[1]):
+            acc = fma32(dev[:, i], dev[:, i], acc)
+    else:
+        acc = np.add.reduce(dev * dev, axis=1, dtype=_F)
+    var_sum = acc[0] if n <= threads else np.add.reduce(acc.astype(np.float64), axis=0).astype(_F)
+    return mean, var_sum
+
+
 def train_forward_bits(x, weight, bias, eps):
     """float32 training batch norm in PyTorch's kernel's order: (y, mean, biased var, invstd)."""
     n, c = x.shape[0], x.shape[1]
-    columns = np.ascontiguousarray(np.moveaxis(_rows(x), 1, 2)).reshape(-1, c)   # (N * S, C)
-    count = columns.shape[0]
-    mean = (np.add.reduce(columns, axis=0, dtype=np.float64) / count).astype(_F)
-    columns -= mean
-    np.square(columns, out=columns)
-    var_sum = np.add.reduce(columns, axis=0, dtype=np.float64).astype(_F)
+    if x.size == n * c:                  # one element per sample and channel: PyTorch's channels-last kernel
+        count = n
+        mean, var_sum = _row_stats(x.reshape(n, c), intra_op_threads())
+    else:
+        columns = np.ascontiguousarray(np.moveaxis(_rows(x), 1, 2)).reshape(-1, c)   # (N * S, C)
+        count = columns.shape[0]
+        mean = (np.add.reduce(columns, axis=0, dtype=np.float64) / count).astype(_F)
+        columns -= mean
+        np.square(columns, out=columns)
+        var_sum = np.add.reduce(columns, axis=0, dtype=np.float64).astype(_F)
     var = var_sum / _F(count)
     invstd = (1 / np.sqrt(var.astype(np.float64) + eps)).astype(_F)
     alpha = invstd if weight is None else invstd * weight

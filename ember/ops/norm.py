@@ -76,15 +76,18 @@ class NativeBatchNorm(Primitive):
         low = getattr(ctx, '_opmath_dtype', None)
         if training and low is not None and x.size:
             return _half_batch_norm_train(ctx, xp, x, weight, bias, eps, low, axes, shape)
-        if training and _batch_norm_arrays.fits(x, weight, bias):
-            bits = x.dtype == np.float32 and _PYTORCH_BITS[0]     # PyTorch's order and rounding: its bits
+        # float32 in PyTorch's order and rounding (its bits), whatever the shape; else the few-pass kernels
+        # where they fit
+        bits = _PYTORCH_BITS[0] and _batch_norm_arrays.fits_bits(x, weight, bias)
+        if training and (bits or _batch_norm_arrays.fits(x, weight, bias)):
             y, mean, var, invstd = (_batch_norm_arrays.train_forward_bits if bits else
                                     _batch_norm_arrays.train_forward)(x, weight, bias, eps)
             ctx.stats = (mean.reshape(shape), invstd.reshape(shape))
             ctx.mark_non_differentiable(mean, var)
             return y, mean, var
-        if not training and _batch_norm_arrays.fits(x, weight, bias, running_mean, running_var):
-            y = (_batch_norm_arrays.eval_forward_bits if x.dtype == np.float32 and _PYTORCH_BITS[0] else
+        if not training and ((bits and _batch_norm_arrays.fits_bits(x, running_mean, running_var)) or
+                             _batch_norm_arrays.fits(x, weight, bias, running_mean, running_var)):
+            y = (_batch_norm_arrays.eval_forward_bits if bits else
                  _batch_norm_arrays.eval_forward)(x, weight, bias, running_mean, running_var, eps)
             ctx.stats = (running_mean.reshape(shape), (1.0 / xp.sqrt(running_var + eps)).reshape(shape))
             mean, var = running_mean.reshape(-1), running_var.reshape(-1)

@@ -1376,6 +1376,10 @@ class Cumsum(Primitive):
         ctx.dim = dim
         if np_dtype is None and x.dtype.kind in 'biu':
             np_dtype = np.int64
+        if x.dtype == np.float32 and (np_dtype is None or np_dtype == np.float32) and ctx.xp is np and \
+                getattr(ctx, '_opmath_dtype', None) is None:
+            # PyTorch's CPU kernel carries a float32 running sum in double, rounding each output once
+            return np.cumsum(x, axis=dim, dtype=np.float64).astype(np.float32)
         return ctx.xp.ascontiguousarray(ctx.xp.cumsum(x, axis=dim, dtype=np_dtype))   # contiguous, as PyTorch's
 
     @staticmethod

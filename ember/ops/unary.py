@@ -96,7 +96,8 @@ def _via_float64(name):
 
 
 Neg = _unary('NegBackward0', lambda xp, x: xp.negative(x), lambda g, x, y: -g, save=None, promote=True, arrays=True)
-Exp = _unary('ExpBackward0', _via_float64('exp'), lambda g, x, y: g * y, save='y', arrays=True)
+_exp_float32 = _via_float64('exp')
+Exp = _unary('ExpBackward0', _exp_float32, lambda g, x, y: g * y, save='y', arrays=True)
 Exp2 = _unary('Exp2Backward0', lambda xp, x: xp.exp2(x), lambda g, x, y: g * y * math.log(2), save='y', arrays=True)
 Expm1 = _unary('Expm1Backward0', _via_float64('expm1'), lambda g, x, y: g * (y + 1), save='y', arrays=True)
 Log = _unary('LogBackward0', _via_float64('log'), lambda g, x, y: g / x, arrays=True)
@@ -123,6 +124,10 @@ Atanh = _unary('AtanhBackward0', _via_float64('arctanh'), lambda g, x, y: g / (1
 def _sigmoid(xp, x):
     # PyTorch's formula: the negative tail keeps its tiny values (1.9e-22 at -50 in float32), which
     # tanh(x/2)/2 + 1/2 rounds to 0; exp overflowing to inf below about -88 gives exactly 0, as there
+    if xp is np and x.dtype == np.float32:
+        # each step rounded to float32 as PyTorch's kernel rounds it, exp(-x) as PyTorch's float32 exp
+        # (NumPy's float32 exp is an ulp off on many inputs, which moved one sigmoid in six)
+        return np.float32(1) / (np.float32(1) + _exp_float32(np, -x))
     return 1 / (1 + xp.exp(-x))
 
 
