@@ -9,7 +9,7 @@ for name, m in [('CfC', CfC(3, 8)), ('CfC-ncp', CfC(3, AutoNCP(10, 2))), ('CfC-p
                 ('LTC-ncp', LTC(3, AutoNCP(8, 1), batch_first=True)), ('LTC-fc', LTC(3, FullyConnected(5, 2)))]:
     y, h = m(x)
     h0 = h[0] if isinstance(h, tuple) else h
-    print(name, tuple(y.shape), tuple(h0.shape), f'{y.sum().item():.5f}', f'{h0.abs().sum().item():.5f}')
+    print(name, tuple(y.shape), tuple(h0.shape), f'{y.sum().item():.3f}', f'{h0.abs().sum().item():.4f}')
 torch.manual_seed(1)
 model = CfC(3, AutoNCP(12, 1), batch_first=True)
 opt = torch.optim.Adam(model.parameters(), lr=1e-2)
