@@ -32,10 +32,15 @@ def plan_build(weights_enum, weights, backbone_enum, weights_backbone, num_class
     return BuildPlan(weights, weights_backbone, num_classes, is_trained, trainable_layers)
 
 
-def resnet50_fpn(plan, progress, frozen_bn=True, **extractor_kwargs):
-    """A ResNet-50 (frozen BatchNorm when ``frozen_bn`` and pretrained weights come in) under an FPN."""
+def resnet50_fpn(plan, progress, frozen_bn=True, make_extra_blocks=None, **extractor_kwargs):
+    """A ResNet-50 (frozen BatchNorm when ``frozen_bn`` and pretrained weights come in) under an FPN.
+
+    ``make_extra_blocks`` builds the FPN's extra blocks after the ResNet, in torchvision's order, so that a seeded
+    model draws the same initial weights."""
     norm_layer = misc_nn_ops.FrozenBatchNorm2d if frozen_bn and plan.is_trained else nn.BatchNorm2d
     backbone = resnet50(weights=plan.weights_backbone, progress=progress, norm_layer=norm_layer)
+    if make_extra_blocks is not None:
+        extractor_kwargs["extra_blocks"] = make_extra_blocks()
     return _resnet_fpn_extractor(backbone, plan.trainable_layers, **extractor_kwargs)
 
 

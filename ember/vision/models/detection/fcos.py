@@ -97,12 +97,16 @@ def _conv_tower(in_channels, num_convs, norm_layer):
     for _ in range(num_convs):
         layers += [nn.Conv2d(in_channels, in_channels, kernel_size=3, stride=1, padding=1), norm_layer(in_channels),
                    nn.ReLU()]
-    conv = nn.Sequential(*layers)
+    return nn.Sequential(*layers)
+
+
+def _init_tower(conv):
+    # NOTE: the classification head draws its tower's weights before its output layer's, the regression head
+    # after, as in torchvision: a seeded model then starts from the same weights
     for layer in conv.children():
         if isinstance(layer, nn.Conv2d):
             nn.init.normal_(layer.weight, std=0.01)
             nn.init.constant_(layer.bias, 0)
-    return conv
 
 
 class FCOSClassificationHead(nn.Module):
@@ -114,6 +118,7 @@ class FCOSClassificationHead(nn.Module):
         self.num_classes = num_classes
         self.num_anchors = num_anchors
         self.conv = _conv_tower(in_channels, num_convs, norm_layer or partial(nn.GroupNorm, 32))
+        _init_tower(self.conv)
         self.cls_logits = nn.Conv2d(in_channels, num_anchors * num_classes, kernel_size=3, stride=1, padding=1)
         nn.init.normal_(self.cls_logits.weight, std=0.01)
         nn.init.constant_(self.cls_logits.bias, -math.log((1 - prior_probability) / prior_probability))
@@ -134,6 +139,7 @@ class FCOSRegressionHead(nn.Module):
         for layer in (self.bbox_reg, self.bbox_ctrness):
             nn.init.normal_(layer.weight, std=0.01)
             nn.init.zeros_(layer.bias)
+        _init_tower(self.conv)
 
     def forward(self, x):
         features = [self.conv(f) for f in x]
@@ -278,5 +284,6 @@ def fcos_resnet50_fpn(*, weights: Optional[FCOS_ResNet50_FPN_Weights] = None, pr
     """
     plan = plan_build(FCOS_ResNet50_FPN_Weights, weights, ResNet50_Weights, weights_backbone, num_classes,
                       trainable_backbone_layers, 5, 3)
-    backbone = resnet50_fpn(plan, progress, returned_layers=[2, 3, 4], extra_blocks=LastLevelP6P7(256, 256))
+    backbone = resnet50_fpn(plan, progress, returned_layers=[2, 3, 4],
+                            make_extra_blocks=lambda: LastLevelP6P7(256, 256))
     return load_checkpoint(FCOS(backbone, plan.num_classes, **kwargs), plan.weights, progress)

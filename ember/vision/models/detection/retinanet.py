@@ -75,14 +75,18 @@ class RetinaNetHead(nn.Module):
 
 
 def _conv_tower(in_channels, norm_layer):
-    conv = nn.Sequential(*[misc_nn_ops.Conv2dNormActivation(in_channels, in_channels, norm_layer=norm_layer)
+    return nn.Sequential(*[misc_nn_ops.Conv2dNormActivation(in_channels, in_channels, norm_layer=norm_layer)
                            for _ in range(4)])
+
+
+def _init_tower(conv):
+    # NOTE: the classification head draws its tower's weights before its output layer's, the regression head
+    # after, as in torchvision: a seeded model then starts from the same weights
     for layer in conv.modules():
         if isinstance(layer, nn.Conv2d):
             nn.init.normal_(layer.weight, std=0.01)
             if layer.bias is not None:
                 nn.init.constant_(layer.bias, 0)
-    return conv
 
 
 class RetinaNetClassificationHead(nn.Module):
@@ -94,6 +98,7 @@ class RetinaNetClassificationHead(nn.Module):
     def __init__(self, in_channels, num_anchors, num_classes, prior_probability=0.01, norm_layer=None):
         super().__init__()
         self.conv = _conv_tower(in_channels, norm_layer)
+        _init_tower(self.conv)
         self.cls_logits = nn.Conv2d(in_channels, num_anchors * num_classes, kernel_size=3, stride=1, padding=1)
         nn.init.normal_(self.cls_logits.weight, std=0.01)
         nn.init.constant_(self.cls_logits.bias, -math.log((1 - prior_probability) / prior_probability))
@@ -137,6 +142,7 @@ class RetinaNetRegressionHead(nn.Module):
         self.bbox_reg = nn.Conv2d(in_channels, num_anchors * 4, kernel_size=3, stride=1, padding=1)
         nn.init.normal_(self.bbox_reg.weight, std=0.01)
         nn.init.zeros_(self.bbox_reg.bias)
+        _init_tower(self.conv)
         self.box_coder = det_utils.BoxCoder(weights=(1.0, 1.0, 1.0, 1.0))
         self._loss_type = "l1"
 
@@ -268,7 +274,8 @@ def retinanet_resnet50_fpn(*, weights: Optional[RetinaNet_ResNet50_FPN_Weights] 
     """
     plan = plan_build(RetinaNet_ResNet50_FPN_Weights, weights, ResNet50_Weights, weights_backbone, num_classes,
                       trainable_backbone_layers, 5, 3)
-    backbone = resnet50_fpn(plan, progress, returned_layers=[2, 3, 4], extra_blocks=LastLevelP6P7(256, 256))
+    backbone = resnet50_fpn(plan, progress, returned_layers=[2, 3, 4],
+                            make_extra_blocks=lambda: LastLevelP6P7(256, 256))
     model = RetinaNet(backbone, plan.num_classes, **kwargs)
     return load_checkpoint(model, plan.weights, progress, zero_eps_for=RetinaNet_ResNet50_FPN_Weights.COCO_V1)
 
@@ -300,7 +307,7 @@ def retinanet_resnet50_fpn_v2(*, weights: Optional[RetinaNet_ResNet50_FPN_V2_Wei
     plan = plan_build(RetinaNet_ResNet50_FPN_V2_Weights, weights, ResNet50_Weights, weights_backbone, num_classes,
                       trainable_backbone_layers, 5, 3)
     backbone = resnet50_fpn(plan, progress, frozen_bn=False, returned_layers=[2, 3, 4],
-                            extra_blocks=LastLevelP6P7(2048, 256))
+                            make_extra_blocks=lambda: LastLevelP6P7(2048, 256))
     anchor_generator = _default_anchorgen()
     head = RetinaNetHead(backbone.out_channels, anchor_generator.num_anchors_per_location()[0], plan.num_classes,
                          norm_layer=partial(nn.GroupNorm, 32))
