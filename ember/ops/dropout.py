@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 
 from ember import backend
+from ember._formats import preserved_strides
 from ember._tensor import Tensor
 from ember.ops._registry import op
 from ember.ops._util import python_reads, require_tensor
@@ -34,7 +35,16 @@ def _keep(input, p, shape):
     if input._device.type == 'meta':   # no values: nothing to draw (the generator is left as it is)
         return backend.meta_array(shape, input._data.dtype)
     n = int(np.prod(shape, dtype=np.int64))
-    return draw.bernoulli_scalar(default_generator, n, 1 - p).reshape(shape).astype(input._data.dtype)
+    flat = draw.bernoulli_scalar(default_generator, n, 1 - p)
+    if shape == tuple(input.shape):
+        # PyTorch draws into empty_like(input), which keeps a transposed or permuted input's strides,
+        # and fills it in memory order: the draws land where the input's memory order puts them
+        data = input._data
+        strides = preserved_strides(data.shape, data.strides, data.itemsize)
+        if strides is not None:
+            return np.ascontiguousarray(np.lib.stride_tricks.as_strided(
+                flat, shape, tuple(s * flat.itemsize for s in strides))).astype(data.dtype)
+    return flat.reshape(shape).astype(input._data.dtype)
 
 
 def _as_tensor(arr, input):

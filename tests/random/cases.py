@@ -130,6 +130,15 @@ def _dropout():
                 lambda t, p=p, dt=dt: F(t).feature_alpha_dropout(t.randn(3, 7, 4, 4, dtype=_f(t, dt)), p,
                                                                   training=True))
         c[f'Dropout gradient {dt}'] = lambda t, dt=dt: _dropout_grad(t, dt)
+    # the mask is drawn into empty_like(input), in the input's memory order: a transposed, permuted or
+    # channels-last input (attention's (T, B, E) outputs seen batch-first) is dropped where PyTorch drops it
+    c['dropout transposed'] = lambda t: F(t).dropout(t.randn(17, 9).t(), 0.3)
+    c['dropout permuted bfloat16'] = (
+        lambda t: F(t).dropout(t.randn(6, 2, 16, dtype=t.bfloat16).transpose(0, 1), 0.1).float())
+    c['dropout channels_last'] = (
+        lambda t: F(t).dropout(t.randn(2, 3, 4, 5).to(memory_format=t.channels_last), 0.5))
+    c['dropout sliced transposed'] = lambda t: F(t).dropout(t.randn(8, 6).t()[:, ::2], 0.5)
+    c['alpha_dropout transposed'] = lambda t: F(t).alpha_dropout(t.randn(17, 9).t(), 0.3, training=True)
     for p in (0.3, 0.77):   # the scale 1/(1-p) is computed in float32, not from a float16 1-p
         c[f'dropout {p} float16'] = lambda t, p=p: F(t).dropout(t.randn(33, 17).half(), p)
     return c
