@@ -42,6 +42,22 @@ def unpack_hook(x):
     return x
 
 
+# the tutorial's section on hooks for one saved tensor (its SavedTensor, grad_fn._raw_saved_<name>): the pack
+# hook runs at registration, the unpack hook at each access; a second pair, or a pair after backward, is refused
+x = torch.ones(5, requires_grad=True)
+y = x.pow(2)
+print(type(y.grad_fn._raw_saved_self))
+y.grad_fn._raw_saved_self.register_hooks(pack_hook, unpack_hook)
+print(y.grad_fn._saved_self)
+for late in ("again", "after backward"):
+    if late == "after backward":
+        y.sum().backward()
+    try:
+        y.grad_fn._raw_saved_self.register_hooks(pack_hook, unpack_hook)
+    except RuntimeError as error:
+        print(late, "->", error)
+print(x.grad)
+
 a = torch.ones(5, requires_grad=True)
 b = torch.ones(5, requires_grad=True) * 2
 
