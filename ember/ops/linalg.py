@@ -11,6 +11,7 @@ from ember.ops._registry import op
 from ember.ops._util import python_reads, require_tensor_args, require_tensor
 from ember.ops.inplace import write_out
 from ember.ops._half import in_float32, refuse_half
+from ember.ops import _add_products
 
 
 def _mm_error(a, b):
@@ -449,7 +450,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
         if alpha != 1:
             prod = prod * alpha
         return prod if beta == 0 else (input if beta == 1 else input * beta) + prod
-    _result = in_float32(compute, input, mat1, mat2)
+    _result = _add_products.one_node(_add_products.AddmmNode, lambda i, a, b: in_float32(compute, i, a, b), input,
+                                     mat1, mat2, beta, alpha)
     return _result if out is None else write_out('addmm', _result, out)
 
 
@@ -477,11 +479,20 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
         >>> ember.addmv(M, mat, vec, beta=0, alpha=-1)
         tensor([-7., -5.])
     """
+    if mat.ndim != 2 or vec.ndim != 1 or input.ndim > 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, {vec.ndim}")
+    if mat.shape[1] != vec.shape[0] or input.numel() not in (1, mat.shape[0]):
+        if input.ndim == 0:     # PyTorch's message reads the input's size 0 first
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        raise RuntimeError(f"size mismatch, got input ({input.shape[0]}), mat ({mat.shape[0]}x{mat.shape[1]}), "
+                           f"vec ({vec.shape[0]})")
+
     def compute(input, mat, vec):
         prod = mv(mat, vec)
         _check_bias(input, tuple(prod.shape))
         return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
-    _result = in_float32(compute, input, mat, vec)
+    _result = _add_products.one_node(_add_products.AddmvNode, lambda i, a, b: in_float32(compute, i, a, b), input,
+                                     mat, vec, beta, alpha)
     return _result if out is None else write_out('addmv', _result, out)
 
 
@@ -519,7 +530,8 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
         prod = bmm(batch1, batch2)
         _check_bias(input, tuple(prod.shape))
         return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
-    _result = in_float32(compute, input, batch1, batch2)
+    _result = _add_products.one_node(_add_products.BaddbmmNode, lambda i, a, b: in_float32(compute, i, a, b),
+                                     input, batch1, batch2, beta, alpha)
     return _result if out is None else write_out('baddbmm', _result, out)
 
 
@@ -550,9 +562,11 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
         tensor([[54.5000, 54.5000],
                 [78.5000, 78.5000]])
     """
-    prod = bmm(batch1, batch2).sum(0)
-    _check_bias(input, tuple(prod.shape))
-    _result = (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
+    def compute(input, batch1, batch2):
+        prod = bmm(batch1, batch2).sum(0)
+        _check_bias(input, tuple(prod.shape))
+        return (input if beta == 1 else input * beta) + (prod if alpha == 1 else prod * alpha)
+    _result = _add_products.one_node(_add_products.AddbmmNode, compute, input, batch1, batch2, beta, alpha)
     return _result if out is None else write_out('addbmm', _result, out)
 
 

@@ -532,13 +532,16 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
     tensor([[3., 4.],
             [6., 8.]])
     """
-    product = vec1.outer(vec2)
-    if alpha != 1:
-        product = product * alpha
-    result = product if beta == 0 else (input if beta == 1 else input * beta) + product
-    if beta == 0:
-        result = result.expand(input.shape) if tuple(result.shape) != tuple(input.shape) else result
-    _result = result
+    def compute(input, vec1, vec2):
+        product = vec1.outer(vec2)
+        if alpha != 1:
+            product = product * alpha
+        result = product if beta == 0 else (input if beta == 1 else input * beta) + product
+        if beta == 0:
+            result = result.expand(input.shape) if tuple(result.shape) != tuple(input.shape) else result
+        return result
+    from ember.ops import _add_products
+    _result = _add_products.one_node(_add_products.AddrNode, compute, input, vec1, vec2, beta, alpha)
     return _result if out is None else write_out('addr', _result, out)
 
 
