@@ -73,8 +73,8 @@ CASES = {
     'reshape_strided_view': ("x = torch.randn(4, 3).t()", "x.reshape(3, 4, 1)", False),
     'einsum_attention': ("q = torch.randn(2, 3, 4, 5); k = torch.randn(2, 3, 6, 5)",
                          "torch.einsum('bhqd,bhkd->bhqk', q, k)", False),
-    'einsum_implicit_ellipsis': ("a = torch.randn(2, 3, 4); b = torch.randn(2, 4, 5)", "torch.einsum('...ij,...jk', a, b)",
-                                 False),
+    'einsum_implicit_ellipsis': ("a = torch.randn(2, 3, 4); b = torch.randn(2, 4, 5)",
+                                 "torch.einsum('...ij,...jk', a, b)", False),
     'einsum_diagonal': ("a = torch.randn(3, 3, 4); b = torch.randn(4, 2)", "torch.einsum('iij,jk->ik', a, b)", False),
     'einsum_trace': ("a = torch.randn(3, 3)", "torch.einsum('ii', a)", False),
     'einsum_outer': ("a = torch.randn(2, 3); b = torch.randn(2, 4)", "torch.einsum('bi,bj->bij', a, b)", False),
@@ -145,8 +145,8 @@ TRAINING = {
     'cross_entropy_label_smoothing_none': ("torch.manual_seed(0); x = torch.randn(3, 5, requires_grad=True); "
                                            "t = torch.tensor([1, 0, 4])",
                                            "F.cross_entropy(x, t, label_smoothing=0.2, reduction='none').sum()"),
-    'mlp_dropout': ("torch.manual_seed(0); m = nn.Sequential(nn.Linear(4, 6), nn.ReLU(), nn.Dropout(0.3), nn.Linear(6, 2)); "
-                    "x = torch.randn(5, 4)", "m(x).pow(2).mean()"),
+    'mlp_dropout': ("torch.manual_seed(0); m = nn.Sequential(nn.Linear(4, 6), nn.ReLU(), nn.Dropout(0.3), "
+                    "nn.Linear(6, 2)); x = torch.randn(5, 4)", "m(x).pow(2).mean()"),
     'attention': ("torch.manual_seed(0); q = torch.randn(1, 2, 3, 4, requires_grad=True); k = torch.randn(1, 2, 5, 4); "
                   "v = torch.randn(1, 2, 5, 4)", "F.scaled_dot_product_attention(q, k, v, scale=0.3).sum()"),
     'matmul_chain': ("torch.manual_seed(0); a = torch.randn(3, 4, requires_grad=True); "

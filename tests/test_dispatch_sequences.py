@@ -162,7 +162,8 @@ DECOMPOSED_CALLS = {
     'max_pool2d_padded': lambda: F.max_pool2d(_img, 3, stride=1, padding=1),
     'adaptive_avg_pool2d_1': lambda: F.adaptive_avg_pool2d(_img, 1),
     'adaptive_avg_pool2d_2': lambda: F.adaptive_avg_pool2d(_img, (2, 2)),
-    'cross_entropy': lambda: F.cross_entropy(_x, _t), 'cross_entropy_none': lambda: F.cross_entropy(_x, _t, reduction='none'),
+    'cross_entropy': lambda: F.cross_entropy(_x, _t),
+    'cross_entropy_none': lambda: F.cross_entropy(_x, _t, reduction='none'),
     'cross_entropy_weight': lambda: F.cross_entropy(_x, _t, weight=_v.abs(), ignore_index=1),
     'nll_loss': lambda: F.nll_loss(_x, _t, reduction='sum'),
     'cross_entropy_smoothing': lambda: F.cross_entropy(_x, ember.tensor([0, -100, 2]), label_smoothing=0.3),
@@ -193,7 +194,8 @@ EINSUM_CALLS = {
     'attention': lambda: ember.einsum('bhqd,bhkd->bhqk', _img, _img),
     'diagonal': lambda: ember.einsum('iij,jk->ik', ember.randn(3, 3, 4), _x.t()),
     'trace': lambda: ember.einsum('ii', _x[:3, :3]), 'outer': lambda: ember.einsum('i,j->ij', _v, _b),
-    'broadcast_sum': lambda: ember.einsum('ij,kj->', _x, _v[None]), 'three': lambda: ember.einsum('i,i,i->', _v, _v, _v),
+    'broadcast_sum': lambda: ember.einsum('ij,kj->', _x, _v[None]),
+    'three': lambda: ember.einsum('i,i,i->', _v, _v, _v),
     'transpose': lambda: ember.einsum('ijk->kji', _a3), 'sum': lambda: ember.einsum('ij->j', _x),
 }
 
@@ -289,7 +291,8 @@ def test_aten_backward_operators_give_the_gradients_of_their_forward():
     out = F.log_softmax(x, 1)
     (want,) = ember.autograd.grad(out, x, g)
     assert ember.allclose(aten._log_softmax_backward_data.default(g, out.detach(), 1, x.dtype), want)
-    w, b = ember.randn(5, dtype=ember.float64, requires_grad=True), ember.randn(5, dtype=ember.float64, requires_grad=True)
+    w = ember.randn(5, dtype=ember.float64, requires_grad=True)
+    b = ember.randn(5, dtype=ember.float64, requires_grad=True)
     y, mean, rstd = ember.native_layer_norm(x, [5], w, b, 1e-5)
     want = ember.autograd.grad(y, (x, w, b), g)
     got = aten.native_layer_norm_backward.default(g, x.detach(), [5], mean, rstd, w.detach(), b.detach(),

@@ -11,8 +11,6 @@ ATen calls of PyTorch's formula for the op (``_FORMULAS``), each handed to the m
 mode, of an op without a formula here, or run with ``create_graph=True`` runs ember's own backward (the mode
 then sees whatever public ops it calls).
 """
-import math
-
 from ember.autograd import _op_observers as _observe
 
 # ATen ops whose PyTorch backward formula reads the op's output: PyTorch detaches the output as it saves
@@ -33,8 +31,9 @@ def _tensor(value):
 
 # ------------------------------------------------------------------------------------------ the forward
 def remember(func, args, kwargs, result):
-    """Note on the node ``result`` was made by that ``func(*args, **kwargs)`` made it (the arguments PyTorch's
-    formula reads), with the op's other outputs; and detach a saved output as PyTorch does."""
+    """Keep ``func(*args, **kwargs)`` (the arguments PyTorch's formula reads), the op's other outputs and its
+    saved output on the graph node the call made for ``result``; the saved output is detached as PyTorch
+    detaches it."""
     first = result[0] if type(result) in (tuple, list) and result else result
     if not _tensor(first):
         return
