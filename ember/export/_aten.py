@@ -353,21 +353,6 @@ def _upsample_to_size(mode):
     return kernel
 
 
-def _addmm(self, mat1, mat2, *, beta=1, alpha=1):
-    # F.linear's case (a vector bias, matrices of its dtype) records one AddmmBackward0 node over the bias
-    # and both matrices, as PyTorch's; ember.addmm is a product plus a sum
-    import ember
-    from ember._tensor import Tensor
-    from ember.nn.parameter import Parameter
-    from ember.ops.linear import Addmm
-    plain = all(type(t) in (Tensor, Parameter) for t in (self, mat1, mat2))
-    if beta == 1 and alpha == 1 and plain and self.dim() == 1 and \
-            mat1.dim() == 2 and mat2.dim() == 2 and self.dtype == mat1.dtype == mat2.dtype and \
-            mat1.shape[1] == mat2.shape[0] and self.shape[0] == mat2.shape[1] and self.device == mat1.device == mat2.device:
-        return Addmm.apply(self, mat1, mat2)
-    return ember.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
-
-
 def _lift_fresh(self):
     return self
 
@@ -529,7 +514,7 @@ _KERNELS = {
     'dropout': _dropout, **{f'{name}_': _inplace_activation(name) for name in ('hardswish', 'hardsigmoid', 'mish')},
     'native_dropout': _native_dropout, '_unsafe_view': _unsafe_view,
     '_assert_tensor_metadata': _assert_tensor_metadata, '_native_multi_head_attention': _native_multi_head_attention,
-    'lift_fresh': _lift_fresh, 'nll_loss_forward': _nll_loss_forward, 'addmm': _addmm,
+    'lift_fresh': _lift_fresh, 'nll_loss_forward': _nll_loss_forward,
     '_scaled_dot_product_flash_attention_for_cpu': _sdpa_flash_cpu,
 }
 for _fn_name, _name in list(LOSSES.items()) + [('nll_loss', 'nll_loss')]:
