@@ -75,9 +75,12 @@ def global_settings_restored():
     swap = future.get_swap_module_params_on_conversion()
     deterministic = (ember.are_deterministic_algorithms_enabled(), ember.is_deterministic_algorithms_warn_only_enabled(),
                      ember.utils.deterministic.fill_uninitialized_memory)
+    # (tadv_dynamic_quantization runs on one thread: a later program's float sums would add in another order)
+    threads = ember.get_num_threads()
     try:
         yield
     finally:
+        ember.set_num_threads(threads)
         ember.use_deterministic_algorithms(deterministic[0], warn_only=deterministic[1])
         ember.utils.deterministic.fill_uninitialized_memory = deterministic[2]
         ember.set_default_dtype(dtype)
