@@ -1,4 +1,4 @@
-"""A scripted function's body (straight-line, or with ``if``s whose branches are) laid out as PyTorch's printer lays out its graph.
+"""A scripted function's body (straight-line, or with ``if``s and ``for``s over ``range`` whose bodies are) laid out as PyTorch's printer lays out its graph.
 
 PyTorch prints ``.code`` from the compiled graph: each value a node, in the order the program makes them. A value
 a Python variable names keeps the name (made distinct: a second ``x`` is ``x0``, then ``x1``), reads of ``self``'s
@@ -112,7 +112,11 @@ class _Builder:
         for k in node.keywords:
             children.append((k.value, self.expr(k.value, line)))
         render, inputs, _ = self.spans(node, children, line)
-        return self.statement(render, inputs)
+        value = self.statement(render, inputs)
+        path = _path(func)
+        if path is not None and path.startswith('torch.') and path.count('.') == 1:
+            self.statements[-1].op = path[len('torch.'):]
+        return value
 
     def composite(self, node, line):
         if isinstance(node, ast.Subscript):
@@ -212,6 +216,80 @@ def _if(builder, node, text, rest):
     builder.statements.append(_Statement(statement, None, [cond], name='if'))
 
 
+class _For:
+    """A ``for ... in range(...)`` loop: its loop variable, its body, and the one variable it carries from turn to
+    turn (the value before the loop, the body's value at the start and at the end of a turn, the value after it;
+    None when it carries none)."""
+
+    def __init__(self, index, body, carried):
+        self.index, self.body, self.carried = index, body, carried
+
+
+def _for(builder, node, text, rest):
+    """The statement of a loop over ``range`` whose body runs straight and carries at most one variable."""
+    if node.orelse or not isinstance(node.target, ast.Name) or not (
+            isinstance(node.iter, ast.Call) and isinstance(node.iter.func, ast.Name) and node.iter.func.id == 'range'):
+        raise _Unsupported('loop')
+    iterable = builder.expr(node.iter, text)
+    before, outer = dict(builder.env), builder.statements
+    builder.statements, builder.env = [], dict(before)
+    index = _Value()
+    builder.env[node.target.id] = index
+    assigned = set()
+    for stmt in node.body:
+        if isinstance(stmt, (ast.If, ast.For, ast.While, ast.With, ast.Return)):
+            raise _Unsupported('nested')
+        assigned |= {t.id for t in ast.walk(stmt) if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)}
+    carried_names = sorted(k for k in assigned if k in before and k != node.target.id)
+    if len(carried_names) > 1 or any(k.startswith('_') for k in carried_names):
+        raise _Unsupported('carried')
+    inner = None
+    if carried_names:
+        inner = _Value()
+        builder.env[carried_names[0]] = inner
+    for stmt in node.body:
+        builder.line(stmt, builder.lines[stmt.lineno - 1])
+    body, end_env = builder.statements, builder.env
+    builder.statements, builder.env = outer, dict(before)
+    carried = None
+    if carried_names:
+        var = carried_names[0]
+        carried = (before[var], inner, end_env[var], _Value(), var)
+        builder.env[var] = carried[3]
+    builder.env.pop(node.target.id, None) if node.target.id not in before else None
+    inputs = [iterable] + ([carried[0]] if carried else [])
+    loop = _For(index, body, carried)
+    loop.index_name = node.target.id
+    builder.statements.append(_Statement(loop, None, inputs, name='for'))
+
+
+# operators that change something (beyond the in-place ones, named with a trailing underscore)
+_EFFECTS = {'append', 'insert', 'extend', 'pop', 'remove', 'clear', '_set_item', 'set_grad_enabled', 'manual_seed',
+            'warn', 'wait', 'fork', 'backward', 'sleep', 'record_function', 'is_grad_enabled'}
+
+
+def _drop_unused(builder, statements, uses):
+    """Removes the computations of ``torch``'s operators without effects whose results nobody uses (in the
+    blocks too); whether any was removed."""
+    dropped = False
+    keep = []
+    for s in statements:
+        if isinstance(s.node, _If):
+            for block, _ in s.node.blocks:
+                dropped |= _drop_unused(builder, block, uses)
+        elif isinstance(s.node, _For):
+            dropped |= _drop_unused(builder, s.node.body, uses)
+        elif uses.get(s.node, 0) == 0 and s.render is not None and s.name not in ('=', '!') and \
+                s.node not in builder.unpacks:
+            op = getattr(s, 'op', None)
+            if s.constant or op is not None and not op.endswith('_') and op not in _EFFECTS:
+                dropped = True
+                continue
+        keep.append(s)
+    statements[:] = keep
+    return dropped
+
+
 def relayout(body, params):
     """``body`` (lines of a function whose ``if``s have straight branches) as PyTorch's printer writes it; None
     when it cannot."""
@@ -225,11 +303,13 @@ def relayout(body, params):
     result = None
     try:
         for i, node in enumerate(tree.body):
-            if result is not None or node.end_lineno != node.lineno and not isinstance(node, ast.If):
+            if result is not None or node.end_lineno != node.lineno and not isinstance(node, (ast.If, ast.For)):
                 return None
             if isinstance(node, ast.If):
                 _if(builder, node, body[node.lineno - 1], tree.body[i + 1:])
-            elif isinstance(node, (ast.For, ast.While, ast.With)):
+            elif isinstance(node, ast.For):
+                _for(builder, node, body[node.lineno - 1], tree.body[i + 1:])
+            elif isinstance(node, (ast.While, ast.With)):
                 return None
             else:
                 result = builder.line(node, body[node.lineno - 1])
@@ -248,9 +328,14 @@ def relayout(body, params):
             if isinstance(s.node, _If):
                 for block, value in s.node.blocks:
                     count(block, [value] if value is not None else [])
+            if isinstance(s.node, _For):
+                count(s.node.body, [s.node.carried[2]] if s.node.carried else [])
         for value in results:
             uses[value] = uses.get(value, 0) + 1
     count(builder.statements, result)
+    while _drop_unused(builder, builder.statements, uses):      # as PyTorch's dead-code pass drops them
+        uses.clear()
+        count(builder.statements, result)
     names, texts, out = builder.names, {}, []
 
     def ref(value):
@@ -287,6 +372,17 @@ def relayout(body, params):
                 block(then, [then_value] if output else [], pad + '  ', target)
                 out.append(f'{pad}else:')
                 block(orelse, [else_value] if output else [], pad + '  ', target)
+                continue
+            if isinstance(s.node, _For):
+                carried = s.node.carried
+                target = None
+                if carried is not None:
+                    target = [names.fresh(carried[4])]
+                    out.append(f'{pad}{target[0]} = {ref(carried[0])}')      # the value the loop starts from
+                    texts[carried[1]] = texts[carried[3]] = target[0]
+                texts[s.node.index] = names.fresh(s.node.index_name)
+                out.append(f'{pad}for {texts[s.node.index]} in {ref(s.inputs[0])}:')
+                block(s.node.body, [carried[2]] if carried else [], pad + '  ', target)
                 continue
             text = s.render(ref)
             if i not in inlined:

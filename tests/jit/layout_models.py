@@ -85,5 +85,17 @@ def make(T):
                 y = y * 0.5
             return y + x
 
-    return {'branch': branch, 'Halved': Halved, 'printed': printed, 'indexed': indexed, 'Net': Net, 'Affine': Affine, 'Recurrent': Recurrent, 'reassigned': reassigned, 'collected': collected,
+    def doubled(x, n: int):
+        for i in range(n):
+            x = x * 2
+        return x
+
+    def accumulated(x, n: int):
+        y = T.relu(x)
+        for i in range(n):
+            y = y + i
+            unused = y * 2
+        return y
+
+    return {'doubled': doubled, 'accumulated': accumulated, 'branch': branch, 'Halved': Halved, 'printed': printed, 'indexed': indexed, 'Net': Net, 'Affine': Affine, 'Recurrent': Recurrent, 'reassigned': reassigned, 'collected': collected,
             'long_expression': long_expression, 'used_twice': used_twice}

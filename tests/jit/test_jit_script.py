@@ -125,7 +125,7 @@ def test_function_calling_a_helper_saved_gives_what_pytorch_computes(tmp_path):
 MODULES = sorted(n for n in set(ORACLE['outputs']) - set(FUNCTIONS) if not n.startswith('freeze.'))
 # programs whose .code ember writes exactly as PyTorch prints it (the others differ in names: see _operators)
 EXACT = ('raises', 'resnet18', 'mobilenet_v2', 'mobilenet_v3_small', 'shufflenet_v2_x0_5', 'Net.conv1', 'Net.fc1',
-         'LeNet', 'gelu', 'box_area', 'gated_tanh')
+         'LeNet', 'gelu', 'box_area', 'gated_tanh', 'HoldsTorchScript')
 
 
 def _scripted(models, name):
@@ -376,7 +376,7 @@ def test_a_module_holding_scripted_and_traced_modules_keeps_them():
     module = cases(ember)['HoldsTorchScript']
     scripted = ember.jit.script(module)
     assert scripted.gate is module.gate and scripted.cell is module.cell
-    assert '(self.gate).forward(' in scripted.code and '(self.cell).forward(' in scripted.code
+    assert '(gate).forward(' in scripted.code and '(cell).forward(' in scripted.code     # read first, as PyTorch's
     # the children's classes are in the parent's program: its archive loads alone
     buf = io.BytesIO()
     scripted.save(buf)
@@ -418,7 +418,7 @@ def test_module_dict_and_module_list_length_and_index(tmp_path):
     scripted = ember.jit.script(module)
     x = ember.ones(2, 3)
     np.testing.assert_allclose(scripted(x).detach().numpy(), module(x).detach().numpy(), rtol=1e-6)
-    assert 'range(2)' in scripted.code and 'getattr(self.towers, "b")' in scripted.code
+    assert 'range(2)' in scripted.code and re.search(r'getattr\(towers\d*, "b"\)', scripted.code)
     scripted.save(tmp_path / 'm.pt')
     np.testing.assert_allclose(ember.jit.load(tmp_path / 'm.pt')(x).detach().numpy(), module(x).detach().numpy(),
                                rtol=1e-6)

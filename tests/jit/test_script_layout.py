@@ -1,5 +1,5 @@
-"""Scripted ``.code`` laid out as PyTorch's printer lays it out, for bodies without loops whose ``if``s have
-straight branches and give at most one variable: reads of
+"""Scripted ``.code`` laid out as PyTorch's printer lays it out, for bodies whose ``if``s and ``for ... in
+range(...)`` loops have straight bodies and give (carry) at most one variable, computations nobody uses dropped: reads of
 ``self``'s attributes named after them, reassigned variables renamed (``x0``), unused results assigned to ``_0``,
 values used once written where they are used, long expressions split out; tensor indexing written as the
 ``torch.select``/``torch.slice`` calls it is. PyTorch's ``.code`` of the programs of
@@ -18,7 +18,8 @@ from tests.jit import layout_models
 HERE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'fixtures', 'jit')
 ORACLE = json.load(open(os.path.join(HERE, 'script_layout.json')))
 pytestmark = pytest.mark.filterwarnings('ignore:`ember.jit.script` is deprecated:DeprecationWarning')
-EXACT = ('Net', 'Affine', 'reassigned', 'long_expression', 'used_twice', 'indexed', 'printed', 'branch', 'Halved')
+EXACT = ('Net', 'Affine', 'reassigned', 'long_expression', 'used_twice', 'indexed', 'printed', 'branch', 'Halved', 'doubled',
+         'accumulated')
 PROGRAMS = layout_models.make(ember)
 
 
@@ -48,6 +49,8 @@ def test_laid_out_programs_compute_what_they_computed():
     cube = ember.arange(24.).reshape(2, 3, 4)
     for g, w in zip(_scripted('indexed')(cube, 1), PROGRAMS['indexed'](cube, 1)):      # select/slice as indexing
         assert ember.equal(g, w)
+    assert ember.equal(_scripted('doubled')(x, 3), x * 8)
+    assert ember.allclose(_scripted('accumulated')(x, 3), PROGRAMS['accumulated'](x, 3))
     for flag in (True, False):
         assert ember.allclose(_scripted('branch')(x, flag), PROGRAMS['branch'](x, flag))
     halved = PROGRAMS['Halved']()
