@@ -99,7 +99,8 @@ def as_subclass(self, cls):
     # NOTE: the plain detach, past the dispatching wrapper: as_subclass is not an op of the program (a
     # subclass whose detach re-wraps its result through as_subclass would recurse)
     from ember._torch_function import unwrapped
-    out = self.view(self.shape) if self.requires_grad else unwrapped(Tensor.detach)(self)
+    # (an alias of the same memory: PyTorch's node for it is AliasBackward0, as of x[...])
+    out = unwrapped(Tensor.__getitem__)(self, Ellipsis) if self.requires_grad else unwrapped(Tensor.detach)(self)
     out.__class__ = cls
     return out
 

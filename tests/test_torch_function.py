@@ -135,3 +135,14 @@ def test_base_mode_runs_calls_unchanged():
     from ember.overrides import BaseTorchFunctionMode
     with BaseTorchFunctionMode():
         assert ember.arange(3).sum().item() == 3
+
+
+def test_as_subclass_of_a_recorded_tensor_is_an_alias_node_as_pytorchs():
+    class Tagged(ember.Tensor):
+        pass
+    x = ember.randn(3, requires_grad=True)
+    y = x.as_subclass(Tagged)
+    assert type(y) is Tagged and y.grad_fn.name() == 'AliasBackward0'   # (PyTorch 2.13's node)
+    assert y.data_ptr() == x.data_ptr()
+    y.sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0, 1.0]
