@@ -19,7 +19,7 @@ from ember._tensor import Tensor
 from ember.autograd import _saved_hooks, grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
-from ember.ops import _argparse, _batch_norm_arrays, _layer_norm_arrays, _layer_norm_half_grads
+from ember.ops import _argparse, _batch_norm_arrays, _batch_norm_half_stats, _layer_norm_arrays, _layer_norm_half_grads
 from ember.ops._registry import op
 from ember.ops._util import python_reads
 from ember.numerics import ENABLED as _PYTORCH_BITS
@@ -75,7 +75,7 @@ class NativeBatchNorm(Primitive):
         ctx.running = (running_mean, running_var)   # (for grad_fn._saved_running_*: not versioned, updated in place)
         low = getattr(ctx, '_opmath_dtype', None)
         if training and low is not None and x.size:
-            return _half_batch_norm_train(ctx, xp, x, weight, bias, eps, low, axes, shape)
+            return _half_batch_norm_train(ctx, xp, x, weight, bias, eps, low, axes, shape, running_mean)
         # float32 in PyTorch's order and rounding (its bits), whatever the shape; else the few-pass kernels
         # where they fit
         bits = _PYTORCH_BITS[0] and _batch_norm_arrays.fits_bits(x, weight, bias)
@@ -136,17 +136,26 @@ class NativeBatchNorm(Primitive):
         return (gx if need[0] else None), gw, gb, None, None, None, None
 
 
-def _half_batch_norm_train(ctx, xp, x, weight, bias, eps, low, axes, shape):
+def _half_batch_norm_train(ctx, xp, x, weight, bias, eps, low, axes, shape, running_mean):
     """Batch norm in training for float16/bfloat16 as PyTorch's CPU kernel rounds it: statistics in float32,
-    the batch mean and inverse standard deviation rounded to the half type, then each element computed as
+    the batch mean and inverse standard deviation rounded to the half type (kept in float32 when the weight,
+    bias or running statistics are float32: its mixed kernel, autocast's case), then each element computed as
     one fused multiply-add ``x * alpha + beta`` in float32 (``alpha = invstd * weight``, ``beta = bias -
     mean * alpha``). The batch mean and variance go on in float32 (the running statistics are updated in
     float32 and rounded once)."""
-    mean = x.mean(axis=axes, keepdims=True)
-    xc = x - mean
-    var = (xc * xc).mean(axis=axes, keepdims=True)
-    mean_h = mean.astype(low).astype(np.float32)
-    invstd_h = (1.0 / xp.sqrt(var + eps)).astype(low).astype(np.float32)
+    # float32 parameters or running statistics (autocast's case): PyTorch's mixed kernel, float32 statistics
+    mixed = _mixed_half(ctx, weight, bias) or (running_mean is not None and not ctx._opmath_widened[3])
+    if mixed and xp is np and x.ndim >= 2 and x.flags.c_contiguous:
+        # its sums redone in its order
+        mean, var = (a.reshape(shape) for a in _batch_norm_half_stats.mean_var(x))
+    else:
+        mean = x.mean(axis=axes, keepdims=True)
+        xc = x - mean
+        var = (xc * xc).mean(axis=axes, keepdims=True)
+    # 1 / sqrt(var + eps) in double, rounded once to float32, as PyTorch's mixed kernel gives it
+    mean_h, invstd_h = mean, (1.0 / xp.sqrt(var.astype(np.float64) + eps)).astype(np.float32)
+    if not mixed:   # half parameters: the statistics are kept in the half dtype
+        mean_h, invstd_h = mean_h.astype(low).astype(np.float32), invstd_h.astype(low).astype(np.float32)
     alpha = invstd_h if weight is None else invstd_h * weight.reshape(shape)
     beta = -mean_h * alpha if bias is None else bias.reshape(shape) - mean_h * alpha
     # a float64 product of two float32 numbers is exact: one rounding to float32 after the addition is an fma
@@ -310,7 +319,8 @@ def _half_affine_grads(ctx, g, x, weight, bias, low, k, need):
     f32 = np.float32
     mean, invstd = ctx.stats
     widened = ctx._opmath_widened
-    mixed = _mixed_half(ctx, weight, bias)
+    # float32 parameters or running statistics (autocast's case): PyTorch's mixed kernel, float32 statistics
+    mixed = _mixed_half(ctx, weight, bias) or (running_mean is not None and not ctx._opmath_widened[3])
     gw, gb = _layer_norm_half_grads.affine_grads(
         g._data.astype(f32).reshape(rows, n), x._data.astype(f32).reshape(rows, n), np.asarray(mean),
         np.asarray(invstd), low, need[1], need[2], stats_low=not mixed)
