@@ -319,8 +319,7 @@ def _half_affine_grads(ctx, g, x, weight, bias, low, k, need):
     f32 = np.float32
     mean, invstd = ctx.stats
     widened = ctx._opmath_widened
-    # float32 parameters or running statistics (autocast's case): PyTorch's mixed kernel, float32 statistics
-    mixed = _mixed_half(ctx, weight, bias) or (running_mean is not None and not ctx._opmath_widened[3])
+    mixed = _mixed_half(ctx, weight, bias)
     gw, gb = _layer_norm_half_grads.affine_grads(
         g._data.astype(f32).reshape(rows, n), x._data.astype(f32).reshape(rows, n), np.asarray(mean),
         np.asarray(invstd), low, need[1], need[2], stats_low=not mixed)
