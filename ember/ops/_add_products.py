@@ -8,8 +8,8 @@ with ember's ops, so any order of derivatives works.
 """
 import ember
 from ember.autograd import _saved_attrs as _sa
-from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
+from ember.ops import _one_node
 
 
 def _scaled(g, s):
@@ -109,8 +109,4 @@ class AddrNode(_AddProduct):
 
 def one_node(node, compute, input, a, b, beta, alpha):
     """``compute(input, a, b)`` (the composite) recorded as ``node`` when autograd records the call."""
-    if not (grad_mode._state.enabled and any(t.requires_grad for t in (input, a, b))):
-        return compute(input, a, b)
-    with grad_mode.no_grad():
-        value = compute(input.detach(), a.detach(), b.detach())
-    return node.apply(input, a, b, beta, alpha, value._data)
+    return _one_node.one_node(node, compute, (input, a, b), beta, alpha)

@@ -1086,19 +1086,48 @@ def cross(input, other, dim=None, *, out=None):
     from ember.ops._util import wrap_dim
     if dim is None:  # the first dim of size 3 (deprecated in PyTorch, still supported)
         dim = next((i for i, s in enumerate(input.shape) if s == 3), -1)
+    given = dim
     dim = wrap_dim(dim, max(input.ndim, other.ndim))
     la = input.shape[dim - (max(input.ndim, other.ndim) - input.ndim)] if input.ndim else 0
     lb = other.shape[dim - (max(input.ndim, other.ndim) - other.ndim)] if other.ndim else 0
     if la != 3 or lb != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {la} and {lb}")
+    from ember.ops import _one_node
+    _result = _one_node.one_node(LinalgCrossNode, lambda a, b: _cross_value(a, b, dim), (input, other), given)
+    return _result if out is None else write_out('cross', _result, out)
+
+
+def _cross_value(input, other, dim):
     if input.ndim != other.ndim or input.shape != other.shape:
         from ember.ops.shape import broadcast_tensors
         input, other = broadcast_tensors(input, other)
     a = [input.select(dim, i) for i in range(3)]
     b = [other.select(dim, i) for i in range(3)]
     from ember.ops.shape import stack
-    _result = stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]], dim)
-    return _result if out is None else write_out('cross', _result, out)
+    return stack([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]], dim)
+
+
+class LinalgCrossNode(Primitive):
+    """``cross``'s one node, as PyTorch's: ``grad x other`` for the input and ``input x grad`` for other
+    (each summed back to its operand's shape when they broadcast)."""
+    node_name = 'LinalgCrossBackward0'
+    saved_names = ('self', 'other')
+    saved_attrs = {'dim': _sa.field('dim', _sa.as_int64), 'self': _sa.saved(0), 'other': _sa.saved(1)}
+
+    @staticmethod
+    def forward(ctx, input, other, dim, value):
+        ctx.dim = dim
+        ctx.save_for_backward(input, other)
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        input, other = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        dim = ctx.dim
+        gi = cross(other.conj(), g, dim).sum_to_size(input.shape) if need[0] else None
+        go = cross(g, input.conj(), dim).sum_to_size(other.shape) if need[1] else None
+        return gi, go, None, None
 
 
 @op('ember')

@@ -1,0 +1,20 @@
+"""An op that ember computes with several recorded primitives, recorded instead as the one node PyTorch
+records (``LinalgCrossBackward0``, ``RenormBackward0``, ...).
+
+The value is the composite's, computed unrecorded (so its numbers, dtypes and errors stay those of the
+existing function); the node hands it back and differentiates with PyTorch's formula written with ember's
+ops, so any order of derivatives works.  A node class's ``forward(ctx, *tensors, *options, value)`` saves
+what its backward needs and returns ``value``.
+"""
+from ember._tensor import Tensor
+from ember.autograd import grad_mode
+
+
+def one_node(node, compute, tensors, *options):
+    """``compute(*tensors)`` recorded as ``node`` (called with the tensors, ``options`` and the value) when
+    autograd records the call; ``compute``'s own result otherwise."""
+    if not (grad_mode._state.enabled and any(isinstance(t, Tensor) and t.requires_grad for t in tensors)):
+        return compute(*tensors)
+    with grad_mode.no_grad():
+        value = compute(*[t.detach() if isinstance(t, Tensor) else t for t in tensors])
+    return node.apply(*tensors, *options, value._data)
