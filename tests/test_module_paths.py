@@ -138,3 +138,27 @@ def test_layer_base_classes_as_pytorchs():
     assert nn.ReflectionPad1d(2)(ember.arange(4.).view(1, 1, 4)).tolist() == [[[2.0, 1.0, 0.0, 1.0, 2.0, 3.0, 2.0, 1.0]]]
     a = nn.AvgPool1d(3, stride=2)
     assert repr(a) == 'AvgPool1d(kernel_size=(3,), stride=(2,), padding=(0,))' and not hasattr(a, 'divisor_override')
+
+
+def test_worker_seed_state_is_pytorchs():
+    # torch.utils.data._utils.worker._generate_state (tensordict imports it): PyTorch 2.13's words
+    from ember.utils.data._utils.worker import _generate_state
+    assert _generate_state(123, 2) == [2378979704, 4204655898, 2858883809, 995748389]
+    assert _generate_state(2 ** 40 + 7, 0) == [1188088520, 935548948, 2315380233, 2593243894]
+    assert all(type(w) is int for w in _generate_state(0, 0))
+
+
+def test_functorch_batched_tensor_handles():
+    # torch._C._functorch's is_batchedtensor/_add_batch_dim/_remove_batch_dim/get_unwrapped (tensordict's)
+    from ember._C import _functorch as ft
+    x = ember.arange(12.).view(3, 4)
+    seen = []
+    out = ember.func.vmap(lambda row: (seen.append(ft.is_batchedtensor(row)), row * 2)[1])(x)
+    assert seen == [True] and out.tolist() == (x * 2).tolist() and not ft.is_batchedtensor(out)
+    b = ft._add_batch_dim(x, -1, 1)
+    assert ft.is_batchedtensor(b) and b.shape == (3,) and ft.get_unwrapped(b) is x
+    assert ft._remove_batch_dim(b, 1, 4, 0).tolist() == x.t().tolist()
+    spread = ft._remove_batch_dim(ember.tensor([1., 2.]), 1, 3, 1)
+    assert spread.tolist() == [[1., 1., 1.], [2., 2., 2.]]
+    with pytest.raises(RuntimeError):
+        ft.get_unwrapped(x)
