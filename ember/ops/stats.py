@@ -491,14 +491,63 @@ def renorm(input, p, dim, maxnorm, *, out=None):
         raise RuntimeError("renorm: non-positive-norm not supported")
     if maxnorm < 0:
         raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+    given = dim
     dim = wrap_dim(dim, input.ndim)
-    others = tuple(d for d in range(input.ndim) if d != dim)
+    from ember.ops import _one_node
+    _result = _one_node.one_node(RenormNode, lambda x: _renorm_value(x, p, dim, maxnorm), (input,),
+                                 p, given, maxnorm)
+    return _result if out is None else write_out('renorm', _result, out)
+
+
+def _renorm_norms(input, p, others):
     a = input.abs()
-    norms = (a.amax(others, keepdim=True) if math.isinf(p) else (a ** p).sum(others, keepdim=True) ** (1.0 / p))
+    return a.amax(others, keepdim=True) if math.isinf(p) else (a ** p).sum(others, keepdim=True) ** (1.0 / p)
+
+
+def _renorm_value(input, p, dim, maxnorm):
+    others = tuple(d for d in range(input.ndim) if d != dim)
+    norms = _renorm_norms(input, p, others)
     # PyTorch's factor: maxnorm / (norm + 1e-7) where the norm exceeds maxnorm, else 1
     factor = _where(norms > maxnorm, maxnorm / (norms + 1e-7), 1.0)
-    _result = (input * factor).contiguous()   # contiguous, as PyTorch's
-    return _result if out is None else write_out('renorm', _result, out)
+    return (input * factor).contiguous()   # contiguous, as PyTorch's
+
+
+class RenormNode(Primitive):
+    """``renorm``'s one node, as PyTorch's: where a slice's norm ``n`` exceeds ``maxnorm`` the gradient is
+    ``maxnorm / (n + 1e-7) * (grad - dn/dx * sum(x * grad) / (n + 1e-7))``, elsewhere ``grad``."""
+    node_name = 'RenormBackward0'
+    saved_names = ('self',)
+    saved_attrs = {'self': _sa.saved(0), 'p': _sa.item('args', 0), 'dim': _sa.item('args', 1, _sa.as_int64),
+                   'maxnorm': _sa.item('args', 2)}
+
+    @staticmethod
+    def forward(ctx, input, p, dim, maxnorm, value):
+        ctx.args = (p, dim, maxnorm)
+        ctx.save_for_backward(input)
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        p, dim, maxnorm = ctx.args
+        dim = wrap_dim(dim, x.ndim)
+        others = tuple(d for d in range(x.ndim) if d != dim)
+        n = _renorm_norms(x, p, others)
+        over = n > maxnorm
+        safe = _where(over, n, 1.0)     # (slices at or under maxnorm keep grad: no division by their norm)
+        along = (x.conj() * g).sum(others, keepdim=True)
+        if math.isinf(p):       # the largest magnitudes share the norm's gradient evenly
+            top = (x.abs() == n).to(x.dtype)
+            dn = x.sgn() * top / top.sum(others, keepdim=True)
+        elif p == 1:
+            dn = x.sgn()
+        elif p == 2:
+            dn = x / safe
+        else:
+            a = x.abs()
+            dn = _where(a == 0, 0.0, x.sgn() * a ** (p - 1)) / safe ** (p - 1)
+        inv = 1.0 / (safe + 1e-7)
+        return _where(over, maxnorm * inv * (g - inv * dn * along), g), None, None, None, None
 
 
 @op('ember', 'Tensor')
