@@ -1086,11 +1086,49 @@ def index_fill(input, dim, index, value):
                 [-1.,  5., -1.],
                 [-1.,  8., -1.]])
     """
+    given = dim
     dim = wrap_dim(dim, input.ndim)
     if index.dtype is not int64:
         raise IndexError("index_fill_(): Expected dtype int64 for index.")
+    from ember.ops import _one_node
+    node = IndexFillByTensor if isinstance(value, Tensor) else IndexFillByNumber
+    return _one_node.one_node(node, lambda x, v, i: _index_fill_value(x, dim, i, v), (input, value, index), given)
+
+
+def _index_fill_value(input, dim, index, value):
     key = (slice(None),) * dim + (index.reshape(-1) if index.ndim == 0 else index,)
     return IndexPut.apply(input, value, _parse_key(key, input.shape, input._xp))
+
+
+class IndexFillByNumber(Primitive):
+    """``index_fill``'s one node, as PyTorch's: the input's gradient is ``grad`` with the filled positions
+    zeroed; a tensor ``value`` (:class:`IndexFillByTensor`) gets the sum of ``grad`` at the distinct filled
+    positions."""
+    node_name = 'IndexFillBackward0'
+    saved_names = ('index',)
+    saved_attrs = {'dim': _sa.field('dim', _sa.as_int64), 'index': _sa.saved(0)}
+
+    @staticmethod
+    def forward(ctx, input, value, index, dim, result):
+        ctx.dim = dim
+        ctx.save_for_backward(index)
+        return result
+
+    @staticmethod
+    def backward(ctx, g):
+        index, = ctx.saved_tensors
+        flat = index.reshape(-1)
+        gi = g.index_fill(ctx.dim, flat, 0) if ctx.needs_input_grad[0] else None
+        gv = None
+        if ctx.needs_input_grad[1]:
+            gv = (g.index_select(ctx.dim, flat.unique()) if g.ndim else g).sum()
+        return gi, gv, None, None, None
+
+
+class IndexFillByTensor(IndexFillByNumber):
+    node_name = 'IndexFillBackward1'
+    saved_names = IndexFillByNumber.saved_names
+    saved_attrs = IndexFillByNumber.saved_attrs
 
 
 @op('ember', 'Tensor')
