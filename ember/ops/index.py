@@ -1157,8 +1157,48 @@ def take(input, index, *, out=None):
         flat = data.reshape(-1)
         bad = int(flat[((flat < -n) | (flat >= n)).argmax()])
         raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
-    _result = input.reshape(-1)[index]
+    from ember.ops import _one_node
+    _result = _one_node.one_node(TakeNode, lambda x, i: x.reshape(-1)[i], (input, index))
     return _result if out is None else write_out('take', _result, out)
+
+
+class TakeNode(Primitive):
+    """``take``'s one node, as PyTorch's: the gradient adds ``grad`` into zeros at the flat indices."""
+    node_name = 'TakeBackward0'
+    saved_names = ('self', 'index')
+    saved_attrs = {'self': _sa.saved(0), 'index': _sa.saved(1)}
+
+    @staticmethod
+    def forward(ctx, input, index, result):
+        ctx.save_for_backward(input, index)
+        return result
+
+    @staticmethod
+    def backward(ctx, g):
+        input, index = ctx.saved_tensors
+        from ember.ops.creation import zeros_like
+        return zeros_like(input).put(index, g, accumulate=True), None, None
+
+
+class MaskedSelectNode(Primitive):
+    """``masked_select``'s one node, as PyTorch's: ``grad`` scattered into zeros where the mask is set,
+    summed back to the input's shape where input and mask broadcast."""
+    node_name = 'MaskedSelectBackward0'
+    saved_names = ('self', 'mask')
+    saved_attrs = {'self': _sa.saved(0), 'mask': _sa.saved(1)}
+
+    @staticmethod
+    def forward(ctx, input, mask, result):
+        ctx.save_for_backward(input, mask)
+        return result
+
+    @staticmethod
+    def backward(ctx, g):
+        input, mask = ctx.saved_tensors
+        from ember.ops.shape import broadcast_shapes
+        shape = broadcast_shapes(input.shape, mask.shape)
+        zeros = g.new_zeros(shape)
+        return zeros.masked_scatter(mask.expand(shape), g).sum_to_size(input.shape), None, None
 
 
 @op('ember', 'Tensor')
@@ -1275,8 +1315,9 @@ def masked_select(input, mask, *, out=None):
     from ember.ops.shape import broadcast_tensors
     if mask.dtype is not bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
-    m, x = broadcast_tensors(mask, input)
-    _result = getitem(x, m)
+    from ember.ops import _one_node
+    _result = _one_node.one_node(MaskedSelectNode, lambda x, m: getitem(*reversed(broadcast_tensors(m, x))),
+                                 (input, mask))
     return _result if out is None else write_out('masked_select', _result, out)
 
 
