@@ -1,5 +1,3 @@
-import warnings
-warnings.filterwarnings('ignore')
 import torch
 from torch import nn
 from torch.utils.data import TensorDataset, DataLoader
