@@ -6,6 +6,8 @@ import numpy as np
 from ember._device import as_device
 from ember._dtype import FLOAT8_NUMS
 from ember._tensor import Tensor
+from ember.autograd import _saved_attrs as _sa
+from ember.autograd.function import Primitive
 from ember.ops import _argparse, _float8
 from ember.ops._registry import op
 from ember.ops._util import wrap_dim
@@ -320,8 +322,31 @@ def narrow_copy(input, dim, start, length, *, out=None):
         tensor([[1, 2],
                 [4, 5]])
     """
-    _result = input.narrow(dim, start, length).clone()
+    from ember.ops import _one_node
+    _result = _one_node.one_node(NarrowCopyNode, lambda x: x.narrow(dim, start, length).clone(), (input,),
+                                 dim, start, length)
     return _result if out is None else write_out('narrow_copy', _result, out)
+
+
+class NarrowCopyNode(Primitive):
+    """``narrow_copy``'s one node, as PyTorch's: ``grad`` placed in zeros of the input's shape."""
+    node_name = 'NarrowCopyBackward0'
+    saved_attrs = {'dim': _sa.item('args', 0, _sa.as_int64), 'start': _sa.item('args', 1, _sa.as_int64),
+                   'length': _sa.item('args', 2, _sa.as_int64), 'self_sym_sizes': _sa.input_sizes(0)}
+
+    @staticmethod
+    def forward(ctx, input, dim, start, length, result):
+        ctx.args = (dim, int(start), int(length))     # (a 0-dim tensor start or length as its number)
+        ctx.input_shape = input.shape
+        return result
+
+    @staticmethod
+    def backward(ctx, g):
+        dim, start, length = ctx.args
+        shape = ctx.input_shape
+        dim = wrap_dim(dim, len(shape))
+        start = start + shape[dim] if start < 0 else start
+        return g.new_zeros(shape).slice_scatter(g, dim, start, start + length), None, None, None, None
 
 
 @op('ember')
