@@ -17,6 +17,7 @@ import ember
 from ember import nn
 from ember.jit import _script_attention, _script_code, _script_modules  # noqa: F401 (_script_attention: its writers)
 from ember.jit._archive_write import ScriptArchive
+from ember.jit._script_enums import add_enum_classes, is_enum_class
 from ember.jit._script_foreign import ForeignClass, merge_archives
 from ember.jit._script_args import check_call
 from ember.jit._script_classes import ScriptClass, ScriptInterface, is_interface, to_python
@@ -382,11 +383,12 @@ def _interface_of(unit, module_class, name):
 
 
 def _compile(sources, constants=()):
-    root = _script_code.compile_code(sources, tuple(constants))
+    enums = add_enum_classes(sources)
+    root = _script_code.compile_code(sources, tuple(constants), enums)
     for name, text in sources.items():
         namespace = _script_code.lookup(root, name)
         for value in vars(namespace).values():
-            if isinstance(value, type):
+            if isinstance(value, type) and not is_enum_class(value):    # the user's Enum classes stay as they are
                 value._archive_source = text
     return root
 

@@ -9,6 +9,7 @@ import math
 import ember
 from ember.jit import _script_calls as calls
 from ember.jit._script_classes import is_script_class
+from ember.jit._script_enums import enum_type, is_enum_class
 from ember.jit._script_types import Expr, ModuleType, annotation_type, element_type, literal, type_of_value
 
 # creation functions whose sizes may be given as separate ints: TorchScript takes one list
@@ -129,6 +130,8 @@ class CallCompiler:
                 wanted.append('Tensor')
             elif found and target in (int, float, bool, str, list, tuple, dict):
                 wanted.append({list: 'List[', tuple: 'Tuple[', dict: 'Dict['}.get(target, target.__name__))
+            elif found and is_enum_class(target):
+                wanted.append(enum_type(target))
             else:
                 try:
                     wanted.append(annotation_type(kind))

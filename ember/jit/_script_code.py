@@ -9,6 +9,7 @@ loading an archive runs its methods, not arbitrary Python.
 import __future__
 import ast
 import builtins
+import enum
 import math
 import typing
 
@@ -136,31 +137,49 @@ def _globals(root, constants):
         'Final': typing.Final, 'NoneType': type(None), 'Device': ember.device, 'Future': object,
         'annotate': _annotate, 'uninitialized': _uninitialized, 'unchecked_cast': _unchecked_cast,
         'isinstance': _script_isinstance, 'inf': math.inf, 'nan': math.nan, 'number': float,
-        'Enum': object, 'NamedTuple': typing.NamedTuple, 'Generator': ember.Generator, 'Stream': object,
+        'Enum': enum.Enum, 'NamedTuple': typing.NamedTuple, 'Generator': ember.Generator, 'Stream': object,
         'Storage': object, 'Scalar': float, 'Interface': object, 'ModuleInterface': object, 'Layout': int, 'MemoryFormat': int, 'ScalarType': int,
     }
 
 
-def compile_code(sources, constants):
+def compile_code(sources, constants, python_enums=None):
     """The ``__torch__`` tree of ``sources`` ({qualified module name: code text}), each module's
-    classes and functions defined in it."""
+    classes and functions defined in it. Enum classes are defined first (other classes' defaults name their
+    members); ``python_enums`` ({qualified name: class}) stands in for the ones a scripted program met."""
     root = ScriptNamespace('__torch__')
     consts = _Constants(constants)
     flags = __future__.annotations.compiler_flag       # annotations are TorchScript types: never evaluated
+    parsed = []
     for qualified, text in sorted(sources.items()):
         ns = root
         for part in qualified.split('.')[1:]:
             ns = ns.child(part)
         tree = ast.parse(text, filename=qualified)
         _check(tree, qualified)
-        scope = _globals(root, consts)
-        scope['__name__'] = qualified
-        exec(compile(tree, f'<TorchScript {qualified}>', 'exec', flags=flags, dont_inherit=True), scope)
+        enums = [node for node in tree.body if isinstance(node, ast.ClassDef) and
+                 any(isinstance(b, ast.Name) and b.id == 'Enum' for b in node.bases)]
+        tree.body = [node for node in tree.body if node not in enums]
+        for node in enums:
+            cls = (python_enums or {}).get(f'{qualified}.{node.name}')
+            if cls is None:
+                scope = _run(ast.Module(body=[node], type_ignores=[]), qualified, root, consts, flags)
+                cls = scope[node.name]
+            setattr(ns, node.name, cls)
+        parsed.append((qualified, ns, tree, text))
+    for qualified, ns, tree, text in parsed:
+        scope = _run(tree, qualified, root, consts, flags)
         for name, value in scope.items():
             if isinstance(value, (type, type(compile_code))) and getattr(value, '__module__', None) == qualified:
                 setattr(ns, name, value)
         ns._source = text
     return root
+
+
+def _run(tree, qualified, root, consts, flags):
+    scope = _globals(root, consts)
+    scope['__name__'] = qualified
+    exec(compile(tree, f'<TorchScript {qualified}>', 'exec', flags=flags, dont_inherit=True), scope)
+    return scope
 
 
 def lookup(root, qualified_name):

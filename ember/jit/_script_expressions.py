@@ -8,6 +8,7 @@ import ember
 from ember.jit import _script_calls as calls
 from ember.jit import _script_syntax as syntax
 from ember.jit._script_classes import reject_objects_made
+from ember.jit._script_enums import enum_class, value_type
 from ember.jit._script_types import NOCONST, Expr, ModuleType, element_type, literal, tuple_items, \
     type_of_value, unify
 
@@ -90,6 +91,9 @@ class ExpressionCompiler:
         script_class = self.unit.class_of(base.type)
         if script_class is not None:
             return script_class.attribute(node.attr, node, self, base.text)
+        members_of = enum_class(base.type)
+        if members_of is not None and node.attr in ('name', 'value'):
+            return Expr(f'({base.text}).{node.attr}', 'str' if node.attr == 'name' else value_type(members_of))
         if base.type in ('Tensor', 'Optional[Tensor]') and node.attr in calls.TENSOR_ATTRIBUTES:
             template, tp = calls.TENSOR_ATTRIBUTES[node.attr]
             return Expr(template.format(base.text), tp)
@@ -171,7 +175,8 @@ class ExpressionCompiler:
         if left.is_const and right.is_const and op_type in syntax.STATIC:
             value = syntax.STATIC[op_type](left.const, right.const)
             return Expr(literal(value), 'bool', value)
-        if op_type in (ast.Is, ast.IsNot):     # kept as written: TorchScript refines Optional types on it
+        if op_type in (ast.Is, ast.IsNot) and enum_class(left.type) is None and enum_class(right.type) is None:
+            # kept as written: TorchScript refines Optional types on it
             return Expr(f'{left.text} {"is" if op_type is ast.Is else "is not"} {right.text}', 'bool')
         op = syntax.COMPARE[op_type]
         if op == '__contains__':

@@ -88,11 +88,14 @@ class FunctionCompiler(StatementCompiler, ExpressionCompiler, CallCompiler):
 
     def resolve_class(self, node):
         from ember.jit._script_classes import is_script_class
+        from ember.jit._script_enums import enum_type, is_enum_class
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             node = ast.parse(node.value, mode='eval').body
         found, target = self.static(node, {})
         if found and is_script_class(target):
             return self.unit.script_class(target).qualified
+        if found and is_enum_class(target):
+            return enum_type(target)
         return None
 
     # lines a statement needs before it (an object made and initialised) ----------------------------------

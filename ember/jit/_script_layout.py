@@ -69,6 +69,8 @@ class _Builder:
             raise _Unsupported(_path(node))
         if isinstance(node, ast.Attribute):
             base = self.expr(node.value, line)
+            if line[node.col_offset] == '(':       # ``(c).value``: an Enum's value or name, read where it is used
+                return self.statement(lambda ref, b=base, a=node.attr: f'({ref(b)}).{a}', [base])
             return self.statement(lambda ref, b=base, a=node.attr: f'{ref(b)}.{a}', [base], name=node.attr)
         if isinstance(node, ast.Call):
             return self.call(node, line)

@@ -7,6 +7,7 @@ import ast
 
 import ember
 from ember.jit._literals import scalar_literal
+from ember.jit._script_enums import enum_type, is_enum_class, member_literal
 
 NOCONST = object()      # an expression whose value is not known when compiling
 
@@ -90,6 +91,8 @@ def type_of_value(value):
         return 'Tensor'
     if value is None:
         return 'NoneType'
+    if is_enum_class(type(value)):
+        return enum_type(type(value))
     for kind in (bool, int, float, str):
         if isinstance(value, kind):
             return kind.__name__
@@ -111,6 +114,8 @@ def type_of_value(value):
 
 def literal(value):
     """``value`` as TorchScript source (floats as PyTorch prints them: ``1.``, ``0.25``, ``1e-05``)."""
+    if is_enum_class(type(value)):
+        return member_literal(value)
     text = scalar_literal(value)
     if text is not None:
         return text
