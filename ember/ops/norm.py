@@ -124,6 +124,19 @@ class NativeBatchNorm(Primitive):
             dev = g._device
             return (None if gx is None else Tensor._make(gx, dev), Tensor._make(gw, dev) if need[1] else None,
                     Tensor._make(gb, dev) if need[2] else None, None, None, None, None)
+        if training and not grad_mode._state.enabled and g._data.dtype.itemsize == 2 and \
+                type(g._data) is np.ndarray and g._data.flags.c_contiguous and x._data.flags.c_contiguous and \
+                x.ndim >= 2:
+            # float16/bfloat16: PyTorch's kernel, in float32 and rounded once (not step by step in the half type)
+            gx, gw, gb = _batch_norm_half_stats.train_backward(
+                x._data.astype(np.float32), g._data.astype(np.float32), ctx.stats[0].reshape(-1).astype(np.float32),
+                ctx.stats[1].reshape(-1).astype(np.float32),
+                None if weight is None else weight._data.astype(np.float32))
+            dev = g._device
+            wdt = g._data.dtype if weight is None else weight._data.dtype
+            return (Tensor._make(gx.astype(g._data.dtype), dev) if need[0] else None,
+                    Tensor._make(gw.astype(wdt), dev) if need[1] else None,
+                    Tensor._make(gb.astype(wdt), dev) if need[2] else None, None, None, None, None)
         mean, invstd = (Tensor._make(a, g.device) for a in ctx.stats)
         gxhat = g if weight is None else g * weight.reshape(shape)
         if training:
