@@ -1,4 +1,5 @@
 """Matrix products (matmul family, einsum) and a little linear algebra."""
+import math
 import string
 
 import numpy as np
@@ -1168,6 +1169,54 @@ def cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary'):
     if x1.shape[-1] != x2.shape[-1]:
         raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}")
     refuse_half('cdist', x1, x2)
-    diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    from ember.ops import _one_node
+    return _one_node.one_node(CdistNode, lambda a, b: _cdist_value(a, b, p), (x1, x2), float(p))
+
+
+def _cdist_value(x1, x2, p):
     from ember.ops.reduce import vector_norm
-    return vector_norm(diff, p, dim=-1)
+    return vector_norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, dim=-1)
+
+
+class CdistNode(Primitive):
+    """``cdist``'s one node, as PyTorch's: each pair's difference ``d`` weighted by the distance's derivative
+    (``sign(d)`` for p = 1; ``d / dist`` for p = 2; ``sign(d)`` at every coordinate reaching the distance for
+    p = inf; ``sign(d) |d|^(p-1) / dist^(p-1)`` otherwise; zero where the distance is zero), summed over the
+    other tensor's rows."""
+    node_name = 'CdistBackward0'
+    saved_names = ('x1', 'x2', 'result')
+    saved_attrs = {'p': _sa.field('p'), 'x1': _sa.saved(0), 'x2': _sa.saved(1), 'result': _sa.saved(2)}
+
+    @staticmethod
+    def forward(ctx, x1, x2, p, value):
+        ctx.p = p
+        ctx.save_for_backward(x1, x2, value)
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        from ember.ops.index import where
+        x1, x2, dist = ctx.saved_tensors
+        p = ctx.p
+        need = ctx.needs_input_grad
+        diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+        dist = dist.unsqueeze(-1)
+        if p == 0:
+            weighted = diff * 0
+        elif p == 1:
+            weighted = diff.sign()
+        elif math.isinf(p):
+            weighted = diff.sign() * (diff.abs() == dist).to(diff.dtype)
+        else:
+            nonzero = dist != 0
+            safe = where(nonzero, dist, 1.0)
+            if p == 2:
+                weighted = diff / safe
+            else:
+                a = diff.abs()
+                weighted = where(a == 0, 0.0, diff.sign() * a ** (p - 1)) / safe ** (p - 1)
+            weighted = where(nonzero, weighted, 0.0)
+        weighted = weighted * g.unsqueeze(-1)
+        g1 = weighted.sum(-2).sum_to_size(x1.shape) if need[0] else None
+        g2 = (-weighted.sum(-3)).sum_to_size(x2.shape) if need[1] else None
+        return g1, g2, None, None
