@@ -83,3 +83,38 @@ def _get_device_index(device, optional=False, allow_cpu=False):
         from ember import cuda
         return cuda.current_device() if cuda.is_available() else None
     return index
+
+
+def _get_available_device_type():
+    """The accelerator kind this process can use (``'cuda'``, ``'mps'``, ``'xpu'``, ...), or ``None`` on a
+    CPU-only machine (libraries ask it to pick a default device: tensordict).
+
+    Example::
+
+        >>> from ember._utils import _get_available_device_type
+        >>> _get_available_device_type() in (None, 'cuda')
+        True
+    """
+    import ember
+    for kind in ('cuda', 'mps', 'xpu', 'mtia'):
+        module = getattr(ember, kind, None) if kind != 'mps' else getattr(ember.backends, 'mps', None)
+        if module is not None and module.is_available():
+            return kind
+    return None
+
+
+def _get_device_module(device_type):
+    """``ember.<device_type>``, the module of a device kind (``ember.cuda`` for ``'cuda'``).
+
+    Example::
+
+        >>> from ember._utils import _get_device_module
+        >>> _get_device_module('cpu') is ember.cpu
+        True
+    """
+    import ember
+    module = getattr(ember, device_type, None)
+    if module is None:
+        raise RuntimeError(f"Device '{device_type}' does not have a corresponding module registered as "
+                           f"'ember.{device_type}'.")
+    return module

@@ -162,3 +162,75 @@ def test_functorch_batched_tensor_handles():
     assert spread.tolist() == [[1., 1., 1.], [2., 2., 2.]]
     with pytest.raises(RuntimeError):
         ft.get_unwrapped(x)
+
+
+def test_contextlib_decorating_context_managers():
+    # torch.utils._contextlib (tensordict subclasses _DecoratorContextManager)
+    from ember.utils._contextlib import _DecoratorContextManager, _NoParamDecoratorContextManager, context_decorator
+    log = []
+
+    class tag(_DecoratorContextManager):
+        def __enter__(self):
+            log.append('in')
+
+        def __exit__(self, *exc):
+            log.append('out')
+
+    @tag()
+    def f(x):
+        log.append(x)
+        return x + 1
+
+    assert f(1) == 2 and log == ['in', 1, 'out']
+    log.clear()
+
+    @tag()
+    def gen():
+        got = yield 1
+        log.append(got)
+        yield 2
+
+    g = gen()
+    assert next(g) == 1 and g.send('a') == 2
+    assert log == ['in', 'out', 'in', 'a', 'out']
+
+    class bare(_NoParamDecoratorContextManager, tag):
+        pass
+
+    log.clear()
+    assert bare(lambda: 5)() == 5 and log == ['in', 'out']
+    with pytest.warns(FutureWarning, match='Decorating classes is deprecated'):
+        tag()(type('K', (), {}))
+    with pytest.raises(AssertionError, match='ambiguous'):
+        context_decorator(ember.no_grad(), f)
+
+
+def test_named_member_accessor_swap_tensor():
+    from ember.nn.utils._named_member_accessor import _MISSING, set_tensor, swap_tensor
+    m = ember.nn.BatchNorm1d(2)
+    m.extra = ember.ones(1)
+    w = m.weight
+    new = ember.zeros(2)
+    assert swap_tensor(m, 'weight', new) is w and m._parameters['weight'] is new
+    assert swap_tensor(m, 'running_mean', None).tolist() == [0., 0.] and m._buffers['running_mean'] is None
+    assert swap_tensor(m, 'extra', ember.zeros(1)).tolist() == [1.]
+    assert swap_tensor(m, 'ghost', ember.ones(1), allow_missing=True) is _MISSING and m.ghost.tolist() == [1.]
+    assert swap_tensor(m, 'ghost', _MISSING).tolist() == [1.] and not hasattr(m, 'ghost')
+    set_tensor(m, 'bias', ember.ones(2))
+    assert m.bias.tolist() == [1., 1.]
+    with pytest.raises(AttributeError, match='BatchNorm1d has no attribute `nope`'):
+        swap_tensor(m, 'nope', ember.ones(1))
+    with pytest.raises(KeyError):
+        swap_tensor(m, 'a.b', ember.ones(1))
+    with pytest.raises(TypeError):
+        swap_tensor(m, 'weight', [1.0])
+    with pytest.raises(TypeError, match='is not an instance of ember.Tensor'):
+        swap_tensor(m, 'training', ember.ones(1))
+
+
+def test_device_type_helpers_of_torch_utils():
+    from ember._utils import _get_available_device_type, _get_device_module
+    assert _get_available_device_type() == ('cuda' if ember.cuda.is_available() else None)
+    assert _get_device_module('cuda') is ember.cuda and _get_device_module('cpu') is ember.cpu
+    with pytest.raises(RuntimeError, match="Device 'nodev' does not have a corresponding module"):
+        _get_device_module('nodev')
