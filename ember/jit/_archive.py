@@ -12,8 +12,11 @@ The code is compiled first (``_script_code``), then the pickles are read with th
 module objects become ``RecursiveScriptModule``s, other TorchScript class objects instances of their
 compiled classes.
 """
+import enum
 import io
 import os
+import pickle
+import pickletools
 
 from ember import serialization as _ser
 from ember.jit import _script_code, _script_module
@@ -60,6 +63,41 @@ class _ArchiveUnpickler(_ser._Unpickler):
         if module == 'torch.jit._pickle' and name in _JIT_PICKLE:
             return _JIT_PICKLE[name]
         return super().find_class(module, name)
+
+
+_MEMO = ('BINPUT', 'LONG_BINPUT', 'MEMOIZE')
+
+
+def _enum_arguments_in_tuples(data, root):
+    """data.pkl with each Enum member's value put in a tuple: PyTorch pickles a member as its class's GLOBAL,
+    its bare value and REDUCE, which Python's unpickler would refuse (it calls the class with a tuple)."""
+    ops = [(op.name, arg, pos) for op, arg, pos in pickletools.genops(data)]
+    globals_at = {}     # memo index: the GLOBAL it holds (a second member of a class names it by BINGET)
+    for i, (name, arg, _) in enumerate(ops):
+        if name == 'GLOBAL' and i + 1 < len(ops) and ops[i + 1][0] in ('BINPUT', 'LONG_BINPUT'):
+            globals_at[ops[i + 1][1]] = arg
+    inserts = []
+    for i, (name, _, pos) in enumerate(ops):
+        if name != 'REDUCE':
+            continue
+        j = i - 1
+        while j >= 0 and ops[j][0] in _MEMO:
+            j -= 1
+        j -= 1          # the value
+        while j >= 0 and ops[j][0] in _MEMO:
+            j -= 1
+        if j < 0:
+            continue
+        target = ops[j][1] if ops[j][0] == 'GLOBAL' else \
+            globals_at.get(ops[j][1]) if ops[j][0] in ('BINGET', 'LONG_BINGET') else None
+        if target is not None and target.startswith('__torch__'):
+            module, cls_name = target.split(' ', 1)
+            found = _script_code.lookup(root, f'{module}.{cls_name}')
+            if isinstance(found, type) and issubclass(found, enum.Enum):
+                inserts.append(pos)
+    for pos in reversed(inserts):
+        data = data[:pos] + pickle.TUPLE1 + data[pos:]
+    return data
 
 
 def _materialise(obj, seen):
@@ -142,9 +180,10 @@ def _read(zf, map_location, extra_files):
         for part in qualified.split('.')[1:]:
             namespace = getattr(namespace, part)
         for value in vars(namespace).values():
-            if isinstance(value, type):
+            if isinstance(value, type) and not issubclass(value, enum.Enum):    # Enums may be the user's own
                 value._archive_source = text
-    obj = _ArchiveUnpickler(io.BytesIO(zf.read(prefix + 'data.pkl')), load_storage, root).load()
+    data = _enum_arguments_in_tuples(zf.read(prefix + 'data.pkl'), root)
+    obj = _ArchiveUnpickler(io.BytesIO(data), load_storage, root).load()
     module = _materialise(obj, {})
     version = zf.read(prefix + 'version').decode().strip() if prefix + 'version' in names else '3'
     traced_inputs = None

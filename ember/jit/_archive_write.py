@@ -12,8 +12,10 @@ PyTorch writes it::
 """
 import collections
 import copyreg
+import enum
 import io
 import os
+import pickle
 import secrets
 import sys
 
@@ -102,9 +104,24 @@ def _typed(value, annotation):
     return value
 
 
+class _EnumMember:
+    """An Enum member as PyTorch pickles it: its class's GLOBAL, its value (not in a tuple), REDUCE."""
+    __slots__ = ('cls', 'value')
+
+    def __init__(self, cls, value):
+        self.cls, self.value = cls, value
+
+
 class _ArchivePickler(_ser._SavePickler):
     """Tensors as ``_rebuild_tensor_v2`` (parameters too: the class's ``__parameters__`` says which they
     are), module objects as their TorchScript classes."""
+    dispatch = dict(_ser._SavePickler.dispatch)
+
+    def _save_enum_member(self, obj):
+        self.save(obj.cls)
+        self.save(obj.value)
+        self.write(pickle.REDUCE)
+    dispatch[_EnumMember] = _save_enum_member
 
     def reducer_override(self, obj):
         if type(obj) is _Reduced:
@@ -159,6 +176,9 @@ def _module_state(module, seen):
 
 
 def _plain_value(value, name):
+    if isinstance(value, enum.Enum):        # an Enum member: its class's GLOBAL called with its value
+        from ember.jit._script_enums import enum_type
+        return _EnumMember(_ScriptClassRef.type_of(enum_type(type(value))), value.value)
     if value is None or isinstance(value, (bool, int, float, str, complex, Tensor)):
         return value
     if type(value) in (list, tuple):

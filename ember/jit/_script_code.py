@@ -160,7 +160,7 @@ def compile_code(sources, constants, python_enums=None):
                  any(isinstance(b, ast.Name) and b.id == 'Enum' for b in node.bases)]
         tree.body = [node for node in tree.body if node not in enums]
         for node in enums:
-            cls = (python_enums or {}).get(f'{qualified}.{node.name}')
+            cls = (python_enums or {}).get(f'{qualified}.{node.name}') or _user_enum(f'{qualified}.{node.name}', node)
             if cls is None:
                 scope = _run(ast.Module(body=[node], type_ignores=[]), qualified, root, consts, flags)
                 cls = scope[node.name]
@@ -173,6 +173,15 @@ def compile_code(sources, constants, python_enums=None):
                 setattr(ns, name, value)
         ns._source = text
     return root
+
+
+def _user_enum(qualified, node):
+    from ember.jit._script_enums import python_enum
+    try:
+        members = [(stmt.targets[0].id, ast.literal_eval(stmt.value)) for stmt in node.body]
+    except (AttributeError, IndexError, ValueError):
+        return None
+    return python_enum(qualified, members)
 
 
 def _run(tree, qualified, root, consts, flags):

@@ -8,6 +8,7 @@ so what it takes and returns are the user's members (``scripted.mode is Mode.BIL
 """
 import enum
 import re
+import sys
 
 from ember.jit._literals import scalar_literal
 
@@ -63,3 +64,15 @@ def add_enum_classes(sources):
         lines = [f'class {name}(Enum):'] + [f'  {m.name} = {scalar_literal(m.value)}' for m in used[qualified]]
         sources[module] = sources.get(module, '') + '\n'.join(lines) + '\n'
     return used
+
+
+def python_enum(qualified, members):
+    """The user's Enum class an archive's ``class <Name>(Enum)`` of ``qualified`` stands for, when this process has
+    it (scripted, or its module imported; nothing is imported) and its members are ``members`` ([(name, value)]);
+    else None. A loaded program then takes and gives the user's members, as PyTorch's does."""
+    module, name = qualified.rsplit('.', 1)
+    module = module[len('__torch__.'):] if module.startswith('__torch__.') else '__main__'
+    for cls in (_KNOWN.get(qualified), getattr(sys.modules.get(module), name, None)):
+        if is_enum_class(cls) and [(m.name, m.value) for m in cls] == members:
+            return cls
+    return None

@@ -94,11 +94,14 @@ def make(T):
         def __init__(self):
             super().__init__()
             self.color = Color.GREEN
+            self.fallback = Color.BLUE
 
         def forward(self, x: Tensor, c: Color = Color.GREEN) -> Tensor:
             y = weighted(x, c)
             if self.color == c:
                 y = y - len(self.color.name)
+            if self.fallback == c:
+                y = y * 2
             return y
 
     programs = {name: globals()[name] for name in FUNCTIONS}

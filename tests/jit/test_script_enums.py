@@ -1,6 +1,7 @@
 """Python Enum classes in ``ember.jit.script``: Enum-typed arguments and defaults, Enum attributes of modules,
 ``.name``/``.value``, comparisons, ``isinstance`` and Enum results, against what PyTorch's scripted programs
-compute and print (tests/fixtures/jit/script_enums.json, tests/fixtures/jit/record_script_enums.py)."""
+compute and print, and archives with Enum attributes written and read as PyTorch's are
+(tests/fixtures/jit/script_enums.json, enums_<module>.pt, tests/fixtures/jit/record_script_enums.py)."""
 import json
 import os
 
@@ -13,7 +14,9 @@ from tests.jit import script_enum_models as models
 
 HERE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'fixtures', 'jit')
 ORACLE = json.load(open(os.path.join(HERE, 'script_enums.json')))
-pytestmark = pytest.mark.filterwarnings('ignore:`ember.jit.script` is deprecated:DeprecationWarning')
+pytestmark = [pytest.mark.filterwarnings('ignore:`ember.jit.script` is deprecated:DeprecationWarning'),
+              pytest.mark.filterwarnings('ignore:`ember.jit.load` is deprecated:DeprecationWarning'),
+              pytest.mark.filterwarnings('ignore:`ember.jit.save` is deprecated:DeprecationWarning')]
 
 # programs whose .code ember prints as PyTorch does (the others differ in how PyTorch hoists function and Enum
 # constants, or refines isinstance, before their first use)
@@ -80,3 +83,27 @@ def test_members_of_mixed_types_are_refused():
     with pytest.raises(RuntimeError, match=r'Could not unify type list since element 1 of type str did not '
                                            r'match the types before it \(int\)'):
         ember.jit.script(takes_mixed)
+
+
+@pytest.mark.parametrize('name', [n for n in models.CALLS if n not in models.FUNCTIONS])
+def test_pytorchs_archives_load_and_run_with_the_users_members(programs, name):
+    loaded = ember.jit.load(os.path.join(HERE, f'enums_{name}.pt'))
+    x = ember.tensor([[0.25, 1.5], [-2.0, 3.75]])
+    for call, want in zip(models.CALLS[name], ORACLE['outputs'][name]):
+        _same(plain(loaded(*[models.argument(a, x) for a in call])), want)
+    if name == 'Painter':
+        assert loaded.color is models.Color.GREEN and loaded.fallback is models.Color.BLUE
+
+
+@pytest.mark.parametrize('name', [n for n in models.CALLS if n not in models.FUNCTIONS])
+def test_embers_archives_round_trip_and_pytorch_ran_them(programs, name):
+    import io
+    buf = io.BytesIO()
+    ember.jit.save(scripted(ember, programs, name), buf)
+    buf.seek(0)
+    loaded = ember.jit.load(buf)
+    x = ember.tensor([[0.25, 1.5], [-2.0, 3.75]])
+    for call, want in zip(models.CALLS[name], ORACLE['outputs'][name]):
+        _same(plain(loaded(*[models.argument(a, x) for a in call])), want)
+    # what PyTorch's torch.jit.load computed from ember's archive of the module, when recorded
+    assert ORACLE['loaded'][name] == ORACLE['outputs'][name]
