@@ -1379,7 +1379,7 @@ class Cumsum(Primitive):
         if x.dtype == np.float32 and (np_dtype is None or np_dtype == np.float32) and ctx.xp is np and \
                 getattr(ctx, '_opmath_dtype', None) is None:
             # PyTorch's CPU kernel carries a float32 running sum in double, rounding each output once
-            return np.cumsum(x, axis=dim, dtype=np.float64).astype(np.float32)
+            return np.cumsum(x, axis=dim, dtype=np.float64).astype(np.float32, order='C')   # (contiguous)
         return ctx.xp.ascontiguousarray(ctx.xp.cumsum(x, axis=dim, dtype=np_dtype))   # contiguous, as PyTorch's
 
     @staticmethod
