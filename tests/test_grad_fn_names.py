@@ -32,8 +32,6 @@ SKIP = {key: why for why, keys in [
     ('PyTorch records no derivative here (NotImplemented / CopySlices); ember differentiates',
      'native_channel_shuffle vander'),
     # not matched yet
-    ('one AminmaxBackward0 node for both outputs is not built: each output has its own Amin/Amax node',
-     'aminmax aminmax#1'),
     ('complex results are assembled from real pairs (ViewAsReal/Abs is the last node); PyTorch has one FFT/Polar node',
      'fft.fft#1 fft.rfft fft.rfft2 fft.rfftn fft.ihfftn fft.ihfft2 polar view_as_complex'),
     ('not yet one node: ember composes it from several primitives and the last one names the node',

@@ -11,10 +11,11 @@ from ember.autograd import grad_mode
 
 
 def one_node(node, compute, tensors, *options):
-    """``compute(*tensors)`` recorded as ``node`` (called with the tensors, ``options`` and the value) when
-    autograd records the call; ``compute``'s own result otherwise."""
+    """``compute(*tensors)`` recorded as ``node`` (called with the tensors, ``options`` and the value: an
+    array, or a tuple of arrays where ``compute`` returns several tensors) when autograd records the call;
+    ``compute``'s own result otherwise."""
     if not (grad_mode._state.enabled and any(isinstance(t, Tensor) and t.requires_grad for t in tensors)):
         return compute(*tensors)
     with grad_mode.no_grad():
         value = compute(*[t.detach() if isinstance(t, Tensor) else t for t in tensors])
-    return node.apply(*tensors, *options, value._data)
+    return node.apply(*tensors, *options, value._data if isinstance(value, Tensor) else tuple(v._data for v in value))

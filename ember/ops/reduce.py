@@ -778,8 +778,39 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
                 [8.]]))
     """
     d = () if dim is None else dim
-    _result = _named('aminmax', ('min', 'max'))(amin(input, d, keepdim), amax(input, d, keepdim))
+    from ember.ops import _one_node
+    pair = _one_node.one_node(Aminmax, lambda x: (amin(x, d, keepdim), amax(x, d, keepdim)), (input,),
+                              dim, keepdim)
+    _result = _named('aminmax', ('min', 'max'))(*pair)
     return _result if out is None else write_out('aminmax', _result, out)
+
+
+class Aminmax(Primitive):
+    """``aminmax``'s one node for both results, as PyTorch's: each result's gradient shared evenly by the
+    elements equal to it, as ``amin``'s and ``amax``'s."""
+    node_name = 'AminmaxBackward0'
+    saved_attrs = {'dim': _sa.item('args', 0, lambda v: None if v is None else _sa.as_int64(v)),
+                   'keepdim': _sa.item('args', 1), 'self': _sa.saved(0), 'min': _sa.saved(1), 'max': _sa.saved(2)}
+
+    @staticmethod
+    def forward(ctx, x, dim, keepdim, value):
+        ctx.args = (dim, keepdim)
+        ctx.save_for_backward(x, *value)
+        return value
+
+    @staticmethod
+    def backward(ctx, gmin, gmax):
+        x, low, high = ctx.saved_tensors
+        dim, keepdim = ctx.args
+        dims = _dims(() if dim is None else dim, x.ndim)
+        gx = None
+        for g, r in ((gmin, low), (gmax, high)):
+            if g is None:
+                continue
+            mask = (x == _expand_back(r, x.shape, dims, keepdim)).to(g.dtype)
+            part = _expand_back(g, x.shape, dims, keepdim) * mask / mask.sum(dims, keepdim=True)
+            gx = part if gx is None else gx + part
+        return gx, None, None, None
 
 
 def _arg(input, dim, keepdim, take_max):
