@@ -1340,15 +1340,48 @@ def masked_scatter(input, mask, source):
         >>> self.masked_scatter(mask, source)
         tensor([0, 0, 0, 0, 1])
     """
+    if not isinstance(source, Tensor):      # PyTorch's argument error
+        _argparse.refuse_from_stack()
+        raise AttributeError(f"'{type(source).__name__}' object has no attribute 'reshape'")
+    from ember.ops import _one_node
+    return _one_node.one_node(MaskedScatterNode, _masked_scatter_value, (input, mask, source))
+
+
+def _masked_scatter_value(input, mask, source):
     from ember.ops.shape import broadcast_tensors
     x, m = broadcast_tensors(input, mask)
     n = int(m.sum().item())
-    try:
-        values = source.reshape(-1)[:n]
-    except AttributeError:      # a source not a tensor: PyTorch's argument error
-        _argparse.refuse_from_stack()
-        raise
-    return IndexPut.apply(x.contiguous(), values, (None, (m._data,)))
+    return IndexPut.apply(x.contiguous(), source.reshape(-1)[:n], (None, (m._data,)))
+
+
+class MaskedScatterNode(Primitive):
+    """``masked_scatter``'s one node, as PyTorch's: the input's gradient is ``grad`` zeroed where the mask
+    is set; ``source``'s is ``grad`` at the set positions, in order, then zeros for the unused values."""
+    node_name = 'MaskedScatterBackward0'
+    saved_names = ('mask',)
+    saved_attrs = {'mask': _sa.saved(0), 'source_sym_sizes': _sa.field('source_shape', tuple)}
+
+    @staticmethod
+    def forward(ctx, input, mask, source, value):
+        ctx.input_shape = input.shape
+        ctx.source_shape = source.shape
+        ctx.save_for_backward(mask)
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        mask, = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        gi = g.masked_fill(mask, 0).sum_to_size(ctx.input_shape) if need[0] else None
+        gs = None
+        if need[2]:
+            from ember.ops.shape import cat
+            picked = masked_select(g, mask)
+            size = 1
+            for d in ctx.source_shape:
+                size *= d
+            gs = cat([picked, picked.new_zeros(size - picked.shape[0])]).reshape(ctx.source_shape)
+        return gi, None, gs, None
 
 
 @op('ember', 'Tensor')
