@@ -9,6 +9,7 @@ without control flow (one statement a line); a body it cannot follow is left as 
 """
 import ast
 
+from ember.jit._script_enums import enum_class
 from ember.jit._trace_code import _inlined, _Names, _split_long, _Statement
 
 _PATHS = ('torch', 'ops', '__torch__')          # what a call's function is named through, not a value
@@ -43,6 +44,7 @@ class _Builder:
     def __init__(self, params):
         self.statements, self.env, self.names = [], {}, _Names()
         self.unpacks = {}       # statement: the values it names
+        self.hoisted = []       # (value, text): long program constants, named at the top as PyTorch's are
         for name in ['self'] + list(params):
             value = _Value()
             self.names.named(value, name)
@@ -64,6 +66,8 @@ class _Builder:
                 raise _Unsupported(node.id)
             return self.env[node.id]
         if _path(node) is not None:
+            if enum_class(_path(node).rsplit('.', 1)[0]) is not None:      # an Enum member
+                return self.program_constant(_path(node))
             if _path(node).startswith('CONSTANTS.'):
                 return self.statement(lambda ref, t=_path(node): t, [], constant=True)
             raise _Unsupported(_path(node))
@@ -77,6 +81,16 @@ class _Builder:
         if isinstance(node, (ast.List, ast.Tuple, ast.Subscript)):
             return self.composite(node, line)
         raise _Unsupported(type(node).__name__)
+
+    def program_constant(self, text):
+        """An Enum member or a function of the program (``__torch__.<module>.<name>``): a constant of PyTorch's
+        graph, which its printer writes where it is used unless it is long; then it is named ``_0``, ``_1``, ...
+        at the top, where the graph keeps its constants."""
+        if len(text) + 2 < 40:
+            return self.statement(lambda ref, t=text: t, [], constant=True)
+        value = _Value()
+        self.hoisted.append((value, text))
+        return value
 
     def spans(self, node, children, line):
         """The render of ``node``'s source with each child's text put in place of its own."""
@@ -104,6 +118,9 @@ class _Builder:
             children.append((func.value, self.expr(func.value, line)))       # the receiver, first
         elif _path(func) is None and not isinstance(func, ast.Name):
             raise _Unsupported('callee')
+        elif (_path(func) or '').startswith('__torch__.') and not _path(func).endswith('__') and \
+                len(_path(func)) + 2 >= 40:
+            children.append((func, self.program_constant(_path(func))))      # a long function name: named first
         args = list(node.args)
         if isinstance(func, ast.Name) and func.id in _TYPED and args:
             args = args[1:]         # the type it names: written as it is
@@ -398,6 +415,9 @@ def relayout(body, params):
         elif pad and len(out) == start:
             out.append(pad + 'pass')
 
+    for value, text in builder.hoisted:
+        texts[value] = names.fresh('_')
+        out.append(f'{texts[value]} = {text}')
     block(builder.statements, result, '')
     out.append('return ' + (ref(result[0]) if result else 'None'))
     return out
