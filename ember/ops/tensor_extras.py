@@ -545,7 +545,33 @@ def put(input, index, source, accumulate=False):
         tensor([[1., 0.],
                 [0., 2.]])
     """
-    return put_(input.clone(), index, source, accumulate)
+    from ember.ops import _one_node
+    return _one_node.one_node(PutNode, lambda x, i, v: put_(x.clone(), i, v, accumulate), (input, index, source),
+                              accumulate)
+
+
+class PutNode(Primitive):
+    """``put``'s one node, as PyTorch's: the input's gradient is ``grad`` (zeroed at ``index`` unless the
+    values were added), ``source``'s is ``grad`` taken at ``index``."""
+    node_name = 'PutBackward0'
+    saved_names = ('index', 'source')
+    saved_attrs = {'accumulate': _sa.field('accumulate'), 'index': _sa.saved(0), 'source': _sa.saved(1)}
+
+    @staticmethod
+    def forward(ctx, input, index, source, accumulate, value):
+        ctx.accumulate = accumulate
+        ctx.save_for_backward(index, source)
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        index, source = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        gi = None
+        if need[0]:
+            gi = g if ctx.accumulate else g.put(index, g.new_zeros(source.shape), False)
+        gs = g.take(index).reshape(source.shape) if need[2] else None
+        return gi, None, gs, None, None
 
 
 @op('ember')
