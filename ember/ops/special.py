@@ -186,9 +186,34 @@ def mvlgamma(input, p, *, out=None):
         raise RuntimeError("p has to be greater than or equal to 1")
     if not bool((input > 0.5 * (p - 1)).all()):
         raise RuntimeError("All elements must be greater than (p-1)/2")
+    from ember.ops import _one_node
+    return write_out('special_mvlgamma', _one_node.one_node(Mvlgamma, lambda x: _mvlgamma_value(x, p), (input,), p),
+                     out)
+
+
+def _mvlgamma_value(input, p):
     x = input if input.dtype.is_floating_point else input.to(_default_float())
     total = sum(lgamma(x - 0.5 * j) for j in range(p))
-    return write_out('special_mvlgamma', total + p * (p - 1) / 4 * math.log(math.pi), out)
+    return total + p * (p - 1) / 4 * math.log(math.pi)
+
+
+class Mvlgamma(Primitive):
+    """``mvlgamma``'s one node, as PyTorch's: the gradient is ``grad`` times the sum of
+    ``digamma(x - i / 2)`` for ``i`` from ``0`` to ``p - 1``."""
+    node_name = 'MvlgammaBackward0'
+    saved_names = ('self',)
+    saved_attrs = {'p': _sa.field('p'), 'self': _sa.saved(0)}
+
+    @staticmethod
+    def forward(ctx, x, p, value):
+        ctx.p = p
+        ctx.save_for_backward(x)
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * sum(digamma(x - 0.5 * j) for j in range(ctx.p)), None, None
 
 
 class Zeta(Primitive):
