@@ -6,6 +6,8 @@ import numpy as np
 
 from ember import backend
 from ember._tensor import Tensor
+from ember.autograd import _saved_attrs as _sa
+from ember.autograd.function import Primitive
 from ember.ops._util import wrap_dim
 from ember.ops._registry import op
 from ember.ops._util import require_tensor
@@ -91,4 +93,29 @@ def pdist(input, p=2):
     dev = input._device
     ii = Tensor._make(backend.move(i.astype(np.int64), dev), dev)
     jj = Tensor._make(backend.move(j.astype(np.int64), dev), dev)
-    return (input.index_select(0, ii) - input.index_select(0, jj)).norm(p, 1)
+    from ember.ops import _one_node
+    return _one_node.one_node(Pdist, lambda x: (x.index_select(0, ii) - x.index_select(0, jj)).norm(p, 1),
+                              (input,), float(p), (ii, jj))
+
+
+class Pdist(Primitive):
+    """``pdist``'s one node, as PyTorch's: each pair's distance derivative times ``grad``, added to its
+    first row's gradient and taken from its second's."""
+    node_name = 'PdistBackward0'
+    saved_names = ('self', 'result')
+    saved_attrs = {'p': _sa.field('p'), 'self': _sa.saved(0), 'result': _sa.saved(1)}
+
+    @staticmethod
+    def forward(ctx, x, p, pairs, value):
+        ctx.p = p
+        ctx.pairs = pairs
+        ctx.save_for_backward(x, value)
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        from ember.ops.linalg import distance_grad
+        x, dist = ctx.saved_tensors
+        ii, jj = ctx.pairs
+        weighted = distance_grad(x.index_select(0, ii) - x.index_select(0, jj), dist, ctx.p) * g.unsqueeze(-1)
+        return x.new_zeros(x.shape).index_add(0, ii, weighted).index_add(0, jj, -weighted), None, None, None

@@ -1178,10 +1178,31 @@ def _cdist_value(x1, x2, p):
     return vector_norm(x1.unsqueeze(-2) - x2.unsqueeze(-3), p, dim=-1)
 
 
+def distance_grad(diff, dist, p):
+    """The derivative of the p-norm distances ``dist`` (over the last dim) by the differences ``diff``,
+    as PyTorch's cdist and pdist differentiate: ``sign(d)`` for p = 1, ``d / dist`` for p = 2,
+    ``sign(d)`` at every coordinate reaching the distance for p = inf, ``sign(d) |d|^(p-1) / dist^(p-1)``
+    otherwise; zero where the distance is zero."""
+    from ember.ops.index import where
+    dist = dist.unsqueeze(-1)
+    if p == 0:
+        return diff * 0
+    if p == 1:
+        return diff.sign()
+    if math.isinf(p):
+        return diff.sign() * (diff.abs() == dist).to(diff.dtype)
+    nonzero = dist != 0
+    safe = where(nonzero, dist, 1.0)
+    if p == 2:
+        weighted = diff / safe
+    else:
+        a = diff.abs()
+        weighted = where(a == 0, 0.0, diff.sign() * a ** (p - 1)) / safe ** (p - 1)
+    return where(nonzero, weighted, 0.0)
+
+
 class CdistNode(Primitive):
-    """``cdist``'s one node, as PyTorch's: each pair's difference ``d`` weighted by the distance's derivative
-    (``sign(d)`` for p = 1; ``d / dist`` for p = 2; ``sign(d)`` at every coordinate reaching the distance for
-    p = inf; ``sign(d) |d|^(p-1) / dist^(p-1)`` otherwise; zero where the distance is zero), summed over the
+    """``cdist``'s one node, as PyTorch's: each pair's :func:`distance_grad` times ``grad``, summed over the
     other tensor's rows."""
     node_name = 'CdistBackward0'
     saved_names = ('x1', 'x2', 'result')
@@ -1195,28 +1216,9 @@ class CdistNode(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        from ember.ops.index import where
         x1, x2, dist = ctx.saved_tensors
-        p = ctx.p
         need = ctx.needs_input_grad
-        diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
-        dist = dist.unsqueeze(-1)
-        if p == 0:
-            weighted = diff * 0
-        elif p == 1:
-            weighted = diff.sign()
-        elif math.isinf(p):
-            weighted = diff.sign() * (diff.abs() == dist).to(diff.dtype)
-        else:
-            nonzero = dist != 0
-            safe = where(nonzero, dist, 1.0)
-            if p == 2:
-                weighted = diff / safe
-            else:
-                a = diff.abs()
-                weighted = where(a == 0, 0.0, diff.sign() * a ** (p - 1)) / safe ** (p - 1)
-            weighted = where(nonzero, weighted, 0.0)
-        weighted = weighted * g.unsqueeze(-1)
+        weighted = distance_grad(x1.unsqueeze(-2) - x2.unsqueeze(-3), dist, ctx.p) * g.unsqueeze(-1)
         g1 = weighted.sum(-2).sum_to_size(x1.shape) if need[0] else None
         g2 = (-weighted.sum(-3)).sum_to_size(x2.shape) if need[1] else None
         return g1, g2, None, None
