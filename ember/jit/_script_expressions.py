@@ -8,7 +8,7 @@ import ember
 from ember.jit import _script_calls as calls
 from ember.jit import _script_syntax as syntax
 from ember.jit._script_classes import reject_objects_made
-from ember.jit._script_enums import enum_class, value_type
+from ember.jit._script_enums import enum_class, enum_type, is_enum_class, value_type
 from ember.jit._script_types import NOCONST, Expr, ModuleType, element_type, literal, tuple_items, \
     type_of_value, unify
 
@@ -74,6 +74,8 @@ class ExpressionCompiler:
         return self.python_value(node, value)
 
     def python_value(self, node, value):
+        if is_enum_class(value):        # an Enum class as a value (``for c in Color``): the list of its members
+            return Expr('[' + ', '.join(literal(m) for m in value) + ']', f'List[{enum_type(value)}]')
         if type_of_value(value) is not None and not isinstance(value, ember.Tensor):
             return Expr(literal(value), type_of_value(value), value)
         raise self.error(node, f"Python value of type '{type(value).__name__}' cannot be used as a value")

@@ -144,7 +144,10 @@ class _Builder:
                 raise _Unsupported('slice')
         else:
             parts = node.elts
-        children = [(p, self.expr(p, line)) for p in parts]
+        # Enum members listed (an Enum class walked) stay in the list, however long, as PyTorch prints them
+        children = [(p, self.statement(lambda ref, t=_path(p): t, [], constant=True)
+                     if isinstance(node, ast.List) and _path(p) is not None and
+                     enum_class(_path(p).rsplit('.', 1)[0]) is not None else self.expr(p, line)) for p in parts]
         render, inputs, _ = self.spans(node, children, line)
         return self.statement(render, inputs)
 

@@ -264,6 +264,10 @@ class StatementCompiler:
                 not (isinstance(iterable, ast.Call) and isinstance(iterable.func, ast.Name)
                      and iterable.func.id == 'range'):
             # a list is walked by index, as PyTorch writes the loop
+            if container.text.startswith('['):      # a list made here (an Enum's members): made once, named
+                made = self.temp()
+                out.append(pad + f'{made} = {container.text}')
+                container = Expr(made, container.type)
             index = self.temp()
             out.append(pad + f'for {index} in range(torch.len({container.text})):')
             out.append(pad + f'  {self.target(node.target, item, env)} = {container.text}[{index}]')

@@ -2,12 +2,12 @@
 ``make(T)`` (T being ``torch`` or ``ember``) binds this file's ``Tensor`` to T's and returns the functions and
 module classes, so tests/fixtures/jit/record_script_enums.py records with PyTorch what scripting them prints and
 computes. Enum-typed arguments and defaults, Enum attributes of modules, ``.name``/``.value``, comparisons
-(``==``, ``!=``, ``is``), ``isinstance`` and Enum results, as torchvision's ``InterpolationMode`` and timm's
+(``==``, ``!=``, ``is``), ``isinstance``, Enum results and Enum classes walked by ``for``, as torchvision's ``InterpolationMode`` and timm's
 Enum-typed settings use them."""
 from __future__ import annotations
 
 import enum
-from typing import Tuple
+from typing import List, Tuple
 
 Tensor = None       # the framework's Tensor, bound by make(T)
 nn = None           # the framework's nn, bound by make(T)
@@ -61,7 +61,20 @@ def scaled(x: Tensor, s: Scale) -> Tensor:
     return x * s.value
 
 
-FUNCTIONS = ('weighted', 'describe', 'opposite', 'resample', 'checked', 'scaled')
+def through_colors(x: Tensor) -> Tensor:
+    for c in Color:         # an Enum class walked: its members in order
+        x = x + c.value
+    return x
+
+
+def color_names(x: Tensor) -> List[str]:
+    out: List[str] = []
+    for c in Color:
+        out.append(c.name)
+    return out
+
+
+FUNCTIONS = ('weighted', 'describe', 'opposite', 'resample', 'checked', 'scaled', 'through_colors', 'color_names')
 
 # (program, args as names: 'x' the input tensor, 'Color.RED' a member) of each call recorded
 CALLS = {
@@ -71,6 +84,8 @@ CALLS = {
     'resample': [('x',), ('x', 'Mode.NEAREST')],
     'checked': [('x', 'Mode.NEAREST')],
     'scaled': [('x', 'Scale.HALF'), ('x', 'Scale.DOUBLE')],
+    'through_colors': [('x',)],
+    'color_names': [('x',)],
     'Resizer': [('x',), ('x', 'Mode.NEAREST')],
     'Painter': [('x',), ('x', 'Color.RED'), ('x', 'Color.BLUE')],
 }
