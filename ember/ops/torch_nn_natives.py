@@ -10,6 +10,8 @@ import math
 import numpy as np
 
 from ember._tensor import Tensor
+from ember.autograd import _saved_attrs as _sa
+from ember.autograd.function import Primitive
 from ember.autograd import grad_mode
 from ember.numerics import ENABLED as _PYTORCH_BITS
 from ember.ops import _layer_norm_bits
@@ -352,6 +354,11 @@ def native_dropout(input, p, train):
     """
     if p < 0 or p > 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={1 - p}")
+    from ember.ops import _one_node
+    return _one_node.one_node(NativeDropout, lambda x: _native_dropout_value(x, p, train), (input,), p, train)
+
+
+def _native_dropout_value(input, p, train):
     xp = input._xp
     if train is False or p == 0 or input.numel() == 0:
         return input.clone(), Tensor._make(xp.ones(tuple(input.shape), bool), input._device)
@@ -363,3 +370,25 @@ def native_dropout(input, p, train):
         keep = _keep(input, p, tuple(input.shape))
         scale = keep / keep.dtype.type(1 - p)
     return input * _as_tensor(scale, input), _as_tensor(keep != 0, input)
+
+
+class NativeDropout(Primitive):
+    """``native_dropout``'s one node, as PyTorch's: the gradient is ``grad`` times the mask, scaled by
+    ``1 / (1 - p)`` in training (0 for p = 1) and by 1 otherwise."""
+    node_name = 'NativeDropoutBackward0'
+    saved_names = ('result1',)
+    saved_attrs = {'p': _sa.field('p'), 'result1': _sa.saved(0)}
+
+    @staticmethod
+    def forward(ctx, x, p, train, value):
+        out, mask = value
+        ctx.p = p
+        ctx.scale = (1.0 if train is False else 0.0 if p == 1 else 1.0 / (1.0 - p))
+        ctx.save_for_backward(mask)
+        ctx.mark_non_differentiable(mask)
+        return out, mask
+
+    @staticmethod
+    def backward(ctx, g, _):
+        mask, = ctx.saved_tensors
+        return g * mask.to(g.dtype) * ctx.scale, None, None, None
