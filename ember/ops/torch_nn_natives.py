@@ -250,8 +250,37 @@ def conv_tbc(input, weight, bias, pad=0):
         raise RuntimeError("Input dim 2 (input channels) is not == dim 1 in the weight tensor")
     if weight.shape[2] != bias.shape[0]:
         raise RuntimeError("Bias size must equal dim 2 in the weight tensor (output channels).")
-    out = _F().conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, 1, pad)
-    return out.permute(2, 0, 1)
+    from ember.ops import _one_node
+    return _one_node.one_node(ConvTbc, lambda x, w, b: _F().conv1d(x.permute(1, 2, 0), w.permute(2, 1, 0), b, 1,
+                                                                   pad).permute(2, 0, 1), (input, weight, bias), pad)
+
+
+class ConvTbc(Primitive):
+    """``conv_tbc``'s one node, as PyTorch's: the gradients of the 1-D convolution it is (``ember.nn.grad``'s),
+    in time-first layout; the bias's is ``grad`` summed over time and batch."""
+    node_name = 'ConvTbcBackward0'
+    saved_names = ('self', 'weight', 'bias')
+    saved_attrs = {'self': _sa.saved(0), 'weight': _sa.saved(1), 'bias': _sa.saved(2), 'pad': _sa.field('pad')}
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, pad, value):
+        ctx.pad = pad
+        ctx.save_for_backward(x, weight, bias)
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        from ember.nn import grad as conv_grad
+        x, weight, bias = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        g1 = g.permute(1, 2, 0)
+        w = weight.permute(2, 1, 0)
+        gx = (conv_grad.conv1d_input(tuple(x.permute(1, 2, 0).shape), w, g1, 1, ctx.pad).permute(2, 0, 1)
+              if need[0] else None)
+        gw = (conv_grad.conv1d_weight(x.permute(1, 2, 0), tuple(w.shape), g1, 1, ctx.pad).permute(2, 1, 0)
+              if need[1] else None)
+        gb = g.sum((0, 1)) if need[2] else None
+        return gx, gw, gb, None, None
 
 
 # ------------------------------------------------------------------------------------ normalization
