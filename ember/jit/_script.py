@@ -17,7 +17,7 @@ import ember
 from ember import nn
 from ember.jit import _script_attention, _script_code, _script_modules  # noqa: F401 (_script_attention: its writers)
 from ember.jit._archive_write import ScriptArchive
-from ember.jit._script_enums import add_enum_classes, is_enum_class
+from ember.jit._script_enums import add_enum_classes, is_enum_class, plain_attribute
 from ember.jit._script_foreign import ForeignClass, merge_archives
 from ember.jit._script_args import check_call
 from ember.jit._script_classes import ScriptClass, ScriptInterface, is_interface, to_python
@@ -105,7 +105,7 @@ class ClassCompiler:
             return Expr(literal(value), type_of_value(value), value)
         if not hasattr(m, name):
             raise fc.error(node, f"Module '{type(m).__name__}' has no attribute '{name}' ")
-        value = getattr(m, name)
+        value = plain_attribute(getattr(m, name))
         tp = 'Tensor' if isinstance(value, ember.Tensor) and not isinstance(value, nn.Parameter) else \
             type_of_value(value)
         if value is None:
@@ -439,7 +439,7 @@ def _attribute_value(module, name, cc):
         built = cc.builtin(module).attributes
         if name in built:
             return built[name][1]
-    value = getattr(module, name)
+    value = plain_attribute(getattr(module, name))
     return list(value) if isinstance(value, list) else value
 
 

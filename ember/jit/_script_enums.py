@@ -38,6 +38,15 @@ def enum_type(cls):
     return qualified
 
 
+def plain_attribute(value):
+    """A module attribute's value as TorchScript holds it: a member of an Enum mixed with int, float or str
+    (``IntEnum``, ``class Format(str, Enum)``) is typed by its base type, as PyTorch infers it, so it is held as
+    its plain value; anything else as it is."""
+    if isinstance(value, enum.Enum) and isinstance(value, (int, float, str)):
+        return value.value
+    return value
+
+
 def enum_class(type_):
     """The Enum class of the TorchScript type ``type_`` (None for any other type)."""
     return _KNOWN.get(type_) if isinstance(type_, str) else None

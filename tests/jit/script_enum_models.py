@@ -24,6 +24,11 @@ class Mode(enum.Enum):
     BILINEAR = "bilinear"
 
 
+class Level(enum.IntEnum):     # an Enum mixed with int: a module attribute of it is an int to TorchScript
+    LOW = 1
+    HIGH = 3
+
+
 class Scale(enum.Enum):
     HALF = 0.5
     DOUBLE = 2.0
@@ -88,6 +93,7 @@ CALLS = {
     'color_names': [('x',)],
     'Resizer': [('x',), ('x', 'Mode.NEAREST')],
     'Painter': [('x',), ('x', 'Color.RED'), ('x', 'Color.BLUE')],
+    'Leveled': [('x',)],
 }
 
 
@@ -119,8 +125,16 @@ def make(T):
                 y = y * 2
             return y
 
+    class Leveled(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.level = Level.HIGH
+
+        def forward(self, x: Tensor) -> Tensor:
+            return x * self.level
+
     programs = {name: globals()[name] for name in FUNCTIONS}
-    programs.update(Resizer=Resizer, Painter=Painter)
+    programs.update(Resizer=Resizer, Painter=Painter, Leveled=Leveled)
     return programs
 
 

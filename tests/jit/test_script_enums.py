@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.filterwarnings('ignore:`ember.jit.script` is deprecate
 # programs whose .code ember prints as PyTorch does (opposite's returns from both branches of an if,
 # checked's isinstance, which PyTorch refines with an unchecked_cast, and color_names's list of members, which
 # PyTorch makes before the statements above the loop, are laid out differently)
-SAME_CODE = ('weighted', 'describe', 'scaled', 'resample', 'Resizer', 'Painter', 'through_colors')
+SAME_CODE = ('weighted', 'describe', 'scaled', 'resample', 'Resizer', 'Painter', 'through_colors', 'Leveled')
 
 
 @pytest.fixture(scope='module')
@@ -62,6 +62,13 @@ def test_results_are_the_users_own_members(programs):
     painter = ember.jit.script(programs['Painter']())
     assert painter.color is models.Color.GREEN
     assert models.Color.RED.value == 1 and not hasattr(models.Color, '_archive_source')
+
+
+def test_an_int_enum_attribute_is_an_int_as_pytorch_infers_it(programs):
+    leveled = ember.jit.script(programs['Leveled']())
+    assert type(leveled.level) is int and leveled.level == 3
+    assert leveled(ember.ones(2)).dtype == ember.float32
+    assert '  level : int\n' in leveled._script_archive.sources['__torch__.tests.jit.script_enum_models']
 
 
 def test_an_enum_attribute_of_a_module_is_typed_by_its_class(programs):
