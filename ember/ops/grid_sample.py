@@ -9,6 +9,8 @@ import math
 
 from ember._dtype import int64
 from ember._tensor import _scalar_type_name
+from ember.autograd import _saved_attrs as _sa
+from ember.autograd.function import Primitive
 from ember.ops._registry import op
 from ember.ops.creation import linspace, ones
 from ember.ops.index import where
@@ -65,22 +67,56 @@ def affine_grid(theta, size, align_corners=None):
                                   f'respectively. Got size {size}.')
     if min(size) <= 0:
         raise ValueError(f'Expected non-zero, positive output size. Got {size}')
+    if size[0] != theta.shape[0]:
+        n = len(spatial)
+        raise RuntimeError(f'Expected size for first two dimensions of batch2 tensor to be: [{size[0]}, {n + 1}] but '
+                           f'got: [{theta.shape[0]}, {n + 1}].')
+    from ember.ops import _one_node
+    return _one_node.one_node(AffineGridGenerator, lambda t: _affine_grid_value(t, size, align_corners), (theta,),
+                              size, bool(align_corners))
+
+
+def _affine_base(spatial, align_corners, like):
+    """The homogeneous base positions ``(1, prod(spatial), n + 1)``: (x, y[, z], 1), x running along the
+    last spatial dim."""
     n = len(spatial)
-    # homogeneous base positions (x, y[, z], 1), x running along the last spatial dim
-    axes = [_base_coords(s, align_corners, theta) for s in spatial]
+    axes = [_base_coords(s, align_corners, like) for s in spatial]
     parts = []
     for k in range(n):                       # coordinate k (x, y, z) varies along spatial dim n-1-k
         d = n - 1 - k
         shape = [1] * n
         shape[d] = spatial[d]
         parts.append(axes[d].reshape(shape).expand(spatial))
-    parts.append(ones(spatial, dtype=theta.dtype, device=theta.device))
-    base = stack(parts, -1).reshape(1, math.prod(spatial), n + 1)
-    if size[0] != theta.shape[0]:
-        raise RuntimeError(f'Expected size for first two dimensions of batch2 tensor to be: [{size[0]}, {n + 1}] but '
-                           f'got: [{theta.shape[0]}, {n + 1}].')
+    parts.append(ones(spatial, dtype=like.dtype, device=like.device))
+    return stack(parts, -1).reshape(1, math.prod(spatial), n + 1)
+
+
+def _affine_grid_value(theta, size, align_corners):
+    spatial = size[2:]
+    base = _affine_base(spatial, align_corners, theta)
     grid = base.expand(size[0], -1, -1).bmm(theta.transpose(1, 2))
-    return grid.reshape((size[0],) + tuple(spatial) + (n,))
+    return grid.reshape((size[0],) + tuple(spatial) + (len(spatial),))
+
+
+class AffineGridGenerator(Primitive):
+    """``affine_grid``'s one node, as PyTorch's: theta's gradient is the base positions' products with
+    ``grad``."""
+    node_name = 'AffineGridGeneratorBackward0'
+    saved_attrs = {'size': _sa.field('size'), 'align_corners': _sa.field('align_corners')}
+
+    @staticmethod
+    def forward(ctx, theta, size, align_corners, value):
+        ctx.size = size
+        ctx.align_corners = align_corners
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        size = ctx.size
+        spatial = size[2:]
+        base = _affine_base(spatial, ctx.align_corners, g).expand(size[0], -1, -1)
+        flat = g.reshape(size[0], math.prod(spatial), len(spatial))
+        return base.transpose(1, 2).bmm(flat).transpose(1, 2), None, None, None
 
 
 def _unnormalize(coord, size, align_corners):
