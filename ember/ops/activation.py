@@ -1497,14 +1497,42 @@ def _rrelu(input, lower, upper, training, inplace, generator):
     if lower > upper:
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     if not training:
-        return leaky_relu(input, (lower + upper) / 2, inplace)
-    slopes = _rrelu_noise(input, lower, upper, generator)
+        if inplace:
+            return leaky_relu(input, (lower + upper) / 2, inplace)
+        compute = lambda t: leaky_relu(t, (lower + upper) / 2, False)     # noqa: E731
+        slopes = None
+    else:
+        slopes = _rrelu_noise(input, lower, upper, generator)
 
-    def compute(t):
-        return t * slopes    # slopes are 1 where t > 0: the gradient is the slope, as PyTorch's
-    if inplace:
-        return _inplace(input, compute)
-    return compute(input)
+        def compute(t):
+            return t * slopes    # slopes are 1 where t > 0: the gradient is the slope, as PyTorch's
+        if inplace:
+            return _inplace(input, compute)
+    from ember.ops import _one_node
+    return _one_node.one_node(RreluWithNoise, compute, (input,), lower, upper, bool(training),
+                              None if slopes is None else slopes._data)
+
+
+class RreluWithNoise(Primitive):
+    """``rrelu``'s one node, as PyTorch's: the gradient is ``grad`` times each element's slope (the drawn
+    ones in training; ``(lower + upper) / 2`` below zero and 1 above in evaluation), kept as ``noise``."""
+    node_name = 'RreluWithNoiseBackward0'
+    saved_names = ('self', 'noise')
+    saved_attrs = {'lower': _sa.item('args', 0), 'upper': _sa.item('args', 1), 'training': _sa.item('args', 2),
+                   'self': _sa.saved(0), 'noise': _sa.saved(1)}
+
+    @staticmethod
+    def forward(ctx, x, lower, upper, training, noise, value):
+        ctx.args = (lower, upper, training)
+        if noise is None:
+            noise = ctx.xp.where(x > 0, 1, (lower + upper) / 2).astype(x.dtype)
+        ctx.save_for_backward(x, noise)
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        _, noise = ctx.saved_tensors
+        return g * noise, None, None, None, None, None
 
 
 @op('F')
