@@ -2,6 +2,7 @@
 (N, C, 1), which PyTorch normalises with its channels-last kernel: per-thread float32 sums of rows) and with
 small spatial sizes, in training (output and running statistics) and in eval (recorded in
 tests/fixtures/batch_norm_rows by its record.py, with 1 and 2 threads)."""
+import math
 import os
 
 import numpy as np
@@ -41,3 +42,17 @@ def test_batch_norm1d_module_on_a_table_trains_and_backpropagates():
     (y * y[:, :1]).sum().backward()
     assert y.shape == (64, 7) and x.grad.shape == (64, 7)
     assert abs(y.mean(0)).max().item() < 1e-5 and x.grad.abs().sum().item() > 0
+
+
+@pytest.mark.parametrize('shape', [(1, 1, 2), (2, 1, 3), (3, 1, 2, 2), (2, 1, 1, 1, 4)])
+def test_one_channel_with_spatial_dims_normalises_and_leaves_the_input(shape):
+    # (one channel: the statistics' working copy once aliased the input and was centred in place)
+    x = ember.arange(float(math.prod(shape))).reshape(shape) ** 2
+    before = x.clone()
+    y = ember.nn.functional.batch_norm(x, None, None, training=True)
+    assert ember.equal(x, before)
+    flat = before.flatten().double()
+    want = (flat - flat.mean()) / (flat.var(unbiased=False) + 1e-5).sqrt()
+    assert ember.allclose(y.flatten().double(), want, atol=1e-5)
+    assert ember.nn.InstanceNorm3d(1)(ember.tensor([[[[[1., 3.]]]]])).flatten().tolist() == \
+        pytest.approx([-1.0, 1.0], abs=1e-4)

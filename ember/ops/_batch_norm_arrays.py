@@ -149,7 +149,9 @@ def train_forward_bits(x, weight, bias, eps):
         count = n
         mean, var_sum = _row_stats(x.reshape(n, c), intra_op_threads())
     else:
-        columns = np.ascontiguousarray(np.moveaxis(_rows(x), 1, 2)).reshape(-1, c)   # (N * S, C)
+        # (N * S, C), always a copy: it is centred and squared in place below, and with one channel the moved
+        # view is contiguous already (ascontiguousarray would hand back the input's own memory)
+        columns = np.array(np.moveaxis(_rows(x), 1, 2), order='C', copy=True).reshape(-1, c)
         count = columns.shape[0]
         mean = (np.add.reduce(columns, axis=0, dtype=np.float64) / count).astype(_F)
         columns -= mean
