@@ -9,6 +9,7 @@ joins the program of whatever uses it. A program makes an object as PyTorch writ
 """
 import enum
 import inspect
+import sys
 
 from ember.jit._script_types import Expr
 
@@ -21,7 +22,17 @@ def is_script_class(target):
     from ember import nn
     return isinstance(target, type) and target.__module__ != 'builtins' and \
         not issubclass(target, (nn.Module, BaseException, enum.Enum, tuple)) and \
-        not target.__module__.startswith(('ember.', 'typing', 'collections'))
+        not target.__module__.startswith(('typing', 'collections')) and not _ember_own(target)
+
+
+def _ember_own(cls):
+    """Whether ``cls`` is one of ember's own classes: named in an ``ember.*`` module that holds it (a class a
+    program defines while its ``__name__`` reads ``ember.*``, as a docstring example's does, is the user's)."""
+    module = cls.__module__
+    if module != 'ember' and not module.startswith('ember.'):
+        return False
+    owner = sys.modules.get(module)
+    return owner is not None and getattr(owner, cls.__qualname__.split('.')[0], None) is not None
 
 
 def check_inheritance(cls):
