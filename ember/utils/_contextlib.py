@@ -55,9 +55,8 @@ def context_decorator(ctx, func):
 
     Example::
 
-        >>> import contextlib
         >>> from ember.utils._contextlib import context_decorator
-        >>> g = context_decorator(ember.no_grad, lambda x: (x * 2).requires_grad)
+        >>> g = context_decorator(lambda: ember.no_grad(), lambda x: (x * 2).requires_grad)
         >>> g(ember.ones(1, requires_grad=True))
         False
     """
