@@ -2,11 +2,14 @@
 them before running the program: a missing or surplus argument, an unknown keyword, or a value that is not
 of its parameter's type raises PyTorch's RuntimeError (with the declaration in PyTorch's schema form)."""
 import ember
+from ember.jit._script_enums import enum_class
 
 
 def _schema_type(tp):
     """A TorchScript type in a schema's spelling (``Optional[Tensor]`` is ``Tensor?``, ``List[int]``
-    ``int[]``, ``Tuple[int, int]`` ``(int, int)``)."""
+    ``int[]``, ``Tuple[int, int]`` ``(int, int)``, an Enum class ``Enum<__torch__.m.Mode>``)."""
+    if enum_class(tp) is not None:
+        return f'Enum<{tp}>'
     if tp.startswith('Optional[') and tp.endswith(']'):
         return _schema_type(tp[9:-1]) + '?'
     if tp.startswith('List[') and tp.endswith(']'):
@@ -32,8 +35,15 @@ def _split(inner):
 def declaration(name, signature, self_type=None):
     """``name(Tensor x, float alpha=2.) -> Tensor``: the signature as PyTorch's errors show it."""
     parts = [f'{self_type} self'] if self_type else []
-    parts += [f'{_schema_type(t)} {n}' + ('' if d is None else f'={d}') for n, t, d in signature.params]
+    parts += [f'{_schema_type(t)} {n}' + ('' if d is None else f'={_schema_default(t, d)}')
+              for n, t, d in signature.params]
     return f'{name}({", ".join(parts)}) -> {_schema_type(signature.returns)}'
+
+
+def _schema_default(tp, default):
+    """A default as a schema shows it (an Enum member ``Enum<Mode.BILINEAR>``)."""
+    cls = enum_class(tp)
+    return f'Enum<{cls.__name__}.{default.rsplit(".", 1)[1]}>' if cls is not None else default
 
 
 _PYBIND = "Unable to cast Python instance of type {} to C++ type '?' (#define PYBIND11_DETAILED_ERROR_MESSAGES " \
@@ -45,6 +55,13 @@ def _cast_error(tp, value):
     program: containers, classes)."""
     if tp.startswith('Optional['):
         return None if value is None else _cast_error(tp[9:-1], value)
+    cls = enum_class(tp)
+    if cls is not None:         # PyTorch reads the value's name and value, then casts the value to the members'
+        if isinstance(value, cls):
+            return None
+        if not hasattr(value, 'name'):
+            return f" Python error details: AttributeError: '{type(value).__name__}' object has no attribute 'name'"
+        return _PYBIND.format(type(getattr(value, 'value', value)))
     if tp == 'Tensor':
         return None if value is None or isinstance(value, ember.Tensor) else f'Unable to cast {value!r} to Tensor'
     if tp.startswith('Tuple[') and isinstance(value, (list, tuple)) and len(value) != len(_split(tp[6:-1])):
@@ -84,11 +101,12 @@ def check_call(name, signature, args, kwargs, self_type=None):
             continue
         shown = declaration(name, signature, self_type)
         inferred = pname in signature.inferred
-        lines = [f"{name}() Expected a value of type '{tp}{' (inferred)' if inferred else ''}' for argument "
+        shown_type = _schema_type(tp) if enum_class(tp) is not None else tp
+        lines = [f"{name}() Expected a value of type '{shown_type}{' (inferred)' if inferred else ''}' for argument "
                  f"'{pname}' but instead found type '{type(value).__name__}'."]
         if inferred:
             lines.append(f"Inferred '{pname}' to be of type 'Tensor' because it was not annotated with an explicit "
                          "type.")
         lines += [f'Position: {position + offset}', f'Value: {value!r}', f'Declaration: {shown}',
-                  f'Cast error details: {why}']
+                  why if why.startswith(' Python error details') else f'Cast error details: {why}']
         raise RuntimeError('\n'.join(lines))

@@ -96,6 +96,9 @@ CALLS = {
     'Leveled': [('x',)],
 }
 
+# values passed for an Enum-typed parameter that are none of its members
+BAD_ARGUMENTS = ('"nearest"', 'Color.RED', 'None')
+
 
 def make(T):
     global Tensor, nn
@@ -142,5 +145,9 @@ def argument(text, x):
     """The value an argument name of CALLS stands for."""
     if text == 'x':
         return x
+    if text == 'None':
+        return None
+    if text.startswith('"'):
+        return text.strip('"')
     cls, member = text.split('.')
     return getattr(globals()[cls], member)

@@ -64,6 +64,15 @@ def test_results_are_the_users_own_members(programs):
     assert models.Color.RED.value == 1 and not hasattr(models.Color, '_archive_source')
 
 
+@pytest.mark.parametrize('name', ['resample', 'Resizer'])
+def test_a_value_that_is_no_member_gets_pytorchs_error(programs, name):
+    from tests.fixtures.jit.record_script_enums import error_text
+    program = scripted(ember, programs, name)
+    x = ember.ones(1)
+    for bad, want in zip(models.BAD_ARGUMENTS, ORACLE['errors'][name]):
+        assert error_text(program, x, bad) == want
+
+
 def test_an_int_enum_attribute_is_an_int_as_pytorch_infers_it(programs):
     leveled = ember.jit.script(programs['Leveled']())
     assert type(leveled.level) is int and leveled.level == 3
