@@ -253,7 +253,42 @@ def solve(A, B, *, left=True, out=None):
         tensor([1., 1.])
     """
     A2, B2, vector = _solve_checked(A, B, left)
-    return write_out('linalg_solve', _unvector(_solve(A2, B2), vector, left), out)
+    from ember.ops import _one_node
+    _result = _one_node.one_node(SolveNode, lambda a, b: _unvector(_solve(A2.detach(), B2.detach()), vector, left),
+                                 (A, B), left, vector)
+    return write_out('linalg_solve', _result, out)
+
+
+class SolveNode(Primitive):
+    """``linalg.solve``'s one node where ember reshapes around :class:`Solve` (a vector right-hand side,
+    ``left=False``), as PyTorch's: ``B``'s gradient solves the adjoint system, ``A``'s is minus its
+    product with the result's adjoint."""
+    node_name = 'LinalgSolveExBackward0'
+    saved_names = ('A', 'result')
+    saved_attrs = {'A': _sa.saved(0), 'LU': _sa.lu_of_saved(0, 'LU'), 'left': _sa.item('args', 0),
+                   'pivots': _sa.lu_of_saved(0, 'pivots'), 'result': _sa.saved(1)}
+
+    @staticmethod
+    def forward(ctx, a, b, left, vector, value):
+        ctx.args = (left, vector)
+        ctx.shapes = (a.shape, b.shape)
+        ctx.save_for_backward(a, value)
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        a, x = ctx.saved_tensors
+        left, vector = ctx.args
+        a_shape, b_shape = ctx.shapes
+        gb = solve(a.mH, g, left=left)
+        ga = None
+        if ctx.needs_input_grad[0]:
+            if vector:
+                ga = -gb.unsqueeze(-1).matmul(x.unsqueeze(-2).conj())
+            else:
+                ga = -gb.matmul(x.mH) if left else -x.mH.matmul(gb)
+            ga = ga.sum_to_size(a_shape)
+        return ga, gb.sum_to_size(b_shape), None, None, None
 
 
 def _pivot_info(A):
