@@ -6,6 +6,7 @@ seeded run drops exactly PyTorch's elements.  Masks for CUDA tensors are drawn o
 moved, which keeps them reproducible for a seed.
 """
 import math
+import sys
 import warnings
 
 import numpy as np
@@ -36,7 +37,9 @@ def _keep(input, p, shape):
         return backend.meta_array(shape, input._data.dtype)
     n = int(np.prod(shape, dtype=np.int64))
     flat = draw.bernoulli_scalar(default_generator, n, 1 - p)
-    if shape == tuple(input.shape):
+    batching = sys.modules.get('ember.func._batched_tensor')     # (loaded once vmap has run)
+    if shape == tuple(input.shape) and not (batching is not None and isinstance(input, batching.BatchedTensor)):
+        # (a vmapped input has no memory of its own to follow: its values are the batch's)
         # PyTorch draws into empty_like(input), which keeps a transposed or permuted input's strides,
         # and fills it in memory order: the draws land where the input's memory order puts them
         data = input._data
