@@ -7,6 +7,9 @@ schedule as they were after the first call. PyTorch's compiler traces these side
 itself at each call, between the graphs (a break, as a function marked with ``compiler.disable``)."""
 import functools
 import sys
+from typing import Any, Callable, TypeVar, cast
+
+_Method = TypeVar('_Method', bound=Callable[..., Any])
 
 EAGER = [0]         # such methods running eagerly inside a captured call (those they call run as they are)
 
@@ -24,13 +27,14 @@ def run_eagerly(method, self, args, kwargs):
     return call_disabled(eager, args, kwargs)
 
 
-def outside_graphs(method):
-    """``method`` made to run as ``run_eagerly`` says when code ``ember.compile`` captures calls it."""
+def outside_graphs(method: _Method) -> _Method:
+    """``method`` made to run as ``run_eagerly`` says when code ``ember.compile`` captures calls it (typed as
+    ``method``: its signature and result type are the method's)."""
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         capture = sys.modules.get('ember._dynamo._tracer')
         if capture is not None and capture.ACTIVE and not EAGER[0]:
             return run_eagerly(method, self, args, kwargs)
         return method(self, *args, **kwargs)
-    wrapper.outside_graphs = True
-    return wrapper
+    wrapper.outside_graphs = True  # type: ignore[attr-defined]
+    return cast(_Method, wrapper)

@@ -51,8 +51,10 @@ def get_num_threads():
 def set_num_threads(int):  # noqa: A002  (PyTorch's parameter name)
     """Set the number of threads NumPy's BLAS uses (through threadpoolctl).
 
+    >>> before = ember.get_num_threads()
     >>> ember.set_num_threads(1); ember.get_num_threads()
     1
+    >>> ember.set_num_threads(before)
     """
     _check_positive('set_num_threads', int)
     threadpoolctl = _threadpoolctl('set_num_threads')

@@ -212,7 +212,9 @@ def test_decomposed_einsum_gives_the_same_values_up_to_rounding(name):
 
 
 # composites whose parts round differently from ember's fused op (by an ulp or so)
-_ROUNDED = ('cross_entropy_smoothing', 'cross_entropy_probabilities')
+# (matmul_3d_1d: under a mode the product runs as PyTorch decomposes it, view + mv, another BLAS routine than the
+# plain call's batched one, whose float32 sums may round apart depending on the BLAS's threads)
+_ROUNDED = ('cross_entropy_smoothing', 'cross_entropy_probabilities', 'matmul_3d_1d')
 
 
 @pytest.mark.parametrize('name', DECOMPOSED_CALLS)
