@@ -79,7 +79,19 @@ class _GradModeBase:
         return False
 
 
-class no_grad(_GradModeBase):
+class _NoParamGradMode(_GradModeBase):
+    """A grad mode that may also decorate a function without parentheses (``@ember.no_grad``).
+
+    The construction-time ``orig_func`` lives on this base so that ``no_grad``'s own signature
+    is PyTorch's ``()``."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+
+class no_grad(_NoParamGradMode):
     """Context manager (also a decorator) that turns gradient recording off: results computed
     inside it do not require grad, even when their inputs do.
 
@@ -97,21 +109,15 @@ class no_grad(_GradModeBase):
         False
     """
 
-    def __init__(self, orig_func=None):
-        self._func = orig_func
-
-    def __new__(cls, orig_func=None):
-        # @no_grad used without parentheses decorates the function directly
-        if orig_func is None:
-            return super().__new__(cls)
-        return cls()(orig_func)
+    def __init__(self):
+        pass
 
     def __enter__(self):
         self._prev = _state.enabled
         _state.enabled = False
 
 
-class enable_grad(no_grad):
+class enable_grad(_NoParamGradMode):
     """Context manager (and decorator) that enables gradient recording, for example inside a :class:`ember.no_grad`
     block. It affects only the current thread.
 

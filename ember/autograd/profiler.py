@@ -15,6 +15,7 @@ import threading
 import time
 from collections import OrderedDict, defaultdict
 
+from ember._C._autograd import DeviceType
 from ember._C._profiler import _check_experimental_config
 from ember.autograd import _op_observers as _observe
 from ember.autograd import _profiler_composites as _composites
@@ -54,7 +55,7 @@ class FunctionEvent:
 
     def __init__(self, id, name, thread, start_us, end_us, overload_name=None, fwd_thread=None,  # noqa: A002
                  input_shapes=None, stack=None, scope=0, use_device=None, cpu_memory_usage=0, device_memory_usage=0,
-                 is_async=False, is_remote=False, sequence_nr=-1, node_id=-1, device_type=None, device_index=0,
+                 is_async=False, is_remote=False, sequence_nr=-1, node_id=-1, device_type=DeviceType.CPU, device_index=0,
                  device_resource_id=None, is_legacy=False, flops=None, trace_name=None, concrete_inputs=None,
                  kwinputs=None, is_user_annotation=False, is_python_function=False, activity_type=None,
                  metadata_json=None, flow_id=None, flow_type=None, flow_start=None, external_id=0,

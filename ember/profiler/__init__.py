@@ -9,6 +9,7 @@ import warnings
 
 from ember._C._profiler import _check_experimental_config
 from ember.autograd import profiler as _autograd_profiler
+from ember._C._autograd import DeviceType
 from ember.autograd.profiler import record_function
 
 __all__ = ['profile', 'record_function', 'ProfilerActivity', 'ProfilerAction', 'schedule', 'DeviceType',
@@ -21,31 +22,6 @@ class ProfilerActivity(enum.Enum):
     XPU = 3
     MTIA = 4
     PrivateUse1 = 5
-
-
-class DeviceType(enum.IntEnum):
-    """The kinds of device an event can come from (PyTorch's ``torch.profiler.DeviceType``)."""
-    CPU = 0
-    CUDA = 1
-    MKLDNN = 2
-    OPENGL = 3
-    OPENCL = 4
-    IDEEP = 5
-    HIP = 6
-    FPGA = 7
-    MAIA = 8
-    XLA = 9
-    Vulkan = 10
-    Metal = 11
-    XPU = 12
-    MPS = 13
-    Meta = 14
-    HPU = 15
-    VE = 16
-    Lazy = 17
-    IPU = 18
-    MTIA = 19
-    PrivateUse1 = 20
 
 
 def supported_activities():
