@@ -19,3 +19,18 @@ def one_node(node, compute, tensors, *options):
     with grad_mode.no_grad():
         value = compute(*[t.detach() if isinstance(t, Tensor) else t for t in tensors])
     return node.apply(*tensors, *options, value._data if isinstance(value, Tensor) else tuple(v._data for v in value))
+
+
+def composite_grads(compute, tensors, needs, g):
+    """The gradients of ``compute(*tensors)`` (the composite an op's value comes from) for ``g``, through
+    autograd: for a node whose PyTorch formula is long, the composite's own derivative.  Where the backward
+    itself is recorded (``create_graph``), the gradients are functions of the saved inputs, so any order
+    works; ``None`` for each input whose gradient is not needed."""
+    from ember.autograd import grad
+    create = grad_mode._state.enabled
+    inputs = [t if create or not need else t.detach().requires_grad_() for t, need in zip(tensors, needs)]
+    wanted = [t for t, need in zip(inputs, needs) if need]
+    with grad_mode.enable_grad():
+        value = compute(*inputs)
+        found = list(grad(value, wanted, g, create_graph=create, allow_unused=True))
+    return tuple(found.pop(0) if need else None for need in needs)

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from ember.autograd import _saved_attrs as _sa
 from ember.autograd.function import Primitive
 from ember.ops._linalg_util import check_float, check_matrix, eye_like, named
 from ember.ops.inplace import write_out
@@ -480,6 +481,8 @@ def vander(x, N=None):
                 [1, 2, 4],
                 [1, 3, 9]])
     """
+    if x.dtype.name == 'bool':
+        raise RuntimeError("linalg.vander supports floating point, complex, and integer tensors, but got Bool")
     if N is not None and N <= 1:
         raise RuntimeError("N must be greater than 1.")
     if x.ndim < 1:      # (a 0-d tensor is read as one value: no Vandermonde matrix of one column)
@@ -487,12 +490,11 @@ def vander(x, N=None):
     n = x.shape[-1] if N is None else N
     if n <= 1:
         raise RuntimeError("N must be greater than 1.")
-    from ember.ops.shape import stack
-    from ember.ops.creation import ones_like
-    cols = [ones_like(x)]
-    for _ in range(1, n):
-        cols.append(cols[-1] * x)
-    return stack(cols, -1)
+    from ember.ops.shape import cat
+    # the powers 1..n-1 as a running product, after a column of ones, as PyTorch records them (its graph
+    # ends in CatBackward0 over CumprodBackward0); integer inputs give int64, as cumprod does
+    powers = x.unsqueeze(-1).expand(*x.shape, n - 1).cumprod(-1)
+    return cat([powers.new_ones((*x.shape, 1)), powers], -1)
 
 
 # ------------------------------------------------------------ Householder
@@ -554,9 +556,34 @@ def householder_product(A, tau, *, out=None):
         raise RuntimeError(f"{name}: input.shape[-2] must be greater than or equal to input.shape[-1]")
     if n < tau.shape[-1]:
         raise RuntimeError(f"{name}: input.shape[-1] must be greater than or equal to tau.shape[-1]")
-    V = _reflectors(A, tau)
+    from ember.ops import _one_node
+    return write_out('linalg_householder_product',
+                     _one_node.one_node(HouseholderProductNode, _householder_value, (A, tau)), out)
+
+
+def _householder_value(A, tau):
+    m, n = A.shape[-2:]
     X = eye_like(A, m, n).expand(tuple(A.shape)).clone()
-    return write_out('linalg_householder_product', _apply_reflectors(V, tau, X, left=True, transpose=False), out)
+    return _apply_reflectors(_reflectors(A, tau), tau, X, left=True, transpose=False)
+
+
+class HouseholderProductNode(Primitive):
+    """``householder_product``'s (and ``orgqr``'s) one node, as PyTorch records it; ember applies the
+    reflectors one by one, and the gradient is that composite's own."""
+    node_name = 'LinalgHouseholderProductBackward0'
+    saved_names = ('input', 'tau', 'result')
+    saved_attrs = {'input': _sa.saved(0), 'result': _sa.saved(2), 'tau': _sa.saved(1)}
+
+    @staticmethod
+    def forward(ctx, A, tau, value):
+        ctx.save_for_backward(A, tau, value)
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        from ember.ops import _one_node
+        A, tau, _ = ctx.saved_tensors
+        return _one_node.composite_grads(_householder_value, (A, tau), ctx.needs_input_grad[:2], g) + (None,)
 
 
 @op('ember', 'Tensor')
@@ -593,8 +620,37 @@ def ormqr(input, input2, input3, left=True, transpose=False, *, out=None):
     m = input3.shape[-2] if left else input3.shape[-1]
     if input.shape[-2] != m:
         raise RuntimeError(f"torch.ormqr: input.shape[-2] must be equal to other.shape[{-2 if left else -1}]")
-    V = _reflectors(input, input2)
-    return write_out('ormqr', _apply_reflectors(V, input2, input3, left, transpose), out)
+    from ember.ops import _one_node
+    left, transpose = bool(left), bool(transpose)
+    return write_out('ormqr', _one_node.one_node(OrmqrNode, lambda a, t, c: _ormqr_value(a, t, c, left, transpose),
+                                                 (input, input2, input3), left, transpose), out)
+
+
+def _ormqr_value(A, tau, C, left, transpose):
+    return _apply_reflectors(_reflectors(A, tau), tau, C, left, transpose)
+
+
+class OrmqrNode(Primitive):
+    """``ormqr``'s one node, as PyTorch records it; ember applies the reflectors one by one, and the gradient
+    is that composite's own."""
+    node_name = 'OrmqrBackward0'
+    saved_names = ('self', 'input2', 'input3', 'result')
+    saved_attrs = {'input2': _sa.saved(1), 'input3': _sa.saved(2), 'left': _sa.item('args', 0),
+                   'result': _sa.saved(3), 'self': _sa.saved(0), 'transpose': _sa.item('args', 1)}
+
+    @staticmethod
+    def forward(ctx, A, tau, C, left, transpose, value):
+        ctx.args = (left, transpose)
+        ctx.save_for_backward(A, tau, C, value)
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        from ember.ops import _one_node
+        A, tau, C, _ = ctx.saved_tensors
+        left, transpose = ctx.args
+        return _one_node.composite_grads(lambda a, t, c: _ormqr_value(a, t, c, left, transpose), (A, tau, C),
+                                         ctx.needs_input_grad[:3], g) + (None, None, None)
 
 
 @op('ember', 'Tensor')

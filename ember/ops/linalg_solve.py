@@ -571,10 +571,43 @@ def cholesky_solve(input, input2, upper=False, *, out=None):
         tensor([[0.5000],
                 [0.0000]])
     """
-    L = input2.mH if upper else input2
     check_matrix('linalg.cholesky_solve', input, 'B')
-    y = solve_triangular(L, input, upper=False)
-    return write_out('cholesky_solve', solve_triangular(L.mH, y, upper=True), out)
+    from ember.ops import _one_node
+    return write_out('cholesky_solve', _one_node.one_node(
+        CholeskySolveNode, lambda b, f: _cholesky_solve_value(b, f, upper), (input, input2), bool(upper)), out)
+
+
+def _cholesky_solve_value(b, factor, upper):
+    L = factor.mH if upper else factor
+    return solve_triangular(L.mH, solve_triangular(L, b, upper=False), upper=True)
+
+
+class CholeskySolveNode(Primitive):
+    """``cholesky_solve``'s one node (ember solves with two triangular solves), as PyTorch's: ``B``'s gradient
+    solves with the same factor; the factor's is minus the symmetrised product of that and the result's
+    adjoint, on the factor's side."""
+    node_name = 'CholeskySolveBackward0'
+    saved_names = ('self', 'input2', 'result')
+    saved_attrs = {'input2': _sa.saved(1), 'result': _sa.saved(2), 'self': _sa.saved(0), 'upper': _sa.field('upper')}
+
+    @staticmethod
+    def forward(ctx, b, factor, upper, value):
+        ctx.upper = upper
+        ctx.shapes = (b.shape, factor.shape)
+        ctx.save_for_backward(b, factor, value)
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        _, factor, x = ctx.saved_tensors
+        upper = ctx.upper
+        gb = cholesky_solve(g, factor, upper)
+        gf = None
+        if ctx.needs_input_grad[1]:
+            common = gb.matmul(x.mH)
+            common = common + common.mH
+            gf = (-factor.matmul(common) if upper else -common.matmul(factor)).sum_to_size(ctx.shapes[1])
+        return (gb.sum_to_size(ctx.shapes[0]) if ctx.needs_input_grad[0] else None), gf, None, None
 
 
 @op('ember', 'Tensor')
@@ -589,5 +622,27 @@ def cholesky_inverse(input, upper=False, *, out=None):
                 [-0.2500,  0.5000]])
     """
     check_matrix('cholesky_inverse', input)
-    eye = ember_eye(input)
-    return write_out('cholesky_inverse', cholesky_solve(eye.expand(tuple(input.shape)), input, upper), out)
+    from ember.ops import _one_node
+    return write_out('cholesky_inverse', _one_node.one_node(
+        CholeskyInverseNode, lambda f: cholesky_solve(ember_eye(f).expand(tuple(f.shape)), f, upper), (input,),
+        bool(upper)), out)
+
+
+class CholeskyInverseNode(Primitive):
+    """``cholesky_inverse``'s one node (ember solves against the identity), as PyTorch's: the factor's gradient
+    is minus the inverse-sandwiched symmetrised gradient times the factor, on the factor's side."""
+    node_name = 'CholeskyInverseBackward0'
+    saved_names = ('self', 'result')
+    saved_attrs = {'result': _sa.saved(1), 'self': _sa.saved(0), 'upper': _sa.field('upper')}
+
+    @staticmethod
+    def forward(ctx, factor, upper, value):
+        ctx.upper = upper
+        ctx.save_for_backward(factor, value)
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        factor, inverse = ctx.saved_tensors
+        common = inverse.matmul((g + g.mH).matmul(inverse))
+        return (-factor.matmul(common) if ctx.upper else -common.matmul(factor)), None, None
