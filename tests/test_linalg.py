@@ -100,3 +100,35 @@ def test_ldl_has_no_derivative():
     LD, _ = ember.linalg.ldl_factor(x + x.mT + 6 * ember.eye(3))
     with pytest.raises(RuntimeError, match='derivative for aten::linalg_ldl_factor_ex is not implemented'):
         LD.sum().backward()
+
+
+def test_cholesky_solve_and_inverse_differentiate_the_whole_factor_as_pytorch():
+    # a factor that is not triangular: PyTorch's nodes give a gradient on all of it (recorded from 2.13)
+    L = ember.tensor([[2.0, 0.5, -1.0], [0.3, 1.5, 0.2], [-0.4, 0.6, 1.2]], dtype=ember.float64, requires_grad=True)
+    B = ember.tensor([[1.0, 2.0], [0.0, -1.0], [3.0, 0.5]], dtype=ember.float64, requires_grad=True)
+    x = ember.cholesky_solve(B, L)
+    assert x.grad_fn.name() == 'CholeskySolveBackward0' and x.grad_fn._saved_upper is False
+    x.sum().backward()
+    np.testing.assert_allclose(L.grad.numpy(), [[-1.36875, -1.2113541666666665, -1.3038966049382716],
+                                                [0.7638888888888892, 1.4575617283950622, 0.5169753086419755],
+                                                [-2.5208333333333335, -2.3359953703703704, -2.3730709876543217]])
+    np.testing.assert_allclose(B.grad.numpy(), [[0.34861111111111115] * 2, [0.13888888888888884] * 2,
+                                                [0.5972222222222223] * 2])
+    L.grad = None
+    inverse = ember.cholesky_inverse(L, True)
+    assert inverse.grad_fn.name() == 'CholeskyInverseBackward0'
+    inverse.sum().backward()
+    np.testing.assert_allclose(L.grad.numpy(), [[-0.6851851851851856, -0.20370370370370366, -0.9722222222222221],
+                                                [-0.9668724279835393, -0.28744855967078187, -1.3719135802469138],
+                                                [-1.390672153635117, -0.41344307270233194, -1.9732510288065848]])
+
+
+def test_vander_dtypes_and_graph_are_pytorchs():
+    # PyTorch 2.13: integers give int64 (its cumprod's), bool is refused; the graph is cat(ones, cumprod)
+    assert ember.linalg.vander(ember.tensor([1, 2, 3], dtype=ember.int32)).dtype is ember.int64
+    with pytest.raises(RuntimeError, match='^linalg.vander supports floating point, complex, and integer tensors, '
+                                           'but got Bool$'):
+        ember.linalg.vander(ember.tensor([True, False]))
+    v = ember.linalg.vander(ember.tensor([1.0, 2.0], requires_grad=True), N=3)
+    assert v.tolist() == [[1.0, 1.0, 1.0], [1.0, 2.0, 4.0]]
+    assert [f is None or f.name() for f, _ in v.grad_fn.next_functions] == [True, 'CumprodBackward0']
