@@ -501,3 +501,18 @@ def test_dropout_between_layers_of_a_packed_batch_draws_as_pytorch():
         assert (x.grad[4:, 1:] == 0).all() and (x.grad[2:, 2] == 0).all()
     expected = [[-1.47917, -0.31782, -1.00359, 0.90938], [-3.48589, -0.03407, 0.05151, 0.31562]]
     np.testing.assert_allclose(got, expected, atol=2e-5)
+
+
+def test_apply_permutation_is_pytorchs_deprecated_helper():
+    # torch.nn.modules.rnn.apply_permutation: index_select along dim (default 1) with PyTorch's FutureWarning
+    import warnings
+    from ember.nn.modules.rnn import apply_permutation
+    x = ember.arange(6).reshape(2, 3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        by_columns = apply_permutation(x, ember.tensor([2, 0, 1]))
+        by_rows = apply_permutation(x, ember.tensor([1, 0]), dim=0)
+    assert by_columns.tolist() == [[2, 0, 1], [5, 3, 4]] and by_rows.tolist() == [[3, 4, 5], [0, 1, 2]]
+    assert [(w.category, str(w.message), w.filename) for w in caught] == [
+        (FutureWarning, '`apply_permutation` is deprecated, please use `tensor.index_select(dim, permutation)` '
+                        'instead', __file__)] * 2

@@ -27,6 +27,21 @@ __all__ = ['RNNBase', 'RNN', 'LSTM', 'GRU', 'RNNCellBase', 'RNNCell', 'LSTMCell'
 _GATES = {'LSTM': 4, 'GRU': 3, 'RNN_TANH': 1, 'RNN_RELU': 1}
 
 
+def apply_permutation(tensor, permutation, dim=1):
+    """Reorder ``tensor`` along ``dim`` by the indices in ``permutation`` (what packed sequences use to
+    sort a batch by length). Deprecated, as in PyTorch: call ``tensor.index_select(dim, permutation)``.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter('ignore')
+    ...     apply_permutation(ember.tensor([[1, 2, 3]]), ember.tensor([2, 0, 1]))
+    tensor([[3, 1, 2]])
+    """
+    warnings.warn("`apply_permutation` is deprecated, please use `tensor.index_select(dim, permutation)` instead",
+                  FutureWarning, stacklevel=2)
+    return tensor.index_select(dim, permutation)
+
+
 class RNNBase(Module):
     """The base class of :class:`RNN`, :class:`LSTM` and :class:`GRU`: their parameters (named
     ``weight_ih_l{k}``, ``weight_hh_l{k}``, ``bias_ih_l{k}``, ``bias_hh_l{k}``, with ``_reverse`` for the second
