@@ -16,6 +16,8 @@ CASES = {
                             input=(2, 3, 32, 32)),
     "vgg_features_bn": dict(builder="vgg.make_layers", kwargs=dict(cfg=[8, "M", 16, 16, "M"], batch_norm=True),
                             input=(1, 3, 16, 16)),
+    "vgg_features": dict(builder="vgg.make_layers", kwargs=dict(cfg=[8, "M", 16, 16, "M"], batch_norm=False),
+                         input=(1, 3, 16, 16)),
     "vgg11_bn": dict(builder="vgg11_bn", kwargs=dict(num_classes=10), input=(1, 3, 32, 32), slow=True),
     "alexnet": dict(builder="alexnet", kwargs=dict(num_classes=10), input=(1, 3, 63, 63), slow=True),
     "mobilenet_v2": dict(builder="mobilenet_v2", kwargs=dict(width_mult=0.25, num_classes=10),
