@@ -354,7 +354,8 @@ def tensor_repr(t, *, tensor_contents=None):
         grad_fn_name = None
         if grad_fn is not None:
             name = getattr(grad_fn, 'name', None)
-            grad_fn_name = name() if callable(name) else type(grad_fn).__name__
+            # (a namespaced node, ember::autograd::CopySlices, prints by its last part, as in PyTorch)
+            grad_fn_name = name().rsplit('::', 1)[-1] if callable(name) else type(grad_fn).__name__
     except RuntimeError:
         grad_fn_name = 'Invalid'
     if grad_fn_name is not None:

@@ -197,6 +197,10 @@ class CopySlices(Primitive):
         return ScatterView.apply(g, 0.0, ctx.view_fn), ctx.view_fn(g), None
 
 
+# the node is named in ember's namespace as PyTorch's is in its own (torch::autograd::CopySlices), as AccumulateGrad
+CopySlices._node_cls.name = lambda node: 'ember::autograd::CopySlices'
+
+
 class ScatterView(Primitive):
     """Out of place: ``base`` with the region ``view_fn`` selects set to ``value``."""
     node_name = 'SliceScatterBackward0'
