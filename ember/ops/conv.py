@@ -22,7 +22,9 @@ import itertools
 import math
 from operator import index as _index
 
-from ember.autograd import _saved_attrs as _sa
+import numpy as np
+
+from ember.autograd import _saved_attrs as _sa, grad_mode
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd.function import Primitive
 from ember.ops import _chunk_threads, _conv_phases, _winograd
@@ -373,8 +375,21 @@ class Convolution(Primitive):
                 gw = ConvolutionWeight.apply(x, g, w_shape[2:], stride, pads, dilation, groups, ctx.cols)
                 ctx.cols = None   # used once; a retained graph's second backward rebuilds them
         if len(need) > 2 and need[2]:
-            gb = g.sum((0,) + tuple(range(2, g.ndim)))
+            gb = _bias_grad(g)
         return gx, gw, gb, None, None, None, None, None, None
+
+
+def _bias_grad(g):
+    """The bias gradient: ``g`` summed over the batch and every spatial position.
+
+    NOTE: PyTorch's convolution kernels sum in their own order (not its sum op's), so the sum op's
+    PyTorch-ordered float32 additions buy no bits here: with nothing to record, per (sample,
+    channel) plane a pairwise sum, then the planes added (measured 0.39 -> 0.08 ms on LeNet's
+    conv1). Half types keep the sum op, which accumulates them in float32."""
+    gd = g._data
+    if grad_mode._state.enabled or type(gd) is not np.ndarray or gd.dtype.itemsize < 4 or gd.dtype.kind not in 'fc':
+        return g.sum((0,) + tuple(range(2, g.ndim)))
+    return Tensor._make(gd.reshape(gd.shape[0], gd.shape[1], -1).sum(2).sum(0), g._device)
 
 
 class _ConvolutionGrad(Convolution):
