@@ -11,7 +11,27 @@ from ember.ops.reduce import _sum_array
 from ember.ops._registry import op
 
 
+_BLAS_FLOATS = (np.dtype(np.float32).num, np.dtype(np.float64).num)
+
+
+def _wide_product(x, wt, xp):
+    """Whether ``x @ wt`` (``wt`` a weight's transpose) is better asked of BLAS as ``(wt.T @ x.T).T``: a
+    few rows times a wide, deep weight (an MLP's batch of 64 through 784 -> 512). OpenBLAS computes
+    every element as the same dot product either way (the same bits, checked in
+    tests/test_linear_layout.py), but with the operands' roles swapped it blocks the product
+    better: measured 0.53-0.78x the time for n >= 4m, k >= 256 (16 x 784 -> 512, 64 x 784 -> 512,
+    32 x 1024 -> 1024), while shallow or tall products lose (64 x 64 -> 512: 1.46x; m >= n: 1.3-2.7x)."""
+    if xp is not np or x.ndim != 2 or wt.ndim != 2 or x.dtype.num not in _BLAS_FLOATS or wt.dtype != x.dtype:
+        return False
+    m, k = x.shape
+    n = wt.shape[1]
+    return n >= 4 * m and k >= 256 and x.flags.c_contiguous and wt.flags.f_contiguous
+
+
 def _addmm_array(b, x, wt, xp=np):
+    if _wide_product(x, wt, xp):
+        # the product as (n, m), then the bias added while it is copied into a row-major result
+        return np.add(np.matmul(wt.T, x.T).T, b, out=np.empty((x.shape[0], wt.shape[1]), x.dtype))
     y = xp.matmul(x, wt)
     y += b
     if y.dtype != x.dtype:      # bfloat16 (ml_dtypes): accumulated in float32, rounded back like PyTorch
@@ -20,6 +40,8 @@ def _addmm_array(b, x, wt, xp=np):
 
 
 def _mm_array(x, wt, xp=np):
+    if _wide_product(x, wt, xp):     # (see above; the result copied row-major, as PyTorch's is)
+        return np.ascontiguousarray(np.matmul(wt.T, x.T).T)
     y = xp.matmul(x, wt)
     return y if y.dtype == x.dtype else y.astype(x.dtype)     # bfloat16: see above
 
