@@ -134,3 +134,37 @@ def test_tensor_rules_registered_whichever_of_multiprocessing_and_ember_comes_fi
                       "print(json.dumps([ember.Tensor in rules, ember.UntypedStorage in rules,\n"
                       "                  'ember.multiprocessing' in sys.modules, type(multiprocessing.__loader__).__name__]))")
         assert result == [True, True, True, 'SourceFileLoader'], first
+
+
+def test_import_pauses_the_garbage_collector_and_restores_it():
+    # no collection runs while ``import ember`` makes its functions and classes (hundreds would); the state
+    # of the collector afterwards is the one the script had (on, or off when the script turned it off)
+    result = _run("import gc, json\n"
+                  "runs = []\n"
+                  "gc.callbacks.append(lambda phase, info: runs.append(info['generation']) if phase == 'start' else None)\n"
+                  "gc.collect()\n"                # (the counts start from zero: none is due when the import starts)
+                  "runs.clear()\n"
+                  "import ember\n"
+                  "during = list(runs)\n"
+                  "print(json.dumps([during, gc.isenabled()]))")
+    during, enabled = result
+    assert len(during) <= 1 and enabled     # (at most the young generation's pass, due once it is back on)
+    result = _run("import gc, json\n"
+                  "gc.disable()\n"
+                  "import ember\n"
+                  "print(json.dumps(gc.isenabled()))")
+    assert result is False
+
+
+def test_node_classes_made_on_first_recorded_call():
+    # each op's Function makes its graph node's class when a call first records one, not at import
+    result = _run("import json, ember\n"
+                  "from ember.autograd import function\n"
+                  "before = sorted(function._node_classes)\n"
+                  "x = ember.ones(2, requires_grad=True)\n"
+                  "y = x.exp().sum()\n"
+                  "again = type(x.exp().grad_fn) is type(y.grad_fn.next_functions[0][0])\n"
+                  "print(json.dumps([before, sorted(function._node_classes), type(y.grad_fn).__name__,\n"
+                  "                  type(y.grad_fn)._guard_saved, again]))")
+    assert result[0] == [] and result[2] == 'SumBackward0' and result[3] is True and result[4] is True
+    assert set(result[1]) == {'ExpBackward0', 'SumBackward0'}

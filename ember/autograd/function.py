@@ -428,13 +428,23 @@ def _validate(g, meta, node):
 
 
 _node_classes = {}
+_guarded_node_names = set()   # the node names of built-in ops (``_raw``): their nodes guard saved tensors
 
 
 def _node_class(name):
     cls = _node_classes.get(name)
     if cls is None:
         cls = _node_classes[name] = type(name, (Node,), {})
+        if name in _guarded_node_names:
+            cls._guard_saved = True
     return cls
+
+
+def _node_class_of(function_cls):
+    """The node class a Function's recorded calls make, created on its first recorded call: most of the
+    hundreds of op Functions never record a node in a given program, and a class costs ~15 us to make."""
+    node_cls = function_cls._node_cls = _node_class(function_cls.node_name)
+    return node_cls
 
 
 def _next_edge(t):
@@ -452,9 +462,12 @@ class _FunctionMeta(type):
         super().__init__(name, bases, ns)
         if 'node_name' not in ns:
             cls.node_name = name + 'Backward'
-        cls._node_cls = _node_class(cls.node_name)
+        cls._node_cls = None     # (made by _node_class_of on the first recorded call)
         if getattr(cls, '_raw', False):
-            cls._node_cls._guard_saved = True
+            _guarded_node_names.add(cls.node_name)
+            made = _node_classes.get(cls.node_name)
+            if made is not None:
+                made._guard_saved = True
         # a Function overriding setup_context has a forward without ctx (PyTorch 2's style)
         cls._setup_style = 'setup_context' in ns or any(getattr(b, '_setup_style', False) for b in bases)
         if getattr(cls, '_opmath', 0) and ('forward' in ns or '_opmath' in ns):
@@ -863,7 +876,7 @@ def _apply_general(cls, args, kwargs, device, record, ntens):
                 slots.append(i)
     if device is None:
         device = CPU
-    ctx = _new(cls._node_cls)
+    ctx = _new(cls._node_cls or _node_class_of(cls))
     if device is not CPU:
         ctx.xp = backend.get_array_module(device)
         on_meta = device.type == 'meta'
