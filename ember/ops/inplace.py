@@ -13,7 +13,7 @@ from ember._dtype import FLOAT8_NUMS, RESTRICTED_NUMS
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd import _op_observers as _observe
 from ember.autograd import grad_mode
-from ember.autograd.function import CustomFunctionView, MultiOutputView, Primitive
+from ember.autograd.function import CustomFunctionView, MultiOutputView, Primitive, _node_class_of
 from ember.ops import _argparse, _float8
 from ember.ops._argparse import FAILURES
 from ember.ops._registry import op
@@ -198,7 +198,7 @@ class CopySlices(Primitive):
 
 
 # the node is named in ember's namespace as PyTorch's is in its own (torch::autograd::CopySlices), as AccumulateGrad
-CopySlices._node_cls.name = lambda node: 'ember::autograd::CopySlices'
+_node_class_of(CopySlices).name = lambda node: 'ember::autograd::CopySlices'
 
 
 class ScatterView(Primitive):
