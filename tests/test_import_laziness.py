@@ -172,5 +172,8 @@ def test_node_classes_made_on_first_recorded_call():
                   "again = type(x.exp().grad_fn) is type(y.grad_fn.next_functions[0][0])\n"
                   "print(json.dumps([before, sorted(function._node_classes), type(y.grad_fn).__name__,\n"
                   "                  type(y.grad_fn)._guard_saved, again]))")
-    assert result[0] == [] and result[2] == 'SumBackward0' and result[3] is True and result[4] is True
-    assert set(result[1]) == {'ExpBackward0', 'SumBackward0'}
+    before, after, name, guarded, same = result
+    # (a node class named by hand at import, CopySlices, may be made before: not the hundreds of ops')
+    assert len(before) < 10 and 'ExpBackward0' not in before and 'SumBackward0' not in before
+    assert set(after) == set(before) | {'ExpBackward0', 'SumBackward0'}
+    assert name == 'SumBackward0' and guarded is True and same is True
