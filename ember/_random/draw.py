@@ -5,6 +5,7 @@ consumes, in the same order, and rounds where it rounds.
 ``gen`` below is an ``ember.Generator``; results are NumPy arrays in the requested NumPy dtype.
 """
 import math
+import sys
 
 import numpy as np
 
@@ -408,6 +409,9 @@ def _resolve(ptr, value):
     return value
 
 
+_LOW, _HIGH = (0, 1) if sys.byteorder == 'little' else (1, 0)   # the 32-bit halves of an int64
+
+
 def randperm(gen, n):
     """PyTorch's randperm for n < 2**32 / 20: start from 0..n-1 and for i = 0..n-2 swap r[i]
     with r[i + w_i % (n - i)].  Vectorised: the value that lands at i is the one the previous
@@ -418,17 +422,19 @@ def randperm(gen, n):
         return np.arange(n, dtype=np.int64)
     steps = n - 1
     z = gen._engine.words32(steps)
+    i = np.arange(steps, dtype=np.uint32)
     z %= np.arange(n, 1, -1, dtype=np.uint32)              # w_i % (n - i)
-    shift = steps.bit_length()
-    i = np.arange(steps, dtype=np.int64)
-    key = z.astype(np.int64)
-    key += i                                                # the target t_i = i + w_i % (n - i)
-    key <<= shift
-    key |= i
+    z += i                                                  # the target t_i = i + w_i % (n - i)
+    # key = t_i << 32 | i, written as its two 32-bit halves, so that after sorting the targets
+    # and steps are strided views of the keys, with no shifts or masks
+    key = np.empty(steps, np.int64)
+    halves = key.view(np.uint32)
+    halves[_HIGH::2] = z
+    halves[_LOW::2] = i
     key.sort()                                              # by target, then step
-    st = (key >> shift).astype(np.int32)
-    key &= (1 << shift) - 1
-    si = key.astype(np.int32)
+    halves = key.view(np.int32)
+    si = halves[_LOW::2].copy()
+    st = halves[_HIGH::2].copy()
     same = st[1:] == st[:-1]
     # writer[j]: the last step before j that swapped into position j (-1: none); when the
     # group's last step is j swapping with itself, the one before it in the group
@@ -444,11 +450,11 @@ def randperm(gen, n):
     writer[st[ends]] = last
     before = _chain_starts(writer, n)
     # each step takes what the previous swap into its target left there, else the target itself
-    st[1:][same] = before[si[:-1][same]]
-    out = np.empty(n, np.int64)
-    out[si] = st
+    out = np.empty(n, np.int32)
+    out[si[1:]] = np.where(same, before[si[:-1]], st[1:])
+    out[si[0]] = st[0]
     out[steps] = before[steps]
-    return out
+    return out.astype(np.int64)
 
 
 _CHAIN_BLOCK = 1 << 14   # positions resolved together: their results stay in cache
