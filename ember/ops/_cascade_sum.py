@@ -118,9 +118,9 @@ def _kernel(v):
     if in0 == item and size0 >= lanes:          # contiguous reduced dim: vector lanes, then one by one
         whole = size0 // lanes
         vectors = v[..., :whole * lanes].reshape(v.shape[:-1] + (whole, lanes))
-        lane_sums = _row_sum(np.moveaxis(vectors, -2, 0))
+        lane_sums = _row_sum(_to_front(vectors, vectors.ndim - 2))
         return _running(np.concatenate([v[..., whole * lanes:], lane_sums], axis=-1), axis=-1)
-    rows = np.moveaxis(v, -1, 0)                 # (size0, ..., size1): every column one lane
+    rows = _to_front(v, v.ndim - 1)              # (size0, ..., size1): every column one lane
     if in1 == item and size1 >= lanes:           # contiguous kept dim: four vectors of columns at a time
         split = size1 - size1 % (4 * lanes)
     elif in0 < in1:
@@ -135,8 +135,15 @@ def _kernel(v):
 
 
 def _as_2d(view):
-    """A one-dim iteration as the kernel sees it: a second dim of one row with stride 0."""
-    return as_strided(view, (1,) + view.shape, (0,) + view.strides, writeable=False)
+    """A one-dim iteration as the kernel sees it: a second dim of one row with stride 0 (NumPy's new axes
+    have stride 0)."""
+    return view[None]
+
+
+def _to_front(a, axis):
+    """``np.moveaxis(a, axis, 0)`` as one transpose (moveaxis's argument checks cost more than the
+    small sums they serve: a bias gradient's whole column sum takes about 20 µs)."""
+    return a.transpose((axis,) + tuple(range(axis)) + tuple(range(axis + 1, a.ndim)))
 
 
 def _serial(view, reduced):
@@ -270,6 +277,13 @@ def cascade_sum(x, dims, keepdim):
         if dims is None or len(set(d % ndim for d in dims)) == ndim:
             total = np.asarray(_short_sum(x.reshape(-1)))     # (a fresh 0-d array; np.full costs microseconds)
             return total.reshape((1,) * ndim) if keepdim else total
+    if x.size > 1 and x.flags.c_contiguous and (x.size < _GRAIN or intra_op_threads() == 1):
+        # the two commonest layouts, as the general path below lays out their iteration: a whole sum
+        # (every dim merged into one run) and a bias gradient's column sums (the kernel sees the transpose)
+        if dims is None or (len(dims) == ndim and len({d % ndim for d in dims}) == ndim):
+            return np.asarray(_serial(x.reshape(-1), (True,))).reshape((1,) * ndim if keepdim else ())
+        if ndim == 2 and len(dims) == 1 and dims[0] % 2 == 0 and x.shape[0] > 1 and x.shape[1] > 1:
+            return _serial(x.T, (True, False)).reshape((1, x.shape[1]) if keepdim else (x.shape[1],))
     if any(s < 0 for s in x.strides):            # PyTorch never has negative strides: its copy is contiguous
         x = np.ascontiguousarray(x)
     red = set(range(ndim)) if dims is None else {d % ndim if ndim else 0 for d in dims}
@@ -320,8 +334,10 @@ def cascade_sum(x, dims, keepdim):
             merged[-1][0] *= size
         else:
             merged.append([size, s_in, s_out])
-    view = as_strided(x, tuple(m[0] for m in reversed(merged)), tuple(m[1] for m in reversed(merged)),
-                      writeable=False)
+    shape, strides = tuple(m[0] for m in reversed(merged)), tuple(m[1] for m in reversed(merged))
+    # (a contiguous array's memory viewed directly: as_strided's array-interface round trip costs 15-20 µs)
+    view = np.ndarray(shape, x.dtype, x, 0, strides) if x.flags.c_contiguous else \
+        as_strided(x, shape, strides, writeable=False)
     reduced = tuple(m[2] == 0 for m in merged)
     threads = intra_op_threads()
     if x.size < _GRAIN or threads == 1:
