@@ -36,7 +36,6 @@ SKIP = {key: why for why, keys in [
      'fft.fft#1 fft.rfft fft.rfft2 fft.rfftn fft.ihfftn fft.ihfft2 polar view_as_complex'),
     ('not yet one node: ember composes it from several primitives and the last one names the node',
      'ctc_loss grid_sample '
-     'interpolate '
      'index_reduce '
      'grid_sampler grid_sampler_2d grid_sampler_3d '
      '_weight_norm'),

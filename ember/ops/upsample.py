@@ -14,10 +14,9 @@ from ember import backend
 from ember._tensor import Tensor
 from ember.autograd.function import Primitive
 from ember.ops._antialias import interpolation_weights
-from ember.ops import _half, _upsample_f32
+from ember.ops import _half, _one_node, _upsample_f32
 from ember import _formats
 from ember._threads import get_num_threads
-from ember.autograd import grad_mode
 from ember._trace.capture import is_capturing
 from ember.ops._registry import op
 from ember.ops._util import python_reads
@@ -74,16 +73,14 @@ def _weights(w, x, dim, rounded_to=None):
     return _const(w.astype(x._data.dtype).reshape(shape), x)
 
 
-def _linear_1d(x, dim, out_size, scale_factor, align_corners, rounded_to=None):
-    n = x.shape[dim]
+def _linear_terms(n, out_size, scale_factor, align_corners):
     scale = _scale(n, out_size, scale_factor, align_corners)
     dst = np.arange(out_size, dtype=np.float64)
     src = dst * scale if align_corners else np.maximum(scale * (dst + 0.5) - 0.5, 0.0)
     i0 = np.minimum(src.astype(np.int64), n - 1)
     i1 = np.minimum(i0 + 1, n - 1)
     l1 = src - i0
-    return (_along(x, dim, i0) * _weights(1.0 - l1, x, dim, rounded_to)
-            + _along(x, dim, i1) * _weights(l1, x, dim, rounded_to))
+    return [(i0, 1.0 - l1), (i1, l1)]
 
 
 def _cubic_coeffs(t, A=-0.75):
@@ -95,18 +92,22 @@ def _cubic_coeffs(t, A=-0.75):
     return far(t + 1), near(t), near(1 - t), far(2 - t)
 
 
-def _cubic_1d(x, dim, out_size, scale_factor, align_corners, rounded_to=None):
-    n = x.shape[dim]
+def _cubic_terms(n, out_size, scale_factor, align_corners):
     scale = _scale(n, out_size, scale_factor, align_corners)
     dst = np.arange(out_size, dtype=np.float64)
     src = dst * scale if align_corners else scale * (dst + 0.5) - 0.5
     base = np.floor(src).astype(np.int64)
-    coeffs = _cubic_coeffs(src - base)
-    out = None
-    for k, c in zip(range(-1, 3), coeffs):
-        term = _along(x, dim, np.clip(base + k, 0, n - 1)) * _weights(c, x, dim, rounded_to)
-        out = term if out is None else out + term
-    return out
+    return [(np.clip(base + k, 0, n - 1), c) for k, c in zip(range(-1, 3), _cubic_coeffs(src - base))]
+
+
+def _terms(mode, n_in, n_out, scale_factor, align_corners, shortcuts):
+    """One spatial dimension's resize as the rows it reads and their weights: ``[(index, weights), ...]``,
+    the output the sum of ``x.index_select(dim, index) * weights`` in turn (weights None: the rows as read)."""
+    if mode in ('nearest', 'nearest-exact'):
+        return [(_nearest_index(n_in, n_out, scale_factor, mode == 'nearest-exact', shortcuts), None)]
+    if mode == 'bicubic':
+        return _cubic_terms(n_in, n_out, scale_factor, align_corners)
+    return _linear_terms(n_in, n_out, scale_factor, align_corners)
 
 
 _NATIVE_NAMES = {'nearest': 'upsample_nearest', 'nearest-exact': '_upsample_nearest_exact',
@@ -226,8 +227,16 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
         from ember.ops import pooling
         return (pooling.adaptive_avg_pool1d, pooling.adaptive_avg_pool2d,
                 pooling.adaptive_avg_pool3d)[len(sizes) - 1](input, sizes)
+    rounded = input._data.dtype if mode == 'bicubic' and input.dtype in _half._HALF else None
+    return _one_node.one_node(_RESAMPLE_NODES[mode, len(sizes)], lambda x: _resampled(x, sizes, factors, mode, align_corners),
+                              (input,), _resample_meta(input, sizes, factors, align_corners), mode, rounded)
+
+
+def _resampled(input, sizes, factors, mode, align_corners):
+    """The resized value: PyTorch's float32 (float64) bits where ember reproduces its kernels, else the op-by-op
+    resize."""
     # (a traced graph, as ONNX export records one, keeps the op-by-op form its exporters know)
-    exact = mode in _EXACT_NODES and type(input._data) is np.ndarray and not is_capturing()
+    exact = mode in _EXACT_MODES and type(input._data) is np.ndarray and not is_capturing()
     if exact and input._data.dtype == np.float64 and (mode == 'bicubic'
                                                       or not _uses_channels_last_kernel(input, sizes, mode)):
         # (float64 through PyTorch's generic kernel; its channels-last one still rounds differently here)
@@ -244,33 +253,50 @@ def interpolate(input, size=None, scale_factor=None, mode='nearest', align_corne
     return _resize(input, sizes, factors, mode, align_corners)
 
 
-class _Float32Resample(Primitive):
-    """PyTorch's float32 bits (``_upsample_f32``) for a resize whose gradient comes from the op-by-op
-    resize it is given: the two differ by roundings only."""
+class _Resample(Primitive):
+    """An upsampling recorded as PyTorch's one node (``UpsampleBilinear2DBackward0``, ...): ``forward`` hands
+    back the value resized outside (PyTorch's float32 bits, or the op-by-op resize); the gradient is the
+    resize's adjoint."""
 
     @staticmethod
-    def forward(ctx, resized, exact, meta):
+    def forward(ctx, x, meta, mode, rounded_to, value):
         ctx.meta = meta     # (input shape, output size, scale factors, align_corners): grad_fn._saved_*
-        return exact
+        ctx.mode = mode
+        ctx.rounded_to = rounded_to
+        return value
 
     @staticmethod
     def backward(ctx, g):
-        return g, None, None
+        shape, sizes, factors, align_corners = ctx.meta
+        mode = ctx.mode
+
+        def adjoint(t):
+            return _resize_adjoint(t, shape, sizes, factors, mode, align_corners, ctx.rounded_to)
+        # (a half-precision input is resized in float32, but for the nearest modes, which only read rows)
+        return (adjoint(g) if mode in ('nearest', 'nearest-exact') else _half.in_float32(adjoint, g),
+                None, None, None, None)
 
 
-def _resample_attrs(n):
+def _resample_attrs(n, align_corners=True):
     """What PyTorch's upsample node of ``n`` spatial dims shows (grad_fn._saved_*), read from ``ctx.meta``."""
     scales = ('scales',) if n == 1 else ('scales_d', 'scales_h', 'scales_w')[3 - n:]
-    attrs = {'align_corners': _sa.item('meta', 3), 'output_size': _sa.item('meta', 1),
-             'self_sym_sizes': _sa.item('meta', 0)}
+    attrs = {'output_size': _sa.item('meta', 1), 'self_sym_sizes': _sa.item('meta', 0)}
+    if align_corners:
+        attrs['align_corners'] = _sa.item('meta', 3)
     attrs.update({name: (lambda node, i=i: node.meta[2][i]) for i, name in enumerate(scales)})
     return attrs
 
 
-_EXACT_NODES = {mode: type(f'_Float32Resample{name}', (_Float32Resample,),
-                           {'node_name': f'{name}Backward0', 'saved_attrs': _resample_attrs(n)})
-                for mode, name, n in (('linear', 'UpsampleLinear1D', 1), ('bilinear', 'UpsampleBilinear2D', 2),
-                                      ('trilinear', 'UpsampleTrilinear3D', 3), ('bicubic', 'UpsampleBicubic2D', 2))}
+_RESAMPLE_NODES = {(mode, n): type(f'{name}{n}D', (_Resample,), {'node_name': f'{name}{n}DBackward0',
+                                                                   'saved_attrs': _resample_attrs(n, linear)})
+                   for mode, name, dims, linear in (('nearest', 'UpsampleNearest', (1, 2, 3), False),
+                                                    ('nearest-exact', 'UpsampleNearestExact', (1, 2, 3), False),
+                                                    ('linear', 'UpsampleLinear', (1,), True),
+                                                    ('bilinear', 'UpsampleBilinear', (2,), True),
+                                                    ('trilinear', 'UpsampleTrilinear', (3,), True),
+                                                    ('bicubic', 'UpsampleBicubic', (2,), True))
+                   for n in dims}
+_EXACT_MODES = ('linear', 'bilinear', 'trilinear', 'bicubic')
 
 
 def _uses_channels_last_kernel(input, sizes, mode):
@@ -304,14 +330,7 @@ def _exact_float32(input, sizes, factors, mode, align_corners, half=None):
             out = _upsample_f32.generic(x, plans if half is None else _upsample_f32.rounded(plans, half))
     if half is not None:
         out = out.astype(half)
-    if not (input.requires_grad and grad_mode.is_grad_enabled()):
-        return Tensor._make(out, input._device)
-    if half is None:
-        resized = _resize(input, sizes, factors, mode, align_corners)
-    else:
-        weights_in = half if mode == 'bicubic' else None
-        resized = _half.in_float32(lambda t: _resize(t, sizes, factors, mode, align_corners, weights_in), input)
-    return _EXACT_NODES[mode].apply(resized, out, _resample_meta(input, sizes, factors, align_corners))
+    return Tensor._make(out, input._device)
 
 
 def _resample_meta(input, sizes, factors, align_corners):
@@ -324,14 +343,28 @@ def _resize(input, sizes, factors, mode, align_corners, rounded_to=None):
     out = input
     for i, (n_out, f) in enumerate(zip(sizes, factors)):
         dim = i + 2
-        n_in = input.shape[dim]
-        if mode in ('nearest', 'nearest-exact'):
-            out = _along(out, dim, _nearest_index(n_in, n_out, f, mode == 'nearest-exact', input.ndim == 4))
-        elif mode == 'bicubic':
-            out = _cubic_1d(out, dim, n_out, f, align_corners, rounded_to)
-        else:
-            out = _linear_1d(out, dim, n_out, f, align_corners, rounded_to)
+        step = None
+        for index, w in _terms(mode, input.shape[dim], n_out, f, align_corners, input.ndim == 4):
+            term = _along(out, dim, index) if w is None else _along(out, dim, index) * _weights(w, out, dim, rounded_to)
+            step = term if step is None else step + term
+        out = step
     return out if out is not input else input.clone()
+
+
+def _resize_adjoint(g, in_shape, sizes, factors, mode, align_corners, rounded_to=None):
+    """The gradient of :func:`_resize`: its steps undone last first, each scatter-adding the weighted gradient
+    back to the rows it read (ember ops, so it differentiates again)."""
+    for i in reversed(range(len(sizes))):
+        dim = i + 2
+        shape = list(g.shape)
+        shape[dim] = in_shape[dim]
+        back = None
+        for index, w in _terms(mode, in_shape[dim], sizes[i], factors[i], align_corners, len(in_shape) == 4):
+            part = g.new_zeros(shape).index_add(dim, _const(index, g),
+                                                g if w is None else g * _weights(w, g, dim, rounded_to))
+            back = part if back is None else back + part
+        g = back
+    return g
 
 
 class UpsampleAntialiased(Primitive):
