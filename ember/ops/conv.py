@@ -20,6 +20,7 @@ even kernel pads one more on the high side, as PyTorch does).
 """
 import itertools
 import math
+import threading
 from operator import index as _index
 
 import numpy as np
@@ -227,7 +228,15 @@ def _flat_fits(blocks, kernel, dilation):
 
 
 def _conv_transpose_flat(xp, x, w, pads, dilation, groups):
-    """Stride-1 transposed convolution without output padding, on flattened planes (see above)."""
+    """Stride-1 transposed convolution without output padding, on flattened planes (see above).
+
+    NOTE: the matmul writes each sample's contributions offset-major, every offset's rows as whole
+    output planes in a row (the run, then zeros to the plane's end), so that one offset adds one
+    run per sample and group, over all its output channels at once, not one per channel; the
+    buffers are made once per call, their zeros kept (measured on LeNet's conv2 input gradient:
+    2.0 -> 1.5 ms, the additions 1.3 -> 0.7 ms). What spills past a plane's end into the next
+    plane comes from the zeros only (every input position's window lies inside its own output
+    plane)."""
     N, cin = x.shape[:2]
     blocks, kernel = x.shape[2:], w.shape[2:]
     og = w.shape[1]
@@ -236,27 +245,42 @@ def _conv_transpose_flat(xp, x, w, pads, dilation, groups):
     run = blocks[0] * math.prod(canvas[1:])                  # the widened input plane's length
     steps = [math.prod(canvas[i + 1:]) * dilation[i] for i in range(len(kernel))]
     offsets = [sum(t * s for t, s in zip(tap, steps)) for tap in itertools.product(*(range(k) for k in kernel))]
-    wm = w.reshape(groups, cin // groups, og * len(offsets)).swapaxes(1, 2)          # (G, og*K, cin/G)
-    per_sample = groups * og * len(offsets) * run * x.itemsize
+    K = len(offsets)
+    # rows (group, offset, output channel)
+    wm = w.reshape(groups, cin // groups, og, K).transpose(0, 3, 2, 1).reshape(groups, K * og, cin // groups)
+    per_sample = groups * K * og * plane * x.itemsize
     # (bfloat16 products come back float32: summed so, rounded once at the end)
-    out = xp.empty((N, groups * og, offsets[-1] + run), xp.matmul(wm[0, :1, :1], x[(slice(0, 1),) * x.ndim].reshape(1, 1)).dtype)
+    dtype = xp.matmul(wm[0, :1, :1], x[(slice(0, 1),) * x.ndim].reshape(1, 1)).dtype
+    out = xp.empty((N, groups, og * plane), dtype)
     inside = (Ellipsis,) + tuple(slice(0, b) for b in blocks[1:])
+    chunks = _winograd.batch_chunks(N, per_sample, _FLAT_CHUNK_BYTES, _chunk_threads.threads(xp))
+    most = max((n1 - n0 for n0, n1 in chunks), default=0)
+    buffers = {}    # per thread, made once: the zeros (widened rows, plane ends) are never overwritten
 
     def chunk(n0, n1):
-        wide = xp.zeros((n1 - n0, cin, blocks[0]) + canvas[1:], x.dtype)
+        n = n1 - n0
+        mine = buffers.get(threading.get_ident())
+        if mine is None:
+            mine = buffers[threading.get_ident()] = (xp.zeros((most, cin, blocks[0]) + canvas[1:], x.dtype),
+                                                      xp.empty((most, groups, K * og, plane), dtype))
+            mine[1][..., run:] = 0
+        wide, cols = mine[0][:n], mine[1][:n]
         wide[inside] = x[n0:n1]
-        wide = wide.reshape(n1 - n0, groups, cin // groups, run)
-        cols = xp.matmul(wm, wide).reshape(n1 - n0, groups * og, len(offsets), run)
-        o = out[n0:n1]
-        o[:, :, :run] = cols[:, :, 0]
-        o[:, :, run:] = 0
-        for t in range(1, len(offsets)):
-            o[:, :, offsets[t]:offsets[t] + run] += cols[:, :, t]
-    chunks = _winograd.batch_chunks(N, per_sample, _FLAT_CHUNK_BYTES, _chunk_threads.threads(xp))
+        _product_into(xp, wm, wide.reshape(n, groups, cin // groups, run), cols[..., :run])
+        rows, block = n * groups, og * plane
+        cols = cols.reshape(rows, K, block)
+        flat = out[n0:n1].reshape(-1)
+        flat.reshape(rows, block)[...] = cols[:, 0]
+        for t in range(1, K):
+            at = offsets[t]
+            # (the last block's spill is dropped: it would reach the next chunk's first sample)
+            flat[at:at + (rows - 1) * block].reshape(rows - 1, block)[...] += cols[:rows - 1, t]
+            flat[(rows - 1) * block + at:] += cols[rows - 1, t, :block - at]
     _chunk_threads.for_chunks(xp, chunks, chunk)
-    out = out[:, :, :plane].reshape((N, groups * og) + canvas)
-    out = out[(Ellipsis,) + tuple(slice(lo, c - hi) for c, (lo, hi) in zip(canvas, pads))]
-    return xp.ascontiguousarray(out).astype(x.dtype, copy=False)
+    out = out.reshape((N, groups * og) + canvas)
+    if any(lo or hi for lo, hi in pads):
+        out = xp.ascontiguousarray(out[(Ellipsis,) + tuple(slice(lo, c - hi) for c, (lo, hi) in zip(canvas, pads))])
+    return out.astype(x.dtype, copy=False)
 
 
 def _conv_weight_raw(xp, x, g, kernel, stride, pads, dilation, groups, cols=None):
