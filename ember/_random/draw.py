@@ -186,13 +186,6 @@ def _affine64(v, mean, std):
     return exact.fma64(v, float(std), float(mean))
 
 
-def _affine32(v, mean, std):
-    mean32, std32 = np.float32(mean), np.float32(std)
-    if std32 == 1 and mean32 == 0:
-        return v + np.float32(0)
-    return exact.fma32(v, std32, mean32)
-
-
 _CHUNK_BLOCKS = 2048   # blocks transformed per pass: the temporaries stay in cache
 
 
@@ -263,13 +256,20 @@ class _NormalBlocks32:
 def _affine32_into(v, mean, std):
     """``v = fma(v, std, mean)`` in float32, in place.  With a zero mean the product is exact
     in the fused operation and rounded once, which a float32 multiply does too; adding the zero
-    then gives a zero product the sign the fused sum would."""
-    if mean == 0:
+    then gives a zero product the sign the fused sum would.  A std of zero or a power of two
+    from 1 to 2**100 makes the float32 product exact (the samples are below 6 in magnitude), so
+    a float32 multiply and add round once as the fused operation does."""
+    if mean == 0 or _scales_exactly(std):
         if std != 1:
             v *= std
         v += mean
     else:
         v[...] = exact.fma32(v, std, mean)
+
+
+def _scales_exactly(std):
+    mantissa, exponent = math.frexp(abs(float(std)))
+    return mantissa in (0.0, 0.5) and (mantissa == 0.0 or 1 <= exponent <= 101)
 
 
 def _normal_block32(gen, n, mean, std, padded_tail, out):

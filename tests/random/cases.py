@@ -103,6 +103,10 @@ def _streams():
     c['uniform_ off-grid range float16'] = lambda t: t.empty(300, dtype=t.float16).uniform_(0.001, 7.77)
     c['normal_ zero mean float32'] = lambda t: t.empty(300).normal_(0.0, 0.02)
     c['normal_ negative zero mean float32'] = lambda t: t.empty(300).normal_(-0.0, 3.0)
+    # a std of zero or a power of two: the float32 product is exact (no fused-step emulation)
+    c['normal_ power-of-two std float32'] = lambda t: t.empty(300).normal_(0.5, 2.0)
+    c['normal_ unit std float32'] = lambda t: t.empty(300).normal_(-1.25, 1.0)
+    c['normal_ zero std float32'] = lambda t: t.empty(40).normal_(0.7, 0.0)
     c['randint int32 full range'] = lambda t: t.randint(-2 ** 31, 2 ** 31, (40,), dtype=t.int32)
     c['generator='] = lambda t: t.cat([t.rand(3, generator=t.Generator().manual_seed(3)),
                                        t.randn(20, generator=t.Generator().manual_seed(4))])
