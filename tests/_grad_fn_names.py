@@ -38,6 +38,12 @@ def row_keys(ops):
     return keys
 
 
+def recorded_call(info):
+    """What the recorders' PyTorch call stands for on ember's side: the public function a row's op wraps
+    (a complex result taken apart for gradcheck), else the op itself."""
+    return info.called or info.op
+
+
 def node_name(out, index):
     out = pick(out, index)
     fn = getattr(out, 'grad_fn', None)

@@ -247,3 +247,15 @@ def test_complex_fill_with_no_imaginary_part_and_into_bool():
     assert ember.full((2,), 2 + 0j, dtype=ember.float16).tolist() == [2.0, 2.0]
     assert ember.full((2,), 1j, dtype=ember.bool).tolist() == [True, True]
     assert ember.zeros(2).fill_(3 + 0j).tolist() == [3.0, 3.0]
+
+
+def test_polar_node_and_gradients_are_pytorchs():
+    # recorded from PyTorch 2.13: the node keeps the result only; a negative magnitude's gradient is the
+    # other sign's (sgn of the result), a zero one's 0
+    r = ember.tensor([1.5, -2.0, 0.0], dtype=ember.float64, requires_grad=True)
+    t = ember.tensor([0.3, 1.0, -0.7], dtype=ember.float64, requires_grad=True)
+    z = ember.polar(r, t)
+    assert z.grad_fn.name() == 'PolarBackward0' and z.grad_fn._saved_result.shape == (3,)
+    (z * ember.tensor([1 + 2j, -0.5 + 1j, 2 - 1j], dtype=ember.complex128)).real.sum().backward()
+    np.testing.assert_allclose(r.grad.numpy(), [0.364296075802927, 1.1116221377419664, 0.0])
+    np.testing.assert_allclose(t.grad.numpy(), [-3.3092897773688277, 0.23913362692838303, 0.0])

@@ -45,3 +45,44 @@ def test_complex_parts_roundtrip():
     assert z.conj().imag.tolist() == [-3.0, 1.0]
     (z.abs() ** 2).sum().backward()      # |z|^2: gradient 2 re, 2 im
     assert re.grad.tolist() == [2.0, 4.0] and im.grad.tolist() == [6.0, -2.0]
+
+
+def _graph(t):
+    """The node names under ``t`` (depth first; None for an input without a gradient), as PyTorch prints them."""
+    def walk(fn):
+        if fn is None:
+            return [None]
+        return [fn.name().replace('ember::', 'torch::')] + [n for f, _ in fn.next_functions for n in walk(f)]
+    return walk(t.grad_fn)
+
+
+def test_graphs_are_pytorchs():
+    # recorded from PyTorch 2.13: trimming is a slice, zero-padding one constant_pad_nd over every dim, a real
+    # signal's fft/ifft a whole-spectrum r2c, fft2/fftn/irfft of a real input a copy to complex first, and
+    # ihfftn/hfftn split into a transform of the last dim and one of the others, with a conjugation between
+    x = ember.ones(2, 3, 5, dtype=ember.float64, requires_grad=True)
+    leaf = 'torch::autograd::AccumulateGrad'
+    y = ember.fft.rfft2(x, s=[2, 6])
+    assert _graph(y) == ['FftR2CBackward0', 'ConstantPadNdBackward0', 'SliceBackward0', leaf]
+    assert y.grad_fn.next_functions[0][0]._saved_pad == (0, 1, 0, 0, 0, 0)
+    assert y.grad_fn._saved_self.shape == (2, 2, 6) and y.grad_fn._saved_onesided is True
+    y = ember.fft.fft(x, n=7)
+    assert _graph(y) == ['FftR2CBackward0', 'ConstantPadNdBackward0', leaf]
+    assert y.grad_fn._saved_onesided is False and y.grad_fn._saved_normalization == 0
+    assert _graph(ember.fft.ifft(x)) == ['ConjBackward0', 'FftR2CBackward0', leaf]
+    assert _graph(ember.fft.fft2(x)) == ['FftC2CBackward0', 'ToCopyBackward0', leaf]
+    assert _graph(ember.fft.irfft(x)) == ['FftC2RBackward0', 'ToCopyBackward0', leaf]
+    y = ember.fft.ihfftn(x)
+    assert _graph(y) == ['FftC2CBackward0', 'ConjPhysicalBackward0', 'FftR2CBackward0', leaf]
+    assert (y.grad_fn._saved_dim, y.grad_fn._saved_forward, y.grad_fn._saved_normalization) == ((0, 1), False, 2)
+    assert _graph(ember.fft.hfftn(x)) == ['FftC2RBackward0', 'ConjBackward0', 'FftC2CBackward0', 'ToCopyBackward0',
+                                          leaf]
+
+
+def test_gradients_of_real_inputs_through_complex_copies_do_not_warn():
+    import warnings
+    x = ember.ones(3, 4, dtype=ember.float64, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        ember.fft.fft2(x).abs().sum().backward()
+    assert x.grad.dtype is ember.float64

@@ -14,6 +14,7 @@ import numpy as np
 
 from ember import _dtype
 from ember._tensor import Tensor
+from ember.autograd import _saved_attrs as _sa
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
@@ -263,21 +264,25 @@ def angle(input, *, out=None):
 
 class Polar(Primitive):
     node_name = 'PolarBackward0'
+    saved_attrs = {'result': _sa.saved(0)}
 
     @staticmethod
     def forward(ctx, r, t):
         z = r * ctx.xp.exp(1j * t)
         z = z.astype(np.complex64 if r.dtype == np.float32 else np.complex128, copy=False)
-        ctx.save_for_backward(r, t)
+        ctx.save_for_backward(z)
         return z
 
     @staticmethod
     def backward(ctx, g):
-        r, t = ctx.saved_tensors
-        unit = polar(r.new_ones(()).expand_as(r), t)      # e^{i t}
+        # PyTorch's formulas, from the result z = r e^{it} alone: dL/dr = Re(conj(g) sgn(z)) (so a negative
+        # r's is the other sign's, a zero r's 0), dL/dt = Re(conj(g) i z); sgn(z) as z / |z| (0 at 0), whose
+        # own derivative the second order needs
+        z, = ctx.saved_tensors
         gc = g.conj()
-        # real loss L: dL/dr = Re(conj(g) e^{it}), dL/dt = Re(conj(g) i r e^{it})
-        return real(gc * unit), real(gc * unit * r * 1j)
+        size = z.abs()
+        unit = z / size.masked_fill(size == 0, 1)
+        return real(gc * unit), real(gc * (z * 1j))
 
 
 @op('ember')

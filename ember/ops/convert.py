@@ -29,6 +29,9 @@ class ToCopy(Primitive):
     def backward(ctx, g):
         src_dtype, src_dev = ctx.back
         from ember._dtype import from_numpy_dtype
+        if g.dtype.is_complex and src_dtype.kind != 'c':    # a real input's gradient: the real part, unwarned
+            from ember.ops.complex import real
+            g = real(g)
         return g.to(device=src_dev, dtype=from_numpy_dtype(src_dtype)), None, None, None, None, None
 
 

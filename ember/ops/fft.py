@@ -8,12 +8,14 @@ the conjugate.
 """
 import numpy as np
 
+from ember.autograd import _saved_attrs as _sa
 from ember.autograd.function import Primitive
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 from ember._formats import strided as _strided
 from ember.ops._util import wrap_dim
-from ember.ops.complex import conj, real
+from ember.ops.complex import conj, conj_physical, real
+from ember.ops.padding import ConstantPadNd
 
 _DUAL = {'backward': 'forward', 'forward': 'backward', 'ortho': 'ortho'}
 
@@ -34,9 +36,20 @@ def _rdtype(a):
     return np.float64 if a.dtype in (np.float64, np.complex128) else np.float32
 
 
+def _normalization(norm, forward):
+    """PyTorch's ``fft_norm_mode`` as its nodes show it: 0 unscaled, 1 by sqrt(n), 2 by n."""
+    return {'backward': 0, 'ortho': 1, 'forward': 2}[norm if forward else _DUAL[norm]]
+
+
+def _dims(node):
+    return tuple(int(d) for d in node.args[0])     # (wrapped: PyTorch's transforms get them so)
+
+
 class FftC2C(Primitive):
     _profile_name = 'aten::_fft_c2c'
     node_name = 'FftC2CBackward0'
+    saved_attrs = {'dim': _dims, 'forward': _sa.item('args', 1),
+                   'normalization': lambda node: _normalization(node.args[2], node.args[1])}
 
     @staticmethod
     def forward(ctx, x, dims, forward, norm):
@@ -53,32 +66,40 @@ class FftC2C(Primitive):
 
 
 class FftR2C(Primitive):
+    """The transform of a real input: the non-negative frequencies of the last dim (``onesided``, rfft's), or
+    the whole spectrum (fft's of a real input)."""
     _profile_name = 'aten::_fft_r2c'
     node_name = 'FftR2CBackward0'
+    saved_names = ('self',)
+    saved_attrs = {'dim': _dims, 'normalization': lambda node: _normalization(node.args[1], True),
+                   'onesided': _sa.item('args', 3), 'self': _sa.saved(0)}
 
     @staticmethod
-    def forward(ctx, x, dims, norm):
+    def forward(ctx, x, dims, norm, onesided=True):
         xp = ctx.xp
-        ctx.args = (dims, norm, x.shape[dims[-1]])
-        return xp.fft.rfftn(x, axes=dims, norm=norm).astype(_cdtype(x), copy=False)
+        ctx.args = (dims, norm, x.shape[dims[-1]], onesided)
+        ctx.save_for_backward(x)
+        fn = xp.fft.rfftn if onesided else xp.fft.fftn
+        return fn(x, axes=dims, norm=norm).astype(_cdtype(x), copy=False)
 
     @staticmethod
     def backward(ctx, g):
         # the adjoint of keeping half the spectrum: zero-pad it back, inverse c2c, real part
         from ember.ops.shape import cat
-        dims, norm, n = ctx.args
+        dims, norm, n, _ = ctx.args
         last = dims[-1]
         missing = n - g.shape[last]
         if missing:
             shape = list(g.shape)
             shape[last] = missing
             g = cat([g, g.new_zeros(tuple(shape))], last)
-        return real(FftC2C.apply(g, dims, False, _DUAL[norm])), None, None
+        return real(FftC2C.apply(g, dims, False, _DUAL[norm])), None, None, None
 
 
 class FftC2R(Primitive):
     _profile_name = 'aten::_fft_c2r'
     node_name = 'FftC2RBackward0'
+    saved_attrs = {'dim': _dims, 'normalization': lambda node: _normalization(node.args[2], False)}
 
     @staticmethod
     def forward(ctx, x, dims, n, norm):
@@ -117,17 +138,23 @@ def _float_input(x):
     return x.to(get_default_dtype())
 
 
-def _resize(x, dim, n):
-    """Trim or zero-pad ``x`` along ``dim`` to ``n`` points (differentiable)."""
-    size = x.shape[dim]
-    if n == size:
-        return x
-    if n < size:
-        return x.narrow(dim, 0, n)
-    from ember.ops.shape import cat
-    shape = list(x.shape)
-    shape[dim] = n - size
-    return cat([x, x.new_zeros(tuple(shape))], dim)
+class FftPad(ConstantPadNd):
+    """The zero-padding before a transform: ``constant_pad_nd`` with a pad for every dim, which its node
+    shows whole, as PyTorch's does (an ``F.pad`` call's shows only the dims it was given)."""
+    node_name = ConstantPadNd.node_name
+    saved_attrs = {'pad': lambda node: tuple(_sa.as_int64(v) for pair in reversed(node.pads) for v in pair)}
+
+
+def _resize(x, dims, sizes):
+    """``x`` trimmed (a slice per dim) then zero-padded (one pad over all dims) to ``sizes`` along ``dims``,
+    differentiably and with PyTorch's nodes."""
+    for d, n in zip(dims, sizes):
+        if n < x.shape[d]:
+            x = x.narrow(d, 0, n)
+    pads = [(0, 0)] * x.ndim
+    for d, n in zip(dims, sizes):
+        pads[d] = (0, max(n - x.shape[d], 0))
+    return FftPad.apply(x, tuple(pads), 0) if any(a for _, a in pads) else x
 
 
 def _check_n(n):
@@ -157,31 +184,63 @@ def _dims_and_sizes(x, s, dim):
     return dims, sizes
 
 
-def _c2c(x, s, dim, norm, forward):
+def _c2c(x, s, dim, norm, forward, one_dim=False):
     x = _float_input(x)
     norm = _norm(norm)
     dims, sizes = _dims_and_sizes(x, s, dim)
-    for d, n in zip(dims, sizes):
+    for n in sizes:
         _check_n(n)     # (an empty dimension transformed as it is)
-        x = _resize(x, d, n)
-    return FftC2C.apply(x, dims, forward, norm)
+    if not x.dtype.is_complex:
+        if one_dim:     # fft/ifft of a real signal: PyTorch's whole-spectrum r2c (conjugated for the inverse)
+            y = FftR2C.apply(_resize(x, dims, sizes), dims, norm if forward else _DUAL[norm], False)
+            return y if forward else conj(y)
+        x = _complex_input(x)
+    return FftC2C.apply(_resize(x, dims, sizes), dims, forward, norm)
 
 
-def _r2c(name, x, s, dim, norm):
+def _check_real(name, x):
     if x.dtype.is_complex:
         from ember._tensor import _scalar_type_name
         raise RuntimeError(f"{name} expects a real input tensor, but got {_scalar_type_name(x.dtype)}")
+
+
+def _r2c(name, x, s, dim, norm):
+    _check_real(name, x)
     x = _float_input(x)
     norm = _norm(norm)
     dims, sizes = _dims_and_sizes(x, s, dim)
-    for d, n in zip(dims, sizes):
+    for n in sizes:
         _check_n(n)     # (an empty dimension transformed as it is)
-        x = _resize(x, d, n)
-    return FftR2C.apply(x, dims, norm)
+    return FftR2C.apply(_resize(x, dims, sizes), dims, norm)
 
 
-def _c2r(x, s, dim, norm):
+def _ihfftn(x, s, dim, norm):
+    """``ihfft2``/``ihfftn`` as PyTorch records them: the one-sided r2c of the last dim, conjugated, then the
+    inverse c2c of the others (each step normalised over its own dims)."""
+    _check_real('ihfftn', x)
     x = _float_input(x)
+    norm = _norm(norm)
+    dims, sizes = _dims_and_sizes(x, s, dim)
+    for n in sizes:
+        _check_n(n)
+    y = _r2c('ihfftn', _resize(x, dims, sizes), None, dims[-1:], _DUAL[norm])
+    if len(dims) == 1:
+        return conj(y)
+    return FftC2C.apply(conj_physical(y), dims[:-1], False, norm)
+
+
+def _complex_input(x):
+    x = _float_input(x)
+    if x.dtype.is_complex:
+        return x
+    from ember._dtype import from_numpy_dtype
+    return x.to(from_numpy_dtype(_cdtype(x._data)))
+
+
+def _c2r(x, s, dim, norm, hermitian=False):
+    """irfft*'s c2r; with ``hermitian`` hfft*'s, as PyTorch records it: a forward c2c of all but the last dim,
+    conjugated, then the c2r of the last with the dual normalisation."""
+    x = _complex_input(x)
     norm = _norm(norm)
     dims, sizes = _dims_and_sizes(x, s, dim)
     if s is None or s[-1] == -1:
@@ -189,13 +248,12 @@ def _c2r(x, s, dim, norm):
     n = sizes[-1]
     if n < 1:
         raise RuntimeError(f"Invalid number of data points ({n}) specified")
-    for d, m in zip(dims[:-1], sizes[:-1]):
-        x = _resize(x, d, m)
-    x = _resize(x, dims[-1], n // 2 + 1)
-    if not x.dtype.is_complex:
-        from ember.ops.creation import complex as make_complex
-        x = make_complex(x, x.new_zeros(tuple(x.shape)))
-    return FftC2R.apply(x, dims, n, norm)
+    x = _resize(x, dims, sizes[:-1] + [n // 2 + 1])
+    if not hermitian:
+        return FftC2R.apply(x, dims, n, norm)
+    if len(dims) > 1:
+        x = FftC2C.apply(x, dims[:-1], True, norm)
+    return FftC2R.apply(conj(x), dims[-1:], n, _DUAL[norm])
 
 
 def _one(n, dim):
@@ -231,7 +289,7 @@ def fft(input, n=None, dim=-1, norm=None, *, out=None):
         >>> ember.fft.fft(x)
         tensor([10.+0.j, -2.+2.j, -2.+0.j, -2.-2.j])
     """
-    return write_out('fft_fft', _c2c(input, *_one(n, dim), norm, True), out)
+    return write_out('fft_fft', _c2c(input, *_one(n, dim), norm, True, one_dim=True), out)
 
 
 @op('fft')
@@ -258,7 +316,7 @@ def ifft(input, n=None, dim=-1, norm=None, *, out=None):
         >>> ember.fft.ifft(X)
         tensor([1.+0.j, 2.+0.j, 3.+0.j, 4.+0.j])
     """
-    return write_out('fft_ifft', _c2c(input, *_one(n, dim), norm, False), out)
+    return write_out('fft_ifft', _c2c(input, *_one(n, dim), norm, False, one_dim=True), out)
 
 
 @op('fft')
@@ -576,7 +634,7 @@ def hfft(input, n=None, dim=-1, norm=None, *, out=None):
         >>> ember.fft.hfft(x)
         tensor([ 8., -2.,  0., -2.])
     """
-    return write_out('fft_hfft', _c2r(conj(_float_input(input)), *_one(n, dim), _DUAL[_norm(norm)]), out)
+    return write_out('fft_hfft', _c2r(input, *_one(n, dim), norm, hermitian=True), out)
 
 
 @op('fft')
@@ -606,7 +664,7 @@ def hfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
         tensor([[1., 1., 1., 1.],
                 [1., 1., 1., 1.]])
     """
-    return write_out('fft_hfft2', _c2r(conj(_float_input(input)), s, dim, _DUAL[_norm(norm)]), out)
+    return write_out('fft_hfft2', _c2r(input, s, dim, norm, hermitian=True), out)
 
 
 @op('fft')
@@ -635,7 +693,7 @@ def hfftn(input, s=None, dim=None, norm=None, *, out=None):
         >>> ember.fft.hfftn(x).shape
         ember.Size([2, 2, 4])
     """
-    return write_out('fft_hfftn', _c2r(conj(_float_input(input)), s, dim, _DUAL[_norm(norm)]), out)
+    return write_out('fft_hfftn', _c2r(input, s, dim, norm, hermitian=True), out)
 
 
 @op('fft')
@@ -697,7 +755,7 @@ def ihfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
         tensor([[1., 1., 1., 1.],
                 [1., 1., 1., 1.]])
     """
-    return write_out('fft_ihfft2', conj(_r2c('ihfftn', input, s, dim, _DUAL[_norm(norm)])), out)
+    return write_out('fft_ihfft2', _ihfftn(input, s, dim, norm), out)
 
 
 @op('fft')
@@ -729,7 +787,7 @@ def ihfftn(input, s=None, dim=None, norm=None, *, out=None):
         tensor([[1., 1.],
                 [1., 1.]])
     """
-    return write_out('fft_ihfftn', conj(_r2c('ihfftn', input, s, dim, _DUAL[_norm(norm)])), out)
+    return write_out('fft_ihfftn', _ihfftn(input, s, dim, norm), out)
 
 
 # ------------------------------------------------------ frequencies and shifts

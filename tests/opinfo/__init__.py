@@ -70,6 +70,9 @@ class OpInfo:
     output_index: Any = None                    # pick one output of a tuple-returning op for checks
     aliases: tuple = ()                         # other exported names this row covers
     error_inputs: Optional[Callable] = None     # () -> list[ErrorInput]: PyTorch's exception type and text
+    called: Optional[Callable] = None           # the public function ``op`` wraps (taking a complex result
+    #                                             apart), which the grad_fn-name and saved-attribute tests call
+    #                                             as their recorders called PyTorch's
 
     def __repr__(self):
         return f'OpInfo({self.name})'

@@ -31,7 +31,7 @@ def _split(z):
 
 OPS = [
     OpInfo('view_as_complex', lambda x: _c(x).abs(), ref=lambda x: np.abs(_np_c(x)), samples=_pairs,
-           noncontig=False),
+           noncontig=False, called=ember.view_as_complex),
     OpInfo('view_as_real', lambda x: ember.view_as_real(_c(x)) * 1.5, ref=lambda x: _split(_np_c(x)) * 1.5,
            samples=_pairs, noncontig=False),
     OpInfo('real', lambda x: ember.real(_c(x)), ref=lambda x: _np_c(x).real, samples=_pairs, noncontig=False),
@@ -44,7 +44,7 @@ OPS = [
            noncontig=False),
     OpInfo('polar', lambda r, t: ember.view_as_real(ember.polar(r, t)),
            ref=lambda r, t: np.stack([r * np.cos(t), r * np.sin(t)], -1),
-           samples=lambda rng: [Sample(rng.uniform(0.5, 2, (3, 4)), rng.standard_normal((3, 4)))]),
+           samples=lambda rng: [Sample(rng.uniform(0.5, 2, (3, 4)), rng.standard_normal((3, 4)))], called=ember.polar),
     OpInfo('resolve_conj', lambda x: ember.resolve_conj(_c(x)).abs(), ref=lambda x: np.abs(_np_c(x)),
            samples=_pairs, noncontig=False),
     OpInfo('resolve_neg', lambda x: ember.resolve_neg(_c(x)).abs(), ref=lambda x: np.abs(_np_c(x)),
