@@ -11,6 +11,7 @@ import enum
 import inspect
 import sys
 
+from ember.jit._script_dataclasses import dataclass_method
 from ember.jit._script_types import Expr
 
 _MODIFIERS = ('ignore', 'unused')
@@ -85,7 +86,7 @@ class ScriptClass:
         if isinstance(fn, (staticmethod, classmethod)):
             raise RuntimeError(f"ember.jit.script cannot compile the {type(fn).__name__} {name} of the TorchScript "
                                f"class {self.cls.__name__} yet")
-        return fn if inspect.isfunction(fn) else None
+        return dataclass_method(self.cls, name, fn) if inspect.isfunction(fn) else None
 
     def signature(self, name, node=None, fc=None):
         if name in self.methods:

@@ -181,6 +181,10 @@ class ExpressionCompiler:
             # kept as written: TorchScript refines Optional types on it
             return Expr(f'{left.text} {"is" if op_type is ast.Is else "is not"} {right.text}', 'bool')
         op = syntax.COMPARE[op_type]
+        script_class = self.unit.class_of(left.type)
+        if script_class is not None and op in ('eq', 'ne', 'lt', 'le', 'gt', 'ge'):
+            # ``a == b`` on objects of a TorchScript class calls its method, as ``(a).__eq__(b, )``
+            return script_class.call(left, f'__{op}__', [right], {}, node, self)
         if op == '__contains__':
             text = f'torch.__contains__({right.text}, {left.text})'
             if op_type is ast.NotIn:

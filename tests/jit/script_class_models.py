@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import List, Optional, Tuple
 
+from tests.jit import script_dataclass_models
+from tests.jit.script_dataclass_models import use_dataclasses
+
 Tensor = None       # the framework's Tensor, bound by make(T)
 
 
@@ -90,7 +93,7 @@ def annotate(tp, value):        # rebound to T.jit.annotate by make(T)
     return value
 
 
-FUNCTIONS = ('use_pair', 'count', 'score_twice')
+FUNCTIONS = ('use_pair', 'count', 'score_twice', 'use_dataclasses')
 MODULES = ('PairModule', 'Holder')
 
 
@@ -98,6 +101,9 @@ def make(T):
     """{name: program}: the functions above, modules using the classes, and the classes."""
     global Tensor, annotate
     Tensor, annotate = T.Tensor, T.jit.annotate
+    script_dataclass_models.Tensor = T.Tensor
+    T.jit.script(script_dataclass_models.Span)      # PyTorch compiles a dataclass only when scripted first
+    T.jit.script(script_dataclass_models.Boxes)
     T.jit.script(Pair)
     T.jit.interface(Scorer)
     nn = T.nn
@@ -133,6 +139,7 @@ def make(T):
     Holder.__annotations__['sub'] = OneArg      # the class itself: this file's annotations are strings
 
     return {'use_pair': use_pair, 'count': count, 'make_pair': make_pair, 'score_twice': score_twice,
+            'use_dataclasses': use_dataclasses,
             'PairModule': PairModule, 'Holder': Holder, 'OneArg': OneArg}
 
 
@@ -222,7 +229,8 @@ def refused(T):
             'retyped': lambda: T.jit.script(Retyped), 'annotated_none': lambda: T.jit.script(AnnotatedNone),
             'not_implemented': not_implemented_call, 'untyped_interface': lambda: T.jit.interface(Untyped),
             'inherited_interface': lambda: T.jit.interface(ChildInterface),
-            'interface_of_instance': lambda: T.jit.interface(Nameless())}
+            'interface_of_instance': lambda: T.jit.interface(Nameless()),
+            'dataclass_default_factory': lambda: T.jit.script(script_dataclass_models.WithFactory)}
 
 
 def args(T, name):
