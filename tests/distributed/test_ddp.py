@@ -7,9 +7,10 @@ import ember.nn as nn
 from ember.nn.parallel import DataParallel
 from tests.distributed._launch import passed
 
-CHECKS = ['broadcast-at-construction', 'ddp-equivalence', 'no_sync', 'find_unused_parameters', 'unfinished-reduction',
-          'broadcast_buffers', 'no_grad-forward', 'comm-hook-allreduce', 'comm-hook-compress', 'comm-hook-custom',
-          'comm-hook-registration', 'join-uneven-inputs', 'join-buffers', 'join-throw-on-early-termination']
+CHECKS = ['broadcast-at-construction', 'ddp-equivalence', 'bucket-launch-during-backward', 'no_sync',
+          'find_unused_parameters', 'unfinished-reduction', 'broadcast_buffers', 'no_grad-forward',
+          'comm-hook-allreduce', 'comm-hook-compress', 'comm-hook-custom', 'comm-hook-registration',
+          'join-uneven-inputs', 'join-buffers', 'join-throw-on-early-termination']
 
 
 @pytest.mark.parametrize('check', CHECKS)

@@ -1,5 +1,6 @@
 """DistributedDataParallel on 2 ranks against one process: equivalence over 20 SGD steps (float64),
-no_sync accumulation, find_unused_parameters, buffer broadcast, state_dict keys, unfinished reduction."""
+buckets launched during backward, no_sync accumulation, find_unused_parameters, buffer broadcast,
+state_dict keys, unfinished reduction."""
 import copy
 
 import numpy as np
@@ -48,6 +49,18 @@ for step in range(20):
 for p, q in zip(model.parameters(), reference.parameters()):
     np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-10, atol=1e-12)
 ok('ddp-equivalence')
+
+# the buckets' all-reduces start from the gradient hooks while backward is still running: when the gradient
+# reaches the first layer's output, the last layer's bucket is already in flight and the first layer's is not
+launched_then, first_out = [], []
+handle = ddp.module[0].register_forward_hook(lambda m, args, y: first_out.append(y))
+out = ddp(ember.ones(2, 6))
+handle.remove()
+first_out[0].register_hook(lambda g: launched_then.append([b.request is not None for b in ddp._reducer.buckets]))
+out.sum().backward()
+assert launched_then[-1][0] and not launched_then[-1][-1], launched_then
+assert all(b.request is not None for b in ddp._reducer.buckets)   # and every bucket by the end of backward
+ok('bucket-launch-during-backward')
 
 # no_sync: two local backwards, then one synchronised; equals the full-batch gradient sum
 model = mlp(seed=7)
