@@ -73,10 +73,11 @@ class ScatterReduce(Primitive):
         ctx.save_for_backward(saved_x, saved_index, saved_src, out)
         return out
 
-    @staticmethod
-    def backward(ctx, g):
+    @classmethod
+    def backward(cls, ctx, g):
         dim, reduce, include_self, hit, count = ctx.args
         x, index, src, out = ctx.saved_tensors
+        index = cls._scatter_index(ctx, index)
         if tuple(src.shape) != tuple(index.shape):
             src = src[tuple(slice(0, n) for n in index.shape)]
         hit = g.new_tensor(hit).bool() if not isinstance(hit, Tensor) else hit
@@ -107,6 +108,54 @@ class ScatterReduce(Primitive):
                 widths += [0, want - have]
             gsrc = pad(gsrc, widths)
         return gx, None, None, gsrc, None, None
+
+    @staticmethod
+    def _scatter_index(ctx, index):
+        """The index, as saved, that sends each element of src to its place in the result."""
+        return index
+
+
+class IndexReduce(ScatterReduce):
+    """``index_reduce``'s one node (PyTorch's ``IndexReduceBackward0``, keeping the 1-d index it was given):
+    ``forward`` hands back the value reduced outside; the gradients are scatter_reduce's, along the index
+    spread over the source.  The index comes as an array, not a tensor input: as in PyTorch, the node's
+    ``next_functions`` lead to ``self`` and ``source`` only."""
+    node_name = 'IndexReduceBackward0'
+    saved_names = ('self', 'index', 'source', 'result')
+    saved_attrs = {'dim': _sa.item('args', 0, _sa.as_int64), 'include_self': _sa.item('args', 2), 'index': _sa.saved(1),
+                   'reduce': _sa.item('args', 1), 'result': _sa.saved(3), 'self': _sa.saved(0),
+                   'source': _sa.saved(2)}  # grad_fn._saved_*, read lazily
+
+    @staticmethod
+    def forward(ctx, x, src, index, dim, reduce, include_self, value):
+        xp = ctx.xp
+        ctx.src_shape = src.shape
+        # where the index writes along dim, and (mean) how many values each position averages
+        n = x.shape[dim] if x.ndim else 1
+        spread = [1] * max(x.ndim, 1)
+        spread[dim] = n
+        written = xp.bincount(index.reshape(-1), minlength=n)
+        hit = xp.broadcast_to((written > 0).reshape(spread), x.shape or (1,)).reshape(x.shape)
+        count = None
+        if reduce == 'mean':
+            count = xp.maximum(written + int(include_self), 1).reshape(spread)
+            count = xp.broadcast_to(count, x.shape or (1,)).reshape(x.shape)
+        ctx.args = (dim, reduce, include_self, hit, count)
+        ctx.save_for_backward(x, index, src, value)
+        return value
+
+    @classmethod
+    def backward(cls, ctx, g):
+        gx, _, _, gsrc, _, _ = super().backward(ctx, g)
+        return gx, gsrc, None, None, None, None, None
+
+    @staticmethod
+    def _scatter_index(ctx, index):
+        shape = [1] * len(ctx.src_shape)
+        if not shape:
+            return index.reshape(())
+        shape[ctx.args[0]] = -1
+        return index.reshape(shape).expand(ctx.src_shape)
 
 
 def _prod_grads(g, x, index, src, out, dim, include_self, untouched):
@@ -162,11 +211,18 @@ def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=No
     dim = wrap_dim(dim, input.ndim)
     if index.ndim > 1:
         raise IndexError("index_reduce_(): Index is supposed to be a vector")
+    from ember.ops import _one_node
+    _result = _one_node.one_node(IndexReduce, lambda x, src: _index_reduce_value(x, dim, index, src, reduce, include_self),
+                                 (input, source), index._data, dim, reduce, include_self)
+    return _result if out is None else write_out('index_reduce', _result, out)
+
+
+def _index_reduce_value(input, dim, index, source, reduce, include_self):
+    """index_reduce as scatter_reduce along the index spread over the source."""
     shape = [1] * source.ndim
     shape[dim] = -1
     expanded = index.reshape(shape).expand(source.shape) if source.ndim else index.reshape(())
-    _result = ScatterReduce.apply(input, dim, expanded, source, reduce, include_self)
-    return _result if out is None else write_out('index_reduce', _result, out)
+    return ScatterReduce.apply(input, dim, expanded, source, reduce, include_self)
 
 
 class IndexCopy(Primitive):
