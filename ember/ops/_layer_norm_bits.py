@@ -15,11 +15,11 @@ in one Welford pass over vector lanes:
 The chunks' Welford runs are independent, so they run side by side here (16 steps over all rows and
 chunks at once); only the merges go chunk by chunk.
 
-The arrays are small (a row's vectors), so the per-call checks of ``fma32`` would cost more than the
+The arrays are small (a row's vectors), so the per-call repairs of ``fma32`` would cost more than the
 arithmetic: the statistics are first computed with each fused step as a double sum rounded to
-float32 (``_DeferredFma``), every double sum kept, and all of them checked together at the end. The
-result is the fused one unless some sum sat on a float32 midpoint or in the subnormals (rare: then
-everything is recomputed through ``fma32``).
+float32 (``_DeferredFma``), each call's sums checked while they are in cache. The result is the fused
+one unless some sum sat on a float32 midpoint or in the subnormals (rare: then everything is
+recomputed through ``fma32``).
 """
 import numpy as np
 
@@ -32,87 +32,60 @@ _TINY_LIMIT = np.uint64(int(np.float64(2.0 ** -126).view(np.uint64)) << 1)
 
 
 class _DeferredFma:
-    """``a * b + c`` as a double sum (the product is exact) rounded to float32, each sum and its
-    operands kept so that ``exact()`` can tell afterwards whether every rounding was the fused one.
-    ``block(shape)`` hands out the parts of one C-contiguous array of sums and one of their float32
-    roundings for many calls (``out=`` a pair of parts), which the check then reads in place."""
+    """``a * b + c`` as a double sum (the product is exact) rounded to float32, each call checking its
+    own sums while they are in cache; ``exact()`` then tells whether every rounding was the fused one.
+    (Checking each call's small array on the spot costs a third of gathering the sums into one large
+    block and checking that at the end: the block no longer fits the cache.)"""
 
     def __init__(self):
-        self.calls = []         # (sum, a, b, c, written into the block)
-        self.sums = self.rounded = None
+        self.inexact = False    # some sum was seen whose rounding may not be the fused one
         self.products = []      # float32 products by a power of two (exact unless they underflow)
 
-    def block(self, shape):
-        """Parts ``[i][k]`` (for shape ``(n, 2) + rest``) of the sums' and roundings' arrays."""
-        self.sums = np.empty(shape, np.float64)
-        self.rounded = np.empty(shape, _F)
-        return [[(self.sums[i, k], self.rounded[i, k]) for k in range(shape[1])] for i in range(shape[0])]
-
-    def __call__(self, a, b, c, out=None):
+    def __call__(self, a, b, c):
         if type(a) is _F and a in _HALVINGS:
             # a power of two up to one: the float32 product is exact (short of float32's subnormals,
             # checked at the end), so the float32 sum is the fused rounding
             p = b * a
             self.products.append(p.reshape(-1))
             p += c
-            if out is not None:         # (its parts of the block: no suspect)
-                out[0][...] = 0
-                out[1][...] = 0
             return p
-        r = np.multiply(a, b, dtype=np.float64, out=None if out is None else out[0])
+        r = np.multiply(a, b, dtype=np.float64)
         r += c
-        self.calls.append((r, a, b, c, out is not None))
-        if out is None:
-            return r.astype(_F)
-        out[1][...] = r
-        return out[1]
+        if not self.inexact:        # (once one is found, everything is recomputed: no more checks)
+            self.inexact = not _rounds_as_fused(r, a, b, c)
+        return r.astype(_F)
 
     def exact(self):
         """Whether every kept sum rounds to float32 as the exact value does: none at or below float32's
         smallest normal, and those on a float32 midpoint exact there (a tie the double sum did not make)."""
+        if self.inexact:
+            return False
         if self.products:
             products = np.abs(np.concatenate(self.products))
             if ((products < _F(2.0 ** -126)) & (products != 0)).any():
                 return False
-        if self.sums is not None:       # the block's subnormal suspects, from the roundings (half the bytes)
-            small = np.abs(self.rounded.reshape(-1)) <= _F(2.0 ** -126)
-            if small.any() and (self.sums.reshape(-1)[small] != 0).any():
-                return False
-        loose = [r.reshape(-1) for r, _, _, _, placed in self.calls if not placed]
-        parts = ([] if self.sums is None else [self.sums.reshape(-1)]) + ([np.concatenate(loose)] if loose else [])
-        mids = []
-        for part, flat in enumerate(parts):
-            bits = flat.view(np.uint64)
-            if part == len(parts) - 1 and loose:
-                work = np.left_shift(bits, np.uint64(1))
-                work -= np.uint64(1)         # zero wraps to the largest value: an exact zero is no suspect
-                if (work < _TINY_LIMIT).any():
-                    return False
-                np.bitwise_and(bits, _F32_LOW_BITS, out=work)
-            else:
-                work = np.bitwise_and(bits, _F32_LOW_BITS)
-            mids.append(work == _F32_HALF_ULP)
-        if not any(m.any() for m in mids):
-            return True
-        # the midpoints: exact ties are fine, double sums rounded onto one are not (two-sum's error)
-        base = None if self.sums is None else self.sums.__array_interface__['data'][0]
-        loose_at = 0
-        for r, a, b, c, placed in self.calls:
-            if placed:
-                start = (r.__array_interface__['data'][0] - base) // 8
-                mid = mids[0][start:start + r.size]
-            else:
-                mid = mids[-1][loose_at:loose_at + r.size]
-                loose_at += r.size
-            idx = np.flatnonzero(mid)
-            if idx.size:
-                _, err = _two_sum(_pick(a, r.shape, idx) * _pick(b, r.shape, idx), _pick(c, r.shape, idx))
-                if err.any():
-                    return False
         return True
 
 
-def _fma32(a, b, c, out=None):
+def _rounds_as_fused(r, a, b, c):
+    """Whether the double sums ``r = a * b + c`` round to float32 as their exact values do: none in
+    float32's subnormals or at its smallest normal (zero aside), and those on a float32 midpoint exact
+    ties (two-sum's error is zero), not double sums rounded onto one."""
+    bits = np.ascontiguousarray(r).reshape(-1).view(np.uint64)
+    work = np.left_shift(bits, np.uint64(1))
+    work -= np.uint64(1)                 # zero wraps to the largest value: an exact zero is no suspect
+    if (work < _TINY_LIMIT).any():
+        return False
+    np.bitwise_and(bits, _F32_LOW_BITS, out=work)
+    idx = np.flatnonzero(work == _F32_HALF_ULP)
+    if not idx.size:
+        return True
+    shape = np.shape(r)
+    _, err = _two_sum(_pick(a, shape, idx) * _pick(b, shape, idx), _pick(c, shape, idx))
+    return not err.any()
+
+
+def _fma32(a, b, c):
     return fma32(a, b, c)
 
 
@@ -162,14 +135,12 @@ def _row_moments(rows, fma):
         # product is zero
         m1 = steps[0] + _F(0)
         m2 = (steps[0] - m1) * steps[0] + _F(0)
-        sums = fma.block((CHUNK - 1, 2) + m1.shape) if isinstance(fma, _DeferredFma) else [(None, None)] * CHUNK
         for j in range(1, CHUNK):
             x = steps[j]
             delta = x - m1
-            new_m1 = fma(_STEP[j], delta, m1, out=sums[j - 1][0])
-            new_m2 = fma(delta, x - new_m1, m2, out=sums[j - 1][1])
-            if j >= last:               # (copies: the block keeps the roundings its check reads)
-                new_m1, new_m2 = new_m1.copy(), new_m2.copy()
+            new_m1 = fma(_STEP[j], delta, m1)
+            new_m2 = fma(delta, x - new_m1, m2)
+            if j >= last:
                 new_m1[:, -1], new_m2[:, -1] = m1[:, -1], m2[:, -1]
             m1, m2 = new_m1, new_m2
         for i in range(chunks):
