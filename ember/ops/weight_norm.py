@@ -1,4 +1,12 @@
-"""Weight normalization's math: ``norm_except_dim`` and ``_weight_norm`` (PyTorch's ``torch.*`` names)."""
+"""Weight normalization's math: ``norm_except_dim`` and ``_weight_norm`` (PyTorch's ``torch.*`` names).
+
+With ``dim`` the first or last dimension, PyTorch records ``_weight_norm`` as one
+``WeightNormInterfaceBackward0`` node (its fused kernel), and so does ember; other dims stay the
+composite ``v * (g / norm)``, as in PyTorch.
+"""
+from ember.autograd import _saved_attrs as _sa
+from ember.autograd.function import Primitive
+from ember.ops import _one_node
 from ember.ops._registry import op
 
 
@@ -32,5 +40,52 @@ def norm_except_dim(v, pow=2, dim=0):
 
 @op('ember')
 def _weight_norm(v, g, dim=0):
-    """``g * v / ||v||`` with the norm over every dim but ``dim`` (the whole tensor for ``dim=-1``)."""
+    """``g * v / ||v||`` with the norm over every dim but ``dim`` (the whole tensor for ``dim=-1``).
+
+    Example::
+
+        >>> ember._weight_norm(ember.tensor([[3., 4.], [6., 8.]]), ember.tensor([[1.], [2.]]))
+        tensor([[0.6000, 0.8000],
+                [1.2000, 1.6000]])
+    """
+    if dim == 0 or dim == v.dim() - 1:      # (as given: -1 is the whole tensor's norm, never the fused node)
+        w = _one_node.one_node(WeightNormInterface, lambda v, g: _weight_norm_and_norms(v, g, dim), (v, g), dim)
+        return w[0] if type(w) is tuple else w     # (unrecorded: the value and the norms it was computed with)
     return v * (g / norm_except_dim(v, 2, dim))
+
+
+def _weight_norm_and_norms(v, g, dim):
+    norms = norm_except_dim(v, 2, dim)
+    return v * (g / norms), norms
+
+
+def _sum_except(t, dim):
+    dims = [d for d in range(t.dim()) if d != dim]
+    return t.sum(dims, keepdim=True) if dims else t
+
+
+class WeightNormInterface(Primitive):
+    """``_weight_norm`` over the first or last dim as one node: ``forward`` hands back the value computed
+    outside, keeping the norms (``grad_fn._saved_result1``); the backward is PyTorch's differentiable formula,
+    its norms recomputed from ``v`` so that derivatives of any order are exact."""
+    node_name = 'WeightNormInterfaceBackward0'
+    saved_names = ('v', 'g', 'result1')
+    saved_attrs = {'dim': _sa.field('dim'), 'g': _sa.saved(1), 'result1': _sa.saved(2),
+                   'v': _sa.saved(0)}  # grad_fn._saved_*, read lazily
+
+    @staticmethod
+    def forward(ctx, v, g, dim, value):
+        w, norms = value
+        ctx.dim = dim
+        ctx.save_for_backward(v, g, norms)
+        return w
+
+    @staticmethod
+    def backward(ctx, gw):
+        v, g, _ = ctx.saved_tensors
+        dim = ctx.dim
+        norms = norm_except_dim(v, 2, dim)
+        sums = _sum_except(gw * v, dim)
+        gv = (g / norms) * (gw - v * (sums / (norms * norms)))
+        gg = sums / norms
+        return gv, gg.reshape(g.shape) if gg.numel() == g.numel() else gg.sum_to_size(g.shape), None
