@@ -78,8 +78,22 @@ def test_disable_keeps_its_settings():
     def helper(t):
         return t * 2
     assert helper(ember.ones(1)).item() == 2.0 and helper._torchdynamo_disable_msg == 'host code'
-    with pytest.raises(NotImplementedError, match='recursive=False'):
-        ember.compiler.disable(helper, recursive=False)
+
+
+def test_disable_without_recursion_breaks_the_graph_around_the_call():
+    """Hugging Face transformers decorates a class's __new__ with disable(recursive=False) at import. PyTorch
+    then compiles what the function calls as graphs of their own; ember runs it all eagerly: same values."""
+    calls = []
+
+    @ember.compiler.disable(recursive=False)
+    def helper(t):
+        calls.append(ember.compiler.is_compiling())
+        return t * 2
+
+    assert helper._torchdynamo_disable_recursive is False
+    out = dynamo.explain(lambda x: helper(x.sin()).cos())(ember.zeros(2))
+    assert out.graph_break_count == 1 and calls == [False]
+    assert ember.compile(lambda x: helper(x.sin()).cos())(ember.zeros(2)).tolist() == [1.0, 1.0]
 
 
 def test_fullgraph_still_refuses_a_break():

@@ -168,10 +168,14 @@ class SegmentedRun:
         self.cut(reason)
 
         def call():
+            # the disabled function runs as outside any capture: ``is_compiling()`` is False in it
+            from ember._dynamo import _tracer
             self.names.paused = True
+            capturing, _tracer.ACTIVE[:] = _tracer.ACTIVE[:], []
             try:
                 return fn(*self.actuals(args), **self.actuals(kwargs))
             finally:
+                _tracer.ACTIVE[:] = capturing
                 self.names.paused = False
         out = self.at_break(self.action('call', fn, args, kwargs), call)
         self.outside = 0

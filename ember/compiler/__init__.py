@@ -215,8 +215,9 @@ def _signature_ident(sig):
 def disable(fn=None, recursive=True, *, reason=None):
     """Marks ``fn`` as never compiled: code compiled with ``ember.compile`` that calls it breaks the
     graph there and runs it eagerly on real values (``reason`` is kept as
-    ``_torchdynamo_disable_msg``). Only ``recursive=True`` is supported: ember cannot compile the
-    functions a disabled function calls. Usable as a decorator.
+    ``_torchdynamo_disable_msg``). With ``recursive=False`` PyTorch still compiles the functions ``fn``
+    calls, as graphs of their own; ember runs them eagerly with ``fn`` (the same results; only what is
+    compiled differs). Usable as a decorator.
 
     Example::
 
@@ -226,9 +227,6 @@ def disable(fn=None, recursive=True, *, reason=None):
         >>> ember.compile(lambda x: helper(x.sin()).cos())(ember.zeros(2))
         tensor([0.5403, 0.5403])
     """
-    if not recursive:
-        raise NotImplementedError("ember.compiler.disable(recursive=False): ember cannot compile the functions a "
-                                  "disabled function calls; use recursive=True")
     if fn is None:
         return lambda f: disable(f, recursive, reason=reason)
     from ember.nn import Module
@@ -241,6 +239,7 @@ def disable(fn=None, recursive=True, *, reason=None):
     def disabled(*args, **kwargs):
         return call_disabled(fn, args, kwargs)
     disabled._torchdynamo_disable = True
+    disabled._torchdynamo_disable_recursive = recursive
     disabled._torchdynamo_disable_msg = reason
     return disabled
 

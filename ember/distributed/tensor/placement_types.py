@@ -32,6 +32,18 @@ class Shard(Placement):
     def is_shard(self, dim=None):
         return dim is None or dim == self.dim
 
+    @staticmethod
+    def local_shard_size_and_offset(curr_local_size, num_chunks, rank):
+        """(size, offset) of piece ``rank`` when ``curr_local_size`` elements are split into ``num_chunks``
+        pieces as ``ember.chunk`` splits them; a rank past the end gets size 0 at offset ``curr_local_size``.
+
+        >>> Shard.local_shard_size_and_offset(10, 4, 3)
+        (1, 9)
+        """
+        chunk = -(-curr_local_size // num_chunks)
+        start = chunk * rank
+        return max(0, min(curr_local_size, start + chunk) - start), min(curr_local_size, start)
+
     def __eq__(self, other):
         return isinstance(other, Shard) and other.dim == self.dim
 
