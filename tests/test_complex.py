@@ -259,3 +259,20 @@ def test_polar_node_and_gradients_are_pytorchs():
     (z * ember.tensor([1 + 2j, -0.5 + 1j, 2 - 1j], dtype=ember.complex128)).real.sum().backward()
     np.testing.assert_allclose(r.grad.numpy(), [0.364296075802927, 1.1116221377419664, 0.0])
     np.testing.assert_allclose(t.grad.numpy(), [-3.3092897773688277, 0.23913362692838303, 0.0])
+
+
+def test_sgn_differentiates_complex_inputs_and_sign_refuses_them():
+    # recorded from PyTorch 2.13: sgn's node keeps self and result; the gradient turns z's direction (0 at 0)
+    z = ember.tensor([3 + 4j, 0j, -1 + 2j], dtype=ember.complex128, requires_grad=True)
+    y = ember.sgn(z)
+    assert y.grad_fn.name() == 'SgnBackward0' and y.grad_fn._saved_self.shape == (3,)
+    (y * ember.tensor([1 + 1j, 2 - 1j, 0.5j], dtype=ember.complex128)).real.sum().backward()
+    np.testing.assert_allclose(z.grad.numpy(), [0.224 - 0.168j, 0, -0.08944271909999159 - 0.044721359549995794j])
+    x = ember.tensor([1.5, 0.0, -2.0], requires_grad=True)
+    assert ember.sgn(x).grad_fn.name() == 'SgnBackward0' and ember.sign(x).grad_fn.name() == 'SignBackward0'
+    message = ('^Unlike NumPy, torch.sign is not intended to support complex numbers. Please use torch.sgn '
+               'instead.$')
+    with pytest.raises(NotImplementedError, match=message):
+        ember.sign(ember.tensor([1j]))
+    with pytest.raises(NotImplementedError, match=message):
+        ember.tensor([1j]).sign_()

@@ -276,13 +276,11 @@ class Polar(Primitive):
     @staticmethod
     def backward(ctx, g):
         # PyTorch's formulas, from the result z = r e^{it} alone: dL/dr = Re(conj(g) sgn(z)) (so a negative
-        # r's is the other sign's, a zero r's 0), dL/dt = Re(conj(g) i z); sgn(z) as z / |z| (0 at 0), whose
-        # own derivative the second order needs
+        # r's is the other sign's, a zero r's 0), dL/dt = Re(conj(g) i z)
+        from ember.ops.unary import sgn
         z, = ctx.saved_tensors
         gc = g.conj()
-        size = z.abs()
-        unit = z / size.masked_fill(size == 0, 1)
-        return real(gc * unit), real(gc * (z * 1j))
+        return real(gc * sgn(z)), real(gc * (z * 1j))
 
 
 @op('ember')

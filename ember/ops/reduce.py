@@ -1253,16 +1253,16 @@ def norm_grad(x, out, g, p, dims):
     if p == 2:
         grad = x * (g / safe_out)
     elif p == 1:
-        grad = x.sign() * g
+        grad = x.sgn() * g
     elif p in (math.inf, -math.inf):
         mask = (x.abs() == out).to(g.dtype)
-        grad = x.sign() * mask * g / mask.sum(dims, keepdim=True)
+        grad = x.sgn() * mask * g / mask.sum(dims, keepdim=True)
     elif p == 0:
         grad = x * 0
     else:
         # sign(x)|x|^(p-1) rather than x|x|^(p-2): finite at x == 0 for every p
         safe_abs = where(x == 0, 1.0, x.abs())
-        grad = x.sign() * safe_abs.pow(p - 1) * g / safe_out.pow(p - 1)
+        grad = x.sgn() * safe_abs.pow(p - 1) * g / safe_out.pow(p - 1)
     return grad
 
 

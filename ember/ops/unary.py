@@ -163,6 +163,21 @@ def _zero_grad(name):
 
 
 Sign = _zero_grad('SignBackward0')(lambda xp, x: xp.sign(x))
+
+
+def _sgn_grad(g, x, y):
+    # a real sign is piecewise constant; z / |z| moves only across the direction of z: the part of g across y,
+    # over |z| (0 at 0, as PyTorch)
+    if not x.dtype.is_complex:
+        return g * 0
+    from ember.ops.complex import real
+    from ember.ops.index import where
+    size = x.abs()
+    return where(size == 0, 0, (g - y * real(g * y.conj())) / size.masked_fill(size == 0, 1))
+
+
+Sgn = _unary('SgnBackward0', lambda xp, x: xp.sign(x), _sgn_grad, save='xy', promote=False, holomorphic=False)
+Sgn.saved_attrs = {'result': _sa.saved(1), 'self': _sa.saved(0)}  # grad_fn._saved_*
 def _rounding(name):
     """``fwd`` of floor/ceil/trunc/round: integer tensors are returned unchanged (and PyTorch refuses float8)."""
     np_fn = getattr(np, name)
@@ -814,11 +829,11 @@ def erfinv(input, *, out=None):
     return _result if out is None else write_out('erfinv', _result, out)
 
 
-@op('ember', 'Tensor', aliases=('sgn',), inplace=True)
+@op('ember', 'Tensor', inplace=True)
 def sign(input, *, out=None):
     """The sign of each element: ``-1``, ``0`` or ``1`` (``nan`` stays ``nan``).
 
-    ``ember.sgn`` is the same for real tensors.
+    ``ember.sgn`` is the same for real tensors and also takes complex ones.
 
     Args:
         input (Tensor): the input tensor.
@@ -831,11 +846,39 @@ def sign(input, *, out=None):
         >>> ember.sign(ember.tensor([0.7, -1.2, 0.0, 2.3]))
         tensor([ 1., -1.,  0.,  1.])
     """
+    if input.dtype.is_complex:
+        raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex numbers. Please use "
+                                  "torch.sgn instead.")
     if input.dtype.name == 'bool':  # NumPy has no sign for bool; PyTorch returns the values
         _result = input.clone()
         return _result if out is None else write_out('sign', _result, out)
     _result = Sign.apply(input)
     return _result if out is None else write_out('sign', _result, out)
+
+
+@op('ember', 'Tensor', inplace=True)
+def sgn(input, *, out=None):
+    """The sign of each element, extended to complex numbers: ``z / |z|`` (``0`` at ``0``); for real tensors
+    the same as :func:`ember.sign`. Complex inputs are differentiable (the gradient turns ``z``'s direction).
+
+    Args:
+        input (Tensor): the input tensor.
+
+    Keyword args:
+        out (Tensor, optional): the output tensor.
+
+    Example::
+
+        >>> ember.sgn(ember.tensor([3 + 4j, 0j, -2 + 0j]))
+        tensor([ 0.6000+0.8000j,  0.0000+0.0000j, -1.0000+0.0000j])
+        >>> ember.sgn(ember.tensor([0.7, -1.2, 0.0]))
+        tensor([ 1., -1.,  0.])
+    """
+    if input.dtype.name == 'bool':
+        _result = input.clone()
+        return _result if out is None else write_out('sgn', _result, out)
+    _result = Sgn.apply(input)
+    return _result if out is None else write_out('sgn', _result, out)
 
 
 @op('ember', 'Tensor', inplace=('Tensor', 'ember'))

@@ -45,6 +45,8 @@ OPS = [
     OpInfo('polar', lambda r, t: ember.view_as_real(ember.polar(r, t)),
            ref=lambda r, t: np.stack([r * np.cos(t), r * np.sin(t)], -1),
            samples=lambda rng: [Sample(rng.uniform(0.5, 2, (3, 4)), rng.standard_normal((3, 4)))], called=ember.polar),
+    OpInfo('sgn', lambda x: ember.view_as_real(ember.sgn(_c(x))), ref=lambda x: _split(_np_c(x) / np.abs(_np_c(x))),
+           samples=_pairs, noncontig=False),
     OpInfo('resolve_conj', lambda x: ember.resolve_conj(_c(x)).abs(), ref=lambda x: np.abs(_np_c(x)),
            samples=_pairs, noncontig=False),
     OpInfo('resolve_neg', lambda x: ember.resolve_neg(_c(x)).abs(), ref=lambda x: np.abs(_np_c(x)),
