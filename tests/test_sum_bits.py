@@ -102,6 +102,22 @@ def test_short_sums_take_the_same_additions_in_fewer_calls(dtype):
     assert float(ember.tensor([-0.0, -0.0]).sum()) == 0.0
 
 
+@pytest.mark.parametrize('dtype', ['float32', 'float64'])
+def test_nll_cascade_of_every_target_a_level_at_a_time_adds_as_the_target_loop(dtype):
+    """With nothing ignored, nll_loss's eight-level cascade runs a level at a time
+    (``_nll_levels_consecutive``): every level's contents must be those of the one-target-at-a-time
+    loop, signed zeros included, for every length around the run boundaries."""
+    rng = np.random.default_rng(12)
+    for n in list(range(1, 300)) + [1023, 1024, 1025, 4096, 4097]:
+        x = (rng.standard_normal(n) * 10.0 ** rng.uniform(-6, 6, n)).astype(dtype)
+        x[rng.random(n) < 0.1] = -0.0
+        power = max(4, cascade._ceil_log2(n) // 8)
+        want = cascade._nll_levels_loop(x, np.arange(n), power)
+        got = cascade._nll_levels_consecutive(x, power)
+        assert [np.asarray(v, dtype).tobytes() for v in got] == [np.asarray(v, dtype).tobytes() for v in want], n
+    assert np.asarray(cascade.nll_sum(np.array([-0.0, -0.0], dtype))).tobytes() == np.asarray(0.0, dtype).tobytes()
+
+
 @pytest.mark.parametrize('case', NAN_CASES)
 def test_nansum_of_views_bits(case, monkeypatch):
     """nansum adds a strided, narrowed, transposed or channels-last view in its own layout."""

@@ -391,6 +391,27 @@ def _nll_levels_loop(values, tags, power):
     return acc
 
 
+def _nll_levels_consecutive(values, power):
+    """The eight-level loss cascade of ``_nll_levels_loop`` for targets at every batch position
+    (nothing ignored), a level at a time: level ``j`` sums runs of ``2**power`` of what it receives,
+    each from zero, handing each full run's sum up and keeping the last, partial run. Position 0
+    moves every level up at once, so the first value alone reaches the top level (through zeros:
+    ``0 + v``, which turns -0 into +0), before anything else."""
+    zero = values.dtype.type(0)
+    step = 1 << power
+    levels = []
+    received = values[1:]
+    for _ in range(7):
+        runs = received.size // step
+        levels.append(zero + _running(received[runs * step:]) if received.size > runs * step else zero)
+        received = _running(received[:runs * step].reshape(runs, step).T) if runs else received[:0]
+    top = zero + values[0]
+    for v in received.tolist() if received.size else ():
+        top = top + values.dtype.type(v)
+    levels.append(top)
+    return levels
+
+
 def nll_sum(losses, valid=None):
     """PyTorch's CPU ``nll_loss`` sum of the per-target losses ``losses`` (flattened in batch order;
     ``valid``: which targets are not ignored, None for all), bit for bit: its own cascade of eight
@@ -404,7 +425,9 @@ def nll_sum(losses, valid=None):
     if losses.size == 0:
         return losses.dtype.type(0)
     power = max(4, _ceil_log2(n) // 8)
-    if losses.size <= 2048:
+    if valid is None:
+        levels = _nll_levels_consecutive(losses, power)
+    elif losses.size <= 2048:
         levels = _nll_levels_loop(losses, tags, power)
     else:
         levels = _flush_levels(losses, tags, 8, power)
