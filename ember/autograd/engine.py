@@ -342,9 +342,17 @@ def _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumu
                     elif create_graph or old.is_sparse or g.is_sparse or dispatch_steps is not None:
                         buf[nr] = old + g    # (sparse: ember.sparse adds them; under a dispatch mode: aten.add)
                     else:  # first order: sum the arrays, no op dispatch
-                        total = old._data + g._data
-                        owned.add(total)
-                        buf[nr] = Tensor._make(total, g._device)
+                        od, gd = old._data, g._data
+                        if type(od) is _np.ndarray and owned.holds(od) and od.base is None and \
+                                od.dtype == gd.dtype and od.shape == gd.shape and od.flags.writeable and \
+                                sys.getrefcount(old) <= _SOLE_BUFFERED[0] and sys.getrefcount(od) <= _SOLE_BUFFERED[1]:
+                            # NOTE: the buffered gradient is an array this run made and nothing else holds
+                            # (no other edge, hook, view or capture: counted references), so the sum goes
+                            # into it, as PyTorch's input buffer adds in place: the same addition, same
+                            # bits, without a fresh array (a 1M-float sum took about half the time)
+                            _np.add(od, gd, out=od)
+                        else:   # (no local keeps the sum: a later addition may go into it)
+                            buf[nr] = Tensor._make(owned.added(od + gd), g._device)
                 d = deps[nxt] - 1
                 deps[nxt] = d
                 if d == 0:
@@ -469,6 +477,15 @@ class _Owned:
             if old is not None and id(old._data) not in kept:
                 arrays.pop(id(old._data), None)
 
+    def added(self, arr):
+        """``add(arr)``, returning ``arr``."""
+        self._arrays[id(arr)] = arr
+        return arr
+
+    def holds(self, arr):
+        """Whether this run made ``arr`` (and it has not been handed on)."""
+        return self._arrays.get(id(arr)) is arr
+
     def disown(self, grads):
         for g in grads:
             if g is not None:
@@ -570,6 +587,18 @@ def _accumulate_into_leaf(var, g, create_graph, owned=None):
         var._grad._version_counter.value += 1
 
 
+def _buffered_refs():
+    """What sys.getrefcount reports in ``_run`` for a buffered gradient that nothing else holds, as
+    (the tensor's count, its array's count): its buffer slot and the loop's locals, measured with the
+    same statement shapes (the interpreter's own references to locals vary between versions)."""
+    owned = _Owned()
+    buf = [Tensor._make(_np.empty(1), CPU)]
+    owned.add(buf[0]._data)
+    old = buf[0]
+    od = old._data
+    return sys.getrefcount(old), sys.getrefcount(od)
+
+
 def _edge_like(edge):
     """A tensor shaped like what flows along ``edge`` (for materialize_grads)."""
     from ember.autograd.function import _zeros
@@ -668,3 +697,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     # the gradient of a MaskedTensor is one, as its .grad is (its values flowed back as a plain tensor)
     return tuple(t._as_own_gradient(g) if g is not None and getattr(t, '_grad_keeps_type', False) and not _kept_type(g)
                  else g for g, t in zip(result, inputs))
+
+
+_SOLE_BUFFERED = _buffered_refs()
