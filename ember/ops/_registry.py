@@ -102,15 +102,66 @@ def inplace_variant(entry):
 
 _INPLACE_CACHE = {}
 
+_VARARGS, _VARKEYWORDS = 0x04, 0x08      # code flags: the function takes *args, **kwargs
+
+
+def _call_form(fn):
+    """``fn``'s parameters after the first, ``out`` left out, written as ``inspect.Signature`` writes
+    them: read off the code object of a plain function (unwrapped as inspect unwraps it), since the
+    in-place variants are made at import and inspect takes ~20 us a function; inspect for the rest."""
+    plain = fn
+    while hasattr(plain, '__wrapped__') and not hasattr(plain, '__signature__'):
+        plain = plain.__wrapped__
+    if type(plain) is not types.FunctionType or plain.__annotations__ or hasattr(plain, '__signature__'):
+        return _call_form_by_inspect(fn)
+    code = plain.__code__
+    names, npos, nkw = code.co_varnames, code.co_argcount, code.co_kwonlyargcount
+    defaults, kwdefaults = plain.__defaults__ or (), plain.__kwdefaults__ or {}
+    first_default = npos - len(defaults)
+    params = []                       # (text, kind): 0 positional-only, 1 either, 2 *args, 3 keyword-only, 4 **kw
+    for i in range(npos):
+        text = names[i] if i < first_default else f'{names[i]}={defaults[i - first_default]!r}'
+        params.append((names[i], text, 0 if i < code.co_posonlyargcount else 1))
+    at = npos + nkw
+    if code.co_flags & _VARARGS:
+        params.append((names[at], '*' + names[at], 2))
+        at += 1
+    for name in names[npos:npos + nkw]:
+        params.append((name, f'{name}={kwdefaults[name]!r}' if name in kwdefaults else name, 3))
+    if code.co_flags & _VARKEYWORDS:
+        params.append((names[at], '**' + names[at], 4))
+    parts, slash_due, star_due = [], False, True
+    for name, text, kind in params[1:]:
+        if name == 'out':
+            continue
+        if kind == 0:
+            slash_due = True
+        elif slash_due:
+            parts.append('/')
+            slash_due = False
+        if kind == 2:
+            star_due = False
+        elif kind == 3 and star_due:
+            parts.append('*')
+            star_due = False
+        parts.append(text)
+    if slash_due:
+        parts.append('/')
+    return f"({', '.join(parts)})"
+
+
+def _call_form_by_inspect(fn):
+    import inspect
+    try:
+        params = list(inspect.signature(fn).parameters.values())[1:]
+        return str(inspect.Signature([p for p in params if p.name != 'out']))
+    except (TypeError, ValueError):
+        return '(...)'
+
 
 def _inplace_doc(entry):
     """PyTorch's docstring for an in-place method: its call form, and a pointer to the op."""
-    import inspect
-    try:
-        params = list(inspect.signature(entry.fn).parameters.values())[1:]
-        call = str(inspect.Signature([p for p in params if p.name != 'out']))
-    except (TypeError, ValueError):
-        call = '(...)'
+    call = _call_form(entry.fn)
     from ember.ops._inplace_examples import EXAMPLES
     return (f"\n``{entry.name}_{call} -> Tensor``\n\nIn-place version of :meth:`~Tensor.{entry.name}`.\n"
             + EXAMPLES.get(entry.name, ''))

@@ -52,8 +52,9 @@ def _given(place, dim):
     return g
 
 
-# the negative dims of tensors up to 64-D, made once: _GIVEN[ndim][dim] for -ndim <= dim < 0
-_GIVEN = [tuple(_given(n + d, d) for d in range(-n, 0)) for n in range(65)]
+# the negative dims of tensors up to 8-D, made once at import: _GIVEN[ndim][dim] for -ndim <= dim < 0
+# (a dim of a wider tensor is made when it is wrapped: all 64 dims' would be 2,000 objects to make)
+_GIVEN = [tuple(_given(n + d, d) for d in range(-n, 0)) for n in range(9)]     # (wrap_dim reads 8 as a literal)
 
 
 def wrap_dim(dim, ndim):
@@ -71,14 +72,14 @@ def wrap_dim(dim, ndim):
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     if dim >= 0:
         return dim
-    return _GIVEN[n][dim] if n <= 64 else _given(dim + n, dim)
+    return _GIVEN[n][dim] if n <= 8 else _given(dim + n, dim)
 
 
 def wrap_dims(dims, ndim):
     if type(dims) is int and -ndim <= dims < ndim:
         # the common call (one dim, in range): what the general path below returns, without its
         # generator and duplicate check (a reduction along a dim ran them on every call)
-        return (_GIVEN[ndim][dims] if dims < 0 and ndim <= 64 else wrap_dim(dims, ndim),)
+        return (_GIVEN[ndim][dims] if dims < 0 and ndim <= 8 else wrap_dim(dims, ndim),)
     if dims is None:
         return None
     if isinstance(dims, Tensor):
