@@ -177,3 +177,27 @@ def test_node_classes_made_on_first_recorded_call():
     assert len(before) < 10 and 'ExpBackward0' not in before and 'SumBackward0' not in before
     assert set(after) == set(before) | {'ExpBackward0', 'SumBackward0'}
     assert name == 'SumBackward0' and guarded is True and same is True
+
+
+def test_inplace_docstrings_write_the_call_form_inspect_writes():
+    # the in-place variants' docstrings are made at import without inspect: the same text as inspect's
+    import inspect
+    import ember  # noqa: F401  (registers every op)
+    from ember.ops import _registry
+
+    def by_inspect(fn):
+        params = list(inspect.signature(fn).parameters.values())[1:]
+        return str(inspect.Signature([p for p in params if p.name != 'out']))
+
+    def sample(a, b, /, c, *args, d, e=2, out=None, **kw):
+        pass
+
+    def keywords(a, *, out=None, x=1.5):
+        pass
+    assert _registry._call_form(sample) == by_inspect(sample) == '(b, /, c, *args, d, e=2, **kw)'
+    assert _registry._call_form(keywords) == by_inspect(keywords) == '(*, x=1.5)'
+    entries = [e for e in _registry.REGISTRY if e.inplace]
+    assert len(entries) > 100
+    for entry in entries:
+        assert _registry._call_form(entry.fn) == by_inspect(entry.fn), entry.name
+    assert ember.Tensor.add_.__doc__.startswith('\n``add_(other, *, alpha=1) -> Tensor``')
