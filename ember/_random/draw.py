@@ -239,32 +239,43 @@ class _NormalBlocks32:
         self.halves = _Halves(self.chunk, np.uint32)
         self.first = np.empty(self.chunk * 8, np.float32)
         self.second = np.empty(self.chunk * 8, np.float32)
+        self._fused = None      # buffers of the general fma(v, std, mean), made on first use
 
     def __call__(self, words, out, mean, std):
         """Normals of every block of ``words`` (uint32, a multiple of 16 of them) into ``out``."""
         blocks = words.size // 16
+        plain = mean == 0 or _scales_exactly(std)
         for start in range(0, blocks, self.chunk):
             stop = min(start + self.chunk, blocks)
             wa, wb = self.halves.split(words[start * 16:stop * 16])
             f, s = self.first[:wa.size], self.second[:wa.size]
             self.kernel.pairs(wa, wb, f, s)
-            _affine32_into(f, mean, std)
-            _affine32_into(s, mean, std)
+            if plain:
+                _affine32_plain(f, mean, std)
+                _affine32_plain(s, mean, std)
+            else:
+                f, s = self._affine32_fused(f, s, mean, std)
             _Halves.join(f, s, out[start * 16:stop * 16])
 
+    def _affine32_fused(self, f, s, mean, std):
+        if self._fused is None:
+            self._fused = (np.empty((2, self.first.size), np.float32), np.empty(self.first.size))
+        results, work = self._fused
+        k = f.size
+        return (exact.fma32_into(f, std, mean, results[0, :k], work[:k]),
+                exact.fma32_into(s, std, mean, results[1, :k], work[:k]))
 
-def _affine32_into(v, mean, std):
-    """``v = fma(v, std, mean)`` in float32, in place.  With a zero mean the product is exact
-    in the fused operation and rounded once, which a float32 multiply does too; adding the zero
-    then gives a zero product the sign the fused sum would.  A std of zero or a power of two
-    from 1 to 2**100 makes the float32 product exact (the samples are below 6 in magnitude), so
-    a float32 multiply and add round once as the fused operation does."""
-    if mean == 0 or _scales_exactly(std):
-        if std != 1:
-            v *= std
-        v += mean
-    else:
-        v[...] = exact.fma32(v, std, mean)
+
+def _affine32_plain(v, mean, std):
+    """``v = fma(v, std, mean)`` in float32, in place, where the product is exact in float32: with
+    a zero mean the product is exact in the fused operation and rounded once, which a float32
+    multiply does too; adding the zero then gives a zero product the sign the fused sum would.  A
+    std of zero or a power of two from 1 to 2**100 makes the float32 product exact (the samples
+    are below 6 in magnitude), so a float32 multiply and add round once as the fused operation
+    does."""
+    if std != 1:
+        v *= std
+    v += mean
 
 
 def _scales_exactly(std):

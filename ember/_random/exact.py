@@ -113,6 +113,24 @@ def fma32(a, b, c, normal_range=False):
     return out
 
 
+def fma32_into(a, b, c, out, work):
+    """``out = fma32(a, b, c)`` for a contiguous float32 array ``a`` and float32 numbers ``b``, ``c``,
+    with ``work`` a float64 array of ``a``'s size: the same steps as :func:`fma32` on buffers the
+    caller keeps (no allocation but the masks), the few suspect elements redone by :func:`fma32`."""
+    np.copyto(work, a)
+    work *= float(b)                    # exact: a product of two floats
+    work += float(c)
+    np.copyto(out, work, casting='unsafe')
+    bits = work.view(np.uint64)
+    bits &= _F32_LOW_BITS
+    suspect = bits == _F32_HALF_ULP_BITS
+    suspect |= np.abs(out) <= _TINY32
+    if suspect.any():
+        idx = np.flatnonzero(suspect)
+        out[idx] = fma32(a[idx], b, c)
+    return out
+
+
 def _by_rows(a, b, c, shape, normal_range):
     """``fma32`` of a large result a few leading-axis rows at a time: the double temporaries of a
     cache-sized piece stay in cache (operands broadcast along the leading axis are passed whole)."""

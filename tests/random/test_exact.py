@@ -54,6 +54,23 @@ def test_fma32_zero_sums_ties_and_subnormal_results_round_once():
                                                                 else (a.astype(np.float64) * bb + c)[zero]))
 
 
+def test_fma32_into_scalars_rounds_once_on_the_callers_buffers():
+    rng = np.random.default_rng(9)
+    n = 4000
+    a = (rng.integers(-8, 8, n) * 2.0 ** rng.integers(-80, 4, n)).astype(np.float32)
+    a[:1000] = rng.standard_normal(1000)
+    a[1000] = np.float32(1 + 2 ** -13)
+    out, work = np.empty(n, np.float32), np.empty(n)
+    # a midpoint decided by a tiny c, subnormal results, cancellations to zero, a plain case
+    for b, c in ((1 - 2 ** -12, 2.0 ** -80), (-0.375, 2.0 ** -140), (0.5, -2.0 ** -127), (0.37, 0.5)):
+        b, c = np.float32(b), np.float32(c)
+        got = exact.fma32_into(a, b, c, out, work)
+        assert got is out
+        want = [_round_f32(Fraction(float(x)) * Fraction(float(b)) + Fraction(float(c))) for x in a]
+        assert got.tolist() == [float(w) for w in want]
+        assert got.tobytes() == exact.fma32(a, b, c).tobytes()     # signs of zeros included
+
+
 def test_fma64_rounds_once():
     rng = np.random.default_rng(1)
     a, b, c = rng.standard_normal((3, 300))
