@@ -33,14 +33,18 @@ def test_deferred_checks_give_the_step_by_step_bits(kind, shape):
     assert all(g.tobytes() == w.tobytes() for g, w in zip(_layer_norm_bits.row_moments(x), want))
 
 
-def test_a_double_rounded_midpoint_is_caught_and_an_exact_tie_is_not():
+@pytest.mark.parametrize('size', [1, 5000])       # checked at the end, and on the spot
+def test_a_double_rounded_midpoint_is_caught_and_an_exact_tie_is_not(size):
     # (1 + 2**-13)(1 - 2**-12) lies halfway between two floats; minus 2**-80 the double sum rounds back
     # onto that midpoint, and rounding it again goes the wrong way
-    a = np.array([1 + 2 ** -13], np.float32)
-    b = np.array([1 - 2 ** -12], np.float32)
+    a = np.full(size, 1 + 2 ** -13, np.float32)
+    b = np.full(size, 1 - 2 ** -12, np.float32)
     lost = _layer_norm_bits._DeferredFma()
     got = lost(a, b, np.float32(-2.0 ** -80))
     assert not lost.exact() and got.tobytes() != fma32(a, b, np.float32(-2.0 ** -80)).tobytes()
     tie = _layer_norm_bits._DeferredFma()
     got = tie(a, b, np.float32(0))
     assert tie.exact() and got.tobytes() == fma32(a, b, np.float32(0)).tobytes()
+    tiny = _layer_norm_bits._DeferredFma()
+    tiny(a, b * np.float32(2.0 ** -140), np.float32(0))     # sums in float32's subnormals
+    assert not tiny.exact()

@@ -32,14 +32,15 @@ _TINY_LIMIT = np.uint64(int(np.float64(2.0 ** -126).view(np.uint64)) << 1)
 
 
 class _DeferredFma:
-    """``a * b + c`` as a double sum (the product is exact) rounded to float32, each call checking its
-    own sums while they are in cache; ``exact()`` then tells whether every rounding was the fused one.
-    (Checking each call's small array on the spot costs a third of gathering the sums into one large
-    block and checking that at the end: the block no longer fits the cache.)"""
+    """``a * b + c`` as a double sum (the product is exact) rounded to float32, each call of many sums
+    checking its own while they are in cache (a third of the time of gathering them into one large
+    block checked at the end: the block no longer fits the cache), the small calls' sums gathered and
+    checked at the end; ``exact()`` then tells whether every rounding was the fused one."""
 
     def __init__(self):
         self.inexact = False    # some sum was seen whose rounding may not be the fused one
         self.products = []      # float32 products by a power of two (exact unless they underflow)
+        self.pending = []       # small calls' (sums, a, b, c): checked together at the end
 
     def __call__(self, a, b, c):
         if type(a) is _F and a in _HALVINGS:
@@ -49,11 +50,15 @@ class _DeferredFma:
             self.products.append(p.reshape(-1))
             p += c
             return p
-        r = np.multiply(a, b, dtype=np.float64)
+        r = np.ascontiguousarray(np.multiply(a, b, dtype=np.float64))
         r += c
+        rounded = r.astype(_F)
         if not self.inexact:        # (once one is found, everything is recomputed: no more checks)
-            self.inexact = not _rounds_as_fused(r, a, b, c)
-        return r.astype(_F)
+            if r.size < _CHECK_ALONE:
+                self.pending.append((r, a, b, c))
+            else:
+                self.inexact = not _rounds_as_fused(r, rounded, a, b, c)
+        return rounded
 
     def exact(self):
         """Whether every kept sum rounds to float32 as the exact value does: none at or below float32's
@@ -64,22 +69,42 @@ class _DeferredFma:
             products = np.abs(np.concatenate(self.products))
             if ((products < _F(2.0 ** -126)) & (products != 0)).any():
                 return False
+        if not self.pending:
+            return True
+        bits = np.concatenate([r.reshape(-1) for r, _, _, _ in self.pending]).view(np.uint64)
+        work = np.left_shift(bits, np.uint64(1))
+        work -= np.uint64(1)             # zero wraps to the largest value: an exact zero is no suspect
+        if (work < _TINY_LIMIT).any():
+            return False
+        np.bitwise_and(bits, _F32_LOW_BITS, out=work)
+        found = np.flatnonzero(work == _F32_HALF_ULP)
+        start = 0
+        for r, a, b, c in self.pending:
+            lo, hi = found.searchsorted((start, start + r.size))
+            if hi > lo and not _ties_exact(r, found[lo:hi] - start, a, b, c):
+                return False
+            start += r.size
         return True
 
 
-def _rounds_as_fused(r, a, b, c):
-    """Whether the double sums ``r = a * b + c`` round to float32 as their exact values do: none in
-    float32's subnormals or at its smallest normal (zero aside), and those on a float32 midpoint exact
-    ties (two-sum's error is zero), not double sums rounded onto one."""
-    bits = np.ascontiguousarray(r).reshape(-1).view(np.uint64)
-    work = np.left_shift(bits, np.uint64(1))
-    work -= np.uint64(1)                 # zero wraps to the largest value: an exact zero is no suspect
-    if (work < _TINY_LIMIT).any():
+_CHECK_ALONE = 4096     # calls of at least this many sums are checked on the spot, smaller ones at the end
+_TINY32 = np.float32(2.0 ** -126)
+
+
+def _rounds_as_fused(r, rounded, a, b, c):
+    """Whether the double sums ``r = a * b + c`` (C-contiguous; ``rounded``: their float32 roundings)
+    round to float32 as their exact values do: none in float32's subnormals or at its smallest normal
+    (zero aside), and those on a float32 midpoint exact ties, not double sums rounded onto one."""
+    small = np.abs(rounded).reshape(-1) <= _TINY32      # (a sum below it rounds to at most it)
+    if small.any() and (r.reshape(-1)[small] != 0).any():
         return False
-    np.bitwise_and(bits, _F32_LOW_BITS, out=work)
-    idx = np.flatnonzero(work == _F32_HALF_ULP)
-    if not idx.size:
-        return True
+    mid = np.bitwise_and(r.reshape(-1).view(np.uint64), _F32_LOW_BITS) == _F32_HALF_ULP
+    return not mid.any() or _ties_exact(r, np.flatnonzero(mid), a, b, c)
+
+
+def _ties_exact(r, idx, a, b, c):
+    """Whether the double sums ``r = a * b + c`` at flat positions ``idx`` (on float32 midpoints) are
+    exact (two-sum's error is zero): then rounding them again is the fused rounding of a tie."""
     shape = np.shape(r)
     _, err = _two_sum(_pick(a, shape, idx) * _pick(b, shape, idx), _pick(c, shape, idx))
     return not err.any()
