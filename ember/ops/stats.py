@@ -535,7 +535,11 @@ class RenormNode(Primitive):
         n = _renorm_norms(x, p, others)
         over = n > maxnorm
         safe = _where(over, n, 1.0)     # (slices at or under maxnorm keep grad: no division by their norm)
-        along = (x.conj() * g).sum(others, keepdim=True)
+        along = x.conj() * g
+        if along.dtype.is_complex:      # the norm is real: only the real part of its gradient counts
+            from ember.ops.complex import real
+            along = real(along)
+        along = along.sum(others, keepdim=True)
         if math.isinf(p):       # the largest magnitudes share the norm's gradient evenly
             top = (x.abs() == n).to(x.dtype)
             dn = x.sgn() * top / top.sum(others, keepdim=True)

@@ -3,6 +3,7 @@ import numpy as np
 
 import ember
 from tests.opinfo import Const, ErrorInput, OpInfo, Raw, Sample
+from tests.opinfo.complex import RENORM_COMPLEX
 
 
 def _distinct(rng, shape):
@@ -90,6 +91,7 @@ OPS = [
     OpInfo('renorm', ember.renorm, lambda rng: [Sample(rng.standard_normal((3, 4)) * 3, 2, 0, 2.0),
                                                 Sample(rng.standard_normal((3, 4)) * 3, 1, 1, 1.5)],
            ref=_renorm_ref),
+    RENORM_COMPLEX,
     OpInfo('bucketize', ember.bucketize,
            lambda rng: [Sample(rng.standard_normal((3, 4)), Const(np.sort(rng.standard_normal(6))))],
            ref=lambda x, b: np.searchsorted(b, x), grad=False),

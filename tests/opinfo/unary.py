@@ -3,6 +3,7 @@ import numpy as np
 
 import ember
 from tests.opinfo import ErrorInput, OpInfo, Sample, positive, unit
+from tests.opinfo.complex import SGN_COMPLEX
 
 
 def _std(rng):
@@ -52,6 +53,7 @@ OPS = [
     OpInfo('erfinv', ember.erfinv, _unit, ref=None),
     OpInfo('sign', ember.sign, _std, ref=np.sign),
     OpInfo('sgn', ember.sgn, _std, ref=np.sign),
+    SGN_COMPLEX,
     OpInfo('floor', ember.floor, _std, ref=np.floor),
     OpInfo('ceil', ember.ceil, _std, ref=np.ceil),
     OpInfo('trunc', ember.trunc, _std, ref=np.trunc, aliases=('fix',)),
