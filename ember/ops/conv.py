@@ -28,7 +28,7 @@ import numpy as np
 from ember.autograd import _saved_attrs as _sa, grad_mode
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd.function import Primitive
-from ember.ops import _chunk_threads, _conv_phases, _winograd
+from ember.ops import _chunk_threads, _conv_flat_columns, _conv_phases, _winograd
 from ember.ops._registry import op
 from ember.ops._util import require_tensor
 from ember import _formats, _user_warnings
@@ -111,6 +111,9 @@ def _conv_raw(xp, x, w, stride, pads, dilation, groups, keep_columns=False):
     N, C, O = x.shape[0], x.shape[1], w.shape[0]
     out = tuple(_out_size(x.shape[2 + i], kernel[i], stride[i], (0, 0), dilation[i]) for i in range(n))
     L = math.prod(out)
+    if not _whole_batch(N, C, kernel, L, x.itemsize) and _conv_flat_columns.fits(x.shape[2:], kernel, stride, dilation):
+        y = _conv_flat_columns.conv(xp, x, w, dilation, groups, _product_into)
+        return (y, None) if keep_columns else y
     wm = w.reshape(groups, O // groups, (C // groups) * math.prod(kernel))
     y = xp.empty((N, groups, O // groups, L), x.dtype)
     chunks = _column_chunks(N, C, kernel, L, x.itemsize, _chunk_threads.threads(xp))
@@ -295,7 +298,11 @@ def _conv_weight_raw(xp, x, g, kernel, stride, pads, dilation, groups, cols=None
     if cols is not None:   # the forward's (N, G, C/G * K, L): one product per sample, summed
         gm = g.reshape(N, groups, O // groups, L)
         return _weight_layout(xp.matmul(cols, gm.swapaxes(2, 3)).sum(0), shape, x.dtype)
-    windows = _windows(xp, _pad_raw(xp, x, pads), kernel, stride, dilation, g.shape[2:])   # (N, C, *K, *out)
+    x = _pad_raw(xp, x, pads)
+    if L >= _WEIGHT_PRODUCT_DEPTH and _conv_flat_columns.fits(x.shape[2:], kernel, stride, dilation) and \
+            tuple(g.shape[2:]) == tuple(s - d * (k - 1) for s, k, d in zip(x.shape[2:], kernel, dilation)):
+        return _weight_layout(_conv_flat_columns.weight_grad(xp, x, g, kernel, dilation, groups), shape, x.dtype)
+    windows = _windows(xp, x, kernel, stride, dilation, g.shape[2:])   # (N, C, *K, *out)
     k = len(kernel)
     if L >= _WEIGHT_PRODUCT_DEPTH:
         # NOTE: each sample's positions are a deep enough product by themselves: sample-major
