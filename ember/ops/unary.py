@@ -82,8 +82,7 @@ def _via_float64(name):
         if xp is not np or x.dtype != np.float32:
             return getattr(xp, name)(x)
         if x.size <= _WIDE_CHUNK:
-            wide = x.astype(np.float64)
-            return np_fn(wide, out=wide).astype(np.float32)
+            return np_fn(x.astype(np.float64)).astype(np.float32)   # (x may be a NumPy scalar)
         flat = np.ascontiguousarray(x).reshape(-1)
         out = np.empty(flat.shape, np.float32)
 
@@ -100,6 +99,30 @@ def _via_float64(name):
     return fwd
 
 
+def _owned_result(xp, t):
+    """Whether ``t``, an array a backward formula has just made, can take a result in place."""
+    return xp is np and type(t) is np.ndarray and t.flags.writeable
+
+
+def _times(xp, g, t):
+    """``g * t`` for an array ``t`` the backward made itself: written into ``t`` when that is the array the
+    product would be (same dtype and shape), the same multiplication without a fresh array (a
+    million-element backward's fresh result costs about as much as the product)."""
+    if _owned_result(xp, t) and g.dtype == t.dtype and g.shape == t.shape:
+        return xp.multiply(g, t, out=t)
+    return g * t
+
+
+def _negated(xp, t):
+    """``-t`` for an array ``t`` the backward made itself, in place."""
+    return xp.negative(t, out=t) if _owned_result(xp, t) else -t
+
+
+def _one_minus(xp, t):
+    """``1 - t`` for an array ``t`` the backward made itself, in place."""
+    return xp.subtract(1, t, out=t) if _owned_result(xp, t) else 1 - t
+
+
 Neg = _unary('NegBackward0', lambda xp, x: xp.negative(x), lambda g, x, y: -g, save=None, promote=True, arrays=True)
 _exp_float32 = _via_float64('exp')
 Exp = _unary('ExpBackward0', _exp_float32, lambda g, x, y: g * y, save='y', arrays=True)
@@ -113,16 +136,17 @@ Sqrt = _unary('SqrtBackward0', lambda xp, x: xp.sqrt(x), lambda g, x, y: g / (2 
 Rsqrt = _unary('RsqrtBackward0', lambda xp, x: 1 / xp.sqrt(x), lambda g, x, y: g * -0.5 * y * y * y, save='y', opmath=True,
                arrays=True)
 Sin = _unary('SinBackward0', lambda xp, x: xp.sin(x), lambda g, x, y: g * x.cos(),
-             arrays=lambda xp, g, x, y: g * xp.cos(x))
+             arrays=lambda xp, g, x, y: _times(xp, g, xp.cos(x)))
 Cos = _unary('CosBackward0', lambda xp, x: xp.cos(x), lambda g, x, y: g * -x.sin(),
-             arrays=lambda xp, g, x, y: g * -xp.sin(x))
+             arrays=lambda xp, g, x, y: _times(xp, g, _negated(xp, xp.sin(x))))
 Tan = _unary('TanBackward0', _via_float64('tan'), lambda g, x, y: g * (1 + y * y), save='y', arrays=True)
 Asin = _unary('AsinBackward0', lambda xp, x: xp.arcsin(x), lambda g, x, y: g / (1 - x * x).sqrt())
 Acos = _unary('AcosBackward0', lambda xp, x: xp.arccos(x), lambda g, x, y: -g / (1 - x * x).sqrt())
 Atan = _unary('AtanBackward0', _via_float64('arctan'), lambda g, x, y: g / (1 + x * x), arrays=True)
 Sinh = _unary('SinhBackward0', _via_float64('sinh'), lambda g, x, y: g * x.cosh())
 Cosh = _unary('CoshBackward0', _via_float64('cosh'), lambda g, x, y: g * x.sinh())
-Tanh = _unary('TanhBackward0', _via_float64('tanh'), lambda g, x, y: g * (1 - y * y), save='y', arrays=True)
+Tanh = _unary('TanhBackward0', _via_float64('tanh'), lambda g, x, y: g * (1 - y * y), save='y',
+             arrays=lambda xp, g, x, y: _times(xp, g, _one_minus(xp, y * y)))
 Asinh = _unary('AsinhBackward0', lambda xp, x: xp.arcsinh(x), lambda g, x, y: g / (x * x + 1).sqrt())
 Acosh = _unary('AcoshBackward0', lambda xp, x: xp.arccosh(x), lambda g, x, y: g / (x * x - 1).sqrt())
 Atanh = _unary('AtanhBackward0', _via_float64('arctanh'), lambda g, x, y: g / (1 - x * x), arrays=True)
@@ -136,7 +160,8 @@ def _sigmoid(xp, x):
     return 1 / (1 + xp.exp(-x))
 
 
-Sigmoid = _unary('SigmoidBackward0', _sigmoid, lambda g, x, y: g * y * (1 - y), save='y', arrays=True, opmath=True)
+Sigmoid = _unary('SigmoidBackward0', _sigmoid, lambda g, x, y: g * y * (1 - y), save='y', opmath=True,
+                  arrays=lambda xp, g, x, y: _times(xp, g * y, 1 - y))
 Reciprocal = _unary('ReciprocalBackward0', lambda xp, x: xp.reciprocal(x), lambda g, x, y: -g * y * y, save='y',
                     arrays=True)
 Abs = _unary('AbsBackward0', lambda xp, x: xp.abs(x),
