@@ -226,10 +226,11 @@ def _row_max(rows):
     slow, so the rows are folded in halves by ``np.maximum`` first (any order gives the same maximum,
     except which of +0/-0 or which NaN: rows whose maximum is a zero or NaN take ``max`` itself)."""
     m = rows
-    while m.shape[1] >= 16 and m.shape[1] % 2 == 0:
-        half = m.shape[1] // 2
+    while m.shape[1] >= 2 and m.shape[1] % 2 == 0:     # (down to one column: a reduction along even
+        half = m.shape[1] // 2                          # eight values costs more than three folds)
         m = np.maximum(m[:, :half], m[:, half:])
-    m = m.max(axis=1, keepdims=True)
+    if m.shape[1] > 1 or m is rows:     # (a fresh array: the fix-up below writes into it)
+        m = m.max(axis=1, keepdims=True)
     odd = ~(m != 0)          # zero or NaN
     if odd.any():
         odd = odd[:, 0]
