@@ -368,3 +368,15 @@ def test_where_with_a_uint8_condition_selects_and_warns_once_at_the_callers_line
         second = ember.where(cond, T([1., 2., 3.]), 0.)
     assert first.tolist() == second.tolist() == [1., 0., 3.]
     assert [(str(w.message), w.category, w.filename) for w in caught] == [(text, UserWarning, __file__)]
+
+
+def test_zero_dim_numpy_integer_index_picks_as_an_integer():
+    # PyTorch 2.13: x[np.array(1)] selects (SelectBackward0), as x[1] and x[ember.tensor(1)] do
+    x = ember.arange(20.).reshape(4, 5).requires_grad_()
+    for key in (np.array(1), np.array(1, dtype=np.int32), np.array(-3)):
+        y = x[key]
+        assert y.grad_fn.name() == 'SelectBackward0' and y.tolist() == [5., 6., 7., 8., 9.]
+    assert x[np.array(1), np.array([0, 2])].tolist() == [5., 7.]
+    y = x.detach().clone()
+    y[np.array(2)] = 7.
+    assert y[2].tolist() == [7.] * 5

@@ -43,8 +43,8 @@ def _classify(k, xp):
         return 'adv', k._data, 1
     if isinstance(k, bool):
         return 'bool', k, 0
-    if isinstance(k, (int, np.integer)):
-        return 'int', int(k), 1
+    if isinstance(k, (int, np.integer)) or isinstance(k, np.ndarray) and k.ndim == 0 and k.dtype.kind == 'i':
+        return 'int', int(k), 1     # (a 0-d NumPy integer array picks, as a 0-d integer tensor does)
     if isinstance(k, slice):
         if k.step is not None and k.step <= 0:
             raise ValueError("step must be greater than zero")
