@@ -34,3 +34,43 @@ def composite_grads(compute, tensors, needs, g):
         value = compute(*inputs)
         found = list(grad(value, wanted, g, create_graph=create, allow_unused=True))
     return tuple(found.pop(0) if need else None for need in needs)
+
+
+class _Recorded:
+    """The composite recorded on detached copies of the inputs: the node's backward differentiates it."""
+    __slots__ = ('inputs', 'output')
+
+    def __init__(self, inputs, output):
+        self.inputs, self.output = inputs, output
+
+
+def one_node_keeping_graph(node, compute, tensors, *options):
+    """:func:`one_node` for a composite too intricate for a formula of its own (grid_sample's): where autograd
+    records the call, the composite is recorded as before, on detached copies of the inputs, and the node
+    (called with the tensors, ``options`` and that record) hands its value back; its backward gets the
+    gradients from the record (:func:`recorded_grads`), so a step costs what it did as a composite."""
+    if not (grad_mode._state.enabled and any(isinstance(t, Tensor) and t.requires_grad for t in tensors)):
+        return compute(*tensors)
+    if any(isinstance(t, Tensor) and type(t) is not Tensor for t in tensors):   # (vmap's tensors: recomputed)
+        return one_node(node, compute, tensors, *options)
+    inputs = [t.detach().requires_grad_() if isinstance(t, Tensor) and t.requires_grad else t for t in tensors]
+    return node.apply(*tensors, *options, _Recorded(inputs, compute(*inputs)))
+
+
+def value_of(value):
+    """The node's value from what :func:`one_node_keeping_graph` (or :func:`one_node`) handed its forward."""
+    return value.output._data if type(value) is _Recorded else value
+
+
+def recorded_grads(ctx, compute, tensors, needs, g):
+    """:func:`composite_grads` for a node made by :func:`one_node_keeping_graph`: read from the composite
+    recorded in the forward where the backward does not record (``create_graph`` off), without running the
+    composite again; else :func:`composite_grads` (the gradients then functions of the saved inputs)."""
+    from ember.autograd import grad
+    recorded = getattr(ctx, 'recorded', None)
+    if type(recorded) is not _Recorded or grad_mode._state.enabled:
+        return composite_grads(compute, tensors, needs, g)
+    wanted = [t for t, need in zip(recorded.inputs, needs) if need]
+    with grad_mode.enable_grad():
+        found = list(grad(recorded.output, wanted, g, retain_graph=True, allow_unused=True))
+    return tuple(found.pop(0) if need else None for need in needs)

@@ -219,6 +219,49 @@ def grid_sample(input, grid, mode='bilinear', padding_mode='zeros', align_corner
     if input.dtype != grid.dtype:
         raise RuntimeError(f'expected scalar type {_scalar_type_name(input.dtype)} but found '
                            f'{_scalar_type_name(grid.dtype)}')
+    from ember.ops import _one_node
+    return _one_node.one_node_keeping_graph(_GRID_SAMPLER_NODES[n], lambda x, at: _grid_sample_value(x, at, mode, padding_mode, align_corners),
+                              (input, grid), mode, padding_mode, bool(align_corners))
+
+
+class _GridSampler(Primitive):
+    """``grid_sample`` as PyTorch's one node (``GridSampler2DBackward0``/``GridSampler3DBackward0``): ``forward``
+    hands back the value of the composite sampling; the backward differentiates that composite (so every
+    order of derivatives follows)."""
+    saved_names = ('input', 'grid')
+    # grad_fn._saved_*, read lazily (the modes as PyTorch's integers)
+    saved_attrs = {'align_corners': _sa.item('modes', 2), 'grid': _sa.saved(1), 'input': _sa.saved(0),
+                   'interpolation_mode': lambda node: ('bilinear', 'nearest', 'bicubic').index(node.modes[0]),
+                   'padding_mode': lambda node: ('zeros', 'border', 'reflection').index(node.modes[1])}
+
+    @staticmethod
+    def forward(ctx, input, grid, mode, padding_mode, align_corners, value):
+        from ember.ops import _one_node
+        ctx.modes = (mode, padding_mode, align_corners)
+        ctx.recorded = value
+        ctx.save_for_backward(input, grid)
+        return _one_node.value_of(value)
+
+    @staticmethod
+    def backward(ctx, g):
+        from ember.ops import _one_node
+        input, grid = ctx.saved_tensors
+        mode, padding_mode, align_corners = ctx.modes
+        need = ctx.needs_input_grad[:2]
+        gi, gg = _one_node.recorded_grads(ctx, lambda x, at: _grid_sample_value(x, at, mode, padding_mode, align_corners),
+                                          (input, grid), need, g)
+        if need[1] and gg is None:      # (nearest: the grid gets a zero gradient, as in PyTorch)
+            gg = grid.new_zeros(grid.shape)
+        return gi, gg, None, None, None, None
+
+
+_GRID_SAMPLER_NODES = {n: type(f'GridSampler{n}D', (_GridSampler,), {'node_name': f'GridSampler{n}DBackward0',
+                                                                     'saved_attrs': _GridSampler.saved_attrs})
+                       for n in (2, 3)}
+
+
+def _grid_sample_value(input, grid, mode, padding_mode, align_corners):
+    n = input.dim() - 2
     sizes = tuple(input.shape[2:])
     out_shape = tuple(grid.shape[1:-1])
     flat = input.reshape(input.shape[0], input.shape[1], math.prod(sizes))

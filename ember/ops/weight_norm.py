@@ -85,7 +85,11 @@ class WeightNormInterface(Primitive):
         v, g, _ = ctx.saved_tensors
         dim = ctx.dim
         norms = norm_except_dim(v, 2, dim)
-        sums = _sum_except(gw * v, dim)
-        gv = (g / norms) * (gw - v * (sums / (norms * norms)))
-        gg = sums / norms
-        return gv, gg.reshape(g.shape) if gg.numel() == g.numel() else gg.sum_to_size(g.shape), None
+        if tuple(g.shape) == tuple(norms.shape) and tuple(gw.shape) == tuple(v.shape):
+            sums = _sum_except(gw * v, dim)
+            return (g / norms) * (gw - v * (sums / (norms * norms))), sums / norms, None
+        # a g of another shape broadcasts in w = v * (g / norms): its gradient and v's are summed back
+        gg = (gw * v / norms).sum_to_size(g.shape)
+        scaled = gw * (g / norms)
+        gv = scaled - v * _sum_except(scaled * v, dim) / (norms * norms)
+        return gv.sum_to_size(v.shape), gg, None
