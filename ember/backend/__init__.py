@@ -294,6 +294,14 @@ def move(arr, device, non_blocking=False):
         return _cupy.asarray(arr)
 
 
+def write_into(arr, values, device):
+    """Copy ``values`` (a host or device array of ``arr``'s shape) into the CUDA array ``arr`` on ``device``, in
+    place. CuPy writes only into arrays of its current device, so the write runs with ``device`` current (the
+    caller's current device is restored after), as PyTorch writes into a tensor whatever device is current."""
+    with _cupy.cuda.Device(device.index or 0):
+        arr[...] = move(values, device)
+
+
 def data_ptr(arr):
     """The address of an array's first element (host or device memory)."""
     if isinstance(arr, np.ndarray):

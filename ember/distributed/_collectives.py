@@ -72,7 +72,7 @@ def _write(t, arr):
     if isinstance(data, np.ndarray):
         np.copyto(data, arr.reshape(data.shape))
     else:
-        data[...] = backend.move(arr.reshape(data.shape), t._device)
+        backend.write_into(data, arr.reshape(data.shape), t._device)
     t._version_counter.value += 1
 
 

@@ -224,7 +224,11 @@ def _write(tensor, array):
         check_inplace(tensor)
         if tensor._device.type == 'meta':   # a 'meta' tensor has no values to write
             return tensor
-        tensor._data[...] = backend.move(array.astype(tensor._data.dtype), tensor._device)
+        values = array.astype(tensor._data.dtype)
+        if backend.is_device_array(tensor._data):
+            backend.write_into(tensor._data, values, tensor._device)
+        else:
+            tensor._data[...] = values
         tensor._version_counter.value += 1
     return tensor
 
@@ -410,7 +414,7 @@ def sparse_(tensor, sparsity, std=0.01, generator=None):
     rows, cols = tensor.shape
     num_zeros = int(math.ceil(sparsity * rows))
     normal_(tensor, 0.0, std, generator)
-    arr = tensor.numpy().copy()
+    arr = backend.to_numpy(tensor._data).copy()   # a parameter (requires grad) or a CUDA tensor too
     # NOTE: PyTorch draws each column's rows to zero with randperm on the default generator
     # (not ``generator``); doing the same keeps seeded runs identical
     for col in range(cols):

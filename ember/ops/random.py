@@ -799,7 +799,10 @@ def _fill_inplace(t, values_fn, write_into=None):
         # becomes one with a zero gradient
         const = Tensor._make(values, t._device)
         return apply_inplace(t, lambda x: x * 0 + const)
-    t._data[...] = values
+    if backend.is_device_array(t._data):
+        backend.write_into(t._data, values, t._device)
+    else:
+        t._data[...] = values
     t._version_counter.value += 1
     return t
 

@@ -3,7 +3,7 @@ import pytest
 
 import ember
 import ember.distributed as dist
-from tests.distributed._launch import passed
+from tests.distributed._launch import passed, run_worker
 
 CHECKS = ['env', 'all_reduce+reduce', 'all_reduce-forms', 'errors', 'broadcast', 'all_gather', 'reduce_scatter',
           'gather+scatter', 'all_to_all', 'p2p', 'objects', 'groups', 'barrier+reinit']
@@ -12,6 +12,13 @@ CHECKS = ['env', 'all_reduce+reduce', 'all_reduce-forms', 'errors', 'broadcast',
 @pytest.mark.parametrize('check', CHECKS)
 def test_collectives_on_two_ranks(two_rank_run, check):
     assert passed(two_rank_run, check), f'{check} did not pass on every rank:\n{two_rank_run}'
+
+
+def test_collectives_and_ddp_on_cuda_tensors_of_the_strict_stand_in():
+    # each rank's tensors on its own device (cuda:0, cuda:1 of tests/cuda/strict_xp.py), staged through host memory
+    out = run_worker('cuda_standin')
+    for check in ('cuda-collectives', 'cuda-ddp'):
+        assert passed(out, check), out
 
 
 def test_queries_before_init_raise_like_pytorch():

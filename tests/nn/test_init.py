@@ -134,6 +134,14 @@ def test_sparse_zeroes_a_fraction_of_each_column():
     assert (s == 0).sum(0).tolist() == [3, 3, 3, 3]
 
 
+def test_sparse_initialises_a_parameter_as_pytorch():
+    # a Parameter requires grad: sparse_ reads its values without Tensor.numpy() (values recorded from PyTorch 2.13)
+    p = nn.Parameter(ember.empty(3, 2))
+    ember.manual_seed(0)
+    assert init.sparse_(p, 0.5) is p and p.requires_grad
+    assert p.detach().tolist() == [[0.0, 0.0], [-0.021787893027067184, 0.0], [0.0, -0.013985954225063324]]
+
+
 def test_zero_element_tensor_is_a_no_op_with_warning():
     with pytest.warns(UserWarning, match='Initializing zero-element tensors is a no-op'):
         out = init.kaiming_uniform_(ember.empty(0, 3))

@@ -179,7 +179,7 @@ class Reducer:
                     if isinstance(g._data, np.ndarray):
                         np.copyto(g._data, avg)
                     else:
-                        g._data[...] = backend.move(avg, p._device)
+                        backend.write_into(g._data, avg, p._device)
                     g._version_counter.value += 1
 
     def shadow_backward(self):

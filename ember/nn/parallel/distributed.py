@@ -260,5 +260,5 @@ def _broadcast_coalesced(tensors, pg, src=0):
             if isinstance(t._data, np.ndarray):
                 np.copyto(t._data, part)
             else:
-                t._data[...] = backend.move(part, t._device)
+                backend.write_into(t._data, part, t._device)
             t._version_counter.value += 1
