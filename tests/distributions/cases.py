@@ -27,6 +27,9 @@ def cases(lib):
         'Categorical_logits': (D.Categorical(logits=t([[1.0, -1.0, 0.5], [0.0, 2.0, -3.0]])), lib.tensor([1, 2]), None),
         'OneHotCategorical': (D.OneHotCategorical(probs=t([[0.1, 0.2, 0.7], [0.5, 0.25, 0.25]])),
                               t([[0.0, 0.0, 1.0], [0.0, 1.0, 0.0]]), None),
+        'OneHotCategoricalStraightThrough': (
+            D.OneHotCategoricalStraightThrough(logits=t([[1.0, -1.0, 0.5], [0.0, 2.0, -3.0]])),
+            t([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]), None),
         'Uniform': (D.Uniform(t([0.0, -1.0, 2.0]), t([1.0, 3.0, 10.0])), t([0.5, 0.0, 4.0]), q),
         'Beta': (D.Beta(t([0.5, 2.0, 5.0]), t([0.5, 3.0, 1.5])), unit, None),
         'Gamma': (D.Gamma(t([0.5, 2.0, 7.5]), t([1.0, 0.5, 3.0])), pos, None),
@@ -222,4 +225,15 @@ TRANSFORMS = [
     ('LowerCholesky', lambda L: L.distributions.LowerCholeskyTransform(), [[-1.0, 0.3], [2.0, 0.5]]),
     ('Independent', lambda L: L.distributions.IndependentTransform(L.distributions.ExpTransform(), 1),
      [[-1.0, 0.3, 2.0]]),
+    ('Abs', lambda L: L.distributions.AbsTransform(), [-1.0, 0.3, 2.0]),
+    ('identity', lambda L: L.distributions.identity_transform, [-1.0, 0.3, 2.0]),
+    ('Reshape', lambda L: L.distributions.ReshapeTransform((4,), (2, 2)), [[-1.0, 0.3, 2.0, 0.5]]),
+    ('Cat', lambda L: L.distributions.CatTransform(
+        [L.distributions.ExpTransform(), L.distributions.AffineTransform(1.0, 2.0)], dim=0, lengths=[2, 1]),
+     [-1.0, 0.3, 2.0]),
+    ('Stack', lambda L: L.distributions.StackTransform(
+        [L.distributions.ExpTransform(), L.distributions.SigmoidTransform()], dim=0), [[-1.0, 0.3], [2.0, 0.5]]),
+    ('PositiveDefinite', lambda L: L.distributions.PositiveDefiniteTransform(), [[-1.0, 0.3], [2.0, 0.5]]),
+    ('CumulativeDistribution', lambda L: L.distributions.CumulativeDistributionTransform(
+        L.distributions.Normal(L.tensor(0.5, dtype=L.float64), L.tensor(2.0, dtype=L.float64))), [-1.0, 0.3, 2.0]),
 ]

@@ -276,3 +276,18 @@ def test_von_mises_log_prob_gradient_and_normalisation():
     grid = ember.linspace(-math.pi, math.pi, 20001, dtype=f64)[:-1].unsqueeze(-1)   # one period
     mass = d.log_prob(grid).exp().detach().numpy().mean(0) * 2 * math.pi
     np.testing.assert_allclose(mass, 1.0, rtol=1e-6)
+
+
+def test_one_hot_straight_through_passes_the_probabilities_gradient():
+    # rsample is a one-hot draw whose gradient is that of the probabilities (values recorded from PyTorch 2.13)
+    logits = ember.tensor([[1.0, -1.0, 0.5], [0.0, 2.0, -3.0]], dtype=ember.float64, requires_grad=True)
+    d = ember.distributions.OneHotCategoricalStraightThrough(logits=logits)
+    ember.manual_seed(0)
+    s = d.rsample((4,))
+    (s * ember.tensor([1.0, 2.0, 3.0], dtype=ember.float64)).sum().backward()
+    assert d.has_rsample and s.requires_grad
+    assert s.detach().tolist() == [[[0.0, 0.0, 1.0], [0.0, 1.0, 0.0]], [[0.0, 0.0, 1.0], [0.0, 1.0, 0.0]],
+                                   [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], [[0.0, 0.0, 1.0], [0.0, 1.0, 0.0]]]
+    np.testing.assert_allclose(logits.grad.numpy(), [[-1.7776578916408519, 0.07020248233126791, 1.707455409309584],
+                                                     [-0.4206264191782449, 0.39437017225197973, 0.02625624692626517]],
+                               rtol=1e-13)
