@@ -18,6 +18,7 @@ from ember.backend import quiet_fp_enter, quiet_fp_leave
 from ember.autograd import anomaly_mode as _anomaly
 from ember.autograd import grad_mode
 from ember.autograd.function import AccumulateGrad
+from ember.autograd import function as _function
 from ember._tensor_misc import cast_to_grad_dtype
 from ember.autograd._engine_modes import is_grad_layout_policy_enforced
 from ember import backend
@@ -312,6 +313,18 @@ def _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumu
                     dev = g._device
                     if dev is not CPU and dev.type == 'cuda' and dev.index != backend.current_cuda_index():
                         in_grads = _apply_on_device(node, grads, dev.index)
+                    elif node._fn._takes_donation and not create_graph and len(grads) == 1 and \
+                            dispatch_steps is None and not node._hooks and not _anomaly._enabled and \
+                            not _function._node_hooks and _donatable(owned, g):
+                        # NOTE: the gradient is an array this run made that nothing else holds (counted
+                        # references: no other edge, hook or capture): the backward may write one of its
+                        # results into it (MulBackward0: ``g * b`` fresh, ``g * a`` into g), as a fresh
+                        # million-element result costs about as much as the product itself
+                        node._donated = True
+                        try:
+                            in_grads = node.apply(tuple(grads))
+                        finally:
+                            node._donated = False
                     else:
                         in_grads = node.apply(tuple(grads)) if not _anomaly._enabled else _apply_checked(node, grads)
                     if node._fn._raw and not create_graph:
@@ -357,6 +370,7 @@ def _run(ready, buffers, deps, owned, captures, captured, needed, inputs, accumu
                 deps[nxt] = d
                 if d == 0:
                     _heappush(ready, (-nxt._seq, id(nxt), nxt))
+            in_grads = g = None     # (passed on: no stale local may count as a holder of a gradient)
     finally:
         state.enabled = prev
 
@@ -587,6 +601,28 @@ def _accumulate_into_leaf(var, g, create_graph, owned=None):
         var._grad._version_counter.value += 1
 
 
+def _donatable(owned, g):
+    """Whether the gradient ``g``, about to be handed to a node's backward, is an array of this run's own
+    that only the engine's list of the node's gradients and its loop variable hold."""
+    gd = g._data
+    return type(gd) is _np.ndarray and gd.base is None and gd.flags.writeable and owned.holds(gd) and \
+        sys.getrefcount(g) <= _SOLE_DONATED[0] and sys.getrefcount(gd) <= _SOLE_DONATED[1]
+
+
+def _donated_refs():
+    """What sys.getrefcount reports in ``_donatable`` for a gradient nothing else holds, as (the tensor's
+    count, its array's count), measured with the same statement shapes as in ``_run``."""
+    owned = _Owned()
+    grads = [Tensor._make(_np.empty(1), CPU)]
+    owned.add(grads[0]._data)
+    counts = []
+    for g in grads:
+        gd = g._data
+        counts = (sys.getrefcount(g) + 1, sys.getrefcount(gd))   # (+1: _donatable's own argument)
+        del gd
+    return counts
+
+
 def _buffered_refs():
     """What sys.getrefcount reports in ``_run`` for a buffered gradient that nothing else holds, as
     (the tensor's count, its array's count): its buffer slot and the loop's locals, measured with the
@@ -700,3 +736,4 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 
 _SOLE_BUFFERED = _buffered_refs()
+_SOLE_DONATED = _donated_refs()

@@ -206,6 +206,7 @@ class Node(Context):
     """
     _pre_hooks = None
     _hooks = None
+    _donated = False     # set by the engine around a backward whose gradient it hands over (see _takes_donation)
     _seq = -1
     _input_meta = ()
     _out_meta = (None,)  # one output unless apply records more
@@ -504,6 +505,8 @@ class Function(metaclass=_FunctionMeta):
         tensor([1.0000, 2.7183])
     """
     _raw = False          # forward sees arrays (Primitive) or Tensors (user Functions)
+    _takes_donation = False  # a built-in backward that may write into its gradient when the engine
+                             # sets ``ctx._donated`` (it made the array and nothing else holds it)
     _operator = None      # the Python operator an op implements ('+'), for its TypeError on other operands
     _promote = False      # cast tensor inputs to the promoted dtype before forward (True, 'float', 'tensors')
     _view = False         # outputs are views of input 0 (share storage and version counter)

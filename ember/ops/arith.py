@@ -125,6 +125,7 @@ class Mul(Primitive):
     _scalar_edges = True
     _promote = True
     saved_attrs = {'other': _sa.saved(0), 'self': _sa.saved(1)}  # grad_fn._saved_*, read lazily
+    _takes_donation = True
 
     @staticmethod
     @elementwise
@@ -148,9 +149,27 @@ class Mul(Primitive):
             a = a.conj() if a is not None else None
         if not grad_mode._state.enabled:  # first order: multiply the arrays, no op dispatch
             gd, dev = g._data, g._device
-            return (None if b is None else Tensor._make(gd * (b._data if isinstance(b, Tensor) else b), dev),
+            bd = None if b is None else (b._data if isinstance(b, Tensor) else b)
+            if ctx._donated:
+                # the engine handed over g's array: the last product needed goes into it when it is the
+                # array that product would be (same dtype; the output's shape is g's)
+                if a is not None and a._data.dtype == gd.dtype:
+                    return (None if bd is None else Tensor._make(gd * bd, dev),
+                            Tensor._make(_np.multiply(gd, a._data, out=gd), dev))
+                if a is None and bd is not None and _donated_product(gd, bd):
+                    return Tensor._make(_np.multiply(gd, bd, out=gd), dev), None
+            return (None if bd is None else Tensor._make(gd * bd, dev),
                     None if a is None else Tensor._make(gd * a._data, dev))
         return (g * b if b is not None else None), (g * a if a is not None else None)
+
+
+def _donated_product(gd, other):
+    """Whether ``gd * other`` is an array of ``gd``'s dtype (and shape: ``gd`` is the output's gradient),
+    so that it can be computed into ``gd``."""
+    if type(other) is _np.ndarray:
+        return other.dtype == gd.dtype
+    # a Python number keeps a float array's dtype (NumPy's weak scalars, as PyTorch's)
+    return type(other) in (int, float) and gd.dtype.kind == 'f' or type(other) is complex and gd.dtype.kind == 'c'
 
 
 class Div(Primitive):
