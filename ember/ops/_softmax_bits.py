@@ -249,11 +249,14 @@ def _lane_sum(v):
     rest = n - whole * LANES
     if rest:
         acc[..., :rest] += v[..., whole * LANES:]
+    # the lanes' tree with the lanes leading: each step adds contiguous halves (with the lanes last,
+    # the short rows of the later steps cost NumPy an inner loop per row)
+    acc = np.ascontiguousarray(np.moveaxis(acc, -1, 0))
     width = LANES
     while width > 1:
         width //= 2
-        acc = acc[..., :width] + acc[..., width:]
-    return acc[..., 0]
+        acc = acc[:width] + acc[width:]
+    return acc[0]
 
 
 def softmax(x, dim, threads):
