@@ -9,6 +9,7 @@ log_softmax backward then leaves it unchanged, since the posteriors of a frame s
 import numpy as np
 
 from ember._tensor import Tensor
+from ember.autograd import _saved_attrs as _sa
 from ember.autograd.function import Primitive
 from ember.backend import to_numpy
 from ember.ops import _argparse
@@ -71,14 +72,22 @@ def _alpha_beta(lp, ext, frames):
 
 
 class CtcLoss(Primitive):
-    """Per-sample negative log-likelihood of the targets (N,) from log_probs (T, N, C)."""
+    """Per-sample negative log-likelihood of the targets (N,) from log_probs (T, N, C); ``given_targets``: the
+    targets array as the caller gave it (the node's ``_saved_targets``, as PyTorch's)."""
     node_name = 'CtcLossBackward0'
+    saved_names = ('log_probs', 'targets', 'result0', 'result1')
+    saved_attrs = {'blank': _sa.field('blank'), 'input_lengths': _sa.field('input_lengths', tuple),
+                   'log_probs': _sa.saved(0), 'result0': _sa.saved(2), 'result1': _sa.saved(3),
+                   'target_lengths': _sa.field('target_lengths', tuple), 'targets': _sa.saved(1),
+                   'zero_infinity': _sa.field('zero_infinity')}  # grad_fn._saved_*, read lazily
 
     @staticmethod
-    def forward(ctx, log_probs, targets, input_lengths, target_lengths, blank, zero_infinity):
+    def forward(ctx, log_probs, targets, input_lengths, target_lengths, blank, zero_infinity, given_targets):
         lp_all = to_numpy(log_probs).astype(np.float64)
         losses = np.zeros(lp_all.shape[1])
         grads = np.zeros_like(lp_all)
+        # PyTorch's log_alpha (N, T, 2 * longest target + 1); -inf where no path reaches
+        log_alpha = np.full((lp_all.shape[1], lp_all.shape[0], 2 * max(target_lengths, default=0) + 1), -np.inf)
         for b, target in enumerate(targets):
             frames = input_lengths[b]
             lp = lp_all[:, b]
@@ -87,6 +96,7 @@ class CtcLoss(Primitive):
                 nll = 0.0 if len(target) == 0 else np.inf
             else:
                 alpha, beta = _alpha_beta(lp, ext, frames)
+                log_alpha[b, :frames, :len(ext)] = alpha
                 nll = -_logaddexp(alpha[frames - 1, -1], alpha[frames - 1, -2] if len(ext) > 1 else -np.inf)
             losses[b] = nll
             if np.isinf(nll) and zero_infinity:     # the loss is zeroed by the caller, the gradient here
@@ -101,12 +111,16 @@ class CtcLoss(Primitive):
                     post[:, c] = np.logaddexp(post[:, c], joint[:, s])
                 grads[:frames, b] = np.exp(lp[:frames]) - np.exp(post + nll - lp[:frames])
         ctx.grads = ctx.xp.asarray(grads.astype(log_probs.dtype))
-        return ctx.xp.asarray(losses.astype(log_probs.dtype))
+        ctx.blank, ctx.zero_infinity = blank, zero_infinity
+        ctx.input_lengths, ctx.target_lengths = input_lengths, target_lengths
+        out = ctx.xp.asarray(losses.astype(log_probs.dtype))
+        ctx.save_for_backward(log_probs, given_targets, out, ctx.xp.asarray(log_alpha.astype(log_probs.dtype)))
+        return out
 
     @staticmethod
     def backward(ctx, g):
         grads = Tensor._make(ctx.grads, g.device)
-        return grads * g.reshape(1, -1, 1), None, None, None, None, None
+        return grads * g.reshape(1, -1, 1), None, None, None, None, None, None
 
 
 def _int_list(values, name):
@@ -167,7 +181,7 @@ def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reducti
     else:
         offsets = np.concatenate(([0], np.cumsum(tg_lens)))
         rows = [flat[offsets[b]:offsets[b + 1]] for b in range(batch)]
-    losses = CtcLoss.apply(log_probs, rows, in_lens, tg_lens, blank, zero_infinity)
+    losses = CtcLoss.apply(log_probs, rows, in_lens, tg_lens, blank, zero_infinity, targets._data)
     if zero_infinity:
         losses = where(losses == float('inf'), losses.new_zeros(()), losses)
     if reduction == 'none':

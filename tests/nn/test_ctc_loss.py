@@ -164,3 +164,27 @@ EXPECTED = {'mean': {'shape': [],
                   -0.0237131682, -0.0294204841, 0.00482520917, 0.0201610607, 0.00443421425, 0.0181298746,
                   -0.00566874813, 0.024053856, -0.0365149824, -0.0234219016, -0.0225888917, 0.0291728433,
                   0.01683795]}}
+
+
+def test_node_keeps_pytorchs_saved_attributes():
+    # recorded from PyTorch (tests/fixtures/saved_attrs/saved.json's ctc_loss row): torch.ctc_loss with the
+    # reduction left out gives the per-sequence losses straight from its CtcLossBackward0 node
+    import json
+    import pathlib
+    from tests._grad_fn_names import ember_inputs, sample_key
+    from tests._saved_attrs import flat_tensors, saved_attrs
+    from tests.opinfo.ctc import _samples
+    recorded = json.loads((pathlib.Path(__file__).parents[1] / 'fixtures' / 'saved_attrs' / 'saved.json').read_text())
+    sample = _samples(np.random.default_rng(2))[0]
+    want = recorded['ctc_loss'][sample_key(sample)]
+    args, kwargs = ember_inputs(sample)
+    out = ember.ctc_loss(*args, **kwargs)
+    node = out.grad_fn
+    assert node.name() == want['node'] == 'CtcLossBackward0'
+    assert [f.name() for f, _ in node.next_functions] == ['ember::autograd::AccumulateGrad']
+    assert saved_attrs(node, flat_tensors(list(args), []), out) == want['saved']
+    assert sorted(a for a in dir(node) if a.startswith('_raw_saved_')) == want['raw']
+    # log_alpha (result1): each sequence's forward variables over its frames and extended target, -inf beyond
+    alpha = node._saved_result1.numpy()
+    assert alpha.shape == (2, 6, 7) and np.isneginf(alpha[1, 5:]).all() and np.isneginf(alpha[1, :, 5:]).all()
+    assert np.isfinite(alpha[0, 5, 5:]).all()
