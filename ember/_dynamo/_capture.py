@@ -18,6 +18,7 @@ import weakref
 
 from ember import _logging as _logs
 from ember.compiler import _STANCE
+from ember._dynamo._python_state import PythonState, reason as python_state_reason
 from ember._dynamo.exc import BackendCompilerFailed, FailOnRecompileLimitHit, Unsupported
 
 # everything captured since the last reset: read by explain()
@@ -428,14 +429,16 @@ class CompiledCallable:
                           _recompile_message(self.fn, entries.keys[-1], key, arguments,
                                              (entries.frame[0], len(entries.keys))))
             entries.keys.append(key)
+            state = PythonState(self.fn)
             try:
                 gm, names, returns_tuple = capture(self.fn, arguments)
             except _CannotCapture as err:
                 if err.splits and not (self.fullgraph or self.error_on_graph_break):
                     entries.cache[key] = entry = ('graphs', {}, [])
-                    return self._in_graphs(key, entry, arguments, args, kwargs, first=True)
+                    return self._in_graphs(key, entry, arguments, args, kwargs, first=True, state=state)
                 entries.cache[key] = entry = ('eager', str(err))
                 return self._eager(str(err), args, kwargs)
+            changed = state.changed()
             inputs = _input_values(self.fn, names, arguments)
             try:
                 compiled = self.backend(gm, inputs)
@@ -446,6 +449,11 @@ class CompiledCallable:
                 _logs.log('graph_code', entries.frame, _graph_code(gm, inputs))
             entries.frame[1] += 1
             entries.cache[key] = entry = ('graph', compiled, names, returns_tuple)
+            if changed is not None:
+                # this call's Python ran once, while capturing: its result comes from the graph; later calls
+                # run eagerly, so that the Python state changes at each of them
+                entries.cache[key] = ('eager', python_state_reason(changed))
+                self._record_break(python_state_reason(changed))
         if entry[0] == 'eager':
             return self._eager(entry[1], args, kwargs, record=False)
         if entry[0] == 'graphs':
@@ -454,7 +462,7 @@ class CompiledCallable:
         out = compiled(*_input_values(self.fn, names, arguments))
         return out if returns_tuple else out[0]
 
-    def _in_graphs(self, key, entry, arguments, args, kwargs, first):
+    def _in_graphs(self, key, entry, arguments, args, kwargs, first, state=None):
         """A call whose code breaks the graph, run graph by graph: the plan earlier calls made
         (``_plan``) as far as this call follows it, traced from there (``_segments``). ``entry``
         holds the backend's results for this guard key, by graph code and input signature, and the plan."""
@@ -480,7 +488,11 @@ class CompiledCallable:
             return self._eager(_reason(err), args, kwargs, record=first)
         if last is not None:
             last.retraced = True
-        if run.recordable:
+        changed = state.changed() if state is not None else None
+        if changed is not None:
+            self.entries.cache[key] = ('eager', python_state_reason(changed))
+            self._record_break(python_state_reason(changed))
+        elif run.recordable:
             _plan.store(plan, run.steps, run.outcomes)
         return out
 
