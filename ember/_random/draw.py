@@ -244,7 +244,7 @@ class _NormalBlocks32:
     def __call__(self, words, out, mean, std):
         """Normals of every block of ``words`` (uint32, a multiple of 16 of them) into ``out``."""
         blocks = words.size // 16
-        plain = mean == 0 or _scales_exactly(std)
+        plain = (mean == 0 and _product_stays_normal(std)) or _scales_exactly(std)
         for start in range(0, blocks, self.chunk):
             stop = min(start + self.chunk, blocks)
             wa, wb = self.halves.split(words[start * 16:stop * 16])
@@ -267,15 +267,29 @@ class _NormalBlocks32:
 
 
 def _affine32_plain(v, mean, std):
-    """``v = fma(v, std, mean)`` in float32, in place, where the product is exact in float32: with
-    a zero mean the product is exact in the fused operation and rounded once, which a float32
-    multiply does too; adding the zero then gives a zero product the sign the fused sum would.  A
+    """``v = fma(v, std, mean)`` in float32, in place, where the product is exact in float32 or
+    rounded as the fused operation rounds it: with a zero mean (and a std that keeps the products
+    normal) the float32 multiply rounds the product once, as the fused operation does; adding the
+    zero then gives an exact zero product the sign the fused sum would.  A
     std of zero or a power of two from 1 to 2**100 makes the float32 product exact (the samples
     are below 6 in magnitude), so a float32 multiply and add round once as the fused operation
     does."""
     if std != 1:
         v *= std
     v += mean
+
+
+# the smallest nonzero magnitude the kernel gives is above 2**-38 (its smallest nonzero radius,
+# 2**-11.5, times its smallest nonzero sine or cosine, 2**-26.3, over all 2**24 inputs of each)
+_SMALLEST_STD_KEEPING_NORMAL = 2.0 ** -80
+
+
+def _product_stays_normal(std):
+    """Whether every nonzero sample times ``std`` stays a normal float32 (or ``std`` is zero): then
+    the float32 product is the fused operation's rounding of it, and a zero product is an exact
+    zero.  Below, a product can underflow to a zero whose sign the fused sum keeps."""
+    s = abs(float(std))
+    return s == 0 or s >= _SMALLEST_STD_KEEPING_NORMAL
 
 
 def _scales_exactly(std):

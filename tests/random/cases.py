@@ -107,6 +107,9 @@ def _streams():
     c['normal_ power-of-two std float32'] = lambda t: t.empty(300).normal_(0.5, 2.0)
     c['normal_ unit std float32'] = lambda t: t.empty(300).normal_(-1.25, 1.0)
     c['normal_ zero std float32'] = lambda t: t.empty(40).normal_(0.7, 0.0)
+    # products that underflow to zero keep their sign in the fused sum with a zero mean
+    c['normal_ subnormal std float32'] = lambda t: t.empty(300).normal_(0.0, 1e-45)
+    c['normal_ tiny std float32'] = lambda t: t.empty(300).normal_(0.0, 2e-30)
     c['randint int32 full range'] = lambda t: t.randint(-2 ** 31, 2 ** 31, (40,), dtype=t.int32)
     c['generator='] = lambda t: t.cat([t.rand(3, generator=t.Generator().manual_seed(3)),
                                        t.randn(20, generator=t.Generator().manual_seed(4))])
