@@ -40,6 +40,7 @@ _NEG_L2L64 = -np.float64(_L2L)
 
 _CHUNK = 1 << 15         # values per pass of the exp: its double temporaries stay in cache
 _TINY = np.float32(2.0 ** -100)                 # below this an input may meet float32's subnormals
+_TINY_BITS2 = np.uint32((int(_TINY.view(np.uint32)) << 1) - 2)
 _EXP_ZERO = np.float32(-104)                    # SLEEF's expf is zero below this
 _F32_LOW_BITS = np.uint64(0x1FFFFFFF)           # a double's mantissa bits below float32's
 _F32_HALF_ULP = np.uint64(0x10000000)           # ... holding exactly half a float32 unit
@@ -73,15 +74,18 @@ def _sleef_expf_flat(flat):
     with np.errstate(invalid='ignore', over='ignore', under='ignore'):
         for start in range(0, flat.size, _CHUNK):
             piece = flat[start:start + _CHUNK]
-            got = _expf_deferred(piece)
-            tiny = (np.abs(piece) < _TINY) & (piece != 0)     # steps may round in the subnormals
+            got = _expf_deferred(piece, out[start:start + _CHUNK])
+            # 0 < |d| < _TINY, where the steps may round in the subnormals: the bits doubled (the sign
+            # shifted out) less two fall below the bound's doubled less two (zero wraps to the top)
+            tiny = np.left_shift(piece.view(np.uint32), 1)
+            tiny -= np.uint32(2)
+            tiny = tiny < _TINY_BITS2
             if tiny.any():
                 got[tiny] = _expf_core(piece[tiny], False)
-            out[start:start + _CHUNK] = got
     return out
 
 
-def _expf_deferred(d):
+def _expf_deferred(d, out=None):
     """``_expf_core(d, True)`` with the fused steps' midpoint checks gathered: each step's double sum is
     rounded to float32 straight away and only marks its midpoints, and the elements marked (rare; the
     exp is elementwise) are recomputed step by step through ``fma32`` at the end.
@@ -99,7 +103,7 @@ def _expf_deferred(d):
     r += s64
     s[...] = r
     s64[...] = s
-    u = np.empty(d.shape, np.float32)
+    u = np.empty(d.shape, np.float32) if out is None else out
     low = r.view(np.uint64)
     hit = np.empty(r.shape, bool)
     marked = np.zeros(r.shape, bool)
@@ -110,7 +114,8 @@ def _expf_deferred(d):
         else:
             r[...] = u
             if step == last:                             # the last step: fma(s * s, u, s)
-                r *= (s * s).astype(np.float64)
+                np.multiply(s, s, out=s)
+                r *= s.astype(np.float64)
             else:
                 r *= s64
         r += s64 if step == last else _POLY64[step + 1]
@@ -119,7 +124,7 @@ def _expf_deferred(d):
         np.equal(low, _F32_HALF_ULP, out=hit)
         marked |= hit
     u += np.float32(1)
-    u = np.ldexp(u, q.astype(np.int32))
+    np.ldexp(u, q.astype(np.int32), out=u)
     if d.size and not (d.min() >= _EXP_ZERO and d.max() <= 100):    # (a NaN leaves both as they are)
         u[d < _EXP_ZERO] = 0
         u[d > 100] = np.inf
