@@ -31,7 +31,6 @@ try:
     _bind('ember', globals())  # ember.<op> for every op registered with the 'ember' target
     from ember.ops.random import Generator, default_generator  # noqa: E402,F401
     from ember import linalg, fft, special  # noqa: E402,F401
-    from ember import cuda  # noqa: E402
     from ember import random  # noqa: E402,F401  (ember.random.fork_rng, as torch.random)
     from ember.random import thread_safe_generator  # noqa: E402,F401
     # (get_printoptions and the printoptions context stay in ember._tensor_str: PyTorch has no torch.printoptions)
@@ -54,8 +53,7 @@ try:
     from ember._formats import (layout, memory_format, strided, contiguous_format, preserve_format,  # noqa: E402,F401
                                 channels_last, channels_last_3d)
 
-    from ember import backends  # noqa: E402,F401
-    from ember import accelerator, version  # noqa: E402,F401
+    from ember import version  # noqa: E402,F401
     from ember.version import __version__  # noqa: E402,F401
     from ember._type_info import finfo, iinfo  # noqa: E402,F401
     from ember._global_flags import (use_deterministic_algorithms, are_deterministic_algorithms_enabled,  # noqa: E402,F401
@@ -66,12 +64,11 @@ try:
                                      set_default_tensor_type)
     from ember._threads import (set_num_threads, get_num_threads, set_num_interop_threads,  # noqa: E402,F401
                                 get_num_interop_threads)
-    from ember import amp, cpu  # noqa: E402,F401
+    from ember import amp  # noqa: E402,F401
     from ember import _torchrun_env  # noqa: E402
     _torchrun_env.export_torchrun_env()  # scripts written for torchrun read RANK, WORLD_SIZE, ... right after the import
     from ember import _mp_registration  # noqa: E402  (how tensors travel between processes: see there)
     _mp_registration.register_now_or_on_import()
-    from ember.cuda import amp as _cuda_amp  # noqa: E402,F401  (binds ember.cuda.amp)
     from ember.amp import autocast, GradScaler  # noqa: E402,F401
     from ember.amp._state import *  # noqa: E402,F401,F403  (is_autocast_enabled, set_autocast_dtype, ...)
     from ember import _tensor_interop  # noqa: E402,F401  (DLPack, __array_wrap__, as_subclass ... on Tensor)
@@ -106,7 +103,7 @@ finally:
 # after a bare ``import ember``, as in PyTorch): ``import ember`` loads the tensor, its ops and autograd,
 # and a script pays for the rest only when it touches it. Some pull in optional dependencies (SciPy)
 # or much code (checkpoint formats, hub downloads, the module zoo).
-_LAZY_SUBMODULES = ('nn', 'optim', 'utils', 'distributed', 'masked', 'nested', 'func', 'profiler', 'testing',
+_LAZY_SUBMODULES = ('nn', 'optim', 'utils', 'backends', 'cuda', 'accelerator', 'cpu', 'distributed', 'masked', 'nested', 'func', 'profiler', 'testing',
                     'quasirandom', 'signal', 'return_types', 'distributions', 'futures', 'serialization', 'hub',
                     'xpu', 'mps', 'mtia', 'onnx', '_C', 'sparse', 'library', '__future__', 'fx', 'export', '_dynamo',
                     '_inductor', '_logging', 'multiprocessing', 'ao', 'quantization', '__config__', 'package')

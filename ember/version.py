@@ -56,7 +56,8 @@ class TorchVersion(str):
 
 
 _PRE = {'dev': 0, 'a': 1, 'alpha': 1, 'b': 2, 'beta': 2, 'rc': 3, 'c': 3}
-_VERSION = re.compile(r'v?(\d+(?:\.\d+)*)(?:[-_.]?(dev|alpha|a|beta|b|rc|c)[-_.]?(\d*))?(?:\.post\d+)?(?:\+.*)?$')
+# (compiled by re on the first comparison, and kept in re's cache: not at ``import ember``)
+_VERSION = (r'v?(\d+(?:\.\d+)*)(?:[-_.]?(dev|alpha|a|beta|b|rc|c)[-_.]?(\d*))?(?:\.post\d+)?(?:\+.*)?$')
 
 
 def _key(version):
@@ -65,7 +66,7 @@ def _key(version):
         version = '.'.join(str(int(part)) for part in version)
     if not isinstance(version, str):
         raise TypeError(f"cannot compare a version with {type(version).__name__}")
-    match = _VERSION.match(version.strip())
+    match = re.match(_VERSION, version.strip())
     if match is None:
         raise ValueError(f"invalid version: {version!r}")
     release = tuple(int(part) for part in match.group(1).split('.'))

@@ -17,7 +17,8 @@ LAZY = ['ember.nn', 'ember.optim', 'ember.utils.data', 'ember.utils.checkpoint',
         'ember.signal', 'ember.return_types', 'ember.distributions', 'ember.onnx', 'ember.vision',
         'ember.serialization', 'ember.hub', 'ember.nn.attention',
         'ember.utils.tensorboard', 'ember.autograd.gradcheck', 'ember.autograd.profiler', 'ember.autograd.functional',
-        'ember.multiprocessing', 'multiprocessing', 'uuid', 'tempfile']
+        'ember.multiprocessing', 'multiprocessing', 'uuid', 'tempfile',
+        'ember.backends', 'ember.cuda', 'ember.accelerator', 'ember.cpu', 'ember._trace', 'traceback', 'string']
 
 
 def _run(code, **env):
@@ -60,7 +61,8 @@ def test_generator_started_on_first_use_draws_the_default_stream():
 def test_subsystems_resolve_on_first_use():
     result = _run("import json, ember\n"
                   "names = ['nn', 'optim', 'utils', 'distributed', 'func', 'profiler', 'masked', 'nested', 'testing',\n"
-                  "         'quasirandom', 'signal', 'return_types', 'distributions', 'serialization', 'hub']\n"
+                  "         'quasirandom', 'signal', 'return_types', 'distributions', 'serialization', 'hub',\n"
+                  "         'backends', 'cuda', 'accelerator', 'cpu']\n"
                   "listed = all(n in dir(ember) for n in names + ['vmap', 'save', 'from_dlpack'])\n"
                   "present = all(hasattr(ember, n) for n in names)\n"
                   "lin = ember.nn.Linear(3, 2)\n"

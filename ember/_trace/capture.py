@@ -1,7 +1,7 @@
 """Record the ops a function runs, by swapping ember's op entry points for recording ones."""
 import itertools
-import threading
 
+from ember._capture_flag import _active, is_capturing  # noqa: F401  (the flag ops read without this module)
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd import _op_observers as _observe
@@ -10,16 +10,9 @@ from ._callers import public_caller
 from .graph import Graph, Node, Value
 from .composite import swap_in
 
-_active = threading.local()
-
 
 class TraceError(RuntimeError):
     """The function did something a captured graph cannot represent."""
-
-
-def is_capturing():
-    """Whether a graph is being captured on this thread."""
-    return getattr(_active, 'recorder', None) is not None
 
 
 class _Recorder:

@@ -7,7 +7,6 @@ engine and ``Function.apply`` read ``_enabled``/``_check_nan`` (one global read 
 detector costs nothing while off.
 """
 import os
-import traceback
 import warnings
 
 _EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
@@ -86,6 +85,7 @@ class detect_anomaly(set_detect_anomaly):
 # ----------------------------------------------------------------- used by Function.apply and the engine
 def forward_stack():
     """The user's part of the current stack, as ``traceback`` formats it (ember's frames dropped)."""
+    import traceback    # (loaded with anomaly mode's first record, not at ``import ember``)
     frames = [f for f in traceback.extract_stack()[:-1] if not os.path.abspath(f.filename).startswith(_EMBER_DIR)]
     return ''.join(traceback.format_list(frames))
 

@@ -321,3 +321,4 @@ def __getattr__(name):
         from ember._random.generator import default_generator
         return (default_generator,) * device_count()
     raise AttributeError(f"module 'ember.cuda' has no attribute '{name}'")
+from ember.cuda import amp  # noqa: E402,F401  (ember.cuda.amp, bound as PyTorch binds it)

@@ -4,7 +4,10 @@ fused "flash" kernel when its constraints hold and it is enabled, else the math 
 the memory-efficient and cuDNN kernels exist only for CUDA)."""
 import warnings
 
-from ember.backends.cuda import _sdp
+# the switches ``ember.backends.cuda.enable_*_sdp`` set (kept here, so that attention needs no import of
+# ember.backends and its fifteen modules until a script touches them)
+ENABLED = {'flash': True, 'mem_efficient': True, 'math': True, 'cudnn': True, 'overrideable': True}
+_sdp = ENABLED
 
 _FLOATS = ('float32', 'float64', 'bfloat16', 'float16')
 _CPP_DTYPES = {'float32': 'float', 'float64': 'double', 'float16': 'c10::Half', 'bfloat16': 'c10::BFloat16',

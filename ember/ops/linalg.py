@@ -1,6 +1,5 @@
 """Matrix products (matmul family, einsum) and a little linear algebra."""
 import math
-import string
 
 import numpy as np
 
@@ -13,6 +12,8 @@ from ember.ops._util import python_reads, require_tensor_args, require_tensor
 from ember.ops.inplace import write_out
 from ember.ops._half import in_float32, refuse_half
 from ember.ops import _add_products
+
+_LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'   # (string.ascii_letters, without importing string)
 
 
 def _mm_error(a, b):
@@ -613,7 +614,7 @@ def tensordot(a, b, dims=2, out=None):
         if a.shape[i] != b.shape[j]:
             raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[i]} in dim {i} and "
                                f"second has size {b.shape[j]} in dim {j}")
-    letters = iter(string.ascii_letters)
+    letters = iter(_LETTERS)
     sa = [next(letters) for _ in range(a.ndim)]
     sb = [next(letters) for _ in range(b.ndim)]
     for i, j in zip(da, db):
@@ -636,7 +637,7 @@ def _parse_einsum(equation, operands):
                            if len(terms) < len(operands) else
                            "einsum(): fewer operands were provided than specified in the equation")
     used = set(c for c in eq if c.isalpha())
-    free = [c for c in string.ascii_letters if c not in used]
+    free = [c for c in _LETTERS if c not in used]
     ell_dims = 0
     for t, op in zip(terms, operands):
         if '...' in t:
@@ -736,7 +737,7 @@ def _einsum_operand_grad(g, rhs, t, op, others):
         return gk
     # repeated letters: rename every extra occurrence and tie it to the first with an identity matrix
     used = set(t) | avail
-    spare = iter(c for c in string.ascii_letters if c not in used)
+    spare = iter(c for c in _LETTERS if c not in used)
     target, eyes, specs = [], [], []
     seen = set()
     for c in t:

@@ -15,7 +15,7 @@ from ember.autograd.function import Primitive
 from ember.autograd import grad_mode
 from ember.numerics import ENABLED as _PYTORCH_BITS
 from ember.ops import _layer_norm_bits
-from ember._trace.capture import is_capturing
+from ember._capture_flag import is_capturing
 from ember.ops._registry import op
 from ember.ops._util import require_tensor
 from ember.ops.inplace import write_out

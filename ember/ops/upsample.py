@@ -17,7 +17,7 @@ from ember.ops._antialias import interpolation_weights
 from ember.ops import _half, _one_node, _upsample_f32
 from ember import _formats
 from ember._threads import get_num_threads
-from ember._trace.capture import is_capturing
+from ember._capture_flag import is_capturing
 from ember.ops._registry import op
 from ember.ops._util import python_reads
 from ember import _user_warnings

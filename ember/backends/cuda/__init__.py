@@ -34,7 +34,7 @@ class _MatmulFlags:
 
 matmul = _MatmulFlags()
 
-_sdp = {'flash': True, 'mem_efficient': True, 'math': True, 'cudnn': True, 'overrideable': True}
+from ember.ops._sdp_select import ENABLED as _sdp  # noqa: E402  (the switches live with the op that reads them)
 
 
 def flash_sdp_enabled():
