@@ -37,18 +37,29 @@ class Backend(str):
 
 
 _SERVED = ('mpi', 'gloo', 'nccl')
+_PYTORCH_NAMES = ('gloo', 'nccl', 'xccl', 'ucc', 'mpi')   # the back ends PyTorch knows by name
 
 
 def _check_backend(backend):
-    """The back-end string a group reports; every device part must be one MPI serves."""
+    """The back-end string a group reports; every device part must be one MPI serves. Other names get the
+    errors a CPU build of PyTorch gives (ember serves no UCC or XCCL, and no back end of unknown name)."""
     if backend is None:
         return Backend('mpi')
     name = Backend(str(backend))
     parts = [p.split(':')[-1] for p in name.split(',')]
     for p in parts:
-        if p not in _SERVED:
-            raise ValueError(f"Invalid backend: '{p}'. ember's process groups run over MPI and accept the "
-                             "backends 'mpi', 'gloo' (CPU) and 'nccl' (CUDA)")
+        if p in _SERVED or p in ('fake', 'undefined'):
+            continue
+        if p == 'xccl':
+            raise RuntimeError("Distributed package doesn't have XCCL built in")
+        if ':' not in name and p not in _PYTORCH_NAMES:
+            warnings.warn(f"Device capability of {p} unknown, assuming `cpu` and `cuda`. You can specify it in "
+                          "`device:backend` format in `init_process_group` call.", stacklevel=3)
+            raise AssertionError(f"Unknown backend type {p}")
+        raise AssertionError(f"Unknown c10d backend type {p.upper()}")
+    if any(p in ('fake', 'undefined') for p in parts):
+        raise ValueError(f"Invalid backend: '{name}'. ember's process groups run over MPI and accept the "
+                         "backends 'mpi', 'gloo' (CPU) and 'nccl' (CUDA)")
     return name
 
 

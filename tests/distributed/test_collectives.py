@@ -1,4 +1,6 @@
 """Every collective of ember.distributed on 2 MPI ranks against NumPy expectations; the API without MPI."""
+import re
+
 import pytest
 
 import ember
@@ -41,8 +43,19 @@ def test_reduce_op_and_backend_names():
 
 
 def test_init_arguments_checked_before_mpi_starts():
-    with pytest.raises(ValueError, match="Invalid backend: 'ucc'"):
-        dist.init_process_group('ucc')
+    # back ends MPI does not serve: the errors of PyTorch 2.13's CPU build (which has no UCC or XCCL either)
+    for backend, error, text in (('ucc', AssertionError, 'Unknown c10d backend type UCC'),
+                                 ('cpu:gloo,cuda:ucc', AssertionError, 'Unknown c10d backend type UCC'),
+                                 ('cpu:bogus', AssertionError, 'Unknown c10d backend type BOGUS'),
+                                 ('xccl', RuntimeError, "Distributed package doesn't have XCCL built in")):
+        with pytest.raises(error, match=f'^{re.escape(text)}$'):
+            dist.init_process_group(backend)
+    with pytest.warns(UserWarning, match=r'^Device capability of bogus unknown, assuming `cpu` and `cuda`\. You can '
+                                         r'specify it in `device:backend` format in `init_process_group` call\.$'):
+        with pytest.raises(AssertionError, match='^Unknown backend type bogus$'):
+            dist.init_process_group('BOGUS')
+    with pytest.raises(ValueError, match="Invalid backend: 'fake'"):
+        dist.init_process_group('fake')
     with pytest.raises(ValueError, match="tcp:// rendezvous: port number missing"):
         dist.init_process_group('gloo', init_method='tcp://10.0.0.1')
     with pytest.raises(TypeError, match='Expected timeout argument to be of type datetime.timedelta'):
