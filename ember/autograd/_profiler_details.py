@@ -45,7 +45,7 @@ def op_flops(cls_name, args, result):
         return 0
     out_numel = math.prod(outs[0].shape)
     tensors = [a for a in args if isinstance(a, Tensor)]
-    if cls_name in ('Mm', 'Matmul', 'BatchedMatmul', 'Bmm') and tensors:
+    if cls_name in ('Mm', 'Matmul', 'BatchedMatmul', 'BatchedMatmulT', 'BatchedMatvec', 'Bmm') and tensors:
         return 2 * out_numel * tensors[0].shape[-1]
     if cls_name in ('Addmm', 'Baddbmm', 'Addbmm') and len(tensors) >= 2:
         return 2 * out_numel * tensors[1].shape[-1]

@@ -368,6 +368,16 @@ def reduced_result(k):
     return read
 
 
+def matvec_folded_sizes(node):
+    """BatchedMatvec's ``self_sym_sizes``: the shape of the mv PyTorch's matmul folds a batch and a vector
+    into, before its _unsafe_view: (rows of the batch,) (a vector on the left meets the batch transposed)."""
+    (a, _, _), (b, _, _) = node._input_meta[0], node._input_meta[1]
+    n = 1
+    for s in (b[:-2] + b[-1:] if len(a) == 1 else a[:-1]):
+        n *= s
+    return (n,)
+
+
 def matmul_folded_sizes(node):
     """BatchedMatmul's ``self_sym_sizes``: the shape of the mm/bmm PyTorch's matmul runs before its
     _unsafe_view: (prod(batch) * n, m) for a batch times a matrix, else (prod(broadcast batch), n, m)."""

@@ -442,7 +442,8 @@ def _build():
 
     RULES.update({I.MaskedFill: _masked_fill, I.Gather: _gather, L.Einsum: _einsum})
 
-    RULES.update({L.Mm: _matmul, L.Bmm: _matmul, L.BatchedMatmul: _matmul, LN.MmT: _matmul, L.Mv: _mv,
+    RULES.update({L.Mm: _matmul, L.Bmm: _matmul, L.BatchedMatmul: _matmul, L.BatchedMatmulT: _matmul,
+                  L.BatchedMatvec: _matmul, LN.MmT: _matmul, L.Mv: _mv,
                   L.Dot: _dot, LN.Addmm: _addmm})
 
     RULES.update({LS.MseLoss: _pointwise_loss,

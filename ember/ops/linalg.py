@@ -287,6 +287,37 @@ class BatchedMatmul(Bmm):
         return _same_dtype(ctx.xp.matmul(a, b), a)
 
 
+class BatchedMatmulT(BatchedMatmul):
+    """A matrix (or a batch of one) that requires grad times a batch: PyTorch folds the batch transposed into
+    one mm and makes the transposed product contiguous, so its node is a CloneBackward0 (which saves nothing)."""
+    node_name = 'CloneBackward0'
+    saved_attrs = {}
+    _profile_name = 'aten::mm'
+
+
+class BatchedMatvec(BatchedMatmul):
+    """A batch times a vector (or a vector times a batch) in one node: PyTorch's is the _unsafe_view after
+    its mv (or bmm), so this node is an UnsafeViewBackward0 too."""
+    node_name = 'UnsafeViewBackward0'
+    saved_attrs = {'self_sym_sizes': _sa.matvec_folded_sizes}  # grad_fn._saved_*, read lazily
+    _profile_name = 'aten::mv'
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        if a.ndim == 1:         # a vector times a batch: its gradient sums over the batch
+            ga = b.conj().matmul(g.unsqueeze(-1)).squeeze(-1) if ctx.needs_input_grad[0] else None
+            gb = a.unsqueeze(-1).conj() * g.unsqueeze(-2) if ctx.needs_input_grad[1] else None
+        else:
+            ga = g.unsqueeze(-1) * b.conj() if ctx.needs_input_grad[0] else None
+            gb = a.conj().transpose(-1, -2).matmul(g.unsqueeze(-1)).squeeze(-1) if ctx.needs_input_grad[1] else None
+        if ga is not None and ga.ndim > a.ndim:
+            ga = ga.sum(tuple(range(ga.ndim - a.ndim)))
+        if gb is not None and gb.ndim > b.ndim:
+            gb = gb.sum(tuple(range(gb.ndim - b.ndim)))
+        return ga, gb
+
+
 @op('ember', 'Tensor')
 def matmul(input, other, *, out=None) -> Tensor:
     """The matrix product of two tensors, by their dimensions: a dot product of two vectors, a
@@ -328,7 +359,7 @@ def matmul(input, other, *, out=None) -> Tensor:
     if da == 1 and db == 2:
         if input.shape[0] != other.shape[0]:
             raise _mm_error((1, input.shape[0]), other.shape)
-        _result = mm(input.unsqueeze(0), other).squeeze(0)
+        _result = mm(input.unsqueeze(0), other).squeeze_(0)     # (PyTorch squeezes in place: SqueezeBackward4)
         return _result if out is None else write_out('matmul', _result, out)
     # batched: promote 1-D operands, broadcast batch dims
     a = input.unsqueeze(0) if da == 1 else input
@@ -349,14 +380,12 @@ def matmul(input, other, *, out=None) -> Tensor:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{n}, {a.shape[-1]}] "
                            f"but got: [{n}, {b.shape[-2]}].")
     _check_dtypes(a, b)
-    if a.ndim == 3 and b.ndim == 3 and a.shape[0] == b.shape[0]:
-        result = Bmm.apply(a, b)
+    if da == 1 or db == 1:
+        result = BatchedMatvec.apply(input, other)
+    elif input.requires_grad and (da == 2 or (da == db == 3 and a.shape[0] == 1 != b.shape[0])):
+        result = BatchedMatmulT.apply(a, b)
     else:
         result = BatchedMatmul.apply(a, b)
-    if da == 1:
-        result = result.squeeze(-2)
-    if db == 1:
-        result = result.squeeze(-1)
     return result if out is None else write_out('matmul', result, out)
 
 

@@ -273,7 +273,7 @@ def _calls(cls_name, args, out, needs):
             # PyTorch's fused path (aten.addmm) takes 2-D or contiguous inputs; others go through matmul
             forward = [('addmm', (shapes[0], x, wt), (x[0], wt[1]))]
         return forward, backward
-    if cls_name in ('Bmm', 'BatchedMatmul'):
+    if cls_name in ('Bmm', 'BatchedMatmul', 'BatchedMatmulT', 'BatchedMatvec'):
         return _matmul_calls(shapes[0], shapes[1], out, needs)
     if cls_name == 'Einsum':
         return _einsum_calls(args[0], args[1], shapes[2:], needs[2:])

@@ -11,7 +11,7 @@ def _mm_t(b, c):
     _addmm_like(b, c, c.args[1], [c.x(0)], 1)
 
 
-@converts('Mm', 'Bmm', 'Matmul', 'BatchedMatmul')
+@converts('Mm', 'Bmm', 'Matmul', 'BatchedMatmul', 'BatchedMatmulT', 'BatchedMatvec')
 def _matmul(b, c):
     b.op('MatMul', [c.x(0), c.x(1)], [c.out])
 
