@@ -79,17 +79,9 @@ try:
                                    get_device_module)
     from ember._formats import legacy_contiguous_format, jagged, sparse_coo, sparse_csr, sparse_csc, sparse_bsr, sparse_bsc, _mkldnn  # noqa: E402,F401,E501
     from ember._streams import Stream, Event  # noqa: E402,F401
-    from ember._tags import Tag  # noqa: E402,F401
-    from ember._compile import compile, cond, while_loop  # noqa: E402,F401
-    from ember._sym import (SymInt, SymFloat, SymBool, sym_int, sym_float, sym_max, sym_min, sym_not,  # noqa: E402,F401
-                            sym_ite, sym_sqrt, _sym_sqrt, sym_sum, sym_fresh_size, sym_constrain_range,
-                            sym_constrain_range_for_size)
-    from ember.jit import fork, wait  # noqa: E402,F401
     from ember._assert import _assert  # noqa: E402,F401
-    from ember.jit._tensor_type import TensorType  # noqa: E402,F401
     from ember.overrides import DisableTorchFunction, DisableTorchFunctionSubclass  # noqa: E402,F401
-    from ember import types, torch_version, functional, compiler, jit, overrides  # noqa: E402,F401
-    from ember._removed import eig, lstsq, matrix_rank, solve, symeig  # noqa: E402,F401  (PyTorch's removal errors)
+    from ember import overrides  # noqa: E402,F401
     from ember.quantized import *  # noqa: E402,F401,F403  (quantized dtypes and tensors: qint8, quantize_per_tensor, ...)
     from ember import _legacy_module_paths  # noqa: E402  (ember.nn.quantized.modules.conv and PyTorch's other older paths)
     _legacy_module_paths.install()
@@ -103,7 +95,8 @@ finally:
 # after a bare ``import ember``, as in PyTorch): ``import ember`` loads the tensor, its ops and autograd,
 # and a script pays for the rest only when it touches it. Some pull in optional dependencies (SciPy)
 # or much code (checkpoint formats, hub downloads, the module zoo).
-_LAZY_SUBMODULES = ('nn', 'optim', 'utils', 'backends', 'cuda', 'accelerator', 'cpu', 'distributed', 'masked', 'nested', 'func', 'profiler', 'testing',
+_LAZY_SUBMODULES = ('nn', 'optim', 'utils', 'backends', 'cuda', 'accelerator', 'cpu', 'jit', 'compiler',
+                    'functional', 'types', 'torch_version', 'distributed', 'masked', 'nested', 'func', 'profiler', 'testing',
                     'quasirandom', 'signal', 'return_types', 'distributions', 'futures', 'serialization', 'hub',
                     'xpu', 'mps', 'mtia', 'onnx', '_C', 'sparse', 'library', '__future__', 'fx', 'export', '_dynamo',
                     '_inductor', '_logging', 'multiprocessing', 'ao', 'quantization', '__config__', 'package')
@@ -111,7 +104,14 @@ _LAZY_NAMES = {'save': 'serialization', 'load': 'serialization', 'Future': 'futu
                'PyTorchFileReader': '_zip_archive', 'PyTorchFileWriter': '_zip_archive', 'vmap': 'func',
                'from_dlpack': 'utils.dlpack', 'to_dlpack': 'utils.dlpack', 'sparse_coo_tensor': 'sparse',
                'spmm': 'sparse', 'sparse_csr_tensor': 'sparse', 'sparse_csc_tensor': 'sparse',
-               'sparse_bsr_tensor': 'sparse', 'sparse_bsc_tensor': 'sparse', 'sparse_compressed_tensor': 'sparse', 'ScriptModule': 'jit', 'ScriptFunction': 'jit'}
+               'sparse_bsr_tensor': 'sparse', 'sparse_bsc_tensor': 'sparse', 'sparse_compressed_tensor': 'sparse', 'ScriptModule': 'jit', 'ScriptFunction': 'jit',
+               'fork': 'jit', 'wait': 'jit', 'TensorType': 'jit._tensor_type', 'Tag': '_tags',
+               'compile': '_compile', 'cond': '_compile', 'while_loop': '_compile',
+               **dict.fromkeys(('SymInt', 'SymFloat', 'SymBool', 'sym_int', 'sym_float', 'sym_max', 'sym_min',
+                                'sym_not', 'sym_ite', 'sym_sqrt', '_sym_sqrt', 'sym_sum', 'sym_fresh_size',
+                                'sym_constrain_range', 'sym_constrain_range_for_size'), '_sym'),
+               # (PyTorch's removal errors)
+               **dict.fromkeys(('eig', 'lstsq', 'matrix_rank', 'solve', 'symeig'), '_removed')}
 
 
 def __getattr__(name):
@@ -159,4 +159,8 @@ if _TYPE_CHECKING:
     from ember import (distributed, func, masked, nested, nn, optim, profiler, quasirandom, return_types,  # noqa
                        signal, testing, utils)
     from ember.func import vmap  # noqa: F401
+    from ember import accelerator, backends, compiler, cpu, cuda, functional, jit, torch_version, types  # noqa: F401
+    from ember._compile import compile, cond, while_loop  # noqa: F401
+    from ember._tags import Tag  # noqa: F401
+    from ember.jit import fork, wait  # noqa: F401
     from ember.utils.dlpack import from_dlpack, to_dlpack  # noqa: F401

@@ -18,7 +18,9 @@ LAZY = ['ember.nn', 'ember.optim', 'ember.utils.data', 'ember.utils.checkpoint',
         'ember.serialization', 'ember.hub', 'ember.nn.attention',
         'ember.utils.tensorboard', 'ember.autograd.gradcheck', 'ember.autograd.profiler', 'ember.autograd.functional',
         'ember.multiprocessing', 'multiprocessing', 'uuid', 'tempfile',
-        'ember.backends', 'ember.cuda', 'ember.accelerator', 'ember.cpu', 'ember._trace', 'traceback', 'string']
+        'ember.backends', 'ember.cuda', 'ember.accelerator', 'ember.cpu', 'ember._trace', 'traceback', 'string',
+        'ember.jit', 'ember.compiler', 'ember.functional', 'ember.types', 'ember.torch_version', 'ember._tags',
+        'ember._compile', 'ember._sym', 'ember._removed']
 
 
 def _run(code, **env):
@@ -62,8 +64,8 @@ def test_subsystems_resolve_on_first_use():
     result = _run("import json, ember\n"
                   "names = ['nn', 'optim', 'utils', 'distributed', 'func', 'profiler', 'masked', 'nested', 'testing',\n"
                   "         'quasirandom', 'signal', 'return_types', 'distributions', 'serialization', 'hub',\n"
-                  "         'backends', 'cuda', 'accelerator', 'cpu']\n"
-                  "listed = all(n in dir(ember) for n in names + ['vmap', 'save', 'from_dlpack'])\n"
+                  "         'backends', 'cuda', 'accelerator', 'cpu', 'jit', 'compiler', 'functional', 'types']\n"
+                  "listed = all(n in dir(ember) for n in names + ['vmap', 'save', 'from_dlpack', 'compile', 'Tag', 'SymInt'])\n"
                   "present = all(hasattr(ember, n) for n in names)\n"
                   "lin = ember.nn.Linear(3, 2)\n"
                   "opt = ember.optim.SGD(lin.parameters(), lr=0.1)\n"
@@ -203,3 +205,16 @@ def test_inplace_docstrings_write_the_call_form_inspect_writes():
     for entry in entries:
         assert _registry._call_form(entry.fn) == by_inspect(entry.fn), entry.name
     assert ember.Tensor.add_.__doc__.startswith('\n``add_(other, *, alpha=1) -> Tensor``')
+
+
+def test_lazy_names_resolve_to_their_modules_objects():
+    result = _run("import json, sys, ember\n"
+                  "from ember import compile, solve, SymInt\n"
+                  "from ember._compile import compile as c\n"
+                  "from ember._removed import solve as s\n"
+                  "from ember._sym import SymInt as si\n"
+                  "from ember.jit._tensor_type import TensorType\n"
+                  "print(json.dumps([compile is c, solve is s, SymInt is si, ember.TensorType is TensorType,\n"
+                  "                  ember.fork is ember.jit.fork, ember.Tag is sys.modules['ember._tags'].Tag, ember.cuda.amp.__name__,\n"
+                  "                  ember.backends.cuda.flash_sdp_enabled()]))")
+    assert result == [True, True, True, True, True, True, 'ember.cuda.amp', True]
