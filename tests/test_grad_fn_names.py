@@ -30,8 +30,8 @@ SKIP = {key: why for why, keys in [
     ("PyTorch's name is the last step of its decomposition (View/Sum/Permute/UnsafeView/Squeeze...); ember keeps one node",
      'einsum einsum#1 tensordot inner linalg.multi_dot chain_matmul kron linalg.matrix_power '
      'quantile nanquantile cov linalg.cond linalg.matrix_norm frobenius_norm '
-     'trapezoid linalg.tensorinv norm_except_dim atleast_2d atleast_3d Tensor.sum_to_size repeat_interleave '
-     'special.ndtr take_along_dim pairwise_distance max_unpool1d bilinear gru_cell'),
+     'trapezoid linalg.tensorinv norm_except_dim Tensor.sum_to_size repeat_interleave '
+     'special.ndtr pairwise_distance max_unpool1d bilinear gru_cell'),
     ('PyTorch records no derivative here (NotImplemented / CopySlices); ember differentiates',
      'native_channel_shuffle vander'),
 ] for key in keys.split()}

@@ -3,6 +3,8 @@
 Keys are written as Python source evaluated with ``T`` = ``ember.tensor``, so the same text ran
 through PyTorch to record the expected shapes, values and error messages below.
 """
+import warnings
+
 import numpy as np
 import pytest
 
@@ -380,3 +382,22 @@ def test_zero_dim_numpy_integer_index_picks_as_an_integer():
     y = x.detach().clone()
     y[np.array(2)] = 7.
     assert y[2].tolist() == [7.] * 5
+
+
+def test_numpy_uint8_index_is_a_mask():
+    # PyTorch 2.13: a uint8 NumPy array becomes a byte tensor, a mask (a 0-d one keeps or drops the whole tensor
+    # under a new dimension, without the deprecation warning an array with dimensions gives); other unsigned
+    # 0-d arrays pick as integers
+    x = ember.arange(20.).reshape(4, 5).requires_grad_()
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        assert tuple(x[np.array(1, dtype=np.uint8)].shape) == (1, 4, 5)
+        assert tuple(x[np.array(2, dtype=np.uint8)].shape) == (1, 4, 5)
+        assert tuple(x[np.array(0, dtype=np.uint8)].shape) == (0, 4, 5)
+        y = x[np.array(1, dtype=np.uint16)]
+        assert y.grad_fn.name() == 'SelectBackward0' and y.tolist() == [5., 6., 7., 8., 9.]
+    with pytest.warns(UserWarning, match='indexing with dtype ember.uint8 is now deprecated'):
+        assert x[np.array([1, 0, 1, 1], dtype=np.uint8)][:, 0].tolist() == [0., 10., 15.]
+    y = x.detach().clone()
+    y[np.array(1, dtype=np.uint8)] = 7.
+    assert y.sum().item() == 140.

@@ -43,7 +43,13 @@ def _classify(k, xp):
         return 'adv', k._data, 1
     if isinstance(k, bool):
         return 'bool', k, 0
-    if isinstance(k, (int, np.integer)) or isinstance(k, np.ndarray) and k.ndim == 0 and k.dtype.kind == 'i':
+    if isinstance(k, np.ndarray) and k.dtype == np.uint8:
+        # a uint8 array becomes a byte tensor, a mask, as in PyTorch (which warns for one with dimensions only)
+        if k.ndim:
+            _user_warnings.warn("indexing with dtype ember.uint8 is now deprecated, please use a dtype ember.bool "
+                                "instead.")
+        return 'adv', xp.asarray(k.astype(bool)), k.ndim
+    if isinstance(k, (int, np.integer)) or isinstance(k, np.ndarray) and k.ndim == 0 and k.dtype.kind in 'iu':
         return 'int', int(k), 1     # (a 0-d NumPy integer array picks, as a 0-d integer tensor does)
     if isinstance(k, slice):
         if k.step is not None and k.step <= 0:
@@ -1228,7 +1234,7 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     """
     require_tensor_args(input, indices)
     if dim is None:
-        _result = input.reshape(-1)[indices.reshape(-1)]
+        _result = gather(input.view(-1), 0, indices.view(-1))     # (as PyTorch: GatherBackward0 over a view)
         return _result if out is None else write_out('take_along_dim', _result, out)
     _result = gather(input, dim, indices)
     return _result if out is None else write_out('take_along_dim', _result, out)

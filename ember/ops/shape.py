@@ -1266,7 +1266,14 @@ def atleast_2d(*tensors):
         >>> ember.atleast_2d(ember.tensor([1, 2]))
         tensor([[1, 2]])
     """
-    return _each_tensor('atleast_2d', tensors, lambda t: t.reshape(1, -1) if t.ndim < 2 else t)
+    return _each_tensor('atleast_2d', tensors, _at_least_2d)
+
+
+def _at_least_2d(t):
+    # the steps PyTorch takes, so the graph shows its nodes: a number reshaped, a vector unsqueezed
+    if t.ndim == 0:
+        return t.reshape(1, 1)
+    return t.unsqueeze(0) if t.ndim == 1 else t
 
 
 @op('ember')
@@ -1294,7 +1301,7 @@ def _at_least_3d(t):
     if t.ndim == 0:
         return t.reshape(1, 1, 1)
     if t.ndim == 1:
-        return t.reshape(1, -1, 1)
+        return t.unsqueeze(0).unsqueeze(-1)     # (PyTorch's two UnsqueezeBackward0 nodes)
     if t.ndim == 2:
         return t.unsqueeze(-1)
     return t
