@@ -128,24 +128,33 @@ class IndexReduce(ScatterReduce):
 
     @staticmethod
     def forward(ctx, x, src, index, dim, reduce, include_self, value):
-        xp = ctx.xp
         ctx.src_shape = src.shape
-        # where the index writes along dim, and (mean) how many values each position averages
-        n = x.shape[dim] if x.ndim else 1
-        spread = [1] * max(x.ndim, 1)
-        spread[dim] = n
-        written = xp.bincount(index.reshape(-1), minlength=n)
-        hit = xp.broadcast_to((written > 0).reshape(spread), x.shape or (1,)).reshape(x.shape)
-        count = None
-        if reduce == 'mean':
-            count = xp.maximum(written + int(include_self), 1).reshape(spread)
-            count = xp.broadcast_to(count, x.shape or (1,)).reshape(x.shape)
-        ctx.args = (dim, reduce, include_self, hit, count)
+        ctx.args = (dim, reduce, include_self)
         ctx.save_for_backward(x, index, src, value)
         return value
 
+    @staticmethod
+    def _written(ctx, x_shape, index):
+        """Where the index writes along dim, and (mean) how many values each position averages: what
+        scatter_reduce's backward reads (found here, in the backward, so the forward costs nothing more)."""
+        xp = ctx.xp
+        dim, reduce, include_self = ctx.args[:3]
+        index = index._data
+        n = x_shape[dim] if x_shape else 1
+        spread = [1] * max(len(x_shape), 1)
+        spread[dim] = n
+        written = xp.bincount(index.reshape(-1), minlength=n)
+        hit = xp.broadcast_to((written > 0).reshape(spread), x_shape or (1,)).reshape(x_shape)
+        count = None
+        if reduce == 'mean':
+            count = xp.maximum(written + int(include_self), 1).reshape(spread)
+            count = xp.broadcast_to(count, x_shape or (1,)).reshape(x_shape)
+        return hit, count
+
     @classmethod
     def backward(cls, ctx, g):
+        x, index = ctx.saved_tensors[:2]
+        ctx.args = ctx.args[:3] + cls._written(ctx, tuple(x.shape), index)
         gx, _, _, gsrc, _, _ = super().backward(ctx, g)
         return gx, gsrc, None, None, None, None, None
 
