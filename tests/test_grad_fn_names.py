@@ -21,8 +21,6 @@ RECORDED = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'grad_fn_nam
 SKIP = {key: why for why, keys in [
     # the recorder's PyTorch call differs from the row's ember call
     ('harness: the row is a lambda passing arguments the recorder does not (dtype)', 'sum#1'),
-    ("harness: the row passes reduction positionally in ember.ops.loss's order, which PyTorch reads as another argument",
-     'cosine_embedding_loss margin_ranking_loss triplet_margin_loss'),
     ("harness: the recorder called torch.ctc_loss (per-sequence losses when reduction is left out: CtcLossBackward0) "
      "where the row calls F.ctc_loss with reduction='mean' (PyTorch's MeanBackward0, as ember's: tests/nn/test_ctc_loss.py)",
      'ctc_loss'),

@@ -1,6 +1,7 @@
 """Rows for ember/ops/loss.py (gradcheck and gradgradcheck in float64, small shapes)."""
 import numpy as np
 
+import ember
 import ember.ops.loss as L
 from tests.opinfo import Const, OpInfo, Sample, positive
 
@@ -83,9 +84,11 @@ OPS = [
         Sample(rng.standard_normal((2, 3)), rng.uniform(0.1, 1, (2, 3)), reduction='batchmean'),
         Sample(rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), reduction='none', log_target=True)]),
     OpInfo('cosine_embedding_loss', L.cosine_embedding_loss, lambda rng: [
-        Sample(rng.standard_normal((3, 4)), rng.standard_normal((3, 4)), np.array([1, -1, -1]), margin=-0.5)]),
+        Sample(rng.standard_normal((3, 4)), rng.standard_normal((3, 4)), np.array([1, -1, -1]), margin=-0.5)],
+           called=ember.cosine_embedding_loss),     # (the recorders call torch's, whose reduction is an enum number)
     OpInfo('margin_ranking_loss', L.margin_ranking_loss, lambda rng: [
-        Sample(rng.standard_normal(4), rng.standard_normal(4), Const(_signs(rng, 4)), margin=0.1)]),
+        Sample(rng.standard_normal(4), rng.standard_normal(4), Const(_signs(rng, 4)), margin=0.1)],
+           called=ember.margin_ranking_loss),
     OpInfo('hinge_embedding_loss', L.hinge_embedding_loss, lambda rng: [
         Sample(rng.standard_normal((2, 3)), Const(_signs(rng, (2, 3))), margin=1.5, reduction='none')]),
     OpInfo('soft_margin_loss', L.soft_margin_loss, lambda rng: [
@@ -102,7 +105,8 @@ OPS = [
     OpInfo('triplet_margin_loss', L.triplet_margin_loss, lambda rng: [
         Sample(rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), margin=3.0),
         Sample(rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), margin=3.0,
-               p=3, swap=True, reduction='none')]),
+               p=3, swap=True, reduction='none')],
+           called=ember.triplet_margin_loss),
     OpInfo('triplet_margin_with_distance_loss', L.triplet_margin_with_distance_loss, lambda rng: [
         Sample(rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), margin=4.0)]),
     OpInfo('multi_margin_loss', L.multi_margin_loss, lambda rng: [
