@@ -1,8 +1,9 @@
 """Collectives on tensors: all_reduce, broadcast, gathers, scatters, all-to-all and point-to-point.
 
-Each one checks its arguments as PyTorch does, posts one non-blocking MPI operation on host arrays
-(CUDA tensors are staged through host memory), and copies results into the output tensors when it
-completes. Data movement sends raw bytes, so every dtype travels; reductions use MPI's own types and
+Each one checks its arguments as PyTorch does, then runs on the device through NCCL when the group's CUDA
+back end is NCCL and the tensors are CUDA tensors NCCL serves (``_nccl_path``); otherwise it posts one
+non-blocking MPI operation on host arrays (CUDA tensors staged through host memory), and copies results
+into the output tensors when it completes. Data movement sends raw bytes, so every dtype travels; reductions use MPI's own types and
 operations where MPI has them, and otherwise gather every rank's data and reduce in rank order.
 """
 import numpy as np
@@ -14,6 +15,7 @@ from ember.distributed._gloo_ring import ring_reduce
 from ember.distributed._group import _default_group, _group_rank, _not_member, _warn_not_in_group
 from ember.distributed._reduce_op import ReduceOp, as_red_op
 from ember.distributed import _comm_count
+from ember.distributed import _nccl_path
 from ember.distributed._work import check_usable, completed
 
 
@@ -132,7 +134,11 @@ def all_reduce(tensor, op=ReduceOp.SUM, group=None, async_op=False):
     pg = _begin(group, 'all_reduce')
     if pg is None:
         return None
+    asked = op
     dt, op, view = _plan(op, tensor._data.dtype, 'all_reduce')
+    device_path = _nccl_path.all_reduce(pg, tensor, as_red_op(asked), async_op)
+    if device_path is not NotImplemented:
+        return device_path
     src = _host(tensor).view(view)
     comm, n = pg._comm, pg.size()
     if dt is not None:
@@ -177,6 +183,10 @@ def reduce(tensor, dst=None, op=ReduceOp.SUM, group=None, async_op=False, group_
     if pg is None:
         return None
     root = _group_rank(pg, dst, group_dst)
+    _plan(op, tensor._data.dtype, 'reduce')
+    device_path = _nccl_path.reduce(pg, tensor, root, as_red_op(op), async_op)
+    if device_path is not NotImplemented:
+        return device_path
     dt, op, view = _plan(op, tensor._data.dtype, 'reduce')
     src = _host(tensor).view(view)
     comm, n, me = pg._comm, pg.size(), pg.rank()
@@ -230,6 +240,10 @@ def reduce_scatter_tensor(output, input, op=ReduceOp.SUM, group=None, async_op=F
     if input.numel() != output.numel() * n:
         raise ValueError(f"reduce_scatter_tensor: input holds {input.numel()} elements but the output holds "
                          f"{output.numel()} on each of {n} ranks: the input must be world_size times the output")
+    _plan(op, output._data.dtype, 'reduce_scatter_tensor')
+    device_path = _nccl_path.reduce_scatter(pg, 'reduce_scatter_tensor', output, [input], as_red_op(op), async_op)
+    if device_path is not NotImplemented:
+        return device_path
     return _reduce_scatter(pg, 'reduce_scatter_tensor', _host(input).reshape(n, -1), output, op, async_op)
 
 
@@ -242,6 +256,10 @@ def reduce_scatter(output, input_list, op=ReduceOp.SUM, group=None, async_op=Fal
         return None
     _count(input_list, pg, 'reduce_scatter', 'input_list')
     _same(input_list, output, 'reduce_scatter', 'input')
+    _plan(op, output._data.dtype, 'reduce_scatter')
+    device_path = _nccl_path.reduce_scatter(pg, 'reduce_scatter', output, input_list, as_red_op(op), async_op)
+    if device_path is not NotImplemented:
+        return device_path
     stacked = np.stack([_host(t) for t in input_list]).reshape(pg.size(), -1)
     return _reduce_scatter(pg, 'reduce_scatter', stacked, output, op, async_op)
 
@@ -275,6 +293,9 @@ def broadcast(tensor, src=None, group=None, async_op=False, group_src=None):
     if pg is None:
         return None
     root = _group_rank(pg, src, group_src)
+    device_path = _nccl_path.broadcast(pg, tensor, root, async_op)
+    if device_path is not NotImplemented:
+        return device_path
     MPI = _mpi.load()
     if pg.rank() == root:
         buf, finish = _host(tensor), None
@@ -293,6 +314,9 @@ def all_gather(tensor_list, tensor, group=None, async_op=False):
         return None
     _count(tensor_list, pg, 'all_gather', 'tensor_list')
     _same(tensor_list, tensor, 'all_gather', 'output tensor')
+    device_path = _nccl_path.all_gather(pg, 'all_gather', tensor_list, tensor, async_op)
+    if device_path is not NotImplemented:
+        return device_path
     src = _host(tensor)
     everyone = np.empty((pg.size(),) + src.shape, src.dtype)
     MPI = _mpi.load()
@@ -317,6 +341,9 @@ def all_gather_into_tensor(output_tensor, input_tensor, group=None, async_op=Fal
     if output_tensor.numel() != input_tensor.numel() * n:
         raise ValueError(f"all_gather_into_tensor: output holds {output_tensor.numel()} elements, expected "
                          f"world_size ({n}) times the input's {input_tensor.numel()}")
+    device_path = _nccl_path.all_gather(pg, 'all_gather_into_tensor', [output_tensor], input_tensor, async_op)
+    if device_path is not NotImplemented:
+        return device_path
     out, finish = _target(output_tensor)
     MPI = _mpi.load()
     req = pg._comm.Iallgather([_bytes(_host(input_tensor)), MPI.BYTE], [_bytes(out), MPI.BYTE])
@@ -457,6 +484,9 @@ def barrier(group=None, async_op=False, device_ids=None, timeout=None):
     pg = _begin(group, 'barrier')
     if pg is None:
         return None
+    device_path = _nccl_path.barrier(pg, device_ids, async_op)
+    if device_path is not NotImplemented:
+        return device_path
     req = pg._comm.Ibarrier()
     if async_op:
         return completed(pg, 'barrier', [req], None, [], True)
@@ -504,6 +534,9 @@ def _p2p(tensor, peer, group, group_peer, tag, name, sending):
         return None, None
     MPI = _mpi.load()
     rank = _p2p_rank(pg, peer, group_peer, sending)
+    device_path = _nccl_path.p2p(pg, name, tensor, rank, sending)
+    if device_path is not NotImplemented:
+        return pg, device_path
     if sending:
         req = pg._comm.Isend([_bytes(_host(tensor)), MPI.BYTE], rank, tag)
         from ember.distributed._work import Work
@@ -553,7 +586,8 @@ def recv(tensor, src=None, group=None, tag=0, group_src=None):
         return -1
     work.wait()
     from ember.distributed._group import get_global_rank
-    return get_global_rank(pg, work._statuses[0].Get_source())
+    sender = work._peer if isinstance(work, _nccl_path.NcclWork) else work._statuses[0].Get_source()
+    return get_global_rank(pg, sender)
 
 
 class P2POp:

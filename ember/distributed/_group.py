@@ -14,8 +14,9 @@ default_pg_timeout = timedelta(minutes=30)
 
 class Backend(str):
     """A back-end name. ember's process groups all run over MPI: ``'mpi'``, ``'gloo'`` (PyTorch's CPU back
-    end, accepted so that scripts run unchanged) and ``'nccl'`` (CUDA tensors, staged through host
-    memory) name the same transport.
+    end, accepted so that scripts run unchanged) and ``'nccl'`` name the same transport. With ``'nccl'`` (or
+    ``'cuda:nccl'``) and CuPy built with NCCL, collectives on CUDA tensors run through NCCL on the device;
+    without NCCL they are staged through host memory.
 
     >>> ember.distributed.Backend('GLOO')
     'gloo'
@@ -73,6 +74,7 @@ class ProcessGroup:
         self._timeout = timeout
         self._name = name
         self._broken = None            # set after a timeout: the communicator's state is unknown
+        self._nccl_comms = {}          # CUDA device index -> this group's NCCL communicator (made on first use)
         self._scratch = []             # receive buffers kept for reuse (first touch of 40 MB costs ms)
         self.bound_device_id = None
         self._store = None            # the store given to init_process_group, under a prefix
@@ -219,8 +221,8 @@ def init_process_group(backend=None, init_method=None, timeout=None, world_size=
     if rank not in (-1, None) and int(rank) != r:
         raise ValueError(f"rank={rank} but MPI gave this process rank {r}")
     if name.split(':')[-1] == 'nccl' and 'cuda' not in name and not is_nccl_available():
-        raise RuntimeError("Distributed package doesn't have NCCL built in (ember stages CUDA tensors through "
-                           "MPI, which needs CuPy and a CUDA device)")
+        raise RuntimeError("Distributed package doesn't have NCCL built in (ember's 'nccl' back end needs CuPy and a "
+                           "CUDA device)")
     # a private duplicate keeps ember's messages apart from a user's own traffic on COMM_WORLD
     comm = world.Dup()
     _env.export_torchrun_env((r, n) + _local_ranks(comm))
@@ -350,6 +352,8 @@ def destroy_process_group(group=None):
 
 def _free(pg):
     if pg._broken is None:   # freeing a communicator with a collective still pending could block
+        from ember.distributed import _nccl_path
+        _nccl_path.destroy(pg)
         pg._comm.Free()
 
 

@@ -1085,6 +1085,7 @@ class _Nccl(types.ModuleType):
     (NCCL_INT8, NCCL_UINT8, NCCL_INT32, NCCL_UINT32, NCCL_INT64, NCCL_UINT64, NCCL_FLOAT16, NCCL_FLOAT32,
      NCCL_FLOAT64) = range(9)
     _group = None
+    log = []   # the kind of every collective called, for tests to read
 
     def get_version(self):
         return 21903
@@ -1110,16 +1111,115 @@ def _nccl_call(kind):
 
 
 class NcclCommunicator:
-    def __init__(self, rank, nranks, device):
-        self.rank, self.nranks, self.device = rank, nranks, device
+    """cupy.cuda.nccl.NcclCommunicator. ``initAll`` makes one per device of this process (collectives run in
+    groups, above); ``NcclCommunicator(nranks, unique_id, rank)`` joins ranks in several processes, as a test
+    double of NCCL's semantics: each collective exchanges the device arrays' host data over MPI's COMM_WORLD
+    (the unique id names the rank that made it) and reduces with NumPy, at once."""
+
+    def __init__(self, ndev, commId, rank):
+        from mpi4py import MPI
+        self.rank, self.nranks, self.device = rank, ndev, _State.current
+        world = self._world = MPI.COMM_WORLD
+        maker, serial = commId[0], commId[1]
+        self._tag = 0x4e43 + 64 * serial
+        self._pending = []
+        # meet: every rank tells the maker of the id its world rank; the maker answers with the table
+        if world.Get_rank() == maker:
+            table = {rank: maker}
+            for _ in range(ndev - 1):
+                r, w = world.recv(source=MPI.ANY_SOURCE, tag=self._tag)
+                table[r] = w
+            self._peers = [table[r] for r in range(ndev)]
+            for w in set(self._peers) - {maker}:
+                world.send(self._peers, dest=w, tag=self._tag)
+        else:
+            world.send((rank, world.Get_rank()), dest=maker, tag=self._tag)
+            self._peers = world.recv(source=maker, tag=self._tag)
 
     @staticmethod
     def initAll(devices):
         devices = list(range(devices)) if isinstance(devices, int) else list(devices)
-        return [NcclCommunicator(r, len(devices), d) for r, d in enumerate(devices)]
+        comms = [object.__new__(NcclCommunicator) for _ in devices]
+        for r, (c, d) in enumerate(zip(comms, devices)):
+            c.rank, c.nranks, c.device, c._peers = r, len(devices), d, None
+        return comms
 
-    allReduce, reduce, broadcast = _nccl_call('allReduce'), _nccl_call('reduce'), _nccl_call('broadcast')
-    allGather, reduceScatter = _nccl_call('allGather'), _nccl_call('reduceScatter')
+    def rank_id(self):
+        return self.rank
+
+    def size(self):
+        return self.nranks
+
+    def device_id(self):
+        return self.device
+
+    def destroy(self):
+        for req in self._pending:
+            req.wait()
+        self._pending = []
+
+    def _share(self, data):
+        """Every rank's ``data`` (a NumPy copy), in rank order."""
+        w = self._world
+        sends = [w.isend(data, dest=p, tag=self._tag + 1) for r, p in enumerate(self._peers) if r != self.rank]
+        everyone = [data if r == self.rank else w.recv(source=p, tag=self._tag + 1)
+                    for r, p in enumerate(self._peers)]
+        for req in sends:
+            req.wait()
+        return everyone
+
+    def _collective(kind, local):
+        single = _nccl_call(kind)
+
+        def call(self, *args):
+            _Nccl.log.append(kind)
+            if self._peers is None:
+                return single(self, *args)
+            local(self, *args)
+        return call
+
+    def _all_reduce_mp(self, send, recv, count, t, op, stream):
+        _at(recv, count, t)[:] = _NCCL_REDUCE[op](self._share(_at(send, count, t).copy()), axis=0)
+
+    def _reduce_mp(self, send, recv, count, t, op, root, stream):
+        total = _NCCL_REDUCE[op](self._share(_at(send, count, t).copy()), axis=0)
+        if self.rank == root:
+            _at(recv, count, t)[:] = total
+
+    def _broadcast_mp(self, send, recv, count, t, root, stream):
+        _at(recv, count, t)[:] = self._share(_at(send, count, t).copy())[root]
+
+    def _all_gather_mp(self, send, recv, count, t, stream):
+        _at(recv, count * self.nranks, t)[:] = np.concatenate(self._share(_at(send, count, t).copy()))
+
+    def _reduce_scatter_mp(self, send, recv, count, t, op, stream):
+        n = self.nranks
+        total = _NCCL_REDUCE[op](self._share(_at(send, count * n, t).copy()), axis=0)
+        _at(recv, count, t)[:] = total[self.rank * count:(self.rank + 1) * count]
+
+    def _send_mp(self, send, count, t, peer, stream):
+        self._pending.append(self._world.isend(_at(send, count, t).copy(), dest=self._peers[peer], tag=self._tag + 2))
+
+    def _recv_mp(self, recv, count, t, peer, stream):
+        _at(recv, count, t)[:] = self._world.recv(source=self._peers[peer], tag=self._tag + 2)
+
+    allReduce = _collective('allReduce', _all_reduce_mp)
+    reduce = _collective('reduce', _reduce_mp)
+    broadcast = _collective('broadcast', _broadcast_mp)
+    allGather = _collective('allGather', _all_gather_mp)
+    reduceScatter = _collective('reduceScatter', _reduce_scatter_mp)
+    send = _collective('send', _send_mp)
+    recv = _collective('recv', _recv_mp)
+
+
+_unique_ids = [0]
+
+
+def _get_unique_id():
+    """NCCL's unique id is 128 chars; the stand-in's names the world rank that made it and a serial number."""
+    from mpi4py import MPI
+    _unique_ids[0] += 1
+    return (MPI.COMM_WORLD.Get_rank(), _unique_ids[0]) + (0,) * 126
 
 
 def _all_reduce(ranked):
@@ -1161,3 +1261,4 @@ _NCCL_RUN = {'allReduce': _all_reduce, 'reduce': _reduce, 'broadcast': _broadcas
              'reduceScatter': _reduce_scatter}
 cuda.nccl = _Nccl('strict_xp.cuda.nccl')
 cuda.nccl.NcclCommunicator = NcclCommunicator
+cuda.nccl.get_unique_id = _get_unique_id

@@ -23,6 +23,15 @@ def test_collectives_and_ddp_on_cuda_tensors_of_the_strict_stand_in():
         assert passed(out, check), out
 
 
+def test_nccl_group_runs_cuda_collectives_through_nccl_on_the_strict_stand_in():
+    # a 'cpu:gloo,cuda:nccl' group with the stand-in's NCCL: each collective against NumPy, run by NCCL on the
+    # device arrays (the stand-in's log) with nothing staged through host memory
+    out = run_worker('nccl_standin')
+    for check in ('nccl-all_reduce', 'nccl-reduce', 'nccl-broadcast', 'nccl-all_gather', 'nccl-reduce_scatter',
+                  'nccl-p2p', 'nccl-barrier', 'nccl-ddp'):
+        assert passed(out, check), out
+
+
 def test_queries_before_init_raise_like_pytorch():
     assert not dist.is_initialized()
     msg = "Default process group has not been initialized, please make sure to call init_process_group."

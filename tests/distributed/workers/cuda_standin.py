@@ -1,6 +1,7 @@
 """Collectives and DDP on CUDA tensors, on CI's strict CuPy stand-in (tests/cuda/strict_xp.py: two devices whose
-arrays refuse implicit conversion to NumPy): results land on each tensor's own device. ember stages CUDA tensors
-through host memory for MPI; this checks that path, not NCCL."""
+arrays refuse implicit conversion to NumPy): results land on each tensor's own device. The stand-in's NCCL is
+hidden, so ember stages CUDA tensors through host memory for MPI: this checks that path (the fallback where CuPy
+has no NCCL); workers/nccl_standin.py checks the NCCL path."""
 import os
 import sys
 
@@ -10,6 +11,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 from tests.cuda import strict_xp  # noqa: E402
 
 strict_xp.install()
+strict_xp.cuda.nccl.available = False   # CuPy built without NCCL
 
 import ember  # noqa: E402
 import ember.distributed as dist  # noqa: E402
@@ -60,5 +62,6 @@ loss = ddp(x).sum()
 elsewhere(loss).backward()
 assert model.weight.grad.device == ember.device(dev)
 np.testing.assert_allclose(model.weight.grad.cpu().numpy(), np.full((2, 4), 4.5))   # mean over ranks of 3 * (r + 1)
+assert strict_xp.cuda.nccl.log == []
 ok('cuda-ddp')
 dist.destroy_process_group()
