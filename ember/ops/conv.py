@@ -443,7 +443,7 @@ def _bias_grad(g):
     gd = g._data
     if grad_mode._state.enabled or type(gd) is not np.ndarray or gd.dtype.itemsize < 4 or gd.dtype.kind not in 'fc':
         return g.sum((0,) + tuple(range(2, g.ndim)))
-    return Tensor._make(gd.reshape(gd.shape[0], gd.shape[1], -1).sum(2).sum(0), g._device)
+    return Tensor._make(gd.reshape(gd.shape[:2] + (math.prod(gd.shape[2:]),)).sum(2).sum(0), g._device)
 
 
 class _ConvolutionGrad(Convolution):

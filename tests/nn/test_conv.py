@@ -685,3 +685,14 @@ def test_same_padding_with_even_kernel_warns_like_pytorch():
     with warnings.catch_warnings():
         warnings.simplefilter('error')
         ember.nn.functional.conv2d(x, ember.ones(1, 1, 3, 3), padding='same')
+
+
+@pytest.mark.parametrize('shape', [(0, 3, 8, 8), (2, 3, 3, 3)])
+def test_bias_gradient_of_an_empty_batch_or_a_single_position(shape):
+    # the bias gradient sums each plane, then the planes: an empty batch gives zeros (PyTorch's)
+    x = ember.zeros(*shape, requires_grad=True)
+    w = ember.ones(4, 3, 3, 3, requires_grad=True)
+    b = ember.zeros(4, requires_grad=True)
+    F.conv2d(x, w, b).sum().backward()
+    assert b.grad.tolist() == [float(shape[0])] * 4
+    assert w.grad.shape == (4, 3, 3, 3) and x.grad.shape == shape
