@@ -5,7 +5,9 @@
 #      optimizers, a training loop, amp and the ember.cuda API) on the real GPU,
 #   2. run the whole test suite with CuPy and the GPU present,
 #   3. run the examples with --device cuda,
-#   4. run the GPU benchmarks side by side with PyTorch CUDA (benchmarks/bench_gpu.py).
+#   4. run the GPU benchmarks side by side with PyTorch CUDA (benchmarks/bench_gpu.py),
+#   5. with 2+ GPUs, ember.distributed's NCCL path: a 2-process all_reduce of CUDA tensors (correctness, bus
+#      bandwidth, and the host-staged path beside it), side by side with PyTorch's NCCL (benchmarks/bench_nccl.py).
 # Everything it prints belongs in the note of the change that ran it.
 #
 #   bash benchmarks/gpu_check.sh
@@ -68,6 +70,13 @@ export TORCH_PYTHON=${TORCH_PYTHON:-$(command -v python)}
   || echo "no torch in $TORCH_PYTHON: ember's numbers only"
 export BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 step benchmarks python benchmarks/bench_gpu.py
+
+echo "== 5. NCCL between 2 processes (ember.distributed's device path)"
+if [ "$(nvidia-smi --list-gpus | wc -l)" -ge 2 ]; then
+  step nccl-all-reduce python benchmarks/bench_nccl.py
+else
+  echo "one GPU: the 2-process NCCL check needs 2 (skipped)"
+fi
 rm -rf "$work"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "gpu_check: FAILED: ${failed[*]}"
