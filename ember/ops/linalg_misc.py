@@ -450,15 +450,15 @@ def kron(input, other, *, out=None):
                 [0., 0., 1., 2.],
                 [0., 0., 3., 4.]])
     """
+    from ember.ops.shape import UnsafeView
     nd = max(input.ndim, other.ndim)
-    a = input.reshape((1,) * (nd - input.ndim) + tuple(input.shape))
-    b = other.reshape((1,) * (nd - other.ndim) + tuple(other.shape))
-    # interleave: a's dim i and b's dim i become neighbours, then merge them
-    a = a.reshape(tuple(s for d in a.shape for s in (d, 1)))
-    b = b.reshape(tuple(s for d in b.shape for s in (1, d)))
-    shape = tuple(x * y for x, y in zip(input.reshape((1,) * (nd - input.ndim) + tuple(input.shape)).shape,
-                                        other.reshape((1,) * (nd - other.ndim) + tuple(other.shape)).shape))
-    return write_out('kron', (a * b).reshape(shape), out)
+    sa = (1,) * (nd - input.ndim) + tuple(input.shape)
+    sb = (1,) * (nd - other.ndim) + tuple(other.shape)
+    # interleave: a's dim i and b's dim i become neighbours, multiply, then merge them (three _unsafe_views and
+    # a mul, the nodes PyTorch's graph shows)
+    a = UnsafeView.apply(input, tuple(s for d in sa for s in (d, 1)))
+    b = UnsafeView.apply(other, tuple(s for d in sb for s in (1, d)))
+    return write_out('kron', UnsafeView.apply(a * b, tuple(x * y for x, y in zip(sa, sb))), out)
 
 
 @op('linalg')
