@@ -79,6 +79,8 @@ CASES = {
  'sum_to_size bad': lambda: m.sum_to_size(2, 4),
  'view_as': lambda: x.view_as(m),
  'repeat_interleave': lambda: torch.repeat_interleave(m, torch.tensor([1, 2]), 0),
+ 'repeat_interleave negative number': lambda: torch.repeat_interleave(m, -1),
+ 'repeat_interleave negative tensor': lambda: torch.repeat_interleave(m, torch.tensor([-1, 1, 1]), 0),
  'hstack empty': lambda: torch.hstack([]),
  'squeeze dims tuple': lambda: torch.zeros(1, 3, 1).squeeze((0, 2)),
  'transpose 0d': lambda: torch.tensor(1.).transpose(0, 0),
@@ -173,6 +175,8 @@ EXPECTED = {'view(5, 5)': "RuntimeError: shape '[5, 5]' is invalid for input of 
  'view_as': "RuntimeError: shape '[3, 4]' is invalid for input of size 24",
  'repeat_interleave': 'RuntimeError: repeats must have the same size as input along dim, but got repeats.size(0) = 2 '
                       'and input.size(0) = 3',
+ 'repeat_interleave negative number': 'RuntimeError: Repeats must be non-negative',
+ 'repeat_interleave negative tensor': 'RuntimeError: repeats can not be negative',
  'hstack empty': 'RuntimeError: hstack expects a non-empty TensorList',
  'squeeze dims tuple': [3],
  'transpose 0d': [],

@@ -1942,6 +1942,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         input = input.flatten()
         dim = 0
     dim = wrap_dim(dim, input.ndim)
+    if type(repeats) is int and repeats < 0:
+        raise RuntimeError("Repeats must be non-negative")     # (PyTorch's text for a number; for a tensor, below)
     n = input.shape[dim]
     reps = repeats.tolist() if isinstance(repeats, Tensor) else repeats
     if isinstance(reps, list) and len(reps) == 1:
