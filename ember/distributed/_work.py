@@ -78,23 +78,35 @@ class Work:
         return Future._driven_by(self.is_completed, self.result)
 
 
+# How _poll waits: test back to back for a moment (a peer that is already there answers within
+# microseconds, and a large transfer needs frequent tests to progress), then sleep between tests,
+# each pause longer than the last up to a cap. Measured on 2 ranks sharing 2 busy cores: sleeping
+# instead of spinning cut a DDP step (waiting for the other rank's backward) from ~45 ms to ~38 ms
+# median and ~20 ms to ~3 ms best, and a 40 MB all_reduce got no slower (the peer gets the CPU).
+_SPIN_SECONDS = 0.0005
+_FIRST_PAUSE = 2e-5
+_PAUSE_GROWTH = 1.5
+_MAX_PAUSE = 0.0005
+
+
 def _poll(requests, deadline, statuses=None):
     """Test the requests until they complete (True) or the deadline passes (False).
 
-    NOTE: Testing is what drives MPI's progress on non-blocking operations, so the first moments spin;
-    a wait that lasts (a peer still computing) backs off so that it does not take the CPU from ranks
-    that share it."""
+    NOTE: testing is what drives MPI's progress on non-blocking operations, so the pauses stay short
+    (a sleep of at most half a millisecond), but a rank that waits for a peer still computing sleeps
+    rather than spins, so that it does not take the CPU from ranks that share it."""
     test = _mpi.load().Request.Testall
-    spin_until = time.monotonic() + 0.005
-    yield_until = spin_until + 0.2
+    if test(requests, statuses):
+        return True
+    spin_until = time.monotonic() + _SPIN_SECONDS
+    pause = _FIRST_PAUSE
     while not test(requests, statuses):
         now = time.monotonic()
         if now > deadline:
             return False
-        if now > yield_until:
-            time.sleep(0.001)
-        elif now > spin_until:
-            time.sleep(0)
+        if now > spin_until:
+            time.sleep(pause)
+            pause = min(pause * _PAUSE_GROWTH, _MAX_PAUSE)
     return True
 
 
