@@ -14,7 +14,7 @@ import numpy as _np
 
 from ember._tensor import Tensor
 from ember._device import CPU
-from ember.backend import quiet_fp_enter, quiet_fp_leave
+from ember.backend import add_into as _add_into, quiet_fp_enter, quiet_fp_leave
 from ember.autograd import anomaly_mode as _anomaly
 from ember.autograd import grad_mode
 from ember.autograd.function import AccumulateGrad
@@ -595,7 +595,10 @@ def _accumulate_into_leaf(var, g, create_graph, owned=None):
     else:
         quiet = quiet_fp_enter()
         try:
-            var._grad._data += g._data
+            if type(var._grad._data) is _np.ndarray:
+                var._grad._data += g._data
+            else:
+                _add_into(var._grad._data, g._data)
         finally:
             quiet_fp_leave(quiet)
         var._grad._version_counter.value += 1

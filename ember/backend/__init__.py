@@ -302,6 +302,13 @@ def write_into(arr, values, device):
         arr[...] = move(values, device)
 
 
+def add_into(arr, values):
+    """``arr += values`` for a CUDA array ``arr``, run on ``arr``'s device (the caller's current device is
+    restored after): CuPy adds in place only into arrays of its current device."""
+    with _cupy.cuda.Device(arr.device.id):
+        arr += values
+
+
 def data_ptr(arr):
     """The address of an array's first element (host or device memory)."""
     if isinstance(arr, np.ndarray):

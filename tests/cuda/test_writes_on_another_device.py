@@ -36,3 +36,13 @@ def test_random_fills_and_a_module_built_on_another_device():
     assert m.weight.device == ember.device('cuda:1') and ember.cuda.current_device() == 0
     ember.manual_seed(0)
     assert ember.equal(m.weight.cpu(), nn.Linear(4, 2).weight.detach())
+
+
+def test_a_second_backward_accumulates_into_a_gradient_on_another_device():
+    # PyTorch's DDP tutorial runs rank 1 with cuda:0 current: gradients on cuda:1 accumulate across backwards
+    w = ember.ones(3, device='cuda:1', requires_grad=True)
+    ember.cuda.set_device(0)
+    for _ in range(2):
+        (w * ember.arange(3., device='cuda:1')).sum().backward()
+    assert w.grad.device == ember.device('cuda:1') and ember.cuda.current_device() == 0
+    assert w.grad.cpu().tolist() == [0.0, 2.0, 4.0]

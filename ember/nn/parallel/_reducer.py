@@ -4,7 +4,8 @@ Parameters are grouped into buckets in reverse registration order (roughly the o
 produces their gradients), the first bucket small so that communication starts early. A hook on each
 parameter's gradient accumulator marks it ready; when every parameter of a bucket is ready, the
 bucket's gradients are copied into one flat buffer, divided by the world size and summed across
-ranks with a non-blocking all-reduce, while backward goes on. Buckets are launched strictly in index
+ranks with a non-blocking all-reduce, while backward goes on (for CUDA gradients of an NCCL group, a flat
+device tensor all-reduced by NCCL on the current stream; otherwise a host buffer and MPI). Buckets are launched strictly in index
 order, so every rank issues the same sequence of collectives. When the last bucket is launched, the
 reducer waits for all of them and writes the averaged gradients back into ``.grad``.
 
@@ -15,7 +16,8 @@ import numpy as np
 
 from ember import backend
 from ember._tensor import Tensor
-from ember.distributed import _mpi
+from ember.distributed import _mpi, _nccl_path
+from ember.distributed._reduce_op import ReduceOp
 from ember.distributed._work import Work, check_usable
 
 FIRST_BUCKET_BYTES = 1024 * 1024
@@ -42,6 +44,7 @@ class _Bucket:
         self.recv = np.empty_like(self.send)
         self.request = None
         self.future = None                         # what a communication hook returned
+        self.on_device = None                      # (flat CUDA tensor, NCCL Work) when NCCL reduces it
         self.pending = 0
 
 
@@ -89,6 +92,7 @@ class Reducer:
             b.pending = len(b.params)
             b.request = None
             b.future = None
+            b.on_device = None
         if self.find_unused:
             reached = _reachable_leaves(outputs)
             for i, p in enumerate(self.params):
@@ -117,6 +121,8 @@ class Reducer:
         check_usable(self.pg, 'DistributedDataParallel gradient all_reduce')
         hook = self.comm_hook
         n = 1 if hook is not None else (self.div_factor or self.pg.size())
+        if hook is None and self._launch_on_device(bucket, n, joined):
+            return
         for (i, p), lo, hi in zip(bucket.params, bucket.offsets[:-1], bucket.offsets[1:]):
             g = p._grad
             if g is None or joined:
@@ -131,6 +137,23 @@ class Reducer:
         if dt is None:
             raise RuntimeError(f"DistributedDataParallel cannot all-reduce {bucket.send.dtype} gradients over MPI")
         bucket.request = self.pg._comm.Iallreduce([bucket.send, dt], [bucket.recv, dt], MPI.SUM)
+
+    def _launch_on_device(self, bucket, n, joined):
+        """Start the bucket's all-reduce through NCCL, on the device, when the group reduces its CUDA gradients
+        so (True); False leaves the bucket to the host path."""
+        first = bucket.params[0][1]
+        if first._device.type != 'cuda' or not _nccl_path.uses_nccl(self.pg):
+            return False
+        import ember
+        with ember.no_grad():
+            parts = [ember.zeros(p.numel(), dtype=p.dtype, device=p.device) if p._grad is None or joined
+                     else p._grad.detach().reshape(-1) for _, p in bucket.params]
+            flat = ember.cat(parts) / n
+        work = _nccl_path.all_reduce(self.pg, flat, ReduceOp.SUM, True)
+        if work is NotImplemented:
+            return False
+        bucket.on_device = (flat, work)
+        return True
 
     def _run_hook(self, bucket, hook, state):
         from ember.distributed._grad_bucket import GradBucket
@@ -168,6 +191,9 @@ class Reducer:
             requests.append(self.pg._comm.Iallreduce([self.used, MPI.UINT8_T], [used, MPI.UINT8_T], MPI.MAX))
         Work(self.pg, 'DistributedDataParallel gradient all_reduce', requests).wait()
         for b in self.buckets:
+            if b.on_device is not None:
+                self._write_device_bucket(b, used)
+                continue
             for (i, p), lo, hi in zip(b.params, b.offsets[:-1], b.offsets[1:]):
                 if used is not None and not used[i]:
                     continue   # no rank used it: its gradient stays as it was, as in PyTorch
@@ -182,6 +208,21 @@ class Reducer:
                         backend.write_into(g._data, avg, p._device)
                     g._version_counter.value += 1
 
+    def _write_device_bucket(self, b, used):
+        """The averaged gradients of a bucket NCCL reduced, into ``.grad`` on the device."""
+        import ember
+        flat, work = b.on_device
+        work.wait()
+        with ember.no_grad():
+            for (i, p), lo, hi in zip(b.params, b.offsets[:-1], b.offsets[1:]):
+                if used is not None and not used[i]:
+                    continue
+                avg = flat[int(lo):int(hi)].view(p.shape)
+                if p._grad is None:
+                    p._grad = avg.clone()
+                else:
+                    p._grad.copy_(avg)
+
     def shadow_backward(self):
         """A rank that has joined (uneven inputs) takes part in one backward pass of the others:
         the same reductions, in the same order, contributing zeros; its own gradients stay as they are."""
@@ -192,6 +233,9 @@ class Reducer:
             for b in self.buckets:
                 self._hook_result(b)
         requests = [b.request for b in self.buckets if b.request is not None]
+        for b in self.buckets:
+            if b.on_device is not None:
+                b.on_device[1].wait()
         if self.find_unused:
             MPI = _mpi.load()
             unused_here = np.zeros_like(self.used)

@@ -149,13 +149,40 @@ ok('nccl-p2p')
 ran('allReduce', lambda: dist.barrier())
 ok('nccl-barrier')
 
-# DDP of a module on this rank's device (its reducer still averages CUDA gradients through host memory)
+# DDP of a module on this rank's device: the gradient buckets are averaged by NCCL on the device
+from ember import backend  # noqa: E402
+to_host = []
+_to_numpy = backend.to_numpy
+
+
+def watched_to_numpy(arr, *args, **kwargs):
+    if not isinstance(arr, np.ndarray):
+        to_host.append(arr)
+    return _to_numpy(arr, *args, **kwargs)
+
+
 ember.manual_seed(0)
-model = nn.Linear(4, 2).to(dev)
-ddp = nn.parallel.DistributedDataParallel(model, device_ids=[rank])   # broadcasts rank 0's parameters
-x = ember.full((3, 4), float(rank + 1), device=dev)
-ddp(x).sum().backward()
-assert model.weight.grad.device == ember.device(dev)
-np.testing.assert_allclose(model.weight.grad.cpu().numpy(), np.full((2, 4), 4.5))   # mean over ranks of 3 * (r + 1)
+model = nn.Sequential(nn.Linear(4, 3), nn.Tanh(), nn.Linear(3, 2)).to(dev)
+ddp = nn.parallel.DistributedDataParallel(model, device_ids=[rank], bucket_cap_mb=1e-5)   # one bucket per layer
+x = ember.tensor(np.arange(12.).reshape(3, 4) * (rank + 1) / 10, dtype=ember.float32, device=dev)
+for step in range(2):   # the second step writes into the .grad tensors the first made
+    before = len(log)
+    backend.to_numpy = watched_to_numpy
+    try:
+        ddp(x).sum().backward()
+    finally:
+        backend.to_numpy = _to_numpy
+    assert len(log) - before >= 2 and set(log[before:]) == {'allReduce'} and not to_host, (log[before:], to_host)
+    assert model[0].weight.grad.device == ember.device(dev)
+# NumPy's expectation: the mean over ranks of each rank's gradient (the same parameters, each rank's batch)
+w1, b1, w2, b2 = (p.detach().cpu().numpy().astype(np.float64) for p in model.parameters())
+grads = []
+for r in range(n):
+    xr = np.arange(12.).reshape(3, 4) * (r + 1) / 10
+    h = np.tanh(xr @ w1.T + b1)
+    dh = (np.ones((3, 2)) @ w2) * (1 - h ** 2)
+    grads.append([dh.T @ xr, dh.sum(0), np.ones((3, 2)).T @ h, np.full(2, 3.0)])
+for p, want in zip(model.parameters(), [np.mean(g, axis=0) for g in zip(*grads)]):
+    np.testing.assert_allclose(p.grad.cpu().numpy(), 2 * want, rtol=1e-5)   # two backwards accumulate
 ok('nccl-ddp')
 dist.destroy_process_group()
