@@ -82,6 +82,19 @@ t = ember.tensor(rows()[rank], device=dev)
 work = ran('allReduce', lambda: dist.all_reduce(t, async_op=True))
 assert work.wait() is True and work.is_completed() and work.is_success()
 np.testing.assert_allclose(t.cpu().numpy(), np.sum(np.stack(rows()), axis=0))
+# before NCCL 2.10 (no ncclAvg) AVG is a sum divided on the device
+nccl_lib = strict_xp.cuda.nccl
+nccl_lib.get_version = lambda: 20903
+t = ember.tensor(rows()[rank], device=dev)
+ran('allReduce', lambda: dist.all_reduce(t, op=dist.ReduceOp.AVG))
+np.testing.assert_allclose(t.cpu().numpy(), np.mean(np.stack(rows()), axis=0), rtol=1e-6)
+del nccl_lib.get_version
+# a subgroup has its own communicator
+sub = dist.new_group([0, 1], backend='nccl')
+t = ember.tensor(rows()[rank], device=dev)
+ran('allReduce', lambda: dist.all_reduce(t, op=dist.ReduceOp.MIN, group=sub))
+np.testing.assert_array_equal(t.cpu().numpy(), np.min(np.stack(rows()), axis=0))
+assert sub._nccl_comms and sub._nccl_comms[rank] is not dist.group.WORLD._nccl_comms[rank]
 # reductions NCCL lacks run through the staging path, with the same results
 t = ember.tensor([6 + rank, 3], device=dev)
 before = len(log)
