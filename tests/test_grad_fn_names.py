@@ -26,7 +26,7 @@ SKIP = {key: why for why, keys in [
      'ctc_loss'),
     # PyTorch's top node comes from its own decomposition: matching it would mean copying the decomposition
     ("PyTorch's name is the last step of its decomposition (View/Sum/Permute/UnsafeView/Squeeze...); ember keeps one node",
-     'einsum einsum#1 tensordot inner linalg.multi_dot chain_matmul linalg.matrix_power '
+     'einsum einsum#1 linalg.multi_dot chain_matmul linalg.matrix_power '
      'quantile nanquantile cov linalg.cond linalg.matrix_norm frobenius_norm '
      'trapezoid linalg.tensorinv norm_except_dim Tensor.sum_to_size '
      'special.ndtr pairwise_distance max_unpool1d bilinear gru_cell'),

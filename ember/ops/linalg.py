@@ -436,8 +436,10 @@ def inner(input, other, *, out=None):
     if input.ndim == 0 or other.ndim == 0:
         _result = input * other
         return _result if out is None else write_out('inner', _result, out)
-    _result = einsum('...i,...i->...', input, other) if input.ndim == other.ndim == 1 else \
-        tensordot(input, other, ([-1], [-1]))
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
+                           f"{list(input.shape)} and {list(other.shape)}")
+    _result = tensordot(input, other, ([-1], [-1]))
     return _result if out is None else write_out('inner', _result, out)
 
 
@@ -639,17 +641,38 @@ def tensordot(a, b, dims=2, out=None):
         db = [d % b.ndim for d in ([db] if isinstance(db, int) else db)]
     if len(da) != len(db):
         raise RuntimeError("both dimension lists should have same length")
+    if a.dtype is not b.dtype:
+        raise RuntimeError("both inputs should have same dtype")
     for i, j in zip(da, db):
         if a.shape[i] != b.shape[j]:
-            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[i]} in dim {i} and "
-                               f"second has size {b.shape[j]} in dim {j}")
-    letters = iter(_LETTERS)
-    sa = [next(letters) for _ in range(a.ndim)]
-    sb = [next(letters) for _ in range(b.ndim)]
-    for i, j in zip(da, db):
-        sb[j] = sa[i]
-    kept = [c for i, c in enumerate(sa) if i not in da] + [c for j, c in enumerate(sb) if j not in db]
-    result = einsum(f"{''.join(sa)},{''.join(sb)}->{''.join(kept)}", a, b).contiguous()   # as PyTorch's
+            if b.shape[j] == 1:     # a contracted dim of size one broadcasts: the other side is summed over it
+                a = a.sum(i, keepdim=True)
+            elif a.shape[i] == 1:
+                b = b.sum(j, keepdim=True)
+            else:
+                raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[i]} in dim {i} "
+                                   f"and second has size {b.shape[j]} in dim {j}")
+    for dims_ in (da, db):
+        for k, d in enumerate(dims_):
+            if d in dims_[:k]:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    # PyTorch's steps, so its graph's nodes: each operand permuted (kept dims, contracted dims) and reshaped
+    # to a matrix, one mm, the product reshaped to the kept dims
+    kept_a = [i for i in range(a.ndim) if i not in da]
+    kept_b = [j for j in range(b.ndim) if j not in db]
+    rows = cols = inner = 1
+    for i in kept_a:
+        rows *= a.shape[i]
+    for j in kept_b:
+        cols *= b.shape[j]
+    for i in da:
+        inner *= a.shape[i]
+    if not kept_a and not kept_b and len(da) == 1:     # two vectors: a dot product
+        result = Dot.apply(a.permute(da), b.permute(db)).reshape(())
+        return result if out is None else write_out('tensordot', result, out)
+    t1 = a.permute(kept_a + da).reshape(rows, inner)
+    t2 = b.permute(db + kept_b).reshape(inner, cols)
+    result = Mm.apply(t1, t2).reshape([a.shape[i] for i in kept_a] + [b.shape[j] for j in kept_b])
     return result if out is None else write_out('tensordot', result, out)
 
 
