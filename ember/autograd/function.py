@@ -511,6 +511,8 @@ class Function(metaclass=_FunctionMeta):
     _promote = False      # cast tensor inputs to the promoted dtype before forward (True, 'float', 'tensors')
     _view = False         # outputs are views of input 0 (share storage and version counter)
     _scalar_edges = False  # Python-number operands appear in next_functions as (None, 0)
+    # positions of forward's arguments that never get a gradient (indices, masks): no next_functions edge for them
+    _nondiff_args = ()
     _opmath = 0           # float16/bfloat16 inputs run forward in float32, rounded once (see _opmath.py):
                           # ALWAYS, or only WITH_NUMBER (a Python number among the operands)
 
@@ -1003,6 +1005,9 @@ def _apply_general(cls, args, kwargs, device, record, ntens):
             # PyTorch wraps a Python-number operand into a tensor: it shows as a (None, 0) edge
             slots, edges, meta = _with_scalar_edges(args, edges, meta)
             node._arg_slots = slots
+        if cls._nondiff_args:
+            slots, edges, meta = _without_nondiff_edges(cls._nondiff_args, slots, edges, meta)
+            node._arg_slots = slots
         node.next_functions = tuple(edges)
         node._input_meta = meta
         node._seq = next(_sequence)
@@ -1147,6 +1152,13 @@ _FIRST_ONLY = (None,) + tuple((True,) + (False,) * (n - 1) for n in range(1, 9))
 
 
 _NO_EDGE = (None, 0)
+
+
+def _without_nondiff_edges(nondiff, slots, edges, meta):
+    """The edges of the tensor arguments at positions ``nondiff`` left out: PyTorch's node has none for an
+    argument it never differentiates (an index, a mask, a condition, a loss's class weights)."""
+    keep = [k for k, slot in enumerate(slots) if slot not in nondiff]
+    return [slots[k] for k in keep], [edges[k] for k in keep], [meta[k] for k in keep]
 
 
 def _with_scalar_edges(args, edges, meta):

@@ -508,6 +508,8 @@ def index_put(input, indices, values, accumulate=False):
 # ---------------------------------------------------------------------- where
 class Where(Primitive):
     node_name = 'WhereBackward0'
+    _nondiff_args = (0,)   # no next_functions edge for these (as PyTorch's node)
+    _scalar_edges = True   # a number operand shows as (None, 0), as PyTorch's wrapped scalar does
     saved_attrs = {'condition': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
@@ -635,6 +637,7 @@ def _check_gather_scatter(name, input, dim, index, src=None):
 
 class Gather(Primitive):
     node_name = 'GatherBackward0'
+    _nondiff_args = (2,)   # no next_functions edge for these (as PyTorch's node)
     saved_attrs = {'dim': _sa.item('args', 1, _sa.as_int64), 'index': _sa.saved(0), 'self': _sa.saved(1),
                    'sparse_grad': _sa.const(False)}  # grad_fn._saved_*, read lazily
 
@@ -784,6 +787,7 @@ def _scatter_indices(xp, index, dim):
 
 class Scatter(Primitive):
     node_name = 'ScatterBackward0'
+    _nondiff_args = (2,)   # no next_functions edge for these (as PyTorch's node)
     saved_attrs = {'dim': _sa.item('args', 0, _sa.as_int64), 'index': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
@@ -930,6 +934,7 @@ def scatter_add(input, dim, index, src, *, out=None):
 
 class IndexSelect(Primitive):
     node_name = 'IndexSelectBackward0'
+    _nondiff_args = (2,)   # no next_functions edge for these (as PyTorch's node)
     saved_attrs = {'dim': _sa.item('args', 1, _sa.as_int64), 'index': _sa.saved(0),
                    'self_sym_sizes': _sa.item('args', 0, tuple)}  # grad_fn._saved_*, read lazily
 
@@ -997,6 +1002,7 @@ def index_select(input, dim, index, *, out=None):
 
 class IndexAdd(Primitive):
     node_name = 'IndexAddBackward0'
+    _nondiff_args = (2,)   # no next_functions edge for these (as PyTorch's node)
     saved_attrs = {'alpha': _sa.item('args', 1), 'dim': _sa.item('args', 0, _sa.as_int64), 'index': _sa.saved(0),
                    'source': _sa.saved(1), 'source_dim': _sa.field('source_dim')}  # grad_fn._saved_*, read lazily
 
@@ -1111,6 +1117,7 @@ class IndexFillByNumber(Primitive):
     zeroed; a tensor ``value`` (:class:`IndexFillByTensor`) gets the sum of ``grad`` at the distinct filled
     positions."""
     node_name = 'IndexFillBackward0'
+    _nondiff_args = (2,)   # no next_functions edge for these (as PyTorch's node)
     saved_names = ('index',)
     saved_attrs = {'dim': _sa.field('dim', _sa.as_int64), 'index': _sa.saved(0)}
 
@@ -1171,6 +1178,7 @@ def take(input, index, *, out=None):
 class TakeNode(Primitive):
     """``take``'s one node, as PyTorch's: the gradient adds ``grad`` into zeros at the flat indices."""
     node_name = 'TakeBackward0'
+    _nondiff_args = (1,)   # no next_functions edge for these (as PyTorch's node)
     saved_names = ('self', 'index')
     saved_attrs = {'self': _sa.saved(0), 'index': _sa.saved(1)}
 
@@ -1190,6 +1198,7 @@ class MaskedSelectNode(Primitive):
     """``masked_select``'s one node, as PyTorch's: ``grad`` scattered into zeros where the mask is set,
     summed back to the input's shape where input and mask broadcast."""
     node_name = 'MaskedSelectBackward0'
+    _nondiff_args = (1,)   # no next_functions edge for these (as PyTorch's node)
     saved_names = ('self', 'mask')
     saved_attrs = {'self': _sa.saved(0), 'mask': _sa.saved(1)}
 
@@ -1268,6 +1277,7 @@ def masked_fill(input, mask, value):
 
 class MaskedFill(Primitive):
     node_name = 'MaskedFillBackward0'
+    _nondiff_args = (1,)   # no next_functions edge for these (as PyTorch's node)
     saved_attrs = {'mask': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
@@ -1364,6 +1374,7 @@ class MaskedScatterNode(Primitive):
     """``masked_scatter``'s one node, as PyTorch's: the input's gradient is ``grad`` zeroed where the mask
     is set; ``source``'s is ``grad`` at the set positions, in order, then zeros for the unused values."""
     node_name = 'MaskedScatterBackward0'
+    _nondiff_args = (1,)   # no next_functions edge for these (as PyTorch's node)
     saved_names = ('mask',)
     saved_attrs = {'mask': _sa.saved(0), 'source_sym_sizes': _sa.field('source_shape', tuple)}
 

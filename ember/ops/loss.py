@@ -447,6 +447,7 @@ def _nll_2d_read(k, ndim, position):
 
 class NllLoss(Primitive):
     node_name = 'NllLossBackward0'
+    _nondiff_args = (1, 2)   # no next_functions edge for these (as PyTorch's node)
     saved_attrs = _NLL_SAVED  # grad_fn._saved_*, read lazily
     _profile_chain = ('aten::nll_loss_forward',)
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
@@ -527,6 +528,7 @@ class CrossEntropy(Primitive):
     """
     _profile_name = 'aten::cross_entropy_loss'    # PyTorch's op (it runs log_softmax and nll_loss inside)
     node_name = 'NllLossBackward0'
+    _nondiff_args = (1, 2)   # no next_functions edge for these (as PyTorch's node)
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
     @staticmethod
@@ -1224,6 +1226,7 @@ def _triplet(anchor, positive, negative, dist, margin, swap, reduction):
 class MultiMarginLoss(Primitive):
     """Multi-class hinge loss: sum over j != y of w[y] * max(0, margin - x[y] + x[j])**p / C."""
     node_name = 'MultiMarginLossBackward0'
+    _nondiff_args = (1, 2)   # no next_functions edge for these (as PyTorch's node)
     saved_attrs = {'margin': _sa.field('margin'), 'p': _sa.field('p'), 'reduction': _sa.field('reduction', _sa.reduction_enum), 'self': _sa.saved(0), 'target': _sa.saved(1), 'weight': _sa.saved(2)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
@@ -1303,6 +1306,7 @@ class MultilabelMarginLoss(Primitive):
     """Multi-label hinge loss: for each listed target class j and each class i not listed,
     max(0, 1 - (x[j] - x[i])) / C; a target row lists classes up to its first -1."""
     node_name = 'MultilabelMarginLossBackward0'
+    _nondiff_args = (1,)   # no next_functions edge for these (as PyTorch's node)
     saved_attrs = {'is_target': _sa.multilabel_is_target, 'reduction': _sa.field('reduction', _sa.reduction_enum), 'self': _sa.saved(0), 'target': _sa.saved(1)}  # grad_fn._saved_*, read lazily
 
     @staticmethod

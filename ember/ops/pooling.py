@@ -1038,6 +1038,7 @@ def _unpool_size(input, kernel, stride, padding, output_size, n):
 class MaxUnpool(Primitive):
     """Values written back at their max-pool indices, zeros elsewhere; the gradient is a gather."""
     node_name = 'MaxUnpool2DBackward0'
+    _nondiff_args = (1,)   # no next_functions edge for these (as PyTorch's node)
     saved_attrs = {'indices': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
     @staticmethod

@@ -35,6 +35,7 @@ def _scatter_at(xp, ufunc, out, key, values):
 
 class ScatterReduce(Primitive):
     node_name = 'ScatterReduceBackward0'
+    _nondiff_args = (2,)   # no next_functions edge for these (as PyTorch's node)
     saved_attrs = {'dim': _sa.item('args', 0, _sa.as_int64), 'include_self': _sa.item('args', 2), 'index': _sa.saved(1),
                    'reduce': _sa.item('args', 1), 'result': _sa.saved(3), 'self': _sa.saved(0),
                    'src': _sa.saved(2)}  # grad_fn._saved_*, read lazily
@@ -121,6 +122,7 @@ class IndexReduce(ScatterReduce):
     spread over the source.  The index comes as an array, not a tensor input: as in PyTorch, the node's
     ``next_functions`` lead to ``self`` and ``source`` only."""
     node_name = 'IndexReduceBackward0'
+    _nondiff_args = (2,)   # no next_functions edge for these (as PyTorch's node)
     saved_names = ('self', 'index', 'source', 'result')
     saved_attrs = {'dim': _sa.item('args', 0, _sa.as_int64), 'include_self': _sa.item('args', 2), 'index': _sa.saved(1),
                    'reduce': _sa.item('args', 1), 'result': _sa.saved(3), 'self': _sa.saved(0),
@@ -236,6 +238,7 @@ def _index_reduce_value(input, dim, index, source, reduce, include_self):
 
 class IndexCopy(Primitive):
     node_name = 'IndexCopyBackward0'
+    _nondiff_args = (2,)   # no next_functions edge for these (as PyTorch's node)
     saved_attrs = {'dim': _sa.item('args', 0, _sa.as_int64), 'index': _sa.saved(0), 'source': _sa.saved(1),
                    'source_dim': _sa.field('source_dim')}  # grad_fn._saved_*, read lazily
 
