@@ -29,7 +29,7 @@ SKIP = {key: why for why, keys in [
      'einsum einsum#1 linalg.multi_dot chain_matmul linalg.matrix_power '
      'quantile nanquantile cov linalg.cond linalg.matrix_norm frobenius_norm '
      'trapezoid linalg.tensorinv norm_except_dim Tensor.sum_to_size '
-     'special.ndtr pairwise_distance max_unpool1d bilinear gru_cell'),
+     'special.ndtr pairwise_distance max_unpool1d gru_cell'),
     ("cost: PyTorch repeats by a number as unsqueeze, expand, a contiguous clone and a flatten (ViewBackward0); "
      "those four nodes doubled the call with grad (33-39 us to 66-79 us for a (2, 3) tensor, one run) where ember's "
      "one index_select gives the same values", 'repeat_interleave'),

@@ -252,7 +252,5 @@ def bilinear(input1, input2, weight, bias=None):
     x2 = input2.reshape(-1, in2)
     # (N, j) @ (j, o*i) -> (N, o, i), then contract i with input1: two products, no Python loops
     t = x2.mm(weight.permute(2, 0, 1).reshape(in2, out_f * in1)).reshape(-1, out_f, in1)
-    y = (t * x1.unsqueeze(1)).sum(-1)
-    if bias is not None:
-        y = y + bias
-    return y.reshape(*lead, out_f)
+    y = (t * x1.unsqueeze(1)).sum(-1).reshape(*lead, out_f)
+    return y if bias is None else y + bias      # (the bias added last, as PyTorch: AddBackward0 on top)
