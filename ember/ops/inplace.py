@@ -13,7 +13,7 @@ from ember._dtype import FLOAT8_NUMS, RESTRICTED_NUMS
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd import _op_observers as _observe
 from ember.autograd import grad_mode
-from ember.autograd.function import CustomFunctionView, MultiOutputView, Primitive, _node_class_of
+from ember.autograd.function import CustomFunctionView, MultiOutputView, Node, Primitive, _node_class_of
 from ember.ops import _argparse, _float8
 from ember.ops._argparse import FAILURES
 from ember.ops._registry import op
@@ -156,7 +156,7 @@ def apply_inplace(t, compute, *args, fast=None):
     if t._base is None:
         t._grad_fn, t._output_nr, t._requires_grad = res._grad_fn, res._output_nr, True
     else:
-        _rebase_view(t, res)
+        _rebase_view(t, res, (snap._grad_fn, snap._output_nr) if snap._grad_fn is not None else (None, 0))
     _rederive_other_views(t)
     return t
 
@@ -174,10 +174,11 @@ def _rederive_other_views(t):
             view._grad_fn, view._output_nr, view._requires_grad = again._grad_fn, again._output_nr, True
 
 
-def _rebase_view(view, res):
+def _rebase_view(view, res, old_view_edge):
     base = view._base
     old_base = Tensor._make(base._data, base._device, base._requires_grad, base._grad_fn, base._output_nr)
     new_base = CopySlices.apply(old_base, res, view._view_fn)
+    _take_in_op_node(new_base._grad_fn, res, old_view_edge)
     base._grad_fn, base._output_nr, base._requires_grad = new_base._grad_fn, new_base._output_nr, True
     again = view._view_fn(base)
     view._grad_fn, view._output_nr, view._requires_grad = again._grad_fn, again._output_nr, True
@@ -197,8 +198,46 @@ class CopySlices(Primitive):
         return ScatterView.apply(g, 0.0, ctx.view_fn), ctx.view_fn(g), None
 
 
-# the node is named in ember's namespace as PyTorch's is in its own (torch::autograd::CopySlices), as AccumulateGrad
-_node_class_of(CopySlices).name = lambda node: 'ember::autograd::CopySlices'
+def _take_in_op_node(node, res, old_view_edge):
+    """Make CopySlices ``node`` run the in-place op's node itself, as PyTorch's does: its edges become the base's
+    and the op's other inputs' (``x[:, 0].mul_(w)``: the old base and ``w``), where the op's node reads the view's
+    old value as its first input; else (an op computed in several steps) the op's node stays its second edge."""
+    inner = res._grad_fn
+    if inner is None or res._output_nr or not inner.next_functions or inner.next_functions[0] != old_view_edge:
+        return
+    node._inner = inner
+    node.next_functions = node.next_functions[:1] + inner.next_functions[1:]
+    node._input_meta = list(node._input_meta[:1]) + list(inner._input_meta[1:])
+
+
+class _CopySlicesNode:
+    """What CopySlices' node adds to a Primitive's: its name in ember's namespace (as PyTorch's is in its own,
+    torch::autograd::CopySlices, like AccumulateGrad) and, once it took in the op's node, the backward through
+    it: the view's part of the gradient goes through the op's node, whose gradient for the view's old value is
+    written back into the base's gradient."""
+    _inner = None
+
+    def name(self):
+        return 'ember::autograd::CopySlices'
+
+    def apply(self, grads):
+        inner = self._inner
+        if inner is None:
+            return Node.apply(self, grads)
+        g = grads[0]
+        if g is None:
+            return [None] * len(self.next_functions)
+        view_fn = self.view_fn
+        inner_grads = inner.apply((view_fn(g),))
+        old_view_grad = inner_grads[0]
+        grad_base = ScatterView.apply(g, 0.0 if old_view_grad is None else old_view_grad, view_fn)
+        return [grad_base] + list(inner_grads[1:])
+
+
+_node_cls = _node_class_of(CopySlices)
+_node_cls.name = _CopySlicesNode.name
+_node_cls.apply = _CopySlicesNode.apply
+_node_cls._inner = None
 
 
 class ScatterView(Primitive):
