@@ -389,20 +389,49 @@ def multi_dot(tensors, *, out=None):
             raise RuntimeError(f"multi_dot(): the {where} tensor must be 1D or 2D but got {t.ndim}D" if where else
                                f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
     mats = [first.unsqueeze(0) if first.ndim == 1 else first] + list(tensors[1:-1]) + \
-        [last.unsqueeze(-1) if last.ndim == 1 else last]
+        [last.unsqueeze(1) if last.ndim == 1 else last]
     for i in range(n - 1):
         a, b = mats[i], mats[i + 1]
         if a.shape[-1] != b.shape[0]:
             raise RuntimeError(f"multi_dot(): tensors {i} and {i + 1} with shapes {list(tensors[i].shape)} and "
                                f"{list(tensors[i + 1].shape)} cannot be multiplied")
-    result = mats[0]
-    for m in mats[1:]:
-        result = result.matmul(m)
-    if first.ndim == 1:
-        result = result.squeeze(0)
-    if last.ndim == 1:
-        result = result.squeeze(-1)
-    return write_out('linalg_multi_dot', result, out)
+    result = _chain_product(mats)
+    out_shape = ([first.shape[0]] if first.ndim == 2 else []) + ([last.shape[1]] if last.ndim == 2 else [])
+    return write_out('linalg_multi_dot', result.view(out_shape), out)     # (PyTorch's view: ViewBackward0)
+
+
+def _chain_product(mats):
+    """The matrices' product in the cheapest order, as PyTorch picks it (its mm nodes, its rounding): two
+    multiplied, three by comparing both orders' costs, more by the classic matrix-chain dynamic programme
+    (the first cheapest split wins ties)."""
+    from ember.ops.linalg import mm
+    n = len(mats)
+    if n == 2:
+        return mm(mats[0], mats[1])
+    if n == 3:
+        a, b, c, d = mats[0].shape[0], mats[1].shape[0], mats[2].shape[0], mats[2].shape[1]
+        if (a * c) * (b + d) > (b * d) * (a + c):
+            return mm(mats[0], mm(mats[1], mats[2]))
+        return mm(mm(mats[0], mats[1]), mats[2])
+    p = [m.shape[0] for m in mats] + [mats[-1].shape[1]]
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            best = None
+            for k in range(i, j):
+                q = cost[i][k] + cost[k + 1][j] + p[i] * p[k + 1] * p[j + 1]
+                if best is None or q < best:
+                    best, split[i][j] = q, k
+            cost[i][j] = best
+
+    def product(i, j):
+        if i == j:
+            return mats[i]
+        k = split[i][j]
+        return mm(product(i, k), product(k + 1, j))
+    return product(0, n - 1)
 
 
 @op('ember')
