@@ -157,7 +157,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     centred = x - avg
     weighted = centred if w is None else centred * w
     c = weighted @ centred.mH / norm
-    return c.squeeze() if input.ndim < 2 else c
+    return c.squeeze()      # (always, as PyTorch: one variable gives a 0-d result; SqueezeBackward0 on top)
 
 
 @op('ember', 'Tensor')

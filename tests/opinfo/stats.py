@@ -66,7 +66,8 @@ OPS = [
     OpInfo('quantile', ember.quantile, _quantile_samples, ref=_np_quantile, error_inputs=_quantile_errors),
     OpInfo('nanquantile', ember.nanquantile, _quantile_samples, ref=_np_nanquantile),
     OpInfo('cov', ember.cov, lambda rng: [Sample(rng.standard_normal((3, 5))), Sample(rng.standard_normal((2, 4)),
-                                                                                   correction=0)],
+                                                                                   correction=0),
+                                          Sample(rng.standard_normal((1, 5)))],     # one variable: a 0-d result
            ref=_np_cov),
     OpInfo('corrcoef', ember.corrcoef, lambda rng: [Sample(rng.standard_normal((3, 5)))], ref=np.corrcoef),
     OpInfo('diff', ember.diff, lambda rng: [Sample(rng.standard_normal((3, 5))), Sample(rng.standard_normal((3, 5)), 2, 0),
