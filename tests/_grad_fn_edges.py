@@ -54,6 +54,18 @@ def _setitem_number(T):
     return x.grad_fn
 
 
+def _setitem_broadcast_row(T):
+    x = _clone_of_leaf(T, 3, 4)
+    x[1:] = T.ones(1, 4, dtype=T.float64, requires_grad=True)
+    return x.grad_fn
+
+
+def _setitem_whole(T):
+    x = _clone_of_leaf(T, 3, 4)
+    x[:] = T.ones(4, dtype=T.float64, requires_grad=True)
+    return x.grad_fn
+
+
 def _mul_column(T):
     x = _clone_of_leaf(T, 3, 4)
     x[:, 0].mul_(2)
@@ -78,5 +90,6 @@ def _exp_of_view(T):
     return x.grad_fn
 
 
-INPLACE_CASES = {f.__name__.lstrip('_'): f for f in (_setitem_slice, _setitem_number, _mul_column, _add_rows,
+INPLACE_CASES = {f.__name__.lstrip('_'): f for f in (_setitem_slice, _setitem_number, _setitem_broadcast_row,
+                                                      _setitem_whole, _mul_column, _add_rows,
                                                       _copy_into_column, _exp_of_view)}

@@ -530,7 +530,15 @@ class CopyFrom(Primitive):
 
     @staticmethod
     def backward(ctx, g):
+        # the old value was overwritten: its gradient is zeros (PyTorch's too), not None
+        if ctx.needs_input_grad[0]:
+            from ember.ops.creation import zeros_like
+            return zeros_like(g), g
         return None, g
+
+
+# named in ember's namespace as PyTorch's is in its own (torch::autograd::CopyBackwards), as CopySlices
+_node_class_of(CopyFrom).name = lambda node: 'ember::autograd::CopyBackwards'
 
 
 @op('ember', 'Tensor')
