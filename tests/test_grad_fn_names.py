@@ -39,9 +39,6 @@ SKIP = {key: why for why, keys in [
     ("PyTorch's decomposition multiplies by a Python number through the Scalar overloads (MulBackward1, "
      "AddBackward1, DivBackward1), which ember does not record: a number operand records MulBackward0, as "
      "PyTorch's own Python operators do", 'special.ndtr trapezoid'),
-    ("PyTorch's matrix_power(A, 0) is A.clone().copy_(eye): its namespaced CopyBackwards node "
-     "(torch::autograd::CopyBackwards) gives A a zero gradient; ember returns an eye that records nothing",
-     'linalg.matrix_power'),
     ('PyTorch records no derivative here (NotImplemented / CopySlices); ember differentiates',
      'native_channel_shuffle vander'),
 ] for key in keys.split()}

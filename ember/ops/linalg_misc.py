@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 
+from ember import _formats
+
 from ember.autograd import _saved_attrs as _sa
 from ember.autograd.function import Primitive
 from ember.ops._linalg_util import check_float, check_matrix, eye_like, named
@@ -272,7 +274,9 @@ def matrix_power(A, n, *, out=None):
         check_float('linalg.inv', A)
         A, n = inv(A), -n
     if n == 0:
-        return write_out('linalg_matrix_power', eye_like(A).expand(tuple(A.shape)).clone(), out)
+        # as PyTorch: a contiguous copy of A overwritten by the identity (CopyBackwards: A's gradient is zero)
+        result = A.clone(memory_format=_formats.contiguous_format).copy_(eye_like(A).expand(tuple(A.shape)))
+        return write_out('linalg_matrix_power', result, out)
     result, base = None, A
     while n:  # binary powering: log2(n) products
         if n & 1:
