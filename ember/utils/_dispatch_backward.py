@@ -221,7 +221,9 @@ def _mse_loss(node, g, need, extra, self, target, reduction=1):
 
 
 def _nll_loss(node, g, need, extra, self, target, weight, reduction, ignore_index):
-    return [_hand('nll_loss_backward', 'default', g, self, target, weight, reduction, ignore_index, extra[0]), None]
+    # one gradient per edge: the node has none for the target or the class weights (as PyTorch's)
+    grad = _hand('nll_loss_backward', 'default', g, self, target, weight, reduction, ignore_index, extra[0])
+    return [grad] + [None] * (len(need) - 1)
 
 
 def _gelu(node, g, need, extra, self, approximate='none'):

@@ -696,3 +696,13 @@ def test_bias_gradient_of_an_empty_batch_or_a_single_position(shape):
     F.conv2d(x, w, b).sum().backward()
     assert b.grad.tolist() == [float(shape[0])] * 4
     assert w.grad.shape == (4, 3, 3, 3) and x.grad.shape == shape
+
+
+@pytest.mark.parametrize('shape,out,kernel,groups', [((2, 1, 4, 4), 2, 3, 1), ((64, 6, 14, 14), 16, 5, 2),
+                                                     ((4, 3, 30, 30), 4, 3, 1)])
+def test_weight_gradient_is_contiguous_as_pytorchs(shape, out, kernel, groups):
+    """PyTorch's convolution_backward returns a contiguous weight gradient (a dispatch mode sees AccumulateGrad
+    detach it rather than copy it into the weight's layout)."""
+    conv = ember.nn.Conv2d(shape[1], out, kernel, groups=groups)
+    g, = ember.autograd.grad(conv(ember.randn(*shape)).sum(), conv.weight)
+    assert g.is_contiguous() and g.stride() == conv.weight.stride()
