@@ -23,6 +23,8 @@ try:
     from ember._device import device, set_default_device, get_default_device  # noqa: E402,F401
     from ember._tensor import Tensor, Size  # noqa: E402
     from ember import _tensor_methods  # noqa: F401,E402  (binds ops as Tensor methods)
+    # (Tensor.solve/eig/lstsq/symeig/reinforce/volatile raise PyTorch's removal errors from the start)
+    from ember import _removed as _removed_functions  # noqa: F401,E402
     from ember.autograd.grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,  # noqa: E402
                                           is_grad_enabled, is_inference_mode_enabled)
     from ember import autograd  # noqa: E402

@@ -130,7 +130,8 @@ Tensor.lstsq = lambda self, other: lstsq(self, other)
 Tensor.eig = lambda self, eigenvectors=False: eig(self, eigenvectors=eigenvectors)
 Tensor.symeig = lambda self, eigenvectors=False: symeig(self, eigenvectors=eigenvectors)
 for _name in ('solve', 'lstsq', 'eig', 'symeig'):
-    getattr(Tensor, _name).__name__ = getattr(Tensor, _name).__qualname__ = _name
+    getattr(Tensor, _name).__name__ = _name
+    getattr(Tensor, _name).__qualname__ = f'Tensor.{_name}'   # (pickled by reference: ember._removed.Tensor.<name>)
     getattr(Tensor, _name).__doc__ = globals()[_name].__doc__
 Tensor.reinforce = _reinforce
 Tensor.reinforce.__name__ = 'reinforce'

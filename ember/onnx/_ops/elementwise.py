@@ -8,7 +8,8 @@ from ._core import converts, _onnx_type, _unsupported
 
 _UNARY = {'Relu': 'Relu', 'Sigmoid': 'Sigmoid', 'Tanh': 'Tanh', 'Exp': 'Exp', 'Log': 'Log', 'Sqrt': 'Sqrt',
           'Neg': 'Neg', 'Abs': 'Abs', 'Erf': 'Erf', 'Reciprocal': 'Reciprocal', 'Sin': 'Sin', 'Cos': 'Cos',
-          'Floor': 'Floor', 'Ceil': 'Ceil', 'Sign': 'Sign'}
+          'Floor': 'Floor', 'Ceil': 'Ceil', 'Sign': 'Sign',
+          'Sgn': 'Sign'}   # (sgn of a real tensor is its sign; complex tensors do not export)
 for _name, _onnx in _UNARY.items():
     converts(_name)(lambda b, c, _onnx=_onnx: b.op(_onnx, [c.x(0)], [c.out]))
 
