@@ -150,3 +150,16 @@ def interleaved_medians(script, rounds=None, extra=()):
     ours = {k: _median([r[k] for r in ours_runs]) for k in ours_runs[0]}
     theirs = {k: _median([r[k] for r in theirs_runs if k in r]) for k in theirs_runs[0]} if theirs_runs else None
     return ours, theirs
+
+
+def run_two_ranks(script, python, lib_name, oversubscribe=False, quiet=False):
+    """The dict the last line of ``script --rank lib_name`` prints on rank 0 of a 2-process ``mpirun`` (the
+    ``mpirun`` beside this Python when there is one) running ``python``, ranks single-threaded."""
+    here = os.path.join(os.path.dirname(sys.executable), 'mpirun')
+    mpirun = here if os.access(here, os.X_OK) else 'mpirun'
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT='1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM='1', OMP_NUM_THREADS='1',
+               PYTHONPATH=ROOT + os.pathsep + os.environ.get('PYTHONPATH', ''))
+    command = [mpirun, '-n', '2'] + (['--oversubscribe'] if oversubscribe else []) + [python, script, '--rank',
+                                                                                       lib_name]
+    out = subprocess.check_output(command, env=env, text=True, stderr=subprocess.DEVNULL if quiet else None)
+    return eval(out.strip().splitlines()[-1])

@@ -18,7 +18,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from _common import ROOT, import_lib  # noqa: E402
+from _common import import_lib, run_two_ranks  # noqa: E402
 
 N = 16 * 1024 * 1024
 
@@ -70,16 +70,8 @@ def rank_main(lib_name):
     dist.destroy_process_group()
 
 
-def _mpirun():
-    here = os.path.join(os.path.dirname(sys.executable), 'mpirun')
-    return here if os.access(here, os.X_OK) else 'mpirun'
-
-
 def _launch(python, lib_name):
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT='1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM='1', OMP_NUM_THREADS='1',
-               PYTHONPATH=ROOT + os.pathsep + os.environ.get('PYTHONPATH', ''))
-    out = subprocess.check_output([_mpirun(), '-n', '2', python, __file__, '--rank', lib_name], env=env, text=True)
-    return eval(out.strip().splitlines()[-1])
+    return run_two_ranks(__file__, python, lib_name)
 
 
 def main():
