@@ -138,15 +138,24 @@ def _io(t, device):
 
 
 # ------------------------------------------------------------------------------------------- operations
-def all_reduce(pg, tensor, op, async_op):
+def _reducing(pg, tensor, op):
+    """What a reduction of ``tensor`` on the device needs: (device, communicator, its C-contiguous array, the
+    write-back, that array as NCCL reduces it, NCCL's op, whether to divide afterwards), or None where NCCL
+    cannot do it (the caller then stages through the host)."""
     device = _device(pg, [tensor])
     plan = device is not None and _reduction(op, tensor._data.dtype)
     if not plan:
-        return NotImplemented
+        return None
     code, divide, as_type = plan
-    comm = _comm(pg, device)
     arr, write_back = _io(tensor, device)
-    flat = _as(arr, as_type)
+    return device, _comm(pg, device), arr, write_back, _as(arr, as_type), code, divide
+
+
+def all_reduce(pg, tensor, op, async_op):
+    prepared = _reducing(pg, tensor, op)
+    if prepared is None:
+        return NotImplemented
+    device, comm, arr, write_back, flat, code, divide = prepared
     event = comm.all_reduce(flat, flat, code)
     if divide:
         _nccl().divide_into(arr, pg.size(), device)
@@ -155,14 +164,10 @@ def all_reduce(pg, tensor, op, async_op):
 
 
 def reduce(pg, tensor, root, op, async_op):
-    device = _device(pg, [tensor])
-    plan = device is not None and _reduction(op, tensor._data.dtype)
-    if not plan:
+    prepared = _reducing(pg, tensor, op)
+    if prepared is None:
         return NotImplemented
-    code, divide, as_type = plan
-    comm = _comm(pg, device)
-    arr, write_back = _io(tensor, device)
-    flat = _as(arr, as_type)
+    device, comm, arr, write_back, flat, code, divide = prepared
     event = comm.reduce(flat, flat, code, root)
     if pg.rank() == root:   # the other ranks' tensors stay as they were (NCCL's behaviour)
         if divide:
