@@ -72,25 +72,56 @@ def set_dir(d):
     _hub_dir = os.path.expanduser(os.fspath(d))
 
 
-class _NoBar:
+class _TextBar:
+    """A progress bar for when tqdm is not installed: the percentage done, rewritten in place on stderr.
+
+    Takes tqdm's constructor arguments that downloads use, so code written against ``hub.tqdm`` runs
+    either way.
+    """
+
+    def __init__(self, total=None, disable=False, unit=None, unit_scale=None, unit_divisor=None):
+        self.total = total
+        self.disable = disable
+        self.n = 0
+
     def update(self, n):
-        pass
+        if self.disable:
+            return
+        self.n += n
+        if self.total is None:
+            sys.stderr.write(f'\r{self.n:0.1f} bytes')
+        else:
+            sys.stderr.write(f'\r{100 * self.n / float(self.total):0.1f}%')
+        sys.stderr.flush()
+
+    def close(self):
+        self.disable = True
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
+        if not self.disable:
+            sys.stderr.write('\n')
+        self.close()
         return False
 
 
-def _progress(total, enabled):
-    if enabled:
+def __getattr__(name):
+    # ``from torch.hub import tqdm`` is how several libraries get a progress bar: tqdm's own when it
+    # is installed, else the plain one above (imported on first use: tqdm costs import time)
+    if name == 'tqdm':
         try:
             from tqdm import tqdm
         except ImportError:
-            return _NoBar()
-        return tqdm(total=total, unit='B', unit_scale=True, unit_divisor=1024)
-    return _NoBar()
+            tqdm = _TextBar
+        globals()['tqdm'] = tqdm
+        return tqdm
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _progress(total, enabled):
+    return __getattr__('tqdm')(total=total, disable=not enabled, unit='B', unit_scale=True, unit_divisor=1024)
 
 
 def download_url_to_file(url, dst, hash_prefix=None, progress=True):

@@ -175,3 +175,32 @@ def test_github_source_answers_pytorch_vision_with_ember_models():
 def test_model_zoo_load_url_is_the_hub_loader():
     import ember
     assert ember.utils.model_zoo.load_url is ember.hub.load_state_dict_from_url
+
+
+def test_hub_exports_tqdm_as_libraries_import_it():
+    # torchio and others do `from torch.hub import tqdm`: tqdm's class when installed
+    tqdm = pytest.importorskip("tqdm")
+    from ember.hub import tqdm as bar_class
+    assert bar_class is tqdm.tqdm
+
+
+def test_hub_progress_bar_without_tqdm_reports_percent_on_stderr(monkeypatch, capsys):
+    bar = hub._TextBar(total=200, unit='B', unit_scale=True, unit_divisor=1024)
+    with bar:
+        bar.update(50)
+        bar.update(150)
+    assert capsys.readouterr().err == '\r25.0%\r100.0%\n'
+    with hub._TextBar(total=10, disable=True) as quiet:
+        quiet.update(10)
+    assert capsys.readouterr().err == ''
+
+
+def test_download_shows_progress_only_when_asked(tmp_path, capsys):
+    served = tmp_path / "srv"
+    served.mkdir()
+    (served / "blob.bin").write_bytes(b"x" * 5000)
+    with http_server(str(served)) as url:
+        hub.download_url_to_file(url + "blob.bin", str(tmp_path / "quiet.bin"), progress=False)
+        assert capsys.readouterr().err == ''
+        hub.download_url_to_file(url + "blob.bin", str(tmp_path / "shown.bin"), progress=True)
+        assert '100%' in capsys.readouterr().err
