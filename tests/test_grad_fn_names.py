@@ -27,7 +27,7 @@ SKIP = {key: why for why, keys in [
     # PyTorch's top node comes from its own decomposition: matching it would mean copying the decomposition
     ("PyTorch's name is the last step of its decomposition (View/Sum/Permute/UnsafeView/Squeeze...); ember keeps one node",
      'einsum einsum#1 '
-     'quantile nanquantile linalg.cond linalg.matrix_norm frobenius_norm '
+     'linalg.cond linalg.matrix_norm frobenius_norm '
      'linalg.tensorinv norm_except_dim '
      'pairwise_distance max_unpool1d gru_cell'),
     ("cost: PyTorch repeats by a number as unsqueeze, expand, a contiguous clone and a flatten (ViewBackward0); "

@@ -21,6 +21,16 @@ _INPLACE_NODE_NAMES = {'SqueezeBackward0': 'SqueezeBackward3', 'SqueezeBackward1
                        'AsStridedBackward0': 'AsStridedBackward1'}
 
 
+def named_as_inplace(result):
+    """``result`` (a fresh view op's output) with its node named as the in-place variant's (SqueezeBackward4 for
+    squeeze(dim)): where PyTorch's composite views its own fresh tensor in place, ember views it out of place
+    (vmap batches only that) and shows PyTorch's node."""
+    node = getattr(result, '_grad_fn', None)
+    if node is not None:
+        node.__class__ = _node_class(_INPLACE_NODE_NAMES[type(node).__name__])
+    return result
+
+
 def _become_view(t, view, *args):
     """Make ``t`` hold ``view(t, *args)`` in place: same memory, new shape/strides, new history."""
     check_inplace(t)

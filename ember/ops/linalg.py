@@ -6,10 +6,11 @@ import numpy as np
 from ember.autograd import _saved_attrs as _sa
 from ember import _dtype as dtypes
 from ember._tensor import Tensor
-from ember.autograd.function import Primitive, _node_class
+from ember.autograd.function import Primitive
 from ember.ops._registry import op
 from ember.ops._util import python_reads, require_tensor_args, require_tensor
 from ember.ops.inplace import write_out
+from ember.ops.inplace_views import named_as_inplace
 from ember.ops._half import in_float32, refuse_half
 from ember.ops import _add_products
 
@@ -359,10 +360,8 @@ def matmul(input, other, *, out=None) -> Tensor:
     if da == 1 and db == 2:
         if input.shape[0] != other.shape[0]:
             raise _mm_error((1, input.shape[0]), other.shape)
-        _result = mm(input.unsqueeze(0), other).squeeze(0)
-        node = getattr(_result, '_grad_fn', None)
-        if node is not None:    # PyTorch squeezes its fresh product in place: the node is named SqueezeBackward4
-            node.__class__ = _node_class('SqueezeBackward4')
+        # PyTorch squeezes its fresh product in place: the node is named SqueezeBackward4
+        _result = named_as_inplace(mm(input.unsqueeze(0), other).squeeze(0))
         return _result if out is None else write_out('matmul', _result, out)
     # batched: promote 1-D operands, broadcast batch dims
     a = input.unsqueeze(0) if da == 1 else input

@@ -17,6 +17,7 @@ from ember.ops._numpy_keywords import NOT_GIVEN
 from ember.ops._registry import op
 from ember.ops._half import is_half_array
 from ember.ops.inplace import write_out
+from ember.ops.inplace_views import named_as_inplace
 from ember.ops._util import wrap_dim
 from ember.ops.reduce import _named
 
@@ -88,10 +89,12 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
         out = _where(count.unsqueeze(0) == 0, float('nan'), out)     # an all-NaN slice has no quantile
     else:
         out = _where(nan.any(-1, keepdim=True).unsqueeze(0), float('nan'), out)
-    out = out.squeeze(-1)                                            # (Q, ...reduced shape)
+    # (Q, ...reduced shape, 1): PyTorch's last step squeezes the trailing dim in place (SqueezeBackward4)
+    if scalar_q:
+        out = out.squeeze(0)
     if keepdim:
-        out = out.reshape([out.shape[0]] + kept_shape)
-    return out.squeeze(0) if scalar_q else out
+        out = out.reshape(([] if scalar_q else [out.shape[0]]) + kept_shape + [1])
+    return named_as_inplace(out.squeeze(-1))
 
 
 @op('ember', 'Tensor')
