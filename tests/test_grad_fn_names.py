@@ -28,7 +28,7 @@ SKIP = {key: why for why, keys in [
     ("PyTorch's name is the last step of its decomposition (View/Sum/Permute/UnsafeView/Squeeze...); ember keeps one node",
      'einsum einsum#1 '
      'linalg.cond linalg.matrix_norm frobenius_norm '
-     'linalg.tensorinv norm_except_dim '
+     'norm_except_dim '
      'pairwise_distance max_unpool1d gru_cell'),
     ("cost: PyTorch repeats by a number as unsqueeze, expand, a contiguous clone and a flatten (ViewBackward0); "
      "those four nodes doubled the call with grad (33-39 us to 66-79 us for a (2, 3) tensor, one run) where ember's "

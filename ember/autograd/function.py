@@ -441,6 +441,16 @@ def _node_class(name):
     return cls
 
 
+def _renamed_node(result, name):
+    """``result`` with the node that made it named ``name``: where PyTorch's composite ends in a step whose node
+    has another name than ember's same step (an in-place squeeze, a reshape of a column-major inverse), with
+    the same saved attributes and gradient."""
+    node = getattr(result, '_grad_fn', None)
+    if node is not None:
+        node.__class__ = _node_class(name)
+    return result
+
+
 def _node_class_of(function_cls):
     """The node class a Function's recorded calls make, created on its first recorded call: most of the
     hundreds of op Functions never record a node in a given program, and a class costs ~15 us to make."""

@@ -7,7 +7,7 @@ from ember.autograd import _saved_attrs as _sa
 from ember import backend
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
-from ember.autograd.function import Primitive, _node_class
+from ember.autograd.function import Primitive, _node_class, _renamed_node
 from ember.ops._registry import op
 from ember.ops.inplace import check_inplace
 from ember.ops._numpy_keywords import NOT_GIVEN, take, take_required
@@ -26,9 +26,7 @@ def named_as_inplace(result):
     squeeze(dim)): where PyTorch's composite views its own fresh tensor in place, ember views it out of place
     (vmap batches only that) and shows PyTorch's node."""
     node = getattr(result, '_grad_fn', None)
-    if node is not None:
-        node.__class__ = _node_class(_INPLACE_NODE_NAMES[type(node).__name__])
-    return result
+    return result if node is None else _renamed_node(result, _INPLACE_NODE_NAMES[type(node).__name__])
 
 
 def _become_view(t, view, *args):

@@ -9,7 +9,7 @@ import numpy as np
 from ember import _formats
 
 from ember.autograd import _saved_attrs as _sa
-from ember.autograd.function import Primitive
+from ember.autograd.function import Primitive, _renamed_node
 from ember.ops._linalg_util import check_float, check_matrix, eye_like, named
 from ember.ops.inplace import write_out
 from ember.ops._registry import op
@@ -762,7 +762,9 @@ def tensorinv(A, ind=2, *, out=None):
         raise RuntimeError(f"Expected self to satisfy the requirement prod(self.shape[ind:]) == "
                            f"prod(self.shape[:ind]), but got {cols} != {rows}")
     from ember.ops.linalg_solve import inv
-    return write_out('linalg_tensorinv', inv(A.reshape(rows, cols)).reshape(out_shape), out)
+    # PyTorch's inverse is column-major, so its reshape is a _reshape_alias view (ReshapeAliasBackward0)
+    return write_out('linalg_tensorinv', _renamed_node(inv(A.reshape(rows, cols)).reshape(out_shape),
+                                                       'ReshapeAliasBackward0'), out)
 
 
 @op('linalg')
