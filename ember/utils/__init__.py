@@ -3,7 +3,8 @@ import importlib
 
 # importable as attributes (``ember.utils.data`` after a bare ``import ember``, as in PyTorch), loaded
 # on first use so that ``import ember`` does not pay for the data pipeline
-_LAZY = ('data', 'checkpoint', 'model_zoo', 'benchmark', 'dlpack', 'hooks', 'tensorboard', 'deterministic')
+_LAZY = ('data', 'checkpoint', 'model_zoo', 'benchmark', 'dlpack', 'hooks', 'tensorboard', 'deterministic',
+         'collect_env', 'file_baton', 'cpp_extension')
 
 
 def _poisoned_by_swap(grad_outputs):
