@@ -11,6 +11,7 @@ import pytest
 import ember
 import ember.nn.functional as F
 import ember.ops.activation as activation
+from ember._random.exact import fma32
 from ember.ops import _softmax_bits
 from tests.fixtures.softmax_bits.record import CASES, CE_CASES, REDUCTIONS, ce_inputs, digest, inputs
 
@@ -119,3 +120,36 @@ def test_gradients_and_other_dtypes_unchanged():
         z = ember.randn(3, 20, dtype=dt)
         assert ember.softmax(z, 1).dtype == dt and ember.log_softmax(z, 0).dtype == dt
         assert ember.allclose(ember.softmax(z.float(), 1), ember.softmax(z, 1).float(), atol=1e-2)
+
+
+def test_sleef_log_deferred_checks_give_the_step_by_step_bits():
+    # the log's fused steps rounded at once with their midpoint checks gathered (the few elements marked
+    # redone through fma32) against every fused step through fma32: a spread of bit patterns (every
+    # exponent, subnormals, NaN, infinities, negatives), short dyadic values and values next to 1
+    # (whose steps land on float32 midpoints)
+    rng = np.random.default_rng(12)
+    bits = np.concatenate([np.arange(0, 2 ** 32, 4099, dtype=np.uint64).astype(np.uint32),
+                           rng.integers(0, 2 ** 32, 100000, dtype=np.uint64).astype(np.uint32)])
+    dyadic = (np.arange(1, 3000)[:, None] / 2.0 ** np.arange(0, 24, 3)).ravel()
+    near_one = 1 + np.arange(-3000, 3000) * 2.0 ** -23
+    marked = []
+    for d in (bits.view(np.float32), dyadic.astype(np.float32), near_one.astype(np.float32)):
+        ok = np.isfinite(d) & (d >= np.finfo(np.float32).tiny)
+        positive = np.where(ok, d, np.float32(1))
+        with np.errstate(all='ignore'):
+            want = np.where(ok, _softmax_bits._logf_core(positive, fma32, exact_fma=fma32), np.log(d))
+            redo = np.zeros(d.shape, bool)
+            _softmax_bits._logf_core(positive, _softmax_bits._marking_fma(redo))
+        marked.append(redo.sum())
+        assert _softmax_bits.sleef_logf(d).tobytes() == want.astype(np.float32).tobytes()
+    assert sum(marked) > 0     # (some steps met midpoints and were redone)
+
+
+def test_sleef_log_unchecked_step_is_exact_for_every_mantissa():
+    # the step the log leaves unchecked depends on the mantissa m in [0.75, 1.5) alone: for every float32
+    # there, rounding its double sum once gives the fused result
+    m = np.arange(np.float32(0.75).view(np.uint32), np.float32(1.5).view(np.uint32), dtype=np.uint32).view(np.float32)
+    d_hi, d_lo = _softmax_bits._two_sum_hi_lo(np.float32(1), m)
+    t = np.float32(1) / d_hi
+    residual = _softmax_bits._residual(-d_hi, t, np.float32(1))
+    assert fma32(-d_lo, t, residual).tobytes() == _softmax_bits._residual(-d_lo, t, residual).tobytes()
