@@ -26,7 +26,6 @@ SKIP = {key: why for why, keys in [
      'ctc_loss'),
     # PyTorch's top node comes from its own decomposition: matching it would mean copying the decomposition
     ("PyTorch's name is the last step of its decomposition (View/Sum/Permute/UnsafeView/Squeeze...); ember keeps one node",
-     'einsum einsum#1 '
      'linalg.cond linalg.matrix_norm frobenius_norm '
      'norm_except_dim '
      'pairwise_distance max_unpool1d gru_cell'),
@@ -115,3 +114,32 @@ def test_in_place_views_record_pytorch_in_place_node_names():
     y.backward(ember.tensor([[1.], [2.], [3.]]))
     assert x.grad.tolist() == [1., 2., 3.]
 
+
+
+def test_einsum_node_is_pytorchs_last_step_with_its_saved_values():
+    # recorded from PyTorch 2.13 (opt_einsum's contraction order where it is installed, else left to right)
+    x = ember.arange(120.).reshape(2, 3, 4, 5).requires_grad_()
+    node = ember.einsum('...ij->j', x).grad_fn        # summed dims: the ellipsis's first, then i
+    assert (node.name(), node._saved_dim, node._saved_keepdim, node._saved_self_sym_sizes) == \
+        ('SumBackward1', (1, 2, 3), False, (5, 2, 3, 4))
+    node = ember.einsum('zAa->z', ember.ones(2, 3, 4, requires_grad=True)).grad_fn   # upper case first
+    assert (node._saved_dim, node._saved_self_sym_sizes) == ((1, 2), (2, 3, 4))
+    assert ember.einsum('iji->ji', ember.ones(2, 3, 2, requires_grad=True)).grad_fn._saved_dims == (1, 0)
+    # the last product's factors, each kept where the other factor's gradient is wanted
+    u, v = ember.ones(1, 3, requires_grad=True), ember.tensor([[2.], [3.]], requires_grad=True)
+    node = ember.einsum('ij,ij->ij', u, v).grad_fn
+    assert node.name() == 'MulBackward0'
+    assert node._saved_self.tolist() == [[1., 1., 1.]] and node._saved_other.tolist() == [[2.], [3.]]
+    a, b, c = ember.tensor([1., 2.], requires_grad=True), ember.tensor([3., 4., 5.]), \
+        ember.tensor([[2.], [3.]], requires_grad=True)
+    y = ember.einsum('i,j,ik->ijk', a, b, c)
+    if ember.backends.opt_einsum.is_available():        # (a and c multiplied first, then b by their product)
+        assert y.grad_fn._saved_self.tolist() == [[[3.], [4.], [5.]]] and y.grad_fn._saved_other is None
+    y.sum().backward()
+    assert a.grad.tolist() == [24., 36.] and c.grad.tolist() == [[12.], [24.]]
+    # a view's sizes stay readable once backward freed the operands
+    p = ember.ones(2, 3, requires_grad=True)
+    y = ember.einsum('ij,jk->ik', p, ember.ones(3, 4))
+    y.sum().backward()
+    assert (y.grad_fn.name(), y.grad_fn._saved_self_sym_sizes) == ('ViewBackward0', (2, 4, 1))
+    assert p.grad.tolist() == [[4.] * 3] * 2

@@ -715,11 +715,13 @@ def _parse_einsum(equation, operands):
         rhs = ell + ''.join(sorted(c for c, n in counts.items() if n == 1 and c not in ell))
     else:
         rhs = rhs.replace('...', ell)
-    return new_terms, rhs
+    return new_terms, rhs, ell
 
 
 class Einsum(Primitive):
+    """An einsum, computed at once; its node is named by the subclass :func:`_einsum_class` picks."""
     node_name = 'EinsumBackward0'
+    _profile_name = 'aten::einsum'
     _promote = True
 
     @staticmethod
@@ -735,9 +737,10 @@ class Einsum(Primitive):
                 out = _contract_in_order(ctx.xp, terms, rhs, ops)
             else:
                 out = ctx.xp.einsum(','.join(terms) + '->' + rhs, *ops)
-            return out if dt is None or out.dtype == dt else out.astype(dt)
         except ValueError as e:
             raise RuntimeError(f"einsum(): {e}") from None
+        ctx.out_shape = out.shape   # (ViewBackward0's sizes, readable after backward freed the operands)
+        return out if dt is None or out.dtype == dt else out.astype(dt)
 
     @staticmethod
     def backward(ctx, g):
@@ -751,6 +754,150 @@ class Einsum(Primitive):
             others = [(terms[j], ops[j]) for j in range(len(ops)) if j != k]
             grads.append(_einsum_operand_grad(g, rhs, t, op, others))
         return tuple(grads)
+
+
+# PyTorch's einsum is a composite (each operand's diagonals taken and its dims permuted into one order, the
+# operands multiplied pairwise, bmm where a pair shares summed dims, the summed dims dropped at the end), so
+# its result's node is that last step's.  ember computes the einsum at once and records one node under
+# the last step's name, showing the last step's saved attributes (read lazily from the spec and shapes).
+
+def _operand_shapes(node):
+    """The operands' shapes: on record for those whose gradient is wanted, else read off the saved operand."""
+    return [tuple(meta[0]) if meta is not None else tuple(node._read_saved(k).shape)
+            for k, meta in enumerate(node._input_meta)]
+
+
+def _letter_sizes(node):
+    sizes = {}
+    for t, shape in zip(node.spec[0], _operand_shapes(node)):
+        sizes.update(zip(t, shape))
+    return sizes
+
+
+def _summed_letters(node):
+    """The summed letters in PyTorch's order: those an ellipsis stood for first, then the others sorted
+    (upper case first)."""
+    terms, rhs = node.spec
+    ell = node.__dict__.get('ellipsis', '')
+    summed = set(''.join(terms)) - set(rhs)
+    return [c for c in ell if c in summed] + sorted(summed - set(ell))
+
+
+def _einsum_view_sizes(node):
+    """ViewBackward0's ``self_sym_sizes``: the output's dims then a 1 per summed dim (kept by the products)."""
+    terms, rhs = node.spec
+    return tuple(node.out_shape) + (1,) * len(set(''.join(terms)) - set(rhs))
+
+
+def _einsum_sum_sizes(node):
+    """SumBackward1's ``self_sym_sizes``: the operand's (diagonals taken) permuted to the output's dims then
+    the summed ones."""
+    sizes = _letter_sizes(node)
+    return tuple(sizes[c] for c in list(node.spec[1]) + _summed_letters(node))
+
+
+def _einsum_sum_dims(node):
+    n = len(node.spec[1])
+    return tuple(range(n, n + len(_summed_letters(node))))
+
+
+def _einsum_permute_dims(node):
+    """PermuteBackward0's ``dims``: where each output letter stands in the operand once its diagonals are
+    taken (a repeated letter's diagonal at the letter's first place)."""
+    (t,), rhs = node.spec
+    uniq = ''.join(dict.fromkeys(t))
+    return tuple(uniq.index(c) for c in rhs)
+
+
+def _aligned_operand(node, k):
+    """Operand ``k`` as PyTorch's einsum multiplies it: diagonals taken, dims in the output's order, a
+    size-1 dim for each output letter it lacks."""
+    terms, rhs = node.spec
+    t = terms[k]
+    a = node._read_saved(k)._data
+    given = node.__dict__.get('given_shapes')
+    if given is not None and tuple(given[k]) != a.shape:
+        # (an operand ember broadcast before computing: PyTorch multiplies it as given)
+        a = a[tuple(slice(0, 1) if g == 1 else slice(None) for g in given[k])]
+    xp = node.xp
+    present = ''.join(c for c in rhs if c in t)
+    a = xp.einsum(f'{t}->{present}', a) if t != present else a
+    return a.reshape(tuple(a.shape[present.index(c)] if c in t else 1 for c in rhs))
+
+
+def _last_product_factors(node):
+    """The two factors of PyTorch's last product (no summed letters: plain multiplications), following the
+    contraction order ``ember.backends.opt_einsum`` gives: each step multiplies the two operands it names
+    (lower index on the left) and puts the product last."""
+    from ember.backends.opt_einsum import contraction_path
+    terms, rhs = node.spec
+    ops = [(k,) for k in range(len(terms))]
+    for step in contraction_path(','.join(terms) + '->' + rhs, _operand_shapes(node))[:-1]:
+        i, j = sorted(step)
+        right, left = ops.pop(j), ops.pop(i)
+        ops.append((left, right))
+    return ops
+
+
+def _product_of(node, tree):
+    if len(tree) == 1:
+        return _aligned_operand(node, tree[0])
+    return _product_of(node, tree[0]) * _product_of(node, tree[1])
+
+
+def _requires_grad_in(node, tree):
+    if len(tree) == 1:
+        return node.needs_input_grad[tree[0] + 2]
+    return _requires_grad_in(node, tree[0]) or _requires_grad_in(node, tree[1])
+
+
+def _product_factor(side):
+    """MulBackward0's ``self`` (side 0) or ``other`` (side 1): kept by PyTorch's node only where the other
+    factor's gradient is wanted."""
+    def compute(node):
+        from ember._tensor import Tensor
+        factors = _last_product_factors(node)
+        if not _requires_grad_in(node, factors[1 - side]):
+            return None
+        return Tensor._make(_product_of(node, factors[side]), node._read_saved(0).device)
+    compute.__name__ = ('einsum_self', 'einsum_other')[side]
+    return _sa.kept_tensor(compute)
+
+
+class EinsumView(Einsum):
+    """An einsum of several operands that sums letters: PyTorch's ends in a view dropping the summed dims."""
+    node_name = 'ViewBackward0'
+    saved_attrs = {'self_sym_sizes': _einsum_view_sizes}  # grad_fn._saved_*, read lazily
+
+
+class EinsumSum(Einsum):
+    """An einsum of one operand that sums letters: PyTorch's ends in a sum over them."""
+    node_name = 'SumBackward1'
+    saved_attrs = {'dim': _einsum_sum_dims, 'keepdim': _sa.const(False),
+                   'self_sym_sizes': _einsum_sum_sizes}  # grad_fn._saved_*, read lazily
+
+
+class EinsumPermute(Einsum):
+    """An einsum of one operand that sums nothing: PyTorch's ends in a permute to the output's order."""
+    node_name = 'PermuteBackward0'
+    saved_attrs = {'dims': _einsum_permute_dims}  # grad_fn._saved_*, read lazily
+
+
+class EinsumMul(Einsum):
+    """An einsum of several operands that sums nothing: PyTorch's ends in a product (mul)."""
+    node_name = 'MulBackward0'
+    saved_attrs = {'self': _product_factor(0), 'other': _product_factor(1)}  # grad_fn._saved_*, read lazily
+
+
+def _einsum_class(terms, rhs):
+    """The Einsum class named as PyTorch's einsum's last step: a view (several operands) or sum (one)
+    where letters are summed, else a mul (several) or permute (one)."""
+    many = len(terms) > 1
+    for t in terms:
+        for c in t:
+            if c not in rhs:
+                return EinsumView if many else EinsumSum
+    return EinsumMul if many else EinsumPermute
 
 
 def _contract_in_order(xp, terms, rhs, ops):
@@ -782,7 +929,8 @@ def _einsum_operand_grad(g, rhs, t, op, others):
     size = {c: op.shape[t.index(c)] for c in uniq}
     avail = set(rhs) | set(c for s, _ in others for c in s)
     keep = ''.join(c for c in uniq if c in avail)
-    gk = Einsum.apply([rhs] + [s for s, _ in others], keep, g, *[o for _, o in others])
+    specs = [rhs] + [s for s, _ in others]
+    gk = _einsum_class(specs, keep).apply(specs, keep, g, *[o for _, o in others])
     if keep != uniq:
         # broadcast along the letters summed inside this operand only (``keep`` is ``uniq`` in
         # order with those letters left out, so a reshape puts size-1 dims in their places)
@@ -803,7 +951,8 @@ def _einsum_operand_grad(g, rhs, t, op, others):
         else:
             seen.add(c)
             target.append(c)
-    return Einsum.apply([uniq] + specs, ''.join(target), gk, *eyes)
+    specs, target = [uniq] + specs, ''.join(target)
+    return _einsum_class(specs, target).apply(specs, target, gk, *eyes)
 
 
 
@@ -847,7 +996,7 @@ def einsum(equation, *operands):
     while len(operands) == 1 and isinstance(operands[0], (list, tuple)):     # the operands as one list
         operands = tuple(operands[0])
     try:
-        terms, rhs = _parse_einsum(equation, operands)
+        terms, rhs, ell = _parse_einsum(equation, operands)
     except (AttributeError, TypeError, RuntimeError):
         if not operands:
             raise ValueError(_EINSUM_TOO_FEW) from None
@@ -856,8 +1005,16 @@ def einsum(equation, *operands):
                 from ember.ops._argparse import type_name
                 raise TypeError(f"expected Tensor as element {i} in argument 1, but got {type_name(operand)}") from None
         raise
+    given = operands
     operands = _broadcast_einsum_operands(terms, rhs, operands)
-    return Einsum.apply(terms, rhs, *operands)
+    node = _einsum_class(terms, rhs)
+    result = node.apply(terms, rhs, *operands)
+    if result._grad_fn is not None:
+        if ell and node is EinsumSum:
+            result._grad_fn.ellipsis = ell  # (summed letters an ellipsis stood for come first in PyTorch's order)
+        elif node is EinsumMul and any(a is not b for a, b in zip(given, operands)):
+            result._grad_fn.given_shapes = [tuple(a.shape) for a in given]  # (MulBackward0's factors as given)
+    return result
 
 
 _EINSUM_TOO_FEW = ("einsum(): must specify the equation string and at least one operand, or at least one operand "

@@ -275,7 +275,7 @@ def _calls(cls_name, args, out, needs):
         return forward, backward
     if cls_name in ('Bmm', 'BatchedMatmul', 'BatchedMatmulT', 'BatchedMatvec'):
         return _matmul_calls(shapes[0], shapes[1], out, needs)
-    if cls_name == 'Einsum':
+    if cls_name.startswith('Einsum'):       # (Einsum and the subclasses naming its node)
         return _einsum_calls(args[0], args[1], shapes[2:], needs[2:])
     if cls_name == 'Convolution':
         return _conv_calls(shapes, out, needs)

@@ -73,7 +73,7 @@ def _repeat_heads(b, name, value, groups):
 # ---------------------------------------------------------------- shapes
 
 
-@converts('Einsum')
+@converts('Einsum', 'EinsumView', 'EinsumSum', 'EinsumPermute', 'EinsumMul')   # (the classes naming its node)
 def _einsum(b, c):
     terms, rhs = c.args[:2]
     operands = [c.x(i, b, c.dtype) for i in range(2, len(c.args))]
