@@ -66,6 +66,73 @@ def _setitem_whole(T):
     return x.grad_fn
 
 
+def _setitem_whole_number(T):
+    x = _clone_of_leaf(T, 3, 4)
+    x[:] = 2.5          # fill_ of the tensor itself: FillBackward3
+    return x.grad_fn
+
+
+def _setitem_ellipsis_column(T):
+    x = _clone_of_leaf(T, 3, 4)
+    x[..., 1] = T.ones(3, dtype=T.float64, requires_grad=True)
+    return x.grad_fn
+
+
+def _setitem_step(T):
+    x = _clone_of_leaf(T, 4, 3)
+    x[::2] = T.ones(2, 3, dtype=T.float64, requires_grad=True)
+    return x.grad_fn
+
+
+def _setitem_rows_of_column(T):
+    x = _clone_of_leaf(T, 4, 3)
+    x[1:3, 0] = T.ones(2, dtype=T.float64, requires_grad=True)
+    return x.grad_fn
+
+
+def _setitem_zero_dim_value(T):
+    x = _clone_of_leaf(T, 3, 4)
+    x[1] = T.tensor(2.0, dtype=T.float64, requires_grad=True)     # fill_ of the row with the 0-dim tensor
+    return x.grad_fn
+
+
+def _setitem_leading_ones(T):
+    x = _clone_of_leaf(T, 3, 4)
+    x[...] = T.ones(1, 3, 4, dtype=T.float64, requires_grad=True)   # a view without the 1s, no expand
+    return x.grad_fn
+
+
+def _setitem_negative_start(T):
+    x = _clone_of_leaf(T, 3, 4)
+    x[-3:] = 1.0        # all rows, but through a view: its start is not 0
+    return x.grad_fn
+
+
+def _setitem_into_view(T):
+    x = _clone_of_leaf(T, 3, 4)
+    y = x[1:]
+    y[0] = T.ones(4, dtype=T.float64, requires_grad=True)
+    return x.grad_fn
+
+
+def _setitem_index_tensor(T):
+    x = _clone_of_leaf(T, 3, 4)
+    x[T.tensor([0, 2])] = T.ones(2, 4, dtype=T.float64, requires_grad=True)   # index_put_: IndexPutBackward0
+    return x.grad_fn
+
+
+def _setitem_mask_number(T):
+    x = _clone_of_leaf(T, 3, 4)
+    x[x > 5] = 0.0
+    return x.grad_fn
+
+
+def _setitem_plain_tensor(T):
+    x = T.zeros(3, 4, dtype=T.float64)
+    x[1:] = T.ones(2, 4, dtype=T.float64, requires_grad=True)
+    return x.grad_fn
+
+
 def _mul_column(T):
     x = _clone_of_leaf(T, 3, 4)
     x[:, 0].mul_(2)
@@ -91,5 +158,9 @@ def _exp_of_view(T):
 
 
 INPLACE_CASES = {f.__name__.lstrip('_'): f for f in (_setitem_slice, _setitem_number, _setitem_broadcast_row,
-                                                      _setitem_whole, _mul_column, _add_rows,
+                                                      _setitem_whole, _setitem_whole_number, _setitem_ellipsis_column,
+                                                      _setitem_step, _setitem_rows_of_column, _setitem_zero_dim_value,
+                                                      _setitem_leading_ones, _setitem_negative_start,
+                                                      _setitem_into_view, _setitem_index_tensor, _setitem_mask_number,
+                                                      _setitem_plain_tensor, _mul_column, _add_rows,
                                                       _copy_into_column, _exp_of_view)}

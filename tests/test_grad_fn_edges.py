@@ -60,15 +60,7 @@ def test_skip_list_names_recorded_rows():
     assert not set(SKIP) - set(RECORDED['rows'])
 
 
-# Python assignment through a basic index: PyTorch copies into a view (CopySlices, CopyBackwards for the whole
-# tensor); ember records one index_put node (IndexPutBackward0), same values and gradients
-SETITEM = {'setitem_slice', 'setitem_number', 'setitem_broadcast_row', 'setitem_whole'}
-_SETITEM_WHY = ("cost: recording assignment as a view and copy_ (PyTorch's nodes) made a recorded x[1:] = v 3x "
-                "slower (about 30 us to 100 us for a (8, 4) tensor, one run); ember records one IndexPutBackward0")
-
-
-@pytest.mark.parametrize('name', [pytest.param(n, marks=[pytest.mark.xfail(strict=True, reason=_SETITEM_WHY)]
-                                               if n in SETITEM else []) for n in sorted(INPLACE_CASES)])
+@pytest.mark.parametrize('name', sorted(INPLACE_CASES))
 def test_copy_slices_edges_match_pytorch(name):
     assert edge_tree(INPLACE_CASES[name](ember)) == RECORDED['inplace'][name]
 

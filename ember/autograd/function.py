@@ -182,9 +182,12 @@ def _modified_message(t, saved, node):
 
 
 def _short_name(name):
-    """'SigmoidBackward0' -> 'Sigmoid' (how PyTorch names a node in this message)."""
-    import re
-    return re.sub(r'Backward\d*$', '', name)
+    """How PyTorch names a node in this message: 'SigmoidBackward0' -> 'Sigmoid', 'SumBackward1' -> 'Sum1',
+    'FBackward' (a custom Function's) -> 'F'."""
+    head, found, tail = name.rpartition('Backward')
+    if not found or tail and not tail.isdigit():
+        return name
+    return head + ('' if tail == '0' else tail)
 
 
 class Node(Context):
@@ -466,6 +469,40 @@ def _next_edge(t):
     if t._requires_grad:
         return (t._grad_accumulator(), 0)
     return (None, 0)
+
+
+def input_of(t):
+    """Tensor ``t`` as an input of a node made by :func:`record_node`: its ``(edge, meta)``, meta None where no
+    gradient flows to it (as ``apply`` records a built-in op's inputs)."""
+    fn = t._grad_fn
+    if fn is not None:
+        edge = (fn, t._output_nr)
+    elif t._requires_grad:
+        edge = (t._grad_accumulator(), 0)
+    else:
+        return _NO_EDGE, None
+    data = t._data
+    return edge, (data.shape, data.dtype, t._device)
+
+
+def record_node(cls, n_args, inputs, **kept):
+    """The node ``cls.apply`` records for a call of built-in op ``cls`` with ``n_args`` arguments whose first
+    ones are the ``inputs`` (``(edge, meta)`` pairs, see :func:`input_of`), made without running the forward: for
+    a caller that has no use for the output's array (an assignment's ``view`` and ``expand`` of the value it
+    already wrote), which links ``(node, 0)`` as the output's edge. ``kept``: what the forward would have kept
+    on its ctx for backward."""
+    node = _new(cls._node_cls or _node_class_of(cls))
+    node._fn = cls
+    node._n_args = n_args
+    node._arg_slots = _SLOTS[len(inputs)]
+    node.needs_input_grad = tuple([meta is not None for _, meta in inputs]) + (False,) * (n_args - len(inputs))
+    node.next_functions = tuple([edge for edge, _ in inputs])
+    node._input_meta = [meta for _, meta in inputs]
+    node._seq = next(_sequence)
+    if _anomaly._enabled:
+        node._anomaly_stack = _anomaly.forward_stack()
+    node.__dict__.update(kept)
+    return node
 
 
 class _FunctionMeta(type):

@@ -10,7 +10,7 @@ from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive, unrecorded_view
 from ember.ops._util import wrap_dim, broadcast_error, require_tensor_args
-from ember.ops import _argparse
+from ember.ops import _argparse, _basic_assign
 from ember.ops._registry import op
 from ember.ops.inplace import _refuse_overlap, write_out
 from ember.ops._numpy_keywords import NOT_GIVEN, take
@@ -358,8 +358,9 @@ def _basic_get(x, key):
 
 
 class IndexPut(Primitive):
-    """out-of-place ``x[key] = value``: the recorded form of setitem."""
+    """out-of-place ``x[key] = value``: the recorded form of setitem with an advanced key."""
     node_name = 'IndexPutBackward0'
+    _scalar_edges = True     # a number written shows as PyTorch's (None, 0) edge
 
     @staticmethod
     def forward(ctx, x, value, key, accumulate=False):
@@ -426,9 +427,12 @@ def setitem(input, key, value):
     k = _parse_key(key, input.shape, input._xp)
     if k[1] is not None and input.dtype in BAREBONES:   # PyTorch's index_put kernel refuses them
         raise NotImplementedError(f'"index_put" not implemented for \'{input.dtype._legacy[:-6]}\'')
-    if k[1] is None and grad_mode._state.enabled and input._grad_fn is None and input._requires_grad:
-        # PyTorch indexes first (a view of the leaf), then copies into it
-        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    recording = grad_mode._state.enabled and (input._requires_grad or getattr(value, '_requires_grad', False))
+    if k[1] is None and recording and input._grad_fn is None and input._requires_grad:
+        # PyTorch indexes first (a view of the leaf), then copies into it; a key selecting all of it, the leaf
+        raise RuntimeError(("a leaf Variable" if _basic_assign.selects_whole(k[0], input.shape) else
+                            "a view of a leaf Variable") + " that requires grad is being used in an in-place "
+                           "operation.")
     if isinstance(value, Tensor) and value._device != input._device:
         if k[1] is None or not value.ndim:
             # a view is written (PyTorch copies into it, copy_, from any device), or a 0-dim value, which
@@ -443,7 +447,29 @@ def setitem(input, key, value):
     data = input._data
     if k[1] is None and not getattr(data.flags, 'writeable', True):
         return _setitem_into_expanded(input, data, k, compute, value)
-    return apply_inplace(input, compute, value, fast=_fast_setitem(k))
+    fast = _fast_setitem(k)
+    if recording and k[1] is None:
+        basic = k[0]
+        return apply_inplace(input, compute, value, fast=fast, record=lambda t, v: _record_basic(t, basic, v, fast))
+    return apply_inplace(input, compute, value, fast=fast)
+
+
+def _record_basic(t, basic, value, write):
+    """A recorded ``t[basic] = value``: the value written into the indexed region, and the write recorded with
+    PyTorch's nodes (see _basic_assign). ``write(t, value)``: the checked write, for values that broadcast or
+    convert (and raise PyTorch's errors)."""
+    data = t._data
+    region = data[_view_key(basic)]
+    if data.dtype.num <= 255:
+        try:
+            region[...] = value._data if isinstance(value, Tensor) else value
+        except Exception:        # (NumPy checks before it writes) the checked write raises PyTorch's error
+            write(t, value)
+    else:
+        write(t, value)          # (bfloat16 and float8: PyTorch's conversions)
+    shape = data.shape
+    whole = _basic_assign.selects_whole(basic, shape)
+    _basic_assign.record(t, basic, None if whole else _basic_node(basic, shape), value, region.shape, whole)
 
 
 def _setitem_into_expanded(input, data, k, compute, value):
@@ -502,7 +528,7 @@ def index_put(input, indices, values, accumulate=False):
         tensor([2., 0., 5.])
     """
     k = _parse_key(tuple(indices), input.shape, input._xp)
-    return IndexPut.apply(input, values, k, accumulate)
+    return IndexPut.apply(input, values, k, accumulate=accumulate)
 
 
 # ---------------------------------------------------------------------- where

@@ -126,14 +126,16 @@ def _broadcasts_into(shape, other):
         return False
 
 
-def apply_inplace(t, compute, *args, fast=None):
+def apply_inplace(t, compute, *args, fast=None, record=None):
     """Make ``t`` hold ``compute(t, *args)``, in place, with correct autograd history.
 
     ``fast(t, *args)``, when given, writes the new value straight into ``t._data`` (used when
-    no graph is recorded).
+    no graph is recorded). ``record(t, *args)``, when given, writes and records the history itself when a graph
+    is recorded (instead of ``compute`` on a snapshot of the old value and a rebase through CopySlices).
     """
     if _observe.inplace_hooks and not _observe.entered():
-        return _observe.run(_observe.inplace_hooks, apply_inplace, t, (compute,) + args, {'fast': fast})
+        return _observe.run(_observe.inplace_hooks, apply_inplace, t, (compute,) + args,
+                            {'fast': fast, 'record': record})
     expanded = not getattr(t._data.flags, 'writeable', True)
     check_inplace(t)
     recording = grad_mode._state.enabled and (
@@ -148,6 +150,9 @@ def apply_inplace(t, compute, *args, fast=None):
             with grad_mode.no_grad():
                 res = compute(t, *args)
             _write(t, res)
+        return t
+    if record is not None:
+        record(t, *args)
         return t
     # the old value with the old history: what the out-of-place op differentiates through
     snap = Tensor._make(t._data.copy(), t._device, t._requires_grad, t._grad_fn, t._output_nr)

@@ -162,7 +162,7 @@ def _index_put(b, c):
     """``x[key] = value`` for a scalar value, as a Where over a mask of the written elements: a
     boolean mask of ``x``'s shape as the key, or a key of ints and slices on axes whose size is fixed
     (the mask is built for those axes and broadcast over the others)."""
-    x, value, (basic, adv), accumulate = (list(c.args) + [False])[:4]
+    x, value, (basic, adv), accumulate = (list(c.args) + [c.node.kwargs.get('accumulate', False)])[:4]
     if accumulate or not _is_scalar(value):
         _unsupported(c, "accumulation or a value that is not one element" if accumulate else
                      "a value that is not one element (only x[key] = number is translated)")
