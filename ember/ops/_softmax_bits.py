@@ -188,23 +188,19 @@ def sleef_logf(x):
     return r.reshape(x.shape)
 
 
-_NEAR_ZERO_BITS2 = np.uint64(int(np.float64(2.0 ** -125).view(np.uint64)) << 1)
-
-
 def _marking_fma(redo):
     """``fma32``'s steps with its repairs deferred, for ``_logf_core``: the double sum (the float32
-    product is exact in double) rounded straight to float32, and ``redo`` marked where that may differ
-    from one rounding: a sum exactly on a float32 midpoint, or nonzero and at most 2**-125 in magnitude
-    (float32's subnormals round with fewer bits). Elsewhere the result is fma32's; a log of a 64-row
-    batch's sums took 150 us through six full fma32 calls, each checking its own suspects."""
+    product is exact in double) rounded straight to float32, and ``redo`` marked where the sum sits
+    exactly on a float32 midpoint, where rounding twice may differ from rounding once. Elsewhere the
+    result is fma32's (a log of a 64-row batch's sums took 150 us through six full fma32 calls, each
+    checking its own suspects). fma32's other check, results in float32's subnormal range, is not
+    needed there: for positive normal inputs every fused step's exact value is zero or a multiple of
+    2**-98 (the operands' last bits, see ``_logf_core``), or near the polynomial's constants."""
     def fma(a, b, c):
         r = np.multiply(a, b, dtype=np.float64)
         r += c
         out = r.astype(np.float32)
         bits = r.view(np.uint64)              # (r's own memory: not needed after this)
-        tiny = np.left_shift(bits, np.uint64(1))    # the sign shifted out; zero wraps to the top below
-        tiny -= np.uint64(1)
-        np.bitwise_or(redo, tiny < _NEAR_ZERO_BITS2, out=redo)
         np.bitwise_and(bits, _F32_LOW_BITS, out=bits)
         np.bitwise_or(redo, bits == _F32_HALF_ULP, out=redo)
         return out
@@ -213,11 +209,12 @@ def _marking_fma(redo):
 
 def _logf_core(d, fma, exact_fma=_residual):
     """SLEEF's ``xlogf_u1`` on a 1-d array of positive normal floats, its fused steps by ``fma``
-    (``exact_fma``: the one whose double sum is always exact, see below)."""
+    (``exact_fma``: the two whose double sums are always exact, see below)."""
     e = (np.frexp(d * np.float32(1 / 0.75))[1] - 1).astype(np.float32)    # getexp of the product
     f, _ = np.frexp(d)                                  # d = f * 2**k, f in [0.5, 1)
     m = np.where(f >= np.float32(0.75), f, f + f)      # getmant to [0.75, 1.5)
     s_hi = _LN2_HI * e
+    # (LN2_LO's last bit is 2**-52 and e an integer, the residual a multiple of 2**-24)
     s_lo = fma(_LN2_LO, e, _residual(_LN2_HI, e, -s_hi))
     n_hi, n_lo = _two_sum_hi_lo(-_F1, m)
     d_hi, d_lo = _two_sum_hi_lo(_F1, m)
@@ -230,7 +227,9 @@ def _logf_core(d, fma, exact_fma=_residual):
     # every m in tests/test_softmax_bits.py; its double sums often sit on float32 midpoints, which
     # _marking_fma would send back through fma32: one element in eleven)
     v = exact_fma(-d_lo, t, _residual(-d_hi, t, _F1))
-    x_lo = fma(x_hi, v, fma(n_lo, t, u))
+    # (n_lo is 0: m - 1 is exact for m in [0.75, 1.5), so its fused step is u itself, exact; x_hi, v
+    # and u are multiples of 2**-49, as t * n_hi is)
+    x_lo = fma(x_hi, v, exact_fma(n_lo, t, u))
     x2 = x_hi * x_hi
     p = fma(fma(_LOG_POLY[0], x2, _LOG_POLY[1]), x2, _LOG_POLY[2])
     a_hi, a_lo = x_hi + x_hi, x_lo + x_lo
