@@ -39,6 +39,8 @@ def _through_name(fn):
     functions themselves, but a capture rebinds some public names (ops recorded whole)."""
     import ember.nn.functional as F
     name = getattr(fn, '__name__', None)
+    if name is None:    # (a functools.partial row: called as it is)
+        return fn
     for space in (ember.Tensor, ember, F, ember.special, ember.linalg, ember.fft):
         current = vars(space).get(name) if isinstance(space, type) else getattr(space, name, None)
         if current is not None and _unwrapped(current) is _unwrapped(fn):

@@ -19,27 +19,25 @@ RECORDED = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'grad_fn_nam
 # Rows whose recorded name ember does not reproduce, each with why (strict xfails: a row that comes to match
 # must leave this list).
 SKIP = {key: why for why, keys in [
-    # the recorder's PyTorch call differs from the row's ember call
-    ('harness: the row is a lambda passing arguments the recorder does not (dtype)', 'sum#1'),
-    ("harness: the recorder called torch.ctc_loss (per-sequence losses when reduction is left out: CtcLossBackward0) "
-     "where the row calls F.ctc_loss with reduction='mean' (PyTorch's MeanBackward0, as ember's: tests/nn/test_ctc_loss.py)",
-     'ctc_loss'),
     # PyTorch's top node comes from its own decomposition: matching it would mean copying the decomposition
     ("PyTorch's name is the last step of its decomposition (View/Sum/Permute/UnsafeView/Squeeze...); ember keeps one node",
      'linalg.cond linalg.matrix_norm frobenius_norm '
-     'norm_except_dim '
-     'pairwise_distance max_unpool1d gru_cell'),
+     'norm_except_dim'),
     ("cost: PyTorch repeats by a number as unsqueeze, expand, a contiguous clone and a flatten (ViewBackward0); "
      "those four nodes doubled the call with grad (33-39 us to 66-79 us for a (2, 3) tensor, one run) where ember's "
      "one index_select gives the same values", 'repeat_interleave'),
     ("cost: PyTorch's sum_to_size is a keepdim sum (SumBackward1) and a view; through ember's sum (which adds in "
      "PyTorch's order, its bits) the call took 107-135 us against 13-15 us for (2, 3, 4) to (3, 1), one run, and "
      "backward formulas (expand's) call it", 'Tensor.sum_to_size'),
-    ("PyTorch's decomposition multiplies by a Python number through the Scalar overloads (MulBackward1, "
-     "AddBackward1, DivBackward1), which ember does not record: a number operand records MulBackward0, as "
-     "PyTorch's own Python operators do", 'special.ndtr trapezoid'),
-    ('PyTorch records no derivative here (NotImplemented / CopySlices); ember differentiates',
-     'native_channel_shuffle vander'),
+    ("PyTorch writes increasing powers as a running product taken in place into the columns it reads "
+     "(CopySlices), so its CumprodBackward0's saved input is overwritten and backward through vander raises "
+     "(\"one of the variables needed for gradient computation has been modified by an inplace operation\"); "
+     "ember's product is of x repeated, a tensor of its own (CumprodBackward0), which differentiates and exports "
+     "to ONNX (an in-place write into a view does not); decreasing powers end in FlipBackward0 as PyTorch's",
+     'vander'),
+    ("PyTorch records no derivative (torch::autograd::NotImplemented: its backward raises \"derivative for "
+     "aten::native_channel_shuffle is not implemented\"), a gap F.channel_shuffle, the same values, does not have; "
+     "ember differentiates it as channel_shuffle (ChannelShuffleBackward0)", 'native_channel_shuffle'),
 ] for key in keys.split()}
 
 

@@ -12,6 +12,7 @@ from ember.ops._util import wrap_dim
 from ember.ops._registry import op
 from ember.ops._util import require_tensor
 from ember.ops._half import refuse_half
+from ember.ops.reduce import VectorNorm
 
 
 @op('F')
@@ -67,11 +68,25 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
         >>> F.pairwise_distance(ember.tensor([[0., 0.], [1., 1.]]), ember.tensor([[3., 4.], [1., 1.]]))
         tensor([5.0000e+00, 1.4142e-06])
     """
+    from ember.ops._scalar_overloads import add_number
     require_tensor(x1, 'pairwise_distance', 'x1')
     ndim = max(x1.ndim, x2.ndim)
     if ndim == 0:
         return ((x1 - x2) + eps).abs()
-    return ((x1 - x2) + eps).norm(p, ndim - 1, keepdim=keepdim)
+    # PyTorch's steps: eps added as a double (AddBackward1), then at::norm over the last dim (NormBackward1)
+    diff = add_number(x1 - x2, eps)
+    if type(p) not in (int, float) or diff._data.dtype.kind not in 'fc':     # (anything else: norm's own checks)
+        return diff.norm(p, ndim - 1, keepdim=keepdim)
+    return NormScalarOptDim.apply(diff, float(p), (ndim - 1,), keepdim)     # (p is a double there)
+
+
+class NormScalarOptDim(VectorNorm):
+    """``at::norm(input, p, dim, keepdim)``, the norm PyTorch's C++ composites call (NormBackward1, its
+    order saved as ``p``); the Python ``norm`` and ``linalg.vector_norm`` record LinalgVectorNormBackward0."""
+    _profile_name = 'aten::norm'
+    node_name = 'NormBackward1'
+    saved_attrs = {'dim': _sa.item('args', 2, _sa.int_list), 'keepdim': _sa.item('args', 3), 'p': _sa.item('args', 1),
+                   'result': _sa.saved(1), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
 
 @op('ember', 'F')

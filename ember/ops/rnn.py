@@ -10,6 +10,7 @@ Gate layouts follow PyTorch: LSTM rows are (i, f, g, o), GRU rows are (r, z, n) 
 """
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
+from ember.autograd import _saved_attrs as _sa
 from ember.autograd.function import Primitive
 from ember.ops.activation import relu
 from ember.ops.dropout import dropout as _dropout
@@ -73,7 +74,12 @@ class _LSTMGates(Primitive):
 
 class _GRUGates(Primitive):
     """The elementwise half of a GRU step, fused: from the input's and the hidden state's gate
-    contributions (r, z, n each) and the previous hidden state, the new hidden state."""
+    contributions (r, z, n each) and the previous hidden state, the new hidden state.
+
+    Named as the last step PyTorch records for it, ``(h - n) * z + n``'s addition (AddBackward0, alpha 1),
+    in ``gru_cell`` as in each step of ``nn.GRU``."""
+    node_name = 'AddBackward0'
+    saved_attrs = {'alpha': _sa.const(1)}  # grad_fn._saved_*, read lazily
 
     @staticmethod
     def forward(ctx, xg, hg, h_prev):

@@ -429,9 +429,11 @@ def ndtr(input, *, out=None):
         >>> ember.special.ndtr(ember.tensor([0., 1., -1.]))
         tensor([0.5000, 0.8413, 0.1587])
     """
-    from ember.ops.unary import erfc
+    from ember.ops.unary import erf
+    from ember.ops._scalar_overloads import add_number, mul_number
     x = input if input.dtype.is_floating_point else input.to(_default_float())
-    return write_out('special_ndtr', 0.5 * erfc(x * -math.sqrt(0.5)), out)
+    # PyTorch's formula, (1 + erf(x / sqrt(2))) / 2, with its rounding and its graph (each step by a double)
+    return write_out('special_ndtr', mul_number(add_number(erf(mul_number(x, math.sqrt(0.5))), 1.0), 0.5), out)
 
 
 @op('special')

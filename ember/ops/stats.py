@@ -274,18 +274,27 @@ def _gradient_along(x, dim, h, edge_order):
     return cat([first, inner, last], dim)
 
 
-def _trapezoid_parts(name, y, x, dx, dim):
+def _refuse_both_spacings(name, y, x, dx):
     if x is not None and dx is not None:   # PyTorch's parser has no overload taking both
         _argparse.refuse_from_stack()       # the parser's error for the call as the user made it
         kind = lambda v: 'Tensor' if isinstance(v, Tensor) else type(v).__name__  # noqa: E731
         raise TypeError(f"{name}() received an invalid combination of arguments - got ({kind(y)}, {kind(x)}, "
                         f"dx={kind(dx)}), but expected one of:\n * (Tensor y, Tensor x, *, int dim = -1)\n"
                         " * (Tensor y, *, Number dx = 1, int dim = -1)\n")
+
+
+def _trapezoid_parts(name, y, x, dx, dim, halved=True):
+    """The rule's terms along ``dim`` and the wrapped dim: each pair of neighbours' mean (``halved``; else
+    their sum, left first) times its gap."""
+    _refuse_both_spacings(name, y, x, dx)
     dim = wrap_dim(dim, y.ndim)
     n = y.shape[dim]
     if y.dtype.category < 2:
         y = y.to(_default_float())
-    mid = (y.narrow(dim, 1, max(n - 1, 0)) + y.narrow(dim, 0, max(n - 1, 0))) * 0.5
+    if halved:
+        mid = (y.narrow(dim, 1, max(n - 1, 0)) + y.narrow(dim, 0, max(n - 1, 0))) * 0.5
+    else:
+        mid = y.narrow(dim, 0, max(n - 1, 0)) + y.narrow(dim, 1, max(n - 1, 0))
     if x is None:
         return mid * (1.0 if dx is None else dx), dim
     if x.ndim == 1:
@@ -304,13 +313,32 @@ def trapezoid(y, x=NOT_GIVEN, *, dx=1, dim=-1):
     >>> ember.trapezoid(ember.tensor([1., 3., 6., 10.]), dx=0.5)
     tensor(7.2500)
     """
+    from ember.ops._scalar_overloads import div_number, mul_number
     if x is NOT_GIVEN:
         x = None
     elif not isinstance(x, Tensor):     # (a spacing is dx=, never positional; None is no tensor either)
         _argparse.refuse_from_stack()
         raise TypeError(f"trapezoid(): argument 'x' must be Tensor, not {type(x).__name__}")
-    parts, dim = _trapezoid_parts('trapezoid', y, x, None if x is not None and dx == 1 else dx, dim)
-    return parts.sum(dim)
+    spacing = None if x is not None and dx == 1 else dx
+    _refuse_both_spacings('trapezoid', y, x, spacing)
+    d = wrap_dim(dim, y.ndim)
+    if not y.shape[d]:      # no samples: zeros of y's dtype, as PyTorch (and NumPy) give
+        return y.new_zeros(y.shape[:d] + y.shape[d + 1:])
+    if x is None and isinstance(spacing, (bool, complex)):
+        raise RuntimeError("trapezoid: Currently, we only support dx as a real number.")
+    # PyTorch's sums, with its rounding and its graph: sample points weigh each pair of neighbours by its gap
+    # and halve the total (``/ 2.``: DivBackward1); a constant spacing multiplies the samples' sum less half
+    # the end points (``* dx``, a double: MulBackward1)
+    if x is not None:
+        pairs, d = _trapezoid_parts('trapezoid', y, x, None, d, halved=False)
+        return div_number(pairs.sum(d), 2.0)
+    if type(spacing) not in (int, float):
+        parts, d = _trapezoid_parts('trapezoid', y, x, spacing, d)
+        return parts.sum(d)
+    if y.dtype.category < 2:
+        y = y.to(_default_float())
+    ends = y.select(d, 0) + y.select(d, -1)
+    return mul_number(y.sum(d) - mul_number(ends, 0.5), float(spacing))
 
 
 @op('ember')

@@ -72,7 +72,9 @@ class OpInfo:
     error_inputs: Optional[Callable] = None     # () -> list[ErrorInput]: PyTorch's exception type and text
     called: Optional[Callable] = None           # the public function ``op`` wraps (taking a complex result
     #                                             apart), which the grad_fn-name and saved-attribute tests call
-    #                                             as their recorders called PyTorch's
+    #                                             as their recorders call PyTorch's of the same name and
+    #                                             namespace (a ``functools.partial`` ``op`` is called as it
+    #                                             is, its arguments passed to PyTorch's function too)
 
     def __repr__(self):
         return f'OpInfo({self.name})'

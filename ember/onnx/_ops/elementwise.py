@@ -24,7 +24,9 @@ def _rsqrt(b, c):
     b.op('Reciprocal', [b.op('Sqrt', [c.x(0)])], [c.out])
 
 
-_BINARY = {'Add': 'Add', 'Sub': 'Sub', 'Mul': 'Mul', 'Div': 'Div', 'Pow': 'Pow'}
+_BINARY = {'Add': 'Add', 'Sub': 'Sub', 'Mul': 'Mul', 'Div': 'Div', 'Pow': 'Pow',
+           # (a tensor and a double, as ember's composites record PyTorch's Scalar overloads)
+           'AddScalar': 'Add', 'MulScalar': 'Mul', 'DivScalar': 'Div'}
 
 
 @converts(*_BINARY)
