@@ -141,3 +141,28 @@ def test_einsum_node_is_pytorchs_last_step_with_its_saved_values():
     y.sum().backward()
     assert (y.grad_fn.name(), y.grad_fn._saved_self_sym_sizes) == ('ViewBackward0', (2, 4, 1))
     assert p.grad.tolist() == [[4.] * 3] * 2
+
+
+def test_numbers_in_user_code_and_in_pytorchs_composites():
+    # (recorded from PyTorch 2.13) a number in user code is wrapped into a tensor: MulBackward0, with a (None, 0)
+    # edge for it; PyTorch's C++ composites multiply, add and divide by a double through the Scalar overloads:
+    # one edge, the number kept as a number
+    x = ember.tensor([-1.0, 0.5, 2.0], dtype=ember.float64, requires_grad=True)
+    y = x * 2
+    assert y.grad_fn.name() == 'MulBackward0' and y.grad_fn.next_functions[1] == (None, 0)
+    top = ember.special.ndtr(x).grad_fn                      # (1 + erf(x * sqrt(1/2))) * 0.5
+    assert (top.name(), len(top.next_functions), top._saved_other) == ('MulBackward1', 1, 0.5)
+    add = top.next_functions[0][0]
+    assert (add.name(), len(add.next_functions)) == ('AddBackward1', 1)
+    assert not [a for a in dir(add) if a.startswith('_saved_')]
+    erf = add.next_functions[0][0]
+    inner = erf.next_functions[0][0]
+    assert (erf.name(), inner.name(), inner._saved_other) == ('ErfBackward0', 'MulBackward1', math.sqrt(0.5))
+    assert inner.next_functions[0][0].name() == 'ember::autograd::AccumulateGrad'
+    div = ember.trapezoid(x, ember.tensor([0.0, 1.0, 3.0], dtype=ember.float64)).grad_fn
+    assert (div.name(), len(div.next_functions), div._saved_other) == ('DivBackward1', 1, 2.0)
+    norm = ember.nn.functional.pairwise_distance(x, x.detach() + 1).grad_fn
+    assert (norm.name(), norm.next_functions[0][0].name()) == ('NormBackward1', 'AddBackward1')
+    # the gradient: ndtr's is the normal density
+    ember.special.ndtr(x).sum().backward()
+    assert x.grad.tolist() == pytest.approx([math.exp(-v * v / 2) / math.sqrt(2 * math.pi) for v in (-1.0, 0.5, 2.0)])

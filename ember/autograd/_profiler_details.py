@@ -53,7 +53,7 @@ def op_flops(cls_name, args, result):
         return 2 * out_numel * tensors[0].shape[-1]
     if cls_name.startswith('Convolution') and len(tensors) >= 2:
         return 2 * out_numel * math.prod(tensors[1].shape[1:])
-    if cls_name in ('Add', 'Mul'):
+    if cls_name in ('Add', 'Mul', 'AddScalar', 'MulScalar'):    # (the Scalar overloads ember's composites record)
         return out_numel
     return 0
 

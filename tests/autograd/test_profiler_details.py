@@ -64,6 +64,15 @@ def test_with_flops_counts_matrix_products_and_convolutions():
     assert 'Total KFLOPs' in prof.key_averages().table() or 'Total FLOPs' in prof.key_averages().table()
 
 
+def test_with_flops_counts_the_scalar_multiplications_inside_composites():
+    # PyTorch 2.13: special.ndtr runs aten::mul, aten::erf, aten::add, aten::mul on a (3, 4) tensor: 12, 0, 12, 12
+    x = ember.ones(3, 4)
+    with ember.profiler.profile(activities=[ProfilerActivity.CPU], with_flops=True) as prof:
+        ember.special.ndtr(x)
+    assert [(e.name, e.flops) for e in prof.events()] == [('aten::mul', 12), ('aten::erf', 0), ('aten::add', 12),
+                                                          ('aten::mul', 12)]
+
+
 def test_chrome_traces_and_the_tensorboard_handler(tmp_path):
     with ember.profiler.profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:
         ember.ones(2, 3).exp()
