@@ -162,13 +162,15 @@ def _rows_one_by_one(a, axis, start_at_zero):
 
 @pytest.mark.parametrize('dtype', ['float32', 'float64'])
 def test_running_sums_over_outer_axes_take_the_same_additions_in_one_call(dtype):
-    """``_running`` over an axis whose rows are long contiguous blocks is one NumPy reduction: the rows
-    must still be added one after another in order (the cascade's levels and the column sums of
-    bias gradients depend on it), from +0 up to 48 rows and from the first row above that."""
+    """``_running`` over an axis whose rows are long contiguous blocks is one NumPy reduction, over up to
+    48 rows of a C-order array one einsum: the rows must still be added one after another in order (the
+    cascade's levels and the column sums of bias gradients depend on it), from +0 up to 48 rows and from
+    the first row above that (rows of one value, and non-contiguous arrays, take the loop)."""
     rng = np.random.default_rng(13)
     shapes = [(2, 3), (16, 9), (4, 16, 32), (3, 17, 8), (48, 5), (2, 48, 40), (5, 7, 2, 33),
               (16, 64, 128), (100, 33), (2, 300, 16), (49, 3, 64), (1000, 9),     # (rows of < 96: a loop)
-              (4, 16, 512), (20, 96), (60, 100), (3, 50, 128), (49, 2, 64), (2, 16, 4, 32)]
+              (4, 16, 512), (20, 96), (60, 100), (3, 50, 128), (49, 2, 64), (2, 16, 4, 32),
+              (1953, 16, 4, 1, 8), (7, 5, 2), (30, 16, 1, 3), (16, 1), (5, 7, 1), (3, 1, 1)]
     with np.errstate(invalid='ignore'):
         for shape in shapes:
             for axis in range(len(shape) - 1):
@@ -181,3 +183,6 @@ def test_running_sums_over_outer_axes_take_the_same_additions_in_one_call(dtype)
                     want = _rows_one_by_one(a, axis, start_at_zero=shape[axis] <= 48)
                     got = cascade._running(a, axis)
                     assert got.tobytes() == want.tobytes(), (shape, axis, kind)
+                    strided = np.swapaxes(a, -1, -2) if len(shape) > axis + 2 else a[..., ::-1]
+                    want = _rows_one_by_one(strided, axis, start_at_zero=shape[axis] <= 48)
+                    assert cascade._running(strided, axis).tobytes() == want.tobytes(), (shape, axis, kind)

@@ -24,6 +24,8 @@ doubles: checked against PyTorch 2.13's results on an AVX-512 CPU) and adds in t
 Everything here is NumPy: the cascade levels are reshapes and each addition in a run is one
 vectorised ``+=`` across all lanes, rows and columns that take that step together.
 """
+import math
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
@@ -52,6 +54,9 @@ def _contiguous_rows(a, axis):
     return expected >= 96 * a.itemsize and a.strides[axis] >= expected
 
 
+_AXES = list(range(32))     # einsum's subscripts as integers: a dim each
+
+
 def _running(a, axis=0):
     """``a`` summed one value after another along ``axis``."""
     axis %= a.ndim
@@ -66,6 +71,13 @@ def _running(a, axis=0):
         return np.take(np.add.accumulate(a, axis=axis), -1, axis=axis)
     if n == 0:
         return np.zeros(a.shape[:axis] + a.shape[axis + 1:], a.dtype)
+    if axis < a.ndim - 1 and a.flags.c_contiguous and math.prod(a.shape[axis + 1:]) >= 2:
+        # the loop below in one call: einsum's loop over a C-order array keeps the dims after ``axis``
+        # (at least two values: its innermost run) as its inner loop and adds each run into the
+        # output, which starts at zero, in index order along ``axis``: 0 + a[0] + a[1] + ..., the same
+        # additions (its pairing kernel takes only an inner loop that is itself summed, the case
+        # excluded here). A full sum's first level, 16 runs of 4 vectors: 0.5 -> 0.15 ms per million
+        return np.einsum(a, _AXES[:a.ndim], _AXES[:axis] + _AXES[axis + 1:a.ndim])
     lead = (slice(None),) * axis
     acc = a[lead + (0,)] + a.dtype.type(0)      # a fresh array (or scalar) to add into
     for i in range(1, n):
