@@ -28,7 +28,7 @@ import numpy as np
 from ember.autograd import _saved_attrs as _sa, grad_mode
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd.function import Primitive
-from ember.ops import _chunk_threads, _conv_flat_columns, _conv_phases, _winograd
+from ember.ops import _chunk_threads, _conv_flat_columns, _conv_phases, _conv_row_shifts, _winograd
 from ember.ops._registry import op
 from ember.ops._util import require_tensor
 from ember import _formats, _user_warnings
@@ -91,6 +91,12 @@ def _columns(xp, win, kernel, out, groups, into=None):
     return win.reshape(n, groups, (C // groups) * math.prod(kernel), math.prod(out))
 
 
+def _real_float(x, *others):
+    """float32 or float64 and not empty (half types are widened before the kernels; their products
+    come back float32): the arrays ``_conv_row_shifts`` takes."""
+    return x.dtype.kind == 'f' and x.dtype.itemsize >= 4 and x.size > 0 and all(o.size for o in others)
+
+
 def _product_into(xp, a, b, out):
     """``out[...] = a @ b``, written straight into ``out`` when the product has out's type."""
     if a.dtype == b.dtype == out.dtype and out.dtype.kind in 'fc' and out.dtype.itemsize >= 4:
@@ -100,8 +106,9 @@ def _product_into(xp, a, b, out):
 
 
 def _conv_raw(xp, x, w, stride, pads, dilation, groups, keep_columns=False):
-    """conv(x, w) as (N, O, *out); with ``keep_columns`` also the im2col matrix it used (None when
-    the convolution took the Winograd path or made its columns a few samples at a time)."""
+    """conv(x, w) as (N, O, *out); with ``keep_columns`` also the im2col matrix it used, or the row
+    runs (``_conv_row_shifts.Rows``) when it took that path (None when the convolution took the
+    Winograd path or made its columns a few samples at a time)."""
     if _winograd.fits(x, w.shape, stride, pads, dilation, groups):
         y = _winograd.conv(xp, x, w, pads)
         return (y, None) if keep_columns else y
@@ -111,6 +118,8 @@ def _conv_raw(xp, x, w, stride, pads, dilation, groups, keep_columns=False):
     N, C, O = x.shape[0], x.shape[1], w.shape[0]
     out = tuple(_out_size(x.shape[2 + i], kernel[i], stride[i], (0, 0), dilation[i]) for i in range(n))
     L = math.prod(out)
+    if _real_float(x, w) and _conv_row_shifts.fits(x.shape[2:], w.shape, stride, dilation, groups):
+        return _conv_row_shifts.conv(xp, x, w, dilation, _product_into, keep=keep_columns)
     if not _whole_batch(N, C, kernel, L, x.itemsize) and _conv_flat_columns.fits(x.shape[2:], kernel, stride, dilation):
         y = _conv_flat_columns.conv(xp, x, w, dilation, groups, _product_into)
         return (y, None) if keep_columns else y
@@ -195,6 +204,10 @@ def _conv_transpose_raw(xp, x, w, stride, pads, output_padding, dilation, groups
         if _winograd.fits(x, (w.shape[1], w.shape[0]) + w.shape[2:], stride, conv_pads, dilation, groups,
                           transposed=True):
             return _winograd.conv_flipped(xp, x, w, conv_pads)
+    if stride == (1,) * n and not any(output_padding) and _real_float(x, w) and \
+            _conv_row_shifts.transpose_fits(x.shape[2:], w.shape, dilation, groups):
+        out = _conv_row_shifts.conv_transpose(xp, x, w, dilation, _product_into)
+        return _cut_padding(xp, out, pads)
     if stride == (1,) * n and not any(output_padding) and x.size and _flat_fits(x.shape[2:], w.shape[2:], dilation):
         return _conv_transpose_flat(xp, x, w, pads, dilation, groups)
     if x.size and _conv_phases.fits(x.shape, w.shape, stride, dilation, groups):
@@ -280,10 +293,15 @@ def _conv_transpose_flat(xp, x, w, pads, dilation, groups):
             flat[at:at + (rows - 1) * block].reshape(rows - 1, block)[...] += cols[:rows - 1, t]
             flat[(rows - 1) * block + at:] += cols[rows - 1, t, :block - at]
     _chunk_threads.for_chunks(xp, chunks, chunk)
-    out = out.reshape((N, groups * og) + canvas)
+    return _cut_padding(xp, out.reshape((N, groups * og) + canvas), pads).astype(x.dtype, copy=False)
+
+
+def _cut_padding(xp, out, pads):
+    """A transposed convolution's full output less the padding, contiguous."""
     if any(lo or hi for lo, hi in pads):
-        out = xp.ascontiguousarray(out[(Ellipsis,) + tuple(slice(lo, c - hi) for c, (lo, hi) in zip(canvas, pads))])
-    return out.astype(x.dtype, copy=False)
+        out = xp.ascontiguousarray(out[(Ellipsis,) + tuple(slice(lo, c - hi) for c, (lo, hi)
+                                                           in zip(out.shape[2:], pads))])
+    return out
 
 
 def _conv_weight_raw(xp, x, g, kernel, stride, pads, dilation, groups, cols=None):
@@ -293,8 +311,14 @@ def _conv_weight_raw(xp, x, g, kernel, stride, pads, dilation, groups, cols=None
     O = g.shape[1]
     if cols is None and _winograd.fits(x, (O, C // groups) + tuple(kernel), stride, pads, dilation, groups):
         return _winograd.weight_grad(xp, x, g, pads)
+    if isinstance(cols, _conv_row_shifts.Rows):
+        return _conv_row_shifts.weight_grad(xp, None, g, kernel, dilation, rows=cols)
     L = math.prod(g.shape[2:])
     shape = (O, C // groups) + tuple(kernel)
+    if cols is None and _real_float(x, g) and \
+            _conv_row_shifts.fits(tuple(s + lo + hi for s, (lo, hi) in zip(x.shape[2:], pads)), shape, stride,
+                                  dilation, groups):
+        return _conv_row_shifts.weight_grad(xp, _pad_raw(xp, x, pads), g, kernel, dilation)
     if cols is not None:   # the forward's (N, G, C/G * K, L): one product per sample, summed
         gm = g.reshape(N, groups, O // groups, L)
         return _weight_layout(xp, xp.matmul(cols, gm.swapaxes(2, 3)).sum(0), shape, x.dtype)

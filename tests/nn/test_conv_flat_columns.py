@@ -6,7 +6,7 @@ import pytest
 
 import ember
 import ember.nn.functional as F
-from ember.ops import _conv_flat_columns, conv
+from ember.ops import _conv_flat_columns, _conv_row_shifts, conv
 
 
 def _run(fn, arrays, monkeypatch, widening, chunk=1 << 19):
@@ -14,6 +14,7 @@ def _run(fn, arrays, monkeypatch, widening, chunk=1 << 19):
     monkeypatch.setattr(_conv_flat_columns, '_CHUNK_BYTES', chunk)
     monkeypatch.setattr(conv, '_WHOLE_BATCH_BYTES', 0)       # columns made a few samples at a time
     monkeypatch.setattr(conv, '_WEIGHT_PRODUCT_DEPTH', 1)    # per-sample weight-gradient products
+    monkeypatch.setattr(_conv_row_shifts, 'MAX_WIDENING', 0.0)  # (which would take the 2-D ones first)
     taken = []
     for name in ('conv', 'weight_grad'):
         def counted(*args, _real=getattr(_conv_flat_columns, name), _name=name):
