@@ -32,6 +32,7 @@ x = torch.tensor([[1., 3., 3.], [2., 0., 2.]])
 e = torch.zeros(0, 3)
 i = torch.tensor([[1, 2, 2], [0, 5, 1]])
 n = torch.tensor([1., float('nan'), 3.])
+x3 = torch.arange(24.).reshape(2, 3, 4) / 5 - 2
 CASES = {
  'sum dim 2': lambda: x.sum(2),
  'sum dim -3': lambda: x.sum(-3),
@@ -100,6 +101,27 @@ CASES = {
  'norm p0': lambda: torch.tensor([0., 2., -1.]).norm(0),
  'norm nuc': lambda: x.norm('nuc'),
  'norm fro dim': lambda: x.norm('fro', 1),
+ 'norm p-1 zero norm grad': lambda: g(lambda t: t.norm(-1, 1), torch.tensor([[0., 2., 3.], [1., -2., .5]])),
+ 'norm p0.5 zero grad': lambda: g(lambda t: t.norm(0.5, 1), torch.tensor([[0., 2., 3.], [0., 0., 0.]])),
+ 'norm p3 over one element': lambda: torch.tensor([[0.7], [2.9]], dtype=torch.float64).norm(3, 1),
+ 'norm_except_dim': lambda: torch.norm_except_dim(x3, 2, 0),
+ 'norm_except_dim last': lambda: torch.norm_except_dim(x3, 3, 2),
+ 'norm_except_dim middle': lambda: torch.norm_except_dim(x3, 2, 1),
+ 'norm_except_dim -2': lambda: torch.norm_except_dim(x3, 2, -2),
+ 'norm_except_dim -3': lambda: torch.norm_except_dim(x3, 2, -3),
+ 'norm_except_dim whole': lambda: torch.norm_except_dim(x3, 2, -1),
+ 'norm_except_dim 1d': lambda: torch.norm_except_dim(torch.tensor([3., -4.]), 3, 0),
+ 'norm_except_dim dim big': lambda: torch.norm_except_dim(x3, 2, 3),
+ 'norm_except_dim dim -4': lambda: torch.norm_except_dim(x3, 2, -4),
+ 'norm_except_dim 0d': lambda: torch.norm_except_dim(torch.tensor(3.), 2, 0),
+ 'norm_except_dim 0d dim 1': lambda: torch.norm_except_dim(torch.tensor(3.), 2, 1),
+ 'norm_except_dim int': lambda: torch.norm_except_dim(torch.tensor([[1, 2]]), 2, 0),
+ 'norm_except_dim empty': lambda: torch.norm_except_dim(torch.zeros(0, 3), 2, 0),
+ 'norm_except_dim empty last': lambda: torch.norm_except_dim(torch.zeros(3, 0), 2, 1),
+ 'norm_except_dim empty kept': lambda: torch.norm_except_dim(torch.zeros(3, 0), 2, 0),
+ 'norm_except_dim grad middle': lambda: g(lambda t: torch.norm_except_dim(t, 2, 1), x3),
+ 'frobenius_norm int': lambda: torch.frobenius_norm(torch.tensor([[1, 2]]), [0, 1]),
+ 'frobenius_norm': lambda: torch.frobenius_norm(x3, [0, 2], True),
  'prod zero grad': lambda: g(lambda t: t.prod(), torch.tensor([2., 0., 3.])),
  'prod two zeros grad': lambda: g(lambda t: t.prod(), torch.tensor([2., 0., 0.])),
  'prod dim zero grad': lambda: g(lambda t: t.prod(1), x),
@@ -206,6 +228,27 @@ EXPECTED = {'sum dim 2': 'IndexError: Dimension out of range (expected to be in 
  'norm p0': ['float32', [], 2.0],
  'norm nuc': ['float32', [], 6.764737129211426],
  'norm fro dim': ['float32', [2], [4.358899116516113, 2.8284270763397217]],
+ 'norm p-1 zero norm grad': ['float64', [2, 3], [[0.0, 0.0, 0.0], [0.08163265306122448, -0.02040816326530612, 0.32653061224489793]]],
+ 'norm p0.5 zero grad': ['float64', [2, 3], [[0.0, 2.224744871391589, 1.8164965809277265], [0.0, 0.0, 0.0]]],
+ 'norm p3 over one element': ['float64', [2], [0.7, 2.9]],
+ 'norm_except_dim': ['float32', [2, 1, 1], [[[3.9293766021728516]], [[5.720139503479004]]]],
+ 'norm_except_dim last': ['float32', [1, 1, 4], [[[2.6954658031463623, 2.7345356941223145, 2.8455147743225098, 3.013861894607544]]]],
+ 'norm_except_dim middle': ['float32', [1, 3, 1], [[[3.7309515476226807], [3.5552775859832764], [4.647579669952393]]]],
+ 'norm_except_dim -2': ['float32', [1, 3, 1], [[[3.7309515476226807], [3.5552775859832764], [4.647579669952393]]]],
+ 'norm_except_dim -3': ['float32', [2, 1, 1], [[[3.9293766021728516]], [[5.720139503479004]]]],
+ 'norm_except_dim whole': ['float32', [], 6.9397406578063965],
+ 'norm_except_dim 1d': ['float32', [2], [3.0, 4.0]],
+ 'norm_except_dim dim big': 'IndexError: Dimension out of range (expected to be in range of [-3, 2], but got 3)',
+ 'norm_except_dim dim -4': 'IndexError: Dimension out of range (expected to be in range of [-3, 2], but got -4)',
+ 'norm_except_dim 0d': 'IndexError: Dimension specified as 0 but tensor has no dimensions',
+ 'norm_except_dim 0d dim 1': 'IndexError: Dimension out of range (expected to be in range of [-1, 0], but got 1)',
+ 'norm_except_dim int': 'RuntimeError: norm(): input dtype should be either floating point or complex. Got Long instead.',
+ 'norm_except_dim empty': 'RuntimeError: cannot reshape tensor of 0 elements into shape [0, -1] because the unspecified dimension size -1 can be any value and is ambiguous',
+ 'norm_except_dim empty last': 'RuntimeError: cannot reshape tensor of 0 elements into shape [-1, 0] because the unspecified dimension size -1 can be any value and is ambiguous',
+ 'norm_except_dim empty kept': ['float32', [3, 1], [[0.0], [0.0], [0.0]]],
+ 'norm_except_dim grad middle': ['float64', [2, 3, 4], [[[-0.5360562727441376, -0.4824506326891464, -0.42884502458559887, -0.37523938453060757], [-0.33752638407188973, -0.28127197554983063, -0.22501756702777156, -0.16876319203594486], [-0.08606629316241951, -0.0430331594060876, 0.0, 0.0430331594060876]], [[0.1072112801099825, 0.1608168562620863, 0.21442249631707755, 0.2680281363720688], [0.33752638407188973, 0.3937807925939488, 0.45003513405554313, 0.5062895425776023], [0.43033149146185323, 0.47336459956842947, 0.5163978102740284, 0.5594309183806047]]]],
+ 'frobenius_norm int': 'RuntimeError: norm(): input dtype should be either floating point or complex. Got Long instead.',
+ 'frobenius_norm': ['float32', [1, 3, 1], [[[3.7309515476226807], [3.5552775859832764], [4.647579669952393]]]],
  'prod zero grad': ['float64', [3], [0.0, 6.0, 0.0]],
  'prod two zeros grad': ['float64', [3], [0.0, 0.0, 0.0]],
  'prod dim zero grad': ['float64', [2, 3], [[9.0, 3.0, 3.0], [0.0, 4.0, 0.0]]],
@@ -363,3 +406,28 @@ def test_dim_given_as_a_zero_dim_integer_tensor():
     for bad in (torch.tensor(1.0), torch.tensor([0, 1])):
         with pytest.raises(TypeError, match=r'^sum\(\) received an invalid combination of arguments - got \(Tensor\)'):
             x.sum(bad)
+
+
+# gradients of linalg.vector_norm over dim 1 of X_NORM for the output gradient (0.7, -1.3), recorded from PyTorch
+# 2.13 as float.hex: PyTorch groups each order's formula its own way, and the rounding follows the grouping
+X_NORM = [[0.3, -1.7, 2.2, 0.1], [1.1, 0.4, -0.9, 3.3]]
+NORM_GRADS = {
+    2: ['0x1.33656733bb2f1p-4', '-0x1.b37a5233f3d81p-2', '0x1.19c79e9a16409p-1', '0x1.99dc899a4ee98p-6', '-0x1.950a4eeab43fdp-2', '-0x1.2693221f0eba0p-3', '0x1.4b658662f0914p-2', '-0x1.2fc7bb30072fdp+0'],
+    3: ['0x1.4acf4c5f7d5dbp-7', '-0x1.4bf559f8b5cd1p-2', '0x1.15f8dad75957bp-1', '0x1.260d99386f6fdp-10', '-0x1.1cb62d8fd7993p-3', '-0x1.2d2ebbd584dd5p-6', '0x1.7d2f25ba3c281p-4', '-0x1.404cf341d28c4p+0'],
+    1.5: ['0x1.b8339245d0dccp-3', '-0x1.05f8e637f306cp-1', '0x1.2a048df25ba32p-1', '0x1.fc4d04a4df61cp-4', '-0x1.59689be1a590ap-1', '-0x1.a0941745aff51p-2', '0x1.386f117443f7cp-1', '-0x1.2b21f527b8e14p+0'],
+    0.5: ['0x1.2aa12d40fa5eap+2', '-0x1.f5cc4fc5b0462p+0', '0x1.b91aeaf760ad5p+0', '0x1.029eeddef9e65p+3', '-0x1.60bc3faba31a0p+2', '-0x1.247902c7fb2c6p+3', '0x1.85f6ae5ff9909p+2', '-0x1.974dbeed08e5dp+1'],
+}
+
+
+@pytest.mark.parametrize('p', list(NORM_GRADS))
+def test_norm_gradient_rounds_as_pytorch(p):
+    x = torch.tensor(X_NORM, dtype=torch.float64, requires_grad=True)
+    torch.linalg.vector_norm(x, p, 1).backward(torch.tensor([0.7, -1.3], dtype=torch.float64))
+    assert [v.hex() for row in x.grad.tolist() for v in row] == NORM_GRADS[p]
+
+
+def test_norm_over_one_element_is_its_absolute_value():
+    # PyTorch's norm of a single element is |x| exactly for every order ((2.9 ** 3) ** (1 / 3) is not)
+    x = torch.tensor([[0.7], [-2.9]], dtype=torch.float64)
+    for p in (3, 0.5, -1, 1.7):
+        assert torch.linalg.vector_norm(x, p, 1).tolist() == [0.7, 2.9]

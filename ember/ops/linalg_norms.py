@@ -198,8 +198,8 @@ def frobenius_norm(input, dim, keepdim=False, *, out=None):
         >>> ember.frobenius_norm(ember.tensor([[3., 4.], [0., 0.]]), [0])
         tensor([3., 4.])
     """
-    from ember.ops.reduce import vector_norm
-    return write_out('frobenius_norm', vector_norm(input, 2, dim, keepdim), out)
+    from ember.ops.reduce import legacy_norm
+    return write_out('frobenius_norm', legacy_norm(input, 2.0, dim, keepdim), out)   # (PyTorch's at::norm step)
 
 
 # ------------------------------------------------------------ rank, cond, pinv

@@ -1228,9 +1228,39 @@ class VectorNorm(Primitive):
         return norm_grad(x, out, g, p, dims), None, None, None
 
 
+class Norm(VectorNorm):
+    """The legacy ``norm(self, p)`` of the whole tensor, the step PyTorch's own composites take
+    (``norm_except_dim``): its node and saved attributes; :class:`VectorNorm`'s computation."""
+    _profile_name = 'aten::norm'
+    _profile_chain = ('aten::linalg_vector_norm',)     # (PyTorch's norm runs it)
+    node_name = 'NormBackward0'
+    saved_attrs = {'p': _sa.item('args', 1), 'result': _sa.saved(1), 'self': _sa.saved(0)}  # read lazily
+
+
+def check_legacy_norm_input(input):
+    """PyTorch's errors where its legacy ``norm`` is handed an integer or float8 tensor."""
+    if input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+        _float8.check('norm', input._data.dtype)
+    if input.dtype.category < 2:
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
+                           f"{_name(input.dtype)} instead.")
+
+
+def legacy_norm(input, p, dim=None, keepdim=False):
+    """``input``'s ``p``-norm over ``dim`` (all of it when None) as PyTorch's legacy ``at::norm`` records it
+    (NormBackward0/1), for the composites of PyTorch's that end in it; a float or complex input."""
+    check_legacy_norm_input(input)
+    if dim is None:
+        return Norm.apply(input, p, None, False)
+    from ember.ops.distance import NormScalarOptDim      # (pairwise_distance's step too)
+    return NormScalarOptDim.apply(input, p, _dims(dim, input.ndim), keepdim)
+
+
 def norm_value(xp, x, p, dims):
     """The ``p``-norm of array ``x`` over ``dims`` (all when None), the reduced axes kept."""
     a = xp.abs(x)
+    if p != 0 and (x.size if dims is None else math.prod(x.shape[d] for d in dims)) == 1:
+        return a    # nothing to reduce: the norm is |x| itself for every order, exactly, as PyTorch's
     if p == 2:
         return xp.sqrt(xp.sum(a * a, axis=dims, keepdims=True))
     if p == math.inf:
@@ -1250,8 +1280,9 @@ def norm_grad(x, out, g, p, dims):
     from ember.ops.index import where
     # a zero norm (all-zero slice) gets a zero gradient, as in PyTorch
     safe_out = where(out == 0, 1.0, out)
+    # (grouped as PyTorch's formula groups them: its rounding)
     if p == 2:
-        grad = x * (g / safe_out)
+        grad = g * (x / safe_out)
     elif p == 1:
         grad = x.sgn() * g
     elif p in (math.inf, -math.inf):
@@ -1260,9 +1291,14 @@ def norm_grad(x, out, g, p, dims):
     elif p == 0:
         grad = x * 0
     else:
-        # sign(x)|x|^(p-1) rather than x|x|^(p-2): finite at x == 0 for every p
+        # |x| read as 1 where x == 0 (the factor is then multiplied by a zero): finite there for every p
         safe_abs = where(x == 0, 1.0, x.abs())
-        grad = x.sgn() * safe_abs.pow(p - 1) * g / safe_out.pow(p - 1)
+        if p < 1:       # (the norm to a positive power: a zero norm gives a zero gradient)
+            grad = x.sgn() * safe_abs.pow(p - 1) * g * out.pow(1 - p)
+        elif p < 2:
+            grad = x.sgn() * safe_abs.pow(p - 1) * (g / safe_out.pow(p - 1))
+        else:
+            grad = x * safe_abs.pow(p - 2) * (g / safe_out.pow(p - 1))
     return grad
 
 
