@@ -441,8 +441,9 @@ def randperm(gen, n):
     """PyTorch's randperm for n < 2**32 / 20: start from 0..n-1 and for i = 0..n-2 swap r[i]
     with r[i + w_i % (n - i)].  Vectorised: the value that lands at i is the one the previous
     swap into the same target brought there, or the target's own value, found by following
-    which swap last wrote each position (instead of swapping one by one).  Positions and steps
-    are int32: half the memory traffic of the random gathers that dominate."""
+    which swap last wrote each position (instead of swapping one by one).  Values are int32
+    (half the memory traffic of the random gathers and scatters that dominate); the arrays that
+    index them are NumPy's own index type, which it would otherwise convert on every use."""
     if n <= 1:
         return np.arange(n, dtype=np.int64)
     steps = n - 1
@@ -458,25 +459,30 @@ def randperm(gen, n):
     halves[_LOW::2] = i
     key.sort()                                              # by target, then step
     halves = key.view(np.int32)
-    si = halves[_LOW::2].copy()
+    si = halves[_LOW::2].astype(np.intp)
     st = halves[_HIGH::2].copy()
     same = st[1:] == st[:-1]
     # writer[j]: the last step before j that swapped into position j (-1: none); when the
     # group's last step is j swapping with itself, the one before it in the group
     ends = np.flatnonzero(np.append(~same, True))
     last = si[ends]
-    noop = st[ends] == last
+    targets = st[ends]
+    noop = targets == last
     if noop.any():
         e = ends[noop]
         has_prev = e > 0
         has_prev[has_prev] = same[e[has_prev] - 1]
         last[noop] = np.where(has_prev, si[np.maximum(e - 1, 0)], -1)
     writer = np.full(n, -1, np.int32)
-    writer[st[ends]] = last
+    writer[targets] = last
     before = _chain_starts(writer, n)
-    # each step takes what the previous swap into its target left there, else the target itself
+    # each step takes what the previous swap into its target left there, else (the first step
+    # of its group, one after each group's end) the target itself
+    took = before[si[:-1]]
+    firsts = ends[:-1]
+    took[firsts] = st[firsts + 1]
     out = np.empty(n, np.int32)
-    out[si[1:]] = np.where(same, before[si[:-1]], st[1:])
+    out[si[1:]] = took
     out[si[0]] = st[0]
     out[steps] = before[steps]
     return out.astype(np.int64)
