@@ -1,0 +1,167 @@
+"""NumPy's floor under the two random-stream rows of ``bench_random.py`` that stay above 3x
+PyTorch: float32 ``randn(10**6)`` and ``randperm(10**6)``.  Each NumPy pass that ember's
+formulation makes is timed on its own at NumPy's speed and the passes are summed; the table puts
+that sum beside ember's and PyTorch's time for the whole call, all from the same run.
+
+    BENCH_THREADS=1 BENCH_TIMER=process TORCH_PYTHON=/path/to/python-with-torch python benchmarks/floor_random.py
+
+randn: NumPy's MT19937 words, then the passes of the float32 Box-Muller kernel.  Those are
+recorded on one cache-sized chunk (2048 blocks of 16) by running the kernel on arrays that log
+every ufunc and ``copyto`` call, then each call is replayed on copies of its operands and timed;
+the chunk's sum is scaled to 10**6 numbers.  The rows below the total group the passes by kind
+(a fused multiply-add step is four of them: a double sum, its rounding to float32, the widening
+back and the next double product; NumPy has no fused multiply-add).
+
+randperm: the passes any sort-based vectorisation of PyTorch's n - 1 sequential swaps makes: the
+words, their remainders, sorting n int64 (target, step) keys, and moving every value once by a
+random gather and once by a random scatter (int32 values, NumPy index arrays).  ember's walk along
+chains of writers comes on top of that.
+"""
+import os
+import sys
+
+import numpy as np
+
+from _common import best, import_lib, interleaved_medians
+
+N = 10 ** 6
+_BLOCKS = 2048          # the kernel's chunk: blocks of 16 numbers
+
+
+def bench(lib_name):
+    lib = import_lib(lib_name)
+    lib.manual_seed(0)
+    res = {'randn(1e6) f32': best(lambda: lib.randn(N), 3) * 1e3,
+           'randperm(1e6)': best(lambda: lib.randperm(N), 3) * 1e3}
+    if lib_name == 'ember':
+        res.update(_randn_floor())
+        res.update(_randperm_floor())
+    return res
+
+
+# ------------------------------------------------------------------------------ randn
+class _Logged(np.ndarray):
+    """An array whose ufunc and ``copyto`` calls are appended to ``_Logged.calls`` (with copies
+    of their operands) before they run on plain arrays."""
+    calls = []
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        plain = [np.asarray(x).view(np.ndarray) if isinstance(x, np.ndarray) else x for x in inputs]
+        out = kwargs.pop('out', None)
+        outs = tuple(o.view(np.ndarray) for o in out) if out else None
+        _Logged.calls.append((ufunc.__name__, method, [p.copy() if isinstance(p, np.ndarray) else p for p in plain],
+                              [o.copy() for o in outs] if outs else None, dict(kwargs)))
+        result = getattr(ufunc, method)(*plain, **kwargs, **({'out': outs} if outs else {}))
+        if out:
+            return out[0] if len(out) == 1 else out
+        return result.view(_Logged) if isinstance(result, np.ndarray) else result
+
+    def __array_function__(self, func, types, args, kwargs):
+        plain = [a.view(np.ndarray) if isinstance(a, np.ndarray) else a for a in args]
+        if func is np.copyto:
+            dst, src = plain[0], plain[1]
+            _Logged.calls.append(('copyto', None, [src.copy()], [dst.copy()], dict(kwargs)))
+        result = func(*plain, **kwargs)
+        return result.view(_Logged) if isinstance(result, np.ndarray) else result
+
+
+def _kind(name, args, outs):
+    dtypes = {a.dtype for a in args if isinstance(a, np.ndarray)} | {o.dtype for o in outs or ()}
+    if name == 'copyto':
+        src, dst = args[0].dtype, outs[0].dtype
+        if src.kind == 'V':
+            return 'halves of the blocks (copies)'
+        if {src, dst} == {np.dtype(np.float64), np.dtype(np.float32)}:
+            return 'float32 <-> float64 conversions'
+        return 'other conversions'
+    if np.dtype(np.float64) in dtypes:
+        return 'float64 arithmetic'
+    if dtypes <= {np.dtype(np.float32)}:
+        return 'float32 arithmetic'
+    return 'integer and bit operations'
+
+
+def _replay(name, method, args, outs, kwargs):
+    """Seconds one recorded call takes at NumPy's speed (into fresh outputs, so that repeating
+    an in-place step does not drift its operands into subnormals)."""
+    fresh = [np.empty_like(o) for o in outs] if outs else None
+    if name == 'copyto':
+        return best(lambda: np.copyto(fresh[0], args[0], **kwargs), 50)
+    call = getattr(getattr(np, name), method)
+    out = {'out': tuple(fresh)} if fresh else {}
+    return best(lambda: call(*args, **kwargs, **out), 50)
+
+
+def _randn_floor():
+    from ember._random import draw
+    bits = np.random.Generator(np.random.MT19937(0))
+    res = {'randn floor: MT19937 words': best(lambda: bits.integers(0, 1 << 32, N, dtype=np.uint32), 3) * 1e3}
+    blocks = draw._NormalBlocks32(_BLOCKS)
+    k = blocks.kernel
+    k._f32, k._f64, k._i32 = (a.view(_Logged) for a in (k._f32, k._f64, k._i32))
+    blocks.first, blocks.second = blocks.first.view(_Logged), blocks.second.view(_Logged)
+    blocks.halves.first, blocks.halves.second = (a.view(_Logged) for a in (blocks.halves.first,
+                                                                           blocks.halves.second))
+    words = bits.integers(0, 1 << 32, 16 * _BLOCKS, dtype=np.uint32).view(_Logged)
+    out = np.empty(16 * _BLOCKS, np.float32).view(_Logged)
+    _Logged.calls.clear()
+    blocks(words, out, np.float32(0), np.float32(1))
+    chunks = N / (16 * _BLOCKS)
+    kinds, counts = {}, {}
+    for name, method, args, outs, kwargs in _Logged.calls:
+        kind = _kind(name, args, outs)
+        kinds[kind] = kinds.get(kind, 0.0) + _replay(name, method, args, outs, kwargs) * chunks * 1e3
+        counts[kind] = counts.get(kind, 0) + 1
+    res['randn floor: kernel passes'] = sum(kinds.values())
+    for kind in sorted(kinds, key=kinds.get, reverse=True):
+        res[f'  {counts[kind]} x {kind}'] = kinds[kind]
+    return res
+
+
+# ------------------------------------------------------------------------------ randperm
+def _randperm_floor():
+    rng = np.random.Generator(np.random.MT19937(0))
+    steps = N - 1
+    words = rng.integers(0, 1 << 32, steps, dtype=np.uint32)
+    sizes = np.arange(N, 1, -1, dtype=np.uint32)
+    keys = rng.integers(0, N, steps).astype(np.int64) << 32 | np.arange(steps)
+    where = rng.permutation(N).astype(np.intp)
+    values = np.arange(N, dtype=np.int32)
+    dst = np.empty(N, np.int32)
+    parts = {
+        'randperm floor: MT19937 words': lambda: rng.integers(0, 1 << 32, steps, dtype=np.uint32),
+        '  remainders w % (n - i)': lambda: np.remainder(words, sizes[:steps]),
+        '  sort of the (target, step) keys': lambda: np.sort(keys),
+        '  one random gather': lambda: values[where],
+        '  one random scatter': lambda: dst.__setitem__(where, values),
+    }
+    res = {k: best(fn, 3) * 1e3 for k, fn in parts.items()}
+    res['randperm floor: sum'] = sum(res.values())
+    return res
+
+
+def main():
+    ours, theirs = interleaved_medians(os.path.abspath(__file__))
+    timer = os.environ.get('BENCH_TIMER', 'wall')
+    print(f"threads {os.environ.get('BENCH_THREADS', 'all')}, timer {timer}, ms per call (medians)")
+    for row in ('randn(1e6) f32', 'randperm(1e6)'):
+        t = theirs.get(row) if theirs else None
+        ratio = f'{ours[row] / t:.2f}' if t else '-'
+        print(f"{row:<44}{'ember':>9}{ours[row]:>9.2f}   PyTorch {t if t else float('nan'):>7.2f}   ratio {ratio}")
+        prefix = 'randn floor' if row.startswith('randn') else 'randperm floor'
+        block = False
+        for k, v in ours.items():
+            if k.startswith(prefix):
+                block = True
+            elif not k.startswith('  '):
+                block = False
+            if block:
+                share = f'{v / t:.2f}' if t else '-'
+                print(f"  {k:<42}{v:>9.2f}   x PyTorch's time {share}")
+
+
+if __name__ == '__main__':
+    if len(sys.argv) > 2 and sys.argv[1] == '--one':
+        print(repr(bench(sys.argv[2])))
+    else:
+        main()
