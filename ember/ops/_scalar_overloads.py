@@ -1,6 +1,6 @@
 """Arithmetic of a tensor with a C++ ``double``, as PyTorch's own decompositions do it: the ``Scalar``
-overloads (``add.Scalar``, ``mul.Scalar``, ``div.Scalar``), whose nodes are ``AddBackward1``,
-``MulBackward1`` and ``DivBackward1``, with one edge (none for the number) and the number kept as a number.
+overloads (``add.Scalar``, ``sub.Scalar``, ``mul.Scalar``, ``div.Scalar``), whose nodes are ``AddBackward1``,
+``SubBackward1``, ``MulBackward1`` and ``DivBackward1``, with one edge (none for the number) and the number kept as a number.
 
 A Python number in user code (``x * 2``) reaches PyTorch wrapped into a tensor, so its node is
 ``MulBackward0`` with a ``(None, 0)`` edge for the number; ember's operators record that too and are left
@@ -14,13 +14,21 @@ from ember._grad_state import state as _grad_state
 from ember._tensor import Tensor
 from ember.autograd import _saved_attrs as _sa
 from ember.autograd.function import unrecorded_scalar
-from ember.ops.arith import Add, Div, Mul
+from ember.ops.arith import Add, Div, Mul, Sub
 
 
 class AddScalar(Add):
     """``tensor + number`` recorded as PyTorch's ``add.Scalar`` (AddBackward1: nothing saved)."""
     _profile_name = 'aten::add'
     node_name = 'AddBackward1'
+    saved_attrs = {}
+    _scalar_edges = False
+
+
+class SubScalar(Sub):
+    """``tensor - number`` recorded as PyTorch's ``sub.Scalar`` (SubBackward1: nothing saved)."""
+    _profile_name = 'aten::sub'
+    node_name = 'SubBackward1'
     saved_attrs = {}
     _scalar_edges = False
 
@@ -52,6 +60,11 @@ def _number_op(cls, kernel, input, number):
 def add_number(input, number):
     """``input + number`` where PyTorch's C++ adds a double: recorded as ``AddBackward1``."""
     return _number_op(AddScalar, _np.add, input, number)
+
+
+def sub_number(input, number):
+    """``input - number`` where PyTorch's C++ subtracts a double: recorded as ``SubBackward1``."""
+    return _number_op(SubScalar, _np.subtract, input, number)
 
 
 def mul_number(input, number):

@@ -1132,7 +1132,13 @@ def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, r
     mag2 = (input2 * input2).sum(dim) + _EPSILON
     cos = prod / (mag1 * mag2).sqrt()
     zeros = cos.new_zeros(())
-    loss = where(target == 1, 1 - cos, zeros) + where(target == -1, (cos - margin).clamp_min(0), zeros)
+    # (PyTorch's nodes: its C++ ``1 - cos`` subtracts from a tensor of ones, SubBackward0 with no edge for it;
+    # ``cos - margin`` is the Scalar overload, SubBackward1)
+    from ember.ops.arith import Sub
+    from ember.ops._scalar_overloads import sub_number
+    pos = Sub.apply(1, cos)
+    neg = sub_number(cos, margin).clamp_min(0)
+    loss = where(target == 1, pos, zeros) + where(target == -1, neg, zeros)
     return _reduce(loss, reduction)
 
 

@@ -26,7 +26,7 @@ def _rsqrt(b, c):
 
 _BINARY = {'Add': 'Add', 'Sub': 'Sub', 'Mul': 'Mul', 'Div': 'Div', 'Pow': 'Pow',
            # (a tensor and a double, as ember's composites record PyTorch's Scalar overloads)
-           'AddScalar': 'Add', 'MulScalar': 'Mul', 'DivScalar': 'Div'}
+           'AddScalar': 'Add', 'SubScalar': 'Sub', 'MulScalar': 'Mul', 'DivScalar': 'Div'}
 
 
 @converts(*_BINARY)
