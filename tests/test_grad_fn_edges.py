@@ -36,8 +36,6 @@ SKIP = {key: why for why, keys in [
     ("cost: PyTorch's math kernel expands and views both bmm operands (4 nodes under BmmBackward0); those 4 "
      "recorded views alone cost a quarter of ember's whole attention forward on (2, 3, 2), one run",
      'scaled_dot_product_attention'),
-    ("harness: the recorder called torch.ctc_loss (per-sequence losses) where the row calls F.ctc_loss with "
-     "reduction='mean'", 'ctc_loss'),
 ] for key in keys.split()}
 
 OPS_BY_KEY = dict(zip(row_keys(OPS), OPS))
