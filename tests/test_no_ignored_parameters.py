@@ -23,7 +23,6 @@ from tests.test_docstring_coverage import API, _resolve
 HARMLESS = {
     ('sort', 'stable'): 'ember always sorts stably, which satisfies stable=False too',
     ('argsort', 'stable'): 'ember always sorts stably, which satisfies stable=False too',
-    ('topk', 'sorted'): 'results always come sorted, which sorted=False allows',
     ('unique', 'sorted'): "results always come sorted, as PyTorch's CPU kernel returns them for both values",
 }
 # PyTorch's *_with_indices functions take return_indices for the signature and always return indices

@@ -1926,7 +1926,9 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
         k (int): how many elements.
         dim (int): the dimension to search (default the last).
         largest (bool): the largest (default) or the smallest elements.
-        sorted (bool): return them in order (default True).
+        sorted (bool): return them in order (default True). With ``False`` the order is the one
+            PyTorch's CPU kernel leaves (its selection algorithm's arrangement), which takes ember
+            longer when ``64 * k`` exceeds the dimension's size.
         out (tuple, optional): the ``(values, indices)`` output tensors.
 
     Returns:
@@ -1947,12 +1949,30 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
         values, indices = topk(input.reshape(1), 1, 0, largest)     # (one element: sorted either way)
         _result = _named('topk')(values.reshape(()), indices.reshape(()))
         return _result if out is None else write_out('topk', _result, out)
-    idx = _argsort(input, dim, largest)
-    from ember.ops.shape import narrow
-    idx = narrow(idx, dim, 0, k)
+    if input._xp is np:
+        if input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
+            _float8.check('topk', input._data.dtype)
+        if input.dtype.is_complex or input._data.dtype == np.bool_:     # (PyTorch's CPU kernel has neither)
+            raise RuntimeError(f"{' ' if input.dtype.is_complex else ''}topk does not support "
+                               f"{'complex' if input.dtype.is_complex else 'bool'} dtypes on CPU")
+        idx = Tensor._make(_topk_index(input._data, k, dim, largest, sorted), input._device)
+    else:   # (a GPU: PyTorch's CUDA kernel orders ties its own way too; ember's is stable there)
+        idx = _argsort(input, dim, largest)
+        from ember.ops.shape import narrow
+        idx = narrow(idx, dim, 0, k)
     from ember.ops.index import take_along_named
     _result = _named('topk')(take_along_named('TopkBackward0', input, dim, idx), idx)
     return _result if out is None else write_out('topk', _result, out)
+
+
+def _topk_index(data, k, dim, largest, sorted_):
+    """topk's indices along ``dim`` of the NumPy array ``data``, chosen and ordered as PyTorch's CPU kernel
+    does (ember.ops._topk_select)."""
+    from ember.ops._topk_select import topk_indices
+    moved = np.moveaxis(data, dim, -1)
+    rows = moved.reshape(-1, moved.shape[-1])
+    idx = topk_indices(rows, k, largest, sorted_)
+    return np.moveaxis(idx.reshape(moved.shape[:-1] + (k,)), -1, dim)
 
 
 @op('ember', 'Tensor')
@@ -1990,6 +2010,8 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
         _result = _named('kthvalue')(input.clone(), Tensor._make(input._xp.zeros((), np.int64), input._device))
         return _result if out is None else write_out('kthvalue', _result, out)
     dim = wrap_dim(dim, input.ndim)
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError('"kthvalue_cpu" not implemented for \'Bool\'')
     if not 1 <= k <= input.shape[dim]:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
     idx = _argsort(input, dim, False)
