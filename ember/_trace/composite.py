@@ -9,7 +9,7 @@
   recurrent op whose sequence length may vary, rather than the unrolled steps.
 
 Each is the one internal function that its public ops (``argmax``/``argmin``; ``sort``/``argsort``/
-``topk``/``msort``; ``any``/``all``; ``ember.lstm``/``gru``/``rnn_*``) call through their module's
+``msort``; ``topk``; ``any``/``all``; ``ember.lstm``/``gru``/``rnn_*``) call through their module's
 globals, so swapping that name for a recording version records every public spelling. The node
 classes below name them in the graph.
 """
@@ -22,6 +22,11 @@ class ArgExtreme:
 
 class ArgSort:
     """The indices that sort ``input`` along ``dim``: ``(input, dim, descending)``; ties keep their order."""
+
+
+class TopkIndex:
+    """The indices topk picks along ``dim``: ``(input, k, dim, largest, sorted)``, ties as PyTorch's CPU kernel
+    orders them."""
 
 
 class LogicalReduce:
@@ -50,6 +55,7 @@ def _always(*args, **kwargs):
 # (module, function name, node class, whether a call is recorded whole)
 RECORDED = (('ember.ops.reduce', '_arg', ArgExtreme, _always),
             ('ember.ops.reduce', '_argsort', ArgSort, _always),
+            ('ember.ops.reduce', '_topk_index', TopkIndex, _always),
             ('ember.ops.reduce', '_logical_reduce', LogicalReduce, _always),
             ('ember.ops.rnn', '_sequence', RecurrentLayers, _plain_recurrence))
 

@@ -1955,7 +1955,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
         if input.dtype.is_complex or input._data.dtype == np.bool_:     # (PyTorch's CPU kernel has neither)
             raise RuntimeError(f"{' ' if input.dtype.is_complex else ''}topk does not support "
                                f"{'complex' if input.dtype.is_complex else 'bool'} dtypes on CPU")
-        idx = Tensor._make(_topk_index(input._data, k, dim, largest, sorted), input._device)
+        idx = _topk_index(input, k, dim, largest, sorted)
     else:   # (a GPU: PyTorch's CUDA kernel orders ties its own way too; ember's is stable there)
         idx = _argsort(input, dim, largest)
         from ember.ops.shape import narrow
@@ -1965,14 +1965,14 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     return _result if out is None else write_out('topk', _result, out)
 
 
-def _topk_index(data, k, dim, largest, sorted_):
-    """topk's indices along ``dim`` of the NumPy array ``data``, chosen and ordered as PyTorch's CPU kernel
-    does (ember.ops._topk_select)."""
+def _topk_index(input, k, dim, largest, sorted_):
+    """topk's int64 indices along ``dim`` of a CPU tensor, chosen and ordered as PyTorch's CPU kernel does
+    (ember.ops._topk_select). (One function: a graph capture records it whole, as ArgSort for sort.)"""
     from ember.ops._topk_select import topk_indices
-    moved = np.moveaxis(data, dim, -1)
+    moved = np.moveaxis(input._data, dim, -1)
     rows = moved.reshape(-1, moved.shape[-1])
     idx = topk_indices(rows, k, largest, sorted_)
-    return np.moveaxis(idx.reshape(moved.shape[:-1] + (k,)), -1, dim)
+    return Tensor._make(np.moveaxis(idx.reshape(moved.shape[:-1] + (k,)), -1, dim), input._device)
 
 
 @op('ember', 'Tensor')

@@ -89,6 +89,16 @@ def _argsort(b, c):
     b.op('Identity', [outs[1]], [c.out])
 
 
+@converts('TopkIndex')
+def _topk_index(b, c):
+    # ONNX TopK: of equal elements it returns the lower index first, where ember follows PyTorch's CPU
+    # kernel (its selection algorithm decides); values agree, tied indices may not
+    x, k, dim, largest, sorted_ = c.args
+    dim = dim % max(c.rank(), 1)
+    outs = b.op('TopK', [c.x(0), b.ints([int(k)])], 2, axis=dim, largest=int(bool(largest)), sorted=1)
+    b.op('Identity', [outs[1]], [c.out])
+
+
 @converts('LogicalReduce')
 def _logical_reduce(b, c):
     fn, x, dim, keepdim = c.args
