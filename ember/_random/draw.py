@@ -461,17 +461,16 @@ def randperm(gen, n):
     halves = key.view(np.int32)
     si = halves[_LOW::2].astype(np.intp)
     st = halves[_HIGH::2].copy()
-    same = st[1:] == st[:-1]
     # writer[j]: the last step before j that swapped into position j (-1: none); when the
     # group's last step is j swapping with itself, the one before it in the group
-    ends = np.flatnonzero(np.append(~same, True))
+    ends = np.append(np.flatnonzero(st[1:] != st[:-1]), steps - 1)
     last = si[ends]
     targets = st[ends]
     noop = targets == last
     if noop.any():
         e = ends[noop]
         has_prev = e > 0
-        has_prev[has_prev] = same[e[has_prev] - 1]
+        has_prev[has_prev] = st[e[has_prev] - 1] == st[e[has_prev]]
         last[noop] = np.where(has_prev, si[np.maximum(e - 1, 0)], -1)
     writer = np.full(n, -1, np.int32)
     writer[targets] = last
@@ -495,23 +494,30 @@ def _chain_starts(writer, n):
     """before[j], the value at j just before step j: the value at the start of j's chain of
     writers (``writer[j] < j``, -1 for none), a position nobody wrote before its own step, so
     still holding its own index.  Positions are resolved a block at a time in increasing order:
-    a chain that leaves the block reaches a position resolved already, so it stops there."""
+    a writer before the block is resolved already, so one gather settles every position whose
+    writer lies outside the block; the others take their writer's value again and again, all at
+    once (each round settles the positions one writer further along their chains inside the
+    block), until nothing changes.  (Following each chain separately cost several selections of
+    the unresolved positions per step.)"""
     before = np.arange(n, dtype=np.int32)
     for b0 in range(0, n, _CHAIN_BLOCK):
+        w = writer[b0:b0 + _CHAIN_BLOCK]
         res = before[b0:b0 + _CHAIN_BLOCK]
-        todo = np.flatnonzero(writer[b0:b0 + _CHAIN_BLOCK] >= 0)
-        up = writer[b0 + todo]
-        while todo.size:
-            out = up < b0
-            if out.any():
-                res[todo[out]] = before[up[out]]
-                inside = ~out
-                todo, up = todo[inside], up[inside]
-            nxt = writer[up]
-            start = nxt < 0
-            res[todo[start]] = up[start]
-            keep = ~start
-            todo, up = todo[keep], nxt[keep]
+        has = np.flatnonzero(w >= 0)
+        src = w[has]
+        res[has] = before[src]          # final for writers before the block
+        inner = src >= b0
+        if not inner.any():
+            continue
+        inside = has[inner]
+        their = src[inner] - b0
+        cur = res[inside]
+        while True:
+            new = res[their]
+            if np.array_equal(new, cur):
+                break
+            res[inside] = new
+            cur = new
     return before
 
 
