@@ -690,13 +690,13 @@ def _parse_einsum(equation, operands):
         raise RuntimeError("einsum(): more operands were provided than specified in the equation"
                            if len(terms) < len(operands) else
                            "einsum(): fewer operands were provided than specified in the equation")
-    used = set(c for c in eq if c.isalpha())
-    free = [c for c in _LETTERS if c not in used]
     ell_dims = 0
     for t, op in zip(terms, operands):
         if '...' in t:
             ell_dims = max(ell_dims, op.ndim - (len(t) - 3))
-    ell = ''.join(free[:ell_dims])
+    ell = ''
+    if ell_dims:    # letters the equation leaves free stand for the ellipsis's dims
+        ell = ''.join([c for c in _LETTERS if c not in eq][:ell_dims])
     new_terms = []
     for t, op in zip(terms, operands):
         if '...' in t:
@@ -736,7 +736,9 @@ class Einsum(Primitive):
             if len(ops) > 2:
                 out = _contract_in_order(ctx.xp, terms, rhs, ops)
             else:
-                out = ctx.xp.einsum(','.join(terms) + '->' + rhs, *ops)
+                out = _pair_product(ctx.xp, terms, rhs, ops) if len(ops) == 2 else None
+                if out is None:
+                    out = ctx.xp.einsum(','.join(terms) + '->' + rhs, *ops)
         except ValueError as e:
             raise RuntimeError(f"einsum(): {e}") from None
         ctx.out_shape = out.shape   # (ViewBackward0's sizes, readable after backward freed the operands)
@@ -912,9 +914,70 @@ def _contract_in_order(xp, terms, rhs, ops):
         pair_ops = [ops.pop(k) for k in picked][::-1]
         needed = set(''.join(terms)) | set(rhs)
         kept = ''.join(dict.fromkeys(c for c in ''.join(pair_terms) if c in needed))
-        ops.append(xp.einsum(','.join(pair_terms) + '->' + kept, *pair_ops))
+        out = _pair_product(xp, pair_terms, kept, pair_ops)
+        ops.append(out if out is not None else xp.einsum(','.join(pair_terms) + '->' + kept, *pair_ops))
         terms.append(kept)
     return xp.einsum(terms[0] + '->' + rhs, ops[0])
+
+
+# multiply-adds per matrix from which PyTorch's bmm calls BLAS (below, its own loop sums in order, as NumPy's
+# einsum does): from there ember's pairs go through matmul too, so the sums are BLAS's as PyTorch's are
+_BMM_BLAS_WORK = 400
+
+
+def _pair_product(xp, terms, rhs, ops):
+    """Two operands (subscripts ``terms``) multiplied and summed to ``rhs`` as PyTorch pairs them: the output's
+    letters in both, then those of the first only, then the summed ones, as one ``matmul`` of
+    (batch, rows, summed) by (batch, summed, columns), its product's dims put in the output's order (so its
+    strides are those of PyTorch's result). None where NumPy's einsum stays: other dtypes than
+    float32/float64/complex, a repeated letter, a letter summed inside one operand, no summed letter, dots
+    (one row and one column: BLAS's dot matches PyTorch's no better, and is slower), or small matrices."""
+    a, b = ops
+    if a.dtype.kind not in 'fc' or a.dtype.itemsize < 4 or a.dtype != b.dtype:
+        return None
+    t1, t2 = terms
+    shared = 1          # batch times summed: the work is a.size * b.size / shared
+    for c, n in zip(t1, a.shape):
+        if c in t2:
+            shared *= n
+    if not shared or a.size * b.size < _BMM_BLAS_WORK * shared:
+        return None
+    if len(set(t1)) != len(t1) or len(set(t2)) != len(t2):
+        return None
+    size = dict(zip(t1, a.shape))
+    size.update(zip(t2, b.shape))
+    summed = sorted(c for c in t1 if c not in rhs)
+    if not summed or len(summed) + sum(1 for c in t2 if c not in rhs) != 2 * len(summed) or \
+            any(c not in t2 for c in summed):
+        return None
+    batch, rows, cols = [], [], []
+    n_batch = n_rows = n_cols = n_summed = 1
+    for c in rhs:
+        if c not in t2:
+            rows.append(c)
+            n_rows *= size[c]
+        elif c not in t1:
+            cols.append(c)
+            n_cols *= size[c]
+        else:
+            batch.append(c)
+            n_batch *= size[c]
+    for c in summed:
+        n_summed *= size[c]
+    if n_rows * n_cols == 1 or n_rows * n_cols * n_summed < _BMM_BLAS_WORK:
+        return None
+    # PyTorch swaps the operands where every dim of its right one's (those only the right one, or neither,
+    # has with a size other than 1) comes before all of the left one's in the output
+    lo = [k for k, c in enumerate(rhs) if c in rows and size[c] != 1]
+    ro = [k for k, c in enumerate(rhs) if (c in cols or size[c] == 1) and c not in rows or
+          c in rows and size[c] == 1]
+    if lo and ro and ro[-1] < lo[0]:
+        a, b, t1, t2, rows, cols, n_rows, n_cols = b, a, t2, t1, cols, rows, n_cols, n_rows
+    left = a.transpose([t1.index(c) for c in batch + rows + summed]).reshape(n_batch, n_rows, n_summed)
+    right = b.transpose([t2.index(c) for c in batch + summed + cols]).reshape(n_batch, n_summed, n_cols)
+    order = batch + rows + cols
+    product = xp.matmul(left, right).reshape([size[c] for c in order])
+    return product if order == list(rhs) else product.transpose([order.index(c) for c in rhs])
 
 
 def _einsum_operand_grad(g, rhs, t, op, others):
@@ -1045,17 +1108,20 @@ def _sublist_equation(args):
 def _broadcast_einsum_operands(terms, rhs, operands):
     """Check subscript sizes with PyTorch's messages; a size-1 dim broadcasts against its letter's size."""
     seen = set()
+    letters = ''.join(terms)
     for c in rhs:
         if c in seen:
             raise RuntimeError(f"einsum(): output subscript {c} appears more than once in the output")
         seen.add(c)
-        if not any(c in t for t in terms):
+        if c not in letters:
             raise RuntimeError(f"einsum(): output subscript {c} does not appear in the equation for any input operand")
     sizes = {}
+    shapes = []
     for k, (t, op) in enumerate(zip(terms, operands)):
         own = {}
-        for j, c in enumerate(t):
-            n = op.shape[j]
+        shape = op.shape
+        shapes.append(shape)
+        for c, n in zip(t, shape):
             if c in own and own[c] != n:
                 raise RuntimeError(f"einsum(): subscript {c} is repeated for operand {k} but the sizes don't match, "
                                    f"{n} != {own[c]}")
@@ -1067,9 +1133,9 @@ def _broadcast_einsum_operands(terms, rhs, operands):
             if prev is None or prev == 1:
                 sizes[c] = n
     out = []
-    for t, op in zip(terms, operands):
-        target = tuple(sizes[c] for c in t)
-        out.append(op if tuple(op.shape) == target else op.expand(target))
+    for t, op, shape in zip(terms, operands, shapes):
+        target = tuple([sizes[c] for c in t])
+        out.append(op if shape == target else op.expand(target))
     return out
 
 
