@@ -1,5 +1,5 @@
-"""topk picks and orders indices as PyTorch's CPU kernel does where values alone do not decide them:
-repeated values, both zeros, several NaNs, and sorted=False (recorded from PyTorch in
+"""topk and kthvalue pick (and topk orders) indices as PyTorch's CPU kernels do where values alone do not
+decide them: repeated values, both zeros, several NaNs, and topk's sorted=False (recorded from PyTorch in
 tests/fixtures/topk_ties by its record.py)."""
 import os
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import ember
-from tests.fixtures.topk_ties.record import cases
+from tests.fixtures.topk_ties.record import cases, kth_cases
 
 RECORDED = os.path.join(os.path.dirname(__file__), 'fixtures', 'topk_ties', 'indices.npz')
 
@@ -25,6 +25,16 @@ def test_indices_are_pytorchs_on_every_recorded_case(recorded):
         if not np.array_equal(indices.numpy(), recorded[str(i)]):
             wrong.append(f'case {i}: n={a.shape[1]} k={k} largest={largest} sorted={sorted_} {a.dtype}')
         assert np.array_equal(values.numpy(), np.take_along_axis(a, indices.numpy(), 1), equal_nan=True)
+    assert not wrong, '\n'.join(wrong[:20])
+
+
+def test_kthvalue_indices_are_pytorchs_on_every_recorded_case(recorded):
+    wrong = []
+    for i, (a, k) in enumerate(kth_cases()):
+        values, indices = ember.from_numpy(a).kthvalue(k, 1)
+        if not np.array_equal(indices.numpy(), recorded[f'kth{i}']):
+            wrong.append(f'case {i}: n={a.shape[1]} k={k} {a.dtype}')
+        assert np.array_equal(values.numpy(), a[np.arange(len(a)), indices.numpy()], equal_nan=True)
     assert not wrong, '\n'.join(wrong[:20])
 
 

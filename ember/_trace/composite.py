@@ -9,7 +9,7 @@
   recurrent op whose sequence length may vary, rather than the unrolled steps.
 
 Each is the one internal function that its public ops (``argmax``/``argmin``; ``sort``/``argsort``/
-``msort``; ``topk``; ``any``/``all``; ``ember.lstm``/``gru``/``rnn_*``) call through their module's
+``msort``; ``topk``; ``kthvalue``; ``any``/``all``; ``ember.lstm``/``gru``/``rnn_*``) call through their module's
 globals, so swapping that name for a recording version records every public spelling. The node
 classes below name them in the graph.
 """
@@ -27,6 +27,10 @@ class ArgSort:
 class TopkIndex:
     """The indices topk picks along ``dim``: ``(input, k, dim, largest, sorted)``, ties as PyTorch's CPU kernel
     orders them."""
+
+
+class KthIndex:
+    """The index kthvalue picks along ``dim``: ``(input, k, dim)``, ties as PyTorch's CPU kernel picks them."""
 
 
 class LogicalReduce:
@@ -56,6 +60,7 @@ def _always(*args, **kwargs):
 RECORDED = (('ember.ops.reduce', '_arg', ArgExtreme, _always),
             ('ember.ops.reduce', '_argsort', ArgSort, _always),
             ('ember.ops.reduce', '_topk_index', TopkIndex, _always),
+            ('ember.ops.reduce', '_kth_index', KthIndex, _always),
             ('ember.ops.reduce', '_logical_reduce', LogicalReduce, _always),
             ('ember.ops.rnn', '_sequence', RecurrentLayers, _plain_recurrence))
 

@@ -262,3 +262,66 @@ def _sort(q, first, last, comp, rank):
             _unguarded_linear_insert(q, i, comp)
     else:
         _insertion_sort(q, first, last, comp)
+
+
+# --- kthvalue: PyTorch's own quickselect (median of three, Sedgewick's partition) ---
+
+def kthvalue_indices(rows, k):
+    """Index (int64, shape (R,)) of the ``k``-th smallest value of each row of the 2-d array ``rows``
+    that PyTorch's CPU kthvalue returns (NaN above every number). Where that value occurs once in the
+    row the value decides; rows where it repeats run PyTorch's quickselect step by step."""
+    if rows.dtype == np.bool_:
+        rows = rows.view(np.uint8)
+    kth = np.partition(rows, k - 1, axis=1)[:, k - 1:k]
+    same = rows == kth
+    if rows.dtype.kind == 'f':
+        same |= np.isnan(rows) & np.isnan(kth)
+    out = np.argmax(same, axis=1)
+    slow = np.flatnonzero(np.count_nonzero(same, axis=1) > 1)
+    if len(slow):
+        for r, rank in zip(slow.tolist(), _ranks(rows[slow], True).tolist()):
+            out[r] = _quickselect(rank, k - 1)
+    return out.astype(np.int64)
+
+
+def _quickselect(rank, k):
+    """PyTorch's quickselect of position ``k`` over a row's positions compared by ``rank`` (larger
+    rank: larger value): the position that lands at ``k``."""
+    q = list(range(len(rank)))
+    left, right = 0, len(q) - 1
+
+    def swap(i, j):
+        q[i], q[j] = q[j], q[i]
+
+    while True:
+        if right <= left:
+            break
+        if right == left + 1:
+            if rank[q[left]] > rank[q[right]]:
+                swap(left, right)
+            break
+        swap((left + right) >> 1, left + 1)          # median of three to q[left]
+        if rank[q[left + 1]] > rank[q[right]]:
+            swap(left + 1, right)
+        if rank[q[left]] > rank[q[right]]:
+            swap(left, right)
+        if rank[q[left + 1]] > rank[q[left]]:
+            swap(left + 1, left)
+        i, j = left + 1, right
+        pivot = rank[q[left]]
+        while True:
+            i += 1
+            while pivot > rank[q[i]]:
+                i += 1
+            j -= 1
+            while rank[q[j]] > pivot:
+                j -= 1
+            if j < i:
+                break
+            swap(i, j)
+        swap(left, j)
+        if j <= k:
+            left = i
+        if j >= k:
+            right = j - 1
+    return q[k]

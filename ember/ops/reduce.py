@@ -1975,6 +1975,15 @@ def _topk_index(input, k, dim, largest, sorted_):
     return Tensor._make(np.moveaxis(idx.reshape(moved.shape[:-1] + (k,)), -1, dim), input._device)
 
 
+def _kth_index(input, k, dim):
+    """kthvalue's int64 index along ``dim`` of a CPU tensor (size 1 there), picked among equal values as
+    PyTorch's CPU kernel does (ember.ops._topk_select). (One function: a graph capture records it whole.)"""
+    from ember.ops._topk_select import kthvalue_indices
+    moved = np.moveaxis(input._data, dim, -1)
+    idx = kthvalue_indices(moved.reshape(-1, moved.shape[-1]), k)
+    return Tensor._make(np.moveaxis(idx.reshape(moved.shape[:-1] + (1,)), -1, dim), input._device)
+
+
 @op('ember', 'Tensor')
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     """Returns the ``k``-th smallest element of each row of ``input`` along ``dim``, and its index.
@@ -2014,9 +2023,12 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
         raise NotImplementedError('"kthvalue_cpu" not implemented for \'Bool\'')
     if not 1 <= k <= input.shape[dim]:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
-    idx = _argsort(input, dim, False)
-    from ember.ops.shape import narrow
-    idx = narrow(idx, dim, k - 1, 1)
+    if input._xp is np:
+        idx = _kth_index(input, k, dim)
+    else:   # (a GPU: PyTorch's CUDA kernel picks among ties its own way too; ember's is stable there)
+        idx = _argsort(input, dim, False)
+        from ember.ops.shape import narrow
+        idx = narrow(idx, dim, k - 1, 1)
     if not keepdim:
         idx_out = idx.squeeze(dim)
     from ember.ops.index import take_along_named

@@ -99,6 +99,16 @@ def _topk_index(b, c):
     b.op('Identity', [outs[1]], [c.out])
 
 
+@converts('KthIndex')
+def _kth_index(b, c):
+    # the k smallest by ONNX TopK, the last of them kept (size 1 along the axis); among equal values ONNX
+    # picks the lower index, ember PyTorch's CPU kernel's choice: tied indices may differ
+    x, k, dim = c.args
+    dim = dim % max(c.rank(), 1)
+    outs = b.op('TopK', [c.x(0), b.ints([int(k)])], 2, axis=dim, largest=0, sorted=1)
+    b.op('Slice', [outs[1], b.ints([int(k) - 1]), b.ints([int(k)]), b.ints([dim])], [c.out])
+
+
 @converts('LogicalReduce')
 def _logical_reduce(b, c):
     fn, x, dim, keepdim = c.args
