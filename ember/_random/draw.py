@@ -478,8 +478,7 @@ def randperm(gen, n):
     # each step takes what the previous swap into its target left there, else (the first step
     # of its group, one after each group's end) the target itself
     took = before[si[:-1]]
-    firsts = ends[:-1]
-    took[firsts] = st[firsts + 1]
+    took[ends[:-1]] = targets[1:]
     out = np.empty(n, np.int32)
     out[si[1:]] = took
     out[si[0]] = st[0]
