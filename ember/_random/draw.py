@@ -461,20 +461,22 @@ def randperm(gen, n):
     halves = key.view(np.int32)
     si = halves[_LOW::2].astype(np.intp)
     st = halves[_HIGH::2].copy()
-    # writer[j]: the last step before j that swapped into position j (-1: none); when the
-    # group's last step is j swapping with itself, the one before it in the group
+    # each target's writer: the last step before it that swapped into it, the group's last
+    # step (or, when that is the target's own step swapping with itself, the one before it)
     ends = np.append(np.flatnonzero(st[1:] != st[:-1]), steps - 1)
     last = si[ends]
     targets = st[ends]
     noop = targets == last
+    written, writers = targets, last
     if noop.any():
         e = ends[noop]
         has_prev = e > 0
         has_prev[has_prev] = st[e[has_prev] - 1] == st[e[has_prev]]
-        last[noop] = np.where(has_prev, si[np.maximum(e - 1, 0)], -1)
-    writer = np.full(n, -1, np.int32)
-    writer[targets] = last
-    before = _chain_starts(writer, n)
+        writers[noop] = np.where(has_prev, si[np.maximum(e - 1, 0)], -1)
+        if not has_prev.all():
+            kept = writers >= 0
+            written, writers = targets[kept], writers[kept]
+    before = _chain_starts(written, writers, n)
     # each step takes what the previous swap into its target left there, else (the first step
     # of its group, one after each group's end) the target itself
     took = before[si[:-1]]
@@ -489,26 +491,30 @@ def randperm(gen, n):
 _CHAIN_BLOCK = 1 << 14   # positions resolved together: their results stay in cache
 
 
-def _chain_starts(writer, n):
-    """before[j], the value at j just before step j: the value at the start of j's chain of
-    writers (``writer[j] < j``, -1 for none), a position nobody wrote before its own step, so
-    still holding its own index.  Positions are resolved a block at a time in increasing order:
-    a writer before the block is resolved already, so one gather settles every position whose
-    writer lies outside the block; the others take their writer's value again and again, all at
-    once (each round settles the positions one writer further along their chains inside the
-    block), until nothing changes.  (Following each chain separately cost several selections of
-    the unresolved positions per step.)"""
+def _chain_starts(written, writers, n):
+    """before[j], the value at j just before step j, for the positions ``written`` (ascending)
+    whose last writer before their own step is ``writers`` (a smaller index); every other
+    position still holds its own index then.  A position's value is its writer's, so it is the
+    value at the start of its chain of writers.  Positions are resolved a block at a time in
+    increasing order: a writer before the block is resolved already, so one gather settles every
+    position whose writer lies outside the block; the others take their writer's value again and
+    again, all at once (each round settles the positions one writer further along their chains
+    inside the block), until nothing changes.  (Following each chain separately cost several
+    selections of the unresolved positions per step.)"""
     before = np.arange(n, dtype=np.int32)
-    for b0 in range(0, n, _CHAIN_BLOCK):
-        w = writer[b0:b0 + _CHAIN_BLOCK]
+    starts = np.arange(0, n + _CHAIN_BLOCK, _CHAIN_BLOCK)
+    cuts = np.searchsorted(written, starts)
+    for b0, lo, hi in zip(starts[:-1].tolist(), cuts[:-1].tolist(), cuts[1:].tolist()):
+        if lo == hi:
+            continue
         res = before[b0:b0 + _CHAIN_BLOCK]
-        has = np.flatnonzero(w >= 0)
-        src = w[has]
-        res[has] = before[src]          # final for writers before the block
+        at = written[lo:hi] - b0
+        src = writers[lo:hi]
+        res[at] = before[src]           # final for writers before the block
         inner = src >= b0
         if not inner.any():
             continue
-        inside = has[inner]
+        inside = at[inner]
         their = src[inner] - b0
         cur = res[inside]
         while True:
