@@ -19,9 +19,6 @@ RECORDED = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'grad_fn_nam
 # Rows whose recorded name ember does not reproduce, each with why (strict xfails: a row that comes to match
 # must leave this list).
 SKIP = {key: why for why, keys in [
-    # PyTorch's top node comes from its own decomposition: matching it would mean copying the decomposition
-    ("PyTorch's name is the last step of its decomposition (View/Sum/Permute/UnsafeView/Squeeze...); ember keeps one node",
-     'linalg.cond linalg.matrix_norm'),
     ("cost: PyTorch repeats by a number as unsqueeze, expand, a contiguous clone and a flatten (ViewBackward0); "
      "those four nodes doubled the call with grad (33-39 us to 66-79 us for a (2, 3) tensor, one run) where ember's "
      "one index_select gives the same values", 'repeat_interleave'),

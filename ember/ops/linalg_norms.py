@@ -96,18 +96,20 @@ def matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     if ord == 'fro':
         res = vector_norm(A, 2, (int(d0), int(d1)), keepdim)   # (its node shows the dims wrapped, as PyTorch's)
     elif ord in ('nuc', 2, -2):
+        # PyTorch's steps: the two dims moved last, the singular values reduced, a kept result put back in place
         s = svdvals(A.movedim((d0, d1), (-2, -1)))
-        res = s.sum(-1) if ord == 'nuc' else (s.amax(-1) if ord == 2 else s.amin(-1))
+        res = s.sum(-1, keepdim) if ord == 'nuc' else (s.amax(-1, keepdim) if ord == 2 else s.amin(-1, keepdim))
         if keepdim:
-            res = res.unsqueeze(min(d0, d1)).unsqueeze(max(d0, d1))
+            back = [d for d in range(A.ndim) if d not in (d0, d1)] + [int(d0), int(d1)]
+            res = res.unsqueeze(-1).permute([back.index(d) for d in range(A.ndim)])
     elif ord in (1, -1, math.inf, -math.inf):
-        # 1-norms sum over rows (dim0) then pick a column; inf-norms the other way round
+        # the 1-norms of the columns (of the rows for inf), then their largest or smallest, as PyTorch's steps
+        # (its max/min step over the dim wrapped, so the node shows it); each 1-norm as a sum of absolute values
+        # (ember's sum adds a contiguous row in PyTorch's order, its vector norm does not)
         inner, outer_ = (d0, d1) if ord in (1, -1) else (d1, d0)
-        sums = A.abs().sum(inner, keepdim=True)
-        # (PyTorch's max/min step takes the dim wrapped, its sum the dim as given: so do the nodes here)
-        res = sums.amax(int(outer_), keepdim=True) if ord > 0 else sums.amin(int(outer_), keepdim=True)
-        if not keepdim:
-            res = res.squeeze((d0, d1))
+        outer_ = int(outer_) - (not keepdim and inner < outer_)
+        sums = A.abs().sum(inner, keepdim=keepdim)
+        res = sums.amax(outer_, keepdim) if ord > 0 else sums.amin(outer_, keepdim)
     else:
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     return write_out('linalg_matrix_norm', res, out)
@@ -365,17 +367,31 @@ def cond(A, p=None, *, out=None):
     if p is not None and p not in (2, -2, 1, -1, math.inf, -math.inf, 'fro', 'nuc'):
         raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
     check_matrix('linalg.cond', A)
+    if isinstance(p, str):
+        _check_square_for_cond(A, p)
+    if A.numel() == 0:      # (no condition number for empty matrices: PyTorch's zero for each)
+        return write_out('linalg_cond', A.new_zeros(A.shape[:-2], dtype=A.dtype.to_real()), out)
+    # PyTorch's steps, so the graph ends in its node: SqueezeBackward1, MulBackward0 ('nuc'), NanToNumBackward0
     if p in (None, 2, -2):
-        s = svdvals(A)
-        res = s.amax(-1) / s.amin(-1) if p != -2 else s.amin(-1) / s.amax(-1)
-        return write_out('linalg_cond', res, out)
+        s = svdvals(A)          # (in descending order: the largest first, the smallest last)
+        s_max, s_min = s.narrow(-1, 0, 1), s.narrow(-1, -1, 1)
+        return write_out('linalg_cond', (s_max / s_min if p != -2 else s_min / s_max).squeeze(-1), out)
+    _check_square_for_cond(A, p)
+    Ainv, info = inv_ex(A)
+    if p == 'nuc':      # (the nuclear norms' product, as it comes)
+        return write_out('linalg_cond', matrix_norm(A, p) * matrix_norm(Ainv, p), out)
+    singular = info > 0
+    if bool(singular.any()):            # a singular matrix's inverse is read as infinite
+        Ainv = Ainv.masked_fill(singular.unsqueeze(-1).unsqueeze(-1), math.inf)
+    # (0 * inf, a zero matrix's, and a NaN taken as infinite)
+    res = (matrix_norm(A, p) * matrix_norm(Ainv, p)).nan_to_num_(math.inf, math.inf, -math.inf)
+    return write_out('linalg_cond', res, out)
+
+
+def _check_square_for_cond(A, p):
     if A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"linalg.cond(ord={p}): A must be batches of square matrices, but they are "
                            f"{A.shape[-2]} by {A.shape[-1]} matrices")
-    Ainv, info = inv_ex(A)
-    res = matrix_norm(A, p) * matrix_norm(Ainv, p)
-    from ember.ops.index import where
-    return write_out('linalg_cond', where(info != 0, math.inf, res), out)
 
 
 # ----------------------------------------------------------------------- lstsq
