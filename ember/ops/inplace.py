@@ -509,7 +509,10 @@ def _unary_inplace(name, op):
 
 
 class Fill(Primitive):
+    """``x`` filled with ``value`` (a number: PyTorch's fill.Scalar, FillBackward0). The overwritten ``x`` gets a
+    zero gradient, as PyTorch's, not none."""
     node_name = 'FillBackward0'
+    _profile_name = 'aten::fill'
 
     @staticmethod
     def forward(ctx, x, value):
@@ -518,7 +521,31 @@ class Fill(Primitive):
 
     @staticmethod
     def backward(ctx, g):
-        return None, (g.sum() if ctx.value_is_tensor else None)
+        gx = None
+        if ctx.needs_input_grad[0]:
+            from ember.ops.creation import zeros_like
+            gx = zeros_like(g)
+        return gx, (g.sum() if ctx.value_is_tensor else None)
+
+
+# the same fill as PyTorch names each overload's node: with a 0-dim tensor (fill.Tensor), in place (fill_.Scalar,
+# fill_.Tensor), zero_ (which PyTorch runs as a fill_ of 0)
+class FillWithTensor(Fill):
+    node_name = 'FillBackward1'
+
+
+class FillInPlace(Fill):
+    node_name = 'FillBackward2'
+
+
+class FillInPlaceWithTensor(Fill):
+    node_name = 'FillBackward3'
+
+
+class Zero(Fill):
+    node_name = 'ZeroBackward0'
+    _profile_name = 'aten::zero'
+    _profile_chain = ('aten::fill',)
 
 
 class CopyFrom(Primitive):
@@ -556,7 +583,7 @@ def zero_(input):
         tensor([[0., 0.],
                 [0., 0.]])
     """
-    return fill_(input, 0)
+    return filled(input, 0, Zero)
 
 
 @op('ember', 'Tensor')
@@ -573,6 +600,12 @@ def fill_(input, value):
         >>> ember.zeros(2, dtype=ember.int64).fill_(ember.tensor(7))
         tensor([7, 7])
     """
+    return filled(input, value, FillInPlaceWithTensor if isinstance(value, Tensor) else FillInPlace)
+
+
+def filled(input, value, node, out_of_place=False):
+    """``input`` filled with ``value`` in place (``out_of_place``: a new tensor), recorded (when it is) as ``node``,
+    one of the Fill ops: PyTorch's node for the call that filled (fill_, zero_, fill)."""
     if value.__class__ in _NOT_OPERANDS:
         _argparse.refuse_from_stack()   # (fill_([1.]), fill_(None): PyTorch takes a number or a tensor)
     if isinstance(value, Tensor):
@@ -584,6 +617,10 @@ def fill_(input, value):
     if value.__class__ is complex:     # into a real type: its imaginary part refused, as PyTorch's conversion does
         from ember.ops.creation import _checked_fill
         value = _checked_fill(value, input.dtype)
+    if out_of_place:
+        if grad_mode._state.enabled and (input._requires_grad or getattr(value, '_requires_grad', False)):
+            return node.apply(input, value)     # (recorded, the in-place path computes this too)
+        input = input.clone()
 
     def fast(x, v):
         num = x._data.dtype.num
@@ -596,8 +633,8 @@ def fill_(input, value):
             v = Tensor._make(_float8.astype(v._data, x._data.dtype), v._device)   # (the same, and its NaN)
         x._data[...] = v._data if isinstance(v, Tensor) else v
     if not getattr(input._data.flags, 'writeable', True):   # one value: PyTorch fills expanded memory too
-        return run_with_expanded_memory_writable(input, lambda: apply_inplace(input, Fill.apply, value, fast=fast))
-    return apply_inplace(input, Fill.apply, value, fast=fast)
+        return run_with_expanded_memory_writable(input, lambda: apply_inplace(input, node.apply, value, fast=fast))
+    return apply_inplace(input, node.apply, value, fast=fast)
 
 
 @op('Tensor')

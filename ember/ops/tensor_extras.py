@@ -358,7 +358,8 @@ def fill(input, value):
         >>> ember.fill(ember.zeros(3), 2.5)
         tensor([2.5000, 2.5000, 2.5000])
     """
-    return input.clone().fill_(value)
+    from ember.ops.inplace import Fill, FillWithTensor, filled
+    return filled(input, value, FillWithTensor if isinstance(value, Tensor) else Fill, out_of_place=True)
 
 
 # -------------------------------------------------------------- out-of-place writes (*_scatter)

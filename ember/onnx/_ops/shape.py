@@ -265,7 +265,7 @@ def _sum_to_size(b, c):
     b.op('Reshape', [out, b.ints(list(shape))], [c.out])
 
 
-@converts('Fill')
+@converts('Fill', 'FillWithTensor', 'FillInPlace', 'FillInPlaceWithTensor', 'Zero')
 def _fill(b, c):
     value = b.op('Cast', [c.x(1, b, c.dtype)], to=_onnx_type(c.dtype))
     b.op('Expand', [b.op('Reshape', [value, b.ints([])]), b.op('Shape', [c.x(0)])], [c.out])
