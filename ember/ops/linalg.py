@@ -722,7 +722,7 @@ class Einsum(Primitive):
     """An einsum, computed at once; its node is named by the subclass :func:`_einsum_class` picks."""
     node_name = 'EinsumBackward0'
     _profile_name = 'aten::einsum'
-    _promote = True
+    _promote = 'tensors'    # (the subscripts are options, not operands)
 
     @staticmethod
     def forward(ctx, terms, rhs, *ops):
@@ -1058,6 +1058,38 @@ def einsum(equation, *operands):
         equation, operands = _sublist_equation((equation,) + operands)
     while len(operands) == 1 and isinstance(operands[0], (list, tuple)):     # the operands as one list
         operands = tuple(operands[0])
+    plan = key = None
+    if type(equation) is str and all(isinstance(operand, Tensor) for operand in operands):
+        key = (equation,) + tuple([operand.shape for operand in operands])
+        plan = _EINSUM_PLANS.get(key)
+    if plan is None:
+        plan = _einsum_plan(equation, operands)
+        if key is not None:
+            if len(_EINSUM_PLANS) >= 512:
+                _EINSUM_PLANS.clear()
+            _EINSUM_PLANS[key] = plan
+    terms, rhs, ell, targets, node = plan
+    given = operands
+    if targets is not None:     # (size-1 dims broadcast against their letter's size)
+        operands = [op if target is None else op.expand(target) for op, target in zip(operands, targets)]
+    result = node.apply(terms, rhs, *operands)
+    if result._grad_fn is not None:
+        if ell and node is EinsumSum:
+            result._grad_fn.ellipsis = ell  # (summed letters an ellipsis stood for come first in PyTorch's order)
+        elif node is EinsumMul and targets is not None:
+            result._grad_fn.given_shapes = [tuple(a.shape) for a in given]  # (MulBackward0's factors as given)
+    return result
+
+
+# equation and operand shapes -> what :func:`_einsum_plan` made of them: a model calls einsum with the same
+# few equations and shapes again and again
+_EINSUM_PLANS = {}
+
+
+def _einsum_plan(equation, operands):
+    """The expanded subscripts, output letters, ellipsis letters, the shape each operand broadcasts to
+    (None for one taken as it is; None for all when none broadcasts) and the Einsum class naming the node,
+    for ``equation`` and operands of these shapes; PyTorch's error for those that do not fit."""
     try:
         terms, rhs, ell = _parse_einsum(equation, operands)
     except (AttributeError, TypeError, RuntimeError):
@@ -1068,16 +1100,8 @@ def einsum(equation, *operands):
                 from ember.ops._argparse import type_name
                 raise TypeError(f"expected Tensor as element {i} in argument 1, but got {type_name(operand)}") from None
         raise
-    given = operands
-    operands = _broadcast_einsum_operands(terms, rhs, operands)
-    node = _einsum_class(terms, rhs)
-    result = node.apply(terms, rhs, *operands)
-    if result._grad_fn is not None:
-        if ell and node is EinsumSum:
-            result._grad_fn.ellipsis = ell  # (summed letters an ellipsis stood for come first in PyTorch's order)
-        elif node is EinsumMul and any(a is not b for a, b in zip(given, operands)):
-            result._grad_fn.given_shapes = [tuple(a.shape) for a in given]  # (MulBackward0's factors as given)
-    return result
+    targets = _einsum_broadcast_shapes(terms, rhs, operands)
+    return terms, rhs, ell, targets, _einsum_class(terms, rhs)
 
 
 _EINSUM_TOO_FEW = ("einsum(): must specify the equation string and at least one operand, or at least one operand "
@@ -1105,8 +1129,9 @@ def _sublist_equation(args):
     return equation, args[::2]
 
 
-def _broadcast_einsum_operands(terms, rhs, operands):
-    """Check subscript sizes with PyTorch's messages; a size-1 dim broadcasts against its letter's size."""
+def _einsum_broadcast_shapes(terms, rhs, operands):
+    """Check subscript sizes with PyTorch's messages; a size-1 dim broadcasts against its letter's size: the
+    shape each operand expands to (None where it stays as it is), or None where none expands."""
     seen = set()
     letters = ''.join(terms)
     for c in rhs:
@@ -1132,11 +1157,12 @@ def _broadcast_einsum_operands(terms, rhs, operands):
                                    f"with previously seen size {prev}")
             if prev is None or prev == 1:
                 sizes[c] = n
-    out = []
-    for t, op, shape in zip(terms, operands, shapes):
+    targets = [None] * len(terms)
+    for k, (t, shape) in enumerate(zip(terms, shapes)):
         target = tuple([sizes[c] for c in t])
-        out.append(op if shape == target else op.expand(target))
-    return out
+        if shape != target:
+            targets[k] = target
+    return targets if any(t is not None for t in targets) else None
 
 
 # ------------------------------------------------------------- linear algebra
