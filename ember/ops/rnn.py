@@ -8,18 +8,25 @@ written again in ember ops when a graph of the gradient is wanted, so every orde
 Gate layouts follow PyTorch: LSTM rows are (i, f, g, o), GRU rows are (r, z, n) with
 ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))``.
 """
+import numpy as np
+
+from ember._device import CPU
 from ember._tensor import Tensor
+from ember.autograd import function as _function
 from ember.autograd import grad_mode
 from ember.autograd import _saved_attrs as _sa
 from ember.autograd.function import Primitive
-from ember.ops.activation import relu
+from ember.backend import quiet_fp_enter as _fp_enter, quiet_fp_leave as _fp_leave
+from ember.ops.activation import _relu_array, relu
 from ember.ops.dropout import dropout as _dropout
-from ember.ops.linear import linear as _linear
+from ember.ops.linear import _linear_array, _linear_bias_array, linear as _linear
 from ember._dtype import bfloat16, float32
 from ember.ops.shape import Stack, cat, stack
-from ember.ops.unary import sigmoid, tanh
+from ember.ops.unary import _via_float64, sigmoid, tanh
 from ember.ops.index import where
 from ember.ops._registry import op
+
+_tanh_array = _via_float64('tanh')    # the tanh op's float32 kernel (PyTorch's bits), on arrays
 
 __all__ = ['rnn_tanh_cell', 'rnn_relu_cell', 'lstm_cell', 'gru_cell', 'rnn_tanh', 'rnn_relu', 'lstm', 'gru']
 
@@ -29,6 +36,28 @@ __all__ = ['rnn_tanh_cell', 'rnn_relu_cell', 'lstm_cell', 'gru_cell', 'rnn_tanh'
 
 def _rnn_step(xg, h, w_hh, b_hh, act):
     return act(xg + _linear(h, w_hh, b_hh))
+
+
+def _lstm_gates_array(xp, gates, c_prev):
+    """An LSTM step's elementwise half on arrays: the unprojected hidden o * tanh(c), the new cell c and the
+    activations (i, f, g, o, tanh(c)) its backward reads."""
+    H = c_prev.shape[-1]
+    sig = xp.tanh(gates * 0.5) * 0.5 + 0.5       # sigmoid without exp overflow
+    i, f, o = sig[..., :H], sig[..., H:2 * H], sig[..., 3 * H:]
+    g = xp.tanh(gates[..., 2 * H:3 * H])
+    c = f * c_prev + i * g
+    tc = xp.tanh(c)
+    return o * tc, c, (i, f, g, o, tc)
+
+
+def _gru_gates_array(xp, xg, hg, h_prev):
+    """A GRU step's elementwise half on arrays: the new hidden state and the activations (r, z, n) its
+    backward reads."""
+    H = h_prev.shape[-1]
+    rz = xp.tanh((xg[..., :2 * H] + hg[..., :2 * H]) * 0.5) * 0.5 + 0.5
+    r, z = rz[..., :H], rz[..., H:]
+    n = xp.tanh(xg[..., 2 * H:] + r * hg[..., 2 * H:])
+    return n + z * (h_prev - n), (r, z, n)
 
 
 class _LSTMGates(Primitive):
@@ -41,16 +70,9 @@ class _LSTMGates(Primitive):
 
     @staticmethod
     def forward(ctx, gates, c_prev):
-        xp = ctx.xp
-        H = c_prev.shape[-1]
-        sig = xp.tanh(gates * 0.5) * 0.5 + 0.5       # sigmoid without exp overflow
-        i, f, o = sig[..., :H], sig[..., H:2 * H], sig[..., 3 * H:]
-        g = xp.tanh(gates[..., 2 * H:3 * H])
-        c = f * c_prev + i * g
-        tc = xp.tanh(c)
-        ctx.acts = (i, f, g, o, tc)
+        h, c, ctx.acts = _lstm_gates_array(ctx.xp, gates, c_prev)
         ctx.save_for_backward(gates, c_prev)
-        return o * tc, c
+        return h, c
 
     @staticmethod
     def backward(ctx, dh, dc):
@@ -83,14 +105,9 @@ class _GRUGates(Primitive):
 
     @staticmethod
     def forward(ctx, xg, hg, h_prev):
-        xp = ctx.xp
-        H = h_prev.shape[-1]
-        rz = xp.tanh((xg[..., :2 * H] + hg[..., :2 * H]) * 0.5) * 0.5 + 0.5
-        r, z = rz[..., :H], rz[..., H:]
-        n = xp.tanh(xg[..., 2 * H:] + r * hg[..., 2 * H:])
-        ctx.acts = (r, z, n)
+        h, ctx.acts = _gru_gates_array(ctx.xp, xg, hg, h_prev)
         ctx.save_for_backward(xg, hg, h_prev)
-        return n + z * (h_prev - n)
+        return h
 
     @staticmethod
     def backward(ctx, dh):
@@ -255,6 +272,8 @@ def _run_direction(mode, xs, h, c, weights, reverse, act, mask=None):
         bias = b_ih if b_hh is None else (b_hh if b_ih is None else b_ih + b_hh)
         xg = _linear(xs.reshape(T * xs.shape[1], xs.shape[2]), w_ih, bias)
         b_hh = None
+    if T and _unrecorded(xg, h, c, w_hh, b_hh, w_hr, mask):
+        return _run_direction_arrays(mode, T, xg, h, c, w_hh, b_hh, w_hr, reverse, act, mask)
     steps = xg.reshape(T, xs.shape[1], xg.shape[-1]).unbind(0)
     outs = [None] * T
     order = range(T - 1, -1, -1) if reverse else range(T)
@@ -277,6 +296,78 @@ def _run_direction(mode, xs, h, c, weights, reverse, act, mask=None):
     else:
         out = stack(outs, 0)
     return out, h, c
+
+
+_ARRAY_LOOP_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+_PLAIN_CLASSES = []     # Tensor and Parameter (a layer's weights), filled on first use
+
+
+def _plain_classes():
+    if not _PLAIN_CLASSES:
+        from ember.nn.parameter import Parameter     # NOTE: imported here because ember.nn builds on ember.ops
+        _PLAIN_CLASSES.extend((Tensor, Parameter))
+    return _PLAIN_CLASSES
+
+
+def _unrecorded(xg, *tensors):
+    """Whether a layer's steps can run on arrays: nothing to record (grad mode off or nothing requiring
+    grad), no op observer watching (profiler, dispatch modes, captures), plain CPU tensors or parameters of
+    xg's dtype (float32 or float64; half types keep the ops' float32 arithmetic)."""
+    if _function._op_hooks or xg.__class__ is not Tensor or xg._device is not CPU:
+        return False
+    dt = xg._data.dtype
+    if dt not in _ARRAY_LOOP_DTYPES:
+        return False
+    recording = grad_mode._state.enabled
+    if recording and xg._requires_grad:
+        return False
+    plain = _plain_classes()
+    for t in tensors:
+        if t is None:
+            continue
+        if t.__class__ not in plain or t._device is not CPU or (recording and t._requires_grad):
+            return False
+        if t._data.dtype != dt and t._data.dtype != np.bool_:
+            return False
+    return True
+
+
+def _run_direction_arrays(mode, T, xg, h, c, w_hh, b_hh, w_hr, reverse, act, mask):
+    """:func:`_run_direction`'s time loop when nothing is recorded: the same array kernels the step ops
+    run (the same products, gate formulas and activations, so the same bits), called directly instead of
+    through an op and a tensor per step."""
+    steps = xg._data
+    steps = steps.reshape(T, steps.shape[0] // T, steps.shape[-1])
+    hd, cd = h._data, (c._data if c is not None else None)
+    w = w_hh._data
+    bd = b_hh._data if b_hh is not None else None
+    wr = w_hr._data if w_hr is not None else None
+    md = mask._data if mask is not None else None
+    out = np.empty((T,) + hd.shape, hd.dtype)
+    quiet = _fp_enter()
+    try:
+        for t in (range(T - 1, -1, -1) if reverse else range(T)):
+            hg = _linear_bias_array(hd, w, bd) if bd is not None else _linear_array(hd, w)
+            if mode == 'LSTM':
+                hg = np.add(steps[t], hg, out=hg)    # (xg + h W^T, as the step's addition: the same sum)
+                hn, cn, _ = _lstm_gates_array(np, hg, cd)
+                if wr is not None:
+                    hn = _linear_array(hn, wr)
+            elif mode == 'GRU':
+                hn, _ = _gru_gates_array(np, steps[t], hg, hd)
+                cn = None
+            else:
+                hn, cn = np.add(steps[t], hg, out=hg), None
+                hn = _relu_array(hn) if act is relu else _tanh_array(np, hn)
+            if md is not None:
+                hn = np.where(md[t], hn, hd)
+                cn = None if cn is None else np.where(md[t], cn, cd)
+            hd, cd = hn, cn
+            out[t] = hd
+    finally:
+        _fp_leave(quiet)
+    dev = h._device
+    return (Tensor._make(out, dev), Tensor._make(hd, dev), (Tensor._make(cd, dev) if cd is not None else None))
 
 
 def _sequence(mode, input, hx, cx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first,
