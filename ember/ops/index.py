@@ -396,7 +396,12 @@ def _checked_put(out, key, value, xp, accumulate=False):
         ok = False
     if not ok:
         lead = len(target) - len(core)
-        if key[1] is None and lead >= 0:  # a basic region is a view: PyTorch copies with expand's message
+        if key[1] is None and lead < 0:
+            from ember._dtype import from_numpy_dtype
+            raise RuntimeError(f"expand(ember.{from_numpy_dtype(value.dtype)._legacy}{{{list(core)}}}, size="
+                               f"{list(target)}): the number of sizes provided ({len(target)}) must be greater or "
+                               f"equal to the number of dimensions in the tensor ({len(core)})")
+        if key[1] is None:  # a basic region is a view: PyTorch copies with expand's message
             for i in range(len(core) - 1, -1, -1):
                 if core[i] != target[lead + i] and core[i] != 1:
                     raise RuntimeError(f"The expanded size of the tensor ({target[lead + i]}) must match the "

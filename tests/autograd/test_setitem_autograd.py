@@ -160,3 +160,10 @@ def test_a_value_that_does_not_fit_changes_nothing():
     with pytest.raises(RuntimeError, match=r"The expanded size of the tensor \(2\) must match the existing size \(3\)"):
         x[1:] = ember.ones(3, 4, dtype=F64, requires_grad=True)
     assert x.tolist() == before and x._version == 0 and x.grad_fn.name() == 'CloneBackward0'
+    with pytest.raises(RuntimeError) as info:
+        x[1:] = ember.ones(1, 2, 3, 4, dtype=F64)      # (its leading 1 is dropped first, as PyTorch drops it)
+    assert str(info.value) == ("expand(ember.DoubleTensor{[2, 3, 4]}, size=[2, 4]): the number of sizes provided "
+                               "(2) must be greater or equal to the number of dimensions in the tensor (3)")
+    with pytest.raises(RuntimeError, match=r"shape mismatch: value tensor of shape \[2, 3, 4\] cannot be broadcast"):
+        x[ember.tensor([0, 1])] = ember.ones(2, 3, 4, dtype=F64)     # an advanced key: index_put_'s words
+    assert x.tolist() == before and x._version == 0
