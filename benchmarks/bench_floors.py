@@ -25,7 +25,8 @@ import ember.optim  # noqa: E402,F401
 from ember.ops._cascade_sum import cascade_sum  # noqa: E402
 from ember.ops.activation import _zero_unless  # noqa: E402
 from ember.ops.unary import _exp_float32  # noqa: E402
-from ember.optim._functional import _sgd_block  # noqa: E402
+from ember._random.exact import fma32  # noqa: E402
+from ember.optim._functional import _BLOCK, _sgd_block  # noqa: E402
 
 import torch  # noqa: E402
 
@@ -156,7 +157,13 @@ def _mlp_rows(batch=64):
     def bias_grads_plain():
         return np.add.reduce(g1, 0), np.add.reduce(g2, 0), np.add.reduce(g3, 0)
 
-    def sgd():
+    def sgd_fused():     # PyTorch's add_(g, alpha=-lr) rounds once: fma32 a cache-sized block at a time
+        alpha = np.float32(-1e-3)
+        for p, g in zip(params, grads):
+            for pb, gb in ((p.reshape(-1)[i:i + _BLOCK], g.reshape(-1)[i:i + _BLOCK]) for i in range(0, p.size, _BLOCK)):
+                pb[...] = fma32(gb, alpha, pb)
+
+    def sgd():          # ember's update: the product rounded, then the difference
         for p, g in zip(params, grads):
             _sgd_block(np, p, g, None, False, 0.0, 0.0, 1e-3, 0.0, False, False)
 
@@ -177,7 +184,8 @@ def _mlp_rows(batch=64):
         ('cross-entropy forward + backward (bits: ember\'s op, engine included)', ce_bits, ce_plain, ce_torch),
         ('3 bias gradients (bits: PyTorch\'s order)', bias_grads_bits, bias_grads_plain,
          lambda: (t['g1'].sum(0), t['g2'].sum(0), t['g3'].sum(0))),
-        ('SGD update of 6 parameters', sgd, None, sgd_torch),
+        ('SGD update of 6 parameters (bits: one rounding, as PyTorch; ember rounds twice, the no-bits cell)',
+         sgd_fused, sgd, sgd_torch),
     ]
 
 
