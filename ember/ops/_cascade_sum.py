@@ -246,6 +246,68 @@ def _threaded(view, reduced, threads):
     return np.concatenate(pieces, axis=keep_axis)
 
 
+def _along(a, axis):
+    """``a`` summed one value after another along ``axis`` (not the last one, whose values lie one
+    itemsize apart: at least two of them), from zero, in one call: einsum's loop keeps that last axis
+    as its inner loop and adds each run into the output in index order along ``axis``."""
+    subscripts = _AXES[:a.ndim]
+    return np.einsum(a, subscripts, subscripts[:axis] + subscripts[axis + 1:])
+
+
+def _cascade_middle(a):
+    """:func:`_cascade` along axis 1 of ``a`` (rows, n, lanes), every row and lane independently, on a
+    strided view: each level is a reshape and one :func:`_along`, instead of a move to the front."""
+    n = a.shape[1]
+    rows, lanes = a.shape[0], a.shape[2]
+    step = 1 << max(4, _ceil_log2(n) // 4)
+    runs = n // step
+    tail = _along(a[:, runs * step:], 1) if runs * step < n else None
+    if runs == 0:
+        return tail
+    run_sums = _along(a[:, :runs * step].reshape(rows, runs, step, lanes), 2)
+    groups = runs // step
+    if groups == 0:
+        level = _along(run_sums, 1)
+        return level if tail is None else tail + level
+    level1 = _along(run_sums[:, groups * step:], 1)
+    group_sums = _along(run_sums[:, :groups * step].reshape(rows, groups, step, lanes), 2)
+    supers = groups // step
+    level2 = _along(group_sums[:, supers * step:], 1)
+    level3 = _along(_along(group_sums[:, :supers * step].reshape(rows, supers, step, lanes), 2), 1)
+    total = level1 if tail is None else tail + level1
+    return (total + level2) + level3
+
+
+def _row_sums(x2):
+    """The sum of each row of ``x2`` (rows, length), rows of at least one vector, each contiguous in
+    memory: what the kernel gives for a contiguous reduced dim, computed in place of its general
+    path with every row's vector lanes at once. The row's vectors make four interleaved partials
+    (vector ``4q + j`` into partial ``j``): a view (rows, quads, 4 vectors) cascaded along its middle
+    axis. Then per lane: the first partial, the vectors left over and the other three partials, one
+    after another; and per row, from zero, the values left over and the lanes (a small transposed
+    copy, so that the rows are the inner loop)."""
+    rows, length = x2.shape
+    lanes = _VECTOR_BYTES // x2.itemsize
+    whole = length // lanes
+    quads = whole // 4
+    extra = whole - quads * 4
+    left = length - whole * lanes
+    if quads:
+        partials = _cascade_middle(x2[:, :quads * 4 * lanes].reshape(rows, quads, 4 * lanes)).reshape(rows, 4, lanes)
+    if extra:
+        steps = np.empty((rows, (4 if quads else 0) + extra, lanes), x2.dtype)
+        steps[:, 1 if quads else 0:][:, :extra] = x2[:, quads * 4 * lanes:whole * lanes].reshape(rows, extra, lanes)
+        if quads:
+            steps[:, 0] = partials[:, 0]
+            steps[:, 1 + extra:] = partials[:, 1:]
+    else:
+        steps = partials
+    terms = np.empty((left + lanes, rows), x2.dtype)
+    terms[:left] = x2[:, whole * lanes:].T
+    terms[left:] = _along(steps, 1).T
+    return _along(terms, 0) + x2.dtype.type(0)
+
+
 def _short_sum(flat):
     """The whole-array sum of a contiguous 1-d run of fewer than 64 vectors' worth of values, as the
     general path below adds them, in a few NumPy calls: lane ``k`` of each of the row sum's four
@@ -289,6 +351,23 @@ def cascade_sum(x, dims, keepdim):
         if dims is None or len(set(d % ndim for d in dims)) == ndim:
             total = np.asarray(_short_sum(x.reshape(-1)))     # (a fresh 0-d array; np.full costs microseconds)
             return total.reshape((1,) * ndim) if keepdim else total
+    if ndim > 1 and x.flags.c_contiguous and dims is not None:
+        # a reduction over trailing dims of a C-contiguous array (per-sample or per-channel sums and means,
+        # global average pooling): one contiguous reduced run per output, whatever the thread count
+        red = sorted({d % ndim for d in dims})
+        if red and red[-1] - red[0] == len(red) - 1 and x.size:
+            first, last = red[0], red[-1] + 1
+            length = math.prod(x.shape[first:last])
+            inner = math.prod(x.shape[last:])
+            lanes = _VECTOR_BYTES // x.itemsize
+            kept = x.shape[:first] + ((1,) * (last - first) if keepdim else ()) + x.shape[last:]
+            if inner == 1 and length >= lanes and x.size > length:
+                # trailing dims: one contiguous reduced run per output, whatever the thread count
+                return _row_sums(x.reshape(-1, length)).reshape(kept)
+            if length > 1 and inner % (4 * lanes) == 0:
+                # leading or middle dims over contiguous kept columns, a whole number of four-vector groups:
+                # every column cascades down its values (threads split whole groups: the same additions)
+                return (_cascade_middle(x.reshape(-1, length, inner)) + x.dtype.type(0)).reshape(kept)
     if x.size > 1 and x.flags.c_contiguous and (x.size < _GRAIN or intra_op_threads() == 1):
         # the two commonest layouts, as the general path below lays out their iteration: a whole sum
         # (every dim merged into one run) and a bias gradient's column sums (the kernel sees the transpose)
