@@ -310,7 +310,7 @@ def create_selective_checkpoint_contexts(policy_fn_or_list, allow_cache_entry_mu
             ``policy_fn(ctx, op, *args, **kwargs) -> CheckpointPolicy`` (or a bool, True meaning save), called
             once per op of the forward run with a :class:`SelectiveCheckpointContext`, the op (ember's op
             class, e.g. ``ember.ops.linalg.Mm``; its ``__name__`` names it) and the op's arguments; or a list
-            of op classes to save (every other op is recomputed).
+            of op classes to save, their subclasses included (every other op is recomputed).
         allow_cache_entry_mutation (bool): allow a kept output to be modified in place before backward uses it
             (by default that raises ``RuntimeError``).
 
@@ -337,7 +337,9 @@ def create_selective_checkpoint_contexts(policy_fn_or_list, allow_cache_entry_mu
         ops = tuple(policy_fn_or_list)
 
         def policy_fn(ctx, op, *args, **kwargs):
-            return CheckpointPolicy.MUST_SAVE if op in ops else CheckpointPolicy.PREFER_RECOMPUTE
+            # (a listed class covers the subclasses that name its node per call: einsum's EinsumView, ...)
+            kept = op in ops or isinstance(op, type) and issubclass(op, ops)
+            return CheckpointPolicy.MUST_SAVE if kept else CheckpointPolicy.PREFER_RECOMPUTE
     elif callable(policy_fn_or_list):
         policy_fn = policy_fn_or_list
     else:

@@ -203,3 +203,27 @@ def test_early_stop_and_debug_settings():
         checkpoint(fn, x, y, use_reentrant=False, debug=True).sum().backward()
     with cp.set_checkpoint_debug_enabled(True), pytest.raises(ValueError, match=r"debug=True\) is not supported"):
         checkpoint(fn, x, y, use_reentrant=False)
+
+
+def test_a_listed_op_class_covers_its_subclasses(monkeypatch):
+    # einsum records the Einsum subclass naming its node as PyTorch's last step (here EinsumView)
+    from ember.ops.linalg import Einsum
+    calls = []
+    original = Einsum.forward
+
+    def counting(ctx, *args):
+        calls.append(args[0])
+        return original(ctx, *args)
+    monkeypatch.setattr(Einsum, 'forward', staticmethod(counting))
+
+    def gram(t):
+        return ember.einsum('ij,kj->ik', t, t).sigmoid()
+    found = {}
+    for name, context_fn in (('plain', cp.noop_context_fn), ('kept', _sac([Einsum]))):
+        x = ember.arange(12., dtype=ember.float64).reshape(3, 4).requires_grad_()
+        out = checkpoint(gram, x, use_reentrant=False, context_fn=context_fn)
+        del calls[:]
+        grad = ember.autograd.grad(out.sum(), x)[0]
+        found[name] = (len(calls), grad)
+    assert found['kept'][0] == found['plain'][0] - 1        # the product is kept, not computed again
+    assert ember.equal(found['kept'][1], found['plain'][1])
