@@ -77,7 +77,7 @@ def _chain_rows(n=1_000_000):
         ('+ 1', lambda: u + np.float32(1), None, lambda: tu + 1),
         ('sin (NumPy\'s float32 kernel; PyTorch\'s is MKL\'s, within 1 ulp)', lambda: np.sin(u), None, lambda: tu.sin()),
         ('* x', lambda: s * x, None, lambda: ts * tx),
-        ('exp (bits: float64 exp rounded, in cached chunks: PyTorch\'s MKL exp on 99 % of these values, NumPy\'s '
+        ('exp (bits: float64 exp rounded, in cached chunks: PyTorch\'s float32 exp on 99 % of these values, NumPy\'s '
          'float32 exp on 64 %)', lambda: _exp_float32(np, m), lambda: np.exp(m),
          lambda: tm.exp()),
         ('sum (bits: PyTorch\'s order of additions)', lambda: cascade_sum(e, None, False),
