@@ -75,7 +75,8 @@ def _chain_rows(n=1_000_000):
     return [
         ('x * 2', lambda: x * np.float32(2), None, lambda: tx * 2),
         ('+ 1', lambda: u + np.float32(1), None, lambda: tu + 1),
-        ('sin (NumPy\'s float32 kernel; PyTorch\'s is MKL\'s, within 1 ulp)', lambda: np.sin(u), None, lambda: tu.sin()),
+        ('sin (NumPy\'s float32 kernel; PyTorch\'s is MKL\'s, within 1 ulp)', lambda: np.sin(u), None,
+         lambda: tu.sin()),
         ('* x', lambda: s * x, None, lambda: ts * tx),
         ('exp (bits: float64 exp rounded, in cached chunks: PyTorch\'s float32 exp on 99 % of these values, NumPy\'s '
          'float32 exp on 64 %)', lambda: _exp_float32(np, m), lambda: np.exp(m),
@@ -161,8 +162,9 @@ def _mlp_rows(batch=64):
     def sgd_fused():     # PyTorch's add_(g, alpha=-lr) rounds once: fma32 a cache-sized block at a time
         alpha = np.float32(-1e-3)
         for p, g in zip(params, grads):
-            for pb, gb in ((p.reshape(-1)[i:i + _BLOCK], g.reshape(-1)[i:i + _BLOCK]) for i in range(0, p.size, _BLOCK)):
-                pb[...] = fma32(gb, alpha, pb)
+            flat_p, flat_g = p.reshape(-1), g.reshape(-1)
+            for i in range(0, p.size, _BLOCK):
+                flat_p[i:i + _BLOCK] = fma32(flat_g[i:i + _BLOCK], alpha, flat_p[i:i + _BLOCK])
 
     def sgd():          # ember's update: the product rounded, then the difference
         for p, g in zip(params, grads):
@@ -217,7 +219,8 @@ def _table(title, rows, whole, number):
         sums['plain'] += p
         sums['torch'] += t
         print(f'| {label} | {b:.3f} ms | {p:.3f} ms | {t:.3f} ms | {b / t:.2f} |')
-    print(f"| **sum (the floor)** | **{sums['bits']:.3f} ms** | **{sums['plain']:.3f} ms** | {sums['torch']:.3f} ms | |")
+    print(f"| **sum (the floor)** | **{sums['bits']:.3f} ms** | **{sums['plain']:.3f} ms** | "
+          f"{sums['torch']:.3f} ms | |")
     ours, theirs = cells['ember'], cells['torch']
     target = 0.9 * theirs
     print(f"\nwhole workload: ember {ours:.3f} ms, PyTorch {theirs:.3f} ms (ratio {ours / theirs:.2f}); "
