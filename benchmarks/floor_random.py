@@ -8,7 +8,8 @@ that sum beside ember's and PyTorch's time for the whole call, all from the same
 randn: NumPy's MT19937 words, then the passes of the float32 Box-Muller kernel.  Those are
 recorded on one cache-sized chunk (2048 blocks of 16) by running the kernel on arrays that log
 every ufunc and ``copyto`` call, then each call is replayed on copies of its operands and timed;
-the chunk's sum is scaled to 10**6 numbers.  The rows below the total group the passes by kind
+the chunk's sum is scaled to 10**6 numbers (operands are replayed contiguous: the four copies
+of strided halves of the blocks come out a little cheaper than in the kernel).  The rows below the total group the passes by kind
 (a fused multiply-add step is four of them: a double sum, its rounding to float32, the widening
 back and the next double product; NumPy has no fused multiply-add).
 
