@@ -32,6 +32,13 @@ _LOG_Q2 = _f(0.693359375)      # 9 significant bits: times a small integer expon
 _DP = float(_f(-0.78515625)) + float(_f(-2.4187564849853515625e-4)) + float(_f(-3.77489497744594108e-8))
 _SIN_P = [float(_f(v)) for v in (-1.9515295891E-4, 8.3321608736E-3, -1.6666654611E-1)]
 _COS_P = [float(_f(v)) for v in (2.443315711809948E-005, -1.388731625493765E-003, 4.166664568298827E-002)]
+# The middle step of each three-term sin/cos polynomial lands in one binade for every angle
+# (cos: [2**-10, 2**-9), sin: [2**-7, 2**-6)), so its float32 rounding is a rounding to a fixed
+# grid: adding 1.5·2**52 grid steps rounds a double there (to even, as float32 does), and
+# folding that constant into the coefficient rounds the exact sum once, in one pass; subtracting
+# it again is exact.  (The log's steps straddle two binades each: they keep the conversions.)
+_COS_MAGIC = 1.5 * 2.0 ** (52 - 10 - 23)
+_SIN_MAGIC = 1.5 * 2.0 ** (52 - 7 - 23)
 _FOPI = _f(1.27323954473516)
 _TWO_PI_24 = _f(2.0 * np.pi) * _f(2.0 ** -24)   # exact: a power-of-two scaling
 _M24 = np.uint32((1 << 24) - 1)
@@ -74,6 +81,17 @@ class NormalKernel32:
             np.copyto(y64, y)
             np.multiply(y64, x64, out=t64)
         t64 += coeffs[-1]
+        np.copyto(y, t64, casting='unsafe')
+
+    def _horner3_one_binade(self, x64, coeffs, magic, y, k):
+        """``y = fma(fma(c0, x, c1), x, c2)`` where the inner result stays in the binade whose
+        float32 grid ``magic`` rounds to (see ``_COS_MAGIC``)."""
+        t64 = self._f64[1, :k]
+        np.multiply(x64, coeffs[0], out=t64)
+        t64 += coeffs[1] + magic                      # exact: both on the grid
+        t64 -= magic
+        t64 *= x64
+        t64 += coeffs[2]
         np.copyto(y, t64, casting='unsafe')
 
     def _radius(self, w, radius, k):
@@ -132,7 +150,7 @@ class NormalKernel32:
         np.multiply(x, x, out=z)
         np.copyto(z64, z)
         # cos polynomial: fma(fma(c0, z, c1), z, c2), then fma(c·z, z, -z/2) + 1
-        self._horner(z64, _COS_P, c, k)
+        self._horner3_one_binade(z64, _COS_P, _COS_MAGIC, c, k)
         c *= z
         np.copyto(y64, c)
         np.multiply(y64, z64, out=t64)
@@ -141,7 +159,7 @@ class NormalKernel32:
         np.copyto(c, t64, casting='unsafe')
         c += _f(1)
         # sin polynomial: fma(fma(s0, z, s1), z, s2), then fma(s·z, x, x)
-        self._horner(z64, _SIN_P, s, k)
+        self._horner3_one_binade(z64, _SIN_P, _SIN_MAGIC, s, k)
         s *= z
         np.copyto(y64, s)
         np.multiply(y64, x64, out=t64)
