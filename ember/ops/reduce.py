@@ -1128,25 +1128,91 @@ _SERIAL_WELFORD = 32768     # PyTorch's internal::GRAIN_SIZE: longer reductions 
 def _welford_mean(ctx, x, dims, keepdim):
     """var_mean's and std_mean's mean. PyTorch takes it from the same Welford pass as the moment,
     in double for float32 inputs (``mean += (x - mean) / n``, value after value), rounded once to
-    float32, not ``mean``'s float sum: redone here step for step across all outputs at once while a
-    reduction is shorter than the 32768 values PyTorch splits between threads; longer ones take the
-    double mean, rounded (the same but where it lands within a few double ulps of a float32 midpoint)."""
-    m = Mean.forward(ctx, x, dims, keepdim)
+    float32, not ``mean``'s float sum: reproduced (:func:`_welford_rounded`) while a reduction is
+    shorter than the 32768 values PyTorch splits between threads; longer ones take the double mean,
+    rounded (the same but where it lands within a few double ulps of a float32 midpoint)."""
     if type(x) is np.ndarray and x.dtype == np.float32 and x.size and getattr(ctx, '_opmath_dtype', None) is None:
         reduced = tuple(range(x.ndim)) if dims is None else tuple(d % x.ndim for d in dims)
         count = int(np.prod([x.shape[d] for d in reduced]))
+        ctx.n = count
         if count >= _SERIAL_WELFORD:
             return x.mean(axis=dims, keepdims=keepdim, dtype=np.float64).astype(np.float32)
         # PyTorch's iterator visits the reduced elements by ascending stride (the smallest innermost)
         order = sorted(reduced, key=lambda d: -x.strides[d])
         kept = [d for d in range(x.ndim) if d not in reduced]
-        rows = np.transpose(x, kept + order).reshape(-1, count).astype(np.float64)
-        mean = np.zeros(rows.shape[0])
-        for k in range(count):
-            mean += (rows[:, k] - mean) / (k + 1)
         out_shape = tuple(1 if d in reduced else n for d, n in enumerate(x.shape) if keepdim or d not in reduced)
-        m = mean.astype(np.float32).reshape(out_shape)
-    return m
+        return _welford_rounded(np.transpose(x, order + kept), count).reshape(out_shape)
+    return Mean.forward(ctx, x, dims, keepdim)
+
+
+_UNIT = 2.0 ** -53          # a double's unit roundoff
+
+
+def _tree_sum(rows):
+    """The sum of ``rows`` (n, outputs) over axis 0 in groups of 16, level after level, and the most
+    additions any value takes on its way (its rounding error is at most that many units roundoff of
+    the sum of magnitudes)."""
+    depth = 0
+    while rows.shape[0] > 16:
+        groups = rows.shape[0] // 16
+        summed = rows[:groups * 16].reshape(groups, 16, -1).sum(axis=1)
+        if rows.shape[0] > groups * 16:
+            summed = np.concatenate([summed, rows[groups * 16:].sum(axis=0, keepdims=True)])
+        rows, depth = summed, depth + 16
+    return rows.sum(axis=0), depth + 16
+
+
+def _welford_rounded(steps, count):
+    """The double Welford mean of each column of ``steps`` (its first axes the values in visiting
+    order, the others the outputs), rounded to float32, without its ``count`` steps where they
+    cannot change the float32 result. Step ``k`` (``m += (x_k - m) / k``) errs by at most
+    ``u (|m_k| + 2 |x_k - m_{k-1}| / k)`` (u: a double's unit roundoff) and the recurrence never
+    amplifies an earlier error, so the Welford value lies within ``u * sum_k (...)`` of the exact
+    mean; that sum is bounded from block sums (``|m_k| <= (|S_j| + sum of |x_i|, j < i <= k) / k``
+    with ``S_j`` the prefix sum at the block's start, every double sum's own rounding added). Where
+    the exact mean give or take the bound rounds to one float32 on both sides, that is the Welford
+    value's rounding; the other outputs (rare: a double mean within about ``1e-13`` relative of a
+    float32 rounding boundary) take the steps one by one."""
+    wide = np.empty(steps.shape, np.float64)
+    np.copyto(wide, steps)
+    wide = wide.reshape(count, -1)
+    magnitude = np.abs(wide)
+    block = 16 if count >= 64 else count
+    blocks = count // block
+    weights = np.empty((2, count))
+    weights[0] = 1.0                                     # sum |x_k|
+    np.divide(1.0, np.arange(1, count + 1), out=weights[1])      # sum |x_k| / k
+    with np.errstate(invalid='ignore', over='ignore'):
+        total_abs, scaled_abs = np.einsum('wk,ko->wo', weights, magnitude)     # (no BLAS threads for a vector)
+        covered = blocks * block
+        block_abs = magnitude[:covered].reshape(blocks, block, -1).sum(axis=1)     # (blocks, outputs)
+        block_sums = wide[:covered].reshape(blocks, block, -1).sum(axis=1)
+        tail = count - covered
+        total, depth = _tree_sum(block_sums)
+        if tail:
+            total = total + wide[covered:].sum(axis=0)
+        depth += block + 1                               # (additions on any value's way to the total)
+        starts = np.abs(np.cumsum(block_sums, axis=0) - block_sums)        # |S_j| at each block's start
+        harmonic = weights[1, :covered].reshape(blocks, block).sum(axis=1)
+        prefix_means = np.einsum('b,bo->o', harmonic, starts + block_abs)   # >= sum_k |S_k| / k over the blocks
+        if tail:
+            prefix_means = prefix_means + weights[1, covered:].sum() * total_abs
+        mean = total / count
+    slack = 3.1 * count * _UNIT * total_abs               # the double sums' own rounding, bounded
+    with np.errstate(invalid='ignore', over='ignore'):
+        drift = 1.02 * _UNIT * (3.0003 * (prefix_means + count * slack) + 2.0001 * scaled_abs + slack)
+        bound = 1.05 * (drift + depth * _UNIT * total_abs / count + 3 * _UNIT * np.abs(mean)) + 1e-300
+        low, high = (mean - bound).astype(np.float32), (mean + bound).astype(np.float32)
+        result = mean.astype(np.float32)
+    unsure = np.flatnonzero((low.view(np.int32) != high.view(np.int32)) | ~np.isfinite(bound))
+    if unsure.size:
+        values = steps.reshape(count, -1)[:, unsure].astype(np.float64)
+        exact = np.zeros(unsure.size)
+        with np.errstate(invalid='ignore', over='ignore'):
+            for k in range(count):
+                exact += (values[k] - exact) / (k + 1)
+        result[unsure] = exact.astype(np.float32)
+    return result
 
 
 class VarMean(Primitive):
