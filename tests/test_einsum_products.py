@@ -1,8 +1,10 @@
 """einsum's products of two operands as PyTorch computes them: a pair sharing summed letters is one batched
 matrix product (BLAS's sums, as ember's bmm and PyTorch's bmm give), laid out as PyTorch's result (strides
 recorded from PyTorch 2.13); small matrices keep the in-order sums PyTorch's own bmm loop makes below 400
-multiply-adds a matrix."""
+multiply-adds a matrix. Operands of several dtypes promote in products and are refused by batched ones, as
+PyTorch's are."""
 import numpy as np
+import pytest
 
 import ember
 
@@ -49,3 +51,21 @@ def test_small_matrices_sum_in_order():
     for j in (1, 2):
         want = want + an[:, :, j:j + 1] * bn[:, j:j + 1, :]
     assert np.array_equal(ember.einsum('bij,bjk->bik', a, b).numpy(), want)
+
+
+def test_mixed_dtypes_promote_in_products_and_are_refused_by_batched_ones():
+    # recorded from PyTorch 2.13 (its bmm names the left operand's dtype first, after its swap)
+    f64 = ember.float64
+    for eq, a, b, message in (('ij,jk->ik', ember.ones(2, 3), ember.ones(3, 4, dtype=f64), 'Float but found Double'),
+                              ('ij,jk->ki', ember.ones(2, 3), ember.ones(3, 4, dtype=f64), 'Double but found Float'),
+                              ('ij,jk->ik', ember.ones(2, 3), ember.ones(3, 4, dtype=ember.int64), 'Float but found Long')):
+        with pytest.raises(RuntimeError, match=f'^expected scalar type {message}$'):
+            ember.einsum(eq, a, b)
+    # summed dims of size 1 leave a product, which promotes; a 0-dim operand promotes as the others do
+    assert ember.einsum('i,i->', ember.ones(1), ember.ones(1, dtype=f64)).dtype is f64
+    assert ember.einsum('ij,j->i', ember.ones(2, 1), ember.ones(1, dtype=f64)).dtype is f64
+    x = ember.ones(3, 2, requires_grad=True)
+    y = ember.einsum(',ca->ca', ember.tensor(2., dtype=f64), x)
+    assert y.dtype is f64
+    y.sum().backward()
+    assert x.grad.dtype is ember.float32 and x.grad.tolist() == [[2., 2.]] * 3

@@ -1070,6 +1070,12 @@ def einsum(equation, *operands):
             _EINSUM_PLANS[key] = plan
     terms, rhs, ell, targets, node = plan
     given = operands
+    if len(operands) > 1:
+        first = operands[0].dtype
+        for other in operands[1:]:
+            if other.dtype is not first:
+                operands = _promoted_operands(terms, rhs, ell, operands)
+                break
     if targets is not None:     # (size-1 dims broadcast against their letter's size)
         operands = [op if target is None else op.expand(target) for op, target in zip(operands, targets)]
     result = node.apply(terms, rhs, *operands)
@@ -1079,6 +1085,61 @@ def einsum(equation, *operands):
         elif node is EinsumMul and targets is not None:
             result._grad_fn.given_shapes = [tuple(a.shape) for a in given]  # (MulBackward0's factors as given)
     return result
+
+
+def _promoted_operands(terms, rhs, ell, operands):
+    """Operands of several dtypes cast to the one PyTorch's products give: its einsum aligns every operand to
+    all the equation's dims first, so a 0-dim one promotes as fully as the others; or PyTorch's error where
+    it would hand bmm two of different dtypes."""
+    from ember._dtype import promote_types
+    _refuse_mixed_products(terms, rhs, ell, operands)
+    dt = operands[0].dtype
+    for op in operands[1:]:
+        dt = promote_types(dt, op.dtype)
+    return [op if op.dtype is dt else op.to(dt) for op in operands]
+
+
+def _refuse_mixed_products(terms, rhs, ell, operands):
+    """PyTorch's error where its einsum would hand bmm two operands of different dtypes (its products
+    promote; its batched products do not): its pairwise steps followed on the operands' letters of a size
+    other than 1, in the contraction order einsum uses."""
+    from ember._dtype import promote_types
+    from ember._tensor import _scalar_type_name
+    from ember.backends.opt_einsum import contraction_path
+    summed = [c for c in ell if c not in rhs]
+    summed += sorted(set(''.join(terms)) - set(rhs) - set(summed))
+    aligned = list(rhs) + summed          # PyTorch's order of the dims every operand is aligned to
+    left_in = {c: 0 for c in summed}      # how many operands still hold each summed letter
+    ops = []
+    for t, op in zip(terms, operands):
+        held = {c for c, n in zip(t, op.shape) if n != 1}
+        ops.append((held, op.dtype))
+        for c in held & left_in.keys():
+            left_in[c] += 1
+    steps = contraction_path(','.join(terms) + '->' + rhs, [tuple(op.shape) for op in operands])
+    for step in steps:
+        i, j = sorted(step)
+        (b_held, b_dt), (a_held, a_dt) = ops.pop(j), ops.pop(i)
+        shared = []
+        for c in summed:
+            if c in a_held and c in b_held:
+                left_in[c] -= 1
+                if left_in[c] == 1:
+                    shared.append(c)
+                    left_in[c] = 0
+            elif left_in[c] == 1 and (c in a_held or c in b_held):     # summed inside one operand first
+                a_held, b_held = a_held - {c}, b_held - {c}
+                left_in[c] = 0
+        if not shared:      # a product: the dtypes promote
+            ops.append((a_held | b_held, promote_types(a_dt, b_dt)))
+            continue
+        lo = [k for k, c in enumerate(aligned) if c not in shared and c in a_held and c not in b_held]
+        ro = [k for k, c in enumerate(aligned) if c not in shared and c not in a_held]
+        if lo and ro and ro[-1] < lo[0]:    # (PyTorch swaps the operands of its bmm there)
+            a_dt, b_dt = b_dt, a_dt
+        if a_dt is not b_dt:
+            raise RuntimeError(f"expected scalar type {_scalar_type_name(a_dt)} but found {_scalar_type_name(b_dt)}")
+        ops.append(((a_held | b_held) - set(shared), a_dt))
 
 
 # equation and operand shapes -> what :func:`_einsum_plan` made of them: a model calls einsum with the same
