@@ -50,6 +50,16 @@ def _lstm_gates_array(xp, gates, c_prev):
     return o * tc, c, (i, f, g, o, tc)
 
 
+def _lstm_gates_grad_array(xp, acts, c_prev, dh, dc):
+    """The gradients of :func:`_lstm_gates_array` on arrays: for the gate pre-activations and the previous
+    cell, from those of the hidden state and the cell."""
+    i, f, g, o, tc = acts
+    dct = dc + dh * o * (1 - tc * tc)
+    da = xp.concatenate([dct * g * i * (1 - i), dct * c_prev * f * (1 - f), dct * i * (1 - g * g),
+                         dh * tc * o * (1 - o)], -1)
+    return da, dct * f
+
+
 def _gru_gates_array(xp, xg, hg, h_prev):
     """A GRU step's elementwise half on arrays: the new hidden state and the activations (r, z, n) its
     backward reads."""
@@ -78,13 +88,8 @@ class _LSTMGates(Primitive):
     def backward(ctx, dh, dc):
         gates, c_prev = ctx.saved_tensors
         if not grad_mode.is_grad_enabled():
-            xp = ctx.xp
-            i, f, g, o, tc = ctx.acts
-            dh_, dc_ = dh._data, dc._data
-            dct = dc_ + dh_ * o * (1 - tc * tc)
-            da = xp.concatenate([dct * g * i * (1 - i), dct * c_prev._data * f * (1 - f), dct * i * (1 - g * g),
-                                 dh_ * tc * o * (1 - o)], -1)
-            return Tensor._make(da, dh._device), Tensor._make(dct * f, dh._device)
+            da, dc_prev = _lstm_gates_grad_array(ctx.xp, ctx.acts, c_prev._data, dh._data, dc._data)
+            return Tensor._make(da, dh._device), Tensor._make(dc_prev, dh._device)
         a_i, a_f, a_g, a_o = gates.chunk(4, -1)
         i, f, g, o = sigmoid(a_i), sigmoid(a_f), tanh(a_g), sigmoid(a_o)
         tc = tanh(f * c_prev + i * g)
@@ -257,6 +262,106 @@ def _one_dnn_layer(mode, xs, proj):
     return mode == 'LSTM' and not proj and xs.dtype in (float32, bfloat16) and xs.device.type == 'cpu'
 
 
+class _LSTMLayer(Primitive):
+    """A float32 LSTM layer without projections in one direction over a whole sequence, recorded as the one
+    node PyTorch's CPU kernel records (``MkldnnRnnLayerBackward0``, outputs: every step's hidden state, the
+    last hidden state, the last cell), from the input's gate contributions ``xg`` (T, B, 4H).
+
+    The forward runs the steps' own array kernels; the first-order backward runs each step's gradient
+    formulas (the gates' and the hidden product's) in the order the graph of steps runs them, summing the
+    hidden weight's gradient step by step as autograd would, so the numbers are the steps' to the bit,
+    without a node, a tensor and a dispatch per step. Under ``create_graph`` the steps are recorded again
+    from the saved inputs and differentiated, so every order works."""
+    node_name = 'MkldnnRnnLayerBackward0'
+
+    @staticmethod
+    def forward(ctx, xg, h0, c0, w_hh, reverse):
+        T = xg.shape[0]
+        hs, cs, acts = [None] * T, [None] * T, [None] * T
+        out = np.empty((T,) + h0.shape, h0.dtype)
+        hd, cd = h0, c0
+        for t in (range(T - 1, -1, -1) if reverse else range(T)):
+            hg = _linear_array(hd, w_hh)
+            hg = np.add(xg[t], hg, out=hg)
+            hs[t], cs[t] = hd, cd
+            hd, cd, acts[t] = _lstm_gates_array(np, hg, cd)
+            out[t] = hd
+        ctx.steps = (hs, cs, acts)
+        ctx.reverse_order = reverse
+        ctx.save_for_backward(xg, h0, c0, w_hh)
+        ctx.set_materialize_grads(False)     # (an unused output's gradient is left out, as the steps' graph does)
+        return out, hd, cd
+
+    @staticmethod
+    def backward(ctx, dout, dh, dc):
+        xg, h0, c0, w_hh = ctx.saved_tensors
+        reverse = ctx.reverse_order
+        need = ctx.needs_input_grad
+        if grad_mode._state.enabled:
+            return _lstm_layer_grads_recorded(xg, h0, c0, w_hh, reverse, need[:4], (dout, dh, dc)) + (None,)
+        hs, cs, acts = ctx.steps
+        W = w_hh._data
+        T = len(hs)
+        dev = (dout if dout is not None else dh if dh is not None else dc)._device
+        douts = dout._data if dout is not None else None
+        gh = dh._data if dh is not None else None
+        gc = dc._data if dc is not None else None
+        dxg = np.empty(xg.shape, W.dtype) if need[0] else None
+        dW = None
+        for t in (range(T) if reverse else range(T - 1, -1, -1)):
+            # the hidden state's gradient: its slice of the output's and the next step's (for the last
+            # step, h_n's), added as autograd adds two arrivals; zeros where neither came
+            if douts is not None:
+                gh = douts[t] if gh is None else douts[t] + gh
+            if gh is None:
+                gh = np.zeros(hs[t].shape, W.dtype)
+            if gc is None:
+                gc = np.zeros(hs[t].shape, W.dtype)
+            da, gc = _lstm_gates_grad_array(np, acts[t], cs[t], gh, gc)
+            if dxg is not None:
+                dxg[t] = da
+            if need[3]:
+                dw = da.T @ hs[t]                   # (the hidden product's weight gradient, (out, in))
+                dW = dw if dW is None else np.add(dW, dw, out=dW)
+            first = t == (T - 1 if reverse else 0)
+            gh = da @ W if (not first or need[1]) else None
+        return (Tensor._make(dxg, dev) if dxg is not None else None,
+                Tensor._make(gh, dev) if need[1] else None,
+                Tensor._make(gc, dev) if need[2] else None,
+                Tensor._make(dW, dev) if need[3] else None, None)
+
+
+def _lstm_layer_steps(xg, h0, c0, w_hh, reverse):
+    """:class:`_LSTMLayer`'s value as the graph of steps (the form it differentiates under create_graph)."""
+    steps = xg.unbind(0)
+    outs = [None] * len(steps)
+    h, c = h0, c0
+    for t in (range(len(steps) - 1, -1, -1) if reverse else range(len(steps))):
+        h, c = _lstm_step(steps[t], h, c, w_hh, None)
+        outs[t] = h
+    return stack(outs, 0), h, c
+
+
+def _lstm_layer_grads_recorded(xg, h0, c0, w_hh, reverse, needs, grads):
+    from ember.ops._one_node import composite_grads
+    given = [k for k, g in enumerate(grads) if g is not None]
+
+    def value(*tensors):
+        res = _lstm_layer_steps(*tensors, reverse)
+        return tuple(res[k] for k in given)
+    return composite_grads(value, (xg, h0, c0, w_hh), needs, tuple(grads[k] for k in given))
+
+
+def _layer_node_applies(xg, h, c, w_hh, w_hr, mask):
+    """Whether a recorded LSTM layer runs as :class:`_LSTMLayer`: float32 without projections or packed
+    steps (PyTorch's one-kernel layer), plain CPU tensors, no op observer watching."""
+    if _function._op_hooks or mask is not None or w_hr is not None or c is None or xg.__class__ is not Tensor \
+            or xg._device is not CPU or xg._data.dtype != np.float32:
+        return False
+    plain = _plain_classes()
+    return all(t.__class__ in plain and t._device is CPU and t._data.dtype == np.float32 for t in (h, c, w_hh))
+
+
 def _run_direction(mode, xs, h, c, weights, reverse, act, mask=None):
     """One layer in one direction over the whole sequence xs (T, B, F).
 
@@ -274,6 +379,8 @@ def _run_direction(mode, xs, h, c, weights, reverse, act, mask=None):
         b_hh = None
     if T and _unrecorded(xg, h, c, w_hh, b_hh, w_hr, mask):
         return _run_direction_arrays(mode, T, xg, h, c, w_hh, b_hh, w_hr, reverse, act, mask)
+    if T and mode == 'LSTM' and _layer_node_applies(xg, h, c, w_hh, w_hr, mask):
+        return _LSTMLayer.apply(xg.reshape(T, xs.shape[1], xg.shape[-1]), h, c, w_hh, reverse)
     steps = xg.reshape(T, xs.shape[1], xg.shape[-1]).unbind(0)
     outs = [None] * T
     order = range(T - 1, -1, -1) if reverse else range(T)
