@@ -79,7 +79,16 @@ def test_fixed_qparams_ops_convert_as_pytorch(convert_record, convert_run, conve
     assert got['converted_buffers'] == expected['converted_buffers']
     assert got['converted_meta'] == expected['converted_meta']
     for g, e in zip(got['outputs'], expected['outputs'], strict=True):
-        np.testing.assert_array_equal(np.array(g, np.float32), np.array(e, np.float32))
+        g, e = np.array(g, np.float32), np.array(e, np.float32)
+        if convert == 'convert_fx':    # integer kernels: PyTorch's values exactly
+            np.testing.assert_array_equal(g, e)
+        else:
+            # the reference model convolves in float32 (dequantize, conv, quantize): ember adds the products in
+            # another order than PyTorch's oneDNN kernel (float32 convolutions agree to rounding, not bit for
+            # bit), so a sum on a rounding boundary lands one quantization step away and the ops after it
+            # (sigmoid, softmax, their requantization) carry that on by a few steps; most values are PyTorch's
+            np.testing.assert_allclose(g, e, rtol=0, atol=4 / 256 + 1e-7)
+            assert np.mean(g == e) >= 0.6
 
 
 @pytest.mark.parametrize('convert', ['convert_fx', 'convert_to_reference_fx'])
