@@ -364,22 +364,31 @@ def cond(A, p=None, *, out=None):
         tensor(4.)
     """
     from ember.ops.linalg_solve import inv_ex
+    # (checked in PyTorch's order: a named norm needs square matrices before its name is checked)
+    if isinstance(p, str):
+        check_matrix(f'linalg.cond(ord={p})', A)
+        _check_square_for_cond(A, p)
+    elif A.ndim < 2:
+        raise RuntimeError("linalg.cond: The input tensor must have at least 2 dimensions.")
     if p is not None and p not in (2, -2, 1, -1, math.inf, -math.inf, 'fro', 'nuc'):
         raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
-    check_matrix('linalg.cond', A)
-    if isinstance(p, str):
-        _check_square_for_cond(A, p)
     if A.numel() == 0:      # (no condition number for empty matrices: PyTorch's zero for each)
         return write_out('linalg_cond', A.new_zeros(A.shape[:-2], dtype=A.dtype.to_real()), out)
     # PyTorch's steps, so the graph ends in its node: SqueezeBackward1, MulBackward0 ('nuc'), NanToNumBackward0
     if p in (None, 2, -2):
+        check_float('linalg.svd', A)
         s = svdvals(A)          # (in descending order: the largest first, the smallest last)
         s_max, s_min = s.narrow(-1, 0, 1), s.narrow(-1, -1, 1)
         return write_out('linalg_cond', (s_max / s_min if p != -2 else s_min / s_max).squeeze(-1), out)
     _check_square_for_cond(A, p)
-    Ainv, info = inv_ex(A)
+    check_float('linalg.svd' if p == 'nuc' else 'linalg.inv', A)        # (PyTorch's first step that refuses)
+    if p != 'nuc' and A.dtype.itemsize == 2:
+        from ember._tensor import _scalar_type_name
+        raise RuntimeError(f"linalg.inv: Low precision dtypes not supported. Got {_scalar_type_name(A.dtype)}")
     if p == 'nuc':      # (the nuclear norms' product, as it comes)
-        return write_out('linalg_cond', matrix_norm(A, p) * matrix_norm(Ainv, p), out)
+        norm_A = matrix_norm(A, p)
+        return write_out('linalg_cond', norm_A * matrix_norm(inv_ex(A)[0], p), out)
+    Ainv, info = inv_ex(A)
     singular = info > 0
     if bool(singular.any()):            # a singular matrix's inverse is read as infinite
         Ainv = Ainv.masked_fill(singular.unsqueeze(-1).unsqueeze(-1), math.inf)
