@@ -82,6 +82,7 @@ CASES = {
     'einsum_three': ("a = torch.randn(3); b = torch.randn(3); c = torch.randn(3)", "torch.einsum('i,i,i->', a, b, c)",
                      False),
     'einsum_transpose': ("a = torch.randn(2, 3, 4)", "torch.einsum('ijk->kji', a)", False),
+    'einsum_swapped': ("a = torch.randn(3, 4); b = torch.randn(4, 5)", "torch.einsum('ij,jk->ki', a, b)", False),
     'cross_entropy_weight': ("x = torch.randn(3, 4); t = torch.tensor([0, 2, 1]); w = torch.rand(4)",
                              "F.cross_entropy(x, t, weight=w, reduction='sum')", False),
     'cross_entropy_1d': ("x = torch.randn(4); t = torch.tensor(2)", "F.cross_entropy(x, t)", False),

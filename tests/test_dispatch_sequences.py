@@ -197,7 +197,25 @@ EINSUM_CALLS = {
     'broadcast_sum': lambda: ember.einsum('ij,kj->', _x, _v[None]),
     'three': lambda: ember.einsum('i,i,i->', _v, _v, _v),
     'transpose': lambda: ember.einsum('ijk->kji', _a3), 'sum': lambda: ember.einsum('ij->j', _x),
+    'swapped': lambda: ember.einsum('ij,jk->ki', _x, _x.t()),
 }
+
+
+def test_einsum_swaps_its_bmm_operands_as_pytorch():
+    # recorded from PyTorch 2.13: 'ij,jk->ki' of (20, 30) and (30, 25) multiplies (1, 25, 30) by (1, 30, 20), so
+    # its bmm writes the output's order; ember's own einsum does the same product
+    seen = []
+
+    class Shapes(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            if 'bmm' in str(func):
+                seen.append([tuple(a.shape) for a in args])
+            return func(*args, **(kwargs or {}))
+    a, b = ember.randn(20, 30), ember.randn(30, 25)
+    with Shapes():
+        under_mode = ember.einsum('ij,jk->ki', a, b)
+    assert seen == [[(1, 25, 30), (1, 30, 20)]]
+    assert ember.equal(under_mode, ember.einsum('ij,jk->ki', a, b))
 
 
 @pytest.mark.parametrize('name', EINSUM_CALLS)

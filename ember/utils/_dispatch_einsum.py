@@ -178,6 +178,10 @@ def _sumproduct_pair(left, right, sum_dims):
         else:
             ro.append(i)
             ro_size *= right.shape[i]
+    if lo and ro and ro[-1] < lo[0]:
+        # every right-only dim comes before the left-only ones in the output: PyTorch swaps the operands, so its
+        # bmm writes the output's order
+        left, right, lo, ro, lo_size, ro_size = right, left, ro, lo, ro_size, lo_size
     out_size = [left.shape[d] for d in lro] + [left.shape[d] for d in lo] + [1] * len(sum_dims) + \
         [right.shape[d] for d in ro]
     lperm = lro + lo + sum_dims + ro
