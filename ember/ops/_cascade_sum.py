@@ -357,15 +357,30 @@ def cascade_sum(x, dims, keepdim):
         # a reduction over trailing dims of a C-contiguous array (per-sample or per-channel sums and means,
         # global average pooling): one contiguous reduced run per output, whatever the thread count
         red = sorted({d % ndim for d in dims})
+        lanes = _VECTOR_BYTES // x.itemsize
+        trail = ndim
+        while trail and trail - 1 in red:
+            trail -= 1
+        length = math.prod(x.shape[trail:])
+        if trail < ndim and length >= lanes and x.size > length:
+            # a contiguous run of trailing dims reduced: the kernel sums each run (whatever the thread
+            # count: threads split kept dims, whole runs), then adds the runs of each output one after
+            # another from zero, in memory order, when dims before them are reduced too
+            runs = _row_sums(x.reshape(-1, length)).reshape(x.shape[:trail])
+            summed = [d for d in red if d < trail]
+            outer = [d for d in range(trail) if d not in summed]
+            kept_size = math.prod(x.shape[d] for d in outer)
+            out_shape = tuple(1 if d in red else n for d, n in enumerate(x.shape) if keepdim or d not in red)
+            if not summed:
+                return runs.reshape(out_shape)
+            if kept_size > 1:
+                ordered = np.ascontiguousarray(runs.transpose(summed + outer)).reshape(-1, kept_size)
+                return (_along(ordered, 0) + x.dtype.type(0)).reshape(out_shape)
         if red and red[-1] - red[0] == len(red) - 1 and x.size:
             first, last = red[0], red[-1] + 1
             length = math.prod(x.shape[first:last])
             inner = math.prod(x.shape[last:])
-            lanes = _VECTOR_BYTES // x.itemsize
             kept = x.shape[:first] + ((1,) * (last - first) if keepdim else ()) + x.shape[last:]
-            if inner == 1 and length >= lanes and x.size > length:
-                # trailing dims: one contiguous reduced run per output, whatever the thread count
-                return _row_sums(x.reshape(-1, length)).reshape(kept)
             if length > 1 and inner % (4 * lanes) == 0:
                 # leading or middle dims over contiguous kept columns, a whole number of four-vector groups:
                 # every column cascades down its values (threads split whole groups: the same additions)
