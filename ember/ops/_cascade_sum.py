@@ -269,7 +269,8 @@ def _cascade_middle(a):
     run_sums = _along(a[:, :runs * step].reshape(rows, runs, step, lanes), 2)
     groups = runs // step
     if groups == 0:
-        level = _along(run_sums, 1)
+        # (one run: its sum as it is; einsum's sums start from +0, so adding one to zero changes nothing)
+        level = run_sums[:, 0] if runs == 1 else _along(run_sums, 1)
         return level if tail is None else tail + level
     level1 = _along(run_sums[:, groups * step:], 1)
     group_sums = _along(run_sums[:, :groups * step].reshape(rows, groups, step, lanes), 2)
@@ -307,7 +308,7 @@ def _row_sums(x2):
     terms = np.empty((left + lanes, rows), x2.dtype)
     terms[:left] = x2[:, whole * lanes:].T
     terms[left:] = _along(steps, 1).T
-    return _along(terms, 0) + x2.dtype.type(0)
+    return _along(terms, 0)         # (from +0: never -0, as PyTorch's zero-started sums)
 
 
 def _short_sum(flat):
