@@ -11,6 +11,7 @@ from ember.autograd import grad_mode
 from ember.autograd.function import Primitive, unrecorded_view
 from ember.ops._util import wrap_dim, broadcast_error, require_tensor_args
 from ember.ops import _argparse, _basic_assign
+from ember.ops._index_add_layers import add_by_layers
 from ember.ops._registry import op
 from ember.ops.inplace import _refuse_overlap, write_out
 from ember.ops._numpy_keywords import NOT_GIVEN, take
@@ -1046,7 +1047,8 @@ class IndexAdd(Primitive):
         key = [slice(None)] * x.ndim
         key[dim] = index
         vals = src * alpha if alpha != 1 else src
-        backend.scatter_ufunc('add', out, tuple(key), vals)
+        if ctx.xp is not np or not add_by_layers(out, dim, index, vals):
+            backend.scatter_ufunc('add', out, tuple(key), vals)
         return out
 
     @staticmethod
