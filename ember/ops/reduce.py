@@ -240,7 +240,7 @@ class Mean(Primitive):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.args = (x.shape, dims, keepdim)
-        n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
+        n = x.size if dims is None else math.prod(x.shape[d] for d in dims)
         ctx.n = n
         if n == 0:  # the mean of nothing is NaN, quietly (NumPy would warn)
             return ctx.xp.full(ctx.xp.sum(x, axis=dims, keepdims=keepdim).shape, ctx.xp.nan, x.dtype)
@@ -895,7 +895,7 @@ class Var(Primitive):
     @staticmethod
     def forward(ctx, x, dims, correction, keepdim):
         ctx.args = (x.shape, dims, correction, keepdim)
-        n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
+        n = x.size if dims is None else math.prod(x.shape[d] for d in dims)
         ctx.denom = builtins.max(n - correction, 0)
         ctx.save_for_backward(x)
         return _moment(ctx.xp, x, dims, correction, keepdim, ctx.xp.var)
@@ -918,7 +918,7 @@ class Std(Primitive):
     @staticmethod
     def forward(ctx, x, dims, correction, keepdim):
         ctx.args = (x.shape, dims, correction, keepdim)
-        n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
+        n = x.size if dims is None else math.prod(x.shape[d] for d in dims)
         ctx.denom = builtins.max(n - correction, 0)
         out = _moment(ctx.xp, x, dims, correction, keepdim, ctx.xp.std)
         ctx.save_for_backward(x, out)
@@ -939,7 +939,7 @@ class Std(Primitive):
 def _moment(xp, x, dims, correction, keepdim, fn):
     """var/std in float64 for half and single precision: rounded once, like PyTorch's (Welford) result."""
     wide = x.astype(np.float64) if x.dtype in (np.float16, np.float32) else x
-    n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
+    n = x.size if dims is None else math.prod(x.shape[d] for d in dims)
     out_dtype = x.real.dtype        # a complex input's variance is real
     if n - correction > 0:
         return fn(wide, axis=dims, ddof=correction, keepdims=keepdim).astype(out_dtype, copy=False)
