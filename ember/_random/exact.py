@@ -131,6 +131,64 @@ def fma32_into(a, b, c, out, work):
     return out
 
 
+_TINY32_BITS = int(_TINY32.view(np.uint32))
+_SIGN32 = 1 << 31
+
+
+def fma32_rows(a, b, c, period=None):
+    """``a * b[:, None] + c[:, None]`` rounded once to float32, for a C-contiguous float32 array ``a`` of
+    rows (R, S) and float32 vectors ``b``, ``c`` of one number per row (a per-channel scale and shift);
+    ``period``: b and c repeat every ``period`` rows (the channels of (N, C, S) rows).
+
+    The same arithmetic as :func:`fma32`, on a few whole rows at a time in float64 work buffers that stay
+    in cache and are kept across the pieces; where the pieces hold whole periods, the scale and shift are
+    spread over a period's rows once (a multiply by a full operand is faster than by a column). The few
+    midpoint or subnormal elements are redone by :func:`fma32`."""
+    rows, size = a.shape
+    out = np.empty((rows, size), np.float32)
+    if not a.size:
+        return out
+    step = max(1, _CHUNK // size)
+    b64, c64 = b.astype(np.float64)[:, None], c.astype(np.float64)[:, None]
+    spread = period is not None and 1 < period <= step and rows % period == 0
+    if spread:   # pieces of whole periods, each multiplied by a period's spread scale and shift
+        step -= step % period
+        b_full = np.broadcast_to(b64[:period], (period, size)).copy()
+        c_full = np.broadcast_to(c64[:period], (period, size)).copy()
+    k = min(step, rows)
+    work = np.empty((k, size), np.float64)
+    bits = work.view(np.uint64)
+    low = np.empty((k, size), np.uint64)
+    suspect = np.empty((k, size), np.bool_)
+    for start in range(0, rows, step):
+        stop = min(start + step, rows)
+        n = stop - start
+        w, o = work[:n], out[start:stop]
+        np.copyto(w, a[start:stop])
+        if spread:
+            w3 = w.reshape(-1, period, size)
+            w3 *= b_full                # exact: a product of two floats
+            w3 += c_full
+        else:
+            w *= b64[start:stop]
+            w += c64[start:stop]
+        np.copyto(o, w, casting='unsafe')
+        # a double sum whose 29 bits below float32's are exactly one half is a midpoint, where rounding it
+        # again may go the wrong way
+        m = suspect[:n]
+        np.bitwise_and(bits[:n], _F32_LOW_BITS, out=low[:n])
+        np.equal(low[:n], _F32_HALF_ULP_BITS, out=m)
+        # float32 results at or below the smallest normal may have lost bits (found by two reductions over
+        # the results' bit patterns: the positive ones' least as unsigned, the negative ones' as signed)
+        ob = o.view(np.uint32)
+        if ob.min() <= _TINY32_BITS or int(ob.view(np.int32).min()) <= _TINY32_BITS - _SIGN32:
+            m |= np.abs(o) <= _TINY32
+        if m.any():
+            r, col = np.nonzero(m)
+            o[r, col] = fma32(a[start:stop][r, col], b[start:stop][r], c[start:stop][r])
+    return out
+
+
 def _by_rows(a, b, c, shape, normal_range):
     """``fma32`` of a large result a few leading-axis rows at a time: the double temporaries of a
     cache-sized piece stay in cache (operands broadcast along the leading axis are passed whole)."""

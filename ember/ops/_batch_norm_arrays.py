@@ -24,7 +24,7 @@ import threading
 
 import numpy as np
 
-from ember._random.exact import fma32
+from ember._random.exact import fma32, fma32_rows
 from ember._threads import intra_op_threads
 
 _rowdot = getattr(np, 'vecdot', None) or (lambda a, b: np.einsum('ncs,ncs->nc', a, b))
@@ -91,8 +91,11 @@ _last_var_sum = threading.local()
 
 
 def _per_channel_affine(x, alpha, beta):
-    shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
-    return fma32(x, alpha.reshape(shape), beta.reshape(shape))
+    """``fma(x, alpha, beta)`` per channel of a C-contiguous (N, C, *S) float32 array: each (sample, channel)
+    run is one row with its own scale and shift."""
+    n, c = x.shape[0], x.shape[1]
+    rows = lambda v: np.broadcast_to(v.reshape(1, c), (n, c)).reshape(-1)   # noqa: E731 (one per (n, c) row)
+    return fma32_rows(x.reshape(n * c, -1), rows(alpha), rows(beta), period=c).reshape(x.shape)
 
 
 def fits_bits(x, *others):

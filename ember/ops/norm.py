@@ -49,7 +49,7 @@ def _raw_stats(xp, x, axes, eps):
         return stats, stats, x.copy()
     mean = x.mean(axis=axes, keepdims=True)
     xc = x - mean
-    var = (xc * xc).mean(axis=axes, keepdims=True)
+    var = xp.square(xc).mean(axis=axes, keepdims=True)   # (square: one pass, as xc * xc)
     xc *= (1.0 / xp.sqrt(var + eps)).astype(x.dtype, copy=False)   # xhat, in the centred copy's memory
     return mean, var, xc
 
@@ -382,6 +382,18 @@ def _group_stats_shape(node):
     return (node._input_meta[0][0][0], node.args[0])
 
 
+def _group_norm_arrays(xp, xr, eps, weight, bias, x_shape, shape):
+    """(mean, var, y) of group norm for the input viewed as (N, groups, per): the steps of ``_raw_stats``,
+    then the affine in the centred copy's memory (a fresh array costs about a pass over it in page faults)."""
+    mean, var, y = _raw_stats(xp, xr, (2,), eps)
+    y = y.reshape(x_shape)
+    for param, ufunc in ((weight, xp.multiply), (bias, xp.add)):
+        if param is not None:
+            p = param.reshape(shape)
+            y = ufunc(y, p, out=y) if param.dtype == y.dtype else ufunc(y, p)
+    return mean, var, y
+
+
 class NativeGroupNorm(Primitive):
     node_name = 'NativeGroupNormBackward0'
     saved_attrs = {'C': lambda node: node._input_meta[0][0][1], 'HxW': lambda node: _prod(node._input_meta[0][0][2:]),
@@ -395,13 +407,8 @@ class NativeGroupNorm(Primitive):
         xp = ctx.xp
         N, C = x.shape[:2]
         xr = x.reshape(N, groups, x.size // N // groups if N else 0)   # NOTE: not -1, ambiguous when N == 0
-        mean, var, xhat = _raw_stats(xp, xr, (2,), eps)
-        y = xhat.reshape(x.shape)
         shape = (1, C) + (1,) * (x.ndim - 2)
-        if weight is not None:
-            y = y * weight.reshape(shape)
-        if bias is not None:
-            y = y + bias.reshape(shape)
+        mean, var, y = _group_norm_arrays(xp, xr, eps, weight, bias, x.shape, shape)
         ctx.args = (groups, eps, shape)
         ctx.stats = (mean, 1.0 / xp.sqrt(var + eps))
         ctx.save_for_backward(x, weight)

@@ -71,6 +71,32 @@ def test_fma32_into_scalars_rounds_once_on_the_callers_buffers():
         assert got.tobytes() == exact.fma32(a, b, c).tobytes()     # signs of zeros included
 
 
+def test_fma32_rows_rounds_once_per_row_scale_and_shift(monkeypatch):
+    rng = np.random.default_rng(13)
+    monkeypatch.setattr(exact, '_CHUNK', 64)     # several pieces even for these small arrays
+    for rows, size, period in ((12, 10, 3), (12, 10, None), (7, 5, None), (6, 100, 2), (9, 4, 3)):
+        a = (rng.integers(-8, 8, (rows, size)) * 2.0 ** rng.integers(-80, 4, (rows, size))).astype(np.float32)
+        a[::2] = rng.standard_normal((len(a[::2]), size))
+        a[0, 0] = np.float32(1 + 2 ** -13)
+        per = period or rows
+        b = rng.standard_normal(per).astype(np.float32)
+        c = rng.standard_normal(per).astype(np.float32)
+        # a midpoint decided by a tiny shift, subnormal results of both signs, cancellations to zero
+        b[0], c[0] = np.float32(1 - 2 ** -12), np.float32(-2.0 ** -80)
+        if per > 2:
+            b[1], c[1] = np.float32(-0.375), np.float32(2.0 ** -140)
+            b[2], c[2] = np.float32(0.5), np.float32(-2.0 ** -127)
+        b, c = np.tile(b, rows // per), np.tile(c, rows // per)
+        a[1 % rows] = -c[1 % rows] / b[1 % rows]
+        got = exact.fma32_rows(a, b, c, period)
+        assert got[0, 0] != np.float32(a[0, 0] * np.float64(b[0]) + c[0])   # (the double sum rounds wrongly there)
+        assert got.tobytes() == exact.fma32(a, b[:, None], c[:, None]).tobytes()   # signs of zeros included
+        want = [_round_f32(Fraction(float(x)) * Fraction(float(y)) + Fraction(float(z)))
+                for x, y, z in zip(a.ravel(), np.repeat(b, size), np.repeat(c, size))]
+        assert got.ravel().tolist() == [float(w) for w in want]
+    assert exact.fma32_rows(np.zeros((0, 3), np.float32), b[:0], c[:0]).shape == (0, 3)
+
+
 def test_fma64_rounds_once():
     rng = np.random.default_rng(1)
     a, b, c = rng.standard_normal((3, 300))
