@@ -4,7 +4,8 @@
 
 Measures: per-op eager overhead on tiny tensors with and without autograd (tensor with tensor,
 tensor with a Python number, F.linear; ``a + b``, ``a * b``, ``relu``, ``sum`` alone, and each
-recorded and followed by its backward: ``*_grad_bwd_us``), a 1M-element
+recorded and followed by its backward: ``*_grad_bwd_us``), Python assignment into an (8, 4) tensor
+(``x[1:] = v``, ``x[0] = 2.0``) unrecorded and recorded, a 1M-element
 elementwise chain with backward, and a 1024x1024 matmul (against NumPy's own matmul too).
 """
 from _common import best, import_lib, side_by_side
@@ -32,6 +33,17 @@ def recorded_op_backward(lib, name):
     return lambda: fn(xg).backward(seed)
 
 
+def setitem_recorded(lib, value):
+    """``y[1:] = value`` on a fresh (8, 4) clone of a leaf that requires grad: the clone, then the assignment
+    recorded (PyTorch's CopySlices); ``clone_grad_us`` is the clone alone."""
+    leaf = lib.zeros(8, 4, requires_grad=True)
+
+    def assign():
+        y = leaf.clone()
+        y[1:] = value
+    return assign
+
+
 def chain_1m(lib):
     """``((x * 2 + 1).sin() * x).exp().sum()`` and its backward on a million float32 elements."""
     big = lib.rand(1_000_000, requires_grad=True)
@@ -56,6 +68,15 @@ def bench(lib_name):
     x = lib.ones(4, 4, requires_grad=True)
     res['op_grad_us'] = best(lambda: x * b + x, 2000) * 1e6 / 2
     res['scalar_mul_grad_us'] = best(lambda: x * 2, 2000) * 1e6
+
+    # Python assignment into an (8, 4) tensor: nothing recorded, and recorded (after a clone, timed alone)
+    rows, leaf = lib.zeros(8, 4), lib.zeros(8, 4, requires_grad=True)
+    value, value_grad = lib.ones(7, 4), lib.ones(7, 4, requires_grad=True)
+    res['setitem_us'] = best(lambda: rows.__setitem__(slice(1, None), value), 2000) * 1e6
+    res['setitem_number_us'] = best(lambda: rows.__setitem__(0, 2.0), 2000) * 1e6
+    res['clone_grad_us'] = best(lambda: leaf.clone(), 2000) * 1e6
+    res['clone_setitem_grad_us'] = best(setitem_recorded(lib, value_grad), 2000) * 1e6
+    res['clone_setitem_number_grad_us'] = best(setitem_recorded(lib, 2.0), 2000) * 1e6
 
     def fwd_bwd():
         y = (x * b + x).sum()

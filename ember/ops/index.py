@@ -8,6 +8,8 @@ from ember import _user_warnings, backend
 from ember._dtype import BAREBONES, result_type, bool_, int64
 from ember._tensor import Tensor
 from ember.autograd import grad_mode
+from ember.autograd import _op_observers as _observe
+from ember._device import CPU as _CPU
 from ember.autograd.function import Primitive, unrecorded_view
 from ember.ops._util import wrap_dim, broadcast_error, require_tensor_args
 from ember.ops import _argparse, _basic_assign
@@ -429,6 +431,8 @@ def setitem(input, key, value):
         tensor([[ 1.,  1.,  5.],
                 [-1., -1.,  6.]])
     """
+    if input.__class__ is Tensor and _assigned_unrecorded(input, key, value):
+        return
     from ember.ops.inplace import apply_inplace
     k = _parse_key(key, input.shape, input._xp)
     if k[1] is not None and input.dtype in BAREBONES:   # PyTorch's index_put kernel refuses them
@@ -458,6 +462,55 @@ def setitem(input, key, value):
         basic = k[0]
         return apply_inplace(input, compute, value, fast=fast, record=lambda t, v: _record_basic(t, basic, v, fast))
     return apply_inplace(input, compute, value, fast=fast)
+
+
+def _assigned_unrecorded(input, key, value):
+    """``input[key] = value`` written straight into the array for a key of ints (in range) and slices (steps
+    positive or absent) that the input's dims hold and a number or a CPU tensor of ordinary dtype, when nothing is
+    recorded or watched: True when done; False for any other call, or where NumPy refuses the write (nothing
+    written: the general path then raises PyTorch's error). The general path would parse the key item by item
+    and check the value's shape first: two thirds of a small tensor's assignment."""
+    data = input._data
+    if _observe.inplace_hooks or input._device is not _CPU or data.dtype.num > 255 or input._inference:
+        return False
+    kind = value.__class__
+    if kind is Tensor:
+        if value._device is not _CPU or value._data.dtype.num > 255:
+            return False
+        if grad_mode._state.enabled and (input._requires_grad or value._requires_grad):
+            return False
+        new = value._data
+    elif kind is float or kind is int or kind is bool:
+        if input._requires_grad and grad_mode._state.enabled:
+            return False
+        new = value
+    else:
+        return False
+    kind = key.__class__
+    shape = data.shape
+    if kind is int:
+        if not shape or not -shape[0] <= key < shape[0]:
+            return False
+    elif kind is slice:
+        if not shape or not _plain_slice(key):
+            return False
+    elif kind is tuple and len(key) <= len(shape):
+        dim = 0
+        for k in key:
+            if k.__class__ is int:
+                if not -shape[dim] <= k < shape[dim]:
+                    return False
+            elif k.__class__ is not slice or not _plain_slice(k):
+                return False
+            dim += 1
+    else:
+        return False
+    try:
+        data[key] = new
+    except Exception:        # (a shape that does not broadcast, read-only memory, a number out of range, ...)
+        return False
+    input._version_counter.value += 1
+    return True
 
 
 def _record_basic(t, basic, value, write):
