@@ -4,9 +4,10 @@
 another in the index's order; it does so element by element and costs about 40 times a plain addition
 (an interpolation's backward spent most of its time there). The same additions in the same order, for an
 index that names each row only a few times: every row's first occurrence added in one gathered addition
-over all of ``out``, then every row's second, and so on. A row with fewer occurrences is added -0.0, which
-leaves every float as it is (+0.0 and -0.0, infinities, NaN), so each element of ``out`` meets the same
-sequence of additions and the bits are ``add.at``'s.
+over all of ``out``, then every row's second, and so on. Where most rows have such an occurrence the rest
+are added -0.0, which leaves every float as it is (+0.0 and -0.0, infinities, NaN); where few have, only
+those rows are gathered, added and written back. Each element of ``out`` meets the same sequence of
+additions, so the bits are ``add.at``'s.
 """
 import numpy as np
 
@@ -41,9 +42,21 @@ def add_by_layers(out, dim, index, vals):
         return False
     order = np.argsort(index, kind='stable')           # each row's occurrences in the index's order
     first = np.cumsum(counts) - counts                 # where each row's occurrences start in ``order``
-    pad = np.full(vals.shape[:dim] + (1,) + vals.shape[dim + 1:], _identity(out.dtype), out.dtype)
-    padded = np.concatenate([vals, pad], axis=dim)     # (position n: the value that changes nothing)
+    key = [slice(None)] * out.ndim
     for k in range(layers):
-        pick = np.where(counts > k, order[np.minimum(first + k, n - 1)], n)
-        np.add(out, padded.take(pick, axis=dim), out=out)
+        present = counts > k
+        picked = order[np.minimum(first + k, n - 1)]   # row r's k-th occurrence (where it has one)
+        rows = int(np.count_nonzero(present))
+        if 2 * rows < size:
+            # few rows have a k-th occurrence: those rows gathered, added and written back
+            key[dim] = np.flatnonzero(present)
+            part = out[tuple(key)]
+            part += vals.take(picked[present], axis=dim)
+            out[tuple(key)] = part
+            continue
+        layer = vals.take(picked, axis=dim)
+        if rows < size:
+            key[dim] = np.flatnonzero(~present)
+            layer[tuple(key)] = _identity(out.dtype)     # (rows without one: -0.0, which changes nothing)
+        np.add(out, layer, out=out)
     return True
