@@ -935,17 +935,41 @@ def _pair_product(xp, terms, rhs, ops):
     a, b = ops
     if a.dtype.kind not in 'fc' or a.dtype.itemsize < 4 or a.dtype != b.dtype:
         return None
-    t1, t2 = terms
+    key = (terms[0], terms[1], rhs, a.shape, b.shape)
+    plan = _PAIR_PLANS.get(key, False)
+    if plan is False:
+        plan = _pair_plan(terms[0], terms[1], rhs, a.shape, b.shape)
+        if len(_PAIR_PLANS) >= 512:
+            _PAIR_PLANS.clear()
+        _PAIR_PLANS[key] = plan
+    if plan is None:
+        return None
+    swap, left_order, left_shape, right_order, right_shape, out_shape, out_order = plan
+    if swap:
+        a, b = b, a
+    product = xp.matmul(a.transpose(left_order).reshape(left_shape), b.transpose(right_order).reshape(right_shape))
+    product = product.reshape(out_shape)
+    return product if out_order is None else product.transpose(out_order)
+
+
+_PAIR_PLANS = {}    # (subscripts, output, shapes) -> :func:`_pair_plan`'s steps: models repeat their einsums
+
+
+def _pair_plan(t1, t2, rhs, a_shape, b_shape):
+    """The steps of :func:`_pair_product` for these subscripts and shapes: (swap the operands, the left one's
+    dims order and matrix-stack shape, the right one's, the product's shape and the permutation putting it
+    in the output's order or None), or None where it leaves the pair to NumPy's einsum."""
+    import math
     shared = 1          # batch times summed: the work is a.size * b.size / shared
-    for c, n in zip(t1, a.shape):
+    for c, n in zip(t1, a_shape):
         if c in t2:
             shared *= n
-    if not shared or a.size * b.size < _BMM_BLAS_WORK * shared:
+    if not shared or math.prod(a_shape) * math.prod(b_shape) < _BMM_BLAS_WORK * shared:
         return None
     if len(set(t1)) != len(t1) or len(set(t2)) != len(t2):
         return None
-    size = dict(zip(t1, a.shape))
-    size.update(zip(t2, b.shape))
+    size = dict(zip(t1, a_shape))
+    size.update(zip(t2, b_shape))
     summed = sorted(c for c in t1 if c not in rhs)
     if not summed or len(summed) + sum(1 for c in t2 if c not in rhs) != 2 * len(summed) or \
             any(c not in t2 for c in summed):
@@ -971,13 +995,13 @@ def _pair_product(xp, terms, rhs, ops):
     lo = [k for k, c in enumerate(rhs) if c in rows and size[c] != 1]
     ro = [k for k, c in enumerate(rhs) if (c in cols or size[c] == 1) and c not in rows or
           c in rows and size[c] == 1]
-    if lo and ro and ro[-1] < lo[0]:
-        a, b, t1, t2, rows, cols, n_rows, n_cols = b, a, t2, t1, cols, rows, n_cols, n_rows
-    left = a.transpose([t1.index(c) for c in batch + rows + summed]).reshape(n_batch, n_rows, n_summed)
-    right = b.transpose([t2.index(c) for c in batch + summed + cols]).reshape(n_batch, n_summed, n_cols)
+    swap = bool(lo and ro and ro[-1] < lo[0])
+    if swap:
+        t1, t2, rows, cols, n_rows, n_cols = t2, t1, cols, rows, n_cols, n_rows
     order = batch + rows + cols
-    product = xp.matmul(left, right).reshape([size[c] for c in order])
-    return product if order == list(rhs) else product.transpose([order.index(c) for c in rhs])
+    return (swap, [t1.index(c) for c in batch + rows + summed], (n_batch, n_rows, n_summed),
+            [t2.index(c) for c in batch + summed + cols], (n_batch, n_summed, n_cols), tuple(size[c] for c in order),
+            None if order == list(rhs) else [order.index(c) for c in rhs])
 
 
 def _einsum_operand_grad(g, rhs, t, op, others):
