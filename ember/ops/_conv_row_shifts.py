@@ -17,9 +17,10 @@ starting at ``kh * dh * W`` and ``OH * W`` long (the output's rows widened to th
   (KH * C, KW * O) gives each kernel row's contribution to whole input rows, added at
   ``kh * dh * W``: KH additions.
 
-Measured on LeNet's conv2 (64 x 6 x 14 x 14, 16 5x5 filters), one thread: forward 1.03 -> 0.6 ms
+Measured on LeNet's conv2 (64 x 6 x 14 x 14, 16 5x5 filters), one thread: forward 1.1 -> 0.7 ms
 (the (16, 150) @ (150, 100) im2col products ran at 82 GFLOP/s, these (80, 30) @ (30, 140) ones at
-127), input gradient 1.5 -> 0.6 ms (25 shifted additions of (150, 16) @ (16, 140) products before).
+127), input gradient 1.55 -> 0.95 ms (25 shifted additions of (150, 16) @ (16, 140) products
+before).
 The widened positions cost their share of the products, so the path is taken while rows widen by
 at most MAX_WIDENING. Every shifted run stays inside its own row of the widened grid: a valid
 output column ``j < OW`` shifted by at most ``dw * (KW - 1)`` stays below W.
@@ -151,14 +152,15 @@ def weight_grad(xp, x, g, kernel, dilation, rows=None):
     def make():
         wide = xp.empty((most, O, oh, W), g.dtype)
         wide[..., ow:] = 0      # the widened positions stay zero
-        return None if rows is not None else xp.empty((most, C * KH, Q), x_dtype), wide
+        return (None if rows is not None else xp.empty((most, C * KH, Q), x_dtype), wide,
+                xp.empty((KW, most, O, C * KH), dtype))
     buffers = _per_thread(make)
 
     def products(part):
-        gw = [0] * KW
+        gw = 0
         for n0, n1 in part:
             n = n1 - n0
-            runs, wide = buffers()
+            runs, wide, each = buffers()
             if rows is not None:
                 runs = rows.runs[n0:n1]
             else:
@@ -167,11 +169,13 @@ def weight_grad(xp, x, g, kernel, dilation, rows=None):
             wide = wide[:n]
             wide[..., :ow] = g[n0:n1]
             flat = wide.reshape(n, O, Q)
+            each = each[:, :n]
             for kw in range(KW):
                 s = kw * dw
-                # (O, Q - s) @ (Q - s, C * KH) per sample, summed
-                gw[kw] = gw[kw] + xp.matmul(flat[:, :, :Q - s], runs[:, :, s:].swapaxes(1, 2)).sum(0)
-        return xp.stack(gw)
+                # (O, Q - s) @ (Q - s, C * KH) per sample, then summed over the samples
+                xp.matmul(flat[:, :, :Q - s], runs[:, :, s:].swapaxes(1, 2), out=each[kw])
+            gw = gw + each.sum(1)
+        return gw
     sums = _chunk_threads.map_parts(xp, chunks, products)
     gw = sums[0]
     for part in sums[1:]:
