@@ -857,7 +857,7 @@ def transpose(input, dim0, dim1):
 swapdims = transpose
 
 
-@op('ember', 'Tensor', inplace=('Tensor',))
+@op('ember', 'Tensor')
 def swapaxes(input, axis0, axis1):
     """NumPy's name for ``transpose``: ``axis0`` and ``axis1`` swapped (a view).
 
