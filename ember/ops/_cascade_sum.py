@@ -354,6 +354,16 @@ def cascade_sum(x, dims, keepdim):
         if dims is None or len(set(d % ndim for d in dims)) == ndim:
             total = np.asarray(_short_sum(x.reshape(-1)))     # (a fresh 0-d array; np.full costs microseconds)
             return total.reshape((1,) * ndim) if keepdim else total
+    if ndim > 1 and dims is not None and not x.flags.c_contiguous and x.size and min(x.strides) > 0:
+        # a permuted contiguous array (channels-last, a transpose): PyTorch's iterator sees only the memory
+        # layout, so the same sum over the array in memory order, where the kept dims keep their order
+        order = sorted(range(ndim), key=lambda d: -x.strides[d])
+        memory = x.transpose(order)
+        red = {d % ndim for d in dims}
+        if memory.flags.c_contiguous and [d for d in order if d not in red and x.shape[d] > 1] == \
+                [d for d in range(ndim) if d not in red and x.shape[d] > 1]:
+            out_shape = tuple(1 if d in red else n for d, n in enumerate(x.shape) if keepdim or d not in red)
+            return cascade_sum(memory, tuple(order.index(d) for d in red), False).reshape(out_shape)
     if ndim > 1 and x.flags.c_contiguous and dims is not None:
         # a reduction over trailing dims of a C-contiguous array (per-sample or per-channel sums and means,
         # global average pooling): one contiguous reduced run per output, whatever the thread count
