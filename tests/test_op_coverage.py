@@ -122,3 +122,20 @@ def test_every_export_comes_from_the_registry():
             else:
                 assert any(f is entry.fn for f in found), (namespace, name)
     assert len(REGISTRY) > 300
+
+
+def test_no_name_is_bound_by_two_registrations():
+    """Each exported name has one registration: with two (a generic in-place variant and a dedicated op, or two
+    modules registering one method), which one users get would depend on the order modules are imported in
+    (``Tensor.swapaxes_`` became the generic in-place copy, which cannot change a tensor's shape)."""
+    from collections import defaultdict
+    bound = defaultdict(list)
+    for entry in REGISTRY:
+        for namespace, names in entry.exports.items():
+            for name in names:
+                bound[namespace, name].append(entry.name)
+        for namespace, names in entry.inplace_exports.items():
+            for name in names:
+                bound[namespace, name].append(entry.name + ' (in-place variant)')
+    twice = {key: who for key, who in bound.items() if len(who) > 1}
+    assert not twice, twice

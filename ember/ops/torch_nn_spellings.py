@@ -470,7 +470,7 @@ def selu(input):
     return _F().selu(input)
 
 
-@op('ember', 'Tensor')
+@op('ember')
 def hardshrink(input, lambd=0.5, *, out=None):
     """Hard shrinkage: keeps the elements of ``input`` whose magnitude exceeds ``lambd`` and sets the others to
     zero. The same as :func:`ember.nn.functional.hardshrink`.
