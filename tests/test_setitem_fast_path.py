@@ -77,3 +77,34 @@ def test_what_it_leaves_to_the_general_path():
     with ember.no_grad():
         leaf[0] = 1.0          # nothing recorded: written
     assert leaf.tolist() == [1., 0., 0.] and leaf._version == 1
+
+
+OVERFLOW = "value cannot be converted to type {} without overflow"
+# a number assigned is converted as PyTorch converts it (recorded from PyTorch 2.13), through a basic key and an
+# index tensor alike
+NUMBERS = [(ember.uint8, -1, [255, 0, 0]), (ember.uint8, -300, OVERFLOW.format('uint8_t')),
+           (ember.int8, 300, OVERFLOW.format('int8_t')), (ember.float32, 1e300, OVERFLOW.format('float')),
+           (ember.float32, 1e39, OVERFLOW.format('float')), (ember.float16, 70000.0, [float('inf'), 0., 0.]),
+           (ember.float32, 1 + 2j, OVERFLOW.format('float')), (ember.float32, 2 + 0j, [2., 0., 0.]),
+           (ember.bool, 5, [True, False, False]), (ember.int32, 2.7, [2, 0, 0]),
+           (ember.float32, float('inf'), [float('inf'), 0., 0.])]
+
+
+@pytest.mark.parametrize('dtype, number, expected', NUMBERS, ids=repr)
+@pytest.mark.parametrize('key', [0, 'index'])
+def test_numbers_are_converted_as_pytorch_converts_them(dtype, number, expected, key):
+    x = ember.zeros(3, dtype=dtype)
+    key = ember.tensor([0]) if key == 'index' else key
+    if isinstance(expected, str):
+        with pytest.raises(RuntimeError) as info:
+            x[key] = number
+        assert str(info.value) == expected and x.tolist() == [0, 0, 0]
+    else:
+        x[key] = number
+        assert x.tolist() == expected
+
+
+def test_an_integer_beyond_64_bits_is_refused_as_pytorch_refuses_it():
+    x = ember.zeros(3, dtype=ember.int64)
+    with pytest.raises(ValueError, match="Overflow when unpacking long long"):
+        x[0] = 2 ** 63

@@ -10,6 +10,7 @@ from ember._tensor import Tensor
 from ember.autograd import grad_mode
 from ember.autograd import _op_observers as _observe
 from ember._device import CPU as _CPU
+from ember.backend import quiet_fp_enter as _fp_enter, quiet_fp_leave as _fp_leave
 from ember.autograd.function import Primitive, unrecorded_view
 from ember.ops._util import wrap_dim, broadcast_error, require_tensor_args
 from ember.ops import _argparse, _basic_assign
@@ -443,6 +444,8 @@ def setitem(input, key, value):
         raise RuntimeError(("a leaf Variable" if _basic_assign.selects_whole(k[0], input.shape) else
                             "a view of a leaf Variable") + " that requires grad is being used in an in-place "
                            "operation.")
+    if value.__class__ in _CONVERTED_NUMBERS and input._data.dtype.num <= 255:
+        value = _number_for(value, input.dtype)
     if isinstance(value, Tensor) and value._device != input._device:
         if k[1] is None or not value.ndim:
             # a view is written (PyTorch copies into it, copy_, from any device), or a 0-dim value, which
@@ -464,6 +467,33 @@ def setitem(input, key, value):
     return apply_inplace(input, compute, value, fast=fast)
 
 
+_CONVERTED_NUMBERS = frozenset((int, float, complex))
+_INT_BOUNDS = {}    # an integer NumPy dtype's (min, max), as Python ints
+
+
+def _number_for(value, dtype):
+    """A Python number assigned into a tensor of ``dtype``, converted as PyTorch converts it: integers and floats
+    out of the type's range refused, negative integers wrapped into an unsigned type down to minus its maximum,
+    a complex number's imaginary part refused."""
+    np_dtype = dtype.np_dtype
+    kind = value.__class__
+    if np_dtype.kind == 'f':      # (the common cases first: nothing to convert)
+        if kind is float and (np_dtype.itemsize != 4 or -3.4e38 < value < 3.4e38) or \
+                kind is int and -0x8000000000000000 <= value <= 0x7fffffffffffffff:
+            return value
+    elif kind is int and np_dtype.kind in 'iu':
+        bounds = _INT_BOUNDS.get(np_dtype)
+        if bounds is None:
+            info = np.iinfo(np_dtype)
+            bounds = _INT_BOUNDS[np_dtype] = (int(info.min), int(info.max))
+        if bounds[0] <= value <= bounds[1]:
+            return value
+    if kind is int and not -0x8000000000000000 <= value <= 0x7fffffffffffffff:
+        raise ValueError("Overflow when unpacking long long")
+    from ember.ops.creation import _checked_fill
+    return _checked_fill(value, dtype)
+
+
 def _assigned_unrecorded(input, key, value):
     """``input[key] = value`` written straight into the array for a key of ints (in range) and slices (steps
     positive or absent) that the input's dims hold and a number or a CPU tensor of ordinary dtype, when nothing is
@@ -483,6 +513,8 @@ def _assigned_unrecorded(input, key, value):
     elif kind is float or kind is int or kind is bool:
         if input._requires_grad and grad_mode._state.enabled:
             return False
+        if kind is float and (data.dtype.kind in 'iu' or data.dtype.itemsize < 8 and not -65504. <= value <= 65504.):
+            return False     # (PyTorch's conversion checks the range, and NumPy may warn: the general path)
         new = value
     else:
         return False
@@ -505,10 +537,13 @@ def _assigned_unrecorded(input, key, value):
             dim += 1
     else:
         return False
+    quiet = _fp_enter()      # (PyTorch converts a float64 value beyond float32's range to inf without a warning)
     try:
         data[key] = new
     except Exception:        # (a shape that does not broadcast, read-only memory, a number out of range, ...)
         return False
+    finally:
+        _fp_leave(quiet)
     input._version_counter.value += 1
     return True
 
@@ -520,10 +555,13 @@ def _record_basic(t, basic, value, write):
     data = t._data
     region = data[_view_key(basic)]
     if data.dtype.num <= 255:
+        quiet = _fp_enter()
         try:
             region[...] = value._data if isinstance(value, Tensor) else value
         except Exception:        # (NumPy checks before it writes) the checked write raises PyTorch's error
             write(t, value)
+        finally:
+            _fp_leave(quiet)
     else:
         write(t, value)          # (bfloat16 and float8: PyTorch's conversions)
     shape = data.shape
@@ -552,7 +590,11 @@ def _fast_setitem(k):
         if x._data.dtype.num > 255 and getattr(data, 'dtype', None) != x._data.dtype \
                 and isinstance(x._data, np.ndarray):
             data = _as_ml_dtype(data, x._data.dtype)
-        _checked_put(x._data, k, data, x._xp)
+        quiet = _fp_enter()      # (a value beyond the type's range becomes inf, without NumPy's warning)
+        try:
+            _checked_put(x._data, k, data, x._xp)
+        finally:
+            _fp_leave(quiet)
     return fast
 
 
