@@ -19,7 +19,7 @@ from ember._tensor import Tensor
 from ember.autograd import _saved_hooks, grad_mode
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
-from ember.ops import _argparse, _batch_norm_arrays, _batch_norm_half_stats, _layer_norm_arrays, _layer_norm_half_grads
+from ember.ops import _argparse, _batch_norm_arrays, _group_norm_backward, _batch_norm_half_stats, _layer_norm_arrays, _layer_norm_half_grads
 from ember.ops._registry import op
 from ember.ops._util import python_reads
 from ember.numerics import ENABLED as _PYTORCH_BITS
@@ -419,6 +419,11 @@ class NativeGroupNorm(Primitive):
         x, weight = ctx.saved_tensors
         groups, eps, shape = ctx.args
         need = ctx.needs_input_grad
+        wd = None if weight is None else weight._data
+        if not grad_mode._state.enabled and _group_norm_backward.fits(x._data, g._data, wd, *ctx.stats):
+            gx, gw, gb = _group_norm_backward.backward(x._data, g._data, wd, *ctx.stats, groups, need)
+            dev = g._device
+            return tuple(None if a is None else Tensor._make(a, dev) for a in (gx, gw, gb)) + (None, None)
         mean, invstd = (Tensor._make(a, g.device) for a in ctx.stats)
         N = x.shape[0]
         gxhat = g if weight is None else g * weight.reshape(shape)

@@ -355,3 +355,40 @@ EXPECTED = {'batch_norm_2d': {'shape': [4, 3],
                                   -0.616932344, -0.288069649, 0.180713159, 0.555554197, 0.673666033, 0.479284699,
                                   0.0501764446, -0.408240755, -0.660887553, -0.612149358, -0.279688275,
                                   0.197964576]}}
+
+
+@pytest.mark.parametrize('dtype', [ember.float32, ember.float64])
+@pytest.mark.parametrize('shape,groups', [((4, 6, 5, 3), 3), ((2, 4, 7), 4), ((3, 8), 2), ((2, 6, 2, 2, 2), 1)])
+def test_group_norm_backward_arrays_give_the_closed_forms_numbers(dtype, shape, groups):
+    """The array backward (three reused buffers) gives the op-by-op closed form's gradients bit for bit, for
+    each combination of wanted gradients, with and without an affine weight, and for a broadcast gradient."""
+    from ember.ops.norm import _stats_backward
+    gen = ember.Generator().manual_seed(3)
+    x = ember.randn(shape, generator=gen, dtype=dtype)
+    w, b = ember.randn(shape[1], generator=gen, dtype=dtype), ember.randn(shape[1], generator=gen, dtype=dtype)
+    g = ember.randn(shape, generator=gen, dtype=dtype)
+    n, per = shape[0], x.numel() // shape[0] // groups
+    axes = (0,) + tuple(range(2, len(shape)))
+    pshape = (1, shape[1]) + (1,) * (len(shape) - 2)
+    node = F.group_norm(x.clone().requires_grad_(), groups).grad_fn   # the statistics forward saved
+    mean, invstd = (t.reshape(n, groups, 1) for t in (node._saved_result1, node._saved_result2))
+    for weight in (w, None):
+        for grads in ((True, True, True), (True, False, False), (False, True, False), (False, False, True)):
+            xi = x.clone().requires_grad_(grads[0])
+            wi = None if weight is None else weight.clone().requires_grad_(grads[1])
+            bi = b.clone().requires_grad_(grads[2])
+            if not any(t is not None and t.requires_grad for t in (xi, wi, bi)):
+                continue
+            y = F.group_norm(xi, groups, wi, bi)
+            for gy in (g, ember.ones((), dtype=dtype).expand(shape)):
+                inputs = [t for t in (xi, wi, bi) if t is not None and t.requires_grad]
+                got = ember.autograd.grad(y, inputs, gy, retain_graph=True)
+                with ember.no_grad():   # the closed form, op by op, on the saved statistics
+                    gxhat = gy if wi is None else gy * wi.reshape(pshape)
+                    gx, xhat = _stats_backward(xi.reshape(n, groups, per), gxhat.reshape(n, groups, per), (2,),
+                                               1e-5, mean, invstd)
+                    want = {0: gx.reshape(shape), 1: (gy * xhat.reshape(shape)).sum(axes), 2: gy.sum(axes)}
+                for t, got_t in zip(inputs, got):
+                    k = 0 if t is xi else 1 if t is wi else 2
+                    assert got_t.dtype == dtype and got_t.shape == want[k].shape
+                    assert got_t.numpy().tobytes() == want[k].numpy().tobytes()
