@@ -5,6 +5,9 @@ The loops run over layers and time steps only; each layer's input projection for
 is one matrix product done before the time loop, so a step costs one ``h @ W_hh.T`` plus the
 elementwise gates, which for LSTM and GRU are one fused Primitive per step (whose backward is
 written again in ember ops when a graph of the gradient is wanted, so every order still works).
+When nothing is recorded the time loop runs on arrays, calling the same kernels without an op per
+step; a recorded float32 LSTM layer is one node (``_LSTMLayer``), as PyTorch's CPU kernel records it,
+whose first-order backward repeats the steps' own formulas in their graph's order (the same bits).
 Gate layouts follow PyTorch: LSTM rows are (i, f, g, o), GRU rows are (r, z, n) with
 ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))``.
 """
