@@ -12,6 +12,7 @@
   NumPy's, which call the C library themselves.
 """
 import math
+import threading
 from functools import partial
 from itertools import repeat
 
@@ -186,6 +187,52 @@ def fma32_rows(a, b, c, period=None):
         if m.any():
             r, col = np.nonzero(m)
             o[r, col] = fma32(a[start:stop][r, col], b[start:stop][r], c[start:stop][r])
+    return out
+
+
+_WORK = threading.local()
+_F32_TINY_BITS = np.float64(2.0 ** -126).view(np.uint64)
+_F64_SIGN = 1 << 63
+
+
+def _work_buffers(n):
+    """Thread-local double and integer buffers of at least ``n`` elements (reused between calls, so a
+    fused step over cache-sized blocks allocates nothing large)."""
+    bufs = getattr(_WORK, 'bufs', None)
+    if bufs is None or bufs[0].size < n:
+        bufs = _WORK.bufs = (np.empty(max(n, 1024), np.float64), np.empty(max(n, 1024), np.uint64))
+    return bufs[0][:n], bufs[1][:n]
+
+
+def fma32_to(a, b, c, out):
+    """``out[...] = fma32(a, b, c)``: ``a`` a float32 array of ``out``'s shape, ``b`` and ``c`` float32
+    numbers or arrays of that shape; ``out`` may be ``a`` or ``c`` itself (an in-place update).
+
+    One double pass (exact product, one rounding of the sum) into a reused buffer, then the rounding
+    to float32; the rare elements whose double sum is a float32 midpoint, or that land in float32's
+    subnormal range, are recomputed by :func:`fma32` from the operands before ``out`` is written.
+    """
+    shape = out.shape
+    work, low = _work_buffers(out.size)
+    work = work.reshape(shape)
+    low = low.reshape(shape)
+    np.copyto(work, a)
+    np.multiply(work, b if type(b) is np.ndarray else float(b), out=work)    # exact: two floats' product
+    np.add(work, c if type(c) is np.ndarray else float(c), out=work)
+    bits = work.view(np.uint64)
+    np.bitwise_and(bits, _F32_LOW_BITS, out=low)
+    suspect = low == _F32_HALF_ULP_BITS
+    # sums at or below float32's smallest normal may lose bits in float32's subnormals (found by two
+    # reductions over the sums' bit patterns: the positive ones' least as unsigned, the negative ones' as signed)
+    if bits.min() <= _F32_TINY_BITS or int(bits.view(np.int64).min()) <= int(_F32_TINY_BITS) - _F64_SIGN:
+        suspect |= np.abs(work) <= _TINY32
+    fix = None
+    if suspect.any():
+        where = np.nonzero(suspect)
+        fix = fma32(a[where], b[where] if type(b) is np.ndarray else b, c[where] if type(c) is np.ndarray else c)
+    np.copyto(out, work, casting='unsafe')
+    if fix is not None:
+        out[where] = fix
     return out
 
 

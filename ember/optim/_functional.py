@@ -8,8 +8,12 @@ bumped by hand, as an in-place Tensor op would.
 
 The order of operations follows PyTorch's single-tensor implementations (for instance Adam's
 ``denom = sqrt(v) / sqrt(bias_correction2) + eps`` and ``p += (-step_size * m) / denom``), so
-float64 results agree with PyTorch's to ~1e-16. In float32 they may differ in the last bit:
-PyTorch's CPU kernels fuse ``a + alpha * b`` into one FMA, NumPy rounds the product first.
+float64 results agree with PyTorch's to ~1e-16. PyTorch's CPU kernels fuse the multiply-adds of
+``add(alpha=)``, ``addcmul`` and ``lerp`` into one rounding (a vector FMA); NumPy rounds the product
+first, which differs in the last bit for a fraction of a percent of the elements at each step. So with
+``ember.numerics.set_pytorch_bits(True)`` (the default) float32 updates on NumPy arrays do those steps
+with ``fma32_to`` (one double pass and a check for the rare double-rounding cases), giving PyTorch's
+float32 bits; with it off, and for other dtypes and devices, they take the cheaper two roundings.
 
 The per-parameter math sits in ``_*_block`` kernels that work on any slice of the arrays: the
 updates are elementwise, so a large parameter is processed in cache-sized blocks, each going
@@ -17,7 +21,8 @@ through all the update's passes while it is still in cache (the same numbers, ab
 """
 import numpy as np
 
-from ember import backend
+from ember import backend, numerics
+from ember._random.exact import fma32_to
 
 __all__ = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'adadelta']
 
@@ -77,10 +82,25 @@ def _bump_step(step_t):
     return arr.item()
 
 
+def _fused(arr):
+    """Whether ``arr``'s multiply-adds round once, as PyTorch's CPU kernels do (see the module's docstring)."""
+    return numerics.ENABLED[0] and type(arr) is np.ndarray and arr.dtype == np.float32
+
+
+def _axpy_(xp, y, a, x, out):
+    """``out = y + a * x`` (PyTorch's ``y.add(x, alpha=a)``): fused when :func:`_fused`; ``out`` may be ``y``."""
+    if _fused(y):
+        return fma32_to(x, np.float32(a), y, out)
+    return xp.add(y, xp.multiply(x, a), out=out)
+
+
 def _effective_grad(xp, g, x, weight_decay, maximize):
     """``(-g if maximize else g) + weight_decay * x``: a fresh array, or ``g`` itself when both are off."""
     if g.ndim == 0:         # (a 0-d parameter: 1-element views, so that results are arrays)
         g, x = g.reshape(1), x.reshape(1)
+    if weight_decay != 0 and _fused(g):
+        g = xp.negative(g) if maximize else g
+        return fma32_to(x, np.float32(weight_decay), g, g if maximize else xp.empty_like(g))
     if maximize:
         g = xp.negative(g)
         if weight_decay != 0:
@@ -96,6 +116,13 @@ def _effective_grad(xp, g, x, weight_decay, maximize):
 def _lerp_(xp, a, b, w, tmp):
     """``a.lerp_(b, w)`` with PyTorch's two-sided formula (accurate for weights near 0 and near 1)."""
     xp.subtract(b, a, out=tmp)
+    if _fused(a):           # a + w * (b - a), or b - (b - a) * (1 - w), each one fused multiply-add
+        w = np.float32(w)
+        if abs(w) < 0.5:
+            fma32_to(tmp, w, a, a)
+        else:
+            fma32_to(xp.negative(tmp, out=tmp), 1 - w, b, a)
+        return
     if abs(w) < 0.5:
         xp.multiply(tmp, w, out=tmp)
         xp.add(a, tmp, out=a)
@@ -106,6 +133,9 @@ def _lerp_(xp, a, b, w, tmp):
 
 def _addcmul_sq_(xp, acc, g, value, tmp):
     """``acc.addcmul_(g, g, value=value)``: acc + (value * g) * g."""
+    if _fused(acc):         # the product (value * g) * g and the sum round once
+        fma32_to(g if value == 1 else xp.multiply(g, value, out=tmp), g, acc, acc)
+        return
     if value == 1:
         xp.multiply(g, g, out=tmp)
     else:
@@ -125,10 +155,12 @@ def _sgd_block(xp, x, g, buf, new_buf, weight_decay, momentum, lr, dampening, ne
             if dampening == 0:
                 xp.add(buf, g, out=buf)
             else:
-                xp.add(buf, xp.multiply(g, 1 - dampening), out=buf)
-        g = xp.add(g, xp.multiply(buf, momentum)) if nesterov else buf
-    # p += (-lr) * g, done as p -= lr * g (bitwise the same: rounding is sign-symmetric)
-    xp.subtract(x, xp.multiply(g, lr), out=x)
+                _axpy_(xp, buf, 1 - dampening, g, buf)
+        g = _axpy_(xp, g, momentum, buf, xp.empty_like(g)) if nesterov else buf
+    if _fused(x):
+        _axpy_(xp, x, -lr, g, x)
+    else:   # p += (-lr) * g, done as p -= lr * g (bitwise the same: rounding is sign-symmetric)
+        xp.subtract(x, xp.multiply(g, lr), out=x)
 
 
 def _check_buffer_shapes(params, buffers):
@@ -282,8 +314,11 @@ def _rmsprop_block(xp, x, g, v, ga, buf, lr, alpha, eps, weight_decay, momentum,
     if ga is not None:            # centered: subtract the squared running mean of the gradient
         ga = _real(ga)
         _lerp_(xp, ga, g, 1 - alpha, avg)
-        xp.multiply(ga, ga, out=avg)          # addcmul(ga, ga, value=-1): v - ga * ga
-        xp.subtract(v, avg, out=avg)
+        if _fused(v):                           # addcmul(ga, ga, value=-1): v + (-ga) * ga
+            fma32_to(xp.negative(ga, out=avg), ga, v, avg)
+        else:
+            xp.multiply(ga, ga, out=avg)
+            xp.subtract(v, avg, out=avg)
         xp.sqrt(avg, out=avg)
     else:
         xp.sqrt(v, out=avg)
@@ -292,7 +327,7 @@ def _rmsprop_block(xp, x, g, v, ga, buf, lr, alpha, eps, weight_decay, momentum,
         buf = _real(buf)
         xp.multiply(buf, momentum, out=buf)
         xp.add(buf, xp.divide(g, avg), out=buf)   # addcdiv_(g, avg) with value 1
-        xp.subtract(x, xp.multiply(buf, lr), out=x)
+        _axpy_(xp, x, -lr, buf, x)
     else:
         upd = xp.multiply(g, -lr)
         xp.divide(upd, avg, out=upd)
@@ -358,7 +393,7 @@ def _adadelta_block(xp, x, g, v, u, lr, rho, eps, weight_decay, maximize):
     xp.multiply(delta, g, out=delta)
     xp.multiply(u, rho, out=u)
     _addcmul_sq_(xp, u, delta, 1 - rho, tmp)
-    xp.subtract(x, xp.multiply(delta, lr), out=x)
+    _axpy_(xp, x, -lr, delta, x)
 
 
 def adadelta(params, grads, square_avgs, acc_deltas, state_steps, capturable=False, foreach=None,

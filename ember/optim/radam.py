@@ -37,7 +37,9 @@ def radam(params, grads, exp_avgs, exp_avg_sqs, state_steps, decoupled_weight_de
             rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
             adaptive = xp.sqrt(v)
             xp.add(adaptive, eps, out=adaptive)
-            xp.divide(bias_correction2 ** 0.5, adaptive, out=adaptive)
+            # (a number over a tensor: PyTorch multiplies the tensor's reciprocal by the number)
+            xp.reciprocal(adaptive, out=adaptive)
+            xp.multiply(adaptive, bias_correction2 ** 0.5, out=adaptive)
             xp.multiply(upd, adaptive, out=upd)
             xp.multiply(upd, rect, out=upd)
         xp.subtract(x, upd, out=x)

@@ -1,0 +1,53 @@
+"""Float32 optimizer steps give PyTorch's bits: 50 steps of each optimizer on parameters of a few shapes,
+compared bit for bit with PyTorch's trajectories recorded by ``tests/optim/record_bits.py`` (no PyTorch
+needed here). PyTorch's CPU kernels round ``add(alpha=)``, ``addcmul`` and ``lerp`` once (a fused
+multiply-add); ember does the same with ``ember.numerics.set_pytorch_bits(True)``, the default.
+"""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import ember
+from tests.optim._bits_cases import CASES, run
+
+FIXTURES = Path(__file__).parent.parent / 'fixtures' / 'optimizer_bits'
+
+
+def _recorded(case):
+    with np.load(FIXTURES / f'{case}.npz') as data:
+        return {k: data[k] for k in data.files}
+
+
+def _differing(expected, got):
+    """The names of the arrays (or digests) whose float32 bits differ."""
+    assert sorted(expected) == sorted(got)
+    bad = []
+    for key, want in expected.items():
+        have = got[key]
+        if want.dtype.kind == 'U':
+            same = str(want) == str(have)
+        else:
+            same = want.shape == have.shape and np.array_equal(want.view(np.uint32), have.view(np.uint32))
+        if not same:
+            bad.append(key)
+    return bad
+
+
+@pytest.mark.parametrize('case', sorted(CASES))
+def test_float32_trajectory_is_pytorchs_bits(case):
+    with ember.numerics.pytorch_bits(True):
+        got = run(ember, case)
+    assert _differing(_recorded(case), got) == []
+
+
+@pytest.mark.parametrize('case', ['sgd_momentum', 'adam_crsqrt'])
+def test_without_pytorch_bits_the_update_rounds_twice_and_stays_close(case):
+    """``set_pytorch_bits(False)`` keeps NumPy's cheaper two roundings: some last bits differ, nothing more."""
+    expected = _recorded(case)
+    with ember.numerics.pytorch_bits(False):
+        got = run(ember, case)
+    assert _differing(expected, got) != []
+    for key, want in expected.items():
+        if want.dtype.kind != 'U':
+            np.testing.assert_allclose(got[key], want, rtol=1e-5, atol=1e-6)
