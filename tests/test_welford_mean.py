@@ -45,3 +45,14 @@ def test_std_mean_over_batch_and_space_gives_the_welford_mean():
     np.testing.assert_array_equal(m.numpy(), want)
     v, m2 = ember.var_mean(ember.from_numpy(x), dim=(0, 2, 3), keepdim=True)
     np.testing.assert_array_equal(m2.numpy().ravel(), want)
+
+
+@pytest.mark.parametrize('shape,dim', [((40, 768), -1), ((6, 5, 100), (1, 2)), ((3, 70), 1)])
+def test_last_dims_means_read_each_output_as_one_run(shape, dim):
+    x = (np.random.default_rng(5).standard_normal(shape) * 3 + 7).astype(np.float32)
+    dims = (dim,) if isinstance(dim, int) else dim
+    dims = tuple(d % x.ndim for d in dims)
+    kept = [d for d in range(x.ndim) if d not in dims]
+    values = np.transpose(x, list(dims) + kept).reshape(int(np.prod([shape[d] for d in dims])), -1)
+    _, m = ember.var_mean(ember.from_numpy(x), dim=dim)
+    np.testing.assert_array_equal(m.numpy().ravel(), _steps(values))

@@ -1141,7 +1141,7 @@ def _welford_mean(ctx, x, dims, keepdim):
         order = sorted(reduced, key=lambda d: -x.strides[d])
         kept = [d for d in range(x.ndim) if d not in reduced]
         out_shape = tuple(1 if d in reduced else n for d, n in enumerate(x.shape) if keepdim or d not in reduced)
-        return _welford_rounded(np.transpose(x, order + kept), count).reshape(out_shape)
+        return _welford_rounded(np.transpose(x, order + kept), count, len(order)).reshape(out_shape)
     return Mean.forward(ctx, x, dims, keepdim)
 
 
@@ -1162,9 +1162,9 @@ def _tree_sum(rows):
     return rows.sum(axis=0), depth + 16
 
 
-def _welford_rounded(steps, count):
-    """The double Welford mean of each column of ``steps`` (its first axes the values in visiting
-    order, the others the outputs), rounded to float32, without its ``count`` steps where they
+def _welford_rounded(steps, count, visited=1):
+    """The double Welford mean of each column of ``steps`` (its first ``visited`` axes the values in
+    visiting order, the others the outputs), rounded to float32, without its ``count`` steps where they
     cannot change the float32 result. Step ``k`` (``m += (x_k - m) / k``) errs by at most
     ``u (|m_k| + 2 |x_k - m_{k-1}| / k)`` (u: a double's unit roundoff) and the recurrence never
     amplifies an earlier error, so the Welford value lies within ``u * sum_k (...)`` of the exact
@@ -1173,9 +1173,13 @@ def _welford_rounded(steps, count):
     the exact mean give or take the bound rounds to one float32 on both sides, that is the Welford
     value's rounding; the other outputs (rare: a double mean within about ``1e-13`` relative of a
     float32 rounding boundary) take the steps one by one."""
-    wide = np.empty(steps.shape, np.float64)
-    np.copyto(wide, steps)
-    wide = wide.reshape(count, -1)
+    by_output = steps.transpose(tuple(range(visited, steps.ndim)) + tuple(range(visited)))
+    if by_output.flags.c_contiguous:            # each output's values one run in memory (a last-dim reduction)
+        wide = by_output.astype(np.float64).reshape(-1, count).T
+    else:
+        wide = np.empty(steps.shape, np.float64)
+        np.copyto(wide, steps)
+        wide = wide.reshape(count, -1)
     magnitude = np.abs(wide)
     block = 16 if count >= 64 else count
     blocks = count // block
