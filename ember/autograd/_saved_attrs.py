@@ -149,7 +149,7 @@ def conv_bias_sizes(node):
     """ConvolutionBackward0's ``bias_sym_sizes_opt``: the bias's shape, None without a bias (a bias has one
     value per output channel: the weight's first dim, or its second times groups when transposed); without
     a bias PyTorch shows ``(0,)``."""
-    if len(node._input_meta) < 3:
+    if not node.biased:
         return (0,)
     w_shape, transposed, groups = node.shapes[1], node.args[3], node.args[5]
     return (w_shape[1] * groups,) if transposed else (w_shape[0],)

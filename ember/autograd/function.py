@@ -560,6 +560,9 @@ class Function(metaclass=_FunctionMeta):
     _scalar_edges = False  # Python-number operands appear in next_functions as (None, 0)
     # positions of forward's arguments that never get a gradient (indices, masks): no next_functions edge for them
     _nondiff_args = ()
+    # positions of optional tensor arguments (a bias, a weight, a bound) whose None shows as a (None, 0) edge,
+    # as PyTorch's node has one edge per tensor argument of its schema, defined or not
+    _none_edges = ()
     _opmath = 0           # float16/bfloat16 inputs run forward in float32, rounded once (see _opmath.py):
                           # ALWAYS, or only WITH_NUMBER (a Python number among the operands)
 
@@ -1052,6 +1055,9 @@ def _apply_general(cls, args, kwargs, device, record, ntens):
             # PyTorch wraps a Python-number operand into a tensor: it shows as a (None, 0) edge
             slots, edges, meta = _with_scalar_edges(args, edges, meta)
             node._arg_slots = slots
+        if cls._none_edges:
+            slots, edges, meta = _with_none_edges(cls._none_edges, args, slots, edges, meta)
+            node._arg_slots = slots
         if cls._nondiff_args:
             slots, edges, meta = _without_nondiff_edges(cls._nondiff_args, slots, edges, meta)
             node._arg_slots = slots
@@ -1206,6 +1212,15 @@ def _without_nondiff_edges(nondiff, slots, edges, meta):
     argument it never differentiates (an index, a mask, a condition, a loss's class weights)."""
     keep = [k for k, slot in enumerate(slots) if slot not in nondiff]
     return [slots[k] for k in keep], [edges[k] for k in keep], [meta[k] for k in keep]
+
+
+def _with_none_edges(positions, args, slots, edges, meta):
+    """A (None, 0) edge put in, in argument order, for each argument at ``positions`` that is None."""
+    missing = [k for k in positions if k < len(args) and args[k] is None]
+    if not missing:
+        return slots, edges, meta
+    rows = sorted([*zip(slots, edges, meta), *[(k, _NO_EDGE, None) for k in missing]], key=lambda row: row[0])
+    return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
 
 
 def _with_scalar_edges(args, edges, meta):

@@ -429,6 +429,7 @@ class ClampTensor(Clamp):
     """``clamp`` by tensor bounds (PyTorch names it apart from the number bounds)."""
     _profile_name = 'aten::clamp'
     node_name = 'ClampBackward0'
+    _none_edges = (1, 2)   # a bound left out: a (None, 0) edge, as PyTorch's node
     saved_attrs = {'max': _sa.saved(2), 'min': _sa.saved(1), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 
 

@@ -398,7 +398,7 @@ def add(input, other, *, alpha=1, out=None):
     if alpha is not _ONE:
         _check_alpha(input, other, alpha)
     if not isinstance(input, Tensor):
-        return Add.apply(other, input) if alpha == 1 else Add.apply(input, other, alpha)
+        return Add.apply(other, input) if alpha == 1 else Add.apply(input, other, alpha=alpha)
     if out is None and input.__class__ is Tensor and alpha is _ONE \
             and (not input._requires_grad or not _grad_state.enabled):   # (a recorded first operand: apply)
         _kind = other.__class__
@@ -406,7 +406,7 @@ def add(input, other, *, alpha=1, out=None):
             unrecorded_scalar(_np.add, input, other) if _kind is float or _kind is int else None
         if _result is not None:   # (Add's forward, when nothing is recorded)
             return _result
-    _result = Add.apply(input, other) if alpha == 1 else Add.apply(input, other, alpha)
+    _result = Add.apply(input, other) if alpha == 1 else Add.apply(input, other, alpha=alpha)
     return _result if out is None else write_out('add', _result, out)
 
 
@@ -430,7 +430,7 @@ def sub(input, other, alpha=1, *, out=None):
     if not isinstance(input, Tensor):
         if type(input) is bool or other._data.dtype is _BOOL:
             _refuse_bool_subtraction(input, other)
-        return RSub.apply(other, input) if alpha == 1 else Sub.apply(input, other, alpha)
+        return RSub.apply(other, input) if alpha == 1 else Sub.apply(input, other, alpha=alpha)
     if input._data.dtype is _BOOL or type(other) is bool or (type(other) is Tensor and other._data.dtype is _BOOL):
         _refuse_bool_subtraction(input, other)
     if out is None and input.__class__ is Tensor and alpha is _ONE \
@@ -440,7 +440,7 @@ def sub(input, other, alpha=1, *, out=None):
             unrecorded_scalar(_np.subtract, input, other) if _kind is float or _kind is int else None
         if _result is not None:   # (Sub's forward, when nothing is recorded)
             return _result
-    _result = Sub.apply(input, other) if alpha == 1 else Sub.apply(input, other, alpha)
+    _result = Sub.apply(input, other) if alpha == 1 else Sub.apply(input, other, alpha=alpha)
     return _result if out is None else write_out('sub', _result, out)
 
 
@@ -1167,6 +1167,7 @@ class Xlogy(Primitive):
     """``input * log(other)``, 0 where ``input`` is 0 (unless ``other`` is NaN); ``log_other`` is
     ``other`` itself for a tensor, its logarithm for a number."""
     node_name = 'XlogyBackward0'
+    _nondiff_args = (1,)   # log(other), a value of other's: other's edge is its own (slot 2)
 
     @staticmethod
     def forward(ctx, x, log_other, other):

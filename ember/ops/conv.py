@@ -395,6 +395,7 @@ def _crop(t, shape):
 class Convolution(Primitive):
     """PyTorch's ``aten::convolution``: a convolution or transposed convolution plus bias."""
     node_name = 'ConvolutionBackward0'
+    _none_edges = (2,)   # no bias: a (None, 0) edge, as PyTorch's node
     saved_attrs = {'bias_sym_sizes_opt': _sa.conv_bias_sizes, 'dilation': _sa.item('args', 2, tuple),
                    'groups': _sa.item('args', 5), 'input': _sa.saved(0), 'output_padding': _sa.item('args', 4, tuple),
                    'padding': _sa.conv_padding, 'stride': _sa.item('args', 0, tuple),
@@ -409,6 +410,7 @@ class Convolution(Primitive):
         ctx.args = (stride, pads, dilation, transposed, output_padding, groups)
         ctx.save_for_backward(x, w)     # both, needed or not, as PyTorch's node (grad_fn._saved_input/weight)
         ctx.shapes = (x.shape, w.shape)
+        ctx.biased = b is not None   # (for grad_fn._saved_bias_sym_sizes_opt)
         ctx.cols = None
         if b is not None and x.dtype.itemsize == 2:
             # float16/bfloat16: PyTorch adds the bias to the float32 sums and rounds once; the sums are
@@ -475,6 +477,7 @@ def _bias_grad(g):
 class _ConvolutionGrad(Convolution):
     """The input gradient of a convolution (itself a convolution), named as PyTorch names it."""
     node_name = 'ConvolutionBackwardBackward0'
+    _none_edges = ()
 
 
 class ConvolutionWeight(Primitive):

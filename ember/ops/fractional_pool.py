@@ -34,6 +34,7 @@ def _intervals(samples, size, out, pool, dtype):
 
 class FractionalMaxPool(Primitive):
     node_name = 'FractionalMaxPool2DBackward0'
+    _nondiff_args = (1,)   # the random samples: no edge, as PyTorch's node
     saved_attrs = {'kernel_size': _sa.item('window', 0), 'output_size': _sa.item('window', 1),
                    'result1': _sa.array_field('index'), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily
 

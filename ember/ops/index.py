@@ -793,6 +793,7 @@ class Gather(Primitive):
 class _TakeAlong(Primitive):
     """Values picked along ``dim`` by a full-size index, reshaped to ``shape`` (from the flattened
     input when ``flat``): the one node of sort, topk, median... named after the op, as in PyTorch."""
+    _nondiff_args = (2,)   # the index: no edge, as PyTorch's node
 
     @staticmethod
     def forward(ctx, x, dim, index, shape, flat):

@@ -775,6 +775,7 @@ _EPSILON = 1e-12    # PyTorch's floor on x * (1 - x) in the BCE gradient
 
 class BinaryCrossEntropy(Primitive):
     node_name = 'BinaryCrossEntropyBackward0'
+    _nondiff_args = (2,)   # the weight: no edge, as PyTorch's node
     saved_attrs = {'reduction': _sa.field('reduction', _sa.reduction_enum), 'self': _sa.saved(0), 'target': _sa.saved(1), 'weight': _sa.saved(2)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
 
@@ -947,6 +948,7 @@ def _check_broadcast(a_shape, b_shape):
 
 class SoftMarginLoss(Primitive):
     node_name = 'SoftMarginLossBackward0'
+    _nondiff_args = (1,)   # the target: no edge, as PyTorch's node
     saved_attrs = {'reduction': _sa.field('reduction', _sa.reduction_enum), 'self': _sa.saved(0), 'target': _sa.saved(1)}  # grad_fn._saved_*, read lazily
 
     @staticmethod

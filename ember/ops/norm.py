@@ -58,6 +58,8 @@ def _raw_stats(xp, x, axes, eps):
 class NativeBatchNorm(Primitive):
     """Returns (y, batch mean, biased batch var); the statistics are not differentiable outputs."""
     node_name = 'NativeBatchNormBackward0'
+    _none_edges = (1, 2)   # no weight or bias: a (None, 0) edge, as PyTorch's node
+    _nondiff_args = (3, 4)   # the running statistics: no edge
     saved_attrs = {'eps': _sa.item('args', 1), 'input': _sa.saved(0),
                    'result1': _sa.stats_field(0, lambda node: (node._input_meta[0][0][1] if node.args[0] else 0,)),
                    'result2': _sa.stats_field(1, lambda node: (node._input_meta[0][0][1] if node.args[0] else 0,)),
@@ -253,6 +255,7 @@ def _float32_running(running_mean, running_var, mean):
 # ------------------------------------------------------------------------------- layer norm
 class NativeLayerNorm(Primitive):
     node_name = 'NativeLayerNormBackward0'
+    _none_edges = (1, 2)   # no weight or bias: a (None, 0) edge, as PyTorch's node
     saved_attrs = {'bias': _sa.saved(2), 'input': _sa.saved(0), 'normalized_shape': _sa.layer_norm_shape,
                    'result1': _sa.array_field('stats', 0), 'result2': _sa.array_field('stats', 1),
                    'weight': _sa.saved(1)}  # grad_fn._saved_*, read lazily
@@ -396,6 +399,7 @@ def _group_norm_arrays(xp, xr, eps, weight, bias, x_shape, shape):
 
 class NativeGroupNorm(Primitive):
     node_name = 'NativeGroupNormBackward0'
+    _none_edges = (1, 2)   # no weight or bias: a (None, 0) edge, as PyTorch's node
     saved_attrs = {'C': lambda node: node._input_meta[0][0][1], 'HxW': lambda node: _prod(node._input_meta[0][0][2:]),
                    'N': lambda node: node._input_meta[0][0][0], 'eps': _sa.item('args', 1), 'group': _sa.item('args', 0),
                    'input': _sa.saved(0), 'result1': _sa.stats_field(0, _group_stats_shape),

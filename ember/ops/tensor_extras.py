@@ -555,6 +555,7 @@ class PutNode(Primitive):
     """``put``'s one node, as PyTorch's: the input's gradient is ``grad`` (zeroed at ``index`` unless the
     values were added), ``source``'s is ``grad`` taken at ``index``."""
     node_name = 'PutBackward0'
+    _nondiff_args = (1,)   # the index: no edge, as PyTorch's node
     saved_names = ('index', 'source')
     saved_attrs = {'accumulate': _sa.field('accumulate'), 'index': _sa.saved(0), 'source': _sa.saved(1)}
 
