@@ -557,7 +557,8 @@ class Function(metaclass=_FunctionMeta):
     _operator = None      # the Python operator an op implements ('+'), for its TypeError on other operands
     _promote = False      # cast tensor inputs to the promoted dtype before forward (True, 'float', 'tensors')
     _view = False         # outputs are views of input 0 (share storage and version counter)
-    _scalar_edges = False  # Python-number operands appear in next_functions as (None, 0)
+    _scalar_edges = False  # Python-number operands appear in next_functions as (None, 0); a number n: only
+                           # among the first n arguments (the operands; later numbers are options)
     # positions of forward's arguments that never get a gradient (indices, masks): no next_functions edge for them
     _nondiff_args = ()
     # positions of optional tensor arguments (a bias, a weight, a bound) whose None shows as a (None, 0) edge,
@@ -1053,7 +1054,7 @@ def _apply_general(cls, args, kwargs, device, record, ntens):
             meta.append((data.shape, data.dtype, t._device))
         if cls._scalar_edges and not all_tensors:
             # PyTorch wraps a Python-number operand into a tensor: it shows as a (None, 0) edge
-            slots, edges, meta = _with_scalar_edges(args, edges, meta)
+            slots, edges, meta = _with_scalar_edges(args, edges, meta, cls._scalar_edges)
             node._arg_slots = slots
         if cls._none_edges:
             slots, edges, meta = _with_none_edges(cls._none_edges, args, slots, edges, meta)
@@ -1223,7 +1224,7 @@ def _with_none_edges(positions, args, slots, edges, meta):
     return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
 
 
-def _with_scalar_edges(args, edges, meta):
+def _with_scalar_edges(args, edges, meta, operands=True):
     slots, all_edges, all_meta = [], [], []
     j = 0
     for k, a in enumerate(args):
@@ -1232,7 +1233,7 @@ def _with_scalar_edges(args, edges, meta):
             all_edges.append(edges[j])
             all_meta.append(meta[j])
             j += 1
-        elif isinstance(a, (int, float)):
+        elif isinstance(a, (int, float)) and (operands is True or k < operands):
             slots.append(k)
             all_edges.append(_NO_EDGE)
             all_meta.append(None)

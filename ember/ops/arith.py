@@ -40,7 +40,7 @@ class Add(Primitive):
     node_name = 'AddBackward0'
     saved_attrs = {'alpha': _sa.field('alpha')}  # grad_fn._saved_*, read lazily
     _operator = '+'
-    _scalar_edges = True
+    _scalar_edges = 2   # a number operand shows as (None, 0); alpha (the third) has no edge, as in PyTorch
     _promote = True
 
     @staticmethod
@@ -61,7 +61,7 @@ class Sub(Primitive):
     node_name = 'SubBackward0'
     saved_attrs = {'alpha': _sa.field('alpha')}  # grad_fn._saved_*, read lazily
     _operator = '-'
-    _scalar_edges = True
+    _scalar_edges = 2   # a number operand shows as (None, 0); alpha (the third) has no edge, as in PyTorch
     _promote = True
 
     @staticmethod
@@ -398,7 +398,7 @@ def add(input, other, *, alpha=1, out=None):
     if alpha is not _ONE:
         _check_alpha(input, other, alpha)
     if not isinstance(input, Tensor):
-        return Add.apply(other, input) if alpha == 1 else Add.apply(input, other, alpha=alpha)
+        return Add.apply(other, input) if alpha == 1 else Add.apply(input, other, alpha)
     if out is None and input.__class__ is Tensor and alpha is _ONE \
             and (not input._requires_grad or not _grad_state.enabled):   # (a recorded first operand: apply)
         _kind = other.__class__
@@ -406,7 +406,7 @@ def add(input, other, *, alpha=1, out=None):
             unrecorded_scalar(_np.add, input, other) if _kind is float or _kind is int else None
         if _result is not None:   # (Add's forward, when nothing is recorded)
             return _result
-    _result = Add.apply(input, other) if alpha == 1 else Add.apply(input, other, alpha=alpha)
+    _result = Add.apply(input, other) if alpha == 1 else Add.apply(input, other, alpha)
     return _result if out is None else write_out('add', _result, out)
 
 
@@ -430,7 +430,7 @@ def sub(input, other, alpha=1, *, out=None):
     if not isinstance(input, Tensor):
         if type(input) is bool or other._data.dtype is _BOOL:
             _refuse_bool_subtraction(input, other)
-        return RSub.apply(other, input) if alpha == 1 else Sub.apply(input, other, alpha=alpha)
+        return RSub.apply(other, input) if alpha == 1 else Sub.apply(input, other, alpha)
     if input._data.dtype is _BOOL or type(other) is bool or (type(other) is Tensor and other._data.dtype is _BOOL):
         _refuse_bool_subtraction(input, other)
     if out is None and input.__class__ is Tensor and alpha is _ONE \
@@ -440,7 +440,7 @@ def sub(input, other, alpha=1, *, out=None):
             unrecorded_scalar(_np.subtract, input, other) if _kind is float or _kind is int else None
         if _result is not None:   # (Sub's forward, when nothing is recorded)
             return _result
-    _result = Sub.apply(input, other) if alpha == 1 else Sub.apply(input, other, alpha=alpha)
+    _result = Sub.apply(input, other) if alpha == 1 else Sub.apply(input, other, alpha)
     return _result if out is None else write_out('sub', _result, out)
 
 
