@@ -349,6 +349,27 @@ def _unrecorded_basic_view(input, key):
     return unrecorded_view(cls, input, _basic_get, (basic, None))
 
 
+def _plain_basic(key, shape):
+    """``key`` as a parsed basic key (a tuple) when it is an int in range, a slice with a positive or absent step,
+    or a tuple of those that ``shape``'s dims hold (what ``_parse_key`` would return for it); else None."""
+    kind = key.__class__
+    if kind is int:
+        return (key,) if shape and -shape[0] <= key < shape[0] else None
+    if kind is slice:
+        return (key,) if shape and _plain_slice(key) else None
+    if kind is not tuple or len(key) > len(shape):
+        return None
+    dim = 0
+    for k in key:
+        if k.__class__ is int:
+            if not -shape[dim] <= k < shape[dim]:
+                return None
+        elif k.__class__ is not slice or not _plain_slice(k):
+            return None
+        dim += 1
+    return key
+
+
 def _plain_slice(k):
     """A slice of ints or Nones whose step is positive or absent (others take the general path)."""
     start, stop, step = k.start, k.stop, k.step
@@ -435,7 +456,8 @@ def setitem(input, key, value):
     if input.__class__ is Tensor and _assigned_unrecorded(input, key, value):
         return
     from ember.ops.inplace import apply_inplace
-    k = _parse_key(key, input.shape, input._xp)
+    basic = _plain_basic(key, input._data.shape)
+    k = (basic, None) if basic is not None else _parse_key(key, input.shape, input._xp)
     if k[1] is not None and input.dtype in BAREBONES:   # PyTorch's index_put kernel refuses them
         raise NotImplementedError(f'"index_put" not implemented for \'{input.dtype._legacy[:-6]}\'')
     recording = grad_mode._state.enabled and (input._requires_grad or getattr(value, '_requires_grad', False))
@@ -518,24 +540,7 @@ def _assigned_unrecorded(input, key, value):
         new = value
     else:
         return False
-    kind = key.__class__
-    shape = data.shape
-    if kind is int:
-        if not shape or not -shape[0] <= key < shape[0]:
-            return False
-    elif kind is slice:
-        if not shape or not _plain_slice(key):
-            return False
-    elif kind is tuple and len(key) <= len(shape):
-        dim = 0
-        for k in key:
-            if k.__class__ is int:
-                if not -shape[dim] <= k < shape[dim]:
-                    return False
-            elif k.__class__ is not slice or not _plain_slice(k):
-                return False
-            dim += 1
-    else:
+    if _plain_basic(key, data.shape) is None:
         return False
     quiet = _fp_enter()      # (PyTorch converts a float64 value beyond float32's range to inf without a warning)
     try:
