@@ -272,13 +272,20 @@ def _cascade_middle(a):
         # (one run: its sum as it is; einsum's sums start from +0, so adding one to zero changes nothing)
         level = run_sums[:, 0] if runs == 1 else _along(run_sums, 1)
         return level if tail is None else tail + level
-    level1 = _along(run_sums[:, groups * step:], 1)
+    # (an empty level is a zero: adding it to a sum that started from +0 changes nothing, so it is left out)
+    levels = [tail]
+    if runs > groups * step:
+        levels.append(_along(run_sums[:, groups * step:], 1))
     group_sums = _along(run_sums[:, :groups * step].reshape(rows, groups, step, lanes), 2)
     supers = groups // step
-    level2 = _along(group_sums[:, supers * step:], 1)
-    level3 = _along(_along(group_sums[:, :supers * step].reshape(rows, supers, step, lanes), 2), 1)
-    total = level1 if tail is None else tail + level1
-    return (total + level2) + level3
+    levels.append(_along(group_sums[:, supers * step:], 1) if groups > supers * step else None)
+    if supers:
+        levels.append(_along(_along(group_sums[:, :supers * step].reshape(rows, supers, step, lanes), 2), 1))
+    total = None
+    for level in levels:
+        if level is not None:
+            total = level if total is None else total + level
+    return total
 
 
 def _row_sums(x2):
