@@ -196,11 +196,11 @@ _F64_SIGN = 1 << 63
 
 
 def _work_buffers(n):
-    """Thread-local double and integer buffers of at least ``n`` elements (reused between calls, so a
-    fused step over cache-sized blocks allocates nothing large)."""
+    """Two thread-local double buffers of at least ``n`` elements (reused between calls, so a fused
+    step over cache-sized blocks allocates nothing large)."""
     bufs = getattr(_WORK, 'bufs', None)
     if bufs is None or bufs[0].size < n:
-        bufs = _WORK.bufs = (np.empty(max(n, 1024), np.float64), np.empty(max(n, 1024), np.uint64))
+        bufs = _WORK.bufs = (np.empty(max(n, 1024), np.float64), np.empty(max(n, 1024), np.float64))
     return bufs[0][:n], bufs[1][:n]
 
 
@@ -208,18 +208,28 @@ def fma32_to(a, b, c, out):
     """``out[...] = fma32(a, b, c)``: ``a`` a float32 array of ``out``'s shape, ``b`` and ``c`` float32
     numbers or arrays of that shape; ``out`` may be ``a`` or ``c`` itself (an in-place update).
 
-    One double pass (exact product, one rounding of the sum) into a reused buffer, then the rounding
-    to float32; the rare elements whose double sum is a float32 midpoint, or that land in float32's
+    One double pass (exact product, one rounding of the sum) in reused buffers, then the rounding to
+    float32; the rare elements whose double sum is a float32 midpoint, or that land in float32's
     subnormal range, are recomputed by :func:`fma32` from the operands before ``out`` is written.
     """
     shape = out.shape
-    work, low = _work_buffers(out.size)
-    work = work.reshape(shape)
-    low = low.reshape(shape)
+    work, other = _work_buffers(out.size)
+    work, other = work.reshape(shape), other.reshape(shape)
     np.copyto(work, a)
-    np.multiply(work, b if type(b) is np.ndarray else float(b), out=work)    # exact: two floats' product
-    np.add(work, c if type(c) is np.ndarray else float(c), out=work)
+    # array operands are widened into the second buffer first (NumPy's mixed-type loops go through
+    # casting buffers, several times slower than a widening copy and a double loop)
+    if type(b) is np.ndarray:
+        np.copyto(other, b)
+        work *= other
+    else:
+        work *= float(b)                    # exact: the product of two floats
+    if type(c) is np.ndarray:
+        np.copyto(other, c)
+        work += other
+    else:
+        work += float(c)
     bits = work.view(np.uint64)
+    low = other.view(np.uint64)
     np.bitwise_and(bits, _F32_LOW_BITS, out=low)
     suspect = low == _F32_HALF_ULP_BITS
     # sums at or below float32's smallest normal may lose bits in float32's subnormals (found by two
