@@ -453,10 +453,10 @@ def setitem(input, key, value):
         tensor([[ 1.,  1.,  5.],
                 [-1., -1.,  6.]])
     """
-    if input.__class__ is Tensor and _assigned_unrecorded(input, key, value):
+    basic = _plain_basic(key, input._data.shape)
+    if basic is not None and input.__class__ is Tensor and _assigned_unrecorded(input, key, value):
         return
     from ember.ops.inplace import apply_inplace
-    basic = _plain_basic(key, input._data.shape)
     k = (basic, None) if basic is not None else _parse_key(key, input.shape, input._xp)
     if k[1] is not None and input.dtype in BAREBONES:   # PyTorch's index_put kernel refuses them
         raise NotImplementedError(f'"index_put" not implemented for \'{input.dtype._legacy[:-6]}\'')
@@ -518,10 +518,10 @@ def _number_for(value, dtype):
 
 def _assigned_unrecorded(input, key, value):
     """``input[key] = value`` written straight into the array for a key of ints (in range) and slices (steps
-    positive or absent) that the input's dims hold and a number or a CPU tensor of ordinary dtype, when nothing is
-    recorded or watched: True when done; False for any other call, or where NumPy refuses the write (nothing
-    written: the general path then raises PyTorch's error). The general path would parse the key item by item
-    and check the value's shape first: two thirds of a small tensor's assignment."""
+    positive or absent) that the input's dims hold (the caller checked: ``_plain_basic``) and a number or a CPU
+    tensor of ordinary dtype, when nothing is recorded or watched: True when done; False for any other call, or
+    where NumPy refuses the write (nothing written: the general path then raises PyTorch's error). The general
+    path would check the value's shape and convert it first: most of a small tensor's assignment."""
     data = input._data
     if _observe.inplace_hooks or input._device is not _CPU or data.dtype.num > 255 or input._inference:
         return False
@@ -539,8 +539,6 @@ def _assigned_unrecorded(input, key, value):
             return False     # (PyTorch's conversion checks the range, and NumPy may warn: the general path)
         new = value
     else:
-        return False
-    if _plain_basic(key, data.shape) is None:
         return False
     quiet = _fp_enter()      # (PyTorch converts a float64 value beyond float32's range to inf without a warning)
     try:
