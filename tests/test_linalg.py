@@ -132,3 +132,49 @@ def test_vander_dtypes_and_graph_are_pytorchs():
     v = ember.linalg.vander(ember.tensor([1.0, 2.0], requires_grad=True), N=3)
     assert v.tolist() == [[1.0, 1.0, 1.0], [1.0, 2.0, 4.0]]
     assert [f is None or f.name() for f, _ in v.grad_fn.next_functions] == [True, 'CumprodBackward0']
+
+
+# PyTorch's refusals and non-finite handling (recorded from PyTorch 2.13's CPU build)
+@pytest.mark.parametrize('call,error,text', [
+    (lambda h: ember.linalg.svd(h), NotImplementedError, '"linalg_svd_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.svdvals(h), NotImplementedError, '"linalg_svd_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.det(h), NotImplementedError, '"lu_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.solve(h, h), NotImplementedError, '"lu_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.eigh(h), NotImplementedError, '"linalg_eigh_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.qr(h), NotImplementedError, '"geqrf_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.inv(h), RuntimeError, 'linalg.inv: Low precision dtypes not supported. Got {}'),
+    (lambda h: ember.linalg.inv_ex(h), RuntimeError, 'linalg.inv: Low precision dtypes not supported. Got {}'),
+    (lambda h: ember.linalg.slogdet(h), RuntimeError, 'linalg.slogdet: Low precision dtypes not supported. Got {}'),
+])
+@pytest.mark.parametrize('dtype,name', [(ember.float16, 'Half'), (ember.bfloat16, 'BFloat16')])
+def test_half_precision_matrices_get_pytorchs_refusals(call, error, text, dtype, name):
+    with pytest.raises(error) as info:
+        call(ember.ones(2, 2, dtype=dtype))
+    assert str(info.value) == text.format(name)
+
+
+def test_svd_of_non_finite_matrices_as_pytorch():
+    nan, inf = float('nan'), float('inf')
+    with pytest.raises(ember.linalg.LinAlgError, match=r'^linalg\.svd: The algorithm failed to converge because the '
+                                                       r'input matrix contained non-finite values\.$'):
+        ember.linalg.svd(ember.tensor([[nan, 1.], [1., 2.]]))
+    batch = ember.ones(3, 2, 2)
+    batch[1, 0, 0] = nan
+    with pytest.raises(RuntimeError, match=r'^linalg\.svd: \(Batch element 1\): The algorithm failed'):
+        ember.linalg.svdvals(batch)
+    # infinities alone: NaN singular values (PyTorch's LAPACK converges to NaN there), the other matrices exact
+    batch[1, 0, 0] = inf
+    s = ember.linalg.svdvals(batch)
+    assert s[1].isnan().all() and not s[[0, 2]].isnan().any()
+    assert ember.linalg.svd(ember.tensor([[inf, 1.], [1., 2.]])).S.isnan().all()
+    # a singular matrix's nuclear-norm condition number: its infinite inverse has NaN singular values
+    assert ember.linalg.cond(ember.zeros(2, 2), 'nuc').isnan()
+
+
+def test_inv_ex_and_svdvals_checks_name_pytorchs_functions():
+    with pytest.raises(RuntimeError, match='^linalg.inv: A must be batches of square matrices, but they are 2 by 3'):
+        ember.linalg.inv_ex(ember.ones(2, 3))
+    with pytest.raises(RuntimeError, match='^linalg.svd: The input tensor A must have at least 2 dimensions.$'):
+        ember.linalg.svdvals(ember.ones(3))
+    with pytest.raises(RuntimeError, match='^linalg.inv_ex: The diagonal element 1 is zero'):
+        ember.linalg.inv_ex(ember.zeros(2, 2), check_errors=True)

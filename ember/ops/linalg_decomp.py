@@ -163,6 +163,25 @@ def _svd_backward(U, S, Vh, gU, gS, gVh):
     return gA
 
 
+def _finite_or_refused(xp, a):
+    """PyTorch's SVD of non-finite matrices: a NaN anywhere fails (its LAPACK does not converge) with PyTorch's
+    LinAlgError naming the first such matrix of a batch; infinities alone give NaN results (LAPACK's
+    vectors there are meaningless: ember's are NaN too). Returns the array to decompose (infinities
+    zeroed) and the batch positions to fill with NaN, or None."""
+    finite = xp.isfinite(a)
+    if bool(finite.all()):
+        return a, None
+    bad = ~finite.all(axis=(-2, -1))
+    nan = xp.isnan(a).any(axis=(-2, -1))
+    if bool(nan.any()):
+        from ember.ops._linalg_util import LinAlgError
+        first = int(np.flatnonzero(np.asarray(nan.get() if hasattr(nan, 'get') else nan).reshape(-1))[0])
+        where = f"(Batch element {first}): " if a.ndim > 2 else ""
+        raise LinAlgError(f"linalg.svd: {where}The algorithm failed to converge because the input matrix contained "
+                          "non-finite values.")
+    return xp.where(finite, a, 0), (bad if a.ndim > 2 else Ellipsis)
+
+
 class Svd(Primitive):
     node_name = 'LinalgSvdBackward0'
     saved_attrs = {'S': _sa.saved(1), 'S_sym_argsize_minus_1': lambda node: min(node._input_meta[0][0][-2:]),
@@ -171,9 +190,15 @@ class Svd(Primitive):
     @staticmethod
     def forward(ctx, a, full_matrices, compute_uv):
         xp = ctx.xp
+        a, infinite = _finite_or_refused(xp, a)
         if not compute_uv:  # only when no gradient is needed (see svdvals)
-            return xp.linalg.svd(a, compute_uv=False)
+            s = xp.linalg.svd(a, compute_uv=False)
+            if infinite is not None:
+                s[infinite] = np.nan
+            return s
         u, s, vh = xp.linalg.svd(a, full_matrices=full_matrices)
+        if infinite is not None:
+            u[infinite] = s[infinite] = vh[infinite] = np.nan
         ctx.full_matrices = full_matrices
         u, vh = xp.ascontiguousarray(u), xp.ascontiguousarray(vh)
         # save the returned arrays themselves: they come back with their history (double backward)
@@ -254,8 +279,8 @@ def svdvals(A, *, driver=None, out=None):
         >>> ember.linalg.svdvals(A)
         tensor([4., 3.])
     """
-    check_matrix('linalg.svdvals', A)
-    check_float('linalg.svdvals', A)
+    check_matrix('linalg.svd', A)     # (PyTorch's svdvals is its svd: the errors name linalg.svd)
+    check_float('linalg.svd', A)
     _check_driver(driver)
     if A.requires_grad and grad_mode.is_grad_enabled():
         # through the full SVD, as PyTorch: the singular vectors' graph makes double backward right
@@ -342,8 +367,8 @@ def _check_eigh_input(A):
     """PyTorch's errors for ``eigh``/``eigvalsh`` (both computed by its eigh kernel, whose name they give)."""
     from ember.ops.linalg import _check_square
     _check_square('linalg.eigh', A)
-    if not (A.dtype.is_floating_point or A.dtype.is_complex):
-        from ember._tensor import _scalar_type_name
+    if not (A.dtype.is_floating_point or A.dtype.is_complex) or (A.dtype.itemsize == 2 and A._xp is np):
+        from ember._tensor import _scalar_type_name     # (integers, and the half floats LAPACK lacks)
         raise NotImplementedError(f"\"linalg_eigh_cpu\" not implemented for '{_scalar_type_name(A.dtype)}'")
 
 

@@ -385,13 +385,14 @@ def cond(A, p=None, *, out=None):
     if p != 'nuc' and A.dtype.itemsize == 2:
         from ember._tensor import _scalar_type_name
         raise RuntimeError(f"linalg.inv: Low precision dtypes not supported. Got {_scalar_type_name(A.dtype)}")
-    if p == 'nuc':      # (the nuclear norms' product, as it comes)
+    if p == 'nuc':
         norm_A = matrix_norm(A, p)
-        return write_out('linalg_cond', norm_A * matrix_norm(inv_ex(A)[0], p), out)
     Ainv, info = inv_ex(A)
     singular = info > 0
     if bool(singular.any()):            # a singular matrix's inverse is read as infinite
         Ainv = Ainv.masked_fill(singular.unsqueeze(-1).unsqueeze(-1), math.inf)
+    if p == 'nuc':      # (the nuclear norms' product, as it comes: NaN for a singular matrix, whose infinite
+        return write_out('linalg_cond', norm_A * matrix_norm(Ainv, p), out)    # inverse has NaN singular values)
     # (0 * inf, a zero matrix's, and a NaN taken as infinite)
     res = (matrix_norm(A, p) * matrix_norm(Ainv, p)).nan_to_num_(math.inf, math.inf, -math.inf)
     return write_out('linalg_cond', res, out)

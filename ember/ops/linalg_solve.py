@@ -397,7 +397,7 @@ def inv_ex(A, *, check_errors=False, out=None):
                 [0.0000, 0.2500]]),
         info=tensor(0, dtype=ember.int32))
     """
-    check_square('linalg.inv_ex', A)
+    check_square('linalg.inv', A)      # (PyTorch's checks name linalg.inv; its singular-matrix error inv_ex)
     info = _pivot_info(A)
     if check_errors and info.any():
         try:
