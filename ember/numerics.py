@@ -1,9 +1,11 @@
 """Whether ember's float32 CPU kernels reproduce PyTorch's rounding bit for bit.
 
 By default they do: softmax, log_softmax and cross_entropy, exact GELU, LayerNorm and BatchNorm
-follow the order of operations and the vector math of PyTorch's CPU kernels, so the same inputs give
-the same float32 bits. That costs time in NumPy (GELU several times, LayerNorm two to four times,
-BatchNorm and softmax about one and a half to two), and inside a network it buys little: matrix
+follow the order of operations and the vector math of PyTorch's CPU kernels, and the optimizers'
+float32 updates round their multiply-adds once as PyTorch's do, so the same inputs give the same
+float32 bits. That costs time in NumPy (GELU several times, LayerNorm two to four times, BatchNorm and
+softmax about one and a half to two, an optimizer step about five times), and inside a network it
+buys little: matrix
 products and convolutions already differ from PyTorch's in the last bit (another BLAS adds in another
 order), so the layers after them see other inputs anyway.
 
@@ -36,7 +38,8 @@ def set_pytorch_bits(enabled):
 
     Args:
         enabled (bool): ``False`` computes softmax, log_softmax, cross_entropy, exact GELU, LayerNorm and
-            BatchNorm with NumPy's own formulas (faster; within a few units in the last place).
+            BatchNorm with NumPy's own formulas, and lets the optimizers' updates round their products
+            before adding them (faster; within a few units in the last place).
 
     Example::
 
