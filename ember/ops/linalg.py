@@ -409,7 +409,8 @@ def outer(input, vec2, *, out=None):
     for name, t in (('self', input), ('vec2', vec2)):
         if t.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
-    _result = input.unsqueeze(1) * vec2      # (as PyTorch: its MulBackward0 keeps vec2 itself)
+    # (as PyTorch: the input viewed as a column (ViewBackward0); its MulBackward0 keeps vec2 itself)
+    _result = input.view(input.shape[0], 1) * vec2
     return _result if out is None else write_out('outer', _result, out)
 
 

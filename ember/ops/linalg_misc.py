@@ -277,6 +277,8 @@ def matrix_power(A, n, *, out=None):
         # as PyTorch: a contiguous copy of A overwritten by the identity (CopyBackwards: A's gradient is zero)
         result = A.clone(memory_format=_formats.contiguous_format).copy_(eye_like(A).expand(tuple(A.shape)))
         return write_out('linalg_matrix_power', result, out)
+    if n == 3:   # as PyTorch: (A @ A) @ A, not binary powering's A @ (A @ A)
+        return write_out('linalg_matrix_power', A.matmul(A).matmul(A), out)
     result, base = None, A
     while n:  # binary powering: log2(n) products
         if n & 1:

@@ -1158,7 +1158,9 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
     if input1.ndim != input2.ndim or input1.ndim != target.ndim:
         raise RuntimeError('margin_ranking_loss : All input tensors should have same dimension but got sizes: '
                            f'input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} ')
-    return _reduce((-target * (input1 - input2) + margin).clamp_min(0), reduction)
+    from ember.ops._scalar_overloads import add_number
+    # (the margin is added as a double, as PyTorch does: AddBackward1)
+    return _reduce(add_number(-target * (input1 - input2), margin).clamp_min(0), reduction)
 
 
 @op('F')

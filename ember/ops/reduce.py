@@ -334,7 +334,6 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=NOT_GI
     """
     if axis is not NOT_GIVEN or keepdims is not NOT_GIVEN:     # NumPy's names, as PyTorch's parser takes them
         dim, keepdim = take('nanmean', 'axis', axis, dim, None), take('nanmean', 'keepdims', keepdims, keepdim, False)
-    from ember.ops.index import where
     if dtype is not None:
         dtype = to_dtype(dtype)
         if dtype.category < 2:
@@ -347,7 +346,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=NOT_GI
     if input._data.dtype.num in FLOAT8_NUMS:  # PyTorch refuses float8 here
         _float8.check('nanmean', input._data.dtype)
     mask = ~input.isnan()
-    result = sum(where(mask, input, 0.0), dim, keepdim) / sum(mask, dim, keepdim)
+    result = nansum(input, dim, keepdim) / sum(mask, dim, keepdim)   # (as PyTorch: NansumBackward0 under the division)
     return result if out is None else write_out('nanmean', result, out)
 
 

@@ -355,7 +355,21 @@ def cumulative_trapezoid(y, x=NOT_GIVEN, *, dx=1, dim=-1):
     elif not isinstance(x, Tensor):     # (a spacing is dx=, never positional; None is no tensor either)
         _argparse.refuse_from_stack()
         raise TypeError(f"cumulative_trapezoid(): argument 'x' must be Tensor, not {type(x).__name__}")
-    parts, dim = _trapezoid_parts('cumulative_trapezoid', y, x, None if x is not None and dx == 1 else dx, dim)
+    from ember.ops._scalar_overloads import div_number, mul_number
+    spacing = None if x is not None and dx == 1 else dx
+    if x is None and type(spacing) in (int, float):
+        # PyTorch's steps and graph: each pair's sum (left first) times half the spacing (a double: MulBackward1),
+        # then the running sum
+        d = wrap_dim(dim, y.ndim)
+        n = max(y.shape[d] - 1, 0)
+        if y.dtype.category < 2:
+            y = y.to(_default_float())
+        return mul_number(y.narrow(d, 0, n) + y.narrow(d, 1, n), spacing / 2.).cumsum(d)
+    if x is not None:
+        # sample points: the running sum of each pair's sum times its gap, halved at the end (DivBackward1)
+        pairs, d = _trapezoid_parts('cumulative_trapezoid', y, x, spacing, dim, halved=False)
+        return div_number(pairs.cumsum(d), 2.0)
+    parts, dim = _trapezoid_parts('cumulative_trapezoid', y, x, spacing, dim)
     return parts.cumsum(dim)
 
 
