@@ -191,6 +191,7 @@ def fma32_rows(a, b, c, period=None):
 
 
 _WORK = threading.local()
+_KEEP_AT_MOST = 1 << 17     # elements of the kept buffers (2 MiB of doubles each at most)
 _F32_TINY_BITS = np.float64(2.0 ** -126).view(np.uint64)
 _F64_SIGN = 1 << 63
 
@@ -198,6 +199,8 @@ _F64_SIGN = 1 << 63
 def _work_buffers(n):
     """Two thread-local double buffers of at least ``n`` elements (reused between calls, so a fused
     step over cache-sized blocks allocates nothing large)."""
+    if n > _KEEP_AT_MOST:        # (a large array in one piece: buffers for this call only)
+        return np.empty(n, np.float64), np.empty(n, np.float64)
     bufs = getattr(_WORK, 'bufs', None)
     if bufs is None or bufs[0].size < n:
         bufs = _WORK.bufs = (np.empty(max(n, 1024), np.float64), np.empty(max(n, 1024), np.float64))

@@ -51,3 +51,21 @@ def test_without_pytorch_bits_the_update_rounds_twice_and_stays_close(case):
     for key, want in expected.items():
         if want.dtype.kind != 'U':
             np.testing.assert_allclose(got[key], want, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize('name, kwargs', [('SGD', dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.01)),
+                                          ('Adam', dict(lr=0.01, weight_decay=0.01))])
+def test_a_non_contiguous_parameter_gets_the_same_bits(name, kwargs):
+    """A transposed (non-contiguous) parameter is updated in one piece, not in blocks: same bits."""
+    rng = np.random.default_rng(7)
+    start = rng.standard_normal((40, 30), dtype=np.float32)
+    grads = [rng.standard_normal((40, 30), dtype=np.float32) for _ in range(20)]
+    dense = ember.tensor(start, requires_grad=True)
+    strided = ember.tensor(start.T.copy()).t().detach().requires_grad_()
+    assert not strided.is_contiguous()
+    opts = [getattr(ember.optim, name)([p], **kwargs) for p in (dense, strided)]
+    for g in grads:
+        for p, opt in zip((dense, strided), opts):
+            p.grad = ember.tensor(g)
+            opt.step()
+    assert np.array_equal(dense.detach().numpy().view(np.uint32), strided.detach().numpy().view(np.uint32))
