@@ -321,31 +321,12 @@ def _unrecorded_basic_view(input, key):
     """``input[key]`` for a key of ints and slices (steps positive or absent) that the input's dims hold,
     when nothing is recorded (see ``unrecorded_view``): the view ``_getitem_key`` makes, without parsing the
     key item by item. None for any other key or call."""
-    kind = key.__class__
     shape = input._data.shape
-    if kind is int:
-        if not shape or not -shape[0] <= key < shape[0]:
-            return None
-        basic = (key,)
-        cls = SelectIndex
-    elif kind is slice:
-        if not shape or not _plain_slice(key):
-            return None
-        basic = (key,)
-        cls = BasicIndex
-    elif kind is tuple and len(key) <= len(shape):
-        dim = 0
-        for k in key:
-            if k.__class__ is int:
-                if not -shape[dim] <= k < shape[dim]:
-                    return None
-            elif k.__class__ is not slice or not _plain_slice(k):
-                return None
-            dim += 1
-        basic = key
-        cls = _basic_node(key, shape)
-    else:
+    basic = _plain_basic(key, shape)
+    if basic is None:
         return None
+    kind = key.__class__
+    cls = SelectIndex if kind is int else BasicIndex if kind is slice else _basic_node(key, shape)
     return unrecorded_view(cls, input, _basic_get, (basic, None))
 
 
