@@ -91,10 +91,6 @@ SKIP_ALL_DIFFERS = {
         'PyTorch CholeskySolveBackward0(AccumulateGrad, AccumulateGrad)',
     'combinations': 'ember StackBackward0(IndexBackward0, IndexBackward0), '
         'PyTorch StackBackward0(MaskedSelectBackward0, MaskedSelectBackward0)',
-    'conv1d': 'ember ConvolutionBackward0(AccumulateGrad, AccumulateGrad, None), '
-        'PyTorch ConvolutionBackward0(ConstantPadNdBackward0, AccumulateGrad, None)',
-    'conv2d': 'ember ConvolutionBackward0(AccumulateGrad, AccumulateGrad, None), '
-        'PyTorch ConvolutionBackward0(ConstantPadNdBackward0, AccumulateGrad, None)',
     'einsum': 'ember ViewBackward0(AccumulateGrad, AccumulateGrad), PyTorch ViewBackward0(PermuteBackward0)',
     'einsum#1': 'ember ViewBackward0(AccumulateGrad, AccumulateGrad), PyTorch ViewBackward0(PermuteBackward0)',
     'gru_cell': 'ember AddBackward0(AddmmBackward0, AddmmBackward0, AccumulateGrad), '

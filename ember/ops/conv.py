@@ -617,6 +617,11 @@ def _convolution(name, n, input, weight, bias, stride, padding, dilation, groups
         if any(lo != hi for lo, hi in pads):
             _user_warnings.warn("Using padding='same' with even kernel lengths and odd dilation may require a "
                                 "zero-padded copy of the input be created", UserWarning)
+            # as PyTorch: the input zero-padded by the uneven part at the end (ConstantPadNdBackward0; the
+            # shapes errors below show), the convolution padding evenly
+            from ember.ops.padding import ConstantPadNd
+            input = ConstantPadNd.apply(input, ((0, 0), (0, 0)) + tuple((0, hi - lo) for lo, hi in pads), 0)
+            pads = tuple((lo, lo) for lo, _ in pads)
     elif padding == 'valid':
         pads = ((0, 0),) * k
     else:
