@@ -108,8 +108,6 @@ SKIP_ALL_DIFFERS = {
         'PyTorch UnsafeViewBackward0(BmmBackward0)',
     'nanquantile': 'ember SqueezeBackward4(SqueezeBackward1), PyTorch SqueezeBackward4(LerpBackward1)',
     'norm_except_dim': 'ember ViewBackward0(AccumulateGrad), PyTorch ViewBackward0(NormBackward1)',
-    'prelu': 'ember PreluKernelBackward0(AccumulateGrad, AccumulateGrad), '
-        'PyTorch PreluKernelBackward0(AccumulateGrad, ViewBackward0)',
     'quantile': 'ember SqueezeBackward4(SqueezeBackward1), PyTorch SqueezeBackward4(LerpBackward1)',
     'renorm#1': 'ember ViewAsRealBackward0(RenormBackward0), PyTorch RenormBackward0(AccumulateGrad)',
     'sgn#1': 'ember ViewAsRealBackward0(SgnBackward0), PyTorch SgnBackward0(AccumulateGrad)',

@@ -1468,6 +1468,12 @@ def prelu(input, weight):
         if weight.numel() != channels:
             raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
                                f"{weight.numel()} and channel size = {channels}.")
+    if weight._requires_grad and grad_mode._state.enabled:
+        # as PyTorch's graph: the weight viewed to broadcast along dim 1, (1, C, 1, ...) (a ViewBackward0 node;
+        # only where it is recorded: the kernel broadcasts the weight itself)
+        shape = (1, weight.numel()) + (1,) * (input.ndim - 2) if input.ndim >= 2 else (1,) * input.ndim
+        if tuple(weight.shape) != shape:
+            weight = weight.view(shape)
     return Prelu.apply(input, weight)
 
 
