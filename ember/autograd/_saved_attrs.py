@@ -290,7 +290,8 @@ def stats_field(index, shape_of):
         value = node.stats[index]
         shape = shape_of(node)
         value = value.reshape(shape) if 0 not in shape else node.xp.zeros(shape, value.dtype)
-        return Tensor._make(value, node._input_meta[0][2])
+        # (the device of any input recorded: the data's own entry is None when it needs no gradient)
+        return Tensor._make(value, next(m[2] for m in node._input_meta if m is not None))
     compute.__name__ = f'stats[{index}]'
     return kept_tensor(compute)
 

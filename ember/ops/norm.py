@@ -61,8 +61,8 @@ class NativeBatchNorm(Primitive):
     _none_edges = (1, 2)   # no weight or bias: a (None, 0) edge, as PyTorch's node
     _nondiff_args = (3, 4)   # the running statistics: no edge
     saved_attrs = {'eps': _sa.item('args', 1), 'input': _sa.saved(0),
-                   'result1': _sa.stats_field(0, lambda node: (node._input_meta[0][0][1] if node.args[0] else 0,)),
-                   'result2': _sa.stats_field(1, lambda node: (node._input_meta[0][0][1] if node.args[0] else 0,)),
+                   'result1': _sa.stats_field(0, lambda node: (node.input_shape[1] if node.args[0] else 0,)),
+                   'result2': _sa.stats_field(1, lambda node: (node.input_shape[1] if node.args[0] else 0,)),
                    'running_mean': _sa.kept_array('running', 0), 'running_var': _sa.kept_array('running', 1),
                    'training': _sa.item('args', 0), 'weight': _sa.saved(1)}  # grad_fn._saved_*, read lazily
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
@@ -73,6 +73,7 @@ class NativeBatchNorm(Primitive):
         axes = (0,) + tuple(range(2, x.ndim))
         shape = (1, -1) + (1,) * (x.ndim - 2)
         ctx.args = (training, eps, axes, shape)
+        ctx.input_shape = x.shape
         ctx.save_for_backward(x, weight)
         ctx.running = (running_mean, running_var)   # (for grad_fn._saved_running_*: not versioned, updated in place)
         low = getattr(ctx, '_opmath_dtype', None)
@@ -382,7 +383,7 @@ def _prod(sizes):
 
 def _group_stats_shape(node):
     """(N, groups): the shape of PyTorch's group-norm mean and rstd."""
-    return (node._input_meta[0][0][0], node.args[0])
+    return (node.input_shape[0], node.args[0])
 
 
 def _group_norm_arrays(xp, xr, eps, weight, bias, x_shape, shape):
@@ -400,8 +401,9 @@ def _group_norm_arrays(xp, xr, eps, weight, bias, x_shape, shape):
 class NativeGroupNorm(Primitive):
     node_name = 'NativeGroupNormBackward0'
     _none_edges = (1, 2)   # no weight or bias: a (None, 0) edge, as PyTorch's node
-    saved_attrs = {'C': lambda node: node._input_meta[0][0][1], 'HxW': lambda node: _prod(node._input_meta[0][0][2:]),
-                   'N': lambda node: node._input_meta[0][0][0], 'eps': _sa.item('args', 1), 'group': _sa.item('args', 0),
+    # (sizes from the input's shape kept by forward: an input that needs no gradient has no input metadata)
+    saved_attrs = {'C': lambda node: node.input_shape[1], 'HxW': lambda node: _prod(node.input_shape[2:]),
+                   'N': lambda node: node.input_shape[0], 'eps': _sa.item('args', 1), 'group': _sa.item('args', 0),
                    'input': _sa.saved(0), 'result1': _sa.stats_field(0, _group_stats_shape),
                    'result2': _sa.stats_field(1, _group_stats_shape), 'weight': _sa.saved(1)}  # grad_fn._saved_*
     _opmath = ALWAYS  # several steps: half inputs run in float32, rounded once
@@ -414,6 +416,7 @@ class NativeGroupNorm(Primitive):
         shape = (1, C) + (1,) * (x.ndim - 2)
         mean, var, y = _group_norm_arrays(xp, xr, eps, weight, bias, x.shape, shape)
         ctx.args = (groups, eps, shape)
+        ctx.input_shape = x.shape
         ctx.stats = (mean, 1.0 / xp.sqrt(var + eps))
         ctx.save_for_backward(x, weight)
         return y

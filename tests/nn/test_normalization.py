@@ -392,3 +392,14 @@ def test_group_norm_backward_arrays_give_the_closed_forms_numbers(dtype, shape, 
                     k = 0 if t is xi else 1 if t is wi else 2
                     assert got_t.dtype == dtype and got_t.shape == want[k].shape
                     assert got_t.numpy().tobytes() == want[k].numpy().tobytes()
+
+
+def test_norm_nodes_saved_statistics_when_only_the_weight_needs_grad():
+    # the input needs no gradient, so its node has no input metadata: the sizes come from the forward
+    # (PyTorch: result1/result2 of shape (N, groups) for group norm, (C,) for batch norm in training)
+    weight = ember.ones(4, requires_grad=True)
+    node = ember.nn.functional.group_norm(ember.randn(2, 4, 3), 2, weight).grad_fn
+    assert node._saved_result1.shape == (2, 2) and node._saved_result2.shape == (2, 2)
+    assert (node._saved_N, node._saved_C, node._saved_HxW) == (2, 4, 3)
+    node = ember.nn.functional.batch_norm(ember.randn(3, 4, 2), None, None, weight, training=True).grad_fn
+    assert node._saved_result1.shape == (4,)
