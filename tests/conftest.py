@@ -14,3 +14,11 @@ def _thread_count_restored():
     yield
     if _threads.intra_op_threads() != before:
         _threads.set_num_threads(before)
+
+
+@pytest.fixture
+def threads():
+    """``ember.set_num_threads``, for tests that compare results across thread counts (the count is put
+    back after the test by the fixture above)."""
+    import ember
+    return ember.set_num_threads

@@ -16,13 +16,6 @@ from ember.ops import _chunk_threads, _gelu, _gelu_f32, unary
 pytest.importorskip('threadpoolctl')
 
 
-@pytest.fixture
-def threads():
-    before = ember.get_num_threads()
-    yield ember.set_num_threads
-    ember.set_num_threads(before)
-
-
 def _inputs(dtype):
     rng = np.random.default_rng(3)
     # several chunks and a partial one; infinities, NaN, huge values (overflow inside the kernels)

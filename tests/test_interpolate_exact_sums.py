@@ -17,13 +17,6 @@ RECORDED = np.load(pathlib.Path(__file__).with_name('fixtures') / 'interpolate_e
 
 
 @pytest.fixture
-def threads():
-    before = ember.get_num_threads()
-    yield ember.set_num_threads
-    ember.set_num_threads(before)
-
-
-@pytest.fixture
 def proofs(monkeypatch):
     """Whether ``_proofs`` found a block's double sums exact, for each block while a test runs."""
     seen = []

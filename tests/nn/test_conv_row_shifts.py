@@ -57,18 +57,14 @@ def test_row_shifts_match_im2col(fn, shapes, dtype, monkeypatch):
             np.testing.assert_allclose(r, c, rtol=tol, atol=tol * np.abs(c).max())
 
 
-def test_row_shifts_on_two_threads_match_one(monkeypatch):
+def test_row_shifts_on_two_threads_match_one(monkeypatch, threads):
     rng = np.random.default_rng(1)
     arrays = [rng.standard_normal(s).astype(np.float32) for s in [(6, 3, 12, 12), (4, 3, 5, 5), (4,)]]
     fn = CASES[0][0]
-    old = ember.get_num_threads()
-    try:
-        ember.set_num_threads(1)
-        one, _ = _run(fn, arrays, monkeypatch, 1e9, 1)
-        ember.set_num_threads(2)
-        two, taken = _run(fn, arrays, monkeypatch, 1e9, 1)
-    finally:
-        ember.set_num_threads(old)
+    threads(1)
+    one, _ = _run(fn, arrays, monkeypatch, 1e9, 1)
+    threads(2)
+    two, taken = _run(fn, arrays, monkeypatch, 1e9, 1)
     assert taken == {'conv', 'weight_grad', 'conv_transpose'}
     for a, b in zip(one, two):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5 * np.abs(a).max())

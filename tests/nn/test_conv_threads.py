@@ -14,13 +14,6 @@ from ember.ops import _chunk_threads
 pytest.importorskip('threadpoolctl')
 
 
-@pytest.fixture
-def threads():
-    before = ember.get_num_threads()
-    yield ember.set_num_threads
-    ember.set_num_threads(before)
-
-
 def _run(fn, arrays):
     ts = [ember.tensor(a, requires_grad=True) for a in arrays]
     y = fn(*ts)
