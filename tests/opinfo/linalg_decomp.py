@@ -387,7 +387,7 @@ def _rows():
                lambda rng: [Sample(rng.standard_normal((4, 3)))], ref=lambda a: np.linalg.svd(a, compute_uv=False)),
         OpInfo('linalg.svdvals', L.svdvals, _rect_samples, ref=lambda a: np.linalg.svd(a, compute_uv=False),
                error_inputs=_err(((_z(3),), RuntimeError,
-                                  'linalg.svdvals: The input tensor A must have at least 2 dimensions.'))),
+                                  'linalg.svd: The input tensor A must have at least 2 dimensions.'))),
         OpInfo('linalg.eigh', lambda a, *args: L.eigh(_spd(a), *args),
                lambda rng: [Sample(rng.standard_normal((3, 3))), Sample(rng.standard_normal((2, 4, 4)), 'U')],
                ref=lambda a, *args: np.linalg.eigh(_spd_np(a), *args), atol=1e-4),
