@@ -26,8 +26,6 @@ def topk_indices(rows, k, largest, sorted_):
     """Indices (int64, shape (R, k)) of ``rows`` (a 2-d NumPy array, one row per slice) that PyTorch's
     CPU topk returns, in its order."""
     n = rows.shape[1]
-    if rows.dtype == np.bool_:
-        rows = rows.view(np.uint8)
     partial = 64 * k <= n
     out = np.empty((rows.shape[0], k), np.int64)
     if k == 0 or rows.shape[0] == 0:
@@ -83,28 +81,25 @@ def _library_topk(rank, k, partial, sorted_):
     n = len(rank)
     q = list(range(n))
 
-    def comp(i, j):
-        return rank[i] > rank[j]
-    comp.rank = rank
-
     if partial:
-        _heap_select(q, 0, k, n, comp, rank)
-        _sort_heap(q, 0, k, comp)
+        _heap_select(q, 0, k, n, rank)
+        _sort_heap(q, 0, k, rank)
     else:
-        _nth_element(q, 0, k - 1, n, comp, rank)
+        _nth_element(q, 0, k - 1, n, rank)
         if sorted_:
-            _sort(q, 0, k - 1, comp, rank)
+            _sort(q, 0, k - 1, rank)
     return q[:k]
 
 
-# --- libstdc++'s heap algorithms (bits/stl_heap.h), on q[first:last] ---
+# --- libstdc++'s heap algorithms (bits/stl_heap.h), on q[first:last]: positions, ``r`` their ranks (the
+# comparator is ``r[a] > r[b]``: a comes first) ---
 
-def _adjust_heap(q, first, hole, length, value, comp):
+def _adjust_heap(q, first, hole, length, value, r):
     top = hole
     child = hole
     while child < (length - 1) // 2:
         child = 2 * (child + 1)
-        if comp(q[first + child], q[first + child - 1]):
+        if r[q[first + child]] > r[q[first + child - 1]]:
             child -= 1
         q[first + hole] = q[first + child]
         hole = child
@@ -113,45 +108,45 @@ def _adjust_heap(q, first, hole, length, value, comp):
         q[first + hole] = q[first + child - 1]
         hole = child - 1
     parent = (hole - 1) // 2
-    while hole > top and comp(q[first + parent], value):
+    while hole > top and r[q[first + parent]] > r[value]:
         q[first + hole] = q[first + parent]
         hole = parent
         parent = (hole - 1) // 2
     q[first + hole] = value
 
 
-def _make_heap(q, first, last, comp):
+def _make_heap(q, first, last, r):
     length = last - first
     if length < 2:
         return
     parent = (length - 2) // 2
     while True:
-        _adjust_heap(q, first, parent, length, q[first + parent], comp)
+        _adjust_heap(q, first, parent, length, q[first + parent], r)
         if parent == 0:
             return
         parent -= 1
 
 
-def _pop_heap(q, first, last, result, comp):
+def _pop_heap(q, first, last, result, r):
     value = q[result]
     q[result] = q[first]
-    _adjust_heap(q, first, 0, last - first, value, comp)
+    _adjust_heap(q, first, 0, last - first, value, r)
 
 
-def _heap_select(q, first, middle, last, comp, rank):
-    _make_heap(q, first, middle, comp)
-    worst = rank[q[first]]
+def _heap_select(q, first, middle, last, r):
+    _make_heap(q, first, middle, r)
+    worst = r[q[first]]
     for i in range(middle, last):
         # (positions from ``middle`` on still hold their own index when the scan reaches them)
-        if rank[q[i]] > worst:
-            _pop_heap(q, first, middle, i, comp)
-            worst = rank[q[first]]
+        if r[q[i]] > worst:
+            _pop_heap(q, first, middle, i, r)
+            worst = r[q[first]]
 
 
-def _sort_heap(q, first, last, comp):
+def _sort_heap(q, first, last, r):
     while last - first > 1:
         last -= 1
-        _pop_heap(q, first, last, last, comp)
+        _pop_heap(q, first, last, last, r)
 
 
 # --- libstdc++'s introselect and introsort (bits/stl_algo.h) ---
@@ -160,25 +155,24 @@ def _lg(n):
     return n.bit_length() - 1
 
 
-def _move_median_to_first(q, result, a, b, c, comp):
-    if comp(q[a], q[b]):
-        if comp(q[b], q[c]):
+def _move_median_to_first(q, result, a, b, c, r):
+    if r[q[a]] > r[q[b]]:
+        if r[q[b]] > r[q[c]]:
             pick = b
-        elif comp(q[a], q[c]):
+        elif r[q[a]] > r[q[c]]:
             pick = c
         else:
             pick = a
-    elif comp(q[a], q[c]):
+    elif r[q[a]] > r[q[c]]:
         pick = a
-    elif comp(q[b], q[c]):
+    elif r[q[b]] > r[q[c]]:
         pick = c
     else:
         pick = b
     q[result], q[pick] = q[pick], q[result]
 
 
-def _unguarded_partition(q, first, last, pivot, comp):
-    r = comp.rank          # (ranks read directly: this loop is where a row's time goes)
+def _unguarded_partition(q, first, last, pivot, r):
     p = r[q[pivot]]
     while True:
         while r[q[first]] > p:
@@ -192,14 +186,13 @@ def _unguarded_partition(q, first, last, pivot, comp):
         first += 1
 
 
-def _partition_pivot(q, first, last, comp):
+def _partition_pivot(q, first, last, r):
     mid = first + (last - first) // 2
-    _move_median_to_first(q, first, first + 1, mid, last - 1, comp)
-    return _unguarded_partition(q, first + 1, last, first, comp)
+    _move_median_to_first(q, first, first + 1, mid, last - 1, r)
+    return _unguarded_partition(q, first + 1, last, first, r)
 
 
-def _unguarded_linear_insert(q, last, comp):
-    r = comp.rank
+def _unguarded_linear_insert(q, last, r):
     value = q[last]
     v = r[value]
     nxt = last - 1
@@ -210,58 +203,58 @@ def _unguarded_linear_insert(q, last, comp):
     q[last] = value
 
 
-def _insertion_sort(q, first, last, comp):
+def _insertion_sort(q, first, last, r):
     if first == last:
         return
     for i in range(first + 1, last):
-        if comp(q[i], q[first]):
+        if r[q[i]] > r[q[first]]:
             value = q[i]
             q[first + 1:i + 1] = q[first:i]
             q[first] = value
         else:
-            _unguarded_linear_insert(q, i, comp)
+            _unguarded_linear_insert(q, i, r)
 
 
-def _nth_element(q, first, nth, last, comp, rank):
+def _nth_element(q, first, nth, last, r):
     if first == last or nth == last:
         return
     depth = _lg(last - first) * 2
     while last - first > 3:
         if depth == 0:
-            _heap_select(q, first, nth + 1, last, comp, rank)
+            _heap_select(q, first, nth + 1, last, r)
             q[first], q[nth] = q[nth], q[first]
             return
         depth -= 1
-        cut = _partition_pivot(q, first, last, comp)
+        cut = _partition_pivot(q, first, last, r)
         if cut <= nth:
             first = cut
         else:
             last = cut
-    _insertion_sort(q, first, last, comp)
+    _insertion_sort(q, first, last, r)
 
 
-def _introsort_loop(q, first, last, depth, comp, rank):
+def _introsort_loop(q, first, last, depth, r):
     while last - first > _SORT_THRESHOLD:
         if depth == 0:
-            _heap_select(q, first, last, last, comp, rank)     # partial_sort of the whole range: heapsort
-            _sort_heap(q, first, last, comp)
+            _heap_select(q, first, last, last, r)     # partial_sort of the whole range: heapsort
+            _sort_heap(q, first, last, r)
             return
         depth -= 1
-        cut = _partition_pivot(q, first, last, comp)
-        _introsort_loop(q, cut, last, depth, comp, rank)
+        cut = _partition_pivot(q, first, last, r)
+        _introsort_loop(q, cut, last, depth, r)
         last = cut
 
 
-def _sort(q, first, last, comp, rank):
+def _sort(q, first, last, r):
     if first == last:
         return
-    _introsort_loop(q, first, last, _lg(last - first) * 2, comp, rank)
+    _introsort_loop(q, first, last, _lg(last - first) * 2, r)
     if last - first > _SORT_THRESHOLD:
-        _insertion_sort(q, first, first + _SORT_THRESHOLD, comp)
+        _insertion_sort(q, first, first + _SORT_THRESHOLD, r)
         for i in range(first + _SORT_THRESHOLD, last):
-            _unguarded_linear_insert(q, i, comp)
+            _unguarded_linear_insert(q, i, r)
     else:
-        _insertion_sort(q, first, last, comp)
+        _insertion_sort(q, first, last, r)
 
 
 # --- kthvalue: PyTorch's own quickselect (median of three, Sedgewick's partition) ---
@@ -270,8 +263,6 @@ def kthvalue_indices(rows, k):
     """Index (int64, shape (R,)) of the ``k``-th smallest value of each row of the 2-d array ``rows``
     that PyTorch's CPU kthvalue returns (NaN above every number). Where that value occurs once in the
     row the value decides; rows where it repeats run PyTorch's quickselect step by step."""
-    if rows.dtype == np.bool_:
-        rows = rows.view(np.uint8)
     kth = np.partition(rows, k - 1, axis=1)[:, k - 1:k]
     same = rows == kth
     if rows.dtype.kind == 'f':
