@@ -16,18 +16,20 @@ _LOW_PRECISION_REFUSED = {'linalg.inv', 'linalg.slogdet'}
 
 
 def check_float(name, A):
-    from ember._tensor import _scalar_type_name
     if not (A.dtype.is_floating_point or A.dtype.is_complex):
+        from ember._tensor import _scalar_type_name
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got "
                            f"{_scalar_type_name(A.dtype)}")
-    if A.dtype.itemsize == 2 and A.dtype.is_floating_point and A._xp is np:
-        if name in _LOW_PRECISION_KERNELS:
-            raise NotImplementedError(f'"{_LOW_PRECISION_KERNELS[name]}" not implemented for '
-                                      f"'{_scalar_type_name(A.dtype)}'")
-        if name in _LOW_PRECISION_REFUSED:
+    if A.dtype.itemsize == 2 and A.dtype.is_floating_point:
+        from ember._tensor import _scalar_type_name
+        if name in _LOW_PRECISION_REFUSED:       # (its own check, on any device)
             raise RuntimeError(f"{name}: Low precision dtypes not supported. Got {_scalar_type_name(A.dtype)}")
-        if name == 'torch.linalg.lstsq':
-            raise RuntimeError("This function doesn't handle types other than float and double")
+        if A._xp is np:
+            if name in _LOW_PRECISION_KERNELS:
+                raise NotImplementedError(f'"{_LOW_PRECISION_KERNELS[name]}" not implemented for '
+                                          f"'{_scalar_type_name(A.dtype)}'")
+            if name == 'torch.linalg.lstsq':
+                raise RuntimeError("This function doesn't handle types other than float and double")
 
 
 def check_square(name, A):

@@ -382,9 +382,6 @@ def cond(A, p=None, *, out=None):
         return write_out('linalg_cond', (s_max / s_min if p != -2 else s_min / s_max).squeeze(-1), out)
     _check_square_for_cond(A, p)
     check_float('linalg.svd' if p == 'nuc' else 'linalg.inv', A)        # (PyTorch's first step that refuses)
-    if p != 'nuc' and A.dtype.itemsize == 2:
-        from ember._tensor import _scalar_type_name
-        raise RuntimeError(f"linalg.inv: Low precision dtypes not supported. Got {_scalar_type_name(A.dtype)}")
     if p == 'nuc':
         norm_A = matrix_norm(A, p)
     Ainv, info = inv_ex(A)
