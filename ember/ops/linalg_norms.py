@@ -104,11 +104,11 @@ def matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False, *, dtype=None, out=No
             res = res.unsqueeze(-1).permute([back.index(d) for d in range(A.ndim)])
     elif ord in (1, -1, math.inf, -math.inf):
         # the 1-norms of the columns (of the rows for inf), then their largest or smallest, as PyTorch's steps
-        # (its max/min step over the dim wrapped, so the node shows it); each 1-norm as a sum of absolute values
-        # (ember's sum adds a contiguous row in PyTorch's order, its vector norm does not)
+        # (its max/min step over the dim wrapped, so the node shows it); each 1-norm a vector norm
+        # (LinalgVectorNormBackward0 under the max/min, PyTorch's graph and, over the columns, its bits)
         inner, outer_ = (d0, d1) if ord in (1, -1) else (d1, d0)
         outer_ = int(outer_) - (not keepdim and inner < outer_)
-        sums = A.abs().sum(inner, keepdim=keepdim)
+        sums = vector_norm(A, 1, int(inner), keepdim)
         res = sums.amax(outer_, keepdim) if ord > 0 else sums.amin(outer_, keepdim)
     else:
         raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
