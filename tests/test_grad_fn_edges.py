@@ -98,8 +98,6 @@ SKIP_ALL_DIFFERS = {
     'linalg.eigvalsh': 'ember LinalgEighBackward0(AddBackward0), PyTorch LinalgEighBackward0(AccumulateGrad)',
     'linalg.matmul': 'ember UnsafeViewBackward0(AccumulateGrad, AccumulateGrad), '
         'PyTorch UnsafeViewBackward0(MmBackward0)',
-    'linalg.matrix_norm': 'ember AmaxBackward0(SumBackward1), PyTorch AmaxBackward0(LinalgVectorNormBackward0)',
-    'linalg.norm': 'ember AmaxBackward0(SumBackward1), PyTorch AmaxBackward0(LinalgVectorNormBackward0)',
     'logdet': 'ember WhereBackward0(None, WhereBackward0), PyTorch WhereBackward0(None, LinalgSlogdetBackward0)',
     'linalg.matrix_power': 'batched: ember UnsafeViewBackward0(LinalgInvExBackward0, LinalgInvExBackward0), '
         'PyTorch UnsafeViewBackward0(BmmBackward0)',
@@ -107,7 +105,6 @@ SKIP_ALL_DIFFERS = {
     'matrix_power': 'ember UnsafeViewBackward0(AccumulateGrad, AccumulateGrad), '
         'PyTorch UnsafeViewBackward0(BmmBackward0)',
     'nanquantile': 'ember SqueezeBackward4(SqueezeBackward1), PyTorch SqueezeBackward4(LerpBackward1)',
-    'norm_except_dim': 'ember ViewBackward0(AccumulateGrad), PyTorch ViewBackward0(NormBackward1)',
     'quantile': 'ember SqueezeBackward4(SqueezeBackward1), PyTorch SqueezeBackward4(LerpBackward1)',
     'renorm#1': 'ember ViewAsRealBackward0(RenormBackward0), PyTorch RenormBackward0(AccumulateGrad)',
     'sgn#1': 'ember ViewAsRealBackward0(SgnBackward0), PyTorch SgnBackward0(AccumulateGrad)',

@@ -36,6 +36,7 @@ _COMPOSITES = (
     + [('ember.nn.functional', 'nll_loss', ('aten::nll_loss_nd',), None)]
     + [('ember.nn.functional', f'adaptive_avg_pool{n}d', (f'aten::adaptive_avg_pool{n}d',), None) for n in (1, 2, 3)]
     + [('ember.nn.functional', 'avg_pool1d', ('aten::avg_pool1d',), None)]
+    + [('ember', 'norm_except_dim', ('aten::norm_except_dim',), None)]
     + [('ember.fft', name, ('aten::fft_' + name,), None) for name in (
         'fft', 'ifft', 'rfft', 'irfft', 'fft2', 'ifft2', 'rfft2', 'irfft2', 'fftn', 'ifftn', 'rfftn', 'irfftn', 'hfft',
         'ihfft')]

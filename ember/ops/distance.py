@@ -84,6 +84,7 @@ class NormScalarOptDim(VectorNorm):
     """``at::norm(input, p, dim, keepdim)``, the norm PyTorch's C++ composites call (NormBackward1, its
     order saved as ``p``); the Python ``norm`` and ``linalg.vector_norm`` record LinalgVectorNormBackward0."""
     _profile_name = 'aten::norm'
+    _profile_chain = ('aten::linalg_vector_norm',)     # (PyTorch's norm runs it)
     node_name = 'NormBackward1'
     saved_attrs = {'dim': _sa.item('args', 2, _sa.int_list), 'keepdim': _sa.item('args', 3), 'p': _sa.item('args', 1),
                    'result': _sa.saved(1), 'self': _sa.saved(0)}  # grad_fn._saved_*, read lazily

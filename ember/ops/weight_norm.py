@@ -8,9 +8,7 @@ from ember.autograd import _saved_attrs as _sa
 from ember.autograd.function import Primitive
 from ember.ops import _one_node
 from ember.ops._registry import op
-from ember.ops.reduce import VectorNorm, check_legacy_norm_input, legacy_norm
-from ember.ops._util import wrap_dim
-from ember.ops.shape import _infer_shape
+from ember.ops.reduce import check_legacy_norm_input, legacy_norm
 
 
 @op('ember')
@@ -33,42 +31,22 @@ def norm_except_dim(v, pow=2, dim=0):
         >>> ember.norm_except_dim(v, 2, 1)
         tensor([[6.7082, 8.9443]])
     """
-    # PyTorch's own steps end in a view of the flattened norm (ViewBackward0), or a transpose back for a middle
-    # dim (TransposeBackward0), the whole tensor's norm being NormBackward0; ember takes one norm over the
-    # other dims (PyTorch's three to six recorded steps doubled the call) recorded as PyTorch's top node
+    # PyTorch's own steps, so the graph shows its nodes: the kept dim against the rest (a middle dim moved first
+    # and back), the legacy norm of each row (NormBackward1) and a view back. Each recorded view costs ~20 us; a
+    # realistic weight's norm costs more than that (quoted in tests/test_grad_fn_edges.py's history)
     if dim == -1:
         return legacy_norm(v, pow)
-    if v.dim() == 0 and dim == 0:
+    if dim != 0 and dim != v.dim() - 1:
+        moved = v.transpose(0, dim)      # (its error for a dim out of range, as PyTorch's transpose)
+        return norm_except_dim(moved, pow, 0).transpose(0, dim)
+    if v.dim() == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     check_legacy_norm_input(v)
-    viewed = dim == 0 or dim == v.dim() - 1
-    kept = dim if viewed else wrap_dim(dim, v.dim())      # (PyTorch transposes 0 and dim: the same checks)
-    # (PyTorch's view of the kept dim against the rest: its error where that is ambiguous for an empty tensor)
-    _infer_shape((-1, v.shape[kept]) if viewed and dim != 0 else (v.shape[kept], -1), v.numel())
-    if v.dim() == 1:    # (nothing to reduce: |v|, exactly, as PyTorch's norm of one element)
-        return NormExceptDimView.apply(v, pow, (), True)
-    norms = (NormExceptDimView if viewed else NormExceptDimTranspose).apply(
-        v, pow, tuple(d for d in range(v.dim()) if d != kept), True)
-    if norms._grad_fn is not None and not viewed:
-        norms._grad_fn.dim = dim        # (grad_fn._saved_dim1: the dim as given)
-    return norms
-
-
-class NormExceptDimView(VectorNorm):
-    """``norm_except_dim`` over the first or last dim: the norm over the other dims, kept, recorded as
-    PyTorch's top node, the view of its flattened norm (``grad_fn._saved_self_sym_sizes``: the kept dim's size)."""
-    _profile_name = 'aten::norm_except_dim'
-    _profile_chain = ('aten::norm', 'aten::linalg_vector_norm')
-    node_name = 'ViewBackward0'
-    saved_attrs = {'self_sym_sizes': lambda node: tuple(s for d, s in enumerate(node.args[0])
-                                                        if d not in node.args[2])}  # grad_fn._saved_*, read lazily
-
-
-class NormExceptDimTranspose(NormExceptDimView):
-    """``norm_except_dim`` over a middle dim, recorded as PyTorch's top node: the transpose back of the norm
-    it took with that dim moved first."""
-    node_name = 'TransposeBackward0'
-    saved_attrs = {'dim0': _sa.const(0), 'dim1': _sa.field('dim', _sa.as_int64)}  # grad_fn._saved_*, read lazily
+    kept = v.shape[dim]
+    output_size = [1] * v.dim()
+    output_size[dim] = kept
+    rows = v.contiguous().view((kept, -1) if dim == 0 else (-1, kept))
+    return legacy_norm(rows, pow, 1 if dim == 0 else 0).view(output_size)
 
 
 @op('ember')

@@ -181,7 +181,7 @@ def _var_mean(b, c):
         b.op('Identity' if keepdim else 'Squeeze', [mean] + ([] if keepdim else [b.ints(dims)]), [c.outs[1]])
 
 
-@converts('VectorNorm', 'NormScalarOptDim', 'Norm', 'NormExceptDimView', 'NormExceptDimTranspose')
+@converts('VectorNorm', 'NormScalarOptDim', 'Norm')
 def _vector_norm(b, c):
     x, p, dims, keepdim = c.args
     dims, keep = _dims(dims, c.rank()), int(bool(keepdim))
