@@ -10,9 +10,13 @@ products and convolutions already differ from PyTorch's in the last bit (another
 order), so the layers after them see other inputs anyway.
 
 ``set_pytorch_bits(False)`` (or the environment variable ``EMBER_PYTORCH_BITS=0``, which also reaches
-scripts run unchanged with ``ember run``) switches those kernels to NumPy's own formulas: results within
-a few float32 units in the last place of PyTorch's, computed faster. Random numbers, sums and the other
-exact paths are not affected.
+scripts run unchanged with ``ember run``) trades those bits for speed: the kernels above take NumPy's
+own formulas; float32 ``exp``, ``log``, ``tanh``, ``sigmoid`` and the other functions that ember
+otherwise evaluates in float64 and rounds (PyTorch's bits on nearly every input) take NumPy's float32
+kernels (within 3 units in the last place, 3-7 times faster); and float32/float64 ``sum`` and ``mean``
+add in NumPy's pairwise order instead of PyTorch's (2-5 times faster). Results stay within a few
+float32 units in the last place of PyTorch's (a sum: within rounding of the sum of its magnitudes).
+Random numbers and the other exact paths are not affected.
 """
 import contextlib
 import os
@@ -37,9 +41,10 @@ def set_pytorch_bits(enabled):
     """Turn bit-for-bit agreement of the float32 CPU kernels with PyTorch on (the default) or off.
 
     Args:
-        enabled (bool): ``False`` computes softmax, log_softmax, cross_entropy, exact GELU, LayerNorm and
-            BatchNorm with NumPy's own formulas, and lets the optimizers' updates round their products
-            before adding them (faster; within a few units in the last place).
+        enabled (bool): ``False`` computes softmax, log_softmax, cross_entropy, exact GELU, LayerNorm,
+            BatchNorm, float32 ``exp``/``log``/``tanh``/``sigmoid`` (and the like) and sums with NumPy's
+            own formulas and order, and lets the optimizers' updates round their products before adding
+            them (faster; within a few units in the last place).
 
     Example::
 

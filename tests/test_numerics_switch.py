@@ -27,6 +27,11 @@ def _cases():
         'batch_norm_train': lambda: F.batch_norm(img, None, None, training=True),
         'batch_norm_eval': lambda: F.batch_norm(img, ember.full((16,), 0.1), ember.full((16,), 1.7), training=False),
         'native_layer_norm_stats': lambda: ember.native_layer_norm(x, [300], None, None, 1e-5)[2],
+        'exp': lambda: (x * 3).exp(),
+        'tanh': lambda: (x * 2).tanh(),
+        'sigmoid': lambda: (x * 4).sigmoid(),
+        'log': lambda: (x.abs() + 0.01).log(),
+        'log1p': lambda: x.abs().log1p(),
     }
 
 
@@ -39,6 +44,23 @@ def test_the_fast_kernels_agree_to_rounding_and_really_run(name):
         fast = compute().detach().numpy()
     assert pytorch_bits_enabled()
     np.testing.assert_allclose(fast, exact, rtol=2e-6, atol=2e-6)
+    assert (fast != exact).any(), "the switch did not change the kernel"
+
+
+@pytest.mark.parametrize('name, reduce', [
+    ('whole_sums', lambda t: ember.stack([t[i].sum() for i in range(t.shape[0])])),
+    ('bias_gradient', lambda t: t.reshape(-1, 48).sum(0)),
+    ('per_channel_mean', lambda t: t.mean((0, 2))),
+    ('row_mean', lambda t: t.reshape(-1, 48).mean(1)),
+])
+def test_sums_take_numpys_order_and_stay_within_rounding(name, reduce):
+    # another order of additions: each result within float32 rounding of the sum of magnitudes
+    x = ember.randn(32, 64, 48, generator=ember.Generator().manual_seed(1)) * 100
+    exact = reduce(x).numpy()
+    with pytorch_bits(False):
+        fast = reduce(x).numpy()
+    scale = reduce(x.abs()).numpy()
+    assert np.all(np.abs(fast - exact) <= 1e-6 * scale)
     assert (fast != exact).any(), "the switch did not change the kernel"
 
 
