@@ -83,8 +83,6 @@ SKIP_ALL_DIFFERS = {
     '__getitem__': 'ember SelectBackward0(AccumulateGrad), PyTorch SelectBackward0(SliceBackward0)',
     'angle': 'ember AngleBackward0(MulBackward0), PyTorch AngleBackward0(AccumulateGrad)',
     'bilinear': 'ember ViewBackward0(SumBackward1), PyTorch ViewBackward0(TrilinearBackward0)',
-    'cartesian_prod': 'ember StackBackward0(ViewBackward0, ViewBackward0), '
-        'PyTorch StackBackward0(ViewBackward0, ReshapeAliasBackward0)',
     'cholesky_inverse': 'ember CholeskyInverseBackward0(LinalgCholeskyExBackward0), '
         'PyTorch CholeskyInverseBackward0(AccumulateGrad)',
     'cholesky_solve': 'ember CholeskySolveBackward0(AccumulateGrad, LinalgCholeskyExBackward0), '

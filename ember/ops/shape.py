@@ -82,6 +82,13 @@ def _view_array(x, shape):
         return out
 
 
+class ReshapeAlias(View):
+    """reshape of a tensor that is not contiguous but whose strides allow the new shape: a view (PyTorch's
+    ``_reshape_alias``)."""
+    _profile_name = 'aten::_reshape_alias'
+    node_name = 'ReshapeAliasBackward0'
+
+
 class UnsafeView(Primitive):
     """reshape that had to copy: the result is a new tensor, not a view."""
     _profile_name = 'aten::_unsafe_view'
@@ -235,8 +242,15 @@ def reshape(input, *shape):
     r = unrecorded_view(View, input, _view_array, shape)   # (None where it would copy, or raise)
     if r is not None:
         return r
-    if x.flags.c_contiguous or _can_view(x, _infer_shape(shape, x.size)):
+    # PyTorch's three ways, each its node: a view of a contiguous tensor (ViewBackward0), an alias with new strides
+    # where they allow it (ReshapeAliasBackward0), else a contiguous clone viewed (UnsafeViewBackward0 over
+    # CloneBackward0, recorded: UnsafeView's forward then copies nothing more; unrecorded, UnsafeView copies)
+    if x.flags.c_contiguous:
         return View.apply(input, shape)
+    if _can_view(x, _infer_shape(shape, x.size)):
+        return ReshapeAlias.apply(input, shape)
+    if input._requires_grad and grad_mode._state.enabled:
+        input = Clone.apply(input)
     return UnsafeView.apply(input, shape)
 
 
