@@ -145,12 +145,83 @@ def test_vander_dtypes_and_graph_are_pytorchs():
     (lambda h: ember.linalg.inv(h), RuntimeError, 'linalg.inv: Low precision dtypes not supported. Got {}'),
     (lambda h: ember.linalg.inv_ex(h), RuntimeError, 'linalg.inv: Low precision dtypes not supported. Got {}'),
     (lambda h: ember.linalg.slogdet(h), RuntimeError, 'linalg.slogdet: Low precision dtypes not supported. Got {}'),
+    (lambda h: ember.slogdet(h), RuntimeError, 'linalg.slogdet: Low precision dtypes not supported. Got {}'),
+    (lambda h: ember.logdet(h), RuntimeError, 'logdet: Low precision dtypes not supported. Got {}'),
+    (lambda h: ember.det(h), NotImplementedError, '"lu_cpu" not implemented for \'{}\''),
+    (lambda h: ember.inverse(h), RuntimeError, 'linalg.inv: Low precision dtypes not supported. Got {}'),
+    (lambda h: ember.linalg.solve_ex(h, h), NotImplementedError, '"lu_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.cholesky(h), NotImplementedError, '"cholesky_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.cholesky_ex(h), NotImplementedError, '"cholesky_cpu" not implemented for \'{}\''),
+    (lambda h: ember.cholesky(h, upper=True), NotImplementedError, '"cholesky_cpu" not implemented for \'{}\''),
+    (lambda h: ember.cholesky_inverse(h), NotImplementedError, '"cholesky_inverse_out_cpu" not implemented for \'{}\''),
+    (lambda h: ember.cholesky_solve(h, h), NotImplementedError, '"cholesky_solve_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.eig(h), NotImplementedError, '"linalg_eig_out_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.eigvals(h), NotImplementedError, '"linalg_eig_out_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.lu(h), NotImplementedError, '"lu_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.lu_factor(h), NotImplementedError, '"lu_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.lu_factor_ex(h), NotImplementedError, '"lu_cpu" not implemented for \'{}\''),
+    (lambda h: ember.lu(h), NotImplementedError, '"lu_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.lu_solve(h, ember.ones(2, dtype=ember.int32), h), NotImplementedError,
+     '"linalg.lu_solve_cpu" not implemented for \'{}\''),
+    (lambda h: ember.lu_solve(h, h, ember.ones(2, dtype=ember.int32)), NotImplementedError,
+     '"linalg.lu_solve_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.ldl_factor(h), NotImplementedError, '"ldl_factor_kernel_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.ldl_factor_ex(h), NotImplementedError, '"ldl_factor_kernel_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.ldl_solve(h, ember.ones(2, dtype=ember.int32), h), NotImplementedError,
+     '"ldl_solve_kernel_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.solve_triangular(h, h, upper=True), NotImplementedError,
+     '"triangular_solve_cpu" not implemented for \'{}\''),
+    (lambda h: ember.triangular_solve(h, h), NotImplementedError, '"triangular_solve_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.householder_product(h, h[:, 0]), NotImplementedError, '"orgqr_cpu" not implemented for \'{}\''),
+    (lambda h: ember.orgqr(h, h[:, 0]), NotImplementedError, '"orgqr_cpu" not implemented for \'{}\''),
+    (lambda h: ember.ormqr(h, h[:, 0], h), NotImplementedError, '"ormqr_cpu" not implemented for \'{}\''),
+    (lambda h: ember.geqrf(h), NotImplementedError, '"geqrf_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.pinv(h), RuntimeError, 'linalg.pinv({}{{[2, 2]}}): expected a tensor with 2 or more '
+                                                   'dimensions of float, double, cfloat or cdouble types'),
+    (lambda h: ember.linalg.pinv(h, hermitian=True, rtol=0.1), RuntimeError,
+     'linalg.pinv({}{{[2, 2]}}): expected a tensor with 2 or more dimensions of float, double, cfloat or cdouble types'),
+    (lambda h: ember.pinverse(h), RuntimeError, 'linalg.pinv({}{{[2, 2]}}): expected a tensor with 2 or more '
+                                                'dimensions of float, double, cfloat or cdouble types'),
+    (lambda h: ember.linalg.pinv(h, atol=0.1), RuntimeError, "This function doesn't handle types other than float and double"),
+    (lambda h: ember.linalg.matrix_rank(h), RuntimeError, "This function doesn't handle types other than float and double"),
+    (lambda h: ember.linalg.matrix_rank(h, atol=0.1, hermitian=True), RuntimeError,
+     "This function doesn't handle types other than float and double"),
+    (lambda h: ember.linalg.matrix_rank(h, rtol=0.1), NotImplementedError, '"linalg_svd_cpu" not implemented for \'{}\''),
+    (lambda h: ember.linalg.matrix_norm(h, 2), RuntimeError, 'linalg.matrix_norm: Low precision dtypes not supported. Got {}'),
+    (lambda h: ember.linalg.matrix_norm(h, -2), RuntimeError, 'linalg.matrix_norm: Low precision dtypes not supported. Got {}'),
+    (lambda h: ember.linalg.norm(h, 'nuc'), RuntimeError, 'linalg.matrix_norm: Low precision dtypes not supported. Got {}'),
+    (lambda h: ember.nuclear_norm(h), RuntimeError, 'linalg.matrix_norm: Low precision dtypes not supported. Got {}'),
+    (lambda h: ember.linalg.vander(h[0]), RuntimeError,
+     'linalg.vander supports floating point, complex, and integer tensors, but got {}'),
 ])
 @pytest.mark.parametrize('dtype,name', [(ember.float16, 'Half'), (ember.bfloat16, 'BFloat16')])
 def test_half_precision_matrices_get_pytorchs_refusals(call, error, text, dtype, name):
     with pytest.raises(error) as info:
         call(ember.ones(2, 2, dtype=dtype))
     assert str(info.value) == text.format(name)
+
+
+@pytest.mark.parametrize('dtype', [ember.float16, ember.bfloat16])
+def test_half_precision_refusals_come_where_pytorchs_kernels_are_reached(dtype):
+    # PyTorch 2.13: shape checks first; half-precision norms and exponentials that need no LAPACK kernel work
+    with pytest.raises(RuntimeError, match='^linalg.solve: A must be batches of square matrices, but they are 2 by 3'):
+        ember.linalg.solve(ember.ones(2, 3, dtype=dtype), ember.ones(2, 3, dtype=dtype))
+    with pytest.raises(RuntimeError, match='^logdet: A must be batches of square matrices, but they are 2 by 3'):
+        ember.logdet(ember.ones(2, 3, dtype=dtype))
+    square = ember.eye(2, dtype=dtype)
+    assert ember.linalg.matrix_norm(square).dtype is dtype and ember.linalg.matrix_norm(square, 1).item() == 1
+    assert ember.linalg.matrix_exp(square).dtype is dtype
+
+
+def test_integer_determinants_and_inverses_are_refused_as_pytorch():
+    ints = ember.ones(2, 2, dtype=ember.int32)
+    for call, name in ((ember.det, 'linalg.det'), (ember.inverse, 'linalg.inv'), (ember.slogdet, 'linalg.slogdet'),
+                       (ember.logdet, 'logdet')):
+        with pytest.raises(RuntimeError, match=f'^{name}: Expected a floating point or complex tensor as input. '
+                                               'Got Int$'):
+            call(ints)
+    with pytest.raises(RuntimeError, match='^linalg.det: A must be batches of square matrices, but they are 2 by 3'):
+        ember.linalg.det(ember.ones(2, 3, dtype=ember.int32))
 
 
 def test_svd_of_non_finite_matrices_as_pytorch():

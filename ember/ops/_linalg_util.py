@@ -10,9 +10,8 @@ def check_matrix(name, A, what='A'):
 
 
 # float16/bfloat16 on the CPU: PyTorch's LAPACK kernels have neither, each refusing in its own words
-_LOW_PRECISION_KERNELS = {'linalg.svd': 'linalg_svd_cpu', 'linalg.det': 'lu_cpu', 'linalg.solve': 'lu_cpu',
-                          'linalg.eigh': 'linalg_eigh_cpu', 'linalg.qr': 'geqrf_cpu'}
-_LOW_PRECISION_REFUSED = {'linalg.inv', 'linalg.slogdet'}
+_LOW_PRECISION_KERNELS = {'linalg.svd': 'linalg_svd_cpu', 'linalg.det': 'lu_cpu', 'linalg.eigh': 'linalg_eigh_cpu', 'linalg.qr': 'geqrf_cpu'}
+_LOW_PRECISION_REFUSED = {'linalg.inv', 'linalg.slogdet', 'logdet', 'linalg.matrix_norm'}
 
 
 def check_float(name, A):
@@ -25,11 +24,27 @@ def check_float(name, A):
         if name in _LOW_PRECISION_REFUSED:       # (its own check, on any device)
             raise RuntimeError(f"{name}: Low precision dtypes not supported. Got {_scalar_type_name(A.dtype)}")
         if A._xp is np:
-            if name in _LOW_PRECISION_KERNELS:
+            if name in _LOW_PRECISION_KERNELS and (A.numel() or name != 'linalg.det'):  # (no LU of an empty matrix)
                 raise NotImplementedError(f'"{_LOW_PRECISION_KERNELS[name]}" not implemented for '
                                           f"'{_scalar_type_name(A.dtype)}'")
             if name == 'torch.linalg.lstsq':
                 raise RuntimeError("This function doesn't handle types other than float and double")
+
+
+def refuse_low_precision(kernel, A):
+    """PyTorch's CPU kernel ``kernel`` (LAPACK's) has no float16/bfloat16 version: its NotImplementedError. Called
+    where PyTorch dispatches to that kernel, after its shape checks (some kernels are not reached for an empty
+    matrix: their callers test that). CUDA tensors pass: their kernels are another library's."""
+    if A._xp is np:
+        from ember.ops._half import refuse_half
+        refuse_half(kernel, A)
+
+
+def check_epsilon_type(A):
+    """PyTorch's default tolerance (machine epsilon of ``A``'s real type) exists for float and double only: its
+    error for other types, where matrix_rank and pinv compute that tolerance from Python-number arguments."""
+    if A.dtype.itemsize < 4 or not (A.dtype.is_floating_point or A.dtype.is_complex):
+        raise RuntimeError("This function doesn't handle types other than float and double")
 
 
 def check_square(name, A):
@@ -66,5 +81,5 @@ def eye_like(A, n=None, m=None):
     return eye(n, m if m is not None else n, dtype=A.dtype, device=A.device)
 
 
-__all__ = ['LinAlgError', 'check_matrix', 'check_square', 'check_float', 'batch_prefix', 'matrices', 'write_out',
-           'named', 'info_tensor', 'eye_like']
+__all__ = ['LinAlgError', 'check_matrix', 'check_square', 'check_float', 'refuse_low_precision', 'check_epsilon_type',
+           'batch_prefix', 'matrices', 'write_out', 'named', 'info_tensor', 'eye_like']

@@ -1321,7 +1321,7 @@ def inv(input, *, out=None):
         tensor([[ 0.6000, -0.7000],
                 [-0.2000,  0.4000]])
     """
-    _check_square('linalg.inv', input)
+    _check_float_square('linalg.inv', input)
     result = Inverse.apply(input)
     return result if out is None else write_out('inverse', result, out, same_dtype=True)
 
@@ -1358,7 +1358,7 @@ def det(input):
         >>> ember.det(ember.eye(3).expand(2, 3, 3))
         tensor([1., 1.])
     """
-    _check_square('linalg.det', input)
+    _check_float_square('linalg.det', input)
     return Det.apply(input)
 
 
@@ -1404,10 +1404,24 @@ def slogdet(input, *, out=None):
         logabsdet=tensor(0.6931))
     """
     from ember.ops.reduce import _named
-    _check_square('linalg.slogdet', input)
-    sign, logabs = Slogdet.apply(input)
+    sign, logabs = slogdet_checked('linalg.slogdet', input)
     result = _named('slogdet', ('sign', 'logabsdet'))(sign, logabs)
     return result if out is None else write_out('slogdet', result, out, same_dtype=True)
+
+
+def slogdet_checked(name, A):
+    """``slogdet(A)``'s two tensors, its input checked under ``name`` (logdet checks as 'logdet')."""
+    _check_float_square(name, A)
+    return Slogdet.apply(A)
+
+
+def _check_float_square(name, A):
+    """PyTorch's checks for its determinants and inverse: a square matrix first, then a float or complex type
+    of at least single precision."""
+    _check_square(name, A)
+    if A.dtype.itemsize < 4 or not (A.dtype.is_floating_point or A.dtype.is_complex):
+        from ember.ops._linalg_util import check_float
+        check_float(name, A)
 
 
 def solve(A, B):

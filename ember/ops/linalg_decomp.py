@@ -8,7 +8,7 @@ import numpy as np
 
 from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
-from ember.ops._linalg_util import check_float, check_matrix, check_square, named
+from ember.ops._linalg_util import check_float, check_matrix, check_square, named, refuse_low_precision
 from ember.ops._util import bool_refused
 from ember.ops.inplace import write_out
 from ember.ops._registry import op
@@ -437,6 +437,7 @@ def eigvalsh(A, UPLO='L', *, out=None):
 
 def _eig_forward(name, A):
     check_square(name, A)
+    refuse_low_precision('linalg_eig_out_cpu', A)
     if A.requires_grad and grad_mode.is_grad_enabled():
         raise NotImplementedError(f"{name}: gradients through the complex eigendecomposition are not supported "
                                   "yet; use linalg.eigh for symmetric matrices, or call it on A.detach()")

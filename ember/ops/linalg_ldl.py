@@ -11,7 +11,7 @@ import numpy as np
 
 from ember.backend import to_numpy
 from ember.autograd.function import Primitive
-from ember.ops._linalg_util import check_matrix, check_square, matrices, named
+from ember.ops._linalg_util import check_matrix, check_square, matrices, named, refuse_low_precision
 from ember.ops.inplace import write_out
 from ember.ops._registry import op
 
@@ -186,6 +186,8 @@ def ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
         tensor(0, dtype=ember.int32)
     """
     check_square('torch.linalg.ldl_factor_ex', A)
+    if A.numel():       # (an empty matrix never reaches the kernel)
+        refuse_low_precision('ldl_factor_kernel_cpu', A)
     LD, piv, info = LdlFactor.apply(_real(A, 'torch.linalg.ldl_factor', hermitian))
     if check_errors and info._data.any():
         _singular('torch.linalg.ldl_factor_ex', info._data)
@@ -232,6 +234,8 @@ def ldl_factor(A, *, hermitian=False, out=None):
                 [1.]])
     """
     check_square('torch.linalg.ldl_factor', A)
+    if A.numel():
+        refuse_low_precision('ldl_factor_kernel_cpu', A)
     LD, piv, info = LdlFactor.apply(_real(A, 'torch.linalg.ldl_factor', hermitian))
     if info._data.any():
         _singular('torch.linalg.ldl_factor', info._data)
@@ -267,4 +271,5 @@ def ldl_solve(LD, pivots, B, *, hermitian=False, out=None):
     if B.shape[-2] != LD.shape[-1]:
         raise RuntimeError(f"torch.linalg.ldl_solve: Incompatible shapes of A and B for the equation AX = B "
                            f"({LD.shape[-2]}x{LD.shape[-1]} and {B.shape[-2]}x{B.shape[-1]})")
+    refuse_low_precision('ldl_solve_kernel_cpu', LD)
     return write_out('linalg_ldl_solve', LdlSolve.apply(_real(LD, 'torch.linalg.ldl_solve', hermitian), pivots, B), out)

@@ -7,7 +7,7 @@ import numpy as np
 
 from ember.backend import to_numpy
 from ember.autograd.function import Primitive
-from ember.ops._linalg_util import batch_prefix, check_float, check_matrix, named
+from ember.ops._linalg_util import batch_prefix, check_float, check_matrix, named, refuse_low_precision
 from ember.ops.inplace import write_out
 from ember.ops._registry import op
 from ember.ops.linalg_solve import solve_triangular
@@ -131,6 +131,8 @@ def _factor(name, A, pivot):
     if not (A.dtype.is_floating_point or A.dtype.is_complex):
         from ember._tensor import _scalar_type_name
         raise NotImplementedError(f"\"lu_cpu\" not implemented for '{_scalar_type_name(A.dtype)}'")
+    if A.numel():       # (an empty matrix never reaches the kernel)
+        refuse_low_precision('lu_cpu', A)
     if not pivot:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the CPU")
     return LuFactor.apply(A)
@@ -312,6 +314,8 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
     if (B.shape[-2] if left else B.shape[-1]) != n:
         raise RuntimeError(f"linalg.lu_solve: Incompatible shapes of A and B for the equation "
                            f"{'AX = B' if left else 'XA = B'} ({n}x{n} and {B.shape[-2]}x{B.shape[-1]})")
+    if LU.dtype is B.dtype:
+        refuse_low_precision('linalg.lu_solve_cpu', LU)
     P = _perm_tensor(pivots, n, LU)
     L, U = _split(LU)
     if not left:  # X A = B  <=>  A^H X^H = B^H

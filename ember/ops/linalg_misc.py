@@ -10,10 +10,10 @@ from ember import _formats
 
 from ember.autograd import _saved_attrs as _sa
 from ember.autograd.function import Primitive, _renamed_node
-from ember.ops._linalg_util import check_float, check_matrix, eye_like, named
+from ember.ops._linalg_util import check_float, check_matrix, eye_like, named, refuse_low_precision
 from ember.ops.inplace import write_out
 from ember.ops._registry import op
-from ember.ops.linalg import cross as _torch_cross, det as _det, matmul, slogdet as _torch_slogdet
+from ember.ops.linalg import cross as _torch_cross, det as _det, matmul, slogdet_checked
 
 
 @op('linalg', name='det')
@@ -32,7 +32,6 @@ def linalg_det(A, *, out=None):
         >>> ember.linalg.det(A)
         tensor(5.)
     """
-    check_float('linalg.det', A)
     return write_out('linalg_det', _det(A), out)
 
 
@@ -61,8 +60,7 @@ def linalg_slogdet(A, *, out=None):
         sign=tensor(1.),
         logabsdet=tensor(1.6094))
     """
-    check_float('linalg.slogdet', A)
-    sign, logabsdet = _torch_slogdet(A)
+    sign, logabsdet = slogdet_checked('linalg.slogdet', A)
     return write_out('linalg_slogdet', named('linalg_slogdet', ('sign', 'logabsdet'))(sign, logabsdet), out)
 
 
@@ -76,7 +74,7 @@ def logdet(input):
         tensor(1.7918)
     """
     from ember.ops.index import where
-    sign, logabsdet = _torch_slogdet(input)
+    sign, logabsdet = slogdet_checked('logdet', input)
     return where(sign < 0, math.nan, where(sign == 0, -math.inf, logabsdet))
 
 
@@ -307,7 +305,7 @@ def _expm(xp, a):
         result = result + term
     for _ in range(s):
         result = xp.matmul(result, result)
-    return result
+    return result.astype(a.dtype, copy=False)     # (ml_dtypes' bfloat16 products come back as float32)
 
 
 class MatrixExp(Primitive):
@@ -516,8 +514,10 @@ def vander(x, N=None):
                 [1, 2, 4],
                 [1, 3, 9]])
     """
-    if x.dtype.name == 'bool':
-        raise RuntimeError("linalg.vander supports floating point, complex, and integer tensors, but got Bool")
+    if x.dtype.name == 'bool' or (x.dtype.is_floating_point and x.dtype.itemsize < 4):
+        from ember._tensor import _scalar_type_name
+        raise RuntimeError("linalg.vander supports floating point, complex, and integer tensors, but got "
+                           f"{_scalar_type_name(x.dtype)}")
     if N is not None and N <= 1:
         raise RuntimeError("N must be greater than 1.")
     if x.ndim < 1:      # (a 0-d tensor is read as one value: no Vandermonde matrix of one column)
@@ -591,6 +591,8 @@ def householder_product(A, tau, *, out=None):
         raise RuntimeError(f"{name}: input.shape[-2] must be greater than or equal to input.shape[-1]")
     if n < tau.shape[-1]:
         raise RuntimeError(f"{name}: input.shape[-1] must be greater than or equal to tau.shape[-1]")
+    if tau.dtype is A.dtype:
+        refuse_low_precision('orgqr_cpu', A)
     from ember.ops import _one_node
     return write_out('linalg_householder_product',
                      _one_node.one_node(HouseholderProductNode, _householder_value, (A, tau)), out)
@@ -655,6 +657,8 @@ def ormqr(input, input2, input3, left=True, transpose=False, *, out=None):
     m = input3.shape[-2] if left else input3.shape[-1]
     if input.shape[-2] != m:
         raise RuntimeError(f"torch.ormqr: input.shape[-2] must be equal to other.shape[{-2 if left else -1}]")
+    if input2.dtype is input.dtype and input3.dtype is input.dtype:
+        refuse_low_precision('ormqr_cpu', input)
     from ember.ops import _one_node
     left, transpose = bool(left), bool(transpose)
     return write_out('ormqr', _one_node.one_node(OrmqrNode, lambda a, t, c: _ormqr_value(a, t, c, left, transpose),
@@ -714,6 +718,7 @@ def geqrf(input, *, out=None):
     """
     from ember._tensor import Tensor
     check_matrix('torch.geqrf', input)
+    refuse_low_precision('geqrf_cpu', input)
     from ember.backend import move, to_numpy
     a = to_numpy(input._data)  # LAPACK's geqrf on the host; the results go back to input's device
     stack = a.reshape((-1,) + a.shape[-2:])

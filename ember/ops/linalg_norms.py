@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from ember.autograd.function import Primitive
-from ember.ops._linalg_util import check_float, check_matrix, named
+from ember.ops._linalg_util import check_epsilon_type, check_float, check_matrix, named
 from ember.ops.inplace import write_out
 from ember.ops._registry import op
 from ember.ops.linalg_decomp import eigvalsh, svdvals
@@ -92,6 +92,8 @@ def matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     d0, d1 = (wrap_dim(d, A.ndim) for d in _matrix_dims(dim))
     if d0 == d1:
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, {dim[1]})")
+    if ord in ('nuc', 2, -2):       # (PyTorch's check for its singular-value norms, naming matrix_norm)
+        check_float('linalg.matrix_norm', A)
     A = _cast(A, dtype)
     if ord == 'fro':
         res = vector_norm(A, 2, (int(d0), int(d1)), keepdim)   # (its node shows the dims wrapped, as PyTorch's)
@@ -245,6 +247,8 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
         tensor(3)
     """
     check_matrix('torch.linalg.matrix_rank', A, 'input')
+    if rtol is None:        # (PyTorch's default relative tolerance reads A's machine epsilon)
+        check_epsilon_type(A)
     from ember.autograd.grad_mode import no_grad
     with no_grad():
         s = eigvalsh(A).abs() if hermitian else svdvals(A)
@@ -310,7 +314,9 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
         tensor([[0.5000, 0.0000, 0.0000],
                 [0.0000, 0.2500, 0.0000]])
     """
-    if A.ndim < 2 or not (A.dtype.is_floating_point or A.dtype.is_complex):
+    if rtol is None and isinstance(atol, (int, float)):
+        check_epsilon_type(A)       # (PyTorch's default relative tolerance beside a number atol: A's epsilon)
+    if A.ndim < 2 or not (A.dtype.is_floating_point or A.dtype.is_complex) or A.dtype.itemsize < 4:
         from ember._tensor import _scalar_type_name
         raise RuntimeError(f"linalg.pinv({_scalar_type_name(A.dtype)}{{{list(A.shape)}}}): expected a tensor with 2 "
                            "or more dimensions of float, double, cfloat or cdouble types")

@@ -7,8 +7,7 @@ import numpy as np
 
 from ember.autograd.function import Primitive
 from ember.ops._linalg_util import (LinAlgError, batch_prefix, check_float, check_matrix, check_square, info_tensor,
-                                    matrices,
-                                    named)
+                                    matrices, named, refuse_low_precision)
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 from ember.ops.linalg import inv as _inverse
@@ -121,6 +120,7 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
                            f"{A.shape[-2]} by {n} matrices")
     if (B.shape[-2] if left else B.shape[-1]) != n:
         raise _shape_error('linalg.solve_triangular', A, B)
+    refuse_low_precision('triangular_solve_cpu', A)
     return write_out('linalg_solve_triangular', SolveTriangular.apply(A, B, bool(upper), bool(left), bool(unitriangular)), out)
 
 
@@ -220,6 +220,8 @@ def _solve_checked(A, B, left):
     except ValueError:      # batches that do not broadcast: PyTorch's text, B's sizes first
         from ember.ops._util import broadcast_error
         raise broadcast_error(B.shape[:-2], A.shape[:-2]) from None
+    if A.numel():       # (after the shape checks, as PyTorch's LU kernel; an empty matrix never reaches it)
+        refuse_low_precision('lu_cpu', A)
     return A, B, vector
 
 
@@ -460,6 +462,8 @@ class Cholesky(Primitive):
 
 def _chol_with_info(name, A, upper):
     check_square(name, A)
+    if A.numel():       # (an empty matrix never reaches the kernel)
+        refuse_low_precision('cholesky_cpu', A)
     return Cholesky.apply(A, bool(upper))
 
 
@@ -572,6 +576,8 @@ def cholesky_solve(input, input2, upper=False, *, out=None):
                 [0.0000]])
     """
     check_matrix('linalg.cholesky_solve', input, 'B')
+    if input2.ndim >= 2 and input2.shape[-1] == input2.shape[-2] and input2.dtype is input.dtype:
+        refuse_low_precision('cholesky_solve_cpu', input)     # (other inputs: the checks that refuse them first)
     from ember.ops import _one_node
     return write_out('cholesky_solve', _one_node.one_node(
         CholeskySolveNode, lambda b, f: _cholesky_solve_value(b, f, upper), (input, input2), bool(upper)), out)
@@ -622,6 +628,8 @@ def cholesky_inverse(input, upper=False, *, out=None):
                 [-0.2500,  0.5000]])
     """
     check_matrix('cholesky_inverse', input)
+    if input.shape[-1] == input.shape[-2]:
+        refuse_low_precision('cholesky_inverse_out_cpu', input)
     from ember.ops import _one_node
     return write_out('cholesky_inverse', _one_node.one_node(
         CholeskyInverseNode, lambda f: cholesky_solve(ember_eye(f).expand(tuple(f.shape)), f, upper), (input,),
