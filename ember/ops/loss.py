@@ -27,6 +27,7 @@ from ember.ops._half import is_half_array, refuse_half
 from ember.ops.activation import logsigmoid
 from ember.ops.index import where
 from ember.ops.distance import pairwise_distance
+from ember.ops._scalar_overloads import add_number
 from ember.ops._registry import op
 from ember.ops._util import python_reads, require_tensor
 from ember.ops._util import python_reads
@@ -1195,7 +1196,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
         raise ValueError(f'margin must be greater than 0, got {margin}')
     _check_triplet_dims(anchor, positive, negative)
     return _triplet(anchor, positive, negative, lambda a, b: pairwise_distance(a, b, p, eps), margin, swap,
-                    reduction)
+                    reduction, margin_as_double=True)
 
 
 @op('F')
@@ -1223,14 +1224,17 @@ def _check_triplet_dims(a, p, n):
                            f'dimensions, but got: anchor {a.ndim}D, positive {p.ndim}D, and negative {n.ndim}D inputs')
 
 
-def _triplet(anchor, positive, negative, dist, margin, swap, reduction):
+def _triplet(anchor, positive, negative, dist, margin, swap, reduction, margin_as_double=False):
     from ember.ops.arith import minimum
     d_pos = dist(anchor, positive)
     d_neg = dist(anchor, negative)
     if swap:
         # the "distance swap" (Balntas et al.): use the harder of the two negatives' distances
         d_neg = minimum(d_neg, dist(positive, negative))
-    return _reduce((margin + d_pos - d_neg).clamp_min(0), reduction)
+    # (triplet_margin_loss adds the margin as PyTorch's C++ adds a double: AddBackward1; the Python-written
+    # distance variant adds a Python number: AddBackward0)
+    shifted = add_number(d_pos, margin) if margin_as_double else margin + d_pos
+    return _reduce((shifted - d_neg).clamp_min(0), reduction)
 
 
 class MultiMarginLoss(Primitive):

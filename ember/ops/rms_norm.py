@@ -2,6 +2,7 @@
 import numpy as np
 
 from ember.ops._half import _HALF, in_float32
+from ember.ops._scalar_overloads import add_number
 from ember.ops._registry import op
 from ember.ops._util import require_tensor
 
@@ -33,6 +34,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     dims = tuple(range(input.ndim - n, input.ndim))
 
     def compute(x):
-        return x * (x.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
+        # (eps added as PyTorch's C++ adds a double: AddBackward1)
+        return x * add_number(x.pow(2).mean(dims, keepdim=True), eps).rsqrt()
     out = in_float32(compute, input)       # as PyTorch: half inputs normalised in float32
     return out if weight is None else out * weight

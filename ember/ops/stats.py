@@ -159,7 +159,9 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     norm = norm.clamp(min=0)
     centred = x - avg
     weighted = centred if w is None else centred * w
-    c = weighted @ centred.mH / norm
+    # (centred.t() then its conjugate, as PyTorch: TBackward0 under MmBackward0)
+    ct = centred.t()
+    c = weighted @ (ct.conj() if ct.is_complex() else ct) / norm
     return c.squeeze()      # (always, as PyTorch: one variable gives a 0-d result; SqueezeBackward0 on top)
 
 
@@ -176,7 +178,7 @@ def corrcoef(input):
         return c / c
     d = c.diagonal()
     stddev = d.sqrt()
-    c = c / stddev.unsqueeze(1) / stddev.unsqueeze(0)
+    c = c / stddev.view(-1, 1) / stddev.view(1, -1)
     return c.clamp(-1, 1)
 
 
