@@ -429,7 +429,7 @@ def _build():
                   S.Squeeze: _squeeze_all, S.Transpose: dims_at(1, 2), S.T: _transpose_2d, S.Permute: _permute,
                   S.Select: dims_at(1), S.Narrow: dims_at(1), S.Unbind: dims_at(1), S.Flip: dims_at(1),
                   S.Split: dims_at(1), S.SplitWithSizes: dims_at(1), S.Diagonal: dims_at(2, 3),
-                  S.Tril: batch_leading, S.Triu: batch_leading, S.View: _reshape, S.UnsafeView: _reshape,
+                  S.Tril: batch_leading, S.Triu: batch_leading, S.View: _reshape, S.ReshapeAlias: _reshape, S.UnsafeView: _reshape,
                   S.Expand: _expand, S.Repeat: _repeat, S.SumToSize: _sum_to_size, S.Cat: _joined,
                   S.Stack: _joined, S.Unfold: dims_at(1), I.IndexSelect: dims_at(1)})
     from ember.ops import linalg_misc as LM

@@ -116,6 +116,27 @@ def _refuse_constant(graph, value):
         f"so it would be frozen as a constant")
 
 
+def fold_reshape_copies(graph):
+    """Drop the contiguous copy a reshape makes before it views (Clone read only by an UnsafeView): as
+    the input's strides allow, one capture's reshape is a View, another's a Clone then an UnsafeView,
+    and the copy changes no value, so without it both captures run the same ops."""
+    readers = {}
+    for n in graph.nodes:
+        for v in n.inputs:
+            readers[id(v)] = readers.get(id(v), 0) + 1
+    outputs = {id(v) for v in graph.outputs}
+    dropped = set()
+    for n in graph.nodes:
+        src = n.args[0] if n.name == 'UnsafeView' and n.args else None
+        clone = getattr(src, 'producer', None)
+        if clone is not None and clone.name == 'Clone' and readers.get(id(src)) == 1 and id(src) not in outputs:
+            n.args = [clone.args[0]] + list(n.args[1:])
+            dropped.add(id(clone))
+    if dropped:
+        graph.nodes = [n for n in graph.nodes if id(n) not in dropped]
+    return graph
+
+
 def _kind(node):
     """What a node is written as: ops with one translation are alike (a reshape recorded as View for
     one batch size and as UnsafeView for another, as the input's strides allow, is the same op)."""

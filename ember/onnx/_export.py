@@ -9,7 +9,7 @@ from ember._trace import capture
 
 from ._builder import Builder
 from ._peephole import fuse_conv_batchnorm
-from ._dynamic import Dynamic, axes_from_dynamic_shapes, growths, normalise_dynamic_axes, varied
+from ._dynamic import Dynamic, axes_from_dynamic_shapes, fold_reshape_copies, growths, normalise_dynamic_axes, varied
 from ._ops import CONVERTERS, Call
 
 _state = {'exporting': False}
@@ -196,7 +196,7 @@ def trace_for_export(model, args, kwargs, input_names, output_names, dynamic_axe
             "ember.onnx.export: the model's result is computed by code the exporter cannot record from the "
             "values of its inputs: run again on inputs with other values (each input's values moved by one "
             f"place), it fails ({type(error).__name__}: {str(error).splitlines()[0]})") from error
-    dynamic = Dynamic(graph, other)
+    dynamic = Dynamic(fold_reshape_copies(graph), fold_reshape_copies(other))
     _output_symbols(graph, other, out_names, symbols)
     return graph, {'inputs': in_names, 'outputs': out_names}, dynamic, symbols
 
