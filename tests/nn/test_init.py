@@ -129,6 +129,27 @@ def test_orthogonal_rows_or_columns_are_orthonormal():
     np.testing.assert_allclose(q.T @ q, 4 * np.eye(4), atol=1e-5)
 
 
+# PyTorch 2.13's orthogonal_(empty(3, 5)) after manual_seed(0), and the two rand() values that follow
+_ORTHOGONAL_3X5 = [[0.5222306251525879, -0.09944058954715729, -0.7383733987808228, 0.19263656437397003, -0.3675355315208435],
+                   [-0.5364793539047241, 0.2105625420808792, -0.14289414882659912, -0.35876867175102234, -0.7202220559120178],
+                   [-0.440916508436203, 0.06626057624816895, -0.04565519094467163, 0.8897528648376465, -0.08635801076889038]]
+_RAND_AFTER_ORTHOGONAL = [0.17591017484664917, 0.2698335647583008]
+
+
+def test_orthogonal_draws_pytorchs_gaussian_matrix_then_its_own_qr():
+    # the Gaussian matrix and the words consumed are PyTorch's bit for bit; the QR is LAPACK's (OpenBLAS
+    # here, MKL in PyTorch), so the result agrees with PyTorch's to float32 rounding, not bit for bit
+    ember.manual_seed(0)
+    drawn = ember.empty(3, 5).normal_().numpy().T          # rows < cols: the transpose is factorised
+    q, r = np.linalg.qr(drawn)
+    expected = (q * np.sign(np.diag(r))).T
+    ember.manual_seed(0)
+    got = init.orthogonal_(ember.empty(3, 5)).numpy()
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_allclose(got, np.array(_ORTHOGONAL_3X5, np.float32), rtol=0, atol=2e-6)
+    assert ember.rand(2).tolist() == _RAND_AFTER_ORTHOGONAL
+
+
 def test_sparse_zeroes_a_fraction_of_each_column():
     s = init.sparse_(ember.empty(10, 4), 0.3)
     assert (s == 0).sum(0).tolist() == [3, 3, 3, 3]
