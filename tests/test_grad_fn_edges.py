@@ -87,8 +87,6 @@ SKIP_ALL_DIFFERS = {
         'PyTorch CholeskyInverseBackward0(AccumulateGrad)',
     'cholesky_solve': 'ember CholeskySolveBackward0(AccumulateGrad, LinalgCholeskyExBackward0), '
         'PyTorch CholeskySolveBackward0(AccumulateGrad, AccumulateGrad)',
-    'combinations': 'ember StackBackward0(IndexBackward0, IndexBackward0), '
-        'PyTorch StackBackward0(MaskedSelectBackward0, MaskedSelectBackward0)',
     'einsum': 'ember ViewBackward0(AccumulateGrad, AccumulateGrad), PyTorch ViewBackward0(PermuteBackward0)',
     'einsum#1': 'ember ViewBackward0(AccumulateGrad, AccumulateGrad), PyTorch ViewBackward0(PermuteBackward0)',
     'gru_cell': 'ember AddBackward0(AddmmBackward0, AddmmBackward0, AccumulateGrad), '

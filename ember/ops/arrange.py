@@ -1,7 +1,5 @@
 """Arranging tensors: grids and products of coordinates, combinations, block diagonals, rotations,
 index lists of triangles, and dtype questions (result_type, can_cast)."""
-import itertools
-
 import numpy as np
 
 from ember._device import as_device
@@ -46,11 +44,11 @@ def meshgrid(*tensors, indexing=None):
             raise RuntimeError(f"ember.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t}")
     if len({t.dtype for t in tensors}) > 1:
         raise RuntimeError("ember.meshgrid: expects all tensors to have the same dtype")
-    flat = [t.reshape(-1) for t in tensors]
+    flat = list(tensors)    # (each viewed once below, 0-d ones as one element: PyTorch's one ViewBackward0)
     swap = indexing == 'xy' and len(flat) >= 2
     if swap:
         flat[0], flat[1] = flat[1], flat[0]
-    shape = [t.shape[0] for t in flat]
+    shape = [t.shape[0] if t.ndim else 1 for t in flat]
     grids = []
     for k, t in enumerate(flat):
         view = [1] * len(flat)
@@ -97,10 +95,31 @@ def combinations(input, r=2, with_replacement=False):
         raise RuntimeError(f"Expect a non-negative number, but got {r}")
     if r == 0:
         return input.new_empty((0,))
-    pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
-    rows = np.array(list(pick(range(input.shape[0]), r)), dtype=np.int64).reshape(-1, r)
-    index = Tensor._make(input._xp.asarray(rows), input._device)
-    return stack([input[index[:, k]] for k in range(r)], 1)
+    from ember.ops.index import MaskedSelectNode
+    # PyTorch's steps, so the graph shows its nodes: r grids of the input, each reduced to the places whose
+    # coordinates increase (MaskedSelectBackward0 over the grid's ExpandBackward0), stacked as columns. Each
+    # column's values are read straight from the input at those places' coordinates (what masked_select of
+    # the grid gives, without broadcasting the grid's mask again)
+    xp = input._xp
+    mask = _increasing_mask(input.shape[0], r, with_replacement)
+    places = [xp.asarray(p) for p in np.nonzero(mask)]
+    mask = Tensor._make(xp.asarray(mask), input._device)
+    x = input._data
+    return stack([MaskedSelectNode.apply(grid, mask, x[p]) for grid, p in
+                  zip(meshgrid(*[input] * r, indexing='ij'), places)], 1)
+
+
+def _increasing_mask(n, r, with_replacement):
+    """The (n,) * r boolean array true where the coordinates increase (never decrease, with replacement): in
+    row-major order its places are itertools' combinations."""
+    mask = np.ones((n,) * r, dtype=bool)
+    steps = np.arange(n)
+    before = steps.reshape((n,) + (1,) * (r - 1))
+    for k in range(1, r):
+        after = steps.reshape((1,) * k + (n,) + (1,) * (r - k - 1))
+        mask &= (before <= after) if with_replacement else (before < after)
+        before = after
+    return mask
 
 
 def _triangle_indices(which, row, col, offset, dtype, device):

@@ -1324,6 +1324,8 @@ class MaskedSelectNode(Primitive):
     def backward(ctx, g):
         input, mask = ctx.saved_tensors
         from ember.ops.shape import broadcast_shapes
+        if input.shape == mask.shape:      # (nothing broadcast: no expand or sum to record)
+            return g.new_zeros(input.shape).masked_scatter(mask, g), None, None
         shape = broadcast_shapes(input.shape, mask.shape)
         zeros = g.new_zeros(shape)
         return zeros.masked_scatter(mask.expand(shape), g).sum_to_size(input.shape), None, None
