@@ -1,6 +1,8 @@
 """ember.linalg as a user meets it: the namespace, named results, info flags, out=, and PyTorch's
 printed results (recorded from PyTorch 2.13 below). Values and gradients of every function are
 checked from the op table (tests/opinfo/linalg_decomp.py)."""
+import math
+
 import numpy as np
 import pytest
 
@@ -249,3 +251,39 @@ def test_inv_ex_and_svdvals_checks_name_pytorchs_functions():
         ember.linalg.svdvals(ember.ones(3))
     with pytest.raises(RuntimeError, match='^linalg.inv_ex: The diagonal element 1 is zero'):
         ember.linalg.inv_ex(ember.zeros(2, 2), check_errors=True)
+
+
+def test_logdet_of_complex_matrices_and_its_checks():
+    # recorded from PyTorch 2.13: log(sign) + log|det| (WhereBackward0 only for real inputs), and the gradient of
+    # log|det| plus twice arg(det), through the sign's unit-circle gradient
+    z = ember.tensor([[1 + 1j, 0.5], [0.25j, 2j]], dtype=ember.complex128, requires_grad=True)
+    r = ember.logdet(z)
+    assert r.grad_fn.name() == 'AddBackward0'
+    np.testing.assert_allclose(r.item(), 1.0084920933730448 + 2.388441372627599j)
+    (r.real + 2 * r.imag).backward()
+    np.testing.assert_allclose(z.grad.numpy(), [[-0.5654885654885655 + 1.5301455301455305j,
+                                                 0.07068607068607072 - 0.1912681912681913j],
+                                                [0.3825363825363826 + 0.14137214137214144j,
+                                                 -1.047817047817048 + 0.48232848232848236j]])
+    assert ember.linalg.slogdet(z).logabsdet.dtype == ember.float64
+    assert ember.logdet(ember.tensor([[-1., 0.], [0., 1.]])).isnan() and ember.logdet(ember.zeros(2, 2)) == -math.inf
+    with pytest.raises(RuntimeError, match='^logdet: A must be batches of square matrices, but they are 2 by 3'):
+        ember.logdet(ember.ones(2, 3))
+    with pytest.raises(RuntimeError, match='^logdet: Expected a floating point or complex tensor as input. Got Long$'):
+        ember.logdet(ember.ones(2, 2, dtype=ember.long))
+    with pytest.raises(RuntimeError, match='^logdet: Low precision dtypes not supported. Got Half$'):
+        ember.logdet(ember.eye(2, dtype=ember.half))
+
+
+def test_solve_ex_records_one_node_and_a_singular_system_gives_nan_gradients():
+    A = ember.tensor([[2., 1.], [1., 3.]], requires_grad=True)
+    for B, kw in ((ember.tensor([3., 4.], requires_grad=True), {}),
+                  (ember.tensor([[3., 4.]], requires_grad=True), {'left': False})):
+        X = ember.linalg.solve_ex(A, B, **kw).result
+        assert X.grad_fn.name() == 'LinalgSolveExBackward0'
+        assert [f.name() for f, _ in X.grad_fn.next_functions] == ['ember::autograd::AccumulateGrad'] * 2
+    # a singular A: the solution is unspecified (NaN, flagged by info), and so is its gradient; nothing raises
+    S = ember.tensor([[1., 2.], [2., 4.]], requires_grad=True)
+    X, info = ember.linalg.solve_ex(S, ember.ones(2))
+    X.sum().backward()
+    assert info.item() == 2 and S.grad.isnan().all()

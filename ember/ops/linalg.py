@@ -1373,13 +1373,18 @@ class Slogdet(Primitive):
         sign, logabs = ctx.xp.linalg.slogdet(a)
         sign = ctx.xp.asarray(sign, dtype=a.dtype)
         ctx.save_for_backward(a, sign)      # (the sign for grad_fn._saved_sign, as PyTorch keeps it)
-        return sign, ctx.xp.asarray(logabs, dtype=a.dtype)
+        return sign, ctx.xp.asarray(logabs, dtype=a.real.dtype)     # log|det| is real for complex A too
 
     @staticmethod
     def backward(ctx, g_sign, g_logabs):
-        a = ctx.saved_tensors[0]
-        # d log|det A| / dA = A^-T; the sign is piecewise constant
-        return g_logabs.unsqueeze(-1).unsqueeze(-1) * inv(a).transpose(-1, -2)
+        a, sign = ctx.saved_tensors
+        if not a.is_complex():
+            # d log|det A| / dA = A^-T; the sign is piecewise constant
+            return g_logabs.unsqueeze(-1).unsqueeze(-1) * inv(a).transpose(-1, -2)
+        # det is holomorphic and log det = log|det| + i arg(sign): the sign's gradient enters as i times the
+        # imaginary part of its product with the conjugate sign (arg's gradient); then g A^-H
+        g = g_logabs + 1j * (g_sign * sign.conj()).imag
+        return g.unsqueeze(-1).unsqueeze(-1) * inv(a).mH
 
 
 @op('ember', 'Tensor')

@@ -75,7 +75,11 @@ def logdet(input):
     """
     from ember.ops.index import where
     sign, logabsdet = slogdet_checked('logdet', input)
-    return where(sign < 0, math.nan, where(sign == 0, -math.inf, logabsdet))
+    # PyTorch's composite, so the graph is its own (WhereBackward0 over LinalgSlogdetBackward0): a singular
+    # matrix's logabsdet is already -inf; a complex determinant's log is log(sign) + log|det|
+    if input.dtype.is_complex:
+        return sign.log() + logabsdet
+    return where(sign == -1, math.nan, logabsdet)
 
 
 @op('linalg', name='cross')

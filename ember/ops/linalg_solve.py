@@ -257,22 +257,23 @@ def solve(A, B, *, left=True, out=None):
     A2, B2, vector = _solve_checked(A, B, left)
     from ember.ops import _one_node
     _result = _one_node.one_node(SolveNode, lambda a, b: _unvector(_solve(A2.detach(), B2.detach()), vector, left),
-                                 (A, B), left, vector)
+                                 (A, B), left, vector, False)
     return write_out('linalg_solve', _result, out)
 
 
 class SolveNode(Primitive):
     """``linalg.solve``'s one node where ember reshapes around :class:`Solve` (a vector right-hand side,
     ``left=False``), as PyTorch's: ``B``'s gradient solves the adjoint system, ``A``'s is minus its
-    product with the result's adjoint."""
+    product with the result's adjoint (``solve_ex``'s adjoint systems, like its own, give NaN where ``A`` is
+    singular rather than raising)."""
     node_name = 'LinalgSolveExBackward0'
     saved_names = ('A', 'result')
     saved_attrs = {'A': _sa.saved(0), 'LU': _sa.lu_of_saved(0, 'LU'), 'left': _sa.item('args', 0),
                    'pivots': _sa.lu_of_saved(0, 'pivots'), 'result': _sa.saved(1)}
 
     @staticmethod
-    def forward(ctx, a, b, left, vector, value):
-        ctx.args = (left, vector)
+    def forward(ctx, a, b, left, vector, ex, value):
+        ctx.args = (left, vector, ex)
         ctx.shapes = (a.shape, b.shape)
         ctx.save_for_backward(a, value)
         return value
@@ -280,9 +281,9 @@ class SolveNode(Primitive):
     @staticmethod
     def backward(ctx, g):
         a, x = ctx.saved_tensors
-        left, vector = ctx.args
+        left, vector, ex = ctx.args
         a_shape, b_shape = ctx.shapes
-        gb = solve(a.mH, g, left=left)
+        gb = solve_ex(a.mH, g, left=left).result if ex else solve(a.mH, g, left=left)
         ga = None
         if ctx.needs_input_grad[0]:
             if vector:
@@ -290,7 +291,7 @@ class SolveNode(Primitive):
             else:
                 ga = -gb.matmul(x.mH) if left else -x.mH.matmul(gb)
             ga = ga.sum_to_size(a_shape)
-        return ga, gb.sum_to_size(b_shape), None, None, None
+        return ga, gb.sum_to_size(b_shape), None, None, None, None
 
 
 def _pivot_info(A):
@@ -336,12 +337,19 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
     info = _pivot_info(A2)
     if check_errors and info.any():
         raise _singular_solve(A2)
-    if info.any():  # the singular matrices' solutions are unspecified: NaN, flagged by info
-        X = _solve(_where_singular(info, A2, ember_eye(A2), A2), B2)
-        X = _where_singular(info, A2, float('nan'), X)
-    else:
-        X = _solve(A2, B2)
-    res = named('linalg_solve_ex', ('result', 'info'))(_unvector(X, vector, left), info_tensor(info, A.device))
+
+    def result(A2, B2):
+        if info.any():  # the singular matrices' solutions are unspecified: NaN, flagged by info
+            X = _solve(_where_singular(info, A2, ember_eye(A2), A2), B2)
+            X = _where_singular(info, A2, float('nan'), X)
+        else:
+            X = _solve(A2, B2)
+        return _unvector(X, vector, left)
+    from ember.ops import _one_node
+    # one node on A and B however B was reshaped around the solve (a vector, left=False), as PyTorch's
+    X = _one_node.one_node(SolveNode, lambda a, b: result(*_solve_checked(a, b, left)[:2]), (A, B), left, vector,
+                           True)
+    res = named('linalg_solve_ex', ('result', 'info'))(X, info_tensor(info, A.device))
     return write_out('linalg_solve_ex', res, out)
 
 
