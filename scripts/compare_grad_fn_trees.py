@@ -7,7 +7,8 @@ Run from the repository root with a Python that has torch:
     python scripts/compare_grad_fn_trees.py [depth]        (default depth 3; a minute or two)
 
 Prints the count of rows whose every sample matches, then one line per differing row: its first differing
-sample, ember's tree, PyTorch's tree (null: no grad_fn). Samples PyTorch refuses are left out.
+sample, ember's tree, PyTorch's tree (null: no grad_fn; a list of trees: one per output of a call
+returning several). Samples PyTorch refuses are left out.
 """
 import json
 import os
@@ -17,7 +18,7 @@ import warnings
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from tests._grad_fn_edges import edge_tree  # noqa: E402
+from tests._grad_fn_edges import output_tree  # noqa: E402
 from tests._grad_fn_names import ember_inputs, recorded_call, row_keys, sample_key  # noqa: E402
 from tests._op_harness import pick  # noqa: E402
 from tests.fixtures.grad_fn_names.record import to_torch, torch_call  # noqa: E402
@@ -26,7 +27,7 @@ from tests.op_db import OPS  # noqa: E402
 
 def _tree(call, args, kwargs, index, depth):
     try:
-        return edge_tree(getattr(pick(call(*args, **kwargs), index), 'grad_fn', None), depth)
+        return output_tree(pick(call(*args, **kwargs), index), depth)
     except Exception as e:        # a call one library refuses shows as its error
         return f'{type(e).__name__}: {e}'[:100]
 

@@ -36,6 +36,15 @@ def edge_tree(fn, depth=DEPTH):
     return [name, [edge_tree(f, depth - 1) for f, _ in fn.next_functions]]
 
 
+def output_tree(out, depth=DEPTH):
+    """The tree of ``out``'s grad_fn (:func:`edge_tree`); for a tuple of outputs (an op's named tuple, an rnn's
+    ``(output, h_n)``), the list of each output's tree, so that every output's node is compared (None for an
+    output without one: an integer ``info``, an unrecorded result)."""
+    if isinstance(out, (tuple, list)):
+        return [output_tree(o, depth) for o in out]
+    return edge_tree(getattr(out, 'grad_fn', None), depth)
+
+
 # In-place writes into views, each a function of the framework module (torch or ember) returning the node the
 # write leaves on the base: PyTorch's CopySlices, whose edges are the base's and the in-place op's other inputs'.
 def _clone_of_leaf(T, *shape):

@@ -276,3 +276,12 @@ def test_sgn_differentiates_complex_inputs_and_sign_refuses_them():
         ember.sign(ember.tensor([1j]))
     with pytest.raises(NotImplementedError, match=message):
         ember.tensor([1j]).sign_()
+
+
+def test_conj_real_and_resolve_hand_a_real_tensor_back_itself():
+    # as PyTorch: no copy and no node, so the graph has nothing to show for them
+    x = ember.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    for fn in (ember.conj, ember.conj_physical, ember.real, ember.resolve_conj, ember.resolve_neg,
+               ember.Tensor.contiguous):
+        assert fn(x) is x
+    assert x.t().contiguous().grad_fn.name() == 'CloneBackward0'

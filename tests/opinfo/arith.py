@@ -1,4 +1,6 @@
 """Rows for ember/ops/arith.py (binary arithmetic) and ember/ops/compare.py (forward only)."""
+import functools
+
 import numpy as np
 
 import ember
@@ -172,7 +174,8 @@ OPS = [
                    "output with shape [3] doesn't match the broadcast shape [2, 3]"),
         ErrorInput(Sample(_long(1, 2), 2.5), RuntimeError,
                    "result type Float can't be cast to the desired output type Long")]),
-    OpInfo('__radd__', lambda a: 2.5 + a, lambda rng: [Sample(rng.standard_normal((3, 4)))], ref=lambda a: 2.5 + a),
+    OpInfo('__radd__', lambda a: 2.5 + a, lambda rng: [Sample(rng.standard_normal((3, 4)))], ref=lambda a: 2.5 + a,
+           called=functools.partial(ember.Tensor.__radd__, other=2.5)),
     OpInfo('sub', ember.sub, _binary, ref=np.subtract, aliases=('subtract',), error_inputs=_err(
         ((np.zeros(3), np.zeros(4)), RuntimeError, _bcast(3, 4, 0)),
         ((Raw(ember.tensor([True])), Raw(ember.tensor([False]))), RuntimeError,
@@ -180,18 +183,21 @@ OPS = [
          'operator instead.'))),
     OpInfo('sub', ember.sub, _tensor_scalar, ref=np.subtract),
     OpInfo('sub', lambda a, b: ember.sub(a, b, alpha=-2), _binary, ref=lambda a, b: a + 2 * b),
-    OpInfo('__rsub__', lambda a: 2.5 - a, lambda rng: [Sample(rng.standard_normal((3, 4)))], ref=lambda a: 2.5 - a),
+    OpInfo('__rsub__', lambda a: 2.5 - a, lambda rng: [Sample(rng.standard_normal((3, 4)))], ref=lambda a: 2.5 - a,
+           called=functools.partial(ember.Tensor.__rsub__, other=2.5)),
     OpInfo('rsub', ember.rsub, _binary, ref=lambda a, b: b - a),
     OpInfo('rsub', lambda a: ember.rsub(a, 2.0, alpha=3), lambda rng: [Sample(rng.standard_normal((3, 4)))],
            ref=lambda a: 2.0 - 3 * a),
     OpInfo('mul', ember.mul, _binary, ref=np.multiply, aliases=('multiply',), error_inputs=_BINARY_ERRORS),
     OpInfo('mul', ember.mul, _tensor_scalar, ref=np.multiply),
-    OpInfo('__rmul__', lambda a: 2.5 * a, lambda rng: [Sample(rng.standard_normal((3, 4)))], ref=lambda a: 2.5 * a),
+    OpInfo('__rmul__', lambda a: 2.5 * a, lambda rng: [Sample(rng.standard_normal((3, 4)))], ref=lambda a: 2.5 * a,
+           called=functools.partial(ember.Tensor.__rmul__, other=2.5)),
     OpInfo('div', ember.div, _div, ref=np.true_divide, aliases=('divide', 'true_divide'), error_inputs=lambda: [
         ErrorInput(Sample(np.zeros(3), np.ones(4)), RuntimeError, _bcast(3, 4, 0)),
         ErrorInput(Sample(np.zeros(3), 2, rounding_mode='round'), RuntimeError,
                    "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found 'round'")]),
-    OpInfo('__rtruediv__', lambda a: 2.5 / a, lambda rng: [Sample(_divisor(rng, (3, 4)))], ref=lambda a: 2.5 / a),
+    OpInfo('__rtruediv__', lambda a: 2.5 / a, lambda rng: [Sample(_divisor(rng, (3, 4)))], ref=lambda a: 2.5 / a,
+           called=functools.partial(ember.Tensor.__rtruediv__, other=2.5)),
     OpInfo('div_trunc', lambda a, b: ember.div(a, b, rounding_mode='trunc'), _ints, ref=lambda a, b: np.trunc(a / b)
            if np.result_type(a, b).kind == 'f' else np.trunc(a / b).astype(np.int64), grad=False),
     OpInfo('floor_divide', ember.floor_divide, _ints, ref=np.floor_divide, grad=False, error_inputs=_err(
@@ -208,8 +214,10 @@ OPS = [
     OpInfo('pow', ember.pow, _pow_tensor, ref=np.power, error_inputs=_err(
         ((_long(2), -1), RuntimeError, 'Integers to negative integer powers are not allowed.'),
         ((np.zeros(3), np.zeros(4)), RuntimeError, _bcast(3, 4, 0)))),
-    OpInfo('__pow__', lambda a: a ** 3, lambda rng: [Sample(rng.standard_normal((3, 4)))], ref=lambda a: a ** 3),
-    OpInfo('__rpow__', lambda b: 2.0 ** b, lambda rng: [Sample(rng.standard_normal((3, 4)))], ref=lambda b: 2.0 ** b),
+    OpInfo('__pow__', lambda a: a ** 3, lambda rng: [Sample(rng.standard_normal((3, 4)))], ref=lambda a: a ** 3,
+           called=functools.partial(ember.Tensor.__pow__, exponent=3)),
+    OpInfo('__rpow__', lambda b: 2.0 ** b, lambda rng: [Sample(rng.standard_normal((3, 4)))], ref=lambda b: 2.0 ** b,
+           called=functools.partial(ember.Tensor.__rpow__, other=2.0)),
     OpInfo('pow_scalar_base', lambda b: ember.pow(1.5, b), lambda rng: [Sample(rng.standard_normal((3, 4)))],
            ref=lambda b: 1.5 ** b),
     OpInfo('float_power', ember.float_power, _pow_tensor, ref=np.float_power, dtypes=('float64',)),

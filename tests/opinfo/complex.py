@@ -1,6 +1,8 @@
 """Rows for ember/ops/complex.py. The harness feeds real float arrays, so each row reaches the complex
 op through view_as_complex and returns real values; gradcheck then checks the complex backward
-formulas (conjugate Wirtinger, as PyTorch) through the real and imaginary parts."""
+formulas (conjugate Wirtinger, as PyTorch) through the real and imaginary parts. The grad_fn tests call each
+row's public function (``called``) on the real sample, as their recorders call PyTorch's: conj, real and the
+resolve ops hand a real tensor back as it is (no node), angle and sgn record their node on it."""
 import numpy as np
 
 import ember
@@ -32,7 +34,8 @@ def _split(z):
 # complex rows of ops whose real rows live elsewhere (unary.py, stats.py), listed there after them so that
 # the real rows keep the keys their recorded PyTorch fixtures use
 SGN_COMPLEX = OpInfo('sgn', lambda x: ember.view_as_real(ember.sgn(_c(x))),
-                     ref=lambda x: _split(_np_c(x) / np.abs(_np_c(x))), samples=_pairs, noncontig=False)
+                     ref=lambda x: _split(_np_c(x) / np.abs(_np_c(x))), samples=_pairs, noncontig=False,
+                     called=ember.sgn)
 
 
 def _np_renorm(x, p, dim, maxnorm):
@@ -46,7 +49,7 @@ def _np_renorm(x, p, dim, maxnorm):
 RENORM_COMPLEX = OpInfo('renorm', lambda x, p, dim, maxnorm: ember.view_as_real(ember.renorm(_c(x), p, dim, maxnorm)),
                         ref=_np_renorm, samples=lambda rng: [Sample(rng.standard_normal((4, 3, 2)), 1.0, 0, 1.0),
                                                              Sample(rng.standard_normal((4, 3, 2)), 3.0, 0, 1.0)],
-                        noncontig=False)
+                        noncontig=False, called=ember.renorm)
 
 
 OPS = [
@@ -54,19 +57,20 @@ OPS = [
            noncontig=False, called=ember.view_as_complex),
     OpInfo('view_as_real', lambda x: ember.view_as_real(_c(x)) * 1.5, ref=lambda x: _split(_np_c(x)) * 1.5,
            samples=_pairs, noncontig=False),
-    OpInfo('real', lambda x: ember.real(_c(x)), ref=lambda x: _np_c(x).real, samples=_pairs, noncontig=False),
+    OpInfo('real', lambda x: ember.real(_c(x)), ref=lambda x: _np_c(x).real, samples=_pairs, noncontig=False,
+           called=ember.real),
     OpInfo('imag', lambda x: ember.imag(_c(x)), ref=lambda x: _np_c(x).imag, samples=_pairs, noncontig=False),
     OpInfo('conj', lambda x: ember.view_as_real(ember.conj(_c(x)) * _w(x)),
-           ref=lambda x: _split(np.conj(_np_c(x)) * _W), samples=_pairs, noncontig=False),
+           ref=lambda x: _split(np.conj(_np_c(x)) * _W), samples=_pairs, noncontig=False, called=ember.conj),
     OpInfo('conj_physical', lambda x: ember.view_as_real(ember.conj_physical(_c(x)) * _w(x)),
-           ref=lambda x: _split(np.conj(_np_c(x)) * _W), samples=_pairs, noncontig=False),
+           ref=lambda x: _split(np.conj(_np_c(x)) * _W), samples=_pairs, noncontig=False, called=ember.conj_physical),
     OpInfo('angle', lambda x: ember.angle(_c(x)), ref=lambda x: np.angle(_np_c(x)), samples=_pairs,
-           noncontig=False),
+           noncontig=False, called=ember.angle),
     OpInfo('polar', lambda r, t: ember.view_as_real(ember.polar(r, t)),
            ref=lambda r, t: np.stack([r * np.cos(t), r * np.sin(t)], -1),
            samples=lambda rng: [Sample(rng.uniform(0.5, 2, (3, 4)), rng.standard_normal((3, 4)))], called=ember.polar),
     OpInfo('resolve_conj', lambda x: ember.resolve_conj(_c(x)).abs(), ref=lambda x: np.abs(_np_c(x)),
-           samples=_pairs, noncontig=False),
+           samples=_pairs, noncontig=False, called=ember.resolve_conj),
     OpInfo('resolve_neg', lambda x: ember.resolve_neg(_c(x)).abs(), ref=lambda x: np.abs(_np_c(x)),
-           samples=_pairs, noncontig=False),
+           samples=_pairs, noncontig=False, called=ember.resolve_neg),
 ]

@@ -1,4 +1,6 @@
 """Rows for ember.linalg's factorisations, solves, norms and the torch-level names built on them."""
+import functools
+
 import numpy as np
 
 import ember
@@ -324,7 +326,8 @@ def _rows():
                                              'singular.'),
             ((np.stack([np.eye(2), _z(2, 2)]), _z(2, 2)), LinAlgError,
              'torch.linalg.solve: (Batch element 1): The solver failed because the input matrix is singular.'))),
-        OpInfo('linalg.solve_ex', lambda A, B, **kw: L.solve_ex(A, B, **kw)[0], _solve_samples, ref=_np_solve),
+        OpInfo('linalg.solve_ex', lambda A, B, **kw: L.solve_ex(A, B, **kw)[0], _solve_samples, ref=_np_solve,
+               called=L.solve_ex),
         OpInfo('linalg.solve_triangular', L.solve_triangular, _tri_samples, ref=_np_tri, error_inputs=_err(
             ((np.eye(2), _z(3, 2)), RuntimeError, 'linalg.solve_triangular: Incompatible shapes of A and B for the '
                                                   'equation AX = B (2x2 and 3x2)', {'upper': True}))),
@@ -335,7 +338,7 @@ def _rows():
                    _np_tri(np.swapaxes(A, -1, -2) if transpose else A, b, upper != transpose),
                    A)),
         OpInfo('linalg.inv', L.inv, _square_samples, ref=np.linalg.inv),
-        OpInfo('linalg.inv_ex', lambda A: L.inv_ex(A).inverse, _square_samples, ref=np.linalg.inv),
+        OpInfo('linalg.inv_ex', lambda A: L.inv_ex(A).inverse, _square_samples, ref=np.linalg.inv, called=L.inv_ex),
         OpInfo('linalg.cholesky', _chol(), lambda rng: [Sample(rng.standard_normal((3, 3))),
                                                         Sample(rng.standard_normal((2, 4, 4)))],
                ref=_np_chol()),
@@ -347,7 +350,8 @@ def _rows():
                    ErrorInput(Sample(_z(2, 3)), RuntimeError,
                               'linalg.cholesky: A must be batches of square matrices, but they are 2 by 3 matrices')]),
         OpInfo('linalg.cholesky_ex', lambda a: L.cholesky_ex(_spd(a), upper=True).L,
-               lambda rng: [Sample(rng.standard_normal((3, 3)))], ref=_np_chol(True)),
+               lambda rng: [Sample(rng.standard_normal((3, 3)))], ref=_np_chol(True),
+               called=functools.partial(L.cholesky_ex, upper=True)),
         OpInfo('cholesky', lambda a, upper=False: ember.cholesky(_spd(a), upper),
                lambda rng: [Sample(rng.standard_normal((3, 3))), Sample(rng.standard_normal((2, 3, 3)), True)],
                ref=lambda a, upper=False: _np_chol(upper)(a)),
@@ -355,11 +359,11 @@ def _rows():
                                                                                    upper),
                lambda rng: [Sample(rng.standard_normal((3, 2)), rng.standard_normal((3, 3))),
                             Sample(rng.standard_normal((2, 3, 1)), rng.standard_normal((3, 3)), True)],
-               ref=lambda B, a, upper=False: np.linalg.solve(_spd_np(a), B)),
+               ref=lambda B, a, upper=False: np.linalg.solve(_spd_np(a), B), called=ember.cholesky_solve),
         OpInfo('cholesky_inverse', lambda a, upper=False: ember.cholesky_inverse(L.cholesky(_spd(a), upper=upper),
                                                                                    upper),
                lambda rng: [Sample(rng.standard_normal((3, 3))), Sample(rng.standard_normal((3, 3)), True)],
-               ref=lambda a, upper=False: np.linalg.inv(_spd_np(a))),
+               ref=lambda a, upper=False: np.linalg.inv(_spd_np(a)), called=ember.cholesky_inverse),
         OpInfo('linalg.qr', L.qr, lambda rng: [Sample(rng.standard_normal((4, 3))), Sample(rng.standard_normal((3, 5))),
                                               Sample(rng.standard_normal((2, 3, 3)), 'complete')],
                ref=lambda a, mode='reduced': np.linalg.qr(a, mode), error_inputs=_err(
@@ -390,13 +394,13 @@ def _rows():
                                   'linalg.svd: The input tensor A must have at least 2 dimensions.'))),
         OpInfo('linalg.eigh', lambda a, *args: L.eigh(_spd(a), *args),
                lambda rng: [Sample(rng.standard_normal((3, 3))), Sample(rng.standard_normal((2, 4, 4)), 'U')],
-               ref=lambda a, *args: np.linalg.eigh(_spd_np(a), *args), atol=1e-4),
+               ref=lambda a, *args: np.linalg.eigh(_spd_np(a), *args), atol=1e-4, called=L.eigh),
         OpInfo('linalg.eigh_errors', L.eigh, lambda rng: [Sample(_spd_np(rng.standard_normal((3, 3))))],
                ref=np.linalg.eigh, grad=False, atol=1e-4, error_inputs=lambda: [
                    ErrorInput(Sample(_z(2, 3)), RuntimeError, 'linalg.eigh: A must be batches of square matrices, '
                                                               'but they are 2 by 3 matrices')]),
         OpInfo('linalg.eigvalsh', lambda a: L.eigvalsh(_spd(a)), lambda rng: [Sample(rng.standard_normal((2, 3, 3)))],
-               ref=lambda a: np.linalg.eigvalsh(_spd_np(a))),
+               ref=lambda a: np.linalg.eigvalsh(_spd_np(a)), called=L.eigvalsh),
         OpInfo('linalg.eigvals', L.eigvals, lambda rng: [Sample(_sym(rng.standard_normal((3, 3))))],
                ref=lambda a: np.linalg.eigvals(a).astype(complex), grad=False, error_inputs=_err(
                    ((_z(2, 3),), RuntimeError, 'linalg.eigvals: A must be batches of square matrices, but they are 2 '
@@ -473,7 +477,7 @@ def _rows():
         OpInfo('frobenius_norm', ember.frobenius_norm,
                lambda rng: [Sample(rng.standard_normal((2, 3, 4)), dim=(-2, -1))],
                ref=lambda a, dim: np.linalg.norm(a, 'fro', dim)),
-        OpInfo('linalg.lstsq', _lstsq, _lstsq_samples, ref=_np_lstsq, atol=1e-4, error_inputs=_err(
+        OpInfo('linalg.lstsq', _lstsq, _lstsq_samples, ref=_np_lstsq, atol=1e-4, called=L.lstsq, error_inputs=_err(
             ((_z(3, 2), _z(4, 2)), RuntimeError, 'torch.linalg.lstsq: input.size(-2) should match other.size(-2)'),
             ((_z(3, 2), _z(3, 2)), RuntimeError, 'torch.linalg.lstsq: parameter `driver` should be one of (gels, '
                                                  'gelsy, gelsd, gelss)', {'driver': 'foo'}))),

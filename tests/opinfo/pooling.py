@@ -82,7 +82,8 @@ OPS = [
     OpInfo('adaptive_avg_pool2d', P.adaptive_avg_pool2d, _adaptive(None, (2, 2, 5, 7), None, (3, 4), _normal)),
     OpInfo('adaptive_avg_pool3d', P.adaptive_avg_pool3d,
            lambda rng: [Sample(rng.standard_normal((1, 2, 3, 5, 4)), (2, 3, 3))]),
-    OpInfo('adaptive_max_pool1d', P.adaptive_max_pool1d, _adaptive((2, 2, 7), None, 3, None, distinct)),
+    OpInfo('adaptive_max_pool1d', P.adaptive_max_pool1d, _adaptive((2, 2, 7), None, 3, None, distinct),
+           called=P.adaptive_max_pool1d),     # F's, not torch.adaptive_max_pool1d (which returns the indices too)
     OpInfo('adaptive_max_pool1d_with_indices', P.adaptive_max_pool1d_with_indices,
            _adaptive((2, 2, 7), None, 3, None, distinct), output_index=0),
     OpInfo('adaptive_max_pool2d', P.adaptive_max_pool2d, _adaptive(None, (2, 2, 5, 7), None, (3, 4), distinct)),

@@ -1,7 +1,7 @@
 """Rows for ember/ops/rnn.py: the cells and the sequence drivers (float64, tiny shapes).
 
 The sequence ops return (output, h_n[, c_n]); each row checks all of them at once by flattening
-them into one tensor.
+them into one tensor; the grad_fn tests call the op itself (``called``) and compare each output's node.
 """
 import ember
 import ember.ops.rnn as R
@@ -69,11 +69,11 @@ OPS = [
     OpInfo('rnn_tanh_cell', R.rnn_tanh_cell, _cell_samples(1)),
     OpInfo('rnn_relu_cell', R.rnn_relu_cell, _cell_samples(1)),
     OpInfo('gru_cell', R.gru_cell, _cell_samples(3)),
-    OpInfo('lstm_cell', lambda *a: _flat(R.lstm_cell(*a)), _lstm_cell_samples),
-    OpInfo('rnn_tanh', lambda *a: _flat(R.rnn_tanh(*a)), _seq_samples(1)),
-    OpInfo('rnn_relu', lambda *a: _flat(R.rnn_relu(*a)), _seq_samples(1)),
-    OpInfo('gru', lambda *a: _flat(R.gru(*a)), _seq_samples(3)),
-    OpInfo('lstm', lambda *a: _flat(R.lstm(*a)), _seq_samples(4, lstm=True)),
+    OpInfo('lstm_cell', lambda *a: _flat(R.lstm_cell(*a)), _lstm_cell_samples, called=R.lstm_cell),
+    OpInfo('rnn_tanh', lambda *a: _flat(R.rnn_tanh(*a)), _seq_samples(1), called=R.rnn_tanh),
+    OpInfo('rnn_relu', lambda *a: _flat(R.rnn_relu(*a)), _seq_samples(1), called=R.rnn_relu),
+    OpInfo('gru', lambda *a: _flat(R.gru(*a)), _seq_samples(3), called=R.gru),
+    OpInfo('lstm', lambda *a: _flat(R.lstm(*a)), _seq_samples(4, lstm=True), called=R.lstm),
     # stacked bidirectional layers: first order only (second order on these sizes takes seconds)
     OpInfo('rnn_tanh_stacked', lambda *a: _flat(R.rnn_tanh(*a)), _seq_samples(1, stacked=True), gradgrad=False,
            noncontig=False),

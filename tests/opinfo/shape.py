@@ -222,7 +222,8 @@ OPS = [
     OpInfo('broadcast_to', ember.broadcast_to, lambda rng: [Sample(_n(rng, 3, 1), (3, 4)),
                                                             Sample(_n(rng, 4), (2, 3, 4))], ref=np.broadcast_to),
     OpInfo('broadcast_tensors', lambda a, b: ember.stack(ember.broadcast_tensors(a, b)),
-           lambda rng: [Sample(_n(rng, 3, 1), _n(rng, 1, 4))], ref=lambda a, b: np.stack(np.broadcast_arrays(a, b))),
+           lambda rng: [Sample(_n(rng, 3, 1), _n(rng, 1, 4))], ref=lambda a, b: np.stack(np.broadcast_arrays(a, b)),
+           called=ember.broadcast_tensors),
     OpInfo('Tensor.sum_to_size', lambda x, *s: x.sum_to_size(*s), lambda rng: [Sample(_n(rng, 2, 3, 4), 3, 1),
                                                                               Sample(_n(rng, 2, 3, 4), (1, 4)),
                                                                               Sample(_n(rng, 3, 4), 3, 4)],
@@ -285,5 +286,7 @@ OPS = [
                                                                     Sample(_n(rng, 5, 2), 0, 2, 3)],
            ref=_np_unfold),
     OpInfo('clone', ember.clone, _one((3, 4)), ref=np.copy),
-    OpInfo('Tensor.contiguous', lambda x: x.t().contiguous(), _one((3, 4)), ref=lambda x: x.T),
+    # (the recorders call contiguous on the sample itself, already contiguous: PyTorch hands it back, no node)
+    OpInfo('Tensor.contiguous', lambda x: x.t().contiguous(), _one((3, 4)), ref=lambda x: x.T,
+           called=ember.Tensor.contiguous),
 ]
