@@ -7,6 +7,7 @@ import numpy as np
 from ember import backend
 from ember._tensor import Tensor
 from ember.autograd import _saved_attrs as _sa
+from ember.autograd import grad_mode
 from ember.autograd.function import Primitive
 from ember.ops._util import wrap_dim
 from ember.ops._registry import op
@@ -38,10 +39,12 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
 
 
 def _clamped_norm(x, dim, eps):
-    # the value is clamped below at eps but the gradient is that of the norm itself (ATen clamps
-    # the norm in place under no_grad)
-    n = x.norm(2, dim, keepdim=True)
-    return n + (n.clamp_min(eps) - n).detach()
+    # the value is clamped below at eps but the gradient is that of the norm itself: as ATen, a clone of
+    # the norm (CloneBackward0) clamped in place unrecorded
+    n = x.norm(2, dim, keepdim=True).clone()
+    with grad_mode.no_grad():
+        n.clamp_min_(eps)
+    return n
 
 
 @op('ember', 'F')
@@ -54,7 +57,8 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
         tensor([ 0.7071, -1.0000])
     """
     from ember.ops.shape import broadcast_tensors
-    a, b = broadcast_tensors(x1, x2)
+    # (expanded only where the shapes differ, as ATen: equal shapes record no ExpandBackward0)
+    a, b = (x1, x2) if x1.shape == x2.shape else broadcast_tensors(x1, x2)
     d = wrap_dim(dim, a.ndim)
     return ((a / _clamped_norm(a, d, eps)) * (b / _clamped_norm(b, d, eps))).sum(d)
 
