@@ -1,6 +1,6 @@
 """float32 GELU without PyTorch's bits (ember/ops/_gelu_fast32.py): within a few roundings of the exact
 GELU and of PyTorch's recorded outputs (tests/fixtures/gelu_bits), PyTorch's results at the special
-values, and a backward that agrees with the float64 derivative whether or not the forward kept Phi(x)."""
+values, and a backward that agrees with the float64 derivative whether or not the forward kept it."""
 import pathlib
 
 import numpy as np
@@ -9,7 +9,7 @@ import pytest
 import ember
 import ember.nn.functional as F
 from ember.numerics import pytorch_bits
-from ember.ops import _gelu, _gelu_fast32
+from ember.ops import _erf, _gelu, _gelu_fast32
 from tests.fixtures.gelu_bits.cases import contiguous, strided
 
 RECORDED = np.load(pathlib.Path(__file__).with_name('fixtures') / 'gelu_bits' / 'expected.npz')
@@ -49,21 +49,37 @@ def test_special_values_as_pytorch_gives_them():
     assert np.signbit(got[[4, 6, 8]]).all() and not np.signbit(got[3])
 
 
-def test_kept_cdf_is_the_recomputed_one_and_chunks_do_not_matter():
+def test_kept_slope_is_the_recomputed_one_and_chunks_do_not_matter():
     x = _grid()[::5][:70_000].reshape(-1, 7)   # (more than two chunks)
-    out, kept = _gelu_fast32.gelu(x, keep_cdf=True)
-    np.testing.assert_array_equal(kept, _gelu_fast32.cdf(x))
+    out, kept = _gelu_fast32.gelu(x, keep_slope=True)
+    np.testing.assert_array_equal(kept, _gelu_fast32.slope(x))
+    np.testing.assert_array_equal(out, _gelu_fast32.gelu(x))
     np.testing.assert_array_equal(out.reshape(-1), _gelu_fast32.gelu(x.reshape(-1)[::-1])[::-1])
 
 
-def test_backward_with_the_kept_and_the_recomputed_cdf():
+def test_slope_is_the_derivative():
+    x = _grid()
+    d = _gelu_fast32.slope(x)
+    xd = x.astype(np.float64)
+    exact = (1 + _erf.erf(xd / np.sqrt(2))) / 2 + xd * np.exp(-xd * xd / 2) / np.sqrt(2 * np.pi)
+    finite = np.isfinite(x)
+    assert (np.abs(d - exact)[finite] <= 3e-7 * np.maximum(1, np.abs(x[finite]))).all()
+    inf = np.array([np.inf, -np.inf, np.nan, -40], np.float32)
+    got = _gelu_fast32.slope(inf)
+    assert np.isnan(got[:3]).all() and got[3] == 0   # PyTorch's backward: nan at the infinities
+
+
+def test_backward_with_the_kept_and_the_recomputed_slope():
     x = ember.from_numpy(_grid()[::5].copy()).requires_grad_()
     g = ember.from_numpy(np.random.default_rng(0).standard_normal(x.shape).astype(np.float32))
     with pytorch_bits(False):
         y = F.gelu(x)
         kept, = ember.autograd.grad(y, x, g, retain_graph=True)
-        again, = ember.autograd.grad(y, x, g)   # the kept Phi(x) went with the first use
+        again, = ember.autograd.grad(y, x, g)   # the kept slope went with the first use
+        with ember.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+            hooked, = ember.autograd.grad(F.gelu(x), x, g)   # (the graph keeps only what the hooks see)
     np.testing.assert_array_equal(kept.numpy(), again.numpy())
+    np.testing.assert_array_equal(kept.numpy(), hooked.numpy())
     xd = x.detach().double()
     want, = ember.autograd.grad(F.gelu(xd.requires_grad_()), xd, g.double())
     np.testing.assert_allclose(kept.numpy(), want.numpy(), rtol=0, atol=1e-6 * max(1, np.abs(g.numpy()).max()))

@@ -11,6 +11,9 @@ beyond erf's inner piece. Here (tables from ``scripts/fit_gelu_cdf.py``):
   ``Phi(|x|) = 1 - Phi(-|x|)``; beyond ``|x| = 4 sqrt(2)`` ``Phi`` rounds to 1 (or, on the left, its
   product with ``x`` to -0, as PyTorch's kernel gives). Infinities give NaN, as PyTorch's kernel does.
 
+For the backward the forward keeps GELU's derivative ``Phi(x) + x phi(x)`` (five more passes while the
+chunk is in cache), so that the first-order backward is a single product with the output gradient.
+
 The results are within a few float32 roundings of the exact GELU (as PyTorch's are), not PyTorch's bits.
 """
 import math
@@ -65,8 +68,9 @@ def _horner_into(coeffs, u, out):
     return r
 
 
-def _outer_cdf(x):
-    """``Phi(x)`` for a flat array of ``|x| >= 2`` (NaN for infinities, as PyTorch's kernel gives)."""
+def _outer(x, with_slope):
+    """``Phi(x)`` (and, ``with_slope``, the derivative ``Phi(x) + x phi(x)``) for a flat array of ``|x| >= 2``
+    (NaN for infinities, as PyTorch's kernel gives)."""
     v = np.abs(x)
     s = np.minimum(v, np.float32(_V_MAX))
     s *= _TAIL_SCALE
@@ -75,19 +79,27 @@ def _outer_cdf(x):
     with np.errstate(under='ignore'):
         e = np.multiply(v, v)
         e *= np.float32(-0.5)
-        np.exp(e, out=e)
+        np.exp(e, out=e)              # exp(-x^2 / 2)
     tail *= e
-    tail[v > _V_MAX] = 0
+    tail[v > _V_MAX] = 0              # (its product with x rounds to -0 in PyTorch's kernel)
     cdf = np.where(x > 0, np.float32(1) - tail, tail)
     cdf[np.isinf(v)] = np.nan
-    return cdf
+    if not with_slope:
+        return cdf, None
+    e *= INV_SQRT_2PI
+    with np.errstate(invalid='ignore'):   # (0 * inf: NaN, as the slope at the infinities is)
+        e *= x
+    e += cdf
+    return cdf, e
 
 
-def gelu(x, keep_cdf=False):
-    """GELU of a float32 array; with ``keep_cdf``, ``(output, Phi(x))``, ``Phi(x)`` flat, for the backward."""
+def gelu(x, keep_slope=False):
+    """GELU of a float32 array; with ``keep_slope``, ``(output, slope)``: the slope is GELU's derivative
+    ``Phi(x) + x phi(x)`` (flat), computed while ``x^2`` is in cache, so that the backward is one product."""
     flat = np.ascontiguousarray(x).reshape(-1)
     out = np.empty_like(flat)
     cdf = np.empty_like(flat)
+    slope = np.empty_like(flat) if keep_slope else None
     outer = np.empty(flat.shape, bool)
 
     def chunk(s, e):
@@ -97,18 +109,27 @@ def gelu(x, keep_cdf=False):
         _horner_into(_INNER, u, c)
         c *= xs
         c += np.float32(0.5)
+        if keep_slope:
+            d = np.multiply(u, np.float32(-0.5), out=slope[s:e])
+            np.exp(d, out=d)
+            d *= INV_SQRT_2PI
+            d *= xs
+            d += c
         np.multiply(c, xs, out=o)
-    _chunk_threads.for_element_chunks(flat.size, _CHUNK, chunk)
+    with np.errstate(under='ignore'):                     # (exp(-x^2 / 2) of large x)
+        _chunk_threads.for_element_chunks(flat.size, _CHUNK, chunk)
     idx = np.flatnonzero(outer)
     if idx.size:
         v = flat.take(idx)
-        c = _outer_cdf(v)
-        cdf[idx] = c
+        c, d = _outer(v, keep_slope)
+        if keep_slope:
+            slope[idx] = d
         out[idx] = np.multiply(c, v, out=c)
     out = out.reshape(x.shape)
-    return (out, cdf) if keep_cdf else out
+    return (out, slope) if keep_slope else out
 
 
-def cdf(x):
-    """``Phi(x)`` as ``gelu(x, keep_cdf=True)`` keeps it (flat), for a backward without a kept one."""
-    return gelu(x, keep_cdf=True)[1]
+def slope(x):
+    """GELU's derivative at ``x`` as ``gelu(x, keep_slope=True)`` keeps it (flat), for a backward without a
+    kept one."""
+    return gelu(x, keep_slope=True)[1]

@@ -818,8 +818,12 @@ class Gelu(Primitive):
                 # PyTorch's own float32 bits (its kernels' polynomials, step by step)
                 out = _gelu_f32.gelu(x, get_num_threads, keep_cdf=keep)
             elif x.dtype == np.float32:
-                # without the bits: a direct fit of Phi, in about half the passes of the formula
-                out = _gelu_fast32.gelu(x, keep_cdf=keep)
+                # without the bits: a direct fit of Phi, in about half the passes of the formula; it keeps
+                # GELU's derivative rather than Phi(x), so the backward is one product
+                if not keep:
+                    return _gelu_fast32.gelu(x)
+                out, ctx.slope = _gelu_fast32.gelu(x, keep_slope=True)
+                return out
             else:
                 # the same formula, chunk by chunk in cache (transformers' MLP hot path)
                 out = _gelu.gelu(x, keep_cdf=keep)
@@ -831,14 +835,19 @@ class Gelu(Primitive):
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
-        cdf = ctx.__dict__.pop('cdf', None)   # (freed with its first use: a retained graph recomputes it)
+        # (what the forward kept is freed with its first use: a retained graph recomputes it)
+        cdf, slope = ctx.__dict__.pop('cdf', None), ctx.__dict__.pop('slope', None)
         if ctx.approximate != 'tanh' and not grad_mode._state.enabled:
             # first order (no graph to record): the derivative on the arrays in one pass, no op dispatch
             xd, gd = x._data, g._data
             if type(xd) is np.ndarray and xd.dtype in _GELU_KERNEL_DTYPES and gd.dtype == xd.dtype \
                     and gd.shape == xd.shape:
+                if xd.dtype == np.float32 and (slope is not None or (cdf is None and not _PYTORCH_BITS[0])):
+                    if slope is None:                        # the derivative as the forward keeps it
+                        slope = _gelu_fast32.slope(xd)
+                    return Tensor._make(np.multiply(gd, slope.reshape(xd.shape)), x._device), None
                 if cdf is None and xd.dtype == np.float32:   # the forward's Phi(x), as it keeps it
-                    cdf = _gelu_f32.onednn_gelu(xd, keep_cdf=True)[1] if _PYTORCH_BITS[0] else _gelu_fast32.cdf(xd)
+                    cdf = _gelu_f32.onednn_gelu(xd, keep_cdf=True)[1]
                 return Tensor._make(_gelu.gelu_backward(gd, xd, cdf), x._device), None
         if ctx.approximate == 'tanh':
             x2 = x * x
