@@ -43,8 +43,8 @@ def set_pytorch_bits(enabled):
     Args:
         enabled (bool): ``False`` computes softmax, log_softmax, cross_entropy, exact GELU, LayerNorm,
             BatchNorm, float32 ``exp``/``log``/``tanh``/``sigmoid`` (and the like) and sums with NumPy's
-            own formulas and order, and lets the optimizers' updates round their products before adding
-            them (faster; within a few units in the last place).
+            own formulas and order, and lets the optimizers' updates round as NumPy's ufuncs (or, for plain
+            ``p += -lr * g`` steps, BLAS's one-pass saxpy) do (faster; within a few units in the last place).
 
     Example::
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from ember import backend, numerics
 from ember._random.exact import fma32_to
+from ember.optim._blas_axpy import axpy_ as _blas_axpy_
 
 __all__ = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'adadelta']
 
@@ -88,9 +89,12 @@ def _fused(arr):
 
 
 def _axpy_(xp, y, a, x, out):
-    """``out = y + a * x`` (PyTorch's ``y.add(x, alpha=a)``): fused when :func:`_fused`; ``out`` may be ``y``."""
+    """``out = y + a * x`` (PyTorch's ``y.add(x, alpha=a)``): fused when :func:`_fused`; ``out`` may be ``y``
+    (then float32 NumPy arrays take BLAS's saxpy, one pass instead of two, when the rounding is free)."""
     if _fused(y):
         return fma32_to(x, np.float32(a), y, out)
+    if out is y and _blas_axpy_(y, a, x):
+        return y
     return xp.add(y, xp.multiply(x, a), out=out)
 
 
@@ -159,8 +163,8 @@ def _sgd_block(xp, x, g, buf, new_buf, weight_decay, momentum, lr, dampening, ne
         g = _axpy_(xp, g, momentum, buf, xp.empty_like(g)) if nesterov else buf
     if _fused(x):
         _axpy_(xp, x, -lr, g, x)
-    else:   # p += (-lr) * g, done as p -= lr * g (bitwise the same: rounding is sign-symmetric)
-        xp.subtract(x, xp.multiply(g, lr), out=x)
+    elif not _blas_axpy_(x, -lr, g):    # (BLAS: one pass) p += (-lr) * g, done as p -= lr * g (bitwise
+        xp.subtract(x, xp.multiply(g, lr), out=x)    # the same: rounding is sign-symmetric)
 
 
 def _check_buffer_shapes(params, buffers):
@@ -199,8 +203,11 @@ def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=False, foreach=N
             else:
                 buf = buf_t._data
                 buf_t._version_counter.value += 1
-        for xb, gb, bb in _blocks(x, d_p_list[i]._data, buf):
-            _sgd_block(xp, xb, gb, bb, new_buf, weight_decay, momentum, lr, dampening, nesterov, maximize)
+        g = d_p_list[i]._data
+        if buf is not None or weight_decay != 0 or maximize or _fused(x) or not _blas_axpy_(x, -lr, g):
+            # (plain SGD without PyTorch's bits: p += -lr * g by BLAS over the whole parameter, one pass)
+            for xb, gb, bb in _blocks(x, g, buf):
+                _sgd_block(xp, xb, gb, bb, new_buf, weight_decay, momentum, lr, dampening, nesterov, maximize)
         p._version_counter.value += 1
 
 
