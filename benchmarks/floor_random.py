@@ -13,10 +13,11 @@ of strided halves of the blocks come out a little cheaper than in the kernel).  
 (a fused multiply-add step is four of them: a double sum, its rounding to float32, the widening
 back and the next double product; NumPy has no fused multiply-add).
 
-randperm: the passes any sort-based vectorisation of PyTorch's n - 1 sequential swaps makes: the
-words, their remainders, sorting n int64 (target, step) keys, and moving every value once by a
-random gather and once by a random scatter (int32 values, NumPy index arrays).  ember's walk along
-chains of writers comes on top of that.
+randperm: the passes ember's blocks of swaps make over every step (``ember/_random/swap_shuffle.py``):
+the words, their remainders and targets, the targets as NumPy index arrays, a random gather of the
+targets' values, a random scatter of the block's values and a second gather that reads the scatter
+back (int32 values), and the int64 result.  The steps redone in order inside each block, and the
+Python work per block, come on top of that.
 """
 import os
 import sys
@@ -125,16 +126,17 @@ def _randperm_floor():
     steps = N - 1
     words = rng.integers(0, 1 << 32, steps, dtype=np.uint32)
     sizes = np.arange(N, 1, -1, dtype=np.uint32)
-    keys = rng.integers(0, N, steps).astype(np.int64) << 32 | np.arange(steps)
-    where = rng.permutation(N).astype(np.intp)
+    targets = (words % sizes + np.arange(steps, dtype=np.uint32))
+    where = targets.astype(np.intp)
     values = np.arange(N, dtype=np.int32)
-    dst = np.empty(N, np.int32)
+    dst = np.arange(N, dtype=np.int32)
     parts = {
         'randperm floor: MT19937 words': lambda: rng.integers(0, 1 << 32, steps, dtype=np.uint32),
-        '  remainders w % (n - i)': lambda: np.remainder(words, sizes[:steps]),
-        '  sort of the (target, step) keys': lambda: np.sort(keys),
-        '  one random gather': lambda: values[where],
-        '  one random scatter': lambda: dst.__setitem__(where, values),
+        '  remainders w % (n - i) and targets': lambda: np.add(np.remainder(words, sizes), sizes, out=targets),
+        '  targets as index arrays': lambda: targets.astype(np.intp),
+        '  two random gathers': lambda: (dst[where], dst[where]),
+        '  one random scatter': lambda: dst.__setitem__(where, values[:steps]),
+        '  the int64 result': lambda: values.astype(np.int64),
     }
     res = {k: best(fn, 3) * 1e3 for k, fn in parts.items()}
     res['randperm floor: sum'] = sum(res.values())

@@ -5,11 +5,10 @@ consumes, in the same order, and rounds where it rounds.
 ``gen`` below is an ``ember.Generator``; results are NumPy arrays in the requested NumPy dtype.
 """
 import math
-import sys
 
 import numpy as np
 
-from ember._random import exact
+from ember._random import exact, swap_shuffle
 from ember._random.libm_log1p import log1p_neg
 from ember._random.avx_math import NormalKernel32
 
@@ -434,96 +433,12 @@ def _resolve(ptr, value):
     return value
 
 
-_LOW, _HIGH = (0, 1) if sys.byteorder == 'little' else (1, 0)   # the 32-bit halves of an int64
-
-
 def randperm(gen, n):
-    """PyTorch's randperm for n < 2**32 / 20: start from 0..n-1 and for i = 0..n-2 swap r[i]
-    with r[i + w_i % (n - i)].  Vectorised: the value that lands at i is the one the previous
-    swap into the same target brought there, or the target's own value, found by following
-    which swap last wrote each position (instead of swapping one by one).  Values are int32
-    (half the memory traffic of the random gathers and scatters that dominate); the arrays that
-    index them are NumPy's own index type, which it would otherwise convert on every use."""
+    """PyTorch's randperm for n < 2**32 / 20 (the swap loop over n - 1 words; n = 0, 1 draw
+    nothing), as int64: ``swap_shuffle.randperm``."""
     if n <= 1:
         return np.arange(n, dtype=np.int64)
-    steps = n - 1
-    z = gen._engine.words32(steps)
-    i = np.arange(steps, dtype=np.uint32)
-    z %= np.arange(n, 1, -1, dtype=np.uint32)              # w_i % (n - i)
-    z += i                                                  # the target t_i = i + w_i % (n - i)
-    # key = t_i << 32 | i, written as its two 32-bit halves, so that after sorting the targets
-    # and steps are strided views of the keys, with no shifts or masks
-    key = np.empty(steps, np.int64)
-    halves = key.view(np.uint32)
-    halves[_HIGH::2] = z
-    halves[_LOW::2] = i
-    key.sort()                                              # by target, then step
-    halves = key.view(np.int32)
-    si = halves[_LOW::2].astype(np.intp)
-    st = halves[_HIGH::2].copy()
-    # each target's writer: the last step before it that swapped into it, the group's last
-    # step (or, when that is the target's own step swapping with itself, the one before it)
-    ends = np.append(np.flatnonzero(st[1:] != st[:-1]), steps - 1)
-    last = si[ends]
-    targets = st[ends]
-    noop = targets == last
-    written, writers = targets, last
-    if noop.any():
-        e = ends[noop]
-        has_prev = e > 0
-        has_prev[has_prev] = st[e[has_prev] - 1] == st[e[has_prev]]
-        writers[noop] = np.where(has_prev, si[np.maximum(e - 1, 0)], -1)
-        if not has_prev.all():
-            kept = writers >= 0
-            written, writers = targets[kept], writers[kept]
-    before = _chain_starts(written, writers, n)
-    # each step takes what the previous swap into its target left there, else (the first step
-    # of its group, one after each group's end) the target itself
-    took = before[si[:-1]]
-    took[ends[:-1]] = targets[1:]
-    out = np.empty(n, np.int32)
-    out[si[1:]] = took
-    out[si[0]] = st[0]
-    out[steps] = before[steps]
-    return out.astype(np.int64)
-
-
-_CHAIN_BLOCK = 1 << 14   # positions resolved together: their results stay in cache
-
-
-def _chain_starts(written, writers, n):
-    """before[j], the value at j just before step j, for the positions ``written`` (ascending)
-    whose last writer before their own step is ``writers`` (a smaller index); every other
-    position still holds its own index then.  A position's value is its writer's, so it is the
-    value at the start of its chain of writers.  Positions are resolved a block at a time in
-    increasing order: a writer before the block is resolved already, so one gather settles every
-    position whose writer lies outside the block; the others take their writer's value again and
-    again, all at once (each round settles the positions one writer further along their chains
-    inside the block), until nothing changes.  (Following each chain separately cost several
-    selections of the unresolved positions per step.)"""
-    before = np.arange(n, dtype=np.int32)
-    starts = np.arange(0, n + _CHAIN_BLOCK, _CHAIN_BLOCK)
-    cuts = np.searchsorted(written, starts)
-    for b0, lo, hi in zip(starts[:-1].tolist(), cuts[:-1].tolist(), cuts[1:].tolist()):
-        if lo == hi:
-            continue
-        res = before[b0:b0 + _CHAIN_BLOCK]
-        at = written[lo:hi] - b0
-        src = writers[lo:hi]
-        res[at] = before[src]           # final for writers before the block
-        inner = src >= b0
-        if not inner.any():
-            continue
-        inside = at[inner]
-        their = src[inner] - b0
-        cur = res[inside]
-        while True:
-            new = res[their]
-            if np.array_equal(new, cur):
-                break
-            res[inside] = new
-            cur = new
-    return before
+    return swap_shuffle.randperm(gen._engine.words32(n - 1), n).astype(np.int64)
 
 
 def randperm_large(gen, n):

@@ -39,6 +39,19 @@ def test_randperm_is_the_swap_loop(n, seed):
     assert got.tolist() == _swap_loop(_words(seed, max(n - 1, 0), False), n)
 
 
+@pytest.mark.parametrize('scale,smallest,tail', [(0.5, 16, 64), (1, 64, 16), (4, 256, 1024)])
+@pytest.mark.parametrize('n', [2, 3, 100, 4099, 30011])
+def test_randperm_blocks_redo_the_steps_that_interact(monkeypatch, scale, smallest, tail, n):
+    # small blocks and tails make every case common: several steps of a block on one target,
+    # targets inside the block (chains of them), steps swapping with themselves, a tail of one step
+    from ember._random import swap_shuffle
+    monkeypatch.setattr(swap_shuffle, '_BLOCK_SCALE', scale)
+    monkeypatch.setattr(swap_shuffle, '_MIN_BLOCK', smallest)
+    monkeypatch.setattr(swap_shuffle, '_TAIL', tail)
+    got = draw.randperm(ember.Generator().manual_seed(n), n)
+    assert got.tolist() == _swap_loop(_words(n, n - 1, False), n)
+
+
 @pytest.mark.parametrize('n', [1, 2, 3, 5, 16, 17, 100, 1000, 4099])
 @pytest.mark.parametrize('seed', [0, 7, 2 ** 40 + 3])
 def test_randperm_large_is_the_inside_out_shuffle(n, seed):
