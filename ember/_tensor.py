@@ -492,7 +492,10 @@ class Tensor:
 
     @property
     def grad_fn(self):
-        return self._grad_fn
+        fn = self._grad_fn
+        if getattr(fn, '_view_error', None) is not None:    # (a view whose base was changed in place: ops/_view_history)
+            raise RuntimeError(fn._view_error)
+        return fn
 
     @property
     def output_nr(self):

@@ -214,6 +214,7 @@ class Node(Context):
     _input_meta = ()
     _out_meta = (None,)  # one output unless apply records more
     next_functions = ()
+    _view_error = None   # PyTorch's error for reading a view's history it refuses to rebase (ops/_view_history.py)
 
     @property
     def ctx(self):
@@ -1360,6 +1361,8 @@ def _mark_view(cls, src, view_args, r):
             return cls.apply(parent_fn(t), *view_args)
         if isinstance(parent_fn, CustomFunctionView):   # a view of a custom Function's returned input
             fn = CustomFunctionView(fn)
+        elif isinstance(parent_fn, ReplayedView):       # a view of view_as_real's result, ...
+            fn = ReplayedView(fn, _as_strided_to(r), parent_fn)
     r._base = base
     r._version_counter = src._version_counter
     if src._inference:      # a view is an inference tensor exactly when its base is
@@ -1421,6 +1424,61 @@ class MultiOutputView:
         return self.fn(t)[self.k]
 
 
+class ReplayedView:
+    """The view function of a view whose memory sizes, strides and an offset into its base cannot describe
+    (``view_as_real`` and ``view_as_complex`` change the element type), and of views of such a view.
+
+    Called, it replays the view ops from the base (as any view function). After an in-place write, PyTorch
+    regenerates such a view's history by replaying its chain of view functions instead of one
+    ``as_strided`` of the base: :meth:`regenerate` makes that chain, ``op`` applied to the parent, which is
+    the base itself (``parent`` None), the base as_strided to the parent's geometry (a tuple), or another
+    replayed view's regeneration."""
+    __slots__ = ('fn', 'op', 'parent')
+
+    def __init__(self, fn, op, parent):
+        self.fn, self.op, self.parent = fn, op, parent
+
+    def __call__(self, t):
+        return self.fn(t)
+
+    def regenerate(self, base):
+        parent = self.parent
+        if parent is None:
+            return self.op(base)
+        if isinstance(parent, ReplayedView):
+            return self.op(parent.regenerate(base))
+        from ember.ops.inplace_views import as_strided
+        return self.op(as_strided(base, *parent))
+
+
+def _as_strided_to(view):
+    """A function making the as_strided view of a tensor with ``view``'s geometry (read now: a view's geometry
+    does not change but through an in-place view op, which remakes its view function)."""
+    geometry = (tuple(view._data.shape), view.stride(), view.storage_offset())
+
+    def op(t):
+        from ember.ops.inplace_views import as_strided
+        return as_strided(t, *geometry)
+    return op
+
+
+def mark_replayed_view(result, src, op):
+    """Make ``result`` (``op(src)``, a view that changes the element type) a :class:`ReplayedView`: after an
+    in-place write its history is ``op`` replayed on its parent's, as PyTorch's."""
+    if result._base is None:
+        return result
+    parent_fn = src._view_fn
+    if src._base is None:
+        parent = None
+    elif isinstance(parent_fn, ReplayedView):
+        parent = parent_fn
+    else:
+        parent = (tuple(src._data.shape), src.stride(), src.storage_offset())
+    if not isinstance(result._view_fn, (CustomFunctionView, MultiOutputView)):
+        result._view_fn = ReplayedView(result._view_fn, op, parent)
+    return result
+
+
 class CustomFunctionView:
     """The view function of a custom Function's output that is one of its inputs returned as-is (or a view of
     one): PyTorch refuses in-place changes to it while recording (the custom backward would be bypassed), so
@@ -1461,6 +1519,8 @@ def mark_returned_inputs(tensors, outs, results, node_name):
         fn = fn or (t._view_fn if t._base is not None else None) or _same
         r._view_fn = CustomFunctionView(fn) if len(found) == 1 else \
             MultiOutputView(lambda b, fn=fn, k=k: {k: fn(b)}, k, node_name)
+        if _grad_state.enabled:     # (a later in-place write to its base makes its history PyTorch's error)
+            _add_live_view(r._base, r)
 
 
 def _resolve_saved(ctx, args, tensors, outs, results):

@@ -15,7 +15,7 @@ import numpy as np
 from ember import _dtype
 from ember._tensor import Tensor
 from ember.autograd import _saved_attrs as _sa
-from ember.autograd.function import Primitive
+from ember.autograd.function import Primitive, mark_replayed_view
 from ember.ops._registry import op
 from ember.ops.inplace import write_out
 from ember.ops.shape import select
@@ -65,7 +65,7 @@ def view_as_real(input):
     """
     if not input.dtype.is_complex:
         raise RuntimeError("view_as_real is only supported for complex tensors")
-    return ViewAsReal.apply(input)
+    return mark_replayed_view(ViewAsReal.apply(input), input, ViewAsReal.apply)
 
 
 @op('ember')
@@ -90,7 +90,7 @@ def view_as_complex(input):
         raise RuntimeError("Tensor must have a stride divisible by 2 for all but last dimension")
     if input.storage_offset() % 2:
         raise RuntimeError("Tensor must have a storage_offset divisible by 2")
-    return ViewAsComplex.apply(input)
+    return mark_replayed_view(ViewAsComplex.apply(input), input, ViewAsComplex.apply)
 
 
 @op('ember')

@@ -44,9 +44,12 @@ def check_inplace(t):
                                "incorrect gradients. This behavior is forbidden. You can fix this by cloning the "
                                "output of the custom Function.")
         base = t._base
-        if base is not None and base._grad_fn is None and base._requires_grad:
-            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
-                               "operation.")
+        if base is not None and base._requires_grad:
+            if not _made_while_recording(t):    # (PyTorch's view of a base that requires grad requires grad too)
+                raise RuntimeError(_NO_GRAD_VIEW)
+            if base._grad_fn is None:
+                raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                                   "operation.")
 
 
 def _node_op_name(node_name):
@@ -142,6 +145,8 @@ def apply_inplace(t, compute, *args, fast=None, record=None):
         t._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
     if recording and expanded:
         refuse_recorded_write_into_expanded()
+    if recording and t._base is not None and not _made_while_recording(t):
+        raise RuntimeError(_NO_GRAD_VIEW)
     if not recording:
         if fast is not None:
             fast(t, *args)
@@ -166,6 +171,21 @@ def apply_inplace(t, compute, *args, fast=None, record=None):
     return t
 
 
+_NO_GRAD_VIEW = ("A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that "
+                 "this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving "
+                 "both the view and the inplace either both inside the no_grad block (if you don't want the inplace "
+                 "to be tracked) or both outside (if you want the inplace to be tracked).")
+
+
+def _made_while_recording(view):
+    """Whether ``view`` was made with grad mode on: its base lists exactly those views (see _LiveViews). A
+    custom Function's returned input and the pieces of split/unbind have their own refusals."""
+    if isinstance(view._view_fn, (CustomFunctionView, MultiOutputView)):
+        return True
+    views = view._base._live_views
+    return views is not None and any(ref() is view for ref in reversed(views))     # (recent views first)
+
+
 def _rederive_other_views(t):
     """The other live views of ``t``'s memory now read values written through ``t``: their history
     continues from the base's new one (PyTorch re-derives a view's grad_fn when its base changed)."""
@@ -175,8 +195,7 @@ def _rederive_other_views(t):
         return
     for view in views.alive():
         if view is not t and view._base is base:
-            again = view._view_fn(base)
-            view._grad_fn, view._output_nr, view._requires_grad = again._grad_fn, again._output_nr, True
+            _view_history.regenerate(view, base)
 
 
 def _rebase_view(view, res, old_view_edge):
@@ -185,8 +204,7 @@ def _rebase_view(view, res, old_view_edge):
     new_base = CopySlices.apply(old_base, res, view._view_fn)
     _take_in_op_node(new_base._grad_fn, res, old_view_edge)
     base._grad_fn, base._output_nr, base._requires_grad = new_base._grad_fn, new_base._output_nr, True
-    again = view._view_fn(base)
-    view._grad_fn, view._output_nr, view._requires_grad = again._grad_fn, again._output_nr, True
+    _view_history.regenerate(view, base)
 
 
 class CopySlices(Primitive):
@@ -682,3 +700,7 @@ def warn_resized(had, needed, stacklevel):
                   "deprecated, and in a future PyTorch release outputs will not be resized unless they have "
                   "zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
                   "elements with t.resize_(0).", UserWarning, stacklevel=stacklevel + 1)
+
+
+# (last: it needs inplace_views, which needs this module's check_inplace)
+from ember.ops import _view_history  # noqa: E402

@@ -126,8 +126,9 @@ def unsqueeze_(input, dim=NOT_GIVEN, *, axis=NOT_GIVEN):
 
 class AsStrided(Primitive):
     node_name = 'AsStridedBackward0'
-    saved_attrs = {'size': _sa.item('meta', 2, tuple), 'storage_offset': _sa.item('meta', 4, _sa.as_given),
-                   'stride': _sa.item('meta', 3, tuple)}  # grad_fn._saved_*, read lazily
+    # grad_fn._saved_*, read lazily (through ``meta``, which a view's regenerated node computes when first read)
+    saved_attrs = {'size': lambda node: tuple(node.meta[2]), 'storage_offset': lambda node: _sa.as_given(node.meta[4]),
+                   'stride': lambda node: tuple(node.meta[3])}
     _view = True
 
     @staticmethod
@@ -152,10 +153,21 @@ class AsStrided(Primitive):
 
 
 def _root_flat(x):
+    """The memory ``x`` views, flat, in ``x``'s element type (view_as_real's floats read a complex array)."""
     root = x
     while root.base is not None and hasattr(root.base, 'shape'):
         root = root.base
-    return root.reshape(-1)
+    flat = root.reshape(-1)
+    return flat if flat.dtype == x.dtype else flat.view(x.dtype)
+
+
+def storage_size(x):
+    """How many elements of ``x``'s type the memory ``x`` views holds (what ``_root_flat(x)`` has, without a
+    reshape that would copy a non-contiguous root)."""
+    root = x
+    while root.base is not None and hasattr(root.base, 'shape'):
+        root = root.base
+    return root.size * root.itemsize // x.itemsize
 
 
 def _gather_positions(positions, offset, shape, strides):
