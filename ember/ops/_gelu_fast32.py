@@ -22,13 +22,28 @@ import numpy as np
 
 from ember.ops import _chunk_threads
 
+
+
+def _const(value):
+    """A read-only 0-d float32 array: NumPy takes one as an operand faster than a float32 scalar (which it
+    converts to such an array at every call), and these kernels make hundreds of calls."""
+    a = np.array(value, np.float32)
+    a.flags.writeable = False
+    return a
+
+
+def _table(values):
+    return tuple(_const(v) for v in values)
+
+
 _CHUNK = 1 << 15   # elements per chunk: the chunk and its temporaries stay in the L2 cache
-_INNER_LIMIT = np.float32(4)      # x^2 below it: the inner polynomial
+_INNER_LIMIT = _const(4)          # x^2 below it: the inner polynomial
 _V_MAX = 4 * math.sqrt(2)         # Phi(x) rounds to 1 beyond
-INV_SQRT_2PI = np.float32(1 / math.sqrt(2 * math.pi))
+INV_SQRT_2PI = _const(1 / math.sqrt(2 * math.pi))
+_HALF, _MINUS_HALF, _ONE = _const(0.5), _const(-0.5), _const(1)
 
 # |x| < 2: (Phi(x) - 1/2) / x as a polynomial in u = x^2 (degree 7, relative error 8.75e-9)
-_INNER = np.array((
+_INNER = _table((
     -1.7529151429832798824e-8,
     5.3492059126922298394e-7,
     -9.035331667733671771e-6,
@@ -37,10 +52,10 @@ _INNER = np.array((
     9.9731997842548269238e-3,
     -6.6490312596327187895e-2,
     3.989422782964816292e-1,
-), np.float32)
+))
 # 2 <= v <= 4 sqrt(2): Phi(-v) * exp(v^2 / 2) in s = (2 v - (2 + V_MAX)) / (V_MAX - 2) (degree 11, relative
 # error 5.07e-9)
-_TAIL = np.array((
+_TAIL = _table((
     -1.6759592077364521504e-6,
     5.4175813829610296506e-6,
     -1.2119608333408463047e-5,
@@ -53,9 +68,9 @@ _TAIL = np.array((
     1.7168401224979244643e-2,
     -4.1997026072746935135e-2,
     9.8205694115803675849e-2,
-), np.float32)
-_TAIL_SCALE = np.float32(2 / (_V_MAX - 2))
-_TAIL_SHIFT = np.float32((2 + _V_MAX) / (_V_MAX - 2))
+))
+_TAIL_SCALE = _const(2 / (_V_MAX - 2))
+_TAIL_SHIFT = _const((2 + _V_MAX) / (_V_MAX - 2))
 
 
 def _horner_into(coeffs, u, out):
@@ -78,11 +93,11 @@ def _outer(x, with_slope):
     tail = _horner_into(_TAIL, s, np.empty_like(s))
     with np.errstate(under='ignore'):
         e = np.multiply(v, v)
-        e *= np.float32(-0.5)
+        e *= _MINUS_HALF
         np.exp(e, out=e)              # exp(-x^2 / 2)
     tail *= e
     tail[v > _V_MAX] = 0              # (its product with x rounds to -0 in PyTorch's kernel)
-    cdf = np.where(x > 0, np.float32(1) - tail, tail)
+    cdf = np.where(x > 0, _ONE - tail, tail)
     cdf[np.isinf(v)] = np.nan
     if not with_slope:
         return cdf, None
@@ -108,9 +123,9 @@ def gelu(x, keep_slope=False):
         np.greater_equal(u, _INNER_LIMIT, out=outer[s:e])  # NaN compares False: it stays NaN here
         _horner_into(_INNER, u, c)
         c *= xs
-        c += np.float32(0.5)
+        c += _HALF
         if keep_slope:
-            d = np.multiply(u, np.float32(-0.5), out=slope[s:e])
+            d = np.multiply(u, _MINUS_HALF, out=slope[s:e])
             np.exp(d, out=d)
             d *= INV_SQRT_2PI
             d *= xs
