@@ -24,12 +24,6 @@ RECORDED = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'grad_fn_edg
 # Rows whose recorded tree ember does not reproduce, each with why (strict xfails: a row that comes to match
 # must leave this list).
 SKIP = {key: why for why, keys in [
-    ("cost: PyTorch's tree is its own decomposition, log_softmax then nll_loss (LogSoftmaxBackward0 under "
-     "NllLossBackward0; with label smoothing more); composed so in ember, forward+backward took 2.3x to 2.9x the "
-     "fused op's time ((2, 3): 186 -> 426 us, (64, 10): 192 -> 486 us, (256, 1000): 3.2 -> 9.3 ms, one run on a "
-     "loaded machine); ember records one fused node, same values and gradients", 'cross_entropy linear_cross_entropy'),
-    ("cost: for a 3-D input PyTorch views it as 4-D (ViewBackward0) before NllLoss2DBackward0; the extra recorded "
-     "view made forward+backward 1.5x ((2, 3, 2)) to 1.7x ((32, 10, 50)) slower, one run", 'nll_loss'),
     ("cost: PyTorch expands the input (ExpandBackward0) before gather even where the shapes agree; the recorded "
      "expand made forward+backward 1.3x ((3, 4)) to 1.6x ((64, 128)) slower, one run", 'take_along_dim'),
     ("cost: PyTorch's max_unpool1d is an unsqueeze, max_unpool2d and squeeze(-1) (three nodes); ember's one node is "

@@ -329,6 +329,21 @@ class LogSoftmax(Primitive):
 
     @staticmethod
     def backward(ctx, g):
+        p = ctx.__dict__.get('softmax')
+        if p is not None and not grad_mode.is_grad_enabled():
+            # a fused forward's node (cross_entropy's steps) kept exp(result), the softmax, as it went:
+            # the formula on arrays, without taking the exp again
+            gd = g._data
+            rows = g.__dict__.get('one_per_row')     # (from nll_loss's node above: see NllLoss.backward)
+            if rows is not None and rows[0] is gd and g._version_counter.value == 0 and not ctx._pre_hooks:
+                # g is -c[n] at class t[n] of row n and +0 elsewhere, so g - p * sum(g) is p * c, less c at
+                # each target: the same roundings, one pass (the zeros' signs aside: -0 where p * c is -0)
+                _, at, c = rows
+                q = p * (c if c.ndim == 0 else c[:, None])
+                q[at] -= c
+                return Tensor._make(q, g._device), None
+            q = p * gd.sum(ctx.dim, keepdims=True)
+            return Tensor._make(ctx.xp.subtract(gd, q, out=q), g._device), None
         y, = ctx.saved_tensors
         return g - y.exp() * g.sum(ctx.dim, keepdim=True), None
 

@@ -3,8 +3,9 @@
 A loss whose PyTorch ``grad_fn`` is a kernel of its own (``MseLossBackward0``, ``NllLossBackward0``,
 ``BinaryCrossEntropyBackward0`` ...) is a Primitive here, with a backward written in ember ops so
 that gradients of gradients work; a loss that PyTorch composes from other ops is composed here too.
-``cross_entropy`` is one fused Primitive (log-softmax and the negative log-likelihood together):
-it is the hot path of every classifier, and fusing keeps it one pass and numerically stable.
+``cross_entropy`` is computed in one fused pass (log-softmax and the negative log-likelihood together):
+it is the hot path of every classifier, and fusing keeps it one pass and numerically stable. Its recorded
+graph is PyTorch's steps (LogSoftmaxBackward0 under NllLossBackward0: ``ops/_cross_entropy_steps.py``).
 
 >>> F.cross_entropy(ember.tensor([[2.0, 0.5, -1.0]]), ember.tensor([0]))
 tensor(0.2413)
@@ -18,6 +19,7 @@ from ember import _dtype
 from ember.numerics import ENABLED as _PYTORCH_BITS
 from ember._tensor import Tensor, _scalar_type_name
 from ember.autograd import grad_mode
+from ember.autograd import function as _function
 from ember.autograd.function import Primitive
 from ember.autograd._opmath import ALWAYS
 from ember.ops._util import broadcast_error, elementwise, int_option
@@ -455,26 +457,63 @@ class NllLoss(Primitive):
 
     @staticmethod
     def forward(ctx, x, target, weight, ignore_index, reduction):
-        xp = ctx.xp
-        shape = x.shape
-        x_in, target_in = x, target
-        x, target = _as_batch(x, target)
-        C = x.shape[1]
-        tc, wt, valid = _target_weights(xp, target, C, weight, ignore_index, x.dtype)
-        loss = -(_pick(xp, x, tc) * wt)
-        out, denom = _class_reduce(xp, loss, wt, reduction, valid=valid)
+        out, kept = nll_forward(ctx.xp, x, target, weight, ignore_index, reduction)
         ctx.nll = (ignore_index, reduction)
-        ctx.save_for_backward(x_in, target_in, weight)   # (for grad_fn._saved_*, as PyTorch keeps them)
+        ctx.save_for_backward(x, target, weight)   # (for grad_fn._saved_*, as PyTorch keeps them)
         if ctx.needs_input_grad[0]:
-            ctx.reduction, ctx.denom, ctx.shape, ctx.batch_shape = reduction, denom, shape, target.shape
-            ctx.q = _onehot(xp, tc, C, x) * wt[:, None]
-        return out.reshape(()) if len(shape) == 1 else out
+            ctx.__dict__.update(kept)
+        return out
 
     @staticmethod
     def backward(ctx, g):
-        q = Tensor._make(ctx.q, g._device)
+        xp = ctx.xp
+        if not grad_mode.is_grad_enabled():
+            # NOTE: plain backward works on arrays: zeros, and minus the scaled weight at each target
+            gs = g._data
+            if ctx.reduction == 'mean':
+                gs = gs / ctx.denom
+            elif ctx.reduction == 'none':
+                gs = gs.reshape(ctx.batch_shape)
+            tc = ctx.t
+            gx = xp.zeros((tc.shape[0], ctx.n_classes) + tc.shape[1:], ctx.wt.dtype)
+            # (every weight 1: the scale itself, w * g being g)
+            coef = gs if ctx.unit and gs.ndim == 0 and tc.ndim == 1 else ctx.wt * gs
+            picked = 0 - coef     # (+0, as PyTorch, where a target is ignored)
+            if tc.ndim == 1:
+                at = (xp.arange(tc.shape[0]), tc)
+                gx[at] = picked
+            else:
+                xp.put_along_axis(gx, tc[:, None], picked[:, None], 1)
+            gx = Tensor._make(gx.reshape(ctx.shape), g._device)
+            if ctx.__dict__.get('log_softmax_below') and len(ctx.shape) == 2 and not ctx._hooks:
+                # cross_entropy's steps: the log_softmax node below sums this gradient over the classes, the
+                # one value each row holds; it reads the rows' values here instead (while the array is this
+                # one, unchanged: see LogSoftmax.backward)
+                gx.one_per_row = (gx._data, at, coef)
+            return gx, None, None, None, None
+        # create_graph: the same in ember ops (linear in g), so it can be differentiated again
+        q = Tensor._make(_onehot(xp, ctx.t, ctx.n_classes, ctx.wt) * ctx.wt[:, None], g._device)
         gx = -(q * _grad_scale(g, ctx))
         return gx.reshape(ctx.shape), None, None, None, None
+
+
+def nll_forward(xp, x, target, weight, ignore_index, reduction):
+    """nll_loss of the log-probabilities ``x`` (arrays), and what its node keeps for backward."""
+    shape = x.shape
+    x, target = _as_batch(x, target)
+    C = x.shape[1]
+    tc, wt, valid = _target_weights(xp, target, C, weight, ignore_index, x.dtype)
+    unit = weight is None and valid is None
+    if unit:
+        # every weight is 1: the product by them and their sum are known without a pass (see _unit_count)
+        loss = -_pick(xp, x, tc)
+        out, denom = _class_reduce(xp, loss, wt, reduction, _unit_count(wt))
+    else:
+        loss = -(_pick(xp, x, tc) * wt)
+        out, denom = _class_reduce(xp, loss, wt, reduction, valid=valid)
+    kept = {'reduction': reduction, 'denom': denom, 'shape': shape, 'batch_shape': target.shape,
+            't': tc, 'wt': wt, 'n_classes': C, 'unit': unit}
+    return (out.reshape(()) if len(shape) == 1 else out), kept
 
 
 def _nll_node(cls, ndim, reduction, names):
@@ -506,7 +545,18 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     cls = _nll_node(NllLoss, input.ndim, reduction, _NLL_NAMES)
     if ignore_index.__class__ is not int:
         ignore_index = int_option(ignore_index, 'nll_loss_nd', 'ignore_index', 5)
+    if cls is not NllLoss and input.ndim != 4 and _records_steps(input):
+        # viewed as 4-D for the 2-d kernel, as PyTorch (ViewBackward0 under NllLoss2DBackward0)
+        return nll_steps(input, target, weight, ignore_index, reduction)
     return cls.apply(input, target, weight, ignore_index, reduction)
+
+
+def _records_steps(input):
+    """Whether a class-index loss of ``input`` records PyTorch's steps (``ember/ops/_cross_entropy_steps.py``):
+    a plain float32/float64 tensor that requires grad, the graph recorded and no op observer watching (the
+    observers, vmap and half precision's float32 computing see the one fused op)."""
+    return input._requires_grad and grad_mode._state.enabled and input.__class__ is Tensor and \
+        input._data.dtype.char in 'fd' and not _function._op_hooks and input._device.type != 'meta'
 
 
 def _softmax_parts(xp, x, exact=True):
@@ -744,6 +794,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     _check_class_args(input, target, weight)
     if ignore_index.__class__ is not int:
         ignore_index = int_option(ignore_index, 'cross_entropy_loss', 'ignore_index', 5)
+    if _records_steps(input):
+        # PyTorch's nodes (log_softmax, then nll_loss) over the same fused computation
+        return cross_entropy_steps(input, target, weight, ignore_index, reduction, float(label_smoothing))
     if label_smoothing > 0:
         cls = _CrossEntropySmoothed
     else:
@@ -760,6 +813,10 @@ def _cross_entropy_probs(input, target, weight, ignore_index, reduction, smoothi
     C = input.shape[1] if input.ndim > 1 else input.shape[0]
     _check_weight(weight, C, input, 'cross_entropy: ')
     input, target = _common(input, target)
+    if (input._requires_grad or target._requires_grad) and grad_mode._state.enabled and \
+            input.__class__ is Tensor and target.__class__ is Tensor and input._data.dtype.char in 'fd' and \
+            not _function._op_hooks and input._device.type != 'meta':
+        return cross_entropy_probs_steps(input, target, weight, reduction, float(smoothing))
     squeeze = input.ndim == 1
     if squeeze:
         input, target = input.unsqueeze(0), target.unsqueeze(0)
@@ -1373,3 +1430,7 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     if target.numel() and bool(((target < -1) | (target >= C)).any()):
         raise RuntimeError("argument #2 'target' is out of range")
     return MultilabelMarginLoss.apply(input, target, reduction)
+
+
+# (imported last: it builds on this module's nll_loss pieces)
+from ember.ops._cross_entropy_steps import cross_entropy_probs_steps, cross_entropy_steps, nll_steps  # noqa: E402

@@ -1,0 +1,74 @@
+"""A fused op that records PyTorch's steps (autograd/_recorded_steps.py, cross_entropy's log_softmax and
+nll_loss nodes) behaves as the chain of ops it stands for: hooks on each node see and change what flows
+there, double backward differentiates each node, and the fused pass's gradient bits are kept."""
+import numpy as np
+
+import ember
+import ember.nn.functional as F
+from ember.ops import loss as L
+
+X = np.random.default_rng(0).standard_normal((6, 5)).astype(np.float32)
+T = np.array([0, 4, 2, 2, 1, 3])
+
+
+def _leaf(dtype=ember.float32):
+    return ember.tensor(X, dtype=dtype, requires_grad=True)
+
+
+def test_the_nodes_are_log_softmax_under_nll_loss():
+    y = F.cross_entropy(_leaf(), ember.tensor(T))
+    below = y.grad_fn.next_functions[0][0]
+    assert (y.grad_fn.name(), below.name()) == ('NllLossBackward0', 'LogSoftmaxBackward0')
+    assert below._saved_dim == 1
+    assert np.array_equal(y.grad_fn._saved_self.detach().numpy(), below._saved_result.detach().numpy())
+
+
+def test_gradient_bits_are_the_fused_ops():
+    x, fused = _leaf(), _leaf()
+    F.cross_entropy(x, ember.tensor(T)).backward()
+    L.CrossEntropy.apply(fused, ember.tensor(T), None, -100, 'mean', 0.0).backward()
+    assert x.grad.numpy().tobytes() == fused.grad.numpy().tobytes()
+
+
+def _composed_grad(scale_below=1.0):
+    x = _leaf()
+    logp = F.log_softmax(x, 1)
+    logp.register_hook(lambda g: g * scale_below)
+    F.nll_loss(logp, ember.tensor(T)).backward()
+    return x.grad.numpy()
+
+
+def test_a_pre_hook_on_the_log_softmax_node_changes_its_gradient():
+    x = _leaf()
+    y = F.cross_entropy(x, ember.tensor(T))
+    y.grad_fn.next_functions[0][0].register_prehook(lambda grads: (grads[0] * 3,))
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), _composed_grad(3.0), rtol=1e-6, atol=1e-7)
+
+
+def test_a_hook_changing_nll_loss_gradient_in_place_reaches_the_input():
+    x = _leaf()
+    y = F.cross_entropy(x, ember.tensor(T))
+
+    def double_in_place(grad_inputs, grad_outputs):
+        grad_inputs[0].mul_(2)
+
+    y.grad_fn.register_hook(double_in_place)
+    y.backward()
+    np.testing.assert_allclose(x.grad.numpy(), _composed_grad(2.0), rtol=1e-6, atol=1e-7)
+
+
+def test_double_backward_through_the_steps():
+    x = _leaf(ember.float64)
+    target = ember.tensor(T)
+    assert ember.autograd.gradgradcheck(lambda x: F.cross_entropy(x, target), (x,))
+    w = ember.rand(5, dtype=ember.float64)
+    assert ember.autograd.gradgradcheck(lambda x: F.cross_entropy(x, target, w, label_smoothing=0.2), (x,))
+    assert ember.autograd.gradgradcheck(lambda x: F.nll_loss(x.reshape(2, 5, 3), target.reshape(2, 3)), (x,))
+
+
+def test_saved_tensor_hooks_see_the_log_probabilities():
+    seen = []
+    with ember.autograd.graph.saved_tensors_hooks(lambda t: seen.append(t.shape) or t, lambda t: t):
+        F.cross_entropy(_leaf(), ember.tensor(T)).backward()
+    assert (6, 5) in seen
