@@ -24,8 +24,6 @@ RECORDED = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'grad_fn_edg
 # Rows whose recorded tree ember does not reproduce, each with why (strict xfails: a row that comes to match
 # must leave this list).
 SKIP = {key: why for why, keys in [
-    ("cost: PyTorch expands the input (ExpandBackward0) before gather even where the shapes agree; the recorded "
-     "expand made forward+backward 1.3x ((3, 4)) to 1.6x ((64, 128)) slower, one run", 'take_along_dim'),
     ("cost: PyTorch's max_unpool1d is an unsqueeze, max_unpool2d and squeeze(-1) (three nodes); ember's one node is "
      "named SqueezeBackward1 as PyTorch's top node: the three recorded views took the call with grad from 73-142 us "
      "to 177-262 us for a (1, 2, 3) input, one run each on a loaded machine", 'max_unpool1d'),

@@ -11,6 +11,7 @@ op's own, so the graph behaves exactly as the composed one.
 """
 from weakref import ref as _weakref
 
+from ember._device import CPU
 from ember._tensor import Tensor, _Version, _new
 from ember._grad_state import state as _grad_state
 from ember.autograd import anomaly_mode as _anomaly
@@ -68,7 +69,7 @@ def record_step(cls, args, out, *, saved=(), **kept):
     if kept:
         node.__dict__.update(kept)
     device = tensors[0]._device
-    if device.type != 'cpu':
+    if device is not CPU:
         from ember import backend
         node.xp = backend.get_array_module(device)
     r = _new(Tensor)   # Tensor._make, inlined

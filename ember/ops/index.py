@@ -11,7 +11,9 @@ from ember.autograd import grad_mode
 from ember.autograd import _op_observers as _observe
 from ember._device import CPU as _CPU
 from ember.backend import quiet_fp_enter as _fp_enter, quiet_fp_leave as _fp_leave
+from ember.autograd import function as _function
 from ember.autograd.function import Primitive, unrecorded_view
+from ember.autograd._recorded_steps import record_step
 from ember.ops._util import wrap_dim, broadcast_error, require_tensor_args
 from ember.ops import _argparse, _basic_assign
 from ember.ops._index_add_layers import add_by_layers
@@ -1360,8 +1362,53 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     if dim is None:
         _result = gather(input.view(-1), 0, indices.view(-1))     # (as PyTorch: GatherBackward0 over a view)
         return _result if out is None else write_out('take_along_dim', _result, out)
-    _result = gather(input, dim, indices)
+    _result = gather(*_take_along_operands(input, indices, dim))
     return _result if out is None else write_out('take_along_dim', _result, out)
+
+
+def _take_along_operands(input, indices, dim):
+    """take_along_dim's gather arguments as PyTorch makes them: the input and the indices broadcast against each
+    other except along ``dim`` (the input expanded even where its shape stays: ExpandBackward0 in the graph)."""
+    if indices.dtype is not int64:
+        from ember._tensor import _scalar_type_name
+        raise RuntimeError(f'torch.take_along_dim(): dtype of indices should be Long but got '
+                           f'{_scalar_type_name(indices.dtype)}')
+    if input.ndim != indices.ndim:
+        raise RuntimeError(f'torch.take_along_dim(): input and indices should have the same number of dimensions, '
+                           f'but got {input.ndim} dimensions for input, and {indices.ndim} dimensions for indices')
+    dim = wrap_dim(dim, input.ndim)
+    x_shape, i_shape = tuple(input.shape), tuple(indices.shape)
+    wanted = _broadcast_pair(x_shape[:dim] + i_shape[dim:dim + 1] + x_shape[dim + 1:], i_shape)
+    if wanted != i_shape:
+        indices = indices.expand(wanted)
+    wanted = _broadcast_pair(i_shape[:dim] + x_shape[dim:dim + 1] + i_shape[dim + 1:], x_shape)
+    if input._requires_grad and grad_mode._state.enabled:
+        if input.__class__ is Tensor and not _function._op_hooks:
+            # the expand's node alone, over the broadcast view of the array (see autograd/_recorded_steps.py)
+            from ember.ops.shape import Expand
+            data = input._data
+            if wanted == x_shape:
+                view = data.view()      # (what broadcast_to gives, at a tenth of its cost)
+            else:
+                view = (np if input._device is _CPU else backend.get_array_module(input._device)).broadcast_to(
+                    data, wanted)
+            input = record_step(Expand, (input, wanted), view, in_shape=data.shape)
+        else:
+            input = input.expand(wanted)
+    elif wanted != x_shape:
+        input = input.expand(wanted)
+    return input, dim, indices
+
+
+def _broadcast_pair(a, b):
+    if a == b:
+        return a
+    out = []
+    for p, q in zip(a, b):
+        if p != q and p != 1 and q != 1:
+            raise broadcast_error(a, b)
+        out.append(q if p == 1 else p)
+    return tuple(out)
 
 
 # ---------------------------------------------------------------------- masks
