@@ -74,7 +74,6 @@ SKIP_ALL_DIFFERS = {
     'einsum#1': 'ember ViewBackward0(AccumulateGrad, AccumulateGrad), PyTorch ViewBackward0(PermuteBackward0)',
     'gru_cell': 'ember AddBackward0(AddmmBackward0, AddmmBackward0, AccumulateGrad), '
         'PyTorch AddBackward0(MulBackward0, TanhBackward0)',
-    'gradient': 'ember CatBackward0(DivBackward0, ...), PyTorch CatBackward0(DivBackward1, ...) (a number divisor)',
     'gru': "gru_cell's steps: ember StackBackward0(AddBackward0 of 3 edges), PyTorch StackBackward0(AddBackward0 of 2)",
     'linalg.lstsq': 'ember MmBackward0(LinalgPinvBackward0, AccumulateGrad) (pinv(A) @ B), '
         'PyTorch LinalgLstsqBackward0(AccumulateGrad, AccumulateGrad) on solution and residuals',
@@ -96,8 +95,6 @@ SKIP_ALL_DIFFERS = {
     'quantile': 'ember SqueezeBackward4(SqueezeBackward1), PyTorch SqueezeBackward4(LerpBackward1)',
     'triangular_solve': 'ember LinalgSolveTriangularBackward0, CloneBackward0, '
         'PyTorch TriangularSolveBackward0 on both outputs',
-    'unsafe_chunk': 'ember SplitBackward0 on each output, PyTorch UnsafeSplitBackward0',
-    'unsafe_split': 'ember SplitBackward0 on each output, PyTorch UnsafeSplitBackward0',
 }
 
 _SKIP_ALL_REASONS = {**{key: f'not yet matched: {what}' for key, what in SKIP_ALL_DIFFERS.items()},

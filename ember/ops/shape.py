@@ -1381,6 +1381,18 @@ class SplitWithSizes(Split):
     node_name = 'SplitWithSizesBackward0'
 
 
+class UnsafeSplit(Split):
+    """``unsafe_split``/``unsafe_chunk``: the pieces share ``input``'s memory but are not tracked as its views
+    (PyTorch's ``unsafe_`` ops: an in-place write into a piece is neither checked against nor seen by ``input``'s
+    other uses)."""
+    node_name = 'UnsafeSplitBackward0'
+    _view = False
+
+
+class UnsafeSplitWithSizes(UnsafeSplit):
+    node_name = 'UnsafeSplitWithSizesBackward0'
+
+
 def _pad_dim(g, shape, dim, start):
     """Put ``g`` at ``start`` along ``dim`` of a zero tensor of ``shape`` (differentiably)."""
     from ember.ops.creation import zeros
@@ -1459,6 +1471,11 @@ def split(tensor, split_size_or_sections, dim=0):
         >>> ember.split(ember.arange(5), [1, 4])
         (tensor([0]), tensor([1, 2, 3, 4]))
     """
+    return split_into(tensor, split_size_or_sections, dim, (Split, SplitWithSizes))
+
+
+def split_into(tensor, split_size_or_sections, dim, nodes):
+    """:func:`split`, its pieces recorded by ``nodes`` (the node for one size, the node for a list of sizes)."""
     if isinstance(tensor, Tensor) and tensor.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     dim = wrap_dim(dim, tensor.ndim)
@@ -1479,7 +1496,7 @@ def split(tensor, split_size_or_sections, dim=0):
             _refuse_split_sizes(tensor, split_size_or_sections, dim)
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
                                f"size at dimension {dim}), but got split_sizes={_fmt(sizes)}")
-    pieces = Split if isinstance(split_size_or_sections, int) else SplitWithSizes
+    pieces = nodes[0] if isinstance(split_size_or_sections, int) else nodes[1]
     return tuple(pieces.apply(tensor, dim, tuple(sizes)))
 
 
@@ -1559,6 +1576,11 @@ def chunk(input, chunks, dim=0):
         >>> ember.arange(5).chunk(3)
         (tensor([0, 1]), tensor([2, 3]), tensor([4]))
     """
+    return chunk_into(input, chunks, dim, (Split, SplitWithSizes))
+
+
+def chunk_into(input, chunks, dim, nodes):
+    """:func:`chunk`, its pieces recorded by ``nodes`` (as :func:`split_into`)."""
     if input.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks.__class__ is not int:
@@ -1572,7 +1594,7 @@ def chunk(input, chunks, dim=0):
         raise
     step = max(1, -(-size // chunks))
     try:
-        return split(input, step, dim)
+        return split_into(input, step, dim, nodes)
     except NotImplementedError as error:
         return quantized_or_raise(error, 'split', input, step, dim)
 

@@ -265,14 +265,18 @@ def _gradient_along(x, dim, h, edge_order):
             last = (hl / (hm * (hm + hl)) * sl(n - 3, 1) - (hm + hl) / (hm * hl) * sl(n - 2, 1)
                     + (2 * hl + hm) / (hl * (hm + hl)) * sl(n - 1, 1))
     else:
+        # PyTorch's steps and rounding: the step and the coefficients are C++ doubles (DivBackward1, MulBackward1),
+        # the central difference divided by the step, then halved
+        from ember.ops._scalar_overloads import div_number, mul_number
         h = float(h)
-        inner = (sl(2, n - 2) - sl(0, n - 2)) / (2 * h)
+        inner = div_number(div_number(sl(2, n - 2) - sl(0, n - 2), h), 2)
         if edge_order == 1:
-            first = (sl(1, 1) - sl(0, 1)) / h
-            last = (sl(n - 1, 1) - sl(n - 2, 1)) / h
+            first = div_number(sl(1, 1) - sl(0, 1), h)
+            last = div_number(sl(n - 1, 1) - sl(n - 2, 1), h)
         else:
-            first = (-1.5 * sl(0, 1) + 2 * sl(1, 1) - 0.5 * sl(2, 1)) / h
-            last = (0.5 * sl(n - 3, 1) - 2 * sl(n - 2, 1) + 1.5 * sl(n - 1, 1)) / h
+            first = mul_number(sl(0, 1), -1.5) + mul_number(sl(1, 1), 2) - mul_number(sl(2, 1), 0.5)
+            last = mul_number(sl(n - 3, 1), 0.5) - mul_number(sl(n - 2, 1), 2) + mul_number(sl(n - 1, 1), 1.5)
+            first, last = div_number(first, h), div_number(last, h)
     return cat([first, inner, last], dim)
 
 

@@ -242,7 +242,7 @@ def dsplit_method(self, *positional, sections=None, indices=None):
 dsplit_method.__name__, dsplit_method.__qualname__ = 'dsplit', 'Tensor.dsplit'   # as errors and help() name it
 
 
-@op('ember', 'Tensor', aliases=('unsafe_split_with_sizes',))
+@op('ember', 'Tensor')
 def split_with_sizes(input, split_sizes, dim=0):
     """Split into pieces of the given sizes along ``dim`` (they must add up to its size).
 
@@ -260,10 +260,30 @@ def split_with_sizes(input, split_sizes, dim=0):
 
 
 @op('ember', 'Tensor')
+def unsafe_split_with_sizes(input, split_sizes, dim=0):
+    """Splits ``input`` into pieces of the given sizes along ``dim``, as :func:`ember.split_with_sizes` does, but
+    the pieces are not tracked as views of ``input`` (PyTorch's ``unsafe_`` variant: they share its memory, and
+    an in-place write into one is not checked against ``input``'s other uses).
+
+    Example::
+
+        >>> ember.unsafe_split_with_sizes(ember.arange(6), [2, 4])
+        (tensor([0, 1]), tensor([2, 3, 4, 5]))
+    """
+    from ember.ops.shape import UnsafeSplit, UnsafeSplitWithSizes, split_into
+    dim = wrap_dim(dim, input.ndim)
+    if sum(split_sizes) != input.shape[dim]:
+        _argparse.refuse_from_stack()       # (sizes not ints: the parser's error first)
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {input.shape[dim]} (input tensor's "
+                           f"size at dimension {dim}), but got split_sizes={list(split_sizes)}")
+    return split_into(input, list(split_sizes), dim, (UnsafeSplit, UnsafeSplitWithSizes))
+
+
+@op('ember', 'Tensor')
 def unsafe_split(input, split_size, dim=0):
-    """Splits ``input`` into pieces of ``split_size`` along ``dim``, as :func:`ember.split` does. PyTorch's
-    ``unsafe_`` variant skips the tracking of the pieces as views of ``input``; ember always tracks views, so
-    it is :func:`ember.split` under another name.
+    """Splits ``input`` into pieces of ``split_size`` along ``dim``, as :func:`ember.split` does, but the pieces
+    are not tracked as views of ``input`` (PyTorch's ``unsafe_`` variant: they share its memory, and an in-place
+    write into one is not checked against ``input``'s other uses; their node is ``UnsafeSplitBackward0``).
 
     Args:
         input (Tensor): the tensor to split.
@@ -279,14 +299,14 @@ def unsafe_split(input, split_size, dim=0):
         # PyTorch takes only one size here (a list goes to unsafe_split_with_sizes); split would take both
         _argparse.refuse_from_stack()
         split_size = split_size.__index__()     # what the parser takes: an integer tensor of one element
-    return input.split(split_size, dim)
+    from ember.ops.shape import UnsafeSplit, UnsafeSplitWithSizes, split_into
+    return split_into(input, split_size, dim, (UnsafeSplit, UnsafeSplitWithSizes))
 
 
 @op('ember', 'Tensor')
 def unsafe_chunk(input, chunks, dim=0):
-    """Splits ``input`` into ``chunks`` pieces along ``dim``, as :func:`ember.chunk` does. PyTorch's ``unsafe_``
-    variant skips the tracking of the pieces as views of ``input``; ember always tracks views, so it is
-    :func:`ember.chunk` under another name.
+    """Splits ``input`` into ``chunks`` pieces along ``dim``, as :func:`ember.chunk` does, but the pieces are not
+    tracked as views of ``input`` (PyTorch's ``unsafe_`` variant, as :func:`ember.unsafe_split`).
 
     Args:
         input (Tensor): the tensor to split.
@@ -298,7 +318,8 @@ def unsafe_chunk(input, chunks, dim=0):
         >>> ember.arange(5).unsafe_chunk(2)
         (tensor([0, 1, 2]), tensor([3, 4]))
     """
-    return input.chunk(chunks, dim)
+    from ember.ops.shape import UnsafeSplit, UnsafeSplitWithSizes, chunk_into
+    return chunk_into(input, chunks, dim, (UnsafeSplit, UnsafeSplitWithSizes))
 
 
 @op('ember', 'Tensor')
