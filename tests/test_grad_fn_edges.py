@@ -68,7 +68,6 @@ def test_skip_list_names_recorded_rows():
 # then PyTorch's), SKIP's rows above and the rows whose top node differs (tests/test_grad_fn_names.py's SKIP, for the
 # reasons given there)
 SKIP_ALL_DIFFERS = {
-    '__getitem__': 'ember SelectBackward0(AccumulateGrad), PyTorch SelectBackward0(SliceBackward0)',
     'bilinear': 'ember ViewBackward0(SumBackward1), PyTorch ViewBackward0(TrilinearBackward0)',
     'einsum': 'ember ViewBackward0(AccumulateGrad, AccumulateGrad), PyTorch ViewBackward0(PermuteBackward0)',
     'einsum#1': 'ember ViewBackward0(AccumulateGrad, AccumulateGrad), PyTorch ViewBackward0(PermuteBackward0)',

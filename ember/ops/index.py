@@ -12,7 +12,7 @@ from ember.autograd import _op_observers as _observe
 from ember._device import CPU as _CPU
 from ember.backend import quiet_fp_enter as _fp_enter, quiet_fp_leave as _fp_leave
 from ember.autograd import function as _function
-from ember.autograd.function import Primitive, unrecorded_view
+from ember.autograd.function import Primitive, input_of, record_node, unrecorded_view
 from ember.autograd._recorded_steps import record_step
 from ember.ops._util import wrap_dim, broadcast_error, require_tensor_args
 from ember.ops import _argparse, _basic_assign
@@ -208,7 +208,41 @@ class _IndexBase(Primitive):
 
     @staticmethod
     def backward(ctx, g):
+        steps = ctx.__dict__.get('steps')     # (the _StepsGrad of a chain of basic-indexing steps recorded at once)
+        if steps is not None and not grad_mode._state.enabled:
+            handed = steps.grad(ctx.step_index, g)
+            if handed is not None:
+                return handed, None
         return IndexAddInto.apply(g, ctx.in_shape, ctx.key), None
+
+
+class _StepsGrad:
+    """The gradients of the nodes of one basic indexing recorded as PyTorch's steps (``x[::2, 1]``: a slice, then a
+    select), computed once: the last step's node puts its gradient into zeros of the indexed tensor's shape, and
+    each node hands the one before it that array's view at the steps before it, which is its input's gradient.
+    A node whose gradient is not the view handed to it (a hook replaced it) computes its own."""
+    __slots__ = ('shape', 'key', 'steps', 'full', 'handed')
+
+    def __init__(self, shape, key, steps):
+        self.shape, self.key, self.steps = shape, key, steps
+        self.full = self.handed = None
+
+    def grad(self, index, g):
+        if index == len(self.steps) - 1:
+            data = g._data
+            self.full = g._xp.zeros(self.shape, data.dtype)
+            _np_put(self.full, self.key, data, g._xp, accumulate=True)
+        elif self.full is None or g is not self.handed:
+            self.full = self.handed = None
+            return None
+        view = self.full
+        for _, step in self.steps[:index]:
+            view = view[_view_key(step)]
+        if index:
+            self.handed = Tensor._make(view, g._device)
+            return self.handed
+        self.full = self.handed = None       # (the first step's gradient: the array itself, nothing kept)
+        return Tensor._make(view, g._device)
 
 
 class BasicIndex(_IndexBase):
@@ -280,10 +314,65 @@ class IndexAddInto(Primitive):
         return _getitem_key(gg, ctx.key), None, None
 
 
-def _getitem_key(t, key):
+def _basic_steps(basic, shape, bare_slice):
+    """PyTorch's indexing steps for a parsed basic key on ``shape``, in the key's order: (view class, the step's
+    key on the tensor the steps before made) each. A slice over its whole dim is skipped unless it is the key
+    itself (``x[:]``), and a key of no step is an alias, as PyTorch's indexing does."""
+    n_dims = sum(1 for b in basic if b is not None and b is not Ellipsis)
+    steps = []
+    dim = src = 0       # the dim in the tensor the steps made so far, and in ``shape``
+    for b in basic:
+        if b is Ellipsis:
+            span = len(shape) - n_dims
+            dim += span
+            src += span
+        elif b is None:
+            steps.append((UnsqueezeIndex, (slice(None),) * dim + (None,)))
+            dim += 1
+        elif b.__class__ is slice:
+            if bare_slice or b.indices(shape[src]) != (0, shape[src], 1):
+                steps.append((BasicIndex, (slice(None),) * dim + (b,)))
+            dim += 1
+            src += 1
+        else:
+            steps.append((SelectIndex, (slice(None),) * dim + (b,)))
+            src += 1
+    return steps or [(AliasIndex, ())]
+
+
+def _recorded_steps(t, basic, steps):
+    """``t[basic]`` recorded as ``steps``' nodes. On a plain tensor with no op observer the view is taken once, by
+    the last step's class with the whole key, and the earlier steps' nodes are made without running them
+    (``record_node``: each keeps the key and shape its backward reads); the last node then takes its own step's
+    key and input. Each further step would otherwise cost a whole ``apply``."""
+    if len(steps) == 1 or t.__class__ is not Tensor or _function._op_hooks:
+        for cls, step in steps:
+            t = cls.apply(t, (step, None))
+        return t
+    data = t._data
+    grads = _StepsGrad(data.shape, (basic, None), steps)
+    edge = input_of(t)
+    view = data
+    for index, (cls, step) in enumerate(steps[:-1]):
+        node = record_node(cls, 2, [edge], key=(step, None), in_shape=view.shape, steps=grads, step_index=index)
+        view = view[_view_key(step)]
+        edge = (node, 0), (view.shape, data.dtype, t._device)
+    cls, step = steps[-1]
+    result = cls.apply(t, (basic, None))
+    node = result._grad_fn
+    node.key, node.in_shape, node.steps, node.step_index = (step, None), view.shape, grads, len(steps) - 1
+    node.next_functions, node._input_meta = (edge[0],), [edge[1]]
+    return result
+
+
+def _getitem_key(t, key, bare_slice=False):
     basic, adv = key
     if basic is not None:
-        t = _basic_node(basic, t.shape).apply(t, (basic, None))
+        if t._requires_grad and grad_mode._state.enabled:
+            # recorded: one node per step, as PyTorch's graph (x[0, 1] is SelectBackward0 over SelectBackward0)
+            t = _recorded_steps(t, basic, _basic_steps(basic, t._data.shape, bare_slice))
+        else:       # (unrecorded: the same view at once)
+            t = _basic_node(basic, t.shape).apply(t, (basic, None))
     if adv is not None:
         t = AdvancedIndex.apply(t, (None, adv))
     return t
@@ -316,7 +405,7 @@ def getitem(input, key):
         from ember.func import _index_rules     # index tensors batched by vmap: each element its own indices
         if _index_rules.has_batched(key):
             return _index_rules.getitem(input, key)
-    return _getitem_key(input, _parse_key(key, input.shape, input._xp))
+    return _getitem_key(input, _parse_key(key, input.shape, input._xp), key.__class__ is slice)
 
 
 def _unrecorded_basic_view(input, key):
