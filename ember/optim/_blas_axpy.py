@@ -77,5 +77,10 @@ def axpy_(y, a, x):
     fn = _FOUND[0] if _FOUND else saxpy()
     if fn is None:
         return False
-    fn(y.size, float(a), x.ctypes.data, 1, y.ctypes.data, 1)
+    # (a pointer by byref of a one-byte view of each buffer: several times cheaper than ndarray.ctypes)
+    fn(y.size, float(a), _byref(_view(x)) if x.flags.writeable else x.ctypes.data, 1, _byref(_view(y)), 1)
     return True
+
+
+_byref = ctypes.byref
+_view = ctypes.c_char.from_buffer

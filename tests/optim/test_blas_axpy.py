@@ -29,6 +29,15 @@ def test_axpy_takes_a_numpy_scalar_and_an_array_with_itself():
     np.testing.assert_array_equal(y, np.arange(10, dtype=np.float32) * 1.5)
 
 
+@needs_saxpy
+def test_axpy_reads_a_read_only_operand():
+    x = np.full(6, 2.0, np.float32)
+    x.flags.writeable = False
+    y = np.ones(6, np.float32)
+    assert _blas_axpy.axpy_(y, 0.25, x)
+    np.testing.assert_array_equal(y, np.full(6, 1.5, np.float32))
+
+
 @pytest.mark.parametrize('case', ['float64', 'strided', 'read_only', 'overlapping', 'shapes', 'empty'])
 def test_axpy_declines_what_it_cannot_do_in_one_pass(case):
     y = np.zeros(8, np.float32)
