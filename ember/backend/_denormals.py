@@ -15,6 +15,7 @@ _FTZ_DAZ = 0x8000 | 0x0040      # MXCSR's flush-to-zero and denormals-are-zero b
 _FENV_SIZE = 32                 # sizeof(fenv_t) on x86-64 glibc
 _MXCSR_OFFSET = 28              # its last field, __mxcsr
 _libm = None
+FLUSHING = [False]              # whether ember last set the bits (on the thread that called it)
 
 
 def _c_library():
@@ -46,4 +47,7 @@ def set_flush_to_zero(mode):
         return False
     mxcsr = mxcsr | _FTZ_DAZ if mode else mxcsr & ~_FTZ_DAZ
     ctypes.memmove(ctypes.addressof(env) + _MXCSR_OFFSET, struct.pack('<I', mxcsr), 4)
-    return libm.fesetenv(env) == 0
+    if libm.fesetenv(env) != 0:
+        return False
+    FLUSHING[0] = bool(mode)
+    return True

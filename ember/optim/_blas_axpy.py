@@ -7,7 +7,9 @@ the two ufuncs on a 784x512 layer). It is reached with ctypes, looked up once; w
 (another NumPy build, another BLAS) :func:`axpy_` returns False and the caller keeps its NumPy formula.
 
 saxpy's kernels use fused multiply-adds on the machines that have them, so the sum rounds once or twice
-depending on the machine: callers use it only where either rounding is acceptable (the optimizers with
+depending on the machine. Rounding once is what PyTorch's ``add(alpha=)`` kernel does; :func:`rounds_once`
+checks it once against ember's exact ``fma32`` (the optimizers' default, bit-exact path), and ``exact=True``
+calls use saxpy only where that check passed; other calls take either rounding (the optimizers with
 ``ember.numerics.set_pytorch_bits(False)``).
 """
 import ctypes
@@ -16,10 +18,13 @@ import os
 
 import numpy as np
 
+from ember.backend import _denormals
+
 # the CBLAS saxpy of NumPy's own OpenBLAS, with 64-bit integers: NumPy 2 wheels (scipy-openblas64), then
 # NumPy 1.2x wheels (openblas64_); names with no 64-bit suffix are not tried (their integer width is unknown)
 _SYMBOLS = ('scipy_cblas_saxpy64_', 'cblas_saxpy64_')
 _FOUND = []     # [saxpy or None] once looked up
+_ONCE = []      # [whether saxpy rounds every element once] once checked
 
 
 def _libraries():
@@ -65,9 +70,42 @@ def saxpy():
     return _FOUND[0]
 
 
-def axpy_(y, a, x):
+def _check_rounds_once(fn):
+    """saxpy against ``fma32_to`` on inputs where one and two roundings differ: every length up to a few
+    vector widths (each kernel's tail), misaligned starts, results in float32's subnormal range, and
+    lengths that BLAS splits between its threads."""
+    from ember._random.exact import fma32_to
+    rng = np.random.default_rng(0)
+    lengths = list(range(1, 160)) + [1000, 4099, 20011, 65537]
+    for i, n in enumerate(lengths):
+        start = i % 4
+        y = rng.standard_normal(n + start).astype(np.float32)[start:]
+        x = rng.standard_normal(n + start).astype(np.float32)[start:]
+        a = np.float32((-1e-3, 0.9, -1 / 3, 7.25)[i % 4])
+        if i % 5 == 0:      # sums near zero, some subnormal
+            x = (x * np.float32(1e-30)).astype(np.float32)
+            y = (-a * x + rng.standard_normal(n).astype(np.float32) * np.float32(1e-38)).astype(np.float32)
+        want = fma32_to(x, a, y, np.empty_like(y))
+        got = y.copy()
+        fn(n, float(a), _byref(_view(x)), 1, _byref(_view(got)), 1)
+        if not np.array_equal(want.view(np.uint32), got.view(np.uint32)):
+            return False
+    return True
+
+
+def rounds_once():
+    """Whether saxpy gives ``fma32(a, x, y)``, PyTorch's bits, on this machine (False without saxpy)."""
+    if not _ONCE:
+        fn = saxpy()
+        _ONCE.append(fn is not None and _check_rounds_once(fn))
+    return _ONCE[0]
+
+
+def axpy_(y, a, x, exact=False):
     """``y += a * x`` in place when ``y`` and ``x`` are same-shaped, C-contiguous float32 NumPy arrays
-    (``y`` writable) and saxpy is available; returns whether it was done."""
+    (``y`` writable) and saxpy is available; returns whether it was done. ``exact``: only where saxpy
+    rounds once (:func:`rounds_once`) and denormals are not being flushed (BLAS's worker threads would
+    not flush them as the calling thread does)."""
     if type(y) is not np.ndarray or type(x) is not np.ndarray or y.dtype != np.float32 or \
             x.dtype != np.float32 or x.shape != y.shape or not y.size:
         return False
@@ -75,7 +113,7 @@ def axpy_(y, a, x):
             (x is not y and np.may_share_memory(x, y)):    # (NumPy buffers overlapping operands; saxpy would not)
         return False
     fn = _FOUND[0] if _FOUND else saxpy()
-    if fn is None:
+    if fn is None or exact and (not (_ONCE[0] if _ONCE else rounds_once()) or _denormals.FLUSHING[0]):
         return False
     # (a pointer by byref of a one-byte view of each buffer: several times cheaper than ndarray.ctypes)
     fn(y.size, float(a), _byref(_view(x)) if x.flags.writeable else x.ctypes.data, 1, _byref(_view(y)), 1)

@@ -90,8 +90,11 @@ def _fused(arr):
 
 def _axpy_(xp, y, a, x, out):
     """``out = y + a * x`` (PyTorch's ``y.add(x, alpha=a)``): fused when :func:`_fused`; ``out`` may be ``y``
-    (then float32 NumPy arrays take BLAS's saxpy, one pass instead of two, when the rounding is free)."""
+    (then float32 NumPy arrays take BLAS's saxpy, one pass instead of two or three: with PyTorch's bits
+    only where saxpy rounds once, as :func:`fma32_to` does, see ember/optim/_blas_axpy.py)."""
     if _fused(y):
+        if out is y and _blas_axpy_(y, np.float32(a), x, exact=True):
+            return y
         return fma32_to(x, np.float32(a), y, out)
     if out is y and _blas_axpy_(y, a, x):
         return y
@@ -204,8 +207,8 @@ def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=False, foreach=N
                 buf = buf_t._data
                 buf_t._version_counter.value += 1
         g = d_p_list[i]._data
-        if buf is not None or weight_decay != 0 or maximize or _fused(x) or not _blas_axpy_(x, -lr, g):
-            # (plain SGD without PyTorch's bits: p += -lr * g by BLAS over the whole parameter, one pass)
+        if buf is not None or weight_decay != 0 or maximize or not _blas_axpy_(x, -lr, g, exact=_fused(x)):
+            # (plain SGD: p += -lr * g by BLAS over the whole parameter, one pass, where it can)
             for xb, gb, bb in _blocks(x, g, buf):
                 _sgd_block(xp, xb, gb, bb, new_buf, weight_decay, momentum, lr, dampening, nesterov, maximize)
         p._version_counter.value += 1

@@ -65,9 +65,9 @@ def test_sgd_without_pytorch_bits_updates_through_blas(monkeypatch):
     calls = []
     real = _blas_axpy.axpy_
 
-    def spy(y, a, x):
+    def spy(y, a, x, exact=False):
         calls.append(y.shape)
-        return real(y, a, x)
+        return real(y, a, x, exact)
     import ember.optim._functional as functional
     monkeypatch.setattr(functional, '_blas_axpy_', spy)
     p = ember.nn.Parameter(ember.ones(512, 784))
@@ -77,3 +77,51 @@ def test_sgd_without_pytorch_bits_updates_through_blas(monkeypatch):
     assert calls == [(512, 784)]          # one call for the whole parameter, not per block
     assert (p.detach().numpy() == 0.5).all()
     assert p._version == 1
+
+
+def test_the_rounding_check_tells_one_rounding_from_two():
+    """The check that lets PyTorch's bits take saxpy refuses a kernel that rounds the product first."""
+    def two_roundings(n, a, x_ref, incx, y_ref, incy):
+        import ctypes
+        x = np.ctypeslib.as_array(ctypes.cast(x_ref, ctypes.POINTER(ctypes.c_float)), (n,))
+        y = np.ctypeslib.as_array(ctypes.cast(y_ref, ctypes.POINTER(ctypes.c_float)), (n,))
+        y += np.float32(a) * x
+    assert not _blas_axpy._check_rounds_once(two_roundings)
+
+
+@needs_saxpy
+@pytest.mark.parametrize('kwargs', [dict(), dict(momentum=0.9), dict(momentum=0.9, nesterov=True, weight_decay=0.01)])
+def test_sgd_with_pytorch_bits_gives_the_same_bits_through_blas_or_not(kwargs, monkeypatch):
+    """With PyTorch's bits saxpy serves only where it rounds once: the trajectory is fma32_to's, bit for bit."""
+    rng = np.random.default_rng(3)
+    start = rng.standard_normal((300, 257)).astype(np.float32)
+    grads = [rng.standard_normal((300, 257)).astype(np.float32) for _ in range(5)]
+
+    def trajectory():
+        p = ember.nn.Parameter(ember.tensor(start))
+        opt = ember.optim.SGD([p], lr=0.01, **kwargs)
+        for g in grads:
+            p.grad = ember.tensor(g)
+            opt.step()
+        return p.detach().numpy().view(np.uint32)
+    import ember.optim._functional as functional
+    done = []
+
+    def spy(y, a, x, exact=False):
+        done.append(_blas_axpy.axpy_(y, a, x, exact))
+        return done[-1]
+    monkeypatch.setattr(functional, '_blas_axpy_', spy)
+    assert ember.numerics.pytorch_bits_enabled()
+    through_blas = trajectory()
+    assert done and all(done) == _blas_axpy.rounds_once()
+    monkeypatch.setattr(_blas_axpy, '_ONCE', [False])       # as on a machine whose saxpy rounds twice
+    assert np.array_equal(trajectory(), through_blas)
+
+
+@needs_saxpy
+def test_exact_calls_decline_while_denormals_are_flushed(monkeypatch):
+    from ember.backend import _denormals
+    monkeypatch.setattr(_denormals, 'FLUSHING', [True])
+    y, x = np.zeros(4, np.float32), np.ones(4, np.float32)
+    assert not _blas_axpy.axpy_(y, 1.0, x, exact=True)
+    assert _blas_axpy.axpy_(y, 1.0, x)
