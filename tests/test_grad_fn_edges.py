@@ -92,8 +92,6 @@ SKIP_ALL_DIFFERS = {
         'PyTorch UnsafeViewBackward0(BmmBackward0)',
     'nanquantile': 'ember SqueezeBackward4(SqueezeBackward1), PyTorch SqueezeBackward4(LerpBackward1)',
     'quantile': 'ember SqueezeBackward4(SqueezeBackward1), PyTorch SqueezeBackward4(LerpBackward1)',
-    'triangular_solve': 'ember LinalgSolveTriangularBackward0, CloneBackward0, '
-        'PyTorch TriangularSolveBackward0 on both outputs',
 }
 
 _SKIP_ALL_REASONS = {**{key: f'not yet matched: {what}' for key, what in SKIP_ALL_DIFFERS.items()},

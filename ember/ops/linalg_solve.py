@@ -152,13 +152,48 @@ def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False,
                 [2.0000]])
     """
     check_matrix('torch.triangular_solve', A)
+    from ember.ops import _one_node
+    value = _one_node.one_node(TriangularSolveNode, lambda b, a: _triangular_solve_value(b, a, upper, transpose,
+                                                                                        unitriangular),
+                               (input, A), bool(upper), bool(transpose), bool(unitriangular))
+    return write_out('triangular_solve', named('triangular_solve', ('solution', 'cloned_coefficient'))(*value), out)
+
+
+def _triangular_solve_value(b, A, upper, transpose, unitriangular):
+    """The solution and the coefficient copied to the batch both inputs broadcast to, as PyTorch returns it."""
     if transpose:
         A_used, upper_used = A.mT, not upper
     else:
         A_used, upper_used = A, upper
-    x = solve_triangular(A_used, input, upper=upper_used, unitriangular=unitriangular)
-    res = named('triangular_solve', ('solution', 'cloned_coefficient'))(x, A.clone())
-    return write_out('triangular_solve', res, out)
+    x = solve_triangular(A_used, b, upper=upper_used, unitriangular=unitriangular)
+    return x, A.expand(x.shape[:-2] + A.shape[-2:]).clone()
+
+
+class TriangularSolveNode(Primitive):
+    """``triangular_solve``'s one node for the solution and the copied coefficient, as PyTorch's: ``b``'s gradient
+    solves the adjoint triangular system; ``A``'s is minus the product of that with the solution's adjoint, kept
+    to ``A``'s triangle (its strict part where ``unitriangular``), plus the copy's gradient."""
+    node_name = 'TriangularSolveBackward0'
+    saved_attrs = {'A': _sa.saved(1), 'self': _sa.saved(0), 'solution': _sa.saved(2), 'transpose': _sa.item('args', 1),
+                   'unitriangular': _sa.item('args', 2), 'upper': _sa.item('args', 0)}  # grad_fn._saved_*, read lazily
+
+    @staticmethod
+    def forward(ctx, b, a, upper, transpose, unitriangular, value):
+        ctx.args = (upper, transpose, unitriangular)
+        ctx.save_for_backward(b, a, value[0])
+        return value
+
+    @staticmethod
+    def backward(ctx, g_x, g_coefficient):
+        b, a, x = ctx.saved_tensors
+        upper, transpose, unitriangular = ctx.args
+        gb = triangular_solve(g_x, a.conj(), upper, not transpose, unitriangular).solution
+        ga = None
+        if ctx.needs_input_grad[1]:
+            ga = -x.conj().matmul(gb.mT) if transpose else -gb.matmul(x.mH)
+            ga = ga.triu(int(unitriangular)) if upper else ga.tril(-int(unitriangular))
+            ga = (ga + g_coefficient).sum_to_size(a.shape)
+        return gb.sum_to_size(b.shape), ga, None, None, None, None
 
 
 # ------------------------------------------------------------------ general solve

@@ -336,7 +336,7 @@ def _rows():
                             Sample(rng.standard_normal((2, 3, 2)), _wc(rng, 3, 3), upper=False, transpose=True)],
                ref=lambda b, A, upper=True, transpose=False: (
                    _np_tri(np.swapaxes(A, -1, -2) if transpose else A, b, upper != transpose),
-                   A)),
+                   np.broadcast_to(A, b.shape[:-2] + A.shape[-2:]))),     # (the copy has the solution's batch)
         OpInfo('linalg.inv', L.inv, _square_samples, ref=np.linalg.inv),
         OpInfo('linalg.inv_ex', lambda A: L.inv_ex(A).inverse, _square_samples, ref=np.linalg.inv, called=L.inv_ex),
         OpInfo('linalg.cholesky', _chol(), lambda rng: [Sample(rng.standard_normal((3, 3))),
