@@ -24,9 +24,6 @@ RECORDED = json.loads((pathlib.Path(__file__).parent / 'fixtures' / 'grad_fn_edg
 # Rows whose recorded tree ember does not reproduce, each with why (strict xfails: a row that comes to match
 # must leave this list).
 SKIP = {key: why for why, keys in [
-    ("cost: PyTorch's max_unpool1d is an unsqueeze, max_unpool2d and squeeze(-1) (three nodes); ember's one node is "
-     "named SqueezeBackward1 as PyTorch's top node: the three recorded views took the call with grad from 73-142 us "
-     "to 177-262 us for a (1, 2, 3) input, one run each on a loaded machine", 'max_unpool1d'),
     ("cost: PyTorch's math kernel expands and views both bmm operands (4 nodes under BmmBackward0); those 4 "
      "recorded views alone cost a quarter of ember's whole attention forward on (2, 3, 2), one run",
      'scaled_dot_product_attention'),

@@ -17,11 +17,14 @@ import numpy as np
 from ember.autograd import _saved_attrs as _sa
 from ember.ops._quantized_fallback import quantized_or_raise
 from ember._tensor import Tensor
+from ember import backend
+from ember.autograd import function as _function, grad_mode
 from ember.autograd.function import Primitive
+from ember.autograd._recorded_steps import record_step
 from ember.autograd._opmath import ALWAYS
 from ember.ops.conv import _col2im_raw, _pad_raw, _windows
 from ember.ops._registry import op
-from ember.ops._util import bool_refused, python_reads, require_tensor
+from ember.ops._util import bool_refused, python_reads, require_tensor, wrap_dim, wrap_dims
 from ember.ops._argparse import type_name as _type_name
 from ember.ops import _adaptive_avg as _adaptive_avg_arrays
 
@@ -1085,9 +1088,9 @@ def _check_unpool_indices(n, input, indices):
 
 
 class MaxUnpoolLength(MaxUnpool):
-    """``max_unpool1d``: PyTorch unpools a length as a ``(length, 1)`` plane between an unsqueeze and a
-    ``squeeze(-1)``, so its node is SqueezeBackward1; ember unpools the length directly, one node named so
-    (the three recorded views doubled the call's time)."""
+    """``max_unpool1d`` as one node named as PyTorch's last step (SqueezeBackward1: it unpools a length as a
+    ``(length, 1)`` plane between an unsqueeze and a ``squeeze(-1)``), where the call's three nodes are not
+    recorded (op observers, tensor subclasses: see _max_unpool1d_steps)."""
     node_name = 'SqueezeBackward1'
     saved_attrs = {'dim': _sa.const(_sa.as_int64(-1)),
                    'self_sym_sizes': lambda node: (*node.x_shape[:-1], *node.size, 1)}  # grad_fn._saved_*, read lazily
@@ -1099,7 +1102,37 @@ def _max_unpool(n, input, indices, kernel_size, stride, padding, output_size):
     stride = kernel if stride is None else ((stride,) * n if isinstance(stride, int) else tuple(stride))
     padding = (padding,) * n if isinstance(padding, int) else tuple(padding)
     size = _unpool_size(input, kernel, stride, padding, output_size, n)
+    if n == 1 and input._requires_grad and grad_mode._state.enabled and input.__class__ is Tensor and \
+            not _function._op_hooks and input._device.type != 'meta':
+        return _max_unpool1d_steps(input, indices, tuple(size))
     return (MaxUnpoolLength if n == 1 else MaxUnpool).apply(input, indices, tuple(size))
+
+
+def _max_unpool1d_steps(input, indices, size):
+    """max_unpool1d with PyTorch's graph: the length unpooled as a (length, 1) plane between an unsqueeze and a
+    squeeze(-1) (SqueezeBackward1 over MaxUnpool2DBackward0 over UnsqueezeBackward0), computed in one pass and
+    its three nodes recorded over it (see autograd/_recorded_steps.py)."""
+    from ember.ops.shape import SqueezeDim, Unsqueeze
+    last = wrap_dim(-1, input.ndim + 1)
+    x, index = input._data, indices._data
+    plane_shape = x.shape + (1,)
+    ctx = _Kept(input)
+    out = MaxUnpool.forward(ctx, x, index, size)
+    planes = record_step(Unsqueeze, (input, last), x.reshape(plane_shape), dim=last)
+    index_planes = indices.unsqueeze(-1)
+    unpooled = record_step(MaxUnpool, (planes, index_planes, size + (1,)), out.reshape(out.shape + (1,)),
+                           saved=(index_planes._data,), x_shape=plane_shape, n=2, size=size + (1,))
+    dims = wrap_dims(-1, unpooled.ndim)
+    return record_step(SqueezeDim, (unpooled, dims), out, in_shape=unpooled._data.shape, dims=dims)
+
+
+class _Kept:
+    """A ctx for a forward run directly (its result recorded by record_step): what it keeps is dropped."""
+    def __init__(self, t):
+        self.xp = backend.get_array_module(t._device)
+
+    def save_for_backward(self, *items):
+        pass
 
 
 @op('F')
