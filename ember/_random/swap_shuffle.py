@@ -20,9 +20,9 @@ import math
 
 import numpy as np
 
-_BLOCK_SCALE = 8    # steps per block over sqrt(n - i): about _BLOCK_SCALE**2 steps of a block are redone
+_BLOCK_SCALE = 8    # steps per block over sqrt(n - i): about 2 * _BLOCK_SCALE**2 steps of a block are redone
 _MIN_BLOCK = 1024
-_TAIL = 1 << 16     # the last steps, done in order together: their targets crowd the last positions
+_TAIL = 1 << 14     # the last steps, done in order together: their targets crowd the last positions
 
 
 def randperm(words, n):
