@@ -50,134 +50,182 @@ _SQRTHF_BITS = np.int32(0x3f3504f3)               # float32 sqrt(1/2)
 _LOG_OFFSET = np.int32((1 << 31) - 0x3f3504f3 - (24 << 23))
 
 
+def _c64(v):
+    """A float64 constant as a 0-d array: NumPy takes one faster than a Python number."""
+    return np.array(v, np.float64)
+
+
+def _c32(v):
+    return np.array(v, np.float32)
+
+
+_LOG_P64 = [_c64(p) for p in _LOG_P]
+_LOG_Q1_32, _LOG_Q2_32 = _c32(_LOG_Q1), _c32(_LOG_Q2)
+_DP64 = _c64(_DP)
+_SIN_P64 = [_c64(_SIN_P[0]), _c64(_SIN_P[1] + _SIN_MAGIC), _c64(_SIN_MAGIC), _c64(_SIN_P[2])]
+_COS_P64 = [_c64(_COS_P[0]), _c64(_COS_P[1] + _COS_MAGIC), _c64(_COS_MAGIC), _c64(_COS_P[2])]
+_FOPI32 = _c32(_FOPI)
+_TWO_PI_24_32 = _c32(_TWO_PI_24)
+_ONE32, _HALF32, _MINUS_TWO32 = _c32(1), _c32(0.5), _c32(-2)
+_MINUS_HALF64 = _c64(-0.5)
+_M24_0D = np.array(_M24, np.uint32)
+_TOP8_0D, _MANTISSA_0D = np.array(_TOP8, np.int32), np.array(_MANTISSA, np.int32)
+_SQRTHF_0D, _LOG_OFFSET_0D = np.array(_SQRTHF_BITS, np.int32), np.array(_LOG_OFFSET, np.int32)
+_ONE_I, _NOT_ONE = np.array(1, np.int32), np.array(~1, np.int32)
+_TWO_I = np.array(2, np.int32)
+_SIGN_BIT = np.array(-(1 << 31), np.int32)
+
+
 class NormalKernel32:
     """Box-Muller pairs of the float32 kernel for up to ``size`` pairs at a time, with its
-    temporaries allocated once."""
+    temporaries allocated once (and their views for the usual length made once: each NumPy
+    call costs a fraction of a microsecond besides its work, and the kernel makes about a
+    hundred of them per chunk)."""
 
     def __init__(self, size):
         self.size = size
         self._f32 = np.empty((6, size), np.float32)
         self._f64 = np.empty((4, size), np.float64)
         self._i32 = np.empty((3, size), np.int32)
+        self._views = {}
+
+    def _buffers(self, k):
+        """The temporaries cut to ``k`` elements, with the integer views the kernel uses."""
+        v = self._views.get(k)
+        if v is None:
+            f32 = [a[:k] for a in self._f32]
+            v = (f32, [a[:k] for a in self._f64], [a[:k] for a in self._i32],
+                 [a.view(np.int32) for a in f32])
+            if len(self._views) > 4:
+                self._views.clear()
+            self._views[k] = v
+        return v
 
     def pairs(self, wa, wb, first, second):
         """``first = r·cos θ``, ``second = r·sin θ`` with ``r = sqrt(-2 log(1 - a))`` and
         ``θ = 2π·b`` for the uniforms ``a``, ``b`` given by the mt19937 words ``wa``, ``wb`` whose
-        low 24 bits they are (contiguous uint32 arrays of ``k <= size`` elements, overwritten)."""
-        k = wa.size
-        radius = self._f32[5, :k]
-        self._radius(wa, radius, k)
-        self._sincos(wb, k, second, first)
-        first *= radius
-        second *= radius
+        low 24 bits they are (contiguous uint32 arrays of ``k <= size`` elements, overwritten).
+        Returns whether a radius is zero (a = 0): its products with negative sines or cosines
+        are then -0, where PyTorch's ``fma(v, 1, 0)`` gives +0."""
+        bufs = self._buffers(wa.size)
+        radius = bufs[0][5]
+        self._radius(wa, radius, bufs)
+        self._sincos(wb, second, first, bufs)
+        np.multiply(first, radius, out=first)
+        np.multiply(second, radius, out=second)
+        return not radius.min()
 
-    def _horner(self, x64, coeffs, y, k):
+    @staticmethod
+    def _horner(x64, coeffs, y, t64, y64):
         """``y = fma(y, x, p)`` for each coefficient after the first, starting from the first."""
-        t64, y64 = self._f64[1, :k], self._f64[3, :k]
         np.multiply(x64, coeffs[0], out=t64)
         for p in coeffs[1:-1]:
-            t64 += p
-            np.copyto(y, t64, casting='unsafe')
-            np.copyto(y64, y)
+            np.add(t64, p, out=t64)
+            y[...] = t64
+            y64[...] = y
             np.multiply(y64, x64, out=t64)
-        t64 += coeffs[-1]
-        np.copyto(y, t64, casting='unsafe')
+        np.add(t64, coeffs[-1], out=t64)
+        y[...] = t64
 
-    def _horner3_one_binade(self, x64, coeffs, magic, y, k):
+    @staticmethod
+    def _horner3_one_binade(x64, coeffs, y, t64):
         """``y = fma(fma(c0, x, c1), x, c2)`` where the inner result stays in the binade whose
-        float32 grid ``magic`` rounds to (see ``_COS_MAGIC``)."""
-        t64 = self._f64[1, :k]
+        float32 grid a magic constant rounds to (see ``_COS_MAGIC``); ``coeffs`` is c0, c1 plus
+        the magic constant, the magic constant, c2."""
         np.multiply(x64, coeffs[0], out=t64)
-        t64 += coeffs[1] + magic                      # exact: both on the grid
-        t64 -= magic
-        t64 *= x64
-        t64 += coeffs[2]
-        np.copyto(y, t64, casting='unsafe')
+        np.add(t64, coeffs[1], out=t64)               # exact: both on the grid
+        np.subtract(t64, coeffs[2], out=t64)
+        np.multiply(t64, x64, out=t64)
+        np.add(t64, coeffs[3], out=t64)
+        y[...] = t64
 
-    def _radius(self, w, radius, k):
+    def _radius(self, w, radius, bufs):
         """``sqrt(-2 log(x))`` for ``x = 1 - (w & (2**24 - 1))·2**-24``, the kernel's log step by step:
         ``x = 2**e·(1 + f)`` with ``1 + f`` in [sqrt(1/2), sqrt(2)) (Cephes's ``x < sqrt(1/2)`` case is
         the part of the range below 1), then its polynomial in ``f``."""
-        e, f, y, z = self._f32[:4, :k]
-        f64, t64, z64, y64 = self._f64[:, :k]
+        f32, f64, i32, i32_of = bufs
+        e, f, y, z = f32[:4]
+        f64_, t64, z64, y64 = f64
         bits = w.view(np.int32)
-        bits |= _TOP8                                 # -N for N = 2**24 - (w & (2**24 - 1)): x = N·2**-24
-        np.copyto(y, bits, casting='unsafe')          # exact: |N| <= 2**24
-        np.add(y.view(np.int32), _LOG_OFFSET, out=bits)
-        np.right_shift(bits, 23, out=self._i32[0, :k])
-        np.copyto(e, self._i32[0, :k], casting='unsafe')
-        bits &= _MANTISSA
-        bits += _SQRTHF_BITS                          # 1 + f (a carry reaches the exponent above 1)
-        np.subtract(bits.view(np.float32), _f(1), out=f)      # exact
+        np.bitwise_or(bits, _TOP8_0D, out=bits)       # -N for N = 2**24 - (w & (2**24 - 1)): x = N·2**-24
+        y[...] = bits                                 # exact: |N| <= 2**24
+        np.add(i32_of[2], _LOG_OFFSET_0D, out=bits)
+        np.right_shift(bits, 23, out=i32[0])
+        e[...] = i32[0]
+        np.bitwise_and(bits, _MANTISSA_0D, out=bits)
+        np.add(bits, _SQRTHF_0D, out=bits)            # 1 + f (a carry reaches the exponent above 1)
+        np.subtract(bits.view(np.float32), _ONE32, out=f)     # exact
         np.multiply(f, f, out=z)
-        np.copyto(f64, f)
-        self._horner(f64, _LOG_P, y, k)
-        y *= f
+        f64_[...] = f
+        self._horner(f64_, _LOG_P64, y, t64, y64)
+        np.multiply(y, f, out=y)
         # y = fma(y, z, e·q1)
-        np.copyto(y64, y)
-        np.copyto(z64, z)
+        y64[...] = y
+        z64[...] = z
         np.multiply(y64, z64, out=t64)
-        np.multiply(e, _LOG_Q1, out=radius)
-        np.copyto(y64, radius)
-        t64 += y64
-        np.copyto(y, t64, casting='unsafe')
-        z *= _f(0.5)                                  # exact: fused or not, y - z/2 rounds once
-        y -= z
-        y += f
-        e *= _LOG_Q2                                  # exact, so fma(e, q2, f + y) rounds once
+        np.multiply(e, _LOG_Q1_32, out=radius)
+        y64[...] = radius
+        np.add(t64, y64, out=t64)
+        y[...] = t64
+        np.multiply(z, _HALF32, out=z)                # exact: fused or not, y - z/2 rounds once
+        np.subtract(y, z, out=y)
+        np.add(y, f, out=y)
+        np.multiply(e, _LOG_Q2_32, out=e)             # exact, so fma(e, q2, f + y) rounds once
         np.add(e, y, out=radius)
-        radius *= _f(-2)
+        np.multiply(radius, _MINUS_TWO32, out=radius)
         np.sqrt(radius, out=radius)
 
-    def _sincos(self, w, k, sin, cos):
+    def _sincos(self, w, sin, cos, bufs):
         """(sin, cos) of ``θ = 2π·(w & (2**24 - 1))·2**-24`` (float32)."""
-        theta, x, z, s, c = self._f32[:5, :k]
-        x64, t64, z64, y64 = self._f64[:, :k]
-        j, swap, sign = self._i32[:, :k]
-        w &= _M24
-        np.copyto(theta, w.view(np.int32), casting='unsafe')
-        theta *= _TWO_PI_24
-        np.multiply(theta, _FOPI, out=x)
-        np.copyto(j, x, casting='unsafe')             # truncation, as the kernel's conversion
-        j += 1
-        j &= ~1                                       # the even octant: 0, 2, ..., 8
-        np.copyto(t64, j)
-        t64 *= _DP
-        np.copyto(x64, theta)
-        t64 += x64
-        np.copyto(x, t64, casting='unsafe')           # the reduced angle, rounded once
-        np.copyto(x64, x)
+        f32, f64, i32, i32_of = bufs
+        theta, x, z, s, c = f32[:5]
+        x64, t64, z64, y64 = f64
+        j, swap, sign = i32
+        np.bitwise_and(w, _M24_0D, out=w)
+        theta[...] = w.view(np.int32)
+        np.multiply(theta, _TWO_PI_24_32, out=theta)
+        np.multiply(theta, _FOPI32, out=x)
+        j[...] = x                                    # truncation, as the kernel's conversion
+        np.add(j, _ONE_I, out=j)
+        np.bitwise_and(j, _NOT_ONE, out=j)            # the even octant: 0, 2, ..., 8
+        t64[...] = j
+        np.multiply(t64, _DP64, out=t64)
+        x64[...] = theta
+        np.add(t64, x64, out=t64)
+        x[...] = t64                                  # the reduced angle, rounded once
+        x64[...] = x
         np.multiply(x, x, out=z)
-        np.copyto(z64, z)
+        z64[...] = z
         # cos polynomial: fma(fma(c0, z, c1), z, c2), then fma(c·z, z, -z/2) + 1
-        self._horner3_one_binade(z64, _COS_P, _COS_MAGIC, c, k)
-        c *= z
-        np.copyto(y64, c)
+        self._horner3_one_binade(z64, _COS_P64, c, t64)
+        np.multiply(c, z, out=c)
+        y64[...] = c
         np.multiply(y64, z64, out=t64)
-        np.multiply(z64, -0.5, out=y64)
-        t64 += y64
-        np.copyto(c, t64, casting='unsafe')
-        c += _f(1)
+        np.multiply(z64, _MINUS_HALF64, out=y64)
+        np.add(t64, y64, out=t64)
+        c[...] = t64
+        np.add(c, _ONE32, out=c)
         # sin polynomial: fma(fma(s0, z, s1), z, s2), then fma(s·z, x, x)
-        self._horner3_one_binade(z64, _SIN_P, _SIN_MAGIC, s, k)
-        s *= z
-        np.copyto(y64, s)
+        self._horner3_one_binade(z64, _SIN_P64, s, t64)
+        np.multiply(s, z, out=s)
+        y64[...] = s
         np.multiply(y64, x64, out=t64)
-        t64 += x64
-        np.copyto(s, t64, casting='unsafe')
+        np.add(t64, x64, out=t64)
+        s[...] = t64
         # octants 2 and 6 swap the polynomials; sin is negated in octants 4 and 6, cos in 2 and 4.
         # Done on the bit patterns: selecting with masks is many times faster than NumPy's where=.
-        sb, cb = s.view(np.int32), c.view(np.int32)
+        sb, cb = i32_of[3], i32_of[4]
         np.left_shift(j, 30, out=swap)
-        swap >>= 31                                   # all ones where swapped (bit 1 of j)
+        np.right_shift(swap, 31, out=swap)            # all ones where swapped (bit 1 of j)
         np.left_shift(j, 29, out=sign)                # bit 2 of j: the sign bit where sin is negated
-        j += 2
-        j <<= 29                                      # bit 2 of j + 2: where cos is negated
-        d = np.bitwise_xor(sb, cb, out=x.view(np.int32))
-        d &= swap
-        np.bitwise_xor(cb, d, out=cos.view(np.int32))
-        np.bitwise_and(j, np.int32(-(1 << 31)), out=j)
-        cos.view(np.int32)[...] ^= j
-        np.bitwise_xor(sb, d, out=sin.view(np.int32))
-        np.bitwise_and(sign, np.int32(-(1 << 31)), out=sign)
-        sin.view(np.int32)[...] ^= sign
+        np.add(j, _TWO_I, out=j)
+        np.left_shift(j, 29, out=j)                   # bit 2 of j + 2: where cos is negated
+        d = np.bitwise_xor(sb, cb, out=i32_of[1])
+        np.bitwise_and(d, swap, out=d)
+        cos_bits, sin_bits = cos.view(np.int32), sin.view(np.int32)
+        np.bitwise_xor(cb, d, out=cos_bits)
+        np.bitwise_and(j, _SIGN_BIT, out=j)
+        np.bitwise_xor(cos_bits, j, out=cos_bits)
+        np.bitwise_xor(sb, d, out=sin_bits)
+        np.bitwise_and(sign, _SIGN_BIT, out=sign)
+        np.bitwise_xor(sin_bits, sign, out=sin_bits)

@@ -248,10 +248,10 @@ class _NormalBlocks32:
             stop = min(start + self.chunk, blocks)
             wa, wb = self.halves.split(words[start * 16:stop * 16])
             f, s = self.first[:wa.size], self.second[:wa.size]
-            self.kernel.pairs(wa, wb, f, s)
+            zero_radius = self.kernel.pairs(wa, wb, f, s)
             if plain:
-                _affine32_plain(f, mean, std)
-                _affine32_plain(s, mean, std)
+                _affine32_plain(f, mean, std, zero_radius)
+                _affine32_plain(s, mean, std, zero_radius)
             else:
                 f, s = self._affine32_fused(f, s, mean, std)
             _Halves.join(f, s, out[start * 16:stop * 16])
@@ -265,17 +265,20 @@ class _NormalBlocks32:
                 exact.fma32_into(s, std, mean, results[1, :k], work[:k]))
 
 
-def _affine32_plain(v, mean, std):
+def _affine32_plain(v, mean, std, zero_radius=True):
     """``v = fma(v, std, mean)`` in float32, in place, where the product is exact in float32 or
     rounded as the fused operation rounds it: with a zero mean (and a std that keeps the products
     normal) the float32 multiply rounds the product once, as the fused operation does; adding the
     zero then gives an exact zero product the sign the fused sum would.  A
     std of zero or a power of two from 1 to 2**100 makes the float32 product exact (the samples
     are below 6 in magnitude), so a float32 multiply and add round once as the fused operation
-    does."""
+    does.  A zero mean is added only where a product can be zero: a nonzero std keeps the
+    kernel's nonzero samples nonzero, and its only zero samples come from a zero radius
+    (``zero_radius``, which the kernel reports)."""
     if std != 1:
         v *= std
-    v += mean
+    if mean != 0 or std == 0 or zero_radius:
+        v += mean
 
 
 # the smallest nonzero magnitude the kernel gives is above 2**-38 (its smallest nonzero radius,

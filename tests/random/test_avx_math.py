@@ -38,3 +38,24 @@ def test_fast_kernel_equals_the_step_by_step_one():
     kb = np.concatenate([edges, rng.integers(0, 2 ** 24, 60000), octants.ravel()]).astype(np.uint32)
     assert kernel_mismatches(ka, kb) == 0
     assert kernel_mismatches(kb, ka) == 0
+
+
+def test_a_zero_radius_gives_positive_zeros_as_pytorchs_fused_affine():
+    # a uniform of 0 for the radius makes sqrt(-2 log(1)) = 0, and its products with negative
+    # sines and cosines -0; PyTorch's fma(v, 1, 0) turns them into +0, which the kernel reports
+    from ember._random import draw
+    words = np.arange(16 * 8, dtype=np.uint32) * np.uint32(2 ** 18 + 12345)
+    blocks = words.reshape(-1, 16)
+    blocks[:, :8] = np.arange(8, dtype=np.uint32) * np.uint32(2 ** 24)     # radius words: uniform 0
+    kernel = NormalKernel32(64)
+    wa, wb = blocks[:, :8].ravel().copy(), blocks[:, 8:].ravel().copy()
+    first, second = np.empty(64, np.float32), np.empty(64, np.float32)
+    assert kernel.pairs(wa, wb, first, second)
+    assert (first == 0).all() and np.signbit(first).any()          # some cosines are negative
+    out = np.empty(words.size, np.float32)
+    draw._NormalBlocks32(8)(words.copy(), out, np.float32(0), np.float32(1))
+    assert (out.reshape(-1, 16)[:, :8] == 0).all() and not np.signbit(out).any()
+    # with nonzero radii the kernel reports none, and no sample is zero
+    blocks[:, :8] |= np.uint32(1)
+    assert not kernel.pairs(blocks[:, :8].ravel().copy(), blocks[:, 8:].ravel().copy(), first, second)
+    assert (first != 0).all() and (second != 0).all()
