@@ -186,6 +186,9 @@ def _affine64(v, mean, std):
 
 
 _CHUNK_BLOCKS = 2048   # blocks transformed per pass: the temporaries stay in cache
+# the float32 kernel's chunk: twice as many blocks halve its ~115 NumPy calls' fixed costs, and its
+# 2 MiB of temporaries still stay in cache (4096 measured 3-5% faster than 2048 and 8192)
+_CHUNK_BLOCKS32 = 4096
 
 
 def _blocks16(d, pairs):
@@ -233,7 +236,7 @@ class _NormalBlocks32:
     block's first 8 words give the radii, its last 8 the angles."""
 
     def __init__(self, blocks):
-        self.chunk = max(1, min(blocks, _CHUNK_BLOCKS))
+        self.chunk = max(1, min(blocks, _CHUNK_BLOCKS32))
         self.kernel = NormalKernel32(self.chunk * 8)
         self.halves = _Halves(self.chunk, np.uint32)
         self.first = np.empty(self.chunk * 8, np.float32)
