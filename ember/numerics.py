@@ -14,7 +14,8 @@ scripts run unchanged with ``ember run``) trades those bits for speed: the kerne
 own formulas; float32 ``exp``, ``log``, ``tanh``, ``sigmoid`` and the other functions that ember
 otherwise evaluates in float64 and rounds (PyTorch's bits on nearly every input) take NumPy's float32
 kernels (within 3 units in the last place, 3-7 times faster); and float32/float64 ``sum`` and ``mean``
-add in NumPy's pairwise order instead of PyTorch's (2-5 times faster). Results stay within a few
+(and the losses' reductions over a batch) add in NumPy's pairwise order instead of PyTorch's (2-5
+times faster). Results stay within a few
 float32 units in the last place of PyTorch's (a sum: within rounding of the sum of its magnitudes).
 Random numbers and the other exact paths are not affected.
 """

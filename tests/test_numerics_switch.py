@@ -91,3 +91,25 @@ def test_a_bad_environment_value_is_refused():
     out = subprocess.run([sys.executable, '-c', 'import ember'], env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode != 0
     assert "ValueError: EMBER_PYTORCH_BITS must be 1 or 0 (or true/false), got 'maybe'" in out.stderr
+
+
+@pytest.mark.parametrize('ignored', [False, True])
+def test_cross_entropy_reduces_with_numpys_sum_without_the_bits(ignored, monkeypatch):
+    """Without the bits the mean adds in NumPy's order, except when targets are ignored (nll_loss's
+    own sum leaves them out)."""
+    import ember.ops.loss as loss_module
+    calls = []
+    real = loss_module.nll_sum
+    monkeypatch.setattr(loss_module, 'nll_sum', lambda *args: calls.append(1) or real(*args))
+    g = ember.Generator().manual_seed(0)
+    x = ember.randn(64, 10, generator=g) * 4
+    target = ember.randint(0, 10, (64,), generator=g)
+    if ignored:
+        target[::3] = -100
+    exact = F.cross_entropy(x, target).item()
+    assert calls
+    calls.clear()
+    with pytorch_bits(False):
+        fast = F.cross_entropy(x, target).item()
+    assert bool(calls) == ignored
+    assert abs(fast - exact) <= 1e-6 * abs(exact)

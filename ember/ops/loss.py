@@ -406,7 +406,9 @@ def _class_reduce(xp, loss, wt, reduction, unit=None, valid=None):
     None for all). float32/float64 CPU sums add in PyTorch's nll_loss order (its bits)."""
     if reduction == 'none':
         return loss, None
-    exact = type(loss) is np.ndarray and loss.dtype.num in _CASCADE_NUMS
+    # PyTorch's nll_loss order for its bits; without them NumPy's own sum (as ember.sum takes then) when
+    # no target is ignored (nll_sum leaves ignored targets out rather than adding their zero weights)
+    exact = type(loss) is np.ndarray and loss.dtype.num in _CASCADE_NUMS and (_PYTORCH_BITS[0] or valid is not None)
     total = nll_sum(loss, valid) if exact else loss.sum()
     if reduction == 'sum':
         return total, None
