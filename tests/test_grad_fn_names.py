@@ -25,15 +25,6 @@ SKIP = {key: why for why, keys in [
     ("cost: PyTorch's sum_to_size is a keepdim sum (SumBackward1) and a view; through ember's sum (which adds in "
      "PyTorch's order, its bits) the call took 107-135 us against 13-15 us for (2, 3, 4) to (3, 1), one run, and "
      "backward formulas (expand's) call it", 'Tensor.sum_to_size'),
-    ("PyTorch writes increasing powers as a running product taken in place into the columns it reads "
-     "(CopySlices), so its CumprodBackward0's saved input is overwritten and backward through vander raises "
-     "(\"one of the variables needed for gradient computation has been modified by an inplace operation\"); "
-     "ember's product is of x repeated, a tensor of its own (CumprodBackward0), which differentiates and exports "
-     "to ONNX (an in-place write into a view does not); decreasing powers end in FlipBackward0 as PyTorch's",
-     'vander'),
-    ("PyTorch records no derivative (torch::autograd::NotImplemented: its backward raises \"derivative for "
-     "aten::native_channel_shuffle is not implemented\"), a gap F.channel_shuffle, the same values, does not have; "
-     "ember differentiates it as channel_shuffle (ChannelShuffleBackward0)", 'native_channel_shuffle'),
 ] for key in keys.split()}
 
 

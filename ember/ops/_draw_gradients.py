@@ -6,7 +6,7 @@ grad, and a backward through it reaches the parameters with zeros rather than fa
 sample-gradient helpers their backwards use) are recorded with a node whose backward refuses.
 """
 from ember.autograd import grad_mode
-from ember.autograd.function import Primitive
+from ember.autograd.function import Primitive, _node_class
 
 
 class _Drawn(Primitive):
@@ -37,8 +37,11 @@ def _no_derivative(op, node_name='NotImplemented'):
 
 _NODES = {name: _node(name) for name in ('NormalBackward1', 'NormalBackward2', 'NormalBackward3',
                                          'BernoulliBackward0', 'PoissonBackward0')}
+# (native_channel_shuffle is no draw, but PyTorch records it the same way: F.channel_shuffle differentiates)
 _NODES.update({('NotImplemented', op): _no_derivative(op) for op in ('bernoulli', '_sample_dirichlet',
-                                                                      '_dirichlet_grad')})
+                                                                      '_dirichlet_grad', 'native_channel_shuffle')})
+# PyTorch's NotImplemented node is namespaced, as CopySlices (it prints as <NotImplemented>)
+_node_class('NotImplemented').name = lambda node: 'ember::autograd::NotImplemented'
 _NODES[('StandardGammaGradBackward0', '_standard_gamma_grad')] = _no_derivative('_standard_gamma_grad',
                                                                                'StandardGammaGradBackward0')
 

@@ -368,7 +368,12 @@ def native_channel_shuffle(input, groups):
     require_tensor(input, 'native_channel_shuffle')
     if input.ndim <= 2:
         raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with sizes {list(input.shape)}")
-    return _F().channel_shuffle(input, groups)
+    from ember.ops._draw_gradients import recorded
+    # PyTorch gives this op no derivative: its result records a NotImplemented node whose backward raises
+    # ("derivative for aten::native_channel_shuffle is not implemented"); F.channel_shuffle differentiates
+    with grad_mode.no_grad():
+        result = _F().channel_shuffle(input, groups)
+    return recorded(result, 'NotImplemented', input, op='native_channel_shuffle')
 
 
 # ------------------------------------------------------------------------------------ dropout

@@ -1,5 +1,5 @@
-"""``ember.vander``: the Vandermonde matrix of a vector, built as a running product so that it is
-differentiable (and exact for integers) without a power op."""
+"""``ember.vander``: the Vandermonde matrix of a vector, built as PyTorch builds it: a running product (exact
+for integers, no power op) taken in place into the columns it reads."""
 from ember.ops._registry import op
 
 
@@ -33,10 +33,15 @@ def vander(x, N=None, increasing=False):
     n = x.shape[0] if N is None else N
     if n < 0:
         raise RuntimeError("N must be non-negative.")
-    dtype = ember.promote_types(x.dtype, ember.int64)
-    ones = ember.ones((x.shape[0], min(n, 1)), dtype=dtype, device=x.device)
-    if n > 1:
-        powers = ember.cat([ones, x.to(dtype).unsqueeze(1).expand(x.shape[0], n - 1)], 1).cumprod(1)
-    else:
-        powers = ones
-    return powers if increasing else powers.flip(1)
+    # PyTorch's steps, in place into one result: its graph (CopySlices over CumprodBackward0, FlipBackward0 above
+    # for decreasing powers) and its behaviour there: the in-place write of the product into the columns the
+    # product read changes what CumprodBackward0 saved, so a backward through vander raises PyTorch's "modified
+    # by an inplace operation" error, as PyTorch's does
+    result = ember.empty((x.shape[0], n), dtype=ember.promote_types(x.dtype, ember.int64), device=x.device)
+    if n > 0:
+        result.select(1, 0).fill_(1)
+        if n > 1:
+            powers = result[:, 1:]
+            powers.copy_(x.unsqueeze(1))
+            powers.copy_(ember.cumprod(powers, 1))
+    return result if increasing else result.flip(1)

@@ -220,7 +220,7 @@ class ValuesBacked(Tensor):
             texts.append(prefix + text + ')')
         suffixes.append(f'layout={layout}')
         if self.grad_fn is not None:
-            suffixes.append(f'grad_fn=<{self.grad_fn.name()}>')
+            suffixes.append(f"grad_fn=<{self.grad_fn.name().rsplit('::', 1)[-1]}>")  # (namespaced: its last part)
         elif self.requires_grad:
             suffixes.append('requires_grad=True')
         return self._parameter_prefix() + _add_suffixes('tensor(' + (',\n' + ' ' * indent).join(texts), suffixes,
