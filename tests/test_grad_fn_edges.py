@@ -73,7 +73,6 @@ SKIP_ALL_DIFFERS = {
     'gru': "gru_cell's steps: ember StackBackward0(AddBackward0 of 3 edges), PyTorch StackBackward0(AddBackward0 of 2)",
     'linalg.lstsq': 'ember MmBackward0(LinalgPinvBackward0, AccumulateGrad) (pinv(A) @ B), '
         'PyTorch LinalgLstsqBackward0(AccumulateGrad, AccumulateGrad) on solution and residuals',
-    'linalg.lu': 'ember P, L, U composed (AddBackward0(TrilBackward0), TriuBackward0), PyTorch LinalgLuBackward0 on each',
     'linalg.matmul': 'ember UnsafeViewBackward0(AccumulateGrad, AccumulateGrad), '
         'PyTorch UnsafeViewBackward0(MmBackward0)',
     'linalg.matrix_power': 'batched: ember UnsafeViewBackward0(LinalgInvExBackward0, LinalgInvExBackward0), '

@@ -275,9 +275,38 @@ def lu(A, *, pivot=True, out=None):
         U=tensor([[2., 4.],
                 [0., 1.]]))
     """
-    LU, piv, _ = _factor('linalg.lu', A, pivot)
-    P, L, U = lu_unpack(LU, piv)
+    from ember.ops import _one_node
+    P, L, U = _one_node.one_node(LinalgLuNode, lambda a: _lu_value(a, pivot), (A,), pivot)
     return write_out('linalg_lu', named('linalg_lu', ('P', 'L', 'U'))(P, L, U), out)
+
+
+def _lu_value(A, pivot):
+    LU, piv, _ = _factor('linalg.lu', A, pivot)
+    return tuple(lu_unpack(LU, piv))
+
+
+class LinalgLuNode(Primitive):
+    """``linalg.lu``'s one node for ``L`` and ``U`` (``P`` has none), as PyTorch records it; ember factors and
+    unpacks, and the gradient is that composite's own."""
+    node_name = 'LinalgLuBackward0'
+    saved_attrs = {'L': _sa.saved(2), 'P': _sa.saved(1), 'U': _sa.saved(3),
+                   'pivot': _sa.item('args', 0)}  # grad_fn._saved_*, read lazily
+
+    @staticmethod
+    def forward(ctx, A, pivot, value):
+        ctx.args = (pivot,)
+        ctx.mark_non_differentiable(value[0])
+        ctx.save_for_backward(A, *value)
+        return value
+
+    @staticmethod
+    def backward(ctx, g_P, g_L, g_U):
+        from ember.ops import _one_node
+        A = ctx.saved_tensors[0]
+        pivot, = ctx.args
+        grads = _one_node.composite_grads(lambda a: _lu_value(a, pivot)[1:], (A,), ctx.needs_input_grad[:1],
+                                          (g_L, g_U))
+        return grads + (None, None)
 
 
 @op('linalg')

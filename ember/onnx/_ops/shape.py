@@ -82,7 +82,7 @@ def _narrow(b, c):
     b.op('Slice', [c.x(0), b.ints([start]), b.ints([start + length]), b.ints([dim])], [c.out])
 
 
-@converts('Split', 'SplitWithSizes')
+@converts('Split', 'SplitWithSizes', 'UnsafeSplit', 'UnsafeSplitWithSizes')
 def _split(b, c):
     _, dim, sizes = c.args[:3]
     outs = [o or b.fresh('unused') for o in c.outs]
