@@ -1,5 +1,5 @@
 """Elementwise kernels' chunks on several threads (ember/ops/_chunk_threads.for_element_chunks): exact
-GELU (forward, its kept Phi(x), backward) and the float32 transcendentals computed through float64
+GELU (forward, its kept Phi(x) or derivative, backward; with and without PyTorch's bits) and the float32 transcendentals computed through float64
 (exp, log, tanh, ...). With two threads allowed the results are the one-thread results bit for bit
 (each element is computed alone), NumPy's floating-point warnings stay quiet on the worker threads
 as on the calling one, and BLAS's thread setting is left alone."""
@@ -32,16 +32,17 @@ def _gelu_and_grad(x, g):
     return y.detach().numpy(), t.grad.numpy()
 
 
-@pytest.mark.parametrize('dtype', [np.float32, np.float64])
-def test_two_threads_give_the_one_thread_bits(dtype, threads):
+@pytest.mark.parametrize('dtype, bits', [(np.float32, True), (np.float32, False), (np.float64, True)])
+def test_two_threads_give_the_one_thread_bits(dtype, bits, threads):
     x, g = _inputs(dtype)
-    threads(1)
-    one = _gelu_and_grad(x, g)
-    threads(2)
-    assert _chunk_threads.threads(np) == 2
-    with warnings.catch_warnings():
-        warnings.simplefilter('error')       # a RuntimeWarning from a worker thread would fail here
-        two = _gelu_and_grad(x, g)
+    with ember.numerics.pytorch_bits(bits):     # (off: float32 takes _gelu_fast32, its kept derivative)
+        threads(1)
+        one = _gelu_and_grad(x, g)
+        threads(2)
+        assert _chunk_threads.threads(np) == 2
+        with warnings.catch_warnings():
+            warnings.simplefilter('error')       # a RuntimeWarning from a worker thread would fail here
+            two = _gelu_and_grad(x, g)
     for a, b in zip(one, two):
         assert a.dtype == b.dtype == dtype
         np.testing.assert_array_equal(a.view(np.uint8), b.view(np.uint8))
