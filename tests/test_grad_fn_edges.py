@@ -71,8 +71,6 @@ SKIP_ALL_DIFFERS = {
     'gru_cell': 'ember AddBackward0(AddmmBackward0, AddmmBackward0, AccumulateGrad), '
         'PyTorch AddBackward0(MulBackward0, TanhBackward0)',
     'gru': "gru_cell's steps: ember StackBackward0(AddBackward0 of 3 edges), PyTorch StackBackward0(AddBackward0 of 2)",
-    'linalg.lstsq': 'ember MmBackward0(LinalgPinvBackward0, AccumulateGrad) (pinv(A) @ B), '
-        'PyTorch LinalgLstsqBackward0(AccumulateGrad, AccumulateGrad) on solution and residuals',
     'linalg.matmul': 'ember UnsafeViewBackward0(AccumulateGrad, AccumulateGrad), '
         'PyTorch UnsafeViewBackward0(MmBackward0)',
     'linalg.matrix_power': 'batched: ember UnsafeViewBackward0(LinalgInvExBackward0, LinalgInvExBackward0), '

@@ -287,3 +287,15 @@ def test_solve_ex_records_one_node_and_a_singular_system_gives_nan_gradients():
     X, info = ember.linalg.solve_ex(S, ember.ones(2))
     X.sum().backward()
     assert info.item() == 2 and S.grad.isnan().all()
+
+
+def test_lstsq_records_one_node_and_keeps_a_vectors_residual_column():
+    # recorded from PyTorch 2.13: LinalgLstsqBackward0 on the solution and the residuals (empty ones too), none on
+    # the rank and singular values; a vector right-hand side's residuals have one column
+    A = ember.tensor([[1., 0.], [0., 2.], [1., 1.]], dtype=ember.float64, requires_grad=True)
+    b = ember.tensor([1., 4., 0.], dtype=ember.float64, requires_grad=True)
+    r = ember.linalg.lstsq(A, b, driver='gelsd')
+    assert r.residuals.shape == (1,) and r.solution.shape == (2,)
+    assert [t.grad_fn and t.grad_fn.name() for t in r] == ['LinalgLstsqBackward0'] * 2 + [None, None]
+    assert r.solution.grad_fn is r.residuals.grad_fn
+    assert ember.linalg.lstsq(A, b).residuals.grad_fn.name() == 'LinalgLstsqBackward0'

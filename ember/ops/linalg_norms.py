@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 
+from ember.autograd import _saved_attrs as _sa
 from ember.autograd.function import Primitive
 from ember.ops._linalg_util import check_epsilon_type, check_float, check_matrix, named
 from ember.ops.inplace import write_out
@@ -459,15 +460,50 @@ def lstsq(A, B, rcond=None, *, driver=None):
     m, n = A.shape[-2:]
     eps = float(np.finfo(A._data.dtype).eps)
     rtol = eps * max(m, n) if rcond is None or rcond < 0 else rcond
-    # the minimum-norm solution is pinv(A) B: differentiable as PyTorch's, whatever the driver
-    X = pinv(A, rtol=rtol if driver != 'gels' else 0.0).matmul(B2)
     rank = (matrix_rank(A, rtol=rtol) if driver != 'gels'
             else Tensor._make(np.zeros((0,), np.int64), A.device))
     s = svdvals(A.detach()) if driver in ('gelsd', 'gelss') else empty(0, dtype=A.dtype, device=A.device)
     full = driver != 'gelsy' and m > n and (driver == 'gels' or bool((rank._data == n).all()))
-    residuals = ((A.matmul(X) - B2).abs() ** 2).sum(-2) if full else empty(0, dtype=A.dtype, device=A.device)
-    if vector:
-        X = X.squeeze(-1)
-        if full:
-            residuals = residuals.squeeze(-1)
+    from ember.ops import _one_node
+    rtol = rtol if driver != 'gels' else 0.0
+    X, residuals = _one_node.one_node(LinalgLstsqNode, lambda a, b: _lstsq_value(a, b, rtol, vector, full), (A, B),
+                                      rtol, vector, full)
     return named('linalg_lstsq', ('solution', 'residuals', 'rank', 'singular_values'))(X, residuals, rank, s)
+
+
+def _lstsq_value(A, B, rtol, vector, full):
+    """The minimum-norm solution pinv(A) B (whatever the driver) and, for a tall full-rank A, the residuals' squared
+    norms (else an empty tensor)."""
+    from ember.ops.creation import empty
+    B2 = B.unsqueeze(-1) if vector else B
+    X = pinv(A, rtol=rtol).matmul(B2)
+    residuals = ((A.matmul(X) - B2).abs() ** 2).sum(-2) if full else empty(0, dtype=A.dtype, device=A.device)
+    # (a vector's residuals keep their one column, as PyTorch's)
+    return (X.squeeze(-1) if vector else X), residuals
+
+
+class LinalgLstsqNode(Primitive):
+    """``linalg.lstsq``'s one node for the solution and the residuals, as PyTorch records it (the rank and the
+    singular values have none); their gradients are those of ember's composite, pinv(A) B and the residuals' sum
+    of squares, which are PyTorch's."""
+    node_name = 'LinalgLstsqBackward0'
+    saved_attrs = {'b': _sa.saved(1), 'self': _sa.saved(0), 'solution': _sa.saved(2)}  # grad_fn._saved_*, lazily
+
+    @staticmethod
+    def forward(ctx, A, B, rtol, vector, full, value):
+        ctx.args = (rtol, vector, full)
+        ctx.save_for_backward(A, B, value[0])
+        return value
+
+    @staticmethod
+    def backward(ctx, g_solution, g_residuals):
+        from ember.ops import _one_node
+        A, B, _ = ctx.saved_tensors
+        rtol, vector, full = ctx.args
+        if full:
+            grads = _one_node.composite_grads(lambda a, b: _lstsq_value(a, b, rtol, vector, full), (A, B),
+                                              ctx.needs_input_grad[:2], (g_solution, g_residuals))
+        else:       # (the residuals are empty: nothing flows from them)
+            grads = _one_node.composite_grads(lambda a, b: _lstsq_value(a, b, rtol, vector, full)[0], (A, B),
+                                              ctx.needs_input_grad[:2], g_solution)
+        return grads + (None, None, None, None)
