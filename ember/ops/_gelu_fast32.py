@@ -41,6 +41,7 @@ _INNER_LIMIT = _const(4)          # x^2 below it: the inner polynomial
 _V_MAX = 4 * math.sqrt(2)         # Phi(x) rounds to 1 beyond
 INV_SQRT_2PI = _const(1 / math.sqrt(2 * math.pi))
 _HALF, _MINUS_HALF, _ONE = _const(0.5), _const(-0.5), _const(1)
+_MINUS_HALF_LOG2E = _const(-0.5 / math.log(2))   # exp(-u / 2) as exp2(u * this): NumPy's exp2 is twice as fast
 
 # |x| < 2: (Phi(x) - 1/2) / x as a polynomial in u = x^2 (degree 7, relative error 8.75e-9)
 _INNER = _table((
@@ -125,8 +126,8 @@ def gelu(x, keep_slope=False):
         c *= xs
         c += _HALF
         if keep_slope:
-            d = np.multiply(u, _MINUS_HALF, out=slope[s:e])
-            np.exp(d, out=d)
+            d = np.multiply(u, _MINUS_HALF_LOG2E, out=slope[s:e])
+            np.exp2(d, out=d)
             d *= INV_SQRT_2PI
             d *= xs
             d += c
