@@ -58,6 +58,13 @@ class _Logged(np.ndarray):
             return out[0] if len(out) == 1 else out
         return result.view(_Logged) if isinstance(result, np.ndarray) else result
 
+    def __setitem__(self, key, value):
+        # whole-array assignments (``y[...] = t64``) are the kernel's conversions
+        if key is Ellipsis and isinstance(value, np.ndarray):
+            _Logged.calls.append(('copyto', None, [np.asarray(value).view(np.ndarray).copy()],
+                                  [self.view(np.ndarray).copy()], {'casting': 'unsafe'}))
+        self.view(np.ndarray)[key] = value.view(np.ndarray) if isinstance(value, np.ndarray) else value
+
     def __array_function__(self, func, types, args, kwargs):
         plain = [a.view(np.ndarray) if isinstance(a, np.ndarray) else a for a in args]
         if func is np.copyto:
