@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-_BLOCK_SCALE = 8    # steps per block over sqrt(n - i): about 2 * _BLOCK_SCALE**2 steps of a block are redone
+_BLOCK_SCALE = 16   # steps per block over sqrt(n - i): about 2 * _BLOCK_SCALE**2 steps of a block are redone
 _MIN_BLOCK = 1024
 _TAIL = 1 << 14     # the last steps, done in order together: their targets crowd the last positions
 
@@ -32,43 +32,41 @@ def randperm(words, n):
     t = words
     t %= np.arange(n, 1, -1, dtype=np.uint32)               # w_i % (n - i)
     t += np.arange(steps, dtype=np.uint32)                  # the target i + w_i % (n - i)
+    t = t.astype(np.intp)                                   # (NumPy's index type: no conversion per use)
     r = np.arange(n, dtype=np.int32)
     tail = max(0, steps - _TAIL)
     seen = np.zeros(n, np.bool_)        # scratch: the targets that several steps of a block share
     a = 0
     while a < tail:
         b = min(tail, a + max(_MIN_BLOCK, int(_BLOCK_SCALE * math.sqrt(n - a))))
-        _block(r, t, a, b, seen)
+        _block(r, t[a:b], a, b, seen)
         a = b
     if tail < steps:
-        x = np.arange(tail, steps, dtype=np.intp)
-        y = t[tail:].astype(np.intp)
-        _apply_in_order(r, x, y, r[tail:steps].copy(), r[y], steps)
+        y = t[tail:]
+        _apply_in_order(r, np.arange(tail, steps), y, r[tail:steps].copy(), r[y], steps)
     return r
 
 
-def _block(r, t, a, b, seen):
-    """Steps a..b-1 on ``r``, all of whose targets lie at or after a."""
-    targets = t[a:b].astype(np.intp)
+def _block(r, targets, a, b, seen):
+    """Steps a..b-1 (``targets``: theirs) on ``r``, all of whose targets lie at or after a."""
     own = r[a:b].copy()                 # r[i] when the block begins
     there = r[targets]                  # r[t_i] when the block begins
     r[targets] = own                    # one writer per target survives
     shared = r[targets] != own          # writers that did not: their target is shared
     r[a:b] = there
-    ahead = targets < b                 # targets inside the block (also the rare t_i == i: harmless)
-    if not (shared.any() or ahead.any()):
-        return
     # the steps redone in order: every step on a shared target, the steps whose target lies ahead
-    # in the block, and the steps at those targets (they start from the moved value)
-    redo = ahead.copy()
-    redo[targets[ahead] - a] = True
+    # in the block (also the rare t_i == i: harmless), and the steps at those targets (they start
+    # from the moved value); nearly every block has some
+    redo = targets < b
+    redo[targets[redo] - a] = True
     if shared.any():
         dup = targets[shared]
         seen[dup] = True
         redo |= seen[targets]
         seen[dup] = False
     x = np.flatnonzero(redo)
-    _apply_in_order(r, x + a, targets[x], own[x], there[x], b)
+    if x.size:
+        _apply_in_order(r, x + a, targets[x], own[x], there[x], b)
 
 
 def _apply_in_order(r, x, y, at_x, at_y, end):
