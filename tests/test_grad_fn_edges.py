@@ -65,7 +65,6 @@ def test_skip_list_names_recorded_rows():
 # then PyTorch's), SKIP's rows above and the rows whose top node differs (tests/test_grad_fn_names.py's SKIP, for the
 # reasons given there)
 SKIP_ALL_DIFFERS = {
-    'bilinear': 'ember ViewBackward0(SumBackward1), PyTorch ViewBackward0(TrilinearBackward0)',
     'einsum': 'ember ViewBackward0(AccumulateGrad, AccumulateGrad), PyTorch ViewBackward0(PermuteBackward0)',
     'einsum#1': 'ember ViewBackward0(AccumulateGrad, AccumulateGrad), PyTorch ViewBackward0(PermuteBackward0)',
     'gru_cell': 'ember AddBackward0(AddmmBackward0, AddmmBackward0, AccumulateGrad), '

@@ -6,6 +6,7 @@ from ember._tensor import Tensor
 from ember.autograd import function as _function, grad_mode
 from ember.autograd.function import Primitive, unrecorded_binary
 from ember.autograd._opmath import ALWAYS
+from ember.ops import _one_node
 from ember.ops.linalg import Mm
 from ember.ops.reduce import _sum_array
 from ember.ops._registry import op
@@ -250,7 +251,36 @@ def bilinear(input1, input2, weight, bias=None):
     lead = tuple(input1.shape[:-1])
     x1 = input1.reshape(-1, in1)
     x2 = input2.reshape(-1, in2)
-    # (N, j) @ (j, o*i) -> (N, o, i), then contract i with input1: two products, no Python loops
-    t = x2.mm(weight.permute(2, 0, 1).reshape(in2, out_f * in1)).reshape(-1, out_f, in1)
-    y = (t * x1.unsqueeze(1)).sum(-1).reshape(*lead, out_f)
+    # PyTorch's steps: the flattened inputs, one _trilinear product (TrilinearBackward0) and a view back
+    y = _one_node.one_node_keeping_graph(Trilinear, _bilinear_product, (x1, weight, x2)).reshape(*lead, out_f)
     return y if bias is None else y + bias      # (the bias added last, as PyTorch: AddBackward0 on top)
+
+
+def _bilinear_product(x1, weight, x2):
+    """``y[n, o] = sum_ij x1[n, i] * weight[o, i, j] * x2[n, j]`` for (N, i) and (N, j) inputs."""
+    out_f, in1, in2 = weight.shape
+    # (N, j) @ (j, o*i) -> (N, o, i), then contract i with x1: two products, no Python loops
+    t = x2.mm(weight.permute(2, 0, 1).reshape(in2, out_f * in1)).reshape(-1, out_f, in1)
+    return (t * x1.unsqueeze(1)).sum(-1)
+
+
+class Trilinear(Primitive):
+    """bilinear's product as PyTorch records it, ``_trilinear(x1, weight, x2, [1, 3], [0], [1, 2], [2, 3])``: one
+    node over the flattened inputs and the weight. Its value and gradients are :func:`_bilinear_product`'s, recorded
+    in the forward on detached inputs (``one_node_keeping_graph``): the weight's gradient stays PyTorch's bits, and
+    a step costs what the composite did."""
+    node_name = 'TrilinearBackward0'
+    saved_attrs = {'expand1': _sa.const((1, 3)), 'expand2': _sa.const((0,)), 'expand3': _sa.const((1, 2)),
+                   'sumdim': _sa.const((2, 3)), 'i1': _sa.saved(0), 'i2': _sa.saved(1),
+                   'i3': _sa.saved(2)}  # grad_fn._saved_*, read lazily
+
+    @staticmethod
+    def forward(ctx, x1, weight, x2, value):
+        ctx.recorded = value
+        ctx.save_for_backward(x1, weight, x2)
+        return _one_node.value_of(value)
+
+    @staticmethod
+    def backward(ctx, g):
+        tensors = ctx.saved_tensors
+        return _one_node.recorded_grads(ctx, _bilinear_product, tensors, ctx.needs_input_grad[:3], g) + (None,)
